@@ -1,0 +1,34 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import react from '@vitejs/plugin-react'
+
+// One build for both transports: `out/main/index.js` is the Electron shell,
+// `out/main/headless.js` the plain-Node entry that serves the same renderer over HTTP.
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve('src-main/electron/main.ts'),
+          headless: resolve('src-main/headless/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    // A sandboxed preload cannot be an ES module: emit one CommonJS file.
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src-main/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src-renderer'),
+    build: {
+      rollupOptions: { input: resolve('src-renderer/index.html') },
+    },
+    plugins: [react()],
+  },
+})

@@ -1,0 +1,38 @@
+/**
+ * The single door from untrusted callers (renderer over IPC, scripts over HTTP) into the core:
+ * looks the procedure up, validates its input against the contract, runs it, and wraps the
+ * outcome in the `Result` envelope. Nothing else turns caller input into core calls.
+ */
+import { procedureInputs, type ProcedureName } from '../shared/contract'
+import { InspectorError, type Result } from '../shared/errors'
+import type { Logger } from '../core/logger'
+import type { ProcedureHandlers } from '../core/procedures'
+
+export type Dispatch = (procedure: string, input: unknown) => Promise<Result<unknown>>
+
+export function createDispatch(procedures: ProcedureHandlers, logger: Logger): Dispatch {
+  return async (procedure, input) => {
+    if (!isProcedureName(procedure)) {
+      return { ok: false, error: { code: 'UNKNOWN_PROCEDURE', message: `no procedure named "${String(procedure).slice(0, 80)}"` } }
+    }
+    const parsed = procedureInputs[procedure].safeParse(input ?? {})
+    if (!parsed.success) {
+      const message = parsed.error.issues
+        .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+        .join('; ')
+      return { ok: false, error: { code: 'BAD_REQUEST', message: `invalid input for ${procedure}: ${message}` } }
+    }
+    try {
+      const handler = procedures[procedure] as (input: unknown) => Promise<unknown>
+      return { ok: true, value: await handler(parsed.data) }
+    } catch (error: unknown) {
+      if (error instanceof InspectorError) return { ok: false, error: { code: error.code, message: error.message } }
+      logger.error(`procedure ${procedure} failed`, { error: error instanceof Error ? error.stack : String(error) })
+      return { ok: false, error: { code: 'INTERNAL', message: `${procedure} failed unexpectedly; see the app log` } }
+    }
+  }
+}
+
+function isProcedureName(name: unknown): name is ProcedureName {
+  return typeof name === 'string' && Object.hasOwn(procedureInputs, name)
+}

@@ -1,0 +1,148 @@
+/**
+ * The scripting API over HTTP: `POST /api/<procedure>` with a JSON body, and `GET /api/events`
+ * as server-sent events.
+ *
+ * Threat model: the API listens on 127.0.0.1, but any web page the user visits can make the
+ * browser send requests to loopback. So every request must carry the per-run bearer token (a page
+ * cannot read it), a foreign `Origin` is refused (CSRF), POSTs must be `application/json` (not a
+ * CORS-simple request, so browsers preflight them and we never answer preflights), and the `Host`
+ * must be loopback (DNS rebinding). The receiver port, the only one the tunnel exposes, never
+ * serves this API.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { InspectorEvent } from '../shared/contract'
+import { ERROR_HTTP_STATUS, type ApiError, type Result } from '../shared/errors'
+import type { Dispatch } from './dispatch'
+
+export const API_PREFIX = '/api/'
+export const MAX_API_BODY_BYTES = 32 * 1024 * 1024
+export const SSE_HEARTBEAT_MS = 15_000
+/** A subscriber that lets this much pile up unread is dropped rather than let memory grow. */
+export const SSE_MAX_BUFFERED_BYTES = 8 * 1024 * 1024
+
+export interface HttpApiConfig {
+  token: string
+  /** Origins allowed to call (the UI's own); requests without an Origin (scripts) are fine. */
+  allowedOrigins: () => string[]
+  /** Host header values accepted, e.g. `127.0.0.1:4000` and `localhost:4000`. */
+  allowedHosts: () => string[]
+}
+
+export interface HttpApiDeps {
+  dispatch: Dispatch
+  subscribe(listener: (event: InspectorEvent) => void): () => void
+}
+
+/** Returns a handler that answers `/api/*` requests; `false` for requests it does not own. */
+export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
+  const expectedToken = Buffer.from(config.token)
+
+  function refuse(request: IncomingMessage): ApiError | null {
+    if (!config.allowedHosts().includes((request.headers.host ?? '').toLowerCase())) {
+      return { code: 'FORBIDDEN', message: 'this API only answers requests addressed to its loopback host' }
+    }
+    const origin = request.headers.origin
+    if (origin !== undefined && !config.allowedOrigins().includes(origin)) {
+      return { code: 'FORBIDDEN', message: `requests from origin ${origin} are not allowed` }
+    }
+    const presented = Buffer.from(/^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '')
+    if (presented.length !== expectedToken.length || !timingSafeEqual(presented, expectedToken)) {
+      return { code: 'UNAUTHORIZED', message: 'missing or wrong API token (Authorization: Bearer <token>)' }
+    }
+    return null
+  }
+
+  return async function handle(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+    const path = (request.url ?? '').split('?')[0] ?? ''
+    if (!path.startsWith(API_PREFIX)) return false
+    const refusal = refuse(request)
+    if (refusal) {
+      request.resume()
+      sendResult(response, { ok: false, error: refusal })
+      return true
+    }
+    const name = path.slice(API_PREFIX.length)
+    if (name === 'events') {
+      if (request.method !== 'GET') {
+        sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: 'subscribe to events with GET' } })
+      } else {
+        streamEvents(request, response, deps.subscribe)
+      }
+      return true
+    }
+    if (request.method !== 'POST') {
+      request.resume()
+      sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: `call procedures with POST ${API_PREFIX}<procedure>` } })
+      return true
+    }
+    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+      request.resume()
+      sendResult(response, { ok: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the input as Content-Type: application/json' } })
+      return true
+    }
+    const body = await readJson(request)
+    if (!body.ok) {
+      sendResult(response, body)
+      return true
+    }
+    sendResult(response, await deps.dispatch(name, body.value))
+    return true
+  }
+}
+
+function readJson(request: IncomingMessage): Promise<Result<unknown>> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_API_BODY_BYTES) {
+        request.destroy()
+        resolve({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `API input is limited to ${MAX_API_BODY_BYTES} bytes` } })
+      } else chunks.push(chunk)
+    })
+    request.on('error', () => resolve({ ok: false, error: { code: 'BAD_REQUEST', message: 'the request body could not be read' } }))
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8')
+      if (text.trim() === '') return resolve({ ok: true, value: {} })
+      try {
+        resolve({ ok: true, value: JSON.parse(text) as unknown })
+      } catch {
+        resolve({ ok: false, error: { code: 'BAD_REQUEST', message: 'the request body is not valid JSON' } })
+      }
+    })
+  })
+}
+
+function sendResult(response: ServerResponse, result: Result<unknown>): void {
+  if (response.headersSent || response.destroyed) return
+  const status = result.ok ? 200 : ERROR_HTTP_STATUS[result.error.code]
+  const body = Buffer.from(JSON.stringify(result))
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' })
+  response.end(body)
+}
+
+function streamEvents(request: IncomingMessage, response: ServerResponse, subscribe: HttpApiDeps['subscribe']): void {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  })
+  response.write(': connected\n\n')
+  const unsubscribe = subscribe((event) => {
+    if (response.writableLength > SSE_MAX_BUFFERED_BYTES) {
+      response.destroy()
+      return
+    }
+    response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+  })
+  const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
+  const cleanUp = (): void => {
+    clearInterval(heartbeat)
+    unsubscribe()
+  }
+  request.on('close', cleanUp)
+  response.on('error', cleanUp)
+}

@@ -1,0 +1,41 @@
+/** Turning stored captures into what the contract sends to callers. */
+import type { CaptureDetail, CaptureSummary } from '../shared/contract'
+import { headerValue } from '../shared/http-message'
+import type { StoredCapture } from './store/persisted-schema'
+
+export function toCaptureSummary(capture: StoredCapture): CaptureSummary {
+  return {
+    id: capture.id,
+    seq: capture.seq,
+    endpointId: capture.endpointId,
+    receivedAt: capture.receivedAt,
+    durationMs: capture.durationMs,
+    method: capture.method,
+    target: capture.target,
+    remoteAddress: capture.remoteAddress,
+    contentType: headerValue(capture.headers, 'content-type') ?? null,
+    bodySize: capture.body.size,
+    outcome: capture.outcome,
+    refusal: capture.refusal,
+    response: {
+      status: capture.response.status,
+      headers: capture.response.headers,
+      bodySize: Buffer.byteLength(capture.response.bodyBase64, 'base64'),
+    },
+  }
+}
+
+export function toCaptureDetail(capture: StoredCapture, body: Buffer): CaptureDetail {
+  return {
+    ...toCaptureSummary(capture),
+    request: {
+      method: capture.method,
+      target: capture.target,
+      httpVersion: capture.httpVersion,
+      headers: capture.headers,
+      bodyBase64: body.toString('base64'),
+      bodySha256: capture.body.sha256,
+    },
+    responseBodyBase64: capture.response.bodyBase64,
+  }
+}

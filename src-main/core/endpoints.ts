@@ -1,0 +1,97 @@
+/** Endpoints: named capture inboxes, each owning the URL prefix `/<slug>` on the receiver. */
+import { randomUUID } from 'node:crypto'
+import { SLUG_PATTERN } from '../shared/contract'
+import { InspectorError } from '../shared/errors'
+import type { StoredEndpoint } from './store/persisted-schema'
+import type { SettingsStore } from './store/settings-store'
+
+export const DEFAULT_ENDPOINT = { name: 'Default', slug: 'default' } as const
+
+export interface EndpointRegistry {
+  list(): StoredEndpoint[]
+  get(id: string): StoredEndpoint
+  findBySlug(slug: string): StoredEndpoint | undefined
+  create(input: { name: string; slug?: string }): Promise<StoredEndpoint>
+  update(input: { id: string; name?: string; slug?: string }): Promise<StoredEndpoint>
+  delete(id: string): Promise<StoredEndpoint>
+  /** Re-creates an endpoint under a known id (for captures whose endpoint record was lost). */
+  adopt(input: { id: string; name: string; slug: string }): Promise<StoredEndpoint>
+}
+
+export function createEndpointRegistry(settings: SettingsStore, now: () => Date): EndpointRegistry {
+  const endpoints = (): StoredEndpoint[] => settings.data.endpoints
+  const findBySlug = (slug: string): StoredEndpoint | undefined => endpoints().find((endpoint) => endpoint.slug === slug)
+
+  function get(id: string): StoredEndpoint {
+    const endpoint = endpoints().find((candidate) => candidate.id === id)
+    if (!endpoint) throw new InspectorError('NOT_FOUND', `no endpoint with id ${id}`)
+    return endpoint
+  }
+
+  function assertSlugFree(slug: string, ownId?: string): void {
+    const owner = findBySlug(slug)
+    if (owner && owner.id !== ownId) throw new InspectorError('CONFLICT', `the slug "${slug}" is already used by endpoint "${owner.name}"`)
+  }
+
+  /** A slug derived from the name, made unique with a numeric suffix. */
+  function slugFor(name: string): string {
+    const base =
+      name
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 56)
+        .replace(/-+$/, '') || 'endpoint'
+    let candidate = base
+    for (let suffix = 2; findBySlug(candidate); suffix++) candidate = `${base}-${suffix}`
+    return candidate
+  }
+
+  /** Saves, and puts the previous state back if the write fails, so memory never runs ahead of disk. */
+  async function commit(change: () => void): Promise<void> {
+    const before = structuredClone(settings.data.endpoints)
+    change()
+    try {
+      await settings.save()
+    } catch (error: unknown) {
+      settings.data.endpoints = before
+      throw new InspectorError('STORAGE_FAILED', `could not save endpoints: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+
+  return {
+    list: () => [...endpoints()],
+    get,
+    findBySlug,
+    async create({ name, slug }) {
+      if (slug !== undefined) assertSlugFree(slug)
+      const endpoint: StoredEndpoint = { id: randomUUID(), name, slug: slug ?? slugFor(name), createdAt: now().toISOString() }
+      if (!SLUG_PATTERN.test(endpoint.slug)) throw new InspectorError('BAD_REQUEST', `cannot use "${endpoint.slug}" as a slug`)
+      await commit(() => settings.data.endpoints.push(endpoint))
+      return endpoint
+    },
+    async update({ id, name, slug }) {
+      const current = get(id)
+      if (slug !== undefined) assertSlugFree(slug, id)
+      await commit(() => {
+        const target = get(id)
+        if (name !== undefined) target.name = name
+        if (slug !== undefined) target.slug = slug
+      })
+      return { ...current, ...get(id) }
+    },
+    async delete(id) {
+      const endpoint = get(id)
+      await commit(() => {
+        settings.data.endpoints = settings.data.endpoints.filter((candidate) => candidate.id !== id)
+      })
+      return endpoint
+    },
+    async adopt({ id, name, slug }) {
+      const endpoint: StoredEndpoint = { id, name, slug: findBySlug(slug) ? slugFor(slug) : slug, createdAt: now().toISOString() }
+      await commit(() => settings.data.endpoints.push(endpoint))
+      return endpoint
+    },
+  }
+}

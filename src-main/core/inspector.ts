@@ -1,0 +1,113 @@
+/**
+ * The inspector core: receiver, store, endpoints and events, in plain Node. The Electron shell and
+ * the headless entry both start exactly this and only differ in how callers reach `procedures`
+ * and `events` (IPC or HTTP).
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { InspectorEvent } from '../shared/contract'
+import { createCapturePipeline } from './capture-pipeline'
+import { createEndpointRegistry, DEFAULT_ENDPOINT, type EndpointRegistry } from './endpoints'
+import { createEventBus, type EventBus } from './event-bus'
+import type { Logger } from './logger'
+import { createProcedureHandlers, type ProcedureHandlers } from './procedures'
+import { startReceiver } from './receiver/receiver'
+import { openCaptureStore } from './store/capture-store'
+import { acquireDataDirLock } from './store/data-dir-lock'
+import { openSettingsStore } from './store/settings-store'
+import { createStorageHealth } from './storage-health'
+
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+/** Loopback only: the receiver reaches the internet through the tunnel, never directly. */
+export const LOOPBACK_HOST = '127.0.0.1'
+
+export interface InspectorConfig {
+  dataDir: string
+  /** 0 picks a free port. */
+  receiverPort: number
+  maxBodyBytes?: number
+  version: string
+}
+
+export interface InspectorDeps {
+  logger: Logger
+  now?: () => Date
+}
+
+export interface Inspector {
+  readonly receiverUrl: string
+  readonly procedures: ProcedureHandlers
+  readonly events: Pick<EventBus<InspectorEvent>, 'subscribe'>
+  stop(): Promise<void>
+}
+
+export async function startInspector(config: InspectorConfig, deps: InspectorDeps): Promise<Inspector> {
+  const now = deps.now ?? (() => new Date())
+  const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const quarantineDir = join(config.dataDir, 'unreadable')
+  await mkdir(config.dataDir, { recursive: true })
+  const releaseLock = await acquireDataDirLock(join(config.dataDir, 'inspector.lock'))
+
+  try {
+    const events = createEventBus<InspectorEvent>((error) => deps.logger.error('event listener failed', { error: String(error) }))
+    const settings = await openSettingsStore(join(config.dataDir, 'inspector.json'), quarantineDir, now)
+    const store = await openCaptureStore({ dir: join(config.dataDir, 'captures'), quarantineDir }, { now })
+    const issues = [...(settings.issue ? [settings.issue] : []), ...store.issues]
+    for (const issue of issues) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
+    // The store reports its own issues; the settings issue joins them so one list reaches the UI.
+    if (settings.issue) store.issues.unshift(settings.issue)
+
+    const endpoints = createEndpointRegistry(settings, now)
+    if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
+    await recoverOrphanEndpoints(endpoints, store.endpointIds())
+
+    const health = createStorageHealth(events, deps.logger, now)
+    const pipeline = createCapturePipeline({ store, events, health })
+    const receiver = await startReceiver(
+      { host: LOOPBACK_HOST, port: config.receiverPort, maxBodyBytes, healthToken: randomBytes(16).toString('hex') },
+      {
+        logger: deps.logger,
+        now,
+        resolveEndpoint: (slug) => endpoints.findBySlug(slug)?.id,
+        handle: pipeline,
+      },
+    )
+    const procedures = createProcedureHandlers({
+      version: config.version,
+      dataDir: config.dataDir,
+      maxBodyBytes,
+      receiverUrl: () => receiver.url,
+      endpoints,
+      store,
+      events,
+      health,
+    })
+
+    return {
+      receiverUrl: receiver.url,
+      procedures,
+      events,
+      async stop() {
+        await receiver.stop()
+        await store.close()
+        await releaseLock()
+      },
+    }
+  } catch (error: unknown) {
+    await releaseLock()
+    throw error
+  }
+}
+
+/**
+ * Captures whose endpoint is unknown (the settings file was unreadable and moved aside) get an
+ * endpoint again, so they stay visible instead of silently disappearing from every list.
+ */
+async function recoverOrphanEndpoints(endpoints: EndpointRegistry, endpointIds: string[]): Promise<void> {
+  const known = new Set(endpoints.list().map((endpoint) => endpoint.id))
+  const orphans = [...new Set(endpointIds)].filter((id) => !known.has(id))
+  for (const id of orphans) {
+    await endpoints.adopt({ id, name: `Recovered ${id.slice(0, 8)}`, slug: `recovered-${id.slice(0, 8).toLowerCase()}` })
+  }
+}

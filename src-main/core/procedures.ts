@@ -1,0 +1,119 @@
+/**
+ * The core side of every procedure in the contract. Inputs arrive already validated by
+ * `api/dispatch.ts`; errors are raised as `InspectorError` with a contract error code.
+ */
+import type { z } from 'zod'
+import type { Endpoint, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
+import { InspectorError } from '../shared/errors'
+import { toCaptureDetail, toCaptureSummary } from './capture-views'
+import type { EndpointRegistry } from './endpoints'
+import type { EventBus } from './event-bus'
+import type { CaptureStore } from './store/capture-store'
+import type { StoredEndpoint } from './store/persisted-schema'
+import type { StorageHealth } from './storage-health'
+
+export type ProcedureHandlers = {
+  [P in ProcedureName]: (input: z.output<(typeof procedureInputs)[P]>) => Promise<ProcedureOutput<P>>
+}
+
+export interface ProcedureContext {
+  version: string
+  dataDir: string
+  maxBodyBytes: number
+  receiverUrl: () => string
+  endpoints: EndpointRegistry
+  store: CaptureStore
+  events: EventBus<InspectorEvent>
+  health: StorageHealth
+}
+
+export const DEFAULT_PAGE_SIZE = 100
+
+export function createProcedureHandlers(context: ProcedureContext): ProcedureHandlers {
+  const { endpoints, store, events } = context
+
+  const toEndpoint = (endpoint: StoredEndpoint): Endpoint => ({
+    id: endpoint.id,
+    name: endpoint.name,
+    slug: endpoint.slug,
+    url: `${context.receiverUrl()}/${endpoint.slug}`,
+    createdAt: endpoint.createdAt,
+    captureCount: store.count(endpoint.id),
+  })
+
+  function findCapture(id: string) {
+    const capture = store.get(id)
+    if (!capture) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
+    return capture
+  }
+
+  return {
+    async getStatus(): Promise<InspectorStatus> {
+      return {
+        version: context.version,
+        receiverUrl: context.receiverUrl(),
+        dataDir: context.dataDir,
+        maxBodyBytes: context.maxBodyBytes,
+        storage: { lastError: context.health.lastError, issues: store.issues },
+      }
+    },
+    async listEndpoints() {
+      return endpoints.list().map(toEndpoint)
+    },
+    async createEndpoint(input) {
+      const endpoint = await endpoints.create(input)
+      events.publish({ type: 'endpoints-changed' })
+      return toEndpoint(endpoint)
+    },
+    async updateEndpoint(input) {
+      const endpoint = await endpoints.update(input)
+      events.publish({ type: 'endpoints-changed' })
+      return toEndpoint(endpoint)
+    },
+    async deleteEndpoint({ id }) {
+      endpoints.get(id)
+      // Captures first: an endpoint whose captures could not be deleted must stay visible.
+      await runStorage(() => store.deleteByEndpoint(id))
+      await endpoints.delete(id)
+      events.publish({ type: 'endpoint-cleared', endpointId: id })
+      events.publish({ type: 'endpoints-changed' })
+      return { deleted: true }
+    },
+    async listCaptures({ endpointId, cursor, limit }) {
+      if (endpointId !== undefined) endpoints.get(endpointId)
+      const page = store.page({ endpointId, beforeSeq: cursor === undefined ? undefined : Number(cursor), limit: limit ?? DEFAULT_PAGE_SIZE })
+      return {
+        items: page.items.map(toCaptureSummary),
+        nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq),
+        total: page.total,
+      }
+    },
+    async getCapture({ id }) {
+      const capture = findCapture(id)
+      const body = await runStorage(() => store.readBody(capture))
+      return toCaptureDetail(capture, body)
+    },
+    async deleteCapture({ id }) {
+      const capture = findCapture(id)
+      await runStorage(() => store.delete(id))
+      events.publish({ type: 'capture-deleted', id, endpointId: capture.endpointId })
+      return { deleted: true }
+    },
+    async clearEndpoint({ id }) {
+      endpoints.get(id)
+      const deletedCount = await runStorage(() => store.deleteByEndpoint(id))
+      events.publish({ type: 'endpoint-cleared', endpointId: id })
+      return { deletedCount }
+    },
+  }
+}
+
+/** Storage failures reach callers as STORAGE_FAILED with the reason, not as INTERNAL. */
+async function runStorage<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation()
+  } catch (error: unknown) {
+    if (error instanceof InspectorError) throw error
+    throw new InspectorError('STORAGE_FAILED', error instanceof Error ? error.message : String(error))
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The capture receiver: a plain node:http server on 127.0.0.1 that accepts any method and any path
+ * under `/<endpoint-slug>`, reads the request byte for byte and hands it to the capture pipeline,
+ * which stores it and then answers.
+ *
+ * Threat model: this is the only port the tunnel exposes to the internet, so everything that
+ * reaches it is hostile input. It serves no API and no UI; it never lists endpoints; malformed
+ * HTTP, oversized headers and bodies, slow senders and floods are refused with a status and a
+ * message, never with a crash.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import type { Refusal } from '../../shared/contract'
+import type { HeaderPairs } from '../../shared/http-message'
+import type { Logger } from '../logger'
+import { readBody } from './read-body'
+
+/** Path the tunnel supervisor probes through the public URL to prove the tunnel reaches us. */
+export const HEALTH_PATH = '/__inspector/health'
+/** Generous for 10 MB bodies over a slow tunnel, finite against slowloris. */
+export const REQUEST_TIMEOUT_MS = 300_000
+export const HEADERS_TIMEOUT_MS = 30_000
+
+export interface ReceivedRequest {
+  endpointId: string
+  method: string
+  /** The request target exactly as received (path and query). */
+  target: string
+  /** The target with the `/<slug>` prefix removed, always starting with `/`. */
+  pathWithinEndpoint: string
+  httpVersion: string
+  headers: HeaderPairs
+  remoteAddress: string
+  remotePort: number
+  receivedAt: Date
+  durationMs: number
+  body: Buffer
+  refusal: Refusal | null
+}
+
+export interface ReceiverConfig {
+  host: string
+  port: number
+  maxBodyBytes: number
+  /** Echoed by the health path, so a probe knows it reached this very process. */
+  healthToken: string
+}
+
+export interface ReceiverDeps {
+  logger: Logger
+  now: () => Date
+  /** Maps the first path segment to an endpoint id. */
+  resolveEndpoint(slug: string): string | undefined
+  /** Stores the request and writes the answer; must never throw. */
+  handle(request: ReceivedRequest, response: ServerResponse): Promise<void>
+}
+
+export interface Receiver {
+  readonly url: string
+  readonly port: number
+  /** Stops accepting, ends idle keep-alive sockets, and destroys the rest after `graceMs`. */
+  stop(graceMs?: number): Promise<void>
+}
+
+export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps): Promise<Receiver> {
+  const sockets = new Set<Socket>()
+  const server: Server = createServer(
+    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: 5_000 },
+    (request, response) => {
+      void onRequest(request, response).catch((error: unknown) => {
+        deps.logger.error('receiver failed on a request', { error: String(error) })
+        answerPlain(response, 500, 'Callback Inspector failed to handle this request.')
+      })
+    },
+  )
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Malformed HTTP from the internet: answer what Node would, and never crash.
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+    if (socket.writable && !(socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+      const message = `${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}`
+      socket.end(`HTTP/1.1 ${message}\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: ${message.length}\r\n\r\n${message}`)
+    }
+    socket.destroy()
+  })
+  server.on('error', (error) => deps.logger.error('receiver server error', { error: String(error) }))
+
+  async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const receivedAt = deps.now()
+    const started = performance.now()
+    const target = request.url ?? '/'
+    const { slug, rest } = splitTarget(target)
+
+    if (target === HEALTH_PATH || target.startsWith(`${HEALTH_PATH}?`)) {
+      request.resume()
+      answerPlain(response, 200, JSON.stringify({ service: 'callback-inspector', token: config.healthToken }), 'application/json')
+      return
+    }
+    const endpointId = slug === '' ? undefined : deps.resolveEndpoint(slug)
+    if (endpointId === undefined) {
+      request.resume()
+      const message =
+        slug === ''
+          ? 'Callback Inspector receiver. Send callbacks to /<endpoint-slug>/...'
+          : `No endpoint "${slug.slice(0, 64)}" on this Callback Inspector. Check the callback URL.`
+      answerPlain(response, slug === '' ? 200 : 404, message)
+      return
+    }
+
+    const body = await readBody(request, config.maxBodyBytes)
+    if (body.kind === 'aborted') return
+    const headers = pairHeaders(request.rawHeaders)
+    const refusal: Refusal | null =
+      body.kind === 'too-large'
+        ? {
+            status: 413,
+            reason: `The body is larger than this inspector accepts (${config.maxBodyBytes} bytes).`,
+            declaredSize: body.declaredSize,
+            receivedBytes: body.receivedBytes,
+          }
+        : null
+    if (refusal) {
+      // We stop reading mid-body, so the connection cannot carry another request.
+      response.shouldKeepAlive = false
+    }
+    await deps.handle(
+      {
+        endpointId,
+        method: request.method ?? 'GET',
+        target,
+        pathWithinEndpoint: rest,
+        httpVersion: request.httpVersion,
+        headers,
+        remoteAddress: request.socket.remoteAddress ?? '',
+        remotePort: request.socket.remotePort ?? 0,
+        receivedAt,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        body: body.kind === 'complete' ? body.body : Buffer.alloc(0),
+        refusal,
+      },
+      response,
+    )
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://${config.host}:${port}`,
+    port,
+    async stop(graceMs = 1_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy()
+      }, graceMs)
+      await closed
+      clearTimeout(timer)
+    },
+  }
+}
+
+/** `/<slug>/rest?query` -> slug and `/rest?query`. */
+export function splitTarget(target: string): { slug: string; rest: string } {
+  const path = target.startsWith('/') ? target.slice(1) : target
+  const end = path.search(/[/?#]/)
+  const slug = end === -1 ? path : path.slice(0, end)
+  const rest = end === -1 ? '/' : path.slice(end)
+  return { slug: slug.toLowerCase(), rest: rest.startsWith('/') ? rest : `/${rest}` }
+}
+
+function pairHeaders(raw: string[]): HeaderPairs {
+  const pairs: HeaderPairs = []
+  for (let index = 0; index + 1 < raw.length; index += 2) pairs.push([raw[index] as string, raw[index + 1] as string])
+  return pairs
+}
+
+export function answerPlain(response: ServerResponse, status: number, message: string, contentType = 'text/plain; charset=utf-8'): void {
+  if (response.headersSent || response.destroyed) return
+  const body = Buffer.from(message)
+  response.writeHead(status, { 'content-type': contentType, 'content-length': body.length })
+  response.end(body)
+}

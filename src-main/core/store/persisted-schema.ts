@@ -1,0 +1,68 @@
+/**
+ * What Callback Inspector writes to disk, validated on every read: lowdb trusts whatever parses,
+ * and a hand-edited or half-migrated file must be reported, not half-loaded.
+ *
+ * Every file carries `schemaVersion`; a file from a newer version is treated as unreadable (moved
+ * aside, never overwritten), so an older build can never destroy a newer build's data.
+ */
+import { z } from 'zod'
+
+export const SCHEMA_VERSION = 1
+
+const headerPairs = z.array(z.tuple([z.string(), z.string()]))
+
+export const storedEndpointSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  slug: z.string().min(1),
+  createdAt: z.string(),
+})
+export type StoredEndpoint = z.infer<typeof storedEndpointSchema>
+
+export const settingsDocumentSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  endpoints: z.array(storedEndpointSchema),
+})
+export type SettingsDocument = z.infer<typeof settingsDocumentSchema>
+
+export const storedCaptureSchema = z.object({
+  id: z.string().min(1),
+  seq: z.number().int().nonnegative(),
+  endpointId: z.string().min(1),
+  receivedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  method: z.string(),
+  target: z.string(),
+  httpVersion: z.string(),
+  headers: headerPairs,
+  remoteAddress: z.string(),
+  remotePort: z.number().int().nonnegative(),
+  /** Where the raw body bytes sit in the segment's `.bodies` file. */
+  body: z.object({
+    offset: z.number().int().nonnegative(),
+    size: z.number().int().nonnegative(),
+    sha256: z.string(),
+  }),
+  outcome: z.enum(['captured', 'refused']),
+  refusal: z
+    .object({
+      status: z.number().int(),
+      reason: z.string(),
+      declaredSize: z.number().int().nullable(),
+      receivedBytes: z.number().int().nonnegative(),
+    })
+    .nullable(),
+  response: z.object({
+    status: z.number().int(),
+    headers: headerPairs,
+    bodyBase64: z.string(),
+  }),
+})
+export type StoredCapture = z.infer<typeof storedCaptureSchema>
+
+export const segmentDocumentSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  segment: z.number().int().positive(),
+  captures: z.array(storedCaptureSchema),
+})
+export type SegmentDocument = z.infer<typeof segmentDocumentSchema>

@@ -1,0 +1,97 @@
+/**
+ * The Electron shell: starts the plain-Node inspector core, opens one sandboxed window and
+ * connects the renderer to the core over IPC. Everything else lives in `core/`.
+ */
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { app, BrowserWindow, ipcMain } from 'electron'
+import { createDispatch } from '../api/dispatch'
+import { startInspector, type Inspector } from '../core/inspector'
+import { createStderrLogger } from '../core/logger'
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc-channels'
+import { APP_VERSION } from '../shared/version'
+import { installMenu } from './menu'
+import { isTrustedFrame, lockDownWebContents } from './window-security'
+
+/** The desktop app prefers a stable receiver port, so provider settings keep working across runs. */
+const PREFERRED_RECEIVER_PORT = 4100
+const here = fileURLToPath(new URL('.', import.meta.url))
+const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href
+const logger = createStderrLogger()
+
+let inspector: Inspector | undefined
+let mainWindow: BrowserWindow | undefined
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  lockDownWebContents()
+  app.whenReady().then(start).catch(fail)
+}
+
+async function start(): Promise<void> {
+  const dataDir = join(app.getPath('userData'), 'data')
+  const config = { dataDir, version: APP_VERSION }
+  try {
+    inspector = await startInspector({ ...config, receiverPort: PREFERRED_RECEIVER_PORT }, { logger })
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
+    logger.warn(`port ${PREFERRED_RECEIVER_PORT} is in use; the receiver takes a free port instead`)
+    inspector = await startInspector({ ...config, receiverPort: 0 }, { logger })
+  }
+  const dispatch = createDispatch(inspector.procedures, logger)
+  ipcMain.handle(INVOKE_CHANNEL, (event, procedure: unknown, input: unknown) => {
+    if (!isTrustedFrame(event.senderFrame, rendererUrl)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'calls are only accepted from the app window' } }
+    }
+    return dispatch(String(procedure), input)
+  })
+  inspector.events.subscribe((event) => mainWindow?.webContents.send(EVENT_CHANNEL, event))
+  installMenu(dataDir)
+  createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Callback Inspector',
+    show: false,
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  })
+  mainWindow.once('ready-to-show', () => mainWindow?.show())
+  mainWindow.on('closed', () => (mainWindow = undefined))
+  void mainWindow.loadURL(rendererUrl)
+}
+
+function fail(error: unknown): void {
+  logger.error('Callback Inspector could not start', { error: error instanceof Error ? error.message : String(error) })
+  app.exit(1)
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+let quitting = false
+app.on('before-quit', (event) => {
+  if (quitting || !inspector) return
+  // Let pending captures finish writing before the process goes.
+  event.preventDefault()
+  quitting = true
+  void inspector.stop().finally(() => app.quit())
+})

@@ -1,0 +1,31 @@
+/**
+ * Security rules for every web contents the app creates: the renderer shows hostile callback
+ * bodies, so it must not be able to navigate, open windows, attach webviews or get permissions.
+ */
+import { app, session, shell, type WebContents, type WebFrameMain } from 'electron'
+
+export function lockDownWebContents(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    contents.on('will-navigate', (event) => event.preventDefault())
+    contents.on('will-redirect', (event) => event.preventDefault())
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+    contents.setWindowOpenHandler(({ url }) => {
+      // Links to documentation open in the user's browser, never inside the app.
+      if (/^https:\/\//.test(url)) void shell.openExternal(url)
+      return { action: 'deny' }
+    })
+  })
+}
+
+/** Only our own top-level renderer may call the core (pattern from httptoolkit-desktop). */
+export function isTrustedFrame(frame: WebFrameMain | null, rendererUrl: string): boolean {
+  if (!frame || frame.parent !== null) return false
+  try {
+    const url = new URL(frame.url)
+    const expected = new URL(rendererUrl)
+    return url.protocol === expected.protocol && url.host === expected.host && url.pathname === expected.pathname
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,63 @@
+/** Command-line flags of the headless entry. */
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { DEFAULT_MAX_BODY_BYTES } from '../core/inspector'
+
+export interface HeadlessFlags {
+  dataDir: string
+  port: number
+  receiverPort: number
+  maxBodyBytes: number
+  json: boolean
+}
+
+export const USAGE = `Usage: npm run serve -- [options]
+
+  --data-dir DIR        where captures are stored (default: ${defaultDataDir()})
+  --port N              UI and API port on 127.0.0.1 (default 4000; 0 picks a free one)
+  --receiver-port N     capture receiver port on 127.0.0.1 (default 4100; 0 picks a free one)
+  --max-body-bytes N    largest body stored whole; larger ones get 413 (default ${DEFAULT_MAX_BODY_BYTES})
+  --json                print one JSON line {ui, api, receiver, token, ...} when ready
+  --help                show this text`
+
+/** `$XDG_DATA_HOME/callback-inspector`, else `~/.local/share/callback-inspector`. */
+export function defaultDataDir(): string {
+  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share')
+  return join(base, 'callback-inspector')
+}
+
+export function parseFlags(argv: string[]): HeadlessFlags | { help: true } | { error: string } {
+  let values
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        'receiver-port': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }).values
+  } catch (error: unknown) {
+    return { error: error instanceof Error ? error.message : String(error) }
+  }
+  if (values.help) return { help: true }
+  const port = toInteger(values.port ?? '4000', 0, 65535)
+  const receiverPort = toInteger(values['receiver-port'] ?? '4100', 0, 65535)
+  const maxBodyBytes = toInteger(values['max-body-bytes'] ?? String(DEFAULT_MAX_BODY_BYTES), 1, 1024 * 1024 * 1024)
+  if (port === null) return { error: '--port must be a port number (0-65535)' }
+  if (receiverPort === null) return { error: '--receiver-port must be a port number (0-65535)' }
+  if (maxBodyBytes === null) return { error: '--max-body-bytes must be a positive number of bytes' }
+  if (port !== 0 && port === receiverPort) return { error: 'the receiver needs its own port: --port and --receiver-port must differ' }
+  return { dataDir: resolve(values['data-dir'] ?? defaultDataDir()), port, receiverPort, maxBodyBytes, json: values.json ?? false }
+}
+
+function toInteger(text: string, min: number, max: number): number | null {
+  if (!/^\d+$/.test(text)) return null
+  const value = Number(text)
+  return value >= min && value <= max ? value : null
+}

@@ -1,0 +1,103 @@
+/**
+ * Headless entry: the same inspector core as the desktop app, with the API and the built renderer
+ * served over HTTP on 127.0.0.1. Used by `npm run serve`, by `npm start` where Electron cannot
+ * start, by CI and by every end-to-end test.
+ */
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createDispatch } from '../api/dispatch'
+import { createHttpApi } from '../api/http-api'
+import { LOOPBACK_HOST, startInspector } from '../core/inspector'
+import { createStderrLogger } from '../core/logger'
+import { InspectorError } from '../shared/errors'
+import { parseFlags, USAGE } from './flags'
+import { createStaticUi } from './static-ui'
+import { APP_VERSION } from '../shared/version'
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2))
+  if ('help' in flags) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  if ('error' in flags) {
+    process.stderr.write(`${flags.error}\n\n${USAGE}\n`)
+    process.exitCode = 2
+    return
+  }
+  const logger = createStderrLogger()
+  // The tunnel client and hostile peers must never take the app down; log and carry on.
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason) }))
+
+  const inspector = await startInspector(
+    { dataDir: flags.dataDir, receiverPort: flags.receiverPort, maxBodyBytes: flags.maxBodyBytes, version: APP_VERSION },
+    { logger },
+  )
+  const token = randomBytes(24).toString('base64url')
+  let origin = ''
+  const api = createHttpApi(
+    {
+      token,
+      allowedOrigins: () => [origin],
+      allowedHosts: () => {
+        const port = new URL(origin).port
+        return [`127.0.0.1:${port}`, `localhost:${port}`]
+      },
+    },
+    { dispatch: createDispatch(inspector.procedures, logger), subscribe: (listener) => inspector.events.subscribe(listener) },
+  )
+  const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '../renderer')
+  const ui = createStaticUi(rendererDir)
+  const server = createServer((request, response) => {
+    api(request, response)
+      .then((handled) => (handled ? undefined : ui(request, response)))
+      .catch((error: unknown) => {
+        logger.error('API/UI server failed on a request', { error: String(error) })
+        if (!response.headersSent) response.writeHead(500).end()
+      })
+  })
+  server.on('clientError', (_error, socket) => socket.destroy())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(flags.port, LOOPBACK_HOST, () => resolve())
+  })
+  origin = `http://${LOOPBACK_HOST}:${(server.address() as AddressInfo).port}`
+
+  const ready = { ui: `${origin}/#token=${token}`, api: `${origin}/api`, receiver: inspector.receiverUrl, token, dataDir: flags.dataDir, pid: process.pid }
+  if (flags.json) process.stdout.write(`${JSON.stringify(ready)}\n`)
+  else {
+    process.stdout.write(
+      [
+        'Callback Inspector is running (headless).',
+        `  Open the UI:      ${ready.ui}`,
+        `  Send callbacks:   ${ready.receiver}/<endpoint-slug>   (default endpoint: ${ready.receiver}/default)`,
+        `  Scripting API:    ${ready.api}   (Authorization: Bearer ${token})`,
+        `  Data folder:      ${ready.dataDir}`,
+        'Press Ctrl+C to stop.',
+        '',
+      ].join('\n'),
+    )
+  }
+
+  let stopping = false
+  const stop = async (): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    server.closeAllConnections()
+    server.close()
+    await inspector.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop())
+  process.on('SIGTERM', () => void stop())
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof InspectorError || error instanceof Error ? error.message : String(error)
+  const code = (error as NodeJS.ErrnoException).code
+  process.stderr.write(`Callback Inspector could not start: ${code === 'EADDRINUSE' ? `a port is already in use (${message})` : message}\n`)
+  process.exit(1)
+})

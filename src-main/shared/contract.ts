@@ -1,0 +1,153 @@
+/**
+ * The one contract between the core and its callers (the renderer over IPC, scripts over HTTP).
+ *
+ * Every procedure has an input schema here; `api/dispatch.ts` is the only place that parses
+ * untrusted input with them. The renderer imports only the types (`import type`), so zod stays
+ * out of its bundle.
+ */
+import { z } from 'zod'
+import type { HeaderPairs } from './http-message'
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
+const slug = z
+  .string()
+  .regex(SLUG_PATTERN, 'a slug is 1-64 lower-case letters, digits or dashes, not starting or ending with a dash')
+const name = z.string().trim().min(1, 'a name cannot be empty').max(100, 'a name is at most 100 characters')
+const id = z.string().min(1).max(100)
+
+export const MAX_PAGE_SIZE = 1000
+
+export const procedureInputs = {
+  getStatus: z.object({}).strict(),
+  listEndpoints: z.object({}).strict(),
+  createEndpoint: z.object({ name, slug: slug.optional() }).strict(),
+  updateEndpoint: z.object({ id, name: name.optional(), slug: slug.optional() }).strict(),
+  deleteEndpoint: z.object({ id }).strict(),
+  listCaptures: z
+    .object({
+      endpointId: id.optional(),
+      cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of a previous page').optional(),
+      limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+    })
+    .strict(),
+  getCapture: z.object({ id }).strict(),
+  deleteCapture: z.object({ id }).strict(),
+  clearEndpoint: z.object({ id }).strict(),
+} as const
+
+export type ProcedureName = keyof typeof procedureInputs
+export type ProcedureInput<P extends ProcedureName> = z.input<(typeof procedureInputs)[P]>
+
+export interface Endpoint {
+  id: string
+  name: string
+  slug: string
+  /** Local capture URL on the receiver, e.g. `http://127.0.0.1:4100/default`. */
+  url: string
+  createdAt: string
+  captureCount: number
+}
+
+/** What the receiver answered. */
+export interface AnswerRecord {
+  status: number
+  headers: HeaderPairs
+  bodySize: number
+}
+
+/** Why a request was not stored whole. */
+export interface Refusal {
+  status: number
+  reason: string
+  /** `Content-Length` as declared, when there was one. */
+  declaredSize: number | null
+  /** Body bytes read before the receiver stopped reading. */
+  receivedBytes: number
+}
+
+/** The list view of one capture: everything but the body bytes. */
+export interface CaptureSummary {
+  id: string
+  /** Monotonic arrival number; newest first is descending `seq`. */
+  seq: number
+  endpointId: string
+  receivedAt: string
+  /** From the first byte of the request to the end of its body. */
+  durationMs: number
+  method: string
+  /** The request target exactly as received: path and query. */
+  target: string
+  remoteAddress: string
+  contentType: string | null
+  bodySize: number
+  /** `refused` when the request was answered without storing its body (too large). */
+  outcome: 'captured' | 'refused'
+  refusal: Refusal | null
+  response: AnswerRecord
+}
+
+export interface CaptureDetail extends CaptureSummary {
+  request: {
+    method: string
+    target: string
+    httpVersion: string
+    headers: HeaderPairs
+    bodyBase64: string
+    bodySha256: string
+  }
+  responseBodyBase64: string
+}
+
+export interface CapturePage {
+  items: CaptureSummary[]
+  /** Pass as `cursor` to get the next (older) page; `null` on the last page. */
+  nextCursor: string | null
+  /** Captures matching the filter, across all pages. */
+  total: number
+}
+
+export interface StorageIssue {
+  file: string
+  problem: string
+  /** Where the unreadable file was moved; it is never overwritten. */
+  movedTo: string
+  at: string
+}
+
+export interface InspectorStatus {
+  version: string
+  receiverUrl: string
+  dataDir: string
+  maxBodyBytes: number
+  storage: {
+    /** The last failed write, cleared by the next successful one. */
+    lastError: { message: string; at: string } | null
+    /** Files found unreadable at start-up and moved aside. */
+    issues: StorageIssue[]
+  }
+}
+
+export interface ProcedureOutputs {
+  getStatus: InspectorStatus
+  listEndpoints: Endpoint[]
+  createEndpoint: Endpoint
+  updateEndpoint: Endpoint
+  deleteEndpoint: { deleted: true }
+  listCaptures: CapturePage
+  getCapture: CaptureDetail
+  deleteCapture: { deleted: true }
+  clearEndpoint: { deletedCount: number }
+}
+
+export type ProcedureOutput<P extends ProcedureName> = ProcedureOutputs[P]
+
+/** Events pushed to the renderer (IPC) and to `GET {api}/events` (server-sent events). */
+export type InspectorEvent =
+  | { type: 'capture-received'; capture: CaptureSummary }
+  | { type: 'capture-deleted'; id: string; endpointId: string }
+  | { type: 'endpoint-cleared'; endpointId: string }
+  | { type: 'endpoints-changed' }
+  | { type: 'storage-failed'; message: string; at: string }
+  | { type: 'storage-recovered'; at: string }
+
+export type InspectorEventType = InspectorEvent['type']

@@ -1,0 +1,34 @@
+/** Error codes every transport (IPC, HTTP) reports; the HTTP status mirrors the code. */
+export const ERROR_HTTP_STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_PROCEDURE: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  STORAGE_FAILED: 503,
+  INTERNAL: 500,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_HTTP_STATUS
+
+export interface ApiError {
+  code: ErrorCode
+  message: string
+}
+
+/** Every procedure answers with this envelope instead of throwing (see electron/electron#24427). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError }
+
+/** An error the core raises on purpose: its code and message reach the caller unchanged. */
+export class InspectorError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'InspectorError'
+  }
+}
