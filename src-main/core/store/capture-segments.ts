@@ -9,6 +9,7 @@
  * segment is written on the capture path. Bodies stay out of the JSON for the same reason and are
  * read only when a capture is opened.
  */
+import { constants } from 'node:fs'
 import { open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
@@ -17,7 +18,7 @@ import { createCoalescingWriter } from './coalescing-writer'
 import { createDocument, moveAside, openDocument } from './data-file'
 import { SCHEMA_VERSION, segmentDocumentSchema, type SegmentDocument, type StoredCapture } from './persisted-schema'
 
-export const SEGMENT_MAX_CAPTURES = 250
+export const SEGMENT_MAX_CAPTURES = 100
 export const SEGMENT_MAX_BODY_BYTES = 64 * 1024 * 1024
 
 const SEGMENT_FILE = /^(\d{6,})\.json$/
@@ -25,11 +26,14 @@ const SEGMENT_FILE = /^(\d{6,})\.json$/
 export interface Segment {
   readonly number: number
   readonly db: Low<SegmentDocument>
-  /** Bytes in the `.bodies` file; the next body is appended at this offset. */
+  /** Bytes reserved in the `.bodies` file; the next body goes at this offset. */
   bodyBytes: number
   /** Writes the index document; concurrent calls share writes (group commit). */
   persist(): Promise<void>
-  appendBodies(bodies: Buffer[]): Promise<void>
+  /** Reserves room for a body and returns its offset (synchronous, so offsets never collide). */
+  reserve(size: number): number
+  /** Writes bodies at their reserved offsets; adjacent ones go out in one `writev`. */
+  writeBodies(bodies: Array<{ offset: number; bytes: Buffer }>): Promise<void>
   readBody(offset: number, size: number): Promise<Buffer>
   /** Overwrites a deleted capture's bytes with zeros, so deleting really removes the payload. */
   eraseBody(offset: number, size: number): Promise<void>
@@ -46,8 +50,9 @@ function segmentPaths(dir: string, segmentNumber: number): { index: string; bodi
 
 async function attachSegment(dir: string, segmentNumber: number, db: Low<SegmentDocument>): Promise<Segment> {
   const paths = segmentPaths(dir, segmentNumber)
-  // 'a+': every write appends, whatever other handles do, and reads can seek anywhere.
-  const handle: FileHandle = await open(paths.bodies, 'a+')
+  // Positional writes at reserved offsets (not O_APPEND), so several commits can be in flight
+  // at once without their bodies landing out of order.
+  const handle: FileHandle = await open(paths.bodies, constants.O_RDWR | constants.O_CREAT, 0o600)
   const persist = createCoalescingWriter(() => db.write())
 
   const segment: Segment = {
@@ -55,18 +60,28 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     db,
     bodyBytes: (await handle.stat()).size,
     persist,
-    async appendBodies(bodies) {
-      const nonEmpty = bodies.filter((body) => body.length > 0)
-      if (nonEmpty.length === 0) return
-      try {
-        const { bytesWritten } = await handle.writev(nonEmpty)
-        segment.bodyBytes += bytesWritten
-      } catch (error: unknown) {
-        // A partial write leaves the file longer than we think: re-read the size so the next
-        // capture's offset points past whatever landed.
-        segment.bodyBytes = (await handle.stat().catch(() => ({ size: segment.bodyBytes }))).size
-        throw error
+    reserve(size) {
+      const offset = segment.bodyBytes
+      segment.bodyBytes += size
+      return offset
+    },
+    async writeBodies(bodies) {
+      const sorted = bodies.filter((body) => body.bytes.length > 0).sort((a, b) => a.offset - b.offset)
+      let run: Buffer[] = []
+      let runStart = 0
+      let runEnd = -1
+      const writes: Array<Promise<unknown>> = []
+      for (const body of sorted) {
+        if (body.offset !== runEnd) {
+          if (run.length > 0) writes.push(handle.writev(run, runStart))
+          run = []
+          runStart = body.offset
+        }
+        run.push(body.bytes)
+        runEnd = body.offset + body.bytes.length
       }
+      if (run.length > 0) writes.push(handle.writev(run, runStart))
+      await Promise.all(writes)
     },
     async readBody(offset, size) {
       const buffer = Buffer.alloc(size)
@@ -76,14 +91,7 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
       return buffer
     },
     async eraseBody(offset, size) {
-      if (size === 0) return
-      // Positional writes are ignored on an append-mode handle, so erase through a second one.
-      const writer = await open(paths.bodies, 'r+')
-      try {
-        await writer.write(Buffer.alloc(size), 0, size, offset)
-      } finally {
-        await writer.close()
-      }
+      if (size > 0) await handle.write(Buffer.alloc(size), 0, size, offset)
     },
     isFull() {
       return db.data.captures.length >= SEGMENT_MAX_CAPTURES || segment.bodyBytes >= SEGMENT_MAX_BODY_BYTES

@@ -9,7 +9,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import type { StorageIssue } from '../../shared/contract'
-import { createSegment, loadSegments, SEGMENT_MAX_BODY_BYTES, SEGMENT_MAX_CAPTURES, type Segment } from './capture-segments'
+import { createSegment, loadSegments, type Segment } from './capture-segments'
 import type { StoredCapture } from './persisted-schema'
 
 export interface CaptureStoreConfig {
@@ -70,7 +70,14 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
 
   const loaded: Array<{ capture: StoredCapture; segment: Segment }> = []
   for (const segment of segments) {
-    for (const capture of segment.db.data.captures) loaded.push({ capture, segment })
+    // Index and bodies are written concurrently; after a crash between the two, a record can
+    // point past the end of its bodies file. Such a capture was never answered: drop it.
+    const complete = segment.db.data.captures.filter((capture) => capture.body.offset + capture.body.size <= segment.bodyBytes)
+    if (complete.length !== segment.db.data.captures.length) {
+      segment.db.data.captures = complete
+      await segment.persist()
+    }
+    for (const capture of complete) loaded.push({ capture, segment })
   }
   loaded.sort((a, b) => a.capture.seq - b.capture.seq)
   for (const { capture, segment } of loaded) index(capture, segment)
@@ -80,10 +87,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let nextSegmentNumber = (current?.number ?? 0) + 1
 
   function index(capture: StoredCapture, segment: Segment): void {
-    all.push(capture)
+    insertBySeq(all, capture)
     let list = byEndpoint.get(capture.endpointId)
     if (!list) byEndpoint.set(capture.endpointId, (list = []))
-    list.push(capture)
+    insertBySeq(list, capture)
     segmentOf.set(capture.id, segment)
     byId.set(capture.id, capture)
   }
@@ -97,67 +104,72 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   }
 
   // ---- group commit -------------------------------------------------------------------------
+  // Captures parsed in the same event-loop turn are committed together; commits may overlap
+  // (bodies go to reserved offsets, and `persist` coalesces index writes), so a slow disk write
+  // never holds back the next batch.
   let pending: Pending[] = []
-  let draining = false
+  let flushScheduled = false
+  const inFlight = new Set<Promise<void>>()
+  let rolling: Promise<Segment> | null = null
 
-  async function drain(): Promise<void> {
-    draining = true
-    while (pending.length > 0) {
+  function scheduleFlush(): void {
+    if (flushScheduled) return
+    flushScheduled = true
+    setImmediate(() => {
+      flushScheduled = false
       const batch = pending
       pending = []
-      try {
-        await commit(batch)
-        for (const item of batch) item.resolve(item.capture)
-      } catch (error: unknown) {
-        for (const item of batch) item.reject(error)
-      }
+      const commitment = commit(batch).then(
+        () => batch.forEach((item) => item.resolve(item.capture)),
+        (error: unknown) => batch.forEach((item) => item.reject(error)),
+      )
+      inFlight.add(commitment)
+      void commitment.finally(() => inFlight.delete(commitment))
+    })
+  }
+
+  async function writableSegment(): Promise<Segment> {
+    while (!current || current.isFull()) {
+      // One roll at a time: concurrent batches wait for the same new segment.
+      rolling ??= createSegment(config.dir, nextSegmentNumber++).then((segment) => {
+        segments.push(segment)
+        current = segment
+        rolling = null
+        return segment
+      })
+      await rolling
     }
-    draining = false
+    return current
   }
 
   async function commit(batch: Pending[]): Promise<void> {
-    // Assign each capture a place, rolling to a new segment when the current one fills up.
-    const bySegment = new Map<Segment, Pending[]>()
-    let segment = current && !current.isFull() ? current : await rollSegment()
-    let plannedBytes = segment.bodyBytes
-    let plannedCount = segment.db.data.captures.length
+    const groups = new Map<Segment, Pending[]>()
     for (const item of batch) {
-      if (plannedCount >= SEGMENT_MAX_CAPTURES || plannedBytes >= SEGMENT_MAX_BODY_BYTES) {
-        segment = await rollSegment()
-        plannedBytes = segment.bodyBytes
-        plannedCount = 0
-      }
-      item.capture.body.offset = plannedBytes
-      plannedBytes += item.bytes.length
-      plannedCount += 1
-      const group = bySegment.get(segment)
+      const segment = await writableSegment()
+      item.capture.body.offset = segment.reserve(item.bytes.length)
+      segment.db.data.captures.push(item.capture)
+      const group = groups.get(segment)
       if (group) group.push(item)
-      else bySegment.set(segment, [item])
+      else groups.set(segment, [item])
     }
-    const written: Array<[Segment, Pending[]]> = []
     try {
-      for (const [target, items] of bySegment) {
-        await target.appendBodies(items.map((item) => item.bytes))
-        target.db.data.captures.push(...items.map((item) => item.capture))
-        written.push([target, items])
-      }
-      await Promise.all(written.map(([target]) => target.persist()))
+      await Promise.all(
+        [...groups].flatMap(([segment, items]) => [
+          segment.writeBodies(items.map((item) => ({ offset: item.capture.body.offset, bytes: item.bytes }))),
+          segment.persist(),
+        ]),
+      )
     } catch (error: unknown) {
       // Nothing of this batch may stay referenced: the next successful write must not
       // resurrect captures whose senders were told to retry.
-      for (const [target, items] of written) {
+      for (const [segment, items] of groups) {
         const ids = new Set(items.map((item) => item.capture.id))
-        target.db.data.captures = target.db.data.captures.filter((capture) => !ids.has(capture.id))
+        segment.db.data.captures = segment.db.data.captures.filter((capture) => !ids.has(capture.id))
+        void segment.persist().catch(() => undefined)
       }
       throw error
     }
-    for (const [target, items] of written) for (const item of items) index(item.capture, target)
-  }
-
-  async function rollSegment(): Promise<Segment> {
-    current = await createSegment(config.dir, nextSegmentNumber++)
-    segments.push(current)
-    return current
+    for (const [segment, items] of groups) for (const item of items) index(item.capture, segment)
   }
 
   async function dropIfEmpty(segment: Segment): Promise<void> {
@@ -194,7 +206,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       }
       return new Promise((resolve, reject) => {
         pending.push({ capture: stored, bytes: bodyBytes, resolve, reject })
-        if (!draining) void drain()
+        scheduleFlush()
       })
     },
     page({ endpointId, beforeSeq, limit }) {
@@ -234,7 +246,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return doomed.length
     },
     async close() {
-      while (draining) await new Promise((resolve) => setTimeout(resolve, 5))
+      while (pending.length > 0 || flushScheduled || inFlight.size > 0) {
+        await Promise.all([...inFlight, new Promise((resolve) => setImmediate(resolve))])
+      }
       for (const segment of segments) await segment.close()
     },
   }
@@ -250,6 +264,12 @@ function lowerBound(list: StoredCapture[], seq: number): number {
     else high = middle
   }
   return low
+}
+
+/** Commits can finish out of order; keep lists ascending (almost always a plain push). */
+function insertBySeq(list: StoredCapture[], capture: StoredCapture): void {
+  if (list.length === 0 || (list.at(-1) as StoredCapture).seq < capture.seq) list.push(capture)
+  else list.splice(lowerBound(list, capture.seq), 0, capture)
 }
 
 function removeBySeq(list: StoredCapture[], seq: number): void {
