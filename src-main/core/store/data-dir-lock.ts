@@ -16,7 +16,7 @@ export async function acquireDataDirLock(file: string): Promise<() => Promise<vo
     } catch (error: unknown) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim())
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && (owner === process.pid || isAlive(owner))) {
         throw new InspectorError('CONFLICT', `the data folder is in use by another Callback Inspector (pid ${owner})`)
       }
       await unlink(file).catch(() => undefined)

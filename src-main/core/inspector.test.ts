@@ -1,0 +1,174 @@
+import { gzipSync } from 'node:zlib'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { InspectorEvent } from '../shared/contract'
+import { makeTempDir } from '../test-support/temp-dir'
+import { send, sendRaw } from '../test-support/http-client'
+import { startInspector, type Inspector } from './inspector'
+import { silentLogger } from './logger'
+
+describe('inspector: receiver + store + procedures', () => {
+  let dir: string
+  let remove: () => Promise<void>
+  let inspector: Inspector | undefined
+  let events: InspectorEvent[]
+  const start = async (maxBodyBytes?: number) => {
+    inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test', maxBodyBytes }, { logger: silentLogger })
+    events = []
+    inspector.events.subscribe((event) => events.push(event))
+    return inspector
+  }
+  const stop = async () => {
+    await inspector?.stop()
+    inspector = undefined
+  }
+  const latest = async () => {
+    const page = await inspector!.procedures.listCaptures({ limit: 1 })
+    return inspector!.procedures.getCapture({ id: page.items[0]!.id })
+  }
+
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
+  afterEach(async () => {
+    await stop()
+    await remove()
+  })
+
+  it('creates a default endpoint on first start and captures any method and path under it', async () => {
+    const app = await start()
+    const [endpoint] = await app.procedures.listEndpoints({})
+    expect(endpoint).toMatchObject({ name: 'Default', slug: 'default', url: `${app.receiverUrl}/default` })
+    const response = await send(`${app.receiverUrl}/default/deep/path?b=2&a=1&a=%20x`, { method: 'PATCH', body: 'hi' })
+    expect(response.status).toBe(200)
+    expect(response.body.length).toBe(0)
+    const capture = await latest()
+    expect(capture.method).toBe('PATCH')
+    expect(capture.target).toBe('/default/deep/path?b=2&a=1&a=%20x')
+    expect(events.map((event) => event.type)).toContain('capture-received')
+  })
+
+  it('stores headers as ordered raw pairs and the body byte for byte', async () => {
+    const app = await start()
+    const body = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x80]), randomBytes(4096)])
+    const headers: Array<[string, string]> = [
+      ['X-Signature', 'abc=='],
+      ['content-TYPE', 'application/octet-stream'],
+      ['X-Dup', 'one'],
+      ['x-dup', 'two'],
+      ['X-Latin1', 'caf\u00e9'],
+    ]
+    await send(`${app.receiverUrl}/default`, { headers, body })
+    const capture = await latest()
+    const sent = capture.request.headers.filter(([name]) => !['host', 'connection', 'content-length'].includes(name.toLowerCase()))
+    expect(sent).toEqual(headers)
+    expect(Buffer.from(capture.request.bodyBase64, 'base64').equals(body)).toBe(true)
+    expect(capture.request.bodySha256).toBe(createHash('sha256').update(body).digest('hex'))
+    expect(capture.bodySize).toBe(body.length)
+  })
+
+  it('keeps a gzip body as received', async () => {
+    const app = await start()
+    const body = gzipSync(Buffer.from('{"a":1}'))
+    await send(`${app.receiverUrl}/default`, { headers: [['Content-Encoding', 'gzip']], body })
+    expect(Buffer.from((await latest()).request.bodyBase64, 'base64').equals(body)).toBe(true)
+  })
+
+  it('refuses a body over the limit with 413 and records the refusal (declared and streamed)', async () => {
+    const app = await start(1024)
+    const declared = await send(`${app.receiverUrl}/default`, { body: Buffer.alloc(2048, 1) })
+    expect(declared.status).toBe(413)
+    expect(declared.body.toString()).toMatch(/larger than this inspector accepts/)
+    let capture = await latest()
+    expect(capture.outcome).toBe('refused')
+    expect(capture.refusal).toMatchObject({ status: 413, declaredSize: 2048, receivedBytes: 0 })
+    expect(capture.response.status).toBe(413)
+
+    const chunked = await sendRaw(
+      app.receiverUrl,
+      `POST /default/chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n${'a'.repeat(2048)}\r\n0\r\n\r\n`,
+    )
+    expect(chunked).toMatch(/^HTTP\/1.1 413/)
+    capture = await latest()
+    expect(capture.target).toBe('/default/chunked')
+    expect(capture.refusal).toMatchObject({ declaredSize: null })
+    expect(capture.refusal!.receivedBytes).toBeGreaterThan(1024)
+  })
+
+  it('answers unknown endpoints with 404 without capturing, and serves the health path', async () => {
+    const app = await start()
+    const unknown = await send(`${app.receiverUrl}/nope/x`, { body: 'x' })
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.toString()).toMatch(/No endpoint "nope"/)
+    const health = await send(`${app.receiverUrl}/__inspector/health`, { method: 'GET' })
+    expect(JSON.parse(health.body.toString())).toMatchObject({ service: 'callback-inspector' })
+    expect((await app.procedures.listCaptures({})).total).toBe(0)
+  })
+
+  it('answers malformed HTTP with 400 and keeps serving', async () => {
+    const app = await start()
+    expect(await sendRaw(app.receiverUrl, 'GARBAGE\r\n\r\n')).toMatch(/^HTTP\/1.1 400/)
+    expect(await sendRaw(app.receiverUrl, `GET /default HTTP/1.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1.1 431/)
+    expect((await send(`${app.receiverUrl}/default`, { body: 'still fine' })).status).toBe(200)
+  })
+
+  it('answers 503 while captures cannot be written, reports it, and recovers', async () => {
+    const app = await start()
+    await send(`${app.receiverUrl}/default`, { body: 'first' })
+    const segment = (await readdir(join(dir, 'captures'))).find((name) => name.endsWith('.json'))!
+    const blocker = join(dir, 'captures', `.${segment}.tmp`)
+    await mkdir(blocker)
+    const failed = await send(`${app.receiverUrl}/default`, { body: 'second' })
+    expect(failed.status).toBe(503)
+    expect((await app.procedures.getStatus({})).storage.lastError?.message).toBeTruthy()
+    expect(events.some((event) => event.type === 'storage-failed')).toBe(true)
+    expect((await app.procedures.listCaptures({})).total).toBe(1)
+
+    await rmdir(blocker)
+    expect((await send(`${app.receiverUrl}/default`, { body: 'third' })).status).toBe(200)
+    expect((await app.procedures.getStatus({})).storage.lastError).toBeNull()
+    expect(events.some((event) => event.type === 'storage-recovered')).toBe(true)
+  })
+
+  it('keeps everything across a restart, and manages endpoints', async () => {
+    let app = await start()
+    const created = await app.procedures.createEndpoint({ name: 'CHIP sandbox' })
+    expect(created.slug).toBe('chip-sandbox')
+    await expect(app.procedures.createEndpoint({ name: 'x', slug: 'chip-sandbox' })).rejects.toMatchObject({ code: 'CONFLICT' })
+    await send(`${app.receiverUrl}/chip-sandbox/cb`, { body: '{"event_type":"purchase.paid"}' })
+    const renamed = await app.procedures.updateEndpoint({ id: created.id, name: 'CHIP', slug: 'chip' })
+    expect(renamed.url).toBe(`${app.receiverUrl}/chip`)
+    await stop()
+
+    app = await start()
+    const endpoints = await app.procedures.listEndpoints({})
+    expect(endpoints.map((endpoint) => endpoint.slug)).toEqual(['default', 'chip'])
+    expect(endpoints[1]!.captureCount).toBe(1)
+    expect((await send(`${app.receiverUrl}/chip/again`, { body: 'x' })).status).toBe(200)
+    expect((await app.procedures.clearEndpoint({ id: created.id })).deletedCount).toBe(2)
+    await app.procedures.deleteEndpoint({ id: created.id })
+    expect((await send(`${app.receiverUrl}/chip/gone`, { body: 'x' })).status).toBe(404)
+  })
+
+  it('reports an unreadable settings file, keeps it aside, and recovers the endpoints of stored captures', async () => {
+    let app = await start()
+    const custom = await app.procedures.createEndpoint({ name: 'Plexo' })
+    await send(`${app.receiverUrl}/plexo`, { body: '{}' })
+    await stop()
+    await writeFile(join(dir, 'inspector.json'), 'not json at all')
+
+    app = await start()
+    const status = await app.procedures.getStatus({})
+    expect(status.storage.issues).toHaveLength(1)
+    expect(status.storage.issues[0]!.file).toBe(join(dir, 'inspector.json'))
+    const endpoints = await app.procedures.listEndpoints({})
+    const recovered = endpoints.find((endpoint) => endpoint.id === custom.id)
+    expect(recovered?.captureCount).toBe(1)
+    expect(endpoints.some((endpoint) => endpoint.slug === 'default')).toBe(true)
+  })
+
+  it('refuses a second inspector on the same data folder', async () => {
+    await start()
+    await expect(startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })).rejects.toThrow(/in use/)
+  })
+})
