@@ -14,7 +14,8 @@ export function send(url: string, options: { method?: string; path?: string; hea
   const given = options.headers ?? []
   const body = options.body === undefined ? undefined : Buffer.from(options.body)
   const hasLength = given.some(([name]) => /^(content-length|transfer-encoding)$/i.test(name))
-  const headers: Array<[string, string]> = [['Host', target.host], ...given]
+  const hasHost = given.some(([name]) => name.toLowerCase() === 'host')
+  const headers: Array<[string, string]> = [...(hasHost ? [] : [['Host', target.host] as [string, string]]), ...given]
   if (body !== undefined && !hasLength) headers.push(['Content-Length', String(body.length)])
   return new Promise((resolve, reject) => {
     const outgoing = request(

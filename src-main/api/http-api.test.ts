@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startInspector, type Inspector } from '../core/inspector'
+import { silentLogger } from '../core/logger'
+import { makeTempDir } from '../test-support/temp-dir'
+import { send } from '../test-support/http-client'
+import { createDispatch } from './dispatch'
+import { createHttpApi } from './http-api'
+
+const TOKEN = 'test-token-0123456789'
+
+describe('HTTP API', () => {
+  let inspector: Inspector
+  let server: Server
+  let origin: string
+  let remove: () => Promise<void>
+
+  beforeEach(async () => {
+    const temp = await makeTempDir()
+    remove = temp.remove
+    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+    const api = createHttpApi(
+      { token: TOKEN, allowedOrigins: () => [origin], allowedHosts: () => [new URL(origin).host] },
+      { dispatch: createDispatch(inspector.procedures, silentLogger), subscribe: (listener) => inspector.events.subscribe(listener) },
+    )
+    server = createServer((request, response) => {
+      void api(request, response).then((handled) => {
+        if (!handled) response.writeHead(404).end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterEach(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+    await inspector.stop()
+    await remove()
+  })
+
+  const call = (procedure: string, input: unknown, headers: Array<[string, string]> = []) =>
+    send(`${origin}/api/${procedure}`, {
+      headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json'], ...headers],
+      body: JSON.stringify(input),
+    }).then((response) => ({ status: response.status, json: JSON.parse(response.body.toString()) }))
+
+  it('runs procedures and wraps results in the envelope', async () => {
+    const { status, json } = await call('listEndpoints', {})
+    expect(status).toBe(200)
+    expect(json.ok).toBe(true)
+    expect(json.value[0].slug).toBe('default')
+  })
+
+  it('maps errors to codes and matching statuses', async () => {
+    expect(await call('nope', {})).toMatchObject({ status: 404, json: { ok: false, error: { code: 'UNKNOWN_PROCEDURE' } } })
+    expect(await call('getCapture', { id: 'missing' })).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } })
+    const invalid = await call('listCaptures', { limit: 'ten', extra: 1 })
+    expect(invalid.status).toBe(400)
+    expect(invalid.json.error.message).toMatch(/limit/)
+    const conflict = await call('createEndpoint', { name: 'Again', slug: 'default' })
+    expect(conflict).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT' } } })
+  })
+
+  it('refuses a missing or wrong token, a foreign origin, a foreign host and non-JSON posts', async () => {
+    const noToken = await send(`${origin}/api/listEndpoints`, { headers: [['Content-Type', 'application/json']], body: '{}' })
+    expect(noToken.status).toBe(401)
+    const wrongToken = await send(`${origin}/api/listEndpoints`, { headers: [['Authorization', 'Bearer nope'], ['Content-Type', 'application/json']], body: '{}' })
+    expect(wrongToken.status).toBe(401)
+    expect((await call('listEndpoints', {}, [['Origin', 'https://evil.example']])).status).toBe(403)
+    expect((await call('listEndpoints', {}, [['Origin', origin]])).status).toBe(200)
+    const rebound = await send(`${origin}/api/listEndpoints`, {
+      headers: [['Host', 'evil.example'], ['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json']],
+      body: '{}',
+    })
+    expect(rebound.status).toBe(403)
+    const form = await send(`${origin}/api/listEndpoints`, { headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'text/plain']], body: '{}' })
+    expect(form.status).toBe(415)
+    const badJson = await send(`${origin}/api/listEndpoints`, { headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json']], body: '{' })
+    expect(badJson.status).toBe(400)
+  })
+
+  it('streams capture-received events over server-sent events', async () => {
+    const controller = new AbortController()
+    const response = await fetch(`${origin}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal })
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/)
+    const reader = response.body!.getReader()
+    await reader.read() // ': connected'
+    await send(`${inspector.receiverUrl}/default/sse`, { body: 'hello' })
+    let text = ''
+    while (!text.includes('\n\n') || !text.includes('capture-received')) text += new TextDecoder().decode((await reader.read()).value)
+    const data = JSON.parse(/data: (.*)\n/.exec(text)![1]!)
+    expect(data).toMatchObject({ type: 'capture-received', capture: { target: '/default/sse', bodySize: 5 } })
+    controller.abort()
+  })
+})
