@@ -1,6 +1,6 @@
 // `npm start`: the desktop app where Electron can run; otherwise one clear line saying why, and
 // the same app headless, with the URL of its UI to open in a browser.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
 const root = new URL('..', import.meta.url).pathname
@@ -10,14 +10,13 @@ async function electronBinary() {
   if (process.env.ELECTRON_PATH) {
     return existsSync(process.env.ELECTRON_PATH) ? { path: process.env.ELECTRON_PATH } : { reason: `ELECTRON_PATH (${process.env.ELECTRON_PATH}) does not exist` }
   }
-  try {
-    // Since Electron 42 the binary is downloaded on first use; offline this fails quickly.
-    const { default: path } = await import('electron')
-    if (typeof path === 'string' && existsSync(path)) return { path }
-    return { reason: 'the Electron binary is not installed' }
-  } catch (error) {
-    return { reason: `the Electron binary is not available (${String(error?.message ?? error).split('\n')[0]})` }
-  }
+  // Since Electron 42 the binary is downloaded on first use. Resolve it in a child process so
+  // an offline machine gets one line from us instead of the downloader's stack trace.
+  const probe = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("electron"))'], { cwd: root, encoding: 'utf8', timeout: 300_000 })
+  const path = probe.stdout.trim()
+  if (probe.status === 0 && path && existsSync(path)) return { path }
+  const cause = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED/.exec(probe.stderr ?? '')?.[0]
+  return { reason: `the Electron binary is not installed and could not be downloaded${cause ? ` (${cause})` : ''}` }
 }
 
 function hasDisplay() {
