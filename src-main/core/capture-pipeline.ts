@@ -1,34 +1,37 @@
 /**
- * What happens to every request an endpoint receives: decide the answer, store the capture
- * (with the answer it is about to get), and only then answer. A request is never answered 2xx
- * before it is on disk; when it cannot be stored the sender gets 503 and retries later.
+ * What happens to every request an endpoint receives: choose the answer from the endpoint's
+ * configuration, store the capture together with that answer, and only then send it. A request
+ * is never answered before it is on disk; when it cannot be stored the sender gets 503 and
+ * retries later.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import type { InspectorEvent } from '../shared/contract'
-import type { HeaderPairs } from '../shared/http-message'
+import type { AnswerChoice, InspectorEvent } from '../shared/contract'
+import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
 import { toCaptureSummary } from './capture-views'
 import type { EventBus } from './event-bus'
 import { answerPlain, type ReceivedRequest } from './receiver/receiver'
+import { chooseAnswer, resolvedBodyBytes, sendAnswer, type SequenceState } from './responses'
 import type { CaptureStore } from './store/capture-store'
+import type { StoredCapture } from './store/persisted-schema'
 import type { StorageHealth } from './storage-health'
-
-export interface PlannedAnswer {
-  status: number
-  headers: HeaderPairs
-  body: Buffer
-}
 
 export interface CapturePipelineDeps {
   store: CaptureStore
   events: EventBus<InspectorEvent>
   health: StorageHealth
+  answerConfigOf(endpointId: string): EndpointAnswerConfig | undefined
+  sequences: SequenceState
+  random: () => number
+  /** Aborted when the app stops: pending delays and hangs end at once. */
+  shutdown: AbortSignal
 }
 
 export function createCapturePipeline(deps: CapturePipelineDeps) {
   return async function handleRequest(request: ReceivedRequest, response: ServerResponse): Promise<void> {
-    const answer = request.refusal ? refusalAnswer(request.refusal.reason) : { status: 200, headers: [], body: Buffer.alloc(0) }
-    let stored
+    const bodySha256 = createHash('sha256').update(request.body).digest('hex')
+    const { chosen, choice } = decideAnswer(request, bodySha256)
+    let stored: StoredCapture
     try {
       stored = await deps.store.append(
         {
@@ -42,10 +45,10 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
           headers: request.headers,
           remoteAddress: request.remoteAddress,
           remotePort: request.remotePort,
-          body: { sha256: createHash('sha256').update(request.body).digest('hex') },
+          body: { sha256: bodySha256 },
           outcome: request.refusal ? 'refused' : 'captured',
           refusal: request.refusal,
-          response: { status: answer.status, headers: answer.headers, bodyBase64: answer.body.toString('base64') },
+          response: answerRecord(chosen.answer, choice),
         },
         request.body,
       )
@@ -56,19 +59,56 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     }
     deps.health.succeeded()
     deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
-    writeAnswer(response, answer)
+    await sendAnswer(response, chosen, { signal: deps.shutdown })
+  }
+
+  function decideAnswer(request: ReceivedRequest, bodySha256: string): { chosen: ChosenAnswer; choice: AnswerChoice } {
+    if (request.refusal) {
+      const body = Buffer.from(request.refusal.reason)
+      const answer: ResolvedAnswer = {
+        kind: 'respond',
+        status: request.refusal.status,
+        headers: [['Content-Type', 'text/plain; charset=utf-8']],
+        body: { encoding: 'utf8', data: request.refusal.reason, size: body.length },
+        delayMs: 0,
+      }
+      return { chosen: { answer, chosenBy: { kind: 'default' } }, choice: { kind: 'refusal' } }
+    }
+    const chosen = chooseAnswer(
+      deps.answerConfigOf(request.endpointId) ?? DEFAULT_ANSWER_CONFIG,
+      {
+        endpointId: request.endpointId,
+        method: request.method,
+        target: request.target,
+        pathWithinEndpoint: request.pathWithinEndpoint,
+        headers: request.headers,
+        body: request.body,
+        provider: null,
+        verdict: null,
+        deliveryKey: `sha256:${bodySha256}`,
+      },
+      deps.sequences,
+      { random: deps.random },
+    )
+    return { chosen, choice: chosen.chosenBy }
   }
 }
 
-function refusalAnswer(reason: string): PlannedAnswer {
-  return { status: 413, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from(reason) }
-}
-
-function writeAnswer(response: ServerResponse, answer: PlannedAnswer): void {
-  if (response.headersSent || response.destroyed) return
-  const flat: string[] = []
-  for (const [name, value] of answer.headers) flat.push(name, value)
-  if (!answer.headers.some(([name]) => name.toLowerCase() === 'content-length')) flat.push('Content-Length', String(answer.body.length))
-  response.writeHead(answer.status, flat)
-  response.end(answer.body)
+function answerRecord(answer: ResolvedAnswer, chosenBy: AnswerChoice): StoredCapture['response'] {
+  switch (answer.kind) {
+    case 'respond':
+      return {
+        kind: 'respond',
+        status: answer.status,
+        headers: answer.headers,
+        bodyBase64: answer.body ? resolvedBodyBytes(answer.body).toString('base64') : '',
+        delayMs: answer.delayMs,
+        chosenBy,
+      }
+    case 'close':
+    case 'reset':
+      return { kind: answer.kind, status: null, headers: [], bodyBase64: '', delayMs: answer.delayMs, chosenBy }
+    case 'hang':
+      return { kind: 'hang', status: null, headers: [], bodyBase64: '', delayMs: 0, chosenBy }
+  }
 }

@@ -18,9 +18,12 @@ export function toCaptureSummary(capture: StoredCapture): CaptureSummary {
     outcome: capture.outcome,
     refusal: capture.refusal,
     response: {
+      kind: capture.response.kind,
       status: capture.response.status,
       headers: capture.response.headers,
       bodySize: Buffer.byteLength(capture.response.bodyBase64, 'base64'),
+      delayMs: capture.response.delayMs,
+      chosenBy: capture.response.chosenBy,
     },
   }
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { SLUG_PATTERN } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
+import type { EndpointAnswerConfig } from '../shared/responses'
 import type { StoredEndpoint } from './store/persisted-schema'
 import type { SettingsStore } from './store/settings-store'
 
@@ -14,6 +15,7 @@ export interface EndpointRegistry {
   create(input: { name: string; slug?: string }): Promise<StoredEndpoint>
   update(input: { id: string; name?: string; slug?: string }): Promise<StoredEndpoint>
   delete(id: string): Promise<StoredEndpoint>
+  setAnswerConfig(id: string, config: EndpointAnswerConfig): Promise<StoredEndpoint>
   /** Re-creates an endpoint under a known id (for captures whose endpoint record was lost). */
   adopt(input: { id: string; name: string; slug: string }): Promise<StoredEndpoint>
 }
@@ -87,6 +89,13 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
         settings.data.endpoints = settings.data.endpoints.filter((candidate) => candidate.id !== id)
       })
       return endpoint
+    },
+    async setAnswerConfig(id, config) {
+      get(id)
+      await commit(() => {
+        get(id).answerConfig = config
+      })
+      return get(id)
     },
     async adopt({ id, name, slug }) {
       const endpoint: StoredEndpoint = { id, name, slug: findBySlug(slug) ? slugFor(slug) : slug, createdAt: now().toISOString() }

@@ -171,4 +171,41 @@ describe('inspector: receiver + store + procedures', () => {
     await start()
     await expect(startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })).rejects.toThrow(/in use/)
   })
+
+  it('answers as configured, records which step answered, and persists the configuration', async () => {
+    let app = await start()
+    const [endpoint] = await app.procedures.listEndpoints({})
+    await expect(app.procedures.setAnswerConfig({ endpointId: endpoint!.id, config: { defaultAnswer: { kind: 'respond', status: 600 } } })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    })
+    const ok = { kind: 'respond', status: 200, body: { text: 'OK' } }
+    await app.procedures.setAnswerConfig({
+      endpointId: endpoint!.id,
+      config: {
+        defaultAnswer: ok,
+        rules: [],
+        sequence: { enabled: true, steps: [{ kind: 'respond', status: 500 }, { kind: 'respond', status: 500 }, ok], afterLast: 'repeat-last' },
+        failureRate: null,
+      },
+    })
+    const statuses: number[] = []
+    for (const body of ['{"uuid":"a"}', '{"uuid":"b"}', '{"uuid":"a"}', '{"uuid":"a"}', '{"uuid":"b"}']) {
+      statuses.push((await send(`${app.receiverUrl}/default`, { body })).status)
+    }
+    // Each delivery walks the sequence on its own retries.
+    expect(statuses).toEqual([500, 500, 500, 200, 500])
+    const page = await app.procedures.listCaptures({})
+    expect(page.items.map((capture) => capture.response.chosenBy)).toEqual([
+      { kind: 'sequence', step: 2, of: 3 },
+      { kind: 'sequence', step: 3, of: 3 },
+      { kind: 'sequence', step: 2, of: 3 },
+      { kind: 'sequence', step: 1, of: 3 },
+      { kind: 'sequence', step: 1, of: 3 },
+    ])
+    const last = await app.procedures.getCapture({ id: page.items[1]!.id })
+    expect(Buffer.from(last.responseBodyBase64, 'base64').toString()).toBe('OK')
+    await stop()
+    app = await start()
+    expect((await app.procedures.getAnswerConfig({ endpointId: endpoint!.id })).config.sequence?.steps).toHaveLength(3)
+  })
 })

@@ -11,6 +11,7 @@ import { createCapturePipeline } from './capture-pipeline'
 import { createEndpointRegistry, DEFAULT_ENDPOINT, type EndpointRegistry } from './endpoints'
 import { createEventBus, type EventBus } from './event-bus'
 import type { Logger } from './logger'
+import { createSequenceState } from './responses'
 import { createProcedureHandlers, type ProcedureHandlers } from './procedures'
 import { startReceiver } from './receiver/receiver'
 import { openCaptureStore } from './store/capture-store'
@@ -33,6 +34,8 @@ export interface InspectorConfig {
 export interface InspectorDeps {
   logger: Logger
   now?: () => Date
+  /** For the answer failure rate; seeded in tests. */
+  random?: () => number
 }
 
 export interface Inspector {
@@ -63,7 +66,17 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
 
     const health = createStorageHealth(events, deps.logger, now)
-    const pipeline = createCapturePipeline({ store, events, health })
+    const sequences = createSequenceState()
+    const shutdown = new AbortController()
+    const pipeline = createCapturePipeline({
+      store,
+      events,
+      health,
+      answerConfigOf: (endpointId) => endpoints.list().find((endpoint) => endpoint.id === endpointId)?.answerConfig,
+      sequences,
+      random: deps.random ?? Math.random,
+      shutdown: shutdown.signal,
+    })
     const receiver = await startReceiver(
       { host: LOOPBACK_HOST, port: config.receiverPort, maxBodyBytes, healthToken: randomBytes(16).toString('hex') },
       {
@@ -82,6 +95,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       store,
       events,
       health,
+      sequences,
     })
 
     return {
@@ -89,6 +103,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       procedures,
       events,
       async stop() {
+        // Pending delays and hangs end now rather than holding the shutdown for minutes.
+        shutdown.abort()
         await receiver.stop()
         await store.close()
         await releaseLock()

@@ -3,7 +3,7 @@
  * `api/dispatch.ts`; errors are raised as `InspectorError` with a contract error code.
  */
 import type { z } from 'zod'
-import type { Endpoint, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
+import type { AnswerConfigView, Endpoint, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
 import { toCaptureDetail, toCaptureSummary } from './capture-views'
 import type { EndpointRegistry } from './endpoints'
@@ -11,12 +11,16 @@ import type { EventBus } from './event-bus'
 import type { CaptureStore } from './store/capture-store'
 import type { StoredEndpoint } from './store/persisted-schema'
 import type { StorageHealth } from './storage-health'
+import { answerWarnings } from './answer-warnings'
+import { parseAnswerConfig, type SequenceState } from './responses'
+import { DEFAULT_ANSWER_CONFIG } from '../shared/responses'
 
 export type ProcedureHandlers = {
   [P in ProcedureName]: (input: z.output<(typeof procedureInputs)[P]>) => Promise<ProcedureOutput<P>>
 }
 
 export interface ProcedureContext {
+  sequences: SequenceState
   version: string
   dataDir: string
   maxBodyBytes: number
@@ -45,6 +49,11 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     const capture = store.get(id)
     if (!capture) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
     return capture
+  }
+
+  function answerConfigView(endpoint: StoredEndpoint): AnswerConfigView {
+    const config = endpoint.answerConfig ?? DEFAULT_ANSWER_CONFIG
+    return { endpointId: endpoint.id, config, warnings: answerWarnings(config, null) }
   }
 
   return {
@@ -98,6 +107,20 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       await runStorage(() => store.delete(id))
       events.publish({ type: 'capture-deleted', id, endpointId: capture.endpointId })
       return { deleted: true }
+    },
+    async getAnswerConfig({ endpointId }) {
+      return answerConfigView(endpoints.get(endpointId))
+    },
+    async setAnswerConfig({ endpointId, config }) {
+      endpoints.get(endpointId)
+      const endpoint = await endpoints.setAnswerConfig(endpointId, parseAnswerConfig(config))
+      events.publish({ type: 'endpoints-changed' })
+      return answerConfigView(endpoint)
+    },
+    async resetAnswerSequence({ endpointId }) {
+      endpoints.get(endpointId)
+      context.sequences.reset(endpointId)
+      return { reset: true }
     },
     async clearEndpoint({ id }) {
       endpoints.get(id)

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import type { HeaderPairs } from './http-message'
+import type { AnswerKind, ChosenBy, EndpointAnswerConfig } from './responses'
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
 const slug = z
@@ -33,6 +34,10 @@ export const procedureInputs = {
   getCapture: z.object({ id }).strict(),
   deleteCapture: z.object({ id }).strict(),
   clearEndpoint: z.object({ id }).strict(),
+  getAnswerConfig: z.object({ endpointId: id }).strict(),
+  /** `config` is validated by the core's answer-config schema, which names every problem. */
+  setAnswerConfig: z.object({ endpointId: id, config: z.unknown() }).strict(),
+  resetAnswerSequence: z.object({ endpointId: id }).strict(),
 } as const
 
 export type ProcedureName = keyof typeof procedureInputs
@@ -48,11 +53,25 @@ export interface Endpoint {
   captureCount: number
 }
 
-/** What the receiver answered. */
+/** Which part of the endpoint's configuration chose an answer; `refusal` for a 413. */
+export type AnswerChoice = ChosenBy | { kind: 'refusal' }
+
+/** What the receiver answered (decided and stored before it was sent). */
 export interface AnswerRecord {
-  status: number
+  kind: AnswerKind
+  /** `null` when no HTTP answer was sent (close, reset, hang). */
+  status: number | null
   headers: HeaderPairs
   bodySize: number
+  delayMs: number
+  chosenBy: AnswerChoice
+}
+
+export interface AnswerConfigView {
+  endpointId: string
+  config: EndpointAnswerConfig
+  /** Plain sentences, e.g. "IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK". */
+  warnings: string[]
 }
 
 /** Why a request was not stored whole. */
@@ -137,6 +156,9 @@ export interface ProcedureOutputs {
   getCapture: CaptureDetail
   deleteCapture: { deleted: true }
   clearEndpoint: { deletedCount: number }
+  getAnswerConfig: AnswerConfigView
+  setAnswerConfig: AnswerConfigView
+  resetAnswerSequence: { reset: true }
 }
 
 export type ProcedureOutput<P extends ProcedureName> = ProcedureOutputs[P]

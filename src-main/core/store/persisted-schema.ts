@@ -6,6 +6,7 @@
  * aside, never overwritten), so an older build can never destroy a newer build's data.
  */
 import { z } from 'zod'
+import { answerConfigSchemas } from '../../shared/responses'
 
 export const SCHEMA_VERSION = 1
 
@@ -16,6 +17,8 @@ export const storedEndpointSchema = z.object({
   name: z.string(),
   slug: z.string().min(1),
   createdAt: z.string(),
+  /** How the receiver answers; absent means the default configuration. */
+  answerConfig: answerConfigSchemas.config.optional(),
 })
 export type StoredEndpoint = z.infer<typeof storedEndpointSchema>
 
@@ -24,6 +27,16 @@ export const settingsDocumentSchema = z.object({
   endpoints: z.array(storedEndpointSchema),
 })
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>
+
+/** Mirrors `AnswerChoice` in the contract. */
+const chosenBySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rule'), ruleId: z.string(), ruleName: z.string() }),
+  z.object({ kind: z.literal('sequence'), step: z.number().int(), of: z.number().int() }),
+  z.object({ kind: z.literal('failure-rate'), percent: z.number() }),
+  z.object({ kind: z.literal('default') }),
+  z.object({ kind: z.literal('provider-default'), provider: z.string().nullable() }),
+  z.object({ kind: z.literal('refusal') }),
+])
 
 export const storedCaptureSchema = z.object({
   id: z.string().min(1),
@@ -52,10 +65,15 @@ export const storedCaptureSchema = z.object({
       receivedBytes: z.number().int().nonnegative(),
     })
     .nullable(),
+  /** The answer decided for this request, stored before it was sent. */
   response: z.object({
-    status: z.number().int(),
+    kind: z.enum(['respond', 'close', 'reset', 'hang']),
+    /** `null` when no HTTP answer is sent (close, reset, hang). */
+    status: z.number().int().nullable(),
     headers: headerPairs,
     bodyBase64: z.string(),
+    delayMs: z.number().nonnegative(),
+    chosenBy: chosenBySchema,
   }),
 })
 export type StoredCapture = z.infer<typeof storedCaptureSchema>

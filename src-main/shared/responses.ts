@@ -1,0 +1,485 @@
+/**
+ * How the receiver answers a callback: the per-endpoint configuration (validated with zod, since
+ * the API and the renderer hand it to us as untrusted input), the answer presets the UI offers,
+ * and the JSON shape of the answer the core chose for one delivery.
+ *
+ * Precedence, applied by `core/responses/choose-answer.ts` and described in
+ * {@link ANSWER_PRECEDENCE}: enabled rules in order (first match wins), then the sequence, then the
+ * failure rate, then the default answer.
+ *
+ * Only zod (and types from sibling shared files) is imported here, so the renderer can import the
+ * types and presets.
+ */
+import { z } from 'zod'
+import type { VerdictStatus } from './providers'
+
+/** Lowest status a user may answer with: 1xx are interim responses, not answers. */
+export const MIN_ANSWER_STATUS = 200
+/** Highest status a user may answer with (the top of the 5xx class). */
+export const MAX_ANSWER_STATUS = 599
+/** Longest delay before answering; longer than any provider's documented timeout. */
+export const MAX_ANSWER_DELAY_MS = 120_000
+/** Default limit for one answer body (UTF-8 bytes of the text or of the serialised JSON). */
+export const MAX_ANSWER_BODY_BYTES = 1_048_576
+/**
+ * Default limit for all answer bodies of one endpoint together: the configuration is persisted
+ * with the endpoint, and the store serialises whole documents on every write.
+ */
+export const MAX_CONFIG_BODY_BYTES = 8 * 1_048_576
+/** Header lines one answer may set (Node's default parser limit on the client side is 2000). */
+export const MAX_ANSWER_HEADERS = 100
+/** Limits that keep one header line well under common clients' 8-16 KB header limits. */
+export const MAX_HEADER_NAME_LENGTH = 256
+export const MAX_HEADER_VALUE_LENGTH = 8192
+/** Rules are tried in order for every delivery; hundreds is already more than a person can read. */
+export const MAX_RULES_PER_ENDPOINT = 200
+export const MAX_SEQUENCE_STEPS = 100
+export const MAX_PATH_PATTERN_LENGTH = 1000
+/** Limit for the text a matcher compares (header value, body substring, JSON path). */
+export const MAX_MATCH_TEXT_LENGTH = 4096
+
+/** The order in which an endpoint's answer configuration is consulted; the first that applies answers. */
+export const ANSWER_PRECEDENCE = [
+  'rules (enabled, in order; the first rule whose conditions all hold)',
+  'sequence (when enabled; it answers every delivery no rule took, counted per delivery key)',
+  'failure rate (when enabled; one random draw per delivery)',
+  "default answer (the configured answer, or the recognised provider's documented acknowledgement)",
+] as const
+
+/** RFC 7230 `token`: what a header name may consist of. */
+const HTTP_TOKEN_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/**
+ * Characters Node's `validateHeaderValue` accepts: tab, visible ASCII, and latin1 bytes 0x80-0xFF.
+ * Anything else (CR, LF, NUL, other controls, characters above U+00FF) would make Node throw or,
+ * worse in other stacks, inject header lines.
+ */
+const HEADER_VALUE_PATTERN = /^[\t\x20-\x7e\x80-\xff]*$/
+const LINE_BREAK_OR_NUL_PATTERN = /[\r\n\0]/
+
+/**
+ * Headers whose values Node derives from the body; setting them by hand would break the message
+ * framing (the client would wait for bytes that never come, or read the next answer as body).
+ */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding'])
+
+/** Statuses that never carry a body (RFC 9110 §15.3.5, §15.4.5); Node silently drops one. */
+export const STATUSES_WITHOUT_BODY: ReadonlySet<number> = new Set([204, 304])
+
+/** Signature verdicts a rule can match on: the `status` of a verdict in shared/providers.ts. */
+export const RULE_VERDICTS = ['valid', 'invalid', 'no-key', 'unsigned', 'not-applicable'] as const
+export type RuleVerdict = (typeof RULE_VERDICTS)[number]
+// Fails to compile when the verifier's verdicts and the ones a rule can name drift apart.
+true satisfies [RuleVerdict] extends [VerdictStatus] ? ([VerdictStatus] extends [RuleVerdict] ? true : false) : false
+
+const utf8Encoder = new TextEncoder()
+
+/** UTF-8 byte length, without Node's Buffer so the renderer can use it too. */
+export function utf8ByteLength(text: string): number {
+  return utf8Encoder.encode(text).byteLength
+}
+
+/**
+ * The body text an answer body sends, or `null` when a JSON value cannot be serialised (JSON
+ * input always can; a caller that builds the value in code might pass `undefined` or a BigInt).
+ */
+export function answerBodyText(body: AnswerBody): string | null {
+  if ('text' in body) return body.text
+  try {
+    const serialised: unknown = JSON.stringify(body.json)
+    return typeof serialised === 'string' ? serialised : null
+  } catch (error: unknown) {
+    // A BigInt or a cycle: not a JSON value, whatever the error says.
+    return null
+  }
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % 1_048_576 === 0) return `${bytes / 1_048_576} MB`
+  if (bytes % 1024 === 0) return `${bytes / 1024} KB`
+  return `${bytes} bytes`
+}
+
+/** A strict object whose unknown-key error names the field, e.g. `unknown field "colour"`. */
+function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
+        : undefined,
+  })
+}
+
+const headerName = z
+  .string()
+  .min(1, 'a header name cannot be empty')
+  .max(MAX_HEADER_NAME_LENGTH, `a header name is at most ${MAX_HEADER_NAME_LENGTH} characters`)
+  .regex(HTTP_TOKEN_PATTERN, {
+    error: (issue) =>
+      `header name ${JSON.stringify(issue.input)} is not an HTTP token (RFC 7230 allows letters, digits and !#$%&'*+-.^_\`|~)`,
+  })
+  .refine((name) => !FRAMING_HEADERS.has(name.toLowerCase()), {
+    error: (issue) => `header ${String(issue.input)} is set automatically from the body and cannot be configured`,
+  })
+
+/** A header a rule looks at: any token, framing headers included (only answers may not set those). */
+const matchHeaderName = z
+  .string()
+  .max(MAX_HEADER_NAME_LENGTH, `a header name is at most ${MAX_HEADER_NAME_LENGTH} characters`)
+  .regex(HTTP_TOKEN_PATTERN, 'a header name is an HTTP token (letters, digits and !#$%&\'*+-.^_`|~)')
+
+const headerValue = z
+  .string()
+  .max(MAX_HEADER_VALUE_LENGTH, `a header value is at most ${MAX_HEADER_VALUE_LENGTH} characters`)
+  .superRefine((value, context) => {
+    if (LINE_BREAK_OR_NUL_PATTERN.test(value)) {
+      context.addIssue({
+        code: 'custom',
+        message: 'a header value cannot contain CR, LF or NUL (that would inject header lines)',
+      })
+    } else if (!HEADER_VALUE_PATTERN.test(value)) {
+      context.addIssue({
+        code: 'custom',
+        message: 'a header value may contain only tab, printable ASCII and latin1 characters (no other control characters)',
+      })
+    }
+  })
+
+const headerPair = z.tuple([headerName, headerValue], {
+  error: 'each header is a [name, value] pair of strings',
+})
+
+const delayMs = z
+  .number({ error: 'delayMs must be a number of milliseconds' })
+  .int('delayMs must be a whole number of milliseconds')
+  .min(0, 'delayMs cannot be negative')
+  .max(MAX_ANSWER_DELAY_MS, `delayMs is at most ${MAX_ANSWER_DELAY_MS} (${MAX_ANSWER_DELAY_MS / 1000} s)`)
+
+const contentType = headerValue.refine((value) => value.trim() !== '', 'contentType cannot be empty')
+
+const textBody = strictObject({ text: z.string(), contentType: contentType.optional() })
+const jsonBody = strictObject({ json: z.unknown(), contentType: contentType.optional() })
+
+/** Limits the schemas enforce that a caller may tighten or relax (tests use small ones). */
+export interface AnswerSchemaLimits {
+  /** Limit for one answer body, in UTF-8 bytes. */
+  maxBodyBytes: number
+  /** Limit for all answer bodies of one endpoint configuration together, in UTF-8 bytes. */
+  maxConfigBodyBytes: number
+}
+
+/**
+ * Builds the configuration schemas with the given body limits. {@link answerConfigSchemas} holds
+ * the ones built with the defaults ({@link MAX_ANSWER_BODY_BYTES}, {@link MAX_CONFIG_BODY_BYTES}).
+ */
+export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = {}) {
+  const maxBodyBytes = limits.maxBodyBytes ?? MAX_ANSWER_BODY_BYTES
+  const maxConfigBodyBytes = limits.maxConfigBodyBytes ?? MAX_CONFIG_BODY_BYTES
+
+  const body = z
+    .union([textBody, jsonBody, z.null()], {
+      error: 'body must be null, { text, contentType? } or { json, contentType? }',
+    })
+    .superRefine((value, context) => {
+      if (value === null) return
+      const text = answerBodyText(value)
+      if (text === null) {
+        context.addIssue({ code: 'custom', path: ['json'], message: 'json must be a JSON value (not undefined)' })
+        return
+      }
+      const bytes = utf8ByteLength(text)
+      if (bytes > maxBodyBytes) {
+        context.addIssue({
+          code: 'custom',
+          message: `the body is ${formatBytes(bytes)}, over the limit of ${formatBytes(maxBodyBytes)}`,
+        })
+      }
+    })
+
+  const respond = strictObject({
+    kind: z.literal('respond'),
+    status: z
+      .number({ error: 'status must be a number' })
+      .int('status must be a whole number')
+      .min(MIN_ANSWER_STATUS, {
+        error: (issue) =>
+          `status ${String(issue.input)} is out of range: answer with ${MIN_ANSWER_STATUS}-${MAX_ANSWER_STATUS}`,
+      })
+      .max(MAX_ANSWER_STATUS, {
+        error: (issue) =>
+          `status ${String(issue.input)} is out of range: answer with ${MIN_ANSWER_STATUS}-${MAX_ANSWER_STATUS}`,
+      }),
+    headers: z
+      .array(headerPair)
+      .max(MAX_ANSWER_HEADERS, `at most ${MAX_ANSWER_HEADERS} headers`)
+      .default([]),
+    body: body.default(null),
+    delayMs: delayMs.default(0),
+  }).superRefine((answer, context) => {
+    if (answer.body !== null && STATUSES_WITHOUT_BODY.has(answer.status)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['body'],
+        message: `a ${answer.status} answer cannot carry a body (HTTP forbids it); set body to null`,
+      })
+    }
+  })
+
+  const answer = z.discriminatedUnion(
+    'kind',
+    [
+      respond,
+      strictObject({ kind: z.literal('close'), delayMs: delayMs.optional() }),
+      strictObject({ kind: z.literal('reset'), delayMs: delayMs.optional() }),
+      // No delay: a hang never answers, so there is nothing to delay.
+      strictObject({ kind: z.literal('hang') }),
+    ],
+    { error: 'kind must be "respond", "close", "reset" or "hang"' },
+  )
+
+  const matchText = z.string().max(MAX_MATCH_TEXT_LENGTH, `at most ${MAX_MATCH_TEXT_LENGTH} characters`)
+
+  const headerCondition = strictObject({
+    name: matchHeaderName,
+    equals: matchText.optional(),
+    contains: matchText.min(1, 'contains cannot be empty').optional(),
+    present: z.boolean().optional(),
+  }).superRefine((condition, context) => {
+    const given = [condition.equals, condition.contains, condition.present].filter((value) => value !== undefined)
+    if (given.length !== 1) {
+      context.addIssue({
+        code: 'custom',
+        message: 'a header condition needs exactly one of equals, contains or present',
+      })
+    }
+  })
+
+  const jsonPath = z
+    .string()
+    .min(1, 'a JSON path cannot be empty')
+    .max(MAX_MATCH_TEXT_LENGTH, `a JSON path is at most ${MAX_MATCH_TEXT_LENGTH} characters`)
+    .refine((path) => path.split('.').every((segment) => segment !== ''), {
+      error: 'a JSON path is dotted keys or array indexes, e.g. "a.b.0.c", with no empty segment',
+    })
+
+  const match = strictObject({
+    method: z
+      .string()
+      .regex(HTTP_TOKEN_PATTERN, 'method must be an HTTP method such as POST')
+      .max(32, 'method is at most 32 characters')
+      .optional(),
+    pathPattern: z
+      .string()
+      .min(1, 'pathPattern cannot be empty')
+      .max(MAX_PATH_PATTERN_LENGTH, `pathPattern is at most ${MAX_PATH_PATTERN_LENGTH} characters`)
+      .optional(),
+    header: headerCondition.optional(),
+    provider: z.string().min(1, 'provider cannot be empty').max(64, 'provider is at most 64 characters').optional(),
+    verdict: z
+      .enum(RULE_VERDICTS, { error: `verdict must be one of ${RULE_VERDICTS.join(', ')}` })
+      .optional(),
+    jsonField: strictObject({
+      path: jsonPath,
+      equals: z.union([z.string(), z.number(), z.boolean(), z.null()], {
+        error: 'jsonField.equals must be a string, number, boolean or null',
+      }),
+    }).optional(),
+    bodyContains: matchText.min(1, 'bodyContains cannot be empty').optional(),
+  })
+
+  const rule = strictObject({
+    id: z.string().min(1, 'a rule id cannot be empty').max(100, 'a rule id is at most 100 characters'),
+    name: z.string().trim().min(1, 'a rule name cannot be empty').max(100, 'a rule name is at most 100 characters'),
+    enabled: z.boolean(),
+    match,
+    answer,
+  })
+
+  const sequence = strictObject({
+    enabled: z.boolean(),
+    steps: z
+      .array(answer)
+      .min(1, 'a sequence needs at least one step')
+      .max(MAX_SEQUENCE_STEPS, `a sequence has at most ${MAX_SEQUENCE_STEPS} steps`),
+    afterLast: z.enum(['repeat-last', 'restart'], { error: 'afterLast must be "repeat-last" or "restart"' }),
+  })
+
+  const failureRate = strictObject({
+    enabled: z.boolean(),
+    percent: z
+      .number({ error: 'percent must be a number' })
+      .min(0, 'percent is between 0 and 100')
+      .max(100, 'percent is between 0 and 100'),
+    answer,
+  })
+
+  const config = strictObject({
+    defaultAnswer: z.union([z.literal('provider-default'), answer], {
+      // A union reports a bare "Invalid input" when both branches fail hard (a wrong type
+      // inside the answer); the answer branch's own messages are the useful ones.
+      error: (issue) => {
+        if (issue.code !== 'invalid_union') return undefined
+        const answerIssues = issue.errors[1] ?? []
+        if (typeof issue.input !== 'object' || issue.input === null || answerIssues.length === 0) {
+          return 'must be "provider-default" or an answer'
+        }
+        return answerIssues.map(formatIssue).join('; ')
+      },
+    }),
+    rules: z.array(rule).max(MAX_RULES_PER_ENDPOINT, `at most ${MAX_RULES_PER_ENDPOINT} rules`),
+    sequence: sequence.nullable(),
+    failureRate: failureRate.nullable(),
+  }).superRefine((value, context) => {
+    const seen = new Set<string>()
+    value.rules.forEach((candidate, index) => {
+      if (seen.has(candidate.id)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'id'],
+          message: `rule id ${JSON.stringify(candidate.id)} is used twice`,
+        })
+      }
+      seen.add(candidate.id)
+    })
+    const totalBytes = configuredAnswers(value).reduce((sum, each) => sum + answerBodyBytes(each), 0)
+    if (totalBytes > maxConfigBodyBytes) {
+      context.addIssue({
+        code: 'custom',
+        message: `the answer bodies total ${formatBytes(totalBytes)}, over the limit of ${formatBytes(maxConfigBodyBytes)} per endpoint`,
+      })
+    }
+  })
+
+  return { answer, rule, sequence, failureRate, config }
+}
+
+function answerBodyBytes(answer: AnswerSpec): number {
+  if (answer.kind !== 'respond' || answer.body === null) return 0
+  const text = answerBodyText(answer.body)
+  return text === null ? 0 : utf8ByteLength(text)
+}
+
+/** Every answer a configuration can send, except `'provider-default'`. */
+export function configuredAnswers(config: EndpointAnswerConfig): AnswerSpec[] {
+  return [
+    ...(config.defaultAnswer === 'provider-default' ? [] : [config.defaultAnswer]),
+    ...config.rules.map((rule) => rule.answer),
+    ...(config.sequence?.steps ?? []),
+    ...(config.failureRate ? [config.failureRate.answer] : []),
+  ]
+}
+
+/** The schemas with the default limits; `api/` parses user input with `answerConfigSchemas.config`. */
+export const answerConfigSchemas = createAnswerConfigSchemas()
+
+type AnswerConfigSchemas = ReturnType<typeof createAnswerConfigSchemas>
+
+/** One answer: respond (status, headers, body, delay), close the connection, reset it, or never answer. */
+export type AnswerSpec = z.output<AnswerConfigSchemas['answer']>
+/** An answer as a caller may write it (headers, body and delayMs of `respond` may be left out). */
+export type AnswerSpecInput = z.input<AnswerConfigSchemas['answer']>
+export type RespondAnswerSpec = Extract<AnswerSpec, { kind: 'respond' }>
+export type AnswerBody = Exclude<RespondAnswerSpec['body'], null>
+export type AnswerKind = AnswerSpec['kind']
+/** An ordered rule: when every condition in `match` holds (and it is enabled), it answers. */
+export type Rule = z.output<AnswerConfigSchemas['rule']>
+export type RuleMatch = Rule['match']
+/** "Answer 500 twice, then 200 OK", counted per delivery key. */
+export type Sequence = z.output<AnswerConfigSchemas['sequence']>
+/** "Answer 503 to 30% of deliveries". */
+export type FailureRate = z.output<AnswerConfigSchemas['failureRate']>
+/** The whole answer configuration of one endpoint, as persisted. */
+export type EndpointAnswerConfig = z.output<AnswerConfigSchemas['config']>
+export type EndpointAnswerConfigInput = z.input<AnswerConfigSchemas['config']>
+
+/** What a new endpoint answers: the recognised provider's acknowledgement, else 200 with no body. */
+export const DEFAULT_ANSWER_CONFIG: EndpointAnswerConfig = {
+  defaultAnswer: 'provider-default',
+  rules: [],
+  sequence: null,
+  failureRate: null,
+}
+
+/** A ready-made answer the UI offers. */
+export interface AnswerPreset {
+  id: string
+  label: string
+  answer: RespondAnswerSpec
+}
+
+function preset(id: string, label: string, status: number, headers: Array<[string, string]> = [], text?: string): AnswerPreset {
+  return {
+    id,
+    label,
+    answer: {
+      kind: 'respond',
+      status,
+      headers,
+      body: text === undefined ? null : { text, contentType: 'text/plain; charset=utf-8' },
+      delayMs: 0,
+    },
+  }
+}
+
+/** Retry-After of the 429 preset, in seconds (the header's unit). */
+export const PRESET_RETRY_AFTER_SECONDS = 60
+
+/** The common answers, as data for the UI. */
+export const ANSWER_PRESETS: readonly AnswerPreset[] = [
+  preset('ok', '200 OK', 200, [], 'OK'),
+  preset('created', '201 Created', 201),
+  preset('no-content', '204 No Content', 204),
+  preset('bad-request', '400 Bad Request', 400),
+  preset('unauthorized', '401 Unauthorized', 401),
+  preset('not-found', '404 Not Found', 404),
+  preset('conflict', '409 Conflict', 409),
+  preset('too-many-requests', '429 Too Many Requests (Retry-After)', 429, [
+    ['Retry-After', String(PRESET_RETRY_AFTER_SECONDS)],
+  ]),
+  preset('internal-server-error', '500 Internal Server Error', 500),
+  preset('bad-gateway', '502 Bad Gateway', 502),
+  preset('service-unavailable', '503 Service Unavailable', 503),
+  preset('gateway-timeout', '504 Gateway Timeout', 504),
+]
+
+/** A readable one-line-per-problem message for a failed parse, e.g. `rules.0.answer.status: status 600 is out of range: ...`. */
+export function formatAnswerConfigIssues(error: z.ZodError): string {
+  return error.issues.map(formatIssue).join('; ')
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  return issue.path.length === 0 ? issue.message : `${issue.path.map(String).join('.')}: ${issue.message}`
+}
+
+// ---------------------------------------------------------------------------------------------
+// What was chosen for one delivery (recorded with the capture, returned by the API).
+
+/** A body ready to send: UTF-8 text, or base64 for bytes that are not text. */
+export interface ResolvedBody {
+  encoding: 'utf8' | 'base64'
+  data: string
+  /** Size on the wire, in bytes. */
+  size: number
+}
+
+/** An answer with everything computed: the exact header lines (with Content-Type and Content-Length) and body. */
+export type ResolvedAnswer =
+  | { kind: 'respond'; status: number; headers: Array<[name: string, value: string]>; body: ResolvedBody | null; delayMs: number }
+  | { kind: 'close'; delayMs: number }
+  | { kind: 'reset'; delayMs: number }
+  | { kind: 'hang' }
+
+/** Which part of the configuration chose the answer. */
+export type ChosenBy =
+  | { kind: 'rule'; ruleId: string; ruleName: string }
+  /** `step` is 1-based: "step 2 of 3". */
+  | { kind: 'sequence'; step: number; of: number }
+  | { kind: 'failure-rate'; percent: number }
+  | { kind: 'default' }
+  /** `provider` is null when no provider with a documented acknowledgement was recognised. */
+  | { kind: 'provider-default'; provider: string | null }
+
+/** The answer for one delivery and why; JSON-serialisable. */
+export interface ChosenAnswer {
+  answer: ResolvedAnswer
+  chosenBy: ChosenBy
+}
