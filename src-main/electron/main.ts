@@ -22,6 +22,9 @@ const logger = createStderrLogger()
 let inspector: Inspector | undefined
 let mainWindow: BrowserWindow | undefined
 
+// Tests (and users who want a separate profile) can move the whole profile elsewhere.
+if (process.env.CALLBACK_INSPECTOR_USER_DATA) app.setPath('userData', process.env.CALLBACK_INSPECTOR_USER_DATA)
+
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
