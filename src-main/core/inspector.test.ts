@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { InspectorEvent } from '../shared/contract'
@@ -8,14 +8,28 @@ import { makeTempDir } from '../test-support/temp-dir'
 import { send, sendRaw } from '../test-support/http-client'
 import { startInspector, type Inspector } from './inspector'
 import { silentLogger } from './logger'
+import { openLogFile } from './store/capture-segments'
 
 describe('inspector: receiver + store + procedures', () => {
   let dir: string
   let remove: () => Promise<void>
   let inspector: Inspector | undefined
   let events: InspectorEvent[]
+  let diskFull = false
   const start = async (maxBodyBytes?: number) => {
-    inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test', maxBodyBytes }, { logger: silentLogger })
+    inspector = await startInspector(
+      { dataDir: dir, receiverPort: 0, version: 'test', maxBodyBytes },
+      {
+        logger: silentLogger,
+        async openLog(path) {
+          const handle = await openLogFile(path)
+          const writev = handle.writev.bind(handle)
+          handle.writev = ((buffers: Buffer[], position?: number) =>
+            diskFull ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) : writev(buffers, position)) as typeof handle.writev
+          return handle
+        },
+      },
+    )
     events = []
     inspector.events.subscribe((event) => events.push(event))
     return inspector
@@ -29,7 +43,10 @@ describe('inspector: receiver + store + procedures', () => {
     return inspector!.procedures.getCapture({ id: page.items[0]!.id })
   }
 
-  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
+  beforeEach(async () => {
+    ;({ dir, remove } = await makeTempDir())
+    diskFull = false
+  })
   afterEach(async () => {
     await stop()
     await remove()
@@ -115,16 +132,14 @@ describe('inspector: receiver + store + procedures', () => {
   it('answers 503 while captures cannot be written, reports it, and recovers', async () => {
     const app = await start()
     await send(`${app.receiverUrl}/default`, { body: 'first' })
-    const segment = (await readdir(join(dir, 'captures'))).find((name) => name.endsWith('.json'))!
-    const blocker = join(dir, 'captures', `.${segment}.tmp`)
-    await mkdir(blocker)
+    diskFull = true
     const failed = await send(`${app.receiverUrl}/default`, { body: 'second' })
     expect(failed.status).toBe(503)
-    expect((await app.procedures.getStatus({})).storage.lastError?.message).toBeTruthy()
+    expect((await app.procedures.getStatus({})).storage.lastError?.message).toMatch(/no space left/)
     expect(events.some((event) => event.type === 'storage-failed')).toBe(true)
     expect((await app.procedures.listCaptures({})).total).toBe(1)
 
-    await rmdir(blocker)
+    diskFull = false
     expect((await send(`${app.receiverUrl}/default`, { body: 'third' })).status).toBe(200)
     expect((await app.procedures.getStatus({})).storage.lastError).toBeNull()
     expect(events.some((event) => event.type === 'storage-recovered')).toBe(true)

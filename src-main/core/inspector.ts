@@ -14,6 +14,7 @@ import type { Logger } from './logger'
 import { createSequenceState } from './responses'
 import { createProcedureHandlers, type ProcedureHandlers } from './procedures'
 import { startReceiver } from './receiver/receiver'
+import type { OpenLogFile } from './store/capture-segments'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
 import { openSettingsStore } from './store/settings-store'
@@ -36,6 +37,8 @@ export interface InspectorDeps {
   now?: () => Date
   /** For the answer failure rate; seeded in tests. */
   random?: () => number
+  /** Opens capture logs; tests inject a failing disk. */
+  openLog?: OpenLogFile
 }
 
 export interface Inspector {
@@ -55,7 +58,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
   try {
     const events = createEventBus<InspectorEvent>((error) => deps.logger.error('event listener failed', { error: String(error) }))
     const settings = await openSettingsStore(join(config.dataDir, 'inspector.json'), quarantineDir, now)
-    const store = await openCaptureStore({ dir: join(config.dataDir, 'captures'), quarantineDir }, { now })
+    const store = await openCaptureStore({ dir: join(config.dataDir, 'captures'), quarantineDir }, { now, openLog: deps.openLog })
     const issues = [...(settings.issue ? [settings.issue] : []), ...store.issues]
     for (const issue of issues) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
     // The store reports its own issues; the settings issue joins them so one list reaches the UI.

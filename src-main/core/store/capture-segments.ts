@@ -1,107 +1,168 @@
 /**
- * One segment of the capture store: a lowdb index document (`000042.json`) holding the metadata
- * of at most `SEGMENT_MAX_CAPTURES` captures, beside an append-only file of their raw body bytes
- * (`000042.bodies`).
+ * One segment of the capture store: a capture log (`000042.log`, see capture-log.ts) that every
+ * capture is appended to before it is answered, and a lowdb index document (`000042.json`) with
+ * the metadata of at most `SEGMENT_MAX_CAPTURES` captures, written in the background.
  *
  * Why segments: lowdb rewrites a whole document on every write, so a single document grows slower
  * with every capture (environment.md: 560-670 ms a write at 50k records). A segment is bounded, so
  * storing one capture costs the same whether 10 or 100,000 are already stored, and only the newest
- * segment is written on the capture path. Bodies stay out of the JSON for the same reason and are
- * read only when a capture is opened.
+ * segment is written on the capture path. Bodies stay out of the JSON and are read only when a
+ * capture is opened.
  */
+import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
-import { open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { open, readdir, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
 import type { StorageIssue } from '../../shared/contract'
+import { encodeFrameHeader, FRAME_HEADER_BYTES, scanLog } from './capture-log'
 import { createCoalescingWriter } from './coalescing-writer'
 import { createDocument, moveAside, openDocument } from './data-file'
-import { SCHEMA_VERSION, segmentDocumentSchema, type SegmentDocument, type StoredCapture } from './persisted-schema'
+import {
+  loggedCaptureSchema,
+  SCHEMA_VERSION,
+  segmentDocumentSchema,
+  type LoggedCapture,
+  type SegmentDocument,
+  type StoredCapture,
+} from './persisted-schema'
 
-export const SEGMENT_MAX_CAPTURES = 100
-export const SEGMENT_MAX_BODY_BYTES = 64 * 1024 * 1024
+export const SEGMENT_MAX_CAPTURES = 250
+export const SEGMENT_MAX_LOG_BYTES = 64 * 1024 * 1024
+/** The index trails the log by at most this long under load; the log alone is what makes a capture durable. */
+export const INDEX_FLUSH_DELAY_MS = 100
 
-const SEGMENT_FILE = /^(\d{6,})\.json$/
+const INDEX_FILE = /^(\d{6,})\.json$/
+const LOG_FILE = /^(\d{6,})\.log$/
 
 export interface Segment {
   readonly number: number
   readonly db: Low<SegmentDocument>
-  /** Bytes reserved in the `.bodies` file; the next body goes at this offset. */
-  bodyBytes: number
-  /** Writes the index document; concurrent calls share writes (group commit). */
+  /** Bytes reserved in the log; the next frame goes at this offset. */
+  logBytes: number
+  /**
+   * Reserves a capture's frame and returns the stored record and the buffers to write.
+   * Synchronous, so offsets never collide.
+   */
+  place(capture: LoggedCapture, body: Buffer): { stored: StoredCapture; buffers: Buffer[] }
+  /**
+   * Writes placed frames at their offsets (adjacent ones in one `writev`), then adds them to the
+   * index document; on failure nothing of them is indexed.
+   */
+  writeFrames(frames: Array<{ stored: StoredCapture; buffers: Buffer[] }>): Promise<void>
+  /** Removes captures from the index document (they stay in memory's hands until persisted). */
+  forget(ids: Set<string>): void
+  /** Writes the index soon (coalesced); the log already holds everything it will contain. */
+  persistSoon(): void
+  /** Writes the index now; concurrent calls share writes. */
   persist(): Promise<void>
-  /** Reserves room for a body and returns its offset (synchronous, so offsets never collide). */
-  reserve(size: number): number
-  /** Writes bodies at their reserved offsets; adjacent ones go out in one `writev`. */
-  writeBodies(bodies: Array<{ offset: number; bytes: Buffer }>): Promise<void>
-  readBody(offset: number, size: number): Promise<Buffer>
-  /** Overwrites a deleted capture's bytes with zeros, so deleting really removes the payload. */
-  eraseBody(offset: number, size: number): Promise<void>
+  readBody(capture: StoredCapture): Promise<Buffer>
+  /** Overwrites a deleted capture's metadata and body with zeros, so deleting really removes the payload. */
+  erase(capture: StoredCapture): Promise<void>
   isFull(): boolean
+  /** Past 80% of its capacity: time to prepare the next segment. */
+  isNearlyFull(): boolean
   close(): Promise<void>
   /** Deletes both files; the segment must be closed and hold no captures. */
   remove(): Promise<void>
 }
 
-function segmentPaths(dir: string, segmentNumber: number): { index: string; bodies: string } {
+function segmentPaths(dir: string, segmentNumber: number): { index: string; log: string } {
   const base = join(dir, String(segmentNumber).padStart(6, '0'))
-  return { index: `${base}.json`, bodies: `${base}.bodies` }
+  return { index: `${base}.json`, log: `${base}.log` }
 }
 
-async function attachSegment(dir: string, segmentNumber: number, db: Low<SegmentDocument>): Promise<Segment> {
+async function attachSegment(dir: string, segmentNumber: number, db: Low<SegmentDocument>, handle: FileHandle, logBytes: number): Promise<Segment> {
   const paths = segmentPaths(dir, segmentNumber)
-  // Positional writes at reserved offsets (not O_APPEND), so several commits can be in flight
-  // at once without their bodies landing out of order.
-  const handle: FileHandle = await open(paths.bodies, constants.O_RDWR | constants.O_CREAT, 0o600)
-  const persist = createCoalescingWriter(() => db.write())
+  /** Offsets of frames reserved but not yet written: the index may only claim what lies below them. */
+  const unwritten = new Set<number>()
+  const persist = createCoalescingWriter(() => {
+    db.data.indexedLogBytes = unwritten.size > 0 ? Math.min(...unwritten) : segment.logBytes
+    return db.write()
+  })
+  let flushTimer: NodeJS.Timeout | undefined
 
   const segment: Segment = {
     number: segmentNumber,
     db,
-    bodyBytes: (await handle.stat()).size,
-    persist,
-    reserve(size) {
-      const offset = segment.bodyBytes
-      segment.bodyBytes += size
-      return offset
+    logBytes,
+    place(capture, body) {
+      const metadata = Buffer.from(JSON.stringify(capture))
+      const header = encodeFrameHeader(metadata, body.length)
+      const frameOffset = segment.logBytes
+      segment.logBytes += FRAME_HEADER_BYTES + metadata.length + body.length
+      const stored: StoredCapture = {
+        ...capture,
+        frame: { offset: frameOffset, metadataBytes: metadata.length },
+        body: { ...capture.body, offset: frameOffset + FRAME_HEADER_BYTES + metadata.length },
+      }
+      unwritten.add(frameOffset)
+      return { stored, buffers: body.length > 0 ? [header, metadata, body] : [header, metadata] }
     },
-    async writeBodies(bodies) {
-      const sorted = bodies.filter((body) => body.bytes.length > 0).sort((a, b) => a.offset - b.offset)
+    async writeFrames(placed) {
+      const frames = placed.map(({ stored, buffers }) => ({ offset: stored.frame.offset, buffers }))
+      const sorted = frames.sort((a, b) => a.offset - b.offset)
+      const writes: Array<Promise<unknown>> = []
       let run: Buffer[] = []
       let runStart = 0
       let runEnd = -1
-      const writes: Array<Promise<unknown>> = []
-      for (const body of sorted) {
-        if (body.offset !== runEnd) {
+      for (const frame of sorted) {
+        if (frame.offset !== runEnd) {
           if (run.length > 0) writes.push(handle.writev(run, runStart))
           run = []
-          runStart = body.offset
+          runStart = frame.offset
+          runEnd = frame.offset
         }
-        run.push(body.bytes)
-        runEnd = body.offset + body.bytes.length
+        run.push(...frame.buffers)
+        runEnd += frame.buffers.reduce((sum, buffer) => sum + buffer.length, 0)
       }
       if (run.length > 0) writes.push(handle.writev(run, runStart))
-      await Promise.all(writes)
+      try {
+        await Promise.all(writes)
+      } finally {
+        for (const { stored } of placed) unwritten.delete(stored.frame.offset)
+      }
+      for (const { stored } of placed) db.data.captures.push(stored)
     },
-    async readBody(offset, size) {
-      const buffer = Buffer.alloc(size)
-      if (size === 0) return buffer
-      const { bytesRead } = await handle.read(buffer, 0, size, offset)
-      if (bytesRead !== size) throw new Error(`body bytes missing from ${paths.bodies} (expected ${size}, found ${bytesRead})`)
+    forget(ids) {
+      db.data.captures = db.data.captures.filter((capture) => !ids.has(capture.id))
+    },
+    persistSoon() {
+      flushTimer ??= setTimeout(() => {
+        flushTimer = undefined
+        // A failed background write is retried by the next one; the log keeps the data safe.
+        persist().catch(() => undefined)
+      }, INDEX_FLUSH_DELAY_MS)
+    },
+    persist,
+    async readBody(capture) {
+      const buffer = Buffer.alloc(capture.body.size)
+      if (capture.body.size === 0) return buffer
+      const { bytesRead } = await handle.read(buffer, 0, capture.body.size, capture.body.offset)
+      if (bytesRead !== capture.body.size) throw new Error(`body bytes missing from ${paths.log} (expected ${capture.body.size}, found ${bytesRead})`)
       return buffer
     },
-    async eraseBody(offset, size) {
-      if (size > 0) await handle.write(Buffer.alloc(size), 0, size, offset)
+    async erase(capture) {
+      const size = capture.frame.metadataBytes + capture.body.size
+      if (size > 0) await handle.write(Buffer.alloc(size), 0, size, capture.frame.offset + FRAME_HEADER_BYTES)
     },
     isFull() {
-      return db.data.captures.length >= SEGMENT_MAX_CAPTURES || segment.bodyBytes >= SEGMENT_MAX_BODY_BYTES
+      return db.data.captures.length + unwritten.size >= SEGMENT_MAX_CAPTURES || segment.logBytes >= SEGMENT_MAX_LOG_BYTES
+    },
+    isNearlyFull() {
+      return (db.data.captures.length + unwritten.size) * 5 >= SEGMENT_MAX_CAPTURES * 4 || segment.logBytes * 5 >= SEGMENT_MAX_LOG_BYTES * 4
     },
     async close() {
+      if (flushTimer) {
+        clearTimeout(flushTimer)
+        flushTimer = undefined
+        await persist().catch(() => undefined)
+      }
       await handle.close()
     },
     async remove() {
       await unlink(paths.index).catch(ignoreMissing)
-      await unlink(paths.bodies).catch(ignoreMissing)
+      await unlink(paths.log).catch(ignoreMissing)
     },
   }
   return segment
@@ -111,42 +172,89 @@ function ignoreMissing(error: unknown): void {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
 }
 
+/** Opens a segment's log; injected so tests can make the disk fail. */
+export type OpenLogFile = (path: string) => Promise<FileHandle>
+
+/** Positional writes at reserved offsets (not O_APPEND), so several commits can be in flight at once. */
+export const openLogFile: OpenLogFile = (path) => open(path, constants.O_RDWR | constants.O_CREAT, 0o600)
+
 export interface LoadedSegments {
   segments: Segment[]
   issues: StorageIssue[]
 }
 
-/** Opens every segment in `dir`; unreadable ones are moved to `quarantineDir` with their bodies. */
-export async function loadSegments(dir: string, quarantineDir: string, now: () => Date): Promise<LoadedSegments> {
-  const numbers = (await readdir(dir))
-    .map((name) => SEGMENT_FILE.exec(name)?.[1])
-    .filter((match): match is string => match !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b)
+/**
+ * Opens every segment in `dir`: reads its index (moving an unreadable one aside, and then
+ * rebuilding it from the log), then reads back from the log every capture the index had not
+ * recorded yet.
+ */
+export async function loadSegments(dir: string, quarantineDir: string, now: () => Date, openLog: OpenLogFile): Promise<LoadedSegments> {
+  const names = await readdir(dir)
+  const numbers = [...new Set(names.flatMap((name) => [INDEX_FILE.exec(name)?.[1], LOG_FILE.exec(name)?.[1]]).filter((match) => match !== undefined).map(Number))].sort(
+    (a, b) => a - b,
+  )
   const segments: Segment[] = []
   const issues: StorageIssue[] = []
   for (const segmentNumber of numbers) {
     const paths = segmentPaths(dir, segmentNumber)
-    const opened = await openDocument(paths.index, segmentDocumentSchema, () => emptySegment(segmentNumber), quarantineDir, now)
-    if (opened.db === null) {
-      issues.push(opened.issue)
-      // Its bodies belong with it: keep them together, out of the way of new segments.
-      const bodiesExist = await stat(paths.bodies).then(() => true, () => false)
-      if (bodiesExist) await moveAside(paths.bodies, 'belongs to an unreadable index file', quarantineDir, now)
-      continue
+    const initial = (): SegmentDocument => emptySegment(segmentNumber)
+    let db: Low<SegmentDocument>
+    let rebuilt = false
+    if (names.includes(`${String(segmentNumber).padStart(6, '0')}.json`)) {
+      const opened = await openDocument(paths.index, segmentDocumentSchema, initial, quarantineDir, now)
+      if (opened.db === null) {
+        opened.issue.problem += '; its captures are read back from the capture log'
+        issues.push(opened.issue)
+        db = createDocument(paths.index, initial())
+        rebuilt = true
+      } else db = opened.db
+    } else {
+      db = createDocument(paths.index, initial())
+      rebuilt = true
     }
-    segments.push(await attachSegment(dir, segmentNumber, opened.db))
+
+    const handle = await openLog(paths.log)
+    const fileBytes = (await handle.stat()).size
+    let changed = rebuilt
+    // The index lists only frames written in full; frames after its mark may hold answered
+    // captures it had not recorded yet (the index trails the log): read them back.
+    const known = new Set(db.data.captures.map((capture) => capture.id))
+    const scan = await scanLog(handle, Math.min(db.data.indexedLogBytes, fileBytes), fileBytes)
+    for (const frame of scan.frames) {
+      const parsed = loggedCaptureSchema.safeParse(frame.metadata)
+      if (!parsed.success || known.has(parsed.data.id)) continue
+      // A frame whose body was still being written at the crash was never answered.
+      if (!(await bodyMatches(handle, frame.bodyOffset, frame.bodyBytes, parsed.data.body.sha256))) continue
+      db.data.captures.push({
+        ...parsed.data,
+        frame: { offset: frame.frameOffset, metadataBytes: frame.metadataBytes },
+        body: { ...parsed.data.body, offset: frame.bodyOffset },
+      })
+      changed = true
+    }
+    db.data.captures.sort((a, b) => a.seq - b.seq)
+    // New frames go after the last complete one, overwriting a torn tail.
+    const segment = await attachSegment(dir, segmentNumber, db, handle, scan.goodEnd)
+    if (changed) await segment.persist()
+    segments.push(segment)
   }
   return { segments, issues }
 }
 
-export async function createSegment(dir: string, segmentNumber: number): Promise<Segment> {
-  const db = createDocument(segmentPaths(dir, segmentNumber).index, emptySegment(segmentNumber))
-  const segment = await attachSegment(dir, segmentNumber, db)
+async function bodyMatches(handle: FileHandle, offset: number, size: number, sha256: string): Promise<boolean> {
+  const body = Buffer.alloc(size)
+  if (size > 0) await handle.read(body, 0, size, offset)
+  return createHash('sha256').update(body).digest('hex') === sha256
+}
+
+export async function createSegment(dir: string, segmentNumber: number, openLog: OpenLogFile): Promise<Segment> {
+  const paths = segmentPaths(dir, segmentNumber)
+  const db = createDocument(paths.index, emptySegment(segmentNumber))
+  const segment = await attachSegment(dir, segmentNumber, db, await openLog(paths.log), 0)
   await segment.persist()
   return segment
 }
 
 function emptySegment(segmentNumber: number): SegmentDocument {
-  return { schemaVersion: SCHEMA_VERSION, segment: segmentNumber, captures: [] as StoredCapture[] }
+  return { schemaVersion: SCHEMA_VERSION, segment: segmentNumber, indexedLogBytes: 0, captures: [] as StoredCapture[] }
 }

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
-import { SEGMENT_MAX_CAPTURES } from './capture-segments'
+import { openLogFile, SEGMENT_MAX_CAPTURES } from './capture-segments'
 import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
@@ -86,7 +86,7 @@ describe('capture store', () => {
     const kept = await current.append(newCapture('e1', Buffer.from('keep')), Buffer.from('keep'))
     await current.delete(doomed.id)
     expect(current.get(doomed.id)).toBeUndefined()
-    const bodiesFile = (await readdir(join(dir, 'captures'))).find((name) => name.endsWith('.bodies'))!
+    const bodiesFile = (await readdir(join(dir, 'captures'))).find((name) => name.endsWith('.log'))!
     expect((await readFile(join(dir, 'captures', bodiesFile))).includes(secret)).toBe(false)
     await current.close()
     const reopened = await open()
@@ -107,48 +107,81 @@ describe('capture store', () => {
     expect((await open()).count('a')).toBe(0)
   })
 
-  it('moves an unreadable or invalid segment aside, reports it, and keeps the rest', async () => {
+  it('moves an unreadable or invalid index aside, reports it, and rebuilds it from the capture log', async () => {
     const current = await open()
-    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 1; index++) await current.append(newCapture('e1', Buffer.from('x')), Buffer.from('x'))
+    const bodies = Array.from({ length: SEGMENT_MAX_CAPTURES + 1 }, (_, index) => Buffer.from(`body-${index}`))
+    for (const body of bodies) await current.append(newCapture('e1', body), body)
     await current.close()
     store = undefined
-    await writeFile(join(dir, 'captures', '000001.json'), '{"schemaVersion":1,"segment":1,"captures":[{"id":')
-    await writeFile(join(dir, 'captures', '000002.json'), JSON.stringify({ schemaVersion: 99, segment: 2, captures: [] }))
+    const torn = '{"schemaVersion":1,"segment":1,"captures":[{"id":'
+    await writeFile(join(dir, 'captures', '000001.json'), torn)
+    await writeFile(join(dir, 'captures', '000002.json'), JSON.stringify({ schemaVersion: 99, segment: 2, indexedLogBytes: 0, captures: [] }))
 
     const reopened = await open()
     expect(reopened.issues).toHaveLength(2)
     expect(reopened.issues[0]?.problem).toMatch(/not valid JSON/)
     expect(reopened.issues[1]?.problem).toMatch(/schemaVersion/)
     const quarantined = await readdir(join(dir, 'unreadable'))
-    expect(quarantined.some((name) => name.endsWith('000001.json'))).toBe(true)
-    expect(quarantined.some((name) => name.endsWith('000001.bodies'))).toBe(true)
-    expect(reopened.count()).toBe(0)
-    // New captures go to new files; the quarantined ones are never overwritten.
-    await reopened.append(newCapture('e1', Buffer.from('new')), Buffer.from('new'))
-    expect(reopened.count()).toBe(1)
-    expect((await readFile(join(dir, 'unreadable', quarantined.find((name) => name.endsWith('000001.json'))!), 'utf8')).startsWith('{"schemaVersion":1')).toBe(true)
+    // The unreadable files are kept as they were, never overwritten...
+    const kept = quarantined.find((name) => name.endsWith('000001.json'))!
+    expect(await readFile(join(dir, 'unreadable', kept), 'utf8')).toBe(torn)
+    // ...and every capture is read back from the logs, byte for byte.
+    expect(reopened.count()).toBe(bodies.length)
+    const oldest = reopened.page({ limit: 1, beforeSeq: 2 }).items[0]!
+    expect((await reopened.readBody(oldest)).toString()).toBe('body-0')
   })
 
-  it('drops a record whose body bytes never reached disk (crash between the two writes)', async () => {
+  it('reads back captures the index had not recorded yet, stepping over an unfinished frame', async () => {
     const current = await open()
-    await current.append(newCapture('e1', Buffer.from('complete')), Buffer.from('complete'))
+    const stored = []
+    for (const text of ['one', 'two', 'three']) stored.push(await current.append(newCapture('e1', Buffer.from(text)), Buffer.from(text)))
     await current.close()
     store = undefined
+    // As after a kill -9: the index knows only the first capture, the second frame was never
+    // finished (zeros), the third was written in full (and answered).
     const indexFile = join(dir, 'captures', '000001.json')
     const document = JSON.parse(await readFile(indexFile, 'utf8'))
-    document.captures.push({ ...document.captures[0], id: 'torn', seq: 2, body: { offset: 8, size: 100, sha256: 'x' } })
+    const [first, second] = document.captures
+    document.captures = [first]
+    document.indexedLogBytes = second.frame.offset
     await writeFile(indexFile, JSON.stringify(document))
+    const logFile = join(dir, 'captures', '000001.log')
+    const log = await readFile(logFile)
+    log.fill(0, second.frame.offset, second.body.offset + second.body.size)
+    await writeFile(logFile, log)
+
     const reopened = await open()
-    expect(reopened.count()).toBe(1)
-    expect(reopened.get('torn')).toBeUndefined()
+    expect(reopened.get(stored[0]!.id)).toBeDefined()
+    expect(reopened.get(stored[1]!.id)).toBeUndefined()
+    expect((await reopened.readBody(reopened.get(stored[2]!.id)!)).toString()).toBe('three')
+    // New captures go after the last complete frame and are read back too.
+    await reopened.append(newCapture('e1', Buffer.from('four')), Buffer.from('four'))
+    await reopened.close()
+    expect((await open()).count()).toBe(3)
   })
 
   it('rejects a capture it cannot write and keeps nothing of it', async () => {
-    const current = await open()
-    await current.append(newCapture('e1', Buffer.from('first')), Buffer.from('first'))
-    // steno writes through a temp file; a folder in its place makes every index write fail.
-    await mkdir(join(dir, 'captures', '.000001.json.tmp'))
-    await expect(current.append(newCapture('e1', Buffer.from('second')), Buffer.from('second'))).rejects.toThrow()
-    expect(current.count()).toBe(1)
+    let failing = false
+    store = await openCaptureStore(
+      { dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') },
+      {
+        now,
+        async openLog(path) {
+          const handle = await openLogFile(path)
+          const writev = handle.writev.bind(handle)
+          handle.writev = ((buffers: Buffer[], position?: number) =>
+            failing ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : writev(buffers, position)) as typeof handle.writev
+          return handle
+        },
+      },
+    )
+    await store.append(newCapture('e1', Buffer.from('first')), Buffer.from('first'))
+    failing = true
+    await expect(store.append(newCapture('e1', Buffer.from('second')), Buffer.from('second'))).rejects.toThrow(/ENOSPC/)
+    expect(store.count()).toBe(1)
+    failing = false
+    await store.close()
+    store = undefined
+    expect((await open()).count()).toBe(1)
   })
 })

@@ -9,8 +9,8 @@
  */
 import { mkdir } from 'node:fs/promises'
 import type { StorageIssue } from '../../shared/contract'
-import { createSegment, loadSegments, type Segment } from './capture-segments'
-import type { StoredCapture } from './persisted-schema'
+import { createSegment, loadSegments, openLogFile, type OpenLogFile, type Segment } from './capture-segments'
+import type { LoggedCapture, StoredCapture } from './persisted-schema'
 
 export interface CaptureStoreConfig {
   /** Folder for the segment files. */
@@ -21,10 +21,12 @@ export interface CaptureStoreConfig {
 
 export interface CaptureStoreDeps {
   now: () => Date
+  /** Opens segment logs; defaults to the real file system (tests inject failures). */
+  openLog?: OpenLogFile
 }
 
-/** A capture to store: everything but its sequence number and where its body lands. */
-export type NewCapture = Omit<StoredCapture, 'seq' | 'body'> & { body: { sha256: string } }
+/** A capture to store: everything but its sequence number and where it lands on disk. */
+export type NewCapture = Omit<LoggedCapture, 'seq' | 'body'> & { body: { sha256: string } }
 
 export interface CapturePageQuery {
   endpointId?: string
@@ -52,15 +54,17 @@ export interface CaptureStore {
 }
 
 interface Pending {
-  capture: StoredCapture
+  capture: LoggedCapture
   bytes: Buffer
+  stored?: StoredCapture
   resolve: (capture: StoredCapture) => void
   reject: (error: unknown) => void
 }
 
 export async function openCaptureStore(config: CaptureStoreConfig, deps: CaptureStoreDeps): Promise<CaptureStore> {
   await mkdir(config.dir, { recursive: true })
-  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now)
+  const openLog = deps.openLog ?? openLogFile
+  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, openLog)
 
   /** All captures, ascending by seq; per-endpoint views share the same objects. */
   const all: StoredCapture[] = []
@@ -69,16 +73,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const byId = new Map<string, StoredCapture>()
 
   const loaded: Array<{ capture: StoredCapture; segment: Segment }> = []
-  for (const segment of segments) {
-    // Index and bodies are written concurrently; after a crash between the two, a record can
-    // point past the end of its bodies file. Such a capture was never answered: drop it.
-    const complete = segment.db.data.captures.filter((capture) => capture.body.offset + capture.body.size <= segment.bodyBytes)
-    if (complete.length !== segment.db.data.captures.length) {
-      segment.db.data.captures = complete
-      await segment.persist()
-    }
-    for (const capture of complete) loaded.push({ capture, segment })
-  }
+  for (const segment of segments) for (const capture of segment.db.data.captures) loaded.push({ capture, segment })
   loaded.sort((a, b) => a.capture.seq - b.capture.seq)
   for (const { capture, segment } of loaded) index(capture, segment)
 
@@ -111,6 +106,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let flushScheduled = false
   const inFlight = new Set<Promise<void>>()
   let rolling: Promise<Segment> | null = null
+  let spare: Promise<Segment> | null = null
 
   function scheduleFlush(): void {
     if (flushScheduled) return
@@ -120,7 +116,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const batch = pending
       pending = []
       const commitment = commit(batch).then(
-        () => batch.forEach((item) => item.resolve(item.capture)),
+        () => batch.forEach((item) => item.resolve(item.stored as StoredCapture)),
         (error: unknown) => batch.forEach((item) => item.reject(error)),
       )
       inFlight.add(commitment)
@@ -131,45 +127,51 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   async function writableSegment(): Promise<Segment> {
     while (!current || current.isFull()) {
       // One roll at a time: concurrent batches wait for the same new segment.
-      rolling ??= createSegment(config.dir, nextSegmentNumber++).then((segment) => {
+      rolling ??= (spare ?? createSegment(config.dir, nextSegmentNumber++, openLog)).then((segment) => {
         segments.push(segment)
         current = segment
         rolling = null
+        spare = null
         return segment
       })
       await rolling
     }
+    // Open the next segment ahead of time, so a full one never makes a capture wait for file
+    // creation on the request path.
+    if (!spare && current.isNearlyFull()) spare = createSegment(config.dir, nextSegmentNumber++, openLog)
     return current
   }
 
   async function commit(batch: Pending[]): Promise<void> {
-    const groups = new Map<Segment, Pending[]>()
+    const groups = new Map<Segment, Array<{ item: Pending; stored: StoredCapture; buffers: Buffer[] }>>()
     for (const item of batch) {
       const segment = await writableSegment()
-      item.capture.body.offset = segment.reserve(item.bytes.length)
-      segment.db.data.captures.push(item.capture)
+      const { stored, buffers } = segment.place(item.capture, item.bytes)
       const group = groups.get(segment)
-      if (group) group.push(item)
-      else groups.set(segment, [item])
+      if (group) group.push({ item, stored, buffers })
+      else groups.set(segment, [{ item, stored, buffers }])
     }
     try {
+      // The log write is what makes a capture durable; the index follows in the background.
       await Promise.all(
-        [...groups].flatMap(([segment, items]) => [
-          segment.writeBodies(items.map((item) => ({ offset: item.capture.body.offset, bytes: item.bytes }))),
-          segment.persist(),
-        ]),
+        [...groups].map(([segment, placed]) => segment.writeFrames(placed)),
       )
     } catch (error: unknown) {
-      // Nothing of this batch may stay referenced: the next successful write must not
-      // resurrect captures whose senders were told to retry.
-      for (const [segment, items] of groups) {
-        const ids = new Set(items.map((item) => item.capture.id))
-        segment.db.data.captures = segment.db.data.captures.filter((capture) => !ids.has(capture.id))
-        void segment.persist().catch(() => undefined)
+      // Frames that did land are indexed by their segment, but their senders are told to
+      // retry: drop them again so nothing of this batch is kept.
+      for (const [segment, placed] of groups) {
+        segment.forget(new Set(placed.map(({ stored }) => stored.id)))
+        segment.persistSoon()
       }
       throw error
     }
-    for (const [segment, items] of groups) for (const item of items) index(item.capture, segment)
+    for (const [segment, placed] of groups) {
+      for (const { item, stored } of placed) {
+        index(stored, segment)
+        item.stored = stored
+      }
+      segment.persistSoon()
+    }
   }
 
   async function dropIfEmpty(segment: Segment): Promise<void> {
@@ -180,10 +182,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   }
 
   async function deleteFromSegment(segment: Segment, doomed: StoredCapture[]): Promise<void> {
-    const ids = new Set(doomed.map((capture) => capture.id))
     const before = segment.db.data.captures
-    segment.db.data.captures = before.filter((capture) => !ids.has(capture.id))
+    segment.forget(new Set(doomed.map((capture) => capture.id)))
     try {
+      // Index first: a crash after it leaves an unreferenced frame below the indexed mark,
+      // which is never read back; then the bytes are erased.
       await segment.persist()
     } catch (error: unknown) {
       segment.db.data.captures = before
@@ -191,7 +194,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     }
     for (const capture of doomed) {
       unindex(capture)
-      await segment.eraseBody(capture.body.offset, capture.body.size)
+      await segment.erase(capture)
     }
     await dropIfEmpty(segment)
   }
@@ -199,13 +202,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   return {
     issues,
     append(capture, bodyBytes) {
-      const stored: StoredCapture = {
-        ...capture,
-        seq: nextSeq++,
-        body: { offset: 0, size: bodyBytes.length, sha256: capture.body.sha256 },
-      }
+      const logged: LoggedCapture = { ...capture, seq: nextSeq++, body: { size: bodyBytes.length, sha256: capture.body.sha256 } }
       return new Promise((resolve, reject) => {
-        pending.push({ capture: stored, bytes: bodyBytes, resolve, reject })
+        pending.push({ capture: logged, bytes: bodyBytes, resolve, reject })
         scheduleFlush()
       })
     },
@@ -220,7 +219,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     async readBody(capture) {
       const segment = segmentOf.get(capture.id)
       if (!segment) throw new Error(`capture ${capture.id} is no longer stored`)
-      return segment.readBody(capture.body.offset, capture.body.size)
+      return segment.readBody(capture)
     },
     count: (endpointId) => (endpointId === undefined ? all.length : (byEndpoint.get(endpointId)?.length ?? 0)),
     endpointIds: () => [...byEndpoint.keys()].filter((id) => (byEndpoint.get(id)?.length ?? 0) > 0),
@@ -249,6 +248,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       while (pending.length > 0 || flushScheduled || inFlight.size > 0) {
         await Promise.all([...inFlight, new Promise((resolve) => setImmediate(resolve))])
       }
+      if (spare) segments.push(await spare)
       for (const segment of segments) await segment.close()
     },
   }

@@ -50,7 +50,12 @@ export const storedCaptureSchema = z.object({
   headers: headerPairs,
   remoteAddress: z.string(),
   remotePort: z.number().int().nonnegative(),
-  /** Where the raw body bytes sit in the segment's `.bodies` file. */
+  /** Where the capture's frame sits in the segment's log (see capture-log.ts). */
+  frame: z.object({
+    offset: z.number().int().nonnegative(),
+    metadataBytes: z.number().int().nonnegative(),
+  }),
+  /** The raw body bytes, inside that frame. */
   body: z.object({
     offset: z.number().int().nonnegative(),
     size: z.number().int().nonnegative(),
@@ -78,9 +83,17 @@ export const storedCaptureSchema = z.object({
 })
 export type StoredCapture = z.infer<typeof storedCaptureSchema>
 
+/** A capture as written into its log frame: offsets are implied by where the frame sits. */
+export const loggedCaptureSchema = storedCaptureSchema.omit({ frame: true, body: true }).extend({
+  body: z.object({ size: z.number().int().nonnegative(), sha256: z.string() }),
+})
+export type LoggedCapture = z.infer<typeof loggedCaptureSchema>
+
 export const segmentDocumentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   segment: z.number().int().positive(),
+  /** Every frame of the log below this offset is in `captures` (or was deleted). */
+  indexedLogBytes: z.number().int().nonnegative(),
   captures: z.array(storedCaptureSchema),
 })
 export type SegmentDocument = z.infer<typeof segmentDocumentSchema>

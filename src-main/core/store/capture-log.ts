@@ -1,0 +1,110 @@
+/**
+ * The capture log: each segment's append-only file of frames, one per capture, written before
+ * the capture is answered. A frame holds the capture's metadata (JSON) and its raw body bytes:
+ *
+ *   "CIF1" | metadata length (uint32 BE) | body length (uint32 BE) | metadata JSON | body bytes
+ *
+ * Why a log beside lowdb: lowdb rewrites its whole document (temp file + rename) on each write,
+ * which is too slow to wait for on every request. A frame is one positional `writev`; the lowdb
+ * index catches up in the background, and on start-up any frames it had not yet recorded are
+ * read back from the log, so an answered capture survives a kill -9 either way.
+ *
+ * Deleting a capture zeroes its metadata and body but keeps the 12-byte header, so a scan can
+ * still step over it.
+ */
+import type { FileHandle } from 'node:fs/promises'
+
+export const FRAME_MAGIC = Buffer.from('CIF1')
+export const FRAME_HEADER_BYTES = 12
+
+export function encodeFrameHeader(metadata: Buffer, bodyBytes: number): Buffer {
+  const header = Buffer.alloc(FRAME_HEADER_BYTES)
+  FRAME_MAGIC.copy(header, 0)
+  header.writeUInt32BE(metadata.length, 4)
+  header.writeUInt32BE(bodyBytes, 8)
+  return header
+}
+
+export interface ScannedFrame {
+  frameOffset: number
+  metadataBytes: number
+  bodyOffset: number
+  bodyBytes: number
+  /** Parsed metadata, or `null` when erased (deleted) or unreadable. */
+  metadata: unknown
+}
+
+export interface LogScan {
+  frames: ScannedFrame[]
+  /** End of the last complete frame: anything after it is a torn write and may be overwritten. */
+  goodEnd: number
+}
+
+const SCAN_CHUNK_BYTES = 1024 * 1024
+
+/** Reads every complete frame from `from` to the end of the file. */
+export async function scanLog(handle: FileHandle, from: number, fileBytes: number): Promise<LogScan> {
+  const frames: ScannedFrame[] = []
+  let position = from
+  const header = Buffer.alloc(FRAME_HEADER_BYTES)
+  while (position + FRAME_HEADER_BYTES <= fileBytes) {
+    await readExactly(handle, header, position)
+    if (!header.subarray(0, 4).equals(FRAME_MAGIC)) {
+      // Frames are written concurrently: a crash can leave the space reserved for an unfinished
+      // one as zeros (a hole) before later, complete frames. Step over zeros only; anything else
+      // is a torn write, and the scan ends there.
+      const next = await skipZeros(handle, position, fileBytes)
+      if (next === position || next + FRAME_HEADER_BYTES > fileBytes) break
+      position = next
+      continue
+    }
+    const metadataBytes = header.readUInt32BE(4)
+    const bodyBytes = header.readUInt32BE(8)
+    const end = position + FRAME_HEADER_BYTES + metadataBytes + bodyBytes
+    if (end > fileBytes) break
+    const metadataBuffer = Buffer.alloc(metadataBytes)
+    await readExactly(handle, metadataBuffer, position + FRAME_HEADER_BYTES)
+    frames.push({
+      frameOffset: position,
+      metadataBytes,
+      bodyOffset: position + FRAME_HEADER_BYTES + metadataBytes,
+      bodyBytes,
+      metadata: parseMetadata(metadataBuffer),
+    })
+    position = end
+  }
+  return { frames, goodEnd: position }
+}
+
+/** The first non-zero byte at or after `from` (or `fileBytes`). */
+async function skipZeros(handle: FileHandle, from: number, fileBytes: number): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024)
+  let position = from
+  while (position < fileBytes) {
+    const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, fileBytes - position), position)
+    if (bytesRead === 0) return fileBytes
+    const firstNonZero = chunk.subarray(0, bytesRead).findIndex((byte) => byte !== 0)
+    if (firstNonZero !== -1) return position + firstNonZero
+    position += bytesRead
+  }
+  return fileBytes
+}
+
+function parseMetadata(bytes: Buffer): unknown {
+  // An erased frame is all zeros; anything else that is not JSON is unreadable: both are skipped.
+  if (bytes.length === 0 || bytes[0] === 0) return null
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown
+  } catch {
+    return null
+  }
+}
+
+async function readExactly(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
+  let done = 0
+  while (done < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, done, Math.min(buffer.length - done, SCAN_CHUNK_BYTES), position + done)
+    if (bytesRead === 0) throw new Error(`unexpected end of capture log at byte ${position + done}`)
+    done += bytesRead
+  }
+}
