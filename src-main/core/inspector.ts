@@ -3,7 +3,6 @@
  * the headless entry both start exactly this and only differ in how callers reach `procedures`
  * and `events` (IPC or HTTP).
  */
-import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { InspectorEvent } from '../shared/contract'
@@ -12,6 +11,7 @@ import { createEndpointRegistry, DEFAULT_ENDPOINT, type EndpointRegistry } from 
 import { createEventBus, type EventBus } from './event-bus'
 import type { Logger } from './logger'
 import { createSequenceState } from './responses'
+import { createHealthNonce, createTunnelService, type TunnelServiceDeps } from './tunnel/tunnel-service'
 import { createProcedureHandlers, type ProcedureHandlers } from './procedures'
 import { startReceiver } from './receiver/receiver'
 import type { OpenLogFile } from './store/capture-segments'
@@ -39,6 +39,8 @@ export interface InspectorDeps {
   random?: () => number
   /** Opens capture logs; tests inject a failing disk. */
   openLog?: OpenLogFile
+  /** Tunnel supervisor overrides (tests shorten its intervals). */
+  tunnel?: TunnelServiceDeps['supervisor']
 }
 
 export interface Inspector {
@@ -80,8 +82,9 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       random: deps.random ?? Math.random,
       shutdown: shutdown.signal,
     })
+    const healthNonce = createHealthNonce()
     const receiver = await startReceiver(
-      { host: LOOPBACK_HOST, port: config.receiverPort, maxBodyBytes, healthToken: randomBytes(16).toString('hex') },
+      { host: LOOPBACK_HOST, port: config.receiverPort, maxBodyBytes, healthNonce },
       {
         logger: deps.logger,
         now,
@@ -89,6 +92,20 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         handle: pipeline,
       },
     )
+    const tunnel = createTunnelService(
+      { receiverPort: receiver.port, healthNonce },
+      {
+        events,
+        logger: deps.logger,
+        loadSettings: () => settings.data.tunnel,
+        async saveSettings(next) {
+          settings.data.tunnel = next
+          await settings.save()
+        },
+        supervisor: deps.tunnel,
+      },
+    )
+    if (tunnel.settings().startWithApp) void tunnel.start()
     const procedures = createProcedureHandlers({
       version: config.version,
       dataDir: config.dataDir,
@@ -99,6 +116,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       events,
       health,
       sequences,
+      tunnel,
     })
 
     return {
@@ -108,6 +126,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       async stop() {
         // Pending delays and hangs end now rather than holding the shutdown for minutes.
         shutdown.abort()
+        await tunnel.stop()
         await receiver.stop()
         await store.close()
         await releaseLock()

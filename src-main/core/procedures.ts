@@ -13,6 +13,8 @@ import type { StoredEndpoint } from './store/persisted-schema'
 import type { StorageHealth } from './storage-health'
 import { answerWarnings } from './answer-warnings'
 import { parseAnswerConfig, type SequenceState } from './responses'
+import { preflightPublicUrl } from './tunnel/preflight'
+import type { TunnelService } from './tunnel/tunnel-service'
 import { DEFAULT_ANSWER_CONFIG } from '../shared/responses'
 
 export type ProcedureHandlers = {
@@ -21,6 +23,7 @@ export type ProcedureHandlers = {
 
 export interface ProcedureContext {
   sequences: SequenceState
+  tunnel: TunnelService
   version: string
   dataDir: string
   maxBodyBytes: number
@@ -41,6 +44,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     name: endpoint.name,
     slug: endpoint.slug,
     url: `${context.receiverUrl()}/${endpoint.slug}`,
+    publicUrl: context.tunnel.publicUrl() === null ? null : `${context.tunnel.publicUrl()}/${endpoint.slug}`,
     createdAt: endpoint.createdAt,
     captureCount: store.count(endpoint.id),
   })
@@ -50,6 +54,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     if (!capture) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
     return capture
   }
+
+  const tunnelView = () => ({ settings: context.tunnel.settings(), state: context.tunnel.state() })
 
   function answerConfigView(endpoint: StoredEndpoint): AnswerConfigView {
     const config = endpoint.answerConfig ?? DEFAULT_ANSWER_CONFIG
@@ -121,6 +127,28 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       endpoints.get(endpointId)
       context.sequences.reset(endpointId)
       return { reset: true }
+    },
+    async getTunnel() {
+      return tunnelView()
+    },
+    async setTunnelSettings(change) {
+      await context.tunnel.updateSettings(change)
+      return tunnelView()
+    },
+    async startTunnel() {
+      await context.tunnel.start()
+      return tunnelView()
+    },
+    async stopTunnel() {
+      await context.tunnel.stop()
+      return tunnelView()
+    },
+    async checkPublicUrl({ endpointId, provider, url }) {
+      const endpoint = endpoints.get(endpointId)
+      const publicBase = context.tunnel.publicUrl()
+      const target = url ?? (publicBase === null ? null : `${publicBase}/${endpoint.slug}`)
+      if (target === null) throw new InspectorError('BAD_REQUEST', 'the tunnel is not online: start it, or pass the public URL to check')
+      return { url: target, checks: preflightPublicUrl(target, provider) }
     },
     async clearEndpoint({ id }) {
       endpoints.get(id)

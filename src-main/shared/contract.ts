@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import type { HeaderPairs } from './http-message'
 import type { AnswerKind, ChosenBy, EndpointAnswerConfig } from './responses'
+import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type TunnelState } from './tunnel'
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
 const slug = z
@@ -38,6 +39,14 @@ export const procedureInputs = {
   /** `config` is validated by the core's answer-config schema, which names every problem. */
   setAnswerConfig: z.object({ endpointId: id, config: z.unknown() }).strict(),
   resetAnswerSequence: z.object({ endpointId: id }).strict(),
+  getTunnel: z.object({}).strict(),
+  /** Validated by the core (server URL shape, subdomain rules), which names the problem. */
+  setTunnelSettings: z
+    .object({ serverUrl: z.string().max(2000).optional(), subdomain: z.string().max(63).nullable().optional(), startWithApp: z.boolean().optional() })
+    .strict(),
+  startTunnel: z.object({}).strict(),
+  stopTunnel: z.object({}).strict(),
+  checkPublicUrl: z.object({ endpointId: id, provider: z.enum(PREFLIGHT_PROVIDERS), url: z.string().max(2000).optional() }).strict(),
 } as const
 
 export type ProcedureName = keyof typeof procedureInputs
@@ -49,6 +58,8 @@ export interface Endpoint {
   slug: string
   /** Local capture URL on the receiver, e.g. `http://127.0.0.1:4100/default`. */
   url: string
+  /** Public capture URL through the tunnel while it is online, else `null`. */
+  publicUrl: string | null
   createdAt: string
   captureCount: number
 }
@@ -159,6 +170,16 @@ export interface ProcedureOutputs {
   getAnswerConfig: AnswerConfigView
   setAnswerConfig: AnswerConfigView
   resetAnswerSequence: { reset: true }
+  getTunnel: TunnelView
+  setTunnelSettings: TunnelView
+  startTunnel: TunnelView
+  stopTunnel: TunnelView
+  checkPublicUrl: { url: string; checks: PreflightCheck[] }
+}
+
+export interface TunnelView {
+  settings: TunnelSettings
+  state: TunnelState
 }
 
 export type ProcedureOutput<P extends ProcedureName> = ProcedureOutputs[P]
@@ -171,5 +192,6 @@ export type InspectorEvent =
   | { type: 'endpoints-changed' }
   | { type: 'storage-failed'; message: string; at: string }
   | { type: 'storage-recovered'; at: string }
+  | { type: 'tunnel-changed'; state: TunnelState }
 
 export type InspectorEventType = InspectorEvent['type']

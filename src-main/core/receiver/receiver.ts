@@ -12,11 +12,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import type { Refusal } from '../../shared/contract'
 import type { HeaderPairs } from '../../shared/http-message'
+import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
 import type { Logger } from '../logger'
 import { readBody } from './read-body'
 
-/** Path the tunnel supervisor probes through the public URL to prove the tunnel reaches us. */
-export const HEALTH_PATH = '/__inspector/health'
 /** Generous for 10 MB bodies over a slow tunnel, finite against slowloris. */
 export const REQUEST_TIMEOUT_MS = 300_000
 export const HEADERS_TIMEOUT_MS = 30_000
@@ -42,8 +41,8 @@ export interface ReceiverConfig {
   host: string
   port: number
   maxBodyBytes: number
-  /** Echoed by the health path, so a probe knows it reached this very process. */
-  healthToken: string
+  /** Echoed by the health path, so the tunnel's probe knows it reached this very process. */
+  healthNonce: string
 }
 
 export interface ReceiverDeps {
@@ -94,9 +93,10 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     const target = request.url ?? '/'
     const { slug, rest } = splitTarget(target)
 
-    if (target === HEALTH_PATH || target.startsWith(`${HEALTH_PATH}?`)) {
+    if (target === TUNNEL_HEALTH_PATH || target.startsWith(`${TUNNEL_HEALTH_PATH}?`)) {
       request.resume()
-      answerPlain(response, 200, JSON.stringify({ service: 'callback-inspector', token: config.healthToken }), 'application/json')
+      response.setHeader(TUNNEL_HEALTH_NONCE_HEADER, config.healthNonce)
+      answerPlain(response, 200, JSON.stringify({ service: 'callback-inspector', nonce: config.healthNonce }), 'application/json')
       return
     }
     const endpointId = slug === '' ? undefined : deps.resolveEndpoint(slug)

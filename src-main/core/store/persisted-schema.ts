@@ -25,6 +25,7 @@ export type StoredEndpoint = z.infer<typeof storedEndpointSchema>
 export const settingsDocumentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   endpoints: z.array(storedEndpointSchema),
+  tunnel: z.object({ serverUrl: z.string(), subdomain: z.string().nullable(), startWithApp: z.boolean() }).optional(),
 })
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>
 

@@ -1,0 +1,99 @@
+/**
+ * The tunnel as the app runs it: the receiver exposed through a local server that speaks the
+ * localtunnel protocol (a test fixture standing in for localtunnel.me), captures arriving through
+ * it, the API out of its reach, and recovery after the tunnel server restarts.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } from '../../e2e/fixtures/localtunnel-server'
+import type { InspectorEvent } from '../shared/contract'
+import { makeTempDir } from '../test-support/temp-dir'
+import { startInspector, type Inspector } from './inspector'
+import { silentLogger } from './logger'
+
+async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe('inspector with the tunnel', () => {
+  let server: LocaltunnelServer
+  let inspector: Inspector
+  let remove: () => Promise<void>
+  let events: InspectorEvent[]
+
+  beforeEach(async () => {
+    server = await startLocaltunnelServer()
+    const temp = await makeTempDir()
+    remove = temp.remove
+    inspector = await startInspector(
+      { dataDir: temp.dir, receiverPort: 0, version: 'test' },
+      { logger: silentLogger, tunnel: { probeIntervalMs: 300, registrationTimeoutMs: 2_000 } },
+    )
+    events = []
+    inspector.events.subscribe((event) => events.push(event))
+  })
+  afterEach(async () => {
+    await inspector.stop()
+    await server.stop()
+    await remove()
+  })
+
+  it('captures callbacks through the tunnel, keeps the API out of reach, and reconnects with the same subdomain', async () => {
+    const { procedures } = inspector
+    await procedures.setTunnelSettings({ serverUrl: server.url, subdomain: 'my-inspector' })
+    const view = await procedures.startTunnel({})
+    expect(view.state).toMatchObject({ status: 'online', subdomain: 'my-inspector', subdomainChanged: false })
+    const [endpoint] = await procedures.listEndpoints({})
+    expect(endpoint!.publicUrl).toMatch(/^http:\/\/my-inspector\.localhost:\d+\/default$/)
+
+    const through = await requestThroughTunnel(server.port, 'my-inspector', {
+      method: 'POST',
+      path: '/default/callbacks/ixopay?orderId=1',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+      body: '{"result":"OK"}',
+    })
+    expect(through.status).toBe(200)
+    const page = await procedures.listCaptures({})
+    const capture = await procedures.getCapture({ id: page.items[0]!.id })
+    expect(capture.target).toBe('/default/callbacks/ixopay?orderId=1')
+    expect(capture.request.headers).toContainEqual(['x-forwarded-for', '203.0.113.9'])
+    expect(capture.request.headers.find(([name]) => name.toLowerCase() === 'host')?.[1]).toMatch(/^my-inspector\.localhost/)
+
+    // Only the receiver is exposed: no API procedure answers through the tunnel.
+    const api = await requestThroughTunnel(server.port, 'my-inspector', { method: 'POST', path: '/api/listEndpoints', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(api.status).toBe(404)
+    expect(api.body).not.toMatch(/"ok"/)
+
+    const firstOnline = view.state.status === 'online' ? view.state.onlineSince : ''
+    await server.restart()
+    // Online again means a new registration on the restarted server, with the same subdomain.
+    const reconnected = await waitFor(async () => {
+      const { state } = await procedures.getTunnel({})
+      return state.status === 'online' && state.onlineSince !== firstOnline ? state : undefined
+    }, 15_000)
+    expect(reconnected.subdomain).toBe('my-inspector')
+    expect(events.some((event) => event.type === 'tunnel-changed' && event.state.status === 'reconnecting')).toBe(true)
+    const again = await requestThroughTunnel(server.port, 'my-inspector', { method: 'POST', path: '/default/again', body: 'x' })
+    expect(again.status).toBe(200)
+    expect((await procedures.listCaptures({})).total).toBe(2)
+
+    const stopped = await procedures.stopTunnel({})
+    expect(stopped.state.status).toBe('off')
+  }, 40_000)
+
+  it('refuses an invalid subdomain or server URL with a clear message', async () => {
+    await expect(inspector.procedures.setTunnelSettings({ subdomain: 'Bad_Name' })).rejects.toThrow(/cannot be a tunnel subdomain/)
+    await expect(inspector.procedures.setTunnelSettings({ serverUrl: 'ftp://x' })).rejects.toThrow(/https/)
+  })
+
+  it('checks an endpoint public URL against a provider', async () => {
+    const [endpoint] = await inspector.procedures.listEndpoints({})
+    const result = await inspector.procedures.checkPublicUrl({ endpointId: endpoint!.id, provider: 'ixopay', url: 'http://127.0.0.1:8080/default' })
+    expect(result.checks.filter((check) => !check.ok).map((check) => check.check)).toEqual(expect.arrayContaining(['port', 'public-host']))
+  })
+})

@@ -1,0 +1,56 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MAX_TUNNEL_SOCKETS, requestRegistration } from './registration'
+
+let server: http.Server | null = null
+afterEach(async () => {
+  const closing = server
+  server = null
+  if (closing !== null) await new Promise<void>((resolve) => closing.close(() => resolve()))
+})
+
+/** A server answering every request with `answer(path)`. */
+async function serve(answer: (path: string) => { status: number; body: string; headers?: Record<string, string> }): Promise<string> {
+  server = http.createServer((req, res) => {
+    const { status, body, headers } = answer(req.url ?? '/')
+    res.writeHead(status, { connection: 'close', ...headers }).end(body)
+  })
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+}
+
+const register = (serverUrl: string, subdomain: string | null) =>
+  requestRegistration({ serverUrl, subdomain }, new AbortController().signal).catch((error: unknown) => error)
+
+describe('requestRegistration', () => {
+  it('asks for ?new or the subdomain and checks the answer, capping the socket count', async () => {
+    const paths: string[] = []
+    const url = await serve((path) => {
+      paths.push(path)
+      return { status: 200, body: JSON.stringify({ id: 'abcd', port: 4242, max_conn_count: 5000, url: 'https://abcd.example' }) }
+    })
+    expect(await register(url, null)).toMatchObject({ id: 'abcd', port: 4242, maxConnCount: MAX_TUNNEL_SOCKETS, serverUrl: url.slice(0, -1) })
+    await register(url, 'my-inspector')
+    expect(paths).toEqual(['/?new', '/my-inspector'])
+  })
+
+  it('follows a redirect as the axios-based client did', async () => {
+    const url = await serve((path) =>
+      path.startsWith('/moved')
+        ? { status: 200, body: JSON.stringify({ id: 'abcd', port: 1, url: 'https://abcd.example' }) }
+        : { status: 301, body: '', headers: { location: `/moved${path}` } },
+    )
+    expect(await register(url, null)).toMatchObject({ id: 'abcd', maxConnCount: 1 })
+  })
+
+  it.each([
+    [500, JSON.stringify({ message: 'out of ports' }), 'SERVER_ERROR', /answered HTTP 500: out of ports/],
+    [200, '<html>captive portal</html>', 'BAD_SERVER_RESPONSE', /not a localtunnel server \(its answer is not a JSON object\)/],
+    [200, JSON.stringify({ id: 'abcd', port: 70_000, url: 'https://abcd.example' }), 'BAD_SERVER_RESPONSE', /no valid port/],
+    [403, '', 'SUBDOMAIN_REFUSED', /refused the subdomain "my-inspector"$/],
+  ])('turns HTTP %i %s into %s', async (status, body, code, message) => {
+    const url = await serve(() => ({ status, body }))
+    expect(await register(url, 'my-inspector')).toMatchObject({ code, message: expect.stringMatching(message) })
+  })
+})

@@ -1,0 +1,116 @@
+/**
+ * The app's tunnel: remembers its settings, runs one supervisor at a time over the receiver port
+ * (never the API's), and publishes every state change. A settings change while running restarts
+ * the supervisor with the new server or subdomain.
+ */
+import { randomUUID } from 'node:crypto'
+import type { InspectorEvent } from '../../shared/contract'
+import { InspectorError } from '../../shared/errors'
+import {
+  DEFAULT_TUNNEL_SETTINGS,
+  describeInvalidServerUrl,
+  describeInvalidSubdomain,
+  TUNNEL_HEALTH_PATH,
+  type TunnelSettings,
+  type TunnelState,
+} from '../../shared/tunnel'
+import type { EventBus } from '../event-bus'
+import type { Logger } from '../logger'
+import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorDeps } from './tunnel-supervisor'
+
+export const TUNNEL_REGISTRATION_TIMEOUT_MS = 15_000
+export const TUNNEL_PROBE_INTERVAL_MS = 30_000
+export const TUNNEL_BACKOFF = { initialMs: 1_000, maxMs: 60_000 }
+
+export interface TunnelServiceConfig {
+  receiverPort: number
+  /** Proves to the health probe that the public URL reaches this very process. */
+  healthNonce: string
+}
+
+export interface TunnelServiceDeps {
+  events: EventBus<InspectorEvent>
+  logger: Logger
+  loadSettings(): TunnelSettings | undefined
+  saveSettings(settings: TunnelSettings): Promise<void>
+  /** Overrides for tests (intervals, timers); production uses the real localtunnel client. */
+  supervisor?: TunnelSupervisorDeps & { probeIntervalMs?: number; registrationTimeoutMs?: number }
+}
+
+export interface TunnelService {
+  settings(): TunnelSettings
+  state(): TunnelState
+  /** The public base URL while online, else `null`. */
+  publicUrl(): string | null
+  start(): Promise<TunnelState>
+  stop(): Promise<TunnelState>
+  updateSettings(change: Partial<TunnelSettings>): Promise<TunnelSettings>
+}
+
+export function createTunnelService(config: TunnelServiceConfig, deps: TunnelServiceDeps): TunnelService {
+  let settings: TunnelSettings = { ...DEFAULT_TUNNEL_SETTINGS, ...deps.loadSettings() }
+  let supervisor: TunnelSupervisor | undefined
+  let unsubscribe: (() => void) | undefined
+  const offState = (): TunnelState => ({ status: 'off', serverUrl: settings.serverUrl, lastProvedAt: null })
+  let lastState: TunnelState = offState()
+
+  function publish(state: TunnelState): void {
+    lastState = state
+    deps.events.publish({ type: 'tunnel-changed', state })
+  }
+
+  async function start(): Promise<TunnelState> {
+    if (supervisor) return lastState
+    supervisor = createTunnelSupervisor(
+      {
+        localPort: config.receiverPort,
+        localHost: '127.0.0.1',
+        serverUrl: settings.serverUrl,
+        subdomain: settings.subdomain,
+        registrationTimeoutMs: deps.supervisor?.registrationTimeoutMs ?? TUNNEL_REGISTRATION_TIMEOUT_MS,
+        probeIntervalMs: deps.supervisor?.probeIntervalMs ?? TUNNEL_PROBE_INTERVAL_MS,
+        healthPath: TUNNEL_HEALTH_PATH,
+        healthNonce: config.healthNonce,
+        backoff: TUNNEL_BACKOFF,
+      },
+      { logger: deps.logger, ...deps.supervisor },
+    )
+    unsubscribe = supervisor.onState(publish)
+    await supervisor.start()
+    return lastState
+  }
+
+  async function stop(): Promise<TunnelState> {
+    const running = supervisor
+    supervisor = undefined
+    unsubscribe?.()
+    unsubscribe = undefined
+    if (running) await running.stop()
+    publish({ ...offState(), lastProvedAt: lastState.lastProvedAt })
+    return lastState
+  }
+
+  return {
+    settings: () => settings,
+    state: () => lastState,
+    publicUrl: () => (lastState.status === 'online' ? lastState.url.replace(/\/+$/, '') : null),
+    start,
+    stop,
+    async updateSettings(change) {
+      const next: TunnelSettings = { ...settings, ...change }
+      const problem = describeInvalidServerUrl(next.serverUrl) ?? (next.subdomain ? describeInvalidSubdomain(next.subdomain) : null)
+      if (problem) throw new InspectorError('BAD_REQUEST', problem)
+      await deps.saveSettings(next)
+      const restart = supervisor !== undefined && (next.serverUrl !== settings.serverUrl || next.subdomain !== settings.subdomain)
+      settings = next
+      if (restart) {
+        await stop()
+        await start()
+      } else if (!supervisor) publish(offState())
+      return settings
+    },
+  }
+}
+
+/** A fresh nonce per run for the health probe. */
+export const createHealthNonce = (): string => randomUUID()

@@ -1,0 +1,326 @@
+import http from 'node:http'
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  requestThroughTunnel,
+  startLocaltunnelServer,
+  type LocaltunnelServer,
+} from '../../../e2e/fixtures/localtunnel-server'
+import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH, type TunnelState } from '../../shared/tunnel'
+import { nodeProbeFetch, type ProbeFetch } from './health-probe'
+import { requestRegistration } from './registration'
+import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorConfig, type TunnelSupervisorDeps } from './tunnel-supervisor'
+import { TunnelProblemError } from './tunnel-problem'
+
+const NONCE = 'run-nonce-5f1c2a'
+
+interface Captured {
+  method: string
+  url: string
+  rawHeaders: string[]
+  body: string
+}
+
+/** Stands in for the receiver: answers the health path with the nonce, captures everything else. */
+async function startReceiver(): Promise<{ port: number; captured: Captured[]; close(): Promise<void> }> {
+  const captured: Captured[] = []
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      if (req.url === TUNNEL_HEALTH_PATH) {
+        res.writeHead(200, { 'content-type': 'application/json', [TUNNEL_HEALTH_NONCE_HEADER]: NONCE }).end(JSON.stringify({ nonce: NONCE }))
+        return
+      }
+      captured.push({ method: req.method ?? '', url: req.url ?? '', rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString() })
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('OK')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    captured,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+/** Accepts connections and never answers: the case where `await localtunnel()` hangs for ever. */
+function startSilentServer(): net.Server {
+  // resume(): a paused socket never reads, so it would never see the client's FIN and close.
+  return net.createServer((socket) => socket.on('error', () => undefined).resume())
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+function waitForState(supervisor: TunnelSupervisor, predicate: (state: TunnelState) => boolean, timeoutMs = 5_000): Promise<TunnelState> {
+  return new Promise((resolve, reject) => {
+    if (predicate(supervisor.getState())) {
+      resolve(supervisor.getState())
+      return
+    }
+    const timer = setTimeout(() => {
+      unsubscribe()
+      reject(new Error(`state never matched; last: ${JSON.stringify(supervisor.getState())}`))
+    }, timeoutMs)
+    const unsubscribe = supervisor.onState((state) => {
+      if (!predicate(state)) return
+      clearTimeout(timer)
+      unsubscribe()
+      resolve(state)
+    })
+  })
+}
+
+async function eventually(check: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition never became true')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+function header(rawHeaders: string[], name: string): string | undefined {
+  const index = rawHeaders.findIndex((value, i) => i % 2 === 0 && value.toLowerCase() === name)
+  return index >= 0 ? rawHeaders[index + 1] : undefined
+}
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+async function setUp(
+  overrides: Partial<TunnelSupervisorConfig> = {},
+  deps: TunnelSupervisorDeps = {},
+  serverOptions: { graceMs?: number } = {},
+): Promise<{ supervisor: TunnelSupervisor; server: LocaltunnelServer; receiver: Awaited<ReturnType<typeof startReceiver>> }> {
+  const receiver = await startReceiver()
+  cleanups.push(receiver.close)
+  const server = await startLocaltunnelServer(serverOptions)
+  cleanups.push(server.stop)
+  const supervisor = createTunnelSupervisor(
+    {
+      localPort: receiver.port,
+      localHost: '127.0.0.1',
+      serverUrl: server.url,
+      registrationTimeoutMs: 1_000,
+      probeIntervalMs: 200,
+      healthPath: TUNNEL_HEALTH_PATH,
+      healthNonce: NONCE,
+      backoff: { initialMs: 100, maxMs: 400 },
+      reclaimDelayMs: 100,
+      ...overrides,
+    },
+    deps,
+  )
+  cleanups.push(supervisor.stop)
+  return { supervisor, server, receiver }
+}
+
+describe('tunnel supervisor against a loopback localtunnel server', () => {
+  it('connects, proves the public URL, and carries requests with the public host intact', async () => {
+    const { supervisor, server, receiver } = await setUp()
+    await supervisor.start()
+    const state = supervisor.getState()
+    if (state.status !== 'online') throw new Error(`expected online, got ${JSON.stringify(state)}`)
+    expect(state.url).toBe(`http://${state.subdomain}.localhost:${server.port}`)
+    expect(state.subdomainChanged).toBe(false)
+    await waitForState(supervisor, (next) => next.lastProvedAt !== null)
+
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await requestThroughTunnel(server.port, state.subdomain, {
+        method: 'POST',
+        path: `/ixopay/callback?orderId=${i}`,
+        headers: { 'content-type': 'application/json' },
+        body: `{"n":${i}}`,
+      })
+      expect(answer).toMatchObject({ status: 200, body: 'OK' })
+    }
+    expect(receiver.captured.map((capture) => [capture.method, capture.url, capture.body])).toEqual([
+      ['POST', '/ixopay/callback?orderId=0', '{"n":0}'],
+      ['POST', '/ixopay/callback?orderId=1', '{"n":1}'],
+      ['POST', '/ixopay/callback?orderId=2', '{"n":2}'],
+    ])
+    // Every request, not only the first on each socket, keeps the public Host (no local_host rewrite).
+    for (const capture of receiver.captured) {
+      expect(header(capture.rawHeaders, 'host')).toBe(`${state.subdomain}.localhost:${server.port}`)
+      expect(header(capture.rawHeaders, 'x-forwarded-proto')).toBe('http')
+    }
+  })
+
+  it('detects a server restart and reconnects with the same subdomain', async () => {
+    const { supervisor, server, receiver } = await setUp({ subdomain: 'inspector-restart' })
+    await supervisor.start()
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'inspector-restart' })
+    const seen: TunnelState['status'][] = []
+    supervisor.onState((state) => seen.push(state.status))
+
+    await server.restart()
+    // The client's reconnect to its old port is refused: an 'error' that would crash an unguarded client.
+    const lost = await waitForState(supervisor, (state) => state.status === 'reconnecting')
+    expect(lost).toMatchObject({ attempt: 1, lastError: { code: 'TUNNEL_LOST', message: expect.stringMatching(/refused/) } })
+    const back = await waitForState(supervisor, (state) => state.status === 'online')
+    expect(back).toMatchObject({ subdomain: 'inspector-restart', requestedSubdomain: 'inspector-restart', subdomainChanged: false })
+    expect(seen).toContain('connecting')
+    expect(server.registrations().map((registration) => registration.requested)).toEqual(['inspector-restart', 'inspector-restart'])
+
+    const answer = await requestThroughTunnel(server.port, 'inspector-restart', { method: 'POST', path: '/after-restart', body: 'x' })
+    expect(answer.status).toBe(200)
+    expect(receiver.captured.at(-1)?.url).toBe('/after-restart')
+  })
+
+  it('treats a public URL that stops answering as lost, and takes its subdomain back', async () => {
+    let isBroken = false
+    const probe: ProbeFetch = (url, init) => (isBroken ? Promise.reject(new Error('simulated 404 for ever')) : nodeProbeFetch(url, init))
+    // The server forgets a client 300 ms after its last socket; reconnecting sooner would find the name taken.
+    const { supervisor, server } = await setUp({ reclaimDelayMs: 600 }, { probe }, { graceMs: 300 })
+    await supervisor.start()
+    const first = await waitForState(supervisor, (state) => state.status === 'online' && state.lastProvedAt !== null)
+    if (first.status !== 'online') throw new Error('unreachable')
+
+    isBroken = true
+    const lost = await waitForState(supervisor, (state) => state.status === 'reconnecting')
+    expect(lost).toMatchObject({ lastError: { code: 'PROBE_FAILED' } })
+    isBroken = false
+    const back = await waitForState(supervisor, (state) => state.status === 'online')
+    // No subdomain was configured: the one held before is asked for again and kept.
+    expect(back).toMatchObject({ subdomain: first.subdomain, requestedSubdomain: first.subdomain, subdomainChanged: false })
+    expect((await requestThroughTunnel(server.port, first.subdomain)).status).toBe(200)
+  })
+
+  it('fails with a reason when the server is unreachable, then keeps retrying', async () => {
+    const port = await freePort()
+    const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${port}` })
+    const startedAt = Date.now()
+    await supervisor.start()
+    expect(Date.now() - startedAt).toBeLessThan(1_000)
+    const failed = supervisor.getState()
+    if (failed.status !== 'failed') throw new Error(`expected failed, got ${JSON.stringify(failed)}`)
+    expect(failed.lastError.code).toBe('SERVER_UNREACHABLE')
+    expect(failed.reason).toMatch(/connection refused/)
+    expect(failed.nextAttemptAt).not.toBeNull()
+    await waitForState(supervisor, (state) => state.status === 'connecting' && state.attempt === 2)
+    await waitForState(supervisor, (state) => state.status === 'failed' && state.attempt === 3)
+  })
+
+  it('gives up on a silent server after the registration timeout, then retries', async () => {
+    const silent = startSilentServer()
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())))
+    const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, registrationTimeoutMs: 400 })
+    const startedAt = Date.now()
+    await supervisor.start()
+    const elapsedMs = Date.now() - startedAt
+    expect(elapsedMs).toBeGreaterThanOrEqual(390)
+    expect(elapsedMs).toBeLessThan(1_000)
+    expect(supervisor.getState()).toMatchObject({ status: 'failed', lastError: { code: 'REGISTRATION_TIMEOUT' } })
+    expect(supervisor.getState()).toHaveProperty('reason', expect.stringMatching(/within 0\.4 s/))
+    await waitForState(supervisor, (state) => state.status === 'connecting' && state.attempt === 2)
+  })
+
+  it('reports an invalid subdomain plainly, without retrying', async () => {
+    const { supervisor, server } = await setUp({ subdomain: 'Bad_Name' })
+    await supervisor.start()
+    expect(supervisor.getState()).toMatchObject({
+      status: 'failed',
+      nextAttemptAt: null,
+      lastError: { code: 'SUBDOMAIN_INVALID' },
+      reason: expect.stringMatching(/"Bad_Name" cannot be a tunnel subdomain: use 4 to 63 lower-case letters/),
+    })
+    expect(server.registrations()).toEqual([])
+  })
+
+  it('turns a 403 from the server into a clear refusal', async () => {
+    const server = await startLocaltunnelServer()
+    cleanups.push(server.stop)
+    const refusal = await requestRegistration({ serverUrl: server.url, subdomain: 'no' }, new AbortController().signal).catch(
+      (error: unknown) => error,
+    )
+    expect(refusal).toBeInstanceOf(TunnelProblemError)
+    expect(refusal).toMatchObject({ code: 'SUBDOMAIN_REFUSED', message: expect.stringMatching(/refused the subdomain "no" \(the server says: Invalid subdomain/) })
+  })
+
+  it('reports at once when the server hands out another subdomain than requested', async () => {
+    const { supervisor, server } = await setUp({ subdomain: 'taken-name' })
+    server.takeSubdomain('taken-name')
+    const states: TunnelState[] = []
+    supervisor.onState((state) => states.push(state))
+    await supervisor.start()
+    const firstOnline = states.find((state) => state.status === 'online')
+    expect(firstOnline).toMatchObject({ requestedSubdomain: 'taken-name', subdomainChanged: true })
+    expect(firstOnline).not.toHaveProperty('subdomain', 'taken-name')
+  })
+
+  it('stop() closes the client sockets and leaves no timers or sockets behind', async () => {
+    const { supervisor, server } = await setUp()
+    const count = (type: string): number => process.getActiveResourcesInfo().filter((resource) => resource === type).length
+    const baseline = { timers: count('Timeout'), sockets: count('TCPSocketWrap') }
+    await supervisor.start()
+    const state = await waitForState(supervisor, (next) => next.lastProvedAt !== null)
+    if (state.status !== 'online') throw new Error('unreachable')
+    await eventually(() => server.clients()[0]?.connectedSockets === 4)
+    await requestThroughTunnel(server.port, state.subdomain)
+    expect(count('TCPSocketWrap')).toBeGreaterThanOrEqual(baseline.sockets + 4)
+
+    await supervisor.stop()
+    expect(supervisor.getState()).toMatchObject({ status: 'off', lastProvedAt: state.lastProvedAt })
+    await eventually(() => server.clients().every((client) => client.connectedSockets === 0))
+    await eventually(() => count('Timeout') <= baseline.timers && count('TCPSocketWrap') <= baseline.sockets)
+  })
+
+  it('stop() during a hanging registration cancels it', async () => {
+    const silent = startSilentServer()
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())))
+    const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, registrationTimeoutMs: 10_000 })
+    const count = (type: string): number => process.getActiveResourcesInfo().filter((resource) => resource === type).length
+    const baseline = { timers: count('Timeout'), sockets: count('TCPSocketWrap') }
+    const starting = supervisor.start()
+    await waitForState(supervisor, (state) => state.status === 'connecting')
+    await supervisor.stop()
+    await starting
+    expect(supervisor.getState().status).toBe('off')
+    await eventually(() => count('Timeout') <= baseline.timers && count('TCPSocketWrap') <= baseline.sockets)
+  })
+
+  it('only ever forwards to the receiver port', async () => {
+    const ports: number[] = []
+    const { supervisor, receiver } = await setUp(
+      {},
+      {
+        openTunnel: async (options) => {
+          ports.push(options.localPort)
+          const { openLocaltunnelConnection } = await import('./localtunnel-connection')
+          return openLocaltunnelConnection(options)
+        },
+      },
+    )
+    await supervisor.start()
+    expect(ports).toEqual([receiver.port])
+    expect(() => createTunnelSupervisor({ ...baseConfig(), localPort: 0 })).toThrow(/receiver's port/)
+  })
+})
+
+function baseConfig(): TunnelSupervisorConfig {
+  return {
+    localPort: 4100,
+    localHost: '127.0.0.1',
+    serverUrl: 'https://localtunnel.me',
+    registrationTimeoutMs: 1_000,
+    probeIntervalMs: 1_000,
+    healthPath: TUNNEL_HEALTH_PATH,
+    healthNonce: NONCE,
+    backoff: { initialMs: 1_000, maxMs: 60_000 },
+  }
+}
