@@ -6,7 +6,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import type { AnswerChoice, InspectorEvent } from '../shared/contract'
+import type { AnswerChoice, CaptureRecognition, InspectorEvent } from '../shared/contract'
+import type { DeliveryAnalysis } from '../shared/providers'
+import { deliveryKeyFor, toRecognition } from './recognition'
 import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
 import { toCaptureSummary } from './capture-views'
 import type { EventBus } from './event-bus'
@@ -21,6 +23,8 @@ export interface CapturePipelineDeps {
   events: EventBus<InspectorEvent>
   health: StorageHealth
   answerConfigOf(endpointId: string): EndpointAnswerConfig | undefined
+  /** Recognises and verifies a delivery with its endpoint's settings and keys. */
+  judge(request: ReceivedRequest): DeliveryAnalysis
   sequences: SequenceState
   random: () => number
   /** Aborted when the app stops: pending delays and hangs end at once. */
@@ -30,7 +34,9 @@ export interface CapturePipelineDeps {
 export function createCapturePipeline(deps: CapturePipelineDeps) {
   return async function handleRequest(request: ReceivedRequest, response: ServerResponse): Promise<void> {
     const bodySha256 = createHash('sha256').update(request.body).digest('hex')
-    const { chosen, choice } = decideAnswer(request, bodySha256)
+    const analysis = request.refusal ? null : deps.judge(request)
+    const recognition = analysis ? toRecognition(analysis) : null
+    const { chosen, choice } = decideAnswer(request, recognition, bodySha256)
     let stored: StoredCapture
     try {
       stored = await deps.store.append(
@@ -48,6 +54,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
           body: { sha256: bodySha256 },
           outcome: request.refusal ? 'refused' : 'captured',
           refusal: request.refusal,
+          recognition,
           response: answerRecord(chosen.answer, choice),
         },
         request.body,
@@ -62,7 +69,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     await sendAnswer(response, chosen, { signal: deps.shutdown })
   }
 
-  function decideAnswer(request: ReceivedRequest, bodySha256: string): { chosen: ChosenAnswer; choice: AnswerChoice } {
+  function decideAnswer(request: ReceivedRequest, recognition: CaptureRecognition | null, bodySha256: string): { chosen: ChosenAnswer; choice: AnswerChoice } {
     if (request.refusal) {
       const body = Buffer.from(request.refusal.reason)
       const answer: ResolvedAnswer = {
@@ -83,9 +90,10 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
         pathWithinEndpoint: request.pathWithinEndpoint,
         headers: request.headers,
         body: request.body,
-        provider: null,
-        verdict: null,
-        deliveryKey: `sha256:${bodySha256}`,
+        provider: recognition && recognition.provider.id !== 'unknown' ? recognition.provider.id : null,
+        providerVariant: recognition?.provider.variant ?? undefined,
+        verdict: recognition?.verdict.status ?? null,
+        deliveryKey: deliveryKeyFor(recognition, bodySha256),
       },
       deps.sequences,
       { random: deps.random },

@@ -1,6 +1,7 @@
 /** Turning stored captures into what the contract sends to callers. */
 import type { CaptureDetail, CaptureSummary } from '../shared/contract'
 import { headerValue } from '../shared/http-message'
+import type { DeliveryAnalysis } from '../shared/providers'
 import type { StoredCapture } from './store/persisted-schema'
 
 export function toCaptureSummary(capture: StoredCapture): CaptureSummary {
@@ -17,6 +18,7 @@ export function toCaptureSummary(capture: StoredCapture): CaptureSummary {
     bodySize: capture.body.size,
     outcome: capture.outcome,
     refusal: capture.refusal,
+    recognition: capture.recognition,
     response: {
       kind: capture.response.kind,
       status: capture.response.status,
@@ -28,7 +30,7 @@ export function toCaptureSummary(capture: StoredCapture): CaptureSummary {
   }
 }
 
-export function toCaptureDetail(capture: StoredCapture, body: Buffer): CaptureDetail {
+export function toCaptureDetail(capture: StoredCapture, body: Buffer, analysis: DeliveryAnalysis | null): CaptureDetail {
   return {
     ...toCaptureSummary(capture),
     request: {
@@ -40,5 +42,6 @@ export function toCaptureDetail(capture: StoredCapture, body: Buffer): CaptureDe
       bodySha256: capture.body.sha256,
     },
     responseBodyBase64: capture.response.bodyBase64,
+    analysis,
   }
 }

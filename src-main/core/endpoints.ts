@@ -16,6 +16,7 @@ export interface EndpointRegistry {
   update(input: { id: string; name?: string; slug?: string }): Promise<StoredEndpoint>
   delete(id: string): Promise<StoredEndpoint>
   setAnswerConfig(id: string, config: EndpointAnswerConfig): Promise<StoredEndpoint>
+  setProviderSettings(id: string, settings: NonNullable<StoredEndpoint['providerSettings']>): Promise<StoredEndpoint>
   /** Re-creates an endpoint under a known id (for captures whose endpoint record was lost). */
   adopt(input: { id: string; name: string; slug: string }): Promise<StoredEndpoint>
 }
@@ -94,6 +95,13 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
       get(id)
       await commit(() => {
         get(id).answerConfig = config
+      })
+      return get(id)
+    },
+    async setProviderSettings(id, providerSettings) {
+      get(id)
+      await commit(() => {
+        get(id).providerSettings = providerSettings
       })
       return get(id)
     },

@@ -15,6 +15,10 @@ import { createHealthNonce, createTunnelService, type TunnelServiceDeps } from '
 import { createProcedureHandlers, type ProcedureHandlers } from './procedures'
 import { startReceiver } from './receiver/receiver'
 import type { OpenLogFile } from './store/capture-segments'
+import { openKeyStore } from './keys/key-store'
+import { filePermissionSealer, type SecretSealer } from './keys/secret-sealer'
+import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, type DeliveryToJudge } from './recognition'
+import type { DeliveryAnalysis } from '../shared/providers'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
 import { openSettingsStore } from './store/settings-store'
@@ -39,6 +43,8 @@ export interface InspectorDeps {
   random?: () => number
   /** Opens capture logs; tests inject a failing disk. */
   openLog?: OpenLogFile
+  /** Seals signing keys at rest: Electron's safeStorage on the desktop, file permissions headless. */
+  sealer?: SecretSealer
   /** Tunnel supervisor overrides (tests shorten its intervals). */
   tunnel?: TunnelServiceDeps['supervisor']
 }
@@ -66,7 +72,13 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     // The store reports its own issues; the settings issue joins them so one list reaches the UI.
     if (settings.issue) store.issues.unshift(settings.issue)
 
+    const keys = await openKeyStore(config.dataDir, deps.sealer ?? filePermissionSealer, quarantineDir, now)
+    if (keys.issue) store.issues.push(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
+    const judge = (endpointId: string, delivery: DeliveryToJudge): DeliveryAnalysis => {
+      const endpoint = endpoints.list().find((candidate) => candidate.id === endpointId)
+      return judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, keys.keysFor(endpointId))
+    }
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
 
@@ -78,6 +90,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       events,
       health,
       answerConfigOf: (endpointId) => endpoints.list().find((endpoint) => endpoint.id === endpointId)?.answerConfig,
+      judge: (request) => judge(request.endpointId, request),
       sequences,
       random: deps.random ?? Math.random,
       shutdown: shutdown.signal,
@@ -117,6 +130,9 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       health,
       sequences,
       tunnel,
+      keys,
+      judge: (capture, body) =>
+        judge(capture.endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body, receivedAt: new Date(capture.receivedAt) }),
     })
 
     return {

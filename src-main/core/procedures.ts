@@ -3,13 +3,17 @@
  * `api/dispatch.ts`; errors are raised as `InspectorError` with a contract error code.
  */
 import type { z } from 'zod'
-import type { AnswerConfigView, Endpoint, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
+import type { AnswerConfigView, Endpoint, ProviderSettingsView, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
 import { toCaptureDetail, toCaptureSummary } from './capture-views'
 import type { EndpointRegistry } from './endpoints'
 import type { EventBus } from './event-bus'
 import type { CaptureStore } from './store/capture-store'
-import type { StoredEndpoint } from './store/persisted-schema'
+import type { StoredCapture, StoredEndpoint } from './store/persisted-schema'
+import type { KeyStore } from './keys/key-store'
+import { validateKey } from './providers'
+import { DEFAULT_PROVIDER_SETTINGS, toRecognition } from './recognition'
+import type { DeliveryAnalysis } from '../shared/providers'
 import type { StorageHealth } from './storage-health'
 import { answerWarnings } from './answer-warnings'
 import { parseAnswerConfig, type SequenceState } from './responses'
@@ -23,6 +27,8 @@ export type ProcedureHandlers = {
 
 export interface ProcedureContext {
   sequences: SequenceState
+  keys: KeyStore
+  judge(capture: StoredCapture, body: Buffer): DeliveryAnalysis
   tunnel: TunnelService
   version: string
   dataDir: string
@@ -35,6 +41,8 @@ export interface ProcedureContext {
 }
 
 export const DEFAULT_PAGE_SIZE = 100
+/** Captures re-verified between two yields to the event loop. */
+const REANALYZE_SLICE = 200
 
 export function createProcedureHandlers(context: ProcedureContext): ProcedureHandlers {
   const { endpoints, store, events } = context
@@ -57,9 +65,47 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
 
   const tunnelView = () => ({ settings: context.tunnel.settings(), state: context.tunnel.state() })
 
+  /** The provider an endpoint receives from: the pinned one, else the latest capture's. */
+  function providerOf(endpoint: StoredEndpoint): { id: string | null; variant?: string } {
+    if (endpoint.providerSettings?.pinnedProvider) return { id: endpoint.providerSettings.pinnedProvider }
+    const latest = store.page({ endpointId: endpoint.id, limit: 1 }).items[0]?.recognition?.provider
+    return latest && latest.id !== 'unknown' ? { id: latest.id, variant: latest.variant ?? undefined } : { id: null }
+  }
+
   function answerConfigView(endpoint: StoredEndpoint): AnswerConfigView {
     const config = endpoint.answerConfig ?? DEFAULT_ANSWER_CONFIG
-    return { endpointId: endpoint.id, config, warnings: answerWarnings(config, null) }
+    const provider = providerOf(endpoint)
+    return { endpointId: endpoint.id, config, warnings: answerWarnings(config, provider.id, provider.variant) }
+  }
+
+  function providerSettingsView(endpoint: StoredEndpoint): ProviderSettingsView {
+    const settings = endpoint.providerSettings ?? DEFAULT_PROVIDER_SETTINGS
+    return {
+      endpointId: endpoint.id,
+      pinnedProvider: settings.pinnedProvider,
+      signedPath: settings.signedPath,
+      toleranceSeconds: settings.toleranceSeconds,
+      keys: context.keys.describe(endpoint.id),
+      keyProtection: context.keys.protection,
+    }
+  }
+
+  /**
+   * Recomputes the verdicts of an endpoint's captures after its keys or settings changed, in
+   * slices so the receiver keeps answering meanwhile.
+   */
+  async function reanalyze(endpointId: string): Promise<void> {
+    const captures = store.page({ endpointId, limit: Number.MAX_SAFE_INTEGER }).items.filter((capture) => capture.outcome === 'captured')
+    for (const [index, capture] of captures.entries()) {
+      const body = await runStorage(() => store.readBody(capture))
+      const recognition = toRecognition(context.judge(capture, body))
+      store.update(capture.id, (stored) => {
+        stored.recognition = recognition
+      })
+      if (index % REANALYZE_SLICE === REANALYZE_SLICE - 1) await new Promise((resolve) => setImmediate(resolve))
+    }
+    await runStorage(() => store.flush())
+    events.publish({ type: 'captures-reanalyzed', endpointId, count: captures.length })
   }
 
   return {
@@ -89,6 +135,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       endpoints.get(id)
       // Captures first: an endpoint whose captures could not be deleted must stay visible.
       await runStorage(() => store.deleteByEndpoint(id))
+      await context.keys.removeAll(id)
       await endpoints.delete(id)
       events.publish({ type: 'endpoint-cleared', endpointId: id })
       events.publish({ type: 'endpoints-changed' })
@@ -106,7 +153,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async getCapture({ id }) {
       const capture = findCapture(id)
       const body = await runStorage(() => store.readBody(capture))
-      return toCaptureDetail(capture, body)
+      return toCaptureDetail(capture, body, capture.outcome === 'refused' ? null : context.judge(capture, body))
     },
     async deleteCapture({ id }) {
       const capture = findCapture(id)
@@ -127,6 +174,34 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       endpoints.get(endpointId)
       context.sequences.reset(endpointId)
       return { reset: true }
+    },
+    async getProviderSettings({ endpointId }) {
+      return providerSettingsView(endpoints.get(endpointId))
+    },
+    async setProviderSettings({ endpointId, ...change }) {
+      const current = endpoints.get(endpointId).providerSettings ?? DEFAULT_PROVIDER_SETTINGS
+      const next = {
+        pinnedProvider: change.pinnedProvider === undefined ? current.pinnedProvider : change.pinnedProvider,
+        signedPath: change.signedPath ?? current.signedPath,
+        toleranceSeconds: change.toleranceSeconds === undefined ? current.toleranceSeconds : change.toleranceSeconds,
+      }
+      const endpoint = await endpoints.setProviderSettings(endpointId, next)
+      await reanalyze(endpointId)
+      return providerSettingsView(endpoint)
+    },
+    async addKey({ endpointId, key }) {
+      const endpoint = endpoints.get(endpointId)
+      const validation = validateKey(key)
+      if (!validation.ok) throw new InspectorError('BAD_REQUEST', validation.message)
+      await context.keys.add(endpointId, validation.key)
+      await reanalyze(endpointId)
+      return { ...providerSettingsView(endpoint), warnings: validation.warnings }
+    },
+    async removeKey({ endpointId, keyId }) {
+      const endpoint = endpoints.get(endpointId)
+      await context.keys.remove(endpointId, keyId)
+      await reanalyze(endpointId)
+      return providerSettingsView(endpoint)
     },
     async getTunnel() {
       return tunnelView()

@@ -4,9 +4,10 @@
  */
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage } from 'electron'
 import { createDispatch } from '../api/dispatch'
 import { startInspector, type Inspector } from '../core/inspector'
+import type { SecretSealer } from '../core/keys/secret-sealer'
 import { createStderrLogger } from '../core/logger'
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc-channels'
 import { APP_VERSION } from '../shared/version'
@@ -40,12 +41,13 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const dataDir = join(app.getPath('userData'), 'data')
   const config = { dataDir, version: APP_VERSION }
+  const deps = { logger, sealer: keychainSealer() }
   try {
-    inspector = await startInspector({ ...config, receiverPort: PREFERRED_RECEIVER_PORT }, { logger })
+    inspector = await startInspector({ ...config, receiverPort: PREFERRED_RECEIVER_PORT }, deps)
   } catch (error: unknown) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error
     logger.warn(`port ${PREFERRED_RECEIVER_PORT} is in use; the receiver takes a free port instead`)
-    inspector = await startInspector({ ...config, receiverPort: 0 }, { logger })
+    inspector = await startInspector({ ...config, receiverPort: 0 }, deps)
   }
   const dispatch = createDispatch(inspector.procedures, logger)
   ipcMain.handle(INVOKE_CHANNEL, (event, procedure: unknown, input: unknown) => {
@@ -60,6 +62,19 @@ async function start(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })
+}
+
+/** Signing keys sealed with the OS keychain where Electron can reach one. */
+function keychainSealer(): SecretSealer | undefined {
+  if (!safeStorage.isEncryptionAvailable()) {
+    logger.warn('the OS keychain is unavailable; signing keys are protected by file permissions only')
+    return undefined
+  }
+  return {
+    method: 'safe-storage',
+    seal: (plain) => safeStorage.encryptString(plain).toString('base64'),
+    unseal: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+  }
 }
 
 function createWindow(): void {

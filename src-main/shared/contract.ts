@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import type { HeaderPairs } from './http-message'
 import type { AnswerKind, ChosenBy, EndpointAnswerConfig } from './responses'
+import { PINNABLE_PROVIDER_IDS, type DeliveryAnalysis, type KeyDescriptor, type PinnableProviderId, type ProviderId, type VerdictStatus } from './providers'
 import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type TunnelState } from './tunnel'
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
@@ -39,6 +40,24 @@ export const procedureInputs = {
   /** `config` is validated by the core's answer-config schema, which names every problem. */
   setAnswerConfig: z.object({ endpointId: id, config: z.unknown() }).strict(),
   resetAnswerSequence: z.object({ endpointId: id }).strict(),
+  getProviderSettings: z.object({ endpointId: id }).strict(),
+  setProviderSettings: z
+    .object({
+      endpointId: id,
+      pinnedProvider: z.enum(PINNABLE_PROVIDER_IDS).nullable().optional(),
+      signedPath: z
+        .discriminatedUnion('mode', [
+          z.object({ mode: z.literal('as-received') }).strict(),
+          z.object({ mode: z.literal('without-endpoint-prefix') }).strict(),
+          z.object({ mode: z.literal('fixed'), path: z.string().regex(/^\//, 'a signed path starts with /').max(4096) }).strict(),
+        ])
+        .optional(),
+      toleranceSeconds: z.number().int().min(1).max(31_536_000).nullable().optional(),
+    })
+    .strict(),
+  /** `key` is validated by the core (PEMs must parse, hex keys must be hex...), which says what is wrong. */
+  addKey: z.object({ endpointId: id, key: z.unknown() }).strict(),
+  removeKey: z.object({ endpointId: id, keyId: id }).strict(),
   getTunnel: z.object({}).strict(),
   /** Validated by the core (server URL shape, subdomain rules), which names the problem. */
   setTunnelSettings: z
@@ -95,6 +114,25 @@ export interface Refusal {
   receivedBytes: number
 }
 
+/** Who sent a capture and whether it is genuine, as kept with it (the full analysis comes with `getCapture`). */
+export interface CaptureRecognition {
+  provider: { id: ProviderId; name: string; variant: string | null }
+  verdict: { status: VerdictStatus; reason: string | null; message: string }
+  summary: {
+    eventType: string | null
+    status: string | null
+    /** The provider's id of the transaction or event. */
+    objectId: string | null
+    /** The merchant's reference. */
+    reference: string | null
+    /** Formatted for the provider, e.g. "9.99 EUR". */
+    amount: string | null
+    paymentMethod: string | null
+    /** The provider says the callback is only a signal: confirm by fetching the resource. */
+    signalOnly: boolean
+  }
+}
+
 /** The list view of one capture: everything but the body bytes. */
 export interface CaptureSummary {
   id: string
@@ -113,6 +151,8 @@ export interface CaptureSummary {
   /** `refused` when the request was answered without storing its body (too large). */
   outcome: 'captured' | 'refused'
   refusal: Refusal | null
+  /** `null` for refused requests. */
+  recognition: CaptureRecognition | null
   response: AnswerRecord
 }
 
@@ -126,6 +166,8 @@ export interface CaptureDetail extends CaptureSummary {
     bodySha256: string
   }
   responseBodyBase64: string
+  /** The full analysis (summary, verdict, signature explanation), computed as of arrival with the current keys. */
+  analysis: DeliveryAnalysis | null
 }
 
 export interface CapturePage {
@@ -170,11 +212,26 @@ export interface ProcedureOutputs {
   getAnswerConfig: AnswerConfigView
   setAnswerConfig: AnswerConfigView
   resetAnswerSequence: { reset: true }
+  getProviderSettings: ProviderSettingsView
+  setProviderSettings: ProviderSettingsView
+  addKey: ProviderSettingsView & { warnings: string[] }
+  removeKey: ProviderSettingsView
   getTunnel: TunnelView
   setTunnelSettings: TunnelView
   startTunnel: TunnelView
   stopTunnel: TunnelView
   checkPublicUrl: { url: string; checks: PreflightCheck[] }
+}
+
+/** An endpoint's recognition settings and its keys, described but never revealed. */
+export interface ProviderSettingsView {
+  endpointId: string
+  pinnedProvider: PinnableProviderId | null
+  signedPath: { mode: 'as-received' } | { mode: 'without-endpoint-prefix' } | { mode: 'fixed'; path: string }
+  toleranceSeconds: number | null
+  keys: Array<{ id: string; createdAt: string; descriptor: KeyDescriptor }>
+  /** How keys are protected at rest: the OS keychain, or a file only the user can read. */
+  keyProtection: 'safe-storage' | 'file-permissions'
 }
 
 export interface TunnelView {
@@ -193,5 +250,7 @@ export type InspectorEvent =
   | { type: 'storage-failed'; message: string; at: string }
   | { type: 'storage-recovered'; at: string }
   | { type: 'tunnel-changed'; state: TunnelState }
+  /** Verdicts of an endpoint's captures were recomputed (its keys or settings changed). */
+  | { type: 'captures-reanalyzed'; endpointId: string; count: number }
 
 export type InspectorEventType = InspectorEvent['type']

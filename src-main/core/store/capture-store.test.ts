@@ -27,6 +27,7 @@ function newCapture(endpointId: string, body: Buffer): NewCapture {
     body: { sha256: createHash('sha256').update(body).digest('hex') },
     outcome: 'captured',
     refusal: null,
+    recognition: null,
     response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
   }
 }

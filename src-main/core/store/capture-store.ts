@@ -46,6 +46,10 @@ export interface CaptureStore {
   count(endpointId?: string): number
   /** Every endpoint id that has captures. */
   endpointIds(): string[]
+  /** Changes derived fields of a stored capture (e.g. its recognition) and writes them soon. */
+  update(id: string, change: (capture: StoredCapture) => void): void
+  /** Writes every pending index change now. */
+  flush(): Promise<void>
   /** Deletes one capture and erases its body bytes; `undefined` when there was none. */
   delete(id: string): Promise<StoredCapture | undefined>
   /** Deletes every capture of an endpoint; returns how many. */
@@ -222,6 +226,16 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return segment.readBody(capture)
     },
     count: (endpointId) => (endpointId === undefined ? all.length : (byEndpoint.get(endpointId)?.length ?? 0)),
+    update(id, change) {
+      const capture = byId.get(id)
+      const segment = segmentOf.get(id)
+      if (!capture || !segment) return
+      change(capture)
+      segment.persistSoon()
+    },
+    async flush() {
+      await Promise.all(segments.map((segment) => segment.persist()))
+    },
     endpointIds: () => [...byEndpoint.keys()].filter((id) => (byEndpoint.get(id)?.length ?? 0) > 0),
     async delete(id) {
       const capture = byId.get(id)

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { answerConfigSchemas } from '../../shared/responses'
+import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS, VERDICT_STATUSES } from '../../shared/providers'
 
 export const SCHEMA_VERSION = 1
 
@@ -19,6 +20,18 @@ export const storedEndpointSchema = z.object({
   createdAt: z.string(),
   /** How the receiver answers; absent means the default configuration. */
   answerConfig: answerConfigSchemas.config.optional(),
+  /** How captures are recognised and verified; absent means detect, and verify as received. */
+  providerSettings: z
+    .object({
+      pinnedProvider: z.enum(PINNABLE_PROVIDER_IDS).nullable(),
+      signedPath: z.discriminatedUnion('mode', [
+        z.object({ mode: z.literal('as-received') }),
+        z.object({ mode: z.literal('without-endpoint-prefix') }),
+        z.object({ mode: z.literal('fixed'), path: z.string().min(1) }),
+      ]),
+      toleranceSeconds: z.number().int().positive().nullable(),
+    })
+    .optional(),
 })
 export type StoredEndpoint = z.infer<typeof storedEndpointSchema>
 
@@ -28,6 +41,22 @@ export const settingsDocumentSchema = z.object({
   tunnel: z.object({ serverUrl: z.string(), subdomain: z.string().nullable(), startWithApp: z.boolean() }).optional(),
 })
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>
+
+/** The recognition kept with each capture (the full analysis is recomputed when opened). */
+const recognitionSchema = z.object({
+  provider: z.object({ id: z.enum(PROVIDER_IDS), name: z.string(), variant: z.string().nullable() }),
+  verdict: z.object({ status: z.enum(VERDICT_STATUSES), reason: z.string().nullable(), message: z.string() }),
+  summary: z.object({
+    eventType: z.string().nullable(),
+    status: z.string().nullable(),
+    objectId: z.string().nullable(),
+    reference: z.string().nullable(),
+    amount: z.string().nullable(),
+    paymentMethod: z.string().nullable(),
+    signalOnly: z.boolean(),
+  }),
+})
+export type StoredRecognition = z.infer<typeof recognitionSchema>
 
 /** Mirrors `AnswerChoice` in the contract. */
 const chosenBySchema = z.discriminatedUnion('kind', [
@@ -71,6 +100,8 @@ export const storedCaptureSchema = z.object({
       receivedBytes: z.number().int().nonnegative(),
     })
     .nullable(),
+  /** Who sent it and whether it is genuine; `null` for refused requests (no body to judge). */
+  recognition: recognitionSchema.nullable(),
   /** The answer decided for this request, stored before it was sent. */
   response: z.object({
     kind: z.enum(['respond', 'close', 'reset', 'hang']),

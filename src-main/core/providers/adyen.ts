@@ -1,0 +1,204 @@
+/**
+ * Adyen. Classic notifications sign each item (adyen-node-api-library `hmacValidator.ts`):
+ *   data = pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success
+ *   additionalData.hmacSignature = base64(HMAC-SHA256(hexDecode(key), data))
+ * Balance Platform / Management webhooks sign the raw body instead, in the `HmacSignature` header.
+ * A batch is valid only when every item is.
+ */
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, NotificationItemSummary, ProviderKey, ProviderVariant } from '../../shared/providers'
+import { at, firstText, isObject, parseJsonBody, prop, text, type JsonValue } from './body'
+import { bytesEqual, decodeBase64Strict, decodeHexStrict } from './crypto-utils'
+import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
+import { hmacSecretsFor, keyFingerprint } from './keys'
+import { emptySummary, flattenFields, minorAmount, pushField } from './summary'
+import {
+  HMAC_MISMATCH,
+  hmacBytes,
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+const SHA256_BYTES = 32
+
+/** Classic items, each the `NotificationRequestItem` object, or `null` when the body is not a classic batch. */
+export function adyenNotificationItems(json: JsonValue | undefined): JsonValue[] | null {
+  const items = prop(json, 'notificationItems')
+  if (!Array.isArray(items) || items.length === 0) return null
+  const requestItems = items.map((item) => prop(item, 'NotificationRequestItem'))
+  return requestItems.every(isObject) ? (requestItems as JsonValue[]) : null
+}
+
+export function adyenVariant(delivery: Delivery): Extract<ProviderVariant, 'classic' | 'platform'> {
+  return adyenNotificationItems(parseJsonBody(delivery.body)) ? 'classic' : 'platform'
+}
+
+/** The string Adyen signs for one classic item (no escaping, missing values as empty strings). */
+export function adyenItemSignedData(item: unknown): string {
+  const value = (...path: string[]): string => text(at(item, ...path)) ?? ''
+  return [
+    value('pspReference'),
+    value('originalReference'),
+    value('merchantAccountCode'),
+    value('merchantReference'),
+    value('amount', 'value'),
+    value('amount', 'currency'),
+    value('eventCode'),
+    value('success'),
+  ].join(':')
+}
+
+/** `additionalData.hmacSignature` for a classic item. */
+export function signAdyenItem(hexKey: string, item: unknown): string {
+  return hmacBytes('sha256', adyenKeyBytes(hexKey), [adyenItemSignedData(item)]).toString('base64')
+}
+
+/** `HmacSignature` header for a platform webhook body. */
+export function signAdyenPayload(hexKey: string, body: Buffer | string): string {
+  return hmacBytes('sha256', adyenKeyBytes(hexKey), [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('base64')
+}
+
+function adyenKeyBytes(hexKey: string): Buffer {
+  const bytes = decodeHexStrict(hexKey.trim())
+  if (!bytes) throw new Error('an Adyen HMAC key is hex')
+  return bytes
+}
+
+export interface AdyenVerifyResult extends VerifyResult {
+  /** Per-item outcome for classic batches, in item order (empty for platform webhooks). */
+  itemSignatures: Array<NotificationItemSummary['signature']>
+}
+
+export function verifyAdyen(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): AdyenVerifyResult {
+  const items = adyenNotificationItems(parseJsonBody(delivery.body))
+  return items ? verifyClassic(items, keys) : { ...verifyPlatform(delivery, keys), itemSignatures: [] }
+}
+
+function usableKeys(keys: readonly ProviderKey[], notes: string[]): HmacSecretCandidate[] {
+  const candidates: HmacSecretCandidate[] = []
+  for (const key of hmacSecretsFor(keys, 'adyen')) {
+    const bytes = decodeHexStrict(key.value.trim())
+    if (bytes) candidates.push({ key, secret: bytes })
+    else notes.push(`key ${keyFingerprint(key)} is not hex and was skipped`)
+  }
+  return candidates
+}
+
+function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenVerifyResult {
+  const explanation = newExplanation('adyen-classic-hmac', 'per item: base64(HMAC-SHA256(hexDecode(key), pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success))', 'notificationItems[].NotificationRequestItem.additionalData.hmacSignature')
+  const candidates = usableKeys(keys, explanation.notes)
+  const statuses: Array<NotificationItemSummary['signature']> = []
+  items.forEach((item, index) => {
+    const label = `item ${index + 1}`
+    const signatureText = text(at(item, 'additionalData', 'hmacSignature'))
+    const signed = Buffer.from(adyenItemSignedData(item), 'utf8')
+    if (signatureText === null) {
+      statuses.push('missing')
+      explanation.attempts.push(makeAttempt({ variant: label, matched: false, ...signedStringFields(signed), detail: 'no additionalData.hmacSignature' }))
+      return
+    }
+    explanation.receivedSignatures.push(signatureText)
+    const received = decodeBase64Strict(signatureText)
+    if (!received || received.length !== SHA256_BYTES) {
+      statuses.push('invalid')
+      explanation.attempts.push(makeAttempt({ variant: label, matched: false, ...signedStringFields(signed), detail: 'hmacSignature is not base64 of 32 bytes' }))
+      return
+    }
+    if (candidates.length === 0) {
+      statuses.push('no-key')
+      explanation.attempts.push(makeAttempt({ variant: label, matched: false, ...signedStringFields(signed), detail: 'no Adyen HMAC key configured' }))
+      return
+    }
+    const { matched } = checkHmacCandidates({ candidates, algorithm: 'sha256', signed, received: [received], encode: (mac) => mac.toString('base64'), variant: label, explanation })
+    statuses.push(matched ? 'valid' : 'invalid')
+  })
+  explanation.matchedVariant = statuses.every((status) => status === 'valid') ? `classic, ${items.length} item(s)` : null
+  const count = (status: NotificationItemSummary['signature']): number => statuses.filter((candidate) => candidate === status).length
+  const numbered = (status: NotificationItemSummary['signature']): string => statuses.flatMap((candidate, index) => (candidate === status ? [String(index + 1)] : [])).join(', ')
+  if (count('missing') > 0) return { ...result(invalidVerdict('missing-header', `item(s) ${numbered('missing')} have no additionalData.hmacSignature (enable HMAC signing for this webhook in the Customer Area)`), explanation), itemSignatures: statuses }
+  if (candidates.length === 0) return { ...result(noKeyVerdict('no Adyen HMAC key (hex) configured for this endpoint'), explanation), itemSignatures: statuses }
+  if (count('invalid') > 0) {
+    return { ...result(invalidVerdict('signature-mismatch', `${HMAC_MISMATCH}: item(s) ${numbered('invalid')} of ${items.length} do not match (the signed fields of the item or the key)`), explanation), itemSignatures: statuses }
+  }
+  return { ...result(validVerdict(`classic, ${items.length} item(s)`, `every item's hmacSignature matches (${items.length})`), explanation), itemSignatures: statuses }
+}
+
+function verifyPlatform(delivery: Delivery, keys: readonly ProviderKey[]): VerifyResult {
+  const explanation = newExplanation('adyen-platform-hmac', 'base64(HMAC-SHA256(hexDecode(key), rawBody))', 'HmacSignature header')
+  const header = headerValue(delivery.headers, 'HmacSignature')
+  if (header === undefined) return result(invalidVerdict('missing-header', 'no HmacSignature header and no classic notificationItems'), explanation)
+  explanation.receivedSignatures.push(header)
+  const received = decodeBase64Strict(header.trim())
+  if (!received || received.length !== SHA256_BYTES) return result(invalidVerdict('malformed-signature', 'HmacSignature is not base64 of a 32-byte HMAC-SHA256'), explanation)
+  const candidates = usableKeys(keys, explanation.notes)
+  if (candidates.length === 0) return result(noKeyVerdict('no Adyen HMAC key (hex) configured for this endpoint'), explanation)
+  const { matched } = checkHmacCandidates({ candidates, algorithm: 'sha256', signed: delivery.body, received: [received], encode: (mac) => mac.toString('base64'), variant: 'platform HmacSignature', explanation })
+  if (matched) return result(validVerdict('platform HmacSignature', 'HmacSignature matches'), explanation)
+  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+}
+
+/** Used by tests and callers that only need to know whether one item's signature holds. */
+export function isAdyenItemSignatureValid(hexKey: string, item: unknown): boolean {
+  const received = decodeBase64Strict(text(at(item, 'additionalData', 'hmacSignature')) ?? '')
+  return received !== null && bytesEqual(received, Buffer.from(signAdyenItem(hexKey, item), 'base64'))
+}
+
+/** Summary of an Adyen classic batch (one entry per item) or a platform webhook. */
+export function parseAdyen(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  const items = adyenNotificationItems(json)
+  if (!items) {
+    const summary = emptySummary(isObject(json) ? 'json' : delivery.body.length === 0 ? 'empty' : 'text')
+    if (isObject(json)) {
+      summary.eventType = firstText(json.type)
+      summary.providerObjectId = firstText(at(json, 'data', 'id'), at(json, 'data', 'merchantId'))
+      summary.status = firstText(at(json, 'data', 'status'))
+      summary.isTest = json.environment === 'test' ? true : json.environment === 'live' ? false : null
+      summary.fields = flattenFields(json)
+    }
+    return summary
+  }
+  const summary = emptySummary('json')
+  summary.isTest = prop(json, 'live') === 'false' || prop(json, 'live') === false ? true : prop(json, 'live') === 'true' || prop(json, 'live') === true ? false : null
+  summary.items = items.map((item, index): NotificationItemSummary => ({
+    index,
+    eventCode: firstText(prop(item, 'eventCode')),
+    success: firstText(prop(item, 'success')),
+    pspReference: firstText(prop(item, 'pspReference')),
+    originalReference: firstText(prop(item, 'originalReference')),
+    merchantReference: firstText(prop(item, 'merchantReference')),
+    merchantAccountCode: firstText(prop(item, 'merchantAccountCode')),
+    amount: minorAmount(at(item, 'amount', 'value'), at(item, 'amount', 'currency')),
+    paymentMethod: firstText(prop(item, 'paymentMethod')),
+    reason: firstText(prop(item, 'reason')),
+    signature: 'not-checked',
+  }))
+  const first = summary.items[0]
+  if (first) {
+    summary.eventType = first.eventCode
+    summary.status = first.success === null ? null : first.success === 'true' ? 'success' : 'failure'
+    summary.providerObjectId = first.pspReference
+    summary.merchantReference = first.merchantReference
+    summary.amount = first.amount
+    summary.paymentMethod = first.paymentMethod
+    if (first.success === 'false') summary.errorMessage = first.reason
+    const additional = prop(items[0], 'additionalData')
+    const summaryDigits = firstText(prop(additional, 'cardSummary'))
+    if (summaryDigits) summary.maskedCard = `${firstText(prop(additional, 'cardBin')) ?? ''}******${summaryDigits}`
+  }
+  pushField(summary.fields, 'Items', items.length)
+  pushField(summary.fields, 'Live', prop(json, 'live'))
+  summary.items.forEach((item) => {
+    pushField(summary.fields, `Item ${item.index + 1}`, [item.eventCode, item.success === 'true' ? 'success' : item.success === 'false' ? 'failure' : null, item.pspReference, item.merchantReference, item.amount?.amountDisplay].filter(Boolean).join(' · '))
+  })
+  return summary
+}
+

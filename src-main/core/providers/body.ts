@@ -1,0 +1,230 @@
+/**
+ * Tolerant readers for callback bodies. Bodies are hostile input: anything here returns `null` or
+ * a partial result instead of throwing, whatever the bytes (binary, truncated, huge, deeply nested).
+ */
+
+/** Bodies above this size are not parsed as JSON/XML/form (they are still verified byte for byte). */
+export const MAX_PARSE_BYTES = 16 * 1024 * 1024
+/** Nesting depth beyond which our own JSON walkers stop (V8's JSON.parse copes; recursion may not). */
+export const MAX_JSON_DEPTH = 256
+/** Signed strings shown in the Signature panel are cut here; verification always uses every byte. */
+export const MAX_EXPLAINED_BYTES = 16 * 1024
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+export type JsonObject = { [key: string]: JsonValue }
+
+const UTF8_BOM = '\uFEFF'
+
+/**
+ * Parses a JSON object or array from raw bytes; `undefined` when the body is not one (or is too
+ * big to parse). Invalid UTF-8 is replaced, as the body is only read for display here.
+ */
+export function parseJsonBody(body: Buffer): JsonValue | undefined {
+  if (body.length === 0 || body.length > MAX_PARSE_BYTES) return undefined
+  const first = firstNonSpaceByte(body)
+  // Only objects and arrays: a bare number or string body is not a JSON callback worth parsing.
+  if (first !== 0x7b && first !== 0x5b && first !== 0xef) return undefined
+  let text = body.toString('utf8')
+  if (text.startsWith(UTF8_BOM)) text = text.slice(1)
+  try {
+    return JSON.parse(text) as JsonValue
+  } catch (error: unknown) {
+    // SyntaxError (not JSON) or RangeError (absurd nesting): both mean "not a JSON body".
+    if (error instanceof SyntaxError || error instanceof RangeError) return undefined
+    throw error
+  }
+}
+
+function firstNonSpaceByte(body: Buffer): number | undefined {
+  for (let i = 0; i < body.length && i < 1024; i++) {
+    const byte = body[i]
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte
+  }
+  return undefined
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Property of an object, or `undefined` when the value is not an object. */
+export function prop(value: unknown, key: string): JsonValue | undefined {
+  if (!isObject(value)) return undefined
+  return Object.hasOwn(value, key) ? value[key] : undefined
+}
+
+/** Nested property by path, e.g. `at(body, 'data', 'object', 'id')`. */
+export function at(value: unknown, ...path: string[]): JsonValue | undefined {
+  let current: unknown = value
+  for (const key of path) {
+    current = prop(current, key)
+    if (current === undefined) return undefined
+  }
+  return current as JsonValue
+}
+
+/** A scalar as display text (strings as-is, numbers and booleans printed), else `null`. */
+export function text(value: unknown): string | null {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  return null
+}
+
+/** First non-empty scalar among the candidates. */
+export function firstText(...values: unknown[]): string | null {
+  for (const value of values) {
+    const candidate = text(value)
+    if (candidate !== null && candidate !== '') return candidate
+  }
+  return null
+}
+
+/** Parses `application/x-www-form-urlencoded`, or `null` when the body does not look like a form. */
+export function parseFormBody(body: Buffer): Array<[string, string]> | null {
+  if (body.length === 0 || body.length > MAX_PARSE_BYTES) return null
+  const raw = body.toString('latin1')
+  if (!/^[\x21-\x7e]*$/.test(raw) || !raw.includes('=')) return null
+  // URLSearchParams never throws on a string: malformed escapes are kept literally.
+  return [...new URLSearchParams(raw).entries()]
+}
+
+/** True when the bytes are printable UTF-8 text (control characters other than whitespace mean binary). */
+export function looksLikeText(body: Buffer): boolean {
+  const sample = body.subarray(0, 4096)
+  const decoded = sample.toString('utf8')
+  // U+FFFD from invalid UTF-8 (allowing one cut multibyte sequence at the end of the sample).
+  const replacements = (decoded.match(/\uFFFD/g) ?? []).length
+  if (replacements > 1) return false
+  return !/[\x00-\x08\x0e-\x1f\x7f]/.test(decoded)
+}
+
+/** Bytes as display text, cut at `MAX_EXPLAINED_BYTES`. */
+export function displayBytes(bytes: Buffer): { text: string; truncated: boolean } {
+  if (bytes.length <= MAX_EXPLAINED_BYTES) return { text: bytes.toString('utf8'), truncated: false }
+  return { text: bytes.subarray(0, MAX_EXPLAINED_BYTES).toString('utf8'), truncated: true }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON with number lexemes preserved (Plexo's canonical JSON re-serialises the signed object; going
+// through JS numbers would change "1.0" to "1" or lose digits of big integers and break the check).
+
+export type RawJson =
+  | { type: 'null' }
+  | { type: 'boolean'; value: boolean }
+  | { type: 'number'; lexeme: string }
+  | { type: 'string'; value: string }
+  | { type: 'array'; items: RawJson[] }
+  | { type: 'object'; entries: Array<[string, RawJson]> }
+
+/** Parses JSON keeping number lexemes and member order; `null` on any syntax error or excess depth. */
+export function parseRawJson(source: string): RawJson | null {
+  const parser = new RawJsonParser(source)
+  try {
+    const value = parser.value(0)
+    parser.skipSpace()
+    return parser.atEnd() ? value : null
+  } catch (error: unknown) {
+    // Our own syntax errors, JSON.parse of a bad string escape, or a stack overflow: not JSON.
+    if (error instanceof RawJsonError || error instanceof SyntaxError || error instanceof RangeError) return null
+    throw error
+  }
+}
+
+class RawJsonError extends Error {}
+
+class RawJsonParser {
+  private index = 0
+  constructor(private readonly source: string) {}
+
+  atEnd(): boolean {
+    return this.index >= this.source.length
+  }
+
+  skipSpace(): void {
+    while (this.index < this.source.length && ' \t\n\r'.includes(this.source[this.index] ?? '')) this.index++
+  }
+
+  value(depth: number): RawJson {
+    if (depth > MAX_JSON_DEPTH) throw new RawJsonError('too deep')
+    this.skipSpace()
+    const char = this.source[this.index]
+    if (char === '{') return this.object(depth)
+    if (char === '[') return this.array(depth)
+    if (char === '"') return { type: 'string', value: this.string() }
+    if (this.source.startsWith('true', this.index)) return this.literal('true', { type: 'boolean', value: true })
+    if (this.source.startsWith('false', this.index)) return this.literal('false', { type: 'boolean', value: false })
+    if (this.source.startsWith('null', this.index)) return this.literal('null', { type: 'null' })
+    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.source.slice(this.index, this.index + 400))
+    if (!match) throw new RawJsonError(`unexpected character at ${this.index}`)
+    this.index += match[0].length
+    return { type: 'number', lexeme: match[0] }
+  }
+
+  private literal(word: string, value: RawJson): RawJson {
+    this.index += word.length
+    return value
+  }
+
+  private string(): string {
+    const start = this.index
+    this.index++
+    while (this.index < this.source.length) {
+      const char = this.source[this.index]
+      if (char === '\\') this.index += 2
+      else if (char === '"') {
+        this.index++
+        return JSON.parse(this.source.slice(start, this.index)) as string
+      } else this.index++
+    }
+    throw new RawJsonError('unterminated string')
+  }
+
+  private object(depth: number): RawJson {
+    this.index++
+    const entries: Array<[string, RawJson]> = []
+    this.skipSpace()
+    if (this.source[this.index] === '}') {
+      this.index++
+      return { type: 'object', entries }
+    }
+    for (;;) {
+      this.skipSpace()
+      if (this.source[this.index] !== '"') throw new RawJsonError('expected a member name')
+      const key = this.string()
+      this.skipSpace()
+      if (this.source[this.index] !== ':') throw new RawJsonError('expected ":"')
+      this.index++
+      entries.push([key, this.value(depth + 1)])
+      this.skipSpace()
+      const char = this.source[this.index]
+      this.index++
+      if (char === '}') return { type: 'object', entries }
+      if (char !== ',') throw new RawJsonError('expected "," or "}"')
+    }
+  }
+
+  private array(depth: number): RawJson {
+    this.index++
+    const items: RawJson[] = []
+    this.skipSpace()
+    if (this.source[this.index] === ']') {
+      this.index++
+      return { type: 'array', items }
+    }
+    for (;;) {
+      items.push(this.value(depth + 1))
+      this.skipSpace()
+      const char = this.source[this.index]
+      this.index++
+      if (char === ']') return { type: 'array', items }
+      if (char !== ',') throw new RawJsonError('expected "," or "]"')
+    }
+  }
+}
+
+/** Member of a raw JSON object. */
+export function rawMember(value: RawJson | null | undefined, key: string): RawJson | undefined {
+  if (!value || value.type !== 'object') return undefined
+  return value.entries.find(([name]) => name === key)?.[1]
+}

@@ -1,0 +1,222 @@
+/**
+ * CHIP (Collect and Send): parsing, verification and signing.
+ *
+ * X-Signature = base64(RSA PKCS#1 v1.5 signature over the raw body), SHA-256 for CHIP Collect
+ * (chip-php-sdk `ChipApi::verify`), SHA-512 for CHIP Send (recognised by its `Event-Type` header).
+ * Collect has two keys (the company key for `success_callback`, one per webhook), so every
+ * configured key is tried and the one that matched is reported.
+ */
+import { createHash, sign as rsaSign, type KeyObject } from 'node:crypto'
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
+import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject } from './body'
+import { decodeBase64Strict, errorMessage } from './crypto-utils'
+import { keyFingerprint, keyLabel, loadPublicKey } from './keys'
+import { checkRsaPkcs1, digestLabel, type RsaCheck, type RsaDigest } from './rsa'
+import { decimalAmount, emptySummary, minorAmount, pushField } from './summary'
+import {
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+export type ChipProduct = 'collect' | 'send'
+
+export function chipDigest(product: ChipProduct): RsaDigest {
+  return product === 'send' ? 'sha512' : 'sha256'
+}
+
+function productLabel(product: ChipProduct): string {
+  return product === 'send' ? 'CHIP Send' : 'CHIP Collect'
+}
+
+/** CHIP Send adds an `Event-Type` header; Collect does not. */
+export function chipVariant(delivery: Delivery): Extract<ProviderVariant, 'collect' | 'send'> {
+  return headerValue(delivery.headers, 'Event-Type') !== undefined ? 'send' : 'collect'
+}
+
+/** Signs a body as CHIP does (simulator, re-signed replays). Returns the X-Signature value. */
+export function signChip(body: Buffer | string, privateKeyPem: string | KeyObject, product: ChipProduct = 'collect'): string {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body
+  return rsaSign(chipDigest(product), bytes, privateKeyPem).toString('base64')
+}
+
+type ChipKey = Extract<ProviderKey, { kind: 'rsa-public-key' }>
+
+/** Verifies X-Signature with every configured CHIP public key. */
+export function verifyChip(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
+  const deliveryProduct: ChipProduct = chipVariant(delivery)
+  const explanation = newExplanation('chip-rsa', 'RSA PKCS#1 v1.5 over the raw body: SHA-256 (CHIP Collect) or SHA-512 (CHIP Send)', 'X-Signature header')
+  const header = headerValue(delivery.headers, 'X-Signature')
+  if (header === undefined) return result(invalidVerdict('missing-header', 'no X-Signature header'), explanation)
+  explanation.receivedSignatures.push(header)
+  const signature = decodeBase64Strict(header.trim())
+  if (!signature) return result(invalidVerdict('malformed-signature', 'X-Signature is not base64'), explanation)
+
+  const chipKeys = keys.filter((key): key is ChipKey => key.kind === 'rsa-public-key' && key.provider === 'chip')
+  if (chipKeys.length === 0) {
+    return result(noKeyVerdict('no CHIP public key configured (Collect: the company key from GET /public_key/ and each webhook\'s public_key; Send: the webhook\'s public_key)'), explanation)
+  }
+
+  const failures: Array<{ key: ChipKey; product: ChipProduct; check: RsaCheck }> = []
+  for (const key of chipKeys) {
+    const product = key.chipProduct ?? deliveryProduct
+    const digest = chipDigest(product)
+    const fingerprint = keyFingerprint(key)
+    const variant = `${productLabel(product)} (RSA ${digestLabel(digest)})`
+    let check: RsaCheck
+    try {
+      check = checkRsaPkcs1(loadPublicKey(key.pem), digest, delivery.body, signature)
+    } catch (error: unknown) {
+      check = { outcome: 'wrong-key', detail: `the key does not load: ${errorMessage(error)}` }
+    }
+    const matched = check.outcome === 'valid'
+    explanation.attempts.push(
+      makeAttempt({
+        variant,
+        matched,
+        keyFingerprint: fingerprint,
+        keyLabel: keyLabel(key),
+        ...signedStringFields(delivery.body),
+        bodyHash: { algorithm: digest, hex: createHash(digest).update(delivery.body).digest('hex') },
+        detail: describeCheck(check, digest),
+      }),
+    )
+    if (matched) {
+      explanation.matchedVariant = variant
+      explanation.keyFingerprint = fingerprint
+      return result(validVerdict(variant, `X-Signature verifies with ${keyLabel(key)} (${fingerprint}) as ${variant}`), explanation)
+    }
+    failures.push({ key, product, check })
+  }
+  explanation.notes.push('CHIP signs the raw body bytes: a body re-serialised by a proxy or framework no longer verifies')
+
+  // Prefer the diagnosis of a key the signature actually opens under: that key is the signer's.
+  const opened = failures.find((failure) => failure.check.outcome === 'digest-differs' || failure.check.outcome === 'digest-mismatch')
+  if (opened) {
+    explanation.keyFingerprint = keyFingerprint(opened.key)
+    const { check, product } = opened
+    if (check.outcome === 'digest-mismatch') {
+      const expected = chipDigest(product)
+      return result(
+        invalidVerdict('digest-mismatch', `digest mismatch (${check.signedWith} signature verified with ${expected}): the signature was made by ${keyLabel(opened.key)} with ${digestLabel(check.signedWith)}, but ${productLabel(product)} uses ${digestLabel(expected)}${check.signedWith === 'sha512' ? '; if this is a CHIP Send webhook, mark the key as CHIP Send' : ''}`),
+        explanation,
+      )
+    }
+    return result(invalidVerdict('body-changed', `raw body bytes differ: the signature was made by ${keyLabel(opened.key)}, but over other bytes than the body received`), explanation)
+  }
+  return result(invalidVerdict('wrong-key', `the signature was not made by any configured CHIP key (${chipKeys.length} tried): use the company key for success_callback and the webhook's own public_key for webhooks`), explanation)
+}
+
+function describeCheck(check: RsaCheck, digest: RsaDigest): string {
+  switch (check.outcome) {
+    case 'valid':
+      return `verifies with ${digestLabel(digest)}`
+    case 'digest-differs':
+      return `opens under this key: signed ${digestLabel(digest)} digest ${check.signedDigestHex}, body digest ${check.computedDigestHex}`
+    case 'digest-mismatch':
+      return `opens under this key, but was made with ${digestLabel(check.signedWith)}`
+    case 'wrong-key':
+      return check.detail
+    default: {
+      const exhaustive: never = check
+      return String(exhaustive)
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** Summary of a CHIP Collect (Purchase / payment snapshot) or CHIP Send callback. */
+export function parseChip(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  if (!isObject(json)) {
+    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
+    summary.problems.push('the body is not a JSON object')
+    return summary
+  }
+  return chipVariant(delivery) === 'send' ? parseSend(json, delivery) : parseCollect(json)
+}
+
+function parseCollect(body: JsonObject): DeliverySummary {
+  // The official deliveries are flat; CHIP's skill file shows an {event_type, object} wrapper.
+  const wrapped = isObject(body.object) ? body.object : null
+  const object: JsonObject = wrapped ?? body
+  const summary = emptySummary('json')
+  summary.eventType = firstText(body.event_type, object.event_type)
+  summary.status = firstText(object.status)
+  summary.providerObjectId = firstText(object.id)
+  summary.merchantReference = firstText(object.reference, at(object, 'related_to', 'reference'))
+  const payment = object.payment
+  summary.amount = isObject(payment) && prop(payment, 'amount') !== undefined
+    ? minorAmount(prop(payment, 'amount'), prop(payment, 'currency'))
+    : minorAmount(at(object, 'purchase', 'total'), at(object, 'purchase', 'currency'))
+  summary.paymentMethod = firstText(at(object, 'transaction_data', 'payment_method'))
+  summary.isTest = typeof object.is_test === 'boolean' ? object.is_test : null
+  const attempts = at(object, 'transaction_data', 'attempts')
+  if (Array.isArray(attempts)) {
+    for (const attempt of attempts) {
+      const error = prop(attempt, 'error')
+      if (isObject(error)) {
+        summary.errorCode = firstText(error.code) ?? summary.errorCode
+        summary.errorMessage = firstText(error.message) ?? summary.errorMessage
+      }
+    }
+  }
+  if (!summary.eventType) summary.problems.push('no event_type')
+  const type = text(object.type)
+  if (type !== null && type !== 'purchase' && type !== 'payment') summary.problems.push(`type "${type}" is not purchase or payment`)
+
+  const fields = summary.fields
+  pushField(fields, 'Event', summary.eventType)
+  pushField(fields, 'Object type', object.type)
+  pushField(fields, 'Status', object.status)
+  pushField(fields, 'Id', object.id)
+  pushField(fields, 'Reference', object.reference)
+  pushField(fields, 'Reference (generated)', object.reference_generated)
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Purchase total', minorAmount(at(object, 'purchase', 'total'), at(object, 'purchase', 'currency'))?.amountDisplay)
+  pushField(fields, 'Net amount', minorAmount(at(object, 'payment', 'net_amount'), at(object, 'payment', 'currency'))?.amountDisplay)
+  pushField(fields, 'Fee', minorAmount(at(object, 'payment', 'fee_amount'), at(object, 'payment', 'currency'))?.amountDisplay)
+  pushField(fields, 'Payment type', at(object, 'payment', 'payment_type'))
+  pushField(fields, 'Payment method', summary.paymentMethod)
+  pushField(fields, 'Client email', at(object, 'client', 'email'))
+  pushField(fields, 'Test mode', object.is_test)
+  pushField(fields, 'Brand id', object.brand_id)
+  pushField(fields, 'Company id', object.company_id)
+  pushField(fields, 'Related to', at(object, 'related_to', 'id'))
+  pushField(fields, 'Updated on (unix)', object.updated_on)
+  pushField(fields, 'Error code', summary.errorCode)
+  pushField(fields, 'Error message', summary.errorMessage)
+  return summary
+}
+
+function parseSend(body: JsonObject, delivery: Delivery): DeliverySummary {
+  const summary = emptySummary('json')
+  summary.eventType = headerValue(delivery.headers, 'Event-Type') ?? null
+  summary.status = firstText(body.state, body.status)
+  summary.providerObjectId = firstText(body.id)
+  summary.merchantReference = firstText(body.reference)
+  // CHIP Send sends amounts as decimal strings ("10.00"), in MYR unless stated.
+  summary.amount = decimalAmount(body.amount, body.currency ?? 'MYR')
+  const fields = summary.fields
+  pushField(fields, 'Event-Type', summary.eventType)
+  pushField(fields, 'State', summary.status)
+  pushField(fields, 'Id', body.id)
+  pushField(fields, 'Reference', body.reference)
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Bank account id', body.bank_account_id)
+  pushField(fields, 'Email', body.email)
+  pushField(fields, 'Description', body.description)
+  pushField(fields, 'Created at', body.created_at)
+  pushField(fields, 'Updated at', body.updated_at)
+  return summary
+}

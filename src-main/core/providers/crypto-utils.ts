@@ -1,0 +1,83 @@
+/**
+ * Byte-level helpers shared by every scheme: strict decoding of received signatures, constant-time
+ * comparison, key fingerprints and CRC-32 (PayPal).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+
+/** Length of a key fingerprint shown to users: the first 16 hex characters of SHA-256. */
+export const FINGERPRINT_HEX_CHARS = 16
+
+/**
+ * Constant-time equality of two byte strings. `timingSafeEqual` throws on unequal lengths, and a
+ * length difference is not secret (signature lengths are fixed by the scheme), so it short-cuts.
+ */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  return timingSafeEqual(a, b)
+}
+
+const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/
+const BASE64URL_PATTERN = /^[A-Za-z0-9_-]*={0,2}$/
+const HEX_PATTERN = /^(?:[0-9a-fA-F]{2})*$/
+
+/**
+ * Decodes standard base64 (padding optional), or returns `null` when the text is not base64.
+ * Node's decoder silently skips invalid characters, which would let a corrupted header look like a
+ * shorter valid one; this checks the alphabet and that decoding is lossless.
+ */
+export function decodeBase64Strict(text: string): Buffer | null {
+  if (text.length === 0 || !BASE64_PATTERN.test(text)) return null
+  const unpadded = text.replace(/=+$/, '')
+  if (unpadded.length % 4 === 1) return null
+  const bytes = Buffer.from(unpadded, 'base64')
+  if (bytes.toString('base64').replace(/=+$/, '') !== unpadded) return null
+  return bytes
+}
+
+/** Like `decodeBase64Strict` for the URL-safe alphabet. */
+export function decodeBase64UrlStrict(text: string): Buffer | null {
+  if (text.length === 0 || !BASE64URL_PATTERN.test(text)) return null
+  const unpadded = text.replace(/=+$/, '')
+  const bytes = Buffer.from(unpadded, 'base64url')
+  if (bytes.toString('base64url') !== unpadded) return null
+  return bytes
+}
+
+/** Decodes hex (either case), or `null` when the text is not an even-length hex string. */
+export function decodeHexStrict(text: string): Buffer | null {
+  if (text.length === 0 || !HEX_PATTERN.test(text)) return null
+  return Buffer.from(text, 'hex')
+}
+
+/** First 16 hex characters of SHA-256 over the given material: identifies a key without revealing it. */
+export function fingerprintOf(material: Uint8Array | string): string {
+  return createHash('sha256').update(material).digest('hex').slice(0, FINGERPRINT_HEX_CHARS)
+}
+
+const CRC32_TABLE: Uint32Array = (() => {
+  const table = new Uint32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    table[n] = c >>> 0
+  }
+  return table
+})()
+
+/**
+ * CRC-32 (IEEE 802.3), as an unsigned integer. PayPal signs the unsigned decimal form; a signed
+ * CRC (Java's `(int) crc.getValue()`) is a classic bug that breaks verification.
+ */
+export function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff
+  for (let i = 0; i < bytes.length; i++) {
+    crc = (CRC32_TABLE[(crc ^ (bytes[i] ?? 0)) & 0xff] ?? 0) ^ (crc >>> 8)
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+/** `error.message` when there is one, else a string form: for explanations, never for control flow. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}

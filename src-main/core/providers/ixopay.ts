@@ -1,0 +1,370 @@
+/**
+ * IXOPAY (JSON API v3 and legacy XML API): parsing, verification and signing.
+ *
+ * Signature (php-ixopay `CurlClient::createSignature`, `Client::validateCallback`):
+ *   message = "POST\n" + hex(hash(body)) + "\n" + Content-Type + "\n" + Date + "\n" + requestUri
+ *   X-Signature = base64(HMAC-SHA512(sharedSecret, message))
+ * The body hash is SHA-512 (current) or MD5 (legacy, still accepted by the SDK). The legacy XML API
+ * puts an empty line before the URI and sends `Authorization: Gateway <apiKey>:<signature>`.
+ * The SDK validates with a fixed Content-Type and reads `Date`, falling back to `X-Date`; proxies
+ * sometimes rewrite either, so every combination is tried and the one that matched is reported.
+ */
+import { createHash } from 'node:crypto'
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey, TimestampCheck } from '../../shared/providers'
+import { at, firstText, isObject, parseJsonBody, prop, text } from './body'
+import { bytesEqual, decodeBase64Strict } from './crypto-utils'
+import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
+import { decimalAmount, emptySummary, maskCard, pushField } from './summary'
+import {
+  HMAC_MISMATCH,
+  concatBytes,
+  describeSkew,
+  hmacBytes,
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+import { xmlElementText } from './xml'
+
+/** The Content-Type the official SDK hard-codes when validating JSON callbacks. */
+export const IXOPAY_JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+/** The Content-Type of legacy XML callbacks, as signed. */
+export const IXOPAY_XML_CONTENT_TYPE = 'text/xml; charset=utf-8'
+/** IXOPAY signatures are base64 of a 64-byte HMAC-SHA512: 88 characters. */
+export const IXOPAY_SIGNATURE_BYTES = 64
+/** Inspector policy (not a provider rule): warn when the signed Date is this far from the clock. */
+export const IXOPAY_DATE_SKEW_WARNING_SECONDS = 15 * 60
+
+export type IxopayBodyHash = 'sha512' | 'md5'
+
+/** `Authorization: Gateway <apiKey>:<sig>` (also `IxoPay <apiKey>:<sig>`), as sent by the legacy XML API. */
+export const IXOPAY_AUTHORIZATION_PATTERN = /^(Gateway|IxoPay)\s+([^:\s]+):(\S+)$/
+
+export function ixopayAuthorizationHeader(headers: HeaderPairs): { headerName: string; value: string } | null {
+  for (const headerName of ['Authorization', 'X-Authorization']) {
+    const value = headerValue(headers, headerName)
+    if (value !== undefined && IXOPAY_AUTHORIZATION_PATTERN.test(value.trim())) return { headerName, value: value.trim() }
+  }
+  return null
+}
+
+export interface IxopayMessageParts {
+  bodyHashHex: string
+  contentType: string
+  date: string
+  requestUri: string
+  legacyXml: boolean
+}
+
+/** The exact string IXOPAY signs. */
+export function ixopaySignedMessage(parts: IxopayMessageParts): string {
+  const lines = ['POST', parts.bodyHashHex, parts.contentType, parts.date]
+  if (parts.legacyXml) lines.push('')
+  lines.push(parts.requestUri)
+  return lines.join('\n')
+}
+
+function bodyHashHex(algorithm: IxopayBodyHash, body: Buffer): string {
+  return createHash(algorithm).update(body).digest('hex')
+}
+
+export interface IxopaySignInput {
+  secret: string
+  body: Buffer | string
+  /** Sent verbatim in the Date header, e.g. "Tue, 21 Jul 2020 13:15:03 UTC". */
+  date: string
+  /** Path and query of the callback URL. */
+  requestUri: string
+  contentType?: string
+  bodyHash?: IxopayBodyHash
+}
+
+export interface IxopaySignature {
+  signature: string
+  signedMessage: string
+  /** Headers to send with the body (Content-Type, Date and the signature header). */
+  headers: HeaderPairs
+}
+
+/** Signs a JSON API callback the way the gateway does (for re-signed replays and the simulator). */
+export function signIxopayJson(input: IxopaySignInput): IxopaySignature {
+  const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body
+  const contentType = input.contentType ?? IXOPAY_JSON_CONTENT_TYPE
+  const signedMessage = ixopaySignedMessage({
+    bodyHashHex: bodyHashHex(input.bodyHash ?? 'sha512', body),
+    contentType,
+    date: input.date,
+    requestUri: input.requestUri,
+    legacyXml: false,
+  })
+  const signature = hmacBytes('sha512', input.secret, [signedMessage]).toString('base64')
+  return { signature, signedMessage, headers: [['Content-Type', contentType], ['Date', input.date], ['X-Signature', signature]] }
+}
+
+/** Signs a legacy XML API callback: `Authorization: Gateway <apiKey>:<signature>`. */
+export function signIxopayLegacyXml(input: IxopaySignInput & { apiKey: string; scheme?: 'Gateway' | 'IxoPay' }): IxopaySignature & { authorization: string } {
+  const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body
+  const contentType = input.contentType ?? IXOPAY_XML_CONTENT_TYPE
+  const signedMessage = ixopaySignedMessage({
+    bodyHashHex: bodyHashHex(input.bodyHash ?? 'md5', body),
+    contentType,
+    date: input.date,
+    requestUri: input.requestUri,
+    legacyXml: true,
+  })
+  const signature = hmacBytes('sha512', input.secret, [signedMessage]).toString('base64')
+  const authorization = `${input.scheme ?? 'Gateway'} ${input.apiKey}:${signature}`
+  return {
+    signature,
+    signedMessage,
+    authorization,
+    headers: [['Content-Type', contentType], ['Date', input.date], ['Authorization', authorization]],
+  }
+}
+
+/** True when the delivery uses the legacy XML API (Authorization header or an XML callback body). */
+export function isIxopayLegacyXml(delivery: Delivery): boolean {
+  if (ixopayAuthorizationHeader(delivery.headers)) return true
+  return headerValue(delivery.headers, 'X-Signature') === undefined && /<callback[\s>]/.test(delivery.body.subarray(0, 4096).toString('latin1'))
+}
+
+/** Verifies an IXOPAY callback (JSON API or legacy XML), trying every accepted variant. */
+export function verifyIxopay(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+  return isIxopayLegacyXml(delivery) ? verifyLegacy(delivery, keys, options) : verifyJson(delivery, keys, options)
+}
+
+interface Candidate {
+  variant: string
+  message: string
+  bodyHash: { algorithm: string; hex: string }
+}
+
+function verifyJson(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+  const explanation = newExplanation('ixopay-hmac-sha512', 'base64(HMAC-SHA512(sharedSecret, "POST\\n" + hex(SHA512|MD5(body)) + "\\n" + Content-Type + "\\n" + Date + "\\n" + requestUri))', 'X-Signature header')
+  const header = headerValue(delivery.headers, 'X-Signature')
+  if (header === undefined) return result(invalidVerdict('missing-header', 'no X-Signature header'), explanation)
+  explanation.receivedSignatures.push(header)
+  const received = decodeBase64Strict(header.trim())
+  if (!received || received.length !== IXOPAY_SIGNATURE_BYTES) {
+    return result(
+      invalidVerdict('malformed-signature', `X-Signature is not base64 of a 64-byte HMAC-SHA512 (88 characters); got ${header.length} characters${received ? ` decoding to ${received.length} bytes` : ' that are not base64'}`),
+      explanation,
+    )
+  }
+  const timestamp: { check: TimestampCheck | null } = { check: null }
+  const candidates = buildCandidates(delivery, options, false, ['sha512', 'md5'], explanation.notes, timestamp)
+  explanation.timestamp = timestamp.check
+  return checkCandidates(candidates.list, candidates.missingDate, received, keys, explanation, 'X-Signature')
+}
+
+function verifyLegacy(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+  const explanation = newExplanation('ixopay-legacy-xml', 'base64(HMAC-SHA512(sharedSecret, "POST\\n" + hex(MD5(body)) + "\\n" + Content-Type + "\\n" + Date + "\\n\\n" + requestUri))', 'Authorization header (Gateway <apiKey>:<signature>)')
+  const authorization = ixopayAuthorizationHeader(delivery.headers)
+  if (!authorization) {
+    const raw = headerValue(delivery.headers, 'Authorization') ?? headerValue(delivery.headers, 'X-Authorization')
+    if (raw === undefined) return result(invalidVerdict('missing-header', 'no Authorization header (legacy XML callbacks carry "Gateway <apiKey>:<signature>")'), explanation)
+    explanation.receivedSignatures.push(raw)
+    return result(invalidVerdict('malformed-signature', 'the Authorization header is not "Gateway <apiKey>:<signature>" or "IxoPay <apiKey>:<signature>"'), explanation)
+  }
+  const [, scheme = 'Gateway', apiKey = '', signatureText = ''] = IXOPAY_AUTHORIZATION_PATTERN.exec(authorization.value) ?? []
+  explanation.receivedSignatures.push(signatureText)
+  explanation.notes.push(`${authorization.headerName}: scheme ${scheme}, API key ${apiKey}`)
+  const received = decodeBase64Strict(signatureText)
+  if (!received || received.length !== IXOPAY_SIGNATURE_BYTES) {
+    return result(invalidVerdict('malformed-signature', `the signature in ${authorization.headerName} is not base64 of a 64-byte HMAC-SHA512`), explanation)
+  }
+  for (const key of hmacSecretsFor(keys, 'ixopay')) {
+    if (key.apiKey && key.apiKey !== apiKey) explanation.notes.push(`the configured API key (${key.apiKey}) differs from the one in the header (${apiKey})`)
+  }
+  // "IxoPay" headers always use the MD5 body hash; "Gateway" may use either (the SDK accepts both).
+  const hashes: IxopayBodyHash[] = scheme === 'IxoPay' ? ['md5'] : ['md5', 'sha512']
+  const timestamp: { check: TimestampCheck | null } = { check: null }
+  const candidates = buildCandidates(delivery, options, true, hashes, explanation.notes, timestamp)
+  explanation.timestamp = timestamp.check
+  return checkCandidates(candidates.list, candidates.missingDate, received, keys, explanation, authorization.headerName)
+}
+
+function buildCandidates(delivery: Delivery, options: VerifyOptions, legacyXml: boolean, hashes: IxopayBodyHash[], notes: string[], timestamp: { check: TimestampCheck | null }): { list: Candidate[]; missingDate: boolean } {
+  const dates: Array<[string, string]> = []
+  for (const name of ['Date', 'X-Date']) {
+    const value = headerValue(delivery.headers, name)
+    if (value !== undefined) dates.push([name, value])
+  }
+  const missingDate = dates.length === 0
+  if (missingDate) dates.push(['no Date', ''])
+  timestamp.check = dateSkew(dates[0]?.[1] ?? '', options.now, notes)
+
+  const canonical = legacyXml ? IXOPAY_XML_CONTENT_TYPE : IXOPAY_JSON_CONTENT_TYPE
+  const receivedType = headerValue(delivery.headers, 'Content-Type')
+  const contentTypes: Array<[string, string]> = []
+  if (receivedType !== undefined) contentTypes.push(['received', receivedType])
+  if (receivedType !== canonical) contentTypes.push(['canonical', canonical])
+
+  const requestUri = options.signedPathOverride ?? delivery.target
+  notes.push(options.signedPathOverride !== undefined ? `signed request target taken from the endpoint setting: ${requestUri} (received ${delivery.target})` : `signed request target as received: ${requestUri}`)
+  if (delivery.method.toUpperCase() !== 'POST') notes.push(`received as ${delivery.method}; IXOPAY signs callbacks as POST`)
+
+  const list: Candidate[] = []
+  for (const hash of hashes) {
+    const hex = bodyHashHex(hash, delivery.body)
+    for (const [dateName, date] of dates) {
+      for (const [typeName, contentType] of contentTypes) {
+        list.push({
+          variant: `${hash === 'sha512' ? 'SHA-512' : 'MD5'} body hash, ${dateName}${dateName === 'no Date' ? '' : ' header'}, ${typeName} Content-Type`,
+          message: ixopaySignedMessage({ bodyHashHex: hex, contentType, date, requestUri, legacyXml }),
+          bodyHash: { algorithm: hash, hex },
+        })
+      }
+    }
+  }
+  return { list, missingDate }
+}
+
+/** Skew of the signed Date: shown, never enforced (IXOPAY has no tolerance; a large skew gets a note). */
+function dateSkew(date: string, now: Date, notes: string[]): TimestampCheck | null {
+  const signedAt = Date.parse(date)
+  if (!Number.isFinite(signedAt)) return null
+  const skewSeconds = Math.round((now.getTime() - signedAt) / 1000)
+  if (Math.abs(skewSeconds) > IXOPAY_DATE_SKEW_WARNING_SECONDS) {
+    notes.push(`the signed Date is ${describeSkew(skewSeconds)}; IXOPAY does not bound it, but a replayed or delayed callback looks like this`)
+  }
+  return { signedAt: new Date(signedAt).toISOString(), skewSeconds, toleranceSeconds: null, withinTolerance: true }
+}
+
+function checkCandidates(candidates: Candidate[], missingDate: boolean, received: Buffer, keys: readonly ProviderKey[], explanation: VerifyResult['explanation'], headerName: string): VerifyResult {
+  const secrets = hmacSecretsFor(keys, 'ixopay')
+  if (secrets.length === 0) {
+    const first = candidates[0]
+    if (first) explanation.attempts.push(makeAttempt({ variant: first.variant, matched: false, ...signedStringFields(Buffer.from(first.message)), bodyHash: first.bodyHash, detail: 'no shared secret configured: nothing to compute' }))
+    return result(noKeyVerdict('no IXOPAY shared secret configured for this endpoint'), explanation)
+  }
+  for (const key of secrets) {
+    const fingerprint = keyFingerprint(key)
+    for (const candidate of candidates) {
+      const computed = hmacBytes('sha512', key.value, [candidate.message])
+      const matched = bytesEqual(computed, received)
+      explanation.attempts.push(
+        makeAttempt({
+          variant: candidate.variant,
+          matched,
+          keyFingerprint: fingerprint,
+          keyLabel: keyLabel(key),
+          ...signedStringFields(concatBytes([candidate.message])),
+          bodyHash: candidate.bodyHash,
+          computedSignature: computed.toString('base64'),
+        }),
+      )
+      if (matched) {
+        explanation.matchedVariant = candidate.variant
+        explanation.keyFingerprint = fingerprint
+        return result(validVerdict(candidate.variant, `${headerName} matches (${candidate.variant}; key ${fingerprint})`), explanation)
+      }
+    }
+  }
+  explanation.keyFingerprint = secrets.length === 1 ? keyFingerprint(secrets[0] as ProviderKey) : null
+  if (missingDate) return result(invalidVerdict('missing-header', 'no Date or X-Date header: IXOPAY signs the Date header, and no variant matched without it'), explanation)
+  return result(
+    invalidVerdict('signature-mismatch', `${HMAC_MISMATCH} (tried SHA-512 and MD5 body hashes, Date and X-Date, received and canonical Content-Type). IXOPAY also signs the request path and query: if a proxy or endpoint prefix changed them, set the original callback path.`),
+    explanation,
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+const TRANSACTION_RESULTS = new Set(['OK', 'PENDING', 'ERROR', 'INVALID_REQUEST'])
+
+/** Summary of an IXOPAY callback (JSON API or legacy XML). */
+export function parseIxopay(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  if (isObject(json)) return parseJson(json)
+  const xml = delivery.body.toString('utf8')
+  if (/<callback[\s>]/.test(xml.slice(0, 4096))) return parseXml(xml)
+  const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
+  summary.problems.push('the body is neither IXOPAY JSON nor a legacy XML <callback>')
+  return summary
+}
+
+function parseJson(body: Record<string, unknown>): DeliverySummary {
+  const summary = emptySummary('json')
+  summary.status = text(body.result)
+  summary.eventType = firstText(body.transactionType)
+  summary.providerObjectId = firstText(body.uuid)
+  summary.merchantReference = firstText(body.merchantTransactionId)
+  summary.amount = decimalAmount(body.amount, body.currency)
+  summary.paymentMethod = firstText(body.paymentMethod)
+  summary.errorCode = firstText(body.code, body.errorCode, body.adapterCode)
+  summary.errorMessage = firstText(body.message, body.errorMessage, body.adapterMessage)
+  const returnData = body.returnData
+  if (at(returnData, '_TYPE') === 'cardData') {
+    summary.maskedCard = maskCard(firstText(prop(returnData, 'firstSixDigits'), prop(returnData, 'binDigits')), prop(returnData, 'lastFourDigits'))
+  }
+  if (summary.status !== null && !TRANSACTION_RESULTS.has(summary.status)) summary.problems.push(`result "${summary.status}" is not one of OK, PENDING, ERROR`)
+  if (summary.providerObjectId === null) summary.problems.push('no uuid')
+
+  const fields = summary.fields
+  pushField(fields, 'Result', body.result)
+  pushField(fields, 'Transaction type', body.transactionType)
+  pushField(fields, 'Transaction sub-type', body.transactionSubType)
+  pushField(fields, 'UUID', body.uuid)
+  pushField(fields, 'Merchant transaction id', body.merchantTransactionId)
+  pushField(fields, 'Purchase id', body.purchaseId)
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Payment method', body.paymentMethod)
+  pushField(fields, 'Code', body.code)
+  pushField(fields, 'Message', body.message)
+  pushField(fields, 'Adapter code', body.adapterCode)
+  pushField(fields, 'Adapter message', body.adapterMessage)
+  pushField(fields, 'Merchant metadata', body.merchantMetaData)
+  pushField(fields, 'Return data type', at(returnData, '_TYPE'))
+  for (const key of ['type', 'cardHolder', 'expiryMonth', 'expiryYear', 'threeDSecure', 'eci', 'binBrand', 'binBank', 'binType', 'binCountry', 'iban', 'bic', 'accountOwner', 'bankName', 'phoneNumber', 'walletType', 'walletOwner']) {
+    pushField(fields, `returnData.${key}`, prop(returnData, key))
+  }
+  pushField(fields, 'Masked card', summary.maskedCard)
+  for (const [group, keys] of [
+    ['chargebackData', ['originalUuid', 'originalMerchantTransactionId', 'amount', 'currency', 'reason', 'chargebackDateTime']],
+    ['chargebackReversalData', ['originalUuid', 'originalMerchantTransactionId', 'chargebackUuid', 'amount', 'currency', 'reason', 'reversalDateTime']],
+    ['scheduleData', ['scheduleId', 'scheduleStatus', 'scheduledAt']],
+    ['customerProfileData', ['profileGuid', 'customerIdentification']],
+  ] as const) {
+    for (const key of keys) pushField(fields, `${group}.${key}`, at(body[group], key))
+  }
+  const extraData = body.extraData
+  if (isObject(extraData)) for (const key of Object.keys(extraData).slice(0, 20)) pushField(fields, `extraData.${key}`, extraData[key])
+  return summary
+}
+
+function parseXml(xml: string): DeliverySummary {
+  const summary = emptySummary('xml')
+  const read = (name: string): string | null => xmlElementText(xml, name)
+  summary.status = read('result')
+  summary.eventType = read('transactionType')
+  summary.providerObjectId = read('referenceId')
+  summary.merchantReference = read('transactionId')
+  summary.amount = decimalAmount(read('amount'), read('currency'))
+  summary.paymentMethod = read('paymentMethod')
+  summary.errorCode = read('errorCode') ?? read('code')
+  summary.errorMessage = read('errorMessage') ?? read('message')
+  const fields = summary.fields
+  pushField(fields, 'Result', summary.status)
+  pushField(fields, 'Transaction type', summary.eventType)
+  pushField(fields, 'Reference id (gateway)', summary.providerObjectId)
+  pushField(fields, 'Transaction id (merchant)', summary.merchantReference)
+  pushField(fields, 'Purchase id', read('purchaseId'))
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Payment method', summary.paymentMethod)
+  pushField(fields, 'Error code', summary.errorCode)
+  pushField(fields, 'Error message', summary.errorMessage)
+  pushField(fields, 'Adapter code', read('adapterCode'))
+  pushField(fields, 'Adapter message', read('adapterMessage'))
+  if (summary.status === null) summary.problems.push('no <result> element')
+  return summary
+}

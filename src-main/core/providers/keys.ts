@@ -1,0 +1,278 @@
+/**
+ * Key material: validation on entry, masked descriptors for the renderer, and lookup by provider.
+ *
+ * A descriptor never carries a secret: secrets are shown as a known public prefix (e.g. `whsec_`)
+ * plus their length, and identified by a fingerprint (SHA-256 of the key material, first 16 hex
+ * characters). For PEM keys and certificates the fingerprint is taken over the DER bytes, so
+ * re-wrapping the same key in different PEM line lengths does not change it.
+ */
+import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto'
+import {
+  PROVIDER_NAMES,
+  providerKeySchema,
+  type HmacProviderId,
+  type KeyDescriptor,
+  type ProviderKey,
+  type SummaryField,
+} from '../../shared/providers'
+import { decodeBase64Strict, decodeHexStrict, errorMessage, fingerprintOf } from './crypto-utils'
+
+/** Known non-secret prefixes that may be shown in a masked secret. */
+const PUBLIC_SECRET_PREFIXES = ['whsec_', 'shpss_', 'sk_test_', 'sk_live_']
+
+export type KeyValidation =
+  | { ok: true; key: ProviderKey; descriptor: KeyDescriptor; warnings: string[] }
+  | { ok: false; message: string }
+
+/**
+ * Checks a key as entered and returns it normalised (CHIP's JSON-string public key becomes PEM,
+ * PEM line endings are normalised, hex keys are upper-cased). Refuses, with a message meant for
+ * the user, anything that cannot work: a PEM that does not parse, a private key pasted where a
+ * public key belongs, an Adyen key that is not hex, a Standard Webhooks secret not `whsec_<base64>`.
+ */
+export function validateKey(input: unknown): KeyValidation {
+  const parsed = providerKeySchema.safeParse(input)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''
+    return { ok: false, message: `invalid key: ${where}${issue?.message ?? 'unexpected shape'}` }
+  }
+  const key = parsed.data as ProviderKey
+  const warnings: string[] = []
+  switch (key.kind) {
+    case 'hmac-secret': {
+      const problem = checkHmacSecret(key.provider, key.value, warnings)
+      if (problem) return { ok: false, message: problem }
+      const normalised: ProviderKey = key.provider === 'adyen' ? { ...key, value: key.value.trim().toUpperCase() } : key
+      return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
+    }
+    case 'rsa-public-key': {
+      const pem = normalisePublicKeyInput(key.pem)
+      if (/-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
+        return { ok: false, message: 'this is a private key; paste the public key (CHIP: GET /public_key/ or the webhook\'s public_key)' }
+      }
+      let publicKey: KeyObject
+      try {
+        publicKey = loadPublicKey(pem)
+      } catch (error: unknown) {
+        return { ok: false, message: `the public key does not parse as PEM: ${errorMessage(error)}` }
+      }
+      if (publicKey.asymmetricKeyType !== 'rsa') {
+        return { ok: false, message: `CHIP signs with RSA; this is a ${publicKey.asymmetricKeyType ?? 'non-RSA'} key` }
+      }
+      const normalised: ProviderKey = { ...key, pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
+      return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
+    }
+    case 'certificate': {
+      const pem = normalisePemText(key.pem)
+      let certificate: X509Certificate
+      try {
+        certificate = new X509Certificate(pem)
+      } catch (error: unknown) {
+        return { ok: false, message: `the certificate does not parse as X.509 PEM: ${errorMessage(error)}` }
+      }
+      if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
+        return { ok: false, message: 'the certificate does not hold an RSA public key' }
+      }
+      const expires = Date.parse(certificate.validTo)
+      if (Number.isFinite(expires) && expires < Date.now()) warnings.push(`the certificate expired on ${certificate.validTo}`)
+      const normalised: ProviderKey = { ...key, pem: certificate.toString() }
+      return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
+    }
+    case 'paypal-webhook-id':
+      return { ok: true, key, descriptor: describeKey(key), warnings }
+    case 'generic-hmac': {
+      if (typeof key.config.signed === 'object') {
+        const unknown = unknownTemplatePlaceholders(key.config.signed.template)
+        if (unknown.length > 0) {
+          return { ok: false, message: `unknown template placeholder(s): ${unknown.join(', ')}; use {method}, {target}, {path}, {query}, {body}, {header:Name}` }
+        }
+      }
+      return { ok: true, key, descriptor: describeKey(key), warnings }
+    }
+    default:
+      return assertNever(key)
+  }
+}
+
+function checkHmacSecret(provider: HmacProviderId, value: string, warnings: string[]): string | null {
+  switch (provider) {
+    case 'adyen':
+      if (!decodeHexStrict(value.trim())) return 'an Adyen HMAC key is hex (an even number of 0-9, A-F characters), as shown in the Customer Area'
+      return null
+    case 'standard-webhooks': {
+      if (!value.startsWith('whsec_')) return 'a Standard Webhooks / Svix secret looks like whsec_<base64>'
+      if (!decodeBase64Strict(value.slice('whsec_'.length))) return 'the part after whsec_ must be base64'
+      return null
+    }
+    case 'stripe':
+      if (!value.startsWith('whsec_')) warnings.push('Stripe endpoint secrets start with whsec_; this one does not (it is used as-is)')
+      return null
+    case 'ixopay':
+    case 'github':
+    case 'shopify':
+    case 'mollie':
+      if (value.trim() !== value) warnings.push('the secret has leading or trailing whitespace; it is used exactly as entered')
+      return null
+    default:
+      return assertNever(provider)
+  }
+}
+
+const TEMPLATE_PLACEHOLDER = /\{\{|\}\}|\{([^{}]*)\}/g
+
+function unknownTemplatePlaceholders(template: string): string[] {
+  const unknown: string[] = []
+  for (const match of template.matchAll(TEMPLATE_PLACEHOLDER)) {
+    const name = match[1]
+    if (name === undefined) continue
+    if (['method', 'target', 'path', 'query', 'body'].includes(name)) continue
+    if (/^header:[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) continue
+    unknown.push(`{${name}}`)
+  }
+  return unknown
+}
+
+/**
+ * Accepts CHIP's `GET /public_key/` response body, a JSON string holding the PEM with `\n`
+ * escapes, as well as a plain PEM (with any line endings).
+ */
+export function normalisePublicKeyInput(input: string): string {
+  const trimmed = input.trim()
+  if (trimmed.startsWith('"')) {
+    try {
+      const decoded: unknown = JSON.parse(trimmed)
+      if (typeof decoded === 'string') return normalisePemText(decoded)
+    } catch (error: unknown) {
+      if (!(error instanceof SyntaxError)) throw error
+    }
+  }
+  // A PEM pasted with literal "\n" sequences (copied out of JSON without the quotes).
+  return normalisePemText(trimmed.includes('\\n') ? trimmed.replace(/\\n/g, '\n') : trimmed)
+}
+
+function normalisePemText(pem: string): string {
+  return `${pem.replace(/\r\n?/g, '\n').trim()}\n`
+}
+
+/** A public key from a PEM public key (SPKI or PKCS#1) or a certificate. Throws when it does not parse. */
+export function loadPublicKey(pem: string): KeyObject {
+  if (pem.includes('BEGIN CERTIFICATE')) return new X509Certificate(pem).publicKey
+  return createPublicKey({ key: pem, format: 'pem' })
+}
+
+/** Bytes the fingerprint is computed over. */
+function keyMaterial(key: ProviderKey): Buffer | string {
+  switch (key.kind) {
+    case 'hmac-secret':
+      return key.value
+    case 'rsa-public-key':
+      // An unparseable PEM is still fingerprinted (over its text) so the user can tell keys apart.
+      return orFallback<Buffer | string>(() => loadPublicKey(key.pem).export({ type: 'spki', format: 'der' }), key.pem)
+    case 'certificate':
+      return orFallback<Buffer | string>(() => new X509Certificate(key.pem).raw, key.pem)
+    case 'paypal-webhook-id':
+      return key.value
+    case 'generic-hmac':
+      return key.secret
+    default:
+      return assertNever(key)
+  }
+}
+
+function orFallback<T>(compute: () => T, fallback: T): T {
+  try {
+    return compute()
+  } catch (error: unknown) {
+    if (error instanceof Error) return fallback
+    throw error
+  }
+}
+
+/** Fingerprint of a key: SHA-256 of its material, first 16 hex characters. */
+export function keyFingerprint(key: ProviderKey): string {
+  return fingerprintOf(keyMaterial(key))
+}
+
+function maskSecret(secret: string): string {
+  const prefix = PUBLIC_SECRET_PREFIXES.find((candidate) => secret.startsWith(candidate)) ?? ''
+  return `${prefix}•••••••• (${secret.length} characters)`
+}
+
+/** A descriptor the renderer may display: masked, fingerprinted, never the secret. */
+export function describeKey(key: ProviderKey): KeyDescriptor {
+  const fingerprint = keyFingerprint(key)
+  const label = key.label ?? null
+  switch (key.kind) {
+    case 'hmac-secret': {
+      const details: SummaryField[] = [{ label: 'Provider', value: PROVIDER_NAMES[key.provider] }]
+      if (key.apiKey) details.push({ label: 'API key', value: key.apiKey })
+      return { kind: key.kind, provider: key.provider, label, fingerprint, masked: maskSecret(key.value), details }
+    }
+    case 'rsa-public-key': {
+      const details: SummaryField[] = [{ label: 'Provider', value: PROVIDER_NAMES.chip }]
+      let masked = 'RSA public key (does not parse)'
+      try {
+        const publicKey = loadPublicKey(key.pem)
+        const bits = publicKey.asymmetricKeyDetails?.modulusLength
+        masked = `RSA ${bits ?? '?'}-bit public key`
+      } catch (error: unknown) {
+        details.push({ label: 'Problem', value: errorMessage(error) })
+      }
+      if (key.chipProduct) details.push({ label: 'Digest', value: key.chipProduct === 'send' ? 'SHA-512 (CHIP Send)' : 'SHA-256 (CHIP Collect)' })
+      return { kind: key.kind, provider: key.provider, label, fingerprint, masked, details }
+    }
+    case 'certificate': {
+      const details: SummaryField[] = [{ label: 'Provider', value: PROVIDER_NAMES[key.provider] }]
+      let masked = 'X.509 certificate (does not parse)'
+      try {
+        const certificate = new X509Certificate(key.pem)
+        masked = `X.509 certificate ${certificate.subject.split('\n').find((line) => line.startsWith('CN=')) ?? ''}`.trim()
+        details.push(
+          { label: 'Subject', value: certificate.subject.replace(/\n/g, ', ') },
+          { label: 'Issuer', value: certificate.issuer.replace(/\n/g, ', ') },
+          { label: 'Valid from', value: certificate.validFrom },
+          { label: 'Valid to', value: certificate.validTo },
+          { label: 'SHA-1 thumbprint', value: certificate.fingerprint.replace(/:/g, '') },
+        )
+      } catch (error: unknown) {
+        details.push({ label: 'Problem', value: errorMessage(error) })
+      }
+      return { kind: key.kind, provider: key.provider, label, fingerprint, masked, details }
+    }
+    case 'paypal-webhook-id':
+      // A webhook id is an identifier, not a secret: showing it helps spot the wrong one.
+      return { kind: key.kind, provider: 'paypal', label, fingerprint, masked: key.value, details: [] }
+    case 'generic-hmac': {
+      const signed = key.config.signed === 'body' ? 'raw body' : `template ${JSON.stringify(key.config.signed.template)}`
+      const details: SummaryField[] = [
+        { label: 'Header', value: key.config.header },
+        { label: 'Prefix', value: key.config.prefix || '(none)' },
+        { label: 'Algorithm', value: `HMAC-${key.config.algorithm.toUpperCase()}` },
+        { label: 'Encoding', value: key.config.encoding },
+        { label: 'Signed', value: signed },
+      ]
+      return { kind: key.kind, provider: 'generic', label, fingerprint, masked: maskSecret(key.secret), details }
+    }
+    default:
+      return assertNever(key)
+  }
+}
+
+/** HMAC secrets configured for one provider, in configuration order. */
+export function hmacSecretsFor(keys: readonly ProviderKey[], provider: HmacProviderId): Array<Extract<ProviderKey, { kind: 'hmac-secret' }>> {
+  return keys.filter((key): key is Extract<ProviderKey, { kind: 'hmac-secret' }> => key.kind === 'hmac-secret' && key.provider === provider)
+}
+
+export function certificatesFor(keys: readonly ProviderKey[], provider: 'plexo' | 'paypal'): Array<Extract<ProviderKey, { kind: 'certificate' }>> {
+  return keys.filter((key): key is Extract<ProviderKey, { kind: 'certificate' }> => key.kind === 'certificate' && key.provider === provider)
+}
+
+/** A label for explanations: the user's label, else the masked form. */
+export function keyLabel(key: ProviderKey): string {
+  return key.label ?? describeKey(key).masked
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`)
+}

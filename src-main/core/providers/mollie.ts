@@ -1,0 +1,125 @@
+/**
+ * Mollie. Classic webhooks are unsigned form posts `id=tr_...`: fetch the resource
+ * (docs.mollie.com/reference/webhooks). Next-gen webhooks carry
+ * `X-Mollie-Signature: sha256=<hex(HMAC-SHA256(signing secret, rawBody))>`; the official validator
+ * (mollie-api-php `SignatureValidator.php`) makes the prefix optional, accepts several signatures
+ * and several secrets, and treats a missing header as a classic webhook.
+ */
+import { headerValue, headerValues } from '../../shared/http-message'
+import type { ConfirmHint, DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
+import { at, firstText, isObject, parseFormBody, parseJsonBody } from './body'
+import { decodeHexStrict } from './crypto-utils'
+import { checkHmacCandidates } from './hmac-check'
+import { hmacSecretsFor } from './keys'
+import { decimalAmount, emptySummary, flattenFields, pushField } from './summary'
+import {
+  HMAC_MISMATCH,
+  hmacBytes,
+  invalidVerdict,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+export const MOLLIE_API_URL = 'https://api.mollie.com'
+const CLASSIC_BODY = /^id=([a-z]{1,10})_([A-Za-z0-9]{1,64})$/
+
+/** API collection per id prefix, for the confirm request. */
+const RESOURCE_BY_PREFIX: Record<string, string> = {
+  tr: 'payments',
+  ord: 'orders',
+  pl: 'payment-links',
+  re: 'refunds',
+  sub: 'subscriptions',
+  mdt: 'mandates',
+  cst: 'customers',
+}
+
+/** True for a classic webhook: a form body exactly `id=<prefix>_...` sent by `Mollie...`. */
+export function isMollieClassic(delivery: Delivery): boolean {
+  const userAgent = headerValue(delivery.headers, 'User-Agent') ?? ''
+  return userAgent.startsWith('Mollie') && CLASSIC_BODY.test(delivery.body.subarray(0, 200).toString('latin1')) && delivery.body.length < 200
+}
+
+export function mollieVariant(delivery: Delivery): Extract<ProviderVariant, 'classic' | 'next-gen'> {
+  return headerValue(delivery.headers, 'X-Mollie-Signature') !== undefined ? 'next-gen' : 'classic'
+}
+
+/** The confirm request for a classic webhook, e.g. `GET https://api.mollie.com/v2/payments/tr_x`. */
+export function mollieConfirmHint(id: string): ConfirmHint {
+  const prefix = id.split('_')[0] ?? ''
+  const collection = RESOURCE_BY_PREFIX[prefix] ?? 'payments'
+  const path = `/v2/${collection}/${encodeURIComponent(id)}`
+  const url = `${MOLLIE_API_URL}${path}`
+  const nested = prefix === 're' || prefix === 'sub' || prefix === 'mdt'
+  return {
+    method: 'GET',
+    path,
+    url,
+    display: `GET ${url}`,
+    alternativeUrls: [],
+    note: `Mollie classic webhooks are unsigned by design: fetch the resource with your API key and act on its status${nested ? ' (this resource is nested under its parent in the API; fetch it from there)' : ''}`,
+  }
+}
+
+/** Value for X-Mollie-Signature. */
+export function signMollie(secret: string, body: Buffer | string): string {
+  return `sha256=${hmacBytes('sha256', secret, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('hex')}`
+}
+
+export function verifyMollie(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
+  const explanation = newExplanation('mollie-hmac-sha256', '"sha256=" + hex(HMAC-SHA256(signing secret, rawBody)), prefix optional', 'X-Mollie-Signature header')
+  const values = headerValues(delivery.headers, 'X-Mollie-Signature').flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean)
+  if (values.length === 0) {
+    const form = parseFormBody(delivery.body)
+    const id = form?.find(([name]) => name === 'id')?.[1]
+    const hint = id ? mollieConfirmHint(id) : null
+    explanation.scheme = null
+    return result({ status: 'unsigned', confirmHint: hint, message: `classic Mollie webhook: unsigned by design${hint ? `; confirm with ${hint.display}` : ''}` }, explanation)
+  }
+  explanation.receivedSignatures.push(...values)
+  const received = values.map((value) => decodeHexStrict(value.startsWith('sha256=') ? value.slice('sha256='.length) : value)).filter((bytes): bytes is Buffer => bytes !== null && bytes.length === 32)
+  if (received.length === 0) return result(invalidVerdict('malformed-signature', 'X-Mollie-Signature is not "sha256=<64 hex characters>"'), explanation)
+  const secrets = hmacSecretsFor(keys, 'mollie')
+  if (secrets.length === 0) return result(noKeyVerdict('no Mollie webhook signing secret configured for this endpoint'), explanation)
+  const { matched } = checkHmacCandidates({
+    candidates: secrets.map((key) => ({ key, secret: key.value })),
+    algorithm: 'sha256',
+    signed: delivery.body,
+    received,
+    encode: (mac) => `sha256=${mac.toString('hex')}`,
+    variant: 'next-gen HMAC-SHA256',
+    explanation,
+  })
+  if (matched) return result(validVerdict('next-gen HMAC-SHA256', 'X-Mollie-Signature matches'), explanation)
+  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+}
+
+/** Summary of a classic (form) or next-gen (JSON event) Mollie webhook. */
+export function parseMollie(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  if (isObject(json)) {
+    const summary = emptySummary('json')
+    // Next-gen events: {resource:"event", id, type, entityId, _embedded.entity}; older samples: {id, event_type}.
+    const entity = at(json, '_embedded', 'entity')
+    summary.eventType = firstText(json.type, json.event_type)
+    summary.providerObjectId = firstText(json.entityId, json.id)
+    summary.status = firstText(at(entity, 'status'))
+    summary.amount = decimalAmount(at(entity, 'amount', 'value'), at(entity, 'amount', 'currency'))
+    summary.merchantReference = firstText(at(entity, 'metadata', 'order_id'), at(entity, 'description'))
+    summary.fields = flattenFields(json)
+    return summary
+  }
+  const form = parseFormBody(delivery.body)
+  const summary = emptySummary(form ? 'form' : delivery.body.length === 0 ? 'empty' : 'text')
+  const id = form?.find(([name]) => name === 'id')?.[1] ?? null
+  summary.providerObjectId = id
+  if (id) summary.signalOnly = mollieConfirmHint(id)
+  else summary.problems.push('no id= parameter')
+  pushField(summary.fields, 'Resource id', id)
+  return summary
+}

@@ -1,0 +1,187 @@
+/**
+ * PayPal webhooks, verified offline (PayPal-node-SDK `Notification.js`, `webhookEvent.verify`):
+ *   message = transmissionId + "|" + transmissionTime + "|" + webhookId + "|" + crc32(rawBody)   (unsigned decimal)
+ *   valid   = RSA PKCS#1 v1.5 verify(cert public key, PAYPAL-AUTH-ALGO digest, message, base64decode(PAYPAL-TRANSMISSION-SIG))
+ * The certificate is the one at PAYPAL-CERT-URL. This library never fetches it (no network here):
+ * the user provides it, and `isTrustedPaypalCertUrl` lets the caller decide whether to fetch.
+ */
+import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey } from '../../shared/providers'
+import { at, firstText, isObject, parseJsonBody, prop, type JsonObject } from './body'
+import { crc32, decodeBase64Strict, errorMessage } from './crypto-utils'
+import { certificatesFor, keyFingerprint, keyLabel } from './keys'
+import { checkRsaPkcs1, type RsaCheck, type RsaDigest } from './rsa'
+import { decimalAmount, emptySummary, pushField } from './summary'
+import {
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+const AUTH_ALGORITHMS: Record<string, RsaDigest> = {
+  SHA256WITHRSA: 'sha256',
+  SHA1WITHRSA: 'sha1',
+  SHA512WITHRSA: 'sha512',
+  SHA256: 'sha256',
+}
+
+/** True when a certificate URL may be fetched: https on paypal.com or one of its subdomains. */
+export function isTrustedPaypalCertUrl(url: string): boolean {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch (error: unknown) {
+    // new URL throws a TypeError on anything that is not an absolute URL.
+    if (error instanceof TypeError) return false
+    throw error
+  }
+  const host = parsed.hostname.toLowerCase()
+  return parsed.protocol === 'https:' && parsed.username === '' && parsed.password === '' && (host === 'paypal.com' || host.endsWith('.paypal.com'))
+}
+
+/** The exact message PayPal signs. */
+export function paypalSignedMessage(input: { transmissionId: string; transmissionTime: string; webhookId: string; body: Buffer }): string {
+  return `${input.transmissionId}|${input.transmissionTime}|${input.webhookId}|${crc32(input.body)}`
+}
+
+export interface PaypalSignInput {
+  privateKey: string | KeyObject
+  transmissionId: string
+  transmissionTime: string
+  webhookId: string
+  body: Buffer | string
+  certUrl?: string
+}
+
+/** Signs as PayPal does (simulator); the receiver needs the matching certificate to verify. */
+export function signPaypal(input: PaypalSignInput): { signature: string; signedMessage: string; headers: HeaderPairs } {
+  const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body
+  const signedMessage = paypalSignedMessage({ ...input, body })
+  const signature = rsaSign('sha256', Buffer.from(signedMessage, 'utf8'), input.privateKey).toString('base64')
+  return {
+    signature,
+    signedMessage,
+    headers: [
+      ['PAYPAL-TRANSMISSION-ID', input.transmissionId],
+      ['PAYPAL-TRANSMISSION-TIME', input.transmissionTime],
+      ['PAYPAL-TRANSMISSION-SIG', signature],
+      ['PAYPAL-CERT-URL', input.certUrl ?? 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-SIMULATED'],
+      ['PAYPAL-AUTH-ALGO', 'SHA256withRSA'],
+    ],
+  }
+}
+
+export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+  const explanation = newExplanation('paypal-rsa', 'RSA PKCS#1 v1.5 (PAYPAL-AUTH-ALGO) over transmissionId|transmissionTime|webhookId|crc32(rawBody), with the certificate at PAYPAL-CERT-URL', 'PAYPAL-TRANSMISSION-SIG header')
+  const read = (name: string): string | undefined => headerValue(delivery.headers, name)
+  const transmissionId = read('PAYPAL-TRANSMISSION-ID')
+  const transmissionTime = read('PAYPAL-TRANSMISSION-TIME')
+  const signatureText = read('PAYPAL-TRANSMISSION-SIG')
+  const certUrl = read('PAYPAL-CERT-URL')
+  const authAlgo = read('PAYPAL-AUTH-ALGO')
+  const missing = ([['PAYPAL-TRANSMISSION-ID', transmissionId], ['PAYPAL-TRANSMISSION-TIME', transmissionTime], ['PAYPAL-TRANSMISSION-SIG', signatureText]] as const).filter(([, value]) => value === undefined).map(([name]) => name)
+  if (transmissionId === undefined || transmissionTime === undefined || signatureText === undefined) return result(invalidVerdict('missing-header', `missing ${missing.join(', ')}`), explanation)
+  explanation.receivedSignatures.push(signatureText)
+  if (certUrl !== undefined) explanation.notes.push(`PAYPAL-CERT-URL ${certUrl} is ${isTrustedPaypalCertUrl(certUrl) ? 'on a PayPal host (https, *.paypal.com)' : 'NOT on a trusted PayPal host: do not fetch it'}`)
+  const digest = AUTH_ALGORITHMS[(authAlgo ?? 'SHA256withRSA').toUpperCase()]
+  if (!digest) return result(invalidVerdict('unsupported-algorithm', `PAYPAL-AUTH-ALGO ${authAlgo ?? ''} is not supported (expected SHA256withRSA)`), explanation)
+  if (authAlgo === undefined) explanation.notes.push('no PAYPAL-AUTH-ALGO header: assuming SHA256withRSA')
+  const signature = decodeBase64Strict(signatureText.trim())
+  if (!signature) return result(invalidVerdict('malformed-signature', 'PAYPAL-TRANSMISSION-SIG is not base64'), explanation)
+  explanation.notes.push(`CRC-32 of the body: ${crc32(delivery.body)}`)
+
+  const webhookIds = keys.filter((key): key is Extract<ProviderKey, { kind: 'paypal-webhook-id' }> => key.kind === 'paypal-webhook-id')
+  const certificates = certificatesFor(keys, 'paypal')
+  if (webhookIds.length === 0) return result(noKeyVerdict('no PayPal webhook id configured (it is part of the signed message)'), explanation)
+  if (certificates.length === 0) {
+    return result(noKeyVerdict(`no PayPal certificate configured: provide the certificate from PAYPAL-CERT-URL${certUrl ? ` (${certUrl})` : ''}, or verify online with POST /v1/notifications/verify-webhook-signature`), explanation)
+  }
+
+  const failures: Array<{ key: ProviderKey; check: RsaCheck }> = []
+  for (const certificateKey of certificates) {
+    let publicKey: KeyObject
+    try {
+      const certificate = new X509Certificate(certificateKey.pem)
+      publicKey = certificate.publicKey
+      const now = options.now.getTime()
+      if (now > Date.parse(certificate.validTo) || now < Date.parse(certificate.validFrom)) {
+        explanation.notes.push(`certificate ${keyFingerprint(certificateKey)} is outside its validity (${certificate.validFrom} – ${certificate.validTo}) at the check time; the signature is checked anyway`)
+      }
+    } catch (error: unknown) {
+      failures.push({ key: certificateKey, check: { outcome: 'wrong-key', detail: `the certificate does not load: ${errorMessage(error)}` } })
+      continue
+    }
+    for (const webhookIdKey of webhookIds) {
+      const signedMessage = paypalSignedMessage({ transmissionId, transmissionTime, webhookId: webhookIdKey.value, body: delivery.body })
+      const check = checkRsaPkcs1(publicKey, digest, Buffer.from(signedMessage, 'utf8'), signature)
+      const variant = `${authAlgo ?? 'SHA256withRSA'}, webhook id ${webhookIdKey.value}`
+      explanation.attempts.push(
+        makeAttempt({
+          variant,
+          matched: check.outcome === 'valid',
+          keyFingerprint: keyFingerprint(certificateKey),
+          keyLabel: keyLabel(certificateKey),
+          ...signedStringFields(Buffer.from(signedMessage, 'utf8')),
+          bodyHash: { algorithm: 'crc32', hex: crc32(delivery.body).toString(16).padStart(8, '0') },
+          detail: check.outcome === 'valid' ? 'verifies' : check.outcome === 'wrong-key' ? check.detail : check.outcome === 'digest-mismatch' ? `made with ${check.signedWith}` : 'opens under this certificate to a digest of another message',
+        }),
+      )
+      if (check.outcome === 'valid') {
+        explanation.matchedVariant = variant
+        explanation.keyFingerprint = keyFingerprint(certificateKey)
+        return result(validVerdict(variant, `PAYPAL-TRANSMISSION-SIG verifies with certificate ${keyFingerprint(certificateKey)} and webhook id ${webhookIdKey.value}`), explanation)
+      }
+      failures.push({ key: certificateKey, check })
+    }
+  }
+  const opened = failures.find((failure) => failure.check.outcome === 'digest-differs')
+  if (opened) {
+    explanation.keyFingerprint = keyFingerprint(opened.key)
+    return result(invalidVerdict('signed-data-changed', 'the certificate matches, but the signed message differs: the body (its CRC-32), the transmission id or time, or the webhook id'), explanation)
+  }
+  const otherDigest = failures.find((failure) => failure.check.outcome === 'digest-mismatch')
+  if (otherDigest && otherDigest.check.outcome === 'digest-mismatch') return result(invalidVerdict('digest-mismatch', `the signature was made with ${otherDigest.check.signedWith}, PAYPAL-AUTH-ALGO says ${digest}`), explanation)
+  return result(invalidVerdict('wrong-key', 'the signature was not made with the configured PayPal certificate (is it the certificate from PAYPAL-CERT-URL?)'), explanation)
+}
+
+/** Summary of a PayPal webhook event. */
+export function parsePaypal(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  if (!isObject(json)) {
+    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
+    summary.problems.push('the body is not a JSON event')
+    return summary
+  }
+  return summariseEvent(json)
+}
+
+function summariseEvent(event: JsonObject): DeliverySummary {
+  const summary = emptySummary('json')
+  const resource = event.resource
+  summary.eventType = firstText(event.event_type)
+  summary.status = firstText(prop(resource, 'state'), prop(resource, 'status'))
+  summary.providerObjectId = firstText(prop(resource, 'id'))
+  summary.merchantReference = firstText(prop(resource, 'invoice_id'), prop(resource, 'custom_id'), prop(resource, 'custom'))
+  // v1 resources: amount{total,currency}; v2: amount{value,currency_code}.
+  summary.amount = decimalAmount(at(resource, 'amount', 'total') ?? at(resource, 'amount', 'value'), at(resource, 'amount', 'currency') ?? at(resource, 'amount', 'currency_code'))
+  summary.paymentMethod = firstText(prop(resource, 'payment_mode'))
+  const fields = summary.fields
+  pushField(fields, 'Event id', event.id)
+  pushField(fields, 'Event type', event.event_type)
+  pushField(fields, 'Summary', event.summary)
+  pushField(fields, 'Resource type', event.resource_type)
+  pushField(fields, 'Resource id', prop(resource, 'id'))
+  pushField(fields, 'State', summary.status)
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Parent payment', prop(resource, 'parent_payment'))
+  pushField(fields, 'Created', event.create_time)
+  return summary
+}

@@ -1,0 +1,293 @@
+/**
+ * Plexo: the REST API's unsigned PaymentDto callbacks, and the legacy signed envelope of the
+ * plexouy SDKs.
+ *
+ * Legacy envelope (plexouy/plexo-dotnet `SignatureHelper.cs`, plexouy/PHPClient `SignedMessage.php`):
+ *   {"Object": {"Fingerprint": <SHA-1 thumbprint of Plexo's cert>, "Object": {...}, "UTCUnixTimeExpiration": n},
+ *    "Signature": base64(RSA PKCS#1 v1.5 SHA-512 over canonicalJson(Object))}
+ * canonicalJson: keys sorted recursively (ordinal), no whitespace, null members omitted, slashes
+ * and non-ASCII not escaped. Number lexemes are kept as received: going through JS numbers would
+ * rewrite "1.0" as "1" and break signatures made by other serialisers.
+ */
+import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
+import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
+import { at, firstText, isObject, parseJsonBody, parseRawJson, prop, rawMember, text, type JsonObject, type JsonValue, type RawJson } from './body'
+import { decodeBase64Strict, errorMessage } from './crypto-utils'
+import { certificatesFor, keyFingerprint, keyLabel } from './keys'
+import { checkRsaPkcs1, type RsaCheck } from './rsa'
+import { decimalAmount, emptySummary, pushField } from './summary'
+import {
+  invalidVerdict,
+  isoFromSeconds,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+/** PaymentDto.status values (plexo.gitbook.io/rest-api/core-concepts/transaction-lifecycle). */
+export const PLEXO_PAYMENT_STATUSES = ['created', 'pending', 'authorized', 'approved', 'denied', 'cancelled', 'refunded', 'partially-refunded', 'expired', 'failed'] as const
+
+export const PLEXO_API_URL = 'https://api.plexo.com.uy'
+export const PLEXO_TESTING_API_URL = 'https://api.testing.plexo.com.uy'
+
+/** Canonical JSON of a parsed value, as Plexo signs it. */
+export function plexoCanonicalJson(value: RawJson): string {
+  switch (value.type) {
+    case 'null':
+      return 'null'
+    case 'boolean':
+      return value.value ? 'true' : 'false'
+    case 'number':
+      return value.lexeme
+    case 'string':
+      return JSON.stringify(value.value)
+    case 'array':
+      return `[${value.items.map(plexoCanonicalJson).join(',')}]`
+    case 'object': {
+      const members = value.entries
+        .filter(([, member]) => member.type !== 'null')
+        // Ordinal order: compare UTF-16 code units, as .NET's StringComparer.Ordinal does.
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      return `{${members.map(([key, member]) => `${JSON.stringify(key)}:${plexoCanonicalJson(member)}`).join(',')}}`
+    }
+    default: {
+      const exhaustive: never = value
+      return String(exhaustive)
+    }
+  }
+}
+
+/** SHA-1 thumbprint of a certificate, upper-case hex without separators (Plexo's `Fingerprint`). */
+export function certificateThumbprint(pem: string): string {
+  return new X509Certificate(pem).fingerprint.replace(/:/g, '').toUpperCase()
+}
+
+export interface PlexoEnvelopeInput {
+  /** The inner object (e.g. a TransactionCallback, or `{Client, ResultCode: 0}` for a response). */
+  object: JsonValue
+  /** SHA-1 thumbprint of the signer's certificate. */
+  fingerprint: string
+  /** Unix seconds after which the envelope is stale (the SDK default is now + 600 s). */
+  expiresAt: number
+  privateKey: string | KeyObject
+}
+
+/** Builds and signs a legacy envelope (a callback for the simulator, or a ClientSignedResponse). */
+export function signPlexoEnvelope(input: PlexoEnvelopeInput): { body: string; signature: string; signedMessage: string } {
+  const inner = { Fingerprint: input.fingerprint, Object: input.object, UTCUnixTimeExpiration: input.expiresAt }
+  const raw = parseRawJson(JSON.stringify(inner))
+  if (!raw) throw new Error('the object does not serialise to JSON')
+  const signedMessage = plexoCanonicalJson(raw)
+  const signature = rsaSign('sha512', Buffer.from(signedMessage, 'utf8'), input.privateKey).toString('base64')
+  return { body: JSON.stringify({ Object: inner, Signature: signature }), signature, signedMessage }
+}
+
+/** True for the legacy envelope shape `{"Object":{"Fingerprint":...},"Signature":...}`. */
+export function isPlexoEnvelope(json: JsonValue | undefined): boolean {
+  return isObject(json) && isObject(json.Object) && prop(json.Object, 'Fingerprint') !== undefined && json.Signature !== undefined
+}
+
+/** True for the REST PaymentDto shape: id, a documented lower-case status, transactions[], amount{total,currency}. */
+export function isPlexoPaymentDto(json: JsonValue | undefined): boolean {
+  if (!isObject(json)) return false
+  const status = text(json.status)
+  return (
+    typeof json.id === 'string' &&
+    status !== null &&
+    (PLEXO_PAYMENT_STATUSES as readonly string[]).includes(status) &&
+    Array.isArray(json.transactions) &&
+    isObject(json.amount) &&
+    json.amount.total !== undefined &&
+    json.amount.currency !== undefined
+  )
+}
+
+/** Verifies a legacy envelope with the configured Plexo certificate(s). */
+export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+  const explanation = newExplanation('plexo-legacy-rsa-sha512', 'base64(RSA PKCS#1 v1.5 SHA-512 over canonicalJson(envelope.Object)), certificate thumbprint = Fingerprint, now ≤ UTCUnixTimeExpiration', 'Signature field of the JSON envelope')
+  const raw = delivery.body.length > 0 ? parseRawJson(delivery.body.toString('utf8').replace(/^\uFEFF/, '')) : null
+  const inner = rawMember(raw, 'Object')
+  if (!raw || !inner || inner.type !== 'object') return result(invalidVerdict('malformed-body', 'the body is not a Plexo envelope {"Object":{...},"Signature":"..."}'), explanation)
+  const signatureNode = rawMember(raw, 'Signature')
+  if (!signatureNode) return result(invalidVerdict('missing-header', 'the envelope has no Signature field'), explanation)
+  if (signatureNode.type !== 'string') return result(invalidVerdict('malformed-signature', 'the envelope Signature is not a string'), explanation)
+  explanation.receivedSignatures.push(signatureNode.value)
+  const signature = decodeBase64Strict(signatureNode.value)
+  if (!signature) return result(invalidVerdict('malformed-signature', 'the envelope Signature is not base64'), explanation)
+
+  const fingerprintNode = rawMember(inner, 'Fingerprint')
+  const envelopeFingerprint = fingerprintNode?.type === 'string' ? fingerprintNode.value.replace(/[:\s]/g, '').toUpperCase() : ''
+  const expiryNode = rawMember(inner, 'UTCUnixTimeExpiration')
+  const expiresAt = expiryNode?.type === 'number' ? Number(expiryNode.lexeme) : Number.NaN
+  const nowSeconds = options.now.getTime() / 1000
+  if (Number.isFinite(expiresAt)) {
+    explanation.timestamp = { signedAt: isoFromSeconds(expiresAt), skewSeconds: Math.round(nowSeconds - expiresAt), toleranceSeconds: 0, withinTolerance: nowSeconds <= expiresAt }
+    explanation.notes.push(`UTCUnixTimeExpiration ${expiresAt} (${isoFromSeconds(expiresAt)}); the timestamp above is the expiry, not the signing time`)
+  } else explanation.notes.push('the envelope has no numeric UTCUnixTimeExpiration')
+  explanation.notes.push(`envelope Fingerprint: ${envelopeFingerprint || '(none)'}`)
+
+  const signedMessage = Buffer.from(plexoCanonicalJson(inner), 'utf8')
+  const certificates = certificatesFor(keys, 'plexo')
+  if (certificates.length === 0) {
+    explanation.attempts.push(makeAttempt({ variant: 'RSA SHA-512 over canonical JSON', matched: false, ...signedStringFields(signedMessage), detail: 'no Plexo certificate configured' }))
+    return result(noKeyVerdict(`no Plexo certificate configured (the envelope names thumbprint ${envelopeFingerprint || '(none)'})`), explanation)
+  }
+
+  const outcomes: Array<{ key: ProviderKey; thumbprint: string; check: RsaCheck }> = []
+  for (const key of certificates) {
+    let thumbprint = '(unparseable)'
+    let check: RsaCheck
+    try {
+      const certificate = new X509Certificate(key.pem)
+      thumbprint = certificate.fingerprint.replace(/:/g, '').toUpperCase()
+      check = checkRsaPkcs1(certificate.publicKey, 'sha512', signedMessage, signature)
+    } catch (error: unknown) {
+      check = { outcome: 'wrong-key', detail: `the certificate does not load: ${errorMessage(error)}` }
+    }
+    outcomes.push({ key, thumbprint, check })
+    explanation.attempts.push(
+      makeAttempt({
+        variant: `RSA SHA-512 over canonical JSON, certificate ${thumbprint}`,
+        matched: check.outcome === 'valid',
+        keyFingerprint: keyFingerprint(key),
+        keyLabel: keyLabel(key),
+        ...signedStringFields(signedMessage),
+        detail: check.outcome === 'valid' ? 'verifies' : check.outcome === 'wrong-key' ? check.detail : check.outcome === 'digest-mismatch' ? `made with ${check.signedWith}` : 'opens under this certificate to a digest of other bytes',
+      }),
+    )
+  }
+
+  const verified = outcomes.find((outcome) => outcome.check.outcome === 'valid')
+  if (verified) {
+    explanation.keyFingerprint = keyFingerprint(verified.key)
+    if (envelopeFingerprint !== verified.thumbprint) {
+      return result(invalidVerdict('fingerprint-mismatch', `the signature verifies with certificate ${verified.thumbprint}, but the envelope names ${envelopeFingerprint || '(none)'}`), explanation)
+    }
+    if (Number.isFinite(expiresAt) && nowSeconds > expiresAt) {
+      return result(invalidVerdict('expired', `the envelope expired at ${isoFromSeconds(expiresAt)} (${Math.round(nowSeconds - expiresAt)} s before the check); the signature itself verifies`), explanation)
+    }
+    explanation.matchedVariant = 'RSA SHA-512 over canonical JSON'
+    return result(validVerdict('RSA SHA-512 over canonical JSON', `Signature verifies with certificate ${verified.thumbprint}`), explanation)
+  }
+  const opened = outcomes.find((outcome) => outcome.check.outcome === 'digest-differs')
+  if (opened) {
+    explanation.keyFingerprint = keyFingerprint(opened.key)
+    return result(
+      invalidVerdict('body-changed', `signature mismatch: certificate ${opened.thumbprint} signed a different object (tampered, or canonicalised differently by the sender's serialiser: .NET dates and PHP floats can differ)`),
+      explanation,
+    )
+  }
+  const otherDigest = outcomes.find((outcome) => outcome.check.outcome === 'digest-mismatch')
+  if (otherDigest && otherDigest.check.outcome === 'digest-mismatch') {
+    return result(invalidVerdict('digest-mismatch', `the signature was made with ${otherDigest.check.signedWith}, Plexo signs with SHA-512`), explanation)
+  }
+  if (!outcomes.some((outcome) => outcome.thumbprint === envelopeFingerprint)) {
+    return result(invalidVerdict('fingerprint-mismatch', `the envelope names certificate ${envelopeFingerprint || '(none)'}; configured: ${outcomes.map((outcome) => outcome.thumbprint).join(', ')}`), explanation)
+  }
+  return result(invalidVerdict('wrong-key', 'the signature was not made with the configured Plexo certificate'), explanation)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** The confirm request for a REST callback: `GET /v1/payments/{id}`. */
+export function plexoConfirmHint(paymentId: string): ConfirmHint {
+  const path = `/v1/payments/${encodeURIComponent(paymentId)}`
+  return {
+    method: 'GET',
+    path,
+    url: `${PLEXO_API_URL}${path}`,
+    display: `GET ${path}`,
+    alternativeUrls: [`${PLEXO_TESTING_API_URL}${path}`],
+    note: 'Plexo REST callbacks are unsigned by design: fetch the payment (Basic auth) and act on its status',
+  }
+}
+
+/** Summary of a Plexo REST PaymentDto or a legacy envelope. */
+export function parsePlexo(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  if (isPlexoEnvelope(json) && isObject(json)) return parseEnvelope(json)
+  if (!isObject(json)) {
+    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
+    summary.problems.push('the body is not a JSON object')
+    return summary
+  }
+  return parsePaymentDto(json)
+}
+
+function parsePaymentDto(body: JsonObject): DeliverySummary {
+  const summary = emptySummary('json')
+  summary.status = firstText(body.status)
+  summary.providerObjectId = firstText(body.id)
+  summary.merchantReference = firstText(body.referenceId)
+  const transactions = Array.isArray(body.transactions) ? body.transactions : []
+  const last = transactions[transactions.length - 1]
+  summary.eventType = firstText(prop(last, 'type'))
+  // PaymentDto amounts are decimal major units ("total": 100 is 100 pesos), as in ActiveMerchant's fixture.
+  summary.amount = decimalAmount(at(body, 'amount', 'total'), at(body, 'amount', 'currency'))
+  summary.paymentMethod = firstText(at(body, 'paymentMethod', 'name'), at(body, 'paymentMethod', 'id'))
+  const card = at(body, 'paymentMethod', 'card')
+  const cardName = firstText(prop(card, 'name'))
+  summary.maskedCard = cardName && /^[0-9Xx*•]{12,19}$/.test(cardName) ? cardName.replace(/[Xx•]/g, '*') : cardName
+  if (summary.status === 'denied' || summary.status === 'failed') {
+    summary.errorCode = firstText(prop(last, 'resultCode'))
+    summary.errorMessage = firstText(prop(last, 'resultMessage'))
+  }
+  if (summary.providerObjectId) summary.signalOnly = plexoConfirmHint(summary.providerObjectId)
+
+  const status = summary.status
+  if (status === null || !(PLEXO_PAYMENT_STATUSES as readonly string[]).includes(status)) {
+    summary.problems.push(`status not in {${PLEXO_PAYMENT_STATUSES.join(',')}}`)
+  }
+  if (!Array.isArray(body.transactions)) summary.problems.push('missing transactions[]')
+  if (!isObject(body.amount)) summary.problems.push('missing amount{total,currency}')
+
+  const fields = summary.fields
+  pushField(fields, 'Status', body.status)
+  pushField(fields, 'Payment id', body.id)
+  pushField(fields, 'Reference id', body.referenceId)
+  pushField(fields, 'Invoice number', body.invoiceNumber)
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Installments', body.installments)
+  pushField(fields, 'Payment method', summary.paymentMethod)
+  pushField(fields, 'Card', summary.maskedCard)
+  pushField(fields, 'Issuer', at(body, 'paymentMethod', 'issuer', 'name'))
+  pushField(fields, 'Processed at', body.processedAt)
+  transactions.slice(0, 20).forEach((transaction, index) => {
+    const parts = [prop(transaction, 'type'), prop(transaction, 'status'), prop(transaction, 'resultCode'), prop(transaction, 'resultMessage')].map(text).filter(Boolean)
+    pushField(fields, `Transaction ${index + 1}`, parts.join(' · '))
+  })
+  return summary
+}
+
+function parseEnvelope(body: JsonObject): DeliverySummary {
+  const summary = emptySummary('json')
+  const inner = body.Object
+  const object = prop(inner, 'Object')
+  summary.providerObjectId = firstText(prop(object, 'TransactionId'), prop(object, 'SessionId'))
+  summary.merchantReference = firstText(prop(object, 'InvoiceNumber'))
+  summary.status = firstText(prop(object, 'CurrentState'), prop(object, 'Action'))
+  summary.eventType = prop(object, 'TransactionId') !== undefined ? 'TransactionCallback' : prop(object, 'Action') !== undefined ? 'InstrumentCallback' : null
+  const currencyName = firstText(at(object, 'Currency', 'Name'))
+  summary.amount = decimalAmount(prop(object, 'Amount'), currencyName)
+  summary.paymentMethod = firstText(prop(object, 'InstrumentName'))
+  const fields = summary.fields
+  pushField(fields, 'Client', prop(object, 'Client'))
+  pushField(fields, 'Transaction id', prop(object, 'TransactionId'))
+  pushField(fields, 'Invoice number', prop(object, 'InvoiceNumber'))
+  pushField(fields, 'Current state', prop(object, 'CurrentState'))
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Instrument', prop(object, 'InstrumentName'))
+  pushField(fields, 'Installments', prop(object, 'Installments'))
+  pushField(fields, 'Fingerprint', prop(inner, 'Fingerprint'))
+  const expiry = prop(inner, 'UTCUnixTimeExpiration')
+  if (typeof expiry === 'number') pushField(fields, 'Expires', `${expiry} (${isoFromSeconds(expiry)})`)
+  fields.push({ label: 'Response required', value: 'a ClientSignedResponse envelope {Object:{Fingerprint,Object:{Client,ResultCode:0},UTCUnixTimeExpiration},Signature} signed with the merchant key' })
+  return summary
+}

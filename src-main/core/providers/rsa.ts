@@ -1,0 +1,78 @@
+/**
+ * RSA PKCS#1 v1.5 signature checks with a diagnosis.
+ *
+ * Unlike an HMAC, an RSA signature can be opened with the public key: the result is the padded
+ * DigestInfo the signer hashed. That tells apart "the key is right but other bytes were signed"
+ * (`body-changed`), "signed with another digest" (`digest-mismatch`, e.g. CHIP Send's SHA-512 checked
+ * as CHIP Collect's SHA-256) and "not this key at all" (`wrong-key`). `crypto.verify` stays the
+ * authority for validity; the diagnosis only explains a failure.
+ */
+import { constants, createHash, publicDecrypt, verify, type KeyObject } from 'node:crypto'
+import { errorMessage } from './crypto-utils'
+
+export type RsaDigest = 'sha1' | 'sha256' | 'sha384' | 'sha512'
+
+/** DER prefixes of DigestInfo for each digest (RFC 8017 section 9.2, note 1). */
+const DIGEST_INFO_PREFIXES: Record<RsaDigest, string> = {
+  sha1: '3021300906052b0e03021a05000414',
+  sha256: '3031300d060960864801650304020105000420',
+  sha384: '3041300d060960864801650304020205000430',
+  sha512: '3051300d060960864801650304020305000440',
+}
+
+export type RsaCheck =
+  | { outcome: 'valid' }
+  | { outcome: 'digest-differs'; signedDigestHex: string; computedDigestHex: string }
+  | { outcome: 'digest-mismatch'; signedWith: RsaDigest }
+  | { outcome: 'wrong-key'; detail: string }
+
+export function digestLabel(digest: RsaDigest): string {
+  return digest.replace('sha', 'SHA-')
+}
+
+/** Verifies `signature` over `message` with `digest`, and diagnoses a failure. */
+export function checkRsaPkcs1(publicKey: KeyObject, digest: RsaDigest, message: Buffer, signature: Buffer): RsaCheck {
+  let isValid = false
+  try {
+    isValid = verify(digest, message, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature)
+  } catch (error: unknown) {
+    return { outcome: 'wrong-key', detail: `the signature cannot be checked with this key: ${errorMessage(error)}` }
+  }
+  if (isValid) return { outcome: 'valid' }
+
+  const modulusBytes = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
+  if (modulusBytes > 0 && signature.length !== modulusBytes) {
+    return { outcome: 'wrong-key', detail: `the signature is ${signature.length} bytes; this ${modulusBytes * 8}-bit key makes ${modulusBytes}-byte signatures` }
+  }
+  let encoded: Buffer
+  try {
+    encoded = publicDecrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, signature)
+  } catch (error: unknown) {
+    return { outcome: 'wrong-key', detail: `the signature does not open under this key: ${errorMessage(error)}` }
+  }
+  const digestInfo = unpadPkcs1Type1(encoded)
+  if (!digestInfo) {
+    return { outcome: 'wrong-key', detail: 'the signature does not open under this key to a PKCS#1 v1.5 block: it was made with another key (or is corrupted)' }
+  }
+  const hex = digestInfo.toString('hex')
+  for (const candidate of Object.keys(DIGEST_INFO_PREFIXES) as RsaDigest[]) {
+    const prefix = DIGEST_INFO_PREFIXES[candidate]
+    if (!hex.startsWith(prefix)) continue
+    if (candidate !== digest) return { outcome: 'digest-mismatch', signedWith: candidate }
+    return {
+      outcome: 'digest-differs',
+      signedDigestHex: hex.slice(prefix.length),
+      computedDigestHex: createHash(digest).update(message).digest('hex'),
+    }
+  }
+  return { outcome: 'wrong-key', detail: 'the signature opens to an unknown DigestInfo' }
+}
+
+/** EMSA-PKCS1-v1_5: 0x00 0x01 0xFF... 0x00 DigestInfo. Returns the DigestInfo or `null`. */
+function unpadPkcs1Type1(block: Buffer): Buffer | null {
+  if (block.length < 11 || block[0] !== 0x00 || block[1] !== 0x01) return null
+  let index = 2
+  while (index < block.length && block[index] === 0xff) index++
+  if (index < 10 || block[index] !== 0x00) return null
+  return block.subarray(index + 1)
+}

@@ -1,0 +1,88 @@
+/**
+ * Shopify: `X-Shopify-Hmac-Sha256: base64(HMAC-SHA256(app client secret, rawBody))`
+ * (shopify.dev verify-deliveries). Base64, not hex: a hex-encoded MAC is reported as such.
+ */
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey } from '../../shared/providers'
+import { firstText, isObject, parseJsonBody } from './body'
+import { bytesEqual, decodeBase64Strict, decodeHexStrict } from './crypto-utils'
+import { checkHmacCandidates } from './hmac-check'
+import { hmacSecretsFor } from './keys'
+import { decimalAmount, emptySummary, genericSummary, pushField } from './summary'
+import {
+  HMAC_MISMATCH,
+  hmacBytes,
+  invalidVerdict,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+const SHA256_BYTES = 32
+
+/** Value for X-Shopify-Hmac-Sha256. */
+export function signShopify(secret: string, body: Buffer | string): string {
+  return hmacBytes('sha256', secret, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('base64')
+}
+
+export function verifyShopify(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
+  const explanation = newExplanation('shopify-hmac-sha256', 'base64(HMAC-SHA256(client secret, rawBody))', 'X-Shopify-Hmac-Sha256 header')
+  const header = headerValue(delivery.headers, 'X-Shopify-Hmac-Sha256')
+  if (header === undefined) return result(invalidVerdict('missing-header', 'no X-Shopify-Hmac-Sha256 header'), explanation)
+  explanation.receivedSignatures.push(header)
+  const secrets = hmacSecretsFor(keys, 'shopify')
+  const base64 = decodeBase64Strict(header.trim())
+  if (!base64 || base64.length !== SHA256_BYTES) {
+    // A 64-character hex MAC is valid base64 text too (decoding to 48 bytes): check the hex reading.
+    const hex = decodeHexStrict(header.trim())
+    if (hex && hex.length === SHA256_BYTES) {
+      const hexMatch = secrets.find((key) => bytesEqual(hmacBytes('sha256', key.value, [delivery.body]), hex))
+      if (hexMatch) return result(invalidVerdict('wrong-encoding', 'encoding mismatch: the header holds the right HMAC, hex-encoded; Shopify sends base64'), explanation)
+    }
+    return result(invalidVerdict('malformed-signature', `X-Shopify-Hmac-Sha256 is not base64 of a 32-byte HMAC-SHA256${hex ? ' (it looks hex-encoded)' : ''}`), explanation)
+  }
+  if (secrets.length === 0) return result(noKeyVerdict('no Shopify client secret configured for this endpoint'), explanation)
+  const { matched } = checkHmacCandidates({
+    candidates: secrets.map((key) => ({ key, secret: key.value })),
+    algorithm: 'sha256',
+    signed: delivery.body,
+    received: [base64],
+    encode: (mac) => mac.toString('base64'),
+    variant: 'HMAC-SHA256 base64',
+    explanation,
+  })
+  if (matched) return result(validVerdict('HMAC-SHA256 base64', 'X-Shopify-Hmac-Sha256 matches'), explanation)
+  explanation.notes.push('after a secret rotation Shopify can keep signing with the old secret for up to an hour')
+  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+}
+
+/** Summary of a Shopify delivery: topic and shop from the headers, order fields from the body. */
+export function parseShopify(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  const summary = isObject(json) ? emptySummary('json') : genericSummary(delivery.body)
+  summary.eventType = headerValue(delivery.headers, 'X-Shopify-Topic') ?? null
+  if (isObject(json)) {
+    summary.providerObjectId = firstText(json.admin_graphql_api_id, json.id)
+    summary.status = firstText(json.financial_status, json.status)
+    summary.merchantReference = firstText(json.name, json.order_number)
+    summary.amount = decimalAmount(json.total_price ?? json.amount, json.currency)
+  }
+  const fields = summary.fields
+  pushField(fields, 'Topic', summary.eventType)
+  pushField(fields, 'Shop', headerValue(delivery.headers, 'X-Shopify-Shop-Domain'))
+  pushField(fields, 'API version', headerValue(delivery.headers, 'X-Shopify-API-Version'))
+  pushField(fields, 'Webhook id (dedupe key)', headerValue(delivery.headers, 'X-Shopify-Webhook-Id'))
+  pushField(fields, 'Event id', headerValue(delivery.headers, 'X-Shopify-Event-Id'))
+  pushField(fields, 'Triggered at', headerValue(delivery.headers, 'X-Shopify-Triggered-At'))
+  if (isObject(json)) {
+    pushField(fields, 'Id', json.id)
+    pushField(fields, 'Email', json.email)
+    pushField(fields, 'Financial status', json.financial_status)
+    pushField(fields, 'Total', summary.amount?.amountDisplay)
+  }
+  return summary
+}

@@ -1,0 +1,139 @@
+/**
+ * Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=...][,v0=...]`, where
+ * v1 = hex(HMAC-SHA256(endpoint secret "whsec_..." as-is, t + "." + rawBody)) (stripe-node
+ * `src/Webhooks.ts`). Valid when any v1 matches and the timestamp is at most the tolerance old.
+ */
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey } from '../../shared/providers'
+import { at, firstText, isObject, parseJsonBody, prop, type JsonObject } from './body'
+import { decodeHexStrict } from './crypto-utils'
+import { checkHmacCandidates } from './hmac-check'
+import { hmacSecretsFor } from './keys'
+import { emptySummary, maskCard, minorAmount, pushField } from './summary'
+import {
+  HMAC_MISMATCH,
+  checkTimestamp,
+  concatBytes,
+  describeSkew,
+  hmacBytes,
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+/** stripe-node's default tolerance. */
+export const STRIPE_DEFAULT_TOLERANCE_SECONDS = 300
+const SHA256_BYTES = 32
+
+export interface StripeSignatureHeader {
+  timestamp: number | null
+  v1: string[]
+  /** Other schemes (v0...), ignored as Stripe does. */
+  ignored: string[]
+}
+
+/** Splits on `,` then on the first `=`, as stripe-node does. */
+export function parseStripeSignatureHeader(value: string): StripeSignatureHeader {
+  const parsed: StripeSignatureHeader = { timestamp: null, v1: [], ignored: [] }
+  for (const item of value.split(',')) {
+    const separator = item.indexOf('=')
+    if (separator < 0) continue
+    const name = item.slice(0, separator).trim()
+    const content = item.slice(separator + 1).trim()
+    if (name === 't') parsed.timestamp = /^\d{1,12}$/.test(content) ? Number(content) : null
+    else if (name === 'v1') parsed.v1.push(content)
+    else parsed.ignored.push(item.trim())
+  }
+  return parsed
+}
+
+/** Builds a Stripe-Signature header value (what `stripe.webhooks.generateTestHeaderString` makes). */
+export function signStripe(input: { secret: string; body: Buffer | string; timestamp: number }): { header: string; signature: string; signedMessage: string } {
+  const signed = concatBytes([`${input.timestamp}.`, input.body])
+  const signature = hmacBytes('sha256', input.secret, [signed]).toString('hex')
+  return { header: `t=${input.timestamp},v1=${signature}`, signature, signedMessage: signed.toString('utf8') }
+}
+
+export function verifyStripe(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+  const explanation = newExplanation('stripe-v1', 'hex(HMAC-SHA256("whsec_..." as-is, t + "." + rawBody)), any v1 matches, now − t ≤ tolerance', 'Stripe-Signature header')
+  const header = headerValue(delivery.headers, 'Stripe-Signature')
+  if (header === undefined) return result(invalidVerdict('missing-header', 'no Stripe-Signature header'), explanation)
+  const parsed = parseStripeSignatureHeader(header)
+  explanation.receivedSignatures.push(...parsed.v1)
+  if (parsed.ignored.length > 0) explanation.notes.push(`ignored: ${parsed.ignored.join(', ')} (only v1 is checked, as Stripe does)`)
+  if (parsed.timestamp === null) return result(invalidVerdict('malformed-signature', 'Stripe-Signature has no valid t=<unix seconds>'), explanation)
+  const received = parsed.v1.map(decodeHexStrict).filter((bytes): bytes is Buffer => bytes !== null && bytes.length === SHA256_BYTES)
+  if (received.length === 0) return result(invalidVerdict('malformed-signature', parsed.v1.length === 0 ? 'Stripe-Signature has no v1 signature' : 'no v1 value is a 64-character hex HMAC-SHA256'), explanation)
+
+  const tolerance = options.toleranceSeconds ?? STRIPE_DEFAULT_TOLERANCE_SECONDS
+  const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, 'max-age')
+  explanation.timestamp = timestamp
+  const signed = concatBytes([`${parsed.timestamp}.`, delivery.body])
+  const secrets = hmacSecretsFor(keys, 'stripe')
+  if (secrets.length === 0) {
+    explanation.attempts.push(makeAttempt({ variant: 'v1', matched: false, ...signedStringFields(signed), detail: 'no secret configured: nothing to compute' }))
+    return result(noKeyVerdict('no Stripe endpoint secret (whsec_...) configured for this endpoint'), explanation)
+  }
+
+  const { matched } = checkHmacCandidates({
+    candidates: secrets.map((key) => ({ key, secret: key.value })),
+    algorithm: 'sha256',
+    signed,
+    received,
+    encode: (mac) => mac.toString('hex'),
+    variant: `v1 (${received.length} signature${received.length === 1 ? '' : 's'} in the header)`,
+    explanation,
+  })
+  const age = describeSkew(timestamp.skewSeconds)
+  if (matched && timestamp.withinTolerance) return result(validVerdict('v1', `a v1 signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
+  if (matched) return result(invalidVerdict('stale-timestamp', `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s (the signature itself matches)`), explanation)
+  return result(invalidVerdict('signature-mismatch', `${HMAC_MISMATCH} (no v1 signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`), explanation)
+}
+
+/** Summary of a Stripe event. */
+export function parseStripe(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  if (!isObject(json)) {
+    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
+    summary.problems.push('the body is not a JSON event')
+    return summary
+  }
+  return summariseEvent(json)
+}
+
+function summariseEvent(event: JsonObject): DeliverySummary {
+  const summary = emptySummary('json')
+  const object = at(event, 'data', 'object')
+  summary.eventType = firstText(event.type)
+  summary.status = firstText(prop(object, 'status'))
+  summary.providerObjectId = firstText(prop(object, 'id'))
+  summary.merchantReference = firstText(prop(object, 'client_reference_id'), at(object, 'metadata', 'order_id'), at(object, 'metadata', 'reference'))
+  const amount = prop(object, 'amount') ?? prop(object, 'amount_total') ?? prop(object, 'amount_due')
+  summary.amount = minorAmount(amount, prop(object, 'currency'))
+  summary.isTest = typeof event.livemode === 'boolean' ? !event.livemode : null
+  const card = at(object, 'payment_method_details', 'card')
+  summary.maskedCard = maskCard(null, prop(card, 'last4'))
+  summary.paymentMethod = firstText(prop(card, 'brand'), at(object, 'payment_method_types'))
+  summary.errorCode = firstText(at(object, 'last_payment_error', 'code'), prop(object, 'failure_code'))
+  summary.errorMessage = firstText(at(object, 'last_payment_error', 'message'), prop(object, 'failure_message'))
+  const fields = summary.fields
+  pushField(fields, 'Event id', event.id)
+  pushField(fields, 'Event type', event.type)
+  pushField(fields, 'API version', event.api_version)
+  pushField(fields, 'Live mode', event.livemode)
+  pushField(fields, 'Object', prop(object, 'object'))
+  pushField(fields, 'Object id', prop(object, 'id'))
+  pushField(fields, 'Status', prop(object, 'status'))
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Customer', prop(object, 'customer'))
+  pushField(fields, 'Card', summary.maskedCard)
+  pushField(fields, 'Error', summary.errorMessage)
+  return summary
+}

@@ -1,0 +1,84 @@
+/**
+ * PayEx / Swedbank Pay callbacks: unsigned pointers to a resource the integration must GET
+ * (SwedbankPay/developer.swedbankpay.com `_includes/callback*.md`). Four body generations:
+ * PayEx Checkout v1 (flat strings), payment instruments (`payment{id}`), Payment Order v3.0
+ * (`paymentOrder{id,instrument}` + payment + transaction) and v3.1 (`orderReference` + `paymentOrder`).
+ * For payment orders the resource to fetch is the payment order, not the payment.
+ */
+import type { ConfirmHint, DeliverySummary, ProviderVariant } from '../../shared/providers'
+import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
+import { emptySummary, pushField } from './summary'
+import type { Delivery } from './verification'
+
+export const SWEDBANKPAY_API_URL = 'https://api.swedbankpay.com'
+export const SWEDBANKPAY_TEST_API_URL = 'https://api.externalintegration.swedbankpay.com'
+export const PAYEX_API_URL = 'https://api.payex.com'
+
+const PSP_PATH = /^\/psp\/[A-Za-z0-9/_.-]+$/
+
+function pspId(value: JsonValue | undefined): string | null {
+  const id = typeof value === 'string' ? value : text(prop(value, 'id'))
+  return id !== null && PSP_PATH.test(id) ? id : null
+}
+
+/** True when the body carries a `/psp/` id in paymentOrder, payment or transaction. */
+export function isSwedbankPayCallback(json: JsonValue | undefined): boolean {
+  if (!isObject(json)) return false
+  return pspId(json.paymentOrder) !== null || pspId(json.payment) !== null || pspId(json.transaction) !== null
+}
+
+export function swedbankPayVariant(json: JsonValue | undefined): Extract<ProviderVariant, 'payex-v1' | 'instrument' | 'payment-order-v3.0' | 'payment-order-v3.1'> {
+  if (isObject(json) && isObject(json.paymentOrder)) {
+    return json.payment === undefined && json.transaction === undefined ? 'payment-order-v3.1' : 'payment-order-v3.0'
+  }
+  if (isObject(json) && typeof json.payment === 'string') return 'payex-v1'
+  return 'instrument'
+}
+
+/** The confirm request: the payment order if present, else the payment, else the transaction. */
+export function swedbankPayConfirmHint(json: JsonValue | undefined): ConfirmHint | null {
+  if (!isObject(json)) return null
+  const path = pspId(json.paymentOrder) ?? pspId(json.payment) ?? pspId(json.transaction)
+  if (path === null) return null
+  const isPayEx = typeof json.payment === 'string'
+  const url = `${SWEDBANKPAY_API_URL}${path}`
+  return {
+    method: 'GET',
+    path,
+    url,
+    display: `GET ${url}`,
+    alternativeUrls: [`${SWEDBANKPAY_TEST_API_URL}${path}`, ...(isPayEx ? [`${PAYEX_API_URL}${path}`] : [])],
+    note: 'Swedbank Pay callbacks are unsigned pointers (the IP allow-list is the only sender check): GET the resource with your bearer token and act on its state; never infer the state from the URL',
+  }
+}
+
+/** Summary of a PayEx / Swedbank Pay callback. */
+export function parseSwedbankPay(delivery: Delivery): DeliverySummary {
+  const json = parseJsonBody(delivery.body)
+  if (!isObject(json)) {
+    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
+    summary.problems.push('the body is not a JSON object')
+    return summary
+  }
+  return summariseJson(json)
+}
+
+function summariseJson(body: JsonObject): DeliverySummary {
+  const summary = emptySummary('json')
+  const variant = swedbankPayVariant(body)
+  summary.signalOnly = swedbankPayConfirmHint(body)
+  summary.providerObjectId = summary.signalOnly?.path ?? null
+  summary.merchantReference = firstText(body.orderReference)
+  if (!isSwedbankPayCallback(body)) summary.problems.push('no paymentOrder.id / payment(.id) / transaction(.id) of the form /psp/...')
+  const fields = summary.fields
+  pushField(fields, 'Format', variant)
+  pushField(fields, 'Order reference', body.orderReference)
+  pushField(fields, 'Payment order', pspId(body.paymentOrder))
+  pushField(fields, 'Payment order instrument', at(body, 'paymentOrder', 'instrument'))
+  pushField(fields, 'Payment order number', at(body, 'paymentOrder', 'number'))
+  pushField(fields, 'Payment', pspId(body.payment))
+  pushField(fields, 'Payment number', body.paymentNumber ?? at(body, 'payment', 'number'))
+  pushField(fields, 'Transaction', pspId(body.transaction))
+  pushField(fields, 'Transaction number', body.transactionNumber ?? at(body, 'transaction', 'number'))
+  return summary
+}

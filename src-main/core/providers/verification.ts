@@ -1,0 +1,126 @@
+/**
+ * Shared shapes and helpers for the scheme verifiers: verdict constructors, explanation builders,
+ * HMAC computation over raw bytes and timestamp checks.
+ */
+import { createHmac } from 'node:crypto'
+import type {
+  InvalidReason,
+  SignatureExplanation,
+  SignatureVerdict,
+  TimestampCheck,
+  VerificationAttempt,
+} from '../../shared/providers'
+import type { HeaderPairs } from '../../shared/http-message'
+import { displayBytes } from './body'
+
+/** A delivery as captured: the raw request the verifier works on. */
+export interface Delivery {
+  method: string
+  /** Path and query exactly as received. */
+  target: string
+  headers: HeaderPairs
+  body: Buffer
+}
+
+export interface VerifyOptions {
+  /** Injected clock for time-bound schemes. */
+  now: Date
+  /** Overrides a scheme's default tolerance (Stripe, Standard Webhooks). */
+  toleranceSeconds?: number
+  /** IXOPAY: the original callback path and query when a proxy or endpoint prefix changed it. */
+  signedPathOverride?: string
+}
+
+export interface VerifyResult {
+  verdict: SignatureVerdict
+  explanation: SignatureExplanation
+}
+
+/** Said whenever an HMAC does not match: an HMAC cannot tell which of its inputs differs. */
+export const HMAC_MISMATCH = 'signature mismatch: the body, signed headers or the key differ'
+
+export function newExplanation(scheme: string | null, algorithm: string | null, signatureLocation: string | null): SignatureExplanation {
+  return {
+    scheme,
+    algorithm,
+    signatureLocation,
+    receivedSignatures: [],
+    attempts: [],
+    matchedVariant: null,
+    keyFingerprint: null,
+    timestamp: null,
+    notes: [],
+  }
+}
+
+export function makeAttempt(fields: Partial<VerificationAttempt> & { variant: string; matched: boolean }): VerificationAttempt {
+  return {
+    keyFingerprint: null,
+    keyLabel: null,
+    signedString: null,
+    signedStringTruncated: false,
+    bodyHash: null,
+    computedSignature: null,
+    detail: null,
+    ...fields,
+  }
+}
+
+/** Signed bytes as display text for the panel (cut at the display limit). */
+export function signedStringFields(signed: Buffer): Pick<VerificationAttempt, 'signedString' | 'signedStringTruncated'> {
+  const display = displayBytes(signed)
+  return { signedString: display.text, signedStringTruncated: display.truncated }
+}
+
+export function validVerdict(variant: string, message: string): SignatureVerdict {
+  return { status: 'valid', variant, message }
+}
+
+export function invalidVerdict(reason: InvalidReason, message: string): SignatureVerdict {
+  return { status: 'invalid', reason, message }
+}
+
+export function noKeyVerdict(message: string): SignatureVerdict {
+  return { status: 'no-key', message }
+}
+
+export function result(verdict: SignatureVerdict, explanation: SignatureExplanation): VerifyResult {
+  return { verdict, explanation }
+}
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512'
+
+/** HMAC over the concatenation of the parts, each string taken as UTF-8. */
+export function hmacBytes(algorithm: HmacAlgorithm, key: Buffer | string, parts: ReadonlyArray<Buffer | string>): Buffer {
+  const mac = createHmac(algorithm, key)
+  for (const part of parts) mac.update(part)
+  return mac.digest()
+}
+
+/** Concatenation of parts as bytes (strings as UTF-8). */
+export function concatBytes(parts: ReadonlyArray<Buffer | string>): Buffer {
+  return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part)))
+}
+
+/**
+ * Compares a signed Unix timestamp with the clock.
+ * `max-age` (Stripe): only too-old timestamps fail. `symmetric` (Standard Webhooks): too old or too new.
+ */
+export function checkTimestamp(signedAtSeconds: number, now: Date, toleranceSeconds: number | null, mode: 'max-age' | 'symmetric'): TimestampCheck {
+  const skewSeconds = Math.round(now.getTime() / 1000 - signedAtSeconds)
+  let withinTolerance = true
+  if (toleranceSeconds !== null) {
+    withinTolerance = mode === 'max-age' ? skewSeconds <= toleranceSeconds : Math.abs(skewSeconds) <= toleranceSeconds
+  }
+  return { signedAt: isoFromSeconds(signedAtSeconds), skewSeconds, toleranceSeconds, withinTolerance }
+}
+
+export function isoFromSeconds(seconds: number): string {
+  const date = new Date(seconds * 1000)
+  return Number.isFinite(date.getTime()) ? date.toISOString() : String(seconds)
+}
+
+/** "301 s old" / "12 s in the future" for messages. */
+export function describeSkew(skewSeconds: number): string {
+  return skewSeconds >= 0 ? `${skewSeconds} s old` : `${-skewSeconds} s in the future`
+}

@@ -1,0 +1,79 @@
+/**
+ * Recognising and verifying captures with each endpoint's settings and keys. A capture is judged
+ * as of the moment it arrived (`now` = its arrival time), so recomputing a verdict later (after a
+ * key changes, or when the capture is opened) gives the same answer for time-bound schemes.
+ */
+import type { CaptureRecognition } from '../shared/contract'
+import type { HeaderPairs } from '../shared/http-message'
+import type { DeliveryAnalysis, PinnableProviderId, ProviderKey } from '../shared/providers'
+import { analyzeDelivery } from './providers'
+import { splitTarget } from './receiver/receiver'
+import type { StoredEndpoint } from './store/persisted-schema'
+
+export type ProviderSettings = NonNullable<StoredEndpoint['providerSettings']>
+
+export const DEFAULT_PROVIDER_SETTINGS: ProviderSettings = {
+  pinnedProvider: null,
+  signedPath: { mode: 'as-received' },
+  toleranceSeconds: null,
+}
+
+export interface DeliveryToJudge {
+  method: string
+  target: string
+  headers: HeaderPairs
+  body: Buffer
+  receivedAt: Date
+}
+
+export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSettings, keys: ProviderKey[]): DeliveryAnalysis {
+  return analyzeDelivery(
+    { method: delivery.method, target: delivery.target, headers: delivery.headers, body: delivery.body },
+    {
+      now: delivery.receivedAt,
+      keys,
+      pinnedProvider: (settings.pinnedProvider ?? undefined) as PinnableProviderId | undefined,
+      signedPathOverride: signedPathFor(delivery.target, settings),
+      toleranceSeconds: settings.toleranceSeconds ?? undefined,
+    },
+  )
+}
+
+/** The request target the provider signed, when it differs from what the receiver saw. */
+function signedPathFor(target: string, settings: ProviderSettings): string | undefined {
+  switch (settings.signedPath.mode) {
+    case 'as-received':
+      return undefined
+    case 'without-endpoint-prefix':
+      return splitTarget(target).rest
+    case 'fixed':
+      return settings.signedPath.path
+  }
+}
+
+/** The part of an analysis kept with the capture and shown in lists. */
+export function toRecognition(analysis: DeliveryAnalysis): CaptureRecognition {
+  const { provider, summary, verdict } = analysis
+  return {
+    provider: { id: provider.id, name: provider.name, variant: provider.variant },
+    verdict: { status: verdict.status, reason: verdict.status === 'invalid' ? verdict.reason : null, message: verdict.message },
+    summary: {
+      eventType: summary.eventType,
+      status: summary.status,
+      objectId: summary.providerObjectId,
+      reference: summary.merchantReference,
+      amount: summary.amount?.amountDisplay ?? null,
+      paymentMethod: summary.paymentMethod,
+      signalOnly: summary.signalOnly !== null,
+    },
+  }
+}
+
+/**
+ * What makes two deliveries "the same" for answer sequences: the provider's transaction or event
+ * id where recognised (retries carry it unchanged), else the body hash.
+ */
+export function deliveryKeyFor(recognition: CaptureRecognition | null, bodySha256: string): string {
+  const objectId = recognition?.summary.objectId
+  return objectId ? `${recognition.provider.id}:${objectId}` : `sha256:${bodySha256}`
+}

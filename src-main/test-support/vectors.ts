@@ -1,0 +1,91 @@
+/**
+ * The shared provider test vectors (`../shared/fixtures/vectors/*.json`, beside the repository)
+ * and the key material each case needs, for the verifier's unit tests and the receiver's
+ * end-to-end vector tests alike.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { PinnableProviderId, ProviderKey } from '../shared/providers'
+
+export interface VectorCase {
+  name: string
+  scheme: string
+  secretOrKey: string | null | { publicKeyPem?: string; privateKeyPem?: string; certificatePem?: string; fingerprint?: string }
+  apiKey?: string
+  method: string
+  path: string
+  headers: Record<string, string>
+  body: string
+  params?: { verifyAt?: number; toleranceSeconds?: number }
+  expected: {
+    valid: boolean
+    signature?: string | null
+    signedMessage?: string
+    reason?: string
+    mustFetch?: string
+    mustConfirmVia?: string
+    status?: string
+  }
+}
+
+export function vectorsDirectory(): string {
+  const besideRepo = fileURLToPath(new URL('../../../shared/fixtures/vectors/', import.meta.url))
+  if (existsSync(besideRepo)) return besideRepo
+  return path.resolve(process.cwd(), '../shared/fixtures/vectors')
+}
+
+
+/** The provider each vector file is about (`scheme: "none"` cases are identified by their file). */
+export const PROVIDER_BY_FILE: Record<string, PinnableProviderId> = {
+  'ixopay.json': 'ixopay',
+  'chip.json': 'chip',
+  'plexo.json': 'plexo',
+  'swedbankpay.json': 'swedbankpay',
+  'stripe.json': 'stripe',
+  'github.json': 'github',
+  'shopify.json': 'shopify',
+  'mollie.json': 'mollie',
+  'standardwebhooks.json': 'standard-webhooks',
+  'adyen.json': 'adyen',
+  'paypal.json': 'paypal',
+}
+
+/** The vector files, sorted. */
+export function vectorFiles(): string[] {
+  return readdirSync(vectorsDirectory())
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+}
+
+export function loadVectors(file: string): VectorCase[] {
+  return JSON.parse(readFileSync(path.join(vectorsDirectory(), file), 'utf8')) as VectorCase[]
+}
+
+/** The keys a case is verified with. */
+export function keysForVector(vector: VectorCase, provider: PinnableProviderId): ProviderKey[] {
+  const material = vector.secretOrKey
+  if (material === null) return []
+  if (typeof material === 'string') {
+    switch (provider) {
+      case 'ixopay':
+      case 'stripe':
+      case 'github':
+      case 'shopify':
+      case 'mollie':
+      case 'adyen':
+      case 'standard-webhooks':
+        return [{ kind: 'hmac-secret', provider, value: material, ...(vector.apiKey ? { apiKey: vector.apiKey } : {}) }]
+      default:
+        throw new Error(`no string key for ${provider}`)
+    }
+  }
+  if (material.publicKeyPem) {
+    // The scheme names the CHIP product, which fixes the digest for this key.
+    const chipProduct = vector.scheme.startsWith('chip-send') ? 'send' : 'collect'
+    return [{ kind: 'rsa-public-key', provider: 'chip', pem: material.publicKeyPem, chipProduct }]
+  }
+  if (material.certificatePem) return [{ kind: 'certificate', provider: provider === 'paypal' ? 'paypal' : 'plexo', pem: material.certificatePem }]
+  throw new Error(`unsupported key material in ${vector.name}`)
+}
+
