@@ -9,6 +9,9 @@ import type { ServerResponse } from 'node:http'
 import type { AnswerChoice, CaptureRecognition, InspectorEvent } from '../shared/contract'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { deliveryKeyFor, toRecognition } from './recognition'
+import type { ForwardConfig } from '../shared/replay'
+import type { RelayAnswer } from './replay'
+import type { ReplayService } from './replay-service'
 import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
 import { toCaptureSummary } from './capture-views'
 import type { EventBus } from './event-bus'
@@ -23,6 +26,8 @@ export interface CapturePipelineDeps {
   events: EventBus<InspectorEvent>
   health: StorageHealth
   answerConfigOf(endpointId: string): EndpointAnswerConfig | undefined
+  forwardConfigOf(endpointId: string): ForwardConfig | undefined
+  replays: Pick<ReplayService, 'forward' | 'recordForward'>
   /** Recognises and verifies a delivery with its endpoint's settings and keys. */
   judge(request: ReceivedRequest): DeliveryAnalysis
   sequences: SequenceState
@@ -36,7 +41,12 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     const bodySha256 = createHash('sha256').update(request.body).digest('hex')
     const analysis = request.refusal ? null : deps.judge(request)
     const recognition = analysis ? toRecognition(analysis) : null
-    const { chosen, choice } = decideAnswer(request, recognition, bodySha256)
+    const forwardConfig = request.refusal ? undefined : deps.forwardConfigOf(request.endpointId)
+    const forwarding = forwardConfig?.enabled ? await deps.replays.forward(request, forwardConfig) : null
+    // Pass-through: the provider gets the target's real answer, unless it failed or timed out.
+    const { chosen, choice } = forwarding?.relay
+      ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl)
+      : decideAnswer(request, recognition, bodySha256)
     let stored: StoredCapture
     try {
       stored = await deps.store.append(
@@ -66,6 +76,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     }
     deps.health.succeeded()
     deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
+    if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
     await sendAnswer(response, chosen, { signal: deps.shutdown })
   }
 
@@ -100,6 +111,17 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     )
     return { chosen, choice: chosen.chosenBy }
   }
+}
+
+function relayAnswer(relay: RelayAnswer, targetUrl: string): { chosen: ChosenAnswer; choice: AnswerChoice } {
+  const answer: ResolvedAnswer = {
+    kind: 'respond',
+    status: relay.status,
+    headers: relay.headers.filter(([name]) => name.toLowerCase() !== 'content-length'),
+    body: { encoding: 'base64', data: relay.body.toString('base64'), size: relay.body.length },
+    delayMs: 0,
+  }
+  return { chosen: { answer, chosenBy: { kind: 'default' } }, choice: { kind: 'forward', targetUrl } }
 }
 
 function answerRecord(answer: ResolvedAnswer, chosenBy: AnswerChoice): StoredCapture['response'] {

@@ -2,11 +2,14 @@
 import { randomUUID } from 'node:crypto'
 import { SLUG_PATTERN } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
-import type { EndpointAnswerConfig } from '../shared/responses'
 import type { StoredEndpoint } from './store/persisted-schema'
 import type { SettingsStore } from './store/settings-store'
 
 export const DEFAULT_ENDPOINT = { name: 'Default', slug: 'default' } as const
+
+type EndpointSettings = Pick<StoredEndpoint, 'answerConfig' | 'providerSettings' | 'forward' | 'replayTarget'>
+/** Each given setting replaces the current one; `null` removes it (back to the default). */
+export type EndpointSettingsChange = { [K in keyof EndpointSettings]?: NonNullable<EndpointSettings[K]> | null }
 
 export interface EndpointRegistry {
   list(): StoredEndpoint[]
@@ -15,8 +18,8 @@ export interface EndpointRegistry {
   create(input: { name: string; slug?: string }): Promise<StoredEndpoint>
   update(input: { id: string; name?: string; slug?: string }): Promise<StoredEndpoint>
   delete(id: string): Promise<StoredEndpoint>
-  setAnswerConfig(id: string, config: EndpointAnswerConfig): Promise<StoredEndpoint>
-  setProviderSettings(id: string, settings: NonNullable<StoredEndpoint['providerSettings']>): Promise<StoredEndpoint>
+  /** Changes an endpoint's settings (answers, recognition, forwarding, resend target). */
+  configure(id: string, change: EndpointSettingsChange): Promise<StoredEndpoint>
   /** Re-creates an endpoint under a known id (for captures whose endpoint record was lost). */
   adopt(input: { id: string; name: string; slug: string }): Promise<StoredEndpoint>
 }
@@ -91,17 +94,14 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
       })
       return endpoint
     },
-    async setAnswerConfig(id, config) {
+    async configure(id, change) {
       get(id)
       await commit(() => {
-        get(id).answerConfig = config
-      })
-      return get(id)
-    },
-    async setProviderSettings(id, providerSettings) {
-      get(id)
-      await commit(() => {
-        get(id).providerSettings = providerSettings
+        const target = get(id)
+        for (const [key, value] of Object.entries(change)) {
+          if (value === null) delete target[key as keyof EndpointSettingsChange]
+          else Object.assign(target, { [key]: value })
+        }
       })
       return get(id)
     },

@@ -11,6 +11,9 @@ import { createEndpointRegistry, DEFAULT_ENDPOINT, type EndpointRegistry } from 
 import { createEventBus, type EventBus } from './event-bus'
 import type { Logger } from './logger'
 import { createSequenceState } from './responses'
+import { createReplayService } from './replay-service'
+import { createReplayHistory } from './store/replay-history'
+import { InspectorError } from '../shared/errors'
 import { createHealthNonce, createTunnelService, type TunnelServiceDeps } from './tunnel/tunnel-service'
 import { createProcedureHandlers, type ProcedureHandlers } from './procedures'
 import { startReceiver } from './receiver/receiver'
@@ -82,15 +85,37 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
 
-    const health = createStorageHealth(events, deps.logger, now)
-    const sequences = createSequenceState()
     const shutdown = new AbortController()
+    const health = createStorageHealth(events, deps.logger, now)
+    const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => store.issues.push(issue))
+    const endpointById = (id: string) => endpoints.list().find((endpoint) => endpoint.id === id)
+    const replays = createReplayService({
+      events,
+      logger: deps.logger,
+      now,
+      history,
+      capture(id) {
+        const capture = store.get(id)
+        if (!capture) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
+        return capture
+      },
+      readBody: (capture) => store.readBody(capture),
+      keysOf: (endpointId) => keys.keysFor(endpointId),
+      async rememberTarget(endpointId, target) {
+        const current = endpointById(endpointId)?.replayTarget
+        if (current?.url !== target.url || current.keepCapturedPath !== target.keepCapturedPath) await endpoints.configure(endpointId, { replayTarget: target })
+      },
+      shutdown: shutdown.signal,
+    })
+    const sequences = createSequenceState()
     const pipeline = createCapturePipeline({
       store,
       events,
       health,
       answerConfigOf: (endpointId) => endpoints.list().find((endpoint) => endpoint.id === endpointId)?.answerConfig,
       judge: (request) => judge(request.endpointId, request),
+      forwardConfigOf: (endpointId) => endpointById(endpointId)?.forward,
+      replays,
       sequences,
       random: deps.random ?? Math.random,
       shutdown: shutdown.signal,
@@ -131,6 +156,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       sequences,
       tunnel,
       keys,
+      replays,
+      history,
       judge: (capture, body) =>
         judge(capture.endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body, receivedAt: new Date(capture.receivedAt) }),
     })

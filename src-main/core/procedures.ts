@@ -11,6 +11,8 @@ import type { EventBus } from './event-bus'
 import type { CaptureStore } from './store/capture-store'
 import type { StoredCapture, StoredEndpoint } from './store/persisted-schema'
 import type { KeyStore } from './keys/key-store'
+import type { ReplayService } from './replay-service'
+import type { ReplayHistory } from './store/replay-history'
 import { validateKey } from './providers'
 import { DEFAULT_PROVIDER_SETTINGS, toRecognition } from './recognition'
 import type { DeliveryAnalysis } from '../shared/providers'
@@ -26,7 +28,9 @@ export type ProcedureHandlers = {
 }
 
 export interface ProcedureContext {
+  history: ReplayHistory
   sequences: SequenceState
+  replays: ReplayService
   keys: KeyStore
   judge(capture: StoredCapture, body: Buffer): DeliveryAnalysis
   tunnel: TunnelService
@@ -63,6 +67,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     return capture
   }
 
+  const forwardView = (endpoint: StoredEndpoint) => ({ endpointId: endpoint.id, config: endpoint.forward ?? null, lastTarget: endpoint.replayTarget ?? null })
   const tunnelView = () => ({ settings: context.tunnel.settings(), state: context.tunnel.state() })
 
   /** The provider an endpoint receives from: the pinned one, else the latest capture's. */
@@ -134,7 +139,9 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async deleteEndpoint({ id }) {
       endpoints.get(id)
       // Captures first: an endpoint whose captures could not be deleted must stay visible.
+      const doomed = store.page({ endpointId: id, limit: Number.MAX_SAFE_INTEGER }).items
       await runStorage(() => store.deleteByEndpoint(id))
+      await runStorage(() => context.history.deleteFor(doomed))
       await context.keys.removeAll(id)
       await endpoints.delete(id)
       events.publish({ type: 'endpoint-cleared', endpointId: id })
@@ -158,6 +165,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async deleteCapture({ id }) {
       const capture = findCapture(id)
       await runStorage(() => store.delete(id))
+      await runStorage(() => context.history.deleteFor([capture]))
       events.publish({ type: 'capture-deleted', id, endpointId: capture.endpointId })
       return { deleted: true }
     },
@@ -166,7 +174,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     async setAnswerConfig({ endpointId, config }) {
       endpoints.get(endpointId)
-      const endpoint = await endpoints.setAnswerConfig(endpointId, parseAnswerConfig(config))
+      const endpoint = await endpoints.configure(endpointId, { answerConfig: parseAnswerConfig(config) })
       events.publish({ type: 'endpoints-changed' })
       return answerConfigView(endpoint)
     },
@@ -185,7 +193,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         signedPath: change.signedPath ?? current.signedPath,
         toleranceSeconds: change.toleranceSeconds === undefined ? current.toleranceSeconds : change.toleranceSeconds,
       }
-      const endpoint = await endpoints.setProviderSettings(endpointId, next)
+      const endpoint = await endpoints.configure(endpointId, { providerSettings: next })
       await reanalyze(endpointId)
       return providerSettingsView(endpoint)
     },
@@ -202,6 +210,36 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       await context.keys.remove(endpointId, keyId)
       await reanalyze(endpointId)
       return providerSettingsView(endpoint)
+    },
+    previewReplay: (input) => context.replays.preview(input),
+    replayCapture: (input) => context.replays.replay(input),
+    async listReplays({ captureId }) {
+      findCapture(captureId)
+      return context.replays.history(captureId)
+    },
+    async startBulkReplay({ captureIds, endpointId, ...options }) {
+      let captures
+      if (endpointId !== undefined) {
+        endpoints.get(endpointId)
+        captures = store.page({ endpointId, limit: Number.MAX_SAFE_INTEGER }).items
+      } else captures = (captureIds ?? []).map(findCapture)
+      return context.replays.startBulk({ ...options, captures })
+    },
+    getBulkReplay: async ({ jobId }) => context.replays.bulkJob(jobId),
+    cancelBulkReplay: async ({ jobId }) => context.replays.cancelBulk(jobId),
+    async getForwardConfig({ endpointId }) {
+      return forwardView(endpoints.get(endpointId))
+    },
+    async setForwardConfig({ endpointId, config }) {
+      endpoints.get(endpointId)
+      const endpoint = await endpoints.configure(endpointId, { forward: config })
+      events.publish({ type: 'endpoints-changed' })
+      return forwardView(endpoint)
+    },
+    listSimulatorTemplates: () => context.replays.templates(),
+    async simulateCallback({ useKeysOf, ...input }) {
+      const keys = input.keys ?? (useKeysOf === undefined ? [] : (endpoints.get(useKeysOf), context.keys.keysFor(useKeysOf)))
+      return context.replays.simulate(input, keys)
     },
     async getTunnel() {
       return tunnelView()
@@ -227,7 +265,9 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     async clearEndpoint({ id }) {
       endpoints.get(id)
+      const doomed = store.page({ endpointId: id, limit: Number.MAX_SAFE_INTEGER }).items
       const deletedCount = await runStorage(() => store.deleteByEndpoint(id))
+      await runStorage(() => context.history.deleteFor(doomed))
       events.publish({ type: 'endpoint-cleared', endpointId: id })
       return { deletedCount }
     },

@@ -9,6 +9,21 @@ import { z } from 'zod'
 import type { HeaderPairs } from './http-message'
 import type { AnswerKind, ChosenBy, EndpointAnswerConfig } from './responses'
 import { PINNABLE_PROVIDER_IDS, type DeliveryAnalysis, type KeyDescriptor, type PinnableProviderId, type ProviderId, type VerdictStatus } from './providers'
+import {
+  bulkReplayInputSchema,
+  forwardConfigSchema,
+  replayCaptureInputSchema,
+  simulateCallbackInputSchema,
+  type BulkItemResult,
+  type ForwardConfig,
+  type ReplayDifference,
+  type ReplayRecord,
+  type ResignSummary,
+  type SentRequestView,
+  type SimulatedKeyInfo,
+  type SimulatorTemplateInfo,
+  type TextDiff,
+} from './replay'
 import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type TunnelState } from './tunnel'
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
@@ -58,6 +73,20 @@ export const procedureInputs = {
   /** `key` is validated by the core (PEMs must parse, hex keys must be hex...), which says what is wrong. */
   addKey: z.object({ endpointId: id, key: z.unknown() }).strict(),
   removeKey: z.object({ endpointId: id, keyId: id }).strict(),
+  previewReplay: replayCaptureInputSchema.omit({ send: true }),
+  replayCapture: replayCaptureInputSchema,
+  listReplays: z.object({ captureId: id }).strict(),
+  /** Replays the given captures, or every capture of `endpointId` (the current filter). */
+  startBulkReplay: bulkReplayInputSchema
+    .extend({ captureIds: bulkReplayInputSchema.shape.captureIds.optional(), endpointId: id.optional() })
+    .refine((input) => (input.captureIds === undefined) !== (input.endpointId === undefined), 'give either captureIds or endpointId'),
+  getBulkReplay: z.object({ jobId: id }).strict(),
+  cancelBulkReplay: z.object({ jobId: id }).strict(),
+  getForwardConfig: z.object({ endpointId: id }).strict(),
+  setForwardConfig: z.object({ endpointId: id, config: forwardConfigSchema.nullable() }).strict(),
+  listSimulatorTemplates: z.object({}).strict(),
+  /** `useKeysOf`: sign with that endpoint's configured secrets (else the app makes a key). */
+  simulateCallback: simulateCallbackInputSchema.extend({ useKeysOf: id.optional() }),
   getTunnel: z.object({}).strict(),
   /** Validated by the core (server URL shape, subdomain rules), which names the problem. */
   setTunnelSettings: z
@@ -83,8 +112,11 @@ export interface Endpoint {
   captureCount: number
 }
 
-/** Which part of the endpoint's configuration chose an answer; `refusal` for a 413. */
-export type AnswerChoice = ChosenBy | { kind: 'refusal' }
+/**
+ * Which part of the endpoint's configuration chose an answer; `refusal` for a 413; `forward` when
+ * the forward target's own answer was relayed (pass-through mode).
+ */
+export type AnswerChoice = ChosenBy | { kind: 'refusal' } | { kind: 'forward'; targetUrl: string }
 
 /** What the receiver answered (decided and stored before it was sent). */
 export interface AnswerRecord {
@@ -216,11 +248,44 @@ export interface ProcedureOutputs {
   setProviderSettings: ProviderSettingsView
   addKey: ProviderSettingsView & { warnings: string[] }
   removeKey: ProviderSettingsView
+  previewReplay: ReplayPreview
+  replayCapture: ReplayRecord
+  listReplays: ReplayRecord[]
+  startBulkReplay: BulkJobView
+  getBulkReplay: BulkJobView
+  cancelBulkReplay: BulkJobView
+  getForwardConfig: { endpointId: string; config: ForwardConfig | null; lastTarget: { url: string; keepCapturedPath: boolean } | null }
+  setForwardConfig: { endpointId: string; config: ForwardConfig | null; lastTarget: { url: string; keepCapturedPath: boolean } | null }
+  listSimulatorTemplates: SimulatorTemplateInfo[]
+  simulateCallback: { record: ReplayRecord; key: SimulatedKeyInfo }
   getTunnel: TunnelView
   setTunnelSettings: TunnelView
   startTunnel: TunnelView
   stopTunnel: TunnelView
   checkPublicUrl: { url: string; checks: PreflightCheck[] }
+}
+
+/** What a resend would send, before it is sent: shown beside the capture in the editor. */
+export interface ReplayPreview {
+  sent: SentRequestView
+  differences: ReplayDifference[]
+  resign: ResignSummary | null
+  /** Line diff of the bodies when both are text. */
+  bodyDiff: TextDiff | null
+}
+
+export interface BulkJobView {
+  jobId: string
+  targetUrl: string
+  total: number
+  done: number
+  sent: number
+  failed: number
+  cancelled: number
+  finished: boolean
+  wasCancelled: boolean
+  /** In capture order; empty in progress events. */
+  results: BulkItemResult[]
 }
 
 /** An endpoint's recognition settings and its keys, described but never revealed. */
@@ -250,6 +315,8 @@ export type InspectorEvent =
   | { type: 'storage-failed'; message: string; at: string }
   | { type: 'storage-recovered'; at: string }
   | { type: 'tunnel-changed'; state: TunnelState }
+  | { type: 'replay-recorded'; captureId: string | null; record: ReplayRecord }
+  | { type: 'bulk-replay-progress'; job: BulkJobView }
   /** Verdicts of an endpoint's captures were recomputed (its keys or settings changed). */
   | { type: 'captures-reanalyzed'; endpointId: string; count: number }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { answerConfigSchemas } from '../../shared/responses'
+import { forwardConfigSchema } from '../../shared/replay'
 import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS, VERDICT_STATUSES } from '../../shared/providers'
 
 export const SCHEMA_VERSION = 1
@@ -20,6 +21,10 @@ export const storedEndpointSchema = z.object({
   createdAt: z.string(),
   /** How the receiver answers; absent means the default configuration. */
   answerConfig: answerConfigSchemas.config.optional(),
+  /** Live forwarding of every capture; absent means off. */
+  forward: forwardConfigSchema.optional(),
+  /** The last target the user resent this endpoint's captures to. */
+  replayTarget: z.object({ url: z.string(), keepCapturedPath: z.boolean() }).optional(),
   /** How captures are recognised and verified; absent means detect, and verify as received. */
   providerSettings: z
     .object({
@@ -66,6 +71,7 @@ const chosenBySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('default') }),
   z.object({ kind: z.literal('provider-default'), provider: z.string().nullable() }),
   z.object({ kind: z.literal('refusal') }),
+  z.object({ kind: z.literal('forward'), targetUrl: z.string() }),
 ])
 
 export const storedCaptureSchema = z.object({

@@ -1,0 +1,129 @@
+/**
+ * Resend, re-sign, forward, bulk replay and simulate as the app runs them: captures arrive over
+ * HTTP, replays go to loopback targets over HTTP, and the history is read back through procedures.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { HeaderPairs } from '../shared/http-message'
+import { send } from '../test-support/http-client'
+import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
+import { makeTempDir } from '../test-support/temp-dir'
+import { startInspector, type Inspector } from './inspector'
+import { silentLogger } from './logger'
+import { analyzeDelivery, signIxopayJson } from './providers'
+
+const SECRET = 'ixopay-replay-secret'
+
+/** A merchant server that accepts only correctly signed IXOPAY callbacks, like real integration code. */
+function verifyingIxopayTarget(): Promise<LoopbackTarget> {
+  return startLoopbackTarget((request, response) => {
+    const analysis = analyzeDelivery(
+      { method: request.method, target: request.target, headers: request.headers, body: request.body },
+      { now: new Date(), keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: SECRET }], pinnedProvider: 'ixopay' },
+    )
+    response.writeHead(analysis.verdict.status === 'valid' ? 200 : 401).end(analysis.verdict.status === 'valid' ? 'OK' : analysis.verdict.message)
+  })
+}
+
+describe('replay from the app', () => {
+  let inspector: Inspector
+  let remove: () => Promise<void>
+  const targets: LoopbackTarget[] = []
+
+  beforeEach(async () => {
+    const temp = await makeTempDir()
+    remove = temp.remove
+    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+  })
+  afterEach(async () => {
+    await inspector.stop()
+    for (const target of targets.splice(0)) await target.close()
+    await remove()
+  })
+
+  async function captureSignedIxopay(amount: string): Promise<string> {
+    const body = JSON.stringify({ result: 'OK', uuid: `tx-${amount}`, merchantTransactionId: 'order-1', transactionType: 'DEBIT', amount, currency: 'EUR' })
+    const target = '/default/callbacks/ixopay?orderId=1'
+    const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: target })
+    const [endpoint] = await inspector.procedures.listEndpoints({})
+    await send(`${endpoint!.url}/callbacks/ixopay?orderId=1`, { headers: signed.headers as HeaderPairs, body })
+    return (await inspector.procedures.listCaptures({})).items[0]!.id
+  }
+
+  it('resends as captured byte for byte, and an edited body re-signed passes the target verification', async () => {
+    const target = await verifyingIxopayTarget()
+    targets.push(target)
+    const { procedures } = inspector
+    const captureId = await captureSignedIxopay('9.99')
+    const [endpoint] = await procedures.listEndpoints({})
+    await procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: SECRET } })
+
+    // Captured bytes to the captured path: the original signature still verifies.
+    const asCaptured = await procedures.replayCapture({ captureId, targetUrl: `${target.url}/default/callbacks/ixopay?orderId=1` })
+    expect(asCaptured.outcome.kind === 'response' && asCaptured.outcome.response.status).toBe(200)
+    const capture = await procedures.getCapture({ id: captureId })
+    expect(target.received[0]!.body.equals(Buffer.from(capture.request.bodyBase64, 'base64'))).toBe(true)
+
+    const edited = JSON.parse(Buffer.from(capture.request.bodyBase64, 'base64').toString()) as Record<string, unknown>
+    edited.amount = '19.99'
+    const input = { captureId, targetUrl: `${target.url}/callbacks/ixopay`, edits: { body: { encoding: 'utf8' as const, text: JSON.stringify(edited) } } }
+    const unsigned = await procedures.replayCapture(input)
+    expect(unsigned.outcome.kind === 'response' && unsigned.outcome.response.status).toBe(401)
+    const preview = await procedures.previewReplay({ ...input, resign: true })
+    expect(preview.sent.differsFromCapture).toBe(true)
+    expect(preview.bodyDiff?.unified).toContain('19.99')
+    expect(preview.resign?.changes.map((change) => change.name)).toContain('X-Signature')
+    const resigned = await procedures.replayCapture({ ...input, resign: true })
+    expect(resigned.outcome.kind === 'response' && resigned.outcome.response.status).toBe(200)
+
+    const history = await procedures.listReplays({ captureId })
+    expect(history.map((record) => record.outcome.kind === 'response' && record.outcome.response.status)).toEqual([200, 401, 200])
+    expect((await procedures.getForwardConfig({ endpointId: endpoint!.id })).lastTarget?.url).toBe(`${target.url}/callbacks/ixopay`)
+  })
+
+  it('forwards live: relays the target answer in pass-through, falls back to the configured answer on timeout', async () => {
+    const { procedures } = inspector
+    const [endpoint] = await procedures.listEndpoints({})
+    const answering = await startLoopbackTarget((_request, response) => response.writeHead(503, { 'x-from': 'target' }).end('target says no'))
+    const hanging = await startLoopbackTarget(() => undefined)
+    targets.push(answering, hanging)
+
+    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: answering.url, mode: 'pass-through', timeoutMs: 2_000, keepCapturedPath: true } })
+    const relayed = await send(`${endpoint!.url}/hook?x=1`, { body: '{"a":1}' })
+    expect(relayed.status).toBe(503)
+    expect(relayed.body.toString()).toBe('target says no')
+    expect(answering.received[0]!.target).toBe('/hook?x=1')
+    let [capture] = (await procedures.listCaptures({})).items
+    expect(capture!.response.chosenBy).toEqual({ kind: 'forward', targetUrl: answering.url })
+
+    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: hanging.url, mode: 'pass-through', timeoutMs: 300, keepCapturedPath: false } })
+    const fallback = await send(`${endpoint!.url}/hook`, { body: '{"a":2}' })
+    expect(fallback.status).toBe(200)
+    ;[capture] = (await procedures.listCaptures({})).items
+    expect(capture!.response.chosenBy.kind).toBe('provider-default')
+    await expect.poll(async () => (await procedures.listReplays({ captureId: capture!.id }))[0]?.forward?.reason).toBe('timeout')
+  })
+
+  it('replays an endpoint in bulk, in capture order', async () => {
+    const { procedures } = inspector
+    const target = await startLoopbackTarget()
+    targets.push(target)
+    for (let index = 0; index < 5; index++) await send(`${inspector.receiverUrl}/default`, { body: String(index) })
+    const [endpoint] = await procedures.listEndpoints({})
+    const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, concurrency: 1 })
+    await expect.poll(async () => (await procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
+    expect(target.received.map((request) => request.body.toString())).toEqual(['0', '1', '2', '3', '4'])
+    expect((await procedures.getBulkReplay({ jobId: job.jobId })).sent).toBe(5)
+  })
+
+  it('simulates a signed callback to its own endpoint, which verifies it with the configured secret', async () => {
+    const { procedures } = inspector
+    const [endpoint] = await procedures.listEndpoints({})
+    await procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'hmac-secret', provider: 'stripe', value: 'whsec_simulated' } })
+    const templates = await procedures.listSimulatorTemplates({})
+    const stripe = templates.find((template) => template.provider === 'stripe')!
+    const result = await procedures.simulateCallback({ templateId: stripe.id, targetUrl: `${endpoint!.url}/stripe`, useKeysOf: endpoint!.id })
+    expect(result.record.outcome.kind === 'response' && result.record.outcome.response.status).toBe(200)
+    const [capture] = (await procedures.listCaptures({})).items
+    expect(capture!.recognition).toMatchObject({ provider: { id: 'stripe' }, verdict: { status: 'valid' } })
+  })
+})

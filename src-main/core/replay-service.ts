@@ -1,0 +1,211 @@
+/**
+ * Resending captures from the core (never the renderer): single resends, edited or re-signed,
+ * bulk jobs with progress and cancel, live forwarding, and simulated callbacks. Every send is
+ * recorded in the capture's history.
+ */
+import { randomUUID } from 'node:crypto'
+import type { BulkJobView, InspectorEvent, ReplayPreview } from '../shared/contract'
+import { InspectorError } from '../shared/errors'
+import type {
+  BulkItemResult,
+  BulkReplayInput,
+  ForwardConfig,
+  ReplayCaptureInput,
+  ReplayRecord,
+  SigningKey,
+  SimulateCallbackInput,
+  SimulatedKeyInfo,
+  SimulatorTemplateInfo,
+} from '../shared/replay'
+import type { EventBus } from './event-bus'
+import type { Logger } from './logger'
+import {
+  buildFromTemplate,
+  buildReplayRequest,
+  createReplayRecord,
+  diffBodies,
+  forwardCapture,
+  listSimulatorTemplates,
+  loadSimulatorTemplates,
+  resignRequest,
+  runBulkReplay,
+  sendReplay,
+  sentRequestView,
+  type ForwardResult,
+  type ReplayRequest,
+  type ReplaySource,
+} from './replay'
+import type { ReplayHistory } from './store/replay-history'
+import type { StoredCapture } from './store/persisted-schema'
+
+/** Finished bulk jobs are kept this long for `getBulkReplay`, then forgotten. */
+export const BULK_JOB_RETENTION_MS = 60 * 60 * 1000
+
+export interface ReplayServiceDeps {
+  events: EventBus<InspectorEvent>
+  logger: Logger
+  now: () => Date
+  history: ReplayHistory
+  capture(id: string): StoredCapture
+  readBody(capture: StoredCapture): Promise<Buffer>
+  /** The endpoint's configured keys (HMAC secrets, public keys...), for re-signing. */
+  keysOf(endpointId: string): SigningKey[]
+  /** Remembers the last target of an endpoint's resends. */
+  rememberTarget(endpointId: string, target: { url: string; keepCapturedPath: boolean }): Promise<void>
+  /** Aborted when the app stops. */
+  shutdown: AbortSignal
+}
+
+interface BulkJob {
+  view: BulkJobView
+  controller: AbortController
+}
+
+export function createReplayService(deps: ReplayServiceDeps) {
+  const jobs = new Map<string, BulkJob>()
+
+  async function sourceOf(capture: StoredCapture): Promise<ReplaySource> {
+    return { method: capture.method, target: capture.target, headers: capture.headers, body: await deps.readBody(capture) }
+  }
+
+  /** The request a resend would send: built from the capture, edited, and re-signed if asked. */
+  async function prepare(input: Omit<ReplayCaptureInput, 'send'>): Promise<{ capture: StoredCapture; request: ReplayRequest; resign: ReplayRecord['resign'] }> {
+    const capture = deps.capture(input.captureId)
+    if (capture.outcome === 'refused') throw new InspectorError('BAD_REQUEST', 'this request was refused (its body was too large), so there is no body to resend')
+    let request = buildReplayRequest(await sourceOf(capture), { targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, edits: input.edits })
+    let resign: ReplayRecord['resign'] = null
+    if (input.resign) {
+      const result = resignRequest(request, [...deps.keysOf(capture.endpointId), ...(input.privateKeys ?? [])], { now: deps.now() })
+      request = result.request
+      resign = result.summary
+    }
+    return { capture, request, resign }
+  }
+
+  async function record(capture: StoredCapture | null, entry: ReplayRecord): Promise<ReplayRecord> {
+    if (capture) await deps.history.add(capture.seq, entry)
+    deps.events.publish({ type: 'replay-recorded', captureId: entry.captureId, record: entry })
+    return entry
+  }
+
+  return {
+    async preview(input: Omit<ReplayCaptureInput, 'send'>): Promise<ReplayPreview> {
+      const { request, resign } = await prepare(input)
+      return { sent: sentRequestView(request), differences: request.differences, resign, bodyDiff: diffBodies(request.captured.body, request.body) }
+    },
+
+    async replay(input: ReplayCaptureInput): Promise<ReplayRecord> {
+      const { capture, request, resign } = await prepare(input)
+      await deps.rememberTarget(capture.endpointId, { url: input.targetUrl, keepCapturedPath: input.keepCapturedPath ?? false })
+      const outcome = await sendReplay(request, { ...input.send, signal: deps.shutdown, now: deps.now })
+      return record(capture, createReplayRecord({ captureId: capture.id, kind: 'resend', request, outcome, resign, now: deps.now() }))
+    },
+
+    history(captureId: string): Promise<ReplayRecord[]> {
+      const capture = deps.capture(captureId)
+      return deps.history.list(capture.seq, capture.id)
+    },
+
+    async startBulk(input: Omit<BulkReplayInput, 'captureIds'> & { captures: StoredCapture[] }): Promise<BulkJobView> {
+      if (input.captures.length === 0) throw new InspectorError('BAD_REQUEST', 'there are no captures to replay')
+      const prepared: Array<{ capture: StoredCapture; request: ReplayRequest; resign: ReplayRecord['resign'] }> = []
+      for (const capture of input.captures) {
+        if (capture.outcome === 'refused') continue
+        prepared.push(await prepare({ captureId: capture.id, targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, resign: input.resign }))
+      }
+      const jobId = randomUUID()
+      const controller = new AbortController()
+      const cancelOnShutdown = (): void => controller.abort()
+      deps.shutdown.addEventListener('abort', cancelOnShutdown, { once: true })
+      const results: BulkItemResult[] = prepared
+        .map(({ capture }) => ({ captureId: capture.id, seq: capture.seq, status: 'pending' as const, outcome: null }))
+        .sort((a, b) => a.seq - b.seq)
+      const job: BulkJob = {
+        controller,
+        view: { jobId, targetUrl: input.targetUrl, total: prepared.length, done: 0, sent: 0, failed: 0, cancelled: 0, finished: false, wasCancelled: false, results },
+      }
+      jobs.set(jobId, job)
+      const bySeq = new Map(prepared.map((item) => [item.capture.seq, item]))
+      void runBulkReplay(
+        prepared.map(({ capture, request }) => ({ captureId: capture.id, seq: capture.seq, request })),
+        {
+          concurrency: input.concurrency,
+          ratePerSecond: input.ratePerSecond,
+          signal: controller.signal,
+          send: input.send,
+          now: deps.now,
+          onProgress: (progress) => {
+            Object.assign(job.view, { done: progress.done, sent: progress.sent, failed: progress.failed, cancelled: progress.cancelled })
+            const index = job.view.results.findIndex((item) => item.seq === progress.item.seq)
+            if (index !== -1) job.view.results[index] = progress.item
+            deps.events.publish({ type: 'bulk-replay-progress', job: summaryOf(job.view) })
+          },
+        },
+      ).then(
+        async (result) => {
+          job.view.results = result.results
+          job.view.finished = true
+          job.view.wasCancelled = result.cancelled
+          for (const item of result.results) {
+            const entry = bySeq.get(item.seq)
+            if (!entry || !item.outcome) continue
+            await record(entry.capture, createReplayRecord({ captureId: item.captureId, kind: 'bulk', request: entry.request, outcome: item.outcome, resign: entry.resign, now: deps.now() })).catch(
+              (error: unknown) => deps.logger.error('could not record a bulk replay', { error: String(error) }),
+            )
+          }
+          deps.events.publish({ type: 'bulk-replay-progress', job: summaryOf(job.view) })
+          deps.shutdown.removeEventListener('abort', cancelOnShutdown)
+          setTimeout(() => jobs.delete(jobId), BULK_JOB_RETENTION_MS).unref()
+        },
+        (error: unknown) => deps.logger.error('bulk replay failed', { error: String(error) }),
+      )
+      return job.view
+    },
+
+    bulkJob(jobId: string): BulkJobView {
+      const job = jobs.get(jobId)
+      if (!job) throw new InspectorError('NOT_FOUND', `no bulk replay with id ${jobId}`)
+      return job.view
+    },
+
+    cancelBulk(jobId: string): BulkJobView {
+      const job = jobs.get(jobId)
+      if (!job) throw new InspectorError('NOT_FOUND', `no bulk replay with id ${jobId}`)
+      job.controller.abort()
+      return job.view
+    },
+
+    /** Sends an incoming capture on to the endpoint's forward target (see the capture pipeline). */
+    forward(source: ReplaySource, config: ForwardConfig): Promise<ForwardResult> {
+      return forwardCapture(source, { targetUrl: config.targetUrl, keepCapturedPath: config.keepCapturedPath }, { mode: config.mode, timeoutMs: config.timeoutMs, signal: deps.shutdown, now: deps.now })
+    },
+
+    /** Records a forward once it has finished, in the capture's history. */
+    async recordForward(capture: StoredCapture, result: ForwardResult): Promise<void> {
+      if (!result.request) return
+      const outcome = await result.done
+      await record(capture, createReplayRecord({ captureId: capture.id, kind: 'forward', request: result.request, outcome, forward: result.summary, now: deps.now() }))
+    },
+
+    templates(): Promise<SimulatorTemplateInfo[]> {
+      return listSimulatorTemplates()
+    },
+
+    async simulate(input: SimulateCallbackInput, keys: SigningKey[]): Promise<{ record: ReplayRecord; key: SimulatedKeyInfo }> {
+      const template = (await loadSimulatorTemplates()).find((candidate) => candidate.id === input.templateId)
+      if (!template) throw new InspectorError('NOT_FOUND', `no simulator template "${input.templateId}"; see listSimulatorTemplates`)
+      const simulated = buildFromTemplate(template, { keys, now: deps.now(), targetUrl: input.targetUrl })
+      const request = buildReplayRequest(simulated.request, { targetUrl: input.targetUrl })
+      const outcome = await sendReplay(request, { ...input.send, signal: deps.shutdown, now: deps.now })
+      const entry = createReplayRecord({ captureId: null, kind: 'simulate', request, outcome, templateId: template.id, now: deps.now() })
+      return { record: await record(null, entry), key: simulated.key }
+    },
+  }
+}
+
+export type ReplayService = ReturnType<typeof createReplayService>
+
+/** Progress events carry counts, not every item's outcome. */
+function summaryOf(view: BulkJobView): BulkJobView {
+  return { ...view, results: [] }
+}

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { BulkProgress } from '../../shared/replay'
+import { runBulkReplay, type BulkReplayItem } from './bulk-replay'
+import { forwardCapture } from './forward'
+import { startLoopbackTarget, type LoopbackTarget } from '../../test-support/loopback-target'
+import { buildReplayRequest, type CapturedRequest } from './replay-request'
+
+let target: LoopbackTarget | null = null
+afterEach(async () => {
+  await target?.close()
+  target = null
+})
+
+const capture = (index: number): CapturedRequest => ({ method: 'POST', target: `/ep/${index}`, headers: [['Content-Type', 'text/plain']], body: Buffer.from(`capture-${index}`) })
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function items(count: number, url: string): BulkReplayItem[] {
+  // Handed over newest first, as a list view shows them: the run must still go oldest first.
+  return Array.from({ length: count }, (_, index) => ({ captureId: `c${index}`, seq: index + 1, request: buildReplayRequest(capture(index), { targetUrl: url }) })).reverse()
+}
+
+describe('runBulkReplay', () => {
+  it('keeps capture order with concurrency 1 and reports progress', async () => {
+    target = await startLoopbackTarget(async (_request, response) => {
+      await delay(Math.random() * 10)
+      response.end('OK')
+    })
+    const progress: BulkProgress[] = []
+    const result = await runBulkReplay(items(8, target.url), { concurrency: 1, onProgress: (update) => progress.push(update) })
+    expect(target.received.map((request) => request.body.toString())).toEqual(Array.from({ length: 8 }, (_, index) => `capture-${index}`))
+    expect(result.results.map((item) => item.status)).toEqual(Array(8).fill('sent'))
+    expect(result.results.map((item) => item.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(progress.at(-1)).toMatchObject({ total: 8, done: 8, sent: 8, inFlight: 0 })
+    expect(target.maxInFlight).toBe(1)
+  })
+
+  it('respects the concurrency limit', async () => {
+    target = await startLoopbackTarget(async (_request, response) => {
+      await delay(40)
+      response.end('OK')
+    })
+    const result = await runBulkReplay(items(12, target.url), { concurrency: 3 })
+    expect(result.results.every((item) => item.status === 'sent')).toBe(true)
+    expect(target.maxInFlight).toBe(3)
+  })
+
+  it('spaces starts by the rate', async () => {
+    target = await startLoopbackTarget()
+    const started = Date.now()
+    await runBulkReplay(items(4, target.url), { concurrency: 4, ratePerSecond: 20 })
+    // 4 starts at 20/s: the last one starts at least 150 ms after the first.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140)
+  })
+
+  it('cancels mid-way: in-flight aborted, pending never sent', async () => {
+    target = await startLoopbackTarget(async (request, response) => {
+      if (request.body.toString() === 'capture-2') return // hangs: cancelled while in flight
+      response.end('OK')
+    })
+    const controller = new AbortController()
+    const run = runBulkReplay(items(6, target.url), {
+      concurrency: 1,
+      signal: controller.signal,
+      onProgress: (update) => {
+        if (update.item.captureId === 'c2' && update.item.status === 'sending') setTimeout(() => controller.abort(), 30)
+      },
+    })
+    const result = await run
+    expect(result.cancelled).toBe(true)
+    expect(result.results.map((item) => item.status)).toEqual(['sent', 'sent', 'cancelled', 'cancelled', 'cancelled', 'cancelled'])
+    expect(result.results[2]?.outcome?.kind === 'failure' && result.results[2].outcome.failure.kind).toBe('aborted')
+    expect(result.results[3]?.outcome).toBeNull()
+    expect(target.received).toHaveLength(3)
+  })
+})
+
+describe('forwardCapture', () => {
+  it('pass-through relays the target\'s real answer (hop-by-hop headers removed)', async () => {
+    target = await startLoopbackTarget((_request, response) => {
+      response.writeHead(503, [['X-From-Target', 'yes'], ['Retry-After', '10'], ['Connection', 'close']])
+      response.end('try later')
+    })
+    const result = await forwardCapture(capture(1), { targetUrl: `${target.url}/dev`, keepCapturedPath: true }, { mode: 'pass-through', timeoutMs: 2000 })
+    expect(result.summary).toEqual({ mode: 'pass-through', usedConfiguredAnswer: false, reason: null })
+    expect(result.relay?.status).toBe(503)
+    expect(result.relay?.body.toString()).toBe('try later')
+    expect(result.relay?.headers).toContainEqual(['X-From-Target', 'yes'])
+    expect(result.relay?.headers.some(([name]) => name.toLowerCase() === 'connection')).toBe(false)
+    expect(target.received[0]?.target).toBe('/dev/1')
+    expect((await result.done).kind).toBe('response')
+  })
+
+  it('pass-through falls back to the configured answer when the target hangs past the timeout', async () => {
+    target = await startLoopbackTarget(() => undefined)
+    const started = Date.now()
+    const result = await forwardCapture(capture(1), target.url, { mode: 'pass-through', timeoutMs: 200 })
+    expect(Date.now() - started).toBeLessThan(1500)
+    expect(result.relay).toBeNull()
+    expect(result.summary).toEqual({ mode: 'pass-through', usedConfiguredAnswer: true, reason: 'timeout' })
+  })
+
+  it('background returns at once and records the send when it ends', async () => {
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    target = await startLoopbackTarget(async (_request, response) => {
+      await released
+      response.end('late OK')
+    })
+    const result = await forwardCapture(capture(1), target.url, { mode: 'background', timeoutMs: 5000 })
+    expect(result.relay).toBeNull()
+    expect(result.summary).toEqual({ mode: 'background', usedConfiguredAnswer: true, reason: null })
+    let settled = false
+    void result.done.then(() => {
+      settled = true
+    })
+    await delay(30)
+    expect(settled).toBe(false)
+    release()
+    const outcome = await result.done
+    expect(outcome.kind === 'response' && Buffer.from(outcome.response.bodyBase64, 'base64').toString()).toBe('late OK')
+  })
+
+  it('never throws for a bad target', async () => {
+    const result = await forwardCapture(capture(1), 'not a url', { mode: 'pass-through' })
+    expect(result.summary.reason).toBe('invalid-request')
+    expect((await result.done).kind).toBe('failure')
+  })
+})

@@ -1,0 +1,84 @@
+/**
+ * Forward mode: every incoming capture is sent on to a target as it arrives.
+ *
+ * `pass-through` waits for the target and hands its real answer back for the receiver to relay, so
+ * the provider's retry behaviour can be exercised against the real integration (the gap the Stripe
+ * CLI leaves, stripe/stripe-cli#313). When the target fails or does not answer within the timeout,
+ * the caller answers with the endpoint's configured answer and records why.
+ * `background` answers nothing itself: the caller answers at once and the forward runs on its own.
+ */
+import type { HeaderPairs } from '../../shared/http-message'
+import { FORWARD_TIMEOUT_MS, type ForwardConfig, type ForwardMode, type ForwardSummary, type ReplayOutcome } from '../../shared/replay'
+import { errorText, failure } from './failure'
+import { sendReplay } from './http-client'
+import { withoutHopByHop } from './hop-by-hop'
+import { buildReplayRequest, type ReplayRequest, type ReplaySource } from './replay-request'
+
+export interface ForwardOptions {
+  mode: ForwardMode
+  /** Pass-through: how long the provider's request waits for the target. Background: the send's total timeout. */
+  timeoutMs?: number
+  maxResponseBytes?: number
+  signal?: AbortSignal
+  now?: () => Date
+}
+
+/** The target's answer, ready for the receiver to write back to the provider. */
+export interface RelayAnswer {
+  status: number
+  /** The target's headers without hop-by-hop ones (Content-Length kept: the body is whole). */
+  headers: HeaderPairs
+  body: Buffer
+}
+
+export interface ForwardResult {
+  /** `null` when the request could not be built (a bad target URL). */
+  request: ReplayRequest | null
+  /** Pass-through with a complete answer from the target: relay this. Otherwise `null`: use the configured answer. */
+  relay: RelayAnswer | null
+  summary: ForwardSummary
+  /** Settles with the send's outcome (already settled in pass-through mode). Never rejects. */
+  done: Promise<ReplayOutcome>
+}
+
+export type ForwardTarget = string | Pick<ForwardConfig, 'targetUrl' | 'keepCapturedPath'>
+
+/** Forwards a capture. Never throws: failures come back as the outcome and a `reason`. */
+export async function forwardCapture(source: ReplaySource, target: ForwardTarget, options: ForwardOptions): Promise<ForwardResult> {
+  const { targetUrl, keepCapturedPath } = typeof target === 'string' ? { targetUrl: target, keepCapturedPath: false } : target
+  const timeoutMs = options.timeoutMs ?? FORWARD_TIMEOUT_MS
+  let request: ReplayRequest
+  try {
+    request = buildReplayRequest(source, { targetUrl, keepCapturedPath })
+  } catch (error: unknown) {
+    const outcome: ReplayOutcome = {
+      kind: 'failure',
+      url: targetUrl,
+      failure: failure('invalid-request', `cannot forward to ${targetUrl}: ${errorText(error)}`),
+      redirects: [],
+      timing: { startedAt: (options.now?.() ?? new Date()).toISOString(), durationMs: 0, connectMs: null, firstByteMs: null },
+    }
+    return { request: null, relay: null, summary: { mode: options.mode, usedConfiguredAnswer: true, reason: 'invalid-request' }, done: Promise.resolve(outcome) }
+  }
+  const sending = sendReplay(request, { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal: options.signal, now: options.now })
+  switch (options.mode) {
+    case 'background':
+      return { request, relay: null, summary: { mode: 'background', usedConfiguredAnswer: true, reason: null }, done: sending }
+    case 'pass-through': {
+      const outcome = await sending
+      const summary: ForwardSummary = { mode: 'pass-through', usedConfiguredAnswer: true, reason: null }
+      let relay: RelayAnswer | null = null
+      if (outcome.kind === 'failure') summary.reason = outcome.failure.kind
+      else if (outcome.response.bodyTruncated) summary.reason = 'too-large'
+      else {
+        relay = { status: outcome.response.status, headers: withoutHopByHop(outcome.response.headers).kept, body: Buffer.from(outcome.response.bodyBase64, 'base64') }
+        summary.usedConfiguredAnswer = false
+      }
+      return { request, relay, summary, done: Promise.resolve(outcome) }
+    }
+    default: {
+      const exhaustive: never = options.mode
+      throw new Error(`unknown forward mode ${String(exhaustive)}`)
+    }
+  }
+}

@@ -1,0 +1,427 @@
+/**
+ * Replay, forward and simulate: the input schemas (user input, validated once by the API layer)
+ * and the JSON-serialisable results the UI shows and the store keeps.
+ *
+ * Bodies cross this boundary as base64 (capped); the core works on Buffers. Secrets never appear
+ * in a result: keys are named by their fingerprint, except a secret or key pair the simulator
+ * generated itself, which the user needs in order to configure the receiving side.
+ */
+import { z } from 'zod'
+import type { HeaderPairs } from './http-message'
+import { PROVIDER_IDS, providerKeySchema, type ProviderId, type ProviderKey } from './providers'
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+/** Total time a replay may take (connect, send, answer), unless the user sets another. */
+export const REPLAY_TIMEOUT_MS = 30_000
+/** Time allowed to open the TCP (and TLS) connection. */
+export const REPLAY_CONNECT_TIMEOUT_MS = 10_000
+/** Response body bytes kept; the rest is not read (the record says it was truncated). */
+export const REPLAY_MAX_RESPONSE_BYTES = 1024 * 1024
+/** Sent-body bytes kept inline in a replay record; the hash and size always cover the whole body. */
+export const REPLAY_RECORD_BODY_BYTES = 64 * 1024
+/** Largest body a replay sends (the receiver's own cap is in the same range). */
+export const REPLAY_MAX_REQUEST_BYTES = 64 * 1024 * 1024
+/** Redirect hops followed when the user turns following on. */
+export const REPLAY_MAX_REDIRECTS = 5
+/** Pass-through forwarding: how long the provider's request waits for the target's answer. */
+export const FORWARD_TIMEOUT_MS = 10_000
+export const BULK_MAX_CONCURRENCY = 32
+export const BULK_MAX_RATE_PER_SECOND = 100
+
+// ---------------------------------------------------------------------------------------------
+// Keys that only a sender holds
+
+/**
+ * An RSA private key the user supplies (or the simulator generates) to sign as the provider does:
+ * CHIP (X-Signature), PayPal (PAYPAL-TRANSMISSION-SIG, with a `paypal-webhook-id` key) and the
+ * Plexo legacy envelope. `chipProduct` picks CHIP's digest when the request does not say
+ * (an `Event-Type` header means CHIP Send, SHA-512).
+ */
+export interface RsaPrivateKey {
+  kind: 'rsa-private-key'
+  provider: 'chip' | 'paypal' | 'plexo'
+  pem: string
+  label?: string
+  chipProduct?: 'collect' | 'send'
+}
+
+/** Any key re-signing or the simulator can use: the endpoint's keys plus private keys. */
+export type SigningKey = ProviderKey | RsaPrivateKey
+
+export const rsaPrivateKeySchema = z
+  .object({
+    kind: z.literal('rsa-private-key'),
+    provider: z.enum(['chip', 'paypal', 'plexo']),
+    pem: z.string().min(1, 'cannot be empty').max(65_536).regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, 'a PEM private key (-----BEGIN PRIVATE KEY-----)'),
+    label: z.string().max(100).optional(),
+    chipProduct: z.enum(['collect', 'send']).optional(),
+  })
+  .strict()
+
+export const signingKeySchema = z.union([providerKeySchema, rsaPrivateKeySchema])
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value)
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+    } catch (error: unknown) {
+      if (error instanceof TypeError) return false
+      throw error
+    }
+  }, 'an http:// or https:// URL, e.g. http://localhost:3000/callbacks/ixopay')
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token like X-Signature')
+// Header values are latin1 strings (one char per wire byte); CR, LF and NUL would split the header.
+const headerValueText = z.string().max(65_536).regex(/^[^\r\n\0]*$/, 'a header value cannot contain line breaks')
+const headerPairsSchema = z.array(z.tuple([headerName, headerValueText])).max(500)
+
+/** A body as edited: text (sent as UTF-8) or base64 (any bytes). */
+export const replayBodySchema = z.discriminatedUnion('encoding', [
+  z.object({ encoding: z.literal('utf8'), text: z.string() }).strict(),
+  z.object({ encoding: z.literal('base64'), base64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64') }).strict(),
+])
+export type ReplayBody = z.infer<typeof replayBodySchema>
+
+/** What the user changed before sending; anything absent is sent as captured. */
+export const replayEditsSchema = z
+  .object({
+    method: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, 'a method is a token like POST').optional(),
+    /** The whole header list as it should go out (order and case kept). Host is still rewritten for the target. */
+    headers: headerPairsSchema.optional(),
+    body: replayBodySchema.optional(),
+  })
+  .strict()
+export type ReplayEdits = z.infer<typeof replayEditsSchema>
+
+export const sendOptionsSchema = z
+  .object({
+    timeoutMs: z.number().int().min(100).max(10 * 60_000).optional(),
+    connectTimeoutMs: z.number().int().min(100).max(10 * 60_000).optional(),
+    followRedirects: z.boolean().optional(),
+    maxResponseBytes: z.number().int().min(0).max(64 * 1024 * 1024).optional(),
+    /** Accept a self-signed certificate on the target (a local dev server over https). */
+    allowInsecureTls: z.boolean().optional(),
+  })
+  .strict()
+export type SendOptionsInput = z.infer<typeof sendOptionsSchema>
+
+/** `replayCapture`: resend one capture, as captured or edited, optionally re-signed. */
+export const replayCaptureInputSchema = z
+  .object({
+    captureId: z.string().min(1).max(100),
+    targetUrl: httpUrl,
+    keepCapturedPath: z.boolean().optional(),
+    edits: replayEditsSchema.optional(),
+    /** Re-sign every recognised scheme whose key is configured on the endpoint (or given here). */
+    resign: z.boolean().optional(),
+    privateKeys: z.array(rsaPrivateKeySchema).max(10).optional(),
+    send: sendOptionsSchema.optional(),
+  })
+  .strict()
+export type ReplayCaptureInput = z.infer<typeof replayCaptureInputSchema>
+
+/** `bulkReplay`: many captures, oldest first. Either a concurrency or a rate (or both). */
+export const bulkReplayInputSchema = z
+  .object({
+    captureIds: z.array(z.string().min(1).max(100)).min(1).max(10_000),
+    targetUrl: httpUrl,
+    keepCapturedPath: z.boolean().optional(),
+    resign: z.boolean().optional(),
+    concurrency: z.number().int().min(1).max(BULK_MAX_CONCURRENCY).optional(),
+    ratePerSecond: z.number().positive().max(BULK_MAX_RATE_PER_SECOND).optional(),
+    send: sendOptionsSchema.optional(),
+  })
+  .strict()
+export type BulkReplayInput = z.infer<typeof bulkReplayInputSchema>
+
+export const FORWARD_MODES = ['pass-through', 'background'] as const
+export type ForwardMode = (typeof FORWARD_MODES)[number]
+
+/**
+ * Live forwarding per endpoint. `pass-through`: the provider gets the target's real answer, or the
+ * endpoint's configured answer once `timeoutMs` passes (the capture says so). `background`: the
+ * provider gets the configured answer at once and the forward runs on its own.
+ */
+export const forwardConfigSchema = z
+  .object({
+    enabled: z.boolean(),
+    targetUrl: httpUrl,
+    mode: z.enum(FORWARD_MODES),
+    timeoutMs: z.number().int().min(100).max(120_000).default(FORWARD_TIMEOUT_MS),
+    keepCapturedPath: z.boolean().default(false),
+  })
+  .strict()
+export type ForwardConfig = z.infer<typeof forwardConfigSchema>
+
+/** `simulateCallback`: build (and send) a test callback from a template. */
+export const simulateCallbackInputSchema = z
+  .object({
+    templateId: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,80}$/, 'a template id from listSimulatorTemplates'),
+    targetUrl: httpUrl,
+    /** Keys to sign with; without one the app generates a secret or key pair and returns it. */
+    keys: z.array(signingKeySchema).max(10).optional(),
+    send: sendOptionsSchema.optional(),
+  })
+  .strict()
+export type SimulateCallbackInput = z.infer<typeof simulateCallbackInputSchema>
+
+// ---------------------------------------------------------------------------------------------
+// What differs from the capture
+
+/** A fingerprint of a body: enough to say "changed" without carrying it. */
+export interface BodyDigest {
+  sha256: string
+  size: number
+}
+
+/** Why a header differs: the user edited it, the app recomputed it (Content-Length) or re-signing set it. */
+export type HeaderChangeReason = 'edited' | 'recomputed' | 'resigned'
+
+/**
+ * One way the request sent differs from the request captured. `Host` is always rewritten for the
+ * target and hop-by-hop headers are always dropped; those are listed in `SentRequestView`, not here.
+ */
+export type ReplayDifference =
+  | { kind: 'method'; captured: string; sent: string }
+  | { kind: 'path'; captured: string; sent: string }
+  | { kind: 'header-added'; name: string; value: string; reason: HeaderChangeReason }
+  | { kind: 'header-removed'; name: string; value: string; reason: HeaderChangeReason }
+  | { kind: 'header-changed'; name: string; captured: string; sent: string; reason: HeaderChangeReason }
+  | { kind: 'header-order'; captured: string[]; sent: string[] }
+  | { kind: 'body'; captured: BodyDigest; sent: BodyDigest; reason: 'edited' | 'resigned' }
+
+export type ReplayDifferenceKind = ReplayDifference['kind']
+
+/** A line diff of two text bodies, unified style. */
+export interface TextDiff {
+  /** `--- captured` / `+++ sent` then hunks; empty when the texts are equal. */
+  unified: string
+  addedLines: number
+  removedLines: number
+  /** True when the inputs were too large to diff line by line, or the output was cut. */
+  truncated: boolean
+}
+
+// ---------------------------------------------------------------------------------------------
+// Re-signing
+
+/** One header or body field that re-signing set. */
+export interface ResignChange {
+  /** e.g. `stripe-v1`, `ixopay-hmac-sha512`, `chip-rsa`, `adyen-classic-item`. */
+  scheme: string
+  provider: ProviderId
+  location: 'header' | 'body'
+  /** Header name as sent, or a body path such as `notificationItems[0].NotificationRequestItem.additionalData.hmacSignature`. */
+  name: string
+  before: string | null
+  after: string
+  /** Fingerprint of the key that signed (first 16 hex of SHA-256 over the key material). */
+  keyFingerprint: string
+}
+
+/** A scheme found on the request that was not re-signed, and why. */
+export interface ResignSkip {
+  scheme: string
+  provider: ProviderId
+  reason: string
+}
+
+export interface ResignSummary {
+  changes: ResignChange[]
+  skipped: ResignSkip[]
+  /** e.g. "the Plexo envelope was re-serialised: its formatting differs from the capture". */
+  notes: string[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes
+
+export const REPLAY_FAILURE_KINDS = [
+  'invalid-request',
+  'connection-refused',
+  'connection-reset',
+  'dns',
+  'unreachable',
+  'tls',
+  'connect-timeout',
+  'timeout',
+  'too-large',
+  'redirect',
+  'protocol',
+  'aborted',
+  'network',
+] as const
+/**
+ * - `invalid-request`: the request could not be built (bad URL, unsupported scheme, a header Node refuses);
+ * - `connection-refused`, `connection-reset`, `dns`, `unreachable`, `tls`: as named;
+ * - `connect-timeout`: no connection within the connect timeout; `timeout`: no complete answer within the total timeout;
+ * - `too-large`: the request body exceeds `REPLAY_MAX_REQUEST_BYTES` (a large *response* is truncated, not a failure);
+ * - `redirect`: following was on and the redirect could not be followed (too many hops, bad Location);
+ * - `protocol`: the target's answer was not valid HTTP; `aborted`: cancelled by the user; `network`: anything else.
+ */
+export type ReplayFailureKind = (typeof REPLAY_FAILURE_KINDS)[number]
+
+export interface ReplayTiming {
+  startedAt: string
+  /** From the start to the end of the answer (or the failure). */
+  durationMs: number
+  /** Connection (and TLS) established, ms after the start; `null` when reused or never connected. */
+  connectMs: number | null
+  /** Status line received, ms after the start. */
+  firstByteMs: number | null
+}
+
+export interface RedirectHop {
+  status: number
+  location: string
+  /** The Location resolved against the URL that answered. */
+  url: string
+}
+
+export interface ReplayResponse {
+  status: number
+  statusMessage: string
+  httpVersion: string
+  headers: HeaderPairs
+  /** The body bytes kept (at most `maxResponseBytes`). */
+  bodyBase64: string
+  bodySize: number
+  /** True when the answer was longer than `maxResponseBytes` and reading stopped there. */
+  bodyTruncated: boolean
+  /** Content-Length as declared, when there was one. */
+  declaredSize: number | null
+  /** Set when the answer is a redirect that was not followed: where it points. */
+  redirect: RedirectHop | null
+}
+
+export interface ReplayFailure {
+  kind: ReplayFailureKind
+  /** A plain sentence, e.g. "connection refused by 127.0.0.1:3000: is the dev server running?". */
+  message: string
+  /** The Node error code, e.g. `ECONNREFUSED`. */
+  code: string | null
+}
+
+/** What came back from one send. Never thrown: a failure is data. */
+export type ReplayOutcome =
+  | { kind: 'response'; url: string; response: ReplayResponse; redirects: RedirectHop[]; timing: ReplayTiming }
+  | { kind: 'failure'; url: string; failure: ReplayFailure; redirects: RedirectHop[]; timing: ReplayTiming }
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+/** What was sent, as kept in the history. */
+export interface SentRequestView {
+  method: string
+  url: string
+  /** Request target on the wire (path and query). */
+  target: string
+  /** Exactly as sent: order and case kept, Host and Content-Length included. */
+  headers: HeaderPairs
+  bodySha256: string
+  bodySize: number
+  /** The first `REPLAY_RECORD_BODY_BYTES` of the body. */
+  bodyBase64: string
+  bodyTruncated: boolean
+  /** Hop-by-hop headers of the capture that were not sent (Connection, Transfer-Encoding...). */
+  droppedHeaders: string[]
+  /** True when anything but Host and hop-by-hop headers differs from the capture. */
+  differsFromCapture: boolean
+}
+
+export const REPLAY_KINDS = ['resend', 'bulk', 'forward', 'simulate'] as const
+export type ReplayKind = (typeof REPLAY_KINDS)[number]
+
+/** How a live forward ended for the provider waiting on it. */
+export interface ForwardSummary {
+  mode: ForwardMode
+  /** True when the provider got the endpoint's configured answer instead of the target's. */
+  usedConfiguredAnswer: boolean
+  /** Why, when `usedConfiguredAnswer` and the mode is pass-through: `timeout`, `connection-refused`... */
+  reason: string | null
+}
+
+/** One replay of a capture (or one simulated callback), as kept in its history. */
+export interface ReplayRecord {
+  id: string
+  /** `null` for simulated callbacks. */
+  captureId: string | null
+  kind: ReplayKind
+  at: string
+  sent: SentRequestView
+  differences: ReplayDifference[]
+  resign: ResignSummary | null
+  outcome: ReplayOutcome
+  forward: ForwardSummary | null
+  /** Simulated callbacks: the template used. */
+  templateId: string | null
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk replay
+
+export type BulkItemStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled'
+
+export interface BulkItemResult {
+  captureId: string
+  seq: number
+  status: BulkItemStatus
+  /** `null` while pending or when cancelled before it was sent. */
+  outcome: ReplayOutcome | null
+}
+
+export interface BulkProgress {
+  total: number
+  /** Items finished (sent, failed or cancelled). */
+  done: number
+  sent: number
+  failed: number
+  cancelled: number
+  inFlight: number
+  /** The item whose state just changed. */
+  item: BulkItemResult
+}
+
+export interface BulkReplayResult {
+  /** In capture order (oldest first). */
+  results: BulkItemResult[]
+  cancelled: boolean
+  startedAt: string
+  durationMs: number
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulator
+
+/** A simulator template as the UI lists it. */
+export interface SimulatorTemplateInfo {
+  id: string
+  provider: Exclude<ProviderId, 'unknown' | 'generic'>
+  event: string
+  title: string
+  description: string
+  /** How it is signed: an HMAC secret, an RSA key pair, or nothing (providers that do not sign). */
+  keyKind: 'hmac-secret' | 'rsa-key-pair' | 'none'
+}
+
+/** The key a simulated callback was signed with, and what the receiving side must be configured with. */
+export interface SimulatedKeyInfo {
+  kind: 'hmac-secret' | 'rsa-key-pair' | 'none'
+  /** True when the app made the key for this callback (the user supplied none). */
+  generated: boolean
+  fingerprint: string | null
+  /** The generated secret (only when `generated`): configure it on the receiving side. */
+  generatedSecret: string | null
+  /** RSA: the public key PEM to configure on the receiving side (always safe to show). */
+  publicKeyPem: string | null
+}
+
+export const providerIdSchema = z.enum(PROVIDER_IDS)
