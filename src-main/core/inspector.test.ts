@@ -8,7 +8,7 @@ import { makeTempDir } from '../test-support/temp-dir'
 import { send, sendRaw } from '../test-support/http-client'
 import { startInspector, type Inspector } from './inspector'
 import { silentLogger } from './logger'
-import { openLogFile } from './store/capture-segments'
+import { logFileIo } from './store/capture-segments'
 
 describe('inspector: receiver + store + procedures', () => {
   let dir: string
@@ -21,12 +21,12 @@ describe('inspector: receiver + store + procedures', () => {
       { dataDir: dir, receiverPort: 0, version: 'test', maxBodyBytes },
       {
         logger: silentLogger,
-        async openLog(path) {
-          const handle = await openLogFile(path)
-          const writev = handle.writev.bind(handle)
-          handle.writev = ((buffers: Buffer[], position?: number) =>
-            diskFull ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) : writev(buffers, position)) as typeof handle.writev
-          return handle
+        logIo: {
+          ...logFileIo,
+          writev(fd, buffers, position) {
+            if (diskFull) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+            return logFileIo.writev(fd, buffers, position)
+          },
         },
       },
     )

@@ -17,7 +17,7 @@ import { InspectorError } from '../shared/errors'
 import { createHealthNonce, createTunnelService, type TunnelServiceDeps } from './tunnel/tunnel-service'
 import { createProcedureHandlers, type ProcedureHandlers } from './procedures'
 import { startReceiver } from './receiver/receiver'
-import type { OpenLogFile } from './store/capture-segments'
+import type { LogFileIo } from './store/capture-segments'
 import { openKeyStore } from './keys/key-store'
 import { filePermissionSealer, type SecretSealer } from './keys/secret-sealer'
 import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, type DeliveryToJudge } from './recognition'
@@ -44,8 +44,8 @@ export interface InspectorDeps {
   now?: () => Date
   /** For the answer failure rate; seeded in tests. */
   random?: () => number
-  /** Opens capture logs; tests inject a failing disk. */
-  openLog?: OpenLogFile
+  /** Opens and writes capture logs; tests inject a failing disk. */
+  logIo?: LogFileIo
   /** Seals signing keys at rest: Electron's safeStorage on the desktop, file permissions headless. */
   sealer?: SecretSealer
   /** Tunnel supervisor overrides (tests shorten its intervals). */
@@ -69,7 +69,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
   try {
     const events = createEventBus<InspectorEvent>((error) => deps.logger.error('event listener failed', { error: String(error) }))
     const settings = await openSettingsStore(join(config.dataDir, 'inspector.json'), quarantineDir, now)
-    const store = await openCaptureStore({ dir: join(config.dataDir, 'captures'), quarantineDir }, { now, openLog: deps.openLog })
+    const store = await openCaptureStore({ dir: join(config.dataDir, 'captures'), quarantineDir }, { now, logIo: deps.logIo })
     const issues = [...(settings.issue ? [settings.issue] : []), ...store.issues]
     for (const issue of issues) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
     // The store reports its own issues; the settings issue joins them so one list reaches the UI.

@@ -19,7 +19,20 @@ const UTF8_BOM = '\uFEFF'
  * Parses a JSON object or array from raw bytes; `undefined` when the body is not one (or is too
  * big to parse). Invalid UTF-8 is replaced, as the body is only read for display here.
  */
+/**
+ * Detection, parsing and verification each look at the JSON of the same body; parse it once per
+ * body (the results are read, never changed).
+ */
+const parsedBodies = new WeakMap<Buffer, JsonValue | undefined>()
+
 export function parseJsonBody(body: Buffer): JsonValue | undefined {
+  if (parsedBodies.has(body)) return parsedBodies.get(body)
+  const parsed = parseJsonBodyOnce(body)
+  parsedBodies.set(body, parsed)
+  return parsed
+}
+
+function parseJsonBodyOnce(body: Buffer): JsonValue | undefined {
   if (body.length === 0 || body.length > MAX_PARSE_BYTES) return undefined
   const first = firstNonSpaceByte(body)
   // Only objects and arrays: a bare number or string body is not a JSON callback worth parsing.

@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
-import { openLogFile, SEGMENT_MAX_CAPTURES } from './capture-segments'
+import { logFileIo, SEGMENT_MAX_CAPTURES } from './capture-segments'
 import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
@@ -167,12 +167,12 @@ describe('capture store', () => {
       { dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') },
       {
         now,
-        async openLog(path) {
-          const handle = await openLogFile(path)
-          const writev = handle.writev.bind(handle)
-          handle.writev = ((buffers: Buffer[], position?: number) =>
-            failing ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : writev(buffers, position)) as typeof handle.writev
-          return handle
+        logIo: {
+          ...logFileIo,
+          writev(fd, buffers, position) {
+            if (failing) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+            return logFileIo.writev(fd, buffers, position)
+          },
         },
       },
     )
@@ -184,5 +184,35 @@ describe('capture store', () => {
     await store.close()
     store = undefined
     expect((await open()).count()).toBe(1)
+  })
+
+  it('recovers once the disk has room again, even when a new segment could not be created', async () => {
+    let diskFull = false
+    const fail = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+    store = await openCaptureStore(
+      { dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') },
+      {
+        now,
+        logIo: {
+          open: (path) => (diskFull ? Promise.reject(fail()) : logFileIo.open(path)),
+          writev: (fd, buffers, position) => {
+            if (diskFull) throw fail()
+            return logFileIo.writev(fd, buffers, position)
+          },
+        },
+      },
+    )
+    // Just below the point where the next segment is prepared...
+    const before = (SEGMENT_MAX_CAPTURES * 4) / 5 - 1
+    for (let index = 0; index < before; index++) await store.append(newCapture('e1', Buffer.from('x')), Buffer.from('x'))
+    diskFull = true
+    // ...the disk fills up: these fail, and so does preparing the next segment.
+    await expect(store.append(newCapture('e1', Buffer.from('y')), Buffer.from('y'))).rejects.toThrow(/ENOSPC/)
+    await expect(store.append(newCapture('e1', Buffer.from('y')), Buffer.from('y'))).rejects.toThrow(/ENOSPC/)
+    diskFull = false
+    // Room again: captures are stored, across the roll to a new segment.
+    const after = SEGMENT_MAX_CAPTURES
+    for (let index = 0; index < after; index++) await store.append(newCapture('e1', Buffer.from('z')), Buffer.from('z'))
+    expect(store.count()).toBe(before + after)
   })
 })

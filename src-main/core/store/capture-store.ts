@@ -9,7 +9,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import type { StorageIssue } from '../../shared/contract'
-import { createSegment, loadSegments, openLogFile, type OpenLogFile, type Segment } from './capture-segments'
+import { createSegment, forgetSerialized, loadSegments, logFileIo, type LogFileIo, type Segment } from './capture-segments'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
 
 export interface CaptureStoreConfig {
@@ -21,8 +21,8 @@ export interface CaptureStoreConfig {
 
 export interface CaptureStoreDeps {
   now: () => Date
-  /** Opens segment logs; defaults to the real file system (tests inject failures). */
-  openLog?: OpenLogFile
+  /** Opens and writes segment logs; defaults to the real file system (tests inject failures). */
+  logIo?: LogFileIo
 }
 
 /** A capture to store: everything but its sequence number and where it lands on disk. */
@@ -67,8 +67,8 @@ interface Pending {
 
 export async function openCaptureStore(config: CaptureStoreConfig, deps: CaptureStoreDeps): Promise<CaptureStore> {
   await mkdir(config.dir, { recursive: true })
-  const openLog = deps.openLog ?? openLogFile
-  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, openLog)
+  const io = deps.logIo ?? logFileIo
+  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, io)
 
   /** All captures, ascending by seq; per-endpoint views share the same objects. */
   const all: StoredCapture[] = []
@@ -130,44 +130,61 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
 
   async function writableSegment(): Promise<Segment> {
     while (!current || current.isFull()) {
-      // One roll at a time: concurrent batches wait for the same new segment.
-      rolling ??= (spare ?? createSegment(config.dir, nextSegmentNumber++, openLog)).then((segment) => {
-        segments.push(segment)
-        current = segment
-        rolling = null
-        spare = null
-        return segment
-      })
+      // One roll at a time: concurrent batches wait for the same new segment. A failed roll
+      // (disk full) is forgotten, so the next capture tries again once there is room.
+      rolling ??= (spare ?? createSegment(config.dir, nextSegmentNumber++, io))
+        .then((segment) => {
+          segments.push(segment)
+          current = segment
+          return segment
+        })
+        .finally(() => {
+          rolling = null
+          spare = null
+        })
       await rolling
     }
     // Open the next segment ahead of time, so a full one never makes a capture wait for file
     // creation on the request path.
-    if (!spare && current.isNearlyFull()) spare = createSegment(config.dir, nextSegmentNumber++, openLog)
+    if (!spare && current.isNearlyFull()) {
+      const preparing = createSegment(config.dir, nextSegmentNumber++, io)
+      preparing.catch(() => {
+        if (spare === preparing) spare = null
+      })
+      spare = preparing
+    }
     return current
   }
 
   async function commit(batch: Pending[]): Promise<void> {
     const groups = new Map<Segment, Array<{ item: Pending; stored: StoredCapture; buffers: Buffer[] }>>()
     for (const item of batch) {
-      const segment = await writableSegment()
+      // Only a full segment makes this wait (for the next one, usually prepared already).
+      const segment = current && !current.isFull() ? current : await writableSegment()
       const { stored, buffers } = segment.place(item.capture, item.bytes)
       const group = groups.get(segment)
       if (group) group.push({ item, stored, buffers })
       else groups.set(segment, [{ item, stored, buffers }])
     }
-    try {
-      // The log write is what makes a capture durable; the index follows in the background.
-      await Promise.all(
-        [...groups].map(([segment, placed]) => segment.writeFrames(placed)),
-      )
-    } catch (error: unknown) {
-      // Frames that did land are indexed by their segment, but their senders are told to
-      // retry: drop them again so nothing of this batch is kept.
+    if (spare === null && current?.isNearlyFull()) void writableSegment()
+    let failure: unknown = null
+    for (const [segment, placed] of groups) {
+      try {
+        // The log write is what makes a capture durable; the index follows in the background.
+        segment.writeFrames(placed)
+      } catch (error: unknown) {
+        failure ??= error
+        // Its senders are told to retry: nothing of it may be kept.
+        segment.forget(new Set(placed.map(({ stored }) => stored.id)))
+      }
+    }
+    if (failure !== null) {
+      // Frames of other segments that did land are dropped too: the whole batch is retried.
       for (const [segment, placed] of groups) {
         segment.forget(new Set(placed.map(({ stored }) => stored.id)))
         segment.persistSoon()
       }
-      throw error
+      throw failure
     }
     for (const [segment, placed] of groups) {
       for (const { item, stored } of placed) {
@@ -231,6 +248,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const segment = segmentOf.get(id)
       if (!capture || !segment) return
       change(capture)
+      forgetSerialized(capture)
       segment.persistSoon()
     },
     async flush() {

@@ -19,8 +19,9 @@ export async function openDocument<T>(
   initial: () => T,
   quarantineDir: string,
   now: () => Date,
+  stringify: (data: T) => string = compactJson,
 ): Promise<OpenedDocument<T>> {
-  const db = new Low<T>(new DataFile<T>(file, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }), initial())
+  const db = createDocument(file, initial(), stringify)
   try {
     await db.read()
   } catch (error: unknown) {
@@ -35,10 +36,12 @@ export async function openDocument<T>(
   return { db, issue: null }
 }
 
-/** Creates a fresh document at `file`, which must not exist yet. */
-export function createDocument<T>(file: string, data: T): Low<T> {
-  return new Low<T>(new DataFile<T>(file, { parse: JSON.parse, stringify: (value) => JSON.stringify(value) }), data)
+/** A lowdb document at `file` holding `data` (written on the first `write()`). */
+export function createDocument<T>(file: string, data: T, stringify: (data: T) => string = compactJson): Low<T> {
+  return new Low<T>(new DataFile<T>(file, { parse: JSON.parse, stringify }), data)
 }
+
+const compactJson = (data: unknown): string => JSON.stringify(data)
 
 /** Moves an unreadable file into the quarantine folder under a unique name and describes it. */
 export async function moveAside(file: string, problem: string, quarantineDir: string, now: () => Date): Promise<StorageIssue> {
