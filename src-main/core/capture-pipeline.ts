@@ -75,7 +75,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       return
     }
     deps.health.succeeded()
-    deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
+    if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
     if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
     await sendAnswer(response, chosen, { signal: deps.shutdown })
   }

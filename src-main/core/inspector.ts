@@ -78,9 +78,9 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     const keys = await openKeyStore(config.dataDir, deps.sealer ?? filePermissionSealer, quarantineDir, now)
     if (keys.issue) store.issues.push(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
-    const judge = (endpointId: string, delivery: DeliveryToJudge): DeliveryAnalysis => {
+    const judge = (endpointId: string, delivery: DeliveryToJudge, full = true): DeliveryAnalysis => {
       const endpoint = endpoints.list().find((candidate) => candidate.id === endpointId)
-      return judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, keys.keysFor(endpointId))
+      return judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, keys.keysFor(endpointId), full)
     }
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
@@ -113,7 +113,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       events,
       health,
       answerConfigOf: (endpointId) => endpoints.list().find((endpoint) => endpoint.id === endpointId)?.answerConfig,
-      judge: (request) => judge(request.endpointId, request),
+      judge: (request) => judge(request.endpointId, request, false),
       forwardConfigOf: (endpointId) => endpointById(endpointId)?.forward,
       replays,
       sequences,

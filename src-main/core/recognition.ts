@@ -26,7 +26,8 @@ export interface DeliveryToJudge {
   receivedAt: Date
 }
 
-export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSettings, keys: ProviderKey[]): DeliveryAnalysis {
+/** `full: false` when only the recognition is kept (the capture path); `true` for a capture being opened. */
+export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSettings, keys: ProviderKey[], full = true): DeliveryAnalysis {
   return analyzeDelivery(
     { method: delivery.method, target: delivery.target, headers: delivery.headers, body: delivery.body },
     {
@@ -35,6 +36,7 @@ export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSetti
       pinnedProvider: (settings.pinnedProvider ?? undefined) as PinnableProviderId | undefined,
       signedPathOverride: signedPathFor(delivery.target, settings),
       toleranceSeconds: settings.toleranceSeconds ?? undefined,
+      genericFields: full,
     },
   )
 }

@@ -42,6 +42,11 @@ export interface AnalyzeOptions {
   signedPathOverride?: string
   /** Overrides the default tolerance of time-bound schemes. */
   toleranceSeconds?: number
+  /**
+   * `false` skips the generic field listing of unknown senders: the receiver only keeps the
+   * recognition with each capture, and the full view is computed when a capture is opened.
+   */
+  genericFields?: boolean
 }
 
 /** Recognises, parses and verifies a delivery. Never throws, whatever the body. */
@@ -56,7 +61,7 @@ export function analyzeDelivery(delivery: Delivery, options: AnalyzeOptions): De
 
   let summary: DeliverySummary
   try {
-    summary = parseFor(provider, delivery)
+    summary = parseFor(provider, delivery, options.genericFields ?? true)
   } catch (error: unknown) {
     summary = safeGenericSummary(delivery.body)
     summary.problems.push(`the ${provider.name} parser failed: ${errorMessage(error)}`)
@@ -86,7 +91,7 @@ function safeGenericSummary(body: Buffer): DeliverySummary {
   }
 }
 
-function parseFor(provider: ProviderRecognition, delivery: Delivery): DeliverySummary {
+function parseFor(provider: ProviderRecognition, delivery: Delivery, genericFields: boolean): DeliverySummary {
   switch (provider.id) {
     case 'ixopay':
       return parseIxopay(delivery)
@@ -112,7 +117,7 @@ function parseFor(provider: ProviderRecognition, delivery: Delivery): DeliverySu
       return parsePaypal(delivery)
     case 'generic':
     case 'unknown':
-      return genericSummary(delivery.body)
+      return genericSummary(delivery.body, genericFields)
     default:
       return assertNever(provider.id)
   }

@@ -161,12 +161,12 @@ export function flattenFields(value: JsonValue | undefined, prefix = '', maxDept
 }
 
 /** The generic view for unknown senders and the body format for every summary. */
-export function genericSummary(body: Buffer): DeliverySummary {
+export function genericSummary(body: Buffer, withFields = true): DeliverySummary {
   if (body.length === 0) return emptySummary('empty')
   const json = parseJsonBody(body)
   if (json !== undefined) {
     const summary = emptySummary('json')
-    summary.fields = flattenFields(json)
+    if (withFields) summary.fields = flattenFields(json)
     summary.eventType = firstScalar(json, ['type', 'event_type', 'eventType', 'event', 'topic'])
     summary.status = firstScalar(json, ['status', 'state', 'result'])
     summary.providerObjectId = firstScalar(json, ['id', 'uuid'])
@@ -175,7 +175,7 @@ export function genericSummary(body: Buffer): DeliverySummary {
   const form = parseFormBody(body)
   if (form !== null) {
     const summary = emptySummary('form')
-    summary.fields = form.slice(0, MAX_SUMMARY_FIELDS).map(([label, value]) => ({ label, value: clip(maskPans(value)) }))
+    if (withFields) summary.fields = form.slice(0, MAX_SUMMARY_FIELDS).map(([label, value]) => ({ label, value: clip(maskPans(value)) }))
     return summary
   }
   if (!looksLikeText(body)) return emptySummary('binary')

@@ -18,7 +18,7 @@ export const FRAME_MAGIC = Buffer.from('CIF1')
 export const FRAME_HEADER_BYTES = 12
 
 export function encodeFrameHeader(metadata: Buffer, bodyBytes: number): Buffer {
-  const header = Buffer.alloc(FRAME_HEADER_BYTES)
+  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES)
   FRAME_MAGIC.copy(header, 0)
   header.writeUInt32BE(metadata.length, 4)
   header.writeUInt32BE(bodyBytes, 8)

@@ -64,6 +64,8 @@ export interface Segment {
   /** Overwrites a deleted capture's metadata and body with zeros, so deleting really removes the payload. */
   erase(capture: StoredCapture): Promise<void>
   isFull(): boolean
+  /** No more captures come to this segment: once its index is written, drop cached JSON. */
+  retire(): void
   /** Past 80% of its capacity: time to prepare the next segment. */
   isNearlyFull(): boolean
   close(): Promise<void>
@@ -91,16 +93,16 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     db,
     logBytes,
     place(capture, body) {
-      const metadata = Buffer.from(JSON.stringify(capture))
+      const metadataJson = JSON.stringify(capture)
+      const metadata = Buffer.from(metadataJson)
       const header = encodeFrameHeader(metadata, body.length)
-      const frameOffset = segment.logBytes
+      const frame = { offset: segment.logBytes, metadataBytes: metadata.length }
       segment.logBytes += FRAME_HEADER_BYTES + metadata.length + body.length
-      const stored: StoredCapture = {
-        ...capture,
-        frame: { offset: frameOffset, metadataBytes: metadata.length },
-        body: { ...capture.body, offset: frameOffset + FRAME_HEADER_BYTES + metadata.length },
-      }
-      unwritten.add(frameOffset)
+      // The logged record becomes the stored one (no copy: this runs for every capture), and its
+      // index entry is the same JSON with the frame in front: serialised once.
+      const stored = Object.assign(capture, { frame }) as StoredCapture
+      serializedCaptures.set(stored, `{"frame":${JSON.stringify(frame)},${metadataJson.slice(1)}`)
+      unwritten.add(frame.offset)
       return { stored, buffers: body.length > 0 ? [header, metadata, body] : [header, metadata] }
     },
     writeFrames(placed) {
@@ -139,7 +141,7 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     async readBody(capture) {
       const buffer = Buffer.alloc(capture.body.size)
       if (capture.body.size === 0) return buffer
-      const { bytesRead } = await handle.read(buffer, 0, capture.body.size, capture.body.offset)
+      const { bytesRead } = await handle.read(buffer, 0, capture.body.size, bodyOffset(capture))
       if (bytesRead !== capture.body.size) throw new Error(`body bytes missing from ${paths.log} (expected ${capture.body.size}, found ${bytesRead})`)
       return buffer
     },
@@ -149,6 +151,19 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     },
     isFull() {
       return db.data.captures.length + unwritten.size >= SEGMENT_MAX_CAPTURES || segment.logBytes >= SEGMENT_MAX_LOG_BYTES
+    },
+    retire() {
+      // One last write replaces any pending flush; after it nothing is left to write soon.
+      if (flushTimer) {
+        clearTimeout(flushTimer)
+        flushTimer = undefined
+      }
+      persist().then(
+        () => {
+          for (const capture of db.data.captures) serializedCaptures.delete(capture)
+        },
+        () => undefined,
+      )
     },
     isNearlyFull() {
       return (db.data.captures.length + unwritten.size) * 5 >= SEGMENT_MAX_CAPTURES * 4 || segment.logBytes * 5 >= SEGMENT_MAX_LOG_BYTES * 4
@@ -167,6 +182,11 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     },
   }
   return segment
+}
+
+/** A capture's body bytes follow its frame header and metadata. */
+export function bodyOffset(capture: StoredCapture): number {
+  return capture.frame.offset + FRAME_HEADER_BYTES + capture.frame.metadataBytes
 }
 
 function ignoreMissing(error: unknown): void {
@@ -255,11 +275,7 @@ export async function loadSegments(dir: string, quarantineDir: string, now: () =
       if (!parsed.success || known.has(parsed.data.id)) continue
       // A frame whose body was still being written at the crash was never answered.
       if (!(await bodyMatches(handle, frame.bodyOffset, frame.bodyBytes, parsed.data.body.sha256))) continue
-      db.data.captures.push({
-        ...parsed.data,
-        frame: { offset: frame.frameOffset, metadataBytes: frame.metadataBytes },
-        body: { ...parsed.data.body, offset: frame.bodyOffset },
-      })
+      db.data.captures.push({ frame: { offset: frame.frameOffset, metadataBytes: frame.metadataBytes }, ...parsed.data })
       changed = true
     }
     db.data.captures.sort((a, b) => a.seq - b.seq)

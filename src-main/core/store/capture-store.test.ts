@@ -148,7 +148,7 @@ describe('capture store', () => {
     await writeFile(indexFile, JSON.stringify(document))
     const logFile = join(dir, 'captures', '000001.log')
     const log = await readFile(logFile)
-    log.fill(0, second.frame.offset, second.body.offset + second.body.size)
+    log.fill(0, second.frame.offset, second.frame.offset + 12 + second.frame.metadataBytes + second.body.size)
     await writeFile(logFile, log)
 
     const reopened = await open()

@@ -135,6 +135,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       rolling ??= (spare ?? createSegment(config.dir, nextSegmentNumber++, io))
         .then((segment) => {
           segments.push(segment)
+          current?.retire()
           current = segment
           return segment
         })

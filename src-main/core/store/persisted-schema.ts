@@ -86,14 +86,13 @@ export const storedCaptureSchema = z.object({
   headers: headerPairs,
   remoteAddress: z.string(),
   remotePort: z.number().int().nonnegative(),
-  /** Where the capture's frame sits in the segment's log (see capture-log.ts). */
+  /** Where the capture's frame sits in the segment's log (see capture-log.ts); its body follows the metadata. */
   frame: z.object({
     offset: z.number().int().nonnegative(),
     metadataBytes: z.number().int().nonnegative(),
   }),
   /** The raw body bytes, inside that frame. */
   body: z.object({
-    offset: z.number().int().nonnegative(),
     size: z.number().int().nonnegative(),
     sha256: z.string(),
   }),
@@ -121,10 +120,8 @@ export const storedCaptureSchema = z.object({
 })
 export type StoredCapture = z.infer<typeof storedCaptureSchema>
 
-/** A capture as written into its log frame: offsets are implied by where the frame sits. */
-export const loggedCaptureSchema = storedCaptureSchema.omit({ frame: true, body: true }).extend({
-  body: z.object({ size: z.number().int().nonnegative(), sha256: z.string() }),
-})
+/** A capture as written into its log frame: where it sits is implied by the frame. */
+export const loggedCaptureSchema = storedCaptureSchema.omit({ frame: true })
 export type LoggedCapture = z.infer<typeof loggedCaptureSchema>
 
 export const segmentDocumentSchema = z.object({
