@@ -27,6 +27,7 @@ export default defineConfig({
   renderer: {
     root: resolve('src-renderer'),
     build: {
+      minify: true,
       rollupOptions: { input: resolve('src-renderer/index.html') },
     },
     plugins: [react()],

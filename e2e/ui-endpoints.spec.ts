@@ -1,0 +1,59 @@
+/** Endpoint management and the refusal view in the real UI, against the headless app. */
+import { expect, test } from './fixtures/inspector'
+
+test('create (with validation and conflicts), rename, clear and delete an endpoint', async ({ page, inspector }) => {
+  const slug = `shop-${Date.now().toString(36)}`
+  await inspector.openUi(page)
+  await page.getByTestId('new-endpoint').click()
+  await page.getByTestId('endpoint-name-input').fill('Shop Callbacks')
+  await expect(page.getByTestId('endpoint-slug-input')).toHaveValue('shop-callbacks')
+
+  await page.getByTestId('endpoint-slug-input').fill('Not A Slug-')
+  await expect(page.getByTestId('slug-error')).toBeVisible()
+  await page.getByTestId('endpoint-slug-input').fill('default')
+  await page.getByTestId('endpoint-form-submit').click()
+  await expect(page.getByTestId('endpoint-form-error')).toContainText('default')
+
+  await page.getByTestId('endpoint-slug-input').fill(slug)
+  await page.getByTestId('endpoint-form-submit').click()
+  const item = page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"]`)
+  await expect(item.getByTestId('endpoint-name')).toHaveText('Shop Callbacks')
+  await expect(item.getByTestId('endpoint-url')).toHaveText(`${inspector.app.ready.receiver}/${slug}`)
+  await expect(page.getByTestId('captures-empty')).toContainText(`${inspector.app.ready.receiver}/${slug}`)
+
+  expect(await inspector.sendCallback({ slug, path: '/a', body: 'one' })).toBe(200)
+  expect(await inspector.sendCallback({ slug, path: '/b', body: 'two' })).toBe(200)
+  await expect(item.getByTestId('endpoint-count')).toHaveText('2')
+
+  await item.getByTestId('edit-endpoint').click()
+  await page.getByTestId('endpoint-name-input').fill('Shop (renamed)')
+  await page.getByTestId('endpoint-form-submit').click()
+  await expect(item.getByTestId('endpoint-name')).toHaveText('Shop (renamed)')
+
+  await page.getByTestId('clear-endpoint').click()
+  await page.getByTestId('confirm-button').click()
+  await expect(page.getByTestId('captures-empty')).toBeVisible()
+  await expect(item.getByTestId('endpoint-count')).toHaveText('0')
+
+  await item.getByTestId('delete-endpoint').click()
+  await expect(page.getByTestId('confirm-dialog')).toContainText(`${inspector.app.ready.receiver}/${slug}`)
+  await page.getByTestId('confirm-button').click()
+  await expect(item).toHaveCount(0)
+})
+
+test('a refused (too large) request is listed and explained', async ({ page, inspector }) => {
+  const slug = `big-${Date.now().toString(36)}`
+  await inspector.app.call('createEndpoint', { name: 'Big', slug })
+  const status = await inspector.app.call<{ maxBodyBytes: number }>('getStatus')
+  await inspector.openUi(page)
+  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+
+  const answered = await inspector.sendCallback({ slug, path: '/too-big', body: Buffer.alloc(status.maxBodyBytes + 1, 0x61) })
+  expect(answered).toBe(413)
+  const refused = page.locator('[data-testid=capture-row][data-outcome=refused]')
+  await expect(refused).toContainText('413')
+  await expect(refused).toContainText('refused')
+  await refused.click()
+  await expect(page.getByTestId('detail-refusal')).toContainText('413')
+  await expect(page.getByTestId('detail-refusal')).toContainText(`${(status.maxBodyBytes + 1).toLocaleString('en-US')} bytes`)
+})

@@ -1,0 +1,251 @@
+/**
+ * The renderer's only way to the core. It never knows which transport it has:
+ * - Electron: the preload's `window.inspector` bridge (IPC);
+ * - headless/browser: `POST /api/<procedure>` and a server-sent-events stream at `/api/events`,
+ *   both with the per-run token as a Bearer header.
+ */
+import type { InspectorEvent, ProcedureInput, ProcedureName, ProcedureOutput } from '../../../src-main/shared/contract'
+import type { ErrorCode, Result } from '../../../src-main/shared/errors'
+import { forgetToken, takeTokenFromLocation } from './auth-token'
+import { createSseParser } from './sse-parser'
+
+/** The bridge the preload exposes with contextBridge. */
+export interface InspectorBridge {
+  invoke(procedure: string, input: unknown): Promise<Result<unknown>>
+  onEvent(listener: (event: InspectorEvent) => void): () => void
+}
+
+declare global {
+  interface Window {
+    inspector?: InspectorBridge
+  }
+}
+
+export type ClientErrorCode = ErrorCode | 'NETWORK_ERROR' | 'BAD_RESPONSE'
+
+export class ApiCallError extends Error {
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ApiCallError'
+  }
+}
+
+/** `open`: events flow; `reconnecting`: the stream dropped and is being re-opened. */
+export type LiveState = 'connecting' | 'open' | 'reconnecting'
+
+type EventListener = (event: InspectorEvent) => void
+type LiveStateListener = (state: LiveState) => void
+
+interface Transport {
+  invoke(procedure: ProcedureName, input: unknown): Promise<Result<unknown>>
+  /** Starts delivering events; returns the function that stops it. */
+  openEvents(onEvent: EventListener, onState: LiveStateListener): () => void
+}
+
+const RECONNECT_INITIAL_MS = 500
+const RECONNECT_MAX_MS = 10_000
+
+let transport: Transport | null = null
+let isUnauthorized = false
+const eventListeners = new Set<EventListener>()
+const liveStateListeners = new Set<LiveStateListener>()
+const unauthorizedListeners = new Set<() => void>()
+let liveState: LiveState = 'connecting'
+let stopEvents: (() => void) | null = null
+
+/** Picks the transport once at start-up. `missing-token`: a browser opened without `#token=`. */
+export function connectApiClient(): 'ready' | 'missing-token' {
+  if (window.inspector) {
+    transport = createIpcTransport(window.inspector)
+    return 'ready'
+  }
+  const token = takeTokenFromLocation()
+  if (!token) return 'missing-token'
+  transport = createHttpTransport(token)
+  return 'ready'
+}
+
+export async function call<P extends ProcedureName>(
+  procedure: P,
+  input: ProcedureInput<P>,
+): Promise<ProcedureOutput<P>> {
+  if (!transport) throw new ApiCallError('UNAUTHORIZED', 'The API client is not connected.')
+  const result = await transport.invoke(procedure, input)
+  if (result.ok) return result.value as ProcedureOutput<P>
+  if (result.error.code === 'UNAUTHORIZED') markUnauthorized()
+  throw new ApiCallError(result.error.code, result.error.message)
+}
+
+/** Live events from the core; the stream is opened while at least one listener is subscribed. */
+export function subscribe(listener: EventListener): () => void {
+  eventListeners.add(listener)
+  if (eventListeners.size === 1 && transport && !isUnauthorized) {
+    stopEvents = transport.openEvents(
+      (event) => {
+        for (const each of eventListeners) each(event)
+      },
+      setLiveState,
+    )
+  }
+  return () => {
+    eventListeners.delete(listener)
+    if (eventListeners.size === 0 && stopEvents) {
+      stopEvents()
+      stopEvents = null
+      setLiveState('connecting')
+    }
+  }
+}
+
+export function subscribeLiveState(listener: LiveStateListener): () => void {
+  liveStateListeners.add(listener)
+  return () => liveStateListeners.delete(listener)
+}
+
+export function getLiveState(): LiveState {
+  return liveState
+}
+
+/** Called once when the API rejects the token (e.g. the headless app restarted with a new one). */
+export function subscribeUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener)
+  return () => unauthorizedListeners.delete(listener)
+}
+
+export function getIsUnauthorized(): boolean {
+  return isUnauthorized
+}
+
+function setLiveState(state: LiveState): void {
+  if (state === liveState) return
+  liveState = state
+  for (const listener of liveStateListeners) listener(state)
+}
+
+function markUnauthorized(): void {
+  if (isUnauthorized) return
+  isUnauthorized = true
+  forgetToken()
+  stopEvents?.()
+  stopEvents = null
+  for (const listener of unauthorizedListeners) listener()
+}
+
+function createIpcTransport(bridge: InspectorBridge): Transport {
+  return {
+    invoke: (procedure, input) => bridge.invoke(procedure, input),
+    openEvents(onEvent, onState) {
+      const unsubscribe = bridge.onEvent(onEvent)
+      onState('open')
+      return unsubscribe
+    },
+  }
+}
+
+function createHttpTransport(token: string): Transport {
+  const authorization = `Bearer ${token}`
+  return {
+    async invoke(procedure, input) {
+      let response: Response
+      try {
+        response = await fetch(`/api/${procedure}`, {
+          method: 'POST',
+          headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+          body: JSON.stringify(input ?? {}),
+          cache: 'no-store',
+        })
+      } catch (error: unknown) {
+        throw new ApiCallError(
+          'NETWORK_ERROR',
+          `Cannot reach Callback Inspector (${error instanceof Error ? error.message : String(error)}). Is it still running?`,
+        )
+      }
+      let body: unknown
+      try {
+        body = await response.json()
+      } catch {
+        throw new ApiCallError('BAD_RESPONSE', `The API answered HTTP ${response.status} without a JSON envelope.`)
+      }
+      if (!isResultEnvelope(body)) {
+        throw new ApiCallError('BAD_RESPONSE', `The API answered HTTP ${response.status} with an unexpected body.`)
+      }
+      return body
+    },
+    openEvents(onEvent, onState) {
+      return startEventStream(authorization, onEvent, onState)
+    },
+  }
+}
+
+function isResultEnvelope(body: unknown): body is Result<unknown> {
+  if (typeof body !== 'object' || body === null || !('ok' in body)) return false
+  if (body.ok === true) return 'value' in body
+  return body.ok === false && 'error' in body && typeof body.error === 'object' && body.error !== null
+}
+
+/**
+ * Reads `GET /api/events` with fetch (EventSource cannot send headers) and re-opens it with
+ * backoff whenever it drops. Every time it (re)opens, listeners get `open`; events sent while it
+ * was down are lost, so the caller refetches what it shows.
+ */
+function startEventStream(
+  authorization: string,
+  onEvent: EventListener,
+  onState: LiveStateListener,
+): () => void {
+  let isStopped = false
+  let controller: AbortController | null = null
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let delayMs = RECONNECT_INITIAL_MS
+  let hasOpenedBefore = false
+
+  async function connect(): Promise<void> {
+    controller = new AbortController()
+    try {
+      const response = await fetch('/api/events', {
+        headers: { Authorization: authorization, Accept: 'text/event-stream' },
+        cache: 'no-store',
+        signal: controller.signal,
+      })
+      if (response.status === 401) {
+        markUnauthorized()
+        return
+      }
+      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`)
+      hasOpenedBefore = true
+      delayMs = RECONNECT_INITIAL_MS
+      onState('open')
+      const parser = createSseParser((message) => {
+        let event: InspectorEvent
+        try {
+          event = JSON.parse(message.data) as InspectorEvent
+        } catch {
+          return
+        }
+        if (typeof event === 'object' && event !== null && typeof event.type === 'string') onEvent(event)
+      })
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        parser.push(value)
+      }
+    } catch {
+      // Dropped or refused: retried below.
+    }
+    if (isStopped) return
+    onState(hasOpenedBefore ? 'reconnecting' : 'connecting')
+    retryTimer = setTimeout(() => void connect(), delayMs)
+    delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS)
+  }
+
+  void connect()
+  return () => {
+    isStopped = true
+    clearTimeout(retryTimer)
+    controller?.abort()
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Wires live events into the React Query cache. Each event patches exactly the keys it affects;
+ * nothing is refetched wholesale except after the event stream (re)opens, when events may have
+ * been missed.
+ *
+ * Events are queued and applied in batches: a flood of callbacks (thousands a second) then costs
+ * one cache update per list every FLUSH_INTERVAL_MS instead of one per callback, so the UI stays
+ * responsive.
+ */
+import type { QueryClient } from '@tanstack/react-query'
+import type {
+  CaptureSummary,
+  Endpoint,
+  InspectorEvent,
+  InspectorStatus,
+  TunnelView,
+} from '../../../src-main/shared/contract'
+import { subscribe, subscribeLiveState } from './api-client'
+import { queryKeys, scopeOfListKey, type CaptureListData, type CaptureScope } from './query-keys'
+
+const FLUSH_INTERVAL_MS = 100
+/** Capture counts are refetched at most this often during a flood. */
+const COUNTS_REFRESH_MS = 300
+
+export function connectLiveEvents(queryClient: QueryClient): () => void {
+  let queue: InspectorEvent[] = []
+  let flushTimer: ReturnType<typeof setTimeout> | undefined
+  const refreshCounts = createThrottle(COUNTS_REFRESH_MS, () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints(), exact: true })
+  })
+
+  function flush(): void {
+    flushTimer = undefined
+    const events = queue
+    queue = []
+    let received: CaptureSummary[] = []
+    for (const event of events) {
+      if (event.type === 'capture-received') {
+        received.push(event.capture)
+        continue
+      }
+      if (received.length > 0) applyCapturesReceived(queryClient, received)
+      received = []
+      applyEvent(queryClient, event)
+    }
+    if (received.length > 0) applyCapturesReceived(queryClient, received)
+    if (events.some(changesCounts)) refreshCounts.run()
+  }
+
+  const unsubscribeEvents = subscribe((event) => {
+    queue.push(event)
+    flushTimer ??= setTimeout(flush, FLUSH_INTERVAL_MS)
+  })
+  const unsubscribeState = subscribeLiveState((state) => {
+    if (state !== 'open') return
+    // Whatever happened while the stream was down was not delivered: refetch what is shown.
+    clearTimeout(flushTimer)
+    flush()
+    void queryClient.invalidateQueries()
+  })
+  return () => {
+    clearTimeout(flushTimer)
+    refreshCounts.cancel()
+    unsubscribeEvents()
+    unsubscribeState()
+  }
+}
+
+function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { type: 'capture-received' }>): void {
+  switch (event.type) {
+    case 'capture-deleted':
+      applyCaptureDeleted(queryClient, event.id, event.endpointId)
+      return
+    case 'endpoint-cleared':
+      removeEndpointCaptures(queryClient, event.endpointId, endpointCount(queryClient, event.endpointId), false)
+      return
+    case 'endpoints-changed':
+      void applyEndpointsChanged(queryClient)
+      return
+    case 'storage-failed':
+      patchStorageError(queryClient, { message: event.message, at: event.at })
+      return
+    case 'storage-recovered':
+      patchStorageError(queryClient, null)
+      return
+    case 'captures-reanalyzed':
+      // Derived fields (provider verdicts) changed for every capture of the endpoint: refetch its views.
+      for (const { key, scope } of listQueries(queryClient)) {
+        if (scope === 'all' || scope === event.endpointId) void queryClient.invalidateQueries({ queryKey: key, exact: true })
+      }
+      void queryClient.invalidateQueries({
+        queryKey: queryKeys.captureDetails(),
+        predicate: (query) => (query.state.data as CaptureSummary | undefined)?.endpointId === event.endpointId,
+      })
+      return
+    case 'replay-recorded':
+    case 'bulk-replay-progress':
+      // Replays belong to the replay views, which own their query keys; nothing here shows them.
+      return
+    case 'tunnel-changed':
+      queryClient.setQueryData<TunnelView>(queryKeys.tunnel(), (view) => (view ? { ...view, state: event.state } : view))
+      // Endpoints carry their public URL, which comes and goes with the tunnel.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints() })
+      return
+    default: {
+      const unhandled: never = event
+      console.warn('Unhandled live event', unhandled)
+    }
+  }
+}
+
+function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[]; scope: CaptureScope }> {
+  return queryClient
+    .getQueryCache()
+    .findAll({ queryKey: queryKeys.captureLists() })
+    .flatMap((query) => {
+      const scope = scopeOfListKey(query.queryKey)
+      return scope === undefined ? [] : [{ key: query.queryKey, scope }]
+    })
+}
+
+function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummary[]): void {
+  const newestFirst = [...captures].sort((a, b) => b.seq - a.seq)
+  for (const { key, scope } of listQueries(queryClient)) {
+    const relevant = scope === 'all' ? newestFirst : newestFirst.filter((capture) => capture.endpointId === scope)
+    if (relevant.length === 0) continue
+    const state = queryClient.getQueryState<CaptureListData>(key)
+    if (!state?.data) {
+      // A first load in flight may have been answered before these arrived.
+      if (state?.fetchStatus === 'fetching') void queryClient.invalidateQueries({ queryKey: key, exact: true })
+      continue
+    }
+    queryClient.setQueryData<CaptureListData>(key, (data) => {
+      const first = data?.pages[0]
+      if (!data || !first) return data
+      // A capture already in the list (a refetch raced the event) is never added twice.
+      const newestSeq = first.items[0]?.seq ?? -Infinity
+      const fresh = relevant.filter((capture) => capture.seq > newestSeq)
+      if (fresh.length === 0) return data
+      return {
+        ...data,
+        pages: [{ ...first, items: [...fresh, ...first.items], total: first.total + fresh.length }, ...data.pages.slice(1)],
+      }
+    })
+  }
+}
+
+function applyCaptureDeleted(queryClient: QueryClient, id: string, endpointId: string): void {
+  for (const { key, scope } of listQueries(queryClient)) {
+    if (scope !== 'all' && scope !== endpointId) continue
+    queryClient.setQueryData<CaptureListData>(key, (data) => {
+      if (!data) return data
+      let isFound = false
+      const pages = data.pages.map((page) => {
+        if (isFound || !page.items.some((item) => item.id === id)) return page
+        isFound = true
+        return { ...page, items: page.items.filter((item) => item.id !== id) }
+      })
+      if (!isFound) return data
+      const [first, ...rest] = pages
+      return first ? { ...data, pages: [{ ...first, total: Math.max(0, first.total - 1) }, ...rest] } : data
+    })
+  }
+  queryClient.removeQueries({ queryKey: queryKeys.captureDetail(id), exact: true })
+}
+
+/** An endpoint was cleared (`isDeleted` false) or deleted: drop its captures from every view. */
+function removeEndpointCaptures(
+  queryClient: QueryClient,
+  endpointId: string,
+  previousCount: number,
+  isDeleted: boolean,
+): void {
+  for (const { key, scope } of listQueries(queryClient)) {
+    if (scope === endpointId) {
+      if (isDeleted) {
+        queryClient.removeQueries({ queryKey: key, exact: true })
+      } else {
+        queryClient.setQueryData<CaptureListData>(key, (data) =>
+          data ? { pages: [{ items: [], nextCursor: null, total: 0 }], pageParams: [undefined] } : data,
+        )
+      }
+    } else if (scope === 'all') {
+      queryClient.setQueryData<CaptureListData>(key, (data) => {
+        if (!data) return data
+        let removed = 0
+        const pages = data.pages.map((page) => {
+          const items = page.items.filter((item) => item.endpointId !== endpointId)
+          removed += page.items.length - items.length
+          return removed === 0 ? page : { ...page, items }
+        })
+        const [first, ...rest] = pages
+        if (!first) return data
+        return { ...data, pages: [{ ...first, total: Math.max(0, first.total - Math.max(removed, previousCount)) }, ...rest] }
+      })
+    }
+  }
+  if (!isDeleted) setEndpointCountToZero(queryClient, endpointId)
+  queryClient.removeQueries({
+    queryKey: queryKeys.captureDetails(),
+    predicate: (query) => (query.state.data as CaptureSummary | undefined)?.endpointId === endpointId,
+  })
+}
+
+/** The event says only "something changed": refetch the list, then drop what deleted endpoints held. */
+async function applyEndpointsChanged(queryClient: QueryClient): Promise<void> {
+  const before = queryClient.getQueryData<Endpoint[]>(queryKeys.endpoints()) ?? []
+  await queryClient.refetchQueries({ queryKey: queryKeys.endpoints(), exact: true })
+  const after = queryClient.getQueryData<Endpoint[]>(queryKeys.endpoints())
+  if (!after) return
+  const remaining = new Set(after.map((endpoint) => endpoint.id))
+  for (const endpoint of before) {
+    if (!remaining.has(endpoint.id)) removeEndpointCaptures(queryClient, endpoint.id, endpoint.captureCount, true)
+  }
+}
+
+function endpointCount(queryClient: QueryClient, endpointId: string): number {
+  const endpoints = queryClient.getQueryData<Endpoint[]>(queryKeys.endpoints())
+  return endpoints?.find((endpoint) => endpoint.id === endpointId)?.captureCount ?? 0
+}
+
+/** A cleared endpoint has no captures: no refetch needed to know that. */
+function setEndpointCountToZero(queryClient: QueryClient, endpointId: string): void {
+  queryClient.setQueryData<Endpoint[]>(queryKeys.endpoints(), (endpoints) =>
+    endpoints?.map((endpoint) => (endpoint.id === endpointId ? { ...endpoint, captureCount: 0 } : endpoint)),
+  )
+}
+
+/**
+ * Endpoint capture counts are refetched rather than patched: a count cannot tell whether a
+ * refetch that raced an event already includes it, so adding to it could count a capture twice.
+ */
+function changesCounts(event: InspectorEvent): boolean {
+  return event.type === 'capture-received' || event.type === 'capture-deleted' || event.type === 'endpoint-cleared'
+}
+
+/** Runs `action` at most once per `intervalMs`, always once more after the last call. */
+function createThrottle(intervalMs: number, action: () => void): { run(): void; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let lastRunAt = -Infinity
+  return {
+    run() {
+      if (timer !== undefined) return
+      const waitMs = Math.max(0, lastRunAt + intervalMs - Date.now())
+      timer = setTimeout(() => {
+        timer = undefined
+        lastRunAt = Date.now()
+        action()
+      }, waitMs)
+    },
+    cancel() {
+      clearTimeout(timer)
+    },
+  }
+}
+
+function patchStorageError(queryClient: QueryClient, lastError: InspectorStatus['storage']['lastError']): void {
+  const status = queryClient.getQueryData<InspectorStatus>(queryKeys.status())
+  if (!status) {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.status() })
+    return
+  }
+  queryClient.setQueryData<InspectorStatus>(queryKeys.status(), { ...status, storage: { ...status.storage, lastError } })
+}

@@ -1,0 +1,36 @@
+import { useState } from 'react'
+import { formatBytes } from '../lib/format'
+
+interface CappedTextProps {
+  text: string
+  /** Characters shown at first and added by each "show more". */
+  step: number
+  className?: string
+  testId?: string
+}
+
+/** Renders at most `step` characters more per click: what is rendered is capped, never what is stored. */
+export function CappedText({ text, step, className, testId }: CappedTextProps) {
+  const [limit, setLimit] = useState(step)
+  const isCapped = text.length > limit
+  return (
+    <div className="capped">
+      <pre className={`wire-text ${className ?? ''}`} data-testid={testId}>
+        {isCapped ? text.slice(0, limit) : text}
+      </pre>
+      {isCapped && (
+        <div className="capped-more" data-testid="show-more">
+          <span>
+            Showing the first {formatBytes(limit)} of {formatBytes(text.length)} (characters).
+          </span>
+          <button type="button" className="button button-small" onClick={() => setLimit(limit + step)}>
+            Show {formatBytes(Math.min(step, text.length - limit))} more
+          </button>
+          <button type="button" className="button button-small" onClick={() => setLimit(text.length)}>
+            Show all
+          </button>
+        </div>
+      )}
+    </div>
+  )
+}

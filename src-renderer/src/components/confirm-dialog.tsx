@@ -1,0 +1,54 @@
+import { useState, type ReactNode } from 'react'
+import { ModalDialog } from './modal-dialog'
+
+interface ConfirmDialogProps {
+  title: string
+  children: ReactNode
+  confirmLabel: string
+  onConfirm: () => Promise<unknown>
+  onClose: () => void
+}
+
+/** Asks before a destructive action; shows the server's error inline if it fails. */
+export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
+  const [isBusy, setIsBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  async function confirm(): Promise<void> {
+    setIsBusy(true)
+    setError(null)
+    try {
+      await onConfirm()
+      onClose()
+    } catch (caught: unknown) {
+      setError(caught instanceof Error ? caught.message : String(caught))
+      setIsBusy(false)
+    }
+  }
+
+  return (
+    <ModalDialog title={title} onClose={onClose} testId="confirm-dialog">
+      <div className="modal-body">{children}</div>
+      {error && (
+        <p className="form-error" role="alert" data-testid="confirm-error">
+          {error}
+        </p>
+      )}
+      <div className="modal-actions">
+        <button type="button" className="button" onClick={onClose} disabled={isBusy}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="button button-danger"
+          onClick={() => void confirm()}
+          disabled={isBusy}
+          data-testid="confirm-button"
+          autoFocus
+        >
+          {isBusy ? 'Working…' : confirmLabel}
+        </button>
+      </div>
+    </ModalDialog>
+  )
+}

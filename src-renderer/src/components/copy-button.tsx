@@ -1,0 +1,42 @@
+import { useEffect, useRef, useState } from 'react'
+import { copyText } from '../lib/clipboard'
+
+interface CopyButtonProps {
+  /** The text, or a function computing it on click (e.g. a large curl command). */
+  text: string | (() => string)
+  label?: string
+  title?: string
+  className?: string
+  testId?: string
+}
+
+export function CopyButton({ text, label = 'Copy', title, className, testId }: CopyButtonProps) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  useEffect(() => () => clearTimeout(timer.current), [])
+
+  async function handleClick(event: React.MouseEvent): Promise<void> {
+    event.stopPropagation()
+    clearTimeout(timer.current)
+    try {
+      await copyText(typeof text === 'function' ? text() : text)
+      setState('copied')
+    } catch {
+      setState('failed')
+    }
+    timer.current = setTimeout(() => setState('idle'), 1500)
+  }
+
+  return (
+    <button
+      type="button"
+      className={`button button-small ${className ?? ''}`}
+      title={title ?? label}
+      data-testid={testId}
+      data-copy-state={state}
+      onClick={(event) => void handleClick(event)}
+    >
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
+    </button>
+  )
+}

@@ -1,0 +1,171 @@
+import { useMemo } from 'react'
+import type { CaptureDetail as CaptureDetailData, Endpoint } from '../../../../src-main/shared/contract'
+import { headerValue } from '../../../../src-main/shared/http-message'
+import { ApiCallError } from '../../api/api-client'
+import { useCaptureDetail } from '../../api/queries'
+import { CopyButton } from '../../components/copy-button'
+import { DetailSection } from '../../components/detail-section'
+import { base64ToBytes } from '../../lib/bytes'
+import { buildCurlCommand, captureUrl } from '../../lib/curl'
+import { formatBytes, formatDuration, formatExactBytes, formatFullTime } from '../../lib/format'
+import { answerLongLabel, answerReason, answerStatusClass } from '../../lib/answer'
+import { reasonPhrase } from '../../lib/http-status'
+import { BodyViewer } from './body-viewer'
+import { HeadersTable } from './headers-table'
+
+interface CaptureDetailProps {
+  captureId: string
+  endpointFor: (endpointId: string) => Endpoint | undefined
+  onDelete: (id: string) => void
+  isDeleting: boolean
+}
+
+export function CaptureDetail({ captureId, endpointFor, onDelete, isDeleting }: CaptureDetailProps) {
+  const { data, error, isPending } = useCaptureDetail(captureId)
+  if (isPending) {
+    return (
+      <div className="detail-placeholder" data-testid="capture-detail-loading">
+        Loading capture…
+      </div>
+    )
+  }
+  if (error) {
+    const isGone = error instanceof ApiCallError && error.code === 'NOT_FOUND'
+    return (
+      <div className="detail-placeholder" data-testid="capture-detail-error">
+        {isGone ? 'This capture no longer exists.' : `Could not load this capture: ${error.message}`}
+      </div>
+    )
+  }
+  return <LoadedCapture capture={data} endpoint={endpointFor(data.endpointId)} onDelete={onDelete} isDeleting={isDeleting} />
+}
+
+interface LoadedCaptureProps {
+  capture: CaptureDetailData
+  endpoint: Endpoint | undefined
+  onDelete: (id: string) => void
+  isDeleting: boolean
+}
+
+function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptureProps) {
+  const { request, response } = capture
+  const body = useMemo(() => base64ToBytes(request.bodyBase64), [request.bodyBase64])
+  const responseBody = useMemo(() => base64ToBytes(capture.responseBodyBase64), [capture.responseBodyBase64])
+  const contentType = headerValue(request.headers, 'content-type') ?? null
+  const responseType = headerValue(response.headers, 'content-type') ?? null
+  const isRefused = capture.outcome === 'refused'
+
+  const curl = () =>
+    buildCurlCommand({
+      method: request.method,
+      url: captureUrl(endpoint?.url ?? window.location.origin, request.target),
+      headers: request.headers,
+      body,
+    })
+
+  return (
+    <article className="capture-detail" data-testid="capture-detail" data-capture-id={capture.id}>
+      <header className="detail-header">
+        <div className="request-line wire" data-testid="detail-request-line">
+          <span className={`method method-${request.method.toLowerCase()}`}>{request.method}</span>{' '}
+          <span className="request-target">{request.target}</span>{' '}
+          <span className="muted">HTTP/{request.httpVersion}</span>
+        </div>
+        <div className="detail-actions">
+          <CopyButton text={curl} label="Copy as curl" testId="copy-curl" />
+          <button
+            type="button"
+            className="button button-small button-danger-quiet"
+            onClick={() => onDelete(capture.id)}
+            disabled={isDeleting}
+            data-testid="delete-capture"
+          >
+            Delete
+          </button>
+        </div>
+      </header>
+
+      {isRefused && capture.refusal && (
+        <div className="notice notice-danger" data-testid="detail-refusal">
+          <strong>
+            Refused with {capture.refusal.status} {reasonPhrase(capture.refusal.status)}:
+          </strong>{' '}
+          {capture.refusal.reason}
+          <dl className="inline-facts">
+            <dt>Declared size</dt>
+            <dd>{capture.refusal.declaredSize === null ? 'not declared' : formatExactBytes(capture.refusal.declaredSize)}</dd>
+            <dt>Bytes received</dt>
+            <dd>{formatExactBytes(capture.refusal.receivedBytes)}</dd>
+          </dl>
+        </div>
+      )}
+
+      <dl className="facts" data-testid="detail-facts">
+        <dt>Received</dt>
+        <dd>{formatFullTime(capture.receivedAt)}</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(capture.durationMs)}</dd>
+        <dt>From</dt>
+        <dd className="wire">{capture.remoteAddress}</dd>
+        <dt>Endpoint</dt>
+        <dd>{endpoint ? `${endpoint.name} (/${endpoint.slug})` : capture.endpointId}</dd>
+        <dt>Body size</dt>
+        <dd data-testid="detail-body-size">
+          {formatExactBytes(capture.bodySize)}
+          {capture.bodySize >= 1024 && <span className="muted"> ({formatBytes(capture.bodySize)})</span>}
+        </dd>
+        <dt>SHA-256</dt>
+        <dd className="wire hash" data-testid="detail-body-sha256">
+          {request.bodySha256}
+        </dd>
+        <dt>Answered</dt>
+        <dd data-testid="detail-answered">
+          <span className={`status ${answerStatusClass(response)}`}>{answerLongLabel(response)}</span>
+          <span className="muted">
+            {' '}
+            · {answerReason(response)}
+            {response.delayMs > 0 && ` · delayed ${formatDuration(response.delayMs)}`}
+          </span>
+        </dd>
+      </dl>
+
+      <DetailSection title="Request headers" aside={request.headers.length} testId="detail-headers">
+        <HeadersTable headers={request.headers} testId="request-headers" />
+      </DetailSection>
+
+      <DetailSection
+        title="Request body"
+        aside={`${formatExactBytes(body.length)}${contentType ? ` · ${contentType}` : ''}`}
+        testId="detail-body"
+      >
+        {isRefused && body.length === 0 ? (
+          <p className="muted">The body was not stored: the request was refused.</p>
+        ) : (
+          <>
+            {isRefused && <p className="notice notice-warning">Only the bytes read before refusing are shown.</p>}
+            <BodyViewer key={capture.id} bytes={body} contentType={contentType} testId="request-body" />
+          </>
+        )}
+      </DetailSection>
+
+      <DetailSection
+        title="Response"
+        aside={<span className={`status ${answerStatusClass(response)}`}>{answerLongLabel(response)}</span>}
+        testId="detail-response"
+      >
+        <p className="response-line wire" data-testid="response-status">
+          {answerLongLabel(response)}
+          <span className="muted"> · body {formatExactBytes(response.bodySize)}</span>
+        </p>
+        {response.status !== null && (
+          <>
+            <HeadersTable headers={response.headers} testId="response-headers" />
+            <div className="response-body">
+              <BodyViewer key={capture.id} bytes={responseBody} contentType={responseType} testId="response-body" />
+            </div>
+          </>
+        )}
+      </DetailSection>
+    </article>
+  )
+}

@@ -1,0 +1,73 @@
+import { memo } from 'react'
+import type { CaptureSummary } from '../../../../src-main/shared/contract'
+import { mediaType } from '../../lib/bytes'
+import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
+import { answerLongLabel, answerShortLabel, answerStatusClass } from '../../lib/answer'
+
+export const CAPTURE_ROW_HEIGHT_PX = 32
+
+interface CaptureRowProps {
+  capture: CaptureSummary
+  index: number
+  top: number
+  isSelected: boolean
+  onSelect: (id: string) => void
+}
+
+export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect }: CaptureRowProps) {
+  const isRefused = capture.outcome === 'refused'
+  return (
+    <div
+      id={`capture-row-${capture.id}`}
+      role="option"
+      aria-selected={isSelected}
+      aria-posinset={index + 1}
+      className={`capture-row ${isSelected ? 'capture-row-selected' : ''} ${isRefused ? 'capture-row-refused' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      data-testid="capture-row"
+      data-capture-id={capture.id}
+      data-outcome={capture.outcome}
+      onMouseDown={(event) => {
+        // Keep focus on the list so arrow keys keep working after a click.
+        if (event.button === 0) onSelect(capture.id)
+      }}
+    >
+      <span className="cell cell-time wire" title={capture.receivedAt}>
+        {formatListTime(capture.receivedAt)}
+      </span>
+      <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
+      <span className="cell cell-target wire" title={capture.target}>
+        {capture.target}
+      </span>
+      {isRefused && capture.refusal?.declaredSize != null ? (
+        <span
+          className="cell cell-size cell-declared wire"
+          title={`Declared ${formatExactBytes(capture.refusal.declaredSize)}; not stored`}
+        >
+          {formatBytes(capture.refusal.declaredSize)}
+        </span>
+      ) : (
+        <span className="cell cell-size wire" title={formatExactBytes(capture.bodySize)}>
+          {formatBytes(capture.bodySize)}
+        </span>
+      )}
+      <span className="cell cell-type" title={capture.contentType ?? 'no content type'}>
+        {capture.contentType ? mediaType(capture.contentType) : <span className="muted">—</span>}
+      </span>
+      <span className="cell cell-status">
+        <span
+          className={`status ${answerStatusClass(capture.response)}`}
+          title={answerLongLabel(capture.response)}
+          data-testid="capture-status"
+        >
+          {answerShortLabel(capture.response)}
+        </span>
+        {isRefused && (
+          <span className="tag tag-danger" title={capture.refusal?.reason}>
+            refused
+          </span>
+        )}
+      </span>
+    </div>
+  )
+})

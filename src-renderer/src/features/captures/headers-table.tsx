@@ -1,0 +1,30 @@
+import type { HeaderPairs } from '../../../../src-main/shared/http-message'
+import { readableHeaderValue } from '../../lib/http-status'
+
+interface HeadersTableProps {
+  headers: HeaderPairs
+  testId: string
+}
+
+/** Headers exactly as they arrived: order, case and duplicates kept. */
+export function HeadersTable({ headers, testId }: HeadersTableProps) {
+  if (headers.length === 0) return <p className="muted">No headers.</p>
+  return (
+    <table className="kv-table headers-table" data-testid={testId}>
+      <tbody>
+        {headers.map(([name, value], index) => {
+          const readable = readableHeaderValue(value)
+          return (
+            <tr key={index} data-testid="header-row">
+              <td className="kv-name">{name}</td>
+              <td className="kv-value" title={readable.isDecoded ? `Raw (latin1): ${value}` : undefined}>
+                {readable.text}
+                {readable.isDecoded && <span className="tag tag-subtle">UTF-8</span>}
+              </td>
+            </tr>
+          )
+        })}
+      </tbody>
+    </table>
+  )
+}

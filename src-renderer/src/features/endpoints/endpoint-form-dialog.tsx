@@ -1,0 +1,126 @@
+import { useState } from 'react'
+import type { Endpoint } from '../../../../src-main/shared/contract'
+import { ApiCallError } from '../../api/api-client'
+import { useCreateEndpoint, useUpdateEndpoint } from '../../api/queries'
+import { ModalDialog } from '../../components/modal-dialog'
+import { slugFromName, slugProblem } from '../../lib/slug'
+
+interface EndpointFormDialogProps {
+  /** The endpoint to rename; absent to create one. */
+  endpoint?: Endpoint
+  /** Base of capture URLs, e.g. `http://127.0.0.1:4100`. */
+  receiverUrl: string | undefined
+  onDone: (endpoint: Endpoint) => void
+  onClose: () => void
+}
+
+const MAX_NAME_LENGTH = 100
+
+export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: EndpointFormDialogProps) {
+  const isEdit = endpoint !== undefined
+  const [name, setName] = useState(endpoint?.name ?? '')
+  const [slug, setSlug] = useState(endpoint?.slug ?? '')
+  const [isSlugEdited, setIsSlugEdited] = useState(isEdit)
+  const [isSubmitted, setIsSubmitted] = useState(false)
+  const [serverError, setServerError] = useState<{ message: string; field: 'name' | 'slug' | null } | null>(null)
+  const createEndpoint = useCreateEndpoint()
+  const updateEndpoint = useUpdateEndpoint()
+  const isBusy = createEndpoint.isPending || updateEndpoint.isPending
+
+  const effectiveSlug = isSlugEdited ? slug : slugFromName(name)
+  const trimmedName = name.trim()
+  const nameError =
+    trimmedName === '' ? 'A name cannot be empty.' : trimmedName.length > MAX_NAME_LENGTH ? 'A name is at most 100 characters.' : null
+  const slugError = slugProblem(effectiveSlug)
+
+  async function submit(event: React.FormEvent): Promise<void> {
+    event.preventDefault()
+    setIsSubmitted(true)
+    setServerError(null)
+    if (nameError || slugError) return
+    try {
+      const saved = isEdit
+        ? await updateEndpoint.mutateAsync({
+            id: endpoint.id,
+            ...(trimmedName !== endpoint.name ? { name: trimmedName } : {}),
+            ...(effectiveSlug !== endpoint.slug ? { slug: effectiveSlug } : {}),
+          })
+        : await createEndpoint.mutateAsync({ name: trimmedName, slug: effectiveSlug })
+      onDone(saved)
+    } catch (error: unknown) {
+      const message = error instanceof Error ? error.message : String(error)
+      const code = error instanceof ApiCallError ? error.code : null
+      setServerError({ message, field: code === 'CONFLICT' ? 'slug' : null })
+    }
+  }
+
+  const base = receiverUrl?.replace(/\/+$/, '') ?? ''
+  return (
+    <ModalDialog title={isEdit ? `Edit endpoint “${endpoint.name}”` : 'New endpoint'} onClose={onClose} testId="endpoint-form">
+      <form className="form" onSubmit={(event) => void submit(event)} noValidate>
+        <label className="field">
+          <span className="field-label">Name</span>
+          <input
+            className="input"
+            value={name}
+            maxLength={MAX_NAME_LENGTH + 20}
+            autoFocus
+            placeholder="Stripe test mode"
+            onChange={(event) => setName(event.target.value)}
+            aria-invalid={isSubmitted && nameError !== null}
+            data-testid="endpoint-name-input"
+          />
+          {isSubmitted && nameError && <span className="field-error">{nameError}</span>}
+        </label>
+        <label className="field">
+          <span className="field-label">Slug (the path of its capture URL)</span>
+          <input
+            className="input wire"
+            value={effectiveSlug}
+            maxLength={80}
+            spellCheck={false}
+            autoCapitalize="off"
+            placeholder="stripe-test"
+            onChange={(event) => {
+              setIsSlugEdited(true)
+              setSlug(event.target.value)
+            }}
+            aria-invalid={(isSubmitted || isSlugEdited) && slugError !== null}
+            data-testid="endpoint-slug-input"
+          />
+          {(isSubmitted || (isSlugEdited && effectiveSlug !== '')) && slugError && (
+            <span className="field-error" data-testid="slug-error">
+              {slugError}
+            </span>
+          )}
+          {serverError?.field === 'slug' && (
+            <span className="field-error" role="alert" data-testid="endpoint-form-error">
+              {serverError.message}
+            </span>
+          )}
+          <span className="field-hint wire">
+            {base}/{effectiveSlug || '…'}
+          </span>
+          {isEdit && effectiveSlug !== endpoint.slug && (
+            <span className="field-hint">
+              Providers still sending to {endpoint.url} will no longer be captured here.
+            </span>
+          )}
+        </label>
+        {serverError && serverError.field === null && (
+          <p className="form-error" role="alert" data-testid="endpoint-form-error">
+            {serverError.message}
+          </p>
+        )}
+        <div className="modal-actions">
+          <button type="button" className="button" onClick={onClose} disabled={isBusy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={isBusy} data-testid="endpoint-form-submit">
+            {isBusy ? 'Saving…' : isEdit ? 'Save' : 'Create endpoint'}
+          </button>
+        </div>
+      </form>
+    </ModalDialog>
+  )
+}

@@ -1,0 +1,64 @@
+import type { Endpoint } from '../../../../src-main/shared/contract'
+import { CopyButton } from '../../components/copy-button'
+import { formatCount } from '../../lib/format'
+
+interface EndpointItemProps {
+  endpoint: Endpoint
+  isSelected: boolean
+  onSelect: () => void
+  onEdit: () => void
+  onDelete: () => void
+}
+
+export function EndpointItem({ endpoint, isSelected, onSelect, onEdit, onDelete }: EndpointItemProps) {
+  const { origin, path } = splitUrl(endpoint.url)
+  return (
+    <li
+      className={`endpoint-item ${isSelected ? 'endpoint-item-selected' : ''}`}
+      data-testid="endpoint-item"
+      data-endpoint-id={endpoint.id}
+      data-endpoint-slug={endpoint.slug}
+    >
+      <button
+        type="button"
+        className="endpoint-select"
+        onClick={onSelect}
+        aria-current={isSelected ? 'true' : undefined}
+        data-testid="endpoint-select"
+      >
+        <span className="endpoint-name" data-testid="endpoint-name">
+          {endpoint.name}
+        </span>
+        <span className="badge" data-testid="endpoint-count" title={`${endpoint.captureCount} captures`}>
+          {formatCount(endpoint.captureCount)}
+        </span>
+      </button>
+      <code className="endpoint-url wire" title={endpoint.url} data-testid="endpoint-url">
+        {origin}
+        <wbr />
+        {path}
+      </code>
+      <div className="endpoint-actions">
+        <CopyButton text={endpoint.url} label="Copy URL" title="Copy the capture URL" testId="copy-endpoint-url" />
+        <span className="endpoint-manage">
+          <button type="button" className="link-button" onClick={onEdit} data-testid="edit-endpoint">
+            Rename
+          </button>
+          <button type="button" className="link-button link-danger" onClick={onDelete} data-testid="delete-endpoint">
+            Delete
+          </button>
+        </span>
+      </div>
+    </li>
+  )
+}
+
+/** Splits before the path, so a narrow sidebar wraps the URL at the slash rather than mid-port. */
+function splitUrl(url: string): { origin: string; path: string } {
+  try {
+    const parsed = new URL(url)
+    return { origin: parsed.origin, path: url.slice(parsed.origin.length) }
+  } catch {
+    return { origin: url, path: '' }
+  }
+}

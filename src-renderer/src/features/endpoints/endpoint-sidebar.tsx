@@ -1,0 +1,96 @@
+import { useState } from 'react'
+import type { Endpoint } from '../../../../src-main/shared/contract'
+import { useDeleteEndpoint } from '../../api/queries'
+import type { CaptureScope } from '../../api/query-keys'
+import { ConfirmDialog } from '../../components/confirm-dialog'
+import { formatCount } from '../../lib/format'
+import { EndpointFormDialog } from './endpoint-form-dialog'
+import { EndpointItem } from './endpoint-item'
+
+interface EndpointSidebarProps {
+  endpoints: Endpoint[] | undefined
+  error: Error | null
+  receiverUrl: string | undefined
+  scope: CaptureScope
+  onScopeChange: (scope: CaptureScope) => void
+}
+
+type DialogState = { kind: 'create' } | { kind: 'edit'; endpoint: Endpoint } | { kind: 'delete'; endpoint: Endpoint } | null
+
+export function EndpointSidebar({ endpoints, error, receiverUrl, scope, onScopeChange }: EndpointSidebarProps) {
+  const [dialog, setDialog] = useState<DialogState>(null)
+  const deleteEndpoint = useDeleteEndpoint()
+  const totalCount = endpoints?.reduce((sum, endpoint) => sum + endpoint.captureCount, 0) ?? 0
+
+  return (
+    <nav className="sidebar" aria-label="Endpoints" data-testid="sidebar">
+      <div className="sidebar-heading">
+        <h2>Endpoints</h2>
+        <button
+          type="button"
+          className="button button-small button-primary"
+          onClick={() => setDialog({ kind: 'create' })}
+          data-testid="new-endpoint"
+        >
+          + New
+        </button>
+      </div>
+      {error && <p className="form-error">Could not load endpoints: {error.message}</p>}
+      <ul className="endpoint-list">
+        <li className={`endpoint-item endpoint-all ${scope === 'all' ? 'endpoint-item-selected' : ''}`}>
+          <button
+            type="button"
+            className="endpoint-select"
+            onClick={() => onScopeChange('all')}
+            aria-current={scope === 'all' ? 'true' : undefined}
+            data-testid="endpoint-all"
+          >
+            <span className="endpoint-name">All captures</span>
+            <span className="badge">{formatCount(totalCount)}</span>
+          </button>
+        </li>
+        {endpoints?.map((endpoint) => (
+          <EndpointItem
+            key={endpoint.id}
+            endpoint={endpoint}
+            isSelected={scope === endpoint.id}
+            onSelect={() => onScopeChange(endpoint.id)}
+            onEdit={() => setDialog({ kind: 'edit', endpoint })}
+            onDelete={() => setDialog({ kind: 'delete', endpoint })}
+          />
+        ))}
+      </ul>
+
+      {(dialog?.kind === 'create' || dialog?.kind === 'edit') && (
+        <EndpointFormDialog
+          endpoint={dialog.kind === 'edit' ? dialog.endpoint : undefined}
+          receiverUrl={receiverUrl}
+          onClose={() => setDialog(null)}
+          onDone={(saved) => {
+            setDialog(null)
+            onScopeChange(saved.id)
+          }}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title={`Delete endpoint “${dialog.endpoint.name}”?`}
+          confirmLabel="Delete endpoint"
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            await deleteEndpoint.mutateAsync(dialog.endpoint.id)
+            if (scope === dialog.endpoint.id) onScopeChange('all')
+          }}
+        >
+          <p>
+            Requests to <code className="wire">{dialog.endpoint.url}</code> will no longer be captured
+            {dialog.endpoint.captureCount > 0
+              ? `, and its ${formatCount(dialog.endpoint.captureCount)} ${dialog.endpoint.captureCount === 1 ? 'capture is' : 'captures are'} deleted.`
+              : '.'}{' '}
+            This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </nav>
+  )
+}

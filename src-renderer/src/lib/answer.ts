@@ -1,0 +1,68 @@
+/** Words for what the receiver answered and why. */
+import type { AnswerRecord } from '../../../src-main/shared/contract'
+import { reasonPhrase } from './http-status'
+
+const NO_ANSWER_LABELS: Record<Exclude<AnswerRecord['kind'], 'respond'>, string> = {
+  close: 'closed',
+  reset: 'reset',
+  hang: 'no answer',
+}
+
+/** Short form for the list: `200`, or what happened instead of an HTTP answer. */
+export function answerShortLabel(answer: AnswerRecord): string {
+  if (answer.status !== null) return String(answer.status)
+  return answer.kind === 'respond' ? '—' : NO_ANSWER_LABELS[answer.kind]
+}
+
+/** `200 OK`, or a sentence when no HTTP answer was sent. */
+export function answerLongLabel(answer: AnswerRecord): string {
+  if (answer.status !== null) return `${answer.status} ${reasonPhrase(answer.status)}`.trim()
+  switch (answer.kind) {
+    case 'close':
+      return 'Connection closed without an answer'
+    case 'reset':
+      return 'Connection reset without an answer'
+    case 'hang':
+      return 'Never answered (connection held open)'
+    case 'respond':
+      return 'No HTTP status recorded'
+    default: {
+      const unknownKind: never = answer.kind
+      return String(unknownKind)
+    }
+  }
+}
+
+/** Which part of the endpoint's answer configuration chose this answer. */
+export function answerReason(answer: AnswerRecord): string {
+  const choice = answer.chosenBy
+  switch (choice.kind) {
+    case 'rule':
+      return `rule “${choice.ruleName}”`
+    case 'sequence':
+      return `sequence, step ${choice.step} of ${choice.of}`
+    case 'failure-rate':
+      return `failure rate (${choice.percent}%)`
+    case 'default':
+      return 'endpoint default'
+    case 'provider-default':
+      return choice.provider ? `${choice.provider} acknowledgement` : 'default answer'
+    case 'refusal':
+      return 'refusal'
+    case 'forward':
+      return `forwarded to ${choice.targetUrl}`
+    default: {
+      const unknownChoice: never = choice
+      return String(unknownChoice)
+    }
+  }
+}
+
+export function answerStatusClass(answer: AnswerRecord): string {
+  const status = answer.status
+  if (status === null) return 'status-server-error'
+  if (status >= 500) return 'status-server-error'
+  if (status >= 400) return 'status-client-error'
+  if (status >= 300) return 'status-redirect'
+  return 'status-ok'
+}

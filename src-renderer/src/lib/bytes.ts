@@ -1,0 +1,61 @@
+/** Raw body bytes: decoding base64 and telling text from binary. */
+
+export function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64)
+  const bytes = new Uint8Array(binary.length)
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index)
+  return bytes
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+const lenientUtf8 = new TextDecoder('utf-8')
+
+/** The body as UTF-8 text, or `null` when the bytes are not valid UTF-8. */
+export function decodeUtf8Strict(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    return null
+  }
+}
+
+/** Invalid sequences become U+FFFD; for showing non-UTF-8 text, never for copying it. */
+export function decodeUtf8Lenient(bytes: Uint8Array): string {
+  return lenientUtf8.decode(bytes)
+}
+
+/**
+ * Valid UTF-8 can still be binary (NUL bytes, control characters): such text reads better as hex.
+ * Looks at the first 8 KB only.
+ */
+export function looksBinary(text: string): boolean {
+  const sample = text.length > 8192 ? text.slice(0, 8192) : text
+  let controlCount = 0
+  for (let index = 0; index < sample.length; index++) {
+    const code = sample.charCodeAt(index)
+    if (code === 0) return true
+    if (code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) controlCount++
+  }
+  return sample.length > 0 && controlCount / sample.length > 0.02
+}
+
+/** The media type without parameters, lower-cased: `application/json; charset=utf-8` -> `application/json`. */
+export function mediaType(contentType: string | null | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+}
+
+/** The `charset` parameter of a content type, lower-cased, if any. */
+export function declaredCharset(contentType: string | null | undefined): string | null {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')
+  return match?.[1]?.toLowerCase() ?? null
+}
+
+/** Decodes with a declared non-UTF-8 charset the browser knows (e.g. iso-8859-1); `null` otherwise. */
+export function decodeWithCharset(bytes: Uint8Array, charset: string | null): string | null {
+  if (charset === null || charset === 'utf-8' || charset === 'utf8') return null
+  try {
+    return new TextDecoder(charset).decode(bytes)
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { createSseParser, type SseMessage } from '../api/sse-parser'
+import { analyseBody } from './body-views'
+import { buildCurlCommand } from './curl'
+import { hexDump } from './hex-dump'
+import { prettyXml } from './xml-pretty'
+
+describe('createSseParser', () => {
+  it('parses events split anywhere, with CRLF, comments and multi-line data', () => {
+    const messages: SseMessage[] = []
+    const parser = createSseParser((message) => messages.push(message))
+    const stream = ': connected\r\n\r\nevent: capture-received\r\ndata: {"a":\r\ndata: 1}\r\n\r\n: heartbeat\n\nevent: x\ndata: 2\n\n'
+    for (const char of stream) parser.push(char)
+    expect(messages).toEqual([
+      { event: 'capture-received', data: '{"a":\n1}' },
+      { event: 'x', data: '2' },
+    ])
+  })
+})
+
+describe('buildCurlCommand', () => {
+  it('skips hop-by-hop headers and quotes for the shell', () => {
+    const command = buildCurlCommand({
+      method: 'PUT',
+      url: 'http://127.0.0.1:4100/default/x?a=1&b=2',
+      headers: [['Host', 'h'], ['Content-Length', '5'], ['Connection', 'keep-alive'], ['X-Q', "it's"]],
+      body: new TextEncoder().encode("a'b\n"),
+    })
+    expect(command).toBe(
+      [
+        'curl -X PUT',
+        "'http://127.0.0.1:4100/default/x?a=1&b=2'",
+        `-H 'X-Q: it'\\''s'`,
+        "-H 'Expect:'",
+        `--data-binary 'a'\\''b\n'`,
+      ].join(' \\\n  '),
+    )
+  })
+
+  it('pipes bodies with NUL bytes through printf', () => {
+    const command = buildCurlCommand({ method: 'POST', url: 'http://h/p', headers: [], body: new Uint8Array([0, 0x27, 0xff]) })
+    expect(command.startsWith(`printf '%b' '\\0000\\0047\\0377' | curl http://h/p`)).toBe(true)
+  })
+})
+
+describe('body views', () => {
+  it('prefers hex for invalid UTF-8 and JSON for JSON', () => {
+    expect(analyseBody(new Uint8Array([0x63, 0xe9]), 'text/plain').preferred).toBe('hex')
+    expect(analyseBody(new TextEncoder().encode('{"a":1}'), null).preferred).toBe('json')
+    expect(analyseBody(new TextEncoder().encode('a=1'), 'application/x-www-form-urlencoded').views).toEqual(['form', 'text', 'hex'])
+    expect(analyseBody(new Uint8Array(), 'application/json').views).toEqual([])
+  })
+
+  it('dumps hex with offsets and ASCII', () => {
+    expect(hexDump(new TextEncoder().encode('AB\n'), 0, 16)).toBe(`0000  41 42 0a${' '.repeat(41)} |AB.             |`)
+  })
+
+  it('re-indents XML without changing its tokens', () => {
+    expect(prettyXml('<a><b x="1">t</b><c/></a>')).toBe('<a>\n  <b x="1">t</b>\n  <c/>\n</a>')
+  })
+})
