@@ -1,6 +1,6 @@
 /** Endpoints: named capture inboxes, each owning the URL prefix `/<slug>` on the receiver. */
 import { randomUUID } from 'node:crypto'
-import { SLUG_PATTERN } from '../shared/contract'
+import { SLUG_PATTERN } from '../shared/slug'
 import { InspectorError } from '../shared/errors'
 import type { StoredEndpoint } from './store/persisted-schema'
 import type { SettingsStore } from './store/settings-store'

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import type { HeaderPairs } from './http-message'
+import { SLUG_PATTERN } from './slug'
 import type { AnswerKind, ChosenBy, EndpointAnswerConfig } from './responses'
 import { PINNABLE_PROVIDER_IDS, type DeliveryAnalysis, type KeyDescriptor, type PinnableProviderId, type ProviderId, type VerdictStatus } from './providers'
 import {
@@ -26,7 +27,6 @@ import {
 } from './replay'
 import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type TunnelState } from './tunnel'
 
-export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
 const slug = z
   .string()
   .regex(SLUG_PATTERN, 'a slug is 1-64 lower-case letters, digits or dashes, not starting or ending with a dash')

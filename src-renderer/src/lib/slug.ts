@@ -1,9 +1,5 @@
-/**
- * Mirrors `SLUG_PATTERN` in src-main/shared/contract.ts. The renderer imports only types from the
- * contract (zod stays out of the bundle), so the pattern is repeated here for instant feedback;
- * the server validates again and its answer wins.
- */
-const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
+/** Instant feedback on slugs in the endpoint form; the server validates again and its answer wins. */
+import { SLUG_PATTERN } from '../../../src-main/shared/slug'
 
 export function slugProblem(slug: string): string | null {
   if (slug === '') return 'A slug cannot be empty.'
