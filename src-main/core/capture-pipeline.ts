@@ -6,14 +6,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import type { AnswerChoice, CaptureRecognition, InspectorEvent } from '../shared/contract'
+import type { AnswerChoice, CaptureRecognition, CaptureSummary, InspectorEvent } from '../shared/contract'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { deliveryKeyFor, toRecognition } from './recognition'
 import type { ForwardConfig } from '../shared/replay'
 import type { RelayAnswer } from './replay'
 import type { ReplayService } from './replay-service'
 import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
-import { toCaptureSummary } from './capture-views'
 import type { EventBus } from './event-bus'
 import { answerPlain, type ReceivedRequest } from './receiver/receiver'
 import { chooseAnswer, resolvedBodyBytes, sendAnswer, type SequenceState } from './responses'
@@ -47,7 +46,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     const { chosen, choice } = forwarding?.relay
       ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl)
       : decideAnswer(request, recognition, bodySha256)
-    let stored: StoredCapture
+    let stored: CaptureSummary
     try {
       stored = await deps.store.append(
         {
@@ -75,7 +74,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       return
     }
     deps.health.succeeded()
-    if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
+    deps.events.publish({ type: 'capture-received', capture: stored })
     if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
     await sendAnswer(response, chosen, { signal: deps.shutdown })
   }

@@ -99,7 +99,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         if (!capture) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
         return capture
       },
-      readBody: (capture) => store.readBody(capture),
+      load: (id) => store.load(id),
+      readBody: (id) => store.readBody(id),
       keysOf: (endpointId) => keys.keysFor(endpointId),
       async rememberTarget(endpointId, target) {
         const current = endpointById(endpointId)?.replayTarget

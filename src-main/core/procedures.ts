@@ -3,9 +3,9 @@
  * `api/dispatch.ts`; errors are raised as `InspectorError` with a contract error code.
  */
 import type { z } from 'zod'
-import type { AnswerConfigView, Endpoint, ProviderSettingsView, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
+import type { AnswerConfigView, CaptureRecognition, Endpoint, ProviderSettingsView, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
-import { toCaptureDetail, toCaptureSummary } from './capture-views'
+import { toCaptureDetail } from './capture-views'
 import type { EndpointRegistry } from './endpoints'
 import type { EventBus } from './event-bus'
 import type { CaptureStore } from './store/capture-store'
@@ -32,7 +32,7 @@ export interface ProcedureContext {
   sequences: SequenceState
   replays: ReplayService
   keys: KeyStore
-  judge(capture: StoredCapture, body: Buffer): DeliveryAnalysis
+  judge(capture: StoredCapture, body: Buffer, full?: boolean): DeliveryAnalysis
   tunnel: TunnelService
   version: string
   dataDir: string
@@ -101,15 +101,13 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
    */
   async function reanalyze(endpointId: string): Promise<void> {
     const captures = store.page({ endpointId, limit: Number.MAX_SAFE_INTEGER }).items.filter((capture) => capture.outcome === 'captured')
+    const updates: Array<{ id: string; recognition: CaptureRecognition }> = []
     for (const [index, capture] of captures.entries()) {
-      const body = await runStorage(() => store.readBody(capture))
-      const recognition = toRecognition(context.judge(capture, body))
-      store.update(capture.id, (stored) => {
-        stored.recognition = recognition
-      })
+      const [stored, body] = await runStorage(() => Promise.all([store.load(capture.id), store.readBody(capture.id)]))
+      updates.push({ id: capture.id, recognition: toRecognition(context.judge(stored, body, false)) })
       if (index % REANALYZE_SLICE === REANALYZE_SLICE - 1) await new Promise((resolve) => setImmediate(resolve))
     }
-    await runStorage(() => store.flush())
+    await runStorage(() => store.updateRecognitions(updates))
     events.publish({ type: 'captures-reanalyzed', endpointId, count: captures.length })
   }
 
@@ -139,8 +137,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async deleteEndpoint({ id }) {
       endpoints.get(id)
       // Captures first: an endpoint whose captures could not be deleted must stay visible.
-      const doomed = store.page({ endpointId: id, limit: Number.MAX_SAFE_INTEGER }).items
-      await runStorage(() => store.deleteByEndpoint(id))
+      const doomed = await runStorage(() => store.deleteByEndpoint(id))
       await runStorage(() => context.history.deleteFor(doomed))
       await context.keys.removeAll(id)
       await endpoints.delete(id)
@@ -152,14 +149,14 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       if (endpointId !== undefined) endpoints.get(endpointId)
       const page = store.page({ endpointId, beforeSeq: cursor === undefined ? undefined : Number(cursor), limit: limit ?? DEFAULT_PAGE_SIZE })
       return {
-        items: page.items.map(toCaptureSummary),
+        items: page.items,
         nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq),
         total: page.total,
       }
     },
     async getCapture({ id }) {
-      const capture = findCapture(id)
-      const body = await runStorage(() => store.readBody(capture))
+      findCapture(id)
+      const [capture, body] = await runStorage(() => Promise.all([store.load(id), store.readBody(id)]))
       return toCaptureDetail(capture, body, capture.outcome === 'refused' ? null : context.judge(capture, body))
     },
     async deleteCapture({ id }) {
@@ -265,9 +262,9 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     async clearEndpoint({ id }) {
       endpoints.get(id)
-      const doomed = store.page({ endpointId: id, limit: Number.MAX_SAFE_INTEGER }).items
-      const deletedCount = await runStorage(() => store.deleteByEndpoint(id))
+      const doomed = await runStorage(() => store.deleteByEndpoint(id))
       await runStorage(() => context.history.deleteFor(doomed))
+      const deletedCount = doomed.length
       events.publish({ type: 'endpoint-cleared', endpointId: id })
       return { deletedCount }
     },

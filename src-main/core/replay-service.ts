@@ -4,7 +4,7 @@
  * recorded in the capture's history.
  */
 import { randomUUID } from 'node:crypto'
-import type { BulkJobView, InspectorEvent, ReplayPreview } from '../shared/contract'
+import type { BulkJobView, CaptureSummary, InspectorEvent, ReplayPreview } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
 import type {
   BulkItemResult,
@@ -46,8 +46,11 @@ export interface ReplayServiceDeps {
   logger: Logger
   now: () => Date
   history: ReplayHistory
-  capture(id: string): StoredCapture
-  readBody(capture: StoredCapture): Promise<Buffer>
+  /** The capture's list view (throws NOT_FOUND). */
+  capture(id: string): CaptureSummary
+  /** The full record, read from disk. */
+  load(id: string): Promise<StoredCapture>
+  readBody(id: string): Promise<Buffer>
   /** The endpoint's configured keys (HMAC secrets, public keys...), for re-signing. */
   keysOf(endpointId: string): SigningKey[]
   /** Remembers the last target of an endpoint's resends. */
@@ -64,15 +67,16 @@ interface BulkJob {
 export function createReplayService(deps: ReplayServiceDeps) {
   const jobs = new Map<string, BulkJob>()
 
-  async function sourceOf(capture: StoredCapture): Promise<ReplaySource> {
-    return { method: capture.method, target: capture.target, headers: capture.headers, body: await deps.readBody(capture) }
+  async function sourceOf(id: string): Promise<ReplaySource> {
+    const capture = await deps.load(id)
+    return { method: capture.method, target: capture.target, headers: capture.headers, body: await deps.readBody(id) }
   }
 
   /** The request a resend would send: built from the capture, edited, and re-signed if asked. */
-  async function prepare(input: Omit<ReplayCaptureInput, 'send'>): Promise<{ capture: StoredCapture; request: ReplayRequest; resign: ReplayRecord['resign'] }> {
+  async function prepare(input: Omit<ReplayCaptureInput, 'send'>): Promise<{ capture: CaptureSummary; request: ReplayRequest; resign: ReplayRecord['resign'] }> {
     const capture = deps.capture(input.captureId)
     if (capture.outcome === 'refused') throw new InspectorError('BAD_REQUEST', 'this request was refused (its body was too large), so there is no body to resend')
-    let request = buildReplayRequest(await sourceOf(capture), { targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, edits: input.edits })
+    let request = buildReplayRequest(await sourceOf(capture.id), { targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, edits: input.edits })
     let resign: ReplayRecord['resign'] = null
     if (input.resign) {
       const result = resignRequest(request, [...deps.keysOf(capture.endpointId), ...(input.privateKeys ?? [])], { now: deps.now() })
@@ -82,7 +86,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
     return { capture, request, resign }
   }
 
-  async function record(capture: StoredCapture | null, entry: ReplayRecord): Promise<ReplayRecord> {
+  async function record(capture: CaptureSummary | null, entry: ReplayRecord): Promise<ReplayRecord> {
     if (capture) await deps.history.add(capture.seq, entry)
     deps.events.publish({ type: 'replay-recorded', captureId: entry.captureId, record: entry })
     return entry
@@ -106,9 +110,9 @@ export function createReplayService(deps: ReplayServiceDeps) {
       return deps.history.list(capture.seq, capture.id)
     },
 
-    async startBulk(input: Omit<BulkReplayInput, 'captureIds'> & { captures: StoredCapture[] }): Promise<BulkJobView> {
+    async startBulk(input: Omit<BulkReplayInput, 'captureIds'> & { captures: CaptureSummary[] }): Promise<BulkJobView> {
       if (input.captures.length === 0) throw new InspectorError('BAD_REQUEST', 'there are no captures to replay')
-      const prepared: Array<{ capture: StoredCapture; request: ReplayRequest; resign: ReplayRecord['resign'] }> = []
+      const prepared: Array<{ capture: CaptureSummary; request: ReplayRequest; resign: ReplayRecord['resign'] }> = []
       for (const capture of input.captures) {
         if (capture.outcome === 'refused') continue
         prepared.push(await prepare({ captureId: capture.id, targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, resign: input.resign }))
@@ -181,7 +185,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
     },
 
     /** Records a forward once it has finished, in the capture's history. */
-    async recordForward(capture: StoredCapture, result: ForwardResult): Promise<void> {
+    async recordForward(capture: CaptureSummary, result: ForwardResult): Promise<void> {
       if (!result.request) return
       const outcome = await result.done
       await record(capture, createReplayRecord({ captureId: capture.id, kind: 'forward', request: result.request, outcome, forward: result.summary, now: deps.now() }))

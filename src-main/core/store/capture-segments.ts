@@ -35,6 +35,11 @@ export const INDEX_FLUSH_DELAY_MS = 100
 const INDEX_FILE = /^(\d{6,})\.json$/
 const LOG_FILE = /^(\d{6,})\.log$/
 
+export interface FrameLocation {
+  offset: number
+  metadataBytes: number
+}
+
 export interface Segment {
   readonly number: number
   readonly db: Low<SegmentDocument>
@@ -54,18 +59,27 @@ export interface Segment {
    * for about a millisecond under load (measured with `npm run bench`).
    */
   writeFrames(frames: Array<{ stored: StoredCapture; buffers: Buffer[] }>): void
-  /** Removes captures from the index document (they stay in memory's hands until persisted). */
+  /** Removes captures from the index document (warm segments only; see `edit`). */
   forget(ids: Set<string>): void
+  /**
+   * Runs a change on the index document of any segment: a retired segment's document is not
+   * kept in memory, so it is read back first, written after, and let go again. One at a time.
+   */
+  edit(change: (document: SegmentDocument) => void): Promise<void>
   /** Writes the index soon (coalesced); the log already holds everything it will contain. */
   persistSoon(): void
   /** Writes the index now; concurrent calls share writes. */
   persist(): Promise<void>
-  readBody(capture: StoredCapture): Promise<Buffer>
+  readBody(frame: FrameLocation, size: number): Promise<Buffer>
+  /** The capture as written into its frame (its recognition may have changed since). */
+  readLogged(frame: FrameLocation): Promise<LoggedCapture>
   /** Overwrites a deleted capture's metadata and body with zeros, so deleting really removes the payload. */
-  erase(capture: StoredCapture): Promise<void>
+  erase(frame: FrameLocation, bodySize: number): Promise<void>
   isFull(): boolean
-  /** No more captures come to this segment: once its index is written, drop cached JSON. */
+  /** No more captures come to this segment: write its index once more, then let its document go. */
   retire(): void
+  /** How many captures its index document holds (warm segments). */
+  size(): number
   /** Past 80% of its capacity: time to prepare the next segment. */
   isNearlyFull(): boolean
   close(): Promise<void>
@@ -87,6 +101,9 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     return db.write()
   })
   let flushTimer: NodeJS.Timeout | undefined
+  /** A retired segment's document is read from disk only while it is being changed. */
+  let cold = false
+  let editing: Promise<unknown> = Promise.resolve()
 
   const segment: Segment = {
     number: segmentNumber,
@@ -130,6 +147,22 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     forget(ids) {
       db.data.captures = db.data.captures.filter((capture) => !ids.has(capture.id))
     },
+    edit(change) {
+      const run = editing.then(async () => {
+        if (cold) {
+          await db.read()
+          const parsed = segmentDocumentSchema.safeParse(db.data)
+          if (!parsed.success) throw new Error(`${paths.index} changed on disk and no longer reads as a capture index`)
+          db.data = parsed.data
+        }
+        change(db.data)
+        await persist()
+        if (cold) db.data = { ...db.data, captures: [] }
+      })
+      editing = run.catch(() => undefined)
+      return run
+    },
+    size: () => db.data.captures.length,
     persistSoon() {
       flushTimer ??= setTimeout(() => {
         flushTimer = undefined
@@ -138,16 +171,18 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
       }, INDEX_FLUSH_DELAY_MS)
     },
     persist,
-    async readBody(capture) {
-      const buffer = Buffer.alloc(capture.body.size)
-      if (capture.body.size === 0) return buffer
-      const { bytesRead } = await handle.read(buffer, 0, capture.body.size, bodyOffset(capture))
-      if (bytesRead !== capture.body.size) throw new Error(`body bytes missing from ${paths.log} (expected ${capture.body.size}, found ${bytesRead})`)
-      return buffer
+    async readBody(frame, size) {
+      return readExactly(handle, size, frame.offset + FRAME_HEADER_BYTES + frame.metadataBytes, paths.log)
     },
-    async erase(capture) {
-      const size = capture.frame.metadataBytes + capture.body.size
-      if (size > 0) await handle.write(Buffer.alloc(size), 0, size, capture.frame.offset + FRAME_HEADER_BYTES)
+    async readLogged(frame) {
+      const metadata = await readExactly(handle, frame.metadataBytes, frame.offset + FRAME_HEADER_BYTES, paths.log)
+      const parsed = loggedCaptureSchema.safeParse(JSON.parse(metadata.toString('utf8')))
+      if (!parsed.success) throw new Error(`the capture at byte ${frame.offset} of ${paths.log} cannot be read`)
+      return parsed.data
+    },
+    async erase(frame, bodySize) {
+      const size = frame.metadataBytes + bodySize
+      if (size > 0) await handle.write(Buffer.alloc(size), 0, size, frame.offset + FRAME_HEADER_BYTES)
     },
     isFull() {
       return db.data.captures.length + unwritten.size >= SEGMENT_MAX_CAPTURES || segment.logBytes >= SEGMENT_MAX_LOG_BYTES
@@ -158,9 +193,11 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
         clearTimeout(flushTimer)
         flushTimer = undefined
       }
-      persist().then(
+      void segment.edit(() => undefined).then(
         () => {
-          for (const capture of db.data.captures) serializedCaptures.delete(capture)
+          // The in-memory index keeps what lists need; the full records stay on disk.
+          cold = true
+          db.data = { ...db.data, captures: [] }
         },
         () => undefined,
       )
@@ -184,9 +221,12 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
   return segment
 }
 
-/** A capture's body bytes follow its frame header and metadata. */
-export function bodyOffset(capture: StoredCapture): number {
-  return capture.frame.offset + FRAME_HEADER_BYTES + capture.frame.metadataBytes
+async function readExactly(handle: FileHandle, size: number, position: number, file: string): Promise<Buffer> {
+  const buffer = Buffer.alloc(size)
+  if (size === 0) return buffer
+  const { bytesRead } = await handle.read(buffer, 0, size, position)
+  if (bytesRead !== size) throw new Error(`capture bytes missing from ${file} (expected ${size} at byte ${position}, found ${bytesRead})`)
+  return buffer
 }
 
 function ignoreMissing(error: unknown): void {
