@@ -85,7 +85,10 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       const answer: ResolvedAnswer = {
         kind: 'respond',
         status: request.refusal.status,
-        headers: [['Content-Type', 'text/plain; charset=utf-8']],
+        headers: [
+          ['Content-Type', 'text/plain; charset=utf-8'],
+          ['Content-Length', String(body.length)],
+        ],
         body: { encoding: 'utf8', data: request.refusal.reason, size: body.length },
         delayMs: 0,
       }
@@ -116,7 +119,7 @@ function relayAnswer(relay: RelayAnswer, targetUrl: string): { chosen: ChosenAns
   const answer: ResolvedAnswer = {
     kind: 'respond',
     status: relay.status,
-    headers: relay.headers.filter(([name]) => name.toLowerCase() !== 'content-length'),
+    headers: [...relay.headers.filter(([name]) => name.toLowerCase() !== 'content-length'), ['Content-Length', String(relay.body.length)]],
     body: { encoding: 'base64', data: relay.body.toString('base64'), size: relay.body.length },
     delayMs: 0,
   }
