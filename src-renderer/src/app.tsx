@@ -9,6 +9,8 @@ import { EndpointSidebar } from './features/endpoints/endpoint-sidebar'
 import { LiveIndicator } from './features/status/live-indicator'
 import { StorageBanner } from './features/status/storage-banner'
 import { StorageIssuesNotice } from './features/status/storage-issues-notice'
+import { BulkReplayButton, SimulateButton } from './features/replay/entry-points'
+import { TunnelBanner, TunnelControl } from './features/tunnel/tunnel-control'
 import { formatCount } from './lib/format'
 
 const SCOPE_KEY = 'callback-inspector.scope'
@@ -63,10 +65,13 @@ export function App() {
           </span>
         )}
         <span className="topbar-spacer" />
+        <TunnelControl />
+        <SimulateButton endpointId={scopeEndpoint?.id ?? null} />
         <LiveIndicator />
         {status && <span className="topbar-meta muted">v{status.version}</span>}
       </header>
       <StorageBanner lastError={status?.storage.lastError ?? null} />
+      <TunnelBanner />
       {status && <StorageIssuesNotice issues={status.storage.issues} />}
       <div className="workspace">
         <EndpointSidebar
@@ -88,6 +93,7 @@ export function App() {
             toolbar={
               <>
                 <span className="list-scope">{scopeEndpoint ? scopeEndpoint.name : 'All endpoints'}</span>
+                <BulkReplayButton endpoint={scopeEndpoint} />
                 {scopeEndpoint && scopeEndpoint.captureCount > 0 && (
                   <button
                     type="button"

@@ -8,7 +8,9 @@
  * responsive.
  */
 import type { QueryClient } from '@tanstack/react-query'
+import type { ReplayRecord } from '../../../src-main/shared/replay'
 import type {
+  BulkJobView,
   CaptureSummary,
   Endpoint,
   InspectorEvent,
@@ -94,8 +96,10 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
       })
       return
     case 'replay-recorded':
+      applyReplayRecorded(queryClient, event.record)
+      return
     case 'bulk-replay-progress':
-      // Replays belong to the replay views, which own their query keys; nothing here shows them.
+      applyBulkProgress(queryClient, event.job)
       return
     case 'tunnel-changed':
       queryClient.setQueryData<TunnelView>(queryKeys.tunnel(), (view) => (view ? { ...view, state: event.state } : view))
@@ -107,6 +111,26 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
       console.warn('Unhandled live event', unhandled)
     }
   }
+}
+
+/** A new record goes on top of its capture's history, once (the sender may have added it already). */
+function applyReplayRecorded(queryClient: QueryClient, record: ReplayRecord): void {
+  if (record.captureId === null) return
+  queryClient.setQueryData<ReplayRecord[]>(queryKeys.replays(record.captureId), (records) =>
+    records === undefined || records.some((each) => each.id === record.id) ? records : [record, ...records],
+  )
+  // A resend remembers its target per endpoint.
+  if (record.kind === 'resend') void queryClient.invalidateQueries({ queryKey: queryKeys.forwardConfigs() })
+}
+
+/** Progress events carry the counts only: keep the results known so far, fetch them all once finished. */
+function applyBulkProgress(queryClient: QueryClient, job: BulkJobView): void {
+  const key = queryKeys.bulkJob(job.jobId)
+  const previous = queryClient.getQueryData<BulkJobView>(key)
+  if (previous === undefined) return
+  if (previous.finished && previous.results.length > 0) return
+  queryClient.setQueryData<BulkJobView>(key, { ...job, results: job.results.length > 0 ? job.results : previous.results })
+  if (job.finished && job.results.length === 0) void queryClient.invalidateQueries({ queryKey: key, exact: true })
 }
 
 function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[]; scope: CaptureScope }> {

@@ -6,9 +6,11 @@ import {
   useQueryClient,
   type QueryClient,
 } from '@tanstack/react-query'
-import type { ProcedureInput } from '../../../src-main/shared/contract'
+import type { ProcedureInput, ProcedureOutput } from '../../../src-main/shared/contract'
 import { call, getLiveState } from './api-client'
 import { queryKeys, type CaptureScope } from './query-keys'
+import type { BulkJobView } from '../../../src-main/shared/contract'
+import type { ReplayRecord } from '../../../src-main/shared/replay'
 
 export const CAPTURE_PAGE_SIZE = 300
 
@@ -94,5 +96,141 @@ export function useClearEndpoint() {
   return useMutation({
     mutationFn: (id: string) => call('clearEndpoint', { id }),
     onSuccess: () => refreshIfNotLive(queryClient, [queryKeys.endpoints(), queryKeys.captureLists()]),
+  })
+}
+
+/** An endpoint's recognition settings and key descriptors (never the secrets). */
+export function useProviderSettings(endpointId: string) {
+  return useQuery({
+    queryKey: queryKeys.providerSettings(endpointId),
+    queryFn: () => call('getProviderSettings', { endpointId }),
+  })
+}
+
+/**
+ * Settings and key changes answer with the new view; the verdicts they change arrive as a
+ * `captures-reanalyzed` event (or are refetched here when the event stream is down).
+ */
+function useProviderSettingsMutation<Input extends { endpointId: string }, Output extends ProcedureOutput<'getProviderSettings'>>(
+  run: (input: Input) => Promise<Output>,
+) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: run,
+    onSuccess: (view, input) => {
+      queryClient.setQueryData(queryKeys.providerSettings(input.endpointId), view)
+      refreshIfNotLive(queryClient, [queryKeys.captureLists(), queryKeys.captureDetails()])
+    },
+  })
+}
+
+export function useSetProviderSettings() {
+  return useProviderSettingsMutation((input: ProcedureInput<'setProviderSettings'>) => call('setProviderSettings', input))
+}
+
+export function useAddKey() {
+  return useProviderSettingsMutation((input: ProcedureInput<'addKey'>) => call('addKey', input))
+}
+
+export function useRemoveKey() {
+  return useProviderSettingsMutation((input: ProcedureInput<'removeKey'>) => call('removeKey', input))
+}
+
+/** How an endpoint answers, with the server's warnings about it. */
+export function useAnswerConfig(endpointId: string) {
+  return useQuery({
+    queryKey: queryKeys.answerConfig(endpointId),
+    queryFn: () => call('getAnswerConfig', { endpointId }),
+  })
+}
+
+export function useSetAnswerConfig() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: ProcedureInput<'setAnswerConfig'>) => call('setAnswerConfig', input),
+    onSuccess: (view) => queryClient.setQueryData(queryKeys.answerConfig(view.endpointId), view),
+  })
+}
+
+export function useResetAnswerSequence() {
+  return useMutation({
+    mutationFn: (endpointId: string) => call('resetAnswerSequence', { endpointId }),
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replay, forward, simulate and the tunnel (issues 5 and 6)
+
+/** A capture's resend history, newest first; `replay-recorded` events patch it. */
+export function useReplays(captureId: string) {
+  return useQuery({ queryKey: queryKeys.replays(captureId), queryFn: () => call('listReplays', { captureId }) })
+}
+
+/** Adds a record the user just made to its capture's history (the live event may not have come yet). */
+export function addReplayRecord(queryClient: QueryClient, record: ReplayRecord): void {
+  if (record.captureId === null) return
+  queryClient.setQueryData<ReplayRecord[]>(queryKeys.replays(record.captureId), (records) =>
+    records === undefined || records.some((each) => each.id === record.id) ? records : [record, ...records],
+  )
+}
+
+export function useReplayCapture() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: ProcedureInput<'replayCapture'>) => call('replayCapture', input),
+    onSuccess: (record) => {
+      addReplayRecord(queryClient, record)
+      // The target is remembered per endpoint.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.forwardConfigs() })
+    },
+  })
+}
+
+export function useForwardConfig(endpointId: string) {
+  return useQuery({ queryKey: queryKeys.forwardConfig(endpointId), queryFn: () => call('getForwardConfig', { endpointId }) })
+}
+
+export function useSetForwardConfig() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (input: ProcedureInput<'setForwardConfig'>) => call('setForwardConfig', input),
+    onSuccess: (view) => queryClient.setQueryData(queryKeys.forwardConfig(view.endpointId), view),
+  })
+}
+
+export function useBulkJob(initial: BulkJobView) {
+  return useQuery({
+    queryKey: queryKeys.bulkJob(initial.jobId),
+    queryFn: () => call('getBulkReplay', { jobId: initial.jobId }),
+    initialData: initial,
+    // Progress comes from `bulk-replay-progress` events; polling only while the stream is down.
+    refetchInterval: (query) => (query.state.data?.finished || getLiveState() === 'open' ? false : 2000),
+  })
+}
+
+export function useSimulatorTemplates() {
+  return useQuery({ queryKey: queryKeys.simulatorTemplates(), queryFn: () => call('listSimulatorTemplates', {}), staleTime: Infinity })
+}
+
+/** The tunnel's settings and live state; `tunnel-changed` events patch the state. */
+export function useTunnel() {
+  return useQuery({ queryKey: queryKeys.tunnel(), queryFn: () => call('getTunnel', {}) })
+}
+
+export function useTunnelAction() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (
+      action: { kind: 'start' } | { kind: 'stop' } | { kind: 'settings'; input: ProcedureInput<'setTunnelSettings'> },
+    ) =>
+      action.kind === 'start'
+        ? call('startTunnel', {})
+        : action.kind === 'stop'
+          ? call('stopTunnel', {})
+          : call('setTunnelSettings', action.input),
+    onSuccess: (view) => {
+      queryClient.setQueryData(queryKeys.tunnel(), view)
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints() })
+    },
   })
 }

@@ -16,6 +16,18 @@ export const queryKeys = {
   captureList: (scope: CaptureScope) => ['captures', 'list', scope] as const,
   captureDetails: () => ['captures', 'detail'] as const,
   captureDetail: (id: string) => ['captures', 'detail', id] as const,
+  providerSettings: (endpointId: string) => ['provider-settings', endpointId] as const,
+  answerConfig: (endpointId: string) => ['answer-config', endpointId] as const,
+  /** Resend history of one capture, newest first (patched by `replay-recorded`). */
+  replayLists: () => ['replays'] as const,
+  replays: (captureId: string) => ['replays', captureId] as const,
+  replayPreview: (input: unknown) => ['replay-preview', input] as const,
+  forwardConfigs: () => ['forward-config'] as const,
+  forwardConfig: (endpointId: string) => ['forward-config', endpointId] as const,
+  bulkJob: (jobId: string) => ['bulk-replay', jobId] as const,
+  simulatorTemplates: () => ['simulator-templates'] as const,
+  publicUrlChecks: () => ['public-url-check'] as const,
+  publicUrlCheck: (endpointId: string, provider: string, url: string | null) => ['public-url-check', endpointId, provider, url] as const,
 }
 
 export type CaptureListKey = ReturnType<typeof queryKeys.captureList>

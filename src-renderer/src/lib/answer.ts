@@ -1,6 +1,7 @@
 /** Words for what the receiver answered and why. */
 import type { AnswerRecord } from '../../../src-main/shared/contract'
 import { reasonPhrase } from './http-status'
+import { providerName } from './providers'
 
 const NO_ANSWER_LABELS: Record<Exclude<AnswerRecord['kind'], 'respond'>, string> = {
   close: 'closed',
@@ -33,28 +34,45 @@ export function answerLongLabel(answer: AnswerRecord): string {
   }
 }
 
-/** Which part of the endpoint's answer configuration chose this answer. */
+/** Which part of the endpoint's answer configuration chose this answer, e.g. "Sequence step 2 of 3". */
 export function answerReason(answer: AnswerRecord): string {
   const choice = answer.chosenBy
   switch (choice.kind) {
     case 'rule':
-      return `rule “${choice.ruleName}”`
+      return `Rule: ${choice.ruleName}`
     case 'sequence':
-      return `sequence, step ${choice.step} of ${choice.of}`
+      return `Sequence step ${choice.step} of ${choice.of}`
     case 'failure-rate':
-      return `failure rate (${choice.percent}%)`
+      return `Failure rate (${choice.percent}%)`
     case 'default':
-      return 'endpoint default'
+      return 'Endpoint default answer'
     case 'provider-default':
-      return choice.provider ? `${choice.provider} acknowledgement` : 'default answer'
+      return choice.provider ? `Provider default (${providerName(choice.provider)})` : 'Default answer (no provider recognised)'
     case 'refusal':
-      return 'refusal'
+      return 'Refused: body over the size limit'
     case 'forward':
-      return `forwarded to ${choice.targetUrl}`
+      return `Forwarded target's answer (${choice.targetUrl})`
     default: {
       const unknownChoice: never = choice
       return String(unknownChoice)
     }
+  }
+}
+
+/** A few characters for the list's status cell: `2/3` for a sequence step, `rule`, `rate`, `fwd`; else empty. */
+export function answerChoiceShort(answer: AnswerRecord): string {
+  const choice = answer.chosenBy
+  switch (choice.kind) {
+    case 'sequence':
+      return `${choice.step}/${choice.of}`
+    case 'rule':
+      return 'rule'
+    case 'failure-rate':
+      return 'rate'
+    case 'forward':
+      return 'fwd'
+    default:
+      return ''
   }
 }
 

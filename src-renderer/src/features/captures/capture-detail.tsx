@@ -10,6 +10,8 @@ import { buildCurlCommand, captureUrl } from '../../lib/curl'
 import { formatBytes, formatDuration, formatExactBytes, formatFullTime } from '../../lib/format'
 import { answerLongLabel, answerReason, answerStatusClass } from '../../lib/answer'
 import { reasonPhrase } from '../../lib/http-status'
+import { RecognitionPanels } from '../providers/recognition-panels'
+import { ReplayHistory, ResendButton } from '../replay/entry-points'
 import { BodyViewer } from './body-viewer'
 import { HeadersTable } from './headers-table'
 
@@ -72,6 +74,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           <span className="muted">HTTP/{request.httpVersion}</span>
         </div>
         <div className="detail-actions">
+          <ResendButton capture={capture} />
           <CopyButton text={curl} label="Copy as curl" testId="copy-curl" />
           <button
             type="button"
@@ -100,6 +103,8 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         </div>
       )}
 
+      <RecognitionPanels analysis={capture.analysis} endpoint={endpoint} />
+
       <dl className="facts" data-testid="detail-facts">
         <dt>Received</dt>
         <dd>{formatFullTime(capture.receivedAt)}</dd>
@@ -123,8 +128,8 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           <span className={`status ${answerStatusClass(response)}`}>{answerLongLabel(response)}</span>
           <span className="muted">
             {' '}
-            · {answerReason(response)}
-            {response.delayMs > 0 && ` · delayed ${formatDuration(response.delayMs)}`}
+            · <span data-testid="detail-answer-choice">{answerReason(response)}</span>
+            {response.delayMs > 0 && <span data-testid="detail-answer-delay">{` · delayed ${formatDuration(response.delayMs)}`}</span>}
           </span>
         </dd>
       </dl>
@@ -166,6 +171,8 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           </>
         )}
       </DetailSection>
+
+      {!isRefused && <ReplayHistory captureId={capture.id} />}
     </article>
   )
 }

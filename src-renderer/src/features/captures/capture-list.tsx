@@ -109,12 +109,15 @@ export function CaptureList({ scope, emptyEndpoint, selectedId, onSelect, toolba
         </span>
         {toolbar}
       </div>
-      <div className="capture-columns" aria-hidden="true">
+      <div className="capture-columns capture-columns-recognised" aria-hidden="true">
         <span>Time</span>
         <span>Method</span>
         <span>Target</span>
         <span className="cell-size">Size</span>
-        <span>Type</span>
+        <span className="cell-type">Type</span>
+        <span>Provider</span>
+        <span>Signature</span>
+        <span>Summary</span>
         <span>Status</span>
       </div>
       {unseenCount > 0 && (

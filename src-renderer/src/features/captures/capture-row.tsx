@@ -2,7 +2,8 @@ import { memo } from 'react'
 import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import { mediaType } from '../../lib/bytes'
 import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
-import { answerLongLabel, answerShortLabel, answerStatusClass } from '../../lib/answer'
+import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
+import { ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
 
 export const CAPTURE_ROW_HEIGHT_PX = 32
 
@@ -22,7 +23,7 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
       role="option"
       aria-selected={isSelected}
       aria-posinset={index + 1}
-      className={`capture-row ${isSelected ? 'capture-row-selected' : ''} ${isRefused ? 'capture-row-refused' : ''}`}
+      className={`capture-row capture-row-recognised ${isSelected ? 'capture-row-selected' : ''} ${isRefused ? 'capture-row-refused' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       data-testid="capture-row"
       data-capture-id={capture.id}
@@ -54,14 +55,20 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
       <span className="cell cell-type" title={capture.contentType ?? 'no content type'}>
         {capture.contentType ? mediaType(capture.contentType) : <span className="muted">—</span>}
       </span>
+      <RecognitionCells recognition={capture.recognition} />
       <span className="cell cell-status">
         <span
           className={`status ${answerStatusClass(capture.response)}`}
-          title={answerLongLabel(capture.response)}
+          title={`${answerLongLabel(capture.response)} · ${answerReason(capture.response)}${capture.response.delayMs > 0 ? ` · delayed ${capture.response.delayMs} ms` : ''}`}
           data-testid="capture-status"
         >
           {answerShortLabel(capture.response)}
         </span>
+        {answerChoiceShort(capture.response) !== '' && (
+          <span className="answer-choice" data-testid="capture-answer-choice">
+            {answerChoiceShort(capture.response)}
+          </span>
+        )}
         {isRefused && (
           <span className="tag tag-danger" title={capture.refusal?.reason}>
             refused
@@ -71,3 +78,30 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
     </div>
   )
 })
+
+/** Provider, verdict and summary, from the list's own data (no per-row queries). */
+function RecognitionCells({ recognition }: { recognition: CaptureSummary['recognition'] }) {
+  if (recognition === null) {
+    return (
+      <>
+        <span className="cell cell-provider" />
+        <span className="cell cell-verdict" />
+        <span className="cell cell-summary" />
+      </>
+    )
+  }
+  const line = summaryLine(recognition.summary)
+  return (
+    <>
+      <span className="cell cell-provider">
+        <ProviderBadge provider={recognition.provider} />
+      </span>
+      <span className="cell cell-verdict">
+        <VerdictBadge status={recognition.verdict.status} title={verdictTitle(recognition.verdict)} />
+      </span>
+      <span className="cell cell-summary" title={line} data-testid="capture-summary">
+        {line || <span className="muted">—</span>}
+      </span>
+    </>
+  )
+}

@@ -1,5 +1,10 @@
+import { useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
 import { CopyButton } from '../../components/copy-button'
+import { AnswerSettingsDialog } from '../answers/answer-settings-dialog'
+import { ProviderSettingsDialog } from '../providers/provider-settings-dialog'
+import { EndpointReplayActions, ForwardBadge } from '../replay/entry-points'
+import { EndpointPublicUrl } from '../tunnel/endpoint-public-url'
 import { formatCount } from '../../lib/format'
 
 interface EndpointItemProps {
@@ -12,6 +17,7 @@ interface EndpointItemProps {
 
 export function EndpointItem({ endpoint, isSelected, onSelect, onEdit, onDelete }: EndpointItemProps) {
   const { origin, path } = splitUrl(endpoint.url)
+  const [settings, setSettings] = useState<'keys' | 'answers' | null>(null)
   return (
     <li
       className={`endpoint-item ${isSelected ? 'endpoint-item-selected' : ''}`}
@@ -38,6 +44,8 @@ export function EndpointItem({ endpoint, isSelected, onSelect, onEdit, onDelete 
         <wbr />
         {path}
       </code>
+      <EndpointPublicUrl endpoint={endpoint} />
+      <ForwardBadge endpointId={endpoint.id} />
       <div className="endpoint-actions">
         <CopyButton text={endpoint.url} label="Copy URL" title="Copy the capture URL" testId="copy-endpoint-url" />
         <span className="endpoint-manage">
@@ -49,6 +57,17 @@ export function EndpointItem({ endpoint, isSelected, onSelect, onEdit, onDelete 
           </button>
         </span>
       </div>
+      <div className="endpoint-config">
+        <button type="button" className="link-button" onClick={() => setSettings('keys')} data-testid="endpoint-keys">
+          Keys &amp; provider
+        </button>
+        <button type="button" className="link-button" onClick={() => setSettings('answers')} data-testid="endpoint-answers">
+          Answers
+        </button>
+        <EndpointReplayActions endpoint={endpoint} />
+      </div>
+      {settings === 'keys' && <ProviderSettingsDialog endpoint={endpoint} onClose={() => setSettings(null)} />}
+      {settings === 'answers' && <AnswerSettingsDialog endpoint={endpoint} onClose={() => setSettings(null)} />}
     </li>
   )
 }

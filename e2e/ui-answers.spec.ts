@@ -1,0 +1,118 @@
+/**
+ * How the receiver answers, configured in the real UI: a retry sequence seen in the list and the
+ * detail, the provider's acknowledgement warning, and validation messages.
+ */
+import type { Page } from '@playwright/test'
+import { loadVectors, type VectorCase } from '../src-main/test-support/vectors'
+import { expect, test, type InspectorFixture } from './fixtures/inspector'
+
+interface EndpointInfo {
+  id: string
+  slug: string
+  url: string
+}
+
+const IXOPAY = loadVectors('ixopay.json')[0] as VectorCase
+
+async function openOwnEndpoint(inspector: InspectorFixture, page: Page, prefix: string): Promise<EndpointInfo> {
+  const slug = `${prefix}-${Date.now().toString(36)}`
+  const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: `E2E ${prefix}`, slug })
+  await inspector.openUi(page)
+  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+  return endpoint
+}
+
+function sendIxopay(inspector: InspectorFixture, slug: string): Promise<number> {
+  return inspector.sendCallback({ slug, path: IXOPAY.path, method: IXOPAY.method, headers: Object.entries(IXOPAY.headers), body: IXOPAY.body })
+}
+
+async function openAnswers(page: Page, slug: string) {
+  await page.locator(`[data-endpoint-slug="${slug}"] [data-testid=endpoint-answers]`).click()
+  const dialog = page.getByTestId('answer-settings-dialog')
+  await expect(dialog.getByTestId('answers-form')).toBeVisible()
+  return dialog
+}
+
+test('"500 twice, then 200 OK" configured in the UI: the same IXOPAY callback sent three times answers 500, 500, 200', async ({ page, inspector }) => {
+  const endpoint = await openOwnEndpoint(inspector, page, 'sequence')
+  const dialog = await openAnswers(page, endpoint.slug)
+
+  await dialog.getByTestId('sequence-add').click()
+  await dialog.getByTestId('sequence-step-1-preset').selectOption('internal-server-error')
+  await dialog.getByTestId('sequence-step-add').click()
+  await dialog.getByTestId('sequence-step-add').click()
+  await expect(dialog.getByTestId('sequence-step')).toHaveCount(3)
+  await dialog.getByTestId('sequence-step-3-preset').selectOption('ok')
+  await expect(dialog.getByTestId('sequence-step-2-status')).toHaveValue('500')
+  await expect(dialog.getByTestId('sequence-step-3-status')).toHaveValue('200')
+  await expect(dialog.getByTestId('sequence-step-3-body')).toHaveValue('OK')
+  await dialog.getByTestId('answers-save').click()
+  await expect(dialog.getByTestId('answers-saved')).toBeVisible()
+  await dialog.getByTestId('answers-close').click()
+
+  const saved = await inspector.app.call<{ config: { sequence: { steps: Array<{ status: number }> } } }>('getAnswerConfig', { endpointId: endpoint.id })
+  expect(saved.config.sequence.steps.map((step) => step.status)).toEqual([500, 500, 200])
+
+  expect(await sendIxopay(inspector, endpoint.slug)).toBe(500)
+  expect(await sendIxopay(inspector, endpoint.slug)).toBe(500)
+  expect(await sendIxopay(inspector, endpoint.slug)).toBe(200)
+
+  // Newest first.
+  const rows = page.getByTestId('capture-row')
+  await expect(rows).toHaveCount(3)
+  await expect(rows.getByTestId('capture-status')).toHaveText(['200', '500', '500'])
+  await expect(rows.getByTestId('capture-answer-choice')).toHaveText(['3/3', '2/3', '1/3'])
+
+  await rows.nth(1).click()
+  await expect(page.getByTestId('detail-answer-choice')).toHaveText('Sequence step 2 of 3')
+  await rows.nth(0).click()
+  await expect(page.getByTestId('detail-answer-choice')).toHaveText('Sequence step 3 of 3')
+  await expect(page.getByTestId('detail-answered')).toContainText('200 OK')
+
+  // Reset counters: the same delivery starts the sequence again.
+  const again = await openAnswers(page, endpoint.slug)
+  await again.getByTestId('sequence-reset').click()
+  await expect(again.getByTestId('sequence-reset-state')).toContainText('Counters reset')
+  await again.getByTestId('answers-close').click()
+  expect(await sendIxopay(inspector, endpoint.slug)).toBe(500)
+  await expect(rows.first().getByTestId('capture-answer-choice')).toHaveText('1/3')
+})
+
+test('the IXOPAY warning appears when the default answer is not 200 OK, and bad input is caught', async ({ page, inspector }) => {
+  const endpoint = await openOwnEndpoint(inspector, page, 'warning')
+  // The endpoint must know it receives IXOPAY for the warning to apply.
+  await sendIxopay(inspector, endpoint.slug)
+  await expect(page.getByTestId('capture-row')).toHaveCount(1)
+  await expect(page.getByTestId('capture-row').getByTestId('capture-status')).toHaveText('200')
+  await page.getByTestId('capture-row').click()
+  await expect(page.getByTestId('detail-answer-choice')).toHaveText('Provider default (IXOPAY)')
+
+  const dialog = await openAnswers(page, endpoint.slug)
+  await expect(dialog.getByTestId('answer-warnings')).toHaveCount(0)
+  await dialog.getByTestId('default-custom').check()
+  const editor = dialog.getByTestId('default-answer-editor')
+
+  // Validation as you type.
+  await editor.getByTestId('default-answer-editor-status').fill('600')
+  await expect(editor.getByTestId('default-answer-editor-status-error')).toContainText('200 to 599')
+  await editor.getByTestId('default-answer-editor-status').fill('202')
+  await expect(editor.getByTestId('default-answer-editor-status-error')).toHaveCount(0)
+  await editor.getByTestId('default-answer-editor-body-mode').selectOption('json')
+  await editor.getByTestId('default-answer-editor-body').fill('{"ok": ')
+  await expect(editor.getByTestId('default-answer-editor-body-error')).toContainText('Not valid JSON')
+  await dialog.getByTestId('answers-save').click()
+  await expect(dialog.getByTestId('answers-problems')).toBeVisible()
+  await editor.getByTestId('default-answer-editor-body').fill('{"ok": true}')
+  await expect(editor.getByTestId('default-answer-editor-body-error')).toHaveCount(0)
+  await dialog.getByTestId('answers-save').click()
+  await expect(dialog.getByTestId('answers-saved')).toBeVisible()
+
+  await expect(dialog.getByTestId('answer-warning').first()).toContainText('IXOPAY')
+  await expect(dialog.getByTestId('answer-warning').first()).toContainText('200')
+
+  // Back to the provider default: the warning goes away.
+  await dialog.getByTestId('default-provider').check()
+  await dialog.getByTestId('answers-save').click()
+  await expect(dialog.getByTestId('answers-saved')).toBeVisible()
+  await expect(dialog.getByTestId('answer-warnings')).toHaveCount(0)
+})

@@ -1,0 +1,313 @@
+/** Add a key to an endpoint: one form per key kind. The server validates the content and says what is wrong. */
+import { useId, useState } from 'react'
+import type { Endpoint } from '../../../../src-main/shared/contract'
+import type { GenericHmacConfig, HmacProviderId, ProviderKey, ProviderKeyKind } from '../../../../src-main/shared/providers'
+import { useAddKey } from '../../api/queries'
+import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS, HMAC_PROVIDER_IDS, providerName } from '../../lib/providers'
+
+const KIND_LABELS: Record<ProviderKeyKind, string> = {
+  'hmac-secret': 'HMAC shared secret',
+  'rsa-public-key': 'CHIP RSA public key',
+  certificate: 'Certificate (Plexo, PayPal)',
+  'paypal-webhook-id': 'PayPal webhook id',
+  'generic-hmac': 'Generic HMAC scheme',
+}
+
+const SECRET_HINTS: Record<HmacProviderId, string> = {
+  ixopay: "The connector's shared secret (UTF-8). The API key is only needed for legacy XML callbacks.",
+  stripe: 'The endpoint signing secret, whsec_…, used as is.',
+  'standard-webhooks': 'The signing secret, whsec_<base64>.',
+  github: "The webhook's secret.",
+  shopify: "The app's client secret.",
+  adyen: 'The HMAC key in hex, from the Customer Area.',
+  mollie: 'The next-gen webhook signing secret.',
+}
+
+const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+interface KeyFormProps {
+  endpoint: Endpoint
+  /** Provider the form starts with (the pinned or the most recently seen one). */
+  initialProvider?: string | null
+}
+
+export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
+  const id = useId()
+  const addKey = useAddKey()
+  const initialHmac = (HMAC_PROVIDER_IDS as readonly string[]).includes(initialProvider ?? '') ? (initialProvider as HmacProviderId) : 'ixopay'
+  const [kind, setKind] = useState<ProviderKeyKind>(
+    initialProvider === 'chip' ? 'rsa-public-key' : initialProvider === 'plexo' || initialProvider === 'paypal' ? 'certificate' : initialProvider === 'generic' ? 'generic-hmac' : 'hmac-secret',
+  )
+  const [hmacProvider, setHmacProvider] = useState<HmacProviderId>(initialHmac)
+  const [value, setValue] = useState('')
+  const [apiKey, setApiKey] = useState('')
+  const [label, setLabel] = useState('')
+  const [pem, setPem] = useState('')
+  const [chipProduct, setChipProduct] = useState<'' | 'collect' | 'send'>('')
+  const [certProvider, setCertProvider] = useState<'plexo' | 'paypal'>(initialProvider === 'paypal' ? 'paypal' : 'plexo')
+  const [generic, setGeneric] = useState<{ header: string; prefix: string; algorithm: GenericHmacConfig['algorithm']; encoding: GenericHmacConfig['encoding']; signedMode: 'body' | 'template'; template: string }>({
+    header: 'X-Signature',
+    prefix: '',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    signedMode: 'body',
+    template: '{method}\\n{target}\\n{header:X-Timestamp}\\n{body}',
+  })
+  const [error, setError] = useState<string | null>(null)
+  const [result, setResult] = useState<{ warnings: string[]; fingerprint: string | null } | null>(null)
+
+  const headerInvalid = kind === 'generic-hmac' && !HEADER_TOKEN.test(generic.header)
+
+  function buildKey(): ProviderKey | string {
+    const optionalLabel = label.trim() === '' ? {} : { label: label.trim() }
+    switch (kind) {
+      case 'hmac-secret':
+        if (value === '') return 'Enter the secret.'
+        return { kind, provider: hmacProvider, value, ...optionalLabel, ...(hmacProvider === 'ixopay' && apiKey.trim() !== '' ? { apiKey: apiKey.trim() } : {}) }
+      case 'rsa-public-key':
+        if (pem.trim() === '') return "Paste the PEM or the JSON string from CHIP's GET /public_key/."
+        return { kind, provider: 'chip', pem: pem.trim(), ...optionalLabel, ...(chipProduct === '' ? {} : { chipProduct }) }
+      case 'certificate':
+        if (pem.trim() === '') return 'Paste the certificate PEM.'
+        return { kind, provider: certProvider, pem: pem.trim(), ...optionalLabel }
+      case 'paypal-webhook-id':
+        if (value.trim() === '') return 'Enter the webhook id.'
+        return { kind, value: value.trim(), ...optionalLabel }
+      case 'generic-hmac':
+        if (headerInvalid) return 'The header name is a token like X-Signature.'
+        if (value === '') return 'Enter the secret.'
+        return {
+          kind,
+          secret: value,
+          ...optionalLabel,
+          config: {
+            header: generic.header,
+            prefix: generic.prefix,
+            algorithm: generic.algorithm,
+            encoding: generic.encoding,
+            signed: generic.signedMode === 'body' ? 'body' : { template: generic.template },
+          },
+        }
+      default: {
+        const unknown: never = kind
+        return String(unknown)
+      }
+    }
+  }
+
+  function submit(event: React.FormEvent): void {
+    event.preventDefault()
+    setResult(null)
+    const key = buildKey()
+    if (typeof key === 'string') {
+      setError(key)
+      return
+    }
+    setError(null)
+    addKey.mutate(
+      { endpointId: endpoint.id, key },
+      {
+        onSuccess: (view) => {
+          const newest = [...view.keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
+          setResult({ warnings: view.warnings, fingerprint: newest?.descriptor.fingerprint ?? null })
+          setValue('')
+          setPem('')
+          setApiKey('')
+          setLabel('')
+        },
+        onError: (caught) => setError(caught.message),
+      },
+    )
+  }
+
+  return (
+    <form className="form key-form" onSubmit={submit} data-testid="key-form" noValidate>
+      <div className="form-row">
+        <label className="field">
+          <span className="field-label">Kind</span>
+          <select className="input" value={kind} onChange={(event) => setKind(event.target.value as ProviderKeyKind)} data-testid="key-kind">
+            {(Object.keys(KIND_LABELS) as ProviderKeyKind[]).map((each) => (
+              <option key={each} value={each}>
+                {KIND_LABELS[each]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {kind === 'hmac-secret' && (
+          <label className="field">
+            <span className="field-label">Provider</span>
+            <select className="input" value={hmacProvider} onChange={(event) => setHmacProvider(event.target.value as HmacProviderId)} data-testid="key-provider">
+              {HMAC_PROVIDER_IDS.map((each) => (
+                <option key={each} value={each}>
+                  {providerName(each)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {kind === 'certificate' && (
+          <label className="field">
+            <span className="field-label">Provider</span>
+            <select className="input" value={certProvider} onChange={(event) => setCertProvider(event.target.value as 'plexo' | 'paypal')} data-testid="key-provider">
+              <option value="plexo">Plexo (signing certificate)</option>
+              <option value="paypal">PayPal (from PAYPAL-CERT-URL)</option>
+            </select>
+          </label>
+        )}
+        {kind === 'rsa-public-key' && (
+          <label className="field">
+            <span className="field-label">CHIP product</span>
+            <select className="input" value={chipProduct} onChange={(event) => setChipProduct(event.target.value as '' | 'collect' | 'send')} data-testid="key-chip-product">
+              <option value="">Follow the delivery</option>
+              <option value="collect">Collect (SHA-256)</option>
+              <option value="send">Send (SHA-512)</option>
+            </select>
+          </label>
+        )}
+      </div>
+
+      {(kind === 'hmac-secret' || kind === 'generic-hmac') && (
+        <label className="field">
+          <span className="field-label">Secret</span>
+          <input
+            className="input wire"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+            data-testid="key-secret"
+          />
+          <span className="field-hint">
+            {kind === 'hmac-secret' ? SECRET_HINTS[hmacProvider] : 'The shared secret, as UTF-8 text.'} It is never shown again: the list keeps a masked form and a fingerprint.
+          </span>
+        </label>
+      )}
+      {kind === 'hmac-secret' && hmacProvider === 'ixopay' && (
+        <label className="field">
+          <span className="field-label">API key (optional, legacy XML)</span>
+          <input className="input wire" value={apiKey} onChange={(event) => setApiKey(event.target.value)} spellCheck={false} data-testid="key-api-key" />
+        </label>
+      )}
+      {kind === 'paypal-webhook-id' && (
+        <label className="field">
+          <span className="field-label">Webhook id</span>
+          <input className="input wire" value={value} onChange={(event) => setValue(event.target.value)} placeholder="4JH86294D6297924G" spellCheck={false} data-testid="key-webhook-id" />
+          <span className="field-hint">Part of the message PayPal signs; add PayPal's certificate too.</span>
+        </label>
+      )}
+      {(kind === 'rsa-public-key' || kind === 'certificate') && (
+        <label className="field">
+          <span className="field-label">{kind === 'rsa-public-key' ? 'Public key' : 'Certificate'}</span>
+          <textarea
+            className="input wire key-pem"
+            rows={6}
+            spellCheck={false}
+            value={pem}
+            onChange={(event) => setPem(event.target.value)}
+            placeholder={kind === 'rsa-public-key' ? '-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----' : '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----'}
+            data-testid="key-pem"
+          />
+          <span className="field-hint">
+            {kind === 'rsa-public-key'
+              ? "PEM, or the JSON string CHIP's GET /public_key/ returns (with \\n escapes). Several keys (company key, per-webhook keys) are tried in turn."
+              : certProvider === 'plexo'
+                ? "Plexo's signing certificate; its SHA-1 thumbprint must equal the envelope's Fingerprint."
+                : "The certificate PAYPAL-CERT-URL points to."}
+          </span>
+        </label>
+      )}
+      {kind === 'generic-hmac' && (
+        <fieldset className="fieldset">
+          <legend>Scheme</legend>
+          <div className="form-row">
+            <label className="field">
+              <span className="field-label">Header</span>
+              <input
+                className="input wire"
+                value={generic.header}
+                aria-invalid={headerInvalid}
+                onChange={(event) => setGeneric({ ...generic, header: event.target.value })}
+                data-testid="generic-header"
+              />
+            </label>
+            <label className="field">
+              <span className="field-label">Prefix</span>
+              <input className="input wire" value={generic.prefix} placeholder="sha256=" onChange={(event) => setGeneric({ ...generic, prefix: event.target.value })} data-testid="generic-prefix" />
+            </label>
+            <label className="field">
+              <span className="field-label">Algorithm</span>
+              <select className="input" value={generic.algorithm} onChange={(event) => setGeneric({ ...generic, algorithm: event.target.value as GenericHmacConfig['algorithm'] })} data-testid="generic-algorithm">
+                {GENERIC_HMAC_ALGORITHMS.map((each) => (
+                  <option key={each} value={each}>
+                    HMAC-{each.toUpperCase().replace('SHA', 'SHA-')}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field-label">Encoding</span>
+              <select className="input" value={generic.encoding} onChange={(event) => setGeneric({ ...generic, encoding: event.target.value as GenericHmacConfig['encoding'] })} data-testid="generic-encoding">
+                {GENERIC_HMAC_ENCODINGS.map((each) => (
+                  <option key={each} value={each}>
+                    {each}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {headerInvalid && <p className="field-error">A header name is a token like X-Signature (letters, digits, dashes).</p>}
+          <div className="radio-row" role="radiogroup" aria-labelledby={`${id}-signed`}>
+            <span id={`${id}-signed`} className="field-label">
+              Signed
+            </span>
+            <label>
+              <input type="radio" name={`${id}-signed`} checked={generic.signedMode === 'body'} onChange={() => setGeneric({ ...generic, signedMode: 'body' })} /> the raw body
+            </label>
+            <label>
+              <input type="radio" name={`${id}-signed`} checked={generic.signedMode === 'template'} onChange={() => setGeneric({ ...generic, signedMode: 'template' })} data-testid="generic-template-mode" /> a
+              template
+            </label>
+          </div>
+          {generic.signedMode === 'template' && (
+            <label className="field">
+              <span className="field-label">Template</span>
+              <input className="input wire" value={generic.template} onChange={(event) => setGeneric({ ...generic, template: event.target.value })} data-testid="generic-template" />
+              <span className="field-hint template-help">
+                <code>{'{method}'}</code> <code>{'{target}'}</code> (path and query as received) <code>{'{path}'}</code> <code>{'{query}'}</code> <code>{'{body}'}</code> (raw bytes){' '}
+                <code>{'{header:Name}'}</code> (first value; missing fails with missing-header). Escapes <code>\n</code> <code>\r</code> <code>\t</code> <code>\\</code>; <code>{'{{'}</code> and <code>{'}}'}</code> for literal braces.
+              </span>
+            </label>
+          )}
+        </fieldset>
+      )}
+      <label className="field">
+        <span className="field-label">Label (optional)</span>
+        <input className="input" value={label} maxLength={100} onChange={(event) => setLabel(event.target.value)} placeholder="e.g. production connector" data-testid="key-label" />
+      </label>
+
+      {error && (
+        <p className="form-error" role="alert" data-testid="key-error">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div className="notice notice-ok" role="status" data-testid="key-added">
+          Key added{result.fingerprint && <> (fingerprint <code className="wire">{result.fingerprint}</code>)</>}. Verdicts of this endpoint's captures are being recomputed.
+          {result.warnings.length > 0 && (
+            <ul className="plain-list notice-warning-text" data-testid="key-warnings">
+              {result.warnings.map((warning, index) => (
+                <li key={index}>⚠ {warning}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={addKey.isPending} data-testid="key-add">
+          {addKey.isPending ? 'Adding…' : 'Add key'}
+        </button>
+      </div>
+    </form>
+  )
+}

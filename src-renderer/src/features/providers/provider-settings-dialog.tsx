@@ -1,0 +1,247 @@
+/** "Keys & provider" for one endpoint: pin a provider, which path was signed, tolerance, and the keys. */
+import { useEffect, useId, useState } from 'react'
+import type { Endpoint, ProviderSettingsView } from '../../../../src-main/shared/contract'
+import type { PinnableProviderId } from '../../../../src-main/shared/providers'
+import { useProviderSettings, useRemoveKey, useSetProviderSettings } from '../../api/queries'
+import { ModalDialog } from '../../components/modal-dialog'
+import { formatFullTime } from '../../lib/format'
+import { PINNABLE_PROVIDER_IDS, providerName } from '../../lib/providers'
+import { KeyForm } from './key-form'
+import '../../styles/providers.css'
+
+interface ProviderSettingsDialogProps {
+  endpoint: Endpoint
+  onClose: () => void
+}
+
+export function ProviderSettingsDialog({ endpoint, onClose }: ProviderSettingsDialogProps) {
+  const { data, error, isPending } = useProviderSettings(endpoint.id)
+  return (
+    <ModalDialog title={`Keys & provider: ${endpoint.name}`} onClose={onClose} testId="provider-settings-dialog">
+      <div className="settings-dialog">
+        {isPending ? (
+          <p className="muted">Loading…</p>
+        ) : error ? (
+          <p className="form-error" role="alert">
+            Could not load the settings: {error.message}
+          </p>
+        ) : (
+          <>
+            <p className="notice key-protection" data-testid="key-protection">
+              {data.keyProtection === 'safe-storage'
+                ? 'Keys are encrypted at rest with the OS keychain (Electron safeStorage).'
+                : 'Keys are kept in a file only you can read (secrets/keys.json, mode 0600, in the data folder).'}{' '}
+              Secrets are never shown again, logged or exported: only a masked form and a fingerprint.
+            </p>
+            <RecognitionSettings endpoint={endpoint} view={data} />
+            <KeyList endpoint={endpoint} view={data} />
+            <section className="settings-section">
+              <h3 className="settings-heading">Add a key</h3>
+              <KeyForm endpoint={endpoint} initialProvider={data.pinnedProvider} />
+            </section>
+          </>
+        )}
+      </div>
+      <div className="modal-actions">
+        <button type="button" className="button" onClick={onClose} data-testid="provider-settings-close">
+          Close
+        </button>
+      </div>
+    </ModalDialog>
+  )
+}
+
+type PathMode = ProviderSettingsView['signedPath']['mode']
+
+function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: ProviderSettingsView }) {
+  const id = useId()
+  const save = useSetProviderSettings()
+  const [pinned, setPinned] = useState<PinnableProviderId | ''>(view.pinnedProvider ?? '')
+  const [pathMode, setPathMode] = useState<PathMode>(view.signedPath.mode)
+  const [fixedPath, setFixedPath] = useState(view.signedPath.mode === 'fixed' ? view.signedPath.path : '/')
+  const [tolerance, setTolerance] = useState(view.toleranceSeconds === null ? '' : String(view.toleranceSeconds))
+  const [error, setError] = useState<string | null>(null)
+  const [saved, setSaved] = useState(false)
+  useEffect(() => setSaved(false), [pinned, pathMode, fixedPath, tolerance])
+
+  const toleranceNumber = tolerance.trim() === '' ? null : Number(tolerance)
+  const toleranceError =
+    toleranceNumber !== null && (!Number.isInteger(toleranceNumber) || toleranceNumber < 1 || toleranceNumber > 31_536_000)
+      ? 'Whole seconds from 1 to 31536000, or empty for the scheme default.'
+      : null
+  const fixedPathError = pathMode === 'fixed' && !fixedPath.startsWith('/') ? 'A signed path starts with /.' : null
+
+  function submit(event: React.FormEvent): void {
+    event.preventDefault()
+    if (toleranceError || fixedPathError) return
+    setError(null)
+    save.mutate(
+      {
+        endpointId: endpoint.id,
+        pinnedProvider: pinned === '' ? null : pinned,
+        signedPath: pathMode === 'fixed' ? { mode: 'fixed', path: fixedPath } : { mode: pathMode },
+        toleranceSeconds: toleranceNumber,
+      },
+      { onSuccess: () => setSaved(true), onError: (caught) => setError(caught.message) },
+    )
+  }
+
+  return (
+    <form className="settings-section form" onSubmit={submit} data-testid="recognition-form">
+      <h3 className="settings-heading">Recognition</h3>
+      <label className="field">
+        <span className="field-label">Provider</span>
+        <select className="input" value={pinned} onChange={(event) => setPinned(event.target.value as PinnableProviderId | '')} data-testid="pinned-provider">
+          <option value="">Auto-detect from each request</option>
+          {PINNABLE_PROVIDER_IDS.map((each) => (
+            <option key={each} value={each}>
+              This endpoint receives {providerName(each)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset className="fieldset">
+        <legend>Signed path</legend>
+        <p className="field-hint">
+          Some providers sign the request target: IXOPAY signs the path and query the gateway requested, which on this endpoint includes{' '}
+          <code className="wire">/{endpoint.slug}</code> only if the callback URL you gave it does.
+        </p>
+        <label className="radio-line">
+          <input type="radio" name={`${id}-path`} checked={pathMode === 'as-received'} onChange={() => setPathMode('as-received')} data-testid="signed-path-as-received" />
+          As received <span className="muted">(e.g. /{endpoint.slug}/callbacks/ixopay?orderId=1001)</span>
+        </label>
+        <label className="radio-line">
+          <input
+            type="radio"
+            name={`${id}-path`}
+            checked={pathMode === 'without-endpoint-prefix'}
+            onChange={() => setPathMode('without-endpoint-prefix')}
+            data-testid="signed-path-without-prefix"
+          />
+          Without the endpoint prefix <span className="muted">(/callbacks/ixopay?orderId=1001: behind a proxy or tunnel that strips /{endpoint.slug})</span>
+        </label>
+        <label className="radio-line">
+          <input type="radio" name={`${id}-path`} checked={pathMode === 'fixed'} onChange={() => setPathMode('fixed')} data-testid="signed-path-fixed" />
+          A fixed path
+        </label>
+        {pathMode === 'fixed' && (
+          <input
+            className="input wire"
+            value={fixedPath}
+            aria-label="Fixed signed path"
+            aria-invalid={fixedPathError !== null}
+            onChange={(event) => setFixedPath(event.target.value)}
+            data-testid="signed-path-fixed-value"
+          />
+        )}
+        {fixedPathError && <p className="field-error">{fixedPathError}</p>}
+      </fieldset>
+      <label className="field">
+        <span className="field-label">Timestamp tolerance (seconds)</span>
+        <input
+          className="input tolerance-input"
+          inputMode="numeric"
+          value={tolerance}
+          placeholder="scheme default"
+          aria-invalid={toleranceError !== null}
+          onChange={(event) => setTolerance(event.target.value)}
+          data-testid="tolerance"
+        />
+        <span className="field-hint">For time-bound schemes (Stripe, Standard Webhooks…). Empty keeps each scheme's default.</span>
+        {toleranceError && <span className="field-error">{toleranceError}</span>}
+      </label>
+      {error && (
+        <p className="form-error" role="alert" data-testid="recognition-error">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={save.isPending} data-testid="recognition-save">
+          {save.isPending ? 'Saving…' : 'Save recognition settings'}
+        </button>
+        {saved && (
+          <span className="text-ok" role="status" data-testid="recognition-saved">
+            Saved; verdicts are recomputed.
+          </span>
+        )}
+      </div>
+    </form>
+  )
+}
+
+function KeyList({ endpoint, view }: { endpoint: Endpoint; view: ProviderSettingsView }) {
+  const removeKey = useRemoveKey()
+  const [confirming, setConfirming] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  return (
+    <section className="settings-section">
+      <h3 className="settings-heading">Keys ({view.keys.length})</h3>
+      {view.keys.length === 0 ? (
+        <p className="muted" data-testid="keys-empty">
+          No keys yet: signed callbacks show “no key configured”.
+        </p>
+      ) : (
+        <ul className="key-list" data-testid="key-list">
+          {view.keys.map(({ id, createdAt, descriptor }) => (
+            <li key={id} className="key-item" data-testid="key-item" data-fingerprint={descriptor.fingerprint}>
+              <div className="key-main">
+                <span className="provider-badge">{providerName(descriptor.provider)}</span>
+                <span className="key-kind">{descriptor.kind}</span>
+                {descriptor.label && <strong className="key-label">{descriptor.label}</strong>}
+              </div>
+              <div className="key-facts">
+                <code className="wire">{descriptor.masked}</code>
+                <span className="muted">
+                  {' '}
+                  · fingerprint <code className="wire" data-testid="key-fingerprint">{descriptor.fingerprint}</code> · added {formatFullTime(createdAt)}
+                </span>
+              </div>
+              {descriptor.details.length > 0 && (
+                <dl className="inline-facts key-details">
+                  {descriptor.details.map((detail, index) => (
+                    <div key={index}>
+                      <dt>{detail.label}</dt>
+                      <dd>{detail.value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              )}
+              <div className="key-actions">
+                {confirming === id ? (
+                  <>
+                    <button
+                      type="button"
+                      className="button button-small button-danger"
+                      disabled={removeKey.isPending}
+                      onClick={() =>
+                        removeKey.mutate(
+                          { endpointId: endpoint.id, keyId: id },
+                          { onSuccess: () => setConfirming(null), onError: (caught) => setError(caught.message) },
+                        )
+                      }
+                      data-testid="key-remove-confirm"
+                    >
+                      Remove this key
+                    </button>
+                    <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                      Keep
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" className="link-button link-danger" onClick={() => setConfirming(id)} data-testid="key-remove">
+                    Remove
+                  </button>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  )
+}

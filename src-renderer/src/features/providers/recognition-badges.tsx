@@ -1,0 +1,50 @@
+/** Compact provider, verdict and summary cells for the capture list (from `CaptureSummary.recognition` only). */
+import type { CaptureRecognition } from '../../../../src-main/shared/contract'
+import type { VerdictStatus } from '../../../../src-main/shared/providers'
+import { providerName, providerShortName, VERDICT_ICONS, VERDICT_WORDS } from '../../lib/providers'
+import '../../styles/providers.css'
+
+export function ProviderBadge({ provider }: { provider: CaptureRecognition['provider'] }) {
+  if (provider.id === 'unknown') {
+    return (
+      <span className="provider-badge provider-badge-unknown" title="Unknown sender" data-testid="provider-badge" data-provider="unknown">
+        —
+      </span>
+    )
+  }
+  const title = provider.variant ? `${providerName(provider.id)} (${provider.variant})` : providerName(provider.id)
+  return (
+    <span className={`provider-badge provider-${provider.id}`} title={title} data-testid="provider-badge" data-provider={provider.id}>
+      {providerShortName(provider.id)}
+    </span>
+  )
+}
+
+interface VerdictBadgeProps {
+  status: VerdictStatus
+  /** Shown on hover: the reason and the verifier's message. */
+  title?: string
+  testId?: string
+}
+
+export function VerdictBadge({ status, title, testId = 'verdict-badge' }: VerdictBadgeProps) {
+  return (
+    <span className={`verdict verdict-${status}`} title={title} data-testid={testId} data-verdict={status}>
+      <span className="verdict-icon" aria-hidden="true">
+        {VERDICT_ICONS[status]}
+      </span>
+      {VERDICT_WORDS[status]}
+    </span>
+  )
+}
+
+export function verdictTitle(verdict: CaptureRecognition['verdict']): string {
+  return verdict.reason ? `${verdict.reason}: ${verdict.message}` : verdict.message
+}
+
+/** "DEBIT · OK · 9.99 EUR · order-1001": event or type, status, amount, merchant reference. */
+export function summaryLine(summary: CaptureRecognition['summary']): string {
+  const parts = [summary.eventType, summary.status, summary.amount, summary.reference ?? summary.objectId]
+  const text = parts.filter((part): part is string => part !== null && part !== '').join(' · ')
+  return summary.signalOnly ? (text ? `${text} · signal only` : 'signal only: confirm by fetch') : text
+}

@@ -1,0 +1,215 @@
+/** Explains a signature verdict the way an integration engineer debugs it. Nothing is rendered as HTML. */
+import type { DeliveryAnalysis, SignatureVerdict, TimestampCheck, VerificationAttempt } from '../../../../src-main/shared/providers'
+import { CopyButton } from '../../components/copy-button'
+import { DetailSection } from '../../components/detail-section'
+import { VERDICT_ICONS } from '../../lib/providers'
+import { VerdictBadge } from './recognition-badges'
+import '../../styles/providers.css'
+
+interface SignaturePanelProps {
+  analysis: DeliveryAnalysis
+  /** Opens the endpoint's keys, e.g. from "no key configured". */
+  onOpenKeys?: () => void
+}
+
+export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
+  const { verdict, explanation } = analysis
+  return (
+    <DetailSection title="Signature" aside={<VerdictBadge status={verdict.status} testId="signature-aside-verdict" />} testId="signature-panel">
+      <div className={`verdict-banner verdict-banner-${verdict.status}`} data-testid="signature-verdict" data-verdict={verdict.status}>
+        <span className={`verdict verdict-${verdict.status} verdict-banner-icon`} aria-hidden="true">
+          {VERDICT_ICONS[verdict.status]}
+        </span>
+        <span className="verdict-banner-text">
+          {verdictHeadline(verdict)}
+          <span className="verdict-message" data-testid="signature-message">
+            {verdict.message}
+          </span>
+        </span>
+        {verdict.status === 'no-key' && onOpenKeys && (
+          <button type="button" className="button button-small" onClick={onOpenKeys} data-testid="signature-open-keys">
+            Add a key…
+          </button>
+        )}
+      </div>
+
+      {explanation.scheme === null ? (
+        <p className="muted">No signature scheme was checked for this capture.</p>
+      ) : (
+        <dl className="facts signature-facts" data-testid="signature-facts">
+          <dt>Scheme</dt>
+          <dd className="wire" data-testid="signature-scheme">
+            {explanation.scheme}
+          </dd>
+          {explanation.algorithm && (
+            <>
+              <dt>Algorithm</dt>
+              <dd className="wire wire-value">{explanation.algorithm}</dd>
+            </>
+          )}
+          {explanation.signatureLocation && (
+            <>
+              <dt>Signature in</dt>
+              <dd>{explanation.signatureLocation}</dd>
+            </>
+          )}
+          <dt>Received</dt>
+          <dd data-testid="signature-received">
+            {explanation.receivedSignatures.length === 0 ? (
+              <span className="muted">no signature received</span>
+            ) : (
+              explanation.receivedSignatures.map((signature, index) => (
+                <code key={index} className="wire signature-value">
+                  {signature}
+                </code>
+              ))
+            )}
+          </dd>
+          {explanation.matchedVariant && (
+            <>
+              <dt>Matched variant</dt>
+              <dd>{explanation.matchedVariant}</dd>
+            </>
+          )}
+          {explanation.keyFingerprint && (
+            <>
+              <dt>Key fingerprint</dt>
+              <dd className="wire">{explanation.keyFingerprint}</dd>
+            </>
+          )}
+        </dl>
+      )}
+
+      {explanation.timestamp && <TimestampFacts check={explanation.timestamp} />}
+
+      {explanation.attempts.length > 0 && (
+        <div className="attempts">
+          <h4 className="panel-subtitle">
+            Attempts ({explanation.attempts.length})
+          </h4>
+          <ol className="attempt-list" data-testid="signature-attempts">
+            {explanation.attempts.map((attempt, index) => (
+              <Attempt key={index} attempt={attempt} />
+            ))}
+          </ol>
+        </div>
+      )}
+
+      {explanation.notes.length > 0 && (
+        <ul className="plain-list signature-notes" data-testid="signature-notes">
+          {explanation.notes.map((note, index) => (
+            <li key={index}>{note}</li>
+          ))}
+        </ul>
+      )}
+    </DetailSection>
+  )
+}
+
+function verdictHeadline(verdict: SignatureVerdict): string {
+  switch (verdict.status) {
+    case 'valid':
+      return `Valid (${verdict.variant})`
+    case 'invalid':
+      return `Invalid: ${verdict.reason}`
+    case 'no-key':
+      return 'No key configured'
+    case 'unsigned':
+      return 'Unsigned by design'
+    case 'not-applicable':
+      return 'Not applicable'
+    default: {
+      const unknown: never = verdict
+      return String(unknown)
+    }
+  }
+}
+
+function TimestampFacts({ check }: { check: TimestampCheck }) {
+  return (
+    <dl className="facts timestamp-facts" data-testid="signature-timestamp" data-within={check.withinTolerance}>
+      <dt>Signed at</dt>
+      <dd className="wire">{check.signedAt}</dd>
+      <dt>Skew</dt>
+      <dd>
+        {formatSkew(check.skewSeconds)}
+        {check.skewSeconds < 0 && <span className="muted"> (in the future)</span>}
+      </dd>
+      <dt>Tolerance</dt>
+      <dd>{check.toleranceSeconds === null ? 'not bounded by the scheme' : formatSkew(check.toleranceSeconds)}</dd>
+      <dt>Within tolerance</dt>
+      <dd className={check.withinTolerance ? 'text-ok' : 'text-danger'}>{check.withinTolerance ? 'yes' : 'no'}</dd>
+    </dl>
+  )
+}
+
+function formatSkew(seconds: number): string {
+  const abs = Math.abs(seconds)
+  const sign = seconds < 0 ? '−' : ''
+  if (abs < 120) return `${sign}${abs} s`
+  if (abs < 7200) return `${sign}${Math.round(abs / 60)} min (${abs} s)`
+  if (abs < 172_800) return `${sign}${(abs / 3600).toFixed(1)} h (${abs} s)`
+  return `${sign}${Math.round(abs / 86_400)} days (${abs} s)`
+}
+
+function Attempt({ attempt }: { attempt: VerificationAttempt }) {
+  return (
+    <li className={`attempt ${attempt.matched ? 'attempt-matched' : ''}`} data-testid="signature-attempt" data-matched={attempt.matched}>
+      <div className="attempt-head">
+        <span className={`attempt-result ${attempt.matched ? 'text-ok' : 'muted'}`}>{attempt.matched ? '✓ matched' : '✗ no match'}</span>
+        <span className="attempt-variant">{attempt.variant}</span>
+      </div>
+      <dl className="facts attempt-facts">
+        <dt>Key</dt>
+        <dd>
+          {attempt.keyFingerprint === null ? (
+            <span className="muted">no key</span>
+          ) : (
+            <>
+              {attempt.keyLabel && <span>{attempt.keyLabel} · </span>}
+              <code className="wire">{attempt.keyFingerprint}</code>
+            </>
+          )}
+        </dd>
+        {attempt.bodyHash && (
+          <>
+            <dt>Body hash</dt>
+            <dd className="wire hash">
+              <span className="muted">{attempt.bodyHash.algorithm} </span>
+              {attempt.bodyHash.hex}
+            </dd>
+          </>
+        )}
+        {attempt.computedSignature && (
+          <>
+            <dt>Computed</dt>
+            <dd>
+              <code className="wire signature-value" data-testid="attempt-computed">
+                {attempt.computedSignature}
+              </code>
+            </dd>
+          </>
+        )}
+        {attempt.detail && (
+          <>
+            <dt>Detail</dt>
+            <dd>{attempt.detail}</dd>
+          </>
+        )}
+      </dl>
+      {attempt.signedString !== null && (
+        <div className="signed-string">
+          <div className="signed-string-head">
+            <span className="muted">
+              Signed string{attempt.signedStringTruncated && <strong className="text-warn"> (truncated for display)</strong>}
+            </span>
+            <CopyButton text={attempt.signedString} label="Copy" testId="copy-signed-string" />
+          </div>
+          <pre className="wire-text signed-string-text" data-testid="signed-string">
+            {attempt.signedString}
+          </pre>
+        </div>
+      )}
+    </li>
+  )
+}

@@ -1,0 +1,167 @@
+import { useState } from 'react'
+import type { Endpoint } from '../../../../src-main/shared/contract'
+import type { ForwardConfig } from '../../../../src-main/shared/replay'
+import { useForwardConfig, useSetForwardConfig } from '../../api/queries'
+import { describeInvalidTargetUrl, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MS } from '../../lib/replay-limits'
+import { WideDialog } from './dialog'
+import '../../styles/replay.css'
+
+interface ForwardDialogProps {
+  endpoint: Endpoint
+  onClose: () => void
+}
+
+/** Forward every incoming capture of an endpoint live to a target. */
+export function ForwardDialog({ endpoint, onClose }: ForwardDialogProps) {
+  const query = useForwardConfig(endpoint.id)
+  return (
+    <WideDialog title={`Forward “${endpoint.name}”`} onClose={onClose} testId="forward-dialog">
+      {query.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : query.error ? (
+        <p className="form-error">Could not load the forward settings: {query.error.message}</p>
+      ) : (
+        <ForwardForm endpoint={endpoint} config={query.data.config} lastTargetUrl={query.data.lastTarget?.url ?? null} onClose={onClose} />
+      )}
+    </WideDialog>
+  )
+}
+
+function ForwardForm({
+  endpoint,
+  config,
+  lastTargetUrl,
+  onClose,
+}: {
+  endpoint: Endpoint
+  config: ForwardConfig | null
+  lastTargetUrl: string | null
+  onClose: () => void
+}) {
+  const save = useSetForwardConfig()
+  const [enabled, setEnabled] = useState(config?.enabled ?? true)
+  const [targetUrl, setTargetUrl] = useState(config?.targetUrl ?? lastTargetUrl ?? '')
+  const [mode, setMode] = useState<ForwardConfig['mode']>(config?.mode ?? 'pass-through')
+  const [timeoutSeconds, setTimeoutSeconds] = useState(String((config?.timeoutMs ?? FORWARD_TIMEOUT_MS) / 1000))
+  const [keepCapturedPath, setKeepCapturedPath] = useState(config?.keepCapturedPath ?? true)
+  const targetProblem = describeInvalidTargetUrl(targetUrl)
+  const timeoutMs = Math.round(Number(timeoutSeconds) * 1000)
+  const timeoutProblem = Number.isFinite(timeoutMs) && timeoutMs >= 100 && timeoutMs <= FORWARD_TIMEOUT_MAX_MS ? null : 'between 0.1 and 120 seconds'
+  const isValid = targetProblem === null && timeoutProblem === null
+
+  function submit(): void {
+    if (!isValid) return
+    save.mutate(
+      { endpointId: endpoint.id, config: { enabled, targetUrl, mode, timeoutMs, keepCapturedPath } },
+      { onSuccess: onClose },
+    )
+  }
+
+  return (
+    <form
+      className="form"
+      onSubmit={(event) => {
+        event.preventDefault()
+        submit()
+      }}
+    >
+      <label className="checkbox">
+        <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} data-testid="forward-enabled" />
+        Forward every callback this endpoint receives
+      </label>
+      <label className="field">
+        <span className="field-label">Target URL</span>
+        <input
+          className="input wire"
+          value={targetUrl}
+          placeholder="http://localhost:3000/callbacks/ixopay"
+          spellCheck={false}
+          autoFocus
+          aria-invalid={targetUrl !== '' && targetProblem !== null}
+          onChange={(event) => setTargetUrl(event.target.value)}
+          data-testid="forward-target"
+        />
+        {targetUrl !== '' && targetProblem && <span className="field-error">{targetProblem}</span>}
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepCapturedPath(event.target.checked)} data-testid="forward-keep-path" />
+        Keep the captured path and query (after <span className="wire">/{endpoint.slug}</span>)
+      </label>
+      <fieldset className="forward-modes">
+        <legend className="field-label">The provider gets</legend>
+        <label className={`forward-mode ${mode === 'pass-through' ? 'forward-mode-active' : ''}`}>
+          <input type="radio" name="forward-mode" checked={mode === 'pass-through'} onChange={() => setMode('pass-through')} data-testid="forward-mode-pass-through" />
+          <span>
+            <strong>Your server’s real answer</strong> (pass-through)
+            <span className="field-hint">
+              The provider gets your server’s real answer; after the timeout it gets this endpoint’s configured answer, and the capture says so.
+            </span>
+          </span>
+        </label>
+        <label className={`forward-mode ${mode === 'background' ? 'forward-mode-active' : ''}`}>
+          <input type="radio" name="forward-mode" checked={mode === 'background'} onChange={() => setMode('background')} data-testid="forward-mode-background" />
+          <span>
+            <strong>The configured answer</strong> (background)
+            <span className="field-hint">The provider gets the configured answer at once; your server gets a copy.</span>
+          </span>
+        </label>
+      </fieldset>
+      <label className="field field-inline">
+        <span className="field-label">Timeout (seconds)</span>
+        <input
+          className="input input-narrow"
+          type="number"
+          min={0.1}
+          max={120}
+          step="any"
+          value={timeoutSeconds}
+          aria-invalid={timeoutProblem !== null}
+          onChange={(event) => setTimeoutSeconds(event.target.value)}
+          data-testid="forward-timeout"
+        />
+        {timeoutProblem && <span className="field-error">{timeoutProblem}</span>}
+      </label>
+      {save.error && (
+        <p className="form-error" role="alert" data-testid="forward-error">
+          {save.error.message}
+        </p>
+      )}
+      <div className="modal-actions">
+        {config !== null && (
+          <button
+            type="button"
+            className="button button-danger-quiet forward-remove"
+            onClick={() => save.mutate({ endpointId: endpoint.id, config: null }, { onSuccess: onClose })}
+            disabled={save.isPending}
+            data-testid="forward-remove"
+          >
+            Remove
+          </button>
+        )}
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={!isValid || save.isPending} data-testid="forward-save">
+          {save.isPending ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+/** On the endpoint item: "Forwarding → url" while forwarding is on. */
+export function ForwardBadge({ endpointId }: { endpointId: string }) {
+  const { data } = useForwardConfig(endpointId)
+  const config = data?.config
+  if (!config?.enabled) return null
+  return (
+    <span
+      className="forward-badge"
+      title={`Every callback is forwarded to ${config.targetUrl} (${config.mode === 'pass-through' ? 'the provider gets its answer' : 'in the background'})`}
+      data-testid="endpoint-forwarding"
+    >
+      <span aria-hidden="true">↪</span> Forwarding {config.mode === 'pass-through' ? '(pass-through)' : '(background)'} to{' '}
+      <span className="wire">{config.targetUrl}</span>
+    </span>
+  )
+}

@@ -1,0 +1,100 @@
+import type { HeaderPairs } from '../../../../src-main/shared/http-message'
+
+export interface HeaderRow {
+  id: number
+  name: string
+  value: string
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+let nextRowId = 1
+
+export function toRows(headers: HeaderPairs): HeaderRow[] {
+  return headers.map(([name, value]) => ({ id: nextRowId++, name, value }))
+}
+
+export function toPairs(rows: HeaderRow[]): HeaderPairs {
+  return rows.map((row) => [row.name, row.value])
+}
+
+/** The problem with one row, or `null` (the API's rules: a token name, a value without line breaks). */
+export function rowProblem(row: HeaderRow): string | null {
+  if (!HEADER_NAME.test(row.name)) return row.name === '' ? 'a header needs a name' : `“${row.name}” is not a header name`
+  if (/[\r\n\0]/.test(row.value)) return `${row.name}: a value cannot contain line breaks`
+  return null
+}
+
+interface HeadersEditorProps {
+  rows: HeaderRow[]
+  onChange: (rows: HeaderRow[]) => void
+}
+
+/** The header list as it will go out: order and case kept; Host is set for the target anyway. */
+export function HeadersEditor({ rows, onChange }: HeadersEditorProps) {
+  const update = (id: number, patch: Partial<HeaderRow>) => onChange(rows.map((row) => (row.id === id ? { ...row, ...patch } : row)))
+  return (
+    <div className="headers-editor" data-testid="headers-editor">
+      <table className="kv-table headers-editor-table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Value</th>
+            <th className="headers-editor-remove-col">
+              <span className="visually-hidden">Remove</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const problem = rowProblem(row)
+            return (
+              <tr key={row.id} data-testid="header-edit-row">
+                <td>
+                  <input
+                    className="input wire input-compact"
+                    value={row.name}
+                    aria-label="Header name"
+                    aria-invalid={problem !== null && !HEADER_NAME.test(row.name)}
+                    spellCheck={false}
+                    onChange={(event) => update(row.id, { name: event.target.value })}
+                    data-testid="header-edit-name"
+                  />
+                </td>
+                <td>
+                  <input
+                    className="input wire input-compact"
+                    value={row.value}
+                    aria-label={`Value of ${row.name || 'header'}`}
+                    spellCheck={false}
+                    onChange={(event) => update(row.id, { value: event.target.value })}
+                    data-testid="header-edit-value"
+                  />
+                </td>
+                <td className="headers-editor-remove-col">
+                  <button
+                    type="button"
+                    className="link-button link-danger"
+                    aria-label={`Remove header ${row.name}`}
+                    onClick={() => onChange(rows.filter((each) => each.id !== row.id))}
+                    data-testid="header-edit-remove"
+                  >
+                    ✕
+                  </button>
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => onChange([...rows, { id: nextRowId++, name: '', value: '' }])}
+        data-testid="header-edit-add"
+      >
+        + Add header
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,112 @@
+import { useMemo } from 'react'
+import type { ForwardSummary, ReplayOutcome } from '../../../../src-main/shared/replay'
+import { headerValue } from '../../../../src-main/shared/http-message'
+import { CappedText } from '../../components/capped-text'
+import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
+import { hexDump } from '../../lib/hex-dump'
+import { formatDuration, formatExactBytes } from '../../lib/format'
+import { HeadersTable } from '../captures/headers-table'
+import { failureTitle, outcomeClass, outcomeLabel } from './replay-format'
+import '../../styles/replay.css'
+
+/** Characters of an answer body rendered at first (and per "show more"): always as text, never as HTML. */
+const ANSWER_TEXT_STEP = 16 * 1024
+
+interface ReplayOutcomeViewProps {
+  outcome: ReplayOutcome
+  forward?: ForwardSummary | null
+  testId?: string
+}
+
+/** What came back: the target's answer, or the failure, shown as plainly as an answer. */
+export function ReplayOutcomeView({ outcome, forward = null, testId = 'replay-outcome' }: ReplayOutcomeViewProps) {
+  return (
+    <div className="replay-outcome" data-testid={testId} data-outcome-kind={outcome.kind}>
+      {outcome.kind === 'failure' ? (
+        <div className="replay-failure" role="status" data-testid="replay-failure" data-failure-kind={outcome.failure.kind}>
+          <p className="replay-failure-title">
+            <span className="status status-server-error">{failureTitle(outcome.failure.kind)}</span>
+            <span className="muted"> · after {formatDuration(outcome.timing.durationMs)}</span>
+          </p>
+          <p className="replay-failure-message">{outcome.failure.message}</p>
+          <p className="muted wire replay-small">
+            {outcome.url}
+            {outcome.failure.code && ` · ${outcome.failure.code}`}
+          </p>
+        </div>
+      ) : (
+        <AnswerView outcome={outcome} />
+      )}
+      {outcome.redirects.length > 0 && (
+        <ol className="replay-redirects" data-testid="replay-redirects" aria-label="Redirects followed">
+          {outcome.redirects.map((hop, index) => (
+            <li key={index} className="wire">
+              {hop.status} → {hop.url}
+            </li>
+          ))}
+        </ol>
+      )}
+      {forward && (
+        <p className="notice replay-small" data-testid="forward-summary">
+          Forward ({forward.mode}):{' '}
+          {forward.usedConfiguredAnswer
+            ? `the provider got this endpoint's configured answer${forward.reason ? ` (${forward.reason})` : ''}.`
+            : forward.mode === 'pass-through'
+              ? "the provider got this answer from your server."
+              : 'the provider got the configured answer; this is the copy your server received.'}
+        </p>
+      )}
+    </div>
+  )
+}
+
+function AnswerView({ outcome }: { outcome: Extract<ReplayOutcome, { kind: 'response' }> }) {
+  const { response, timing } = outcome
+  const bytes = useMemo(() => base64ToBytes(response.bodyBase64), [response.bodyBase64])
+  const contentType = headerValue(response.headers, 'content-type') ?? null
+  const text = useMemo(() => {
+    const strict = decodeUtf8Strict(bytes)
+    if (strict !== null && !looksBinary(strict)) return { text: strict, isBinary: false }
+    if (strict === null && bytes.length > 0 && looksBinary(decodeUtf8Lenient(bytes))) return { text: hexDump(bytes, 0, 4096), isBinary: true }
+    return { text: decodeUtf8Lenient(bytes), isBinary: strict === null }
+  }, [bytes])
+  return (
+    <>
+      <p className="replay-answer-line wire" data-testid="replay-status">
+        <span className={`status ${outcomeClass(outcome)}`}>{outcomeLabel(outcome)}</span>
+        <span className="muted">
+          {' '}
+          · {formatDuration(timing.durationMs)} · HTTP/{response.httpVersion} · body {formatExactBytes(response.bodySize)}
+          {contentType && ` · ${contentType}`}
+        </span>
+      </p>
+      {response.redirect && (
+        <p className="notice notice-warning" data-testid="replay-redirect">
+          Redirect not followed: {response.redirect.status} to <code className="wire">{response.redirect.location}</code>
+          {response.redirect.url !== response.redirect.location && (
+            <span className="muted"> ({response.redirect.url})</span>
+          )}
+          . Turn on “follow redirects” to send there.
+        </p>
+      )}
+      <details className="replay-disclosure">
+        <summary>Answer headers ({response.headers.length})</summary>
+        <HeadersTable headers={response.headers} testId="replay-response-headers" />
+      </details>
+      {bytes.length === 0 ? (
+        <p className="muted replay-small">Empty body.</p>
+      ) : (
+        <>
+          {response.bodyTruncated && (
+            <p className="notice replay-small" data-testid="replay-body-truncated">
+              Only the first {formatExactBytes(bytes.length)} were kept
+              {response.declaredSize !== null && ` of ${formatExactBytes(response.declaredSize)}`}.
+            </p>
+          )}
+          {text.isBinary && <p className="muted replay-small">Binary body, shown as hex (first 4 KB).</p>}
+          <CappedText text={text.text} step={ANSWER_TEXT_STEP} className="replay-answer-body" testId="replay-response-body" />
+        </>
+      )}
+    </>
+  )
+}

@@ -1,0 +1,314 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { CaptureDetail, ProcedureInput } from '../../../../src-main/shared/contract'
+import { headerValue } from '../../../../src-main/shared/http-message'
+import type { ReplayRecord } from '../../../../src-main/shared/replay'
+import { call } from '../../api/api-client'
+import { queryKeys } from '../../api/query-keys'
+import { useForwardConfig, useReplayCapture } from '../../api/queries'
+import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
+import { describeInvalidTargetUrl, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '../../lib/replay-limits'
+import { WideDialog } from './dialog'
+import { HeadersEditor, rowProblem, toPairs, toRows, type HeaderRow } from './headers-editor'
+import { jsonProblem, looksLikeJson } from './replay-format'
+import { ReplayOutcomeView } from './replay-outcome'
+import { ChangesView, DifferenceStatement, SentRequest } from './sent-request'
+
+const PREVIEW_DEBOUNCE_MS = 250
+const TARGET_EXAMPLE = 'http://localhost:3000/callbacks/ixopay'
+
+interface ResendDialogProps {
+  capture: CaptureDetail
+  onClose: () => void
+}
+
+/** Resend one capture: as captured or edited, optionally re-signed, with a preview of exactly what goes out. */
+export function ResendDialog({ capture, onClose }: ResendDialogProps) {
+  const { request } = capture
+  const forward = useForwardConfig(capture.endpointId)
+  const lastTarget = forward.data?.lastTarget ?? null
+  const [targetDraft, setTargetDraft] = useState<string | null>(null)
+  const [keepPathDraft, setKeepPathDraft] = useState<boolean | null>(null)
+  const targetUrl = targetDraft ?? lastTarget?.url ?? ''
+  const keepCapturedPath = keepPathDraft ?? lastTarget?.keepCapturedPath ?? false
+  const [resign, setResign] = useState(false)
+  const [mode, setMode] = useState<'as-captured' | 'edit'>('as-captured')
+  const [method, setMethod] = useState(request.method)
+  const [rows, setRows] = useState<HeaderRow[]>(() => toRows(request.headers))
+  const original = useMemo(() => {
+    const bytes = base64ToBytes(request.bodyBase64)
+    const text = decodeUtf8Strict(bytes)
+    return { text: text !== null && !looksBinary(text) ? text : null, size: bytes.length }
+  }, [request.bodyBase64])
+  const [bodyText, setBodyText] = useState(original.text ?? '')
+  const [timeoutSeconds, setTimeoutSeconds] = useState(String(REPLAY_TIMEOUT_MS / 1000))
+  const [followRedirects, setFollowRedirects] = useState(false)
+  const [result, setResult] = useState<ReplayRecord | null>(null)
+  const replay = useReplayCapture()
+  const resultRef = useRef<HTMLDivElement>(null)
+
+  const contentType = headerValue(request.headers, 'content-type') ?? null
+  const isEditing = mode === 'edit'
+  const targetProblem = describeInvalidTargetUrl(targetUrl)
+  const headerProblems = isEditing ? rows.map(rowProblem).filter((problem) => problem !== null) : []
+  const methodProblem = isEditing && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/.test(method) ? 'a method is a token like POST' : null
+  const bodyJsonProblem = isEditing && original.text !== null && looksLikeJson(contentType, bodyText) ? jsonProblem(bodyText) : null
+  const timeoutMs = Math.round(Number(timeoutSeconds) * 1000)
+  const timeoutProblem =
+    Number.isFinite(timeoutMs) && timeoutMs >= SEND_TIMEOUT_MIN_MS && timeoutMs <= SEND_TIMEOUT_MAX_MS ? null : 'between 0.1 and 600 seconds'
+  const canBuild = targetProblem === null && headerProblems.length === 0 && methodProblem === null
+
+  const input = useMemo((): ProcedureInput<'previewReplay'> => {
+    const edits: NonNullable<ProcedureInput<'previewReplay'>['edits']> = {}
+    if (isEditing) {
+      if (method !== request.method) edits.method = method
+      const pairs = toPairs(rows)
+      if (JSON.stringify(pairs) !== JSON.stringify(request.headers)) edits.headers = pairs
+      if (original.text !== null && bodyText !== original.text) edits.body = { encoding: 'utf8', text: bodyText }
+    }
+    return {
+      captureId: capture.id,
+      targetUrl,
+      keepCapturedPath,
+      resign,
+      ...(Object.keys(edits).length > 0 ? { edits } : {}),
+    }
+  }, [isEditing, method, rows, bodyText, original.text, request.method, request.headers, capture.id, targetUrl, keepCapturedPath, resign])
+
+  const previewInput = useDebounced(input, PREVIEW_DEBOUNCE_MS)
+  const preview = useQuery({
+    queryKey: queryKeys.replayPreview(previewInput),
+    queryFn: () => call('previewReplay', previewInput),
+    enabled: canBuild && describeInvalidTargetUrl(previewInput.targetUrl) === null,
+    placeholderData: keepPreviousData,
+    retry: false,
+    gcTime: 0,
+  })
+
+  useEffect(() => {
+    if (result) resultRef.current?.scrollIntoView({ block: 'nearest' })
+  }, [result])
+
+  function send(): void {
+    if (!canBuild || timeoutProblem !== null || replay.isPending) return
+    replay.mutate({ ...input, send: { timeoutMs, followRedirects } }, { onSuccess: setResult })
+  }
+
+  function resetEdits(): void {
+    setMethod(request.method)
+    setRows(toRows(request.headers))
+    setBodyText(original.text ?? '')
+  }
+
+  return (
+    <WideDialog title="Resend capture" onClose={onClose} testId="resend-dialog" size="wide">
+      <form
+        className="resend-layout"
+        onSubmit={(event) => {
+          event.preventDefault()
+          send()
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault()
+            send()
+          }
+        }}
+      >
+        <div className="resend-form">
+          <label className="field">
+            <span className="field-label">Target URL</span>
+            <input
+              className="input wire"
+              value={targetUrl}
+              placeholder={TARGET_EXAMPLE}
+              spellCheck={false}
+              autoFocus
+              aria-invalid={targetUrl !== '' && targetProblem !== null}
+              onChange={(event) => setTargetDraft(event.target.value)}
+              data-testid="resend-target"
+            />
+            {targetUrl !== '' && targetProblem ? (
+              <span className="field-error">{targetProblem}</span>
+            ) : (
+              <span className="field-hint">Remembered for this endpoint. e.g. {TARGET_EXAMPLE}</span>
+            )}
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepPathDraft(event.target.checked)} data-testid="resend-keep-path" />
+            Keep the captured path and query <span className="muted wire">({pathBeyondSlug(request.target)})</span>
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={resign} onChange={(event) => setResign(event.target.checked)} data-testid="resend-resign" />
+            Re-sign with this endpoint’s keys (fresh timestamp or Date)
+          </label>
+          <details className="replay-disclosure">
+            <summary>Send options</summary>
+            <div className="resend-options">
+              <label className="field field-inline">
+                <span className="field-label">Timeout (seconds)</span>
+                <input
+                  className="input input-narrow"
+                  type="number"
+                  min={0.1}
+                  max={600}
+                  step="any"
+                  value={timeoutSeconds}
+                  aria-invalid={timeoutProblem !== null}
+                  onChange={(event) => setTimeoutSeconds(event.target.value)}
+                  data-testid="resend-timeout"
+                />
+                {timeoutProblem && <span className="field-error">{timeoutProblem}</span>}
+              </label>
+              <label className="checkbox">
+                <input type="checkbox" checked={followRedirects} onChange={(event) => setFollowRedirects(event.target.checked)} data-testid="resend-follow-redirects" />
+                Follow redirects (off: a redirect is shown with its Location)
+              </label>
+            </div>
+          </details>
+
+          <fieldset className="segmented" data-testid="resend-mode">
+            <legend className="field-label">Request</legend>
+            <label className={`segment ${!isEditing ? 'segment-active' : ''}`}>
+              <input type="radio" name="resend-mode" checked={!isEditing} onChange={() => setMode('as-captured')} data-testid="resend-mode-captured" />
+              As captured
+            </label>
+            <label className={`segment ${isEditing ? 'segment-active' : ''}`}>
+              <input type="radio" name="resend-mode" checked={isEditing} onChange={() => setMode('edit')} data-testid="resend-mode-edit" />
+              Edit
+            </label>
+          </fieldset>
+
+          {isEditing && (
+            <div className="resend-editor" data-testid="resend-editor">
+              <label className="field field-inline">
+                <span className="field-label">Method</span>
+                <input
+                  className="input wire input-narrow"
+                  value={method}
+                  spellCheck={false}
+                  aria-invalid={methodProblem !== null}
+                  onChange={(event) => setMethod(event.target.value.toUpperCase())}
+                  data-testid="resend-method"
+                />
+                {methodProblem && <span className="field-error">{methodProblem}</span>}
+              </label>
+              <div className="field">
+                <span className="field-label">Headers</span>
+                <HeadersEditor rows={rows} onChange={setRows} />
+                {headerProblems.map((problem, index) => (
+                  <span key={index} className="field-error" data-testid="header-problem">
+                    {problem}
+                  </span>
+                ))}
+              </div>
+              <label className="field">
+                <span className="field-label">Body</span>
+                {original.text === null ? (
+                  <span className="notice replay-small">
+                    The body is binary ({original.size} bytes): it is sent as captured. Method and headers can still be edited.
+                  </span>
+                ) : (
+                  <>
+                    <textarea
+                      className="input wire resend-body"
+                      value={bodyText}
+                      spellCheck={false}
+                      rows={14}
+                      aria-invalid={bodyJsonProblem !== null}
+                      aria-describedby="resend-body-status"
+                      onChange={(event) => setBodyText(event.target.value)}
+                      data-testid="resend-body"
+                    />
+                    <span id="resend-body-status" className={bodyJsonProblem ? 'field-error' : 'field-hint'} role="status" data-testid="resend-body-status">
+                      {bodyJsonProblem
+                        ? `Not valid JSON: ${bodyJsonProblem}. It can still be sent as is.`
+                        : looksLikeJson(contentType, bodyText)
+                          ? 'Valid JSON.'
+                          : `${contentType ?? 'text'}, sent as UTF-8.`}
+                    </span>
+                  </>
+                )}
+              </label>
+              <button type="button" className="link-button" onClick={resetEdits} data-testid="resend-reset-edits">
+                Undo all edits
+              </button>
+            </div>
+          )}
+        </div>
+
+        <div className="resend-side">
+          {(result || replay.error) && (
+            <div ref={resultRef} className="resend-result" data-testid="resend-result" aria-live="polite">
+              <h3 className="replay-heading">What came back</h3>
+              {replay.error ? (
+                <p className="form-error" role="alert">
+                  Could not resend: {replay.error.message}
+                </p>
+              ) : (
+                result && <ReplayOutcomeView outcome={result.outcome} />
+              )}
+            </div>
+          )}
+          <h3 className="replay-heading">
+            What will be sent {preview.isFetching && <span className="muted replay-small">(updating…)</span>}
+          </h3>
+          {!canBuild ? (
+            <p className="muted" data-testid="resend-preview-blocked">
+              {targetProblem ?? methodProblem ?? headerProblems[0]}
+            </p>
+          ) : preview.error ? (
+            <p className="form-error" role="alert" data-testid="resend-preview-error">
+              {preview.error.message}
+            </p>
+          ) : preview.data ? (
+            <div className="resend-preview" data-testid="resend-preview">
+              <DifferenceStatement sent={preview.data.sent} differences={preview.data.differences} resign={preview.data.resign} />
+              {resign && preview.data.resign && preview.data.resign.changes.length === 0 && preview.data.resign.skipped.length === 0 && (
+                <p className="notice notice-warning replay-small" data-testid="resign-nothing">
+                  Nothing to re-sign: no key on this endpoint matches a signature on this capture.
+                </p>
+              )}
+              <ChangesView differences={preview.data.differences} resign={preview.data.resign} bodyDiff={preview.data.bodyDiff} />
+              <SentRequest sent={preview.data.sent} showBody={false} />
+            </div>
+          ) : (
+            <p className="muted">Preparing the preview…</p>
+          )}
+        </div>
+
+        <div className="modal-actions resend-actions">
+          <span className="muted replay-small">
+            <kbd>Ctrl</kbd>+<kbd>Enter</kbd> sends
+          </span>
+          <button type="button" className="button" onClick={onClose}>
+            Close
+          </button>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={!canBuild || timeoutProblem !== null || replay.isPending}
+            data-testid="resend-send"
+          >
+            {replay.isPending ? 'Sending…' : result ? 'Send again' : 'Send'}
+          </button>
+        </div>
+      </form>
+    </WideDialog>
+  )
+}
+
+/** The captured target minus the endpoint's `/<slug>` prefix: what "keep the path" appends. */
+function pathBeyondSlug(target: string): string {
+  const rest = target.replace(/^\/[^/?#]+/, '')
+  return rest === '' ? '/' : rest
+}
+
+function useDebounced<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value)
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), delayMs)
+    return () => clearTimeout(timer)
+  }, [value, delayMs])
+  return debounced
+}

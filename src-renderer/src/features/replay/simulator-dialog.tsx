@@ -1,0 +1,285 @@
+import { useMutation } from '@tanstack/react-query'
+import { useMemo, useState } from 'react'
+import type { ProcedureOutput } from '../../../../src-main/shared/contract'
+import type { ProviderKey } from '../../../../src-main/shared/providers'
+import type { SimulatorTemplateInfo } from '../../../../src-main/shared/replay'
+import { call } from '../../api/api-client'
+import { useEndpoints, useSimulatorTemplates } from '../../api/queries'
+import { CopyButton } from '../../components/copy-button'
+import { describeInvalidTargetUrl } from '../../lib/replay-limits'
+import { WideDialog } from './dialog'
+import { ReplayOutcomeView } from './replay-outcome'
+import { SentRequest } from './sent-request'
+import '../../styles/replay.css'
+
+const PROVIDER_NAMES: Record<string, string> = {
+  ixopay: 'IXOPAY',
+  chip: 'CHIP',
+  plexo: 'Plexo',
+  swedbankpay: 'Swedbank Pay (PayEx)',
+  stripe: 'Stripe',
+  'standard-webhooks': 'Standard Webhooks',
+  github: 'GitHub',
+  shopify: 'Shopify',
+  adyen: 'Adyen',
+  mollie: 'Mollie',
+  paypal: 'PayPal',
+}
+
+/** HMAC providers whose secret a user can type here (the API's `hmac-secret` providers). */
+type HmacProvider = Extract<ProviderKey, { kind: 'hmac-secret' }>['provider']
+const HMAC_PROVIDERS = new Set<string>(['ixopay', 'stripe', 'standard-webhooks', 'github', 'shopify', 'adyen', 'mollie'] satisfies HmacProvider[])
+
+type KeySource = 'generate' | 'endpoint' | 'secret'
+
+interface SimulatorDialogProps {
+  /** The endpoint the user is looking at: the default target and key source. */
+  initialEndpointId: string | null
+  onClose: () => void
+}
+
+/** "Send a test callback": a realistic, correctly signed callback from a template, to any URL. */
+export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogProps) {
+  const templates = useSimulatorTemplates()
+  const endpoints = useEndpoints().data ?? []
+  const [templateId, setTemplateId] = useState<string | null>(null)
+  const [targetKind, setTargetKind] = useState<'endpoint' | 'url'>('endpoint')
+  const [targetEndpointId, setTargetEndpointId] = useState<string | null>(initialEndpointId)
+  const [customUrl, setCustomUrl] = useState('')
+  const [keySource, setKeySource] = useState<KeySource>('generate')
+  const [keysEndpointId, setKeysEndpointId] = useState<string | null>(initialEndpointId)
+  const [secret, setSecret] = useState('')
+
+  const template = templates.data?.find((each) => each.id === templateId) ?? templates.data?.[0] ?? null
+  const groups = useMemo(() => groupByProvider(templates.data ?? []), [templates.data])
+  const targetEndpoint = endpoints.find((endpoint) => endpoint.id === targetEndpointId) ?? endpoints[0]
+  const keysEndpoint = endpoints.find((endpoint) => endpoint.id === keysEndpointId) ?? targetEndpoint
+  const targetUrl = targetKind === 'endpoint' ? (targetEndpoint?.url ?? '') : customUrl
+  const targetProblem = describeInvalidTargetUrl(targetUrl)
+  const canTypeSecret = template !== null && template.keyKind === 'hmac-secret' && HMAC_PROVIDERS.has(template.provider)
+  const effectiveKeySource: KeySource = template?.keyKind === 'none' ? 'generate' : keySource === 'secret' && !canTypeSecret ? 'generate' : keySource
+  const secretProblem = effectiveKeySource === 'secret' && secret === '' ? 'Enter the secret to sign with' : null
+
+  const simulate = useMutation({
+    mutationFn: () => {
+      if (!template) throw new Error('Choose a template')
+      return call('simulateCallback', {
+        templateId: template.id,
+        targetUrl,
+        ...(effectiveKeySource === 'endpoint' && keysEndpoint ? { useKeysOf: keysEndpoint.id } : {}),
+        ...(effectiveKeySource === 'secret'
+          ? { keys: [{ kind: 'hmac-secret' as const, provider: template.provider as HmacProvider, value: secret }] }
+          : {}),
+      })
+    },
+  })
+
+  return (
+    <WideDialog title="Send a test callback" onClose={onClose} testId="simulator-dialog" size="wide">
+      <form
+        className="simulator-layout"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (template && targetProblem === null && secretProblem === null) simulate.mutate()
+        }}
+      >
+        <div className="form">
+          <label className="field">
+            <span className="field-label">Callback</span>
+            <select
+              className="input"
+              value={template?.id ?? ''}
+              onChange={(event) => setTemplateId(event.target.value)}
+              disabled={!templates.data}
+              autoFocus
+              data-testid="simulator-template"
+            >
+              {groups.map(([provider, items]) => (
+                <optgroup key={provider} label={PROVIDER_NAMES[provider] ?? provider}>
+                  {items.map((item) => (
+                    <option key={item.id} value={item.id}>
+                      {item.title}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+            {templates.error && <span className="field-error">Could not load the templates: {templates.error.message}</span>}
+            {template && (
+              <span className="field-hint" data-testid="simulator-description">
+                {template.description}
+                {template.keyKind === 'none' && ' This provider does not sign its callbacks.'}
+              </span>
+            )}
+          </label>
+
+          <fieldset className="simulator-choice">
+            <legend className="field-label">Send to</legend>
+            <label className="checkbox">
+              <input type="radio" name="sim-target" checked={targetKind === 'endpoint'} onChange={() => setTargetKind('endpoint')} data-testid="simulator-target-endpoint" />
+              This app’s endpoint
+              <select
+                className="input input-inline"
+                value={targetEndpoint?.id ?? ''}
+                disabled={targetKind !== 'endpoint'}
+                aria-label="Endpoint to send to"
+                onChange={(event) => setTargetEndpointId(event.target.value)}
+                data-testid="simulator-endpoint"
+              >
+                {endpoints.map((endpoint) => (
+                  <option key={endpoint.id} value={endpoint.id}>
+                    {endpoint.name} (/{endpoint.slug})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="checkbox">
+              <input type="radio" name="sim-target" checked={targetKind === 'url'} onChange={() => setTargetKind('url')} data-testid="simulator-target-url" />
+              Any URL
+            </label>
+            {targetKind === 'url' && (
+              <input
+                className="input wire"
+                value={customUrl}
+                placeholder="http://localhost:3000/callbacks/ixopay"
+                spellCheck={false}
+                aria-label="URL to send to"
+                aria-invalid={customUrl !== '' && targetProblem !== null}
+                onChange={(event) => setCustomUrl(event.target.value)}
+                data-testid="simulator-url"
+              />
+            )}
+            <span className="field-hint wire">{targetUrl}</span>
+          </fieldset>
+
+          {template && template.keyKind !== 'none' && (
+            <fieldset className="simulator-choice">
+              <legend className="field-label">Sign with</legend>
+              <label className="checkbox">
+                <input type="radio" name="sim-key" checked={effectiveKeySource === 'generate'} onChange={() => setKeySource('generate')} data-testid="simulator-key-generate" />
+                {template.keyKind === 'rsa-key-pair' ? 'A key pair the app generates (its public key is shown)' : 'A secret the app generates (shown after sending)'}
+              </label>
+              <label className="checkbox">
+                <input type="radio" name="sim-key" checked={effectiveKeySource === 'endpoint'} onChange={() => setKeySource('endpoint')} data-testid="simulator-key-endpoint" />
+                The keys configured on
+                <select
+                  className="input input-inline"
+                  value={keysEndpoint?.id ?? ''}
+                  disabled={effectiveKeySource !== 'endpoint'}
+                  aria-label="Endpoint whose keys sign"
+                  onChange={(event) => setKeysEndpointId(event.target.value)}
+                  data-testid="simulator-keys-endpoint"
+                >
+                  {endpoints.map((endpoint) => (
+                    <option key={endpoint.id} value={endpoint.id}>
+                      {endpoint.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {canTypeSecret && (
+                <label className="checkbox">
+                  <input type="radio" name="sim-key" checked={effectiveKeySource === 'secret'} onChange={() => setKeySource('secret')} data-testid="simulator-key-secret" />
+                  This secret
+                </label>
+              )}
+              {effectiveKeySource === 'secret' && (
+                <input
+                  className="input wire"
+                  type="password"
+                  value={secret}
+                  autoComplete="off"
+                  aria-label="Secret to sign with"
+                  onChange={(event) => setSecret(event.target.value)}
+                  data-testid="simulator-secret"
+                />
+              )}
+            </fieldset>
+          )}
+          {simulate.error && (
+            <p className="form-error" role="alert" data-testid="simulator-error">
+              {simulate.error.message}
+            </p>
+          )}
+          <div className="modal-actions">
+            <button type="button" className="button" onClick={onClose}>
+              Close
+            </button>
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={!template || targetProblem !== null || secretProblem !== null || simulate.isPending}
+              data-testid="simulator-send"
+            >
+              {simulate.isPending ? 'Sending…' : 'Send'}
+            </button>
+          </div>
+        </div>
+        <div className="simulator-result" aria-live="polite">
+          {simulate.data ? <SimulationResult result={simulate.data} /> : <p className="muted">The answer and the key used appear here.</p>}
+        </div>
+      </form>
+    </WideDialog>
+  )
+}
+
+function SimulationResult({ result }: { result: ProcedureOutput<'simulateCallback'> }) {
+  const { record, key } = result
+  return (
+    <div data-testid="simulator-result">
+      <h3 className="replay-heading">What came back</h3>
+      <ReplayOutcomeView outcome={record.outcome} />
+      <h3 className="replay-heading">Key</h3>
+      <div className="simulator-key" data-testid="simulator-key">
+        {key.kind === 'none' ? (
+          <p className="muted">Not signed: this provider does not sign its callbacks.</p>
+        ) : (
+          <>
+            <p>
+              {key.generated ? 'Generated for this callback' : 'Your configured key'}
+              {key.fingerprint && (
+                <>
+                  {' '}
+                  · fingerprint <span className="wire">{key.fingerprint}</span>
+                </>
+              )}
+            </p>
+            {key.generatedSecret && (
+              <div className="simulator-secret-box">
+                <p className="field-hint">Configure this secret on the receiving side so its verification passes:</p>
+                <code className="wire simulator-pem" data-testid="simulator-generated-secret">
+                  {key.generatedSecret}
+                </code>
+                <CopyButton text={key.generatedSecret} label="Copy secret" testId="copy-generated-secret" />
+              </div>
+            )}
+            {key.publicKeyPem && (
+              <div className="simulator-secret-box">
+                <p className="field-hint">Public key for the receiving side:</p>
+                <pre className="wire-text simulator-pem" data-testid="simulator-public-key">
+                  {key.publicKeyPem}
+                </pre>
+                <CopyButton text={key.publicKeyPem} label="Copy public key" testId="copy-public-key" />
+              </div>
+            )}
+          </>
+        )}
+      </div>
+      <details className="replay-disclosure">
+        <summary>What was sent</summary>
+        <SentRequest sent={record.sent} />
+      </details>
+    </div>
+  )
+}
+
+function groupByProvider(templates: SimulatorTemplateInfo[]): Array<[string, SimulatorTemplateInfo[]]> {
+  const groups = new Map<string, SimulatorTemplateInfo[]>()
+  for (const template of templates) {
+    const list = groups.get(template.provider) ?? []
+    list.push(template)
+    groups.set(template.provider, list)
+  }
+  return [...groups.entries()]
+}
+

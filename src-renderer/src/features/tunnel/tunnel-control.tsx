@@ -1,0 +1,259 @@
+import { useState } from 'react'
+import { describeInvalidServerUrl, describeInvalidSubdomain, DEFAULT_TUNNEL_SERVER_URL, type TunnelSettings, type TunnelState } from '../../../../src-main/shared/tunnel'
+import { useTunnel, useTunnelAction } from '../../api/queries'
+import { CopyButton } from '../../components/copy-button'
+import { formatFullTime } from '../../lib/format'
+import { WideDialog } from '../replay/dialog'
+import { formatAgo, formatCountdown, hasCountdown, isRunning, tunnelShortLabel, useNow } from './tunnel-format'
+import '../../styles/tunnel.css'
+
+/** The top bar's tunnel control: live state at a glance, the public URL, and a dialog for the rest. */
+export function TunnelControl() {
+  const { data, error } = useTunnel()
+  const [isOpen, setIsOpen] = useState(false)
+  const now = useNow(hasCountdown(data?.state))
+  if (error && !data) {
+    return (
+      <span className="tunnel-pill tunnel-failed" title={error.message} data-testid="tunnel-control" data-status="unknown">
+        Tunnel unavailable
+      </span>
+    )
+  }
+  if (!data) return null
+  const { state } = data
+  return (
+    <span className="tunnel-control" data-testid="tunnel-control" data-status={state.status}>
+      <button
+        type="button"
+        className={`tunnel-pill tunnel-${state.status}`}
+        onClick={() => setIsOpen(true)}
+        title={state.status === 'failed' ? state.reason : 'Public URL through a tunnel'}
+        aria-haspopup="dialog"
+        data-testid="tunnel-toggle"
+      >
+        <span className="tunnel-dot" aria-hidden="true" />
+        <span data-testid="tunnel-pill-label">{tunnelShortLabel(state, now)}</span>
+      </button>
+      {state.status === 'online' && (
+        <>
+          <code className="wire tunnel-url-inline" data-testid="tunnel-url-topbar">
+            {state.url}
+          </code>
+          <CopyButton text={state.url} label="Copy" title="Copy the public base URL" testId="copy-tunnel-url-topbar" />
+        </>
+      )}
+      {isOpen && <TunnelDialog settings={data.settings} state={state} onClose={() => setIsOpen(false)} />}
+    </span>
+  )
+}
+
+/** Prominent, under the top bar: the server handed out another subdomain than the one asked for. */
+export function TunnelBanner() {
+  const { data } = useTunnel()
+  const state = data?.state
+  if (state?.status !== 'online' || !state.subdomainChanged) return null
+  return (
+    <div className="banner banner-danger" role="alert" data-testid="tunnel-subdomain-warning">
+      <div className="banner-content">
+        <strong>
+          You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: update the callback URL at your provider.
+        </strong>{' '}
+        The subdomain was taken. Callbacks sent to the old URL do not reach this app. New public URL:{' '}
+        <code className="wire">{state.url}</code> <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
+      </div>
+    </div>
+  )
+}
+
+function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; state: TunnelState; onClose: () => void }) {
+  const action = useTunnelAction()
+  const now = useNow(true)
+  const running = isRunning(state)
+  return (
+    <WideDialog title="Public URL (tunnel)" onClose={onClose} testId="tunnel-dialog">
+      <p className="muted tunnel-intro">
+        A provider’s sandbox can only call a public URL. The tunnel exposes this app’s receiver (only the receiver: never the UI or the API) at a
+        public address.
+      </p>
+      <TunnelStateView state={state} now={now} />
+      <div className="tunnel-actions">
+        {running ? (
+          <button type="button" className="button" onClick={() => action.mutate({ kind: 'stop' })} disabled={action.isPending} data-testid="tunnel-stop">
+            {action.isPending && action.variables?.kind === 'stop' ? 'Stopping…' : 'Stop tunnel'}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => action.mutate({ kind: 'start' })}
+            disabled={action.isPending}
+            autoFocus
+            data-testid="tunnel-start"
+          >
+            {action.isPending && action.variables?.kind === 'start' ? 'Starting…' : 'Start tunnel'}
+          </button>
+        )}
+        {action.error && action.variables?.kind !== 'settings' && (
+          <span className="form-error" role="alert">
+            {action.error.message}
+          </span>
+        )}
+      </div>
+      <TunnelSettingsForm settings={settings} isRunning={running} />
+      <div className="modal-actions">
+        <button type="button" className="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </WideDialog>
+  )
+}
+
+function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
+  return (
+    <div className={`tunnel-state tunnel-state-${state.status}`} data-testid="tunnel-state" data-status={state.status} aria-live="polite">
+      <p className="tunnel-state-line">
+        <span className={`tunnel-pill tunnel-${state.status} tunnel-pill-static`}>
+          <span className="tunnel-dot" aria-hidden="true" />
+          {tunnelShortLabel(state, now)}
+        </span>
+        <span className="muted"> via {state.serverUrl}</span>
+      </p>
+      {state.status === 'online' && (
+        <>
+          <p className="tunnel-url-row">
+            <code className="wire tunnel-url" data-testid="tunnel-public-url">
+              {state.url}
+            </code>
+            <CopyButton text={state.url} label="Copy URL" testId="copy-tunnel-url" />
+          </p>
+          {state.subdomainChanged && (
+            <p className="notice notice-danger" data-testid="tunnel-dialog-subdomain-warning">
+              You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: update the callback URL at your provider.
+            </p>
+          )}
+          <p className="muted replay-small">Online since {formatFullTime(state.onlineSince)}</p>
+        </>
+      )}
+      {state.status === 'connecting' && (
+        <p className="muted">{state.requestedSubdomain ? `Asking for “${state.requestedSubdomain}”…` : 'Asking for a random subdomain…'}</p>
+      )}
+      {(state.status === 'reconnecting' || state.status === 'failed') && (
+        <div className={`notice ${state.status === 'failed' ? 'notice-danger' : 'notice-warning'}`} data-testid="tunnel-problem">
+          <strong>{state.status === 'failed' ? state.reason : `Lost: ${state.lastError.message}`}</strong>
+          <br />
+          {state.nextAttemptAt ? (
+            <span data-testid="tunnel-next-attempt">
+              Next attempt (#{state.attempt}
+              {state.requestedSubdomain ? `, asking for “${state.requestedSubdomain}”` : ''}) {formatCountdown(state.nextAttemptAt, now)}.
+            </span>
+          ) : (
+            <span>Retrying cannot help: change the settings below.</span>
+          )}
+        </div>
+      )}
+      <p className="muted replay-small" data-testid="tunnel-last-proved">
+        Last proved working:{' '}
+        {state.lastProvedAt ? (
+          <span title={formatFullTime(state.lastProvedAt)}>{formatAgo(state.lastProvedAt, now)}</span>
+        ) : (
+          'not yet'
+        )}
+        <span> (a probe through the public URL reached this receiver)</span>
+      </p>
+    </div>
+  )
+}
+
+function TunnelSettingsForm({ settings, isRunning: running }: { settings: TunnelSettings; isRunning: boolean }) {
+  const action = useTunnelAction()
+  const [subdomain, setSubdomain] = useState(settings.subdomain ?? '')
+  const [serverUrl, setServerUrl] = useState(settings.serverUrl)
+  const [startWithApp, setStartWithApp] = useState(settings.startWithApp)
+  const [isSaved, setIsSaved] = useState(false)
+  const subdomainProblem = subdomain === '' ? null : describeInvalidSubdomain(subdomain)
+  const serverProblem = describeInvalidServerUrl(serverUrl)
+  const isDirty = subdomain !== (settings.subdomain ?? '') || serverUrl !== settings.serverUrl || startWithApp !== settings.startWithApp
+  return (
+    <form
+      className="form tunnel-settings"
+      data-testid="tunnel-settings"
+      onSubmit={(event) => {
+        event.preventDefault()
+        if (subdomainProblem || serverProblem) return
+        setIsSaved(false)
+        action.mutate(
+          { kind: 'settings', input: { subdomain: subdomain === '' ? null : subdomain, serverUrl, startWithApp } },
+          { onSuccess: () => setIsSaved(true) },
+        )
+      }}
+    >
+      <h3 className="replay-heading">Settings</h3>
+      <label className="field">
+        <span className="field-label">Subdomain</span>
+        <input
+          className="input wire"
+          value={subdomain}
+          placeholder="random"
+          spellCheck={false}
+          autoCapitalize="off"
+          aria-invalid={subdomainProblem !== null}
+          onChange={(event) => setSubdomain(event.target.value.trim())}
+          data-testid="tunnel-subdomain"
+        />
+        {subdomainProblem ? (
+          <span className="field-error">{subdomainProblem}</span>
+        ) : (
+          <span className="field-hint">Asked for again on every start and reconnect. Empty: the server picks one.</span>
+        )}
+      </label>
+      <label className="field">
+        <span className="field-label">Tunnel server</span>
+        <input
+          className="input wire"
+          value={serverUrl}
+          spellCheck={false}
+          aria-invalid={serverProblem !== null}
+          onChange={(event) => setServerUrl(event.target.value.trim())}
+          data-testid="tunnel-server-url"
+        />
+        {serverProblem ? (
+          <span className="field-error">{serverProblem}</span>
+        ) : (
+          <span className="field-hint">
+            The public server is {DEFAULT_TUNNEL_SERVER_URL}; or your self-hosted localtunnel server.{' '}
+            {serverUrl !== DEFAULT_TUNNEL_SERVER_URL && (
+              <button type="button" className="link-button" onClick={() => setServerUrl(DEFAULT_TUNNEL_SERVER_URL)}>
+                Use the public server
+              </button>
+            )}
+          </span>
+        )}
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={startWithApp} onChange={(event) => setStartWithApp(event.target.checked)} data-testid="tunnel-start-with-app" />
+        Start the tunnel with the app
+      </label>
+      {action.error && (
+        <p className="form-error" role="alert" data-testid="tunnel-settings-error">
+          {action.error.message}
+        </p>
+      )}
+      <div className="tunnel-settings-actions">
+        {isSaved && !isDirty && (
+          <span className="muted replay-small" role="status">
+            Saved{running ? '; the tunnel restarts with them' : ''}.
+          </span>
+        )}
+        <button
+          type="submit"
+          className="button"
+          disabled={!isDirty || subdomainProblem !== null || serverProblem !== null || action.isPending}
+          data-testid="tunnel-save"
+        >
+          {action.isPending ? 'Saving…' : 'Save settings'}
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,62 @@
+/** Words and timing for the tunnel's live state. */
+import { useEffect, useState } from 'react'
+import type { TunnelState } from '../../../../src-main/shared/tunnel'
+
+/** The current time, ticking every second while `isTicking`. */
+export function useNow(isTicking: boolean): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!isTicking) return
+    setNow(Date.now())
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [isTicking])
+  return now
+}
+
+/** `in 12 s`, `in 3 min 5 s`, `now`. */
+export function formatCountdown(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000))
+  if (seconds === 0) return 'now'
+  if (seconds < 60) return `in ${seconds} s`
+  const minutes = Math.floor(seconds / 60)
+  return `in ${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`
+}
+
+/** `12 s ago`, `4 min ago`, `2 h ago`. */
+export function formatAgo(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000))
+  if (seconds < 5) return 'just now'
+  if (seconds < 60) return `${seconds} s ago`
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`
+  return `${Math.floor(seconds / 3600)} h ago`
+}
+
+/** One short line for the top bar. */
+export function tunnelShortLabel(state: TunnelState, now: number): string {
+  switch (state.status) {
+    case 'off':
+      return 'Tunnel off'
+    case 'connecting':
+      return state.attempt > 1 ? `Connecting (attempt ${state.attempt})…` : 'Connecting…'
+    case 'online':
+      return 'Online'
+    case 'reconnecting':
+      return `Reconnecting ${formatCountdown(state.nextAttemptAt, now)}`
+    case 'failed':
+      return state.nextAttemptAt ? `Failed, retrying ${formatCountdown(state.nextAttemptAt, now)}` : 'Failed'
+    default: {
+      const unknown: never = state
+      return String(unknown)
+    }
+  }
+}
+
+/** Whether a countdown is on screen (the clock must tick). */
+export function hasCountdown(state: TunnelState | undefined): boolean {
+  return (state?.status === 'reconnecting' || state?.status === 'failed') && state.nextAttemptAt !== null
+}
+
+export function isRunning(state: TunnelState): boolean {
+  return state.status !== 'off'
+}
