@@ -9,49 +9,40 @@
  * The input schemas (`providerKeySchema`) are used by the API layer to validate keys on entry; the
  * core re-validates with `validateKey` (PEM parsing, hex and base64 checks) before storing them.
  */
+import {
+  GENERIC_HMAC_ALGORITHMS,
+  GENERIC_HMAC_ENCODINGS,
+  HMAC_PROVIDER_IDS,
+  PINNABLE_PROVIDER_IDS,
+  PROVIDER_IDS,
+  PROVIDER_NAMES,
+  type HmacProviderId,
+  type PinnableProviderId,
+  type ProviderId,
+  type VerdictStatus,
+} from './provider-catalog'
+
+export {
+  GENERIC_HMAC_ALGORITHMS,
+  GENERIC_HMAC_ENCODINGS,
+  HMAC_PROVIDER_IDS,
+  PINNABLE_PROVIDER_IDS,
+  PROVIDER_IDS,
+  PROVIDER_NAMES,
+  VERDICT_STATUSES,
+  type HmacProviderId,
+  type PinnableProviderId,
+  type ProviderId,
+  type VerdictStatus,
+} from './provider-catalog'
 import { z } from 'zod'
 
 // ---------------------------------------------------------------------------------------------
 // Providers
 
-/** Every sender the inspector recognises, plus `generic` (a per-endpoint HMAC scheme) and `unknown`. */
-export const PROVIDER_IDS = [
-  'ixopay',
-  'chip',
-  'plexo',
-  'swedbankpay',
-  'stripe',
-  'standard-webhooks',
-  'github',
-  'shopify',
-  'adyen',
-  'mollie',
-  'paypal',
-  'generic',
-  'unknown',
-] as const
-export type ProviderId = (typeof PROVIDER_IDS)[number]
 
-/** Providers an endpoint can be pinned to ("this endpoint receives CHIP"). */
-export const PINNABLE_PROVIDER_IDS = PROVIDER_IDS.filter((id): id is Exclude<ProviderId, 'unknown'> => id !== 'unknown')
-export type PinnableProviderId = Exclude<ProviderId, 'unknown'>
 
-/** Display names, one per provider id. */
-export const PROVIDER_NAMES: Record<ProviderId, string> = {
-  ixopay: 'IXOPAY',
-  chip: 'CHIP',
-  plexo: 'Plexo',
-  swedbankpay: 'PayEx / Swedbank Pay',
-  stripe: 'Stripe',
-  'standard-webhooks': 'Standard Webhooks / Svix',
-  github: 'GitHub',
-  shopify: 'Shopify',
-  adyen: 'Adyen',
-  mollie: 'Mollie',
-  paypal: 'PayPal',
-  generic: 'Generic HMAC',
-  unknown: 'Unknown sender',
-}
+
 
 /**
  * The generation or product of a provider's callback format.
@@ -208,8 +199,11 @@ export type SignatureVerdict =
   | { status: 'unsigned'; confirmHint: ConfirmHint | null; message: string }
   | { status: 'not-applicable'; message: string }
 
-export type VerdictStatus = SignatureVerdict['status']
-export const VERDICT_STATUSES = ['valid', 'invalid', 'no-key', 'unsigned', 'not-applicable'] as const satisfies readonly VerdictStatus[]
+// A verdict's status is one of the catalogue's; this fails to compile when the two drift apart.
+type VerdictStatusesMatch = [SignatureVerdict['status']] extends [VerdictStatus] ? ([VerdictStatus] extends [SignatureVerdict['status']] ? true : never) : never
+const verdictStatusesMatch: VerdictStatusesMatch = true
+void verdictStatusesMatch
+
 
 // ---------------------------------------------------------------------------------------------
 // Explanation (the Signature panel)
@@ -270,20 +264,7 @@ export interface DeliveryAnalysis {
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-/** Providers whose signatures are HMACs over a shared secret (and IXOPAY's optional API key). */
-export const HMAC_PROVIDER_IDS = [
-  'ixopay',
-  'stripe',
-  'standard-webhooks',
-  'github',
-  'shopify',
-  'adyen',
-  'mollie',
-] as const
-export type HmacProviderId = (typeof HMAC_PROVIDER_IDS)[number]
 
-export const GENERIC_HMAC_ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const
-export const GENERIC_HMAC_ENCODINGS = ['hex', 'base64'] as const
 
 /**
  * A generic HMAC scheme for senders the inspector does not know.

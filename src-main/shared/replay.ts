@@ -6,29 +6,16 @@
  * in a result: keys are named by their fingerprint, except a secret or key pair the simulator
  * generated itself, which the user needs in order to configure the receiving side.
  */
+import { REPLAY_TIMEOUT_MS, REPLAY_CONNECT_TIMEOUT_MS, REPLAY_MAX_RESPONSE_BYTES, REPLAY_RECORD_BODY_BYTES, REPLAY_MAX_REQUEST_BYTES, REPLAY_MAX_REDIRECTS, FORWARD_TIMEOUT_MS, BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND } from './replay-limits'
 import { z } from 'zod'
+
+export * from './replay-limits'
 import type { HeaderPairs } from './http-message'
 import { PROVIDER_IDS, providerKeySchema, type ProviderId, type ProviderKey } from './providers'
 
 // ---------------------------------------------------------------------------------------------
 // Limits
 
-/** Total time a replay may take (connect, send, answer), unless the user sets another. */
-export const REPLAY_TIMEOUT_MS = 30_000
-/** Time allowed to open the TCP (and TLS) connection. */
-export const REPLAY_CONNECT_TIMEOUT_MS = 10_000
-/** Response body bytes kept; the rest is not read (the record says it was truncated). */
-export const REPLAY_MAX_RESPONSE_BYTES = 1024 * 1024
-/** Sent-body bytes kept inline in a replay record; the hash and size always cover the whole body. */
-export const REPLAY_RECORD_BODY_BYTES = 64 * 1024
-/** Largest body a replay sends (the receiver's own cap is in the same range). */
-export const REPLAY_MAX_REQUEST_BYTES = 64 * 1024 * 1024
-/** Redirect hops followed when the user turns following on. */
-export const REPLAY_MAX_REDIRECTS = 5
-/** Pass-through forwarding: how long the provider's request waits for the target's answer. */
-export const FORWARD_TIMEOUT_MS = 10_000
-export const BULK_MAX_CONCURRENCY = 32
-export const BULK_MAX_RATE_PER_SECOND = 100
 
 // ---------------------------------------------------------------------------------------------
 // Keys that only a sender holds

@@ -11,43 +11,34 @@
  * types and presets.
  */
 import { z } from 'zod'
-import type { VerdictStatus } from './providers'
+import type { VerdictStatus } from './provider-catalog'
+import {
+  FRAMING_HEADERS,
+  HTTP_TOKEN_PATTERN,
+  MAX_ANSWER_BODY_BYTES,
+  MAX_ANSWER_DELAY_MS,
+  MAX_ANSWER_HEADERS,
+  MAX_ANSWER_STATUS,
+  MAX_CONFIG_BODY_BYTES,
+  MAX_HEADER_NAME_LENGTH,
+  MAX_HEADER_VALUE_LENGTH,
+  MAX_MATCH_TEXT_LENGTH,
+  MAX_PATH_PATTERN_LENGTH,
+  MAX_RULES_PER_ENDPOINT,
+  MAX_SEQUENCE_STEPS,
+  MIN_ANSWER_STATUS,
+  RULE_VERDICTS,
+  type RuleVerdict,
+  STATUSES_WITHOUT_BODY,
+} from './answer-catalog'
 
-/** Lowest status a user may answer with: 1xx are interim responses, not answers. */
-export const MIN_ANSWER_STATUS = 200
-/** Highest status a user may answer with (the top of the 5xx class). */
-export const MAX_ANSWER_STATUS = 599
-/** Longest delay before answering; longer than any provider's documented timeout. */
-export const MAX_ANSWER_DELAY_MS = 120_000
-/** Default limit for one answer body (UTF-8 bytes of the text or of the serialised JSON). */
-export const MAX_ANSWER_BODY_BYTES = 1_048_576
-/**
- * Default limit for all answer bodies of one endpoint together: the configuration is persisted
- * with the endpoint, and the store serialises whole documents on every write.
- */
-export const MAX_CONFIG_BODY_BYTES = 8 * 1_048_576
-/** Header lines one answer may set (Node's default parser limit on the client side is 2000). */
-export const MAX_ANSWER_HEADERS = 100
-/** Limits that keep one header line well under common clients' 8-16 KB header limits. */
-export const MAX_HEADER_NAME_LENGTH = 256
-export const MAX_HEADER_VALUE_LENGTH = 8192
-/** Rules are tried in order for every delivery; hundreds is already more than a person can read. */
-export const MAX_RULES_PER_ENDPOINT = 200
-export const MAX_SEQUENCE_STEPS = 100
-export const MAX_PATH_PATTERN_LENGTH = 1000
-/** Limit for the text a matcher compares (header value, body substring, JSON path). */
-export const MAX_MATCH_TEXT_LENGTH = 4096
+export * from './answer-catalog'
 
-/** The order in which an endpoint's answer configuration is consulted; the first that applies answers. */
-export const ANSWER_PRECEDENCE = [
-  'rules (enabled, in order; the first rule whose conditions all hold)',
-  'sequence (when enabled; it answers every delivery no rule took, counted per delivery key)',
-  'failure rate (when enabled; one random draw per delivery)',
-  "default answer (the configured answer, or the recognised provider's documented acknowledgement)",
-] as const
 
-/** RFC 7230 `token`: what a header name may consist of. */
-const HTTP_TOKEN_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+
+
+
 /**
  * Characters Node's `validateHeaderValue` accepts: tab, visible ASCII, and latin1 bytes 0x80-0xFF.
  * Anything else (CR, LF, NUL, other controls, characters above U+00FF) would make Node throw or,
@@ -56,18 +47,11 @@ const HTTP_TOKEN_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const HEADER_VALUE_PATTERN = /^[\t\x20-\x7e\x80-\xff]*$/
 const LINE_BREAK_OR_NUL_PATTERN = /[\r\n\0]/
 
-/**
- * Headers whose values Node derives from the body; setting them by hand would break the message
- * framing (the client would wait for bytes that never come, or read the next answer as body).
- */
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding'])
 
-/** Statuses that never carry a body (RFC 9110 §15.3.5, §15.4.5); Node silently drops one. */
-export const STATUSES_WITHOUT_BODY: ReadonlySet<number> = new Set([204, 304])
 
-/** Signature verdicts a rule can match on: the `status` of a verdict in shared/providers.ts. */
-export const RULE_VERDICTS = ['valid', 'invalid', 'no-key', 'unsigned', 'not-applicable'] as const
-export type RuleVerdict = (typeof RULE_VERDICTS)[number]
+
+
+
 // Fails to compile when the verifier's verdicts and the ones a rule can name drift apart.
 true satisfies [RuleVerdict] extends [VerdictStatus] ? ([VerdictStatus] extends [RuleVerdict] ? true : false) : false
 
@@ -399,47 +383,7 @@ export const DEFAULT_ANSWER_CONFIG: EndpointAnswerConfig = {
   failureRate: null,
 }
 
-/** A ready-made answer the UI offers. */
-export interface AnswerPreset {
-  id: string
-  label: string
-  answer: RespondAnswerSpec
-}
 
-function preset(id: string, label: string, status: number, headers: Array<[string, string]> = [], text?: string): AnswerPreset {
-  return {
-    id,
-    label,
-    answer: {
-      kind: 'respond',
-      status,
-      headers,
-      body: text === undefined ? null : { text, contentType: 'text/plain; charset=utf-8' },
-      delayMs: 0,
-    },
-  }
-}
-
-/** Retry-After of the 429 preset, in seconds (the header's unit). */
-export const PRESET_RETRY_AFTER_SECONDS = 60
-
-/** The common answers, as data for the UI. */
-export const ANSWER_PRESETS: readonly AnswerPreset[] = [
-  preset('ok', '200 OK', 200, [], 'OK'),
-  preset('created', '201 Created', 201),
-  preset('no-content', '204 No Content', 204),
-  preset('bad-request', '400 Bad Request', 400),
-  preset('unauthorized', '401 Unauthorized', 401),
-  preset('not-found', '404 Not Found', 404),
-  preset('conflict', '409 Conflict', 409),
-  preset('too-many-requests', '429 Too Many Requests (Retry-After)', 429, [
-    ['Retry-After', String(PRESET_RETRY_AFTER_SECONDS)],
-  ]),
-  preset('internal-server-error', '500 Internal Server Error', 500),
-  preset('bad-gateway', '502 Bad Gateway', 502),
-  preset('service-unavailable', '503 Service Unavailable', 503),
-  preset('gateway-timeout', '504 Gateway Timeout', 504),
-]
 
 /** A readable one-line-per-problem message for a failed parse, e.g. `rules.0.answer.status: status 600 is out of range: ...`. */
 export function formatAnswerConfigIssues(error: z.ZodError): string {

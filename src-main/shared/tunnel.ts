@@ -5,6 +5,8 @@
  */
 
 /** The public localtunnel server, used unless the installation names a self-hosted one. */
+import { PINNABLE_PROVIDER_IDS } from './provider-catalog'
+
 export const DEFAULT_TUNNEL_SERVER_URL = 'https://localtunnel.me'
 
 /** Path on the receiver that the tunnel's health probe requests through the public URL. */
@@ -145,20 +147,7 @@ export function describeInvalidServerUrl(serverUrl: string): string | null {
 }
 
 /** Providers the pre-flight checklist knows URL rules for; `generic` applies common sense only. */
-export const PREFLIGHT_PROVIDERS = [
-  'ixopay',
-  'chip',
-  'plexo',
-  'swedbankpay',
-  'stripe',
-  'standard-webhooks',
-  'github',
-  'shopify',
-  'adyen',
-  'mollie',
-  'paypal',
-  'generic',
-] as const
+export const PREFLIGHT_PROVIDERS = PINNABLE_PROVIDER_IDS
 
 export type PreflightProvider = (typeof PREFLIGHT_PROVIDERS)[number]
 

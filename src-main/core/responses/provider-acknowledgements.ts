@@ -6,6 +6,7 @@
  * check says "may" instead of "will": a QA engineer should know which warnings are documented
  * behaviour and which are our reading of incomplete docs.
  */
+import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../shared/provider-catalog'
 import {
   answerBodyText,
   type AnswerSpec,
@@ -35,19 +36,9 @@ interface AcknowledgementProfile {
 }
 
 /** Providers with a documented acknowledgement, by the id the recogniser reports. */
-export const PROVIDERS_WITH_ACKNOWLEDGEMENT = [
-  'ixopay',
-  'chip',
-  'plexo',
-  'swedbankpay',
-  'stripe',
-  'standard-webhooks',
-  'github',
-  'shopify',
-  'adyen',
-  'mollie',
-  'paypal',
-] as const
+export const PROVIDERS_WITH_ACKNOWLEDGEMENT = PINNABLE_PROVIDER_IDS.filter(
+  (id): id is Exclude<PinnableProviderId, 'generic'> => id !== 'generic',
+)
 export type ProviderWithAcknowledgement = (typeof PROVIDERS_WITH_ACKNOWLEDGEMENT)[number]
 
 const SHOPIFY_TIMEOUT_MS = 5_000

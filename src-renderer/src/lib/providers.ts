@@ -1,33 +1,17 @@
 /**
- * Provider names and ids the renderer shows. Mirrored from `src-main/shared/providers.ts`
- * (`PROVIDER_NAMES`, `PINNABLE_PROVIDER_IDS`, `HMAC_PROVIDER_IDS`, `GENERIC_HMAC_*`): that module
- * imports zod at runtime, which must stay out of the renderer bundle. The `satisfies` checks fail
- * to compile when the two drift apart.
+ * How the renderer names providers and verdicts. The ids and full names come from the shared
+ * catalogue (plain data, no zod), so the lists are the core's own.
  */
-import type {
-  GenericHmacConfig,
-  HmacProviderId,
-  PinnableProviderId,
-  ProviderId,
-  VerdictStatus,
-} from '../../../src-main/shared/providers'
+import { PROVIDER_NAMES, type ProviderId, type VerdictStatus } from '../../../src-main/shared/provider-catalog'
 
-/** Display names, one per provider id (source: `PROVIDER_NAMES`). */
-export const PROVIDER_NAMES = {
-  ixopay: 'IXOPAY',
-  chip: 'CHIP',
-  plexo: 'Plexo',
-  swedbankpay: 'PayEx / Swedbank Pay',
-  stripe: 'Stripe',
-  'standard-webhooks': 'Standard Webhooks / Svix',
-  github: 'GitHub',
-  shopify: 'Shopify',
-  adyen: 'Adyen',
-  mollie: 'Mollie',
-  paypal: 'PayPal',
-  generic: 'Generic HMAC',
-  unknown: 'Unknown sender',
-} as const satisfies Record<ProviderId, string>
+export {
+  GENERIC_HMAC_ALGORITHMS,
+  GENERIC_HMAC_ENCODINGS,
+  HMAC_PROVIDER_IDS,
+  PINNABLE_PROVIDER_IDS,
+  PROVIDER_NAMES,
+  VERDICT_STATUSES,
+} from '../../../src-main/shared/provider-catalog'
 
 /** Short names for the list's provider badge. */
 export const PROVIDER_SHORT_NAMES = {
@@ -45,39 +29,6 @@ export const PROVIDER_SHORT_NAMES = {
   generic: 'HMAC',
   unknown: '—',
 } as const satisfies Record<ProviderId, string>
-
-/** Providers an endpoint can be pinned to (source: `PINNABLE_PROVIDER_IDS`). */
-export const PINNABLE_PROVIDER_IDS = [
-  'ixopay',
-  'chip',
-  'plexo',
-  'swedbankpay',
-  'stripe',
-  'standard-webhooks',
-  'github',
-  'shopify',
-  'adyen',
-  'mollie',
-  'paypal',
-  'generic',
-] as const satisfies readonly PinnableProviderId[]
-
-/** Providers whose key is an HMAC shared secret (source: `HMAC_PROVIDER_IDS`). */
-export const HMAC_PROVIDER_IDS = [
-  'ixopay',
-  'stripe',
-  'standard-webhooks',
-  'github',
-  'shopify',
-  'adyen',
-  'mollie',
-] as const satisfies readonly HmacProviderId[]
-
-export const GENERIC_HMAC_ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const satisfies readonly GenericHmacConfig['algorithm'][]
-export const GENERIC_HMAC_ENCODINGS = ['hex', 'base64'] as const satisfies readonly GenericHmacConfig['encoding'][]
-
-/** Source: `VERDICT_STATUSES`. */
-export const VERDICT_STATUSES = ['valid', 'invalid', 'no-key', 'unsigned', 'not-applicable'] as const satisfies readonly VerdictStatus[]
 
 export const VERDICT_WORDS: Record<VerdictStatus, string> = {
   valid: 'valid',

@@ -1,12 +1,5 @@
-/**
- * Replay limits the forms check before calling the API. Mirrored from `src-main/shared/replay.ts`
- * (BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND, REPLAY_TIMEOUT_MS, FORWARD_TIMEOUT_MS), which
- * imports zod at runtime and so stays out of the renderer bundle. Keep the values in step.
- */
-export const BULK_MAX_CONCURRENCY = 32
-export const BULK_MAX_RATE_PER_SECOND = 100
-export const REPLAY_TIMEOUT_MS = 30_000
-export const FORWARD_TIMEOUT_MS = 10_000
+/** Replay limits for the forms: the shared catalogue is the source; the API checks again. */
+export { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND, FORWARD_TIMEOUT_MS, REPLAY_TIMEOUT_MS } from '../../../src-main/shared/replay-limits'
 /** Send timeout bounds of `sendOptionsSchema` (100 ms to 10 min). */
 export const SEND_TIMEOUT_MIN_MS = 100
 export const SEND_TIMEOUT_MAX_MS = 10 * 60_000

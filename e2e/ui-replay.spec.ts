@@ -1,0 +1,211 @@
+/**
+ * Resend from the real UI (issue 5): a signed IXOPAY callback is captured, its amount edited in
+ * the resend dialog, re-signed, and sent to a loopback merchant server that accepts only valid
+ * IXOPAY signatures; the 200 shows in the capture's history. A target that refuses connections is
+ * shown as clearly as an answer.
+ */
+import type { Page } from '@playwright/test'
+import type { HeaderPairs } from '../src-main/shared/http-message'
+import { analyzeDelivery, signIxopayJson } from '../src-main/core/providers/index'
+import { startLoopbackTarget, type LoopbackTarget } from '../src-main/test-support/loopback-target'
+import { expect, test, type InspectorFixture } from './fixtures/inspector'
+
+const SECRET = 'e2e-ixopay-shared-secret'
+/** Set to a folder to save screenshots of the dialogs (light and dark). */
+const SHOTS_DIR = process.env.UI_SHOTS_DIR
+
+interface EndpointInfo {
+  id: string
+  slug: string
+  url: string
+}
+
+/** A merchant server that answers 200 only to a correctly signed IXOPAY callback, 401 otherwise. */
+function verifyingIxopayTarget(): Promise<LoopbackTarget> {
+  return startLoopbackTarget((request, response) => {
+    const analysis = analyzeDelivery(
+      { method: request.method, target: request.target, headers: request.headers, body: request.body },
+      { now: new Date(), keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: SECRET }], pinnedProvider: 'ixopay' },
+    )
+    const isValid = analysis.verdict.status === 'valid'
+    response.writeHead(isValid ? 200 : 401, { 'content-type': 'text/plain' }).end(isValid ? 'OK' : `rejected: ${analysis.verdict.message}`)
+  })
+}
+
+async function captureSignedIxopay(inspector: InspectorFixture, page: Page, prefix: string): Promise<{ endpoint: EndpointInfo; body: string }> {
+  const slug = `${prefix}-${Date.now().toString(36)}`
+  const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: `E2E ${prefix}`, slug })
+  await inspector.app.call('addKey', { endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: SECRET } })
+  const body = JSON.stringify({ result: 'OK', uuid: 'tx-e2e-1', merchantTransactionId: 'order-1001', transactionType: 'DEBIT', amount: '9.99', currency: 'EUR' })
+  const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: `/${slug}/callbacks/ixopay?orderId=1001` })
+  expect(await inspector.sendCallback({ slug, path: '/callbacks/ixopay?orderId=1001', headers: signed.headers as HeaderPairs, body })).toBe(200)
+  await inspector.openUi(page)
+  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+  await page.getByTestId('capture-row').first().click()
+  await expect(page.getByTestId('capture-detail')).toBeVisible()
+  return { endpoint, body }
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  if (!SHOTS_DIR) return
+  await page.emulateMedia({ colorScheme: 'light' })
+  await page.screenshot({ path: `${SHOTS_DIR}/${name}-light.png` })
+  await page.emulateMedia({ colorScheme: 'dark' })
+  await page.screenshot({ path: `${SHOTS_DIR}/${name}-dark.png` })
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
+test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see the 200 in the history', async ({ page, inspector }) => {
+  const target = await verifyingIxopayTarget()
+  try {
+    const { body } = await captureSignedIxopay(inspector, page, 'resend')
+    await expect(page.getByTestId('replay-history-empty')).toBeVisible()
+
+    await page.getByTestId('resend-capture').click()
+    const dialog = page.getByTestId('resend-dialog')
+    await expect(dialog).toBeVisible()
+    await dialog.getByTestId('resend-target').fill(`${target.url}/callbacks/ixopay`)
+    // As captured: the preview says the bytes are unchanged (the path is the target's).
+    await expect(dialog.getByTestId('replay-same')).toBeVisible()
+    await expect(dialog.getByTestId('replay-path-note')).toContainText('/callbacks/ixopay')
+
+    await dialog.getByTestId('resend-mode').getByText('Edit', { exact: true }).click()
+    await expect(dialog.getByTestId('resend-mode-edit')).toBeChecked()
+    const editor = dialog.getByTestId('resend-body')
+    await expect(editor).toHaveValue(body)
+    // Invalid JSON is reported while typing, without blocking.
+    await editor.fill(body.slice(0, -1))
+    await expect(dialog.getByTestId('resend-body-status')).toContainText('Not valid JSON')
+    await expect(dialog.getByTestId('resend-send')).toBeEnabled()
+    await editor.fill(body.replace('"9.99"', '"19.99"'))
+    await expect(dialog.getByTestId('resend-body-status')).toHaveText('Valid JSON.')
+
+    await dialog.getByTestId('resend-resign').check()
+    await expect(dialog.getByTestId('replay-differs')).toContainText('This request differs from the capture')
+    await expect(dialog.getByTestId('replay-differs')).toContainText('body edited')
+    await expect(dialog.getByTestId('replay-differs')).toContainText('X-Signature re-signed')
+    await expect(dialog.getByTestId('replay-differs')).toContainText('Date refreshed')
+    await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=add]')).toContainText('19.99')
+    await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=remove]')).toContainText('9.99')
+    await expect(dialog.getByTestId('resign-change').filter({ hasText: 'X-Signature' })).toHaveCount(1)
+    await shoot(page, 'resend-preview')
+
+    await dialog.getByTestId('resend-send').click()
+    await expect(dialog.getByTestId('resend-result').getByTestId('replay-status')).toContainText('200 OK')
+    await expect(dialog.getByTestId('replay-response-body')).toHaveText('OK')
+    await shoot(page, 'resend-result')
+    expect(target.received).toHaveLength(1)
+    expect(target.received[0]?.body.toString()).toContain('"19.99"')
+
+    await dialog.getByTestId('dialog-close').click()
+    await expect(dialog).toBeHidden()
+    const record = page.getByTestId('replay-record')
+    await expect(record).toHaveCount(1)
+    await expect(record).toHaveAttribute('data-status', '200')
+    await expect(record.getByTestId('replay-record-status')).toHaveText('200 OK')
+    await expect(record.getByTestId('replay-differs-marker')).toBeVisible()
+    await record.getByRole('button').first().click()
+    await expect(record.getByTestId('replay-record-detail').getByTestId('replay-sent-body')).toContainText('19.99')
+    await record.scrollIntoViewIfNeeded()
+    await shoot(page, 'resend-history')
+  } finally {
+    await target.close()
+  }
+})
+
+test('a target that refuses connections is shown as a failure, in the dialog and in the history', async ({ page, inspector }) => {
+  const closed = await startLoopbackTarget()
+  const closedUrl = closed.url
+  await closed.close()
+  await captureSignedIxopay(inspector, page, 'refused')
+
+  await page.getByTestId('resend-capture').click()
+  const dialog = page.getByTestId('resend-dialog')
+  // Keeping the captured path to the captured host path: the captured bytes, unchanged.
+  await dialog.getByTestId('resend-target').fill(closedUrl)
+  await dialog.getByTestId('resend-keep-path').check()
+  await expect(dialog.getByTestId('replay-same')).toBeVisible()
+  await dialog.getByTestId('resend-target').press('Control+Enter')
+  const failure = dialog.getByTestId('resend-result').getByTestId('replay-failure')
+  await expect(failure).toHaveAttribute('data-failure-kind', 'connection-refused')
+  await expect(failure).toContainText('Connection refused')
+  await shoot(page, 'resend-refused')
+  await dialog.getByTestId('dialog-close').click()
+
+  const record = page.getByTestId('replay-record')
+  await expect(record).toHaveAttribute('data-status', 'connection-refused')
+  await expect(record.getByTestId('replay-record-status')).toHaveText('Connection refused')
+  // As captured: nothing differs.
+  await expect(record.getByTestId('replay-differs-marker')).toHaveCount(0)
+})
+
+test('bulk replay of an endpoint: progress, then a results table', async ({ page, inspector }) => {
+  const target = await startLoopbackTarget((request, response) => response.writeHead(request.body.toString() === '2' ? 500 : 200).end('ok'))
+  try {
+    const slug = `bulk-${Date.now().toString(36)}`
+    await inspector.app.call('createEndpoint', { name: 'E2E bulk', slug })
+    for (let index = 0; index < 4; index++) await inspector.sendCallback({ slug, path: `/n${index}`, body: String(index) })
+    await inspector.openUi(page)
+    await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+    await expect(page.getByTestId('capture-count')).toHaveText('4 captures')
+
+    await page.getByTestId('bulk-replay').click()
+    const dialog = page.getByTestId('bulk-replay-dialog')
+    await dialog.getByTestId('bulk-target').fill(target.url)
+    await dialog.getByTestId('bulk-keep-path').check()
+    await dialog.getByTestId('bulk-concurrency').fill('2')
+    await dialog.getByTestId('bulk-start').click()
+    await expect(dialog.getByTestId('bulk-progress')).toHaveAttribute('data-finished', 'true')
+    await expect(dialog.getByTestId('bulk-counts')).toContainText('4 of 4 done')
+    const rows = dialog.getByTestId('bulk-result-row')
+    await expect(rows).toHaveCount(4)
+    await expect(rows.nth(2)).toContainText('500')
+    await expect(rows.nth(0)).toContainText('/n0')
+    await shoot(page, 'bulk-results')
+    expect(target.received.map((request) => request.target)).toEqual(expect.arrayContaining(['/n0', '/n1', '/n2', '/n3']))
+  } finally {
+    await target.close()
+  }
+})
+
+test('send a test callback to an endpoint of the app, and forward an endpoint to a target', async ({ page, inspector }) => {
+  const target = await startLoopbackTarget()
+  try {
+    const slug = `sim-${Date.now().toString(36)}`
+    const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E simulate', slug })
+    await inspector.openUi(page)
+    await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+
+    await page.getByTestId('open-simulator').click()
+    const dialog = page.getByTestId('simulator-dialog')
+    const templateId = await dialog.getByTestId('simulator-template').locator('option', { hasText: /debit/i }).first().getAttribute('value')
+    await dialog.getByTestId('simulator-template').selectOption(templateId ?? '')
+    await expect(dialog.getByTestId('simulator-endpoint')).toHaveValue(endpoint.id)
+    await dialog.getByTestId('simulator-send').click()
+    await expect(dialog.getByTestId('simulator-result').getByTestId('replay-status')).toContainText('200')
+    await expect(dialog.getByTestId('simulator-generated-secret')).not.toBeEmpty()
+    await shoot(page, 'simulator-result')
+    await dialog.getByTestId('dialog-close').click()
+    await expect(page.getByTestId('capture-row')).toHaveCount(1)
+
+    const item = page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"]`)
+    await item.getByTestId('forward-endpoint').click()
+    const forward = page.getByTestId('forward-dialog')
+    await forward.getByTestId('forward-target').fill(target.url)
+    await forward.getByTestId('forward-mode-background').check()
+    await shoot(page, 'forward-dialog')
+    await forward.getByTestId('forward-save').click()
+    await expect(forward).toBeHidden()
+    await expect(item.getByTestId('endpoint-forwarding')).toContainText(`Forwarding (background) to ${target.url}`)
+    await inspector.sendCallback({ slug, path: '/fwd', body: '{"forwarded":true}' })
+    await expect(page.getByTestId('capture-row')).toHaveCount(2)
+    await page.getByTestId('capture-row').first().click()
+    await expect(page.getByTestId('replay-record')).toHaveAttribute('data-replay-kind', 'forward')
+    await expect(page.getByTestId('replay-record')).toHaveAttribute('data-status', '200')
+    // The forward keeps the captured path by default.
+    expect(target.received.map((request) => request.target)).toEqual(['/fwd'])
+    await shoot(page, 'forward-history')
+  } finally {
+    await target.close()
+  }
+})

@@ -1,0 +1,62 @@
+/**
+ * Provider ids, names and key kinds: plain data with no runtime imports, so the renderer uses the
+ * very same lists as the core (shared/providers.ts re-exports them beside its zod schemas).
+ */
+
+/** Every sender the inspector recognises, plus `generic` (a per-endpoint HMAC scheme) and `unknown`. */
+export const PROVIDER_IDS = [
+  'ixopay',
+  'chip',
+  'plexo',
+  'swedbankpay',
+  'stripe',
+  'standard-webhooks',
+  'github',
+  'shopify',
+  'adyen',
+  'mollie',
+  'paypal',
+  'generic',
+  'unknown',
+] as const
+export type ProviderId = (typeof PROVIDER_IDS)[number]
+
+/** Providers an endpoint can be pinned to ("this endpoint receives CHIP"). */
+export const PINNABLE_PROVIDER_IDS = PROVIDER_IDS.filter((id): id is Exclude<ProviderId, 'unknown'> => id !== 'unknown')
+export type PinnableProviderId = Exclude<ProviderId, 'unknown'>
+
+/** Display names, one per provider id. */
+export const PROVIDER_NAMES: Record<ProviderId, string> = {
+  ixopay: 'IXOPAY',
+  chip: 'CHIP',
+  plexo: 'Plexo',
+  swedbankpay: 'PayEx / Swedbank Pay',
+  stripe: 'Stripe',
+  'standard-webhooks': 'Standard Webhooks / Svix',
+  github: 'GitHub',
+  shopify: 'Shopify',
+  adyen: 'Adyen',
+  mollie: 'Mollie',
+  paypal: 'PayPal',
+  generic: 'Generic HMAC',
+  unknown: 'Unknown sender',
+}
+
+/** Providers whose signatures are HMACs over a shared secret (and IXOPAY's optional API key). */
+export const HMAC_PROVIDER_IDS = [
+  'ixopay',
+  'stripe',
+  'standard-webhooks',
+  'github',
+  'shopify',
+  'adyen',
+  'mollie',
+] as const
+export type HmacProviderId = (typeof HMAC_PROVIDER_IDS)[number]
+
+export const GENERIC_HMAC_ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const
+export const GENERIC_HMAC_ENCODINGS = ['hex', 'base64'] as const
+
+/** The statuses of a signature verdict (`SignatureVerdict['status']` in shared/providers.ts). */
+export const VERDICT_STATUSES = ['valid', 'invalid', 'no-key', 'unsigned', 'not-applicable'] as const
+export type VerdictStatus = (typeof VERDICT_STATUSES)[number]
