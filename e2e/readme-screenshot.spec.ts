@@ -1,13 +1,16 @@
 /**
- * Takes the README's screenshot (docs/screenshot.png) from the real UI: a few provider callbacks,
- * one of them signed and verified, opened in the detail view.
+ * Takes the README's screenshot from the real UI: a few provider callbacks, one of them signed and
+ * verified, opened in the detail view. It lands in test-results/ on every run, and replaces
+ * docs/screenshot.png with `README_SCREENSHOT=1` (so a test run leaves the checkout clean).
  */
 import { fileURLToPath } from 'node:url'
 import type { HeaderPairs } from '../src-main/shared/http-message'
 import { keysForVector, loadVectors } from '../src-main/test-support/vectors'
 import { expect, test } from './fixtures/inspector'
 
-const SCREENSHOT = fileURLToPath(new URL('../docs/screenshot.png', import.meta.url))
+const SCREENSHOT = fileURLToPath(
+  new URL(process.env.README_SCREENSHOT === '1' ? '../docs/screenshot.png' : '../test-results/readme-screenshot.png', import.meta.url),
+)
 
 test('README screenshot', async ({ page, inspector }) => {
   const slug = `shop-${Date.now().toString(36)}`
