@@ -6,7 +6,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import type { AnswerChoice, CaptureRecognition, CaptureSummary, InspectorEvent } from '../shared/contract'
+import type { AnswerChoice, CaptureRecognition, InspectorEvent } from '../shared/contract'
+import { toCaptureSummary } from './capture-views'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { deliveryKeyFor, toRecognition } from './recognition'
 import type { ForwardConfig } from '../shared/replay'
@@ -46,7 +47,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     const { chosen, choice } = forwarding?.relay
       ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl)
       : decideAnswer(request, recognition, bodySha256)
-    let stored: CaptureSummary
+    let stored: StoredCapture
     try {
       stored = await deps.store.append(
         {
@@ -74,7 +75,8 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       return
     }
     deps.health.succeeded()
-    deps.events.publish({ type: 'capture-received', capture: stored })
+    // Nobody listening (a script run, a benchmark): no list view to build.
+    if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
     if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
     await sendAnswer(response, chosen, { signal: deps.shutdown })
   }

@@ -2,9 +2,10 @@
 import type { CaptureDetail, CaptureSummary } from '../shared/contract'
 import { headerValue } from '../shared/http-message'
 import type { DeliveryAnalysis } from '../shared/providers'
-import type { StoredCapture } from './store/persisted-schema'
+import type { LoggedCapture, StoredCapture } from './store/persisted-schema'
 
-export function toCaptureSummary(capture: StoredCapture): CaptureSummary {
+/** Works on the record as logged (the frame location is not part of the list view). */
+export function toCaptureSummary(capture: LoggedCapture): CaptureSummary {
   return {
     id: capture.id,
     seq: capture.seq,

@@ -103,7 +103,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     const captures = store.page({ endpointId, limit: Number.MAX_SAFE_INTEGER }).items.filter((capture) => capture.outcome === 'captured')
     const updates: Array<{ id: string; recognition: CaptureRecognition }> = []
     for (const [index, capture] of captures.entries()) {
-      const [stored, body] = await runStorage(() => Promise.all([store.load(capture.id), store.readBody(capture.id)]))
+      const stored = store.load(capture.id)
+      const body = await runStorage(() => store.readBody(capture.id))
       updates.push({ id: capture.id, recognition: toRecognition(context.judge(stored, body, false)) })
       if (index % REANALYZE_SLICE === REANALYZE_SLICE - 1) await new Promise((resolve) => setImmediate(resolve))
     }
@@ -156,7 +157,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     async getCapture({ id }) {
       findCapture(id)
-      const [capture, body] = await runStorage(() => Promise.all([store.load(id), store.readBody(id)]))
+      const capture = store.load(id)
+      const body = await runStorage(() => store.readBody(id))
       return toCaptureDetail(capture, body, capture.outcome === 'refused' ? null : context.judge(capture, body))
     },
     async deleteCapture({ id }) {

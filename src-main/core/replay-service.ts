@@ -48,8 +48,8 @@ export interface ReplayServiceDeps {
   history: ReplayHistory
   /** The capture's list view (throws NOT_FOUND). */
   capture(id: string): CaptureSummary
-  /** The full record, read from disk. */
-  load(id: string): Promise<StoredCapture>
+  /** The full record. */
+  load(id: string): StoredCapture
   readBody(id: string): Promise<Buffer>
   /** The endpoint's configured keys (HMAC secrets, public keys...), for re-signing. */
   keysOf(endpointId: string): SigningKey[]
@@ -68,7 +68,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
   const jobs = new Map<string, BulkJob>()
 
   async function sourceOf(id: string): Promise<ReplaySource> {
-    const capture = await deps.load(id)
+    const capture = deps.load(id)
     return { method: capture.method, target: capture.target, headers: capture.headers, body: await deps.readBody(id) }
   }
 
@@ -86,7 +86,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
     return { capture, request, resign }
   }
 
-  async function record(capture: CaptureSummary | null, entry: ReplayRecord): Promise<ReplayRecord> {
+  async function record(capture: Pick<CaptureSummary, 'id' | 'seq'> | null, entry: ReplayRecord): Promise<ReplayRecord> {
     if (capture) await deps.history.add(capture.seq, entry)
     deps.events.publish({ type: 'replay-recorded', captureId: entry.captureId, record: entry })
     return entry
@@ -185,7 +185,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
     },
 
     /** Records a forward once it has finished, in the capture's history. */
-    async recordForward(capture: CaptureSummary, result: ForwardResult): Promise<void> {
+    async recordForward(capture: Pick<CaptureSummary, 'id' | 'seq'>, result: ForwardResult): Promise<void> {
       if (!result.request) return
       const outcome = await result.done
       await record(capture, createReplayRecord({ captureId: capture.id, kind: 'forward', request: result.request, outcome, forward: result.summary, now: deps.now() }))

@@ -49,7 +49,7 @@ export interface Segment {
    * Reserves a capture's frame and returns the stored record and the buffers to write.
    * Synchronous, so offsets never collide.
    */
-  place(capture: LoggedCapture, body: Buffer): { stored: StoredCapture; buffers: Buffer[] }
+  place(capture: LoggedCapture, body: Buffer): { stored: StoredCapture; loggedJson: string; buffers: Buffer[] }
   /**
    * Writes placed frames at their offsets (adjacent ones in one `writev`), then adds them to the
    * index document; on failure (it throws) nothing of them is indexed.
@@ -58,7 +58,7 @@ export interface Segment {
    * microseconds, while a round trip through libuv's thread pool held every answer of the batch
    * for about a millisecond under load (measured with `npm run bench`).
    */
-  writeFrames(frames: Array<{ stored: StoredCapture; buffers: Buffer[] }>): void
+  writeFrames(frames: ReadonlyArray<{ stored: StoredCapture; buffers: Buffer[] }>): void
   /** Removes captures from the index document (warm segments only; see `edit`). */
   forget(ids: Set<string>): void
   /**
@@ -71,8 +71,6 @@ export interface Segment {
   /** Writes the index now; concurrent calls share writes. */
   persist(): Promise<void>
   readBody(frame: FrameLocation, size: number): Promise<Buffer>
-  /** The capture as written into its frame (its recognition may have changed since). */
-  readLogged(frame: FrameLocation): Promise<LoggedCapture>
   /** Overwrites a deleted capture's metadata and body with zeros, so deleting really removes the payload. */
   erase(frame: FrameLocation, bodySize: number): Promise<void>
   isFull(): boolean
@@ -120,7 +118,7 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
       const stored = Object.assign(capture, { frame }) as StoredCapture
       serializedCaptures.set(stored, `{"frame":${JSON.stringify(frame)},${metadataJson.slice(1)}`)
       unwritten.add(frame.offset)
-      return { stored, buffers: body.length > 0 ? [header, metadata, body] : [header, metadata] }
+      return { stored, loggedJson: metadataJson, buffers: body.length > 0 ? [header, metadata, body] : [header, metadata] }
     },
     writeFrames(placed) {
       const frames = placed.map(({ stored, buffers }) => ({ offset: stored.frame.offset, buffers })).sort((a, b) => a.offset - b.offset)
@@ -173,12 +171,6 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     persist,
     async readBody(frame, size) {
       return readExactly(handle, size, frame.offset + FRAME_HEADER_BYTES + frame.metadataBytes, paths.log)
-    },
-    async readLogged(frame) {
-      const metadata = await readExactly(handle, frame.metadataBytes, frame.offset + FRAME_HEADER_BYTES, paths.log)
-      const parsed = loggedCaptureSchema.safeParse(JSON.parse(metadata.toString('utf8')))
-      if (!parsed.success) throw new Error(`the capture at byte ${frame.offset} of ${paths.log} cannot be read`)
-      return parsed.data
     },
     async erase(frame, bodySize) {
       const size = frame.metadataBytes + bodySize

@@ -43,11 +43,11 @@ export interface CaptureStore {
   /** Files found unreadable when the store opened (moved aside). */
   readonly issues: StorageIssue[]
   /** Stores a capture; resolves once it is on disk, rejects (and keeps nothing) when it is not. */
-  append(capture: NewCapture, bodyBytes: Buffer): Promise<CaptureSummary>
+  append(capture: NewCapture, bodyBytes: Buffer): Promise<StoredCapture>
   page(query: CapturePageQuery): { items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }
   get(id: string): CaptureSummary | undefined
-  /** The full record, read back from the capture's log frame. */
-  load(id: string): Promise<StoredCapture>
+  /** The full record (kept in memory as the JSON of its log frame). */
+  load(id: string): StoredCapture
   readBody(id: string): Promise<Buffer>
   count(endpointId?: string): number
   /** Every endpoint id that has captures. */
@@ -62,11 +62,15 @@ export interface CaptureStore {
 }
 
 /**
- * What memory keeps per capture. The list view is kept as a JSON string: a string is one object
- * the garbage collector never has to look inside, where the same data as objects (recognition,
- * answer, header pairs) made it trace a dozen objects per capture, over and over.
+ * What memory keeps per capture: where it lives, and the JSON of its record exactly as written
+ * into its log frame (no extra work on the capture path). A string is one object the garbage
+ * collector never looks inside, where the record as objects (recognition, answer, header pairs)
+ * made it trace a dozen objects per capture, over and over. Lists parse what they show.
  */
 class Entry {
+  /** Set when the recognition changed after arrival (new keys); the logged JSON keeps the first. */
+  recognition: CaptureRecognition | null | undefined = undefined
+
   constructor(
     readonly seq: number,
     readonly id: string,
@@ -74,19 +78,25 @@ class Entry {
     readonly bodySize: number,
     readonly segment: Segment,
     readonly frame: FrameLocation,
-    public summaryJson: string,
+    readonly loggedJson: string,
   ) {}
 
+  get logged(): LoggedCapture {
+    const logged = JSON.parse(this.loggedJson) as LoggedCapture
+    if (this.recognition !== undefined) logged.recognition = this.recognition
+    return logged
+  }
+
   get summary(): CaptureSummary {
-    return JSON.parse(this.summaryJson) as CaptureSummary
+    return toCaptureSummary(this.logged)
   }
 }
 
 interface Pending {
   capture: LoggedCapture
   bytes: Buffer
-  summary?: CaptureSummary
-  resolve: (summary: CaptureSummary) => void
+  stored?: StoredCapture
+  resolve: (stored: StoredCapture) => void
   reject: (error: unknown) => void
 }
 
@@ -103,7 +113,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const loaded: Array<{ capture: StoredCapture; segment: Segment }> = []
   for (const segment of segments) for (const capture of segment.db.data.captures) loaded.push({ capture, segment })
   loaded.sort((a, b) => a.capture.seq - b.capture.seq)
-  for (const { capture, segment } of loaded) index(capture, segment)
+  for (const { capture, segment } of loaded) {
+    const { frame: _frame, ...logged } = capture
+    index(capture, segment, JSON.stringify(logged))
+  }
   // Only the newest segment takes new captures; the others keep their documents on disk.
   for (const segment of segments.slice(0, -1)) segment.retire()
 
@@ -111,15 +124,13 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let current: Segment | undefined = segments.at(-1)
   let nextSegmentNumber = (current?.number ?? 0) + 1
 
-  function index(capture: StoredCapture, segment: Segment): CaptureSummary {
-    const summary = toCaptureSummary(capture)
-    const entry = new Entry(capture.seq, capture.id, capture.endpointId, capture.body.size, segment, capture.frame, JSON.stringify(summary))
+  function index(capture: StoredCapture, segment: Segment, loggedJson: string): void {
+    const entry = new Entry(capture.seq, capture.id, capture.endpointId, capture.body.size, segment, capture.frame, loggedJson)
     insertBySeq(all, entry)
     let list = byEndpoint.get(entry.endpointId)
     if (!list) byEndpoint.set(entry.endpointId, (list = []))
     insertBySeq(list, entry)
     entries.set(entry.id, entry)
-    return summary
   }
 
   function unindex(entry: Entry): void {
@@ -141,6 +152,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const inFlight = new Set<Promise<void>>()
   let rolling: Promise<Segment> | null = null
   let spare: Promise<Segment> | null = null
+  /** Segments that stopped taking captures and are to be retired after the current commit. */
+  const retiring = new Set<Segment>()
 
   function scheduleFlush(): void {
     if (flushScheduled) return
@@ -150,7 +163,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const batch = pending
       pending = []
       const commitment = commit(batch).then(
-        () => batch.forEach((item) => item.resolve(item.summary as CaptureSummary)),
+        () => batch.forEach((item) => item.resolve(item.stored as StoredCapture)),
         (error: unknown) => batch.forEach((item) => item.reject(error)),
       )
       inFlight.add(commitment)
@@ -165,6 +178,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       rolling ??= (spare ?? createSegment(config.dir, nextSegmentNumber++, io))
         .then((segment) => {
           segments.push(segment)
+          // Retired at the end of the commit that rolled, once its last frames are written.
+          if (current) retiring.add(current)
           current = segment
           return segment
         })
@@ -187,14 +202,14 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   }
 
   async function commit(batch: Pending[]): Promise<void> {
-    const groups = new Map<Segment, Array<{ item: Pending; stored: StoredCapture; buffers: Buffer[] }>>()
+    const groups = new Map<Segment, Array<{ item: Pending; stored: StoredCapture; loggedJson: string; buffers: Buffer[] }>>()
     for (const item of batch) {
       // Only a full segment makes this wait (for the next one, usually prepared already).
       const segment = current && !current.isFull() ? current : await writableSegment()
-      const { stored, buffers } = segment.place(item.capture, item.bytes)
+      const placed = { item, ...segment.place(item.capture, item.bytes) }
       const group = groups.get(segment)
-      if (group) group.push({ item, stored, buffers })
-      else groups.set(segment, [{ item, stored, buffers }])
+      if (group) group.push(placed)
+      else groups.set(segment, [placed])
     }
     if (spare === null && current?.isNearlyFull()) void writableSegment()
     let failure: unknown = null
@@ -207,6 +222,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       }
     }
     if (failure !== null) {
+      retireFinished()
       // Its senders are told to retry: nothing of the batch may be kept.
       for (const [segment, placed] of groups) {
         segment.forget(new Set(placed.map(({ stored }) => stored.id)))
@@ -215,10 +231,18 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       throw failure
     }
     for (const [segment, placed] of groups) {
-      for (const { item, stored } of placed) item.summary = index(stored, segment)
+      for (const { item, stored, loggedJson } of placed) {
+        index(stored, segment, loggedJson)
+        item.stored = stored
+      }
       if (segment === current) segment.persistSoon()
-      else segment.retire()
     }
+    retireFinished()
+  }
+
+  function retireFinished(): void {
+    for (const segment of retiring) if (segment !== current) segment.retire()
+    retiring.clear()
   }
 
   async function dropIfEmpty(segment: Segment): Promise<void> {
@@ -264,11 +288,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return { items: items.map((entry) => entry.summary), nextBeforeSeq: start > 0 ? (items.at(-1)?.seq ?? null) : null, total: list.length }
     },
     get: (id) => entries.get(id)?.summary,
-    async load(id) {
+    load(id) {
       const entry = entryOf(id)
-      const logged = await entry.segment.readLogged(entry.frame)
-      // The recognition is the one thing that changes after arrival (new keys): memory has it.
-      return { ...logged, recognition: entry.summary.recognition, frame: entry.frame }
+      return { ...entry.logged, frame: entry.frame }
     },
     readBody(id) {
       const entry = entryOf(id)
@@ -281,7 +303,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       for (const { id, recognition } of updates) {
         const entry = entries.get(id)
         if (!entry) continue
-        entry.summaryJson = JSON.stringify({ ...entry.summary, recognition })
+        entry.recognition = recognition
         const group = bySegment.get(entry.segment) ?? new Map<string, CaptureRecognition>()
         group.set(id, recognition)
         bySegment.set(entry.segment, group)
