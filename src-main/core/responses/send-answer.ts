@@ -66,6 +66,18 @@ function messageOf(error: unknown): string {
 export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: SendAnswerOptions = {}): Promise<SendOutcome> {
   const { signal } = options
   const answer: ResolvedAnswer = chosen.answer
+  // The common case, an immediate answer on a live connection: nothing to wait for, so no
+  // listeners to add and remove (this runs for every capture).
+  if (answer.kind === 'respond' && answer.delayMs === 0 && signal?.aborted !== true && !res.headersSent && !res.destroyed && res.socket?.destroyed === false) {
+    try {
+      res.writeHead(answer.status, flatHeaderLines(answer.headers))
+      res.end(answer.body === null ? undefined : resolvedBodyBytes(answer.body))
+      return Promise.resolve({ outcome: 'answered', waitedMs: 0 })
+    } catch (error: unknown) {
+      destroySocket(res, 'close')
+      return Promise.resolve({ outcome: 'failed', waitedMs: 0, error: messageOf(error) })
+    }
+  }
   const startedAt = performance.now()
 
   return new Promise<SendOutcome>((resolve) => {

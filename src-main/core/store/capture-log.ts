@@ -17,12 +17,11 @@ import type { FileHandle } from 'node:fs/promises'
 export const FRAME_MAGIC = Buffer.from('CIF1')
 export const FRAME_HEADER_BYTES = 12
 
-export function encodeFrameHeader(metadata: Buffer, bodyBytes: number): Buffer {
-  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES)
-  FRAME_MAGIC.copy(header, 0)
-  header.writeUInt32BE(metadata.length, 4)
-  header.writeUInt32BE(bodyBytes, 8)
-  return header
+/** Writes a frame header into the first `FRAME_HEADER_BYTES` of `target`. */
+export function encodeFrameHeader(target: Buffer, metadataBytes: number, bodyBytes: number): void {
+  FRAME_MAGIC.copy(target, 0)
+  target.writeUInt32BE(metadataBytes, 4)
+  target.writeUInt32BE(bodyBytes, 8)
 }
 
 export interface ScannedFrame {

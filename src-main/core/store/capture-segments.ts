@@ -109,16 +109,19 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     logBytes,
     place(capture, body) {
       const metadataJson = JSON.stringify(capture)
-      const metadata = Buffer.from(metadataJson)
-      const header = encodeFrameHeader(metadata, body.length)
-      const frame = { offset: segment.logBytes, metadataBytes: metadata.length }
-      segment.logBytes += FRAME_HEADER_BYTES + metadata.length + body.length
+      // Header and metadata in one buffer: one allocation and one iovec per capture.
+      const metadataBytes = Buffer.byteLength(metadataJson)
+      const head = Buffer.allocUnsafe(FRAME_HEADER_BYTES + metadataBytes)
+      encodeFrameHeader(head, metadataBytes, body.length)
+      head.write(metadataJson, FRAME_HEADER_BYTES, 'utf8')
+      const frame = { offset: segment.logBytes, metadataBytes }
+      segment.logBytes += FRAME_HEADER_BYTES + metadataBytes + body.length
       // The logged record becomes the stored one (no copy: this runs for every capture), and its
       // index entry is the same JSON with the frame in front: serialised once.
       const stored = Object.assign(capture, { frame }) as StoredCapture
       serializedCaptures.set(stored, `{"frame":${JSON.stringify(frame)},${metadataJson.slice(1)}`)
       unwritten.add(frame.offset)
-      return { stored, loggedJson: metadataJson, buffers: body.length > 0 ? [header, metadata, body] : [header, metadata] }
+      return { stored, loggedJson: metadataJson, buffers: body.length > 0 ? [head, body] : [head] }
     },
     writeFrames(placed) {
       const frames = placed.map(({ stored, buffers }) => ({ offset: stored.frame.offset, buffers })).sort((a, b) => a.offset - b.offset)
