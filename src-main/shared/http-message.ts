@@ -12,7 +12,8 @@ export type HeaderPairs = Array<[name: string, value: string]>
 export function headerValue(headers: HeaderPairs, name: string): string | undefined {
   const wanted = name.toLowerCase()
   for (const [headerName, value] of headers) {
-    if (headerName.toLowerCase() === wanted) return value
+    // Length first: recognition asks for a dozen names per capture, most of them absent.
+    if (headerName.length === wanted.length && headerName.toLowerCase() === wanted) return value
   }
   return undefined
 }
@@ -20,5 +21,5 @@ export function headerValue(headers: HeaderPairs, name: string): string | undefi
 /** Every value of a header, matched case-insensitively, in arrival order. */
 export function headerValues(headers: HeaderPairs, name: string): string[] {
   const wanted = name.toLowerCase()
-  return headers.filter(([headerName]) => headerName.toLowerCase() === wanted).map(([, value]) => value)
+  return headers.filter(([headerName]) => headerName.length === wanted.length && headerName.toLowerCase() === wanted).map(([, value]) => value)
 }

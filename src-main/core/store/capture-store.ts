@@ -42,7 +42,10 @@ export interface CapturePageQuery {
 export interface CaptureStore {
   /** Files found unreadable when the store opened (moved aside). */
   readonly issues: StorageIssue[]
-  /** Stores a capture; resolves once it is on disk, rejects (and keeps nothing) when it is not. */
+  /**
+   * Stores a capture (taking ownership of the object); resolves once it is on disk, rejects (and
+   * keeps nothing) when it is not.
+   */
   append(capture: NewCapture, bodyBytes: Buffer): Promise<StoredCapture>
   page(query: CapturePageQuery): { items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }
   get(id: string): CaptureSummary | undefined
@@ -274,7 +277,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   return {
     issues,
     append(capture, bodyBytes) {
-      const logged: LoggedCapture = { ...capture, seq: nextSeq++, body: { size: bodyBytes.length, sha256: capture.body.sha256 } }
+      // Completed in place (no copy: this runs for every capture); the caller hands it over.
+      const logged = Object.assign(capture, { seq: nextSeq++, body: { size: bodyBytes.length, sha256: capture.body.sha256 } }) as LoggedCapture
       return new Promise((resolve, reject) => {
         pending.push({ capture: logged, bytes: bodyBytes, resolve, reject })
         scheduleFlush()
