@@ -28,6 +28,8 @@ export interface CapturePipelineDeps {
   answerConfigOf(endpointId: string): EndpointAnswerConfig | undefined
   forwardConfigOf(endpointId: string): ForwardConfig | undefined
   replays: Pick<ReplayService, 'forward' | 'recordForward'>
+  /** Runs after a capture is stored and answered (follow-up work such as fetching a certificate). */
+  afterStored(stored: StoredCapture): void
   /** Recognises and verifies a delivery with its endpoint's settings and keys. */
   judge(request: ReceivedRequest): DeliveryAnalysis
   sequences: SequenceState
@@ -78,6 +80,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     // Nobody listening (a script run, a benchmark): no list view to build.
     if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
     if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
+    deps.afterStored(stored)
     await sendAnswer(response, chosen, { signal: deps.shutdown })
   }
 

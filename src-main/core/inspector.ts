@@ -20,7 +20,8 @@ import { startReceiver } from './receiver/receiver'
 import type { LogFileIo } from './store/capture-segments'
 import { openKeyStore } from './keys/key-store'
 import { filePermissionSealer, type SecretSealer } from './keys/secret-sealer'
-import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, type DeliveryToJudge } from './recognition'
+import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, toRecognition, type DeliveryToJudge } from './recognition'
+import { createPaypalCertificates, type FetchCertificate } from './paypal-certificates'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
@@ -48,6 +49,8 @@ export interface InspectorDeps {
   logIo?: LogFileIo
   /** Seals signing keys at rest: Electron's safeStorage on the desktop, file permissions headless. */
   sealer?: SecretSealer
+  /** Fetches PayPal certificates (tests serve one without network). */
+  fetchCertificate?: FetchCertificate
   /** Tunnel supervisor overrides (tests shorten its intervals). */
   tunnel?: TunnelServiceDeps['supervisor']
 }
@@ -78,9 +81,12 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     const keys = await openKeyStore(config.dataDir, deps.sealer ?? filePermissionSealer, quarantineDir, now)
     if (keys.issue) store.issues.push(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
+    const paypalCertificates = createPaypalCertificates({ logger: deps.logger, fetch: deps.fetchCertificate })
     const judge = (endpointId: string, delivery: DeliveryToJudge, full = true): DeliveryAnalysis => {
       const endpoint = endpoints.list().find((candidate) => candidate.id === endpointId)
-      return judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, keys.keysFor(endpointId), full)
+      const fetched = paypalCertificates.keyFor(delivery.headers)
+      const endpointKeys = keys.keysFor(endpointId)
+      return judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, fetched ? [...endpointKeys, fetched] : endpointKeys, full)
     }
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
@@ -115,6 +121,18 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       health,
       answerConfigOf: (endpointId) => endpoints.list().find((endpoint) => endpoint.id === endpointId)?.answerConfig,
       judge: (request) => judge(request.endpointId, request, false),
+      afterStored(stored) {
+        // A PayPal callback verified without a certificate: fetch the one it names (PayPal hosts
+        // only), then verify it again.
+        if (stored.recognition?.provider.id !== 'paypal' || stored.recognition.verdict.status !== 'no-key') return
+        void paypalCertificates.fetchFor(stored.headers).then(async (fetched) => {
+          if (!fetched) return
+          const body = await store.readBody(stored.id)
+          const recognition = toRecognition(judge(stored.endpointId, { ...stored, body, receivedAt: new Date(stored.receivedAt) }, false))
+          await store.updateRecognitions([{ id: stored.id, recognition }])
+          events.publish({ type: 'captures-reanalyzed', endpointId: stored.endpointId, count: 1 })
+        }).catch((error: unknown) => deps.logger.error('could not re-verify a PayPal callback', { error: String(error) }))
+      },
       forwardConfigOf: (endpointId) => endpointById(endpointId)?.forward,
       replays,
       sequences,
