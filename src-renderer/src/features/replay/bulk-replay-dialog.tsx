@@ -1,3 +1,4 @@
+import { TargetUrlField } from './replay-fields'
 import { useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
 import type { BulkJobView, CaptureSummary, Endpoint } from '../../../../src-main/shared/contract'
@@ -80,20 +81,7 @@ function BulkForm({ endpoint, onStarted, onClose }: { endpoint: Endpoint; onStar
       <p className="muted">
         All {formatCount(endpoint.captureCount)} captures of this endpoint are sent to the target in the order they arrived (oldest first).
       </p>
-      <label className="field">
-        <span className="field-label">Target URL</span>
-        <input
-          className="input wire"
-          value={targetUrl}
-          placeholder="http://localhost:3000/callbacks/ixopay"
-          spellCheck={false}
-          autoFocus
-          aria-invalid={targetUrl !== '' && targetProblem !== null}
-          onChange={(event) => setTargetDraft(event.target.value)}
-          data-testid="bulk-target"
-        />
-        {targetUrl !== '' && targetProblem && <span className="field-error">{targetProblem}</span>}
-      </label>
+      <TargetUrlField value={targetUrl} problem={targetProblem} testId="bulk-target" onChange={setTargetDraft} />
       <label className="checkbox">
         <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepPathDraft(event.target.checked)} data-testid="bulk-keep-path" />
         Keep each capture’s path and query

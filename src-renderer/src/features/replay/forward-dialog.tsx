@@ -1,3 +1,4 @@
+import { TargetUrlField, TimeoutSecondsField } from './replay-fields'
 import { useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
 import type { ForwardConfig } from '../../../../src-main/shared/replay'
@@ -69,20 +70,7 @@ function ForwardForm({
         <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} data-testid="forward-enabled" />
         Forward every callback this endpoint receives
       </label>
-      <label className="field">
-        <span className="field-label">Target URL</span>
-        <input
-          className="input wire"
-          value={targetUrl}
-          placeholder="http://localhost:3000/callbacks/ixopay"
-          spellCheck={false}
-          autoFocus
-          aria-invalid={targetUrl !== '' && targetProblem !== null}
-          onChange={(event) => setTargetUrl(event.target.value)}
-          data-testid="forward-target"
-        />
-        {targetUrl !== '' && targetProblem && <span className="field-error">{targetProblem}</span>}
-      </label>
+      <TargetUrlField value={targetUrl} problem={targetProblem} testId="forward-target" onChange={setTargetUrl} />
       <label className="checkbox">
         <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepCapturedPath(event.target.checked)} data-testid="forward-keep-path" />
         Keep the captured path and query (after <span className="wire">/{endpoint.slug}</span>)
@@ -106,21 +94,7 @@ function ForwardForm({
           </span>
         </label>
       </fieldset>
-      <label className="field field-inline">
-        <span className="field-label">Timeout (seconds)</span>
-        <input
-          className="input input-narrow"
-          type="number"
-          min={0.1}
-          max={120}
-          step="any"
-          value={timeoutSeconds}
-          aria-invalid={timeoutProblem !== null}
-          onChange={(event) => setTimeoutSeconds(event.target.value)}
-          data-testid="forward-timeout"
-        />
-        {timeoutProblem && <span className="field-error">{timeoutProblem}</span>}
-      </label>
+      <TimeoutSecondsField value={timeoutSeconds} problem={timeoutProblem} maxSeconds={120} testId="forward-timeout" onChange={setTimeoutSeconds} />
       {save.error && (
         <p className="form-error" role="alert" data-testid="forward-error">
           {save.error.message}

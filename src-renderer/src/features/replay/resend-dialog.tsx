@@ -1,3 +1,4 @@
+import { TargetUrlField, TimeoutSecondsField, TARGET_URL_EXAMPLE } from './replay-fields'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { CaptureDetail, ProcedureInput } from '../../../../src-main/shared/contract'
@@ -15,7 +16,6 @@ import { ReplayOutcomeView } from './replay-outcome'
 import { ChangesView, DifferenceStatement, SentRequest } from './sent-request'
 
 const PREVIEW_DEBOUNCE_MS = 250
-const TARGET_EXAMPLE = 'http://localhost:3000/callbacks/ixopay'
 
 interface ResendDialogProps {
   capture: CaptureDetail
@@ -116,24 +116,13 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
         }}
       >
         <div className="resend-form">
-          <label className="field">
-            <span className="field-label">Target URL</span>
-            <input
-              className="input wire"
-              value={targetUrl}
-              placeholder={TARGET_EXAMPLE}
-              spellCheck={false}
-              autoFocus
-              aria-invalid={targetUrl !== '' && targetProblem !== null}
-              onChange={(event) => setTargetDraft(event.target.value)}
-              data-testid="resend-target"
-            />
-            {targetUrl !== '' && targetProblem ? (
-              <span className="field-error">{targetProblem}</span>
-            ) : (
-              <span className="field-hint">Remembered for this endpoint. e.g. {TARGET_EXAMPLE}</span>
-            )}
-          </label>
+          <TargetUrlField
+            value={targetUrl}
+            problem={targetProblem}
+            hint={`Remembered for this endpoint. e.g. ${TARGET_URL_EXAMPLE}`}
+            testId="resend-target"
+            onChange={setTargetDraft}
+          />
           <label className="checkbox">
             <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepPathDraft(event.target.checked)} data-testid="resend-keep-path" />
             Keep the captured path and query <span className="muted wire">({pathBeyondSlug(request.target)})</span>
@@ -145,21 +134,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
           <details className="replay-disclosure">
             <summary>Send options</summary>
             <div className="resend-options">
-              <label className="field field-inline">
-                <span className="field-label">Timeout (seconds)</span>
-                <input
-                  className="input input-narrow"
-                  type="number"
-                  min={0.1}
-                  max={600}
-                  step="any"
-                  value={timeoutSeconds}
-                  aria-invalid={timeoutProblem !== null}
-                  onChange={(event) => setTimeoutSeconds(event.target.value)}
-                  data-testid="resend-timeout"
-                />
-                {timeoutProblem && <span className="field-error">{timeoutProblem}</span>}
-              </label>
+              <TimeoutSecondsField value={timeoutSeconds} problem={timeoutProblem} maxSeconds={600} testId="resend-timeout" onChange={setTimeoutSeconds} />
               <label className="checkbox">
                 <input type="checkbox" checked={followRedirects} onChange={(event) => setFollowRedirects(event.target.checked)} data-testid="resend-follow-redirects" />
                 Follow redirects (off: a redirect is shown with its Location)
