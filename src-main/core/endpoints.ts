@@ -14,6 +14,8 @@ export type EndpointSettingsChange = { [K in keyof EndpointSettings]?: NonNullab
 export interface EndpointRegistry {
   list(): StoredEndpoint[]
   get(id: string): StoredEndpoint
+  /** The endpoint with this id, or `undefined` (no copy: used for every capture). */
+  find(id: string): StoredEndpoint | undefined
   findBySlug(slug: string): StoredEndpoint | undefined
   create(input: { name: string; slug?: string }): Promise<StoredEndpoint>
   update(input: { id: string; name?: string; slug?: string }): Promise<StoredEndpoint>
@@ -68,6 +70,7 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
 
   return {
     list: () => [...endpoints()],
+    find: (id) => endpoints().find((endpoint) => endpoint.id === id),
     get,
     findBySlug,
     async create({ name, slug }) {

@@ -83,7 +83,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     const endpoints = createEndpointRegistry(settings, now)
     const paypalCertificates = createPaypalCertificates({ logger: deps.logger, fetch: deps.fetchCertificate })
     const judge = (endpointId: string, delivery: DeliveryToJudge, full = true): DeliveryAnalysis => {
-      const endpoint = endpoints.list().find((candidate) => candidate.id === endpointId)
+      const endpoint = endpoints.find(endpointId)
       const fetched = paypalCertificates.keyFor(delivery.headers)
       const endpointKeys = keys.keysFor(endpointId)
       return judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, fetched ? [...endpointKeys, fetched] : endpointKeys, full)
@@ -94,7 +94,6 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     const shutdown = new AbortController()
     const health = createStorageHealth(events, deps.logger, now)
     const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => store.issues.push(issue))
-    const endpointById = (id: string) => endpoints.list().find((endpoint) => endpoint.id === id)
     const replays = createReplayService({
       events,
       logger: deps.logger,
@@ -109,7 +108,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       readBody: (id) => store.readBody(id),
       keysOf: (endpointId) => keys.keysFor(endpointId),
       async rememberTarget(endpointId, target) {
-        const current = endpointById(endpointId)?.replayTarget
+        const current = endpoints.find(endpointId)?.replayTarget
         if (current?.url !== target.url || current.keepCapturedPath !== target.keepCapturedPath) await endpoints.configure(endpointId, { replayTarget: target })
       },
       shutdown: shutdown.signal,
@@ -119,7 +118,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       store,
       events,
       health,
-      answerConfigOf: (endpointId) => endpoints.list().find((endpoint) => endpoint.id === endpointId)?.answerConfig,
+      answerConfigOf: (endpointId) => endpoints.find(endpointId)?.answerConfig,
       judge: (request) => judge(request.endpointId, request, false),
       afterStored(stored) {
         // A PayPal callback verified without a certificate: fetch the one it names (PayPal hosts
@@ -133,7 +132,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
           events.publish({ type: 'captures-reanalyzed', endpointId: stored.endpointId, count: 1 })
         }).catch((error: unknown) => deps.logger.error('could not re-verify a PayPal callback', { error: String(error) }))
       },
-      forwardConfigOf: (endpointId) => endpointById(endpointId)?.forward,
+      forwardConfigOf: (endpointId) => endpoints.find(endpointId)?.forward,
       replays,
       sequences,
       random: deps.random ?? Math.random,

@@ -44,7 +44,8 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bo
       }
       chunks.push(chunk)
     }
-    const onEnd = (): void => settle({ kind: 'complete', body: Buffer.concat(chunks, receivedBytes) })
+    // Most callbacks arrive in one chunk: use it as is rather than copy it.
+    const onEnd = (): void => settle({ kind: 'complete', body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, receivedBytes) })
     const onAborted = (): void => settle({ kind: 'aborted' })
     const onClose = (): void => {
       if (!request.complete) settle({ kind: 'aborted' })
