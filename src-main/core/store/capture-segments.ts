@@ -206,6 +206,8 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
       return (db.data.captures.length + unwritten.size) * 5 >= SEGMENT_MAX_CAPTURES * 4 || segment.logBytes * 5 >= SEGMENT_MAX_LOG_BYTES * 4
     },
     async close() {
+      // A retirement or an edit still writing the index must finish before the files close.
+      await editing
       if (flushTimer) {
         clearTimeout(flushTimer)
         flushTimer = undefined
