@@ -9,11 +9,11 @@
 import { createHash, sign as rsaSign, type KeyObject } from 'node:crypto'
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
-import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject } from './body'
+import { at, firstText, isObject, prop, text, type JsonObject } from './body'
 import { decodeBase64Strict, errorMessage } from './crypto-utils'
 import { keyFingerprint, keyLabel, loadPublicKey } from './keys'
 import { checkRsaPkcs1, digestLabel, type RsaCheck, type RsaDigest } from './rsa'
-import { decimalAmount, emptySummary, minorAmount, pushField } from './summary'
+import { decimalAmount, emptySummary, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
   invalidVerdict,
   makeAttempt,
@@ -137,13 +137,7 @@ function describeCheck(check: RsaCheck, digest: RsaDigest): string {
 
 /** Summary of a CHIP Collect (Purchase / payment snapshot) or CHIP Send callback. */
 export function parseChip(delivery: Delivery): DeliverySummary {
-  const json = parseJsonBody(delivery.body)
-  if (!isObject(json)) {
-    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
-    summary.problems.push('the body is not a JSON object')
-    return summary
-  }
-  return chipVariant(delivery) === 'send' ? parseSend(json, delivery) : parseCollect(json)
+  return summariseJsonObject(delivery.body, 'object', (json) => (chipVariant(delivery) === 'send' ? parseSend(json, delivery) : parseCollect(json)))
 }
 
 function parseCollect(body: JsonObject): DeliverySummary {

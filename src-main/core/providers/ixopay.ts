@@ -15,7 +15,7 @@ import type { DeliverySummary, ProviderKey, TimestampCheck } from '../../shared/
 import { at, firstText, isObject, parseJsonBody, prop, text } from './body'
 import { bytesEqual, decodeBase64Strict } from './crypto-utils'
 import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
-import { decimalAmount, emptySummary, maskCard, pushField } from './summary'
+import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
   HMAC_MISMATCH,
   concatBytes,
@@ -288,9 +288,7 @@ export function parseIxopay(delivery: Delivery): DeliverySummary {
   if (isObject(json)) return parseJson(json)
   const xml = delivery.body.toString('utf8')
   if (/<callback[\s>]/.test(xml.slice(0, 4096))) return parseXml(xml)
-  const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
-  summary.problems.push('the body is neither IXOPAY JSON nor a legacy XML <callback>')
-  return summary
+  return unreadableSummary(delivery.body, 'the body is neither IXOPAY JSON nor a legacy XML <callback>')
 }
 
 function parseJson(body: Record<string, unknown>): DeliverySummary {

@@ -8,11 +8,11 @@
 import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
-import { at, firstText, isObject, parseJsonBody, prop, type JsonObject } from './body'
+import { at, firstText, prop, type JsonObject } from './body'
 import { crc32, decodeBase64Strict, errorMessage } from './crypto-utils'
 import { certificatesFor, keyFingerprint, keyLabel } from './keys'
 import { checkRsaPkcs1, type RsaCheck, type RsaDigest } from './rsa'
-import { decimalAmount, emptySummary, pushField } from './summary'
+import { decimalAmount, emptySummary, pushField, summariseJsonObject } from './summary'
 import {
   invalidVerdict,
   makeAttempt,
@@ -154,13 +154,7 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
 
 /** Summary of a PayPal webhook event. */
 export function parsePaypal(delivery: Delivery): DeliverySummary {
-  const json = parseJsonBody(delivery.body)
-  if (!isObject(json)) {
-    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
-    summary.problems.push('the body is not a JSON event')
-    return summary
-  }
-  return summariseEvent(json)
+  return summariseJsonObject(delivery.body, 'event', summariseEvent)
 }
 
 function summariseEvent(event: JsonObject): DeliverySummary {

@@ -15,7 +15,7 @@ import { at, firstText, isObject, parseJsonBody, parseRawJson, prop, rawMember, 
 import { decodeBase64Strict, errorMessage } from './crypto-utils'
 import { certificatesFor, keyFingerprint, keyLabel } from './keys'
 import { checkRsaPkcs1, type RsaCheck } from './rsa'
-import { decimalAmount, emptySummary, pushField } from './summary'
+import { decimalAmount, emptySummary, pushField, unreadableSummary } from './summary'
 import {
   invalidVerdict,
   isoFromSeconds,
@@ -213,12 +213,7 @@ export function plexoConfirmHint(paymentId: string): ConfirmHint {
 export function parsePlexo(delivery: Delivery): DeliverySummary {
   const json = parseJsonBody(delivery.body)
   if (isPlexoEnvelope(json) && isObject(json)) return parseEnvelope(json)
-  if (!isObject(json)) {
-    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
-    summary.problems.push('the body is not a JSON object')
-    return summary
-  }
-  return parsePaymentDto(json)
+  return isObject(json) ? parsePaymentDto(json) : unreadableSummary(delivery.body, 'the body is not a JSON object')
 }
 
 function parsePaymentDto(body: JsonObject): DeliverySummary {

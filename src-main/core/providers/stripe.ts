@@ -5,11 +5,11 @@
  */
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
-import { at, firstText, isObject, parseJsonBody, prop, type JsonObject } from './body'
+import { at, firstText, prop, type JsonObject } from './body'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
 import { hmacSecretsFor } from './keys'
-import { emptySummary, maskCard, minorAmount, pushField } from './summary'
+import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
   HMAC_MISMATCH,
   checkTimestamp,
@@ -99,13 +99,7 @@ export function verifyStripe(delivery: Delivery, keys: readonly ProviderKey[], o
 
 /** Summary of a Stripe event. */
 export function parseStripe(delivery: Delivery): DeliverySummary {
-  const json = parseJsonBody(delivery.body)
-  if (!isObject(json)) {
-    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
-    summary.problems.push('the body is not a JSON event')
-    return summary
-  }
-  return summariseEvent(json)
+  return summariseJsonObject(delivery.body, 'event', summariseEvent)
 }
 
 function summariseEvent(event: JsonObject): DeliverySummary {

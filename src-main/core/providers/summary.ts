@@ -3,7 +3,7 @@
  * card masking and the generic field list used for unknown senders.
  */
 import type { DeliverySummary, MoneyAmount, SummaryField } from '../../shared/providers'
-import { isObject, looksLikeText, parseFormBody, parseJsonBody, text, type JsonValue } from './body'
+import { isObject, looksLikeText, parseFormBody, parseJsonBody, text, type JsonObject, type JsonValue } from './body'
 
 /** Generic field lists stop here so a huge body cannot produce a huge summary. */
 export const MAX_SUMMARY_FIELDS = 60
@@ -158,6 +158,19 @@ export function flattenFields(value: JsonValue | undefined, prefix = '', maxDept
   }
   walk(value, prefix, 0)
   return fields
+}
+
+/** The summary of a body a provider's parser could not read, saying why. */
+export function unreadableSummary(body: Buffer, problem: string): DeliverySummary {
+  const summary = emptySummary(body.length === 0 ? 'empty' : 'text')
+  summary.problems.push(problem)
+  return summary
+}
+
+/** Parses a provider's JSON object body with `summarise`, or says it is not one. */
+export function summariseJsonObject(body: Buffer, what: string, summarise: (json: JsonObject) => DeliverySummary): DeliverySummary {
+  const json = parseJsonBody(body)
+  return isObject(json) ? summarise(json) : unreadableSummary(body, `the body is not a JSON ${what}`)
 }
 
 /** The generic view for unknown senders and the body format for every summary. */

@@ -6,8 +6,8 @@
  * For payment orders the resource to fetch is the payment order, not the payment.
  */
 import type { ConfirmHint, DeliverySummary, ProviderVariant } from '../../shared/providers'
-import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
-import { emptySummary, pushField } from './summary'
+import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
+import { emptySummary, pushField, summariseJsonObject } from './summary'
 import type { Delivery } from './verification'
 
 export const SWEDBANKPAY_API_URL = 'https://api.swedbankpay.com'
@@ -54,13 +54,7 @@ export function swedbankPayConfirmHint(json: JsonValue | undefined): ConfirmHint
 
 /** Summary of a PayEx / Swedbank Pay callback. */
 export function parseSwedbankPay(delivery: Delivery): DeliverySummary {
-  const json = parseJsonBody(delivery.body)
-  if (!isObject(json)) {
-    const summary = emptySummary(delivery.body.length === 0 ? 'empty' : 'text')
-    summary.problems.push('the body is not a JSON object')
-    return summary
-  }
-  return summariseJson(json)
+  return summariseJsonObject(delivery.body, 'object', summariseJson)
 }
 
 function summariseJson(body: JsonObject): DeliverySummary {
