@@ -34,8 +34,12 @@ import {
  */
 export const SEGMENT_MAX_CAPTURES = 1000
 export const SEGMENT_MAX_LOG_BYTES = 64 * 1024 * 1024
-/** The index trails the log by at most this long under load; the log alone is what makes a capture durable. */
-export const INDEX_FLUSH_DELAY_MS = 100
+/**
+ * How long the index may trail the log. The log alone is what makes a capture durable (start-up
+ * reads back what the index missed), so the index of the segment being filled is rewritten at most
+ * once a second rather than after every capture.
+ */
+export const INDEX_FLUSH_DELAY_MS = 1000
 
 const INDEX_FILE = /^(\d{6,})\.json$/
 const LOG_FILE = /^(\d{6,})\.log$/
