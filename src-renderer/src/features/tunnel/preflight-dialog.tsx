@@ -3,30 +3,25 @@ import { useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
 import { PREFLIGHT_PROVIDERS, type PreflightProvider } from '../../../../src-main/shared/tunnel'
 import { call } from '../../api/api-client'
+import { useProviderSettings } from '../../api/queries'
+import { providerName } from '../../lib/providers'
 import { queryKeys } from '../../api/query-keys'
 import { WideDialog } from '../replay/dialog'
 import '../../styles/tunnel.css'
 
-const PROVIDER_NAMES: Record<PreflightProvider, string> = {
-  ixopay: 'IXOPAY',
-  chip: 'CHIP',
-  plexo: 'Plexo',
-  swedbankpay: 'Swedbank Pay (PayEx)',
-  stripe: 'Stripe',
-  'standard-webhooks': 'Standard Webhooks',
-  github: 'GitHub',
-  shopify: 'Shopify',
-  adyen: 'Adyen',
-  mollie: 'Mollie',
-  paypal: 'PayPal',
-  generic: 'Any provider (common sense)',
+/** The checklist's label for a provider: "generic" means the common rules any provider applies. */
+function providerLabel(provider: PreflightProvider): string {
+  return provider === 'generic' ? 'Any provider (common sense)' : providerName(provider)
 }
 
 const CHECK_NAMES = { url: 'A valid URL', https: 'HTTPS', port: 'Port', 'public-host': 'A public host' } as const
 
 /** Will this provider accept the endpoint's public URL? A short checklist from `checkPublicUrl`. */
 export function PreflightDialog({ endpoint, onClose }: { endpoint: Endpoint; onClose: () => void }) {
-  const [provider, setProvider] = useState<PreflightProvider>('ixopay')
+  // Start from the provider the endpoint is pinned to, else IXOPAY (the strictest URL rules).
+  const pinned = useProviderSettings(endpoint.id).data?.pinnedProvider ?? null
+  const [chosen, setProvider] = useState<PreflightProvider | null>(null)
+  const provider: PreflightProvider = chosen ?? pinned ?? 'ixopay'
   const url = endpoint.publicUrl ?? endpoint.url
   const check = useQuery({
     queryKey: queryKeys.publicUrlCheck(endpoint.id, provider, url),
@@ -46,7 +41,7 @@ export function PreflightDialog({ endpoint, onClose }: { endpoint: Endpoint; onC
         >
           {PREFLIGHT_PROVIDERS.map((id) => (
             <option key={id} value={id}>
-              {PROVIDER_NAMES[id]}
+              {providerLabel(id)}
             </option>
           ))}
         </select>
