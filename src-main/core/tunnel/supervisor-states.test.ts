@@ -4,7 +4,7 @@ import type { TunnelState } from '../../shared/tunnel'
 import type { ProbeFetch } from './health-probe'
 import type { OpenTunnelOptions, TunnelConnection } from './localtunnel-connection'
 import type { RegistrationRequest, TunnelRegistration } from './registration'
-import { createTunnelSupervisor, type TunnelLogger, type TunnelSupervisorConfig, type TunnelTimers } from './tunnel-supervisor'
+import { createTunnelSupervisor, TUNNEL_PROBE_RETRY_MS, type TunnelLogger, type TunnelSupervisorConfig, type TunnelTimers } from './tunnel-supervisor'
 import { TunnelProblemError } from './tunnel-problem'
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z')
@@ -200,7 +200,8 @@ describe('supervisor state machine', () => {
     probeStatus = 404
     await time.advance(30_000)
     expect(supervisor.getState().status).toBe('online')
-    await time.advance(30_000)
+    // A failed probe is confirmed after TUNNEL_PROBE_RETRY_MS, not a whole interval later.
+    await time.advance(TUNNEL_PROBE_RETRY_MS)
     expect(supervisor.getState()).toMatchObject({
       status: 'reconnecting',
       lastError: { code: 'PROBE_FAILED', message: expect.stringMatching(/HTTP 404/) },

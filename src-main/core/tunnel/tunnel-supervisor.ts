@@ -31,6 +31,8 @@ import { errorMessage, TunnelProblemError } from './tunnel-problem'
 /** Upper bound of one health probe when the config does not set one. */
 export const TUNNEL_PROBE_TIMEOUT_MS = 10_000
 
+/** Delay before probing again after a failed probe. */
+export const TUNNEL_PROBE_RETRY_MS = 2_000
 /** Failed probes in a row that count as a lost tunnel: one can be a blip of the public server. */
 export const TUNNEL_PROBE_FAILURES_BEFORE_LOSS = 2
 
@@ -320,7 +322,10 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
         return
       }
     }
-    probeTimer = timers.setTimeout(() => void runProbe(myToken).catch(reportUnexpected), config.probeIntervalMs)
+    // After a failure, look again soon: the first probe can race the client's sockets connecting,
+    // and a real loss should be confirmed in seconds, not after a whole interval.
+    const nextProbeMs = outcome.ok ? config.probeIntervalMs : Math.min(config.probeIntervalMs, TUNNEL_PROBE_RETRY_MS)
+    probeTimer = timers.setTimeout(() => void runProbe(myToken).catch(reportUnexpected), nextProbeMs)
   }
 
   /** An online tunnel stopped working: drop it and reconnect, asking for the same subdomain. */
