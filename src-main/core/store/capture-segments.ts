@@ -85,6 +85,8 @@ export interface Segment {
   isFull(): boolean
   /** No more captures come to this segment: write its index once more, then let its document go. */
   retire(): void
+  /** Lets the document go without writing it (it is as on disk). */
+  release(): void
   /** How many captures its index document holds (warm segments). */
   size(): number
   /** Past 80% of its capacity: time to prepare the next segment. */
@@ -191,6 +193,10 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
     isFull() {
       return db.data.captures.length + unwritten.size >= SEGMENT_MAX_CAPTURES || segment.logBytes >= SEGMENT_MAX_LOG_BYTES
     },
+    release() {
+      cold = true
+      db.data = { ...db.data, captures: [] }
+    },
     retire() {
       // One last write replaces any pending flush; after it nothing is left to write soon.
       if (flushTimer) {
@@ -284,7 +290,17 @@ export interface LoadedSegments {
  * rebuilding it from the log), then reads back from the log every capture the index had not
  * recorded yet.
  */
-export async function loadSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo): Promise<LoadedSegments> {
+/**
+ * `onSegment` sees each segment with its document loaded, in order; every segment but the last is
+ * then let go of (its document stays on disk), so start-up never holds every record at once.
+ */
+export async function loadSegments(
+  dir: string,
+  quarantineDir: string,
+  now: () => Date,
+  io: LogFileIo,
+  onSegment: (segment: Segment) => void,
+): Promise<LoadedSegments> {
   const names = await readdir(dir)
   const numbers = [...new Set(names.flatMap((name) => [INDEX_FILE.exec(name)?.[1], LOG_FILE.exec(name)?.[1]]).filter((match) => match !== undefined).map(Number))].sort(
     (a, b) => a - b,
@@ -328,6 +344,8 @@ export async function loadSegments(dir: string, quarantineDir: string, now: () =
     // New frames go after the last complete one, overwriting a torn tail.
     const segment = await attachSegment(dir, segmentNumber, db, handle, scan.goodEnd, io)
     if (changed) await segment.persist()
+    onSegment(segment)
+    if (segmentNumber !== numbers.at(-1)) segment.release()
     segments.push(segment)
   }
   return { segments, issues }

@@ -106,22 +106,17 @@ interface Pending {
 export async function openCaptureStore(config: CaptureStoreConfig, deps: CaptureStoreDeps): Promise<CaptureStore> {
   await mkdir(config.dir, { recursive: true })
   const io = deps.logIo ?? logFileIo
-  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, io)
-
   /** Entries ascending by seq, overall and per endpoint (the same objects). */
   const all: Entry[] = []
   const byEndpoint = new Map<string, Entry[]>()
   const entries = new Map<string, Entry>()
 
-  const loaded: Array<{ capture: StoredCapture; segment: Segment }> = []
-  for (const segment of segments) for (const capture of segment.db.data.captures) loaded.push({ capture, segment })
-  loaded.sort((a, b) => a.capture.seq - b.capture.seq)
-  for (const { capture, segment } of loaded) {
-    const { frame: _frame, ...logged } = capture
-    index(capture, segment, JSON.stringify(logged))
-  }
-  // Only the newest segment takes new captures; the others keep their documents on disk.
-  for (const segment of segments.slice(0, -1)) segment.retire()
+  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, io, (segment) => {
+    for (const capture of segment.db.data.captures) {
+      const { frame: _frame, ...logged } = capture
+      index(capture, segment, JSON.stringify(logged))
+    }
+  })
 
   let nextSeq = (all.at(-1)?.seq ?? 0) + 1
   let current: Segment | undefined = segments.at(-1)
