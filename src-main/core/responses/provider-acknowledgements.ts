@@ -65,7 +65,21 @@ function generic2xx(subject: string, consequence: string, timeoutMs: number | nu
 }
 
 /** The profile for a provider and variant; null for a provider we know nothing about. */
+/** Profiles are built once per provider and variant (the answer objects are then reused). */
+const profiles = new Map<string, AcknowledgementProfile | null>()
+
 function profileFor(provider: string, variant: string | undefined): AcknowledgementProfile | null {
+  const key = `${provider}\u0000${variant ?? ''}`
+  let profile = profiles.get(key)
+  if (profile === undefined) {
+    profile = buildProfile(provider, variant)
+    // Only known providers are kept: the key is whatever a sender made us recognise.
+    if (profile !== null) profiles.set(key, profile)
+  }
+  return profile
+}
+
+function buildProfile(provider: string, variant: string | undefined): AcknowledgementProfile | null {
   const flavour = variant?.toLowerCase()
   // Any string may arrive here (the recogniser may learn providers we have no profile for), so
   // the switch ends in `default: null`, not in an exhaustiveness check.

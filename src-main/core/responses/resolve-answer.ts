@@ -12,12 +12,24 @@ export const DEFAULT_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8'
 export const DEFAULT_JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 /**
- * Computes exactly what an answer sends: the user's header lines in their order, then
+ * Computes exactly what an answer sends (shared: callers must not change the result): the user's header lines in their order, then
  * `Content-Type` from the body (unless the user set one) and `Content-Length` (always ours:
  * the schema refuses a configured one, because a wrong length breaks the framing).
  * Node adds `Date` and `Connection`/`Keep-Alive` on the wire, as any Node server does.
  */
 export function resolveAnswer(spec: AnswerSpec): ResolvedAnswer {
+  // Configurations are replaced whole, never changed in place, so an answer resolves once.
+  let resolved = resolvedAnswers.get(spec)
+  if (resolved === undefined) {
+    resolved = resolveAnswerOnce(spec)
+    resolvedAnswers.set(spec, resolved)
+  }
+  return resolved
+}
+
+const resolvedAnswers = new WeakMap<AnswerSpec, ResolvedAnswer>()
+
+function resolveAnswerOnce(spec: AnswerSpec): ResolvedAnswer {
   switch (spec.kind) {
     case 'respond': {
       const headers: Array<[string, string]> = spec.headers.map(([name, value]) => [name, value])
