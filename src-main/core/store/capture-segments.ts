@@ -87,8 +87,6 @@ export interface Segment {
   retire(): void
   /** Lets the document go without writing it (it is as on disk). */
   release(): void
-  /** How many captures its index document holds (warm segments). */
-  size(): number
   /** Past 80% of its capacity: time to prepare the next segment. */
   isNearlyFull(): boolean
   close(): Promise<void>
@@ -174,7 +172,6 @@ async function attachSegment(dir: string, segmentNumber: number, db: Low<Segment
       editing = run.catch(() => undefined)
       return run
     },
-    size: () => db.data.captures.length,
     persistSoon() {
       flushTimer ??= setTimeout(() => {
         flushTimer = undefined
@@ -366,15 +363,11 @@ export async function createSegment(dir: string, segmentNumber: number, io: LogF
 }
 
 /**
- * A segment's index is rewritten whole a few times while it fills; each capture's JSON is kept
- * after its first write so later writes only join strings. A capture changed in place must be
- * passed to `forgetSerialized`.
+ * A segment's index is rewritten whole while it fills; each capture's JSON (made once, when its
+ * frame is written) is kept so later writes only join strings. A capture whose record changes is
+ * replaced by a new object, so a cached string never goes stale.
  */
 const serializedCaptures = new WeakMap<StoredCapture, string>()
-
-export function forgetSerialized(capture: StoredCapture): void {
-  serializedCaptures.delete(capture)
-}
 
 function stringifySegment(document: SegmentDocument): string {
   const captures = document.captures.map((capture) => {
