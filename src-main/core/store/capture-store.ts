@@ -1,10 +1,11 @@
 /**
- * The capture store: a slim entry per capture in memory (what lists show, and where the rest
- * lives), persisted in lowdb segments beside append-only capture logs (see capture-segments.ts).
+ * The capture store: one small entry per capture in memory (where it lives, and its metadata as a
+ * JSON string), persisted in lowdb segments beside append-only capture logs (see
+ * capture-segments.ts). Bodies are read from the log when a capture is opened.
  *
- * Memory holds only the list view: keeping every full record (headers, answers) alive made the
- * garbage collector the receiver's biggest cost (measured: 15k vs 27k captures/s). Full records
- * are read back from their log frame when a capture is opened.
+ * Keeping every record as objects (headers, recognition, answer) alive made the garbage collector
+ * the receiver's biggest cost (measured: 15k vs 27k captures/s); a string is one object it never
+ * looks inside, and only the segment being filled keeps its records as objects.
  *
  * The capture path is a group commit: captures parsed in the same event-loop turn share one
  * positional write of their frames; each capture's promise resolves only after that write, so
