@@ -98,7 +98,8 @@ describe('inspector: receiver + store + procedures', () => {
     expect(declared.body.toString()).toMatch(/larger than this inspector accepts/)
     let capture = await latest()
     expect(capture.outcome).toBe('refused')
-    expect(capture.refusal).toMatchObject({ status: 413, declaredSize: 2048, receivedBytes: 0 })
+    // The rest of the body was read and thrown away, so the sender could read the 413.
+    expect(capture.refusal).toMatchObject({ status: 413, declaredSize: 2048, receivedBytes: 2048 })
     expect(capture.response.status).toBe(413)
 
     const chunked = await sendRaw(
@@ -110,6 +111,13 @@ describe('inspector: receiver + store + procedures', () => {
     expect(capture.target).toBe('/default/chunked')
     expect(capture.refusal).toMatchObject({ declaredSize: null })
     expect(capture.refusal!.receivedBytes).toBeGreaterThan(1024)
+
+    // A sender waiting for 100-continue is refused before it sends the body.
+    const expecting = await sendRaw(app.receiverUrl, 'POST /default/expect HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\nExpect: 100-continue\r\n\r\n')
+    expect(expecting).toMatch(/^HTTP\/1.1 413/)
+    expect(expecting).not.toMatch(/100 Continue/)
+    capture = await latest()
+    expect(capture.refusal).toMatchObject({ declaredSize: 4096, receivedBytes: 0 })
   })
 
   it('answers unknown endpoints with 404 without capturing, and serves the health path', async () => {

@@ -142,7 +142,7 @@ export interface Refusal {
   reason: string
   /** `Content-Length` as declared, when there was one. */
   declaredSize: number | null
-  /** Body bytes read before the receiver stopped reading. */
+  /** Body bytes read (and thrown away, so the sender can read the 413) before answering. */
   receivedBytes: number
 }
 

@@ -3,10 +3,18 @@ import type { IncomingMessage } from 'node:http'
 
 export type BodyReadResult =
   | { kind: 'complete'; body: Buffer }
-  /** The body was larger than allowed; `receivedBytes` were read before giving up. */
+  /** The body was larger than allowed; `receivedBytes` were read (and discarded) before answering. */
   | { kind: 'too-large'; receivedBytes: number; declaredSize: number | null }
   /** The client went away before the body ended; nothing was answered, so nothing is stored. */
   | { kind: 'aborted' }
+
+/**
+ * A sender whose body is refused still needs to read our 413. Closing the connection while it is
+ * still sending makes it fail with EPIPE or a reset before it ever sees the answer, so the rest of
+ * a refused body is read and thrown away, up to these limits, before answering.
+ */
+export const REFUSED_BODY_DRAIN_BYTES = 64 * 1024 * 1024
+export const REFUSED_BODY_DRAIN_MS = 5_000
 
 export function declaredContentLength(request: IncomingMessage): number | null {
   const header = request.headers['content-length']
@@ -16,39 +24,56 @@ export function declaredContentLength(request: IncomingMessage): number | null {
 
 export function readBody(request: IncomingMessage, maxBytes: number): Promise<BodyReadResult> {
   const declaredSize = declaredContentLength(request)
-  // Refuse before reading a byte when the sender already told us it is too large.
-  if (declaredSize !== null && declaredSize > maxBytes) {
+  const declaredTooLarge = declaredSize !== null && declaredSize > maxBytes
+  // Nothing to wait for: a client expecting 100-continue sends no body until told to, and a
+  // declared size beyond the drain limit is not worth reading.
+  if (declaredTooLarge && (/100-continue/i.test(request.headers.expect ?? '') || declaredSize > REFUSED_BODY_DRAIN_BYTES)) {
     request.pause()
     return Promise.resolve({ kind: 'too-large', receivedBytes: 0, declaredSize })
   }
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let receivedBytes = 0
+    let tooLarge = false
     let settled = false
+    let drainTimer: NodeJS.Timeout | undefined
     const settle = (result: BodyReadResult): void => {
       if (settled) return
       settled = true
+      clearTimeout(drainTimer)
       request.off('data', onData)
       request.off('end', onEnd)
       request.off('aborted', onAborted)
       request.off('close', onClose)
       resolve(result)
     }
+    const refuse = (): void => {
+      request.pause()
+      settle({ kind: 'too-large', receivedBytes, declaredSize })
+    }
+    const startDraining = (): void => {
+      tooLarge = true
+      chunks.length = 0
+      drainTimer = setTimeout(refuse, REFUSED_BODY_DRAIN_MS)
+    }
     const onData = (chunk: Buffer): void => {
       receivedBytes += chunk.length
-      if (receivedBytes > maxBytes) {
-        request.pause()
-        chunks.length = 0
-        settle({ kind: 'too-large', receivedBytes, declaredSize })
+      if (tooLarge) {
+        if (receivedBytes > REFUSED_BODY_DRAIN_BYTES) refuse()
         return
       }
-      chunks.push(chunk)
+      if (receivedBytes > maxBytes) startDraining()
+      else chunks.push(chunk)
     }
-    // Most callbacks arrive in one chunk: use it as is rather than copy it.
-    const onEnd = (): void => settle({ kind: 'complete', body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, receivedBytes) })
-    const onAborted = (): void => settle({ kind: 'aborted' })
+    const onEnd = (): void => {
+      if (tooLarge) settle({ kind: 'too-large', receivedBytes, declaredSize })
+      // Most callbacks arrive in one chunk: use it as is rather than copy it.
+      else settle({ kind: 'complete', body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, receivedBytes) })
+    }
+    // A sender that gives up while its refused body drains is still recorded as refused.
+    const onAborted = (): void => (tooLarge ? refuse() : settle({ kind: 'aborted' }))
     const onClose = (): void => {
-      if (!request.complete) settle({ kind: 'aborted' })
+      if (!request.complete) onAborted()
     }
     request.on('data', onData)
     request.on('end', onEnd)
@@ -56,5 +81,6 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bo
     request.on('close', onClose)
     // A stream error is always followed by 'close'; this listener only keeps it from throwing.
     request.on('error', () => undefined)
+    if (declaredTooLarge) startDraining()
   })
 }

@@ -14,7 +14,7 @@ import type { Refusal } from '../../shared/contract'
 import type { HeaderPairs } from '../../shared/http-message'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
 import type { Logger } from '../logger'
-import { readBody } from './read-body'
+import { declaredContentLength, readBody } from './read-body'
 
 /** Generous for 10 MB bodies over a slow tunnel, finite against slowloris. */
 export const REQUEST_TIMEOUT_MS = 300_000
@@ -63,15 +63,23 @@ export interface Receiver {
 
 export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps): Promise<Receiver> {
   const sockets = new Set<Socket>()
+  const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    void onRequest(request, response).catch((error: unknown) => {
+      deps.logger.error('receiver failed on a request', { error: String(error) })
+      answerPlain(response, 500, 'Callback Inspector failed to handle this request.')
+    })
+  }
   const server: Server = createServer(
     { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: 5_000 },
-    (request, response) => {
-      void onRequest(request, response).catch((error: unknown) => {
-        deps.logger.error('receiver failed on a request', { error: String(error) })
-        answerPlain(response, 500, 'Callback Inspector failed to handle this request.')
-      })
-    },
+    handleRequest,
   )
+  // `Expect: 100-continue`: a body that is too large is refused before the sender transmits it;
+  // any other gets the go-ahead (what Node does when nobody listens).
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    const declared = declaredContentLength(request)
+    if (declared === null || declared <= config.maxBodyBytes) response.writeContinue()
+    handleRequest(request, response)
+  })
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
