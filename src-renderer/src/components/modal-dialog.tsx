@@ -5,10 +5,14 @@ interface ModalDialogProps {
   onClose: () => void
   children: ReactNode
   testId?: string
+  /** `medium` for forms, `wide` for editors with a preview beside them; default: the form's width. */
+  size?: 'medium' | 'wide'
+  /** A Close link beside the title, for dialogs whose own buttons do not close them. */
+  closeLink?: boolean
 }
 
 /** A native modal <dialog>: focus trapping, Escape and the backdrop come from the browser. */
-export function ModalDialog({ title, onClose, children, testId }: ModalDialogProps) {
+export function ModalDialog({ title, onClose, children, testId, size, closeLink = false }: ModalDialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
   useEffect(() => {
     const dialog = ref.current
@@ -18,7 +22,7 @@ export function ModalDialog({ title, onClose, children, testId }: ModalDialogPro
   return (
     <dialog
       ref={ref}
-      className="modal"
+      className={size ? `modal modal-${size}` : 'modal'}
       data-testid={testId}
       aria-label={title}
       onCancel={(event) => {
@@ -26,7 +30,16 @@ export function ModalDialog({ title, onClose, children, testId }: ModalDialogPro
         onClose()
       }}
     >
-      <h2 className="modal-title">{title}</h2>
+      {closeLink ? (
+        <div className="modal-head">
+          <h2 className="modal-title">{title}</h2>
+          <button type="button" className="link-button" onClick={onClose} aria-label="Close" data-testid="dialog-close">
+            Close
+          </button>
+        </div>
+      ) : (
+        <h2 className="modal-title">{title}</h2>
+      )}
       {children}
     </dialog>
   )

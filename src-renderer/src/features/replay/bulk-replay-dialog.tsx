@@ -7,7 +7,7 @@ import { queryKeys, type CaptureListData } from '../../api/query-keys'
 import { useBulkJob, useForwardConfig } from '../../api/queries'
 import { formatCount, formatDuration, formatListTime } from '../../lib/format'
 import { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND, describeInvalidTargetUrl } from '../../lib/replay-limits'
-import { WideDialog } from './dialog'
+import { ModalDialog } from '../../components/modal-dialog'
 import { outcomeClass, outcomeLabel } from './replay-format'
 
 interface BulkReplayDialogProps {
@@ -19,9 +19,9 @@ interface BulkReplayDialogProps {
 export function BulkReplayDialog({ endpoint, onClose }: BulkReplayDialogProps) {
   const [job, setJob] = useState<BulkJobView | null>(null)
   return (
-    <WideDialog title={`Replay “${endpoint.name}”`} onClose={onClose} testId="bulk-replay-dialog" size="wide">
+    <ModalDialog closeLink title={`Replay “${endpoint.name}”`} onClose={onClose} testId="bulk-replay-dialog" size="wide">
       {job ? <BulkProgress initial={job} endpointId={endpoint.id} onClose={onClose} /> : <BulkForm endpoint={endpoint} onStarted={setJob} onClose={onClose} />}
-    </WideDialog>
+    </ModalDialog>
   )
 }
 

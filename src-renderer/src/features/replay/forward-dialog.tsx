@@ -4,7 +4,7 @@ import type { Endpoint } from '../../../../src-main/shared/contract'
 import type { ForwardConfig } from '../../../../src-main/shared/replay'
 import { useForwardConfig, useSetForwardConfig } from '../../api/queries'
 import { describeInvalidTargetUrl, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MS } from '../../lib/replay-limits'
-import { WideDialog } from './dialog'
+import { ModalDialog } from '../../components/modal-dialog'
 import '../../styles/replay.css'
 
 interface ForwardDialogProps {
@@ -16,7 +16,7 @@ interface ForwardDialogProps {
 export function ForwardDialog({ endpoint, onClose }: ForwardDialogProps) {
   const query = useForwardConfig(endpoint.id)
   return (
-    <WideDialog title={`Forward “${endpoint.name}”`} onClose={onClose} testId="forward-dialog">
+    <ModalDialog closeLink size="medium" title={`Forward “${endpoint.name}”`} onClose={onClose} testId="forward-dialog">
       {query.isPending ? (
         <p className="muted">Loading…</p>
       ) : query.error ? (
@@ -24,7 +24,7 @@ export function ForwardDialog({ endpoint, onClose }: ForwardDialogProps) {
       ) : (
         <ForwardForm endpoint={endpoint} config={query.data.config} lastTargetUrl={query.data.lastTarget?.url ?? null} onClose={onClose} />
       )}
-    </WideDialog>
+    </ModalDialog>
   )
 }
 

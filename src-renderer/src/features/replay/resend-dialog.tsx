@@ -9,7 +9,7 @@ import { queryKeys } from '../../api/query-keys'
 import { useForwardConfig, useReplayCapture } from '../../api/queries'
 import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { describeInvalidTargetUrl, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '../../lib/replay-limits'
-import { WideDialog } from './dialog'
+import { ModalDialog } from '../../components/modal-dialog'
 import { HeadersEditor, rowProblem, toPairs, toRows, type HeaderRow } from './headers-editor'
 import { jsonProblem, looksLikeJson } from './replay-format'
 import { ReplayOutcomeView } from './replay-outcome'
@@ -101,7 +101,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   }
 
   return (
-    <WideDialog title="Resend capture" onClose={onClose} testId="resend-dialog" size="wide">
+    <ModalDialog closeLink title="Resend capture" onClose={onClose} testId="resend-dialog" size="wide">
       <form
         className="resend-layout"
         onSubmit={(event) => {
@@ -269,7 +269,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
           </button>
         </div>
       </form>
-    </WideDialog>
+    </ModalDialog>
   )
 }
 

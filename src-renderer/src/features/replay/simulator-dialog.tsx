@@ -7,7 +7,7 @@ import { call } from '../../api/api-client'
 import { useEndpoints, useSimulatorTemplates } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { describeInvalidTargetUrl } from '../../lib/replay-limits'
-import { WideDialog } from './dialog'
+import { ModalDialog } from '../../components/modal-dialog'
 import { ReplayOutcomeView } from './replay-outcome'
 import { SentRequest } from './sent-request'
 import '../../styles/replay.css'
@@ -75,7 +75,7 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
   })
 
   return (
-    <WideDialog title="Send a test callback" onClose={onClose} testId="simulator-dialog" size="wide">
+    <ModalDialog closeLink title="Send a test callback" onClose={onClose} testId="simulator-dialog" size="wide">
       <form
         className="simulator-layout"
         onSubmit={(event) => {
@@ -219,7 +219,7 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
           {simulate.data ? <SimulationResult result={simulate.data} /> : <p className="muted">The answer and the key used appear here.</p>}
         </div>
       </form>
-    </WideDialog>
+    </ModalDialog>
   )
 }
 

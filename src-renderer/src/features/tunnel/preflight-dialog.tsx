@@ -6,7 +6,7 @@ import { call } from '../../api/api-client'
 import { useProviderSettings } from '../../api/queries'
 import { providerName } from '../../lib/providers'
 import { queryKeys } from '../../api/query-keys'
-import { WideDialog } from '../replay/dialog'
+import { ModalDialog } from '../../components/modal-dialog'
 import '../../styles/tunnel.css'
 
 /** The checklist's label for a provider: "generic" means the common rules any provider applies. */
@@ -29,7 +29,7 @@ export function PreflightDialog({ endpoint, onClose }: { endpoint: Endpoint; onC
     retry: false,
   })
   return (
-    <WideDialog title={`Check the URL of “${endpoint.name}”`} onClose={onClose} testId="preflight-dialog">
+    <ModalDialog closeLink size="medium" title={`Check the URL of “${endpoint.name}”`} onClose={onClose} testId="preflight-dialog">
       <label className="field">
         <span className="field-label">Provider</span>
         <select
@@ -78,6 +78,6 @@ export function PreflightDialog({ endpoint, onClose }: { endpoint: Endpoint; onC
           Close
         </button>
       </div>
-    </WideDialog>
+    </ModalDialog>
   )
 }

@@ -3,7 +3,7 @@ import { describeInvalidServerUrl, describeInvalidSubdomain, DEFAULT_TUNNEL_SERV
 import { useTunnel, useTunnelAction } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'
-import { WideDialog } from '../replay/dialog'
+import { ModalDialog } from '../../components/modal-dialog'
 import { formatAgo, formatCountdown, hasCountdown, isRunning, tunnelShortLabel, useNow } from './tunnel-format'
 import '../../styles/tunnel.css'
 
@@ -70,7 +70,7 @@ function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; 
   const now = useNow(true)
   const running = isRunning(state)
   return (
-    <WideDialog title="Public URL (tunnel)" onClose={onClose} testId="tunnel-dialog">
+    <ModalDialog closeLink size="medium" title="Public URL (tunnel)" onClose={onClose} testId="tunnel-dialog">
       <p className="muted tunnel-intro">
         A provider’s sandbox can only call a public URL. The tunnel exposes this app’s receiver (only the receiver: never the UI or the API) at a
         public address.
@@ -105,7 +105,7 @@ function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; 
           Close
         </button>
       </div>
-    </WideDialog>
+    </ModalDialog>
   )
 }
 
