@@ -6,21 +6,7 @@ import type { Page } from '@playwright/test'
 import { loadVectors, type VectorCase } from '../src-main/test-support/vectors'
 import { expect, test, type InspectorFixture } from './fixtures/inspector'
 
-interface EndpointInfo {
-  id: string
-  slug: string
-  url: string
-}
-
 const IXOPAY = loadVectors('ixopay.json')[0] as VectorCase
-
-async function openOwnEndpoint(inspector: InspectorFixture, page: Page, prefix: string): Promise<EndpointInfo> {
-  const slug = `${prefix}-${Date.now().toString(36)}`
-  const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: `E2E ${prefix}`, slug })
-  await inspector.openUi(page)
-  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
-  return endpoint
-}
 
 function sendIxopay(inspector: InspectorFixture, slug: string): Promise<number> {
   return inspector.sendCallback({ slug, path: IXOPAY.path, method: IXOPAY.method, headers: Object.entries(IXOPAY.headers), body: IXOPAY.body })
@@ -34,7 +20,7 @@ async function openAnswers(page: Page, slug: string) {
 }
 
 test('"500 twice, then 200 OK" configured in the UI: the same IXOPAY callback sent three times answers 500, 500, 200', async ({ page, inspector }) => {
-  const endpoint = await openOwnEndpoint(inspector, page, 'sequence')
+  const endpoint = await inspector.openOwnEndpoint(page, 'sequence')
   const dialog = await openAnswers(page, endpoint.slug)
 
   await dialog.getByTestId('sequence-add').click()
@@ -79,7 +65,7 @@ test('"500 twice, then 200 OK" configured in the UI: the same IXOPAY callback se
 })
 
 test('the IXOPAY warning appears when the default answer is not 200 OK, and bad input is caught', async ({ page, inspector }) => {
-  const endpoint = await openOwnEndpoint(inspector, page, 'warning')
+  const endpoint = await inspector.openOwnEndpoint(page, 'warning')
   // The endpoint must know it receives IXOPAY for the warning to apply.
   await sendIxopay(inspector, endpoint.slug)
   await expect(page.getByTestId('capture-row')).toHaveCount(1)

@@ -10,21 +10,6 @@ import { expect, test, type InspectorFixture } from './fixtures/inspector'
 
 const run = promisify(execFile)
 
-interface EndpointInfo {
-  id: string
-  slug: string
-  url: string
-}
-
-/** Each test gets its own endpoint: the app is shared by the tests of a worker. */
-async function openOwnEndpoint(inspector: InspectorFixture, page: Page, prefix: string): Promise<EndpointInfo> {
-  const slug = `${prefix}-${Date.now().toString(36)}`
-  const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: `E2E ${prefix}`, slug })
-  await inspector.openUi(page)
-  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
-  return endpoint
-}
-
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
@@ -34,7 +19,7 @@ function row(page: Page, text: string) {
 }
 
 test('a callback appears live, without reloading, and its JSON body is shown exactly', async ({ page, inspector }) => {
-  const endpoint = await openOwnEndpoint(inspector, page, 'json')
+  const endpoint = await inspector.openOwnEndpoint(page, 'json')
   await expect(page.getByTestId('captures-empty')).toContainText(`Send one to ${endpoint.url}`)
 
   const body = Buffer.from('{"id":"evt_1","type":"payment_intent.succeeded","data":{"amount":1000,"note":"a \\"quote\\""}}')
@@ -66,7 +51,7 @@ test('a callback appears live, without reloading, and its JSON body is shown exa
 })
 
 test('form, XML, binary and non-UTF-8 bodies get the right views, and HTML is never rendered', async ({ page, inspector }) => {
-  const endpoint = await openOwnEndpoint(inspector, page, 'kinds')
+  const endpoint = await inspector.openOwnEndpoint(page, 'kinds')
   const send = (path: string, contentType: string, body: Buffer) =>
     inspector.sendCallback({ slug: endpoint.slug, path, headers: [['Content-Type', contentType]], body })
 
@@ -104,7 +89,7 @@ test('form, XML, binary and non-UTF-8 bodies get the right views, and HTML is ne
 })
 
 test('arrow keys move the selection; new captures do not move rows the user scrolled to', async ({ page, inspector }) => {
-  const endpoint = await openOwnEndpoint(inspector, page, 'scroll')
+  const endpoint = await inspector.openOwnEndpoint(page, 'scroll')
   for (let batch = 0; batch < 4; batch++) {
     await Promise.all(
       Array.from({ length: 25 }, (_, index) =>
@@ -140,7 +125,7 @@ test('arrow keys move the selection; new captures do not move rows the user scro
 })
 
 test('copy as curl resends the exact bytes, and a capture can be deleted', async ({ page, context, inspector }) => {
-  const endpoint = await openOwnEndpoint(inspector, page, 'curl')
+  const endpoint = await inspector.openOwnEndpoint(page, 'curl')
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(inspector.app.ready.ui).origin })
   const body = Buffer.from([0x00, 0x27, 0x5c, 0x0a, 0x0d, 0xe9, 0x41, 0x24, 0x60])
   await inspector.sendCallback({

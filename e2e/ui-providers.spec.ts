@@ -6,23 +6,8 @@ import type { Page } from '@playwright/test'
 import { loadVectors, type VectorCase } from '../src-main/test-support/vectors'
 import { expect, test, type InspectorFixture } from './fixtures/inspector'
 
-interface EndpointInfo {
-  id: string
-  slug: string
-  url: string
-}
-
 const IXOPAY = loadVectors('ixopay.json')[0] as VectorCase
 const PAYEX = loadVectors('swedbankpay.json')[0] as VectorCase
-
-/** Each test gets its own endpoint: the app is shared by the tests of a worker. */
-async function openOwnEndpoint(inspector: InspectorFixture, page: Page, prefix: string): Promise<EndpointInfo> {
-  const slug = `${prefix}-${Date.now().toString(36)}`
-  const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: `E2E ${prefix}`, slug })
-  await inspector.openUi(page)
-  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
-  return endpoint
-}
 
 function sendVector(inspector: InspectorFixture, slug: string, vector: VectorCase): Promise<number> {
   return inspector.sendCallback({ slug, path: vector.path, method: vector.method, headers: Object.entries(vector.headers), body: vector.body })
@@ -33,7 +18,7 @@ function row(page: Page, text: string) {
 }
 
 test('a signed IXOPAY callback and an unsigned PayEx one: provider, verdict, summary, signature, and a key entered in the UI', async ({ page, inspector }) => {
-  const endpoint = await openOwnEndpoint(inspector, page, 'providers')
+  const endpoint = await inspector.openOwnEndpoint(page, 'providers')
   expect(await sendVector(inspector, endpoint.slug, IXOPAY)).toBe(200)
   expect(await sendVector(inspector, endpoint.slug, PAYEX)).toBe(200)
 
@@ -120,7 +105,7 @@ test('a signed IXOPAY callback and an unsigned PayEx one: provider, verdict, sum
 })
 
 test('pinning a provider is shown in the summary, and nothing is rendered as HTML', async ({ page, inspector }) => {
-  const endpoint = await openOwnEndpoint(inspector, page, 'pinned')
+  const endpoint = await inspector.openOwnEndpoint(page, 'pinned')
   await inspector.sendCallback({
     slug: endpoint.slug,
     path: '/hook',
