@@ -100,16 +100,16 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
    * slices so the receiver keeps answering meanwhile.
    */
   async function reanalyze(endpointId: string): Promise<void> {
-    const captures = store.page({ endpointId, limit: Number.MAX_SAFE_INTEGER }).items.filter((capture) => capture.outcome === 'captured')
     const updates: Array<{ id: string; recognition: CaptureRecognition }> = []
-    for (const [index, capture] of captures.entries()) {
-      const stored = store.load(capture.id)
-      const body = await runStorage(() => store.readBody(capture.id))
-      updates.push({ id: capture.id, recognition: toRecognition(context.judge(stored, body, false)) })
+    for (const [index, id] of store.ids(endpointId).entries()) {
+      const stored = store.load(id)
+      if (stored.outcome !== 'captured') continue
+      const body = await runStorage(() => store.readBody(id))
+      updates.push({ id, recognition: toRecognition(context.judge(stored, body, false)) })
       if (index % REANALYZE_SLICE === REANALYZE_SLICE - 1) await new Promise((resolve) => setImmediate(resolve))
     }
     await runStorage(() => store.updateRecognitions(updates))
-    events.publish({ type: 'captures-reanalyzed', endpointId, count: captures.length })
+    events.publish({ type: 'captures-reanalyzed', endpointId, count: updates.length })
   }
 
   return {
@@ -156,7 +156,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       }
     },
     async getCapture({ id }) {
-      findCapture(id)
+      if (!store.has(id)) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
       const capture = store.load(id)
       const body = await runStorage(() => store.readBody(id))
       return toCaptureDetail(capture, body, capture.outcome === 'refused' ? null : context.judge(capture, body))

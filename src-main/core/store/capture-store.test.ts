@@ -236,4 +236,19 @@ describe('capture store', () => {
     expect(reopened.get(stored.at(-1)!.id)?.recognition).toEqual(recognition)
     expect(reopened.get(stored[1]!.id)?.recognition).toBeNull()
   })
+
+  it('removes the files of a segment whose captures were all deleted', async () => {
+    const current = await open()
+    for (let index = 0; index < SEGMENT_MAX_CAPTURES; index++) await current.append(newCapture('old', Buffer.from('x')), Buffer.from('x'))
+    await current.append(newCapture('new', Buffer.from('y')), Buffer.from('y'))
+    const files = () => readdir(join(dir, 'captures')).then((names) => names.filter((name) => !name.startsWith('.')).sort())
+    expect(await files()).toEqual(['000001.json', '000001.log', '000002.json', '000002.log'])
+    expect((await current.deleteByEndpoint('old')).length).toBe(SEGMENT_MAX_CAPTURES)
+    expect(await files()).toEqual(['000002.json', '000002.log'])
+    await current.close()
+    store = undefined
+    const reopened = await open()
+    expect(reopened.count()).toBe(1)
+    expect(reopened.ids('new')).toHaveLength(1)
+  })
 })

@@ -50,6 +50,9 @@ export interface CaptureStore {
   append(capture: NewCapture, bodyBytes: Buffer): Promise<StoredCapture>
   page(query: CapturePageQuery): { items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }
   get(id: string): CaptureSummary | undefined
+  has(id: string): boolean
+  /** Ids of an endpoint's captures (or all), oldest first, without building their list views. */
+  ids(endpointId?: string): string[]
   /** The full record (kept in memory as the JSON of its log frame). */
   load(id: string): StoredCapture
   readBody(id: string): Promise<Buffer>
@@ -111,6 +114,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const all: Entry[] = []
   const byEndpoint = new Map<string, Entry[]>()
   const entries = new Map<string, Entry>()
+  /** Captures per segment, so a segment emptied by deletions is found without a scan. */
+  const perSegment = new Map<Segment, number>()
 
   const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, io, (segment) => {
     for (const capture of segment.db.data.captures) {
@@ -130,6 +135,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     if (!list) byEndpoint.set(entry.endpointId, (list = []))
     insertBySeq(list, entry)
     entries.set(entry.id, entry)
+    perSegment.set(segment, (perSegment.get(segment) ?? 0) + 1)
   }
 
   function unindex(entry: Entry): void {
@@ -137,6 +143,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     const list = byEndpoint.get(entry.endpointId)
     if (list) removeBySeq(list, entry.seq)
     entries.delete(entry.id)
+    perSegment.set(entry.segment, (perSegment.get(entry.segment) ?? 1) - 1)
   }
 
   function entryOf(id: string): Entry {
@@ -245,7 +252,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   }
 
   async function dropIfEmpty(segment: Segment): Promise<void> {
-    if (segment === current || [...entries.values()].some((entry) => entry.segment === segment)) return
+    if (segment === current || (perSegment.get(segment) ?? 0) > 0) return
+    perSegment.delete(segment)
     segments.splice(segments.indexOf(segment), 1)
     await segment.close()
     await segment.remove()
@@ -288,6 +296,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return { items: items.map((entry) => entry.summary), nextBeforeSeq: start > 0 ? (items.at(-1)?.seq ?? null) : null, total: list.length }
     },
     get: (id) => entries.get(id)?.summary,
+    has: (id) => entries.has(id),
+    ids: (endpointId) => (endpointId === undefined ? all : (byEndpoint.get(endpointId) ?? [])).map((entry) => entry.id),
     load(id) {
       const entry = entryOf(id)
       return { ...entry.logged, frame: entry.frame }
