@@ -36,12 +36,23 @@ test('start the tunnel, see its URL, and capture a callback sent through it', as
   await dialog.getByTestId('tunnel-subdomain').fill(subdomain)
   await dialog.getByTestId('tunnel-save').click()
   await expect(dialog.getByTestId('tunnel-save')).toBeDisabled()
+  // The answer to "start" lands after the live events that followed it (the probe's success), as
+  // on a loaded machine: the older state it carries must not hide the newer one.
+  await page.route('**/api/startTunnel', async (route) => {
+    const response = await route.fetch()
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    await route.fulfill({ response })
+  })
+  const startAnswered = page.waitForResponse('**/api/startTunnel')
   await dialog.getByTestId('tunnel-start').click()
 
   const publicBase = `http://${subdomain}.localhost:${server.port}`
   await expect(dialog.getByTestId('tunnel-state')).toHaveAttribute('data-status', 'online')
   await expect(dialog.getByTestId('tunnel-public-url')).toHaveText(new RegExp(`^${publicBase.replace(/\./g, '\\.')}/?$`))
-  await expect(dialog.getByTestId('tunnel-last-proved')).not.toContainText('not yet', { timeout: 20_000 })
+  await expect(dialog.getByTestId('tunnel-last-proved')).not.toContainText('not yet')
+  await startAnswered
+  await expect(dialog.getByTestId('tunnel-stop')).toBeEnabled()
+  await expect(dialog.getByTestId('tunnel-last-proved')).not.toContainText('not yet')
   if (SHOTS_DIR) await page.screenshot({ path: `${SHOTS_DIR}/tunnel-dialog-online.png` })
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()

@@ -84,6 +84,12 @@ describe('inspector with the tunnel', () => {
 
     const stopped = await procedures.stopTunnel({})
     expect(stopped.state.status).toBe('off')
+
+    // Every change has a higher revision than the one before, and the view names the newest.
+    const revisions = events.flatMap((event) => (event.type === 'tunnel-changed' ? [event.stateRevision] : []))
+    expect(revisions.length).toBeGreaterThan(3)
+    expect(revisions.every((revision, index) => index === 0 || revision > revisions[index - 1]!)).toBe(true)
+    expect(stopped.stateRevision).toBe(revisions.at(-1))
   }, 40_000)
 
   it('refuses an invalid subdomain or server URL with a clear message', async () => {

@@ -68,7 +68,11 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
   }
 
   const forwardView = (endpoint: StoredEndpoint) => ({ endpointId: endpoint.id, config: endpoint.forward ?? null, lastTarget: endpoint.replayTarget ?? null })
-  const tunnelView = () => ({ settings: context.tunnel.settings(), state: context.tunnel.state() })
+  const tunnelView = () => ({
+    settings: context.tunnel.settings(),
+    state: context.tunnel.state(),
+    stateRevision: context.tunnel.stateRevision(),
+  })
 
   /** The provider an endpoint receives from: the pinned one, else the latest capture's. */
   function providerOf(endpoint: StoredEndpoint): { id: string | null; variant?: string } {

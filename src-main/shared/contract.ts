@@ -302,6 +302,12 @@ export interface ProviderSettingsView {
 export interface TunnelView {
   settings: TunnelSettings
   state: TunnelState
+  /**
+   * Grows with every state change. A view and a `tunnel-changed` event can arrive in either
+   * order; the one with the higher revision is the newer state. Starts at the clock's
+   * milliseconds, so it also grows across restarts.
+   */
+  stateRevision: number
 }
 
 export type ProcedureOutput<P extends ProcedureName> = ProcedureOutputs[P]
@@ -314,7 +320,7 @@ export type InspectorEvent =
   | { type: 'endpoints-changed' }
   | { type: 'storage-failed'; message: string; at: string }
   | { type: 'storage-recovered'; at: string }
-  | { type: 'tunnel-changed'; state: TunnelState }
+  | { type: 'tunnel-changed'; state: TunnelState; stateRevision: number }
   | { type: 'replay-recorded'; captureId: string | null; record: ReplayRecord }
   | { type: 'bulk-replay-progress'; job: BulkJobView }
   /** Verdicts of an endpoint's captures were recomputed (its keys or settings changed). */

@@ -17,6 +17,8 @@ export interface HeadlessProcess {
   child: ChildProcess
   ready: HeadlessReady
   call<T = unknown>(procedure: string, input?: unknown): Promise<T>
+  /** Everything the app wrote to stderr so far (its log), for attaching to a failed test. */
+  log(): string
   stop(): Promise<void>
 }
 
@@ -36,6 +38,7 @@ export async function startHeadless(dataDir: string, extraArgs: string[] = []): 
   return {
     child,
     ready,
+    log: () => stderr,
     async call<T>(procedure: string, input: unknown = {}) {
       const response = await fetch(`${ready.api}/${procedure}`, {
         method: 'POST',

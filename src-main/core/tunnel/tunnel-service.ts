@@ -40,6 +40,8 @@ export interface TunnelServiceDeps {
 export interface TunnelService {
   settings(): TunnelSettings
   state(): TunnelState
+  /** Counts state changes; see `TunnelView.stateRevision`. */
+  stateRevision(): number
   /** The public base URL while online, else `null`. */
   publicUrl(): string | null
   start(): Promise<TunnelState>
@@ -53,10 +55,14 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   let unsubscribe: (() => void) | undefined
   const offState = (): TunnelState => ({ status: 'off', serverUrl: settings.serverUrl, lastProvedAt: null })
   let lastState: TunnelState = offState()
+  // Starts at the clock so a renderer that outlives a restart of the core still sees the new
+  // run's states as newer (a tunnel changes state a few times a second at most).
+  let stateRevision = Date.now()
 
   function publish(state: TunnelState): void {
     lastState = state
-    deps.events.publish({ type: 'tunnel-changed', state })
+    stateRevision += 1
+    deps.events.publish({ type: 'tunnel-changed', state, stateRevision })
   }
 
   async function start(): Promise<TunnelState> {
@@ -93,6 +99,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   return {
     settings: () => settings,
     state: () => lastState,
+    stateRevision: () => stateRevision,
     publicUrl: () => (lastState.status === 'online' ? lastState.url.replace(/\/+$/, '') : null),
     start,
     stop,

@@ -19,6 +19,7 @@ import type {
 } from '../../../src-main/shared/contract'
 import { subscribe, subscribeLiveState } from './api-client'
 import { queryKeys, scopeOfListKey, type CaptureListData, type CaptureScope } from './query-keys'
+import { mergeTunnelView } from './tunnel-view'
 
 const FLUSH_INTERVAL_MS = 100
 /** Capture counts are refetched at most this often during a flood. */
@@ -102,7 +103,7 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
       applyBulkProgress(queryClient, event.job)
       return
     case 'tunnel-changed':
-      queryClient.setQueryData<TunnelView>(queryKeys.tunnel(), (view) => (view ? { ...view, state: event.state } : view))
+      queryClient.setQueryData<TunnelView>(queryKeys.tunnel(), (view) => mergeTunnelView(view, event))
       // Endpoints carry their public URL, which comes and goes with the tunnel.
       void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints() })
       return

@@ -9,7 +9,8 @@ import {
 import type { ProcedureInput, ProcedureOutput } from '../../../src-main/shared/contract'
 import { call, getLiveState } from './api-client'
 import { queryKeys, type CaptureScope } from './query-keys'
-import type { BulkJobView } from '../../../src-main/shared/contract'
+import { mergeTunnelView } from './tunnel-view'
+import type { BulkJobView, TunnelView } from '../../../src-main/shared/contract'
 import type { ReplayRecord } from '../../../src-main/shared/replay'
 
 export const CAPTURE_PAGE_SIZE = 300
@@ -214,7 +215,12 @@ export function useSimulatorTemplates() {
 
 /** The tunnel's settings and live state; `tunnel-changed` events patch the state. */
 export function useTunnel() {
-  return useQuery({ queryKey: queryKeys.tunnel(), queryFn: () => call('getTunnel', {}) })
+  return useQuery({
+    queryKey: queryKeys.tunnel(),
+    queryFn: () => call('getTunnel', {}),
+    // A refetch answered before an event that is applied first must not roll the state back.
+    structuralSharing: (current, fetched) => mergeTunnelView(current as TunnelView | undefined, fetched as TunnelView) ?? fetched,
+  })
 }
 
 export function useTunnelAction() {
@@ -229,7 +235,7 @@ export function useTunnelAction() {
           ? call('stopTunnel', {})
           : call('setTunnelSettings', action.input),
     onSuccess: (view) => {
-      queryClient.setQueryData(queryKeys.tunnel(), view)
+      queryClient.setQueryData<TunnelView>(queryKeys.tunnel(), (current) => mergeTunnelView(current, view))
       void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints() })
     },
   })
