@@ -4,7 +4,7 @@
  * is never answered before it is on disk; when it cannot be stored the sender gets 503 and
  * retries later.
  */
-import { createHash, randomUUID } from 'node:crypto'
+import { hash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { AnswerChoice, CaptureRecognition, InspectorEvent } from '../shared/contract'
 import { toCaptureSummary } from './capture-views'
@@ -40,7 +40,8 @@ export interface CapturePipelineDeps {
 
 export function createCapturePipeline(deps: CapturePipelineDeps) {
   return async function handleRequest(request: ReceivedRequest, response: ServerResponse): Promise<void> {
-    const bodySha256 = createHash('sha256').update(request.body).digest('hex')
+    // One-shot: no Hash object per capture.
+    const bodySha256 = hash('sha256', request.body)
     const analysis = request.refusal ? null : deps.judge(request)
     const recognition = analysis ? toRecognition(analysis) : null
     const forwardConfig = request.refusal ? undefined : deps.forwardConfigOf(request.endpointId)

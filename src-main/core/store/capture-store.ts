@@ -14,7 +14,7 @@
 import { mkdir } from 'node:fs/promises'
 import type { CaptureRecognition, CaptureSummary, StorageIssue } from '../../shared/contract'
 import { toCaptureSummary } from '../capture-views'
-import { createSegment, loadSegments, logFileIo, type FrameLocation, type LogFileIo, type Segment } from './capture-segments'
+import { createSegment, loadSegments, logFileIo, type FrameLocation, type LogFileIo, type PlacedFrame, type Segment } from './capture-segments'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
 
 export interface CaptureStoreConfig {
@@ -117,8 +117,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   /** Captures per segment, so a segment emptied by deletions is found without a scan. */
   const perSegment = new Map<Segment, number>()
 
-  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, io, (segment) => {
-    for (const capture of segment.db.data.captures) {
+  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, io, (segment, captures) => {
+    for (const capture of captures) {
       const { frame: _frame, ...logged } = capture
       index(capture, segment, JSON.stringify(logged))
     }
@@ -208,7 +208,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   }
 
   async function commit(batch: Pending[]): Promise<void> {
-    const groups = new Map<Segment, Array<{ item: Pending; stored: StoredCapture; loggedJson: string; buffers: Buffer[] }>>()
+    const groups = new Map<Segment, Array<PlacedFrame & { item: Pending }>>()
     for (const item of batch) {
       // Only a full segment makes this wait (for the next one, usually prepared already).
       const segment = current && !current.isFull() ? current : await writableSegment()
