@@ -25,6 +25,7 @@ import { createPaypalCertificates, type FetchCertificate } from './paypal-certif
 import type { DeliveryAnalysis } from '../shared/providers'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
+import { openSequenceCountersFile } from './store/sequence-counters-file'
 import { openSettingsStore } from './store/settings-store'
 import { createStorageHealth } from './storage-health'
 
@@ -113,7 +114,12 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       },
       shutdown: shutdown.signal,
     })
-    const sequences = createSequenceState()
+    const sequenceFile = await openSequenceCountersFile(join(config.dataDir, 'answer-sequences.json'), quarantineDir, now, deps.logger)
+    if (sequenceFile.issue) store.issues.push(sequenceFile.issue)
+    const sequences = createSequenceState({
+      restored: sequenceFile.restored,
+      onChange: () => sequenceFile.saveSoon(() => sequences.snapshot()),
+    })
     const pipeline = createCapturePipeline({
       store,
       events,
@@ -189,6 +195,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         shutdown.abort()
         await tunnel.stop()
         await receiver.stop()
+        await sequenceFile.flush()
         await store.close()
         await releaseLock()
       },

@@ -22,19 +22,46 @@ export interface SequenceState {
   reset(endpointId?: string): void
   /** How many delivery keys are being counted. */
   readonly size: number
+  /** Every counter, least recently used first, for saving; {@link createSequenceState} takes it back. */
+  snapshot(): SequenceSnapshot
+}
+
+/**
+ * The counters as saved between runs. A provider retries for hours (CHIP: about eight times over
+ * 36 hours), so a "500 twice, then 200" test must not start over because the app restarted.
+ */
+export interface SequenceSnapshot {
+  /** The steps each endpoint's counters were made for (see `nextStep`). */
+  fingerprints: Array<{ endpointId: string; fingerprint: string }>
+  /** Least recently used first. */
+  counters: Array<{ endpointId: string; deliveryKey: string; lastStep: number }>
 }
 
 interface Counter {
   endpointId: string
+  deliveryKey: string
   lastStep: number
 }
 
-/** Creates an empty {@link SequenceState}; the app keeps one in memory (counters do not survive a restart). */
-export function createSequenceState(options: { maxKeys?: number } = {}): SequenceState {
+export interface SequenceStateOptions {
+  maxKeys?: number
+  /** Counters saved by an earlier run. */
+  restored?: SequenceSnapshot
+  /** Called after every change (a counted delivery, a reset), so the caller can save soon. */
+  onChange?: () => void
+}
+
+/** Creates a {@link SequenceState}, empty or from a snapshot. */
+export function createSequenceState(options: SequenceStateOptions = {}): SequenceState {
   const maxKeys = options.maxKeys ?? MAX_SEQUENCE_KEYS
+  const onChange = options.onChange ?? (() => undefined)
   // A Map iterates in insertion order; deleting and re-inserting on use makes it an LRU.
   const counters = new Map<string, Counter>()
   const fingerprints = new Map<string, string>()
+  // JSON of the pair cannot collide, whatever characters the ids hold.
+  const keyOf = (endpointId: string, deliveryKey: string): string => JSON.stringify([endpointId, deliveryKey])
+  for (const { endpointId, fingerprint } of options.restored?.fingerprints ?? []) fingerprints.set(endpointId, fingerprint)
+  for (const counter of (options.restored?.counters ?? []).slice(-maxKeys)) counters.set(keyOf(counter.endpointId, counter.deliveryKey), { ...counter })
   // The same persisted sequence object is passed for every delivery; serialise it once.
   const fingerprintCache = new WeakMap<Sequence, string>()
 
@@ -47,7 +74,7 @@ export function createSequenceState(options: { maxKeys?: number } = {}): Sequenc
     return fingerprint
   }
 
-  function reset(endpointId?: string): void {
+  function forget(endpointId?: string): void {
     if (endpointId === undefined) {
       counters.clear()
       fingerprints.clear()
@@ -63,11 +90,10 @@ export function createSequenceState(options: { maxKeys?: number } = {}): Sequenc
     nextStep(endpointId, deliveryKey, sequence) {
       const fingerprint = fingerprintOf(sequence)
       if (fingerprints.get(endpointId) !== fingerprint) {
-        reset(endpointId)
+        forget(endpointId)
         fingerprints.set(endpointId, fingerprint)
       }
-      // JSON of the pair cannot collide, whatever characters the ids hold.
-      const key = JSON.stringify([endpointId, deliveryKey])
+      const key = keyOf(endpointId, deliveryKey)
       const stepCount = sequence.steps.length
       const previous = counters.get(key)
       let step: number
@@ -86,16 +112,26 @@ export function createSequenceState(options: { maxKeys?: number } = {}): Sequenc
             return assertNever(sequence.afterLast)
         }
       }
-      counters.set(key, { endpointId, lastStep: step })
+      counters.set(key, { endpointId, deliveryKey, lastStep: step })
       if (counters.size > maxKeys) {
         const oldest = counters.keys().next()
         if (oldest.done !== true) counters.delete(oldest.value)
       }
+      onChange()
       return step
     },
-    reset,
+    reset(endpointId) {
+      forget(endpointId)
+      onChange()
+    },
     get size() {
       return counters.size
+    },
+    snapshot() {
+      return {
+        fingerprints: [...fingerprints].map(([endpointId, fingerprint]) => ({ endpointId, fingerprint })),
+        counters: [...counters.values()].map((counter) => ({ ...counter })),
+      }
     },
   }
 }

@@ -47,6 +47,14 @@ export const settingsDocumentSchema = z.object({
 })
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>
 
+/** Answer-sequence step counters (see responses/sequence-state.ts), least recently used first. */
+export const sequenceCountersDocumentSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  fingerprints: z.array(z.object({ endpointId: z.string(), fingerprint: z.string() })),
+  counters: z.array(z.object({ endpointId: z.string(), deliveryKey: z.string(), lastStep: z.number().int().min(1) })),
+})
+export type SequenceCountersDocument = z.infer<typeof sequenceCountersDocumentSchema>
+
 /** The recognition kept with each capture (the full analysis is recomputed when opened). */
 const recognitionSchema = z.object({
   provider: z.object({ id: z.enum(PROVIDER_IDS), name: z.string(), variant: z.string().nullable() }),
