@@ -16,7 +16,7 @@ import type { ReplayService } from './replay-service'
 import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
 import type { EventBus } from './event-bus'
 import { answerPlain, type ReceivedRequest } from './receiver/receiver'
-import { chooseAnswer, resolvedBodyBytes, sendAnswer, type SequenceState } from './responses'
+import { chooseAnswer, resolvedBodyBytes, sendAnswer, withConnectionHeaders, type SequenceState } from './responses'
 import type { CaptureStore } from './store/capture-store'
 import type { StoredCapture } from './store/persisted-schema'
 import type { StorageHealth } from './storage-health'
@@ -47,9 +47,11 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     const forwardConfig = request.refusal ? undefined : deps.forwardConfigOf(request.endpointId)
     const forwarding = forwardConfig?.enabled ? await deps.replays.forward(request, forwardConfig) : null
     // Pass-through: the provider gets the target's real answer, unless it failed or timed out.
-    const { chosen, choice } = forwarding?.relay
+    const decided = forwarding?.relay
       ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl)
       : decideAnswer(request, recognition, bodySha256)
+    const choice = decided.choice
+    const chosen: ChosenAnswer = { ...decided.chosen, answer: withConnectionHeaders(decided.chosen.answer, response.shouldKeepAlive, Date.now()) }
     let stored: StoredCapture
     try {
       stored = await deps.store.append(

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib'
 import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
+import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { InspectorEvent } from '../shared/contract'
@@ -82,6 +83,33 @@ describe('inspector: receiver + store + procedures', () => {
     expect(Buffer.from(capture.request.bodyBase64, 'base64').equals(body)).toBe(true)
     expect(capture.request.bodySha256).toBe(createHash('sha256').update(body).digest('hex'))
     expect(capture.bodySize).toBe(body.length)
+  })
+
+  it('records every header the sender got, including Date and the connection headers', async () => {
+    const app = await start()
+    const raw = await sendRaw(app.receiverUrl, 'POST /default/close HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}')
+    const received = raw
+      .split('\r\n\r\n')[0]!
+      .split('\r\n')
+      .slice(1)
+      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()])
+    expect((await latest()).response.headers).toEqual(received)
+    expect(received.map(([name]) => name)).toEqual(['Content-Length', 'Date', 'Connection'])
+
+    // Kept open: Node's own Connection and Keep-Alive would otherwise be missing from the record.
+    const agent = new Agent({ keepAlive: true })
+    const rawHeaders = await new Promise<string[]>((resolve, reject) => {
+      const outgoing = request(`${app.receiverUrl}/default/kept`, { method: 'POST', agent }, (incoming) => {
+        incoming.resume()
+        incoming.on('end', () => resolve(incoming.rawHeaders))
+      })
+      outgoing.on('error', reject)
+      outgoing.end('{}')
+    })
+    agent.destroy()
+    const pairs = rawHeaders.flatMap((value, index) => (index % 2 === 0 ? [[value, rawHeaders[index + 1]]] : []))
+    expect((await latest()).response.headers).toEqual(pairs)
+    expect(pairs.map(([name]) => name)).toEqual(['Content-Length', 'Date', 'Connection', 'Keep-Alive'])
   })
 
   it('keeps a gzip body as received', async () => {

@@ -14,6 +14,7 @@ import type { Refusal } from '../../shared/contract'
 import type { HeaderPairs } from '../../shared/http-message'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
 import type { Logger } from '../logger'
+import { RECEIVER_KEEP_ALIVE_TIMEOUT_MS } from '../responses/connection-headers'
 import { declaredContentLength, readBody } from './read-body'
 
 /** Generous for 10 MB bodies over a slow tunnel, finite against slowloris. */
@@ -70,7 +71,7 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     })
   }
   const server: Server = createServer(
-    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: 5_000 },
+    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: RECEIVER_KEEP_ALIVE_TIMEOUT_MS },
     handleRequest,
   )
   // `Expect: 100-continue`: a body that is too large is refused before the sender transmits it;

@@ -12,4 +12,5 @@ export {
 } from './provider-acknowledgements'
 export { resolveAnswer, resolvedBodyBytes, DEFAULT_JSON_CONTENT_TYPE, DEFAULT_TEXT_CONTENT_TYPE } from './resolve-answer'
 export { sendAnswer, type SendAnswerOptions, type SendOutcome, type SendOutcomeKind } from './send-answer'
+export { RECEIVER_KEEP_ALIVE_TIMEOUT_MS, withConnectionHeaders } from './connection-headers'
 export { createSequenceState, MAX_SEQUENCE_KEYS, type SequenceState } from './sequence-state'
