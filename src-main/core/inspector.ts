@@ -21,7 +21,7 @@ import type { LogFileIo } from './store/capture-segments'
 import { openKeyStore } from './keys/key-store'
 import { filePermissionSealer, type SecretSealer } from './keys/secret-sealer'
 import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, toRecognition, type DeliveryToJudge } from './recognition'
-import { createPaypalCertificates, type FetchCertificate } from './paypal-certificates'
+import { createPaypalCertificates, type PaypalCertificateDeps } from './paypal-certificates'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
@@ -50,8 +50,8 @@ export interface InspectorDeps {
   logIo?: LogFileIo
   /** Seals signing keys at rest: Electron's safeStorage on the desktop, file permissions headless. */
   sealer?: SecretSealer
-  /** Fetches PayPal certificates (tests serve one without network). */
-  fetchCertificate?: FetchCertificate
+  /** Fetching and trusting PayPal certificates (tests serve one, and its trust anchor, without network). */
+  paypalCertificates?: Pick<PaypalCertificateDeps, 'fetch' | 'roots'>
   /** Tunnel supervisor overrides (tests shorten its intervals). */
   tunnel?: TunnelServiceDeps['supervisor']
 }
@@ -82,12 +82,15 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     const keys = await openKeyStore(config.dataDir, deps.sealer ?? filePermissionSealer, quarantineDir, now)
     if (keys.issue) store.issues.push(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
-    const paypalCertificates = createPaypalCertificates({ logger: deps.logger, fetch: deps.fetchCertificate })
+    const paypalCertificates = createPaypalCertificates({ logger: deps.logger, now, ...deps.paypalCertificates })
     const judge = (endpointId: string, delivery: DeliveryToJudge, full = true): DeliveryAnalysis => {
       const endpoint = endpoints.find(endpointId)
       const fetched = paypalCertificates.keyFor(delivery.headers)
       const endpointKeys = keys.keysFor(endpointId)
-      return judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, fetched ? [...endpointKeys, fetched] : endpointKeys, full)
+      const analysis = judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, fetched ? [...endpointKeys, fetched] : endpointKeys, full)
+      const certificateProblem = analysis.provider.id === 'paypal' && analysis.verdict.status === 'no-key' ? paypalCertificates.problemFor(delivery.headers) : null
+      if (certificateProblem) analysis.explanation.notes.push(`The certificate at PAYPAL-CERT-URL was not used: ${certificateProblem}.`)
+      return analysis
     }
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
