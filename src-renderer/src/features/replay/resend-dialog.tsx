@@ -11,6 +11,7 @@ import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { describeInvalidTargetUrl, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import { HeadersEditor, rowProblem, toPairs, toRows, type HeaderRow } from './headers-editor'
+import { PrivateKeyField, privateKeyFor } from './private-key-field'
 import { jsonProblem, looksLikeJson } from './replay-format'
 import { ReplayOutcomeView } from './replay-outcome'
 import { ChangesView, DifferenceStatement, SentRequest } from './sent-request'
@@ -32,6 +33,8 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   const targetUrl = targetDraft ?? lastTarget?.url ?? ''
   const keepCapturedPath = keepPathDraft ?? lastTarget?.keepCapturedPath ?? false
   const [resign, setResign] = useState(false)
+  const [privateKeyText, setPrivateKeyText] = useState('')
+  const provider = capture.recognition?.provider.id ?? null
   const [mode, setMode] = useState<'as-captured' | 'edit'>('as-captured')
   const [method, setMethod] = useState(request.method)
   const [rows, setRows] = useState<HeaderRow[]>(() => toRows(request.headers))
@@ -66,14 +69,16 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
       if (JSON.stringify(pairs) !== JSON.stringify(request.headers)) edits.headers = pairs
       if (original.text !== null && bodyText !== original.text) edits.body = { encoding: 'utf8', text: bodyText }
     }
+    const privateKey = resign ? privateKeyFor(provider, privateKeyText) : null
     return {
       captureId: capture.id,
       targetUrl,
       keepCapturedPath,
       resign,
+      ...(privateKey ? { privateKeys: [privateKey] } : {}),
       ...(Object.keys(edits).length > 0 ? { edits } : {}),
     }
-  }, [isEditing, method, rows, bodyText, original.text, request.method, request.headers, capture.id, targetUrl, keepCapturedPath, resign])
+  }, [isEditing, method, rows, bodyText, original.text, request.method, request.headers, capture.id, targetUrl, keepCapturedPath, resign, provider, privateKeyText])
 
   const previewInput = useDebounced(input, PREVIEW_DEBOUNCE_MS)
   const preview = useQuery({
@@ -131,6 +136,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
             <input type="checkbox" checked={resign} onChange={(event) => setResign(event.target.checked)} data-testid="resend-resign" />
             Re-sign with this endpoint’s keys (fresh timestamp or Date)
           </label>
+          {resign && <PrivateKeyField provider={provider} value={privateKeyText} onChange={setPrivateKeyText} />}
           <details className="replay-disclosure">
             <summary>Send options</summary>
             <div className="resend-options">
