@@ -302,6 +302,9 @@ export interface GenericHmacConfig {
  *   on entry and stored as PEM). `chipProduct` pins the digest: `collect` = SHA-256, `send` =
  *   SHA-512; without it the digest follows the delivery (an `Event-Type` header means CHIP Send).
  *   Several keys (company key, per-webhook keys) are tried in turn and the match is reported.
+ * - `ed25519-public-key`: a Standard Webhooks sender's public key, which checks its asymmetric
+ *   `v1a` signatures. Entered as `whpk_<base64 of the 32-byte key>` or a PEM SPKI public key, stored
+ *   as `whpk_...`. Several keys are tried in turn (rotation).
  * - `certificate`: an X.509 certificate, PEM: Plexo's signing certificate (its SHA-1 thumbprint must
  *   equal the envelope's `Fingerprint`) or PayPal's certificate from `PAYPAL-CERT-URL`.
  * - `paypal-webhook-id`: the id of the PayPal webhook, part of PayPal's signed message.
@@ -310,6 +313,7 @@ export interface GenericHmacConfig {
 export type ProviderKey =
   | { kind: 'hmac-secret'; provider: HmacProviderId; value: string; label?: string; apiKey?: string }
   | { kind: 'rsa-public-key'; provider: 'chip'; pem: string; label?: string; chipProduct?: 'collect' | 'send' }
+  | { kind: 'ed25519-public-key'; provider: 'standard-webhooks'; value: string; label?: string }
   | { kind: 'certificate'; provider: 'plexo' | 'paypal'; pem: string; label?: string }
   | { kind: 'paypal-webhook-id'; value: string; label?: string }
   | { kind: 'generic-hmac'; config: GenericHmacConfig; secret: string; label?: string }
@@ -321,9 +325,9 @@ export interface KeyDescriptor {
   kind: ProviderKeyKind
   provider: ProviderId
   label: string | null
-  /** First 16 hex characters of SHA-256 over the key material (DER for PEM keys and certificates). */
+  /** First 16 hex characters of SHA-256 over the key material (SPKI DER for public keys, DER for certificates). */
   fingerprint: string
-  /** e.g. "whsec_•••••••• (32 characters)", "RSA 2048-bit public key", "4JH86294D6297924G". */
+  /** e.g. "whsec_•••••••• (32 characters)", "RSA 2048-bit public key", "ed25519 public key", "4JH86294D6297924G". */
   masked: string
   /** Facts about public material: subject, validity, SHA-1 thumbprint, key size... */
   details: SummaryField[]
@@ -355,6 +359,7 @@ export const providerKeySchema = z.discriminatedUnion('kind', [
   z
     .object({ kind: z.literal('rsa-public-key'), provider: z.literal('chip'), pem: nonEmpty, label, chipProduct: z.enum(['collect', 'send']).optional() })
     .strict(),
+  z.object({ kind: z.literal('ed25519-public-key'), provider: z.literal('standard-webhooks'), value: nonEmpty, label }).strict(),
   z.object({ kind: z.literal('certificate'), provider: z.enum(['plexo', 'paypal']), pem: nonEmpty, label }).strict(),
   z.object({ kind: z.literal('paypal-webhook-id'), value: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a PayPal webhook id is letters and digits, e.g. 4JH86294D6297924G'), label }).strict(),
   z.object({ kind: z.literal('generic-hmac'), config: genericHmacConfigSchema, secret: nonEmpty, label }).strict(),

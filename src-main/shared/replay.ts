@@ -34,8 +34,23 @@ export interface RsaPrivateKey {
   chipProduct?: 'collect' | 'send'
 }
 
+/**
+ * A Standard Webhooks ed25519 private key, to sign `v1a` signatures (re-signed replays, the
+ * simulator): `whsk_<base64 of the 32-byte seed>` as the spec serialises it, or a PEM PKCS#8 key.
+ * Receivers verify with the matching public key (`ed25519-public-key`, `whpk_...`).
+ */
+export interface Ed25519PrivateKey {
+  kind: 'ed25519-private-key'
+  provider: 'standard-webhooks'
+  value: string
+  label?: string
+}
+
+/** A key only the sender holds. */
+export type PrivateKey = RsaPrivateKey | Ed25519PrivateKey
+
 /** Any key re-signing or the simulator can use: the endpoint's keys plus private keys. */
-export type SigningKey = ProviderKey | RsaPrivateKey
+export type SigningKey = ProviderKey | PrivateKey
 
 export const rsaPrivateKeySchema = z
   .object({
@@ -47,7 +62,22 @@ export const rsaPrivateKeySchema = z
   })
   .strict()
 
-export const signingKeySchema = z.union([providerKeySchema, rsaPrivateKeySchema])
+/** Shape only: the core decodes the key when it signs and says what is wrong with it. */
+export const ed25519PrivateKeySchema = z
+  .object({
+    kind: z.literal('ed25519-private-key'),
+    provider: z.literal('standard-webhooks'),
+    value: z
+      .string()
+      .max(65_536)
+      .regex(/^\s*(?:whsk_|-----BEGIN PRIVATE KEY-----)/, 'whsk_<base64> or a PEM PKCS#8 private key (-----BEGIN PRIVATE KEY-----)'),
+    label: z.string().max(100).optional(),
+  })
+  .strict()
+
+export const privateKeySchema = z.discriminatedUnion('kind', [rsaPrivateKeySchema, ed25519PrivateKeySchema])
+
+export const signingKeySchema = z.union([providerKeySchema, privateKeySchema])
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -109,7 +139,7 @@ export const replayCaptureInputSchema = z
     edits: replayEditsSchema.optional(),
     /** Re-sign every recognised scheme whose key is configured on the endpoint (or given here). */
     resign: z.boolean().optional(),
-    privateKeys: z.array(rsaPrivateKeySchema).max(10).optional(),
+    privateKeys: z.array(privateKeySchema).max(10).optional(),
     send: sendOptionsSchema.optional(),
   })
   .strict()
@@ -395,13 +425,21 @@ export interface SimulatorTemplateInfo {
   event: string
   title: string
   description: string
-  /** How it is signed: an HMAC secret, an RSA key pair, or nothing (providers that do not sign). */
-  keyKind: 'hmac-secret' | 'rsa-key-pair' | 'none'
+  /**
+   * How it is signed: an HMAC secret, an RSA key pair (CHIP), an ed25519 key pair (Standard
+   * Webhooks `v1a`), or nothing (providers that do not sign).
+   */
+  keyKind: SimulatedKeyKind
 }
 
-/** The key a simulated callback was signed with, and what the receiving side must be configured with. */
+export type SimulatedKeyKind = 'hmac-secret' | 'rsa-key-pair' | 'ed25519-key-pair' | 'none'
+
+/**
+ * The key a simulated callback was signed with, and what the receiving side must be configured
+ * with. A private key the app generates is never returned: only its public half.
+ */
 export interface SimulatedKeyInfo {
-  kind: 'hmac-secret' | 'rsa-key-pair' | 'none'
+  kind: SimulatedKeyKind
   /** True when the app made the key for this callback (the user supplied none). */
   generated: boolean
   fingerprint: string | null
@@ -409,6 +447,8 @@ export interface SimulatedKeyInfo {
   generatedSecret: string | null
   /** RSA: the public key PEM to configure on the receiving side (always safe to show). */
   publicKeyPem: string | null
+  /** ed25519 (Standard Webhooks `v1a`): the public key as `whpk_<base64>`, the form receivers configure. */
+  publicKeyWhpk: string | null
 }
 
 export const providerIdSchema = z.enum(PROVIDER_IDS)

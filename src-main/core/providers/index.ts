@@ -22,7 +22,14 @@ export { parseChip, verifyChip, signChip, chipDigest, type ChipProduct } from '.
 export { parsePlexo, verifyPlexoLegacy, signPlexoEnvelope, plexoCanonicalJson, plexoConfirmHint, certificateThumbprint, type PlexoEnvelopeInput } from './plexo'
 export { parseSwedbankPay, swedbankPayConfirmHint } from './swedbankpay'
 export { parseStripe, verifyStripe, signStripe, parseStripeSignatureHeader, STRIPE_DEFAULT_TOLERANCE_SECONDS } from './stripe'
-export { parseStandardWebhooks, verifyStandardWebhooks, signStandardWebhook, STANDARD_WEBHOOKS_TOLERANCE_SECONDS } from './standard-webhooks'
+export {
+  parseStandardWebhooks,
+  verifyStandardWebhooks,
+  signStandardWebhook,
+  parseStandardWebhookSignatures,
+  STANDARD_WEBHOOKS_TOLERANCE_SECONDS,
+  type StandardWebhookSignInput,
+} from './standard-webhooks'
 export { parseGithub, verifyGithub, signGithub } from './github'
 export { parseShopify, verifyShopify, signShopify } from './shopify'
 export { parseAdyen, verifyAdyen, signAdyenItem, signAdyenPayload, adyenItemSignedData, type AdyenVerifyResult } from './adyen'

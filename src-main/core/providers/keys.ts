@@ -15,6 +15,7 @@ import {
   type ProviderKey,
   type SummaryField,
 } from '../../shared/providers'
+import { parseEd25519PublicKey, toWhpk, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
 import { decodeBase64Strict, decodeHexStrict, errorMessage, fingerprintOf } from './crypto-utils'
 
 /** Known non-secret prefixes that may be shown in a masked secret. */
@@ -28,7 +29,9 @@ export type KeyValidation =
  * Checks a key as entered and returns it normalised (CHIP's JSON-string public key becomes PEM,
  * PEM line endings are normalised, hex keys are upper-cased). Refuses, with a message meant for
  * the user, anything that cannot work: a PEM that does not parse, a private key pasted where a
- * public key belongs, an Adyen key that is not hex, a Standard Webhooks secret not `whsec_<base64>`.
+ * public key belongs, an Adyen key that is not hex, a Standard Webhooks secret not `whsec_<base64>`,
+ * a Standard Webhooks public key that is neither `whpk_<base64>` nor a PEM ed25519 public key (it is
+ * stored as `whpk_...`).
  */
 export function validateKey(input: unknown): KeyValidation {
   const parsed = providerKeySchema.safeParse(input)
@@ -61,6 +64,12 @@ export function validateKey(input: unknown): KeyValidation {
         return { ok: false, message: `CHIP signs with RSA; this is a ${publicKey.asymmetricKeyType ?? 'non-RSA'} key` }
       }
       const normalised: ProviderKey = { ...key, pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
+      return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
+    }
+    case 'ed25519-public-key': {
+      const parsed = parseEd25519PublicKey(key.value)
+      if (!parsed.ok) return { ok: false, message: parsed.message }
+      const normalised: ProviderKey = { ...key, value: toWhpk(parsed.key) }
       return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
     }
     case 'certificate': {
@@ -101,6 +110,8 @@ function checkHmacSecret(provider: HmacProviderId, value: string, warnings: stri
       if (!decodeHexStrict(value.trim())) return 'an Adyen HMAC key is hex (an even number of 0-9, A-F characters), as shown in the Customer Area'
       return null
     case 'standard-webhooks': {
+      if (value.startsWith(WHPK_PREFIX)) return 'this is a v1a (ed25519) public key: add it with the kind "Standard Webhooks public key (v1a)"; an HMAC secret looks like whsec_<base64>'
+      if (value.startsWith(WHSK_PREFIX)) return 'this is a v1a (ed25519) private key: verification needs the sender\'s public key (whpk_...), added with the kind "Standard Webhooks public key (v1a)"; a private key is only for re-signing'
       if (!value.startsWith('whsec_')) return 'a Standard Webhooks / Svix secret looks like whsec_<base64>'
       if (!decodeBase64Strict(value.slice('whsec_'.length))) return 'the part after whsec_ must be base64'
       return null
@@ -169,6 +180,11 @@ function keyMaterial(key: ProviderKey): Buffer | string {
     case 'rsa-public-key':
       // An unparseable PEM is still fingerprinted (over its text) so the user can tell keys apart.
       return orFallback<Buffer | string>(() => loadPublicKey(key.pem).export({ type: 'spki', format: 'der' }), key.pem)
+    case 'ed25519-public-key': {
+      // SPKI DER, as for RSA keys: the whpk_ and PEM forms of one key get one fingerprint.
+      const parsed = parseEd25519PublicKey(key.value)
+      return parsed.ok ? parsed.key.export({ type: 'spki', format: 'der' }) : key.value
+    }
     case 'certificate':
       return orFallback<Buffer | string>(() => new X509Certificate(key.pem).raw, key.pem)
     case 'paypal-webhook-id':
@@ -222,6 +238,16 @@ export function describeKey(key: ProviderKey): KeyDescriptor {
       if (key.chipProduct) details.push({ label: 'Digest', value: key.chipProduct === 'send' ? 'SHA-512 (CHIP Send)' : 'SHA-256 (CHIP Collect)' })
       return { kind: key.kind, provider: key.provider, label, fingerprint, masked, details }
     }
+    case 'ed25519-public-key': {
+      // A public key is not secret, but like RSA keys it is identified by its fingerprint.
+      const details: SummaryField[] = [
+        { label: 'Provider', value: PROVIDER_NAMES[key.provider] },
+        { label: 'Checks', value: 'v1a (ed25519) signatures' },
+      ]
+      const parsed = parseEd25519PublicKey(key.value)
+      if (!parsed.ok) details.push({ label: 'Problem', value: parsed.message })
+      return { kind: key.kind, provider: key.provider, label, fingerprint, masked: parsed.ok ? 'ed25519 public key' : 'ed25519 public key (does not parse)', details }
+    }
     case 'certificate': {
       const details: SummaryField[] = [{ label: 'Provider', value: PROVIDER_NAMES[key.provider] }]
       let masked = 'X.509 certificate (does not parse)'
@@ -262,6 +288,11 @@ export function describeKey(key: ProviderKey): KeyDescriptor {
 /** HMAC secrets configured for one provider, in configuration order. */
 export function hmacSecretsFor(keys: readonly ProviderKey[], provider: HmacProviderId): Array<Extract<ProviderKey, { kind: 'hmac-secret' }>> {
   return keys.filter((key): key is Extract<ProviderKey, { kind: 'hmac-secret' }> => key.kind === 'hmac-secret' && key.provider === provider)
+}
+
+/** Standard Webhooks public keys (they check `v1a` signatures), in configuration order. */
+export function ed25519PublicKeysFor(keys: readonly ProviderKey[]): Array<Extract<ProviderKey, { kind: 'ed25519-public-key' }>> {
+  return keys.filter((key): key is Extract<ProviderKey, { kind: 'ed25519-public-key' }> => key.kind === 'ed25519-public-key')
 }
 
 export function certificatesFor(keys: readonly ProviderKey[], provider: 'plexo' | 'paypal'): Array<Extract<ProviderKey, { kind: 'certificate' }>> {

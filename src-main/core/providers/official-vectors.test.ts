@@ -1,14 +1,17 @@
 /**
  * Official vectors quoted in providers.md whose files are not in the shared vectors folder:
- * Standard Webhooks, Adyen, GitHub, PayPal, Stripe key rotation and Plexo expiry.
+ * Standard Webhooks (v1 and, from the Go library's tests, v1a), Adyen, GitHub, PayPal, Stripe key
+ * rotation and Plexo expiry.
  */
+import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { DeliveryAnalysis, ProviderKey } from '../../shared/providers'
 import { PAYPAL_OFFICIAL_BODY, PAYPAL_SANDBOX_CERT_PEM, paypalOfficialHeaders as headers } from '../../test-support/paypal-vector'
-import { adyenItemSignedData, analyzeDelivery, crc32, isTrustedPaypalCertUrl, paypalSignedMessage } from './index'
+import { parseEd25519PrivateKey, toWhpk } from '../keys/ed25519'
+import { adyenItemSignedData, analyzeDelivery, crc32, isTrustedPaypalCertUrl, paypalSignedMessage, signStandardWebhook } from './index'
 
 function analyze(headers: HeaderPairs, body: string, keys: ProviderKey[], nowSeconds?: number, target = '/hooks'): DeliveryAnalysis {
   return analyzeDelivery({ method: 'POST', target, headers, body: Buffer.from(body, 'utf8') }, { now: nowSeconds === undefined ? new Date() : new Date(nowSeconds * 1000), keys })
@@ -34,16 +37,25 @@ describe('Standard Webhooks official vector (standard-webhooks spec and librarie
     expect(analysis.explanation.attempts[0]?.computedSignature).toBe(signature)
     expect(analysis.explanation.attempts[0]?.signedString).toBe(`${id}.${timestamp}.${body}`)
   })
-  it('valid: a multi-signature list (rotation, v1a entries ignored)', () => {
-    const list = `v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw/enGzPCXe5BdqzCInXqYXFymVJaA7AZdpXwVLPo3mNl8EM+m7TBAg== ${signature}`
+  // The spec's example header lists a v1 and a v1a entry (from keys it does not publish).
+  const specV1a = 'v1a,hnO3f9T8Ytu9HwrXslvumlUpqtNVqkhqw/enGzPCXe5BdqzCInXqYXFymVJaA7AZdpXwVLPo3mNl8EM+m7TBAg=='
+  const list = `v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= ${specV1a} ${signature}`
+  it('valid: a multi-signature list (rotation); with only a secret, its v1a entry is noted as not checked', () => {
     const analysis = analyze(headers('webhook', list), body, keys, timestamp)
-    expect(analysis.verdict).toMatchObject({ status: 'valid' })
-    expect(analysis.explanation.notes.join(' ')).toContain('v1a')
+    expect(analysis.verdict).toMatchObject({ status: 'valid', variant: 'v1 (HMAC-SHA256)' })
+    expect(analysis.explanation.notes.join(' ')).toContain('1 v1a signature(s) not checked: no Standard Webhooks public key (whpk_...) configured')
+  })
+  it('invalid: the list without the matching v1 entry, checked with the secret and an unrelated public key', () => {
+    const unrelated: ProviderKey = { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: toWhpk(generateKeyPairSync('ed25519').publicKey) }
+    const analysis = analyze(headers('webhook', list.replace(` ${signature}`, '')), body, [...keys, unrelated], timestamp)
+    expect(analysis.verdict).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
+    expect(analysis.verdict.message).toContain('no v1 or v1a signature verifies')
+    expect(analysis.explanation.attempts.map((attempt) => attempt.variant)).toEqual(['v1 (HMAC-SHA256)', 'v1a (ed25519)'])
   })
   it('valid: svix-branded headers', () => {
     const analysis = analyze(headers('svix', signature), body, keys, timestamp)
     expect(analysis.provider).toMatchObject({ id: 'standard-webhooks', variant: 'svix' })
-    expect(analysis.verdict).toMatchObject({ status: 'valid', variant: 'svix v1' })
+    expect(analysis.verdict).toMatchObject({ status: 'valid', variant: 'svix v1 (HMAC-SHA256)' })
   })
   it('invalid: tampered body', () => {
     expect(analyze(headers('webhook', signature), '{"test": 2432232315}', keys, timestamp).verdict).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
@@ -62,6 +74,36 @@ describe('Standard Webhooks official vector (standard-webhooks spec and librarie
     const analysis = analyze(headers('webhook', signature), body, [], timestamp + 10)
     expect(analysis.verdict.status).toBe('no-key')
     expect(analysis.explanation.timestamp?.skewSeconds).toBe(10)
+  })
+})
+
+describe('Standard Webhooks official v1a vector (libraries/go/webhook_asymmetric_test.go, TestAsymmetricWebhookSign)', () => {
+  // The Go test's key is the base64 of a 32-byte seed; the spec serialises it with the whsk_ prefix.
+  const privateKey = 'whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk='
+  const id = 'msg_p5jXN8AQM9LWM0D4loKWxJek'
+  const timestamp = 1614265330
+  const body = '{"test": 2432232314}'
+  const expected = 'v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag=='
+  const parsed = parseEd25519PrivateKey(privateKey)
+  if (!parsed.ok) throw new Error(parsed.message)
+  const publicKey: ProviderKey = { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: toWhpk(parsed.key) }
+  const headers: HeaderPairs = [['webhook-id', id], ['webhook-timestamp', String(timestamp)], ['webhook-signature', expected]]
+
+  it('signing with the whsk_ key gives the Go library\'s signature byte for byte (ed25519 is deterministic)', () => {
+    expect(signStandardWebhook({ privateKey: parsed.key, id, timestamp, body }).signature).toBe(expected)
+  })
+  it('valid with the matching whpk_ public key, at the signing time only', () => {
+    const analysis = analyze(headers, body, [publicKey], timestamp)
+    expect(analysis.verdict).toMatchObject({ status: 'valid', variant: 'v1a (ed25519)' })
+    expect(analysis.explanation.attempts[0]?.signedString).toBe(`${id}.${timestamp}.${body}`)
+    expect(analyze(headers, body, [publicKey], timestamp + 301).verdict).toMatchObject({ status: 'invalid', reason: 'stale-timestamp' })
+  })
+  it('invalid: the Go test\'s "invalid signature" entry and a tampered body; no key without the public key', () => {
+    const invalid: HeaderPairs = [...headers.slice(0, 2), ['webhook-signature', 'v1a,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=']]
+    // That entry decodes to 32 bytes, not an ed25519 signature's 64: malformed, as the Go library rejects it.
+    expect(analyze(invalid, body, [publicKey], timestamp).verdict).toMatchObject({ status: 'invalid', reason: 'malformed-signature' })
+    expect(analyze(headers, '{"test": 2432232315}', [publicKey], timestamp).verdict).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
+    expect(analyze(headers, body, [], timestamp).verdict.status).toBe('no-key')
   })
 })
 

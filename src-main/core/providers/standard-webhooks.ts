@@ -1,18 +1,24 @@
 /**
- * Standard Webhooks / Svix (standard-webhooks `spec/standard-webhooks.md`, `libraries/javascript`):
- * headers `webhook-id`, `webhook-timestamp`, `webhook-signature` (Svix: `svix-*`), the signature
- * header a space-separated list of `v1,<base64>` (HMAC) and `v1a,<base64>` (ed25519) entries.
- * v1 = base64(HMAC-SHA256(base64decode(secret without "whsec_"), id + "." + timestamp + "." + body)).
- * Timestamps more than the tolerance away from the clock, in either direction, fail.
+ * Standard Webhooks / Svix (standard-webhooks `spec/standard-webhooks.md`, `libraries/javascript`,
+ * `libraries/go/webhook_asymmetric.go`): headers `webhook-id`, `webhook-timestamp`,
+ * `webhook-signature` (Svix: `svix-*`), the signature header a space-separated list of entries.
+ * Both versions sign the same content, `id + "." + timestamp + "." + body`:
+ * - v1 (symmetric) = base64(HMAC-SHA256(base64decode(secret without "whsec_"), content));
+ * - v1a (asymmetric) = base64(ed25519 signature of content), checked with the sender's public key
+ *   (`whpk_...`), made with its private key (`whsk_...`).
+ * A delivery is valid when any entry verifies with a configured key of its version. Timestamps
+ * more than the tolerance away from the clock, in either direction, fail.
  */
+import { sign, type KeyObject } from 'node:crypto'
 import { headerValue } from '../../shared/http-message'
-import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
+import type { DeliverySummary, ProviderKey, ProviderVariant, SignatureExplanation, SignatureVerdict } from '../../shared/providers'
+import { parseEd25519PublicKey } from '../keys/ed25519'
 import { decodeBase64Strict } from './crypto-utils'
+import { checkEd25519Candidates, type Ed25519Candidate } from './ed25519-check'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
-import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
+import { ed25519PublicKeysFor, hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
 import { genericSummary } from './summary'
 import {
-  HMAC_MISMATCH,
   checkTimestamp,
   concatBytes,
   describeSkew,
@@ -31,6 +37,15 @@ import {
 
 export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 300
 const SECRET_PREFIX = 'whsec_'
+const HMAC_SHA256_BYTES = 32
+const ED25519_SIGNATURE_BYTES = 64
+
+/** How the verdict and the Signature panel name the two signature versions. */
+const V1_VARIANT = 'v1 (HMAC-SHA256)'
+const V1A_VARIANT = 'v1a (ed25519)'
+
+const ALGORITHM =
+  'content = id + "." + timestamp + "." + rawBody; v1 = base64(HMAC-SHA256(base64decode(whsec_ secret), content)), v1a = base64(ed25519 signature of content) checked with the whpk_ public key; |now − timestamp| ≤ tolerance'
 
 /** `standard` for `webhook-*` headers, `svix` for `svix-*`. */
 export function standardWebhooksVariant(delivery: Delivery): Extract<ProviderVariant, 'standard' | 'svix'> {
@@ -42,12 +57,37 @@ export function standardWebhooksKey(secret: string): Buffer | null {
   return decodeBase64Strict(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret)
 }
 
-/** Signs as `new Webhook(secret).sign(id, date, payload)` does: returns `v1,<base64>`. */
-export function signStandardWebhook(input: { secret: string; id: string; timestamp: number; body: Buffer | string }): { signature: string; signedMessage: string; headers: Array<[string, string]> } {
-  const key = standardWebhooksKey(input.secret)
-  if (!key) throw new Error('the secret is not whsec_<base64>')
-  const signed = concatBytes([`${input.id}.${input.timestamp}.`, input.body])
-  const signature = `v1,${hmacBytes('sha256', key, [signed]).toString('base64')}`
+/** What both signature versions sign: `id + "." + timestamp + "." + body`, as bytes. */
+function standardWebhooksSignedContent(id: string, timestamp: number | string, body: Buffer | string): Buffer {
+  return concatBytes([`${id}.${timestamp}.`, body])
+}
+
+export interface StandardWebhookSignInput {
+  id: string
+  timestamp: number
+  body: Buffer | string
+  /** `whsec_<base64>`: adds a `v1` entry. */
+  secret?: string
+  /** An ed25519 private key: adds a `v1a` entry. */
+  privateKey?: KeyObject
+}
+
+/**
+ * Signs as the reference libraries do: `v1,<base64>` with a secret (`new Webhook(secret).sign(...)`),
+ * `v1a,<base64>` with a private key (Go `NewWebhookAsymmetric(nil, &key).Sign(...)`). Given both,
+ * the signature header lists both, v1 first, as the spec's example does.
+ */
+export function signStandardWebhook(input: StandardWebhookSignInput): { signature: string; signedMessage: string; headers: Array<[string, string]> } {
+  const signed = standardWebhooksSignedContent(input.id, input.timestamp, input.body)
+  const entries: string[] = []
+  if (input.secret !== undefined) {
+    const key = standardWebhooksKey(input.secret)
+    if (!key) throw new Error('the secret is not whsec_<base64>')
+    entries.push(`v1,${hmacBytes('sha256', key, [signed]).toString('base64')}`)
+  }
+  if (input.privateKey !== undefined) entries.push(`v1a,${sign(null, signed, input.privateKey).toString('base64')}`)
+  if (entries.length === 0) throw new Error('nothing to sign with: give a whsec_ secret or an ed25519 private key')
+  const signature = entries.join(' ')
   return {
     signature,
     signedMessage: signed.toString('utf8'),
@@ -55,9 +95,39 @@ export function signStandardWebhook(input: { secret: string; id: string; timesta
   }
 }
 
+/** The entries of a signature header, decoded and sorted by version. */
+export interface StandardWebhookSignatures {
+  /** Decoded `v1` HMACs (32 bytes each). */
+  v1: Buffer[]
+  /** Decoded `v1a` ed25519 signatures (64 bytes each). */
+  v1a: Buffer[]
+  /** `v1` / `v1a` entries whose value is not base64 of the right size. */
+  malformed: string[]
+  /** Entries of other versions, skipped as the reference libraries skip them. */
+  ignored: string[]
+}
+
+/** Splits the space-separated header into `version,base64` entries. */
+export function parseStandardWebhookSignatures(header: string): StandardWebhookSignatures {
+  const parsed: StandardWebhookSignatures = { v1: [], v1a: [], malformed: [], ignored: [] }
+  for (const entry of header.split(' ').filter((each) => each.length > 0)) {
+    const comma = entry.indexOf(',')
+    const version = comma < 0 ? entry : entry.slice(0, comma)
+    if (version !== 'v1' && version !== 'v1a') {
+      parsed.ignored.push(entry)
+      continue
+    }
+    const bytes = comma < 0 ? null : decodeBase64Strict(entry.slice(comma + 1))
+    if (version === 'v1' && bytes?.length === HMAC_SHA256_BYTES) parsed.v1.push(bytes)
+    else if (version === 'v1a' && bytes?.length === ED25519_SIGNATURE_BYTES) parsed.v1a.push(bytes)
+    else parsed.malformed.push(entry)
+  }
+  return parsed
+}
+
 export function verifyStandardWebhooks(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
   const prefix = standardWebhooksVariant(delivery) === 'svix' ? 'svix' : 'webhook'
-  const explanation = newExplanation('standard-webhooks-v1', 'base64(HMAC-SHA256(base64decode(secret), id + "." + timestamp + "." + rawBody)), |now − timestamp| ≤ tolerance', `${prefix}-signature header`)
+  const explanation = newExplanation('standard-webhooks', ALGORITHM, `${prefix}-signature header`)
   const id = headerValue(delivery.headers, `${prefix}-id`)
   const timestampText = headerValue(delivery.headers, `${prefix}-timestamp`)
   const signatureHeader = headerValue(delivery.headers, `${prefix}-signature`)
@@ -66,58 +136,108 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
     return result(invalidVerdict('missing-header', `missing ${missing.join(', ')}`), explanation)
   }
   if (!/^\d{1,12}$/.test(timestampText.trim())) return result(invalidVerdict('malformed-signature', `${prefix}-timestamp is not Unix seconds`), explanation)
-  const entries = signatureHeader.split(' ').filter((entry) => entry.length > 0)
-  explanation.receivedSignatures.push(...entries)
-  const received: Buffer[] = []
-  let asymmetric = 0
-  for (const entry of entries) {
-    const comma = entry.indexOf(',')
-    const version = comma < 0 ? entry : entry.slice(0, comma)
-    if (version === 'v1a') asymmetric++
-    if (version !== 'v1') continue
-    const bytes = decodeBase64Strict(entry.slice(comma + 1))
-    if (bytes && bytes.length === 32) received.push(bytes)
-  }
-  if (asymmetric > 0) explanation.notes.push(`${asymmetric} v1a (ed25519) signature(s) not checked: only symmetric v1 signatures are supported`)
-  if (received.length === 0) {
-    return result(
-      asymmetric > 0
-        ? invalidVerdict('unsupported-algorithm', 'only v1a (ed25519) signatures present; the inspector checks v1 (HMAC) signatures')
-        : invalidVerdict('malformed-signature', `${prefix}-signature has no "v1,<base64 of 32 bytes>" entry`),
-      explanation,
-    )
+  explanation.receivedSignatures.push(...signatureHeader.split(' ').filter((entry) => entry.length > 0))
+  const signatures = parseStandardWebhookSignatures(signatureHeader)
+  for (const entry of signatures.malformed) explanation.notes.push(`skipped ${JSON.stringify(entry)}: a v1 entry is base64 of 32 bytes, a v1a entry base64 of 64 bytes`)
+  if (signatures.ignored.length > 0) explanation.notes.push(`ignored entries of other versions: ${signatures.ignored.join(' ')}`)
+  if (signatures.v1.length === 0 && signatures.v1a.length === 0) {
+    return result(invalidVerdict('malformed-signature', `${prefix}-signature has no "v1,<base64 of 32 bytes>" or "v1a,<base64 of 64 bytes>" entry`), explanation)
   }
 
   const tolerance = options.toleranceSeconds ?? STANDARD_WEBHOOKS_TOLERANCE_SECONDS
   const timestamp = checkTimestamp(Number(timestampText.trim()), options.now, tolerance, 'symmetric')
   explanation.timestamp = timestamp
-  const signed = concatBytes([`${id}.${timestampText.trim()}.`, delivery.body])
-  const secrets = hmacSecretsFor(keys, 'standard-webhooks')
-  if (secrets.length === 0) {
-    explanation.attempts.push(makeAttempt({ variant: 'v1', matched: false, ...signedStringFields(signed), detail: 'no secret configured: nothing to compute' }))
-    return result(noKeyVerdict('no Standard Webhooks / Svix secret (whsec_...) configured for this endpoint'), explanation)
-  }
-  const candidates: HmacSecretCandidate[] = []
-  for (const key of secrets) {
-    const secret = standardWebhooksKey(key.value)
-    if (secret) candidates.push({ key, secret })
-    else explanation.attempts.push(makeAttempt({ variant: 'v1', matched: false, keyFingerprint: keyFingerprint(key), keyLabel: keyLabel(key), detail: 'the secret is not whsec_<base64>' }))
-  }
-  if (candidates.length === 0) return result(invalidVerdict('unusable-key', 'no configured secret is whsec_<base64>'), explanation)
+  const signed = standardWebhooksSignedContent(id, timestampText.trim(), delivery.body)
+  const secrets = usableSecrets(keys, explanation)
+  const publicKeys = usablePublicKeys(keys, explanation)
+  const checksV1 = signatures.v1.length > 0 && secrets.usable.length > 0
+  const checksV1a = signatures.v1a.length > 0 && publicKeys.usable.length > 0
+  if (!checksV1 && !checksV1a) return result(nothingToCheck(signatures, secrets, publicKeys, signed, explanation), explanation)
+  if (signatures.v1.length > 0 && !checksV1) explanation.notes.push(`${signatures.v1.length} v1 signature(s) not checked: no usable Standard Webhooks secret (whsec_...) configured`)
+  if (signatures.v1a.length > 0 && !checksV1a) explanation.notes.push(`${signatures.v1a.length} v1a signature(s) not checked: no Standard Webhooks public key (whpk_...) configured`)
 
-  const { matched } = checkHmacCandidates({
-    candidates,
-    algorithm: 'sha256',
-    signed,
-    received,
-    encode: (mac) => `v1,${mac.toString('base64')}`,
-    variant: `v1 (${received.length} of ${entries.length} signature${entries.length === 1 ? '' : 's'} checked)`,
-    explanation,
-  })
+  // As the reference libraries do, stop at the first entry that verifies.
+  let matched: { variant: string; key: ProviderKey } | null = null
+  if (checksV1) {
+    const hmac = checkHmacCandidates({ candidates: secrets.usable, algorithm: 'sha256', signed, received: signatures.v1, encode: (mac) => `v1,${mac.toString('base64')}`, variant: V1_VARIANT, explanation })
+    if (hmac.matched) matched = { variant: V1_VARIANT, key: hmac.matched }
+  }
+  if (!matched && checksV1a) {
+    const ed25519 = checkEd25519Candidates({ candidates: publicKeys.usable, signed, received: signatures.v1a, variant: V1A_VARIANT, explanation })
+    if (ed25519.matched) matched = { variant: V1A_VARIANT, key: ed25519.matched }
+  }
+
   const age = describeSkew(timestamp.skewSeconds)
-  if (matched && timestamp.withinTolerance) return result(validVerdict(prefix === 'svix' ? 'svix v1' : 'v1', `a v1 signature matches; timestamp ${age} (tolerance ±${tolerance} s)`), explanation)
-  if (matched) return result(invalidVerdict('stale-timestamp', `timestamp outside tolerance: ${age}, tolerance ±${tolerance} s (the signature itself matches)`), explanation)
-  return result(invalidVerdict('signature-mismatch', `${HMAC_MISMATCH} (the id, the timestamp, the body or the secret)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`), explanation)
+  if (matched) {
+    const signedBy = `a ${matched.variant} signature verifies with ${keyLabel(matched.key)} (fingerprint ${keyFingerprint(matched.key)})`
+    if (timestamp.withinTolerance) return result(validVerdict(`${prefix === 'svix' ? 'svix ' : ''}${matched.variant}`, `${signedBy}; timestamp ${age} (tolerance ±${tolerance} s)`), explanation)
+    return result(invalidVerdict('stale-timestamp', `timestamp outside tolerance: ${age}, tolerance ±${tolerance} s (${signedBy})`), explanation)
+  }
+  const checked = [checksV1 ? 'v1' : null, checksV1a ? 'v1a' : null].filter((version) => version !== null).join(' or ')
+  return result(
+    invalidVerdict('signature-mismatch', `signature mismatch: no ${checked} signature verifies with a configured key (the id, the timestamp, the body or the key differ)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`),
+    explanation,
+  )
+}
+
+interface KeysOfVersion<Candidate> {
+  /** Keys of this version configured on the endpoint. */
+  configured: number
+  usable: Candidate[]
+}
+
+/** Secrets that decode (`whsec_<base64>`); the others are recorded as failed attempts. */
+function usableSecrets(keys: readonly ProviderKey[], explanation: SignatureExplanation): KeysOfVersion<HmacSecretCandidate> {
+  const configured = hmacSecretsFor(keys, 'standard-webhooks')
+  const usable: HmacSecretCandidate[] = []
+  for (const key of configured) {
+    const secret = standardWebhooksKey(key.value)
+    if (secret) usable.push({ key, secret })
+    else explanation.attempts.push(makeAttempt({ variant: V1_VARIANT, matched: false, keyFingerprint: keyFingerprint(key), keyLabel: keyLabel(key), detail: 'the secret is not whsec_<base64>' }))
+  }
+  return { configured: configured.length, usable }
+}
+
+/** Public keys that load; they are validated on entry, so a failure here means a damaged store. */
+function usablePublicKeys(keys: readonly ProviderKey[], explanation: SignatureExplanation): KeysOfVersion<Ed25519Candidate> {
+  const configured = ed25519PublicKeysFor(keys)
+  const usable: Ed25519Candidate[] = []
+  for (const key of configured) {
+    const parsed = parseEd25519PublicKey(key.value)
+    if (parsed.ok) usable.push({ key, publicKey: parsed.key })
+    else explanation.attempts.push(makeAttempt({ variant: V1A_VARIANT, matched: false, keyFingerprint: keyFingerprint(key), keyLabel: keyLabel(key), detail: parsed.message }))
+  }
+  return { configured: configured.length, usable }
+}
+
+/**
+ * The verdict when no received entry has a usable key of its version: "no key configured", naming
+ * the key each version needs (a whsec_ secret for v1, the sender's whpk_ public key for v1a), or
+ * `unusable-key` when the keys that would apply are configured but do not load.
+ */
+function nothingToCheck(
+  signatures: StandardWebhookSignatures,
+  secrets: KeysOfVersion<HmacSecretCandidate>,
+  publicKeys: KeysOfVersion<Ed25519Candidate>,
+  signed: Buffer,
+  explanation: SignatureExplanation,
+): SignatureVerdict {
+  const hasV1 = signatures.v1.length > 0
+  const hasV1a = signatures.v1a.length > 0
+  if ((hasV1 && secrets.configured > 0) || (hasV1a && publicKeys.configured > 0)) {
+    return invalidVerdict('unusable-key', 'no configured key for these signatures loads: a secret must be whsec_<base64>, a public key whpk_<base64>')
+  }
+  if (hasV1) explanation.attempts.push(makeAttempt({ variant: V1_VARIANT, matched: false, ...signedStringFields(signed), detail: 'no secret configured: nothing to compute' }))
+  if (hasV1a) explanation.attempts.push(makeAttempt({ variant: V1A_VARIANT, matched: false, ...signedStringFields(signed), detail: 'no public key configured: nothing to check' }))
+  if (hasV1 && hasV1a) {
+    return noKeyVerdict('no Standard Webhooks secret (whsec_...) or public key (whpk_...) configured for this endpoint: v1 signatures are checked with the secret, v1a signatures with the sender\'s public key')
+  }
+  if (hasV1a) {
+    const secretNote = secrets.configured > 0 ? ' (a whsec_ secret checks only v1 signatures)' : ''
+    return noKeyVerdict(`no Standard Webhooks public key (whpk_...) configured: this delivery carries only v1a (ed25519) signatures, which are checked with the sender's public key${secretNote}`)
+  }
+  const publicKeyNote = publicKeys.configured > 0 ? ' (a whpk_ public key checks only v1a signatures, and this delivery has none)' : ''
+  return noKeyVerdict(`no Standard Webhooks / Svix secret (whsec_...) configured for this endpoint${publicKeyNote}`)
 }
 
 /** Standard Webhooks payloads are `{type, timestamp, data}`; the generic view shows them well. */

@@ -3,7 +3,7 @@
  * providers' own npm packages), and by the app's own verifier otherwise. Every case edits a random
  * body, re-signs, sends to a loopback target and verifies what the target actually received.
  */
-import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto'
+import { generateKeyPairSync, randomBytes, randomInt, sign, verify } from 'node:crypto'
 import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Webhook } from 'standardwebhooks'
 import Stripe from 'stripe'
@@ -95,6 +95,94 @@ describe('re-sign, verified by the providers\' own libraries', () => {
       const { received } = await resendResigned(captured, [{ kind: 'hmac-secret', provider: 'github', value: secret }], { body: randomJson() })
       expect(await octokitVerify(secret, received.body.toString(), header(received.headers, 'X-Hub-Signature-256'))).toBe(true)
     }
+  })
+})
+
+describe('re-sign Standard Webhooks v1a (ed25519), verified with plain node:crypto at the target', () => {
+  /** A fresh pair: whsk_ (the seed) and the public KeyObject, from the JWK export, not from the app. */
+  function freshEd25519() {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+    const whsk = `whsk_${Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url').toString('base64')}`
+    const whpk = `whpk_${Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url').toString('base64')}`
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    return { privateKey, publicKey, whsk, whpk, pem }
+  }
+  const signedContent = (headers: Record<string, string>, body: Buffer): Buffer => Buffer.concat([Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`), body])
+  const entries = (headers: Record<string, string>, version: string): Buffer[] =>
+    (headers['webhook-signature'] ?? '').split(' ').filter((entry) => entry.startsWith(`${version},`)).map((entry) => Buffer.from(entry.slice(version.length + 1), 'base64'))
+  const lowerCased = (pairs: HeaderPairs): Record<string, string> => Object.fromEntries(pairs.map(([name, value]) => [name.toLowerCase(), value]))
+
+  /** Captured an hour ago, signed v1a by a sender key the user does not hold. */
+  function capturedV1a(body: string, extraEntry = ''): CapturedRequest {
+    const sender = freshEd25519()
+    const id = `msg_${hexSecret(8)}`
+    const ts = Math.floor((Date.now() - HOUR_MS) / 1000)
+    const v1a = `v1a,${sign(null, Buffer.from(`${id}.${ts}.${body}`), sender.privateKey).toString('base64')}`
+    return { method: 'POST', target: '/ep', headers: [['content-type', 'application/json'], ['webhook-id', id], ['webhook-timestamp', String(ts)], ['webhook-signature', `${extraEntry}${v1a}`]], body: Buffer.from(body) }
+  }
+
+  it('with the user\'s private key (whsk_ or PEM): a fresh v1a over the edited body, id kept, fresh timestamp', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const user = freshEd25519()
+      const captured = capturedV1a(randomJson())
+      const now = new Date()
+      const edited = randomJson()
+      const privateKey: SigningKey = { kind: 'ed25519-private-key', provider: 'standard-webhooks', value: round % 2 === 0 ? user.whsk : user.pem }
+      const { received, resigned } = await resendResigned(captured, [privateKey], { body: edited, now })
+      const headers = lowerCased(received.headers)
+      expect(headers['webhook-id']).toBe(lowerCased(captured.headers)['webhook-id'])
+      expect(headers['webhook-timestamp']).toBe(String(Math.floor(now.getTime() / 1000)))
+      expect(received.body.toString()).toBe(edited)
+      // Independent check: node:crypto's verify with the user's public key, nothing from the app.
+      const signatures = entries(headers, 'v1a')
+      expect(signatures).toHaveLength(1)
+      expect(entries(headers, 'v1')).toHaveLength(0)
+      expect(verify(null, signedContent(headers, received.body), user.publicKey, signatures[0] as Buffer)).toBe(true)
+      expect(verify(null, signedContent(headers, received.body), freshEd25519().publicKey, signatures[0] as Buffer)).toBe(false)
+      // The app's verifier agrees, and the change names the key by the fingerprint the verifier shows.
+      const analysis = verdictAt(received, [{ kind: 'ed25519-public-key', provider: 'standard-webhooks', value: user.whpk }], now)
+      expect(analysis.verdict).toMatchObject({ status: 'valid', variant: 'v1a (ed25519)' })
+      expect(resigned.summary.changes.map((change) => [change.name, change.scheme])).toEqual([
+        ['webhook-timestamp', 'standard-webhooks-v1a'],
+        ['webhook-signature', 'standard-webhooks-v1a'],
+      ])
+      expect(resigned.summary.changes.every((change) => change.keyFingerprint === analysis.explanation.keyFingerprint)).toBe(true)
+      expect(JSON.stringify(resigned.summary)).not.toContain(user.whsk.slice(5, 20))
+    }
+  })
+
+  it('with only an HMAC secret: v1 as before, and the captured v1a entry is dropped with a note', async () => {
+    const secret = `whsec_${randomBytes(24).toString('base64')}`
+    const captured = capturedV1a(randomJson(), 'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= ')
+    const { received, resigned } = await resendResigned(captured, [{ kind: 'hmac-secret', provider: 'standard-webhooks', value: secret }], { body: randomJson() })
+    const headers = lowerCased(received.headers)
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/)
+    expect(() => new Webhook(secret).verify(received.body.toString(), headers)).not.toThrow()
+    expect(resigned.summary.notes.join(' ')).toContain('v1a (ed25519) signature was dropped')
+    expect(resigned.summary.changes.map((change) => change.scheme)).toEqual(['standard-webhooks-v1', 'standard-webhooks-v1'])
+  })
+
+  it('with both: the header lists v1 and v1a, each verifiable on its own', async () => {
+    const secret = `whsec_${randomBytes(24).toString('base64')}`
+    const user = freshEd25519()
+    const keys: SigningKey[] = [{ kind: 'hmac-secret', provider: 'standard-webhooks', value: secret }, { kind: 'ed25519-private-key', provider: 'standard-webhooks', value: user.whsk }]
+    const { received, resigned } = await resendResigned(capturedV1a(randomJson()), keys, { body: randomJson() })
+    const headers = lowerCased(received.headers)
+    expect(() => new Webhook(secret).verify(received.body.toString(), headers)).not.toThrow()
+    expect(verify(null, signedContent(headers, received.body), user.publicKey, entries(headers, 'v1a')[0] as Buffer)).toBe(true)
+    expect(resigned.summary.changes.filter((change) => change.name === 'webhook-signature').map((change) => change.scheme)).toEqual(['standard-webhooks-v1', 'standard-webhooks-v1a'])
+  })
+
+  it('a private key that does not load is reported, and without another key the capture goes out unchanged', () => {
+    const captured = capturedV1a('{}')
+    const request = buildReplayRequest(captured, { targetUrl: 'http://127.0.0.1:1/' })
+    const result = resignRequest(request, [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: `whsk_${randomBytes(20).toString('base64')}` }], { now: new Date() })
+    expect(result.summary.changes).toEqual([])
+    expect(result.summary.skipped).toEqual([
+      expect.objectContaining({ scheme: 'standard-webhooks-v1a', reason: expect.stringContaining('decodes to 20 bytes') }),
+      expect.objectContaining({ scheme: 'standard-webhooks', reason: expect.stringContaining('whsk_') }),
+    ])
+    expect(header(result.request.headers, 'webhook-signature')).toBe(header(captured.headers, 'webhook-signature'))
   })
 })
 

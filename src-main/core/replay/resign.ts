@@ -9,14 +9,16 @@
  * and the generic HMAC last: header signatures cover the final body, and a generic template may
  * cover other headers.
  */
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHmac, randomBytes, type KeyObject } from 'node:crypto'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, ProviderId, ProviderKey } from '../../shared/providers'
-import type { ResignChange, ResignSkip, ResignSummary, SigningKey } from '../../shared/replay'
+import type { Ed25519PrivateKey, ResignChange, ResignSkip, ResignSummary, SigningKey } from '../../shared/replay'
+import { ed25519Fingerprint, parseEd25519PrivateKey } from '../keys/ed25519'
 import {
   IXOPAY_JSON_CONTENT_TYPE,
   IXOPAY_XML_CONTENT_TYPE,
   keyFingerprint,
+  parseStandardWebhookSignatures,
   signAdyenPayload,
   signChip,
   signGenericHmac,
@@ -32,7 +34,7 @@ import {
 import { errorText } from './failure'
 import { compareWithCapture, frameHeaders, type ReplayRequest } from './replay-request'
 import { resignAdyenItems, resignPlexoEnvelope } from './resign-body'
-import { hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from './signing-keys'
+import { ed25519PrivateKeyFor, hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from './signing-keys'
 
 /** How long a re-signed Plexo envelope stays valid: the plexouy SDKs' default. */
 export const PLEXO_ENVELOPE_LIFETIME_SECONDS = 600
@@ -61,6 +63,9 @@ export function httpDate(now: Date): string {
   return now.toUTCString()
 }
 
+/** Which scheme and key set a header. */
+type ChangeSource = Omit<ResignChange, 'location' | 'name' | 'before' | 'after'>
+
 /** The working copy of the request while schemes are applied one by one. */
 class Draft {
   headers: HeaderPairs
@@ -79,14 +84,17 @@ class Draft {
     return headerValue(this.headers, name)
   }
 
-  /** Sets the first header of that name in place (its case kept), or appends it. */
-  setHeader(name: string, value: string, change: Omit<ResignChange, 'location' | 'name' | 'before' | 'after'>): void {
+  /**
+   * Sets the first header of that name in place (its case kept), or appends it. One change is
+   * reported per signature the value carries (a Standard Webhooks header can hold v1 and v1a).
+   */
+  setHeader(name: string, value: string, change: ChangeSource | readonly ChangeSource[]): void {
     const index = this.headers.findIndex(([existing]) => existing.toLowerCase() === name.toLowerCase())
     const before = index >= 0 ? (this.headers[index] as [string, string])[1] : null
     const sentName = index >= 0 ? (this.headers[index] as [string, string])[0] : name
     if (index >= 0) this.headers[index] = [sentName, value]
     else this.headers.push([name, value])
-    this.changes.push({ ...change, location: 'header', name: sentName, before, after: value })
+    for (const each of Array.isArray(change) ? change : [change]) this.changes.push({ ...each, location: 'header', name: sentName, before, after: value })
   }
 
   setBody(body: Buffer, changes: ResignChange[]): void {
@@ -124,7 +132,7 @@ export function resignRequest(request: ReplayRequest, keys: readonly SigningKey[
   guard('adyen-classic-item', 'adyen', () => resignAdyenItems(draft, hmacSecretFor(keys, 'adyen')))
 
   guard('stripe-v1', 'stripe', () => resignStripe(draft, hmacSecretFor(keys, 'stripe'), nowSeconds))
-  guard('standard-webhooks-v1', 'standard-webhooks', () => resignStandardWebhooks(draft, hmacSecretFor(keys, 'standard-webhooks'), nowSeconds))
+  guard('standard-webhooks', 'standard-webhooks', () => resignStandardWebhooks(draft, keys, nowSeconds))
   guard('github-hmac', 'github', () => resignGithub(draft, hmacSecretFor(keys, 'github')))
   guard('shopify-hmac-sha256', 'shopify', () => resignSimpleHeader(draft, 'X-Shopify-Hmac-Sha256', 'shopify-hmac-sha256', 'shopify', hmacSecretFor(keys, 'shopify'), (secret) => signShopify(secret, draft.body)))
   guard('mollie-hmac-sha256', 'mollie', () => resignMollie(draft, hmacSecretFor(keys, 'mollie')))
@@ -162,20 +170,44 @@ function resignStripe(draft: Draft, key: HmacKey | undefined, nowSeconds: number
   draft.setHeader('Stripe-Signature', signed.header, { scheme: 'stripe-v1', provider: 'stripe', keyFingerprint: keyFingerprint(key) })
 }
 
-function resignStandardWebhooks(draft: Draft, key: HmacKey | undefined, nowSeconds: number): void {
+/**
+ * Standard Webhooks: a `v1` entry with the secret (`whsec_`), a `v1a` entry with the ed25519
+ * private key (`whsk_` or PEM), both when both are at hand. A captured entry whose key is missing
+ * is dropped rather than resent: it covered the old timestamp, so it could only fail.
+ */
+function resignStandardWebhooks(draft: Draft, keys: readonly SigningKey[], nowSeconds: number): void {
   const prefix = draft.header('webhook-signature') !== undefined ? 'webhook-' : draft.header('svix-signature') !== undefined ? 'svix-' : null
   if (prefix === null) return
-  if (!key) {
-    draft.skip('standard-webhooks-v1', 'standard-webhooks', 'no Standard Webhooks secret configured: the captured signature is sent unchanged, and is rejected once its timestamp is more than 300 s off')
+  const secret = hmacSecretFor(keys, 'standard-webhooks')
+  const privateKey = loadStandardWebhooksPrivateKey(draft, ed25519PrivateKeyFor(keys))
+  if (!secret && !privateKey) {
+    draft.skip('standard-webhooks', 'standard-webhooks', 'no Standard Webhooks secret (whsec_...) configured and no ed25519 private key (whsk_...) supplied: the captured signature is sent unchanged, and is rejected once its timestamp is more than 300 s off')
     return
   }
+  const captured = parseStandardWebhookSignatures(draft.header(`${prefix}signature`) ?? '')
+  if (captured.v1.length > 0 && !secret) draft.notes.push('the captured v1 (HMAC) signature was dropped: no Standard Webhooks secret (whsec_...) is configured to recompute it over the fresh timestamp')
+  if (captured.v1a.length > 0 && !privateKey) draft.notes.push('the captured v1a (ed25519) signature was dropped: recomputing it over the fresh timestamp needs the sender\'s private key (whsk_...), which was not supplied')
+
   // The message id stays: receivers deduplicate on it, and a replay is the same message.
   const id = draft.header(`${prefix}id`) ?? `msg_${randomBytes(12).toString('hex')}`
-  const signed = signStandardWebhook({ secret: key.value, id, timestamp: nowSeconds, body: draft.body })
-  const change = { scheme: 'standard-webhooks-v1', provider: 'standard-webhooks' as const, keyFingerprint: keyFingerprint(key) }
-  if (draft.header(`${prefix}id`) === undefined) draft.setHeader(`${prefix}id`, id, change)
-  draft.setHeader(`${prefix}timestamp`, String(nowSeconds), change)
-  draft.setHeader(`${prefix}signature`, signed.signature, change)
+  const signed = signStandardWebhook({ id, timestamp: nowSeconds, body: draft.body, secret: secret?.value, privateKey: privateKey?.key })
+  const changes: ChangeSource[] = []
+  if (secret) changes.push({ scheme: 'standard-webhooks-v1', provider: 'standard-webhooks', keyFingerprint: keyFingerprint(secret) })
+  if (privateKey) changes.push({ scheme: 'standard-webhooks-v1a', provider: 'standard-webhooks', keyFingerprint: privateKey.fingerprint })
+  if (draft.header(`${prefix}id`) === undefined) draft.setHeader(`${prefix}id`, id, changes)
+  draft.setHeader(`${prefix}timestamp`, String(nowSeconds), changes)
+  draft.setHeader(`${prefix}signature`, signed.signature, changes)
+}
+
+/** The supplied private key, loaded; a key that does not load is reported and v1 still re-signed. */
+function loadStandardWebhooksPrivateKey(draft: Draft, supplied: Ed25519PrivateKey | undefined): { key: KeyObject; fingerprint: string } | undefined {
+  if (!supplied) return undefined
+  const parsed = parseEd25519PrivateKey(supplied.value)
+  if (!parsed.ok) {
+    draft.skip('standard-webhooks-v1a', 'standard-webhooks', `the ed25519 private key does not load: ${parsed.message}`)
+    return undefined
+  }
+  return { key: parsed.key, fingerprint: ed25519Fingerprint(parsed.key) }
 }
 
 function resignGithub(draft: Draft, key: HmacKey | undefined): void {

@@ -1,7 +1,7 @@
 /** Picking the key for a scheme out of the keys at hand, and naming private keys safely. */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto'
 import type { HmacProviderId, ProviderKey } from '../../shared/providers'
-import type { RsaPrivateKey, SigningKey } from '../../shared/replay'
+import type { Ed25519PrivateKey, RsaPrivateKey, SigningKey } from '../../shared/replay'
 
 export type HmacKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
 
@@ -12,6 +12,11 @@ export function hmacSecretFor(keys: readonly SigningKey[], provider: HmacProvide
 
 export function privateKeyFor(keys: readonly SigningKey[], provider: RsaPrivateKey['provider']): RsaPrivateKey | undefined {
   return keys.find((key): key is RsaPrivateKey => key.kind === 'rsa-private-key' && key.provider === provider)
+}
+
+/** The first Standard Webhooks ed25519 private key (it signs `v1a`). */
+export function ed25519PrivateKeyFor(keys: readonly SigningKey[]): Ed25519PrivateKey | undefined {
+  return keys.find((key): key is Ed25519PrivateKey => key.kind === 'ed25519-private-key')
 }
 
 /**

@@ -7,12 +7,15 @@
  * `{{uuid}}`, `{{hex:N}}`, `{{digits:N}}`, `{{alnum:N}}` (random), `{{unix}}`, `{{unix:+S}}`,
  * `{{iso}}`, `{{isoMs}}`, `{{ymd}}` (the injected clock). A `#name` suffix (`{{uuid#payment}}`) reuses
  * one value across the template. A string that is exactly `{{num:...}}` becomes a JSON number.
+ *
+ * `keyKind` says how a template is signed when its provider signs in more than one way (Standard
+ * Webhooks: `hmac-secret` for v1, `ed25519-key-pair` for v1a); without it, the provider's usual way.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { InspectorError } from '../../shared/errors'
-import type { SimulatorTemplateInfo } from '../../shared/replay'
+import type { SimulatedKeyKind, SimulatorTemplateInfo } from '../../shared/replay'
 import { findResourcesDir } from './resources-dir'
 
 export const SIMULATED_PROVIDERS = ['ixopay', 'chip', 'plexo', 'swedbankpay', 'stripe', 'standard-webhooks', 'github', 'shopify', 'adyen', 'mollie'] as const
@@ -38,25 +41,32 @@ export const simulatorTemplateSchema = z
      */
     bodyStyle: z.enum(['json-compact', 'json-pretty', 'json-spaced', 'form']),
     body: jsonValue,
+    keyKind: z.enum(['hmac-secret', 'rsa-key-pair', 'ed25519-key-pair', 'none']).optional(),
   })
   .strict()
+  .refine((template) => template.keyKind === undefined || keyKindsOf(template.provider).includes(template.keyKind), {
+    message: 'keyKind: this provider does not sign that way',
+    path: ['keyKind'],
+  })
 export type SimulatorTemplate = z.infer<typeof simulatorTemplateSchema>
 
-export function keyKindOf(provider: SimulatedProvider): SimulatorTemplateInfo['keyKind'] {
+/** The ways a provider signs; the first is its usual one. */
+export function keyKindsOf(provider: SimulatedProvider): readonly SimulatedKeyKind[] {
   switch (provider) {
     case 'chip':
-      return 'rsa-key-pair'
+      return ['rsa-key-pair']
     case 'plexo':
     case 'swedbankpay':
-      return 'none'
+      return ['none']
+    case 'standard-webhooks':
+      return ['hmac-secret', 'ed25519-key-pair']
     case 'ixopay':
     case 'stripe':
-    case 'standard-webhooks':
     case 'github':
     case 'shopify':
     case 'adyen':
     case 'mollie':
-      return 'hmac-secret'
+      return ['hmac-secret']
     default: {
       const exhaustive: never = provider
       throw new Error(`unknown provider ${String(exhaustive)}`)
@@ -64,8 +74,13 @@ export function keyKindOf(provider: SimulatedProvider): SimulatorTemplateInfo['k
   }
 }
 
+/** How a template is signed: its own `keyKind`, else its provider's usual way. */
+export function keyKindOf(template: SimulatorTemplate): SimulatedKeyKind {
+  return template.keyKind ?? (keyKindsOf(template.provider)[0] as SimulatedKeyKind)
+}
+
 export function templateInfo(template: SimulatorTemplate): SimulatorTemplateInfo {
-  return { id: template.id, provider: template.provider, event: template.event, title: template.title, description: template.description, keyKind: keyKindOf(template.provider) }
+  return { id: template.id, provider: template.provider, event: template.event, title: template.title, description: template.description, keyKind: keyKindOf(template) }
 }
 
 const cache = new Map<string, Promise<SimulatorTemplate[]>>()

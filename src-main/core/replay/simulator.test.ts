@@ -1,3 +1,4 @@
+import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ProviderKey } from '../../shared/providers'
@@ -7,7 +8,7 @@ import { startLoopbackTarget, type LoopbackTarget } from '../../test-support/loo
 import { buildReplayRequest } from './replay-request'
 import { findResourcesDir } from './resources-dir'
 import { buildSimulatedCallback, generateRsaKeyPair } from './simulator'
-import { listSimulatorTemplates, loadSimulatorTemplates } from './simulator-templates'
+import { listSimulatorTemplates, loadSimulatorTemplates, simulatorTemplateSchema } from './simulator-templates'
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..')
 const UNSIGNED = new Set(['plexo', 'swedbankpay'])
@@ -41,7 +42,8 @@ describe('simulator', () => {
     const now = new Date()
     for (const template of templates) {
       const url = `${target.url}/sim/${template.provider}?attempt=1`
-      const simulated = await buildSimulatedCallback(template.provider, template.event, { now, targetUrl: url, generatedKeyPair: keyPair })
+      // By id: two templates can share an event (Standard Webhooks invoice.paid, signed v1 or v1a).
+      const simulated = await buildSimulatedCallback(template.provider, template.id, { now, targetUrl: url, generatedKeyPair: keyPair })
       const outcome = await sendReplay(buildReplayRequest(simulated.request, { targetUrl: url }))
       expect(outcome.kind).toBe('response')
       const received = target.received.at(-1)
@@ -53,7 +55,7 @@ describe('simulator', () => {
       expect([template.id, analysis.provider.id, analysis.verdict.status, analysis.summary.problems]).toEqual([template.id, template.provider, expected, []])
       if (!UNSIGNED.has(template.provider)) {
         // The same delivery fails with another key: the signature really depends on it.
-        const other = await buildSimulatedCallback(template.provider, template.event, { now, targetUrl: url })
+        const other = await buildSimulatedCallback(template.provider, template.id, { now, targetUrl: url })
         const wrong = analyzeDelivery({ method: received.method, target: received.target, headers: received.headers, body: received.body }, { now, keys: other.verificationKey ? [other.verificationKey] : [] })
         expect([template.id, wrong.verdict.status]).toEqual([template.id, 'invalid'])
       }
@@ -77,5 +79,35 @@ describe('simulator', () => {
     const generated = await buildSimulatedCallback('stripe', 'payment_intent.succeeded', { now })
     expect(generated.key.generated).toBe(true)
     expect(generated.key.generatedSecret).toMatch(/^whsec_/)
+  })
+
+  it('Standard Webhooks v1a: signs with a generated ed25519 pair and returns only its public key, as whpk_', async () => {
+    const now = new Date()
+    const templates = await listSimulatorTemplates()
+    expect(templates.find((template) => template.id === 'standard-webhooks-invoice-paid-v1a')).toMatchObject({ keyKind: 'ed25519-key-pair' })
+    expect(templates.find((template) => template.id === 'standard-webhooks-invoice-paid')).toMatchObject({ keyKind: 'hmac-secret' })
+
+    const simulated = await buildSimulatedCallback('standard-webhooks', 'standard-webhooks-invoice-paid-v1a', { now })
+    expect(simulated.key).toMatchObject({ kind: 'ed25519-key-pair', generated: true, generatedSecret: null, publicKeyPem: null, publicKeyWhpk: expect.stringMatching(/^whpk_[A-Za-z0-9+/]{43}=$/) })
+    expect(JSON.stringify(simulated.key)).not.toMatch(/whsk_|PRIVATE/)
+    // Independent check: node:crypto's verify with the whpk_ shown to the user.
+    const headers = Object.fromEntries(simulated.request.headers.map(([name, value]) => [name.toLowerCase(), value]))
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from((simulated.key.publicKeyWhpk ?? '').slice(5), 'base64').toString('base64url') }, format: 'jwk' })
+    const signature = /^v1a,(\S+)$/.exec(headers['webhook-signature'] ?? '')?.[1] ?? ''
+    const content = Buffer.concat([Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`), simulated.request.body])
+    expect(verify(null, content, publicKey, Buffer.from(signature, 'base64'))).toBe(true)
+    expect(headers['webhook-timestamp']).toBe(String(Math.floor(now.getTime() / 1000)))
+
+    // With the user's own private key: that key signs, and the fingerprint is its public half's.
+    const user = generateKeyPairSync('ed25519')
+    const whsk = `whsk_${Buffer.from(user.privateKey.export({ format: 'jwk' }).d ?? '', 'base64url').toString('base64')}`
+    const own = await buildSimulatedCallback('standard-webhooks', 'standard-webhooks-invoice-paid-v1a', { now, keys: [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: whsk }] })
+    expect(own.key).toMatchObject({ generated: false, fingerprint: createHash('sha256').update(user.publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16) })
+    await expect(buildSimulatedCallback('standard-webhooks', 'standard-webhooks-invoice-paid-v1a', { now, keys: [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: 'whsk_AAAA' }] })).rejects.toThrow(/does not load/)
+  })
+
+  it('refuses a template whose keyKind its provider does not sign with', () => {
+    const parsed = simulatorTemplateSchema.safeParse({ id: 'stripe-x', provider: 'stripe', event: 'x', title: 'x', description: '', headers: [], bodyStyle: 'json-compact', body: {}, keyKind: 'ed25519-key-pair' })
+    expect(parsed.success).toBe(false)
   })
 })

@@ -1,17 +1,19 @@
 /**
  * "Send a test callback": builds a realistic callback from a template, with fresh ids and
- * timestamps, signed the way the provider signs it, with the user's key or with a secret or RSA key
- * pair the app generates (returned, so the receiving side can be configured with it).
+ * timestamps, signed the way the provider signs it, with the user's key or with a secret, RSA or
+ * ed25519 key pair the app generates (a secret or a public key is returned, so the receiving side
+ * can be configured with it; a generated private key never leaves the core).
  */
-import { generateKeyPairSync, randomBytes, randomUUID, createPrivateKey, createPublicKey } from 'node:crypto'
+import { generateKeyPairSync, randomBytes, randomUUID, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, ProviderKey } from '../../shared/providers'
 import type { SigningKey, SimulatedKeyInfo, SimulatorTemplateInfo } from '../../shared/replay'
 import { InspectorError } from '../../shared/errors'
+import { ed25519Fingerprint, parseEd25519PrivateKey, toWhpk } from '../keys/ed25519'
 import { keyFingerprint, signAdyenItem, signChip, signGithub, signIxopayJson, signMollie, signShopify, signStandardWebhook, signStripe } from '../providers/index'
 import type { CapturedRequest } from './replay-request'
 import { httpDate } from './resign'
-import { hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from './signing-keys'
+import { ed25519PrivateKeyFor, hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from './signing-keys'
 import { keyKindOf, loadSimulatorTemplates, templateInfo, type SimulatedProvider, type SimulatorTemplate } from './simulator-templates'
 
 /** RSA size for generated key pairs: CHIP's published keys are 2048 or 3072 bits. */
@@ -25,7 +27,7 @@ export interface GeneratedKeyPair {
 export interface SimulateOptions {
   /** Keys to sign with; a provider without one gets a generated secret or key pair. */
   keys?: readonly SigningKey[]
-  /** Reuse a generated RSA key pair (generating one takes tens of milliseconds). */
+  /** Reuse a generated RSA key pair (generating one takes tens of milliseconds; ed25519 pairs are cheap and always fresh). */
   generatedKeyPair?: GeneratedKeyPair
   now: Date
   /** Path and query the callback is sent to: IXOPAY signs it. Defaults to the path of `targetUrl`, else `/`. */
@@ -214,7 +216,7 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
   const hmacResult = (key: { key: HmacKey; generated: boolean }, bytes: Buffer): SimulatedCallback => ({
     template: info,
     request: { method: template.method, target, headers, body: bytes },
-    key: { kind: 'hmac-secret', generated: key.generated, fingerprint: keyFingerprint(key.key), generatedSecret: key.generated ? key.key.value : null, publicKeyPem: null },
+    key: { kind: 'hmac-secret', generated: key.generated, fingerprint: keyFingerprint(key.key), generatedSecret: key.generated ? key.key.value : null, publicKeyPem: null, publicKeyWhpk: null },
     verificationKey: key.key,
     keyPair: null,
   })
@@ -235,9 +237,21 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
       return hmacResult(key, bytes)
     }
     case 'standard-webhooks': {
-      const key = hmac('standard-webhooks')
       const bytes = serialise(template, body)
       const id = `msg_${randomFrom(ALNUM, 27)}`
+      if (keyKindOf(template) === 'ed25519-key-pair') {
+        const pair = ed25519SigningPair(keys)
+        for (const [name, value] of signStandardWebhook({ privateKey: pair.privateKey, id, timestamp: nowSeconds, body: bytes }).headers) setHeader(headers, name, value)
+        const publicKeyWhpk = toWhpk(pair.privateKey)
+        return {
+          template: info,
+          request: { method: template.method, target, headers, body: bytes },
+          key: { kind: 'ed25519-key-pair', generated: pair.generated, fingerprint: ed25519Fingerprint(pair.privateKey), generatedSecret: null, publicKeyPem: null, publicKeyWhpk },
+          verificationKey: { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: publicKeyWhpk },
+          keyPair: null,
+        }
+      }
+      const key = hmac('standard-webhooks')
       for (const [name, value] of signStandardWebhook({ secret: key.key.value, id, timestamp: nowSeconds, body: bytes }).headers) setHeader(headers, name, value)
       return hmacResult(key, bytes)
     }
@@ -281,6 +295,7 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
           fingerprint: privateKeyFingerprint({ kind: 'rsa-private-key', provider: 'chip', pem: pair.privateKeyPem }),
           generatedSecret: null,
           publicKeyPem: pair.publicKeyPem,
+          publicKeyWhpk: null,
         },
         verificationKey: { kind: 'rsa-public-key', provider: 'chip', pem: pair.publicKeyPem, chipProduct: product },
         keyPair: pair,
@@ -292,7 +307,7 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
       return {
         template: info,
         request: { method: template.method, target, headers, body: serialise(template, body) },
-        key: { kind: keyKindOf(provider), generated: false, fingerprint: null, generatedSecret: null, publicKeyPem: null },
+        key: { kind: keyKindOf(template), generated: false, fingerprint: null, generatedSecret: null, publicKeyPem: null, publicKeyWhpk: null },
         verificationKey: null,
         keyPair: null,
       }
@@ -301,6 +316,19 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
       throw new InspectorError('INTERNAL', `no simulator signer for ${String(exhaustive)}`)
     }
   }
+}
+
+/**
+ * The user's ed25519 private key when one is given, else a fresh pair. A given key that does not
+ * load is refused: silently signing with another key would make the receiving side fail for a
+ * reason the user cannot see.
+ */
+function ed25519SigningPair(keys: readonly SigningKey[]): { privateKey: KeyObject; generated: boolean } {
+  const given = ed25519PrivateKeyFor(keys)
+  if (!given) return { privateKey: generateKeyPairSync('ed25519').privateKey, generated: true }
+  const parsed = parseEd25519PrivateKey(given.value)
+  if (!parsed.ok) throw new InspectorError('BAD_REQUEST', `the ed25519 private key does not load: ${parsed.message}`)
+  return { privateKey: parsed.key, generated: false }
 }
 
 type AdyenItem = Parameters<typeof signAdyenItem>[1]

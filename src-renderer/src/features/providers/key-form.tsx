@@ -8,6 +8,7 @@ import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS, HMAC_PROVIDER_IDS, pro
 const KIND_LABELS: Record<ProviderKeyKind, string> = {
   'hmac-secret': 'HMAC shared secret',
   'rsa-public-key': 'CHIP RSA public key',
+  'ed25519-public-key': 'Standard Webhooks public key (v1a)',
   certificate: 'Certificate (Plexo, PayPal)',
   'paypal-webhook-id': 'PayPal webhook id',
   'generic-hmac': 'Generic HMAC scheme',
@@ -16,11 +17,17 @@ const KIND_LABELS: Record<ProviderKeyKind, string> = {
 const SECRET_HINTS: Record<HmacProviderId, string> = {
   ixopay: "The connector's shared secret (UTF-8). The API key is only needed for legacy XML callbacks.",
   stripe: 'The endpoint signing secret, whsec_…, used as is.',
-  'standard-webhooks': 'The signing secret, whsec_<base64>.',
+  'standard-webhooks': 'The signing secret, whsec_<base64>: it checks v1 (HMAC) signatures. For v1a (ed25519) signatures add the sender’s public key instead.',
   github: "The webhook's secret.",
   shopify: "The app's client secret.",
   adyen: 'The HMAC key in hex, from the Customer Area.',
   mollie: 'The next-gen webhook signing secret.',
+}
+
+const PEM_PLACEHOLDERS: Record<'rsa-public-key' | 'ed25519-public-key' | 'certificate', string> = {
+  'rsa-public-key': '-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----',
+  'ed25519-public-key': 'whpk_…  or  -----BEGIN PUBLIC KEY-----',
+  certificate: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
 }
 
 const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -67,6 +74,9 @@ export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
       case 'rsa-public-key':
         if (pem.trim() === '') return "Paste the PEM or the JSON string from CHIP's GET /public_key/."
         return { kind, provider: 'chip', pem: pem.trim(), ...optionalLabel, ...(chipProduct === '' ? {} : { chipProduct }) }
+      case 'ed25519-public-key':
+        if (pem.trim() === '') return 'Paste the public key: whpk_… or a PEM public key.'
+        return { kind, provider: 'standard-webhooks', value: pem.trim(), ...optionalLabel }
       case 'certificate':
         if (pem.trim() === '') return 'Paste the certificate PEM.'
         return { kind, provider: certProvider, pem: pem.trim(), ...optionalLabel }
@@ -196,24 +206,26 @@ export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
           <span className="field-hint">Part of the message PayPal signs; add PayPal's certificate too.</span>
         </label>
       )}
-      {(kind === 'rsa-public-key' || kind === 'certificate') && (
+      {(kind === 'rsa-public-key' || kind === 'ed25519-public-key' || kind === 'certificate') && (
         <label className="field">
-          <span className="field-label">{kind === 'rsa-public-key' ? 'Public key' : 'Certificate'}</span>
+          <span className="field-label">{kind === 'certificate' ? 'Certificate' : 'Public key'}</span>
           <textarea
             className="input wire key-pem"
-            rows={6}
+            rows={kind === 'ed25519-public-key' ? 3 : 6}
             spellCheck={false}
             value={pem}
             onChange={(event) => setPem(event.target.value)}
-            placeholder={kind === 'rsa-public-key' ? '-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----' : '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----'}
+            placeholder={PEM_PLACEHOLDERS[kind]}
             data-testid="key-pem"
           />
           <span className="field-hint">
             {kind === 'rsa-public-key'
               ? "PEM, or the JSON string CHIP's GET /public_key/ returns (with \\n escapes). Several keys (company key, per-webhook keys) are tried in turn."
-              : certProvider === 'plexo'
-                ? "Plexo's signing certificate; its SHA-1 thumbprint must equal the envelope's Fingerprint."
-                : "The certificate PAYPAL-CERT-URL points to."}
+              : kind === 'ed25519-public-key'
+                ? 'The sender’s public key: whpk_<base64>, as Standard Webhooks senders show it, or PEM (-----BEGIN PUBLIC KEY-----). It checks v1a signatures. Not the private key (whsk_…): that one only signs.'
+                : certProvider === 'plexo'
+                  ? "Plexo's signing certificate; its SHA-1 thumbprint must equal the envelope's Fingerprint."
+                  : "The certificate PAYPAL-CERT-URL points to."}
           </span>
         </label>
       )}

@@ -157,7 +157,7 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
               <legend className="field-label">Sign with</legend>
               <label className="checkbox">
                 <input type="radio" name="sim-key" checked={effectiveKeySource === 'generate'} onChange={() => setKeySource('generate')} data-testid="simulator-key-generate" />
-                {template.keyKind === 'rsa-key-pair' ? 'A key pair the app generates (its public key is shown)' : 'A secret the app generates (shown after sending)'}
+                {template.keyKind === 'hmac-secret' ? 'A secret the app generates (shown after sending)' : 'A key pair the app generates (its public key is shown)'}
               </label>
               <label className="checkbox">
                 <input type="radio" name="sim-key" checked={effectiveKeySource === 'endpoint'} onChange={() => setKeySource('endpoint')} data-testid="simulator-key-endpoint" />
@@ -251,6 +251,15 @@ function SimulationResult({ result }: { result: ProcedureOutput<'simulateCallbac
                   {key.generatedSecret}
                 </code>
                 <CopyButton text={key.generatedSecret} label="Copy secret" testId="copy-generated-secret" />
+              </div>
+            )}
+            {key.publicKeyWhpk && (
+              <div className="simulator-secret-box">
+                <p className="field-hint">Public key for the receiving side (Standard Webhooks v1a):</p>
+                <code className="wire simulator-pem" data-testid="simulator-public-key-whpk">
+                  {key.publicKeyWhpk}
+                </code>
+                <CopyButton text={key.publicKeyWhpk} label="Copy public key" testId="copy-public-key-whpk" />
               </div>
             )}
             {key.publicKeyPem && (
