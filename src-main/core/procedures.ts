@@ -150,9 +150,9 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       events.publish({ type: 'endpoints-changed' })
       return { deleted: true }
     },
-    async listCaptures({ endpointId, cursor, limit }) {
+    async listCaptures({ endpointId, cursor, limit, filter }) {
       if (endpointId !== undefined) endpoints.get(endpointId)
-      const page = store.page({ endpointId, beforeSeq: cursor === undefined ? undefined : Number(cursor), limit: limit ?? DEFAULT_PAGE_SIZE })
+      const page = store.page({ endpointId, beforeSeq: cursor === undefined ? undefined : Number(cursor), limit: limit ?? DEFAULT_PAGE_SIZE, filter })
       return {
         items: page.items,
         nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq),
@@ -171,6 +171,13 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       await runStorage(() => context.history.deleteFor([capture]))
       events.publish({ type: 'capture-deleted', id, endpointId: capture.endpointId })
       return { deleted: true }
+    },
+    async deleteCaptures({ ids }) {
+      // Ids no longer stored (deleted meanwhile) are skipped: `deletedCount` says what happened.
+      const doomed = await runStorage(() => store.deleteMany(ids))
+      await runStorage(() => context.history.deleteFor(doomed))
+      for (const capture of doomed) events.publish({ type: 'capture-deleted', id: capture.id, endpointId: capture.endpointId })
+      return { deletedCount: doomed.length }
     },
     async getAnswerConfig({ endpointId }) {
       return answerConfigView(endpoints.get(endpointId))
@@ -220,13 +227,17 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       findCapture(captureId)
       return context.replays.history(captureId)
     },
-    async startBulkReplay({ captureIds, endpointId, ...options }) {
-      let captures
+    async startBulkReplay({ captureIds, endpointId, filter, ...options }) {
+      let ids: string[]
       if (endpointId !== undefined) {
         endpoints.get(endpointId)
-        captures = store.page({ endpointId, limit: Number.MAX_SAFE_INTEGER }).items
-      } else captures = (captureIds ?? []).map(findCapture)
-      return context.replays.startBulk({ ...options, captures })
+        ids = store.ids(endpointId, filter)
+        if (ids.length === 0) {
+          throw new InspectorError('BAD_REQUEST', filter === undefined ? 'this endpoint has no captures to replay' : 'no capture of this endpoint matches the filter')
+        }
+      } else ids = [...new Set(captureIds)]
+      // The replay service sends them in capture order, however the selection was listed.
+      return context.replays.startBulk({ ...options, captures: ids.map(findCapture) })
     },
     getBulkReplay: async ({ jobId }) => context.replays.bulkJob(jobId),
     cancelBulkReplay: async ({ jobId }) => context.replays.cancelBulk(jobId),

@@ -110,20 +110,25 @@ export function createReplayService(deps: ReplayServiceDeps) {
       return deps.history.list(capture.seq, capture.id)
     },
 
+    /**
+     * Starts replaying captures in the background, in capture order (ascending `seq`, whatever
+     * order they are given in); refused requests have no body and are left out.
+     */
     async startBulk(input: Omit<BulkReplayInput, 'captureIds'> & { captures: CaptureSummary[] }): Promise<BulkJobView> {
       if (input.captures.length === 0) throw new InspectorError('BAD_REQUEST', 'there are no captures to replay')
+      const replayable = input.captures.filter((capture) => capture.outcome !== 'refused').sort((a, b) => a.seq - b.seq)
+      if (replayable.length === 0) {
+        throw new InspectorError('BAD_REQUEST', 'every capture chosen was refused (its body was too large), so there is no body to resend')
+      }
       const prepared: Array<{ capture: CaptureSummary; request: ReplayRequest; resign: ReplayRecord['resign'] }> = []
-      for (const capture of input.captures) {
-        if (capture.outcome === 'refused') continue
+      for (const capture of replayable) {
         prepared.push(await prepare({ captureId: capture.id, targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, resign: input.resign }))
       }
       const jobId = randomUUID()
       const controller = new AbortController()
       const cancelOnShutdown = (): void => controller.abort()
       deps.shutdown.addEventListener('abort', cancelOnShutdown, { once: true })
-      const results: BulkItemResult[] = prepared
-        .map(({ capture }) => ({ captureId: capture.id, seq: capture.seq, status: 'pending' as const, outcome: null }))
-        .sort((a, b) => a.seq - b.seq)
+      const results: BulkItemResult[] = prepared.map(({ capture }) => ({ captureId: capture.id, seq: capture.seq, status: 'pending' as const, outcome: null }))
       const job: BulkJob = {
         controller,
         view: { jobId, targetUrl: input.targetUrl, total: prepared.length, done: 0, sent: 0, failed: 0, cancelled: 0, finished: false, wasCancelled: false, results },

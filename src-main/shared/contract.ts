@@ -9,7 +9,7 @@ import { z } from 'zod'
 import type { HeaderPairs } from './http-message'
 import { SLUG_PATTERN } from './slug'
 import type { AnswerKind, ChosenBy, EndpointAnswerConfig } from './responses'
-import { PINNABLE_PROVIDER_IDS, type DeliveryAnalysis, type KeyDescriptor, type PinnableProviderId, type ProviderId, type VerdictStatus } from './providers'
+import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS, VERDICT_STATUSES, type DeliveryAnalysis, type KeyDescriptor, type PinnableProviderId, type ProviderId, type VerdictStatus } from './providers'
 import {
   bulkReplayInputSchema,
   forwardConfigSchema,
@@ -26,6 +26,8 @@ import {
   type TextDiff,
 } from './replay'
 import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type TunnelState } from './tunnel'
+import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN } from './capture-filter'
+import { MAX_SELECTED_CAPTURES } from './capture-selection'
 
 const slug = z
   .string()
@@ -34,6 +36,34 @@ const name = z.string().trim().min(1, 'a name cannot be empty').max(100, 'a name
 const id = z.string().min(1).max(100)
 
 export const MAX_PAGE_SIZE = 1000
+
+const ANSWER_FILTER_MESSAGE = 'answer must be "2xx", "3xx", "4xx", "5xx", "none" (closed, reset or never answered) or a status code such as "503"'
+const oneOf = (field: string, values: readonly string[]) => `${field} must be one of ${values.join(', ')}`
+
+/** `CaptureFilter` (shared/capture-filter.ts); each message names the values that are accepted. */
+const captureFilter = z
+  .object({
+    text: z
+      .string({ error: 'text must be a string' })
+      .max(MAX_FILTER_TEXT_LENGTH, `text is at most ${MAX_FILTER_TEXT_LENGTH} characters`)
+      .optional(),
+    provider: z.enum(PROVIDER_IDS, { error: oneOf('provider', PROVIDER_IDS) }).optional(),
+    verdict: z.enum(VERDICT_STATUSES, { error: oneOf('verdict', VERDICT_STATUSES) }).optional(),
+    method: z
+      .string({ error: 'method must be an HTTP method such as POST' })
+      .regex(METHOD_FILTER_PATTERN, 'method must be an HTTP method such as POST')
+      .optional(),
+    answer: z.string({ error: ANSWER_FILTER_MESSAGE }).regex(ANSWER_FILTER_PATTERN, ANSWER_FILTER_MESSAGE).optional(),
+    outcome: z.enum(CAPTURE_OUTCOMES, { error: oneOf('outcome', CAPTURE_OUTCOMES) }).optional(),
+  })
+  .strict()
+
+/** Captures named one by one (a selection), at most MAX_SELECTED_CAPTURES. */
+const captureIdList = (field: string) =>
+  z
+    .array(id)
+    .min(1, `${field} is empty: name at least one capture`)
+    .max(MAX_SELECTED_CAPTURES, `${field} names at most ${MAX_SELECTED_CAPTURES.toLocaleString('en-US')} captures at once`)
 
 export const procedureInputs = {
   getStatus: z.object({}).strict(),
@@ -46,10 +76,12 @@ export const procedureInputs = {
       endpointId: id.optional(),
       cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of a previous page').optional(),
       limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      filter: captureFilter.optional(),
     })
     .strict(),
   getCapture: z.object({ id }).strict(),
   deleteCapture: z.object({ id }).strict(),
+  deleteCaptures: z.object({ ids: captureIdList('ids') }).strict(),
   clearEndpoint: z.object({ id }).strict(),
   getAnswerConfig: z.object({ endpointId: id }).strict(),
   /** `config` is validated by the core's answer-config schema, which names every problem. */
@@ -76,10 +108,14 @@ export const procedureInputs = {
   previewReplay: replayCaptureInputSchema.omit({ send: true }),
   replayCapture: replayCaptureInputSchema,
   listReplays: z.object({ captureId: id }).strict(),
-  /** Replays the given captures, or every capture of `endpointId` (the current filter). */
+  /** Replays the given captures (a selection), or the captures of `endpointId` matching `filter` (all without one); oldest first. */
   startBulkReplay: bulkReplayInputSchema
-    .extend({ captureIds: bulkReplayInputSchema.shape.captureIds.optional(), endpointId: id.optional() })
-    .refine((input) => (input.captureIds === undefined) !== (input.endpointId === undefined), 'give either captureIds or endpointId'),
+    .extend({ captureIds: captureIdList('captureIds').optional(), endpointId: id.optional(), filter: captureFilter.optional() })
+    .refine((input) => (input.captureIds === undefined) !== (input.endpointId === undefined), 'give either captureIds, or endpointId with an optional filter')
+    .refine((input) => input.filter === undefined || input.endpointId !== undefined, {
+      message: "a filter picks among an endpoint's captures: give endpointId with it, not captureIds",
+      path: ['filter'],
+    }),
   getBulkReplay: z.object({ jobId: id }).strict(),
   cancelBulkReplay: z.object({ jobId: id }).strict(),
   getForwardConfig: z.object({ endpointId: id }).strict(),
@@ -240,6 +276,7 @@ export interface ProcedureOutputs {
   listCaptures: CapturePage
   getCapture: CaptureDetail
   deleteCapture: { deleted: true }
+  deleteCaptures: { deletedCount: number }
   clearEndpoint: { deletedCount: number }
   getAnswerConfig: AnswerConfigView
   setAnswerConfig: AnswerConfigView

@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react'
+import type { CaptureFilter } from '../../src-main/shared/capture-filter'
 import { useClearEndpoint, useDeleteCapture, useEndpoints, useStatus } from './api/queries'
 import type { CaptureScope } from './api/query-keys'
 import { ConfirmDialog } from './components/confirm-dialog'
@@ -9,11 +10,12 @@ import { EndpointSidebar } from './features/endpoints/endpoint-sidebar'
 import { LiveIndicator } from './features/status/live-indicator'
 import { StorageBanner } from './features/status/storage-banner'
 import { StorageIssuesNotice } from './features/status/storage-issues-notice'
-import { BulkReplayButton, SimulateButton } from './features/replay/entry-points'
+import { SimulateButton } from './features/replay/entry-points'
 import { TunnelBanner, TunnelControl } from './features/tunnel/tunnel-control'
 import { formatCount } from './lib/format'
 
 const SCOPE_KEY = 'callback-inspector.scope'
+const NO_FILTER: CaptureFilter = {}
 
 export function App() {
   const endpointsQuery = useEndpoints()
@@ -23,6 +25,8 @@ export function App() {
   const [chosenScope, setChosenScope] = useState<CaptureScope | null>(() => sessionStorage.getItem(SCOPE_KEY))
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [isClearing, setIsClearing] = useState(false)
+  /** Each endpoint view keeps its own filter while the user looks at another. */
+  const [filters, setFilters] = useState<Partial<Record<CaptureScope, CaptureFilter>>>({})
   const [toast, setToast] = useState<string | null>(null)
   const deleteCapture = useDeleteCapture()
   const clearEndpoint = useClearEndpoint()
@@ -38,6 +42,11 @@ export function App() {
           : (endpoints[0]?.id ?? 'all')
   const scopeEndpoint = endpoints?.find((endpoint) => endpoint.id === scope)
   const emptyEndpoint = scope === 'all' ? endpoints?.[0] : scopeEndpoint
+  const unfilteredTotal = scope === 'all' ? (endpoints?.reduce((sum, endpoint) => sum + endpoint.captureCount, 0) ?? 0) : (scopeEndpoint?.captureCount ?? 0)
+  const filter = (scope !== null && filters[scope]) || NO_FILTER
+  const changeFilter = useCallback((next: CaptureFilter) => {
+    if (scope !== null) setFilters((current) => ({ ...current, [scope]: next }))
+  }, [scope])
 
   const changeScope = useCallback((next: CaptureScope) => {
     sessionStorage.setItem(SCOPE_KEY, next)
@@ -87,24 +96,20 @@ export function App() {
           <CaptureList
             key={scope}
             scope={scope}
+            endpoint={scopeEndpoint}
             emptyEndpoint={emptyEndpoint}
+            unfilteredTotal={unfilteredTotal}
+            filter={filter}
+            onFilterChange={changeFilter}
             selectedId={selectedId}
             onSelect={setSelectedId}
             toolbar={
-              <>
-                <span className="list-scope">{scopeEndpoint ? scopeEndpoint.name : 'All endpoints'}</span>
-                <BulkReplayButton endpoint={scopeEndpoint} />
-                {scopeEndpoint && scopeEndpoint.captureCount > 0 && (
-                  <button
-                    type="button"
-                    className="button button-small button-danger-quiet"
-                    onClick={() => setIsClearing(true)}
-                    data-testid="clear-endpoint"
-                  >
-                    Clear
-                  </button>
-                )}
-              </>
+              scopeEndpoint &&
+              scopeEndpoint.captureCount > 0 && (
+                <button type="button" className="button button-small button-danger-quiet" onClick={() => setIsClearing(true)} data-testid="clear-endpoint">
+                  Clear
+                </button>
+              )
             }
           />
         )}
@@ -121,7 +126,7 @@ export function App() {
             <div className="detail-placeholder" data-testid="detail-placeholder">
               <p>Select a capture to see its request line, headers, body and what the receiver answered.</p>
               <p className="muted">
-                <kbd>↑</kbd> <kbd>↓</kbd> move through the list.
+                <kbd>↑</kbd> <kbd>↓</kbd> move through the list; <kbd>Space</kbd> ticks a capture, <kbd>Shift</kbd>-click ticks a range.
               </p>
             </div>
           )}

@@ -12,7 +12,9 @@
  * the receiver answers a request only once it would survive a kill -9.
  */
 import { mkdir } from 'node:fs/promises'
+import { compileCaptureFilter, filterFieldsOf, type CaptureFilter, type CaptureFilterFields, type CaptureOutcome } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary, StorageIssue } from '../../shared/contract'
+import type { ProviderId, VerdictStatus } from '../../shared/provider-catalog'
 import { toCaptureSummary } from '../capture-views'
 import { createSegment, loadSegments, logFileIo, type FrameLocation, type LogFileIo, type PlacedFrame, type Segment } from './capture-segments'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
@@ -38,6 +40,15 @@ export interface CapturePageQuery {
   /** Exclusive upper bound on `seq` (the `nextCursor` of the previous page). */
   beforeSeq?: number
   limit: number
+  /** Only captures matching it are paged and counted. */
+  filter?: CaptureFilter
+}
+
+/** What is left to know of a deleted capture: enough to drop its history and tell the views. */
+export interface DeletedCapture {
+  id: string
+  seq: number
+  endpointId: string
 }
 
 export interface CaptureStore {
@@ -48,11 +59,12 @@ export interface CaptureStore {
    * keeps nothing) when it is not.
    */
   append(capture: NewCapture, bodyBytes: Buffer): Promise<StoredCapture>
+  /** Newest first; `total` counts the captures matching the filter (all of the scope without one). */
   page(query: CapturePageQuery): { items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }
   get(id: string): CaptureSummary | undefined
   has(id: string): boolean
-  /** Ids of an endpoint's captures (or all), oldest first, without building their list views. */
-  ids(endpointId?: string): string[]
+  /** Ids of an endpoint's captures (or all) matching the filter, oldest first, without building their list views. */
+  ids(endpointId?: string, filter?: CaptureFilter): string[]
   /** The full record (kept in memory as the JSON of its log frame). */
   load(id: string): StoredCapture
   readBody(id: string): Promise<Buffer>
@@ -63,6 +75,8 @@ export interface CaptureStore {
   updateRecognitions(updates: Array<{ id: string; recognition: CaptureRecognition }>): Promise<void>
   /** Deletes one capture and erases its bytes; `undefined` when there was none. */
   delete(id: string): Promise<CaptureSummary | undefined>
+  /** Deletes the captures with these ids that are stored (a selection) and erases their bytes; returns those deleted. */
+  deleteMany(ids: readonly string[]): Promise<DeletedCapture[]>
   /** Deletes every capture of an endpoint; returns them. */
   deleteByEndpoint(endpointId: string): Promise<CaptureSummary[]>
   close(): Promise<void>
@@ -73,10 +87,21 @@ export interface CaptureStore {
  * into its log frame (no extra work on the capture path). A string is one object the garbage
  * collector never looks inside, where the record as objects (recognition, answer, header pairs)
  * made it trace a dozen objects per capture, over and over. Lists parse what they show.
+ *
+ * The entry is also the capture's filter fields (shared/capture-filter.ts), computed once when it
+ * is indexed, so a filtered query tests each entry without parsing its JSON. They are plain
+ * properties rather than an object of their own: a number, the catalogue's shared strings, and
+ * one search string of its own per capture.
  */
-class Entry {
+class Entry implements CaptureFilterFields {
   /** Set when the recognition changed after arrival (new keys); the logged JSON keeps the first. */
   recognition: CaptureRecognition | null | undefined = undefined
+  method: string
+  provider: ProviderId | null
+  verdict: VerdictStatus | null
+  answerStatus: number | null
+  outcome: CaptureOutcome
+  searchText: string
 
   constructor(
     readonly seq: number,
@@ -86,7 +111,24 @@ class Entry {
     readonly segment: Segment,
     readonly frame: FrameLocation,
     readonly loggedJson: string,
-  ) {}
+    fields: CaptureFilterFields,
+  ) {
+    this.method = fields.method
+    this.provider = fields.provider
+    this.verdict = fields.verdict
+    this.answerStatus = fields.answerStatus
+    this.outcome = fields.outcome
+    this.searchText = fields.searchText
+  }
+
+  /** A new recognition (new keys or settings) changes the provider, verdict and summary searched. */
+  recognize(recognition: CaptureRecognition): void {
+    this.recognition = recognition
+    const fields = filterFieldsOf(this.logged)
+    this.provider = fields.provider
+    this.verdict = fields.verdict
+    this.searchText = fields.searchText
+  }
 
   get logged(): LoggedCapture {
     const logged = JSON.parse(this.loggedJson) as LoggedCapture
@@ -129,7 +171,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let nextSegmentNumber = (current?.number ?? 0) + 1
 
   function index(capture: StoredCapture, segment: Segment, loggedJson: string): void {
-    const entry = new Entry(capture.seq, capture.id, capture.endpointId, capture.body.size, segment, capture.frame, loggedJson)
+    const entry = new Entry(capture.seq, capture.id, capture.endpointId, capture.body.size, segment, capture.frame, loggedJson, filterFieldsOf(capture))
     insertBySeq(all, entry)
     let list = byEndpoint.get(entry.endpointId)
     if (!list) byEndpoint.set(entry.endpointId, (list = []))
@@ -144,6 +186,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     if (list) removeBySeq(list, entry.seq)
     entries.delete(entry.id)
     perSegment.set(entry.segment, (perSegment.get(entry.segment) ?? 1) - 1)
+  }
+
+  function listOf(endpointId: string | undefined): Entry[] {
+    return endpointId === undefined ? all : (byEndpoint.get(endpointId) ?? [])
   }
 
   function entryOf(id: string): Entry {
@@ -288,16 +334,37 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         scheduleFlush()
       })
     },
-    page({ endpointId, beforeSeq, limit }) {
-      const list = endpointId === undefined ? all : (byEndpoint.get(endpointId) ?? [])
+    page({ endpointId, beforeSeq, limit, filter }) {
+      const list = listOf(endpointId)
       const end = beforeSeq === undefined ? list.length : lowerBound(list, beforeSeq)
-      const start = Math.max(0, end - limit)
-      const items = list.slice(start, end).reverse()
-      return { items: items.map((entry) => entry.summary), nextBeforeSeq: start > 0 ? (items.at(-1)?.seq ?? null) : null, total: list.length }
+      const matches = compileCaptureFilter(filter)
+      if (matches === null) {
+        const start = Math.max(0, end - limit)
+        const items = list.slice(start, end).reverse()
+        return { items: items.map((entry) => entry.summary), nextBeforeSeq: start > 0 ? (items.at(-1)?.seq ?? null) : null, total: list.length }
+      }
+      // One pass over the scope: the total counts every match, the page takes the newest `limit`
+      // below the cursor, and a further match below them means there is a next page.
+      const picked: Entry[] = []
+      let total = 0
+      let hasOlder = false
+      for (let position = list.length - 1; position >= 0; position--) {
+        const entry = list[position] as Entry
+        if (!matches(entry)) continue
+        total++
+        if (position >= end) continue
+        if (picked.length < limit) picked.push(entry)
+        else hasOlder = true
+      }
+      return { items: picked.map((entry) => entry.summary), nextBeforeSeq: hasOlder ? (picked.at(-1)?.seq ?? null) : null, total }
     },
     get: (id) => entries.get(id)?.summary,
     has: (id) => entries.has(id),
-    ids: (endpointId) => (endpointId === undefined ? all : (byEndpoint.get(endpointId) ?? [])).map((entry) => entry.id),
+    ids(endpointId, filter) {
+      const matches = compileCaptureFilter(filter)
+      const list = listOf(endpointId)
+      return (matches === null ? list : list.filter(matches)).map((entry) => entry.id)
+    },
     load(id) {
       const entry = entryOf(id)
       return { ...entry.logged, frame: entry.frame }
@@ -313,7 +380,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       for (const { id, recognition } of updates) {
         const entry = entries.get(id)
         if (!entry) continue
-        entry.recognition = recognition
+        entry.recognize(recognition)
         const group = bySegment.get(entry.segment) ?? new Map<string, CaptureRecognition>()
         group.set(id, recognition)
         bySegment.set(entry.segment, group)
@@ -333,6 +400,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       if (!entry) return undefined
       await deleteEntries([entry])
       return entry.summary
+    },
+    async deleteMany(ids) {
+      const doomed = [...new Set(ids)].flatMap((id) => entries.get(id) ?? [])
+      await deleteEntries(doomed)
+      return doomed.map(({ id, seq, endpointId }) => ({ id, seq, endpointId }))
     },
     async deleteByEndpoint(endpointId) {
       const doomed = [...(byEndpoint.get(endpointId) ?? [])]

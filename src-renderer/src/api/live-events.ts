@@ -17,8 +17,9 @@ import type {
   InspectorStatus,
   TunnelView,
 } from '../../../src-main/shared/contract'
+import { compileCaptureFilter, filterFieldsOf, type CaptureMatcher } from '../../../src-main/shared/capture-filter'
 import { subscribe, subscribeLiveState } from './api-client'
-import { queryKeys, scopeOfListKey, type CaptureListData, type CaptureScope } from './query-keys'
+import { listOfKey, queryKeys, type CaptureListData, type CaptureScope } from './query-keys'
 import { mergeTunnelView } from './tunnel-view'
 
 const FLUSH_INTERVAL_MS = 100
@@ -134,20 +135,24 @@ function applyBulkProgress(queryClient: QueryClient, job: BulkJobView): void {
   if (job.finished && job.results.length === 0) void queryClient.invalidateQueries({ queryKey: key, exact: true })
 }
 
-function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[]; scope: CaptureScope }> {
+/** Every capture list in the cache, with its filter ready to test captures (`null`: unfiltered). */
+function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[]; scope: CaptureScope; matches: CaptureMatcher | null }> {
   return queryClient
     .getQueryCache()
     .findAll({ queryKey: queryKeys.captureLists() })
     .flatMap((query) => {
-      const scope = scopeOfListKey(query.queryKey)
-      return scope === undefined ? [] : [{ key: query.queryKey, scope }]
+      const list = listOfKey(query.queryKey)
+      return list === undefined ? [] : [{ key: query.queryKey, scope: list.scope, matches: compileCaptureFilter(list.filter) }]
     })
 }
 
 function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummary[]): void {
   const newestFirst = [...captures].sort((a, b) => b.seq - a.seq)
-  for (const { key, scope } of listQueries(queryClient)) {
-    const relevant = scope === 'all' ? newestFirst : newestFirst.filter((capture) => capture.endpointId === scope)
+  for (const { key, scope, matches } of listQueries(queryClient)) {
+    // A filtered list takes only the captures its filter matches: the same rule the core pages with.
+    const relevant = newestFirst.filter(
+      (capture) => (scope === 'all' || capture.endpointId === scope) && (matches === null || matches(filterFieldsOf(capture))),
+    )
     if (relevant.length === 0) continue
     const state = queryClient.getQueryState<CaptureListData>(key)
     if (!state?.data) {
@@ -196,7 +201,7 @@ function removeEndpointCaptures(
   previousCount: number,
   isDeleted: boolean,
 ): void {
-  for (const { key, scope } of listQueries(queryClient)) {
+  for (const { key, scope, matches } of listQueries(queryClient)) {
     if (scope === endpointId) {
       if (isDeleted) {
         queryClient.removeQueries({ queryKey: key, exact: true })
@@ -216,8 +221,11 @@ function removeEndpointCaptures(
         })
         const [first, ...rest] = pages
         if (!first) return data
-        return { ...data, pages: [{ ...first, total: Math.max(0, first.total - Math.max(removed, previousCount)) }, ...rest] }
+        // Unfiltered, every capture of the endpoint counted; filtered, only the server knows how many matched.
+        const gone = matches === null ? Math.max(removed, previousCount) : removed
+        return { ...data, pages: [{ ...first, total: Math.max(0, first.total - gone) }, ...rest] }
       })
+      if (matches !== null) void queryClient.invalidateQueries({ queryKey: key, exact: true })
     }
   }
   if (!isDeleted) setEndpointCountToZero(queryClient, endpointId)

@@ -1,5 +1,6 @@
 /** React Query hooks over the API: the renderer's server state. */
 import {
+  keepPreviousData,
   useInfiniteQuery,
   useMutation,
   useQuery,
@@ -12,6 +13,7 @@ import { queryKeys, type CaptureScope } from './query-keys'
 import { mergeTunnelView } from './tunnel-view'
 import type { BulkJobView, TunnelView } from '../../../src-main/shared/contract'
 import type { ReplayRecord } from '../../../src-main/shared/replay'
+import { normalizeCaptureFilter, type CaptureFilter } from '../../../src-main/shared/capture-filter'
 
 export const CAPTURE_PAGE_SIZE = 300
 
@@ -23,17 +25,21 @@ export function useEndpoints() {
   return useQuery({ queryKey: queryKeys.endpoints(), queryFn: () => call('listEndpoints', {}) })
 }
 
-export function useCaptureList(scope: CaptureScope) {
+export function useCaptureList(scope: CaptureScope, filter: CaptureFilter | undefined) {
+  const active = normalizeCaptureFilter(filter)
   return useInfiniteQuery({
-    queryKey: queryKeys.captureList(scope),
+    queryKey: queryKeys.captureList(scope, active),
     queryFn: ({ pageParam }) =>
       call('listCaptures', {
         ...(scope === 'all' ? {} : { endpointId: scope }),
         ...(pageParam === undefined ? {} : { cursor: pageParam }),
+        ...(active === undefined ? {} : { filter: active }),
         limit: CAPTURE_PAGE_SIZE,
       }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
+    // While the next filter's first page loads, the rows of the last one stay (no empty flash per keystroke).
+    placeholderData: keepPreviousData,
     // Structural sharing would deep-compare tens of thousands of rows on every live patch; the
     // patches already keep unchanged rows and pages identical.
     structuralSharing: false,
@@ -88,6 +94,15 @@ export function useDeleteCapture() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (id: string) => call('deleteCapture', { id }),
+    onSuccess: () => refreshIfNotLive(queryClient, [queryKeys.endpoints(), queryKeys.captureLists()]),
+  })
+}
+
+/** Deletes a selection; the `capture-deleted` events take the rows out of every list. */
+export function useDeleteCaptures() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (ids: string[]) => call('deleteCaptures', { ids }),
     onSuccess: () => refreshIfNotLive(queryClient, [queryKeys.endpoints(), queryKeys.captureLists()]),
   })
 }
@@ -187,8 +202,13 @@ export function useReplayCapture() {
   })
 }
 
-export function useForwardConfig(endpointId: string) {
-  return useQuery({ queryKey: queryKeys.forwardConfig(endpointId), queryFn: () => call('getForwardConfig', { endpointId }) })
+/** `null`: no endpoint to ask about (the query waits). */
+export function useForwardConfig(endpointId: string | null) {
+  return useQuery({
+    queryKey: queryKeys.forwardConfig(endpointId ?? ''),
+    queryFn: () => call('getForwardConfig', { endpointId: endpointId ?? '' }),
+    enabled: endpointId !== null,
+  })
 }
 
 export function useSetForwardConfig() {

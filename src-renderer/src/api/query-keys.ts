@@ -3,6 +3,7 @@
  * entries they affect.
  */
 import type { CapturePage } from '../../../src-main/shared/contract'
+import { normalizeCaptureFilter, type CaptureFilter } from '../../../src-main/shared/capture-filter'
 import type { InfiniteData } from '@tanstack/react-query'
 
 /** `all`: the list across every endpoint. */
@@ -13,7 +14,8 @@ export const queryKeys = {
   endpoints: () => ['endpoints'] as const,
   tunnel: () => ['tunnel'] as const,
   captureLists: () => ['captures', 'list'] as const,
-  captureList: (scope: CaptureScope) => ['captures', 'list', scope] as const,
+  /** A list of one scope, filtered or not: the filter is normalised, so equal filters share one entry. */
+  captureList: (scope: CaptureScope, filter?: CaptureFilter) => ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null] as const,
   captureDetails: () => ['captures', 'detail'] as const,
   captureDetail: (id: string) => ['captures', 'detail', id] as const,
   providerSettings: (endpointId: string) => ['provider-settings', endpointId] as const,
@@ -33,8 +35,8 @@ export const queryKeys = {
 export type CaptureListKey = ReturnType<typeof queryKeys.captureList>
 export type CaptureListData = InfiniteData<CapturePage, string | undefined>
 
-/** The scope of a capture-list key, or `undefined` for any other key. */
-export function scopeOfListKey(key: readonly unknown[]): CaptureScope | undefined {
-  if (key[0] !== 'captures' || key[1] !== 'list') return undefined
-  return typeof key[2] === 'string' ? key[2] : undefined
+/** The scope and filter of a capture-list key (`filter` undefined: unfiltered), or `undefined` for any other key. */
+export function listOfKey(key: readonly unknown[]): { scope: CaptureScope; filter: CaptureFilter | undefined } | undefined {
+  if (key[0] !== 'captures' || key[1] !== 'list' || typeof key[2] !== 'string') return undefined
+  return { scope: key[2], filter: (key[3] as CaptureFilter | null | undefined) ?? undefined }
 }

@@ -1,37 +1,64 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import type { CaptureSummary, Endpoint } from '../../../../src-main/shared/contract'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { isCaptureFilterActive, normalizeCaptureFilter, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
+import type { Endpoint } from '../../../../src-main/shared/contract'
 import { useCaptureList } from '../../api/queries'
 import type { CaptureScope } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
+import type { BulkReplayChoices } from '../replay/bulk-replay-dialog'
+import { BulkReplayButton } from '../replay/entry-points'
+import { CaptureColumns } from './capture-columns'
+import { CaptureFilterBar } from './capture-filter-bar'
 import { CaptureListEmpty } from './capture-list-empty'
+import { CaptureListNoMatch } from './capture-list-no-match'
 import { CAPTURE_ROW_HEIGHT_PX, CaptureRow } from './capture-row'
+import { CaptureSelectionBar } from './capture-selection-bar'
+import { useCaptureSelection } from './use-capture-selection'
+import { AT_TOP_PX, useKeepScrollAnchor } from './use-keep-scroll-anchor'
 
 /** Start fetching the next page this many rows before the end. */
 const PREFETCH_ROWS = 100
-/** Scrolled less than this from the top counts as "at the top": new captures flow in. */
-const AT_TOP_PX = 2
 
 interface CaptureListProps {
   scope: CaptureScope
+  /** The endpoint on screen; `undefined` for all endpoints. */
+  endpoint: Endpoint | undefined
   /** The endpoint the empty state points at. */
   emptyEndpoint: Endpoint | undefined
+  /** Captures in this view before filtering (the M of "N of M"). */
+  unfilteredTotal: number
+  filter: CaptureFilter
+  onFilterChange: (filter: CaptureFilter) => void
   selectedId: string | null
   onSelect: (id: string | null) => void
   toolbar?: React.ReactNode
 }
 
 /**
- * Newest first, virtualised, paged by cursor while scrolling. New captures are patched in by the
- * live events; when the user has scrolled down, the rows under their eyes stay put and a pill
- * counts what arrived above.
+ * Newest first, virtualised, paged by cursor while scrolling, narrowed by the filter bar. New
+ * captures are patched in by the live events (a filtered list only takes those that match); when
+ * the user has scrolled down, the rows under their eyes stay put and a pill counts what arrived
+ * above. Rows can be ticked for a bulk replay or delete.
  */
-export function CaptureList({ scope, emptyEndpoint, selectedId, onSelect, toolbar }: CaptureListProps) {
-  const { data, error, isPending, hasNextPage, isFetchingNextPage, fetchNextPage } = useCaptureList(scope)
+export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, filter, onFilterChange, selectedId, onSelect, toolbar }: CaptureListProps) {
+  const { data, error, isPending, isPlaceholderData, hasNextPage, isFetchingNextPage, fetchNextPage } = useCaptureList(scope, filter)
   const items = useMemo(() => data?.pages.flatMap((page) => page.items) ?? [], [data])
   const total = data?.pages[0]?.total ?? 0
+  const isFiltered = isCaptureFilterActive(filter)
   const scrollRef = useRef<HTMLDivElement>(null)
   const [unseenCount, setUnseenCount] = useState(0)
+  const selection = useCaptureSelection(items)
+  const selectedIds = useMemo(() => [...selection.ids], [selection.ids])
+
+  // Ticks are made on what the filter shows: a new filter starts a new selection, at the top of
+  // its list (the old scroll offset means nothing in a different list).
+  const filterKey = JSON.stringify(normalizeCaptureFilter(filter) ?? null)
+  const { clear: clearSelection } = selection
+  useEffect(() => {
+    clearSelection()
+    scrollRef.current?.scrollTo({ top: 0 })
+    setUnseenCount(0)
+  }, [filterKey, clearSelection])
 
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -55,6 +82,11 @@ export function CaptureList({ scope, emptyEndpoint, selectedId, onSelect, toolba
       scrollRef.current?.focus({ preventScroll: true })
     },
     [onSelect],
+  )
+
+  const replayChoices: BulkReplayChoices = useMemo(
+    () => ({ endpoint, selectedIds, filter: isFiltered ? { value: filter, matchCount: total } : null }),
+    [endpoint, selectedIds, isFiltered, filter, total],
   )
 
   function handleKeyDown(event: React.KeyboardEvent): void {
@@ -81,6 +113,11 @@ export function CaptureList({ scope, emptyEndpoint, selectedId, onSelect, toolba
       case 'End':
         next = items.length - 1
         break
+      case ' ':
+        // Space ticks the open row (Shift+Space: every row from the last one ticked).
+        if (selectedId !== null) selection.toggle(selectedId, event.shiftKey)
+        event.preventDefault()
+        return
       case 'Escape':
         onSelect(null)
         event.preventDefault()
@@ -101,110 +138,82 @@ export function CaptureList({ scope, emptyEndpoint, selectedId, onSelect, toolba
     setUnseenCount(0)
   }
 
+  const count = isPending
+    ? 'Loading…'
+    : isFiltered
+      ? `${formatCount(total)} of ${formatCount(Math.max(total, unfilteredTotal))} ${unfilteredTotal === 1 ? 'capture' : 'captures'}`
+      : `${formatCount(total)} ${total === 1 ? 'capture' : 'captures'}`
+
   return (
     <section className="capture-list" data-testid="capture-list" aria-label="Captures">
       <div className="list-toolbar">
-        <span className="list-count" data-testid="capture-count">
-          {isPending ? 'Loading…' : `${formatCount(total)} ${total === 1 ? 'capture' : 'captures'}`}
+        <span className="list-count" data-testid="capture-count" aria-live="polite">
+          {count}
         </span>
+        <span className="list-scope">{endpoint ? endpoint.name : 'All endpoints'}</span>
+        <BulkReplayButton choices={replayChoices} />
         {toolbar}
       </div>
-      <div className="capture-columns capture-columns-recognised" aria-hidden="true">
-        <span>Time</span>
-        <span>Method</span>
-        <span>Target</span>
-        <span className="cell-size">Size</span>
-        <span className="cell-type">Type</span>
-        <span>Provider</span>
-        <span>Signature</span>
-        <span>Summary</span>
-        <span>Status</span>
-      </div>
-      {unseenCount > 0 && (
-        <button type="button" className="new-captures-pill" onClick={showNewest} data-testid="new-captures">
-          ↑ {formatCount(unseenCount)} new {unseenCount === 1 ? 'capture' : 'captures'}
-        </button>
-      )}
-      {error ? (
-        <div className="empty-state" role="alert">
-          <h2>Could not load captures</h2>
-          <p>{error.message}</p>
-        </div>
-      ) : !isPending && items.length === 0 ? (
-        <CaptureListEmpty endpoint={emptyEndpoint} />
-      ) : (
-        <div
-          ref={scrollRef}
-          className="capture-scroll"
-          tabIndex={0}
-          role="listbox"
-          aria-label="Captures, newest first"
-          aria-activedescendant={selectedId ? `capture-row-${selectedId}` : undefined}
-          onKeyDown={handleKeyDown}
-          onScroll={(event) => {
-            if (event.currentTarget.scrollTop <= AT_TOP_PX) setUnseenCount(0)
-          }}
-          data-testid="capture-scroll"
-        >
-          <div className="capture-rows" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualItems.map((virtualItem) => {
-              const capture = items[virtualItem.index]
-              if (!capture) return null
-              return (
-                <CaptureRow
-                  key={virtualItem.key}
-                  capture={capture}
-                  index={virtualItem.index}
-                  top={virtualItem.start}
-                  isSelected={capture.id === selectedId}
-                  onSelect={select}
-                />
-              )
-            })}
+      <CaptureFilterBar filter={filter} onChange={onFilterChange} />
+      <CaptureColumns
+        loadedCount={items.length}
+        checkedCount={selection.ids.size}
+        onCheckAll={selection.setAllLoaded}
+        selectionBar={<CaptureSelectionBar selectedIds={selectedIds} replayChoices={replayChoices} onClear={selection.clear} />}
+      />
+      <div className={`capture-body ${isPlaceholderData ? 'capture-body-stale' : ''}`} aria-busy={isPlaceholderData}>
+        {unseenCount > 0 && (
+          <button type="button" className="new-captures-pill" onClick={showNewest} data-testid="new-captures">
+            ↑ {formatCount(unseenCount)} new {unseenCount === 1 ? 'capture' : 'captures'}
+          </button>
+        )}
+        {error ? (
+          <div className="empty-state" role="alert">
+            <h2>Could not load captures</h2>
+            <p>{error.message}</p>
           </div>
-          {isFetchingNextPage && <div className="list-loading-more">Loading older captures…</div>}
-        </div>
-      )}
+        ) : !isPending && items.length === 0 ? (
+          isFiltered ? (
+            <CaptureListNoMatch filter={filter} unfilteredTotal={unfilteredTotal} onClearFilter={() => onFilterChange({})} />
+          ) : (
+            <CaptureListEmpty endpoint={emptyEndpoint} />
+          )
+        ) : (
+          <div
+            ref={scrollRef}
+            className="capture-scroll"
+            tabIndex={0}
+            role="listbox"
+            aria-label="Captures, newest first"
+            aria-activedescendant={selectedId ? `capture-row-${selectedId}` : undefined}
+            onKeyDown={handleKeyDown}
+            onScroll={(event) => {
+              if (event.currentTarget.scrollTop <= AT_TOP_PX) setUnseenCount(0)
+            }}
+            data-testid="capture-scroll"
+          >
+            <div className="capture-rows" style={{ height: virtualizer.getTotalSize() }}>
+              {virtualItems.map((virtualItem) => {
+                const capture = items[virtualItem.index]
+                if (!capture) return null
+                return (
+                  <CaptureRow
+                    key={virtualItem.key}
+                    capture={capture}
+                    index={virtualItem.index}
+                    top={virtualItem.start}
+                    isSelected={capture.id === selectedId}
+                    onSelect={select}
+                    isChecked={selection.ids.has(capture.id)}
+                    onCheck={selection.toggle}
+                  />
+                )
+              })}
+            </div>
+            {isFetchingNextPage && <div className="list-loading-more">Loading older captures…</div>}
+          </div>
+        )}
+      </div>
     </section>
   )
-}
-
-/**
- * When the list changes under a user who has scrolled down (captures arrive on top, or are
- * deleted above), keep the first visible row where it was instead of letting the content jump,
- * count what arrived above, and keep a selection whose capture disappeared on its neighbour.
- */
-function useKeepScrollAnchor(
-  items: CaptureSummary[],
-  scrollRef: React.RefObject<HTMLDivElement | null>,
-  selectedId: string | null,
-  onSelect: (id: string | null) => void,
-  setUnseenCount: React.Dispatch<React.SetStateAction<number>>,
-): void {
-  const previousRef = useRef<CaptureSummary[]>(items)
-  useLayoutEffect(() => {
-    const previous = previousRef.current
-    previousRef.current = items
-    if (previous === items) return
-    const element = scrollRef.current
-    if (element && element.scrollTop > AT_TOP_PX && previous.length > 0) {
-      const scrollTop = element.scrollTop
-      const anchorIndex = Math.floor(scrollTop / CAPTURE_ROW_HEIGHT_PX)
-      const anchor = previous[Math.min(anchorIndex, previous.length - 1)]
-      const newIndex = anchor ? items.findIndex((item) => item.id === anchor.id) : -1
-      if (newIndex !== -1 && newIndex !== anchorIndex) {
-        element.scrollTop = scrollTop + (newIndex - anchorIndex) * CAPTURE_ROW_HEIGHT_PX
-      }
-      const previousFirst = previous[0]
-      const addedOnTop = previousFirst ? items.findIndex((item) => item.id === previousFirst.id) : 0
-      if (addedOnTop > 0) setUnseenCount((count) => count + addedOnTop)
-    }
-    if (selectedId !== null) {
-      const previousIndex = previous.findIndex((item) => item.id === selectedId)
-      if (previousIndex !== -1 && !items.some((item) => item.id === selectedId)) {
-        const neighbour = items[Math.min(previousIndex, items.length - 1)]
-        onSelect(neighbour?.id ?? null)
-      }
-    }
-  }, [items, scrollRef, selectedId, onSelect, setUnseenCount])
 }

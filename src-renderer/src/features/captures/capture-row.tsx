@@ -11,19 +11,25 @@ interface CaptureRowProps {
   capture: CaptureSummary
   index: number
   top: number
+  /** The capture open in the detail pane. */
   isSelected: boolean
   onSelect: (id: string) => void
+  /** Ticked for a bulk action. */
+  isChecked: boolean
+  /** `extend`: Shift was held, so the ticks run from the last row ticked to this one. */
+  onCheck: (id: string, extend: boolean) => void
 }
 
-export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect }: CaptureRowProps) {
+export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect, isChecked, onCheck }: CaptureRowProps) {
   const isRefused = capture.outcome === 'refused'
   return (
     <div
       id={`capture-row-${capture.id}`}
       role="option"
       aria-selected={isSelected}
+      aria-checked={isChecked}
       aria-posinset={index + 1}
-      className={`capture-row capture-row-recognised ${isSelected ? 'capture-row-selected' : ''} ${isRefused ? 'capture-row-refused' : ''}`}
+      className={`capture-row capture-row-recognised ${isSelected ? 'capture-row-selected' : ''} ${isChecked ? 'capture-row-checked' : ''} ${isRefused ? 'capture-row-refused' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       data-testid="capture-row"
       data-capture-id={capture.id}
@@ -33,6 +39,22 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
         if (event.button === 0) onSelect(capture.id)
       }}
     >
+      <span className="cell cell-check">
+        <input
+          type="checkbox"
+          checked={isChecked}
+          // The list is one tab stop; Space ticks the open row from the keyboard (see capture-list.tsx).
+          tabIndex={-1}
+          aria-label={`Select ${capture.method} ${capture.target}`}
+          onMouseDown={(event) => {
+            // A tick is not a click on the row: it neither opens the capture nor moves focus.
+            event.stopPropagation()
+            event.preventDefault()
+          }}
+          onChange={(event) => onCheck(capture.id, isShiftClick(event.nativeEvent))}
+          data-testid="row-check"
+        />
+      </span>
       <span className="cell cell-time wire" title={capture.receivedAt}>
         {formatListTime(capture.receivedAt)}
       </span>
@@ -78,6 +100,11 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
     </div>
   )
 })
+
+/** React reports a checkbox's change from the click that caused it, which knows whether Shift was held. */
+function isShiftClick(event: Event): boolean {
+  return event instanceof MouseEvent && event.shiftKey
+}
 
 /** Provider, verdict and summary, from the list's own data (no per-row queries). */
 function RecognitionCells({ recognition }: { recognition: CaptureSummary['recognition'] }) {

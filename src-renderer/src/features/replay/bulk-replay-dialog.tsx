@@ -1,32 +1,93 @@
 import { TargetUrlField } from './replay-fields'
 import { useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
-import type { BulkJobView, CaptureSummary, Endpoint } from '../../../../src-main/shared/contract'
+import { normalizeCaptureFilter, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
+import type { BulkJobView, CaptureSummary, Endpoint, ProcedureInput } from '../../../../src-main/shared/contract'
 import { call } from '../../api/api-client'
 import { queryKeys, type CaptureListData } from '../../api/query-keys'
 import { useBulkJob, useForwardConfig } from '../../api/queries'
 import { formatCount, formatDuration, formatListTime } from '../../lib/format'
 import { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND, describeInvalidTargetUrl } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
+import { describeCaptureFilter } from '../captures/capture-filter-labels'
 import { outcomeClass, outcomeLabel } from './replay-format'
 
+/** What the capture list on screen offers to replay. */
+export interface BulkReplayChoices {
+  /** The endpoint on screen; `undefined` in the all-endpoints view, where only a selection can be replayed. */
+  endpoint: Endpoint | undefined
+  /** Ticked captures, in any order: the core replays them oldest first. */
+  selectedIds: readonly string[]
+  /** The list's filter while one is active, and how many captures match it. */
+  filter: { value: CaptureFilter; matchCount: number } | null
+}
+
+export type BulkReplayScope = 'selection' | 'filter' | 'endpoint'
+
+interface ScopeOption {
+  scope: BulkReplayScope
+  count: number
+  label: string
+  /** What the filter keeps, for the filter scope. */
+  detail?: string
+}
+
+function captures(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? 'capture' : 'captures'}`
+}
+
+/** The scopes on offer, narrowest first. */
+function scopeOptions({ endpoint, selectedIds, filter }: BulkReplayChoices): ScopeOption[] {
+  const options: ScopeOption[] = []
+  if (selectedIds.length > 0) {
+    options.push({ scope: 'selection', count: selectedIds.length, label: selectedIds.length === 1 ? 'The selected capture' : `The ${captures(selectedIds.length)} selected` })
+  }
+  if (endpoint && filter) {
+    options.push({ scope: 'filter', count: filter.matchCount, label: `The ${captures(filter.matchCount)} matching the filter`, detail: describeCaptureFilter(filter.value) })
+  }
+  if (endpoint) options.push({ scope: 'endpoint', count: endpoint.captureCount, label: `Every capture of “${endpoint.name}” (${captures(endpoint.captureCount)})` })
+  return options
+}
+
+/** The `startBulkReplay` input that names a scope's captures. */
+function scopeInput(scope: BulkReplayScope, choices: BulkReplayChoices): Pick<ProcedureInput<'startBulkReplay'>, 'captureIds' | 'endpointId' | 'filter'> {
+  if (scope === 'selection') return { captureIds: [...choices.selectedIds] }
+  const endpointId = choices.endpoint?.id
+  if (scope === 'filter') return { endpointId, filter: normalizeCaptureFilter(choices.filter?.value) }
+  return { endpointId }
+}
+
 interface BulkReplayDialogProps {
-  endpoint: Endpoint
+  choices: BulkReplayChoices
+  /** The scope chosen when the dialog opens (if on offer); else the narrowest one. */
+  initialScope?: BulkReplayScope
   onClose: () => void
 }
 
-/** Replays every capture of the endpoint (the current filter), oldest first. */
-export function BulkReplayDialog({ endpoint, onClose }: BulkReplayDialogProps) {
+/** Replays a selection, the captures matching the filter, or every capture of the endpoint, oldest first. */
+export function BulkReplayDialog({ choices, initialScope, onClose }: BulkReplayDialogProps) {
   const [job, setJob] = useState<BulkJobView | null>(null)
+  const title = choices.endpoint ? `Replay captures of “${choices.endpoint.name}”` : 'Replay selected captures'
   return (
-    <ModalDialog closeLink title={`Replay “${endpoint.name}”`} onClose={onClose} testId="bulk-replay-dialog" size="wide">
-      {job ? <BulkProgress initial={job} endpointId={endpoint.id} onClose={onClose} /> : <BulkForm endpoint={endpoint} onStarted={setJob} onClose={onClose} />}
+    <ModalDialog closeLink title={title} onClose={onClose} testId="bulk-replay-dialog" size="wide">
+      {job ? <BulkProgress initial={job} onClose={onClose} /> : <BulkForm choices={choices} initialScope={initialScope} onStarted={setJob} onClose={onClose} />}
     </ModalDialog>
   )
 }
 
-function BulkForm({ endpoint, onStarted, onClose }: { endpoint: Endpoint; onStarted: (job: BulkJobView) => void; onClose: () => void }) {
-  const forward = useForwardConfig(endpoint.id)
+interface BulkFormProps {
+  choices: BulkReplayChoices
+  initialScope: BulkReplayScope | undefined
+  onStarted: (job: BulkJobView) => void
+  onClose: () => void
+}
+
+function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) {
+  const options = scopeOptions(choices)
+  const [chosenScope, setChosenScope] = useState<BulkReplayScope | undefined>(initialScope)
+  // A scope that went away meanwhile (the selection was cleared) falls back to the narrowest one left.
+  const chosen = options.find((option) => option.scope === chosenScope) ?? options[0]
+  const forward = useForwardConfig(choices.endpoint?.id ?? null)
   const lastTarget = forward.data?.lastTarget ?? null
   const [targetDraft, setTargetDraft] = useState<string | null>(null)
   const [keepPathDraft, setKeepPathDraft] = useState<boolean | null>(null)
@@ -52,12 +113,12 @@ function BulkForm({ endpoint, onStarted, onClose }: { endpoint: Endpoint; onStar
         : `more than 0, at most ${BULK_MAX_RATE_PER_SECOND} per second`
 
   async function start(): Promise<void> {
-    if (targetProblem || pacingProblem) return
+    if (targetProblem || pacingProblem || !chosen) return
     setIsStarting(true)
     setError(null)
     try {
       const job = await call('startBulkReplay', {
-        endpointId: endpoint.id,
+        ...scopeInput(chosen.scope, choices),
         targetUrl,
         keepCapturedPath,
         resign,
@@ -78,9 +139,29 @@ function BulkForm({ endpoint, onStarted, onClose }: { endpoint: Endpoint; onStar
         void start()
       }}
     >
-      <p className="muted">
-        All {formatCount(endpoint.captureCount)} captures of this endpoint are sent to the target in the order they arrived (oldest first).
-      </p>
+      <fieldset className="bulk-scope" data-testid="bulk-scope">
+        <legend className="field-label">What to replay</legend>
+        {options.length === 1 && options[0] ? (
+          <p className="bulk-scope-only">
+            <ScopeLabel option={options[0]} />
+          </p>
+        ) : (
+          options.map((option) => (
+            <label key={option.scope} className="checkbox bulk-scope-option">
+              <input
+                type="radio"
+                name="bulk-scope"
+                checked={option.scope === chosen?.scope}
+                disabled={option.count === 0}
+                onChange={() => setChosenScope(option.scope)}
+                data-testid={`bulk-scope-${option.scope}`}
+              />
+              <ScopeLabel option={option} />
+            </label>
+          ))
+        )}
+        <p className="field-hint">Sent to the target in the order they arrived, oldest first.</p>
+      </fieldset>
       <TargetUrlField value={targetUrl} problem={targetProblem} testId="bulk-target" onChange={setTargetDraft} />
       <label className="checkbox">
         <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepPathDraft(event.target.checked)} data-testid="bulk-keep-path" />
@@ -88,7 +169,7 @@ function BulkForm({ endpoint, onStarted, onClose }: { endpoint: Endpoint; onStar
       </label>
       <label className="checkbox">
         <input type="checkbox" checked={resign} onChange={(event) => setResign(event.target.checked)} data-testid="bulk-resign" />
-        Re-sign with this endpoint’s keys (fresh timestamps)
+        Re-sign with the keys of each capture’s endpoint (fresh timestamps)
       </label>
       <fieldset className="bulk-pacing">
         <legend className="field-label">Pace</legend>
@@ -139,30 +220,40 @@ function BulkForm({ endpoint, onStarted, onClose }: { endpoint: Endpoint; onStar
         <button
           type="submit"
           className="button button-primary"
-          disabled={isStarting || targetProblem !== null || pacingProblem !== null || endpoint.captureCount === 0}
+          disabled={isStarting || targetProblem !== null || pacingProblem !== null || !chosen || chosen.count === 0}
           data-testid="bulk-start"
         >
-          {isStarting ? 'Starting…' : `Replay ${formatCount(endpoint.captureCount)} ${endpoint.captureCount === 1 ? 'capture' : 'captures'}`}
+          {isStarting ? 'Starting…' : `Replay ${captures(chosen?.count ?? 0)}`}
         </button>
       </div>
     </form>
   )
 }
 
-function BulkProgress({ initial, endpointId, onClose }: { initial: BulkJobView; endpointId: string; onClose: () => void }) {
+function ScopeLabel({ option }: { option: ScopeOption }) {
+  return (
+    <span>
+      {option.label}
+      {option.detail && <span className="bulk-scope-detail muted"> · {option.detail}</span>}
+    </span>
+  )
+}
+
+function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClose: () => void }) {
   const { data: job } = useBulkJob(initial)
   const queryClient = useQueryClient()
   const [cancelError, setCancelError] = useState<string | null>(null)
   const [isCancelling, setIsCancelling] = useState(false)
   const percent = job.total === 0 ? 100 : Math.round((job.done / job.total) * 100)
 
-  // Capture time and target from the list already loaded for this endpoint (when it is).
-  const captures = useMemo(() => {
+  // Capture time and target from the lists already loaded (filtered or not), when they are.
+  const loaded = useMemo(() => {
     const byId = new Map<string, CaptureSummary>()
-    const data = queryClient.getQueryData<CaptureListData>(queryKeys.captureList(endpointId))
-    for (const page of data?.pages ?? []) for (const item of page.items) byId.set(item.id, item)
+    for (const [, data] of queryClient.getQueriesData<CaptureListData>({ queryKey: queryKeys.captureLists() })) {
+      for (const page of data?.pages ?? []) for (const item of page.items) byId.set(item.id, item)
+    }
     return byId
-  }, [queryClient, endpointId, job.finished])
+  }, [queryClient, job.finished])
 
   async function cancel(): Promise<void> {
     setIsCancelling(true)
@@ -210,7 +301,7 @@ function BulkProgress({ initial, endpointId, onClose }: { initial: BulkJobView; 
             </thead>
             <tbody>
               {job.results.map((item) => {
-                const capture = captures.get(item.captureId)
+                const capture = loaded.get(item.captureId)
                 return (
                   <tr key={item.captureId} data-testid="bulk-result-row" data-status={item.status}>
                     <td className="bulk-col-seq">{item.seq}</td>

@@ -2,7 +2,7 @@
 import { useState } from 'react'
 import type { CaptureDetail, Endpoint } from '../../../../src-main/shared/contract'
 import { PreflightDialog } from '../tunnel/preflight-dialog'
-import { BulkReplayDialog } from './bulk-replay-dialog'
+import { BulkReplayDialog, type BulkReplayChoices } from './bulk-replay-dialog'
 import { ForwardDialog } from './forward-dialog'
 import { ResendDialog } from './resend-dialog'
 import { SimulatorDialog } from './simulator-dialog'
@@ -22,9 +22,10 @@ export function ResendButton({ capture }: { capture: CaptureDetail }) {
   )
 }
 
-/** Capture list header: "Replay…" every capture of the current endpoint. */
-export function BulkReplayButton({ endpoint }: { endpoint: Endpoint | undefined }) {
+/** Capture list header: "Replay…" the endpoint's captures, those matching the filter, or the selection. */
+export function BulkReplayButton({ choices }: { choices: BulkReplayChoices }) {
   const [isOpen, setIsOpen] = useState(false)
+  const { endpoint } = choices
   if (!endpoint || endpoint.captureCount === 0) return null
   return (
     <>
@@ -37,7 +38,7 @@ export function BulkReplayButton({ endpoint }: { endpoint: Endpoint | undefined 
       >
         Replay…
       </button>
-      {isOpen && <BulkReplayDialog endpoint={endpoint} onClose={() => setIsOpen(false)} />}
+      {isOpen && <BulkReplayDialog choices={choices} onClose={() => setIsOpen(false)} />}
     </>
   )
 }

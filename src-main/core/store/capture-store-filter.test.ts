@@ -1,0 +1,162 @@
+/**
+ * Filtered paging, filter fields kept current, and deleting a selection, in the capture store,
+ * over more captures than one segment holds.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CaptureFilter } from '../../shared/capture-filter'
+import type { CaptureRecognition } from '../../shared/contract'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { SEGMENT_MAX_CAPTURES } from './capture-segments'
+import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+
+const now = () => new Date('2026-11-21T10:00:00Z')
+const COUNT = SEGMENT_MAX_CAPTURES * 2 + 500
+
+function ixopay(reference: string): CaptureRecognition {
+  return {
+    provider: { id: 'ixopay', name: 'IXOPAY', variant: 'json-api' },
+    verdict: { status: 'no-key', reason: null, message: 'no IXOPAY shared secret configured' },
+    summary: { eventType: 'DEBIT', status: 'OK', objectId: `tx-${reference}`, reference, amount: '9.99 EUR', paymentMethod: null, signalOnly: false },
+  }
+}
+
+const unknownSender: CaptureRecognition = {
+  provider: { id: 'unknown', name: 'Unknown sender', variant: null },
+  verdict: { status: 'not-applicable', reason: null, message: 'not a known sender' },
+  summary: { eventType: null, status: null, objectId: null, reference: null, amount: null, paymentMethod: null, signalOnly: false },
+}
+
+/** Every 7th capture is IXOPAY (answered 200), the rest unknown senders; every 3rd was answered 503. */
+function newCapture(index: number): NewCapture {
+  const isIxopay = index % 7 === 0
+  const body = Buffer.from(String(index))
+  return {
+    id: randomUUID(),
+    endpointId: index % 2 === 0 ? 'even' : 'odd',
+    receivedAt: now().toISOString(),
+    durationMs: 1,
+    method: isIxopay ? 'POST' : 'PUT',
+    target: isIxopay ? `/shop/ixopay?n=${index}` : `/shop/other?n=${index}`,
+    httpVersion: '1.1',
+    headers: [['Content-Type', 'application/json']],
+    remoteAddress: '127.0.0.1',
+    remotePort: 5000,
+    body: { sha256: createHash('sha256').update(body).digest('hex') },
+    outcome: 'captured',
+    refusal: null,
+    recognition: isIxopay ? ixopay(`order-${index}`) : unknownSender,
+    response: { kind: 'respond', status: isIxopay ? 200 : index % 3 === 0 ? 503 : 204, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
+  }
+}
+
+/** Every page of a filtered query, following the cursors. */
+function pageThrough(store: CaptureStore, query: { endpointId?: string; filter?: CaptureFilter }, limit: number) {
+  const seqs: number[] = []
+  const totals = new Set<number>()
+  let beforeSeq: number | undefined
+  for (;;) {
+    const page = store.page({ ...query, limit, beforeSeq })
+    totals.add(page.total)
+    seqs.push(...page.items.map((item) => item.seq))
+    if (page.nextBeforeSeq === null) break
+    expect(page.items).toHaveLength(limit)
+    beforeSeq = page.nextBeforeSeq
+  }
+  return { seqs, totals: [...totals] }
+}
+
+/** Sequence numbers (1-based, in arrival order) of the captures a predicate picks, newest first. */
+function expectedSeqs(pick: (index: number) => boolean): number[] {
+  return Array.from({ length: COUNT }, (_, index) => index)
+    .filter(pick)
+    .map((index) => index + 1)
+    .reverse()
+}
+
+describe('capture store: filters', () => {
+  let dir: string
+  let remove: () => Promise<void>
+  let store: CaptureStore | undefined
+  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') }, { now }))
+
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+    await remove()
+  })
+
+  async function fill(): Promise<CaptureStore> {
+    const current = await open()
+    await Promise.all(Array.from({ length: COUNT }, (_, index) => current.append(newCapture(index), Buffer.from(String(index)))))
+    return current
+  }
+
+  it('pages a filter with cursors across segments, counting every match in the total', async () => {
+    const current = await fill()
+    const byProvider = pageThrough(current, { filter: { provider: 'ixopay' } }, 50)
+    expect(byProvider.seqs).toEqual(expectedSeqs((index) => index % 7 === 0))
+    expect(byProvider.totals).toEqual([byProvider.seqs.length])
+
+    const fiveHundreds = pageThrough(current, { endpointId: 'odd', filter: { answer: '5xx' } }, 97)
+    expect(fiveHundreds.seqs).toEqual(expectedSeqs((index) => index % 2 === 1 && index % 7 !== 0 && index % 3 === 0))
+    expect(fiveHundreds.totals).toEqual([fiveHundreds.seqs.length])
+
+    // Text and fields together: "order-1" matches order-1, order-14, order-105, order-1001...
+    const combined = pageThrough(current, { filter: { text: 'ORDER-1', method: 'post', verdict: 'no-key' } }, 10)
+    expect(combined.seqs).toEqual(expectedSeqs((index) => index % 7 === 0 && String(index).startsWith('1')))
+
+    // A page that ends exactly on the last match has no next page.
+    const exact = current.page({ filter: { text: 'ixopay?n=0' }, limit: 1 })
+    expect(exact.items.map((item) => item.seq)).toEqual([1])
+    expect(exact.nextBeforeSeq).toBeNull()
+    expect(current.page({ filter: { text: 'no such capture' }, limit: 10 })).toEqual({ items: [], nextBeforeSeq: null, total: 0 })
+    // Without a filter, paging is as before.
+    expect(current.page({ limit: 5 }).total).toBe(COUNT)
+  })
+
+  it('lists the ids matching a filter oldest first', async () => {
+    const current = await fill()
+    const ids = current.ids('even', { provider: 'ixopay' })
+    const seqs = ids.map((id) => current.get(id)!.seq)
+    expect(seqs).toEqual(expectedSeqs((index) => index % 14 === 0).reverse())
+  })
+
+  it('recomputes filter fields when recognitions change, and rebuilds them from disk', async () => {
+    const current = await fill()
+    // The oldest capture (an IXOPAY one) lives in a retired segment, the second newest (an
+    // unknown sender) in the current one.
+    const [oldest] = current.page({ limit: 1, beforeSeq: 2 }).items
+    const [newest] = current.page({ limit: 1, beforeSeq: COUNT }).items
+    expect([oldest!.recognition?.provider.id, newest!.recognition?.provider.id]).toEqual(['ixopay', 'unknown'])
+    const recognized: CaptureRecognition = { ...ixopay('refund-77'), verdict: { status: 'valid', reason: null, message: 'valid' } }
+    await current.updateRecognitions([oldest!, newest!].map(({ id }) => ({ id, recognition: recognized })))
+
+    const valid = () => current.page({ filter: { verdict: 'valid' }, limit: 10 }).items.map((item) => item.id)
+    expect(valid()).toEqual([newest!.id, oldest!.id])
+    expect(current.page({ filter: { text: 'refund-77' }, limit: 10 }).total).toBe(2)
+    expect(current.page({ filter: { text: 'order-0' }, limit: 10 }).total).toBe(0)
+    expect(current.page({ filter: { provider: 'unknown' }, limit: 1 }).total).toBe(expectedSeqs((index) => index % 7 !== 0).length - 1)
+
+    await current.close()
+    store = undefined
+    const reopened = await open()
+    expect(reopened.page({ filter: { verdict: 'valid' }, limit: 10 }).items.map((item) => item.id)).toEqual([newest!.id, oldest!.id])
+    expect(reopened.page({ filter: { text: 'REFUND-77', provider: 'ixopay' }, limit: 10 }).total).toBe(2)
+  })
+
+  it('deletes a selection across segments, skipping ids it does not have', async () => {
+    const current = await fill()
+    const chosen = [current.page({ limit: 1, beforeSeq: 2 }).items[0]!, current.page({ limit: 1 }).items[0]!]
+    const deleted = await current.deleteMany([chosen[1]!.id, 'no-such-capture', chosen[0]!.id, chosen[1]!.id])
+    expect(deleted).toEqual(expect.arrayContaining(chosen.map(({ id, seq, endpointId }) => ({ id, seq, endpointId }))))
+    expect(deleted).toHaveLength(2)
+    expect(current.count()).toBe(COUNT - 2)
+    for (const { id } of chosen) expect(current.has(id)).toBe(false)
+    await current.close()
+    store = undefined
+    expect((await open()).count()).toBe(COUNT - 2)
+  })
+})
