@@ -120,23 +120,24 @@ export function createReplayService(deps: ReplayServiceDeps) {
       if (replayable.length === 0) {
         throw new InspectorError('BAD_REQUEST', 'every capture chosen was refused (its body was too large), so there is no body to resend')
       }
-      const prepared: Array<{ capture: CaptureSummary; request: ReplayRequest; resign: ReplayRecord['resign'] }> = []
-      for (const capture of replayable) {
-        prepared.push(await prepare({ captureId: capture.id, targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, resign: input.resign }))
-      }
       const jobId = randomUUID()
       const controller = new AbortController()
       const cancelOnShutdown = (): void => controller.abort()
       deps.shutdown.addEventListener('abort', cancelOnShutdown, { once: true })
-      const results: BulkItemResult[] = prepared.map(({ capture }) => ({ captureId: capture.id, seq: capture.seq, status: 'pending' as const, outcome: null }))
+      const results: BulkItemResult[] = replayable.map((capture) => ({ captureId: capture.id, seq: capture.seq, status: 'pending' as const, outcome: null }))
+      const positionOf = new Map(replayable.map((capture, position) => [capture.seq, position]))
       const job: BulkJob = {
         controller,
-        view: { jobId, targetUrl: input.targetUrl, total: prepared.length, done: 0, sent: 0, failed: 0, cancelled: 0, finished: false, wasCancelled: false, results },
+        view: { jobId, targetUrl: input.targetUrl, total: replayable.length, done: 0, sent: 0, failed: 0, cancelled: 0, finished: false, wasCancelled: false, results },
       }
       jobs.set(jobId, job)
-      const bySeq = new Map(prepared.map((item) => [item.capture.seq, item]))
       void runBulkReplay(
-        prepared.map(({ capture, request }) => ({ captureId: capture.id, seq: capture.seq, request })),
+        // Each request (and its body) is read when its turn comes, and let go once it is recorded.
+        replayable.map((capture) => ({
+          captureId: capture.id,
+          seq: capture.seq,
+          prepare: () => prepare({ captureId: capture.id, targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, resign: input.resign }),
+        })),
         {
           concurrency: input.concurrency,
           ratePerSecond: input.ratePerSecond,
@@ -145,23 +146,21 @@ export function createReplayService(deps: ReplayServiceDeps) {
           now: deps.now,
           onProgress: (progress) => {
             Object.assign(job.view, { done: progress.done, sent: progress.sent, failed: progress.failed, cancelled: progress.cancelled })
-            const index = job.view.results.findIndex((item) => item.seq === progress.item.seq)
-            if (index !== -1) job.view.results[index] = progress.item
+            const position = positionOf.get(progress.item.seq)
+            if (position !== undefined) job.view.results[position] = progress.item
             deps.events.publish({ type: 'bulk-replay-progress', job: summaryOf(job.view) })
+          },
+          async onSettled(item, prepared) {
+            if (!prepared || !item.outcome) return
+            const entry = createReplayRecord({ captureId: item.captureId, kind: 'bulk', request: prepared.request, outcome: item.outcome, resign: prepared.resign, now: deps.now() })
+            await record(prepared.capture, entry).catch((error: unknown) => deps.logger.error('could not record a bulk replay', { error: String(error) }))
           },
         },
       ).then(
-        async (result) => {
+        (result) => {
           job.view.results = result.results
           job.view.finished = true
           job.view.wasCancelled = result.cancelled
-          for (const item of result.results) {
-            const entry = bySeq.get(item.seq)
-            if (!entry || !item.outcome) continue
-            await record(entry.capture, createReplayRecord({ captureId: item.captureId, kind: 'bulk', request: entry.request, outcome: item.outcome, resign: entry.resign, now: deps.now() })).catch(
-              (error: unknown) => deps.logger.error('could not record a bulk replay', { error: String(error) }),
-            )
-          }
           deps.events.publish({ type: 'bulk-replay-progress', job: summaryOf(job.view) })
           deps.shutdown.removeEventListener('abort', cancelOnShutdown)
           setTimeout(() => jobs.delete(jobId), BULK_JOB_RETENTION_MS).unref()

@@ -16,7 +16,11 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function items(count: number, url: string): BulkReplayItem[] {
   // Handed over newest first, as a list view shows them: the run must still go oldest first.
-  return Array.from({ length: count }, (_, index) => ({ captureId: `c${index}`, seq: index + 1, request: buildReplayRequest(capture(index), { targetUrl: url }) })).reverse()
+  return Array.from({ length: count }, (_, index) => ({
+    captureId: `c${index}`,
+    seq: index + 1,
+    prepare: async () => ({ request: buildReplayRequest(capture(index), { targetUrl: url }) }),
+  })).reverse()
 }
 
 describe('runBulkReplay', () => {
@@ -32,6 +36,43 @@ describe('runBulkReplay', () => {
     expect(result.results.map((item) => item.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
     expect(progress.at(-1)).toMatchObject({ total: 8, done: 8, sent: 8, inFlight: 0 })
     expect(target.maxInFlight).toBe(1)
+  })
+
+  it('builds each request only when its turn comes, settles each as it finishes, and fails only an item that cannot be built', async () => {
+    target = await startLoopbackTarget()
+    let built = 0
+    let settledBeforeLastBuilt = 0
+    const settled: Array<{ seq: number; status: string; prepared: boolean }> = []
+    const list = items(5, target.url).map((item) =>
+      item.seq === 3
+        ? { ...item, prepare: () => Promise.reject(new Error('capture c2 is no longer stored')) }
+        : {
+            ...item,
+            prepare: () => {
+              built++
+              return item.prepare()
+            },
+          },
+    )
+    const result = await runBulkReplay(list, {
+      concurrency: 1,
+      onSettled: (item, prepared) => {
+        if (built < 4) settledBeforeLastBuilt++
+        settled.push({ seq: item.seq, status: item.status, prepared: prepared !== null })
+      },
+    })
+    expect(settled).toEqual([
+      { seq: 1, status: 'sent', prepared: true },
+      { seq: 2, status: 'sent', prepared: true },
+      { seq: 3, status: 'failed', prepared: false },
+      { seq: 4, status: 'sent', prepared: true },
+      { seq: 5, status: 'sent', prepared: true },
+    ])
+    // Settled one by one while later requests were not built yet.
+    expect(settledBeforeLastBuilt).toBeGreaterThanOrEqual(3)
+    const failedItem = result.results[2]!
+    expect(failedItem.outcome?.kind === 'failure' && failedItem.outcome.failure).toMatchObject({ kind: 'invalid-request', message: 'the request could not be built: capture c2 is no longer stored' })
+    expect(target.received).toHaveLength(4)
   })
 
   it('respects the concurrency limit', async () => {

@@ -2,19 +2,30 @@
  * Bulk replay: many requests, oldest capture first, with a concurrency limit and an optional rate,
  * progress after every state change, and cancel. Cancelling aborts the requests in flight (they end
  * as `cancelled`) and marks every request not yet started as `cancelled` without sending it.
+ *
+ * Each request is built just before it is sent and handed to `onSettled` as soon as it is done,
+ * so a run over the tens of thousands of captures a filter can match holds only the requests in
+ * flight (bodies included), not all of them.
  */
 import { performance } from 'node:perf_hooks'
 import type { BulkItemResult, BulkProgress, BulkReplayResult, ReplayOutcome } from '../../shared/replay'
+import { errorText, failure } from './failure'
 import { sendReplay, type OutgoingRequest, type SendOptions } from './http-client'
 
-export interface BulkReplayItem {
+export interface BulkReplayItem<P extends { request: OutgoingRequest } = { request: OutgoingRequest }> {
   captureId: string
   /** The capture's arrival number: replays go out in ascending `seq`. */
   seq: number
-  request: OutgoingRequest
+  /** Builds the request (reading the body) when its turn comes; a rejection fails this item only. */
+  prepare(): Promise<P>
 }
 
-export interface BulkReplayOptions {
+export interface BulkReplayOptions<P extends { request: OutgoingRequest } = { request: OutgoingRequest }> {
+  /**
+   * Called once per item that was started, when it is done (sent, failed, or cancelled in flight),
+   * with what `prepare` built (`null` when it failed); awaited before the worker takes the next item.
+   */
+  onSettled?: (item: BulkItemResult, prepared: P | null) => Promise<void> | void
   /** Requests in flight at once; 1 keeps strict capture order. */
   concurrency?: number
   /** Requests started per second at most (spaced evenly). */
@@ -45,7 +56,10 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Replays the items in capture order and resolves when every one is sent, failed or cancelled. Never rejects. */
-export async function runBulkReplay(items: readonly BulkReplayItem[], options: BulkReplayOptions = {}): Promise<BulkReplayResult> {
+export async function runBulkReplay<P extends { request: OutgoingRequest }>(
+  items: ReadonlyArray<BulkReplayItem<P>>,
+  options: BulkReplayOptions<P> = {},
+): Promise<BulkReplayResult> {
   const startedAt = (options.now?.() ?? new Date()).toISOString()
   const startedMs = performance.now()
   const ordered = [...items].sort((a, b) => a.seq - b.seq)
@@ -60,17 +74,13 @@ export async function runBulkReplay(items: readonly BulkReplayItem[], options: B
   let nextStartMs = performance.now()
   let nextIndex = 0
   let inFlight = 0
+  // Kept as items change state: counting the results on every change is quadratic over a long run.
+  const counts = { sent: 0, failed: 0, cancelled: 0 }
 
   const emit = (item: BulkItemResult): void => {
+    if (item.status === 'sent' || item.status === 'failed' || item.status === 'cancelled') counts[item.status]++
     if (!options.onProgress) return
-    let sent = 0
-    let failed = 0
-    let cancelled = 0
-    for (const result of results) {
-      if (result.status === 'sent') sent++
-      else if (result.status === 'failed') failed++
-      else if (result.status === 'cancelled') cancelled++
-    }
+    const { sent, failed, cancelled } = counts
     try {
       options.onProgress({ total: results.length, done: sent + failed + cancelled, sent, failed, cancelled, inFlight, item: { ...item } })
     } catch (error: unknown) {
@@ -89,16 +99,28 @@ export async function runBulkReplay(items: readonly BulkReplayItem[], options: B
         await pause(startAt - now, controller.signal)
         if (controller.signal.aborted) break
       }
-      const item = ordered[index] as BulkReplayItem
+      const item = ordered[index] as BulkReplayItem<P>
       const result = results[index] as BulkItemResult
       result.status = 'sending'
       inFlight++
       emit(result)
-      const outcome = await sender(item.request, { ...options.send, signal: controller.signal })
+      let prepared: P | null = null
+      let outcome: ReplayOutcome
+      try {
+        prepared = await item.prepare()
+        outcome = await sender(prepared.request, { ...options.send, signal: controller.signal })
+      } catch (error: unknown) {
+        outcome = unpreparedOutcome(error, options.now?.() ?? new Date())
+      }
       inFlight--
       result.outcome = outcome
       result.status = outcome.kind === 'response' ? 'sent' : outcome.failure.kind === 'aborted' ? 'cancelled' : 'failed'
       emit(result)
+      try {
+        await options.onSettled?.(result, prepared)
+      } catch {
+        // Recording is the caller's business; it must not stop the run.
+      }
     }
   }
 
@@ -110,4 +132,15 @@ export async function runBulkReplay(items: readonly BulkReplayItem[], options: B
     emit(result)
   }
   return { results, cancelled: controller.signal.aborted, startedAt, durationMs: Math.round(performance.now() - startedMs) }
+}
+
+/** The outcome of an item whose request could not be built (the capture was deleted meanwhile, say). */
+function unpreparedOutcome(error: unknown, now: Date): ReplayOutcome {
+  return {
+    kind: 'failure',
+    url: '',
+    failure: failure('invalid-request', `the request could not be built: ${errorText(error)}`),
+    redirects: [],
+    timing: { startedAt: now.toISOString(), durationMs: 0, connectMs: null, firstByteMs: null },
+  }
 }
