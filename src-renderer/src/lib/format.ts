@@ -23,11 +23,11 @@ export function formatExactBytes(bytes: number): string {
   return `${numberFormat.format(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`
 }
 
+// Seconds are enough in a list (it is in arrival order); the full time is in each row's title.
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
   minute: '2-digit',
   second: '2-digit',
-  fractionalSecondDigits: 3,
   hour12: false,
 })
 const shortDateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })

@@ -18,9 +18,11 @@ interface CaptureRowProps {
   isChecked: boolean
   /** `extend`: Shift was held, so the ticks run from the last row ticked to this one. */
   onCheck: (id: string, extend: boolean) => void
+  /** `/<slug>` of the endpoint on screen: the same in every row, so the target column shows what follows it. */
+  endpointPrefix: string | null
 }
 
-export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect, isChecked, onCheck }: CaptureRowProps) {
+export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect, isChecked, onCheck, endpointPrefix }: CaptureRowProps) {
   const isRefused = capture.outcome === 'refused'
   return (
     <div
@@ -60,7 +62,7 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
       </span>
       <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
       <span className="cell cell-target wire" title={capture.target}>
-        {capture.target}
+        {targetWithin(capture.target, endpointPrefix)}
       </span>
       {isRefused && capture.refusal?.declaredSize != null ? (
         <span
@@ -131,4 +133,12 @@ function RecognitionCells({ recognition }: { recognition: CaptureSummary['recogn
       </span>
     </>
   )
+}
+
+/** The target after the endpoint's `/<slug>` (matched in any case, as the receiver does), or all of it. */
+export function targetWithin(target: string, endpointPrefix: string | null): string {
+  if (endpointPrefix === null || !target.toLowerCase().startsWith(endpointPrefix.toLowerCase())) return target
+  const rest = target.slice(endpointPrefix.length)
+  if (rest === '') return '/'
+  return rest.startsWith('/') ? rest : rest.startsWith('?') ? `/${rest}` : target
 }
