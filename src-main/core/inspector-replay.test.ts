@@ -2,6 +2,7 @@
  * Resend, re-sign, forward, bulk replay and simulate as the app runs them: captures arrive over
  * HTTP, replays go to loopback targets over HTTP, and the history is read back through procedures.
  */
+import { generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../shared/http-message'
 import { send } from '../test-support/http-client'
@@ -9,7 +10,7 @@ import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopba
 import { makeTempDir } from '../test-support/temp-dir'
 import { startInspector, type Inspector } from './inspector'
 import { silentLogger } from './logger'
-import { analyzeDelivery, signIxopayJson } from './providers'
+import { analyzeDelivery, signChip, signIxopayJson } from './providers'
 
 const SECRET = 'ixopay-replay-secret'
 
@@ -113,6 +114,36 @@ describe('replay from the app', () => {
     await expect.poll(async () => (await procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
     expect(target.received.map((request) => request.body.toString())).toEqual(['0', '1', '2', '3', '4'])
     expect((await procedures.getBulkReplay({ jobId: job.jobId })).sent).toBe(5)
+  })
+
+  it('re-signs a bulk replay of CHIP callbacks with a private key given for the run', async () => {
+    const { procedures } = inspector
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const chipKey = { kind: 'rsa-public-key', provider: 'chip', pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() } as const
+    const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    const target = await startLoopbackTarget((request, response) => {
+      const analysis = analyzeDelivery(
+        { method: request.method, target: request.target, headers: request.headers, body: request.body },
+        { now: new Date(), keys: [chipKey], pinnedProvider: 'chip' },
+      )
+      response.writeHead(analysis.verdict.status === 'valid' ? 200 : 401).end()
+    })
+    targets.push(target)
+    const [endpoint] = await procedures.listEndpoints({})
+    await procedures.addKey({ endpointId: endpoint!.id, key: chipKey })
+    // Captured with a signature the target does not accept (another key), as after a key rotation.
+    const stale = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+    for (let index = 0; index < 3; index++) {
+      const body = JSON.stringify({ id: `pur_${index}`, event_type: 'purchase.paid', status: 'paid' })
+      await send(`${endpoint!.url}/chip`, { headers: [['Content-Type', 'application/json'], ['X-Signature', signChip(body, stale)]], body })
+    }
+    const run = async (privateKeys?: Array<{ kind: 'rsa-private-key'; provider: 'chip'; pem: string }>) => {
+      const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, resign: true, concurrency: 2, privateKeys })
+      await expect.poll(async () => (await procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
+      return (await procedures.getBulkReplay({ jobId: job.jobId })).results.map((item) => (item.outcome?.kind === 'response' ? item.outcome.response.status : null))
+    }
+    expect(await run()).toEqual([401, 401, 401])
+    expect(await run([{ kind: 'rsa-private-key', provider: 'chip', pem: privatePem }])).toEqual([200, 200, 200])
   })
 
   it('simulates a signed callback to its own endpoint, which verifies it with the configured secret', async () => {

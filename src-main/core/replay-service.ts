@@ -136,7 +136,8 @@ export function createReplayService(deps: ReplayServiceDeps) {
         replayable.map((capture) => ({
           captureId: capture.id,
           seq: capture.seq,
-          prepare: () => prepare({ captureId: capture.id, targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, resign: input.resign }),
+          prepare: () =>
+            prepare({ captureId: capture.id, targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, resign: input.resign, privateKeys: input.privateKeys }),
         })),
         {
           concurrency: input.concurrency,

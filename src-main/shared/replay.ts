@@ -152,6 +152,8 @@ export const bulkReplayInputSchema = z
     targetUrl: httpUrl,
     keepCapturedPath: z.boolean().optional(),
     resign: z.boolean().optional(),
+    /** For schemes signed with a private key (never stored): used for every capture of its provider. */
+    privateKeys: z.array(privateKeySchema).max(10).optional(),
     concurrency: z.number().int().min(1).max(BULK_MAX_CONCURRENCY).optional(),
     ratePerSecond: z.number().positive().max(BULK_MAX_RATE_PER_SECOND).optional(),
     send: sendOptionsSchema.optional(),

@@ -10,6 +10,7 @@ import { formatCount, formatDuration, formatListTime } from '../../lib/format'
 import { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND, describeInvalidTargetUrl } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import { describeCaptureFilter } from '../captures/capture-filter-labels'
+import { PrivateKeyField, privateKeyFor, privateKeyProblem, PROVIDERS, type AsymmetricProvider } from './private-key-field'
 import { outcomeClass, outcomeLabel } from './replay-format'
 
 /** What the capture list on screen offers to replay. */
@@ -94,6 +95,10 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
   const targetUrl = targetDraft ?? lastTarget?.url ?? ''
   const keepCapturedPath = keepPathDraft ?? lastTarget?.keepCapturedPath ?? false
   const [resign, setResign] = useState(false)
+  const [keyProvider, setKeyProvider] = useState<AsymmetricProvider | null>(null)
+  const [privateKeyText, setPrivateKeyText] = useState('')
+  const privateKey = resign ? privateKeyFor(keyProvider, privateKeyText) : null
+  const keyProblem = resign ? privateKeyProblem(keyProvider, privateKeyText) : null
   const [pacing, setPacing] = useState<'concurrency' | 'rate'>('concurrency')
   const [concurrency, setConcurrency] = useState('4')
   const [rate, setRate] = useState('10')
@@ -113,7 +118,7 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
         : `more than 0, at most ${BULK_MAX_RATE_PER_SECOND} per second`
 
   async function start(): Promise<void> {
-    if (targetProblem || pacingProblem || !chosen) return
+    if (targetProblem || pacingProblem || keyProblem || !chosen) return
     setIsStarting(true)
     setError(null)
     try {
@@ -122,6 +127,7 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
         targetUrl,
         keepCapturedPath,
         resign,
+        ...(privateKey ? { privateKeys: [privateKey] } : {}),
         ...(pacing === 'concurrency' ? { concurrency: concurrencyValue } : { ratePerSecond: rateValue, concurrency: BULK_MAX_CONCURRENCY }),
       })
       onStarted(job)
@@ -171,6 +177,27 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
         <input type="checkbox" checked={resign} onChange={(event) => setResign(event.target.checked)} data-testid="bulk-resign" />
         Re-sign with the keys of each capture’s endpoint (fresh timestamps)
       </label>
+      {resign && (
+        <div className="bulk-private-key">
+          <label className="field field-inline">
+            <span className="field-label">Private key for</span>
+            <select
+              className="input input-auto"
+              value={keyProvider ?? ''}
+              onChange={(event) => setKeyProvider(event.target.value === '' ? null : (event.target.value as AsymmetricProvider))}
+              data-testid="bulk-private-key-provider"
+            >
+              <option value="">none (secrets on the endpoints only)</option>
+              {Object.entries(PROVIDERS).map(([id, { name }]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <PrivateKeyField provider={keyProvider} value={privateKeyText} onChange={setPrivateKeyText} />
+        </div>
+      )}
       <fieldset className="bulk-pacing">
         <legend className="field-label">Pace</legend>
         <label className="checkbox">
@@ -220,7 +247,7 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
         <button
           type="submit"
           className="button button-primary"
-          disabled={isStarting || targetProblem !== null || pacingProblem !== null || !chosen || chosen.count === 0}
+          disabled={isStarting || targetProblem !== null || pacingProblem !== null || keyProblem !== null || !chosen || chosen.count === 0}
           data-testid="bulk-start"
         >
           {isStarting ? 'Starting…' : `Replay ${captures(chosen?.count ?? 0)}`}

@@ -5,9 +5,9 @@
  */
 import type { PrivateKey } from '../../../../src-main/shared/replay'
 
-type AsymmetricProvider = PrivateKey['provider']
+export type AsymmetricProvider = PrivateKey['provider']
 
-const PROVIDERS: Record<AsymmetricProvider, { name: string; form: string }> = {
+export const PROVIDERS: Record<AsymmetricProvider, { name: string; form: string }> = {
   chip: { name: 'CHIP', form: 'an RSA private key (PEM)' },
   paypal: { name: 'PayPal', form: 'an RSA private key (PEM)' },
   plexo: { name: 'Plexo', form: 'an RSA private key (PEM)' },
@@ -64,7 +64,7 @@ export function PrivateKeyField({ provider, value, onChange }: PrivateKeyFieldPr
         data-testid="resend-private-key"
       />
       <span className={problem ? 'field-error' : 'field-hint'}>
-        {problem ?? `${name} signs with a private key. It is used for this resend only, never stored; without it the signature is sent as captured.`}
+        {problem ?? `${name} signs with a private key. It is used for this replay only, never stored; without it the signature is sent as captured.`}
       </span>
     </label>
   )
