@@ -8,20 +8,11 @@ import type { Page } from '@playwright/test'
 import type { HeaderPairs } from '../src-main/shared/http-message'
 import { signIxopayJson } from '../src-main/core/providers/index'
 import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
+import { saveScreenshot } from './fixtures/screenshots'
 import { expect, test, type InspectorFixture, type OwnEndpoint } from './fixtures/inspector'
 
 const SECRET = 'e2e-filter-ixopay-secret'
-/** Set to a folder to save screenshots of the filter bar and the selection (light and dark). */
-const SHOTS_DIR = process.env.UI_SHOTS_DIR
 
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!SHOTS_DIR) return
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.screenshot({ path: `${SHOTS_DIR}/${name}-light.png` })
-  await page.emulateMedia({ colorScheme: 'dark' })
-  await page.screenshot({ path: `${SHOTS_DIR}/${name}-dark.png` })
-  await page.emulateMedia({ colorScheme: 'light' })
-}
 
 /** A correctly signed IXOPAY callback for an order (the endpoint has the secret, so its verdict is valid). */
 async function sendSignedIxopay(inspector: InspectorFixture, endpoint: OwnEndpoint, path: string, reference: string): Promise<void> {
@@ -76,7 +67,7 @@ test('filter by text and provider, see live matches only, tick a range, replay i
     await expect(row(page, '/orders/1001/refunded')).toHaveCount(0)
     await expect(rows(page)).toHaveCount(2)
     await expect(page.getByTestId('capture-count')).toHaveText('2 of 6 captures')
-    await shoot(page, 'filter-text-and-provider')
+    await saveScreenshot(page, 'filter-text-and-provider', { bothSchemes: true })
 
     // Text only again: newest first, retry, refunded, paid, the first IXOPAY callback.
     await page.getByTestId('filter-provider').selectOption('')
@@ -96,7 +87,7 @@ test('filter by text and provider, see live matches only, tick a range, replay i
     await sendJson(inspector, endpoint, '/orders/1001/shipped', { order: '1001', status: 'shipped' })
     await expect(rows(page)).toHaveCount(5)
     await expect(page.getByTestId('selection-count')).toHaveText('2 selected')
-    await shoot(page, 'filter-selection')
+    await saveScreenshot(page, 'filter-selection', { bothSchemes: true })
 
     // Replay the selection: the dialog says what it sends and offers the wider scopes too.
     await page.getByTestId('selection-replay').click()
@@ -109,7 +100,7 @@ test('filter by text and provider, see live matches only, tick a range, replay i
     await dialog.getByTestId('bulk-keep-path').check()
     await dialog.getByTestId('bulk-concurrency').fill('1')
     await expect(dialog.getByTestId('bulk-start')).toHaveText('Replay 2 captures')
-    await shoot(page, 'filter-bulk-dialog')
+    await saveScreenshot(page, 'filter-bulk-dialog', { bothSchemes: true })
     await dialog.getByTestId('bulk-start').click()
     await expect(dialog.getByTestId('bulk-progress')).toHaveAttribute('data-finished', 'true')
     const results = dialog.getByTestId('bulk-result-row')
@@ -117,7 +108,7 @@ test('filter by text and provider, see live matches only, tick a range, replay i
     await expect(results.nth(0)).toContainText('/orders/1001/paid')
     await expect(results.nth(1)).toContainText('/orders/1001/refunded')
     expect(target.received.map((request) => request.target)).toEqual(['/orders/1001/paid', '/orders/1001/refunded'])
-    await shoot(page, 'filter-bulk-results')
+    await saveScreenshot(page, 'filter-bulk-results', { bothSchemes: true })
     await dialog.getByTestId('bulk-close').click()
     await expect(dialog).toBeHidden()
 
@@ -155,7 +146,7 @@ test('a filter that matches nothing says so, apart from an empty endpoint, and c
   await expect(page.getByTestId('captures-no-match')).toContainText('answered 5xx')
   await expect(page.getByTestId('captures-empty')).toHaveCount(0)
   await expect(page.getByTestId('capture-count')).toHaveText('0 of 2 captures')
-  await shoot(page, 'filter-no-match')
+  await saveScreenshot(page, 'filter-no-match', { bothSchemes: true })
 
   // The filter belongs to this endpoint's view: other views are not filtered, and it is kept.
   await page.getByTestId('endpoint-all').click()
@@ -192,6 +183,6 @@ test('a filter that matches nothing says so, apart from an empty endpoint, and c
   await expect(dialog.getByTestId('bulk-scope')).toContainText('The selected capture')
   await expect(dialog.getByTestId('bulk-scope').getByRole('radio')).toHaveCount(0)
   await expect(dialog.getByTestId('bulk-start')).toHaveText('Replay 1 capture')
-  await shoot(page, 'filter-bulk-selection-only')
+  await saveScreenshot(page, 'filter-bulk-selection-only', { bothSchemes: true })
   await dialog.getByTestId('dialog-close').click()
 })

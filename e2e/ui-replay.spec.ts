@@ -8,11 +8,10 @@ import type { Page } from '@playwright/test'
 import type { HeaderPairs } from '../src-main/shared/http-message'
 import { analyzeDelivery, signIxopayJson } from '../src-main/core/providers/index'
 import { startLoopbackTarget, type LoopbackTarget } from '../src-main/test-support/loopback-target'
+import { saveScreenshot } from './fixtures/screenshots'
 import { expect, test, type InspectorFixture } from './fixtures/inspector'
 
 const SECRET = 'e2e-ixopay-shared-secret'
-/** Set to a folder to save screenshots of the dialogs (light and dark). */
-const SHOTS_DIR = process.env.UI_SHOTS_DIR
 
 interface EndpointInfo {
   id: string
@@ -46,14 +45,6 @@ async function captureSignedIxopay(inspector: InspectorFixture, page: Page, pref
   return { endpoint, body }
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!SHOTS_DIR) return
-  await page.emulateMedia({ colorScheme: 'light' })
-  await page.screenshot({ path: `${SHOTS_DIR}/${name}-light.png` })
-  await page.emulateMedia({ colorScheme: 'dark' })
-  await page.screenshot({ path: `${SHOTS_DIR}/${name}-dark.png` })
-  await page.emulateMedia({ colorScheme: 'light' })
-}
 
 test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see the 200 in the history', async ({ page, inspector }) => {
   const target = await verifyingIxopayTarget()
@@ -88,12 +79,12 @@ test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see 
     await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=add]')).toContainText('19.99')
     await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=remove]')).toContainText('9.99')
     await expect(dialog.getByTestId('resign-change').filter({ hasText: 'X-Signature' })).toHaveCount(1)
-    await shoot(page, 'resend-preview')
+    await saveScreenshot(page, 'resend-preview', { bothSchemes: true })
 
     await dialog.getByTestId('resend-send').click()
     await expect(dialog.getByTestId('resend-result').getByTestId('replay-status')).toContainText('200 OK')
     await expect(dialog.getByTestId('replay-response-body')).toHaveText('OK')
-    await shoot(page, 'resend-result')
+    await saveScreenshot(page, 'resend-result', { bothSchemes: true })
     expect(target.received).toHaveLength(1)
     expect(target.received[0]?.body.toString()).toContain('"19.99"')
 
@@ -107,7 +98,7 @@ test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see 
     await record.getByRole('button').first().click()
     await expect(record.getByTestId('replay-record-detail').getByTestId('replay-sent-body')).toContainText('19.99')
     await record.scrollIntoViewIfNeeded()
-    await shoot(page, 'resend-history')
+    await saveScreenshot(page, 'resend-history', { bothSchemes: true })
   } finally {
     await target.close()
   }
@@ -129,7 +120,7 @@ test('a target that refuses connections is shown as a failure, in the dialog and
   const failure = dialog.getByTestId('resend-result').getByTestId('replay-failure')
   await expect(failure).toHaveAttribute('data-failure-kind', 'connection-refused')
   await expect(failure).toContainText('Connection refused')
-  await shoot(page, 'resend-refused')
+  await saveScreenshot(page, 'resend-refused', { bothSchemes: true })
   await dialog.getByTestId('dialog-close').click()
 
   const record = page.getByTestId('replay-record')
@@ -161,7 +152,7 @@ test('bulk replay of an endpoint: progress, then a results table', async ({ page
     await expect(rows).toHaveCount(4)
     await expect(rows.nth(2)).toContainText('500')
     await expect(rows.nth(0)).toContainText('/n0')
-    await shoot(page, 'bulk-results')
+    await saveScreenshot(page, 'bulk-results', { bothSchemes: true })
     expect(target.received.map((request) => request.target)).toEqual(expect.arrayContaining(['/n0', '/n1', '/n2', '/n3']))
   } finally {
     await target.close()
@@ -184,7 +175,7 @@ test('send a test callback to an endpoint of the app, and forward an endpoint to
     await dialog.getByTestId('simulator-send').click()
     await expect(dialog.getByTestId('simulator-result').getByTestId('replay-status')).toContainText('200')
     await expect(dialog.getByTestId('simulator-generated-secret')).not.toBeEmpty()
-    await shoot(page, 'simulator-result')
+    await saveScreenshot(page, 'simulator-result', { bothSchemes: true })
     await dialog.getByTestId('dialog-close').click()
     await expect(page.getByTestId('capture-row')).toHaveCount(1)
 
@@ -193,7 +184,7 @@ test('send a test callback to an endpoint of the app, and forward an endpoint to
     const forward = page.getByTestId('forward-dialog')
     await forward.getByTestId('forward-target').fill(target.url)
     await forward.getByTestId('forward-mode-background').check()
-    await shoot(page, 'forward-dialog')
+    await saveScreenshot(page, 'forward-dialog', { bothSchemes: true })
     await forward.getByTestId('forward-save').click()
     await expect(forward).toBeHidden()
     await expect(item.getByTestId('endpoint-forwarding')).toContainText(`Forwarding (background) to ${target.url}`)
@@ -204,7 +195,7 @@ test('send a test callback to an endpoint of the app, and forward an endpoint to
     await expect(page.getByTestId('replay-record')).toHaveAttribute('data-status', '200')
     // The forward keeps the captured path by default.
     expect(target.received.map((request) => request.target)).toEqual(['/fwd'])
-    await shoot(page, 'forward-history')
+    await saveScreenshot(page, 'forward-history', { bothSchemes: true })
   } finally {
     await target.close()
   }

@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { analyzeDelivery, signChip } from '../src-main/core/providers/index'
 import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
 import { expect, test } from './fixtures/inspector'
+import { saveScreenshot } from './fixtures/screenshots'
 
 test('a CHIP callback edited and re-signed with a private key pasted in the resend dialog passes the merchant check', async ({ page, inspector }) => {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -55,7 +56,7 @@ test('a CHIP callback edited and re-signed with a private key pasted in the rese
     await expect(dialog.getByText('this is a public key or a certificate')).toBeVisible()
     await keyField.fill(privatePem)
     await expect(dialog.getByTestId('resign-change').filter({ hasText: 'X-Signature' })).toHaveCount(1)
-    if (process.env.UI_SHOTS_DIR) await page.screenshot({ path: `${process.env.UI_SHOTS_DIR}/resend-private-key.png` })
+    await saveScreenshot(page, 'resend-private-key')
 
     await dialog.getByTestId('resend-send').click()
     await expect(dialog.getByTestId('resend-result').getByTestId('replay-status')).toContainText('200 OK')

@@ -5,15 +5,10 @@
  * key's fingerprint. The simulator signs v1a with a key pair it generates and shows its whpk_.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto'
-import type { Page } from '@playwright/test'
+import { saveScreenshot } from './fixtures/screenshots'
 import { expect, test } from './fixtures/inspector'
 
-/** Set to a folder to save screenshots of the key form and the simulator result. */
-const SHOTS_DIR = process.env.UI_SHOTS_DIR
 
-async function shoot(page: Page, name: string): Promise<void> {
-  if (SHOTS_DIR) await page.screenshot({ path: `${SHOTS_DIR}/${name}.png` })
-}
 
 test('a v1a-only delivery: no key, then the whpk_ public key entered in the UI makes it valid', async ({ page, inspector }) => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
@@ -50,7 +45,7 @@ test('a v1a-only delivery: no key, then the whpk_ public key entered in the UI m
   await dialog.getByTestId('key-pem').fill(whpk)
   await dialog.getByTestId('key-label').fill('sender key')
   await dialog.getByTestId('key-form').scrollIntoViewIfNeeded()
-  await shoot(page, 'key-form-ed25519')
+  await saveScreenshot(page, 'key-form-ed25519')
   await dialog.getByTestId('key-add').click()
   await expect(dialog.getByTestId('key-added')).toContainText(fingerprint)
   await expect(dialog.getByTestId('key-item')).toHaveCount(1)
@@ -58,7 +53,7 @@ test('a v1a-only delivery: no key, then the whpk_ public key entered in the UI m
   await expect(dialog.getByTestId('key-fingerprint')).toHaveText(fingerprint)
   await expect(dialog.getByTestId('key-item')).not.toContainText(raw('x').slice(0, 16))
   await dialog.getByTestId('key-list').scrollIntoViewIfNeeded()
-  await shoot(page, 'key-list-ed25519')
+  await saveScreenshot(page, 'key-list-ed25519')
   await dialog.getByTestId('provider-settings-close').click()
 
   // Re-verified without resending.
@@ -69,7 +64,7 @@ test('a v1a-only delivery: no key, then the whpk_ public key entered in the UI m
   await expect(signature.locator('[data-testid=signature-attempt][data-matched=true]')).toContainText('sender key')
   await expect(signature.locator('[data-testid=signature-attempt][data-matched=true] [data-testid=signed-string]')).toHaveText(`${id}.${timestamp}.${body}`)
   await signature.scrollIntoViewIfNeeded()
-  await shoot(page, 'signature-v1a')
+  await saveScreenshot(page, 'signature-v1a')
 })
 
 test('the simulator signs Standard Webhooks v1a with a generated key pair and shows its whpk_ public key', async ({ page, inspector }) => {
@@ -84,7 +79,7 @@ test('the simulator signs Standard Webhooks v1a with a generated key pair and sh
   const whpk = dialog.getByTestId('simulator-public-key-whpk')
   await expect(whpk).toHaveText(/^whpk_[A-Za-z0-9+/]{43}=$/)
   await expect(dialog.getByTestId('simulator-generated-secret')).toHaveCount(0)
-  await shoot(page, 'simulator-v1a')
+  await saveScreenshot(page, 'simulator-v1a')
   const publicKey = (await whpk.textContent()) ?? ''
   await dialog.getByTestId('dialog-close').click()
 

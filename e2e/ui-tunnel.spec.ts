@@ -6,8 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } from './fixtures/localtunnel-server'
 import { expect, test } from './fixtures/inspector'
-
-const SHOTS_DIR = process.env.UI_SHOTS_DIR
+import { saveScreenshot } from './fixtures/screenshots'
 
 let server: LocaltunnelServer
 
@@ -53,7 +52,7 @@ test('start the tunnel, see its URL, and capture a callback sent through it', as
   await startAnswered
   await expect(dialog.getByTestId('tunnel-stop')).toBeEnabled()
   await expect(dialog.getByTestId('tunnel-last-proved')).not.toContainText('not yet')
-  if (SHOTS_DIR) await page.screenshot({ path: `${SHOTS_DIR}/tunnel-dialog-online.png` })
+  await saveScreenshot(page, 'tunnel-dialog-online')
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
 
@@ -76,17 +75,10 @@ test('start the tunnel, see its URL, and capture a callback sent through it', as
   await item.getByTestId('check-public-url').click()
   const checks = page.getByTestId('preflight-dialog').getByTestId('preflight-check')
   await expect(checks.filter({ hasText: 'HTTPS' })).toHaveAttribute('data-ok', 'false')
-  if (SHOTS_DIR) {
-    await page.screenshot({ path: `${SHOTS_DIR}/tunnel-preflight.png` })
-  }
+  await saveScreenshot(page, 'tunnel-preflight')
   await page.keyboard.press('Escape')
 
-  if (SHOTS_DIR) {
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await page.screenshot({ path: `${SHOTS_DIR}/tunnel-online-dark.png` })
-    await page.emulateMedia({ colorScheme: 'light' })
-    await page.screenshot({ path: `${SHOTS_DIR}/tunnel-online-light.png` })
-  }
+  await saveScreenshot(page, 'tunnel-online', { bothSchemes: true })
 
   await page.getByTestId('tunnel-toggle').click()
   await dialog.getByTestId('tunnel-stop').click()
@@ -107,8 +99,6 @@ test('a taken subdomain is reported as changed, prominently', async ({ page, ins
   await expect(warning).toContainText(`You asked for “${wanted}” but got`)
   await expect(warning).toContainText('update the callback URL at your provider')
   await expect(page.getByTestId('tunnel-dialog-subdomain-warning')).toBeVisible()
-  if (SHOTS_DIR) {
-    await page.keyboard.press('Escape')
-    await page.screenshot({ path: `${SHOTS_DIR}/tunnel-subdomain-changed.png` })
-  }
+  await page.keyboard.press('Escape')
+  await saveScreenshot(page, 'tunnel-subdomain-changed')
 })
