@@ -20,6 +20,7 @@ import type {
 import { compileCaptureFilter, filterFieldsOf, type CaptureMatcher } from '../../../src-main/shared/capture-filter'
 import { subscribe, subscribeLiveState } from './api-client'
 import { listOfKey, queryKeys, type CaptureListData, type CaptureScope } from './query-keys'
+import { prependCaptures } from './capture-list-patch'
 import { mergeTunnelView } from './tunnel-view'
 
 const FLUSH_INTERVAL_MS = 100
@@ -167,10 +168,7 @@ function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummar
       const newestSeq = first.items[0]?.seq ?? -Infinity
       const fresh = relevant.filter((capture) => capture.seq > newestSeq)
       if (fresh.length === 0) return data
-      return {
-        ...data,
-        pages: [{ ...first, items: [...fresh, ...first.items], total: first.total + fresh.length }, ...data.pages.slice(1)],
-      }
+      return prependCaptures(data, fresh)
     })
   }
 }
