@@ -38,17 +38,29 @@ export function connectLiveEvents(queryClient: QueryClient): () => void {
     flushTimer = undefined
     const events = queue
     queue = []
+    // Runs of arrivals and of deletions (a bulk delete sends one event per capture) are applied
+    // together: one pass over each list per run, not one per capture.
     let received: CaptureSummary[] = []
+    let deleted: DeletedCapture[] = []
+    const applyRuns = (): void => {
+      if (received.length > 0) applyCapturesReceived(queryClient, received)
+      if (deleted.length > 0) applyCapturesDeleted(queryClient, deleted)
+      received = []
+      deleted = []
+    }
     for (const event of events) {
       if (event.type === 'capture-received') {
+        if (deleted.length > 0) applyRuns()
         received.push(event.capture)
-        continue
+      } else if (event.type === 'capture-deleted') {
+        if (received.length > 0) applyRuns()
+        deleted.push({ id: event.id, endpointId: event.endpointId })
+      } else {
+        applyRuns()
+        applyEvent(queryClient, event)
       }
-      if (received.length > 0) applyCapturesReceived(queryClient, received)
-      received = []
-      applyEvent(queryClient, event)
     }
-    if (received.length > 0) applyCapturesReceived(queryClient, received)
+    applyRuns()
     if (events.some(changesCounts)) refreshCounts.run()
   }
 
@@ -71,11 +83,8 @@ export function connectLiveEvents(queryClient: QueryClient): () => void {
   }
 }
 
-function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { type: 'capture-received' }>): void {
+function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { type: 'capture-received' | 'capture-deleted' }>): void {
   switch (event.type) {
-    case 'capture-deleted':
-      applyCaptureDeleted(queryClient, event.id, event.endpointId)
-      return
     case 'endpoint-cleared':
       removeEndpointCaptures(queryClient, event.endpointId, endpointCount(queryClient, event.endpointId), false)
       return
@@ -173,23 +182,35 @@ function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummar
   }
 }
 
-function applyCaptureDeleted(queryClient: QueryClient, id: string, endpointId: string): void {
-  for (const { key, scope } of listQueries(queryClient)) {
-    if (scope !== 'all' && scope !== endpointId) continue
+interface DeletedCapture {
+  id: string
+  endpointId: string
+}
+
+/**
+ * Drops deleted captures from every list they were in. An unfiltered list's total loses every
+ * deleted capture of its scope, loaded or not; a filtered list cannot tell whether one it had not
+ * loaded matched its filter, so it is fetched again when that happens.
+ */
+function applyCapturesDeleted(queryClient: QueryClient, deleted: DeletedCapture[]): void {
+  for (const { key, scope, matches } of listQueries(queryClient)) {
+    const inScope = new Set(deleted.filter((capture) => scope === 'all' || capture.endpointId === scope).map((capture) => capture.id))
+    if (inScope.size === 0) continue
+    let removed = 0
     queryClient.setQueryData<CaptureListData>(key, (data) => {
       if (!data) return data
-      let isFound = false
       const pages = data.pages.map((page) => {
-        if (isFound || !page.items.some((item) => item.id === id)) return page
-        isFound = true
-        return { ...page, items: page.items.filter((item) => item.id !== id) }
+        const kept = page.items.filter((item) => !inScope.has(item.id))
+        removed += page.items.length - kept.length
+        return kept.length === page.items.length ? page : { ...page, items: kept }
       })
-      if (!isFound) return data
       const [first, ...rest] = pages
-      return first ? { ...data, pages: [{ ...first, total: Math.max(0, first.total - 1) }, ...rest] } : data
+      const gone = matches === null ? inScope.size : removed
+      return first && gone > 0 ? { ...data, pages: [{ ...first, total: Math.max(0, first.total - gone) }, ...rest] } : data
     })
+    if (matches !== null && removed < inScope.size) void queryClient.invalidateQueries({ queryKey: key, exact: true })
   }
-  queryClient.removeQueries({ queryKey: queryKeys.captureDetail(id), exact: true })
+  for (const { id } of deleted) queryClient.removeQueries({ queryKey: queryKeys.captureDetail(id), exact: true })
 }
 
 /** An endpoint was cleared (`isDeleted` false) or deleted: drop its captures from every view. */
