@@ -13,6 +13,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { InspectorEvent } from '../shared/contract'
 import { ERROR_HTTP_STATUS, type ApiError, type Result } from '../shared/errors'
+import { subscribeInBatches } from '../core/event-bus'
 import type { Dispatch } from './dispatch'
 
 export const API_PREFIX = '/api/'
@@ -131,12 +132,13 @@ function streamEvents(request: IncomingMessage, response: ServerResponse, subscr
     'x-accel-buffering': 'no',
   })
   response.write(': connected\n\n')
-  const unsubscribe = subscribe((event) => {
+  // One write per batch of events, not per event (see subscribeInBatches).
+  const unsubscribe = subscribeInBatches({ subscribe }, (events) => {
     if (response.writableLength > SSE_MAX_BUFFERED_BYTES) {
       response.destroy()
       return
     }
-    response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+    response.write(events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join(''))
   })
   const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS)
   const cleanUp = (): void => {

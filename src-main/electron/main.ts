@@ -8,6 +8,7 @@ import { app, BrowserWindow, ipcMain, safeStorage } from 'electron'
 import { createDispatch } from '../api/dispatch'
 import { startInspector, type Inspector } from '../core/inspector'
 import type { SecretSealer } from '../core/keys/secret-sealer'
+import { subscribeInBatches } from '../core/event-bus'
 import { createStderrLogger } from '../core/logger'
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc-channels'
 import { APP_VERSION } from '../shared/version'
@@ -56,7 +57,8 @@ async function start(): Promise<void> {
     }
     return dispatch(String(procedure), input)
   })
-  inspector.events.subscribe((event) => mainWindow?.webContents.send(EVENT_CHANNEL, event))
+  // One IPC message per batch of events (an array), not per event: see subscribeInBatches.
+  subscribeInBatches(inspector.events, (events) => mainWindow?.webContents.send(EVENT_CHANNEL, events))
   installMenu(dataDir)
   createWindow()
   app.on('activate', () => {

@@ -10,7 +10,10 @@ contextBridge.exposeInMainWorld('inspector', {
   // Functions lose identity across contextBridge (electron/electron#33328), so the caller gets
   // its own unsubscribe instead of having to pass the same listener back.
   onEvent: (listener: (event: unknown) => void): (() => void) => {
-    const forward = (_event: IpcRendererEvent, payload: unknown): void => listener(payload)
+    // The main process sends events in batches (arrays); listeners get them one by one.
+    const forward = (_event: IpcRendererEvent, batch: unknown): void => {
+      if (Array.isArray(batch)) for (const event of batch) listener(event)
+    }
     ipcRenderer.on(EVENT_CHANNEL, forward)
     return () => {
       ipcRenderer.off(EVENT_CHANNEL, forward)
