@@ -1,17 +1,15 @@
 import { TargetUrlField } from './replay-fields'
-import { useQueryClient } from '@tanstack/react-query'
-import { useMemo, useState } from 'react'
+import { useState } from 'react'
 import { normalizeCaptureFilter, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
-import type { BulkJobView, CaptureSummary, Endpoint, ProcedureInput } from '../../../../src-main/shared/contract'
+import type { BulkJobView, Endpoint, ProcedureInput } from '../../../../src-main/shared/contract'
 import { call } from '../../api/api-client'
-import { queryKeys, type CaptureListData } from '../../api/query-keys'
-import { useBulkJob, useForwardConfig } from '../../api/queries'
-import { formatCount, formatDuration, formatListTime } from '../../lib/format'
+import { useForwardConfig } from '../../api/queries'
+import { formatCount } from '../../lib/format'
 import { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND, describeInvalidTargetUrl } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import { describeCaptureFilter } from '../captures/capture-filter-labels'
 import { PrivateKeyField, privateKeyFor, privateKeyProblem, PROVIDERS, type AsymmetricProvider } from './private-key-field'
-import { outcomeClass, outcomeLabel } from './replay-format'
+import { BulkProgress } from './bulk-replay-progress'
 
 /** What the capture list on screen offers to replay. */
 export interface BulkReplayChoices {
@@ -263,112 +261,5 @@ function ScopeLabel({ option }: { option: ScopeOption }) {
       {option.label}
       {option.detail && <span className="bulk-scope-detail muted"> · {option.detail}</span>}
     </span>
-  )
-}
-
-function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClose: () => void }) {
-  const { data: job } = useBulkJob(initial)
-  const queryClient = useQueryClient()
-  const [cancelError, setCancelError] = useState<string | null>(null)
-  const [isCancelling, setIsCancelling] = useState(false)
-  const percent = job.total === 0 ? 100 : Math.round((job.done / job.total) * 100)
-
-  // Capture time and target from the lists already loaded (filtered or not), when they are.
-  const loaded = useMemo(() => {
-    const byId = new Map<string, CaptureSummary>()
-    for (const [, data] of queryClient.getQueriesData<CaptureListData>({ queryKey: queryKeys.captureLists() })) {
-      for (const page of data?.pages ?? []) for (const item of page.items) byId.set(item.id, item)
-    }
-    return byId
-  }, [queryClient, job.finished])
-
-  async function cancel(): Promise<void> {
-    setIsCancelling(true)
-    try {
-      const view = await call('cancelBulkReplay', { jobId: job.jobId })
-      queryClient.setQueryData(queryKeys.bulkJob(job.jobId), view)
-    } catch (caught: unknown) {
-      setCancelError(caught instanceof Error ? caught.message : String(caught))
-    }
-    setIsCancelling(false)
-  }
-
-  return (
-    <div className="bulk-progress" data-testid="bulk-progress" data-finished={job.finished}>
-      <p className="wire replay-small muted">→ {job.targetUrl}</p>
-      <div
-        className="progress"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={job.total}
-        aria-valuenow={job.done}
-        aria-label="Replay progress"
-        data-testid="bulk-progress-bar"
-      >
-        <div className="progress-fill" style={{ width: `${percent}%` }} />
-      </div>
-      <p className="bulk-counts" data-testid="bulk-counts" aria-live="polite">
-        {formatCount(job.done)} of {formatCount(job.total)} done · <span className="status-ok">{formatCount(job.sent)} answered</span> ·{' '}
-        <span className={job.failed > 0 ? 'status-server-error' : ''}>{formatCount(job.failed)} failed</span>
-        {job.cancelled > 0 && ` · ${formatCount(job.cancelled)} cancelled`}
-        {job.finished && (job.wasCancelled ? ' · cancelled' : ' · finished')}
-      </p>
-      {cancelError && <p className="form-error">{cancelError}</p>}
-      {job.finished && job.results.length > 0 && (
-        <div className="bulk-results-scroll">
-          <table className="kv-table bulk-results" data-testid="bulk-results">
-            <thead>
-              <tr>
-                <th className="bulk-col-seq">#</th>
-                <th>Captured</th>
-                <th>Sent to</th>
-                <th>Result</th>
-                <th className="bulk-col-time">Took</th>
-              </tr>
-            </thead>
-            <tbody>
-              {job.results.map((item) => {
-                const capture = loaded.get(item.captureId)
-                return (
-                  <tr key={item.captureId} data-testid="bulk-result-row" data-status={item.status}>
-                    <td className="bulk-col-seq">{item.seq}</td>
-                    <td>
-                      {capture ? (
-                        <>
-                          {formatListTime(capture.receivedAt)} <span className="muted">{capture.target}</span>
-                        </>
-                      ) : (
-                        <span className="muted">{item.captureId}</span>
-                      )}
-                    </td>
-                    <td className="muted">{item.outcome?.url ?? '—'}</td>
-                    <td>
-                      {item.outcome ? (
-                        <span className={`status ${outcomeClass(item.outcome)}`} title={item.outcome.kind === 'failure' ? item.outcome.failure.message : undefined}>
-                          {outcomeLabel(item.outcome)}
-                        </span>
-                      ) : (
-                        <span className="muted">{item.status}</span>
-                      )}
-                    </td>
-                    <td className="bulk-col-time">{item.outcome ? formatDuration(item.outcome.timing.durationMs) : ''}</td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <div className="modal-actions">
-        {!job.finished && (
-          <button type="button" className="button button-danger" onClick={() => void cancel()} disabled={isCancelling} data-testid="bulk-cancel">
-            {isCancelling ? 'Cancelling…' : 'Cancel'}
-          </button>
-        )}
-        <button type="button" className="button" onClick={onClose} data-testid="bulk-close">
-          {job.finished ? 'Close' : 'Hide (keeps running)'}
-        </button>
-      </div>
-    </div>
   )
 }
