@@ -7,7 +7,7 @@ import type { CaptureRecognition } from '../shared/contract'
 import type { HeaderPairs } from '../shared/http-message'
 import type { DeliveryAnalysis, PinnableProviderId, ProviderKey } from '../shared/providers'
 import { analyzeDelivery } from './providers'
-import { splitTarget } from './receiver/receiver'
+import { splitTarget } from '../shared/slug'
 import type { StoredEndpoint } from './store/persisted-schema'
 
 export type ProviderSettings = NonNullable<StoredEndpoint['providerSettings']>

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import type { Refusal } from '../../shared/contract'
 import type { HeaderPairs } from '../../shared/http-message'
+import { splitTarget } from '../../shared/slug'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
 import type { Logger } from '../logger'
 import { RECEIVER_KEEP_ALIVE_TIMEOUT_MS } from '../responses/connection-headers'
@@ -175,15 +176,6 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       clearTimeout(timer)
     },
   }
-}
-
-/** `/<slug>/rest?query` -> slug and `/rest?query`. */
-export function splitTarget(target: string): { slug: string; rest: string } {
-  const path = target.startsWith('/') ? target.slice(1) : target
-  const end = path.search(/[/?#]/)
-  const slug = end === -1 ? path : path.slice(0, end)
-  const rest = end === -1 ? '/' : path.slice(end)
-  return { slug: slug.toLowerCase(), rest: rest.startsWith('/') ? rest : `/${rest}` }
 }
 
 function pairHeaders(raw: string[]): HeaderPairs {

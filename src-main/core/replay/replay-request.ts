@@ -19,7 +19,7 @@ import {
   type ReplayEdits,
   type SentRequestView,
 } from '../../shared/replay'
-import { splitTarget } from '../receiver/receiver'
+import { splitTarget } from '../../shared/slug'
 import { withoutHopByHop } from './hop-by-hop'
 
 /** A request as captured: the raw material of every replay. */

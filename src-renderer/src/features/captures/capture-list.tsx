@@ -206,7 +206,7 @@ export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, f
                     onSelect={select}
                     isChecked={selection.ids.has(capture.id)}
                     onCheck={selection.toggle}
-                    endpointPrefix={endpoint ? `/${endpoint.slug}` : null}
+                    showPathWithinEndpoint={endpoint !== undefined}
                   />
                 )
               })}

@@ -1,5 +1,6 @@
 import { memo } from 'react'
 import type { CaptureSummary } from '../../../../src-main/shared/contract'
+import { splitTarget } from '../../../../src-main/shared/slug'
 import { mediaType } from '../../lib/bytes'
 import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
 import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
@@ -18,11 +19,11 @@ interface CaptureRowProps {
   isChecked: boolean
   /** `extend`: Shift was held, so the ticks run from the last row ticked to this one. */
   onCheck: (id: string, extend: boolean) => void
-  /** `/<slug>` of the endpoint on screen: the same in every row, so the target column shows what follows it. */
-  endpointPrefix: string | null
+  /** An endpoint's own list: every target starts with its slug, so the column shows what follows. */
+  showPathWithinEndpoint: boolean
 }
 
-export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect, isChecked, onCheck, endpointPrefix }: CaptureRowProps) {
+export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect, isChecked, onCheck, showPathWithinEndpoint }: CaptureRowProps) {
   const isRefused = capture.outcome === 'refused'
   return (
     <div
@@ -62,7 +63,7 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
       </span>
       <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
       <span className="cell cell-target wire" title={capture.target}>
-        {targetWithin(capture.target, endpointPrefix)}
+        {showPathWithinEndpoint ? splitTarget(capture.target).rest : capture.target}
       </span>
       {isRefused && capture.refusal?.declaredSize != null ? (
         <span
@@ -133,12 +134,4 @@ function RecognitionCells({ recognition }: { recognition: CaptureSummary['recogn
       </span>
     </>
   )
-}
-
-/** The target after the endpoint's `/<slug>` (matched in any case, as the receiver does), or all of it. */
-export function targetWithin(target: string, endpointPrefix: string | null): string {
-  if (endpointPrefix === null || !target.toLowerCase().startsWith(endpointPrefix.toLowerCase())) return target
-  const rest = target.slice(endpointPrefix.length)
-  if (rest === '') return '/'
-  return rest.startsWith('/') ? rest : rest.startsWith('?') ? `/${rest}` : target
 }
