@@ -8,7 +8,8 @@ import { formatCount } from '../../lib/format'
 import { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND, describeInvalidTargetUrl } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import { describeCaptureFilter } from '../captures/capture-filter-labels'
-import { PrivateKeyField, privateKeyFor, privateKeyProblem, PROVIDERS, type AsymmetricProvider } from './private-key-field'
+import { providerName } from '../../lib/providers'
+import { ASYMMETRIC_PROVIDERS, PrivateKeyField, privateKeyFor, privateKeyProblem, type AsymmetricProvider } from './private-key-field'
 import { BulkProgress } from './bulk-replay-progress'
 
 /** What the capture list on screen offers to replay. */
@@ -186,9 +187,9 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
               data-testid="bulk-private-key-provider"
             >
               <option value="">none (secrets on the endpoints only)</option>
-              {Object.entries(PROVIDERS).map(([id, { name }]) => (
+              {ASYMMETRIC_PROVIDERS.map((id) => (
                 <option key={id} value={id}>
-                  {name}
+                  {providerName(id)}
                 </option>
               ))}
             </select>

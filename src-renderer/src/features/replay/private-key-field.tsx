@@ -4,18 +4,22 @@
  * lives in this dialog's state and goes to the core with the preview and the resend only.
  */
 import type { PrivateKey } from '../../../../src-main/shared/replay'
+import { providerName } from '../../lib/providers'
 
 export type AsymmetricProvider = PrivateKey['provider']
 
-export const PROVIDERS: Record<AsymmetricProvider, { name: string; form: string }> = {
-  chip: { name: 'CHIP', form: 'an RSA private key (PEM)' },
-  paypal: { name: 'PayPal', form: 'an RSA private key (PEM)' },
-  plexo: { name: 'Plexo', form: 'an RSA private key (PEM)' },
-  'standard-webhooks': { name: 'Standard Webhooks v1a', form: 'an ed25519 private key (whsk_… or PEM)' },
+/** What each provider signs with, as the field asks for it. */
+const KEY_FORMS: Record<AsymmetricProvider, string> = {
+  chip: 'an RSA private key (PEM)',
+  paypal: 'an RSA private key (PEM)',
+  plexo: 'an RSA private key (PEM)',
+  'standard-webhooks': 'an ed25519 private key for v1a (whsk_… or PEM)',
 }
 
+export const ASYMMETRIC_PROVIDERS = Object.keys(KEY_FORMS) as AsymmetricProvider[]
+
 function isAsymmetricProvider(provider: string | null): provider is AsymmetricProvider {
-  return provider !== null && provider in PROVIDERS
+  return provider !== null && provider in KEY_FORMS
 }
 
 /** The key to send with the request, or `null` when there is none (or the provider signs with secrets only). */
@@ -35,7 +39,7 @@ export function privateKeyProblem(provider: string | null, text: string): string
     return 'this is a public key or a certificate: re-signing needs the private key'
   }
   const looksRight = provider === 'standard-webhooks' ? /^whsk_|-----BEGIN PRIVATE KEY-----/.test(value) : /-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(value)
-  return looksRight ? null : `expected ${PROVIDERS[provider].form}`
+  return looksRight ? null : `expected ${KEY_FORMS[provider]}`
 }
 
 interface PrivateKeyFieldProps {
@@ -47,7 +51,8 @@ interface PrivateKeyFieldProps {
 
 export function PrivateKeyField({ provider, value, onChange }: PrivateKeyFieldProps) {
   if (!isAsymmetricProvider(provider)) return null
-  const { name, form } = PROVIDERS[provider]
+  const name = providerName(provider)
+  const form = KEY_FORMS[provider]
   const problem = privateKeyProblem(provider, value)
   return (
     <label className="field">

@@ -1,34 +1,21 @@
 import { useMutation } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
 import type { ProcedureOutput } from '../../../../src-main/shared/contract'
-import type { ProviderKey } from '../../../../src-main/shared/providers'
+import type { HmacProviderId } from '../../../../src-main/shared/provider-catalog'
 import type { SimulatorTemplateInfo } from '../../../../src-main/shared/replay'
 import { call } from '../../api/api-client'
 import { useEndpoints, useSimulatorTemplates } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
+import { HMAC_PROVIDER_IDS, providerName } from '../../lib/providers'
 import { describeInvalidTargetUrl } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import { ReplayOutcomeView } from './replay-outcome'
 import { SentRequest } from './sent-request'
 import '../../styles/replay.css'
 
-const PROVIDER_NAMES: Record<string, string> = {
-  ixopay: 'IXOPAY',
-  chip: 'CHIP',
-  plexo: 'Plexo',
-  swedbankpay: 'Swedbank Pay (PayEx)',
-  stripe: 'Stripe',
-  'standard-webhooks': 'Standard Webhooks',
-  github: 'GitHub',
-  shopify: 'Shopify',
-  adyen: 'Adyen',
-  mollie: 'Mollie',
-  paypal: 'PayPal',
-}
 
 /** HMAC providers whose secret a user can type here (the API's `hmac-secret` providers). */
-type HmacProvider = Extract<ProviderKey, { kind: 'hmac-secret' }>['provider']
-const HMAC_PROVIDERS = new Set<string>(['ixopay', 'stripe', 'standard-webhooks', 'github', 'shopify', 'adyen', 'mollie'] satisfies HmacProvider[])
+const HMAC_PROVIDERS = new Set<string>(HMAC_PROVIDER_IDS)
 
 type KeySource = 'generate' | 'endpoint' | 'secret'
 
@@ -68,7 +55,7 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
         targetUrl,
         ...(effectiveKeySource === 'endpoint' && keysEndpoint ? { useKeysOf: keysEndpoint.id } : {}),
         ...(effectiveKeySource === 'secret'
-          ? { keys: [{ kind: 'hmac-secret' as const, provider: template.provider as HmacProvider, value: secret }] }
+          ? { keys: [{ kind: 'hmac-secret' as const, provider: template.provider as HmacProviderId, value: secret }] }
           : {}),
       })
     },
@@ -95,7 +82,7 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
               data-testid="simulator-template"
             >
               {groups.map(([provider, items]) => (
-                <optgroup key={provider} label={PROVIDER_NAMES[provider] ?? provider}>
+                <optgroup key={provider} label={providerName(provider)}>
                   {items.map((item) => (
                     <option key={item.id} value={item.id}>
                       {item.title}
