@@ -67,6 +67,14 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     return capture
   }
 
+  /** Deletes the stored ones of these captures with their replay history, and tells the views. */
+  async function deleteStored(ids: readonly string[]) {
+    const doomed = await runStorage(() => store.deleteMany(ids))
+    await runStorage(() => context.history.deleteFor(doomed))
+    for (const capture of doomed) events.publish({ type: 'capture-deleted', id: capture.id, endpointId: capture.endpointId })
+    return doomed
+  }
+
   const forwardView = (endpoint: StoredEndpoint) => ({ endpointId: endpoint.id, config: endpoint.forward ?? null, lastTarget: endpoint.replayTarget ?? null })
   const tunnelView = () => ({
     settings: context.tunnel.settings(),
@@ -166,18 +174,13 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       return toCaptureDetail(capture, body, capture.outcome === 'refused' ? null : context.judge(capture, body))
     },
     async deleteCapture({ id }) {
-      const capture = findCapture(id)
-      await runStorage(() => store.delete(id))
-      await runStorage(() => context.history.deleteFor([capture]))
-      events.publish({ type: 'capture-deleted', id, endpointId: capture.endpointId })
+      findCapture(id)
+      await deleteStored([id])
       return { deleted: true }
     },
     async deleteCaptures({ ids }) {
       // Ids no longer stored (deleted meanwhile) are skipped: `deletedCount` says what happened.
-      const doomed = await runStorage(() => store.deleteMany(ids))
-      await runStorage(() => context.history.deleteFor(doomed))
-      for (const capture of doomed) events.publish({ type: 'capture-deleted', id: capture.id, endpointId: capture.endpointId })
-      return { deletedCount: doomed.length }
+      return { deletedCount: (await deleteStored(ids)).length }
     },
     async getAnswerConfig({ endpointId }) {
       return answerConfigView(endpoints.get(endpointId))

@@ -86,7 +86,7 @@ describe('capture store', () => {
     const secret = Buffer.from('card=4111111111111111')
     const doomed = await current.append(newCapture('e1', secret), secret)
     const kept = await current.append(newCapture('e1', Buffer.from('keep')), Buffer.from('keep'))
-    await current.delete(doomed.id)
+    await current.deleteMany([doomed.id])
     expect(current.get(doomed.id)).toBeUndefined()
     const bodiesFile = (await readdir(join(dir, 'captures'))).find((name) => name.endsWith('.log'))!
     expect((await readFile(join(dir, 'captures', bodiesFile))).includes(secret)).toBe(false)

@@ -73,9 +73,7 @@ export interface CaptureStore {
   endpointIds(): string[]
   /** Replaces the recognition of captures (after their endpoint's keys changed). */
   updateRecognitions(updates: Array<{ id: string; recognition: CaptureRecognition }>): Promise<void>
-  /** Deletes one capture and erases its bytes; `undefined` when there was none. */
-  delete(id: string): Promise<CaptureSummary | undefined>
-  /** Deletes the captures with these ids that are stored (a selection) and erases their bytes; returns those deleted. */
+  /** Deletes the captures with these ids that are stored (one, or a selection) and erases their bytes; returns those deleted. */
   deleteMany(ids: readonly string[]): Promise<DeletedCapture[]>
   /** Deletes every capture of an endpoint; returns them. */
   deleteByEndpoint(endpointId: string): Promise<CaptureSummary[]>
@@ -373,7 +371,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const entry = entryOf(id)
       return entry.segment.readBody(entry.frame, entry.bodySize)
     },
-    count: (endpointId) => (endpointId === undefined ? all.length : (byEndpoint.get(endpointId)?.length ?? 0)),
+    count: (endpointId) => listOf(endpointId).length,
     endpointIds: () => [...byEndpoint.keys()].filter((id) => (byEndpoint.get(id)?.length ?? 0) > 0),
     async updateRecognitions(updates) {
       const bySegment = new Map<Segment, Map<string, CaptureRecognition>>()
@@ -394,12 +392,6 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
           })
         })
       }
-    },
-    async delete(id) {
-      const entry = entries.get(id)
-      if (!entry) return undefined
-      await deleteEntries([entry])
-      return entry.summary
     },
     async deleteMany(ids) {
       const doomed = [...new Set(ids)].flatMap((id) => entries.get(id) ?? [])
