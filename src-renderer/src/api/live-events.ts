@@ -17,7 +17,7 @@ import type {
   InspectorStatus,
   TunnelView,
 } from '../../../src-main/shared/contract'
-import { compileCaptureFilter, filterFieldsOf, type CaptureMatcher } from '../../../src-main/shared/capture-filter'
+import { compileCaptureFilter, filterFieldsOf, type CaptureFilterFields, type CaptureMatcher } from '../../../src-main/shared/capture-filter'
 import { subscribe, subscribeLiveState } from './api-client'
 import { listOfKey, queryKeys, type CaptureListData, type CaptureScope } from './query-keys'
 import { prependCaptures } from './capture-list-patch'
@@ -158,11 +158,16 @@ function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[];
 
 function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummary[]): void {
   const newestFirst = [...captures].sort((a, b) => b.seq - a.seq)
+  // Every cached list (each endpoint and filter visited) looks at the same fields: derive them once.
+  const fieldsOf = new Map<CaptureSummary, CaptureFilterFields>()
+  const fields = (capture: CaptureSummary): CaptureFilterFields => {
+    let derived = fieldsOf.get(capture)
+    if (derived === undefined) fieldsOf.set(capture, (derived = filterFieldsOf(capture)))
+    return derived
+  }
   for (const { key, scope, matches } of listQueries(queryClient)) {
     // A filtered list takes only the captures its filter matches: the same rule the core pages with.
-    const relevant = newestFirst.filter(
-      (capture) => (scope === 'all' || capture.endpointId === scope) && (matches === null || matches(filterFieldsOf(capture))),
-    )
+    const relevant = newestFirst.filter((capture) => (scope === 'all' || capture.endpointId === scope) && (matches === null || matches(fields(capture))))
     if (relevant.length === 0) continue
     const state = queryClient.getQueryState<CaptureListData>(key)
     if (!state?.data) {
