@@ -1,7 +1,6 @@
 /** The one matching rule of shared/capture-filter.ts (core queries and the renderer's live events): every field, combinations, case. */
 import { describe, expect, it } from 'vitest'
 import {
-  captureMatchesFilter,
   compileCaptureFilter,
   filterFieldsOf,
   isCaptureFilterActive,
@@ -10,6 +9,12 @@ import {
   type FilterableCapture,
 } from '../shared/capture-filter'
 import type { CaptureRecognition } from '../shared/contract'
+
+/** What the store and the renderer do with a filter: compile it, then test a capture's fields. */
+function captureMatchesFilter(capture: FilterableCapture, filter: CaptureFilter | undefined): boolean {
+  const matches = compileCaptureFilter(filter)
+  return matches === null || matches(filterFieldsOf(capture))
+}
 
 function recognition(overrides: Partial<CaptureRecognition> = {}): CaptureRecognition {
   return {

@@ -134,12 +134,6 @@ export function compileCaptureFilter(filter: CaptureFilter | undefined): Capture
     (text === undefined || fields.searchText.includes(text))
 }
 
-/** For one capture at a time (the renderer's live events); lists should compile the filter once. */
-export function captureMatchesFilter(capture: FilterableCapture, filter: CaptureFilter | undefined): boolean {
-  const matches = compileCaptureFilter(filter)
-  return matches === null || matches(filterFieldsOf(capture))
-}
-
 function answerMatcher(answer: string): (status: number | null) => boolean {
   if (answer === 'none') return (status) => status === null
   if (answer.endsWith('xx')) {
