@@ -20,6 +20,7 @@ import {
   type SentRequestView,
 } from '../../shared/replay'
 import { splitTarget } from '../../shared/slug'
+import { confineCapturedPath } from './confine-path'
 import { withoutHopByHop } from './hop-by-hop'
 
 /** A request as captured: the raw material of every replay. */
@@ -111,8 +112,9 @@ export function parseTargetUrl(targetUrl: string): URL {
 /**
  * The request target to send. Without `keepCapturedPath` it is the target URL's path and query;
  * with it, the captured path and query relative to the endpoint are appended (`/<slug>/notify?x=1`
- * sent to `http://host/cb` goes to `/cb/notify?x=1`). The captured part is appended raw, as it
- * arrived, because signatures (IXOPAY) cover it byte for byte.
+ * sent to `http://host/cb` goes to `/cb/notify?x=1`). The captured part is appended as it arrived,
+ * because signatures (IXOPAY) cover it byte for byte, except that its dot segments are resolved and
+ * it may never climb out of the target's path (`confineCapturedPath` throws `BAD_REQUEST`).
  */
 export function sentTarget(url: URL, capturedTarget: string, keepCapturedPath: boolean): string {
   const basePath = url.pathname === '' ? '/' : url.pathname
@@ -120,7 +122,7 @@ export function sentTarget(url: URL, capturedTarget: string, keepCapturedPath: b
   if (!keepCapturedPath) return `${basePath}${url.search}`
   const { rest } = splitTarget(capturedTarget)
   const queryAt = rest.indexOf('?')
-  const restPath = queryAt < 0 ? rest : rest.slice(0, queryAt)
+  const restPath = confineCapturedPath(queryAt < 0 ? rest : rest.slice(0, queryAt))
   const restQuery = queryAt < 0 ? '' : rest.slice(queryAt + 1)
   const path = restPath === '/' ? basePath : `${basePath.replace(/\/+$/, '')}${restPath}`
   const queries = [baseQuery, restQuery].filter((query) => query !== '')
@@ -164,10 +166,13 @@ export function buildReplayRequest(source: ReplaySource, options: BuildReplayOpt
   const method = edits.method ?? captured.method
   const body = edits.body ? bodyFromEdit(edits.body) : captured.body
   const { kept, dropped } = withoutHopByHop(edits.headers ?? captured.headers)
-  const target = sentTarget(url, captured.target, options.keepCapturedPath ?? false)
+  // The URL exactly as the HTTP client will parse and request it, so the preview and the history
+  // never show one path while another is requested.
+  const requested = new URL(`${url.protocol}//${url.host}${sentTarget(url, captured.target, options.keepCapturedPath ?? false)}`)
+  const target = `${requested.pathname}${requested.search}`
   const request: ReplayRequest = {
     method,
-    url: `${url.protocol}//${url.host}${target}`,
+    url: `${requested.origin}${target}`,
     target,
     headers: frameHeaders(kept, url.host, method, body),
     body,
