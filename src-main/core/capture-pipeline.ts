@@ -114,7 +114,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
         provider: recognition && recognition.provider.id !== 'unknown' ? recognition.provider.id : null,
         providerVariant: recognition?.provider.variant ?? undefined,
         verdict: recognition?.verdict.status ?? null,
-        deliveryKey: deliveryKeyFor(recognition, bodySha256),
+        deliveryKey: deliveryKeyFor(recognition, bodySha256, request.headers),
       },
       deps.sequences,
       { random: deps.random },

@@ -8,6 +8,7 @@ import type { HeaderPairs } from '../shared/http-message'
 import type { DeliveryAnalysis, PinnableProviderId, ProviderKey } from '../shared/providers'
 import { analyzeDelivery } from './providers'
 import { splitTarget } from '../shared/slug'
+import { deliveryKeyFrom } from './deliveries/delivery-key'
 import type { StoredEndpoint } from './store/persisted-schema'
 
 export type ProviderSettings = NonNullable<StoredEndpoint['providerSettings']>
@@ -72,10 +73,10 @@ export function toRecognition(analysis: DeliveryAnalysis): CaptureRecognition {
 }
 
 /**
- * What makes two deliveries "the same" for answer sequences: the provider's transaction or event
- * id where recognised (retries carry it unchanged), else the body hash.
+ * What makes two deliveries "the same" for answer sequences: the same rule that groups stored
+ * captures into deliveries (deliveries/delivery-key.ts), so a sequence's steps match the attempts
+ * the Delivery view shows.
  */
-export function deliveryKeyFor(recognition: CaptureRecognition | null, bodySha256: string): string {
-  const objectId = recognition?.summary.objectId
-  return objectId ? `${recognition.provider.id}:${objectId}` : `sha256:${bodySha256}`
+export function deliveryKeyFor(recognition: CaptureRecognition | null, bodySha256: string, headers: HeaderPairs): string {
+  return deliveryKeyFrom({ id: '', outcome: 'captured', headers, recognition, bodySha256 })
 }

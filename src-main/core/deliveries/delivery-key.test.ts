@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import type { CaptureRecognition } from '../../shared/contract'
+import type { HeaderPairs } from '../../shared/http-message'
+import type { ProviderId } from '../../shared/providers'
+import { deliveryKeyFrom, describeDeliveryKey, MAX_DELIVERY_KEY_LENGTH } from './delivery-key'
+
+const SHA = 'a'.repeat(64)
+
+function recognition(id: ProviderId, summary: Partial<CaptureRecognition['summary']> = {}, variant: string | null = null): CaptureRecognition {
+  return {
+    provider: { id, name: id, variant },
+    verdict: { status: 'valid', reason: null, message: '' },
+    summary: { eventType: null, status: null, objectId: null, reference: null, amount: null, paymentMethod: null, signalOnly: false, ...summary },
+  }
+}
+
+function key(rec: CaptureRecognition | null, headers: HeaderPairs = [], bodySha256 = SHA): string {
+  return deliveryKeyFrom({ id: 'cap-1', outcome: 'captured', headers, recognition: rec, bodySha256 })
+}
+
+describe('deliveryKeyFrom', () => {
+  it('keys an IXOPAY callback by transaction, type and result, so PENDING then OK are two deliveries', () => {
+    const pending = key(recognition('ixopay', { objectId: 'uuid-1', eventType: 'DEBIT', status: 'PENDING' }))
+    const ok = key(recognition('ixopay', { objectId: 'uuid-1', eventType: 'DEBIT', status: 'OK' }))
+    expect(ok).toBe('ixopay:uuid-1:DEBIT:OK')
+    expect(pending).not.toBe(ok)
+    // A retry of the same callback with a different body hash (a new Date) is the same delivery.
+    expect(key(recognition('ixopay', { objectId: 'uuid-1', eventType: 'DEBIT', status: 'OK' }), [], 'b'.repeat(64))).toBe(ok)
+  })
+
+  it('falls back to the merchant transaction id when IXOPAY sent no uuid, else to the body hash', () => {
+    expect(key(recognition('ixopay', { reference: 'order-4711', eventType: 'DEBIT', status: 'OK' }))).toBe('ixopay:order-4711:DEBIT:OK')
+    expect(key(recognition('ixopay', {}))).toBe(`sha256:${SHA}`)
+  })
+
+  it('keys CHIP by object id, event type and status', () => {
+    expect(key(recognition('chip', { objectId: 'p-1', eventType: 'purchase.paid', status: 'paid' }))).toBe('chip:p-1:purchase.paid:paid')
+  })
+
+  it('reads header-carried delivery ids for Standard Webhooks, Svix and Shopify', () => {
+    expect(key(recognition('standard-webhooks'), [['Webhook-Id', 'msg_1']])).toBe('standard-webhooks:msg_1')
+    expect(key(recognition('standard-webhooks'), [['svix-id', 'msg_2']])).toBe('standard-webhooks:msg_2')
+    expect(key(recognition('shopify', { objectId: 'gid://shopify/Order/1' }), [['X-Shopify-Webhook-Id', 'wh-1']])).toBe('shopify:wh-1')
+    expect(key(recognition('shopify'), [])).toBe(`sha256:${SHA}`)
+  })
+
+  it('uses the body hash where the event id is only in the body, and for unknown senders', () => {
+    for (const id of ['stripe', 'paypal', 'swedbankpay', 'generic', 'unknown'] as const) {
+      expect(key(recognition(id, { objectId: 'obj-1', eventType: 'x' }))).toBe(`sha256:${SHA}`)
+    }
+    expect(key(null)).toBe(`sha256:${SHA}`)
+    expect(key(recognition('mollie', { objectId: 'tr_1' }, 'next-gen'))).toBe(`sha256:${SHA}`)
+    expect(key(recognition('mollie', { objectId: 'tr_1' }, 'classic'))).toBe('mollie:tr_1')
+    expect(key(recognition('adyen', { objectId: 'psp', eventType: 'AUTHORISATION', status: 'success' }, 'classic'))).toBe('adyen:psp:AUTHORISATION:success')
+    expect(key(recognition('adyen', { objectId: 'BA1' }, 'platform'))).toBe(`sha256:${SHA}`)
+  })
+
+  it('escapes separators so different ids cannot collide', () => {
+    const a = key(recognition('chip', { objectId: 'a:b', eventType: 'c' }))
+    const b = key(recognition('chip', { objectId: 'a', eventType: 'b:c' }))
+    expect(a).not.toBe(b)
+  })
+
+  it('gives a refused request a key of its own', () => {
+    expect(deliveryKeyFrom({ id: 'cap-9', outcome: 'refused', headers: [], recognition: null, bodySha256: SHA })).toBe('refused:cap-9')
+  })
+
+  it('hashes ids too long to index', () => {
+    const long = key(recognition('standard-webhooks'), [['webhook-id', 'x'.repeat(5000)]])
+    expect(long.length).toBeLessThanOrEqual(MAX_DELIVERY_KEY_LENGTH)
+    expect(long.startsWith('standard-webhooks:sha256-of-id:')).toBe(true)
+  })
+
+  it('describes what grouped the attempts', () => {
+    expect(describeDeliveryKey('ixopay:u:DEBIT:OK')).toContain('transaction id')
+    expect(describeDeliveryKey(`sha256:${SHA}`)).toBe('the same body bytes')
+  })
+})

@@ -1,0 +1,124 @@
+/**
+ * Which captures are attempts of one delivery: the same notification, sent again because the
+ * first answers were not a 2xx (or because the provider sends duplicates).
+ *
+ * The key is a pure function of the stored record (its recognition summary, its headers and its
+ * body hash), so the store can index it and rebuild the index without reading bodies.
+ *
+ * The rule per provider names what the provider keeps unchanged across retries of one
+ * notification, and changes between two different notifications about the same transaction
+ * (an IXOPAY `PENDING` then `OK` callback are two deliveries, not a retry):
+ *
+ * | provider | key | why |
+ * |---|---|---|
+ * | IXOPAY | `ixopay:<uuid, else merchantTransactionId>:<transactionType>:<result>` | the gateway's transaction id; one transaction can report PENDING then OK |
+ * | CHIP | `chip:<purchase or payment id>:<event_type>:<status>` | CHIP retries carry "the same payload and event"; CHIP suggests dedupe on id and event type |
+ * | Adyen classic | `adyen:<pspReference>:<eventCode>:<success>` (first item) | Adyen's own notification identity |
+ * | Plexo | `plexo:<id>:<event>:<status>` | the payment id; a new status is a new callback |
+ * | Mollie classic | `mollie:<resource id>` | the body is only the id; a retry and a new status signal look the same |
+ * | GitHub | `github:<X-GitHub-Delivery>` | the delivery GUID, kept on redelivery |
+ * | Shopify | `shopify:<X-Shopify-Webhook-Id>` (else `X-Shopify-Event-Id`) | Shopify's documented dedupe key |
+ * | Standard Webhooks / Svix | `standard-webhooks:<webhook-id or svix-id>` | the spec's message id, the same on every retry |
+ * | Stripe, PayPal, Mollie next-gen, Adyen platform, Swedbank Pay | the body's sha256 | their event id is only in the body, which is not part of the stored summary; retries resend the same event |
+ * | generic, unknown sender | the body's sha256 | nothing identifies the sender's notification but its bytes |
+ *
+ * A refused request (too large, nothing stored to compare) is a delivery of its own.
+ */
+import { createHash } from 'node:crypto'
+import type { CaptureRecognition } from '../../shared/contract'
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import type { ProviderId } from '../../shared/providers'
+import type { LoggedCapture } from '../store/persisted-schema'
+
+/** Keys longer than this (an id header of kilobytes) are replaced by their hash, so indexes stay small. */
+export const MAX_DELIVERY_KEY_LENGTH = 300
+
+/** What a delivery key is computed from: the parts of a capture that the rule reads. */
+export interface DeliveryKeyInput {
+  id: string
+  outcome: LoggedCapture['outcome']
+  headers: HeaderPairs
+  recognition: CaptureRecognition | null
+  bodySha256: string
+}
+
+/**
+ * The delivery key of a stored capture: equal for the attempts of one delivery, different for
+ * different notifications (see the table at the top of this file).
+ */
+export function deliveryKeyOf(capture: LoggedCapture): string {
+  return deliveryKeyFrom({ id: capture.id, outcome: capture.outcome, headers: capture.headers, recognition: capture.recognition, bodySha256: capture.body.sha256 })
+}
+
+/** The same rule for a request being received, before it is stored (answer sequences count per delivery). */
+export function deliveryKeyFrom(input: DeliveryKeyInput): string {
+  if (input.outcome === 'refused') return `refused:${input.id}`
+  const identity = input.recognition === null ? null : providerIdentity(input.recognition, input.headers)
+  if (identity === null) return bodyHashKey(input.bodySha256)
+  const [provider, ...parts] = identity
+  const key = [provider, ...parts.map((part) => encodeURIComponent(part ?? ''))].join(':')
+  return key.length <= MAX_DELIVERY_KEY_LENGTH ? key : `${provider}:sha256-of-id:${createHash('sha256').update(key).digest('hex')}`
+}
+
+/** The key of a delivery identified by its bytes only. */
+export function bodyHashKey(bodySha256: string): string {
+  return `sha256:${bodySha256}`
+}
+
+/** The kind of identity a key carries, for the UI's "grouped by …" line. */
+export function describeDeliveryKey(key: string): string {
+  if (key.startsWith('refused:')) return 'a refused request (not grouped with others)'
+  if (key.startsWith('sha256:')) return 'the same body bytes'
+  const provider = key.slice(0, key.indexOf(':'))
+  return `the ${provider} ${PROVIDER_IDENTITY_LABELS[provider as ProviderId] ?? 'id'}`
+}
+
+const PROVIDER_IDENTITY_LABELS: Partial<Record<ProviderId, string>> = {
+  ixopay: 'transaction id, type and result',
+  chip: 'object id, event type and status',
+  adyen: 'pspReference, event code and success',
+  plexo: 'payment id, event and status',
+  mollie: 'resource id',
+  github: 'delivery GUID (X-GitHub-Delivery)',
+  shopify: 'webhook id (X-Shopify-Webhook-Id)',
+  'standard-webhooks': 'message id (webhook-id)',
+}
+
+type Identity = [provider: ProviderId, ...parts: Array<string | null>]
+
+/** The provider's identity of the notification, or `null` when only the body's bytes identify it. */
+function providerIdentity(recognition: CaptureRecognition, headers: HeaderPairs): Identity | null {
+  const { provider, summary } = recognition
+  switch (provider.id) {
+    case 'ixopay': {
+      const transaction = summary.objectId ?? summary.reference
+      return transaction === null ? null : ['ixopay', transaction, summary.eventType, summary.status]
+    }
+    case 'chip':
+      return summary.objectId === null ? null : ['chip', summary.objectId, summary.eventType, summary.status]
+    case 'adyen':
+      // Platform webhooks carry an id of the changed resource only; several updates share it.
+      return provider.variant === 'classic' && summary.objectId !== null ? ['adyen', summary.objectId, summary.eventType, summary.status] : null
+    case 'plexo':
+      return summary.objectId === null ? null : ['plexo', summary.objectId, summary.eventType, summary.status]
+    case 'mollie':
+      // Next-gen bodies are events whose own id is not kept in the summary: the bytes identify them.
+      return provider.variant === 'classic' && summary.objectId !== null ? ['mollie', summary.objectId] : null
+    case 'github':
+      return summary.objectId === null ? null : ['github', summary.objectId]
+    case 'shopify': {
+      const id = headerValue(headers, 'X-Shopify-Webhook-Id') ?? headerValue(headers, 'X-Shopify-Event-Id')
+      return id === undefined ? null : ['shopify', id]
+    }
+    case 'standard-webhooks': {
+      const id = headerValue(headers, 'webhook-id') ?? headerValue(headers, 'svix-id')
+      return id === undefined ? null : ['standard-webhooks', id]
+    }
+    case 'stripe':
+    case 'paypal':
+    case 'swedbankpay':
+    case 'generic':
+    case 'unknown':
+      return null
+  }
+}
