@@ -19,7 +19,7 @@ describe('createSseParser', () => {
 })
 
 describe('buildCurlCommand', () => {
-  it('skips hop-by-hop headers and quotes for the shell', () => {
+  it('skips hop-by-hop headers, stops curl adding its own, and quotes for the shell', () => {
     const command = buildCurlCommand({
       method: 'PUT',
       url: 'http://127.0.0.1:4100/default/x?a=1&b=2',
@@ -31,8 +31,11 @@ describe('buildCurlCommand', () => {
         'curl -X PUT',
         "'http://127.0.0.1:4100/default/x?a=1&b=2'",
         `-H 'X-Q: it'\\''s'`,
+        "-H 'User-Agent:'",
+        "-H 'Accept:'",
+        "-H 'Content-Type:'",
         "-H 'Expect:'",
-        `--data-binary 'a'\\''b\n'`,
+        `--data-raw 'a'\\''b\n'`,
       ].join(' \\\n  '),
     )
   })
@@ -40,6 +43,20 @@ describe('buildCurlCommand', () => {
   it('pipes bodies with NUL bytes through printf', () => {
     const command = buildCurlCommand({ method: 'POST', url: 'http://h/p', headers: [], body: new Uint8Array([0, 0x27, 0xff]) })
     expect(command.startsWith(`printf '%b' '\\0000\\0047\\0377' | curl http://h/p`)).toBe(true)
+  })
+
+  it('never passes a body starting with @ to an option that reads files (SEC-8)', () => {
+    const command = buildCurlCommand({ method: 'POST', url: 'http://h/p', headers: [], body: new TextEncoder().encode('@/etc/hostname') })
+    expect(command).toContain("--data-raw '@/etc/hostname'")
+    expect(command).not.toMatch(/--data(-binary)? '?@\//)
+  })
+
+  it('keeps every argument of a large body under 128 KiB (B6)', () => {
+    const body = new TextEncoder().encode('x'.repeat(1024 * 1024))
+    const command = buildCurlCommand({ method: 'POST', url: 'http://h/p', headers: [['Content-Type', 'text/plain']], body })
+    expect(command).toContain('--data-binary @-')
+    const longestLine = Math.max(...command.split('\n').map((line) => line.length))
+    expect(longestLine).toBeLessThan(128 * 1024)
   })
 })
 
