@@ -44,7 +44,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
           onClick={() => void confirm()}
           disabled={isBusy}
           data-testid="confirm-button"
-          autoFocus
+          data-autofocus
         >
           {isBusy ? 'Working…' : confirmLabel}
         </button>

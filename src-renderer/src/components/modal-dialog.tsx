@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react'
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react'
+import { initialFocusTarget, restoreFocus } from './dialog-focus'
 
 interface ModalDialogProps {
   title: string
@@ -11,14 +12,31 @@ interface ModalDialogProps {
   closeLink?: boolean
 }
 
-/** A native modal <dialog>: focus trapping, Escape and the backdrop come from the browser. */
+/**
+ * A native modal <dialog>: focus trapping, Escape and the backdrop come from the browser. It opens
+ * on its first field (see dialog-focus.ts) and gives focus back to what opened it.
+ */
 export function ModalDialog({ title, onClose, children, testId, size, closeLink = false }: ModalDialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
-  useEffect(() => {
+  // Read while rendering, before the dialog exists: this is the element that opened it.
+  const [opener] = useState(() => document.activeElement)
+  // A layout effect, so the dialog is closed while it is still in the page (a passive effect's
+  // cleanup runs after React removed it, and the browser then drops focus to <body>).
+  useLayoutEffect(() => {
     const dialog = ref.current
-    if (dialog && !dialog.open) dialog.showModal()
-    return () => dialog?.close()
-  }, [])
+    if (dialog && !dialog.open) {
+      dialog.showModal()
+      initialFocusTarget(dialog)?.focus()
+    }
+    return () => {
+      dialog?.close()
+      // After this commit: the opener may be removed by it (a Delete button whose capture is gone).
+      queueMicrotask(() => {
+        if (document.activeElement?.closest('dialog[open]')) return
+        restoreFocus(opener)
+      })
+    }
+  }, [opener])
   return (
     <dialog
       ref={ref}
@@ -33,7 +51,7 @@ export function ModalDialog({ title, onClose, children, testId, size, closeLink 
       {closeLink ? (
         <div className="modal-head">
           <h2 className="modal-title">{title}</h2>
-          <button type="button" className="link-button" onClick={onClose} aria-label="Close" data-testid="dialog-close">
+          <button type="button" className="link-button" onClick={onClose} aria-label="Close" data-dialog-close data-testid="dialog-close">
             Close
           </button>
         </div>
