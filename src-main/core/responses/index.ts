@@ -2,7 +2,7 @@
 export type { AnswerContext, ChooseAnswerDeps } from './answer-context'
 export { chooseAnswer, GENERIC_ACKNOWLEDGEMENT } from './choose-answer'
 export { parseAnswerConfig, parseAnswerSpec } from './parse-answer-config'
-export { compilePathPattern, matchesPathPattern } from './path-pattern'
+export { matchesPathPattern, preparePathPattern, matchesPreparedPathPattern, type PreparedPathPattern } from './path-pattern'
 export {
   assessAnswerForProvider,
   describeProviderExpectation,
