@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import type { AnswerRecord } from '../../../../src-main/shared/contract'
+import { answerProgress, formatWait, formatWaitShort, isLive, progressSentence, progressShortLabel } from './answer-progress'
+
+const ARRIVED = Date.parse('2026-12-06T08:00:00.000Z')
+const APP_STARTED = ARRIVED - 60_000
+
+function capture(response: Partial<AnswerRecord>, senderLeftAt: string | null = null) {
+  return {
+    receivedAt: new Date(ARRIVED).toISOString(),
+    durationMs: 500,
+    senderLeftAt,
+    response: { kind: 'respond', status: 200, headers: [], bodySize: 2, delayMs: 0, chosenBy: { kind: 'default' }, ...response } as AnswerRecord,
+  }
+}
+
+describe('answerProgress', () => {
+  it('is pending until the delay after the body was read has passed', () => {
+    const delayed = capture({ delayMs: 8000 })
+    expect(answerProgress(delayed, ARRIVED + 1500, APP_STARTED)).toEqual({ state: 'pending', remainingMs: 7000 })
+    expect(answerProgress(delayed, ARRIVED + 8499, APP_STARTED)).toEqual({ state: 'pending', remainingMs: 1 })
+    expect(answerProgress(delayed, ARRIVED + 8500, APP_STARTED)).toEqual({ state: 'answered' })
+  })
+
+  it('is answered at once without a delay', () => {
+    expect(answerProgress(capture({}), ARRIVED + 1, APP_STARTED)).toEqual({ state: 'answered' })
+    expect(answerProgress(capture({ kind: 'reset', status: null }), ARRIVED + 1, APP_STARTED)).toEqual({ state: 'answered' })
+  })
+
+  it('holds a hang of this run, and counts nothing for a hang an earlier run ended', () => {
+    const hang = capture({ kind: 'hang', status: null })
+    expect(answerProgress(hang, ARRIVED + 12_300, APP_STARTED)).toEqual({ state: 'holding', heldMs: 12_300 })
+    expect(answerProgress(hang, ARRIVED + 12_300, ARRIVED + 1)).toEqual({ state: 'answered' })
+  })
+
+  it('says the sender left, for a delay or a hang', () => {
+    const left = new Date(ARRIVED + 3200).toISOString()
+    expect(answerProgress(capture({ delayMs: 8000 }, left), ARRIVED + 4000, APP_STARTED)).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: false })
+    expect(answerProgress(capture({ kind: 'hang', status: null }, left), ARRIVED + 4000, APP_STARTED)).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: true })
+  })
+
+  it('is live only while something is still due', () => {
+    expect(isLive({ state: 'pending', remainingMs: 1 })).toBe(true)
+    expect(isLive({ state: 'holding', heldMs: 1 })).toBe(true)
+    expect(isLive({ state: 'answered' })).toBe(false)
+    expect(isLive({ state: 'sender-left', waitedMs: 1, wasHang: false })).toBe(false)
+  })
+})
+
+describe('countdown words', () => {
+  it('rounds a countdown up, so it never says 0 s before the answer went out', () => {
+    expect(formatWait(7000)).toBe('7 s')
+    expect(formatWait(6200)).toBe('7 s')
+    expect(formatWait(1)).toBe('1 s')
+    expect(formatWait(60_000)).toBe('1 min')
+    expect(formatWait(125_000)).toBe('2 min 5 s')
+    expect(formatWait(3_600_000)).toBe('1 h')
+    expect(formatWait(5_430_000)).toBe('1 h 31 min')
+    expect(formatWait(12_900, 'down')).toBe('12 s')
+    expect(formatWait(0, 'down')).toBe('0 s')
+  })
+
+  it('keeps the list cell short', () => {
+    expect(formatWaitShort(6200)).toBe('7 s')
+    expect(formatWaitShort(0)).toBe('1 s')
+    expect(formatWaitShort(61_000)).toBe('2 min')
+    expect(formatWaitShort(3_600_001)).toBe('2 h')
+    expect(progressShortLabel({ state: 'pending', remainingMs: 6500 })).toBe('in 7 s')
+    expect(progressShortLabel({ state: 'holding', heldMs: 1 })).toBe('holding')
+    expect(progressShortLabel({ state: 'sender-left', waitedMs: 1, wasHang: false })).toBe('sender left')
+  })
+
+  it('says in a sentence what is pending', () => {
+    expect(progressSentence({ state: 'pending', remainingMs: 6500 }, '200 OK')).toBe('Answering in 7 s (200 OK, delayed): the sender is still waiting')
+    expect(progressSentence({ state: 'sender-left', waitedMs: 3200, wasHang: false }, '200 OK')).toBe(
+      'Sender left after 3 s, before the delayed answer (200 OK) went out: it never got it',
+    )
+  })
+})

@@ -1,0 +1,102 @@
+/**
+ * Where a capture's answer stands now. The receiver records its answer before sending it, so a
+ * configured delay or a hang would otherwise look answered while the sender is still waiting.
+ */
+import type { CaptureSummary } from '../../../../src-main/shared/contract'
+
+export type AnswerProgress =
+  /** The recorded answer went out (or no answer was due: close, reset, refused, imported). */
+  | { state: 'answered' }
+  /** A delayed answer that is still due. */
+  | { state: 'pending'; remainingMs: number }
+  /** A hang this run of the app still holds open. */
+  | { state: 'holding'; heldMs: number }
+  /** The sender closed the connection before the answer went out (or while a hang held it): it never got one. */
+  | { state: 'sender-left'; waitedMs: number; wasHang: boolean }
+
+type ProgressFields = Pick<CaptureSummary, 'receivedAt' | 'durationMs' | 'response' | 'senderLeftAt'>
+
+/**
+ * `appStartedAtMs`: when the running app started; a hang recorded before then ended with the run
+ * that held it (such a hang is `answered`: nothing is pending any more).
+ */
+export function answerProgress(capture: ProgressFields, nowMs: number, appStartedAtMs: number): AnswerProgress {
+  const arrivedMs = Date.parse(capture.receivedAt)
+  if (Number.isNaN(arrivedMs)) return { state: 'answered' }
+  // The answer's delay starts once the body has been read.
+  const bodyReadMs = arrivedMs + capture.durationMs
+  if (capture.senderLeftAt !== null) {
+    const leftMs = Date.parse(capture.senderLeftAt)
+    return { state: 'sender-left', waitedMs: Number.isNaN(leftMs) ? 0 : Math.max(0, leftMs - arrivedMs), wasHang: capture.response.kind === 'hang' }
+  }
+  const { response } = capture
+  if (response.kind === 'hang') {
+    return arrivedMs >= appStartedAtMs ? { state: 'holding', heldMs: Math.max(0, nowMs - arrivedMs) } : { state: 'answered' }
+  }
+  if (response.delayMs > 0) {
+    const remainingMs = bodyReadMs + response.delayMs - nowMs
+    if (remainingMs > 0) return { state: 'pending', remainingMs }
+  }
+  return { state: 'answered' }
+}
+
+/** Whether the progress changes with time, so a view showing it needs a clock. */
+export function isLive(progress: AnswerProgress): boolean {
+  return progress.state === 'pending' || progress.state === 'holding'
+}
+
+/** Whole seconds, rounded up: "7 s" while 6.2 s remain, so it never says 0 before the answer went out. */
+export function formatWait(ms: number, round: 'up' | 'down' = 'up'): string {
+  const seconds = round === 'up' ? Math.ceil(ms / 1000) : Math.floor(ms / 1000)
+  if (seconds < 60) return `${Math.max(round === 'up' ? 1 : 0, seconds)} s`
+  const minutes = Math.floor(seconds / 60)
+  const rest = seconds % 60
+  if (minutes < 60) return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`
+  // Past an hour seconds are dropped, rounded the same way.
+  const wholeMinutes = round === 'up' ? Math.ceil(seconds / 60) : minutes
+  const hours = Math.floor(wholeMinutes / 60)
+  const restMinutes = wholeMinutes % 60
+  return restMinutes === 0 ? `${hours} h` : `${hours} h ${restMinutes} min`
+}
+
+/** The largest whole unit, rounded up, for a narrow cell: "7 s", "13 min", "2 h". */
+export function formatWaitShort(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000))
+  if (seconds < 60) return `${seconds} s`
+  const minutes = Math.ceil(seconds / 60)
+  return minutes < 60 ? `${minutes} min` : `${Math.ceil(minutes / 60)} h`
+}
+
+/** Short words for the list's status cell. */
+export function progressShortLabel(progress: Exclude<AnswerProgress, { state: 'answered' }>): string {
+  switch (progress.state) {
+    case 'pending':
+      return `in ${formatWaitShort(progress.remainingMs)}`
+    case 'holding':
+      return 'holding'
+    case 'sender-left':
+      return 'sender left'
+    default: {
+      const unknown: never = progress
+      return String(unknown)
+    }
+  }
+}
+
+/** A sentence, for a title or the detail view; `answer` is the recorded answer's label (e.g. "200 OK"). */
+export function progressSentence(progress: Exclude<AnswerProgress, { state: 'answered' }>, answer: string): string {
+  switch (progress.state) {
+    case 'pending':
+      return `Answering in ${formatWait(progress.remainingMs)} (${answer}, delayed): the sender is still waiting`
+    case 'holding':
+      return `Holding the connection open without answering (${formatWait(progress.heldMs, 'down')} so far): the sender is still waiting`
+    case 'sender-left':
+      return progress.wasHang
+        ? `Sender left after ${formatWait(progress.waitedMs, 'down')}; the connection was held open without an answer`
+        : `Sender left after ${formatWait(progress.waitedMs, 'down')}, before the delayed answer (${answer}) went out: it never got it`
+    default: {
+      const unknown: never = progress
+      return String(unknown)
+    }
+  }
+}
