@@ -103,8 +103,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       logger: deps.logger,
       now,
       history,
-      capture(id) {
-        const capture = store.get(id)
+      async capture(id) {
+        const capture = await store.get(id)
         if (!capture) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
         return capture
       },
@@ -116,6 +116,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         if (current?.url !== target.url || current.keepCapturedPath !== target.keepCapturedPath) await endpoints.configure(endpointId, { replayTarget: target })
       },
       shutdown: shutdown.signal,
+      // Read when a forward is sent, after the receiver and the tunnel have started.
+      ownReceiver: { ports: () => [receiver.port], publicUrls: () => [tunnel.publicUrl()].filter((url) => url !== null) },
     })
     const sequenceFile = await openSequenceCountersFile(join(config.dataDir, 'answer-sequences.json'), quarantineDir, now, deps.logger)
     if (sequenceFile.issue) store.issues.push(sequenceFile.issue)
@@ -146,6 +148,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       sequences,
       random: deps.random ?? Math.random,
       shutdown: shutdown.signal,
+      now,
     })
     const healthNonce = createHealthNonce()
     const receiver = await startReceiver(
@@ -185,6 +188,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       keys,
       replays,
       history,
+      ownReceiver: { ports: () => [receiver.port], publicUrls: () => [tunnel.publicUrl()].filter((url) => url !== null) },
       judge: (capture, body) =>
         judge(capture.endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body, receivedAt: new Date(capture.receivedAt) }),
     })

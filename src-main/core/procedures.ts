@@ -12,6 +12,7 @@ import type { CaptureStore } from './store/capture-store'
 import type { StoredCapture, StoredEndpoint } from './store/persisted-schema'
 import type { KeyStore } from './keys/key-store'
 import type { ReplayService } from './replay-service'
+import { ownReceiverProblem, type OwnReceiver } from './replay'
 import type { ReplayHistory } from './store/replay-history'
 import { validateKey } from './providers'
 import { DEFAULT_PROVIDER_SETTINGS, toRecognition } from './recognition'
@@ -42,6 +43,8 @@ export interface ProcedureContext {
   store: CaptureStore
   events: EventBus<InspectorEvent>
   health: StorageHealth
+  /** This app's receiver addresses: a forward target that is one of them is refused. */
+  ownReceiver: OwnReceiver
 }
 
 export const DEFAULT_PAGE_SIZE = 100
@@ -50,6 +53,8 @@ const REANALYZE_SLICE = 200
 
 export function createProcedureHandlers(context: ProcedureContext): ProcedureHandlers {
   const { endpoints, store, events } = context
+  // Handlers are made once per run, as the app starts.
+  const startedAt = new Date().toISOString()
 
   const toEndpoint = (endpoint: StoredEndpoint): Endpoint => ({
     id: endpoint.id,
@@ -61,8 +66,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     captureCount: store.count(endpoint.id),
   })
 
-  function findCapture(id: string) {
-    const capture = store.get(id)
+  async function findCapture(id: string) {
+    const capture = await store.get(id)
     if (!capture) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
     return capture
   }
@@ -83,15 +88,15 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
   })
 
   /** The provider an endpoint receives from: the pinned one, else the latest capture's. */
-  function providerOf(endpoint: StoredEndpoint): { id: string | null; variant?: string } {
+  async function providerOf(endpoint: StoredEndpoint): Promise<{ id: string | null; variant?: string }> {
     if (endpoint.providerSettings?.pinnedProvider) return { id: endpoint.providerSettings.pinnedProvider }
-    const latest = store.page({ endpointId: endpoint.id, limit: 1 }).items[0]?.recognition?.provider
+    const latest = (await store.page({ endpointId: endpoint.id, limit: 1 })).items[0]?.recognition?.provider
     return latest && latest.id !== 'unknown' ? { id: latest.id, variant: latest.variant ?? undefined } : { id: null }
   }
 
-  function answerConfigView(endpoint: StoredEndpoint): AnswerConfigView {
+  async function answerConfigView(endpoint: StoredEndpoint): Promise<AnswerConfigView> {
     const config = endpoint.answerConfig ?? DEFAULT_ANSWER_CONFIG
-    const provider = providerOf(endpoint)
+    const provider = await providerOf(endpoint)
     return { endpointId: endpoint.id, config, warnings: answerWarnings(config, provider.id, provider.variant) }
   }
 
@@ -114,7 +119,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
   async function reanalyze(endpointId: string): Promise<void> {
     const updates: Array<{ id: string; recognition: CaptureRecognition }> = []
     for (const [index, id] of store.ids(endpointId).entries()) {
-      const stored = store.load(id)
+      const stored = await store.load(id)
       if (stored.outcome !== 'captured') continue
       const body = await runStorage(() => store.readBody(id))
       updates.push({ id, recognition: toRecognition(context.judge(stored, body, false)) })
@@ -128,6 +133,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async getStatus(): Promise<InspectorStatus> {
       return {
         version: context.version,
+        startedAt,
         receiverUrl: context.receiverUrl(),
         dataDir: context.dataDir,
         maxBodyBytes: context.maxBodyBytes,
@@ -150,7 +156,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async deleteEndpoint({ id }) {
       endpoints.get(id)
       // Captures first: an endpoint whose captures could not be deleted must stay visible.
-      const doomed = await runStorage(() => store.deleteByEndpoint(id))
+      const doomed = await runStorage(() => store.deleteByEndpoint(id, { includePinned: true }))
       await runStorage(() => context.history.deleteFor(doomed))
       await context.keys.removeAll(id)
       await endpoints.delete(id)
@@ -160,7 +166,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     async listCaptures({ endpointId, cursor, limit, filter }) {
       if (endpointId !== undefined) endpoints.get(endpointId)
-      const page = store.page({ endpointId, beforeSeq: cursor === undefined ? undefined : Number(cursor), limit: limit ?? DEFAULT_PAGE_SIZE, filter })
+      const page = await store.page({ endpointId, beforeSeq: cursor === undefined ? undefined : Number(cursor), limit: limit ?? DEFAULT_PAGE_SIZE, filter })
       return {
         items: page.items,
         nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq),
@@ -169,12 +175,12 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     async getCapture({ id }) {
       if (!store.has(id)) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
-      const capture = store.load(id)
+      const capture = await store.load(id)
       const body = await runStorage(() => store.readBody(id))
       return toCaptureDetail(capture, body, capture.outcome === 'refused' ? null : context.judge(capture, body))
     },
     async deleteCapture({ id }) {
-      findCapture(id)
+      await findCapture(id)
       await deleteStored([id])
       return { deleted: true }
     },
@@ -227,7 +233,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     previewReplay: (input) => context.replays.preview(input),
     replayCapture: (input) => context.replays.replay(input),
     async listReplays({ captureId }) {
-      findCapture(captureId)
+      await findCapture(captureId)
       return context.replays.history(captureId)
     },
     async startBulkReplay({ captureIds, endpointId, filter, ...options }) {
@@ -240,7 +246,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         }
       } else ids = [...new Set(captureIds)]
       // The replay service sends them in capture order, however the selection was listed.
-      return context.replays.startBulk({ ...options, captures: ids.map(findCapture) })
+      return context.replays.startBulk({ ...options, captures: await Promise.all(ids.map(findCapture)) })
     },
     getBulkReplay: async ({ jobId }) => context.replays.bulkJob(jobId),
     cancelBulkReplay: async ({ jobId }) => context.replays.cancelBulk(jobId),
@@ -249,6 +255,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     async setForwardConfig({ endpointId, config }) {
       endpoints.get(endpointId)
+      const loop = config === null ? null : ownReceiverProblem(new URL(config.targetUrl), context.ownReceiver)
+      if (loop !== null) throw new InspectorError('BAD_REQUEST', loop)
       const endpoint = await endpoints.configure(endpointId, { forward: config })
       events.publish({ type: 'endpoints-changed' })
       return forwardView(endpoint)
@@ -280,13 +288,28 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       if (target === null) throw new InspectorError('BAD_REQUEST', 'the tunnel is not online: start it, or pass the public URL to check')
       return { url: target, checks: preflightPublicUrl(target, provider) }
     },
-    async clearEndpoint({ id }) {
+    async clearEndpoint({ id, includePinned }) {
       endpoints.get(id)
-      const doomed = await runStorage(() => store.deleteByEndpoint(id))
+      const doomed = await runStorage(() => store.deleteByEndpoint(id, { includePinned }))
       await runStorage(() => context.history.deleteFor(doomed))
       const deletedCount = doomed.length
-      events.publish({ type: 'endpoint-cleared', endpointId: id })
+      // Pinned captures kept: the views drop exactly the deleted ones, not the whole endpoint.
+      if (store.count(id) === 0) events.publish({ type: 'endpoint-cleared', endpointId: id })
+      else for (const capture of doomed) events.publish({ type: 'capture-deleted', id: capture.id, endpointId: id })
       return { deletedCount }
+    },
+    async setCaptureNote({ id, note }) {
+      await findCapture(id)
+      // A blank note is no note.
+      const capture = await runStorage(() => store.annotate(id, { note: note === null || note.trim() === '' ? null : note }))
+      events.publish({ type: 'capture-updated', capture })
+      return capture
+    },
+    async setCapturePinned({ id, pinned }) {
+      await findCapture(id)
+      const capture = await runStorage(() => store.annotate(id, { pinned }))
+      events.publish({ type: 'capture-updated', capture })
+      return capture
     },
   }
 }

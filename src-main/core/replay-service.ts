@@ -32,6 +32,7 @@ import {
   sendReplay,
   sentRequestView,
   type ForwardResult,
+  type OwnReceiver,
   type ReplayRequest,
   type ReplaySource,
 } from './replay'
@@ -47,9 +48,9 @@ export interface ReplayServiceDeps {
   now: () => Date
   history: ReplayHistory
   /** The capture's list view (throws NOT_FOUND). */
-  capture(id: string): CaptureSummary
+  capture(id: string): Promise<CaptureSummary>
   /** The full record. */
-  load(id: string): StoredCapture
+  load(id: string): Promise<StoredCapture>
   readBody(id: string): Promise<Buffer>
   /** The endpoint's configured keys (HMAC secrets, public keys...), for re-signing. */
   keysOf(endpointId: string): SigningKey[]
@@ -57,6 +58,8 @@ export interface ReplayServiceDeps {
   rememberTarget(endpointId: string, target: { url: string; keepCapturedPath: boolean }): Promise<void>
   /** Aborted when the app stops. */
   shutdown: AbortSignal
+  /** This app's receiver addresses, so a forward to itself is refused. */
+  ownReceiver?: OwnReceiver
 }
 
 interface BulkJob {
@@ -68,13 +71,13 @@ export function createReplayService(deps: ReplayServiceDeps) {
   const jobs = new Map<string, BulkJob>()
 
   async function sourceOf(id: string): Promise<ReplaySource> {
-    const capture = deps.load(id)
+    const capture = await deps.load(id)
     return { method: capture.method, target: capture.target, headers: capture.headers, body: await deps.readBody(id) }
   }
 
   /** The request a resend would send: built from the capture, edited, and re-signed if asked. */
   async function prepare(input: Omit<ReplayCaptureInput, 'send'>): Promise<{ capture: CaptureSummary; request: ReplayRequest; resign: ReplayRecord['resign'] }> {
-    const capture = deps.capture(input.captureId)
+    const capture = await deps.capture(input.captureId)
     if (capture.outcome === 'refused') throw new InspectorError('BAD_REQUEST', 'this request was refused (its body was too large), so there is no body to resend')
     let request = buildReplayRequest(await sourceOf(capture.id), { targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, edits: input.edits })
     let resign: ReplayRecord['resign'] = null
@@ -105,8 +108,8 @@ export function createReplayService(deps: ReplayServiceDeps) {
       return record(capture, createReplayRecord({ captureId: capture.id, kind: 'resend', request, outcome, resign, now: deps.now() }))
     },
 
-    history(captureId: string): Promise<ReplayRecord[]> {
-      const capture = deps.capture(captureId)
+    async history(captureId: string): Promise<ReplayRecord[]> {
+      const capture = await deps.capture(captureId)
       return deps.history.list(capture.seq, capture.id)
     },
 
@@ -186,7 +189,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
 
     /** Sends an incoming capture on to the endpoint's forward target (see the capture pipeline). */
     forward(source: ReplaySource, config: ForwardConfig): Promise<ForwardResult> {
-      return forwardCapture(source, { targetUrl: config.targetUrl, keepCapturedPath: config.keepCapturedPath }, { mode: config.mode, timeoutMs: config.timeoutMs, signal: deps.shutdown, now: deps.now })
+      return forwardCapture(source, { targetUrl: config.targetUrl, keepCapturedPath: config.keepCapturedPath }, { mode: config.mode, timeoutMs: config.timeoutMs, signal: deps.shutdown, now: deps.now, ownReceiver: deps.ownReceiver })
     },
 
     /** Records a forward once it has finished, in the capture's history. */

@@ -201,8 +201,11 @@ export interface BodyDigest {
   size: number
 }
 
-/** Why a header differs: the user edited it, the app recomputed it (Content-Length) or re-signing set it. */
-export type HeaderChangeReason = 'edited' | 'recomputed' | 'resigned'
+/**
+ * Why a header differs: the user edited it, the app recomputed it (Content-Length), re-signing set
+ * it, or a live forward added `X-Callback-Inspector-Forwarded` (`forward-mark`, which stops loops).
+ */
+export type HeaderChangeReason = 'edited' | 'recomputed' | 'resigned' | 'forward-mark'
 
 /**
  * One way the request sent differs from the request captured. `Host` is always rewritten for the

@@ -12,10 +12,13 @@ import { FORWARD_TIMEOUT_MS, type ForwardConfig, type ForwardMode, type ForwardS
 import { errorText, failure } from './failure'
 import { sendReplay } from './http-client'
 import { withoutHopByHop } from './hop-by-hop'
-import { buildReplayRequest, type ReplayRequest, type ReplaySource } from './replay-request'
+import { FORWARDED_MARK_HEADER, forwardLoopProblem, type OwnReceiver } from './forward-loop'
+import { buildReplayRequest, compareWithCapture, type ReplayRequest, type ReplaySource } from './replay-request'
 
 export interface ForwardOptions {
   mode: ForwardMode
+  /** This app's receiver addresses: a target that is one of them is refused (see forward-loop.ts). */
+  ownReceiver?: OwnReceiver
   /** Pass-through: how long the provider's request waits for the target. Background: the send's total timeout. */
   timeoutMs?: number
   maxResponseBytes?: number
@@ -41,25 +44,41 @@ export interface ForwardResult {
   done: Promise<ReplayOutcome>
 }
 
+/** `ForwardSummary.reason` when a forward was refused because it would loop. */
+export const FORWARD_LOOP_REASON = 'forward-loop'
+
+/** The request with the mark that stops a forwarded request from being forwarded again. */
+function withForwardMark(request: ReplayRequest): ReplayRequest {
+  const marked: ReplayRequest = { ...request, headers: [...request.headers, [FORWARDED_MARK_HEADER, '1']], forwardMarked: true }
+  marked.differences = compareWithCapture(marked)
+  return marked
+}
+
 export type ForwardTarget = string | Pick<ForwardConfig, 'targetUrl' | 'keepCapturedPath'>
 
 /** Forwards a capture. Never throws: failures come back as the outcome and a `reason`. */
 export async function forwardCapture(source: ReplaySource, target: ForwardTarget, options: ForwardOptions): Promise<ForwardResult> {
   const { targetUrl, keepCapturedPath } = typeof target === 'string' ? { targetUrl: target, keepCapturedPath: false } : target
   const timeoutMs = options.timeoutMs ?? FORWARD_TIMEOUT_MS
-  let request: ReplayRequest
-  try {
-    request = buildReplayRequest(source, { targetUrl, keepCapturedPath })
-  } catch (error: unknown) {
+  const notSent = (request: ReplayRequest | null, url: string, message: string, reason: string): ForwardResult => {
     const outcome: ReplayOutcome = {
       kind: 'failure',
-      url: targetUrl,
-      failure: failure('invalid-request', `cannot forward to ${targetUrl}: ${errorText(error)}`),
+      url,
+      failure: failure('invalid-request', message),
       redirects: [],
       timing: { startedAt: (options.now?.() ?? new Date()).toISOString(), durationMs: 0, connectMs: null, firstByteMs: null },
     }
-    return { request: null, relay: null, summary: { mode: options.mode, usedConfiguredAnswer: true, reason: 'invalid-request' }, done: Promise.resolve(outcome) }
+    return { request, relay: null, summary: { mode: options.mode, usedConfiguredAnswer: true, reason }, done: Promise.resolve(outcome) }
   }
+  let built: ReplayRequest
+  try {
+    built = buildReplayRequest(source, { targetUrl, keepCapturedPath })
+  } catch (error: unknown) {
+    return notSent(null, targetUrl, `cannot forward to ${targetUrl}: ${errorText(error)}`, 'invalid-request')
+  }
+  const loop = forwardLoopProblem(new URL(built.url), built.captured.headers, options.ownReceiver)
+  if (loop !== null) return notSent(built, built.url, loop, FORWARD_LOOP_REASON)
+  const request = withForwardMark(built)
   const sending = sendReplay(request, { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal: options.signal, now: options.now })
   switch (options.mode) {
     case 'background':

@@ -21,6 +21,7 @@ import {
 } from '../../shared/replay'
 import { splitTarget } from '../../shared/slug'
 import { confineCapturedPath } from './confine-path'
+import { FORWARDED_MARK_HEADER } from './forward-loop'
 import { withoutHopByHop } from './hop-by-hop'
 
 /** A request as captured: the raw material of every replay. */
@@ -53,6 +54,8 @@ export interface ReplayRequest {
   edited: { method: boolean; headers: boolean; body: boolean }
   /** Lower-case header names re-signing set; `bodyResigned` when re-signing rewrote the body. */
   resigned: { headers: string[]; body: boolean }
+  /** Set on a live forward: the app added `X-Callback-Inspector-Forwarded` (see forward-loop.ts). */
+  forwardMarked?: boolean
 }
 
 export interface BuildReplayOptions {
@@ -208,6 +211,7 @@ export function compareWithCapture(request: ReplayRequest): ReplayDifference[] {
 
   const reasonFor = (lower: string): HeaderChangeReason => {
     if (request.resigned.headers.includes(lower)) return 'resigned'
+    if (request.forwardMarked === true && lower === FORWARDED_MARK_HEADER.toLowerCase()) return 'forward-mark'
     // Content-Length always follows the body (frameHeaders), whatever the editor said.
     return lower === 'content-length' ? 'recomputed' : 'edited'
   }

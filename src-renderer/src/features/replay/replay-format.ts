@@ -78,6 +78,7 @@ export function describeDifferences(differences: ReplayDifference[], resign: Res
         const verb = difference.kind === 'header-added' ? 'added' : difference.kind === 'header-removed' ? 'removed' : 'edited'
         if (difference.reason === 'resigned') resigned(difference.name)
         else if (difference.reason === 'recomputed') add(`${difference.name} recomputed`)
+        else if (difference.reason === 'forward-mark') add(`${difference.name} added (marks a forward, so it is never forwarded again)`)
         else add(`${difference.name} ${verb}`)
         break
       }

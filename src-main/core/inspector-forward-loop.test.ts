@@ -1,0 +1,82 @@
+/**
+ * Forward loops, as the app runs them: a forward to the app's own receiver is refused, and two
+ * endpoints forwarding to each other through an address the app cannot recognise (a relay, as a
+ * second tunnel or a host name for this machine would be) stop after one hop.
+ */
+import { request as httpRequest } from 'node:http'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { send } from '../test-support/http-client'
+import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
+import { makeTempDir } from '../test-support/temp-dir'
+import { startInspector, type Inspector } from './inspector'
+import { silentLogger } from './logger'
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+describe('forward loops', () => {
+  let inspector: Inspector
+  let remove: () => Promise<void>
+  let relay: LoopbackTarget | null = null
+
+  beforeEach(async () => {
+    const temp = await makeTempDir()
+    remove = temp.remove
+    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+  })
+  afterEach(async () => {
+    await inspector.stop()
+    await relay?.close()
+    relay = null
+    await remove()
+  })
+
+  it("refuses a forward target that is the app's own receiver, however it is spelled", async () => {
+    const { procedures } = inspector
+    const [endpoint] = await procedures.listEndpoints({})
+    const port = new URL(inspector.receiverUrl).port
+    for (const host of ['127.0.0.1', 'localhost', '127.1.2.3', '[::1]', '[::ffff:127.0.0.1]', '0.0.0.0', 'app.localhost']) {
+      const targetUrl = `http://${host}:${port}/default`
+      await expect(
+        procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl, mode: 'background', timeoutMs: 2000, keepCapturedPath: false } }),
+        targetUrl,
+      ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining("this app's own receiver") })
+    }
+    // Another port on loopback is somebody else's app: allowed.
+    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: 'http://127.0.0.1:1/x', mode: 'background', timeoutMs: 2000, keepCapturedPath: false } })
+  })
+
+  it('two endpoints forwarding to each other through a relay stop after one hop', async () => {
+    const { procedures } = inspector
+    // The relay passes every request on to the receiver, as a tunnel would.
+    relay = await startLoopbackTarget((request, response) => {
+      const onward = httpRequest(`${inspector.receiverUrl}${request.target}`, { method: request.method, headers: request.headers.flat() }, (answer) => {
+        response.writeHead(answer.statusCode ?? 502)
+        answer.pipe(response)
+      })
+      onward.on('error', () => response.writeHead(502).end())
+      onward.end(request.body)
+    })
+    const a = await procedures.createEndpoint({ name: 'A' })
+    const b = await procedures.createEndpoint({ name: 'B' })
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      await procedures.setForwardConfig({ endpointId: from.id, config: { enabled: true, targetUrl: `${relay.url}/${to.slug}`, mode: 'background', timeoutMs: 2000, keepCapturedPath: false } })
+    }
+    await send(`${a.url}/first`, { body: '{"id":1}' })
+    await expect.poll(async () => (await procedures.listCaptures({ endpointId: b.id })).items.length).toBe(1)
+    // Give a loop time to show itself: without the mark this grows by hundreds a second.
+    await delay(500)
+    expect((await procedures.listCaptures({ endpointId: a.id })).items).toHaveLength(1)
+    expect((await procedures.listCaptures({ endpointId: b.id })).items).toHaveLength(1)
+    expect(relay.received).toHaveLength(1)
+    expect(relay.received[0]!.headers.some(([name, value]) => name === 'X-Callback-Inspector-Forwarded' && value === '1')).toBe(true)
+
+    // B's capture says why it was not forwarded.
+    const atB = (await procedures.listCaptures({ endpointId: b.id })).items[0]!
+    await expect.poll(async () => (await procedures.listReplays({ captureId: atB.id }))[0]?.forward?.reason).toBe('forward-loop')
+    const [record] = await procedures.listReplays({ captureId: atB.id })
+    expect(record!.outcome.kind === 'failure' && record!.outcome.failure.message).toMatch(/forwarded by Callback Inspector/)
+  })
+})
