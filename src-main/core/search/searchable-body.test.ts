@@ -1,0 +1,106 @@
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { MAX_INFLATED_BODY_BYTES, bodyDescriptionOf, searchableBodyText } from './searchable-body'
+
+const described = (contentType: string | null, contentEncoding: string | null = null) => ({ contentType, contentEncoding })
+
+describe('searchableBodyText', () => {
+  it('lower-cases JSON, XML and text bodies', () => {
+    expect(searchableBodyText(described('application/json'), Buffer.from('{"Name":"Alex"}'))).toBe('{"name":"alex"}')
+    expect(searchableBodyText(described('application/vnd.api+json'), Buffer.from('{"A":1}'))).toBe('{"a":1}')
+    expect(searchableBodyText(described('text/plain'), Buffer.from('Declined'))).toBe('declined')
+    expect(searchableBodyText(described('application/xml'), Buffer.from('<R>OK</R>'))).toBe('<r>ok</r>')
+  })
+
+  it('gives null for an empty body', () => {
+    expect(searchableBodyText(described('application/json'), Buffer.alloc(0))).toBeNull()
+  })
+
+  it('gives null for binary bodies, declared or not', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00])
+    expect(searchableBodyText(described(null), png)).toBeNull()
+    expect(searchableBodyText(described('image/png'), Buffer.from('looks like text'))).toBeNull()
+    expect(searchableBodyText(described('application/octet-stream'), Buffer.from('text'))).toBeNull()
+    // Undeclared or unknown types are text only when the bytes plainly are.
+    expect(searchableBodyText(described('application/x-custom'), Buffer.from([0x61, 0x00, 0x62]))).toBeNull()
+    expect(searchableBodyText(described('application/x-custom'), Buffer.from('{"a":"B"}'))).toBe('{"a":"b"}')
+    expect(searchableBodyText(described(null), Buffer.from('plain Words'))).toBe('plain words')
+  })
+
+  it('decodes the declared charset', () => {
+    const latin1 = Buffer.from('M\xfcller \xe9', 'latin1')
+    expect(searchableBodyText(described('text/plain; charset=ISO-8859-1'), latin1)).toBe('müller é')
+    expect(searchableBodyText(described('text/plain; charset="windows-1252"'), Buffer.from([0x80, 0x20, 0x41]))).toBe('€ a')
+    expect(searchableBodyText(described('text/plain; charset=utf-16le'), Buffer.from('Grüße', 'utf16le'))).toBe('grüße')
+    const bigEndian = Buffer.from('Hi', 'utf16le').swap16()
+    expect(searchableBodyText(described('text/plain; charset=utf-16be'), bigEndian)).toBe('hi')
+    expect(searchableBodyText(described('text/plain'), Buffer.from('Grüße'))).toBe('grüße')
+  })
+
+  it('follows a byte-order mark, even without a declared charset', () => {
+    const withBom = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"A":"Ü"}', 'utf16le')])
+    expect(searchableBodyText(described(null), withBom)).toBe('{"a":"ü"}')
+  })
+
+  it('decodes form fields so a typed name matches', () => {
+    const text = searchableBodyText(described('application/x-www-form-urlencoded'), Buffer.from('name=Alex+Smith&city=M%C3%BCnchen&bad=%zz'))
+    expect(text).toContain('name=alex+smith') // as sent
+    expect(text).toContain('name=alex smith')
+    expect(text).toContain('city=münchen')
+    expect(text).toContain('bad=%zz')
+  })
+
+  it('decodes form escapes in the declared charset', () => {
+    const text = searchableBodyText(described('application/x-www-form-urlencoded; charset=iso-8859-1'), Buffer.from('name=M%FCller'))
+    expect(text).toContain('name=müller')
+  })
+
+  it('decodes JSON string escapes beside the text as sent', () => {
+    const text = searchableBodyText(described('application/json'), Buffer.from('{"name":"M\\u00fcller","path":"\\/a\\/b","emoji":"\\ud83d\\ude00","q":"say \\"hi\\""}'))
+    expect(text).toContain('m\\u00fcller')
+    expect(text).toContain('müller')
+    expect(text).toContain('/a/b')
+    expect(text).toContain('😀')
+    expect(text).toContain('say "hi"')
+  })
+
+  it('decodes XML character references', () => {
+    const text = searchableBodyText(described('text/xml'), Buffer.from('<a>Tom &amp; Jerry &#228; &#x00E9; &bogus;</a>'))
+    expect(text).toContain('tom & jerry ä é &bogus;')
+  })
+
+  it('inflates gzip, deflate (zlib or raw) and brotli content', () => {
+    const json = '{"Event":"Refund"}'
+    expect(searchableBodyText(described('application/json', 'gzip'), gzipSync(json))).toBe('{"event":"refund"}')
+    expect(searchableBodyText(described('application/json', 'x-gzip'), gzipSync(json))).toBe('{"event":"refund"}')
+    expect(searchableBodyText(described('application/json', 'deflate'), deflateSync(json))).toBe('{"event":"refund"}')
+    expect(searchableBodyText(described('application/json', 'deflate'), deflateRawSync(json))).toBe('{"event":"refund"}')
+    expect(searchableBodyText(described('application/json', 'br'), brotliCompressSync(json))).toBe('{"event":"refund"}')
+    expect(searchableBodyText(described('application/json', 'gzip, gzip'), gzipSync(gzipSync(json)))).toBe('{"event":"refund"}')
+    expect(searchableBodyText(described('application/json', 'identity'), Buffer.from(json))).toBe('{"event":"refund"}')
+  })
+
+  it('gives null for corrupt, unknown or too deeply layered encodings', () => {
+    expect(searchableBodyText(described('application/json', 'gzip'), Buffer.from('not gzip'))).toBeNull()
+    expect(searchableBodyText(described('application/json', 'compress'), Buffer.from('x'))).toBeNull()
+    expect(searchableBodyText(described('application/json', 'gzip, gzip, gzip, gzip'), Buffer.from('x'))).toBeNull()
+  })
+
+  it('stops a gzip bomb at the output cap', () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_INFLATED_BODY_BYTES + 1024, 0x61))
+    expect(bomb.length).toBeLessThan(100_000)
+    expect(searchableBodyText(described('text/plain', 'gzip'), bomb)).toBeNull()
+    const fits = gzipSync(Buffer.alloc(1024 * 1024, 0x61))
+    expect(searchableBodyText(described('text/plain', 'gzip'), fits)?.length).toBe(1024 * 1024)
+  })
+
+  it('reads the description from request headers', () => {
+    const headers: Array<[string, string]> = [
+      ['Content-Type', 'application/json'],
+      ['CONTENT-ENCODING', 'gzip'],
+    ]
+    expect(bodyDescriptionOf(headers)).toEqual({ contentType: 'application/json', contentEncoding: 'gzip' })
+    expect(searchableBodyText({ headers }, gzipSync('{"A":1}'))).toBe('{"a":1}')
+    expect(bodyDescriptionOf([])).toEqual({ contentType: null, contentEncoding: null })
+  })
+})

@@ -1,0 +1,289 @@
+/**
+ * The text a search looks for in a body: derived for search only, never shown or stored as the
+ * body. Text-like bodies (JSON, form, XML, text, and bytes that are plainly text) are decoded in
+ * their declared charset, gzip/deflate/brotli content is inflated with a hard output cap (a gzip
+ * bomb must not take the search down), and a second, decoded copy is appended where the wire
+ * form hides what a person would type: form fields (`name=Alex+Smith` → `name=alex smith`), JSON
+ * string escapes (`M\u00fcller` → `müller`), XML character references. Binary bodies give `null`:
+ * they are never matched.
+ */
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
+
+/** A compressed body that inflates to more than this is not searched: past it, it is a bomb, not a callback. */
+export const MAX_INFLATED_BODY_BYTES = 16 * 1024 * 1024
+
+/** Content-Encoding layers undone at most (`gzip, gzip` is legal; twenty layers are an attack). */
+const MAX_ENCODING_LAYERS = 3
+
+/** What decides how a body is read: the request's `Content-Type` and `Content-Encoding`. */
+export interface BodyDescription {
+  contentType: string | null
+  contentEncoding: string | null
+}
+
+/** The `Content-Type` and `Content-Encoding` of a request's headers. */
+export function bodyDescriptionOf(headers: HeaderPairs): BodyDescription {
+  return { contentType: headerValue(headers, 'content-type') ?? null, contentEncoding: headerValue(headers, 'content-encoding') ?? null }
+}
+
+/**
+ * The body as lower-cased searchable text, or `null` when there is nothing to search: empty,
+ * binary, compressed in an unknown way, undecodable, or inflating past MAX_INFLATED_BODY_BYTES.
+ */
+export function searchableBodyText(described: BodyDescription | { headers: HeaderPairs }, bytes: Uint8Array): string | null {
+  const { contentType, contentEncoding } = 'headers' in described ? bodyDescriptionOf(described.headers) : described
+  if (bytes.length === 0) return null
+  const decoded = decodeContent(bytes, contentEncoding)
+  if (decoded === null || decoded.length === 0) return null
+  const type = parseContentType(contentType)
+  const kind = textKindOf(type.mediaType, decoded)
+  if (kind === null) return null
+  const text = decodeText(decoded, type.charset)
+  if (text === null) return null
+  return withDecodedForms(text, decoded, kind, type.charset).toLowerCase()
+}
+
+type TextKind = 'json' | 'form' | 'xml' | 'text'
+
+// ---- Content-Encoding -----------------------------------------------------------------------------
+
+function decodeContent(bytes: Uint8Array, contentEncoding: string | null): Uint8Array | null {
+  if (contentEncoding === null) return bytes
+  const layers = contentEncoding
+    .split(',')
+    .map((layer) => layer.trim().toLowerCase())
+    .filter((layer) => layer !== '' && layer !== 'identity')
+  if (layers.length > MAX_ENCODING_LAYERS) return null
+  let current = bytes
+  // Encodings are listed in the order they were applied: undo the last first.
+  for (const layer of layers.reverse()) {
+    const inflated = inflateLayer(current, layer)
+    if (inflated === null) return null
+    current = inflated
+  }
+  return current
+}
+
+function inflateLayer(bytes: Uint8Array, encoding: string): Uint8Array | null {
+  const options = { maxOutputLength: MAX_INFLATED_BODY_BYTES }
+  try {
+    switch (encoding) {
+      case 'gzip':
+      case 'x-gzip':
+        return gunzipSync(bytes, options)
+      case 'deflate':
+        // "deflate" is zlib-wrapped by the RFC; some senders send raw deflate instead.
+        try {
+          return inflateSync(bytes, options)
+        } catch (error: unknown) {
+          if (isOverflow(error)) return null
+          return inflateRawSync(bytes, options)
+        }
+      case 'br':
+        return brotliDecompressSync(bytes, options)
+      default:
+        return null
+    }
+  } catch {
+    // Corrupt, truncated or over the cap: nothing searchable.
+    return null
+  }
+}
+
+function isOverflow(error: unknown): boolean {
+  return error instanceof RangeError || (error instanceof Error && (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
+}
+
+// ---- Content-Type and charset -------------------------------------------------------------------
+
+function parseContentType(contentType: string | null): { mediaType: string | null; charset: string | null } {
+  if (contentType === null) return { mediaType: null, charset: null }
+  const [mediaType = '', ...parameters] = contentType.split(';')
+  let charset: string | null = null
+  for (const parameter of parameters) {
+    const equals = parameter.indexOf('=')
+    if (equals === -1 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue
+    charset = parameter
+      .slice(equals + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase()
+  }
+  return { mediaType: mediaType.trim().toLowerCase() || null, charset }
+}
+
+/** How to read a body: from its declared type, else by looking at the bytes. `null`: binary. */
+function textKindOf(mediaType: string | null, bytes: Uint8Array): TextKind | null {
+  if (mediaType !== null) {
+    if (mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === 'application/jsonl' || mediaType === 'application/x-ndjson') return 'json'
+    if (mediaType === 'application/x-www-form-urlencoded') return 'form'
+    if (mediaType === 'application/xml' || mediaType === 'text/xml' || mediaType.endsWith('+xml')) return 'xml'
+    if (mediaType.startsWith('text/') || mediaType === 'application/javascript' || mediaType === 'application/graphql' || mediaType === 'application/x-yaml' || mediaType === 'application/yaml') return 'text'
+    if (BINARY_TYPE_PREFIXES.some((prefix) => mediaType.startsWith(prefix)) || BINARY_TYPES.has(mediaType)) return null
+  }
+  // Undeclared or some other type: text only if the bytes plainly are.
+  return looksLikeText(bytes) ? sniffKind(bytes) : null
+}
+
+const BINARY_TYPE_PREFIXES = ['image/', 'audio/', 'video/', 'font/']
+const BINARY_TYPES = new Set(['application/octet-stream', 'application/pdf', 'application/zip', 'application/gzip', 'application/x-protobuf', 'application/protobuf', 'application/grpc', 'application/cbor', 'application/msgpack'])
+
+/** Valid UTF-8 (or UTF-16 with a byte-order mark) without control characters other than whitespace. */
+function looksLikeText(bytes: Uint8Array): boolean {
+  if (hasUtf16Bom(bytes)) return true
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return false
+  }
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d && code !== 0x0c) || code === 0x7f) return false
+  }
+  return true
+}
+
+function sniffKind(bytes: Uint8Array): TextKind {
+  let first = 0
+  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)) first++
+  const char = bytes[first]
+  if (char === 0x7b || char === 0x5b) return 'json'
+  if (char === 0x3c) return 'xml'
+  return 'text'
+}
+
+const hasUtf16Bom = (bytes: Uint8Array): boolean => bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+
+/** Charsets read as declared; anything else declared is read as UTF-8 (with replacement characters). */
+const CHARSET_LABELS: Record<string, string> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'us-ascii': 'windows-1252',
+  ascii: 'windows-1252',
+  'iso-8859-1': 'windows-1252',
+  'iso8859-1': 'windows-1252',
+  latin1: 'windows-1252',
+  'latin-1': 'windows-1252',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+  'iso-8859-15': 'iso-8859-15',
+  'utf-16': 'utf-16le',
+  'utf-16le': 'utf-16le',
+  'utf-16be': 'utf-16be',
+}
+
+function decoderLabel(charset: string | null, bytes: Uint8Array): string {
+  // A byte-order mark is the strongest statement a body can make about itself.
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be'
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le'
+  return (charset !== null ? CHARSET_LABELS[charset] : undefined) ?? 'utf-8'
+}
+
+function decodeText(bytes: Uint8Array, charset: string | null): string | null {
+  const label = decoderLabel(charset, bytes)
+  if (label === 'windows-1252') return decodeWindows1252(bytes)
+  try {
+    return new TextDecoder(label).decode(bytes)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * windows-1252 (which is what ISO-8859-1 means on the web): Node's TextDecoder reads it as
+ * ISO-8859-1, leaving 0x80-0x9F as control characters where senders mean `€`, `„`, `™`…
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  let text = ''
+  let from = 0
+  for (let index = 0; index < latin1.length; index++) {
+    const code = latin1.charCodeAt(index)
+    if (code < 0x80 || code > 0x9f) continue
+    text += latin1.slice(from, index) + (WINDOWS_1252_HIGH[code - 0x80] ?? latin1[index])
+    from = index + 1
+  }
+  return from === 0 ? latin1 : text + latin1.slice(from)
+}
+
+/** 0x80-0x9F in windows-1252 (WHATWG Encoding); the five undefined bytes stay as they are. */
+const WINDOWS_1252_HIGH = [
+  '€', undefined, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', undefined, 'Ž', undefined,
+  undefined, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', undefined, 'ž', 'Ÿ',
+]
+
+// ---- decoded copies -----------------------------------------------------------------------------
+
+/** The text, and after it the decoded form of whatever escapes it uses, so both spellings match. */
+function withDecodedForms(text: string, bytes: Uint8Array, kind: TextKind, charset: string | null): string {
+  let decoded: string | null = null
+  switch (kind) {
+    case 'form':
+      decoded = hasUtf16Bom(bytes) ? null : decodeForm(bytes, charset)
+      break
+    case 'json':
+      decoded = text.includes('\\') ? decodeJsonEscapes(text) : null
+      break
+    case 'xml':
+      decoded = text.includes('&') ? decodeXmlReferences(text) : null
+      break
+    case 'text':
+      decoded = null
+      break
+    default:
+      return assertNever(kind)
+  }
+  return decoded === null || decoded === text ? text : `${text}\n${decoded}`
+}
+
+/** `a=Alex+Smith&b=%C3%BC` → `a=Alex Smith\nb=ü`: one field a line, escapes decoded in the declared charset. */
+function decodeForm(bytes: Uint8Array, charset: string | null): string {
+  const out = new Uint8Array(bytes.length)
+  let length = 0
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index] as number
+    if (byte === 0x26) {
+      out[length++] = 0x0a
+    } else if (byte === 0x2b) {
+      out[length++] = 0x20
+    } else if (byte === 0x25 && index + 2 < bytes.length && isHex(bytes[index + 1] as number) && isHex(bytes[index + 2] as number)) {
+      out[length++] = hexValue(bytes[index + 1] as number) * 16 + hexValue(bytes[index + 2] as number)
+      index += 2
+    } else {
+      // A `%` without two hex digits after it stays as it is.
+      out[length++] = byte
+    }
+  }
+  return decodeText(out.subarray(0, length), charset) ?? ''
+}
+
+const hexValue = (code: number): number => (code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57)
+const isHex = (code: number): boolean => (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66)
+
+const JSON_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g
+const JSON_SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
+
+/** JSON string escapes decoded wherever they appear (surrogate pairs come out as one character). */
+function decodeJsonEscapes(text: string): string {
+  return text.replace(JSON_ESCAPE, (_escape, hex: string | undefined, simple: string | undefined) =>
+    hex !== undefined ? String.fromCharCode(Number.parseInt(hex, 16)) : (JSON_SIMPLE_ESCAPES[simple as string] ?? ''),
+  )
+}
+
+const XML_REFERENCE = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/g
+const XML_NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+
+/** XML's predefined entities and character references decoded. */
+function decodeXmlReferences(text: string): string {
+  return text.replace(XML_REFERENCE, (reference, decimal: string | undefined, hex: string | undefined, named: string | undefined) => {
+    if (named !== undefined) return XML_NAMED[named] ?? reference
+    const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex as string, 16)
+    return code <= 0x10ffff ? String.fromCodePoint(code) : reference
+  })
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected ${JSON.stringify(value)}`)
+}

@@ -1,0 +1,374 @@
+import { describe, expect, it } from 'vitest'
+import type { HeaderPairs } from './http-message'
+import {
+  CaptureQueryError,
+  MAX_CAPTURE_QUERY_LENGTH,
+  MAX_QUERY_NESTING,
+  decideCaptureQuery,
+  matchesCaptureQuery,
+  parseCaptureQuery,
+  termCost,
+  type CaptureQuery,
+  type SearchableCapture,
+} from './capture-query'
+
+const NOW = Date.UTC(2026, 11, 6, 8, 0, 0)
+
+function query(text: string): CaptureQuery {
+  const parsed = parseCaptureQuery(text, { now: NOW })
+  if (!parsed.ok) throw new Error(`expected "${text}" to parse: ${parsed.error.message}`)
+  if (parsed.query === null) throw new Error(`"${text}" parsed as blank`)
+  return parsed.query
+}
+
+function errorOf(text: string): CaptureQueryError {
+  const parsed = parseCaptureQuery(text, { now: NOW })
+  if (parsed.ok) throw new Error(`expected "${text}" to be refused`)
+  return parsed.error
+}
+
+interface Fixture extends Partial<Omit<SearchableCapture, 'headers' | 'bodyText'>> {
+  headerPairs?: HeaderPairs
+  body?: string | null
+}
+
+/** A capture with counters on its lazy parts, to see when the matcher reads them. */
+function capture(fixture: Fixture = {}): SearchableCapture & { reads: { headers: number; body: number } } {
+  const { headerPairs = [['Content-Type', 'application/json']], body = null, ...fields } = fixture
+  const reads = { headers: 0, body: 0 }
+  const base = {
+    id: 'cap-1',
+    method: 'POST',
+    target: '/callbacks/ixopay?action=create&name=Alex+Smith&city=M%C3%BCnchen',
+    receivedAtMs: Date.UTC(2026, 11, 6, 7, 0, 0),
+    provider: 'ixopay' as const,
+    verdict: 'valid' as const,
+    answerStatus: 200,
+    outcome: 'captured' as const,
+    eventType: 'DEBIT',
+    objectId: 'txn-778899',
+    reference: 'order-4711',
+    note: null,
+    ...fields,
+  }
+  const searchText = fixture.searchText ?? [base.method, base.target, 'ixopay', base.eventType, base.objectId, base.reference].join('\n').toLowerCase()
+  return {
+    ...base,
+    searchText,
+    reads,
+    headers() {
+      reads.headers++
+      return headerPairs
+    },
+    bodyText() {
+      reads.body++
+      return body
+    },
+  }
+}
+
+const matches = (text: string, fixture: Fixture = {}): boolean => matchesCaptureQuery(query(text), capture(fixture))
+
+describe('parseCaptureQuery', () => {
+  it('gives null for blank text (filters nothing)', () => {
+    expect(parseCaptureQuery('')).toEqual({ ok: true, query: null })
+    expect(parseCaptureQuery('  \t\n ')).toEqual({ ok: true, query: null })
+  })
+
+  it('keeps the source and lists every term in the order typed', () => {
+    const parsed = query('b OR a -c')
+    expect(parsed.source).toBe('b OR a -c')
+    expect(parsed.terms.map((term) => ('text' in term ? term.text : null))).toEqual(['b', 'a', 'c'])
+  })
+
+  it('says which parts a query reads', () => {
+    expect(query('method:post status:5xx').needsHeaders).toBe(false)
+    expect(query('method:post status:5xx').needsBody).toBe(false)
+    expect(query('header.x-a:1').needsHeaders).toBe(true)
+    expect(query('header.x-a:1').needsBody).toBe(false)
+    expect(query('body:x').needsBody).toBe(true)
+    expect(query('word').needsBody).toBe(true)
+    expect(query('word').terms.map(termCost)).toEqual(['body'])
+  })
+
+  it('orders the children of AND and OR cheapest first', () => {
+    const root = query('body:x header.a:1 method:post').root
+    expect(root.kind).toBe('and')
+    if (root.kind !== 'and') return
+    expect(root.nodes.map((node) => (node.kind === 'term' ? node.term.field : node.kind))).toEqual(['method', 'header', 'body'])
+  })
+
+  describe('refuses malformed queries and says where (1-based character)', () => {
+    it.each([
+      ['abc "def', 'unclosed quote at character 5'],
+      ['body:"x', 'unclosed quote at character 6'],
+      ['(a b', 'unclosed ( at character 1'],
+      ['a b)', 'unmatched ) at character 4'],
+      [')', 'unmatched ) at character 1'],
+      ['a ()', 'empty group at character 4'],
+      ['OR a', 'OR needs a term before it at character 1'],
+      ['a OR', 'OR needs a term after it at character 3'],
+      ['a OR OR b', 'OR needs a term after it at character 3'],
+      ['AND a', 'AND needs a term before it at character 1'],
+      ['a AND', 'AND needs a term after it at character 3'],
+      ['a -', '- needs a term after it at character 3'],
+      ['a - b', '- needs a term after it at character 3'],
+      ['NOT', 'NOT needs a term after it at character 1'],
+      ['status:', 'status: needs a value at character 8'],
+      ['status:abc', 'status: must be a status code such as 503, a class such as 5xx, or none at character 8'],
+      ['verdict:good', 'verdict: must be one of valid, invalid, no-key, unsigned, not-applicable at character 9'],
+      ['after:yesterday', 'after: must be a time such as -2h, -30m, -7d or 2026-12-01T08:00Z at character 7'],
+      ['before:2026-02-31', 'before: must be a time such as -2h, -30m, -7d or 2026-12-01T08:00Z at character 8'],
+    ])('%s → %s', (text, message) => {
+      expect(errorOf(text).message).toBe(message)
+    })
+
+    it('names an unknown field and how to search for the text itself', () => {
+      const error = errorOf('x stauts:500')
+      expect(error.message).toMatch(/^unknown field "stauts" \(fields: body, header, .*put text in quotes to search for it as is\) at character 3$/)
+      expect(error.position).toBe(2)
+      expect(matches('"stauts:500"', { body: 'stauts:500' })).toBe(true)
+    })
+
+    it('names an unknown provider', () => {
+      expect(errorOf('provider:nobody').message).toMatch(/^provider: no provider is called "nobody" \(ixopay, chip, .*\) at character 10$/)
+    })
+
+    it('refuses queries over the length limit', () => {
+      expect(errorOf('a'.repeat(MAX_CAPTURE_QUERY_LENGTH + 1)).message).toBe(`the query is longer than ${MAX_CAPTURE_QUERY_LENGTH} characters at character ${MAX_CAPTURE_QUERY_LENGTH + 1}`)
+      expect(parseCaptureQuery('a'.repeat(MAX_CAPTURE_QUERY_LENGTH)).ok).toBe(true)
+    })
+
+    it('caps nesting instead of recursing without bound', () => {
+      const deep = `${'('.repeat(MAX_QUERY_NESTING + 1)}a${')'.repeat(MAX_QUERY_NESTING + 1)}`
+      expect(errorOf(deep).message).toBe(`groups nest deeper than ${MAX_QUERY_NESTING} at character ${MAX_QUERY_NESTING + 1}`)
+      const allowed = `${'('.repeat(MAX_QUERY_NESTING)}a${')'.repeat(MAX_QUERY_NESTING)}`
+      expect(matches(allowed, { body: 'a' })).toBe(true)
+    })
+  })
+
+  it('parses hostile input of the maximum length without blowing up', () => {
+    const hostile = [
+      '('.repeat(MAX_CAPTURE_QUERY_LENGTH),
+      '"'.repeat(MAX_CAPTURE_QUERY_LENGTH - 1),
+      '-'.repeat(MAX_CAPTURE_QUERY_LENGTH - 1) + 'a',
+      'a OR '.repeat(199) + 'a',
+      '.*+?^${}()|[]\\'.repeat(70),
+      '\\"'.repeat(MAX_CAPTURE_QUERY_LENGTH / 2),
+      'body:'.repeat(200),
+    ]
+    for (const text of hostile) {
+      const parsed = parseCaptureQuery(text)
+      expect(parsed.ok === true || parsed.error instanceof CaptureQueryError).toBe(true)
+    }
+    // Regex metacharacters are plain text.
+    expect(matches('"a.*b"', { body: 'xx a.*b yy' })).toBe(true)
+    expect(matches('"a.*b"', { body: 'axxb' })).toBe(false)
+    expect(matches('[x]+', { body: 'left [x]+ right' })).toBe(true)
+    expect(matches('^$', { body: 'nothing' })).toBe(false)
+  })
+})
+
+describe('matchesCaptureQuery', () => {
+  it('finds a bare word in the summary, headers or body text, in any case', () => {
+    expect(matches('ORDER-4711')).toBe(true)
+    expect(matches('ixopay-gateway', { headerPairs: [['User-Agent', 'IXOPAY-Gateway/1.0']] })).toBe(true)
+    expect(matches('user-agent', { headerPairs: [['User-Agent', 'x']] })).toBe(true)
+    expect(matches('alex smith', { body: 'name=alex smith' })).toBe(true)
+    expect(matches('cap-1')).toBe(true)
+    expect(matches('follow up', { note: 'Follow up with the merchant' })).toBe(true)
+    expect(matches('missing', { body: 'something else' })).toBe(false)
+  })
+
+  it('never matches a binary body (bodyText null)', () => {
+    expect(matches('png', { body: null })).toBe(false)
+    expect(matches('body:png', { body: null })).toBe(false)
+    expect(matches('-body:png', { body: null })).toBe(true)
+  })
+
+  it('matches phrases as one piece, with escaped quotes', () => {
+    expect(matches('"alex smith"', { body: 'name: alex smith' })).toBe(true)
+    expect(matches('"smith alex"', { body: 'name: alex smith' })).toBe(false)
+    expect(matches('"say \\"hi\\""', { body: 'they say "hi" here' })).toBe(true)
+  })
+
+  it('ANDs terms side by side and with AND', () => {
+    expect(matches('order-4711 declined', { body: 'status declined' })).toBe(true)
+    expect(matches('order-4711 AND declined', { body: 'status declined' })).toBe(true)
+    expect(matches('order-4711 approved', { body: 'status declined' })).toBe(false)
+  })
+
+  it('ORs terms, OR binding tighter than the implicit AND', () => {
+    expect(matches('approved OR declined', { body: 'declined' })).toBe(true)
+    expect(matches('approved OR refunded', { body: 'declined' })).toBe(false)
+    // a OR b c  =  (a OR b) AND c
+    expect(matches('approved OR declined missing', { body: 'declined' })).toBe(false)
+    expect(matches('approved OR declined order-4711', { body: 'declined' })).toBe(true)
+  })
+
+  it('groups with parentheses', () => {
+    expect(matches('(approved OR declined) (method:get OR method:post)', { body: 'declined' })).toBe(true)
+    expect(matches('(approved OR declined) (method:get OR method:put)', { body: 'declined' })).toBe(false)
+  })
+
+  it('excludes with - and NOT, on terms and groups', () => {
+    expect(matches('-declined', { body: 'declined' })).toBe(false)
+    expect(matches('-declined', { body: 'approved' })).toBe(true)
+    expect(matches('NOT declined', { body: 'approved' })).toBe(true)
+    expect(matches('-(approved OR declined)', { body: 'approved' })).toBe(false)
+    expect(matches('--declined', { body: 'declined' })).toBe(true)
+    expect(matches('-method:get')).toBe(true)
+    // A dash inside a word is text.
+    expect(matches('order-4711')).toBe(true)
+  })
+
+  it('keeps lower-case "or", "and", "not" as words', () => {
+    expect(matches('or', { body: 'for' })).toBe(true)
+    expect(matches('not', { body: 'nothing' })).toBe(true)
+  })
+
+  it('body: looks only in the body', () => {
+    expect(matches('body:4711', { body: 'x' })).toBe(false)
+    expect(matches('body:4711', { body: '{"order":"4711"}' })).toBe(true)
+    expect(matches('body:"alex smith"', { body: 'alex smith' })).toBe(true)
+  })
+
+  it('header.NAME: matches that header in any case; header: any name or value; "" means present', () => {
+    const headerPairs: HeaderPairs = [
+      ['X-Signature', 'ABC123'],
+      ['User-Agent', 'IXOPAY-Gateway'],
+    ]
+    expect(matches('header.x-signature:abc', { headerPairs })).toBe(true)
+    expect(matches('HEADER.X-SIGNATURE:ABC', { headerPairs })).toBe(true)
+    expect(matches('header.user-agent:abc', { headerPairs })).toBe(false)
+    expect(matches('header.x-signature:""', { headerPairs })).toBe(true)
+    expect(matches('header.x-missing:""', { headerPairs })).toBe(false)
+    expect(matches('header:gateway', { headerPairs })).toBe(true)
+    expect(matches('header:x-sig', { headerPairs })).toBe(true)
+    expect(matches('header:order-4711', { headerPairs })).toBe(false)
+  })
+
+  it('query.NAME: matches decoded parameters of the target', () => {
+    expect(matches('query.action:create')).toBe(true)
+    expect(matches('query.ACTION:CREATE')).toBe(true)
+    expect(matches('query.name:"alex smith"')).toBe(true)
+    expect(matches('query.city:münchen')).toBe(true)
+    expect(matches('query.action:delete')).toBe(false)
+    expect(matches('query.missing:""')).toBe(false)
+    expect(matches('query:"name=alex smith"')).toBe(false)
+    expect(matches('query:name=alex')).toBe(true)
+    expect(matches('query.a:x', { target: '/p?a=%zz' })).toBe(false)
+    expect(matches('query.a:%zz', { target: '/p?a=%zz' })).toBe(true)
+  })
+
+  it('path: matches the path only, raw or decoded', () => {
+    expect(matches('path:/callbacks/ixopay')).toBe(true)
+    expect(matches('path:action')).toBe(false)
+    expect(matches('path:"/a b"', { target: '/a%20b?x=1' })).toBe(true)
+  })
+
+  it('method: is the whole method', () => {
+    expect(matches('method:post')).toBe(true)
+    expect(matches('method:pos')).toBe(false)
+  })
+
+  it('provider: matches ids and names', () => {
+    expect(matches('provider:ixopay')).toBe(true)
+    expect(matches('provider:IXOPAY')).toBe(true)
+    expect(matches('provider:stripe')).toBe(false)
+    expect(matches('provider:swedbank', { provider: 'swedbankpay' })).toBe(true)
+    expect(matches('provider:ixopay', { provider: null })).toBe(false)
+  })
+
+  it('verdict: is one verdict', () => {
+    expect(matches('verdict:valid')).toBe(true)
+    expect(matches('verdict:invalid')).toBe(false)
+    expect(matches('verdict:no-key', { verdict: 'no-key' })).toBe(true)
+  })
+
+  it('status: takes a code, a class or none', () => {
+    expect(matches('status:200')).toBe(true)
+    expect(matches('status:2xx')).toBe(true)
+    expect(matches('status:5xx')).toBe(false)
+    expect(matches('status:503', { answerStatus: 503 })).toBe(true)
+    expect(matches('status:5XX', { answerStatus: 503 })).toBe(true)
+    expect(matches('status:none', { answerStatus: null })).toBe(true)
+    expect(matches('status:5xx', { answerStatus: null })).toBe(false)
+  })
+
+  it('event:, ref:, id:, note: match their fields', () => {
+    expect(matches('event:debit')).toBe(true)
+    expect(matches('event:refund')).toBe(false)
+    expect(matches('ref:4711')).toBe(true)
+    expect(matches('ref:778899')).toBe(false)
+    expect(matches('id:778899')).toBe(true)
+    expect(matches('id:cap-1')).toBe(true)
+    expect(matches('id:4711')).toBe(false)
+    expect(matches('note:merchant', { note: 'ask the merchant' })).toBe(true)
+    expect(matches('note:merchant')).toBe(false)
+    expect(matches('event:debit', { eventType: null })).toBe(false)
+  })
+
+  it('after:/before: take relative times and ISO dates (UTC unless an offset is given)', () => {
+    // The capture arrived at 07:00Z; "now" is 08:00Z.
+    expect(matches('after:-2h')).toBe(true)
+    expect(matches('after:-30m')).toBe(false)
+    expect(matches('after:-3600s')).toBe(true)
+    expect(matches('before:-30m')).toBe(true)
+    expect(matches('after:-1d before:-1m')).toBe(true)
+    expect(matches('after:-1w')).toBe(true)
+    expect(matches('after:2026-12-06')).toBe(true)
+    expect(matches('before:2026-12-06')).toBe(false)
+    expect(matches('after:2026-12-06T07:00Z')).toBe(true)
+    expect(matches('before:2026-12-06T07:00:00Z')).toBe(false)
+    expect(matches('after:2026-12-06T07:00:00.001Z')).toBe(false)
+    expect(matches('after:2026-12-06T08:30+02:00')).toBe(true)
+    expect(matches('after:2026-12-06T07:30')).toBe(false)
+    expect(matches('after:"2026-12-06 06:59"')).toBe(true)
+  })
+
+  it('reads the headers and body only when the cheap terms did not decide', () => {
+    const cheapNo = capture({ body: 'declined' })
+    expect(matchesCaptureQuery(query('declined method:get'), cheapNo)).toBe(false)
+    expect(cheapNo.reads).toEqual({ headers: 0, body: 0 })
+
+    const summaryHit = capture({ body: 'x' })
+    expect(matchesCaptureQuery(query('order-4711'), summaryHit)).toBe(true)
+    expect(summaryHit.reads).toEqual({ headers: 0, body: 0 })
+
+    const twice = capture({ body: 'alpha beta' })
+    expect(matchesCaptureQuery(query('body:alpha body:beta alpha'), twice)).toBe(true)
+    expect(twice.reads.body).toBe(1)
+  })
+
+  it('treats a capture without headers or body as having none', () => {
+    const bare = { ...capture(), headers: undefined, bodyText: undefined }
+    expect(matchesCaptureQuery(query('body:x'), bare)).toBe(false)
+    expect(matchesCaptureQuery(query('-body:x'), bare)).toBe(true)
+    expect(matchesCaptureQuery(query('header:x'), bare)).toBe(false)
+  })
+})
+
+describe('decideCaptureQuery', () => {
+  const summaryOnly = (fixture: Fixture = {}): SearchableCapture => ({ ...capture(fixture), headers: undefined, bodyText: undefined })
+
+  it('decides from summary fields when it can', () => {
+    expect(decideCaptureQuery(query('method:post status:2xx'), summaryOnly())).toBe(true)
+    expect(decideCaptureQuery(query('method:get body:x'), summaryOnly())).toBe(false)
+    expect(decideCaptureQuery(query('order-4711'), summaryOnly())).toBe(true)
+    expect(decideCaptureQuery(query('method:post OR body:x'), summaryOnly())).toBe(true)
+  })
+
+  it('leaves open what needs headers or the body', () => {
+    expect(decideCaptureQuery(query('declined'), summaryOnly())).toBeNull()
+    expect(decideCaptureQuery(query('body:x'), summaryOnly())).toBeNull()
+    expect(decideCaptureQuery(query('-body:x'), summaryOnly())).toBeNull()
+    expect(decideCaptureQuery(query('header.a:1 method:post'), summaryOnly())).toBeNull()
+    expect(decideCaptureQuery(query('method:get OR body:x'), summaryOnly())).toBeNull()
+  })
+
+  it('decides fully when the parts are there', () => {
+    expect(decideCaptureQuery(query('declined'), capture({ body: 'declined' }))).toBe(true)
+    expect(decideCaptureQuery(query('declined'), capture({ body: 'ok' }))).toBe(false)
+  })
+})
