@@ -36,6 +36,8 @@ export interface CapturePipelineDeps {
   random: () => number
   /** Aborted when the app stops: pending delays and hangs end at once. */
   shutdown: AbortSignal
+  /** When a sender left (defaults to the system clock). */
+  now?: () => Date
 }
 
 export function createCapturePipeline(deps: CapturePipelineDeps) {
@@ -84,7 +86,21 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
     if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
     deps.afterStored(stored)
-    await sendAnswer(response, chosen, { signal: deps.shutdown })
+    const sent = await sendAnswer(response, chosen, { signal: deps.shutdown })
+    // The sender hung up while its answer was still pending (a delay or a hang): it never got the
+    // answer the capture records, so the capture says so.
+    if (sent.outcome === 'client-gone' && (chosen.answer.kind === 'hang' || chosen.answer.delayMs > 0)) {
+      await recordSenderLeft(stored, (deps.now ?? (() => new Date()))())
+    }
+  }
+
+  async function recordSenderLeft(stored: StoredCapture, at: Date): Promise<void> {
+    try {
+      const capture = await deps.store.annotate(stored.id, { senderLeftAt: at.toISOString() })
+      deps.events.publish({ type: 'capture-updated', capture })
+    } catch {
+      // Deleted meanwhile, or the index could not be written: the capture itself is unaffected.
+    }
   }
 
   function decideAnswer(request: ReceivedRequest, recognition: CaptureRecognition | null, bodySha256: string): { chosen: ChosenAnswer; choice: AnswerChoice } {

@@ -2,6 +2,7 @@
 import type { CaptureDetail, CaptureSummary } from '../shared/contract'
 import { headerValue } from '../shared/http-message'
 import type { DeliveryAnalysis } from '../shared/providers'
+import { deliveryKeyOf } from './deliveries/delivery-key'
 import type { LoggedCapture, StoredCapture } from './store/persisted-schema'
 
 /** Works on the record as logged (the frame location is not part of the list view). */
@@ -28,6 +29,12 @@ export function toCaptureSummary(capture: LoggedCapture): CaptureSummary {
       delayMs: capture.response.delayMs,
       chosenBy: capture.response.chosenBy,
     },
+    origin: capture.origin ?? 'received',
+    importedFrom: capture.importedFrom ?? null,
+    note: capture.note ?? null,
+    pinned: capture.pinned ?? false,
+    senderLeftAt: capture.senderLeftAt ?? null,
+    deliveryKey: deliveryKeyOf(capture),
   }
 }
 

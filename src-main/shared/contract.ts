@@ -28,6 +28,7 @@ import {
 import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type TunnelState } from './tunnel'
 import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN } from './capture-filter'
 import { MAX_SELECTED_CAPTURES } from './capture-selection'
+import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
 
 const slug = z
   .string()
@@ -46,6 +47,15 @@ const captureFilter = z
     text: z
       .string({ error: 'text must be a string' })
       .max(MAX_FILTER_TEXT_LENGTH, `text is at most ${MAX_FILTER_TEXT_LENGTH} characters`)
+      .optional(),
+    /** The capture query language (shared/capture-query.ts); a malformed query is refused saying where. */
+    query: z
+      .string({ error: 'query must be a string' })
+      .max(MAX_CAPTURE_QUERY_LENGTH, `query is at most ${MAX_CAPTURE_QUERY_LENGTH} characters`)
+      .superRefine((query, context) => {
+        const parsed = parseCaptureQuery(query)
+        if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.error.message })
+      })
       .optional(),
     provider: z.enum(PROVIDER_IDS, { error: oneOf('provider', PROVIDER_IDS) }).optional(),
     verdict: z.enum(VERDICT_STATUSES, { error: oneOf('verdict', VERDICT_STATUSES) }).optional(),
@@ -82,7 +92,10 @@ export const procedureInputs = {
   getCapture: z.object({ id }).strict(),
   deleteCapture: z.object({ id }).strict(),
   deleteCaptures: z.object({ ids: captureIdList('ids') }).strict(),
-  clearEndpoint: z.object({ id }).strict(),
+  /** `includePinned` (default false): pinned captures are kept unless it is true. */
+  clearEndpoint: z.object({ id, includePinned: z.boolean().optional() }).strict(),
+  setCaptureNote: z.object({ id, note: z.string().max(10_000, 'a note is at most 10,000 characters').nullable() }).strict(),
+  setCapturePinned: z.object({ id, pinned: z.boolean() }).strict(),
   getAnswerConfig: z.object({ endpointId: id }).strict(),
   /** `config` is validated by the core's answer-config schema, which names every problem. */
   setAnswerConfig: z.object({ endpointId: id, config: z.unknown() }).strict(),
@@ -152,11 +165,12 @@ export interface Endpoint {
  * Which part of the endpoint's configuration chose an answer; `refusal` for a 413; `forward` when
  * the forward target's own answer was relayed (pass-through mode).
  */
-export type AnswerChoice = ChosenBy | { kind: 'refusal' } | { kind: 'forward'; targetUrl: string }
+export type AnswerChoice = ChosenBy | { kind: 'refusal' } | { kind: 'forward'; targetUrl: string } | { kind: 'imported' }
 
 /** What the receiver answered (decided and stored before it was sent). */
 export interface AnswerRecord {
-  kind: AnswerKind
+  /** `none`: an imported capture whose source recorded no answer. */
+  kind: AnswerKind | 'none'
   /** `null` when no HTTP answer was sent (close, reset, hang). */
   status: number | null
   headers: HeaderPairs
@@ -222,6 +236,21 @@ export interface CaptureSummary {
   /** `null` for refused requests. */
   recognition: CaptureRecognition | null
   response: AnswerRecord
+  /** `imported` when it came from a file rather than the receiver. */
+  origin: 'received' | 'imported'
+  /** Where an imported capture came from, e.g. "HAR file x.har"; `null` for received ones. */
+  importedFrom: string | null
+  /** The user's plain-text note (at most 10,000 characters). */
+  note: string | null
+  /** Pinned captures are exempt from retention and kept when an endpoint is cleared (unless asked). */
+  pinned: boolean
+  /**
+   * When the sender closed the connection while the answer was still pending (a delay or a hang):
+   * it never got the recorded answer. `null` otherwise (also when the app's own shutdown ended it).
+   */
+  senderLeftAt: string | null
+  /** Which delivery this is an attempt of (see core/deliveries/delivery-key.ts): equal for retries. */
+  deliveryKey: string
 }
 
 export interface CaptureDetail extends CaptureSummary {
@@ -256,6 +285,8 @@ export interface StorageIssue {
 
 export interface InspectorStatus {
   version: string
+  /** When this run of the app started: a hang recorded before it ended with that run. */
+  startedAt: string
   receiverUrl: string
   dataDir: string
   maxBodyBytes: number
@@ -278,6 +309,8 @@ export interface ProcedureOutputs {
   deleteCapture: { deleted: true }
   deleteCaptures: { deletedCount: number }
   clearEndpoint: { deletedCount: number }
+  setCaptureNote: CaptureSummary
+  setCapturePinned: CaptureSummary
   getAnswerConfig: AnswerConfigView
   setAnswerConfig: AnswerConfigView
   resetAnswerSequence: { reset: true }
@@ -353,6 +386,8 @@ export type ProcedureOutput<P extends ProcedureName> = ProcedureOutputs[P]
 export type InspectorEvent =
   | { type: 'capture-received'; capture: CaptureSummary }
   | { type: 'capture-deleted'; id: string; endpointId: string }
+  /** A stored capture changed after arrival: its note, pin, or that its sender left. */
+  | { type: 'capture-updated'; capture: CaptureSummary }
   | { type: 'endpoint-cleared'; endpointId: string }
   | { type: 'endpoints-changed' }
   | { type: 'storage-failed'; message: string; at: string }

@@ -52,12 +52,12 @@ function newCapture(index: number): NewCapture {
 }
 
 /** Every page of a filtered query, following the cursors. */
-function pageThrough(store: CaptureStore, query: { endpointId?: string; filter?: CaptureFilter }, limit: number) {
+async function pageThrough(store: CaptureStore, query: { endpointId?: string; filter?: CaptureFilter }, limit: number) {
   const seqs: number[] = []
   const totals = new Set<number>()
   let beforeSeq: number | undefined
   for (;;) {
-    const page = store.page({ ...query, limit, beforeSeq })
+    const page = await store.page({ ...query, limit, beforeSeq })
     totals.add(page.total)
     seqs.push(...page.items.map((item) => item.seq))
     if (page.nextBeforeSeq === null) break
@@ -96,31 +96,31 @@ describe('capture store: filters', () => {
 
   it('pages a filter with cursors across segments, counting every match in the total', async () => {
     const current = await fill()
-    const byProvider = pageThrough(current, { filter: { provider: 'ixopay' } }, 50)
+    const byProvider = await pageThrough(current, { filter: { provider: 'ixopay' } }, 50)
     expect(byProvider.seqs).toEqual(expectedSeqs((index) => index % 7 === 0))
     expect(byProvider.totals).toEqual([byProvider.seqs.length])
 
-    const fiveHundreds = pageThrough(current, { endpointId: 'odd', filter: { answer: '5xx' } }, 97)
+    const fiveHundreds = await pageThrough(current, { endpointId: 'odd', filter: { answer: '5xx' } }, 97)
     expect(fiveHundreds.seqs).toEqual(expectedSeqs((index) => index % 2 === 1 && index % 7 !== 0 && index % 3 === 0))
     expect(fiveHundreds.totals).toEqual([fiveHundreds.seqs.length])
 
     // Text and fields together: "order-1" matches order-1, order-14, order-105, order-1001...
-    const combined = pageThrough(current, { filter: { text: 'ORDER-1', method: 'post', verdict: 'no-key' } }, 10)
+    const combined = await pageThrough(current, { filter: { text: 'ORDER-1', method: 'post', verdict: 'no-key' } }, 10)
     expect(combined.seqs).toEqual(expectedSeqs((index) => index % 7 === 0 && String(index).startsWith('1')))
 
     // A page that ends exactly on the last match has no next page.
-    const exact = current.page({ filter: { text: 'ixopay?n=0' }, limit: 1 })
+    const exact = await current.page({ filter: { text: 'ixopay?n=0' }, limit: 1 })
     expect(exact.items.map((item) => item.seq)).toEqual([1])
     expect(exact.nextBeforeSeq).toBeNull()
-    expect(current.page({ filter: { text: 'no such capture' }, limit: 10 })).toEqual({ items: [], nextBeforeSeq: null, total: 0 })
+    expect(await current.page({ filter: { text: 'no such capture' }, limit: 10 })).toEqual({ items: [], nextBeforeSeq: null, total: 0 })
     // Without a filter, paging is as before.
-    expect(current.page({ limit: 5 }).total).toBe(COUNT)
+    expect((await current.page({ limit: 5 })).total).toBe(COUNT)
   })
 
   it('lists the ids matching a filter oldest first', async () => {
     const current = await fill()
     const ids = current.ids('even', { provider: 'ixopay' })
-    const seqs = ids.map((id) => current.get(id)!.seq)
+    const seqs = await Promise.all(ids.map(async (id) => (await current.get(id))!.seq))
     expect(seqs).toEqual(expectedSeqs((index) => index % 14 === 0).reverse())
   })
 
@@ -128,28 +128,28 @@ describe('capture store: filters', () => {
     const current = await fill()
     // The oldest capture (an IXOPAY one) lives in a retired segment, the second newest (an
     // unknown sender) in the current one.
-    const [oldest] = current.page({ limit: 1, beforeSeq: 2 }).items
-    const [newest] = current.page({ limit: 1, beforeSeq: COUNT }).items
+    const [oldest] = (await current.page({ limit: 1, beforeSeq: 2 })).items
+    const [newest] = (await current.page({ limit: 1, beforeSeq: COUNT })).items
     expect([oldest!.recognition?.provider.id, newest!.recognition?.provider.id]).toEqual(['ixopay', 'unknown'])
     const recognized: CaptureRecognition = { ...ixopay('refund-77'), verdict: { status: 'valid', reason: null, message: 'valid' } }
     await current.updateRecognitions([oldest!, newest!].map(({ id }) => ({ id, recognition: recognized })))
 
-    const valid = () => current.page({ filter: { verdict: 'valid' }, limit: 10 }).items.map((item) => item.id)
-    expect(valid()).toEqual([newest!.id, oldest!.id])
-    expect(current.page({ filter: { text: 'refund-77' }, limit: 10 }).total).toBe(2)
-    expect(current.page({ filter: { text: 'order-0' }, limit: 10 }).total).toBe(0)
-    expect(current.page({ filter: { provider: 'unknown' }, limit: 1 }).total).toBe(expectedSeqs((index) => index % 7 !== 0).length - 1)
+    const valid = async () => (await current.page({ filter: { verdict: 'valid' }, limit: 10 })).items.map((item) => item.id)
+    expect(await valid()).toEqual([newest!.id, oldest!.id])
+    expect((await current.page({ filter: { text: 'refund-77' }, limit: 10 })).total).toBe(2)
+    expect((await current.page({ filter: { text: 'order-0' }, limit: 10 })).total).toBe(0)
+    expect((await current.page({ filter: { provider: 'unknown' }, limit: 1 })).total).toBe(expectedSeqs((index) => index % 7 !== 0).length - 1)
 
     await current.close()
     store = undefined
     const reopened = await open()
-    expect(reopened.page({ filter: { verdict: 'valid' }, limit: 10 }).items.map((item) => item.id)).toEqual([newest!.id, oldest!.id])
-    expect(reopened.page({ filter: { text: 'REFUND-77', provider: 'ixopay' }, limit: 10 }).total).toBe(2)
+    expect((await reopened.page({ filter: { verdict: 'valid' }, limit: 10 })).items.map((item) => item.id)).toEqual([newest!.id, oldest!.id])
+    expect((await reopened.page({ filter: { text: 'REFUND-77', provider: 'ixopay' }, limit: 10 })).total).toBe(2)
   })
 
   it('deletes a selection across segments, skipping ids it does not have', async () => {
     const current = await fill()
-    const chosen = [current.page({ limit: 1, beforeSeq: 2 }).items[0]!, current.page({ limit: 1 }).items[0]!]
+    const chosen = [(await current.page({ limit: 1, beforeSeq: 2 })).items[0]!, (await current.page({ limit: 1 })).items[0]!]
     const deleted = await current.deleteMany([chosen[1]!.id, 'no-such-capture', chosen[0]!.id, chosen[1]!.id])
     expect(deleted).toEqual(expect.arrayContaining(chosen.map(({ id, seq, endpointId }) => ({ id, seq, endpointId }))))
     expect(deleted).toHaveLength(2)

@@ -68,15 +68,15 @@ describe('capture store', () => {
     for (let index = 0; index < 25; index++) {
       await current.append(newCapture(index % 2 === 0 ? 'even' : 'odd', Buffer.from(String(index))), Buffer.from(String(index)))
     }
-    const firstPage = current.page({ limit: 10 })
+    const firstPage = await current.page({ limit: 10 })
     expect(firstPage.total).toBe(25)
     expect(firstPage.items.map((capture) => capture.seq)).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16])
-    const secondPage = current.page({ limit: 10, beforeSeq: firstPage.nextBeforeSeq! })
+    const secondPage = await current.page({ limit: 10, beforeSeq: firstPage.nextBeforeSeq! })
     expect(secondPage.items[0]?.seq).toBe(15)
-    const lastPage = current.page({ limit: 10, beforeSeq: 6 })
+    const lastPage = await current.page({ limit: 10, beforeSeq: 6 })
     expect(lastPage.items.map((capture) => capture.seq)).toEqual([5, 4, 3, 2, 1])
     expect(lastPage.nextBeforeSeq).toBeNull()
-    const odd = current.page({ endpointId: 'odd', limit: 100 })
+    const odd = await current.page({ endpointId: 'odd', limit: 100 })
     expect(odd.total).toBe(12)
     expect(odd.items.every((capture) => capture.endpointId === 'odd')).toBe(true)
   })
@@ -87,12 +87,12 @@ describe('capture store', () => {
     const doomed = await current.append(newCapture('e1', secret), secret)
     const kept = await current.append(newCapture('e1', Buffer.from('keep')), Buffer.from('keep'))
     await current.deleteMany([doomed.id])
-    expect(current.get(doomed.id)).toBeUndefined()
+    expect(await current.get(doomed.id)).toBeUndefined()
     const bodiesFile = (await readdir(join(dir, 'captures'))).find((name) => name.endsWith('.log'))!
     expect((await readFile(join(dir, 'captures', bodiesFile))).includes(secret)).toBe(false)
     await current.close()
     const reopened = await open()
-    expect(reopened.get(doomed.id)).toBeUndefined()
+    expect(await reopened.get(doomed.id)).toBeUndefined()
     expect((await reopened.readBody(kept.id)).toString()).toBe('keep')
   })
 
@@ -129,7 +129,7 @@ describe('capture store', () => {
     expect(await readFile(join(dir, 'unreadable', kept), 'utf8')).toBe(torn)
     // ...and every capture is read back from the logs, byte for byte.
     expect(reopened.count()).toBe(bodies.length)
-    const oldest = reopened.page({ limit: 1, beforeSeq: 2 }).items[0]!
+    const oldest = (await reopened.page({ limit: 1, beforeSeq: 2 })).items[0]!
     expect((await reopened.readBody(oldest.id)).toString()).toBe('body-0')
   })
 
@@ -153,8 +153,8 @@ describe('capture store', () => {
     await writeFile(logFile, log)
 
     const reopened = await open()
-    expect(reopened.get(stored[0]!.id)).toBeDefined()
-    expect(reopened.get(stored[1]!.id)).toBeUndefined()
+    expect(await reopened.get(stored[0]!.id)).toBeDefined()
+    expect(await reopened.get(stored[1]!.id)).toBeUndefined()
     expect((await reopened.readBody(stored[2]!.id)).toString()).toBe('three')
     // New captures go after the last complete frame and are read back too.
     await reopened.append(newCapture('e1', Buffer.from('four')), Buffer.from('four'))
@@ -228,13 +228,13 @@ describe('capture store', () => {
     }
     // The first capture lives in a retired segment, the last one in the current segment.
     await current.updateRecognitions([stored[0]!, stored.at(-1)!].map(({ id }) => ({ id, recognition })))
-    expect(current.get(stored[0]!.id)?.recognition).toEqual(recognition)
+    expect((await current.get(stored[0]!.id))?.recognition).toEqual(recognition)
     expect((await current.load(stored[0]!.id)).recognition).toEqual(recognition)
     await current.close()
     const reopened = await open()
-    expect(reopened.get(stored[0]!.id)?.recognition).toEqual(recognition)
-    expect(reopened.get(stored.at(-1)!.id)?.recognition).toEqual(recognition)
-    expect(reopened.get(stored[1]!.id)?.recognition).toBeNull()
+    expect((await reopened.get(stored[0]!.id))?.recognition).toEqual(recognition)
+    expect((await reopened.get(stored.at(-1)!.id))?.recognition).toEqual(recognition)
+    expect((await reopened.get(stored[1]!.id))?.recognition).toBeNull()
   })
 
   it('removes the files of a segment whose captures were all deleted', async () => {
@@ -250,5 +250,71 @@ describe('capture store', () => {
     const reopened = await open()
     expect(reopened.count()).toBe(1)
     expect(reopened.ids('new')).toHaveLength(1)
+  })
+})
+
+describe('capture store: annotations, origin and deliveries', () => {
+  let dir: string
+  let remove: () => Promise<void>
+  let store: CaptureStore | undefined
+  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') }, { now }))
+
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+    await remove()
+  })
+
+  it('keeps notes, pins and sender-left times across a reopen, in retired segments too', async () => {
+    const current = await open()
+    const stored = []
+    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 2; index++) stored.push(await current.append(newCapture('e1', Buffer.from(String(index))), Buffer.from(String(index))))
+    const [old, recent] = [stored[0]!, stored.at(-1)!]
+    expect(await current.get(old.id)).toMatchObject({ note: null, pinned: false, senderLeftAt: null, origin: 'received', importedFrom: null })
+    const annotated = await current.annotate(old.id, { note: 'refund checked', pinned: true })
+    expect(annotated).toMatchObject({ note: 'refund checked', pinned: true })
+    await current.annotate(recent.id, { senderLeftAt: '2026-11-21T10:00:02.000Z' })
+    await current.close()
+    const reopened = await open()
+    expect(await reopened.get(old.id)).toMatchObject({ note: 'refund checked', pinned: true, senderLeftAt: null })
+    expect(await reopened.get(recent.id)).toMatchObject({ note: null, pinned: false, senderLeftAt: '2026-11-21T10:00:02.000Z' })
+    expect((await reopened.load(old.id)).note).toBe('refund checked')
+  })
+
+  it('keeps pinned captures when an endpoint is cleared, unless asked', async () => {
+    const current = await open()
+    const stored = []
+    for (let index = 0; index < 5; index++) stored.push(await current.append(newCapture('e1', Buffer.from('x')), Buffer.from('x')))
+    await current.annotate(stored[2]!.id, { pinned: true })
+    expect((await current.deleteByEndpoint('e1')).map((capture) => capture.id)).toHaveLength(4)
+    expect(current.ids('e1')).toEqual([stored[2]!.id])
+    expect((await current.deleteByEndpoint('e1', { includePinned: true })).map((capture) => capture.id)).toEqual([stored[2]!.id])
+    expect(current.count('e1')).toBe(0)
+  })
+
+  it('stores imported captures with their origin and original time', async () => {
+    const current = await open()
+    const body = Buffer.from('{"a":1}')
+    const imported = await current.append(
+      { ...newCapture('e1', body), receivedAt: '2020-01-02T03:04:05.000Z', origin: 'imported', importedFrom: 'HAR file x.har', note: 'from support', pinned: true },
+      body,
+    )
+    await current.close()
+    const summary = await (await open()).get(imported.id)
+    expect(summary).toMatchObject({ receivedAt: '2020-01-02T03:04:05.000Z', origin: 'imported', importedFrom: 'HAR file x.har', note: 'from support', pinned: true })
+  })
+
+  it('lists the attempts of one delivery oldest first', async () => {
+    const current = await open()
+    const same = Buffer.from('{"id":"evt_1"}')
+    const other = Buffer.from('{"id":"evt_2"}')
+    const first = await current.append(newCapture('e1', same), same)
+    await current.append(newCapture('e1', other), other)
+    const second = await current.append(newCapture('e2', same), same)
+    const key = (await current.get(first.id))!.deliveryKey
+    expect(key).toBe(`sha256:${first.body.sha256}`)
+    expect((await current.deliveryAttempts(key)).map((capture) => capture.id)).toEqual([first.id, second.id])
+    expect(await current.deliveryAttempts('sha256:none')).toEqual([])
   })
 })

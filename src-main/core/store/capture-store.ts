@@ -32,8 +32,18 @@ export interface CaptureStoreDeps {
   logIo?: LogFileIo
 }
 
-/** A capture to store: everything but its sequence number and where it lands on disk. */
-export type NewCapture = Omit<LoggedCapture, 'seq' | 'body'> & { body: { sha256: string } }
+/**
+ * A capture to store: everything but its sequence number and where it lands on disk. Imports set
+ * `origin: 'imported'`, `importedFrom` and the original `receivedAt`, and may carry a note and a pin.
+ */
+export type NewCapture = Omit<LoggedCapture, 'seq' | 'body' | 'senderLeftAt'> & { body: { sha256: string } }
+
+/** What changes on a stored capture after arrival (kept in its index document, not its log frame). */
+export interface CaptureAnnotations {
+  note?: string | null
+  pinned?: boolean
+  senderLeftAt?: string | null
+}
 
 export interface CapturePageQuery {
   endpointId?: string
@@ -60,13 +70,15 @@ export interface CaptureStore {
    */
   append(capture: NewCapture, bodyBytes: Buffer): Promise<StoredCapture>
   /** Newest first; `total` counts the captures matching the filter (all of the scope without one). */
-  page(query: CapturePageQuery): { items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }
-  get(id: string): CaptureSummary | undefined
+  page(query: CapturePageQuery): Promise<{ items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }>
+  get(id: string): Promise<CaptureSummary | undefined>
   has(id: string): boolean
+  /** Every stored attempt of one delivery (`CaptureSummary.deliveryKey`), oldest first. */
+  deliveryAttempts(deliveryKey: string): Promise<CaptureSummary[]>
   /** Ids of an endpoint's captures (or all) matching the filter, oldest first, without building their list views. */
   ids(endpointId?: string, filter?: CaptureFilter): string[]
-  /** The full record (kept in memory as the JSON of its log frame). */
-  load(id: string): StoredCapture
+  /** The full record, annotations included. */
+  load(id: string): Promise<StoredCapture>
   readBody(id: string): Promise<Buffer>
   count(endpointId?: string): number
   /** Every endpoint id that has captures. */
@@ -75,8 +87,10 @@ export interface CaptureStore {
   updateRecognitions(updates: Array<{ id: string; recognition: CaptureRecognition }>): Promise<void>
   /** Deletes the captures with these ids that are stored (one, or a selection) and erases their bytes; returns those deleted. */
   deleteMany(ids: readonly string[]): Promise<DeletedCapture[]>
-  /** Deletes every capture of an endpoint; returns them. */
-  deleteByEndpoint(endpointId: string): Promise<CaptureSummary[]>
+  /** Changes a capture's note, pin or sender-left time; resolves with its new list view once on disk. */
+  annotate(id: string, change: CaptureAnnotations): Promise<CaptureSummary>
+  /** Deletes every capture of an endpoint (pinned ones only with `includePinned`); returns those deleted. */
+  deleteByEndpoint(endpointId: string, options?: { includePinned?: boolean }): Promise<DeletedCapture[]>
   close(): Promise<void>
 }
 
@@ -94,6 +108,8 @@ export interface CaptureStore {
 class Entry implements CaptureFilterFields {
   /** Set when the recognition changed after arrival (new keys); the logged JSON keeps the first. */
   recognition: CaptureRecognition | null | undefined = undefined
+  /** Annotations changed after the logged JSON was made. */
+  annotations: CaptureAnnotations | undefined = undefined
   method: string
   provider: ProviderId | null
   verdict: VerdictStatus | null
@@ -131,11 +147,16 @@ class Entry implements CaptureFilterFields {
   get logged(): LoggedCapture {
     const logged = JSON.parse(this.loggedJson) as LoggedCapture
     if (this.recognition !== undefined) logged.recognition = this.recognition
+    if (this.annotations !== undefined) Object.assign(logged, this.annotations)
     return logged
   }
 
   get summary(): CaptureSummary {
     return toCaptureSummary(this.logged)
+  }
+
+  get pinned(): boolean {
+    return this.annotations?.pinned ?? (JSON.parse(this.loggedJson) as LoggedCapture).pinned ?? false
   }
 }
 
@@ -332,7 +353,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         scheduleFlush()
       })
     },
-    page({ endpointId, beforeSeq, limit, filter }) {
+    async page({ endpointId, beforeSeq, limit, filter }) {
       const list = listOf(endpointId)
       const end = beforeSeq === undefined ? list.length : lowerBound(list, beforeSeq)
       const matches = compileCaptureFilter(filter)
@@ -356,14 +377,17 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       }
       return { items: picked.map((entry) => entry.summary), nextBeforeSeq: hasOlder ? (picked.at(-1)?.seq ?? null) : null, total }
     },
-    get: (id) => entries.get(id)?.summary,
+    get: async (id) => entries.get(id)?.summary,
+    async deliveryAttempts(deliveryKey) {
+      return all.map((entry) => entry.summary).filter((summary) => summary.deliveryKey === deliveryKey)
+    },
     has: (id) => entries.has(id),
     ids(endpointId, filter) {
       const matches = compileCaptureFilter(filter)
       const list = listOf(endpointId)
       return (matches === null ? list : list.filter(matches)).map((entry) => entry.id)
     },
-    load(id) {
+    async load(id) {
       const entry = entryOf(id)
       return { ...entry.logged, frame: entry.frame }
     },
@@ -398,11 +422,19 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       await deleteEntries(doomed)
       return doomed.map(({ id, seq, endpointId }) => ({ id, seq, endpointId }))
     },
-    async deleteByEndpoint(endpointId) {
-      const doomed = [...(byEndpoint.get(endpointId) ?? [])]
+    async annotate(id, change) {
+      const entry = entryOf(id)
+      await entry.segment.edit((document) => {
+        document.captures = document.captures.map((capture) => (capture.id === id ? { ...capture, ...change } : capture))
+      })
+      // Only once the index document holds it: a failed write changes nothing.
+      entry.annotations = { ...entry.annotations, ...change }
+      return entry.summary
+    },
+    async deleteByEndpoint(endpointId, options) {
+      const doomed = (byEndpoint.get(endpointId) ?? []).filter((entry) => options?.includePinned === true || !entry.pinned)
       await deleteEntries(doomed)
-      byEndpoint.delete(endpointId)
-      return doomed.map((entry) => entry.summary)
+      return doomed.map(({ id, seq, endpointId }) => ({ id, seq, endpointId }))
     },
     async close() {
       while (pending.length > 0 || flushScheduled || inFlight.size > 0) {

@@ -80,7 +80,11 @@ const chosenBySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('provider-default'), provider: z.string().nullable() }),
   z.object({ kind: z.literal('refusal') }),
   z.object({ kind: z.literal('forward'), targetUrl: z.string() }),
+  z.object({ kind: z.literal('imported') }),
 ])
+
+/** The longest note a capture can carry (plain text). */
+export const MAX_CAPTURE_NOTE_LENGTH = 10_000
 
 export const storedCaptureSchema = z.object({
   id: z.string().min(1),
@@ -117,7 +121,8 @@ export const storedCaptureSchema = z.object({
   recognition: recognitionSchema.nullable(),
   /** The answer decided for this request, stored before it was sent. */
   response: z.object({
-    kind: z.enum(['respond', 'close', 'reset', 'hang']),
+    /** `none`: an imported capture whose source recorded no answer. */
+    kind: z.enum(['respond', 'close', 'reset', 'hang', 'none']),
     /** `null` when no HTTP answer is sent (close, reset, hang). */
     status: z.number().int().nullable(),
     headers: headerPairs,
@@ -125,6 +130,17 @@ export const storedCaptureSchema = z.object({
     delayMs: z.number().nonnegative(),
     chosenBy: chosenBySchema,
   }),
+  /** `imported` when it came from a file (HAR, bundle, curl…) rather than the receiver; absent means received. */
+  origin: z.enum(['received', 'imported']).optional(),
+  /** Where an imported capture came from, e.g. "HAR file x.har"; absent or `null` for received ones. */
+  importedFrom: z.string().max(500).nullable().optional(),
+  // Annotations: they change after arrival, so they live in the index document, never in the log frame.
+  /** The user's plain-text note. */
+  note: z.string().max(MAX_CAPTURE_NOTE_LENGTH).nullable().optional(),
+  /** Pinned captures are kept by retention and by clearing an endpoint (unless asked). */
+  pinned: z.boolean().optional(),
+  /** When the sender closed the connection while the answer was still pending (a delay or a hang). */
+  senderLeftAt: z.string().nullable().optional(),
 })
 export type StoredCapture = z.infer<typeof storedCaptureSchema>
 

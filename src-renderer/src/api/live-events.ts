@@ -107,6 +107,9 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
         predicate: (query) => (query.state.data as CaptureSummary | undefined)?.endpointId === event.endpointId,
       })
       return
+    case 'capture-updated':
+      applyCaptureUpdated(queryClient, event.capture)
+      return
     case 'replay-recorded':
       applyReplayRecorded(queryClient, event.record)
       return
@@ -123,6 +126,17 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
       console.warn('Unhandled live event', unhandled)
     }
   }
+}
+
+/** A capture's note, pin or sender-left time changed: replace its row wherever it is listed, and its detail's fields. */
+function applyCaptureUpdated(queryClient: QueryClient, capture: CaptureSummary): void {
+  for (const { key } of listQueries(queryClient)) {
+    queryClient.setQueryData<CaptureListData>(key, (data) => {
+      if (!data || !data.pages.some((page) => page.items.some((item) => item.id === capture.id))) return data
+      return { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === capture.id ? capture : item)) })) }
+    })
+  }
+  queryClient.setQueryData<CaptureSummary>(queryKeys.captureDetail(capture.id), (detail) => (detail ? { ...detail, ...capture } : detail))
 }
 
 /** A new record goes on top of its capture's history, once (the sender may have added it already). */

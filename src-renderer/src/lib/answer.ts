@@ -7,6 +7,7 @@ const NO_ANSWER_LABELS: Record<Exclude<AnswerRecord['kind'], 'respond'>, string>
   close: 'closed',
   reset: 'reset',
   hang: 'no answer',
+  none: 'imported',
 }
 
 /** Short form for the list: `200`, or what happened instead of an HTTP answer. */
@@ -25,6 +26,8 @@ export function answerLongLabel(answer: AnswerRecord): string {
       return 'Connection reset without an answer'
     case 'hang':
       return 'Never answered (connection held open)'
+    case 'none':
+      return 'Imported: no answer was recorded'
     case 'respond':
       return 'No HTTP status recorded'
     default: {
@@ -52,6 +55,8 @@ export function answerReason(answer: AnswerRecord): string {
       return 'Refused: body over the size limit'
     case 'forward':
       return `Forwarded target's answer (${choice.targetUrl})`
+    case 'imported':
+      return 'Imported from a file'
     default: {
       const unknownChoice: never = choice
       return String(unknownChoice)
