@@ -137,7 +137,7 @@ describe('parseLosslessJson keeps what was sent', () => {
   it('stops at maxNodes with a clear error', () => {
     const result = parseLosslessJson('[1,2,3,4]', { maxNodes: 3 })
     expect(result.ok).toBe(false)
-    if (!result.ok) expect(result.error.expected).toBe('at most 3 values')
+    if (!result.ok) expect(result.error).toMatchObject({ kind: 'too-many-values', expected: 'at most 3 values', offset: 5 })
   })
 })
 
@@ -163,7 +163,7 @@ describe('parseLosslessJson reports where the syntax is wrong', () => {
     ['NaN', 0, 'a value (object, array, string, number, true, false or null)', "'N'"],
   ])('%j fails at offset %i', (text, offset, expected, found) => {
     const error = failure(text)
-    expect(error).toMatchObject({ offset, expected, found })
+    expect(error).toMatchObject({ kind: 'syntax', offset, expected, found })
   })
 
   it('gives line and column, counting LF, CR LF and CR line ends', () => {

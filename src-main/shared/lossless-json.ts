@@ -71,6 +71,8 @@ export interface LosslessJsonDocument {
 
 /** Where and why a text is not JSON. Line and column count from 1, in UTF-16 code units. */
 export interface JsonSyntaxError {
+  /** `syntax`: the text is not JSON; `too-many-values`: it may be, but exceeds `maxNodes`. */
+  kind: 'syntax' | 'too-many-values'
   offset: number
   line: number
   column: number
@@ -97,6 +99,7 @@ class SyntaxFailure {
   constructor(
     readonly offset: number,
     readonly expected: string,
+    readonly kind: JsonSyntaxError['kind'] = 'syntax',
   ) {}
 }
 
@@ -278,14 +281,14 @@ export function parseLosslessJson(text: string, options: LosslessJsonOptions = {
       }
     }
   } catch (failure: unknown) {
-    if (failure instanceof SyntaxFailure) return { ok: false, error: syntaxError(text, failure.offset, failure.expected) }
+    if (failure instanceof SyntaxFailure) return { ok: false, error: syntaxError(text, failure.offset, failure.expected, failure.kind) }
     throw failure
   }
 
   return { ok: true, document: trimmedDocument(text, columns, count, hasDuplicateKeys) }
 
   function addNode(at: number): number {
-    if (count >= maxNodes) throw new SyntaxFailure(at, `at most ${maxNodes} values`)
+    if (count >= maxNodes) throw new SyntaxFailure(at, `at most ${maxNodes} values`, 'too-many-values')
     if (count === columns.capacity) columns.grow()
     const node = count++
     const parent = stack.at(-1) ?? -1
@@ -485,10 +488,11 @@ function trimmedDocument(text: string, columns: Columns, count: number, hasDupli
 }
 
 /** Builds the error with line and column; counting lines only here keeps the happy path lean. */
-function syntaxError(text: string, offset: number, expected: string): JsonSyntaxError {
+function syntaxError(text: string, offset: number, expected: string, kind: JsonSyntaxError['kind']): JsonSyntaxError {
   const { line, column } = lineAndColumn(text, offset)
   const found = offset >= text.length ? 'end of input' : describeCharacter(text, offset)
   return {
+    kind,
     offset,
     line,
     column,
