@@ -3,7 +3,6 @@
  * the headless entry both start exactly this and only differ in how callers reach `procedures`
  * and `events` (IPC or HTTP).
  */
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { InspectorEvent } from '../shared/contract'
 import { createCapturePipeline } from './capture-pipeline'
@@ -25,6 +24,7 @@ import { createPaypalCertificates, type PaypalCertificateDeps } from './paypal-c
 import type { DeliveryAnalysis } from '../shared/providers'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
+import { makePrivateDir, tightenDataDir } from './store/private-files'
 import { openSequenceCountersFile } from './store/sequence-counters-file'
 import { openSettingsStore } from './store/settings-store'
 import { createStorageHealth } from './storage-health'
@@ -67,8 +67,10 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
   const now = deps.now ?? (() => new Date())
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const quarantineDir = join(config.dataDir, 'unreadable')
-  await mkdir(config.dataDir, { recursive: true })
+  await makePrivateDir(config.dataDir)
   const releaseLock = await acquireDataDirLock(join(config.dataDir, 'inspector.lock'))
+  // Installs made before files were private (0755 folders, 0644 files) are tightened.
+  await tightenDataDir(config.dataDir)
 
   try {
     const events = createEventBus<InspectorEvent>((error) => deps.logger.error('event listener failed', { error: String(error) }))

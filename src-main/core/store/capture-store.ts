@@ -11,13 +11,13 @@
  * positional write of their frames; each capture's promise resolves only after that write, so
  * the receiver answers a request only once it would survive a kill -9.
  */
-import { mkdir } from 'node:fs/promises'
 import { compileCaptureFilter, filterFieldsOf, type CaptureFilter, type CaptureFilterFields, type CaptureOutcome } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary, StorageIssue } from '../../shared/contract'
 import type { ProviderId, VerdictStatus } from '../../shared/provider-catalog'
 import { toCaptureSummary } from '../capture-views'
 import { createSegment, loadSegments, logFileIo, type FrameLocation, type LogFileIo, type PlacedFrame, type Segment } from './capture-segments'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
+import { makePrivateDir } from './private-files'
 
 export interface CaptureStoreConfig {
   /** Folder for the segment files. */
@@ -169,7 +169,7 @@ interface Pending {
 }
 
 export async function openCaptureStore(config: CaptureStoreConfig, deps: CaptureStoreDeps): Promise<CaptureStore> {
-  await mkdir(config.dir, { recursive: true })
+  await makePrivateDir(config.dir)
   const io = deps.logIo ?? logFileIo
   /** Entries ascending by seq, overall and per endpoint (the same objects). */
   const all: Entry[] = []

@@ -2,13 +2,19 @@
  * Opening a lowdb document safely: explicit adapter (lowdb's presets silently switch to memory
  * under NODE_ENV=test), compact JSON (the pretty-printed default costs more to write and read),
  * validation on read, and a file that cannot be read or validated moved aside, never replaced.
+ *
+ * The adapter is our own rather than lowdb's `DataFile`: its writer (steno) creates files with the
+ * process umask (0644: other users could read captured credentials) and never syncs. Ours writes a
+ * temporary file 0600, syncs it to disk, renames it over the document and syncs the folder, so a
+ * document on disk is always either the old one or the new one, whole, even after a power loss.
  */
-import { mkdir, rename } from 'node:fs/promises'
-import { basename, join } from 'node:path'
-import { Low } from 'lowdb'
-import { DataFile } from 'lowdb/node'
+import { randomBytes } from 'node:crypto'
+import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { Low, type Adapter } from 'lowdb'
 import type { z } from 'zod'
 import type { StorageIssue } from '../../shared/contract'
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files'
 
 export type OpenedDocument<T> = { db: Low<T>; issue: null } | { db: null; issue: StorageIssue }
 
@@ -38,7 +44,74 @@ export async function openDocument<T>(
 
 /** A lowdb document at `file` holding `data` (written on the first `write()`). */
 export function createDocument<T>(file: string, data: T, stringify: (data: T) => string = compactJson): Low<T> {
-  return new Low<T>(new DataFile<T>(file, { parse: JSON.parse, stringify }), data)
+  return new Low<T>(new PrivateJsonFile<T>(file, stringify), data)
+}
+
+/** Reads and writes one JSON document, privately and atomically (see the top of this file). */
+class PrivateJsonFile<T> implements Adapter<T> {
+  /** Writes of one document run one after the other, so an older one never lands last. */
+  private writing: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    private readonly file: string,
+    private readonly stringify: (data: T) => string,
+  ) {}
+
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as T
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw error
+    }
+  }
+
+  write(data: T): Promise<void> {
+    // Serialised now, so later changes to `data` do not leak into this write.
+    const text = this.stringify(data)
+    const run = this.writing.then(() => writeFileAtomically(this.file, text))
+    this.writing = run.catch(() => undefined)
+    return run
+  }
+}
+
+/** Temporary file (0600) + fdatasync + rename + folder fsync: the document is replaced whole or not at all. */
+export async function writeFileAtomically(file: string, text: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`)
+  const handle = await open(temporary, 'w', PRIVATE_FILE_MODE)
+  try {
+    await handle.writeFile(text, 'utf8')
+    await handle.datasync()
+  } catch (error: unknown) {
+    await handle.close().catch(() => undefined)
+    await unlink(temporary).catch(() => undefined)
+    throw error
+  }
+  await handle.close()
+  try {
+    await rename(temporary, file)
+  } catch (error: unknown) {
+    await unlink(temporary).catch(() => undefined)
+    throw error
+  }
+  await syncDirectory(dirname(file))
+}
+
+/** Makes a rename or a new file in `dir` durable (a no-op where folders cannot be opened, as on Windows). */
+export async function syncDirectory(dir: string): Promise<void> {
+  let handle
+  try {
+    handle = await open(dir, 'r')
+  } catch {
+    return
+  }
+  try {
+    await handle.sync()
+  } catch {
+    // Some file systems refuse fsync on a folder; the data itself was synced.
+  } finally {
+    await handle.close()
+  }
 }
 
 const compactJson = (data: unknown): string => JSON.stringify(data)
@@ -46,7 +119,7 @@ const compactJson = (data: unknown): string => JSON.stringify(data)
 /** Moves an unreadable file into the quarantine folder under a unique name and describes it. */
 export async function moveAside(file: string, problem: string, quarantineDir: string, now: () => Date): Promise<StorageIssue> {
   const at = now().toISOString()
-  await mkdir(quarantineDir, { recursive: true })
+  await makePrivateDir(quarantineDir)
   const movedTo = join(quarantineDir, `${at.replace(/[:.]/g, '-')}-${basename(file)}`)
   await rename(file, movedTo)
   return { file, problem, movedTo, at }

@@ -3,7 +3,6 @@
  * (`replays/000001.json` holds the history of captures 1-1000), so one write never rewrites the
  * history of every capture, and a bulk replay of thousands stays cheap. Opened on demand.
  */
-import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
 import { z } from 'zod'
@@ -12,6 +11,7 @@ import type { ReplayRecord } from '../../shared/replay'
 import { createCoalescingWriter } from './coalescing-writer'
 import { createDocument, openDocument } from './data-file'
 import { SCHEMA_VERSION } from './persisted-schema'
+import { makePrivateDir } from './private-files'
 
 const CAPTURES_PER_DOCUMENT = 1000
 
@@ -46,7 +46,7 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
     let opening = documents.get(group)
     if (!opening) {
       opening = (async () => {
-        await mkdir(dir, { recursive: true })
+        await makePrivateDir(dir)
         const file = join(dir, `${String(group).padStart(6, '0')}.json`)
         const initial = (): HistoryDocument => ({ schemaVersion: SCHEMA_VERSION, records: [] })
         const opened = await openDocument(file, historyDocumentSchema, initial, quarantineDir, now)
