@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import type { AnswerConfigView, CaptureRecognition, Endpoint, ProviderSettingsView, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
 import { toCaptureDetail } from './capture-views'
+import { captureQueryOf, searchCaptureIds, searchCapturePage } from './search/capture-search'
 import type { EndpointRegistry } from './endpoints'
 import type { EventBus } from './event-bus'
 import type { CaptureStore } from './store/capture-store'
@@ -166,7 +167,12 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     async listCaptures({ endpointId, cursor, limit, filter }) {
       if (endpointId !== undefined) endpoints.get(endpointId)
-      const page = await store.page({ endpointId, beforeSeq: cursor === undefined ? undefined : Number(cursor), limit: limit ?? DEFAULT_PAGE_SIZE, filter })
+      const beforeSeq = cursor === undefined ? undefined : Number(cursor)
+      const query = captureQueryOf(filter)
+      const page =
+        query === null
+          ? await store.page({ endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter })
+          : await runStorage(() => searchCapturePage(store, { endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter, query }))
       return {
         items: page.items,
         nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq),
@@ -240,7 +246,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       let ids: string[]
       if (endpointId !== undefined) {
         endpoints.get(endpointId)
-        ids = store.ids(endpointId, filter)
+        const query = captureQueryOf(filter)
+        ids = query === null ? store.ids(endpointId, filter) : await runStorage(() => searchCaptureIds(store, endpointId, filter, query))
         if (ids.length === 0) {
           throw new InspectorError('BAD_REQUEST', filter === undefined ? 'this endpoint has no captures to replay' : 'no capture of this endpoint matches the filter')
         }

@@ -32,6 +32,13 @@ export interface CaptureFilter {
    * object id, the merchant reference, the amount). Trimmed; empty means no text filter.
    */
   text?: string
+  /**
+   * A query in the capture query language (shared/capture-query.ts): words anywhere in the request,
+   * body included, field terms, phrases, exclusions, OR. At most MAX_CAPTURE_QUERY_LENGTH characters.
+   * `compileCaptureFilter` does not look at it: the search (core/search) and the renderer's
+   * live list match it with `matchesCaptureQuery`/`decideCaptureQuery`.
+   */
+  query?: string
   /** A provider id from the catalogue, or `unknown` (recognised as no known sender). */
   provider?: ProviderId
   verdict?: VerdictStatus
@@ -101,6 +108,8 @@ export function normalizeCaptureFilter(filter: CaptureFilter | undefined): Captu
   const normalized: CaptureFilter = {}
   const text = filter.text?.trim().toLowerCase()
   if (text) normalized.text = text
+  // Kept as typed (error positions refer to it); blank means no query.
+  if (filter.query !== undefined && filter.query.trim() !== '') normalized.query = filter.query
   if (filter.provider) normalized.provider = filter.provider
   if (filter.verdict) normalized.verdict = filter.verdict
   if (filter.method) normalized.method = filter.method.toUpperCase()
@@ -116,12 +125,13 @@ export function isCaptureFilterActive(filter: CaptureFilter | undefined): boolea
 export type CaptureMatcher = (fields: CaptureFilterFields) => boolean
 
 /**
- * The matching rule, prepared once for testing many captures; `null` when the filter lets every
- * capture through (callers then skip testing altogether). Cheap comparisons run before the text
- * search.
+ * The matching rule for every field but `query`, prepared once for testing many captures; `null`
+ * when those fields let every capture through (callers then skip testing altogether). Cheap
+ * comparisons run before the text search. `query` needs the headers and body: see capture-query.ts.
  */
 export function compileCaptureFilter(filter: CaptureFilter | undefined): CaptureMatcher | null {
-  const active = normalizeCaptureFilter(filter)
+  const { query: _query, ...fields } = filter ?? {}
+  const active = normalizeCaptureFilter(fields)
   if (!active) return null
   const { text, provider, verdict, method, answer, outcome } = active
   const answerMatches = answer === undefined ? null : answerMatcher(answer)

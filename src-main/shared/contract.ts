@@ -29,6 +29,8 @@ import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type Tun
 import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN } from './capture-filter'
 import { MAX_SELECTED_CAPTURES } from './capture-selection'
 import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
+import type { BodyDiff, CaptureDiff } from './capture-diff'
+import type { DeliveryGroupInfo, DeliveryView } from './deliveries'
 
 const slug = z
   .string()
@@ -53,6 +55,8 @@ const captureFilter = z
       .string({ error: 'query must be a string' })
       .max(MAX_CAPTURE_QUERY_LENGTH, `query is at most ${MAX_CAPTURE_QUERY_LENGTH} characters`)
       .superRefine((query, context) => {
+        // Too long is said once, by max().
+        if (query.length > MAX_CAPTURE_QUERY_LENGTH) return
         const parsed = parseCaptureQuery(query)
         if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.error.message })
       })
@@ -87,9 +91,18 @@ export const procedureInputs = {
       cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of a previous page').optional(),
       limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
       filter: captureFilter.optional(),
+      /** `delivery`: one row per delivery (its latest attempt, with `delivery` facts); see docs/api.md. */
+      groupBy: z.enum(['delivery'], { error: 'groupBy must be "delivery"' }).optional(),
     })
     .strict(),
   getCapture: z.object({ id }).strict(),
+  /** The delivery a capture is an attempt of: every attempt, oldest first. */
+  getDelivery: z.object({ captureId: id }).strict(),
+  /** Two captures (`leftId`, `rightId`), or a capture and one of its resends (`leftId`, `rightReplayId`). */
+  diffCaptures: z
+    .object({ leftId: id, rightId: id.optional(), rightReplayId: id.optional() })
+    .strict()
+    .refine((input) => (input.rightId === undefined) !== (input.rightReplayId === undefined), 'give either rightId (a capture) or rightReplayId (a resend of leftId)'),
   deleteCapture: z.object({ id }).strict(),
   deleteCaptures: z.object({ ids: captureIdList('ids') }).strict(),
   /** `includePinned` (default false): pinned captures are kept unless it is true. */
@@ -251,6 +264,8 @@ export interface CaptureSummary {
   senderLeftAt: string | null
   /** Which delivery this is an attempt of (see core/deliveries/delivery-key.ts): equal for retries. */
   deliveryKey: string
+  /** Only in `listCaptures { groupBy: "delivery" }`: this row stands for its whole delivery. */
+  delivery?: DeliveryGroupInfo
 }
 
 export interface CaptureDetail extends CaptureSummary {
@@ -306,6 +321,8 @@ export interface ProcedureOutputs {
   deleteEndpoint: { deleted: true }
   listCaptures: CapturePage
   getCapture: CaptureDetail
+  getDelivery: DeliveryView
+  diffCaptures: CaptureDiff
   deleteCapture: { deleted: true }
   deleteCaptures: { deletedCount: number }
   clearEndpoint: { deletedCount: number }
@@ -342,6 +359,8 @@ export interface ReplayPreview {
   resign: ResignSummary | null
   /** Line diff of the bodies when both are text. */
   bodyDiff: TextDiff | null
+  /** The same comparison as `diffCaptures` (JSON paths, lines, or hashes). */
+  bodyComparison: BodyDiff
 }
 
 export interface BulkJobView {

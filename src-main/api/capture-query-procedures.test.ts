@@ -1,0 +1,116 @@
+/**
+ * `filter.query` as the app runs it: callbacks arrive over HTTP, `listCaptures` and
+ * `startBulkReplay` are called through the dispatcher (inputs validated as for any caller).
+ */
+import { gzipSync } from 'node:zlib'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createDispatch, type Dispatch } from './dispatch'
+import type { CapturePage } from '../shared/contract'
+import type { Result } from '../shared/errors'
+import { send } from '../test-support/http-client'
+import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
+import { makeTempDir } from '../test-support/temp-dir'
+import { startInspector, type Inspector } from '../core/inspector'
+import { silentLogger } from '../core/logger'
+
+describe('listCaptures filter.query', () => {
+  let inspector: Inspector
+  let dispatch: Dispatch
+  let remove: () => Promise<void>
+  let endpointId: string
+  let endpointUrl: string
+  const targets: LoopbackTarget[] = []
+
+  beforeEach(async () => {
+    const temp = await makeTempDir()
+    remove = temp.remove
+    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+    dispatch = createDispatch(inspector.procedures, silentLogger)
+    const [endpoint] = await inspector.procedures.listEndpoints({})
+    endpointId = endpoint!.id
+    endpointUrl = endpoint!.url
+  })
+  afterEach(async () => {
+    await inspector.stop()
+    for (const target of targets.splice(0)) await target.close()
+    await remove()
+  })
+
+  async function call<T>(procedure: string, input: unknown): Promise<T> {
+    const result = (await dispatch(procedure, input)) as Result<T>
+    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
+    return result.value
+  }
+
+  async function targetsOf(query: string, extra: Record<string, unknown> = {}): Promise<string[]> {
+    const page = await call<CapturePage>('listCaptures', { endpointId, filter: { query }, ...extra })
+    return page.items.map((item) => item.target)
+  }
+
+  async function sendSamples(): Promise<void> {
+    await send(`${endpointUrl}/form`, { headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'customer=Alex+Smith&code=T-7788' })
+    await send(`${endpointUrl}/json`, { headers: [['Content-Type', 'application/json'], ['User-Agent', 'IXOPAY-Gateway/2']], body: '{"id":"evt_1Q2w3E","status":"declined"}' })
+    await send(`${endpointUrl}/gzip`, { headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: gzipSync('{"note":"compressed secret-word"}') })
+    await send(`${endpointUrl}/png`, { headers: [['Content-Type', 'image/png']], body: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('declined')]) })
+    await send(`${endpointUrl}/latin?x=1`, { method: 'PUT', headers: [['Content-Type', 'text/plain; charset=iso-8859-1']], body: Buffer.from('M\xfcller', 'latin1') })
+  }
+
+  it('finds captures by their body text, headers and fields', async () => {
+    await sendSamples()
+    expect(await targetsOf('"alex smith"')).toEqual(['/default/form'])
+    expect(await targetsOf('t-7788')).toEqual(['/default/form'])
+    expect(await targetsOf('EVT_1Q2W3E')).toEqual(['/default/json'])
+    expect(await targetsOf('ixopay-gateway')).toEqual(['/default/json'])
+    expect(await targetsOf('header.user-agent:ixopay')).toEqual(['/default/json'])
+    expect(await targetsOf('secret-word')).toEqual(['/default/gzip'])
+    // The PNG's bytes contain "declined" too, but binary bodies are never searched.
+    expect(await targetsOf('declined')).toEqual(['/default/json'])
+    expect(await targetsOf('müller')).toEqual(['/default/latin?x=1'])
+    expect(await targetsOf('method:put OR path:/png')).toEqual(['/default/latin?x=1', '/default/png'])
+    expect(await targetsOf('query.x:1')).toEqual(['/default/latin?x=1'])
+    expect(await targetsOf('-body:declined -path:png -method:put')).toEqual(['/default/gzip', '/default/form'])
+    expect(await targetsOf('status:2xx after:-1h')).toHaveLength(5)
+    expect(await targetsOf('before:-1h')).toEqual([])
+  })
+
+  it('pages matches newest first with their total, combined with the other filter fields', async () => {
+    await sendSamples()
+    const first = await call<CapturePage>('listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2 })
+    expect(first.total).toBe(5)
+    expect(first.items.map((item) => item.target)).toEqual(['/default/latin?x=1', '/default/png'])
+    const second = await call<CapturePage>('listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2, cursor: first.nextCursor })
+    expect(second.items.map((item) => item.target)).toEqual(['/default/gzip', '/default/json'])
+    const last = await call<CapturePage>('listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2, cursor: second.nextCursor })
+    expect(last).toMatchObject({ total: 5, nextCursor: null, items: [{ target: '/default/form' }] })
+    expect(await targetsOf('declined OR alex', { filter: { query: 'declined OR alex', method: 'POST' } })).toEqual(['/default/json', '/default/form'])
+    expect(await call<CapturePage>('listCaptures', { filter: { query: '   ' } })).toMatchObject({ total: 5 })
+  })
+
+  it('refuses a malformed query as BAD_REQUEST saying where', async () => {
+    const refused = async (query: unknown): Promise<string> => {
+      const result = await dispatch('listCaptures', { filter: { query } })
+      return result.ok ? 'accepted' : `${result.error.code}: ${result.error.message}`
+    }
+    expect(await refused('status:5xx "unclosed')).toBe('BAD_REQUEST: invalid input for listCaptures: filter.query: unclosed quote at character 12')
+    expect(await refused('(a OR b')).toBe('BAD_REQUEST: invalid input for listCaptures: filter.query: unclosed ( at character 1')
+    expect(await refused('x'.repeat(1001))).toBe('BAD_REQUEST: invalid input for listCaptures: filter.query: query is at most 1000 characters')
+    expect(await refused(5)).toContain('filter.query: query must be a string')
+  })
+
+  it('replays the captures matching a query, oldest first', async () => {
+    const target = await startLoopbackTarget()
+    targets.push(target)
+    await sendSamples()
+    const job = await call<{ jobId: string; total: number }>('startBulkReplay', { endpointId, filter: { query: 'alex OR secret-word' }, targetUrl: target.url, concurrency: 1 })
+    expect(job.total).toBe(2)
+    await expect.poll(async () => (await inspector.procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
+    expect(target.received.map((request) => request.headers.find(([name]) => name.toLowerCase() === 'content-encoding')?.[1] ?? request.body.toString())).toEqual([
+      'customer=Alex+Smith&code=T-7788',
+      'gzip',
+    ])
+    const refused = await dispatch('startBulkReplay', { endpointId, filter: { query: 'nothing-like-it' }, targetUrl: target.url })
+    expect(refused.ok ? '' : refused.error.message).toBe('no capture of this endpoint matches the filter')
+    const malformed = await dispatch('startBulkReplay', { endpointId, filter: { query: 'a)' }, targetUrl: target.url })
+    expect(malformed.ok ? '' : malformed.error.message).toContain('filter.query: unmatched ) at character 2')
+  })
+})
