@@ -124,8 +124,10 @@ export const sendOptionsSchema = z
     connectTimeoutMs: z.number().int().min(100).max(10 * 60_000).optional(),
     followRedirects: z.boolean().optional(),
     maxResponseBytes: z.number().int().min(0).max(64 * 1024 * 1024).optional(),
-    /** Accept a self-signed certificate on the target (a local dev server over https). */
+    /** Accept a self-signed certificate on the target (a local dev server over https); the target's origin only, never a redirect's. */
     allowInsecureTls: z.boolean().optional(),
+    /** Follow a redirect from https to http (refused by default: the rest would travel unencrypted). */
+    allowHttpsToHttp: z.boolean().optional(),
   })
   .strict()
 export type SendOptionsInput = z.infer<typeof sendOptionsSchema>
@@ -306,6 +308,8 @@ export interface RedirectHop {
   location: string
   /** The Location resolved against the URL that answered. */
   url: string
+  /** Followed to another origin: the credential and signature headers not sent there. */
+  droppedHeaders?: string[]
 }
 
 export interface ReplayResponse {

@@ -21,6 +21,7 @@ import {
   type ReplayOutcome,
   type ReplayResponse,
 } from '../../shared/replay'
+import { withoutCredentials } from './credential-headers'
 import { classifyError, errorText, failure } from './failure'
 import { withoutHopByHop } from './hop-by-hop'
 import { frameHeaders } from './replay-request'
@@ -41,8 +42,10 @@ export interface SendOptions {
   followRedirects?: boolean
   maxResponseBytes?: number
   signal?: AbortSignal
-  /** Accept self-signed or otherwise untrusted certificates (a local https dev server). */
+  /** Accept self-signed or otherwise untrusted certificates (a local https dev server): on the first origin only. */
   allowInsecureTls?: boolean
+  /** Follow a redirect from https to http; refused by default. */
+  allowHttpsToHttp?: boolean
   /** Injected clock for `timing.startedAt`. */
   now?: () => Date
 }
@@ -88,6 +91,7 @@ export async function sendReplay(request: OutgoingRequest, options: SendOptions 
   if (request.body.length > REPLAY_MAX_REQUEST_BYTES) {
     return failed(url.href, failure('too-large', `the body is ${request.body.length} bytes; replays send at most ${REPLAY_MAX_REQUEST_BYTES}`))
   }
+  const firstOrigin = url.origin
   let method = request.method
   let body = request.body
   let headers = request.headers
@@ -110,6 +114,17 @@ export async function sendReplay(request: OutgoingRequest, options: SendOptions 
     const redirect: RedirectHop = { status: response.status, location, url: next.href }
     if (!options.followRedirects) return { kind: 'response', url: url.href, response: { ...response, redirect }, redirects, timing: timing() }
     if (redirects.length >= REPLAY_MAX_REDIRECTS) return failed(url.href, failure('redirect', `more than ${REPLAY_MAX_REDIRECTS} redirects; the last pointed to ${next.href}`))
+    if (url.protocol === 'https:' && next.protocol === 'http:' && options.allowHttpsToHttp !== true) {
+      return failed(url.href, failure('redirect', `the target redirected from https to ${next.href}; not followed, because the request would travel unencrypted (allow it with send.allowHttpsToHttp)`))
+    }
+    if (next.origin !== url.origin) {
+      // As fetch and curl do: the redirecting origin chose where credentials would go.
+      const { kept, dropped } = withoutCredentials(headers)
+      headers = kept
+      if (dropped.length > 0) redirect.droppedHeaders = dropped
+    }
+    // A self-signed certificate was accepted for the target the user named, not for other origins.
+    context.allowInsecureTls = (options.allowInsecureTls ?? false) && next.origin === firstOrigin
     redirects.push(redirect)
     // As browsers and fetch do: 303 always, and 301/302 for a POST, continue as a GET without body.
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method.toUpperCase() === 'POST')) {

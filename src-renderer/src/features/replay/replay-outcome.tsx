@@ -42,6 +42,7 @@ export function ReplayOutcomeView({ outcome, forward = null, testId = 'replay-ou
           {outcome.redirects.map((hop, index) => (
             <li key={index} className="wire">
               {hop.status} → {hop.url}
+              {hop.droppedHeaders && hop.droppedHeaders.length > 0 && <span className="muted"> (another origin: not sent there: {hop.droppedHeaders.join(', ')})</span>}
             </li>
           ))}
         </ol>

@@ -143,7 +143,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
               <TimeoutSecondsField value={timeoutSeconds} problem={timeoutProblem} maxSeconds={600} testId="resend-timeout" onChange={setTimeoutSeconds} />
               <label className="checkbox">
                 <input type="checkbox" checked={followRedirects} onChange={(event) => setFollowRedirects(event.target.checked)} data-testid="resend-follow-redirects" />
-                Follow redirects (off: a redirect is shown with its Location)
+                Follow redirects (off: a redirect is shown with its Location; credentials and signatures are never sent to another origin, and https is never followed to http)
               </label>
             </div>
           </details>
