@@ -92,6 +92,28 @@ describe('inspector with the tunnel', () => {
     expect(stopped.stateRevision).toBe(revisions.at(-1))
   }, 40_000)
 
+  it('keeps the subdomain across a stop and start, and across a settings change that restarts the tunnel', async () => {
+    const { procedures } = inspector
+    await procedures.setTunnelSettings({ serverUrl: server.url, subdomain: 'kept-across' })
+    expect((await procedures.startTunnel({})).state).toMatchObject({ status: 'online', subdomain: 'kept-across' })
+    // The server holds the stopped client's name for about a second; asking at once would get a random one.
+    await procedures.stopTunnel({})
+    expect((await procedures.startTunnel({})).state).toMatchObject({ status: 'online', subdomain: 'kept-across', subdomainChanged: false })
+
+    // No subdomain configured: the one handed out stays across a restart too.
+    await procedures.setTunnelSettings({ subdomain: null })
+    const random = (await procedures.startTunnel({})).state
+    if (random.status !== 'online') throw new Error(`expected online, got ${JSON.stringify(random)}`)
+    // A settings change of the server URL's spelling restarts the tunnel on the same server.
+    await procedures.setTunnelSettings({ serverUrl: `${server.url}/` })
+    const restarted = await waitFor(async () => {
+      const { state } = await procedures.getTunnel({})
+      return state.status === 'online' ? state : undefined
+    })
+    expect(restarted).toMatchObject({ subdomain: random.subdomain, subdomainChanged: false })
+    expect(server.registrations().map((registration) => registration.assigned)).toEqual(['kept-across', 'kept-across', random.subdomain, random.subdomain])
+  }, 20_000)
+
   it('refuses an invalid subdomain or server URL with a clear message', async () => {
     await expect(inspector.procedures.setTunnelSettings({ subdomain: 'Bad_Name' })).rejects.toThrow(/cannot be a tunnel subdomain/)
     await expect(inspector.procedures.setTunnelSettings({ serverUrl: 'ftp://x' })).rejects.toThrow(/https/)

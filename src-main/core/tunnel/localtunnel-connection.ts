@@ -1,15 +1,32 @@
 /**
- * The socket half of the localtunnel client, driven with a registration we made ourselves
- * (see registration.ts for why), behind a small interface the supervisor can also fake.
+ * The socket half of the localtunnel protocol, driven with a registration we made ourselves
+ * (see registration.ts), behind a small interface the supervisor can also fake.
+ *
+ * The protocol has no handshake and no framing: the client opens `max_conn_count` plain TCP
+ * sockets to the port the server named, and the server writes public HTTP requests onto them. Each
+ * socket, once connected, is paired with one connection to the receiver and the bytes are piped
+ * both ways unchanged, so every request keeps the public `Host` it arrived with.
+ *
+ * Why not localtunnel 2.0.2's own `TunnelCluster`: it dials the local side as `localhost`, which
+ * resolves to `::1` first on many systems, so another program listening on `[::1]:<port>` (the
+ * receiver binds 127.0.0.1 only) would get the public traffic; and its only way to change that,
+ * `local_host`, also rewrites the `Host` header, on the first request of each socket only. Here
+ * the local leg always dials 127.0.0.1 and never touches the bytes.
+ *
+ * Note on the server leg: the protocol has no TLS. Providers reach the tunnel server over HTTPS,
+ * but what the server relays to this machine (headers, signatures, bodies) and the receiver's
+ * answers cross the internet in clear (README, "Tunnel").
  */
-import type { Socket } from 'node:net'
-import Tunnel from 'localtunnel/lib/Tunnel.js'
+import net from 'node:net'
 import type { TunnelRegistration } from './registration'
-import { errorMessage, TunnelProblemError } from './tunnel-problem'
+import { errorCode, errorMessage, TunnelProblemError } from './tunnel-problem'
+
+/** Delay before dialling the receiver again when it refused (it may be restarting). */
+const LOCAL_RETRY_MS = 1_000
 
 /** What a live tunnel reports to the supervisor. */
 export type TunnelConnectionEvent =
-  /** The client could not (re)open a socket to the server: usually the server restarted and forgot us. */
+  /** A socket to the server was refused: usually the server restarted and forgot us. */
   | { type: 'error'; message: string }
   /** The number of sockets connected to the server changed. */
   | { type: 'sockets-changed'; live: number }
@@ -18,7 +35,7 @@ export type TunnelConnectionEvent =
 export interface TunnelConnection {
   /** Sockets currently connected to the server. */
   liveSockets(): number
-  /** Close the client and destroy its sockets; resolves once they are closed. Idempotent. */
+  /** Close every socket; resolves once they are closed. Idempotent. */
   close(): Promise<void>
 }
 
@@ -26,8 +43,9 @@ export interface OpenTunnelOptions {
   registration: TunnelRegistration
   /** The receiver port: the only local port a tunnel ever forwards to. */
   localPort: number
+  /** Dialled as an address, never a name, so the system resolver cannot pick another loopback. */
   localHost: '127.0.0.1'
-  /** Aborting closes the client and rejects, while opening; ignored once open. */
+  /** Aborting closes the sockets and rejects, while opening; ignored once open. */
   signal: AbortSignal
   /** Receives events from the start until `close()`; must not throw. */
   onEvent: (event: TunnelConnectionEvent) => void
@@ -36,20 +54,21 @@ export interface OpenTunnelOptions {
 /**
  * Open a tunnel for a registration. Resolves when the first socket to the server is connected;
  * rejects with a {@link TunnelProblemError} when the server's tunnel port refuses or `signal` aborts,
- * after closing the client.
+ * after closing everything.
  */
 export type OpenTunnel = (options: OpenTunnelOptions) => Promise<TunnelConnection>
 
-/** The default {@link OpenTunnel}: localtunnel 2.0.2's own `Tunnel` and `TunnelCluster`. */
+/** The default {@link OpenTunnel}: `maxConnCount` sockets to the server, each piped to the receiver. */
 export const openLocaltunnelConnection: OpenTunnel = (options) =>
   new Promise<TunnelConnection>((resolve, reject) => {
-    const { registration, localPort, signal, onEvent } = options
-    // No `local_host`: with it the client's HeaderHostTransformer rewrites the Host header, and only
-    // on the first request of each socket (environment.md), so captures would lose the public host
-    // some of the time. Without it the client dials `localhost:<localPort>`, which is loopback; the
-    // health probe's nonce proves that what answers there is our receiver.
-    const client = new Tunnel({ host: registration.serverUrl, port: localPort })
-    const sockets = new Set<Socket>()
+    const { registration, localPort, localHost, signal, onEvent } = options
+    // As the localtunnel client: the IP the server names, else the server URL's host.
+    const remoteHost = registration.ip ?? new URL(registration.serverUrl).hostname.replace(/^\[|\]$/g, '')
+    /** Every socket we opened, either leg, so close() leaves nothing behind. */
+    const allSockets = new Set<net.Socket>()
+    /** Server-leg sockets that are connected. */
+    const liveRemotes = new Set<net.Socket>()
+    const retryTimers = new Set<NodeJS.Timeout>()
     let isSettled = false
     let isClosed = false
     let closing: Promise<void> | null = null
@@ -62,11 +81,9 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       if (closing !== null) return closing
       isClosed = true
       signal.removeEventListener('abort', onAbort)
-      // Tunnel.close() destroys the sockets it knows of and stops it reopening dead ones; sockets
-      // still connecting are destroyed by the client as soon as they connect. We destroy ours too
-      // and wait for their 'close' so stop() returns with nothing open.
-      client.close()
-      const pending = [...sockets].map(
+      for (const timer of retryTimers) clearTimeout(timer)
+      retryTimers.clear()
+      const pending = [...allSockets].map(
         (socket) =>
           new Promise<void>((done) => {
             if (socket.closed) {
@@ -93,31 +110,71 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       fail(reason instanceof TunnelProblemError ? reason : new TunnelProblemError('REGISTRATION_TIMEOUT', 'opening the tunnel was cancelled'))
     }
 
-    // The 'error' listener stays for the client's whole life, closed or not: TunnelCluster re-emits
-    // ECONNREFUSED from every socket it reopens, and an EventEmitter with no 'error' listener throws,
-    // which crashed the process on every server restart (localtunnel/localtunnel#81, #321, #388).
-    client.on('error', (error: unknown) => {
-      const message = `the tunnel server's port ${registration.port} refused the tunnel (${errorMessage(error)})`
-      if (!isSettled) {
-        fail(new TunnelProblemError('TUNNEL_CONNECT_FAILED', message))
-        return
-      }
-      emit({ type: 'error', message })
-    })
+    function track(socket: net.Socket): net.Socket {
+      allSockets.add(socket)
+      socket.once('close', () => allSockets.delete(socket))
+      return socket
+    }
 
-    // Hand the client our registration instead of letting it register (registration.ts).
-    client._init = (callback) => {
-      callback(
-        null,
-        client._getInfo({
-          id: registration.id,
-          ip: registration.ip ?? undefined,
-          port: registration.port,
-          url: registration.url,
-          cached_url: registration.cachedUrl ?? undefined,
-          max_conn_count: registration.maxConnCount,
-        }),
-      )
+    /** One server-leg socket; when a connected one closes, it is replaced, as the protocol expects. */
+    function openRemote(): void {
+      if (isClosed) return
+      const remote = track(net.connect({ host: remoteHost, port: registration.port }))
+      remote.setKeepAlive(true)
+      let wasConnected = false
+      remote.on('error', (error: unknown) => {
+        // Refused means the server no longer listens for us (restarted, or forgot us): that is a
+        // loss, not something reopening fixes. Other errors just close this socket.
+        if (!wasConnected && errorCode(error) === 'ECONNREFUSED') {
+          const message = `the tunnel server's port ${registration.port} refused the tunnel (${errorMessage(error)})`
+          if (!isSettled) fail(new TunnelProblemError('TUNNEL_CONNECT_FAILED', message))
+          else emit({ type: 'error', message })
+        }
+        remote.destroy()
+      })
+      remote.once('connect', () => {
+        if (isClosed) return void remote.destroy()
+        wasConnected = true
+        liveRemotes.add(remote)
+        remote.once('close', () => {
+          liveRemotes.delete(remote)
+          emit({ type: 'sockets-changed', live: liveRemotes.size })
+          openRemote()
+        })
+        emit({ type: 'sockets-changed', live: liveRemotes.size })
+        if (!isSettled) {
+          isSettled = true
+          signal.removeEventListener('abort', onAbort)
+          resolve({ liveSockets: () => liveRemotes.size, close })
+        }
+        connectLocal(remote)
+      })
+    }
+
+    /** Pair a connected server-leg socket with the receiver; bytes pass unchanged both ways. */
+    function connectLocal(remote: net.Socket): void {
+      if (isClosed || remote.destroyed) return
+      remote.pause()
+      const local = track(net.connect({ host: localHost, port: localPort }))
+      local.once('error', (error: unknown) => {
+        local.destroy()
+        if (errorCode(error) === 'ECONNREFUSED' && !isClosed && !remote.destroyed) {
+          // The receiver is not listening (yet): keep the server socket and try again shortly.
+          const timer = setTimeout(() => {
+            retryTimers.delete(timer)
+            connectLocal(remote)
+          }, LOCAL_RETRY_MS)
+          retryTimers.add(timer)
+          return
+        }
+        remote.destroy()
+      })
+      local.once('connect', () => {
+        local.on('error', () => remote.destroy())
+        remote.on('close', () => local.destroy())
+        remote.pipe(local).pipe(remote)
+        remote.resume()
+      })
     }
 
     if (signal.aborted) {
@@ -125,29 +182,5 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       return
     }
     signal.addEventListener('abort', onAbort, { once: true })
-
-    // Synchronous with our _init: the cluster exists when open() returns and no socket has connected yet.
-    client.open((error?: Error) => {
-      if (error !== undefined) fail(new TunnelProblemError('TUNNEL_CONNECT_FAILED', errorMessage(error)))
-    })
-    const cluster = client.tunnelCluster
-    if (cluster === undefined) {
-      fail(new TunnelProblemError('TUNNEL_CONNECT_FAILED', 'the localtunnel client did not start'))
-      return
-    }
-    // Socket deaths are our loss signal: the client reports none itself (localtunnel/localtunnel#315).
-    cluster.on('open', (socket: Socket) => {
-      if (isClosed) return
-      sockets.add(socket)
-      socket.once('close', () => {
-        sockets.delete(socket)
-        emit({ type: 'sockets-changed', live: sockets.size })
-      })
-      emit({ type: 'sockets-changed', live: sockets.size })
-      if (!isSettled) {
-        isSettled = true
-        signal.removeEventListener('abort', onAbort)
-        resolve({ liveSockets: () => sockets.size, close })
-      }
-    })
+    for (let i = 0; i < registration.maxConnCount; i += 1) openRemote()
   })

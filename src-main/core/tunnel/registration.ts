@@ -13,6 +13,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
+import { isIP } from 'node:net'
 import { describeNetworkError, TunnelProblemError } from './tunnel-problem'
 
 /** A registration answer is a small JSON object; anything bigger is not one. */
@@ -78,7 +79,7 @@ function toRegistration(payload: Record<string, unknown> | null, serverUrl: stri
   if (payload === null) throw bad('its answer is not a JSON object')
   const { id, url, port, ip, max_conn_count: maxConnCount, cached_url: cachedUrl } = payload
   if (typeof id !== 'string' || id === '') throw bad('no id in its answer')
-  if (typeof url !== 'string' || !URL.canParse(url)) throw bad('no valid url in its answer')
+  if (typeof url !== 'string' || !URL.canParse(url)) throw addressedByIp(serverUrl, where, url) ?? bad('no valid url in its answer')
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw bad('no valid port in its answer')
   const sockets = typeof maxConnCount === 'number' && Number.isInteger(maxConnCount) && maxConnCount > 0 ? maxConnCount : 1
   return {
@@ -90,6 +91,23 @@ function toRegistration(payload: Record<string, unknown> | null, serverUrl: stri
     maxConnCount: Math.min(sockets, MAX_TUNNEL_SOCKETS),
     cachedUrl: typeof cachedUrl === 'string' ? cachedUrl : null,
   }
+}
+
+/**
+ * The localtunnel server builds the public URL as `{id}.{Host of the registration request}`, so a
+ * server called by its IP address answers `http://{id}.127.0.0.1:P`, which is no URL at all. Say
+ * so instead of calling it "not a localtunnel server".
+ */
+function addressedByIp(serverUrl: string, where: string, url: unknown): TunnelProblemError | null {
+  const { hostname, port, protocol } = new URL(serverUrl)
+  if (isIP(hostname.replace(/^\[|\]$/g, '')) === 0) return null
+  const loopback = hostname === '127.0.0.1' || hostname === '[::1]'
+  const example = loopback ? `${protocol}//localhost${port === '' ? '' : `:${port}`}` : 'https://tunnel.example.com'
+  const answered = typeof url === 'string' ? ` (it answered ${JSON.stringify(url.slice(0, 200))})` : ''
+  return new TunnelProblemError(
+    'BAD_SERVER_RESPONSE',
+    `${where} builds the public URL from the name it is called by, and an IP address gives no usable URL${answered}: use the server's domain name instead, e.g. ${example}`,
+  )
 }
 
 function parseJsonObject(body: string): Record<string, unknown> | null {

@@ -156,7 +156,7 @@ describe('supervisor state machine', () => {
     })
   })
 
-  it('goes online, reconnects after a loss with the same subdomain, and fails after repeated attempts', async () => {
+  it('goes online, reconnects after a loss with the same subdomain, and fails after repeated attempts over 10 s', async () => {
     let isUp = true
     const requests: Array<string | null> = []
     const { supervisor, time, opened } = setUp({
@@ -182,11 +182,18 @@ describe('supervisor state machine', () => {
     expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', attempt: 2, nextAttemptAt: at(12_000) })
     await time.advance(500)
     expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', attempt: 3 })
+    // Three quick refusals within 3 s of the loss (a server restarting) are not "failed" yet.
     await time.advance(1_000)
-    expect(supervisor.getState()).toMatchObject({ status: 'failed', attempt: 4, lastError: { code: 'SERVER_UNREACHABLE' } })
+    expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', attempt: 4, lastError: { code: 'SERVER_UNREACHABLE' } })
+    await time.advance(2_000)
+    await time.advance(4_000)
+    expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', attempt: 6, nextAttemptAt: at(23_000) })
+    // 13 s after the loss, at the sixth failed attempt: now it is "failed" (and still retrying).
+    await time.advance(4_000)
+    expect(supervisor.getState()).toMatchObject({ status: 'failed', attempt: 7, lastError: { code: 'SERVER_UNREACHABLE' }, nextAttemptAt: at(27_000) })
 
     isUp = true
-    await time.advance(2_000)
+    await time.advance(4_000)
     expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'my-inspector' })
     expect(requests.every((requested) => requested === 'my-inspector')).toBe(true)
   })
@@ -248,6 +255,58 @@ describe('supervisor state machine', () => {
     opened[0]?.options.onEvent({ type: 'error', message: 'gone' })
     await time.advance(1_500)
     expect(requests).toEqual(['wanted-name', 'wanted-name'])
+  })
+
+  it('takes the requested subdomain back once the server hands it out, then drops the stand-in', async () => {
+    let isWantedFree = false
+    const requests: Array<string | null> = []
+    const { supervisor, time, opened } = setUp({
+      config: { subdomain: 'wanted-name', reclaimDelayMs: 1_000, reclaimMaxIntervalMs: 4_000 },
+      register: async (request) => {
+        requests.push(request.subdomain)
+        return registration(isWantedFree ? 'wanted-name' : `random-${requests.length}`)
+      },
+    })
+    await supervisor.start()
+    await time.advance(0)
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'random-1', subdomainChanged: true })
+    // Tries after 1 s, 2 s, 4 s, 4 s (capped): each hands out another random id, which goes unused.
+    await time.advance(1_000 + 2_000 + 4_000)
+    expect(requests).toEqual(['wanted-name', 'wanted-name', 'wanted-name', 'wanted-name'])
+    expect(opened).toHaveLength(1)
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'random-1' })
+
+    isWantedFree = true
+    await time.advance(4_000)
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'wanted-name', subdomainChanged: false, url: 'https://wanted-name.tunnel.example' })
+    expect(opened).toHaveLength(2)
+    expect(opened[0]?.connection.isClosed).toBe(true)
+    expect(opened[1]?.connection.isClosed).toBe(false)
+    // Events of the dropped connection no longer count; the new one's do.
+    opened[0]?.options.onEvent({ type: 'error', message: 'late' })
+    expect(supervisor.getState().status).toBe('online')
+    await time.advance(60_000)
+    expect(requests).toHaveLength(5)
+    opened[1]?.options.onEvent({ type: 'error', message: 'gone' })
+    expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', requestedSubdomain: 'wanted-name' })
+  })
+
+  it('waits until the previous run is released before the first registration', async () => {
+    const requests: number[] = []
+    const { supervisor, time } = setUp({
+      config: { previousSubdomain: 'kept-name', firstAttemptNotBefore: T0 + 1_500 },
+      register: async (request) => {
+        requests.push(time.clock.now() - T0)
+        return registration(request.subdomain ?? 'random')
+      },
+    })
+    void supervisor.start()
+    await time.advance(1_499)
+    expect(supervisor.getState()).toMatchObject({ status: 'connecting', attempt: 1, requestedSubdomain: 'kept-name' })
+    expect(requests).toEqual([])
+    await time.advance(1)
+    expect(requests).toEqual([1_500])
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'kept-name', subdomainChanged: false })
   })
 
   it('stop() cancels every timer and ignores late events', async () => {

@@ -16,7 +16,7 @@ import {
 } from '../../shared/tunnel'
 import type { EventBus } from '../event-bus'
 import type { Logger } from '../logger'
-import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorDeps } from './tunnel-supervisor'
+import { createTunnelSupervisor, TUNNEL_RECLAIM_DELAY_MS, type TunnelSupervisor, type TunnelSupervisorDeps } from './tunnel-supervisor'
 
 export const TUNNEL_REGISTRATION_TIMEOUT_MS = 15_000
 export const TUNNEL_PROBE_INTERVAL_MS = 30_000
@@ -58,15 +58,34 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   // Starts at the clock so a renderer that outlives a restart of the core still sees the new
   // run's states as newer (a tunnel changes state a few times a second at most).
   let stateRevision = Date.now()
+  /**
+   * What the last run held when it stopped. The server keeps a stopped client's name for about a
+   * second, so a restart (Stop then Start, or a settings change) waits that out before asking for
+   * the name again, instead of being handed a random one.
+   */
+  let previousRun: { serverUrl: string; configuredSubdomain: string | null; heldSubdomain: string | null; stoppedAt: number } | null = null
+  let heldSubdomain: string | null = null
+  let running: { serverUrl: string; configuredSubdomain: string | null } | null = null
 
   function publish(state: TunnelState): void {
     lastState = state
+    if (state.status === 'online') heldSubdomain = state.subdomain
     stateRevision += 1
     deps.events.publish({ type: 'tunnel-changed', state, stateRevision })
   }
 
   async function start(): Promise<TunnelState> {
     if (supervisor) return lastState
+    const clock = deps.supervisor?.clock ?? Date
+    const serverOrigin = settings.serverUrl.replace(/\/+$/, '')
+    const sameServer = previousRun !== null && previousRun.serverUrl === serverOrigin
+    running = { serverUrl: serverOrigin, configuredSubdomain: settings.subdomain }
+    // Keep the URL across a restart when none is configured, unless the user just cleared one.
+    const previousSubdomain =
+      sameServer && settings.subdomain === null && previousRun?.configuredSubdomain === null ? previousRun.heldSubdomain : null
+    const firstAttemptNotBefore =
+      sameServer && previousRun?.heldSubdomain != null ? previousRun.stoppedAt + TUNNEL_RECLAIM_DELAY_MS : undefined
+    heldSubdomain = null
     supervisor = createTunnelSupervisor(
       {
         localPort: config.receiverPort,
@@ -78,6 +97,8 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
         healthPath: TUNNEL_HEALTH_PATH,
         healthNonce: config.healthNonce,
         backoff: TUNNEL_BACKOFF,
+        previousSubdomain,
+        firstAttemptNotBefore,
       },
       { logger: deps.logger, ...deps.supervisor },
     )
@@ -87,11 +108,19 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   }
 
   async function stop(): Promise<TunnelState> {
-    const running = supervisor
+    const stopping = supervisor
     supervisor = undefined
     unsubscribe?.()
     unsubscribe = undefined
-    if (running) await running.stop()
+    if (stopping) {
+      const held = heldSubdomain
+      const ran = running
+      running = null
+      await stopping.stop()
+      // Measured from when the sockets are closed: the server's grace period starts then.
+      const stoppedAt = (deps.supervisor?.clock ?? Date).now()
+      if (ran !== null) previousRun = { ...ran, heldSubdomain: held, stoppedAt }
+    }
     publish({ ...offState(), lastProvedAt: lastState.lastProvedAt })
     return lastState
   }

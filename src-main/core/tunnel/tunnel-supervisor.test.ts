@@ -155,7 +155,6 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     // Every request, not only the first on each socket, keeps the public Host (no local_host rewrite).
     for (const capture of receiver.captured) {
       expect(header(capture.rawHeaders, 'host')).toBe(`${state.subdomain}.localhost:${server.port}`)
-      expect(header(capture.rawHeaders, 'x-forwarded-proto')).toBe('http')
     }
   })
 
@@ -178,6 +177,53 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     const answer = await requestThroughTunnel(server.port, 'inspector-restart', { method: 'POST', path: '/after-restart', body: 'x' })
     expect(answer.status).toBe(200)
     expect(receiver.captured.at(-1)?.url).toBe('/after-restart')
+  })
+
+  it('rides out a two-second server restart without showing "failed", and keeps the subdomain', async () => {
+    const { supervisor, server } = await setUp({ subdomain: 'inspector-bounce', reclaimDelayMs: 1_100 })
+    await supervisor.start()
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'inspector-bounce' })
+    const seen: TunnelState[] = []
+    supervisor.onState((state) => seen.push(state))
+    // Down for 2 s: with 100-400 ms backoff the client fails many attempts in that time.
+    await server.restart({ downMs: 2_000 })
+    const back = await waitForState(supervisor, (state) => state.status === 'online', 8_000)
+    expect(back).toMatchObject({ subdomain: 'inspector-bounce', subdomainChanged: false })
+    const failedAttempts = seen.filter((state) => state.status === 'reconnecting' && state.lastError.code === 'SERVER_UNREACHABLE')
+    expect(failedAttempts.length).toBeGreaterThanOrEqual(3)
+    expect(seen.map((state) => state.status)).not.toContain('failed')
+  })
+
+  it('takes the configured subdomain back once whoever held it lets go', async () => {
+    const { supervisor, server } = await setUp({ subdomain: 'wanted-back', reclaimDelayMs: 200, reclaimMaxIntervalMs: 400 })
+    server.takeSubdomain('wanted-back')
+    await supervisor.start()
+    const first = supervisor.getState()
+    if (first.status !== 'online') throw new Error(`expected online, got ${JSON.stringify(first)}`)
+    expect(first).toMatchObject({ subdomainChanged: true, requestedSubdomain: 'wanted-back' })
+    // The real server's readable random ids: adjective-animal-NN.
+    expect(first.subdomain).toMatch(/^[a-z]+-[a-z]+-\d{2}$/)
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: first.subdomain })
+
+    server.releaseSubdomain('wanted-back')
+    const back = await waitForState(supervisor, (state) => state.status === 'online' && state.subdomain === 'wanted-back', 5_000)
+    expect(back).toMatchObject({ subdomainChanged: false, url: `http://wanted-back.localhost:${server.port}` })
+    expect((await requestThroughTunnel(server.port, 'wanted-back', { path: '/after-reclaim' })).status).toBe(200)
+    // The stand-in's sockets were closed, so the server forgets it after its grace period.
+    await eventually(() => server.clients().every((client) => client.id === 'wanted-back'), 3_000)
+  })
+
+  it('explains that a server addressed by IP cannot build a public URL', async () => {
+    const server = await startLocaltunnelServer()
+    cleanups.push(server.stop)
+    const byIp = `http://127.0.0.1:${server.port}`
+    const refusal = await requestRegistration({ serverUrl: byIp, subdomain: null }, new AbortController().signal).catch((error: unknown) => error)
+    expect(refusal).toMatchObject({
+      code: 'BAD_SERVER_RESPONSE',
+      message: expect.stringContaining(`use the server's domain name instead, e.g. http://localhost:${server.port}`),
+    })
+    expect((refusal as Error).message).not.toMatch(/not a localtunnel server/)
   })
 
   it('treats a public URL that stops answering as lost, and takes its subdomain back', async () => {
@@ -269,9 +315,9 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     await supervisor.start()
     const state = await waitForState(supervisor, (next) => next.lastProvedAt !== null)
     if (state.status !== 'online') throw new Error('unreachable')
-    await eventually(() => server.clients()[0]?.connectedSockets === 4)
+    await eventually(() => server.clients()[0]?.connectedSockets === 10)
     await requestThroughTunnel(server.port, state.subdomain)
-    expect(count('TCPSocketWrap')).toBeGreaterThanOrEqual(baseline.sockets + 4)
+    expect(count('TCPSocketWrap')).toBeGreaterThanOrEqual(baseline.sockets + 10)
 
     await supervisor.stop()
     expect(supervisor.getState()).toMatchObject({ status: 'off', lastProvedAt: state.lastProvedAt })

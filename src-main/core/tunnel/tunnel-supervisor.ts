@@ -50,6 +50,15 @@ export const TUNNEL_SOCKETS_GONE_GRACE_MS = 3_000
 /** Failed attempts after a loss before `reconnecting` turns into `failed` (it keeps retrying either way). */
 export const TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED = 3
 
+/**
+ * ...and the least time since the loss before it does: quick refusals while the tunnel server
+ * restarts (a couple of seconds) are not a failure worth a red state.
+ */
+export const TUNNEL_RECONNECT_MS_BEFORE_FAILED = 10_000
+
+/** Longest wait between tries to take the requested subdomain back while online with another one. */
+export const TUNNEL_RECLAIM_MAX_INTERVAL_MS = 30_000
+
 export interface TunnelSupervisorConfig {
   /** The receiver port: the only port the tunnel ever exposes. Never the API's or the UI's. */
   localPort: number
@@ -75,6 +84,20 @@ export interface TunnelSupervisorConfig {
   reclaimDelayMs?: number
   /** Defaults to {@link TUNNEL_SOCKETS_GONE_GRACE_MS}. */
   socketsGoneGraceMs?: number
+  /** Defaults to {@link TUNNEL_RECONNECT_MS_BEFORE_FAILED}. */
+  reconnectMsBeforeFailed?: number
+  /** Defaults to {@link TUNNEL_RECLAIM_MAX_INTERVAL_MS}. */
+  reclaimMaxIntervalMs?: number
+  /**
+   * Subdomain held by the run before this one (a stop and start, or a settings change), asked for
+   * again when none is configured so the public URL survives the restart.
+   */
+  previousSubdomain?: string | null
+  /**
+   * Clock time before which the first registration is not sent: the server still holds the
+   * previous run's client (and its subdomain) for about a second after its sockets closed.
+   */
+  firstAttemptNotBefore?: number
 }
 
 export interface TunnelTimers {
@@ -145,6 +168,8 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   const probeFailuresBeforeLoss = config.probeFailuresBeforeLoss ?? TUNNEL_PROBE_FAILURES_BEFORE_LOSS
   const reclaimDelayMs = config.reclaimDelayMs ?? TUNNEL_RECLAIM_DELAY_MS
   const socketsGoneGraceMs = config.socketsGoneGraceMs ?? TUNNEL_SOCKETS_GONE_GRACE_MS
+  const reconnectMsBeforeFailed = config.reconnectMsBeforeFailed ?? TUNNEL_RECONNECT_MS_BEFORE_FAILED
+  const reclaimMaxIntervalMs = config.reclaimMaxIntervalMs ?? TUNNEL_RECLAIM_MAX_INTERVAL_MS
 
   if (!Number.isInteger(config.localPort) || config.localPort < 1 || config.localPort > 65_535) {
     throw new RangeError(`the tunnel's local port must be the receiver's port (1-65535), got ${config.localPort}`)
@@ -158,7 +183,9 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   let hasBeenOnline = false
   let failedAttempts = 0
   /** Subdomain the server last gave us; asked for again when none is configured, so the URL survives a reconnect. */
-  let heldSubdomain: string | null = null
+  let heldSubdomain: string | null = config.previousSubdomain ?? null
+  /** Clock time of the loss the supervisor is reconnecting after, for the floor before `failed`. */
+  let lostAt = 0
   let online: OnlineInfo | null = null
   let connection: TunnelConnection | null = null
   let currentAttempt: Promise<void> | null = null
@@ -169,6 +196,9 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   let deadlineTimer: unknown = null
   let probeTimer: unknown = null
   let socketsGoneTimer: unknown = null
+  let reclaimTimer: unknown = null
+  let reclaimAbort: AbortController | null = null
+  let currentReclaim: Promise<void> | null = null
 
   const isoNow = (): string => new Date(clock.now()).toISOString()
   const problemOf = (code: TunnelProblemCode, message: string): TunnelProblem => ({ code, message, at: isoNow() })
@@ -197,6 +227,22 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   }
 
   /** Last line of defence: nothing the tunnel does may become an unhandled rejection. */
+  /** Resolves after `delayMs` on the injected timers, or at once when `signal` aborts. */
+  function sleep(delayMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve()
+      const handle = timers.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort)
+        resolve()
+      }, delayMs)
+      function onAbort(): void {
+        timers.clearTimeout(handle)
+        resolve()
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
   function reportUnexpected(error: unknown): void {
     logger.error('tunnel: unexpected error', { error: errorMessage(error) })
   }
@@ -213,6 +259,12 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     logger.info('tunnel: connecting', { serverUrl, attempt, requestedSubdomain: requested })
     const abort = new AbortController()
     attemptAbort = abort
+    const waitMs = (config.firstAttemptNotBefore ?? 0) - clock.now()
+    if (attempt === 1 && !hasBeenOnline && waitMs > 0) {
+      logger.info('tunnel: waiting for the server to release the previous run', { waitMs })
+      await sleep(waitMs, abort.signal)
+      if (myToken !== token) return
+    }
     deadlineTimer = timers.setTimeout(() => {
       const seconds = Math.round(config.registrationTimeoutMs / 100) / 10
       abort.abort(new TunnelProblemError('REGISTRATION_TIMEOUT', `the tunnel server at ${serverUrl} did not open the tunnel within ${seconds} s`))
@@ -267,6 +319,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
         requestedSubdomain: requested,
         subdomain: registration.id,
       })
+      if (requested !== null) scheduleReclaim(token, requested, 0)
     }
     logger.info('tunnel: online', { url: registration.url })
     if (connection?.liveSockets() === 0) armSocketsGone()
@@ -328,6 +381,73 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     probeTimer = timers.setTimeout(() => void runProbe(myToken).catch(reportUnexpected), nextProbeMs)
   }
 
+  /**
+   * Online, but on another subdomain than asked for: the wanted one is usually held by our own
+   * previous client for a second or two (or by someone else for longer). Keep asking for it, more
+   * and more rarely, and move over once the server hands it out.
+   */
+  function scheduleReclaim(myToken: number, wanted: string, tries: number): void {
+    const delayMs = Math.min(reclaimMaxIntervalMs, reclaimDelayMs * 2 ** Math.min(tries, 20))
+    reclaimTimer = timers.setTimeout(() => {
+      reclaimTimer = null
+      if (myToken !== token) return
+      currentReclaim = runReclaim(myToken, wanted, tries).catch(reportUnexpected)
+    }, delayMs)
+  }
+
+  async function runReclaim(myToken: number, wanted: string, tries: number): Promise<void> {
+    const abort = new AbortController()
+    reclaimAbort = abort
+    const timeout = timers.setTimeout(() => abort.abort(), config.registrationTimeoutMs)
+    let eventToken = -1
+    try {
+      // A registration that hands out another id is simply not used: the server forgets it after
+      // its grace period, since no socket ever connects to it.
+      const registration = await register({ serverUrl, subdomain: wanted }, abort.signal)
+      if (myToken !== token) return
+      if (registration.id !== wanted) {
+        scheduleReclaim(myToken, wanted, tries + 1)
+        return
+      }
+      const opened = await openTunnel({
+        registration,
+        localPort: config.localPort,
+        localHost: config.localHost,
+        signal: abort.signal,
+        onEvent: (event) => onConnectionEvent(eventToken, event),
+      })
+      if (myToken !== token) {
+        await closeQuietly(opened)
+        return
+      }
+      // Move over: the old connection, its probe and its timers belong to a superseded token.
+      token += 1
+      eventToken = token
+      probeTimer = clearTimer(probeTimer)
+      socketsGoneTimer = clearTimer(socketsGoneTimer)
+      probeAbort?.abort()
+      probeAbort = null
+      const previous = connection
+      connection = opened
+      logger.info('tunnel: took the requested subdomain back', { subdomain: wanted })
+      goOnline(registration, wanted)
+      await closeQuietly(previous)
+    } catch (error: unknown) {
+      if (myToken !== token) return
+      logger.warn('tunnel: could not take the requested subdomain back yet', { error: errorMessage(error) })
+      scheduleReclaim(myToken, wanted, tries + 1)
+    } finally {
+      timers.clearTimeout(timeout)
+      if (reclaimAbort === abort) reclaimAbort = null
+    }
+  }
+
+  function cancelReclaim(): void {
+    reclaimTimer = clearTimer(reclaimTimer)
+    reclaimAbort?.abort()
+    reclaimAbort = null
+  }
+
   /** An online tunnel stopped working: drop it and reconnect, asking for the same subdomain. */
   function onLoss(problem: TunnelProblem): void {
     if (!isRunning || online === null) return
@@ -335,12 +455,14 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     logger.warn('tunnel: lost', { code: problem.code, message: problem.message })
     probeTimer = clearTimer(probeTimer)
     socketsGoneTimer = clearTimer(socketsGoneTimer)
+    cancelReclaim()
     probeAbort?.abort()
     probeAbort = null
     online = null
     void closeQuietly(connection)
     connection = null
     failedAttempts = 0
+    lostAt = clock.now()
     const delayMs = Math.max(reclaimDelayMs, computeBackoffDelayMs(1, config.backoff, random))
     scheduleRetry(problem, 'reconnecting', delayMs)
   }
@@ -348,8 +470,8 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   function onAttemptFailed(problem: TunnelProblem): void {
     failedAttempts += 1
     const delayMs = computeBackoffDelayMs(failedAttempts, config.backoff, random)
-    const stillReconnecting =
-      hasBeenOnline && failedAttempts < TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED && problem.code !== 'SUBDOMAIN_REFUSED'
+    const isEarly = failedAttempts < TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED || clock.now() - lostAt < reconnectMsBeforeFailed
+    const stillReconnecting = hasBeenOnline && isEarly && problem.code !== 'SUBDOMAIN_REFUSED'
     scheduleRetry(problem, stillReconnecting ? 'reconnecting' : 'failed', delayMs)
   }
 
@@ -413,6 +535,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       deadlineTimer = clearTimer(deadlineTimer)
       probeTimer = clearTimer(probeTimer)
       socketsGoneTimer = clearTimer(socketsGoneTimer)
+      cancelReclaim()
       attemptAbort?.abort(new TunnelProblemError('REGISTRATION_TIMEOUT', 'the tunnel was stopped'))
       attemptAbort = null
       probeAbort?.abort()
@@ -422,9 +545,11 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       connection = null
       const attempt = currentAttempt
       currentAttempt = null
+      const reclaim = currentReclaim
+      currentReclaim = null
       setState({ status: 'off', serverUrl, lastProvedAt })
       logger.info('tunnel: stopped')
-      await Promise.all([closing, attempt])
+      await Promise.all([closing, attempt, reclaim])
     },
 
     getState: () => state,

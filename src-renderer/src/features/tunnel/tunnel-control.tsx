@@ -99,6 +99,10 @@ function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; 
           </span>
         )}
       </div>
+      <p className="field-hint tunnel-privacy-note" data-testid="tunnel-privacy-note">
+        The tunnel server sees every callback, and its link to this app is unencrypted: what it relays (headers, signatures, bodies) and the
+        answers cross the internet in clear. A “close” or “reset” answer reaches the caller as no answer at all, until the caller gives up.
+      </p>
       <TunnelSettingsForm settings={settings} isRunning={running} />
       <div className="modal-actions">
         <button type="button" className="button" onClick={onClose}>
@@ -221,7 +225,8 @@ function TunnelSettingsForm({ settings, isRunning: running }: { settings: Tunnel
           <span className="field-error">{serverProblem}</span>
         ) : (
           <span className="field-hint">
-            The public server is {DEFAULT_TUNNEL_SERVER_URL}; or your self-hosted localtunnel server.{' '}
+            The public server is {DEFAULT_TUNNEL_SERVER_URL}; or your self-hosted localtunnel server, by its domain name (it builds public URLs
+            from the name it is called by, so an IP address does not work).{' '}
             {serverUrl !== DEFAULT_TUNNEL_SERVER_URL && (
               <button type="button" className="link-button" onClick={() => setServerUrl(DEFAULT_TUNNEL_SERVER_URL)}>
                 Use the public server

@@ -1,0 +1,112 @@
+/** The socket half against the loopback localtunnel server: which address the local leg dials, and what reaches the receiver. */
+import dns from 'node:dns'
+import http from 'node:http'
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { requestThroughTunnel, startLocaltunnelServer } from '../../../e2e/fixtures/localtunnel-server'
+import { openLocaltunnelConnection, type TunnelConnection } from './localtunnel-connection'
+import { requestRegistration } from './registration'
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  vi.restoreAllMocks()
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve())
+    if (server instanceof http.Server) server.closeAllConnections()
+  })
+}
+
+/** A receiver on 127.0.0.1 recording raw headers, and a decoy on [::1] with the same port. */
+async function startReceiverWithDecoy(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
+  const seen: string[][] = []
+  const receiver = http.createServer((req, res) => {
+    seen.push(req.rawHeaders)
+    answer(req, res)
+  })
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+  const port = (receiver.address() as AddressInfo).port
+  cleanups.push(() => closeServer(receiver))
+  const decoy = http.createServer((_req, res) => res.end('decoy on ::1'))
+  const hasDecoy = await new Promise<boolean>((resolve) => {
+    decoy.once('error', () => resolve(false))
+    decoy.listen(port, '::1', () => resolve(true))
+  })
+  if (hasDecoy) cleanups.push(() => closeServer(decoy))
+  return { port, seen }
+}
+
+async function openThrough(localPort: number) {
+  const server = await startLocaltunnelServer()
+  cleanups.push(server.stop)
+  const registration = await requestRegistration({ serverUrl: server.url, subdomain: 'socket-half' }, new AbortController().signal)
+  // The server leg by address too, so that any name lookup below can only come from the local leg.
+  const connection: TunnelConnection = await openLocaltunnelConnection({
+    registration: { ...registration, ip: '127.0.0.1' },
+    localPort,
+    localHost: '127.0.0.1',
+    signal: new AbortController().signal,
+    onEvent: () => undefined,
+  })
+  cleanups.push(() => connection.close())
+  return { server, registration, connection }
+}
+
+describe('openLocaltunnelConnection', () => {
+  it('dials the receiver at 127.0.0.1, never a name that could resolve to ::1, and keeps the Host as received', async () => {
+    const { port, seen } = await startReceiverWithDecoy((_req, res) => res.end('receiver'))
+    const { server, registration } = await openThrough(port)
+    // From here on, only the local leg could look up a name (each request makes it dial again).
+    const lookups: string[] = []
+    const realLookup = dns.lookup
+    vi.spyOn(dns, 'lookup').mockImplementation(((hostname: string, ...rest: unknown[]) => {
+      lookups.push(hostname)
+      return (realLookup as (...args: unknown[]) => void)(hostname, ...rest)
+    }) as typeof dns.lookup)
+    expect(registration.url).toBe(`http://socket-half.localhost:${server.port}`)
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await requestThroughTunnel(server.port, 'socket-half', { path: `/n${i}` })
+      expect(answer).toMatchObject({ status: 200, body: 'receiver' })
+    }
+    expect(lookups.filter((hostname) => hostname === 'localhost')).toEqual([])
+    for (const rawHeaders of seen) expect(rawHeaders.slice(0, 2)).toEqual(['host', `socket-half.localhost:${server.port}`])
+  })
+
+  it('passes headers as the real server relays them: lower-case names, repeats joined, no x-forwarded-*', async () => {
+    const { port, seen } = await startReceiverWithDecoy((_req, res) => {
+      res.setHeader('X-Answer', ['one', 'two'])
+      res.end('ok')
+    })
+    const { server } = await openThrough(port)
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const request = http.request({
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/dup',
+        agent: false,
+        headers: ['Host', `socket-half.localhost:${server.port}`, 'X-Dup', 'a', 'X-Dup', 'b', 'Content-Type', 'text/plain'],
+      })
+      request.on('response', (response) => {
+        response.resume()
+        resolve(response)
+      })
+      request.on('error', reject)
+      request.end()
+    })
+    expect(answer.rawHeaders).toEqual(expect.arrayContaining(['x-answer', 'one, two']))
+    const received = seen.at(-1) ?? []
+    expect(received).toEqual(expect.arrayContaining(['x-dup', 'a, b', 'content-type', 'text/plain']))
+    expect(received.filter((_value, index) => index % 2 === 0).every((name) => name === name.toLowerCase())).toBe(true)
+    expect(received.some((value) => value.startsWith('x-forwarded'))).toBe(false)
+  })
+
+  it('a receiver that resets the connection leaves the public caller without an answer', async () => {
+    const { port } = await startReceiverWithDecoy((req) => req.socket.resetAndDestroy())
+    const { server } = await openThrough(port)
+    await expect(requestThroughTunnel(server.port, 'socket-half', { path: '/reset', timeoutMs: 1_500 })).rejects.toThrow(/no answer within 1500 ms/)
+  })
+})
