@@ -58,6 +58,15 @@ describe('PayPal certificates', () => {
     expect(fetched).toEqual(['https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77'])
   })
 
+  it('fetches nothing for an endpoint without a PayPal webhook id (no certificate could make it valid)', async () => {
+    const inspector = await start(true)
+    const [endpoint] = await inspector.procedures.listEndpoints({})
+    await send(`${endpoint!.url}/paypal`, { headers: paypalOfficialHeaders(), body: PAYPAL_OFFICIAL_BODY })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(fetched).toEqual([])
+    expect((await inspector.procedures.listCaptures({})).items[0]?.recognition?.verdict.status).toBe('no-key')
+  })
+
   it('never fetches a certificate from a host that is not PayPal', async () => {
     const inspector = await start(true)
     const [endpoint] = await inspector.procedures.listEndpoints({})

@@ -134,10 +134,10 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       answerConfigOf: (endpointId) => endpoints.find(endpointId)?.answerConfig,
       judge: (request) => judge(request.endpointId, request, false),
       afterStored(stored) {
-        // A PayPal callback verified without a certificate: fetch the one it names (PayPal hosts
-        // only), then verify it again.
+        // A PayPal callback verified without a certificate: fetch the one it names (only with a
+        // webhook id, only from PayPal's certificate location), then verify it again.
         if (stored.recognition?.provider.id !== 'paypal' || stored.recognition.verdict.status !== 'no-key') return
-        void paypalCertificates.fetchFor(stored.headers).then(async (fetched) => {
+        void paypalCertificates.fetchFor(stored.headers, keys.keysFor(stored.endpointId)).then(async (fetched) => {
           if (!fetched) return
           const body = await store.readBody(stored.id)
           const recognition = toRecognition(judge(stored.endpointId, { ...stored, body, receivedAt: new Date(stored.receivedAt) }, false))

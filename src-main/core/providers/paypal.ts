@@ -33,8 +33,20 @@ const AUTH_ALGORITHMS: Record<string, RsaDigest> = {
   SHA256: 'sha256',
 }
 
-/** True when a certificate URL may be fetched: https on paypal.com or one of its subdomains. */
+/** The hosts PayPal serves webhook signing certificates from (live and sandbox, classic and `api-m`). */
+export const PAYPAL_CERT_HOSTS: readonly string[] = ['api.paypal.com', 'api-m.paypal.com', 'api.sandbox.paypal.com', 'api-m.sandbox.paypal.com']
+/** Where PayPal documents its certificates: `/v1/notifications/certs/CERT-…`, one segment. */
+const PAYPAL_CERT_PATH = /^\/v1\/notifications\/certs\/[A-Za-z0-9._-]{1,200}$/
+/** No real certificate URL comes close; a longer one is a sender padding it. */
+export const PAYPAL_CERT_URL_MAX_LENGTH = 300
+
+/**
+ * True when a certificate URL may be fetched: https on port 443 of one of PayPal's certificate
+ * hosts, under the documented certificate path, with no credentials, query or fragment. A
+ * sender picks this URL, so nothing else (another port, path or PayPal host) is ever requested.
+ */
 export function isTrustedPaypalCertUrl(url: string): boolean {
+  if (url.length > PAYPAL_CERT_URL_MAX_LENGTH) return false
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -43,8 +55,16 @@ export function isTrustedPaypalCertUrl(url: string): boolean {
     if (error instanceof TypeError) return false
     throw error
   }
-  const host = parsed.hostname.toLowerCase()
-  return parsed.protocol === 'https:' && parsed.username === '' && parsed.password === '' && (host === 'paypal.com' || host.endsWith('.paypal.com'))
+  return (
+    parsed.protocol === 'https:' &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    parsed.search === '' &&
+    parsed.hash === '' &&
+    PAYPAL_CERT_HOSTS.includes(parsed.hostname.toLowerCase()) &&
+    PAYPAL_CERT_PATH.test(parsed.pathname)
+  )
 }
 
 /** The exact message PayPal signs. */
@@ -90,7 +110,7 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
   const missing = ([['PAYPAL-TRANSMISSION-ID', transmissionId], ['PAYPAL-TRANSMISSION-TIME', transmissionTime], ['PAYPAL-TRANSMISSION-SIG', signatureText]] as const).filter(([, value]) => value === undefined).map(([name]) => name)
   if (transmissionId === undefined || transmissionTime === undefined || signatureText === undefined) return result(invalidVerdict('missing-header', `missing ${missing.join(', ')}`), explanation)
   explanation.receivedSignatures.push(signatureText)
-  if (certUrl !== undefined) explanation.notes.push(`PAYPAL-CERT-URL ${certUrl} is ${isTrustedPaypalCertUrl(certUrl) ? 'on a PayPal host (https, *.paypal.com)' : 'NOT on a trusted PayPal host: do not fetch it'}`)
+  if (certUrl !== undefined) explanation.notes.push(`PAYPAL-CERT-URL ${certUrl} is ${isTrustedPaypalCertUrl(certUrl) ? "PayPal's certificate location (https on a PayPal certificate host, /v1/notifications/certs/)" : "NOT PayPal's certificate location: it is not fetched"}`)
   const digest = AUTH_ALGORITHMS[(authAlgo ?? 'SHA256withRSA').toUpperCase()]
   if (!digest) return result(invalidVerdict('unsupported-algorithm', `PAYPAL-AUTH-ALGO ${authAlgo ?? ''} is not supported (expected SHA256withRSA)`), explanation)
   if (authAlgo === undefined) explanation.notes.push('no PAYPAL-AUTH-ALGO header: assuming SHA256withRSA')
