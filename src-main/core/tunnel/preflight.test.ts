@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import type { PreflightCheck } from '../../shared/tunnel'
+import { PREFLIGHT_PROVIDERS, type PreflightCheck } from '../../shared/tunnel'
 import { preflightPublicUrl } from './preflight'
 
 const failing = (checks: PreflightCheck[]): string[] => checks.filter((check) => !check.ok).map((check) => `${check.check}:${check.severity}`)
 
 describe('preflightPublicUrl', () => {
+  it('shows no reference to documents outside the repository in any check text', () => {
+    for (const provider of PREFLIGHT_PROVIDERS) {
+      for (const url of ['http://hooks.example.com:8080/cb', 'https://10.1.2.3/cb', 'https://[::1]/cb', 'not a url']) {
+        for (const check of preflightPublicUrl(url, provider)) expect(check.detail).not.toMatch(/\.md\b|§/)
+      }
+    }
+  })
+
   it('passes a localtunnel https URL for IXOPAY', () => {
     const checks = preflightPublicUrl('https://my-inspector.loca.lt/ixopay', 'ixopay')
     expect(checks.map((check) => check.check)).toEqual(['url', 'https', 'port', 'public-host'])

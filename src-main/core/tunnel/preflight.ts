@@ -2,9 +2,11 @@
  * Pre-flight checklist for an endpoint's public URL against a provider's rules: can the provider
  * deliver there at all? Pure: no DNS, no network (a host name's A record is not looked up).
  *
- * Sources: providers.md §1.4 for IXOPAY (http or https, port 80 or 443, a host whose IPv4 address
- * is not private or reserved); §5.4 for Shopify (signed deliveries are https only). Stripe requires
- * https for live-mode endpoints. For the others no URL rule is documented: https is recommended.
+ * Sources: IXOPAY's callback documentation (https://documentation.ixopay.com/docs/reference/integration/callbacks/response-handling:
+ * http or https, port 80 or 443, a host whose IPv4 address is not private or reserved); Shopify's
+ * (https://shopify.dev/docs/apps/build/webhooks/verify-deliveries: signed deliveries are https
+ * only). Stripe requires https for live-mode endpoints. For the others no URL rule is documented:
+ * https is recommended. The `why` texts are shown to the user as they are: plain words, no references.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net'
 import type { PreflightCheck, PreflightProvider } from '../../shared/tunnel'
@@ -24,12 +26,12 @@ const RECOMMENDED_HTTPS: UrlRules['https'] = {
 
 const PROVIDER_RULES: Record<PreflightProvider, UrlRules> = {
   ixopay: {
-    https: { severity: 'recommended', why: 'IXOPAY accepts http or https (providers.md §1.4), but http sends callbacks in clear text' },
+    https: { severity: 'recommended', why: 'IXOPAY accepts http or https, but http sends callbacks in clear text' },
     ports: [80, 443],
     isIpv4Only: true,
   },
   stripe: { https: { severity: 'required', why: 'Stripe only delivers to https endpoints in live mode' }, ports: null, isIpv4Only: false },
-  shopify: { https: { severity: 'required', why: 'Shopify signs deliveries to https endpoints only (providers.md §5.4)' }, ports: null, isIpv4Only: false },
+  shopify: { https: { severity: 'required', why: 'Shopify signs deliveries to https endpoints only' }, ports: null, isIpv4Only: false },
   chip: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
   plexo: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
   swedbankpay: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
@@ -56,7 +58,7 @@ const PROVIDER_NAMES: Record<PreflightProvider, string> = {
   generic: 'the provider',
 }
 
-/** IXOPAY's list (providers.md §1.4) plus the other ranges no public sender can reach. */
+/** IXOPAY's list of refused ranges (see the sources above) plus the other ranges no public sender can reach. */
 const NON_PUBLIC_IPV4: ReadonlyArray<[network: string, prefix: number, label: string]> = [
   ['0.0.0.0', 8, '"this network" (0.0.0.0/8)'],
   ['10.0.0.0', 8, 'private (10.0.0.0/8)'],

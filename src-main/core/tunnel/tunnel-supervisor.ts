@@ -5,7 +5,7 @@
  * The localtunnel 2.0.2 client on its own crashes the process on a server restart (no 'error'
  * listener: localtunnel/localtunnel#81, #321, #388), reports no loss (#315), never re-registers,
  * hangs for ever when the server is unreachable, and silently takes a random subdomain when the
- * requested one is taken (#248, #403). Each of those is handled here; see environment.md.
+ * requested one is taken (#248, #403). Each of those is handled here (issues at github.com/localtunnel/localtunnel).
  *
  * Concurrency model: every attempt, loss and stop bumps `token`; an async step that resumes with
  * an older token finds its work superseded and only cleans up after itself.
