@@ -9,7 +9,8 @@ import { toCaptureDetail } from './capture-views'
 import { captureQueryOf, searchCaptureIds, searchCapturePage } from './search/capture-search'
 import type { EndpointRegistry } from './endpoints'
 import type { EventBus } from './event-bus'
-import type { CaptureStore } from './store/capture-store'
+import type { CapturePageQuery, CaptureStore } from './store/capture-store'
+import { createDeliveryProcedures } from './deliveries/delivery-procedures'
 import type { StoredCapture, StoredEndpoint } from './store/persisted-schema'
 import type { KeyStore } from './keys/key-store'
 import type { ReplayService } from './replay-service'
@@ -56,6 +57,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
   const { endpoints, store, events } = context
   // Handlers are made once per run, as the app starts.
   const startedAt = new Date().toISOString()
+  const deliveries = createDeliveryProcedures({ store, resendsOf: (captureId) => context.replays.history(captureId), runStorage })
 
   const toEndpoint = (endpoint: StoredEndpoint): Endpoint => ({
     id: endpoint.id,
@@ -165,20 +167,21 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       events.publish({ type: 'endpoints-changed' })
       return { deleted: true }
     },
-    async listCaptures({ endpointId, cursor, limit, filter }) {
+    async listCaptures({ endpointId, cursor, limit, filter, groupBy }) {
       if (endpointId !== undefined) endpoints.get(endpointId)
       const beforeSeq = cursor === undefined ? undefined : Number(cursor)
       const query = captureQueryOf(filter)
-      const page =
-        query === null
-          ? await store.page({ endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter })
-          : await runStorage(() => searchCapturePage(store, { endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter, query }))
+      const pageOf = (request: CapturePageQuery) => (query === null ? store.page(request) : runStorage(() => searchCapturePage(store, { ...request, filter: request.filter, query })))
+      const request = { endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter }
+      const page = groupBy === 'delivery' ? await deliveries.pageByDelivery(request, pageOf) : await pageOf(request)
       return {
         items: page.items,
         nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq),
         total: page.total,
       }
     },
+    getDelivery: (input) => deliveries.getDelivery(input),
+    diffCaptures: (input) => deliveries.diffCaptures(input),
     async getCapture({ id }) {
       if (!store.has(id)) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
       const capture = await store.load(id)

@@ -24,6 +24,7 @@ import {
   buildReplayRequest,
   createReplayRecord,
   diffBodies,
+  compareBodies,
   forwardCapture,
   listSimulatorTemplates,
   loadSimulatorTemplates,
@@ -98,7 +99,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
   return {
     async preview(input: Omit<ReplayCaptureInput, 'send'>): Promise<ReplayPreview> {
       const { request, resign } = await prepare(input)
-      return { sent: sentRequestView(request), differences: request.differences, resign, bodyDiff: diffBodies(request.captured.body, request.body) }
+      return { sent: sentRequestView(request), differences: request.differences, resign, bodyDiff: diffBodies(request.captured.body, request.body), bodyComparison: compareBodies(request.captured.body, request.body) }
     },
 
     async replay(input: ReplayCaptureInput): Promise<ReplayRecord> {

@@ -15,7 +15,7 @@ export {
   type ReplayRequest,
   type ReplaySource,
 } from './replay-request'
-export { diffText, diffBodies, DIFF_MAX_LINES } from './body-diff'
+export { diffText, diffBodies, compareBodies, DIFF_MAX_LINES } from './body-diff'
 export { sendReplay, type OutgoingRequest, type SendOptions } from './http-client'
 export { classifyError } from './failure'
 export { resignRequest, httpDate, PLEXO_ENVELOPE_LIFETIME_SECONDS, type ResignOptions, type ResignResult } from './resign'

@@ -1,0 +1,105 @@
+/** Deliveries and Compare through the real inspector: sequence answers, grouping, timelines and diffs. */
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { describeJsonPathChange } from '../../shared/capture-diff'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { send } from '../../test-support/http-client'
+import { startInspector, type Inspector } from '../inspector'
+import { silentLogger } from '../logger'
+
+let dir: string
+let remove: () => Promise<void>
+let inspector: Inspector
+
+beforeEach(async () => {
+  ;({ dir, remove } = await makeTempDir())
+  inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+})
+afterEach(async () => {
+  await inspector.stop()
+  await remove()
+})
+
+const callback = (uuid: string, amount: string, date: string) =>
+  `{"result":"OK","uuid":"${uuid}","merchantTransactionId":"order-${uuid}","transactionType":"DEBIT","amount":"${amount}","currency":"EUR","sentAt":"${date}"}`
+
+async function deliver(body: string, date = 'Sun, 06 Dec 2026 08:00:00 GMT'): Promise<number> {
+  const response = await send(`${inspector.receiverUrl}/default/callbacks`, { method: 'POST', headers: [['Content-Type', 'application/json; charset=utf-8'], ['Date', date]], body })
+  return response.status
+}
+
+async function answer500500200(endpointId: string): Promise<void> {
+  await inspector.procedures.setAnswerConfig({
+    endpointId,
+    config: {
+      defaultAnswer: 'provider-default',
+      rules: [],
+      sequence: { enabled: true, afterLast: 'repeat-last', steps: [{ kind: 'respond', status: 500 }, { kind: 'respond', status: 500 }, { kind: 'respond', status: 200, body: { text: 'OK' } }] },
+      failureRate: null,
+    },
+  })
+}
+
+it('groups the retries of one IXOPAY transaction (500, 500, 200) into one delivery with its timeline', async () => {
+  const [endpoint] = await inspector.procedures.listEndpoints({})
+  await inspector.procedures.setProviderSettings({ endpointId: endpoint!.id, pinnedProvider: 'ixopay' })
+  await answer500500200(endpoint!.id)
+  // Retries differ in bytes (a new timestamp) but carry the same uuid, type and result.
+  expect(await deliver(callback('tx-1', '9.99', 't1'))).toBe(500)
+  expect(await deliver(callback('tx-2', '5.00', 't1'))).toBe(500)
+  expect(await deliver(callback('tx-1', '9.99', 't2'))).toBe(500)
+  expect(await deliver(callback('tx-1', '9.99', 't3'))).toBe(200)
+  expect(await deliver(callback('tx-1', '9.99', 't4'))).toBe(200)
+
+  const page = await inspector.procedures.listCaptures({ endpointId: endpoint!.id })
+  const newest = page.items[0]!
+  expect(newest.deliveryKey).toBe('ixopay:tx-1:DEBIT:OK')
+
+  const delivery = await inspector.procedures.getDelivery({ captureId: newest.id })
+  expect(delivery.deliveryKey).toBe('ixopay:tx-1:DEBIT:OK')
+  expect(delivery.attempts.map((attempt) => attempt.response.status)).toEqual([500, 500, 200, 200])
+  expect(delivery.timeline.map((row) => [row.attempt, row.succeeded, row.afterSuccess])).toEqual([
+    [1, false, false],
+    [2, false, false],
+    [3, true, false],
+    [4, true, true],
+  ])
+  expect(delivery.timeline[0]!.sincePreviousMs).toBeNull()
+  expect(delivery.timeline[1]!.sincePreviousMs).toBeGreaterThanOrEqual(0)
+  expect(delivery.schedule).toMatchObject({ provider: 'ixopay', kind: 'not-published' })
+  expect(delivery.nextExpected).toBeNull()
+
+  const grouped = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery' })
+  expect(grouped.items.map((row) => [row.deliveryKey, row.delivery?.attemptCount, row.delivery?.duplicateCount])).toEqual([
+    ['ixopay:tx-1:DEBIT:OK', 4, 1],
+    ['ixopay:tx-2:DEBIT:OK', 1, 0],
+  ])
+  expect(grouped.items[0]!.id).toBe(newest.id)
+
+  const paged = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery', limit: 1 })
+  expect(paged.items).toHaveLength(1)
+  const second = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery', limit: 1, cursor: paged.nextCursor! })
+  expect(second.items.map((row) => row.deliveryKey)).toEqual(['ixopay:tx-2:DEBIT:OK'])
+})
+
+it('names the changed amount path between two captures, and compares a capture with its resend', async () => {
+  await deliver(callback('tx-9', '9.99', 't1'))
+  await deliver(callback('tx-9', '19.99', 't1'), 'Sun, 06 Dec 2026 08:05:00 GMT')
+  const [right, left] = (await inspector.procedures.listCaptures({})).items
+  const diff = await inspector.procedures.diffCaptures({ leftId: left!.id, rightId: right!.id })
+  expect(diff.body.kind).toBe('json')
+  expect(diff.body.kind === 'json' && diff.body.changes.map(describeJsonPathChange)).toEqual(['$.amount: "9.99" → "19.99"'])
+  expect(diff.headers.changes).toContainEqual({ kind: 'changed', occurrence: 0, left: { name: 'Date', value: 'Sun, 06 Dec 2026 08:00:00 GMT' }, right: { name: 'Date', value: 'Sun, 06 Dec 2026 08:05:00 GMT' } })
+  expect(diff.method).toBeNull()
+
+  const resend = await inspector.procedures.replayCapture({
+    captureId: left!.id,
+    targetUrl: `${inspector.receiverUrl}/default/resent`,
+    edits: { body: { encoding: 'utf8', text: callback('tx-9', '29.99', 't1') } },
+  })
+  const withResend = await inspector.procedures.diffCaptures({ leftId: left!.id, rightReplayId: resend.id })
+  expect(withResend.right).toMatchObject({ kind: 'resend', id: resend.id, captureId: left!.id })
+  expect(withResend.body.kind === 'json' && withResend.body.changes.map(describeJsonPathChange)).toEqual(['$.amount: "9.99" → "29.99"'])
+  expect(withResend.target).toEqual({ left: '/default/callbacks', right: '/default/resent' })
+
+  await expect(inspector.procedures.diffCaptures({ leftId: right!.id, rightReplayId: resend.id })).rejects.toThrow(/no resend/)
+})

@@ -1,0 +1,154 @@
+/**
+ * The delivery and compare procedures (`getDelivery`, `diffCaptures`, `listCaptures { groupBy:
+ * "delivery" }`), built on the store's primitives: `deliveryAttempts(key)` for a delivery's
+ * attempts, `page()` for the newest-first list, `load`/`readBody` for what is compared.
+ */
+import type { CaptureDiff } from '../../shared/capture-diff'
+import type { CaptureSummary } from '../../shared/contract'
+import type { DeliveryView } from '../../shared/deliveries'
+import { InspectorError } from '../../shared/errors'
+import type { ReplayRecord } from '../../shared/replay'
+import { diffRequests, type RequestToCompare } from '../diff/request-diff'
+import type { CapturePageQuery, CaptureStore } from '../store/capture-store'
+import { buildDeliveryView, deliveryGroupInfo } from './delivery-timeline'
+
+/** Captures one grouped page looks at, at most: past it the page ends early (with a cursor to go on). */
+export const MAX_GROUPED_SCAN = 20_000
+
+export interface DeliveryProcedureDeps {
+  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttempts'>
+  /** The resends of a capture (its replay history). */
+  resendsOf(captureId: string): Promise<ReplayRecord[]>
+  /** Storage errors reach callers as STORAGE_FAILED. */
+  runStorage<T>(operation: () => Promise<T>): Promise<T>
+}
+
+export interface DeliveryProcedures {
+  getDelivery(input: { captureId: string }): Promise<DeliveryView>
+  diffCaptures(input: { leftId: string; rightId?: string; rightReplayId?: string }): Promise<CaptureDiff>
+  /**
+   * One row per delivery: its latest attempt, with `delivery` facts, paged like `pageOf` (the
+   * store's page, or the search engine's for a query): a delivery is listed when its latest
+   * attempt is in what `pageOf` returns.
+   */
+  pageByDelivery(query: CapturePageQuery, pageOf: PageOf): Promise<CapturePageResult>
+}
+
+export interface CapturePageResult {
+  items: CaptureSummary[]
+  nextBeforeSeq: number | null
+  total: number
+}
+
+export type PageOf = (query: CapturePageQuery) => Promise<CapturePageResult>
+
+export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryProcedures {
+  const { store } = deps
+
+  async function summaryOf(id: string): Promise<CaptureSummary> {
+    const summary = await store.get(id)
+    if (!summary) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
+    return summary
+  }
+
+  /** The attempts of a delivery on one endpoint (a provider sends to each endpoint URL separately), oldest first. */
+  async function attemptsOf(deliveryKey: string, endpointId: string): Promise<CaptureSummary[]> {
+    const attempts = await store.deliveryAttempts(deliveryKey)
+    return attempts.filter((attempt) => attempt.endpointId === endpointId).sort((a, b) => a.seq - b.seq)
+  }
+
+  async function captureSide(id: string): Promise<RequestToCompare & { label: string }> {
+    if (!store.has(id)) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
+    const capture = await store.load(id)
+    const bytes = capture.outcome === 'captured' ? await deps.runStorage(() => store.readBody(id)) : Buffer.alloc(0)
+    return {
+      label: `capture #${capture.seq}`,
+      side: {
+        kind: 'capture',
+        id: capture.id,
+        captureId: capture.id,
+        at: capture.receivedAt,
+        method: capture.method,
+        target: capture.target,
+        url: null,
+        body: { sha256: capture.body.sha256, size: capture.body.size },
+      },
+      headers: capture.headers,
+      body: {
+        bytes,
+        sha256: capture.body.sha256,
+        size: capture.body.size,
+        complete: capture.outcome === 'captured',
+        incompleteBecause: capture.outcome === 'captured' ? undefined : `capture #${capture.seq} was refused: its body was not stored`,
+      },
+    }
+  }
+
+  async function resendSide(captureId: string, replayId: string): Promise<RequestToCompare & { label: string }> {
+    const records = await deps.resendsOf(captureId)
+    const record = records.find((candidate) => candidate.id === replayId)
+    if (!record) throw new InspectorError('NOT_FOUND', `capture ${captureId} has no resend with id ${replayId}`)
+    const { sent } = record
+    return {
+      label: `resend ${record.at}`,
+      side: { kind: 'resend', id: record.id, captureId: record.captureId, at: record.at, method: sent.method, target: sent.target, url: sent.url, body: { sha256: sent.bodySha256, size: sent.bodySize } },
+      headers: sent.headers,
+      body: {
+        bytes: Buffer.from(sent.bodyBase64, 'base64'),
+        sha256: sent.bodySha256,
+        size: sent.bodySize,
+        complete: !sent.bodyTruncated,
+        incompleteBecause: sent.bodyTruncated ? `the resend's history keeps only the first ${Buffer.byteLength(sent.bodyBase64, 'base64').toLocaleString('en-US')} bytes of its body` : undefined,
+      },
+    }
+  }
+
+  return {
+    async getDelivery({ captureId }) {
+      const capture = await summaryOf(captureId)
+      const attempts = await deps.runStorage(() => attemptsOf(capture.deliveryKey, capture.endpointId))
+      // The capture itself is always an attempt, even if the index has not caught up with it.
+      if (!attempts.some((attempt) => attempt.id === capture.id)) attempts.push(capture)
+      attempts.sort((a, b) => a.seq - b.seq)
+      return buildDeliveryView(capture.deliveryKey, attempts)
+    },
+
+    async diffCaptures({ leftId, rightId, rightReplayId }) {
+      const left = await captureSide(leftId)
+      const right = rightReplayId !== undefined ? await resendSide(leftId, rightReplayId) : await captureSide(rightId as string)
+      return diffRequests(left, right, { left: left.label, right: right.label })
+    },
+
+    async pageByDelivery(query, pageOf) {
+      const rows: CaptureSummary[] = []
+      const attemptsByKey = new Map<string, CaptureSummary[]>()
+      let cursor = query.beforeSeq
+      let total: number | null = null
+      let scanned = 0
+      for (;;) {
+        const page = await pageOf({ ...query, beforeSeq: cursor, limit: Math.max(query.limit, 100) })
+        total ??= page.total
+        for (const item of page.items) {
+          scanned++
+          const cacheKey = `${item.endpointId}\u0000${item.deliveryKey}`
+          let attempts = attemptsByKey.get(cacheKey)
+          if (attempts === undefined) {
+            attempts = await attemptsOf(item.deliveryKey, item.endpointId)
+            attemptsByKey.set(cacheKey, attempts)
+          }
+          // A delivery is listed where its latest attempt is: older attempts are part of that row.
+          const latest = attempts.at(-1)
+          if (latest !== undefined && latest.id !== item.id) continue
+          rows.push({ ...item, delivery: deliveryGroupInfo(item.deliveryKey, attempts.length > 0 ? attempts : [item]) })
+          if (rows.length === query.limit) {
+            const more = item !== page.items.at(-1) || page.nextBeforeSeq !== null
+            return { items: rows, nextBeforeSeq: more ? item.seq : null, total }
+          }
+        }
+        if (page.nextBeforeSeq === null) return { items: rows, nextBeforeSeq: null, total }
+        cursor = page.nextBeforeSeq
+        if (scanned >= MAX_GROUPED_SCAN) return { items: rows, nextBeforeSeq: cursor, total }
+      }
+    },
+  }
+}

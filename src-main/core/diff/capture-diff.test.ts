@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { describeJsonPathChange } from '../../shared/capture-diff'
+import { diffHeaders } from './header-diff'
+import { diffJsonPaths, MAX_JSON_PATH_CHANGES } from './json-path-diff'
+import { diffBodies, MAX_DIFF_BODY_BYTES, type BodyToCompare } from './request-diff'
+import { DIFF_MAX_LINE_CHARS, diffTextBounded } from './text-diff'
+
+const labels = { left: 'left', right: 'right' }
+
+function body(text: string | Buffer, complete = true): BodyToCompare {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, complete }
+}
+
+describe('diffJsonPaths', () => {
+  it('names a changed amount by its path, quoting both literals as sent', () => {
+    const result = diffJsonPaths('{"uuid":"u1","amount":"9.99","currency":"EUR"}', '{"uuid":"u1","amount":"19.99","currency":"EUR"}')
+    expect(result.ok && result.changes.map(describeJsonPathChange)).toEqual(['$.amount: "9.99" → "19.99"'])
+    expect(result.ok && result.unchangedValues).toBe(2)
+  })
+
+  it('compares numbers by their literal text, never rounding', () => {
+    const result = diffJsonPaths('{"a":10.10,"id":12345678901234567891,"b":1.0}', '{"a":10.1,"id":12345678901234567892,"b":1.0}')
+    expect(result.ok && result.changes.map(describeJsonPathChange)).toEqual(['$.a: 10.10 → 10.1', '$.id: 12345678901234567891 → 12345678901234567892'])
+  })
+
+  it('compares every value under a repeated key, occurrence by occurrence', () => {
+    const result = diffJsonPaths('{"status":"PENDING","status":"OK"}', '{"status":"PENDING","status":"ERROR"}')
+    expect(result.ok && result.changes).toEqual([{ kind: 'changed', path: '$.status', occurrence: 1, left: '"OK"', right: '"ERROR"', duplicateKey: true }])
+    expect(result.ok && describeJsonPathChange(result.changes[0]!)).toBe('$.status (#2): "OK" → "ERROR"')
+  })
+
+  it('lists added and removed values in document order, and changes of kind', () => {
+    const result = diffJsonPaths('{"a":1,"b":{"c":true},"d":[1,2]}', '{"a":"1","b":{},"x":null,"d":[1,2,3]}')
+    expect(result.ok && result.changes.map(describeJsonPathChange)).toEqual(['$.a: 1 → "1"', '$.b.c: removed true', '$.b: added {}', '$.x: added null', '$.d[2]: added 3'])
+  })
+
+  it('says which side is not JSON', () => {
+    expect(diffJsonPaths('{"a":1}', '{"a":1,}')).toMatchObject({ ok: false, side: 'right' })
+  })
+
+  it('caps the listed changes but counts them all', () => {
+    const many = (value: number) => JSON.stringify(Array.from({ length: MAX_JSON_PATH_CHANGES + 10 }, () => value))
+    const result = diffJsonPaths(many(1), many(2))
+    expect(result.ok && [result.changes.length, result.changeCount, result.truncated]).toEqual([MAX_JSON_PATH_CHANGES, MAX_JSON_PATH_CHANGES + 10, true])
+  })
+})
+
+describe('diffHeaders', () => {
+  it('matches names case-insensitively, keeps duplicates, and reports added, removed, changed and reordered lines', () => {
+    const diff = diffHeaders(
+      [
+        ['Content-Type', 'application/json'],
+        ['X-Signature', 'aaa'],
+        ['Date', 'Mon'],
+        ['Via', 'a'],
+        ['Via', 'b'],
+        ['X-Old', '1'],
+      ],
+      [
+        ['Date', 'Mon'],
+        ['content-type', 'application/json'],
+        ['X-Signature', 'bbb'],
+        ['Via', 'a'],
+        ['X-New', '2'],
+      ],
+    )
+    expect(diff.changes).toEqual([
+      { kind: 'changed', occurrence: 0, left: { name: 'Content-Type', value: 'application/json' }, right: { name: 'content-type', value: 'application/json' } },
+      { kind: 'changed', occurrence: 0, left: { name: 'X-Signature', value: 'aaa' }, right: { name: 'X-Signature', value: 'bbb' } },
+      { kind: 'removed', name: 'Via', value: 'b' },
+      { kind: 'removed', name: 'X-Old', value: '1' },
+      { kind: 'added', name: 'X-New', value: '2' },
+      { kind: 'reordered', name: 'Date', leftPosition: 2, rightPosition: 0 },
+    ])
+    expect(diff.unchangedCount).toBe(2)
+  })
+
+  it('finds nothing between equal lists', () => {
+    expect(diffHeaders([['A', '1']], [['A', '1']])).toEqual({ changes: [], unchangedCount: 1 })
+  })
+})
+
+describe('diffTextBounded (jsdiff)', () => {
+  it('writes a unified diff with counts', () => {
+    const diff = diffTextBounded('a\nb\nc\n', 'a\nB\nc\n', labels)
+    expect(diff.unified).toBe('--- left\n+++ right\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n')
+    expect(diff).toMatchObject({ addedLines: 1, removedLines: 1, truncated: false })
+  })
+
+  it('gives up on texts too different to diff cheaply and says so', () => {
+    const lines = (count: number, tag: string) => Array.from({ length: count }, (_, index) => `${tag}${index}`).join('\n')
+    const diff = diffTextBounded(lines(20_000, 'a'), lines(20_000, 'b'), labels)
+    expect(diff.truncated).toBe(true)
+    expect(diff.unified).toContain('too many changed lines')
+  })
+
+  it('cuts very long lines for display and says how much is left out', () => {
+    const diff = diffTextBounded('x'.repeat(DIFF_MAX_LINE_CHARS * 3), 'y', labels)
+    expect(diff.unified).toContain(`${(DIFF_MAX_LINE_CHARS * 2 + 1).toLocaleString('en-US')} more characters`)
+  })
+})
+
+describe('diffBodies', () => {
+  it('picks the JSON path diff for JSON bodies, with the line diff beside it', () => {
+    const result = diffBodies(body('{"amount":"9.99"}'), body('{"amount":"19.99"}'), labels)
+    expect(result.kind).toBe('json')
+    expect(result.kind === 'json' && result.text?.addedLines).toBe(1)
+  })
+
+  it('falls back to a line diff with the reason when one side is broken JSON', () => {
+    const result = diffBodies(body('{"a":1}'), body('{"a":1'), labels)
+    expect(result.kind).toBe('text')
+    expect(result.kind === 'text' && result.jsonError).toMatch(/^the right body is not valid JSON: /)
+  })
+
+  it('compares binary, too large and incompletely recorded bodies by hash only', () => {
+    expect(diffBodies(body(Buffer.from([0, 1, 2])), body('x'), labels).kind).toBe('binary')
+    expect(diffBodies(body('a'.repeat(MAX_DIFF_BODY_BYTES + 1)), body('b'), labels).kind).toBe('too-large')
+    expect(diffBodies(body('abc'), body('abd', false), labels)).toMatchObject({ kind: 'incomplete', reason: expect.stringContaining('right') })
+    expect(diffBodies(body('same'), body('same'), labels)).toEqual({ kind: 'identical', size: 4 })
+  })
+})
