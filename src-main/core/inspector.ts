@@ -28,6 +28,9 @@ import { makePrivateDir, tightenDataDir } from './store/private-files'
 import { openSequenceCountersFile } from './store/sequence-counters-file'
 import { openSettingsStore } from './store/settings-store'
 import { createStorageHealth } from './storage-health'
+import { createExchangeService } from './exchange/exchange-service'
+import { secretsOfKeys } from './exchange/key-secrets'
+import { toCaptureSummary } from './capture-views'
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 /** Loopback only: the receiver reaches the internet through the tunnel, never directly. */
@@ -176,6 +179,25 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       },
     )
     if (tunnel.settings().startWithApp) void tunnel.start()
+    const exchange = createExchangeService({
+      appVersion: config.version,
+      receiverUrl: () => receiver.url,
+      maxBodyBytes,
+      now,
+      endpoint: (id) => endpoints.get(id),
+      loadCapture: (id) => store.load(id),
+      readBody: (id) => store.readBody(id),
+      resendsOf: (capture) => history.list(capture.seq, capture.id),
+      addResend: (capture, record) => history.add(capture.seq, record),
+      secretsOf: (endpointId) => secretsOfKeys(keys.keysFor(endpointId)),
+      // Exactly the receiver's judging path: the endpoint's settings and keys, as of arrival.
+      judge: (endpointId, delivery) => toRecognition(judge(endpointId, delivery, false)),
+      append: (capture, body) => store.append(capture, body),
+      imported(stored) {
+        if (events.hasSubscribers()) events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
+      },
+      progress: (progress) => events.publish({ type: 'import-progress', ...progress }),
+    })
     const procedures = createProcedureHandlers({
       version: config.version,
       dataDir: config.dataDir,
@@ -191,6 +213,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       replays,
       history,
       ownReceiver: { ports: () => [receiver.port], publicUrls: () => [tunnel.publicUrl()].filter((url) => url !== null) },
+      exchange,
       judge: (capture, body) =>
         judge(capture.endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body, receivedAt: new Date(capture.receivedAt) }),
     })

@@ -24,6 +24,7 @@ import { answerWarnings } from './answer-warnings'
 import { parseAnswerConfig, type SequenceState } from './responses'
 import { preflightPublicUrl } from './tunnel/preflight'
 import type { TunnelService } from './tunnel/tunnel-service'
+import type { ExchangeService } from './exchange/exchange-service'
 import { DEFAULT_ANSWER_CONFIG } from '../shared/responses'
 
 export type ProcedureHandlers = {
@@ -47,6 +48,8 @@ export interface ProcedureContext {
   health: StorageHealth
   /** This app's receiver addresses: a forward target that is one of them is refused. */
   ownReceiver: OwnReceiver
+  /** Export and import of captures (core/exchange). */
+  exchange: ExchangeService
 }
 
 export const DEFAULT_PAGE_SIZE = 100
@@ -258,6 +261,22 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       // The replay service sends them in capture order, however the selection was listed.
       return context.replays.startBulk({ ...options, captures: await Promise.all(ids.map(findCapture)) })
     },
+    async exportCaptures({ captureIds, endpointId, filter, format, redact, redactPersonalData }) {
+      let ids: string[]
+      if (endpointId !== undefined) {
+        endpoints.get(endpointId)
+        const query = captureQueryOf(filter)
+        ids = query === null ? store.ids(endpointId, filter) : await runStorage(() => searchCaptureIds(store, endpointId, filter, query))
+        if (ids.length === 0) {
+          throw new InspectorError('BAD_REQUEST', filter === undefined ? 'this endpoint has no captures to export' : 'no capture of this endpoint matches the filter')
+        }
+      } else {
+        ids = [...new Set(captureIds)]
+        for (const id of ids) await findCapture(id)
+      }
+      return context.exchange.exportCaptures({ ids, format, redact: redact ?? false, redactPersonalData: redactPersonalData ?? false })
+    },
+    importCaptures: ({ endpointId, format, dataBase64, sourceName }) => context.exchange.importCaptures({ endpointId, format: format ?? 'auto', dataBase64, sourceName }),
     getBulkReplay: async ({ jobId }) => context.replays.bulkJob(jobId),
     cancelBulkReplay: async ({ jobId }) => context.replays.cancelBulk(jobId),
     async getForwardConfig({ endpointId }) {

@@ -28,6 +28,7 @@ import {
 import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type TunnelState } from './tunnel'
 import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN } from './capture-filter'
 import { MAX_SELECTED_CAPTURES } from './capture-selection'
+import { EXPORT_FORMATS, IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ExportResult, type ImportResult } from './exchange'
 import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
 import type { BodyDiff, CaptureDiff } from './capture-diff'
 import type { DeliveryGroupInfo, DeliveryView } from './deliveries'
@@ -157,6 +158,36 @@ export const procedureInputs = {
   startTunnel: z.object({}).strict(),
   stopTunnel: z.object({}).strict(),
   checkPublicUrl: z.object({ endpointId: id, provider: z.enum(PREFLIGHT_PROVIDERS), url: z.string().max(2000).optional() }).strict(),
+  /** Exports the given captures, or the captures of `endpointId` matching `filter` (all without one); oldest first. */
+  exportCaptures: z
+    .object({
+      captureIds: captureIdList('captureIds').optional(),
+      endpointId: id.optional(),
+      filter: captureFilter.optional(),
+      format: z.enum(EXPORT_FORMATS, { error: oneOf('format', EXPORT_FORMATS) }),
+      /** Mask card data, remove credentials and signatures (configured secrets are removed from every export). */
+      redact: z.boolean().optional(),
+      /** With `redact`: also mask e-mail addresses and cardholder names. */
+      redactPersonalData: z.boolean().optional(),
+    })
+    .strict()
+    .refine((input) => (input.captureIds === undefined) !== (input.endpointId === undefined), 'give either captureIds, or endpointId with an optional filter')
+    .refine((input) => input.filter === undefined || input.endpointId !== undefined, {
+      message: "a filter picks among an endpoint's captures: give endpointId with it, not captureIds",
+      path: ['filter'],
+    }),
+  importCaptures: z
+    .object({
+      endpointId: id,
+      format: z.enum(IMPORT_FORMATS, { error: oneOf('format', IMPORT_FORMATS) }).optional(),
+      dataBase64: z
+        .string()
+        .min(1, 'dataBase64 is empty: give the file as base64')
+        .max(Math.ceil(MAX_IMPORT_FILE_BYTES / 3) * 4, `the file is larger than ${MAX_IMPORT_FILE_BYTES / (1024 * 1024)} MiB`),
+      /** Where it came from (a file name), kept with each imported capture. */
+      sourceName: z.string().max(200).optional(),
+    })
+    .strict(),
 } as const
 
 export type ProcedureName = keyof typeof procedureInputs
@@ -350,6 +381,8 @@ export interface ProcedureOutputs {
   startTunnel: TunnelView
   stopTunnel: TunnelView
   checkPublicUrl: { url: string; checks: PreflightCheck[] }
+  exportCaptures: ExportResult
+  importCaptures: ImportResult
 }
 
 /** What a resend would send, before it is sent: shown beside the capture in the editor. */
@@ -416,5 +449,7 @@ export type InspectorEvent =
   | { type: 'bulk-replay-progress'; job: BulkJobView }
   /** Verdicts of an endpoint's captures were recomputed (its keys or settings changed). */
   | { type: 'captures-reanalyzed'; endpointId: string; count: number }
+  /** An import into the endpoint stored `done` of `total` entries (`finished` on the last batch). */
+  | { type: 'import-progress'; endpointId: string; done: number; total: number; finished: boolean }
 
 export type InspectorEventType = InspectorEvent['type']

@@ -17,7 +17,8 @@ import type {
   InspectorStatus,
   TunnelView,
 } from '../../../src-main/shared/contract'
-import { compileCaptureFilter, filterFieldsOf, type CaptureFilterFields, type CaptureMatcher } from '../../../src-main/shared/capture-filter'
+import { filterFieldsOf, type CaptureFilterFields } from '../../../src-main/shared/capture-filter'
+import { createListRefetcher, listAdmissionOf, type ListAdmission } from './live-list-admission'
 import { subscribe, subscribeLiveState } from './api-client'
 import { listOfKey, queryKeys, type CaptureListData, type CaptureScope } from './query-keys'
 import { prependCaptures } from './capture-list-patch'
@@ -26,12 +27,19 @@ import { mergeTunnelView } from './tunnel-view'
 const FLUSH_INTERVAL_MS = 100
 /** Capture counts are refetched at most this often during a flood. */
 const COUNTS_REFRESH_MS = 300
+/** Deliveries on screen are refetched at most this often during a flood. */
+const DELIVERIES_REFRESH_MS = 1_000
 
 export function connectLiveEvents(queryClient: QueryClient): () => void {
   let queue: InspectorEvent[] = []
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   const refreshCounts = createThrottle(COUNTS_REFRESH_MS, () => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints(), exact: true })
+  })
+  const listRefetcher = createListRefetcher(queryClient)
+  // An open Delivery view (or a detail's "attempt 2 of 3") gains or loses attempts; only shown ones refetch.
+  const refreshDeliveries = createThrottle(DELIVERIES_REFRESH_MS, () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.deliveries() })
   })
 
   function flush(): void {
@@ -43,7 +51,7 @@ export function connectLiveEvents(queryClient: QueryClient): () => void {
     let received: CaptureSummary[] = []
     let deleted: DeletedCapture[] = []
     const applyRuns = (): void => {
-      if (received.length > 0) applyCapturesReceived(queryClient, received)
+      if (received.length > 0) applyCapturesReceived(queryClient, received, listRefetcher.request)
       if (deleted.length > 0) applyCapturesDeleted(queryClient, deleted)
       received = []
       deleted = []
@@ -62,6 +70,7 @@ export function connectLiveEvents(queryClient: QueryClient): () => void {
     }
     applyRuns()
     if (events.some(changesCounts)) refreshCounts.run()
+    if (events.some((event) => event.type === 'capture-received' || event.type === 'capture-deleted' || event.type === 'endpoint-cleared' || event.type === 'captures-reanalyzed')) refreshDeliveries.run()
   }
 
   const unsubscribeEvents = subscribe((event) => {
@@ -78,6 +87,8 @@ export function connectLiveEvents(queryClient: QueryClient): () => void {
   return () => {
     clearTimeout(flushTimer)
     refreshCounts.cancel()
+    refreshDeliveries.cancel()
+    listRefetcher.cancel()
     unsubscribeEvents()
     unsubscribeState()
   }
@@ -115,6 +126,9 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
       return
     case 'bulk-replay-progress':
       applyBulkProgress(queryClient, event.job)
+      return
+    case 'import-progress':
+      // The import dialog shows this progress; the imported captures arrive as capture-received.
       return
     case 'tunnel-changed':
       queryClient.setQueryData<TunnelView>(queryKeys.tunnel(), (view) => mergeTunnelView(view, event))
@@ -160,17 +174,18 @@ function applyBulkProgress(queryClient: QueryClient, job: BulkJobView): void {
 }
 
 /** Every capture list in the cache, with its filter ready to test captures (`null`: unfiltered). */
-function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[]; scope: CaptureScope; matches: CaptureMatcher | null }> {
+function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[]; scope: CaptureScope; matches: ListAdmission | null }> {
   return queryClient
     .getQueryCache()
     .findAll({ queryKey: queryKeys.captureLists() })
     .flatMap((query) => {
       const list = listOfKey(query.queryKey)
-      return list === undefined ? [] : [{ key: query.queryKey, scope: list.scope, matches: compileCaptureFilter(list.filter) }]
+      return list === undefined ? [] : [{ key: query.queryKey, scope: list.scope, matches: listAdmissionOf(list.filter) }]
     })
 }
 
-function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummary[]): void {
+/** `refetch`: for a list that cannot tell whether a capture belongs (its query needs the body). */
+function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummary[], refetch: (key: readonly unknown[]) => void): void {
   const newestFirst = [...captures].sort((a, b) => b.seq - a.seq)
   // Every cached list (each endpoint and filter visited) looks at the same fields: derive them once.
   const fieldsOf = new Map<CaptureSummary, CaptureFilterFields>()
@@ -181,7 +196,15 @@ function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummar
   }
   for (const { key, scope, matches } of listQueries(queryClient)) {
     // A filtered list takes only the captures its filter matches: the same rule the core pages with.
-    const relevant = newestFirst.filter((capture) => (scope === 'all' || capture.endpointId === scope) && (matches === null || matches(fields(capture))))
+    let isUndecided = false
+    const relevant = newestFirst.filter((capture) => {
+      if (scope !== 'all' && capture.endpointId !== scope) return false
+      if (matches === null) return true
+      const belongs = matches(capture, fields(capture))
+      if (belongs === null) isUndecided = true
+      return belongs === true
+    })
+    if (isUndecided) refetch(key)
     if (relevant.length === 0) continue
     const state = queryClient.getQueryState<CaptureListData>(key)
     if (!state?.data) {

@@ -1,0 +1,193 @@
+/**
+ * The app's own lossless exchange format (documented in docs/bundle-format.md): one JSON
+ * document, versioned, carrying every capture byte for byte (raw header pairs, body as base64
+ * with its SHA-256), the answer, the verdict, notes, pins and the resend history.
+ */
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { PROVIDER_IDS, VERDICT_STATUSES } from '../../shared/providers'
+import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
+
+export const BUNDLE_FORMAT = 'callback-inspector-bundle'
+export const BUNDLE_VERSION = 1
+
+export interface BundleHeader {
+  appVersion: string
+  exportedAt: string
+  redactions: Redaction[] | null
+}
+
+/** The bundle document as JSON text. */
+export function writeBundle(captures: ExchangeCapture[], header: BundleHeader): string {
+  const document = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    exportedAt: header.exportedAt,
+    app: { name: 'Callback Inspector', version: header.appVersion },
+    redaction:
+      header.redactions === null
+        ? null
+        : { applied: true, note: 'Values were masked or removed; verdicts were computed before redaction.', items: header.redactions },
+    captures: captures.map((capture) => ({
+      id: capture.id,
+      endpoint: capture.endpoint,
+      receivedAt: capture.receivedAt,
+      durationMs: capture.durationMs,
+      method: capture.method,
+      target: capture.target,
+      httpVersion: capture.httpVersion,
+      headers: capture.headers,
+      body: { base64: capture.body.toString('base64'), size: capture.body.length, sha256: sha256(capture.body) },
+      remoteAddress: capture.remoteAddress,
+      remotePort: capture.remotePort,
+      outcome: capture.outcome,
+      refusal: capture.refusal,
+      recognition: capture.recognition,
+      recognitionComputedBeforeRedaction: header.redactions !== null,
+      response: capture.response,
+      note: capture.note,
+      pinned: capture.pinned,
+      origin: capture.origin,
+      importedFrom: capture.importedFrom,
+      resends: capture.resends,
+    })),
+  }
+  return JSON.stringify(document, null, 1)
+}
+
+const headerPairs = z.array(z.tuple([z.string().max(65_536), z.string().max(65_536)])).max(10_000)
+
+const recognitionSchema = z.object({
+  provider: z.object({ id: z.enum(PROVIDER_IDS), name: z.string(), variant: z.string().nullable() }),
+  verdict: z.object({ status: z.enum(VERDICT_STATUSES), reason: z.string().nullable(), message: z.string() }),
+  summary: z.object({
+    eventType: z.string().nullable(),
+    status: z.string().nullable(),
+    objectId: z.string().nullable(),
+    reference: z.string().nullable(),
+    amount: z.string().nullable(),
+    paymentMethod: z.string().nullable(),
+    signalOnly: z.boolean(),
+  }),
+})
+
+const chosenBySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rule'), ruleId: z.string(), ruleName: z.string() }),
+  z.object({ kind: z.literal('sequence'), step: z.number().int(), of: z.number().int() }),
+  z.object({ kind: z.literal('failure-rate'), percent: z.number() }),
+  z.object({ kind: z.literal('default') }),
+  z.object({ kind: z.literal('provider-default'), provider: z.string().nullable() }),
+  z.object({ kind: z.literal('refusal') }),
+  z.object({ kind: z.literal('forward'), targetUrl: z.string() }),
+  z.object({ kind: z.literal('imported') }),
+])
+
+const bundleCaptureSchema = z.object({
+  id: z.string().nullable().optional(),
+  endpoint: z.object({ name: z.string(), slug: z.string() }).nullable().optional(),
+  receivedAt: z.string().nullable(),
+  durationMs: z.number().nonnegative(),
+  method: z.string().min(1).max(64),
+  target: z.string().max(65_536),
+  httpVersion: z.string().max(8),
+  headers: headerPairs,
+  body: z.object({ base64: z.string(), size: z.number().int().nonnegative(), sha256: z.string() }),
+  remoteAddress: z.string().max(100),
+  remotePort: z.number().int().nonnegative(),
+  outcome: z.enum(['captured', 'refused']),
+  refusal: z
+    .object({ status: z.number().int(), reason: z.string(), declaredSize: z.number().int().nullable(), receivedBytes: z.number().int().nonnegative() })
+    .nullable(),
+  recognition: recognitionSchema.nullable(),
+  response: z
+    .object({
+      kind: z.enum(['respond', 'close', 'reset', 'hang', 'none']),
+      status: z.number().int().nullable(),
+      headers: headerPairs,
+      bodyBase64: z.string(),
+      delayMs: z.number().nonnegative(),
+      chosenBy: chosenBySchema,
+    })
+    .nullable(),
+  note: z.string().max(10_000).nullable().optional(),
+  pinned: z.boolean().optional(),
+  origin: z.enum(['received', 'imported']).optional(),
+  importedFrom: z.string().max(500).nullable().optional(),
+  // Resend records are shown as history only; what identifies one is checked, the rest is kept as written.
+  resends: z
+    .array(z.looseObject({ id: z.string(), kind: z.string(), at: z.string(), sent: z.looseObject({ method: z.string(), url: z.string() }) }))
+    .max(10_000)
+    .optional(),
+})
+
+const bundleHeadSchema = z.object({
+  format: z.literal(BUNDLE_FORMAT, { error: `not a Callback Inspector bundle: "format" must be "${BUNDLE_FORMAT}"` }),
+  version: z.number().int(),
+  captures: z.array(z.unknown(), { error: '"captures" must be a list' }),
+})
+
+/** Whether a parsed JSON document is a bundle (rather than a HAR file). */
+export function isBundleDocument(document: unknown): boolean {
+  return typeof document === 'object' && document !== null && (document as { format?: unknown }).format === BUNDLE_FORMAT
+}
+
+export type EntryResult = { ok: true; capture: ExchangeCapture } | { ok: false; message: string }
+
+/**
+ * Reads a parsed bundle: the document must be a bundle of a version this app knows; each
+ * capture is then checked on its own, so one bad entry fails alone and says where.
+ */
+export function readBundle(document: unknown): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+  const head = bundleHeadSchema.safeParse(document)
+  if (!head.success) return { ok: false, message: describeIssue(head.error.issues[0]) }
+  if (head.data.version > BUNDLE_VERSION || head.data.version < 1) {
+    return { ok: false, message: `bundle version ${head.data.version} is not supported (this app reads version ${BUNDLE_VERSION})` }
+  }
+  return { ok: true, entries: head.data.captures.map(readBundleCapture) }
+}
+
+function readBundleCapture(raw: unknown): EntryResult {
+  const parsed = bundleCaptureSchema.safeParse(raw)
+  if (!parsed.success) return { ok: false, message: describeIssue(parsed.error.issues[0]) }
+  const capture = parsed.data
+  const body = decodeStrictBase64(capture.body.base64)
+  if (body === null) return { ok: false, message: 'body.base64 is not valid base64' }
+  if (body.length !== capture.body.size) return { ok: false, message: `body.size says ${capture.body.size} bytes, body.base64 holds ${body.length}` }
+  if (sha256(body) !== capture.body.sha256) return { ok: false, message: 'body.sha256 does not match the body bytes' }
+  if (capture.response && decodeStrictBase64(capture.response.bodyBase64) === null) return { ok: false, message: 'response.bodyBase64 is not valid base64' }
+  return {
+    ok: true,
+    capture: {
+      id: capture.id ?? null,
+      endpoint: capture.endpoint ?? null,
+      receivedAt: capture.receivedAt,
+      durationMs: capture.durationMs,
+      method: capture.method,
+      target: capture.target,
+      httpVersion: capture.httpVersion,
+      headers: capture.headers,
+      body,
+      remoteAddress: capture.remoteAddress,
+      remotePort: capture.remotePort,
+      outcome: capture.outcome,
+      refusal: capture.refusal,
+      recognition: capture.recognition,
+      response: capture.response,
+      note: capture.note ?? null,
+      pinned: capture.pinned ?? false,
+      origin: capture.origin ?? 'received',
+      importedFrom: capture.importedFrom ?? null,
+      resends: (capture.resends ?? []) as unknown as ExchangeCapture['resends'],
+    },
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid'
+  const where = issue.path.length === 0 ? '' : `${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '')}: `
+  return `${where}${issue.message}`
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex')
+}

@@ -1,0 +1,374 @@
+/**
+ * Reads pasted curl commands into requests. Words are split by shell-quote (single, double and
+ * `$'…'` quoting, backslashes); this module first cuts the text into commands at unquoted line
+ * ends (after joining `\`-continued lines) and understands the options that shape a request:
+ * -X, -H, -d/--data/--data-ascii/--data-raw/--data-binary/--data-urlencode, --json, -u, -A, -e,
+ * -b, -G, -I, --url. A body piped in from `printf '%b' …` (as this app's own curl export and
+ * "Copy as curl" write large or binary bodies) is read back byte for byte. Nothing is run and
+ * no file is read: a `@file` value fails that command with a clear message.
+ *
+ * The request gets the headers curl would have sent that say something about it: `Host`, the
+ * given headers in order, `Content-Type` for form data when none is given, `Content-Length`.
+ */
+import { parse, type ParseEntry } from 'shell-quote'
+import type { HeaderPairs } from '../../shared/http-message'
+import type { EntryResult } from './bundle-format'
+import type { ExchangeCapture } from './exchange-capture'
+import { targetOf } from './har-format'
+
+/** Options that take no value (skipped). */
+const FLAGS = new Set([
+  '-s', '--silent', '-S', '--show-error', '-v', '--verbose', '-i', '--include', '-k', '--insecure', '-L', '--location', '--compressed',
+  '-g', '--globoff', '--path-as-is', '--http1.1', '--http1.0', '--http2', '-f', '--fail', '--fail-with-body', '-#', '--progress-bar', '-N', '--no-buffer', '-sS', '-fsS', '-sSL', '-fsSL',
+])
+/** Options whose value is not part of the request (skipped with it). */
+const IGNORED_WITH_VALUE = new Set(['-o', '--output', '-w', '--write-out', '-m', '--max-time', '--connect-timeout', '--retry', '-x', '--proxy', '--cacert', '--cert', '--key', '-c', '--cookie-jar', '--resolve', '--max-redirs'])
+
+/** Splits pasted text into curl commands and reads each one. */
+export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+  const commands = splitCommands(text.replace(/\\\r?\n/g, ' '))
+  if (!commands.ok) return commands
+  const entries: EntryResult[] = []
+  let stdin: Buffer[] = []
+  let isInGroup = false
+  for (const command of commands.commands) {
+    let words: ParseEntry[]
+    try {
+      // `$NAME` stays as written: nothing of the user's environment is substituted.
+      words = parse(command.text, (name) => `$${name}`)
+    } catch (error: unknown) {
+      entries.push({ ok: false, message: `line ${command.line}: ${error instanceof Error ? error.message : String(error)}` })
+      continue
+    }
+    const words0 = words.filter((word) => !(typeof word === 'object' && 'comment' in word))
+    if (words0.length === 0) continue
+    for (const segment of splitPipeline(words0)) {
+      if (segment.length === 0) continue
+      const [program = '', ...args] = segment
+      if (program === '{') {
+        isInGroup = true
+        stdin = []
+        if (args.length > 0) stdin.push(...printfOutputs([args]))
+        continue
+      }
+      if (program === '}') {
+        isInGroup = false
+        continue
+      }
+      if (program === 'printf') {
+        if (!isInGroup) stdin = []
+        stdin.push(...printfOutputs([args]))
+        continue
+      }
+      if (program !== 'curl') {
+        entries.push({ ok: false, message: `line ${command.line}: "${program.slice(0, 40)}" is not a curl command` })
+        continue
+      }
+      const result = readCurlArguments(args, Buffer.concat(stdin), maxBodyBytes)
+      stdin = []
+      entries.push(result.ok ? result : { ok: false, message: `line ${command.line}: ${result.message}` })
+    }
+  }
+  if (entries.length === 0) return { ok: false, message: 'the text holds no curl command' }
+  return { ok: true, entries }
+}
+
+/**
+ * Cuts the text at unquoted line ends and `;`, tracking quotes in one pass (linear), so a JSON
+ * body spanning lines inside quotes stays in its command.
+ */
+function splitCommands(text: string): { ok: true; commands: Array<{ text: string; line: number }> } | { ok: false; message: string } {
+  const commands: Array<{ text: string; line: number }> = []
+  let quote: "'" | '"' | null = null
+  let start = 0
+  let line = 1
+  let startLine = 1
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]
+    if (char === '\n') line++
+    if (quote === "'") {
+      if (char === "'") quote = null
+      continue
+    }
+    if (quote === '"') {
+      if (char === '\\') index++
+      else if (char === '"') quote = null
+      continue
+    }
+    if (char === '\\') {
+      index++
+      continue
+    }
+    if (char === "'" || char === '"') {
+      // `$'…'` allows \' inside: find its end here so the quote tracking stays right.
+      if (char === "'" && text[index - 1] === '$') {
+        let end = index + 1
+        while (end < text.length && text[end] !== "'") end += text[end] === '\\' ? 2 : 1
+        for (let at = index; at < end && at < text.length; at++) if (text[at] === '\n') line++
+        index = end
+        continue
+      }
+      quote = char
+      continue
+    }
+    if (char === '#' && (index === 0 || /\s/.test(text[index - 1]!))) {
+      const end = text.indexOf('\n', index)
+      index = (end < 0 ? text.length : end) - 1
+      continue
+    }
+    if (char === '\n' || char === ';') {
+      commands.push({ text: text.slice(start, index), line: startLine })
+      start = index + 1
+      startLine = line
+    }
+  }
+  if (quote !== null) return { ok: false, message: `line ${startLine}: a ${quote === "'" ? 'single' : 'double'} quote is never closed` }
+  commands.push({ text: text.slice(start), line: startLine })
+  return { ok: true, commands: commands.filter((command) => command.text.trim() !== '') }
+}
+
+function splitPipeline(words: ParseEntry[]): string[][] {
+  const segments: string[][] = [[]]
+  for (const word of words) {
+    if (typeof word === 'string') segments[segments.length - 1]!.push(word)
+    else if ('op' in word && (word.op === '|' || word.op === '&&' || word.op === ';')) segments.push([])
+    else if ('op' in word && word.op === 'glob') segments[segments.length - 1]!.push(word.pattern)
+  }
+  return segments
+}
+
+/** What `printf '%b' ARG…` writes (the only printf form this app writes; others are read alike). */
+function printfOutputs(calls: string[][]): Buffer[] {
+  const out: Buffer[] = []
+  for (const args of calls) {
+    const [format, ...values] = args
+    if (format === undefined) continue
+    if (format === '%b' || format === '%s') for (const value of values) out.push(format === '%b' ? decodePrintfB(value) : Buffer.from(value, 'utf8'))
+    else out.push(decodePrintfB(format))
+  }
+  return out
+}
+
+/** POSIX `%b` escapes: \\ \n \t \r \a \b \f \v, \0NNN octal, and bash's \xHH. */
+function decodePrintfB(text: string): Buffer {
+  const bytes: number[] = []
+  const pushText = (chunk: string) => {
+    for (const byte of Buffer.from(chunk, 'utf8')) bytes.push(byte)
+  }
+  let plainStart = 0
+  for (let index = 0; index < text.length; index++) {
+    if (text[index] !== '\\' || index + 1 >= text.length) continue
+    pushText(text.slice(plainStart, index))
+    const next = text[index + 1]!
+    let consumed = 2
+    const simple: Record<string, number> = { '\\': 0x5c, n: 0x0a, t: 0x09, r: 0x0d, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b }
+    if (next in simple) bytes.push(simple[next]!)
+    else if (next === '0') {
+      const octal = /^[0-7]{0,3}/.exec(text.slice(index + 2, index + 5))![0]
+      bytes.push(parseInt(octal || '0', 8) & 0xff)
+      consumed += octal.length
+    } else if (next === 'x' && /^[0-9A-Fa-f]/.test(text[index + 2] ?? '')) {
+      const hex = /^[0-9A-Fa-f]{1,2}/.exec(text.slice(index + 2, index + 4))![0]
+      bytes.push(parseInt(hex, 16))
+      consumed += hex.length
+    } else {
+      bytes.push(0x5c)
+      consumed = 1
+    }
+    index += consumed - 1
+    plainStart = index + 1
+  }
+  pushText(text.slice(plainStart))
+  return Buffer.from(bytes)
+}
+
+type CurlResult = { ok: true; capture: ExchangeCapture } | { ok: false; message: string }
+
+function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number): CurlResult {
+  let method: string | null = null
+  let url: string | null = null
+  const headers: HeaderPairs = []
+  const suppressed = new Set<string>()
+  const data: Buffer[] = []
+  let isGet = false
+  let isHead = false
+  let isJson = false
+  let user: string | null = null
+
+  const take = (index: number, option: string): string | CurlResult => {
+    const value = args[index + 1]
+    return value === undefined ? { ok: false, message: `${option} needs a value` } : value
+  }
+  for (let index = 0; index < args.length; index++) {
+    let arg = args[index]!
+    let inlineValue: string | null = null
+    // --opt=value and -Xvalue forms.
+    if (arg.startsWith('--') && arg.includes('=')) {
+      inlineValue = arg.slice(arg.indexOf('=') + 1)
+      arg = arg.slice(0, arg.indexOf('='))
+    } else if (/^-[XHdAebu]./.test(arg)) {
+      inlineValue = arg.slice(2)
+      arg = arg.slice(0, 2)
+    }
+    const valueOf = (): string | CurlResult => {
+      if (inlineValue !== null) return inlineValue
+      const value = take(index, arg)
+      if (typeof value === 'string') index++
+      return value
+    }
+    if (FLAGS.has(arg)) continue
+    if (IGNORED_WITH_VALUE.has(arg)) {
+      const skipped = valueOf()
+      if (typeof skipped !== 'string') return skipped
+      continue
+    }
+    switch (arg) {
+      case '-X':
+      case '--request': {
+        const value = valueOf()
+        if (typeof value !== 'string') return value
+        method = value
+        break
+      }
+      case '-H':
+      case '--header': {
+        const value = valueOf()
+        if (typeof value !== 'string') return value
+        if (value.startsWith('@')) return { ok: false, message: `-H ${value.slice(0, 60)} reads headers from a file, which an import cannot do` }
+        const header = parseHeaderArgument(value)
+        if (header === null) return { ok: false, message: `-H ${JSON.stringify(value.slice(0, 60))} is not "Name: value"` }
+        if (header === 'suppress') suppressed.add(value.slice(0, value.indexOf(':')).trim().toLowerCase())
+        else headers.push(header)
+        break
+      }
+      case '-d':
+      case '--data':
+      case '--data-ascii':
+      case '--data-binary':
+      case '--data-raw':
+      case '--json': {
+        const value = valueOf()
+        if (typeof value !== 'string') return value
+        if (arg === '--json') isJson = true
+        if (arg !== '--data-raw' && value.startsWith('@')) {
+          if (value === '@-') data.push(stdin)
+          else return { ok: false, message: `${arg} ${value.slice(0, 60)} reads a file, which an import cannot do: paste the body instead` }
+        } else data.push(Buffer.from(value, 'utf8'))
+        break
+      }
+      case '--data-urlencode': {
+        const value = valueOf()
+        if (typeof value !== 'string') return value
+        const encoded = urlencodeArgument(value)
+        if (encoded === null) return { ok: false, message: `--data-urlencode ${value.slice(0, 60)} reads a file, which an import cannot do` }
+        data.push(Buffer.from(encoded))
+        break
+      }
+      case '-u':
+      case '--user': {
+        const value = valueOf()
+        if (typeof value !== 'string') return value
+        user = value
+        break
+      }
+      case '-A':
+      case '--user-agent':
+      case '-e':
+      case '--referer':
+      case '-b':
+      case '--cookie': {
+        const value = valueOf()
+        if (typeof value !== 'string') return value
+        const name = arg === '-A' || arg === '--user-agent' ? 'User-Agent' : arg === '-e' || arg === '--referer' ? 'Referer' : 'Cookie'
+        headers.push([name, value])
+        break
+      }
+      case '--url': {
+        const value = valueOf()
+        if (typeof value !== 'string') return value
+        url = value
+        break
+      }
+      case '-G':
+      case '--get':
+        isGet = true
+        break
+      case '-I':
+      case '--head':
+        isHead = true
+        break
+      default:
+        if (arg.startsWith('-') && arg !== '-') return { ok: false, message: `the option ${arg.slice(0, 40)} is not understood` }
+        if (url !== null) return { ok: false, message: `a second URL (${arg.slice(0, 60)}) is given: import one request per command` }
+        url = arg
+    }
+  }
+  if (url === null) return { ok: false, message: 'the command has no URL' }
+  const fullUrl = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? url : `http://${url}`
+  let target = targetOf(fullUrl)
+  if (target === null) return { ok: false, message: `the URL is not understood: ${url.slice(0, 80)}` }
+  // curl joins several data options with `&`.
+  let body = data.length === 0 ? Buffer.alloc(0) : Buffer.concat(data.flatMap((part, index) => (index === 0 ? [part] : [Buffer.from('&'), part])))
+  if (isGet && body.length > 0) {
+    target += (target.includes('?') ? '&' : '?') + body.toString('utf8')
+    body = Buffer.alloc(0)
+  }
+  if (body.length > maxBodyBytes) return { ok: false, message: `the body is larger than the ${maxBodyBytes}-byte limit` }
+  const host = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(fullUrl)?.[1] ?? ''
+  const has = (name: string) => headers.some(([headerName]) => headerName.toLowerCase() === name)
+  const finalHeaders: HeaderPairs = []
+  if (!suppressed.has('host') && !has('host')) finalHeaders.push(['Host', host.replace(/^[^@]*@/, '')])
+  finalHeaders.push(...headers)
+  if (user !== null && !has('authorization')) finalHeaders.push(['Authorization', `Basic ${Buffer.from(user, 'utf8').toString('base64')}`])
+  if (body.length > 0 && !has('content-type') && !suppressed.has('content-type')) finalHeaders.push(['Content-Type', isJson ? 'application/json' : 'application/x-www-form-urlencoded'])
+  if (isJson && !has('accept') && !suppressed.has('accept')) finalHeaders.push(['Accept', 'application/json'])
+  if (body.length > 0 && !has('content-length')) finalHeaders.push(['Content-Length', String(body.length)])
+  const finalMethod = method ?? (isHead ? 'HEAD' : body.length > 0 ? 'POST' : 'GET')
+  return {
+    ok: true,
+    capture: {
+      id: null,
+      endpoint: null,
+      receivedAt: null,
+      durationMs: 0,
+      method: finalMethod,
+      target,
+      httpVersion: '1.1',
+      headers: finalHeaders,
+      body,
+      remoteAddress: '',
+      remotePort: 0,
+      outcome: 'captured',
+      refusal: null,
+      recognition: null,
+      response: null,
+      note: null,
+      pinned: false,
+      origin: 'imported',
+      importedFrom: null,
+      resends: [],
+    },
+  }
+}
+
+/** `Name: value`, `Name;` (empty value) or `Name:` (curl's "do not send"). */
+function parseHeaderArgument(value: string): [string, string] | 'suppress' | null {
+  const colon = value.indexOf(':')
+  const semicolon = value.indexOf(';')
+  if (semicolon > 0 && (colon < 0 || semicolon < colon) && value.slice(semicolon + 1).trim() === '') return [value.slice(0, semicolon).trim(), '']
+  if (colon <= 0) return null
+  const name = value.slice(0, colon).trim()
+  const headerValue = value.slice(colon + 1).replace(/^[ \t]+/, '')
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return null
+  return headerValue === '' ? 'suppress' : [name, headerValue]
+}
+
+/** curl's --data-urlencode forms: `content`, `=content`, `name=content`; `@file` forms are refused. */
+function urlencodeArgument(value: string): string | null {
+  const equals = value.indexOf('=')
+  const at = value.indexOf('@')
+  if (at >= 0 && (equals < 0 || at < equals)) return null
+  if (equals < 0) return encodeURIComponent(value)
+  if (equals === 0) return encodeURIComponent(value.slice(1))
+  return `${value.slice(0, equals)}=${encodeURIComponent(value.slice(equals + 1))}`
+}

@@ -1,0 +1,84 @@
+/**
+ * The shape every export format is written from and every import format is read into: one
+ * capture with its raw bytes and what the app knows about it, independent of the store.
+ */
+import type { CaptureRecognition, Refusal } from '../../shared/contract'
+import type { HeaderPairs } from '../../shared/http-message'
+import type { ReplayRecord } from '../../shared/replay'
+import type { StoredCapture } from '../store/persisted-schema'
+import { MAX_IMPORT_FILE_BYTES } from '../../shared/exchange'
+
+/** The answer as stored with a capture (body as base64). */
+export type StoredAnswer = StoredCapture['response']
+
+/** A capture on its way out of (or into) the app. */
+export interface ExchangeCapture {
+  /** The id it had where it was exported; informative only (an import gets a new one). */
+  id: string | null
+  /** The endpoint it was captured on, when known. */
+  endpoint: { name: string; slug: string } | null
+  /** When it arrived (ISO 8601); `null` when the source does not say. */
+  receivedAt: string | null
+  durationMs: number
+  method: string
+  /** The request target exactly as received: path and query. */
+  target: string
+  httpVersion: string
+  headers: HeaderPairs
+  body: Buffer
+  remoteAddress: string
+  remotePort: number
+  outcome: 'captured' | 'refused'
+  refusal: Refusal | null
+  /** As judged when exported (before any redaction). */
+  recognition: CaptureRecognition | null
+  /** What the receiver answered; `null` when the source has no answer. */
+  response: StoredAnswer | null
+  note: string | null
+  pinned: boolean
+  origin: 'received' | 'imported'
+  importedFrom: string | null
+  /** Every resend of it, newest first (bundles only). */
+  resends: ReplayRecord[]
+}
+
+export type { Redaction } from '../../shared/exchange'
+
+/** Sizes that bound memory whatever a file declares. */
+export const EXCHANGE_LIMITS = {
+  /** The largest file an import reads (after base64). */
+  maxImportFileBytes: MAX_IMPORT_FILE_BYTES,
+  /** The most a gzip-compressed import may expand to. */
+  maxExpandedImportBytes: 64 * 1024 * 1024,
+  /** Entries in one import. */
+  maxImportEntries: 50_000,
+  /** Nesting depth of JSON files accepted for import (HAR, bundle). */
+  maxJsonDepth: 64,
+  /** The largest export the app builds in memory. */
+  maxExportBytes: 200 * 1024 * 1024,
+} as const
+
+/** A header's first value, case-insensitively. */
+export function firstHeader(headers: HeaderPairs, name: string): string | undefined {
+  const wanted = name.toLowerCase()
+  return headers.find(([headerName]) => headerName.toLowerCase() === wanted)?.[1]
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** The body as text when it is valid UTF-8 (BOM kept), else `null`. */
+export function utf8Text(bytes: Buffer): string | null {
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    return null
+  }
+}
+
+/** Strict base64 (standard alphabet, padded), or `null`: invalid input is never half-decoded. */
+export function decodeStrictBase64(text: string): Buffer | null {
+  const compact = text.replace(/[\r\n]/g, '')
+  if (compact.length % 4 !== 0) return null
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return null
+  return Buffer.from(compact, 'base64')
+}

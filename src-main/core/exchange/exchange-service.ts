@@ -1,0 +1,260 @@
+/**
+ * Export and import of captures (issue 10). Export gathers captures with their bytes, answers,
+ * notes and resend history, redacts them (always removing configured secrets) and writes one
+ * file. Import reads a file into entries and stores each valid one as an imported capture,
+ * judged (recognised, summarised, verified) with the target endpoint's settings and keys exactly
+ * like a received one, in batches that yield to the event loop so the receiver keeps capturing.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import type { CaptureRecognition } from '../../shared/contract'
+import { InspectorError } from '../../shared/errors'
+import { type ExportFormat, type ExportResult, type ImportFailure, type ImportFormat, type ImportResult } from '../../shared/exchange'
+import type { ReplayRecord } from '../../shared/replay'
+import type { DeliveryToJudge } from '../recognition'
+import type { NewCapture } from '../store/capture-store'
+import type { StoredCapture } from '../store/persisted-schema'
+import { decodeStrictBase64, EXCHANGE_LIMITS, type ExchangeCapture, type StoredAnswer } from './exchange-capture'
+import { writeExport } from './export-file'
+import { readImportFile } from './import-file'
+import { redactCaptures } from './redaction'
+
+/** Captures stored between two yields to the event loop (and between two progress events). */
+const IMPORT_BATCH_SIZE = 100
+
+export interface ExchangeServiceDeps {
+  appVersion: string
+  receiverUrl(): string
+  maxBodyBytes: number
+  now(): Date
+  /** The endpoint (throws NOT_FOUND when there is none). */
+  endpoint(id: string): { id: string; name: string; slug: string }
+  loadCapture(id: string): Promise<StoredCapture>
+  readBody(id: string): Promise<Buffer>
+  resendsOf(capture: StoredCapture): Promise<ReplayRecord[]>
+  /** Records a resend of an imported capture (from a bundle). */
+  addResend(capture: StoredCapture, record: ReplayRecord): Promise<void>
+  /** Every secret configured for the endpoint (HMAC secrets, API keys…), never exported. */
+  secretsOf(endpointId: string): string[]
+  /** Recognises and verifies a delivery as the receiver does, with the endpoint's settings and keys. */
+  judge(endpointId: string, delivery: DeliveryToJudge): CaptureRecognition
+  append(capture: NewCapture, body: Buffer): Promise<StoredCapture>
+  /** A capture was stored by an import (the views add it like a received one). */
+  imported(stored: StoredCapture): void
+  progress(progress: { endpointId: string; done: number; total: number; finished: boolean }): void
+}
+
+export interface ExportRequest {
+  ids: string[]
+  format: ExportFormat
+  redact: boolean
+  redactPersonalData: boolean
+}
+
+export interface ImportRequest {
+  endpointId: string
+  format: ImportFormat
+  dataBase64: string
+  /** Shown with each imported capture, e.g. the file name. */
+  sourceName?: string
+}
+
+export interface ExchangeService {
+  exportCaptures(request: ExportRequest): Promise<ExportResult>
+  importCaptures(request: ImportRequest): Promise<ImportResult>
+}
+
+export function createExchangeService(deps: ExchangeServiceDeps): ExchangeService {
+  async function gather(ids: string[]): Promise<{ captures: ExchangeCapture[]; endpointIds: Set<string> }> {
+    const captures: ExchangeCapture[] = []
+    const endpointIds = new Set<string>()
+    let totalBytes = 0
+    for (const id of ids) {
+      const stored = await deps.loadCapture(id)
+      const body = await deps.readBody(id)
+      totalBytes += body.length + stored.response.bodyBase64.length
+      if (totalBytes > EXCHANGE_LIMITS.maxExportBytes) {
+        throw new InspectorError('BAD_REQUEST', `these captures hold more than ${EXCHANGE_LIMITS.maxExportBytes / (1024 * 1024)} MiB: export fewer at once`)
+      }
+      endpointIds.add(stored.endpointId)
+      captures.push(toExchangeCapture(stored, body, await deps.resendsOf(stored), endpointOrNull(stored.endpointId)))
+    }
+    return { captures, endpointIds }
+  }
+
+  function endpointOrNull(id: string): { name: string; slug: string } | null {
+    try {
+      const endpoint = deps.endpoint(id)
+      return { name: endpoint.name, slug: endpoint.slug }
+    } catch {
+      return null
+    }
+  }
+
+  return {
+    async exportCaptures(request) {
+      if (request.ids.length === 0) throw new InspectorError('BAD_REQUEST', 'there are no captures to export')
+      const { captures, endpointIds } = await gather(request.ids)
+      const secrets = [...endpointIds].flatMap((id) => deps.secretsOf(id))
+      const redacted = redactCaptures(captures, { redact: request.redact, personalData: request.redactPersonalData, secrets })
+      const redactions = request.redact ? redacted.redactions : null
+      const slugs = new Set(captures.map((capture) => capture.endpoint?.slug ?? 'captures'))
+      const baseName = slugs.size === 1 ? [...slugs][0]! : 'captures'
+      const file = writeExport(redacted.captures, request.format, {
+        appVersion: deps.appVersion,
+        origin: originOf(deps.receiverUrl()),
+        redactions,
+        baseName: captures.length === 1 ? `${baseName}-capture` : baseName,
+        now: deps.now(),
+      })
+      // The last line of defence: whatever path a secret took, it does not leave in this file.
+      assertNoSecret(file.data, secrets)
+      return {
+        fileName: file.fileName,
+        contentType: file.contentType,
+        dataBase64: file.data.toString('base64'),
+        ...(request.redact || redacted.redactions.length > 0 ? { redactions: redacted.redactions } : {}),
+      }
+    },
+
+    async importCaptures(request) {
+      const endpoint = deps.endpoint(request.endpointId)
+      const maxBase64 = Math.ceil(EXCHANGE_LIMITS.maxImportFileBytes / 3) * 4
+      if (request.dataBase64.length > maxBase64) throw new InspectorError('BAD_REQUEST', `the file is larger than ${EXCHANGE_LIMITS.maxImportFileBytes / (1024 * 1024)} MiB`)
+      const bytes = decodeStrictBase64(request.dataBase64)
+      if (bytes === null) throw new InspectorError('BAD_REQUEST', 'dataBase64 is not valid base64')
+      const read = readImportFile(bytes, request.format, deps.maxBodyBytes)
+      if (!read.ok) throw new InspectorError('BAD_REQUEST', read.message)
+
+      const importedIds: string[] = []
+      const failures: ImportFailure[] = []
+      const total = read.entries.length
+      const source = `${FORMAT_LABELS[read.format]}${request.sourceName ? ` ${request.sourceName.slice(0, 200)}` : ''}`
+      for (let start = 0; start < total; start += IMPORT_BATCH_SIZE) {
+        const batch = read.entries.slice(start, start + IMPORT_BATCH_SIZE)
+        const stored = await Promise.all(
+          batch.map(async (entry, offset) => {
+            const number = start + offset + 1
+            if (!entry.ok) {
+              failures.push({ entry: number, message: entry.message })
+              return null
+            }
+            const problem = checkImportable(entry.capture, deps.maxBodyBytes)
+            if (problem !== null) {
+              failures.push({ entry: number, message: problem })
+              return null
+            }
+            try {
+              return await storeImported(entry.capture, endpoint.id, `${source}, entry ${number}`)
+            } catch (error: unknown) {
+              failures.push({ entry: number, message: `could not be stored: ${error instanceof Error ? error.message : String(error)}` })
+              return null
+            }
+          }),
+        )
+        for (const capture of stored) if (capture) importedIds.push(capture.id)
+        deps.progress({ endpointId: endpoint.id, done: Math.min(start + IMPORT_BATCH_SIZE, total), total, finished: start + IMPORT_BATCH_SIZE >= total })
+        // Let the receiver's requests in between batches.
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      failures.sort((a, b) => a.entry - b.entry)
+      return { importedIds, failures }
+    },
+  }
+
+  async function storeImported(capture: ExchangeCapture, endpointId: string, importedFrom: string): Promise<StoredCapture> {
+    const receivedAt = capture.receivedAt ?? deps.now().toISOString()
+    const isRefused = capture.outcome === 'refused'
+    const recognition = isRefused
+      ? null
+      : deps.judge(endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body: capture.body, receivedAt: new Date(receivedAt) })
+    const newCapture: NewCapture = {
+      id: randomUUID(),
+      endpointId,
+      receivedAt,
+      durationMs: capture.durationMs,
+      method: capture.method,
+      target: capture.target,
+      httpVersion: capture.httpVersion,
+      headers: capture.headers,
+      remoteAddress: capture.remoteAddress,
+      remotePort: capture.remotePort,
+      body: { sha256: createHash('sha256').update(capture.body).digest('hex') },
+      outcome: capture.outcome,
+      refusal: isRefused ? capture.refusal : null,
+      recognition,
+      response: capture.response ?? NO_ANSWER,
+      origin: 'imported',
+      importedFrom: importedFrom.slice(0, 500),
+      note: capture.note,
+      pinned: capture.pinned,
+    }
+    const stored = await deps.append(newCapture, capture.body)
+    deps.imported(stored)
+    for (const record of [...capture.resends].reverse()) await deps.addResend(stored, { ...record, captureId: stored.id })
+    return stored
+  }
+}
+
+const FORMAT_LABELS: Record<Exclude<ImportFormat, 'auto'>, string> = { har: 'HAR', bundle: 'bundle', http: 'raw HTTP', curl: 'curl' }
+
+/** What an imported capture records as its answer when its source recorded none. */
+const NO_ANSWER: StoredAnswer = { kind: 'none', status: null, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'imported' } }
+
+/** Why an entry cannot become a capture, or `null`. */
+function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string | null {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(capture.method)) return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
+  if (!capture.target.startsWith('/') && capture.target !== '*') return `the target ${JSON.stringify(capture.target.slice(0, 80))} is not a path`
+  if (capture.body.length > maxBodyBytes) return `the body (${capture.body.length} bytes) is larger than the ${maxBodyBytes}-byte limit`
+  for (const [name, value] of capture.headers) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `the header name ${JSON.stringify(name.slice(0, 40))} is not valid`
+    if (/[\r\n\0]/.test(value)) return `the header ${name} holds a line break or NUL`
+    // Header values are kept as latin1 wire bytes; a character beyond one byte cannot have arrived.
+    if (/[^\x00-\xff]/.test(value)) return `the header ${name} holds characters that are not single bytes (as HTTP/1.1 sends them)`
+  }
+  return null
+}
+
+function toExchangeCapture(stored: StoredCapture, body: Buffer, resends: ReplayRecord[], endpoint: { name: string; slug: string } | null): ExchangeCapture {
+  return {
+    id: stored.id,
+    endpoint,
+    receivedAt: stored.receivedAt,
+    durationMs: stored.durationMs,
+    method: stored.method,
+    target: stored.target,
+    httpVersion: stored.httpVersion,
+    headers: stored.headers,
+    body,
+    remoteAddress: stored.remoteAddress,
+    remotePort: stored.remotePort,
+    outcome: stored.outcome,
+    refusal: stored.refusal,
+    recognition: stored.recognition,
+    response: stored.response,
+    note: stored.note ?? null,
+    pinned: stored.pinned ?? false,
+    origin: stored.origin ?? 'received',
+    importedFrom: stored.importedFrom ?? null,
+    resends,
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return 'http://127.0.0.1'
+  }
+}
+
+/** Refuses the export when a configured secret appears in it, in any of the forms it could take. */
+function assertNoSecret(data: Buffer, secrets: string[]): void {
+  for (const secret of secrets) {
+    if (secret.length < 6) continue
+    // As written, and as JSON escapes it (HAR and bundle files are JSON).
+    const forms = [secret, JSON.stringify(secret).slice(1, -1)]
+    if (forms.some((form) => data.includes(form))) {
+      throw new InspectorError('INTERNAL', 'the export still held a configured secret after redaction, so nothing was exported')
+    }
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * HAR 1.2 (HTTP Archive) export and import. One entry per capture: the request as received,
+ * `response` = what the receiver answered, and what the app concluded in `_`-prefixed fields.
+ * Bodies that are not UTF-8 text are written as base64 with `encoding: "base64"` (on `postData`
+ * as well as on `content`, where HAR 1.2 defines it).
+ *
+ * Import reads this app's files and those of browsers' DevTools, HTTP Toolkit and Charles:
+ * HTTP/2 pseudo-headers (`:authority`…) are dropped, a request body is taken from
+ * `postData.text` (base64 when `encoding`/`_encoding` says so), else rebuilt from `params`.
+ */
+import type { Content, Entry, Har, Header, PostData, Response, Timings } from 'har-format'
+import type { CaptureRecognition } from '../../shared/contract'
+import type { HeaderPairs } from '../../shared/http-message'
+import { decodeStrictBase64, firstHeader, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
+import type { EntryResult } from './bundle-format'
+import { describeAnswerChoice } from './answer-choice'
+
+export interface HarHeader {
+  appVersion: string
+  /** Origin the targets are made absolute with (HAR wants absolute URLs), e.g. the receiver's. */
+  origin: string
+  redactions: Redaction[] | null
+}
+
+type BodyField = { text: string; encoding?: 'base64' }
+
+/** The HAR document as JSON text. */
+export function writeHar(captures: ExchangeCapture[], header: HarHeader): string {
+  const har: Har & { log: { _redaction?: unknown } } = {
+    log: {
+      version: '1.2',
+      creator: { name: 'Callback Inspector', version: header.appVersion },
+      entries: captures.map((capture) => harEntry(capture, header)),
+      ...(header.redactions === null
+        ? {}
+        : {
+            comment: 'Redacted for sharing: values were masked or removed (see _redaction). Verdicts were computed before redaction.',
+            _redaction: header.redactions,
+          }),
+    },
+  }
+  return JSON.stringify(har, null, 1)
+}
+
+function harEntry(capture: ExchangeCapture, header: HarHeader): Entry {
+  const url = absoluteUrl(header.origin, capture.target)
+  const contentType = firstHeader(capture.headers, 'content-type') ?? 'application/octet-stream'
+  const requestBody = capture.body.length > 0 ? bodyField(capture.body) : null
+  const answer = capture.response
+  const send = round(capture.durationMs)
+  const wait = round(answer?.delayMs ?? 0)
+  const timings: Timings = { blocked: -1, dns: -1, connect: -1, ssl: -1, send, wait, receive: 0 }
+  const entry: Entry & Record<`_${string}`, unknown> = {
+    startedDateTime: capture.receivedAt ?? new Date(0).toISOString(),
+    time: send + wait,
+    request: {
+      method: capture.method,
+      url,
+      httpVersion: `HTTP/${capture.httpVersion}`,
+      cookies: [],
+      headers: toHarHeaders(capture.headers),
+      queryString: queryPairs(capture.target),
+      ...(requestBody ? { postData: { mimeType: contentType, ...requestBody } as PostData } : {}),
+      headersSize: -1,
+      bodySize: capture.body.length,
+    },
+    response: harResponse(answer),
+    cache: {},
+    timings,
+    _target: capture.target,
+    _receivedAt: capture.receivedAt,
+    _remoteAddress: capture.remoteAddress,
+    _outcome: capture.outcome,
+    _refusal: capture.refusal,
+    _provider: capture.recognition?.provider ?? null,
+    _summary: capture.recognition?.summary ?? null,
+    _verdict: verdictField(capture.recognition, header.redactions !== null),
+    _answerKind: answer?.kind ?? 'none',
+    _answerChosenBy: answer ? { ...answer.chosenBy, description: describeAnswerChoice(answer.chosenBy) } : null,
+    _note: capture.note,
+    _pinned: capture.pinned,
+    _origin: capture.origin,
+  }
+  return entry
+}
+
+function verdictField(recognition: CaptureRecognition | null, isRedacted: boolean) {
+  if (!recognition) return null
+  return { ...recognition.verdict, ...(isRedacted ? { computedBeforeRedaction: true } : {}) }
+}
+
+function harResponse(answer: StoredAnswer | null): Response {
+  const body = answer ? Buffer.from(answer.bodyBase64, 'base64') : Buffer.alloc(0)
+  const content: Content = { size: body.length, mimeType: (answer && firstHeader(answer.headers, 'content-type')) ?? 'x-unknown', ...(body.length > 0 ? bodyField(body) : {}) }
+  return {
+    // HAR's convention for "no answer" (a closed or reset connection) is status 0.
+    status: answer?.status ?? 0,
+    statusText: '',
+    httpVersion: 'HTTP/1.1',
+    cookies: [],
+    headers: toHarHeaders(answer?.headers ?? []),
+    content,
+    redirectURL: '',
+    headersSize: -1,
+    bodySize: answer?.status === null || !answer ? -1 : body.length,
+  }
+}
+
+function bodyField(bytes: Buffer): BodyField {
+  const text = utf8Text(bytes)
+  return text === null ? { text: bytes.toString('base64'), encoding: 'base64' } : { text }
+}
+
+function toHarHeaders(headers: HeaderPairs): Header[] {
+  return headers.map(([name, value]) => ({ name, value }))
+}
+
+function absoluteUrl(origin: string, target: string): string {
+  return target.startsWith('/') ? origin + target : target
+}
+
+/** Query pairs as they appear, percent-decoded where that is valid. */
+function queryPairs(target: string): Array<{ name: string; value: string }> {
+  const questionMark = target.indexOf('?')
+  if (questionMark < 0) return []
+  return target
+    .slice(questionMark + 1)
+    .split('&')
+    .filter((part) => part !== '')
+    .map((part) => {
+      const equals = part.indexOf('=')
+      const name = equals < 0 ? part : part.slice(0, equals)
+      const value = equals < 0 ? '' : part.slice(equals + 1)
+      return { name: safeDecode(name), value: safeDecode(value) }
+    })
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '))
+  } catch {
+    return text
+  }
+}
+
+function round(ms: number): number {
+  return Math.max(0, Math.round(ms * 1000) / 1000)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+/** Whether a parsed JSON document looks like a HAR file. */
+export function isHarDocument(document: unknown): boolean {
+  return typeof document === 'object' && document !== null && typeof (document as { log?: unknown }).log === 'object'
+}
+
+/** Reads the entries of a parsed HAR document; each entry fails on its own with a reason. */
+export function readHar(document: unknown): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+  const log = (document as { log?: unknown }).log
+  if (typeof log !== 'object' || log === null) return { ok: false, message: 'not a HAR file: there is no "log" object' }
+  const entries = (log as { entries?: unknown }).entries
+  if (!Array.isArray(entries)) return { ok: false, message: 'not a HAR file: log.entries is not a list' }
+  return { ok: true, entries: entries.map((entry) => readHarEntry(entry)) }
+}
+
+function readHarEntry(raw: unknown): EntryResult {
+  if (!isObject(raw)) return { ok: false, message: 'the entry is not an object' }
+  const request = raw.request
+  if (!isObject(request)) return { ok: false, message: 'request is missing' }
+  if (typeof request.method !== 'string' || !/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(request.method)) return { ok: false, message: 'request.method is missing or not an HTTP method' }
+  if (typeof request.url !== 'string') return { ok: false, message: 'request.url is missing' }
+  const target = typeof raw._target === 'string' ? raw._target : targetOf(request.url)
+  if (target === null) return { ok: false, message: `request.url is not a URL: ${request.url.slice(0, 100)}` }
+  const headers = readHeaders(request.headers)
+  if (typeof headers === 'string') return { ok: false, message: `request.headers: ${headers}` }
+  const body = readRequestBody(request.postData, headers)
+  if (typeof body === 'string') return { ok: false, message: `request.postData: ${body}` }
+  const receivedAt = readTime(raw._receivedAt) ?? readTime(raw.startedDateTime)
+  const httpVersion = typeof request.httpVersion === 'string' ? httpVersionOf(request.httpVersion) : '1.1'
+  const response = readResponse(raw.response, raw._answerChosenBy)
+  if (typeof response === 'string') return { ok: false, message: `response: ${response}` }
+  const timings = isObject(raw.timings) ? raw.timings : {}
+  return {
+    ok: true,
+    capture: {
+      id: null,
+      endpoint: null,
+      receivedAt,
+      durationMs: typeof timings.send === 'number' && timings.send >= 0 ? timings.send : 0,
+      method: request.method,
+      target,
+      httpVersion,
+      headers,
+      body,
+      remoteAddress: typeof raw._remoteAddress === 'string' ? raw._remoteAddress.slice(0, 100) : '',
+      remotePort: 0,
+      outcome: 'captured',
+      refusal: null,
+      recognition: null,
+      response,
+      note: typeof raw._note === 'string' ? raw._note.slice(0, 10_000) : null,
+      pinned: raw._pinned === true,
+      origin: 'imported',
+      importedFrom: null,
+      resends: [],
+    },
+  }
+}
+
+/** HTTP/2 and HTTP/3 DevTools entries carry pseudo-headers; they are not request headers. */
+function readHeaders(raw: unknown): HeaderPairs | string {
+  if (raw === undefined) return []
+  if (!Array.isArray(raw)) return 'not a list'
+  const pairs: HeaderPairs = []
+  for (const [index, header] of raw.entries()) {
+    if (!isObject(header) || typeof header.name !== 'string' || typeof header.value !== 'string') return `[${index}] needs a name and a value`
+    if (header.name.startsWith(':')) continue
+    pairs.push([header.name, header.value])
+  }
+  return pairs
+}
+
+function readRequestBody(raw: unknown, headers: HeaderPairs): Buffer | string {
+  if (raw === undefined || raw === null) return Buffer.alloc(0)
+  if (!isObject(raw)) return 'not an object'
+  const encoding = typeof raw.encoding === 'string' ? raw.encoding : typeof raw._encoding === 'string' ? raw._encoding : null
+  if (typeof raw.text === 'string') {
+    if (encoding !== null && encoding.toLowerCase() === 'base64') {
+      const bytes = decodeStrictBase64(raw.text)
+      return bytes ?? 'text is marked base64 but is not valid base64'
+    }
+    return Buffer.from(raw.text, 'utf8')
+  }
+  if (Array.isArray(raw.params)) {
+    // Some tools give only the parsed form fields: rebuild the urlencoded body from them.
+    const type = firstHeader(headers, 'content-type') ?? (typeof raw.mimeType === 'string' ? raw.mimeType : '')
+    if (!type.toLowerCase().includes('x-www-form-urlencoded')) return 'only params are given and the body is not a urlencoded form, so its bytes cannot be rebuilt'
+    const parts: string[] = []
+    for (const param of raw.params) {
+      if (!isObject(param) || typeof param.name !== 'string') return 'a param has no name'
+      parts.push(`${encodeURIComponent(param.name)}=${encodeURIComponent(typeof param.value === 'string' ? param.value : '')}`)
+    }
+    return Buffer.from(parts.join('&'))
+  }
+  return Buffer.alloc(0)
+}
+
+function readResponse(raw: unknown, chosenBy: unknown): StoredAnswer | null | string {
+  if (!isObject(raw) || typeof raw.status !== 'number' || raw.status <= 0) return null
+  if (!Number.isInteger(raw.status) || raw.status > 999) return `status ${String(raw.status)} is not an HTTP status`
+  const headers = readHeaders(raw.headers)
+  if (typeof headers === 'string') return `headers: ${headers}`
+  let body: Buffer = Buffer.alloc(0)
+  if (isObject(raw.content) && typeof raw.content.text === 'string') {
+    const encoding = typeof raw.content.encoding === 'string' ? raw.content.encoding : null
+    if (encoding !== null && encoding.toLowerCase() === 'base64') {
+      const decoded = decodeStrictBase64(raw.content.text)
+      if (decoded === null) return 'content.text is marked base64 but is not valid base64'
+      body = decoded
+    } else body = Buffer.from(raw.content.text, 'utf8')
+  }
+  return {
+    kind: 'respond',
+    status: raw.status,
+    headers,
+    bodyBase64: body.toString('base64'),
+    delayMs: 0,
+    chosenBy: readChosenBy(chosenBy),
+  }
+}
+
+/** This app's own `_answerChosenBy`, when it is one of the known shapes; otherwise "imported". */
+function readChosenBy(raw: unknown): StoredAnswer['chosenBy'] {
+  if (!isObject(raw)) return { kind: 'imported' }
+  switch (raw.kind) {
+    case 'default':
+      return { kind: 'default' }
+    case 'refusal':
+      return { kind: 'refusal' }
+    case 'provider-default':
+      return { kind: 'provider-default', provider: typeof raw.provider === 'string' ? raw.provider : null }
+    case 'rule':
+      return typeof raw.ruleId === 'string' && typeof raw.ruleName === 'string' ? { kind: 'rule', ruleId: raw.ruleId, ruleName: raw.ruleName } : { kind: 'imported' }
+    case 'sequence':
+      return typeof raw.step === 'number' && typeof raw.of === 'number' ? { kind: 'sequence', step: raw.step, of: raw.of } : { kind: 'imported' }
+    case 'failure-rate':
+      return typeof raw.percent === 'number' ? { kind: 'failure-rate', percent: raw.percent } : { kind: 'imported' }
+    case 'forward':
+      return typeof raw.targetUrl === 'string' ? { kind: 'forward', targetUrl: raw.targetUrl } : { kind: 'imported' }
+    default:
+      return { kind: 'imported' }
+  }
+}
+
+/** Path and query of an absolute URL (exactly as written, not normalised), or `null`. */
+export function targetOf(url: string): string | null {
+  if (url.startsWith('/')) return url
+  const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(url)
+  if (!match) return null
+  const rest = url.slice(match[0].length).replace(/#.*$/s, '')
+  if (rest === '') return '/'
+  return rest.startsWith('?') ? `/${rest}` : rest
+}
+
+function httpVersionOf(text: string): string {
+  const match = /^HTTP\/(\d(?:\.\d)?)$/i.exec(text.trim())
+  // HTTP/2 entries are imported as what the receiver would have seen over HTTP/1.1.
+  return match && match[1] !== '2' && match[1] !== '3' ? match[1]! : '1.1'
+}
+
+function readTime(value: unknown): string | null {
+  if (typeof value !== 'string') return null
+  const time = Date.parse(value)
+  return Number.isNaN(time) ? null : new Date(time).toISOString()
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

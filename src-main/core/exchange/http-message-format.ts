@@ -1,0 +1,162 @@
+/**
+ * Raw HTTP/1.1 request messages: the request line, the header lines exactly as received
+ * (latin1, one character per byte), an empty line and the body bytes. Several captures are
+ * written one after another, as a client pipelining them would send them, so each message
+ * needs framing: `Content-Length` as received, or, for a request that came chunked (the store
+ * keeps the decoded body), the body re-sent as one chunk.
+ *
+ * Import accepts CRLF or bare LF line ends in the head (pasted text), an absolute-form target,
+ * and a body framed by Content-Length, chunked, or (for the last message) everything that follows.
+ */
+import type { HeaderPairs } from '../../shared/http-message'
+import type { EntryResult } from './bundle-format'
+import { firstHeader, type ExchangeCapture } from './exchange-capture'
+import { targetOf } from './har-format'
+
+/** Header lines that describe what redaction did, added to a redacted message (see redaction.ts). */
+export type ExtraHeaders = HeaderPairs
+
+/** One request message; `extraHeaders` are appended (used to label redacted messages). */
+export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHeaders = []): Buffer {
+  const headers: HeaderPairs = [...capture.headers, ...extraHeaders]
+  const isChunked = /\bchunked\b/i.test(firstHeader(headers, 'transfer-encoding') ?? '')
+  let body = capture.body
+  if (isChunked) {
+    body = capture.body.length === 0 ? Buffer.from('0\r\n\r\n') : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n0\r\n\r\n')])
+  } else if (firstHeader(headers, 'content-length') === undefined && capture.body.length > 0) {
+    // Without it the message could not be read back; an HTTP/1.1 request with a body always has one.
+    headers.push(['Content-Length', String(capture.body.length)])
+  }
+  const head = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`
+  return Buffer.concat([Buffer.from(head, 'latin1'), body])
+}
+
+const MAX_HEAD_BYTES = 256 * 1024
+
+/** Reads one or more request messages, one after another. */
+export function readHttpMessages(bytes: Buffer, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+  const entries: EntryResult[] = []
+  let offset = 0
+  while (offset < bytes.length) {
+    // Blank lines between messages (pasted text) are skipped, as RFC 9112 §2.2 allows.
+    while (offset < bytes.length && (bytes[offset] === 0x0d || bytes[offset] === 0x0a)) offset++
+    if (offset >= bytes.length) break
+    const read = readOneMessage(bytes, offset, maxBodyBytes)
+    if (!read.ok) {
+      const where = `message ${entries.length + 1} (byte ${read.at ?? offset})`
+      // A broken head leaves no way to find where the next message starts: the rest fails with it.
+      if (entries.length === 0) return { ok: false, message: `${where}: ${read.message}` }
+      entries.push({ ok: false, message: `${where}: ${read.message}; what follows could not be read` })
+      break
+    }
+    entries.push({ ok: true, capture: read.capture })
+    offset = read.end
+  }
+  if (entries.length === 0) return { ok: false, message: 'the text holds no HTTP request' }
+  return { ok: true, entries }
+}
+
+type OneMessage = { ok: true; capture: ExchangeCapture; end: number } | { ok: false; message: string; at?: number }
+
+function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): OneMessage {
+  const headEnd = findHeadEnd(bytes, start)
+  if (headEnd === null) return { ok: false, message: bytes.length - start > MAX_HEAD_BYTES ? 'the request head is longer than 256 KiB' : 'the request head does not end with an empty line' }
+  const lines = bytes.subarray(start, headEnd.at).toString('latin1').split(/\r?\n/)
+  const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/(\d\.\d)$/.exec(lines[0] ?? '')
+  if (!requestLine) return { ok: false, message: `the first line is not a request line ("METHOD target HTTP/1.1"): ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`, at: start }
+  const target = targetOf(requestLine[2]!)
+  if (target === null) return { ok: false, message: `the request target is not a path or URL: ${requestLine[2]!.slice(0, 80)}`, at: start }
+  const headers: HeaderPairs = []
+  for (const [index, line] of lines.slice(1).entries()) {
+    const colon = line.indexOf(':')
+    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(line.slice(0, colon))) return { ok: false, message: `header line ${index + 1} is not "Name: value": ${JSON.stringify(line.slice(0, 80))}`, at: start }
+    headers.push([line.slice(0, colon), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')])
+  }
+  const bodyStart = headEnd.bodyStart
+  const framed = readBody(bytes, bodyStart, headers, maxBodyBytes)
+  if (!framed.ok) return { ok: false, message: framed.message, at: bodyStart }
+  return {
+    ok: true,
+    end: framed.end,
+    capture: {
+      id: null,
+      endpoint: null,
+      receivedAt: null,
+      durationMs: 0,
+      method: requestLine[1]!,
+      target,
+      httpVersion: requestLine[3]!,
+      headers,
+      body: framed.body,
+      remoteAddress: '',
+      remotePort: 0,
+      outcome: 'captured',
+      refusal: null,
+      recognition: null,
+      response: null,
+      note: null,
+      pinned: false,
+      origin: 'imported',
+      importedFrom: null,
+      resends: [],
+    },
+  }
+}
+
+/** The empty line that ends the head: CRLF CRLF, or LF LF in pasted text. */
+function findHeadEnd(bytes: Buffer, start: number): { at: number; bodyStart: number } | null {
+  const limit = Math.min(bytes.length, start + MAX_HEAD_BYTES)
+  for (let index = start; index < limit; index++) {
+    if (bytes[index] !== 0x0a) continue
+    if (bytes[index + 1] === 0x0a) return { at: index, bodyStart: index + 2 }
+    if (bytes[index + 1] === 0x0d && bytes[index + 2] === 0x0a) return { at: index - (bytes[index - 1] === 0x0d ? 1 : 0), bodyStart: index + 3 }
+  }
+  return null
+}
+
+function readBody(bytes: Buffer, start: number, headers: HeaderPairs, maxBodyBytes: number): { ok: true; body: Buffer; end: number } | { ok: false; message: string } {
+  const transferEncoding = firstHeader(headers, 'transfer-encoding')
+  if (transferEncoding !== undefined && /\bchunked\b/i.test(transferEncoding)) return readChunked(bytes, start, maxBodyBytes)
+  const contentLength = firstHeader(headers, 'content-length')
+  if (contentLength !== undefined) {
+    if (!/^\d{1,15}$/.test(contentLength.trim())) return { ok: false, message: `Content-Length is not a number: ${contentLength.slice(0, 40)}` }
+    const declared = Number(contentLength.trim())
+    // A huge declared size is refused before anything is allocated for it.
+    if (declared > maxBodyBytes) return { ok: false, message: `Content-Length declares ${declared} bytes, more than the ${maxBodyBytes}-byte limit` }
+    if (start + declared > bytes.length) return { ok: false, message: `Content-Length declares ${declared} bytes but only ${bytes.length - start} follow` }
+    return { ok: true, body: Buffer.from(bytes.subarray(start, start + declared)), end: start + declared }
+  }
+  if (bytes.length - start > maxBodyBytes) return { ok: false, message: `the body is larger than the ${maxBodyBytes}-byte limit` }
+  return { ok: true, body: Buffer.from(bytes.subarray(start)), end: bytes.length }
+}
+
+function readChunked(bytes: Buffer, start: number, maxBodyBytes: number): { ok: true; body: Buffer; end: number } | { ok: false; message: string } {
+  const chunks: Buffer[] = []
+  let total = 0
+  let offset = start
+  for (;;) {
+    const lineEnd = bytes.indexOf(0x0a, offset)
+    if (lineEnd < 0 || lineEnd - offset > 1024) return { ok: false, message: 'a chunk size line is missing or too long' }
+    const sizeText = bytes.subarray(offset, lineEnd).toString('latin1').replace(/\r$/, '').split(';')[0]!.trim()
+    if (!/^[0-9A-Fa-f]{1,8}$/.test(sizeText)) return { ok: false, message: `a chunk size is not hexadecimal: ${sizeText.slice(0, 20)}` }
+    const size = parseInt(sizeText, 16)
+    offset = lineEnd + 1
+    if (size === 0) {
+      // Trailers (ignored) up to the empty line.
+      for (;;) {
+        const end = bytes.indexOf(0x0a, offset)
+        if (end < 0) return { ok: true, body: Buffer.concat(chunks), end: bytes.length }
+        const line = bytes.subarray(offset, end).toString('latin1').replace(/\r$/, '')
+        offset = end + 1
+        if (line === '') return { ok: true, body: Buffer.concat(chunks), end: offset }
+      }
+    }
+    total += size
+    if (total > maxBodyBytes) return { ok: false, message: `the chunked body is larger than the ${maxBodyBytes}-byte limit` }
+    if (offset + size > bytes.length) return { ok: false, message: `a chunk declares ${size} bytes but only ${bytes.length - offset} follow` }
+    chunks.push(bytes.subarray(offset, offset + size))
+    offset += size
+    if (bytes[offset] === 0x0d) offset++
+    if (bytes[offset] === 0x0a) offset++
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Turning an imported file into captures: bounded decompression, format detection, and a JSON
+ * read that refuses hostile nesting before parsing. Every refusal says where the problem is.
+ */
+import { gunzipSync } from 'node:zlib'
+import type { ImportFormat } from '../../shared/exchange'
+import { isBundleDocument, readBundle, type EntryResult } from './bundle-format'
+import { readCurlCommands } from './curl-import'
+import { EXCHANGE_LIMITS } from './exchange-capture'
+import { isHarDocument, readHar } from './har-format'
+import { readHttpMessages } from './http-message-format'
+
+
+export type ReadImport = { ok: true; format: Exclude<ImportFormat, 'auto'>; entries: EntryResult[] } | { ok: false; message: string }
+
+/** Reads a whole import file (already base64-decoded) into entries, each ok or failed. */
+export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: number): ReadImport {
+  if (raw.length > EXCHANGE_LIMITS.maxImportFileBytes) return { ok: false, message: `the file is larger than ${mib(EXCHANGE_LIMITS.maxImportFileBytes)}` }
+  let bytes = raw
+  if (raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      // The bound applies while inflating: a gzip bomb stops at the limit, not after it.
+      bytes = gunzipSync(raw, { maxOutputLength: EXCHANGE_LIMITS.maxExpandedImportBytes })
+    } catch (error: unknown) {
+      const isTooLarge = error instanceof RangeError || (error instanceof Error && /buffer|output length/i.test(error.message))
+      return { ok: false, message: isTooLarge ? `the gzip file expands to more than ${mib(EXCHANGE_LIMITS.maxExpandedImportBytes)}` : 'the file looks gzip-compressed but is corrupt' }
+    }
+  }
+  const chosen = format === 'auto' ? detectFormat(bytes) : format
+  if (chosen === null) return { ok: false, message: 'could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl' }
+  const result = readAs(bytes, chosen, maxBodyBytes)
+  if (!result.ok) return result
+  if (result.entries.length > EXCHANGE_LIMITS.maxImportEntries) return { ok: false, message: `the file has ${result.entries.length} entries; at most ${EXCHANGE_LIMITS.maxImportEntries} are imported at once` }
+  return { ok: true, format: chosen, entries: result.entries }
+}
+
+function readAs(bytes: Buffer, format: Exclude<ImportFormat, 'auto'>, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+  switch (format) {
+    case 'har':
+    case 'bundle': {
+      const document = parseJsonDocument(bytes.toString('utf8'))
+      if (!document.ok) return document
+      if (format === 'bundle') return readBundle(document.value)
+      if (isBundleDocument(document.value)) return { ok: false, message: 'this is a Callback Inspector bundle, not a HAR file: import it as a bundle' }
+      return readHar(document.value)
+    }
+    case 'http':
+      return readHttpMessages(bytes, maxBodyBytes)
+    case 'curl':
+      return readCurlCommands(bytes.toString('utf8'), maxBodyBytes)
+    default: {
+      const unknownFormat: never = format
+      return { ok: false, message: `unknown format ${String(unknownFormat)}` }
+    }
+  }
+}
+
+/** HAR, bundle, a raw request or curl, from the first meaningful characters. */
+export function detectFormat(bytes: Buffer): Exclude<ImportFormat, 'auto'> | null {
+  const head = bytes.subarray(0, 4096).toString('latin1')
+  const trimmed = head.replace(/^\uFEFF/, '').trimStart()
+  if (/^\{\s*"/.test(trimmed)) {
+    return /"format"\s*:\s*"callback-inspector-bundle"/.test(head) ? 'bundle' : 'har'
+  }
+  if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/\d\.\d\r?\n/.test(trimmed)) return 'http'
+  const firstCommand = trimmed
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '' && !line.startsWith('#'))
+  if (firstCommand !== undefined && /^(curl|printf|\{)(\s|$)/.test(firstCommand)) return 'curl'
+  // A bundle or HAR whose first key is not quoted yet (whitespace-only head): try JSON.
+  if (trimmed.startsWith('{')) return /"format"\s*:\s*"callback-inspector-bundle"/.test(head) ? 'bundle' : 'har'
+  return null
+}
+
+/**
+ * Parses JSON after checking, in one linear pass, that it nests no deeper than the limit (deep
+ * documents are refused before any recursive work). A syntax error names line and column.
+ */
+export function parseJsonDocument(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  const tooDeep = findExcessiveNesting(text, EXCHANGE_LIMITS.maxJsonDepth)
+  if (tooDeep !== null) return { ok: false, message: `the JSON nests deeper than ${EXCHANGE_LIMITS.maxJsonDepth} levels at ${lineAndColumn(text, tooDeep)}` }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown }
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error)
+    const position = /position (\d+)/.exec(message)
+    const where = position ? ` at ${lineAndColumn(text, Number(position[1]))}` : ''
+    return { ok: false, message: `the file is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/s, '').slice(0, 200)}` }
+  }
+}
+
+function findExcessiveNesting(text: string, maxDepth: number): number | null {
+  let depth = 0
+  let isInString = false
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (isInString) {
+      if (code === 0x5c) index++
+      else if (code === 0x22) isInString = false
+      continue
+    }
+    if (code === 0x22) isInString = true
+    else if (code === 0x7b || code === 0x5b) {
+      depth++
+      if (depth > maxDepth) return index
+    } else if (code === 0x7d || code === 0x5d) depth--
+  }
+  return null
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  let line = 1
+  let lineStart = 0
+  for (let index = 0; index < offset && index < text.length; index++) {
+    if (text.charCodeAt(index) === 0x0a) {
+      line++
+      lineStart = index + 1
+    }
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`
+}
+
+function mib(bytes: number): string {
+  return `${bytes / (1024 * 1024)} MiB`
+}

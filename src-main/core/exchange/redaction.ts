@@ -1,0 +1,277 @@
+/**
+ * Redaction of captures before they leave the app, for any export format.
+ *
+ * Always (every export, redacted or not): the endpoint's configured secrets are removed wherever
+ * they appear. On request (`redact`): card numbers that pass Luhn are masked to their first 6 and
+ * last 4 digits in the body, query, path and header values; security codes are removed; expiry
+ * dates masked; credential, cookie, API-key and signature headers removed; compressed bodies are
+ * decompressed (bounded) so they can be searched; resend history is left out; e-mail addresses and
+ * cardholder names are masked when `personalData` is asked too. What changed is returned as a
+ * list the exported file carries and the UI shows before saving.
+ *
+ * What it cannot promise: a card number written in a way no pattern knows (spelled out, split
+ * across fields, inside an unknown encoding or an image) or personal data in free text under a
+ * field name it does not know, is kept.
+ */
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
+import type { HeaderPairs } from '../../shared/http-message'
+import { firstHeader, utf8Text, type ExchangeCapture, type Redaction } from './exchange-capture'
+import { maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
+import { redactFormText, redactJsonText, redactXmlText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
+
+export interface RedactionRequest {
+  /** Mask card data and remove credentials (the "redacted export"). */
+  redact: boolean
+  /** Also mask e-mail addresses and cardholder names. */
+  personalData: boolean
+  /** The endpoint's configured secrets, removed from every export. */
+  secrets: readonly string[]
+}
+
+/** Headers that carry credentials or signatures: removed from a redacted export. */
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|signature|hmac|api[-_]?key|token|secret|password|credential|session|(^|[-_])sig($|[-_])|(^|[-_])auth/i
+
+/** The most a compressed body is expanded to for redaction. */
+const MAX_EXPANDED_BODY_BYTES = 16 * 1024 * 1024
+
+/** Redacts copies of the captures; the originals are not changed. */
+export function redactCaptures(captures: ExchangeCapture[], request: RedactionRequest): { captures: ExchangeCapture[]; redactions: Redaction[] } {
+  const redactions: Redaction[] = []
+  const secrets = usableSecrets(request.secrets)
+  const redacted = captures.map((capture, index) => {
+    const list = (location: string, action: string) => redactions.push({ capture: index, location, action })
+    return request.redact ? redactOne(capture, { ...request, secrets }, list) : scrubSecrets(capture, secrets, list)
+  })
+  return { captures: redacted, redactions }
+}
+
+/**
+ * Secrets worth searching for: very short ones would match ordinary text everywhere (and are
+ * no real protection anyway), so only those of 6 characters or more.
+ */
+function usableSecrets(secrets: readonly string[]): string[] {
+  return [...new Set(secrets.filter((secret) => secret.length >= 6))].sort((a, b) => b.length - a.length)
+}
+
+type List = (location: string, action: string) => void
+
+/** An unredacted export: byte-exact, except that no configured secret may leave the app. */
+function scrubSecrets(capture: ExchangeCapture, secrets: string[], list: List): ExchangeCapture {
+  if (secrets.length === 0) return capture
+  const rules = { emails: false, secrets }
+  const scrub = (text: string, location: string): string => {
+    const changes = noChanges()
+    const out = maskSensitiveTextSecretsOnly(text, rules.secrets, changes)
+    if (changes.secrets > 0) list(location, 'configured secret removed')
+    return out
+  }
+  const headers = capture.headers.map(([name, value]): [string, string] => [name, scrub(value, `header ${name}`)])
+  const bodyText = capture.body.toString('latin1')
+  const scrubbedBody = secretsIn(bodyText, secrets) ? Buffer.from(scrub(bodyText, 'body'), 'latin1') : capture.body
+  const response = capture.response && {
+    ...capture.response,
+    headers: capture.response.headers.map(([name, value]): [string, string] => [name, scrub(value, `answer header ${name}`)]),
+    bodyBase64: scrubBase64(capture.response.bodyBase64, (text) => scrub(text, 'answer body')),
+  }
+  const resendsJson = JSON.stringify(capture.resends)
+  const resends = secretsIn(resendsJson, secrets) ? (JSON.parse(scrub(resendsJson, 'resend history')) as ExchangeCapture['resends']) : capture.resends
+  return {
+    ...capture,
+    target: scrub(capture.target, 'request target'),
+    headers,
+    body: scrubbedBody,
+    response,
+    note: capture.note === null ? null : scrub(capture.note, 'note'),
+    resends,
+  }
+}
+
+function maskSensitiveTextSecretsOnly(text: string, secrets: readonly string[], changes: TextChanges): string {
+  let out = text
+  for (const secret of secrets) {
+    if (!out.includes(secret)) continue
+    const parts = out.split(secret)
+    changes.secrets += parts.length - 1
+    out = parts.join('[secret removed]')
+  }
+  return out
+}
+
+function secretsIn(text: string, secrets: readonly string[]): boolean {
+  return secrets.some((secret) => text.includes(secret))
+}
+
+function scrubBase64(base64: string, scrub: (latin1: string) => string): string {
+  if (base64 === '') return base64
+  const text = Buffer.from(base64, 'base64').toString('latin1')
+  const out = scrub(text)
+  return out === text ? base64 : Buffer.from(out, 'latin1').toString('base64')
+}
+
+function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: List): ExchangeCapture {
+  const rules: FieldRedactionRules = { emails: request.personalData, secrets: request.secrets, personalData: request.personalData }
+  const textChanges = (location: string, changes: TextChanges) => {
+    if (changes.cardNumbers > 0) list(location, `${changes.cardNumbers} card number${changes.cardNumbers === 1 ? '' : 's'} masked to first 6 and last 4 digits`)
+    if (changes.emails > 0) list(location, `${changes.emails} e-mail address${changes.emails === 1 ? '' : 'es'} masked`)
+    if (changes.secrets > 0) list(location, 'configured secret removed')
+  }
+  const fieldChanges = (prefix: string, fields: FieldChange[]) => {
+    for (const field of fields) if (field.action !== 'card number masked') list(`${prefix} ${field.path}`, field.action)
+  }
+
+  const headers = redactHeaders(capture.headers, rules, list, 'header', textChanges)
+  const target = redactTarget(capture.target, rules, textChanges, fieldChanges)
+  let body = capture.body
+  const encoding = firstHeader(headers, 'content-encoding')
+  let finalHeaders = headers
+  if (encoding !== undefined && body.length > 0 && encoding.trim().toLowerCase() !== 'identity') {
+    const expanded = expand(body, encoding)
+    if (expanded === null) {
+      list('body', `compressed (${encoding}) and could not be expanded for redaction: removed`)
+      body = Buffer.alloc(0)
+    } else {
+      list('body', `decompressed (${encoding}) so it could be redacted; Content-Encoding removed`)
+      body = expanded
+    }
+    finalHeaders = headers.filter(([name]) => name.toLowerCase() !== 'content-encoding')
+  }
+  const contentType = firstHeader(finalHeaders, 'content-type') ?? null
+  const redactedBody = redactBody(body, contentType, rules, 'body', textChanges, fieldChanges)
+  if (redactedBody.length !== capture.body.length) {
+    finalHeaders = finalHeaders.map(([name, value]): [string, string] => (name.toLowerCase() === 'content-length' ? [name, String(redactedBody.length)] : [name, value]))
+  }
+
+  let response = capture.response
+  if (response) {
+    const answerHeaders = redactHeaders(response.headers, rules, list, 'answer header', textChanges)
+    const answerBody = Buffer.from(response.bodyBase64, 'base64')
+    const redactedAnswer = redactBody(answerBody, firstHeader(answerHeaders, 'content-type') ?? null, rules, 'answer body', textChanges, fieldChanges)
+    response = { ...response, headers: answerHeaders, bodyBase64: redactedAnswer.toString('base64') }
+  }
+
+  let note = capture.note
+  if (note !== null) {
+    const changes = noChanges()
+    note = maskSensitiveText(note, rules, changes)
+    textChanges('note', changes)
+  }
+  if (capture.resends.length > 0) list('resend history', `${capture.resends.length} resend${capture.resends.length === 1 ? '' : 's'} left out (they repeat the request and its credentials)`)
+
+  const summaryChanges = noChanges()
+  const recognition = capture.recognition && {
+    ...capture.recognition,
+    summary: {
+      ...capture.recognition.summary,
+      objectId: maskOptional(capture.recognition.summary.objectId, rules, summaryChanges),
+      reference: maskOptional(capture.recognition.summary.reference, rules, summaryChanges),
+    },
+  }
+  textChanges('summary', summaryChanges)
+
+  return {
+    ...capture,
+    target,
+    headers: finalHeaders,
+    body: redactedBody,
+    remoteAddress: capture.remoteAddress,
+    response,
+    note,
+    recognition,
+    resends: [],
+  }
+}
+
+function maskOptional(value: string | null, rules: FieldRedactionRules, changes: TextChanges): string | null {
+  return value === null ? null : maskSensitiveText(value, rules, changes)
+}
+
+function redactHeaders(
+  headers: HeaderPairs,
+  rules: FieldRedactionRules,
+  list: List,
+  label: string,
+  textChanges: (location: string, changes: TextChanges) => void,
+): HeaderPairs {
+  const kept: HeaderPairs = []
+  for (const [name, value] of headers) {
+    if (CREDENTIAL_HEADER.test(name)) {
+      list(`${label} ${name}`, 'removed (credential or signature)')
+      continue
+    }
+    const changes = noChanges()
+    kept.push([name, maskSensitiveText(value, rules, changes)])
+    textChanges(`${label} ${name}`, changes)
+  }
+  return kept
+}
+
+function redactTarget(
+  target: string,
+  rules: FieldRedactionRules,
+  textChanges: (location: string, changes: TextChanges) => void,
+  fieldChanges: (prefix: string, fields: FieldChange[]) => void,
+): string {
+  const questionMark = target.indexOf('?')
+  const path = questionMark < 0 ? target : target.slice(0, questionMark)
+  const pathChanges = noChanges()
+  const redactedPath = maskSensitiveText(path, rules, pathChanges)
+  textChanges('path', pathChanges)
+  if (questionMark < 0) return redactedPath
+  const queryChanges = noChanges()
+  const fields: FieldChange[] = []
+  const query = redactFormText(target.slice(questionMark + 1), rules, queryChanges, fields, '')
+  textChanges('query', queryChanges)
+  fieldChanges('query', fields)
+  return `${redactedPath}?${query}`
+}
+
+/** A body redacted by its kind: JSON, form, XML, else text (latin1 when not UTF-8, so bytes survive). */
+function redactBody(
+  body: Buffer,
+  contentType: string | null,
+  rules: FieldRedactionRules,
+  location: string,
+  textChanges: (location: string, changes: TextChanges) => void,
+  fieldChanges: (prefix: string, fields: FieldChange[]) => void,
+): Buffer {
+  if (body.length === 0) return body
+  const utf8 = utf8Text(body)
+  const type = (contentType ?? '').toLowerCase()
+  const changes = noChanges()
+  const fields: FieldChange[] = []
+  let out: string | null = null
+  if (utf8 !== null) {
+    const start = utf8.trimStart()[0]
+    if (type.includes('json') || ((start === '{' || start === '[') && !type.includes('xml'))) out = redactJsonText(utf8, rules, changes, fields)
+    else if (type.includes('x-www-form-urlencoded')) out = redactFormText(utf8, rules, changes, fields, '')
+    else if (type.includes('xml') || start === '<') out = redactXmlText(utf8, rules, changes, fields)
+    if (out === null) out = maskSensitiveText(utf8, rules, changes)
+    textChanges(location, changes)
+    fieldChanges(location, fields)
+    return out === utf8 ? body : Buffer.from(out, 'utf8')
+  }
+  const latin1 = body.toString('latin1')
+  out = maskSensitiveText(latin1, rules, changes)
+  textChanges(location, changes)
+  return out === latin1 ? body : Buffer.from(out, 'latin1')
+}
+
+/** A compressed body expanded with a bound, or `null` (unknown coding, corrupt, or too large). */
+function expand(body: Buffer, encoding: string): Buffer | null {
+  const options = { maxOutputLength: MAX_EXPANDED_BODY_BYTES }
+  try {
+    switch (encoding.trim().toLowerCase()) {
+      case 'gzip':
+      case 'x-gzip':
+        return gunzipSync(body, options)
+      case 'deflate':
+        return inflateSync(body, options)
+      case 'br':
+        return brotliDecompressSync(body, options)
+      default:
+        return null
+    }
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * Redaction inside JSON, urlencoded-form and XML text: fields are judged by name (security codes
+ * removed, expiry dates masked, cardholder names masked on request) and every value by pattern
+ * (sensitive-text.ts). Each pass is a single linear scan that copies the text and changes only
+ * what it must, so the rest of the body keeps its exact form. Text that does not parse as the
+ * declared kind is masked by pattern as a whole instead.
+ */
+import { fieldRuleOf, hideDigits, maskDigits, maskPersonalText, maskSensitiveText, passesLuhn, type FieldRule, type TextChanges, type TextRules } from './sensitive-text'
+
+export interface FieldRedactionRules extends TextRules {
+  personalData: boolean
+}
+
+/** One field the name rules changed: its path in the body and what was done. */
+export interface FieldChange {
+  path: string
+  action: 'removed' | 'expiry masked' | 'name masked' | 'card number masked'
+}
+
+interface Edit {
+  start: number
+  end: number
+  text: string
+}
+
+/** Applies non-overlapping edits (an edit inside a removed span is dropped with it). */
+function applyEdits(text: string, edits: Edit[]): string {
+  if (edits.length === 0) return text
+  edits.sort((a, b) => a.start - b.start || b.end - a.end)
+  let out = ''
+  let copiedUpTo = 0
+  for (const edit of edits) {
+    if (edit.start < copiedUpTo) continue
+    out += text.slice(copiedUpTo, edit.start) + edit.text
+    copiedUpTo = edit.end
+  }
+  return out + text.slice(copiedUpTo)
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+interface JsonFrame {
+  kind: 'object' | 'array'
+  /** Path of this container, e.g. `$.card`. */
+  path: string
+  /** Rule inherited from the member holding this container (an `expiry` object…). */
+  rule: FieldRule
+  index: number
+  /** Object: the current member's key, its start, and whether a key or a value comes next. */
+  key: string | null
+  keyStart: number
+  isExpectingKey: boolean
+  /** Position of the comma before the current member (to drop it with a removed last member). */
+  commaBefore: number
+  /** A removed member's span waiting for the comma after it. */
+  pendingRemoval: Edit | null
+}
+
+/**
+ * Redacts JSON text; `null` when it is not JSON (the caller falls back to text). Numbers that
+ * are card numbers become strings (`"411111******1111"`): JSON has no masked number.
+ */
+export function redactJsonText(text: string, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[]): string | null {
+  const edits: Edit[] = []
+  const stack: JsonFrame[] = []
+  let index = 0
+  let sawValue = false
+
+  const memberRule = (frame: JsonFrame | undefined): FieldRule => {
+    if (!frame) return null
+    if (frame.kind === 'array') return frame.rule
+    return fieldRuleOf(frame.key ?? '', rules.personalData) ?? frame.rule
+  }
+  const memberPath = (frame: JsonFrame | undefined): string => {
+    if (!frame) return '$'
+    return frame.kind === 'array' ? `${frame.path}[${frame.index}]` : `${frame.path}.${frame.key ?? ''}`
+  }
+  /** A value ended at `end`: remove its member when the rule says so. */
+  const valueDone = (end: number) => {
+    const frame = stack[stack.length - 1]
+    sawValue = true
+    if (!frame || frame.kind !== 'object') return
+    if (fieldRuleOf(frame.key ?? '', rules.personalData) === 'remove') {
+      frame.pendingRemoval = { start: frame.keyStart, end, text: '' }
+      fields.push({ path: memberPath(frame), action: 'removed' })
+    }
+  }
+  const skipSpace = () => {
+    while (index < text.length && (text[index] === ' ' || text[index] === '\n' || text[index] === '\r' || text[index] === '\t')) index++
+  }
+
+  skipSpace()
+  while (index < text.length) {
+    const char = text[index]!
+    const frame = stack[stack.length - 1]
+    if (char === '{' || char === '[') {
+      if (frame?.kind === 'object' && frame.isExpectingKey) return null
+      stack.push({ kind: char === '{' ? 'object' : 'array', path: memberPath(frame), rule: memberRule(frame), index: 0, key: null, keyStart: -1, isExpectingKey: char === '{', commaBefore: -1, pendingRemoval: null })
+      index++
+    } else if (char === '}' || char === ']') {
+      if (!frame || (char === '}') !== (frame.kind === 'object')) return null
+      if (frame.pendingRemoval) {
+        // The last member went: so does the comma before it.
+        if (frame.commaBefore >= 0) frame.pendingRemoval.start = frame.commaBefore
+        edits.push(frame.pendingRemoval)
+      }
+      stack.pop()
+      index++
+      valueDone(index)
+    } else if (char === ',') {
+      if (!frame) return null
+      if (frame.pendingRemoval) {
+        frame.pendingRemoval.end = index + 1
+        edits.push(frame.pendingRemoval)
+        frame.pendingRemoval = null
+        frame.commaBefore = -1
+      } else frame.commaBefore = index
+      if (frame.kind === 'object') frame.isExpectingKey = true
+      else frame.index++
+      index++
+    } else if (char === ':') {
+      if (frame?.kind !== 'object' || frame.key === null || frame.isExpectingKey) return null
+      index++
+    } else if (char === '"') {
+      const end = stringEnd(text, index)
+      if (end < 0) return null
+      let value: string
+      try {
+        value = JSON.parse(text.slice(index, end)) as string
+      } catch {
+        return null
+      }
+      if (frame?.kind === 'object' && frame.isExpectingKey) {
+        frame.key = value
+        frame.keyStart = index
+        frame.isExpectingKey = false
+        index = end
+      } else {
+        const rule = memberRule(frame)
+        const replaced = redactStringValue(value, rule, rules, changes)
+        if (replaced !== value) {
+          edits.push({ start: index, end, text: JSON.stringify(replaced) })
+          if (rule === 'expiry' || rule === 'name') fields.push({ path: memberPath(frame), action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
+        }
+        index = end
+        valueDone(end)
+      }
+    } else {
+      // Numbers and literals.
+      let end = index
+      while (end < text.length && /[0-9A-Za-z+\-.]/.test(text[end]!)) end++
+      if (end === index) return null
+      const token = text.slice(index, end)
+      if (!/^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)$/.test(token)) return null
+      const rule = memberRule(frame)
+      if (rule === 'expiry' && /\d/.test(token) && token !== 'true' && token !== 'false') {
+        edits.push({ start: index, end, text: JSON.stringify(hideDigits(token)) })
+        fields.push({ path: memberPath(frame), action: 'expiry masked' })
+      } else if (/^\d{13,19}$/.test(token) && passesLuhn(token)) {
+        edits.push({ start: index, end, text: JSON.stringify(maskDigits(token)) })
+        changes.cardNumbers++
+        fields.push({ path: memberPath(frame), action: 'card number masked' })
+      }
+      index = end
+      valueDone(end)
+    }
+    skipSpace()
+    if (stack.length === 0 && sawValue) break
+  }
+  skipSpace()
+  if (stack.length > 0 || index < text.length || !sawValue) return null
+  return applyEdits(text, edits)
+}
+
+/** End (exclusive) of the JSON string starting at `start`, or -1. */
+function stringEnd(text: string, start: number): number {
+  for (let index = start + 1; index < text.length; index++) {
+    const char = text[index]
+    if (char === '\\') index++
+    else if (char === '"') return index + 1
+    else if (char === '\n') return -1
+  }
+  return -1
+}
+
+function redactStringValue(value: string, rule: FieldRule, rules: FieldRedactionRules, changes: TextChanges): string {
+  if (rule === 'expiry') return hideDigits(value)
+  if (rule === 'name') return maskPersonalText(value)
+  return maskSensitiveText(value, rules, changes)
+}
+
+// ---------------------------------------------------------------------------------------------
+// urlencoded forms and query strings
+
+/** Redacts `a=1&b=2` text (a form body or a query string); field order and encoding kept. */
+export function redactFormText(text: string, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[], pathPrefix: string): string {
+  const kept: string[] = []
+  for (const pair of text.split('&')) {
+    const equals = pair.indexOf('=')
+    const rawName = equals < 0 ? pair : pair.slice(0, equals)
+    const rawValue = equals < 0 ? null : pair.slice(equals + 1)
+    const name = decodeFormPart(rawName)
+    const rule = fieldRuleOf(name, rules.personalData)
+    if (rule === 'remove') {
+      fields.push({ path: `${pathPrefix}${name}`, action: 'removed' })
+      continue
+    }
+    if (rawValue === null) {
+      kept.push(maskSensitiveText(pair, rules, changes))
+      continue
+    }
+    const value = decodeFormPart(rawValue)
+    const replaced = rule === 'expiry' ? hideDigits(value) : rule === 'name' ? maskPersonalText(value) : maskSensitiveText(value, rules, changes)
+    if (replaced === value) {
+      kept.push(pair)
+      continue
+    }
+    if (rule === 'expiry' || rule === 'name') fields.push({ path: `${pathPrefix}${name}`, action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
+    // `*` and `[secret removed]` are written percent-encoded where a form needs it.
+    kept.push(`${rawName}=${encodeURIComponent(replaced).replaceAll('%2A', '*').replaceAll('%20', '+')}`)
+  }
+  return kept.join('&')
+}
+
+function decodeFormPart(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '))
+  } catch {
+    return text
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// XML
+
+const NAME_CHARS = /[A-Za-z0-9_:.-]/
+
+/**
+ * Redacts XML text: elements named like a security code are removed with their content,
+ * expiry and name elements (and attributes) masked, every text node and attribute value masked
+ * by pattern. Comments, processing instructions and CDATA are kept (CDATA masked by pattern).
+ */
+export function redactXmlText(text: string, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[]): string {
+  const edits: Edit[] = []
+  const stack: Array<{ name: string; rule: FieldRule; start: number }> = []
+  let index = 0
+  const currentRule = () => stack[stack.length - 1]?.rule ?? null
+  const pathOf = (name: string) => `/${[...stack.map((element) => element.name), name].join('/')}`
+  while (index < text.length) {
+    const open = text.indexOf('<', index)
+    const textEnd = open < 0 ? text.length : open
+    if (textEnd > index) {
+      const segment = text.slice(index, textEnd)
+      const rule = currentRule()
+      const replaced =
+        segment.trim() === '' ? segment : rule === 'expiry' ? hideDigits(segment) : rule === 'name' ? maskPersonalText(segment.trim()) : maskSensitiveText(segment, rules, changes)
+      if (replaced !== segment) edits.push({ start: index, end: textEnd, text: replaced })
+    }
+    if (open < 0) break
+    if (text.startsWith('<!--', open)) {
+      const end = text.indexOf('-->', open + 4)
+      index = end < 0 ? text.length : end + 3
+      continue
+    }
+    if (text.startsWith('<![CDATA[', open)) {
+      const end = text.indexOf(']]>', open + 9)
+      const contentEnd = end < 0 ? text.length : end
+      const content = text.slice(open + 9, contentEnd)
+      const replaced = maskSensitiveText(content, rules, changes)
+      if (replaced !== content) edits.push({ start: open + 9, end: contentEnd, text: replaced })
+      index = end < 0 ? text.length : end + 3
+      continue
+    }
+    const close = text.indexOf('>', open + 1)
+    if (close < 0) {
+      edits.push({ start: open, end: text.length, text: maskSensitiveText(text.slice(open), rules, changes) })
+      break
+    }
+    const tag = text.slice(open, close + 1)
+    index = close + 1
+    if (tag.startsWith('<?') || tag.startsWith('<!')) continue
+    if (tag.startsWith('</')) {
+      const element = stack.pop()
+      if (element?.rule === 'remove' && stack.every((outer) => outer.rule !== 'remove')) {
+        edits.push({ start: element.start, end: index, text: '' })
+        fields.push({ path: pathOf(element.name), action: 'removed' })
+      }
+      continue
+    }
+    let nameEnd = 1
+    while (nameEnd < tag.length && NAME_CHARS.test(tag[nameEnd]!)) nameEnd++
+    const name = tag.slice(1, nameEnd)
+    const localName = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name
+    const rule = fieldRuleOf(localName, rules.personalData) ?? currentRule()
+    const isSelfClosing = tag.endsWith('/>')
+    if (rule === 'remove' && isSelfClosing) {
+      edits.push({ start: open, end: index, text: '' })
+      fields.push({ path: pathOf(name), action: 'removed' })
+      continue
+    }
+    const redactedTag = redactAttributes(tag, nameEnd, rules, changes, fields, pathOf(name), rule === 'remove' ? null : rule)
+    if (redactedTag !== tag) edits.push({ start: open, end: index, text: redactedTag })
+    if (!isSelfClosing) {
+      if ((rule === 'expiry' || rule === 'name') && fieldRuleOf(localName, rules.personalData) === rule) fields.push({ path: pathOf(name), action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
+      stack.push({ name, rule, start: open })
+    }
+  }
+  // An element left open that should go: it goes to the end of the text.
+  const unclosed = stack.find((element) => element.rule === 'remove')
+  if (unclosed) edits.push({ start: unclosed.start, end: text.length, text: '' })
+  return applyEdits(text, edits)
+}
+
+/** Attributes in one tag: `name="value"` pairs judged by name, values masked by pattern. */
+function redactAttributes(tag: string, from: number, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[], elementPath: string, elementRule: FieldRule): string {
+  let out = tag.slice(0, from)
+  let index = from
+  while (index < tag.length) {
+    const equals = tag.indexOf('=', index)
+    if (equals < 0) break
+    let valueStart = equals + 1
+    while (tag[valueStart] === ' ') valueStart++
+    const quote = tag[valueStart]
+    if (quote !== '"' && quote !== "'") break
+    const valueEnd = tag.indexOf(quote, valueStart + 1)
+    if (valueEnd < 0) break
+    const before = tag.slice(index, equals)
+    const attributeName = before.trim()
+    const value = tag.slice(valueStart + 1, valueEnd)
+    // An attribute of an expiry or cardholder element (`<Holder name="…">`) is judged like the element.
+    const rule = fieldRuleOf(attributeName.includes(':') ? attributeName.slice(attributeName.indexOf(':') + 1) : attributeName, rules.personalData) ?? elementRule
+    if (rule === 'remove') {
+      fields.push({ path: `${elementPath}/@${attributeName}`, action: 'removed' })
+    } else {
+      const replaced = rule === 'expiry' ? hideDigits(value) : rule === 'name' ? maskPersonalText(value) : maskSensitiveText(value, rules, changes)
+      if (replaced !== value && (rule === 'expiry' || rule === 'name')) fields.push({ path: `${elementPath}/@${attributeName}`, action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
+      out += `${before}${tag.slice(equals, valueStart + 1)}${replaced.replaceAll(quote, quote === '"' ? '&quot;' : '&apos;')}${quote}`
+    }
+    index = valueEnd + 1
+  }
+  return out + tag.slice(index)
+}

@@ -1,0 +1,49 @@
+/**
+ * Export and import (issue 10): the formats, limits and result shapes shared by the contract,
+ * the core (core/exchange/) and the renderer's export and import dialogs.
+ */
+
+/** `har`: HAR 1.2; `bundle`: the app's lossless JSON (docs/bundle-format.md); `http`: raw HTTP/1.1 requests; `curl`: a shell script. */
+export const EXPORT_FORMATS = ['har', 'bundle', 'http', 'curl'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+/** `auto` tells the format from the file's first characters. */
+export const IMPORT_FORMATS = ['har', 'bundle', 'http', 'curl', 'auto'] as const
+export type ImportFormat = (typeof IMPORT_FORMATS)[number]
+
+/** The largest file an import reads (decoded). A gzip-compressed file may expand to 64 MiB. */
+export const MAX_IMPORT_FILE_BYTES = 20 * 1024 * 1024
+
+/** One thing redaction changed, as listed in the exported file and shown before saving. */
+export interface Redaction {
+  /** Index of the capture in the export (0-based), or `null` for the file as a whole. */
+  capture: number | null
+  /** Where: "header Authorization", "body $.card.number", "query cvv", "note"… */
+  location: string
+  /** What was done, e.g. "1 card number masked to first 6 and last 4 digits". */
+  action: string
+}
+
+export interface ExportResult {
+  /** A suggested file name, e.g. `default-20261206T081500Z-redacted.har`. */
+  fileName: string
+  contentType: string
+  dataBase64: string
+  /**
+   * What was masked or removed: present for a redacted export, and for any export from which a
+   * configured secret had to be removed.
+   */
+  redactions?: Redaction[]
+}
+
+export interface ImportFailure {
+  /** 1-based entry (HAR entry, bundle capture, request message or curl command). */
+  entry: number
+  message: string
+}
+
+export interface ImportResult {
+  /** Ids of the new captures, in file order. */
+  importedIds: string[]
+  failures: ImportFailure[]
+}
