@@ -327,7 +327,7 @@ export interface KeyDescriptor {
   label: string | null
   /** First 16 hex characters of SHA-256 over the key material (SPKI DER for public keys, DER for certificates). */
   fingerprint: string
-  /** e.g. "whsec_•••••••• (32 characters)", "RSA 2048-bit public key", "ed25519 public key", "4JH86294D6297924G". */
+  /** e.g. "whsec_••••••••", "RSA 2048-bit public key", "ed25519 public key", "4JH86294D6297924G". */
   masked: string
   /** Facts about public material: subject, validity, SHA-1 thumbprint, key size... */
   details: SummaryField[]

@@ -16,6 +16,7 @@ import { describeKey } from '../providers'
 import { createCoalescingWriter } from '../store/coalescing-writer'
 import { createDocument, openDocument } from '../store/data-file'
 import { SCHEMA_VERSION } from '../store/persisted-schema'
+import { loadFingerprintKey } from './fingerprint-key'
 import type { SecretSealer } from './secret-sealer'
 
 const storedKeySchema = z.object({
@@ -50,6 +51,8 @@ export async function openKeyStore(dataDir: string, sealer: SecretSealer, quaran
   const file = join(dir, 'keys.json')
   await mkdir(dir, { recursive: true, mode: 0o700 })
   await chmod(dir, 0o700)
+  // Before any key is described: fingerprints of secrets are keyed with it.
+  await loadFingerprintKey(dir)
   const initial = (): KeysDocument => ({ schemaVersion: SCHEMA_VERSION, keys: [] })
   const opened = await openDocument(file, keysDocumentSchema, initial, quarantineDir, now)
   const db = opened.db ?? createDocument(file, initial())

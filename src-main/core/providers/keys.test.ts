@@ -54,8 +54,14 @@ describe('validateKey', () => {
     expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }).ok).toBe(true)
     expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).toMatchObject({ ok: false, message: expect.stringContaining('whsec_') })
     expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value: 'whsec_%%%' })).toMatchObject({ ok: false })
-    const stripe = validateKey({ kind: 'hmac-secret', provider: 'stripe', value: 'sk_test_wrong_kind' })
+    const stripe = validateKey({ kind: 'hmac-secret', provider: 'stripe', value: 'not_whsec_but_possible' })
     expect(stripe.ok && stripe.warnings[0]).toContain('whsec_')
+    // A shape that belongs elsewhere is refused (shared/key-shape.ts), not stored under the wrong provider.
+    expect(validateKey({ kind: 'hmac-secret', provider: 'stripe', value: 'sk_test_wrong_kind' })).toMatchObject({ ok: false, message: expect.stringContaining('Stripe API key') })
+    expect(validateKey({ kind: 'hmac-secret', provider: 'ixopay', value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('file it under Stripe or Standard Webhooks'),
+    })
   })
   it('checks generic HMAC configurations and their templates', () => {
     const config = { header: 'X-Sig', prefix: 'sha256=', algorithm: 'sha256', encoding: 'hex', signed: { template: '{method}\\n{target}\\n{header:X-Timestamp}\\n{body}' } }
@@ -78,16 +84,23 @@ describe('describeKey', () => {
     { kind: 'hmac-secret', provider: 'ixopay', value: 'ixopay-test-shared-secret-3f9a2c', apiKey: 'test-api-key' },
     { kind: 'generic-hmac', config: { header: 'X-Sig', prefix: '', algorithm: 'sha1', encoding: 'base64', signed: 'body' }, secret: 'generic-secret-value' },
   ]
-  it('never contains the secret; fingerprint is the first 16 hex of SHA-256 of the material', () => {
+  it('never contains the secret nor its length; the fingerprint is keyed, not a hash anyone can recompute', () => {
     for (const key of secrets) {
       const descriptor = describeKey(key)
       const secret = key.kind === 'generic-hmac' ? key.secret : key.kind === 'hmac-secret' ? key.value : ''
       expect(JSON.stringify(descriptor)).not.toContain(secret)
       expect(JSON.stringify(descriptor)).not.toContain(secret.slice(6, 14))
-      expect(descriptor.fingerprint).toBe(createHash('sha256').update(secret).digest('hex').slice(0, 16))
+      expect(JSON.stringify(descriptor)).not.toContain(String(secret.length))
+      expect(descriptor.fingerprint).toMatch(/^[0-9a-f]{16}$/)
+      expect(descriptor.fingerprint).not.toBe(createHash('sha256').update(secret).digest('hex').slice(0, 16))
       expect(descriptor.fingerprint).toBe(keyFingerprint(key))
     }
-    expect(describeKey(secrets[0] as ProviderKey).masked).toBe('whsec_•••••••• (34 characters)')
+    expect(describeKey(secrets[0] as ProviderKey).masked).toBe('whsec_••••••••')
+  })
+  it("masks IXOPAY's API key", () => {
+    const descriptor = describeKey({ kind: 'hmac-secret', provider: 'ixopay', value: 'shared-secret-1', apiKey: 'ixopay-api-key-12345' })
+    expect(JSON.stringify(descriptor)).not.toContain('ixopay-api-key-12345')
+    expect(descriptor.details).toContainEqual({ label: 'API key', value: 'ixop••••••••' })
   })
   it('shows public material: webhook ids, key sizes, certificate facts', () => {
     expect(describeKey({ kind: 'paypal-webhook-id', value: '4JH86294D6297924G' })).toMatchObject({ masked: '4JH86294D6297924G', provider: 'paypal' })

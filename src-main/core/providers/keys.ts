@@ -2,9 +2,10 @@
  * Key material: validation on entry, masked descriptors for the renderer, and lookup by provider.
  *
  * A descriptor never carries a secret: secrets are shown as a known public prefix (e.g. `whsec_`)
- * plus their length, and identified by a fingerprint (SHA-256 of the key material, first 16 hex
- * characters). For PEM keys and certificates the fingerprint is taken over the DER bytes, so
- * re-wrapping the same key in different PEM line lengths does not change it.
+ * and dots (not their length), and identified by a fingerprint (for secrets a keyed HMAC, see
+ * keys/fingerprint-key.ts; for public material SHA-256; first 16 hex characters). For PEM keys and
+ * certificates the fingerprint is taken over the DER bytes, so re-wrapping the same key in
+ * different PEM line lengths does not change it.
  */
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto'
 import {
@@ -16,6 +17,8 @@ import {
   type SummaryField,
 } from '../../shared/providers'
 import { parseEd25519PublicKey, toWhpk, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
+import { describeSecretShapeMismatch } from '../../shared/key-shape'
+import { secretFingerprint } from '../keys/fingerprint-key'
 import { decodeBase64Strict, decodeHexStrict, errorMessage, fingerprintOf } from './crypto-utils'
 
 /** Known non-secret prefixes that may be shown in a masked secret. */
@@ -44,7 +47,7 @@ export function validateKey(input: unknown): KeyValidation {
   const warnings: string[] = []
   switch (key.kind) {
     case 'hmac-secret': {
-      const problem = checkHmacSecret(key.provider, key.value, warnings)
+      const problem = describeSecretShapeMismatch(key.provider, key.value)?.message ?? checkHmacSecret(key.provider, key.value, warnings)
       if (problem) return { ok: false, message: problem }
       const normalised: ProviderKey = key.provider === 'adyen' ? { ...key, value: key.value.trim().toUpperCase() } : key
       return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
@@ -205,14 +208,30 @@ function orFallback<T>(compute: () => T, fallback: T): T {
   }
 }
 
-/** Fingerprint of a key: SHA-256 of its material, first 16 hex characters. */
+/**
+ * Fingerprint of a key, first 16 hex characters: for secrets (HMAC keys) keyed with the
+ * installation's fingerprint key (see keys/fingerprint-key.ts), so it cannot be matched against
+ * guesses elsewhere; for public keys, certificates and webhook ids a plain SHA-256.
+ */
 export function keyFingerprint(key: ProviderKey): string {
-  return fingerprintOf(keyMaterial(key))
+  switch (key.kind) {
+    case 'hmac-secret':
+    case 'generic-hmac':
+      return secretFingerprint(keyMaterial(key))
+    default:
+      return fingerprintOf(keyMaterial(key))
+  }
 }
 
+/** A secret shown as its well-known public prefix (`whsec_`) and dots: neither the rest nor its length. */
 function maskSecret(secret: string): string {
   const prefix = PUBLIC_SECRET_PREFIXES.find((candidate) => secret.startsWith(candidate)) ?? ''
-  return `${prefix}•••••••• (${secret.length} characters)`
+  return `${prefix}••••••••`
+}
+
+/** An identifier that is not secret but need not be shown whole either (IXOPAY's API key). */
+function maskIdentifier(value: string): string {
+  return value.length >= 12 ? `${value.slice(0, 4)}••••••••` : '••••••••'
 }
 
 /** A descriptor the renderer may display: masked, fingerprinted, never the secret. */
@@ -222,7 +241,7 @@ export function describeKey(key: ProviderKey): KeyDescriptor {
   switch (key.kind) {
     case 'hmac-secret': {
       const details: SummaryField[] = [{ label: 'Provider', value: PROVIDER_NAMES[key.provider] }]
-      if (key.apiKey) details.push({ label: 'API key', value: key.apiKey })
+      if (key.apiKey) details.push({ label: 'API key', value: maskIdentifier(key.apiKey) })
       return { kind: key.kind, provider: key.provider, label, fingerprint, masked: maskSecret(key.value), details }
     }
     case 'rsa-public-key': {
