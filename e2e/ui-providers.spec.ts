@@ -29,7 +29,8 @@ test('a signed IXOPAY callback and an unsigned PayEx one: provider, verdict, sum
   await expect(ixopayRow.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'no-key')
   await expect(ixopayRow.getByTestId('verdict-badge')).toContainText('no key')
   await expect(ixopayRow.getByTestId('verdict-badge')).toHaveAttribute('title', /no IXOPAY shared secret/)
-  await expect(ixopayRow.getByTestId('capture-summary')).toHaveText('DEBIT · OK · 9.99 EUR · your-unique-identifier')
+  await expect(ixopayRow.getByTestId('capture-summary')).toHaveText('DEBIT · OK · 9.99 EUR')
+  await expect(ixopayRow.getByTestId('capture-reference')).toHaveText('your-unique-identifier')
   await expect(payexRow.getByTestId('provider-badge')).toHaveText('PayEx')
   await expect(payexRow.getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'unsigned')
 

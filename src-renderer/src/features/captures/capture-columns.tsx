@@ -39,15 +39,22 @@ export function CaptureColumns({ loadedCount, checkedCount, onCheckAll, selectio
           <span aria-hidden="true">Time</span>
           <span aria-hidden="true">Method</span>
           <span aria-hidden="true">Target</span>
+          <span aria-hidden="true" title="The merchant's reference, else the provider's id of the transaction or event">
+            Reference
+          </span>
           <span aria-hidden="true" className="cell-size">
             Size
           </span>
           <span aria-hidden="true" className="cell-type">
             Type
           </span>
-          <span aria-hidden="true">Provider</span>
+          <span aria-hidden="true" className="cell-provider">
+            Provider
+          </span>
           <span aria-hidden="true">Signature</span>
-          <span aria-hidden="true">Summary</span>
+          <span aria-hidden="true" className="cell-summary">
+            Summary
+          </span>
           <span aria-hidden="true">Status</span>
         </>
       )}

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { isCaptureFilterActive, normalizeCaptureFilter, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
 import type { Endpoint } from '../../../../src-main/shared/contract'
-import { useCaptureList } from '../../api/queries'
+import { useCaptureList, useStatus } from '../../api/queries'
 import type { CaptureScope } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
 import type { BulkReplayChoices } from '../replay/bulk-replay-dialog'
@@ -15,6 +15,9 @@ import { CAPTURE_ROW_HEIGHT_PX, CaptureRow } from './capture-row'
 import { CaptureSelectionBar } from './capture-selection-bar'
 import { useCaptureSelection } from './use-capture-selection'
 import { AT_TOP_PX, useKeepScrollAnchor } from './use-keep-scroll-anchor'
+import { CAPTURES_REGION_ID, useListMoveKeys } from '../shortcuts/use-list-move-keys'
+import { describeKeyTarget, shortcutFor } from '../shortcuts/keyboard-shortcuts'
+import './capture-list.css'
 
 /** Start fetching the next page this many rows before the end. */
 const PREFETCH_ROWS = 100
@@ -31,6 +34,8 @@ interface CaptureListProps {
   onFilterChange: (filter: CaptureFilter) => void
   selectedId: string | null
   onSelect: (id: string | null) => void
+  /** Enter on the list: go into the open capture's details. */
+  onOpen: () => void
   toolbar?: React.ReactNode
 }
 
@@ -40,8 +45,11 @@ interface CaptureListProps {
  * the user has scrolled down, the rows under their eyes stay put and a pill counts what arrived
  * above. Rows can be ticked for a bulk replay or delete.
  */
-export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, filter, onFilterChange, selectedId, onSelect, toolbar }: CaptureListProps) {
+export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, filter, onFilterChange, selectedId, onSelect, onOpen, toolbar }: CaptureListProps) {
   const { data, error, isPending, isPlaceholderData, hasNextPage, isFetchingNextPage, fetchNextPage } = useCaptureList(scope, filter)
+  const startedAt = useStatus().data?.startedAt
+  // Until the status is known no hang counts as held (nothing shows as pending that may not be).
+  const appStartedAtMs = startedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(startedAt)
   const items = useMemo(() => data?.pages.flatMap((page) => page.items) ?? [], [data])
   const total = data?.pages[0]?.total ?? 0
   const isFiltered = isCaptureFilterActive(filter)
@@ -89,18 +97,44 @@ export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, f
     [endpoint, selectedIds, isFiltered, filter, total],
   )
 
+  /** Opens the row `delta` away from the open one (the first row when none is open). */
+  const moveSelection = useCallback(
+    (delta: number) => {
+      if (items.length === 0) return
+      const current = selectedId === null ? -1 : items.findIndex((item) => item.id === selectedId)
+      const next = Math.max(0, Math.min(items.length - 1, current === -1 ? 0 : current + delta))
+      const item = items[next]
+      if (!item) return
+      onSelect(item.id)
+      virtualizer.scrollToIndex(next, { align: 'auto' })
+    },
+    [items, selectedId, onSelect, virtualizer],
+  )
+  // j/k also work while focus is elsewhere on the page (not in a field or a dialog).
+  useListMoveKeys(scrollRef, moveSelection)
+
   function handleKeyDown(event: React.KeyboardEvent): void {
     if (items.length === 0) return
+    const action = shortcutFor(
+      { key: event.key, ctrlKey: event.ctrlKey, metaKey: event.metaKey, altKey: event.altKey, isComposing: event.nativeEvent.isComposing },
+      describeKeyTarget(event.target),
+      'list',
+    )
+    if (action === 'next' || action === 'previous') {
+      event.preventDefault()
+      moveSelection(action === 'next' ? 1 : -1)
+      return
+    }
+    if (action === 'open') {
+      event.preventDefault()
+      if (selectedId === null) moveSelection(0)
+      else onOpen()
+      return
+    }
     const current = selectedId === null ? -1 : items.findIndex((item) => item.id === selectedId)
     const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 0) / CAPTURE_ROW_HEIGHT_PX) - 1)
     let next: number
     switch (event.key) {
-      case 'ArrowDown':
-        next = current + 1
-        break
-      case 'ArrowUp':
-        next = current === -1 ? 0 : current - 1
-        break
       case 'PageDown':
         next = current + pageRows
         break
@@ -145,7 +179,7 @@ export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, f
       : `${formatCount(total)} ${total === 1 ? 'capture' : 'captures'}`
 
   return (
-    <section className="capture-list" data-testid="capture-list" aria-label="Captures">
+    <section id={CAPTURES_REGION_ID} className="capture-list" data-testid="capture-list" aria-label="Captures" tabIndex={-1}>
       <div className="list-toolbar">
         <span className="list-count" data-testid="capture-count" aria-live="polite">
           {count}
@@ -187,6 +221,7 @@ export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, f
             aria-label="Captures, newest first"
             aria-activedescendant={selectedId ? `capture-row-${selectedId}` : undefined}
             onKeyDown={handleKeyDown}
+            data-focus-fallback=""
             onScroll={(event) => {
               if (event.currentTarget.scrollTop <= AT_TOP_PX) setUnseenCount(0)
             }}
@@ -207,6 +242,7 @@ export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, f
                     isChecked={selection.ids.has(capture.id)}
                     onCheck={selection.toggle}
                     showPathWithinEndpoint={endpoint !== undefined}
+                    appStartedAtMs={appStartedAtMs}
                   />
                 )
               })}

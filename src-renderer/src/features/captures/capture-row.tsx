@@ -3,8 +3,9 @@ import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import { splitTarget } from '../../../../src-main/shared/slug'
 import { mediaType } from '../../lib/bytes'
 import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
-import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
 import { ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
+import { captureReference } from './capture-reference'
+import { CaptureStatusCell } from './capture-status-cell'
 
 export const CAPTURE_ROW_HEIGHT_PX = 32
 
@@ -21,10 +22,13 @@ interface CaptureRowProps {
   onCheck: (id: string, extend: boolean) => void
   /** An endpoint's own list: every target starts with its slug, so the column shows what follows. */
   showPathWithinEndpoint: boolean
+  /** When the running app started (ms), to tell a hang it still holds from one that ended with an earlier run. */
+  appStartedAtMs: number
 }
 
-export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect, isChecked, onCheck, showPathWithinEndpoint }: CaptureRowProps) {
+export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect, isChecked, onCheck, showPathWithinEndpoint, appStartedAtMs }: CaptureRowProps) {
   const isRefused = capture.outcome === 'refused'
+  const reference = captureReference(capture.recognition)
   return (
     <div
       id={`capture-row-${capture.id}`}
@@ -62,8 +66,11 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
         {formatListTime(capture.receivedAt)}
       </span>
       <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
-      <span className="cell cell-target wire" title={capture.target}>
+      <span className="cell cell-target wire" title={capture.target} data-testid="capture-target">
         {showPathWithinEndpoint ? splitTarget(capture.target).rest : capture.target}
+      </span>
+      <span className="cell cell-reference wire" title={reference?.title} data-testid="capture-reference">
+        {reference ? reference.text : <span className="muted">—</span>}
       </span>
       {isRefused && capture.refusal?.declaredSize != null ? (
         <span
@@ -81,25 +88,7 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
         {capture.contentType ? mediaType(capture.contentType) : <span className="muted">—</span>}
       </span>
       <RecognitionCells recognition={capture.recognition} />
-      <span className="cell cell-status">
-        <span
-          className={`status ${answerStatusClass(capture.response)}`}
-          title={`${answerLongLabel(capture.response)} · ${answerReason(capture.response)}${capture.response.delayMs > 0 ? ` · delayed ${capture.response.delayMs} ms` : ''}`}
-          data-testid="capture-status"
-        >
-          {answerShortLabel(capture.response)}
-        </span>
-        {answerChoiceShort(capture.response) !== '' && (
-          <span className="answer-choice" data-testid="capture-answer-choice">
-            {answerChoiceShort(capture.response)}
-          </span>
-        )}
-        {isRefused && (
-          <span className="tag tag-danger" title={capture.refusal?.reason}>
-            refused
-          </span>
-        )}
-      </span>
+      <CaptureStatusCell capture={capture} appStartedAtMs={appStartedAtMs} />
     </div>
   )
 })

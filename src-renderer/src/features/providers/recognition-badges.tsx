@@ -42,9 +42,12 @@ export function verdictTitle(verdict: CaptureRecognition['verdict']): string {
   return verdict.reason ? `${verdict.reason}: ${verdict.message}` : verdict.message
 }
 
-/** "DEBIT · OK · 9.99 EUR · order-1001": event or type, status, amount, merchant reference. */
+/**
+ * "DEBIT · OK · 9.99 EUR": event or type, status, amount. The reference or id has its own column
+ * (features/captures/capture-reference.ts).
+ */
 export function summaryLine(summary: CaptureRecognition['summary']): string {
-  const parts = [summary.eventType, summary.status, summary.amount, summary.reference ?? summary.objectId]
+  const parts = [summary.eventType, summary.status, summary.amount]
   const text = parts.filter((part): part is string => part !== null && part !== '').join(' · ')
   return summary.signalOnly ? (text ? `${text} · signal only` : 'signal only: confirm by fetch') : text
 }

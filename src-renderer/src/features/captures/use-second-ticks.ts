@@ -22,13 +22,14 @@ function subscribeTick(listener: () => void): () => void {
   }
 }
 
-/** The current time, re-rendering every second while `isLive`; a view that is not live costs nothing. */
-export function useTickingNow(isLive: boolean): number {
-  const [now, setNow] = useState(() => Date.now())
+/**
+ * Re-renders the calling view every second while `isLive` (it reads the time itself); a view that
+ * is not live costs nothing.
+ */
+export function useSecondTicks(isLive: boolean): void {
+  const [, setTick] = useState(0)
   useEffect(() => {
     if (!isLive) return undefined
-    setNow(Date.now())
-    return subscribeTick(() => setNow(Date.now()))
+    return subscribeTick(() => setTick((tick) => tick + 1))
   }, [isLive])
-  return now
 }

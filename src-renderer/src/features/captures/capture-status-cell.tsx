@@ -1,0 +1,54 @@
+import type { CaptureSummary } from '../../../../src-main/shared/contract'
+import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
+import { answerProgress, isLive, progressSentence, progressShortLabel } from './answer-progress'
+import { useSecondTicks } from './use-second-ticks'
+
+interface CaptureStatusCellProps {
+  capture: CaptureSummary
+  /** When the running app started (ms): a hang from before then is over. */
+  appStartedAtMs: number
+}
+
+/**
+ * What was answered, or that the answer is still due ("in 7 s", counting down), or that the
+ * sender left before getting it. Only a row with something pending runs a clock.
+ */
+export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCellProps) {
+  const { response } = capture
+  const progress = answerProgress(capture, Date.now(), appStartedAtMs)
+  // Only a row with something pending runs the clock; it stops once the answer is due.
+  useSecondTicks(isLive(progress))
+  const choice = answerChoiceShort(response)
+  const delay = response.delayMs > 0 ? ` · delayed ${response.delayMs} ms` : ''
+  const answered = `${answerLongLabel(response)} · ${answerReason(response)}${delay}`
+  const isRefused = capture.outcome === 'refused'
+
+  return (
+    <span className="cell cell-status">
+      {progress.state === 'answered' ? (
+        <span className={`status ${answerStatusClass(response)}`} title={answered} data-testid="capture-status" data-progress="answered">
+          {answerShortLabel(response)}
+        </span>
+      ) : (
+        <span
+          className={`status ${progress.state === 'sender-left' ? 'status-sender-left' : 'status-pending'}`}
+          title={`${progressSentence(progress, answerLongLabel(response))}\n${answered}`}
+          data-testid="capture-status"
+          data-progress={progress.state}
+        >
+          {progressShortLabel(progress)}
+        </span>
+      )}
+      {choice !== '' && (
+        <span className="answer-choice" data-testid="capture-answer-choice">
+          {choice}
+        </span>
+      )}
+      {isRefused && (
+        <span className="tag tag-danger" title={capture.refusal?.reason}>
+          refused
+        </span>
+      )}
+    </span>
+  )
+}

@@ -1,0 +1,33 @@
+import { useEffect, useRef } from 'react'
+import { describeKeyTarget, shortcutFor } from './keyboard-shortcuts'
+
+/** The capture list's region: the skip link's target. */
+export const CAPTURES_REGION_ID = 'captures'
+
+/**
+ * `j`/`k` pressed anywhere on the page (outside fields and dialogs) move through the list and put
+ * focus on it; inside the list its own key handler answers them first.
+ */
+export function useListMoveKeys(listRef: React.RefObject<HTMLElement | null>, move: (delta: number) => void): void {
+  const moveRef = useRef(move)
+  moveRef.current = move
+  useEffect(() => {
+    function onKeyDown(event: KeyboardEvent): void {
+      if (event.defaultPrevented) return
+      const action = shortcutFor(event, describeKeyTarget(event.target), 'page')
+      if (action !== 'next' && action !== 'previous') return
+      event.preventDefault()
+      moveRef.current(action === 'next' ? 1 : -1)
+      listRef.current?.focus({ preventScroll: true })
+    }
+    document.addEventListener('keydown', onKeyDown)
+    return () => document.removeEventListener('keydown', onKeyDown)
+  }, [listRef])
+}
+
+/** Focuses the list itself when it has rows, else its region (an empty state, an error). */
+export function focusCaptureList(): void {
+  const region = document.getElementById(CAPTURES_REGION_ID)
+  const list = region?.querySelector<HTMLElement>('[role=listbox]')
+  ;(list ?? region)?.focus({ preventScroll: false })
+}
