@@ -154,6 +154,8 @@ export interface SearchableParts {
   headers?: () => HeaderPairs
   bodyText?: () => string | null
   note?: string | null
+  /** `filterFieldsOf(summary).searchText`, when the caller has it already. */
+  searchText?: string
 }
 
 /**
@@ -242,7 +244,7 @@ export function searchableCaptureOf(summary: CaptureSummary, parts: SearchablePa
     objectId: recognition?.summary.objectId ?? null,
     reference: recognition?.summary.reference ?? null,
     note: parts.note ?? noteOf(summary),
-    searchText: filterFieldsOf(summary).searchText,
+    searchText: parts.searchText ?? filterFieldsOf(summary).searchText,
   }
   if (parts.headers) searchable.headers = parts.headers
   if (parts.bodyText) searchable.bodyText = parts.bodyText

@@ -1,17 +1,21 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { isCaptureFilterActive, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
+import { parseCaptureQuery } from '../../../../src-main/shared/capture-query'
 import { VERDICT_WORDS } from '../../lib/providers'
+import { SEARCH_INPUT_ID } from '../shortcuts/keyboard-shortcuts'
 import '../../styles/capture-filter.css'
+import './capture-search.css'
 import {
   ANSWER_CLASS_LABELS,
   FILTER_ANSWER_CLASSES,
   FILTER_ANSWER_STATUSES,
   FILTER_METHODS,
   FILTER_PROVIDERS,
-  FILTER_VERDICTS,
   filterProviderLabel,
+  FILTER_VERDICTS,
   OUTCOME_LABELS,
 } from './capture-filter-labels'
+import { QuerySyntaxHelp } from './query-syntax-help'
 
 /** Typing pauses this long before the list is asked again. */
 const SEARCH_DEBOUNCE_MS = 250
@@ -21,29 +25,47 @@ interface CaptureFilterBarProps {
   onChange: (filter: CaptureFilter) => void
 }
 
-/** Search box and selects above the capture list; every change narrows the list on the server. */
+/**
+ * Search box (the capture query language) and selects above the capture list; every change
+ * narrows the list on the server. A malformed query is explained under the box and not sent.
+ */
 export function CaptureFilterBar({ filter, onChange }: CaptureFilterBarProps) {
   const [draft, setDraft] = useSearchDraft(filter, onChange)
+  const problem = queryProblem(draft)
+  const errorId = useId()
   const isActive = isCaptureFilterActive(filter) || draft.trim() !== ''
   const set = (change: Partial<CaptureFilter>) => onChange(withoutEmpty({ ...filter, ...change }))
 
   return (
     <div className="filter-bar" role="search" aria-label="Filter captures" data-testid="filter-bar">
-      <input
-        type="search"
-        className="input filter-search"
-        placeholder="Search path, event, id, reference, amount…"
-        aria-label="Search captures"
-        value={draft}
-        spellCheck={false}
-        onChange={(event) => setDraft(event.target.value, 'debounced')}
-        onKeyDown={(event) => {
-          if (event.key !== 'Escape' || draft === '') return
-          event.preventDefault()
-          setDraft('', 'now')
-        }}
-        data-testid="filter-text"
-      />
+      <div className="filter-search-box">
+        <input
+          id={SEARCH_INPUT_ID}
+          type="search"
+          className="input filter-search"
+          placeholder='Search everything: words, "phrases", body:, header.name:, status:5xx, -exclude…'
+          aria-label="Search captures"
+          aria-invalid={problem !== null}
+          aria-describedby={problem !== null ? errorId : undefined}
+          value={draft}
+          spellCheck={false}
+          autoComplete="off"
+          maxLength={1000}
+          onChange={(event) => setDraft(event.target.value, 'debounced')}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') {
+              event.preventDefault()
+              setDraft(draft, 'now')
+              return
+            }
+            if (event.key !== 'Escape' || draft === '') return
+            event.preventDefault()
+            setDraft('', 'now')
+          }}
+          data-testid="filter-text"
+        />
+        <QuerySyntaxHelp />
+      </div>
       <button
         type="button"
         className="link-button filter-clear"
@@ -56,6 +78,11 @@ export function CaptureFilterBar({ filter, onChange }: CaptureFilterBarProps) {
       >
         Clear filter
       </button>
+      {problem !== null && (
+        <p id={errorId} className="field-error filter-query-error" role="alert" data-testid="filter-query-error">
+          {problem}
+        </p>
+      )}
       <div className="filter-selects">
         <FilterSelect label="Provider" value={filter.provider} onChange={(provider) => set({ provider: provider as CaptureFilter['provider'] })} testId="filter-provider">
           {FILTER_PROVIDERS.map((id) => (
@@ -128,13 +155,23 @@ function FilterSelect({ label, value, onChange, testId, children }: FilterSelect
   )
 }
 
+/** What is wrong with a query, in words ("Unclosed quote at character 14"); `null` when it parses. */
+function queryProblem(text: string): string | null {
+  const parsed = parseCaptureQuery(text)
+  if (parsed.ok) return null
+  const message = parsed.error.message
+  return message.charAt(0).toUpperCase() + message.slice(1)
+}
+
 /**
- * The search box's text, committed to the filter after a pause in typing (`debounced`), at once
- * (`now`, Escape), or not at all (`silently`, when the whole filter is being cleared). A filter
- * cleared from outside (the empty state's button) empties the box too.
+ * The search box's query, committed to the filter after a pause in typing (`debounced`), at once
+ * (`now`: Enter, Escape), or not at all (`silently`, when the whole filter is being cleared). A
+ * malformed query is never committed: the list keeps the last good one while the box says what is
+ * wrong. A filter changed from outside (the empty state's button, the address bar) replaces the box.
  */
 function useSearchDraft(filter: CaptureFilter, onChange: (filter: CaptureFilter) => void) {
-  const committed = filter.text ?? ''
+  // A filter from the API or an old address may carry `text`: the box shows it and turns it into a query.
+  const committed = filter.query ?? filter.text ?? ''
   const [draft, setDraftState] = useState(committed)
   const [seenCommitted, setSeenCommitted] = useState(committed)
   const ownCommitRef = useRef(committed)
@@ -153,10 +190,13 @@ function useSearchDraft(filter: CaptureFilter, onChange: (filter: CaptureFilter)
     if (committed !== ownCommitRef.current) setDraftState(committed)
   }
 
-  function commit(text: string): void {
+  function commit(query: string): void {
+    if (!parseCaptureQuery(query).ok) return
     const latest = latestRef.current
-    ownCommitRef.current = text
-    latest.onChange(withoutEmpty({ ...latest.filter, text }))
+    // Spaces around the query mean nothing: trailing ones while typing must not fetch the list again.
+    const trimmed = query.trim()
+    ownCommitRef.current = trimmed
+    latest.onChange(withoutEmpty({ ...latest.filter, text: undefined, query: trimmed === '' ? undefined : trimmed }))
   }
 
   function setDraft(text: string, when: 'debounced' | 'now' | 'silently'): void {

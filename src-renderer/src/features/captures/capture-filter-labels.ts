@@ -33,6 +33,8 @@ export function filterProviderLabel(id: string): string {
 /** "“order-1001” · IXOPAY · invalid · POST · answered 5xx · refused": what a filter keeps, in the words of the bar. */
 export function describeCaptureFilter(filter: CaptureFilter): string {
   const parts: string[] = []
+  const query = filter.query?.trim()
+  if (query) parts.push(`“${query}”`)
   const text = filter.text?.trim()
   if (text) parts.push(`“${text}”`)
   if (filter.provider) parts.push(filterProviderLabel(filter.provider))

@@ -1,0 +1,104 @@
+/**
+ * Searching everything from the search box in the real UI: a value only in a body, one only in a
+ * header, a malformed query explained in place, live captures joining a body search, the syntax
+ * help, and a reload keeping the filter (it lives in the address).
+ */
+import type { Page } from '@playwright/test'
+import { saveScreenshot } from './fixtures/screenshots'
+import { expect, test } from './fixtures/inspector'
+
+function rows(page: Page) {
+  return page.getByTestId('capture-row')
+}
+
+function row(page: Page, text: string) {
+  return rows(page).filter({ hasText: text })
+}
+
+test('find captures by body text and by header, see the syntax and errors, keep the filter across a reload', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'search')
+  const form = (path: string, body: string) =>
+    inspector.sendCallback({ slug: endpoint.slug, path, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body })
+  // Only the body says T-7788 and Alex Smith; only a header says gateway-42.
+  expect(await form('/form', 'customer=Alex+Smith&code=T-7788')).toBe(200)
+  expect(
+    await inspector.sendCallback({
+      slug: endpoint.slug,
+      path: '/json',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Gateway-Id', 'IXOPAY-Gateway-42'],
+      ],
+      body: '{"status":"declined"}',
+    }),
+  ).toBe(200)
+  expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/plain', headers: [['Content-Type', 'text/plain']], body: 'nothing to see' })).toBe(200)
+  await expect(rows(page)).toHaveCount(3)
+
+  const search = page.getByTestId('filter-text')
+
+  // A value only in the body.
+  await search.fill('t-7788')
+  await expect(rows(page)).toHaveCount(1)
+  await expect(row(page, '/form')).toHaveCount(1)
+  await expect(page.getByTestId('capture-count')).toHaveText('1 of 3 captures')
+  await search.fill('"Alex Smith"')
+  await expect(row(page, '/form')).toHaveCount(1)
+  await expect(rows(page)).toHaveCount(1)
+
+  // A value only in a header: anywhere, or in that header.
+  await search.fill('gateway-42')
+  await expect(rows(page)).toHaveCount(1)
+  await expect(row(page, '/json')).toHaveCount(1)
+  await search.fill('header.x-gateway-id:ixopay')
+  await expect(row(page, '/json')).toHaveCount(1)
+  await expect(rows(page)).toHaveCount(1)
+
+  // Exclusions and OR.
+  await search.fill('-body:declined -path:plain')
+  await expect(rows(page)).toHaveCount(1)
+  await expect(row(page, '/form')).toHaveCount(1)
+  await search.fill('declined OR "nothing to see"')
+  await expect(rows(page)).toHaveCount(2)
+
+  // A malformed query is explained where it is typed; the list keeps the last good query.
+  await search.fill('declined OR "unclosed')
+  await expect(page.getByTestId('filter-query-error')).toHaveText('Unclosed quote at character 13')
+  await expect(search).toHaveAttribute('aria-invalid', 'true')
+  await expect(rows(page)).toHaveCount(2)
+  await saveScreenshot(page, 'search-query-error')
+
+  // The syntax help lists the terms.
+  await page.getByTestId('query-help-button').click()
+  await expect(page.getByTestId('query-help')).toContainText('header.user-agent:ixopay')
+  await expect(page.getByTestId('query-help')).toContainText('status:5xx')
+  await saveScreenshot(page, 'search-syntax-help', { bothSchemes: true })
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('query-help')).toHaveCount(0)
+
+  // A body search with a select; live captures join it once the core has matched their bodies.
+  await search.fill('t-7788')
+  await page.getByTestId('filter-method').selectOption('POST')
+  await expect(rows(page)).toHaveCount(1)
+  await expect(page.getByTestId('filter-query-error')).toHaveCount(0)
+  expect(await form('/form-again', 'code=T-7788&attempt=2')).toBe(200)
+  expect(await form('/form-other', 'code=T-9999')).toBe(200)
+  await expect(row(page, '/form-again')).toHaveCount(1)
+  await expect(rows(page)).toHaveCount(2)
+  await expect(row(page, '/form-other')).toHaveCount(0)
+  await expect(page.getByTestId('capture-count')).toHaveText('2 of 5 captures')
+
+  // The address holds the view: a reload shows the same filtered list.
+  expect(new URL(page.url()).hash).toContain('q=t-7788')
+  await page.reload()
+  await expect(search).toHaveValue('t-7788')
+  await expect(page.getByTestId('filter-method')).toHaveValue('POST')
+  await expect(rows(page)).toHaveCount(2)
+  await expect(page.getByTestId('capture-count')).toHaveText('2 of 5 captures')
+  await saveScreenshot(page, 'search-body-after-reload', { bothSchemes: true })
+
+  // Clearing the filter clears the address too.
+  await page.getByTestId('filter-clear').click()
+  await expect(rows(page)).toHaveCount(5)
+  await expect.poll(() => new URL(page.url()).hash).not.toContain('q=')
+})

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { filterFieldsOf } from '../../../src-main/shared/capture-filter'
+import type { CaptureSummary } from '../../../src-main/shared/contract'
+import { listAdmissionOf } from './live-list-admission'
+
+const NOW = Date.UTC(2026, 11, 6, 8, 0, 0)
+
+function summary(change: Partial<CaptureSummary> = {}): CaptureSummary {
+  return {
+    id: 'c1',
+    seq: 1,
+    endpointId: 'e1',
+    receivedAt: new Date(NOW - 60_000).toISOString(),
+    durationMs: 1,
+    method: 'POST',
+    target: '/e1/ixopay?x=1',
+    remoteAddress: '127.0.0.1',
+    contentType: 'application/json',
+    bodySize: 10,
+    outcome: 'captured',
+    refusal: null,
+    recognition: {
+      provider: { id: 'ixopay', name: 'IXOPAY', variant: null },
+      verdict: { status: 'valid', reason: null, message: '' },
+      summary: { eventType: 'DEBIT', status: 'OK', objectId: 'txn-1', reference: 'order-4711', amount: '9.99 EUR', paymentMethod: null, signalOnly: false },
+    },
+    response: { kind: 'respond', status: 200, headers: [], bodySize: 2, delayMs: 0, chosenBy: { kind: 'default' } },
+    ...change,
+  } as CaptureSummary
+}
+
+const admit = (filter: Parameters<typeof listAdmissionOf>[0], capture = summary()) => {
+  const admission = listAdmissionOf(filter, NOW)
+  return admission === null ? 'unfiltered' : admission(capture, filterFieldsOf(capture))
+}
+
+describe('listAdmissionOf', () => {
+  it('is null for an unfiltered list or a blank query', () => {
+    expect(admit(undefined)).toBe('unfiltered')
+    expect(admit({})).toBe('unfiltered')
+    expect(admit({ query: '  ' })).toBe('unfiltered')
+  })
+
+  it('decides the select fields and text from the summary', () => {
+    expect(admit({ provider: 'ixopay' })).toBe(true)
+    expect(admit({ provider: 'stripe' })).toBe(false)
+    expect(admit({ text: 'order-4711' })).toBe(true)
+  })
+
+  it('decides query terms that read only the summary', () => {
+    expect(admit({ query: 'method:post status:2xx after:-5m' })).toBe(true)
+    expect(admit({ query: 'ref:4711 provider:ixopay' })).toBe(true)
+    expect(admit({ query: 'method:get' })).toBe(false)
+    expect(admit({ query: 'order-4711' })).toBe(true)
+    // The selects still apply beside the query.
+    expect(admit({ query: 'order-4711', verdict: 'invalid' })).toBe(false)
+  })
+
+  it('cannot tell for terms that need headers or the body', () => {
+    expect(admit({ query: 'declined' })).toBeNull()
+    expect(admit({ query: 'body:x' })).toBeNull()
+    expect(admit({ query: 'header.user-agent:ixopay method:post' })).toBeNull()
+    expect(admit({ query: 'header.user-agent:ixopay method:get' })).toBe(false)
+  })
+
+  it('admits nothing to a list whose query is malformed', () => {
+    expect(admit({ query: '"unclosed' })).toBe(false)
+  })
+})
