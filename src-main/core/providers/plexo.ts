@@ -88,9 +88,14 @@ export function signPlexoEnvelope(input: PlexoEnvelopeInput): { body: string; si
   return { body: JSON.stringify({ Object: inner, Signature: signature }), signature, signedMessage }
 }
 
-/** True for the legacy envelope shape `{"Object":{"Fingerprint":...},"Signature":...}`. */
+/**
+ * True for the legacy envelope shape `{"Object":{"Fingerprint":...},"Signature":...}`. The shape
+ * is the `Object` with its certificate `Fingerprint`; the `Signature` is what verification checks,
+ * so an envelope whose signature was removed is still an envelope, and invalid ("signature
+ * missing"), never mistaken for an unsigned-by-design REST callback.
+ */
 export function isPlexoEnvelope(json: JsonValue | undefined): boolean {
-  return isObject(json) && isObject(json.Object) && prop(json.Object, 'Fingerprint') !== undefined && json.Signature !== undefined
+  return isObject(json) && isObject(json.Object) && prop(json.Object, 'Fingerprint') !== undefined
 }
 
 /** True for the REST PaymentDto shape: id, a documented lower-case status, transactions[], amount{total,currency}. */
@@ -115,7 +120,7 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   const inner = rawMember(raw, 'Object')
   if (!raw || !inner || inner.type !== 'object') return result(invalidVerdict('malformed-body', 'the body is not a Plexo envelope {"Object":{...},"Signature":"..."}'), explanation)
   const signatureNode = rawMember(raw, 'Signature')
-  if (!signatureNode) return result(invalidVerdict('missing-header', 'the envelope has no Signature field'), explanation)
+  if (!signatureNode) return result(invalidVerdict('missing-header', 'signature missing: the envelope has no Signature field'), explanation)
   if (signatureNode.type !== 'string') return result(invalidVerdict('malformed-signature', 'the envelope Signature is not a string'), explanation)
   explanation.receivedSignatures.push(signatureNode.value)
   const signature = decodeBase64Strict(signatureNode.value)
