@@ -1,12 +1,16 @@
-import { useCallback, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
 import type { CaptureFilter } from '../../src-main/shared/capture-filter'
 import { useClearEndpoint, useDeleteCapture, useEndpoints, useStatus } from './api/queries'
 import type { CaptureScope } from './api/query-keys'
 import { ConfirmDialog } from './components/confirm-dialog'
+import { PaneDivider } from './components/pane-divider'
 import { Toast } from './components/toast'
 import { CaptureDetail } from './features/captures/capture-detail'
 import { CaptureList } from './features/captures/capture-list'
+import { readListLocation, useListLocation, type ListLocation } from './features/captures/list-location'
 import { EndpointSidebar } from './features/endpoints/endpoint-sidebar'
+import { CaptureShortcuts } from './features/shortcuts/capture-shortcuts'
+import { CAPTURES_REGION_ID, focusCaptureList } from './features/shortcuts/use-list-move-keys'
 import { LiveIndicator } from './features/status/live-indicator'
 import { StorageBanner } from './features/status/storage-banner'
 import { StorageIssuesNotice } from './features/status/storage-issues-notice'
@@ -15,6 +19,12 @@ import { TunnelBanner, TunnelControl } from './features/tunnel/tunnel-control'
 import { formatCount } from './lib/format'
 
 const SCOPE_KEY = 'callback-inspector.scope'
+/** The list/detail divider: remembered share, and the narrowest each pane may get. */
+const DIVIDER_KEY = 'callback-inspector.list-share'
+const DEFAULT_LIST_SHARE = 0.62
+const MIN_LIST_PX = 540
+const MIN_DETAIL_PX = 380
+const DETAIL_PANE_ID = 'capture-detail-pane'
 const NO_FILTER: CaptureFilter = {}
 
 export function App() {
@@ -22,12 +32,19 @@ export function App() {
   const statusQuery = useStatus()
   const endpoints = endpointsQuery.data
   const status = statusQuery.data
-  const [chosenScope, setChosenScope] = useState<CaptureScope | null>(() => sessionStorage.getItem(SCOPE_KEY))
+  // The address bar's list view (scope and filter) wins over the one remembered for the tab.
+  const [initialLocation] = useState(() => readListLocation(window.location.hash))
+  const [chosenScope, setChosenScope] = useState<CaptureScope | null>(() => initialLocation.scope ?? sessionStorage.getItem(SCOPE_KEY))
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [isClearing, setIsClearing] = useState(false)
   /** Each endpoint view keeps its own filter while the user looks at another. */
-  const [filters, setFilters] = useState<Partial<Record<CaptureScope, CaptureFilter>>>({})
+  const [filters, setFilters] = useState<Partial<Record<CaptureScope, CaptureFilter>>>(() =>
+    chosenScope === null ? {} : { [chosenScope]: initialLocation.filter },
+  )
   const [toast, setToast] = useState<string | null>(null)
+  /** The capture whose Delete (button or key) waits for a confirm. */
+  const [deletingId, setDeletingId] = useState<string | null>(null)
+  const detailPaneRef = useRef<HTMLElement>(null)
   const deleteCapture = useDeleteCapture()
   const clearEndpoint = useClearEndpoint()
 
@@ -54,15 +71,34 @@ export function App() {
     setSelectedId(null)
   }, [])
   const dismissToast = useCallback(() => setToast(null), [])
+  const followLocation = useCallback(
+    (location: ListLocation) => {
+      const target = location.scope ?? scope
+      if (target === null) return
+      if (target !== scope) changeScope(target)
+      setFilters((current) => ({ ...current, [target]: location.filter }))
+    },
+    [scope, changeScope],
+  )
+  useListLocation(scope, filter, followLocation)
 
-  function handleDelete(id: string): void {
-    deleteCapture.mutate(id, {
-      onError: (error) => setToast(`Could not delete the capture: ${error.message}`),
-    })
-  }
+  // Deleting one capture cannot be undone (its bytes are erased), so it asks first, like bulk delete.
+  const handleDelete = useCallback((id: string) => setDeletingId(id), [])
+  const openDetail = useCallback(() => detailPaneRef.current?.focus(), [])
 
   return (
     <div className="app" data-testid="app">
+      <a
+        className="skip-link"
+        href={`#${CAPTURES_REGION_ID}`}
+        onClick={(event) => {
+          event.preventDefault()
+          focusCaptureList()
+        }}
+        data-testid="skip-to-captures"
+      >
+        Skip to captures
+      </a>
       <header className="topbar">
         <h1 className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -103,6 +139,7 @@ export function App() {
             onFilterChange={changeFilter}
             selectedId={selectedId}
             onSelect={setSelectedId}
+            onOpen={openDetail}
             toolbar={
               scopeEndpoint &&
               scopeEndpoint.captureCount > 0 && (
@@ -113,7 +150,15 @@ export function App() {
             }
           />
         )}
-        <main className="detail-pane" aria-label="Capture detail">
+        <PaneDivider
+          storageKey={DIVIDER_KEY}
+          defaultShare={DEFAULT_LIST_SHARE}
+          minFirstPx={MIN_LIST_PX}
+          minSecondPx={MIN_DETAIL_PX}
+          controls={CAPTURES_REGION_ID}
+          label="Resize the capture list and the detail"
+        />
+        <main id={DETAIL_PANE_ID} ref={detailPaneRef} className="detail-pane" aria-label="Capture detail" tabIndex={-1} data-testid="detail-pane">
           {selectedId ? (
             <CaptureDetail
               key={selectedId}
@@ -126,7 +171,8 @@ export function App() {
             <div className="detail-placeholder" data-testid="detail-placeholder">
               <p>Select a capture to see its request line, headers, body and what the receiver answered.</p>
               <p className="muted">
-                <kbd>↑</kbd> <kbd>↓</kbd> move through the list; <kbd>Space</kbd> ticks a capture, <kbd>Shift</kbd>-click ticks a range.
+                <kbd>j</kbd> <kbd>k</kbd> or <kbd>↑</kbd> <kbd>↓</kbd> move through the list; <kbd>Space</kbd> ticks a capture, <kbd>Shift</kbd>-click ticks a range;{' '}
+                <kbd>?</kbd> lists every shortcut.
               </p>
             </div>
           )}
@@ -147,6 +193,22 @@ export function App() {
           </p>
         </ConfirmDialog>
       )}
+      {deletingId !== null && (
+        <ConfirmDialog
+          title="Delete this capture?"
+          confirmLabel="Delete"
+          onClose={() => setDeletingId(null)}
+          onConfirm={() => deleteCapture.mutateAsync(deletingId)}
+        >
+          <p>Its request, body and answer are erased from disk. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
+      <CaptureShortcuts
+        selectedId={selectedId}
+        endpointFor={(endpointId) => endpoints?.find((endpoint) => endpoint.id === endpointId)}
+        onDelete={handleDelete}
+        onNotice={setToast}
+      />
       {toast && <Toast message={toast} onDismiss={dismissToast} />}
     </div>
   )
