@@ -1,0 +1,102 @@
+/**
+ * The curl commands this app writes, run by bash against a loopback server: what arrives must be
+ * exactly the request (method, target, header pairs, body bytes), whatever the body's size or
+ * first character.
+ */
+import { execFile } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildCurlCommand, type CurlRequest } from '../../shared/curl-command'
+import type { HeaderPairs } from '../../shared/http-message'
+import { makeTempDir } from '../../test-support/temp-dir'
+
+interface Arrived {
+  method: string
+  target: string
+  headers: HeaderPairs
+  body: Buffer
+}
+
+describe('curl commands replayed by bash', () => {
+  let server: Server
+  let origin: string
+  let dir: string
+  let remove: () => Promise<void>
+  const arrived: Arrived[] = []
+
+  beforeAll(async () => {
+    ;({ dir, remove } = await makeTempDir())
+    server = createServer((request: IncomingMessage, response) => {
+      const chunks: Buffer[] = []
+      request.on('data', (chunk: Buffer) => chunks.push(chunk))
+      request.on('end', () => {
+        const headers: HeaderPairs = []
+        for (let index = 0; index < request.rawHeaders.length; index += 2) headers.push([request.rawHeaders[index]!, request.rawHeaders[index + 1]!])
+        arrived.push({ method: request.method ?? '', target: request.url ?? '', headers, body: Buffer.concat(chunks) })
+        response.end('ok')
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve))
+    await remove()
+  })
+
+  async function replay(request: CurlRequest): Promise<Arrived> {
+    const script = join(dir, `replay-${arrived.length}.sh`)
+    await writeFile(script, `${buildCurlCommand(request)} -s -o /dev/null\n`)
+    const before = arrived.length
+    await new Promise<void>((resolve, reject) =>
+      execFile('bash', [script], { cwd: dir, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve())),
+    )
+    expect(arrived.length).toBe(before + 1)
+    return arrived[before]!
+  }
+
+  const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+  const withoutHost = (headers: HeaderPairs) => headers.filter(([name]) => !/^(host|content-length)$/i.test(name))
+
+  it('sends a 1 MB binary body exactly, with no argument over 128 KiB', async () => {
+    const body = randomBytes(1024 * 1024)
+    const headers: HeaderPairs = [['Content-Type', 'application/octet-stream'], ['X-Dup', 'a'], ['x-dup', 'b'], ['X-Odd', 'caf\xe9']]
+    const command = buildCurlCommand({ method: 'POST', url: `${origin}/big?x=1`, headers, body })
+    for (const line of command.split('\n')) expect(line.length).toBeLessThan(128 * 1024)
+    const got = await replay({ method: 'POST', url: `${origin}/big?x=1`, headers, body })
+    expect(got.method).toBe('POST')
+    expect(got.target).toBe('/big?x=1')
+    expect(withoutHost(got.headers)).toEqual(headers)
+    expect(sha256(got.body)).toBe(sha256(body))
+  }, 60_000)
+
+  it('sends a 1 MB text body exactly', async () => {
+    const body = Buffer.from(`{"data":"${'é\'"$`\\x'.repeat(150_000)}"}`)
+    const got = await replay({ method: 'PUT', url: `${origin}/text`, headers: [['Content-Type', 'application/json']], body })
+    expect(got.method).toBe('PUT')
+    expect(sha256(got.body)).toBe(sha256(body))
+  }, 60_000)
+
+  it('sends a body starting with @ as those bytes, never as a file name', async () => {
+    await writeFile(join(dir, 'secret.txt'), 'LOCAL FILE CONTENT')
+    for (const text of ['@secret.txt', '@/etc/hostname', '@-']) {
+      const body = Buffer.from(text)
+      const got = await replay({ method: 'POST', url: `${origin}/at`, headers: [['Content-Type', 'text/plain']], body })
+      expect(got.body.toString()).toBe(text)
+    }
+    const binaryAt = Buffer.from([0x40, 0, 0x73])
+    expect((await replay({ method: 'POST', url: `${origin}/at`, headers: [], body: binaryAt })).body).toEqual(binaryAt)
+  })
+
+  it('adds nothing of its own: no curl User-Agent, Accept or form Content-Type', async () => {
+    const got = await replay({ method: 'DELETE', url: `${origin}/p/../q/[x]`, headers: [['X-Only', '1']], body: new TextEncoder().encode('a=b') })
+    expect(got.method).toBe('DELETE')
+    expect(got.target).toBe('/p/../q/[x]')
+    expect(withoutHost(got.headers)).toEqual([['X-Only', '1']])
+    expect(got.body.toString()).toBe('a=b')
+  })
+})

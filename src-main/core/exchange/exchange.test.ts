@@ -1,0 +1,335 @@
+/**
+ * Export and import through the real inspector: requests sent over HTTP to the receiver,
+ * exported with the procedures, imported into another endpoint, compared byte for byte.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import Ajv from 'ajv'
+import type { CaptureDetail, Endpoint, InspectorEvent } from '../../shared/contract'
+import { procedureInputs } from '../../shared/contract'
+import { send } from '../../test-support/http-client'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { startInspector, type Inspector } from '../inspector'
+import { silentLogger } from '../logger'
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
+const b64 = (bytes: Buffer | string) => Buffer.from(bytes).toString('base64')
+
+/** Requests covering every body kind the round trip must keep exactly. */
+const ROUND_TRIP_REQUESTS: Array<{ name: string; method: string; path: string; headers: Array<[string, string]>; body: Buffer }> = [
+  { name: 'json', method: 'POST', path: '/json?a=1&a=2&b=%20x', headers: [['Content-Type', 'application/json']], body: Buffer.from('{"amount": 10.10, "big": 12345678901234567891, "dup": 1, "dup": 2}') },
+  { name: 'form', method: 'PUT', path: '/form', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: Buffer.from('a=1&b=%C3%A9+x&a=3') },
+  { name: 'xml', method: 'POST', path: '/xml', headers: [['Content-Type', 'text/xml; charset=utf-8']], body: Buffer.from('<?xml version="1.0"?>\r\n<a x="1"><b>t</b><![CDATA[<x>]]></a>') },
+  { name: 'binary', method: 'POST', path: '/bin', headers: [['Content-Type', 'application/octet-stream']], body: Buffer.from([0, 1, 2, 0xff, 0xfe, 0x0d, 0x0a, 0x27, 0x40]) },
+  { name: 'latin-1 text', method: 'POST', path: '/latin', headers: [['Content-Type', 'text/plain; charset=iso-8859-1']], body: Buffer.from('M\xfcller \xe9t\xe9', 'latin1') },
+  { name: 'gzip', method: 'POST', path: '/gz', headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: gzipSync('{"compressed":true}') },
+  {
+    name: 'odd headers',
+    method: 'PATCH',
+    path: '/headers',
+    headers: [['x-DUP', 'one'], ['X-Dup', 'two'], ['x-dup', ''], ['WEIRD-case', 'v\xe9'], ['Content-Type', 'text/plain']],
+    body: Buffer.from('@/etc/hostname'),
+  },
+  { name: 'empty GET', method: 'GET', path: '/get?x=%2F', headers: [['Accept', '*/*']], body: Buffer.alloc(0) },
+]
+
+describe('export and import through the inspector', () => {
+  let inspector: Inspector
+  let remove: () => Promise<void>
+  let source: Endpoint
+  const events: InspectorEvent[] = []
+
+  beforeAll(async () => {
+    const temp = await makeTempDir()
+    remove = temp.remove
+    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+    inspector.events.subscribe((event) => events.push(event))
+    source = await inspector.procedures.createEndpoint({ name: 'Source' })
+    for (const request of ROUND_TRIP_REQUESTS) {
+      const response = await send(`${source.url}${request.path}`, { method: request.method, headers: request.headers, body: request.method === 'GET' ? undefined : request.body })
+      expect(response.status).toBeLessThan(300)
+    }
+    // A 10 MB body (the receiver's limit is 10 MiB).
+    const large = randomBytes(10_000_000)
+    expect((await send(`${source.url}/large`, { headers: [['Content-Type', 'application/octet-stream']], body: large })).status).toBe(200)
+    const page = await inspector.procedures.listCaptures({ endpointId: source.id })
+    await inspector.procedures.setCaptureNote({ id: page.items[0]!.id, note: 'the large one\nline two <b>not html</b>' })
+    await inspector.procedures.setCapturePinned({ id: page.items[1]!.id, pinned: true })
+  }, 60_000)
+  afterAll(async () => {
+    await inspector.stop()
+    await remove()
+  })
+
+  async function details(endpointId: string): Promise<CaptureDetail[]> {
+    const page = await inspector.procedures.listCaptures({ endpointId, limit: 100 })
+    const list = await Promise.all(page.items.map((item) => inspector.procedures.getCapture({ id: item.id })))
+    return list.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.request.target.localeCompare(b.request.target))
+  }
+
+  const essentials = (capture: CaptureDetail) => ({
+    method: capture.request.method,
+    target: capture.request.target,
+    headers: capture.request.headers,
+    bodySha256: sha256(Buffer.from(capture.request.bodyBase64, 'base64')),
+    note: capture.note,
+  })
+
+  for (const format of ['bundle', 'har'] as const) {
+    it(`round-trips every capture byte for byte through ${format}, with notes`, async () => {
+      const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format })
+      expect(exported.redactions).toBeUndefined()
+      const target = await inspector.procedures.createEndpoint({ name: `Imported ${format}` })
+      const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: exported.dataBase64, sourceName: exported.fileName })
+      expect(result.failures).toEqual([])
+      expect(result.importedIds).toHaveLength(ROUND_TRIP_REQUESTS.length + 1)
+      const originals = await details(source.id)
+      const copies = await details(target.id)
+      expect(copies.map(essentials)).toEqual(originals.map(essentials))
+      for (const [index, copy] of copies.entries()) {
+        expect(copy.origin).toBe('imported')
+        expect(copy.importedFrom).toContain(format === 'har' ? 'HAR' : 'bundle')
+        expect(copy.receivedAt).toBe(originals[index]!.receivedAt)
+        expect(copy.pinned).toBe(originals[index]!.pinned)
+        expect(copy.recognition?.provider.id).toBe(originals[index]!.recognition?.provider.id)
+        expect(copy.response.status).toBe(originals[index]!.response.status)
+      }
+    }, 60_000)
+  }
+
+  it('writes HAR that validates against the HAR 1.2 schema, with the answer and the verdict', async () => {
+    const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'har' })
+    const har = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString('utf8'))
+    const schemas = (await import('har-schema')) as unknown as Record<string, object> & { default?: Record<string, object> }
+    const all = schemas.default ?? schemas
+    const ajv = new Ajv({ strict: false, allErrors: true })
+    for (const [name, schema] of Object.entries(all)) if (name !== 'har') ajv.addSchema(schema, `${name}.json`)
+    const validate = ajv.compile(all.har!)
+    expect(validate(har), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    const binary = har.log.entries.find((entry: { request: { url: string } }) => entry.request.url.endsWith('/bin'))
+    expect(binary.request.postData).toMatchObject({ encoding: 'base64', text: b64(Buffer.from([0, 1, 2, 0xff, 0xfe, 0x0d, 0x0a, 0x27, 0x40])) })
+    expect(binary.response.status).toBe(200)
+    expect(binary._verdict).toMatchObject({ status: expect.any(String) })
+    expect(binary._answerChosenBy.description).toEqual(expect.any(String))
+    expect(binary._provider).toMatchObject({ id: 'unknown' })
+  })
+
+  it('exports a selection as raw HTTP and curl that import back', async () => {
+    const originals = await details(source.id)
+    const picked = originals.filter((capture) => ['/json?a=1&a=2&b=%20x', '/form', '/bin'].some((path) => capture.request.target.endsWith(path)))
+    for (const format of ['http', 'curl'] as const) {
+      const exported = await inspector.procedures.exportCaptures({ captureIds: picked.map((capture) => capture.id), format })
+      const target = await inspector.procedures.createEndpoint({ name: `Imported ${format}` })
+      const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: exported.dataBase64, format: 'auto' })
+      expect(result.failures).toEqual([])
+      const copies = await details(target.id)
+      expect(copies.map((copy) => sha256(Buffer.from(copy.request.bodyBase64, 'base64'))).sort()).toEqual(picked.map((capture) => capture.request.bodySha256).sort())
+      expect(copies.map((copy) => copy.request.method).sort()).toEqual(picked.map((capture) => capture.request.method).sort())
+      expect(copies.map((copy) => copy.request.target).sort()).toEqual(picked.map((capture) => capture.request.target).sort())
+    }
+  })
+
+  it('imports a DevTools-style HAR (HTTP/2 pseudo-headers, params-only form, base64 body)', async () => {
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'WebInspector', version: '537.36' },
+        pages: [],
+        entries: [
+          {
+            startedDateTime: '2026-11-30T10:00:00.123Z',
+            time: 12.5,
+            request: {
+              method: 'POST',
+              url: 'https://shop.example/webhooks/stripe?x=1',
+              httpVersion: 'http/2.0',
+              headers: [
+                { name: ':method', value: 'POST' },
+                { name: ':authority', value: 'shop.example' },
+                { name: 'content-type', value: 'application/json' },
+                { name: 'Stripe-Signature', value: 't=1,v1=abc' },
+              ],
+              queryString: [{ name: 'x', value: '1' }],
+              cookies: [],
+              headersSize: -1,
+              bodySize: 17,
+              postData: { mimeType: 'application/json', text: '{"type":"ping"}\n' },
+            },
+            response: { status: 204, statusText: '', httpVersion: 'http/2.0', headers: [], cookies: [], content: { size: 0, mimeType: 'x-unknown' }, redirectURL: '', headersSize: -1, bodySize: 0 },
+            cache: {},
+            timings: { blocked: -1, dns: -1, ssl: -1, connect: -1, send: 0.1, wait: 10, receive: 2 },
+            serverIPAddress: '1.2.3.4',
+            _initiator: { type: 'script' },
+          },
+          {
+            startedDateTime: '2026-11-30T10:00:01Z',
+            request: {
+              method: 'POST',
+              url: 'https://shop.example/form',
+              httpVersion: 'HTTP/1.1',
+              headers: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }],
+              postData: { mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'a', value: '1 2' }, { name: 'b', value: 'é' }] },
+            },
+            response: { status: 0 },
+          },
+          {
+            startedDateTime: '2026-11-30T10:00:02Z',
+            request: { method: 'PUT', url: 'https://shop.example/raw', headers: [], postData: { mimeType: 'application/octet-stream', text: b64(Buffer.from([0, 255])), encoding: 'base64' } },
+          },
+          { request: { method: 'POST', url: 'https://shop.example/bad', headers: [], postData: { mimeType: 'x', text: '!!!', encoding: 'base64' } } },
+        ],
+      },
+    }
+    const target = await inspector.procedures.createEndpoint({ name: 'DevTools' })
+    const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(JSON.stringify(har)), format: 'har' })
+    expect(result.importedIds).toHaveLength(3)
+    expect(result.failures).toEqual([{ entry: 4, message: 'request.postData: text is marked base64 but is not valid base64' }])
+    const [first, second, third] = await Promise.all(result.importedIds.map((id) => inspector.procedures.getCapture({ id })))
+    expect(first!.request).toMatchObject({ method: 'POST', target: '/webhooks/stripe?x=1', headers: [['content-type', 'application/json'], ['Stripe-Signature', 't=1,v1=abc']] })
+    expect(Buffer.from(first!.request.bodyBase64, 'base64').toString()).toBe('{"type":"ping"}\n')
+    expect(first!.receivedAt).toBe('2026-11-30T10:00:00.123Z')
+    expect(first!.response.status).toBe(204)
+    expect(first!.recognition?.provider.id).toBe('stripe')
+    expect(Buffer.from(second!.request.bodyBase64, 'base64').toString()).toBe('a=1%202&b=%C3%A9')
+    expect(second!.response).toMatchObject({ kind: 'none', status: null, chosenBy: { kind: 'imported' } })
+    expect(Buffer.from(third!.request.bodyBase64, 'base64')).toEqual(Buffer.from([0, 255]))
+  })
+
+  it('imports pasted curl commands (continuations, -u, --data-urlencode, -G, $-quoting)', async () => {
+    const text = [
+      "curl -X PUT 'http://example.test/hooks/a?x=1' \\",
+      "  -H 'Content-Type: application/json' -H \"X-Trace: $HOME\" \\",
+      `  --data-raw '{"a":\n "b"}'`,
+      '# a comment',
+      "curl http://example.test/hooks/b -u user:pa55 --data-urlencode 'msg=a b&c' -d x=1",
+      "curl -G http://example.test/q -d a=1 -d b=2 -H $'X-Bytes: \\xe9'",
+      'curl -d @/etc/passwd http://example.test/file',
+    ].join('\n')
+    const target = await inspector.procedures.createEndpoint({ name: 'Curl' })
+    const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(text), format: 'auto' })
+    expect(result.failures).toEqual([{ entry: 4, message: expect.stringContaining('reads a file') }])
+    const [put, post, get] = await Promise.all(result.importedIds.map((id) => inspector.procedures.getCapture({ id })))
+    expect(put!.request).toMatchObject({ method: 'PUT', target: '/hooks/a?x=1' })
+    expect(put!.request.headers).toEqual([['Host', 'example.test'], ['Content-Type', 'application/json'], ['X-Trace', '$HOME'], ['Content-Length', '12']])
+    expect(Buffer.from(put!.request.bodyBase64, 'base64').toString()).toBe('{"a":\n "b"}')
+    expect(post!.request.headers).toContainEqual(['Authorization', `Basic ${b64('user:pa55')}`])
+    expect(Buffer.from(post!.request.bodyBase64, 'base64').toString()).toBe('msg=a%20b%26c&x=1')
+    expect(get!.request).toMatchObject({ method: 'GET', target: '/q?a=1&b=2', bodyBase64: '' })
+    expect(get!.request.headers).toContainEqual(['X-Bytes', '\xe9'])
+  })
+
+  it('imports a signed capture without a key as "no key" and verifies it once the key is added', async () => {
+    const secret = 'github-webhook-secret-123'
+    const body = '{"zen":"Keep it logically awesome.","hook_id":1}'
+    const message = [
+      'POST /github HTTP/1.1',
+      'Host: example.test',
+      'Content-Type: application/json',
+      'X-GitHub-Event: ping',
+      'X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958',
+      `X-Hub-Signature-256: sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+    ].join('\r\n')
+    const target = await inspector.procedures.createEndpoint({ name: 'GitHub' })
+    const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(message) })
+    expect(result.failures).toEqual([])
+    const before = await inspector.procedures.getCapture({ id: result.importedIds[0]! })
+    expect(before.recognition).toMatchObject({ provider: { id: 'github' }, verdict: { status: 'no-key' } })
+    await inspector.procedures.addKey({ endpointId: target.id, key: { kind: 'hmac-secret', provider: 'github', value: secret } })
+    const after = await inspector.procedures.getCapture({ id: result.importedIds[0]! })
+    expect(after.recognition?.verdict.status).toBe('valid')
+
+    // Every export of it, redacted or not, in every format, leaves the secret out.
+    await send(`${target.url}/echo?token=${secret}`, { headers: [['X-Api-Key', secret], ['X-Echo', `has ${secret} inside`]], body: `{"secret":"${secret}"}` })
+    for (const format of ['har', 'bundle', 'http', 'curl'] as const) {
+      for (const redact of [false, true]) {
+        const exported = await inspector.procedures.exportCaptures({ endpointId: target.id, format, redact })
+        const text = Buffer.from(exported.dataBase64, 'base64').toString('latin1')
+        expect(text, `${format} redact=${redact}`).not.toContain(secret)
+        expect(exported.redactions).toContainEqual(expect.objectContaining({ action: 'configured secret removed' }))
+      }
+    }
+  })
+
+  it('refuses malformed and hostile files with a message that says where, in bounded memory', async () => {
+    const target = await inspector.procedures.createEndpoint({ name: 'Hostile' })
+    const refuse = (dataBase64: string, format?: 'har' | 'bundle' | 'http' | 'curl') =>
+      inspector.procedures.importCaptures({ endpointId: target.id, dataBase64, format }).then(
+        () => 'imported',
+        (error: unknown) => (error as Error).message,
+      )
+    expect(await refuse(b64('{\n "log": {\n  "entries": [,]\n }\n}'))).toMatch(/not valid JSON at line 3, column 15/)
+    expect(await refuse(b64(`{"log":${'['.repeat(100_000)}`))).toMatch(/nests deeper than 64 levels at line 1, column 72/)
+    // A gzip bomb: 1 GiB of zeros compresses to about 1 MB and stops expanding at the limit.
+    const bomb = gzipSync(Buffer.alloc(256 * 1024 * 1024), { level: 9 })
+    expect(await refuse(bomb.toString('base64'))).toMatch(/expands to more than 64 MiB/)
+    expect(await refuse(b64('POST /x HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\nabc'))).toMatch(/declares 999999999999 bytes, more than/)
+    expect(await refuse(b64('POST /x HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc'))).toMatch(/declares 10 bytes but only 3 follow/)
+    expect(await refuse('not base64!')).toMatch(/not valid base64/)
+    expect(await refuse(b64('hello there'))).toMatch(/could not tell what kind of file/)
+    expect(await refuse(b64('{"format":"callback-inspector-bundle","version":99,"captures":[]}'))).toMatch(/bundle version 99 is not supported/)
+    // A 100 MB file is refused before it is decoded (and the API schema refuses it earlier still).
+    const huge = 'A'.repeat(136 * 1024 * 1024)
+    expect(await refuse(huge)).toMatch(/larger than 20 MiB/)
+    expect(procedureInputs.importCaptures.safeParse({ endpointId: target.id, dataBase64: huge }).success).toBe(false)
+    // A bundle whose entries are bad fails those entries alone, each with its reason.
+    const bundle = {
+      format: 'callback-inspector-bundle',
+      version: 1,
+      captures: [
+        { bad: true },
+        { receivedAt: null, durationMs: 0, method: 'POST', target: '/x', httpVersion: '1.1', headers: [], body: { base64: 'QUJD', size: 3, sha256: 'wrong' }, remoteAddress: '', remotePort: 0, outcome: 'captured', refusal: null, recognition: null, response: null },
+        { receivedAt: null, durationMs: 0, method: 'POST', target: '/x', httpVersion: '1.1', headers: [], body: { base64: 'QU=JD', size: 3, sha256: 'x' }, remoteAddress: '', remotePort: 0, outcome: 'captured', refusal: null, recognition: null, response: null },
+      ],
+    }
+    const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(JSON.stringify(bundle)) })
+    expect(result.importedIds).toEqual([])
+    expect(result.failures.map((failure) => failure.entry)).toEqual([1, 2, 3])
+    expect(result.failures[0]!.message).toMatch(/^receivedAt: /)
+    expect(result.failures[1]!.message).toBe('body.sha256 does not match the body bytes')
+    expect(result.failures[2]!.message).toBe('body.base64 is not valid base64')
+  }, 60_000)
+
+  it('imports 10,000 entries in batches with progress while the receiver keeps capturing', async () => {
+    const target = await inspector.procedures.createEndpoint({ name: 'Many' })
+    const message = (index: number) => `POST /many/${index} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: ${String(index).length + 8}\r\n\r\n{"n":"${index}"}`
+    const file = Array.from({ length: 10_000 }, (_, index) => message(index)).join('')
+    events.length = 0
+    let isImportDone = false
+    const importing = inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(file) }).then((result) => {
+      isImportDone = true
+      return result
+    })
+    // Wait for the first batch, then send a live callback: it is answered before the import ends.
+    while (!events.some((event) => event.type === 'import-progress')) await new Promise((resolve) => setTimeout(resolve, 5))
+    const live = await send(`${target.url}/live`, { body: '{}' })
+    expect(live.status).toBe(200)
+    expect(isImportDone).toBe(false)
+    const result = await importing
+    expect(result.failures).toEqual([])
+    expect(result.importedIds).toHaveLength(10_000)
+    const progress = events.filter((event): event is Extract<InspectorEvent, { type: 'import-progress' }> => event.type === 'import-progress')
+    expect(progress.length).toBe(100)
+    expect(progress.at(-1)).toMatchObject({ done: 10_000, total: 10_000, finished: true })
+    expect((await inspector.procedures.listCaptures({ endpointId: target.id })).total).toBe(10_001)
+  }, 120_000)
+
+  it('keeps resend history and pins in bundles; a redacted bundle lists what it masked', async () => {
+    const target = await inspector.procedures.createEndpoint({ name: 'Cards' })
+    const body = JSON.stringify({ card: { number: '4111 1111 1111 1111', cvv: '123', expiryMonth: '12', cardHolder: 'Jane Doe' }, email: 'jane@example.com', order: '4111111111111112' })
+    await send(`${target.url}/pay?pan=5500-0000-0000-0004`, { headers: [['Content-Type', 'application/json'], ['Authorization', 'Bearer abc.def']], body })
+    const exported = await inspector.procedures.exportCaptures({ endpointId: target.id, format: 'bundle', redact: true, redactPersonalData: true })
+    const bundle = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString())
+    expect(bundle.redaction.items).toEqual(exported.redactions)
+    const capture = bundle.captures[0]
+    expect(capture.recognitionComputedBeforeRedaction).toBe(true)
+    expect(capture.target).toBe('/' + target.slug + '/pay?pan=5500-00**-****-0004')
+    expect(capture.headers.map(([name]: [string, string]) => name)).not.toContain('Authorization')
+    const redactedBody = JSON.parse(Buffer.from(capture.body.base64, 'base64').toString())
+    expect(redactedBody).toEqual({ card: { number: '4111 11** **** 1111', expiryMonth: '**', cardHolder: 'J***' }, email: 'j***@example.com', order: '4111111111111112' })
+    expect(exported.redactions!.map((item) => item.location)).toEqual(expect.arrayContaining(['header Authorization', 'query', 'body $.card.cvv', 'body $.card.expiryMonth']))
+  })
+})

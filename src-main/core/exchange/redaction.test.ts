@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest'
+import type { ExchangeCapture } from './exchange-capture'
+import { redactCaptures, type RedactionRequest } from './redaction'
+import { maskCardNumbers, maskEmails, noChanges, passesLuhn } from './sensitive-text'
+
+const SECRET = 'whsec_c2VjcmV0LWtleS0xMjM0NTY='
+
+function capture(overrides: Partial<ExchangeCapture>): ExchangeCapture {
+  return {
+    id: null,
+    endpoint: null,
+    receivedAt: null,
+    durationMs: 0,
+    method: 'POST',
+    target: '/default/cb',
+    httpVersion: '1.1',
+    headers: [],
+    body: Buffer.alloc(0),
+    remoteAddress: '',
+    remotePort: 0,
+    outcome: 'captured',
+    refusal: null,
+    recognition: null,
+    response: null,
+    note: null,
+    pinned: false,
+    origin: 'received',
+    importedFrom: null,
+    resends: [],
+    ...overrides,
+  }
+}
+
+const FULL: RedactionRequest = { redact: true, personalData: true, secrets: [SECRET] }
+const redactOne = (overrides: Partial<ExchangeCapture>, request: RedactionRequest = FULL) => {
+  const result = redactCaptures([capture(overrides)], request)
+  return { capture: result.captures[0]!, redactions: result.redactions }
+}
+
+describe('card numbers by pattern', () => {
+  it('masks Luhn-valid 13-19 digit numbers, with or without separators, to first 6 and last 4', () => {
+    const cases: Array<[string, string]> = [
+      ['4111111111111111', '411111******1111'],
+      ['4111 1111 1111 1111', '4111 11** **** 1111'],
+      ['4111-1111-1111-1111', '4111-11**-****-1111'],
+      ['378282246310005', '378282*****0005'],
+      ['4222222222222', '422222***2222'],
+      ['6011000990139424', '601100******9424'],
+      ['pan=5500000000000004;', 'pan=550000******0004;'],
+    ]
+    for (const [input, expected] of cases) expect(maskCardNumbers(input, noChanges())).toBe(expected)
+  })
+
+  it('keeps Luhn-invalid numbers, shorter and longer runs, and digits inside words', () => {
+    for (const kept of ['4111111111111112', '123456789012', '41111111111111111111111', 'id4111111111111111', '4111111111111111x', '2026-12-06 10:00:00']) {
+      expect(maskCardNumbers(kept, noChanges())).toBe(kept)
+    }
+    expect(passesLuhn('79927398713')).toBe(true)
+  })
+
+  it('finds a card number followed by more digit groups', () => {
+    expect(maskCardNumbers('card 4111 1111 1111 1111 12 30 end', noChanges())).toMatch(/^card 4111 11\*\* \*\*\*\* 1111/)
+  })
+
+  it('stays linear on adversarial input', () => {
+    const digits = '1 '.repeat(500_000)
+    expect(maskCardNumbers(digits, noChanges())).toHaveLength(digits.length)
+    const ats = 'a@'.repeat(500_000)
+    expect(maskEmails(ats, noChanges())).toBe(ats)
+    const dots = `x@${'ab.'.repeat(500_000)}`
+    expect(maskEmails(dots, noChanges()).startsWith('x***@')).toBe(true)
+  })
+})
+
+describe('redacted export', () => {
+  it('JSON: card numbers in strings and numbers, security code removed, expiry and names masked; IXOPAY card block', () => {
+    const body = JSON.stringify(
+      {
+        result: 'OK',
+        merchantTransactionId: '4111111111111112',
+        cardNumber: 4111111111111111,
+        returnData: { _TYPE: 'cardData', type: 'visa', cardHolder: 'Jane Doe', expiryMonth: '12', expiryYear: 2030, firstSixDigits: '411111', lastFourDigits: '1111', cvv: '737' },
+        customer: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.com' },
+        nested: [{ pan: '5500 0000 0000 0004', security_code: 123 }, 'text with 4111-1111-1111-1111 inside'],
+      },
+      null,
+      2,
+    )
+    const { capture: out, redactions } = redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) })
+    const parsed = JSON.parse(out.body.toString())
+    expect(parsed).toEqual({
+      result: 'OK',
+      merchantTransactionId: '4111111111111112',
+      cardNumber: '411111******1111',
+      returnData: { _TYPE: 'cardData', type: 'visa', cardHolder: 'J***', expiryMonth: '**', expiryYear: '****', firstSixDigits: '411111', lastFourDigits: '1111' },
+      customer: { firstName: 'J***', lastName: 'D***', email: 'j***@example.com' },
+      nested: [{ pan: '5500 00** **** 0004' }, 'text with 4111-11**-****-1111 inside'],
+    })
+    expect(redactions).toEqual(
+      expect.arrayContaining([
+        { capture: 0, location: 'body $.returnData.cvv', action: 'removed' },
+        { capture: 0, location: 'body $.nested[0].security_code', action: 'removed' },
+        { capture: 0, location: 'body $.returnData.expiryMonth', action: 'expiry masked' },
+        { capture: 0, location: 'body', action: '3 card numbers masked to first 6 and last 4 digits' },
+      ]),
+    )
+  })
+
+  it('JSON: CHIP card block (snake_case), e-mails kept unless personal data is asked for', () => {
+    const body = JSON.stringify({ transaction_data: { extra: { card_brand: 'visa', masked_pan: '411111******1111', cardholder_name: 'AHMAD TEST', expiry_month: 1, expiry_year: 27, cvc: '123' } }, client: { email: 'customer@example.com', full_name: 'Ahmad Test' } })
+    const withoutPersonal = JSON.parse(redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }, { ...FULL, personalData: false }).capture.body.toString())
+    expect(withoutPersonal.transaction_data.extra).toEqual({ card_brand: 'visa', masked_pan: '411111******1111', cardholder_name: 'AHMAD TEST', expiry_month: '*', expiry_year: '**' })
+    expect(withoutPersonal.client).toEqual({ email: 'customer@example.com', full_name: 'Ahmad Test' })
+    const withPersonal = JSON.parse(redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }).capture.body.toString())
+    expect(withPersonal.transaction_data.extra.cardholder_name).toBe('A***')
+    expect(withPersonal.client).toEqual({ email: 'c***@example.com', full_name: 'A***' })
+  })
+
+  it('form bodies and query strings: fields by name, values by pattern, order and encoding kept', () => {
+    const { capture: out } = redactOne({
+      target: '/default/cb?order=4111111111111112&card=4111+1111+1111+1111&cvc=123&exp=12%2F30',
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      body: Buffer.from('amount=9.99&card_number=4111111111111111&card_cvv=123&expiry=12%2F30&cardholder=Jane+Doe&email=a%40b.io'),
+    })
+    expect(out.target).toBe('/default/cb?order=4111111111111112&card=4111+11**+****+1111&exp=**%2F**')
+    expect(out.body.toString()).toBe('amount=9.99&card_number=411111******1111&expiry=**%2F**&cardholder=J***&email=a***%40b.io')
+  })
+
+  it('XML elements and attributes', () => {
+    const body = '<?xml version="1.0"?><Callback><Card number="5500000000000004" cvv="999"><Pan>4111 1111 1111 1111</Pan><CVC>123</CVC><ExpiryDate>12/30</ExpiryDate><CardHolder>Jane Doe</CardHolder></Card><Order>4111111111111112</Order><Mail>jane@example.com</Mail></Callback>'
+    const { capture: out } = redactOne({ headers: [['Content-Type', 'text/xml']], body: Buffer.from(body) })
+    expect(out.body.toString()).toBe(
+      '<?xml version="1.0"?><Callback><Card number="550000******0004"><Pan>4111 11** **** 1111</Pan><ExpiryDate>**/**</ExpiryDate><CardHolder>J***</CardHolder></Card><Order>4111111111111112</Order><Mail>j***@example.com</Mail></Callback>',
+    )
+  })
+
+  it('headers: credentials and signatures removed, card numbers in other values masked, Content-Length kept true', () => {
+    const body = Buffer.from('{"pan":"4111111111111111"}')
+    const { capture: out, redactions } = redactOne({
+      headers: [
+        ['Authorization', 'Bearer x'],
+        ['Cookie', 'a=b'],
+        ['X-API-Key', 'k'],
+        ['Stripe-Signature', 't=1,v1=x'],
+        ['X-Hub-Signature-256', 'sha256=x'],
+        ['X-Shopify-Hmac-Sha256', 'x'],
+        ['PAYPAL-TRANSMISSION-SIG', 'x'],
+        ['X-Card', '4111111111111111'],
+        ['Content-Type', 'application/json'],
+        ['Content-Length', String(body.length)],
+      ],
+      body,
+    })
+    expect(out.headers).toEqual([
+      ['X-Card', '411111******1111'],
+      ['Content-Type', 'application/json'],
+      ['Content-Length', String(out.body.length)],
+    ])
+    expect(redactions.filter((item) => item.action.startsWith('removed (credential'))).toHaveLength(7)
+  })
+
+  it('plain text, non-UTF-8 and compressed bodies are searched too; resend history is left out', async () => {
+    const { gzipSync } = await import('node:zlib')
+    const latin1 = redactOne({ headers: [['Content-Type', 'text/plain; charset=iso-8859-1']], body: Buffer.from('Kunde M\xfcller, Karte 4111111111111111', 'latin1') }).capture
+    expect(latin1.body.toString('latin1')).toBe('Kunde M\xfcller, Karte 411111******1111')
+    const gzipped = redactOne({ headers: [['Content-Encoding', 'gzip'], ['Content-Type', 'application/json']], body: gzipSync('{"cvv":"1","pan":"4111111111111111"}') })
+    expect(gzipped.capture.body.toString()).toBe('{"pan":"411111******1111"}')
+    expect(gzipped.capture.headers).toEqual([['Content-Type', 'application/json']])
+    const history = redactOne({ resends: [{ id: 'r' } as unknown as ExchangeCapture['resends'][number]] })
+    expect(history.capture.resends).toEqual([])
+  })
+
+  it('removes configured secrets from every export, redacted or not, and lists them', () => {
+    const input = {
+      target: `/default/cb?key=${SECRET}`,
+      headers: [['X-Echo', `secret is ${SECRET}`]] as Array<[string, string]>,
+      body: Buffer.from(`{"s":"${SECRET}","b":"c2VjcmV0LWtleS0xMjM0NTY="}`),
+      note: `pasted ${SECRET}`,
+    }
+    for (const redact of [false, true]) {
+      const result = redactCaptures([capture(input)], { redact, personalData: false, secrets: [SECRET, 'c2VjcmV0LWtleS0xMjM0NTY=', 'short'] })
+      const text = JSON.stringify({ ...result.captures[0], body: result.captures[0]!.body.toString('latin1') })
+      expect(text).not.toContain(SECRET)
+      expect(text).not.toContain('c2VjcmV0LWtleS0xMjM0NTY=')
+      expect(result.redactions.some((item) => item.action === 'configured secret removed')).toBe(true)
+    }
+    // Unredacted exports keep everything else byte for byte.
+    const plain = redactCaptures([capture({ body: Buffer.from([0, 255, 1]) })], { redact: false, personalData: false, secrets: [SECRET] })
+    expect(plain.captures[0]!.body).toEqual(Buffer.from([0, 255, 1]))
+    expect(plain.redactions).toEqual([])
+  })
+})
