@@ -18,7 +18,14 @@ export const queryKeys = {
   captureList: (scope: CaptureScope, filter?: CaptureFilter) => ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null] as const,
   captureDetails: () => ['captures', 'detail'] as const,
   captureDetail: (id: string) => ['captures', 'detail', id] as const,
+  /** The deliveries (getDelivery) of captures; refreshed when captures arrive or go. */
+  deliveries: () => ['deliveries'] as const,
+  delivery: (captureId: string) => ['deliveries', captureId] as const,
+  /** A comparison of two captures (or a capture and a resend); both never change. */
+  captureDiff: (input: { leftId: string; rightId?: string; rightReplayId?: string }) => ['capture-diff', input] as const,
   providerSettings: (endpointId: string) => ['provider-settings', endpointId] as const,
+  /** The providers of an endpoint's newest captures, to start forms on the one seen most. */
+  recentProviders: (endpointId: string) => ['recent-providers', endpointId] as const,
   answerConfig: (endpointId: string) => ['answer-config', endpointId] as const,
   /** Resend history of one capture, newest first (patched by `replay-recorded`). */
   replayLists: () => ['replays'] as const,

@@ -6,13 +6,15 @@ import { useCaptureDetail } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { DetailSection } from '../../components/detail-section'
 import { base64ToBytes } from '../../lib/bytes'
-import { buildCurlCommand, captureUrl } from '../../lib/curl'
 import { formatBytes, formatDuration, formatExactBytes, formatFullTime } from '../../lib/format'
 import { answerLongLabel, answerReason, answerStatusClass } from '../../lib/answer'
 import { reasonPhrase } from '../../lib/http-status'
+import { CompareWithButton } from '../compare/compare-buttons'
+import { DeliveryFacts } from '../deliveries/delivery-facts'
 import { RecognitionPanels } from '../providers/recognition-panels'
 import { ReplayHistory, ResendButton } from '../replay/entry-points'
 import { BodyViewer } from './body-viewer'
+import { curlForCapture } from './capture-copy'
 import { HeadersTable } from './headers-table'
 
 interface CaptureDetailProps {
@@ -57,13 +59,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
   const responseType = headerValue(response.headers, 'content-type') ?? null
   const isRefused = capture.outcome === 'refused'
 
-  const curl = () =>
-    buildCurlCommand({
-      method: request.method,
-      url: captureUrl(endpoint?.url ?? window.location.origin, request.target),
-      headers: request.headers,
-      body,
-    })
+  const curl = () => curlForCapture(capture, endpoint, body)
 
   return (
     <article className="capture-detail" data-testid="capture-detail" data-capture-id={capture.id}>
@@ -75,6 +71,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         </div>
         <div className="detail-actions">
           <ResendButton capture={capture} />
+          <CompareWithButton capture={capture} />
           <CopyButton text={curl} label="Copy as curl" testId="copy-curl" />
           <button
             type="button"
@@ -132,6 +129,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
             {response.delayMs > 0 && <span data-testid="detail-answer-delay">{` · delayed ${formatDuration(response.delayMs)}`}</span>}
           </span>
         </dd>
+        <DeliveryFacts captureId={capture.id} />
       </dl>
 
       <DetailSection title="Request headers" aside={request.headers.length} testId="detail-headers">
@@ -148,7 +146,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         ) : (
           <>
             {isRefused && <p className="notice notice-warning">Only the bytes read before refusing are shown.</p>}
-            <BodyViewer key={capture.id} bytes={body} contentType={contentType} testId="request-body" />
+            <BodyViewer key={capture.id} bytes={body} contentType={contentType} testId="request-body" downloadName={`capture-${capture.id}-request`} />
           </>
         )}
       </DetailSection>
@@ -166,7 +164,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           <>
             <HeadersTable headers={response.headers} testId="response-headers" />
             <div className="response-body">
-              <BodyViewer key={capture.id} bytes={responseBody} contentType={responseType} testId="response-body" />
+              <BodyViewer key={capture.id} bytes={responseBody} contentType={responseType} testId="response-body" downloadName={`capture-${capture.id}-response`} />
             </div>
           </>
         )}

@@ -250,7 +250,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
                   Nothing to re-sign: no key on this endpoint matches a signature on this capture.
                 </p>
               )}
-              <ChangesView differences={preview.data.differences} resign={preview.data.resign} bodyDiff={preview.data.bodyDiff} />
+              <ChangesView differences={preview.data.differences} resign={preview.data.resign} bodyDiff={preview.data.bodyDiff} bodyComparison={preview.data.bodyComparison} />
               <SentRequest sent={preview.data.sent} showBody={false} />
             </div>
           ) : (

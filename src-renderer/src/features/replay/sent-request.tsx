@@ -1,9 +1,11 @@
 import { useMemo } from 'react'
 import type { ReplayDifference, ResignSummary, SentRequestView, TextDiff } from '../../../../src-main/shared/replay'
+import type { BodyDiff as BodyComparisonData } from '../../../../src-main/shared/capture-diff'
 import { CappedText } from '../../components/capped-text'
 import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict } from '../../lib/bytes'
 import { formatExactBytes } from '../../lib/format'
 import { HeadersTable } from '../captures/headers-table'
+import { JsonPathChanges } from '../compare/body-comparison'
 import { describeDifferences, diffLines } from './replay-format'
 
 const SENT_TEXT_STEP = 16 * 1024
@@ -74,10 +76,13 @@ export function ChangesView({
   differences,
   resign,
   bodyDiff,
+  bodyComparison = null,
 }: {
   differences: ReplayDifference[]
   resign: ResignSummary | null
   bodyDiff: TextDiff | null
+  /** The structured comparison (as in Compare): its JSON values by path are listed above the line diff. */
+  bodyComparison?: BodyComparisonData | null
 }) {
   const headerChanges = differences.filter(
     (difference) => difference.kind === 'header-added' || difference.kind === 'header-removed' || difference.kind === 'header-changed',
@@ -142,6 +147,7 @@ export function ChangesView({
           ))}
         </div>
       )}
+      {bodyComparison?.kind === 'json' && bodyComparison.changeCount > 0 && <JsonPathChanges diff={bodyComparison} />}
       {bodyDiff && bodyDiff.unified !== '' && <BodyDiff diff={bodyDiff} />}
     </div>
   )

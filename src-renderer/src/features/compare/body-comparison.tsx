@@ -1,0 +1,147 @@
+import { useMemo } from 'react'
+import { describeJsonPathChange, type BodyDiff } from '../../../../src-main/shared/capture-diff'
+import type { BodyDigest, TextDiff } from '../../../../src-main/shared/replay'
+import { formatCount, formatExactBytes } from '../../lib/format'
+import { diffLines } from '../replay/replay-format'
+// The diff line colours are the resend editor's (one look for every line diff).
+import '../../styles/replay.css'
+import './compare.css'
+
+/**
+ * How two bodies differ, as the core compared them: the JSON values by path (literals exactly as
+ * sent), the line diff (jsdiff), or hashes when the bytes cannot be shown side by side. Used by
+ * Compare and by the resend editor.
+ */
+export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: BodyDiff; testId?: string }) {
+  switch (diff.kind) {
+    case 'identical':
+      return (
+        <p className="muted" data-testid={testId} data-kind="identical">
+          Identical bodies ({formatExactBytes(diff.size)}).
+        </p>
+      )
+    case 'json':
+      return (
+        <div data-testid={testId} data-kind="json">
+          <JsonPathChanges diff={diff} />
+          {diff.text && diff.text.unified !== '' && (
+            <details className="compare-text-details">
+              <summary>Line diff of the JSON text</summary>
+              <LineDiff diff={diff.text} />
+            </details>
+          )}
+        </div>
+      )
+    case 'text':
+      return (
+        <div data-testid={testId} data-kind="text">
+          {diff.jsonError && (
+            <p className="notice notice-warning compare-small" data-testid="compare-json-error">
+              Compared as text: {diff.jsonError}.
+            </p>
+          )}
+          <LineDiff diff={diff.text} />
+        </div>
+      )
+    case 'binary':
+      return <DigestComparison testId={testId} kind={diff.kind} note="At least one body is not text: compared by size and SHA-256." left={diff.left} right={diff.right} />
+    case 'too-large':
+      return (
+        <DigestComparison
+          testId={testId}
+          kind={diff.kind}
+          note={`A body is larger than ${formatExactBytes(diff.limitBytes)}, the most the app diffs: compared by size and SHA-256.`}
+          left={diff.left}
+          right={diff.right}
+        />
+      )
+    case 'incomplete':
+      return <DigestComparison testId={testId} kind={diff.kind} note={`${capitalise(diff.reason)}.`} left={diff.left} right={diff.right} />
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** The JSON values that differ, by path, with both literals as sent. */
+export function JsonPathChanges({ diff }: { diff: Extract<BodyDiff, { kind: 'json' }> }) {
+  const { changes, changeCount, changesTruncated: truncated, unchangedValues } = diff
+  if (changeCount === 0) {
+    return (
+      <p className="muted compare-small" data-testid="json-path-same">
+        Every JSON value is the same ({formatCount(unchangedValues)} values); only the text differs (spacing or key order): see the line diff.
+      </p>
+    )
+  }
+  return (
+    <>
+      <p className="muted compare-small">
+        {formatCount(changeCount)} JSON {changeCount === 1 ? 'value differs' : 'values differ'} · {formatCount(unchangedValues)} the same · values as sent, compared by their literal text
+        {truncated && ` · the first ${formatCount(changes.length)} are listed`}
+      </p>
+      <table className="compare-table json-path-table" data-testid="json-path-changes">
+        <thead>
+          <tr>
+            <th scope="col">Path</th>
+            <th scope="col">Left</th>
+            <th scope="col">Right</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((change, index) => (
+            <tr key={index} className={`compare-${change.kind}`} data-kind={change.kind} data-path={change.path} title={describeJsonPathChange(change)}>
+              <td className="wire">
+                {change.path}
+                {change.occurrence > 0 && <span className="muted"> (#{change.occurrence + 1})</span>}
+                {change.duplicateKey && <span className="tag compare-dup">duplicate key</span>}
+              </td>
+              <td className="wire compare-left">{change.left ?? <span className="muted">(absent)</span>}</td>
+              <td className="wire compare-right">{change.right ?? <span className="muted">(absent)</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}
+
+/** A unified line diff (jsdiff) with added and removed lines marked. */
+export function LineDiff({ diff }: { diff: TextDiff }) {
+  const lines = useMemo(() => diffLines(diff.unified), [diff.unified])
+  if (diff.unified === '') return <p className="muted compare-small">The texts are the same.</p>
+  return (
+    <div data-testid="line-diff">
+      <p className="muted compare-small">
+        Lines: <span className="diff-added-text">+{diff.addedLines}</span> <span className="diff-removed-text">−{diff.removedLines}</span>
+        {diff.truncated && ' · too large to diff fully: cut'}
+      </p>
+      <pre className="wire-text diff-text">
+        {lines.map((line, index) => (
+          <span key={index} className={`diff-line diff-${line.kind}`} data-diff={line.kind}>
+            {line.text}
+            {'\n'}
+          </span>
+        ))}
+      </pre>
+    </div>
+  )
+}
+
+function DigestComparison({ testId, kind, note, left, right }: { testId: string; kind: string; note: string; left: BodyDigest; right: BodyDigest }) {
+  return (
+    <div data-testid={testId} data-kind={kind}>
+      <p className="muted compare-small">{note}</p>
+      <dl className="inline-facts compare-digests">
+        <dt>Left</dt>
+        <dd className="wire">
+          {formatExactBytes(left.size)} · {left.sha256}
+        </dd>
+        <dt>Right</dt>
+        <dd className="wire">
+          {formatExactBytes(right.size)} · {right.sha256}
+        </dd>
+      </dl>
+    </div>
+  )
+}

@@ -1,0 +1,108 @@
+import { useQuery } from '@tanstack/react-query'
+import { useState } from 'react'
+import type { CaptureSummary } from '../../../../src-main/shared/contract'
+import type { ReplayRecord } from '../../../../src-main/shared/replay'
+import { call } from '../../api/api-client'
+import { useReplays } from '../../api/queries'
+import { answerShortLabel } from '../../lib/answer'
+import { formatListTime } from '../../lib/format'
+import { ModalDialog } from '../../components/modal-dialog'
+import { useDelivery } from '../deliveries/delivery-queries'
+import { outcomeLabel } from '../replay/replay-format'
+import type { CompareTarget } from './compare-queries'
+import { CompareView } from './compare-view'
+import './compare.css'
+
+/** Captures of the endpoint offered besides the delivery's attempts. */
+const RECENT_CAPTURES = 30
+
+/**
+ * "Compare with…": the other attempts of the same delivery first, then this capture's resends,
+ * then the endpoint's recent captures; picking one shows the comparison in the same dialog.
+ */
+export function ComparePickerDialog({ capture, onClose }: { capture: CaptureSummary; onClose: () => void }) {
+  const [target, setTarget] = useState<CompareTarget | null>(null)
+  return (
+    <ModalDialog title={target ? 'Compare' : 'Compare with…'} onClose={onClose} testId="compare-dialog" size="wide" closeLink>
+      {target ? (
+        <>
+          <button type="button" className="link-button compare-small" onClick={() => setTarget(null)} data-testid="compare-pick-another">
+            ← Pick another
+          </button>
+          <CompareView target={target} />
+        </>
+      ) : (
+        <Candidates capture={capture} onPick={setTarget} />
+      )}
+    </ModalDialog>
+  )
+}
+
+function Candidates({ capture, onPick }: { capture: CaptureSummary; onPick: (target: CompareTarget) => void }) {
+  const delivery = useDelivery(capture.id)
+  const resends = useReplays(capture.id)
+  const recent = useQuery({
+    queryKey: ['compare-candidates', capture.endpointId],
+    queryFn: () => call('listCaptures', { endpointId: capture.endpointId, limit: RECENT_CAPTURES }),
+  })
+  const attempts = (delivery.data?.attempts ?? []).filter((attempt) => attempt.id !== capture.id)
+  const attemptIds = new Set(attempts.map((attempt) => attempt.id))
+  const others = (recent.data?.items ?? []).filter((item) => item.id !== capture.id && !attemptIds.has(item.id))
+  const pickCapture = (other: CaptureSummary) =>
+    onPick(other.seq < capture.seq ? { leftId: other.id, rightId: capture.id } : { leftId: capture.id, rightId: other.id })
+  return (
+    <div data-testid="compare-candidates">
+      <p className="muted compare-small">Compare capture #{capture.seq} with:</p>
+      <h3 className="compare-picker-group">Other attempts of this delivery</h3>
+      {delivery.isPending ? <p className="muted compare-small">Loading…</p> : <CaptureChoices captures={attempts} empty="No other attempt." onPick={pickCapture} testId="compare-attempts" />}
+      <h3 className="compare-picker-group">Resends of this capture</h3>
+      {resends.isPending ? (
+        <p className="muted compare-small">Loading…</p>
+      ) : (
+        <ResendChoices records={resends.data ?? []} onPick={(record) => onPick({ leftId: capture.id, rightReplayId: record.id })} />
+      )}
+      <h3 className="compare-picker-group">Recent captures on this endpoint</h3>
+      {recent.isPending ? <p className="muted compare-small">Loading…</p> : <CaptureChoices captures={others} empty="No other capture." onPick={pickCapture} testId="compare-recent" />}
+    </div>
+  )
+}
+
+function CaptureChoices({ captures, empty, onPick, testId }: { captures: CaptureSummary[]; empty: string; onPick: (capture: CaptureSummary) => void; testId: string }) {
+  if (captures.length === 0) return <p className="muted compare-small">{empty}</p>
+  return (
+    <ul className="compare-picker-list" data-testid={testId}>
+      {captures.map((capture) => (
+        <li key={capture.id}>
+          <button type="button" className="compare-picker-item" onClick={() => onPick(capture)} data-testid="compare-candidate" data-capture-id={capture.id}>
+            <span className="muted">#{capture.seq}</span>
+            <span>{formatListTime(capture.receivedAt)}</span>
+            <span className="wire">
+              {capture.method} {capture.target}
+            </span>
+            <span className="muted">{capture.recognition?.summary.reference ?? capture.recognition?.summary.objectId ?? ''}</span>
+            <span className="muted">answered {answerShortLabel(capture.response)}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+function ResendChoices({ records, onPick }: { records: ReplayRecord[]; onPick: (record: ReplayRecord) => void }) {
+  if (records.length === 0) return <p className="muted compare-small">Not resent yet.</p>
+  return (
+    <ul className="compare-picker-list" data-testid="compare-resends">
+      {records.map((record) => (
+        <li key={record.id}>
+          <button type="button" className="compare-picker-item" onClick={() => onPick(record)} data-testid="compare-resend-candidate" data-replay-id={record.id}>
+            <span>{formatListTime(record.at)}</span>
+            <span className="wire">
+              {record.sent.method} {record.sent.url}
+            </span>
+            <span className="muted">{outcomeLabel(record.outcome)}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  )
+}

@@ -1,0 +1,36 @@
+import { useState } from 'react'
+import { formatCount } from '../../lib/format'
+import { DeliveryDialog } from './delivery-dialog'
+import { useDelivery } from './delivery-queries'
+import './delivery-view.css'
+
+/**
+ * The capture detail's "Delivery" fact: "Attempt 2 of 3 · view delivery". Rendered inside the
+ * detail's <dl>; a delivery of one attempt says so without a link.
+ */
+export function DeliveryFacts({ captureId }: { captureId: string }) {
+  const { data } = useDelivery(captureId)
+  const [isOpen, setIsOpen] = useState(false)
+  if (!data) return null
+  const row = data.timeline.find((entry) => entry.captureId === captureId)
+  return (
+    <>
+      <dt>Delivery</dt>
+      <dd data-testid="detail-delivery">
+        {data.totalAttempts <= 1 ? (
+          <span className="muted">The only attempt so far</span>
+        ) : (
+          <>
+            Attempt {row ? formatCount(row.attempt) : '?'} of {formatCount(data.totalAttempts)}
+            {row?.afterSuccess && <span className="tag delivery-tag-warn">after a 2xx</span>}
+          </>
+        )}
+        {' · '}
+        <button type="button" className="link-button" onClick={() => setIsOpen(true)} data-testid="view-delivery">
+          view delivery
+        </button>
+        {isOpen && <DeliveryDialog captureId={captureId} onClose={() => setIsOpen(false)} />}
+      </dd>
+    </>
+  )
+}

@@ -1,0 +1,33 @@
+/** Wording of the Delivery view: gaps between attempts, schedule kinds, how early or late an attempt came. */
+import type { RetryScheduleKind } from '../../../../src-main/shared/deliveries'
+
+/** A gap between two attempts: `850 ms`, `12 s`, `2 min 1 s`, `3 h 5 min`, `1 d 12 h`. */
+export function formatGap(ms: number): string {
+  const sign = ms < 0 ? '−' : ''
+  const abs = Math.abs(ms)
+  if (abs < 1000) return `${sign}${Math.round(abs)} ms`
+  const seconds = Math.round(abs / 1000)
+  if (seconds < 60) return `${sign}${seconds} s`
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${sign}${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return `${sign}${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`
+  const days = Math.floor(hours / 24)
+  return `${sign}${days} d${hours % 24 ? ` ${hours % 24} h` : ''}`
+}
+
+/** How an attempt's arrival compares with the time the schedule expected: `on time`, `4 min late`, `30 s early`. */
+export function describeDrift(receivedAt: string, expectedAt: string): string {
+  const drift = Date.parse(receivedAt) - Date.parse(expectedAt)
+  // Providers schedule in whole seconds or minutes and queue work: a few seconds either way is on time.
+  if (Math.abs(drift) < 5_000) return 'on time'
+  return drift > 0 ? `${formatGap(drift)} late` : `${formatGap(-drift)} early`
+}
+
+export const SCHEDULE_KIND_LABELS: Record<RetryScheduleKind, string> = {
+  'published-times': 'published schedule',
+  'example-times': 'example schedule from the specification',
+  outline: 'published outline (no per-attempt times)',
+  'no-automatic-retries': 'no automatic retries',
+  'not-published': 'no published schedule',
+}

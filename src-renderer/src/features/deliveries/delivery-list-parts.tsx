@@ -1,0 +1,28 @@
+import type { DeliveryGroupInfo } from '../../../../src-main/shared/deliveries'
+import { formatCount } from '../../lib/format'
+import './delivery-view.css'
+
+/** A grouped list row's "3 attempts" badge (only in `groupBy: "delivery"` lists), with duplicates flagged. */
+export function DeliveryCountBadge({ delivery }: { delivery: DeliveryGroupInfo | undefined }) {
+  if (!delivery) return null
+  return (
+    <span
+      className={`delivery-badge ${delivery.duplicateCount > 0 ? 'delivery-badge-dup' : ''}`}
+      title={`${formatCount(delivery.attemptCount)} ${delivery.attemptCount === 1 ? 'attempt' : 'attempts'}${delivery.succeeded ? ', delivered (2xx)' : ', not delivered yet'}${delivery.duplicateCount > 0 ? `, ${delivery.duplicateCount} after a 2xx` : ''}`}
+      data-testid="delivery-attempt-count"
+      data-attempts={delivery.attemptCount}
+    >
+      ×{formatCount(delivery.attemptCount)}
+    </span>
+  )
+}
+
+/** The list header's switch between one row per capture and one row per delivery. */
+export function GroupByDeliveryToggle({ grouped, onChange }: { grouped: boolean; onChange: (grouped: boolean) => void }) {
+  return (
+    <label className="delivery-toggle" title="One row per delivery: retries of one notification together, with their count and latest answer">
+      <input type="checkbox" checked={grouped} onChange={(event) => onChange(event.target.checked)} data-testid="group-by-delivery" />
+      Group retries
+    </label>
+  )
+}

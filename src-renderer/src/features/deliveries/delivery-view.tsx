@@ -1,0 +1,222 @@
+import { useState } from 'react'
+import type { CaptureSummary } from '../../../../src-main/shared/contract'
+import type { DeliveryAttemptInfo, DeliveryView as DeliveryData, RetrySchedule } from '../../../../src-main/shared/deliveries'
+import { ApiCallError } from '../../api/api-client'
+import { answerLongLabel, answerStatusClass } from '../../lib/answer'
+import { formatCount, formatFullTime, formatListTime } from '../../lib/format'
+import { CompareView } from '../compare/compare-view'
+import { describeDrift, formatGap, SCHEDULE_KIND_LABELS } from './delivery-format'
+import { useDelivery } from './delivery-queries'
+import './delivery-view.css'
+
+/**
+ * The Delivery view: every attempt of one delivery, the time between them, what each was
+ * answered, and the provider's retry schedule beside them (when it publishes one).
+ */
+export function DeliveryView({ captureId }: { captureId: string }) {
+  const { data, error, isPending } = useDelivery(captureId)
+  const [comparing, setComparing] = useState<{ leftId: string; rightId: string } | null>(null)
+  if (isPending) return <p className="muted">Loading the delivery…</p>
+  if (error) {
+    const isGone = error instanceof ApiCallError && error.code === 'NOT_FOUND'
+    return (
+      <p className="notice notice-danger" data-testid="delivery-error">
+        {isGone ? 'This capture no longer exists.' : `Could not load the delivery: ${error.message}`}
+      </p>
+    )
+  }
+  if (comparing) {
+    return (
+      <div>
+        <button type="button" className="link-button delivery-small" onClick={() => setComparing(null)} data-testid="delivery-back">
+          ← Back to the delivery
+        </button>
+        <CompareView target={comparing} />
+      </div>
+    )
+  }
+  return <LoadedDelivery delivery={data} currentId={captureId} onCompare={setComparing} />
+}
+
+interface LoadedDeliveryProps {
+  delivery: DeliveryData
+  currentId: string
+  onCompare: (target: { leftId: string; rightId: string }) => void
+}
+
+function LoadedDelivery({ delivery, currentId, onCompare }: LoadedDeliveryProps) {
+  const byId = new Map(delivery.attempts.map((attempt) => [attempt.id, attempt]))
+  const first = delivery.attempts[0]
+  const summary = first?.recognition?.summary
+  const delivered = delivery.timeline.some((row) => row.succeeded)
+  const duplicates = delivery.timeline.filter((row) => row.afterSuccess).length
+  return (
+    <div className="delivery-view" data-testid="delivery-view" data-delivery-key={delivery.deliveryKey}>
+      <div className="delivery-summary">
+        <div>
+          <div className="delivery-title" data-testid="delivery-title">
+            {first?.recognition ? first.recognition.provider.name : 'Unrecognised sender'}
+            {summary?.eventType && <span className="wire"> · {summary.eventType}</span>}
+            {(summary?.objectId ?? summary?.reference) && <span className="wire"> · {summary?.objectId ?? summary?.reference}</span>}
+          </div>
+          <div className="muted delivery-small">
+            Grouped by {delivery.groupedBy} · <span className="wire">{delivery.deliveryKey}</span>
+          </div>
+        </div>
+        <div className="delivery-outcome" data-testid="delivery-outcome">
+          <span className="delivery-count">
+            {formatCount(delivery.totalAttempts)} {delivery.totalAttempts === 1 ? 'attempt' : 'attempts'}
+          </span>
+          <span className={`tag ${delivered ? 'delivery-tag-ok' : 'tag-danger'}`}>{delivered ? 'delivered (2xx)' : 'not delivered yet'}</span>
+          {duplicates > 0 && <span className="tag delivery-tag-warn">{duplicates} after a 2xx</span>}
+        </div>
+      </div>
+
+      {delivery.totalAttempts > delivery.attempts.length && (
+        <p className="notice notice-warning delivery-small">
+          The {formatCount(delivery.attempts.length)} latest of {formatCount(delivery.totalAttempts)} attempts are listed.
+        </p>
+      )}
+
+      <div className="delivery-columns">
+        <table className="delivery-timeline" data-testid="delivery-timeline">
+          <thead>
+            <tr>
+              <th scope="col">Attempt</th>
+              <th scope="col">Received</th>
+              <th scope="col">After the previous</th>
+              {delivery.schedule && delivery.schedule.retries.length > 0 && <th scope="col">Schedule expected</th>}
+              <th scope="col">Answered</th>
+              <th scope="col" aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {delivery.timeline.map((row, index) => (
+              <AttemptRow
+                key={row.captureId}
+                row={row}
+                attempt={byId.get(row.captureId)}
+                previousId={delivery.timeline[index - 1]?.captureId ?? null}
+                isCurrent={row.captureId === currentId}
+                showSchedule={delivery.schedule !== null && delivery.schedule.retries.length > 0}
+                onCompare={onCompare}
+              />
+            ))}
+            {delivery.nextExpected && (
+              <tr className="delivery-next" data-testid="delivery-next-expected">
+                <td>#{delivery.nextExpected.attempt}</td>
+                <td colSpan={2} className="muted">
+                  not received yet
+                </td>
+                <td>
+                  {formatListTime(delivery.nextExpected.at)} <span className="muted delivery-small">({relativeToNow(delivery.nextExpected.at)})</span>
+                </td>
+                <td colSpan={2} />
+              </tr>
+            )}
+          </tbody>
+        </table>
+        <ScheduleAside schedule={delivery.schedule} />
+      </div>
+    </div>
+  )
+}
+
+interface AttemptRowProps {
+  row: DeliveryAttemptInfo
+  attempt: CaptureSummary | undefined
+  previousId: string | null
+  isCurrent: boolean
+  showSchedule: boolean
+  onCompare: (target: { leftId: string; rightId: string }) => void
+}
+
+function AttemptRow({ row, attempt, previousId, isCurrent, showSchedule, onCompare }: AttemptRowProps) {
+  return (
+    <tr
+      className={`${isCurrent ? 'delivery-current' : ''} ${row.afterSuccess ? 'delivery-duplicate' : ''}`}
+      data-testid="delivery-attempt"
+      data-capture-id={row.captureId}
+      data-status={row.answeredStatus ?? 'none'}
+      data-after-success={row.afterSuccess}
+      aria-current={isCurrent ? 'true' : undefined}
+    >
+      <td>
+        #{row.attempt}
+        {isCurrent && <span className="muted delivery-small"> (open)</span>}
+      </td>
+      <td title={formatFullTime(row.receivedAt)}>{formatListTime(row.receivedAt)}</td>
+      <td data-testid="delivery-gap">{row.sincePreviousMs === null ? <span className="muted">first</span> : `+${formatGap(row.sincePreviousMs)}`}</td>
+      {showSchedule && (
+        <td>
+          {row.expectedAt === null ? (
+            <span className="muted">{row.attempt === 1 ? '—' : 'beyond the schedule'}</span>
+          ) : (
+            <>
+              {formatListTime(row.expectedAt)} <span className="muted delivery-small">{describeDrift(row.receivedAt, row.expectedAt)}</span>
+            </>
+          )}
+        </td>
+      )}
+      <td data-testid="delivery-answer">
+        {attempt ? <span className={`status ${answerStatusClass(attempt.response)}`}>{answerLongLabel(attempt.response)}</span> : row.answeredStatus}
+        {row.afterSuccess && (
+          <span className="tag delivery-tag-warn" title="An earlier attempt was already answered with a 2xx: the provider sent it again." data-testid="delivery-duplicate">
+            duplicate
+          </span>
+        )}
+      </td>
+      <td>
+        {previousId !== null && (
+          <button type="button" className="link-button delivery-small" onClick={() => onCompare({ leftId: previousId, rightId: row.captureId })} data-testid="delivery-compare-previous">
+            Compare with #{row.attempt - 1}
+          </button>
+        )}
+      </td>
+    </tr>
+  )
+}
+
+function ScheduleAside({ schedule }: { schedule: RetrySchedule | null }) {
+  if (schedule === null) {
+    return (
+      <aside className="delivery-schedule" data-testid="delivery-schedule">
+        <h3 className="delivery-heading">Retry schedule</h3>
+        <p className="muted delivery-small">No public retry policy is known for this sender: attempts are shown as they arrive.</p>
+      </aside>
+    )
+  }
+  return (
+    <aside className="delivery-schedule" data-testid="delivery-schedule" data-kind={schedule.kind}>
+      <h3 className="delivery-heading">
+        {schedule.title} retry schedule <span className="muted delivery-small">({SCHEDULE_KIND_LABELS[schedule.kind]})</span>
+      </h3>
+      <p className="delivery-small">{schedule.description}</p>
+      <p className="delivery-small">
+        <span className="muted">Delivered when answered with:</span> {schedule.successRule}
+      </p>
+      {schedule.retries.length > 0 && (
+        <ol className="delivery-steps delivery-small" start={2}>
+          {schedule.retries.map((step, index) => (
+            <li key={index}>
+              {formatGap(step.delayMs)} after {step.from === 'first-attempt' ? 'the first attempt' : 'the attempt before'}
+            </li>
+          ))}
+        </ol>
+      )}
+      {schedule.caveat && <p className="notice notice-warning delivery-small">{schedule.caveat}</p>}
+      {!schedule.confirmed && <p className="muted delivery-small">Not confirmed on the provider’s own page.</p>}
+      <p className="delivery-small">
+        Source:{' '}
+        <a href={schedule.sourceUrl} target="_blank" rel="noreferrer noopener" data-testid="delivery-schedule-source">
+          {schedule.sourceTitle}
+        </a>
+      </p>
+    </aside>
+  )
+}
+
+function relativeToNow(iso: string): string {
+  const ms = Date.parse(iso) - Date.now()
+  return ms >= 0 ? `in ${formatGap(ms)}` : `${formatGap(-ms)} ago, overdue`
+}
