@@ -2,6 +2,7 @@
 // the same app headless, with the URL of its UI to open in a browser.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { desktopNodeProblem } from './node-requirement.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const args = process.argv.slice(2)
@@ -16,6 +17,9 @@ async function electronBinary() {
   const path = probe.stdout.trim()
   if (probe.status === 0 && path && existsSync(path)) return { path }
   const cause = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED/.exec(probe.stderr ?? '')?.[0]
+  // An old Node is the likelier cause of a failed first-use download than the network: say so.
+  const nodeProblem = desktopNodeProblem(process.version)
+  if (nodeProblem) return { reason: `the Electron binary is not installed and could not be downloaded: ${nodeProblem}` }
   return { reason: `the Electron binary is not installed and could not be downloaded${cause ? ` (${cause})` : ''}` }
 }
 
@@ -36,7 +40,8 @@ if (!reason) {
   const { code } = await run(electron.path, ['.', ...args])
   // A desktop session that ran and was closed is a normal exit; a crash at start falls back.
   if (code === 0 || Date.now() - started > 10_000) process.exit(code ?? 0)
-  console.log(`Electron exited at start (code ${code}); running headless instead.`)
+  const nodeProblem = desktopNodeProblem(process.version)
+  console.log(`Electron exited at start (code ${code})${nodeProblem ? `: ${nodeProblem}` : ''}; running headless instead.`)
 } else {
   console.log(`Desktop app unavailable: ${reason}; running headless instead.`)
 }
