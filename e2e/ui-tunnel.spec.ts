@@ -102,3 +102,54 @@ test('a taken subdomain is reported as changed, prominently', async ({ page, ins
   await page.keyboard.press('Escape')
   await saveScreenshot(page, 'tunnel-subdomain-changed')
 })
+
+test('stop and start keeps the subdomain; the dialog says the server leg is unencrypted', async ({ page, inspector }) => {
+  const subdomain = `keep${randomBytes(4).toString('hex')}`
+  await inspector.app.call('setTunnelSettings', { serverUrl: server.url, subdomain })
+  await inspector.openUi(page)
+  await page.getByTestId('tunnel-toggle').click()
+  const dialog = page.getByTestId('tunnel-dialog')
+  await expect(dialog.getByTestId('tunnel-privacy-note')).toContainText('its link to this app is unencrypted')
+  await expect(dialog.getByTestId('tunnel-privacy-note')).toContainText('“reset” answer reaches the caller as no answer')
+  const publicUrl = dialog.getByTestId('tunnel-public-url')
+  await dialog.getByTestId('tunnel-start').click()
+  await expect(publicUrl).toHaveText(new RegExp(`^http://${subdomain}\\.localhost:${server.port}/?$`))
+
+  // At once, while the server still holds the stopped client's name for about a second.
+  await dialog.getByTestId('tunnel-stop').click()
+  await expect(dialog.getByTestId('tunnel-start')).toBeEnabled()
+  await dialog.getByTestId('tunnel-start').click()
+  await expect(dialog.getByTestId('tunnel-state')).toHaveAttribute('data-status', 'online')
+  await expect(publicUrl).toHaveText(new RegExp(`^http://${subdomain}\\.localhost:${server.port}/?$`))
+  await expect(page.getByTestId('tunnel-dialog-subdomain-warning')).toHaveCount(0)
+  expect(server.registrations().map((registration) => registration.assigned)).toEqual([subdomain, subdomain])
+})
+
+test('a taken subdomain is taken back once it is free', async ({ page, inspector }) => {
+  const wanted = `back${randomBytes(4).toString('hex')}`
+  server.takeSubdomain(wanted)
+  await inspector.app.call('setTunnelSettings', { serverUrl: server.url, subdomain: wanted })
+  await inspector.openUi(page)
+  await page.getByTestId('tunnel-toggle').click()
+  const dialog = page.getByTestId('tunnel-dialog')
+  await dialog.getByTestId('tunnel-start').click()
+  await expect(page.getByTestId('tunnel-dialog-subdomain-warning')).toBeVisible()
+  // The readable random id the server handed out instead.
+  await expect(dialog.getByTestId('tunnel-public-url')).toHaveText(/^http:\/\/[a-z]+-[a-z]+-\d{2}\.localhost:\d+\/?$/)
+
+  server.releaseSubdomain(wanted)
+  await expect(dialog.getByTestId('tunnel-public-url')).toHaveText(new RegExp(`^http://${wanted}\\.localhost:${server.port}/?$`), { timeout: 15_000 })
+  await expect(page.getByTestId('tunnel-dialog-subdomain-warning')).toHaveCount(0)
+  await expect(page.getByTestId('tunnel-subdomain-warning')).toHaveCount(0)
+})
+
+test('a server addressed by IP: the reason says to use its domain name', async ({ page, inspector }) => {
+  await inspector.app.call('setTunnelSettings', { serverUrl: `http://127.0.0.1:${server.port}`, subdomain: null })
+  await inspector.openUi(page)
+  await page.getByTestId('tunnel-toggle').click()
+  const dialog = page.getByTestId('tunnel-dialog')
+  await dialog.getByTestId('tunnel-start').click()
+  await expect(dialog.getByTestId('tunnel-state')).toHaveAttribute('data-status', 'failed')
+  await expect(dialog.getByTestId('tunnel-state')).toContainText(`use the server's domain name instead, e.g. http://localhost:${server.port}`)
+  await expect(dialog.getByTestId('tunnel-state')).not.toContainText('not a localtunnel server')
+})
