@@ -174,13 +174,13 @@ function applyBulkProgress(queryClient: QueryClient, job: BulkJobView): void {
 }
 
 /** Every capture list in the cache, with its filter ready to test captures (`null`: unfiltered). */
-function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[]; scope: CaptureScope; matches: ListAdmission | null }> {
+function listQueries(queryClient: QueryClient): Array<{ key: readonly unknown[]; scope: CaptureScope; matches: ListAdmission | null; grouped: boolean }> {
   return queryClient
     .getQueryCache()
     .findAll({ queryKey: queryKeys.captureLists() })
     .flatMap((query) => {
       const list = listOfKey(query.queryKey)
-      return list === undefined ? [] : [{ key: query.queryKey, scope: list.scope, matches: listAdmissionOf(list.filter) }]
+      return list === undefined ? [] : [{ key: query.queryKey, scope: list.scope, matches: listAdmissionOf(list.filter), grouped: list.grouped }]
     })
 }
 
@@ -194,7 +194,12 @@ function applyCapturesReceived(queryClient: QueryClient, captures: CaptureSummar
     if (derived === undefined) fieldsOf.set(capture, (derived = filterFieldsOf(capture)))
     return derived
   }
-  for (const { key, scope, matches } of listQueries(queryClient)) {
+  for (const { key, scope, matches, grouped } of listQueries(queryClient)) {
+    // A list grouped by delivery shows a retry in its delivery's row (with a new count): the core regroups.
+    if (grouped) {
+      if (captures.some((capture) => scope === 'all' || capture.endpointId === scope)) refetch(key)
+      continue
+    }
     // A filtered list takes only the captures its filter matches: the same rule the core pages with.
     let isUndecided = false
     const relevant = newestFirst.filter((capture) => {
@@ -235,9 +240,14 @@ interface DeletedCapture {
  * loaded matched its filter, so it is fetched again when that happens.
  */
 function applyCapturesDeleted(queryClient: QueryClient, deleted: DeletedCapture[]): void {
-  for (const { key, scope, matches } of listQueries(queryClient)) {
+  for (const { key, scope, matches, grouped } of listQueries(queryClient)) {
     const inScope = new Set(deleted.filter((capture) => scope === 'all' || capture.endpointId === scope).map((capture) => capture.id))
     if (inScope.size === 0) continue
+    // Deleting a delivery's latest attempt leaves its older ones: the core regroups.
+    if (grouped) {
+      void queryClient.invalidateQueries({ queryKey: key, exact: true })
+      continue
+    }
     let removed = 0
     queryClient.setQueryData<CaptureListData>(key, (data) => {
       if (!data) return data

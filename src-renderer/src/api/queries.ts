@@ -25,15 +25,17 @@ export function useEndpoints() {
   return useQuery({ queryKey: queryKeys.endpoints(), queryFn: () => call('listEndpoints', {}) })
 }
 
-export function useCaptureList(scope: CaptureScope, filter: CaptureFilter | undefined) {
+/** `grouped`: one row per delivery (`listCaptures { groupBy: "delivery" }`). */
+export function useCaptureList(scope: CaptureScope, filter: CaptureFilter | undefined, grouped = false) {
   const active = normalizeCaptureFilter(filter)
   return useInfiniteQuery({
-    queryKey: queryKeys.captureList(scope, active),
+    queryKey: queryKeys.captureList(scope, active, grouped),
     queryFn: ({ pageParam }) =>
       call('listCaptures', {
         ...(scope === 'all' ? {} : { endpointId: scope }),
         ...(pageParam === undefined ? {} : { cursor: pageParam }),
         ...(active === undefined ? {} : { filter: active }),
+        ...(grouped ? { groupBy: 'delivery' as const } : {}),
         limit: CAPTURE_PAGE_SIZE,
       }),
     initialPageParam: undefined as string | undefined,

@@ -14,8 +14,12 @@ export const queryKeys = {
   endpoints: () => ['endpoints'] as const,
   tunnel: () => ['tunnel'] as const,
   captureLists: () => ['captures', 'list'] as const,
-  /** A list of one scope, filtered or not: the filter is normalised, so equal filters share one entry. */
-  captureList: (scope: CaptureScope, filter?: CaptureFilter) => ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null] as const,
+  /**
+   * A list of one scope, filtered or not: the filter is normalised, so equal filters share one
+   * entry. A list grouped by delivery (one row per delivery) has a fifth element.
+   */
+  captureList: (scope: CaptureScope, filter?: CaptureFilter, grouped = false) =>
+    (grouped ? ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null, GROUPED_BY_DELIVERY] : ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null]) as readonly unknown[],
   captureDetails: () => ['captures', 'detail'] as const,
   captureDetail: (id: string) => ['captures', 'detail', id] as const,
   /** The deliveries (getDelivery) of captures; refreshed when captures arrive or go. */
@@ -42,8 +46,11 @@ export const queryKeys = {
 export type CaptureListKey = ReturnType<typeof queryKeys.captureList>
 export type CaptureListData = InfiniteData<CapturePage, string | undefined>
 
+/** The marker of a list grouped by delivery (`listCaptures { groupBy: "delivery" }`). */
+const GROUPED_BY_DELIVERY = 'by-delivery'
+
 /** The scope and filter of a capture-list key (`filter` undefined: unfiltered), or `undefined` for any other key. */
-export function listOfKey(key: readonly unknown[]): { scope: CaptureScope; filter: CaptureFilter | undefined } | undefined {
+export function listOfKey(key: readonly unknown[]): { scope: CaptureScope; filter: CaptureFilter | undefined; grouped: boolean } | undefined {
   if (key[0] !== 'captures' || key[1] !== 'list' || typeof key[2] !== 'string') return undefined
-  return { scope: key[2], filter: (key[3] as CaptureFilter | null | undefined) ?? undefined }
+  return { scope: key[2], filter: (key[3] as CaptureFilter | null | undefined) ?? undefined, grouped: key[4] === GROUPED_BY_DELIVERY }
 }

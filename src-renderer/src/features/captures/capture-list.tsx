@@ -7,6 +7,7 @@ import type { CaptureScope } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
 import type { BulkReplayChoices } from '../replay/bulk-replay-dialog'
 import { BulkReplayButton } from '../replay/entry-points'
+import { GroupByDeliveryToggle, useGroupByDelivery } from '../deliveries/delivery-list-parts'
 import { CaptureColumns } from './capture-columns'
 import { CaptureFilterBar } from './capture-filter-bar'
 import { CaptureListEmpty } from './capture-list-empty'
@@ -46,7 +47,8 @@ interface CaptureListProps {
  * above. Rows can be ticked for a bulk replay or delete.
  */
 export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, filter, onFilterChange, selectedId, onSelect, onOpen, toolbar }: CaptureListProps) {
-  const { data, error, isPending, isPlaceholderData, hasNextPage, isFetchingNextPage, fetchNextPage } = useCaptureList(scope, filter)
+  const [groupedByDelivery, setGroupedByDelivery] = useGroupByDelivery()
+  const { data, error, isPending, isPlaceholderData, hasNextPage, isFetchingNextPage, fetchNextPage } = useCaptureList(scope, filter, groupedByDelivery)
   const startedAt = useStatus().data?.startedAt
   // Until the status is known no hang counts as held (nothing shows as pending that may not be).
   const appStartedAtMs = startedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(startedAt)
@@ -186,6 +188,7 @@ export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, f
         </span>
         <span className="list-scope">{endpoint ? endpoint.name : 'All endpoints'}</span>
         <BulkReplayButton choices={replayChoices} />
+        <GroupByDeliveryToggle grouped={groupedByDelivery} onChange={setGroupedByDelivery} />
         {toolbar}
       </div>
       <CaptureFilterBar filter={filter} onChange={onFilterChange} />

@@ -5,6 +5,7 @@ import { mediaType } from '../../lib/bytes'
 import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
 import { ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
 import { captureReference } from './capture-reference'
+import { DeliveryCountBadge } from '../deliveries/delivery-list-parts'
 import { CaptureStatusCell } from './capture-status-cell'
 
 export const CAPTURE_ROW_HEIGHT_PX = 32
@@ -71,6 +72,7 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
       </span>
       <span className="cell cell-reference wire" title={reference?.title} data-testid="capture-reference">
         {reference ? reference.text : <span className="muted">—</span>}
+        <DeliveryCountBadge delivery={capture.delivery} />
       </span>
       {isRefused && capture.refusal?.declaredSize != null ? (
         <span

@@ -4,6 +4,7 @@ import { useDeleteCaptures } from '../../api/queries'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { formatCount } from '../../lib/format'
 import { BulkReplayDialog, type BulkReplayChoices } from '../replay/bulk-replay-dialog'
+import { CompareSelectionButton } from '../compare/compare-buttons'
 
 interface CaptureSelectionBarProps {
   /** The ticked rows; `replayChoices.selectedIds` is the same list. */
@@ -42,6 +43,7 @@ export function CaptureSelectionBar({ selectedIds, replayChoices, onClear }: Cap
       >
         Delete selected…
       </button>
+      <CompareSelectionButton selectedIds={selectedIds} />
       <button type="button" className="link-button" onClick={onClear} data-testid="selection-clear">
         Clear selection
       </button>

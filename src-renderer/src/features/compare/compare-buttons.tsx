@@ -4,13 +4,13 @@ import { CompareDialog } from './compare-dialog'
 import { ComparePickerDialog } from './compare-picker-dialog'
 
 /**
- * The list's "Compare" for a selection: enabled when exactly two captures are selected; the one
- * that arrived first is on the left.
+ * The selection bar's "Compare": enabled when exactly two captures are ticked; the one ticked
+ * first is on the left.
  */
-export function CompareSelectionButton({ selected }: { selected: ReadonlyArray<Pick<CaptureSummary, 'id' | 'seq'>> }) {
+export function CompareSelectionButton({ selectedIds }: { selectedIds: readonly string[] }) {
   const [isOpen, setIsOpen] = useState(false)
-  const [first, second] = [...selected].sort((a, b) => a.seq - b.seq)
-  const ready = selected.length === 2 && first !== undefined && second !== undefined
+  const [first, second] = selectedIds
+  const ready = selectedIds.length === 2 && first !== undefined && second !== undefined
   return (
     <>
       <button
@@ -23,7 +23,7 @@ export function CompareSelectionButton({ selected }: { selected: ReadonlyArray<P
       >
         Compare
       </button>
-      {isOpen && ready && <CompareDialog target={{ leftId: first.id, rightId: second.id }} onClose={() => setIsOpen(false)} />}
+      {isOpen && ready && <CompareDialog target={{ leftId: first, rightId: second }} onClose={() => setIsOpen(false)} />}
     </>
   )
 }

@@ -1,3 +1,4 @@
+import { useCallback, useState } from 'react'
 import type { DeliveryGroupInfo } from '../../../../src-main/shared/deliveries'
 import { formatCount } from '../../lib/format'
 import './delivery-view.css'
@@ -25,4 +26,16 @@ export function GroupByDeliveryToggle({ grouped, onChange }: { grouped: boolean;
       Group retries
     </label>
   )
+}
+
+const GROUPED_KEY = 'callback-inspector.group-by-delivery'
+
+/** Whether the list shows one row per delivery; remembered across reloads. */
+export function useGroupByDelivery(): [grouped: boolean, setGrouped: (grouped: boolean) => void] {
+  const [grouped, setState] = useState(() => localStorage.getItem(GROUPED_KEY) === 'true')
+  const setGrouped = useCallback((next: boolean) => {
+    localStorage.setItem(GROUPED_KEY, String(next))
+    setState(next)
+  }, [])
+  return [grouped, setGrouped]
 }
