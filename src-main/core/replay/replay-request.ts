@@ -19,10 +19,13 @@ import {
   type ReplayEdits,
   type SentRequestView,
 } from '../../shared/replay'
-import { splitTarget } from '../../shared/slug'
-import { confineCapturedPath } from './confine-path'
+import { requestedUrl } from '../../shared/captured-path'
+
 import { FORWARDED_MARK_HEADER } from './forward-loop'
 import { withoutHopByHop } from './hop-by-hop'
+
+/** Where the captured path goes: its home is shared/captured-path.ts (the Forward dialog previews it). */
+export { sentTarget } from '../../shared/captured-path'
 
 /** A request as captured: the raw material of every replay. */
 export interface CapturedRequest {
@@ -113,26 +116,6 @@ export function parseTargetUrl(targetUrl: string): URL {
 }
 
 /**
- * The request target to send. Without `keepCapturedPath` it is the target URL's path and query;
- * with it, the captured path and query relative to the endpoint are appended (`/<slug>/notify?x=1`
- * sent to `http://host/cb` goes to `/cb/notify?x=1`). The captured part is appended as it arrived,
- * because signatures (IXOPAY) cover it byte for byte, except that its dot segments are resolved and
- * it may never climb out of the target's path (`confineCapturedPath` throws `BAD_REQUEST`).
- */
-export function sentTarget(url: URL, capturedTarget: string, keepCapturedPath: boolean): string {
-  const basePath = url.pathname === '' ? '/' : url.pathname
-  const baseQuery = url.search.slice(1)
-  if (!keepCapturedPath) return `${basePath}${url.search}`
-  const { rest } = splitTarget(capturedTarget)
-  const queryAt = rest.indexOf('?')
-  const restPath = confineCapturedPath(queryAt < 0 ? rest : rest.slice(0, queryAt))
-  const restQuery = queryAt < 0 ? '' : rest.slice(queryAt + 1)
-  const path = restPath === '/' ? basePath : `${basePath.replace(/\/+$/, '')}${restPath}`
-  const queries = [baseQuery, restQuery].filter((query) => query !== '')
-  return queries.length > 0 ? `${path}?${queries.join('&')}` : path
-}
-
-/**
  * Makes the headers' framing match the body: `Content-Length` set to the body's length (kept in
  * place and in its case when present, appended when needed), and `Host` set to `host` (in place,
  * or first when absent). Node adds neither when headers are given as an array.
@@ -171,7 +154,7 @@ export function buildReplayRequest(source: ReplaySource, options: BuildReplayOpt
   const { kept, dropped } = withoutHopByHop(edits.headers ?? captured.headers)
   // The URL exactly as the HTTP client will parse and request it, so the preview and the history
   // never show one path while another is requested.
-  const requested = new URL(`${url.protocol}//${url.host}${sentTarget(url, captured.target, options.keepCapturedPath ?? false)}`)
+  const requested = requestedUrl(url, captured.target, options.keepCapturedPath ?? false)
   const target = `${requested.pathname}${requested.search}`
   const request: ReplayRequest = {
     method,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startLoopbackTarget, type LoopbackTarget } from '../../test-support/loopback-target'
-import { confineCapturedPath } from './confine-path'
+import { confineCapturedPath } from '../../shared/captured-path'
 import { forwardCapture } from './forward'
 import { sendReplay } from './http-client'
 import { buildReplayRequest, sentRequestView, type CapturedRequest } from './replay-request'

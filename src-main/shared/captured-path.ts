@@ -1,5 +1,7 @@
 /**
- * Keeps a sender-controlled path inside the target URL's base path.
+ * Where a resend or forward goes: the target URL, plus (with "keep the captured path") what the
+ * sender put after the endpoint's slug, kept inside the target URL's base path. Zod-free and
+ * Node-free, so the Forward dialog previews the same URL the core requests.
  *
  * Forward and resend with "keep the captured path" append what a sender put after the endpoint's
  * slug to the target URL. A sender who knows the public tunnel URL controls that part, so it must
@@ -10,7 +12,8 @@
  * they would climb above the base), and ones hidden behind an encoded separator are refused
  * because how the target decodes them cannot be known.
  */
-import { InspectorError } from '../../shared/errors'
+import { InspectorError } from './errors'
+import { splitTarget } from './slug'
 
 /** A dot segment, literal or with its dots percent-encoded (`.`, `%2e`, `%2E` in any mix). */
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i
@@ -51,4 +54,34 @@ export function confineCapturedPath(capturedPath: string): string {
     if (last) kept.push('')
   }
   return `/${kept.join('/')}`
+}
+
+/**
+ * The request target to send. Without `keepCapturedPath` it is the target URL's path and query;
+ * with it, the captured path and query relative to the endpoint are appended (`/<slug>/notify?x=1`
+ * sent to `http://host/cb` goes to `/cb/notify?x=1`). The captured part is appended as it arrived,
+ * because signatures (IXOPAY) cover it byte for byte, except that its dot segments are resolved and
+ * it may never climb out of the target's path (`confineCapturedPath` throws `BAD_REQUEST`).
+ */
+export function sentTarget(url: URL, capturedTarget: string, keepCapturedPath: boolean): string {
+  const basePath = url.pathname === '' ? '/' : url.pathname
+  const baseQuery = url.search.slice(1)
+  if (!keepCapturedPath) return `${basePath}${url.search}`
+  const { rest } = splitTarget(capturedTarget)
+  const queryAt = rest.indexOf('?')
+  const restPath = confineCapturedPath(queryAt < 0 ? rest : rest.slice(0, queryAt))
+  const restQuery = queryAt < 0 ? '' : rest.slice(queryAt + 1)
+  const path = restPath === '/' ? basePath : `${basePath.replace(/\/+$/, '')}${restPath}`
+  const queries = [baseQuery, restQuery].filter((query) => query !== '')
+  return queries.length > 0 ? `${path}?${queries.join('&')}` : path
+}
+
+/**
+ * The URL exactly as an HTTP client parses and requests it (origin, path and query; a fragment is
+ * never sent), so a preview or a history never shows one path while another is requested.
+ */
+export function requestedUrl(url: URL, capturedTarget: string, keepCapturedPath: boolean): URL {
+  const parsed = new URL(`${url.protocol}//${url.host}${sentTarget(url, capturedTarget, keepCapturedPath)}`)
+  parsed.hash = ''
+  return parsed
 }
