@@ -1,57 +1,74 @@
 /** Chooses how a body can be shown, from its content type and its bytes. */
-import { decodeUtf8Strict, looksBinary, mediaType } from './bytes'
-import { looksLikeXml } from './xml-pretty'
+import { decodeBody, type DecodedBody } from './body-charset'
+import { looksBinary, mediaType } from './bytes'
+import { looksLikeXml, MAX_PRETTY_XML_CHARS } from './xml-pretty'
 
 export type BodyViewKind = 'json' | 'form' | 'xml' | 'text' | 'hex'
 
-/** Above this, the collapsible tree would cost too much to build; pretty text is shown instead. */
-export const MAX_JSON_TREE_BYTES = 2 * 1024 * 1024
-
 export interface BodyAnalysis {
   bytes: Uint8Array
-  /** Strict UTF-8 decoding; `null` when the bytes are not valid UTF-8. */
+  /** The body decoded as {@link decoded} says; `null` when the bytes do not decode. */
   text: string | null
+  decoded: DecodedBody
   isBinary: boolean
   views: BodyViewKind[]
   preferred: BodyViewKind | null
-  json: { ok: true; value: unknown } | { ok: false; message: string } | null
-  /** Why a content type's natural view is missing, e.g. a JSON content type that does not parse. */
+  /**
+   * The content type says JSON: a body that does not parse keeps the JSON view, which shows where
+   * the syntax error is. Undeclared bodies that merely start with `{` or `[` lose it instead.
+   */
+  isJsonDeclared: boolean
+  /** Why a content type's natural view is missing, e.g. text that does not decode. */
   notice: string | null
 }
 
 export function analyseBody(bytes: Uint8Array, contentType: string | null): BodyAnalysis {
   const type = mediaType(contentType)
-  const base = { bytes, text: null, isBinary: false, json: null, notice: null }
+  const decoded = decodeBody(bytes, contentType)
+  const isJsonDeclared = type === 'application/json' || type.endsWith('+json') || type === 'text/json'
+  const base = { bytes, decoded, text: decoded.text, isBinary: false, isJsonDeclared, notice: null }
   if (bytes.length === 0) return { ...base, views: [], preferred: null }
-  const text = decodeUtf8Strict(bytes)
+  const { text } = decoded
   if (text === null) {
     return {
       ...base,
       isBinary: true,
       views: ['hex', 'text'],
       preferred: 'hex',
-      notice: isTextualType(type) ? `Declared as ${type}, but the bytes are not valid UTF-8.` : null,
+      notice: isTextualType(type) ? `Declared as ${type}, but the bytes are not valid ${decoded.encoding}.` : null,
     }
   }
-  if (looksBinary(text)) return { ...base, text, isBinary: true, views: ['hex', 'text'], preferred: 'hex' }
+  // A declared charset says "this is text" (B9); without one, control characters suggest binary.
+  if (looksBinary(text) && (decoded.source !== 'declared' || text.includes('\u0000'))) {
+    return { ...base, isBinary: true, views: ['hex', 'text'], preferred: 'hex' }
+  }
 
-  const isJsonType = type === 'application/json' || type.endsWith('+json') || type === 'text/json'
-  const trimmed = text.trimStart()
-  if (isJsonType || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const json = parseJson(text)
-    if (json.ok) return { ...base, text, json, views: ['json', 'text', 'hex'], preferred: 'json' }
-    if (isJsonType) {
-      return { ...base, text, json, views: ['text', 'hex'], preferred: 'text', notice: `Not valid JSON: ${json.message}` }
-    }
+  const trimmed = text.slice(0, 1024).trimStart()
+  if (isJsonDeclared || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    return { ...base, views: ['json', 'text', 'hex'], preferred: 'json' }
   }
   if (type === 'application/x-www-form-urlencoded') {
-    return { ...base, text, views: ['form', 'text', 'hex'], preferred: 'form' }
+    return { ...base, views: ['form', 'text', 'hex'], preferred: 'form' }
   }
   // HTML is shown as raw text: re-indenting it as XML would mislead more than help.
   if (type.endsWith('/xml') || type.endsWith('+xml') || (type !== 'text/html' && looksLikeXml(text))) {
-    return { ...base, text, views: ['xml', 'text', 'hex'], preferred: 'xml' }
+    if (text.length > MAX_PRETTY_XML_CHARS) {
+      return {
+        ...base,
+        views: ['text', 'hex'],
+        preferred: 'text',
+        notice: 'XML this large is shown as raw text: formatting it would take too long.',
+      }
+    }
+    return { ...base, views: ['xml', 'text', 'hex'], preferred: 'xml' }
   }
-  return { ...base, text, views: ['text', 'hex'], preferred: 'text' }
+  return { ...base, views: ['text', 'hex'], preferred: 'text' }
+}
+
+/** The same analysis for a body that turned out not to be JSON: its next best view. */
+export function withoutJsonView(analysis: BodyAnalysis): BodyAnalysis {
+  const views = analysis.views.filter((kind) => kind !== 'json')
+  return { ...analysis, views, preferred: views[0] ?? null }
 }
 
 function isTextualType(type: string): boolean {
@@ -61,14 +78,6 @@ function isTextualType(type: string): boolean {
     type.endsWith('xml') ||
     type === 'application/x-www-form-urlencoded'
   )
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown }
-  } catch (error: unknown) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) }
-  }
 }
 
 /** Form fields in body order, duplicates kept; values decoded the way servers decode them. */

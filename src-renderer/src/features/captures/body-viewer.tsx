@@ -1,14 +1,18 @@
-import { useMemo, useState } from 'react'
-import { CappedText } from '../../components/capped-text'
-import { analyseBody, MAX_JSON_TREE_BYTES, type BodyViewKind } from '../../lib/body-views'
-import { declaredCharset, decodeUtf8Lenient, decodeWithCharset } from '../../lib/bytes'
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import type { LosslessJsonDocument } from '../../../../src-main/shared/lossless-json'
+import { CopyButton } from '../../components/copy-button'
+import { decodedAsLabel } from '../../lib/body-charset'
+import { bodyFileExtension, downloadBytes, safeFileStem } from '../../lib/body-download'
+import { analyseBody, withoutJsonView, type BodyAnalysis, type BodyViewKind } from '../../lib/body-views'
+import { decodeUtf8Lenient } from '../../lib/bytes'
 import { prettyXml } from '../../lib/xml-pretty'
+import { BodyFindBar, useBodyFind } from './body-find-bar'
+import './body-viewer.css'
 import { FormBody } from './form-body'
 import { HexBody } from './hex-body'
 import { JsonBody } from './json-body'
-
-/** Text is rendered 256 KB at a time; the capture itself is always whole. */
-export const TEXT_STEP_CHARS = 256 * 1024
+import { TextBody } from './text-rows-view'
+import { useLosslessJson, MAX_JSON_TREE_NODES, type JsonParseState } from './use-lossless-json'
 
 const VIEW_LABELS: Record<BodyViewKind, string> = {
   json: 'JSON',
@@ -22,41 +26,108 @@ interface BodyViewerProps {
   bytes: Uint8Array
   contentType: string | null
   testId: string
+  /** File name without extension for "Save body", e.g. `capture-1a2b-request`. */
+  downloadName?: string
 }
 
 /** Shows a body as text, never as HTML: bodies are hostile input. */
-export function BodyViewer({ bytes, contentType, testId }: BodyViewerProps) {
-  const analysis = useMemo(() => analyseBody(bytes, contentType), [bytes, contentType])
+export function BodyViewer({ bytes, contentType, testId, downloadName }: BodyViewerProps) {
+  const analysed = useMemo(() => analyseBody(bytes, contentType), [bytes, contentType])
+  const json = useLosslessJson(analysed.text, analysed.views.includes('json'))
+  // A body that only looked like JSON (no JSON content type) and does not parse is just text.
+  const analysis = json?.status === 'error' && json.error.kind === 'syntax' && !analysed.isJsonDeclared ? withoutJsonView(analysed) : analysed
   const [chosen, setChosen] = useState<BodyViewKind | null>(null)
   const view = chosen !== null && analysis.views.includes(chosen) ? chosen : analysis.preferred
+  const [isExpanded, setIsExpanded] = useState(false)
+  const root = useRef<HTMLDivElement>(null)
 
-  if (view === null) {
+  // What find searches is the text the view shows: the formatted XML, else the decoded body.
+  const lenientText = useMemo(() => (analysis.text === null && view === 'text' ? decodeUtf8Lenient(bytes) : null), [analysis.text, view, bytes])
+  const xmlText = useMemo(() => (view === 'xml' && analysis.text !== null ? prettyXml(analysis.text) : null), [view, analysis.text])
+  const shownText = xmlText ?? analysis.text ?? lenientText ?? ''
+  const find = useBodyFind(shownText)
+  // Find reads text; form and hex views switch to the raw text while a search is active.
+  const activeView = find.isActive && (view === 'form' || view === 'hex') ? 'text' : view
+
+  useExpandedPane(root, isExpanded, () => setIsExpanded(false))
+
+  if (view === null || activeView === null) {
     return (
       <p className="muted" data-testid={`${testId}-empty`}>
         No body.
       </p>
     )
   }
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') {
+      event.preventDefault()
+      find.open()
+    }
+  }
+
+  const extension = bodyFileExtension(contentType, analysis.views.includes('json'), analysis.text !== null && !analysis.isBinary)
+  const fileName = `${safeFileStem(downloadName ?? testId)}.${extension}`
+
   return (
-    <div className="body-viewer" data-testid={testId}>
-      <div className="tabs" role="tablist">
-        {analysis.views.map((kind) => (
-          <button
-            key={kind}
-            type="button"
-            role="tab"
-            aria-selected={kind === view}
-            className={`tab ${kind === view ? 'tab-active' : ''}`}
-            data-testid={`body-tab-${kind}`}
-            onClick={() => setChosen(kind)}
-          >
-            {VIEW_LABELS[kind]}
+    <div
+      ref={root}
+      className={`body-viewer ${isExpanded ? 'body-viewer-expanded' : ''}`}
+      data-testid={testId}
+      data-expanded={isExpanded}
+      onKeyDown={onKeyDown}
+    >
+      <div className="body-toolbar">
+        <div className="tabs" role="tablist">
+          {analysis.views.map((kind) => (
+            <button
+              key={kind}
+              type="button"
+              role="tab"
+              aria-selected={kind === activeView}
+              className={`tab ${kind === activeView ? 'tab-active' : ''}`}
+              data-testid={`body-tab-${kind}`}
+              onClick={() => setChosen(kind)}
+            >
+              {VIEW_LABELS[kind]}
+            </button>
+          ))}
+        </div>
+        <div className="body-actions">
+          <button type="button" className="button button-small" onClick={find.open} title="Find in this body (Ctrl+F)" data-testid="body-find-open">
+            Find
           </button>
-        ))}
+          <CopyButton
+            text={() => analysis.text ?? ''}
+            label="Copy body"
+            title={analysis.text === null ? 'The bytes are not text: use Save body' : 'Copy the body text exactly as received'}
+            testId="body-copy"
+          />
+          <button
+            type="button"
+            className="button button-small"
+            title={`Save the exact bytes as ${fileName}`}
+            data-testid="body-save"
+            onClick={() => downloadBytes(bytes, fileName)}
+          >
+            Save body
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            aria-pressed={isExpanded}
+            title={isExpanded ? 'Back to the capture (Escape)' : 'Show the body over the whole pane'}
+            data-testid="body-expand"
+            onClick={() => setIsExpanded(!isExpanded)}
+          >
+            {isExpanded ? 'Restore' : 'Expand'}
+          </button>
+        </div>
       </div>
+      {find.isOpen && <BodyFindBar find={find} />}
       {analysis.notice && <p className="notice notice-warning">{analysis.notice}</p>}
-      <div className="body-view" data-testid={`body-view-${view}`}>
-        <BodyView kind={view} analysis={analysis} contentType={contentType} />
+      <div className="body-view" data-testid={`body-view-${activeView}`}>
+        <BodyView kind={activeView} analysis={analysis} json={json} shownText={shownText} find={find} />
       </div>
     </div>
   )
@@ -64,35 +135,92 @@ export function BodyViewer({ bytes, contentType, testId }: BodyViewerProps) {
 
 interface BodyViewProps {
   kind: BodyViewKind
-  analysis: ReturnType<typeof analyseBody>
-  contentType: string | null
+  analysis: BodyAnalysis
+  json: JsonParseState | null
+  shownText: string
+  find: ReturnType<typeof useBodyFind>
 }
 
-function BodyView({ kind, analysis, contentType }: BodyViewProps) {
-  const { bytes, text } = analysis
+function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
+  const { matches, current } = find
+  const decodedAs = decodedAsLabel(analysis.decoded)
   switch (kind) {
-    case 'json':
-      if (analysis.json?.ok !== true) return null
-      if (bytes.length > MAX_JSON_TREE_BYTES) {
-        return (
-          <>
-            <p className="notice">
-              Large JSON: shown as indented text instead of a collapsible tree.
-            </p>
-            <CappedText text={JSON.stringify(analysis.json.value, null, 2)} step={TEXT_STEP_CHARS} testId="json-text" />
-          </>
-        )
+    case 'json': {
+      if (json === null) return null
+      switch (json.status) {
+        case 'ok':
+          return (
+            <>
+              <Provenance>Formatted view: every value exactly as received (numbers verbatim, every duplicate key); only indentation is added · {decodedAs}</Provenance>
+              <JsonBody key={documentKey(json.document)} document={json.document} matches={matches} currentMatch={current} />
+            </>
+          )
+        case 'parsing':
+          return (
+            <>
+              <Provenance>Reading the JSON… meanwhile the raw text as received · {decodedAs}</Provenance>
+              <TextBody text={shownText} matches={matches} currentMatch={current} testId="json-raw-text" label="Body text" />
+            </>
+          )
+        case 'error':
+          if (json.error.kind === 'too-many-values') {
+            return (
+              <>
+                <p className="notice" data-testid="json-too-large">
+                  Over {MAX_JSON_TREE_NODES.toLocaleString('en-US')} values: too many for the tree. The raw text is shown as received.
+                </p>
+                <TextBody text={shownText} matches={matches} currentMatch={current} testId="json-raw-text" label="Body text" />
+              </>
+            )
+          }
+          return (
+            <>
+              <p className="notice notice-warning" data-testid="json-syntax-error" data-offset={json.error.offset} data-line={json.error.line} data-column={json.error.column}>
+                Not valid JSON: {json.error.message} The error is marked in the raw text below.
+              </p>
+              <TextBody text={shownText} matches={matches} currentMatch={current} markOffset={json.error.offset} testId="json-raw-text" label="Body text" />
+            </>
+          )
+        default: {
+          const unknown: never = json
+          return unknown
+        }
       }
-      return <JsonBody value={analysis.json.value} />
+    }
     case 'form':
-      return <FormBody text={text ?? ''} />
+      return (
+        <>
+          <Provenance>Decoded form fields, in the order received (percent-decoding applied); the Raw tab has the text as received.</Provenance>
+          <FormBody text={analysis.text ?? ''} />
+        </>
+      )
     case 'xml':
-      return <XmlText text={text ?? ''} />
+      return (
+        <>
+          <Provenance>Formatted view: re-indented from the received text, only whitespace between tags changes · {decodedAs}</Provenance>
+          <TextBody text={shownText} matches={matches} currentMatch={current} testId="xml-body" label="Body XML, formatted" />
+        </>
+      )
     case 'text':
-      if (text === null) return <NonUtf8Text bytes={bytes} charset={declaredCharset(contentType)} />
-      return <CappedText text={text} step={TEXT_STEP_CHARS} testId="text-body" />
+      return (
+        <>
+          {analysis.text === null ? (
+            <p className="notice" data-testid="body-provenance">
+              Not valid {analysis.decoded.encoding}: invalid byte sequences are shown as {'\uFFFD'}. The Hex tab has the exact bytes.
+            </p>
+          ) : (
+            <Provenance>Raw text as received · {decodedAs}</Provenance>
+          )}
+          <TextBody text={shownText} matches={matches} currentMatch={current} testId="text-body" label="Body text" />
+        </>
+      )
     case 'hex':
-      return <HexBody bytes={bytes} />
+      return (
+        <>
+          <Provenance>The exact bytes received.</Provenance>
+          <HexBody bytes={analysis.bytes} />
+        </>
+      )
     default: {
       const unknownKind: never = kind
       return unknownKind
@@ -100,24 +228,58 @@ function BodyView({ kind, analysis, contentType }: BodyViewProps) {
   }
 }
 
-function XmlText({ text }: { text: string }) {
-  const pretty = useMemo(() => prettyXml(text), [text])
-  return <CappedText text={pretty} step={TEXT_STEP_CHARS} testId="xml-body" />
-}
-
-/** Decoded with the declared charset when the browser knows it, else as UTF-8 with U+FFFD. */
-function NonUtf8Text({ bytes, charset }: { bytes: Uint8Array; charset: string | null }) {
-  const declared = useMemo(() => decodeWithCharset(bytes, charset), [bytes, charset])
-  const lenient = useMemo(() => (declared === null ? decodeUtf8Lenient(bytes) : ''), [bytes, declared])
+function Provenance({ children }: { children: React.ReactNode }) {
   return (
-    <>
-      <p className="notice">
-        {declared !== null
-          ? `Not valid UTF-8; decoded as ${charset ?? ''}, the declared charset.`
-          : 'Not valid UTF-8: invalid byte sequences are shown as \uFFFD.'}{' '}
-        The Hex tab has the exact bytes.
-      </p>
-      <CappedText text={declared ?? lenient} step={TEXT_STEP_CHARS} testId="text-body" />
-    </>
+    <p className="body-provenance" data-testid="body-provenance">
+      {children}
+    </p>
   )
 }
+
+const documentKeys = new WeakMap<LosslessJsonDocument, number>()
+let nextDocumentKey = 1
+/** A React key per parsed document, so the tree's open/closed state starts afresh for a new one. */
+function documentKey(document: LosslessJsonDocument): number {
+  let key = documentKeys.get(document)
+  if (key === undefined) {
+    key = nextDocumentKey++
+    documentKeys.set(document, key)
+  }
+  return key
+}
+
+/**
+ * While expanded, the body covers the detail pane (measured, so it follows window resizes) and
+ * Escape brings it back, unless something inside (the find box) took the key first.
+ */
+function useExpandedPane(root: React.RefObject<HTMLDivElement | null>, isExpanded: boolean, onRestore: () => void) {
+  const restore = useRef(onRestore)
+  restore.current = onRestore
+  useEffect(() => {
+    const element = root.current
+    if (!isExpanded || element === null) return
+    const place = () => {
+      const pane = element.parentElement?.closest('.detail-pane')
+      const rect = pane?.getBoundingClientRect() ?? new DOMRect(0, 0, window.innerWidth, window.innerHeight)
+      element.style.top = `${rect.top}px`
+      element.style.left = `${rect.left}px`
+      element.style.width = `${rect.width}px`
+      element.style.height = `${rect.height}px`
+    }
+    place()
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        event.preventDefault()
+        restore.current()
+      }
+    }
+    window.addEventListener('resize', place)
+    document.addEventListener('keydown', onKey)
+    return () => {
+      window.removeEventListener('resize', place)
+      document.removeEventListener('keydown', onKey)
+      for (const property of ['top', 'left', 'width', 'height'] as const) element.style[property] = ''
+    }
+  }, [root, isExpanded])
+}
+

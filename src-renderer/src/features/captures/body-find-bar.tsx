@@ -1,0 +1,99 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { findAll, matchCountLabel, MAX_FIND_NEEDLE_CHARS, NO_MATCHES } from '../../lib/body-find'
+
+/** Typing pauses this long before a search runs: one pass per pause, not per key. */
+const SEARCH_DELAY_MS = 150
+
+/** Find state for one body: the query, its matches in the shown text, and the current match. */
+export function useBodyFind(text: string) {
+  const [isOpen, setIsOpen] = useState(false)
+  const [query, setQuery] = useState('')
+  const [searched, setSearched] = useState('')
+  const [matchCase, setMatchCase] = useState(false)
+  const [current, setCurrent] = useState(0)
+  const [focusRequest, setFocusRequest] = useState(0)
+
+  useEffect(() => {
+    const timer = setTimeout(() => setSearched(query), SEARCH_DELAY_MS)
+    return () => clearTimeout(timer)
+  }, [query])
+
+  const isActive = isOpen && searched !== ''
+  const matches = useMemo(() => (isActive ? findAll(text, searched, { matchCase }) : NO_MATCHES), [isActive, text, searched, matchCase])
+  useEffect(() => setCurrent(0), [matches])
+  const count = matches.starts.length
+
+  return {
+    isOpen,
+    isActive,
+    query,
+    matchCase,
+    matches,
+    /** -1 when there is nothing to show as current. */
+    current: count === 0 ? -1 : Math.min(current, count - 1),
+    focusRequest,
+    setQuery,
+    setMatchCase,
+    open: () => {
+      setIsOpen(true)
+      setFocusRequest((value) => value + 1)
+    },
+    close: () => setIsOpen(false),
+    next: () => count > 0 && setCurrent((value) => (value + 1) % count),
+    previous: () => count > 0 && setCurrent((value) => (value - 1 + count) % count),
+  }
+}
+
+export function BodyFindBar({ find }: { find: ReturnType<typeof useBodyFind> }) {
+  const input = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    input.current?.focus()
+    input.current?.select()
+  }, [find.focusRequest])
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') {
+      event.preventDefault()
+      if (event.shiftKey) find.previous()
+      else find.next()
+    } else if (event.key === 'Escape') {
+      // Handled here: an expanded body stays expanded until a second Escape.
+      event.preventDefault()
+      event.stopPropagation()
+      find.close()
+    }
+  }
+
+  const isPending = find.query !== '' && !find.isActive
+  return (
+    <div className="body-find" role="search" data-testid="body-find">
+      <input
+        ref={input}
+        type="search"
+        className="input body-find-input"
+        placeholder="Find in body"
+        aria-label="Find in body"
+        maxLength={MAX_FIND_NEEDLE_CHARS}
+        value={find.query}
+        data-testid="body-find-input"
+        onChange={(event) => find.setQuery(event.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <span className="body-find-count muted" aria-live="polite" data-testid="body-find-count">
+        {find.query === '' || isPending ? '' : matchCountLabel(find.matches, find.current)}
+      </span>
+      <button type="button" className="button button-small" onClick={find.previous} disabled={find.matches.starts.length === 0} title="Previous match (Shift+Enter)" data-testid="body-find-previous">
+        ↑
+      </button>
+      <button type="button" className="button button-small" onClick={find.next} disabled={find.matches.starts.length === 0} title="Next match (Enter)" data-testid="body-find-next">
+        ↓
+      </button>
+      <label className="body-find-case">
+        <input type="checkbox" checked={find.matchCase} data-testid="body-find-case" onChange={(event) => find.setMatchCase(event.target.checked)} /> Match case
+      </label>
+      <button type="button" className="button button-small" onClick={find.close} title="Close (Escape)" data-testid="body-find-close">
+        Close
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { decodeBody, decodedAsLabel, decodeLatin1 } from './body-charset'
+
+const bytes = (...values: number[]) => new Uint8Array(values)
+
+describe('decodeBody', () => {
+  it('decodes ISO-8859-1 byte for byte, 0x80-0x9F included', () => {
+    const decoded = decodeBody(bytes(0x4d, 0xfc, 0x6c, 0x80), 'text/plain; charset=ISO-8859-1')
+    expect(decoded).toMatchObject({ text: 'Mül\u0080', encoding: 'ISO-8859-1', source: 'declared' })
+    expect(decodedAsLabel(decoded)).toBe('decoded as ISO-8859-1 (the declared charset)')
+  })
+
+  it('decodes windows-1252, where 0x80 is the euro sign', () => {
+    expect(decodeBody(bytes(0x80, 0x35), 'text/plain; charset="windows-1252"')).toMatchObject({ text: '€5', encoding: 'windows-1252' })
+  })
+
+  it('decodes UTF-16 from a byte order mark or a declaration', () => {
+    expect(decodeBody(bytes(0xff, 0xfe, 0x41, 0x00, 0xe9, 0x00), null)).toMatchObject({ text: 'Aé', encoding: 'UTF-16LE', source: 'byte order mark' })
+    expect(decodeBody(bytes(0xfe, 0xff, 0x00, 0x41), 'text/plain')).toMatchObject({ text: 'A', encoding: 'UTF-16BE' })
+    expect(decodeBody(bytes(0x41, 0x00, 0x42, 0x00), 'text/plain; charset=utf-16')).toMatchObject({ text: 'AB', encoding: 'UTF-16LE', source: 'declared' })
+    expect(decodeBody(bytes(0x00, 0x41), 'text/plain; charset=utf-16be')).toMatchObject({ text: 'A', encoding: 'UTF-16BE' })
+  })
+
+  it('decodes UTF-8 strictly by default and gives null for invalid bytes', () => {
+    expect(decodeBody(new TextEncoder().encode('Grüße'), 'application/json')).toMatchObject({ text: 'Grüße', encoding: 'UTF-8', source: 'default' })
+    expect(decodeBody(bytes(0x63, 0xe9), 'text/plain').text).toBeNull()
+  })
+
+  it('falls back to UTF-8 for a charset it does not know, and says so', () => {
+    const decoded = decodeBody(new TextEncoder().encode('ok'), 'text/plain; charset=x-made-up')
+    expect(decoded).toMatchObject({ text: 'ok', unknownDeclared: 'x-made-up' })
+    expect(decodedAsLabel(decoded)).toContain('"x-made-up" is not one this viewer knows')
+  })
+
+  it('decodes long Latin-1 bodies in chunks', () => {
+    const long = new Uint8Array(100_000).fill(0xe9)
+    expect(decodeLatin1(long)).toBe('é'.repeat(100_000))
+  })
+})

@@ -1,0 +1,136 @@
+/**
+ * Turns body bytes into text the way the sender meant them: the declared charset (ISO-8859-1,
+ * windows-1252, UTF-16 and anything else the browser's TextDecoder knows), a UTF-16 byte order
+ * mark, else UTF-8. Says which, because the view must tell the reader how bytes became text.
+ */
+import { declaredCharset } from './bytes'
+
+export interface DecodedBody {
+  /** The text, or `null` when the bytes do not decode (not valid UTF-8 and nothing else declared). */
+  text: string | null
+  /** The encoding used, as people write it: `UTF-8`, `ISO-8859-1`, `windows-1252`, `UTF-16LE`. */
+  encoding: string
+  /** How it was chosen, for the view's label. */
+  source: 'declared' | 'byte order mark' | 'default'
+  /** A charset was declared but the browser cannot decode it; the text is UTF-8 instead. */
+  unknownDeclared: string | null
+}
+
+const LATIN1_NAMES = new Set(['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'iso_8859-1', 'iso-ir-100', 'cp819', 'ibm819', 'csisolatin1'])
+const WINDOWS_1252_NAMES = new Set(['windows-1252', 'cp1252', 'x-cp1252'])
+const UTF8_NAMES = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8'])
+
+/**
+ * ISO-8859-1 maps each byte to the code point of the same number. Decoded by hand: the Encoding
+ * standard reads the label `iso-8859-1` as windows-1252, which differs in 0x80-0x9F.
+ */
+export function decodeLatin1(bytes: Uint8Array): string {
+  const chunks: string[] = []
+  const step = 0x8000
+  for (let offset = 0; offset < bytes.length; offset += step) {
+    chunks.push(String.fromCharCode(...bytes.subarray(offset, offset + step)))
+  }
+  return chunks.join('')
+}
+
+/** windows-1252 differs from ISO-8859-1 only in 0x80-0x9F; 0 marks its five unassigned bytes. */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+]
+
+/**
+ * windows-1252 by hand, as the Encoding standard defines it (unassigned bytes map to the C1 code
+ * point of the same number): some runtimes' decoders treat the label as ISO-8859-1.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = decodeLatin1(bytes)
+  let hasHigh = false
+  for (const byte of bytes) {
+    if (byte >= 0x80 && byte <= 0x9f) {
+      hasHigh = true
+      break
+    }
+  }
+  if (!hasHigh) return latin1
+  return latin1.replace(/[\u0080-\u009f]/g, (character) => {
+    const mapped = WINDOWS_1252_HIGH[character.charCodeAt(0) - 0x80]!
+    return mapped === 0 ? character : String.fromCharCode(mapped)
+  })
+}
+
+function decodeStrict(bytes: Uint8Array, label: string): string | null {
+  try {
+    // ignoreBOM: false strips a leading byte order mark of the chosen encoding, as browsers do.
+    return new TextDecoder(label, { fatal: true }).decode(bytes)
+  } catch {
+    return null
+  }
+}
+
+/** The UTF-16 byte order of a BOM, if the body starts with one. */
+function utf16Bom(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | null {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16LE'
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16BE'
+  return null
+}
+
+/** UTF-16 without a BOM: RFC 2781 says big-endian, but a NUL in the second byte means ASCII in LE. */
+function guessUtf16Order(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' {
+  return bytes.length >= 2 && bytes[0] !== 0 && bytes[1] === 0 ? 'UTF-16LE' : 'UTF-16BE'
+}
+
+export function decodeBody(bytes: Uint8Array, contentType: string | null): DecodedBody {
+  const bom = utf16Bom(bytes)
+  if (bom !== null) {
+    return { text: decodeStrict(bytes, bom.toLowerCase()), encoding: bom, source: 'byte order mark', unknownDeclared: null }
+  }
+  const charset = declaredCharset(contentType)
+  if (charset === null || UTF8_NAMES.has(charset)) {
+    return { text: decodeStrict(bytes, 'utf-8'), encoding: 'UTF-8', source: charset === null ? 'default' : 'declared', unknownDeclared: null }
+  }
+  if (LATIN1_NAMES.has(charset)) {
+    return { text: decodeLatin1(bytes), encoding: 'ISO-8859-1', source: 'declared', unknownDeclared: null }
+  }
+  if (WINDOWS_1252_NAMES.has(charset)) {
+    return { text: decodeWindows1252(bytes), encoding: 'windows-1252', source: 'declared', unknownDeclared: null }
+  }
+  if (charset === 'utf-16' || charset === 'utf-16le' || charset === 'utf-16be') {
+    const order = charset === 'utf-16' ? guessUtf16Order(bytes) : charset === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'
+    return { text: decodeStrict(bytes, order.toLowerCase()), encoding: order, source: 'declared', unknownDeclared: null }
+  }
+  let encoding: string | null = null
+  try {
+    encoding = new TextDecoder(charset).encoding
+  } catch {
+    encoding = null
+  }
+  // `replacement` is what the standard maps dangerous legacy labels to: nothing readable.
+  if (encoding === null || encoding === 'replacement') {
+    return { text: decodeStrict(bytes, 'utf-8'), encoding: 'UTF-8', source: 'default', unknownDeclared: charset }
+  }
+  return { text: decodeStrict(bytes, encoding), encoding: displayName(encoding), source: 'declared', unknownDeclared: null }
+}
+
+function displayName(encoding: string): string {
+  if (encoding.startsWith('windows-')) return encoding
+  return encoding.toUpperCase()
+}
+
+/** "decoded as ISO-8859-1 (declared charset)". */
+export function decodedAsLabel(decoded: DecodedBody): string {
+  switch (decoded.source) {
+    case 'declared':
+      return `decoded as ${decoded.encoding} (the declared charset)`
+    case 'byte order mark':
+      return `decoded as ${decoded.encoding} (from its byte order mark)`
+    case 'default':
+      return decoded.unknownDeclared !== null
+        ? `decoded as UTF-8: the declared charset "${decoded.unknownDeclared}" is not one this viewer knows`
+        : 'decoded as UTF-8'
+    default: {
+      const unknown: never = decoded.source
+      return unknown
+    }
+  }
+}
