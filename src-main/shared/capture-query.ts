@@ -243,18 +243,12 @@ export function searchableCaptureOf(summary: CaptureSummary, parts: SearchablePa
     eventType: recognition?.summary.eventType ?? null,
     objectId: recognition?.summary.objectId ?? null,
     reference: recognition?.summary.reference ?? null,
-    note: parts.note ?? noteOf(summary),
+    note: parts.note ?? summary.note ?? null,
     searchText: parts.searchText ?? filterFieldsOf(summary).searchText,
   }
   if (parts.headers) searchable.headers = parts.headers
   if (parts.bodyText) searchable.bodyText = parts.bodyText
   return searchable
-}
-
-/** A note on the summary, once summaries carry one (the storage work adds it). */
-function noteOf(summary: CaptureSummary): string | null {
-  const note = (summary as { note?: unknown }).note
-  return typeof note === 'string' ? note : null
 }
 
 // ---- tokens -------------------------------------------------------------------------------------
