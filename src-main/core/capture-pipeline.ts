@@ -21,6 +21,9 @@ import type { CaptureStore } from './store/capture-store'
 import type { StoredCapture } from './store/persisted-schema'
 import type { StorageHealth } from './storage-health'
 
+/** `Retry-After` of the 503 sent when a capture cannot be stored: long enough for a full disk to be dealt with. */
+export const STORE_FAILED_RETRY_AFTER_SECONDS = 30
+
 export interface CapturePipelineDeps {
   store: CaptureStore
   events: EventBus<InspectorEvent>
@@ -78,7 +81,8 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       )
     } catch (error: unknown) {
       deps.health.failed(error)
-      answerPlain(response, 503, 'Callback Inspector could not store this callback; retry later.')
+      // Retry-After tells a sender that honours it when to come back, instead of at once or never.
+      answerPlain(response, 503, 'Callback Inspector could not store this callback; retry later.', undefined, { 'retry-after': String(STORE_FAILED_RETRY_AFTER_SECONDS) })
       return
     }
     deps.health.succeeded()

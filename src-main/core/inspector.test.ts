@@ -171,6 +171,8 @@ describe('inspector: receiver + store + procedures', () => {
     diskFull = true
     const failed = await send(`${app.receiverUrl}/default`, { body: 'second' })
     expect(failed.status).toBe(503)
+    // A sender that honours Retry-After comes back later instead of at once (or never).
+    expect(failed.headers['retry-after']).toBe('30')
     expect((await app.procedures.getStatus({})).storage.lastError?.message).toMatch(/no space left/)
     expect(events.some((event) => event.type === 'storage-failed')).toBe(true)
     expect((await app.procedures.listCaptures({})).total).toBe(1)

@@ -184,9 +184,9 @@ function pairHeaders(raw: string[]): HeaderPairs {
   return pairs
 }
 
-export function answerPlain(response: ServerResponse, status: number, message: string, contentType = 'text/plain; charset=utf-8'): void {
+export function answerPlain(response: ServerResponse, status: number, message: string, contentType = 'text/plain; charset=utf-8', extraHeaders: Record<string, string> = {}): void {
   if (response.headersSent || response.destroyed) return
   const body = Buffer.from(message)
-  response.writeHead(status, { 'content-type': contentType, 'content-length': body.length })
+  response.writeHead(status, { ...extraHeaders, 'content-type': contentType, 'content-length': body.length })
   response.end(body)
 }
