@@ -52,6 +52,16 @@ describe('HTTP API', () => {
     expect(json.value[0].slug).toBe('default')
   })
 
+  it('takes exactly JSON, and answers with nosniff', async () => {
+    const withType = (type: string) => send(`${origin}/api/listEndpoints`, { headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', type]], body: '{}' })
+    expect((await withType('application/json-seq')).status).toBe(415)
+    expect((await withType('application/jsonx')).status).toBe(415)
+    expect((await withType('application/json; charset=utf-8')).status).toBe(200)
+    expect((await withType('Application/JSON')).status).toBe(200)
+    const raw = await send(`${origin}/api/listEndpoints`, { headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json']], body: '{}' })
+    expect(raw.headers['x-content-type-options']).toBe('nosniff')
+  })
+
   it('maps errors to codes and matching statuses', async () => {
     expect(await call('nope', {})).toMatchObject({ status: 404, json: { ok: false, error: { code: 'UNKNOWN_PROCEDURE' } } })
     expect(await call('getCapture', { id: 'missing' })).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } })

@@ -77,7 +77,8 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
       sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: `call procedures with POST ${API_PREFIX}<procedure>` } })
       return true
     }
-    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+    // Exactly JSON (parameters allowed): not application/json-seq or other look-alikes.
+    if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
       request.resume()
       sendResult(response, { ok: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the input as Content-Type: application/json' } })
       return true
@@ -120,7 +121,7 @@ function sendResult(response: ServerResponse, result: Result<unknown>): void {
   if (response.headersSent || response.destroyed) return
   const status = result.ok ? 200 : ERROR_HTTP_STATUS[result.error.code]
   const body = Buffer.from(JSON.stringify(result))
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' })
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
   response.end(body)
 }
 
@@ -128,6 +129,7 @@ function streamEvents(request: IncomingMessage, response: ServerResponse, subscr
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   })

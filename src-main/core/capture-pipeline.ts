@@ -115,6 +115,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
         status: request.refusal.status,
         headers: [
           ['Content-Type', 'text/plain; charset=utf-8'],
+          ['X-Content-Type-Options', 'nosniff'],
           ['Content-Length', String(body.length)],
         ],
         body: { encoding: 'utf8', data: request.refusal.reason, size: body.length },

@@ -14,6 +14,7 @@ import { LOOPBACK_HOST, startInspector } from '../core/inspector'
 import { createStderrLogger } from '../core/logger'
 import { InspectorError } from '../shared/errors'
 import { parseFlags, USAGE } from './flags'
+import { loopbackAccess } from './loopback-access'
 import { createStaticUi } from './static-ui'
 import { APP_VERSION } from '../shared/version'
 
@@ -41,11 +42,8 @@ async function main(): Promise<void> {
   const api = createHttpApi(
     {
       token,
-      allowedOrigins: () => [origin],
-      allowedHosts: () => {
-        const port = new URL(origin).port
-        return [`127.0.0.1:${port}`, `localhost:${port}`]
-      },
+      allowedOrigins: () => loopbackAccess(new URL(origin).port).origins,
+      allowedHosts: () => loopbackAccess(new URL(origin).port).hosts,
     },
     { dispatch: createDispatch(inspector.procedures, logger), subscribe: (listener) => inspector.events.subscribe(listener) },
   )

@@ -18,34 +18,54 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 }
 
+/**
+ * Sent with every answer of the UI server, errors included: the CSP (with `frame-ancestors`),
+ * `X-Frame-Options` for browsers that predate it, no MIME sniffing, no referrer.
+ */
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const
+
+function answer(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text)
+}
+
 export function createStaticUi(rendererDir: string) {
   const root = normalize(rendererDir + sep)
   return async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD' }).end()
+      response.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD' }).end()
       return
     }
-    const pathname = decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/')
+    let pathname: string
+    try {
+      pathname = decodeURIComponent((request.url ?? '/').split('?')[0] ?? '/')
+    } catch {
+      // A malformed escape such as `/%`: the client's mistake, not a server failure (and no log line).
+      answer(response, 400, 'bad request: malformed percent-encoding')
+      return
+    }
     const relative = pathname === '/' ? 'index.html' : pathname.slice(1)
     const file = normalize(join(root, relative))
     // Path traversal: never serve anything outside the renderer folder.
     if (!file.startsWith(root)) {
-      response.writeHead(404).end()
+      answer(response, 404, 'not found')
       return
     }
     let content: Buffer
     try {
       content = await readFile(file)
     } catch {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found')
+      answer(response, 404, 'not found')
       return
     }
     response.writeHead(200, {
+      ...SECURITY_HEADERS,
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': content.length,
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
       'cache-control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
     })
     response.end(request.method === 'HEAD' ? undefined : content)
