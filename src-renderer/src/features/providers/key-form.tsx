@@ -1,9 +1,15 @@
-/** Add a key to an endpoint: one form per key kind. The server validates the content and says what is wrong. */
-import { useId, useState } from 'react'
+/**
+ * Add a key to an endpoint: one form per key kind. It starts on the kind and provider the caller
+ * chose (provider-context.ts), refuses a secret whose shape belongs to another provider as you
+ * type (the same rule the server applies), and the server validates the rest.
+ */
+import { useEffect, useId, useRef, useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
+import { describeSecretShapeMismatch } from '../../../../src-main/shared/key-shape'
 import type { GenericHmacConfig, HmacProviderId, ProviderKey, ProviderKeyKind } from '../../../../src-main/shared/providers'
 import { useAddKey } from '../../api/queries'
 import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS, HMAC_PROVIDER_IDS, providerName } from '../../lib/providers'
+import type { KeyFormStart } from './provider-context'
 
 const KIND_LABELS: Record<ProviderKeyKind, string> = {
   'hmac-secret': 'HMAC shared secret',
@@ -34,24 +40,24 @@ const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 interface KeyFormProps {
   endpoint: Endpoint
-  /** Provider the form starts with (the pinned or the most recently seen one). */
-  initialProvider?: string | null
+  /** Kind and provider the form starts with (see `keyFormStartFor`). */
+  start: KeyFormStart
+  /** Scroll to the form and focus its first field (opened from a capture's "Add a key…"). */
+  focusOnMount?: boolean
 }
 
-export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
+export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps) {
   const id = useId()
   const addKey = useAddKey()
-  const initialHmac = (HMAC_PROVIDER_IDS as readonly string[]).includes(initialProvider ?? '') ? (initialProvider as HmacProviderId) : 'ixopay'
-  const [kind, setKind] = useState<ProviderKeyKind>(
-    initialProvider === 'chip' ? 'rsa-public-key' : initialProvider === 'plexo' || initialProvider === 'paypal' ? 'certificate' : initialProvider === 'generic' ? 'generic-hmac' : 'hmac-secret',
-  )
-  const [hmacProvider, setHmacProvider] = useState<HmacProviderId>(initialHmac)
+  const formRef = useRef<HTMLFormElement>(null)
+  const [kind, setKind] = useState<ProviderKeyKind>(start.kind)
+  const [hmacProvider, setHmacProvider] = useState<HmacProviderId>(start.hmacProvider)
   const [value, setValue] = useState('')
   const [apiKey, setApiKey] = useState('')
   const [label, setLabel] = useState('')
   const [pem, setPem] = useState('')
   const [chipProduct, setChipProduct] = useState<'' | 'collect' | 'send'>('')
-  const [certProvider, setCertProvider] = useState<'plexo' | 'paypal'>(initialProvider === 'paypal' ? 'paypal' : 'plexo')
+  const [certProvider, setCertProvider] = useState<'plexo' | 'paypal'>(start.certificateProvider)
   const [generic, setGeneric] = useState<{ header: string; prefix: string; algorithm: GenericHmacConfig['algorithm']; encoding: GenericHmacConfig['encoding']; signedMode: 'body' | 'template'; template: string }>({
     header: 'X-Signature',
     prefix: '',
@@ -64,12 +70,21 @@ export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
   const [result, setResult] = useState<{ warnings: string[]; fingerprint: string | null } | null>(null)
 
   const headerInvalid = kind === 'generic-hmac' && !HEADER_TOKEN.test(generic.header)
+  const shapeMismatch = kind === 'hmac-secret' && value !== '' ? describeSecretShapeMismatch(hmacProvider, value) : null
+
+  useEffect(() => {
+    if (!focusOnMount) return
+    const form = formRef.current
+    form?.scrollIntoView({ block: 'start' })
+    form?.querySelector<HTMLElement>('[data-key-main-field]')?.focus()
+  }, [focusOnMount])
 
   function buildKey(): ProviderKey | string {
     const optionalLabel = label.trim() === '' ? {} : { label: label.trim() }
     switch (kind) {
       case 'hmac-secret':
         if (value === '') return 'Enter the secret.'
+        if (shapeMismatch !== null) return `Not added: ${shapeMismatch.message}.`
         return { kind, provider: hmacProvider, value, ...optionalLabel, ...(hmacProvider === 'ixopay' && apiKey.trim() !== '' ? { apiKey: apiKey.trim() } : {}) }
       case 'rsa-public-key':
         if (pem.trim() === '') return "Paste the PEM or the JSON string from CHIP's GET /public_key/."
@@ -131,7 +146,7 @@ export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
   }
 
   return (
-    <form className="form key-form" onSubmit={submit} data-testid="key-form" noValidate>
+    <form ref={formRef} className="form key-form" onSubmit={submit} data-testid="key-form" data-kind={kind} noValidate>
       <div className="form-row">
         <label className="field">
           <span className="field-label">Kind</span>
@@ -185,12 +200,30 @@ export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
             autoComplete="off"
             spellCheck={false}
             value={value}
+            aria-invalid={shapeMismatch !== null}
             onChange={(event) => setValue(event.target.value)}
+            data-key-main-field
             data-testid="key-secret"
           />
-          <span className="field-hint">
-            {kind === 'hmac-secret' ? SECRET_HINTS[hmacProvider] : 'The shared secret, as UTF-8 text.'} It is never shown again: the list keeps a masked form and a fingerprint.
-          </span>
+          {shapeMismatch !== null ? (
+            <span className="field-error" role="alert" data-testid="key-shape-mismatch">
+              This looks wrong: {shapeMismatch.message}.{' '}
+              {shapeMismatch.suggestedProvider !== null && (
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => shapeMismatch.suggestedProvider !== null && setHmacProvider(shapeMismatch.suggestedProvider)}
+                  data-testid="key-shape-switch"
+                >
+                  File it under {providerName(shapeMismatch.suggestedProvider)}
+                </button>
+              )}
+            </span>
+          ) : (
+            <span className="field-hint">
+              {kind === 'hmac-secret' ? SECRET_HINTS[hmacProvider] : 'The shared secret, as UTF-8 text.'} It is never shown again: the list keeps a masked form and a fingerprint.
+            </span>
+          )}
         </label>
       )}
       {kind === 'hmac-secret' && hmacProvider === 'ixopay' && (
@@ -202,7 +235,15 @@ export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
       {kind === 'paypal-webhook-id' && (
         <label className="field">
           <span className="field-label">Webhook id</span>
-          <input className="input wire" value={value} onChange={(event) => setValue(event.target.value)} placeholder="4JH86294D6297924G" spellCheck={false} data-testid="key-webhook-id" />
+          <input
+            className="input wire"
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+            placeholder="4JH86294D6297924G"
+            spellCheck={false}
+            data-key-main-field
+            data-testid="key-webhook-id"
+          />
           <span className="field-hint">Part of the message PayPal signs; add PayPal's certificate too.</span>
         </label>
       )}
@@ -216,6 +257,7 @@ export function KeyForm({ endpoint, initialProvider }: KeyFormProps) {
             value={pem}
             onChange={(event) => setPem(event.target.value)}
             placeholder={PEM_PLACEHOLDERS[kind]}
+            data-key-main-field
             data-testid="key-pem"
           />
           <span className="field-hint">

@@ -7,19 +7,24 @@ import { ModalDialog } from '../../components/modal-dialog'
 import { formatFullTime } from '../../lib/format'
 import { PINNABLE_PROVIDER_IDS, providerName } from '../../lib/providers'
 import { KeyForm } from './key-form'
+import { keyFormStartFor, startingProvider, type CaptureKeyHint } from './provider-context'
+import { useEndpointProvider } from './use-endpoint-provider'
 import '../../styles/providers.css'
 
 interface ProviderSettingsDialogProps {
   endpoint: Endpoint
+  /** Opened from a capture ("Add a key…"): the key form starts on its provider and key kind, in view. */
+  fromCapture?: CaptureKeyHint
   onClose: () => void
 }
 
-export function ProviderSettingsDialog({ endpoint, onClose }: ProviderSettingsDialogProps) {
+export function ProviderSettingsDialog({ endpoint, fromCapture, onClose }: ProviderSettingsDialogProps) {
   const { data, error, isPending } = useProviderSettings(endpoint.id)
+  const endpointProvider = useEndpointProvider(endpoint.id)
   return (
     <ModalDialog title={`Keys & provider: ${endpoint.name}`} onClose={onClose} testId="provider-settings-dialog">
       <div className="settings-dialog">
-        {isPending ? (
+        {isPending || !endpointProvider.isSettled ? (
           <p className="muted">Loading…</p>
         ) : error ? (
           <p className="form-error" role="alert">
@@ -37,7 +42,14 @@ export function ProviderSettingsDialog({ endpoint, onClose }: ProviderSettingsDi
             <KeyList endpoint={endpoint} view={data} />
             <section className="settings-section">
               <h3 className="settings-heading">Add a key</h3>
-              <KeyForm endpoint={endpoint} initialProvider={data.pinnedProvider} />
+              <KeyForm
+                endpoint={endpoint}
+                start={keyFormStartFor(
+                  startingProvider({ capture: fromCapture?.provider, pinned: data.pinnedProvider, mostSeen: endpointProvider.mostSeen }),
+                  fromCapture?.receivedSignatures,
+                )}
+                focusOnMount={fromCapture !== undefined}
+              />
             </section>
           </>
         )}

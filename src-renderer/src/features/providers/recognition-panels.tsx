@@ -13,7 +13,13 @@ export function RecognitionPanels({ analysis, endpoint }: { analysis: DeliveryAn
     <>
       <SummaryPanel analysis={analysis} />
       <SignaturePanel analysis={analysis} onOpenKeys={endpoint ? () => setIsKeysOpen(true) : undefined} />
-      {isKeysOpen && endpoint && <ProviderSettingsDialog endpoint={endpoint} onClose={() => setIsKeysOpen(false)} />}
+      {isKeysOpen && endpoint && (
+        <ProviderSettingsDialog
+          endpoint={endpoint}
+          fromCapture={{ provider: analysis.provider.id, receivedSignatures: analysis.explanation.receivedSignatures }}
+          onClose={() => setIsKeysOpen(false)}
+        />
+      )}
     </>
   )
 }

@@ -9,6 +9,8 @@ import { CopyButton } from '../../components/copy-button'
 import { HMAC_PROVIDER_IDS, providerName } from '../../lib/providers'
 import { describeInvalidTargetUrl } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
+import { startingProvider } from '../providers/provider-context'
+import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { ReplayOutcomeView } from './replay-outcome'
 import { SentRequest } from './sent-request'
 import '../../styles/replay.css'
@@ -33,14 +35,25 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
   const [targetKind, setTargetKind] = useState<'endpoint' | 'url'>('endpoint')
   const [targetEndpointId, setTargetEndpointId] = useState<string | null>(initialEndpointId)
   const [customUrl, setCustomUrl] = useState('')
-  const [keySource, setKeySource] = useState<KeySource>('generate')
+  /** `null` until the user picks one: then it follows the endpoint (its keys when it has one for the template's provider). */
+  const [chosenKeySource, setKeySource] = useState<KeySource | null>(null)
   const [keysEndpointId, setKeysEndpointId] = useState<string | null>(initialEndpointId)
   const [secret, setSecret] = useState('')
 
-  const template = templates.data?.find((each) => each.id === templateId) ?? templates.data?.[0] ?? null
   const groups = useMemo(() => groupByProvider(templates.data ?? []), [templates.data])
   const targetEndpoint = endpoints.find((endpoint) => endpoint.id === targetEndpointId) ?? endpoints[0]
   const keysEndpoint = endpoints.find((endpoint) => endpoint.id === keysEndpointId) ?? targetEndpoint
+  // Until the user picks a template, start on the target endpoint's provider (pinned, else seen most).
+  const endpointProvider = useEndpointProvider(targetEndpoint?.id ?? null)
+  const contextProvider = startingProvider(endpointProvider)
+  const template =
+    templates.data?.find((each) => each.id === templateId) ??
+    templates.data?.find((each) => each.provider === contextProvider) ??
+    templates.data?.[0] ??
+    null
+  const keysEndpointProvider = useEndpointProvider(keysEndpoint?.id ?? null)
+  const keySource: KeySource =
+    chosenKeySource ?? (template !== null && keysEndpointProvider.keyProviders.includes(template.provider) ? 'endpoint' : 'generate')
   const targetUrl = targetKind === 'endpoint' ? (targetEndpoint?.url ?? '') : customUrl
   const targetProblem = describeInvalidTargetUrl(targetUrl)
   const canTypeSecret = template !== null && template.keyKind === 'hmac-secret' && HMAC_PROVIDERS.has(template.provider)

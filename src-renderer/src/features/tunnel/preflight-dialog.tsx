@@ -3,7 +3,8 @@ import { useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
 import { PREFLIGHT_PROVIDERS, type PreflightProvider } from '../../../../src-main/shared/tunnel'
 import { call } from '../../api/api-client'
-import { useProviderSettings } from '../../api/queries'
+import { startingProvider } from '../providers/provider-context'
+import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { providerName } from '../../lib/providers'
 import { queryKeys } from '../../api/query-keys'
 import { ModalDialog } from '../../components/modal-dialog'
@@ -18,20 +19,21 @@ const CHECK_NAMES = { url: 'A valid URL', https: 'HTTPS', port: 'Port', 'public-
 
 /** Will this provider accept the endpoint's public URL? A short checklist from `checkPublicUrl`. */
 export function PreflightDialog({ endpoint, onClose }: { endpoint: Endpoint; onClose: () => void }) {
-  // Start from the provider the endpoint is pinned to, else IXOPAY (the strictest URL rules).
-  const pinned = useProviderSettings(endpoint.id).data?.pinnedProvider ?? null
+  // Start from the endpoint's provider (pinned, else seen most), else IXOPAY (the strictest URL rules).
+  const endpointProvider = useEndpointProvider(endpoint.id)
   const [chosen, setProvider] = useState<PreflightProvider | null>(null)
-  const provider: PreflightProvider = chosen ?? pinned ?? 'ixopay'
+  const provider: PreflightProvider = chosen ?? startingProvider(endpointProvider) ?? 'ixopay'
   const url = endpoint.publicUrl ?? endpoint.url
   const check = useQuery({
     queryKey: queryKeys.publicUrlCheck(endpoint.id, provider, url),
     queryFn: () => call('checkPublicUrl', { endpointId: endpoint.id, provider, url }),
+    enabled: chosen !== null || endpointProvider.isSettled,
     retry: false,
   })
   return (
     <ModalDialog closeLink size="medium" title={`Check the URL of “${endpoint.name}”`} onClose={onClose} testId="preflight-dialog">
       <label className="field">
-        <span className="field-label">Provider</span>
+        <span className="field-label">Check for provider</span>
         <select
           className="input"
           value={provider}
