@@ -1,7 +1,11 @@
-/** "Answers" for one endpoint: default answer, ordered rules, a retry sequence and a failure rate. */
-import { useId, useState } from 'react'
+/**
+ * "Answers" for one endpoint: default answer, ordered rules, a retry sequence and a failure rate.
+ * Closing it (Close, Escape) with unsaved edits asks first: building rules and sequences is work.
+ */
+import { useEffect, useId, useRef, useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
 import { useAnswerConfig, useResetAnswerSequence, useSetAnswerConfig } from '../../api/queries'
+import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ModalDialog } from '../../components/modal-dialog'
 import { ANSWER_PRECEDENCE } from '../../lib/answer-presets'
 import { PINNABLE_PROVIDER_IDS, providerName, VERDICT_STATUSES, VERDICT_WORDS } from '../../lib/providers'
@@ -28,8 +32,15 @@ interface AnswerSettingsDialogProps {
 
 export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialogProps) {
   const { data, error, isPending } = useAnswerConfig(endpoint.id)
+  const [hasUnsavedChanges, setHasUnsavedChanges] = useState(false)
+  const [isConfirmingDiscard, setIsConfirmingDiscard] = useState(false)
+  const requestClose = (): void => {
+    if (hasUnsavedChanges) setIsConfirmingDiscard(true)
+    else onClose()
+  }
   return (
-    <ModalDialog title={`Answers: ${endpoint.name}`} onClose={onClose} testId="answer-settings-dialog">
+    <>
+    <ModalDialog title={`Answers: ${endpoint.name}`} onClose={requestClose} testId="answer-settings-dialog">
       {isPending ? (
         <p className="muted">Loading…</p>
       ) : error ? (
@@ -44,9 +55,27 @@ export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialog
           </div>
         </>
       ) : (
-        <AnswerSettingsForm endpoint={endpoint} initial={draftFromConfig(data.config)} warnings={data.warnings} onClose={onClose} />
+        <AnswerSettingsForm
+          endpoint={endpoint}
+          initial={draftFromConfig(data.config)}
+          warnings={data.warnings}
+          onDirtyChange={setHasUnsavedChanges}
+          onClose={requestClose}
+        />
       )}
     </ModalDialog>
+    {/* Beside the dialog, not inside it: React passes a child's Escape ('cancel') on to its parents' handlers. */}
+    {isConfirmingDiscard && (
+      <ConfirmDialog
+        title="Discard unsaved changes?"
+        confirmLabel="Discard changes"
+        onConfirm={async () => onClose()}
+        onClose={() => setIsConfirmingDiscard(false)}
+      >
+        <p data-testid="answers-discard-question">The answer settings of “{endpoint.name}” have changes that are not saved. Close without saving them?</p>
+      </ConfirmDialog>
+    )}
+    </>
   )
 }
 
@@ -54,12 +83,19 @@ interface AnswerSettingsFormProps {
   endpoint: Endpoint
   initial: ConfigDraft
   warnings: string[]
+  /** Told whenever the form gains or loses unsaved edits. */
+  onDirtyChange: (isDirty: boolean) => void
+  /** Asks to close; the dialog confirms first when there are unsaved edits. */
   onClose: () => void
 }
 
-function AnswerSettingsForm({ endpoint, initial, warnings, onClose }: AnswerSettingsFormProps) {
+function AnswerSettingsForm({ endpoint, initial, warnings, onDirtyChange, onClose }: AnswerSettingsFormProps) {
   const [draft, setDraft] = useState(initial)
   const [isDirty, setIsDirty] = useState(false)
+  // The draft as it is now, for a save that completes after further edits.
+  const latestDraft = useRef(draft)
+  latestDraft.current = draft
+  useEffect(() => onDirtyChange(isDirty), [isDirty, onDirtyChange])
   const [serverError, setServerError] = useState<string | null>(null)
   const [savedAt, setSavedAt] = useState<number | null>(null)
   const [showProblems, setShowProblems] = useState(false)
@@ -81,11 +117,13 @@ function AnswerSettingsForm({ endpoint, initial, warnings, onClose }: AnswerSett
       setShowProblems(true)
       return
     }
+    const sent = draft
     save.mutate(
       { endpointId: endpoint.id, config: configFromDraft(draft) },
       {
         onSuccess: () => {
-          setIsDirty(false)
+          // Edits made while saving are still unsaved.
+          setIsDirty(latestDraft.current !== sent)
           setShowProblems(false)
           setSavedAt(Date.now())
         },
