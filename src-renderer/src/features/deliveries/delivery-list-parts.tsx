@@ -3,9 +3,12 @@ import type { DeliveryGroupInfo } from '../../../../src-main/shared/deliveries'
 import { formatCount } from '../../lib/format'
 import './delivery-view.css'
 
-/** A grouped list row's "3 attempts" badge (only in `groupBy: "delivery"` lists), with duplicates flagged. */
+/**
+ * A grouped list row's "×3" badge (only in `groupBy: "delivery"` lists, and only for retried
+ * deliveries: a narrow column keeps its room for the reference), with duplicates flagged.
+ */
 export function DeliveryCountBadge({ delivery }: { delivery: DeliveryGroupInfo | undefined }) {
-  if (!delivery) return null
+  if (!delivery || delivery.attemptCount < 2) return null
   return (
     <span
       className={`delivery-badge ${delivery.duplicateCount > 0 ? 'delivery-badge-dup' : ''}`}

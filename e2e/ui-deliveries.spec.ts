@@ -1,0 +1,126 @@
+/**
+ * Deliveries and Compare in the real UI (issue 9 §4 §5): a signed IXOPAY callback answered 500,
+ * 500, then 200 by an answer sequence is retried by "the gateway" (same body, a new Date and
+ * signature each time); the list groups the three attempts into one delivery and the Delivery view
+ * shows their timeline. Two captures that differ in amount are compared and the diff names the
+ * amount's JSON path. The README's Delivery view screenshot is taken here: it lands in
+ * test-results/ on every run, and replaces docs/delivery-view.png with `README_SCREENSHOT=1`.
+ */
+import { fileURLToPath } from 'node:url'
+import type { HeaderPairs } from '../src-main/shared/http-message'
+import { signIxopayJson } from '../src-main/core/providers/index'
+import { expect, test } from './fixtures/inspector'
+
+const SECRET = 'e2e-delivery-shared-secret'
+const SCREENSHOT = fileURLToPath(
+  new URL(process.env.README_SCREENSHOT === '1' ? '../docs/delivery-view.png' : '../test-results/delivery-view.png', import.meta.url),
+)
+
+const RETRY_TEST = {
+  defaultAnswer: 'provider-default',
+  rules: [],
+  sequence: {
+    enabled: true,
+    afterLast: 'repeat-last',
+    steps: [
+      { kind: 'respond', status: 500 },
+      { kind: 'respond', status: 500 },
+      { kind: 'respond', status: 200, body: { text: 'OK' } },
+    ],
+  },
+  failureRate: null,
+}
+
+function ixopayCallback(uuid: string, order: string, amount: string): string {
+  return JSON.stringify({ result: 'OK', uuid, merchantTransactionId: order, purchaseId: `20261206-${uuid}`, transactionType: 'DEBIT', paymentMethod: 'Creditcard', amount, currency: 'EUR' })
+}
+
+test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', async ({ page, inspector }) => {
+  await page.setViewportSize({ width: 1440, height: 900 })
+  const endpoint = await inspector.openOwnEndpoint(page, 'delivery')
+  await inspector.app.call('setAnswerConfig', { endpointId: endpoint.id, config: RETRY_TEST })
+
+  const path = '/callbacks/ixopay?orderId=4711'
+  const send = async (body: string) => {
+    // Each retry is signed anew over its own Date, as the gateway does; the body stays the same.
+    // (No key on the endpoint: recognised as IXOPAY by its signature and body, verdict "no key".)
+    const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: `/${endpoint.slug}${path}` })
+    return inspector.sendCallback({ slug: endpoint.slug, path, headers: signed.headers as HeaderPairs, body })
+  }
+  const retried = ixopayCallback('d94c0d72f3a36e21f16e', 'order-4711', '49.90')
+  expect(await send(retried)).toBe(500)
+  // Another transaction in between: a delivery of its own.
+  expect(await send(ixopayCallback('a1b2c3d4e5f6a7b8c9d0', 'order-4712', '12.00'))).toBe(500)
+  expect(await send(retried)).toBe(500)
+  expect(await send(retried)).toBe(200)
+
+  await expect(page.getByTestId('capture-row')).toHaveCount(4)
+  await page.getByTestId('group-by-delivery').check()
+  await expect(page.getByTestId('capture-row')).toHaveCount(2)
+  const group = page.getByTestId('capture-row').first()
+  await expect(group.getByTestId('capture-reference')).toContainText('order-4711')
+  await expect(group.getByTestId('delivery-attempt-count')).toHaveText('×3')
+  await expect(page.getByTestId('capture-row').nth(1)).toContainText('order-4712')
+  await expect(page.getByTestId('capture-row').nth(1).getByTestId('delivery-attempt-count')).toHaveCount(0)
+
+  await group.click()
+  await expect(page.getByTestId('detail-delivery')).toContainText('Attempt 3 of 3')
+  await page.getByTestId('view-delivery').click()
+  const dialog = page.getByTestId('delivery-dialog')
+  await expect(dialog).toBeVisible()
+  const attempts = dialog.getByTestId('delivery-attempt')
+  await expect(attempts).toHaveCount(3)
+  await expect(attempts.nth(0).getByTestId('delivery-answer')).toContainText('500')
+  await expect(attempts.nth(1).getByTestId('delivery-answer')).toContainText('500')
+  await expect(attempts.nth(2).getByTestId('delivery-answer')).toContainText('200')
+  await expect(attempts.nth(0).getByTestId('delivery-gap')).toHaveText('first')
+  await expect(attempts.nth(1).getByTestId('delivery-gap')).toHaveText(/^\+\d/)
+  await expect(dialog.getByTestId('delivery-duplicate')).toHaveCount(0)
+  await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (2xx)')
+  // IXOPAY publishes no intervals: the view says so and links its page instead of guessing.
+  const schedule = dialog.getByTestId('delivery-schedule')
+  await expect(schedule).toContainText('IXOPAY')
+  await expect(schedule).toContainText('publishes no intervals')
+  await expect(schedule.getByTestId('delivery-schedule-source')).toHaveAttribute('href', /^https:\/\/documentation\.ixopay\.com\//)
+  await page.screenshot({ path: SCREENSHOT })
+
+  // A fourth attempt after the 200 is flagged as a duplicate, live.
+  expect(await send(retried)).toBe(200)
+  await expect(attempts).toHaveCount(4)
+  await expect(attempts.nth(3).getByTestId('delivery-duplicate')).toBeVisible()
+  await dialog.getByTestId('dialog-close').click()
+  await expect(group.getByTestId('delivery-attempt-count')).toHaveText('×4')
+  await page.getByTestId('group-by-delivery').uncheck()
+  await expect(page.getByTestId('capture-row')).toHaveCount(5)
+})
+
+test('comparing two captures names the changed amount path', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'compare')
+  const body = (amount: string) => ixopayCallback('c0ffee00c0ffee00c0ff', 'order-5000', amount)
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/notify', headers: [['Content-Type', 'application/json'], ['X-Attempt', '1']], body: body('9.99') })
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/notify', headers: [['Content-Type', 'application/json'], ['X-Retry', 'yes']], body: body('19.99') })
+  await expect(page.getByTestId('capture-row')).toHaveCount(2)
+
+  // The older one first: it is the left side.
+  await page.getByTestId('capture-row').nth(1).getByTestId('row-check').check()
+  await page.getByTestId('capture-row').nth(0).getByTestId('row-check').check()
+  await page.getByTestId('compare-selection').click()
+  const dialog = page.getByTestId('compare-dialog')
+  await expect(dialog).toBeVisible()
+  const amount = dialog.locator('[data-testid=json-path-changes] tr[data-path="$.amount"]')
+  await expect(amount).toHaveAttribute('title', '$.amount: "9.99" → "19.99"')
+  await expect(amount.locator('.compare-left')).toHaveText('"9.99"')
+  await expect(amount.locator('.compare-right')).toHaveText('"19.99"')
+  await expect(dialog.locator('[data-testid=json-path-changes] tbody tr')).toHaveCount(1)
+  const headers = dialog.getByTestId('header-changes')
+  await expect(headers.locator('tr[data-header="x-attempt"]')).toHaveAttribute('data-kind', 'removed')
+  await expect(headers.locator('tr[data-header="x-retry"]')).toHaveAttribute('data-kind', 'added')
+  await dialog.getByTestId('dialog-close').click()
+
+  // "Compare with…" from the detail offers the other capture too.
+  await page.getByTestId('capture-row').first().click()
+  await page.getByTestId('compare-with').click()
+  const picker = page.getByTestId('compare-dialog')
+  await picker.getByTestId('compare-candidate').first().click()
+  await expect(picker.locator('[data-testid=json-path-changes] tr[data-path="$.amount"]')).toBeVisible()
+})
