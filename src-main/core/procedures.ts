@@ -5,11 +5,10 @@
 import type { z } from 'zod'
 import type { AnswerConfigView, CaptureRecognition, Endpoint, ProviderSettingsView, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
-import { toCaptureDetail } from './capture-views'
-import { captureQueryOf, searchCaptureIds, searchCapturePage } from './search/capture-search'
+import { toCaptureDetail, toDamagedCaptureDetail } from './capture-views'
 import type { EndpointRegistry } from './endpoints'
 import type { EventBus } from './event-bus'
-import type { CapturePageQuery, CaptureStore } from './store/capture-store'
+import { DamagedCaptureError, type CapturePageQuery, type CaptureStore } from './store/capture-store'
 import { createDeliveryProcedures } from './deliveries/delivery-procedures'
 import type { StoredCapture, StoredEndpoint } from './store/persisted-schema'
 import type { KeyStore } from './keys/key-store'
@@ -21,7 +20,7 @@ import { DEFAULT_PROVIDER_SETTINGS, toRecognition } from './recognition'
 import type { DeliveryAnalysis } from '../shared/providers'
 import type { StorageHealth } from './storage-health'
 import { answerWarnings } from './answer-warnings'
-import { parseAnswerConfig, type SequenceState } from './responses'
+import { applyAnswerConfigChange, parseAnswerConfig, type SequenceState } from './responses'
 import { preflightPublicUrl } from './tunnel/preflight'
 import type { TunnelService } from './tunnel/tunnel-service'
 import type { ExchangeService } from './exchange/exchange-service'
@@ -124,7 +123,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
    */
   async function reanalyze(endpointId: string): Promise<void> {
     const updates: Array<{ id: string; recognition: CaptureRecognition }> = []
-    for (const [index, id] of store.ids(endpointId).entries()) {
+    for (const [index, id] of (await store.ids(endpointId)).entries()) {
       const stored = await store.load(id)
       if (stored.outcome !== 'captured') continue
       const body = await runStorage(() => store.readBody(id))
@@ -173,8 +172,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async listCaptures({ endpointId, cursor, limit, filter, groupBy }) {
       if (endpointId !== undefined) endpoints.get(endpointId)
       const beforeSeq = cursor === undefined ? undefined : Number(cursor)
-      const query = captureQueryOf(filter)
-      const pageOf = (request: CapturePageQuery) => (query === null ? store.page(request) : runStorage(() => searchCapturePage(store, { ...request, filter: request.filter, query })))
+      // The store's search engine pages every filter, the query language included.
+      const pageOf = (request: CapturePageQuery) => runStorage(() => store.page(request))
       const request = { endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter }
       const page = groupBy === 'delivery' ? await deliveries.pageByDelivery(request, pageOf) : await pageOf(request)
       return {
@@ -187,9 +186,15 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     diffCaptures: (input) => deliveries.diffCaptures(input),
     async getCapture({ id }) {
       if (!store.has(id)) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
-      const capture = await store.load(id)
-      const body = await runStorage(() => store.readBody(id))
-      return toCaptureDetail(capture, body, capture.outcome === 'refused' ? null : context.judge(capture, body))
+      try {
+        const capture = await store.load(id)
+        const body = await runStorage(() => store.readBody(id))
+        return toCaptureDetail(capture, body, capture.outcome === 'refused' ? null : context.judge(capture, body))
+      } catch (error: unknown) {
+        // Damaged bytes are reported as such, never shown as the body.
+        if (!(error instanceof DamagedCaptureError)) throw error
+        return toDamagedCaptureDetail(await findCapture(id), await store.load(id).catch(() => null), error.reason)
+      }
     },
     async deleteCapture({ id }) {
       await findCapture(id)
@@ -204,8 +209,9 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       return answerConfigView(endpoints.get(endpointId))
     },
     async setAnswerConfig({ endpointId, config }) {
-      endpoints.get(endpointId)
-      const endpoint = await endpoints.configure(endpointId, { answerConfig: parseAnswerConfig(config) })
+      const current = endpoints.get(endpointId).answerConfig ?? DEFAULT_ANSWER_CONFIG
+      // A partial change (only `rules`, say) keeps the other parts.
+      const endpoint = await endpoints.configure(endpointId, { answerConfig: parseAnswerConfig(applyAnswerConfigChange(current, config)) })
       events.publish({ type: 'endpoints-changed' })
       return answerConfigView(endpoint)
     },
@@ -252,8 +258,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       let ids: string[]
       if (endpointId !== undefined) {
         endpoints.get(endpointId)
-        const query = captureQueryOf(filter)
-        ids = query === null ? store.ids(endpointId, filter) : await runStorage(() => searchCaptureIds(store, endpointId, filter, query))
+        ids = await runStorage(() => store.ids(endpointId, filter))
         if (ids.length === 0) {
           throw new InspectorError('BAD_REQUEST', filter === undefined ? 'this endpoint has no captures to replay' : 'no capture of this endpoint matches the filter')
         }
@@ -265,8 +270,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       let ids: string[]
       if (endpointId !== undefined) {
         endpoints.get(endpointId)
-        const query = captureQueryOf(filter)
-        ids = query === null ? store.ids(endpointId, filter) : await runStorage(() => searchCaptureIds(store, endpointId, filter, query))
+        ids = await runStorage(() => store.ids(endpointId, filter))
         if (ids.length === 0) {
           throw new InspectorError('BAD_REQUEST', filter === undefined ? 'this endpoint has no captures to export' : 'no capture of this endpoint matches the filter')
         }
@@ -276,7 +280,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       }
       return context.exchange.exportCaptures({ ids, format, redact: redact ?? false, redactPersonalData: redactPersonalData ?? false })
     },
-    importCaptures: ({ endpointId, format, dataBase64, sourceName }) => context.exchange.importCaptures({ endpointId, format: format ?? 'auto', dataBase64, sourceName }),
+    importCaptures: ({ format, ...input }) => context.exchange.importCaptures({ ...input, format: format ?? 'auto' }),
     getBulkReplay: async ({ jobId }) => context.replays.bulkJob(jobId),
     cancelBulkReplay: async ({ jobId }) => context.replays.cancelBulk(jobId),
     async getForwardConfig({ endpointId }) {

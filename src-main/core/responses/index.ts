@@ -1,7 +1,7 @@
 /** How the receiver answers: choose an answer for a delivery, send it, and check it against the provider. */
 export type { AnswerContext, ChooseAnswerDeps } from './answer-context'
 export { chooseAnswer, GENERIC_ACKNOWLEDGEMENT } from './choose-answer'
-export { parseAnswerConfig, parseAnswerSpec } from './parse-answer-config'
+export { applyAnswerConfigChange, parseAnswerConfig, parseAnswerSpec } from './parse-answer-config'
 export { matchesPathPattern, preparePathPattern, matchesPreparedPathPattern, type PreparedPathPattern } from './path-pattern'
 export {
   assessAnswerForProvider,

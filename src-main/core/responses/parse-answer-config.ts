@@ -27,3 +27,15 @@ export function parseAnswerSpec(input: unknown): AnswerSpec {
   }
   return result.data
 }
+
+/**
+ * `setAnswerConfig` takes a partial change: the top-level fields given (`defaultAnswer`, `rules`,
+ * `sequence`, `failureRate`) replace the current ones, the others are kept (`null` still means
+ * "none" for `sequence` and `failureRate`). The result is validated whole by
+ * {@link parseAnswerConfig}, so an unknown field is still refused. Anything that is not an object
+ * is passed on unchanged for the validator to explain.
+ */
+export function applyAnswerConfigChange(current: EndpointAnswerConfig, change: unknown): unknown {
+  if (typeof change !== 'object' || change === null || Array.isArray(change)) return change
+  return { ...current, ...change }
+}

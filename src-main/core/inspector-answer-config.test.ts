@@ -1,0 +1,39 @@
+/** setAnswerConfig through the procedures: a partial change keeps the other parts. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { makeTempDir } from '../test-support/temp-dir'
+import { startInspector, type Inspector } from './inspector'
+import { silentLogger } from './logger'
+
+describe('setAnswerConfig', () => {
+  let inspector: Inspector
+  let remove: () => Promise<void>
+  beforeEach(async () => {
+    const temp = await makeTempDir()
+    remove = temp.remove
+    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+  })
+  afterEach(async () => {
+    await inspector.stop()
+    await remove()
+  })
+
+  const rule = { id: 'r1', name: 'refunds fail', enabled: true, match: { pathPattern: '/refunds/**' }, answer: { kind: 'respond', status: 503 } }
+
+  it('accepts only `rules` (or any one part) and keeps the rest', async () => {
+    const { procedures } = inspector
+    const [endpoint] = await procedures.listEndpoints({})
+    const endpointId = endpoint!.id
+    await procedures.setAnswerConfig({ endpointId, config: { defaultAnswer: { kind: 'respond', status: 202 }, rules: [], sequence: null, failureRate: { enabled: true, percent: 10, answer: { kind: 'respond', status: 500 } } } })
+
+    const changed = await procedures.setAnswerConfig({ endpointId, config: { rules: [rule] } })
+    expect(changed.config.rules.map((candidate) => candidate.id)).toEqual(['r1'])
+    expect(changed.config.defaultAnswer).toMatchObject({ kind: 'respond', status: 202 })
+    expect(changed.config.failureRate).toMatchObject({ enabled: true, percent: 10 })
+
+    // null still means "none"; an unknown field is still refused, naming it.
+    expect((await procedures.setAnswerConfig({ endpointId, config: { failureRate: null } })).config.failureRate).toBeNull()
+    await expect(procedures.setAnswerConfig({ endpointId, config: { rulez: [] } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('rulez') })
+    await expect(procedures.setAnswerConfig({ endpointId, config: 'nope' })).rejects.toMatchObject({ code: 'BAD_REQUEST' })
+    expect((await procedures.getAnswerConfig({ endpointId })).config.rules).toHaveLength(1)
+  })
+})
