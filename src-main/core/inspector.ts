@@ -21,7 +21,7 @@ import { openKeyStore } from './keys/key-store'
 import { filePermissionSealer, type SecretSealer } from './keys/secret-sealer'
 import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, toRecognition, type DeliveryToJudge } from './recognition'
 import { createPaypalCertificates, type PaypalCertificateDeps } from './paypal-certificates'
-import type { DeliveryAnalysis } from '../shared/providers'
+import type { DeliveryAnalysis, PinnableProviderId } from '../shared/providers'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
 import { makePrivateDir, tightenDataDir } from './store/private-files'
@@ -88,11 +88,13 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     if (keys.issue) store.issues.push(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
     const paypalCertificates = createPaypalCertificates({ logger: deps.logger, now, ...deps.paypalCertificates })
-    const judge = (endpointId: string, delivery: DeliveryToJudge, full = true): DeliveryAnalysis => {
+    /** `asProvider`: recognise as this provider whatever the endpoint says (an imported body the user labelled). */
+    const judge = (endpointId: string, delivery: DeliveryToJudge, full = true, asProvider?: PinnableProviderId): DeliveryAnalysis => {
       const endpoint = endpoints.find(endpointId)
       const fetched = paypalCertificates.keyFor(delivery.headers)
       const endpointKeys = keys.keysFor(endpointId)
-      const analysis = judgeDelivery(delivery, endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS, fetched ? [...endpointKeys, fetched] : endpointKeys, full)
+      const settings = endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS
+      const analysis = judgeDelivery(delivery, asProvider ? { ...settings, pinnedProvider: asProvider } : settings, fetched ? [...endpointKeys, fetched] : endpointKeys, full)
       const certificateProblem = analysis.provider.id === 'paypal' && analysis.verdict.status === 'no-key' ? paypalCertificates.problemFor(delivery.headers) : null
       if (certificateProblem) analysis.explanation.notes.push(`The certificate at PAYPAL-CERT-URL was not used: ${certificateProblem}.`)
       return analysis
@@ -191,7 +193,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       addResend: (capture, record) => history.add(capture.seq, record),
       secretsOf: (endpointId) => secretsOfKeys(keys.keysFor(endpointId)),
       // Exactly the receiver's judging path: the endpoint's settings and keys, as of arrival.
-      judge: (endpointId, delivery) => toRecognition(judge(endpointId, delivery, false)),
+      judge: (endpointId, delivery, asProvider) => toRecognition(judge(endpointId, delivery, false, asProvider)),
       append: (capture, body) => store.append(capture, body),
       imported(stored) {
         if (events.hasSubscribers()) events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })

@@ -69,6 +69,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     publicUrl: context.tunnel.publicUrl() === null ? null : `${context.tunnel.publicUrl()}/${endpoint.slug}`,
     createdAt: endpoint.createdAt,
     captureCount: store.count(endpoint.id),
+    forward: endpoint.forward ?? null,
   })
 
   async function findCapture(id: string) {

@@ -186,6 +186,8 @@ export const procedureInputs = {
         .max(Math.ceil(MAX_IMPORT_FILE_BYTES / 3) * 4, `the file is larger than ${MAX_IMPORT_FILE_BYTES / (1024 * 1024)} MiB`),
       /** Where it came from (a file name), kept with each imported capture. */
       sourceName: z.string().max(200).optional(),
+      /** Recognise the imported captures as this provider (a pasted body), not as the endpoint would. */
+      asProvider: z.enum(PINNABLE_PROVIDER_IDS, { error: oneOf('asProvider', PINNABLE_PROVIDER_IDS) }).optional(),
     })
     .strict(),
 } as const
@@ -203,6 +205,8 @@ export interface Endpoint {
   publicUrl: string | null
   createdAt: string
   captureCount: number
+  /** The endpoint's forward settings (`getForwardConfig`'s `config`), so a list needs no call per endpoint. */
+  forward: ForwardConfig | null
 }
 
 /**
@@ -297,6 +301,11 @@ export interface CaptureSummary {
   deliveryKey: string
   /** Only in `listCaptures { groupBy: "delivery" }`: this row stands for its whole delivery. */
   delivery?: DeliveryGroupInfo
+  /**
+   * Why the stored bytes cannot be trusted (missing, or not matching the sha256 recorded on
+   * arrival): such a capture's body is never shown or sent. `null` when intact as far as known.
+   */
+  damage: string | null
 }
 
 export interface CaptureDetail extends CaptureSummary {
@@ -324,7 +333,7 @@ export interface CapturePage {
 export interface StorageIssue {
   file: string
   problem: string
-  /** Where the unreadable file was moved; it is never overwritten. */
+  /** Where the unreadable file was moved; it is never overwritten. Equal to `file` when it was left in place (a damaged capture log). */
   movedTo: string
   at: string
 }

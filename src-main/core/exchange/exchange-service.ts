@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/contract'
 import { InspectorError } from '../../shared/errors'
 import { type ExportFormat, type ExportResult, type ImportFailure, type ImportFormat, type ImportResult } from '../../shared/exchange'
+import type { PinnableProviderId } from '../../shared/providers'
 import type { ReplayRecord } from '../../shared/replay'
 import type { DeliveryToJudge } from '../recognition'
 import type { NewCapture } from '../store/capture-store'
@@ -35,8 +36,11 @@ export interface ExchangeServiceDeps {
   addResend(capture: StoredCapture, record: ReplayRecord): Promise<void>
   /** Every secret configured for the endpoint (HMAC secrets, API keys…), never exported. */
   secretsOf(endpointId: string): string[]
-  /** Recognises and verifies a delivery as the receiver does, with the endpoint's settings and keys. */
-  judge(endpointId: string, delivery: DeliveryToJudge): CaptureRecognition
+  /**
+   * Recognises and verifies a delivery as the receiver does, with the endpoint's settings and
+   * keys; `asProvider` recognises it as that provider (a pasted body the user labelled).
+   */
+  judge(endpointId: string, delivery: DeliveryToJudge, asProvider?: PinnableProviderId): CaptureRecognition
   append(capture: NewCapture, body: Buffer): Promise<StoredCapture>
   /** A capture was stored by an import (the views add it like a received one). */
   imported(stored: StoredCapture): void
@@ -56,6 +60,8 @@ export interface ImportRequest {
   dataBase64: string
   /** Shown with each imported capture, e.g. the file name. */
   sourceName?: string
+  /** Recognise the imported captures as this provider (otherwise as the endpoint does). */
+  asProvider?: PinnableProviderId
 }
 
 export interface ExchangeService {
@@ -144,7 +150,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
               return null
             }
             try {
-              return await storeImported(entry.capture, endpoint.id, `${source}, entry ${number}`)
+              return await storeImported(entry.capture, endpoint.id, `${source}, entry ${number}`, request.asProvider)
             } catch (error: unknown) {
               failures.push({ entry: number, message: `could not be stored: ${error instanceof Error ? error.message : String(error)}` })
               return null
@@ -161,12 +167,12 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     },
   }
 
-  async function storeImported(capture: ExchangeCapture, endpointId: string, importedFrom: string): Promise<StoredCapture> {
+  async function storeImported(capture: ExchangeCapture, endpointId: string, importedFrom: string, asProvider: PinnableProviderId | undefined): Promise<StoredCapture> {
     const receivedAt = capture.receivedAt ?? deps.now().toISOString()
     const isRefused = capture.outcome === 'refused'
     const recognition = isRefused
       ? null
-      : deps.judge(endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body: capture.body, receivedAt: new Date(receivedAt) })
+      : deps.judge(endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body: capture.body, receivedAt: new Date(receivedAt) }, asProvider)
     const newCapture: NewCapture = {
       id: randomUUID(),
       endpointId,

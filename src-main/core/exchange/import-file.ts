@@ -82,12 +82,99 @@ export function parseJsonDocument(text: string): { ok: true; value: unknown } | 
   if (tooDeep !== null) return { ok: false, message: `the JSON nests deeper than ${EXCHANGE_LIMITS.maxJsonDepth} levels at ${lineAndColumn(text, tooDeep)}` }
   try {
     return { ok: true, value: JSON.parse(text) as unknown }
-  } catch (error: unknown) {
-    const message = error instanceof Error ? error.message : String(error)
-    const position = /position (\d+)/.exec(message)
-    const where = position ? ` at ${lineAndColumn(text, Number(position[1]))}` : ''
-    return { ok: false, message: `the file is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/s, '').slice(0, 200)}` }
+  } catch {
+    // The engine's message does not always say where; this scan does.
+    const problem = locateJsonSyntaxError(text)
+    return { ok: false, message: `the file is not valid JSON at ${lineAndColumn(text, problem.at)}: ${problem.message}` }
   }
+}
+
+/**
+ * Where JSON text first breaks the grammar, in one pass with an explicit stack (only called once
+ * JSON.parse has failed, so it needs to find the place, not to build anything).
+ */
+export function locateJsonSyntaxError(text: string): { at: number; message: string } {
+  const stack: Array<'object' | 'array'> = []
+  // What may come next: a value, a key (or the end of an object), or a separator.
+  let expect: 'value' | 'value-or-end' | 'key' | 'key-or-end' | 'separator' = 'value'
+  let index = 0
+  const fail = (message: string) => ({ at: index, message })
+  while (index < text.length) {
+    const char = text[index]!
+    if (char === ' ' || char === '\t' || char === '\n' || char === '\r') {
+      index++
+      continue
+    }
+    if (stack.length === 0 && expect === 'separator') return fail(`unexpected ${JSON.stringify(char)} after the end of the document`)
+    const top = stack[stack.length - 1]
+    if (expect === 'separator') {
+      if (char === ',') {
+        expect = top === 'object' ? 'key' : 'value'
+        index++
+      } else if ((char === '}' && top === 'object') || (char === ']' && top === 'array')) {
+        stack.pop()
+        index++
+        expect = 'separator'
+      } else if (char === ':' ) return fail('unexpected ":"')
+      else return fail(`expected "," or "${top === 'object' ? '}' : ']'}" but found ${JSON.stringify(char)}`)
+      continue
+    }
+    if (expect === 'key' || expect === 'key-or-end') {
+      if (char === '}' && expect === 'key-or-end') {
+        stack.pop()
+        index++
+        expect = 'separator'
+        continue
+      }
+      if (char !== '"') return fail(`expected a property name in double quotes but found ${JSON.stringify(char)}`)
+      const end = scanString(text, index)
+      if (end < 0) return fail('a string is never closed or holds a raw control character')
+      index = end
+      while (index < text.length && /\s/.test(text[index]!)) index++
+      if (text[index] !== ':') return fail(`expected ":" after a property name`)
+      index++
+      expect = 'value'
+      continue
+    }
+    // A value.
+    if (char === ']' && expect === 'value-or-end') {
+      stack.pop()
+      index++
+      expect = 'separator'
+      continue
+    }
+    if (char === '{' || char === '[') {
+      stack.push(char === '{' ? 'object' : 'array')
+      expect = char === '{' ? 'key-or-end' : 'value-or-end'
+      index++
+      continue
+    }
+    if (char === '"') {
+      const end = scanString(text, index)
+      if (end < 0) return fail('a string is never closed or holds a raw control character')
+      index = end
+      expect = 'separator'
+      continue
+    }
+    const literal = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(text.slice(index, index + 400))
+    if (!literal) return fail(`unexpected ${JSON.stringify(char)} where a value should be`)
+    index += literal[0].length
+    expect = 'separator'
+  }
+  if (stack.length > 0) return fail(`the document ends inside ${stack[stack.length - 1] === 'object' ? 'an object' : 'a list'}`)
+  if (expect !== 'separator') return fail('the document is empty')
+  return { at: index, message: 'unexpected content' }
+}
+
+/** End (exclusive) of the JSON string starting at `start`, or -1. */
+function scanString(text: string, start: number): number {
+  for (let index = start + 1; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code === 0x5c) index++
+    else if (code === 0x22) return index + 1
+    else if (code < 0x20) return -1
+  }
+  return -1
 }
 
 function findExcessiveNesting(text: string, maxDepth: number): number | null {

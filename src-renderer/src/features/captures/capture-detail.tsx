@@ -13,9 +13,12 @@ import { CompareWithButton } from '../compare/compare-buttons'
 import { DeliveryFacts } from '../deliveries/delivery-facts'
 import { RecognitionPanels } from '../providers/recognition-panels'
 import { ReplayHistory, ResendButton } from '../replay/entry-points'
+import { AnswerProgressNote } from './answer-progress-note'
 import { BodyViewer } from './body-viewer'
 import { curlForCapture } from './capture-copy'
 import { HeadersTable } from './headers-table'
+import { CaptureNote, PinToggle } from '../exchange/capture-annotations'
+import { ExportCaptureButton } from '../exchange/exchange-buttons'
 
 interface CaptureDetailProps {
   captureId: string
@@ -72,6 +75,8 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         <div className="detail-actions">
           <ResendButton capture={capture} />
           <CompareWithButton capture={capture} />
+          <PinToggle capture={capture} />
+          <ExportCaptureButton captureId={capture.id} endpoint={endpoint} />
           <CopyButton text={curl} label="Copy as curl" testId="copy-curl" />
           <button
             type="button"
@@ -84,6 +89,8 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           </button>
         </div>
       </header>
+
+      <CaptureNote capture={capture} />
 
       {isRefused && capture.refusal && (
         <div className="notice notice-danger" data-testid="detail-refusal">
@@ -128,6 +135,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
             · <span data-testid="detail-answer-choice">{answerReason(response)}</span>
             {response.delayMs > 0 && <span data-testid="detail-answer-delay">{` · delayed ${formatDuration(response.delayMs)}`}</span>}
           </span>
+          <AnswerProgressNote capture={capture} />
         </dd>
         <DeliveryFacts captureId={capture.id} />
       </dl>
@@ -141,7 +149,11 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         aside={`${formatExactBytes(body.length)}${contentType ? ` · ${contentType}` : ''}`}
         testId="detail-body"
       >
-        {isRefused && body.length === 0 ? (
+        {capture.damage !== null ? (
+          <p className="notice notice-danger" role="alert" data-testid="capture-damaged">
+            Damaged on disk: {capture.damage}. The stored bytes are not shown, copied or sent.
+          </p>
+        ) : isRefused && body.length === 0 ? (
           <p className="muted">The body was not stored: the request was refused.</p>
         ) : (
           <>

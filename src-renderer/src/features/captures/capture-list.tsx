@@ -7,6 +7,7 @@ import type { CaptureScope } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
 import type { BulkReplayChoices } from '../replay/bulk-replay-dialog'
 import { BulkReplayButton } from '../replay/entry-points'
+import { ExchangeButtons } from '../exchange/exchange-buttons'
 import { GroupByDeliveryToggle, useGroupByDelivery } from '../deliveries/delivery-list-parts'
 import { CaptureColumns } from './capture-columns'
 import { CaptureFilterBar } from './capture-filter-bar'
@@ -188,6 +189,7 @@ export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, f
         </span>
         <span className="list-scope">{endpoint ? endpoint.name : 'All endpoints'}</span>
         <BulkReplayButton choices={replayChoices} />
+        <ExchangeButtons choices={replayChoices} />
         <GroupByDeliveryToggle grouped={groupedByDelivery} onChange={setGroupedByDelivery} />
         {toolbar}
       </div>

@@ -7,6 +7,7 @@ import { ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../provi
 import { captureReference } from './capture-reference'
 import { DeliveryCountBadge } from '../deliveries/delivery-list-parts'
 import { CaptureStatusCell } from './capture-status-cell'
+import { PinMark } from '../exchange/pin-mark'
 
 export const CAPTURE_ROW_HEIGHT_PX = 32
 
@@ -68,6 +69,7 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
       </span>
       <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
       <span className="cell cell-target wire" title={capture.target} data-testid="capture-target">
+        <PinMark pinned={capture.pinned} imported={capture.origin === 'imported'} />
         {showPathWithinEndpoint ? splitTarget(capture.target).rest : capture.target}
       </span>
       <span className="cell cell-reference wire" title={reference?.title} data-testid="capture-reference">

@@ -4,6 +4,7 @@ import { useDeleteCaptures } from '../../api/queries'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { formatCount } from '../../lib/format'
 import { BulkReplayDialog, type BulkReplayChoices } from '../replay/bulk-replay-dialog'
+import { ExportSelectionButton } from '../exchange/exchange-buttons'
 import { CompareSelectionButton } from '../compare/compare-buttons'
 
 interface CaptureSelectionBarProps {
@@ -44,6 +45,7 @@ export function CaptureSelectionBar({ selectedIds, replayChoices, onClear }: Cap
         Delete selected…
       </button>
       <CompareSelectionButton selectedIds={selectedIds} />
+      <ExportSelectionButton choices={replayChoices} />
       <button type="button" className="link-button" onClick={onClear} data-testid="selection-clear">
         Clear selection
       </button>

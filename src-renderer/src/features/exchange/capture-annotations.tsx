@@ -1,0 +1,118 @@
+/**
+ * A capture's note and pin, on its detail view, and where an imported capture came from. The
+ * note is plain text, shown as text (never as markup), at most 10,000 characters.
+ */
+import { useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
+import type { CaptureDetail, CaptureSummary } from '../../../../src-main/shared/contract'
+import { call } from '../../api/api-client'
+import { queryKeys } from '../../api/query-keys'
+import { formatCount } from '../../lib/format'
+import './exchange.css'
+
+export const MAX_NOTE_CHARS = 10_000
+
+/** Keeps the open detail in step at once (the `capture-updated` event updates the lists). */
+function usePatchDetail() {
+  const queryClient = useQueryClient()
+  return (summary: CaptureSummary) =>
+    queryClient.setQueryData<CaptureDetail>(queryKeys.captureDetail(summary.id), (detail) => (detail ? { ...detail, note: summary.note, pinned: summary.pinned } : detail))
+}
+
+export function PinToggle({ capture }: { capture: CaptureDetail }) {
+  const patch = usePatchDetail()
+  const [isBusy, setIsBusy] = useState(false)
+  return (
+    <button
+      type="button"
+      className={`button button-small ${capture.pinned ? 'exchange-pinned' : ''}`}
+      aria-pressed={capture.pinned}
+      disabled={isBusy}
+      title={capture.pinned ? 'Pinned: kept by retention and when the endpoint is cleared' : 'Pin: keep it through retention and clearing'}
+      onClick={async () => {
+        setIsBusy(true)
+        try {
+          patch(await call('setCapturePinned', { id: capture.id, pinned: !capture.pinned }))
+        } finally {
+          setIsBusy(false)
+        }
+      }}
+      data-testid="pin-toggle"
+    >
+      {capture.pinned ? '📌 Pinned' : 'Pin'}
+    </button>
+  )
+}
+
+export function CaptureNote({ capture }: { capture: CaptureDetail }) {
+  const patch = usePatchDetail()
+  const [draft, setDraft] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [isSaving, setIsSaving] = useState(false)
+  const isEditing = draft !== null
+
+  async function save(): Promise<void> {
+    if (draft === null) return
+    setIsSaving(true)
+    setError(null)
+    try {
+      patch(await call('setCaptureNote', { id: capture.id, note: draft.trim() === '' ? null : draft }))
+      setDraft(null)
+    } catch (caught: unknown) {
+      setError(caught instanceof Error ? caught.message : String(caught))
+    } finally {
+      setIsSaving(false)
+    }
+  }
+
+  return (
+    <section className="capture-note" data-testid="capture-note">
+      {capture.origin === 'imported' && (
+        <p className="exchange-imported" data-testid="imported-from">
+          Imported{capture.importedFrom ? ` from ${capture.importedFrom}` : ''}: not received by this app.
+        </p>
+      )}
+      {isEditing ? (
+        <>
+          <textarea
+            className="input capture-note-editor"
+            value={draft}
+            maxLength={MAX_NOTE_CHARS}
+            onChange={(event) => setDraft(event.target.value)}
+            aria-label="Note"
+            data-testid="note-editor"
+          />
+          <div className="capture-note-actions">
+            <span className="muted">
+              {formatCount(draft.length)} / {formatCount(MAX_NOTE_CHARS)}
+            </span>
+            <button type="button" className="button button-small" onClick={() => setDraft(null)}>
+              Cancel
+            </button>
+            <button type="button" className="button button-small button-primary" onClick={() => void save()} disabled={isSaving} data-testid="note-save">
+              Save note
+            </button>
+          </div>
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+        </>
+      ) : capture.note ? (
+        <div className="capture-note-view">
+          <p className="capture-note-text" data-testid="note-text">
+            {capture.note}
+          </p>
+          <button type="button" className="link-button" onClick={() => setDraft(capture.note ?? '')} data-testid="note-edit">
+            Edit note
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="link-button" onClick={() => setDraft('')} data-testid="note-add">
+          Add a note
+        </button>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,237 @@
+/**
+ * Import into an endpoint: a file (HAR, bundle, raw HTTP, curl script), pasted text (a curl
+ * command, a raw request, HAR JSON), or a pasted body with its method, path, headers and the
+ * provider it came from. Progress arrives as `import-progress` events; failures are listed per
+ * entry. The imported captures appear in the list like received ones, marked imported.
+ */
+import { useEffect, useState } from 'react'
+import type { Endpoint } from '../../../../src-main/shared/contract'
+import { IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ImportFormat, type ImportResult } from '../../../../src-main/shared/exchange'
+import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../../../src-main/shared/providers'
+import { call, subscribe } from '../../api/api-client'
+import { ModalDialog } from '../../components/modal-dialog'
+import { formatBytes, formatCount } from '../../lib/format'
+import { providerName } from '../../lib/providers'
+import { bytesToBase64, rawRequestBytes } from './import-source'
+import './exchange.css'
+
+type Source = 'file' | 'paste' | 'body'
+
+const FORMAT_LABELS: Record<ImportFormat, string> = {
+  auto: 'Recognise it',
+  har: 'HAR',
+  bundle: 'Callback Inspector bundle',
+  http: 'Raw HTTP request(s)',
+  curl: 'curl command(s)',
+}
+
+interface ImportDialogProps {
+  endpoint: Endpoint
+  onClose: () => void
+}
+
+export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
+  const [source, setSource] = useState<Source>('file')
+  const [format, setFormat] = useState<ImportFormat>('auto')
+  const [file, setFile] = useState<File | null>(null)
+  const [pasted, setPasted] = useState('')
+  const [body, setBody] = useState({ method: 'POST', path: `/${endpoint.slug}/`, headers: 'Content-Type: application/json', text: '' })
+  const [provider, setProvider] = useState<PinnableProviderId | ''>('')
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null)
+  const [result, setResult] = useState<ImportResult | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [isWorking, setIsWorking] = useState(false)
+
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.type === 'import-progress' && event.endpointId === endpoint.id) setProgress({ done: event.done, total: event.total })
+      }),
+    [endpoint.id],
+  )
+
+  const problem = inputProblem(source, file, pasted, body.text)
+
+  async function start(): Promise<void> {
+    if (problem !== null) return
+    setIsWorking(true)
+    setError(null)
+    setProgress(null)
+    try {
+      let bytes: Uint8Array
+      let chosenFormat = format
+      let sourceName: string | undefined
+      if (source === 'file') {
+        bytes = new Uint8Array(await file!.arrayBuffer())
+        sourceName = file!.name
+      } else if (source === 'paste') {
+        bytes = new TextEncoder().encode(pasted)
+        sourceName = 'pasted text'
+      } else {
+        const built = rawRequestBytes(body)
+        if (typeof built === 'string') throw new Error(built)
+        bytes = built
+        chosenFormat = 'http'
+        sourceName = 'pasted body'
+      }
+      const imported = await call('importCaptures', {
+        endpointId: endpoint.id,
+        format: chosenFormat,
+        dataBase64: bytesToBase64(bytes),
+        sourceName,
+        ...(source === 'body' && provider !== '' ? { asProvider: provider } : {}),
+      })
+      setResult(imported)
+    } catch (caught: unknown) {
+      setError(caught instanceof Error ? caught.message : String(caught))
+    } finally {
+      setIsWorking(false)
+    }
+  }
+
+  return (
+    <ModalDialog closeLink title={`Import into “${endpoint.name}”`} onClose={onClose} testId="import-dialog" size="medium">
+      {result ? (
+        <ImportOutcome result={result} onClose={onClose} />
+      ) : (
+        <form
+          className="form"
+          onSubmit={(event) => {
+            event.preventDefault()
+            void start()
+          }}
+        >
+          <div className="exchange-tabs" role="radiogroup" aria-label="Import from">
+            {(['file', 'paste', 'body'] as const).map((value) => (
+              <label key={value} className="checkbox">
+                <input type="radio" name="import-source" checked={source === value} onChange={() => setSource(value)} data-testid={`import-source-${value}`} />
+                {value === 'file' ? 'A file' : value === 'paste' ? 'Pasted text (curl, raw HTTP, HAR)' : 'A pasted body'}
+              </label>
+            ))}
+          </div>
+          {source === 'file' && (
+            <label className="field">
+              <span className="field-label">File (HAR, bundle, .http, curl script; gzip allowed; at most {formatBytes(MAX_IMPORT_FILE_BYTES)})</span>
+              <input type="file" className="input" onChange={(event) => setFile(event.target.files?.[0] ?? null)} data-testid="import-file" />
+            </label>
+          )}
+          {source === 'paste' && (
+            <label className="field">
+              <span className="field-label">Text</span>
+              <textarea className="input exchange-paste" value={pasted} onChange={(event) => setPasted(event.target.value)} spellCheck={false} placeholder="curl -X POST https://… -H 'Content-Type: application/json' -d '{…}'" data-testid="import-text" />
+            </label>
+          )}
+          {source !== 'body' && (
+            <label className="field">
+              <span className="field-label">Format</span>
+              <select className="input" value={format} onChange={(event) => setFormat(event.target.value as ImportFormat)} data-testid="import-format">
+                {IMPORT_FORMATS.map((value) => (
+                  <option key={value} value={value}>
+                    {FORMAT_LABELS[value]}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {source === 'body' && (
+            <>
+              <div className="exchange-row">
+                <label className="field">
+                  <span className="field-label">Method</span>
+                  <input className="input input-narrow" value={body.method} onChange={(event) => setBody({ ...body, method: event.target.value })} data-testid="import-body-method" />
+                </label>
+                <label className="field exchange-grow">
+                  <span className="field-label">Path and query</span>
+                  <input className="input" value={body.path} onChange={(event) => setBody({ ...body, path: event.target.value })} data-testid="import-body-path" />
+                </label>
+              </div>
+              <label className="field">
+                <span className="field-label">Headers, one "Name: value" per line</span>
+                <textarea className="input exchange-headers" value={body.headers} onChange={(event) => setBody({ ...body, headers: event.target.value })} spellCheck={false} data-testid="import-body-headers" />
+              </label>
+              <label className="field">
+                <span className="field-label">Body</span>
+                <textarea className="input exchange-paste" value={body.text} onChange={(event) => setBody({ ...body, text: event.target.value })} spellCheck={false} data-testid="import-body-text" />
+              </label>
+              <label className="field">
+                <span className="field-label">Sent by</span>
+                <select className="input" value={provider} onChange={(event) => setProvider(event.target.value as PinnableProviderId | '')} data-testid="import-body-provider">
+                  <option value="">Recognise it (as the endpoint does)</option>
+                  {PINNABLE_PROVIDER_IDS.map((id) => (
+                    <option key={id} value={id}>
+                      {providerName(id)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </>
+          )}
+          {isWorking && progress && (
+            <div className="exchange-progress" data-testid="import-progress">
+              <progress max={progress.total} value={progress.done} />
+              <span>
+                {formatCount(progress.done)} of {formatCount(progress.total)}
+              </span>
+            </div>
+          )}
+          {error && (
+            <p className="form-error" role="alert" data-testid="import-error">
+              {error}
+            </p>
+          )}
+          <div className="modal-actions">
+            <button type="button" className="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="button button-primary" disabled={problem !== null || isWorking} title={problem ?? undefined} data-testid="import-submit">
+              {isWorking ? 'Importing…' : 'Import'}
+            </button>
+          </div>
+        </form>
+      )}
+    </ModalDialog>
+  )
+}
+
+function ImportOutcome({ result, onClose }: { result: ImportResult; onClose: () => void }) {
+  const imported = result.importedIds.length
+  return (
+    <div className="form" data-testid="import-result">
+      <p data-testid="import-summary">
+        Imported {formatCount(imported)} {imported === 1 ? 'capture' : 'captures'}
+        {result.failures.length > 0 ? `; ${formatCount(result.failures.length)} ${result.failures.length === 1 ? 'entry' : 'entries'} could not be imported:` : '.'}
+      </p>
+      {result.failures.length > 0 && (
+        <ul className="exchange-failures" data-testid="import-failures">
+          {result.failures.slice(0, 500).map((failure) => (
+            <li key={failure.entry}>
+              Entry {failure.entry}: {failure.message}
+            </li>
+          ))}
+          {result.failures.length > 500 && <li className="muted">…and {formatCount(result.failures.length - 500)} more</li>}
+        </ul>
+      )}
+      <div className="modal-actions">
+        <button type="button" className="button button-primary" onClick={onClose} data-testid="import-done">
+          Done
+        </button>
+      </div>
+    </div>
+  )
+}
+
+function inputProblem(source: Source, file: File | null, pasted: string, bodyText: string): string | null {
+  switch (source) {
+    case 'file':
+      if (!file) return 'Choose a file'
+      return file.size > MAX_IMPORT_FILE_BYTES ? `The file is larger than ${formatBytes(MAX_IMPORT_FILE_BYTES)}` : null
+    case 'paste':
+      return pasted.trim() === '' ? 'Paste something to import' : null
+    case 'body':
+      return bodyText === '' ? 'Paste the body' : null
+    default: {
+      const unknownSource: never = source
+      return unknownSource
+    }
+  }
+}

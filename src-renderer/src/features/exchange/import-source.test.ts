@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { bytesToBase64, rawRequestBytes } from './import-source'
+
+const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
+
+describe('import sources', () => {
+  it('builds a raw request from a pasted body, adding Content-Length', () => {
+    const bytes = rawRequestBytes({ method: 'post', path: '/default/x?a=1', headers: 'Content-Type: application/json\n\nX-Caf: caf\xe9', text: '{"a":"é"}' })
+    expect(typeof bytes).not.toBe('string')
+    expect(latin1(bytes as Uint8Array)).toBe(
+      'POST /default/x?a=1 HTTP/1.1\r\nContent-Type: application/json\r\nX-Caf: caf\xe9\r\nContent-Length: 10\r\n\r\n' + latin1(new TextEncoder().encode('{"a":"é"}')),
+    )
+  })
+
+  it('says what is wrong with a pasted request', () => {
+    expect(rawRequestBytes({ method: 'GET X', path: '/', headers: '', text: '' })).toBe('The method is not an HTTP method')
+    expect(rawRequestBytes({ method: 'GET', path: 'x', headers: '', text: '' })).toBe('The path starts with / and has no spaces')
+    expect(rawRequestBytes({ method: 'GET', path: '/', headers: 'nocolon', text: '' })).toBe('Header line 1 is not "Name: value"')
+    expect(rawRequestBytes({ method: 'GET', path: '/', headers: 'X: 😀', text: '' })).toBe('Header line 1 has characters a header cannot carry')
+  })
+
+  it('encodes large byte arrays as base64', () => {
+    const bytes = new Uint8Array(300_000).map((_, index) => index % 256)
+    const text = bytesToBase64(bytes)
+    expect(Uint8Array.from(atob(text), (char) => char.charCodeAt(0))).toEqual(bytes)
+  })
+})

@@ -1,0 +1,45 @@
+/** Turning what the user gives the import dialog into the bytes the import reads. */
+
+/** Base64 of any size, in slices (a spread of millions of arguments would overflow the stack). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = ''
+  const slice = 0x8000
+  for (let start = 0; start < bytes.length; start += slice) binary += String.fromCharCode(...bytes.subarray(start, start + slice))
+  return btoa(binary)
+}
+
+export interface PastedBody {
+  method: string
+  /** Path and query, e.g. `/default/notify?x=1`. */
+  path: string
+  /** "Name: value" lines. */
+  headers: string
+  text: string
+}
+
+/**
+ * A raw HTTP/1.1 request from a pasted body: the request line, the given header lines in order
+ * (a Content-Length is added when none is given), and the body as UTF-8. A problem comes back
+ * as a sentence.
+ */
+export function rawRequestBytes(body: PastedBody): Uint8Array | string {
+  const method = body.method.trim().toUpperCase()
+  if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(method)) return 'The method is not an HTTP method'
+  const path = body.path.trim()
+  if (!path.startsWith('/') || /\s/.test(path)) return 'The path starts with / and has no spaces'
+  const lines = body.headers.split(/\r?\n/).filter((line) => line.trim() !== '')
+  for (const [index, line] of lines.entries()) {
+    const colon = line.indexOf(':')
+    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(line.slice(0, colon))) return `Header line ${index + 1} is not "Name: value"`
+    // Header bytes are single bytes on the wire.
+    if (/[^\x20-\x7e\xa0-\xff\t]/.test(line)) return `Header line ${index + 1} has characters a header cannot carry`
+  }
+  const bodyBytes = new TextEncoder().encode(body.text)
+  const hasLength = lines.some((line) => /^(content-length|transfer-encoding)\s*:/i.test(line))
+  const head = `${method} ${path} HTTP/1.1\r\n${lines.map((line) => `${line}\r\n`).join('')}${hasLength ? '' : `Content-Length: ${bodyBytes.length}\r\n`}\r\n`
+  const headBytes = Uint8Array.from(head, (char) => char.charCodeAt(0))
+  const out = new Uint8Array(headBytes.length + bodyBytes.length)
+  out.set(headBytes)
+  out.set(bodyBytes, headBytes.length)
+  return out
+}
