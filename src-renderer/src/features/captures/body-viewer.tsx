@@ -5,6 +5,8 @@ import { decodedAsLabel } from '../../lib/body-charset'
 import { bodyFileExtension, downloadBytes, safeFileStem } from '../../lib/body-download'
 import { analyseBody, withoutJsonView, type BodyAnalysis, type BodyViewKind } from '../../lib/body-views'
 import { decodeUtf8Lenient } from '../../lib/bytes'
+import { NO_MATCHES } from '../../lib/body-find'
+import { formatBytes } from '../../lib/format'
 import { prettyXml } from '../../lib/xml-pretty'
 import { BodyFindBar, useBodyFind } from './body-find-bar'
 import './body-viewer.css'
@@ -13,6 +15,9 @@ import { HexBody } from './hex-body'
 import { JsonBody } from './json-body'
 import { TextBody } from './text-rows-view'
 import { useLosslessJson, MAX_JSON_TREE_NODES, type JsonParseState } from './use-lossless-json'
+
+/** While a large JSON body is parsed, this much of its raw text is shown. */
+const PARSING_PREVIEW_CHARS = 64 * 1024
 
 const VIEW_LABELS: Record<BodyViewKind, string> = {
   json: 'JSON',
@@ -156,10 +161,13 @@ function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
             </>
           )
         case 'parsing':
+          // A cheap preview while the worker parses: the start of the raw text, no find.
           return (
             <>
-              <Provenance>Reading the JSON… meanwhile the raw text as received · {decodedAs}</Provenance>
-              <TextBody text={shownText} matches={matches} currentMatch={current} testId="json-raw-text" label="Body text" />
+              <Provenance>
+                Reading the JSON… meanwhile the first {formatBytes(Math.min(shownText.length, PARSING_PREVIEW_CHARS))} of the raw text as received · {decodedAs}
+              </Provenance>
+              <TextBody text={shownText.slice(0, PARSING_PREVIEW_CHARS)} matches={NO_MATCHES} currentMatch={-1} testId="json-parsing-preview" label="Body text" />
             </>
           )
         case 'error':

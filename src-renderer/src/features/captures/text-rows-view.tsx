@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { matchesIn, type FindMatches } from '../../lib/body-find'
 import { rowAtOffset, splitTextRows, type TextRows } from '../../lib/text-rows'
 import { VirtualRows, type ScrollRequest } from './virtual-rows'
@@ -22,20 +22,27 @@ interface TextRowsViewProps {
 /** Text shown in wrapped, numbered rows, virtualised: any size renders only what is in view. */
 export function TextRowsView({ text, matches, currentMatch, markOffset = -1, testId, label }: TextRowsViewProps) {
   const charWidth = useMonospaceCharWidth()
+  // Measured before the first split, so a large text is not split twice (once for a guess).
+  const measure = useRef<HTMLDivElement>(null)
   const [width, setWidth] = useState(0)
+  useLayoutEffect(() => {
+    if (width === 0) setWidth(measure.current?.clientWidth || 600)
+  }, [width])
   const columns = Math.max(MIN_COLUMNS, Math.floor(width / charWidth) - GUTTER_CHARS - 2)
-  const rows = useMemo(() => splitTextRows(text, columns), [text, columns])
-  const lineNumbers = useMemo(() => numberLines(rows), [rows])
+  const rows = useMemo(() => (width === 0 ? null : splitTextRows(text, columns)), [text, columns, width])
+  const lineNumbers = useMemo(() => (rows === null ? null : numberLines(rows)), [rows])
   const [scrollTo, setScrollTo] = useState<ScrollRequest | null>(null)
   const sequence = useRef(0)
 
   const target = currentMatch >= 0 ? matches.starts[currentMatch] : markOffset >= 0 ? markOffset : undefined
   useEffect(() => {
-    if (target === undefined) return
+    if (target === undefined || rows === null) return
     setScrollTo({ row: rowAtOffset(rows, target), sequence: ++sequence.current })
   }, [target, rows])
 
   const onWidth = useCallback((next: number) => setWidth((previous) => (Math.abs(previous - next) > charWidth ? next : previous)), [charWidth])
+
+  if (rows === null || lineNumbers === null) return <div ref={measure} className="vrows-measure" />
 
   const renderRow = (index: number): ReactNode => {
     const start = rows.starts[index]!

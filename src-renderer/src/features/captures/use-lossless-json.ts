@@ -3,7 +3,7 @@ import { parseLosslessJson, type JsonSyntaxError, type LosslessJsonDocument, typ
 import type { JsonParseRequest } from '../../lib/lossless-json.worker'
 
 /** Below this the parse takes a few milliseconds: done at once, with no "reading" flash. */
-const SYNC_PARSE_MAX_CHARS = 256 * 1024
+const SYNC_PARSE_MAX_CHARS = 64 * 1024
 /** Above this many values the tree's columns would cost hundreds of MB; the raw text is shown. */
 export const MAX_JSON_TREE_NODES = 2_000_000
 
