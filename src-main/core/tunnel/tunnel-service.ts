@@ -83,8 +83,9 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
     // Keep the URL across a restart when none is configured, unless the user just cleared one.
     const previousSubdomain =
       sameServer && settings.subdomain === null && previousRun?.configuredSubdomain === null ? previousRun.heldSubdomain : null
-    const firstAttemptNotBefore =
-      sameServer && previousRun?.heldSubdomain != null ? previousRun.stoppedAt + TUNNEL_RECLAIM_DELAY_MS : undefined
+    // Only a name the last run held is still held by the server; another one needs no wait.
+    const asksForHeldName = sameServer && previousRun?.heldSubdomain != null && (settings.subdomain ?? previousSubdomain) === previousRun.heldSubdomain
+    const firstAttemptNotBefore = asksForHeldName && previousRun !== null ? previousRun.stoppedAt + TUNNEL_RECLAIM_DELAY_MS : undefined
     heldSubdomain = null
     supervisor = createTunnelSupervisor(
       {
