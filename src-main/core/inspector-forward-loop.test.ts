@@ -45,6 +45,15 @@ describe('forward loops', () => {
     await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: 'http://127.0.0.1:1/x', mode: 'background', timeoutMs: 2000, keepCapturedPath: false } })
   })
 
+  it('listEndpoints carries each endpoint\'s forward settings, so a list needs no call per endpoint', async () => {
+    const { procedures } = inspector
+    const [endpoint] = await procedures.listEndpoints({})
+    expect(endpoint!.forward).toBeNull()
+    const config = { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'background' as const, timeoutMs: 2000, keepCapturedPath: false }
+    await procedures.setForwardConfig({ endpointId: endpoint!.id, config })
+    expect((await procedures.listEndpoints({}))[0]!.forward).toEqual(config)
+  })
+
   it('two endpoints forwarding to each other through a relay stop after one hop', async () => {
     const { procedures } = inspector
     // The relay passes every request on to the receiver, as a tunnel would.

@@ -217,7 +217,11 @@ export function useSetForwardConfig() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (input: ProcedureInput<'setForwardConfig'>) => call('setForwardConfig', input),
-    onSuccess: (view) => queryClient.setQueryData(queryKeys.forwardConfig(view.endpointId), view),
+    onSuccess: (view) => {
+      queryClient.setQueryData(queryKeys.forwardConfig(view.endpointId), view)
+      // The sidebar's forward badges come with the endpoint list.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints() })
+    },
   })
 }
 

@@ -45,7 +45,7 @@ export function EndpointItem({ endpoint, isSelected, onSelect, onEdit, onDelete 
         {path}
       </code>
       <EndpointPublicUrl endpoint={endpoint} />
-      <ForwardBadge endpointId={endpoint.id} />
+      <ForwardBadge endpoint={endpoint} />
       <div className="endpoint-actions">
         <CopyButton text={endpoint.url} label="Copy URL" title="Copy the capture URL" testId="copy-endpoint-url" />
         <span className="endpoint-manage">

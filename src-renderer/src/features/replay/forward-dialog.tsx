@@ -123,10 +123,9 @@ function ForwardForm({
   )
 }
 
-/** On the endpoint item: "Forwarding → url" while forwarding is on. */
-export function ForwardBadge({ endpointId }: { endpointId: string }) {
-  const { data } = useForwardConfig(endpointId)
-  const config = data?.config
+/** On the endpoint item: "Forwarding → url" while forwarding is on (from `listEndpoints`: no request per endpoint). */
+export function ForwardBadge({ endpoint }: { endpoint: Endpoint }) {
+  const config = endpoint.forward
   if (!config?.enabled) return null
   return (
     <span
