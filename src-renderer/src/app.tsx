@@ -10,7 +10,7 @@ import { CaptureList } from './features/captures/capture-list'
 import { readListLocation, useListLocation, type ListLocation } from './features/captures/list-location'
 import { EndpointSidebar } from './features/endpoints/endpoint-sidebar'
 import { CaptureShortcuts } from './features/shortcuts/capture-shortcuts'
-import { CAPTURES_REGION_ID, focusCaptureList } from './features/shortcuts/use-list-move-keys'
+import { CAPTURES_REGION_ID, captureListElement, focusCaptureList } from './features/shortcuts/use-list-move-keys'
 import { LiveIndicator } from './features/status/live-indicator'
 import { StorageBanner } from './features/status/storage-banner'
 import { StorageIssuesNotice } from './features/status/storage-issues-notice'
@@ -44,6 +44,8 @@ export function App() {
   const [toast, setToast] = useState<string | null>(null)
   /** The capture whose Delete (button or key) waits for a confirm. */
   const [deletingId, setDeletingId] = useState<string | null>(null)
+  /** Set once the confirmed delete is done: the Delete button that asked goes with its capture. */
+  const hasDeletedRef = useRef(false)
   const detailPaneRef = useRef<HTMLElement>(null)
   const deleteCapture = useDeleteCapture()
   const clearEndpoint = useClearEndpoint()
@@ -83,7 +85,10 @@ export function App() {
   useListLocation(scope, filter, followLocation)
 
   // Deleting one capture cannot be undone (its bytes are erased), so it asks first, like bulk delete.
-  const handleDelete = useCallback((id: string) => setDeletingId(id), [])
+  const handleDelete = useCallback((id: string) => {
+    hasDeletedRef.current = false
+    setDeletingId(id)
+  }, [])
   const openDetail = useCallback(() => detailPaneRef.current?.focus(), [])
 
   return (
@@ -198,7 +203,11 @@ export function App() {
           title="Delete this capture?"
           confirmLabel="Delete"
           onClose={() => setDeletingId(null)}
-          onConfirm={() => deleteCapture.mutateAsync(deletingId)}
+          onConfirm={async () => {
+            await deleteCapture.mutateAsync(deletingId)
+            hasDeletedRef.current = true
+          }}
+          returnFocusTo={() => (hasDeletedRef.current ? captureListElement() : null)}
         >
           <p>Its request, body and answer are erased from disk. This cannot be undone.</p>
         </ConfirmDialog>

@@ -7,10 +7,12 @@ interface ConfirmDialogProps {
   confirmLabel: string
   onConfirm: () => Promise<unknown>
   onClose: () => void
+  /** See ModalDialog: where focus goes after closing, when not back to the opener. */
+  returnFocusTo?: () => HTMLElement | null
 }
 
 /** Asks before a destructive action; shows the server's error inline if it fails. */
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose, returnFocusTo }: ConfirmDialogProps) {
   const [isBusy, setIsBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
 
@@ -27,7 +29,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
   }
 
   return (
-    <ModalDialog title={title} onClose={onClose} testId="confirm-dialog">
+    <ModalDialog title={title} onClose={onClose} testId="confirm-dialog" returnFocusTo={returnFocusTo}>
       <div className="modal-body">{children}</div>
       {error && (
         <p className="form-error" role="alert" data-testid="confirm-error">

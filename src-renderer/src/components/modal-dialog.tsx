@@ -10,16 +10,23 @@ interface ModalDialogProps {
   size?: 'medium' | 'wide'
   /** A Close link beside the title, for dialogs whose own buttons do not close them. */
   closeLink?: boolean
+  /**
+   * Where focus goes when the dialog closes, if not back to its opener: asked at that moment, so
+   * it can depend on what the dialog did (a deleted capture's Delete button is about to go).
+   */
+  returnFocusTo?: () => HTMLElement | null
 }
 
 /**
  * A native modal <dialog>: focus trapping, Escape and the backdrop come from the browser. It opens
  * on its first field (see dialog-focus.ts) and gives focus back to what opened it.
  */
-export function ModalDialog({ title, onClose, children, testId, size, closeLink = false }: ModalDialogProps) {
+export function ModalDialog({ title, onClose, children, testId, size, closeLink = false, returnFocusTo }: ModalDialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
   // Read while rendering, before the dialog exists: this is the element that opened it.
   const [opener] = useState(() => document.activeElement)
+  const returnFocusToRef = useRef(returnFocusTo)
+  returnFocusToRef.current = returnFocusTo
   // A layout effect, so the dialog is closed while it is still in the page (a passive effect's
   // cleanup runs after React removed it, and the browser then drops focus to <body>).
   useLayoutEffect(() => {
@@ -33,7 +40,7 @@ export function ModalDialog({ title, onClose, children, testId, size, closeLink 
       // After this commit: the opener may be removed by it (a Delete button whose capture is gone).
       queueMicrotask(() => {
         if (document.activeElement?.closest('dialog[open]')) return
-        restoreFocus(opener)
+        restoreFocus(returnFocusToRef.current?.() ?? opener)
       })
     }
   }, [opener])

@@ -25,9 +25,12 @@ export function useListMoveKeys(listRef: React.RefObject<HTMLElement | null>, mo
   }, [listRef])
 }
 
-/** Focuses the list itself when it has rows, else its region (an empty state, an error). */
-export function focusCaptureList(): void {
+/** The list itself when it has rows, else its region (an empty state, an error). */
+export function captureListElement(): HTMLElement | null {
   const region = document.getElementById(CAPTURES_REGION_ID)
-  const list = region?.querySelector<HTMLElement>('[role=listbox]')
-  ;(list ?? region)?.focus({ preventScroll: false })
+  return region?.querySelector<HTMLElement>('[role=listbox]') ?? region
+}
+
+export function focusCaptureList(): void {
+  captureListElement()?.focus()
 }

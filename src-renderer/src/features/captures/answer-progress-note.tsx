@@ -1,0 +1,18 @@
+import type { CaptureSummary } from '../../../../src-main/shared/contract'
+import { useStatus } from '../../api/queries'
+import { answerLongLabel } from '../../lib/answer'
+import { answerProgress, isLive, progressSentence } from './answer-progress'
+import { useSecondTicks } from './use-second-ticks'
+
+/** The detail's "Answered" line, while the answer is still due or after the sender left: says so, counting down. */
+export function AnswerProgressNote({ capture }: { capture: CaptureSummary }) {
+  const startedAt = useStatus().data?.startedAt
+  const progress = answerProgress(capture, Date.now(), startedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(startedAt))
+  useSecondTicks(isLive(progress))
+  if (progress.state === 'answered') return null
+  return (
+    <p className={`notice ${progress.state === 'sender-left' ? 'notice-danger' : 'notice-warning'} answer-progress-note`} role="status" data-testid="detail-answer-progress" data-progress={progress.state}>
+      {progressSentence(progress, answerLongLabel(capture.response))}.
+    </p>
+  )
+}
