@@ -110,3 +110,26 @@ describe('openLocaltunnelConnection', () => {
     await expect(requestThroughTunnel(server.port, 'socket-half', { path: '/reset', timeoutMs: 1_500 })).rejects.toThrow(/no answer within 1500 ms/)
   })
 })
+
+describe('openLocaltunnelConnection against a server that drops sockets at once', () => {
+  it('does not redial in a tight loop', async () => {
+    let accepted = 0
+    const dropping = net.createServer((socket) => {
+      accepted += 1
+      socket.destroy()
+    })
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => closeServer(dropping))
+    const connection = await openLocaltunnelConnection({
+      registration: { serverUrl: 'http://127.0.0.1', id: 'drop', url: 'http://drop.localhost', port: (dropping.address() as AddressInfo).port, ip: '127.0.0.1', maxConnCount: 2, cachedUrl: null },
+      localPort: 1,
+      localHost: '127.0.0.1',
+      signal: new AbortController().signal,
+      onEvent: () => undefined,
+    })
+    cleanups.push(() => connection.close())
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    // Two sockets, each redialled at most once a second: a handful, not thousands.
+    expect(accepted).toBeLessThanOrEqual(4)
+  })
+})

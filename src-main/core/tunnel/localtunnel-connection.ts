@@ -24,6 +24,13 @@ import { errorCode, errorMessage, TunnelProblemError } from './tunnel-problem'
 /** Delay before dialling the receiver again when it refused (it may be restarting). */
 const LOCAL_RETRY_MS = 1_000
 
+/**
+ * A server socket that closes this soon without carrying a byte is replaced only after
+ * {@link LOCAL_RETRY_MS}: a server that accepts and drops at once (over its socket limit, or
+ * shutting down) would otherwise be redialled in a tight loop.
+ */
+const IDLE_DROP_MS = 1_000
+
 /** What a live tunnel reports to the supervisor. */
 export type TunnelConnectionEvent =
   /** A socket to the server was refused: usually the server restarted and forgot us. */
@@ -135,11 +142,20 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       remote.once('connect', () => {
         if (isClosed) return void remote.destroy()
         wasConnected = true
+        const connectedAt = Date.now()
         liveRemotes.add(remote)
         remote.once('close', () => {
           liveRemotes.delete(remote)
           emit({ type: 'sockets-changed', live: liveRemotes.size })
-          openRemote()
+          if (remote.bytesRead > 0 || Date.now() - connectedAt >= IDLE_DROP_MS) {
+            openRemote()
+            return
+          }
+          const timer = setTimeout(() => {
+            retryTimers.delete(timer)
+            openRemote()
+          }, LOCAL_RETRY_MS)
+          retryTimers.add(timer)
         })
         emit({ type: 'sockets-changed', live: liveRemotes.size })
         if (!isSettled) {
