@@ -26,7 +26,7 @@ const IGNORED_WITH_VALUE = new Set(['-o', '--output', '-w', '--write-out', '-m',
 
 /** Splits pasted text into curl commands and reads each one. */
 export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
-  const commands = splitCommands(text.replace(/\\\r?\n/g, ' '))
+  const commands = splitCommands(text)
   if (!commands.ok) return commands
   const entries: EntryResult[] = []
   let stdin: Buffer[] = []
@@ -75,56 +75,61 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
 
 /**
  * Cuts the text at unquoted line ends and `;`, tracking quotes in one pass (linear), so a JSON
- * body spanning lines inside quotes stays in its command.
+ * body spanning lines inside quotes stays in its command. A backslash before a line end joins
+ * the lines (outside single quotes, as the shell does); line numbers still count every line.
  */
 function splitCommands(text: string): { ok: true; commands: Array<{ text: string; line: number }> } | { ok: false; message: string } {
   const commands: Array<{ text: string; line: number }> = []
-  let quote: "'" | '"' | null = null
-  let start = 0
+  let quote: "'" | '"' | "$'" | null = null
+  let current = ''
   let line = 1
   let startLine = 1
+  const finish = () => {
+    if (current.trim() !== '') commands.push({ text: current, line: startLine })
+    current = ''
+    startLine = line
+  }
   for (let index = 0; index < text.length; index++) {
-    const char = text[index]
+    const char = text[index]!
+    const next = text[index + 1]
     if (char === '\n') line++
     if (quote === "'") {
+      current += char
       if (char === "'") quote = null
       continue
     }
-    if (quote === '"') {
-      if (char === '\\') index++
-      else if (char === '"') quote = null
+    if (char === '\\' && quote !== "$'" && (next === '\n' || (next === '\r' && text[index + 2] === '\n'))) {
+      // A line continuation: the two (or three) characters vanish.
+      index += next === '\r' ? 2 : 1
+      line++
+      current += quote === null ? ' ' : ''
       continue
     }
     if (char === '\\') {
+      current += char + (next ?? '')
       index++
+      if (next === '\n') line++
       continue
     }
-    if (char === "'" || char === '"') {
-      // `$'…'` allows \' inside: find its end here so the quote tracking stays right.
-      if (char === "'" && text[index - 1] === '$') {
-        let end = index + 1
-        while (end < text.length && text[end] !== "'") end += text[end] === '\\' ? 2 : 1
-        for (let at = index; at < end && at < text.length; at++) if (text[at] === '\n') line++
-        index = end
-        continue
-      }
-      quote = char
+    current += char
+    if (quote !== null) {
+      if ((quote === '"' && char === '"') || (quote === "$'" && char === "'")) quote = null
       continue
     }
-    if (char === '#' && (index === 0 || /\s/.test(text[index - 1]!))) {
+    if (char === "'") quote = text[index - 1] === '$' ? "$'" : "'"
+    else if (char === '"') quote = '"'
+    else if (char === '#' && (index === 0 || /\s/.test(text[index - 1]!))) {
       const end = text.indexOf('\n', index)
+      current = current.slice(0, -1)
       index = (end < 0 ? text.length : end) - 1
-      continue
-    }
-    if (char === '\n' || char === ';') {
-      commands.push({ text: text.slice(start, index), line: startLine })
-      start = index + 1
-      startLine = line
+    } else if (char === '\n' || char === ';') {
+      current = current.slice(0, -1)
+      finish()
     }
   }
-  if (quote !== null) return { ok: false, message: `line ${startLine}: a ${quote === "'" ? 'single' : 'double'} quote is never closed` }
-  commands.push({ text: text.slice(start), line: startLine })
-  return { ok: true, commands: commands.filter((command) => command.text.trim() !== '') }
+  if (quote !== null) return { ok: false, message: `line ${startLine}: a ${quote === '"' ? 'double' : 'single'} quote is never closed` }
+  finish()
+  return { ok: true, commands }
 }
 
 function splitPipeline(words: ParseEntry[]): string[][] {

@@ -88,8 +88,8 @@ export function maskCardNumbers(text: string, changes: TextChanges): string {
 /**
  * The card numbers in a run of digit groups: the whole run when it has 13-19 digits and passes
  * Luhn, else (a number followed by more groups, "4111 1111 1111 1111 12 30") the first window
- * of whole groups, from each group on, that does. Windows never exceed 19 digits, so this stays
- * linear in the run's length.
+ * of whole groups (of 3 or more digits each), from each group on, that does. Windows never exceed
+ * 19 digits, so this stays linear in the run's length.
  */
 function cardNumberWindows(text: string, start: number, end: number): Array<{ start: number; end: number }> {
   const groups: Array<{ start: number; end: number; digits: number }> = []
@@ -106,6 +106,8 @@ function cardNumberWindows(text: string, start: number, end: number): Array<{ st
     let digits = 0
     let found = -1
     for (let last = first; last < groups.length; last++) {
+      // Card numbers are printed in groups of 3 or more digits (4-4-4-4, 4-6-5, 4-4-4-4-3).
+      if (groups[last]!.digits < 3) break
       digits += groups[last]!.digits
       if (digits > MAX_PAN_DIGITS) break
       if (digits >= MIN_PAN_DIGITS && passesLuhn(text.slice(groups[first]!.start, groups[last]!.end))) found = last
