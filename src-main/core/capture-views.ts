@@ -35,6 +35,7 @@ export function toCaptureSummary(capture: LoggedCapture): CaptureSummary {
     pinned: capture.pinned ?? false,
     senderLeftAt: capture.senderLeftAt ?? null,
     deliveryKey: deliveryKeyOf(capture),
+    damage: null,
   }
 }
 
@@ -51,5 +52,27 @@ export function toCaptureDetail(capture: StoredCapture, body: Buffer, analysis: 
     },
     responseBodyBase64: capture.response.bodyBase64,
     analysis,
+  }
+}
+
+/**
+ * The detail of a capture whose stored bytes failed their check: what is still known (the record,
+ * when only the body is damaged), no body, and why.
+ */
+export function toDamagedCaptureDetail(summary: CaptureSummary, record: StoredCapture | null, damage: string): CaptureDetail {
+  return {
+    ...summary,
+    ...(record ? toCaptureSummary(record) : {}),
+    damage,
+    request: {
+      method: record?.method ?? summary.method,
+      target: record?.target ?? summary.target,
+      httpVersion: record?.httpVersion ?? '',
+      headers: record?.headers ?? [],
+      bodyBase64: '',
+      bodySha256: record?.body.sha256 ?? '',
+    },
+    responseBodyBase64: record?.response.bodyBase64 ?? '',
+    analysis: null,
   }
 }

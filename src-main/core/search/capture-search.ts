@@ -55,7 +55,7 @@ export async function searchCapturePage(
   const items: CaptureSummary[] = []
   let total = 0
   let hasOlder = false
-  await forEachMatch(store, store.ids(endpointId, withoutQuery(filter)).reverse(), query, (summary) => {
+  await forEachMatch(store, (await store.ids(endpointId, withoutQuery(filter))).reverse(), query, (summary) => {
     total++
     if (beforeSeq !== undefined && summary.seq >= beforeSeq) return
     if (items.length < limit) items.push(summary)
@@ -67,7 +67,7 @@ export async function searchCapturePage(
 /** Ids of the captures (of an endpoint, or all) matching the filter and its query, oldest first. */
 export async function searchCaptureIds(store: SearchableStore, endpointId: string | undefined, filter: CaptureFilter | undefined, query: CaptureQuery): Promise<string[]> {
   const ids: string[] = []
-  await forEachMatch(store, store.ids(endpointId, withoutQuery(filter)), query, (summary) => ids.push(summary.id))
+  await forEachMatch(store, await store.ids(endpointId, withoutQuery(filter)), query, (summary) => ids.push(summary.id))
   return ids
 }
 

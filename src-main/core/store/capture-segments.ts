@@ -1,38 +1,26 @@
 /**
- * One segment of the capture store: a capture log (`000042.log`, see capture-log.ts) that every
- * capture is appended to before it is answered, and a lowdb index document (`000042.json`) with
- * the metadata of at most `SEGMENT_MAX_CAPTURES` captures, written in the background.
+ * One segment of the capture store on disk: a capture log (`000042.log`, see capture-log.ts) that
+ * every capture is appended to before it is answered, and a lowdb index document
+ * (`000042.json`, see segment-index.ts) listing what memory keeps of its captures.
  *
  * Why segments: lowdb rewrites a whole document on every write, so a single document grows slower
- * with every capture (environment.md: 560-670 ms a write at 50k records). A segment is bounded, so
- * storing one capture costs the same whether 10 or 100,000 are already stored, and only the newest
- * segment is written on the capture path. Bodies stay out of the JSON and are read only when a
- * capture is opened.
+ * with every capture. A segment is bounded (at most `SEGMENT_MAX_CAPTURES` captures), so storing
+ * or changing one capture costs the same whether 10 or 1,000,000 are stored, and a segment whose
+ * captures were all deleted is removed as two files.
+ *
+ * Durability: frames are written with one positional `writev` per commit (into the page cache,
+ * tens of microseconds, so it stays on the event loop); with `sync` durability the commit then
+ * waits for one `fdatasync` of the log, which runs in libuv's thread pool, off the event loop.
  */
-import { createHash } from 'node:crypto'
 import { constants, writevSync } from 'node:fs'
-import { open, readdir, unlink, type FileHandle } from 'node:fs/promises'
+import { open, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Low } from 'lowdb'
-import type { StorageIssue } from '../../shared/contract'
-import { encodeFrameHeader, FRAME_HEADER_BYTES, scanLog } from './capture-log'
-import { createCoalescingWriter } from './coalescing-writer'
-import { createDocument, moveAside, openDocument } from './data-file'
-import {
-  loggedCaptureSchema,
-  SCHEMA_VERSION,
-  segmentDocumentSchema,
-  type LoggedCapture,
-  type SegmentDocument,
-  type StoredCapture,
-} from './persisted-schema'
+import { encodeFrameHeader, FRAME_HEADER_BYTES } from './capture-log'
+import { syncDirectory, writeFileAtomically } from './data-file'
+import { PRIVATE_FILE_MODE } from './private-files'
 
-/**
- * Captures per segment. Larger segments roll less often (a roll creates two files and rewrites
- * an index), smaller ones make each index write cheaper; 1,000 measured best with `npm run bench`
- * (1 KB of metadata each: the current segment's index stays around a megabyte).
- */
-export const SEGMENT_MAX_CAPTURES = 1000
+export { SEGMENT_MAX_CAPTURES } from './capture-table'
+/** A segment stops taking captures past this many log bytes (large bodies), whatever its count. */
 export const SEGMENT_MAX_LOG_BYTES = 64 * 1024 * 1024
 /**
  * How long the index may trail the log. The log alone is what makes a capture durable (start-up
@@ -41,250 +29,252 @@ export const SEGMENT_MAX_LOG_BYTES = 64 * 1024 * 1024
  */
 export const INDEX_FLUSH_DELAY_MS = 1000
 
-const INDEX_FILE = /^(\d{6,})\.json$/
-const LOG_FILE = /^(\d{6,})\.log$/
+/**
+ * How captures reach stable storage.
+ * - `sync`: a capture is answered only once its frame is on stable storage (one `fdatasync` per
+ *   group commit); survives a power loss or kernel crash.
+ * - `flush`: answered once its frame is in the OS's page cache; survives a crash or kill -9 of the
+ *   app, not a power loss.
+ */
+export type Durability = 'sync' | 'flush'
+export const DURABILITY_MODES = ['sync', 'flush'] as const
 
 export interface FrameLocation {
   offset: number
   metadataBytes: number
 }
 
-/**
- * An index entry kept as the JSON it is written as, made once when its frame is written. The
- * segment being filled holds its entries this way: each index write only joins strings, and the
- * garbage collector sees one string instead of a record's dozens of objects, promoted and then
- * dropped when the segment retires (measured with `npm run bench`: about 8% less CPU per capture
- * than keeping the records with a WeakMap of their JSON).
- */
-class SerializedCapture {
-  constructor(
-    readonly id: string,
-    readonly json: string,
-  ) {}
-}
-
-/** A segment's index in memory: records read from disk, or entries serialised on the capture path. */
-interface SegmentIndex extends Omit<SegmentDocument, 'captures'> {
-  captures: Array<StoredCapture | SerializedCapture>
-}
-
-/** A capture's frame, reserved in the log and ready to write, with its index entry. */
-export interface PlacedFrame {
-  stored: StoredCapture
-  indexEntry: SerializedCapture
-  /** The capture's metadata JSON as written into the frame. */
-  loggedJson: string
-  buffers: Buffer[]
-}
-
-export interface Segment {
-  readonly number: number
-  /** Bytes reserved in the log; the next frame goes at this offset. */
-  logBytes: number
-  /**
-   * Reserves a capture's frame and returns the stored record and the buffers to write.
-   * Synchronous, so offsets never collide.
-   */
-  place(capture: LoggedCapture, body: Buffer): PlacedFrame
-  /**
-   * Writes placed frames at their offsets (adjacent ones in one `writev`), then adds them to the
-   * index document; on failure (it throws) nothing of them is indexed.
-   *
-   * Synchronous on purpose: a batch is a few dozen kilobytes into the page cache, tens of
-   * microseconds, while a round trip through libuv's thread pool held every answer of the batch
-   * for about a millisecond under load (measured with `npm run bench`).
-   */
-  writeFrames(frames: readonly PlacedFrame[]): void
-  /** Removes captures from the index document (warm segments only; see `edit`). */
-  forget(ids: Set<string>): void
-  /**
-   * Runs a change on the index document of any segment: a retired segment's document is not
-   * kept in memory, so it is read back first, written after, and let go again. One at a time.
-   */
-  edit(change: (document: SegmentDocument) => void): Promise<void>
-  /** Writes the index soon (coalesced); the log already holds everything it will contain. */
-  persistSoon(): void
-  /** Writes the index now; concurrent calls share writes. */
-  persist(): Promise<void>
-  readBody(frame: FrameLocation, size: number): Promise<Buffer>
-  /** Overwrites a deleted capture's metadata and body with zeros, so deleting really removes the payload. */
-  erase(frame: FrameLocation, bodySize: number): Promise<void>
-  isFull(): boolean
-  /** No more captures come to this segment: write its index once more, then let its document go. */
-  retire(): void
-  /** Lets the document go without writing it (it is as on disk). */
-  release(): void
-  /** Past 80% of its capacity: time to prepare the next segment. */
-  isNearlyFull(): boolean
-  close(): Promise<void>
-  /** Deletes both files; the segment must be closed and hold no captures. */
-  remove(): Promise<void>
-}
-
-function segmentPaths(dir: string, segmentNumber: number): { index: string; log: string } {
-  const base = join(dir, String(segmentNumber).padStart(6, '0'))
-  return { index: `${base}.json`, log: `${base}.log` }
-}
-
-async function attachSegment(dir: string, segmentNumber: number, document: Low<SegmentDocument>, handle: FileHandle, logBytes: number, io: LogFileIo): Promise<Segment> {
-  // A document of records is an index whose entries all happen to be records; from here on the
-  // capture path adds serialised entries (its adapter writes both, see stringifySegment).
-  const db = document as unknown as Low<SegmentIndex>
-  const paths = segmentPaths(dir, segmentNumber)
-  /** Offsets of frames reserved but not yet written: the index may only claim what lies below them. */
-  const unwritten = new Set<number>()
-  const persist = createCoalescingWriter(() => {
-    db.data.indexedLogBytes = unwritten.size > 0 ? Math.min(...unwritten) : segment.logBytes
-    return db.write()
-  })
-  let flushTimer: NodeJS.Timeout | undefined
-  /** A retired segment's document is read from disk only while it is being changed. */
-  let cold = false
-  let editing: Promise<unknown> = Promise.resolve()
-  /** Runs `task` after every edit or retirement before it: one at a time. */
-  const exclusively = (task: () => Promise<void>): Promise<void> => {
-    const run = editing.then(task)
-    editing = run.catch(() => undefined)
-    return run
-  }
-
-  const segment: Segment = {
-    number: segmentNumber,
-    logBytes,
-    place(capture, body) {
-      const metadataJson = JSON.stringify(capture)
-      // Header and metadata in one buffer: one allocation and one iovec per capture.
-      const metadataBytes = Buffer.byteLength(metadataJson)
-      const head = Buffer.allocUnsafe(FRAME_HEADER_BYTES + metadataBytes)
-      encodeFrameHeader(head, metadataBytes, body.length)
-      head.write(metadataJson, FRAME_HEADER_BYTES, 'utf8')
-      const frame = { offset: segment.logBytes, metadataBytes }
-      segment.logBytes += FRAME_HEADER_BYTES + metadataBytes + body.length
-      // The logged record becomes the stored one (no copy: this runs for every capture), and its
-      // index entry is the same JSON with the frame in front: serialised once.
-      const stored = Object.assign(capture, { frame }) as StoredCapture
-      const indexEntry = new SerializedCapture(capture.id, `{"frame":${JSON.stringify(frame)},${metadataJson.slice(1)}`)
-      unwritten.add(frame.offset)
-      return { stored, indexEntry, loggedJson: metadataJson, buffers: body.length > 0 ? [head, body] : [head] }
-    },
-    writeFrames(placed) {
-      const frames = placed.map(({ stored, buffers }) => ({ offset: stored.frame.offset, buffers })).sort((a, b) => a.offset - b.offset)
-      try {
-        let run: Buffer[] = []
-        let runStart = 0
-        let runEnd = -1
-        for (const frame of frames) {
-          if (frame.offset !== runEnd) {
-            if (run.length > 0) writeAll(io, handle.fd, run, runStart)
-            run = []
-            runStart = frame.offset
-            runEnd = frame.offset
-          }
-          run.push(...frame.buffers)
-          runEnd += frame.buffers.reduce((sum, buffer) => sum + buffer.length, 0)
-        }
-        if (run.length > 0) writeAll(io, handle.fd, run, runStart)
-      } finally {
-        for (const { stored } of placed) unwritten.delete(stored.frame.offset)
-      }
-      for (const { indexEntry } of placed) db.data.captures.push(indexEntry)
-    },
-    forget(ids) {
-      db.data.captures = db.data.captures.filter((capture) => !ids.has(capture.id))
-    },
-    edit(change) {
-      return exclusively(async () => {
-        if (cold) {
-          await db.read()
-          const parsed = segmentDocumentSchema.safeParse(db.data)
-          if (!parsed.success) throw new Error(`${paths.index} changed on disk and no longer reads as a capture index`)
-          db.data = parsed.data
-        }
-        change(materialize(db.data))
-        await persist()
-        if (cold) db.data = { ...db.data, captures: [] }
-      })
-    },
-    persistSoon() {
-      flushTimer ??= setTimeout(() => {
-        flushTimer = undefined
-        // A failed background write is retried by the next one; the log keeps the data safe.
-        persist().catch(() => undefined)
-      }, INDEX_FLUSH_DELAY_MS)
-    },
-    persist,
-    async readBody(frame, size) {
-      return readExactly(handle, size, frame.offset + FRAME_HEADER_BYTES + frame.metadataBytes, paths.log)
-    },
-    async erase(frame, bodySize) {
-      const size = frame.metadataBytes + bodySize
-      if (size > 0) await handle.write(Buffer.alloc(size), 0, size, frame.offset + FRAME_HEADER_BYTES)
-    },
-    isFull() {
-      return db.data.captures.length + unwritten.size >= SEGMENT_MAX_CAPTURES || segment.logBytes >= SEGMENT_MAX_LOG_BYTES
-    },
-    release() {
-      cold = true
-      db.data = { ...db.data, captures: [] }
-    },
-    retire() {
-      // One last write replaces any pending flush; after it nothing is left to write soon.
-      if (flushTimer) {
-        clearTimeout(flushTimer)
-        flushTimer = undefined
-      }
-      // Not an edit: nothing changes, so the serialised entries are written as they are.
-      void exclusively(async () => {
-        await persist()
-        // The in-memory index keeps what lists need; the full records stay on disk.
-        cold = true
-        db.data = { ...db.data, captures: [] }
-      }).catch(() => undefined)
-    },
-    isNearlyFull() {
-      return (db.data.captures.length + unwritten.size) * 5 >= SEGMENT_MAX_CAPTURES * 4 || segment.logBytes * 5 >= SEGMENT_MAX_LOG_BYTES * 4
-    },
-    async close() {
-      // A retirement or an edit still writing the index must finish before the files close.
-      await editing
-      if (flushTimer) {
-        clearTimeout(flushTimer)
-        flushTimer = undefined
-        await persist().catch(() => undefined)
-      }
-      await handle.close()
-    },
-    async remove() {
-      await unlink(paths.index).catch(ignoreMissing)
-      await unlink(paths.log).catch(ignoreMissing)
-    },
-  }
-  return segment
-}
-
-async function readExactly(handle: FileHandle, size: number, position: number, file: string): Promise<Buffer> {
-  const buffer = Buffer.alloc(size)
-  if (size === 0) return buffer
-  const { bytesRead } = await handle.read(buffer, 0, size, position)
-  if (bytesRead !== size) throw new Error(`capture bytes missing from ${file} (expected ${size} at byte ${position}, found ${bytesRead})`)
-  return buffer
-}
-
-function ignoreMissing(error: unknown): void {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-}
-
-/** How segment logs are opened and written; injected so tests can make the disk fail. */
+/** How segment logs are opened, written and synced; injected so tests can make the disk fail or lose power. */
 export interface LogFileIo {
   open(path: string): Promise<FileHandle>
   /** Like `fs.writevSync`: writes at `position`, returns the bytes written. */
   writev(fd: number, buffers: Buffer[], position: number): number
+  /** `fdatasync` in the thread pool. */
+  datasync(handle: FileHandle): Promise<void>
 }
 
-/** Positional writes at reserved offsets (not O_APPEND): a torn tail is simply overwritten. */
 export const logFileIo: LogFileIo = {
-  open: (path) => open(path, constants.O_RDWR | constants.O_CREAT, 0o600),
+  open: (path) => open(path, constants.O_RDWR | constants.O_CREAT, PRIVATE_FILE_MODE),
   writev: (fd, buffers, position) => writevSync(fd, buffers, position),
+  datasync: (handle) => handle.datasync(),
+}
+
+export function segmentPaths(dir: string, segmentNumber: number): { index: string; log: string } {
+  const base = join(dir, String(segmentNumber).padStart(6, '0'))
+  return { index: `${base}.json`, log: `${base}.log` }
+}
+
+/** A frame ready to write: where it goes and its bytes. */
+export interface EncodedFrame {
+  offset: number
+  metadataBytes: number
+  buffers: Buffer[]
+  length: number
+}
+
+export class Segment {
+  readonly paths: { index: string; log: string }
+  /**
+   * The metadata JSON of each slot while the segment is being filled: the newest pages are read
+   * from here, not from disk. Dropped when the segment retires.
+   */
+  recent: string[] | null = []
+  private flushTimer: NodeJS.Timeout | undefined
+  private indexWrites: Promise<unknown> = Promise.resolve()
+  private dirty = false
+  private closed = false
+
+  constructor(
+    readonly dir: string,
+    readonly number: number,
+    private readonly handle: FileHandle,
+    /** Bytes reserved in the log; the next frame goes at this offset. */
+    public logBytes: number,
+    private readonly io: LogFileIo,
+    /** Writes this segment's index document: the store renders it from memory. */
+    private readonly renderIndex: (segment: Segment) => string,
+  ) {
+    this.paths = segmentPaths(dir, number)
+  }
+
+  /** Reserves the next frame of the log for `metadataJson` and `body`. Synchronous, so offsets never collide. */
+  encode(metadataJson: string, body: Buffer): EncodedFrame {
+    const metadataBytes = Buffer.byteLength(metadataJson)
+    // Header and metadata in one buffer: one allocation and one iovec per capture.
+    const head = Buffer.allocUnsafe(FRAME_HEADER_BYTES + metadataBytes)
+    encodeFrameHeader(head, metadataBytes, body.length)
+    head.write(metadataJson, FRAME_HEADER_BYTES, 'utf8')
+    const offset = this.logBytes
+    const length = head.length + body.length
+    this.logBytes += length
+    return { offset, metadataBytes, buffers: body.length > 0 ? [head, body] : [head], length }
+  }
+
+  /** Gives back the space of frames that could not be written (they were the last ones reserved). */
+  unreserve(from: number): void {
+    this.logBytes = Math.min(this.logBytes, from)
+  }
+
+  /**
+   * Writes encoded frames, adjacent ones in one `writev` (they are, within a commit). Throws on
+   * failure; then none of them may be indexed.
+   */
+  writeFrames(frames: readonly EncodedFrame[]): void {
+    let run: Buffer[] = []
+    let runStart = -1
+    let runEnd = -1
+    for (const frame of frames) {
+      if (frame.offset !== runEnd) {
+        if (run.length > 0) writeAll(this.io, this.handle.fd, run, runStart)
+        run = []
+        runStart = frame.offset
+        runEnd = frame.offset
+      }
+      run.push(...frame.buffers)
+      runEnd += frame.length
+    }
+    if (run.length > 0) writeAll(this.io, this.handle.fd, run, runStart)
+  }
+
+  /** Waits until everything written to the log is on stable storage. */
+  sync(): Promise<void> {
+    return this.io.datasync(this.handle)
+  }
+
+  /** A frame's metadata bytes, and its body when `bodySize` is given. Short reads come back short. */
+  async readFrame(frame: FrameLocation, bodySize: number | null): Promise<{ metadata: Buffer; body: Buffer | null }> {
+    const size = frame.metadataBytes + (bodySize ?? 0)
+    const buffer = Buffer.allocUnsafe(size)
+    let done = 0
+    while (done < size) {
+      const { bytesRead } = await this.handle.read(buffer, done, size - done, frame.offset + FRAME_HEADER_BYTES + done)
+      if (bytesRead === 0) break
+      done += bytesRead
+    }
+    const read = buffer.subarray(0, done)
+    return {
+      metadata: read.subarray(0, Math.min(done, frame.metadataBytes)),
+      body: bodySize === null ? null : done < size ? read.subarray(frame.metadataBytes) : read.subarray(frame.metadataBytes, size),
+    }
+  }
+
+  /** Bytes `start` to `end` of the log (fewer when the file is shorter). */
+  async readRange(start: number, end: number): Promise<Buffer> {
+    const buffer = Buffer.allocUnsafe(Math.max(0, end - start))
+    let done = 0
+    while (done < buffer.length) {
+      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, start + done)
+      if (bytesRead === 0) break
+      done += bytesRead
+    }
+    return buffer.subarray(0, done)
+  }
+
+  /** Empties the log (its segment is being removed): its blocks are released before the file goes. */
+  async truncate(): Promise<void> {
+    await this.handle.truncate(0)
+  }
+
+  /**
+   * Overwrites deleted captures' metadata and bodies with zeros (the 12-byte headers stay, so a
+   * scan can still step over them), so deleting really removes the payload. Adjacent ranges are
+   * joined into one write.
+   */
+  async erase(ranges: Array<{ offset: number; length: number }>, durability: Durability): Promise<void> {
+    const sorted = [...ranges].sort((a, b) => a.offset - b.offset)
+    let start = -1
+    let end = -1
+    const flush = async (): Promise<void> => {
+      if (end <= start) return
+      const zeros = Buffer.alloc(end - start)
+      await this.handle.write(zeros, 0, zeros.length, start)
+    }
+    for (const range of sorted) {
+      if (range.offset > end) {
+        await flush()
+        start = range.offset
+      }
+      end = Math.max(end, range.offset + range.length)
+    }
+    await flush()
+    if (durability === 'sync') await this.sync()
+  }
+
+  /** Writes the index soon (at most once a second); the log already holds everything it will list. */
+  persistSoon(): void {
+    this.dirty = true
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined
+      // A failed background write is retried by the next one; the log keeps the captures safe.
+      this.persist().catch(() => undefined)
+    }, INDEX_FLUSH_DELAY_MS)
+  }
+
+  /**
+   * Writes the index document now, rendered when its turn comes (writes of one segment run one at
+   * a time, so each one includes every change made before it started). A change to the index
+   * (a deletion, a note) passes its own `render`, which shows the change, and `onWritten`, which
+   * applies it to memory: only once it is on disk, so a failed write changes nothing.
+   */
+  persist(render?: () => string, onWritten?: () => void): Promise<void> {
+    const run = this.indexWrites.then(async () => {
+      this.dirty = false
+      const text = (render ?? (() => this.renderIndex(this)))()
+      try {
+        await writeFileAtomically(this.paths.index, text)
+      } catch (error: unknown) {
+        this.dirty = true
+        throw error
+      }
+      onWritten?.()
+    })
+    this.indexWrites = run.catch(() => undefined)
+    return run
+  }
+
+  /** No more captures come to this segment: write its index once more and drop the recent cache. */
+  retire(): void {
+    this.recent = null
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer)
+      this.flushTimer = undefined
+    }
+    this.persist().catch(() => {
+      this.dirty = true
+    })
+  }
+
+  isFull(slotsUsed: number, maxCaptures: number): boolean {
+    return slotsUsed >= maxCaptures || this.logBytes >= SEGMENT_MAX_LOG_BYTES
+  }
+
+  /** Past 80% of its capacity: time to prepare the next segment. */
+  isNearlyFull(slotsUsed: number, maxCaptures: number): boolean {
+    return slotsUsed * 5 >= maxCaptures * 4 || this.logBytes * 5 >= SEGMENT_MAX_LOG_BYTES * 4
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer)
+      this.flushTimer = undefined
+    }
+    if (this.dirty) await this.persist().catch(() => undefined)
+    await this.indexWrites
+    await this.handle.close()
+  }
+
+  /** Deletes both files (the segment must be closed). The log goes first: an index without its log shows damage, a log without its index would bring deleted captures back. */
+  async remove(): Promise<void> {
+    await unlink(this.paths.log).catch(ignoreMissing)
+    await unlink(this.paths.index).catch(ignoreMissing)
+    await syncDirectory(this.dir)
+  }
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
 }
 
 /** Writes every byte, continuing after a short write. */
@@ -309,108 +299,10 @@ function writeAll(io: LogFileIo, fd: number, buffers: Buffer[], position: number
   }
 }
 
-export interface LoadedSegments {
-  segments: Segment[]
-  issues: StorageIssue[]
-}
-
-/**
- * Opens every segment in `dir`: reads its index (moving an unreadable one aside, and then
- * rebuilding it from the log), then reads back from the log every capture the index had not
- * recorded yet.
- */
-/**
- * `onSegment` sees each segment with its document loaded, in order; every segment but the last is
- * then let go of (its document stays on disk), so start-up never holds every record at once.
- */
-export async function loadSegments(
-  dir: string,
-  quarantineDir: string,
-  now: () => Date,
-  io: LogFileIo,
-  onSegment: (segment: Segment, captures: readonly StoredCapture[]) => void,
-): Promise<LoadedSegments> {
-  const names = await readdir(dir)
-  const numbers = [...new Set(names.flatMap((name) => [INDEX_FILE.exec(name)?.[1], LOG_FILE.exec(name)?.[1]]).filter((match) => match !== undefined).map(Number))].sort(
-    (a, b) => a - b,
-  )
-  const segments: Segment[] = []
-  const issues: StorageIssue[] = []
-  for (const segmentNumber of numbers) {
-    const paths = segmentPaths(dir, segmentNumber)
-    const initial = (): SegmentDocument => emptySegment(segmentNumber)
-    let db: Low<SegmentDocument>
-    let rebuilt = false
-    if (names.includes(`${String(segmentNumber).padStart(6, '0')}.json`)) {
-      const opened = await openDocument(paths.index, segmentDocumentSchema, initial, quarantineDir, now, stringifySegment)
-      if (opened.db === null) {
-        opened.issue.problem += '; its captures are read back from the capture log'
-        issues.push(opened.issue)
-        db = createDocument(paths.index, initial(), stringifySegment)
-        rebuilt = true
-      } else db = opened.db
-    } else {
-      db = createDocument(paths.index, initial(), stringifySegment)
-      rebuilt = true
-    }
-
-    const handle = await io.open(paths.log)
-    const fileBytes = (await handle.stat()).size
-    let changed = rebuilt
-    // The index lists only frames written in full; frames after its mark may hold answered
-    // captures it had not recorded yet (the index trails the log): read them back.
-    const known = new Set(db.data.captures.map((capture) => capture.id))
-    const scan = await scanLog(handle, Math.min(db.data.indexedLogBytes, fileBytes), fileBytes)
-    for (const frame of scan.frames) {
-      const parsed = loggedCaptureSchema.safeParse(frame.metadata)
-      if (!parsed.success || known.has(parsed.data.id)) continue
-      // A frame whose body was still being written at the crash was never answered.
-      if (!(await bodyMatches(handle, frame.bodyOffset, frame.bodyBytes, parsed.data.body.sha256))) continue
-      db.data.captures.push({ frame: { offset: frame.frameOffset, metadataBytes: frame.metadataBytes }, ...parsed.data })
-      changed = true
-    }
-    db.data.captures.sort((a, b) => a.seq - b.seq)
-    // New frames go after the last complete one, overwriting a torn tail.
-    const segment = await attachSegment(dir, segmentNumber, db, handle, scan.goodEnd, io)
-    if (changed) await segment.persist()
-    onSegment(segment, db.data.captures)
-    if (segmentNumber !== numbers.at(-1)) segment.release()
-    segments.push(segment)
-  }
-  return { segments, issues }
-}
-
-async function bodyMatches(handle: FileHandle, offset: number, size: number, sha256: string): Promise<boolean> {
-  const body = Buffer.alloc(size)
-  if (size > 0) await handle.read(body, 0, size, offset)
-  return createHash('sha256').update(body).digest('hex') === sha256
-}
-
-export async function createSegment(dir: string, segmentNumber: number, io: LogFileIo): Promise<Segment> {
+/** Creates a new, empty segment: its log and an empty index, both durable before anything is put in them. */
+export async function createSegment(dir: string, segmentNumber: number, io: LogFileIo, renderIndex: (segment: Segment) => string): Promise<Segment> {
   const paths = segmentPaths(dir, segmentNumber)
-  const db = createDocument(paths.index, emptySegment(segmentNumber), stringifySegment)
-  const segment = await attachSegment(dir, segmentNumber, db, await io.open(paths.log), 0, io)
+  const segment = new Segment(dir, segmentNumber, await io.open(paths.log), 0, io, renderIndex)
   await segment.persist()
   return segment
-}
-
-/**
- * A segment's index is rewritten whole while it fills: entries from the capture path are joined
- * as they were serialised; records read back from disk (a segment being edited) are serialised
- * again, so an edited record is never written stale.
- */
-function stringifySegment(document: SegmentIndex): string {
-  const captures = document.captures.map((capture) => (capture instanceof SerializedCapture ? capture.json : JSON.stringify(capture)))
-  const { captures: _captures, ...header } = document
-  return `${JSON.stringify(header).slice(0, -1)},"captures":[${captures.join(',')}]}`
-}
-
-/** The index with every entry as a record, for changes (deletions, new verdicts): rare, so parsing is fine. */
-function materialize(document: SegmentIndex): SegmentDocument {
-  const captures = document.captures.map((capture) => (capture instanceof SerializedCapture ? (JSON.parse(capture.json) as StoredCapture) : capture))
-  return Object.assign(document, { captures })
-}
-
-function emptySegment(segmentNumber: number): SegmentDocument {
-  return { schemaVersion: SCHEMA_VERSION, segment: segmentNumber, indexedLogBytes: 0, captures: [] as StoredCapture[] }
 }

@@ -79,7 +79,7 @@ describe('capture store: filters', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
-  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') }, { now }))
+  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {
@@ -119,7 +119,7 @@ describe('capture store: filters', () => {
 
   it('lists the ids matching a filter oldest first', async () => {
     const current = await fill()
-    const ids = current.ids('even', { provider: 'ixopay' })
+    const ids = await current.ids('even', { provider: 'ixopay' })
     const seqs = await Promise.all(ids.map(async (id) => (await current.get(id))!.seq))
     expect(seqs).toEqual(expectedSeqs((index) => index % 14 === 0).reverse())
   })

@@ -36,7 +36,7 @@ describe('capture store', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
-  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') }, { now }))
+  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {
@@ -149,7 +149,7 @@ describe('capture store', () => {
     await writeFile(indexFile, JSON.stringify(document))
     const logFile = join(dir, 'captures', '000001.log')
     const log = await readFile(logFile)
-    log.fill(0, second.frame.offset, second.frame.offset + 12 + second.frame.metadataBytes + second.body.size)
+    log.fill(0, second.frame.offset, second.frame.offset + 12 + second.frame.metadataBytes + second.bodySize)
     await writeFile(logFile, log)
 
     const reopened = await open()
@@ -200,6 +200,7 @@ describe('capture store', () => {
             if (diskFull) throw fail()
             return logFileIo.writev(fd, buffers, position)
           },
+          datasync: logFileIo.datasync,
         },
       },
     )
@@ -249,7 +250,7 @@ describe('capture store', () => {
     store = undefined
     const reopened = await open()
     expect(reopened.count()).toBe(1)
-    expect(reopened.ids('new')).toHaveLength(1)
+    expect(await reopened.ids('new')).toHaveLength(1)
   })
 })
 
@@ -257,7 +258,7 @@ describe('capture store: annotations, origin and deliveries', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
-  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') }, { now }))
+  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {
@@ -288,7 +289,7 @@ describe('capture store: annotations, origin and deliveries', () => {
     for (let index = 0; index < 5; index++) stored.push(await current.append(newCapture('e1', Buffer.from('x')), Buffer.from('x')))
     await current.annotate(stored[2]!.id, { pinned: true })
     expect((await current.deleteByEndpoint('e1')).map((capture) => capture.id)).toHaveLength(4)
-    expect(current.ids('e1')).toEqual([stored[2]!.id])
+    expect(await current.ids('e1')).toEqual([stored[2]!.id])
     expect((await current.deleteByEndpoint('e1', { includePinned: true })).map((capture) => capture.id)).toEqual([stored[2]!.id])
     expect(current.count('e1')).toBe(0)
   })

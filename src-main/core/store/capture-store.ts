@@ -1,34 +1,53 @@
 /**
- * The capture store: one small entry per capture in memory (where it lives, and its metadata as a
- * JSON string), persisted in lowdb segments beside append-only capture logs (see
- * capture-segments.ts). Bodies are read from the log when a capture is opened.
+ * The capture store: the one interface the core stores captures through (append, page, get,
+ * delete, search, retention, health). On disk: segments, each an append-only capture log and a
+ * lowdb index (capture-segments.ts, segment-index.ts). In memory: a few numbers per capture
+ * (capture-table.ts), so memory does not grow with what is stored; records are read from the
+ * log when a page or a capture is shown.
  *
- * Keeping every record as objects (headers, recognition, answer) alive made the garbage collector
- * the receiver's biggest cost (measured: 15k vs 27k captures/s); a string is one object it never
- * looks inside, and only the segment being filled keeps its records as objects.
+ * The capture path is a group commit: captures parsed while the previous commit ran share one
+ * positional write of their frames and, with `sync` durability, one `fdatasync` (off the event
+ * loop); each capture's promise resolves only after that, so the receiver answers a request only
+ * once it would survive a kill -9 (`flush`) or a power loss (`sync`).
  *
- * The capture path is a group commit: captures parsed in the same event-loop turn share one
- * positional write of their frames; each capture's promise resolves only after that write, so
- * the receiver answers a request only once it would survive a kill -9.
+ * Integrity: every body read is checked against the sha256 recorded when it arrived, and a frame
+ * must carry the id its index entry names; a capture failing either is reported as damaged and
+ * its bytes are never served. Changes to the index (deletions, notes, new verdicts) are written
+ * first and applied to memory only once written, so a failed write (a read-only folder) changes
+ * nothing, now or after a restart.
  */
-import { compileCaptureFilter, filterFieldsOf, type CaptureFilter, type CaptureFilterFields, type CaptureOutcome } from '../../shared/capture-filter'
+import { hash } from 'node:crypto'
+import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary, StorageIssue } from '../../shared/contract'
-import type { ProviderId, VerdictStatus } from '../../shared/provider-catalog'
+import { InspectorError } from '../../shared/errors'
 import { toCaptureSummary } from '../capture-views'
-import { createSegment, loadSegments, logFileIo, type FrameLocation, type LogFileIo, type PlacedFrame, type Segment } from './capture-segments'
-import type { LoggedCapture, StoredCapture } from './persisted-schema'
+import { deliveryKeyOf } from '../deliveries/delivery-key'
+import { createSegment, Segment, type Durability, type EncodedFrame, type LogFileIo, logFileIo } from './capture-segments'
+import { CaptureTable, FLAG_DAMAGED, FLAG_IMPORTED, FLAG_PINNED, FLAG_REFUSED, hashDeliveryKey, SEGMENT_MAX_CAPTURES, type SegmentBlock } from './capture-table'
+import { filterFieldsOf } from '../../shared/capture-filter'
+import { loggedCaptureSchema, type LoggedCapture, type StoredCapture } from './persisted-schema'
 import { makePrivateDir } from './private-files'
+import { createRetention, type RetentionPolicy, type Retention } from './retention'
+import { renderSegmentIndex, type IndexEntry } from './segment-index'
+import { openSegments } from './segment-recovery'
+import { createStoreSearch } from './store-search'
+
+export type { Durability } from './capture-segments'
 
 export interface CaptureStoreConfig {
   /** Folder for the segment files. */
   dir: string
   /** Folder where unreadable files are moved. */
   quarantineDir: string
+  /** Default `sync`. */
+  durability?: Durability
+  /** Retention caps (none by default). */
+  retention?: RetentionPolicy
 }
 
 export interface CaptureStoreDeps {
   now: () => Date
-  /** Opens and writes segment logs; defaults to the real file system (tests inject failures). */
+  /** Opens, writes and syncs segment logs; defaults to the real file system (tests inject failures). */
   logIo?: LogFileIo
 }
 
@@ -61,254 +80,427 @@ export interface DeletedCapture {
   endpointId: string
 }
 
+/** What memory knows of a capture without reading its record. */
+export interface CaptureBrief {
+  id: string
+  seq: number
+  endpointId: string
+  outcome: 'captured' | 'refused'
+  pinned: boolean
+}
+
+export interface StoreHealth {
+  durability: Durability
+  captures: number
+  segments: number
+  /** Bytes of the capture logs. */
+  logBytes: number
+  /** Captures found damaged (missing bytes, hash mismatch) since start. */
+  damaged: number
+  /** Why the last background retention run failed, if it did. */
+  lastRetentionError: string | null
+}
+
+/** A capture whose stored bytes are missing or do not match what was received. */
+export class DamagedCaptureError extends InspectorError {
+  constructor(
+    readonly captureId: string,
+    readonly reason: string,
+  ) {
+    super('CONFLICT', `capture ${captureId} is damaged on disk (${reason}); its bytes are not shown or sent`)
+  }
+}
+
 export interface CaptureStore {
-  /** Files found unreadable when the store opened (moved aside). */
+  /** Files found unreadable or damaged when the store opened. */
   readonly issues: StorageIssue[]
+  readonly durability: Durability
+  setDurability(mode: Durability): void
   /**
-   * Stores a capture (taking ownership of the object); resolves once it is on disk, rejects (and
-   * keeps nothing) when it is not.
+   * Stores a capture (taking ownership of the object); resolves once it is on disk (on stable
+   * storage with `sync` durability), rejects (and keeps nothing) when it is not.
    */
   append(capture: NewCapture, bodyBytes: Buffer): Promise<StoredCapture>
   /** Newest first; `total` counts the captures matching the filter (all of the scope without one). */
   page(query: CapturePageQuery): Promise<{ items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }>
   get(id: string): Promise<CaptureSummary | undefined>
   has(id: string): boolean
+  /** From memory, without reading the record. */
+  brief(id: string): CaptureBrief | undefined
   /** Every stored attempt of one delivery (`CaptureSummary.deliveryKey`), oldest first. */
   deliveryAttempts(deliveryKey: string): Promise<CaptureSummary[]>
-  /** Ids of an endpoint's captures (or all) matching the filter, oldest first, without building their list views. */
-  ids(endpointId?: string, filter?: CaptureFilter): string[]
-  /** The full record, annotations included. */
+  /** Ids of an endpoint's captures (or all) matching the filter (`text` and `query` included), oldest first. */
+  ids(endpointId?: string, filter?: CaptureFilter): Promise<string[]>
+  /** The full record, annotations included (throws `DamagedCaptureError` when it cannot be read). */
   load(id: string): Promise<StoredCapture>
+  /** The body, checked against its sha256 (throws `DamagedCaptureError` on a mismatch). */
   readBody(id: string): Promise<Buffer>
   count(endpointId?: string): number
   /** Every endpoint id that has captures. */
   endpointIds(): string[]
   /** Replaces the recognition of captures (after their endpoint's keys changed). */
   updateRecognitions(updates: Array<{ id: string; recognition: CaptureRecognition }>): Promise<void>
-  /** Deletes the captures with these ids that are stored (one, or a selection) and erases their bytes; returns those deleted. */
-  deleteMany(ids: readonly string[]): Promise<DeletedCapture[]>
   /** Changes a capture's note, pin or sender-left time; resolves with its new list view once on disk. */
   annotate(id: string, change: CaptureAnnotations): Promise<CaptureSummary>
+  /** Deletes the captures with these ids that are stored (one, or a selection) and erases their bytes; returns those deleted. */
+  deleteMany(ids: readonly string[]): Promise<DeletedCapture[]>
   /** Deletes every capture of an endpoint (pinned ones only with `includePinned`); returns those deleted. */
   deleteByEndpoint(endpointId: string, options?: { includePinned?: boolean }): Promise<DeletedCapture[]>
+  /** Caps on count, bytes and age, enforced in the background. */
+  readonly retention: Retention
+  health(): StoreHealth
   close(): Promise<void>
 }
 
-/**
- * What memory keeps per capture: where it lives, and the JSON of its record exactly as written
- * into its log frame (no extra work on the capture path). A string is one object the garbage
- * collector never looks inside, where the record as objects (recognition, answer, header pairs)
- * made it trace a dozen objects per capture, over and over. Lists parse what they show.
- *
- * The entry is also the capture's filter fields (shared/capture-filter.ts), computed once when it
- * is indexed, so a filtered query tests each entry without parsing its JSON. They are plain
- * properties rather than an object of their own: a number, the catalogue's shared strings, and
- * one search string of its own per capture.
- */
-class Entry implements CaptureFilterFields {
-  /** Set when the recognition changed after arrival (new keys); the logged JSON keeps the first. */
-  recognition: CaptureRecognition | null | undefined = undefined
-  /** Annotations changed after the logged JSON was made. */
-  annotations: CaptureAnnotations | undefined = undefined
-  method: string
-  provider: ProviderId | null
-  verdict: VerdictStatus | null
-  answerStatus: number | null
-  outcome: CaptureOutcome
-  searchText: string
-
-  constructor(
-    readonly seq: number,
-    readonly id: string,
-    readonly endpointId: string,
-    readonly bodySize: number,
-    readonly segment: Segment,
-    readonly frame: FrameLocation,
-    readonly loggedJson: string,
-    fields: CaptureFilterFields,
-  ) {
-    this.method = fields.method
-    this.provider = fields.provider
-    this.verdict = fields.verdict
-    this.answerStatus = fields.answerStatus
-    this.outcome = fields.outcome
-    this.searchText = fields.searchText
-  }
-
-  /** A new recognition (new keys or settings) changes the provider, verdict and summary searched. */
-  recognize(recognition: CaptureRecognition): void {
-    this.recognition = recognition
-    const fields = filterFieldsOf(this.logged)
-    this.provider = fields.provider
-    this.verdict = fields.verdict
-    this.searchText = fields.searchText
-  }
-
-  get logged(): LoggedCapture {
-    const logged = JSON.parse(this.loggedJson) as LoggedCapture
-    if (this.recognition !== undefined) logged.recognition = this.recognition
-    if (this.annotations !== undefined) Object.assign(logged, this.annotations)
-    return logged
-  }
-
-  get summary(): CaptureSummary {
-    return toCaptureSummary(this.logged)
-  }
-
-  get pinned(): boolean {
-    return this.annotations?.pinned ?? (JSON.parse(this.loggedJson) as LoggedCapture).pinned ?? false
-  }
+/** Annotations and recomputed recognitions: few captures have them, so they live in a map. */
+interface Overlay {
+  note?: string
+  senderLeftAt?: string
+  recognition?: CaptureRecognition | null
 }
 
 interface Pending {
-  capture: LoggedCapture
+  capture: NewCapture
   bytes: Buffer
-  stored?: StoredCapture
   resolve: (stored: StoredCapture) => void
   reject: (error: unknown) => void
 }
 
+interface Placed {
+  item: Pending
+  segment: Segment
+  logged: LoggedCapture
+  metadataJson: string
+  frame: EncodedFrame
+}
+
+/** Deletions and index changes yield to the event loop between segments, so the receiver keeps answering. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 export async function openCaptureStore(config: CaptureStoreConfig, deps: CaptureStoreDeps): Promise<CaptureStore> {
   await makePrivateDir(config.dir)
   const io = deps.logIo ?? logFileIo
-  /** Entries ascending by seq, overall and per endpoint (the same objects). */
-  const all: Entry[] = []
-  const byEndpoint = new Map<string, Entry[]>()
-  const entries = new Map<string, Entry>()
-  /** Captures per segment, so a segment emptied by deletions is found without a scan. */
-  const perSegment = new Map<Segment, number>()
+  let durability: Durability = config.durability ?? 'sync'
+  const table = new CaptureTable()
+  const overlays = new Map<number, Overlay>()
+  const segments = new Map<number, Segment>()
+  /** Where each segment's frames are indexed up to: the index may claim nothing past this. */
+  const indexedUpTo = new Map<Segment, number>()
+  const issues: StorageIssue[] = []
+  let damagedCount = 0
+  let lastRetentionError: string | null = null
 
-  const { segments, issues } = await loadSegments(config.dir, config.quarantineDir, deps.now, io, (segment, captures) => {
-    for (const capture of captures) {
-      const { frame: _frame, ...logged } = capture
-      index(capture, segment, JSON.stringify(logged))
+  const locationOf = (block: SegmentBlock, slot: number): number => block.number * 1024 + slot
+
+  function entryOf(block: SegmentBlock, slot: number): IndexEntry {
+    const flags = block.flags[slot] as number
+    const status = block.answerStatus[slot] as number
+    const entry: IndexEntry = {
+      id: block.ids[slot] as string,
+      seq: block.seq[slot] as number,
+      endpointId: table.endpointOf(block, slot),
+      receivedAtMs: block.receivedAtMs[slot] as number,
+      frame: { offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number },
+      bodySize: block.bodySize[slot] as number,
+      method: table.methodOf(block, slot),
+      provider: table.providerOf(block, slot),
+      verdict: table.verdictOf(block, slot),
+      answerStatus: status === 0 ? null : status,
+      outcome: flags & FLAG_REFUSED ? 'refused' : 'captured',
+      deliveryHash: block.deliveryHash[slot] as number,
     }
+    if (flags & FLAG_IMPORTED) entry.imported = true
+    if (flags & FLAG_PINNED) entry.pinned = true
+    const overlay = overlays.get(locationOf(block, slot))
+    if (overlay?.note !== undefined) entry.note = overlay.note
+    if (overlay?.senderLeftAt !== undefined) entry.senderLeftAt = overlay.senderLeftAt
+    if (overlay?.recognition !== undefined) entry.recognition = overlay.recognition
+    return entry
+  }
+
+  /**
+   * A segment's index document, from memory. `tweak` renders a change not yet applied: slots
+   * left out (deleted) or entries changed (notes, verdicts).
+   */
+  function renderIndex(segment: Segment, tweak?: { exclude?: ReadonlySet<number>; patch?: ReadonlyMap<number, Partial<IndexEntry> & { clear?: Array<keyof IndexEntry> }> }): string {
+    const block = table.block(segment.number)
+    const entries: IndexEntry[] = []
+    for (let slot = 0; slot < block.length; slot++) {
+      if (!block.isLive(slot) || tweak?.exclude?.has(slot)) continue
+      const entry = entryOf(block, slot)
+      const patch = tweak?.patch?.get(slot)
+      if (patch) {
+        const { clear, ...fields } = patch
+        Object.assign(entry, fields)
+        for (const key of clear ?? []) delete entry[key]
+      }
+      entries.push(entry)
+    }
+    return renderSegmentIndex(segment.number, indexedUpTo.get(segment) ?? segment.logBytes, entries)
+  }
+
+  function addEntry(block: SegmentBlock, entry: IndexEntry): number {
+    const slot = table.add(block, {
+      id: entry.id,
+      seq: entry.seq,
+      endpointId: entry.endpointId,
+      receivedAtMs: entry.receivedAtMs,
+      offset: entry.frame.offset,
+      metadataBytes: entry.frame.metadataBytes,
+      bodySize: entry.bodySize,
+      method: entry.method,
+      provider: entry.provider,
+      verdict: entry.verdict,
+      answerStatus: entry.answerStatus,
+      outcome: entry.outcome,
+      deliveryHash: entry.deliveryHash,
+      pinned: entry.pinned === true,
+      imported: entry.imported === true,
+    })
+    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.recognition !== undefined) {
+      const overlay: Overlay = {}
+      if (entry.note !== undefined) overlay.note = entry.note
+      if (entry.senderLeftAt !== undefined) overlay.senderLeftAt = entry.senderLeftAt
+      if (entry.recognition !== undefined) overlay.recognition = entry.recognition
+      overlays.set(locationOf(block, slot), overlay)
+    }
+    return slot
+  }
+
+  // ---- start-up -----------------------------------------------------------------------------
+  const opened = await openSegments(config.dir, config.quarantineDir, deps.now, io, issues)
+  let current: Segment | undefined
+  for (const segmentFiles of opened) {
+    const segment = new Segment(config.dir, segmentFiles.number, segmentFiles.handle, segmentFiles.appendAt, io, (target) => renderIndex(target))
+    segment.recent = null
+    segments.set(segment.number, segment)
+    const block = table.block(segment.number)
+    for (const entry of segmentFiles.entries) {
+      const slot = addEntry(block, entry)
+      if (segmentFiles.missingFrames.has(entry.frame.offset)) {
+        table.setFlag(block, slot, FLAG_DAMAGED, true)
+        damagedCount++
+      }
+    }
+    indexedUpTo.set(segment, segment.logBytes)
+    if (segmentFiles.stale) await segment.persist()
+    current = segmentFiles.sealed ? undefined : segment
+  }
+  // Emptied segments (all their captures deleted before a crash) are removed; the last one is kept to write into.
+  for (const segment of [...segments.values()]) {
+    if (segment !== current && table.block(segment.number).live === 0) await removeSegment(segment)
+  }
+  let nextSegmentNumber = Math.max(0, ...segments.keys()) + 1
+  let nextSeq = Math.max(0, ...table.blocks.map((block) => (block.length > 0 ? (block.seq[block.length - 1] as number) : 0))) + 1
+  for (const block of table.blocks) for (let slot = 0; slot < block.length; slot++) nextSeq = Math.max(nextSeq, (block.seq[slot] as number) + 1)
+  if (current) current.recent = null
+
+  // ---- reading records ----------------------------------------------------------------------
+  function locate(id: string): { block: SegmentBlock; slot: number; segment: Segment } | undefined {
+    const found = table.locate(id)
+    const segment = found && segments.get(found.block.number)
+    return found && segment ? { ...found, segment } : undefined
+  }
+
+  function require(id: string): { block: SegmentBlock; slot: number; segment: Segment } {
+    const found = locate(id)
+    if (!found) throw new InspectorError('NOT_FOUND', `capture ${id} is no longer stored`)
+    return found
+  }
+
+  function markDamaged(block: SegmentBlock, slot: number): void {
+    if (((block.flags[slot] as number) & FLAG_DAMAGED) === 0) damagedCount++
+    table.setFlag(block, slot, FLAG_DAMAGED, true)
+  }
+
+  /** The record as logged, with its annotations; a `DamagedCaptureError` when the frame is not this capture's. */
+  async function readLogged(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture> {
+    const id = block.ids[slot] as string
+    const recent = segment.recent?.[slot]
+    let logged: LoggedCapture
+    if (recent !== undefined) logged = JSON.parse(recent) as LoggedCapture
+    else {
+      const { metadata } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, null)
+      logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => markDamaged(block, slot))
+    }
+    return withAnnotations(logged, block, slot)
+  }
+
+  function withAnnotations(logged: LoggedCapture, block: SegmentBlock, slot: number): LoggedCapture {
+    const overlay = overlays.get(locationOf(block, slot))
+    logged.pinned = ((block.flags[slot] as number) & FLAG_PINNED) !== 0
+    logged.note = overlay?.note ?? null
+    logged.senderLeftAt = overlay?.senderLeftAt ?? null
+    if (overlay?.recognition !== undefined) logged.recognition = overlay.recognition
+    return logged
+  }
+
+  /** The list view; a damaged capture gets a view from what memory knows, saying it is damaged. */
+  async function summaryOf(block: SegmentBlock, slot: number, segment: Segment): Promise<CaptureSummary> {
+    try {
+      const summary = toCaptureSummary(await readLogged(block, slot, segment))
+      if ((block.flags[slot] as number) & FLAG_DAMAGED) summary.damage = 'its bytes on disk do not match what was received'
+      return summary
+    } catch (error: unknown) {
+      if (!(error instanceof DamagedCaptureError)) throw error
+      return damagedSummary(block, slot, error.reason)
+    }
+  }
+
+  function damagedSummary(block: SegmentBlock, slot: number, reason: string): CaptureSummary {
+    const status = block.answerStatus[slot] as number
+    return {
+      id: block.ids[slot] as string,
+      seq: block.seq[slot] as number,
+      endpointId: table.endpointOf(block, slot),
+      receivedAt: new Date(block.receivedAtMs[slot] as number).toISOString(),
+      durationMs: 0,
+      method: table.methodOf(block, slot),
+      target: '',
+      remoteAddress: '',
+      contentType: null,
+      bodySize: block.bodySize[slot] as number,
+      outcome: (block.flags[slot] as number) & FLAG_REFUSED ? 'refused' : 'captured',
+      refusal: null,
+      recognition: null,
+      response: { kind: status === 0 ? 'none' : 'respond', status: status === 0 ? null : status, headers: [], bodySize: 0, delayMs: 0, chosenBy: { kind: 'default' } },
+      origin: (block.flags[slot] as number) & FLAG_IMPORTED ? 'imported' : 'received',
+      importedFrom: null,
+      note: overlays.get(locationOf(block, slot))?.note ?? null,
+      pinned: ((block.flags[slot] as number) & FLAG_PINNED) !== 0,
+      senderLeftAt: overlays.get(locationOf(block, slot))?.senderLeftAt ?? null,
+      deliveryKey: `damaged:${block.ids[slot] as string}`,
+      damage: reason,
+    }
+  }
+
+  function summariesOf(found: Array<{ block: SegmentBlock; slot: number }>): Promise<CaptureSummary[]> {
+    return Promise.all(found.map(({ block, slot }) => summaryOf(block, slot, segments.get(block.number) as Segment)))
+  }
+
+  const search = createStoreSearch({
+    table,
+    segmentOf: (segmentNumber) => segments.get(segmentNumber),
+    annotate: withAnnotations,
+    now: deps.now,
   })
 
-  let nextSeq = (all.at(-1)?.seq ?? 0) + 1
-  let current: Segment | undefined = segments.at(-1)
-  let nextSegmentNumber = (current?.number ?? 0) + 1
-
-  function index(capture: StoredCapture, segment: Segment, loggedJson: string): void {
-    const entry = new Entry(capture.seq, capture.id, capture.endpointId, capture.body.size, segment, capture.frame, loggedJson, filterFieldsOf(capture))
-    insertBySeq(all, entry)
-    let list = byEndpoint.get(entry.endpointId)
-    if (!list) byEndpoint.set(entry.endpointId, (list = []))
-    insertBySeq(list, entry)
-    entries.set(entry.id, entry)
-    perSegment.set(segment, (perSegment.get(segment) ?? 0) + 1)
-  }
-
-  function unindex(entry: Entry): void {
-    removeBySeq(all, entry.seq)
-    const list = byEndpoint.get(entry.endpointId)
-    if (list) removeBySeq(list, entry.seq)
-    entries.delete(entry.id)
-    perSegment.set(entry.segment, (perSegment.get(entry.segment) ?? 1) - 1)
-  }
-
-  function listOf(endpointId: string | undefined): Entry[] {
-    return endpointId === undefined ? all : (byEndpoint.get(endpointId) ?? [])
-  }
-
-  function entryOf(id: string): Entry {
-    const entry = entries.get(id)
-    if (!entry) throw new Error(`capture ${id} is no longer stored`)
-    return entry
+  async function readVerifiedBody(block: SegmentBlock, slot: number): Promise<Buffer> {
+    const segment = segments.get(block.number) as Segment
+    const id = block.ids[slot] as string
+    const bodySize = block.bodySize[slot] as number
+    const { metadata, body } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, bodySize)
+    const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => markDamaged(block, slot))
+    if (body === null || body.length !== bodySize) {
+      markDamaged(block, slot)
+      throw new DamagedCaptureError(id, `${bodySize - (body?.length ?? 0)} of its ${bodySize} body bytes are missing`)
+    }
+    if (hash('sha256', body) !== logged.body.sha256) {
+      markDamaged(block, slot)
+      throw new DamagedCaptureError(id, 'its body does not match the sha256 recorded when it arrived')
+    }
+    return body
   }
 
   // ---- group commit -------------------------------------------------------------------------
   let pending: Pending[] = []
-  let flushScheduled = false
-  const inFlight = new Set<Promise<void>>()
-  let rolling: Promise<Segment> | null = null
+  let committing: Promise<void> | null = null
   let spare: Promise<Segment> | null = null
-  /** Segments that stopped taking captures and are to be retired after the current commit. */
-  const retiring = new Set<Segment>()
+  /** Slots reserved in the running commit, per segment (not in the table yet). */
+  const reserved = new Map<Segment, number>()
 
-  function scheduleFlush(): void {
-    if (flushScheduled) return
-    flushScheduled = true
-    setImmediate(() => {
-      flushScheduled = false
-      const batch = pending
-      pending = []
-      const commitment = commit(batch).then(
-        () => batch.forEach((item) => item.resolve(item.stored as StoredCapture)),
-        (error: unknown) => batch.forEach((item) => item.reject(error)),
-      )
-      inFlight.add(commitment)
-      void commitment.finally(() => inFlight.delete(commitment))
+  function scheduleCommit(): void {
+    committing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      while (pending.length > 0) {
+        const batch = pending
+        pending = []
+        try {
+          const stored = await commit(batch)
+          batch.forEach((item, index) => item.resolve(stored[index] as StoredCapture))
+        } catch (error: unknown) {
+          batch.forEach((item) => item.reject(error))
+        }
+      }
+      committing = null
     })
   }
 
+  const slotsUsed = (segment: Segment): number => table.block(segment.number).length + (reserved.get(segment) ?? 0)
+
   async function writableSegment(): Promise<Segment> {
-    while (!current || current.isFull()) {
-      // One roll at a time: concurrent batches wait for the same new segment. A failed roll
-      // (disk full) is forgotten, so the next capture tries again once there is room.
-      rolling ??= (spare ?? createSegment(config.dir, nextSegmentNumber++, io))
-        .then((segment) => {
-          segments.push(segment)
-          // Retired at the end of the commit that rolled, once its last frames are written.
-          if (current) retiring.add(current)
-          current = segment
-          return segment
-        })
-        .finally(() => {
-          rolling = null
-          spare = null
-        })
-      await rolling
+    if (current && !current.isFull(slotsUsed(current), SEGMENT_MAX_CAPTURES)) {
+      // Open the next segment ahead of time, so a full one never makes a capture wait for file creation.
+      if (!spare && current.isNearlyFull(slotsUsed(current), SEGMENT_MAX_CAPTURES)) prepareSpare()
+      return current
     }
-    // Open the next segment ahead of time, so a full one never makes a capture wait for file
-    // creation on the request path.
-    if (!spare && current.isNearlyFull()) {
-      const preparing = createSegment(config.dir, nextSegmentNumber++, io)
-      preparing.catch(() => {
-        if (spare === preparing) spare = null
-      })
-      spare = preparing
-    }
-    return current
+    const next = await (spare ?? createSegment(config.dir, nextSegmentNumber++, io, (target) => renderIndex(target)))
+    spare = null
+    table.block(next.number)
+    segments.set(next.number, next)
+    indexedUpTo.set(next, 0)
+    if (current) retiring.add(current)
+    current = next
+    return next
   }
 
-  async function commit(batch: Pending[]): Promise<void> {
-    const groups = new Map<Segment, Array<PlacedFrame & { item: Pending }>>()
-    for (const item of batch) {
-      // Only a full segment makes this wait (for the next one, usually prepared already).
-      const segment = current && !current.isFull() ? current : await writableSegment()
-      const placed = { item, ...segment.place(item.capture, item.bytes) }
-      const group = groups.get(segment)
-      if (group) group.push(placed)
-      else groups.set(segment, [placed])
-    }
-    if (spare === null && current?.isNearlyFull()) void writableSegment()
-    let failure: unknown = null
-    for (const [segment, placed] of groups) {
-      try {
-        // The log write is what makes a capture durable; the index follows in the background.
-        segment.writeFrames(placed)
-      } catch (error: unknown) {
-        failure ??= error
+  function prepareSpare(): void {
+    const preparing = createSegment(config.dir, nextSegmentNumber++, io, (target) => renderIndex(target))
+    // A failed preparation (disk full) is forgotten: the next capture tries again once there is room.
+    preparing.catch(() => {
+      if (spare === preparing) spare = null
+    })
+    spare = preparing
+  }
+
+  /** Segments that stopped taking captures, retired once the commit that filled them is done. */
+  const retiring = new Set<Segment>()
+
+  async function commit(batch: Pending[]): Promise<StoredCapture[]> {
+    const placed: Placed[] = []
+    const firstOffset = new Map<Segment, number>()
+    try {
+      for (const item of batch) {
+        const segment = await writableSegment()
+        const logged = Object.assign(item.capture, { seq: nextSeq++, body: { size: item.bytes.length, sha256: item.capture.body.sha256 } }) as LoggedCapture
+        const metadataJson = JSON.stringify(logged)
+        const frame = segment.encode(metadataJson, item.bytes)
+        if (!firstOffset.has(segment)) firstOffset.set(segment, frame.offset)
+        reserved.set(segment, (reserved.get(segment) ?? 0) + 1)
+        placed.push({ item, segment, logged, metadataJson, frame })
       }
-    }
-    if (failure !== null) {
+      const bySegment = new Map<Segment, EncodedFrame[]>()
+      for (const { segment, frame } of placed) bySegment.set(segment, [...(bySegment.get(segment) ?? []), frame])
+      for (const [segment, frames] of bySegment) segment.writeFrames(frames)
+      // One fdatasync per segment written (almost always one), in the thread pool.
+      if (durability === 'sync') await Promise.all([...bySegment.keys()].map((segment) => segment.sync()))
+    } catch (error: unknown) {
+      // Nothing of the batch is kept: its senders are told to retry, and its space is reused.
+      for (const [segment, offset] of firstOffset) segment.unreserve(offset)
+      reserved.clear()
       retireFinished()
-      // Its senders are told to retry: nothing of the batch may be kept.
-      for (const [segment, placed] of groups) {
-        segment.forget(new Set(placed.map(({ stored }) => stored.id)))
-        segment.persistSoon()
-      }
-      throw failure
+      throw error
     }
-    for (const [segment, placed] of groups) {
-      for (const { item, stored, loggedJson } of placed) {
-        index(stored, segment, loggedJson)
-        item.stored = stored
+    reserved.clear()
+    const stored: StoredCapture[] = []
+    for (const { segment, logged, metadataJson, frame } of placed) {
+      const block = table.block(segment.number)
+      const entry: IndexEntry = {
+        id: logged.id,
+        seq: logged.seq,
+        endpointId: logged.endpointId,
+        receivedAtMs: Date.parse(logged.receivedAt) || 0,
+        frame: { offset: frame.offset, metadataBytes: frame.metadataBytes },
+        bodySize: logged.body.size,
+        ...fieldsOf(logged),
       }
-      if (segment === current) segment.persistSoon()
+      const slot = addEntry(block, entry)
+      if (segment.recent) segment.recent[slot] = metadataJson
+      indexedUpTo.set(segment, frame.offset + frame.length)
+      stored.push(Object.assign(logged, { frame: entry.frame }) as StoredCapture)
     }
+    for (const segment of new Set(placed.map((entry) => entry.segment))) if (segment === current) segment.persistSoon()
     retireFinished()
+    return stored
   }
 
   function retireFinished(): void {
@@ -316,155 +508,289 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     retiring.clear()
   }
 
-  async function dropIfEmpty(segment: Segment): Promise<void> {
-    if (segment === current || (perSegment.get(segment) ?? 0) > 0) return
-    perSegment.delete(segment)
-    segments.splice(segments.indexOf(segment), 1)
+  // ---- changes to stored captures ------------------------------------------------------------
+  async function removeSegment(segment: Segment): Promise<void> {
+    segments.delete(segment.number)
+    indexedUpTo.delete(segment)
+    const block = table.block(segment.number)
+    for (let slot = 0; slot < block.length; slot++) overlays.delete(locationOf(block, slot))
+    table.dropBlock(segment.number)
+    await segment.truncate()
     await segment.close()
     await segment.remove()
   }
 
-  /** Deletes captures from their segments: index first, then their bytes are erased. */
-  async function deleteEntries(doomed: Entry[]): Promise<void> {
-    const bySegment = new Map<Segment, Entry[]>()
-    for (const entry of doomed) bySegment.set(entry.segment, [...(bySegment.get(entry.segment) ?? []), entry])
-    for (const [segment, group] of bySegment) {
-      const ids = new Set(group.map((entry) => entry.id))
-      // A crash after the index write leaves unreferenced frames below the indexed mark, which
-      // are never read back; the bytes are erased next.
-      await segment.edit((document) => {
-        document.captures = document.captures.filter((capture) => !ids.has(capture.id))
-      })
-      for (const entry of group) {
-        unindex(entry)
-        await segment.erase(entry.frame, entry.bodySize)
+  /**
+   * Deletes captures, one segment at a time: its index is written without them first, and only
+   * then are they dropped from memory and their bytes erased. A segment left empty is removed.
+   */
+  async function deleteSlots(doomed: Array<{ block: SegmentBlock; slot: number }>): Promise<DeletedCapture[]> {
+    const bySegment = new Map<number, number[]>()
+    for (const { block, slot } of doomed) {
+      if (!block.isLive(slot)) continue
+      const slots = bySegment.get(block.number)
+      if (slots) slots.push(slot)
+      else bySegment.set(block.number, [slot])
+    }
+    const deleted: DeletedCapture[] = []
+    for (const [segmentNumber, slots] of [...bySegment].sort((a, b) => a[0] - b[0])) {
+      const segment = segments.get(segmentNumber)
+      if (!segment) continue
+      const block = table.block(segmentNumber)
+      const gone = slots.filter((slot) => block.isLive(slot))
+      const exclude = new Set(gone)
+      const records = gone.map((slot) => ({ id: block.ids[slot] as string, seq: block.seq[slot] as number, endpointId: table.endpointOf(block, slot) }))
+      const emptied = gone.length === block.live && segment !== current
+      await segment.persist(
+        () => renderIndex(segment, { exclude }),
+        () => {
+          for (const slot of gone) {
+            table.delete(block, slot)
+            overlays.delete(locationOf(block, slot))
+          }
+        },
+      )
+      deleted.push(...records)
+      if (emptied) await removeSegment(segment)
+      else {
+        // The index no longer lists them; a failed erase leaves bytes nobody refers to.
+        await segment
+          .erase(
+            gone.map((slot) => ({ offset: (block.offset[slot] as number) + 12, length: (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number) })),
+            durability,
+          )
+          .catch(() => undefined)
+        if (segment.recent) for (const slot of gone) segment.recent[slot] = ''
       }
-      await dropIfEmpty(segment)
+      await yieldToEventLoop()
+    }
+    return deleted
+  }
+
+  /** Writes changed entries of some captures (one segment at a time), then applies them in memory. */
+  async function patchSlots(
+    changes: Array<{ block: SegmentBlock; slot: number; patch: Partial<IndexEntry> & { clear?: Array<keyof IndexEntry> }; apply: () => void }>,
+  ): Promise<void> {
+    const bySegment = new Map<number, typeof changes>()
+    for (const change of changes) bySegment.set(change.block.number, [...(bySegment.get(change.block.number) ?? []), change])
+    for (const [segmentNumber, group] of bySegment) {
+      const segment = segments.get(segmentNumber)
+      if (!segment) continue
+      const patch = new Map(group.map(({ slot, patch: fields }) => [slot, fields]))
+      await segment.persist(
+        () => renderIndex(segment, { patch }),
+        () => group.forEach(({ apply }) => apply()),
+      )
+      await yieldToEventLoop()
     }
   }
 
-  return {
+  function overlayOf(block: SegmentBlock, slot: number): Overlay {
+    const location = locationOf(block, slot)
+    let overlay = overlays.get(location)
+    if (!overlay) overlays.set(location, (overlay = {}))
+    return overlay
+  }
+
+  /** Live slots of a scope, oldest first, matching the filter's in-memory fields. */
+  function slotsOf(endpointId: string | undefined, keep: (block: SegmentBlock, slot: number) => boolean = () => true): Array<{ block: SegmentBlock; slot: number }> {
+    const endpoint = endpointId === undefined ? -1 : table.endpointCodeOf(endpointId)
+    if (endpointId !== undefined && endpoint === -1) return []
+    const found: Array<{ block: SegmentBlock; slot: number }> = []
+    for (const block of table.blocks) {
+      for (let slot = 0; slot < block.length; slot++) {
+        if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
+        if (keep(block, slot)) found.push({ block, slot })
+      }
+    }
+    return found
+  }
+
+  const store: CaptureStore = {
     issues,
+    get durability() {
+      return durability
+    },
+    setDurability(mode) {
+      durability = mode
+    },
     append(capture, bodyBytes) {
-      // Completed in place (no copy: this runs for every capture); the caller hands it over.
-      const logged = Object.assign(capture, { seq: nextSeq++, body: { size: bodyBytes.length, sha256: capture.body.sha256 } }) as LoggedCapture
       return new Promise((resolve, reject) => {
-        pending.push({ capture: logged, bytes: bodyBytes, resolve, reject })
-        scheduleFlush()
+        pending.push({ capture, bytes: bodyBytes, resolve, reject })
+        scheduleCommit()
       })
     },
     async page({ endpointId, beforeSeq, limit, filter }) {
-      const list = listOf(endpointId)
-      const end = beforeSeq === undefined ? list.length : lowerBound(list, beforeSeq)
-      const matches = compileCaptureFilter(filter)
-      if (matches === null) {
-        const start = Math.max(0, end - limit)
-        const items = list.slice(start, end).reverse()
-        return { items: items.map((entry) => entry.summary), nextBeforeSeq: start > 0 ? (items.at(-1)?.seq ?? null) : null, total: list.length }
-      }
-      // One pass over the scope: the total counts every match, the page takes the newest `limit`
-      // below the cursor, and a further match below them means there is a next page.
-      const picked: Entry[] = []
-      let total = 0
-      let hasOlder = false
-      for (let position = list.length - 1; position >= 0; position--) {
-        const entry = list[position] as Entry
-        if (!matches(entry)) continue
-        total++
-        if (position >= end) continue
-        if (picked.length < limit) picked.push(entry)
-        else hasOlder = true
-      }
-      return { items: picked.map((entry) => entry.summary), nextBeforeSeq: hasOlder ? (picked.at(-1)?.seq ?? null) : null, total }
+      const result = await search.page({ endpointId, beforeSeq, limit, filter })
+      return { items: await summariesOf(result.slots), nextBeforeSeq: result.nextBeforeSeq, total: result.total }
     },
-    get: async (id) => entries.get(id)?.summary,
+    async get(id) {
+      const found = locate(id)
+      return found ? summaryOf(found.block, found.slot, found.segment) : undefined
+    },
+    has: (id) => table.locate(id) !== undefined,
+    brief(id) {
+      const found = table.locate(id)
+      if (!found) return undefined
+      const { block, slot } = found
+      const flags = block.flags[slot] as number
+      return { id, seq: block.seq[slot] as number, endpointId: table.endpointOf(block, slot), outcome: flags & FLAG_REFUSED ? 'refused' : 'captured', pinned: (flags & FLAG_PINNED) !== 0 }
+    },
     async deliveryAttempts(deliveryKey) {
-      return all.map((entry) => entry.summary).filter((summary) => summary.deliveryKey === deliveryKey)
+      const wanted = hashDeliveryKey(deliveryKey)
+      // Memory keeps a 32-bit hash of each key: the few candidates are confirmed on their records.
+      const candidates = slotsOf(undefined, (block, slot) => block.deliveryHash[slot] === wanted)
+      return (await summariesOf(candidates)).filter((summary) => summary.deliveryKey === deliveryKey)
     },
-    has: (id) => entries.has(id),
-    ids(endpointId, filter) {
-      const matches = compileCaptureFilter(filter)
-      const list = listOf(endpointId)
-      return (matches === null ? list : list.filter(matches)).map((entry) => entry.id)
+    async ids(endpointId, filter) {
+      return (await search.matching(endpointId, filter)).map(({ block, slot }) => block.ids[slot] as string)
     },
     async load(id) {
-      const entry = entryOf(id)
-      return { ...entry.logged, frame: entry.frame }
+      const { block, slot, segment } = require(id)
+      const logged = await readLogged(block, slot, segment)
+      return { ...logged, frame: { offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number } }
     },
     readBody(id) {
-      const entry = entryOf(id)
-      return entry.segment.readBody(entry.frame, entry.bodySize)
+      const { block, slot } = require(id)
+      return readVerifiedBody(block, slot)
     },
-    count: (endpointId) => listOf(endpointId).length,
-    endpointIds: () => [...byEndpoint.keys()].filter((id) => (byEndpoint.get(id)?.length ?? 0) > 0),
+    count: (endpointId) => table.count(endpointId),
+    endpointIds: () => table.endpointIds(),
     async updateRecognitions(updates) {
-      const bySegment = new Map<Segment, Map<string, CaptureRecognition>>()
+      const changes = []
       for (const { id, recognition } of updates) {
-        const entry = entries.get(id)
-        if (!entry) continue
-        entry.recognize(recognition)
-        const group = bySegment.get(entry.segment) ?? new Map<string, CaptureRecognition>()
-        group.set(id, recognition)
-        bySegment.set(entry.segment, group)
-      }
-      for (const [segment, changes] of bySegment) {
-        await segment.edit((document) => {
-          document.captures = document.captures.map((capture) => {
-            const recognition = changes.get(capture.id)
-            // A new object: the cached JSON of the old one no longer applies.
-            return recognition ? { ...capture, recognition } : capture
-          })
+        const found = locate(id)
+        if (!found) continue
+        const { block, slot, segment } = found
+        let logged: LoggedCapture
+        try {
+          logged = await readLogged(block, slot, segment)
+        } catch {
+          continue
+        }
+        const fields = fieldsOf({ ...logged, recognition })
+        changes.push({
+          block,
+          slot,
+          patch: { recognition, provider: fields.provider, verdict: fields.verdict, deliveryHash: fields.deliveryHash },
+          apply: () => {
+            overlayOf(block, slot).recognition = recognition
+            table.setRecognized(block, slot, fields.provider, fields.verdict)
+            block.deliveryHash[slot] = fields.deliveryHash
+          },
         })
       }
-    },
-    async deleteMany(ids) {
-      const doomed = [...new Set(ids)].flatMap((id) => entries.get(id) ?? [])
-      await deleteEntries(doomed)
-      return doomed.map(({ id, seq, endpointId }) => ({ id, seq, endpointId }))
+      await patchSlots(changes)
     },
     async annotate(id, change) {
-      const entry = entryOf(id)
-      await entry.segment.edit((document) => {
-        document.captures = document.captures.map((capture) => (capture.id === id ? { ...capture, ...change } : capture))
-      })
-      // Only once the index document holds it: a failed write changes nothing.
-      entry.annotations = { ...entry.annotations, ...change }
-      return entry.summary
+      const { block, slot, segment } = require(id)
+      const patch: Partial<IndexEntry> & { clear?: Array<keyof IndexEntry> } = { clear: [] }
+      if (change.note !== undefined) {
+        if (change.note === null || change.note === '') patch.clear?.push('note')
+        else patch.note = change.note
+      }
+      if (change.pinned !== undefined) {
+        if (change.pinned) patch.pinned = true
+        else patch.clear?.push('pinned')
+      }
+      if (change.senderLeftAt !== undefined) {
+        if (change.senderLeftAt === null) patch.clear?.push('senderLeftAt')
+        else patch.senderLeftAt = change.senderLeftAt
+      }
+      await patchSlots([
+        {
+          block,
+          slot,
+          patch,
+          apply: () => {
+            const overlay = overlayOf(block, slot)
+            if (change.note !== undefined) {
+              if (change.note === null || change.note === '') delete overlay.note
+              else overlay.note = change.note
+            }
+            if (change.senderLeftAt !== undefined) {
+              if (change.senderLeftAt === null) delete overlay.senderLeftAt
+              else overlay.senderLeftAt = change.senderLeftAt
+            }
+            if (change.pinned !== undefined) table.setFlag(block, slot, FLAG_PINNED, change.pinned)
+          },
+        },
+      ])
+      return summaryOf(block, slot, segment)
+    },
+    async deleteMany(ids) {
+      return deleteSlots([...new Set(ids)].flatMap((id) => table.locate(id) ?? []))
     },
     async deleteByEndpoint(endpointId, options) {
-      const doomed = (byEndpoint.get(endpointId) ?? []).filter((entry) => options?.includePinned === true || !entry.pinned)
-      await deleteEntries(doomed)
-      return doomed.map(({ id, seq, endpointId }) => ({ id, seq, endpointId }))
+      const includePinned = options?.includePinned === true
+      return deleteSlots(slotsOf(endpointId, (block, slot) => includePinned || ((block.flags[slot] as number) & FLAG_PINNED) === 0))
+    },
+    retention: undefined as unknown as Retention,
+    health() {
+      let logBytes = 0
+      for (const segment of segments.values()) logBytes += segment.logBytes
+      return { durability, captures: table.count(), segments: segments.size, logBytes, damaged: damagedCount, lastRetentionError }
     },
     async close() {
-      while (pending.length > 0 || flushScheduled || inFlight.size > 0) {
-        await Promise.all([...inFlight, new Promise((resolve) => setImmediate(resolve))])
+      retention.stop()
+      while (pending.length > 0 || committing) await (committing ?? yieldToEventLoop())
+      if (spare) {
+        const prepared = await spare.catch(() => undefined)
+        if (prepared) {
+          segments.set(prepared.number, prepared)
+          table.block(prepared.number)
+        }
       }
-      if (spare) segments.push(await spare.catch(() => undefined as never))
-      for (const segment of segments) if (segment) await segment.close()
+      for (const segment of segments.values()) await segment.close()
     },
   }
-}
-
-/** Index of the first element whose seq is >= `seq` (the list is ascending). */
-function lowerBound(list: Entry[], seq: number): number {
-  let low = 0
-  let high = list.length
-  while (low < high) {
-    const middle = (low + high) >>> 1
-    if ((list[middle] as Entry).seq < seq) low = middle + 1
-    else high = middle
+  const retention = createRetention({
+    table,
+    policy: config.retention,
+    now: deps.now,
+    deleteSlots,
+    onError: (error) => issuesOfRetention(error),
+  })
+  function issuesOfRetention(error: unknown): void {
+    lastRetentionError = error instanceof Error ? error.message : String(error)
   }
-  return low
+  Object.defineProperty(store, 'retention', { value: retention })
+  return store
 }
 
-/** Commits can finish out of order; keep lists ascending (almost always a plain push). */
-function insertBySeq(list: Entry[], entry: Entry): void {
-  if (list.length === 0 || (list.at(-1) as Entry).seq < entry.seq) list.push(entry)
-  else list.splice(lowerBound(list, entry.seq), 0, entry)
+/** The index fields derived from a record. */
+function fieldsOf(logged: LoggedCapture): Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> {
+  const fields = filterFieldsOf(logged)
+  const entry: Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> = {
+    method: fields.method,
+    provider: fields.provider,
+    verdict: fields.verdict,
+    answerStatus: fields.answerStatus,
+    outcome: fields.outcome,
+    deliveryHash: hashDeliveryKey(deliveryKeyOf(logged)),
+  }
+  if (logged.origin === 'imported') entry.imported = true
+  if (logged.pinned === true) entry.pinned = true
+  if (typeof logged.note === 'string' && logged.note !== '') entry.note = logged.note
+  return entry
 }
 
-function removeBySeq(list: Entry[], seq: number): void {
-  const position = lowerBound(list, seq)
-  if (list[position]?.seq === seq) list.splice(position, 1)
+/** A frame's metadata as this capture's record; throws `DamagedCaptureError` (after `onDamage`) otherwise. */
+function parseMetadata(id: string, bytes: Buffer, expectedBytes: number, onDamage: () => void): LoggedCapture {
+  const damaged = (reason: string): never => {
+    onDamage()
+    throw new DamagedCaptureError(id, reason)
+  }
+  if (bytes.length !== expectedBytes) damaged(`${expectedBytes - bytes.length} of its ${expectedBytes} record bytes are missing`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'))
+  } catch {
+    return damaged('its record on disk is not readable')
+  }
+  const checked = loggedCaptureSchema.safeParse(parsed)
+  if (!checked.success) return damaged('its record on disk is not readable')
+  // Never another capture's bytes under this capture's name.
+  if (checked.data.id !== id) return damaged('its place in the log holds other bytes')
+  return checked.data
 }

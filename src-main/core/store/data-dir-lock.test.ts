@@ -76,7 +76,7 @@ describe('data folder lock', () => {
 
   it('refuses a second open in the same process, on the real system', async () => {
     const release = await acquireDataDirLock(file, systemProbe)
-    await expect(acquireDataDirLock(file, systemProbe)).rejects.toThrow(/already open in this process/)
+    await expect(acquireDataDirLock(file, systemProbe)).rejects.toThrow(/already in use by another inspector in this process/)
     await release()
     // Our own pid in a lock this process does not hold: left over from an earlier run.
     const owner = JSON.parse((await (async () => {

@@ -97,7 +97,7 @@ async function whyOwned(owner: LockOwner, file: string, probe: ProcessProbe): Pr
     // Ours only if it names this very process (same start), or, where start times are unknown, we hold it.
     const ours = owner.processStart !== null ? owner.processStart === (await probe.startTime(probe.pid)) : heldHere.has(file)
     if (!ours) return null
-    return `the data folder is already open in this process (${file}); stop the other inspector first`
+    return `the data folder is already in use by another inspector in this process (${file}); stop that one first`
   }
   if (!probe.isAlive(owner.pid)) return null
   // A different boot: every process of the lock's boot is gone.

@@ -56,7 +56,7 @@ export const sequenceCountersDocumentSchema = z.object({
 export type SequenceCountersDocument = z.infer<typeof sequenceCountersDocumentSchema>
 
 /** The recognition kept with each capture (the full analysis is recomputed when opened). */
-const recognitionSchema = z.object({
+export const recognitionSchema = z.object({
   provider: z.object({ id: z.enum(PROVIDER_IDS), name: z.string(), variant: z.string().nullable() }),
   verdict: z.object({ status: z.enum(VERDICT_STATUSES), reason: z.string().nullable(), message: z.string() }),
   summary: z.object({

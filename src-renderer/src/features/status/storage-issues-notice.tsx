@@ -38,13 +38,20 @@ export function StorageIssuesNotice({ issues }: StorageIssuesNoticeProps) {
     <div className="banner banner-warning" role="status" data-testid="storage-issues">
       <div className="banner-content">
         <strong>
-          {visible.length === 1 ? 'A data file could not be read' : `${visible.length} data files could not be read`} at
-          start-up and {visible.length === 1 ? 'was' : 'were'} moved aside (never overwritten):
+          {visible.length === 1 ? 'A data file had a problem' : `${visible.length} data files had problems`} at start-up
+          (nothing was overwritten):
         </strong>
         <ul className="issue-list">
           {listed.map((issue) => (
             <li key={issueKey(issue)}>
-              <code className="wire">{issue.file}</code>: {issue.problem}. Moved to <code className="wire">{issue.movedTo}</code>
+              <code className="wire">{issue.file}</code>: {issue.problem}.{' '}
+              {issue.movedTo === issue.file ? (
+                'Left in place.'
+              ) : (
+                <>
+                  Moved to <code className="wire">{issue.movedTo}</code>
+                </>
+              )}
             </li>
           ))}
         </ul>

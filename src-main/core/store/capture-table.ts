@@ -1,0 +1,269 @@
+/**
+ * What memory keeps of the stored captures: a few numbers per capture in typed arrays, one block
+ * per segment, and its id. Nothing else: headers, answers and recognitions stay in the capture log
+ * and are read when a list page or a capture is shown.
+ *
+ * Why columns: keeping each capture's record (or even its JSON) in memory cost 2-2.7 KB per
+ * capture and grew without end (328-347 MiB at 100,000 captures); an object per capture costs
+ * the garbage collector a trace per capture on every major collection. Typed arrays are a handful
+ * of objects per thousand captures, about 50 bytes a capture, plus its id (about 90 bytes with
+ * the id map). The list filter's fields (method, provider, verdict, answer, outcome) are small
+ * codes here, so a filtered page over 100,000 captures is a scan of arrays, without disk reads.
+ *
+ * Ordering: seqs grow with the slot within a segment and with the segment number (frames are
+ * placed in seq order by one commit at a time), so newest first is segments and slots backwards.
+ */
+import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
+import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
+
+/** Captures per segment; also the slot capacity of a segment's block. */
+export const SEGMENT_MAX_CAPTURES = 1000
+/** A capture's location: segment number × this + slot (a small integer, never boxed). */
+const SLOTS_PER_SEGMENT = 1024
+
+export const FLAG_REFUSED = 1
+export const FLAG_PINNED = 2
+export const FLAG_DELETED = 4
+export const FLAG_IMPORTED = 8
+/** Its frame's bytes are missing or do not match its hash. */
+export const FLAG_DAMAGED = 16
+
+const PROVIDER_CODES: ReadonlyArray<ProviderId | null> = [null, ...PROVIDER_IDS]
+const VERDICT_CODES: ReadonlyArray<VerdictStatus | null> = [null, ...VERDICT_STATUSES]
+const providerCode = new Map(PROVIDER_CODES.map((id, code) => [id, code]))
+const verdictCode = new Map(VERDICT_CODES.map((status, code) => [status, code]))
+
+/** The fields of one capture that memory keeps. */
+export interface SlotFields {
+  id: string
+  seq: number
+  endpointId: string
+  receivedAtMs: number
+  offset: number
+  metadataBytes: number
+  bodySize: number
+  method: string
+  provider: ProviderId | null
+  verdict: VerdictStatus | null
+  answerStatus: number | null
+  outcome: CaptureOutcome
+  deliveryHash: number
+  pinned: boolean
+  imported: boolean
+}
+
+/** One segment's captures, as columns. */
+export class SegmentBlock {
+  length = 0
+  live = 0
+  readonly ids: string[] = []
+  readonly seq = new Float64Array(SEGMENT_MAX_CAPTURES)
+  readonly offset = new Float64Array(SEGMENT_MAX_CAPTURES)
+  readonly metadataBytes = new Uint32Array(SEGMENT_MAX_CAPTURES)
+  readonly bodySize = new Uint32Array(SEGMENT_MAX_CAPTURES)
+  readonly receivedAtMs = new Float64Array(SEGMENT_MAX_CAPTURES)
+  readonly endpoint = new Uint16Array(SEGMENT_MAX_CAPTURES)
+  readonly method = new Uint16Array(SEGMENT_MAX_CAPTURES)
+  readonly provider = new Uint8Array(SEGMENT_MAX_CAPTURES)
+  readonly verdict = new Uint8Array(SEGMENT_MAX_CAPTURES)
+  /** 0: no HTTP answer. */
+  readonly answerStatus = new Uint16Array(SEGMENT_MAX_CAPTURES)
+  readonly flags = new Uint8Array(SEGMENT_MAX_CAPTURES)
+  readonly deliveryHash = new Int32Array(SEGMENT_MAX_CAPTURES)
+
+  constructor(readonly number: number) {}
+
+  isLive(slot: number): boolean {
+    return ((this.flags[slot] as number) & FLAG_DELETED) === 0
+  }
+}
+
+/** The values a filter compares, as the table's codes (see `CaptureTable.codesOf`). */
+export interface FilterCodes {
+  provider?: number
+  verdict?: number
+  method?: number
+  outcome?: CaptureOutcome
+  answer?: (status: number | null) => boolean
+}
+
+export class CaptureTable {
+  /** Ascending by segment number. */
+  readonly blocks: SegmentBlock[] = []
+  private readonly byNumber = new Map<number, SegmentBlock>()
+  private readonly locations = new Map<string, number>()
+  private readonly endpoints: string[] = []
+  private readonly endpointCodes = new Map<string, number>()
+  private readonly endpointCounts: number[] = []
+  private readonly methods: string[] = []
+  private readonly methodCodes = new Map<string, number>()
+  private liveCount = 0
+
+  block(segmentNumber: number): SegmentBlock {
+    let block = this.byNumber.get(segmentNumber)
+    if (!block) {
+      block = new SegmentBlock(segmentNumber)
+      this.byNumber.set(segmentNumber, block)
+      const position = this.blocks.findIndex((candidate) => candidate.number > segmentNumber)
+      if (position === -1) this.blocks.push(block)
+      else this.blocks.splice(position, 0, block)
+    }
+    return block
+  }
+
+  dropBlock(segmentNumber: number): void {
+    const block = this.byNumber.get(segmentNumber)
+    if (!block) return
+    for (let slot = 0; slot < block.length; slot++) if (block.isLive(slot)) this.delete(block, slot)
+    this.byNumber.delete(segmentNumber)
+    this.blocks.splice(this.blocks.indexOf(block), 1)
+  }
+
+  add(block: SegmentBlock, fields: SlotFields): number {
+    const slot = block.length++
+    block.ids[slot] = fields.id
+    block.seq[slot] = fields.seq
+    block.offset[slot] = fields.offset
+    block.metadataBytes[slot] = fields.metadataBytes
+    block.bodySize[slot] = fields.bodySize
+    block.receivedAtMs[slot] = fields.receivedAtMs
+    const endpoint = this.endpointCode(fields.endpointId)
+    block.endpoint[slot] = endpoint
+    block.method[slot] = this.methodCode(fields.method)
+    this.setRecognized(block, slot, fields.provider, fields.verdict)
+    block.answerStatus[slot] = fields.answerStatus ?? 0
+    block.flags[slot] = (fields.outcome === 'refused' ? FLAG_REFUSED : 0) | (fields.pinned ? FLAG_PINNED : 0) | (fields.imported ? FLAG_IMPORTED : 0)
+    block.deliveryHash[slot] = fields.deliveryHash
+    block.live++
+    this.endpointCounts[endpoint] = (this.endpointCounts[endpoint] ?? 0) + 1
+    this.liveCount++
+    this.locations.set(fields.id, block.number * SLOTS_PER_SEGMENT + slot)
+    return slot
+  }
+
+  delete(block: SegmentBlock, slot: number): void {
+    if (!block.isLive(slot)) return
+    block.flags[slot] = (block.flags[slot] as number) | FLAG_DELETED
+    block.live--
+    const endpoint = block.endpoint[slot] as number
+    this.endpointCounts[endpoint] = (this.endpointCounts[endpoint] ?? 1) - 1
+    this.liveCount--
+    this.locations.delete(block.ids[slot] as string)
+  }
+
+  setRecognized(block: SegmentBlock, slot: number, provider: ProviderId | null, verdict: VerdictStatus | null): void {
+    block.provider[slot] = providerCode.get(provider) ?? 0
+    block.verdict[slot] = verdictCode.get(verdict) ?? 0
+  }
+
+  setFlag(block: SegmentBlock, slot: number, flag: number, on: boolean): void {
+    block.flags[slot] = on ? (block.flags[slot] as number) | flag : (block.flags[slot] as number) & ~flag
+  }
+
+  locate(id: string): { block: SegmentBlock; slot: number } | undefined {
+    const location = this.locations.get(id)
+    if (location === undefined) return undefined
+    const block = this.byNumber.get(Math.floor(location / SLOTS_PER_SEGMENT))
+    return block ? { block, slot: location % SLOTS_PER_SEGMENT } : undefined
+  }
+
+  count(endpointId?: string): number {
+    if (endpointId === undefined) return this.liveCount
+    const code = this.endpointCodes.get(endpointId)
+    return code === undefined ? 0 : (this.endpointCounts[code] ?? 0)
+  }
+
+  endpointIds(): string[] {
+    return this.endpoints.filter((_, code) => (this.endpointCounts[code] ?? 0) > 0)
+  }
+
+  endpointOf(block: SegmentBlock, slot: number): string {
+    return this.endpoints[block.endpoint[slot] as number] as string
+  }
+
+  methodOf(block: SegmentBlock, slot: number): string {
+    return this.methods[block.method[slot] as number] as string
+  }
+
+  providerOf(block: SegmentBlock, slot: number): ProviderId | null {
+    return PROVIDER_CODES[block.provider[slot] as number] ?? null
+  }
+
+  verdictOf(block: SegmentBlock, slot: number): VerdictStatus | null {
+    return VERDICT_CODES[block.verdict[slot] as number] ?? null
+  }
+
+  /** The endpoint's code, or -1 when it has never had a capture. */
+  endpointCodeOf(endpointId: string): number {
+    return this.endpointCodes.get(endpointId) ?? -1
+  }
+
+  /** A filter's fields as codes; `null` when a value can match no capture (a method never seen). */
+  codesOf(filter: { provider?: ProviderId; verdict?: VerdictStatus; method?: string; outcome?: CaptureOutcome; answer?: string }): FilterCodes | null {
+    const codes: FilterCodes = {}
+    if (filter.provider !== undefined) codes.provider = providerCode.get(filter.provider) ?? -1
+    if (filter.verdict !== undefined) codes.verdict = verdictCode.get(filter.verdict) ?? -1
+    if (filter.method !== undefined) {
+      const method = this.methodCodes.get(filter.method.toUpperCase())
+      if (method === undefined) return null
+      codes.method = method
+    }
+    if (filter.outcome !== undefined && CAPTURE_OUTCOMES.includes(filter.outcome)) codes.outcome = filter.outcome
+    if (filter.answer !== undefined) codes.answer = answerMatcher(filter.answer.toLowerCase())
+    return codes
+  }
+
+  /** Whether a live slot matches a filter's codes. */
+  matches(block: SegmentBlock, slot: number, codes: FilterCodes): boolean {
+    if (codes.provider !== undefined && block.provider[slot] !== codes.provider) return false
+    if (codes.verdict !== undefined && block.verdict[slot] !== codes.verdict) return false
+    if (codes.method !== undefined && block.method[slot] !== codes.method) return false
+    if (codes.outcome !== undefined && ((block.flags[slot] as number) & FLAG_REFUSED) !== (codes.outcome === 'refused' ? FLAG_REFUSED : 0)) return false
+    if (codes.answer !== undefined) {
+      const status = block.answerStatus[slot] as number
+      if (!codes.answer(status === 0 ? null : status)) return false
+    }
+    return true
+  }
+
+  private endpointCode(endpointId: string): number {
+    let code = this.endpointCodes.get(endpointId)
+    if (code === undefined) {
+      code = this.endpoints.push(endpointId) - 1
+      if (code > 0xffff) throw new Error('more than 65,535 endpoints have captures')
+      this.endpointCodes.set(endpointId, code)
+    }
+    return code
+  }
+
+  private methodCode(method: string): number {
+    let code = this.methodCodes.get(method)
+    if (code === undefined) {
+      // The receiver's HTTP parser knows a few dozen methods; imports could bring others.
+      if (this.methods.length > 0xffff) throw new Error('more than 65,536 distinct HTTP methods are stored')
+      code = this.methods.push(method) - 1
+      this.methodCodes.set(method, code)
+    }
+    return code
+  }
+}
+
+function answerMatcher(answer: string): (status: number | null) => boolean {
+  if (answer === 'none') return (status) => status === null
+  if (answer.endsWith('xx')) {
+    const hundreds = Number(answer[0])
+    return (status) => status !== null && Math.floor(status / 100) === hundreds
+  }
+  const code = Number(answer)
+  return (status) => status === code
+}
+
+/** A 32-bit FNV-1a hash of a delivery key: memory keeps this, and matches are confirmed on the record. */
+export function hashDeliveryKey(key: string): number {
+  let hash = 0x811c9dc5
+  for (let index = 0; index < key.length; index++) {
+    hash ^= key.charCodeAt(index)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return hash | 0
+}

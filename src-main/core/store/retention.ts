@@ -1,0 +1,166 @@
+/**
+ * Retention: caps on how many captures are kept, how many bytes they take and how old they get,
+ * for the whole store and per endpoint. The oldest captures beyond a cap are deleted first;
+ * pinned captures are never deleted by retention. Enforced in the background in bounded steps
+ * (at most `STEP_CAPTURES` deletions, then the event loop gets its turn), after every change of
+ * the policy and every `CHECK_INTERVAL_MS`.
+ *
+ * Age counts from when a capture was received; imported captures keep their original time, so
+ * they are exempt from the age cap (an import of last month's deliveries is not deleted at once).
+ */
+import type { CaptureTable, SegmentBlock } from './capture-table'
+import { FLAG_IMPORTED, FLAG_PINNED } from './capture-table'
+import { FRAME_HEADER_BYTES } from './capture-log'
+
+export interface RetentionLimits {
+  /** Keep at most this many captures. */
+  maxCaptures?: number | null
+  /** Keep at most this many bytes of captures (records and bodies in the log). */
+  maxBytes?: number | null
+  /** Delete captures older than this many days. */
+  maxAgeDays?: number | null
+}
+
+export interface RetentionPolicy extends RetentionLimits {
+  /** Limits for single endpoints, by endpoint id (they apply besides the global ones). */
+  perEndpoint?: Record<string, RetentionLimits>
+}
+
+export interface Retention {
+  policy(): RetentionPolicy
+  /** Takes effect at once, in the background. */
+  setPolicy(policy: RetentionPolicy): void
+  /** Enforces the caps now; resolves with how many captures were deleted. */
+  enforce(): Promise<number>
+  stop(): void
+}
+
+const STEP_CAPTURES = 2000
+const CHECK_INTERVAL_MS = 60_000
+const DAY_MS = 24 * 60 * 60 * 1000
+
+export interface RetentionDeps {
+  table: CaptureTable
+  policy: RetentionPolicy | undefined
+  now: () => Date
+  deleteSlots(slots: Array<{ block: SegmentBlock; slot: number }>): Promise<unknown[]>
+  /** A background run failed (the disk): reported, retried at the next check. */
+  onError?(error: unknown): void
+}
+
+export function createRetention(deps: RetentionDeps): Retention {
+  let policy: RetentionPolicy = deps.policy ?? {}
+  let running: Promise<number> | null = null
+  let again = false
+  const timer = setInterval(() => void runInBackground(), CHECK_INTERVAL_MS)
+  timer.unref()
+
+  function runInBackground(): void {
+    enforce().catch((error: unknown) => deps.onError?.(error))
+  }
+
+  function enforce(): Promise<number> {
+    if (running) {
+      again = true
+      return running
+    }
+    running = (async () => {
+      let deleted = 0
+      do {
+        again = false
+        for (;;) {
+          const step = doomed(STEP_CAPTURES)
+          if (step.length === 0) break
+          deleted += (await deps.deleteSlots(step)).length
+        }
+      } while (again)
+      return deleted
+    })().finally(() => {
+      running = null
+    })
+    return running
+  }
+
+  /** Up to `limit` captures beyond a cap, oldest first. */
+  function doomed(limit: number): Array<{ block: SegmentBlock; slot: number }> {
+    const { table } = deps
+    const perEndpoint = policy.perEndpoint ?? {}
+    const hasGlobal = isSet(policy.maxCaptures) || isSet(policy.maxBytes) || isSet(policy.maxAgeDays)
+    const limited = Object.entries(perEndpoint).filter(([, limits]) => isSet(limits.maxCaptures) || isSet(limits.maxBytes) || isSet(limits.maxAgeDays))
+    if (!hasGlobal && limited.length === 0) return []
+    const endpointLimits = new Map<number, RetentionLimits>()
+    for (const [endpointId, limits] of limited) {
+      const code = table.endpointCodeOf(endpointId)
+      if (code !== -1) endpointLimits.set(code, limits)
+    }
+    // Totals first (a pass over memory), then the oldest go until every cap holds.
+    let count = 0
+    let bytes = 0
+    const endpointCount = new Map<number, number>()
+    const endpointBytes = new Map<number, number>()
+    for (const block of table.blocks) {
+      for (let slot = 0; slot < block.length; slot++) {
+        if (!block.isLive(slot)) continue
+        const size = sizeOf(block, slot)
+        count++
+        bytes += size
+        const endpoint = block.endpoint[slot] as number
+        if (endpointLimits.has(endpoint)) {
+          endpointCount.set(endpoint, (endpointCount.get(endpoint) ?? 0) + 1)
+          endpointBytes.set(endpoint, (endpointBytes.get(endpoint) ?? 0) + size)
+        }
+      }
+    }
+    const now = deps.now().getTime()
+    const tooOld = (limits: RetentionLimits, receivedAtMs: number): boolean => isSet(limits.maxAgeDays) && now - receivedAtMs > limits.maxAgeDays * DAY_MS
+    const picked: Array<{ block: SegmentBlock; slot: number }> = []
+    for (const block of table.blocks) {
+      for (let slot = 0; slot < block.length && picked.length < limit; slot++) {
+        if (!block.isLive(slot)) continue
+        const flags = block.flags[slot] as number
+        if (flags & FLAG_PINNED) continue
+        const endpoint = block.endpoint[slot] as number
+        const limits = endpointLimits.get(endpoint)
+        const receivedAtMs = block.receivedAtMs[slot] as number
+        const ageCounts = (flags & FLAG_IMPORTED) === 0
+        const overGlobal =
+          (isSet(policy.maxCaptures) && count > policy.maxCaptures) || (isSet(policy.maxBytes) && bytes > policy.maxBytes) || (ageCounts && tooOld(policy, receivedAtMs))
+        const overEndpoint =
+          limits !== undefined &&
+          ((isSet(limits.maxCaptures) && (endpointCount.get(endpoint) ?? 0) > limits.maxCaptures) ||
+            (isSet(limits.maxBytes) && (endpointBytes.get(endpoint) ?? 0) > limits.maxBytes) ||
+            (ageCounts && tooOld(limits, receivedAtMs)))
+        if (!overGlobal && !overEndpoint) continue
+        picked.push({ block, slot })
+        const size = sizeOf(block, slot)
+        count--
+        bytes -= size
+        if (limits !== undefined) {
+          endpointCount.set(endpoint, (endpointCount.get(endpoint) ?? 1) - 1)
+          endpointBytes.set(endpoint, (endpointBytes.get(endpoint) ?? size) - size)
+        }
+      }
+    }
+    return picked
+  }
+
+  return {
+    policy: () => policy,
+    setPolicy(next) {
+      policy = next
+      runInBackground()
+    },
+    enforce,
+    stop() {
+      clearInterval(timer)
+    },
+  }
+}
+
+function sizeOf(block: SegmentBlock, slot: number): number {
+  return FRAME_HEADER_BYTES + (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number)
+}
+
+function isSet(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+}

@@ -1,0 +1,120 @@
+/**
+ * A segment's index document (lowdb JSON, `captures/NNNNNN.json`, schema version 2): per capture,
+ * exactly what memory keeps (capture-table.ts) plus its annotations, so start-up reads about 250
+ * bytes per capture instead of its whole record, and never parses headers, answers or bodies.
+ * The full record stays in the capture log's frame, the only copy of what was received.
+ *
+ * Version 1 documents (the whole record per capture) are read once and rewritten as version 2.
+ *
+ * Entries are checked by hand rather than with zod: start-up reads every entry, and a schema
+ * parse of 100,000 entries cost about a second; the checks below are the same rules, at the cost
+ * of a loop. A document that fails them is moved aside and rebuilt from its log.
+ */
+import { z } from 'zod'
+import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
+import type { CaptureRecognition } from '../../shared/contract'
+import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
+import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema } from './persisted-schema'
+
+export const SEGMENT_SCHEMA_VERSION = 2
+
+/** One capture in a segment's index. */
+export interface IndexEntry {
+  id: string
+  seq: number
+  endpointId: string
+  receivedAtMs: number
+  frame: { offset: number; metadataBytes: number }
+  bodySize: number
+  method: string
+  provider: ProviderId | null
+  verdict: VerdictStatus | null
+  answerStatus: number | null
+  outcome: CaptureOutcome
+  /** FNV-1a of the capture's delivery key (deliveries/delivery-key.ts), for `deliveryAttempts`. */
+  deliveryHash: number
+  imported?: true
+  pinned?: true
+  note?: string
+  senderLeftAt?: string
+  /** Set when the recognition changed after arrival (new keys); the log frame keeps the first. */
+  recognition?: CaptureRecognition | null
+}
+
+export interface SegmentIndexDocument {
+  schemaVersion: typeof SEGMENT_SCHEMA_VERSION
+  segment: number
+  /** Every frame of the log below this offset is listed in `captures` (or was deleted). */
+  indexedLogBytes: number
+  captures: IndexEntry[]
+}
+
+const headerSchema = z.object({
+  schemaVersion: z.number().int(),
+  segment: z.number().int().positive(),
+  indexedLogBytes: z.number().int().nonnegative(),
+  captures: z.array(z.unknown()),
+})
+
+const PROVIDERS = new Set<string>(PROVIDER_IDS)
+const VERDICTS = new Set<string>(VERDICT_STATUSES)
+const OUTCOMES = new Set<string>(CAPTURE_OUTCOMES)
+
+export type ReadIndex =
+  | { kind: 'v2'; document: SegmentIndexDocument }
+  | { kind: 'v1'; document: { segment: number; indexedLogBytes: number; captures: unknown[] } }
+  | { kind: 'invalid'; problem: string }
+
+/** Checks a parsed index document. */
+export function readSegmentIndex(data: unknown): ReadIndex {
+  const header = headerSchema.safeParse(data)
+  if (!header.success) {
+    const issue = header.error.issues[0]
+    return { kind: 'invalid', problem: `does not match the expected format: ${issue?.path.join('.') || 'the document'}: ${issue?.message ?? 'unknown problem'}` }
+  }
+  const { schemaVersion, segment, indexedLogBytes, captures } = header.data
+  if (schemaVersion === 1) return { kind: 'v1', document: { segment, indexedLogBytes, captures } }
+  if (schemaVersion !== SEGMENT_SCHEMA_VERSION) {
+    return { kind: 'invalid', problem: `does not match the expected format: schemaVersion: ${schemaVersion} is not a version this build reads (it may be from a newer version)` }
+  }
+  for (const [position, entry] of captures.entries()) {
+    const problem = entryProblem(entry)
+    if (problem !== null) return { kind: 'invalid', problem: `does not match the expected format: captures.${position}: ${problem}` }
+  }
+  return { kind: 'v2', document: { schemaVersion, segment, indexedLogBytes, captures: captures as IndexEntry[] } }
+}
+
+function entryProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'not an object'
+  const entry = value as Record<string, unknown>
+  if (typeof entry.id !== 'string' || entry.id.length === 0) return 'id'
+  if (!isCount(entry.seq)) return 'seq'
+  if (typeof entry.endpointId !== 'string' || entry.endpointId.length === 0) return 'endpointId'
+  if (typeof entry.receivedAtMs !== 'number' || !Number.isFinite(entry.receivedAtMs)) return 'receivedAtMs'
+  const frame = entry.frame as Record<string, unknown> | null
+  if (typeof frame !== 'object' || frame === null || !isCount(frame.offset) || !isCount(frame.metadataBytes)) return 'frame'
+  if (!isCount(entry.bodySize)) return 'bodySize'
+  if (typeof entry.method !== 'string') return 'method'
+  if (entry.provider !== null && !PROVIDERS.has(entry.provider as string)) return 'provider'
+  if (entry.verdict !== null && !VERDICTS.has(entry.verdict as string)) return 'verdict'
+  if (entry.answerStatus !== null && !(Number.isInteger(entry.answerStatus) && (entry.answerStatus as number) >= 100 && (entry.answerStatus as number) <= 999)) return 'answerStatus'
+  if (!OUTCOMES.has(entry.outcome as string)) return 'outcome'
+  if (!Number.isInteger(entry.deliveryHash)) return 'deliveryHash'
+  if (entry.imported !== undefined && entry.imported !== true) return 'imported'
+  if (entry.pinned !== undefined && entry.pinned !== true) return 'pinned'
+  if (entry.note !== undefined && (typeof entry.note !== 'string' || entry.note.length > MAX_CAPTURE_NOTE_LENGTH)) return 'note'
+  if (entry.senderLeftAt !== undefined && typeof entry.senderLeftAt !== 'string') return 'senderLeftAt'
+  // Rare (only after keys changed), so the full schema is affordable here.
+  if (entry.recognition !== undefined && entry.recognition !== null && !recognitionSchema.safeParse(entry.recognition).success) return 'recognition'
+  return null
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0
+}
+
+/** The document's text: a header and one JSON entry per capture, joined. */
+export function renderSegmentIndex(segment: number, indexedLogBytes: number, entries: readonly IndexEntry[]): string {
+  const header = JSON.stringify({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment, indexedLogBytes })
+  return `${header.slice(0, -1)},"captures":[${entries.map((entry) => JSON.stringify(entry)).join(',')}]}`
+}

@@ -1,0 +1,196 @@
+/**
+ * Opening the segments at start-up. Only what a crash can have left unfinished is read back:
+ *
+ * - each index document (about 250 bytes a capture) is read as it is; the capture records and
+ *   bodies in the logs are not touched;
+ * - the log is read only past the index's `indexedLogBytes` mark (the index trails the log by up
+ *   to a second), where answered captures the index had not listed yet may be; their bodies are
+ *   checked against their hashes, and a frame still being written at the crash is skipped;
+ * - a log shorter than its index says (a power loss in `flush` mode, a file cut short) is
+ *   reported, and the captures whose bytes are missing show as damaged;
+ * - bytes after the last complete frame (a torn write) are reported and left as they are, and
+ *   new captures then go into a new segment: nothing an index entry refers to, and nothing that
+ *   may help someone recover a capture, is ever overwritten.
+ *
+ * An index that is missing, unreadable or invalid is moved aside and rebuilt from its whole log.
+ */
+import { hash } from 'node:crypto'
+import { readdir, readFile, type FileHandle } from 'node:fs/promises'
+import type { StorageIssue } from '../../shared/contract'
+import { filterFieldsOf } from '../../shared/capture-filter'
+import { deliveryKeyOf } from '../deliveries/delivery-key'
+import { scanLog } from './capture-log'
+import { segmentPaths, type LogFileIo } from './capture-segments'
+import { hashDeliveryKey } from './capture-table'
+import { moveAside } from './data-file'
+import { loggedCaptureSchema, storedCaptureSchema, type LoggedCapture } from './persisted-schema'
+import { readSegmentIndex, type IndexEntry } from './segment-index'
+
+const INDEX_FILE = /^(\d{6,})\.json$/
+const LOG_FILE = /^(\d{6,})\.log$/
+
+export interface OpenedSegment {
+  number: number
+  handle: FileHandle
+  /** Where new frames may go, if any may go here at all (see `sealed`). */
+  appendAt: number
+  /** Entries in seq order: the index's, then frames read back from the log's tail. */
+  entries: IndexEntry[]
+  /** Frames whose bytes the log no longer holds in full (it was cut short). */
+  missingFrames: Set<number>
+  /** The log has a torn tail or lost bytes: no new frame is written into it. */
+  sealed: boolean
+  /** The index on disk is behind `entries` (rebuilt, migrated or caught up): write it. */
+  stale: boolean
+}
+
+/** Opens every segment in `dir`, in order; problems found are added to `issues`. */
+export async function openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssue[]): Promise<OpenedSegment[]> {
+  const names = await readdir(dir)
+  const numbers = [...new Set(names.flatMap((name) => [INDEX_FILE.exec(name)?.[1], LOG_FILE.exec(name)?.[1]]).filter((match) => match !== undefined).map(Number))].sort(
+    (a, b) => a - b,
+  )
+  const opened: OpenedSegment[] = []
+  for (const segmentNumber of numbers) opened.push(await openSegment(dir, segmentNumber, names, quarantineDir, now, io, issues))
+  return opened
+}
+
+async function openSegment(
+  dir: string,
+  segmentNumber: number,
+  names: string[],
+  quarantineDir: string,
+  now: () => Date,
+  io: LogFileIo,
+  issues: StorageIssue[],
+): Promise<OpenedSegment> {
+  const paths = segmentPaths(dir, segmentNumber)
+  let entries: IndexEntry[] | null = null
+  let indexedLogBytes = 0
+  let stale = false
+  if (names.includes(`${String(segmentNumber).padStart(6, '0')}.json`)) {
+    const problem = await readIndexFile(paths.index).then(
+      (result) => {
+        if (typeof result === 'string') return result
+        entries = result.entries
+        indexedLogBytes = result.indexedLogBytes
+        stale = result.migrated
+        return null
+      },
+      (error: unknown) => (error instanceof SyntaxError ? `is not valid JSON (${error.message})` : `cannot be read (${error instanceof Error ? error.message : String(error)})`),
+    )
+    if (problem !== null) {
+      const issue = await moveAside(paths.index, problem, quarantineDir, now)
+      issue.problem += '; its captures are read back from the capture log'
+      issues.push(issue)
+    }
+  }
+  const rebuilt = entries === null
+  const known: IndexEntry[] = entries ?? []
+  const handle = await io.open(paths.log)
+  const fileBytes = (await handle.stat()).size
+
+  // Captures the index lists whose bytes are no longer all in the log.
+  const missingFrames = new Set<number>()
+  for (const entry of known) {
+    if (entry.frame.offset + 12 + entry.frame.metadataBytes + entry.bodySize > fileBytes) missingFrames.add(entry.frame.offset)
+  }
+  if (missingFrames.size > 0) {
+    issues.push({
+      file: paths.log,
+      problem: `is shorter than its index says (${fileBytes} of at least ${indexedLogBytes} bytes: cut short, e.g. by a power loss with "flush" durability); ${missingFrames.size} capture(s) lost bytes and show as damaged`,
+      movedTo: paths.log,
+      at: now().toISOString(),
+    })
+  }
+
+  // Read back what the index had not recorded yet: everything past its mark (the whole log for a rebuilt index).
+  const from = rebuilt ? 0 : Math.min(indexedLogBytes, fileBytes)
+  const scan = await scanLog(handle, from, fileBytes)
+  const knownIds = new Set(known.map((entry) => entry.id))
+  for (const frame of scan.frames) {
+    const parsed = loggedCaptureSchema.safeParse(frame.metadata)
+    if (!parsed.success || knownIds.has(parsed.data.id)) continue
+    // A frame whose body was still being written at the crash was never answered.
+    if (!(await bodyMatches(handle, frame.bodyOffset, frame.bodyBytes, parsed.data.body.sha256))) continue
+    known.push(entryFromLogged(parsed.data, { offset: frame.frameOffset, metadataBytes: frame.metadataBytes }))
+    knownIds.add(parsed.data.id)
+    stale = true
+  }
+  if (rebuilt) stale = true
+  known.sort((a, b) => a.seq - b.seq)
+
+  const tornBytes = fileBytes - scan.goodEnd
+  if (tornBytes > 0) {
+    issues.push({
+      file: paths.log,
+      problem: `ends with ${tornBytes} byte(s) of an unfinished write after byte ${scan.goodEnd} (a crash or power loss while a capture was being written; it was never answered); they are kept as they are and new captures go to a new segment`,
+      movedTo: paths.log,
+      at: now().toISOString(),
+    })
+  }
+  const referencedEnd = known.reduce((end, entry) => Math.max(end, entry.frame.offset + 12 + entry.frame.metadataBytes + entry.bodySize), 0)
+  return {
+    number: segmentNumber,
+    handle,
+    appendAt: Math.max(scan.goodEnd, referencedEnd),
+    entries: known,
+    missingFrames,
+    sealed: tornBytes > 0 || missingFrames.size > 0,
+    stale,
+  }
+}
+
+/** The entries of an index file, or why it is unusable. Version 1 documents are converted. */
+async function readIndexFile(file: string): Promise<string | { entries: IndexEntry[]; indexedLogBytes: number; migrated: boolean }> {
+  const data: unknown = JSON.parse(await readFile(file, 'utf8'))
+  const read = readSegmentIndex(data)
+  switch (read.kind) {
+    case 'invalid':
+      return read.problem
+    case 'v2':
+      return { entries: read.document.captures, indexedLogBytes: read.document.indexedLogBytes, migrated: false }
+    case 'v1': {
+      // Written by an earlier version: whole records. Read once, validated, and rewritten as entries.
+      const entries: IndexEntry[] = []
+      for (const [position, record] of read.document.captures.entries()) {
+        const parsed = storedCaptureSchema.safeParse(record)
+        if (!parsed.success) return `does not match the expected format: captures.${position}: ${parsed.error.issues[0]?.message ?? 'invalid'}`
+        const { frame, ...logged } = parsed.data
+        // Version 1 kept a recomputed recognition (new keys) in the record itself; the frame has the first one.
+        entries.push({ ...entryFromLogged(logged, frame), recognition: logged.recognition })
+      }
+      return { entries, indexedLogBytes: read.document.indexedLogBytes, migrated: true }
+    }
+  }
+}
+
+/** The index entry of a capture read from its log frame (or a version 1 index). */
+export function entryFromLogged(logged: LoggedCapture, frame: { offset: number; metadataBytes: number }): IndexEntry {
+  const fields = filterFieldsOf(logged)
+  const entry: IndexEntry = {
+    id: logged.id,
+    seq: logged.seq,
+    endpointId: logged.endpointId,
+    receivedAtMs: Date.parse(logged.receivedAt) || 0,
+    frame,
+    bodySize: logged.body.size,
+    method: fields.method,
+    provider: fields.provider,
+    verdict: fields.verdict,
+    answerStatus: fields.answerStatus,
+    outcome: fields.outcome,
+    deliveryHash: hashDeliveryKey(deliveryKeyOf(logged)),
+  }
+  if (logged.origin === 'imported') entry.imported = true
+  if (logged.pinned === true) entry.pinned = true
+  if (typeof logged.note === 'string' && logged.note !== '') entry.note = logged.note
+  if (typeof logged.senderLeftAt === 'string') entry.senderLeftAt = logged.senderLeftAt
+  return entry
+}
+
+async function bodyMatches(handle: FileHandle, offset: number, size: number, sha256: string): Promise<boolean> {
+  const body = Buffer.alloc(size)
+  if (size > 0) await handle.read(body, 0, size, offset)
+  return hash('sha256', body) === sha256
+}
