@@ -9,6 +9,7 @@
 import { fileURLToPath } from 'node:url'
 import type { HeaderPairs } from '../src-main/shared/http-message'
 import { signIxopayJson } from '../src-main/core/providers/index'
+import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
 import { expect, test } from './fixtures/inspector'
 
 const SECRET = 'e2e-delivery-shared-secret'
@@ -123,4 +124,21 @@ test('comparing two captures names the changed amount path', async ({ page, insp
   const picker = page.getByTestId('compare-dialog')
   await picker.getByTestId('compare-candidate').first().click()
   await expect(picker.locator('[data-testid=json-path-changes] tr[data-path="$.amount"]')).toBeVisible()
+  await picker.getByTestId('dialog-close').click()
+
+  // A resend with an edited amount, compared with its capture from the resend history.
+  const target = await startLoopbackTarget()
+  try {
+    const [newest] = (await inspector.app.call<{ items: Array<{ id: string }> }>('listCaptures', { endpointId: endpoint.id })).items
+    await inspector.app.call('replayCapture', { captureId: newest!.id, targetUrl: `${target.url}/merchant`, edits: { body: { encoding: 'utf8', text: body('29.99') } } })
+    const record = page.getByTestId('replay-record')
+    await expect(record).toHaveCount(1)
+    await record.locator('.replay-history-row').click()
+    await record.getByTestId('compare-resend').click()
+    const resendDiff = page.getByTestId('compare-dialog')
+    await expect(resendDiff.getByTestId('compare-side-right')).toHaveAttribute('data-kind', 'resend')
+    await expect(resendDiff.locator('[data-testid=json-path-changes] tr[data-path="$.amount"]')).toHaveAttribute('title', '$.amount: "19.99" → "29.99"')
+  } finally {
+    await target.close()
+  }
 })

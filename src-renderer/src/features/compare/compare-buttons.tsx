@@ -40,3 +40,17 @@ export function CompareWithButton({ capture }: { capture: CaptureSummary }) {
     </>
   )
 }
+
+/** A resend's "Compare with the capture": what was sent against what was captured, as Compare shows it. */
+export function CompareResendButton({ captureId, replayId }: { captureId: string | null; replayId: string }) {
+  const [isOpen, setIsOpen] = useState(false)
+  if (captureId === null) return null
+  return (
+    <>
+      <button type="button" className="button button-small" onClick={() => setIsOpen(true)} data-testid="compare-resend">
+        Compare with the capture
+      </button>
+      {isOpen && <CompareDialog target={{ leftId: captureId, rightReplayId: replayId }} onClose={() => setIsOpen(false)} />}
+    </>
+  )
+}

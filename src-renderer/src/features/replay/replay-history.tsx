@@ -6,6 +6,7 @@ import { formatDuration, formatFullTime, formatListTime } from '../../lib/format
 import { outcomeClass, outcomeLabel, REPLAY_KIND_LABELS } from './replay-format'
 import { ReplayOutcomeView } from './replay-outcome'
 import { ChangesView, DifferenceStatement, SentRequest } from './sent-request'
+import { CompareResendButton } from '../compare/compare-buttons'
 import '../../styles/replay.css'
 
 /** Every resend, bulk replay and forward of a capture, newest first, live. */
@@ -66,6 +67,7 @@ function HistoryItem({ record, isOpen, onToggle }: { record: ReplayRecord; isOpe
         <div className="replay-history-detail" data-testid="replay-record-detail">
           <h4 className="replay-subheading">Sent</h4>
           <DifferenceStatement sent={record.sent} differences={record.differences} resign={record.resign} />
+          <CompareResendButton captureId={record.captureId} replayId={record.id} />
           <ChangesView differences={record.differences} resign={record.resign} bodyDiff={null} />
           <SentRequest sent={record.sent} />
           <h4 className="replay-subheading">Came back</h4>
