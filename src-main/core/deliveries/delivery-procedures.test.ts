@@ -103,3 +103,24 @@ it('names the changed amount path between two captures, and compares a capture w
 
   await expect(inspector.procedures.diffCaptures({ leftId: right!.id, rightReplayId: resend.id })).rejects.toThrow(/no resend/)
 })
+
+it('puts CHIP Collect’s published schedule beside a failing delivery and expects the next attempt', async () => {
+  const [endpoint] = await inspector.procedures.listEndpoints({})
+  await inspector.procedures.setProviderSettings({ endpointId: endpoint!.id, pinnedProvider: 'chip' })
+  await inspector.procedures.setAnswerConfig({
+    endpointId: endpoint!.id,
+    config: { defaultAnswer: { kind: 'respond', status: 503 }, rules: [], sequence: null, failureRate: null },
+  })
+  const body = '{"id":"5b4c3d2e-0000-4000-8000-000000000001","type":"purchase","event_type":"purchase.paid","status":"paid","purchase":{"currency":"MYR","total":100}}'
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const response = await send(`${inspector.receiverUrl}/default/chip`, { method: 'POST', headers: [['Content-Type', 'application/json']], body })
+    expect(response.status).toBe(503)
+  }
+  const [latest] = (await inspector.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  const delivery = await inspector.procedures.getDelivery({ captureId: latest!.id })
+  expect(delivery.deliveryKey).toBe('chip:5b4c3d2e-0000-4000-8000-000000000001:purchase.paid:paid')
+  expect(delivery.schedule?.title).toBe('CHIP Collect')
+  const first = Date.parse(delivery.attempts[0]!.receivedAt)
+  expect(delivery.timeline[1]!.expectedAt).toBe(new Date(first + 2 * 60_000).toISOString())
+  expect(delivery.nextExpected).toEqual({ attempt: 3, at: new Date(first + 8 * 60_000).toISOString() })
+})
