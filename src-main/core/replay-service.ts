@@ -18,6 +18,7 @@ import type {
   SimulatorTemplateInfo,
 } from '../shared/replay'
 import type { EventBus } from './event-bus'
+import { pathSignatureWarning } from './replay/path-signature'
 import type { Logger } from './logger'
 import {
   buildFromTemplate,
@@ -98,8 +99,22 @@ export function createReplayService(deps: ReplayServiceDeps) {
 
   return {
     async preview(input: Omit<ReplayCaptureInput, 'send'>): Promise<ReplayPreview> {
-      const { request, resign } = await prepare(input)
-      return { sent: sentRequestView(request), differences: request.differences, resign, bodyDiff: diffBodies(request.captured.body, request.body), bodyComparison: compareBodies(request.captured.body, request.body) }
+      const { capture, request, resign } = await prepare(input)
+      const pathWarning = pathSignatureWarning({
+        providerId: capture.recognition?.provider.id ?? null,
+        keys: deps.keysOf(capture.endpointId),
+        capturedTarget: request.captured.target,
+        sentTarget: request.target,
+        resign,
+      })
+      return {
+        sent: sentRequestView(request),
+        differences: request.differences,
+        resign,
+        bodyDiff: diffBodies(request.captured.body, request.body),
+        bodyComparison: compareBodies(request.captured.body, request.body),
+        warnings: pathWarning === null ? [] : [pathWarning],
+      }
     },
 
     async replay(input: ReplayCaptureInput): Promise<ReplayRecord> {

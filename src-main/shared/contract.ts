@@ -28,6 +28,7 @@ import {
 import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelSettings, type TunnelState } from './tunnel'
 import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN } from './capture-filter'
 import { MAX_SELECTED_CAPTURES } from './capture-selection'
+import { DURABILITY_MODES, retentionPolicySchema, type StorageSettingsView } from './storage-settings'
 import { EXPORT_FORMATS, IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ExportResult, type ImportResult } from './exchange'
 import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
 import type { BodyDiff, CaptureDiff } from './capture-diff'
@@ -110,6 +111,11 @@ export const procedureInputs = {
   clearEndpoint: z.object({ id, includePinned: z.boolean().optional() }).strict(),
   setCaptureNote: z.object({ id, note: z.string().max(10_000, 'a note is at most 10,000 characters').nullable() }).strict(),
   setCapturePinned: z.object({ id, pinned: z.boolean() }).strict(),
+  getStorageSettings: z.object({}).strict(),
+  /** Either or both; retention replaces the whole policy. */
+  setStorageSettings: z
+    .object({ durability: z.enum(DURABILITY_MODES, { error: `durability must be one of ${DURABILITY_MODES.join(', ')}` }).optional(), retention: retentionPolicySchema.optional() })
+    .strict(),
   getAnswerConfig: z.object({ endpointId: id }).strict(),
   /** `config` is validated by the core's answer-config schema, which names every problem. */
   setAnswerConfig: z.object({ endpointId: id, config: z.unknown() }).strict(),
@@ -368,6 +374,8 @@ export interface ProcedureOutputs {
   clearEndpoint: { deletedCount: number }
   setCaptureNote: CaptureSummary
   setCapturePinned: CaptureSummary
+  getStorageSettings: StorageSettingsView
+  setStorageSettings: StorageSettingsView
   getAnswerConfig: AnswerConfigView
   setAnswerConfig: AnswerConfigView
   resetAnswerSequence: { reset: true }
@@ -403,6 +411,8 @@ export interface ReplayPreview {
   bodyDiff: TextDiff | null
   /** The same comparison as `diffCaptures` (JSON paths, lines, or hashes). */
   bodyComparison: BodyDiff
+  /** What will go wrong at the target, e.g. a path change that breaks a signature covering the path. */
+  warnings: string[]
 }
 
 export interface BulkJobView {

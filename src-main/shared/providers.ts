@@ -325,7 +325,7 @@ export interface KeyDescriptor {
   kind: ProviderKeyKind
   provider: ProviderId
   label: string | null
-  /** First 16 hex characters of SHA-256 over the key material (SPKI DER for public keys, DER for certificates). */
+  /** First 16 hex characters: for secrets a keyed HMAC (per installation), else SHA-256 over the key material (SPKI DER for public keys, DER for certificates). */
   fingerprint: string
   /** e.g. "whsec_••••••••", "RSA 2048-bit public key", "ed25519 public key", "4JH86294D6297924G". */
   masked: string

@@ -245,6 +245,18 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
           ) : preview.data ? (
             <div className="resend-preview" data-testid="resend-preview">
               <DifferenceStatement sent={preview.data.sent} differences={preview.data.differences} resign={preview.data.resign} />
+              {preview.data.warnings.map((warning) => (
+                <div key={warning} className="notice notice-warning replay-small" role="alert" data-testid="resend-signature-warning">
+                  <p>{warning}</p>
+                  <div className="modal-actions">
+                    {!resign && (
+                      <button type="button" className="button" onClick={() => setResign(true)} data-testid="resend-warning-resign">
+                        Re-sign
+                      </button>
+                    )}
+                  </div>
+                </div>
+              ))}
               {resign && preview.data.resign && preview.data.resign.changes.length === 0 && preview.data.resign.skipped.length === 0 && (
                 <p className="notice notice-warning replay-small" data-testid="resign-nothing">
                   Nothing to re-sign: no key on this endpoint matches a signature on this capture.
