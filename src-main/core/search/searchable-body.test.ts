@@ -50,6 +50,11 @@ describe('searchableBodyText', () => {
     expect(text).toContain('bad=%zz')
   })
 
+  it('decodes runs of form escapes and leaves broken ones as sent', () => {
+    const text = searchableBodyText(described('application/x-www-form-urlencoded'), Buffer.from('a=%41%42%zz%43&b=100%&c=%4&d=%%41'))
+    expect(text?.split('\n').slice(-4)).toEqual(['a=ab%zzc', 'b=100%', 'c=%4', 'd=%a'])
+  })
+
   it('decodes form escapes in the declared charset', () => {
     const text = searchableBodyText(described('application/x-www-form-urlencoded; charset=iso-8859-1'), Buffer.from('name=M%FCller'))
     expect(text).toContain('name=müller')
