@@ -147,7 +147,10 @@ test('copy as curl resends the exact bytes, and a capture can be deleted', async
   await expect(page.getByTestId('detail-body-sha256')).toHaveText(sha256(body))
   await expect(page.getByTestId('request-headers')).toContainText("it's")
 
+  // Deleting one capture asks first (it cannot be undone).
   await page.getByTestId('delete-capture').click()
+  await expect(page.getByTestId('confirm-dialog')).toContainText('This cannot be undone')
+  await page.getByTestId('confirm-button').click()
   await expect(row(page, '/copy')).toHaveCount(0)
   await expect(page.getByTestId('capture-count')).toHaveText('1 capture')
 })
