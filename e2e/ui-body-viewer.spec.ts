@@ -153,31 +153,33 @@ test('a 100,000-item JSON array and 1 MB of "<" open without freezing the page',
   await expect(page.getByTestId('capture-row')).toHaveCount(2)
   const body$ = requestBody(page)
 
-  let started = Date.now()
-  await row(page, '/wide').click()
-  await expect(body$.getByTestId('json-rows')).toHaveAttribute('data-row-count', '100002')
-  const wideMs = Date.now() - started
+  /** Opens a capture; returns how long its body view took once the capture itself was loaded. */
+  const open = async (path: string, view: () => Promise<void>) => {
+    await row(page, path).click()
+    await expect(page.getByTestId('detail-request-line')).toContainText(path)
+    const loaded = Date.now()
+    await view()
+    return Date.now() - loaded
+  }
+
+  const wideMs = await open('/wide', () => expect(body$.getByTestId('json-rows')).toHaveAttribute('data-row-count', '100002'))
   expect(await taskLatency(page)).toBeLessThan(500)
   // The last item is reachable: scroll to the end and read it.
   await body$.getByTestId('json-rows').evaluate((element) => {
     element.scrollTop = element.scrollHeight
   })
-  await expect(body$.getByTestId('json-rows')).toContainText(']')
+  await expect(body$.getByTestId('json-rows').locator('[data-row="100001"]')).toHaveText(']')
 
-  started = Date.now()
-  await row(page, '/angles').click()
-  await expect(body$.getByTestId('body-tab-xml')).toHaveAttribute('aria-selected', 'true')
-  await expect(body$.getByTestId('xml-body')).toContainText('<<<<')
-  const anglesMs = Date.now() - started
+  const anglesMs = await open('/angles', async () => {
+    await expect(body$.getByTestId('body-tab-xml')).toHaveAttribute('aria-selected', 'true')
+    await expect(body$.getByTestId('xml-body')).toContainText('<<<<')
+  })
   expect(await taskLatency(page)).toBeLessThan(500)
 
-  // The page still answers: another capture opens at once.
-  started = Date.now()
-  await row(page, '/wide').click()
-  await expect(body$.getByTestId('json-rows')).toBeVisible()
-  const backMs = Date.now() - started
-  console.log(`body viewer timings (Chromium): 100,000-item array ${wideMs} ms, 1 MB of "<" ${anglesMs} ms, back to the array ${backMs} ms`)
-  // Loose bounds: the target is 1 s on a quiet machine; this one is shared with other work.
+  // The page still answers: the other capture opens again.
+  const backMs = await open('/wide', () => expect(body$.getByTestId('json-rows')).toBeVisible())
+  console.log(`body view after the capture loaded (Chromium): 100,000-item array ${wideMs} ms, 1 MB of "<" ${anglesMs} ms, the array again ${backMs} ms`)
+  // Loose bounds: the target is 1 s on a quiet machine; the test machine is shared.
   expect(wideMs).toBeLessThan(5000)
   expect(anglesMs).toBeLessThan(5000)
 })
