@@ -142,3 +142,28 @@ test('comparing two captures names the changed amount path', async ({ page, insp
     await target.close()
   }
 })
+
+test('a failing CHIP delivery shows the times CHIP’s published schedule expects', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'chip-schedule')
+  await inspector.app.call('setProviderSettings', { endpointId: endpoint.id, pinnedProvider: 'chip' })
+  await inspector.app.call('setAnswerConfig', { endpointId: endpoint.id, config: { defaultAnswer: { kind: 'respond', status: 503 }, rules: [], sequence: null, failureRate: null } })
+  const body = '{"id":"5b4c3d2e-0000-4000-8000-0000000000e2","type":"purchase","event_type":"purchase.paid","status":"paid","reference":"order-77","purchase":{"currency":"MYR","total":100}}'
+  for (let attempt = 0; attempt < 2; attempt++) {
+    expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/chip', headers: [['Content-Type', 'application/json']], body })).toBe(503)
+  }
+  await expect(page.getByTestId('capture-row')).toHaveCount(2)
+  await page.getByTestId('capture-row').first().click()
+  await expect(page.getByTestId('detail-delivery')).toContainText('Attempt 2 of 2')
+  await page.getByTestId('view-delivery').click()
+  const dialog = page.getByTestId('delivery-dialog')
+  await expect(dialog.getByTestId('delivery-attempt')).toHaveCount(2)
+  // The second attempt came at once, not 2 minutes after the first as CHIP schedules it.
+  await expect(dialog.getByTestId('delivery-attempt').nth(1)).toContainText('early')
+  await expect(dialog.getByTestId('delivery-next-expected')).toContainText('#3')
+  await expect(dialog.getByTestId('delivery-outcome')).toContainText('not delivered yet')
+  const schedule = dialog.getByTestId('delivery-schedule')
+  await expect(schedule).toHaveAttribute('data-kind', 'published-times')
+  await expect(schedule).toContainText('CHIP Collect')
+  await expect(schedule.locator('.delivery-steps li')).toHaveCount(7)
+  await expect(schedule.getByTestId('delivery-schedule-source')).toHaveAttribute('href', 'https://docs.chip-in.asia/chip-collect/overview/delivery-protocol')
+})
