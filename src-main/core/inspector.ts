@@ -27,6 +27,8 @@ import { acquireDataDirLock } from './store/data-dir-lock'
 import { makePrivateDir, tightenDataDir } from './store/private-files'
 import { openSequenceCountersFile } from './store/sequence-counters-file'
 import { openSettingsStore } from './store/settings-store'
+import { createStorageSettings } from './store/storage-settings'
+import type { DurabilityMode } from '../shared/storage-settings'
 import { createStorageHealth } from './storage-health'
 import { createExchangeService } from './exchange/exchange-service'
 import { secretsOfKeys } from './exchange/key-secrets'
@@ -42,6 +44,8 @@ export interface InspectorConfig {
   receiverPort: number
   maxBodyBytes?: number
   version: string
+  /** `--durability`: overrides the saved setting for this run. */
+  durability?: DurabilityMode
 }
 
 export interface InspectorDeps {
@@ -78,7 +82,12 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
   try {
     const events = createEventBus<InspectorEvent>((error) => deps.logger.error('event listener failed', { error: String(error) }))
     const settings = await openSettingsStore(join(config.dataDir, 'inspector.json'), quarantineDir, now)
-    const store = await openCaptureStore({ dir: join(config.dataDir, 'captures'), quarantineDir }, { now, logIo: deps.logIo })
+    const savedStorage = settings.data.storage
+    const store = await openCaptureStore(
+      { dir: join(config.dataDir, 'captures'), quarantineDir, durability: config.durability ?? savedStorage?.durability ?? 'sync', retention: savedStorage?.retention },
+      { now, logIo: deps.logIo },
+    )
+    const storageSettings = createStorageSettings(settings, store, config.durability ?? null)
     const issues = [...(settings.issue ? [settings.issue] : []), ...store.issues]
     for (const issue of issues) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
     // The store reports its own issues; the settings issue joins them so one list reaches the UI.
@@ -209,6 +218,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       store,
       events,
       health,
+      storageSettings,
       sequences,
       tunnel,
       keys,

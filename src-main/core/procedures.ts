@@ -19,6 +19,7 @@ import { validateKey } from './providers'
 import { DEFAULT_PROVIDER_SETTINGS, toRecognition } from './recognition'
 import type { DeliveryAnalysis } from '../shared/providers'
 import type { StorageHealth } from './storage-health'
+import type { StorageSettings } from './store/storage-settings'
 import { answerWarnings } from './answer-warnings'
 import { applyAnswerConfigChange, parseAnswerConfig, type SequenceState } from './responses'
 import { preflightPublicUrl } from './tunnel/preflight'
@@ -45,6 +46,7 @@ export interface ProcedureContext {
   store: CaptureStore
   events: EventBus<InspectorEvent>
   health: StorageHealth
+  storageSettings: StorageSettings
   /** This app's receiver addresses: a forward target that is one of them is refused. */
   ownReceiver: OwnReceiver
   /** Export and import of captures (core/exchange). */
@@ -339,6 +341,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       events.publish({ type: 'capture-updated', capture })
       return capture
     },
+    getStorageSettings: async () => context.storageSettings.view(),
+    setStorageSettings: (change) => runStorage(() => context.storageSettings.update(change)),
     async setCapturePinned({ id, pinned }) {
       await findCapture(id)
       const capture = await runStorage(() => store.annotate(id, { pinned }))

@@ -3,12 +3,15 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_MAX_BODY_BYTES } from '../core/inspector'
+import { DURABILITY_MODES, type DurabilityMode } from '../shared/storage-settings'
 
 export interface HeadlessFlags {
   dataDir: string
   port: number
   receiverPort: number
   maxBodyBytes: number
+  /** Absent: the saved setting (default sync). */
+  durability?: DurabilityMode
   json: boolean
 }
 
@@ -18,6 +21,9 @@ export const USAGE = `Usage: npm run serve -- [options]
   --port N              UI and API port on 127.0.0.1 (default 4000; 0 picks a free one)
   --receiver-port N     capture receiver port on 127.0.0.1 (default 4100; 0 picks a free one)
   --max-body-bytes N    largest body stored whole; larger ones get 413 (default ${DEFAULT_MAX_BODY_BYTES})
+  --durability MODE     sync (default: answer once a capture is on stable storage) or flush
+                        (answer once it is in the OS cache: faster, survives a crash of the app
+                        but not a power loss); overrides the saved setting for this run
   --json                print one JSON line {ui, api, receiver, token, ...} when ready
   --help                show this text`
 
@@ -37,6 +43,7 @@ export function parseFlags(argv: string[]): HeadlessFlags | { help: true } | { e
         port: { type: 'string' },
         'receiver-port': { type: 'string' },
         'max-body-bytes': { type: 'string' },
+        durability: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -52,8 +59,10 @@ export function parseFlags(argv: string[]): HeadlessFlags | { help: true } | { e
   if (port === null) return { error: '--port must be a port number (0-65535)' }
   if (receiverPort === null) return { error: '--receiver-port must be a port number (0-65535)' }
   if (maxBodyBytes === null) return { error: '--max-body-bytes must be a positive number of bytes' }
+  const durability = values.durability
+  if (durability !== undefined && !(DURABILITY_MODES as readonly string[]).includes(durability)) return { error: '--durability must be sync or flush' }
   if (port !== 0 && port === receiverPort) return { error: 'the receiver needs its own port: --port and --receiver-port must differ' }
-  return { dataDir: resolve(values['data-dir'] ?? defaultDataDir()), port, receiverPort, maxBodyBytes, json: values.json ?? false }
+  return { dataDir: resolve(values['data-dir'] ?? defaultDataDir()), port, receiverPort, maxBodyBytes, json: values.json ?? false, ...(durability === undefined ? {} : { durability: durability as DurabilityMode }) }
 }
 
 function toInteger(text: string, min: number, max: number): number | null {

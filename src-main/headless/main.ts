@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason) }))
 
   const inspector = await startInspector(
-    { dataDir: flags.dataDir, receiverPort: flags.receiverPort, maxBodyBytes: flags.maxBodyBytes, version: APP_VERSION },
+    { dataDir: flags.dataDir, receiverPort: flags.receiverPort, maxBodyBytes: flags.maxBodyBytes, durability: flags.durability, version: APP_VERSION },
     { logger },
   )
   const token = randomBytes(24).toString('base64url')

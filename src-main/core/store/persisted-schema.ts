@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { answerConfigSchemas } from '../../shared/responses'
 import { forwardConfigSchema } from '../../shared/replay'
 import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS, VERDICT_STATUSES } from '../../shared/providers'
+import { DURABILITY_MODES, retentionPolicySchema } from '../../shared/storage-settings'
 
 export const SCHEMA_VERSION = 1
 
@@ -44,6 +45,8 @@ export const settingsDocumentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   endpoints: z.array(storedEndpointSchema),
   tunnel: z.object({ serverUrl: z.string(), subdomain: z.string().nullable(), startWithApp: z.boolean() }).optional(),
+  /** Durability and retention; absent means `sync` and no caps. */
+  storage: z.object({ durability: z.enum(DURABILITY_MODES), retention: retentionPolicySchema }).optional(),
 })
 export type SettingsDocument = z.infer<typeof settingsDocumentSchema>
 

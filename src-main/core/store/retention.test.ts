@@ -1,0 +1,98 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import { startInspector, type Inspector } from '../inspector'
+import { silentLogger } from '../logger'
+
+let clock = Date.parse('2026-11-21T10:00:00Z')
+const now = () => new Date(clock)
+
+function newCapture(endpointId: string, receivedAtMs: number, body: Buffer, origin: 'received' | 'imported' = 'received'): NewCapture {
+  return {
+    id: randomUUID(),
+    endpointId,
+    receivedAt: new Date(receivedAtMs).toISOString(),
+    durationMs: 1,
+    method: 'POST',
+    target: '/x',
+    httpVersion: '1.1',
+    headers: [],
+    remoteAddress: '127.0.0.1',
+    remotePort: 5000,
+    body: { sha256: createHash('sha256').update(body).digest('hex') },
+    outcome: 'captured',
+    refusal: null,
+    recognition: null,
+    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
+    origin,
+  }
+}
+
+describe('retention', () => {
+  let dir: string
+  let remove: () => Promise<void>
+  let store: CaptureStore | undefined
+  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+    await remove()
+  })
+
+  async function fill(current: CaptureStore, endpointId: string, count: number, startMs = clock) {
+    const stored = []
+    for (let index = 0; index < count; index++) stored.push(await current.append(newCapture(endpointId, startMs + index, Buffer.from(`${endpointId}-${index}`)), Buffer.from(`${endpointId}-${index}`)))
+    return stored
+  }
+
+  it('keeps the newest captures under a count cap, oldest first, pinned ones exempt', async () => {
+    const current = await open()
+    const stored = await fill(current, 'a', 10)
+    await current.annotate(stored[0]!.id, { pinned: true })
+    current.retention.setPolicy({ maxCaptures: 4 })
+    await current.retention.enforce()
+    expect(current.count()).toBe(4)
+    // The pinned oldest one stays; the three newest fill the rest.
+    expect(await current.ids()).toEqual([stored[0]!.id, ...stored.slice(7).map((capture) => capture.id)])
+  })
+
+  it('applies byte, age and per-endpoint caps, and keeps imported captures from the age cap', async () => {
+    const current = await open()
+    const day = 24 * 60 * 60 * 1000
+    await fill(current, 'old', 3, clock - 10 * day)
+    const imported = await current.append(newCapture('old', clock - 30 * day, Buffer.from('imported'), 'imported'), Buffer.from('imported'))
+    await fill(current, 'busy', 6)
+    await fill(current, 'quiet', 2)
+    current.retention.setPolicy({ maxAgeDays: 7, perEndpoint: { busy: { maxCaptures: 2 } } })
+    await current.retention.enforce()
+    expect(await current.ids('old')).toEqual([imported.id])
+    expect(current.count('busy')).toBe(2)
+    expect(current.count('quiet')).toBe(2)
+    const sizeOfOne = current.health().logBytes
+    current.retention.setPolicy({ maxBytes: 1 })
+    await current.retention.enforce()
+    expect(current.count()).toBe(0)
+    expect(sizeOfOne).toBeGreaterThan(0)
+  })
+
+  it('is set through the API, saved, and survives a restart', async () => {
+    let inspector: Inspector | undefined = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+    try {
+      const initial = await inspector.procedures.getStorageSettings({})
+      expect(initial).toMatchObject({ durability: 'sync', durabilityFromFlag: null, retention: {} })
+      await inspector.procedures.setStorageSettings({ durability: 'flush', retention: { maxCaptures: 1000, perEndpoint: { e1: { maxAgeDays: 3 } } } })
+      await inspector.stop()
+      inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+      expect(await inspector.procedures.getStorageSettings({})).toMatchObject({ durability: 'flush', retention: { maxCaptures: 1000, perEndpoint: { e1: { maxAgeDays: 3 } } } })
+      await inspector.stop()
+      inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test', durability: 'sync' }, { logger: silentLogger })
+      expect(await inspector.procedures.getStorageSettings({})).toMatchObject({ durability: 'sync', durabilityFromFlag: 'sync' })
+    } finally {
+      await inspector?.stop()
+    }
+  })
+})

@@ -1,0 +1,52 @@
+/**
+ * Storage settings: how captures reach the disk (durability) and how long they are kept
+ * (retention). Validated by the contract on input and by the settings file's schema on read.
+ */
+import { z } from 'zod'
+
+/** `sync`: answered once on stable storage (survives a power loss); `flush`: once in the OS cache (survives a crash of the app). */
+export const DURABILITY_MODES = ['sync', 'flush'] as const
+export type DurabilityMode = (typeof DURABILITY_MODES)[number]
+
+const limit = (what: string, max: number) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(1, `${what} must be at least 1`)
+    .max(max, `${what} is at most ${max}`)
+    .nullable()
+    .optional()
+
+/** Caps; `null` or absent means no cap. */
+export const retentionLimitsSchema = z
+  .object({
+    maxCaptures: limit('maxCaptures', 100_000_000),
+    maxBytes: limit('maxBytes', Number.MAX_SAFE_INTEGER),
+    maxAgeDays: limit('maxAgeDays', 36_500),
+  })
+  .strict()
+
+export const retentionPolicySchema = retentionLimitsSchema
+  .extend({ perEndpoint: z.record(z.string().min(1).max(100), retentionLimitsSchema).optional() })
+  .strict()
+
+export type RetentionLimitsSetting = z.infer<typeof retentionLimitsSchema>
+export type RetentionPolicySetting = z.infer<typeof retentionPolicySchema>
+
+/** What `getStorageSettings` returns. */
+export interface StorageSettingsView {
+  durability: DurabilityMode
+  /** Set by `--durability` for this run (a change here still applies and is saved). */
+  durabilityFromFlag: DurabilityMode | null
+  retention: RetentionPolicySetting
+  health: {
+    captures: number
+    segments: number
+    /** Bytes of the capture logs on disk. */
+    logBytes: number
+    /** Captures found damaged since start (missing bytes, hash mismatch). */
+    damaged: number
+    /** Why the last background retention run failed, if it did. */
+    lastRetentionError: string | null
+  }
+}
