@@ -109,6 +109,11 @@ describe('export and import through the inspector', () => {
     for (const [name, schema] of Object.entries(all)) if (name !== 'har') ajv.addSchema(schema)
     const validate = ajv.compile(all.har!)
     expect(validate(har), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    const redacted = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'har', redact: true })
+    const redactedHar = JSON.parse(Buffer.from(redacted.dataBase64, 'base64').toString('utf8'))
+    expect(validate(redactedHar), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    expect(redactedHar.log._redaction).toEqual(redacted.redactions)
+    expect(redactedHar.log.entries[0]._verdict.computedBeforeRedaction).toBe(true)
     const binary = har.log.entries.find((entry: { request: { url: string } }) => entry.request.url.endsWith('/bin'))
     expect(binary.request.postData).toMatchObject({ encoding: 'base64', text: b64(Buffer.from([0, 1, 2, 0xff, 0xfe, 0x0d, 0x0a, 0x27, 0x40])) })
     expect(binary.response.status).toBe(200)
@@ -180,14 +185,21 @@ describe('export and import through the inspector', () => {
             request: { method: 'PUT', url: 'https://shop.example/raw', headers: [], postData: { mimeType: 'application/octet-stream', text: b64(Buffer.from([0, 255])), encoding: 'base64' } },
           },
           { request: { method: 'POST', url: 'https://shop.example/bad', headers: [], postData: { mimeType: 'x', text: '!!!', encoding: 'base64' } } },
+          // HTTP Toolkit: a binary body in _content; a body it discarded is reported, never imported empty.
+          { request: { method: 'POST', url: 'https://shop.example/toolkit', headers: [], _requestBodyStatus: 'discarded:not-representable', _content: { text: b64(Buffer.from([1, 2, 0xfe])), size: 3, encoding: 'base64' } } },
+          { request: { method: 'POST', url: 'https://shop.example/huge', headers: [], bodySize: 99999999, _requestBodyStatus: 'discarded:too-large' } },
         ],
       },
     }
     const target = await inspector.procedures.createEndpoint({ name: 'DevTools' })
     const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(JSON.stringify(har)), format: 'har' })
-    expect(result.importedIds).toHaveLength(3)
-    expect(result.failures).toEqual([{ entry: 4, message: 'request.postData: text is marked base64 but is not valid base64' }])
-    const [first, second, third] = await Promise.all(result.importedIds.map((id) => inspector.procedures.getCapture({ id })))
+    expect(result.importedIds).toHaveLength(4)
+    expect(result.failures).toEqual([
+      { entry: 4, message: 'request.postData: text is marked base64 but is not valid base64' },
+      { entry: 6, message: 'the tool that wrote this HAR left the request body out (discarded:too-large)' },
+    ])
+    const [first, second, third, fourth] = await Promise.all(result.importedIds.map((id) => inspector.procedures.getCapture({ id })))
+    expect(Buffer.from(fourth!.request.bodyBase64, 'base64')).toEqual(Buffer.from([1, 2, 0xfe]))
     expect(first!.request).toMatchObject({ method: 'POST', target: '/webhooks/stripe?x=1', headers: [['content-type', 'application/json'], ['Stripe-Signature', 't=1,v1=abc']] })
     expect(Buffer.from(first!.request.bodyBase64, 'base64').toString()).toBe('{"type":"ping"}\n')
     expect(first!.receivedAt).toBe('2026-11-30T10:00:00.123Z')
@@ -219,6 +231,15 @@ describe('export and import through the inspector', () => {
     expect(Buffer.from(post!.request.bodyBase64, 'base64').toString()).toBe('msg=a%20b%26c&x=1')
     expect(get!.request).toMatchObject({ method: 'GET', target: '/q?a=1&b=2', bodyBase64: '' })
     expect(get!.request.headers).toContainEqual(['X-Bytes', '\xe9'])
+  })
+
+  it('recognises a pasted body as the provider the user names', async () => {
+    const target = await inspector.procedures.createEndpoint({ name: 'Labelled' })
+    const message = 'POST /x HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{"result":"OK"}'.replace('13', String(Buffer.byteLength('{"result":"OK"}')))
+    const plain = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(message), format: 'http' })
+    const labelled = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(message), format: 'http', asProvider: 'ixopay' })
+    expect((await inspector.procedures.getCapture({ id: plain.importedIds[0]! })).recognition?.provider.id).not.toBe('ixopay')
+    expect((await inspector.procedures.getCapture({ id: labelled.importedIds[0]! })).recognition?.provider.id).toBe('ixopay')
   })
 
   it('imports a signed capture without a key as "no key" and verifies it once the key is added', async () => {

@@ -174,8 +174,8 @@ function readHarEntry(raw: unknown): EntryResult {
   if (target === null) return { ok: false, message: `request.url is not a URL: ${request.url.slice(0, 100)}` }
   const headers = readHeaders(request.headers)
   if (typeof headers === 'string') return { ok: false, message: `request.headers: ${headers}` }
-  const body = readRequestBody(request.postData, headers)
-  if (typeof body === 'string') return { ok: false, message: `request.postData: ${body}` }
+  const body = readRequestBodyOf(request, headers)
+  if (typeof body === 'string') return { ok: false, message: body }
   const receivedAt = readTime(raw._receivedAt) ?? readTime(raw.startedDateTime)
   const httpVersion = typeof request.httpVersion === 'string' ? httpVersionOf(request.httpVersion) : '1.1'
   const response = readResponse(raw.response, raw._answerChosenBy)
@@ -219,6 +219,28 @@ function readHeaders(raw: unknown): HeaderPairs | string {
     pairs.push([header.name, header.value])
   }
   return pairs
+}
+
+/**
+ * The request body: `postData`, else HTTP Toolkit's `_content` (where it puts bodies that are not
+ * text). A body the exporting tool left out is an error, never an empty body.
+ */
+function readRequestBodyOf(request: Record<string, unknown>, headers: HeaderPairs): Buffer | string {
+  if (request.postData !== undefined && request.postData !== null) {
+    const body = readRequestBody(request.postData, headers)
+    return typeof body === 'string' ? `request.postData: ${body}` : body
+  }
+  if (isObject(request._content) && typeof request._content.text === 'string') {
+    const isBase64 = typeof request._content.encoding === 'string' && request._content.encoding.toLowerCase() === 'base64'
+    if (!isBase64) return Buffer.from(request._content.text, 'utf8')
+    return decodeStrictBase64(request._content.text) ?? 'request._content: text is marked base64 but is not valid base64'
+  }
+  if (typeof request._requestBodyStatus === 'string' && request._requestBodyStatus.startsWith('discarded')) {
+    return `the tool that wrote this HAR left the request body out (${request._requestBodyStatus.slice(0, 60)})`
+  }
+  const declared = typeof request.bodySize === 'number' ? request.bodySize : 0
+  if (declared > 0) return `request.bodySize says ${declared} bytes but the HAR holds no body`
+  return Buffer.alloc(0)
 }
 
 function readRequestBody(raw: unknown, headers: HeaderPairs): Buffer | string {
