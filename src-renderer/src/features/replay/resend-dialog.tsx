@@ -5,11 +5,11 @@ import type { CaptureDetail, ProcedureInput } from '../../../../src-main/shared/
 import { headerValue } from '../../../../src-main/shared/http-message'
 import type { ReplayRecord } from '../../../../src-main/shared/replay'
 import { call } from '../../api/api-client'
-import { queryKeys } from '../../api/query-keys'
 import { useForwardConfig, useReplayCapture } from '../../api/queries'
 import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { describeInvalidTargetUrl, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
+import { previewQueryKey } from './preview-query-key'
 import { HeadersEditor, rowProblem, toPairs, toRows, type HeaderRow } from './headers-editor'
 import { PrivateKeyField, privateKeyFor } from './private-key-field'
 import { jsonProblem, looksLikeJson } from './replay-format'
@@ -81,8 +81,10 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   }, [isEditing, method, rows, bodyText, original.text, request.method, request.headers, capture.id, targetUrl, keepCapturedPath, resign, provider, privateKeyText])
 
   const previewInput = useDebounced(input, PREVIEW_DEBOUNCE_MS)
+  // A pasted private key must not live on in the query cache (gcTime 0 below drops the entry too).
+  const privateKeyNonce = useNonceFor(previewInput.privateKeys)
   const preview = useQuery({
-    queryKey: queryKeys.replayPreview(previewInput),
+    queryKey: previewQueryKey(previewInput, privateKeyNonce),
     queryFn: () => call('previewReplay', previewInput),
     enabled: canBuild && describeInvalidTargetUrl(previewInput.targetUrl) === null,
     placeholderData: keepPreviousData,
@@ -295,6 +297,18 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
 function pathBeyondSlug(target: string): string {
   const rest = target.replace(/^\/[^/?#]+/, '')
   return rest === '' ? '/' : rest
+}
+
+/**
+ * A random id that changes whenever `secret` changes, to stand in a query key for a value that must
+ * not be kept in the query cache. The value itself stays in this component only.
+ */
+function useNonceFor(secret: unknown): string | null {
+  const last = useRef<{ text: string; nonce: string } | null>(null)
+  if (secret === undefined) return null
+  const text = JSON.stringify(secret)
+  if (last.current?.text !== text) last.current = { text, nonce: crypto.randomUUID() }
+  return last.current.nonce
 }
 
 function useDebounced<T>(value: T, delayMs: number): T {
