@@ -144,11 +144,17 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
 
 /** A capture's note, pin or sender-left time changed: replace its row wherever it is listed, and its detail's fields. */
 function applyCaptureUpdated(queryClient: QueryClient, capture: CaptureSummary): void {
-  for (const { key } of listQueries(queryClient)) {
+  for (const { key, scope, matches } of listQueries(queryClient)) {
+    let isListed = false
     queryClient.setQueryData<CaptureListData>(key, (data) => {
       if (!data || !data.pages.some((page) => page.items.some((item) => item.id === capture.id))) return data
+      isListed = true
       return { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === capture.id ? capture : item)) })) }
     })
+    // A new note (`note:`, bare words) or recognition can move a capture into or out of a filtered
+    // list: unless it plainly stays where it is, the list is asked for again.
+    const inScope = scope === 'all' || capture.endpointId === scope
+    if (matches !== null && inScope && matches(capture, filterFieldsOf(capture)) !== isListed) void queryClient.invalidateQueries({ queryKey: key, exact: true })
   }
   queryClient.setQueryData<CaptureSummary>(queryKeys.captureDetail(capture.id), (detail) => (detail ? { ...detail, ...capture } : detail))
 }
