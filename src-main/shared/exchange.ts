@@ -11,7 +11,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export const IMPORT_FORMATS = ['har', 'bundle', 'http', 'curl', 'auto'] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
 
-/** The largest file an import reads (decoded). A gzip-compressed file may expand to 64 MiB. */
+/** The largest file an import reads (decoded). A gzip-compressed file may expand to 32 MiB. */
 export const MAX_IMPORT_FILE_BYTES = 20 * 1024 * 1024
 
 /** One thing redaction changed, as listed in the exported file and shown before saving. */

@@ -48,8 +48,8 @@ export type { Redaction } from '../../shared/exchange'
 export const EXCHANGE_LIMITS = {
   /** The largest file an import reads (after base64). */
   maxImportFileBytes: MAX_IMPORT_FILE_BYTES,
-  /** The most a gzip-compressed import may expand to. */
-  maxExpandedImportBytes: 64 * 1024 * 1024,
+  /** The most a gzip-compressed import may expand to (parsing JSON takes a few times its size). */
+  maxExpandedImportBytes: 32 * 1024 * 1024,
   /** Entries in one import. */
   maxImportEntries: 50_000,
   /** Nesting depth of JSON files accepted for import (HAR, bundle). */

@@ -181,6 +181,7 @@ function readHarEntry(raw: unknown): EntryResult {
   const response = readResponse(raw.response, raw._answerChosenBy)
   if (typeof response === 'string') return { ok: false, message: `response: ${response}` }
   const timings = isObject(raw.timings) ? raw.timings : {}
+  const refusal = readRefusal(raw)
   return {
     ok: true,
     capture: {
@@ -195,8 +196,8 @@ function readHarEntry(raw: unknown): EntryResult {
       body,
       remoteAddress: typeof raw._remoteAddress === 'string' ? raw._remoteAddress.slice(0, 100) : '',
       remotePort: 0,
-      outcome: 'captured',
-      refusal: null,
+      outcome: refusal ? 'refused' : 'captured',
+      refusal,
       recognition: null,
       response,
       note: typeof raw._note === 'string' ? raw._note.slice(0, 10_000) : null,
@@ -206,6 +207,15 @@ function readHarEntry(raw: unknown): EntryResult {
       resends: [],
     },
   }
+}
+
+/** This app's `_outcome: "refused"` entries: requests answered 413 without storing their body. */
+function readRefusal(raw: Record<string, unknown>): ExchangeCapture['refusal'] {
+  const refusal = raw._refusal
+  if (raw._outcome !== 'refused' || !isObject(refusal)) return null
+  const { status, reason, declaredSize, receivedBytes } = refusal
+  if (typeof status !== 'number' || typeof reason !== 'string' || typeof receivedBytes !== 'number') return null
+  return { status, reason: reason.slice(0, 1000), declaredSize: typeof declaredSize === 'number' ? declaredSize : null, receivedBytes }
 }
 
 /** HTTP/2 and HTTP/3 DevTools entries carry pseudo-headers; they are not request headers. */
