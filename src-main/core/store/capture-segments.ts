@@ -51,6 +51,8 @@ export interface LogFileIo {
   writev(fd: number, buffers: Buffer[], position: number): number
   /** `fdatasync` in the thread pool. */
   datasync(handle: FileHandle): Promise<void>
+  /** Replaces an index document whole (atomically and durably); tests make it fail like a read-only folder. */
+  writeIndex?(file: string, text: string): Promise<void>
 }
 
 export const logFileIo: LogFileIo = {
@@ -221,7 +223,7 @@ export class Segment {
       this.dirty = false
       const text = (render ?? (() => this.renderIndex(this)))()
       try {
-        await writeFileAtomically(this.paths.index, text)
+        await (this.io.writeIndex ?? writeFileAtomically)(this.paths.index, text)
       } catch (error: unknown) {
         this.dirty = true
         throw error

@@ -1,0 +1,191 @@
+/**
+ * What a crash, a power loss or a damaged disk can leave behind, and what the store makes of it:
+ * a torn last frame at every offset, a log cut short under its index, a truncated index, a
+ * flipped body byte, a delete that could not be written, and a power loss that keeps only what
+ * was synced.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import type { FileHandle } from 'node:fs/promises'
+import { chmod, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { logFileIo, type Durability, type LogFileIo } from './capture-segments'
+import { DamagedCaptureError, openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+
+const now = () => new Date('2026-11-21T10:00:00Z')
+
+function newCapture(body: Buffer): NewCapture {
+  return {
+    id: randomUUID(),
+    endpointId: 'e1',
+    receivedAt: now().toISOString(),
+    durationMs: 1,
+    method: 'POST',
+    target: '/e1/x',
+    httpVersion: '1.1',
+    headers: [['Content-Type', 'text/plain']],
+    remoteAddress: '127.0.0.1',
+    remotePort: 5000,
+    body: { sha256: createHash('sha256').update(body).digest('hex') },
+    outcome: 'captured',
+    refusal: null,
+    recognition: null,
+    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
+  }
+}
+
+describe('capture store recovery', () => {
+  let dir: string
+  let remove: () => Promise<void>
+  let store: CaptureStore | undefined
+  const captures = () => join(dir, 'captures')
+  const open = async (options: { durability?: Durability; io?: LogFileIo } = {}) =>
+    (store = await openCaptureStore({ dir: captures(), quarantineDir: join(dir, 'unreadable'), durability: options.durability ?? 'flush' }, { now, logIo: options.io }))
+  const closeStore = async () => {
+    await store?.close()
+    store = undefined
+  }
+
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
+  afterEach(async () => {
+    await closeStore()
+    await remove()
+  })
+
+  async function storeThree() {
+    const current = await open()
+    const stored = []
+    for (const text of ['first body', 'second body', 'third body']) stored.push(await current.append(newCapture(Buffer.from(text)), Buffer.from(text)))
+    await closeStore()
+    return stored
+  }
+
+  it('survives a torn last frame at every offset: earlier captures intact, the torn bytes kept, new captures elsewhere', async () => {
+    const [first, second, third] = await storeThree()
+    const indexFile = join(captures(), '000001.json')
+    const logFile = join(captures(), '000001.log')
+    // As after a crash: the index had recorded the first two captures only.
+    const document = JSON.parse(await readFile(indexFile, 'utf8'))
+    document.captures = document.captures.slice(0, 2)
+    document.indexedLogBytes = third!.frame.offset
+    const pristineIndex = JSON.stringify(document)
+    const pristineLog = await readFile(logFile)
+    for (let cut = third!.frame.offset; cut < pristineLog.length; cut++) {
+      await writeFile(indexFile, pristineIndex)
+      await writeFile(logFile, pristineLog.subarray(0, cut))
+      // A previous round's new segment goes, so each round starts from the same crash.
+      for (const name of await readdir(captures())) if (name.startsWith('000002')) await rm(join(captures(), name))
+      const reopened = await open()
+      expect(reopened.count()).toBe(2)
+      expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
+      expect((await reopened.readBody(second!.id)).toString()).toBe('second body')
+      expect(reopened.has(third!.id)).toBe(false)
+      const torn = cut > third!.frame.offset
+      expect(reopened.issues.some((issue) => /unfinished write/.test(issue.problem))).toBe(torn)
+      if (torn && (cut - third!.frame.offset) % 97 === 1) {
+        // New frames never go over the torn bytes: they are kept for whoever wants to look.
+        const fourth = await reopened.append(newCapture(Buffer.from('fourth')), Buffer.from('fourth'))
+        expect(fourth.frame.offset).toBe(0)
+        expect((await stat(logFile)).size).toBe(cut)
+        expect((await readFile(logFile)).equals(pristineLog.subarray(0, cut))).toBe(true)
+      }
+      await closeStore()
+    }
+  })
+
+  it('shows captures whose bytes a power loss took as damaged, and never writes over them', async () => {
+    const [first, , third] = await storeThree()
+    const logFile = join(captures(), '000001.log')
+    // The index lists all three (it was synced), the log lost its tail (it was not).
+    await truncate(logFile, third!.frame.offset + 20)
+    const reopened = await open()
+    expect(reopened.count()).toBe(3)
+    expect(reopened.issues.some((issue) => /shorter than its index says/.test(issue.problem))).toBe(true)
+    await expect(reopened.readBody(third!.id)).rejects.toBeInstanceOf(DamagedCaptureError)
+    expect((await reopened.get(third!.id))?.damage).toMatch(/missing/)
+    expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
+    const fourth = await reopened.append(newCapture(Buffer.from('fourth')), Buffer.from('fourth'))
+    expect(reopened.brief(fourth.id)).toBeDefined()
+    expect((await stat(logFile)).size).toBe(third!.frame.offset + 20)
+    // The third capture's range now holds nothing else: never another capture's bytes.
+    await expect(reopened.readBody(third!.id)).rejects.toBeInstanceOf(DamagedCaptureError)
+  })
+
+  it('rebuilds a truncated index from the log', async () => {
+    const stored = await storeThree()
+    const indexFile = join(captures(), '000001.json')
+    const text = await readFile(indexFile, 'utf8')
+    await writeFile(indexFile, text.slice(0, Math.floor(text.length / 2)))
+    const reopened = await open()
+    expect(reopened.issues[0]?.problem).toMatch(/not valid JSON.*read back from the capture log/)
+    expect(reopened.count()).toBe(3)
+    for (const [index, text] of ['first body', 'second body', 'third body'].entries()) expect((await reopened.readBody(stored[index]!.id)).toString()).toBe(text)
+  })
+
+  it('detects a flipped body byte on read, and reports the capture as damaged, never its bytes', async () => {
+    const [first, second] = await storeThree()
+    const logFile = join(captures(), '000001.log')
+    const log = await readFile(logFile)
+    const bodyStart = second!.frame.offset + 12 + second!.frame.metadataBytes
+    log[bodyStart + 2] = log[bodyStart + 2]! ^ 0x01
+    await writeFile(logFile, log)
+    const reopened = await open()
+    expect((await reopened.get(second!.id))?.damage).toBeNull()
+    const read = reopened.readBody(second!.id)
+    await expect(read).rejects.toBeInstanceOf(DamagedCaptureError)
+    await expect(read).rejects.toThrow(/does not match the sha256/)
+    expect((await reopened.get(second!.id))?.damage).not.toBeNull()
+    expect(reopened.health().damaged).toBe(1)
+    expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
+  })
+
+  it('keeps a capture whose delete could not be written (a read-only folder), now and after a restart', async () => {
+    const [first] = await storeThree()
+    const readOnly = new Error('EROFS: read-only file system')
+    const failing: LogFileIo = { ...logFileIo, writeIndex: () => Promise.reject(readOnly) }
+    const current = await open({ io: failing })
+    if (process.getuid?.() !== 0) await chmod(captures(), 0o500)
+    await expect(current.deleteMany([first!.id])).rejects.toThrow()
+    if (process.getuid?.() !== 0) await chmod(captures(), 0o700)
+    expect(current.has(first!.id)).toBe(true)
+    expect((await current.readBody(first!.id)).toString()).toBe('first body')
+    await closeStore()
+    const reopened = await open()
+    expect(reopened.has(first!.id)).toBe(true)
+    expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
+  })
+
+  it('finds every answered capture after a power loss that keeps only what was synced (durability sync)', async () => {
+    // The test hook: what each log file held at its last fdatasync; a power loss keeps that much.
+    const paths = new Map<FileHandle, string>()
+    const synced = new Map<string, number>()
+    const recording: LogFileIo = {
+      ...logFileIo,
+      async open(path) {
+        const handle = await logFileIo.open(path)
+        paths.set(handle, path)
+        synced.set(path, 0)
+        return handle
+      },
+      async datasync(handle) {
+        const size = (await handle.stat()).size
+        await logFileIo.datasync(handle)
+        synced.set(paths.get(handle) as string, size)
+      },
+    }
+    const current = await open({ durability: 'sync', io: recording })
+    const bodies = Array.from({ length: 1500 }, (_, index) => Buffer.from(`body ${index} `.repeat(1 + (index % 7))))
+    // A burst: many captures in flight at once, answered (resolved) one group commit at a time.
+    const answered = await Promise.all(bodies.map((body) => current.append(newCapture(body), body)))
+    // Power loss: no close, and every log is cut back to its last synced length.
+    for (const [path, length] of synced) {
+      const size = (await stat(path)).size
+      if (size > length) await truncate(path, length)
+    }
+    store = undefined
+    const reopened = await open()
+    for (const [index, capture] of answered.entries()) expect((await reopened.readBody(capture.id)).equals(bodies[index]!)).toBe(true)
+    expect(reopened.count()).toBe(bodies.length)
+  })
+})
