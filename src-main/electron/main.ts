@@ -13,12 +13,13 @@ import { createStderrLogger } from '../core/logger'
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc-channels'
 import { APP_VERSION } from '../shared/version'
 import { installMenu } from './menu'
+import { planKeySealing, rendererUrlFor } from './shell-policy'
 import { isTrustedFrame, lockDownWebContents } from './window-security'
 
 /** The desktop app prefers a stable receiver port, so provider settings keep working across runs. */
 const PREFERRED_RECEIVER_PORT = 4100
 const here = fileURLToPath(new URL('.', import.meta.url))
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href
+const rendererUrl = rendererUrlFor({ packaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, builtFileUrl: pathToFileURL(join(here, '../renderer/index.html')).href })
 const logger = createStderrLogger()
 
 let inspector: Inspector | undefined
@@ -59,21 +60,24 @@ async function start(): Promise<void> {
   })
   // One IPC message per batch of events (an array), not per event: see subscribeInBatches.
   subscribeInBatches(inspector.events, (events) => mainWindow?.webContents.send(EVENT_CHANNEL, events))
-  installMenu(dataDir)
+  installMenu(dataDir, app.isPackaged)
   createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })
 }
 
-/** Signing keys sealed with the OS keychain where Electron can reach one. */
+/** Signing keys sealed with the OS keychain where Electron can reach one (see planKeySealing). */
 function keychainSealer(): SecretSealer | undefined {
-  if (!safeStorage.isEncryptionAvailable()) {
-    logger.warn('the OS keychain is unavailable; signing keys are protected by file permissions only')
-    return undefined
-  }
+  const encryptionAvailable = safeStorage.isEncryptionAvailable()
+  // The backend is only reported on Linux (and only meaningful once encryption is available).
+  const linuxBackend = process.platform === 'linux' && encryptionAvailable ? safeStorage.getSelectedStorageBackend() : null
+  const plan = planKeySealing({ encryptionAvailable, linuxBackend })
+  if (plan.warning !== null) logger.warn(plan.warning)
+  if (!plan.useSafeStorage) return undefined
   return {
     method: 'safe-storage',
+    protection: plan.protection,
     seal: (plain) => safeStorage.encryptString(plain).toString('base64'),
     unseal: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
   }

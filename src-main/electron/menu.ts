@@ -1,7 +1,9 @@
 /** The application menu: standard edit/view/window roles plus a way to the data folder. */
 import { Menu, shell, type MenuItemConstructorOptions } from 'electron'
+import { showDevToolsInMenu } from './shell-policy'
 
-export function installMenu(dataDir: string): void {
+export function installMenu(dataDir: string, packaged: boolean): void {
+  const developerItems: MenuItemConstructorOptions[] = showDevToolsInMenu(packaged) ? [{ role: 'toggleDevTools' }] : []
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
@@ -15,7 +17,7 @@ export function installMenu(dataDir: string): void {
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [{ role: 'reload' }, ...developerItems, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
   ]

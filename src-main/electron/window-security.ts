@@ -3,9 +3,12 @@
  * bodies, so it must not be able to navigate, open windows, attach webviews or get permissions.
  */
 import { app, session, shell, type WebContents, type WebFrameMain } from 'electron'
+import { allowPermission } from './shell-policy'
 
 export function lockDownWebContents(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(allowPermission(permission)))
+  // Checks too (synchronous queries such as navigator.permissions or clipboard reads), not only requests.
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowPermission(permission))
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-navigate', (event) => event.preventDefault())
     contents.on('will-redirect', (event) => event.preventDefault())

@@ -92,7 +92,7 @@ export async function openKeyStore(dataDir: string, sealer: SecretSealer, quaran
 
   return {
     issue,
-    protection: sealer.method,
+    protection: sealer.protection ?? sealer.method,
     keysFor: (endpointId) => [...cache.values()].filter((item) => item.endpointId === endpointId).map((item) => item.key),
     describe: (endpointId) => [...cache.values()].filter((item) => item.endpointId === endpointId).map((item) => item.entry),
     async add(endpointId, key) {

@@ -5,6 +5,11 @@
  */
 export interface SecretSealer {
   readonly method: 'safe-storage' | 'file-permissions'
+  /**
+   * What the protection amounts to, when less than `method` suggests: Linux safeStorage with its
+   * `basic_text` backend seals with a fixed password, so only the file's permissions protect.
+   */
+  readonly protection?: 'safe-storage' | 'file-permissions'
   seal(plain: string): string
   unseal(sealed: string): string
 }
