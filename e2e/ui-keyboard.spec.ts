@@ -10,7 +10,7 @@ import { expect, test } from './fixtures/inspector'
 const selectedPath = (page: Page) => page.locator('[data-testid=capture-row][aria-selected=true] [data-testid=capture-target]')
 
 test('skip link, j/k, Enter, /, ?, r, c, b and Delete, with focus where it belongs', async ({ page, inspector, context }) => {
-  test.setTimeout(120_000)
+  test.setTimeout(180_000)
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   const endpoint = await inspector.openOwnEndpoint(page, 'keys')
   for (const path of ['/one', '/two', '/three']) {

@@ -1,7 +1,8 @@
 /** What "Copy as curl" and "Copy body" put on the clipboard, for the detail's buttons and the `c`/`b` keys alike. */
 import type { CaptureDetail, Endpoint } from '../../../../src-main/shared/contract'
 import { headerValue } from '../../../../src-main/shared/http-message'
-import { base64ToBytes, declaredCharset, decodeUtf8Strict, decodeWithCharset } from '../../lib/bytes'
+import { decodeBody } from '../../lib/body-charset'
+import { base64ToBytes } from '../../lib/bytes'
 import { buildCurlCommand, captureUrl } from '../../lib/curl'
 
 /** A curl command resending the capture's exact bytes to its endpoint's capture URL. */
@@ -19,8 +20,8 @@ export function curlForCapture(capture: CaptureDetail, endpoint: Endpoint | unde
 export function bodyTextForCopy(capture: CaptureDetail): { ok: true; text: string } | { ok: false; problem: string } {
   const bytes = base64ToBytes(capture.request.bodyBase64)
   if (bytes.length === 0) return { ok: false, problem: 'This capture has no body to copy.' }
-  const charset = declaredCharset(headerValue(capture.request.headers, 'content-type'))
-  const text = decodeWithCharset(bytes, charset) ?? decodeUtf8Strict(bytes)
+  // The same decoding as the body view: the declared charset (ISO-8859-1, UTF-16...), else UTF-8.
+  const { text } = decodeBody(bytes, headerValue(capture.request.headers, 'content-type') ?? null)
   if (text === null) return { ok: false, problem: 'The body is not text (binary or not valid in its charset): save it from the body view instead.' }
   return { ok: true, text }
 }

@@ -115,8 +115,10 @@ export function CaptureShortcuts({ selectedId, endpointFor, onDelete, onNotice }
       const action = shortcutFor(event, target, inList ? 'list' : 'page')
       if (action !== null && runRef.current(action)) event.preventDefault()
     }
-    document.addEventListener('keydown', onKeyDown)
-    return () => document.removeEventListener('keydown', onKeyDown)
+    // On window, so it runs after the page's own key handlers (React's and document listeners,
+    // e.g. Escape closing an expanded body) and leaves a key any of them took.
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
   }, [])
 
   if (dialog?.kind === 'help') return <ShortcutsDialog onClose={() => setDialog(null)} />

@@ -20,8 +20,9 @@ export function useListMoveKeys(listRef: React.RefObject<HTMLElement | null>, mo
       moveRef.current(action === 'next' ? 1 : -1)
       listRef.current?.focus({ preventScroll: true })
     }
-    document.addEventListener('keydown', onKeyDown)
-    return () => document.removeEventListener('keydown', onKeyDown)
+    // On window: after the list's own handler and any other, so a key they took is left alone.
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
   }, [listRef])
 }
 
