@@ -4,6 +4,7 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { isIPv4, isIPv6 } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Ajv from 'ajv'
@@ -107,8 +108,17 @@ describe('export and import through the inspector', () => {
     const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'har' })
     const har = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString('utf8'))
     const all = createRequire(import.meta.url)('har-schema') as Record<string, object>
-    // The schema's one format, date-time, is checked below with the ISO pattern the HAR spec uses.
-    const ajv = new Ajv({ strict: false, allErrors: true, formats: { 'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/ } })
+    // The schema's formats: ISO 8601 times as the HAR spec writes them, absolute URLs, IP addresses.
+    const ajv = new Ajv({
+      strict: false,
+      allErrors: true,
+      formats: {
+        'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+        uri: (value: string) => URL.canParse(value),
+        ipv4: (value: string) => isIPv4(value),
+        ipv6: (value: string) => isIPv6(value),
+      },
+    })
     // har-schema is written in JSON Schema draft-06, and its files refer to each other by their $id.
     ajv.addMetaSchema(createRequire(import.meta.url)('ajv/dist/refs/json-schema-draft-06.json') as object)
     for (const [name, schema] of Object.entries(all)) if (name !== 'har') ajv.addSchema(schema)
