@@ -16,6 +16,7 @@ describe('shortcutFor', () => {
     expect(shortcutFor(press('c'), onPage, 'page')).toBe('copy-curl')
     expect(shortcutFor(press('b'), onPage, 'page')).toBe('copy-body')
     expect(shortcutFor(press('Delete'), onPage, 'page')).toBe('delete')
+    expect(shortcutFor(press('Backspace'), onPage, 'list')).toBe('delete')
     expect(shortcutFor(press('?'), onPage, 'page')).toBe('help')
   })
 
@@ -27,6 +28,7 @@ describe('shortcutFor', () => {
   it('never fires while typing, inside a dialog, with a modifier or while composing', () => {
     expect(shortcutFor(press('j'), { isEditable: true, isInDialog: false }, 'page')).toBeNull()
     expect(shortcutFor(press('/'), { isEditable: true, isInDialog: false }, 'page')).toBeNull()
+    expect(shortcutFor(press('Backspace'), { isEditable: true, isInDialog: false }, 'page')).toBeNull()
     expect(shortcutFor(press('Delete'), { isEditable: false, isInDialog: true }, 'list')).toBeNull()
     expect(shortcutFor(press('c', { ctrlKey: true }), onPage, 'page')).toBeNull()
     expect(shortcutFor(press('r', { metaKey: true }), onPage, 'page')).toBeNull()

@@ -27,7 +27,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'resend', keys: ['r'], display: ['r'], description: 'Resend the open capture…' },
   { action: 'copy-curl', keys: ['c'], display: ['c'], description: 'Copy the open capture as curl' },
   { action: 'copy-body', keys: ['b'], display: ['b'], description: 'Copy the open capture’s body' },
-  { action: 'delete', keys: ['Delete'], display: ['Delete'], description: 'Delete the open capture (asks first)' },
+  // A Mac keyboard's "delete" key is Backspace; outside a field it does nothing else.
+  { action: 'delete', keys: ['Delete', 'Backspace'], display: ['Delete', '⌫'], description: 'Delete the open capture (asks first)' },
   { action: 'help', keys: ['?'], display: ['?'], description: 'Show these shortcuts' },
 ]
 
