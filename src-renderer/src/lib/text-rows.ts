@@ -31,13 +31,13 @@ function walkRows(text: string, width: number, rows: TextRows | null): number {
   let count = 0
   let lineStart = 0
   const length = text.length
+  // Line ends are found with indexOf (native, fast on long lines); each is searched for once.
+  let nextLf = text.indexOf('\n')
+  let nextCr = text.indexOf('\r')
   for (;;) {
-    let lineEnd = lineStart
-    while (lineEnd < length) {
-      const code = text.charCodeAt(lineEnd)
-      if (code === 10 || code === 13) break
-      lineEnd++
-    }
+    if (nextLf >= 0 && nextLf < lineStart) nextLf = text.indexOf('\n', lineStart)
+    if (nextCr >= 0 && nextCr < lineStart) nextCr = text.indexOf('\r', lineStart)
+    const lineEnd = Math.min(nextLf < 0 ? length : nextLf, nextCr < 0 ? length : nextCr)
     // A line of `width * k` characters is k rows; an empty line is one row.
     let rowStart = lineStart
     do {

@@ -7,6 +7,7 @@ import { VirtualRows, type ScrollRequest } from './virtual-rows'
 const MIN_COLUMNS = 40
 /** Width of the line-number gutter, in characters (the stylesheet gives it this width). */
 const GUTTER_CHARS = 8
+const SCROLLBAR_AND_PADDING_CHARS = 5
 
 interface TextRowsViewProps {
   text: string
@@ -26,9 +27,10 @@ export function TextRowsView({ text, matches, currentMatch, markOffset = -1, tes
   const measure = useRef<HTMLDivElement>(null)
   const [width, setWidth] = useState(0)
   useLayoutEffect(() => {
-    if (width === 0) setWidth(measure.current?.clientWidth || 600)
+    if (width === 0) setWidth(measure.current?.offsetWidth || 600)
   }, [width])
-  const columns = Math.max(MIN_COLUMNS, Math.floor(width / charWidth) - GUTTER_CHARS - 2)
+  // The gutter, the row padding and room for a vertical scrollbar are not text columns.
+  const columns = Math.max(MIN_COLUMNS, Math.floor(width / charWidth) - GUTTER_CHARS - SCROLLBAR_AND_PADDING_CHARS)
   const rows = useMemo(() => (width === 0 ? null : splitTextRows(text, columns)), [text, columns, width])
   const lineNumbers = useMemo(() => (rows === null ? null : numberLines(rows)), [rows])
   const [scrollTo, setScrollTo] = useState<ScrollRequest | null>(null)

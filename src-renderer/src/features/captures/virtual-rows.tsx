@@ -19,7 +19,7 @@ interface VirtualRowsProps {
   count: number
   renderRow: (index: number) => ReactNode
   scrollTo?: ScrollRequest | null
-  /** Called with the list's inner width whenever it changes (text views wrap to it). */
+  /** Called with the list's outer width whenever it changes (text views wrap to it). */
   onWidth?: (width: number) => void
   testId?: string
   label: string
@@ -46,7 +46,8 @@ export function VirtualRows({ count, renderRow, scrollTo, onWidth, testId, label
     if (element === null) return
     const observer = new ResizeObserver(() => {
       setViewport(element.clientHeight || 400)
-      onWidth?.(element.clientWidth)
+      // The outer width: it does not change when a scrollbar appears, so text is not re-wrapped for it.
+      onWidth?.(element.offsetWidth)
     })
     observer.observe(element)
     return () => observer.disconnect()
