@@ -3,8 +3,12 @@
  * exported with the procedures, imported into another endpoint, compared byte for byte.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { execFile } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { isIPv4, isIPv6 } from 'node:net'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Ajv from 'ajv'
@@ -151,6 +155,34 @@ describe('export and import through the inspector', () => {
       expect(copies.map((copy) => copy.request.target).sort()).toEqual(picked.map((capture) => capture.request.target).sort())
     }
   })
+
+  it('writes a curl script that bash replays exactly: a 1 MB body, a body starting with @, odd headers', async () => {
+    const endpoint = await inspector.procedures.createEndpoint({ name: 'Curl replay' })
+    const large = randomBytes(1024 * 1024)
+    await send(`${endpoint.url}/large?x=1`, { method: 'PUT', headers: [['Content-Type', 'application/octet-stream'], ['x-DUP', 'a'], ['X-Dup', 'b']], body: large })
+    await send(`${endpoint.url}/at`, { headers: [['Content-Type', 'text/plain'], ['X-Odd', 'caf\xe9']], body: '@/etc/hostname' })
+    const originals = await details(endpoint.id)
+    const exported = await inspector.procedures.exportCaptures({ endpointId: endpoint.id, format: 'curl' })
+    const script = Buffer.from(exported.dataBase64, 'base64').toString('utf8')
+    for (const line of script.split('\n')) expect(line.length).toBeLessThan(128 * 1024)
+    const { dir, remove: removeDir } = await makeTempDir()
+    try {
+      await writeFile(join(dir, exported.fileName), script)
+      await promisify(execFile)('bash', [join(dir, exported.fileName)], { cwd: dir, maxBuffer: 16 * 1024 * 1024 })
+    } finally {
+      await removeDir()
+    }
+    const all = await details(endpoint.id)
+    const replayed = all.filter((capture) => !originals.some((original) => original.id === capture.id))
+    expect(replayed).toHaveLength(2)
+    const withoutFraming = (capture: CaptureDetail) => ({
+      ...essentials(capture),
+      // Hop-by-hop and framing headers are curl's own to send.
+      headers: capture.request.headers.filter(([name]) => !/^(host|content-length|connection)$/i.test(name)),
+    })
+    expect(replayed.map(withoutFraming)).toEqual(originals.map(withoutFraming))
+    expect(Buffer.from(replayed.find((capture) => capture.request.target.endsWith('/at'))!.request.bodyBase64, 'base64').toString()).toBe('@/etc/hostname')
+  }, 60_000)
 
   it('imports a DevTools-style HAR (HTTP/2 pseudo-headers, params-only form, base64 body)', async () => {
     const har = {
