@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { describeJsonPathChange } from '../../shared/capture-diff'
 import { diffHeaders } from './header-diff'
-import { diffJsonPaths, MAX_JSON_PATH_CHANGES } from './json-path-diff'
+import { diffJsonPaths, MAX_JSON_DIFF_NODES, MAX_JSON_PATH_CHANGES } from './json-path-diff'
 import { diffBodies, MAX_DIFF_BODY_BYTES, type BodyToCompare } from './request-diff'
 import { DIFF_MAX_LINE_CHARS, diffTextBounded } from './text-diff'
 
@@ -33,7 +33,20 @@ describe('diffJsonPaths', () => {
 
   it('lists added and removed values in document order, and changes of kind', () => {
     const result = diffJsonPaths('{"a":1,"b":{"c":true},"d":[1,2]}', '{"a":"1","b":{},"x":null,"d":[1,2,3]}')
-    expect(result.ok && result.changes.map(describeJsonPathChange)).toEqual(['$.a: 1 → "1"', '$.b.c: removed true', '$.b: added {}', '$.x: added null', '$.d[2]: added 3'])
+    expect(result.ok && result.changes.map(describeJsonPathChange)).toEqual(['$.a: 1 → "1"', '$.b.c: removed true', '$.x: added null', '$.d[2]: added 3'])
+  })
+
+  it('lists what went and what came when a value changes kind, and addresses values under a repeated key by occurrence', () => {
+    const kinds = diffJsonPaths('{"a":{"x":1,"y":[true]}}', '{"a":"gone"}')
+    expect(kinds.ok && kinds.changes.map(describeJsonPathChange)).toEqual(['$.a.x: removed 1', '$.a.y[0]: removed true', '$.a: added "gone"'])
+    const repeated = diffJsonPaths('{"a":{"x":1},"a":{"x":2}}', '{"a":{"x":1},"a":{"x":3}}')
+    expect(repeated.ok && repeated.changes).toEqual([{ kind: 'changed', path: '$.a.x', occurrence: 1, left: '2', right: '3', duplicateKey: true }])
+  })
+
+  it('walks hostile nesting without overflowing the stack', () => {
+    const deep = (leaf: string) => `${'['.repeat(50_000)}${leaf}${']'.repeat(50_000)}`
+    const result = diffJsonPaths(deep('1'), deep('2'))
+    expect(result.ok && result.changeCount).toBe(1)
   })
 
   it('says which side is not JSON', () => {
@@ -113,6 +126,12 @@ describe('diffBodies', () => {
     const result = diffBodies(body('{"a":1}'), body('{"a":1'), labels)
     expect(result.kind).toBe('text')
     expect(result.kind === 'text' && result.jsonError).toMatch(/^the right body is not valid JSON: /)
+  })
+
+  it('says a JSON body with too many values gets the line diff only, without calling it invalid', () => {
+    const many = (value: string) => `[${Array.from({ length: MAX_JSON_DIFF_NODES }, () => value).join(',')}]`
+    const result = diffBodies(body(many('1')), body(many('2')), labels)
+    expect(result.kind === 'text' && result.jsonError).toMatch(/more than 100,000 JSON values/)
   })
 
   it('compares binary, too large and incompletely recorded bodies by hash only', () => {

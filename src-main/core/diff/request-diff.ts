@@ -6,11 +6,11 @@
 import type { BodyDiff, CaptureDiff, DiffSide } from '../../shared/capture-diff'
 import type { HeaderPairs } from '../../shared/http-message'
 import { diffHeaders } from './header-diff'
-import { diffJsonPaths } from './json-path-diff'
+import { diffJsonPaths, MAX_JSON_DIFF_NODES } from './json-path-diff'
 import { bodyAsText, diffTextBounded, type TextDiffLabels } from './text-diff'
 
 /** Bodies larger than this (either side) are compared by hash only, so a 10 MB body cannot stall the core. */
-export const MAX_DIFF_BODY_BYTES = 2 * 1024 * 1024
+export const MAX_DIFF_BODY_BYTES = 1024 * 1024
 
 /** One side's body: its bytes, or only their first part (a resend's history keeps the first 64 KB). */
 export interface BodyToCompare {
@@ -62,7 +62,10 @@ export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: Te
         text: diffTextBounded(leftText, rightText, labels),
       }
     }
-    jsonError = `the ${paths.side === 'left' ? labels.left : labels.right} body is not valid JSON: ${paths.message}`
+    const which = paths.side === 'left' ? labels.left : labels.right
+    jsonError = paths.tooManyValues
+      ? `the ${which} body has more than ${MAX_JSON_DIFF_NODES.toLocaleString('en-US')} JSON values, more than the path diff reads`
+      : `the ${which} body is not valid JSON: ${paths.message}`
   }
   return { kind: 'text', text: diffTextBounded(leftText, rightText, labels), jsonError }
 }
