@@ -15,6 +15,7 @@ import Ajv from 'ajv'
 import type { CaptureDetail, Endpoint, InspectorEvent } from '../../shared/contract'
 import { procedureInputs } from '../../shared/contract'
 import { send } from '../../test-support/http-client'
+import { startLoopbackTarget } from '../../test-support/loopback-target'
 import { makeTempDir } from '../../test-support/temp-dir'
 import { startInspector, type Inspector } from '../inspector'
 import { silentLogger } from '../logger'
@@ -387,15 +388,35 @@ describe('export and import through the inspector', () => {
     expect((await inspector.procedures.listCaptures({ endpointId: target.id })).total).toBe(10_001)
   }, 120_000)
 
-  it('keeps resend history and pins in bundles; a redacted bundle lists what it masked', async () => {
+  it('keeps resend history and pins in bundles; a redacted bundle lists what it masked and leaves the history out', async () => {
     const target = await inspector.procedures.createEndpoint({ name: 'Cards' })
     const body = JSON.stringify({ card: { number: '4111 1111 1111 1111', cvv: '123', expiryMonth: '12', cardHolder: 'Jane Doe' }, email: 'jane@example.com', order: '4111111111111112' })
     await send(`${target.url}/pay?pan=5500-0000-0000-0004`, { headers: [['Content-Type', 'application/json'], ['Authorization', 'Bearer abc.def']], body })
+    const [captured] = (await inspector.procedures.listCaptures({ endpointId: target.id })).items
+    const developerApp = await startLoopbackTarget((_request, response) => response.end('thanks'))
+    try {
+      await inspector.procedures.replayCapture({ captureId: captured!.id, targetUrl: `${developerApp.url}/hooks` })
+    } finally {
+      await developerApp.close()
+    }
+    await inspector.procedures.setCapturePinned({ id: captured!.id, pinned: true })
+
+    // Faithful: the resend comes along, attached to the imported capture.
+    const faithful = await inspector.procedures.exportCaptures({ endpointId: target.id, format: 'bundle' })
+    const copyEndpoint = await inspector.procedures.createEndpoint({ name: 'Cards copy' })
+    const copied = await inspector.procedures.importCaptures({ endpointId: copyEndpoint.id, dataBase64: faithful.dataBase64 })
+    const history = await inspector.procedures.listReplays({ captureId: copied.importedIds[0]! })
+    expect(history).toHaveLength(1)
+    expect(history[0]).toMatchObject({ captureId: copied.importedIds[0], sent: { url: `${developerApp.url}/hooks` } })
+    expect((await inspector.procedures.getCapture({ id: copied.importedIds[0]! })).pinned).toBe(true)
+
     const exported = await inspector.procedures.exportCaptures({ endpointId: target.id, format: 'bundle', redact: true, redactPersonalData: true })
     const bundle = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString())
     expect(bundle.redaction.items).toEqual(exported.redactions)
     const capture = bundle.captures[0]
     expect(capture.recognitionComputedBeforeRedaction).toBe(true)
+    expect(capture.resends).toEqual([])
+    expect(capture.pinned).toBe(true)
     expect(capture.target).toBe('/' + target.slug + '/pay?pan=5500-00**-****-0004')
     expect(capture.headers.map(([name]: [string, string]) => name)).not.toContain('Authorization')
     const redactedBody = JSON.parse(Buffer.from(capture.body.base64, 'base64').toString())
