@@ -148,8 +148,48 @@ test('a server addressed by IP: the reason says to use its domain name', async (
   await inspector.openUi(page)
   await page.getByTestId('tunnel-toggle').click()
   const dialog = page.getByTestId('tunnel-dialog')
+  // The settings form says so before anything is tried...
+  await expect(dialog.getByTestId('tunnel-server-ip-advice')).toContainText(`use the server's domain name instead, e.g. http://localhost:${server.port}`)
   await dialog.getByTestId('tunnel-start').click()
+  // ...and the failed registration says it again.
   await expect(dialog.getByTestId('tunnel-state')).toHaveAttribute('data-status', 'failed')
   await expect(dialog.getByTestId('tunnel-state')).toContainText(`use the server's domain name instead, e.g. http://localhost:${server.port}`)
   await expect(dialog.getByTestId('tunnel-state')).not.toContainText('not a localtunnel server')
+})
+
+test('through the tunnel: header names arrive lower-cased, a reset answer is a hang for the caller, and a short server restart is not "failed"', async ({ page, inspector }) => {
+  const slug = `relay-${Date.now().toString(36)}`
+  const endpoint = await inspector.app.call<{ id: string }>('createEndpoint', { name: 'E2E relay', slug })
+  const subdomain = `relay${randomBytes(4).toString('hex')}`
+  await inspector.app.call('setTunnelSettings', { serverUrl: server.url, subdomain })
+  await inspector.app.call('startTunnel', {})
+  await inspector.openUi(page)
+  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+  const control = page.getByTestId('tunnel-control')
+  await expect(control).toHaveAttribute('data-status', 'online')
+
+  // The real server relays Node's parsed headers: names lower-cased.
+  const answer = await requestThroughTunnel(server.port, subdomain, { method: 'POST', path: `/${slug}/headers`, headers: { 'X-Custom-Header': 'kept' }, body: 'x' })
+  expect(answer.status).toBe(200)
+  await page.getByTestId('capture-row').filter({ hasText: '/headers' }).click()
+  await expect(page.getByTestId('request-headers')).toContainText('x-custom-header')
+  await expect(page.getByTestId('request-headers')).not.toContainText('X-Custom-Header')
+
+  // A "reset" answer: the public caller gets nothing at all, as the README says.
+  const { config } = await inspector.app.call<{ config: Record<string, unknown> }>('getAnswerConfig', { endpointId: endpoint.id })
+  await inspector.app.call('setAnswerConfig', { endpointId: endpoint.id, config: { ...config, defaultAnswer: { kind: 'reset' } } })
+  await expect(requestThroughTunnel(server.port, subdomain, { method: 'POST', path: `/${slug}/reset`, body: 'x', timeoutMs: 2_000 })).rejects.toThrow(/no answer within/)
+
+  // The server is down for 3 s: quick failed attempts show "reconnecting", never "failed".
+  await control.evaluate((element) => {
+    const seen: string[] = []
+    Object.assign(window, { tunnelStatusesSeen: seen })
+    new MutationObserver(() => seen.push(element.getAttribute('data-status') ?? '')).observe(element, { attributes: true, attributeFilter: ['data-status'] })
+  })
+  await server.restart({ downMs: 3_000 })
+  await expect(control).toHaveAttribute('data-status', 'reconnecting')
+  await expect(control).toHaveAttribute('data-status', 'online', { timeout: 20_000 })
+  const seen = await page.evaluate(() => (window as unknown as { tunnelStatusesSeen: string[] }).tunnelStatusesSeen)
+  expect(seen).not.toContain('failed')
+  await expect(page.getByTestId('tunnel-url-topbar')).toContainText(`${subdomain}.localhost`)
 })

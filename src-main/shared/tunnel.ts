@@ -146,6 +146,27 @@ export function describeInvalidServerUrl(serverUrl: string): string | null {
   return null
 }
 
+/**
+ * `null` unless `serverUrl` names its host by IP address, else the advice to use a name. The
+ * localtunnel server builds each public URL as `{id}.{the Host it was called by}`, so a server
+ * called as `http://127.0.0.1:P` hands out `http://{id}.127.0.0.1:P`, which is no usable URL.
+ * Not a refusal: a different server may build its URLs otherwise.
+ */
+export function adviseAgainstIpServerUrl(serverUrl: string): string | null {
+  let parsed: URL
+  try {
+    parsed = new URL(serverUrl)
+  } catch {
+    return null
+  }
+  const isIpv4 = /^\d{1,3}(?:\.\d{1,3}){3}$/.test(parsed.hostname)
+  const isIpv6 = parsed.hostname.startsWith('[')
+  if (!isIpv4 && !isIpv6) return null
+  const isLoopback = parsed.hostname.startsWith('127.') || parsed.hostname === '[::1]'
+  const example = isLoopback ? `${parsed.protocol}//localhost${parsed.port === '' ? '' : `:${parsed.port}`}` : 'https://tunnel.example.com'
+  return `a localtunnel server builds each public URL from the name it is called by, so an IP address gives no usable URL: use the server's domain name instead, e.g. ${example}`
+}
+
 /** Providers the pre-flight checklist knows URL rules for; `generic` applies common sense only. */
 export const PREFLIGHT_PROVIDERS = PINNABLE_PROVIDER_IDS
 

@@ -25,9 +25,10 @@ import { errorCode, errorMessage, TunnelProblemError } from './tunnel-problem'
 const LOCAL_RETRY_MS = 1_000
 
 /**
- * A server socket that closes this soon without carrying a byte is replaced only after
- * {@link LOCAL_RETRY_MS}: a server that accepts and drops at once (over its socket limit, or
- * shutting down) would otherwise be redialled in a tight loop.
+ * A server socket that closes this soon without carrying a byte is a quick drop. Once every
+ * socket has been dropped so twice in a row, replacements wait {@link LOCAL_RETRY_MS}: a server
+ * that accepts and drops at once (over its socket limit) would otherwise be redialled in a tight
+ * loop. The first drops are replaced at once, so a restarting server is noticed at once.
  */
 const IDLE_DROP_MS = 1_000
 
@@ -76,6 +77,7 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
     /** Server-leg sockets that are connected. */
     const liveRemotes = new Set<net.Socket>()
     const retryTimers = new Set<NodeJS.Timeout>()
+    let quickDropsInARow = 0
     let isSettled = false
     let isClosed = false
     let closing: Promise<void> | null = null
@@ -147,7 +149,9 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
         remote.once('close', () => {
           liveRemotes.delete(remote)
           emit({ type: 'sockets-changed', live: liveRemotes.size })
-          if (remote.bytesRead > 0 || Date.now() - connectedAt >= IDLE_DROP_MS) {
+          const isQuickDrop = remote.bytesRead === 0 && Date.now() - connectedAt < IDLE_DROP_MS
+          quickDropsInARow = isQuickDrop ? quickDropsInARow + 1 : 0
+          if (quickDropsInARow <= 2 * registration.maxConnCount) {
             openRemote()
             return
           }

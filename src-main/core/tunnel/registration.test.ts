@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { adviseAgainstIpServerUrl } from '../../shared/tunnel'
 import { MAX_TUNNEL_SOCKETS, requestRegistration } from './registration'
 
 let server: http.Server | null = null
@@ -52,5 +53,16 @@ describe('requestRegistration', () => {
   ])('turns HTTP %i %s into %s', async (status, body, code, message) => {
     const url = await serve(() => ({ status, body }))
     expect(await register(url, 'my-inspector')).toMatchObject({ code, message: expect.stringMatching(message) })
+  })
+})
+
+describe('adviseAgainstIpServerUrl', () => {
+  it('advises a name for a server URL with an IP address, and says nothing for a name', () => {
+    expect(adviseAgainstIpServerUrl('http://127.0.0.1:4242')).toMatch(/use the server's domain name instead, e\.g\. http:\/\/localhost:4242$/)
+    expect(adviseAgainstIpServerUrl('http://[::1]:80')).toMatch(/e\.g\. http:\/\/localhost$/)
+    expect(adviseAgainstIpServerUrl('https://203.0.113.7')).toMatch(/e\.g\. https:\/\/tunnel\.example\.com$/)
+    expect(adviseAgainstIpServerUrl('https://localtunnel.me')).toBeNull()
+    expect(adviseAgainstIpServerUrl('http://localhost:4242')).toBeNull()
+    expect(adviseAgainstIpServerUrl('not a url')).toBeNull()
   })
 })

@@ -13,7 +13,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
-import { isIP } from 'node:net'
+import { adviseAgainstIpServerUrl } from '../../shared/tunnel'
 import { describeNetworkError, TunnelProblemError } from './tunnel-problem'
 
 /** A registration answer is a small JSON object; anything bigger is not one. */
@@ -93,21 +93,12 @@ function toRegistration(payload: Record<string, unknown> | null, serverUrl: stri
   }
 }
 
-/**
- * The localtunnel server builds the public URL as `{id}.{Host of the registration request}`, so a
- * server called by its IP address answers `http://{id}.127.0.0.1:P`, which is no URL at all. Say
- * so instead of calling it "not a localtunnel server".
- */
+/** A server called by IP address answers a URL like `http://{id}.127.0.0.1:P`: say to use its name instead. */
 function addressedByIp(serverUrl: string, where: string, url: unknown): TunnelProblemError | null {
-  const { hostname, port, protocol } = new URL(serverUrl)
-  if (isIP(hostname.replace(/^\[|\]$/g, '')) === 0) return null
-  const loopback = hostname === '127.0.0.1' || hostname === '[::1]'
-  const example = loopback ? `${protocol}//localhost${port === '' ? '' : `:${port}`}` : 'https://tunnel.example.com'
-  const answered = typeof url === 'string' ? ` (it answered ${JSON.stringify(url.slice(0, 200))})` : ''
-  return new TunnelProblemError(
-    'BAD_SERVER_RESPONSE',
-    `${where} builds the public URL from the name it is called by, and an IP address gives no usable URL${answered}: use the server's domain name instead, e.g. ${example}`,
-  )
+  const advice = adviseAgainstIpServerUrl(serverUrl)
+  if (advice === null) return null
+  const answered = typeof url === 'string' ? ` (${JSON.stringify(url.slice(0, 200))})` : ''
+  return new TunnelProblemError('BAD_SERVER_RESPONSE', `${where} answered no usable public URL${answered}: ${advice}`)
 }
 
 function parseJsonObject(body: string): Record<string, unknown> | null {

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { describeInvalidServerUrl, describeInvalidSubdomain, DEFAULT_TUNNEL_SERVER_URL, type TunnelSettings, type TunnelState } from '../../../../src-main/shared/tunnel'
+import { adviseAgainstIpServerUrl, describeInvalidServerUrl, describeInvalidSubdomain, DEFAULT_TUNNEL_SERVER_URL, type TunnelSettings, type TunnelState } from '../../../../src-main/shared/tunnel'
 import { useTunnel, useTunnelAction } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'
@@ -177,6 +177,7 @@ function TunnelSettingsForm({ settings, isRunning: running }: { settings: Tunnel
   const [isSaved, setIsSaved] = useState(false)
   const subdomainProblem = subdomain === '' ? null : describeInvalidSubdomain(subdomain)
   const serverProblem = describeInvalidServerUrl(serverUrl)
+  const ipAdvice = adviseAgainstIpServerUrl(serverUrl)
   const isDirty = subdomain !== (settings.subdomain ?? '') || serverUrl !== settings.serverUrl || startWithApp !== settings.startWithApp
   return (
     <form
@@ -223,6 +224,10 @@ function TunnelSettingsForm({ settings, isRunning: running }: { settings: Tunnel
         />
         {serverProblem ? (
           <span className="field-error">{serverProblem}</span>
+        ) : ipAdvice ? (
+          <span className="field-error" data-testid="tunnel-server-ip-advice">
+            Note: {ipAdvice}.
+          </span>
         ) : (
           <span className="field-hint">
             The public server is {DEFAULT_TUNNEL_SERVER_URL}; or your self-hosted localtunnel server, by its domain name (it builds public URLs
