@@ -111,6 +111,10 @@ describe('parseCaptureQuery', () => {
       ['a OR OR b', 'OR needs a term after it at character 3'],
       ['AND a', 'AND needs a term before it at character 1'],
       ['a AND', 'AND needs a term after it at character 3'],
+      ['a AND AND b', 'AND needs a term after it at character 3'],
+      ['a OR AND b', 'OR needs a term after it at character 3'],
+      ['a AND OR b', 'AND needs a term after it at character 3'],
+      ['(OR a)', 'OR needs a term before it at character 2'],
       ['a -', '- needs a term after it at character 3'],
       ['a - b', '- needs a term after it at character 3'],
       ['NOT', 'NOT needs a term after it at character 1'],
@@ -198,12 +202,21 @@ describe('matchesCaptureQuery', () => {
     expect(matches('order-4711 approved', { body: 'status declined' })).toBe(false)
   })
 
-  it('ORs terms, OR binding tighter than the implicit AND', () => {
+  it('ORs terms, OR binding tighter than AND', () => {
     expect(matches('approved OR declined', { body: 'declined' })).toBe(true)
     expect(matches('approved OR refunded', { body: 'declined' })).toBe(false)
+    expect(matches('approved OR declined OR refunded', { body: 'refunded' })).toBe(true)
     // a OR b c  =  (a OR b) AND c
     expect(matches('approved OR declined missing', { body: 'declined' })).toBe(false)
+    expect(matches('approved OR declined missing', { body: 'approved' })).toBe(false)
     expect(matches('approved OR declined order-4711', { body: 'declined' })).toBe(true)
+    // c a OR b  =  c AND (a OR b); explicit AND likewise
+    expect(matches('missing approved OR declined', { body: 'approved' })).toBe(false)
+    expect(matches('order-4711 approved OR declined', { body: 'approved' })).toBe(true)
+    expect(matches('approved OR declined AND missing', { body: 'approved' })).toBe(false)
+    // - applies to the term it stands before
+    expect(matches('-approved OR declined', { body: 'approved declined' })).toBe(true)
+    expect(matches('-approved OR declined', { body: 'approved' })).toBe(false)
   })
 
   it('groups with parentheses', () => {

@@ -8,7 +8,7 @@
  *     event:payment_intent  ref:4711  id:evt_1  note:refund  after:-2h  before:2026-12-01
  *     -term  NOT term                excludes
  *     a b  (a AND b)                 every term must match
- *     a OR b  (a OR b) -c            either; OR binds tighter than the implicit AND
+ *     a OR b  (a OR b) -c            either; OR binds tighter than AND (`a OR b c` = `(a OR b) c`)
  *
  * Everything is case-insensitive. The parser is one pass over the text and a recursive descent
  * whose depth is capped, so it is linear on any input; matching is plain substring search
@@ -50,7 +50,7 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
   { example: 'note:todo', meaning: 'in the note' },
   { example: 'after:-2h before:2026-12-01', meaning: 'arrival time (s m h d w ago, or an ISO date, UTC unless an offset is given)' },
   { example: '-term', meaning: 'excludes (also NOT term)' },
-  { example: 'a OR b', meaning: 'either; terms side by side must all match' },
+  { example: 'a OR b c', meaning: 'a or b, and c: OR binds tighter than the space' },
   { example: '(a OR b) c', meaning: 'groups' },
 ]
 
@@ -343,11 +343,14 @@ function wordToken(word: string, position: number, source: string, end: number):
 }
 
 // ---- grammar ------------------------------------------------------------------------------------
-//   query := or
-//   or    := and ( OR and )*
-//   and   := unary ( [AND] unary )*
+//   query := and
+//   and   := or ( [AND] or )*
+//   or    := unary ( OR unary )*
 //   unary := ( - | NOT )* primary
-//   primary := '(' or ')' | term
+//   primary := '(' and ')' | term
+//
+// OR binds tighter than AND, as in Gmail's search: `provider:stripe OR provider:adyen status:5xx`
+// is (stripe or adyen) and 5xx, which is what a person typing it means.
 
 class Parser {
   private next = 0
@@ -361,7 +364,7 @@ class Parser {
   ) {}
 
   parseQuery(): QueryNode {
-    const root = this.parseOr()
+    const root = this.parseAnd()
     const left = this.tokens[this.next]
     if (left) throw new CaptureQueryError(left.kind === 'close' ? 'unmatched )' : 'unexpected text', left.position)
     return root
@@ -375,36 +378,39 @@ class Parser {
     return token?.position ?? this.length
   }
 
-  private parseOr(): QueryNode {
-    const nodes = [this.parseAnd()]
-    while (this.peek()?.kind === 'or') {
-      const or = this.tokens[this.next++] as Token
-      if (!startsOperand(this.peek())) throw new CaptureQueryError('OR needs a term after it', or.position)
-      nodes.push(this.parseAnd())
-    }
-    return combine('or', nodes)
-  }
-
   private parseAnd(): QueryNode {
     const nodes: QueryNode[] = []
     for (;;) {
       const token = this.peek()
-      if (token?.kind === 'and') {
+      if (token === undefined || token.kind === 'close') break
+      if (token.kind === 'and') {
         if (nodes.length === 0) throw new CaptureQueryError('AND needs a term before it', token.position)
         this.next++
-        if (!startsOperand(this.peek())) throw new CaptureQueryError('AND needs a term after it', token.position)
+        const following = this.peek()
+        if (!startsOperand(following) || following?.kind === 'and') throw new CaptureQueryError('AND needs a term after it', token.position)
         continue
       }
-      if (!startsOperand(token)) break
-      nodes.push(this.parseUnary())
+      // An OR right after a term is taken by parseOr: one here has nothing on its left.
+      if (token.kind === 'or') throw new CaptureQueryError('OR needs a term before it', token.position)
+      nodes.push(this.parseOr())
     }
     if (nodes.length === 0) {
       const token = this.peek()
-      if (token?.kind === 'or') throw new CaptureQueryError('OR needs a term before it', token.position)
       if (token?.kind === 'close') throw new CaptureQueryError(this.depth > 0 ? 'empty group' : 'unmatched )', token.position)
       throw new CaptureQueryError('a term is expected', this.where(token))
     }
     return combine('and', nodes)
+  }
+
+  private parseOr(): QueryNode {
+    const nodes = [this.parseUnary()]
+    while (this.peek()?.kind === 'or') {
+      const or = this.tokens[this.next++] as Token
+      const following = this.peek()
+      if (!startsOperand(following) || following?.kind === 'and') throw new CaptureQueryError('OR needs a term after it', or.position)
+      nodes.push(this.parseUnary())
+    }
+    return combine('or', nodes)
   }
 
   private parseUnary(): QueryNode {
@@ -428,7 +434,7 @@ class Parser {
     if (token.kind === 'open') {
       if (this.depth >= MAX_QUERY_NESTING) throw new CaptureQueryError(`groups nest deeper than ${MAX_QUERY_NESTING}`, token.position)
       this.depth++
-      const node = this.parseOr()
+      const node = this.parseAnd()
       this.depth--
       if (this.peek()?.kind !== 'close') throw new CaptureQueryError('unclosed (', token.position)
       this.next++
