@@ -67,7 +67,7 @@ export function bodyHashKey(bodySha256: string): string {
 
 /** The kind of identity a key carries, for the UI's "grouped by …" line. */
 export function describeDeliveryKey(key: string): string {
-  if (key.startsWith('refused:')) return 'a refused request (not grouped with others)'
+  if (key.startsWith('refused:')) return 'nothing: a refused request is a delivery of its own'
   if (key.startsWith('sha256:')) return 'the same body bytes'
   const provider = key.slice(0, key.indexOf(':'))
   return `the ${provider} ${PROVIDER_IDENTITY_LABELS[provider as ProviderId] ?? 'id'}`

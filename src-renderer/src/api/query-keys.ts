@@ -27,6 +27,8 @@ export const queryKeys = {
   delivery: (captureId: string) => ['deliveries', captureId] as const,
   /** A comparison of two captures (or a capture and a resend); both never change. */
   captureDiff: (input: { leftId: string; rightId?: string; rightReplayId?: string }) => ['capture-diff', input] as const,
+  /** "Compare with…": an endpoint's recent captures offered as the other side. */
+  compareCandidates: (endpointId: string) => ['compare-candidates', endpointId] as const,
   providerSettings: (endpointId: string) => ['provider-settings', endpointId] as const,
   /** The providers of an endpoint's newest captures, to start forms on the one seen most. */
   recentProviders: (endpointId: string) => ['recent-providers', endpointId] as const,

@@ -4,6 +4,7 @@ import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import type { ReplayRecord } from '../../../../src-main/shared/replay'
 import { call } from '../../api/api-client'
 import { useReplays } from '../../api/queries'
+import { queryKeys } from '../../api/query-keys'
 import { answerShortLabel } from '../../lib/answer'
 import { formatListTime } from '../../lib/format'
 import { ModalDialog } from '../../components/modal-dialog'
@@ -42,7 +43,7 @@ function Candidates({ capture, onPick }: { capture: CaptureSummary; onPick: (tar
   const delivery = useDelivery(capture.id)
   const resends = useReplays(capture.id)
   const recent = useQuery({
-    queryKey: ['compare-candidates', capture.endpointId],
+    queryKey: queryKeys.compareCandidates(capture.endpointId),
     queryFn: () => call('listCaptures', { endpointId: capture.endpointId, limit: RECENT_CAPTURES }),
   })
   const attempts = (delivery.data?.attempts ?? []).filter((attempt) => attempt.id !== capture.id)
