@@ -652,7 +652,7 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
     }
     case 'query': {
       const { name, text } = term
-      if (name === null) return decodeComponent(queryStringOf(capture.target)).toLowerCase().includes(text)
+      if (name === null) return decodeComponent(queryStringOf(capture.target).replaceAll('+', ' ')).toLowerCase().includes(text)
       return context.queryParameters().some(([parameter, value]) => parameter === name && value.includes(text))
     }
     case 'path': {
