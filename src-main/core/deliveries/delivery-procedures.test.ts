@@ -75,6 +75,10 @@ it('groups the retries of one IXOPAY transaction (500, 500, 200) into one delive
   ])
   expect(grouped.items[0]!.id).toBe(newest.id)
 
+  // With a filter, a delivery is listed when its latest attempt matches: tx-1 ended with 200s.
+  const failing = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery', filter: { answer: '5xx' } })
+  expect(failing.items.map((row) => [row.deliveryKey, row.delivery?.attemptCount])).toEqual([['ixopay:tx-2:DEBIT:OK', 1]])
+
   const paged = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery', limit: 1 })
   expect(paged.items).toHaveLength(1)
   const second = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery', limit: 1, cursor: paged.nextCursor! })
