@@ -169,7 +169,7 @@ export function hideDigits(text: string): string {
 
 /** A name or other personal text: its first character and `***`. */
 export function maskPersonalText(text: string): string {
-  return text.length === 0 ? text : `${[...text][0]}***`
+  return text.length === 0 ? text : `${String.fromCodePoint(text.codePointAt(0)!)}***`
 }
 
 /**

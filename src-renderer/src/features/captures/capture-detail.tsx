@@ -76,7 +76,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           <ResendButton capture={capture} />
           <CompareWithButton capture={capture} />
           <PinToggle capture={capture} />
-          <ExportCaptureButton captureId={capture.id} endpoint={endpoint} />
+          <ExportCaptureButton captureId={capture.id} />
           <CopyButton text={curl} label="Copy as curl" testId="copy-curl" />
           <button
             type="button"

@@ -40,7 +40,7 @@ export function ExportSelectionButton({ choices }: { choices: ExportChoices }) {
 }
 
 /** Capture detail: "Export…" this one capture. */
-export function ExportCaptureButton({ captureId, endpoint }: { captureId: string; endpoint: Endpoint | undefined }) {
+export function ExportCaptureButton({ captureId }: { captureId: string }) {
   const [isOpen, setIsOpen] = useState(false)
   return (
     <>
