@@ -113,14 +113,39 @@ test('the divider is dragged and moved with the keyboard, remembered across a re
   expect(Math.round(detailWidth)).toBe(380)
   await expectNothingClipped(page)
 
-  // Narrow window: the list goes above the detail, full width, without a divider.
+  // Narrow window: the detail goes under the list, and the divider between them moves up and down.
+  const sideBySideValue = await divider.getAttribute('aria-valuenow')
   await page.setViewportSize({ width: 1000, height: 700 })
-  await expect(divider).toBeHidden()
-  const list = (await page.getByTestId('capture-list').boundingBox())!
-  const detail = (await page.getByTestId('detail-pane').boundingBox())!
-  expect(detail.y).toBeGreaterThanOrEqual(list.y + list.height - 1)
-  expect(Math.abs(detail.width - list.width)).toBeLessThan(2)
+  await expect(divider).toHaveAttribute('data-arrangement', 'stacked')
+  await expect(divider).toHaveAttribute('aria-orientation', 'horizontal')
+  const listBox = (await page.getByTestId('capture-list').boundingBox())!
+  const detailBox = (await page.getByTestId('detail-pane').boundingBox())!
+  expect(detailBox.y).toBeGreaterThanOrEqual(listBox.y + listBox.height - 1)
+  expect(Math.abs(detailBox.width - listBox.width)).toBeLessThan(2)
   await expectNothingClipped(page)
+  const listHeight = () => page.getByTestId('capture-list').evaluate((element) => element.getBoundingClientRect().height)
+  const stackedBefore = await listHeight()
+  await divider.focus()
+  await page.keyboard.press('Shift+ArrowDown')
+  await expect.poll(listHeight).toBeGreaterThan(stackedBefore + 40)
+  const afterKey = await listHeight()
+  const bar = (await divider.boundingBox())!
+  await page.mouse.move(bar.x + 200, bar.y + bar.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(bar.x + 200, bar.y + bar.height / 2 - 50, { steps: 4 })
+  await page.mouse.up()
+  const stackedAfter = await listHeight()
+  expect(stackedAfter).toBeGreaterThan(afterKey - 60)
+  expect(stackedAfter).toBeLessThan(afterKey - 40)
+  await page.reload()
+  await expect(page.getByTestId('capture-row')).toHaveCount(1)
+  expect(Math.abs((await listHeight()) - stackedAfter)).toBeLessThan(2)
+
+  // Each arrangement keeps its own position: side by side again, the list is as it was.
+  await page.setViewportSize({ width: 1400, height: 900 })
+  await expect(divider).toHaveAttribute('data-arrangement', 'side-by-side')
+  await expect(divider).toHaveAttribute('aria-valuenow', sideBySideValue!)
+  expect(Math.round(await page.getByTestId('detail-pane').evaluate((element) => element.getBoundingClientRect().width))).toBe(380)
 })
 
 test('the Reference column tells two orders apart; the full target shows on hover; labels and statuses are never cut', async ({ page, inspector }) => {

@@ -3,7 +3,7 @@ import type { CaptureFilter } from '../../src-main/shared/capture-filter'
 import { useClearEndpoint, useDeleteCapture, useEndpoints, useStatus } from './api/queries'
 import type { CaptureScope } from './api/query-keys'
 import { ConfirmDialog } from './components/confirm-dialog'
-import { PaneDivider } from './components/pane-divider'
+import { PaneDivider, type PaneArrangement, type PaneLimits } from './components/pane-divider'
 import { Toast } from './components/toast'
 import { CaptureDetail } from './features/captures/capture-detail'
 import { CaptureList } from './features/captures/capture-list'
@@ -19,11 +19,14 @@ import { TunnelBanner, TunnelControl } from './features/tunnel/tunnel-control'
 import { formatCount } from './lib/format'
 
 const SCOPE_KEY = 'callback-inspector.scope'
-/** The list/detail divider: remembered share, and the narrowest each pane may get. */
+/** The list/detail divider: where it is remembered, its default, and the least each pane may get. */
 const DIVIDER_KEY = 'callback-inspector.list-share'
-const DEFAULT_LIST_SHARE = 0.62
-const MIN_LIST_PX = 540
-const MIN_DETAIL_PX = 380
+const DIVIDER_LIMITS: Record<PaneArrangement, PaneLimits> = {
+  // 540 px holds the list's narrowest set of columns (capture-list.css).
+  'side-by-side': { defaultShare: 0.62, minFirstPx: 540, minSecondPx: 380 },
+  // A narrow window stacks the detail under the list: toolbar, filter, labels and two rows stay.
+  stacked: { defaultShare: 0.455, minFirstPx: 180, minSecondPx: 160 },
+}
 const DETAIL_PANE_ID = 'capture-detail-pane'
 const NO_FILTER: CaptureFilter = {}
 
@@ -157,9 +160,7 @@ export function App() {
         )}
         <PaneDivider
           storageKey={DIVIDER_KEY}
-          defaultShare={DEFAULT_LIST_SHARE}
-          minFirstPx={MIN_LIST_PX}
-          minSecondPx={MIN_DETAIL_PX}
+          limits={DIVIDER_LIMITS}
           controls={CAPTURES_REGION_ID}
           label="Resize the capture list and the detail"
         />
