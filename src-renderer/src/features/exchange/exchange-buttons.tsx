@@ -1,6 +1,5 @@
 /** Entry points of export and import: the list toolbar, the selection bar, a capture's detail. */
 import { useState } from 'react'
-import type { Endpoint } from '../../../../src-main/shared/contract'
 import { ExportDialog, type ExportChoices } from './export-dialog'
 import { ImportDialog } from './import-dialog'
 
