@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/inspector'
+import { saveScreenshot } from './fixtures/screenshots'
 
 async function openAnswers(page: Page, slug: string) {
   await page.locator(`[data-endpoint-slug="${slug}"] [data-testid=endpoint-answers]`).click()
@@ -30,6 +31,7 @@ test('Escape and Close with unsaved rules or steps ask first; Cancel keeps the w
   await page.keyboard.press('Escape')
   await expect(confirm).toBeVisible()
   await expect(confirm).toContainText('Discard unsaved changes?')
+  await saveScreenshot(page, 'answers-discard-question')
   await confirm.getByRole('button', { name: 'Cancel' }).click()
   await expect(confirm).toBeHidden()
   await expect(again).toBeVisible()

@@ -5,6 +5,7 @@
  */
 import type { Page } from '@playwright/test'
 import { expect, test, type InspectorFixture, type OwnEndpoint } from './fixtures/inspector'
+import { saveScreenshot } from './fixtures/screenshots'
 
 interface Simulated {
   key: { generatedSecret?: string | null; publicKeyWhpk?: string | null }
@@ -42,6 +43,7 @@ test('a Stripe capture: the key form starts on a Stripe secret, and a whsec_ sec
   await dialog.getByTestId('key-provider').selectOption('ixopay')
   await dialog.getByTestId('key-secret').fill(secret)
   await expect(dialog.getByTestId('key-shape-mismatch')).toContainText('looks like a Stripe or Standard Webhooks signing secret')
+  await saveScreenshot(page, 'key-form-shape-mismatch')
   await dialog.getByTestId('key-add').click()
   await expect(dialog.getByTestId('key-error')).toContainText('Not added')
   await expect(dialog.getByTestId('key-item')).toHaveCount(0)

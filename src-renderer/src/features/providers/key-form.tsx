@@ -207,7 +207,7 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
           />
           {shapeMismatch !== null ? (
             <span className="field-error" role="alert" data-testid="key-shape-mismatch">
-              This looks wrong: {shapeMismatch.message}.{' '}
+              {shapeMismatch.message.charAt(0).toUpperCase() + shapeMismatch.message.slice(1)}.{' '}
               {shapeMismatch.suggestedProvider !== null && (
                 <button
                   type="button"
