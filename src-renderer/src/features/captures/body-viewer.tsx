@@ -47,7 +47,8 @@ export function BodyViewer({ bytes, contentType, testId, downloadName }: BodyVie
   const root = useRef<HTMLDivElement>(null)
 
   // What find searches is the text the view shows: the formatted XML, else the decoded body.
-  const lenientText = useMemo(() => (analysis.text === null && view === 'text' ? decodeUtf8Lenient(bytes) : null), [analysis.text, view, bytes])
+  // Bytes that do not decode are read as UTF-8 with U+FFFD (the Raw view, and find from the Hex view).
+  const lenientText = useMemo(() => (analysis.text === null ? decodeUtf8Lenient(bytes) : null), [analysis.text, bytes])
   const xmlText = useMemo(() => (view === 'xml' && analysis.text !== null ? prettyXml(analysis.text) : null), [view, analysis.text])
   const shownText = xmlText ?? analysis.text ?? lenientText ?? ''
   const find = useBodyFind(shownText)
