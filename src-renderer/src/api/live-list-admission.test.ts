@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { QueryClient } from '@tanstack/react-query'
+import { describe, expect, it, vi } from 'vitest'
 import { filterFieldsOf } from '../../../src-main/shared/capture-filter'
 import type { CaptureSummary } from '../../../src-main/shared/contract'
-import { listAdmissionOf } from './live-list-admission'
+import { createListRefetcher, listAdmissionOf } from './live-list-admission'
 
 const NOW = Date.UTC(2026, 11, 6, 8, 0, 0)
 
@@ -65,5 +66,50 @@ describe('listAdmissionOf', () => {
 
   it('admits nothing to a list whose query is malformed', () => {
     expect(admit({ query: '"unclosed' })).toBe(false)
+  })
+})
+
+describe('createListRefetcher', () => {
+  const key = ['captures', 'list', 'e1', { query: 'declined' }] as const
+
+  it('fetches a list again once for any number of requests, a second later', async () => {
+    vi.useFakeTimers()
+    try {
+      const queryClient = new QueryClient()
+      const invalidate = vi.spyOn(queryClient, 'invalidateQueries').mockResolvedValue()
+      const refetcher = createListRefetcher(queryClient)
+      refetcher.request(key)
+      refetcher.request(key)
+      await vi.advanceTimersByTimeAsync(999)
+      expect(invalidate).not.toHaveBeenCalled()
+      await vi.advanceTimersByTimeAsync(1)
+      expect(invalidate).toHaveBeenCalledTimes(1)
+      expect(invalidate).toHaveBeenCalledWith({ queryKey: key, exact: true })
+      refetcher.request(key)
+      refetcher.cancel()
+      await vi.advanceTimersByTimeAsync(5000)
+      expect(invalidate).toHaveBeenCalledTimes(1)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('lets a fetch in flight finish, then fetches again', async () => {
+    vi.useFakeTimers()
+    try {
+      const queryClient = new QueryClient()
+      let finish: (value: string) => void = () => {}
+      void queryClient.fetchQuery({ queryKey: key, queryFn: () => new Promise<string>((resolve) => (finish = resolve)) })
+      const invalidate = vi.spyOn(queryClient, 'invalidateQueries').mockResolvedValue()
+      const refetcher = createListRefetcher(queryClient)
+      refetcher.request(key)
+      await vi.advanceTimersByTimeAsync(3000)
+      expect(invalidate).not.toHaveBeenCalled()
+      finish('page')
+      await vi.advanceTimersByTimeAsync(1000)
+      expect(invalidate).toHaveBeenCalledTimes(1)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -2,7 +2,8 @@
  * Whether a live capture belongs in a filtered list on screen. The select fields and `text` are
  * decided from the capture's summary, by the same rule the core pages with. A query may need the
  * capture's headers or body, which live events do not carry: then the list cannot tell, and is
- * fetched again (at most once a second per list) instead of guessing.
+ * fetched again (at most once a second per list, never over a fetch still running) instead of
+ * guessing.
  */
 import type { QueryClient } from '@tanstack/react-query'
 import { compileCaptureFilter, type CaptureFilter, type CaptureFilterFields } from '../../../src-main/shared/capture-filter'
@@ -33,20 +34,30 @@ export function listAdmissionOf(filter: CaptureFilter | undefined, now: number =
   }
 }
 
-/** Fetches lists again a little later, once for any number of requests meanwhile. */
+/**
+ * Fetches lists again a little later, once for any number of requests meanwhile. A list still
+ * fetching is left to finish (cancelling it during a flood would never let a slow search end) and
+ * fetched again after it, so the captures that arrived meanwhile are in the list that is shown.
+ */
 export function createListRefetcher(queryClient: QueryClient): { request(key: readonly unknown[]): void; cancel(): void } {
   const pending = new Map<string, ReturnType<typeof setTimeout>>()
+  function schedule(id: string, key: readonly unknown[]): void {
+    pending.set(
+      id,
+      setTimeout(() => {
+        if (queryClient.getQueryState(key)?.fetchStatus === 'fetching') {
+          schedule(id, key)
+          return
+        }
+        pending.delete(id)
+        void queryClient.invalidateQueries({ queryKey: key, exact: true })
+      }, REFETCH_INTERVAL_MS),
+    )
+  }
   return {
     request(key) {
       const id = JSON.stringify(key)
-      if (pending.has(id)) return
-      pending.set(
-        id,
-        setTimeout(() => {
-          pending.delete(id)
-          void queryClient.invalidateQueries({ queryKey: key, exact: true })
-        }, REFETCH_INTERVAL_MS),
-      )
+      if (!pending.has(id)) schedule(id, key)
     },
     cancel() {
       for (const timer of pending.values()) clearTimeout(timer)
