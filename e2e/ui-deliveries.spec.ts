@@ -129,6 +129,16 @@ test('comparing two captures names the changed amount path', async ({ page, insp
   // A resend with an edited amount, compared with its capture from the resend history.
   const target = await startLoopbackTarget()
   try {
+    // The resend editor lists the JSON values the edit changes, as Compare does.
+    await page.getByTestId('resend-capture').click()
+    const editorDialog = page.getByTestId('resend-dialog')
+    await editorDialog.getByTestId('resend-target').fill(`${target.url}/merchant`)
+    await editorDialog.getByTestId('resend-mode').getByText('Edit', { exact: true }).click()
+    await editorDialog.getByTestId('resend-body').fill(body('39.99'))
+    await expect(editorDialog.locator('[data-testid=json-path-changes] tr[data-path="$.amount"]')).toHaveAttribute('title', '$.amount: "19.99" → "39.99"')
+    await page.keyboard.press('Escape')
+    await expect(editorDialog).toBeHidden()
+
     const [newest] = (await inspector.app.call<{ items: Array<{ id: string }> }>('listCaptures', { endpointId: endpoint.id })).items
     await inspector.app.call('replayCapture', { captureId: newest!.id, targetUrl: `${target.url}/merchant`, edits: { body: { encoding: 'utf8', text: body('29.99') } } })
     const record = page.getByTestId('replay-record')
