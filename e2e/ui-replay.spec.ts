@@ -182,21 +182,40 @@ test('send a test callback to an endpoint of the app, and forward an endpoint to
     const item = page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"]`)
     await item.getByTestId('forward-endpoint').click()
     const forward = page.getByTestId('forward-dialog')
-    await forward.getByTestId('forward-target').fill(target.url)
+    await forward.getByTestId('forward-target').fill(`${target.url}/stripe/webhook`)
+    // Off by default, as in Resend, and the dialog says exactly where callbacks go.
+    await expect(forward.getByTestId('forward-keep-path')).not.toBeChecked()
+    await expect(forward.getByTestId('forward-url-preview')).toContainText(`Every callback is sent to exactly ${target.url}/stripe/webhook`)
+    await forward.getByTestId('forward-keep-path').check()
+    await expect(forward.getByTestId('forward-url-preview')).toContainText(`is sent to ${target.url}/stripe/webhook/notify?id=1`)
+    await forward.getByTestId('forward-keep-path').uncheck()
     await forward.getByTestId('forward-mode-background').check()
     await saveScreenshot(page, 'forward-dialog', { bothSchemes: true })
     await forward.getByTestId('forward-save').click()
     await expect(forward).toBeHidden()
-    await expect(item.getByTestId('endpoint-forwarding')).toContainText(`Forwarding (background) to ${target.url}`)
+    await expect(item.getByTestId('endpoint-forwarding')).toContainText(`Forwarding (background) to ${target.url}/stripe/webhook`)
     await inspector.sendCallback({ slug, path: '/fwd', body: '{"forwarded":true}' })
     await expect(page.getByTestId('capture-row')).toHaveCount(2)
     await page.getByTestId('capture-row').first().click()
     await expect(page.getByTestId('replay-record')).toHaveAttribute('data-replay-kind', 'forward')
     await expect(page.getByTestId('replay-record')).toHaveAttribute('data-status', '200')
-    // The forward keeps the captured path by default.
-    expect(target.received.map((request) => request.target)).toEqual(['/fwd'])
+    // The forward goes to the target URL exactly (a capture at /<slug>/fwd does not become /stripe/webhook/fwd).
+    expect(target.received.map((request) => request.target)).toEqual(['/stripe/webhook'])
     await saveScreenshot(page, 'forward-history', { bothSchemes: true })
   } finally {
     await target.close()
   }
+})
+
+test('a failed pass-through forward is marked in the list row, not only in the detail', async ({ page, inspector }) => {
+  const slug = `fwd-dead-${Date.now().toString(36)}`
+  const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E dead forward', slug })
+  // Port 1 on loopback: nothing listens, the forward is refused at once.
+  await inspector.app.call('setForwardConfig', { endpointId: endpoint.id, config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false } })
+  await inspector.openUi(page)
+  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+  expect(await inspector.sendCallback({ slug, path: '/cb', body: '{"id":1}' })).toBe(200)
+  const row = page.getByTestId('capture-row').first()
+  await expect(row.getByTestId('capture-forward-failed')).toHaveText('forward failed')
+  await expect(row.getByTestId('capture-forward-failed')).toHaveAttribute('title', /Forward to http:\/\/127\.0\.0\.1:1\/hooks failed: .*(refused|connect)/i)
 })

@@ -11,7 +11,7 @@ import { toCaptureSummary } from './capture-views'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { deliveryKeyFor, toRecognition } from './recognition'
 import type { ForwardConfig } from '../shared/replay'
-import type { RelayAnswer } from './replay'
+import { captureForwardOf, type RelayAnswer } from './replay'
 import type { ReplayService } from './replay-service'
 import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
 import type { EventBus } from './event-bus'
@@ -55,6 +55,8 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     const decided = forwarding?.relay
       ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl)
       : decideAnswer(request, recognition, bodySha256)
+    // What the list row shows of the forward (a failed pass-through must not look like a normal answer).
+    const forward = forwarding && forwardConfig ? await captureForwardOf(forwarding, forwardConfig.targetUrl) : null
     const choice = decided.choice
     const chosen: ChosenAnswer = { ...decided.chosen, answer: withConnectionHeaders(decided.chosen.answer, response.shouldKeepAlive, Date.now()) }
     let stored: StoredCapture
@@ -76,6 +78,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
           refusal: request.refusal,
           recognition,
           response: answerRecord(chosen.answer, choice),
+          forward,
         },
         request.body,
       )

@@ -34,6 +34,7 @@ export function toCaptureSummary(capture: LoggedCapture): CaptureSummary {
     note: capture.note ?? null,
     pinned: capture.pinned ?? false,
     senderLeftAt: capture.senderLeftAt ?? null,
+    forward: capture.forward ?? null,
     deliveryKey: deliveryKeyOf(capture),
     damage: null,
   }

@@ -45,6 +45,24 @@ describe('forward loops', () => {
     await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: 'http://127.0.0.1:1/x', mode: 'background', timeoutMs: 2000, keepCapturedPath: false } })
   })
 
+  it('a failed pass-through forward shows in the capture row, a relayed one too', async () => {
+    const { procedures } = inspector
+    const [endpoint] = await procedures.listEndpoints({})
+    const dead = 'http://127.0.0.1:1/hooks'
+    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: dead, mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false } })
+    const answered = await send(`${endpoint!.url}/x`, { body: '{}' })
+    // The provider still gets the configured answer...
+    expect(answered.status).toBe(200)
+    // ...and the row says the forward failed, and why.
+    const [failed] = (await procedures.listCaptures({})).items
+    expect(failed!.forward).toMatchObject({ mode: 'pass-through', targetUrl: dead, state: 'failed', reason: expect.stringMatching(/refused|connect/i) })
+
+    relay = await startLoopbackTarget((_request, response) => response.end('ok from target'))
+    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: relay.url, mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false } })
+    await send(`${endpoint!.url}/y`, { body: '{}' })
+    expect((await procedures.listCaptures({})).items[0]!.forward).toMatchObject({ state: 'relayed', reason: null })
+  })
+
   it('listEndpoints carries each endpoint\'s forward settings, so a list needs no call per endpoint', async () => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
@@ -82,8 +100,10 @@ describe('forward loops', () => {
     expect(relay.received).toHaveLength(1)
     expect(relay.received[0]!.headers.some(([name, value]) => name === 'X-Callback-Inspector-Forwarded' && value === '1')).toBe(true)
 
-    // B's capture says why it was not forwarded.
+    // B's capture says why it was not forwarded, in its list row and its history.
     const atB = (await procedures.listCaptures({ endpointId: b.id })).items[0]!
+    expect(atB.forward).toMatchObject({ mode: 'background', state: 'refused-loop', reason: expect.stringContaining('forwarded by Callback Inspector') })
+    expect((await procedures.listCaptures({ endpointId: a.id })).items[0]!.forward).toMatchObject({ state: 'background', reason: null })
     await expect.poll(async () => (await procedures.listReplays({ captureId: atB.id }))[0]?.forward?.reason).toBe('forward-loop')
     const [record] = await procedures.listReplays({ captureId: atB.id })
     expect(record!.outcome.kind === 'failure' && record!.outcome.failure.message).toMatch(/forwarded by Callback Inspector/)

@@ -16,6 +16,7 @@ import {
   replayCaptureInputSchema,
   simulateCallbackInputSchema,
   type BulkItemResult,
+  type CaptureForward,
   type ForwardConfig,
   type ReplayDifference,
   type ReplayRecord,
@@ -303,6 +304,8 @@ export interface CaptureSummary {
    * it never got the recorded answer. `null` otherwise (also when the app's own shutdown ended it).
    */
   senderLeftAt: string | null
+  /** How the live forward of this capture went (a failed pass-through shows in the list); `null` when not forwarded. */
+  forward: CaptureForward | null
   /** Which delivery this is an attempt of (see core/deliveries/delivery-key.ts): equal for retries. */
   deliveryKey: string
   /** Only in `listCaptures { groupBy: "delivery" }`: this row stands for its whole delivery. */

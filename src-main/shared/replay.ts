@@ -182,6 +182,26 @@ export const forwardConfigSchema = z
   .strict()
 export type ForwardConfig = z.infer<typeof forwardConfigSchema>
 
+/**
+ * How a capture's live forward went, as its list row shows it: `relayed` (pass-through: the
+ * provider got the target's answer), `failed` (pass-through fell back to the configured answer, or
+ * the forward could not be built: `reason` says why), `refused-loop` (not forwarded: it would loop),
+ * `background` (sent on its own after the answer; its outcome is in the capture's history).
+ */
+export const CAPTURE_FORWARD_STATES = ['relayed', 'failed', 'refused-loop', 'background'] as const
+export type CaptureForwardState = (typeof CAPTURE_FORWARD_STATES)[number]
+
+export interface CaptureForward {
+  mode: ForwardMode
+  targetUrl: string
+  state: CaptureForwardState
+  /** For `failed` and `refused-loop`: what went wrong, in words. */
+  reason: string | null
+}
+
+/** Every forwarded request carries this header; a capture carrying it is never forwarded again (no loops). */
+export const FORWARDED_MARK_HEADER = 'X-Callback-Inspector-Forwarded'
+
 /** `simulateCallback`: build (and send) a test callback from a template. */
 export const simulateCallbackInputSchema = z
   .object({

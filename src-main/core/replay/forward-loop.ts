@@ -12,8 +12,9 @@
  */
 import type { HeaderPairs } from '../../shared/http-message'
 
-/** The header every forwarded request carries. */
-export const FORWARDED_MARK_HEADER = 'X-Callback-Inspector-Forwarded'
+import { FORWARDED_MARK_HEADER } from '../../shared/replay'
+
+export { FORWARDED_MARK_HEADER }
 const FORWARDED_MARK_LOWER = FORWARDED_MARK_HEADER.toLowerCase()
 
 /** Where this app's receiver can be reached, as known right now. */

@@ -8,7 +8,7 @@
  * `background` answers nothing itself: the caller answers at once and the forward runs on its own.
  */
 import type { HeaderPairs } from '../../shared/http-message'
-import { FORWARD_TIMEOUT_MS, type ForwardConfig, type ForwardMode, type ForwardSummary, type ReplayOutcome } from '../../shared/replay'
+import { FORWARD_TIMEOUT_MS, type CaptureForward, type ForwardConfig, type ForwardMode, type ForwardSummary, type ReplayOutcome } from '../../shared/replay'
 import { errorText, failure } from './failure'
 import { sendReplay } from './http-client'
 import { withoutHopByHop } from './hop-by-hop'
@@ -42,6 +42,27 @@ export interface ForwardResult {
   summary: ForwardSummary
   /** Settles with the send's outcome (already settled in pass-through mode). Never rejects. */
   done: Promise<ReplayOutcome>
+}
+
+/**
+ * What the capture records of its forward, for its list row. Known when the capture is stored: in
+ * pass-through mode the forward has finished; a background forward that could be started is
+ * `background` (its outcome goes to the history), one that could not is `failed` or `refused-loop`.
+ */
+export async function captureForwardOf(result: ForwardResult, targetUrl: string): Promise<CaptureForward> {
+  const { mode, reason } = result.summary
+  const base = { mode, targetUrl }
+  if (reason === FORWARD_LOOP_REASON) return { ...base, state: 'refused-loop', reason: await failureMessage(result) }
+  if (mode === 'background') return reason === null ? { ...base, state: 'background', reason: null } : { ...base, state: 'failed', reason: await failureMessage(result) }
+  if (result.relay !== null) return { ...base, state: 'relayed', reason: null }
+  return { ...base, state: 'failed', reason: (await failureMessage(result)) ?? reason }
+}
+
+/** The failure's message, when the (already settled) forward failed. */
+async function failureMessage(result: ForwardResult): Promise<string | null> {
+  const outcome = await result.done
+  if (outcome.kind === 'failure') return outcome.failure.message
+  return outcome.response.bodyTruncated ? `the target's answer was larger than the relay limit (${outcome.response.bodySize} bytes kept)` : null
 }
 
 /** `ForwardSummary.reason` when a forward was refused because it would loop. */

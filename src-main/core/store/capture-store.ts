@@ -369,6 +369,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       note: overlays.get(locationOf(block, slot))?.note ?? null,
       pinned: ((block.flags[slot] as number) & FLAG_PINNED) !== 0,
       senderLeftAt: overlays.get(locationOf(block, slot))?.senderLeftAt ?? null,
+      forward: null,
       deliveryKey: `damaged:${block.ids[slot] as string}`,
       damage: reason,
     }

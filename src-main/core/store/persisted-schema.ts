@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 import { answerConfigSchemas } from '../../shared/responses'
-import { forwardConfigSchema } from '../../shared/replay'
+import { CAPTURE_FORWARD_STATES, FORWARD_MODES, forwardConfigSchema } from '../../shared/replay'
 import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS, VERDICT_STATUSES } from '../../shared/providers'
 import { DURABILITY_MODES, retentionPolicySchema } from '../../shared/storage-settings'
 
@@ -133,6 +133,11 @@ export const storedCaptureSchema = z.object({
     delayMs: z.number().nonnegative(),
     chosenBy: chosenBySchema,
   }),
+  /** How its live forward went (see `CaptureForward`), known when it was stored; absent or `null` when not forwarded. */
+  forward: z
+    .object({ mode: z.enum(FORWARD_MODES), targetUrl: z.string(), state: z.enum(CAPTURE_FORWARD_STATES), reason: z.string().nullable() })
+    .nullable()
+    .optional(),
   /** `imported` when it came from a file (HAR, bundle, curl…) rather than the receiver; absent means received. */
   origin: z.enum(['received', 'imported']).optional(),
   /** Where an imported capture came from, e.g. "HAR file x.har"; absent or `null` for received ones. */

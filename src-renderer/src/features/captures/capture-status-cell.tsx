@@ -2,6 +2,7 @@ import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
 import { answerProgress, isLive, progressSentence, progressShortLabel } from './answer-progress'
 import { useSecondTicks } from './use-second-ticks'
+import { ForwardMark } from '../replay/forward-mark'
 
 interface CaptureStatusCellProps {
   capture: CaptureSummary
@@ -44,6 +45,7 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
           {choice}
         </span>
       )}
+      <ForwardMark forward={capture.forward} />
       {isRefused && (
         <span className="tag tag-danger" title={capture.refusal?.reason}>
           refused

@@ -1,7 +1,8 @@
 import { TargetUrlField, TimeoutSecondsField } from './replay-fields'
 import { useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
-import type { ForwardConfig } from '../../../../src-main/shared/replay'
+import { FORWARDED_MARK_HEADER, type ForwardConfig } from '../../../../src-main/shared/replay'
+import { requestedUrl } from '../../../../src-main/shared/captured-path'
 import { useForwardConfig, useSetForwardConfig } from '../../api/queries'
 import { describeInvalidTargetUrl, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MS } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
@@ -44,7 +45,8 @@ function ForwardForm({
   const [targetUrl, setTargetUrl] = useState(config?.targetUrl ?? lastTargetUrl ?? '')
   const [mode, setMode] = useState<ForwardConfig['mode']>(config?.mode ?? 'pass-through')
   const [timeoutSeconds, setTimeoutSeconds] = useState(String((config?.timeoutMs ?? FORWARD_TIMEOUT_MS) / 1000))
-  const [keepCapturedPath, setKeepCapturedPath] = useState(config?.keepCapturedPath ?? true)
+  // Off by default, as in Resend: the target URL is where callbacks go, exactly.
+  const [keepCapturedPath, setKeepCapturedPath] = useState(config?.keepCapturedPath ?? false)
   const targetProblem = describeInvalidTargetUrl(targetUrl)
   const timeoutMs = Math.round(Number(timeoutSeconds) * 1000)
   const timeoutProblem = Number.isFinite(timeoutMs) && timeoutMs >= 100 && timeoutMs <= FORWARD_TIMEOUT_MAX_MS ? null : 'between 0.1 and 120 seconds'
@@ -75,6 +77,11 @@ function ForwardForm({
         <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepCapturedPath(event.target.checked)} data-testid="forward-keep-path" />
         Keep the captured path and query (after <span className="wire">/{endpoint.slug}</span>)
       </label>
+      {targetProblem === null && <ForwardUrlPreview endpoint={endpoint} targetUrl={targetUrl} keepCapturedPath={keepCapturedPath} />}
+      <p className="field-hint" data-testid="forward-loop-note">
+        This app’s own receiver cannot be a target. Forwarded requests carry <span className="wire">{FORWARDED_MARK_HEADER}</span>, and a callback that
+        arrives with it is captured but not forwarded again, so endpoints forwarding to each other stop after one hop.
+      </p>
       <fieldset className="forward-modes">
         <legend className="field-label">The provider gets</legend>
         <label className={`forward-mode ${mode === 'pass-through' ? 'forward-mode-active' : ''}`}>
@@ -121,6 +128,38 @@ function ForwardForm({
       </div>
     </form>
   )
+}
+
+/** Example captured path for the preview: what a provider typically appends. */
+const EXAMPLE_REST = '/notify?id=1'
+
+/** Where a callback will go, computed by the same code the core sends with. */
+function ForwardUrlPreview({ endpoint, targetUrl, keepCapturedPath }: { endpoint: Endpoint; targetUrl: string; keepCapturedPath: boolean }) {
+  const example = forwardPreview(endpoint, targetUrl, keepCapturedPath)
+  return (
+    <p className="notice replay-small" data-testid="forward-url-preview">
+      {keepCapturedPath ? (
+        <>
+          A callback to <span className="wire">{example.from}</span> is sent to <span className="wire">{example.to}</span>
+          {example.problem !== null && <> ({example.problem})</>}
+        </>
+      ) : (
+        <>
+          Every callback is sent to exactly <span className="wire">{example.to}</span>, whatever path it arrived on.
+        </>
+      )}
+    </p>
+  )
+}
+
+function forwardPreview(endpoint: Endpoint, targetUrl: string, keepCapturedPath: boolean): { from: string; to: string; problem: string | null } {
+  const capturedTarget = `/${endpoint.slug}${EXAMPLE_REST}`
+  const from = `${endpoint.url}${EXAMPLE_REST}`
+  try {
+    return { from, to: requestedUrl(new URL(targetUrl), capturedTarget, keepCapturedPath).href, problem: null }
+  } catch (error: unknown) {
+    return { from, to: targetUrl, problem: error instanceof Error ? error.message : String(error) }
+  }
 }
 
 /** On the endpoint item: "Forwarding → url" while forwarding is on (from `listEndpoints`: no request per endpoint). */
