@@ -20,7 +20,6 @@ import {
   type SentRequestView,
 } from '../../shared/replay'
 import { requestedUrl } from '../../shared/captured-path'
-
 import { FORWARDED_MARK_HEADER } from './forward-loop'
 import { withoutHopByHop } from './hop-by-hop'
 
