@@ -57,6 +57,10 @@ export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: Bod
       )
     case 'incomplete':
       return <DigestComparison testId={testId} kind={diff.kind} note={`${capitalise(diff.reason)}.`} left={diff.left} right={diff.right} />
+    default: {
+      const unhandled: never = diff
+      return unhandled
+    }
   }
 }
 

@@ -141,5 +141,9 @@ function HeaderChangeRow({ change }: { change: HeaderChange }) {
           <td className="muted">line {change.rightPosition + 1} (moved)</td>
         </tr>
       )
+    default: {
+      const unhandled: never = change
+      return unhandled
+    }
   }
 }
