@@ -6,7 +6,8 @@
  * keeps the decoded body), the body re-sent as one chunk.
  *
  * Import accepts CRLF or bare LF line ends in the head (pasted text), an absolute-form target,
- * and a body framed by Content-Length, chunked, or (for the last message) everything that follows.
+ * and a body framed by Content-Length, chunked, or (for the last message, when another request
+ * line does not follow) everything that follows.
  */
 import type { HeaderPairs } from '../../shared/http-message'
 import type { EntryResult } from './bundle-format'
@@ -126,8 +127,19 @@ function readBody(bytes: Buffer, start: number, headers: HeaderPairs, maxBodyByt
     if (start + declared > bytes.length) return { ok: false, message: `Content-Length declares ${declared} bytes but only ${bytes.length - start} follow` }
     return { ok: true, body: Buffer.from(bytes.subarray(start, start + declared)), end: start + declared }
   }
+  // No framing: a request followed by another has no body (as HTTP/1.1 says); the last one of a
+  // pasted text takes everything that follows, since pasted requests often lack Content-Length.
+  if (startsWithRequestLine(bytes, start)) return { ok: true, body: Buffer.alloc(0), end: start }
   if (bytes.length - start > maxBodyBytes) return { ok: false, message: `the body is larger than the ${maxBodyBytes}-byte limit` }
   return { ok: true, body: Buffer.from(bytes.subarray(start)), end: bytes.length }
+}
+
+function startsWithRequestLine(bytes: Buffer, start: number): boolean {
+  let offset = start
+  while (offset < bytes.length && (bytes[offset] === 0x0d || bytes[offset] === 0x0a)) offset++
+  const lineEnd = bytes.indexOf(0x0a, offset)
+  const line = bytes.subarray(offset, lineEnd < 0 ? Math.min(bytes.length, offset + 8192) : Math.min(lineEnd, offset + 8192)).toString('latin1')
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/\d\.\d\r?$/.test(line)
 }
 
 function readChunked(bytes: Buffer, start: number, maxBodyBytes: number): { ok: true; body: Buffer; end: number } | { ok: false; message: string } {

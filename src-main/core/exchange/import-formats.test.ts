@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest'
+import { buildCurlCommand } from '../../shared/curl-command'
+import type { EntryResult } from './bundle-format'
+import { readCurlCommands } from './curl-import'
+import type { ExchangeCapture } from './exchange-capture'
+import { writeHttpMessage, readHttpMessages } from './http-message-format'
+import { detectFormat, locateJsonSyntaxError, parseJsonDocument } from './import-file'
+
+const MAX = 10 * 1024 * 1024
+
+function captures(result: { ok: true; entries: EntryResult[] } | { ok: false; message: string }): ExchangeCapture[] {
+  if (!result.ok) throw new Error(result.message)
+  return result.entries.map((entry) => {
+    if (!entry.ok) throw new Error(entry.message)
+    return entry.capture
+  })
+}
+
+describe('curl commands', () => {
+  it('reads quoting, continuations, comments and several commands', () => {
+    const text = [
+      '# exported',
+      "curl -X POST 'http://h/a?x=1' \\",
+      "  -H 'X-A: it'\\''s' -H \"X-B: \\\"q\\\" \\$HOME\" \\",
+      "  --data-raw $'line1\\nline2\\x21'",
+      "curl http://h/b -d 'a=1'; curl http://h/c --json '{\"k\": [1,",
+      "  2]}'",
+    ].join('\n')
+    const [first, second, third] = captures(readCurlCommands(text, MAX))
+    expect(first!.method).toBe('POST')
+    expect(first!.target).toBe('/a?x=1')
+    expect(first!.headers).toEqual([['Host', 'h'], ['X-A', "it's"], ['X-B', '"q" $HOME'], ['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', '12']])
+    expect(first!.body.toString()).toBe('line1\nline2!')
+    expect(second!.body.toString()).toBe('a=1')
+    expect(third!.body.toString()).toBe('{"k": [1,\n  2]}')
+    expect(third!.headers).toContainEqual(['Content-Type', 'application/json'])
+  })
+
+  it('keeps a backslash-newline inside single quotes, as the shell does', () => {
+    const [capture] = captures(readCurlCommands("curl http://h/ --data-raw 'a\\\nb'", MAX))
+    expect(capture!.body.toString()).toBe('a\\\nb')
+  })
+
+  it('reads back what buildCurlCommand writes, including printf-fed bodies', () => {
+    const bodies = [Buffer.from('{"a":"é"}'), Buffer.from([0, 1, 0x27, 0x5c, 0xff, 0x0a]), Buffer.from('@/etc/passwd'), Buffer.alloc(100_000, 'x')]
+    for (const body of bodies) {
+      const command = buildCurlCommand({ method: 'PUT', url: 'http://h:1/p/q?z=%20', headers: [['Content-Type', 'application/octet-stream'], ['X-Dup', '1'], ['x-dup', '2']], body })
+      const [capture] = captures(readCurlCommands(command, MAX))
+      expect(capture!.method).toBe('PUT')
+      expect(capture!.target).toBe('/p/q?z=%20')
+      expect(capture!.body).toEqual(body)
+      expect(capture!.headers.filter(([name]) => name !== 'Host' && name !== 'Content-Length')).toEqual([['Content-Type', 'application/octet-stream'], ['X-Dup', '1'], ['x-dup', '2']])
+    }
+  })
+
+  it('refuses what it cannot do, per command, saying which line', () => {
+    const result = readCurlCommands("curl http://h/a\ncurl -T file http://h/b\nwget http://h/c\ncurl --data-binary @body.json http://h/d", MAX)
+    expect(result.ok && result.entries.map((entry) => (entry.ok ? 'ok' : entry.message))).toEqual([
+      'ok',
+      'line 2: the option -T is not understood',
+      'line 3: "wget" is not a curl command',
+      'line 4: --data-binary @body.json reads a file, which an import cannot do: paste the body instead',
+    ])
+    expect(readCurlCommands("curl 'http://h/", MAX)).toEqual({ ok: false, message: 'line 1: a single quote is never closed' })
+  })
+})
+
+describe('raw HTTP messages', () => {
+  const base: ExchangeCapture = {
+    id: null,
+    endpoint: null,
+    receivedAt: null,
+    durationMs: 0,
+    method: 'POST',
+    target: '/a?b=1',
+    httpVersion: '1.1',
+    headers: [['Host', 'h'], ['Transfer-Encoding', 'chunked']],
+    body: Buffer.from('chunked body'),
+    remoteAddress: '',
+    remotePort: 0,
+    outcome: 'captured',
+    refusal: null,
+    recognition: null,
+    response: null,
+    note: null,
+    pinned: false,
+    origin: 'received',
+    importedFrom: null,
+    resends: [],
+  }
+
+  it('writes a chunked request as one chunk and several messages back to back, and reads them again', () => {
+    const file = Buffer.concat([writeHttpMessage(base), writeHttpMessage({ ...base, headers: [['Host', 'h']], body: Buffer.from([0, 1, 2]) })])
+    const [chunked, plain] = captures(readHttpMessages(file, MAX))
+    expect(chunked!.body.toString()).toBe('chunked body')
+    expect(chunked!.headers).toEqual(base.headers)
+    expect(plain!.body).toEqual(Buffer.from([0, 1, 2]))
+    expect(plain!.headers).toEqual([['Host', 'h'], ['Content-Length', '3']])
+  })
+
+  it('reads pasted text with bare line feeds and an absolute-form target', () => {
+    const [capture] = captures(readHttpMessages(Buffer.from('POST https://shop.example/hook?x=1 HTTP/1.1\nContent-Type: text/plain\n\nhello\n'), MAX))
+    expect(capture!.target).toBe('/hook?x=1')
+    expect(capture!.body.toString()).toBe('hello\n')
+  })
+
+  it('says where a message breaks', () => {
+    expect(readHttpMessages(Buffer.from('HELLO\r\n\r\n'), MAX)).toEqual({ ok: false, message: 'message 1 (byte 0): the first line is not a request line ("METHOD target HTTP/1.1"): "HELLO"' })
+    const second = readHttpMessages(Buffer.from('GET / HTTP/1.1\r\n\r\nPOST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), MAX)
+    expect(second.ok && second.entries[1]).toEqual({ ok: false, message: 'message 2 (byte 65): a chunk size is not hexadecimal: zz; what follows could not be read' })
+  })
+})
+
+describe('format detection and JSON errors', () => {
+  it('tells the formats apart from their first characters', () => {
+    expect(detectFormat(Buffer.from('  {"log": {}}'))).toBe('har')
+    expect(detectFormat(Buffer.from('{"format": "callback-inspector-bundle"}'))).toBe('bundle')
+    expect(detectFormat(Buffer.from('POST /x HTTP/1.1\r\n'))).toBe('http')
+    expect(detectFormat(Buffer.from('#!/bin/sh\n# comment\n{\nprintf x\n} | curl x'))).toBe('curl')
+    expect(detectFormat(Buffer.from('hello'))).toBeNull()
+  })
+
+  it('locates syntax errors by line and column', () => {
+    expect(parseJsonDocument('{\n  "a": 1,\n  "b": tru\n}')).toEqual({ ok: false, message: 'the file is not valid JSON at line 3, column 8: unexpected "t" where a value should be' })
+    expect(locateJsonSyntaxError('[1, 2')).toEqual({ at: 5, message: 'the document ends inside a list' })
+    expect(locateJsonSyntaxError('{"a" 1}')).toEqual({ at: 5, message: 'expected ":" after a property name' })
+    expect(locateJsonSyntaxError('{} x')).toEqual({ at: 3, message: 'unexpected "x" after the end of the document' })
+  })
+})
