@@ -15,6 +15,7 @@ import { buildDeliveryView, deliveryGroupInfo } from './delivery-timeline'
 /** Captures one grouped page looks at, at most: past it the page ends early (with a cursor to go on). */
 export const MAX_GROUPED_SCAN = 20_000
 
+/** What the delivery procedures read: the store's primitives and the replay history. */
 export interface DeliveryProcedureDeps {
   store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttempts'>
   /** The resends of a capture (its replay history). */
@@ -23,6 +24,7 @@ export interface DeliveryProcedureDeps {
   runStorage<T>(operation: () => Promise<T>): Promise<T>
 }
 
+/** The handlers `procedures.ts` wires to `getDelivery`, `diffCaptures` and grouped `listCaptures`. */
 export interface DeliveryProcedures {
   getDelivery(input: { captureId: string }): Promise<DeliveryView>
   diffCaptures(input: { leftId: string; rightId?: string; rightReplayId?: string }): Promise<CaptureDiff>
@@ -34,14 +36,17 @@ export interface DeliveryProcedures {
   pageByDelivery(query: CapturePageQuery, pageOf: PageOf): Promise<CapturePageResult>
 }
 
+/** One page of the list, as `store.page()` returns it. */
 export interface CapturePageResult {
   items: CaptureSummary[]
   nextBeforeSeq: number | null
   total: number
 }
 
+/** Pages the list: the store's page (its search engine answers filters). */
 export type PageOf = (query: CapturePageQuery) => Promise<CapturePageResult>
 
+/** Builds the delivery and compare procedures over the store. */
 export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryProcedures {
   const { store } = deps
 

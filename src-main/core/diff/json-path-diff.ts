@@ -19,6 +19,7 @@ export const MAX_JSON_DIFF_NODES = 100_000
 /** Changes listed at most; `changeCount` still counts them all. */
 export const MAX_JSON_PATH_CHANGES = 1_000
 
+/** The changes, or which side could not be read as JSON and why. */
 export type JsonPathDiffResult =
   | { ok: true; changes: JsonPathChange[]; changeCount: number; truncated: boolean; unchangedValues: number }
   /** `tooManyValues`: the side may be JSON, but has more than MAX_JSON_DIFF_NODES values. */

@@ -24,6 +24,7 @@ export interface BodyToCompare {
   incompleteBecause?: string | undefined
 }
 
+/** One side of a comparison: who it is, its headers as received or sent, and its body. */
 export interface RequestToCompare {
   side: DiffSide
   headers: HeaderPairs
@@ -36,6 +37,7 @@ function looksLikeJson(text: string): boolean {
   return first === '{' || first === '['
 }
 
+/** How two bodies differ: by JSON path, by line, or by hash (see `BodyDiff`). */
 export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: TextDiffLabels): BodyDiff {
   const leftDigest = { sha256: left.sha256, size: left.size }
   const rightDigest = { sha256: right.sha256, size: right.size }

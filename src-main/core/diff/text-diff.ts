@@ -17,8 +17,10 @@ export const DIFF_MAX_LINES = 50_000
 export const DIFF_MAX_OUTPUT_CHARS = 200_000
 /** Longer lines are cut in the output, with a note of how much was left out. */
 export const DIFF_MAX_LINE_CHARS = 2_000
+/** Unchanged lines shown around each change. */
 export const DIFF_CONTEXT_LINES = 3
 
+/** Names of the two sides in the `---`/`+++` lines, e.g. `capture #12` and `resend`. */
 export interface TextDiffLabels {
   left: string
   right: string
