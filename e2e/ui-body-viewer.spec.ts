@@ -184,6 +184,32 @@ test('a 100,000-item JSON array and 1 MB of "<" open without freezing the page',
   expect(anglesMs).toBeLessThan(5000)
 })
 
+test('millions of rows still scroll end to end, and find reaches the last one', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'tall')
+  // 1,500,000 values: 30 M px of rows, beyond what a browser lets an element be, so scrolling is scaled.
+  const body = '[' + Array.from({ length: 1_499_999 }, () => '0').join(',') + ',"the-last-one"]'
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/tall', headers: [['Content-Type', 'application/json']], body })
+  await row(page, '/tall').click()
+  const rows = requestBody(page).getByTestId('json-rows')
+  await expect(rows).toHaveAttribute('data-row-count', '1500002', { timeout: 30_000 })
+  await rows.scrollIntoViewIfNeeded()
+
+  await rows.evaluate((element) => {
+    element.scrollTop = element.scrollHeight
+  })
+  await expect(rows.locator('[data-row="1500001"]')).toHaveText(']')
+  await expect(rows.locator('[data-row="1500000"]')).toBeInViewport()
+
+  await rows.evaluate((element) => {
+    element.scrollTop = 0
+  })
+  await expect(rows.locator('[data-row="0"]')).toBeInViewport()
+  await requestBody(page).getByTestId('body-find-open').click()
+  await requestBody(page).getByTestId('body-find-input').fill('the-last')
+  await expect(requestBody(page).locator('mark.find-current')).toBeInViewport()
+  await expect(requestBody(page).getByTestId('body-find-count')).toHaveText('1 of 1')
+})
+
 test('copy body, save body and the expanded view', async ({ page, context, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'actions')
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(inspector.app.ready.ui).origin })

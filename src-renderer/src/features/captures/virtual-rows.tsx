@@ -40,6 +40,8 @@ export function VirtualRows({ count, renderRow, scrollTo, onWidth, testId, label
   const spacerPx = Math.min(totalPx, MAX_SCROLL_PX)
   const isScaled = totalPx > MAX_SCROLL_PX
   const visibleRows = Math.ceil(viewport / ROW_HEIGHT)
+  /** Fractional, so that at the end of a scaled range the last row sits exactly at the bottom. */
+  const rowsInView = viewport / ROW_HEIGHT
 
   useLayoutEffect(() => {
     const element = scroller.current
@@ -62,7 +64,7 @@ export function VirtualRows({ count, renderRow, scrollTo, onWidth, testId, label
     let target: number
     if (isScaled) {
       const maxScroll = Math.max(1, spacerPx - viewport)
-      target = (centred / Math.max(1, count - visibleRows)) * maxScroll
+      target = (centred / Math.max(1, count - rowsInView)) * maxScroll
     } else {
       target = centred * ROW_HEIGHT
     }
@@ -75,7 +77,7 @@ export function VirtualRows({ count, renderRow, scrollTo, onWidth, testId, label
   let firstExact: number
   if (isScaled) {
     const maxScroll = Math.max(1, spacerPx - viewport)
-    firstExact = (Math.min(scrollTop, maxScroll) / maxScroll) * Math.max(0, count - visibleRows)
+    firstExact = (Math.min(scrollTop, maxScroll) / maxScroll) * Math.max(0, count - rowsInView)
   } else {
     firstExact = scrollTop / ROW_HEIGHT
   }
