@@ -261,6 +261,16 @@ describe('matchesCaptureQuery', () => {
     expect(matches('header:order-4711', { headerPairs })).toBe(false)
   })
 
+  it('finds UTF-8 sent in a header value as the sender meant it', () => {
+    // Node gives header values one character per byte: "Müller" in UTF-8 arrives as "MÃ¼ller".
+    const headerPairs: HeaderPairs = [['X-Customer', String.fromCharCode(...new TextEncoder().encode('Müller'))]]
+    expect(headerPairs[0]?.[1]).toBe('MÃ¼ller')
+    expect(matches('header.x-customer:müller', { headerPairs })).toBe(true)
+    expect(matches('müller', { headerPairs })).toBe(true)
+    // Bytes that are not UTF-8 are searched as they are.
+    expect(matches('header.x-name:"m\u00fcller"', { headerPairs: [['X-Name', 'M\u00fcller']] })).toBe(true)
+  })
+
   it('query.NAME: matches decoded parameters of the target', () => {
     expect(matches('query.action:create')).toBe(true)
     expect(matches('query.ACTION:CREATE')).toBe(true)

@@ -574,7 +574,7 @@ class MatchContext {
     if (this.lowerHeaders === undefined) {
       const read = this.capture.headers
       if (read === undefined) this.lowerHeaders = this.undecidedWithoutParts ? null : []
-      else this.lowerHeaders = read.call(this.capture).map(([name, value]) => [name.toLowerCase(), value.toLowerCase()])
+      else this.lowerHeaders = read.call(this.capture).map(([name, value]) => [name.toLowerCase(), searchableHeaderValue(value).toLowerCase()])
     }
     return this.lowerHeaders
   }
@@ -686,6 +686,24 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
       return capture.receivedAtMs < term.atMs
     default:
       return assertNever(term)
+  }
+}
+
+const NON_ASCII = /[\u0080-\u00ff]/
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Header values hold one character per byte received (see http-message.ts). A sender that put
+ * UTF-8 in a header (`X-Customer: Müller`) is searched as it meant it, beside the bytes as they are.
+ */
+function searchableHeaderValue(value: string): string {
+  if (!NON_ASCII.test(value)) return value
+  const bytes = new Uint8Array(value.length)
+  for (let index = 0; index < value.length; index++) bytes[index] = value.charCodeAt(index) & 0xff
+  try {
+    return `${value}\n${strictUtf8.decode(bytes)}`
+  } catch {
+    return value
   }
 }
 
