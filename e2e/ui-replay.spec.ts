@@ -59,6 +59,9 @@ test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see 
     // As captured: the preview says the bytes are unchanged (the path is the target's).
     await expect(dialog.getByTestId('replay-same')).toBeVisible()
     await expect(dialog.getByTestId('replay-path-note')).toContainText('/callbacks/ixopay')
+    // IXOPAY signs the path: the preview says this resend will fail verification, and offers Re-sign.
+    await expect(dialog.getByTestId('resend-signature-warning')).toContainText('IXOPAY signs the request path')
+    await expect(dialog.getByTestId('resend-warning-resign')).toBeVisible()
 
     await dialog.getByTestId('resend-mode').getByText('Edit', { exact: true }).click()
     await expect(dialog.getByTestId('resend-mode-edit')).toBeChecked()
@@ -71,7 +74,9 @@ test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see 
     await editor.fill(body.replace('"9.99"', '"19.99"'))
     await expect(dialog.getByTestId('resend-body-status')).toHaveText('Valid JSON.')
 
-    await dialog.getByTestId('resend-resign').check()
+    await dialog.getByTestId('resend-warning-resign').click()
+    await expect(dialog.getByTestId('resend-resign')).toBeChecked()
+    await expect(dialog.getByTestId('resend-signature-warning')).toHaveCount(0)
     await expect(dialog.getByTestId('replay-differs')).toContainText('This request differs from the capture')
     await expect(dialog.getByTestId('replay-differs')).toContainText('body edited')
     await expect(dialog.getByTestId('replay-differs')).toContainText('X-Signature re-signed')
@@ -218,4 +223,18 @@ test('a failed pass-through forward is marked in the list row, not only in the d
   const row = page.getByTestId('capture-row').first()
   await expect(row.getByTestId('capture-forward-failed')).toHaveText('forward failed')
   await expect(row.getByTestId('capture-forward-failed')).toHaveAttribute('title', /Forward to http:\/\/127\.0\.0\.1:1\/hooks failed: .*(refused|connect)/i)
+})
+
+test('the first screen asks for no forward settings per endpoint: they come with listEndpoints', async ({ page, inspector }) => {
+  for (let index = 0; index < 3; index++) await inspector.app.call('createEndpoint', { name: `E2E first screen ${index} ${Date.now().toString(36)}` })
+  const forwardCalls: string[] = []
+  page.on('request', (request) => {
+    if (request.url().includes('/api/getForwardConfig')) forwardCalls.push(request.url())
+  })
+  const listed = page.waitForResponse((response) => response.url().includes('/api/listCaptures'))
+  await inspector.openUi(page)
+  await expect(page.getByTestId('endpoint-item')).not.toHaveCount(0)
+  // The endpoint cards (with their forward badges) render before the captures are listed.
+  await listed
+  expect(forwardCalls).toEqual([])
 })
