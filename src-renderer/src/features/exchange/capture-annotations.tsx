@@ -8,6 +8,7 @@ import type { CaptureDetail, CaptureSummary } from '../../../../src-main/shared/
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
+import { PinIcon } from './pin-mark'
 import './exchange.css'
 
 export const MAX_NOTE_CHARS = 10_000
@@ -39,7 +40,13 @@ export function PinToggle({ capture }: { capture: CaptureDetail }) {
       }}
       data-testid="pin-toggle"
     >
-      {capture.pinned ? '📌 Pinned' : 'Pin'}
+      {capture.pinned ? (
+        <>
+          <PinIcon /> Pinned
+        </>
+      ) : (
+        'Pin'
+      )}
     </button>
   )
 }
