@@ -5,7 +5,8 @@
  * The localtunnel 2.0.2 client on its own crashes the process on a server restart (no 'error'
  * listener: localtunnel/localtunnel#81, #321, #388), reports no loss (#315), never re-registers,
  * hangs for ever when the server is unreachable, and silently takes a random subdomain when the
- * requested one is taken (#248, #403). Each of those is handled here (issues at github.com/localtunnel/localtunnel).
+ * requested one is taken (#248, #403). Each of those is handled here (issues at github.com/localtunnel/localtunnel):
+ * a taken subdomain is asked for again until the server hands it out (`scheduleReclaim`).
  *
  * Concurrency model: every attempt, loss and stop bumps `token`; an async step that resumes with
  * an older token finds its work superseded and only cleans up after itself.
@@ -226,7 +227,6 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     })
   }
 
-  /** Last line of defence: nothing the tunnel does may become an unhandled rejection. */
   /** Resolves after `delayMs` on the injected timers, or at once when `signal` aborts. */
   function sleep(delayMs: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
@@ -243,6 +243,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     })
   }
 
+  /** Last line of defence: nothing the tunnel does may become an unhandled rejection. */
   function reportUnexpected(error: unknown): void {
     logger.error('tunnel: unexpected error', { error: errorMessage(error) })
   }
