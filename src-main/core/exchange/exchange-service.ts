@@ -210,6 +210,9 @@ const NO_ANSWER: StoredAnswer = { kind: 'none', status: null, headers: [], bodyB
 function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string | null {
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(capture.method)) return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
   if (!capture.target.startsWith('/') && capture.target !== '*') return `the target ${JSON.stringify(capture.target.slice(0, 80))} is not a path`
+  // What a receiver could have read off a request line: no spaces or control bytes, single bytes only.
+  if (/[\s\x00-\x1f\x7f]|[^\x00-\xff]/.test(capture.target)) return `the target ${JSON.stringify(capture.target.slice(0, 80))} holds spaces, control or multi-byte characters`
+  if (!/^\d\.\d$/.test(capture.httpVersion)) return `the HTTP version ${JSON.stringify(capture.httpVersion.slice(0, 10))} is not like 1.1`
   if (capture.body.length > maxBodyBytes) return `the body (${capture.body.length} bytes) is larger than the ${maxBodyBytes}-byte limit`
   for (const [name, value] of capture.headers) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `the header name ${JSON.stringify(name.slice(0, 40))} is not valid`
