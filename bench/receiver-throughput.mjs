@@ -15,6 +15,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 /** Per durability mode: `sync` waits for stable storage, so it is allowed a lower ratio (issue 11). */
 const TARGETS = { sync: { ratio: 0.3, p99Ms: 15 }, flush: { ratio: 0.25, p99Ms: 15 } }
 const root = new URL('..', import.meta.url).pathname
+/** The built headless app (`npm run build`); another build can be measured with BENCH_APP_ENTRY. */
+const APP_ENTRY = process.env.BENCH_APP_ENTRY ?? 'out/main/headless.js'
 
 /** A 2 KB IXOPAY-like JSON callback. */
 function callbackBody() {
@@ -94,7 +96,7 @@ await stopProcess(baseline.child)
 /** Loads the app with one durability mode, restarts it and counts the captures on disk. */
 async function measureApp(durability) {
   const dataDir = await mkdtemp(join(tmpdir(), 'callback-inspector-bench-'))
-  const appArgs = ['out/main/headless.js', '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', '--durability', durability]
+  const appArgs = [APP_ENTRY, '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', '--durability', durability]
   const app = await startProcess(appArgs)
   const result = await load(`${app.ready.receiver}/default/callbacks/ixopay?orderId=1001`, body)
   await stopProcess(app.child)

@@ -1,0 +1,199 @@
+// Store at scale: fills the real headless app with 100,000 captures of about 2 KB through its
+// receiver (a quarter from another provider) and prints what issue 11 asks for: RSS at 10k, 50k
+// and 100k, restart to ready and to the first page, first/deep/filtered page times, search
+// times (first page and total), the receiver's p99 while searches run, delivery lookup time,
+// clear time and the receiver's p99 during the clear. Plain node:http is measured in the same
+// run as the reference for the receiver figures.
+//
+//   npm run bench:scale          (SCALE_CAPTURES=100000 SCALE_DURABILITY=sync by default)
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import autocannon from 'autocannon'
+
+const TOTAL = Number(process.env.SCALE_CAPTURES ?? 100_000)
+const DURABILITY = process.env.SCALE_DURABILITY ?? 'sync'
+const CHECKPOINTS = [10_000, 50_000, 100_000].filter((count) => count < TOTAL).concat(TOTAL)
+const root = new URL('..', import.meta.url).pathname
+/** The built headless app (`npm run build`); another build can be measured with BENCH_APP_ENTRY. */
+const APP_ENTRY = process.env.BENCH_APP_ENTRY ?? 'out/main/headless.js'
+
+function padTo(base, bytes) {
+  const body = JSON.stringify(base)
+  return JSON.stringify({ ...base, padding: 'x'.repeat(Math.max(0, bytes - body.length - 14)) })
+}
+
+/** Three IXOPAY callbacks to one Stripe event: a quarter from another provider; `@ID@` makes each unique. */
+const templates = [
+  ...[1, 2, 3].map((variant) => ({
+    method: 'POST',
+    path: `/default/callbacks/ixopay?orderId=${variant}`,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: padTo(
+      {
+        result: 'OK',
+        uuid: '@ID@',
+        merchantTransactionId: 'order-@ID@',
+        transactionType: 'DEBIT',
+        paymentMethod: 'Creditcard',
+        amount: '9.99',
+        currency: 'EUR',
+        returnData: { _TYPE: 'cardData', type: 'visa', cardHolder: 'Jane Doe', firstSixDigits: '411111', lastFourDigits: '1111' },
+      },
+      2048,
+    ),
+  })),
+  {
+    method: 'POST',
+    path: '/default/stripe',
+    headers: { 'content-type': 'application/json', 'stripe-signature': 't=1700000000,v1=0000000000000000000000000000000000000000000000000000000000000000' },
+    body: padTo({ id: 'evt_@ID@', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_@ID@', amount: 999, currency: 'eur', customer_mail: 'jane@example.com' } } }, 2048),
+  },
+]
+// autocannon's own id replacement stalled its requests here: each body gets a counter instead.
+let nextId = 0
+const requests = templates.map(({ body, ...request }) => ({ ...request, setupRequest: (prepared) => ({ ...prepared, body: body.split('@ID@').join(String(++nextId).padStart(8, '0')) }) }))
+
+function startProcess(args) {
+  const startedAt = performance.now()
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout })
+    lines.once('line', (line) => resolve({ child, ready: JSON.parse(line), readyMs: performance.now() - startedAt, startedAt }))
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)))
+  })
+}
+
+function stopProcess(child) {
+  return new Promise((resolve) => {
+    child.once('exit', resolve)
+    child.kill('SIGTERM')
+  })
+}
+
+async function rssMiB(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024
+}
+
+function load(options) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ connections: 20, ...options }, (error, result) => (error ? reject(error) : resolve(result)))
+    instance.on('error', reject)
+  })
+}
+
+/** Steady receiver load (for p99 while something else runs) until `stop()`. */
+function backgroundLoad(url, rate = 200) {
+  let stopped = false
+  const instance = autocannon(
+    { url, method: 'POST', connections: 10, overallRate: rate, duration: 600, body: '{"probe":1}', headers: { 'content-type': 'application/json' } },
+    () => undefined,
+  )
+  const done = new Promise((resolve) => instance.once('done', resolve))
+  return {
+    async stop() {
+      if (!stopped) {
+        stopped = true
+        instance.stop()
+      }
+      return done
+    },
+  }
+}
+
+async function api(ready, procedure, input = {}) {
+  const response = await fetch(`${ready.api}/${procedure}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  })
+  const result = await response.json()
+  if (!result.ok) throw new Error(`${procedure}: ${result.error.message}`)
+  return result.value
+}
+
+async function timed(action) {
+  const startedAt = performance.now()
+  const value = await action()
+  return { ms: Math.round(performance.now() - startedAt), value }
+}
+
+const figures = []
+const figure = (name, value, target = '') => {
+  figures.push({ figure: name, value, target })
+  console.log(`${name}: ${value}${target ? `   (${target})` : ''}`)
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'callback-inspector-scale-'))
+const appArgs = [APP_ENTRY, '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', '--durability', DURABILITY]
+console.log(`Store at scale: ${TOTAL.toLocaleString('en-US')} captures of about 2 KB (a quarter Stripe), durability ${DURABILITY}\n`)
+let app = await startProcess(appArgs)
+let filled = 0
+for (const checkpoint of CHECKPOINTS) {
+  const startedAt = performance.now()
+  const result = await load({ url: app.ready.receiver, requests, amount: checkpoint - filled })
+  const rate = Math.round((checkpoint - filled) / ((performance.now() - startedAt) / 1000))
+  filled = checkpoint
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  figure(`RSS at ${checkpoint.toLocaleString('en-US')} captures`, `${(await rssMiB(app.child.pid)).toFixed(0)} MiB`, checkpoint === TOTAL ? '<= 150 MiB at 100k' : '')
+  console.log(`   (filled at ${rate} captures/s, non-2xx ${result.non2xx})`)
+}
+const total = (await api(app.ready, 'listCaptures', { limit: 1 })).total
+figure('captures stored', total)
+
+// Pages.
+const [endpoint] = await api(app.ready, 'listEndpoints')
+const first = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100 }))
+figure('first page (100)', `${first.ms} ms`)
+const deep = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, cursor: String(200) }))
+figure('deep page (the oldest 100)', `${deep.ms} ms`)
+const filtered = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { provider: 'stripe' } }))
+figure(`filtered page (provider stripe, total ${filtered.value.total})`, `${filtered.ms} ms`)
+const text = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { text: 'payment_intent' } }))
+figure(`text filter page (total ${text.value.total})`, `${text.ms} ms`)
+const sample = first.value.items[7]
+const delivery = await timed(() => api(app.ready, 'getDelivery', { captureId: sample.id }).catch(() => null))
+figure('delivery attempts of one capture (getDelivery)', `${delivery.ms} ms`, '<= 100 ms')
+
+// Searches, with the receiver under steady load meanwhile.
+await api(app.ready, 'createEndpoint', { name: 'side', slug: 'side' })
+const side = backgroundLoad(`${app.ready.receiver}/side/probe`)
+await new Promise((resolve) => setTimeout(resolve, 1000))
+const common = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { query: 'body:customer_mail' } }))
+figure(`search body:customer_mail: first page and total (${common.value.total})`, `${common.ms} ms`, 'first page <= 500 ms, total <= 2,000 ms')
+const rare = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { query: `"${sample.id.slice(0, 8)}" OR nosuchvalue` } }))
+figure(`search for a rare word: first page and total (${rare.value.total})`, `${rare.ms} ms`, 'first page <= 500 ms, total <= 2,000 ms')
+const anywhere = await timed(() => api(app.ready, 'listCaptures', { limit: 100, filter: { query: 'jane -stripe' } }))
+figure(`search jane -stripe (total ${anywhere.value.total})`, `${anywhere.ms} ms`)
+const duringSearch = await side.stop()
+figure('receiver p99 while searches ran', `${duringSearch.latency.p99} ms`, '<= 50 ms')
+
+// Restart: to ready, and to the first page.
+const rssBefore = await rssMiB(app.child.pid)
+await stopProcess(app.child)
+app = await startProcess(appArgs)
+const firstAfterRestart = await timed(() => api(app.ready, 'listCaptures', { limit: 100 }))
+figure('restart to ready', `${Math.round(app.readyMs)} ms`, '<= 2,000 ms (with the first page)')
+figure('restart to first page', `${Math.round(app.readyMs + firstAfterRestart.ms)} ms`, '<= 2,000 ms')
+await new Promise((resolve) => setTimeout(resolve, 1000))
+figure('RSS after restart', `${(await rssMiB(app.child.pid)).toFixed(0)} MiB (was ${rssBefore.toFixed(0)} MiB before)`)
+
+// Clear the endpoint while another endpoint receives.
+const sideAgain = backgroundLoad(`${app.ready.receiver}/side/probe`)
+await new Promise((resolve) => setTimeout(resolve, 1000))
+const [filledEndpoint] = await api(app.ready, 'listEndpoints')
+const clear = await timed(() => api(app.ready, 'clearEndpoint', { id: filledEndpoint.id }))
+await new Promise((resolve) => setTimeout(resolve, 500))
+const duringClear = await sideAgain.stop()
+figure(`clear an endpoint of ${clear.value.deletedCount.toLocaleString('en-US')} captures`, `${clear.ms} ms`, '<= 5,000 ms')
+figure('receiver p99 during the clear', `${duringClear.latency.p99} ms`, '<= 50 ms')
+
+await stopProcess(app.child)
+await rm(dataDir, { recursive: true, force: true })
+console.log('')
+console.table(figures)
