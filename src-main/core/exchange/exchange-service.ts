@@ -14,10 +14,10 @@ import type { ReplayRecord } from '../../shared/replay'
 import type { DeliveryToJudge } from '../recognition'
 import type { NewCapture } from '../store/capture-store'
 import type { StoredCapture } from '../store/persisted-schema'
-import { decodeStrictBase64, EXCHANGE_LIMITS, type ExchangeCapture, type StoredAnswer } from './exchange-capture'
+import { decodeStrictBase64, EXCHANGE_LIMITS, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import { writeExport } from './export-file'
 import { readImportFile } from './import-file'
-import { redactCaptures } from './redaction'
+import { redactCaptures, type RedactionRequest } from './redaction'
 
 /** Captures stored between two yields to the event loop (and between two progress events). */
 const IMPORT_BATCH_SIZE = 100
@@ -101,7 +101,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       if (request.ids.length === 0) throw new InspectorError('BAD_REQUEST', 'there are no captures to export')
       const { captures, endpointIds } = await gather(request.ids)
       const secrets = [...endpointIds].flatMap((id) => deps.secretsOf(id))
-      const redacted = redactCaptures(captures, { redact: request.redact, personalData: request.redactPersonalData, secrets })
+      const redacted = await redactInSlices(captures, { redact: request.redact, personalData: request.redactPersonalData, secrets })
       const redactions = request.redact ? redacted.redactions : null
       const slugs = new Set(captures.map((capture) => capture.endpoint?.slug ?? 'captures'))
       const baseName = slugs.size === 1 ? [...slugs][0]! : 'captures'
@@ -199,6 +199,21 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     for (const record of [...capture.resends].reverse()) await deps.addResend(stored, { ...record, captureId: stored.id })
     return stored
   }
+}
+
+/** Captures redacted between two yields to the event loop. */
+const REDACTION_SLICE = 50
+
+/** Redaction of many captures, yielding between slices so the receiver keeps answering. */
+async function redactInSlices(captures: ExchangeCapture[], request: RedactionRequest): Promise<{ captures: ExchangeCapture[]; redactions: Redaction[] }> {
+  const out: { captures: ExchangeCapture[]; redactions: Redaction[] } = { captures: [], redactions: [] }
+  for (let start = 0; start < captures.length; start += REDACTION_SLICE) {
+    const slice = redactCaptures(captures.slice(start, start + REDACTION_SLICE), request)
+    out.captures.push(...slice.captures)
+    for (const redaction of slice.redactions) out.redactions.push({ ...redaction, capture: redaction.capture === null ? null : redaction.capture + start })
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return out
 }
 
 const FORMAT_LABELS: Record<Exclude<ImportFormat, 'auto'>, string> = { har: 'HAR', bundle: 'bundle', http: 'raw HTTP', curl: 'curl' }
