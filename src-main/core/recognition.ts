@@ -64,6 +64,7 @@ export function toRecognition(analysis: DeliveryAnalysis): CaptureRecognition {
       eventType: summary.eventType,
       status: summary.status,
       objectId: summary.providerObjectId,
+      eventId: summary.eventId,
       reference: summary.merchantReference,
       amount: summary.amount?.amountDisplay ?? null,
       paymentMethod: summary.paymentMethod,

@@ -260,6 +260,8 @@ export interface CaptureRecognition {
     status: string | null
     /** The provider's id of the transaction or event. */
     objectId: string | null
+    /** The provider's id of this notification (Stripe `evt_…`, PayPal `WH-…`); absent in captures stored before it was kept. */
+    eventId?: string | null
     /** The merchant's reference. */
     reference: string | null
     /** Formatted for the provider, e.g. "9.99 EUR". */

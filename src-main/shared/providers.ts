@@ -146,6 +146,11 @@ export interface DeliverySummary {
   status: string | null
   /** The provider's id of the object (IXOPAY uuid, CHIP purchase id, Stripe object id...). */
   providerObjectId: string | null
+  /**
+   * The provider's id of this notification when the body carries one apart from the object's
+   * (Stripe `evt_…`, PayPal `WH-…`): the same on every retry, so deliveries group by it.
+   */
+  eventId: string | null
   /** The merchant's own reference (IXOPAY merchantTransactionId, CHIP reference...). */
   merchantReference: string | null
   amount: MoneyAmount | null

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { CaptureRecognition } from '../../shared/contract'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ProviderId } from '../../shared/providers'
+import { analyzeDelivery } from '../providers'
+import { toRecognition } from '../recognition'
 import { deliveryKeyFrom, describeDeliveryKey, MAX_DELIVERY_KEY_LENGTH } from './delivery-key'
 
 const SHA = 'a'.repeat(64)
@@ -46,6 +48,7 @@ describe('deliveryKeyFrom', () => {
 
   it('uses the body hash where the event id is only in the body, and for unknown senders', () => {
     for (const id of ['stripe', 'paypal', 'swedbankpay', 'generic', 'unknown'] as const) {
+      // Stripe and PayPal without an event id: captures stored before the id was kept.
       expect(key(recognition(id, { objectId: 'obj-1', eventType: 'x' }))).toBe(`sha256:${SHA}`)
     }
     expect(key(null)).toBe(`sha256:${SHA}`)
@@ -53,6 +56,12 @@ describe('deliveryKeyFrom', () => {
     expect(key(recognition('mollie', { objectId: 'tr_1' }, 'classic'))).toBe('mollie:tr_1')
     expect(key(recognition('adyen', { objectId: 'psp', eventType: 'AUTHORISATION', status: 'success' }, 'classic'))).toBe('adyen:psp:AUTHORISATION:success')
     expect(key(recognition('adyen', { objectId: 'BA1' }, 'platform'))).toBe(`sha256:${SHA}`)
+  })
+
+  it('keys Stripe and PayPal by their event id, the same on every retry', () => {
+    expect(key(recognition('stripe', { objectId: 'pi_1', eventType: 'payment_intent.succeeded', eventId: 'evt_1' }))).toBe('stripe:evt_1')
+    expect(key(recognition('paypal', { objectId: 'PAY-1', eventId: 'WH-1' }))).toBe('paypal:WH-1')
+    expect(describeDeliveryKey('stripe:evt_1')).toBe('the stripe event id')
   })
 
   it('escapes separators so different ids cannot collide', () => {
@@ -74,5 +83,17 @@ describe('deliveryKeyFrom', () => {
   it('describes what grouped the attempts', () => {
     expect(describeDeliveryKey('ixopay:u:DEBIT:OK')).toContain('transaction id')
     expect(describeDeliveryKey(`sha256:${SHA}`)).toBe('the same body bytes')
+  })
+})
+
+describe('deliveryKeyFrom on recognised requests', () => {
+  it('keeps Stripe’s event id from the body, so retries with new signatures group together', () => {
+    const body = Buffer.from(JSON.stringify({ id: 'evt_1NG8Du2eZvKYlo2CUI79vXWy', object: 'event', type: 'payment_intent.succeeded', pending_webhooks: 2, data: { object: { id: 'pi_1', object: 'payment_intent', status: 'succeeded' } } }))
+    const keys = ['t=1700000000,v1=aa', 't=1700000600,v1=bb'].map((signature) => {
+      const headers: HeaderPairs = [['Content-Type', 'application/json'], ['Stripe-Signature', signature]]
+      const analysis = analyzeDelivery({ method: 'POST', target: '/stripe', headers, body }, { now: new Date(), keys: [] })
+      return deliveryKeyFrom({ id: 'c', outcome: 'captured', headers, recognition: toRecognition(analysis), bodySha256: SHA })
+    })
+    expect(keys).toEqual(['stripe:evt_1NG8Du2eZvKYlo2CUI79vXWy', 'stripe:evt_1NG8Du2eZvKYlo2CUI79vXWy'])
   })
 })

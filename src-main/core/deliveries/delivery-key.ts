@@ -19,7 +19,8 @@
  * | GitHub | `github:<X-GitHub-Delivery>` | the delivery GUID, kept on redelivery |
  * | Shopify | `shopify:<X-Shopify-Webhook-Id>` (else `X-Shopify-Event-Id`) | Shopify's documented dedupe key |
  * | Standard Webhooks / Svix | `standard-webhooks:<webhook-id or svix-id>` | the spec's message id, the same on every retry |
- * | Stripe, PayPal, Mollie next-gen, Adyen platform, Swedbank Pay | the body's sha256 | their event id is only in the body, which is not part of the stored summary; retries resend the same event |
+ * | Stripe, PayPal | `stripe:<evt_… id>`, `paypal:<WH-… id>` (`summary.eventId`) | the event id, the same on every retry; captures stored before the id was kept fall back to the body's sha256 |
+ * | Mollie next-gen, Adyen platform, Swedbank Pay | the body's sha256 | retries resend the same bytes, and nothing kept in the summary tells two notifications apart |
  * | generic, unknown sender | the body's sha256 | nothing identifies the sender's notification but its bytes |
  *
  * A refused request (too large, nothing stored to compare) is a delivery of its own.
@@ -79,6 +80,8 @@ const PROVIDER_IDENTITY_LABELS: Partial<Record<ProviderId, string>> = {
   adyen: 'pspReference, event code and success',
   plexo: 'payment id, event and status',
   mollie: 'resource id',
+  stripe: 'event id',
+  paypal: 'event id',
   github: 'delivery GUID (X-GitHub-Delivery)',
   shopify: 'webhook id (X-Shopify-Webhook-Id)',
   'standard-webhooks': 'message id (webhook-id)',
@@ -116,6 +119,8 @@ function providerIdentity(recognition: CaptureRecognition, headers: HeaderPairs)
     }
     case 'stripe':
     case 'paypal':
+      // The event id is the same on every retry; records stored before it was kept use the bytes.
+      return summary.eventId ? [provider.id, summary.eventId] : null
     case 'swedbankpay':
     case 'generic':
     case 'unknown':

@@ -181,6 +181,7 @@ function summariseEvent(event: JsonObject): DeliverySummary {
   const summary = emptySummary('json')
   const resource = event.resource
   summary.eventType = firstText(event.event_type)
+  summary.eventId = firstText(event.id)
   summary.status = firstText(prop(resource, 'state'), prop(resource, 'status'))
   summary.providerObjectId = firstText(prop(resource, 'id'))
   summary.merchantReference = firstText(prop(resource, 'invoice_id'), prop(resource, 'custom_id'), prop(resource, 'custom'))

@@ -106,6 +106,7 @@ function summariseEvent(event: JsonObject): DeliverySummary {
   const summary = emptySummary('json')
   const object = at(event, 'data', 'object')
   summary.eventType = firstText(event.type)
+  summary.eventId = firstText(event.id)
   summary.status = firstText(prop(object, 'status'))
   summary.providerObjectId = firstText(prop(object, 'id'))
   summary.merchantReference = firstText(prop(object, 'client_reference_id'), at(object, 'metadata', 'order_id'), at(object, 'metadata', 'reference'))

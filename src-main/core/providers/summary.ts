@@ -15,6 +15,7 @@ export function emptySummary(bodyFormat: DeliverySummary['bodyFormat']): Deliver
     eventType: null,
     status: null,
     providerObjectId: null,
+    eventId: null,
     merchantReference: null,
     amount: null,
     paymentMethod: null,

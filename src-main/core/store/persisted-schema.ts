@@ -66,6 +66,8 @@ export const recognitionSchema = z.object({
     eventType: z.string().nullable(),
     status: z.string().nullable(),
     objectId: z.string().nullable(),
+    /** Stripe's or PayPal's event id; absent in records written before it was kept (deliveries/delivery-key.ts). */
+    eventId: z.string().nullable().optional(),
     reference: z.string().nullable(),
     amount: z.string().nullable(),
     paymentMethod: z.string().nullable(),
