@@ -46,10 +46,19 @@ test('the JSON view shows every value exactly as sent and flags duplicate keys',
   await expect(body$.getByTestId('json-selected-path')).toHaveText('$.paymentNumber')
   await expect(body$.getByTestId('json-selected-value')).toHaveText('12345678901234567891')
 
+  // The keyboard moves the selection; Left goes up to the container, then closes it.
+  await page.keyboard.press('ArrowDown')
+  await expect(body$.getByTestId('json-selected-path')).toHaveText('$.amount')
+  await page.keyboard.press('ArrowLeft')
+  await expect(body$.getByTestId('json-selected-path')).toHaveText('$')
+
   // Collapsing the root hides the members and says how many there are.
-  await body$.getByTestId('json-toggle').first().click()
+  await page.keyboard.press('ArrowLeft')
   await expect(body$.getByTestId('json-row')).toHaveCount(1)
   await expect(body$.getByTestId('json-row')).toContainText('5 keys')
+
+  await body$.getByTestId('json-toggle').first().click()
+  await expect(body$.getByTestId('json-row')).toHaveCount(6)
 
   await body$.getByTestId('body-tab-text').click()
   await expect(body$.getByTestId('text-body')).toHaveText(body)

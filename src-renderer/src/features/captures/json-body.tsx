@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import {
   isDuplicateKey,
   JsonKind,
@@ -61,6 +61,54 @@ export function JsonBody({ document, matches = NO_MATCHES, currentMatch = -1 }: 
     })
   }
 
+  /** Arrow keys move the selection (closing rows are skipped); Right opens, Left closes or goes up. */
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return
+    const current = selected ?? -1
+    const currentRow = current >= 0 ? rowOfNode(document, rows, current) : -1
+    const select = (node: number) => {
+      setSelected(node)
+      const row = rowOfNode(document, rows, node)
+      if (row >= 0) setScrollTo({ row, sequence: ++sequence.current })
+    }
+    /** The next value row from `from` in `direction` (closing rows skipped), if any. */
+    const step = (from: number, direction: 1 | -1) => {
+      for (let row = from + direction; row >= 0 && row < rows.length; row += direction) {
+        if (rows[row]! >= 0) {
+          select(rows[row]!)
+          return
+        }
+      }
+    }
+    const isOpenContainer = current >= 0 && isContainerKind(document.kind[current]!) && document.childCount[current]! > 0 && collapsed[current] !== 1
+    switch (event.key) {
+      case 'ArrowDown':
+        step(currentRow, 1)
+        break
+      case 'ArrowUp':
+        step(currentRow, -1)
+        break
+      case 'Home':
+        select(0)
+        break
+      case 'End':
+        step(rows.length, -1)
+        break
+      case 'ArrowRight':
+        if (current < 0) select(0)
+        else if (isContainerKind(document.kind[current]!) && collapsed[current] === 1) toggle(current)
+        else if (isOpenContainer) step(currentRow, 1)
+        break
+      case 'ArrowLeft':
+        if (isOpenContainer) toggle(current)
+        else if (current > 0) select(document.parent[current]!)
+        break
+      default:
+        return
+    }
+    event.preventDefault()
+  }
+
   const renderRow = (index: number): ReactNode => {
     const entry = rows[index]!
     if (entry < 0) return <ClosingRow document={document} node={~entry} />
@@ -80,7 +128,7 @@ export function JsonBody({ document, matches = NO_MATCHES, currentMatch = -1 }: 
 
   const valueCount = document.count
   return (
-    <div className="json-view" data-testid="json-body">
+    <div className="json-view" data-testid="json-body" onKeyDown={onKeyDown}>
       <div className="json-view-bar">
         <span className="muted" data-testid="json-summary">
           {valueCount.toLocaleString('en-US')} {valueCount === 1 ? 'value' : 'values'}
