@@ -55,7 +55,7 @@ function LoadedDelivery({ delivery, currentId, onCompare }: LoadedDeliveryProps)
       <div className="delivery-summary">
         <div>
           <div className="delivery-title" data-testid="delivery-title">
-            {first?.recognition ? first.recognition.provider.name : 'Unrecognised sender'}
+            {first?.recognition ? first.recognition.provider.name : first?.outcome === 'refused' ? 'Refused request' : 'Unrecognised sender'}
             {summary?.eventType && <span className="wire"> · {summary.eventType}</span>}
             {(summary?.objectId ?? summary?.reference) && <span className="wire"> · {summary?.objectId ?? summary?.reference}</span>}
           </div>
