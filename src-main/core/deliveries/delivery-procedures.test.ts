@@ -128,3 +128,20 @@ it('puts CHIP Collect’s published schedule beside a failing delivery and expec
   expect(delivery.timeline[1]!.expectedAt).toBe(new Date(first + 2 * 60_000).toISOString())
   expect(delivery.nextExpected).toEqual({ attempt: 3, at: new Date(first + 8 * 60_000).toISOString() })
 })
+
+it('gives a refused request a delivery of its own and compares it by hash, saying why', async () => {
+  await inspector.stop()
+  inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test', maxBodyBytes: 64 }, { logger: silentLogger })
+  const big = JSON.stringify({ uuid: 'tx-big', padding: 'x'.repeat(200) })
+  expect(await deliver(big)).toBe(413)
+  expect(await deliver(big)).toBe(413)
+  expect(await deliver('{"uuid":"tx-small"}')).toBe(200)
+  const [small, refused, refusedFirst] = (await inspector.procedures.listCaptures({})).items
+  expect(refused!.deliveryKey).toBe(`refused:${refused!.id}`)
+  expect(refusedFirst!.deliveryKey).not.toBe(refused!.deliveryKey)
+  const delivery = await inspector.procedures.getDelivery({ captureId: refused!.id })
+  expect(delivery.attempts.map((attempt) => attempt.id)).toEqual([refused!.id])
+  expect(delivery.groupedBy).toMatch(/refused request is a delivery of its own/)
+  const diff = await inspector.procedures.diffCaptures({ leftId: refused!.id, rightId: small!.id })
+  expect(diff.body).toMatchObject({ kind: 'incomplete', reason: expect.stringMatching(/was refused: its body was not stored, so the bodies are compared by hash$/) })
+})
