@@ -29,11 +29,7 @@ function takeTokenFromFragment(): string | null {
   sessionStorage.setItem(STORAGE_KEY, fromFragment)
   fragment.delete('token')
   const rest = fragment.toString()
-  window.history.replaceState(
-    window.history.state,
-    '',
-    window.location.pathname + window.location.search + (rest ? `#${rest}` : ''),
-  )
+  window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search + (rest ? `#${rest}` : ''))
   return fromFragment
 }
 

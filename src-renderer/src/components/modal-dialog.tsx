@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react'
+import { useEffectEvent, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
 import { initialFocusTarget, restoreFocus } from './dialog-focus'
 
 interface ModalDialogProps {
@@ -25,8 +25,7 @@ export function ModalDialog({ title, onClose, children, testId, size, closeLink 
   const ref = useRef<HTMLDialogElement>(null)
   // Read while rendering, before the dialog exists: this is the element that opened it.
   const [opener] = useState(() => document.activeElement)
-  const returnFocusToRef = useRef(returnFocusTo)
-  returnFocusToRef.current = returnFocusTo
+  const focusTargetOnClose = useEffectEvent(() => returnFocusTo?.() ?? opener)
   // A layout effect, so the dialog is closed while it is still in the page (a passive effect's
   // cleanup runs after React removed it, and the browser then drops focus to <body>).
   useLayoutEffect(() => {
@@ -40,7 +39,7 @@ export function ModalDialog({ title, onClose, children, testId, size, closeLink 
       // After this commit: the opener may be removed by it (a Delete button whose capture is gone).
       queueMicrotask(() => {
         if (document.activeElement?.closest('dialog[open]')) return
-        restoreFocus(returnFocusToRef.current?.() ?? opener)
+        restoreFocus(focusTargetOnClose())
       })
     }
   }, [opener])

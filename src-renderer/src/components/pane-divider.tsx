@@ -100,8 +100,7 @@ export function PaneDivider({ storageKey, limits, controls, label }: PaneDivider
     const measured = measure()
     if (!divider || !first || !measured) return null
     const own = divider.getBoundingClientRect()
-    const offsetPx =
-      measured.arrangement === 'stacked' ? event.clientY - first.top - own.height / 2 : event.clientX - first.left - own.width / 2
+    const offsetPx = measured.arrangement === 'stacked' ? event.clientY - first.top - own.height / 2 : event.clientX - first.left - own.width / 2
     return shareAtPointer(offsetPx, measured.widths)
   }
 

@@ -7,11 +7,17 @@ import { useSecondTicks } from './use-second-ticks'
 /** The detail's "Answered" line, while the answer is still due or after the sender left: says so, counting down. */
 export function AnswerProgressNote({ capture }: { capture: CaptureSummary }) {
   const startedAt = useStatus().data?.startedAt
+  // eslint-disable-next-line react-hooks/purity -- it shows where the answer stands now; useSecondTicks re-renders it while that changes
   const progress = answerProgress(capture, Date.now(), startedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(startedAt))
   useSecondTicks(isLive(progress))
   if (progress.state === 'answered') return null
   return (
-    <p className={`notice ${progress.state === 'sender-left' ? 'notice-danger' : 'notice-warning'} answer-progress-note`} role="status" data-testid="detail-answer-progress" data-progress={progress.state}>
+    <p
+      className={`notice ${progress.state === 'sender-left' ? 'notice-danger' : 'notice-warning'} answer-progress-note`}
+      role="status"
+      data-testid="detail-answer-progress"
+      data-progress={progress.state}
+    >
       {progressSentence(progress, answerLongLabel(capture.response))}.
     </p>
   )

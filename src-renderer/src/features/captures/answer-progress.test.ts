@@ -10,7 +10,7 @@ function capture(response: Partial<AnswerRecord>, senderLeftAt: string | null = 
     receivedAt: new Date(ARRIVED).toISOString(),
     durationMs: 500,
     senderLeftAt,
-    response: { kind: 'respond', status: 200, headers: [], bodySize: 2, delayMs: 0, chosenBy: { kind: 'default' }, ...response } as AnswerRecord,
+    response: { kind: 'respond', status: 200, headers: [], bodySize: 2, delayMs: 0, chosenBy: { kind: 'default' }, ...response } satisfies AnswerRecord,
   }
 }
 
@@ -36,7 +36,11 @@ describe('answerProgress', () => {
   it('says the sender left, for a delay or a hang', () => {
     const left = new Date(ARRIVED + 3200).toISOString()
     expect(answerProgress(capture({ delayMs: 8000 }, left), ARRIVED + 4000, APP_STARTED)).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: false })
-    expect(answerProgress(capture({ kind: 'hang', status: null }, left), ARRIVED + 4000, APP_STARTED)).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: true })
+    expect(answerProgress(capture({ kind: 'hang', status: null }, left), ARRIVED + 4000, APP_STARTED)).toEqual({
+      state: 'sender-left',
+      waitedMs: 3200,
+      wasHang: true,
+    })
   })
 
   it('is live only while something is still due', () => {

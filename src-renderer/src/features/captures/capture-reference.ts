@@ -15,11 +15,13 @@ export interface CaptureReference {
 export function captureReference(recognition: CaptureRecognition | null): CaptureReference | null {
   if (recognition === null) return null
   const { reference, objectId } = recognition.summary
-  const text = nonEmpty(reference) ?? nonEmpty(objectId)
+  const merchant = nonEmpty(reference)
+  const provider = nonEmpty(objectId)
+  const text = merchant ?? provider
   if (text === null) return null
   const parts: string[] = []
-  if (nonEmpty(reference) !== null) parts.push(`Reference: ${reference}`)
-  if (nonEmpty(objectId) !== null) parts.push(`${recognition.provider.name} id: ${objectId}`)
+  if (merchant !== null) parts.push(`Reference: ${merchant}`)
+  if (provider !== null) parts.push(`${recognition.provider.name} id: ${provider}`)
   return { text, title: parts.join('\n') }
 }
 

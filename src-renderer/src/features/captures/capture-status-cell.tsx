@@ -16,6 +16,7 @@ interface CaptureStatusCellProps {
  */
 export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCellProps) {
   const { response } = capture
+  // eslint-disable-next-line react-hooks/purity -- the cell shows where the answer stands now; useSecondTicks re-renders it while that changes
   const progress = answerProgress(capture, Date.now(), appStartedAtMs)
   // Only a row with something pending runs the clock; it stops once the answer is due.
   useSecondTicks(isLive(progress))

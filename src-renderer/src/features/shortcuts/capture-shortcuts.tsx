@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useEffectEvent, useState } from 'react'
 import type { CaptureDetail, Endpoint } from '../../../../src-main/shared/contract'
 import { useCaptureDetail } from '../../api/queries'
 import { copyText } from '../../lib/clipboard'
@@ -100,8 +100,7 @@ export function CaptureShortcuts({ selectedId, endpointFor, onDelete, onNotice }
     }
   }
 
-  const runRef = useRef(run)
-  runRef.current = run
+  const onAction = useEffectEvent(run)
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent): void {
       if (event.defaultPrevented) return
@@ -113,7 +112,7 @@ export function CaptureShortcuts({ selectedId, endpointFor, onDelete, onNotice }
       }
       const inList = event.target instanceof Element && event.target.closest('[role=listbox]') !== null
       const action = shortcutFor(event, target, inList ? 'list' : 'page')
-      if (action !== null && runRef.current(action)) event.preventDefault()
+      if (action !== null && onAction(action)) event.preventDefault()
     }
     // On window, so it runs after the page's own key handlers (React's and document listeners,
     // e.g. Escape closing an expanded body) and leaves a key any of them took.

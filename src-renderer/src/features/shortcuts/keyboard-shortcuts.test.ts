@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { SHORTCUTS, shortcutFor, type KeyPress, type KeyTarget } from './keyboard-shortcuts'
 
-const press = (key: string, modifiers: Partial<KeyPress> = {}): KeyPress => ({ key, ctrlKey: false, metaKey: false, altKey: false, isComposing: false, ...modifiers })
+const press = (key: string, modifiers: Partial<KeyPress> = {}): KeyPress => ({
+  key,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  isComposing: false,
+  ...modifiers,
+})
 const onPage: KeyTarget = { isEditable: false, isInDialog: false }
 
 describe('shortcutFor', () => {

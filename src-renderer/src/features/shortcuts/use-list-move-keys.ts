@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useEffectEvent } from 'react'
 import { describeKeyTarget, shortcutFor } from './keyboard-shortcuts'
 
 /** The capture list's region: the skip link's target. */
@@ -9,15 +9,14 @@ export const CAPTURES_REGION_ID = 'captures'
  * focus on it; inside the list its own key handler answers them first.
  */
 export function useListMoveKeys(listRef: React.RefObject<HTMLElement | null>, move: (delta: number) => void): void {
-  const moveRef = useRef(move)
-  moveRef.current = move
+  const onMove = useEffectEvent((delta: number) => move(delta))
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent): void {
       if (event.defaultPrevented) return
       const action = shortcutFor(event, describeKeyTarget(event.target), 'page')
       if (action !== 'next' && action !== 'previous') return
       event.preventDefault()
-      moveRef.current(action === 'next' ? 1 : -1)
+      onMove(action === 'next' ? 1 : -1)
       listRef.current?.focus({ preventScroll: true })
     }
     // On window: after the list's own handler and any other, so a key they took is left alone.
