@@ -238,3 +238,13 @@ test('a delayed answer shows as pending with a countdown, then as answered; a se
   expect(await held).toBe('gave-up')
   await expect(status).toHaveText('sender left')
 })
+
+test("the empty list's Copy command never covers the command, even for a long endpoint URL", async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'a-rather-long-endpoint-slug-for-the-empty-state-check')
+  const command = page.getByTestId('empty-curl')
+  await expect(command).toContainText(endpoint.url)
+  const button = (await page.getByTestId('copy-empty-curl').boundingBox())!
+  const text = (await command.boundingBox())!
+  const overlaps = button.x < text.x + text.width && text.x < button.x + button.width && button.y < text.y + text.height && text.y < button.y + button.height
+  expect(overlaps).toBe(false)
+})
