@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startLoopbackTarget, type LoopbackTarget } from '../../test-support/loopback-target'
 import { confineCapturedPath } from '../../shared/captured-path'
-import { forwardCapture } from './forward'
+import { captureForwardOf, forwardCapture } from './forward'
 import { sendReplay } from './http-client'
 import { buildReplayRequest, sentRequestView, type CapturedRequest } from './replay-request'
 
@@ -58,6 +58,9 @@ describe('keep the captured path never leaves the target path', () => {
       expect(result.summary.reason, path).toBe('invalid-request')
     }
     expect(target.received).toEqual([])
+    // In the background too, and the capture's row says why.
+    const background = await forwardCapture(capture(ESCAPES[0]!), { targetUrl: `${target.url}/hooks/ixopay`, keepCapturedPath: true }, { mode: 'background' })
+    expect(await captureForwardOf(background, `${target.url}/hooks/ixopay`)).toMatchObject({ state: 'failed', reason: expect.stringContaining('climbs above') })
   })
 
   it('resend: the URL shown is the URL requested', async () => {
