@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { PROVIDER_IDS, VERDICT_STATUSES } from '../../shared/providers'
+import { storedCaptureSchema } from '../store/persisted-schema'
 import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
 
 export const BUNDLE_FORMAT = 'callback-inspector-bundle'
@@ -50,6 +51,8 @@ export function writeBundle(captures: ExchangeCapture[], header: BundleHeader): 
       origin: capture.origin,
       importedFrom: capture.importedFrom,
       resends: capture.resends,
+      forward: capture.forward ?? null,
+      senderLeftAt: capture.senderLeftAt ?? null,
     })),
   }
   return JSON.stringify(document, null, 1)
@@ -113,6 +116,8 @@ const bundleCaptureSchema = z.object({
   pinned: z.boolean().optional(),
   origin: z.enum(['received', 'imported']).optional(),
   importedFrom: z.string().max(500).nullable().optional(),
+  forward: storedCaptureSchema.shape.forward,
+  senderLeftAt: z.string().nullable().optional(),
   // Resend records are shown as history only; what identifies one is checked, the rest is kept as written.
   resends: z
     .array(z.looseObject({ id: z.string(), kind: z.string(), at: z.string(), sent: z.looseObject({ method: z.string(), url: z.string() }) }))
@@ -178,6 +183,8 @@ function readBundleCapture(raw: unknown): EntryResult {
       origin: capture.origin ?? 'received',
       importedFrom: capture.importedFrom ?? null,
       resends: (capture.resends ?? []) as unknown as ExchangeCapture['resends'],
+      forward: capture.forward ?? null,
+      senderLeftAt: capture.senderLeftAt ?? null,
     },
   }
 }

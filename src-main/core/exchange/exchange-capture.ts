@@ -40,6 +40,10 @@ export interface ExchangeCapture {
   importedFrom: string | null
   /** Every resend of it, newest first (bundles only). */
   resends: ReplayRecord[]
+  /** How its live forward went, when it was forwarded (bundles only). */
+  forward?: StoredCapture['forward']
+  /** When the sender left before the answer (bundles only; informative, not imported). */
+  senderLeftAt?: string | null
 }
 
 export type { Redaction } from '../../shared/exchange'

@@ -193,6 +193,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       importedFrom: importedFrom.slice(0, 500),
       note: capture.note,
       pinned: capture.pinned,
+      ...(capture.forward ? { forward: capture.forward } : {}),
     }
     const stored = await deps.append(newCapture, capture.body)
     deps.imported(stored)
@@ -260,6 +261,8 @@ function toExchangeCapture(stored: StoredCapture, body: Buffer, resends: ReplayR
     origin: stored.origin ?? 'received',
     importedFrom: stored.importedFrom ?? null,
     resends,
+    forward: stored.forward ?? null,
+    senderLeftAt: stored.senderLeftAt ?? null,
   }
 }
 

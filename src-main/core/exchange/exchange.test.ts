@@ -105,6 +105,7 @@ describe('export and import through the inspector', () => {
         expect(copy.pinned).toBe(originals[index]!.pinned)
         expect(copy.recognition?.provider.id).toBe(originals[index]!.recognition?.provider.id)
         expect(copy.response.status).toBe(originals[index]!.response.status)
+        expect(copy.forward ?? null).toEqual(originals[index]!.forward ?? null)
       }
     }, 60_000)
   }

@@ -80,6 +80,7 @@ function harEntry(capture: ExchangeCapture, header: HarHeader): Entry {
     _note: capture.note,
     _pinned: capture.pinned,
     _origin: capture.origin,
+    _forward: capture.forward ?? null,
   }
   return entry
 }
