@@ -86,7 +86,9 @@ test('live captures join a body search once the core has matched them; a reload 
   const endpoint = await inspector.openOwnEndpoint(page, 'search-live')
   const form = (path: string, body: string) => sendForm(inspector, endpoint, path, body)
   expect(await form('/form', 'customer=Alex+Smith&code=T-7788')).toBe(200)
-  expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/json', headers: [['Content-Type', 'application/json']], body: '{"status":"declined"}' })).toBe(200)
+  expect(
+    await inspector.sendCallback({ slug: endpoint.slug, path: '/json', headers: [['Content-Type', 'application/json']], body: '{"status":"declined"}' }),
+  ).toBe(200)
   expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/plain', headers: [['Content-Type', 'text/plain']], body: 'nothing to see' })).toBe(200)
   await expect(rows(page)).toHaveCount(3)
   const search = page.getByTestId('filter-text')

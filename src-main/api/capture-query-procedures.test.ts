@@ -49,10 +49,29 @@ describe('listCaptures filter.query', () => {
 
   async function sendSamples(): Promise<void> {
     await send(`${endpointUrl}/form`, { headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'customer=Alex+Smith&code=T-7788' })
-    await send(`${endpointUrl}/json`, { headers: [['Content-Type', 'application/json'], ['User-Agent', 'IXOPAY-Gateway/2']], body: '{"id":"evt_1Q2w3E","status":"declined"}' })
-    await send(`${endpointUrl}/gzip`, { headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: gzipSync('{"note":"compressed secret-word"}') })
-    await send(`${endpointUrl}/png`, { headers: [['Content-Type', 'image/png']], body: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('declined')]) })
-    await send(`${endpointUrl}/latin?x=1`, { method: 'PUT', headers: [['Content-Type', 'text/plain; charset=iso-8859-1']], body: Buffer.from('M\xfcller', 'latin1') })
+    await send(`${endpointUrl}/json`, {
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['User-Agent', 'IXOPAY-Gateway/2'],
+      ],
+      body: '{"id":"evt_1Q2w3E","status":"declined"}',
+    })
+    await send(`${endpointUrl}/gzip`, {
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      body: gzipSync('{"note":"compressed secret-word"}'),
+    })
+    await send(`${endpointUrl}/png`, {
+      headers: [['Content-Type', 'image/png']],
+      body: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('declined')]),
+    })
+    await send(`${endpointUrl}/latin?x=1`, {
+      method: 'PUT',
+      headers: [['Content-Type', 'text/plain; charset=iso-8859-1']],
+      body: Buffer.from('M\xfcller', 'latin1'),
+    })
   }
 
   it('finds captures by their body text, headers and fields', async () => {
@@ -101,13 +120,17 @@ describe('listCaptures filter.query', () => {
     const target = await startLoopbackTarget()
     targets.push(target)
     await sendSamples()
-    const job = await call<{ jobId: string; total: number }>('startBulkReplay', { endpointId, filter: { query: 'alex OR secret-word' }, targetUrl: target.url, concurrency: 1 })
+    const job = await call<{ jobId: string; total: number }>('startBulkReplay', {
+      endpointId,
+      filter: { query: 'alex OR secret-word' },
+      targetUrl: target.url,
+      concurrency: 1,
+    })
     expect(job.total).toBe(2)
     await expect.poll(async () => (await inspector.procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
-    expect(target.received.map((request) => request.headers.find(([name]) => name.toLowerCase() === 'content-encoding')?.[1] ?? request.body.toString())).toEqual([
-      'customer=Alex+Smith&code=T-7788',
-      'gzip',
-    ])
+    expect(
+      target.received.map((request) => request.headers.find(([name]) => name.toLowerCase() === 'content-encoding')?.[1] ?? request.body.toString()),
+    ).toEqual(['customer=Alex+Smith&code=T-7788', 'gzip'])
     const refused = await dispatch('startBulkReplay', { endpointId, filter: { query: 'nothing-like-it' }, targetUrl: target.url })
     expect(refused.ok ? '' : refused.error.message).toBe('no capture of this endpoint matches the filter')
     const malformed = await dispatch('startBulkReplay', { endpointId, filter: { query: 'a)' }, targetUrl: target.url })

@@ -139,7 +139,9 @@ describe('parseCaptureQuery', () => {
     })
 
     it('refuses queries over the length limit', () => {
-      expect(errorOf('a'.repeat(MAX_CAPTURE_QUERY_LENGTH + 1)).message).toBe(`the query is longer than ${MAX_CAPTURE_QUERY_LENGTH} characters at character ${MAX_CAPTURE_QUERY_LENGTH + 1}`)
+      expect(errorOf('a'.repeat(MAX_CAPTURE_QUERY_LENGTH + 1)).message).toBe(
+        `the query is longer than ${MAX_CAPTURE_QUERY_LENGTH} characters at character ${MAX_CAPTURE_QUERY_LENGTH + 1}`,
+      )
       expect(parseCaptureQuery('a'.repeat(MAX_CAPTURE_QUERY_LENGTH)).ok).toBe(true)
     })
 

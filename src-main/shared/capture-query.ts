@@ -29,7 +29,22 @@ export const MAX_CAPTURE_QUERY_LENGTH = 1000
 export const MAX_QUERY_NESTING = 32
 
 /** Field names a term can start with (`header.NAME:` and `query.NAME:` take a name after the dot). */
-export const QUERY_FIELDS = ['body', 'header', 'query', 'path', 'method', 'provider', 'verdict', 'status', 'event', 'ref', 'id', 'after', 'before', 'note'] as const
+export const QUERY_FIELDS = [
+  'body',
+  'header',
+  'query',
+  'path',
+  'method',
+  'provider',
+  'verdict',
+  'status',
+  'event',
+  'ref',
+  'id',
+  'after',
+  'before',
+  'note',
+] as const
 export type QueryField = (typeof QUERY_FIELDS)[number]
 
 /** One line per construct, for help texts (the renderer's syntax hint shows them). */
@@ -73,10 +88,7 @@ export type QueryTerm = { position: number } & (
 )
 
 export type QueryNode =
-  | { kind: 'term'; term: QueryTerm }
-  | { kind: 'not'; node: QueryNode }
-  | { kind: 'and'; nodes: QueryNode[] }
-  | { kind: 'or'; nodes: QueryNode[] }
+  { kind: 'term'; term: QueryTerm } | { kind: 'not'; node: QueryNode } | { kind: 'and'; nodes: QueryNode[] } | { kind: 'or'; nodes: QueryNode[] }
 
 /**
  * What a term has to read, cheapest first: `summary` fields are at hand for every capture;
@@ -258,7 +270,8 @@ type Token =
   /** `field` is lower-cased (`header.x-sig`), `null` for a bare word or phrase. */
   | { kind: 'term'; position: number; field: string | null; value: string }
 
-const isSpace = (char: string): boolean => char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f' || char === '\v' || char === '\u00a0'
+const isSpace = (char: string): boolean =>
+  char === ' ' || char === '\t' || char === '\n' || char === '\r' || char === '\f' || char === '\v' || char === '\u00a0'
 /** Characters that end a word: to search for them, quote the text. */
 const endsWord = (char: string): boolean => isSpace(char) || char === '(' || char === ')' || char === '"'
 
@@ -539,7 +552,14 @@ function parseTime(text: string, now: number): number | null {
   if (relative) return now - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]
   const iso = ISO_TIME.exec(text.toUpperCase())
   if (!iso) return null
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((group) => Number(iso[group] ?? 0)) as [number, number, number, number, number, number]
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((group) => Number(iso[group] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
   const fraction = iso[7] === undefined ? 0 : Number(`0.${iso[7]}`) * 1000
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null
   const utc = Date.UTC(year, month - 1, day, hour, minute, second) + fraction
@@ -572,9 +592,8 @@ class MatchContext {
   /** Lower-cased header pairs; `null` when the capture cannot provide them and that leaves the answer open. */
   headers(): Array<[string, string]> | null {
     if (this.lowerHeaders === undefined) {
-      const read = this.capture.headers
-      if (read === undefined) this.lowerHeaders = this.undecidedWithoutParts ? null : []
-      else this.lowerHeaders = read.call(this.capture).map(([name, value]) => [name.toLowerCase(), searchableHeaderValue(value).toLowerCase()])
+      if (this.capture.headers === undefined) this.lowerHeaders = this.undecidedWithoutParts ? null : []
+      else this.lowerHeaders = this.capture.headers().map(([name, value]) => [name.toLowerCase(), searchableHeaderValue(value).toLowerCase()])
     }
     return this.lowerHeaders
   }
@@ -582,9 +601,8 @@ class MatchContext {
   /** The body text; `undefined` when unknown and that leaves the answer open, `null` when binary or empty. */
   bodyText(): string | null | undefined {
     if (this.body === undefined) {
-      const read = this.capture.bodyText
-      if (read === undefined) return this.undecidedWithoutParts ? undefined : (this.body = null)
-      this.body = read.call(this.capture)
+      if (this.capture.bodyText === undefined) return this.undecidedWithoutParts ? undefined : (this.body = null)
+      this.body = this.capture.bodyText()
     }
     return this.body
   }
@@ -648,7 +666,9 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
       const headers = context.headers()
       if (headers === null) return null
       const { name, text } = term
-      return headers.some(([headerName, value]) => (name === null ? headerName.includes(text) || value.includes(text) : headerName === name && value.includes(text)))
+      return headers.some(([headerName, value]) =>
+        name === null ? headerName.includes(text) || value.includes(text) : headerName === name && value.includes(text),
+      )
     }
     case 'query': {
       const { name, text } = term

@@ -61,7 +61,10 @@ describe('searchableBodyText', () => {
   })
 
   it('decodes JSON string escapes beside the text as sent', () => {
-    const text = searchableBodyText(described('application/json'), Buffer.from('{"name":"M\\u00fcller","path":"\\/a\\/b","emoji":"\\ud83d\\ude00","q":"say \\"hi\\""}'))
+    const text = searchableBodyText(
+      described('application/json'),
+      Buffer.from('{"name":"M\\u00fcller","path":"\\/a\\/b","emoji":"\\ud83d\\ude00","q":"say \\"hi\\""}'),
+    )
     expect(text).toContain('m\\u00fcller')
     expect(text).toContain('müller')
     expect(text).toContain('/a/b')

@@ -117,19 +117,43 @@ function parseContentType(contentType: string | null): { mediaType: string | nul
 /** How a declared media type is read: as one kind of text, as binary, or `unknown` (look at the bytes). */
 function declaredKind(mediaType: string | null): TextKind | 'binary' | 'unknown' {
   if (mediaType === null) return 'unknown'
-  if (mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === 'application/jsonl' || mediaType === 'application/x-ndjson') return 'json'
+  if (mediaType === 'application/json' || mediaType.endsWith('+json') || mediaType === 'application/jsonl' || mediaType === 'application/x-ndjson')
+    return 'json'
   if (mediaType === 'application/x-www-form-urlencoded') return 'form'
   if (mediaType === 'application/xml' || mediaType === 'text/xml' || mediaType.endsWith('+xml')) return 'xml'
-  if (mediaType.startsWith('text/') || mediaType === 'application/javascript' || mediaType === 'application/graphql' || mediaType === 'application/x-yaml' || mediaType === 'application/yaml') return 'text'
+  if (
+    mediaType.startsWith('text/') ||
+    mediaType === 'application/javascript' ||
+    mediaType === 'application/graphql' ||
+    mediaType === 'application/x-yaml' ||
+    mediaType === 'application/yaml'
+  )
+    return 'text'
   if (BINARY_TYPE_PREFIXES.some((prefix) => mediaType.startsWith(prefix)) || BINARY_TYPES.has(mediaType)) return 'binary'
   return 'unknown'
 }
 
 const BINARY_TYPE_PREFIXES = ['image/', 'audio/', 'video/', 'font/']
-const BINARY_TYPES = new Set(['application/octet-stream', 'application/pdf', 'application/zip', 'application/gzip', 'application/x-protobuf', 'application/protobuf', 'application/grpc', 'application/cbor', 'application/msgpack'])
+const BINARY_TYPES = new Set([
+  'application/octet-stream',
+  'application/pdf',
+  'application/zip',
+  'application/gzip',
+  'application/x-protobuf',
+  'application/protobuf',
+  'application/grpc',
+  'application/cbor',
+  'application/msgpack',
+])
 
-/** Control characters other than whitespace: text that has them is not text a person wrote. */
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/
+/** Control characters other than whitespace (tab, line feed, form feed, carriage return): text that has them is not text a person wrote. */
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) || code === 0x7f) return true
+  }
+  return false
+}
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Bytes of no declared text type: text if UTF-16 with a byte-order mark, or valid UTF-8 without control characters. */
@@ -144,7 +168,7 @@ function sniffText(bytes: Uint8Array): { kind: TextKind; text: string | null } |
       return null
     }
   }
-  if (CONTROL_CHARACTER.test(text)) return null
+  if (hasControlCharacter(text)) return null
   const first = text.trimStart()[0]
   return { kind: first === '{' || first === '[' ? 'json' : first === '<' ? 'xml' : 'text', text }
 }
@@ -223,15 +247,45 @@ function decodeWindows1252(bytes: Uint8Array): string {
 
 /** 0x80-0x9F in windows-1252 (WHATWG Encoding); the five undefined bytes stay as they are. */
 const WINDOWS_1252_HIGH = [
-  '€', undefined, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', undefined, 'Ž', undefined,
-  undefined, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', undefined, 'ž', 'Ÿ',
+  '€',
+  undefined,
+  '‚',
+  'ƒ',
+  '„',
+  '…',
+  '†',
+  '‡',
+  'ˆ',
+  '‰',
+  'Š',
+  '‹',
+  'Œ',
+  undefined,
+  'Ž',
+  undefined,
+  undefined,
+  '‘',
+  '’',
+  '“',
+  '”',
+  '•',
+  '–',
+  '—',
+  '˜',
+  '™',
+  'š',
+  '›',
+  'œ',
+  undefined,
+  'ž',
+  'Ÿ',
 ]
 
 // ---- decoded copies -----------------------------------------------------------------------------
 
 /** The text, and after it the decoded form of whatever escapes it uses, so both spellings match. */
 function withDecodedForms(text: string, kind: TextKind, charset: string | null): string {
-  let decoded: string | null = null
+  let decoded: string | null
   switch (kind) {
     case 'form':
       decoded = decodeForm(text, charset)
@@ -271,7 +325,8 @@ function decodeForm(text: string, charset: string | null): string {
     while (end + 2 < spaced.length && spaced.charCodeAt(end) === 0x25 && isHex(spaced.charCodeAt(end + 1)) && isHex(spaced.charCodeAt(end + 2))) end += 3
     if (end > at) {
       const bytes = new Uint8Array((end - at) / 3)
-      for (let index = 0; index < bytes.length; index++) bytes[index] = hexValue(spaced.charCodeAt(at + index * 3 + 1)) * 16 + hexValue(spaced.charCodeAt(at + index * 3 + 2))
+      for (let index = 0; index < bytes.length; index++)
+        bytes[index] = hexValue(spaced.charCodeAt(at + index * 3 + 1)) * 16 + hexValue(spaced.charCodeAt(at + index * 3 + 2))
       decoded += spaced.slice(copiedUpTo, at) + (decodeText(bytes, escapes) ?? spaced.slice(at, end))
       copiedUpTo = end
     }

@@ -84,14 +84,24 @@ export function CaptureFilterBar({ filter, onChange }: CaptureFilterBarProps) {
         </p>
       )}
       <div className="filter-selects">
-        <FilterSelect label="Provider" value={filter.provider} onChange={(provider) => set({ provider: provider as CaptureFilter['provider'] })} testId="filter-provider">
+        <FilterSelect
+          label="Provider"
+          value={filter.provider}
+          onChange={(provider) => set({ provider: provider as CaptureFilter['provider'] })}
+          testId="filter-provider"
+        >
           {FILTER_PROVIDERS.map((id) => (
             <option key={id} value={id}>
               {filterProviderLabel(id)}
             </option>
           ))}
         </FilterSelect>
-        <FilterSelect label="Signature" value={filter.verdict} onChange={(verdict) => set({ verdict: verdict as CaptureFilter['verdict'] })} testId="filter-verdict">
+        <FilterSelect
+          label="Signature"
+          value={filter.verdict}
+          onChange={(verdict) => set({ verdict: verdict as CaptureFilter['verdict'] })}
+          testId="filter-verdict"
+        >
           {FILTER_VERDICTS.map((status) => (
             <option key={status} value={status}>
               {VERDICT_WORDS[status]}
@@ -121,7 +131,12 @@ export function CaptureFilterBar({ filter, onChange }: CaptureFilterBarProps) {
             ))}
           </optgroup>
         </FilterSelect>
-        <FilterSelect label="Outcome" value={filter.outcome} onChange={(outcome) => set({ outcome: outcome as CaptureFilter['outcome'] })} testId="filter-outcome">
+        <FilterSelect
+          label="Outcome"
+          value={filter.outcome}
+          onChange={(outcome) => set({ outcome: outcome as CaptureFilter['outcome'] })}
+          testId="filter-outcome"
+        >
           <option value="captured">{OUTCOME_LABELS.captured}</option>
           <option value="refused">{OUTCOME_LABELS.refused}</option>
         </FilterSelect>
@@ -174,7 +189,8 @@ function useSearchDraft(filter: CaptureFilter, onChange: (filter: CaptureFilter)
   const committed = filter.query ?? filter.text ?? ''
   const [draft, setDraftState] = useState(committed)
   const [seenCommitted, setSeenCommitted] = useState(committed)
-  const ownCommitRef = useRef(committed)
+  /** The query this box committed last: its echo in `filter` must not replace what is being typed. */
+  const [ownCommit, setOwnCommit] = useState(committed)
   const latestRef = useRef({ filter, onChange })
   const timerRef = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
 
@@ -187,7 +203,7 @@ function useSearchDraft(filter: CaptureFilter, onChange: (filter: CaptureFilter)
   // not come from this box replaces what the user is typing.
   if (committed !== seenCommitted) {
     setSeenCommitted(committed)
-    if (committed !== ownCommitRef.current) setDraftState(committed)
+    if (committed !== ownCommit) setDraftState(committed)
   }
 
   function commit(query: string): void {
@@ -195,7 +211,7 @@ function useSearchDraft(filter: CaptureFilter, onChange: (filter: CaptureFilter)
     const latest = latestRef.current
     // Spaces around the query mean nothing: trailing ones while typing must not fetch the list again.
     const trimmed = query.trim()
-    ownCommitRef.current = trimmed
+    setOwnCommit(trimmed)
     latest.onChange(withoutEmpty({ ...latest.filter, text: undefined, query: trimmed === '' ? undefined : trimmed }))
   }
 
@@ -203,7 +219,7 @@ function useSearchDraft(filter: CaptureFilter, onChange: (filter: CaptureFilter)
     setDraftState(text)
     clearTimeout(timerRef.current)
     if (when === 'silently') {
-      ownCommitRef.current = ''
+      setOwnCommit('')
     } else if (when === 'now') {
       commit(text)
     } else {
@@ -216,5 +232,5 @@ function useSearchDraft(filter: CaptureFilter, onChange: (filter: CaptureFilter)
 
 /** Drops fields that filter nothing, so an emptied filter is `{}` again. */
 function withoutEmpty(filter: CaptureFilter): CaptureFilter {
-  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined && value !== '')) as CaptureFilter
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined && value !== ''))
 }

@@ -3,7 +3,15 @@ import { listLocationHash, readListLocation } from './list-location'
 
 describe('list location in the fragment', () => {
   it('round-trips a scope and every filter field', () => {
-    const filter = { query: 'body:"Alex Smith" -status:5xx a+b & c=d #x', text: 'old', provider: 'ixopay', verdict: 'invalid', method: 'POST', answer: '5xx', outcome: 'captured' } as const
+    const filter = {
+      query: 'body:"Alex Smith" -status:5xx a+b & c=d #x',
+      text: 'old',
+      provider: 'ixopay',
+      verdict: 'invalid',
+      method: 'POST',
+      answer: '5xx',
+      outcome: 'captured',
+    } as const
     const hash = listLocationHash({ scope: 'endpoint-1', filter }, '')
     expect(hash.startsWith('#scope=endpoint-1&q=body%3A%22Alex%20Smith%22')).toBe(true)
     expect(readListLocation(hash)).toEqual({ scope: 'endpoint-1', filter })

@@ -7,7 +7,13 @@
  * Values read back are checked: a hand-edited address can drop a select, never break the list.
  */
 import { useEffect, useRef } from 'react'
-import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
+import {
+  ANSWER_FILTER_PATTERN,
+  CAPTURE_OUTCOMES,
+  MAX_FILTER_TEXT_LENGTH,
+  METHOD_FILTER_PATTERN,
+  type CaptureFilter,
+} from '../../../../src-main/shared/capture-filter'
 import { MAX_CAPTURE_QUERY_LENGTH } from '../../../../src-main/shared/capture-query'
 import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../../../src-main/shared/provider-catalog'
 import type { CaptureScope } from '../../api/query-keys'
@@ -19,7 +25,16 @@ export interface ListLocation {
 }
 
 /** Fragment parameter of each piece, in the order they are written. */
-const PARAMETERS = { scope: 'scope', query: 'q', text: 'text', provider: 'provider', verdict: 'verdict', method: 'method', answer: 'answer', outcome: 'outcome' } as const
+const PARAMETERS = {
+  scope: 'scope',
+  query: 'q',
+  text: 'text',
+  provider: 'provider',
+  verdict: 'verdict',
+  method: 'method',
+  answer: 'answer',
+  outcome: 'outcome',
+} as const
 const OWN_PARAMETERS = new Set<string>(Object.values(PARAMETERS))
 
 /** The list view a fragment (`#…`, with or without the `#`) describes. */
