@@ -37,3 +37,9 @@ describe('decodeBody', () => {
     expect(decodeLatin1(long)).toBe('é'.repeat(100_000))
   })
 })
+
+describe('windows-1252', () => {
+  it('maps the five unassigned bytes to the C1 code points of the same number', () => {
+    expect(decodeBody(new Uint8Array([0x81, 0x8d, 0x8f, 0x90, 0x9d, 0x99]), 'text/plain; charset=cp1252').text).toBe('\u0081\u008d\u008f\u0090\u009d™')
+  })
+})

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { analyseBody, withoutJsonView } from './body-views'
+import { MAX_PRETTY_XML_CHARS } from './xml-pretty'
+
+const utf8 = (text: string) => new TextEncoder().encode(text)
+
+describe('analyseBody', () => {
+  it('opens a declared ISO-8859-1 body as text, decoded (B9)', () => {
+    const analysis = analyseBody(new Uint8Array([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]), 'text/plain; charset=iso-8859-1')
+    expect(analysis.preferred).toBe('text')
+    expect(analysis.text).toBe('Müller')
+    expect(analysis.decoded.encoding).toBe('ISO-8859-1')
+  })
+
+  it('keeps hex first for bytes that are not valid in the (default) UTF-8', () => {
+    const analysis = analyseBody(new Uint8Array([0x63, 0xe9]), 'text/plain')
+    expect(analysis).toMatchObject({ preferred: 'hex', text: null, isBinary: true })
+    expect(analysis.notice).toBe('Declared as text/plain, but the bytes are not valid UTF-8.')
+  })
+
+  it('offers JSON for a JSON content type even when the body will not parse (the view shows where)', () => {
+    const analysis = analyseBody(utf8('{"a": '), 'application/json')
+    expect(analysis).toMatchObject({ preferred: 'json', isJsonDeclared: true })
+  })
+
+  it('offers JSON for an undeclared body that starts like JSON, and drops it when asked', () => {
+    const analysis = analyseBody(utf8('[INFO] not json'), 'text/plain')
+    expect(analysis).toMatchObject({ preferred: 'json', isJsonDeclared: false })
+    expect(withoutJsonView(analysis)).toMatchObject({ preferred: 'text', views: ['text', 'hex'] })
+  })
+
+  it('formats XML up to the cap and shows larger XML as raw text, saying why', () => {
+    expect(analyseBody(utf8('<a><b/></a>'), 'application/xml').preferred).toBe('xml')
+    const large = analyseBody(utf8('<a>' + 'x'.repeat(MAX_PRETTY_XML_CHARS) + '</a>'), 'application/xml')
+    expect(large.views).toEqual(['text', 'hex'])
+    expect(large.notice).toContain('raw text')
+  })
+
+  it('never formats HTML as XML', () => {
+    expect(analyseBody(utf8('<html><body>x</body></html>'), 'text/html').preferred).toBe('text')
+  })
+})
