@@ -150,7 +150,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
               return null
             }
             try {
-              return await storeImported(entry.capture, endpoint.id, `${source}, entry ${number}`, request.asProvider)
+              return await storeImported(entry.capture, endpoint.id, `${source}, entry ${number}`, request.asProvider, (message) => failures.push({ entry: number, message }))
             } catch (error: unknown) {
               failures.push({ entry: number, message: `could not be stored: ${error instanceof Error ? error.message : String(error)}` })
               return null
@@ -167,7 +167,13 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     },
   }
 
-  async function storeImported(capture: ExchangeCapture, endpointId: string, importedFrom: string, asProvider: PinnableProviderId | undefined): Promise<StoredCapture> {
+  async function storeImported(
+    capture: ExchangeCapture,
+    endpointId: string,
+    importedFrom: string,
+    asProvider: PinnableProviderId | undefined,
+    reportPartial: (message: string) => void,
+  ): Promise<StoredCapture> {
     const receivedAt = capture.receivedAt ?? deps.now().toISOString()
     const isRefused = capture.outcome === 'refused'
     const recognition = isRefused
@@ -197,7 +203,12 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     }
     const stored = await deps.append(newCapture, capture.body)
     deps.imported(stored)
-    for (const record of [...capture.resends].reverse()) await deps.addResend(stored, { ...record, captureId: stored.id })
+    try {
+      for (const record of [...capture.resends].reverse()) await deps.addResend(stored, { ...record, captureId: stored.id })
+    } catch (error: unknown) {
+      // The capture itself is stored (and listed as imported); only its history is incomplete.
+      reportPartial(`imported, but its resend history could not be kept: ${error instanceof Error ? error.message : String(error)}`)
+    }
     return stored
   }
 }
