@@ -11,6 +11,8 @@ export default defineConfig({
         input: {
           index: resolve('src-main/electron/main.ts'),
           headless: resolve('src-main/headless/main.ts'),
+          // The store's search runs in this worker thread (core/store/search-scanner.ts finds it beside the bundle).
+          'search-worker': resolve('src-main/core/store/search-worker.ts'),
         },
       },
     },

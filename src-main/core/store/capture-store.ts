@@ -382,7 +382,18 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const search = createStoreSearch({
     table,
     segmentOf: (segmentNumber) => segments.get(segmentNumber),
-    annotate: withAnnotations,
+    annotationsOf(block, slot) {
+      const overlay = overlays.get(locationOf(block, slot))
+      const pinned = ((block.flags[slot] as number) & FLAG_PINNED) !== 0
+      if (!overlay && !pinned) return null
+      const annotations: { note: string | null; pinned: boolean; senderLeftAt: string | null; recognition?: CaptureRecognition | null } = {
+        note: overlay?.note ?? null,
+        pinned,
+        senderLeftAt: overlay?.senderLeftAt ?? null,
+      }
+      if (overlay?.recognition !== undefined) annotations.recognition = overlay.recognition
+      return annotations
+    },
     now: deps.now,
   })
 
@@ -734,6 +745,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     },
     async close() {
       retention.stop()
+      await search.close()
       while (pending.length > 0 || committing) await (committing ?? yieldToEventLoop())
       if (spare) {
         const prepared = await spare.catch(() => undefined)

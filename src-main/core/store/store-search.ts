@@ -4,32 +4,22 @@
  * Filters on fields memory keeps (provider, verdict, method, answer, outcome, endpoint) are a scan
  * of typed arrays, without reading anything. Text (`filter.text`) and the query language
  * (`filter.query`, shared/capture-query.ts) need the records and bodies: the candidates left by
- * the in-memory fields are read one segment at a time with a single read of the log range that
- * holds them (sequential, from the page cache), decided on their summary first and on headers and
- * body text only when the summary did not decide. The scan yields to the event loop every few
- * milliseconds, so the receiver keeps answering while a search runs.
+ * the in-memory fields are handed to the search worker thread (search-scanner.ts), which reads
+ * each segment's log range in one read and decides them (search-scan.ts), off the event loop.
  */
-import { performance } from 'node:perf_hooks'
-import { filterFieldsOf, normalizeCaptureFilter, type CaptureFilter } from '../../shared/capture-filter'
-import { decideCaptureQuery, matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, type CaptureQuery } from '../../shared/capture-query'
+import { normalizeCaptureFilter, type CaptureFilter } from '../../shared/capture-filter'
+import { parseCaptureQuery, type CaptureQuery } from '../../shared/capture-query'
 import { InspectorError } from '../../shared/errors'
-import { toCaptureSummary } from '../capture-views'
-import { searchableBodyText } from '../search/searchable-body'
-import { FRAME_HEADER_BYTES } from './capture-log'
 import type { Segment } from './capture-segments'
 import type { CaptureTable, FilterCodes, SegmentBlock } from './capture-table'
-import type { LoggedCapture } from './persisted-schema'
-
-/** A scan holds the event loop at most about this long before yielding. */
-const SLICE_MS = 8
-/** Log ranges larger than this are read capture by capture rather than in one buffer. */
-const MAX_RANGE_READ_BYTES = 16 * 1024 * 1024
+import { createScanner } from './search-scanner'
+import type { ScanFilter, ScanSegment } from './search-scan'
 
 export interface StoreSearchDeps {
   table: CaptureTable
   segmentOf(segmentNumber: number): Segment | undefined
-  /** The record with its annotations and recomputed recognition applied. */
-  annotate(logged: LoggedCapture, block: SegmentBlock, slot: number): LoggedCapture
+  /** What the index changed of a capture after arrival; `null` when nothing. */
+  annotationsOf(block: SegmentBlock, slot: number): ScanSegment['annotations'][number]
   now(): Date
 }
 
@@ -42,6 +32,7 @@ export interface StoreSearch {
   page(query: { endpointId?: string; beforeSeq?: number; limit: number; filter?: CaptureFilter }): Promise<{ slots: SlotRef[]; nextBeforeSeq: number | null; total: number }>
   /** Matching captures, oldest first. */
   matching(endpointId: string | undefined, filter: CaptureFilter | undefined): Promise<SlotRef[]>
+  close(): Promise<void>
 }
 
 interface PreparedFilter {
@@ -53,6 +44,7 @@ interface PreparedFilter {
 
 export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   const { table } = deps
+  const scanner = createScanner()
 
   function prepare(endpointId: string | undefined, filter: CaptureFilter | undefined): PreparedFilter | null {
     const active = normalizeCaptureFilter(filter)
@@ -85,64 +77,32 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   /** Every match, newest first. */
   async function allMatches(prepared: PreparedFilter): Promise<SlotRef[]> {
     if (prepared.text === undefined && prepared.query === null) return [...candidates(prepared)]
-    const matches: SlotRef[] = []
-    let group: SlotRef[] = []
-    let sliceStart = performance.now()
-    const flush = async (): Promise<void> => {
-      if (group.length === 0) return
-      const block = (group[0] as SlotRef).block
-      const segment = deps.segmentOf(block.number)
-      const current = group
-      group = []
-      if (!segment) return
-      for (const ref of await testSegment(segment, current, prepared)) matches.push(ref)
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve))
-        sliceStart = performance.now()
-      }
-    }
+    // The candidates, one scan segment per log (newest first), with what the index changed.
+    const groups: Array<{ refs: SlotRef[]; scan: ScanSegment }> = []
     for (const ref of candidates(prepared)) {
-      if (group.length > 0 && ((group[0] as SlotRef).block !== ref.block || group.length >= 128)) await flush()
-      group.push(ref)
+      let group = groups.at(-1)
+      if (!group || (group.refs[0] as SlotRef).block !== ref.block) {
+        const segment = deps.segmentOf(ref.block.number)
+        if (!segment) continue
+        group = { refs: [], scan: { logPath: segment.paths.log, ids: [], offsets: [], metadataBytes: [], bodySizes: [], annotations: [] } }
+        groups.push(group)
+      }
+      const { block, slot } = ref
+      group.refs.push(ref)
+      group.scan.ids.push(block.ids[slot] as string)
+      group.scan.offsets.push(block.offset[slot] as number)
+      group.scan.metadataBytes.push(block.metadataBytes[slot] as number)
+      group.scan.bodySizes.push(block.bodySize[slot] as number)
+      group.scan.annotations.push(deps.annotationsOf(block, slot))
     }
-    await flush()
+    const filter: ScanFilter = { nowMs: deps.now().getTime() }
+    if (prepared.text !== undefined) filter.text = prepared.text
+    if (prepared.query !== null) filter.query = prepared.query.source
+    const matched = await scanner.scan(filter, groups.map((group) => group.scan))
+    const matches: SlotRef[] = []
+    for (const [index, positions] of matched.entries()) for (const position of positions) matches.push((groups[index] as { refs: SlotRef[] }).refs[position] as SlotRef)
     // Deleted while the scan ran: not a match any more.
     return matches.filter(({ block, slot }) => block.isLive(slot))
-  }
-
-  /** The slots of one segment (newest first) that match the text and query. */
-  async function testSegment(segment: Segment, refs: SlotRef[], prepared: PreparedFilter): Promise<SlotRef[]> {
-    const needsBody = prepared.query !== null
-    const block = (refs[0] as SlotRef).block
-    const endOf = (slot: number): number =>
-      (block.offset[slot] as number) + FRAME_HEADER_BYTES + (block.metadataBytes[slot] as number) + (needsBody ? (block.bodySize[slot] as number) : 0)
-    let start = Infinity
-    let end = 0
-    for (const { slot } of refs) {
-      start = Math.min(start, block.offset[slot] as number)
-      end = Math.max(end, endOf(slot))
-    }
-    const range = end - start <= MAX_RANGE_READ_BYTES ? await segment.readRange(start, end) : null
-    const matched: SlotRef[] = []
-    for (const ref of refs) {
-      const { slot } = ref
-      const offset = block.offset[slot] as number
-      const metadataBytes = block.metadataBytes[slot] as number
-      let frame: Buffer
-      if (range) frame = range.subarray(offset - start, endOf(slot) - start)
-      else frame = await segment.readRange(offset, endOf(slot))
-      if (frame.length !== endOf(slot) - offset) continue
-      let logged: LoggedCapture
-      try {
-        logged = JSON.parse(frame.toString('utf8', FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + metadataBytes)) as LoggedCapture
-      } catch {
-        // Damaged: it is reported when opened; it matches nothing.
-        continue
-      }
-      if (logged.id !== block.ids[slot]) continue
-      if (matchesRecord(deps.annotate(logged, block, slot), needsBody ? frame.subarray(FRAME_HEADER_BYTES + metadataBytes) : null, prepared)) matched.push(ref)
-    }
-    return matched
   }
 
   return {
@@ -168,23 +128,6 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       const prepared = prepare(endpointId, filter)
       return prepared === null ? [] : (await allMatches(prepared)).reverse()
     },
+    close: () => scanner.close(),
   }
-}
-
-function matchesRecord(logged: LoggedCapture, body: Buffer | null, prepared: PreparedFilter): boolean {
-  const summary = toCaptureSummary(logged)
-  const searchText = prepared.text !== undefined || prepared.query !== null ? filterFieldsOf(summary).searchText : ''
-  if (prepared.text !== undefined && !searchText.includes(prepared.text)) return false
-  if (prepared.query === null) return true
-  const decided = decideCaptureQuery(prepared.query, searchableCaptureOf(summary, { searchText }))
-  if (decided !== null) return decided
-  // Bodies are matched as received; damaged ones are refused when opened and matched as they are here.
-  return matchesCaptureQuery(
-    prepared.query,
-    searchableCaptureOf(summary, {
-      searchText,
-      headers: () => logged.headers,
-      bodyText: () => (body === null || logged.outcome === 'refused' ? null : searchableBodyText({ headers: logged.headers }, body)),
-    }),
-  )
 }
