@@ -16,6 +16,7 @@ import { StorageBanner } from './features/status/storage-banner'
 import { StorageIssuesNotice } from './features/status/storage-issues-notice'
 import { SimulateButton } from './features/replay/entry-points'
 import { TunnelBanner, TunnelControl } from './features/tunnel/tunnel-control'
+import { StorageSettingsButton } from './features/storage/storage-settings'
 import { formatCount } from './lib/format'
 
 const SCOPE_KEY = 'callback-inspector.scope'
@@ -120,6 +121,7 @@ export function App() {
         <span className="topbar-spacer" />
         <TunnelControl />
         <SimulateButton endpointId={scopeEndpoint?.id ?? null} />
+        <StorageSettingsButton />
         <LiveIndicator />
         {status && <span className="topbar-meta muted">v{status.version}</span>}
       </header>
