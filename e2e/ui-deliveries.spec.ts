@@ -113,6 +113,10 @@ test('comparing two captures names the changed amount path', async ({ page, insp
   await expect(amount.locator('.compare-left')).toHaveText('"9.99"')
   await expect(amount.locator('.compare-right')).toHaveText('"19.99"')
   await expect(dialog.locator('[data-testid=json-path-changes] tbody tr')).toHaveCount(1)
+  // The line diff (jsdiff) of the JSON text is one click away.
+  await dialog.getByText('Line diff of the JSON text').click()
+  await expect(dialog.getByTestId('line-diff').locator('[data-diff=add]')).toContainText('"19.99"')
+  await expect(dialog.getByTestId('line-diff').locator('[data-diff=remove]')).toContainText('"9.99"')
   const headers = dialog.getByTestId('header-changes')
   await expect(headers.locator('tr[data-header="x-attempt"]')).toHaveAttribute('data-kind', 'removed')
   await expect(headers.locator('tr[data-header="x-retry"]')).toHaveAttribute('data-kind', 'added')

@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { describeJsonPathChange, type BodyDiff } from '../../../../src-main/shared/capture-diff'
 import type { BodyDigest, TextDiff } from '../../../../src-main/shared/replay'
 import { formatCount, formatExactBytes } from '../../lib/format'
@@ -24,12 +24,7 @@ export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: Bod
       return (
         <div data-testid={testId} data-kind="json">
           <JsonPathChanges diff={diff} />
-          {diff.text && diff.text.unified !== '' && (
-            <details className="compare-text-details">
-              <summary>Line diff of the JSON text</summary>
-              <LineDiff diff={diff.text} />
-            </details>
-          )}
+          {diff.text && diff.text.unified !== '' && <CollapsedLineDiff diff={diff.text} />}
         </div>
       )
     case 'text':
@@ -107,6 +102,17 @@ export function JsonPathChanges({ diff }: { diff: Extract<BodyDiff, { kind: 'jso
         </tbody>
       </table>
     </>
+  )
+}
+
+/** The JSON text's line diff, rendered only once opened (it can run to thousands of lines). */
+function CollapsedLineDiff({ diff }: { diff: TextDiff }) {
+  const [isOpen, setIsOpen] = useState(false)
+  return (
+    <details className="compare-text-details" onToggle={(event) => setIsOpen(event.currentTarget.open)}>
+      <summary>Line diff of the JSON text</summary>
+      {isOpen && <LineDiff diff={diff} />}
+    </details>
   )
 }
 
