@@ -230,8 +230,11 @@ export function useBulkJob(initial: BulkJobView) {
     queryKey: queryKeys.bulkJob(initial.jobId),
     queryFn: () => call('getBulkReplay', { jobId: initial.jobId }),
     initialData: initial,
-    // Progress comes from `bulk-replay-progress` events; polling only while the stream is down.
-    refetchInterval: (query) => (query.state.data?.finished || getLiveState() === 'open' ? false : 2000),
+    // Events of a quick job can all arrive before this query exists (they are dropped then): ask once on mount.
+    refetchOnMount: 'always',
+    // Progress comes from `bulk-replay-progress` events; polling every 2 s while the stream is down,
+    // and every 5 s while it is up, in case a fetch's older snapshot landed after the last event.
+    refetchInterval: (query) => (query.state.data?.finished ? false : getLiveState() === 'open' ? 5000 : 2000),
   })
 }
 
