@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { makeTempDir } from '../../test-support/temp-dir'
-import { planKeySealing } from '../../electron/shell-policy'
-import { openKeyStore } from './key-store'
-import type { SecretSealer } from './secret-sealer'
+import { makeTempDir } from '../test-support/temp-dir'
+import { planKeySealing } from './shell-policy'
+import { openKeyStore } from '../core/keys/key-store'
+import type { SecretSealer } from '../core/keys/secret-sealer'
 
 const removers: Array<() => Promise<void>> = []
 afterEach(async () => {
