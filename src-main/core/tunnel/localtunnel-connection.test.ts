@@ -42,7 +42,7 @@ async function startReceiverWithDecoy(answer: (req: http.IncomingMessage, res: h
 
 async function openThrough(localPort: number) {
   const server = await startLocaltunnelServer()
-  cleanups.push(server.stop)
+  cleanups.push(() => server.stop())
   const registration = await requestRegistration({ serverUrl: server.url, subdomain: 'socket-half' }, new AbortController().signal)
   // The server leg by address too, so that any name lookup below can only come from the local leg.
   const connection: TunnelConnection = await openLocaltunnelConnection({
@@ -63,10 +63,10 @@ describe('openLocaltunnelConnection', () => {
     // From here on, only the local leg could look up a name (each request makes it dial again).
     const lookups: string[] = []
     const realLookup = dns.lookup
-    vi.spyOn(dns, 'lookup').mockImplementation(((hostname: string, ...rest: unknown[]) => {
+    vi.spyOn(dns, 'lookup').mockImplementation((hostname: string, ...rest: unknown[]) => {
       lookups.push(hostname)
-      return (realLookup as (...args: unknown[]) => void)(hostname, ...rest)
-    }) as typeof dns.lookup)
+      Reflect.apply(realLookup, dns, [hostname, ...rest])
+    })
     expect(registration.url).toBe(`http://socket-half.localhost:${server.port}`)
     for (let i = 0; i < 3; i += 1) {
       const answer = await requestThroughTunnel(server.port, 'socket-half', { path: `/n${i}` })

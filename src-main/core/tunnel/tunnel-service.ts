@@ -63,9 +63,9 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
    * second, so a restart (Stop then Start, or a settings change) waits that out before asking for
    * the name again, instead of being handed a random one.
    */
-  let previousRun: { serverUrl: string; configuredSubdomain: string | null; heldSubdomain: string | null; stoppedAt: number } | null = null
+  let previousRun: PreviousRun | null = null
   let heldSubdomain: string | null = null
-  let running: { serverUrl: string; configuredSubdomain: string | null } | null = null
+  let running: RunSettings | null = null
 
   function publish(state: TunnelState): void {
     lastState = state
@@ -76,16 +76,8 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
 
   async function start(): Promise<TunnelState> {
     if (supervisor) return lastState
-    const clock = deps.supervisor?.clock ?? Date
-    const serverOrigin = settings.serverUrl.replace(/\/+$/, '')
-    const sameServer = previousRun !== null && previousRun.serverUrl === serverOrigin
-    running = { serverUrl: serverOrigin, configuredSubdomain: settings.subdomain }
-    // Keep the URL across a restart when none is configured, unless the user just cleared one.
-    const previousSubdomain =
-      sameServer && settings.subdomain === null && previousRun?.configuredSubdomain === null ? previousRun.heldSubdomain : null
-    // Only a name the last run held is still held by the server; another one needs no wait.
-    const asksForHeldName = sameServer && previousRun?.heldSubdomain != null && (settings.subdomain ?? previousSubdomain) === previousRun.heldSubdomain
-    const firstAttemptNotBefore = asksForHeldName && previousRun !== null ? previousRun.stoppedAt + TUNNEL_RECLAIM_DELAY_MS : undefined
+    running = { serverUrl: settings.serverUrl.replace(/\/+$/, ''), configuredSubdomain: settings.subdomain }
+    const { previousSubdomain, firstAttemptNotBefore } = planRestart(previousRun, running)
     heldSubdomain = null
     supervisor = createTunnelSupervisor(
       {
@@ -147,6 +139,32 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
       return settings
     },
   }
+}
+
+/** What a run was started with: the server (without a trailing slash) and the configured subdomain. */
+interface RunSettings {
+  serverUrl: string
+  configuredSubdomain: string | null
+}
+
+/** What the last run held when it stopped, and when its sockets were closed. */
+interface PreviousRun extends RunSettings {
+  heldSubdomain: string | null
+  stoppedAt: number
+}
+
+/**
+ * How a new run follows the previous one. With no subdomain configured (before and now) it asks
+ * for the one last held, so the public URL survives a Stop and Start. When it asks for a name the
+ * last run held on the same server, it waits until the server has let go of that run.
+ */
+function planRestart(previous: PreviousRun | null, next: RunSettings): { previousSubdomain: string | null; firstAttemptNotBefore: number | undefined } {
+  if (previous === null || previous.serverUrl !== next.serverUrl || previous.heldSubdomain === null) {
+    return { previousSubdomain: null, firstAttemptNotBefore: undefined }
+  }
+  const previousSubdomain = next.configuredSubdomain === null && previous.configuredSubdomain === null ? previous.heldSubdomain : null
+  const asksForHeldName = (next.configuredSubdomain ?? previousSubdomain) === previous.heldSubdomain
+  return { previousSubdomain, firstAttemptNotBefore: asksForHeldName ? previous.stoppedAt + TUNNEL_RECLAIM_DELAY_MS : undefined }
 }
 
 /** A fresh nonce per run for the health probe. */

@@ -69,7 +69,7 @@ export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialog
       <ConfirmDialog
         title="Discard unsaved changes?"
         confirmLabel="Discard changes"
-        onConfirm={async () => onClose()}
+        onConfirm={() => Promise.resolve(onClose())}
         onClose={() => setIsConfirmingDiscard(false)}
       >
         <p data-testid="answers-discard-question">The answer settings of “{endpoint.name}” have changes that are not saved. Close without saving them?</p>
@@ -94,7 +94,9 @@ function AnswerSettingsForm({ endpoint, initial, warnings, onDirtyChange, onClos
   const [isDirty, setIsDirty] = useState(false)
   // The draft as it is now, for a save that completes after further edits.
   const latestDraft = useRef(draft)
-  latestDraft.current = draft
+  useEffect(() => {
+    latestDraft.current = draft
+  }, [draft])
   useEffect(() => onDirtyChange(isDirty), [isDirty, onDirtyChange])
   const [serverError, setServerError] = useState<string | null>(null)
   const [savedAt, setSavedAt] = useState<number | null>(null)
