@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeSecretShapeMismatch } from './key-shape'
+import { describeSecretShapeMismatch } from '../shared/key-shape'
 
 describe('describeSecretShapeMismatch', () => {
   it('refuses a whsec_ secret filed under IXOPAY and names the providers it belongs to', () => {
