@@ -74,6 +74,33 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
     }
   }
 
+  /**
+   * A page decided by the in-memory fields alone: one pass over the arrays that counts every match
+   * and keeps only the page's slots (no object per capture: a deep page over 100,000 captures
+   * allocated 100,000 of them).
+   */
+  function pageInMemory(prepared: PreparedFilter, beforeSeq: number | undefined, limit: number): { slots: SlotRef[]; nextBeforeSeq: number | null; total: number } {
+    const { endpoint, codes } = prepared
+    const unfiltered = Object.keys(codes).length === 0
+    const slots: SlotRef[] = []
+    let total = 0
+    let hasOlder = false
+    for (let position = table.blocks.length - 1; position >= 0; position--) {
+      const block = table.blocks[position] as SegmentBlock
+      if (block.live === 0) continue
+      for (let slot = block.length - 1; slot >= 0; slot--) {
+        if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
+        if (!unfiltered && !table.matches(block, slot, codes)) continue
+        total++
+        if (hasOlder || (beforeSeq !== undefined && (block.seq[slot] as number) >= beforeSeq)) continue
+        if (slots.length < limit) slots.push({ block, slot })
+        else hasOlder = true
+      }
+    }
+    const last = slots.at(-1)
+    return { slots, nextBeforeSeq: hasOlder && last ? (last.block.seq[last.slot] as number) : null, total }
+  }
+
   /** Every match, newest first. */
   async function allMatches(prepared: PreparedFilter): Promise<SlotRef[]> {
     if (prepared.text === undefined && prepared.query === null) return [...candidates(prepared)]
@@ -109,6 +136,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
     async page({ endpointId, beforeSeq, limit, filter }) {
       const prepared = prepare(endpointId, filter)
       if (prepared === null) return { slots: [], nextBeforeSeq: null, total: 0 }
+      if (prepared.text === undefined && prepared.query === null) return pageInMemory(prepared, beforeSeq, limit)
       const matches = await allMatches(prepared)
       // The total counts every match; the page takes the newest `limit` below the cursor.
       const slots: SlotRef[] = []
