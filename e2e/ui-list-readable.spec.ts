@@ -189,6 +189,14 @@ test('the Reference column tells two orders apart; the full target shows on hove
   await expect(rows).toHaveCount(5)
   await expect(rows.first()).toHaveAttribute('data-outcome', 'refused')
   await expect(rows.first().getByTestId('capture-status')).toHaveText('413')
+  // A pass-through forward to nothing: the configured answer went out, marked as a failed forward.
+  await inspector.app.call('setForwardConfig', {
+    endpointId: endpoint.id,
+    config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false },
+  })
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/forwarded', body: '{}' })
+  await expect(rows).toHaveCount(6)
+  await expect(rows.first().getByTestId('capture-forward-failed')).toBeVisible()
   await page.screenshot({ path: test.info().outputPath('list-1400.png') })
   for (const width of [1400, 1180]) {
     await page.setViewportSize({ width, height: 900 })

@@ -221,7 +221,7 @@ test('a failed pass-through forward is marked in the list row, not only in the d
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
   expect(await inspector.sendCallback({ slug, path: '/cb', body: '{"id":1}' })).toBe(200)
   const row = page.getByTestId('capture-row').first()
-  await expect(row.getByTestId('capture-forward-failed')).toHaveText('forward failed')
+  await expect(row.getByTestId('capture-forward-failed')).toHaveText('fwd failed')
   await expect(row.getByTestId('capture-forward-failed')).toHaveAttribute('title', /Forward to http:\/\/127\.0\.0\.1:1\/hooks failed: .*(refused|connect)/i)
 })
 

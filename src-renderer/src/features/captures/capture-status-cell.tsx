@@ -2,7 +2,7 @@ import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
 import { answerProgress, isLive, progressSentence, progressShortLabel } from './answer-progress'
 import { useSecondTicks } from './use-second-ticks'
-import { ForwardMark } from '../replay/forward-mark'
+import { ForwardMark, isForwardProblem } from '../replay/forward-mark'
 
 interface CaptureStatusCellProps {
   capture: CaptureSummary
@@ -24,6 +24,7 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
   const delay = response.delayMs > 0 ? ` · delayed ${response.delayMs} ms` : ''
   const answered = `${answerLongLabel(response)} · ${answerReason(response)}${delay}`
   const isRefused = capture.outcome === 'refused'
+  const hasForwardMark = isForwardProblem(capture.forward)
 
   return (
     <span className="cell cell-status">
@@ -41,7 +42,8 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
           {progressShortLabel(progress)}
         </span>
       )}
-      {choice !== '' && (
+      {/* A failed forward's mark takes the choice's place (the title still names the choice). */}
+      {choice !== '' && !hasForwardMark && (
         <span className="answer-choice" data-testid="capture-answer-choice">
           {choice}
         </span>
