@@ -85,8 +85,8 @@ export function filterFieldsOf(capture: FilterableCapture): CaptureFilterFields 
   if (recognition) {
     // "Unknown sender" is what the list shows as a dash: searching "unknown" should find paths, not every stranger.
     if (provider !== 'unknown' && provider !== null) searched.push(PROVIDER_NAMES[provider], provider)
-    const { eventType, status, objectId, reference, amount } = recognition.summary
-    for (const value of [eventType, status, objectId, reference, amount]) if (value) searched.push(value)
+    const { eventType, status, objectId, eventId, reference, amount } = recognition.summary
+    for (const value of [eventType, status, objectId, eventId, reference, amount]) if (value) searched.push(value)
   }
   return {
     method: capture.method,

@@ -330,6 +330,8 @@ describe('matchesCaptureQuery', () => {
     expect(matches('id:778899')).toBe(true)
     expect(matches('id:cap-1')).toBe(true)
     expect(matches('id:4711')).toBe(false)
+    expect(matches('id:evt_9', { eventId: 'evt_9XyZ' })).toBe(true)
+    expect(matches('id:evt_9')).toBe(false)
     expect(matches('note:merchant', { note: 'ask the merchant' })).toBe(true)
     expect(matches('note:merchant')).toBe(false)
     expect(matches('event:debit', { eventType: null })).toBe(false)

@@ -61,7 +61,7 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
   { example: 'status:5xx', meaning: 'the answer sent: 503, 5xx, none' },
   { example: 'event:refund', meaning: 'the event type' },
   { example: 'ref:4711', meaning: "the merchant's reference" },
-  { example: 'id:evt_1', meaning: "the provider's id or the capture id" },
+  { example: 'id:evt_1', meaning: "the provider's transaction or event id, or the capture id" },
   { example: 'note:todo', meaning: 'in the note' },
   { example: 'after:-2h before:2026-12-01', meaning: 'arrival time (s m h d w ago, or an ISO date, UTC unless an offset is given)' },
   { example: '-term', meaning: 'excludes (also NOT term)' },
@@ -147,6 +147,8 @@ export interface SearchableCapture {
   readonly eventType: string | null
   /** The provider's id of the transaction or event. */
   readonly objectId: string | null
+  /** The provider's id of this notification (Stripe `evt_…`, PayPal `WH-…`), where it has one. */
+  readonly eventId?: string | null
   /** The merchant's reference. */
   readonly reference: string | null
   readonly note: string | null
@@ -254,6 +256,7 @@ export function searchableCaptureOf(summary: CaptureSummary, parts: SearchablePa
     outcome: summary.outcome,
     eventType: recognition?.summary.eventType ?? null,
     objectId: recognition?.summary.objectId ?? null,
+    eventId: recognition?.summary.eventId ?? null,
     reference: recognition?.summary.reference ?? null,
     note: parts.note ?? summary.note ?? null,
     searchText: parts.searchText ?? filterFieldsOf(summary).searchText,
@@ -684,7 +687,7 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
     case 'ref':
       return contains(capture.reference, term.text)
     case 'id':
-      return contains(capture.id, term.text) || contains(capture.objectId, term.text)
+      return contains(capture.id, term.text) || contains(capture.objectId, term.text) || contains(capture.eventId ?? null, term.text)
     case 'note':
       return contains(capture.note, term.text)
     case 'method':

@@ -57,6 +57,14 @@ describe('listAdmissionOf', () => {
     expect(admit({ query: 'order-4711', verdict: 'invalid' })).toBe(false)
   })
 
+  it('decides by the provider’s event id from the summary, without the body', () => {
+    const base = summary()
+    const stripe = summary({ recognition: { ...base.recognition!, summary: { ...base.recognition!.summary, eventId: 'evt_1Q2w3E' } } })
+    expect(admit({ query: 'evt_1q2w3e' }, stripe)).toBe(true)
+    expect(admit({ query: 'id:evt_1Q2w3E' }, stripe)).toBe(true)
+    expect(admit({ query: 'id:evt_other' }, stripe)).toBe(false)
+  })
+
   it('cannot tell for terms that need headers or the body', () => {
     expect(admit({ query: 'declined' })).toBeNull()
     expect(admit({ query: 'body:x' })).toBeNull()
