@@ -1,6 +1,6 @@
 /** Endpoints: named capture inboxes, each owning the URL prefix `/<slug>` on the receiver. */
 import { randomUUID } from 'node:crypto'
-import { SLUG_PATTERN } from '../shared/slug'
+import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugFromName } from '../shared/slug'
 import { InspectorError } from '../shared/errors'
 import type { StoredEndpoint } from './store/persisted-schema'
 import type { SettingsStore } from './store/settings-store'
@@ -43,14 +43,8 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
 
   /** A slug derived from the name, made unique with a numeric suffix. */
   function slugFor(name: string): string {
-    const base =
-      name
-        .toLowerCase()
-        .normalize('NFKD')
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '')
-        .slice(0, 56)
-        .replace(/-+$/, '') || 'endpoint'
+    // Room for a "-NN" suffix within the slug's 64 characters.
+    const base = slugFromName(name, MAX_SLUG_LENGTH - 8)
     let candidate = base
     for (let suffix = 2; findBySlug(candidate); suffix++) candidate = `${base}-${suffix}`
     return candidate

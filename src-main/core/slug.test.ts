@@ -1,6 +1,11 @@
-/** shared/slug.ts: how a capture's target splits into its endpoint slug and the path within it. */
+/** shared/slug.ts: endpoint slugs, and how a capture's target splits into its slug and the path within it. */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { splitTarget } from '../shared/slug'
+import { FALLBACK_SLUG, slugFromName, slugProblem, splitTarget } from '../shared/slug'
+import { createEndpointRegistry } from './endpoints'
+import { openSettingsStore } from './store/settings-store'
 
 describe('splitTarget', () => {
   it('splits off the slug, lower-cased, and keeps the rest as received', () => {
@@ -12,5 +17,37 @@ describe('splitTarget', () => {
     expect(splitTarget('/shop')).toEqual({ slug: 'shop', rest: '/' })
     expect(splitTarget('/shop?x=1')).toEqual({ slug: 'shop', rest: '/?x=1' })
     expect(splitTarget('/')).toEqual({ slug: '', rest: '/' })
+  })
+})
+
+describe('slugFromName: one rule for the endpoint form and the core', () => {
+  it('drops accents rather than splitting the word at them', () => {
+    expect(slugFromName('Crème brûlée')).toBe('creme-brulee')
+    expect(slugFromName('Stripe (test)')).toBe('stripe-test')
+    expect(slugFromName('Zürich Ödön')).toBe('zurich-odon')
+  })
+
+  it('suggests the fallback for a name with no letter a URL can carry', () => {
+    expect(slugFromName('日本')).toBe(FALLBACK_SLUG)
+    expect(slugFromName('!!!')).toBe(FALLBACK_SLUG)
+  })
+
+  it('stays a valid slug within the length asked for', () => {
+    const long = slugFromName(`${'a'.repeat(60)} ${'b'.repeat(30)}`, 56)
+    expect(long.length).toBeLessThanOrEqual(56)
+    expect(slugProblem(long)).toBeNull()
+  })
+
+  it('gives the core the same slug the form showed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slug-'))
+    try {
+      const settings = await openSettingsStore(join(dir, 'inspector.json'), join(dir, 'unreadable'), () => new Date())
+      const endpoints = createEndpointRegistry(settings, () => new Date())
+      for (const name of ['Crème brûlée', '日本', 'Stripe (test)']) {
+        expect((await endpoints.create({ name })).slug).toBe(slugFromName(name))
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

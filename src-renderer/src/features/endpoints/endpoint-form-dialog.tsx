@@ -3,7 +3,7 @@ import type { Endpoint } from '../../../../src-main/shared/contract'
 import { ApiCallError } from '../../api/api-client'
 import { useCreateEndpoint, useUpdateEndpoint } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
-import { slugFromName, slugProblem } from '../../lib/slug'
+import { slugFromName, slugProblem } from '../../../../src-main/shared/slug'
 
 interface EndpointFormDialogProps {
   /** The endpoint to rename; absent to create one. */
