@@ -85,6 +85,7 @@ export class Segment {
   private indexWrites: Promise<unknown> = Promise.resolve()
   private dirty = false
   private closed = false
+  private destroyed = false
 
   constructor(
     readonly dir: string,
@@ -172,11 +173,6 @@ export class Segment {
     return buffer.subarray(0, done)
   }
 
-  /** Empties the log (its segment is being removed): its blocks are released before the file goes. */
-  async truncate(): Promise<void> {
-    await this.handle.truncate(0)
-  }
-
   /**
    * Overwrites deleted captures' metadata and bodies with zeros (the 12-byte headers stay, so a
    * scan can still step over them), so deleting really removes the payload. Adjacent ranges are
@@ -220,6 +216,8 @@ export class Segment {
    */
   persist(render?: () => string, onWritten?: () => void): Promise<void> {
     const run = this.indexWrites.then(async () => {
+      // Removed meanwhile: there is nothing left to write.
+      if (this.destroyed) return
       this.dirty = false
       const text = (render ?? (() => this.renderIndex(this)))()
       try {
@@ -267,11 +265,27 @@ export class Segment {
     await this.handle.close()
   }
 
-  /** Deletes both files (the segment must be closed). The log goes first: an index without its log shows damage, a log without its index would bring deleted captures back. */
-  async remove(): Promise<void> {
-    await unlink(this.paths.log).catch(ignoreMissing)
-    await unlink(this.paths.index).catch(ignoreMissing)
-    await syncDirectory(this.dir)
+  /**
+   * Removes the segment, all of whose captures were deleted, after any index write in flight: the
+   * log is emptied first (its bytes are gone, and a log without its index could bring deleted
+   * captures back), then both files go. The caller syncs the folder once for a run of removals.
+   */
+  destroy(): Promise<void> {
+    const run = this.indexWrites.then(async () => {
+      this.closed = true
+      this.destroyed = true
+      this.dirty = false
+      if (this.flushTimer) {
+        clearTimeout(this.flushTimer)
+        this.flushTimer = undefined
+      }
+      await this.handle.truncate(0)
+      await this.handle.close()
+      await unlink(this.paths.index).catch(ignoreMissing)
+      await unlink(this.paths.log).catch(ignoreMissing)
+    })
+    this.indexWrites = run.catch(() => undefined)
+    return run
   }
 }
 

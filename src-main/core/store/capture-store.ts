@@ -27,6 +27,7 @@ import { CaptureTable, FLAG_DAMAGED, FLAG_IMPORTED, FLAG_PINNED, FLAG_REFUSED, h
 import { filterFieldsOf } from '../../shared/capture-filter'
 import { loggedCaptureSchema, type LoggedCapture, type StoredCapture } from './persisted-schema'
 import { makePrivateDir } from './private-files'
+import { syncDirectory } from './data-file'
 import { createRetention, type RetentionPolicy, type Retention } from './retention'
 import { renderSegmentIndex, type IndexEntry } from './segment-index'
 import { openSegments } from './segment-recovery'
@@ -521,15 +522,14 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   }
 
   // ---- changes to stored captures ------------------------------------------------------------
+  /** Removes an emptied segment's files (the caller syncs the folder once for a run of removals). */
   async function removeSegment(segment: Segment): Promise<void> {
     segments.delete(segment.number)
     indexedUpTo.delete(segment)
     const block = table.block(segment.number)
     for (let slot = 0; slot < block.length; slot++) overlays.delete(locationOf(block, slot))
     table.dropBlock(segment.number)
-    await segment.truncate()
-    await segment.close()
-    await segment.remove()
+    await segment.destroy()
   }
 
   /**
@@ -545,6 +545,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       else bySegment.set(block.number, [slot])
     }
     const deleted: DeletedCapture[] = []
+    let removedAny = false
     for (const [segmentNumber, slots] of [...bySegment].sort((a, b) => a[0] - b[0])) {
       const segment = segments.get(segmentNumber)
       if (!segment) continue
@@ -553,6 +554,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const exclude = new Set(gone)
       const records = gone.map((slot) => ({ id: block.ids[slot] as string, seq: block.seq[slot] as number, endpointId: table.endpointOf(block, slot) }))
       const emptied = gone.length === block.live && segment !== current
+      // The index is written without them first (a failed write, e.g. a read-only folder, changes nothing).
       await segment.persist(
         () => renderIndex(segment, { exclude }),
         () => {
@@ -563,8 +565,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         },
       )
       deleted.push(...records)
-      if (emptied) await removeSegment(segment)
-      else {
+      if (emptied) {
+        // Then its files go whole (see Segment.destroy); the folder is synced once for the run.
+        await removeSegment(segment)
+        removedAny = true
+      } else {
         // The index no longer lists them; a failed erase leaves bytes nobody refers to.
         await segment
           .erase(
@@ -576,6 +581,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       }
       await yieldToEventLoop()
     }
+    if (removedAny) await syncDirectory(config.dir)
     return deleted
   }
 
