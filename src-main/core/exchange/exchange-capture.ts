@@ -7,6 +7,7 @@ import type { HeaderPairs } from '../../shared/http-message'
 import type { ReplayRecord } from '../../shared/replay'
 import type { StoredCapture } from '../store/persisted-schema'
 import { MAX_IMPORT_FILE_BYTES } from '../../shared/exchange'
+import { decodeBase64Strict } from '../providers/crypto-utils'
 
 /** The answer as stored with a capture (body as base64). */
 export type StoredAnswer = StoredCapture['response']
@@ -62,12 +63,6 @@ export const EXCHANGE_LIMITS = {
   maxExportBytes: 200 * 1024 * 1024,
 } as const
 
-/** A header's first value, case-insensitively. */
-export function firstHeader(headers: HeaderPairs, name: string): string | undefined {
-  const wanted = name.toLowerCase()
-  return headers.find(([headerName]) => headerName.toLowerCase() === wanted)?.[1]
-}
-
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** The body as text when it is valid UTF-8 (BOM kept), else `null`. */
@@ -79,10 +74,11 @@ export function utf8Text(bytes: Buffer): string | null {
   }
 }
 
-/** Strict base64 (standard alphabet, padded), or `null`: invalid input is never half-decoded. */
+/**
+ * Strict base64 as the signature checks read it (`decodeBase64Strict`), or `null`: invalid input is
+ * never half-decoded. Files may wrap base64 in lines, and an empty body is an empty text.
+ */
 export function decodeStrictBase64(text: string): Buffer | null {
   const compact = text.replace(/[\r\n]/g, '')
-  if (compact.length % 4 !== 0) return null
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return null
-  return Buffer.from(compact, 'base64')
+  return compact.length === 0 ? Buffer.alloc(0) : decodeBase64Strict(compact)
 }

@@ -10,8 +10,8 @@
  */
 import type { Content, Entry, Har, Header, PostData, Response, Timings } from 'har-format'
 import type { CaptureRecognition } from '../../shared/contract'
-import type { HeaderPairs } from '../../shared/http-message'
-import { decodeStrictBase64, firstHeader, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import type { EntryResult } from './bundle-format'
 import { describeAnswerChoice } from './answer-choice'
 
@@ -44,7 +44,7 @@ export function writeHar(captures: ExchangeCapture[], header: HarHeader): string
 
 function harEntry(capture: ExchangeCapture, header: HarHeader): Entry {
   const url = absoluteUrl(header.origin, capture.target)
-  const contentType = firstHeader(capture.headers, 'content-type') ?? 'application/octet-stream'
+  const contentType = headerValue(capture.headers, 'content-type') ?? 'application/octet-stream'
   const requestBody = capture.body.length > 0 ? bodyField(capture.body) : null
   const answer = capture.response
   const send = round(capture.durationMs)
@@ -92,7 +92,7 @@ function verdictField(recognition: CaptureRecognition | null, isRedacted: boolea
 
 function harResponse(answer: StoredAnswer | null): Response {
   const body = answer ? Buffer.from(answer.bodyBase64, 'base64') : Buffer.alloc(0)
-  const content: Content = { size: body.length, mimeType: (answer && firstHeader(answer.headers, 'content-type')) ?? 'x-unknown', ...(body.length > 0 ? bodyField(body) : {}) }
+  const content: Content = { size: body.length, mimeType: (answer && headerValue(answer.headers, 'content-type')) ?? 'x-unknown', ...(body.length > 0 ? bodyField(body) : {}) }
   return {
     // HAR's convention for "no answer" (a closed or reset connection) is status 0.
     status: answer?.status ?? 0,
@@ -267,7 +267,7 @@ function readRequestBody(raw: unknown, headers: HeaderPairs): Buffer | string {
   }
   if (Array.isArray(raw.params)) {
     // Some tools give only the parsed form fields: rebuild the urlencoded body from them.
-    const type = firstHeader(headers, 'content-type') ?? (typeof raw.mimeType === 'string' ? raw.mimeType : '')
+    const type = headerValue(headers, 'content-type') ?? (typeof raw.mimeType === 'string' ? raw.mimeType : '')
     if (!type.toLowerCase().includes('x-www-form-urlencoded')) return 'only params are given and the body is not a urlencoded form, so its bytes cannot be rebuilt'
     const parts: string[] = []
     for (const param of raw.params) {

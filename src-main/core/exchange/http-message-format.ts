@@ -9,9 +9,9 @@
  * and a body framed by Content-Length, chunked, or (for the last message, when another request
  * line does not follow) everything that follows.
  */
-import type { HeaderPairs } from '../../shared/http-message'
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import type { EntryResult } from './bundle-format'
-import { firstHeader, type ExchangeCapture } from './exchange-capture'
+import type { ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 
 /** Header lines that describe what redaction did, added to a redacted message (see redaction.ts). */
@@ -20,11 +20,11 @@ export type ExtraHeaders = HeaderPairs
 /** One request message; `extraHeaders` are appended (used to label redacted messages). */
 export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHeaders = []): Buffer {
   const headers: HeaderPairs = [...capture.headers, ...extraHeaders]
-  const isChunked = /\bchunked\b/i.test(firstHeader(headers, 'transfer-encoding') ?? '')
+  const isChunked = /\bchunked\b/i.test(headerValue(headers, 'transfer-encoding') ?? '')
   let body = capture.body
   if (isChunked) {
     body = capture.body.length === 0 ? Buffer.from('0\r\n\r\n') : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n0\r\n\r\n')])
-  } else if (firstHeader(headers, 'content-length') === undefined && capture.body.length > 0) {
+  } else if (headerValue(headers, 'content-length') === undefined && capture.body.length > 0) {
     // Without it the message could not be read back; an HTTP/1.1 request with a body always has one.
     headers.push(['Content-Length', String(capture.body.length)])
   }
@@ -116,9 +116,9 @@ function findHeadEnd(bytes: Buffer, start: number): { at: number; bodyStart: num
 }
 
 function readBody(bytes: Buffer, start: number, headers: HeaderPairs, maxBodyBytes: number): { ok: true; body: Buffer; end: number } | { ok: false; message: string } {
-  const transferEncoding = firstHeader(headers, 'transfer-encoding')
+  const transferEncoding = headerValue(headers, 'transfer-encoding')
   if (transferEncoding !== undefined && /\bchunked\b/i.test(transferEncoding)) return readChunked(bytes, start, maxBodyBytes)
-  const contentLength = firstHeader(headers, 'content-length')
+  const contentLength = headerValue(headers, 'content-length')
   if (contentLength !== undefined) {
     if (!/^\d{1,15}$/.test(contentLength.trim())) return { ok: false, message: `Content-Length is not a number: ${contentLength.slice(0, 40)}` }
     const declared = Number(contentLength.trim())

@@ -14,8 +14,8 @@
  * field name it does not know, is kept.
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
-import type { HeaderPairs } from '../../shared/http-message'
-import { firstHeader, utf8Text, type ExchangeCapture, type Redaction } from './exchange-capture'
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { utf8Text, type ExchangeCapture, type Redaction } from './exchange-capture'
 import { maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
 import { redactFormText, redactJsonText, redactXmlText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
 
@@ -122,7 +122,7 @@ function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: Li
   const headers = redactHeaders(capture.headers, rules, list, 'header', textChanges)
   const target = redactTarget(capture.target, rules, textChanges, fieldChanges)
   let body = capture.body
-  const encoding = firstHeader(headers, 'content-encoding')
+  const encoding = headerValue(headers, 'content-encoding')
   let finalHeaders = headers
   if (encoding !== undefined && body.length > 0 && encoding.trim().toLowerCase() !== 'identity') {
     const expanded = expand(body, encoding)
@@ -135,7 +135,7 @@ function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: Li
     }
     finalHeaders = headers.filter(([name]) => name.toLowerCase() !== 'content-encoding')
   }
-  const contentType = firstHeader(finalHeaders, 'content-type') ?? null
+  const contentType = headerValue(finalHeaders, 'content-type') ?? null
   const redactedBody = redactBody(body, contentType, rules, 'body', textChanges, fieldChanges)
   if (redactedBody.length !== capture.body.length) {
     finalHeaders = finalHeaders.map(([name, value]): [string, string] => (name.toLowerCase() === 'content-length' ? [name, String(redactedBody.length)] : [name, value]))
@@ -145,7 +145,7 @@ function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: Li
   if (response) {
     const answerHeaders = redactHeaders(response.headers, rules, list, 'answer header', textChanges)
     const answerBody = Buffer.from(response.bodyBase64, 'base64')
-    const redactedAnswer = redactBody(answerBody, firstHeader(answerHeaders, 'content-type') ?? null, rules, 'answer body', textChanges, fieldChanges)
+    const redactedAnswer = redactBody(answerBody, headerValue(answerHeaders, 'content-type') ?? null, rules, 'answer body', textChanges, fieldChanges)
     response = { ...response, headers: answerHeaders, bodyBase64: redactedAnswer.toString('base64') }
   }
 
