@@ -33,7 +33,16 @@ const RETRY_TEST = {
 }
 
 function ixopayCallback(uuid: string, order: string, amount: string): string {
-  return JSON.stringify({ result: 'OK', uuid, merchantTransactionId: order, purchaseId: `20261206-${uuid}`, transactionType: 'DEBIT', paymentMethod: 'Creditcard', amount, currency: 'EUR' })
+  return JSON.stringify({
+    result: 'OK',
+    uuid,
+    merchantTransactionId: order,
+    purchaseId: `20261206-${uuid}`,
+    transactionType: 'DEBIT',
+    paymentMethod: 'Creditcard',
+    amount,
+    currency: 'EUR',
+  })
 }
 
 test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', async ({ page, inspector }) => {
@@ -98,8 +107,24 @@ test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', asy
 test('comparing two captures names the changed amount path', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'compare')
   const body = (amount: string) => ixopayCallback('c0ffee00c0ffee00c0ff', 'order-5000', amount)
-  await inspector.sendCallback({ slug: endpoint.slug, path: '/notify', headers: [['Content-Type', 'application/json'], ['X-Attempt', '1']], body: body('9.99') })
-  await inspector.sendCallback({ slug: endpoint.slug, path: '/notify', headers: [['Content-Type', 'application/json'], ['X-Retry', 'yes']], body: body('19.99') })
+  await inspector.sendCallback({
+    slug: endpoint.slug,
+    path: '/notify',
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['X-Attempt', '1'],
+    ],
+    body: body('9.99'),
+  })
+  await inspector.sendCallback({
+    slug: endpoint.slug,
+    path: '/notify',
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['X-Retry', 'yes'],
+    ],
+    body: body('19.99'),
+  })
   await expect(page.getByTestId('capture-row')).toHaveCount(2)
 
   // The older one first: it is the left side.
@@ -144,7 +169,11 @@ test('comparing two captures names the changed amount path', async ({ page, insp
     await expect(editorDialog).toBeHidden()
 
     const [newest] = (await inspector.app.call<{ items: Array<{ id: string }> }>('listCaptures', { endpointId: endpoint.id })).items
-    await inspector.app.call('replayCapture', { captureId: newest!.id, targetUrl: `${target.url}/merchant`, edits: { body: { encoding: 'utf8', text: body('29.99') } } })
+    await inspector.app.call('replayCapture', {
+      captureId: newest!.id,
+      targetUrl: `${target.url}/merchant`,
+      edits: { body: { encoding: 'utf8', text: body('29.99') } },
+    })
     const record = page.getByTestId('replay-record')
     await expect(record).toHaveCount(1)
     await record.locator('.replay-history-row').click()
@@ -160,8 +189,12 @@ test('comparing two captures names the changed amount path', async ({ page, insp
 test('a failing CHIP delivery shows the times CHIP’s published schedule expects', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'chip-schedule')
   await inspector.app.call('setProviderSettings', { endpointId: endpoint.id, pinnedProvider: 'chip' })
-  await inspector.app.call('setAnswerConfig', { endpointId: endpoint.id, config: { defaultAnswer: { kind: 'respond', status: 503 }, rules: [], sequence: null, failureRate: null } })
-  const body = '{"id":"5b4c3d2e-0000-4000-8000-0000000000e2","type":"purchase","event_type":"purchase.paid","status":"paid","reference":"order-77","purchase":{"currency":"MYR","total":100}}'
+  await inspector.app.call('setAnswerConfig', {
+    endpointId: endpoint.id,
+    config: { defaultAnswer: { kind: 'respond', status: 503 }, rules: [], sequence: null, failureRate: null },
+  })
+  const body =
+    '{"id":"5b4c3d2e-0000-4000-8000-0000000000e2","type":"purchase","event_type":"purchase.paid","status":"paid","reference":"order-77","purchase":{"currency":"MYR","total":100}}'
   for (let attempt = 0; attempt < 2; attempt++) {
     expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/chip', headers: [['Content-Type', 'application/json']], body })).toBe(503)
   }

@@ -16,7 +16,10 @@ test('export a redacted capture from its detail and import the file into another
   const status = await inspector.sendCallback({
     slug: source.slug,
     path: '/pay?pan=5500000000000004',
-    headers: [['Content-Type', 'application/json'], ['Authorization', 'Bearer top-secret-token']],
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['Authorization', 'Bearer top-secret-token'],
+    ],
     body,
   })
   expect(status).toBe(200)
@@ -82,7 +85,9 @@ test('import a pasted curl command, and see why a bad entry failed', async ({ pa
   await dialog.getByTestId('import-source-paste').check()
   await dialog
     .getByTestId('import-text')
-    .fill(`curl -X POST 'https://shop.example/${endpoint.slug}/notify' \\\n  -H 'Content-Type: application/json' \\\n  --data-raw '{"result":"OK"}'\ncurl -d @/etc/passwd https://shop.example/x`)
+    .fill(
+      `curl -X POST 'https://shop.example/${endpoint.slug}/notify' \\\n  -H 'Content-Type: application/json' \\\n  --data-raw '{"result":"OK"}'\ncurl -d @/etc/passwd https://shop.example/x`,
+    )
   await dialog.getByTestId('import-submit').click()
   await expect(dialog.getByTestId('import-summary')).toContainText('Imported 1 capture; 1 entry could not be imported')
   await expect(dialog.getByTestId('import-failures')).toContainText('Entry 2: line 4: -d @/etc/passwd reads a file')

@@ -35,7 +35,14 @@ async function captureSignedIxopay(inspector: InspectorFixture, page: Page, pref
   const slug = `${prefix}-${Date.now().toString(36)}`
   const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: `E2E ${prefix}`, slug })
   await inspector.app.call('addKey', { endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: SECRET } })
-  const body = JSON.stringify({ result: 'OK', uuid: 'tx-e2e-1', merchantTransactionId: 'order-1001', transactionType: 'DEBIT', amount: '9.99', currency: 'EUR' })
+  const body = JSON.stringify({
+    result: 'OK',
+    uuid: 'tx-e2e-1',
+    merchantTransactionId: 'order-1001',
+    transactionType: 'DEBIT',
+    amount: '9.99',
+    currency: 'EUR',
+  })
   const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: `/${slug}/callbacks/ixopay?orderId=1001` })
   expect(await inspector.sendCallback({ slug, path: '/callbacks/ixopay?orderId=1001', headers: signed.headers as HeaderPairs, body })).toBe(200)
   await inspector.openUi(page)
@@ -44,7 +51,6 @@ async function captureSignedIxopay(inspector: InspectorFixture, page: Page, pref
   await expect(page.getByTestId('capture-detail')).toBeVisible()
   return { endpoint, body }
 }
-
 
 test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see the 200 in the history', async ({ page, inspector }) => {
   const target = await verifyingIxopayTarget()
@@ -216,7 +222,10 @@ test('a failed pass-through forward is marked in the list row, not only in the d
   const slug = `fwd-dead-${Date.now().toString(36)}`
   const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E dead forward', slug })
   // Port 1 on loopback: nothing listens, the forward is refused at once.
-  await inspector.app.call('setForwardConfig', { endpointId: endpoint.id, config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false } })
+  await inspector.app.call('setForwardConfig', {
+    endpointId: endpoint.id,
+    config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false },
+  })
   await inspector.openUi(page)
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
   expect(await inspector.sendCallback({ slug, path: '/cb', body: '{"id":1}' })).toBe(200)

@@ -26,7 +26,13 @@ test('a CHIP callback edited and re-signed with a private key pasted in the rese
   try {
     const endpoint = await inspector.openOwnEndpoint(page, 'chip-resign')
     await inspector.app.call('addKey', { endpointId: endpoint.id, key: chipKey })
-    const body = JSON.stringify({ id: 'pur_e2e_1', event_type: 'purchase.paid', status: 'paid', reference: 'order-7', purchase: { total: 1999, currency: 'EUR' } })
+    const body = JSON.stringify({
+      id: 'pur_e2e_1',
+      event_type: 'purchase.paid',
+      status: 'paid',
+      reference: 'order-7',
+      purchase: { total: 1999, currency: 'EUR' },
+    })
     const status = await inspector.sendCallback({
       slug: endpoint.slug,
       path: '/callbacks/chip',

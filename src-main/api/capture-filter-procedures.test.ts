@@ -54,7 +54,14 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
   }
 
   async function sendIxopay(reference: string): Promise<void> {
-    const body = JSON.stringify({ result: 'OK', uuid: `tx-${reference}`, merchantTransactionId: reference, transactionType: 'DEBIT', amount: '9.99', currency: 'EUR' })
+    const body = JSON.stringify({
+      result: 'OK',
+      uuid: `tx-${reference}`,
+      merchantTransactionId: reference,
+      transactionType: 'DEBIT',
+      amount: '9.99',
+      currency: 'EUR',
+    })
     const signed = signIxopayJson({ secret: 'unused', body, date: new Date().toUTCString(), requestUri: '/default/ixopay' })
     await send(`${endpointUrl}/ixopay`, { headers: signed.headers as HeaderPairs, body })
   }
@@ -79,8 +86,12 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
   })
 
   it('refuses bad filter values, naming the field and what it accepts', async () => {
-    expect(await refusal('listCaptures', { filter: { provider: 'visa' } })).toMatch(/^BAD_REQUEST: invalid input for listCaptures: filter\.provider: provider must be one of ixopay, chip, .*paypal, generic, unknown$/)
-    expect(await refusal('listCaptures', { filter: { verdict: 'ok' } })).toContain('filter.verdict: verdict must be one of valid, invalid, no-key, unsigned, not-applicable')
+    expect(await refusal('listCaptures', { filter: { provider: 'visa' } })).toMatch(
+      /^BAD_REQUEST: invalid input for listCaptures: filter\.provider: provider must be one of ixopay, chip, .*paypal, generic, unknown$/,
+    )
+    expect(await refusal('listCaptures', { filter: { verdict: 'ok' } })).toContain(
+      'filter.verdict: verdict must be one of valid, invalid, no-key, unsigned, not-applicable',
+    )
     expect(await refusal('listCaptures', { filter: { answer: '6xx' } })).toContain('filter.answer: answer must be "2xx", "3xx", "4xx", "5xx", "none"')
     // A number is refused with the same words: the codes are strings, like the classes.
     expect(await refusal('listCaptures', { filter: { answer: 503 } })).toContain('or a status code such as "503"')
@@ -105,21 +116,30 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
     expect(events).toHaveLength(2)
     expect((await call<CapturePage>('listCaptures', { endpointId })).items.map((item) => item.id)).toEqual([b!.id])
     expect(await refusal('deleteCaptures', { ids: [] })).toContain('ids: ids is empty: name at least one capture')
-    expect(await refusal('deleteCaptures', { ids: Array.from({ length: 10_001 }, (_, index) => `id-${index}`) })).toContain('ids names at most 10,000 captures at once')
+    expect(await refusal('deleteCaptures', { ids: Array.from({ length: 10_001 }, (_, index) => `id-${index}`) })).toContain(
+      'ids names at most 10,000 captures at once',
+    )
   })
 
   it('replays the captures matching a filter, oldest first', async () => {
     const target = await startLoopbackTarget()
     targets.push(target)
     for (let index = 0; index < 6; index++) await send(`${endpointUrl}/${index % 2 === 0 ? 'even' : 'odd'}`, { body: String(index) })
-    const job = await call<{ jobId: string; total: number }>('startBulkReplay', { endpointId, filter: { text: '/even' }, targetUrl: target.url, concurrency: 1 })
+    const job = await call<{ jobId: string; total: number }>('startBulkReplay', {
+      endpointId,
+      filter: { text: '/even' },
+      targetUrl: target.url,
+      concurrency: 1,
+    })
     expect(job.total).toBe(3)
     await expect.poll(async () => (await inspector.procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
     expect(target.received.map((request) => request.body.toString())).toEqual(['0', '2', '4'])
     const finished = await inspector.procedures.getBulkReplay({ jobId: job.jobId })
     expect(finished.results.map((result) => result.seq)).toEqual([...finished.results.map((result) => result.seq)].sort((x, y) => x - y))
 
-    expect(await refusal('startBulkReplay', { endpointId, filter: { text: 'nothing like it' }, targetUrl: target.url })).toBe('BAD_REQUEST: no capture of this endpoint matches the filter')
+    expect(await refusal('startBulkReplay', { endpointId, filter: { text: 'nothing like it' }, targetUrl: target.url })).toBe(
+      'BAD_REQUEST: no capture of this endpoint matches the filter',
+    )
   })
 
   it('replays a selection in capture order, whatever order it is given in, once each', async () => {
@@ -129,7 +149,11 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
     const { items } = await call<CapturePage>('listCaptures', { endpointId })
     const bySeq = [...items].sort((x, y) => x.seq - y.seq)
     const chosen = [bySeq[4]!, bySeq[0]!, bySeq[3]!, bySeq[1]!]
-    const job = await call<{ jobId: string }>('startBulkReplay', { captureIds: [...chosen.map((item) => item.id), bySeq[0]!.id], targetUrl: target.url, concurrency: 1 })
+    const job = await call<{ jobId: string }>('startBulkReplay', {
+      captureIds: [...chosen.map((item) => item.id), bySeq[0]!.id],
+      targetUrl: target.url,
+      concurrency: 1,
+    })
     await expect.poll(async () => (await inspector.procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
     expect(target.received.map((request) => request.body.toString())).toEqual(['0', '1', '3', '4'])
   })
@@ -137,7 +161,9 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
   it('refuses a bulk replay that names both or neither scope, or a filter without its endpoint', async () => {
     const targetUrl = 'http://127.0.0.1:9/'
     expect(await refusal('startBulkReplay', { targetUrl })).toContain('give either captureIds, or endpointId with an optional filter')
-    expect(await refusal('startBulkReplay', { targetUrl, captureIds: ['a'], endpointId })).toContain('give either captureIds, or endpointId with an optional filter')
+    expect(await refusal('startBulkReplay', { targetUrl, captureIds: ['a'], endpointId })).toContain(
+      'give either captureIds, or endpointId with an optional filter',
+    )
     expect(await refusal('startBulkReplay', { targetUrl, captureIds: ['a'], filter: { provider: 'ixopay' } })).toContain(
       "filter: a filter picks among an endpoint's captures: give endpointId with it, not captureIds",
     )

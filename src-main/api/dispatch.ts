@@ -17,9 +17,7 @@ export function createDispatch(procedures: ProcedureHandlers, logger: Logger): D
     }
     const parsed = procedureInputs[procedure].safeParse(input ?? {})
     if (!parsed.success) {
-      const message = parsed.error.issues
-        .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-        .join('; ')
+      const message = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')
       return { ok: false, error: { code: 'BAD_REQUEST', message: `invalid input for ${procedure}: ${message}` } }
     }
     try {

@@ -53,12 +53,25 @@ describe('HTTP API', () => {
   })
 
   it('takes exactly JSON, and answers with nosniff', async () => {
-    const withType = (type: string) => send(`${origin}/api/listEndpoints`, { headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', type]], body: '{}' })
+    const withType = (type: string) =>
+      send(`${origin}/api/listEndpoints`, {
+        headers: [
+          ['Authorization', `Bearer ${TOKEN}`],
+          ['Content-Type', type],
+        ],
+        body: '{}',
+      })
     expect((await withType('application/json-seq')).status).toBe(415)
     expect((await withType('application/jsonx')).status).toBe(415)
     expect((await withType('application/json; charset=utf-8')).status).toBe(200)
     expect((await withType('Application/JSON')).status).toBe(200)
-    const raw = await send(`${origin}/api/listEndpoints`, { headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json']], body: '{}' })
+    const raw = await send(`${origin}/api/listEndpoints`, {
+      headers: [
+        ['Authorization', `Bearer ${TOKEN}`],
+        ['Content-Type', 'application/json'],
+      ],
+      body: '{}',
+    })
     expect(raw.headers['x-content-type-options']).toBe('nosniff')
   })
 
@@ -75,18 +88,40 @@ describe('HTTP API', () => {
   it('refuses a missing or wrong token, a foreign origin, a foreign host and non-JSON posts', async () => {
     const noToken = await send(`${origin}/api/listEndpoints`, { headers: [['Content-Type', 'application/json']], body: '{}' })
     expect(noToken.status).toBe(401)
-    const wrongToken = await send(`${origin}/api/listEndpoints`, { headers: [['Authorization', 'Bearer nope'], ['Content-Type', 'application/json']], body: '{}' })
+    const wrongToken = await send(`${origin}/api/listEndpoints`, {
+      headers: [
+        ['Authorization', 'Bearer nope'],
+        ['Content-Type', 'application/json'],
+      ],
+      body: '{}',
+    })
     expect(wrongToken.status).toBe(401)
     expect((await call('listEndpoints', {}, [['Origin', 'https://evil.example']])).status).toBe(403)
     expect((await call('listEndpoints', {}, [['Origin', origin]])).status).toBe(200)
     const rebound = await send(`${origin}/api/listEndpoints`, {
-      headers: [['Host', 'evil.example'], ['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json']],
+      headers: [
+        ['Host', 'evil.example'],
+        ['Authorization', `Bearer ${TOKEN}`],
+        ['Content-Type', 'application/json'],
+      ],
       body: '{}',
     })
     expect(rebound.status).toBe(403)
-    const form = await send(`${origin}/api/listEndpoints`, { headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'text/plain']], body: '{}' })
+    const form = await send(`${origin}/api/listEndpoints`, {
+      headers: [
+        ['Authorization', `Bearer ${TOKEN}`],
+        ['Content-Type', 'text/plain'],
+      ],
+      body: '{}',
+    })
     expect(form.status).toBe(415)
-    const badJson = await send(`${origin}/api/listEndpoints`, { headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json']], body: '{' })
+    const badJson = await send(`${origin}/api/listEndpoints`, {
+      headers: [
+        ['Authorization', `Bearer ${TOKEN}`],
+        ['Content-Type', 'application/json'],
+      ],
+      body: '{',
+    })
     expect(badJson.status).toBe(400)
   })
 

@@ -121,7 +121,12 @@ function sendResult(response: ServerResponse, result: Result<unknown>): void {
   if (response.headersSent || response.destroyed) return
   const status = result.ok ? 200 : ERROR_HTTP_STATUS[result.error.code]
   const body = Buffer.from(JSON.stringify(result))
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': body.length,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  })
   response.end(body)
 }
 

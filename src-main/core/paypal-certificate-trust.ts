@@ -59,7 +59,8 @@ export async function checkPaypalCertificate(pemText: string, signedAt: Date, so
   for (let length = 1; length <= MAX_CHAIN_LENGTH; length++) {
     checkValidAt(current, signedAt)
     if (sources.roots.some((root) => sameCertificate(root, current))) return leaf
-    const issuer = supplied.find((candidate) => issued(candidate, current)) ?? sources.roots.find((root) => issued(root, current)) ?? (await fetchIssuerOf(current, sources))
+    const issuer =
+      supplied.find((candidate) => issued(candidate, current)) ?? sources.roots.find((root) => issued(root, current)) ?? (await fetchIssuerOf(current, sources))
     if (!issuer.ca) throw new UntrustedCertificateError(`${subjectName(issuer)} signed ${subjectName(current)} but is not a certificate authority`)
     current = issuer
   }

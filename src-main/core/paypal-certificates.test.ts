@@ -50,7 +50,11 @@ describe("PayPal certificate URLs: only PayPal's documented certificate location
 describe('PayPal certificate fetches are bounded', () => {
   it('fetches nothing for an endpoint without a PayPal webhook id', async () => {
     const fetched: string[] = []
-    const certificates = createPaypalCertificates({ logger: recordingLogger([]), now: () => new Date(), fetch: async (url) => (fetched.push(url), Buffer.from('x')) })
+    const certificates = createPaypalCertificates({
+      logger: recordingLogger([]),
+      now: () => new Date(),
+      fetch: async (url) => (fetched.push(url), Buffer.from('x')),
+    })
     expect(await certificates.fetchFor(headersNaming(certUrl(1)), [])).toBe(false)
     expect(fetched).toEqual([])
   })

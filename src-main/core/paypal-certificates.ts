@@ -176,7 +176,10 @@ function fetchOverHttp(url: string): Promise<Buffer> {
       response.on('error', reject)
     })
     // A total deadline: an idle timeout alone lets a trickling server hold the fetch for ever.
-    const deadline = setTimeout(() => request.destroy(new Error(`${url} did not answer within ${PAYPAL_CERT_FETCH_TIMEOUT_MS} ms`)), PAYPAL_CERT_FETCH_TIMEOUT_MS)
+    const deadline = setTimeout(
+      () => request.destroy(new Error(`${url} did not answer within ${PAYPAL_CERT_FETCH_TIMEOUT_MS} ms`)),
+      PAYPAL_CERT_FETCH_TIMEOUT_MS,
+    )
     request.on('close', () => clearTimeout(deadline))
     request.on('error', reject)
   })

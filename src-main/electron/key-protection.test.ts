@@ -14,7 +14,12 @@ describe('reported key protection', () => {
   it("is file-permissions when safeStorage runs on Linux's basic_text backend, and keys stay readable", async () => {
     const plan = planKeySealing({ encryptionAvailable: true, linuxBackend: 'basic_text' })
     // A stand-in for safeStorage: reversible sealing, as basic_text is.
-    const sealer: SecretSealer = { method: 'safe-storage', protection: plan.protection, seal: (plain) => Buffer.from(plain).toString('base64'), unseal: (sealed) => Buffer.from(sealed, 'base64').toString() }
+    const sealer: SecretSealer = {
+      method: 'safe-storage',
+      protection: plan.protection,
+      seal: (plain) => Buffer.from(plain).toString('base64'),
+      unseal: (sealed) => Buffer.from(sealed, 'base64').toString(),
+    }
     const temp = await makeTempDir()
     removers.push(temp.remove)
     const open = () => openKeyStore(temp.dir, sealer, join(temp.dir, 'unreadable'), () => new Date())

@@ -19,7 +19,11 @@ import { isTrustedFrame, lockDownWebContents } from './window-security'
 /** The desktop app prefers a stable receiver port, so provider settings keep working across runs. */
 const PREFERRED_RECEIVER_PORT = 4100
 const here = fileURLToPath(new URL('.', import.meta.url))
-const rendererUrl = rendererUrlFor({ packaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, builtFileUrl: pathToFileURL(join(here, '../renderer/index.html')).href })
+const rendererUrl = rendererUrlFor({
+  packaged: app.isPackaged,
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+  builtFileUrl: pathToFileURL(join(here, '../renderer/index.html')).href,
+})
 const logger = createStderrLogger()
 
 let inspector: Inspector | undefined

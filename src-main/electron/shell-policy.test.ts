@@ -3,8 +3,16 @@ import { allowPermission, planKeySealing, rendererUrlFor, showDevToolsInMenu } f
 
 describe('Electron shell policy', () => {
   it("reports Linux safeStorage's basic_text backend as file-permissions protection", () => {
-    expect(planKeySealing({ encryptionAvailable: true, linuxBackend: 'basic_text' })).toMatchObject({ useSafeStorage: true, protection: 'file-permissions', warning: expect.stringContaining('basic_text') })
-    expect(planKeySealing({ encryptionAvailable: true, linuxBackend: 'gnome_libsecret' })).toEqual({ useSafeStorage: true, protection: 'safe-storage', warning: null })
+    expect(planKeySealing({ encryptionAvailable: true, linuxBackend: 'basic_text' })).toMatchObject({
+      useSafeStorage: true,
+      protection: 'file-permissions',
+      warning: expect.stringContaining('basic_text'),
+    })
+    expect(planKeySealing({ encryptionAvailable: true, linuxBackend: 'gnome_libsecret' })).toEqual({
+      useSafeStorage: true,
+      protection: 'safe-storage',
+      warning: null,
+    })
     expect(planKeySealing({ encryptionAvailable: true, linuxBackend: null })).toMatchObject({ protection: 'safe-storage' })
     expect(planKeySealing({ encryptionAvailable: false, linuxBackend: null })).toMatchObject({ useSafeStorage: false, protection: 'file-permissions' })
   })

@@ -30,13 +30,18 @@ export interface KeySealingPlan {
  */
 export function planKeySealing(facts: SafeStorageFacts): KeySealingPlan {
   if (!facts.encryptionAvailable) {
-    return { useSafeStorage: false, protection: 'file-permissions', warning: 'the OS keychain is unavailable; signing keys are protected by file permissions only' }
+    return {
+      useSafeStorage: false,
+      protection: 'file-permissions',
+      warning: 'the OS keychain is unavailable; signing keys are protected by file permissions only',
+    }
   }
   if (facts.linuxBackend === 'basic_text') {
     return {
       useSafeStorage: true,
       protection: 'file-permissions',
-      warning: "no OS keyring was found (Electron's safeStorage uses its basic_text backend, a fixed password); signing keys are protected by file permissions only",
+      warning:
+        "no OS keyring was found (Electron's safeStorage uses its basic_text backend, a fixed password); signing keys are protected by file permissions only",
     }
   }
   return { useSafeStorage: true, protection: 'safe-storage', warning: null }

@@ -14,7 +14,14 @@ const TOTAL = 3_000
 function post(url: URL, body: Buffer, agent: Agent): Promise<number> {
   return new Promise((resolve) => {
     const outgoing = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
       (incoming) => {
         incoming.resume()
         incoming.on('end', () => resolve(incoming.statusCode ?? 0))
@@ -66,7 +73,10 @@ describe('crash safety', () => {
     const stored = new Map<string, number>()
     let cursor: string | null | undefined
     do {
-      const page = await second.call<{ items: Array<{ id: string }>; nextCursor: string | null }>('listCaptures', { limit: 1000, ...(cursor ? { cursor } : {}) })
+      const page = await second.call<{ items: Array<{ id: string }>; nextCursor: string | null }>('listCaptures', {
+        limit: 1000,
+        ...(cursor ? { cursor } : {}),
+      })
       for (const item of page.items) {
         const capture = await second.call<{ request: { bodyBase64: string; bodySha256: string } }>('getCapture', { id: item.id })
         const bytes = Buffer.from(capture.request.bodyBase64, 'base64')

@@ -62,7 +62,14 @@ export function parseFlags(argv: string[]): HeadlessFlags | { help: true } | { e
   const durability = values.durability
   if (durability !== undefined && !(DURABILITY_MODES as readonly string[]).includes(durability)) return { error: '--durability must be sync or flush' }
   if (port !== 0 && port === receiverPort) return { error: 'the receiver needs its own port: --port and --receiver-port must differ' }
-  return { dataDir: resolve(values['data-dir'] ?? defaultDataDir()), port, receiverPort, maxBodyBytes, json: values.json ?? false, ...(durability === undefined ? {} : { durability: durability as DurabilityMode }) }
+  return {
+    dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
+    port,
+    receiverPort,
+    maxBodyBytes,
+    json: values.json ?? false,
+    ...(durability === undefined ? {} : { durability: durability as DurabilityMode }),
+  }
 }
 
 function toInteger(text: string, min: number, max: number): number | null {

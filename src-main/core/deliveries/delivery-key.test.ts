@@ -88,9 +88,20 @@ describe('deliveryKeyFrom', () => {
 
 describe('deliveryKeyFrom on recognised requests', () => {
   it('keeps Stripe’s event id from the body, so retries with new signatures group together', () => {
-    const body = Buffer.from(JSON.stringify({ id: 'evt_1NG8Du2eZvKYlo2CUI79vXWy', object: 'event', type: 'payment_intent.succeeded', pending_webhooks: 2, data: { object: { id: 'pi_1', object: 'payment_intent', status: 'succeeded' } } }))
+    const body = Buffer.from(
+      JSON.stringify({
+        id: 'evt_1NG8Du2eZvKYlo2CUI79vXWy',
+        object: 'event',
+        type: 'payment_intent.succeeded',
+        pending_webhooks: 2,
+        data: { object: { id: 'pi_1', object: 'payment_intent', status: 'succeeded' } },
+      }),
+    )
     const keys = ['t=1700000000,v1=aa', 't=1700000600,v1=bb'].map((signature) => {
-      const headers: HeaderPairs = [['Content-Type', 'application/json'], ['Stripe-Signature', signature]]
+      const headers: HeaderPairs = [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', signature],
+      ]
       const analysis = analyzeDelivery({ method: 'POST', target: '/stripe', headers, body }, { now: new Date(), keys: [] })
       return deliveryKeyFrom({ id: 'c', outcome: 'captured', headers, recognition: toRecognition(analysis), bodySha256: SHA })
     })

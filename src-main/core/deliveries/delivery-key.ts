@@ -48,7 +48,13 @@ export interface DeliveryKeyInput {
  * different notifications (see the table at the top of this file).
  */
 export function deliveryKeyOf(capture: LoggedCapture): string {
-  return deliveryKeyFrom({ id: capture.id, outcome: capture.outcome, headers: capture.headers, recognition: capture.recognition, bodySha256: capture.body.sha256 })
+  return deliveryKeyFrom({
+    id: capture.id,
+    outcome: capture.outcome,
+    headers: capture.headers,
+    recognition: capture.recognition,
+    bodySha256: capture.body.sha256,
+  })
 }
 
 /** The same rule for a request being received, before it is stored (answer sequences count per delivery). */

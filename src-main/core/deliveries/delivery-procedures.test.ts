@@ -23,7 +23,14 @@ const callback = (uuid: string, amount: string, date: string) =>
   `{"result":"OK","uuid":"${uuid}","merchantTransactionId":"order-${uuid}","transactionType":"DEBIT","amount":"${amount}","currency":"EUR","sentAt":"${date}"}`
 
 async function deliver(body: string, date = 'Sun, 06 Dec 2026 08:00:00 GMT'): Promise<number> {
-  const response = await send(`${inspector.receiverUrl}/default/callbacks`, { method: 'POST', headers: [['Content-Type', 'application/json; charset=utf-8'], ['Date', date]], body })
+  const response = await send(`${inspector.receiverUrl}/default/callbacks`, {
+    method: 'POST',
+    headers: [
+      ['Content-Type', 'application/json; charset=utf-8'],
+      ['Date', date],
+    ],
+    body,
+  })
   return response.status
 }
 
@@ -33,7 +40,15 @@ async function answer500500200(endpointId: string): Promise<void> {
     config: {
       defaultAnswer: 'provider-default',
       rules: [],
-      sequence: { enabled: true, afterLast: 'repeat-last', steps: [{ kind: 'respond', status: 500 }, { kind: 'respond', status: 500 }, { kind: 'respond', status: 200, body: { text: 'OK' } }] },
+      sequence: {
+        enabled: true,
+        afterLast: 'repeat-last',
+        steps: [
+          { kind: 'respond', status: 500 },
+          { kind: 'respond', status: 500 },
+          { kind: 'respond', status: 200, body: { text: 'OK' } },
+        ],
+      },
       failureRate: null,
     },
   })
@@ -92,7 +107,12 @@ it('names the changed amount path between two captures, and compares a capture w
   const diff = await inspector.procedures.diffCaptures({ leftId: left!.id, rightId: right!.id })
   expect(diff.body.kind).toBe('json')
   expect(diff.body.kind === 'json' && diff.body.changes.map(describeJsonPathChange)).toEqual(['$.amount: "9.99" → "19.99"'])
-  expect(diff.headers.changes).toContainEqual({ kind: 'changed', occurrence: 0, left: { name: 'Date', value: 'Sun, 06 Dec 2026 08:00:00 GMT' }, right: { name: 'Date', value: 'Sun, 06 Dec 2026 08:05:00 GMT' } })
+  expect(diff.headers.changes).toContainEqual({
+    kind: 'changed',
+    occurrence: 0,
+    left: { name: 'Date', value: 'Sun, 06 Dec 2026 08:00:00 GMT' },
+    right: { name: 'Date', value: 'Sun, 06 Dec 2026 08:05:00 GMT' },
+  })
   expect(diff.method).toBeNull()
 
   const resend = await inspector.procedures.replayCapture({
@@ -115,7 +135,8 @@ it('puts CHIP Collect’s published schedule beside a failing delivery and expec
     endpointId: endpoint!.id,
     config: { defaultAnswer: { kind: 'respond', status: 503 }, rules: [], sequence: null, failureRate: null },
   })
-  const body = '{"id":"5b4c3d2e-0000-4000-8000-000000000001","type":"purchase","event_type":"purchase.paid","status":"paid","purchase":{"currency":"MYR","total":100}}'
+  const body =
+    '{"id":"5b4c3d2e-0000-4000-8000-000000000001","type":"purchase","event_type":"purchase.paid","status":"paid","purchase":{"currency":"MYR","total":100}}'
   for (let attempt = 0; attempt < 2; attempt++) {
     const response = await send(`${inspector.receiverUrl}/default/chip`, { method: 'POST', headers: [['Content-Type', 'application/json']], body })
     expect(response.status).toBe(503)
@@ -143,5 +164,8 @@ it('gives a refused request a delivery of its own and compares it by hash, sayin
   expect(delivery.attempts.map((attempt) => attempt.id)).toEqual([refused!.id])
   expect(delivery.groupedBy).toMatch(/refused request is a delivery of its own/)
   const diff = await inspector.procedures.diffCaptures({ leftId: refused!.id, rightId: small!.id })
-  expect(diff.body).toMatchObject({ kind: 'incomplete', reason: expect.stringMatching(/was refused: its body was not stored, so the bodies are compared by hash$/) })
+  expect(diff.body).toMatchObject({
+    kind: 'incomplete',
+    reason: expect.stringMatching(/was refused: its body was not stored, so the bodies are compared by hash$/),
+  })
 })

@@ -96,14 +96,25 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
     const { sent } = record
     return {
       label: `resend ${record.at}`,
-      side: { kind: 'resend', id: record.id, captureId: record.captureId, at: record.at, method: sent.method, target: sent.target, url: sent.url, body: { sha256: sent.bodySha256, size: sent.bodySize } },
+      side: {
+        kind: 'resend',
+        id: record.id,
+        captureId: record.captureId,
+        at: record.at,
+        method: sent.method,
+        target: sent.target,
+        url: sent.url,
+        body: { sha256: sent.bodySha256, size: sent.bodySize },
+      },
       headers: sent.headers,
       body: {
         bytes: Buffer.from(sent.bodyBase64, 'base64'),
         sha256: sent.bodySha256,
         size: sent.bodySize,
         complete: !sent.bodyTruncated,
-        incompleteBecause: sent.bodyTruncated ? `the resend's history keeps only the first ${Buffer.byteLength(sent.bodyBase64, 'base64').toLocaleString('en-US')} bytes of its body` : undefined,
+        incompleteBecause: sent.bodyTruncated
+          ? `the resend's history keeps only the first ${Buffer.byteLength(sent.bodyBase64, 'base64').toLocaleString('en-US')} bytes of its body`
+          : undefined,
       },
     }
   }

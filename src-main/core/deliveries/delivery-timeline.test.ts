@@ -64,7 +64,12 @@ describe('buildDeliveryView', () => {
   })
 
   it('flags attempts after a 2xx as duplicates and expects nothing more', () => {
-    const view = buildDeliveryView('k', [attempt(1, T0, 500), attempt(2, T0 + MINUTE, 200), attempt(3, T0 + 2 * MINUTE, 200), attempt(4, T0 + 3 * MINUTE, null)])
+    const view = buildDeliveryView('k', [
+      attempt(1, T0, 500),
+      attempt(2, T0 + MINUTE, 200),
+      attempt(3, T0 + 2 * MINUTE, 200),
+      attempt(4, T0 + 3 * MINUTE, null),
+    ])
     expect(view.timeline.map((row) => row.afterSuccess)).toEqual([false, false, true, true])
     expect(view.nextExpected).toBeNull()
     expect(deliveryGroupInfo('k', view.attempts)).toMatchObject({ attemptCount: 4, succeeded: true, duplicateCount: 2 })

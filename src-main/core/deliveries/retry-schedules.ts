@@ -21,7 +21,8 @@ const CHIP_COLLECT: RetrySchedule = {
   provider: 'chip',
   title: 'CHIP Collect',
   kind: 'published-times',
-  description: 'Retried until a 2xx, up to 8 attempts over 36 h 26 min: attempt n comes 3^(n−1) − 1 minutes after the first (2, 8, 26, 80, 242, 728 and 2186 minutes).',
+  description:
+    'Retried until a 2xx, up to 8 attempts over 36 h 26 min: attempt n comes 3^(n−1) − 1 minutes after the first (2, 8, 26, 80, 242, 728 and 2186 minutes).',
   successRule: 'any 2xx',
   retries: [2, 8, 26, 80, 242, 728, 2186].map((minutes) => fromFirst(minutes * MINUTE)),
   sourceUrl: 'https://docs.chip-in.asia/chip-collect/overview/delivery-protocol',
@@ -66,7 +67,8 @@ const STRIPE: RetrySchedule = {
   provider: 'stripe',
   title: 'Stripe',
   kind: 'outline',
-  description: 'Live mode: retried for up to 3 days with exponential backoff. Sandbox: retried 3 times over a few hours. Stripe gives no per-attempt times and does not guarantee order.',
+  description:
+    'Live mode: retried for up to 3 days with exponential backoff. Sandbox: retried 3 times over a few hours. Stripe gives no per-attempt times and does not guarantee order.',
   successRule: 'any 2xx',
   retries: [],
   sourceUrl: 'https://docs.stripe.com/webhooks',
@@ -82,7 +84,8 @@ const ADYEN: RetrySchedule = {
   provider: 'adyen',
   title: 'Adyen',
   kind: 'published-times',
-  description: 'Three tries at 9 s, 18 s and 27 s, then a retry queue after 2 min, 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 4 h and 8 h, and on for up to 30 days.',
+  description:
+    'Three tries at 9 s, 18 s and 27 s, then a retry queue after 2 min, 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 4 h and 8 h, and on for up to 30 days.',
   successRule: 'any 2xx (older integrations: the body [accepted])',
   retries: [
     fromFirst(9 * SECOND),
@@ -93,7 +96,8 @@ const ADYEN: RetrySchedule = {
   sourceUrl: 'https://docs.adyen.com/development-resources/webhooks/troubleshoot',
   sourceTitle: 'Adyen: troubleshoot webhooks (retry queue)',
   confirmed: true,
-  caveat: 'Adyen does not say whether the 9, 18 and 27 s count from the first attempt: they are shown as such. Queue intervals are counted from the attempt before.',
+  caveat:
+    'Adyen does not say whether the 9, 18 and 27 s count from the first attempt: they are shown as such. Queue intervals are counted from the attempt before.',
 }
 
 // Standard Webhooks, https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md:
@@ -103,7 +107,8 @@ const STANDARD_WEBHOOKS: RetrySchedule = {
   provider: 'standard-webhooks',
   title: 'Standard Webhooks / Svix',
   kind: 'example-times',
-  description: 'The specification’s example: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h after each failure. Each sender may use its own.',
+  description:
+    'The specification’s example: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h after each failure. Each sender may use its own.',
   successRule: 'any 2xx',
   retries: [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR].map(fromPrevious),
   sourceUrl: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',

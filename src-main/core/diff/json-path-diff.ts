@@ -11,7 +11,17 @@
  * overflow it): objects are matched member by member, and a path string is only kept for what
  * differs. Matching every value by a full path string instead cost seconds on a 2 MB body.
  */
-import { childrenOf, isContainer, isDuplicateKey, JsonKind, kindName, memberKey, parseLosslessJson, rawText, type LosslessJsonDocument } from '../../shared/lossless-json'
+import {
+  childrenOf,
+  isContainer,
+  isDuplicateKey,
+  JsonKind,
+  kindName,
+  memberKey,
+  parseLosslessJson,
+  rawText,
+  type LosslessJsonDocument,
+} from '../../shared/lossless-json'
 import type { JsonPathChange } from '../../shared/capture-diff'
 
 /** Values (nodes) read per body at most; bigger documents get the line diff only. */
@@ -80,7 +90,14 @@ export function diffJsonPaths(leftText: string, rightText: string): JsonPathDiff
       const document = task.kind === 'removed' ? left : right
       if (isEmptyOrScalar(document, task.node)) {
         const raw = rawText(document, task.node)
-        emit({ kind: task.kind, path: task.path, occurrence: task.occurrence, left: task.kind === 'removed' ? raw : null, right: task.kind === 'added' ? raw : null, duplicateKey: task.duplicate })
+        emit({
+          kind: task.kind,
+          path: task.path,
+          occurrence: task.occurrence,
+          left: task.kind === 'removed' ? raw : null,
+          right: task.kind === 'added' ? raw : null,
+          duplicateKey: task.duplicate,
+        })
         continue
       }
       const side = task.kind
@@ -116,7 +133,11 @@ export function diffJsonPaths(leftText: string, rightText: string): JsonPathDiff
 }
 
 /** The children of a container as tasks of one side (kind set by the caller), with their paths. */
-function childTasks(document: LosslessJsonDocument, node: number, parent: { path: string; occurrence: number; duplicate: boolean }): Array<Omit<SideTask, 'kind'>> {
+function childTasks(
+  document: LosslessJsonDocument,
+  node: number,
+  parent: { path: string; occurrence: number; duplicate: boolean },
+): Array<Omit<SideTask, 'kind'>> {
   const isObject = kindName(document, node) === 'object'
   const occurrences = new Map<string, number>()
   return childrenOf(document, node).map((child, index) => {
@@ -124,7 +145,12 @@ function childTasks(document: LosslessJsonDocument, node: number, parent: { path
     const key = memberKey(document, child) as string
     const occurrence = occurrences.get(key) ?? 0
     occurrences.set(key, occurrence + 1)
-    return { node: child, path: memberPath(parent.path, key), occurrence: occurrence || parent.occurrence, duplicate: parent.duplicate || isDuplicateKey(document, child) }
+    return {
+      node: child,
+      path: memberPath(parent.path, key),
+      occurrence: occurrence || parent.occurrence,
+      duplicate: parent.duplicate || isDuplicateKey(document, child),
+    }
   })
 }
 
@@ -150,7 +176,13 @@ function objectTasks(left: LosslessJsonDocument, right: LosslessJsonDocument, pa
       const member = rightMembers[nextRight] as number
       const key = memberKey(right, member) as string
       const occurrence = (rightByKey.get(key) ?? []).indexOf(nextRight)
-      tasks.push({ kind: 'added', node: member, path: memberPath(parent.path, key), occurrence: occurrence || parent.occurrence, duplicate: parent.duplicate || isDuplicateKey(right, member) })
+      tasks.push({
+        kind: 'added',
+        node: member,
+        path: memberPath(parent.path, key),
+        occurrence: occurrence || parent.occurrence,
+        duplicate: parent.duplicate || isDuplicateKey(right, member),
+      })
     }
   }
   const occurrences = new Map<string, number>()
@@ -169,7 +201,14 @@ function objectTasks(left: LosslessJsonDocument, right: LosslessJsonDocument, pa
     }
     matchedRight.add(rightIndex)
     addRightOnly(rightIndex)
-    tasks.push({ kind: 'pair', left: member, right: rightMembers[rightIndex] as number, path, occurrence: shownOccurrence, duplicate: duplicate || isDuplicateKey(right, rightMembers[rightIndex] as number) })
+    tasks.push({
+      kind: 'pair',
+      left: member,
+      right: rightMembers[rightIndex] as number,
+      path,
+      occurrence: shownOccurrence,
+      duplicate: duplicate || isDuplicateKey(right, rightMembers[rightIndex] as number),
+    })
   }
   addRightOnly(rightMembers.length)
   return tasks

@@ -47,7 +47,8 @@ export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: Te
     const because = incomplete.incompleteBecause ?? `only the start of the ${!left.complete ? labels.left : labels.right} body was recorded`
     return { kind: 'incomplete', left: leftDigest, right: rightDigest, reason: `${because}, so the bodies are compared by hash` }
   }
-  if (left.size > MAX_DIFF_BODY_BYTES || right.size > MAX_DIFF_BODY_BYTES) return { kind: 'too-large', left: leftDigest, right: rightDigest, limitBytes: MAX_DIFF_BODY_BYTES }
+  if (left.size > MAX_DIFF_BODY_BYTES || right.size > MAX_DIFF_BODY_BYTES)
+    return { kind: 'too-large', left: leftDigest, right: rightDigest, limitBytes: MAX_DIFF_BODY_BYTES }
   const leftText = bodyAsText(left.bytes)
   const rightText = bodyAsText(right.bytes)
   if (leftText === null || rightText === null) return { kind: 'binary', left: leftDigest, right: rightDigest }

@@ -39,7 +39,12 @@ export function diffTextBounded(left: string, right: string, labels: TextDiffLab
   const leftLines = lineCount(left)
   const rightLines = lineCount(right)
   if (leftLines > DIFF_MAX_LINES || rightLines > DIFF_MAX_LINES) {
-    return { unified: `${header}(too many lines to diff: ${leftLines} ${labels.left}, ${rightLines} ${labels.right})\n`, addedLines: 0, removedLines: 0, truncated: true }
+    return {
+      unified: `${header}(too many lines to diff: ${leftLines} ${labels.left}, ${rightLines} ${labels.right})\n`,
+      addedLines: 0,
+      removedLines: 0,
+      truncated: true,
+    }
   }
   const patch = structuredPatch(labels.left, labels.right, left, right, undefined, undefined, {
     context: contextLines,
@@ -47,7 +52,12 @@ export function diffTextBounded(left: string, right: string, labels: TextDiffLab
     timeout: DIFF_TIMEOUT_MS,
   })
   if (patch === undefined) {
-    return { unified: `${header}(too many changed lines to diff: the texts differ in more than ${DIFF_MAX_EDIT_LINES} lines, or the diff took too long)\n`, addedLines: 0, removedLines: 0, truncated: true }
+    return {
+      unified: `${header}(too many changed lines to diff: the texts differ in more than ${DIFF_MAX_EDIT_LINES} lines, or the diff took too long)\n`,
+      addedLines: 0,
+      removedLines: 0,
+      truncated: true,
+    }
   }
   const out: string[] = [header.trimEnd()]
   let length = header.length

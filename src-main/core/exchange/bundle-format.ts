@@ -191,7 +191,13 @@ function readBundleCapture(raw: unknown): EntryResult {
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (!issue) return 'invalid'
-  const where = issue.path.length === 0 ? '' : `${issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '')}: `
+  const where =
+    issue.path.length === 0
+      ? ''
+      : `${issue.path
+          .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+          .join('')
+          .replace(/^\./, '')}: `
   return `${where}${issue.message}`
 }
 

@@ -18,11 +18,57 @@ import { targetOf } from './har-format'
 
 /** Options that take no value (skipped). */
 const FLAGS = new Set([
-  '-s', '--silent', '-S', '--show-error', '-v', '--verbose', '-i', '--include', '-k', '--insecure', '-L', '--location', '--compressed',
-  '-g', '--globoff', '--path-as-is', '--http1.1', '--http1.0', '--http2', '-f', '--fail', '--fail-with-body', '-#', '--progress-bar', '-N', '--no-buffer', '-sS', '-fsS', '-sSL', '-fsSL',
+  '-s',
+  '--silent',
+  '-S',
+  '--show-error',
+  '-v',
+  '--verbose',
+  '-i',
+  '--include',
+  '-k',
+  '--insecure',
+  '-L',
+  '--location',
+  '--compressed',
+  '-g',
+  '--globoff',
+  '--path-as-is',
+  '--http1.1',
+  '--http1.0',
+  '--http2',
+  '-f',
+  '--fail',
+  '--fail-with-body',
+  '-#',
+  '--progress-bar',
+  '-N',
+  '--no-buffer',
+  '-sS',
+  '-fsS',
+  '-sSL',
+  '-fsSL',
 ])
 /** Options whose value is not part of the request (skipped with it). */
-const IGNORED_WITH_VALUE = new Set(['-o', '--output', '-w', '--write-out', '-m', '--max-time', '--connect-timeout', '--retry', '-x', '--proxy', '--cacert', '--cert', '--key', '-c', '--cookie-jar', '--resolve', '--max-redirs'])
+const IGNORED_WITH_VALUE = new Set([
+  '-o',
+  '--output',
+  '-w',
+  '--write-out',
+  '-m',
+  '--max-time',
+  '--connect-timeout',
+  '--retry',
+  '-x',
+  '--proxy',
+  '--cacert',
+  '--cert',
+  '--key',
+  '-c',
+  '--cookie-jar',
+  '--resolve',
+  '--max-redirs',
+])
 
 /** Splits pasted text into curl commands and reads each one. */
 export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
@@ -325,7 +371,8 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
   if (!suppressed.has('host') && !has('host')) finalHeaders.push(['Host', host.replace(/^[^@]*@/, '')])
   finalHeaders.push(...headers)
   if (user !== null && !has('authorization')) finalHeaders.push(['Authorization', `Basic ${Buffer.from(user, 'utf8').toString('base64')}`])
-  if (body.length > 0 && !has('content-type') && !suppressed.has('content-type')) finalHeaders.push(['Content-Type', isJson ? 'application/json' : 'application/x-www-form-urlencoded'])
+  if (body.length > 0 && !has('content-type') && !suppressed.has('content-type'))
+    finalHeaders.push(['Content-Type', isJson ? 'application/json' : 'application/x-www-form-urlencoded'])
   if (isJson && !has('accept') && !suppressed.has('accept')) finalHeaders.push(['Accept', 'application/json'])
   if (body.length > 0 && !has('content-length')) finalHeaders.push(['Content-Length', String(body.length)])
   const finalMethod = method ?? (isHead ? 'HEAD' : body.length > 0 ? 'POST' : 'GET')

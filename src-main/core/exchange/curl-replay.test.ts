@@ -53,7 +53,9 @@ describe('curl commands replayed by bash', () => {
     await writeFile(script, `${buildCurlCommand(request)} -s -o /dev/null\n`)
     const before = arrived.length
     await new Promise<void>((resolve, reject) =>
-      execFile('bash', [script], { cwd: dir, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve())),
+      execFile('bash', [script], { cwd: dir, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(),
+      ),
     )
     expect(arrived.length).toBe(before + 1)
     return arrived[before]!
@@ -64,7 +66,12 @@ describe('curl commands replayed by bash', () => {
 
   it('sends a 1 MB binary body exactly, with no argument over 128 KiB', async () => {
     const body = randomBytes(1024 * 1024)
-    const headers: HeaderPairs = [['Content-Type', 'application/octet-stream'], ['X-Dup', 'a'], ['x-dup', 'b'], ['X-Odd', 'caf\xe9']]
+    const headers: HeaderPairs = [
+      ['Content-Type', 'application/octet-stream'],
+      ['X-Dup', 'a'],
+      ['x-dup', 'b'],
+      ['X-Odd', 'caf\xe9'],
+    ]
     const command = buildCurlCommand({ method: 'POST', url: `${origin}/big?x=1`, headers, body })
     for (const line of command.split('\n')) expect(line.length).toBeLessThan(128 * 1024)
     const got = await replay({ method: 'POST', url: `${origin}/big?x=1`, headers, body })

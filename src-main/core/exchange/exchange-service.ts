@@ -125,7 +125,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     async importCaptures(request) {
       const endpoint = deps.endpoint(request.endpointId)
       const maxBase64 = Math.ceil(EXCHANGE_LIMITS.maxImportFileBytes / 3) * 4
-      if (request.dataBase64.length > maxBase64) throw new InspectorError('BAD_REQUEST', `the file is larger than ${EXCHANGE_LIMITS.maxImportFileBytes / (1024 * 1024)} MiB`)
+      if (request.dataBase64.length > maxBase64)
+        throw new InspectorError('BAD_REQUEST', `the file is larger than ${EXCHANGE_LIMITS.maxImportFileBytes / (1024 * 1024)} MiB`)
       const bytes = decodeStrictBase64(request.dataBase64)
       if (bytes === null) throw new InspectorError('BAD_REQUEST', 'dataBase64 is not valid base64')
       const read = readImportFile(bytes, request.format, deps.maxBodyBytes)
@@ -150,7 +151,9 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
               return null
             }
             try {
-              return await storeImported(entry.capture, endpoint.id, `${source}, entry ${number}`, request.asProvider, (message) => failures.push({ entry: number, message }))
+              return await storeImported(entry.capture, endpoint.id, `${source}, entry ${number}`, request.asProvider, (message) =>
+                failures.push({ entry: number, message }),
+              )
             } catch (error: unknown) {
               failures.push({ entry: number, message: `could not be stored: ${error instanceof Error ? error.message : String(error)}` })
               return null
@@ -178,7 +181,11 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     const isRefused = capture.outcome === 'refused'
     const recognition = isRefused
       ? null
-      : deps.judge(endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body: capture.body, receivedAt: new Date(receivedAt) }, asProvider)
+      : deps.judge(
+          endpointId,
+          { method: capture.method, target: capture.target, headers: capture.headers, body: capture.body, receivedAt: new Date(receivedAt) },
+          asProvider,
+        )
     const newCapture: NewCapture = {
       id: randomUUID(),
       endpointId,
@@ -238,7 +245,8 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(capture.method)) return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
   if (!capture.target.startsWith('/') && capture.target !== '*') return `the target ${JSON.stringify(capture.target.slice(0, 80))} is not a path`
   // What a receiver could have read off a request line: no spaces or control bytes, single bytes only.
-  if (/[\s\x00-\x1f\x7f]|[^\x00-\xff]/.test(capture.target)) return `the target ${JSON.stringify(capture.target.slice(0, 80))} holds spaces, control or multi-byte characters`
+  if (/[\s\x00-\x1f\x7f]|[^\x00-\xff]/.test(capture.target))
+    return `the target ${JSON.stringify(capture.target.slice(0, 80))} holds spaces, control or multi-byte characters`
   if (!/^\d\.\d$/.test(capture.httpVersion)) return `the HTTP version ${JSON.stringify(capture.httpVersion.slice(0, 10))} is not like 1.1`
   if (capture.body.length > maxBodyBytes) return `the body (${capture.body.length} bytes) is larger than the ${maxBodyBytes}-byte limit`
   for (const [name, value] of capture.headers) {

@@ -10,7 +10,6 @@ import type { ExchangeCapture, Redaction } from './exchange-capture'
 import { writeHar } from './har-format'
 import { writeHttpMessage } from './http-message-format'
 
-
 export interface ExportContext {
   appVersion: string
   /** Origin that makes targets absolute (HAR URLs, curl commands): the receiver's. */
@@ -29,11 +28,18 @@ export interface ExportFile {
 }
 
 export function writeExport(captures: ExchangeCapture[], format: ExportFormat, context: ExportContext): ExportFile {
-  const stamp = context.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const stamp = context.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
   const base = `${context.baseName}-${stamp}${context.redactions === null ? '' : '-redacted'}`
   switch (format) {
     case 'har':
-      return { fileName: `${base}.har`, contentType: 'application/json', data: Buffer.from(writeHar(captures, { appVersion: context.appVersion, origin: context.origin, redactions: context.redactions })) }
+      return {
+        fileName: `${base}.har`,
+        contentType: 'application/json',
+        data: Buffer.from(writeHar(captures, { appVersion: context.appVersion, origin: context.origin, redactions: context.redactions })),
+      }
     case 'bundle':
       return {
         fileName: `${base}.bundle.json`,
@@ -41,7 +47,11 @@ export function writeExport(captures: ExchangeCapture[], format: ExportFormat, c
         data: Buffer.from(writeBundle(captures, { appVersion: context.appVersion, exportedAt: context.now.toISOString(), redactions: context.redactions })),
       }
     case 'http':
-      return { fileName: `${base}.http`, contentType: 'message/http', data: Buffer.concat(captures.map((capture, index) => writeHttpMessage(capture, httpLabels(capture, index, context.redactions)))) }
+      return {
+        fileName: `${base}.http`,
+        contentType: 'message/http',
+        data: Buffer.concat(captures.map((capture, index) => writeHttpMessage(capture, httpLabels(capture, index, context.redactions)))),
+      }
     case 'curl':
       return { fileName: `${base}.sh`, contentType: 'application/x-sh', data: Buffer.from(curlScript(captures, context)) }
     default: {
@@ -58,7 +68,12 @@ export function writeExport(captures: ExchangeCapture[], format: ExportFormat, c
 function httpLabels(capture: ExchangeCapture, index: number, redactions: Redaction[] | null): HeaderPairs {
   if (redactions === null) return []
   const mine = redactions.filter((redaction) => redaction.capture === index)
-  const labels: HeaderPairs = [['X-Callback-Inspector-Redacted', headerSafe(mine.length === 0 ? 'nothing needed masking' : mine.map((item) => `${item.location}: ${item.action}`).join('; '))]]
+  const labels: HeaderPairs = [
+    [
+      'X-Callback-Inspector-Redacted',
+      headerSafe(mine.length === 0 ? 'nothing needed masking' : mine.map((item) => `${item.location}: ${item.action}`).join('; ')),
+    ],
+  ]
   if (capture.recognition) {
     const { provider, verdict } = capture.recognition
     labels.push(['X-Callback-Inspector-Verdict-Before-Redaction', headerSafe(`${provider.name}: ${verdict.status}: ${verdict.message}`)])
@@ -76,22 +91,36 @@ function curlScript(captures: ExchangeCapture[], context: ExportContext): string
     '#!/bin/sh',
     `# ${captures.length} request${captures.length === 1 ? '' : 's'} exported by Callback Inspector ${context.appVersion} at ${context.now.toISOString()}.`,
     `# Each command resends one capture's exact method, target, headers and body to ${context.origin}; edit the URLs to send elsewhere.`,
-    '# Large and binary bodies are written to curl\'s stdin by printf in small pieces.',
+    "# Large and binary bodies are written to curl's stdin by printf in small pieces.",
   ]
   if (context.redactions !== null) {
     lines.push('# REDACTED: values were masked or removed, so signatures will not verify. Verdicts below were computed before redaction.')
-    for (const redaction of context.redactions) lines.push(`#   ${redaction.capture === null ? '' : `capture ${redaction.capture + 1}: `}${commentSafe(redaction.location)}: ${commentSafe(redaction.action)}`)
+    for (const redaction of context.redactions)
+      lines.push(
+        `#   ${redaction.capture === null ? '' : `capture ${redaction.capture + 1}: `}${commentSafe(redaction.location)}: ${commentSafe(redaction.action)}`,
+      )
   }
   for (const [index, capture] of captures.entries()) {
     lines.push('')
-    lines.push(`# ${index + 1}/${captures.length}: ${commentSafe(capture.method)} ${commentSafe(capture.target)}${capture.receivedAt ? `, received ${capture.receivedAt}` : ''}`)
+    lines.push(
+      `# ${index + 1}/${captures.length}: ${commentSafe(capture.method)} ${commentSafe(capture.target)}${capture.receivedAt ? `, received ${capture.receivedAt}` : ''}`,
+    )
     if (capture.recognition) {
       const { provider, verdict } = capture.recognition
-      lines.push(`# ${commentSafe(provider.name)}; signature ${verdict.status}${context.redactions === null ? '' : ' (before redaction)'}: ${commentSafe(verdict.message)}`)
+      lines.push(
+        `# ${commentSafe(provider.name)}; signature ${verdict.status}${context.redactions === null ? '' : ' (before redaction)'}: ${commentSafe(verdict.message)}`,
+      )
     }
     if (capture.note) lines.push(...capture.note.split('\n').map((line) => `# note: ${commentSafe(line)}`))
     if (capture.outcome === 'refused') lines.push('# This request was refused (body over the size limit); its body was not stored, so it is sent without one.')
-    lines.push(buildCurlCommand({ method: capture.method, url: capture.target.startsWith('/') ? context.origin + capture.target : capture.target, headers: capture.headers, body: capture.body }))
+    lines.push(
+      buildCurlCommand({
+        method: capture.method,
+        url: capture.target.startsWith('/') ? context.origin + capture.target : capture.target,
+        headers: capture.headers,
+        body: capture.body,
+      }),
+    )
   }
   return `${lines.join('\n')}\n`
 }

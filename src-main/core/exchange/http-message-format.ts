@@ -23,7 +23,10 @@ export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHe
   const isChunked = /\bchunked\b/i.test(headerValue(headers, 'transfer-encoding') ?? '')
   let body = capture.body
   if (isChunked) {
-    body = capture.body.length === 0 ? Buffer.from('0\r\n\r\n') : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n0\r\n\r\n')])
+    body =
+      capture.body.length === 0
+        ? Buffer.from('0\r\n\r\n')
+        : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n0\r\n\r\n')])
   } else if (headerValue(headers, 'content-length') === undefined && capture.body.length > 0) {
     // Without it the message could not be read back; an HTTP/1.1 request with a body always has one.
     headers.push(['Content-Length', String(capture.body.length)])
@@ -61,16 +64,26 @@ type OneMessage = { ok: true; capture: ExchangeCapture; end: number } | { ok: fa
 
 function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): OneMessage {
   const headEnd = findHeadEnd(bytes, start)
-  if (headEnd === null) return { ok: false, message: bytes.length - start > MAX_HEAD_BYTES ? 'the request head is longer than 256 KiB' : 'the request head does not end with an empty line' }
+  if (headEnd === null)
+    return {
+      ok: false,
+      message: bytes.length - start > MAX_HEAD_BYTES ? 'the request head is longer than 256 KiB' : 'the request head does not end with an empty line',
+    }
   const lines = bytes.subarray(start, headEnd.at).toString('latin1').split(/\r?\n/)
   const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/(\d\.\d)$/.exec(lines[0] ?? '')
-  if (!requestLine) return { ok: false, message: `the first line is not a request line ("METHOD target HTTP/1.1"): ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`, at: start }
+  if (!requestLine)
+    return {
+      ok: false,
+      message: `the first line is not a request line ("METHOD target HTTP/1.1"): ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`,
+      at: start,
+    }
   const target = targetOf(requestLine[2]!)
   if (target === null) return { ok: false, message: `the request target is not a path or URL: ${requestLine[2]!.slice(0, 80)}`, at: start }
   const headers: HeaderPairs = []
   for (const [index, line] of lines.slice(1).entries()) {
     const colon = line.indexOf(':')
-    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(line.slice(0, colon))) return { ok: false, message: `header line ${index + 1} is not "Name: value": ${JSON.stringify(line.slice(0, 80))}`, at: start }
+    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(line.slice(0, colon)))
+      return { ok: false, message: `header line ${index + 1} is not "Name: value": ${JSON.stringify(line.slice(0, 80))}`, at: start }
     headers.push([line.slice(0, colon), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')])
   }
   const bodyStart = headEnd.bodyStart
@@ -115,7 +128,12 @@ function findHeadEnd(bytes: Buffer, start: number): { at: number; bodyStart: num
   return null
 }
 
-function readBody(bytes: Buffer, start: number, headers: HeaderPairs, maxBodyBytes: number): { ok: true; body: Buffer; end: number } | { ok: false; message: string } {
+function readBody(
+  bytes: Buffer,
+  start: number,
+  headers: HeaderPairs,
+  maxBodyBytes: number,
+): { ok: true; body: Buffer; end: number } | { ok: false; message: string } {
   const transferEncoding = headerValue(headers, 'transfer-encoding')
   if (transferEncoding !== undefined && /\bchunked\b/i.test(transferEncoding)) return readChunked(bytes, start, maxBodyBytes)
   const contentLength = headerValue(headers, 'content-length')

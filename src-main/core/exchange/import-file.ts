@@ -10,7 +10,6 @@ import { EXCHANGE_LIMITS } from './exchange-capture'
 import { isHarDocument, readHar } from './har-format'
 import { readHttpMessages } from './http-message-format'
 
-
 export type ReadImport = { ok: true; format: Exclude<ImportFormat, 'auto'>; entries: EntryResult[] } | { ok: false; message: string }
 
 /** Reads a whole import file (already base64-decoded) into entries, each ok or failed. */
@@ -23,18 +22,28 @@ export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: 
       bytes = gunzipSync(raw, { maxOutputLength: EXCHANGE_LIMITS.maxExpandedImportBytes })
     } catch (error: unknown) {
       const isTooLarge = error instanceof RangeError || (error instanceof Error && /buffer|output length/i.test(error.message))
-      return { ok: false, message: isTooLarge ? `the gzip file expands to more than ${mib(EXCHANGE_LIMITS.maxExpandedImportBytes)}` : 'the file looks gzip-compressed but is corrupt' }
+      return {
+        ok: false,
+        message: isTooLarge
+          ? `the gzip file expands to more than ${mib(EXCHANGE_LIMITS.maxExpandedImportBytes)}`
+          : 'the file looks gzip-compressed but is corrupt',
+      }
     }
   }
   const chosen = format === 'auto' ? detectFormat(bytes) : format
   if (chosen === null) return { ok: false, message: 'could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl' }
   const result = readAs(bytes, chosen, maxBodyBytes)
   if (!result.ok) return result
-  if (result.entries.length > EXCHANGE_LIMITS.maxImportEntries) return { ok: false, message: `the file has ${result.entries.length} entries; at most ${EXCHANGE_LIMITS.maxImportEntries} are imported at once` }
+  if (result.entries.length > EXCHANGE_LIMITS.maxImportEntries)
+    return { ok: false, message: `the file has ${result.entries.length} entries; at most ${EXCHANGE_LIMITS.maxImportEntries} are imported at once` }
   return { ok: true, format: chosen, entries: result.entries }
 }
 
-function readAs(bytes: Buffer, format: Exclude<ImportFormat, 'auto'>, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+function readAs(
+  bytes: Buffer,
+  format: Exclude<ImportFormat, 'auto'>,
+  maxBodyBytes: number,
+): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
   switch (format) {
     case 'har':
     case 'bundle': {
@@ -115,7 +124,7 @@ export function locateJsonSyntaxError(text: string): { at: number; message: stri
         stack.pop()
         index++
         expect = 'separator'
-      } else if (char === ':' ) return fail('unexpected ":"')
+      } else if (char === ':') return fail('unexpected ":"')
       else return fail(`expected "," or "${top === 'object' ? '}' : ']'}" but found ${JSON.stringify(char)}`)
       continue
     }

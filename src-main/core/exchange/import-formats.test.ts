@@ -29,7 +29,13 @@ describe('curl commands', () => {
     const [first, second, third] = captures(readCurlCommands(text, MAX))
     expect(first!.method).toBe('POST')
     expect(first!.target).toBe('/a?x=1')
-    expect(first!.headers).toEqual([['Host', 'h'], ['X-A', "it's"], ['X-B', '"q" $HOME'], ['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', '12']])
+    expect(first!.headers).toEqual([
+      ['Host', 'h'],
+      ['X-A', "it's"],
+      ['X-B', '"q" $HOME'],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+      ['Content-Length', '12'],
+    ])
     expect(first!.body.toString()).toBe('line1\nline2!')
     expect(second!.body.toString()).toBe('a=1')
     expect(third!.body.toString()).toBe('{"k": [1,\n  2]}')
@@ -44,17 +50,30 @@ describe('curl commands', () => {
   it('reads back what buildCurlCommand writes, including printf-fed bodies', () => {
     const bodies = [Buffer.from('{"a":"é"}'), Buffer.from([0, 1, 0x27, 0x5c, 0xff, 0x0a]), Buffer.from('@/etc/passwd'), Buffer.alloc(100_000, 'x')]
     for (const body of bodies) {
-      const command = buildCurlCommand({ method: 'PUT', url: 'http://h:1/p/q?z=%20', headers: [['Content-Type', 'application/octet-stream'], ['X-Dup', '1'], ['x-dup', '2']], body })
+      const command = buildCurlCommand({
+        method: 'PUT',
+        url: 'http://h:1/p/q?z=%20',
+        headers: [
+          ['Content-Type', 'application/octet-stream'],
+          ['X-Dup', '1'],
+          ['x-dup', '2'],
+        ],
+        body,
+      })
       const [capture] = captures(readCurlCommands(command, MAX))
       expect(capture!.method).toBe('PUT')
       expect(capture!.target).toBe('/p/q?z=%20')
       expect(capture!.body).toEqual(body)
-      expect(capture!.headers.filter(([name]) => name !== 'Host' && name !== 'Content-Length')).toEqual([['Content-Type', 'application/octet-stream'], ['X-Dup', '1'], ['x-dup', '2']])
+      expect(capture!.headers.filter(([name]) => name !== 'Host' && name !== 'Content-Length')).toEqual([
+        ['Content-Type', 'application/octet-stream'],
+        ['X-Dup', '1'],
+        ['x-dup', '2'],
+      ])
     }
   })
 
   it('refuses what it cannot do, per command, saying which line', () => {
-    const result = readCurlCommands("curl http://h/a\ncurl -T file http://h/b\nwget http://h/c\ncurl --data-binary @body.json http://h/d", MAX)
+    const result = readCurlCommands('curl http://h/a\ncurl -T file http://h/b\nwget http://h/c\ncurl --data-binary @body.json http://h/d', MAX)
     expect(result.ok && result.entries.map((entry) => (entry.ok ? 'ok' : entry.message))).toEqual([
       'ok',
       'line 2: the option -T is not understood',
@@ -74,7 +93,10 @@ describe('raw HTTP messages', () => {
     method: 'POST',
     target: '/a?b=1',
     httpVersion: '1.1',
-    headers: [['Host', 'h'], ['Transfer-Encoding', 'chunked']],
+    headers: [
+      ['Host', 'h'],
+      ['Transfer-Encoding', 'chunked'],
+    ],
     body: Buffer.from('chunked body'),
     remoteAddress: '',
     remotePort: 0,
@@ -95,7 +117,10 @@ describe('raw HTTP messages', () => {
     expect(chunked!.body.toString()).toBe('chunked body')
     expect(chunked!.headers).toEqual(base.headers)
     expect(plain!.body).toEqual(Buffer.from([0, 1, 2]))
-    expect(plain!.headers).toEqual([['Host', 'h'], ['Content-Length', '3']])
+    expect(plain!.headers).toEqual([
+      ['Host', 'h'],
+      ['Content-Length', '3'],
+    ])
   })
 
   it('reads pasted text with bare line feeds and an absolute-form target', () => {
@@ -105,9 +130,15 @@ describe('raw HTTP messages', () => {
   })
 
   it('says where a message breaks', () => {
-    expect(readHttpMessages(Buffer.from('HELLO\r\n\r\n'), MAX)).toEqual({ ok: false, message: 'message 1 (byte 0): the first line is not a request line ("METHOD target HTTP/1.1"): "HELLO"' })
+    expect(readHttpMessages(Buffer.from('HELLO\r\n\r\n'), MAX)).toEqual({
+      ok: false,
+      message: 'message 1 (byte 0): the first line is not a request line ("METHOD target HTTP/1.1"): "HELLO"',
+    })
     const second = readHttpMessages(Buffer.from('GET / HTTP/1.1\r\n\r\nPOST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'), MAX)
-    expect(second.ok && second.entries[1]).toEqual({ ok: false, message: 'message 2 (byte 65): a chunk size is not hexadecimal: zz; what follows could not be read' })
+    expect(second.ok && second.entries[1]).toEqual({
+      ok: false,
+      message: 'message 2 (byte 65): a chunk size is not hexadecimal: zz; what follows could not be read',
+    })
   })
 })
 
@@ -121,7 +152,10 @@ describe('format detection and JSON errors', () => {
   })
 
   it('locates syntax errors by line and column', () => {
-    expect(parseJsonDocument('{\n  "a": 1,\n  "b": tru\n}')).toEqual({ ok: false, message: 'the file is not valid JSON at line 3, column 8: unexpected "t" where a value should be' })
+    expect(parseJsonDocument('{\n  "a": 1,\n  "b": tru\n}')).toEqual({
+      ok: false,
+      message: 'the file is not valid JSON at line 3, column 8: unexpected "t" where a value should be',
+    })
     expect(locateJsonSyntaxError('[1, 2')).toEqual({ at: 5, message: 'the document ends inside a list' })
     expect(locateJsonSyntaxError('{"a" 1}')).toEqual({ at: 5, message: 'expected ":" after a property name' })
     expect(locateJsonSyntaxError('{} x')).toEqual({ at: 3, message: 'unexpected "x" after the end of the document' })

@@ -79,7 +79,16 @@ describe('redacted export', () => {
         result: 'OK',
         merchantTransactionId: '4111111111111112',
         cardNumber: 4111111111111111,
-        returnData: { _TYPE: 'cardData', type: 'visa', cardHolder: 'Jane Doe', expiryMonth: '12', expiryYear: 2030, firstSixDigits: '411111', lastFourDigits: '1111', cvv: '737' },
+        returnData: {
+          _TYPE: 'cardData',
+          type: 'visa',
+          cardHolder: 'Jane Doe',
+          expiryMonth: '12',
+          expiryYear: 2030,
+          firstSixDigits: '411111',
+          lastFourDigits: '1111',
+          cvv: '737',
+        },
         customer: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.com' },
         nested: [{ pan: '5500 0000 0000 0004', security_code: 123 }, 'text with 4111-1111-1111-1111 inside'],
       },
@@ -92,7 +101,15 @@ describe('redacted export', () => {
       result: 'OK',
       merchantTransactionId: '4111111111111112',
       cardNumber: '411111******1111',
-      returnData: { _TYPE: 'cardData', type: 'visa', cardHolder: 'J***', expiryMonth: '**', expiryYear: '****', firstSixDigits: '411111', lastFourDigits: '1111' },
+      returnData: {
+        _TYPE: 'cardData',
+        type: 'visa',
+        cardHolder: 'J***',
+        expiryMonth: '**',
+        expiryYear: '****',
+        firstSixDigits: '411111',
+        lastFourDigits: '1111',
+      },
       customer: { firstName: 'J***', lastName: 'D***', email: 'j***@example.com' },
       nested: [{ pan: '5500 00** **** 0004' }, 'text with 4111-11**-****-1111 inside'],
     })
@@ -107,9 +124,22 @@ describe('redacted export', () => {
   })
 
   it('JSON: CHIP card block (snake_case), e-mails kept unless personal data is asked for', () => {
-    const body = JSON.stringify({ transaction_data: { extra: { card_brand: 'visa', masked_pan: '411111******1111', cardholder_name: 'AHMAD TEST', expiry_month: 1, expiry_year: 27, cvc: '123' } }, client: { email: 'customer@example.com', full_name: 'Ahmad Test' } })
-    const withoutPersonal = JSON.parse(redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }, { ...FULL, personalData: false }).capture.body.toString())
-    expect(withoutPersonal.transaction_data.extra).toEqual({ card_brand: 'visa', masked_pan: '411111******1111', cardholder_name: 'AHMAD TEST', expiry_month: '*', expiry_year: '**' })
+    const body = JSON.stringify({
+      transaction_data: {
+        extra: { card_brand: 'visa', masked_pan: '411111******1111', cardholder_name: 'AHMAD TEST', expiry_month: 1, expiry_year: 27, cvc: '123' },
+      },
+      client: { email: 'customer@example.com', full_name: 'Ahmad Test' },
+    })
+    const withoutPersonal = JSON.parse(
+      redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }, { ...FULL, personalData: false }).capture.body.toString(),
+    )
+    expect(withoutPersonal.transaction_data.extra).toEqual({
+      card_brand: 'visa',
+      masked_pan: '411111******1111',
+      cardholder_name: 'AHMAD TEST',
+      expiry_month: '*',
+      expiry_year: '**',
+    })
     expect(withoutPersonal.client).toEqual({ email: 'customer@example.com', full_name: 'Ahmad Test' })
     const withPersonal = JSON.parse(redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }).capture.body.toString())
     expect(withPersonal.transaction_data.extra.cardholder_name).toBe('A***')
@@ -127,7 +157,8 @@ describe('redacted export', () => {
   })
 
   it('XML elements and attributes', () => {
-    const body = '<?xml version="1.0"?><Callback><Card number="5500000000000004" cvv="999"><Pan>4111 1111 1111 1111</Pan><CVC>123</CVC><ExpiryDate>12/30</ExpiryDate><CardHolder>Jane Doe</CardHolder></Card><Order>4111111111111112</Order><Mail>jane@example.com</Mail></Callback>'
+    const body =
+      '<?xml version="1.0"?><Callback><Card number="5500000000000004" cvv="999"><Pan>4111 1111 1111 1111</Pan><CVC>123</CVC><ExpiryDate>12/30</ExpiryDate><CardHolder>Jane Doe</CardHolder></Card><Order>4111111111111112</Order><Mail>jane@example.com</Mail></Callback>'
     const { capture: out } = redactOne({ headers: [['Content-Type', 'text/xml']], body: Buffer.from(body) })
     expect(out.body.toString()).toBe(
       '<?xml version="1.0"?><Callback><Card number="550000******0004"><Pan>4111 11** **** 1111</Pan><ExpiryDate>**/**</ExpiryDate><CardHolder>J***</CardHolder></Card><Order>4111111111111112</Order><Mail>j***@example.com</Mail></Callback>',
@@ -161,9 +192,18 @@ describe('redacted export', () => {
 
   it('plain text, non-UTF-8 and compressed bodies are searched too; resend history is left out', async () => {
     const { gzipSync } = await import('node:zlib')
-    const latin1 = redactOne({ headers: [['Content-Type', 'text/plain; charset=iso-8859-1']], body: Buffer.from('Kunde M\xfcller, Karte 4111111111111111', 'latin1') }).capture
+    const latin1 = redactOne({
+      headers: [['Content-Type', 'text/plain; charset=iso-8859-1']],
+      body: Buffer.from('Kunde M\xfcller, Karte 4111111111111111', 'latin1'),
+    }).capture
     expect(latin1.body.toString('latin1')).toBe('Kunde M\xfcller, Karte 411111******1111')
-    const gzipped = redactOne({ headers: [['Content-Encoding', 'gzip'], ['Content-Type', 'application/json']], body: gzipSync('{"cvv":"1","pan":"4111111111111111"}') })
+    const gzipped = redactOne({
+      headers: [
+        ['Content-Encoding', 'gzip'],
+        ['Content-Type', 'application/json'],
+      ],
+      body: gzipSync('{"cvv":"1","pan":"4111111111111111"}'),
+    })
     expect(gzipped.capture.body.toString()).toBe('{"pan":"411111******1111"}')
     expect(gzipped.capture.headers).toEqual([['Content-Type', 'application/json']])
     const history = redactOne({ resends: [{ id: 'r' } as unknown as ExchangeCapture['resends'][number]] })

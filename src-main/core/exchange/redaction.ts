@@ -29,7 +29,8 @@ export interface RedactionRequest {
 }
 
 /** Headers that carry credentials or signatures: removed from a redacted export. */
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|signature|hmac|api[-_]?key|token|secret|password|credential|session|(^|[-_])sig($|[-_])|(^|[-_])auth/i
+const CREDENTIAL_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie)$|signature|hmac|api[-_]?key|token|secret|password|credential|session|(^|[-_])sig($|[-_])|(^|[-_])auth/i
 
 /** The most a compressed body is expanded to for redaction. */
 const MAX_EXPANDED_BODY_BYTES = 16 * 1024 * 1024
@@ -138,7 +139,9 @@ function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: Li
   const contentType = headerValue(finalHeaders, 'content-type') ?? null
   const redactedBody = redactBody(body, contentType, rules, 'body', textChanges, fieldChanges)
   if (redactedBody.length !== capture.body.length) {
-    finalHeaders = finalHeaders.map(([name, value]): [string, string] => (name.toLowerCase() === 'content-length' ? [name, String(redactedBody.length)] : [name, value]))
+    finalHeaders = finalHeaders.map(([name, value]): [string, string] =>
+      name.toLowerCase() === 'content-length' ? [name, String(redactedBody.length)] : [name, value],
+    )
   }
 
   let response = capture.response
@@ -155,7 +158,8 @@ function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: Li
     note = maskSensitiveText(note, rules, changes)
     textChanges('note', changes)
   }
-  if (capture.resends.length > 0) list('resend history', `${capture.resends.length} resend${capture.resends.length === 1 ? '' : 's'} left out (they repeat the request and its credentials)`)
+  if (capture.resends.length > 0)
+    list('resend history', `${capture.resends.length} resend${capture.resends.length === 1 ? '' : 's'} left out (they repeat the request and its credentials)`)
 
   const summaryChanges = noChanges()
   const recognition = capture.recognition && {

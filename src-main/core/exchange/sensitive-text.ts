@@ -206,16 +206,47 @@ export function maskEmails(text: string, changes: TextChanges): string {
 /** What a field's name says about its value. */
 export type FieldRule = 'remove' | 'expiry' | 'name' | null
 
-const SECURITY_CODE_NAMES = new Set(['cvv', 'cvv2', 'cvc', 'cvc2', 'cid', 'csc', 'cvn', 'cvd', 'securitycode', 'cardsecuritycode', 'cardverificationcode', 'cardverificationvalue', 'verificationvalue', 'cardcode'])
+const SECURITY_CODE_NAMES = new Set([
+  'cvv',
+  'cvv2',
+  'cvc',
+  'cvc2',
+  'cid',
+  'csc',
+  'cvn',
+  'cvd',
+  'securitycode',
+  'cardsecuritycode',
+  'cardverificationcode',
+  'cardverificationvalue',
+  'verificationvalue',
+  'cardcode',
+])
 const EXPIRY_NAMES = new Set(['exp', 'expmonth', 'expyear', 'expdate', 'expmm', 'expyy', 'expyyyy', 'cardexp', 'validthru', 'validto', 'mmyy', 'yymm'])
-const NAME_NAMES = new Set(['nameoncard', 'cardname', 'accountowner', 'accountholder', 'walletowner', 'firstname', 'lastname', 'fullname', 'givenname', 'familyname', 'surname', 'customername', 'billingname', 'shippingname'])
+const NAME_NAMES = new Set([
+  'nameoncard',
+  'cardname',
+  'accountowner',
+  'accountholder',
+  'walletowner',
+  'firstname',
+  'lastname',
+  'fullname',
+  'givenname',
+  'familyname',
+  'surname',
+  'customername',
+  'billingname',
+  'shippingname',
+])
 
 /** The rule for a field (JSON key, form field, XML element or attribute), by its name. */
 export function fieldRuleOf(name: string, personalData: boolean): FieldRule {
   const normalized = name.toLowerCase().replace(/[^a-z0-9]/g, '')
   if (SECURITY_CODE_NAMES.has(normalized) || /(cvv|cvc|cvv2|cvc2|securitycode)$/.test(normalized)) return 'remove'
   if (EXPIRY_NAMES.has(normalized) || normalized.includes('expiry') || normalized.includes('expiration')) return 'expiry'
-  if (personalData && (NAME_NAMES.has(normalized) || normalized.includes('cardholder') || normalized.endsWith('holdername') || normalized.endsWith('holder'))) return 'name'
+  if (personalData && (NAME_NAMES.has(normalized) || normalized.includes('cardholder') || normalized.endsWith('holdername') || normalized.endsWith('holder')))
+    return 'name'
   return null
 }
 

@@ -5,7 +5,17 @@
  * what it must, so the rest of the body keeps its exact form. Text that does not parse as the
  * declared kind is masked by pattern as a whole instead.
  */
-import { fieldRuleOf, hideDigits, maskDigits, maskPersonalText, maskSensitiveText, passesLuhn, type FieldRule, type TextChanges, type TextRules } from './sensitive-text'
+import {
+  fieldRuleOf,
+  hideDigits,
+  maskDigits,
+  maskPersonalText,
+  maskSensitiveText,
+  passesLuhn,
+  type FieldRule,
+  type TextChanges,
+  type TextRules,
+} from './sensitive-text'
 
 export interface FieldRedactionRules extends TextRules {
   personalData: boolean
@@ -96,7 +106,17 @@ export function redactJsonText(text: string, rules: FieldRedactionRules, changes
     const frame = stack[stack.length - 1]
     if (char === '{' || char === '[') {
       if (frame?.kind === 'object' && frame.isExpectingKey) return null
-      stack.push({ kind: char === '{' ? 'object' : 'array', path: memberPath(frame), rule: memberRule(frame), index: 0, key: null, keyStart: -1, isExpectingKey: char === '{', commaBefore: -1, pendingRemoval: null })
+      stack.push({
+        kind: char === '{' ? 'object' : 'array',
+        path: memberPath(frame),
+        rule: memberRule(frame),
+        index: 0,
+        key: null,
+        keyStart: -1,
+        isExpectingKey: char === '{',
+        commaBefore: -1,
+        pendingRemoval: null,
+      })
       index++
     } else if (char === '}' || char === ']') {
       if (!frame || (char === '}') !== (frame.kind === 'object')) return null
@@ -254,7 +274,13 @@ export function redactXmlText(text: string, rules: FieldRedactionRules, changes:
       const segment = text.slice(index, textEnd)
       const rule = currentRule()
       const replaced =
-        segment.trim() === '' ? segment : rule === 'expiry' ? hideDigits(segment) : rule === 'name' ? maskPersonalText(segment.trim()) : maskSensitiveText(segment, rules, changes)
+        segment.trim() === ''
+          ? segment
+          : rule === 'expiry'
+            ? hideDigits(segment)
+            : rule === 'name'
+              ? maskPersonalText(segment.trim())
+              : maskSensitiveText(segment, rules, changes)
       if (replaced !== segment) edits.push({ start: index, end: textEnd, text: replaced })
     }
     if (open < 0) break
@@ -302,7 +328,8 @@ export function redactXmlText(text: string, rules: FieldRedactionRules, changes:
     const redactedTag = redactAttributes(tag, nameEnd, rules, changes, fields, pathOf(name), rule === 'remove' ? null : rule)
     if (redactedTag !== tag) edits.push({ start: open, end: index, text: redactedTag })
     if (!isSelfClosing) {
-      if ((rule === 'expiry' || rule === 'name') && fieldRuleOf(localName, rules.personalData) === rule) fields.push({ path: pathOf(name), action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
+      if ((rule === 'expiry' || rule === 'name') && fieldRuleOf(localName, rules.personalData) === rule)
+        fields.push({ path: pathOf(name), action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
       stack.push({ name, rule, start: open })
     }
   }
@@ -313,7 +340,15 @@ export function redactXmlText(text: string, rules: FieldRedactionRules, changes:
 }
 
 /** Attributes in one tag: `name="value"` pairs judged by name, values masked by pattern. */
-function redactAttributes(tag: string, from: number, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[], elementPath: string, elementRule: FieldRule): string {
+function redactAttributes(
+  tag: string,
+  from: number,
+  rules: FieldRedactionRules,
+  changes: TextChanges,
+  fields: FieldChange[],
+  elementPath: string,
+  elementRule: FieldRule,
+): string {
   let out = tag.slice(0, from)
   let index = from
   while (index < tag.length) {
@@ -329,12 +364,14 @@ function redactAttributes(tag: string, from: number, rules: FieldRedactionRules,
     const attributeName = before.trim()
     const value = tag.slice(valueStart + 1, valueEnd)
     // An attribute of an expiry or cardholder element (`<Holder name="…">`) is judged like the element.
-    const rule = fieldRuleOf(attributeName.includes(':') ? attributeName.slice(attributeName.indexOf(':') + 1) : attributeName, rules.personalData) ?? elementRule
+    const rule =
+      fieldRuleOf(attributeName.includes(':') ? attributeName.slice(attributeName.indexOf(':') + 1) : attributeName, rules.personalData) ?? elementRule
     if (rule === 'remove') {
       fields.push({ path: `${elementPath}/@${attributeName}`, action: 'removed' })
     } else {
       const replaced = rule === 'expiry' ? hideDigits(value) : rule === 'name' ? maskPersonalText(value) : maskSensitiveText(value, rules, changes)
-      if (replaced !== value && (rule === 'expiry' || rule === 'name')) fields.push({ path: `${elementPath}/@${attributeName}`, action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
+      if (replaced !== value && (rule === 'expiry' || rule === 'name'))
+        fields.push({ path: `${elementPath}/@${attributeName}`, action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
       out += `${before}${tag.slice(equals, valueStart + 1)}${replaced.replaceAll(quote, quote === '"' ? '&quot;' : '&apos;')}${quote}`
     }
     index = valueEnd + 1

@@ -22,7 +22,10 @@ function freshPair() {
     whsk: `whsk_${seed.toString('base64')}`,
     publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    fingerprint: createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16),
+    fingerprint: createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex')
+      .slice(0, 16),
   }
 }
 
@@ -65,7 +68,7 @@ describe('parseEd25519PublicKey', () => {
 })
 
 describe('parseEd25519PrivateKey', () => {
-  it('accepts whsk_<base64 seed>, the 64-byte seed+public form and PEM PKCS#8; the fingerprint is the public half\'s', () => {
+  it("accepts whsk_<base64 seed>, the 64-byte seed+public form and PEM PKCS#8; the fingerprint is the public half's", () => {
     const pair = freshPair()
     for (const form of [pair.whsk, `whsk_${Buffer.concat([pair.seed, pair.raw]).toString('base64')}`, pair.privatePem]) {
       const parsed = parseEd25519PrivateKey(form)
@@ -107,7 +110,12 @@ describe('the ed25519-public-key kind', () => {
     for (const validation of [fromPem, fromWhpk]) {
       if (!validation.ok) throw new Error(validation.message)
       expect(validation.key).toMatchObject({ kind: 'ed25519-public-key', value: pair.whpk })
-      expect(validation.descriptor).toMatchObject({ kind: 'ed25519-public-key', provider: 'standard-webhooks', masked: 'ed25519 public key', fingerprint: pair.fingerprint })
+      expect(validation.descriptor).toMatchObject({
+        kind: 'ed25519-public-key',
+        provider: 'standard-webhooks',
+        masked: 'ed25519 public key',
+        fingerprint: pair.fingerprint,
+      })
       expect(keyFingerprint(validation.key)).toBe(pair.fingerprint)
       expect(JSON.stringify(validation.descriptor)).not.toContain(pair.raw.toString('base64').slice(0, 12))
     }
@@ -116,15 +124,24 @@ describe('the ed25519-public-key kind', () => {
 
   it('refuses a private key or a secret entered as a public key, and says so', () => {
     const pair = freshPair()
-    expect(validateKey({ kind: 'ed25519-public-key', provider: 'standard-webhooks', value: pair.whsk })).toMatchObject({ ok: false, message: expect.stringMatching(/private key/) })
-    expect(validateKey({ kind: 'ed25519-public-key', provider: 'standard-webhooks', value: 'not a key' })).toMatchObject({ ok: false, message: expect.stringMatching(/whpk_/) })
+    expect(validateKey({ kind: 'ed25519-public-key', provider: 'standard-webhooks', value: pair.whsk })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/private key/),
+    })
+    expect(validateKey({ kind: 'ed25519-public-key', provider: 'standard-webhooks', value: 'not a key' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/whpk_/),
+    })
     expect(validateKey({ kind: 'ed25519-public-key', provider: 'stripe', value: pair.whpk })).toMatchObject({ ok: false })
   })
 
   it('an HMAC secret field given a whpk_ or whsk_ key points at the public-key kind', () => {
     const pair = freshPair()
     for (const value of [pair.whpk, pair.whsk]) {
-      expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value })).toMatchObject({ ok: false, message: expect.stringContaining('Standard Webhooks public key (v1a)') })
+      expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value })).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('Standard Webhooks public key (v1a)'),
+      })
     }
   })
 

@@ -29,7 +29,8 @@ const PEM_LABEL = /^-----BEGIN ([A-Z0-9 ]+)-----/
 
 const PUBLIC_FORMS = 'whpk_<base64> or a PEM public key (-----BEGIN PUBLIC KEY-----)'
 const PRIVATE_FORMS = 'whsk_<base64> or a PEM PKCS#8 private key (-----BEGIN PRIVATE KEY-----)'
-const HMAC_SECRET_PASTED = 'this is a v1 HMAC secret (whsec_...): add it as a Standard Webhooks HMAC shared secret; v1a (ed25519) keys start with whpk_ (public) or whsk_ (private)'
+const HMAC_SECRET_PASTED =
+  'this is a v1 HMAC secret (whsec_...): add it as a Standard Webhooks HMAC shared secret; v1a (ed25519) keys start with whpk_ (public) or whsk_ (private)'
 
 export type Ed25519KeyParse = { ok: true; key: KeyObject } | { ok: false; message: string }
 
@@ -39,7 +40,8 @@ export function parseEd25519PublicKey(text: string): Ed25519KeyParse {
   if (input.startsWith(WHPK_PREFIX)) {
     const raw = decodeBase64Strict(input.slice(WHPK_PREFIX.length))
     if (!raw) return { ok: false, message: `the part after ${WHPK_PREFIX} must be base64` }
-    if (raw.length !== ED25519_KEY_BYTES) return { ok: false, message: `${WHPK_PREFIX} holds the 32-byte ed25519 public key; this one decodes to ${raw.length} bytes` }
+    if (raw.length !== ED25519_KEY_BYTES)
+      return { ok: false, message: `${WHPK_PREFIX} holds the 32-byte ed25519 public key; this one decodes to ${raw.length} bytes` }
     return importKey(() => createPublicKey({ key: Buffer.concat([SPKI_HEADER, raw]), format: 'der', type: 'spki' }), 'the public key')
   }
   if (input.startsWith(WHSK_PREFIX) || pemLabel(input)?.includes('PRIVATE KEY')) {
@@ -66,7 +68,10 @@ export function parseEd25519PrivateKey(text: string): Ed25519KeyParse {
     if (raw.length !== ED25519_KEY_BYTES && raw.length !== 2 * ED25519_KEY_BYTES) {
       return { ok: false, message: `${WHSK_PREFIX} holds the 32-byte ed25519 seed; this one decodes to ${raw.length} bytes` }
     }
-    const parsed = importKey(() => createPrivateKey({ key: Buffer.concat([PKCS8_HEADER, raw.subarray(0, ED25519_KEY_BYTES)]), format: 'der', type: 'pkcs8' }), 'the private key')
+    const parsed = importKey(
+      () => createPrivateKey({ key: Buffer.concat([PKCS8_HEADER, raw.subarray(0, ED25519_KEY_BYTES)]), format: 'der', type: 'pkcs8' }),
+      'the private key',
+    )
     if (parsed.ok && raw.length === 2 * ED25519_KEY_BYTES && !rawPublicKey(parsed.key).equals(raw.subarray(ED25519_KEY_BYTES))) {
       return { ok: false, message: `this 64-byte ${WHSK_PREFIX} key's second half is not the public key of its first half: it is corrupted` }
     }

@@ -93,7 +93,11 @@ function usableKeys(keys: readonly ProviderKey[], notes: string[]): HmacSecretCa
 }
 
 function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenVerifyResult {
-  const explanation = newExplanation('adyen-classic-hmac', 'per item: base64(HMAC-SHA256(hexDecode(key), pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success))', 'notificationItems[].NotificationRequestItem.additionalData.hmacSignature')
+  const explanation = newExplanation(
+    'adyen-classic-hmac',
+    'per item: base64(HMAC-SHA256(hexDecode(key), pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success))',
+    'notificationItems[].NotificationRequestItem.additionalData.hmacSignature',
+  )
   const candidates = usableKeys(keys, explanation.notes)
   const statuses: Array<NotificationItemSummary['signature']> = []
   items.forEach((item, index) => {
@@ -109,7 +113,9 @@ function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenV
     const received = decodeBase64Strict(signatureText)
     if (!received || received.length !== SHA256_BYTES) {
       statuses.push('invalid')
-      explanation.attempts.push(makeAttempt({ variant: label, matched: false, ...signedStringFields(signed), detail: 'hmacSignature is not base64 of 32 bytes' }))
+      explanation.attempts.push(
+        makeAttempt({ variant: label, matched: false, ...signedStringFields(signed), detail: 'hmacSignature is not base64 of 32 bytes' }),
+      )
       return
     }
     if (candidates.length === 0) {
@@ -117,18 +123,49 @@ function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenV
       explanation.attempts.push(makeAttempt({ variant: label, matched: false, ...signedStringFields(signed), detail: 'no Adyen HMAC key configured' }))
       return
     }
-    const { matched } = checkHmacCandidates({ candidates, algorithm: 'sha256', signed, received: [received], encode: (mac) => mac.toString('base64'), variant: label, explanation })
+    const { matched } = checkHmacCandidates({
+      candidates,
+      algorithm: 'sha256',
+      signed,
+      received: [received],
+      encode: (mac) => mac.toString('base64'),
+      variant: label,
+      explanation,
+    })
     statuses.push(matched ? 'valid' : 'invalid')
   })
   explanation.matchedVariant = statuses.every((status) => status === 'valid') ? `classic, ${items.length} item(s)` : null
   const count = (status: NotificationItemSummary['signature']): number => statuses.filter((candidate) => candidate === status).length
-  const numbered = (status: NotificationItemSummary['signature']): string => statuses.flatMap((candidate, index) => (candidate === status ? [String(index + 1)] : [])).join(', ')
-  if (count('missing') > 0) return { ...result(invalidVerdict('missing-header', `item(s) ${numbered('missing')} have no additionalData.hmacSignature (enable HMAC signing for this webhook in the Customer Area)`), explanation), itemSignatures: statuses }
+  const numbered = (status: NotificationItemSummary['signature']): string =>
+    statuses.flatMap((candidate, index) => (candidate === status ? [String(index + 1)] : [])).join(', ')
+  if (count('missing') > 0)
+    return {
+      ...result(
+        invalidVerdict(
+          'missing-header',
+          `item(s) ${numbered('missing')} have no additionalData.hmacSignature (enable HMAC signing for this webhook in the Customer Area)`,
+        ),
+        explanation,
+      ),
+      itemSignatures: statuses,
+    }
   if (candidates.length === 0) return { ...result(noKeyVerdict('no Adyen HMAC key (hex) configured for this endpoint'), explanation), itemSignatures: statuses }
   if (count('invalid') > 0) {
-    return { ...result(invalidVerdict('signature-mismatch', `${HMAC_MISMATCH}: item(s) ${numbered('invalid')} of ${items.length} do not match (the signed fields of the item or the key)`), explanation), itemSignatures: statuses }
+    return {
+      ...result(
+        invalidVerdict(
+          'signature-mismatch',
+          `${HMAC_MISMATCH}: item(s) ${numbered('invalid')} of ${items.length} do not match (the signed fields of the item or the key)`,
+        ),
+        explanation,
+      ),
+      itemSignatures: statuses,
+    }
   }
-  return { ...result(validVerdict(`classic, ${items.length} item(s)`, `every item's hmacSignature matches (${items.length})`), explanation), itemSignatures: statuses }
+  return {
+    ...result(validVerdict(`classic, ${items.length} item(s)`, `every item's hmacSignature matches (${items.length})`), explanation),
+    itemSignatures: statuses,
+  }
 }
 
 function verifyPlatform(delivery: Delivery, keys: readonly ProviderKey[]): VerifyResult {
@@ -137,10 +174,19 @@ function verifyPlatform(delivery: Delivery, keys: readonly ProviderKey[]): Verif
   if (header === undefined) return result(invalidVerdict('missing-header', 'no HmacSignature header and no classic notificationItems'), explanation)
   explanation.receivedSignatures.push(header)
   const received = decodeBase64Strict(header.trim())
-  if (!received || received.length !== SHA256_BYTES) return result(invalidVerdict('malformed-signature', 'HmacSignature is not base64 of a 32-byte HMAC-SHA256'), explanation)
+  if (!received || received.length !== SHA256_BYTES)
+    return result(invalidVerdict('malformed-signature', 'HmacSignature is not base64 of a 32-byte HMAC-SHA256'), explanation)
   const candidates = usableKeys(keys, explanation.notes)
   if (candidates.length === 0) return result(noKeyVerdict('no Adyen HMAC key (hex) configured for this endpoint'), explanation)
-  const { matched } = checkHmacCandidates({ candidates, algorithm: 'sha256', signed: delivery.body, received: [received], encode: (mac) => mac.toString('base64'), variant: 'platform HmacSignature', explanation })
+  const { matched } = checkHmacCandidates({
+    candidates,
+    algorithm: 'sha256',
+    signed: delivery.body,
+    received: [received],
+    encode: (mac) => mac.toString('base64'),
+    variant: 'platform HmacSignature',
+    explanation,
+  })
   if (matched) return result(validVerdict('platform HmacSignature', 'HmacSignature matches'), explanation)
   return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
 }
@@ -167,7 +213,8 @@ export function parseAdyen(delivery: Delivery): DeliverySummary {
     return summary
   }
   const summary = emptySummary('json')
-  summary.isTest = prop(json, 'live') === 'false' || prop(json, 'live') === false ? true : prop(json, 'live') === 'true' || prop(json, 'live') === true ? false : null
+  summary.isTest =
+    prop(json, 'live') === 'false' || prop(json, 'live') === false ? true : prop(json, 'live') === 'true' || prop(json, 'live') === true ? false : null
   summary.items = items.map((item, index): NotificationItemSummary => ({
     index,
     eventCode: firstText(prop(item, 'eventCode')),
@@ -197,8 +244,19 @@ export function parseAdyen(delivery: Delivery): DeliverySummary {
   pushField(summary.fields, 'Items', items.length)
   pushField(summary.fields, 'Live', prop(json, 'live'))
   summary.items.forEach((item) => {
-    pushField(summary.fields, `Item ${item.index + 1}`, [item.eventCode, item.success === 'true' ? 'success' : item.success === 'false' ? 'failure' : null, item.pspReference, item.merchantReference, item.amount?.amountDisplay].filter(Boolean).join(' · '))
+    pushField(
+      summary.fields,
+      `Item ${item.index + 1}`,
+      [
+        item.eventCode,
+        item.success === 'true' ? 'success' : item.success === 'false' ? 'failure' : null,
+        item.pspReference,
+        item.merchantReference,
+        item.amount?.amountDisplay,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    )
   })
   return summary
 }
-

@@ -3,14 +3,7 @@
  * step is guarded, and a failure inside a step degrades to the generic view or a `not-applicable`
  * verdict with the error in the explanation, because a capture must always be displayable.
  */
-import type {
-  ConfirmHint,
-  DeliveryAnalysis,
-  DeliverySummary,
-  PinnableProviderId,
-  ProviderKey,
-  ProviderRecognition,
-} from '../../shared/providers'
+import type { ConfirmHint, DeliveryAnalysis, DeliverySummary, PinnableProviderId, ProviderKey, ProviderRecognition } from '../../shared/providers'
 import { PROVIDER_NAMES } from '../../shared/providers'
 import { parseJsonBody } from './body'
 import { parseAdyen, verifyAdyen } from './adyen'
@@ -123,7 +116,13 @@ function parseFor(provider: ProviderRecognition, delivery: Delivery, genericFiel
   }
 }
 
-function verifyFor(provider: ProviderRecognition, delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions, summary: DeliverySummary): VerifyResult {
+function verifyFor(
+  provider: ProviderRecognition,
+  delivery: Delivery,
+  keys: readonly ProviderKey[],
+  options: VerifyOptions,
+  summary: DeliverySummary,
+): VerifyResult {
   switch (provider.id) {
     case 'ixopay':
       return verifyIxopay(delivery, keys, options)
@@ -161,7 +160,10 @@ function verifyFor(provider: ProviderRecognition, delivery: Delivery, keys: read
     case 'generic':
       return verifyGenericHmac(delivery, keys, options)
     case 'unknown':
-      return result({ status: 'not-applicable', message: 'unknown sender: no signature scheme to check (configure a generic HMAC scheme or pin a provider)' }, newExplanation(null, null, null))
+      return result(
+        { status: 'not-applicable', message: 'unknown sender: no signature scheme to check (configure a generic HMAC scheme or pin a provider)' },
+        newExplanation(null, null, null),
+      )
     default:
       return assertNever(provider.id)
   }

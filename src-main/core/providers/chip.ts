@@ -62,7 +62,12 @@ export function verifyChip(delivery: Delivery, keys: readonly ProviderKey[], _op
 
   const chipKeys = keys.filter((key): key is ChipKey => key.kind === 'rsa-public-key' && key.provider === 'chip')
   if (chipKeys.length === 0) {
-    return result(noKeyVerdict('no CHIP public key configured (Collect: the company key from GET /public_key/ and each webhook\'s public_key; Send: the webhook\'s public_key)'), explanation)
+    return result(
+      noKeyVerdict(
+        "no CHIP public key configured (Collect: the company key from GET /public_key/ and each webhook's public_key; Send: the webhook's public_key)",
+      ),
+      explanation,
+    )
   }
 
   const failures: Array<{ key: ChipKey; product: ChipProduct; check: RsaCheck }> = []
@@ -106,13 +111,25 @@ export function verifyChip(delivery: Delivery, keys: readonly ProviderKey[], _op
     if (check.outcome === 'digest-mismatch') {
       const expected = chipDigest(product)
       return result(
-        invalidVerdict('digest-mismatch', `digest mismatch (${check.signedWith} signature verified with ${expected}): the signature was made by ${keyLabel(opened.key)} with ${digestLabel(check.signedWith)}, but ${productLabel(product)} uses ${digestLabel(expected)}${check.signedWith === 'sha512' ? '; if this is a CHIP Send webhook, mark the key as CHIP Send' : ''}`),
+        invalidVerdict(
+          'digest-mismatch',
+          `digest mismatch (${check.signedWith} signature verified with ${expected}): the signature was made by ${keyLabel(opened.key)} with ${digestLabel(check.signedWith)}, but ${productLabel(product)} uses ${digestLabel(expected)}${check.signedWith === 'sha512' ? '; if this is a CHIP Send webhook, mark the key as CHIP Send' : ''}`,
+        ),
         explanation,
       )
     }
-    return result(invalidVerdict('body-changed', `raw body bytes differ: the signature was made by ${keyLabel(opened.key)}, but over other bytes than the body received`), explanation)
+    return result(
+      invalidVerdict('body-changed', `raw body bytes differ: the signature was made by ${keyLabel(opened.key)}, but over other bytes than the body received`),
+      explanation,
+    )
   }
-  return result(invalidVerdict('wrong-key', `the signature was not made by any configured CHIP key (${chipKeys.length} tried): use the company key for success_callback and the webhook's own public_key for webhooks`), explanation)
+  return result(
+    invalidVerdict(
+      'wrong-key',
+      `the signature was not made by any configured CHIP key (${chipKeys.length} tried): use the company key for success_callback and the webhook's own public_key for webhooks`,
+    ),
+    explanation,
+  )
 }
 
 function describeCheck(check: RsaCheck, digest: RsaDigest): string {
@@ -150,9 +167,10 @@ function parseCollect(body: JsonObject): DeliverySummary {
   summary.providerObjectId = firstText(object.id)
   summary.merchantReference = firstText(object.reference, at(object, 'related_to', 'reference'))
   const payment = object.payment
-  summary.amount = isObject(payment) && prop(payment, 'amount') !== undefined
-    ? minorAmount(prop(payment, 'amount'), prop(payment, 'currency'))
-    : minorAmount(at(object, 'purchase', 'total'), at(object, 'purchase', 'currency'))
+  summary.amount =
+    isObject(payment) && prop(payment, 'amount') !== undefined
+      ? minorAmount(prop(payment, 'amount'), prop(payment, 'currency'))
+      : minorAmount(at(object, 'purchase', 'total'), at(object, 'purchase', 'currency'))
   summary.paymentMethod = firstText(at(object, 'transaction_data', 'payment_method'))
   summary.isTest = typeof object.is_test === 'boolean' ? object.is_test : null
   const attempts = at(object, 'transaction_data', 'attempts')

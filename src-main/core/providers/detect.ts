@@ -74,7 +74,11 @@ export function detectProvider(delivery: Delivery, keys: readonly ProviderKey[] 
   if (authorization) {
     const signature = authorization.value.slice(authorization.value.lastIndexOf(':') + 1)
     if (signature.length === 88 && xmlRootIs(delivery.body.subarray(0, 4096).toString('utf8'), 'callback')) {
-      return recognised('ixopay', 'legacy-xml', `${authorization.headerName}: ${authorization.value.split(' ')[0]} <apiKey>:<signature> with an XML <callback> body`)
+      return recognised(
+        'ixopay',
+        'legacy-xml',
+        `${authorization.headerName}: ${authorization.value.split(' ')[0]} <apiKey>:<signature> with an XML <callback> body`,
+      )
     }
   }
 

@@ -34,15 +34,21 @@ export function verifyGithub(delivery: Delivery, keys: readonly ProviderKey[], _
   const useLegacy = sha256 === undefined && sha1 !== undefined
   const headerName = useLegacy ? 'X-Hub-Signature' : 'X-Hub-Signature-256'
   const algorithm = useLegacy ? 'sha1' : 'sha256'
-  const explanation = newExplanation(useLegacy ? 'github-hmac-sha1' : 'github-hmac-sha256', `"${algorithm}=" + hex(HMAC-${algorithm.toUpperCase()}(secret, rawBody))`, `${headerName} header`)
+  const explanation = newExplanation(
+    useLegacy ? 'github-hmac-sha1' : 'github-hmac-sha256',
+    `"${algorithm}=" + hex(HMAC-${algorithm.toUpperCase()}(secret, rawBody))`,
+    `${headerName} header`,
+  )
   const header = sha256 ?? sha1
-  if (header === undefined) return result(invalidVerdict('missing-header', 'no X-Hub-Signature-256 header (GitHub signs deliveries only when the webhook has a secret)'), explanation)
+  if (header === undefined)
+    return result(invalidVerdict('missing-header', 'no X-Hub-Signature-256 header (GitHub signs deliveries only when the webhook has a secret)'), explanation)
   explanation.receivedSignatures.push(header)
   if (useLegacy) explanation.notes.push('only the legacy SHA-1 header is present; GitHub recommends X-Hub-Signature-256')
   const prefix = `${algorithm}=`
   const received = header.startsWith(prefix) ? decodeHexStrict(header.slice(prefix.length)) : null
   const expectedBytes = algorithm === 'sha1' ? 20 : 32
-  if (!received || received.length !== expectedBytes) return result(invalidVerdict('malformed-signature', `${headerName} is not "${prefix}<${expectedBytes * 2} hex characters>"`), explanation)
+  if (!received || received.length !== expectedBytes)
+    return result(invalidVerdict('malformed-signature', `${headerName} is not "${prefix}<${expectedBytes * 2} hex characters>"`), explanation)
   const secrets = hmacSecretsFor(keys, 'github')
   if (secrets.length === 0) return result(noKeyVerdict('no GitHub webhook secret configured for this endpoint'), explanation)
   const variant = useLegacy ? 'legacy SHA-1' : 'SHA-256'

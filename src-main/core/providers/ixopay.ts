@@ -106,7 +106,15 @@ export function signIxopayJson(input: IxopaySignInput): IxopaySignature {
     legacyXml: false,
   })
   const signature = hmacBytes('sha512', input.secret, [signedMessage]).toString('base64')
-  return { signature, signedMessage, headers: [['Content-Type', contentType], ['Date', input.date], ['X-Signature', signature]] }
+  return {
+    signature,
+    signedMessage,
+    headers: [
+      ['Content-Type', contentType],
+      ['Date', input.date],
+      ['X-Signature', signature],
+    ],
+  }
 }
 
 /** Signs a legacy XML API callback: `Authorization: Gateway <apiKey>:<signature>`. */
@@ -126,7 +134,11 @@ export function signIxopayLegacyXml(input: IxopaySignInput & { apiKey: string; s
     signature,
     signedMessage,
     authorization,
-    headers: [['Content-Type', contentType], ['Date', input.date], ['Authorization', authorization]],
+    headers: [
+      ['Content-Type', contentType],
+      ['Date', input.date],
+      ['Authorization', authorization],
+    ],
   }
 }
 
@@ -148,14 +160,21 @@ interface Candidate {
 }
 
 function verifyJson(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
-  const explanation = newExplanation('ixopay-hmac-sha512', 'base64(HMAC-SHA512(sharedSecret, "POST\\n" + hex(SHA512|MD5(body)) + "\\n" + Content-Type + "\\n" + Date + "\\n" + requestUri))', 'X-Signature header')
+  const explanation = newExplanation(
+    'ixopay-hmac-sha512',
+    'base64(HMAC-SHA512(sharedSecret, "POST\\n" + hex(SHA512|MD5(body)) + "\\n" + Content-Type + "\\n" + Date + "\\n" + requestUri))',
+    'X-Signature header',
+  )
   const header = headerValue(delivery.headers, 'X-Signature')
   if (header === undefined) return result(invalidVerdict('missing-header', 'no X-Signature header'), explanation)
   explanation.receivedSignatures.push(header)
   const received = decodeBase64Strict(header.trim())
   if (!received || received.length !== IXOPAY_SIGNATURE_BYTES) {
     return result(
-      invalidVerdict('malformed-signature', `X-Signature is not base64 of a 64-byte HMAC-SHA512 (88 characters); got ${header.length} characters${received ? ` decoding to ${received.length} bytes` : ' that are not base64'}`),
+      invalidVerdict(
+        'malformed-signature',
+        `X-Signature is not base64 of a 64-byte HMAC-SHA512 (88 characters); got ${header.length} characters${received ? ` decoding to ${received.length} bytes` : ' that are not base64'}`,
+      ),
       explanation,
     )
   }
@@ -166,13 +185,21 @@ function verifyJson(delivery: Delivery, keys: readonly ProviderKey[], options: V
 }
 
 function verifyLegacy(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
-  const explanation = newExplanation('ixopay-legacy-xml', 'base64(HMAC-SHA512(sharedSecret, "POST\\n" + hex(MD5(body)) + "\\n" + Content-Type + "\\n" + Date + "\\n\\n" + requestUri))', 'Authorization header (Gateway <apiKey>:<signature>)')
+  const explanation = newExplanation(
+    'ixopay-legacy-xml',
+    'base64(HMAC-SHA512(sharedSecret, "POST\\n" + hex(MD5(body)) + "\\n" + Content-Type + "\\n" + Date + "\\n\\n" + requestUri))',
+    'Authorization header (Gateway <apiKey>:<signature>)',
+  )
   const authorization = ixopayAuthorizationHeader(delivery.headers)
   if (!authorization) {
     const raw = headerValue(delivery.headers, 'Authorization') ?? headerValue(delivery.headers, 'X-Authorization')
-    if (raw === undefined) return result(invalidVerdict('missing-header', 'no Authorization header (legacy XML callbacks carry "Gateway <apiKey>:<signature>")'), explanation)
+    if (raw === undefined)
+      return result(invalidVerdict('missing-header', 'no Authorization header (legacy XML callbacks carry "Gateway <apiKey>:<signature>")'), explanation)
     explanation.receivedSignatures.push(raw)
-    return result(invalidVerdict('malformed-signature', 'the Authorization header is not "Gateway <apiKey>:<signature>" or "IxoPay <apiKey>:<signature>"'), explanation)
+    return result(
+      invalidVerdict('malformed-signature', 'the Authorization header is not "Gateway <apiKey>:<signature>" or "IxoPay <apiKey>:<signature>"'),
+      explanation,
+    )
   }
   const [, scheme = 'Gateway', apiKey = '', signatureText = ''] = IXOPAY_AUTHORIZATION_PATTERN.exec(authorization.value) ?? []
   explanation.receivedSignatures.push(signatureText)
@@ -192,7 +219,14 @@ function verifyLegacy(delivery: Delivery, keys: readonly ProviderKey[], options:
   return checkCandidates(candidates.list, candidates.missingDate, received, keys, explanation, authorization.headerName)
 }
 
-function buildCandidates(delivery: Delivery, options: VerifyOptions, legacyXml: boolean, hashes: IxopayBodyHash[], notes: string[], timestamp: { check: TimestampCheck | null }): { list: Candidate[]; missingDate: boolean } {
+function buildCandidates(
+  delivery: Delivery,
+  options: VerifyOptions,
+  legacyXml: boolean,
+  hashes: IxopayBodyHash[],
+  notes: string[],
+  timestamp: { check: TimestampCheck | null },
+): { list: Candidate[]; missingDate: boolean } {
   const dates: Array<[string, string]> = []
   for (const name of ['Date', 'X-Date']) {
     const value = headerValue(delivery.headers, name)
@@ -209,7 +243,11 @@ function buildCandidates(delivery: Delivery, options: VerifyOptions, legacyXml: 
   if (receivedType !== canonical) contentTypes.push(['canonical', canonical])
 
   const requestUri = options.signedPathOverride ?? delivery.target
-  notes.push(options.signedPathOverride !== undefined ? `signed request target taken from the endpoint setting: ${requestUri} (received ${delivery.target})` : `signed request target as received: ${requestUri}`)
+  notes.push(
+    options.signedPathOverride !== undefined
+      ? `signed request target taken from the endpoint setting: ${requestUri} (received ${delivery.target})`
+      : `signed request target as received: ${requestUri}`,
+  )
   if (delivery.method.toUpperCase() !== 'POST') notes.push(`received as ${delivery.method}; IXOPAY signs callbacks as POST`)
 
   const list: Candidate[] = []
@@ -239,11 +277,27 @@ function dateSkew(date: string, now: Date, notes: string[]): TimestampCheck | nu
   return { signedAt: new Date(signedAt).toISOString(), skewSeconds, toleranceSeconds: null, withinTolerance: true }
 }
 
-function checkCandidates(candidates: Candidate[], missingDate: boolean, received: Buffer, keys: readonly ProviderKey[], explanation: VerifyResult['explanation'], headerName: string): VerifyResult {
+function checkCandidates(
+  candidates: Candidate[],
+  missingDate: boolean,
+  received: Buffer,
+  keys: readonly ProviderKey[],
+  explanation: VerifyResult['explanation'],
+  headerName: string,
+): VerifyResult {
   const secrets = hmacSecretsFor(keys, 'ixopay')
   if (secrets.length === 0) {
     const first = candidates[0]
-    if (first) explanation.attempts.push(makeAttempt({ variant: first.variant, matched: false, ...signedStringFields(Buffer.from(first.message)), bodyHash: first.bodyHash, detail: 'no shared secret configured: nothing to compute' }))
+    if (first)
+      explanation.attempts.push(
+        makeAttempt({
+          variant: first.variant,
+          matched: false,
+          ...signedStringFields(Buffer.from(first.message)),
+          bodyHash: first.bodyHash,
+          detail: 'no shared secret configured: nothing to compute',
+        }),
+      )
     return result(noKeyVerdict('no IXOPAY shared secret configured for this endpoint'), explanation)
   }
   for (const key of secrets) {
@@ -270,9 +324,13 @@ function checkCandidates(candidates: Candidate[], missingDate: boolean, received
     }
   }
   explanation.keyFingerprint = secrets.length === 1 ? keyFingerprint(secrets[0] as ProviderKey) : null
-  if (missingDate) return result(invalidVerdict('missing-header', 'no Date or X-Date header: IXOPAY signs the Date header, and no variant matched without it'), explanation)
+  if (missingDate)
+    return result(invalidVerdict('missing-header', 'no Date or X-Date header: IXOPAY signs the Date header, and no variant matched without it'), explanation)
   return result(
-    invalidVerdict('signature-mismatch', `${HMAC_MISMATCH} (tried SHA-512 and MD5 body hashes, Date and X-Date, received and canonical Content-Type). IXOPAY also signs the request path and query: if a proxy or endpoint prefix changed them, set the original callback path.`),
+    invalidVerdict(
+      'signature-mismatch',
+      `${HMAC_MISMATCH} (tried SHA-512 and MD5 body hashes, Date and X-Date, received and canonical Content-Type). IXOPAY also signs the request path and query: if a proxy or endpoint prefix changed them, set the original callback path.`,
+    ),
     explanation,
   )
 }
@@ -323,7 +381,25 @@ function parseJson(body: Record<string, unknown>): DeliverySummary {
   pushField(fields, 'Adapter message', body.adapterMessage)
   pushField(fields, 'Merchant metadata', body.merchantMetaData)
   pushField(fields, 'Return data type', at(returnData, '_TYPE'))
-  for (const key of ['type', 'cardHolder', 'expiryMonth', 'expiryYear', 'threeDSecure', 'eci', 'binBrand', 'binBank', 'binType', 'binCountry', 'iban', 'bic', 'accountOwner', 'bankName', 'phoneNumber', 'walletType', 'walletOwner']) {
+  for (const key of [
+    'type',
+    'cardHolder',
+    'expiryMonth',
+    'expiryYear',
+    'threeDSecure',
+    'eci',
+    'binBrand',
+    'binBank',
+    'binType',
+    'binCountry',
+    'iban',
+    'bic',
+    'accountOwner',
+    'bankName',
+    'phoneNumber',
+    'walletType',
+    'walletOwner',
+  ]) {
     pushField(fields, `returnData.${key}`, prop(returnData, key))
   }
   pushField(fields, 'Masked card', summary.maskedCard)

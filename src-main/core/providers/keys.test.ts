@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest'
 import type { ProviderKey } from '../../shared/providers'
 import { describeKey, keyFingerprint, validateKey } from './index'
 
-const plexo = (JSON.parse(readFileSync(fileURLToPath(new URL('../../../../shared/fixtures/vectors/plexo.json', import.meta.url)), 'utf8')) as Array<{ secretOrKey: { certificatePem?: string } | null }>)
+const plexo = (
+  JSON.parse(readFileSync(fileURLToPath(new URL('../../../../shared/fixtures/vectors/plexo.json', import.meta.url)), 'utf8')) as Array<{
+    secretOrKey: { certificatePem?: string } | null
+  }>
+)
   .map((vector) => vector.secretOrKey?.certificatePem)
   .find((pem): pem is string => typeof pem === 'string')
 if (!plexo) throw new Error('missing Plexo certificate')
@@ -38,7 +42,10 @@ describe('validateKey', () => {
     expect(!secret.ok && secret.message).toMatch(/private key/)
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
     expect(validateKey({ kind: 'rsa-public-key', provider: 'chip', pem: ec })).toMatchObject({ ok: false })
-    expect(validateKey({ kind: 'certificate', provider: 'plexo', pem: 'not a certificate' })).toMatchObject({ ok: false, message: expect.stringMatching(/^the certificate does not parse/) })
+    expect(validateKey({ kind: 'certificate', provider: 'plexo', pem: 'not a certificate' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^the certificate does not parse/),
+    })
   })
   it('accepts X.509 certificates (Plexo, PayPal) and describes them', () => {
     const validation = validateKey({ kind: 'certificate', provider: 'plexo', pem: plexoCertificate.replace(/\n/g, '\r\n') })
@@ -52,21 +59,36 @@ describe('validateKey', () => {
     expect(validateKey({ kind: 'hmac-secret', provider: 'adyen', value: 'not-hex' })).toMatchObject({ ok: false, message: expect.stringContaining('hex') })
     expect(validateKey({ kind: 'hmac-secret', provider: 'adyen', value: 'ABC' })).toMatchObject({ ok: false })
     expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }).ok).toBe(true)
-    expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).toMatchObject({ ok: false, message: expect.stringContaining('whsec_') })
+    expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('whsec_'),
+    })
     expect(validateKey({ kind: 'hmac-secret', provider: 'standard-webhooks', value: 'whsec_%%%' })).toMatchObject({ ok: false })
     const stripe = validateKey({ kind: 'hmac-secret', provider: 'stripe', value: 'not_whsec_but_possible' })
     expect(stripe.ok && stripe.warnings[0]).toContain('whsec_')
     // A shape that belongs elsewhere is refused (shared/key-shape.ts), not stored under the wrong provider.
-    expect(validateKey({ kind: 'hmac-secret', provider: 'stripe', value: 'sk_test_wrong_kind' })).toMatchObject({ ok: false, message: expect.stringContaining('Stripe API key') })
+    expect(validateKey({ kind: 'hmac-secret', provider: 'stripe', value: 'sk_test_wrong_kind' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('Stripe API key'),
+    })
     expect(validateKey({ kind: 'hmac-secret', provider: 'ixopay', value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })).toMatchObject({
       ok: false,
       message: expect.stringContaining('file it under Stripe or Standard Webhooks'),
     })
   })
   it('checks generic HMAC configurations and their templates', () => {
-    const config = { header: 'X-Sig', prefix: 'sha256=', algorithm: 'sha256', encoding: 'hex', signed: { template: '{method}\\n{target}\\n{header:X-Timestamp}\\n{body}' } }
+    const config = {
+      header: 'X-Sig',
+      prefix: 'sha256=',
+      algorithm: 'sha256',
+      encoding: 'hex',
+      signed: { template: '{method}\\n{target}\\n{header:X-Timestamp}\\n{body}' },
+    }
     expect(validateKey({ kind: 'generic-hmac', config, secret: 's' }).ok).toBe(true)
-    expect(validateKey({ kind: 'generic-hmac', config: { ...config, signed: { template: '{bodyy}' } }, secret: 's' })).toMatchObject({ ok: false, message: expect.stringContaining('{bodyy}') })
+    expect(validateKey({ kind: 'generic-hmac', config: { ...config, signed: { template: '{bodyy}' } }, secret: 's' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('{bodyy}'),
+    })
     expect(validateKey({ kind: 'generic-hmac', config: { ...config, algorithm: 'md5' }, secret: 's' })).toMatchObject({ ok: false })
     expect(validateKey({ kind: 'generic-hmac', config: { ...config, header: 'Bad Header' }, secret: 's' })).toMatchObject({ ok: false })
   })
@@ -104,7 +126,10 @@ describe('describeKey', () => {
   })
   it('shows public material: webhook ids, key sizes, certificate facts', () => {
     expect(describeKey({ kind: 'paypal-webhook-id', value: '4JH86294D6297924G' })).toMatchObject({ masked: '4JH86294D6297924G', provider: 'paypal' })
-    expect(describeKey({ kind: 'rsa-public-key', provider: 'chip', pem: publicPem, chipProduct: 'send' }).details).toContainEqual({ label: 'Digest', value: 'SHA-512 (CHIP Send)' })
+    expect(describeKey({ kind: 'rsa-public-key', provider: 'chip', pem: publicPem, chipProduct: 'send' }).details).toContainEqual({
+      label: 'Digest',
+      value: 'SHA-512 (CHIP Send)',
+    })
     expect(describeKey({ kind: 'rsa-public-key', provider: 'chip', pem: 'broken' }).masked).toBe('RSA public key (does not parse)')
   })
 })

@@ -8,14 +8,7 @@
  * different PEM line lengths does not change it.
  */
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto'
-import {
-  PROVIDER_NAMES,
-  providerKeySchema,
-  type HmacProviderId,
-  type KeyDescriptor,
-  type ProviderKey,
-  type SummaryField,
-} from '../../shared/providers'
+import { PROVIDER_NAMES, providerKeySchema, type HmacProviderId, type KeyDescriptor, type ProviderKey, type SummaryField } from '../../shared/providers'
 import { parseEd25519PublicKey, toWhpk, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
 import { describeSecretShapeMismatch } from '../../shared/key-shape'
 import { secretFingerprint } from '../keys/fingerprint-key'
@@ -24,9 +17,7 @@ import { decodeBase64Strict, decodeHexStrict, errorMessage, fingerprintOf } from
 /** Known non-secret prefixes that may be shown in a masked secret. */
 const PUBLIC_SECRET_PREFIXES = ['whsec_', 'shpss_', 'sk_test_', 'sk_live_']
 
-export type KeyValidation =
-  | { ok: true; key: ProviderKey; descriptor: KeyDescriptor; warnings: string[] }
-  | { ok: false; message: string }
+export type KeyValidation = { ok: true; key: ProviderKey; descriptor: KeyDescriptor; warnings: string[] } | { ok: false; message: string }
 
 /**
  * Checks a key as entered and returns it normalised (CHIP's JSON-string public key becomes PEM,
@@ -55,7 +46,7 @@ export function validateKey(input: unknown): KeyValidation {
     case 'rsa-public-key': {
       const pem = normalisePublicKeyInput(key.pem)
       if (/-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
-        return { ok: false, message: 'this is a private key; paste the public key (CHIP: GET /public_key/ or the webhook\'s public_key)' }
+        return { ok: false, message: "this is a private key; paste the public key (CHIP: GET /public_key/ or the webhook's public_key)" }
       }
       let publicKey: KeyObject
       try {
@@ -97,7 +88,10 @@ export function validateKey(input: unknown): KeyValidation {
       if (typeof key.config.signed === 'object') {
         const unknown = unknownTemplatePlaceholders(key.config.signed.template)
         if (unknown.length > 0) {
-          return { ok: false, message: `unknown template placeholder(s): ${unknown.join(', ')}; use {method}, {target}, {path}, {query}, {body}, {header:Name}` }
+          return {
+            ok: false,
+            message: `unknown template placeholder(s): ${unknown.join(', ')}; use {method}, {target}, {path}, {query}, {body}, {header:Name}`,
+          }
         }
       }
       return { ok: true, key, descriptor: describeKey(key), warnings }
@@ -113,8 +107,10 @@ function checkHmacSecret(provider: HmacProviderId, value: string, warnings: stri
       if (!decodeHexStrict(value.trim())) return 'an Adyen HMAC key is hex (an even number of 0-9, A-F characters), as shown in the Customer Area'
       return null
     case 'standard-webhooks': {
-      if (value.startsWith(WHPK_PREFIX)) return 'this is a v1a (ed25519) public key: add it with the kind "Standard Webhooks public key (v1a)"; an HMAC secret looks like whsec_<base64>'
-      if (value.startsWith(WHSK_PREFIX)) return 'this is a v1a (ed25519) private key: verification needs the sender\'s public key (whpk_...), added with the kind "Standard Webhooks public key (v1a)"; a private key is only for re-signing'
+      if (value.startsWith(WHPK_PREFIX))
+        return 'this is a v1a (ed25519) public key: add it with the kind "Standard Webhooks public key (v1a)"; an HMAC secret looks like whsec_<base64>'
+      if (value.startsWith(WHSK_PREFIX))
+        return 'this is a v1a (ed25519) private key: verification needs the sender\'s public key (whpk_...), added with the kind "Standard Webhooks public key (v1a)"; a private key is only for re-signing'
       if (!value.startsWith('whsec_')) return 'a Standard Webhooks / Svix secret looks like whsec_<base64>'
       if (!decodeBase64Strict(value.slice('whsec_'.length))) return 'the part after whsec_ must be base64'
       return null
@@ -265,7 +261,14 @@ export function describeKey(key: ProviderKey): KeyDescriptor {
       ]
       const parsed = parseEd25519PublicKey(key.value)
       if (!parsed.ok) details.push({ label: 'Problem', value: parsed.message })
-      return { kind: key.kind, provider: key.provider, label, fingerprint, masked: parsed.ok ? 'ed25519 public key' : 'ed25519 public key (does not parse)', details }
+      return {
+        kind: key.kind,
+        provider: key.provider,
+        label,
+        fingerprint,
+        masked: parsed.ok ? 'ed25519 public key' : 'ed25519 public key (does not parse)',
+        details,
+      }
     }
     case 'certificate': {
       const details: SummaryField[] = [{ label: 'Provider', value: PROVIDER_NAMES[key.provider] }]

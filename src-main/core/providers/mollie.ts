@@ -72,17 +72,29 @@ export function signMollie(secret: string, body: Buffer | string): string {
 }
 
 export function verifyMollie(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
-  const explanation = newExplanation('mollie-hmac-sha256', '"sha256=" + hex(HMAC-SHA256(signing secret, rawBody)), prefix optional', 'X-Mollie-Signature header')
-  const values = headerValues(delivery.headers, 'X-Mollie-Signature').flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean)
+  const explanation = newExplanation(
+    'mollie-hmac-sha256',
+    '"sha256=" + hex(HMAC-SHA256(signing secret, rawBody)), prefix optional',
+    'X-Mollie-Signature header',
+  )
+  const values = headerValues(delivery.headers, 'X-Mollie-Signature')
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean)
   if (values.length === 0) {
     const form = parseFormBody(delivery.body)
     const id = form?.find(([name]) => name === 'id')?.[1]
     const hint = id ? mollieConfirmHint(id) : null
     explanation.scheme = null
-    return result({ status: 'unsigned', confirmHint: hint, message: `classic Mollie webhook: unsigned by design${hint ? `; confirm with ${hint.display}` : ''}` }, explanation)
+    return result(
+      { status: 'unsigned', confirmHint: hint, message: `classic Mollie webhook: unsigned by design${hint ? `; confirm with ${hint.display}` : ''}` },
+      explanation,
+    )
   }
   explanation.receivedSignatures.push(...values)
-  const received = values.map((value) => decodeHexStrict(value.startsWith('sha256=') ? value.slice('sha256='.length) : value)).filter((bytes): bytes is Buffer => bytes !== null && bytes.length === 32)
+  const received = values
+    .map((value) => decodeHexStrict(value.startsWith('sha256=') ? value.slice('sha256='.length) : value))
+    .filter((bytes): bytes is Buffer => bytes !== null && bytes.length === 32)
   if (received.length === 0) return result(invalidVerdict('malformed-signature', 'X-Mollie-Signature is not "sha256=<64 hex characters>"'), explanation)
   const secrets = hmacSecretsFor(keys, 'mollie')
   if (secrets.length === 0) return result(noKeyVerdict('no Mollie webhook signing secret configured for this endpoint'), explanation)

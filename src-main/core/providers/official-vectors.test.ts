@@ -14,7 +14,10 @@ import { parseEd25519PrivateKey, toWhpk } from '../keys/ed25519'
 import { adyenItemSignedData, analyzeDelivery, crc32, isTrustedPaypalCertUrl, paypalSignedMessage, signStandardWebhook } from './index'
 
 function analyze(headers: HeaderPairs, body: string, keys: ProviderKey[], nowSeconds?: number, target = '/hooks'): DeliveryAnalysis {
-  return analyzeDelivery({ method: 'POST', target, headers, body: Buffer.from(body, 'utf8') }, { now: nowSeconds === undefined ? new Date() : new Date(nowSeconds * 1000), keys })
+  return analyzeDelivery(
+    { method: 'POST', target, headers, body: Buffer.from(body, 'utf8') },
+    { now: nowSeconds === undefined ? new Date() : new Date(nowSeconds * 1000), keys },
+  )
 }
 
 describe('Standard Webhooks official vector (standard-webhooks spec and libraries)', () => {
@@ -58,10 +61,16 @@ describe('Standard Webhooks official vector (standard-webhooks spec and librarie
     expect(analysis.verdict).toMatchObject({ status: 'valid', variant: 'svix v1 (HMAC-SHA256)' })
   })
   it('invalid: tampered body', () => {
-    expect(analyze(headers('webhook', signature), '{"test": 2432232315}', keys, timestamp).verdict).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
+    expect(analyze(headers('webhook', signature), '{"test": 2432232315}', keys, timestamp).verdict).toMatchObject({
+      status: 'invalid',
+      reason: 'signature-mismatch',
+    })
   })
   it('invalid: changed id', () => {
-    expect(analyze(headers('webhook', signature, 'msg_p5jXN8AQM9LWM0D4loKWxJeX'), body, keys, timestamp).verdict).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
+    expect(analyze(headers('webhook', signature, 'msg_p5jXN8AQM9LWM0D4loKWxJeX'), body, keys, timestamp).verdict).toMatchObject({
+      status: 'invalid',
+      reason: 'signature-mismatch',
+    })
   })
   it('invalid: stale timestamp, and a timestamp too far in the future', () => {
     const stale = analyze(headers('webhook', signature), body, keys, timestamp + 301)
@@ -87,9 +96,13 @@ describe('Standard Webhooks official v1a vector (libraries/go/webhook_asymmetric
   const parsed = parseEd25519PrivateKey(privateKey)
   if (!parsed.ok) throw new Error(parsed.message)
   const publicKey: ProviderKey = { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: toWhpk(parsed.key) }
-  const headers: HeaderPairs = [['webhook-id', id], ['webhook-timestamp', String(timestamp)], ['webhook-signature', expected]]
+  const headers: HeaderPairs = [
+    ['webhook-id', id],
+    ['webhook-timestamp', String(timestamp)],
+    ['webhook-signature', expected],
+  ]
 
-  it('signing with the whsk_ key gives the Go library\'s signature byte for byte (ed25519 is deterministic)', () => {
+  it("signing with the whsk_ key gives the Go library's signature byte for byte (ed25519 is deterministic)", () => {
     expect(signStandardWebhook({ privateKey: parsed.key, id, timestamp, body }).signature).toBe(expected)
   })
   it('valid with the matching whpk_ public key, at the signing time only', () => {
@@ -121,7 +134,8 @@ describe('Adyen official vectors (adyen-node-api-library, adyen-python-api-libra
     additionalData: { hmacSignature: 'coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0=' },
     ...overrides,
   })
-  const batch = (...items: Array<Record<string, unknown>>): string => JSON.stringify({ live: 'false', notificationItems: items.map((NotificationRequestItem) => ({ NotificationRequestItem })) })
+  const batch = (...items: Array<Record<string, unknown>>): string =>
+    JSON.stringify({ live: 'false', notificationItems: items.map((NotificationRequestItem) => ({ NotificationRequestItem })) })
 
   it('valid: classic item coqCmt/... with the documented signed data', () => {
     expect(adyenItemSignedData(item())).toBe('7914073381342284::TestMerchant:TestPayment-1407325143704:1130:EUR:AUTHORISATION:true')
@@ -135,7 +149,16 @@ describe('Adyen official vectors (adyen-node-api-library, adyen-python-api-libra
   })
   it('valid: the Node library test item (CAPTURE, originalReference) with its own key', () => {
     const nodeKey: ProviderKey[] = [{ kind: 'hmac-secret', provider: 'adyen', value: 'DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00' }]
-    const nodeItem = { pspReference: 'pspReference', originalReference: 'originalReference', merchantAccountCode: 'merchantAccount', merchantReference: 'reference', amount: { currency: 'EUR', value: 1000 }, eventCode: 'CAPTURE', success: 'true', additionalData: { hmacSignature: 'xhpHvYq2u2Np0rstbZ6QjLGu7JWhvf7Iwaa6EviJSX0=' } }
+    const nodeItem = {
+      pspReference: 'pspReference',
+      originalReference: 'originalReference',
+      merchantAccountCode: 'merchantAccount',
+      merchantReference: 'reference',
+      amount: { currency: 'EUR', value: 1000 },
+      eventCode: 'CAPTURE',
+      success: 'true',
+      additionalData: { hmacSignature: 'xhpHvYq2u2Np0rstbZ6QjLGu7JWhvf7Iwaa6EviJSX0=' },
+    }
     expect(analyze([], batch(nodeItem), nodeKey).verdict).toMatchObject({ status: 'valid' })
   })
   it('batch: every item is checked and reported; one bad item makes the batch invalid', () => {
@@ -176,7 +199,9 @@ describe('Adyen official vectors (adyen-node-api-library, adyen-python-api-libra
   })
   it('invalid: the official "MismatchingHmacKey=" (malformed) and a tampered body', () => {
     expect(analyze([['HmacSignature', 'MismatchingHmacKey=']], platformBody, keys).verdict).toMatchObject({ status: 'invalid', reason: 'malformed-signature' })
-    expect(analyze([['HmacSignature', 'NiqA5vsdV5etZMOaR27+GBSG4i6JeP6j1wkCM6t53vA=']], platformBody.replace('PreActive', 'Active'), keys).verdict).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
+    expect(
+      analyze([['HmacSignature', 'NiqA5vsdV5etZMOaR27+GBSG4i6JeP6j1wkCM6t53vA=']], platformBody.replace('PreActive', 'Active'), keys).verdict,
+    ).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
   })
 })
 
@@ -218,7 +243,11 @@ describe('Stripe: key rotation (two v1 signatures) and secrets', () => {
 })
 
 describe('Plexo legacy: expiry and fingerprint', () => {
-  const vectors = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../shared/fixtures/vectors/plexo.json', import.meta.url)), 'utf8')) as Array<{ name: string; body: string; secretOrKey: { certificatePem: string } | null }>
+  const vectors = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../shared/fixtures/vectors/plexo.json', import.meta.url)), 'utf8')) as Array<{
+    name: string
+    body: string
+    secretOrKey: { certificatePem: string } | null
+  }>
   const valid = vectors.find((vector) => vector.name === 'plexo-legacy-signed-transaction-callback-valid')
   if (!valid || !valid.secretOrKey) throw new Error('missing Plexo vector')
   const keys: ProviderKey[] = [{ kind: 'certificate', provider: 'plexo', pem: valid.secretOrKey.certificatePem }]
@@ -245,7 +274,14 @@ describe('PayPal official vector (PayPal-node-SDK test/notification.js)', () => 
 
   it('CRC-32 of the official body is the unsigned 2771810304', () => {
     expect(crc32(Buffer.from(PAYPAL_OFFICIAL_BODY))).toBe(2771810304)
-    expect(paypalSignedMessage({ transmissionId: 'dfb3be50-fd74-11e4-8bf3-77339302725b', transmissionTime: '2015-05-18T15:45:13Z', webhookId: '4JH86294D6297924G', body: Buffer.from(PAYPAL_OFFICIAL_BODY) })).toBe('dfb3be50-fd74-11e4-8bf3-77339302725b|2015-05-18T15:45:13Z|4JH86294D6297924G|2771810304')
+    expect(
+      paypalSignedMessage({
+        transmissionId: 'dfb3be50-fd74-11e4-8bf3-77339302725b',
+        transmissionTime: '2015-05-18T15:45:13Z',
+        webhookId: '4JH86294D6297924G',
+        body: Buffer.from(PAYPAL_OFFICIAL_BODY),
+      }),
+    ).toBe('dfb3be50-fd74-11e4-8bf3-77339302725b|2015-05-18T15:45:13Z|4JH86294D6297924G|2771810304')
   })
   it('valid: the official vector', () => {
     const analysis = analyze(headers(), PAYPAL_OFFICIAL_BODY, keys(), at)
@@ -263,7 +299,10 @@ describe('PayPal official vector (PayPal-node-SDK test/notification.js)', () => 
     expect(analyze(headers(), PAYPAL_OFFICIAL_BODY, keys('4JH86294D6297924X'), at).verdict).toMatchObject({ status: 'invalid', reason: 'signed-data-changed' })
   })
   it('invalid: tampered body', () => {
-    expect(analyze(headers(), PAYPAL_OFFICIAL_BODY.replace('20.00', '21.00'), keys(), at).verdict).toMatchObject({ status: 'invalid', reason: 'signed-data-changed' })
+    expect(analyze(headers(), PAYPAL_OFFICIAL_BODY.replace('20.00', '21.00'), keys(), at).verdict).toMatchObject({
+      status: 'invalid',
+      reason: 'signed-data-changed',
+    })
   })
   it('no key without a webhook id or a certificate', () => {
     expect(analyze(headers(), PAYPAL_OFFICIAL_BODY, [], at).verdict.status).toBe('no-key')

@@ -9,8 +9,14 @@ import type { HeaderPairs } from '../../shared/http-message'
 import { PROVIDER_IDS, type DeliveryAnalysis, type PinnableProviderId, type ProviderKey } from '../../shared/providers'
 import { analyzeDelivery, detectProvider } from './index'
 
-interface VectorCase { name: string; path: string; headers: Record<string, string>; body: string }
-const vectors = (file: string): VectorCase[] => JSON.parse(readFileSync(fileURLToPath(new URL(`../../../../shared/fixtures/vectors/${file}`, import.meta.url)), 'utf8')) as VectorCase[]
+interface VectorCase {
+  name: string
+  path: string
+  headers: Record<string, string>
+  body: string
+}
+const vectors = (file: string): VectorCase[] =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../../../../shared/fixtures/vectors/${file}`, import.meta.url)), 'utf8')) as VectorCase[]
 const vector = (file: string, name: string): VectorCase => {
   const found = vectors(file).find((candidate) => candidate.name === name)
   if (!found) throw new Error(`missing ${name}`)
@@ -18,16 +24,30 @@ const vector = (file: string, name: string): VectorCase => {
 }
 const analyzeVector = (file: string, name: string, keys: ProviderKey[] = []): DeliveryAnalysis => {
   const found = vector(file, name)
-  return analyzeDelivery({ method: 'POST', target: found.path, headers: Object.entries(found.headers), body: Buffer.from(found.body) }, { now: new Date('2025-01-01T00:00:00Z'), keys })
+  return analyzeDelivery(
+    { method: 'POST', target: found.path, headers: Object.entries(found.headers), body: Buffer.from(found.body) },
+    { now: new Date('2025-01-01T00:00:00Z'), keys },
+  )
 }
 const analyze = (headers: HeaderPairs, body: Buffer | string, options: { pinned?: PinnableProviderId; keys?: ProviderKey[] } = {}): DeliveryAnalysis =>
-  analyzeDelivery({ method: 'POST', target: '/in', headers, body: typeof body === 'string' ? Buffer.from(body) : body }, { now: new Date(), keys: options.keys ?? [], ...(options.pinned ? { pinnedProvider: options.pinned } : {}) })
+  analyzeDelivery(
+    { method: 'POST', target: '/in', headers, body: typeof body === 'string' ? Buffer.from(body) : body },
+    { now: new Date(), keys: options.keys ?? [], ...(options.pinned ? { pinnedProvider: options.pinned } : {}) },
+  )
 
 describe('summaries', () => {
   it('IXOPAY: decimal-string amounts ("9.99 EUR"), card, references', () => {
     const { summary, verdict } = analyzeVector('ixopay.json', 'ixopay-json-sha512-ok-valid')
     expect(verdict.status).toBe('no-key')
-    expect(summary).toMatchObject({ status: 'OK', eventType: 'DEBIT', providerObjectId: 'd94c0d72f3a36e21f16e', merchantReference: 'your-unique-identifier', paymentMethod: 'Creditcard', maskedCard: '411111******1111', bodyFormat: 'json' })
+    expect(summary).toMatchObject({
+      status: 'OK',
+      eventType: 'DEBIT',
+      providerObjectId: 'd94c0d72f3a36e21f16e',
+      merchantReference: 'your-unique-identifier',
+      paymentMethod: 'Creditcard',
+      maskedCard: '411111******1111',
+      bodyFormat: 'json',
+    })
     expect(summary.amount).toEqual({ amountMinor: 999, amountDisplay: '9.99 EUR', currency: 'EUR', raw: '9.99', unit: 'decimal' })
     expect(summary.fields).toContainEqual({ label: 'Purchase id', value: '20241230-d94c0d72f3a36e21f16e' })
   })
@@ -40,11 +60,21 @@ describe('summaries', () => {
   it('CHIP Collect: integer minor units ("MYR 50.00"), event, status, reference, method', () => {
     const { summary, provider } = analyzeVector('chip.json', 'chip-generated-purchase-paid-valid')
     expect(provider).toMatchObject({ id: 'chip', variant: 'collect' })
-    expect(summary).toMatchObject({ eventType: 'purchase.paid', status: 'paid', providerObjectId: '7c4a9a43-1f0b-4d5c-9d6e-2f7f0a3b5c11', merchantReference: 'ORDER-1234', paymentMethod: 'fpx', isTest: true })
+    expect(summary).toMatchObject({
+      eventType: 'purchase.paid',
+      status: 'paid',
+      providerObjectId: '7c4a9a43-1f0b-4d5c-9d6e-2f7f0a3b5c11',
+      merchantReference: 'ORDER-1234',
+      paymentMethod: 'fpx',
+      isTest: true,
+    })
     expect(summary.amount).toEqual({ amountMinor: 5000, amountDisplay: 'MYR 50.00', currency: 'MYR', raw: '5000', unit: 'minor' })
   })
   it('CHIP: 100 minor units is "MYR 1.00"; the {event_type, object} wrapper is accepted', () => {
-    const body = JSON.stringify({ event_type: 'purchase.paid', object: { id: 'p1', type: 'purchase', status: 'paid', purchase: { total: 100, currency: 'MYR' } } })
+    const body = JSON.stringify({
+      event_type: 'purchase.paid',
+      object: { id: 'p1', type: 'purchase', status: 'paid', purchase: { total: 100, currency: 'MYR' } },
+    })
     const { summary } = analyze([], body, { pinned: 'chip' })
     expect(summary.amount?.amountDisplay).toBe('MYR 1.00')
     expect(summary).toMatchObject({ eventType: 'purchase.paid', providerObjectId: 'p1' })
@@ -58,8 +88,18 @@ describe('summaries', () => {
   it('Plexo REST: status, signal-only with GET /v1/payments/{id}, masked card, decline details', () => {
     const approved = analyzeVector('plexo.json', 'plexo-rest-payment-callback-approved')
     expect(approved.provider).toMatchObject({ id: 'plexo', variant: 'rest' })
-    expect(approved.summary).toMatchObject({ status: 'approved', providerObjectId: '6305dd2d000d6ed5d1ecf79b', merchantReference: 'order-1001', maskedCard: '555555******4444', eventType: 'purchase' })
-    expect(approved.summary.signalOnly).toMatchObject({ method: 'GET', path: '/v1/payments/6305dd2d000d6ed5d1ecf79b', url: 'https://api.plexo.com.uy/v1/payments/6305dd2d000d6ed5d1ecf79b' })
+    expect(approved.summary).toMatchObject({
+      status: 'approved',
+      providerObjectId: '6305dd2d000d6ed5d1ecf79b',
+      merchantReference: 'order-1001',
+      maskedCard: '555555******4444',
+      eventType: 'purchase',
+    })
+    expect(approved.summary.signalOnly).toMatchObject({
+      method: 'GET',
+      path: '/v1/payments/6305dd2d000d6ed5d1ecf79b',
+      url: 'https://api.plexo.com.uy/v1/payments/6305dd2d000d6ed5d1ecf79b',
+    })
     expect(approved.verdict).toMatchObject({ status: 'unsigned', confirmHint: { display: 'GET /v1/payments/6305dd2d000d6ed5d1ecf79b' } })
     const denied = analyzeVector('plexo.json', 'plexo-rest-payment-callback-denied')
     expect(denied.summary).toMatchObject({ status: 'denied', errorCode: '05', errorMessage: 'Do not honor' })
@@ -67,7 +107,12 @@ describe('summaries', () => {
   it('Plexo legacy: envelope fields', () => {
     const { summary, provider } = analyzeVector('plexo.json', 'plexo-legacy-signed-transaction-callback-valid')
     expect(provider).toMatchObject({ id: 'plexo', variant: 'legacy-envelope' })
-    expect(summary).toMatchObject({ providerObjectId: '5f0c1e2d3a4b5c6d7e8f9012', merchantReference: 'INV-1001', eventType: 'TransactionCallback', paymentMethod: 'VISA 4111' })
+    expect(summary).toMatchObject({
+      providerObjectId: '5f0c1e2d3a4b5c6d7e8f9012',
+      merchantReference: 'INV-1001',
+      eventType: 'TransactionCallback',
+      paymentMethod: 'VISA 4111',
+    })
     expect(summary.amount?.raw).toBe('100.5')
   })
   it('PayEx / Swedbank Pay: signal only, GET the payment order (not the payment)', () => {
@@ -91,7 +136,10 @@ describe('summaries', () => {
     const shopify = analyzeVector('shopify.json', 'shopify-orders-paid-valid').summary
     expect(shopify).toMatchObject({ eventType: 'orders/paid', status: 'paid' })
     expect(shopify.amount?.amountDisplay).toBe('199.00 USD')
-    expect(analyzeVector('github.json', 'github-generated-ping-valid').summary).toMatchObject({ eventType: 'ping', providerObjectId: '72d3162e-cc78-11e3-81ab-4c9367dc0958' })
+    expect(analyzeVector('github.json', 'github-generated-ping-valid').summary).toMatchObject({
+      eventType: 'ping',
+      providerObjectId: '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+    })
     expect(analyzeVector('stripe.json', 'stripe-valid').summary.fields).toContainEqual({ label: 'Event id', value: 'evt_test_webhook' })
   })
   it('amount formatting follows currency exponents', () => {
@@ -103,7 +151,10 @@ describe('summaries', () => {
     expect(odd.summary.amount).toMatchObject({ amountMinor: null, amountDisplay: '1.234 EUR' })
   })
   it('unknown senders get a generic view with PANs masked', () => {
-    const { provider, summary, verdict } = analyze([['Content-Type', 'application/json']], JSON.stringify({ type: 'thing.happened', id: 'x1', card: '4111111111111111', nested: { status: 'ok' } }))
+    const { provider, summary, verdict } = analyze(
+      [['Content-Type', 'application/json']],
+      JSON.stringify({ type: 'thing.happened', id: 'x1', card: '4111111111111111', nested: { status: 'ok' } }),
+    )
     expect(provider.id).toBe('unknown')
     expect(verdict.status).toBe('not-applicable')
     expect(summary).toMatchObject({ eventType: 'thing.happened', providerObjectId: 'x1', bodyFormat: 'json' })
@@ -116,23 +167,70 @@ describe('recognition order (providers.md section 6)', () => {
   const at = (headers: HeaderPairs, body = '{}'): string => detectProvider({ method: 'POST', target: '/', headers, body: Buffer.from(body) }).id
   it('the first matching rule wins', () => {
     // Stripe-Signature beats everything after it.
-    expect(at([['Stripe-Signature', 't=1,v1=00'], ['webhook-signature', 'v1,x'], ['X-GitHub-Event', 'ping']])).toBe('stripe')
-    expect(at([['svix-signature', 'v1,x'], ['X-GitHub-Event', 'ping']])).toBe('standard-webhooks')
-    expect(at([['X-GitHub-Event', 'ping'], ['X-Shopify-Topic', 'orders/paid']])).toBe('github')
-    expect(at([['X-Shopify-Topic', 'orders/paid'], ['PAYPAL-TRANSMISSION-SIG', 'x']])).toBe('shopify')
-    expect(at([['PAYPAL-TRANSMISSION-SIG', 'x'], ['X-Mollie-Signature', 'sha256=00']])).toBe('paypal')
+    expect(
+      at([
+        ['Stripe-Signature', 't=1,v1=00'],
+        ['webhook-signature', 'v1,x'],
+        ['X-GitHub-Event', 'ping'],
+      ]),
+    ).toBe('stripe')
+    expect(
+      at([
+        ['svix-signature', 'v1,x'],
+        ['X-GitHub-Event', 'ping'],
+      ]),
+    ).toBe('standard-webhooks')
+    expect(
+      at([
+        ['X-GitHub-Event', 'ping'],
+        ['X-Shopify-Topic', 'orders/paid'],
+      ]),
+    ).toBe('github')
+    expect(
+      at([
+        ['X-Shopify-Topic', 'orders/paid'],
+        ['PAYPAL-TRANSMISSION-SIG', 'x'],
+      ]),
+    ).toBe('shopify')
+    expect(
+      at([
+        ['PAYPAL-TRANSMISSION-SIG', 'x'],
+        ['X-Mollie-Signature', 'sha256=00'],
+      ]),
+    ).toBe('paypal')
     expect(at([['X-Mollie-Signature', 'sha256=00']], JSON.stringify({ notificationItems: [{ NotificationRequestItem: {} }] }))).toBe('mollie')
-    expect(at([['HmacSignature', 'x'], ['X-Signature', 'x']])).toBe('adyen')
+    expect(
+      at([
+        ['HmacSignature', 'x'],
+        ['X-Signature', 'x'],
+      ]),
+    ).toBe('adyen')
     // A Swedbank-shaped body that also looks like a Plexo envelope: Plexo legacy (rule 10) first.
     expect(at([], JSON.stringify({ Object: { Fingerprint: 'F' }, Signature: 's', payment: '/psp/x/payments/1' }))).toBe('plexo')
   })
   it('X-Signature: 88 characters with Date and result/uuid is IXOPAY; 344 characters with event_type is CHIP', () => {
     const ixopaySig = Buffer.alloc(64, 1).toString('base64')
     const chipSig = Buffer.alloc(256, 1).toString('base64')
-    expect(at([['X-Signature', ixopaySig], ['Date', 'x']], '{"result":"OK"}')).toBe('ixopay')
+    expect(
+      at(
+        [
+          ['X-Signature', ixopaySig],
+          ['Date', 'x'],
+        ],
+        '{"result":"OK"}',
+      ),
+    ).toBe('ixopay')
     expect(at([['X-Signature', ixopaySig]], '{"result":"OK"}')).toBe('unknown')
     expect(at([['X-Signature', chipSig]], '{"event_type":"purchase.paid"}')).toBe('chip')
-    expect(at([['X-Signature', chipSig], ['Event-Type', 'send_instruction_status']], '{}')).toBe('chip')
+    expect(
+      at(
+        [
+          ['X-Signature', chipSig],
+          ['Event-Type', 'send_instruction_status'],
+        ],
+        '{}',
+      ),
+    ).toBe('chip')
     expect(at([['X-Signature', chipSig]], '{"result":"OK","uuid":"u"}')).toBe('unknown')
   })
   it('IXOPAY legacy XML needs the Gateway/IxoPay Authorization and a <callback> body', () => {
@@ -160,31 +258,54 @@ describe('hostile input never throws', () => {
     ['deeply nested objects', Buffer.from(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`)],
     ['5 MB JSON', Buffer.from(JSON.stringify({ result: 'OK', uuid: 'u', blob: 'x'.repeat(5 * 1024 * 1024) }))],
     ['5 MB of zeros', Buffer.alloc(5 * 1024 * 1024)],
-    ['XML bomb-ish', Buffer.from(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "${'a'.repeat(1000)}">]><callback>${'<result>&a;</result>'.repeat(1000)}</callback>`)],
+    [
+      'XML bomb-ish',
+      Buffer.from(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "${'a'.repeat(1000)}">]><callback>${'<result>&a;</result>'.repeat(1000)}</callback>`),
+    ],
     ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])],
     ['BOM JSON', Buffer.from('\uFEFF{"payment":"/psp/creditcard/payments/1"}')],
     ['form', Buffer.from('id=tr_x&foo=%ZZ&=&&')],
-    ['prototype keys', Buffer.from('{"__proto__":{"polluted":true},"constructor":{"prototype":{}},"notificationItems":[{"NotificationRequestItem":{"__proto__":1}}]}')],
-    ['wrong types', Buffer.from('{"result":{"a":1},"uuid":[1],"amount":{"x":1},"currency":5,"returnData":"x","notificationItems":"no","Object":{"Fingerprint":1,"Object":null},"Signature":7,"transactions":3}')],
+    [
+      'prototype keys',
+      Buffer.from('{"__proto__":{"polluted":true},"constructor":{"prototype":{}},"notificationItems":[{"NotificationRequestItem":{"__proto__":1}}]}'),
+    ],
+    [
+      'wrong types',
+      Buffer.from(
+        '{"result":{"a":1},"uuid":[1],"amount":{"x":1},"currency":5,"returnData":"x","notificationItems":"no","Object":{"Fingerprint":1,"Object":null},"Signature":7,"transactions":3}',
+      ),
+    ],
   ]
   const headerSets: Array<[string, HeaderPairs]> = [
     ['none', []],
-    ['all signature headers, garbage values', [
-      ['Stripe-Signature', 't=abc,v1=zz,,==,'],
-      ['webhook-id', ''],
-      ['webhook-timestamp', '-1'],
-      ['webhook-signature', 'v1, v1,### v2,abc'],
-      ['X-Hub-Signature-256', 'sha256='],
-      ['X-Shopify-Hmac-Sha256', '%%%'],
-      ['PAYPAL-TRANSMISSION-SIG', 'not base64!'],
-      ['PAYPAL-AUTH-ALGO', 'MD5withRSA'],
-      ['X-Mollie-Signature', 'sha256=zz'],
-      ['HmacSignature', ''],
-      ['X-Signature', '='.repeat(10_000)],
-      ['Authorization', 'Gateway :'],
-      ['Date', 'not a date'],
-    ]],
-    ['duplicates and odd case', [['x-signature', 'AAAA'], ['X-SIGNATURE', 'BBBB'], ['content-type', ''], ['Content-Type', 'application/json'], ['EVENT-TYPE', '\u00ff\u0000']]],
+    [
+      'all signature headers, garbage values',
+      [
+        ['Stripe-Signature', 't=abc,v1=zz,,==,'],
+        ['webhook-id', ''],
+        ['webhook-timestamp', '-1'],
+        ['webhook-signature', 'v1, v1,### v2,abc'],
+        ['X-Hub-Signature-256', 'sha256='],
+        ['X-Shopify-Hmac-Sha256', '%%%'],
+        ['PAYPAL-TRANSMISSION-SIG', 'not base64!'],
+        ['PAYPAL-AUTH-ALGO', 'MD5withRSA'],
+        ['X-Mollie-Signature', 'sha256=zz'],
+        ['HmacSignature', ''],
+        ['X-Signature', '='.repeat(10_000)],
+        ['Authorization', 'Gateway :'],
+        ['Date', 'not a date'],
+      ],
+    ],
+    [
+      'duplicates and odd case',
+      [
+        ['x-signature', 'AAAA'],
+        ['X-SIGNATURE', 'BBBB'],
+        ['content-type', ''],
+        ['Content-Type', 'application/json'],
+        ['EVENT-TYPE', '\u00ff\u0000'],
+      ],
+    ],
   ]
   const keys: ProviderKey[] = [
     { kind: 'hmac-secret', provider: 'ixopay', value: 's' },
@@ -194,14 +315,21 @@ describe('hostile input never throws', () => {
     { kind: 'certificate', provider: 'plexo', pem: 'garbage' },
     { kind: 'certificate', provider: 'paypal', pem: 'garbage' },
     { kind: 'paypal-webhook-id', value: 'W' },
-    { kind: 'generic-hmac', config: { header: 'X-Signature', prefix: '', algorithm: 'sha256', encoding: 'hex', signed: { template: '{header:Missing}{body}' } }, secret: 's' },
+    {
+      kind: 'generic-hmac',
+      config: { header: 'X-Signature', prefix: '', algorithm: 'sha256', encoding: 'hex', signed: { template: '{header:Missing}{body}' } },
+      secret: 's',
+    },
   ]
   for (const [bodyName, body] of bodies) {
     it(`${bodyName}: detected, every provider pinned, every header set`, () => {
       for (const [, headers] of headerSets) {
         const pins: Array<PinnableProviderId | undefined> = [undefined, ...PROVIDER_IDS.filter((id): id is PinnableProviderId => id !== 'unknown')]
         for (const pinned of pins) {
-          const analysis = analyzeDelivery({ method: 'POST', target: '/x?y', headers, body }, { now: new Date(), keys, ...(pinned ? { pinnedProvider: pinned } : {}) })
+          const analysis = analyzeDelivery(
+            { method: 'POST', target: '/x?y', headers, body },
+            { now: new Date(), keys, ...(pinned ? { pinnedProvider: pinned } : {}) },
+          )
           expect(analysis.provider.id).toBeTypeOf('string')
           expect(['valid', 'invalid', 'no-key', 'unsigned', 'not-applicable']).toContain(analysis.verdict.status)
           // JSON-serialisable, and bounded: a 5 MB body does not become a 5 MB analysis.

@@ -100,19 +100,36 @@ export function signPaypal(input: PaypalSignInput): { signature: string; signedM
 }
 
 export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
-  const explanation = newExplanation('paypal-rsa', 'RSA PKCS#1 v1.5 (PAYPAL-AUTH-ALGO) over transmissionId|transmissionTime|webhookId|crc32(rawBody), with the certificate at PAYPAL-CERT-URL', 'PAYPAL-TRANSMISSION-SIG header')
+  const explanation = newExplanation(
+    'paypal-rsa',
+    'RSA PKCS#1 v1.5 (PAYPAL-AUTH-ALGO) over transmissionId|transmissionTime|webhookId|crc32(rawBody), with the certificate at PAYPAL-CERT-URL',
+    'PAYPAL-TRANSMISSION-SIG header',
+  )
   const read = (name: string): string | undefined => headerValue(delivery.headers, name)
   const transmissionId = read('PAYPAL-TRANSMISSION-ID')
   const transmissionTime = read('PAYPAL-TRANSMISSION-TIME')
   const signatureText = read('PAYPAL-TRANSMISSION-SIG')
   const certUrl = read('PAYPAL-CERT-URL')
   const authAlgo = read('PAYPAL-AUTH-ALGO')
-  const missing = ([['PAYPAL-TRANSMISSION-ID', transmissionId], ['PAYPAL-TRANSMISSION-TIME', transmissionTime], ['PAYPAL-TRANSMISSION-SIG', signatureText]] as const).filter(([, value]) => value === undefined).map(([name]) => name)
-  if (transmissionId === undefined || transmissionTime === undefined || signatureText === undefined) return result(invalidVerdict('missing-header', `missing ${missing.join(', ')}`), explanation)
+  const missing = (
+    [
+      ['PAYPAL-TRANSMISSION-ID', transmissionId],
+      ['PAYPAL-TRANSMISSION-TIME', transmissionTime],
+      ['PAYPAL-TRANSMISSION-SIG', signatureText],
+    ] as const
+  )
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name)
+  if (transmissionId === undefined || transmissionTime === undefined || signatureText === undefined)
+    return result(invalidVerdict('missing-header', `missing ${missing.join(', ')}`), explanation)
   explanation.receivedSignatures.push(signatureText)
-  if (certUrl !== undefined) explanation.notes.push(`PAYPAL-CERT-URL ${certUrl} is ${isTrustedPaypalCertUrl(certUrl) ? "PayPal's certificate location (https on a PayPal certificate host, /v1/notifications/certs/)" : "NOT PayPal's certificate location: it is not fetched"}`)
+  if (certUrl !== undefined)
+    explanation.notes.push(
+      `PAYPAL-CERT-URL ${certUrl} is ${isTrustedPaypalCertUrl(certUrl) ? "PayPal's certificate location (https on a PayPal certificate host, /v1/notifications/certs/)" : "NOT PayPal's certificate location: it is not fetched"}`,
+    )
   const digest = AUTH_ALGORITHMS[(authAlgo ?? 'SHA256withRSA').toUpperCase()]
-  if (!digest) return result(invalidVerdict('unsupported-algorithm', `PAYPAL-AUTH-ALGO ${authAlgo ?? ''} is not supported (expected SHA256withRSA)`), explanation)
+  if (!digest)
+    return result(invalidVerdict('unsupported-algorithm', `PAYPAL-AUTH-ALGO ${authAlgo ?? ''} is not supported (expected SHA256withRSA)`), explanation)
   if (authAlgo === undefined) explanation.notes.push('no PAYPAL-AUTH-ALGO header: assuming SHA256withRSA')
   const signature = decodeBase64Strict(signatureText.trim())
   if (!signature) return result(invalidVerdict('malformed-signature', 'PAYPAL-TRANSMISSION-SIG is not base64'), explanation)
@@ -122,7 +139,12 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
   const certificates = certificatesFor(keys, 'paypal')
   if (webhookIds.length === 0) return result(noKeyVerdict('no PayPal webhook id configured (it is part of the signed message)'), explanation)
   if (certificates.length === 0) {
-    return result(noKeyVerdict(`no PayPal certificate configured: provide the certificate from PAYPAL-CERT-URL${certUrl ? ` (${certUrl})` : ''}, or verify online with POST /v1/notifications/verify-webhook-signature`), explanation)
+    return result(
+      noKeyVerdict(
+        `no PayPal certificate configured: provide the certificate from PAYPAL-CERT-URL${certUrl ? ` (${certUrl})` : ''}, or verify online with POST /v1/notifications/verify-webhook-signature`,
+      ),
+      explanation,
+    )
   }
 
   const failures: Array<{ key: ProviderKey; check: RsaCheck }> = []
@@ -133,7 +155,9 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
       publicKey = certificate.publicKey
       const now = options.now.getTime()
       if (now > Date.parse(certificate.validTo) || now < Date.parse(certificate.validFrom)) {
-        explanation.notes.push(`certificate ${keyFingerprint(certificateKey)} is outside its validity (${certificate.validFrom} – ${certificate.validTo}) at the check time; the signature is checked anyway`)
+        explanation.notes.push(
+          `certificate ${keyFingerprint(certificateKey)} is outside its validity (${certificate.validFrom} – ${certificate.validTo}) at the check time; the signature is checked anyway`,
+        )
       }
     } catch (error: unknown) {
       failures.push({ key: certificateKey, check: { outcome: 'wrong-key', detail: `the certificate does not load: ${errorMessage(error)}` } })
@@ -151,13 +175,23 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
           keyLabel: keyLabel(certificateKey),
           ...signedStringFields(Buffer.from(signedMessage, 'utf8')),
           bodyHash: { algorithm: 'crc32', hex: crc32(delivery.body).toString(16).padStart(8, '0') },
-          detail: check.outcome === 'valid' ? 'verifies' : check.outcome === 'wrong-key' ? check.detail : check.outcome === 'digest-mismatch' ? `made with ${check.signedWith}` : 'opens under this certificate to a digest of another message',
+          detail:
+            check.outcome === 'valid'
+              ? 'verifies'
+              : check.outcome === 'wrong-key'
+                ? check.detail
+                : check.outcome === 'digest-mismatch'
+                  ? `made with ${check.signedWith}`
+                  : 'opens under this certificate to a digest of another message',
         }),
       )
       if (check.outcome === 'valid') {
         explanation.matchedVariant = variant
         explanation.keyFingerprint = keyFingerprint(certificateKey)
-        return result(validVerdict(variant, `PAYPAL-TRANSMISSION-SIG verifies with certificate ${keyFingerprint(certificateKey)} and webhook id ${webhookIdKey.value}`), explanation)
+        return result(
+          validVerdict(variant, `PAYPAL-TRANSMISSION-SIG verifies with certificate ${keyFingerprint(certificateKey)} and webhook id ${webhookIdKey.value}`),
+          explanation,
+        )
       }
       failures.push({ key: certificateKey, check })
     }
@@ -165,11 +199,24 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
   const opened = failures.find((failure) => failure.check.outcome === 'digest-differs')
   if (opened) {
     explanation.keyFingerprint = keyFingerprint(opened.key)
-    return result(invalidVerdict('signed-data-changed', 'the certificate matches, but the signed message differs: the body (its CRC-32), the transmission id or time, or the webhook id'), explanation)
+    return result(
+      invalidVerdict(
+        'signed-data-changed',
+        'the certificate matches, but the signed message differs: the body (its CRC-32), the transmission id or time, or the webhook id',
+      ),
+      explanation,
+    )
   }
   const otherDigest = failures.find((failure) => failure.check.outcome === 'digest-mismatch')
-  if (otherDigest && otherDigest.check.outcome === 'digest-mismatch') return result(invalidVerdict('digest-mismatch', `the signature was made with ${otherDigest.check.signedWith}, PAYPAL-AUTH-ALGO says ${digest}`), explanation)
-  return result(invalidVerdict('wrong-key', 'the signature was not made with the configured PayPal certificate (is it the certificate from PAYPAL-CERT-URL?)'), explanation)
+  if (otherDigest && otherDigest.check.outcome === 'digest-mismatch')
+    return result(
+      invalidVerdict('digest-mismatch', `the signature was made with ${otherDigest.check.signedWith}, PAYPAL-AUTH-ALGO says ${digest}`),
+      explanation,
+    )
+  return result(
+    invalidVerdict('wrong-key', 'the signature was not made with the configured PayPal certificate (is it the certificate from PAYPAL-CERT-URL?)'),
+    explanation,
+  )
 }
 
 /** Summary of a PayPal webhook event. */
@@ -186,7 +233,10 @@ function summariseEvent(event: JsonObject): DeliverySummary {
   summary.providerObjectId = firstText(prop(resource, 'id'))
   summary.merchantReference = firstText(prop(resource, 'invoice_id'), prop(resource, 'custom_id'), prop(resource, 'custom'))
   // v1 resources: amount{total,currency}; v2: amount{value,currency_code}.
-  summary.amount = decimalAmount(at(resource, 'amount', 'total') ?? at(resource, 'amount', 'value'), at(resource, 'amount', 'currency') ?? at(resource, 'amount', 'currency_code'))
+  summary.amount = decimalAmount(
+    at(resource, 'amount', 'total') ?? at(resource, 'amount', 'value'),
+    at(resource, 'amount', 'currency') ?? at(resource, 'amount', 'currency_code'),
+  )
   summary.paymentMethod = firstText(prop(resource, 'payment_mode'))
   const fields = summary.fields
   pushField(fields, 'Event id', event.id)

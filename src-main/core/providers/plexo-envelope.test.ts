@@ -8,13 +8,19 @@ const stripped = JSON.stringify({
 
 describe('Plexo legacy envelope without its Signature', () => {
   it('is invalid (signature missing) on an endpoint pinned to Plexo, not "unsigned by design"', () => {
-    const analysis = analyzeDelivery({ method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(stripped) }, { now: new Date(), keys: [], pinnedProvider: 'plexo' })
+    const analysis = analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(stripped) },
+      { now: new Date(), keys: [], pinnedProvider: 'plexo' },
+    )
     expect(analysis.provider).toMatchObject({ id: 'plexo', variant: 'legacy-envelope' })
     expect(analysis.verdict).toMatchObject({ status: 'invalid', reason: 'missing-header', message: expect.stringContaining('signature missing') })
   })
 
   it('is recognised as the envelope, and invalid, without pinning too', () => {
-    const analysis = analyzeDelivery({ method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(stripped) }, { now: new Date(), keys: [] })
+    const analysis = analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(stripped) },
+      { now: new Date(), keys: [] },
+    )
     expect(analysis.provider).toMatchObject({ id: 'plexo', variant: 'legacy-envelope' })
     expect(analysis.verdict.status).toBe('invalid')
   })

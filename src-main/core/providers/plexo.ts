@@ -31,7 +31,18 @@ import {
 } from './verification'
 
 /** PaymentDto.status values (plexo.gitbook.io/rest-api/core-concepts/transaction-lifecycle). */
-export const PLEXO_PAYMENT_STATUSES = ['created', 'pending', 'authorized', 'approved', 'denied', 'cancelled', 'refunded', 'partially-refunded', 'expired', 'failed'] as const
+export const PLEXO_PAYMENT_STATUSES = [
+  'created',
+  'pending',
+  'authorized',
+  'approved',
+  'denied',
+  'cancelled',
+  'refunded',
+  'partially-refunded',
+  'expired',
+  'failed',
+] as const
 
 export const PLEXO_API_URL = 'https://api.plexo.com.uy'
 export const PLEXO_TESTING_API_URL = 'https://api.testing.plexo.com.uy'
@@ -115,10 +126,15 @@ export function isPlexoPaymentDto(json: JsonValue | undefined): boolean {
 
 /** Verifies a legacy envelope with the configured Plexo certificate(s). */
 export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
-  const explanation = newExplanation('plexo-legacy-rsa-sha512', 'base64(RSA PKCS#1 v1.5 SHA-512 over canonicalJson(envelope.Object)), certificate thumbprint = Fingerprint, now ≤ UTCUnixTimeExpiration', 'Signature field of the JSON envelope')
+  const explanation = newExplanation(
+    'plexo-legacy-rsa-sha512',
+    'base64(RSA PKCS#1 v1.5 SHA-512 over canonicalJson(envelope.Object)), certificate thumbprint = Fingerprint, now ≤ UTCUnixTimeExpiration',
+    'Signature field of the JSON envelope',
+  )
   const raw = delivery.body.length > 0 ? parseRawJson(delivery.body.toString('utf8').replace(/^\uFEFF/, '')) : null
   const inner = rawMember(raw, 'Object')
-  if (!raw || !inner || inner.type !== 'object') return result(invalidVerdict('malformed-body', 'the body is not a Plexo envelope {"Object":{...},"Signature":"..."}'), explanation)
+  if (!raw || !inner || inner.type !== 'object')
+    return result(invalidVerdict('malformed-body', 'the body is not a Plexo envelope {"Object":{...},"Signature":"..."}'), explanation)
   const signatureNode = rawMember(raw, 'Signature')
   if (!signatureNode) return result(invalidVerdict('missing-header', 'signature missing: the envelope has no Signature field'), explanation)
   if (signatureNode.type !== 'string') return result(invalidVerdict('malformed-signature', 'the envelope Signature is not a string'), explanation)
@@ -132,7 +148,12 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   const expiresAt = expiryNode?.type === 'number' ? Number(expiryNode.lexeme) : Number.NaN
   const nowSeconds = options.now.getTime() / 1000
   if (Number.isFinite(expiresAt)) {
-    explanation.timestamp = { signedAt: isoFromSeconds(expiresAt), skewSeconds: Math.round(nowSeconds - expiresAt), toleranceSeconds: 0, withinTolerance: nowSeconds <= expiresAt }
+    explanation.timestamp = {
+      signedAt: isoFromSeconds(expiresAt),
+      skewSeconds: Math.round(nowSeconds - expiresAt),
+      toleranceSeconds: 0,
+      withinTolerance: nowSeconds <= expiresAt,
+    }
     explanation.notes.push(`UTCUnixTimeExpiration ${expiresAt} (${isoFromSeconds(expiresAt)}); the timestamp above is the expiry, not the signing time`)
   } else explanation.notes.push('the envelope has no numeric UTCUnixTimeExpiration')
   explanation.notes.push(`envelope Fingerprint: ${envelopeFingerprint || '(none)'}`)
@@ -140,7 +161,14 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   const signedMessage = Buffer.from(plexoCanonicalJson(inner), 'utf8')
   const certificates = certificatesFor(keys, 'plexo')
   if (certificates.length === 0) {
-    explanation.attempts.push(makeAttempt({ variant: 'RSA SHA-512 over canonical JSON', matched: false, ...signedStringFields(signedMessage), detail: 'no Plexo certificate configured' }))
+    explanation.attempts.push(
+      makeAttempt({
+        variant: 'RSA SHA-512 over canonical JSON',
+        matched: false,
+        ...signedStringFields(signedMessage),
+        detail: 'no Plexo certificate configured',
+      }),
+    )
     return result(noKeyVerdict(`no Plexo certificate configured (the envelope names thumbprint ${envelopeFingerprint || '(none)'})`), explanation)
   }
 
@@ -163,7 +191,14 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
         keyFingerprint: keyFingerprint(key),
         keyLabel: keyLabel(key),
         ...signedStringFields(signedMessage),
-        detail: check.outcome === 'valid' ? 'verifies' : check.outcome === 'wrong-key' ? check.detail : check.outcome === 'digest-mismatch' ? `made with ${check.signedWith}` : 'opens under this certificate to a digest of other bytes',
+        detail:
+          check.outcome === 'valid'
+            ? 'verifies'
+            : check.outcome === 'wrong-key'
+              ? check.detail
+              : check.outcome === 'digest-mismatch'
+                ? `made with ${check.signedWith}`
+                : 'opens under this certificate to a digest of other bytes',
       }),
     )
   }
@@ -172,10 +207,22 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   if (verified) {
     explanation.keyFingerprint = keyFingerprint(verified.key)
     if (envelopeFingerprint !== verified.thumbprint) {
-      return result(invalidVerdict('fingerprint-mismatch', `the signature verifies with certificate ${verified.thumbprint}, but the envelope names ${envelopeFingerprint || '(none)'}`), explanation)
+      return result(
+        invalidVerdict(
+          'fingerprint-mismatch',
+          `the signature verifies with certificate ${verified.thumbprint}, but the envelope names ${envelopeFingerprint || '(none)'}`,
+        ),
+        explanation,
+      )
     }
     if (Number.isFinite(expiresAt) && nowSeconds > expiresAt) {
-      return result(invalidVerdict('expired', `the envelope expired at ${isoFromSeconds(expiresAt)} (${Math.round(nowSeconds - expiresAt)} s before the check); the signature itself verifies`), explanation)
+      return result(
+        invalidVerdict(
+          'expired',
+          `the envelope expired at ${isoFromSeconds(expiresAt)} (${Math.round(nowSeconds - expiresAt)} s before the check); the signature itself verifies`,
+        ),
+        explanation,
+      )
     }
     explanation.matchedVariant = 'RSA SHA-512 over canonical JSON'
     return result(validVerdict('RSA SHA-512 over canonical JSON', `Signature verifies with certificate ${verified.thumbprint}`), explanation)
@@ -184,7 +231,10 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   if (opened) {
     explanation.keyFingerprint = keyFingerprint(opened.key)
     return result(
-      invalidVerdict('body-changed', `signature mismatch: certificate ${opened.thumbprint} signed a different object (tampered, or canonicalised differently by the sender's serialiser: .NET dates and PHP floats can differ)`),
+      invalidVerdict(
+        'body-changed',
+        `signature mismatch: certificate ${opened.thumbprint} signed a different object (tampered, or canonicalised differently by the sender's serialiser: .NET dates and PHP floats can differ)`,
+      ),
       explanation,
     )
   }
@@ -193,7 +243,13 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
     return result(invalidVerdict('digest-mismatch', `the signature was made with ${otherDigest.check.signedWith}, Plexo signs with SHA-512`), explanation)
   }
   if (!outcomes.some((outcome) => outcome.thumbprint === envelopeFingerprint)) {
-    return result(invalidVerdict('fingerprint-mismatch', `the envelope names certificate ${envelopeFingerprint || '(none)'}; configured: ${outcomes.map((outcome) => outcome.thumbprint).join(', ')}`), explanation)
+    return result(
+      invalidVerdict(
+        'fingerprint-mismatch',
+        `the envelope names certificate ${envelopeFingerprint || '(none)'}; configured: ${outcomes.map((outcome) => outcome.thumbprint).join(', ')}`,
+      ),
+      explanation,
+    )
   }
   return result(invalidVerdict('wrong-key', 'the signature was not made with the configured Plexo certificate'), explanation)
 }
@@ -260,7 +316,9 @@ function parsePaymentDto(body: JsonObject): DeliverySummary {
   pushField(fields, 'Issuer', at(body, 'paymentMethod', 'issuer', 'name'))
   pushField(fields, 'Processed at', body.processedAt)
   transactions.slice(0, 20).forEach((transaction, index) => {
-    const parts = [prop(transaction, 'type'), prop(transaction, 'status'), prop(transaction, 'resultCode'), prop(transaction, 'resultMessage')].map(text).filter(Boolean)
+    const parts = [prop(transaction, 'type'), prop(transaction, 'status'), prop(transaction, 'resultCode'), prop(transaction, 'resultMessage')]
+      .map(text)
+      .filter(Boolean)
     pushField(fields, `Transaction ${index + 1}`, parts.join(' · '))
   })
   return summary
@@ -288,6 +346,9 @@ function parseEnvelope(body: JsonObject): DeliverySummary {
   pushField(fields, 'Fingerprint', prop(inner, 'Fingerprint'))
   const expiry = prop(inner, 'UTCUnixTimeExpiration')
   if (typeof expiry === 'number') pushField(fields, 'Expires', `${expiry} (${isoFromSeconds(expiry)})`)
-  fields.push({ label: 'Response required', value: 'a ClientSignedResponse envelope {Object:{Fingerprint,Object:{Client,ResultCode:0},UTCUnixTimeExpiration},Signature} signed with the merchant key' })
+  fields.push({
+    label: 'Response required',
+    value: 'a ClientSignedResponse envelope {Object:{Fingerprint,Object:{Client,ResultCode:0},UTCUnixTimeExpiration},Signature} signed with the merchant key',
+  })
   return summary
 }

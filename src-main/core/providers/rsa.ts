@@ -42,7 +42,10 @@ export function checkRsaPkcs1(publicKey: KeyObject, digest: RsaDigest, message: 
 
   const modulusBytes = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
   if (modulusBytes > 0 && signature.length !== modulusBytes) {
-    return { outcome: 'wrong-key', detail: `the signature is ${signature.length} bytes; this ${modulusBytes * 8}-bit key makes ${modulusBytes}-byte signatures` }
+    return {
+      outcome: 'wrong-key',
+      detail: `the signature is ${signature.length} bytes; this ${modulusBytes * 8}-bit key makes ${modulusBytes}-byte signatures`,
+    }
   }
   let encoded: Buffer
   try {

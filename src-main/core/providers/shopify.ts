@@ -41,9 +41,13 @@ export function verifyShopify(delivery: Delivery, keys: readonly ProviderKey[], 
     const hex = decodeHexStrict(header.trim())
     if (hex && hex.length === SHA256_BYTES) {
       const hexMatch = secrets.find((key) => bytesEqual(hmacBytes('sha256', key.value, [delivery.body]), hex))
-      if (hexMatch) return result(invalidVerdict('wrong-encoding', 'encoding mismatch: the header holds the right HMAC, hex-encoded; Shopify sends base64'), explanation)
+      if (hexMatch)
+        return result(invalidVerdict('wrong-encoding', 'encoding mismatch: the header holds the right HMAC, hex-encoded; Shopify sends base64'), explanation)
     }
-    return result(invalidVerdict('malformed-signature', `X-Shopify-Hmac-Sha256 is not base64 of a 32-byte HMAC-SHA256${hex ? ' (it looks hex-encoded)' : ''}`), explanation)
+    return result(
+      invalidVerdict('malformed-signature', `X-Shopify-Hmac-Sha256 is not base64 of a 32-byte HMAC-SHA256${hex ? ' (it looks hex-encoded)' : ''}`),
+      explanation,
+    )
   }
   if (secrets.length === 0) return result(noKeyVerdict('no Shopify client secret configured for this endpoint'), explanation)
   const { matched } = checkHmacCandidates({

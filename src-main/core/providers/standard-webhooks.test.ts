@@ -25,12 +25,21 @@ function freshPair(): TestPair {
   return {
     privateKey,
     whpk: `whpk_${Buffer.from(x, 'base64url').toString('base64')}`,
-    fingerprint: createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16),
+    fingerprint: createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('hex')
+      .slice(0, 16),
   }
 }
 
 const publicKeyOf = (pair: TestPair): ProviderKey => ({ kind: 'ed25519-public-key', provider: 'standard-webhooks', value: pair.whpk })
-const randomBody = (): Buffer => Buffer.from(JSON.stringify({ type: 'invoice.paid', data: { id: `inv_${randomBytes(6).toString('hex')}`, amount: randomInt(1, 1e6), note: `ü ${randomBytes(randomInt(0, 40)).toString('base64')}` } }))
+const randomBody = (): Buffer =>
+  Buffer.from(
+    JSON.stringify({
+      type: 'invoice.paid',
+      data: { id: `inv_${randomBytes(6).toString('hex')}`, amount: randomInt(1, 1e6), note: `ü ${randomBytes(randomInt(0, 40)).toString('base64')}` },
+    }),
+  )
 const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
 function v1aEntry(pair: TestPair, id: string, timestamp: number, body: Buffer): string {
@@ -43,7 +52,12 @@ function v1Entry(secret: string, id: string, timestamp: number, body: Buffer): s
 }
 
 function headers(id: string, timestamp: number, signature: string, prefix = 'webhook'): HeaderPairs {
-  return [['content-type', 'application/json'], [`${prefix}-id`, id], [`${prefix}-timestamp`, String(timestamp)], [`${prefix}-signature`, signature]]
+  return [
+    ['content-type', 'application/json'],
+    [`${prefix}-id`, id],
+    [`${prefix}-timestamp`, String(timestamp)],
+    [`${prefix}-signature`, signature],
+  ]
 }
 
 function analyze(pairs: HeaderPairs, body: Buffer, keys: ProviderKey[], now = new Date()): DeliveryAnalysis {
@@ -157,7 +171,9 @@ describe('Standard Webhooks v1a (ed25519)', () => {
     expect(none.verdict.message).toMatch(/public key \(whpk_/)
     expect(none.verdict.message).not.toMatch(/unsupported|not supported/)
     expect(none.explanation.timestamp?.withinTolerance).toBe(true)
-    expect(none.explanation.attempts).toEqual([expect.objectContaining({ variant: 'v1a (ed25519)', matched: false, signedString: `msg_nokey.${ts}.${body.toString('utf8')}` })])
+    expect(none.explanation.attempts).toEqual([
+      expect.objectContaining({ variant: 'v1a (ed25519)', matched: false, signedString: `msg_nokey.${ts}.${body.toString('utf8')}` }),
+    ])
     // A whsec_ secret does not help v1a: still no key, and the message says why.
     const secretOnly = analyze(pairs, body, [{ kind: 'hmac-secret', provider: 'standard-webhooks', value: `whsec_${randomBytes(24).toString('base64')}` }])
     expect(secretOnly.verdict.status).toBe('no-key')
@@ -178,7 +194,14 @@ describe('Standard Webhooks v1a (ed25519)', () => {
     const pair = freshPair()
     const body = randomBody()
     const ts = nowSeconds()
-    const malformed = ['v1a,%%%not-base64%%%', `v1a,${randomBytes(10).toString('base64')}`, 'v1a,', 'v1a', `v1,${randomBytes(64).toString('base64')}`, 'v1a,QUJD=D']
+    const malformed = [
+      'v1a,%%%not-base64%%%',
+      `v1a,${randomBytes(10).toString('base64')}`,
+      'v1a,',
+      'v1a',
+      `v1,${randomBytes(64).toString('base64')}`,
+      'v1a,QUJD=D',
+    ]
     const onlyMalformed = analyze(headers('msg_bad', ts, malformed.join(' ')), body, [publicKeyOf(pair)])
     expect(onlyMalformed.verdict).toMatchObject({ status: 'invalid', reason: 'malformed-signature' })
     expect(onlyMalformed.explanation.notes.filter((note) => note.startsWith('skipped'))).toHaveLength(malformed.length)

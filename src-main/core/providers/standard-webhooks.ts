@@ -91,7 +91,11 @@ export function signStandardWebhook(input: StandardWebhookSignInput): { signatur
   return {
     signature,
     signedMessage: signed.toString('utf8'),
-    headers: [['webhook-id', input.id], ['webhook-timestamp', String(input.timestamp)], ['webhook-signature', signature]],
+    headers: [
+      ['webhook-id', input.id],
+      ['webhook-timestamp', String(input.timestamp)],
+      ['webhook-signature', signature],
+    ],
   }
 }
 
@@ -131,17 +135,27 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
   const id = headerValue(delivery.headers, `${prefix}-id`)
   const timestampText = headerValue(delivery.headers, `${prefix}-timestamp`)
   const signatureHeader = headerValue(delivery.headers, `${prefix}-signature`)
-  const missing = [[`${prefix}-id`, id], [`${prefix}-timestamp`, timestampText], [`${prefix}-signature`, signatureHeader]].filter(([, value]) => value === undefined).map(([name]) => name)
+  const missing = [
+    [`${prefix}-id`, id],
+    [`${prefix}-timestamp`, timestampText],
+    [`${prefix}-signature`, signatureHeader],
+  ]
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name)
   if (id === undefined || timestampText === undefined || signatureHeader === undefined) {
     return result(invalidVerdict('missing-header', `missing ${missing.join(', ')}`), explanation)
   }
   if (!/^\d{1,12}$/.test(timestampText.trim())) return result(invalidVerdict('malformed-signature', `${prefix}-timestamp is not Unix seconds`), explanation)
   explanation.receivedSignatures.push(...signatureHeader.split(' ').filter((entry) => entry.length > 0))
   const signatures = parseStandardWebhookSignatures(signatureHeader)
-  for (const entry of signatures.malformed) explanation.notes.push(`skipped ${JSON.stringify(entry)}: a v1 entry is base64 of 32 bytes, a v1a entry base64 of 64 bytes`)
+  for (const entry of signatures.malformed)
+    explanation.notes.push(`skipped ${JSON.stringify(entry)}: a v1 entry is base64 of 32 bytes, a v1a entry base64 of 64 bytes`)
   if (signatures.ignored.length > 0) explanation.notes.push(`ignored entries of other versions: ${signatures.ignored.join(' ')}`)
   if (signatures.v1.length === 0 && signatures.v1a.length === 0) {
-    return result(invalidVerdict('malformed-signature', `${prefix}-signature has no "v1,<base64 of 32 bytes>" or "v1a,<base64 of 64 bytes>" entry`), explanation)
+    return result(
+      invalidVerdict('malformed-signature', `${prefix}-signature has no "v1,<base64 of 32 bytes>" or "v1a,<base64 of 64 bytes>" entry`),
+      explanation,
+    )
   }
 
   const tolerance = options.toleranceSeconds ?? STANDARD_WEBHOOKS_TOLERANCE_SECONDS
@@ -153,13 +167,23 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
   const checksV1 = signatures.v1.length > 0 && secrets.usable.length > 0
   const checksV1a = signatures.v1a.length > 0 && publicKeys.usable.length > 0
   if (!checksV1 && !checksV1a) return result(nothingToCheck(signatures, secrets, publicKeys, signed, explanation), explanation)
-  if (signatures.v1.length > 0 && !checksV1) explanation.notes.push(`${signatures.v1.length} v1 signature(s) not checked: no usable Standard Webhooks secret (whsec_...) configured`)
-  if (signatures.v1a.length > 0 && !checksV1a) explanation.notes.push(`${signatures.v1a.length} v1a signature(s) not checked: no Standard Webhooks public key (whpk_...) configured`)
+  if (signatures.v1.length > 0 && !checksV1)
+    explanation.notes.push(`${signatures.v1.length} v1 signature(s) not checked: no usable Standard Webhooks secret (whsec_...) configured`)
+  if (signatures.v1a.length > 0 && !checksV1a)
+    explanation.notes.push(`${signatures.v1a.length} v1a signature(s) not checked: no Standard Webhooks public key (whpk_...) configured`)
 
   // As the reference libraries do, stop at the first entry that verifies.
   let matched: { variant: string; key: ProviderKey } | null = null
   if (checksV1) {
-    const hmac = checkHmacCandidates({ candidates: secrets.usable, algorithm: 'sha256', signed, received: signatures.v1, encode: (mac) => `v1,${mac.toString('base64')}`, variant: V1_VARIANT, explanation })
+    const hmac = checkHmacCandidates({
+      candidates: secrets.usable,
+      algorithm: 'sha256',
+      signed,
+      received: signatures.v1,
+      encode: (mac) => `v1,${mac.toString('base64')}`,
+      variant: V1_VARIANT,
+      explanation,
+    })
     if (hmac.matched) matched = { variant: V1_VARIANT, key: hmac.matched }
   }
   if (!matched && checksV1a) {
@@ -170,12 +194,19 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
   const age = describeSkew(timestamp.skewSeconds)
   if (matched) {
     const signedBy = `a ${matched.variant} signature verifies with ${keyLabel(matched.key)} (fingerprint ${keyFingerprint(matched.key)})`
-    if (timestamp.withinTolerance) return result(validVerdict(`${prefix === 'svix' ? 'svix ' : ''}${matched.variant}`, `${signedBy}; timestamp ${age} (tolerance ±${tolerance} s)`), explanation)
+    if (timestamp.withinTolerance)
+      return result(
+        validVerdict(`${prefix === 'svix' ? 'svix ' : ''}${matched.variant}`, `${signedBy}; timestamp ${age} (tolerance ±${tolerance} s)`),
+        explanation,
+      )
     return result(invalidVerdict('stale-timestamp', `timestamp outside tolerance: ${age}, tolerance ±${tolerance} s (${signedBy})`), explanation)
   }
   const checked = [checksV1 ? 'v1' : null, checksV1a ? 'v1a' : null].filter((version) => version !== null).join(' or ')
   return result(
-    invalidVerdict('signature-mismatch', `signature mismatch: no ${checked} signature verifies with a configured key (the id, the timestamp, the body or the key differ)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`),
+    invalidVerdict(
+      'signature-mismatch',
+      `signature mismatch: no ${checked} signature verifies with a configured key (the id, the timestamp, the body or the key differ)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`,
+    ),
     explanation,
   )
 }
@@ -193,7 +224,16 @@ function usableSecrets(keys: readonly ProviderKey[], explanation: SignatureExpla
   for (const key of configured) {
     const secret = standardWebhooksKey(key.value)
     if (secret) usable.push({ key, secret })
-    else explanation.attempts.push(makeAttempt({ variant: V1_VARIANT, matched: false, keyFingerprint: keyFingerprint(key), keyLabel: keyLabel(key), detail: 'the secret is not whsec_<base64>' }))
+    else
+      explanation.attempts.push(
+        makeAttempt({
+          variant: V1_VARIANT,
+          matched: false,
+          keyFingerprint: keyFingerprint(key),
+          keyLabel: keyLabel(key),
+          detail: 'the secret is not whsec_<base64>',
+        }),
+      )
   }
   return { configured: configured.length, usable }
 }
@@ -205,7 +245,10 @@ function usablePublicKeys(keys: readonly ProviderKey[], explanation: SignatureEx
   for (const key of configured) {
     const parsed = parseEd25519PublicKey(key.value)
     if (parsed.ok) usable.push({ key, publicKey: parsed.key })
-    else explanation.attempts.push(makeAttempt({ variant: V1A_VARIANT, matched: false, keyFingerprint: keyFingerprint(key), keyLabel: keyLabel(key), detail: parsed.message }))
+    else
+      explanation.attempts.push(
+        makeAttempt({ variant: V1A_VARIANT, matched: false, keyFingerprint: keyFingerprint(key), keyLabel: keyLabel(key), detail: parsed.message }),
+      )
   }
   return { configured: configured.length, usable }
 }
@@ -227,14 +270,24 @@ function nothingToCheck(
   if ((hasV1 && secrets.configured > 0) || (hasV1a && publicKeys.configured > 0)) {
     return invalidVerdict('unusable-key', 'no configured key for these signatures loads: a secret must be whsec_<base64>, a public key whpk_<base64>')
   }
-  if (hasV1) explanation.attempts.push(makeAttempt({ variant: V1_VARIANT, matched: false, ...signedStringFields(signed), detail: 'no secret configured: nothing to compute' }))
-  if (hasV1a) explanation.attempts.push(makeAttempt({ variant: V1A_VARIANT, matched: false, ...signedStringFields(signed), detail: 'no public key configured: nothing to check' }))
+  if (hasV1)
+    explanation.attempts.push(
+      makeAttempt({ variant: V1_VARIANT, matched: false, ...signedStringFields(signed), detail: 'no secret configured: nothing to compute' }),
+    )
+  if (hasV1a)
+    explanation.attempts.push(
+      makeAttempt({ variant: V1A_VARIANT, matched: false, ...signedStringFields(signed), detail: 'no public key configured: nothing to check' }),
+    )
   if (hasV1 && hasV1a) {
-    return noKeyVerdict('no Standard Webhooks secret (whsec_...) or public key (whpk_...) configured for this endpoint: v1 signatures are checked with the secret, v1a signatures with the sender\'s public key')
+    return noKeyVerdict(
+      "no Standard Webhooks secret (whsec_...) or public key (whpk_...) configured for this endpoint: v1 signatures are checked with the secret, v1a signatures with the sender's public key",
+    )
   }
   if (hasV1a) {
     const secretNote = secrets.configured > 0 ? ' (a whsec_ secret checks only v1 signatures)' : ''
-    return noKeyVerdict(`no Standard Webhooks public key (whpk_...) configured: this delivery carries only v1a (ed25519) signatures, which are checked with the sender's public key${secretNote}`)
+    return noKeyVerdict(
+      `no Standard Webhooks public key (whpk_...) configured: this delivery carries only v1a (ed25519) signatures, which are checked with the sender's public key${secretNote}`,
+    )
   }
   const publicKeyNote = publicKeys.configured > 0 ? ' (a whpk_ public key checks only v1a signatures, and this delivery has none)' : ''
   return noKeyVerdict(`no Standard Webhooks / Svix secret (whsec_...) configured for this endpoint${publicKeyNote}`)

@@ -62,7 +62,11 @@ export function signStripe(input: { secret: string; body: Buffer | string; times
 }
 
 export function verifyStripe(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
-  const explanation = newExplanation('stripe-v1', 'hex(HMAC-SHA256("whsec_..." as-is, t + "." + rawBody)), any v1 matches, now − t ≤ tolerance', 'Stripe-Signature header')
+  const explanation = newExplanation(
+    'stripe-v1',
+    'hex(HMAC-SHA256("whsec_..." as-is, t + "." + rawBody)), any v1 matches, now − t ≤ tolerance',
+    'Stripe-Signature header',
+  )
   const header = headerValue(delivery.headers, 'Stripe-Signature')
   if (header === undefined) return result(invalidVerdict('missing-header', 'no Stripe-Signature header'), explanation)
   const parsed = parseStripeSignatureHeader(header)
@@ -70,7 +74,11 @@ export function verifyStripe(delivery: Delivery, keys: readonly ProviderKey[], o
   if (parsed.ignored.length > 0) explanation.notes.push(`ignored: ${parsed.ignored.join(', ')} (only v1 is checked, as Stripe does)`)
   if (parsed.timestamp === null) return result(invalidVerdict('malformed-signature', 'Stripe-Signature has no valid t=<unix seconds>'), explanation)
   const received = parsed.v1.map(decodeHexStrict).filter((bytes): bytes is Buffer => bytes !== null && bytes.length === SHA256_BYTES)
-  if (received.length === 0) return result(invalidVerdict('malformed-signature', parsed.v1.length === 0 ? 'Stripe-Signature has no v1 signature' : 'no v1 value is a 64-character hex HMAC-SHA256'), explanation)
+  if (received.length === 0)
+    return result(
+      invalidVerdict('malformed-signature', parsed.v1.length === 0 ? 'Stripe-Signature has no v1 signature' : 'no v1 value is a 64-character hex HMAC-SHA256'),
+      explanation,
+    )
 
   const tolerance = options.toleranceSeconds ?? STRIPE_DEFAULT_TOLERANCE_SECONDS
   const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, 'max-age')
@@ -92,9 +100,20 @@ export function verifyStripe(delivery: Delivery, keys: readonly ProviderKey[], o
     explanation,
   })
   const age = describeSkew(timestamp.skewSeconds)
-  if (matched && timestamp.withinTolerance) return result(validVerdict('v1', `a v1 signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
-  if (matched) return result(invalidVerdict('stale-timestamp', `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s (the signature itself matches)`), explanation)
-  return result(invalidVerdict('signature-mismatch', `${HMAC_MISMATCH} (no v1 signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`), explanation)
+  if (matched && timestamp.withinTolerance)
+    return result(validVerdict('v1', `a v1 signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
+  if (matched)
+    return result(
+      invalidVerdict('stale-timestamp', `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s (the signature itself matches)`),
+      explanation,
+    )
+  return result(
+    invalidVerdict(
+      'signature-mismatch',
+      `${HMAC_MISMATCH} (no v1 signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`,
+    ),
+    explanation,
+  )
 }
 
 /** Summary of a Stripe event. */

@@ -27,7 +27,9 @@ export function isSwedbankPayCallback(json: JsonValue | undefined): boolean {
   return pspId(json.paymentOrder) !== null || pspId(json.payment) !== null || pspId(json.transaction) !== null
 }
 
-export function swedbankPayVariant(json: JsonValue | undefined): Extract<ProviderVariant, 'payex-v1' | 'instrument' | 'payment-order-v3.0' | 'payment-order-v3.1'> {
+export function swedbankPayVariant(
+  json: JsonValue | undefined,
+): Extract<ProviderVariant, 'payex-v1' | 'instrument' | 'payment-order-v3.0' | 'payment-order-v3.1'> {
   if (isObject(json) && isObject(json.paymentOrder)) {
     return json.payment === undefined && json.transaction === undefined ? 'payment-order-v3.1' : 'payment-order-v3.0'
   }

@@ -128,11 +128,20 @@ describe('vector details', () => {
   })
 
   it('IXOPAY: reports which body hash matched (SHA-512 vs MD5) and the legacy XML variant', () => {
-    expect(run(find('ixopay.json', 'ixopay-json-md5-legacy-valid'), 'ixopay').verdict).toMatchObject({ status: 'valid', variant: 'MD5 body hash, Date header, received Content-Type' })
+    expect(run(find('ixopay.json', 'ixopay-json-md5-legacy-valid'), 'ixopay').verdict).toMatchObject({
+      status: 'valid',
+      variant: 'MD5 body hash, Date header, received Content-Type',
+    })
     const legacy = run(find('ixopay.json', 'ixopay-legacy-xml-authorization-valid'), 'ixopay')
     expect(legacy.provider).toMatchObject({ id: 'ixopay', variant: 'legacy-xml' })
     expect(legacy.verdict).toMatchObject({ status: 'valid', variant: 'MD5 body hash, Date header, received Content-Type' })
-    expect(legacy.summary).toMatchObject({ status: 'OK', eventType: 'DEBIT', providerObjectId: 'd94c0d72f3a36e21f16e', merchantReference: 'your-unique-identifier', bodyFormat: 'xml' })
+    expect(legacy.summary).toMatchObject({
+      status: 'OK',
+      eventType: 'DEBIT',
+      providerObjectId: 'd94c0d72f3a36e21f16e',
+      merchantReference: 'your-unique-identifier',
+      bodyFormat: 'xml',
+    })
     expect(legacy.summary.amount?.amountDisplay).toBe('9.99 EUR')
   })
 
@@ -161,7 +170,10 @@ describe('vector details', () => {
     const collectKey = (paid.secretOrKey as { publicKeyPem: string }).publicKeyPem
     const sendKey = (send.secretOrKey as { publicKeyPem: string }).publicKeyPem
     const withKeys = (vector: VectorCase, keys: ProviderKey[]): DeliveryAnalysis =>
-      analyzeDelivery({ method: 'POST', target: vector.path, headers: Object.entries(vector.headers), body: Buffer.from(vector.body) }, { now: new Date(), keys })
+      analyzeDelivery(
+        { method: 'POST', target: vector.path, headers: Object.entries(vector.headers), body: Buffer.from(vector.body) },
+        { now: new Date(), keys },
+      )
     const wrong = withKeys(paid, [{ kind: 'rsa-public-key', provider: 'chip', pem: sendKey }])
     expect(wrong.verdict).toMatchObject({ status: 'invalid', reason: 'wrong-key' })
     const both = withKeys(paid, [

@@ -3,13 +3,7 @@
  * HMAC computation over raw bytes and timestamp checks.
  */
 import { createHmac } from 'node:crypto'
-import type {
-  InvalidReason,
-  SignatureExplanation,
-  SignatureVerdict,
-  TimestampCheck,
-  VerificationAttempt,
-} from '../../shared/providers'
+import type { InvalidReason, SignatureExplanation, SignatureVerdict, TimestampCheck, VerificationAttempt } from '../../shared/providers'
 import type { HeaderPairs } from '../../shared/http-message'
 import { displayBytes } from './body'
 

@@ -91,7 +91,9 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
     if (socket.writable && !(socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
       const message = `${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}`
-      socket.end(`HTTP/1.1 ${message}\r\nContent-Type: text/plain\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: ${message.length}\r\n\r\n${message}`)
+      socket.end(
+        `HTTP/1.1 ${message}\r\nContent-Type: text/plain\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: ${message.length}\r\n\r\n${message}`,
+      )
     }
     socket.destroy()
   })
@@ -184,7 +186,13 @@ function pairHeaders(raw: string[]): HeaderPairs {
   return pairs
 }
 
-export function answerPlain(response: ServerResponse, status: number, message: string, contentType = 'text/plain; charset=utf-8', extraHeaders: Record<string, string> = {}): void {
+export function answerPlain(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  contentType = 'text/plain; charset=utf-8',
+  extraHeaders: Record<string, string> = {},
+): void {
   if (response.headersSent || response.destroyed) return
   const body = Buffer.from(message)
   // The receiver's own answers (404 reflects the slug) are never sniffed into something active.

@@ -11,7 +11,12 @@ afterEach(async () => {
   target = null
 })
 
-const capture = (index: number): CapturedRequest => ({ method: 'POST', target: `/ep/${index}`, headers: [['Content-Type', 'text/plain']], body: Buffer.from(`capture-${index}`) })
+const capture = (index: number): CapturedRequest => ({
+  method: 'POST',
+  target: `/ep/${index}`,
+  headers: [['Content-Type', 'text/plain']],
+  body: Buffer.from(`capture-${index}`),
+})
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function items(count: number, url: string): BulkReplayItem[] {
@@ -71,7 +76,10 @@ describe('runBulkReplay', () => {
     // Settled one by one while later requests were not built yet.
     expect(settledBeforeLastBuilt).toBeGreaterThanOrEqual(3)
     const failedItem = result.results[2]!
-    expect(failedItem.outcome?.kind === 'failure' && failedItem.outcome.failure).toMatchObject({ kind: 'invalid-request', message: 'the request could not be built: capture c2 is no longer stored' })
+    expect(failedItem.outcome?.kind === 'failure' && failedItem.outcome.failure).toMatchObject({
+      kind: 'invalid-request',
+      message: 'the request could not be built: capture c2 is no longer stored',
+    })
     expect(target.received).toHaveLength(4)
   })
 
@@ -116,9 +124,13 @@ describe('runBulkReplay', () => {
 })
 
 describe('forwardCapture', () => {
-  it('pass-through relays the target\'s real answer (hop-by-hop headers removed)', async () => {
+  it("pass-through relays the target's real answer (hop-by-hop headers removed)", async () => {
     target = await startLoopbackTarget((_request, response) => {
-      response.writeHead(503, [['X-From-Target', 'yes'], ['Retry-After', '10'], ['Connection', 'close']])
+      response.writeHead(503, [
+        ['X-From-Target', 'yes'],
+        ['Retry-After', '10'],
+        ['Connection', 'close'],
+      ])
       response.end('try later')
     })
     const result = await forwardCapture(capture(1), { targetUrl: `${target.url}/dev`, keepCapturedPath: true }, { mode: 'pass-through', timeoutMs: 2000 })

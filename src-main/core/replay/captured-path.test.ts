@@ -53,7 +53,11 @@ describe('keep the captured path never leaves the target path', () => {
   it('forward (pass-through) refuses every escape: nothing reaches the target, no answer is relayed', async () => {
     target = await startLoopbackTarget((request, response) => response.end(request.target.startsWith('/admin') ? 'SECRET' : 'webhook ok'))
     for (const path of ESCAPES) {
-      const result = await forwardCapture(capture(path), { targetUrl: `${target.url}/hooks/ixopay`, keepCapturedPath: true }, { mode: 'pass-through', timeoutMs: 2000 })
+      const result = await forwardCapture(
+        capture(path),
+        { targetUrl: `${target.url}/hooks/ixopay`, keepCapturedPath: true },
+        { mode: 'pass-through', timeoutMs: 2000 },
+      )
       expect(result.relay, path).toBeNull()
       expect(result.summary.reason, path).toBe('invalid-request')
     }

@@ -21,7 +21,15 @@ const TLS_CODES = new Set([
   'CERT_REJECTED',
   'HOSTNAME_MISMATCH',
 ])
-const INVALID_REQUEST_CODES = new Set(['ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_UNESCAPED_CHARACTERS', 'ERR_INVALID_PROTOCOL'])
+const INVALID_REQUEST_CODES = new Set([
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_UNESCAPED_CHARACTERS',
+  'ERR_INVALID_PROTOCOL',
+])
 
 export function errorCode(error: unknown): string | null {
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code
@@ -42,9 +50,14 @@ export function classifyError(error: unknown, url: URL): ReplayFailure {
   const host = url.hostname
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')
   const detail = errorText(error)
-  if (code === 'ECONNREFUSED') return failure('connection-refused', `connection refused by ${host}:${port}: nothing is listening there (is the server running?)`, code)
+  if (code === 'ECONNREFUSED')
+    return failure('connection-refused', `connection refused by ${host}:${port}: nothing is listening there (is the server running?)`, code)
   if (code !== null && DNS_CODES.has(code)) {
-    return failure('dns', code === 'EAI_AGAIN' ? `${host} could not be resolved right now (DNS lookup failed temporarily)` : `${host} does not resolve (DNS: no such host)`, code)
+    return failure(
+      'dns',
+      code === 'EAI_AGAIN' ? `${host} could not be resolved right now (DNS lookup failed temporarily)` : `${host} does not resolve (DNS: no such host)`,
+      code,
+    )
   }
   if (code !== null && RESET_CODES.has(code)) return failure('connection-reset', `${host}:${port} closed the connection before answering (${code})`, code)
   if (code !== null && UNREACHABLE_CODES.has(code)) return failure('unreachable', `${host}:${port} is unreachable from this machine (${code})`, code)

@@ -57,7 +57,8 @@ export function ownReceiverProblem(target: URL, own: OwnReceiver): string | null
     } catch {
       continue
     }
-    if (parsed.origin === target.origin) return `${target.origin} is this app's public tunnel URL: forwarding there would capture every callback again, endlessly`
+    if (parsed.origin === target.origin)
+      return `${target.origin} is this app's public tunnel URL: forwarding there would capture every callback again, endlessly`
   }
   return null
 }

@@ -53,7 +53,8 @@ export async function captureForwardOf(result: ForwardResult, targetUrl: string)
   const { mode, reason } = result.summary
   const base = { mode, targetUrl }
   if (reason === FORWARD_LOOP_REASON) return { ...base, state: 'refused-loop', reason: await failureMessage(result) }
-  if (mode === 'background') return reason === null ? { ...base, state: 'background', reason: null } : { ...base, state: 'failed', reason: await failureMessage(result) }
+  if (mode === 'background')
+    return reason === null ? { ...base, state: 'background', reason: null } : { ...base, state: 'failed', reason: await failureMessage(result) }
   if (result.relay !== null) return { ...base, state: 'relayed', reason: null }
   return { ...base, state: 'failed', reason: (await failureMessage(result)) ?? reason }
 }
@@ -111,7 +112,11 @@ export async function forwardCapture(source: ReplaySource, target: ForwardTarget
       if (outcome.kind === 'failure') summary.reason = outcome.failure.kind
       else if (outcome.response.bodyTruncated) summary.reason = 'too-large'
       else {
-        relay = { status: outcome.response.status, headers: withoutHopByHop(outcome.response.headers).kept, body: Buffer.from(outcome.response.bodyBase64, 'base64') }
+        relay = {
+          status: outcome.response.status,
+          headers: withoutHopByHop(outcome.response.headers).kept,
+          body: Buffer.from(outcome.response.bodyBase64, 'base64'),
+        }
         summary.usedConfiguredAnswer = false
       }
       return { request, relay, summary, done: Promise.resolve(outcome) }

@@ -41,14 +41,22 @@ async function closedPort(): Promise<number> {
 describe('sendReplay: answers', () => {
   it('returns status, headers in order, body and timing', async () => {
     target = await startLoopbackTarget((_request, response) => {
-      response.writeHead(201, 'Created', [['X-First', '1'], ['x-second', '2'], ['Content-Type', 'text/plain']])
+      response.writeHead(201, 'Created', [
+        ['X-First', '1'],
+        ['x-second', '2'],
+        ['Content-Type', 'text/plain'],
+      ])
       response.end('created')
     })
     const outcome = await sendReplay(post(`${target.url}/x`))
     if (outcome.kind !== 'response') throw new Error(outcome.failure.message)
     expect(outcome.response).toMatchObject({ status: 201, statusMessage: 'Created', bodySize: 7, bodyTruncated: false, redirect: null })
     expect(Buffer.from(outcome.response.bodyBase64, 'base64').toString()).toBe('created')
-    expect(outcome.response.headers.slice(0, 3)).toEqual([['X-First', '1'], ['x-second', '2'], ['Content-Type', 'text/plain']])
+    expect(outcome.response.headers.slice(0, 3)).toEqual([
+      ['X-First', '1'],
+      ['x-second', '2'],
+      ['Content-Type', 'text/plain'],
+    ])
     expect(outcome.timing.durationMs).toBeGreaterThanOrEqual(0)
     expect(outcome.timing.connectMs).not.toBeNull()
   })

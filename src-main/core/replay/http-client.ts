@@ -79,7 +79,12 @@ export async function sendReplay(request: OutgoingRequest, options: SendOptions 
     timing: { connectMs: null, firstByteMs: null },
   }
   const redirects: RedirectHop[] = []
-  const timing = () => ({ startedAt, durationMs: Math.round(performance.now() - startedMs), connectMs: context.timing.connectMs, firstByteMs: context.timing.firstByteMs })
+  const timing = () => ({
+    startedAt,
+    durationMs: Math.round(performance.now() - startedMs),
+    connectMs: context.timing.connectMs,
+    firstByteMs: context.timing.firstByteMs,
+  })
   const failed = (url: string, reason: ReplayFailure): ReplayOutcome => ({ kind: 'failure', url, failure: reason, redirects, timing: timing() })
 
   let url: URL
@@ -108,14 +113,28 @@ export async function sendReplay(request: OutgoingRequest, options: SendOptions 
     try {
       next = new URL(location, url)
     } catch (error: unknown) {
-      if (!options.followRedirects) return { kind: 'response', url: url.href, response: { ...response, redirect: { status: response.status, location, url: location } }, redirects, timing: timing() }
+      if (!options.followRedirects)
+        return {
+          kind: 'response',
+          url: url.href,
+          response: { ...response, redirect: { status: response.status, location, url: location } },
+          redirects,
+          timing: timing(),
+        }
       return failed(url.href, failure('redirect', `the target redirected to an invalid Location: ${location} (${errorText(error)})`))
     }
     const redirect: RedirectHop = { status: response.status, location, url: next.href }
     if (!options.followRedirects) return { kind: 'response', url: url.href, response: { ...response, redirect }, redirects, timing: timing() }
-    if (redirects.length >= REPLAY_MAX_REDIRECTS) return failed(url.href, failure('redirect', `more than ${REPLAY_MAX_REDIRECTS} redirects; the last pointed to ${next.href}`))
+    if (redirects.length >= REPLAY_MAX_REDIRECTS)
+      return failed(url.href, failure('redirect', `more than ${REPLAY_MAX_REDIRECTS} redirects; the last pointed to ${next.href}`))
     if (url.protocol === 'https:' && next.protocol === 'http:' && options.allowHttpsToHttp !== true) {
-      return failed(url.href, failure('redirect', `the target redirected from https to ${next.href}; not followed, because the request would travel unencrypted (allow it with send.allowHttpsToHttp)`))
+      return failed(
+        url.href,
+        failure(
+          'redirect',
+          `the target redirected from https to ${next.href}; not followed, because the request would travel unencrypted (allow it with send.allowHttpsToHttp)`,
+        ),
+      )
     }
     if (next.origin !== url.origin) {
       // As fetch and curl do: the redirecting origin chose where credentials would go.

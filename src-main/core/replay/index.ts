@@ -26,4 +26,12 @@ export { FORWARDED_MARK_HEADER, carriesForwardMark, ownReceiverProblem, type Own
 export { createReplayRecord, type ReplayRecordInput } from './replay-record'
 export { findResourcesDir } from './resources-dir'
 export { listSimulatorTemplates, loadSimulatorTemplates, SIMULATED_PROVIDERS, type SimulatedProvider, type SimulatorTemplate } from './simulator-templates'
-export { buildSimulatedCallback, buildFromTemplate, generateRsaKeyPair, generateSecret, type GeneratedKeyPair, type SimulateOptions, type SimulatedCallback } from './simulator'
+export {
+  buildSimulatedCallback,
+  buildFromTemplate,
+  generateRsaKeyPair,
+  generateSecret,
+  type GeneratedKeyPair,
+  type SimulateOptions,
+  type SimulatedCallback,
+} from './simulator'

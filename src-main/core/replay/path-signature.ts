@@ -36,6 +36,9 @@ export function pathSignatureWarning(input: PathSignatureInput): string | null {
   const scheme = pathSigningScheme(input.providerId, input.keys)
   if (scheme === null) return null
   if (input.resign !== null && input.resign.changes.length > 0) return null
-  const fix = input.resign === null ? 'Re-sign (the endpoint’s key signs the new path), or send to the captured path' : 'Re-signing changed nothing (is the endpoint’s key configured?): add the key, or send to the captured path'
+  const fix =
+    input.resign === null
+      ? 'Re-sign (the endpoint’s key signs the new path), or send to the captured path'
+      : 'Re-signing changed nothing (is the endpoint’s key configured?): add the key, or send to the captured path'
   return `${scheme} signs the request path: the capture was signed for ${input.capturedTarget}, this goes to ${input.sentTarget}, so the target’s signature check will fail. ${fix}.`
 }

@@ -41,7 +41,10 @@ describe('followed redirects and credentials', () => {
     const other = await startLoopbackTarget()
     targets.push(other)
     const first = await redirectingTo(() => `${other.url}/stolen`)
-    const outcome = await sendReplay({ method: 'POST', url: `${first.url}/start`, headers: [...CREDENTIALS, ['X-Other', 'kept']], body: Buffer.from('{}') }, { followRedirects: true })
+    const outcome = await sendReplay(
+      { method: 'POST', url: `${first.url}/start`, headers: [...CREDENTIALS, ['X-Other', 'kept']], body: Buffer.from('{}') },
+      { followRedirects: true },
+    )
     expect(outcome.kind).toBe('response')
     const received = other.received[0]!
     expect(received.target).toBe('/stolen')

@@ -61,7 +61,13 @@ describe('buildReplayRequest + sendReplay: resend as captured', () => {
   it('adds Content-Length for a capture that arrived chunked, and no chunked framing', async () => {
     target = await startLoopbackTarget()
     const body = Buffer.from('{"chunked":true}')
-    const request = buildReplayRequest(captureOf(body, [['Transfer-Encoding', 'chunked'], ['Content-Type', 'application/json']]), { targetUrl: target.url })
+    const request = buildReplayRequest(
+      captureOf(body, [
+        ['Transfer-Encoding', 'chunked'],
+        ['Content-Type', 'application/json'],
+      ]),
+      { targetUrl: target.url },
+    )
     await sendReplay(request)
     const received = target.received[0]
     expect(received?.body.equals(body)).toBe(true)
@@ -75,18 +81,38 @@ describe('edit, then resend', () => {
   it('reports every difference and sends the edit', async () => {
     target = await startLoopbackTarget()
     const body = Buffer.from('{\n  "amount": "9.99",\n  "currency": "EUR"\n}\n')
-    const headers: HeaderPairs = [['Content-Type', 'application/json'], ['Content-Length', String(body.length)], ['X-Removed', '1'], ['X-Changed', 'old']]
+    const headers: HeaderPairs = [
+      ['Content-Type', 'application/json'],
+      ['Content-Length', String(body.length)],
+      ['X-Removed', '1'],
+      ['X-Changed', 'old'],
+    ]
     const edited = '{\n  "amount": "19.99",\n  "currency": "EUR"\n}\n'
     const request = buildReplayRequest(captureOf(body, headers), {
       targetUrl: `${target.url}/dev`,
-      edits: { method: 'PUT', headers: [['Content-Type', 'application/json'], ['Content-Length', '1'], ['X-Changed', 'new'], ['X-Added', 'yes']], body: { encoding: 'utf8', text: edited } },
+      edits: {
+        method: 'PUT',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Content-Length', '1'],
+          ['X-Changed', 'new'],
+          ['X-Added', 'yes'],
+        ],
+        body: { encoding: 'utf8', text: edited },
+      },
     })
     const kinds = request.differences.map((difference) => difference.kind)
     expect(kinds).toEqual(expect.arrayContaining(['method', 'path', 'header-removed', 'header-changed', 'header-added', 'body']))
     expect(request.differences).toContainEqual({ kind: 'method', captured: 'POST', sent: 'PUT' })
     expect(request.differences).toContainEqual({ kind: 'header-removed', name: 'X-Removed', value: '1', reason: 'edited' })
     expect(request.differences).toContainEqual({ kind: 'header-changed', name: 'X-Changed', captured: 'old', sent: 'new', reason: 'edited' })
-    expect(request.differences).toContainEqual({ kind: 'header-changed', name: 'Content-Length', captured: String(body.length), sent: String(Buffer.byteLength(edited)), reason: 'recomputed' })
+    expect(request.differences).toContainEqual({
+      kind: 'header-changed',
+      name: 'Content-Length',
+      captured: String(body.length),
+      sent: String(Buffer.byteLength(edited)),
+      reason: 'recomputed',
+    })
     expect(request.differences).toContainEqual({
       kind: 'body',
       captured: { sha256: sha256(body), size: body.length },
@@ -109,7 +135,10 @@ describe('edit, then resend', () => {
 
   it('keepCapturedPath appends the captured path and query relative to the endpoint', async () => {
     target = await startLoopbackTarget()
-    const request = buildReplayRequest(captureOf(Buffer.from('x'), [], '/my-endpoint/notify/v2?orderId=1001&x=%20'), { targetUrl: `${target.url}/callbacks/ixopay/`, keepCapturedPath: true })
+    const request = buildReplayRequest(captureOf(Buffer.from('x'), [], '/my-endpoint/notify/v2?orderId=1001&x=%20'), {
+      targetUrl: `${target.url}/callbacks/ixopay/`,
+      keepCapturedPath: true,
+    })
     await sendReplay(request)
     expect(target.received[0]?.target).toBe('/callbacks/ixopay/notify/v2?orderId=1001&x=%20')
     const base = new URL('http://h/cb?k=1')

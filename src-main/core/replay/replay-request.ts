@@ -109,7 +109,8 @@ export function parseTargetUrl(targetUrl: string): URL {
     if (error instanceof TypeError) throw new InspectorError('BAD_REQUEST', `not a URL: ${targetUrl}`)
     throw error
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InspectorError('BAD_REQUEST', `only http:// and https:// targets can be replayed to, not ${url.protocol}`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InspectorError('BAD_REQUEST', `only http:// and https:// targets can be replayed to, not ${url.protocol}`)
   if (url.hostname === '') throw new InspectorError('BAD_REQUEST', `the target URL has no host: ${targetUrl}`)
   return url
 }
@@ -203,7 +204,8 @@ export function compareWithCapture(request: ReplayRequest): ReplayDifference[] {
     const sent = after.get(lower)
     const capturedValue = entry.values.join(', ')
     if (!sent) differences.push({ kind: 'header-removed', name: entry.name, value: capturedValue, reason: reasonFor(lower) })
-    else if (sent.values.join('\n') !== entry.values.join('\n')) differences.push({ kind: 'header-changed', name: sent.name, captured: capturedValue, sent: sent.values.join(', '), reason: reasonFor(lower) })
+    else if (sent.values.join('\n') !== entry.values.join('\n'))
+      differences.push({ kind: 'header-changed', name: sent.name, captured: capturedValue, sent: sent.values.join(', '), reason: reasonFor(lower) })
   }
   for (const [lower, entry] of after) {
     if (!before.has(lower)) differences.push({ kind: 'header-added', name: entry.name, value: entry.values.join(', '), reason: reasonFor(lower) })
@@ -218,7 +220,12 @@ export function compareWithCapture(request: ReplayRequest): ReplayDifference[] {
   if (capturedOrder.join('\n') !== sentOrder.join('\n')) differences.push({ kind: 'header-order', captured: capturedOrder, sent: sentOrder })
 
   if (!request.body.equals(captured.body)) {
-    differences.push({ kind: 'body', captured: bodyDigest(captured.body), sent: bodyDigest(request.body), reason: request.edited.body || !request.resigned.body ? 'edited' : 'resigned' })
+    differences.push({
+      kind: 'body',
+      captured: bodyDigest(captured.body),
+      sent: bodyDigest(request.body),
+      reason: request.edited.body || !request.resigned.body ? 'edited' : 'resigned',
+    })
   }
   return differences
 }

@@ -54,12 +54,20 @@ export function resignAdyenItems(draft: BodyDraft, key: HmacKey | undefined): vo
   const signedIndexes = requestItems.flatMap((item, index) => (typeof record(item?.additionalData)?.hmacSignature === 'string' ? [index] : []))
   if (signedIndexes.length === 0) return
   if (!key) {
-    draft.skip('adyen-classic-item', 'adyen', 'no Adyen HMAC key configured: the items keep their captured hmacSignature, which no longer matches an edited item')
+    draft.skip(
+      'adyen-classic-item',
+      'adyen',
+      'no Adyen HMAC key configured: the items keep their captured hmacSignature, which no longer matches an edited item',
+    )
     return
   }
   const matches = [...text.matchAll(HMAC_SIGNATURE_MEMBER)]
   if (matches.length !== signedIndexes.length) {
-    draft.skip('adyen-classic-item', 'adyen', `found ${matches.length} hmacSignature members for ${signedIndexes.length} signed items: not re-signed rather than guess which is which`)
+    draft.skip(
+      'adyen-classic-item',
+      'adyen',
+      `found ${matches.length} hmacSignature members for ${signedIndexes.length} signed items: not re-signed rather than guess which is which`,
+    )
     return
   }
   const changes: ResignChange[] = []
@@ -92,15 +100,35 @@ export function resignPlexoEnvelope(draft: BodyDraft, key: RsaPrivateKey | undef
   const inner = record(envelope?.Object)
   if (!envelope || !inner || inner.Fingerprint === undefined || envelope.Signature === undefined) return
   if (!key) {
-    draft.skip('plexo-legacy-rsa-sha512', 'plexo', 'no Plexo private key supplied: Plexo signs with its own certificate, so a re-signed envelope only verifies against the certificate of the key you supply')
+    draft.skip(
+      'plexo-legacy-rsa-sha512',
+      'plexo',
+      'no Plexo private key supplied: Plexo signs with its own certificate, so a re-signed envelope only verifies against the certificate of the key you supply',
+    )
     return
   }
   const fingerprint = String(inner.Fingerprint)
   const signed = signPlexoEnvelope({ object: inner.Object as PlexoObject, fingerprint, expiresAt, privateKey: key.pem })
   const keyId = privateKeyFingerprint(key)
   draft.setBody(Buffer.from(signed.body, 'utf8'), [
-    { scheme: 'plexo-legacy-rsa-sha512', provider: 'plexo', location: 'body', name: 'Object.UTCUnixTimeExpiration', before: inner.UTCUnixTimeExpiration === undefined ? null : String(inner.UTCUnixTimeExpiration), after: String(expiresAt), keyFingerprint: keyId },
-    { scheme: 'plexo-legacy-rsa-sha512', provider: 'plexo', location: 'body', name: 'Signature', before: typeof envelope.Signature === 'string' ? envelope.Signature : null, after: signed.signature, keyFingerprint: keyId },
+    {
+      scheme: 'plexo-legacy-rsa-sha512',
+      provider: 'plexo',
+      location: 'body',
+      name: 'Object.UTCUnixTimeExpiration',
+      before: inner.UTCUnixTimeExpiration === undefined ? null : String(inner.UTCUnixTimeExpiration),
+      after: String(expiresAt),
+      keyFingerprint: keyId,
+    },
+    {
+      scheme: 'plexo-legacy-rsa-sha512',
+      provider: 'plexo',
+      location: 'body',
+      name: 'Signature',
+      before: typeof envelope.Signature === 'string' ? envelope.Signature : null,
+      after: signed.signature,
+      keyFingerprint: keyId,
+    },
   ])
   draft.notes.push('the Plexo envelope was serialised anew to re-sign it: its formatting (whitespace, member order) differs from the capture')
 }

@@ -11,7 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ProviderKey } from '../../shared/providers'
 import type { SigningKey } from '../../shared/replay'
-import { analyzeDelivery, signAdyenItem, signAdyenPayload, signChip, signGithub, signIxopayJson, signMollie, signShopify, signStandardWebhook, signStripe } from '../providers/index'
+import {
+  analyzeDelivery,
+  signAdyenItem,
+  signAdyenPayload,
+  signChip,
+  signGithub,
+  signIxopayJson,
+  signMollie,
+  signShopify,
+  signStandardWebhook,
+  signStripe,
+} from '../providers/index'
 import { sendReplay } from './http-client'
 import { startLoopbackTarget, type LoopbackTarget, type ReceivedAtTarget } from '../../test-support/loopback-target'
 import { buildReplayRequest, type CapturedRequest } from './replay-request'
@@ -27,11 +38,22 @@ afterAll(async () => {
   await target.close()
 })
 
-const randomJson = (): string => JSON.stringify({ id: `evt_${randomBytes(8).toString('hex')}`, object: 'event', amount: randomInt(1, 1_000_000), note: randomBytes(randomInt(0, 64)).toString('base64'), unicode: 'ä€😀' })
+const randomJson = (): string =>
+  JSON.stringify({
+    id: `evt_${randomBytes(8).toString('hex')}`,
+    object: 'event',
+    amount: randomInt(1, 1_000_000),
+    note: randomBytes(randomInt(0, 64)).toString('base64'),
+    unicode: 'ä€😀',
+  })
 const hexSecret = (bytes = 32): string => randomBytes(bytes).toString('hex')
 
 /** Builds from the capture with an edited body, re-signs at `now`, sends, returns what the target got. */
-async function resendResigned(captured: CapturedRequest, keys: SigningKey[], options: { body?: string; now?: Date; path?: string; keepCapturedPath?: boolean } = {}) {
+async function resendResigned(
+  captured: CapturedRequest,
+  keys: SigningKey[],
+  options: { body?: string; now?: Date; path?: string; keepCapturedPath?: boolean } = {},
+) {
   const request = buildReplayRequest(captured, {
     targetUrl: `${target.url}${options.path ?? '/hooks'}`,
     keepCapturedPath: options.keepCapturedPath,
@@ -50,7 +72,7 @@ const header = (headers: HeaderPairs, name: string): string => headers.find(([ke
 const verdictAt = (received: ReceivedAtTarget, keys: ProviderKey[], now = new Date()) =>
   analyzeDelivery({ method: received.method, target: received.target, headers: received.headers, body: received.body }, { now, keys })
 
-describe('re-sign, verified by the providers\' own libraries', () => {
+describe("re-sign, verified by the providers' own libraries", () => {
   const stripe = new Stripe('sk_test_unused')
 
   it('Stripe: constructEvent accepts the re-signed delivery; the captured signature fails after the tolerance window', async () => {
@@ -58,7 +80,15 @@ describe('re-sign, verified by the providers\' own libraries', () => {
       const secret = `whsec_${hexSecret(16)}`
       const body = randomJson()
       const capturedAt = Math.floor((Date.now() - HOUR_MS) / 1000)
-      const captured: CapturedRequest = { method: 'POST', target: '/ep/stripe', headers: [['Content-Type', 'application/json'], ['Stripe-Signature', signStripe({ secret, body, timestamp: capturedAt }).header]], body: Buffer.from(body) }
+      const captured: CapturedRequest = {
+        method: 'POST',
+        target: '/ep/stripe',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['Stripe-Signature', signStripe({ secret, body, timestamp: capturedAt }).header],
+        ],
+        body: Buffer.from(body),
+      }
 
       // Un-re-signed: as captured, an hour later.
       const plain = buildReplayRequest(captured, { targetUrl: `${target.url}/hooks` })
@@ -79,7 +109,12 @@ describe('re-sign, verified by the providers\' own libraries', () => {
       const body = randomJson()
       const id = `msg_${hexSecret(8)}`
       const signed = signStandardWebhook({ secret, id, timestamp: Math.floor((Date.now() - HOUR_MS) / 1000), body })
-      const captured: CapturedRequest = { method: 'POST', target: '/ep', headers: [['content-type', 'application/json'], ...signed.headers], body: Buffer.from(body) }
+      const captured: CapturedRequest = {
+        method: 'POST',
+        target: '/ep',
+        headers: [['content-type', 'application/json'], ...signed.headers],
+        body: Buffer.from(body),
+      }
       const { received } = await resendResigned(captured, [{ kind: 'hmac-secret', provider: 'standard-webhooks', value: secret }], { body: randomJson() })
       const headers = Object.fromEntries(received.headers.map(([name, value]) => [name.toLowerCase(), value]))
       expect(() => new Webhook(secret).verify(received.body.toString(), headers)).not.toThrow()
@@ -91,7 +126,15 @@ describe('re-sign, verified by the providers\' own libraries', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const secret = hexSecret(12)
       const body = randomJson()
-      const captured: CapturedRequest = { method: 'POST', target: '/ep', headers: [['X-GitHub-Event', 'push'], ['X-Hub-Signature-256', signGithub(secret, body)]], body: Buffer.from(body) }
+      const captured: CapturedRequest = {
+        method: 'POST',
+        target: '/ep',
+        headers: [
+          ['X-GitHub-Event', 'push'],
+          ['X-Hub-Signature-256', signGithub(secret, body)],
+        ],
+        body: Buffer.from(body),
+      }
       const { received } = await resendResigned(captured, [{ kind: 'hmac-secret', provider: 'github', value: secret }], { body: randomJson() })
       expect(await octokitVerify(secret, received.body.toString(), header(received.headers, 'X-Hub-Signature-256'))).toBe(true)
     }
@@ -107,9 +150,13 @@ describe('re-sign Standard Webhooks v1a (ed25519), verified with plain node:cryp
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
     return { privateKey, publicKey, whsk, whpk, pem }
   }
-  const signedContent = (headers: Record<string, string>, body: Buffer): Buffer => Buffer.concat([Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`), body])
+  const signedContent = (headers: Record<string, string>, body: Buffer): Buffer =>
+    Buffer.concat([Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`), body])
   const entries = (headers: Record<string, string>, version: string): Buffer[] =>
-    (headers['webhook-signature'] ?? '').split(' ').filter((entry) => entry.startsWith(`${version},`)).map((entry) => Buffer.from(entry.slice(version.length + 1), 'base64'))
+    (headers['webhook-signature'] ?? '')
+      .split(' ')
+      .filter((entry) => entry.startsWith(`${version},`))
+      .map((entry) => Buffer.from(entry.slice(version.length + 1), 'base64'))
   const lowerCased = (pairs: HeaderPairs): Record<string, string> => Object.fromEntries(pairs.map(([name, value]) => [name.toLowerCase(), value]))
 
   /** Captured an hour ago, signed v1a by a sender key the user does not hold. */
@@ -118,10 +165,20 @@ describe('re-sign Standard Webhooks v1a (ed25519), verified with plain node:cryp
     const id = `msg_${hexSecret(8)}`
     const ts = Math.floor((Date.now() - HOUR_MS) / 1000)
     const v1a = `v1a,${sign(null, Buffer.from(`${id}.${ts}.${body}`), sender.privateKey).toString('base64')}`
-    return { method: 'POST', target: '/ep', headers: [['content-type', 'application/json'], ['webhook-id', id], ['webhook-timestamp', String(ts)], ['webhook-signature', `${extraEntry}${v1a}`]], body: Buffer.from(body) }
+    return {
+      method: 'POST',
+      target: '/ep',
+      headers: [
+        ['content-type', 'application/json'],
+        ['webhook-id', id],
+        ['webhook-timestamp', String(ts)],
+        ['webhook-signature', `${extraEntry}${v1a}`],
+      ],
+      body: Buffer.from(body),
+    }
   }
 
-  it('with the user\'s private key (whsk_ or PEM): a fresh v1a over the edited body, id kept, fresh timestamp', async () => {
+  it("with the user's private key (whsk_ or PEM): a fresh v1a over the edited body, id kept, fresh timestamp", async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const user = freshEd25519()
       const captured = capturedV1a(randomJson())
@@ -154,7 +211,9 @@ describe('re-sign Standard Webhooks v1a (ed25519), verified with plain node:cryp
   it('with only an HMAC secret: v1 as before, and the captured v1a entry is dropped with a note', async () => {
     const secret = `whsec_${randomBytes(24).toString('base64')}`
     const captured = capturedV1a(randomJson(), 'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= ')
-    const { received, resigned } = await resendResigned(captured, [{ kind: 'hmac-secret', provider: 'standard-webhooks', value: secret }], { body: randomJson() })
+    const { received, resigned } = await resendResigned(captured, [{ kind: 'hmac-secret', provider: 'standard-webhooks', value: secret }], {
+      body: randomJson(),
+    })
     const headers = lowerCased(received.headers)
     expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/)
     expect(() => new Webhook(secret).verify(received.body.toString(), headers)).not.toThrow()
@@ -165,18 +224,28 @@ describe('re-sign Standard Webhooks v1a (ed25519), verified with plain node:cryp
   it('with both: the header lists v1 and v1a, each verifiable on its own', async () => {
     const secret = `whsec_${randomBytes(24).toString('base64')}`
     const user = freshEd25519()
-    const keys: SigningKey[] = [{ kind: 'hmac-secret', provider: 'standard-webhooks', value: secret }, { kind: 'ed25519-private-key', provider: 'standard-webhooks', value: user.whsk }]
+    const keys: SigningKey[] = [
+      { kind: 'hmac-secret', provider: 'standard-webhooks', value: secret },
+      { kind: 'ed25519-private-key', provider: 'standard-webhooks', value: user.whsk },
+    ]
     const { received, resigned } = await resendResigned(capturedV1a(randomJson()), keys, { body: randomJson() })
     const headers = lowerCased(received.headers)
     expect(() => new Webhook(secret).verify(received.body.toString(), headers)).not.toThrow()
     expect(verify(null, signedContent(headers, received.body), user.publicKey, entries(headers, 'v1a')[0] as Buffer)).toBe(true)
-    expect(resigned.summary.changes.filter((change) => change.name === 'webhook-signature').map((change) => change.scheme)).toEqual(['standard-webhooks-v1', 'standard-webhooks-v1a'])
+    expect(resigned.summary.changes.filter((change) => change.name === 'webhook-signature').map((change) => change.scheme)).toEqual([
+      'standard-webhooks-v1',
+      'standard-webhooks-v1a',
+    ])
   })
 
   it('a private key that does not load is reported, and without another key the capture goes out unchanged', () => {
     const captured = capturedV1a('{}')
     const request = buildReplayRequest(captured, { targetUrl: 'http://127.0.0.1:1/' })
-    const result = resignRequest(request, [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: `whsk_${randomBytes(20).toString('base64')}` }], { now: new Date() })
+    const result = resignRequest(
+      request,
+      [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: `whsk_${randomBytes(20).toString('base64')}` }],
+      { now: new Date() },
+    )
     expect(result.summary.changes).toEqual([])
     expect(result.summary.skipped).toEqual([
       expect.objectContaining({ scheme: 'standard-webhooks-v1a', reason: expect.stringContaining('decodes to 20 bytes') }),
@@ -186,11 +255,18 @@ describe('re-sign Standard Webhooks v1a (ed25519), verified with plain node:cryp
   })
 })
 
-describe('re-sign, verified by the app\'s own verifier at the target', () => {
+describe("re-sign, verified by the app's own verifier at the target", () => {
   it('IXOPAY: fresh RFC 7231 Date, signed over the request URI actually sent (keepCapturedPath)', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const secret = hexSecret(16)
-      const body = JSON.stringify({ result: 'OK', uuid: hexSecret(10), merchantTransactionId: `o-${round}`, transactionType: 'DEBIT', amount: '9.99', currency: 'EUR' })
+      const body = JSON.stringify({
+        result: 'OK',
+        uuid: hexSecret(10),
+        merchantTransactionId: `o-${round}`,
+        transactionType: 'DEBIT',
+        amount: '9.99',
+        currency: 'EUR',
+      })
       const signed = signIxopayJson({ secret, body, date: 'Tue, 21 Jul 2020 13:15:03 UTC', requestUri: '/ep/notify?orderId=1001' })
       const captured: CapturedRequest = { method: 'POST', target: '/ep/notify?orderId=1001', headers: signed.headers, body: Buffer.from(body) }
       const keys: ProviderKey[] = [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }]
@@ -207,17 +283,33 @@ describe('re-sign, verified by the app\'s own verifier at the target', () => {
     }
   })
 
-  it('CHIP: RSA re-signed with the user\'s private key verifies with the matching public key', async () => {
+  it("CHIP: RSA re-signed with the user's private key verifies with the matching public key", async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
     const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
     for (let round = 0; round < ROUNDS; round++) {
-      const body = JSON.stringify({ id: hexSecret(8), type: 'purchase', event_type: 'purchase.paid', status: 'paid', purchase: { total: randomInt(100, 9999), currency: 'MYR' } })
+      const body = JSON.stringify({
+        id: hexSecret(8),
+        type: 'purchase',
+        event_type: 'purchase.paid',
+        status: 'paid',
+        purchase: { total: randomInt(100, 9999), currency: 'MYR' },
+      })
       // Captured as CHIP signed it (a key the user does not have).
-      const captured: CapturedRequest = { method: 'POST', target: '/ep', headers: [['Content-Type', 'application/json'], ['X-Signature', signChip(body, other)]], body: Buffer.from(body) }
+      const captured: CapturedRequest = {
+        method: 'POST',
+        target: '/ep',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['X-Signature', signChip(body, other)],
+        ],
+        body: Buffer.from(body),
+      }
       const keys: ProviderKey[] = [{ kind: 'rsa-public-key', provider: 'chip', pem: publicPem }]
-      const { received, resigned } = await resendResigned(captured, [{ kind: 'rsa-private-key', provider: 'chip', pem: privatePem }], { body: body.replace('"paid"', '"paid" ') })
+      const { received, resigned } = await resendResigned(captured, [{ kind: 'rsa-private-key', provider: 'chip', pem: privatePem }], {
+        body: body.replace('"paid"', '"paid" '),
+      })
       const analysis = verdictAt(received, keys)
       expect(analysis.provider.id).toBe('chip')
       expect(analysis.verdict.status).toBe('valid')
@@ -230,19 +322,54 @@ describe('re-sign, verified by the app\'s own verifier at the target', () => {
       const body = randomJson()
       const cases: Array<{ provider: string; headers: HeaderPairs; keys: ProviderKey[] }> = []
       const shopify = hexSecret(16)
-      cases.push({ provider: 'shopify', headers: [['X-Shopify-Topic', 'orders/paid'], ['X-Shopify-Hmac-Sha256', signShopify(shopify, body)]], keys: [{ kind: 'hmac-secret', provider: 'shopify', value: shopify }] })
+      cases.push({
+        provider: 'shopify',
+        headers: [
+          ['X-Shopify-Topic', 'orders/paid'],
+          ['X-Shopify-Hmac-Sha256', signShopify(shopify, body)],
+        ],
+        keys: [{ kind: 'hmac-secret', provider: 'shopify', value: shopify }],
+      })
       const mollie = hexSecret(16)
-      cases.push({ provider: 'mollie', headers: [['X-Mollie-Signature', signMollie(mollie, body)]], keys: [{ kind: 'hmac-secret', provider: 'mollie', value: mollie }] })
+      cases.push({
+        provider: 'mollie',
+        headers: [['X-Mollie-Signature', signMollie(mollie, body)]],
+        keys: [{ kind: 'hmac-secret', provider: 'mollie', value: mollie }],
+      })
       const adyen = hexSecret(32).toUpperCase()
-      cases.push({ provider: 'adyen', headers: [['HmacSignature', signAdyenPayload(adyen, body)]], keys: [{ kind: 'hmac-secret', provider: 'adyen', value: adyen }] })
+      cases.push({
+        provider: 'adyen',
+        headers: [['HmacSignature', signAdyenPayload(adyen, body)]],
+        keys: [{ kind: 'hmac-secret', provider: 'adyen', value: adyen }],
+      })
       const generic = hexSecret(16)
       cases.push({
         provider: 'generic',
-        headers: [['X-Timestamp', '1700000000'], ['X-Acme-Signature', 'v1=00']],
-        keys: [{ kind: 'generic-hmac', secret: generic, config: { header: 'X-Acme-Signature', prefix: 'v1=', algorithm: 'sha512', encoding: 'hex', signed: { template: '{method}\\n{target}\\n{header:X-Timestamp}\\n{body}' } } }],
+        headers: [
+          ['X-Timestamp', '1700000000'],
+          ['X-Acme-Signature', 'v1=00'],
+        ],
+        keys: [
+          {
+            kind: 'generic-hmac',
+            secret: generic,
+            config: {
+              header: 'X-Acme-Signature',
+              prefix: 'v1=',
+              algorithm: 'sha512',
+              encoding: 'hex',
+              signed: { template: '{method}\\n{target}\\n{header:X-Timestamp}\\n{body}' },
+            },
+          },
+        ],
       })
       for (const testCase of cases) {
-        const captured: CapturedRequest = { method: 'POST', target: '/ep', headers: [['Content-Type', 'application/json'], ...testCase.headers], body: Buffer.from(body) }
+        const captured: CapturedRequest = {
+          method: 'POST',
+          target: '/ep',
+          headers: [['Content-Type', 'application/json'], ...testCase.headers],
+          body: Buffer.from(body),
+        }
         const { received } = await resendResigned(captured, testCase.keys, { body: randomJson() })
         const analysis = verdictAt(received, testCase.keys)
         expect([testCase.provider, analysis.provider.id, analysis.verdict.status]).toEqual([testCase.provider, testCase.provider, 'valid'])
@@ -250,9 +377,19 @@ describe('re-sign, verified by the app\'s own verifier at the target', () => {
     }
   })
 
-  it('Adyen classic: every item\'s hmacSignature is rewritten in place, the rest of the body kept byte for byte', async () => {
+  it("Adyen classic: every item's hmacSignature is rewritten in place, the rest of the body kept byte for byte", async () => {
     const key = hexSecret(32).toUpperCase()
-    const item = (value: number) => ({ NotificationRequestItem: { additionalData: { hmacSignature: 'c3RhbGU=' }, amount: { currency: 'EUR', value }, eventCode: 'AUTHORISATION', merchantAccountCode: 'TestMerchant', merchantReference: `ref-${value}`, pspReference: hexSecret(8), success: 'true' } })
+    const item = (value: number) => ({
+      NotificationRequestItem: {
+        additionalData: { hmacSignature: 'c3RhbGU=' },
+        amount: { currency: 'EUR', value },
+        eventCode: 'AUTHORISATION',
+        merchantAccountCode: 'TestMerchant',
+        merchantReference: `ref-${value}`,
+        pspReference: hexSecret(8),
+        success: 'true',
+      },
+    })
     const body = JSON.stringify({ live: 'false', notificationItems: [item(100), item(250)] }, null, 1)
     const captured: CapturedRequest = { method: 'POST', target: '/ep', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }
     const keys: ProviderKey[] = [{ kind: 'hmac-secret', provider: 'adyen', value: key }]
@@ -261,7 +398,9 @@ describe('re-sign, verified by the app\'s own verifier at the target', () => {
     const analysis = verdictAt(received, keys)
     expect(analysis.verdict.status).toBe('valid')
     const parsed = JSON.parse(received.body.toString())
-    expect(parsed.notificationItems[1].NotificationRequestItem.additionalData.hmacSignature).toBe(signAdyenItem(key, parsed.notificationItems[1].NotificationRequestItem))
+    expect(parsed.notificationItems[1].NotificationRequestItem.additionalData.hmacSignature).toBe(
+      signAdyenItem(key, parsed.notificationItems[1].NotificationRequestItem),
+    )
     expect(received.body.toString().replace(/"hmacSignature": "[^"]*"/g, '')).toBe(body.replace(/"hmacSignature": "[^"]*"/g, ''))
     expect(resigned.summary.changes.map((change) => change.location)).toEqual(['body', 'body'])
     expect(resigned.request.differences).toContainEqual(expect.objectContaining({ kind: 'body', reason: 'resigned' }))
@@ -269,7 +408,12 @@ describe('re-sign, verified by the app\'s own verifier at the target', () => {
 
   it('lists schemes it found without a key instead of failing silently', () => {
     const body = '{}'
-    const captured: CapturedRequest = { method: 'POST', target: '/ep', headers: [['Stripe-Signature', signStripe({ secret: 'whsec_x', body, timestamp: 1 }).header]], body: Buffer.from(body) }
+    const captured: CapturedRequest = {
+      method: 'POST',
+      target: '/ep',
+      headers: [['Stripe-Signature', signStripe({ secret: 'whsec_x', body, timestamp: 1 }).header]],
+      body: Buffer.from(body),
+    }
     const result = resignRequest(buildReplayRequest(captured, { targetUrl: 'http://127.0.0.1:1/' }), [], { now: new Date() })
     expect(result.summary.changes).toEqual([])
     expect(result.summary.skipped).toEqual([expect.objectContaining({ scheme: 'stripe-v1', provider: 'stripe' })])

@@ -128,15 +128,23 @@ export function resignRequest(request: ReplayRequest, keys: readonly SigningKey[
     }
   }
 
-  guard('plexo-legacy-rsa-sha512', 'plexo', () => resignPlexoEnvelope(draft, privateKeyFor(keys, 'plexo'), nowSeconds + (options.plexoLifetimeSeconds ?? PLEXO_ENVELOPE_LIFETIME_SECONDS)))
+  guard('plexo-legacy-rsa-sha512', 'plexo', () =>
+    resignPlexoEnvelope(draft, privateKeyFor(keys, 'plexo'), nowSeconds + (options.plexoLifetimeSeconds ?? PLEXO_ENVELOPE_LIFETIME_SECONDS)),
+  )
   guard('adyen-classic-item', 'adyen', () => resignAdyenItems(draft, hmacSecretFor(keys, 'adyen')))
 
   guard('stripe-v1', 'stripe', () => resignStripe(draft, hmacSecretFor(keys, 'stripe'), nowSeconds))
   guard('standard-webhooks', 'standard-webhooks', () => resignStandardWebhooks(draft, keys, nowSeconds))
   guard('github-hmac', 'github', () => resignGithub(draft, hmacSecretFor(keys, 'github')))
-  guard('shopify-hmac-sha256', 'shopify', () => resignSimpleHeader(draft, 'X-Shopify-Hmac-Sha256', 'shopify-hmac-sha256', 'shopify', hmacSecretFor(keys, 'shopify'), (secret) => signShopify(secret, draft.body)))
+  guard('shopify-hmac-sha256', 'shopify', () =>
+    resignSimpleHeader(draft, 'X-Shopify-Hmac-Sha256', 'shopify-hmac-sha256', 'shopify', hmacSecretFor(keys, 'shopify'), (secret) =>
+      signShopify(secret, draft.body),
+    ),
+  )
   guard('mollie-hmac-sha256', 'mollie', () => resignMollie(draft, hmacSecretFor(keys, 'mollie')))
-  guard('adyen-platform-hmac', 'adyen', () => resignSimpleHeader(draft, 'HmacSignature', 'adyen-platform-hmac', 'adyen', hmacSecretFor(keys, 'adyen'), (secret) => signAdyenPayload(secret, draft.body)))
+  guard('adyen-platform-hmac', 'adyen', () =>
+    resignSimpleHeader(draft, 'HmacSignature', 'adyen-platform-hmac', 'adyen', hmacSecretFor(keys, 'adyen'), (secret) => signAdyenPayload(secret, draft.body)),
+  )
   guard('paypal-rsa', 'paypal', () => resignPaypal(draft, keys, options.now))
   guard('x-signature', 'ixopay', () => resignXSignature(draft, keys, options.now))
   guard('ixopay-legacy-xml', 'ixopay', () => resignIxopayLegacy(draft, hmacSecretFor(keys, 'ixopay'), options.now))
@@ -163,7 +171,11 @@ function noKey(draft: Draft, scheme: string, provider: ProviderId, what: string)
 function resignStripe(draft: Draft, key: HmacKey | undefined, nowSeconds: number): void {
   if (draft.header('Stripe-Signature') === undefined) return
   if (!key) {
-    draft.skip('stripe-v1', 'stripe', 'no Stripe signing secret configured: the captured signature is sent unchanged, and Stripe libraries reject it once its timestamp is older than 300 s')
+    draft.skip(
+      'stripe-v1',
+      'stripe',
+      'no Stripe signing secret configured: the captured signature is sent unchanged, and Stripe libraries reject it once its timestamp is older than 300 s',
+    )
     return
   }
   const signed = signStripe({ secret: key.value, body: draft.body, timestamp: nowSeconds })
@@ -181,12 +193,22 @@ function resignStandardWebhooks(draft: Draft, keys: readonly SigningKey[], nowSe
   const secret = hmacSecretFor(keys, 'standard-webhooks')
   const privateKey = loadStandardWebhooksPrivateKey(draft, ed25519PrivateKeyFor(keys))
   if (!secret && !privateKey) {
-    draft.skip('standard-webhooks', 'standard-webhooks', 'no Standard Webhooks secret (whsec_...) configured and no ed25519 private key (whsk_...) supplied: the captured signature is sent unchanged, and is rejected once its timestamp is more than 300 s off')
+    draft.skip(
+      'standard-webhooks',
+      'standard-webhooks',
+      'no Standard Webhooks secret (whsec_...) configured and no ed25519 private key (whsk_...) supplied: the captured signature is sent unchanged, and is rejected once its timestamp is more than 300 s off',
+    )
     return
   }
   const captured = parseStandardWebhookSignatures(draft.header(`${prefix}signature`) ?? '')
-  if (captured.v1.length > 0 && !secret) draft.notes.push('the captured v1 (HMAC) signature was dropped: no Standard Webhooks secret (whsec_...) is configured to recompute it over the fresh timestamp')
-  if (captured.v1a.length > 0 && !privateKey) draft.notes.push('the captured v1a (ed25519) signature was dropped: recomputing it over the fresh timestamp needs the sender\'s private key (whsk_...), which was not supplied')
+  if (captured.v1.length > 0 && !secret)
+    draft.notes.push(
+      'the captured v1 (HMAC) signature was dropped: no Standard Webhooks secret (whsec_...) is configured to recompute it over the fresh timestamp',
+    )
+  if (captured.v1a.length > 0 && !privateKey)
+    draft.notes.push(
+      "the captured v1a (ed25519) signature was dropped: recomputing it over the fresh timestamp needs the sender's private key (whsk_...), which was not supplied",
+    )
 
   // The message id stays: receivers deduplicate on it, and a replay is the same message.
   const id = draft.header(`${prefix}id`) ?? `msg_${randomBytes(12).toString('hex')}`
@@ -224,7 +246,14 @@ function resignGithub(draft: Draft, key: HmacKey | undefined): void {
   if (has1) draft.setHeader('X-Hub-Signature', `sha1=${createHmac('sha1', key.value).update(draft.body).digest('hex')}`, change)
 }
 
-function resignSimpleHeader(draft: Draft, header: string, scheme: string, provider: HmacProviderId, key: HmacKey | undefined, sign: (secret: string) => string): void {
+function resignSimpleHeader(
+  draft: Draft,
+  header: string,
+  scheme: string,
+  provider: HmacProviderId,
+  key: HmacKey | undefined,
+  sign: (secret: string) => string,
+): void {
   if (draft.header(header) === undefined) return
   if (!key) {
     noKey(draft, scheme, provider, `${provider} secret`)
@@ -251,7 +280,11 @@ function resignPaypal(draft: Draft, keys: readonly SigningKey[], now: Date): voi
   const privateKey = privateKeyFor(keys, 'paypal')
   const webhookId = keys.find((key): key is Extract<ProviderKey, { kind: 'paypal-webhook-id' }> => key.kind === 'paypal-webhook-id')
   if (!privateKey || !webhookId) {
-    draft.skip('paypal-rsa', 'paypal', `${!privateKey ? 'no PayPal private key' : 'no PayPal webhook id'} configured: PayPal signs with its own certificate, so a re-signed delivery only verifies against the matching certificate`)
+    draft.skip(
+      'paypal-rsa',
+      'paypal',
+      `${!privateKey ? 'no PayPal private key' : 'no PayPal webhook id'} configured: PayPal signs with its own certificate, so a re-signed delivery only verifies against the matching certificate`,
+    )
     return
   }
   const transmissionId = draft.header('PAYPAL-TRANSMISSION-ID') ?? randomBytes(16).toString('hex')
@@ -281,17 +314,32 @@ function resignXSignature(draft: Draft, keys: readonly SigningKey[], now: Date):
     const hasXDate = draft.header('X-Date') !== undefined
     if (draft.header('Date') !== undefined || !hasXDate) draft.setHeader('Date', date, change)
     if (hasXDate) draft.setHeader('X-Date', date, change)
-    const signed = signIxopayJson({ secret: ixopayKey.value, body: draft.body, date, requestUri: draft.target, contentType: draft.header('Content-Type') ?? IXOPAY_JSON_CONTENT_TYPE, bodyHash: 'sha512' })
+    const signed = signIxopayJson({
+      secret: ixopayKey.value,
+      body: draft.body,
+      date,
+      requestUri: draft.target,
+      contentType: draft.header('Content-Type') ?? IXOPAY_JSON_CONTENT_TYPE,
+      bodyHash: 'sha512',
+    })
     if (draft.header('Content-Type') === undefined) draft.notes.push(`no Content-Type header: IXOPAY was signed with ${IXOPAY_JSON_CONTENT_TYPE}`)
     draft.setHeader('X-Signature', signed.signature, change)
     return
   }
   if (!chipKey) {
-    draft.skip('chip-rsa', 'chip', 'no CHIP private key supplied: CHIP signs with its own RSA key, so a re-signed delivery only verifies against the public key of the key pair you supply')
+    draft.skip(
+      'chip-rsa',
+      'chip',
+      'no CHIP private key supplied: CHIP signs with its own RSA key, so a re-signed delivery only verifies against the public key of the key pair you supply',
+    )
     return
   }
   const product = chipKey.chipProduct ?? (draft.header('Event-Type') !== undefined ? 'send' : 'collect')
-  draft.setHeader('X-Signature', signChip(draft.body, chipKey.pem, product), { scheme: 'chip-rsa', provider: 'chip', keyFingerprint: privateKeyFingerprint(chipKey) })
+  draft.setHeader('X-Signature', signChip(draft.body, chipKey.pem, product), {
+    scheme: 'chip-rsa',
+    provider: 'chip',
+    keyFingerprint: privateKeyFingerprint(chipKey),
+  })
 }
 
 function decodedSize(signature: string): number {
@@ -328,8 +376,14 @@ function resignGeneric(draft: Draft, keys: readonly SigningKey[]): void {
     if (key.kind !== 'generic-hmac') continue
     const genericKey: GenericKey = key
     if (draft.header(genericKey.config.header) === undefined) continue
-    const value = signGenericHmac(genericKey.config, genericKey.secret, { method: draft.request.method, target: draft.target, headers: draft.headers, body: draft.body })
-    if (genericKey.config.signed !== 'body') draft.notes.push(`the generic scheme on ${genericKey.config.header} was signed over its template as sent; timestamp headers it covers were not refreshed`)
+    const value = signGenericHmac(genericKey.config, genericKey.secret, {
+      method: draft.request.method,
+      target: draft.target,
+      headers: draft.headers,
+      body: draft.body,
+    })
+    if (genericKey.config.signed !== 'body')
+      draft.notes.push(`the generic scheme on ${genericKey.config.header} was signed over its template as sent; timestamp headers it covers were not refreshed`)
     draft.setHeader(genericKey.config.header, value, { scheme: 'generic-hmac', provider: 'generic', keyFingerprint: keyFingerprint(genericKey) })
   }
 }

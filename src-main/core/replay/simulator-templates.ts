@@ -22,7 +22,9 @@ export const SIMULATED_PROVIDERS = ['ixopay', 'chip', 'plexo', 'swedbankpay', 's
 export type SimulatedProvider = (typeof SIMULATED_PROVIDERS)[number]
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]))
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+)
 
 export const simulatorTemplateSchema = z
   .object({
@@ -31,7 +33,10 @@ export const simulatorTemplateSchema = z
     event: z.string().min(1).max(100),
     title: z.string().min(1).max(200),
     description: z.string().max(2000),
-    method: z.string().regex(/^[A-Z]{3,10}$/).default('POST'),
+    method: z
+      .string()
+      .regex(/^[A-Z]{3,10}$/)
+      .default('POST'),
     /** Headers other than the signature ones, in the order the provider sends them. */
     headers: z.array(z.tuple([z.string().min(1), z.string()])),
     /**
@@ -80,7 +85,14 @@ export function keyKindOf(template: SimulatorTemplate): SimulatedKeyKind {
 }
 
 export function templateInfo(template: SimulatorTemplate): SimulatorTemplateInfo {
-  return { id: template.id, provider: template.provider, event: template.event, title: template.title, description: template.description, keyKind: keyKindOf(template) }
+  return {
+    id: template.id,
+    provider: template.provider,
+    event: template.event,
+    title: template.title,
+    description: template.description,
+    keyKind: keyKindOf(template),
+  }
 }
 
 const cache = new Map<string, Promise<SimulatorTemplate[]>>()

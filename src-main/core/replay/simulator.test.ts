@@ -31,13 +31,23 @@ describe('simulator', () => {
   it('lists a template for every provider and event the issue names', async () => {
     const templates = await listSimulatorTemplates()
     const pairs = templates.map((template) => `${template.provider} ${template.event}`)
-    for (const expected of ['ixopay debit.ok', 'ixopay debit.error', 'ixopay chargeback', 'chip purchase.paid', 'chip purchase.payment_failure', 'plexo payment.approved', 'plexo payment.denied', 'swedbankpay paymentorder.callback']) {
+    for (const expected of [
+      'ixopay debit.ok',
+      'ixopay debit.error',
+      'ixopay chargeback',
+      'chip purchase.paid',
+      'chip purchase.payment_failure',
+      'plexo payment.approved',
+      'plexo payment.denied',
+      'swedbankpay paymentorder.callback',
+    ]) {
       expect(pairs).toContain(expected)
     }
-    for (const provider of ['stripe', 'standard-webhooks', 'github', 'shopify', 'adyen']) expect(templates.some((template) => template.provider === provider)).toBe(true)
+    for (const provider of ['stripe', 'standard-webhooks', 'github', 'shopify', 'adyen'])
+      expect(templates.some((template) => template.provider === provider)).toBe(true)
   })
 
-  it('every template builds, reaches a loopback target and verifies with the app\'s verifier as the right provider', async () => {
+  it("every template builds, reaches a loopback target and verifies with the app's verifier as the right provider", async () => {
     const templates = await loadSimulatorTemplates()
     const now = new Date()
     for (const template of templates) {
@@ -56,23 +66,37 @@ describe('simulator', () => {
       if (!UNSIGNED.has(template.provider)) {
         // The same delivery fails with another key: the signature really depends on it.
         const other = await buildSimulatedCallback(template.provider, template.id, { now, targetUrl: url })
-        const wrong = analyzeDelivery({ method: received.method, target: received.target, headers: received.headers, body: received.body }, { now, keys: other.verificationKey ? [other.verificationKey] : [] })
+        const wrong = analyzeDelivery(
+          { method: received.method, target: received.target, headers: received.headers, body: received.body },
+          { now, keys: other.verificationKey ? [other.verificationKey] : [] },
+        )
         expect([template.id, wrong.verdict.status]).toEqual([template.id, 'invalid'])
       }
     }
   })
 
-  it('signs with the user\'s own secret or private key, and returns fresh ids each time', async () => {
+  it("signs with the user's own secret or private key, and returns fresh ids each time", async () => {
     const now = new Date()
     const secret = 'user-ixopay-secret'
-    const first = await buildSimulatedCallback('ixopay', 'debit.ok', { now, targetPath: '/cb', keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }] })
+    const first = await buildSimulatedCallback('ixopay', 'debit.ok', {
+      now,
+      targetPath: '/cb',
+      keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }],
+    })
     expect(first.key).toMatchObject({ kind: 'hmac-secret', generated: false, generatedSecret: null })
-    const second = await buildSimulatedCallback('ixopay', 'debit.ok', { now, targetPath: '/cb', keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }] })
+    const second = await buildSimulatedCallback('ixopay', 'debit.ok', {
+      now,
+      targetPath: '/cb',
+      keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }],
+    })
     expect(JSON.parse(first.request.body.toString()).uuid).not.toBe(JSON.parse(second.request.body.toString()).uuid)
     const body = JSON.parse(first.request.body.toString())
     expect(body.purchaseId).toBe(`${now.toISOString().slice(0, 10).replace(/-/g, '')}-${body.uuid}`)
 
-    const chip = await buildSimulatedCallback('chip', 'purchase.paid', { now, keys: [{ kind: 'rsa-private-key', provider: 'chip', pem: keyPair.privateKeyPem }] })
+    const chip = await buildSimulatedCallback('chip', 'purchase.paid', {
+      now,
+      keys: [{ kind: 'rsa-private-key', provider: 'chip', pem: keyPair.privateKeyPem }],
+    })
     expect(chip.key).toMatchObject({ kind: 'rsa-key-pair', generated: false, publicKeyPem: keyPair.publicKeyPem })
     expect(chip.request.body.toString()).toContain('"event_type": "purchase.paid"')
 
@@ -88,11 +112,20 @@ describe('simulator', () => {
     expect(templates.find((template) => template.id === 'standard-webhooks-invoice-paid')).toMatchObject({ keyKind: 'hmac-secret' })
 
     const simulated = await buildSimulatedCallback('standard-webhooks', 'standard-webhooks-invoice-paid-v1a', { now })
-    expect(simulated.key).toMatchObject({ kind: 'ed25519-key-pair', generated: true, generatedSecret: null, publicKeyPem: null, publicKeyWhpk: expect.stringMatching(/^whpk_[A-Za-z0-9+/]{43}=$/) })
+    expect(simulated.key).toMatchObject({
+      kind: 'ed25519-key-pair',
+      generated: true,
+      generatedSecret: null,
+      publicKeyPem: null,
+      publicKeyWhpk: expect.stringMatching(/^whpk_[A-Za-z0-9+/]{43}=$/),
+    })
     expect(JSON.stringify(simulated.key)).not.toMatch(/whsk_|PRIVATE/)
     // Independent check: node:crypto's verify with the whpk_ shown to the user.
     const headers = Object.fromEntries(simulated.request.headers.map(([name, value]) => [name.toLowerCase(), value]))
-    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from((simulated.key.publicKeyWhpk ?? '').slice(5), 'base64').toString('base64url') }, format: 'jwk' })
+    const publicKey = createPublicKey({
+      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from((simulated.key.publicKeyWhpk ?? '').slice(5), 'base64').toString('base64url') },
+      format: 'jwk',
+    })
     const signature = /^v1a,(\S+)$/.exec(headers['webhook-signature'] ?? '')?.[1] ?? ''
     const content = Buffer.concat([Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`), simulated.request.body])
     expect(verify(null, content, publicKey, Buffer.from(signature, 'base64'))).toBe(true)
@@ -101,13 +134,37 @@ describe('simulator', () => {
     // With the user's own private key: that key signs, and the fingerprint is its public half's.
     const user = generateKeyPairSync('ed25519')
     const whsk = `whsk_${Buffer.from(user.privateKey.export({ format: 'jwk' }).d ?? '', 'base64url').toString('base64')}`
-    const own = await buildSimulatedCallback('standard-webhooks', 'standard-webhooks-invoice-paid-v1a', { now, keys: [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: whsk }] })
-    expect(own.key).toMatchObject({ generated: false, fingerprint: createHash('sha256').update(user.publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16) })
-    await expect(buildSimulatedCallback('standard-webhooks', 'standard-webhooks-invoice-paid-v1a', { now, keys: [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: 'whsk_AAAA' }] })).rejects.toThrow(/does not load/)
+    const own = await buildSimulatedCallback('standard-webhooks', 'standard-webhooks-invoice-paid-v1a', {
+      now,
+      keys: [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: whsk }],
+    })
+    expect(own.key).toMatchObject({
+      generated: false,
+      fingerprint: createHash('sha256')
+        .update(user.publicKey.export({ type: 'spki', format: 'der' }))
+        .digest('hex')
+        .slice(0, 16),
+    })
+    await expect(
+      buildSimulatedCallback('standard-webhooks', 'standard-webhooks-invoice-paid-v1a', {
+        now,
+        keys: [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: 'whsk_AAAA' }],
+      }),
+    ).rejects.toThrow(/does not load/)
   })
 
   it('refuses a template whose keyKind its provider does not sign with', () => {
-    const parsed = simulatorTemplateSchema.safeParse({ id: 'stripe-x', provider: 'stripe', event: 'x', title: 'x', description: '', headers: [], bodyStyle: 'json-compact', body: {}, keyKind: 'ed25519-key-pair' })
+    const parsed = simulatorTemplateSchema.safeParse({
+      id: 'stripe-x',
+      provider: 'stripe',
+      event: 'x',
+      title: 'x',
+      description: '',
+      headers: [],
+      bodyStyle: 'json-compact',
+      body: {},
+      keyKind: 'ed25519-key-pair',
+    })
     expect(parsed.success).toBe(false)
   })
 })

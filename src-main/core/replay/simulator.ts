@@ -10,7 +10,17 @@ import type { HmacProviderId, ProviderKey } from '../../shared/providers'
 import type { SigningKey, SimulatedKeyInfo, SimulatorTemplateInfo } from '../../shared/replay'
 import { InspectorError } from '../../shared/errors'
 import { ed25519Fingerprint, parseEd25519PrivateKey, toWhpk } from '../keys/ed25519'
-import { keyFingerprint, signAdyenItem, signChip, signGithub, signIxopayJson, signMollie, signShopify, signStandardWebhook, signStripe } from '../providers/index'
+import {
+  keyFingerprint,
+  signAdyenItem,
+  signChip,
+  signGithub,
+  signIxopayJson,
+  signMollie,
+  signShopify,
+  signStandardWebhook,
+  signStripe,
+} from '../providers/index'
 import type { CapturedRequest } from './replay-request'
 import { httpDate } from './resign'
 import { ed25519PrivateKeyFor, hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from './signing-keys'
@@ -50,7 +60,10 @@ export interface SimulatedCallback {
 /** A fresh RSA key pair (PKCS#8 private, SPKI public). */
 export function generateRsaKeyPair(bits = SIMULATOR_RSA_BITS): GeneratedKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits })
-  return { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  }
 }
 
 /** A secret in the format the provider issues. */
@@ -109,7 +122,9 @@ class Filler {
       case 'uuid':
         return randomUUID()
       case 'hex':
-        return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length)
+        return randomBytes(Math.ceil(length / 2))
+          .toString('hex')
+          .slice(0, length)
       case 'digits':
         return `${randomFrom('123456789', 1)}${randomFrom('0123456789', length - 1)}`
       case 'alnum':
@@ -131,7 +146,9 @@ class Filler {
     if (typeof value === 'string') {
       const whole = /^\{\{num:([a-zA-Z]+)(?::([^}#]*))?(?:#([\w-]+))?\}\}$/.exec(value)
       if (whole) return Number(this.value(whole[1] as string, whole[2], whole[3]))
-      return value.replace(PLACEHOLDER, (_match, _num: string | undefined, kind: string, arg: string | undefined, name: string | undefined) => this.value(kind, arg, name))
+      return value.replace(PLACEHOLDER, (_match, _num: string | undefined, kind: string, arg: string | undefined, name: string | undefined) =>
+        this.value(kind, arg, name),
+      )
     }
     if (Array.isArray(value)) return value.map((item) => this.fill(item))
     if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.fill(item)]))
@@ -139,14 +156,19 @@ class Filler {
   }
 
   fillText(text: string): string {
-    return text.replace(PLACEHOLDER, (_match, _num: string | undefined, kind: string, arg: string | undefined, name: string | undefined) => this.value(kind, arg, name))
+    return text.replace(PLACEHOLDER, (_match, _num: string | undefined, kind: string, arg: string | undefined, name: string | undefined) =>
+      this.value(kind, arg, name),
+    )
   }
 }
 
 /** JSON with `", "` and `": "` separators, as Python's `json.dumps` writes it (CHIP's bodies). */
 function spacedJson(value: SimulatorTemplate['body']): string {
   if (Array.isArray(value)) return `[${value.map(spacedJson).join(', ')}]`
-  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${spacedJson(item)}`).join(', ')}}`
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}: ${spacedJson(item)}`)
+      .join(', ')}}`
   return JSON.stringify(value)
 }
 
@@ -159,7 +181,8 @@ function serialise(template: SimulatorTemplate, body: SimulatorTemplate['body'])
     case 'json-spaced':
       return Buffer.from(spacedJson(body), 'utf8')
     case 'form': {
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InspectorError('INTERNAL', `template ${template.id}: a form body is an object of fields`)
+      if (body === null || typeof body !== 'object' || Array.isArray(body))
+        throw new InspectorError('INTERNAL', `template ${template.id}: a form body is an object of fields`)
       return Buffer.from(new URLSearchParams(Object.entries(body).map(([key, value]): [string, string] => [key, String(value)])).toString(), 'utf8')
     }
     default: {
@@ -216,7 +239,14 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
   const hmacResult = (key: { key: HmacKey; generated: boolean }, bytes: Buffer): SimulatedCallback => ({
     template: info,
     request: { method: template.method, target, headers, body: bytes },
-    key: { kind: 'hmac-secret', generated: key.generated, fingerprint: keyFingerprint(key.key), generatedSecret: key.generated ? key.key.value : null, publicKeyPem: null, publicKeyWhpk: null },
+    key: {
+      kind: 'hmac-secret',
+      generated: key.generated,
+      fingerprint: keyFingerprint(key.key),
+      generatedSecret: key.generated ? key.key.value : null,
+      publicKeyPem: null,
+      publicKeyWhpk: null,
+    },
     verificationKey: key.key,
     keyPair: null,
   })
@@ -241,18 +271,27 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
       const id = `msg_${randomFrom(ALNUM, 27)}`
       if (keyKindOf(template) === 'ed25519-key-pair') {
         const pair = ed25519SigningPair(keys)
-        for (const [name, value] of signStandardWebhook({ privateKey: pair.privateKey, id, timestamp: nowSeconds, body: bytes }).headers) setHeader(headers, name, value)
+        for (const [name, value] of signStandardWebhook({ privateKey: pair.privateKey, id, timestamp: nowSeconds, body: bytes }).headers)
+          setHeader(headers, name, value)
         const publicKeyWhpk = toWhpk(pair.privateKey)
         return {
           template: info,
           request: { method: template.method, target, headers, body: bytes },
-          key: { kind: 'ed25519-key-pair', generated: pair.generated, fingerprint: ed25519Fingerprint(pair.privateKey), generatedSecret: null, publicKeyPem: null, publicKeyWhpk },
+          key: {
+            kind: 'ed25519-key-pair',
+            generated: pair.generated,
+            fingerprint: ed25519Fingerprint(pair.privateKey),
+            generatedSecret: null,
+            publicKeyPem: null,
+            publicKeyWhpk,
+          },
           verificationKey: { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: publicKeyWhpk },
           keyPair: null,
         }
       }
       const key = hmac('standard-webhooks')
-      for (const [name, value] of signStandardWebhook({ secret: key.key.value, id, timestamp: nowSeconds, body: bytes }).headers) setHeader(headers, name, value)
+      for (const [name, value] of signStandardWebhook({ secret: key.key.value, id, timestamp: nowSeconds, body: bytes }).headers)
+        setHeader(headers, name, value)
       return hmacResult(key, bytes)
     }
     case 'github': {

@@ -139,14 +139,10 @@ describe('answer configuration schema', () => {
 
   it('refuses unknown fields, naming them and where they are', () => {
     const rule = validConfig.rules[0]
-    expect(refusal({ ...validConfig, rules: [{ ...rule, colour: 'red' }] })).toBe(
-      'invalid answer configuration: rules.0: unknown field "colour"',
-    )
+    expect(refusal({ ...validConfig, rules: [{ ...rule, colour: 'red' }] })).toBe('invalid answer configuration: rules.0: unknown field "colour"')
     expect(refusal({ ...validConfig, rules: [{ ...rule, match: { methd: 'POST' } }] })).toContain('rules.0.match: unknown field "methd"')
     expect(refusal({ ...validConfig, extra: 1 })).toContain('unknown field "extra"')
-    expect(refusal(withDefault({ kind: 'respond', status: 200, body: { text: 'a', charset: 'x' } }))).toContain(
-      'defaultAnswer.body: unknown field "charset"',
-    )
+    expect(refusal(withDefault({ kind: 'respond', status: 200, body: { text: 'a', charset: 'x' } }))).toContain('defaultAnswer.body: unknown field "charset"')
     expect(refusal(withDefault({ kind: 'hang', delayMs: 100 }))).toContain('unknown field "delayMs"')
   })
 
@@ -155,31 +151,21 @@ describe('answer configuration schema', () => {
     expect(refusal(withDefault({ kind: 'respond', status: 200, delayMs: 120_001 }))).toContain('delayMs is at most 120000 (120 s)')
     expect(refusal(withDefault({ kind: 'close', delayMs: -1 }))).toContain('delayMs cannot be negative')
     expect(refusal(withDefault({ kind: 'respond', status: 204, body: { text: 'x' } }))).toContain('a 204 answer cannot carry a body')
-    expect(refusal(withDefault({ kind: 'respond', status: 200, body: 'OK' }))).toContain(
-      'body must be null, { text, contentType? } or { json, contentType? }',
-    )
+    expect(refusal(withDefault({ kind: 'respond', status: 200, body: 'OK' }))).toContain('body must be null, { text, contentType? } or { json, contentType? }')
     const rule = validConfig.rules[0]
     const withMatch = (match: unknown) => ({ ...validConfig, rules: [{ ...rule, match }] })
-    expect(refusal(withMatch({ header: { name: 'X-A', equals: 'a', contains: 'b' } }))).toContain(
-      'exactly one of equals, contains or present',
-    )
+    expect(refusal(withMatch({ header: { name: 'X-A', equals: 'a', contains: 'b' } }))).toContain('exactly one of equals, contains or present')
     expect(refusal(withMatch({ header: { name: 'X-A' } }))).toContain('exactly one of equals, contains or present')
     expect(refusal(withMatch({ verdict: 'maybe' }))).toContain('verdict must be one of valid, invalid, no-key, unsigned, not-applicable')
     expect(refusal(withMatch({ jsonField: { path: 'a..b', equals: 1 } }))).toContain('no empty segment')
-    expect(refusal(withMatch({ jsonField: { path: 'a', equals: { nested: true } } }))).toContain(
-      'jsonField.equals must be a string, number, boolean or null',
-    )
+    expect(refusal(withMatch({ jsonField: { path: 'a', equals: { nested: true } } }))).toContain('jsonField.equals must be a string, number, boolean or null')
     expect(refusal(withMatch({ method: 'PO ST' }))).toContain('method must be an HTTP method')
     expect(refusal({ ...validConfig, rules: [rule, { ...rule, name: 'copy' }] })).toContain('rule id "r1" is used twice')
-    expect(refusal({ ...validConfig, sequence: { enabled: true, steps: [], afterLast: 'restart' } })).toContain(
-      'a sequence needs at least one step',
-    )
+    expect(refusal({ ...validConfig, sequence: { enabled: true, steps: [], afterLast: 'restart' } })).toContain('a sequence needs at least one step')
     expect(refusal({ ...validConfig, sequence: { enabled: true, steps: [{ kind: 'close' }], afterLast: 'loop' } })).toContain(
       'afterLast must be "repeat-last" or "restart"',
     )
-    expect(refusal({ ...validConfig, failureRate: { enabled: true, percent: 101, answer: { kind: 'close' } } })).toContain(
-      'percent is between 0 and 100',
-    )
+    expect(refusal({ ...validConfig, failureRate: { enabled: true, percent: 101, answer: { kind: 'close' } } })).toContain('percent is between 0 and 100')
   })
 
   it('reports every problem at once', () => {

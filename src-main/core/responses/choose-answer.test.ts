@@ -44,7 +44,11 @@ function context(overrides: Partial<Omit<AnswerContext, 'body'>> & { body?: stri
   }
 }
 
-const noRandom = { random: (): number => { throw new Error('random must not be drawn here') } }
+const noRandom = {
+  random: (): number => {
+    throw new Error('random must not be drawn here')
+  },
+}
 
 function status(answer: ResolvedAnswer): number | string {
   return answer.kind === 'respond' ? answer.status : answer.kind
@@ -126,7 +130,12 @@ describe('chooseAnswer: rules', () => {
     expect(matches({ header: { name: 'x-signature', present: true } })).toBe(true)
     expect(matches({ header: { name: 'x-signature', present: false } })).toBe(false)
     expect(matches({ header: { name: 'date', present: false } })).toBe(true)
-    const repeated = context({ headers: [['X-Tag', 'one'], ['x-tag', 'two']] })
+    const repeated = context({
+      headers: [
+        ['X-Tag', 'one'],
+        ['x-tag', 'two'],
+      ],
+    })
     expect(matches({ header: { name: 'X-Tag', equals: 'two' } }, repeated)).toBe(true)
   })
 
@@ -224,7 +233,16 @@ describe('chooseAnswer: sequences', () => {
     chooseAnswer(retryTest, context({ endpointId: 'ep-1' }), state, noRandom)
     expect(chooseAnswer(retryTest, context({ endpointId: 'ep-2' }), state, noRandom).chosenBy).toEqual({ kind: 'sequence', step: 1, of: 3 })
     expect(chooseAnswer(retryTest, context({ endpointId: 'ep-1' }), state, noRandom).chosenBy).toEqual({ kind: 'sequence', step: 2, of: 3 })
-    const edited = config({ sequence: { enabled: true, steps: [{ kind: 'respond', status: 502 }, { kind: 'respond', status: 200 }], afterLast: 'repeat-last' } })
+    const edited = config({
+      sequence: {
+        enabled: true,
+        steps: [
+          { kind: 'respond', status: 502 },
+          { kind: 'respond', status: 200 },
+        ],
+        afterLast: 'repeat-last',
+      },
+    })
     expect(chooseAnswer(edited, context({ endpointId: 'ep-1' }), state, noRandom).chosenBy).toEqual({ kind: 'sequence', step: 1, of: 2 })
     // The same steps parsed again (a new object) keep counting.
     const reparsed = config({ sequence: JSON.parse(JSON.stringify(edited.sequence)) })
@@ -287,8 +305,7 @@ describe('chooseAnswer: failure rate and default', () => {
   })
 
   it('0% never fails and 100% always does; a disabled failure rate draws nothing', () => {
-    const at = (percent: number, enabled = true) =>
-      config({ failureRate: { enabled, percent, answer: { kind: 'respond', status: 503 } } })
+    const at = (percent: number, enabled = true) => config({ failureRate: { enabled, percent, answer: { kind: 'respond', status: 503 } } })
     expect(chooseAnswer(at(0), context(), createSequenceState(), { random: () => 0 }).chosenBy.kind).toBe('provider-default')
     expect(chooseAnswer(at(100), context(), createSequenceState(), { random: () => 0.999999 }).chosenBy.kind).toBe('failure-rate')
     expect(chooseAnswer(at(100, false), context(), createSequenceState(), noRandom).chosenBy.kind).toBe('provider-default')

@@ -31,12 +31,7 @@ export const GENERIC_ACKNOWLEDGEMENT: RespondAnswerSpec = {
  * the delivery's sequence counter when the sequence answers; draws from `deps.random` only when
  * an enabled failure rate is consulted.
  */
-export function chooseAnswer(
-  config: EndpointAnswerConfig,
-  context: AnswerContext,
-  state: SequenceState,
-  deps: ChooseAnswerDeps,
-): ChosenAnswer {
+export function chooseAnswer(config: EndpointAnswerConfig, context: AnswerContext, state: SequenceState, deps: ChooseAnswerDeps): ChosenAnswer {
   const json = lazyJsonBody(context.body)
   for (const rule of config.rules) {
     if (rule.enabled && ruleMatches(rule.match, context, json)) {

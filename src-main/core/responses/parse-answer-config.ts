@@ -1,10 +1,5 @@
 import { InspectorError } from '../../shared/errors'
-import {
-  answerConfigSchemas,
-  formatAnswerConfigIssues,
-  type AnswerSpec,
-  type EndpointAnswerConfig,
-} from '../../shared/responses'
+import { answerConfigSchemas, formatAnswerConfigIssues, type AnswerSpec, type EndpointAnswerConfig } from '../../shared/responses'
 
 /**
  * Validates untrusted input (API calls, the persisted store on read) as an endpoint's answer

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ANSWER_PRESETS, answerConfigSchemas, type AnswerSpecInput } from '../../shared/responses'
-import {
-  assessAnswerForProvider,
-  describeProviderExpectation,
-  providerAcknowledgement,
-  PROVIDERS_WITH_ACKNOWLEDGEMENT,
-} from './provider-acknowledgements'
+import { assessAnswerForProvider, describeProviderExpectation, providerAcknowledgement, PROVIDERS_WITH_ACKNOWLEDGEMENT } from './provider-acknowledgements'
 import { resolveAnswer } from './resolve-answer'
 
 const answer = (input: AnswerSpecInput) => answerConfigSchemas.answer.parse(input)
@@ -38,9 +33,7 @@ describe('assessAnswerForProvider', () => {
   it('says plainly when IXOPAY would retry', () => {
     expect(assessAnswerForProvider('ixopay', ok200)).toBeNull()
     expect(assessAnswerForProvider('ixopay', answer({ kind: 'respond', status: 200, body: { text: 'OK\n' } }))).toBeNull()
-    expect(assessAnswerForProvider('ixopay', empty200)).toBe(
-      'IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK',
-    )
+    expect(assessAnswerForProvider('ixopay', empty200)).toBe('IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK')
     expect(assessAnswerForProvider('ixopay', answer({ kind: 'respond', status: 201, body: { text: 'OK' } }))).toBe(
       'IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK',
     )
@@ -86,9 +79,7 @@ describe('assessAnswerForProvider', () => {
   })
 
   it("explains Standard Webhooks' special statuses", () => {
-    expect(assessAnswerForProvider('standard-webhooks', answer({ kind: 'respond', status: 410 }))).toContain(
-      'take 410 as a request to disable this endpoint',
-    )
+    expect(assessAnswerForProvider('standard-webhooks', answer({ kind: 'respond', status: 410 }))).toContain('take 410 as a request to disable this endpoint')
     expect(assessAnswerForProvider('standard-webhooks', answer({ kind: 'respond', status: 429 }))).toContain('429 means throttle')
     expect(assessAnswerForProvider('standard-webhooks', status500)).toBe(
       'A Standard Webhooks sender will treat this as a failure and retry: it expects a 2xx answer',

@@ -7,12 +7,7 @@
  * behaviour and which are our reading of incomplete docs.
  */
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../shared/provider-catalog'
-import {
-  answerBodyText,
-  type AnswerSpec,
-  type RespondAnswerSpec,
-  type ResolvedAnswer,
-} from '../../shared/responses'
+import { answerBodyText, type AnswerSpec, type RespondAnswerSpec, type ResolvedAnswer } from '../../shared/responses'
 import { assertNever } from './assert-never'
 import { DEFAULT_TEXT_CONTENT_TYPE, resolvedBodyBytes } from './resolve-answer'
 
@@ -36,9 +31,7 @@ interface AcknowledgementProfile {
 }
 
 /** Providers with a documented acknowledgement, by the id the recogniser reports. */
-export const PROVIDERS_WITH_ACKNOWLEDGEMENT = PINNABLE_PROVIDER_IDS.filter(
-  (id): id is Exclude<PinnableProviderId, 'generic'> => id !== 'generic',
-)
+export const PROVIDERS_WITH_ACKNOWLEDGEMENT = PINNABLE_PROVIDER_IDS.filter((id): id is Exclude<PinnableProviderId, 'generic'> => id !== 'generic')
 export type ProviderWithAcknowledgement = (typeof PROVIDERS_WITH_ACKNOWLEDGEMENT)[number]
 
 const SHOPIFY_TIMEOUT_MS = 5_000
@@ -183,10 +176,7 @@ export function providerAcknowledgement(provider: string | null, variant?: strin
 }
 
 /** What the UI can show next to the default answer: what this provider expects, and its timeout. */
-export function describeProviderExpectation(
-  provider: string | null,
-  variant?: string,
-): { subject: string; expects: string; timeoutMs: number | null } | null {
+export function describeProviderExpectation(provider: string | null, variant?: string): { subject: string; expects: string; timeoutMs: number | null } | null {
   if (provider === null) return null
   const profile = profileFor(provider, variant)
   return profile === null ? null : { subject: profile.subject, expects: profile.expects, timeoutMs: profile.timeoutMs }
@@ -210,11 +200,7 @@ function seconds(ms: number): string {
  * 10 s, Adyen 10 s) are failures too. "may" marks what the provider's docs leave open.
  * Accepts a configured answer or the resolved one recorded with a capture.
  */
-export function assessAnswerForProvider(
-  provider: string | null,
-  answer: AnswerSpec | ResolvedAnswer,
-  variant?: string,
-): string | null {
+export function assessAnswerForProvider(provider: string | null, answer: AnswerSpec | ResolvedAnswer, variant?: string): string | null {
   if (provider === null) return null
   const profile = profileFor(provider, variant)
   if (profile === null) return null

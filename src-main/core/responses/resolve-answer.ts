@@ -1,11 +1,5 @@
 import { headerValue } from '../../shared/http-message'
-import {
-  STATUSES_WITHOUT_BODY,
-  answerBodyText,
-  type AnswerSpec,
-  type ResolvedAnswer,
-  type ResolvedBody,
-} from '../../shared/responses'
+import { STATUSES_WITHOUT_BODY, answerBodyText, type AnswerSpec, type ResolvedAnswer, type ResolvedBody } from '../../shared/responses'
 import { assertNever } from './assert-never'
 
 export const DEFAULT_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8'
@@ -37,8 +31,7 @@ function resolveAnswerOnce(spec: AnswerSpec): ResolvedAnswer {
       if (spec.body !== null && !STATUSES_WITHOUT_BODY.has(spec.status)) {
         const text = answerBodyText(spec.body) ?? ''
         body = { encoding: 'utf8', data: text, size: Buffer.byteLength(text, 'utf8') }
-        const contentType =
-          spec.body.contentType ?? ('text' in spec.body ? DEFAULT_TEXT_CONTENT_TYPE : DEFAULT_JSON_CONTENT_TYPE)
+        const contentType = spec.body.contentType ?? ('text' in spec.body ? DEFAULT_TEXT_CONTENT_TYPE : DEFAULT_JSON_CONTENT_TYPE)
         if (headerValue(headers, 'content-type') === undefined) headers.push(['Content-Type', contentType])
       }
       if (!STATUSES_WITHOUT_BODY.has(spec.status)) headers.push(['Content-Length', String(body?.size ?? 0)])

@@ -74,11 +74,7 @@ interface ClientResult {
 }
 
 /** Sends one POST on a fresh connection (agent: false) so connection-level answers stay isolated. */
-function send(
-  port: number,
-  path: string,
-  options: { method?: string; timeoutMs?: number; body?: string } = {},
-): Promise<ClientResult> {
+function send(port: number, path: string, options: { method?: string; timeoutMs?: number; body?: string } = {}): Promise<ClientResult> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now()
     const req = http.request(
@@ -87,9 +83,7 @@ function send(
         const elapsedMs = performance.now() - startedAt
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8'), elapsedMs }),
-        )
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8'), elapsedMs }))
         res.on('error', reject)
       },
     )

@@ -72,12 +72,7 @@ export function withoutJsonView(analysis: BodyAnalysis): BodyAnalysis {
 }
 
 function isTextualType(type: string): boolean {
-  return (
-    type.startsWith('text/') ||
-    type.endsWith('json') ||
-    type.endsWith('xml') ||
-    type === 'application/x-www-form-urlencoded'
-  )
+  return type.startsWith('text/') || type.endsWith('json') || type.endsWith('xml') || type === 'application/x-www-form-urlencoded'
 }
 
 /** Form fields in body order, duplicates kept; values decoded the way servers decode them. */

@@ -23,6 +23,20 @@ scope.onmessage = (event) => {
     return
   }
   const { document } = result
-  const columns = [document.kind, document.start, document.end, document.keyStart, document.keyEnd, document.parent, document.depth, document.subtreeEnd, document.childCount, document.flags]
-  scope.postMessage({ ok: true, document: { ...document, text: '' } }, columns.map((column) => column.buffer))
+  const columns = [
+    document.kind,
+    document.start,
+    document.end,
+    document.keyStart,
+    document.keyEnd,
+    document.parent,
+    document.depth,
+    document.subtreeEnd,
+    document.childCount,
+    document.flags,
+  ]
+  scope.postMessage(
+    { ok: true, document: { ...document, text: '' } },
+    columns.map((column) => column.buffer),
+  )
 }

@@ -23,7 +23,12 @@ describe('buildCurlCommand', () => {
     const command = buildCurlCommand({
       method: 'PUT',
       url: 'http://127.0.0.1:4100/default/x?a=1&b=2',
-      headers: [['Host', 'h'], ['Content-Length', '5'], ['Connection', 'keep-alive'], ['X-Q', "it's"]],
+      headers: [
+        ['Host', 'h'],
+        ['Content-Length', '5'],
+        ['Connection', 'keep-alive'],
+        ['X-Q', "it's"],
+      ],
       body: new TextEncoder().encode("a'b\n"),
     })
     expect(command).toBe(

@@ -49,7 +49,7 @@ export function prettyXml(xml: string): string {
   let depth = 0
   let pendingOpen: string | null = null
   const indent = (level: number) => INDENT.repeat(Math.min(Math.max(0, level), MAX_INDENT_LEVELS))
-  for (let start = 0; start < xml.length; ) {
+  for (let start = 0; start < xml.length;) {
     const end = tokenEnd(xml, start)
     const token = xml.slice(start, end)
     start = end

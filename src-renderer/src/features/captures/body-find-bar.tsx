@@ -82,10 +82,24 @@ export function BodyFindBar({ find }: { find: ReturnType<typeof useBodyFind> }) 
       <span className="body-find-count muted" aria-live="polite" data-testid="body-find-count">
         {find.query === '' || isPending ? '' : matchCountLabel(find.matches, find.current)}
       </span>
-      <button type="button" className="button button-small" onClick={find.previous} disabled={find.matches.starts.length === 0} title="Previous match (Shift+Enter)" data-testid="body-find-previous">
+      <button
+        type="button"
+        className="button button-small"
+        onClick={find.previous}
+        disabled={find.matches.starts.length === 0}
+        title="Previous match (Shift+Enter)"
+        data-testid="body-find-previous"
+      >
         ↑
       </button>
-      <button type="button" className="button button-small" onClick={find.next} disabled={find.matches.starts.length === 0} title="Next match (Enter)" data-testid="body-find-next">
+      <button
+        type="button"
+        className="button button-small"
+        onClick={find.next}
+        disabled={find.matches.starts.length === 0}
+        title="Next match (Enter)"
+        data-testid="body-find-next"
+      >
         ↓
       </button>
       <label className="body-find-case">

@@ -76,13 +76,7 @@ export function BodyViewer({ bytes, contentType, testId, downloadName }: BodyVie
   const fileName = `${safeFileStem(downloadName ?? testId)}.${extension}`
 
   return (
-    <div
-      ref={root}
-      className={`body-viewer ${isExpanded ? 'body-viewer-expanded' : ''}`}
-      data-testid={testId}
-      data-expanded={isExpanded}
-      onKeyDown={onKeyDown}
-    >
+    <div ref={root} className={`body-viewer ${isExpanded ? 'body-viewer-expanded' : ''}`} data-testid={testId} data-expanded={isExpanded} onKeyDown={onKeyDown}>
       <div className="body-toolbar">
         <div className="tabs" role="tablist">
           {analysis.views.map((kind) => (
@@ -157,7 +151,9 @@ function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
         case 'ok':
           return (
             <>
-              <Provenance>Formatted view: every value exactly as received (numbers verbatim, every duplicate key); only indentation is added · {decodedAs}</Provenance>
+              <Provenance>
+                Formatted view: every value exactly as received (numbers verbatim, every duplicate key); only indentation is added · {decodedAs}
+              </Provenance>
               <JsonBody key={documentKey(json.document)} document={json.document} matches={matches} currentMatch={current} />
             </>
           )
@@ -168,7 +164,13 @@ function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
               <Provenance>
                 Reading the JSON… meanwhile the first {formatBytes(Math.min(shownText.length, PARSING_PREVIEW_CHARS))} of the raw text as received · {decodedAs}
               </Provenance>
-              <TextBody text={shownText.slice(0, PARSING_PREVIEW_CHARS)} matches={NO_MATCHES} currentMatch={-1} testId="json-parsing-preview" label="Body text" />
+              <TextBody
+                text={shownText.slice(0, PARSING_PREVIEW_CHARS)}
+                matches={NO_MATCHES}
+                currentMatch={-1}
+                testId="json-parsing-preview"
+                label="Body text"
+              />
             </>
           )
         case 'error':
@@ -184,7 +186,13 @@ function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
           }
           return (
             <>
-              <p className="notice notice-warning" data-testid="json-syntax-error" data-offset={json.error.offset} data-line={json.error.line} data-column={json.error.column}>
+              <p
+                className="notice notice-warning"
+                data-testid="json-syntax-error"
+                data-offset={json.error.offset}
+                data-line={json.error.line}
+                data-column={json.error.column}
+              >
                 Not valid JSON: {json.error.message} The error is marked in the raw text below.
               </p>
               <TextBody text={shownText} matches={matches} currentMatch={current} markOffset={json.error.offset} testId="json-raw-text" label="Body text" />
@@ -291,4 +299,3 @@ function useExpandedPane(root: React.RefObject<HTMLDivElement | null>, isExpande
     }
   }, [root, isExpanded])
 }
-

@@ -1,12 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
-import {
-  isDuplicateKey,
-  JsonKind,
-  kindName,
-  nodePath,
-  rawText,
-  type LosslessJsonDocument,
-} from '../../../../src-main/shared/lossless-json'
+import { isDuplicateKey, JsonKind, kindName, nodePath, rawText, type LosslessJsonDocument } from '../../../../src-main/shared/lossless-json'
 import { CappedText } from '../../components/capped-text'
 import { CopyButton } from '../../components/copy-button'
 import { NO_MATCHES, type FindMatches } from '../../lib/body-find'
@@ -209,7 +202,10 @@ function ValueRow({ document, node, isCollapsed, isSelected, matches, currentMat
       {isContainerKind(kind) ? (
         <ContainerOpening document={document} node={node} isCollapsed={isCollapsed} hasChildren={hasChildren} />
       ) : (
-        <span className={`json-${kindName(document, node) === 'true' || kindName(document, node) === 'false' ? 'boolean' : kindName(document, node)}`} data-testid="json-value">
+        <span
+          className={`json-${kindName(document, node) === 'true' || kindName(document, node) === 'false' ? 'boolean' : kindName(document, node)}`}
+          data-testid="json-value"
+        >
           {highlighted(text, start, Math.min(end, start + MAX_ROW_VALUE_CHARS), matches, currentMatch)}
           {end - start > MAX_ROW_VALUE_CHARS && (
             <span className="json-more" title="Select the row to read the whole value">
@@ -220,7 +216,11 @@ function ValueRow({ document, node, isCollapsed, isSelected, matches, currentMat
       )}
       {hasNextSibling(document, node) && <span className="json-punctuation">,</span>}
       {isDuplicate && (
-        <span className="json-dup-flag" data-testid="json-duplicate-flag" title="This key appears more than once in its object. Every occurrence is shown, in the order received; receivers differ in which one they use.">
+        <span
+          className="json-dup-flag"
+          data-testid="json-duplicate-flag"
+          title="This key appears more than once in its object. Every occurrence is shown, in the order received; receivers differ in which one they use."
+        >
           duplicate key
         </span>
       )}
@@ -228,7 +228,17 @@ function ValueRow({ document, node, isCollapsed, isSelected, matches, currentMat
   )
 }
 
-function ContainerOpening({ document, node, isCollapsed, hasChildren }: { document: LosslessJsonDocument; node: number; isCollapsed: boolean; hasChildren: boolean }) {
+function ContainerOpening({
+  document,
+  node,
+  isCollapsed,
+  hasChildren,
+}: {
+  document: LosslessJsonDocument
+  node: number
+  isCollapsed: boolean
+  hasChildren: boolean
+}) {
   const isObject = document.kind[node] === JsonKind.object
   const [open, close] = isObject ? ['{', '}'] : ['[', ']']
   if (!hasChildren) return <span className="json-punctuation">{open + close}</span>

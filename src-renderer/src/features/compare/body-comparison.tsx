@@ -39,7 +39,15 @@ export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: Bod
         </div>
       )
     case 'binary':
-      return <DigestComparison testId={testId} kind={diff.kind} note="At least one body is not text: compared by size and SHA-256." left={diff.left} right={diff.right} />
+      return (
+        <DigestComparison
+          testId={testId}
+          kind={diff.kind}
+          note="At least one body is not text: compared by size and SHA-256."
+          left={diff.left}
+          right={diff.right}
+        />
+      )
     case 'too-large':
       return (
         <DigestComparison
@@ -76,7 +84,8 @@ export function JsonPathChanges({ diff }: { diff: Extract<BodyDiff, { kind: 'jso
   return (
     <>
       <p className="muted compare-small">
-        {formatCount(changeCount)} JSON {changeCount === 1 ? 'value differs' : 'values differ'} · {formatCount(unchangedValues)} the same · values as sent, compared by their literal text
+        {formatCount(changeCount)} JSON {changeCount === 1 ? 'value differs' : 'values differ'} · {formatCount(unchangedValues)} the same · values as sent,
+        compared by their literal text
         {truncated && ` · the first ${formatCount(changes.length)} are listed`}
       </p>
       <table className="compare-table json-path-table" data-testid="json-path-changes">

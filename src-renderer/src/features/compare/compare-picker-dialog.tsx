@@ -55,7 +55,11 @@ function Candidates({ capture, onPick }: { capture: CaptureSummary; onPick: (tar
     <div data-testid="compare-candidates">
       <p className="muted compare-small">Compare capture #{capture.seq} with:</p>
       <h3 className="compare-picker-group">Other attempts of this delivery</h3>
-      {delivery.isPending ? <p className="muted compare-small">Loading…</p> : <CaptureChoices captures={attempts} empty="No other attempt." onPick={pickCapture} testId="compare-attempts" />}
+      {delivery.isPending ? (
+        <p className="muted compare-small">Loading…</p>
+      ) : (
+        <CaptureChoices captures={attempts} empty="No other attempt." onPick={pickCapture} testId="compare-attempts" />
+      )}
       <h3 className="compare-picker-group">Resends of this capture</h3>
       {resends.isPending ? (
         <p className="muted compare-small">Loading…</p>
@@ -63,12 +67,26 @@ function Candidates({ capture, onPick }: { capture: CaptureSummary; onPick: (tar
         <ResendChoices records={resends.data ?? []} onPick={(record) => onPick({ leftId: capture.id, rightReplayId: record.id })} />
       )}
       <h3 className="compare-picker-group">Recent captures on this endpoint</h3>
-      {recent.isPending ? <p className="muted compare-small">Loading…</p> : <CaptureChoices captures={others} empty="No other capture." onPick={pickCapture} testId="compare-recent" />}
+      {recent.isPending ? (
+        <p className="muted compare-small">Loading…</p>
+      ) : (
+        <CaptureChoices captures={others} empty="No other capture." onPick={pickCapture} testId="compare-recent" />
+      )}
     </div>
   )
 }
 
-function CaptureChoices({ captures, empty, onPick, testId }: { captures: CaptureSummary[]; empty: string; onPick: (capture: CaptureSummary) => void; testId: string }) {
+function CaptureChoices({
+  captures,
+  empty,
+  onPick,
+  testId,
+}: {
+  captures: CaptureSummary[]
+  empty: string
+  onPick: (capture: CaptureSummary) => void
+  testId: string
+}) {
   if (captures.length === 0) return <p className="muted compare-small">{empty}</p>
   return (
     <ul className="compare-picker-list" data-testid={testId}>
@@ -95,7 +113,13 @@ function ResendChoices({ records, onPick }: { records: ReplayRecord[]; onPick: (
     <ul className="compare-picker-list" data-testid="compare-resends">
       {records.map((record) => (
         <li key={record.id}>
-          <button type="button" className="compare-picker-item" onClick={() => onPick(record)} data-testid="compare-resend-candidate" data-replay-id={record.id}>
+          <button
+            type="button"
+            className="compare-picker-item"
+            onClick={() => onPick(record)}
+            data-testid="compare-resend-candidate"
+            data-replay-id={record.id}
+          >
             <span>{formatListTime(record.at)}</span>
             <span className="wire">
               {record.sent.method} {record.sent.url}

@@ -44,8 +44,10 @@ function LoadedComparison({ diff }: { diff: CaptureDiff }) {
         <h3 className="compare-heading">
           Headers{' '}
           <span className="muted compare-small">
-            {diff.headers.changes.length === 0 ? 'the same' : `${formatCount(diff.headers.changes.length)} ${diff.headers.changes.length === 1 ? 'difference' : 'differences'}`} ·{' '}
-            {formatCount(diff.headers.unchangedCount)} unchanged · names compared in any case
+            {diff.headers.changes.length === 0
+              ? 'the same'
+              : `${formatCount(diff.headers.changes.length)} ${diff.headers.changes.length === 1 ? 'difference' : 'differences'}`}{' '}
+            · {formatCount(diff.headers.unchangedCount)} unchanged · names compared in any case
           </span>
         </h3>
         {diff.headers.changes.length > 0 && (
@@ -106,7 +108,9 @@ function HeaderChangeRow({ change }: { change: HeaderChange }) {
     case 'added':
       return (
         <tr className="compare-added" data-kind="added" data-header={change.name.toLowerCase()}>
-          <th scope="row" className="wire">{change.name}</th>
+          <th scope="row" className="wire">
+            {change.name}
+          </th>
           <td className="muted">(absent)</td>
           <td className="wire compare-right">{change.value}</td>
         </tr>
@@ -114,7 +118,9 @@ function HeaderChangeRow({ change }: { change: HeaderChange }) {
     case 'removed':
       return (
         <tr className="compare-removed" data-kind="removed" data-header={change.name.toLowerCase()}>
-          <th scope="row" className="wire">{change.name}</th>
+          <th scope="row" className="wire">
+            {change.name}
+          </th>
           <td className="wire compare-left">{change.value}</td>
           <td className="muted">(absent)</td>
         </tr>
@@ -136,7 +142,9 @@ function HeaderChangeRow({ change }: { change: HeaderChange }) {
     case 'reordered':
       return (
         <tr className="compare-reordered" data-kind="reordered" data-header={change.name.toLowerCase()}>
-          <th scope="row" className="wire">{change.name}</th>
+          <th scope="row" className="wire">
+            {change.name}
+          </th>
           <td className="muted">line {change.leftPosition + 1}</td>
           <td className="muted">line {change.rightPosition + 1} (moved)</td>
         </tr>

@@ -161,14 +161,23 @@ function AttemptRow({ row, attempt, previousId, isCurrent, showSchedule, onCompa
       <td data-testid="delivery-answer">
         {attempt ? <span className={`status ${answerStatusClass(attempt.response)}`}>{answerLongLabel(attempt.response)}</span> : row.answeredStatus}
         {row.afterSuccess && (
-          <span className="tag delivery-tag-warn" title="An earlier attempt was already answered with a 2xx: the provider sent it again." data-testid="delivery-duplicate">
+          <span
+            className="tag delivery-tag-warn"
+            title="An earlier attempt was already answered with a 2xx: the provider sent it again."
+            data-testid="delivery-duplicate"
+          >
             duplicate
           </span>
         )}
       </td>
       <td>
         {previousId !== null && (
-          <button type="button" className="link-button delivery-small" onClick={() => onCompare({ leftId: previousId, rightId: row.captureId })} data-testid="delivery-compare-previous">
+          <button
+            type="button"
+            className="link-button delivery-small"
+            onClick={() => onCompare({ leftId: previousId, rightId: row.captureId })}
+            data-testid="delivery-compare-previous"
+          >
             Compare with #{row.attempt - 1}
           </button>
         )}

@@ -3,7 +3,7 @@
  * note is plain text, shown as text (never as markup), at most 10,000 characters.
  */
 import { useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { CaptureDetail, CaptureSummary } from '../../../../src-main/shared/contract'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
@@ -17,7 +17,9 @@ export const MAX_NOTE_CHARS = 10_000
 function usePatchDetail() {
   const queryClient = useQueryClient()
   return (summary: CaptureSummary) =>
-    queryClient.setQueryData<CaptureDetail>(queryKeys.captureDetail(summary.id), (detail) => (detail ? { ...detail, note: summary.note, pinned: summary.pinned } : detail))
+    queryClient.setQueryData<CaptureDetail>(queryKeys.captureDetail(summary.id), (detail) =>
+      detail ? { ...detail, note: summary.note, pinned: summary.pinned } : detail,
+    )
 }
 
 export function PinToggle({ capture }: { capture: CaptureDetail }) {
@@ -57,6 +59,16 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
   const [error, setError] = useState<string | null>(null)
   const [isSaving, setIsSaving] = useState(false)
   const isEditing = draft !== null
+  const editorRef = useRef<HTMLTextAreaElement>(null)
+
+  // Typing goes into the note at once, caret after the text: left unfocused, the keys would reach
+  // the page shortcuts ('b' copies the body, 'r' opens Resend).
+  useEffect(() => {
+    const editor = editorRef.current
+    if (!isEditing || editor === null) return
+    editor.focus()
+    editor.setSelectionRange(editor.value.length, editor.value.length)
+  }, [isEditing])
 
   async function save(): Promise<void> {
     if (draft === null) return
@@ -82,6 +94,7 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
       {isEditing ? (
         <>
           <textarea
+            ref={editorRef}
             className="input capture-note-editor"
             value={draft}
             maxLength={MAX_NOTE_CHARS}

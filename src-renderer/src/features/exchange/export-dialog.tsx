@@ -91,7 +91,13 @@ export function ExportDialog({ choices, onClose }: ExportDialogProps) {
             <legend className="field-label">What to export</legend>
             {scopes.map((option) => (
               <label key={option.scope} className="checkbox">
-                <input type="radio" name="export-scope" checked={chosen?.scope === option.scope} onChange={() => setScope(option.scope)} data-testid={`export-scope-${option.scope}`} />
+                <input
+                  type="radio"
+                  name="export-scope"
+                  checked={chosen?.scope === option.scope}
+                  onChange={() => setScope(option.scope)}
+                  data-testid={`export-scope-${option.scope}`}
+                />
                 {option.label}
               </label>
             ))}
@@ -108,7 +114,8 @@ export function ExportDialog({ choices, onClose }: ExportDialogProps) {
           </label>
           <label className="checkbox">
             <input type="checkbox" checked={redact} onChange={(event) => setRedact(event.target.checked)} data-testid="export-redact" />
-            Redact for sharing: mask card numbers (first 6 and last 4 digits kept), remove security codes, mask expiry dates, remove credential and signature headers
+            Redact for sharing: mask card numbers (first 6 and last 4 digits kept), remove security codes, mask expiry dates, remove credential and signature
+            headers
           </label>
           {redact && (
             <label className="checkbox exchange-indent">
@@ -117,7 +124,8 @@ export function ExportDialog({ choices, onClose }: ExportDialogProps) {
             </label>
           )}
           <p className="field-hint">
-            Configured signing secrets are never exported. Redaction finds card data by field name and by pattern; free text in fields it does not know may still hold personal data.
+            Configured signing secrets are never exported. Redaction finds card data by field name and by pattern; free text in fields it does not know may
+            still hold personal data.
           </p>
           {error && (
             <p className="form-error" role="alert" data-testid="export-error">
@@ -192,9 +200,11 @@ function save(result: ExportResult): void {
 
 function scopeOptions({ endpoint, selectedIds, filter }: ExportChoices): Array<{ scope: Scope; label: string }> {
   const options: Array<{ scope: Scope; label: string }> = []
-  if (selectedIds.length > 0) options.push({ scope: 'selection', label: selectedIds.length === 1 ? 'This capture' : `The ${formatCount(selectedIds.length)} selected captures` })
+  if (selectedIds.length > 0)
+    options.push({ scope: 'selection', label: selectedIds.length === 1 ? 'This capture' : `The ${formatCount(selectedIds.length)} selected captures` })
   if (endpoint && filter) options.push({ scope: 'filter', label: `The ${formatCount(filter.matchCount)} captures matching the filter` })
-  if (endpoint && endpoint.captureCount > 0) options.push({ scope: 'endpoint', label: `Every capture of “${endpoint.name}” (${formatCount(endpoint.captureCount)})` })
+  if (endpoint && endpoint.captureCount > 0)
+    options.push({ scope: 'endpoint', label: `Every capture of “${endpoint.name}” (${formatCount(endpoint.captureCount)})` })
   return options
 }
 

@@ -118,7 +118,14 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
           {source === 'paste' && (
             <label className="field">
               <span className="field-label">Text</span>
-              <textarea className="input exchange-paste" value={pasted} onChange={(event) => setPasted(event.target.value)} spellCheck={false} placeholder="curl -X POST https://… -H 'Content-Type: application/json' -d '{…}'" data-testid="import-text" />
+              <textarea
+                className="input exchange-paste"
+                value={pasted}
+                onChange={(event) => setPasted(event.target.value)}
+                spellCheck={false}
+                placeholder="curl -X POST https://… -H 'Content-Type: application/json' -d '{…}'"
+                data-testid="import-text"
+              />
             </label>
           )}
           {source !== 'body' && (
@@ -138,24 +145,51 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
               <div className="exchange-row">
                 <label className="field">
                   <span className="field-label">Method</span>
-                  <input className="input input-narrow" value={body.method} onChange={(event) => setBody({ ...body, method: event.target.value })} data-testid="import-body-method" />
+                  <input
+                    className="input input-narrow"
+                    value={body.method}
+                    onChange={(event) => setBody({ ...body, method: event.target.value })}
+                    data-testid="import-body-method"
+                  />
                 </label>
                 <label className="field exchange-grow">
                   <span className="field-label">Path and query</span>
-                  <input className="input" value={body.path} onChange={(event) => setBody({ ...body, path: event.target.value })} data-testid="import-body-path" />
+                  <input
+                    className="input"
+                    value={body.path}
+                    onChange={(event) => setBody({ ...body, path: event.target.value })}
+                    data-testid="import-body-path"
+                  />
                 </label>
               </div>
               <label className="field">
                 <span className="field-label">Headers, one "Name: value" per line</span>
-                <textarea className="input exchange-headers" value={body.headers} onChange={(event) => setBody({ ...body, headers: event.target.value })} spellCheck={false} data-testid="import-body-headers" />
+                <textarea
+                  className="input exchange-headers"
+                  value={body.headers}
+                  onChange={(event) => setBody({ ...body, headers: event.target.value })}
+                  spellCheck={false}
+                  data-testid="import-body-headers"
+                />
               </label>
               <label className="field">
                 <span className="field-label">Body</span>
-                <textarea className="input exchange-paste" value={body.text} onChange={(event) => setBody({ ...body, text: event.target.value })} spellCheck={false} data-testid="import-body-text" />
+                <textarea
+                  className="input exchange-paste"
+                  value={body.text}
+                  onChange={(event) => setBody({ ...body, text: event.target.value })}
+                  spellCheck={false}
+                  data-testid="import-body-text"
+                />
               </label>
               <label className="field">
                 <span className="field-label">Sent by</span>
-                <select className="input" value={provider} onChange={(event) => setProvider(event.target.value as PinnableProviderId | '')} data-testid="import-body-provider">
+                <select
+                  className="input"
+                  value={provider}
+                  onChange={(event) => setProvider(event.target.value as PinnableProviderId | '')}
+                  data-testid="import-body-provider"
+                >
                   <option value="">Recognise it (as the endpoint does)</option>
                   {PINNABLE_PROVIDER_IDS.map((id) => (
                     <option key={id} value={id}>
@@ -183,7 +217,13 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
             <button type="button" className="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="button button-primary" disabled={problem !== null || isWorking} title={problem ?? undefined} data-testid="import-submit">
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={problem !== null || isWorking}
+              title={problem ?? undefined}
+              data-testid="import-submit"
+            >
               {isWorking ? 'Importing…' : 'Import'}
             </button>
           </div>
@@ -199,7 +239,9 @@ function ImportOutcome({ result, onClose }: { result: ImportResult; onClose: () 
     <div className="form" data-testid="import-result">
       <p data-testid="import-summary">
         Imported {formatCount(imported)} {imported === 1 ? 'capture' : 'captures'}
-        {result.failures.length > 0 ? `; ${formatCount(result.failures.length)} ${result.failures.length === 1 ? 'entry' : 'entries'} could not be imported:` : '.'}
+        {result.failures.length > 0
+          ? `; ${formatCount(result.failures.length)} ${result.failures.length === 1 ? 'entry' : 'entries'} could not be imported:`
+          : '.'}
       </p>
       {result.failures.length > 0 && (
         <ul className="exchange-failures" data-testid="import-failures">

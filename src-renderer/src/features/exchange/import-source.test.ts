@@ -8,7 +8,8 @@ describe('import sources', () => {
     const bytes = rawRequestBytes({ method: 'post', path: '/default/x?a=1', headers: 'Content-Type: application/json\n\nX-Caf: caf\xe9', text: '{"a":"é"}' })
     expect(typeof bytes).not.toBe('string')
     expect(latin1(bytes as Uint8Array)).toBe(
-      'POST /default/x?a=1 HTTP/1.1\r\nContent-Type: application/json\r\nX-Caf: caf\xe9\r\nContent-Length: 10\r\n\r\n' + latin1(new TextEncoder().encode('{"a":"é"}')),
+      'POST /default/x?a=1 HTTP/1.1\r\nContent-Type: application/json\r\nX-Caf: caf\xe9\r\nContent-Length: 10\r\n\r\n' +
+        latin1(new TextEncoder().encode('{"a":"é"}')),
     )
   })
 
