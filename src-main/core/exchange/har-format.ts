@@ -13,7 +13,7 @@ import type { CaptureRecognition } from '../../shared/contract'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import type { EntryResult } from './bundle-format'
-import { describeAnswerChoice } from './answer-choice'
+import { describeAnswerChoice } from '../../shared/answer-choice'
 
 export interface HarHeader {
   appVersion: string
@@ -92,7 +92,11 @@ function verdictField(recognition: CaptureRecognition | null, isRedacted: boolea
 
 function harResponse(answer: StoredAnswer | null): Response {
   const body = answer ? Buffer.from(answer.bodyBase64, 'base64') : Buffer.alloc(0)
-  const content: Content = { size: body.length, mimeType: (answer && headerValue(answer.headers, 'content-type')) ?? 'x-unknown', ...(body.length > 0 ? bodyField(body) : {}) }
+  const content: Content = {
+    size: body.length,
+    mimeType: (answer && headerValue(answer.headers, 'content-type')) ?? 'x-unknown',
+    ...(body.length > 0 ? bodyField(body) : {}),
+  }
   return {
     // HAR's convention for "no answer" (a closed or reset connection) is status 0.
     status: answer?.status ?? 0,
@@ -169,7 +173,8 @@ function readHarEntry(raw: unknown): EntryResult {
   if (!isObject(raw)) return { ok: false, message: 'the entry is not an object' }
   const request = raw.request
   if (!isObject(request)) return { ok: false, message: 'request is missing' }
-  if (typeof request.method !== 'string' || !/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(request.method)) return { ok: false, message: 'request.method is missing or not an HTTP method' }
+  if (typeof request.method !== 'string' || !/^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/.test(request.method))
+    return { ok: false, message: 'request.method is missing or not an HTTP method' }
   if (typeof request.url !== 'string') return { ok: false, message: 'request.url is missing' }
   const target = typeof raw._target === 'string' ? raw._target : targetOf(request.url)
   if (target === null) return { ok: false, message: `request.url is not a URL: ${request.url.slice(0, 100)}` }
@@ -268,7 +273,8 @@ function readRequestBody(raw: unknown, headers: HeaderPairs): Buffer | string {
   if (Array.isArray(raw.params)) {
     // Some tools give only the parsed form fields: rebuild the urlencoded body from them.
     const type = headerValue(headers, 'content-type') ?? (typeof raw.mimeType === 'string' ? raw.mimeType : '')
-    if (!type.toLowerCase().includes('x-www-form-urlencoded')) return 'only params are given and the body is not a urlencoded form, so its bytes cannot be rebuilt'
+    if (!type.toLowerCase().includes('x-www-form-urlencoded'))
+      return 'only params are given and the body is not a urlencoded form, so its bytes cannot be rebuilt'
     const parts: string[] = []
     for (const param of raw.params) {
       if (!isObject(param) || typeof param.name !== 'string') return 'a param has no name'
@@ -314,7 +320,9 @@ function readChosenBy(raw: unknown): StoredAnswer['chosenBy'] {
     case 'provider-default':
       return { kind: 'provider-default', provider: typeof raw.provider === 'string' ? raw.provider : null }
     case 'rule':
-      return typeof raw.ruleId === 'string' && typeof raw.ruleName === 'string' ? { kind: 'rule', ruleId: raw.ruleId, ruleName: raw.ruleName } : { kind: 'imported' }
+      return typeof raw.ruleId === 'string' && typeof raw.ruleName === 'string'
+        ? { kind: 'rule', ruleId: raw.ruleId, ruleName: raw.ruleName }
+        : { kind: 'imported' }
     case 'sequence':
       return typeof raw.step === 'number' && typeof raw.of === 'number' ? { kind: 'sequence', step: raw.step, of: raw.of } : { kind: 'imported' }
     case 'failure-rate':

@@ -1,7 +1,7 @@
 /** Words for what the receiver answered and why. */
 import type { AnswerRecord } from '../../../src-main/shared/contract'
+import { describeAnswerChoice } from '../../../src-main/shared/answer-choice'
 import { reasonPhrase } from './http-status'
-import { providerName } from './providers'
 
 const NO_ANSWER_LABELS: Record<Exclude<AnswerRecord['kind'], 'respond'>, string> = {
   close: 'closed',
@@ -39,29 +39,7 @@ export function answerLongLabel(answer: AnswerRecord): string {
 
 /** Which part of the endpoint's answer configuration chose this answer, e.g. "Sequence step 2 of 3". */
 export function answerReason(answer: AnswerRecord): string {
-  const choice = answer.chosenBy
-  switch (choice.kind) {
-    case 'rule':
-      return `Rule: ${choice.ruleName}`
-    case 'sequence':
-      return `Sequence step ${choice.step} of ${choice.of}`
-    case 'failure-rate':
-      return `Failure rate (${choice.percent}%)`
-    case 'default':
-      return 'Endpoint default answer'
-    case 'provider-default':
-      return choice.provider ? `Provider default (${providerName(choice.provider)})` : 'Default answer (no provider recognised)'
-    case 'refusal':
-      return 'Refused: body over the size limit'
-    case 'forward':
-      return `Forwarded target's answer (${choice.targetUrl})`
-    case 'imported':
-      return 'Imported from a file'
-    default: {
-      const unknownChoice: never = choice
-      return String(unknownChoice)
-    }
-  }
+  return describeAnswerChoice(answer.chosenBy)
 }
 
 /** A few characters for the list's status cell: `2/3` for a sequence step, `rule`, `rate`, `fwd`; else empty. */

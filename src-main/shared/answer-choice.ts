@@ -1,5 +1,11 @@
-/** Words for why the receiver chose an answer, written into exports beside the choice itself. */
-import type { AnswerChoice } from '../../shared/contract'
+/** Words for why the receiver chose an answer: the detail view shows them, exports write them beside the choice. */
+import type { AnswerChoice } from './contract'
+import { PROVIDER_NAMES } from './provider-catalog'
+
+/** A provider id's display name; an id this version does not know (e.g. from an import) as it is. */
+function providerDisplayName(id: string): string {
+  return (PROVIDER_NAMES as Record<string, string>)[id] ?? id
+}
 
 /** e.g. "Rule: IXOPAY OK", "Sequence step 2 of 3", "Imported from a file". */
 export function describeAnswerChoice(choice: AnswerChoice): string {
@@ -13,7 +19,7 @@ export function describeAnswerChoice(choice: AnswerChoice): string {
     case 'default':
       return 'Endpoint default answer'
     case 'provider-default':
-      return choice.provider ? `Provider default (${choice.provider})` : 'Default answer (no provider recognised)'
+      return choice.provider ? `Provider default (${providerDisplayName(choice.provider)})` : 'Default answer (no provider recognised)'
     case 'refusal':
       return 'Refused: body over the size limit'
     case 'forward':
