@@ -4,7 +4,7 @@
 //
 //   npm run build && node bench/body-viewer.mjs
 //
-// Targets (issue 9 §2, issue 12 §6): a usable view within 1 s of the capture loading, and no
+// Targets: a usable view within 1 s of the capture loading, and no
 // main-thread task long enough to freeze the window. "capture loaded" is what the rest of the
 // app costs (fetching and decoding the body); it is printed so the two are not confused.
 import { spawn } from 'node:child_process'

@@ -1,5 +1,5 @@
 /**
- * Deliveries and Compare in the real UI (issue 9 §4 §5): a signed IXOPAY callback answered 500,
+ * Deliveries and Compare in the real UI: a signed IXOPAY callback answered 500,
  * 500, then 200 by an answer sequence is retried by "the gateway" (same body, a new Date and
  * signature each time); the list groups the three attempts into one delivery and the Delivery view
  * shows their timeline. Two captures that differ in amount are compared and the diff names the

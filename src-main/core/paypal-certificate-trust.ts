@@ -1,6 +1,6 @@
 /**
  * Whether a certificate fetched from `PAYPAL-CERT-URL` may be trusted to verify PayPal callbacks
- * (providers.md: "verify the certificate URL host and chain before trusting the fetched key").
+ * (the URL's host and the certificate chain are checked before the fetched key is trusted).
  * The URL's host is checked before fetching (see `isTrustedPaypalCertUrl`); this checks what came
  * back:
  *

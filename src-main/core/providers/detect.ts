@@ -1,6 +1,6 @@
 /**
- * Recognition: who sent a delivery. Rules apply in the order of providers.md section 6 and the
- * first match wins; a pinned provider (endpoint setting) skips detection but still gets its
+ * Recognition: who sent a delivery. Rules apply in the numbered order below (most specific
+ * signature header first) and the first match wins; a pinned provider (endpoint setting) skips detection but still gets its
  * variant from the delivery.
  */
 import { headerValue } from '../../shared/http-message'
@@ -29,7 +29,7 @@ function recognised(id: PinnableProviderId, variant: ProviderVariant | null, det
 const has = (delivery: Delivery, name: string): boolean => headerValue(delivery.headers, name) !== undefined
 
 /**
- * Recognises the sender (providers.md section 6). `keys` lets an endpoint's generic HMAC scheme
+ * Recognises the sender, by the numbered rules below. `keys` lets an endpoint's generic HMAC scheme
  * claim deliveries that carry its header and match no known provider.
  */
 export function detectProvider(delivery: Delivery, keys: readonly ProviderKey[] = []): ProviderRecognition {

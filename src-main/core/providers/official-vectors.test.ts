@@ -1,5 +1,5 @@
 /**
- * Official vectors quoted in providers.md whose files are not in the shared vectors folder:
+ * Official vectors quoted in the providers' documentation whose files are not in the shared vectors folder:
  * Standard Webhooks (v1 and, from the Go library's tests, v1a), Adyen, GitHub, PayPal, Stripe key
  * rotation and Plexo expiry.
  */

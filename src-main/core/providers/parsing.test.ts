@@ -163,7 +163,7 @@ describe('summaries', () => {
   })
 })
 
-describe('recognition order (providers.md section 6)', () => {
+describe('recognition order', () => {
   const at = (headers: HeaderPairs, body = '{}'): string => detectProvider({ method: 'POST', target: '/', headers, body: Buffer.from(body) }).id
   it('the first matching rule wins', () => {
     // Stripe-Signature beats everything after it.

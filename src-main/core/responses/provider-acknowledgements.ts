@@ -1,5 +1,5 @@
 /**
- * What each payment provider counts as a successful answer, from ../shared/docs/providers.md,
+ * What each payment provider counts as a successful answer, from its webhook documentation,
  * and a plain-language check of a configured answer against it.
  *
  * Where the documentation is thin (Plexo, Swedbank Pay's exact status, Adyen's legacy body), the
