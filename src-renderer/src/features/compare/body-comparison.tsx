@@ -127,7 +127,6 @@ function CollapsedLineDiff({ diff }: { diff: TextDiff }) {
 
 /** A unified line diff (jsdiff) with added and removed lines marked. */
 export function LineDiff({ diff }: { diff: TextDiff }) {
-  const lines = useMemo(() => diffLines(diff.unified), [diff.unified])
   if (diff.unified === '') return <p className="muted compare-small">The texts are the same.</p>
   return (
     <div data-testid="line-diff">
@@ -135,14 +134,7 @@ export function LineDiff({ diff }: { diff: TextDiff }) {
         Lines: <span className="diff-added-text">+{diff.addedLines}</span> <span className="diff-removed-text">−{diff.removedLines}</span>
         {diff.truncated && ' · too large to diff fully: cut'}
       </p>
-      <pre className="wire-text diff-text">
-        {lines.map((line, index) => (
-          <span key={index} className={`diff-line diff-${line.kind}`} data-diff={line.kind}>
-            {line.text}
-            {'\n'}
-          </span>
-        ))}
-      </pre>
+      <UnifiedDiffText unified={diff.unified} />
     </div>
   )
 }
@@ -162,5 +154,20 @@ function DigestComparison({ testId, kind, note, left, right }: { testId: string;
         </dd>
       </dl>
     </div>
+  )
+}
+
+/** The lines of a unified diff, each marked added, removed, hunk or context (one look for every line diff). */
+export function UnifiedDiffText({ unified }: { unified: string }) {
+  const lines = useMemo(() => diffLines(unified), [unified])
+  return (
+    <pre className="wire-text diff-text">
+      {lines.map((line, index) => (
+        <span key={index} className={`diff-line diff-${line.kind}`} data-diff={line.kind}>
+          {line.text}
+          {'\n'}
+        </span>
+      ))}
+    </pre>
   )
 }

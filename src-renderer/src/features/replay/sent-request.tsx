@@ -5,8 +5,8 @@ import { CappedText } from '../../components/capped-text'
 import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict } from '../../lib/bytes'
 import { formatExactBytes } from '../../lib/format'
 import { HeadersTable } from '../captures/headers-table'
-import { JsonPathChanges } from '../compare/body-comparison'
-import { describeDifferences, diffLines } from './replay-format'
+import { JsonPathChanges, UnifiedDiffText } from '../compare/body-comparison'
+import { describeDifferences } from './replay-format'
 
 const SENT_TEXT_STEP = 16 * 1024
 
@@ -154,21 +154,13 @@ export function ChangesView({
 }
 
 function BodyDiff({ diff }: { diff: TextDiff }) {
-  const lines = useMemo(() => diffLines(diff.unified), [diff.unified])
   return (
     <div className="replay-body-diff" data-testid="replay-body-diff">
       <p className="muted replay-small">
         Body: <span className="diff-added-text">+{diff.addedLines}</span> <span className="diff-removed-text">−{diff.removedLines}</span>
         {diff.truncated && ' · too large to diff fully, cut'}
       </p>
-      <pre className="wire-text diff-text">
-        {lines.map((line, index) => (
-          <span key={index} className={`diff-line diff-${line.kind}`} data-diff={line.kind}>
-            {line.text}
-            {'\n'}
-          </span>
-        ))}
-      </pre>
+      <UnifiedDiffText unified={diff.unified} />
     </div>
   )
 }
