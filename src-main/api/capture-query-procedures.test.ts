@@ -112,6 +112,9 @@ describe('listCaptures filter.query', () => {
     }
     expect(await refused('status:5xx "unclosed')).toBe('BAD_REQUEST: invalid input for listCaptures: filter.query: unclosed quote at character 12')
     expect(await refused('(a OR b')).toBe('BAD_REQUEST: invalid input for listCaptures: filter.query: unclosed ( at character 1')
+    expect(await refused('header.:x')).toBe(
+      'BAD_REQUEST: invalid input for listCaptures: filter.query: header. needs a header name before the colon, as in header.NAME:text at character 8',
+    )
     expect(await refused('x'.repeat(1001))).toBe('BAD_REQUEST: invalid input for listCaptures: filter.query: query is at most 1000 characters')
     expect(await refused(5)).toContain('filter.query: query must be a string')
   })

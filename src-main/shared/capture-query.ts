@@ -340,6 +340,12 @@ function wordToken(word: string, position: number, source: string, end: number):
   }
   const colon = word.indexOf(':')
   const name = colon > 0 ? word.slice(0, colon) : ''
+  const namedField = name.toLowerCase()
+  // `header.:x` would otherwise be searched as plain text and silently match nothing.
+  if (namedField === 'header.' || namedField === 'query.') {
+    const what = namedField === 'header.' ? 'header' : 'parameter'
+    throw new CaptureQueryError(`${name} needs a ${what} name before the colon, as in ${namedField}NAME:text`, position + colon)
+  }
   if (colon <= 0 || !FIELD_NAME.test(name) || TEXT_PREFIXES.has(name.toLowerCase())) {
     return { token: { kind: 'term', position, field: null, value: word }, end }
   }
