@@ -12,6 +12,19 @@ export function base64ToBytes(base64: string): Uint8Array {
   return bytes
 }
 
+/** `Uint8Array.prototype.toBase64`, the native encoder beside `fromBase64` (same browsers). */
+type NativeToBase64 = { toBase64?: () => string }
+
+/** Base64 of any size: natively where the browser can, else in slices (a spread of millions of arguments would overflow the stack). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  const native = (bytes as unknown as NativeToBase64).toBase64
+  if (native !== undefined) return native.call(bytes)
+  let binary = ''
+  const slice = 0x8000
+  for (let start = 0; start < bytes.length; start += slice) binary += String.fromCharCode(...bytes.subarray(start, start + slice))
+  return btoa(binary)
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 const lenientUtf8 = new TextDecoder('utf-8')
 

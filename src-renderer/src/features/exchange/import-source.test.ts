@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bytesToBase64, rawRequestBytes } from './import-source'
+import { bytesToBase64 } from '../../lib/bytes'
+import { rawRequestBytes } from './import-source'
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
 

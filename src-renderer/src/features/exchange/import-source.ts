@@ -1,13 +1,5 @@
 /** Turning what the user gives the import dialog into the bytes the import reads. */
 
-/** Base64 of any size, in slices (a spread of millions of arguments would overflow the stack). */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = ''
-  const slice = 0x8000
-  for (let start = 0; start < bytes.length; start += slice) binary += String.fromCharCode(...bytes.subarray(start, start + slice))
-  return btoa(binary)
-}
-
 export interface PastedBody {
   method: string
   /** Path and query, e.g. `/default/notify?x=1`. */
