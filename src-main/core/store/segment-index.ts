@@ -10,7 +10,6 @@
  * parse of 100,000 entries cost about a second; the checks below are the same rules, at the cost
  * of a loop. A document that fails them is moved aside and rebuilt from its log.
  */
-import { z } from 'zod'
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
 import type { CaptureRecognition } from '../../shared/contract'
 import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
@@ -49,12 +48,6 @@ export interface SegmentIndexDocument {
   captures: IndexEntry[]
 }
 
-const headerSchema = z.object({
-  schemaVersion: z.number().int(),
-  segment: z.number().int().positive(),
-  indexedLogBytes: z.number().int().nonnegative(),
-  captures: z.array(z.unknown()),
-})
 
 const PROVIDERS = new Set<string>(PROVIDER_IDS)
 const VERDICTS = new Set<string>(VERDICT_STATUSES)
@@ -67,12 +60,25 @@ export type ReadIndex =
 
 /** Checks a parsed index document. */
 export function readSegmentIndex(data: unknown): ReadIndex {
-  const header = headerSchema.safeParse(data)
-  if (!header.success) {
-    const issue = header.error.issues[0]
-    return { kind: 'invalid', problem: `does not match the expected format: ${issue?.path.join('.') || 'the document'}: ${issue?.message ?? 'unknown problem'}` }
-  }
-  const { schemaVersion, segment, indexedLogBytes, captures } = header.data
+  // By hand, like the entries: a schema would copy the array of every capture.
+  const header = data as Record<string, unknown> | null
+  const headerProblem =
+    typeof header !== 'object' || header === null
+      ? 'the document'
+      : !Number.isInteger(header.schemaVersion)
+        ? 'schemaVersion'
+        : !(Number.isInteger(header.segment) && (header.segment as number) > 0)
+          ? 'segment'
+          : !isCount(header.indexedLogBytes)
+            ? 'indexedLogBytes'
+            : !Array.isArray(header.captures)
+              ? 'captures'
+              : null
+  if (headerProblem !== null || header === null) return { kind: 'invalid', problem: `does not match the expected format: ${headerProblem ?? 'the document'}: missing or not valid` }
+  const schemaVersion = header.schemaVersion as number
+  const segment = header.segment as number
+  const indexedLogBytes = header.indexedLogBytes as number
+  const captures = header.captures as unknown[]
   if (schemaVersion === 1) return { kind: 'v1', document: { segment, indexedLogBytes, captures } }
   if (schemaVersion !== SEGMENT_SCHEMA_VERSION) {
     return { kind: 'invalid', problem: `does not match the expected format: schemaVersion: ${schemaVersion} is not a version this build reads (it may be from a newer version)` }

@@ -107,7 +107,8 @@ async function openSegment(
   // Read back what the index had not recorded yet: everything past its mark (the whole log for a rebuilt index).
   const from = rebuilt ? 0 : Math.min(indexedLogBytes, fileBytes)
   const scan = await scanLog(handle, from, fileBytes)
-  const knownIds = new Set(known.map((entry) => entry.id))
+  // Usually nothing past the mark: the set of known ids is built only when there is something to compare.
+  const knownIds = new Set(scan.frames.length > 0 ? known.map((entry) => entry.id) : [])
   for (const frame of scan.frames) {
     const parsed = loggedCaptureSchema.safeParse(frame.metadata)
     if (!parsed.success || knownIds.has(parsed.data.id)) continue
