@@ -13,8 +13,8 @@
  * across fields, inside an unknown encoding or an image) or personal data in free text under a
  * field name it does not know, is kept.
  */
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { decodeContentCoding } from '../content-coding'
 import { utf8Text, type ExchangeCapture, type Redaction } from './exchange-capture'
 import { maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
 import { redactFormText, redactJsonText, redactXmlText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
@@ -31,9 +31,6 @@ export interface RedactionRequest {
 /** Headers that carry credentials or signatures: removed from a redacted export. */
 const CREDENTIAL_HEADER =
   /^(authorization|proxy-authorization|cookie|set-cookie)$|signature|hmac|api[-_]?key|token|secret|password|credential|session|(^|[-_])sig($|[-_])|(^|[-_])auth/i
-
-/** The most a compressed body is expanded to for redaction. */
-const MAX_EXPANDED_BODY_BYTES = 16 * 1024 * 1024
 
 /** Redacts copies of the captures; the originals are not changed. */
 export function redactCaptures(captures: ExchangeCapture[], request: RedactionRequest): { captures: ExchangeCapture[]; redactions: Redaction[] } {
@@ -126,7 +123,7 @@ function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: Li
   const encoding = headerValue(headers, 'content-encoding')
   let finalHeaders = headers
   if (encoding !== undefined && body.length > 0 && encoding.trim().toLowerCase() !== 'identity') {
-    const expanded = expand(body, encoding)
+    const expanded = decodeContentCoding(body, encoding)
     if (expanded === null) {
       list('body', `compressed (${encoding}) and could not be expanded for redaction: removed`)
       body = Buffer.alloc(0)
@@ -258,24 +255,4 @@ function redactBody(
   out = maskSensitiveText(latin1, rules, changes)
   textChanges(location, changes)
   return out === latin1 ? body : Buffer.from(out, 'latin1')
-}
-
-/** A compressed body expanded with a bound, or `null` (unknown coding, corrupt, or too large). */
-function expand(body: Buffer, encoding: string): Buffer | null {
-  const options = { maxOutputLength: MAX_EXPANDED_BODY_BYTES }
-  try {
-    switch (encoding.trim().toLowerCase()) {
-      case 'gzip':
-      case 'x-gzip':
-        return gunzipSync(body, options)
-      case 'deflate':
-        return inflateSync(body, options)
-      case 'br':
-        return brotliDecompressSync(body, options)
-      default:
-        return null
-    }
-  } catch {
-    return null
-  }
 }
