@@ -4,6 +4,7 @@
  * and the endpoint's configured secrets. Field names that mark a value sensitive are here too,
  * so JSON, form and XML redaction share one rule.
  */
+import { passesLuhn } from '../luhn'
 
 export interface TextRules {
   /** Mask e-mail addresses (personal data). */
@@ -122,26 +123,6 @@ function cardNumberWindows(text: string, start: number, end: number): Array<{ st
   return windows
 }
 
-/** Whether the digits of `text` (separators ignored) pass the Luhn check. */
-export function passesLuhn(text: string): boolean {
-  let sum = 0
-  let isDoubled = false
-  let digits = 0
-  for (let index = text.length - 1; index >= 0; index--) {
-    const code = text.charCodeAt(index)
-    if (!isDigit(code)) continue
-    let digit = code - 48
-    if (isDoubled) {
-      digit *= 2
-      if (digit > 9) digit -= 9
-    }
-    sum += digit
-    isDoubled = !isDoubled
-    digits++
-  }
-  return digits > 0 && sum % 10 === 0
-}
-
 /** First 6 and last 4 digits kept, the others `*`, separators in place. */
 export function maskDigits(text: string): string {
   let total = 0
@@ -160,7 +141,7 @@ export function maskDigits(text: string): string {
   return out
 }
 
-/** Every digit becomes `*` (expiry dates keep their shape, e.g. `**​/**`). */
+/** Every digit becomes `*`; everything else stays, so an expiry date keeps its shape (`12/27` becomes stars around the slash). */
 export function hideDigits(text: string): string {
   let out = ''
   for (let index = 0; index < text.length; index++) out += isDigit(text.charCodeAt(index)) ? '*' : text[index]
@@ -195,7 +176,7 @@ export function maskEmails(text: string, changes: TextChanges): string {
     const hasLocal = localStart < at
     const hasDomain = lastDot > at + 1 && domainEnd - lastDot > 2
     if (!hasLocal || !hasDomain) continue
-    out += `${text.slice(copiedUpTo, localStart)}${text[localStart]}***${text.slice(at, domainEnd)}`
+    out += `${text.slice(copiedUpTo, localStart)}${text.charAt(localStart)}***${text.slice(at, domainEnd)}`
     copiedUpTo = domainEnd
     searchFrom = domainEnd
     changes.emails++

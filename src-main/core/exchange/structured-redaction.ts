@@ -11,11 +11,11 @@ import {
   maskDigits,
   maskPersonalText,
   maskSensitiveText,
-  passesLuhn,
   type FieldRule,
   type TextChanges,
   type TextRules,
 } from './sensitive-text'
+import { passesLuhn } from '../luhn'
 
 export interface FieldRedactionRules extends TextRules {
   personalData: boolean

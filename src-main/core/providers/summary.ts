@@ -3,6 +3,7 @@
  * card masking and the generic field list used for unknown senders.
  */
 import type { DeliverySummary, MoneyAmount, SummaryField } from '../../shared/providers'
+import { passesLuhn } from '../luhn'
 import { isObject, looksLikeText, parseFormBody, parseJsonBody, text, type JsonObject, type JsonValue } from './body'
 
 /** Generic field lists stop here so a huge body cannot produce a huge summary. */
@@ -123,22 +124,7 @@ export function maskCard(bin: unknown, lastFour: unknown): string | null {
 
 /** Masks anything that looks like a full card number (13-19 digits passing Luhn) in display text. */
 export function maskPans(value: string): string {
-  return value.replace(/\b\d{13,19}\b/g, (digits) => (luhnValid(digits) ? `${digits.slice(0, 6)}******${digits.slice(-4)}` : digits))
-}
-
-function luhnValid(digits: string): boolean {
-  let sum = 0
-  let double = false
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let digit = Number(digits[i])
-    if (double) {
-      digit *= 2
-      if (digit > 9) digit -= 9
-    }
-    sum += digit
-    double = !double
-  }
-  return sum % 10 === 0
+  return value.replace(/\b\d{13,19}\b/g, (digits) => (passesLuhn(digits) ? `${digits.slice(0, 6)}******${digits.slice(-4)}` : digits))
 }
 
 /** Adds a labelled field when the value is a non-empty scalar. */
