@@ -77,7 +77,7 @@ test('the divider is dragged and moved with the keyboard, remembered across a re
   await sendIxopay(inspector, endpoint.slug, 'order-1', 'uuid-1')
   await expect(page.getByTestId('capture-row')).toHaveCount(1)
   const divider = page.getByRole('separator', { name: 'Resize the capture list and the detail' })
-  await expect(divider).toHaveAttribute('aria-valuenow', '62')
+  await expect(divider).toHaveAttribute('aria-valuenow', '67')
 
   const before = await listWidth(page)
   const box = (await divider.boundingBox())!
@@ -90,7 +90,7 @@ test('the divider is dragged and moved with the keyboard, remembered across a re
   expect(dragged).toBeGreaterThan(before - 130)
   expect(dragged).toBeLessThan(before - 110)
   const draggedValue = Number(await divider.getAttribute('aria-valuenow'))
-  expect(draggedValue).toBeLessThan(62)
+  expect(draggedValue).toBeLessThan(67)
 
   // Arrow keys on the focused separator move it by 2 %.
   await divider.focus()

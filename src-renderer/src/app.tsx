@@ -23,8 +23,10 @@ const SCOPE_KEY = 'callback-inspector.scope'
 /** The list/detail divider: where it is remembered, its default, and the least each pane may get. */
 const DIVIDER_KEY = 'callback-inspector.list-share'
 const DIVIDER_LIMITS: Record<PaneArrangement, PaneLimits> = {
-  // 540 px holds the list's narrowest set of columns (capture-list.css).
-  'side-by-side': { defaultShare: 0.62, minFirstPx: 540, minSecondPx: 380 },
+  // 540 px holds the list's narrowest set of columns (capture-list.css). By default the detail
+  // gets about 380 px at 1400 px (more in wider windows), so the list's target and its summary
+  // (with the amount) stay readable.
+  'side-by-side': { defaultShare: 0.67, minFirstPx: 540, minSecondPx: 380 },
   // A narrow window stacks the detail under the list: toolbar, filter, labels and two rows stay.
   stacked: { defaultShare: 0.455, minFirstPx: 180, minSecondPx: 160 },
 }

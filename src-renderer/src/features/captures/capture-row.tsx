@@ -73,8 +73,8 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
         {showPathWithinEndpoint ? splitTarget(capture.target).rest : capture.target}
       </span>
       <span className="cell cell-reference wire" title={reference?.title} data-testid="capture-reference">
+        {reference ? <span className="cell-reference-text">{reference.text}</span> : <span className="muted">—</span>}
         <DeliveryCountBadge delivery={capture.delivery} />
-        {reference ? reference.text : <span className="muted">—</span>}
       </span>
       {isRefused && capture.refusal?.declaredSize != null ? (
         <span
