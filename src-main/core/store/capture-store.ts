@@ -271,6 +271,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   // ---- start-up -----------------------------------------------------------------------------
   const opened = await openSegments(config.dir, config.quarantineDir, deps.now, io, issues)
   let current: Segment | undefined
+  /** Logs with a torn tail or lost bytes: kept as they are, even when no capture is left in them. */
+  const sealed = new Set<Segment>()
   for (const segmentFiles of opened) {
     const segment = new Segment(config.dir, segmentFiles.number, segmentFiles.handle, segmentFiles.appendAt, io, (target) => renderIndex(target))
     segment.recent = null
@@ -286,10 +288,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     indexedUpTo.set(segment, segment.logBytes)
     if (segmentFiles.stale) await segment.persist()
     current = segmentFiles.sealed ? undefined : segment
+    if (segmentFiles.sealed) sealed.add(segment)
   }
   // Emptied segments (all their captures deleted before a crash) are removed; the last one is kept to write into.
   for (const segment of [...segments.values()]) {
-    if (segment !== current && table.block(segment.number).live === 0) await removeSegment(segment)
+    if (segment !== current && !sealed.has(segment) && table.block(segment.number).live === 0) await removeSegment(segment)
   }
   let nextSegmentNumber = Math.max(0, ...segments.keys()) + 1
   let nextSeq = Math.max(0, ...table.blocks.map((block) => (block.length > 0 ? (block.seq[block.length - 1] as number) : 0))) + 1
