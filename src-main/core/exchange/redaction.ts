@@ -15,6 +15,7 @@
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeContentCoding } from '../content-coding'
+import { isCredentialHeader } from '../replay/credential-headers'
 import { utf8Text, type ExchangeCapture, type Redaction } from './exchange-capture'
 import { maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
 import { redactFormText, redactJsonText, redactXmlText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
@@ -27,10 +28,6 @@ export interface RedactionRequest {
   /** The endpoint's configured secrets, removed from every export. */
   secrets: readonly string[]
 }
-
-/** Headers that carry credentials or signatures: removed from a redacted export. */
-const CREDENTIAL_HEADER =
-  /^(authorization|proxy-authorization|cookie|set-cookie)$|signature|hmac|api[-_]?key|token|secret|password|credential|session|(^|[-_])sig($|[-_])|(^|[-_])auth/i
 
 /** Redacts copies of the captures; the originals are not changed. */
 export function redactCaptures(captures: ExchangeCapture[], request: RedactionRequest): { captures: ExchangeCapture[]; redactions: Redaction[] } {
@@ -195,7 +192,7 @@ function redactHeaders(
 ): HeaderPairs {
   const kept: HeaderPairs = []
   for (const [name, value] of headers) {
-    if (CREDENTIAL_HEADER.test(name)) {
+    if (isCredentialHeader(name)) {
       list(`${label} ${name}`, 'removed (credential or signature)')
       continue
     }

@@ -10,7 +10,10 @@
  */
 import type { HeaderPairs } from '../../shared/http-message'
 
-const CREDENTIAL_NAME = /authorization|cookie|signature|hmac|(?:^|-)sig(?:$|-)|(?:^|-)token(?:$|-)|api-?key|secret|password/i
+// One rule for every place that must not pass a credential on: redirects to another origin here,
+// redacted exports (core/exchange/redaction.ts). Broad on purpose: a header wrongly treated as a
+// credential is only left out; a credential treated as plain text leaks.
+const CREDENTIAL_NAME = /authorization|cookie|signature|hmac|api[-_]?key|token|secret|password|credential|session|(?:^|[-_])sig(?:$|[-_])|(?:^|[-_])auth/i
 
 /** Whether a header name carries a credential or a signature. */
 export function isCredentialHeader(name: string): boolean {
