@@ -485,7 +485,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         placed.push({ item, segment, logged, metadataJson, frame })
       }
       const bySegment = new Map<Segment, EncodedFrame[]>()
-      for (const { segment, frame } of placed) bySegment.set(segment, [...(bySegment.get(segment) ?? []), frame])
+      for (const { segment, frame } of placed) {
+        const frames = bySegment.get(segment)
+        if (frames) frames.push(frame)
+        else bySegment.set(segment, [frame])
+      }
       for (const [segment, frames] of bySegment) segment.writeFrames(frames)
       // One fdatasync per segment written (almost always one), in the thread pool.
       if (durability === 'sync') await Promise.all([...bySegment.keys()].map((segment) => segment.sync()))
@@ -593,7 +597,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     changes: Array<{ block: SegmentBlock; slot: number; patch: Partial<IndexEntry> & { clear?: Array<keyof IndexEntry> }; apply: () => void }>,
   ): Promise<void> {
     const bySegment = new Map<number, typeof changes>()
-    for (const change of changes) bySegment.set(change.block.number, [...(bySegment.get(change.block.number) ?? []), change])
+    for (const change of changes) {
+      const group = bySegment.get(change.block.number)
+      if (group) group.push(change)
+      else bySegment.set(change.block.number, [change])
+    }
     for (const [segmentNumber, group] of bySegment) {
       const segment = segments.get(segmentNumber)
       if (!segment) continue
