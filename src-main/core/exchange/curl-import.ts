@@ -12,6 +12,7 @@
  */
 import { parse, type ParseEntry } from 'shell-quote'
 import type { HeaderPairs } from '../../shared/http-message'
+import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import type { ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
@@ -411,7 +412,7 @@ function parseHeaderArgument(value: string): [string, string] | 'suppress' | nul
   if (colon <= 0) return null
   const name = value.slice(0, colon).trim()
   const headerValue = value.slice(colon + 1).replace(/^[ \t]+/, '')
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return null
+  if (!HTTP_TOKEN_PATTERN.test(name)) return null
   return headerValue === '' ? 'suppress' : [name, headerValue]
 }
 

@@ -7,6 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/contract'
+import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import { InspectorError } from '../../shared/errors'
 import { type ExportFormat, type ExportResult, type ImportFailure, type ImportFormat, type ImportResult } from '../../shared/exchange'
 import type { PinnableProviderId } from '../../shared/providers'
@@ -242,7 +243,7 @@ const NO_ANSWER: StoredAnswer = { kind: 'none', status: null, headers: [], bodyB
 
 /** Why an entry cannot become a capture, or `null`. */
 function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string | null {
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(capture.method)) return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
+  if (capture.method.length > 64 || !HTTP_TOKEN_PATTERN.test(capture.method)) return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
   if (!capture.target.startsWith('/') && capture.target !== '*') return `the target ${JSON.stringify(capture.target.slice(0, 80))} is not a path`
   // What a receiver could have read off a request line: no spaces or control bytes, single bytes only.
   if (/[\s\x00-\x1f\x7f]|[^\x00-\xff]/.test(capture.target))
@@ -250,7 +251,7 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
   if (!/^\d\.\d$/.test(capture.httpVersion)) return `the HTTP version ${JSON.stringify(capture.httpVersion.slice(0, 10))} is not like 1.1`
   if (capture.body.length > maxBodyBytes) return `the body (${capture.body.length} bytes) is larger than the ${maxBodyBytes}-byte limit`
   for (const [name, value] of capture.headers) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return `the header name ${JSON.stringify(name.slice(0, 40))} is not valid`
+    if (!HTTP_TOKEN_PATTERN.test(name)) return `the header name ${JSON.stringify(name.slice(0, 40))} is not valid`
     if (/[\r\n\0]/.test(value)) return `the header ${name} holds a line break or NUL`
     // Header values are kept as latin1 wire bytes; a character beyond one byte cannot have arrived.
     if (/[^\x00-\xff]/.test(value)) return `the header ${name} holds characters that are not single bytes (as HTTP/1.1 sends them)`

@@ -10,6 +10,7 @@
  * line does not follow) everything that follows.
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import type { ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
@@ -82,7 +83,7 @@ function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): One
   const headers: HeaderPairs = []
   for (const [index, line] of lines.slice(1).entries()) {
     const colon = line.indexOf(':')
-    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(line.slice(0, colon)))
+    if (colon <= 0 || !HTTP_TOKEN_PATTERN.test(line.slice(0, colon)))
       return { ok: false, message: `header line ${index + 1} is not "Name: value": ${JSON.stringify(line.slice(0, 80))}`, at: start }
     headers.push([line.slice(0, colon), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')])
   }

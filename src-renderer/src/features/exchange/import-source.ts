@@ -1,4 +1,5 @@
 /** Turning what the user gives the import dialog into the bytes the import reads. */
+import { HTTP_TOKEN_PATTERN } from '../../../../src-main/shared/answer-catalog'
 
 export interface PastedBody {
   method: string
@@ -16,13 +17,13 @@ export interface PastedBody {
  */
 export function rawRequestBytes(body: PastedBody): Uint8Array | string {
   const method = body.method.trim().toUpperCase()
-  if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(method)) return 'The method is not an HTTP method'
+  if (!HTTP_TOKEN_PATTERN.test(method)) return 'The method is not an HTTP method'
   const path = body.path.trim()
   if (!path.startsWith('/') || /\s/.test(path)) return 'The path starts with / and has no spaces'
   const lines = body.headers.split(/\r?\n/).filter((line) => line.trim() !== '')
   for (const [index, line] of lines.entries()) {
     const colon = line.indexOf(':')
-    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(line.slice(0, colon))) return `Header line ${index + 1} is not "Name: value"`
+    if (colon <= 0 || !HTTP_TOKEN_PATTERN.test(line.slice(0, colon))) return `Header line ${index + 1} is not "Name: value"`
     // Header bytes are single bytes on the wire.
     if (/[^\x20-\x7e\xa0-\xff\t]/.test(line)) return `Header line ${index + 1} has characters a header cannot carry`
   }
