@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
-import { PROVIDER_IDS, VERDICT_STATUSES } from '../../shared/providers'
-import { storedCaptureSchema } from '../store/persisted-schema'
+import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
 import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
 
 export const BUNDLE_FORMAT = 'callback-inspector-bundle'
@@ -60,31 +59,6 @@ export function writeBundle(captures: ExchangeCapture[], header: BundleHeader): 
 
 const headerPairs = z.array(z.tuple([z.string().max(65_536), z.string().max(65_536)])).max(10_000)
 
-const recognitionSchema = z.object({
-  provider: z.object({ id: z.enum(PROVIDER_IDS), name: z.string(), variant: z.string().nullable() }),
-  verdict: z.object({ status: z.enum(VERDICT_STATUSES), reason: z.string().nullable(), message: z.string() }),
-  summary: z.object({
-    eventType: z.string().nullable(),
-    status: z.string().nullable(),
-    objectId: z.string().nullable(),
-    reference: z.string().nullable(),
-    amount: z.string().nullable(),
-    paymentMethod: z.string().nullable(),
-    signalOnly: z.boolean(),
-  }),
-})
-
-const chosenBySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rule'), ruleId: z.string(), ruleName: z.string() }),
-  z.object({ kind: z.literal('sequence'), step: z.number().int(), of: z.number().int() }),
-  z.object({ kind: z.literal('failure-rate'), percent: z.number() }),
-  z.object({ kind: z.literal('default') }),
-  z.object({ kind: z.literal('provider-default'), provider: z.string().nullable() }),
-  z.object({ kind: z.literal('refusal') }),
-  z.object({ kind: z.literal('forward'), targetUrl: z.string() }),
-  z.object({ kind: z.literal('imported') }),
-])
-
 const bundleCaptureSchema = z.object({
   id: z.string().nullable().optional(),
   endpoint: z.object({ name: z.string(), slug: z.string() }).nullable().optional(),
@@ -109,7 +83,7 @@ const bundleCaptureSchema = z.object({
       headers: headerPairs,
       bodyBase64: z.string(),
       delayMs: z.number().nonnegative(),
-      chosenBy: chosenBySchema,
+      chosenBy: storedCaptureSchema.shape.response.shape.chosenBy,
     })
     .nullable(),
   note: z.string().max(10_000).nullable().optional(),
