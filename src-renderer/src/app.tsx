@@ -1,8 +1,9 @@
 import { useCallback, useRef, useState } from 'react'
 import type { CaptureFilter } from '../../src-main/shared/capture-filter'
-import { useClearEndpoint, useDeleteCapture, useEndpoints, useStatus } from './api/queries'
+import { useDeleteCapture, useEndpoints, useStatus } from './api/queries'
 import type { CaptureScope } from './api/query-keys'
 import { ConfirmDialog } from './components/confirm-dialog'
+import { ClearEndpointDialog } from './features/exchange/clear-endpoint-dialog'
 import { PaneDivider, type PaneArrangement, type PaneLimits } from './components/pane-divider'
 import { Toast } from './components/toast'
 import { CaptureDetail } from './features/captures/capture-detail'
@@ -17,7 +18,6 @@ import { StorageIssuesNotice } from './features/status/storage-issues-notice'
 import { SimulateButton } from './features/replay/entry-points'
 import { TunnelBanner, TunnelControl } from './features/tunnel/tunnel-control'
 import { StorageSettingsButton } from './features/storage/storage-settings'
-import { formatCount } from './lib/format'
 
 const SCOPE_KEY = 'callback-inspector.scope'
 /** The list/detail divider: where it is remembered, its default, and the least each pane may get. */
@@ -54,7 +54,6 @@ export function App() {
   const hasDeletedRef = useRef(false)
   const detailPaneRef = useRef<HTMLElement>(null)
   const deleteCapture = useDeleteCapture()
-  const clearEndpoint = useClearEndpoint()
 
   // A remembered or chosen endpoint that no longer exists falls back to the first one.
   const scope: CaptureScope | null =
@@ -189,19 +188,14 @@ export function App() {
         </main>
       </div>
       {isClearing && scopeEndpoint && (
-        <ConfirmDialog
-          title={`Clear “${scopeEndpoint.name}”?`}
-          confirmLabel={`Delete ${formatCount(scopeEndpoint.captureCount)} ${scopeEndpoint.captureCount === 1 ? 'capture' : 'captures'}`}
+        <ClearEndpointDialog
+          endpoint={scopeEndpoint}
           onClose={() => setIsClearing(false)}
-          onConfirm={async () => {
-            await clearEndpoint.mutateAsync(scopeEndpoint.id)
+          onCleared={(message) => {
             setSelectedId(null)
+            setToast(message)
           }}
-        >
-          <p>
-            Every capture of this endpoint is deleted. The endpoint and its URL stay. This cannot be undone.
-          </p>
-        </ConfirmDialog>
+        />
       )}
       {deletingId !== null && (
         <ConfirmDialog

@@ -112,7 +112,7 @@ export function useDeleteCaptures() {
 export function useClearEndpoint() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (id: string) => call('clearEndpoint', { id }),
+    mutationFn: (input: { id: string; includePinned: boolean }) => call('clearEndpoint', input),
     onSuccess: () => refreshIfNotLive(queryClient, [queryKeys.endpoints(), queryKeys.captureLists()]),
   })
 }
