@@ -7,7 +7,6 @@
  * test-results/ on every run, and replaces docs/delivery-view.png with `README_SCREENSHOT=1`.
  */
 import { fileURLToPath } from 'node:url'
-import type { HeaderPairs } from '../src-main/shared/http-message'
 import { signIxopayJson } from '../src-main/core/providers/index'
 import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
 import { expect, test } from './fixtures/inspector'
@@ -55,7 +54,7 @@ test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', asy
     // Each retry is signed anew over its own Date, as the gateway does; the body stays the same.
     // (No key on the endpoint: recognised as IXOPAY by its signature and body, verdict "no key".)
     const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: `/${endpoint.slug}${path}` })
-    return inspector.sendCallback({ slug: endpoint.slug, path, headers: signed.headers as HeaderPairs, body })
+    return inspector.sendCallback({ slug: endpoint.slug, path, headers: signed.headers, body })
   }
   const retried = ixopayCallback('d94c0d72f3a36e21f16e', 'order-4711', '49.90')
   expect(await send(retried)).toBe(500)

@@ -53,8 +53,8 @@ test('export a redacted capture from its detail and import the file into another
   const text = file.toString('utf8')
   expect(text).not.toContain('top-secret-token')
   expect(text).not.toContain('4111 1111 1111 1111')
-  const bundle = JSON.parse(text)
-  expect(Buffer.from(bundle.captures[0].body.base64, 'base64').toString()).toBe(
+  const bundle = JSON.parse(text) as { captures: Array<{ body: { base64: string } }> }
+  expect(Buffer.from(bundle.captures[0]!.body.base64, 'base64').toString()).toBe(
     JSON.stringify({ order: '4111111111111112', card: { number: '4111 11** **** 1111', expiryMonth: '**' }, email: 'jane@example.com' }),
   )
 

@@ -5,7 +5,6 @@
  * shown as clearly as an answer.
  */
 import type { Page } from '@playwright/test'
-import type { HeaderPairs } from '../src-main/shared/http-message'
 import { analyzeDelivery, signIxopayJson } from '../src-main/core/providers/index'
 import { startLoopbackTarget, type LoopbackTarget } from '../src-main/test-support/loopback-target'
 import { saveScreenshot } from './fixtures/screenshots'
@@ -44,7 +43,7 @@ async function captureSignedIxopay(inspector: InspectorFixture, page: Page, pref
     currency: 'EUR',
   })
   const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: `/${slug}/callbacks/ixopay?orderId=1001` })
-  expect(await inspector.sendCallback({ slug, path: '/callbacks/ixopay?orderId=1001', headers: signed.headers as HeaderPairs, body })).toBe(200)
+  expect(await inspector.sendCallback({ slug, path: '/callbacks/ixopay?orderId=1001', headers: signed.headers, body })).toBe(200)
   await inspector.openUi(page)
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
   await page.getByTestId('capture-row').first().click()

@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createDispatch, type Dispatch } from './dispatch'
 import type { CapturePage, InspectorEvent } from '../shared/contract'
 import type { Result } from '../shared/errors'
-import type { HeaderPairs } from '../shared/http-message'
 import { send } from '../test-support/http-client'
 import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
 import { makeTempDir } from '../test-support/temp-dir'
@@ -63,7 +62,7 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
       currency: 'EUR',
     })
     const signed = signIxopayJson({ secret: 'unused', body, date: new Date().toUTCString(), requestUri: '/default/ixopay' })
-    await send(`${endpointUrl}/ixopay`, { headers: signed.headers as HeaderPairs, body })
+    await send(`${endpointUrl}/ixopay`, { headers: signed.headers, body })
   }
 
   it('lists the captures matching a filter, newest first, with their total', async () => {

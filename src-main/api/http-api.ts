@@ -68,7 +68,7 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
       if (request.method !== 'GET') {
         sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: 'subscribe to events with GET' } })
       } else {
-        streamEvents(request, response, deps.subscribe)
+        streamEvents(request, response, (listener) => deps.subscribe(listener))
       }
       return true
     }

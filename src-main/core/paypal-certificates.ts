@@ -125,7 +125,7 @@ export function createPaypalCertificates(deps: PaypalCertificateDeps): PaypalCer
     keyFor(headers) {
       const url = headerValue(headers, 'PAYPAL-CERT-URL')
       const pem = url === undefined ? undefined : certificates.get(url)
-      return pem === undefined ? null : { kind: 'certificate', provider: 'paypal', pem, label: `fetched from ${url}` }
+      return url === undefined || pem === undefined ? null : { kind: 'certificate', provider: 'paypal', pem, label: `fetched from ${url}` }
     },
     problemFor(headers) {
       const url = headerValue(headers, 'PAYPAL-CERT-URL')
@@ -162,7 +162,7 @@ function fetchOverHttp(url: string): Promise<Buffer> {
     const request = get(url, (response) => {
       if (response.statusCode !== 200) {
         response.resume()
-        reject(new Error(`${url} answered ${response.statusCode}`))
+        reject(new Error(`${url} answered ${String(response.statusCode)}`))
         return
       }
       const chunks: Buffer[] = []

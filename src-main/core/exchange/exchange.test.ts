@@ -20,6 +20,33 @@ import { makeTempDir } from '../../test-support/temp-dir'
 import { startInspector, type Inspector } from '../inspector'
 import { silentLogger } from '../logger'
 
+/** The parts of an exported HAR file (with this app's `_` extensions) the tests read. */
+interface ExportedHar {
+  log: {
+    _redaction?: unknown
+    entries: Array<{
+      request: { url: string; postData?: unknown }
+      response: { status: number }
+      _verdict: { computedBeforeRedaction?: boolean }
+      _answerChosenBy: { description: string }
+      _provider: unknown
+    }>
+  }
+}
+
+/** The parts of an exported bundle the tests read. */
+interface ExportedBundle {
+  redaction: { items: unknown }
+  captures: Array<{
+    recognitionComputedBeforeRedaction: boolean
+    resends: unknown[]
+    pinned: boolean
+    target: string
+    headers: Array<[string, string]>
+    body: { base64: string }
+  }>
+}
+
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 const b64 = (bytes: Buffer | string) => Buffer.from(bytes).toString('base64')
 
@@ -157,7 +184,7 @@ describe('export and import through the inspector', () => {
 
   it('writes HAR that validates against the HAR 1.2 schema, with the answer and the verdict', async () => {
     const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'har' })
-    const har = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString('utf8'))
+    const har = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString('utf8')) as ExportedHar
     const all = createRequire(import.meta.url)('har-schema') as Record<string, object>
     // The schema's formats: ISO 8601 times as the HAR spec writes them, absolute URLs, IP addresses.
     const ajv = new Ajv({
@@ -176,11 +203,11 @@ describe('export and import through the inspector', () => {
     const validate = ajv.compile(all.har!)
     expect(validate(har), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
     const redacted = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'har', redact: true })
-    const redactedHar = JSON.parse(Buffer.from(redacted.dataBase64, 'base64').toString('utf8'))
+    const redactedHar = JSON.parse(Buffer.from(redacted.dataBase64, 'base64').toString('utf8')) as ExportedHar
     expect(validate(redactedHar), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
     expect(redactedHar.log._redaction).toEqual(redacted.redactions)
-    expect(redactedHar.log.entries[0]._verdict.computedBeforeRedaction).toBe(true)
-    const binary = har.log.entries.find((entry: { request: { url: string } }) => entry.request.url.endsWith('/bin'))
+    expect(redactedHar.log.entries[0]?._verdict.computedBeforeRedaction).toBe(true)
+    const binary = har.log.entries.find((entry) => entry.request.url.endsWith('/bin'))!
     expect(binary.request.postData).toMatchObject({ encoding: 'base64', text: b64(Buffer.from([0, 1, 2, 0xff, 0xfe, 0x0d, 0x0a, 0x27, 0x40])) })
     expect(binary.response.status).toBe(200)
     expect(binary._verdict).toMatchObject({ status: expect.any(String) })
@@ -562,14 +589,14 @@ describe('export and import through the inspector', () => {
     expect((await inspector.procedures.getCapture({ id: copied.importedIds[0]! })).pinned).toBe(true)
 
     const exported = await inspector.procedures.exportCaptures({ endpointId: target.id, format: 'bundle', redact: true, redactPersonalData: true })
-    const bundle = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString())
+    const bundle = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString()) as ExportedBundle
     expect(bundle.redaction.items).toEqual(exported.redactions)
-    const capture = bundle.captures[0]
+    const capture = bundle.captures[0]!
     expect(capture.recognitionComputedBeforeRedaction).toBe(true)
     expect(capture.resends).toEqual([])
     expect(capture.pinned).toBe(true)
     expect(capture.target).toBe('/' + target.slug + '/pay?pan=5500-00**-****-0004')
-    expect(capture.headers.map(([name]: [string, string]) => name)).not.toContain('Authorization')
+    expect(capture.headers.map(([name]) => name)).not.toContain('Authorization')
     const redactedBody = JSON.parse(Buffer.from(capture.body.base64, 'base64').toString())
     expect(redactedBody).toEqual({
       card: { number: '4111 11** **** 1111', expiryMonth: '**', cardHolder: 'J***' },

@@ -8,7 +8,7 @@
  * HTTP/2 pseudo-headers (`:authority`…) are dropped, a request body is taken from
  * `postData.text` (base64 when `encoding`/`_encoding` says so), else rebuilt from `params`.
  */
-import type { Content, Entry, Har, Header, PostData, Response, Timings } from 'har-format'
+import type { Content, Entry, Har, Header, Response, Timings } from 'har-format'
 import type { CaptureRecognition } from '../../shared/contract'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
@@ -60,7 +60,7 @@ function harEntry(capture: ExchangeCapture, header: HarHeader): Entry {
       cookies: [],
       headers: toHarHeaders(capture.headers),
       queryString: queryPairs(capture.target),
-      ...(requestBody ? { postData: { mimeType: contentType, ...requestBody } as PostData } : {}),
+      ...(requestBody ? { postData: { mimeType: contentType, ...requestBody } } : {}),
       headersSize: -1,
       bodySize: capture.body.length,
     },
@@ -154,11 +154,6 @@ function round(ms: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // Import
-
-/** Whether a parsed JSON document looks like a HAR file. */
-export function isHarDocument(document: unknown): boolean {
-  return typeof document === 'object' && document !== null && typeof (document as { log?: unknown }).log === 'object'
-}
 
 /** Reads the entries of a parsed HAR document; each entry fails on its own with a reason. */
 export function readHar(document: unknown): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {

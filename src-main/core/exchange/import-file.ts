@@ -7,7 +7,7 @@ import type { ImportFormat } from '../../shared/exchange'
 import { isBundleDocument, readBundle, type EntryResult } from './bundle-format'
 import { readCurlCommands } from './curl-import'
 import { EXCHANGE_LIMITS } from './exchange-capture'
-import { isHarDocument, readHar } from './har-format'
+import { readHar } from './har-format'
 import { readHttpMessages } from './http-message-format'
 
 export type ReadImport = { ok: true; format: Exclude<ImportFormat, 'auto'>; entries: EntryResult[] } | { ok: false; message: string }

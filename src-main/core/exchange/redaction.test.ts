@@ -38,6 +38,12 @@ const redactOne = (overrides: Partial<ExchangeCapture>, request: RedactionReques
   return { capture: result.captures[0]!, redactions: result.redactions }
 }
 
+/** The members of a redacted CHIP-style body the tests read. */
+interface ChipBody {
+  transaction_data: { extra: { cardholder_name: string } }
+  client: unknown
+}
+
 describe('card numbers by pattern', () => {
   it('masks Luhn-valid 13-19 digit numbers, with or without separators, to first 6 and last 4', () => {
     const cases: Array<[string, string]> = [
@@ -133,7 +139,7 @@ describe('redacted export', () => {
     })
     const withoutPersonal = JSON.parse(
       redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }, { ...FULL, personalData: false }).capture.body.toString(),
-    )
+    ) as ChipBody
     expect(withoutPersonal.transaction_data.extra).toEqual({
       card_brand: 'visa',
       masked_pan: '411111******1111',
@@ -142,7 +148,7 @@ describe('redacted export', () => {
       expiry_year: '**',
     })
     expect(withoutPersonal.client).toEqual({ email: 'customer@example.com', full_name: 'Ahmad Test' })
-    const withPersonal = JSON.parse(redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }).capture.body.toString())
+    const withPersonal = JSON.parse(redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(body) }).capture.body.toString()) as ChipBody
     expect(withPersonal.transaction_data.extra.cardholder_name).toBe('A***')
     expect(withPersonal.client).toEqual({ email: 'c***@example.com', full_name: 'A***' })
   })

@@ -67,7 +67,7 @@ export async function openKeyStore(dataDir: string, sealer: SecretSealer, quaran
   const unreadable: string[] = []
   for (const stored of db.data.keys) {
     try {
-      const key = providerKeySchema.parse(JSON.parse(sealer.method === stored.sealedWith ? sealer.unseal(stored.sealed) : stored.sealed)) as ProviderKey
+      const key = providerKeySchema.parse(JSON.parse(sealer.method === stored.sealedWith ? sealer.unseal(stored.sealed) : stored.sealed))
       cache.set(stored.id, { endpointId: stored.endpointId, key, entry: { id: stored.id, createdAt: stored.createdAt, descriptor: describeKey(key) } })
     } catch {
       // A key sealed on another machine or keychain cannot be opened here; it stays on disk.

@@ -34,7 +34,7 @@ export function adyenNotificationItems(json: JsonValue | undefined): JsonValue[]
   const items = prop(json, 'notificationItems')
   if (!Array.isArray(items) || items.length === 0) return null
   const requestItems = items.map((item) => prop(item, 'NotificationRequestItem'))
-  return requestItems.every(isObject) ? (requestItems as JsonValue[]) : null
+  return requestItems.every(isObject) ? requestItems : null
 }
 
 export function adyenVariant(delivery: Delivery): Extract<ProviderVariant, 'classic' | 'platform'> {

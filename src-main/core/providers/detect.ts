@@ -77,7 +77,7 @@ export function detectProvider(delivery: Delivery, keys: readonly ProviderKey[] 
       return recognised(
         'ixopay',
         'legacy-xml',
-        `${authorization.headerName}: ${authorization.value.split(' ')[0]} <apiKey>:<signature> with an XML <callback> body`,
+        `${authorization.headerName}: ${authorization.value.split(' ')[0] ?? ''} <apiKey>:<signature> with an XML <callback> body`,
       )
     }
   }

@@ -34,7 +34,7 @@ export function validateKey(input: unknown): KeyValidation {
     const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''
     return { ok: false, message: `invalid key: ${where}${issue?.message ?? 'unexpected shape'}` }
   }
-  const key = parsed.data as ProviderKey
+  const key = parsed.data
   const warnings: string[] = []
   switch (key.kind) {
     case 'hmac-secret': {

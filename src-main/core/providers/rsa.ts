@@ -32,7 +32,7 @@ export function digestLabel(digest: RsaDigest): string {
 
 /** Verifies `signature` over `message` with `digest`, and diagnoses a failure. */
 export function checkRsaPkcs1(publicKey: KeyObject, digest: RsaDigest, message: Buffer, signature: Buffer): RsaCheck {
-  let isValid = false
+  let isValid: boolean
   try {
     isValid = verify(digest, message, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature)
   } catch (error: unknown) {

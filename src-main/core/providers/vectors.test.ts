@@ -70,7 +70,7 @@ describe('shared vectors', () => {
               if (mustFetch) {
                 const hint = analysis.summary.signalOnly
                 expect(hint).not.toBeNull()
-                expect([hint?.display, hint?.path, `${hint?.method} ${hint?.path}`]).toContain(mustFetch)
+                expect([hint?.display, hint?.path, `${String(hint?.method)} ${String(hint?.path)}`]).toContain(mustFetch)
                 if (analysis.verdict.status === 'unsigned') expect(analysis.verdict.confirmHint).toEqual(hint)
               }
               if (vector.expected.status) expect(analysis.summary.status).toBe(vector.expected.status)

@@ -80,7 +80,7 @@ describe('keep the captured path never leaves the target path', () => {
       await sendReplay(request)
       const received = target.received.at(-1)
       expect(received?.target, path).toBe(expected)
-      expect(view.url, path).toBe(`${target.url}${received?.target}`)
+      expect(view.url, path).toBe(`${target.url}${String(received?.target)}`)
       expect(view.target).toBe(received?.target)
     }
   })

@@ -20,13 +20,17 @@ export interface BodyDraft {
   skip(scheme: string, provider: ProviderId, reason: string): void
 }
 
-type AdyenItem = Parameters<typeof signAdyenItem>[1]
 type PlexoObject = Parameters<typeof signPlexoEnvelope>[0]['object']
 
 const HMAC_SIGNATURE_MEMBER = /("hmacSignature"\s*:\s*)"((?:[^"\\]|\\.)*)"/g
 
 function record(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+}
+
+/** A JSON member as text: a string as it is, anything else as its JSON (never "[object Object]"). */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 /** The body as text when it is valid UTF-8 that round-trips byte for byte; otherwise `null`. */
@@ -75,7 +79,7 @@ export function resignAdyenItems(draft: BodyDraft, key: HmacKey | undefined): vo
   let position = 0
   const rewritten = text.replace(HMAC_SIGNATURE_MEMBER, (_whole: string, prefix: string, escaped: string) => {
     const index = signedIndexes[position++] as number
-    const signature = signAdyenItem(key.value, requestItems[index] as AdyenItem)
+    const signature = signAdyenItem(key.value, requestItems[index])
     changes.push({
       scheme: 'adyen-classic-item',
       provider: 'adyen',
@@ -107,7 +111,7 @@ export function resignPlexoEnvelope(draft: BodyDraft, key: RsaPrivateKey | undef
     )
     return
   }
-  const fingerprint = String(inner.Fingerprint)
+  const fingerprint = scalarText(inner.Fingerprint)
   const signed = signPlexoEnvelope({ object: inner.Object as PlexoObject, fingerprint, expiresAt, privateKey: key.pem })
   const keyId = privateKeyFingerprint(key)
   draft.setBody(Buffer.from(signed.body, 'utf8'), [
@@ -116,7 +120,7 @@ export function resignPlexoEnvelope(draft: BodyDraft, key: RsaPrivateKey | undef
       provider: 'plexo',
       location: 'body',
       name: 'Object.UTCUnixTimeExpiration',
-      before: inner.UTCUnixTimeExpiration === undefined ? null : String(inner.UTCUnixTimeExpiration),
+      before: inner.UTCUnixTimeExpiration === undefined ? null : scalarText(inner.UTCUnixTimeExpiration),
       after: String(expiresAt),
       keyFingerprint: keyId,
     },

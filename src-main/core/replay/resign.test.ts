@@ -97,7 +97,7 @@ describe("re-sign, verified by the providers' own libraries", () => {
       const edited = randomJson()
       const { received, resigned } = await resendResigned(captured, [{ kind: 'hmac-secret', provider: 'stripe', value: secret }], { body: edited })
       const event = stripe.webhooks.constructEvent(received.body.toString(), header(received.headers, 'Stripe-Signature'), secret)
-      expect(event.id).toBe(JSON.parse(edited).id)
+      expect(event.id).toBe((JSON.parse(edited) as { id: string }).id)
       expect(resigned.summary.changes).toEqual([expect.objectContaining({ scheme: 'stripe-v1', location: 'header', name: 'Stripe-Signature' })])
       expect(resigned.request.differences).toContainEqual(expect.objectContaining({ kind: 'header-changed', name: 'Stripe-Signature', reason: 'resigned' }))
     }
@@ -151,7 +151,7 @@ describe('re-sign Standard Webhooks v1a (ed25519), verified with plain node:cryp
     return { privateKey, publicKey, whsk, whpk, pem }
   }
   const signedContent = (headers: Record<string, string>, body: Buffer): Buffer =>
-    Buffer.concat([Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`), body])
+    Buffer.concat([Buffer.from(`${String(headers['webhook-id'])}.${String(headers['webhook-timestamp'])}.`), body])
   const entries = (headers: Record<string, string>, version: string): Buffer[] =>
     (headers['webhook-signature'] ?? '')
       .split(' ')
@@ -397,9 +397,11 @@ describe("re-sign, verified by the app's own verifier at the target", () => {
     const { received, resigned } = await resendResigned(captured, keys)
     const analysis = verdictAt(received, keys)
     expect(analysis.verdict.status).toBe('valid')
-    const parsed = JSON.parse(received.body.toString())
-    expect(parsed.notificationItems[1].NotificationRequestItem.additionalData.hmacSignature).toBe(
-      signAdyenItem(key, parsed.notificationItems[1].NotificationRequestItem),
+    const parsed = JSON.parse(received.body.toString()) as {
+      notificationItems: Array<{ NotificationRequestItem: { additionalData: { hmacSignature: string } } }>
+    }
+    expect(parsed.notificationItems[1]!.NotificationRequestItem.additionalData.hmacSignature).toBe(
+      signAdyenItem(key, parsed.notificationItems[1]!.NotificationRequestItem),
     )
     expect(received.body.toString().replace(/"hmacSignature": "[^"]*"/g, '')).toBe(body.replace(/"hmacSignature": "[^"]*"/g, ''))
     expect(resigned.summary.changes.map((change) => change.location)).toEqual(['body', 'body'])

@@ -94,7 +94,7 @@ class Draft {
     const sentName = index >= 0 ? (this.headers[index] as [string, string])[0] : name
     if (index >= 0) this.headers[index] = [sentName, value]
     else this.headers.push([name, value])
-    for (const each of Array.isArray(change) ? change : [change]) this.changes.push({ ...each, location: 'header', name: sentName, before, after: value })
+    for (const each of [change].flat()) this.changes.push({ ...each, location: 'header', name: sentName, before, after: value })
   }
 
   setBody(body: Buffer, changes: ResignChange[]): void {

@@ -89,8 +89,9 @@ describe('simulator', () => {
       targetPath: '/cb',
       keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }],
     })
-    expect(JSON.parse(first.request.body.toString()).uuid).not.toBe(JSON.parse(second.request.body.toString()).uuid)
-    const body = JSON.parse(first.request.body.toString())
+    const uuidOf = (body: Buffer): string => (JSON.parse(body.toString()) as { uuid: string }).uuid
+    expect(uuidOf(first.request.body)).not.toBe(uuidOf(second.request.body))
+    const body = JSON.parse(first.request.body.toString()) as { purchaseId: string; uuid: string }
     expect(body.purchaseId).toBe(`${now.toISOString().slice(0, 10).replace(/-/g, '')}-${body.uuid}`)
 
     const chip = await buildSimulatedCallback('chip', 'purchase.paid', {
@@ -127,7 +128,7 @@ describe('simulator', () => {
       format: 'jwk',
     })
     const signature = /^v1a,(\S+)$/.exec(headers['webhook-signature'] ?? '')?.[1] ?? ''
-    const content = Buffer.concat([Buffer.from(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`), simulated.request.body])
+    const content = Buffer.concat([Buffer.from(`${String(headers['webhook-id'])}.${String(headers['webhook-timestamp'])}.`), simulated.request.body])
     expect(verify(null, content, publicKey, Buffer.from(signature, 'base64'))).toBe(true)
     expect(headers['webhook-timestamp']).toBe(String(Math.floor(now.getTime() / 1000)))
 

@@ -183,7 +183,12 @@ function serialise(template: SimulatorTemplate, body: SimulatorTemplate['body'])
     case 'form': {
       if (body === null || typeof body !== 'object' || Array.isArray(body))
         throw new InspectorError('INTERNAL', `template ${template.id}: a form body is an object of fields`)
-      return Buffer.from(new URLSearchParams(Object.entries(body).map(([key, value]): [string, string] => [key, String(value)])).toString(), 'utf8')
+      return Buffer.from(
+        new URLSearchParams(
+          Object.entries(body).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+        ).toString(),
+        'utf8',
+      )
     }
     default: {
       const exhaustive: never = template.bodyStyle
@@ -370,8 +375,6 @@ function ed25519SigningPair(keys: readonly SigningKey[]): { privateKey: KeyObjec
   return { privateKey: parsed.key, generated: false }
 }
 
-type AdyenItem = Parameters<typeof signAdyenItem>[1]
-
 /** Sets `additionalData.hmacSignature` on every classic notification item. */
 function signAdyenBody(body: SimulatorTemplate['body'], hexKey: string): SimulatorTemplate['body'] {
   if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.notificationItems)) return body
@@ -382,7 +385,7 @@ function signAdyenBody(body: SimulatorTemplate['body'], hexKey: string): Simulat
     const additional = item.additionalData
     const additionalData = additional !== null && typeof additional === 'object' && !Array.isArray(additional) ? additional : {}
     // The signature is over fields outside additionalData, so it can be computed before it is set.
-    additionalData.hmacSignature = signAdyenItem(hexKey, item as AdyenItem)
+    additionalData.hmacSignature = signAdyenItem(hexKey, item)
     item.additionalData = additionalData
   }
   return body

@@ -59,7 +59,7 @@ beforeAll(async () => {
       try {
         const uuid: unknown = (JSON.parse(body.toString('utf8')) as { uuid?: unknown }).uuid
         if (typeof uuid === 'string') deliveryKey = uuid
-      } catch (error: unknown) {
+      } catch {
         // Not JSON: keep the body hash.
       }
       const chosen = chooseAnswer(

@@ -17,7 +17,7 @@ export function lazyJsonBody(body: Buffer): LazyJsonBody {
     if (parsed === undefined) {
       try {
         parsed = { ok: true, value: JSON.parse(body.toString('utf8')) as unknown }
-      } catch (error: unknown) {
+      } catch {
         // Not JSON (a form post, XML, binary): a JSON-field condition simply does not hold.
         parsed = { ok: false }
       }

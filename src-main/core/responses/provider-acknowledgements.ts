@@ -160,7 +160,7 @@ function looksLikeSignedEnvelope(body: string): boolean {
   try {
     const parsed: unknown = JSON.parse(body)
     return typeof parsed === 'object' && parsed !== null && 'Object' in parsed && 'Signature' in parsed
-  } catch (error: unknown) {
+  } catch {
     // Not JSON, so not the envelope.
     return false
   }

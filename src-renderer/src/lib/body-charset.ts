@@ -99,7 +99,7 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): Decod
     const order = charset === 'utf-16' ? guessUtf16Order(bytes) : charset === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE'
     return { text: decodeStrict(bytes, order.toLowerCase()), encoding: order, source: 'declared', unknownDeclared: null }
   }
-  let encoding: string | null = null
+  let encoding: string | null
   try {
     encoding = new TextDecoder(charset).encoding
   } catch {

@@ -16,7 +16,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024
     unit++
   }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit] ?? 'GB'}`
 }
 
 export function formatExactBytes(bytes: number): string {

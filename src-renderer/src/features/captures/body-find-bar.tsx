@@ -10,7 +10,6 @@ export function useBodyFind(text: string) {
   const [query, setQuery] = useState('')
   const [searched, setSearched] = useState('')
   const [matchCase, setMatchCase] = useState(false)
-  const [current, setCurrent] = useState(0)
   const [focusRequest, setFocusRequest] = useState(0)
 
   useEffect(() => {
@@ -20,7 +19,10 @@ export function useBodyFind(text: string) {
 
   const isActive = isOpen && searched !== ''
   const matches = useMemo(() => (isActive ? findAll(text, searched, { matchCase }) : NO_MATCHES), [isActive, text, searched, matchCase])
-  useEffect(() => setCurrent(0), [matches])
+  // The current match belongs to the matches it was chosen in: new matches start at the first
+  // (decided during render, not by an effect that would render once more with a stale index).
+  const [position, setPosition] = useState({ matches, index: 0 })
+  const current = position.matches === matches ? position.index : 0
   const count = matches.starts.length
 
   return {
@@ -39,8 +41,8 @@ export function useBodyFind(text: string) {
       setFocusRequest((value) => value + 1)
     },
     close: () => setIsOpen(false),
-    next: () => count > 0 && setCurrent((value) => (value + 1) % count),
-    previous: () => count > 0 && setCurrent((value) => (value - 1 + count) % count),
+    next: () => count > 0 && setPosition((value) => ({ matches, index: ((value.matches === matches ? value.index : 0) + 1) % count })),
+    previous: () => count > 0 && setPosition((value) => ({ matches, index: ((value.matches === matches ? value.index : 0) - 1 + count) % count })),
   }
 }
 

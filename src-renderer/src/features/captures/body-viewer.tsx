@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { LosslessJsonDocument } from '../../../../src-main/shared/lossless-json'
 import { CopyButton } from '../../components/copy-button'
 import { decodedAsLabel } from '../../lib/body-charset'
@@ -271,7 +271,10 @@ function documentKey(document: LosslessJsonDocument): number {
  */
 function useExpandedPane(root: React.RefObject<HTMLDivElement | null>, isExpanded: boolean, onRestore: () => void) {
   const restore = useRef(onRestore)
-  restore.current = onRestore
+  useLayoutEffect(() => {
+    restore.current = onRestore
+  })
+  /* eslint-disable react-hooks/immutability -- the effect positions the DOM node of the caller's ref, which the rule takes for mutating a hook argument */
   useEffect(() => {
     const element = root.current
     if (!isExpanded || element === null) return
@@ -298,4 +301,5 @@ function useExpandedPane(root: React.RefObject<HTMLDivElement | null>, isExpande
       for (const property of ['top', 'left', 'width', 'height'] as const) element.style[property] = ''
     }
   }, [root, isExpanded])
+  /* eslint-enable react-hooks/immutability */
 }

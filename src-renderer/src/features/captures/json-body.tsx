@@ -36,6 +36,8 @@ export function JsonBody({ document, matches = NO_MATCHES, currentMatch = -1 }: 
   useEffect(() => {
     if (matchNode < 0) return
     pendingScroll.current = matchNode
+    // The find bar stepped to a match (its state, not this component's): open the containers around it once per step.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the scroll effect below waits for the rows this produces
     setCollapsed((current) => revealNode(document, current, matchNode))
   }, [document, matchNode, currentMatch])
   useEffect(() => {

@@ -25,31 +25,46 @@ function usePatchDetail() {
 export function PinToggle({ capture }: { capture: CaptureDetail }) {
   const patch = usePatchDetail()
   const [isBusy, setIsBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  async function toggle(): Promise<void> {
+    setIsBusy(true)
+    setError(null)
+    try {
+      patch(await call('setCapturePinned', { id: capture.id, pinned: !capture.pinned }))
+    } catch (caught: unknown) {
+      // Shown beside the button: a refused pin must not look like a click that did nothing.
+      setError(caught instanceof Error ? caught.message : String(caught))
+    } finally {
+      setIsBusy(false)
+    }
+  }
+
   return (
-    <button
-      type="button"
-      className={`button button-small ${capture.pinned ? 'exchange-pinned' : ''}`}
-      aria-pressed={capture.pinned}
-      disabled={isBusy}
-      title={capture.pinned ? 'Pinned: kept by retention and when the endpoint is cleared' : 'Pin: keep it through retention and clearing'}
-      onClick={async () => {
-        setIsBusy(true)
-        try {
-          patch(await call('setCapturePinned', { id: capture.id, pinned: !capture.pinned }))
-        } finally {
-          setIsBusy(false)
-        }
-      }}
-      data-testid="pin-toggle"
-    >
-      {capture.pinned ? (
-        <>
-          <PinIcon /> Pinned
-        </>
-      ) : (
-        'Pin'
+    <>
+      <button
+        type="button"
+        className={`button button-small ${capture.pinned ? 'exchange-pinned' : ''}`}
+        aria-pressed={capture.pinned}
+        disabled={isBusy}
+        title={capture.pinned ? 'Pinned: kept by retention and when the endpoint is cleared' : 'Pin: keep it through retention and clearing'}
+        onClick={() => void toggle()}
+        data-testid="pin-toggle"
+      >
+        {capture.pinned ? (
+          <>
+            <PinIcon /> Pinned
+          </>
+        ) : (
+          'Pin'
+        )}
+      </button>
+      {error && (
+        <span className="form-error" role="alert" data-testid="pin-error">
+          {error}
+        </span>
       )}
-    </button>
+    </>
   )
 }
 
