@@ -47,7 +47,18 @@ interface CaptureListProps {
  * the user has scrolled down, the rows under their eyes stay put and a pill counts what arrived
  * above. Rows can be ticked for a bulk replay or delete.
  */
-export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, filter, onFilterChange, selectedId, onSelect, onOpen, toolbar }: CaptureListProps) {
+export function CaptureList({
+  scope,
+  endpoint,
+  emptyEndpoint,
+  unfilteredTotal,
+  filter,
+  onFilterChange,
+  selectedId,
+  onSelect,
+  onOpen,
+  toolbar,
+}: CaptureListProps) {
   const [groupedByDelivery, setGroupedByDelivery] = useGroupByDelivery()
   const { data, error, isPending, isPlaceholderData, hasNextPage, isFetchingNextPage, fetchNextPage } = useCaptureList(scope, filter, groupedByDelivery)
   const startedAt = useStatus().data?.startedAt
@@ -246,7 +257,7 @@ export function CaptureList({ scope, endpoint, emptyEndpoint, unfilteredTotal, f
                     onSelect={select}
                     isChecked={selection.ids.has(capture.id)}
                     onCheck={selection.toggle}
-                    showPathWithinEndpoint={endpoint !== undefined}
+                    endpointSlug={endpoint?.slug ?? null}
                     appStartedAtMs={appStartedAtMs}
                   />
                 )

@@ -1,10 +1,10 @@
 import { memo } from 'react'
 import type { CaptureSummary } from '../../../../src-main/shared/contract'
-import { splitTarget } from '../../../../src-main/shared/slug'
 import { mediaType } from '../../lib/bytes'
 import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
 import { ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
 import { captureReference } from './capture-reference'
+import { targetWithinEndpoint } from './target-within-endpoint'
 import { DeliveryCountBadge } from '../deliveries/delivery-list-parts'
 import { CaptureStatusCell } from './capture-status-cell'
 import { PinMark } from '../exchange/pin-mark'
@@ -22,13 +22,23 @@ interface CaptureRowProps {
   isChecked: boolean
   /** `extend`: Shift was held, so the ticks run from the last row ticked to this one. */
   onCheck: (id: string, extend: boolean) => void
-  /** An endpoint's own list: every target starts with its slug, so the column shows what follows. */
-  showPathWithinEndpoint: boolean
+  /** An endpoint's own list: its slug, dropped from targets that start with it; `null` elsewhere. */
+  endpointSlug: string | null
   /** When the running app started (ms), to tell a hang it still holds from one that ended with an earlier run. */
   appStartedAtMs: number
 }
 
-export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSelected, onSelect, isChecked, onCheck, showPathWithinEndpoint, appStartedAtMs }: CaptureRowProps) {
+export const CaptureRow = memo(function CaptureRow({
+  capture,
+  index,
+  top,
+  isSelected,
+  onSelect,
+  isChecked,
+  onCheck,
+  endpointSlug,
+  appStartedAtMs,
+}: CaptureRowProps) {
   const isRefused = capture.outcome === 'refused'
   const reference = captureReference(capture.recognition)
   return (
@@ -70,17 +80,14 @@ export const CaptureRow = memo(function CaptureRow({ capture, index, top, isSele
       <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
       <span className="cell cell-target wire" title={capture.target} data-testid="capture-target">
         <PinMark pinned={capture.pinned} imported={capture.origin === 'imported'} />
-        {showPathWithinEndpoint ? splitTarget(capture.target).rest : capture.target}
+        {targetWithinEndpoint(capture.target, endpointSlug)}
       </span>
       <span className="cell cell-reference wire" title={reference?.title} data-testid="capture-reference">
         {reference ? <span className="cell-reference-text">{reference.text}</span> : <span className="muted">—</span>}
         <DeliveryCountBadge delivery={capture.delivery} />
       </span>
       {isRefused && capture.refusal?.declaredSize != null ? (
-        <span
-          className="cell cell-size cell-declared wire"
-          title={`Declared ${formatExactBytes(capture.refusal.declaredSize)}; not stored`}
-        >
+        <span className="cell cell-size cell-declared wire" title={`Declared ${formatExactBytes(capture.refusal.declaredSize)}; not stored`}>
           {formatBytes(capture.refusal.declaredSize)}
         </span>
       ) : (
