@@ -31,7 +31,13 @@ const CASES = [
   ['100,000-item JSON array', 'application/json', '[' + Array.from({ length: 100_000 }, () => '0').join(',') + ']', 'json-rows', 'json-rows'],
   ['1 MB of "<" as XML', 'application/xml', '<'.repeat(1024 * 1024), 'xml-body', 'xml-body'],
   ['10 MB JSON, 84,000 objects', 'application/json', objects(84_000), 'json-parsing-preview', 'json-rows'],
-  ['10 MB JSON, 5,000,000 zeros', 'application/json', '[' + Array.from({ length: 4_999_999 }, () => '0').join(',') + ']', 'json-parsing-preview', 'json-too-large'],
+  [
+    '10 MB JSON, 5,000,000 zeros',
+    'application/json',
+    '[' + Array.from({ length: 4_999_999 }, () => '0').join(',') + ']',
+    'json-parsing-preview',
+    'json-too-large',
+  ],
   ['5 MB text, one line', 'text/plain', 'x'.repeat(5 * 1024 * 1024), 'text-body', 'text-body'],
 ]
 
@@ -74,19 +80,32 @@ try {
   // Long tasks (over 50 ms) on the page's main thread, as the browser reports them.
   await page.addInitScript(() => {
     window.__longTasks = []
-    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask', buffered: true })
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((entry) => entry.duration))).observe({
+      type: 'longtask',
+      buffered: true,
+    })
   })
   await page.goto(ready.ui)
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
-  await page.getByTestId('capture-row').nth(CASES.length - 1).waitFor()
+  await page
+    .getByTestId('capture-row')
+    .nth(CASES.length - 1)
+    .waitFor()
 
   console.log(`Body viewer in Chromium (${(await browser.version()) || 'unknown version'}); view times are after the capture has loaded.`)
   console.log('case                             body size   capture loaded   first view   full view   longest task')
   for (const [index, [name, , body, firstView, fullView]] of CASES.entries()) {
     await page.evaluate(() => (window.__longTasks = []))
     const started = performance.now()
-    await page.getByTestId('capture-row').filter({ hasText: `/case-${index}` }).first().click()
-    await page.waitForFunction((path) => document.querySelector('[data-testid=detail-request-line]')?.textContent?.includes(path), `/case-${index} `, { polling: 10, timeout: 120_000 })
+    await page
+      .getByTestId('capture-row')
+      .filter({ hasText: `/case-${index}` })
+      .first()
+      .click()
+    await page.waitForFunction((path) => document.querySelector('[data-testid=detail-request-line]')?.textContent?.includes(path), `/case-${index} `, {
+      polling: 10,
+      timeout: 120_000,
+    })
     const loaded = performance.now()
     const body$ = page.getByTestId('request-body')
     await body$.getByTestId(firstView).first().waitFor({ timeout: 120_000 })
@@ -99,7 +118,9 @@ try {
       `${name.padEnd(32)} ${(body.length / 1024 / 1024).toFixed(2).padStart(6)} MB   ${(loaded - started).toFixed(0).padStart(9)} ms   ${mark(first - loaded)}   ${mark(full - loaded)}  ${longest.toFixed(0).padStart(6)} ms`,
     )
   }
-  console.log(`"!" marks a view slower than the ${TARGET_VIEW_MS} ms target. Longest task: the longest main-thread task while that case opened (capture loading included).`)
+  console.log(
+    `"!" marks a view slower than the ${TARGET_VIEW_MS} ms target. Longest task: the longest main-thread task while that case opened (capture loading included).`,
+  )
 } finally {
   await browser.close()
   child.kill('SIGTERM')

@@ -29,7 +29,15 @@ function callbackBody() {
     paymentMethod: 'Creditcard',
     amount: '9.99',
     currency: 'EUR',
-    returnData: { _TYPE: 'cardData', type: 'visa', cardHolder: 'Jane Doe', expiryMonth: '12', expiryYear: '2030', firstSixDigits: '411111', lastFourDigits: '1111' },
+    returnData: {
+      _TYPE: 'cardData',
+      type: 'visa',
+      cardHolder: 'Jane Doe',
+      expiryMonth: '12',
+      expiryYear: '2030',
+      firstSixDigits: '411111',
+      lastFourDigits: '1111',
+    },
     extraData: {},
   }
   const body = JSON.stringify(base)

@@ -49,12 +49,23 @@ const templates = [
     method: 'POST',
     path: '/default/stripe',
     headers: { 'content-type': 'application/json', 'stripe-signature': 't=1700000000,v1=0000000000000000000000000000000000000000000000000000000000000000' },
-    body: padTo({ id: 'evt_@ID@', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_@ID@', amount: 999, currency: 'eur', customer_mail: 'jane@example.com' } } }, 2048),
+    body: padTo(
+      {
+        id: 'evt_@ID@',
+        object: 'event',
+        type: 'payment_intent.succeeded',
+        data: { object: { id: 'pi_@ID@', amount: 999, currency: 'eur', customer_mail: 'jane@example.com' } },
+      },
+      2048,
+    ),
   },
 ]
 // autocannon's own id replacement stalled its requests here: each body gets a counter instead.
 let nextId = 0
-const requests = templates.map(({ body, ...request }) => ({ ...request, setupRequest: (prepared) => ({ ...prepared, body: body.split('@ID@').join(String(++nextId).padStart(8, '0')) }) }))
+const requests = templates.map(({ body, ...request }) => ({
+  ...request,
+  setupRequest: (prepared) => ({ ...prepared, body: body.split('@ID@').join(String(++nextId).padStart(8, '0')) }),
+}))
 
 function startProcess(args) {
   const startedAt = performance.now()
@@ -140,7 +151,11 @@ for (const checkpoint of CHECKPOINTS) {
   const rate = Math.round((checkpoint - filled) / ((performance.now() - startedAt) / 1000))
   filled = checkpoint
   await new Promise((resolve) => setTimeout(resolve, 1500))
-  figure(`RSS at ${checkpoint.toLocaleString('en-US')} captures`, `${(await rssMiB(app.child.pid)).toFixed(0)} MiB`, checkpoint === TOTAL ? '<= 150 MiB at 100k' : '')
+  figure(
+    `RSS at ${checkpoint.toLocaleString('en-US')} captures`,
+    `${(await rssMiB(app.child.pid)).toFixed(0)} MiB`,
+    checkpoint === TOTAL ? '<= 150 MiB at 100k' : '',
+  )
   console.log(`   (filled at ${rate} captures/s, non-2xx ${result.non2xx})`)
 }
 const total = (await api(app.ready, 'listCaptures', { limit: 1 })).total
@@ -166,7 +181,9 @@ const side = backgroundLoad(`${app.ready.receiver}/side/probe`)
 await new Promise((resolve) => setTimeout(resolve, 1000))
 const common = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { query: 'body:customer_mail' } }))
 figure(`search body:customer_mail: first page and total (${common.value.total})`, `${common.ms} ms`, 'first page <= 500 ms, total <= 2,000 ms')
-const rare = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { query: `"${sample.id.slice(0, 8)}" OR nosuchvalue` } }))
+const rare = await timed(() =>
+  api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { query: `"${sample.id.slice(0, 8)}" OR nosuchvalue` } }),
+)
 figure(`search for a rare word: first page and total (${rare.value.total})`, `${rare.ms} ms`, 'first page <= 500 ms, total <= 2,000 ms')
 const anywhere = await timed(() => api(app.ready, 'listCaptures', { limit: 100, filter: { query: 'jane -stripe' } }))
 figure(`search jane -stripe (total ${anywhere.value.total})`, `${anywhere.ms} ms`)

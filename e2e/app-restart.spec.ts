@@ -26,7 +26,9 @@ test('everything captured before a restart is still there after it', async ({ pa
       await expect(page.getByTestId('capture-row')).toHaveCount(2)
       await page.getByTestId('capture-row').filter({ hasText: '/callbacks/ixopay?orderId=1' }).click()
       await expect(page.getByTestId('capture-detail')).toContainText('before-restart')
-      const [summary] = (await second.call<{ items: Array<{ id: string; target: string }> }>('listCaptures', {})).items.filter((item) => item.target === '/default/binary')
+      const [summary] = (await second.call<{ items: Array<{ id: string; target: string }> }>('listCaptures', {})).items.filter(
+        (item) => item.target === '/default/binary',
+      )
       const detail = await second.call<{ request: { bodyBase64: string } }>('getCapture', { id: summary!.id })
       expect(Buffer.from(detail.request.bodyBase64, 'base64').equals(binaryBody)).toBe(true)
     } finally {

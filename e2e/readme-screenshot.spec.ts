@@ -19,7 +19,13 @@ test('README screenshot', async ({ page, inspector }) => {
   const [ixopay] = loadVectors('ixopay.json')
   for (const key of keysForVector(ixopay!, 'ixopay')) await inspector.app.call('addKey', { endpointId: endpoint.id, key })
 
-  for (const [file, index] of [['swedbankpay.json', 2], ['chip.json', 0], ['stripe.json', 0], ['ixopay.json', 2], ['ixopay.json', 0]] as const) {
+  for (const [file, index] of [
+    ['swedbankpay.json', 2],
+    ['chip.json', 0],
+    ['stripe.json', 0],
+    ['ixopay.json', 2],
+    ['ixopay.json', 0],
+  ] as const) {
     const vector = loadVectors(file)[index]!
     await inspector.sendCallback({ slug, path: vector.path, method: vector.method, headers: Object.entries(vector.headers) as HeaderPairs, body: vector.body })
   }

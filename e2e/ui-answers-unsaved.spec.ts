@@ -58,7 +58,9 @@ test('Escape and Close with unsaved rules or steps ask first; Cancel keeps the w
   await third.getByTestId('answers-close').click()
   await confirm.getByTestId('confirm-button').click()
   await expect(third).toBeHidden()
-  const saved = await inspector.app.call<{ config: { rules: unknown[]; sequence: { steps: unknown[] } | null } }>('getAnswerConfig', { endpointId: endpoint.id })
+  const saved = await inspector.app.call<{ config: { rules: unknown[]; sequence: { steps: unknown[] } | null } }>('getAnswerConfig', {
+    endpointId: endpoint.id,
+  })
   expect(saved.config.rules).toEqual([])
   expect(saved.config.sequence?.steps).toHaveLength(2)
 })

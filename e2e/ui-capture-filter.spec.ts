@@ -13,10 +13,16 @@ import { expect, test, type InspectorFixture, type OwnEndpoint } from './fixture
 
 const SECRET = 'e2e-filter-ixopay-secret'
 
-
 /** A correctly signed IXOPAY callback for an order (the endpoint has the secret, so its verdict is valid). */
 async function sendSignedIxopay(inspector: InspectorFixture, endpoint: OwnEndpoint, path: string, reference: string): Promise<void> {
-  const body = JSON.stringify({ result: 'OK', uuid: `tx-${reference}`, merchantTransactionId: reference, transactionType: 'DEBIT', amount: '9.99', currency: 'EUR' })
+  const body = JSON.stringify({
+    result: 'OK',
+    uuid: `tx-${reference}`,
+    merchantTransactionId: reference,
+    transactionType: 'DEBIT',
+    amount: '9.99',
+    currency: 'EUR',
+  })
   const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: `/${endpoint.slug}${path}` })
   expect(await inspector.sendCallback({ slug: endpoint.slug, path, headers: signed.headers as HeaderPairs, body })).toBe(200)
 }
@@ -76,7 +82,9 @@ test('filter by text and provider, see live matches only, tick a range, replay i
 
     // Tick one row, shift-tick the next: a range of two.
     await row(page, '/orders/1001/refunded').getByTestId('row-check').click()
-    await row(page, '/orders/1001/paid').getByTestId('row-check').click({ modifiers: ['Shift'] })
+    await row(page, '/orders/1001/paid')
+      .getByTestId('row-check')
+      .click({ modifiers: ['Shift'] })
     await expect(page.getByTestId('selection-count')).toHaveText('2 selected')
     await expect(row(page, '/orders/1001/refunded').getByTestId('row-check')).toBeChecked()
     await expect(row(page, '/orders/1001/paid').getByTestId('row-check')).toBeChecked()

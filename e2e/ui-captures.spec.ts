@@ -26,7 +26,12 @@ test('a callback appears live, without reloading, and its JSON body is shown exa
   const status = await inspector.sendCallback({
     slug: endpoint.slug,
     path: '/webhooks/stripe?attempt=1',
-    headers: [['Content-Type', 'application/json'], ['Stripe-Signature', 't=1,v1=abc'], ['x-dup', 'one'], ['X-Dup', 'two']],
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['Stripe-Signature', 't=1,v1=abc'],
+      ['x-dup', 'one'],
+      ['X-Dup', 'two'],
+    ],
     body,
   })
   expect(status).toBe(200)
@@ -133,13 +138,16 @@ test('copy as curl resends the exact bytes, and a capture can be deleted', async
     slug: endpoint.slug,
     method: 'PATCH',
     path: '/orig?q=a%20b',
-    headers: [['Content-Type', 'application/octet-stream'], ['X-Quote', "it's"]],
+    headers: [
+      ['Content-Type', 'application/octet-stream'],
+      ['X-Quote', "it's"],
+    ],
     body,
   })
   await row(page, '/orig').click()
   await page.getByTestId('copy-curl').click()
   const command = String(await page.evaluate('navigator.clipboard.readText()'))
-  expect(command).toContain("-X PATCH")
+  expect(command).toContain('-X PATCH')
   await run('bash', ['-c', `${command.replace('/orig?', '/copy?')} -s -o /dev/null`])
 
   await row(page, '/copy?q=a%20b').click()

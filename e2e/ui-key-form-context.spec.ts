@@ -48,9 +48,10 @@ test('a Stripe capture: the key form starts on a Stripe secret, and a whsec_ sec
   await expect(dialog.getByTestId('key-error')).toContainText('Not added')
   await expect(dialog.getByTestId('key-item')).toHaveCount(0)
   // The API refuses it too (one rule for both sides).
-  const refused = await inspector.app
-    .call('addKey', { endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: secret } })
-    .then(() => null, (error: unknown) => String(error))
+  const refused = await inspector.app.call('addKey', { endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: secret } }).then(
+    () => null,
+    (error: unknown) => String(error),
+  )
   expect(refused).toMatch(/file it under Stripe/)
 
   await dialog.getByTestId('key-shape-switch').click()

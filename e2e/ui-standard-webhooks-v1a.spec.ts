@@ -8,20 +8,26 @@ import { createHash, generateKeyPairSync, sign } from 'node:crypto'
 import { saveScreenshot } from './fixtures/screenshots'
 import { expect, test } from './fixtures/inspector'
 
-
-
 test('a v1a-only delivery: no key, then the whpk_ public key entered in the UI makes it valid', async ({ page, inspector }) => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
   const raw = (form: 'd' | 'x') => Buffer.from((form === 'd' ? privateKey : publicKey).export({ format: 'jwk' })[form] ?? '', 'base64url').toString('base64')
   const whpk = `whpk_${raw('x')}`
-  const fingerprint = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)
+  const fingerprint = createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16)
 
   const endpoint = await inspector.openOwnEndpoint(page, 'v1a')
   const body = JSON.stringify({ type: 'invoice.paid', timestamp: new Date().toISOString(), data: { id: 'inv_e2e', amount: 4900 } })
   const id = 'msg_e2e_v1a'
   const timestamp = Math.floor(Date.now() / 1000)
   const v1a = `v1a,${sign(null, Buffer.from(`${id}.${timestamp}.${body}`), privateKey).toString('base64')}`
-  const headers: Array<[string, string]> = [['Content-Type', 'application/json'], ['webhook-id', id], ['webhook-timestamp', String(timestamp)], ['webhook-signature', v1a]]
+  const headers: Array<[string, string]> = [
+    ['Content-Type', 'application/json'],
+    ['webhook-id', id],
+    ['webhook-timestamp', String(timestamp)],
+    ['webhook-signature', v1a],
+  ]
   expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/hooks', headers, body })).toBe(200)
 
   const row = page.getByTestId('capture-row')

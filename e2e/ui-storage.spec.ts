@@ -32,7 +32,9 @@ test('storage settings: durability and retention are saved', async ({ page, insp
 test('a capture whose body changed on disk is shown as damaged, not as its bytes', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'damaged')
   const marker = `order-${Date.now().toString(36)}-damaged-on-disk`
-  expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/cb', headers: [['content-type', 'application/json']], body: JSON.stringify({ marker }) })).toBe(200)
+  expect(
+    await inspector.sendCallback({ slug: endpoint.slug, path: '/cb', headers: [['content-type', 'application/json']], body: JSON.stringify({ marker }) }),
+  ).toBe(200)
   // Flip one bit of the body where it sits in the capture log (as a failing disk would).
   const { dataDir } = await inspector.app.call<{ dataDir: string }>('getStatus', {})
   const capturesDir = join(dataDir, 'captures')

@@ -157,7 +157,10 @@ test('a server addressed by IP: the reason says to use its domain name', async (
   await expect(dialog.getByTestId('tunnel-state')).not.toContainText('not a localtunnel server')
 })
 
-test('through the tunnel: header names arrive lower-cased, a reset answer is a hang for the caller, and a short server restart is not "failed"', async ({ page, inspector }) => {
+test('through the tunnel: header names arrive lower-cased, a reset answer is a hang for the caller, and a short server restart is not "failed"', async ({
+  page,
+  inspector,
+}) => {
   const slug = `relay-${Date.now().toString(36)}`
   const endpoint = await inspector.app.call<{ id: string }>('createEndpoint', { name: 'E2E relay', slug })
   const subdomain = `relay${randomBytes(4).toString('hex')}`
@@ -169,7 +172,12 @@ test('through the tunnel: header names arrive lower-cased, a reset answer is a h
   await expect(control).toHaveAttribute('data-status', 'online')
 
   // The real server relays Node's parsed headers: names lower-cased.
-  const answer = await requestThroughTunnel(server.port, subdomain, { method: 'POST', path: `/${slug}/headers`, headers: { 'X-Custom-Header': 'kept' }, body: 'x' })
+  const answer = await requestThroughTunnel(server.port, subdomain, {
+    method: 'POST',
+    path: `/${slug}/headers`,
+    headers: { 'X-Custom-Header': 'kept' },
+    body: 'x',
+  })
   expect(answer.status).toBe(200)
   await page.getByTestId('capture-row').filter({ hasText: '/headers' }).click()
   await expect(page.getByTestId('request-headers')).toContainText('x-custom-header')
@@ -178,7 +186,9 @@ test('through the tunnel: header names arrive lower-cased, a reset answer is a h
   // A "reset" answer: the public caller gets nothing at all, as the README says.
   const { config } = await inspector.app.call<{ config: Record<string, unknown> }>('getAnswerConfig', { endpointId: endpoint.id })
   await inspector.app.call('setAnswerConfig', { endpointId: endpoint.id, config: { ...config, defaultAnswer: { kind: 'reset' } } })
-  await expect(requestThroughTunnel(server.port, subdomain, { method: 'POST', path: `/${slug}/reset`, body: 'x', timeoutMs: 2_000 })).rejects.toThrow(/no answer within/)
+  await expect(requestThroughTunnel(server.port, subdomain, { method: 'POST', path: `/${slug}/reset`, body: 'x', timeoutMs: 2_000 })).rejects.toThrow(
+    /no answer within/,
+  )
 
   // The server is down for 3 s: quick failed attempts show "reconnecting", never "failed".
   await control.evaluate((element) => {

@@ -12,9 +12,15 @@ if (found) {
 
 const canApt = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')
 if (canApt) {
-  console.log('No Chromium found; installing Debian\'s (apt-get install -y chromium)...')
+  console.log("No Chromium found; installing Debian's (apt-get install -y chromium)...")
   const update = spawnSync('apt-get', ['update'], { stdio: 'inherit' })
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }) : update
+  const install =
+    update.status === 0
+      ? spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+          stdio: 'inherit',
+          env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+        })
+      : update
   if (install.status === 0 && (await findChromium())) process.exit(0)
 }
 

@@ -21,7 +21,8 @@ export function desktopNodeProblem(version, minimum = DESKTOP_NODE_MINIMUM) {
   if (!have || !need) return null
   for (let index = 0; index < 3; index++) {
     if (have[index] > need[index]) return null
-    if (have[index] < need[index]) return `Node.js ${version.replace(/^v/, '')} is older than ${minimum}, which Electron 45 and its binary downloader require (install Node.js ${minimum} or newer)`
+    if (have[index] < need[index])
+      return `Node.js ${version.replace(/^v/, '')} is older than ${minimum}, which Electron 45 and its binary downloader require (install Node.js ${minimum} or newer)`
   }
   return null
 }

@@ -9,7 +9,9 @@ const args = process.argv.slice(2)
 
 async function electronBinary() {
   if (process.env.ELECTRON_PATH) {
-    return existsSync(process.env.ELECTRON_PATH) ? { path: process.env.ELECTRON_PATH } : { reason: `ELECTRON_PATH (${process.env.ELECTRON_PATH}) does not exist` }
+    return existsSync(process.env.ELECTRON_PATH)
+      ? { path: process.env.ELECTRON_PATH }
+      : { reason: `ELECTRON_PATH (${process.env.ELECTRON_PATH}) does not exist` }
   }
   // Since Electron 42 the binary is downloaded on first use. Resolve it in a child process so
   // an offline machine gets one line from us instead of the downloader's stack trace.

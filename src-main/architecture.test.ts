@@ -9,19 +9,27 @@ import { describe, expect, it } from 'vitest'
 const root = join(import.meta.dirname, '..')
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-    // Tests may import their runner (vitest) and fixtures wherever they sit; the rules are for the product.
-    .filter((entry) => entry.isFile() && /\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+  return (
+    readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+      // Tests may import their runner (vitest) and fixtures wherever they sit; the rules are for the product.
+      .filter((entry) => entry.isFile() && /\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name))
+      .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+  )
 }
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8')
-  return [...text.matchAll(/^\s*(?:import|export)\s(?:type\s)?[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((match) => match[1]!)
+  return [...text.matchAll(/^\s*(?:import|export)\s(?:type\s)?[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (match) => match[1]!,
+  )
 }
 
 function violations(dir: string, allowed: (specifier: string, file: string) => boolean): string[] {
-  return sourceFiles(dir).flatMap((file) => importsOf(file).filter((specifier) => !allowed(specifier, file)).map((specifier) => `${file} imports ${specifier}`))
+  return sourceFiles(dir).flatMap((file) =>
+    importsOf(file)
+      .filter((specifier) => !allowed(specifier, file))
+      .map((specifier) => `${file} imports ${specifier}`),
+  )
 }
 
 describe('import rules', () => {

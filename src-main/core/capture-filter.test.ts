@@ -20,12 +20,26 @@ function recognition(overrides: Partial<CaptureRecognition> = {}): CaptureRecogn
   return {
     provider: { id: 'ixopay', name: 'IXOPAY', variant: 'json-api' },
     verdict: { status: 'valid', reason: null, message: 'valid' },
-    summary: { eventType: 'DEBIT', status: 'OK', objectId: 'd94c0d72f3a36e21f16e', reference: 'Order-1001', amount: '9.99 EUR', paymentMethod: 'Creditcard', signalOnly: false },
+    summary: {
+      eventType: 'DEBIT',
+      status: 'OK',
+      objectId: 'd94c0d72f3a36e21f16e',
+      reference: 'Order-1001',
+      amount: '9.99 EUR',
+      paymentMethod: 'Creditcard',
+      signalOnly: false,
+    },
     ...overrides,
   }
 }
 
-const ixopay: FilterableCapture = { method: 'POST', target: '/shop/callbacks/ixopay?orderId=1001', outcome: 'captured', recognition: recognition(), response: { status: 200 } }
+const ixopay: FilterableCapture = {
+  method: 'POST',
+  target: '/shop/callbacks/ixopay?orderId=1001',
+  outcome: 'captured',
+  recognition: recognition(),
+  response: { status: 200 },
+}
 const stripeInvalid: FilterableCapture = {
   method: 'POST',
   target: '/shop/stripe',

@@ -23,7 +23,15 @@ describe('setAnswerConfig', () => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
     const endpointId = endpoint!.id
-    await procedures.setAnswerConfig({ endpointId, config: { defaultAnswer: { kind: 'respond', status: 202 }, rules: [], sequence: null, failureRate: { enabled: true, percent: 10, answer: { kind: 'respond', status: 500 } } } })
+    await procedures.setAnswerConfig({
+      endpointId,
+      config: {
+        defaultAnswer: { kind: 'respond', status: 202 },
+        rules: [],
+        sequence: null,
+        failureRate: { enabled: true, percent: 10, answer: { kind: 'respond', status: 500 } },
+      },
+    })
 
     const changed = await procedures.setAnswerConfig({ endpointId, config: { rules: [rule] } })
     expect(changed.config.rules.map((candidate) => candidate.id)).toEqual(['r1'])
@@ -32,7 +40,10 @@ describe('setAnswerConfig', () => {
 
     // null still means "none"; an unknown field is still refused, naming it.
     expect((await procedures.setAnswerConfig({ endpointId, config: { failureRate: null } })).config.failureRate).toBeNull()
-    await expect(procedures.setAnswerConfig({ endpointId, config: { rulez: [] } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('rulez') })
+    await expect(procedures.setAnswerConfig({ endpointId, config: { rulez: [] } })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('rulez'),
+    })
     await expect(procedures.setAnswerConfig({ endpointId, config: 'nope' })).rejects.toMatchObject({ code: 'BAD_REQUEST' })
     expect((await procedures.getAnswerConfig({ endpointId })).config.rules).toHaveLength(1)
   })

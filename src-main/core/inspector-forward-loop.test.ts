@@ -37,19 +37,28 @@ describe('forward loops', () => {
     for (const host of ['127.0.0.1', 'localhost', '127.1.2.3', '[::1]', '[::ffff:127.0.0.1]', '0.0.0.0', 'app.localhost']) {
       const targetUrl = `http://${host}:${port}/default`
       await expect(
-        procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl, mode: 'background', timeoutMs: 2000, keepCapturedPath: false } }),
+        procedures.setForwardConfig({
+          endpointId: endpoint!.id,
+          config: { enabled: true, targetUrl, mode: 'background', timeoutMs: 2000, keepCapturedPath: false },
+        }),
         targetUrl,
       ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining("this app's own receiver") })
     }
     // Another port on loopback is somebody else's app: allowed.
-    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: 'http://127.0.0.1:1/x', mode: 'background', timeoutMs: 2000, keepCapturedPath: false } })
+    await procedures.setForwardConfig({
+      endpointId: endpoint!.id,
+      config: { enabled: true, targetUrl: 'http://127.0.0.1:1/x', mode: 'background', timeoutMs: 2000, keepCapturedPath: false },
+    })
   })
 
   it('a failed pass-through forward shows in the capture row, a relayed one too', async () => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
     const dead = 'http://127.0.0.1:1/hooks'
-    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: dead, mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false } })
+    await procedures.setForwardConfig({
+      endpointId: endpoint!.id,
+      config: { enabled: true, targetUrl: dead, mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false },
+    })
     const answered = await send(`${endpoint!.url}/x`, { body: '{}' })
     // The provider still gets the configured answer...
     expect(answered.status).toBe(200)
@@ -58,12 +67,15 @@ describe('forward loops', () => {
     expect(failed!.forward).toMatchObject({ mode: 'pass-through', targetUrl: dead, state: 'failed', reason: expect.stringMatching(/refused|connect/i) })
 
     relay = await startLoopbackTarget((_request, response) => response.end('ok from target'))
-    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: relay.url, mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false } })
+    await procedures.setForwardConfig({
+      endpointId: endpoint!.id,
+      config: { enabled: true, targetUrl: relay.url, mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false },
+    })
     await send(`${endpoint!.url}/y`, { body: '{}' })
     expect((await procedures.listCaptures({})).items[0]!.forward).toMatchObject({ state: 'relayed', reason: null })
   })
 
-  it('listEndpoints carries each endpoint\'s forward settings, so a list needs no call per endpoint', async () => {
+  it("listEndpoints carries each endpoint's forward settings, so a list needs no call per endpoint", async () => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
     expect(endpoint!.forward).toBeNull()
@@ -89,7 +101,10 @@ describe('forward loops', () => {
       [a, b],
       [b, a],
     ] as const) {
-      await procedures.setForwardConfig({ endpointId: from.id, config: { enabled: true, targetUrl: `${relay.url}/${to.slug}`, mode: 'background', timeoutMs: 2000, keepCapturedPath: false } })
+      await procedures.setForwardConfig({
+        endpointId: from.id,
+        config: { enabled: true, targetUrl: `${relay.url}/${to.slug}`, mode: 'background', timeoutMs: 2000, keepCapturedPath: false },
+      })
     }
     await send(`${a.url}/first`, { body: '{"id":1}' })
     await expect.poll(async () => (await procedures.listCaptures({ endpointId: b.id })).items.length).toBe(1)

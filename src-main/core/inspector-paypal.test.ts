@@ -90,7 +90,9 @@ describe('PayPal certificates', () => {
     const [summary] = (await inspector.procedures.listCaptures({})).items
     expect(summary?.recognition?.verdict.status).toBe('no-key')
     const detail = await inspector.procedures.getCapture({ id: summary!.id })
-    expect(detail.analysis?.explanation.notes.join(' ')).toMatch(/PAYPAL-CERT-URL was not used: no trusted certificate authority issued messageverificationcerts\.sandbox\.paypal\.com/)
+    expect(detail.analysis?.explanation.notes.join(' ')).toMatch(
+      /PAYPAL-CERT-URL was not used: no trusted certificate authority issued messageverificationcerts\.sandbox\.paypal\.com/,
+    )
 
     // Not fetched again for every callback naming it.
     await send(`${endpoint!.url}/paypal`, { headers: paypalOfficialHeaders(), body: PAYPAL_OFFICIAL_BODY })

@@ -45,7 +45,11 @@ describe('provider vectors through the receiver', () => {
         }
 
         const status = (
-          await send(`${endpoint.url}${vector.path}`, { method: vector.method, headers: Object.entries(vector.headers), body: Buffer.from(vector.body, 'utf8') })
+          await send(`${endpoint.url}${vector.path}`, {
+            method: vector.method,
+            headers: Object.entries(vector.headers),
+            body: Buffer.from(vector.body, 'utf8'),
+          })
         ).status
         expect(status).toBeLessThan(300)
         const [summary] = (await procedures.listCaptures({ endpointId: endpoint.id })).items

@@ -88,7 +88,10 @@ describe('replay from the app', () => {
     const hanging = await startLoopbackTarget(() => undefined)
     targets.push(answering, hanging)
 
-    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: answering.url, mode: 'pass-through', timeoutMs: 2_000, keepCapturedPath: true } })
+    await procedures.setForwardConfig({
+      endpointId: endpoint!.id,
+      config: { enabled: true, targetUrl: answering.url, mode: 'pass-through', timeoutMs: 2_000, keepCapturedPath: true },
+    })
     const relayed = await send(`${endpoint!.url}/hook?x=1`, { body: '{"a":1}' })
     expect(relayed.status).toBe(503)
     expect(relayed.body.toString()).toBe('target says no')
@@ -96,7 +99,10 @@ describe('replay from the app', () => {
     let [capture] = (await procedures.listCaptures({})).items
     expect(capture!.response.chosenBy).toEqual({ kind: 'forward', targetUrl: answering.url })
 
-    await procedures.setForwardConfig({ endpointId: endpoint!.id, config: { enabled: true, targetUrl: hanging.url, mode: 'pass-through', timeoutMs: 300, keepCapturedPath: false } })
+    await procedures.setForwardConfig({
+      endpointId: endpoint!.id,
+      config: { enabled: true, targetUrl: hanging.url, mode: 'pass-through', timeoutMs: 300, keepCapturedPath: false },
+    })
     const fallback = await send(`${endpoint!.url}/hook`, { body: '{"a":2}' })
     expect(fallback.status).toBe(200)
     ;[capture] = (await procedures.listCaptures({})).items
@@ -135,12 +141,20 @@ describe('replay from the app', () => {
     const stale = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
     for (let index = 0; index < 3; index++) {
       const body = JSON.stringify({ id: `pur_${index}`, event_type: 'purchase.paid', status: 'paid' })
-      await send(`${endpoint!.url}/chip`, { headers: [['Content-Type', 'application/json'], ['X-Signature', signChip(body, stale)]], body })
+      await send(`${endpoint!.url}/chip`, {
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['X-Signature', signChip(body, stale)],
+        ],
+        body,
+      })
     }
     const run = async (privateKeys?: Array<{ kind: 'rsa-private-key'; provider: 'chip'; pem: string }>) => {
       const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, resign: true, concurrency: 2, privateKeys })
       await expect.poll(async () => (await procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
-      return (await procedures.getBulkReplay({ jobId: job.jobId })).results.map((item) => (item.outcome?.kind === 'response' ? item.outcome.response.status : null))
+      return (await procedures.getBulkReplay({ jobId: job.jobId })).results.map((item) =>
+        item.outcome?.kind === 'response' ? item.outcome.response.status : null,
+      )
     }
     expect(await run()).toEqual([401, 401, 401])
     expect(await run([{ kind: 'rsa-private-key', provider: 'chip', pem: privatePem }])).toEqual([200, 200, 200])

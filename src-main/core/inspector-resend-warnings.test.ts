@@ -36,14 +36,20 @@ describe('resend: a path change that breaks the signature', () => {
     expect(moved.warnings[0]).toMatch(/IXOPAY signs the request path.*\/default\/callbacks\/ixopay.*\/webhooks\/ixopay.*Re-sign/)
 
     // Re-signing without the key changes nothing: the warning says so.
-    expect((await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/webhooks/ixopay', resign: true })).warnings[0]).toMatch(/Re-signing changed nothing/)
+    expect((await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/webhooks/ixopay', resign: true })).warnings[0]).toMatch(
+      /Re-signing changed nothing/,
+    )
     await procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: SECRET } })
     expect((await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/webhooks/ixopay', resign: true })).warnings).toEqual([])
     expect((await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/default/callbacks/ixopay' })).warnings).toEqual([])
   })
 
   it('applies to a generic scheme only when its template signs the path', () => {
-    const generic = (template: string) => ({ kind: 'generic-hmac' as const, secret: 's', config: { header: 'X-Sig', prefix: '', algorithm: 'sha256', encoding: 'hex', signed: { template } } })
+    const generic = (template: string) => ({
+      kind: 'generic-hmac' as const,
+      secret: 's',
+      config: { header: 'X-Sig', prefix: '', algorithm: 'sha256', encoding: 'hex', signed: { template } },
+    })
     const input = { providerId: 'generic', capturedTarget: '/ep/a', sentTarget: '/b', resign: null }
     expect(pathSignatureWarning({ ...input, keys: [generic('{method} {path}\\n{body}')] as never })).toMatch(/HMAC scheme signs the request path/)
     expect(pathSignatureWarning({ ...input, keys: [generic('{body}')] as never })).toBeNull()

@@ -66,7 +66,5 @@ it('records a sender that gave up on an answer held open', async () => {
   const current = (inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger }))
   const endpointId = await answerWith(current, { kind: 'hang' })
   await sendAndGiveUp(`${current.receiverUrl}/default/held`, 200)
-  await expect
-    .poll(async () => (await current.procedures.listCaptures({ endpointId })).items[0]?.senderLeftAt ?? null, { timeout: 3000 })
-    .not.toBeNull()
+  await expect.poll(async () => (await current.procedures.listCaptures({ endpointId })).items[0]?.senderLeftAt ?? null, { timeout: 3000 }).not.toBeNull()
 })

@@ -26,10 +26,12 @@ describe('Standard Webhooks v1a in the inspector', () => {
     await remove()
   })
 
-  it('simulate v1a → no key → enter the whpk_ key → valid; resend re-signed with the user\'s whsk_ → valid', async () => {
+  it("simulate v1a → no key → enter the whpk_ key → valid; resend re-signed with the user's whsk_ → valid", async () => {
     const { procedures } = inspector
     const endpoint = await procedures.createEndpoint({ name: 'v1a' })
-    const simulated = await procedures.simulateCallback(procedureInputs.simulateCallback.parse({ templateId: 'standard-webhooks-invoice-paid-v1a', targetUrl: endpoint.url }))
+    const simulated = await procedures.simulateCallback(
+      procedureInputs.simulateCallback.parse({ templateId: 'standard-webhooks-invoice-paid-v1a', targetUrl: endpoint.url }),
+    )
     expect(simulated.key).toMatchObject({ kind: 'ed25519-key-pair', generated: true })
     const captures = () => procedures.listCaptures({ endpointId: endpoint.id }).then((page) => page.items)
     const [captured] = await captures()
@@ -41,7 +43,10 @@ describe('Standard Webhooks v1a in the inspector', () => {
     const refused = procedures.addKey({ endpointId: endpoint.id, key: { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: whsk } })
     await expect(refused).rejects.toThrow(InspectorError)
     await expect(refused).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('private key') })
-    const view = await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: simulated.key.publicKeyWhpk } })
+    const view = await procedures.addKey({
+      endpointId: endpoint.id,
+      key: { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: simulated.key.publicKeyWhpk },
+    })
     expect(view.keys.map((key) => key.descriptor)).toEqual([expect.objectContaining({ fingerprint: simulated.key.fingerprint, masked: 'ed25519 public key' })])
     expect(JSON.stringify(view)).not.toContain(simulated.key.publicKeyWhpk)
     const [reverified] = await captures()
@@ -69,7 +74,12 @@ describe('Standard Webhooks v1a in the inspector', () => {
     expect(resent?.recognition?.verdict.status).toBe('valid')
 
     // The API refuses a private key of the wrong shape before the core sees it.
-    const badShape = procedureInputs.replayCapture.safeParse({ captureId: 'c', targetUrl: endpoint.url, resign: true, privateKeys: [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: userWhpk }] })
+    const badShape = procedureInputs.replayCapture.safeParse({
+      captureId: 'c',
+      targetUrl: endpoint.url,
+      resign: true,
+      privateKeys: [{ kind: 'ed25519-private-key', provider: 'standard-webhooks', value: userWhpk }],
+    })
     expect(badShape.success).toBe(false)
     expect(JSON.stringify(badShape.error?.issues)).toContain('whsk_')
   })

@@ -65,7 +65,12 @@ describe('inspector with the tunnel', () => {
     expect(capture.request.headers.find(([name]) => name.toLowerCase() === 'host')?.[1]).toMatch(/^my-inspector\.localhost/)
 
     // Only the receiver is exposed: no API procedure answers through the tunnel.
-    const api = await requestThroughTunnel(server.port, 'my-inspector', { method: 'POST', path: '/api/listEndpoints', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const api = await requestThroughTunnel(server.port, 'my-inspector', {
+      method: 'POST',
+      path: '/api/listEndpoints',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(api.status).toBe(404)
     expect(api.body).not.toMatch(/"ok"/)
 

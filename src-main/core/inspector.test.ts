@@ -228,7 +228,9 @@ describe('inspector: receiver + store + procedures', () => {
   it('answers as configured, records which step answered, and persists the configuration', async () => {
     let app = await start()
     const [endpoint] = await app.procedures.listEndpoints({})
-    await expect(app.procedures.setAnswerConfig({ endpointId: endpoint!.id, config: { defaultAnswer: { kind: 'respond', status: 600 } } })).rejects.toMatchObject({
+    await expect(
+      app.procedures.setAnswerConfig({ endpointId: endpoint!.id, config: { defaultAnswer: { kind: 'respond', status: 600 } } }),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     })
     const ok = { kind: 'respond', status: 200, body: { text: 'OK' } }

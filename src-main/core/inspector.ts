@@ -84,7 +84,12 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     const settings = await openSettingsStore(join(config.dataDir, 'inspector.json'), quarantineDir, now)
     const savedStorage = settings.data.storage
     const store = await openCaptureStore(
-      { dir: join(config.dataDir, 'captures'), quarantineDir, durability: config.durability ?? savedStorage?.durability ?? 'sync', retention: savedStorage?.retention },
+      {
+        dir: join(config.dataDir, 'captures'),
+        quarantineDir,
+        durability: config.durability ?? savedStorage?.durability ?? 'sync',
+        retention: savedStorage?.retention,
+      },
       { now, logIo: deps.logIo },
     )
     const storageSettings = createStorageSettings(settings, store, config.durability ?? null)
@@ -103,8 +108,14 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       const fetched = paypalCertificates.keyFor(delivery.headers)
       const endpointKeys = keys.keysFor(endpointId)
       const settings = endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS
-      const analysis = judgeDelivery(delivery, asProvider ? { ...settings, pinnedProvider: asProvider } : settings, fetched ? [...endpointKeys, fetched] : endpointKeys, full)
-      const certificateProblem = analysis.provider.id === 'paypal' && analysis.verdict.status === 'no-key' ? paypalCertificates.problemFor(delivery.headers) : null
+      const analysis = judgeDelivery(
+        delivery,
+        asProvider ? { ...settings, pinnedProvider: asProvider } : settings,
+        fetched ? [...endpointKeys, fetched] : endpointKeys,
+        full,
+      )
+      const certificateProblem =
+        analysis.provider.id === 'paypal' && analysis.verdict.status === 'no-key' ? paypalCertificates.problemFor(delivery.headers) : null
       if (certificateProblem) analysis.explanation.notes.push(`The certificate at PAYPAL-CERT-URL was not used: ${certificateProblem}.`)
       return analysis
     }
@@ -151,13 +162,16 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         // A PayPal callback verified without a certificate: fetch the one it names (only with a
         // webhook id, only from PayPal's certificate location), then verify it again.
         if (stored.recognition?.provider.id !== 'paypal' || stored.recognition.verdict.status !== 'no-key') return
-        void paypalCertificates.fetchFor(stored.headers, keys.keysFor(stored.endpointId)).then(async (fetched) => {
-          if (!fetched) return
-          const body = await store.readBody(stored.id)
-          const recognition = toRecognition(judge(stored.endpointId, { ...stored, body, receivedAt: new Date(stored.receivedAt) }, false))
-          await store.updateRecognitions([{ id: stored.id, recognition }])
-          events.publish({ type: 'captures-reanalyzed', endpointId: stored.endpointId, count: 1 })
-        }).catch((error: unknown) => deps.logger.error('could not re-verify a PayPal callback', { error: String(error) }))
+        void paypalCertificates
+          .fetchFor(stored.headers, keys.keysFor(stored.endpointId))
+          .then(async (fetched) => {
+            if (!fetched) return
+            const body = await store.readBody(stored.id)
+            const recognition = toRecognition(judge(stored.endpointId, { ...stored, body, receivedAt: new Date(stored.receivedAt) }, false))
+            await store.updateRecognitions([{ id: stored.id, recognition }])
+            events.publish({ type: 'captures-reanalyzed', endpointId: stored.endpointId, count: 1 })
+          })
+          .catch((error: unknown) => deps.logger.error('could not re-verify a PayPal callback', { error: String(error) }))
       },
       forwardConfigOf: (endpointId) => endpoints.find(endpointId)?.forward,
       replays,

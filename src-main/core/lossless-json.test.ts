@@ -224,7 +224,24 @@ describe('reading a document', () => {
   })
 
   it('agrees with JSON.parse on what is valid', () => {
-    const samples = ['{"a":[1,2,{"b":null}]}', '[]', '{}', '"\\u0000"', '[true,false]', '-0.5e+3', ' [ ] ', '[1,]', '{"a":1,}', '01', '1.', '.5', '+1', '[1 2]', '"\t"', '{"a":1}}']
+    const samples = [
+      '{"a":[1,2,{"b":null}]}',
+      '[]',
+      '{}',
+      '"\\u0000"',
+      '[true,false]',
+      '-0.5e+3',
+      ' [ ] ',
+      '[1,]',
+      '{"a":1,}',
+      '01',
+      '1.',
+      '.5',
+      '+1',
+      '[1 2]',
+      '"\t"',
+      '{"a":1}}',
+    ]
     for (const sample of samples) {
       let expected = true
       try {

@@ -3,7 +3,17 @@
  * `api/dispatch.ts`; errors are raised as `InspectorError` with a contract error code.
  */
 import type { z } from 'zod'
-import type { AnswerConfigView, CaptureRecognition, Endpoint, ProviderSettingsView, InspectorEvent, InspectorStatus, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
+import type {
+  AnswerConfigView,
+  CaptureRecognition,
+  Endpoint,
+  ProviderSettingsView,
+  InspectorEvent,
+  InspectorStatus,
+  ProcedureName,
+  ProcedureOutput,
+  procedureInputs,
+} from '../shared/contract'
 import { InspectorError } from '../shared/errors'
 import { toCaptureDetail, toDamagedCaptureDetail } from './capture-views'
 import type { EndpointRegistry } from './endpoints'
@@ -263,7 +273,10 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         endpoints.get(endpointId)
         ids = await runStorage(() => store.ids(endpointId, filter))
         if (ids.length === 0) {
-          throw new InspectorError('BAD_REQUEST', filter === undefined ? 'this endpoint has no captures to replay' : 'no capture of this endpoint matches the filter')
+          throw new InspectorError(
+            'BAD_REQUEST',
+            filter === undefined ? 'this endpoint has no captures to replay' : 'no capture of this endpoint matches the filter',
+          )
         }
       } else ids = [...new Set(captureIds)]
       // The replay service sends them in capture order, however the selection was listed.
@@ -275,7 +288,10 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         endpoints.get(endpointId)
         ids = await runStorage(() => store.ids(endpointId, filter))
         if (ids.length === 0) {
-          throw new InspectorError('BAD_REQUEST', filter === undefined ? 'this endpoint has no captures to export' : 'no capture of this endpoint matches the filter')
+          throw new InspectorError(
+            'BAD_REQUEST',
+            filter === undefined ? 'this endpoint has no captures to export' : 'no capture of this endpoint matches the filter',
+          )
         }
       } else {
         ids = [...new Set(captureIds)]

@@ -78,9 +78,12 @@ export function createReplayService(deps: ReplayServiceDeps) {
   }
 
   /** The request a resend would send: built from the capture, edited, and re-signed if asked. */
-  async function prepare(input: Omit<ReplayCaptureInput, 'send'>): Promise<{ capture: CaptureSummary; request: ReplayRequest; resign: ReplayRecord['resign'] }> {
+  async function prepare(
+    input: Omit<ReplayCaptureInput, 'send'>,
+  ): Promise<{ capture: CaptureSummary; request: ReplayRequest; resign: ReplayRecord['resign'] }> {
     const capture = await deps.capture(input.captureId)
-    if (capture.outcome === 'refused') throw new InspectorError('BAD_REQUEST', 'this request was refused (its body was too large), so there is no body to resend')
+    if (capture.outcome === 'refused')
+      throw new InspectorError('BAD_REQUEST', 'this request was refused (its body was too large), so there is no body to resend')
     let request = buildReplayRequest(await sourceOf(capture.id), { targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, edits: input.edits })
     let resign: ReplayRecord['resign'] = null
     if (input.resign) {
@@ -147,7 +150,18 @@ export function createReplayService(deps: ReplayServiceDeps) {
       const positionOf = new Map(replayable.map((capture, position) => [capture.seq, position]))
       const job: BulkJob = {
         controller,
-        view: { jobId, targetUrl: input.targetUrl, total: replayable.length, done: 0, sent: 0, failed: 0, cancelled: 0, finished: false, wasCancelled: false, results },
+        view: {
+          jobId,
+          targetUrl: input.targetUrl,
+          total: replayable.length,
+          done: 0,
+          sent: 0,
+          failed: 0,
+          cancelled: 0,
+          finished: false,
+          wasCancelled: false,
+          results,
+        },
       }
       jobs.set(jobId, job)
       void runBulkReplay(
@@ -156,7 +170,13 @@ export function createReplayService(deps: ReplayServiceDeps) {
           captureId: capture.id,
           seq: capture.seq,
           prepare: () =>
-            prepare({ captureId: capture.id, targetUrl: input.targetUrl, keepCapturedPath: input.keepCapturedPath, resign: input.resign, privateKeys: input.privateKeys }),
+            prepare({
+              captureId: capture.id,
+              targetUrl: input.targetUrl,
+              keepCapturedPath: input.keepCapturedPath,
+              resign: input.resign,
+              privateKeys: input.privateKeys,
+            }),
         })),
         {
           concurrency: input.concurrency,
@@ -172,7 +192,14 @@ export function createReplayService(deps: ReplayServiceDeps) {
           },
           async onSettled(item, prepared) {
             if (!prepared || !item.outcome) return
-            const entry = createReplayRecord({ captureId: item.captureId, kind: 'bulk', request: prepared.request, outcome: item.outcome, resign: prepared.resign, now: deps.now() })
+            const entry = createReplayRecord({
+              captureId: item.captureId,
+              kind: 'bulk',
+              request: prepared.request,
+              outcome: item.outcome,
+              resign: prepared.resign,
+              now: deps.now(),
+            })
             await record(prepared.capture, entry).catch((error: unknown) => deps.logger.error('could not record a bulk replay', { error: String(error) }))
           },
         },
@@ -205,14 +232,21 @@ export function createReplayService(deps: ReplayServiceDeps) {
 
     /** Sends an incoming capture on to the endpoint's forward target (see the capture pipeline). */
     forward(source: ReplaySource, config: ForwardConfig): Promise<ForwardResult> {
-      return forwardCapture(source, { targetUrl: config.targetUrl, keepCapturedPath: config.keepCapturedPath }, { mode: config.mode, timeoutMs: config.timeoutMs, signal: deps.shutdown, now: deps.now, ownReceiver: deps.ownReceiver })
+      return forwardCapture(
+        source,
+        { targetUrl: config.targetUrl, keepCapturedPath: config.keepCapturedPath },
+        { mode: config.mode, timeoutMs: config.timeoutMs, signal: deps.shutdown, now: deps.now, ownReceiver: deps.ownReceiver },
+      )
     },
 
     /** Records a forward once it has finished, in the capture's history. */
     async recordForward(capture: Pick<CaptureSummary, 'id' | 'seq'>, result: ForwardResult): Promise<void> {
       if (!result.request) return
       const outcome = await result.done
-      await record(capture, createReplayRecord({ captureId: capture.id, kind: 'forward', request: result.request, outcome, forward: result.summary, now: deps.now() }))
+      await record(
+        capture,
+        createReplayRecord({ captureId: capture.id, kind: 'forward', request: result.request, outcome, forward: result.summary, now: deps.now() }),
+      )
     },
 
     templates(): Promise<SimulatorTemplateInfo[]> {

@@ -86,9 +86,7 @@ export const ANSWER_PRESETS: readonly AnswerPreset[] = [
   preset('unauthorized', '401 Unauthorized', 401),
   preset('not-found', '404 Not Found', 404),
   preset('conflict', '409 Conflict', 409),
-  preset('too-many-requests', '429 Too Many Requests (Retry-After)', 429, [
-    ['Retry-After', String(PRESET_RETRY_AFTER_SECONDS)],
-  ]),
+  preset('too-many-requests', '429 Too Many Requests (Retry-After)', 429, [['Retry-After', String(PRESET_RETRY_AFTER_SECONDS)]]),
   preset('internal-server-error', '500 Internal Server Error', 500),
   preset('bad-gateway', '502 Bad Gateway', 502),
   preset('service-unavailable', '503 Service Unavailable', 503),

@@ -35,7 +35,10 @@ export function confineCapturedPath(capturedPath: string): string {
   const segments = capturedPath.split(/[/\\]/).slice(1)
   const kept: string[] = []
   const refuse = (why: string): never => {
-    throw new InspectorError('BAD_REQUEST', `the captured path ${JSON.stringify(capturedPath.slice(0, 200))} ${why}; it is not sent so it cannot reach other paths of the target`)
+    throw new InspectorError(
+      'BAD_REQUEST',
+      `the captured path ${JSON.stringify(capturedPath.slice(0, 200))} ${why}; it is not sent so it cannot reach other paths of the target`,
+    )
   }
   for (const [index, segment] of segments.entries()) {
     const last = index === segments.length - 1

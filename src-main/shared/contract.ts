@@ -9,7 +9,16 @@ import { z } from 'zod'
 import type { HeaderPairs } from './http-message'
 import { SLUG_PATTERN } from './slug'
 import type { AnswerKind, ChosenBy, EndpointAnswerConfig } from './responses'
-import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS, VERDICT_STATUSES, type DeliveryAnalysis, type KeyDescriptor, type PinnableProviderId, type ProviderId, type VerdictStatus } from './providers'
+import {
+  PINNABLE_PROVIDER_IDS,
+  PROVIDER_IDS,
+  VERDICT_STATUSES,
+  type DeliveryAnalysis,
+  type KeyDescriptor,
+  type PinnableProviderId,
+  type ProviderId,
+  type VerdictStatus,
+} from './providers'
 import {
   bulkReplayInputSchema,
   forwardConfigSchema,
@@ -35,9 +44,7 @@ import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
 import type { BodyDiff, CaptureDiff } from './capture-diff'
 import type { DeliveryGroupInfo, DeliveryView } from './deliveries'
 
-const slug = z
-  .string()
-  .regex(SLUG_PATTERN, 'a slug is 1-64 lower-case letters, digits or dashes, not starting or ending with a dash')
+const slug = z.string().regex(SLUG_PATTERN, 'a slug is 1-64 lower-case letters, digits or dashes, not starting or ending with a dash')
 const name = z.string().trim().min(1, 'a name cannot be empty').max(100, 'a name is at most 100 characters')
 const id = z.string().min(1).max(100)
 
@@ -49,10 +56,7 @@ const oneOf = (field: string, values: readonly string[]) => `${field} must be on
 /** `CaptureFilter` (shared/capture-filter.ts); each message names the values that are accepted. */
 const captureFilter = z
   .object({
-    text: z
-      .string({ error: 'text must be a string' })
-      .max(MAX_FILTER_TEXT_LENGTH, `text is at most ${MAX_FILTER_TEXT_LENGTH} characters`)
-      .optional(),
+    text: z.string({ error: 'text must be a string' }).max(MAX_FILTER_TEXT_LENGTH, `text is at most ${MAX_FILTER_TEXT_LENGTH} characters`).optional(),
     /** The capture query language (shared/capture-query.ts); a malformed query is refused saying where. */
     query: z
       .string({ error: 'query must be a string' })
@@ -105,7 +109,10 @@ export const procedureInputs = {
   diffCaptures: z
     .object({ leftId: id, rightId: id.optional(), rightReplayId: id.optional() })
     .strict()
-    .refine((input) => (input.rightId === undefined) !== (input.rightReplayId === undefined), 'give either rightId (a capture) or rightReplayId (a resend of leftId)'),
+    .refine(
+      (input) => (input.rightId === undefined) !== (input.rightReplayId === undefined),
+      'give either rightId (a capture) or rightReplayId (a resend of leftId)',
+    ),
   deleteCapture: z.object({ id }).strict(),
   deleteCaptures: z.object({ ids: captureIdList('ids') }).strict(),
   /** `includePinned` (default false): pinned captures are kept unless it is true. */
@@ -115,7 +122,10 @@ export const procedureInputs = {
   getStorageSettings: z.object({}).strict(),
   /** Either or both; retention replaces the whole policy. */
   setStorageSettings: z
-    .object({ durability: z.enum(DURABILITY_MODES, { error: `durability must be one of ${DURABILITY_MODES.join(', ')}` }).optional(), retention: retentionPolicySchema.optional() })
+    .object({
+      durability: z.enum(DURABILITY_MODES, { error: `durability must be one of ${DURABILITY_MODES.join(', ')}` }).optional(),
+      retention: retentionPolicySchema.optional(),
+    })
     .strict(),
   getAnswerConfig: z.object({ endpointId: id }).strict(),
   /** `config` is validated by the core's answer-config schema, which names every problem. */

@@ -62,7 +62,10 @@ export function describeSecretShapeMismatch(provider: HmacProviderId, value: str
   const filedUnder = PROVIDER_NAMES[provider]
   const [suggested] = shape.belongsTo
   if (suggested === undefined) {
-    return { message: `this looks like ${shape.what}; it cannot verify ${filedUnder} signatures: ${shape.instead ?? 'check what you pasted'}`, suggestedProvider: null }
+    return {
+      message: `this looks like ${shape.what}; it cannot verify ${filedUnder} signatures: ${shape.instead ?? 'check what you pasted'}`,
+      suggestedProvider: null,
+    }
   }
   const choices = shape.belongsTo.map((each) => PROVIDER_NAMES[each]).join(' or ')
   return {

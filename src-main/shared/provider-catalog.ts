@@ -43,15 +43,7 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = {
 }
 
 /** Providers whose signatures are HMACs over a shared secret (and IXOPAY's optional API key). */
-export const HMAC_PROVIDER_IDS = [
-  'ixopay',
-  'stripe',
-  'standard-webhooks',
-  'github',
-  'shopify',
-  'adyen',
-  'mollie',
-] as const
+export const HMAC_PROVIDER_IDS = ['ixopay', 'stripe', 'standard-webhooks', 'github', 'shopify', 'adyen', 'mollie'] as const
 export type HmacProviderId = (typeof HMAC_PROVIDER_IDS)[number]
 
 export const GENERIC_HMAC_ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const

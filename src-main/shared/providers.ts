@@ -40,10 +40,6 @@ import { z } from 'zod'
 // ---------------------------------------------------------------------------------------------
 // Providers
 
-
-
-
-
 /**
  * The generation or product of a provider's callback format.
  *
@@ -209,7 +205,6 @@ type VerdictStatusesMatch = [SignatureVerdict['status']] extends [VerdictStatus]
 const verdictStatusesMatch: VerdictStatusesMatch = true
 void verdictStatusesMatch
 
-
 // ---------------------------------------------------------------------------------------------
 // Explanation (the Signature panel)
 
@@ -268,8 +263,6 @@ export interface DeliveryAnalysis {
 
 // ---------------------------------------------------------------------------------------------
 // Keys
-
-
 
 /**
  * A generic HMAC scheme for senders the inspector does not know.
@@ -343,29 +336,28 @@ const nonEmpty = z.string().min(1, 'cannot be empty').max(65_536)
 
 export const genericHmacConfigSchema = z
   .object({
-    header: z
-      .string()
-      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token like X-Signature'),
+    header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token like X-Signature'),
     prefix: z.string().max(64),
     algorithm: z.enum(GENERIC_HMAC_ALGORITHMS),
     encoding: z.enum(GENERIC_HMAC_ENCODINGS),
-    signed: z.union([
-      z.literal('body'),
-      z.object({ template: z.string().min(1, 'a template cannot be empty').max(4096) }).strict(),
-    ]),
+    signed: z.union([z.literal('body'), z.object({ template: z.string().min(1, 'a template cannot be empty').max(4096) }).strict()]),
   })
   .strict()
 
 /** Shape check for a key as entered (UI or API). `validateKey` in the core checks the content. */
 export const providerKeySchema = z.discriminatedUnion('kind', [
-  z
-    .object({ kind: z.literal('hmac-secret'), provider: z.enum(HMAC_PROVIDER_IDS), value: nonEmpty, label, apiKey: z.string().max(200).optional() })
-    .strict(),
+  z.object({ kind: z.literal('hmac-secret'), provider: z.enum(HMAC_PROVIDER_IDS), value: nonEmpty, label, apiKey: z.string().max(200).optional() }).strict(),
   z
     .object({ kind: z.literal('rsa-public-key'), provider: z.literal('chip'), pem: nonEmpty, label, chipProduct: z.enum(['collect', 'send']).optional() })
     .strict(),
   z.object({ kind: z.literal('ed25519-public-key'), provider: z.literal('standard-webhooks'), value: nonEmpty, label }).strict(),
   z.object({ kind: z.literal('certificate'), provider: z.enum(['plexo', 'paypal']), pem: nonEmpty, label }).strict(),
-  z.object({ kind: z.literal('paypal-webhook-id'), value: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a PayPal webhook id is letters and digits, e.g. 4JH86294D6297924G'), label }).strict(),
+  z
+    .object({
+      kind: z.literal('paypal-webhook-id'),
+      value: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a PayPal webhook id is letters and digits, e.g. 4JH86294D6297924G'),
+      label,
+    })
+    .strict(),
   z.object({ kind: z.literal('generic-hmac'), config: genericHmacConfigSchema, secret: nonEmpty, label }).strict(),
 ])

@@ -34,11 +34,6 @@ import {
 
 export * from './answer-catalog'
 
-
-
-
-
-
 /**
  * Characters Node's `validateHeaderValue` accepts: tab, visible ASCII, and latin1 bytes 0x80-0xFF.
  * Anything else (CR, LF, NUL, other controls, characters above U+00FF) would make Node throw or,
@@ -46,11 +41,6 @@ export * from './answer-catalog'
  */
 const HEADER_VALUE_PATTERN = /^[\t\x20-\x7e\x80-\xff]*$/
 const LINE_BREAK_OR_NUL_PATTERN = /[\r\n\0]/
-
-
-
-
-
 
 // Fails to compile when the verifier's verdicts and the ones a rule can name drift apart.
 true satisfies [RuleVerdict] extends [VerdictStatus] ? ([VerdictStatus] extends [RuleVerdict] ? true : false) : false
@@ -86,10 +76,7 @@ function formatBytes(bytes: number): string {
 /** A strict object whose unknown-key error names the field, e.g. `unknown field "colour"`. */
 function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`
-        : undefined,
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` : undefined),
   })
 }
 
@@ -98,8 +85,7 @@ const headerName = z
   .min(1, 'a header name cannot be empty')
   .max(MAX_HEADER_NAME_LENGTH, `a header name is at most ${MAX_HEADER_NAME_LENGTH} characters`)
   .regex(HTTP_TOKEN_PATTERN, {
-    error: (issue) =>
-      `header name ${JSON.stringify(issue.input)} is not an HTTP token (RFC 7230 allows letters, digits and !#$%&'*+-.^_\`|~)`,
+    error: (issue) => `header name ${JSON.stringify(issue.input)} is not an HTTP token (RFC 7230 allows letters, digits and !#$%&'*+-.^_\`|~)`,
   })
   .refine((name) => !FRAMING_HEADERS.has(name.toLowerCase()), {
     error: (issue) => `header ${String(issue.input)} is set automatically from the body and cannot be configured`,
@@ -109,7 +95,7 @@ const headerName = z
 const matchHeaderName = z
   .string()
   .max(MAX_HEADER_NAME_LENGTH, `a header name is at most ${MAX_HEADER_NAME_LENGTH} characters`)
-  .regex(HTTP_TOKEN_PATTERN, 'a header name is an HTTP token (letters, digits and !#$%&\'*+-.^_`|~)')
+  .regex(HTTP_TOKEN_PATTERN, "a header name is an HTTP token (letters, digits and !#$%&'*+-.^_`|~)")
 
 const headerValue = z
   .string()
@@ -185,17 +171,12 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
       .number({ error: 'status must be a number' })
       .int('status must be a whole number')
       .min(MIN_ANSWER_STATUS, {
-        error: (issue) =>
-          `status ${String(issue.input)} is out of range: answer with ${MIN_ANSWER_STATUS}-${MAX_ANSWER_STATUS}`,
+        error: (issue) => `status ${String(issue.input)} is out of range: answer with ${MIN_ANSWER_STATUS}-${MAX_ANSWER_STATUS}`,
       })
       .max(MAX_ANSWER_STATUS, {
-        error: (issue) =>
-          `status ${String(issue.input)} is out of range: answer with ${MIN_ANSWER_STATUS}-${MAX_ANSWER_STATUS}`,
+        error: (issue) => `status ${String(issue.input)} is out of range: answer with ${MIN_ANSWER_STATUS}-${MAX_ANSWER_STATUS}`,
       }),
-    headers: z
-      .array(headerPair)
-      .max(MAX_ANSWER_HEADERS, `at most ${MAX_ANSWER_HEADERS} headers`)
-      .default([]),
+    headers: z.array(headerPair).max(MAX_ANSWER_HEADERS, `at most ${MAX_ANSWER_HEADERS} headers`).default([]),
     body: body.default(null),
     delayMs: delayMs.default(0),
   }).superRefine((answer, context) => {
@@ -246,11 +227,7 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
     })
 
   const match = strictObject({
-    method: z
-      .string()
-      .regex(HTTP_TOKEN_PATTERN, 'method must be an HTTP method such as POST')
-      .max(32, 'method is at most 32 characters')
-      .optional(),
+    method: z.string().regex(HTTP_TOKEN_PATTERN, 'method must be an HTTP method such as POST').max(32, 'method is at most 32 characters').optional(),
     pathPattern: z
       .string()
       .min(1, 'pathPattern cannot be empty')
@@ -258,9 +235,7 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
       .optional(),
     header: headerCondition.optional(),
     provider: z.string().min(1, 'provider cannot be empty').max(64, 'provider is at most 64 characters').optional(),
-    verdict: z
-      .enum(RULE_VERDICTS, { error: `verdict must be one of ${RULE_VERDICTS.join(', ')}` })
-      .optional(),
+    verdict: z.enum(RULE_VERDICTS, { error: `verdict must be one of ${RULE_VERDICTS.join(', ')}` }).optional(),
     jsonField: strictObject({
       path: jsonPath,
       equals: z.union([z.string(), z.number(), z.boolean(), z.null()], {
@@ -280,19 +255,13 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
 
   const sequence = strictObject({
     enabled: z.boolean(),
-    steps: z
-      .array(answer)
-      .min(1, 'a sequence needs at least one step')
-      .max(MAX_SEQUENCE_STEPS, `a sequence has at most ${MAX_SEQUENCE_STEPS} steps`),
+    steps: z.array(answer).min(1, 'a sequence needs at least one step').max(MAX_SEQUENCE_STEPS, `a sequence has at most ${MAX_SEQUENCE_STEPS} steps`),
     afterLast: z.enum(['repeat-last', 'restart'], { error: 'afterLast must be "repeat-last" or "restart"' }),
   })
 
   const failureRate = strictObject({
     enabled: z.boolean(),
-    percent: z
-      .number({ error: 'percent must be a number' })
-      .min(0, 'percent is between 0 and 100')
-      .max(100, 'percent is between 0 and 100'),
+    percent: z.number({ error: 'percent must be a number' }).min(0, 'percent is between 0 and 100').max(100, 'percent is between 0 and 100'),
     answer,
   })
 
@@ -382,8 +351,6 @@ export const DEFAULT_ANSWER_CONFIG: EndpointAnswerConfig = {
   sequence: null,
   failureRate: null,
 }
-
-
 
 /** A readable one-line-per-problem message for a failed parse, e.g. `rules.0.answer.status: status 600 is out of range: ...`. */
 export function formatAnswerConfigIssues(error: z.ZodError): string {

@@ -9,7 +9,10 @@ export interface RawResponse {
 }
 
 /** Sends with node:http, keeping header order and case as given. */
-export function send(url: string, options: { method?: string; path?: string; headers?: Array<[string, string]>; body?: Buffer | string }): Promise<RawResponse> {
+export function send(
+  url: string,
+  options: { method?: string; path?: string; headers?: Array<[string, string]>; body?: Buffer | string },
+): Promise<RawResponse> {
   const target = new URL(url)
   const given = options.headers ?? []
   const body = options.body === undefined ? undefined : Buffer.from(options.body)

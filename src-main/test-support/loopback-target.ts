@@ -48,7 +48,12 @@ export async function startLoopbackTarget(handler: TargetHandler = (_request, re
     const chunks: Buffer[] = []
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
     incoming.on('end', () => {
-      const received: ReceivedAtTarget = { method: incoming.method ?? '', target: incoming.url ?? '', headers: pairs(incoming.rawHeaders), body: Buffer.concat(chunks) }
+      const received: ReceivedAtTarget = {
+        method: incoming.method ?? '',
+        target: incoming.url ?? '',
+        headers: pairs(incoming.rawHeaders),
+        body: Buffer.concat(chunks),
+      }
       target.received.push(received)
       Promise.resolve(handler(received, response)).catch((error: unknown) => {
         response.statusCode = 500

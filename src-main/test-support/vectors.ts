@@ -35,7 +35,6 @@ export function vectorsDirectory(): string {
   return path.resolve(process.cwd(), '../shared/fixtures/vectors')
 }
 
-
 /** The provider each vector file is about (`scheme: "none"` cases are identified by their file). */
 export const PROVIDER_BY_FILE: Record<string, PinnableProviderId> = {
   'ixopay.json': 'ixopay',
@@ -88,4 +87,3 @@ export function keysForVector(vector: VectorCase, provider: PinnableProviderId):
   if (material.certificatePem) return [{ kind: 'certificate', provider: provider === 'paypal' ? 'paypal' : 'plexo', pem: material.certificatePem }]
   throw new Error(`unsupported key material in ${vector.name}`)
 }
-

@@ -68,9 +68,12 @@ export function App() {
   const emptyEndpoint = scope === 'all' ? endpoints?.[0] : scopeEndpoint
   const unfilteredTotal = scope === 'all' ? (endpoints?.reduce((sum, endpoint) => sum + endpoint.captureCount, 0) ?? 0) : (scopeEndpoint?.captureCount ?? 0)
   const filter = (scope !== null && filters[scope]) || NO_FILTER
-  const changeFilter = useCallback((next: CaptureFilter) => {
-    if (scope !== null) setFilters((current) => ({ ...current, [scope]: next }))
-  }, [scope])
+  const changeFilter = useCallback(
+    (next: CaptureFilter) => {
+      if (scope !== null) setFilters((current) => ({ ...current, [scope]: next }))
+    },
+    [scope],
+  )
 
   const changeScope = useCallback((next: CaptureScope) => {
     sessionStorage.setItem(SCOPE_KEY, next)
@@ -161,12 +164,7 @@ export function App() {
             }
           />
         )}
-        <PaneDivider
-          storageKey={DIVIDER_KEY}
-          limits={DIVIDER_LIMITS}
-          controls={CAPTURES_REGION_ID}
-          label="Resize the capture list and the detail"
-        />
+        <PaneDivider storageKey={DIVIDER_KEY} limits={DIVIDER_LIMITS} controls={CAPTURES_REGION_ID} label="Resize the capture list and the detail" />
         <main id={DETAIL_PANE_ID} ref={detailPaneRef} className="detail-pane" aria-label="Capture detail" tabIndex={-1} data-testid="detail-pane">
           {selectedId ? (
             <CaptureDetail
@@ -180,8 +178,8 @@ export function App() {
             <div className="detail-placeholder" data-testid="detail-placeholder">
               <p>Select a capture to see its request line, headers, body and what the receiver answered.</p>
               <p className="muted">
-                <kbd>j</kbd> <kbd>k</kbd> or <kbd>↑</kbd> <kbd>↓</kbd> move through the list; <kbd>Space</kbd> ticks a capture, <kbd>Shift</kbd>-click ticks a range;{' '}
-                <kbd>?</kbd> lists every shortcut.
+                <kbd>j</kbd> <kbd>k</kbd> or <kbd>↑</kbd> <kbd>↓</kbd> move through the list; <kbd>Space</kbd> ticks a capture, <kbd>Shift</kbd>-click ticks a
+                range; <kbd>?</kbd> lists every shortcut.
               </p>
             </div>
           )}

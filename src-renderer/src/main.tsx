@@ -16,8 +16,7 @@ const queryClient = new QueryClient({
       // Live events keep the cache current; a (re)connected event stream invalidates it.
       staleTime: Infinity,
       refetchOnWindowFocus: false,
-      retry: (failureCount, error) =>
-        !(error instanceof ApiCallError && FINAL_ERROR_CODES.has(error.code)) && failureCount < 3,
+      retry: (failureCount, error) => !(error instanceof ApiCallError && FINAL_ERROR_CODES.has(error.code)) && failureCount < 3,
     },
   },
 })

@@ -243,7 +243,8 @@ const NO_ANSWER: StoredAnswer = { kind: 'none', status: null, headers: [], bodyB
 
 /** Why an entry cannot become a capture, or `null`. */
 function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string | null {
-  if (capture.method.length > 64 || !HTTP_TOKEN_PATTERN.test(capture.method)) return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
+  if (capture.method.length > 64 || !HTTP_TOKEN_PATTERN.test(capture.method))
+    return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
   if (!capture.target.startsWith('/') && capture.target !== '*') return `the target ${JSON.stringify(capture.target.slice(0, 80))} is not a path`
   // What a receiver could have read off a request line: no spaces or control bytes, single bytes only.
   if (/[\s\x00-\x1f\x7f]|[^\x00-\xff]/.test(capture.target))

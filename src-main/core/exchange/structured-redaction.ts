@@ -5,16 +5,7 @@
  * what it must, so the rest of the body keeps its exact form. Text that does not parse as the
  * declared kind is masked by pattern as a whole instead.
  */
-import {
-  fieldRuleOf,
-  hideDigits,
-  maskDigits,
-  maskPersonalText,
-  maskSensitiveText,
-  type FieldRule,
-  type TextChanges,
-  type TextRules,
-} from './sensitive-text'
+import { fieldRuleOf, hideDigits, maskDigits, maskPersonalText, maskSensitiveText, type FieldRule, type TextChanges, type TextRules } from './sensitive-text'
 import { passesLuhn } from '../luhn'
 
 export interface FieldRedactionRules extends TextRules {

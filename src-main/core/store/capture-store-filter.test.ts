@@ -79,7 +79,8 @@ describe('capture store: filters', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
-  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+  const open = async () =>
+    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {

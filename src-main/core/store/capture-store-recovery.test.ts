@@ -41,7 +41,10 @@ describe('capture store recovery', () => {
   let store: CaptureStore | undefined
   const captures = () => join(dir, 'captures')
   const open = async (options: { durability?: Durability; io?: LogFileIo } = {}) =>
-    (store = await openCaptureStore({ dir: captures(), quarantineDir: join(dir, 'unreadable'), durability: options.durability ?? 'flush' }, { now, logIo: options.io }))
+    (store = await openCaptureStore(
+      { dir: captures(), quarantineDir: join(dir, 'unreadable'), durability: options.durability ?? 'flush' },
+      { now, logIo: options.io },
+    ))
   const closeStore = async () => {
     await store?.close()
     store = undefined
@@ -120,7 +123,8 @@ describe('capture store recovery', () => {
     const reopened = await open()
     expect(reopened.issues[0]?.problem).toMatch(/not valid JSON.*read back from the capture log/)
     expect(reopened.count()).toBe(3)
-    for (const [index, text] of ['first body', 'second body', 'third body'].entries()) expect((await reopened.readBody(stored[index]!.id)).toString()).toBe(text)
+    for (const [index, text] of ['first body', 'second body', 'third body'].entries())
+      expect((await reopened.readBody(stored[index]!.id)).toString()).toBe(text)
   })
 
   it('detects a flipped body byte on read, and reports the capture as damaged, never its bytes', async () => {

@@ -36,7 +36,8 @@ describe('capture store', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
-  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+  const open = async () =>
+    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {
@@ -102,7 +103,7 @@ describe('capture store', () => {
       await current.append(newCapture(index % 3 === 0 ? 'a' : 'b', Buffer.from('x')), Buffer.from('x'))
     }
     const before = current.count('b')
-    expect((await current.deleteByEndpoint("a")).length).toBe(Math.ceil((SEGMENT_MAX_CAPTURES + 10) / 3))
+    expect((await current.deleteByEndpoint('a')).length).toBe(Math.ceil((SEGMENT_MAX_CAPTURES + 10) / 3))
     expect(current.count('a')).toBe(0)
     expect(current.count('b')).toBe(before)
     await current.close()
@@ -221,7 +222,8 @@ describe('capture store', () => {
   it('updates recognitions in retired segments too, and keeps them across a reopen', async () => {
     const current = await open()
     const stored = []
-    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 5; index++) stored.push(await current.append(newCapture('e1', Buffer.from(String(index))), Buffer.from(String(index))))
+    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 5; index++)
+      stored.push(await current.append(newCapture('e1', Buffer.from(String(index))), Buffer.from(String(index))))
     const recognition = {
       provider: { id: 'ixopay' as const, name: 'IXOPAY', variant: 'json-api' },
       verdict: { status: 'valid' as const, reason: null, message: 'valid' },
@@ -258,7 +260,8 @@ describe('capture store: annotations, origin and deliveries', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
-  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+  const open = async () =>
+    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {
@@ -270,7 +273,8 @@ describe('capture store: annotations, origin and deliveries', () => {
   it('keeps notes, pins and sender-left times across a reopen, in retired segments too', async () => {
     const current = await open()
     const stored = []
-    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 2; index++) stored.push(await current.append(newCapture('e1', Buffer.from(String(index))), Buffer.from(String(index))))
+    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 2; index++)
+      stored.push(await current.append(newCapture('e1', Buffer.from(String(index))), Buffer.from(String(index))))
     const [old, recent] = [stored[0]!, stored.at(-1)!]
     expect(await current.get(old.id)).toMatchObject({ note: null, pinned: false, senderLeftAt: null, origin: 'received', importedFrom: null })
     const annotated = await current.annotate(old.id, { note: 'refund checked', pinned: true })
@@ -298,12 +302,25 @@ describe('capture store: annotations, origin and deliveries', () => {
     const current = await open()
     const body = Buffer.from('{"a":1}')
     const imported = await current.append(
-      { ...newCapture('e1', body), receivedAt: '2020-01-02T03:04:05.000Z', origin: 'imported', importedFrom: 'HAR file x.har', note: 'from support', pinned: true },
+      {
+        ...newCapture('e1', body),
+        receivedAt: '2020-01-02T03:04:05.000Z',
+        origin: 'imported',
+        importedFrom: 'HAR file x.har',
+        note: 'from support',
+        pinned: true,
+      },
       body,
     )
     await current.close()
     const summary = await (await open()).get(imported.id)
-    expect(summary).toMatchObject({ receivedAt: '2020-01-02T03:04:05.000Z', origin: 'imported', importedFrom: 'HAR file x.har', note: 'from support', pinned: true })
+    expect(summary).toMatchObject({
+      receivedAt: '2020-01-02T03:04:05.000Z',
+      origin: 'imported',
+      importedFrom: 'HAR file x.har',
+      note: 'from support',
+      pinned: true,
+    })
   })
 
   it('lists the attempts of one delivery oldest first', async () => {

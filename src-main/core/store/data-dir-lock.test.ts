@@ -66,12 +66,16 @@ describe('data folder lock', () => {
     await writeFile(join(dir, 'inspector.lock'), '100')
     await expect(acquireDataDirLock(file, probeWith(200, { 100: 't100', 200: 't200' }))).rejects.toThrow(/pid 100, which is running.*delete .*inspector\.lock/)
     await writeFile(join(dir, 'inspector.lock'), '100')
-    await (await acquireDataDirLock(file, probeWith(200, { 200: 't200' })))()
+    await (
+      await acquireDataDirLock(file, probeWith(200, { 200: 't200' }))
+    )()
   })
 
   it('takes over an empty or garbled lock file (a crash while it was written)', async () => {
     await writeFile(file, '{"pid":')
-    await (await acquireDataDirLock(file, probeWith(200, { 200: 't200' })))()
+    await (
+      await acquireDataDirLock(file, probeWith(200, { 200: 't200' }))
+    )()
   })
 
   it('refuses a second open in the same process, on the real system', async () => {
@@ -79,13 +83,17 @@ describe('data folder lock', () => {
     await expect(acquireDataDirLock(file, systemProbe)).rejects.toThrow(/already in use by another inspector in this process/)
     await release()
     // Our own pid in a lock this process does not hold: left over from an earlier run.
-    const owner = JSON.parse((await (async () => {
-      const again = await acquireDataDirLock(file, systemProbe)
-      const text = await readFile(file, 'utf8')
-      await again()
-      return text
-    })()))
+    const owner = JSON.parse(
+      await (async () => {
+        const again = await acquireDataDirLock(file, systemProbe)
+        const text = await readFile(file, 'utf8')
+        await again()
+        return text
+      })(),
+    )
     await writeFile(file, JSON.stringify({ ...owner, processStart: 'earlier', token: 'old' }))
-    await (await acquireDataDirLock(file, systemProbe))()
+    await (
+      await acquireDataDirLock(file, systemProbe)
+    )()
   })
 })

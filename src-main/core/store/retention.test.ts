@@ -34,7 +34,8 @@ describe('retention', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
-  const open = async () => (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+  const open = async () =>
+    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {
@@ -45,7 +46,8 @@ describe('retention', () => {
 
   async function fill(current: CaptureStore, endpointId: string, count: number, startMs = clock) {
     const stored = []
-    for (let index = 0; index < count; index++) stored.push(await current.append(newCapture(endpointId, startMs + index, Buffer.from(`${endpointId}-${index}`)), Buffer.from(`${endpointId}-${index}`)))
+    for (let index = 0; index < count; index++)
+      stored.push(await current.append(newCapture(endpointId, startMs + index, Buffer.from(`${endpointId}-${index}`)), Buffer.from(`${endpointId}-${index}`)))
     return stored
   }
 
@@ -87,7 +89,10 @@ describe('retention', () => {
       await inspector.procedures.setStorageSettings({ durability: 'flush', retention: { maxCaptures: 1000, perEndpoint: { e1: { maxAgeDays: 3 } } } })
       await inspector.stop()
       inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
-      expect(await inspector.procedures.getStorageSettings({})).toMatchObject({ durability: 'flush', retention: { maxCaptures: 1000, perEndpoint: { e1: { maxAgeDays: 3 } } } })
+      expect(await inspector.procedures.getStorageSettings({})).toMatchObject({
+        durability: 'flush',
+        retention: { maxCaptures: 1000, perEndpoint: { e1: { maxAgeDays: 3 } } },
+      })
       await inspector.stop()
       inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test', durability: 'sync' }, { logger: silentLogger })
       expect(await inspector.procedures.getStorageSettings({})).toMatchObject({ durability: 'sync', durabilityFromFlag: 'sync' })

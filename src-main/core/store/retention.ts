@@ -124,7 +124,9 @@ export function createRetention(deps: RetentionDeps): Retention {
         const receivedAtMs = block.receivedAtMs[slot] as number
         const ageCounts = (flags & FLAG_IMPORTED) === 0
         const overGlobal =
-          (isSet(policy.maxCaptures) && count > policy.maxCaptures) || (isSet(policy.maxBytes) && bytes > policy.maxBytes) || (ageCounts && tooOld(policy, receivedAtMs))
+          (isSet(policy.maxCaptures) && count > policy.maxCaptures) ||
+          (isSet(policy.maxBytes) && bytes > policy.maxBytes) ||
+          (ageCounts && tooOld(policy, receivedAtMs))
         const overEndpoint =
           limits !== undefined &&
           ((isSet(limits.maxCaptures) && (endpointCount.get(endpoint) ?? 0) > limits.maxCaptures) ||

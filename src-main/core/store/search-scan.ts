@@ -58,7 +58,10 @@ export function scanSegment(fd: number, segment: ScanSegment, prepared: Prepared
   const needsBody = prepared.query !== null
   const count = segment.ids.length
   const endOf = (position: number): number =>
-    (segment.offsets[position] as number) + FRAME_HEADER_BYTES + (segment.metadataBytes[position] as number) + (needsBody ? (segment.bodySizes[position] as number) : 0)
+    (segment.offsets[position] as number) +
+    FRAME_HEADER_BYTES +
+    (segment.metadataBytes[position] as number) +
+    (needsBody ? (segment.bodySizes[position] as number) : 0)
   let start = Infinity
   let end = 0
   for (let position = 0; position < count; position++) {

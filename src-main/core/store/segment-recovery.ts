@@ -47,9 +47,14 @@ export interface OpenedSegment {
 /** Opens every segment in `dir`, in order; problems found are added to `issues`. */
 export async function openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssue[]): Promise<OpenedSegment[]> {
   const names = await readdir(dir)
-  const numbers = [...new Set(names.flatMap((name) => [INDEX_FILE.exec(name)?.[1], LOG_FILE.exec(name)?.[1]]).filter((match) => match !== undefined).map(Number))].sort(
-    (a, b) => a - b,
-  )
+  const numbers = [
+    ...new Set(
+      names
+        .flatMap((name) => [INDEX_FILE.exec(name)?.[1], LOG_FILE.exec(name)?.[1]])
+        .filter((match) => match !== undefined)
+        .map(Number),
+    ),
+  ].sort((a, b) => a - b)
   const opened: OpenedSegment[] = []
   for (const segmentNumber of numbers) opened.push(await openSegment(dir, segmentNumber, names, quarantineDir, now, io, issues))
   return opened
@@ -77,7 +82,8 @@ async function openSegment(
         stale = result.migrated
         return null
       },
-      (error: unknown) => (error instanceof SyntaxError ? `is not valid JSON (${error.message})` : `cannot be read (${error instanceof Error ? error.message : String(error)})`),
+      (error: unknown) =>
+        error instanceof SyntaxError ? `is not valid JSON (${error.message})` : `cannot be read (${error instanceof Error ? error.message : String(error)})`,
     )
     if (problem !== null) {
       const issue = await moveAside(paths.index, problem, quarantineDir, now)

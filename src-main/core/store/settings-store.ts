@@ -16,7 +16,10 @@ export interface SettingsStore {
 
 export async function openSettingsStore(file: string, quarantineDir: string, now: () => Date): Promise<SettingsStore> {
   const initial = (): SettingsDocument => ({ schemaVersion: SCHEMA_VERSION, endpoints: [] })
-  const exists = await access(file).then(() => true, () => false)
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  )
   let db: Low<SettingsDocument>
   let issue: StorageIssue | null = null
   if (exists) {

@@ -29,7 +29,12 @@ export interface SlotRef {
 }
 
 export interface StoreSearch {
-  page(query: { endpointId?: string; beforeSeq?: number; limit: number; filter?: CaptureFilter }): Promise<{ slots: SlotRef[]; nextBeforeSeq: number | null; total: number }>
+  page(query: {
+    endpointId?: string
+    beforeSeq?: number
+    limit: number
+    filter?: CaptureFilter
+  }): Promise<{ slots: SlotRef[]; nextBeforeSeq: number | null; total: number }>
   /** Matching captures, oldest first. */
   matching(endpointId: string | undefined, filter: CaptureFilter | undefined): Promise<SlotRef[]>
   close(): Promise<void>
@@ -79,7 +84,11 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
    * and keeps only the page's slots (no object per capture: a deep page over 100,000 captures
    * allocated 100,000 of them).
    */
-  function pageInMemory(prepared: PreparedFilter, beforeSeq: number | undefined, limit: number): { slots: SlotRef[]; nextBeforeSeq: number | null; total: number } {
+  function pageInMemory(
+    prepared: PreparedFilter,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): { slots: SlotRef[]; nextBeforeSeq: number | null; total: number } {
     const { endpoint, codes } = prepared
     const unfiltered = Object.keys(codes).length === 0
     const slots: SlotRef[] = []
@@ -125,9 +134,13 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
     const filter: ScanFilter = { nowMs: deps.now().getTime() }
     if (prepared.text !== undefined) filter.text = prepared.text
     if (prepared.query !== null) filter.query = prepared.query.source
-    const matched = await scanner.scan(filter, groups.map((group) => group.scan))
+    const matched = await scanner.scan(
+      filter,
+      groups.map((group) => group.scan),
+    )
     const matches: SlotRef[] = []
-    for (const [index, positions] of matched.entries()) for (const position of positions) matches.push((groups[index] as { refs: SlotRef[] }).refs[position] as SlotRef)
+    for (const [index, positions] of matched.entries())
+      for (const position of positions) matches.push((groups[index] as { refs: SlotRef[] }).refs[position] as SlotRef)
     // Deleted while the scan ran: not a match any more.
     return matches.filter(({ block, slot }) => block.isLive(slot))
   }

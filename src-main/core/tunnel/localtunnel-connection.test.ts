@@ -121,7 +121,15 @@ describe('openLocaltunnelConnection against a server that drops sockets at once'
     await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve))
     cleanups.push(() => closeServer(dropping))
     const connection = await openLocaltunnelConnection({
-      registration: { serverUrl: 'http://127.0.0.1', id: 'drop', url: 'http://drop.localhost', port: (dropping.address() as AddressInfo).port, ip: '127.0.0.1', maxConnCount: 2, cachedUrl: null },
+      registration: {
+        serverUrl: 'http://127.0.0.1',
+        id: 'drop',
+        url: 'http://drop.localhost',
+        port: (dropping.address() as AddressInfo).port,
+        ip: '127.0.0.1',
+        maxConnCount: 2,
+        cachedUrl: null,
+      },
       localPort: 1,
       localHost: '127.0.0.1',
       signal: new AbortController().signal,

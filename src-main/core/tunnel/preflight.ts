@@ -126,7 +126,10 @@ export function preflightPublicUrl(url: string, provider: PreflightProvider): Pr
 }
 
 function checkPublicHost(rawHost: string, rules: UrlRules, providerName: string): PreflightCheck {
-  const host = rawHost.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '')
+  const host = rawHost
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '')
   const fail = (detail: string): PreflightCheck => ({ check: 'public-host', ok: false, severity: 'required', detail })
   if (isIPv4(host)) {
     const range = nonPublicRange(host, 'ipv4')

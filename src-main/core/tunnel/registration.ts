@@ -61,10 +61,7 @@ export async function requestRegistration(request: RegistrationRequest, signal: 
   const payload = parseJsonObject(body)
   if (status === 403) {
     const serverMessage = typeof payload?.message === 'string' ? ` (the server says: ${payload.message})` : ''
-    throw new TunnelProblemError(
-      'SUBDOMAIN_REFUSED',
-      `${where} refused the subdomain "${request.subdomain ?? '(random)'}"${serverMessage}`,
-    )
+    throw new TunnelProblemError('SUBDOMAIN_REFUSED', `${where} refused the subdomain "${request.subdomain ?? '(random)'}"${serverMessage}`)
   }
   if (status < 200 || status > 299) {
     const serverMessage = typeof payload?.message === 'string' ? `: ${payload.message}` : ''
@@ -74,8 +71,7 @@ export async function requestRegistration(request: RegistrationRequest, signal: 
 }
 
 function toRegistration(payload: Record<string, unknown> | null, serverUrl: string, where: string): TunnelRegistration {
-  const bad = (what: string): TunnelProblemError =>
-    new TunnelProblemError('BAD_SERVER_RESPONSE', `${where} is not a localtunnel server (${what})`)
+  const bad = (what: string): TunnelProblemError => new TunnelProblemError('BAD_SERVER_RESPONSE', `${where} is not a localtunnel server (${what})`)
   if (payload === null) throw bad('its answer is not a JSON object')
   const { id, url, port, ip, max_conn_count: maxConnCount, cached_url: cachedUrl } = payload
   if (typeof id !== 'string' || id === '') throw bad('no id in its answer')
@@ -147,7 +143,9 @@ function getOnce(target: string, signal: AbortSignal, where: string): Promise<{ 
         }
         chunks.push(chunk)
       })
-      response.on('error', (error: unknown) => reject(signal.aborted ? abortProblem() : new TunnelProblemError('SERVER_UNREACHABLE', describeNetworkError(error, where))))
+      response.on('error', (error: unknown) =>
+        reject(signal.aborted ? abortProblem() : new TunnelProblemError('SERVER_UNREACHABLE', describeNetworkError(error, where))),
+      )
       response.on('end', () =>
         resolve({
           status: response.statusCode ?? 0,

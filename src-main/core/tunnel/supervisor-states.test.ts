@@ -233,7 +233,10 @@ describe('supervisor state machine', () => {
     const { supervisor, time } = setUp({ register: async () => registration('abcdef'), probe: foreign, config: { probeFailuresBeforeLoss: 1 } })
     await supervisor.start()
     await time.advance(0)
-    expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', lastError: { message: expect.stringMatching(/not with this inspector's health answer/) } })
+    expect(supervisor.getState()).toMatchObject({
+      status: 'reconnecting',
+      lastError: { message: expect.stringMatching(/not with this inspector's health answer/) },
+    })
   })
 
   it('reports a changed subdomain and keeps asking for the configured one', async () => {
@@ -278,7 +281,12 @@ describe('supervisor state machine', () => {
 
     isWantedFree = true
     await time.advance(4_000)
-    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'wanted-name', subdomainChanged: false, url: 'https://wanted-name.tunnel.example' })
+    expect(supervisor.getState()).toMatchObject({
+      status: 'online',
+      subdomain: 'wanted-name',
+      subdomainChanged: false,
+      url: 'https://wanted-name.tunnel.example',
+    })
     expect(opened).toHaveLength(2)
     expect(opened[0]?.connection.isClosed).toBe(true)
     expect(opened[1]?.connection.isClosed).toBe(false)

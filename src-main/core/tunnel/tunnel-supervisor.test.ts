@@ -2,11 +2,7 @@ import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  requestThroughTunnel,
-  startLocaltunnelServer,
-  type LocaltunnelServer,
-} from '../../../e2e/fixtures/localtunnel-server'
+import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } from '../../../e2e/fixtures/localtunnel-server'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH, type TunnelState } from '../../shared/tunnel'
 import { nodeProbeFetch, type ProbeFetch } from './health-probe'
 import { requestRegistration } from './registration'
@@ -290,11 +286,12 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
   it('turns a 403 from the server into a clear refusal', async () => {
     const server = await startLocaltunnelServer()
     cleanups.push(server.stop)
-    const refusal = await requestRegistration({ serverUrl: server.url, subdomain: 'no' }, new AbortController().signal).catch(
-      (error: unknown) => error,
-    )
+    const refusal = await requestRegistration({ serverUrl: server.url, subdomain: 'no' }, new AbortController().signal).catch((error: unknown) => error)
     expect(refusal).toBeInstanceOf(TunnelProblemError)
-    expect(refusal).toMatchObject({ code: 'SUBDOMAIN_REFUSED', message: expect.stringMatching(/refused the subdomain "no" \(the server says: Invalid subdomain/) })
+    expect(refusal).toMatchObject({
+      code: 'SUBDOMAIN_REFUSED',
+      message: expect.stringMatching(/refused the subdomain "no" \(the server says: Invalid subdomain/),
+    })
   })
 
   it('reports at once when the server hands out another subdomain than requested', async () => {

@@ -11,21 +11,10 @@
  * Concurrency model: every attempt, loss and stop bumps `token`; an async step that resumes with
  * an older token finds its work superseded and only cleans up after itself.
  */
-import {
-  describeInvalidServerUrl,
-  describeInvalidSubdomain,
-  type TunnelProblem,
-  type TunnelProblemCode,
-  type TunnelState,
-} from '../../shared/tunnel'
+import { describeInvalidServerUrl, describeInvalidSubdomain, type TunnelProblem, type TunnelProblemCode, type TunnelState } from '../../shared/tunnel'
 import { computeBackoffDelayMs, type BackoffConfig } from './backoff'
 import { nodeProbeFetch, probeHealth, type ProbeFetch } from './health-probe'
-import {
-  openLocaltunnelConnection,
-  type OpenTunnel,
-  type TunnelConnection,
-  type TunnelConnectionEvent,
-} from './localtunnel-connection'
+import { openLocaltunnelConnection, type OpenTunnel, type TunnelConnection, type TunnelConnectionEvent } from './localtunnel-connection'
 import { requestRegistration, type RegistrationRequest, type TunnelRegistration } from './registration'
 import { errorMessage, TunnelProblemError } from './tunnel-problem'
 

@@ -68,10 +68,7 @@ export function connectApiClient(): 'ready' | 'missing-token' {
   return 'ready'
 }
 
-export async function call<P extends ProcedureName>(
-  procedure: P,
-  input: ProcedureInput<P>,
-): Promise<ProcedureOutput<P>> {
+export async function call<P extends ProcedureName>(procedure: P, input: ProcedureInput<P>): Promise<ProcedureOutput<P>> {
   if (!transport) throw new ApiCallError('UNAUTHORIZED', 'The API client is not connected.')
   const result = await transport.invoke(procedure, input)
   if (result.ok) return result.value as ProcedureOutput<P>
@@ -83,12 +80,9 @@ export async function call<P extends ProcedureName>(
 export function subscribe(listener: EventListener): () => void {
   eventListeners.add(listener)
   if (eventListeners.size === 1 && transport && !isUnauthorized) {
-    stopEvents = transport.openEvents(
-      (event) => {
-        for (const each of eventListeners) each(event)
-      },
-      setLiveState,
-    )
+    stopEvents = transport.openEvents((event) => {
+      for (const each of eventListeners) each(event)
+    }, setLiveState)
   }
   return () => {
     eventListeners.delete(listener)
@@ -191,11 +185,7 @@ function isResultEnvelope(body: unknown): body is Result<unknown> {
  * backoff whenever it drops. Every time it (re)opens, listeners get `open`; events sent while it
  * was down are lost, so the caller refetches what it shows.
  */
-function startEventStream(
-  authorization: string,
-  onEvent: EventListener,
-  onState: LiveStateListener,
-): () => void {
+function startEventStream(authorization: string, onEvent: EventListener, onState: LiveStateListener): () => void {
   let isStopped = false
   let controller: AbortController | null = null
   let retryTimer: ReturnType<typeof setTimeout> | undefined

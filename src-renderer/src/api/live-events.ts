@@ -9,14 +9,7 @@
  */
 import type { QueryClient } from '@tanstack/react-query'
 import type { ReplayRecord } from '../../../src-main/shared/replay'
-import type {
-  BulkJobView,
-  CaptureSummary,
-  Endpoint,
-  InspectorEvent,
-  InspectorStatus,
-  TunnelView,
-} from '../../../src-main/shared/contract'
+import type { BulkJobView, CaptureSummary, Endpoint, InspectorEvent, InspectorStatus, TunnelView } from '../../../src-main/shared/contract'
 import { filterFieldsOf, type CaptureFilterFields } from '../../../src-main/shared/capture-filter'
 import { createListRefetcher, listAdmissionOf, type ListAdmission } from './live-list-admission'
 import { subscribe, subscribeLiveState } from './api-client'
@@ -70,7 +63,13 @@ export function connectLiveEvents(queryClient: QueryClient): () => void {
     }
     applyRuns()
     if (events.some(changesCounts)) refreshCounts.run()
-    if (events.some((event) => event.type === 'capture-received' || event.type === 'capture-deleted' || event.type === 'endpoint-cleared' || event.type === 'captures-reanalyzed')) refreshDeliveries.run()
+    if (
+      events.some(
+        (event) =>
+          event.type === 'capture-received' || event.type === 'capture-deleted' || event.type === 'endpoint-cleared' || event.type === 'captures-reanalyzed',
+      )
+    )
+      refreshDeliveries.run()
   }
 
   const unsubscribeEvents = subscribe((event) => {
@@ -154,7 +153,8 @@ function applyCaptureUpdated(queryClient: QueryClient, capture: CaptureSummary):
     // A new note (`note:`, bare words) or recognition can move a capture into or out of a filtered
     // list: unless it plainly stays where it is, the list is asked for again.
     const inScope = scope === 'all' || capture.endpointId === scope
-    if (matches !== null && inScope && matches(capture, filterFieldsOf(capture)) !== isListed) void queryClient.invalidateQueries({ queryKey: key, exact: true })
+    if (matches !== null && inScope && matches(capture, filterFieldsOf(capture)) !== isListed)
+      void queryClient.invalidateQueries({ queryKey: key, exact: true })
   }
   queryClient.setQueryData<CaptureSummary>(queryKeys.captureDetail(capture.id), (detail) => (detail ? { ...detail, ...capture } : detail))
 }
@@ -272,12 +272,7 @@ function applyCapturesDeleted(queryClient: QueryClient, deleted: DeletedCapture[
 }
 
 /** An endpoint was cleared (`isDeleted` false) or deleted: drop its captures from every view. */
-function removeEndpointCaptures(
-  queryClient: QueryClient,
-  endpointId: string,
-  previousCount: number,
-  isDeleted: boolean,
-): void {
+function removeEndpointCaptures(queryClient: QueryClient, endpointId: string, previousCount: number, isDeleted: boolean): void {
   for (const { key, scope, matches } of listQueries(queryClient)) {
     if (scope === endpointId) {
       if (isDeleted) {

@@ -1,12 +1,5 @@
 /** React Query hooks over the API: the renderer's server state. */
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type QueryClient,
-} from '@tanstack/react-query'
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query'
 import type { ProcedureInput, ProcedureOutput } from '../../../src-main/shared/contract'
 import { call, getLiveState } from './api-client'
 import { queryKeys, type CaptureScope } from './query-keys'
@@ -255,14 +248,8 @@ export function useTunnel() {
 export function useTunnelAction() {
   const queryClient = useQueryClient()
   return useMutation({
-    mutationFn: (
-      action: { kind: 'start' } | { kind: 'stop' } | { kind: 'settings'; input: ProcedureInput<'setTunnelSettings'> },
-    ) =>
-      action.kind === 'start'
-        ? call('startTunnel', {})
-        : action.kind === 'stop'
-          ? call('stopTunnel', {})
-          : call('setTunnelSettings', action.input),
+    mutationFn: (action: { kind: 'start' } | { kind: 'stop' } | { kind: 'settings'; input: ProcedureInput<'setTunnelSettings'> }) =>
+      action.kind === 'start' ? call('startTunnel', {}) : action.kind === 'stop' ? call('stopTunnel', {}) : call('setTunnelSettings', action.input),
     onSuccess: (view) => {
       queryClient.setQueryData<TunnelView>(queryKeys.tunnel(), (current) => mergeTunnelView(current, view))
       void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints() })

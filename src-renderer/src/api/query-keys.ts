@@ -19,7 +19,9 @@ export const queryKeys = {
    * entry. A list grouped by delivery (one row per delivery) has a fifth element.
    */
   captureList: (scope: CaptureScope, filter?: CaptureFilter, grouped = false) =>
-    (grouped ? ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null, GROUPED_BY_DELIVERY] : ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null]) as readonly unknown[],
+    (grouped
+      ? ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null, GROUPED_BY_DELIVERY]
+      : ['captures', 'list', scope, normalizeCaptureFilter(filter) ?? null]) as readonly unknown[],
   captureDetails: () => ['captures', 'detail'] as const,
   captureDetail: (id: string) => ['captures', 'detail', id] as const,
   /** The deliveries (getDelivery) of captures; refreshed when captures arrive or go. */

@@ -40,14 +40,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
         <button type="button" className="button" onClick={onClose} disabled={isBusy}>
           Cancel
         </button>
-        <button
-          type="button"
-          className="button button-danger"
-          onClick={() => void confirm()}
-          disabled={isBusy}
-          data-testid="confirm-button"
-          data-autofocus
-        >
+        <button type="button" className="button button-danger" onClick={() => void confirm()} disabled={isBusy} data-testid="confirm-button" data-autofocus>
           {isBusy ? 'Working…' : confirmLabel}
         </button>
       </div>

@@ -13,12 +13,7 @@ export function DetailSection({ title, aside, isInitiallyOpen = true, testId, ch
   const [isOpen, setIsOpen] = useState(isInitiallyOpen)
   return (
     <section className="detail-section" data-testid={testId}>
-      <button
-        type="button"
-        className="detail-section-header"
-        aria-expanded={isOpen}
-        onClick={() => setIsOpen(!isOpen)}
-      >
+      <button type="button" className="detail-section-header" aria-expanded={isOpen} onClick={() => setIsOpen(!isOpen)}>
         <span className={`disclosure ${isOpen ? 'disclosure-open' : ''}`} aria-hidden="true" />
         <span className="detail-section-title">{title}</span>
         {aside !== undefined && <span className="detail-section-aside">{aside}</span>}

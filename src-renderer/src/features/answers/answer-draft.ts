@@ -4,14 +4,7 @@
  * and names every problem.
  */
 import type { AnswerSpec, EndpointAnswerConfig, Rule } from '../../../../src-main/shared/responses'
-import {
-  FRAMING_HEADERS,
-  HTTP_TOKEN_PATTERN,
-  MAX_ANSWER_DELAY_MS,
-  MAX_ANSWER_STATUS,
-  MIN_ANSWER_STATUS,
-  STATUSES_WITHOUT_BODY,
-} from '../../lib/answer-presets'
+import { FRAMING_HEADERS, HTTP_TOKEN_PATTERN, MAX_ANSWER_DELAY_MS, MAX_ANSWER_STATUS, MIN_ANSWER_STATUS, STATUSES_WITHOUT_BODY } from '../../lib/answer-presets'
 
 export type AnswerKindDraft = AnswerSpec['kind']
 export type BodyMode = 'none' | 'text' | 'json'
@@ -219,13 +212,23 @@ function ruleToSpec(rule: RuleDraft): Rule {
   if (rule.headerName.trim() !== '') {
     const name = rule.headerName.trim()
     match.header =
-      rule.headerOp === 'present' ? { name, present: true } : rule.headerOp === 'contains' ? { name, contains: rule.headerValue } : { name, equals: rule.headerValue }
+      rule.headerOp === 'present'
+        ? { name, present: true }
+        : rule.headerOp === 'contains'
+          ? { name, contains: rule.headerValue }
+          : { name, equals: rule.headerValue }
   }
   if (rule.provider !== '') match.provider = rule.provider
   if (rule.verdict !== '') match.verdict = rule.verdict as NonNullable<Rule['match']['verdict']>
   if (rule.jsonPath.trim() !== '') {
     const equals =
-      rule.jsonType === 'null' ? null : rule.jsonType === 'number' ? Number(rule.jsonValue) : rule.jsonType === 'boolean' ? rule.jsonValue === 'true' : rule.jsonValue
+      rule.jsonType === 'null'
+        ? null
+        : rule.jsonType === 'number'
+          ? Number(rule.jsonValue)
+          : rule.jsonType === 'boolean'
+            ? rule.jsonValue === 'true'
+            : rule.jsonValue
     match.jsonField = { path: rule.jsonPath.trim(), equals }
   }
   if (rule.bodyContains !== '') match.bodyContains = rule.bodyContains
@@ -262,7 +265,8 @@ export function configProblems(draft: ConfigDraft): string[] {
   if (draft.sequence && draft.sequence.steps.length === 0) problems.push('Sequence: add at least one step, or remove the sequence.')
   if (draft.failureRate) {
     const percent = Number(draft.failureRate.percent)
-    if (draft.failureRate.percent.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100) problems.push('Failure rate: a percentage from 0 to 100.')
+    if (draft.failureRate.percent.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100)
+      problems.push('Failure rate: a percentage from 0 to 100.')
     add('Failure rate answer', answerErrors(draft.failureRate.answer))
   }
   return problems

@@ -56,7 +56,12 @@ export function AnswerEditor({ value, onChange, testId, isCompact = false }: Ans
         </label>
         <label className="field answer-field-kind">
           <span className="field-label">Answer</span>
-          <select className="input" value={value.kind} onChange={(event) => set({ kind: event.target.value as AnswerKindDraft })} data-testid={`${testId}-kind`}>
+          <select
+            className="input"
+            value={value.kind}
+            onChange={(event) => set({ kind: event.target.value as AnswerKindDraft })}
+            data-testid={`${testId}-kind`}
+          >
             {(Object.keys(KIND_LABELS) as AnswerKindDraft[]).map((kind) => (
               <option key={kind} value={kind}>
                 {KIND_LABELS[kind]}
@@ -125,7 +130,12 @@ export function AnswerEditor({ value, onChange, testId, isCompact = false }: Ans
             {value.bodyMode !== 'none' && (
               <label className="field answer-field-content-type">
                 <span className="field-label">Content-Type</span>
-                <input className="input wire" value={value.contentType} onChange={(event) => set({ contentType: event.target.value })} data-testid={`${testId}-content-type`} />
+                <input
+                  className="input wire"
+                  value={value.contentType}
+                  onChange={(event) => set({ contentType: event.target.value })}
+                  data-testid={`${testId}-content-type`}
+                />
               </label>
             )}
           </div>

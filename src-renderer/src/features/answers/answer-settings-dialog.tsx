@@ -40,41 +40,41 @@ export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialog
   }
   return (
     <>
-    <ModalDialog title={`Answers: ${endpoint.name}`} onClose={requestClose} testId="answer-settings-dialog">
-      {isPending ? (
-        <p className="muted">Loading…</p>
-      ) : error ? (
-        <>
-          <p className="form-error" role="alert">
-            Could not load the answer configuration: {error.message}
-          </p>
-          <div className="modal-actions">
-            <button type="button" className="button" onClick={onClose}>
-              Close
-            </button>
-          </div>
-        </>
-      ) : (
-        <AnswerSettingsForm
-          endpoint={endpoint}
-          initial={draftFromConfig(data.config)}
-          warnings={data.warnings}
-          onDirtyChange={setHasUnsavedChanges}
-          onClose={requestClose}
-        />
+      <ModalDialog title={`Answers: ${endpoint.name}`} onClose={requestClose} testId="answer-settings-dialog">
+        {isPending ? (
+          <p className="muted">Loading…</p>
+        ) : error ? (
+          <>
+            <p className="form-error" role="alert">
+              Could not load the answer configuration: {error.message}
+            </p>
+            <div className="modal-actions">
+              <button type="button" className="button" onClick={onClose}>
+                Close
+              </button>
+            </div>
+          </>
+        ) : (
+          <AnswerSettingsForm
+            endpoint={endpoint}
+            initial={draftFromConfig(data.config)}
+            warnings={data.warnings}
+            onDirtyChange={setHasUnsavedChanges}
+            onClose={requestClose}
+          />
+        )}
+      </ModalDialog>
+      {/* Beside the dialog, not inside it: React passes a child's Escape ('cancel') on to its parents' handlers. */}
+      {isConfirmingDiscard && (
+        <ConfirmDialog
+          title="Discard unsaved changes?"
+          confirmLabel="Discard changes"
+          onConfirm={() => Promise.resolve(onClose())}
+          onClose={() => setIsConfirmingDiscard(false)}
+        >
+          <p data-testid="answers-discard-question">The answer settings of “{endpoint.name}” have changes that are not saved. Close without saving them?</p>
+        </ConfirmDialog>
       )}
-    </ModalDialog>
-    {/* Beside the dialog, not inside it: React passes a child's Escape ('cancel') on to its parents' handlers. */}
-    {isConfirmingDiscard && (
-      <ConfirmDialog
-        title="Discard unsaved changes?"
-        confirmLabel="Discard changes"
-        onConfirm={() => Promise.resolve(onClose())}
-        onClose={() => setIsConfirmingDiscard(false)}
-      >
-        <p data-testid="answers-discard-question">The answer settings of “{endpoint.name}” have changes that are not saved. Close without saving them?</p>
-      </ConfirmDialog>
-    )}
     </>
   )
 }
@@ -273,7 +273,12 @@ function RulesSection({ draft, onChange }: { draft: ConfigDraft; onChange: (next
           </li>
         ))}
       </ol>
-      <button type="button" className="button button-small" onClick={() => onChange({ ...draft, rules: [...draft.rules, newRule(draft.rules.length)] })} data-testid="rule-add">
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => onChange({ ...draft, rules: [...draft.rules, newRule(draft.rules.length)] })}
+        data-testid="rule-add"
+      >
         + Add rule
       </button>
     </section>
@@ -307,10 +312,24 @@ function RuleEditor({ rule, index, count, onChange, onMove, onRemove }: RuleEdit
         <label className="toggle">
           <input type="checkbox" checked={rule.enabled} onChange={(event) => set({ enabled: event.target.checked })} data-testid="rule-enabled" /> enabled
         </label>
-        <button type="button" className="button button-small" disabled={index === 0} onClick={() => onMove(-1)} aria-label={`Move rule ${index + 1} up`} data-testid="rule-up">
+        <button
+          type="button"
+          className="button button-small"
+          disabled={index === 0}
+          onClick={() => onMove(-1)}
+          aria-label={`Move rule ${index + 1} up`}
+          data-testid="rule-up"
+        >
           ↑
         </button>
-        <button type="button" className="button button-small" disabled={index === count - 1} onClick={() => onMove(1)} aria-label={`Move rule ${index + 1} down`} data-testid="rule-down">
+        <button
+          type="button"
+          className="button button-small"
+          disabled={index === count - 1}
+          onClick={() => onMove(1)}
+          aria-label={`Move rule ${index + 1} down`}
+          data-testid="rule-down"
+        >
           ↓
         </button>
         <button type="button" className="button button-small button-danger-quiet" onClick={onRemove} data-testid="rule-remove">
@@ -321,11 +340,24 @@ function RuleEditor({ rule, index, count, onChange, onMove, onRemove }: RuleEdit
         <span className="rule-when">When</span>
         <label className="field">
           <span className="field-label">Method</span>
-          <input className="input wire" value={rule.method} placeholder="any" aria-invalid={errors.method !== undefined} onChange={(event) => set({ method: event.target.value })} data-testid="rule-method" />
+          <input
+            className="input wire"
+            value={rule.method}
+            placeholder="any"
+            aria-invalid={errors.method !== undefined}
+            onChange={(event) => set({ method: event.target.value })}
+            data-testid="rule-method"
+          />
         </label>
         <label className="field rule-wide">
           <span className="field-label">Path pattern</span>
-          <input className="input wire" value={rule.pathPattern} placeholder="any, e.g. /refunds/**" onChange={(event) => set({ pathPattern: event.target.value })} data-testid="rule-path" />
+          <input
+            className="input wire"
+            value={rule.pathPattern}
+            placeholder="any, e.g. /refunds/**"
+            onChange={(event) => set({ pathPattern: event.target.value })}
+            data-testid="rule-path"
+          />
         </label>
         <label className="field">
           <span className="field-label">Provider</span>
@@ -351,13 +383,25 @@ function RuleEditor({ rule, index, count, onChange, onMove, onRemove }: RuleEdit
         </label>
         <label className="field">
           <span className="field-label">Header</span>
-          <input className="input wire" value={rule.headerName} placeholder="none" aria-invalid={errors.headerName !== undefined} onChange={(event) => set({ headerName: event.target.value })} data-testid="rule-header-name" />
+          <input
+            className="input wire"
+            value={rule.headerName}
+            placeholder="none"
+            aria-invalid={errors.headerName !== undefined}
+            onChange={(event) => set({ headerName: event.target.value })}
+            data-testid="rule-header-name"
+          />
         </label>
         {rule.headerName !== '' && (
           <>
             <label className="field">
               <span className="field-label">Header test</span>
-              <select className="input" value={rule.headerOp} onChange={(event) => set({ headerOp: event.target.value as HeaderOp })} data-testid="rule-header-op">
+              <select
+                className="input"
+                value={rule.headerOp}
+                onChange={(event) => set({ headerOp: event.target.value as HeaderOp })}
+                data-testid="rule-header-op"
+              >
                 <option value="equals">equals</option>
                 <option value="contains">contains</option>
                 <option value="present">is present</option>
@@ -366,20 +410,38 @@ function RuleEditor({ rule, index, count, onChange, onMove, onRemove }: RuleEdit
             {rule.headerOp !== 'present' && (
               <label className="field">
                 <span className="field-label">Header value</span>
-                <input className="input wire" value={rule.headerValue} aria-invalid={errors.headerValue !== undefined} onChange={(event) => set({ headerValue: event.target.value })} data-testid="rule-header-value" />
+                <input
+                  className="input wire"
+                  value={rule.headerValue}
+                  aria-invalid={errors.headerValue !== undefined}
+                  onChange={(event) => set({ headerValue: event.target.value })}
+                  data-testid="rule-header-value"
+                />
               </label>
             )}
           </>
         )}
         <label className="field">
           <span className="field-label">JSON field</span>
-          <input className="input wire" value={rule.jsonPath} placeholder="e.g. transactionType" aria-invalid={errors.jsonPath !== undefined} onChange={(event) => set({ jsonPath: event.target.value })} data-testid="rule-json-path" />
+          <input
+            className="input wire"
+            value={rule.jsonPath}
+            placeholder="e.g. transactionType"
+            aria-invalid={errors.jsonPath !== undefined}
+            onChange={(event) => set({ jsonPath: event.target.value })}
+            data-testid="rule-json-path"
+          />
         </label>
         {rule.jsonPath !== '' && (
           <>
             <label className="field">
               <span className="field-label">is a</span>
-              <select className="input" value={rule.jsonType} onChange={(event) => set({ jsonType: event.target.value as JsonValueType })} data-testid="rule-json-type">
+              <select
+                className="input"
+                value={rule.jsonType}
+                onChange={(event) => set({ jsonType: event.target.value as JsonValueType })}
+                data-testid="rule-json-type"
+              >
                 <option value="string">string</option>
                 <option value="number">number</option>
                 <option value="boolean">boolean</option>
@@ -389,14 +451,26 @@ function RuleEditor({ rule, index, count, onChange, onMove, onRemove }: RuleEdit
             {rule.jsonType !== 'null' && (
               <label className="field">
                 <span className="field-label">equal to</span>
-                <input className="input wire" value={rule.jsonValue} aria-invalid={errors.jsonValue !== undefined} onChange={(event) => set({ jsonValue: event.target.value })} data-testid="rule-json-value" />
+                <input
+                  className="input wire"
+                  value={rule.jsonValue}
+                  aria-invalid={errors.jsonValue !== undefined}
+                  onChange={(event) => set({ jsonValue: event.target.value })}
+                  data-testid="rule-json-value"
+                />
               </label>
             )}
           </>
         )}
         <label className="field rule-wide">
           <span className="field-label">Body contains</span>
-          <input className="input wire" value={rule.bodyContains} placeholder="any" onChange={(event) => set({ bodyContains: event.target.value })} data-testid="rule-body-contains" />
+          <input
+            className="input wire"
+            value={rule.bodyContains}
+            placeholder="any"
+            onChange={(event) => set({ bodyContains: event.target.value })}
+            data-testid="rule-body-contains"
+          />
         </label>
       </div>
       <div className="rule-then">
@@ -436,7 +510,12 @@ function SequenceSection({ draft, onChange, onReset, resetState, isResetting }: 
         <>
           <div className="sequence-options">
             <label className="toggle">
-              <input type="checkbox" checked={sequence.enabled} onChange={(event) => onChange({ ...draft, sequence: { ...sequence, enabled: event.target.checked } })} data-testid="sequence-enabled" />{' '}
+              <input
+                type="checkbox"
+                checked={sequence.enabled}
+                onChange={(event) => onChange({ ...draft, sequence: { ...sequence, enabled: event.target.checked } })}
+                data-testid="sequence-enabled"
+              />{' '}
               enabled
             </label>
             <span className="muted">After the last step:</span>
@@ -477,7 +556,9 @@ function SequenceSection({ draft, onChange, onReset, resetState, isResetting }: 
                 </div>
                 <AnswerEditor
                   value={step.answer}
-                  onChange={(answer) => onChange({ ...draft, sequence: { ...sequence, steps: sequence.steps.map((each, at) => (at === index ? { ...each, answer } : each)) } })}
+                  onChange={(answer) =>
+                    onChange({ ...draft, sequence: { ...sequence, steps: sequence.steps.map((each, at) => (at === index ? { ...each, answer } : each)) } })
+                  }
                   testId={`sequence-step-${index + 1}`}
                   isCompact
                 />
@@ -490,7 +571,10 @@ function SequenceSection({ draft, onChange, onReset, resetState, isResetting }: 
               className="button button-small"
               onClick={() => {
                 const last = sequence.steps.at(-1)
-                onChange({ ...draft, sequence: { ...sequence, steps: [...sequence.steps, { key: newKey(), answer: last ? { ...last.answer } : respondDraft(200, 'OK') }] } })
+                onChange({
+                  ...draft,
+                  sequence: { ...sequence, steps: [...sequence.steps, { key: newKey(), answer: last ? { ...last.answer } : respondDraft(200, 'OK') }] },
+                })
               }}
               data-testid="sequence-step-add"
             >
@@ -534,7 +618,12 @@ function FailureRateSection({ draft, onChange }: { draft: ConfigDraft; onChange:
         <>
           <div className="sequence-options">
             <label className="toggle">
-              <input type="checkbox" checked={rate.enabled} onChange={(event) => onChange({ ...draft, failureRate: { ...rate, enabled: event.target.checked } })} data-testid="failure-rate-enabled" />{' '}
+              <input
+                type="checkbox"
+                checked={rate.enabled}
+                onChange={(event) => onChange({ ...draft, failureRate: { ...rate, enabled: event.target.checked } })}
+                data-testid="failure-rate-enabled"
+              />{' '}
               enabled
             </label>
             <label className="inline-field">
@@ -550,12 +639,22 @@ function FailureRateSection({ draft, onChange }: { draft: ConfigDraft; onChange:
               />
               % of deliveries with:
             </label>
-            <button type="button" className="link-button link-danger" onClick={() => onChange({ ...draft, failureRate: null })} data-testid="failure-rate-remove">
+            <button
+              type="button"
+              className="link-button link-danger"
+              onClick={() => onChange({ ...draft, failureRate: null })}
+              data-testid="failure-rate-remove"
+            >
               Remove
             </button>
           </div>
           {percentInvalid && <p className="field-error">A percentage from 0 to 100.</p>}
-          <AnswerEditor value={rate.answer} onChange={(answer) => onChange({ ...draft, failureRate: { ...rate, answer } })} testId="failure-rate-answer" isCompact />
+          <AnswerEditor
+            value={rate.answer}
+            onChange={(answer) => onChange({ ...draft, failureRate: { ...rate, answer } })}
+            testId="failure-rate-answer"
+            isCompact
+          />
         </>
       )}
     </section>

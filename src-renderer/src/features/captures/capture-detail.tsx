@@ -68,8 +68,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
     <article className="capture-detail" data-testid="capture-detail" data-capture-id={capture.id}>
       <header className="detail-header">
         <div className="request-line wire" data-testid="detail-request-line">
-          <span className={`method method-${request.method.toLowerCase()}`}>{request.method}</span>{' '}
-          <span className="request-target">{request.target}</span>{' '}
+          <span className={`method method-${request.method.toLowerCase()}`}>{request.method}</span> <span className="request-target">{request.target}</span>{' '}
           <span className="muted">HTTP/{request.httpVersion}</span>
         </div>
         <div className="detail-actions">
@@ -144,11 +143,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         <HeadersTable headers={request.headers} testId="request-headers" />
       </DetailSection>
 
-      <DetailSection
-        title="Request body"
-        aside={`${formatExactBytes(body.length)}${contentType ? ` · ${contentType}` : ''}`}
-        testId="detail-body"
-      >
+      <DetailSection title="Request body" aside={`${formatExactBytes(body.length)}${contentType ? ` · ${contentType}` : ''}`} testId="detail-body">
         {capture.damage !== null ? (
           <p className="notice notice-danger" role="alert" data-testid="capture-damaged">
             Damaged on disk: {capture.damage}. The stored bytes are not shown, copied or sent.
@@ -176,7 +171,13 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           <>
             <HeadersTable headers={response.headers} testId="response-headers" />
             <div className="response-body">
-              <BodyViewer key={capture.id} bytes={responseBody} contentType={responseType} testId="response-body" downloadName={`capture-${capture.id}-response`} />
+              <BodyViewer
+                key={capture.id}
+                bytes={responseBody}
+                contentType={responseType}
+                testId="response-body"
+                downloadName={`capture-${capture.id}-response`}
+              />
             </div>
           </>
         )}

@@ -24,8 +24,8 @@ export function CaptureListEmpty({ endpoint }: CaptureListEmptyProps) {
         <CopyButton text={endpoint.url} label="Copy URL" className="inline-copy" />
       </p>
       <p className="muted">
-        Any method and any path under this URL is captured, e.g. <code className="wire">{endpoint.url}/webhooks/stripe</code>.
-        Point your provider&apos;s callback URL here, or try it now:
+        Any method and any path under this URL is captured, e.g. <code className="wire">{endpoint.url}/webhooks/stripe</code>. Point your provider&apos;s
+        callback URL here, or try it now:
       </p>
       <div className="snippet">
         <pre className="wire-text" data-testid="empty-curl">

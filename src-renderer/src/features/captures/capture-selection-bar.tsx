@@ -31,7 +31,14 @@ export function CaptureSelectionBar({ selectedIds, replayChoices, onClear }: Cap
       <span className="selection-count" aria-live="polite" data-testid="selection-count">
         {formatCount(count)} selected
       </span>
-      <button type="button" className="button button-small" onClick={() => setDialog('replay')} disabled={isTooMany} title={limitNote} data-testid="selection-replay">
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => setDialog('replay')}
+        disabled={isTooMany}
+        title={limitNote}
+        data-testid="selection-replay"
+      >
         Replay selected…
       </button>
       <button
@@ -60,7 +67,10 @@ export function CaptureSelectionBar({ selectedIds, replayChoices, onClear }: Cap
             onClear()
           }}
         >
-          <p>The selected {count === 1 ? 'capture is' : 'captures are'} deleted and {count === 1 ? 'its' : 'their'} bytes erased on disk, with {count === 1 ? 'its' : 'their'} replay history. This cannot be undone.</p>
+          <p>
+            The selected {count === 1 ? 'capture is' : 'captures are'} deleted and {count === 1 ? 'its' : 'their'} bytes erased on disk, with{' '}
+            {count === 1 ? 'its' : 'their'} replay history. This cannot be undone.
+          </p>
         </ConfirmDialog>
       )}
     </div>

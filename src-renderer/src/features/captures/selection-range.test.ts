@@ -28,6 +28,11 @@ describe('capture selection', () => {
     expect(keepListed(selection, listed)).toBe(selection)
     // A live insert on top changes nothing; a deletion takes its capture out.
     expect(keepListed(selection, [{ id: 'new' }, ...listed])).toBe(selection)
-    expect([...keepListed(selection, listed.filter((item) => item.id !== 'c'))]).toEqual(['a'])
+    expect([
+      ...keepListed(
+        selection,
+        listed.filter((item) => item.id !== 'c'),
+      ),
+    ]).toEqual(['a'])
   })
 })

@@ -88,7 +88,15 @@ export function highlighted(text: string, start: number, end: number, matches: F
   const push = (from: number, to: number, className: string | null) => {
     if (to <= from) return
     const piece = text.slice(from, to)
-    parts.push(className === null ? piece : <mark key={`${className}-${from}`} className={className}>{piece}</mark>)
+    parts.push(
+      className === null ? (
+        piece
+      ) : (
+        <mark key={`${className}-${from}`} className={className}>
+          {piece}
+        </mark>
+      ),
+    )
   }
   const cuts: Array<[from: number, to: number, className: string]> = []
   for (let index = firstMatch; index < endMatch; index++) {

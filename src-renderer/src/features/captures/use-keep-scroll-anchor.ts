@@ -40,7 +40,8 @@ export function useKeepScrollAnchor(
       const vanished = previous[previousIndex]
       // In a list grouped by delivery a retry takes its delivery's row: the open attempt was not
       // deleted, so it stays open (and its Delivery view with it).
-      const regrouped = vanished?.delivery !== undefined && items.some((item) => item.deliveryKey === vanished.deliveryKey && item.endpointId === vanished.endpointId)
+      const regrouped =
+        vanished?.delivery !== undefined && items.some((item) => item.deliveryKey === vanished.deliveryKey && item.endpointId === vanished.endpointId)
       if (previousIndex !== -1 && !regrouped && !items.some((item) => item.id === selectedId)) {
         const neighbour = items[Math.min(previousIndex, items.length - 1)]
         onSelect(neighbour?.id ?? null)

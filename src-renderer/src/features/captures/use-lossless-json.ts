@@ -7,10 +7,7 @@ const SYNC_PARSE_MAX_CHARS = 64 * 1024
 /** Above this many values the tree's columns would cost hundreds of MB; the raw text is shown. */
 export const MAX_JSON_TREE_NODES = 2_000_000
 
-export type JsonParseState =
-  | { status: 'parsing' }
-  | { status: 'ok'; document: LosslessJsonDocument }
-  | { status: 'error'; error: JsonSyntaxError }
+export type JsonParseState = { status: 'parsing' } | { status: 'ok'; document: LosslessJsonDocument } | { status: 'error'; error: JsonSyntaxError }
 
 /**
  * The lossless parse of a body's text: synchronous for small bodies, in a Web Worker for large

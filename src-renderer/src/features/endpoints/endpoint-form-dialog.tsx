@@ -29,8 +29,7 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
 
   const effectiveSlug = isSlugEdited ? slug : slugFromName(name)
   const trimmedName = name.trim()
-  const nameError =
-    trimmedName === '' ? 'A name cannot be empty.' : trimmedName.length > MAX_NAME_LENGTH ? 'A name is at most 100 characters.' : null
+  const nameError = trimmedName === '' ? 'A name cannot be empty.' : trimmedName.length > MAX_NAME_LENGTH ? 'A name is at most 100 characters.' : null
   const slugError = slugProblem(effectiveSlug)
 
   async function submit(event: React.FormEvent): Promise<void> {
@@ -102,9 +101,7 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
             {base}/{effectiveSlug || '…'}
           </span>
           {isEdit && effectiveSlug !== endpoint.slug && (
-            <span className="field-hint">
-              Providers still sending to {endpoint.url} will no longer be captured here.
-            </span>
+            <span className="field-hint">Providers still sending to {endpoint.url} will no longer be captured here.</span>
           )}
         </label>
         {serverError && serverError.field === null && (

@@ -25,13 +25,7 @@ export function EndpointItem({ endpoint, isSelected, onSelect, onEdit, onDelete 
       data-endpoint-id={endpoint.id}
       data-endpoint-slug={endpoint.slug}
     >
-      <button
-        type="button"
-        className="endpoint-select"
-        onClick={onSelect}
-        aria-current={isSelected ? 'true' : undefined}
-        data-testid="endpoint-select"
-      >
+      <button type="button" className="endpoint-select" onClick={onSelect} aria-current={isSelected ? 'true' : undefined} data-testid="endpoint-select">
         <span className="endpoint-name" data-testid="endpoint-name">
           {endpoint.name}
         </span>

@@ -26,12 +26,7 @@ export function EndpointSidebar({ endpoints, error, receiverUrl, scope, onScopeC
     <nav className="sidebar" aria-label="Endpoints" data-testid="sidebar">
       <div className="sidebar-heading">
         <h2>Endpoints</h2>
-        <button
-          type="button"
-          className="button button-small button-primary"
-          onClick={() => setDialog({ kind: 'create' })}
-          data-testid="new-endpoint"
-        >
+        <button type="button" className="button button-small button-primary" onClick={() => setDialog({ kind: 'create' })} data-testid="new-endpoint">
           + New
         </button>
       </div>

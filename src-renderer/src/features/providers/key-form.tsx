@@ -58,7 +58,14 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
   const [pem, setPem] = useState('')
   const [chipProduct, setChipProduct] = useState<'' | 'collect' | 'send'>('')
   const [certProvider, setCertProvider] = useState<'plexo' | 'paypal'>(start.certificateProvider)
-  const [generic, setGeneric] = useState<{ header: string; prefix: string; algorithm: GenericHmacConfig['algorithm']; encoding: GenericHmacConfig['encoding']; signedMode: 'body' | 'template'; template: string }>({
+  const [generic, setGeneric] = useState<{
+    header: string
+    prefix: string
+    algorithm: GenericHmacConfig['algorithm']
+    encoding: GenericHmacConfig['encoding']
+    signedMode: 'body' | 'template'
+    template: string
+  }>({
     header: 'X-Signature',
     prefix: '',
     algorithm: 'sha256',
@@ -85,7 +92,13 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
       case 'hmac-secret':
         if (value === '') return 'Enter the secret.'
         if (shapeMismatch !== null) return `Not added: ${shapeMismatch.message}.`
-        return { kind, provider: hmacProvider, value, ...optionalLabel, ...(hmacProvider === 'ixopay' && apiKey.trim() !== '' ? { apiKey: apiKey.trim() } : {}) }
+        return {
+          kind,
+          provider: hmacProvider,
+          value,
+          ...optionalLabel,
+          ...(hmacProvider === 'ixopay' && apiKey.trim() !== '' ? { apiKey: apiKey.trim() } : {}),
+        }
       case 'rsa-public-key':
         if (pem.trim() === '') return "Paste the PEM or the JSON string from CHIP's GET /public_key/."
         return { kind, provider: 'chip', pem: pem.trim(), ...optionalLabel, ...(chipProduct === '' ? {} : { chipProduct }) }
@@ -161,7 +174,12 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
         {kind === 'hmac-secret' && (
           <label className="field">
             <span className="field-label">Provider</span>
-            <select className="input" value={hmacProvider} onChange={(event) => setHmacProvider(event.target.value as HmacProviderId)} data-testid="key-provider">
+            <select
+              className="input"
+              value={hmacProvider}
+              onChange={(event) => setHmacProvider(event.target.value as HmacProviderId)}
+              data-testid="key-provider"
+            >
               {HMAC_PROVIDER_IDS.map((each) => (
                 <option key={each} value={each}>
                   {providerName(each)}
@@ -173,7 +191,12 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
         {kind === 'certificate' && (
           <label className="field">
             <span className="field-label">Provider</span>
-            <select className="input" value={certProvider} onChange={(event) => setCertProvider(event.target.value as 'plexo' | 'paypal')} data-testid="key-provider">
+            <select
+              className="input"
+              value={certProvider}
+              onChange={(event) => setCertProvider(event.target.value as 'plexo' | 'paypal')}
+              data-testid="key-provider"
+            >
               <option value="plexo">Plexo (signing certificate)</option>
               <option value="paypal">PayPal (from PAYPAL-CERT-URL)</option>
             </select>
@@ -182,7 +205,12 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
         {kind === 'rsa-public-key' && (
           <label className="field">
             <span className="field-label">CHIP product</span>
-            <select className="input" value={chipProduct} onChange={(event) => setChipProduct(event.target.value as '' | 'collect' | 'send')} data-testid="key-chip-product">
+            <select
+              className="input"
+              value={chipProduct}
+              onChange={(event) => setChipProduct(event.target.value as '' | 'collect' | 'send')}
+              data-testid="key-chip-product"
+            >
               <option value="">Follow the delivery</option>
               <option value="collect">Collect (SHA-256)</option>
               <option value="send">Send (SHA-512)</option>
@@ -221,7 +249,8 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
             </span>
           ) : (
             <span className="field-hint">
-              {kind === 'hmac-secret' ? SECRET_HINTS[hmacProvider] : 'The shared secret, as UTF-8 text.'} It is never shown again: the list keeps a masked form and a fingerprint.
+              {kind === 'hmac-secret' ? SECRET_HINTS[hmacProvider] : 'The shared secret, as UTF-8 text.'} It is never shown again: the list keeps a masked form
+              and a fingerprint.
             </span>
           )}
         </label>
@@ -267,7 +296,7 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
                 ? 'The sender’s public key: whpk_<base64>, as Standard Webhooks senders show it, or PEM (-----BEGIN PUBLIC KEY-----). It checks v1a signatures. Not the private key (whsk_…): that one only signs.'
                 : certProvider === 'plexo'
                   ? "Plexo's signing certificate; its SHA-1 thumbprint must equal the envelope's Fingerprint."
-                  : "The certificate PAYPAL-CERT-URL points to."}
+                  : 'The certificate PAYPAL-CERT-URL points to.'}
           </span>
         </label>
       )}
@@ -287,11 +316,22 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
             </label>
             <label className="field">
               <span className="field-label">Prefix</span>
-              <input className="input wire" value={generic.prefix} placeholder="sha256=" onChange={(event) => setGeneric({ ...generic, prefix: event.target.value })} data-testid="generic-prefix" />
+              <input
+                className="input wire"
+                value={generic.prefix}
+                placeholder="sha256="
+                onChange={(event) => setGeneric({ ...generic, prefix: event.target.value })}
+                data-testid="generic-prefix"
+              />
             </label>
             <label className="field">
               <span className="field-label">Algorithm</span>
-              <select className="input" value={generic.algorithm} onChange={(event) => setGeneric({ ...generic, algorithm: event.target.value as GenericHmacConfig['algorithm'] })} data-testid="generic-algorithm">
+              <select
+                className="input"
+                value={generic.algorithm}
+                onChange={(event) => setGeneric({ ...generic, algorithm: event.target.value as GenericHmacConfig['algorithm'] })}
+                data-testid="generic-algorithm"
+              >
                 {GENERIC_HMAC_ALGORITHMS.map((each) => (
                   <option key={each} value={each}>
                     HMAC-{each.toUpperCase().replace('SHA', 'SHA-')}
@@ -301,7 +341,12 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
             </label>
             <label className="field">
               <span className="field-label">Encoding</span>
-              <select className="input" value={generic.encoding} onChange={(event) => setGeneric({ ...generic, encoding: event.target.value as GenericHmacConfig['encoding'] })} data-testid="generic-encoding">
+              <select
+                className="input"
+                value={generic.encoding}
+                onChange={(event) => setGeneric({ ...generic, encoding: event.target.value as GenericHmacConfig['encoding'] })}
+                data-testid="generic-encoding"
+              >
                 {GENERIC_HMAC_ENCODINGS.map((each) => (
                   <option key={each} value={each}>
                     {each}
@@ -316,20 +361,38 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
               Signed
             </span>
             <label>
-              <input type="radio" name={`${id}-signed`} checked={generic.signedMode === 'body'} onChange={() => setGeneric({ ...generic, signedMode: 'body' })} /> the raw body
+              <input
+                type="radio"
+                name={`${id}-signed`}
+                checked={generic.signedMode === 'body'}
+                onChange={() => setGeneric({ ...generic, signedMode: 'body' })}
+              />{' '}
+              the raw body
             </label>
             <label>
-              <input type="radio" name={`${id}-signed`} checked={generic.signedMode === 'template'} onChange={() => setGeneric({ ...generic, signedMode: 'template' })} data-testid="generic-template-mode" /> a
-              template
+              <input
+                type="radio"
+                name={`${id}-signed`}
+                checked={generic.signedMode === 'template'}
+                onChange={() => setGeneric({ ...generic, signedMode: 'template' })}
+                data-testid="generic-template-mode"
+              />{' '}
+              a template
             </label>
           </div>
           {generic.signedMode === 'template' && (
             <label className="field">
               <span className="field-label">Template</span>
-              <input className="input wire" value={generic.template} onChange={(event) => setGeneric({ ...generic, template: event.target.value })} data-testid="generic-template" />
+              <input
+                className="input wire"
+                value={generic.template}
+                onChange={(event) => setGeneric({ ...generic, template: event.target.value })}
+                data-testid="generic-template"
+              />
               <span className="field-hint template-help">
-                <code>{'{method}'}</code> <code>{'{target}'}</code> (path and query as received) <code>{'{path}'}</code> <code>{'{query}'}</code> <code>{'{body}'}</code> (raw bytes){' '}
-                <code>{'{header:Name}'}</code> (first value; missing fails with missing-header). Escapes <code>\n</code> <code>\r</code> <code>\t</code> <code>\\</code>; <code>{'{{'}</code> and <code>{'}}'}</code> for literal braces.
+                <code>{'{method}'}</code> <code>{'{target}'}</code> (path and query as received) <code>{'{path}'}</code> <code>{'{query}'}</code>{' '}
+                <code>{'{body}'}</code> (raw bytes) <code>{'{header:Name}'}</code> (first value; missing fails with missing-header). Escapes <code>\n</code>{' '}
+                <code>\r</code> <code>\t</code> <code>\\</code>; <code>{'{{'}</code> and <code>{'}}'}</code> for literal braces.
               </span>
             </label>
           )}
@@ -337,7 +400,14 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
       )}
       <label className="field">
         <span className="field-label">Label (optional)</span>
-        <input className="input" value={label} maxLength={100} onChange={(event) => setLabel(event.target.value)} placeholder="e.g. production connector" data-testid="key-label" />
+        <input
+          className="input"
+          value={label}
+          maxLength={100}
+          onChange={(event) => setLabel(event.target.value)}
+          placeholder="e.g. production connector"
+          data-testid="key-label"
+        />
       </label>
 
       {error && (
@@ -347,7 +417,14 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
       )}
       {result && (
         <div className="notice notice-ok" role="status" data-testid="key-added">
-          Key added{result.fingerprint && <> (fingerprint <code className="wire">{result.fingerprint}</code>)</>}. Verdicts of this endpoint's captures are being recomputed.
+          Key added
+          {result.fingerprint && (
+            <>
+              {' '}
+              (fingerprint <code className="wire">{result.fingerprint}</code>)
+            </>
+          )}
+          . Verdicts of this endpoint's captures are being recomputed.
           {result.warnings.length > 0 && (
             <ul className="plain-list notice-warning-text" data-testid="key-warnings">
               {result.warnings.map((warning, index) => (

@@ -25,7 +25,6 @@ describe('keyFormStartFor', () => {
 })
 
 describe('starting provider', () => {
-
   it('counts the providers seen, never unknown, ties to the newest', () => {
     expect(mostSeenProvider(['unknown', 'unknown', null, null, null, 'stripe', 'chip', 'chip'])).toBe('chip')
     expect(mostSeenProvider(['stripe', 'chip'])).toBe('stripe')

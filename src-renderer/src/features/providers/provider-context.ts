@@ -71,7 +71,11 @@ export function mostSeenProvider(providers: ReadonlyArray<ProviderId | null>): P
 }
 
 /** The provider a form starts from: the capture's (when recognised), else the pinned one, else the most seen. */
-export function startingProvider(sources: { capture?: ProviderId | null; pinned: PinnableProviderId | null; mostSeen: PinnableProviderId | null }): PinnableProviderId | null {
+export function startingProvider(sources: {
+  capture?: ProviderId | null
+  pinned: PinnableProviderId | null
+  mostSeen: PinnableProviderId | null
+}): PinnableProviderId | null {
   if (sources.capture !== undefined && sources.capture !== null && sources.capture !== 'unknown') return sources.capture
   return sources.pinned ?? sources.mostSeen
 }

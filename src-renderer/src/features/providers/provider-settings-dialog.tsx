@@ -119,7 +119,13 @@ function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: Pro
           <code className="wire">/{endpoint.slug}</code> only if the callback URL you gave it does.
         </p>
         <label className="radio-line">
-          <input type="radio" name={`${id}-path`} checked={pathMode === 'as-received'} onChange={() => setPathMode('as-received')} data-testid="signed-path-as-received" />
+          <input
+            type="radio"
+            name={`${id}-path`}
+            checked={pathMode === 'as-received'}
+            onChange={() => setPathMode('as-received')}
+            data-testid="signed-path-as-received"
+          />
           As received <span className="muted">(e.g. /{endpoint.slug}/callbacks/ixopay?orderId=1001)</span>
         </label>
         <label className="radio-line">
@@ -133,8 +139,8 @@ function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: Pro
           Without the endpoint prefix <span className="muted">(/callbacks/ixopay?orderId=1001: behind a proxy or tunnel that strips /{endpoint.slug})</span>
         </label>
         <label className="radio-line">
-          <input type="radio" name={`${id}-path`} checked={pathMode === 'fixed'} onChange={() => setPathMode('fixed')} data-testid="signed-path-fixed" />
-          A fixed path
+          <input type="radio" name={`${id}-path`} checked={pathMode === 'fixed'} onChange={() => setPathMode('fixed')} data-testid="signed-path-fixed" />A fixed
+          path
         </label>
         {pathMode === 'fixed' && (
           <input
@@ -205,7 +211,11 @@ function KeyList({ endpoint, view }: { endpoint: Endpoint; view: ProviderSetting
                 <code className="wire">{descriptor.masked}</code>
                 <span className="muted">
                   {' '}
-                  · fingerprint <code className="wire" data-testid="key-fingerprint">{descriptor.fingerprint}</code> · added {formatFullTime(createdAt)}
+                  · fingerprint{' '}
+                  <code className="wire" data-testid="key-fingerprint">
+                    {descriptor.fingerprint}
+                  </code>{' '}
+                  · added {formatFullTime(createdAt)}
                 </span>
               </div>
               {descriptor.details.length > 0 && (

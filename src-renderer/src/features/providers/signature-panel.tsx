@@ -84,9 +84,7 @@ export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
 
       {explanation.attempts.length > 0 && (
         <div className="attempts">
-          <h4 className="panel-subtitle">
-            Attempts ({explanation.attempts.length})
-          </h4>
+          <h4 className="panel-subtitle">Attempts ({explanation.attempts.length})</h4>
           <ol className="attempt-list" data-testid="signature-attempts">
             {explanation.attempts.map((attempt, index) => (
               <Attempt key={index} attempt={attempt} />
@@ -200,9 +198,7 @@ function Attempt({ attempt }: { attempt: VerificationAttempt }) {
       {attempt.signedString !== null && (
         <div className="signed-string">
           <div className="signed-string-head">
-            <span className="muted">
-              Signed string{attempt.signedStringTruncated && <strong className="text-warn"> (truncated for display)</strong>}
-            </span>
+            <span className="muted">Signed string{attempt.signedStringTruncated && <strong className="text-warn"> (truncated for display)</strong>}</span>
             <CopyButton text={attempt.signedString} label="Copy" testId="copy-signed-string" />
           </div>
           <pre className="wire-text signed-string-text" data-testid="signed-string">

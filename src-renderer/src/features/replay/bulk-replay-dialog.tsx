@@ -40,12 +40,22 @@ function captures(count: number): string {
 function scopeOptions({ endpoint, selectedIds, filter }: BulkReplayChoices): ScopeOption[] {
   const options: ScopeOption[] = []
   if (selectedIds.length > 0) {
-    options.push({ scope: 'selection', count: selectedIds.length, label: selectedIds.length === 1 ? 'The selected capture' : `The ${captures(selectedIds.length)} selected` })
+    options.push({
+      scope: 'selection',
+      count: selectedIds.length,
+      label: selectedIds.length === 1 ? 'The selected capture' : `The ${captures(selectedIds.length)} selected`,
+    })
   }
   if (endpoint && filter) {
-    options.push({ scope: 'filter', count: filter.matchCount, label: `The ${captures(filter.matchCount)} matching the filter`, detail: describeCaptureFilter(filter.value) })
+    options.push({
+      scope: 'filter',
+      count: filter.matchCount,
+      label: `The ${captures(filter.matchCount)} matching the filter`,
+      detail: describeCaptureFilter(filter.value),
+    })
   }
-  if (endpoint) options.push({ scope: 'endpoint', count: endpoint.captureCount, label: `Every capture of “${endpoint.name}” (${captures(endpoint.captureCount)})` })
+  if (endpoint)
+    options.push({ scope: 'endpoint', count: endpoint.captureCount, label: `Every capture of “${endpoint.name}” (${captures(endpoint.captureCount)})` })
   return options
 }
 
@@ -200,7 +210,13 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
       <fieldset className="bulk-pacing">
         <legend className="field-label">Pace</legend>
         <label className="checkbox">
-          <input type="radio" name="bulk-pacing" checked={pacing === 'concurrency'} onChange={() => setPacing('concurrency')} data-testid="bulk-pacing-concurrency" />
+          <input
+            type="radio"
+            name="bulk-pacing"
+            checked={pacing === 'concurrency'}
+            onChange={() => setPacing('concurrency')}
+            data-testid="bulk-pacing-concurrency"
+          />
           At most
           <input
             className="input input-narrow"

@@ -77,8 +77,8 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
         <div className="bulk-results-scroll">
           {shown.length < job.results.length && (
             <p className="muted replay-small" data-testid="bulk-results-cut">
-              Showing {formatCount(shown.length)} of {formatCount(job.results.length)} results, those that did not get an answer first. Every
-              result is in its capture’s history.
+              Showing {formatCount(shown.length)} of {formatCount(job.results.length)} results, those that did not get an answer first. Every result is in its
+              capture’s history.
             </p>
           )}
           <table className="kv-table bulk-results" data-testid="bulk-results">
@@ -109,7 +109,10 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
                     <td className="muted">{item.outcome?.url ?? '—'}</td>
                     <td>
                       {item.outcome ? (
-                        <span className={`status ${outcomeClass(item.outcome)}`} title={item.outcome.kind === 'failure' ? item.outcome.failure.message : undefined}>
+                        <span
+                          className={`status ${outcomeClass(item.outcome)}`}
+                          title={item.outcome.kind === 'failure' ? item.outcome.failure.message : undefined}
+                        >
                           {outcomeLabel(item.outcome)}
                         </span>
                       ) : (

@@ -54,10 +54,7 @@ function ForwardForm({
 
   function submit(): void {
     if (!isValid) return
-    save.mutate(
-      { endpointId: endpoint.id, config: { enabled, targetUrl, mode, timeoutMs, keepCapturedPath } },
-      { onSuccess: onClose },
-    )
+    save.mutate({ endpointId: endpoint.id, config: { enabled, targetUrl, mode, timeoutMs, keepCapturedPath } }, { onSuccess: onClose })
   }
 
   return (
@@ -79,13 +76,19 @@ function ForwardForm({
       </label>
       {targetProblem === null && <ForwardUrlPreview endpoint={endpoint} targetUrl={targetUrl} keepCapturedPath={keepCapturedPath} />}
       <p className="field-hint" data-testid="forward-loop-note">
-        This app’s own receiver cannot be a target. Forwarded requests carry <span className="wire">{FORWARDED_MARK_HEADER}</span>, and a callback that
-        arrives with it is captured but not forwarded again, so endpoints forwarding to each other stop after one hop.
+        This app’s own receiver cannot be a target. Forwarded requests carry <span className="wire">{FORWARDED_MARK_HEADER}</span>, and a callback that arrives
+        with it is captured but not forwarded again, so endpoints forwarding to each other stop after one hop.
       </p>
       <fieldset className="forward-modes">
         <legend className="field-label">The provider gets</legend>
         <label className={`forward-mode ${mode === 'pass-through' ? 'forward-mode-active' : ''}`}>
-          <input type="radio" name="forward-mode" checked={mode === 'pass-through'} onChange={() => setMode('pass-through')} data-testid="forward-mode-pass-through" />
+          <input
+            type="radio"
+            name="forward-mode"
+            checked={mode === 'pass-through'}
+            onChange={() => setMode('pass-through')}
+            data-testid="forward-mode-pass-through"
+          />
           <span>
             <strong>Your server’s real answer</strong> (pass-through)
             <span className="field-hint">
@@ -94,7 +97,13 @@ function ForwardForm({
           </span>
         </label>
         <label className={`forward-mode ${mode === 'background' ? 'forward-mode-active' : ''}`}>
-          <input type="radio" name="forward-mode" checked={mode === 'background'} onChange={() => setMode('background')} data-testid="forward-mode-background" />
+          <input
+            type="radio"
+            name="forward-mode"
+            checked={mode === 'background'}
+            onChange={() => setMode('background')}
+            data-testid="forward-mode-background"
+          />
           <span>
             <strong>The configured answer</strong> (background)
             <span className="field-hint">The provider gets the configured answer at once; your server gets a copy.</span>

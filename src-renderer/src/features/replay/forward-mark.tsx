@@ -20,7 +20,11 @@ function ForwardProblemTag({ forward }: { forward: CaptureForward }) {
   switch (forward.state) {
     case 'failed':
       return (
-        <span className="tag tag-danger" title={`Forward to ${forward.targetUrl} failed: ${forward.reason ?? 'no reason recorded'}`} data-testid="capture-forward-failed">
+        <span
+          className="tag tag-danger"
+          title={`Forward to ${forward.targetUrl} failed: ${forward.reason ?? 'no reason recorded'}`}
+          data-testid="capture-forward-failed"
+        >
           fwd failed
         </span>
       )

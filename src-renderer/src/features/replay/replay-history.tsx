@@ -26,12 +26,7 @@ export function ReplayHistory({ captureId }: { captureId: string }) {
       ) : (
         <ul className="replay-history-list">
           {data.map((record) => (
-            <HistoryItem
-              key={record.id}
-              record={record}
-              isOpen={openId === record.id}
-              onToggle={() => setOpenId(openId === record.id ? null : record.id)}
-            />
+            <HistoryItem key={record.id} record={record} isOpen={openId === record.id} onToggle={() => setOpenId(openId === record.id ? null : record.id)} />
           ))}
         </ul>
       )}

@@ -42,7 +42,9 @@ export function ReplayOutcomeView({ outcome, forward = null, testId = 'replay-ou
           {outcome.redirects.map((hop, index) => (
             <li key={index} className="wire">
               {hop.status} → {hop.url}
-              {hop.droppedHeaders && hop.droppedHeaders.length > 0 && <span className="muted"> (another origin: not sent there: {hop.droppedHeaders.join(', ')})</span>}
+              {hop.droppedHeaders && hop.droppedHeaders.length > 0 && (
+                <span className="muted"> (another origin: not sent there: {hop.droppedHeaders.join(', ')})</span>
+              )}
             </li>
           ))}
         </ol>
@@ -53,7 +55,7 @@ export function ReplayOutcomeView({ outcome, forward = null, testId = 'replay-ou
           {forward.usedConfiguredAnswer
             ? `the provider got this endpoint's configured answer${forward.reason ? ` (${forward.reason})` : ''}.`
             : forward.mode === 'pass-through'
-              ? "the provider got this answer from your server."
+              ? 'the provider got this answer from your server.'
               : 'the provider got the configured answer; this is the copy your server received.'}
         </p>
       )}
@@ -84,10 +86,8 @@ function AnswerView({ outcome }: { outcome: Extract<ReplayOutcome, { kind: 'resp
       {response.redirect && (
         <p className="notice notice-warning" data-testid="replay-redirect">
           Redirect not followed: {response.redirect.status} to <code className="wire">{response.redirect.location}</code>
-          {response.redirect.url !== response.redirect.location && (
-            <span className="muted"> ({response.redirect.url})</span>
-          )}
-          . Turn on “follow redirects” to send there.
+          {response.redirect.url !== response.redirect.location && <span className="muted"> ({response.redirect.url})</span>}. Turn on “follow redirects” to
+          send there.
         </p>
       )}
       <details className="replay-disclosure">

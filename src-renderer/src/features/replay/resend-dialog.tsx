@@ -78,7 +78,21 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
       ...(privateKey ? { privateKeys: [privateKey] } : {}),
       ...(Object.keys(edits).length > 0 ? { edits } : {}),
     }
-  }, [isEditing, method, rows, bodyText, original.text, request.method, request.headers, capture.id, targetUrl, keepCapturedPath, resign, provider, privateKeyText])
+  }, [
+    isEditing,
+    method,
+    rows,
+    bodyText,
+    original.text,
+    request.method,
+    request.headers,
+    capture.id,
+    targetUrl,
+    keepCapturedPath,
+    resign,
+    provider,
+    privateKeyText,
+  ])
 
   const previewInput = useDebounced(input, PREVIEW_DEBOUNCE_MS)
   // A pasted private key must not live on in the query cache (gcTime 0 below drops the entry too).
@@ -144,8 +158,14 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
             <div className="resend-options">
               <TimeoutSecondsField value={timeoutSeconds} problem={timeoutProblem} maxSeconds={600} testId="resend-timeout" onChange={setTimeoutSeconds} />
               <label className="checkbox">
-                <input type="checkbox" checked={followRedirects} onChange={(event) => setFollowRedirects(event.target.checked)} data-testid="resend-follow-redirects" />
-                Follow redirects (off: a redirect is shown with its Location; credentials and signatures are never sent to another origin, and https is never followed to http)
+                <input
+                  type="checkbox"
+                  checked={followRedirects}
+                  onChange={(event) => setFollowRedirects(event.target.checked)}
+                  data-testid="resend-follow-redirects"
+                />
+                Follow redirects (off: a redirect is shown with its Location; credentials and signatures are never sent to another origin, and https is never
+                followed to http)
               </label>
             </div>
           </details>
@@ -233,9 +253,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
               )}
             </div>
           )}
-          <h3 className="replay-heading">
-            What will be sent {preview.isFetching && <span className="muted replay-small">(updating…)</span>}
-          </h3>
+          <h3 className="replay-heading">What will be sent {preview.isFetching && <span className="muted replay-small">(updating…)</span>}</h3>
           {!canBuild ? (
             <p className="muted" data-testid="resend-preview-blocked">
               {targetProblem ?? methodProblem ?? headerProblems[0]}
@@ -264,7 +282,12 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
                   Nothing to re-sign: no key on this endpoint matches a signature on this capture.
                 </p>
               )}
-              <ChangesView differences={preview.data.differences} resign={preview.data.resign} bodyDiff={preview.data.bodyDiff} bodyComparison={preview.data.bodyComparison} />
+              <ChangesView
+                differences={preview.data.differences}
+                resign={preview.data.resign}
+                bodyDiff={preview.data.bodyDiff}
+                bodyComparison={preview.data.bodyComparison}
+              />
               <SentRequest sent={preview.data.sent} showBody={false} />
             </div>
           ) : (
@@ -279,12 +302,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
           <button type="button" className="button" onClick={onClose}>
             Close
           </button>
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={!canBuild || timeoutProblem !== null || replay.isPending}
-            data-testid="resend-send"
-          >
+          <button type="submit" className="button button-primary" disabled={!canBuild || timeoutProblem !== null || replay.isPending} data-testid="resend-send">
             {replay.isPending ? 'Sending…' : result ? 'Send again' : 'Send'}
           </button>
         </div>

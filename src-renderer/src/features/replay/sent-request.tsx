@@ -11,15 +11,7 @@ import { describeDifferences } from './replay-format'
 const SENT_TEXT_STEP = 16 * 1024
 
 /** "This request differs from the capture: …", or that it is the captured bytes. */
-export function DifferenceStatement({
-  sent,
-  differences,
-  resign,
-}: {
-  sent: SentRequestView
-  differences: ReplayDifference[]
-  resign: ResignSummary | null
-}) {
+export function DifferenceStatement({ sent, differences, resign }: { sent: SentRequestView; differences: ReplayDifference[]; resign: ResignSummary | null }) {
   const phrases = describeDifferences(differences, resign)
   const differs = sent.differsFromCapture || phrases.length > 0
   const path = differences.find((difference) => difference.kind === 'path')
@@ -54,8 +46,7 @@ export function SentRequest({ sent, showBody = true }: { sent: SentRequestView; 
   return (
     <div className="replay-sent" data-testid="replay-sent">
       <p className="replay-request-line wire" data-testid="replay-request-line">
-        <span className={`method method-${sent.method.toLowerCase()}`}>{sent.method}</span> {sent.target}{' '}
-        <span className="muted">→ {sent.url}</span>
+        <span className={`method method-${sent.method.toLowerCase()}`}>{sent.method}</span> {sent.target} <span className="muted">→ {sent.url}</span>
       </p>
       <HeadersTable headers={sent.headers} testId="replay-sent-headers" />
       {showBody && (
@@ -94,9 +85,7 @@ export function ChangesView({
         <ul className="replay-change-list">
           {other.map((difference, index) => (
             <li key={index} className="wire">
-              {difference.kind === 'header-order'
-                ? 'Header order differs from the capture'
-                : `Method: ${difference.captured} → ${difference.sent}`}
+              {difference.kind === 'header-order' ? 'Header order differs from the capture' : `Method: ${difference.captured} → ${difference.sent}`}
             </li>
           ))}
         </ul>
@@ -115,8 +104,12 @@ export function ChangesView({
             {headerChanges.map((difference, index) => (
               <tr key={index} data-testid="header-diff-row" data-change={difference.kind}>
                 <td>{difference.name}</td>
-                <td className="diff-removed-cell">{difference.kind === 'header-added' ? '—' : difference.kind === 'header-changed' ? difference.captured : difference.value}</td>
-                <td className="diff-added-cell">{difference.kind === 'header-removed' ? '—' : difference.kind === 'header-changed' ? difference.sent : difference.value}</td>
+                <td className="diff-removed-cell">
+                  {difference.kind === 'header-added' ? '—' : difference.kind === 'header-changed' ? difference.captured : difference.value}
+                </td>
+                <td className="diff-added-cell">
+                  {difference.kind === 'header-removed' ? '—' : difference.kind === 'header-changed' ? difference.sent : difference.value}
+                </td>
                 <td className="replay-why">{difference.reason === 'resigned' ? 're-signed' : difference.reason}</td>
               </tr>
             ))}

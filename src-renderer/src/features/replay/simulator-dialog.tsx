@@ -15,7 +15,6 @@ import { ReplayOutcomeView } from './replay-outcome'
 import { SentRequest } from './sent-request'
 import '../../styles/replay.css'
 
-
 /** HMAC providers whose secret a user can type here (the API's `hmac-secret` providers). */
 const HMAC_PROVIDERS = new Set<string>(HMAC_PROVIDER_IDS)
 
@@ -47,13 +46,9 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
   const endpointProvider = useEndpointProvider(targetEndpoint?.id ?? null)
   const contextProvider = startingProvider(endpointProvider)
   const template =
-    templates.data?.find((each) => each.id === templateId) ??
-    templates.data?.find((each) => each.provider === contextProvider) ??
-    templates.data?.[0] ??
-    null
+    templates.data?.find((each) => each.id === templateId) ?? templates.data?.find((each) => each.provider === contextProvider) ?? templates.data?.[0] ?? null
   const keysEndpointProvider = useEndpointProvider(keysEndpoint?.id ?? null)
-  const keySource: KeySource =
-    chosenKeySource ?? (template !== null && keysEndpointProvider.keyProviders.includes(template.provider) ? 'endpoint' : 'generate')
+  const keySource: KeySource = chosenKeySource ?? (template !== null && keysEndpointProvider.keyProviders.includes(template.provider) ? 'endpoint' : 'generate')
   const targetUrl = targetKind === 'endpoint' ? (targetEndpoint?.url ?? '') : customUrl
   const targetProblem = describeInvalidTargetUrl(targetUrl)
   const canTypeSecret = template !== null && template.keyKind === 'hmac-secret' && HMAC_PROVIDERS.has(template.provider)
@@ -67,9 +62,7 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
         templateId: template.id,
         targetUrl,
         ...(effectiveKeySource === 'endpoint' && keysEndpoint ? { useKeysOf: keysEndpoint.id } : {}),
-        ...(effectiveKeySource === 'secret'
-          ? { keys: [{ kind: 'hmac-secret' as const, provider: template.provider as HmacProviderId, value: secret }] }
-          : {}),
+        ...(effectiveKeySource === 'secret' ? { keys: [{ kind: 'hmac-secret' as const, provider: template.provider as HmacProviderId, value: secret }] } : {}),
       })
     },
   })
@@ -116,7 +109,13 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
           <fieldset className="simulator-choice">
             <legend className="field-label">Send to</legend>
             <label className="checkbox">
-              <input type="radio" name="sim-target" checked={targetKind === 'endpoint'} onChange={() => setTargetKind('endpoint')} data-testid="simulator-target-endpoint" />
+              <input
+                type="radio"
+                name="sim-target"
+                checked={targetKind === 'endpoint'}
+                onChange={() => setTargetKind('endpoint')}
+                data-testid="simulator-target-endpoint"
+              />
               This app’s endpoint
               <select
                 className="input input-inline"
@@ -156,11 +155,25 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
             <fieldset className="simulator-choice">
               <legend className="field-label">Sign with</legend>
               <label className="checkbox">
-                <input type="radio" name="sim-key" checked={effectiveKeySource === 'generate'} onChange={() => setKeySource('generate')} data-testid="simulator-key-generate" />
-                {template.keyKind === 'hmac-secret' ? 'A secret the app generates (shown after sending)' : 'A key pair the app generates (its public key is shown)'}
+                <input
+                  type="radio"
+                  name="sim-key"
+                  checked={effectiveKeySource === 'generate'}
+                  onChange={() => setKeySource('generate')}
+                  data-testid="simulator-key-generate"
+                />
+                {template.keyKind === 'hmac-secret'
+                  ? 'A secret the app generates (shown after sending)'
+                  : 'A key pair the app generates (its public key is shown)'}
               </label>
               <label className="checkbox">
-                <input type="radio" name="sim-key" checked={effectiveKeySource === 'endpoint'} onChange={() => setKeySource('endpoint')} data-testid="simulator-key-endpoint" />
+                <input
+                  type="radio"
+                  name="sim-key"
+                  checked={effectiveKeySource === 'endpoint'}
+                  onChange={() => setKeySource('endpoint')}
+                  data-testid="simulator-key-endpoint"
+                />
                 The keys configured on
                 <select
                   className="input input-inline"
@@ -179,7 +192,13 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
               </label>
               {canTypeSecret && (
                 <label className="checkbox">
-                  <input type="radio" name="sim-key" checked={effectiveKeySource === 'secret'} onChange={() => setKeySource('secret')} data-testid="simulator-key-secret" />
+                  <input
+                    type="radio"
+                    name="sim-key"
+                    checked={effectiveKeySource === 'secret'}
+                    onChange={() => setKeySource('secret')}
+                    data-testid="simulator-key-secret"
+                  />
                   This secret
                 </label>
               )}
@@ -291,4 +310,3 @@ function groupByProvider(templates: SimulatorTemplateInfo[]): Array<[string, Sim
   }
   return [...groups.entries()]
 }
-

@@ -11,8 +11,7 @@ export function StorageBanner({ lastError }: StorageBannerProps) {
   return (
     <div className="banner banner-danger" role="alert" data-testid="storage-banner">
       <div className="banner-content">
-        <strong>Captures are not being saved:</strong> {lastError.message.replace(/\.$/, '')}. The receiver answers 503
-        so providers retry.
+        <strong>Captures are not being saved:</strong> {lastError.message.replace(/\.$/, '')}. The receiver answers 503 so providers retry.
         <span className="banner-meta"> Since {formatFullTime(lastError.at)}.</span>
       </div>
     </div>

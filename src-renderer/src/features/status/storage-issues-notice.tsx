@@ -38,8 +38,7 @@ export function StorageIssuesNotice({ issues }: StorageIssuesNoticeProps) {
     <div className="banner banner-warning" role="status" data-testid="storage-issues">
       <div className="banner-content">
         <strong>
-          {visible.length === 1 ? 'A data file had a problem' : `${visible.length} data files had problems`} at start-up
-          (nothing was overwritten):
+          {visible.length === 1 ? 'A data file had a problem' : `${visible.length} data files had problems`} at start-up (nothing was overwritten):
         </strong>
         <ul className="issue-list">
           {listed.map((issue) => (

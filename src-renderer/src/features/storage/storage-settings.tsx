@@ -88,8 +88,8 @@ function StorageSettingsForm({ view }: { view: StorageSettingsView }) {
         <legend className="field-label">Durability</legend>
         <label className="checkbox">
           <input type="radio" name="durability" checked={durability === 'sync'} onChange={() => setDurability('sync')} data-testid="durability-sync" />
-          Sync (default): a callback is answered once it is on stable storage, so a power loss or system crash loses nothing that was
-          answered. Costs one disk sync per batch of captures.
+          Sync (default): a callback is answered once it is on stable storage, so a power loss or system crash loses nothing that was answered. Costs one disk
+          sync per batch of captures.
         </label>
         <label className="checkbox">
           <input type="radio" name="durability" checked={durability === 'flush'} onChange={() => setDurability('flush')} data-testid="durability-flush" />
@@ -128,7 +128,14 @@ function CapField({ label, value, onChange, testId }: { label: string; value: st
   return (
     <label className="field">
       <span className="field-label">{label}</span>
-      <input className="input" inputMode="numeric" value={value} placeholder="no limit" onChange={(event) => onChange(event.target.value)} data-testid={testId} />
+      <input
+        className="input"
+        inputMode="numeric"
+        value={value}
+        placeholder="no limit"
+        onChange={(event) => onChange(event.target.value)}
+        data-testid={testId}
+      />
     </label>
   )
 }

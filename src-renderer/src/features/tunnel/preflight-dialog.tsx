@@ -59,7 +59,12 @@ export function PreflightDialog({ endpoint, onClose }: { endpoint: Endpoint; onC
       ) : check.data ? (
         <ul className="preflight-list" data-testid="preflight-checks">
           {check.data.checks.map((item) => (
-            <li key={item.check} className={`preflight-item ${item.ok ? 'preflight-ok' : `preflight-bad-${item.severity}`}`} data-testid="preflight-check" data-ok={item.ok}>
+            <li
+              key={item.check}
+              className={`preflight-item ${item.ok ? 'preflight-ok' : `preflight-bad-${item.severity}`}`}
+              data-testid="preflight-check"
+              data-ok={item.ok}
+            >
               <span className="preflight-icon" aria-hidden="true">
                 {item.ok ? '✓' : item.severity === 'required' ? '✗' : '!'}
               </span>

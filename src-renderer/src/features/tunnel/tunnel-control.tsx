@@ -1,5 +1,12 @@
 import { useState } from 'react'
-import { adviseAgainstIpServerUrl, describeInvalidServerUrl, describeInvalidSubdomain, DEFAULT_TUNNEL_SERVER_URL, type TunnelSettings, type TunnelState } from '../../../../src-main/shared/tunnel'
+import {
+  adviseAgainstIpServerUrl,
+  describeInvalidServerUrl,
+  describeInvalidSubdomain,
+  DEFAULT_TUNNEL_SERVER_URL,
+  type TunnelSettings,
+  type TunnelState,
+} from '../../../../src-main/shared/tunnel'
 import { useTunnel, useTunnelAction } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'
@@ -58,8 +65,8 @@ export function TunnelBanner() {
         <strong>
           You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: update the callback URL at your provider.
         </strong>{' '}
-        The subdomain was taken. Callbacks sent to the old URL do not reach this app. New public URL:{' '}
-        <code className="wire">{state.url}</code> <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
+        The subdomain was taken. Callbacks sent to the old URL do not reach this app. New public URL: <code className="wire">{state.url}</code>{' '}
+        <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
       </div>
     </div>
   )
@@ -72,8 +79,8 @@ function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; 
   return (
     <ModalDialog closeLink size="medium" title="Public URL (tunnel)" onClose={onClose} testId="tunnel-dialog">
       <p className="muted tunnel-intro">
-        A provider’s sandbox can only call a public URL. The tunnel exposes this app’s receiver (only the receiver: never the UI or the API) at a
-        public address.
+        A provider’s sandbox can only call a public URL. The tunnel exposes this app’s receiver (only the receiver: never the UI or the API) at a public
+        address.
       </p>
       <TunnelStateView state={state} now={now} />
       <div className="tunnel-actions">
@@ -100,8 +107,8 @@ function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; 
         )}
       </div>
       <p className="field-hint tunnel-privacy-note" data-testid="tunnel-privacy-note">
-        The tunnel server sees every callback, and its link to this app is unencrypted: what it relays (headers, signatures, bodies) and the
-        answers cross the internet in clear. A “close” or “reset” answer reaches the caller as no answer at all, until the caller gives up.
+        The tunnel server sees every callback, and its link to this app is unencrypted: what it relays (headers, signatures, bodies) and the answers cross the
+        internet in clear. A “close” or “reset” answer reaches the caller as no answer at all, until the caller gives up.
       </p>
       <TunnelSettingsForm settings={settings} isRunning={running} />
       <div className="modal-actions">
@@ -157,12 +164,7 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
         </div>
       )}
       <p className="muted replay-small" data-testid="tunnel-last-proved">
-        Last proved working:{' '}
-        {state.lastProvedAt ? (
-          <span title={formatFullTime(state.lastProvedAt)}>{formatAgo(state.lastProvedAt, now)}</span>
-        ) : (
-          'not yet'
-        )}
+        Last proved working: {state.lastProvedAt ? <span title={formatFullTime(state.lastProvedAt)}>{formatAgo(state.lastProvedAt, now)}</span> : 'not yet'}
         <span> (a probe through the public URL reached this receiver)</span>
       </p>
     </div>
@@ -230,8 +232,8 @@ function TunnelSettingsForm({ settings, isRunning: running }: { settings: Tunnel
           </span>
         ) : (
           <span className="field-hint">
-            The public server is {DEFAULT_TUNNEL_SERVER_URL}; or your self-hosted localtunnel server, by its domain name (it builds public URLs
-            from the name it is called by, so an IP address does not work).{' '}
+            The public server is {DEFAULT_TUNNEL_SERVER_URL}; or your self-hosted localtunnel server, by its domain name (it builds public URLs from the name it
+            is called by, so an IP address does not work).{' '}
             {serverUrl !== DEFAULT_TUNNEL_SERVER_URL && (
               <button type="button" className="link-button" onClick={() => setServerUrl(DEFAULT_TUNNEL_SERVER_URL)}>
                 Use the public server
