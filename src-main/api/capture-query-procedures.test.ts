@@ -92,6 +92,19 @@ describe('listCaptures filter.query', () => {
     expect(await targetsOf('before:-1h')).toEqual([])
   })
 
+  it("id: finds a provider's event id kept in the recognition (the store's scan path)", async () => {
+    const event = { id: 'evt_1QaBcDeFgHiJkLmN', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_3Qxyz', object: 'payment_intent' } } }
+    await send(`${endpointUrl}/stripe`, {
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', 't=1700000000,v1=00'],
+      ],
+      body: JSON.stringify(event),
+    })
+    expect(await targetsOf('id:pi_3Qxyz')).toEqual(['/default/stripe'])
+    expect(await targetsOf('id:evt_1QaBcDeFgHiJkLmN')).toEqual(['/default/stripe'])
+  })
+
   it('pages matches newest first with their total, combined with the other filter fields', async () => {
     await sendSamples()
     const first = await call<CapturePage>('listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2 })

@@ -123,6 +123,7 @@ function matchesRecord(logged: LoggedCapture, body: Buffer | null, prepared: Pre
     outcome: logged.outcome,
     eventType: recognition?.summary.eventType ?? null,
     objectId: recognition?.summary.objectId ?? null,
+    eventId: recognition?.summary.eventId ?? null,
     reference: recognition?.summary.reference ?? null,
     note: logged.note ?? null,
     searchText,
