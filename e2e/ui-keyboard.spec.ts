@@ -88,15 +88,23 @@ test('skip link, j/k, Enter, /, ?, r, c, b and Delete, with focus where it belon
   await expect(page.getByTestId('toast')).toContainText('Copied the body')
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('{"path":"/three"}')
 
-  // Delete asks first (Escape keeps the capture), Enter confirms; the next capture opens.
+  // Delete asks first, on Cancel: Delete then Enter (a double press) erases nothing; Escape keeps
+  // the capture too. Tab to Delete and Enter confirm; the next capture opens.
   await page.keyboard.press('Delete')
   const confirm = page.getByTestId('confirm-dialog')
   await expect(confirm).toContainText('Delete this capture?')
-  await expect(confirm.getByTestId('confirm-button')).toBeFocused()
+  await expect(confirm.getByTestId('confirm-cancel')).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(confirm).toHaveCount(0)
+  await expect(page.getByTestId('capture-row')).toHaveCount(3)
+  await page.keyboard.press('Delete')
+  await expect(confirm.getByTestId('confirm-cancel')).toBeFocused()
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('capture-row')).toHaveCount(3)
   await expect(list).toBeFocused()
   await page.keyboard.press('Delete')
+  await page.keyboard.press('Tab')
+  await expect(confirm.getByTestId('confirm-button')).toBeFocused()
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('capture-row')).toHaveCount(2)
   await expect(selectedPath(page)).toHaveText('/two')

@@ -37,10 +37,11 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
         </p>
       )}
       <div className="modal-actions">
-        <button type="button" className="button" onClick={onClose} disabled={isBusy}>
+        {/* Opens on Cancel: the action cannot be undone, and Delete then Enter (a double key press) must not erase. */}
+        <button type="button" className="button" onClick={onClose} disabled={isBusy} data-testid="confirm-cancel" data-autofocus>
           Cancel
         </button>
-        <button type="button" className="button button-danger" onClick={() => void confirm()} disabled={isBusy} data-testid="confirm-button" data-autofocus>
+        <button type="button" className="button button-danger" onClick={() => void confirm()} disabled={isBusy} data-testid="confirm-button">
           {isBusy ? 'Working…' : confirmLabel}
         </button>
       </div>
