@@ -50,6 +50,9 @@ const id = z.string().min(1).max(100)
 
 export const MAX_PAGE_SIZE = 1000
 
+/** The longest note a capture can carry (plain text): the API, the note editor and imports all hold to it. */
+export const MAX_CAPTURE_NOTE_CHARS = 10_000
+
 const ANSWER_FILTER_MESSAGE = 'answer must be "2xx", "3xx", "4xx", "5xx", "none" (closed, reset or never answered) or a status code such as "503"'
 const oneOf = (field: string, values: readonly string[]) => `${field} must be one of ${values.join(', ')}`
 
@@ -117,7 +120,7 @@ export const procedureInputs = {
   deleteCaptures: z.object({ ids: captureIdList('ids') }).strict(),
   /** `includePinned` (default false): pinned captures are kept unless it is true. */
   clearEndpoint: z.object({ id, includePinned: z.boolean().optional() }).strict(),
-  setCaptureNote: z.object({ id, note: z.string().max(10_000, 'a note is at most 10,000 characters').nullable() }).strict(),
+  setCaptureNote: z.object({ id, note: z.string().max(MAX_CAPTURE_NOTE_CHARS, 'a note is at most 10,000 characters').nullable() }).strict(),
   setCapturePinned: z.object({ id, pinned: z.boolean() }).strict(),
   getStorageSettings: z.object({}).strict(),
   /** Either or both; retention replaces the whole policy. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
+import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
 import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
 
@@ -86,7 +87,7 @@ const bundleCaptureSchema = z.object({
       chosenBy: storedCaptureSchema.shape.response.shape.chosenBy,
     })
     .nullable(),
-  note: z.string().max(10_000).nullable().optional(),
+  note: z.string().max(MAX_CAPTURE_NOTE_CHARS).nullable().optional(),
   pinned: z.boolean().optional(),
   origin: z.enum(['received', 'imported']).optional(),
   importedFrom: z.string().max(500).nullable().optional(),

@@ -9,7 +9,7 @@
  * `postData.text` (base64 when `encoding`/`_encoding` says so), else rebuilt from `params`.
  */
 import type { Content, Entry, Har, Header, Response, Timings } from 'har-format'
-import type { CaptureRecognition } from '../../shared/contract'
+import { MAX_CAPTURE_NOTE_CHARS, type CaptureRecognition } from '../../shared/contract'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import type { EntryResult } from './bundle-format'
@@ -201,7 +201,7 @@ function readHarEntry(raw: unknown): EntryResult {
       refusal,
       recognition: null,
       response,
-      note: typeof raw._note === 'string' ? raw._note.slice(0, 10_000) : null,
+      note: typeof raw._note === 'string' ? raw._note.slice(0, MAX_CAPTURE_NOTE_CHARS) : null,
       pinned: raw._pinned === true,
       origin: 'imported',
       importedFrom: null,

@@ -4,14 +4,12 @@
  */
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
-import type { CaptureDetail, CaptureSummary } from '../../../../src-main/shared/contract'
+import { MAX_CAPTURE_NOTE_CHARS, type CaptureDetail, type CaptureSummary } from '../../../../src-main/shared/contract'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
 import { PinIcon } from './pin-mark'
 import './exchange.css'
-
-export const MAX_NOTE_CHARS = 10_000
 
 /** Keeps the open detail in step at once (the `capture-updated` event updates the lists). */
 function usePatchDetail() {
@@ -112,14 +110,14 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
             ref={editorRef}
             className="input capture-note-editor"
             value={draft}
-            maxLength={MAX_NOTE_CHARS}
+            maxLength={MAX_CAPTURE_NOTE_CHARS}
             onChange={(event) => setDraft(event.target.value)}
             aria-label="Note"
             data-testid="note-editor"
           />
           <div className="capture-note-actions">
             <span className="muted">
-              {formatCount(draft.length)} / {formatCount(MAX_NOTE_CHARS)}
+              {formatCount(draft.length)} / {formatCount(MAX_CAPTURE_NOTE_CHARS)}
             </span>
             <button type="button" className="button button-small" onClick={() => setDraft(null)}>
               Cancel
