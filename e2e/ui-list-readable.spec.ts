@@ -226,10 +226,12 @@ test('a delayed answer shows as pending with a countdown, then as answered; a se
   // The detail says it too, and stops saying it once the answer went out.
   await page.getByTestId('capture-row').first().click()
   await expect(page.getByTestId('detail-answer-progress')).toContainText(/^Answering in ([1-9]|1[0-2]) s \(202 Accepted, delayed\)/)
+  await expect(page.getByTestId('detail-answered-label')).toHaveText('Will answer')
   expect(await answered).toBe(202)
   await expect(status).toHaveText('202')
   await expect(status).toHaveAttribute('data-progress', 'answered')
   await expect(page.getByTestId('detail-answer-progress')).toHaveCount(0)
+  await expect(page.getByTestId('detail-answered-label')).toHaveText('Answered')
 
   // A sender that gives up during the delay never got the answer.
   await sendAndMaybeGiveUp(`${inspector.app.ready.receiver}/${endpoint.slug}/impatient`, 700)

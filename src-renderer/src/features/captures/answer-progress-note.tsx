@@ -1,7 +1,7 @@
 import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import { useStatus } from '../../api/queries'
 import { answerLongLabel } from '../../lib/answer'
-import { answerProgress, isLive, progressSentence } from './answer-progress'
+import { answerFactLabel, answerProgress, isLive, progressSentence } from './answer-progress'
 import { useSecondTicks } from './use-second-ticks'
 
 /** The detail's "Answered" line, while the answer is still due or after the sender left: says so, counting down. */
@@ -21,4 +21,13 @@ export function AnswerProgressNote({ capture }: { capture: CaptureSummary }) {
       {progressSentence(progress, answerLongLabel(capture.response))}.
     </p>
   )
+}
+
+/** The label of the detail's answer line: "Will answer" while a delayed answer is still due, not "Answered". */
+export function AnswerFactLabel({ capture }: { capture: CaptureSummary }) {
+  const startedAt = useStatus().data?.startedAt
+  // eslint-disable-next-line react-hooks/purity -- as in AnswerProgressNote: where the answer stands now
+  const progress = answerProgress(capture, Date.now(), startedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(startedAt))
+  useSecondTicks(isLive(progress))
+  return <dt data-testid="detail-answered-label">{answerFactLabel(progress)}</dt>
 }

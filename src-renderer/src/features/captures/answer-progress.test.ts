@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AnswerRecord } from '../../../../src-main/shared/contract'
-import { answerProgress, formatWait, formatWaitShort, isLive, progressSentence, progressShortLabel } from './answer-progress'
+import { answerFactLabel, answerProgress, formatWait, formatWaitShort, isLive, progressSentence, progressShortLabel } from './answer-progress'
 
 const ARRIVED = Date.parse('2026-12-06T08:00:00.000Z')
 const APP_STARTED = ARRIVED - 60_000
@@ -78,6 +78,18 @@ describe('countdown words', () => {
     expect(progressSentence({ state: 'pending', remainingMs: 6500 }, '200 OK')).toBe('Answering in 7 s (200 OK, delayed): the sender is still waiting')
     expect(progressSentence({ state: 'sender-left', waitedMs: 3200, wasHang: false }, '200 OK')).toBe(
       'Sender left after 3 s, before the delayed answer (200 OK) went out: it never got it',
+    )
+  })
+})
+
+describe('answerFactLabel', () => {
+  it('says "Answered" only once the answer went out', () => {
+    const delayed = capture({ delayMs: 8000 })
+    expect(answerFactLabel(answerProgress(delayed, ARRIVED + 1500, APP_STARTED))).toBe('Will answer')
+    expect(answerFactLabel(answerProgress(delayed, ARRIVED + 9000, APP_STARTED))).toBe('Answered')
+    expect(answerFactLabel(answerProgress(capture({ kind: 'hang' }), ARRIVED + 1000, APP_STARTED))).toBe('Holding')
+    expect(answerFactLabel(answerProgress(capture({ delayMs: 8000 }, new Date(ARRIVED + 2000).toISOString()), ARRIVED + 3000, APP_STARTED))).toBe(
+      'Never received',
     )
   })
 })

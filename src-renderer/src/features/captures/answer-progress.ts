@@ -67,6 +67,24 @@ export function formatWaitShort(ms: number): string {
   return minutes < 60 ? `${minutes} min` : `${Math.ceil(minutes / 60)} h`
 }
 
+/** The detail's label for the answer line: "Answered" only once the answer went out. */
+export function answerFactLabel(progress: AnswerProgress): string {
+  switch (progress.state) {
+    case 'answered':
+      return 'Answered'
+    case 'pending':
+      return 'Will answer'
+    case 'holding':
+      return 'Holding'
+    case 'sender-left':
+      return 'Never received'
+    default: {
+      const unknown: never = progress
+      return String(unknown)
+    }
+  }
+}
+
 /** Short words for the list's status cell. */
 export function progressShortLabel(progress: Exclude<AnswerProgress, { state: 'answered' }>): string {
   switch (progress.state) {

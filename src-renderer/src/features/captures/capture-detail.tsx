@@ -13,7 +13,8 @@ import { CompareWithButton } from '../compare/compare-buttons'
 import { DeliveryFacts } from '../deliveries/delivery-facts'
 import { RecognitionPanels } from '../providers/recognition-panels'
 import { ReplayHistory, ResendButton } from '../replay/entry-points'
-import { AnswerProgressNote } from './answer-progress-note'
+import { ForwardFact } from '../replay/forward-mark'
+import { AnswerFactLabel, AnswerProgressNote } from './answer-progress-note'
 import { BodyViewer } from './body-viewer'
 import { curlForCapture } from './capture-copy'
 import { HeadersTable } from './headers-table'
@@ -126,7 +127,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         <dd className="wire hash" data-testid="detail-body-sha256">
           {request.bodySha256}
         </dd>
-        <dt>Answered</dt>
+        <AnswerFactLabel capture={capture} />
         <dd data-testid="detail-answered">
           <span className={`status ${answerStatusClass(response)}`}>{answerLongLabel(response)}</span>
           <span className="muted">
@@ -136,6 +137,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           </span>
           <AnswerProgressNote capture={capture} />
         </dd>
+        <ForwardFact forward={capture.forward} />
         <DeliveryFacts captureId={capture.id} />
       </dl>
 
