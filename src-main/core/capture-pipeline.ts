@@ -10,8 +10,8 @@ import type { AnswerChoice, CaptureRecognition, InspectorEvent } from '../shared
 import { toCaptureSummary } from './capture-views'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { deliveryKeyFor, toRecognition } from './recognition'
-import type { ForwardConfig } from '../shared/replay'
-import { captureForwardOf, type RelayAnswer } from './replay'
+import type { CaptureForward, ForwardConfig } from '../shared/replay'
+import { captureForwardOf, settledBackgroundForward, type RelayAnswer } from './replay'
 import type { ReplayService } from './replay-service'
 import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
 import type { EventBus } from './event-bus'
@@ -52,9 +52,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     const forwardConfig = request.refusal ? undefined : deps.forwardConfigOf(request.endpointId)
     const forwarding = forwardConfig?.enabled ? await deps.replays.forward(request, forwardConfig) : null
     // Pass-through: the provider gets the target's real answer, unless it failed or timed out.
-    const decided = forwarding?.relay
-      ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl)
-      : decideAnswer(request, recognition, bodySha256)
+    const decided = forwarding?.relay ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl) : decideAnswer(request, recognition, bodySha256)
     // What the list row shows of the forward (a failed pass-through must not look like a normal answer).
     const forward = forwarding && forwardConfig ? await captureForwardOf(forwarding, forwardConfig.targetUrl) : null
     const choice = decided.choice
@@ -85,19 +83,33 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     } catch (error: unknown) {
       deps.health.failed(error)
       // Retry-After tells a sender that honours it when to come back, instead of at once or never.
-      answerPlain(response, 503, 'Callback Inspector could not store this callback; retry later.', undefined, { 'retry-after': String(STORE_FAILED_RETRY_AFTER_SECONDS) })
+      answerPlain(response, 503, 'Callback Inspector could not store this callback; retry later.', undefined, {
+        'retry-after': String(STORE_FAILED_RETRY_AFTER_SECONDS),
+      })
       return
     }
     deps.health.succeeded()
     // Nobody listening (a script run, a benchmark): no list view to build.
     if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
     if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
+    if (forwarding && forward?.state === 'background')
+      void forwarding.done.then((outcome) => recordBackgroundForward(stored, settledBackgroundForward(forward, outcome)))
     deps.afterStored(stored)
     const sent = await sendAnswer(response, chosen, { signal: deps.shutdown })
     // The sender hung up while its answer was still pending (a delay or a hang): it never got the
     // answer the capture records, so the capture says so.
     if (sent.outcome === 'client-gone' && (chosen.answer.kind === 'hang' || chosen.answer.delayMs > 0)) {
       await recordSenderLeft(stored, (deps.now ?? (() => new Date()))())
+    }
+  }
+
+  /** A background forward settled after the capture was stored: its row shows how it went, live. */
+  async function recordBackgroundForward(stored: StoredCapture, forward: CaptureForward): Promise<void> {
+    try {
+      const capture = await deps.store.annotate(stored.id, { forward })
+      deps.events.publish({ type: 'capture-updated', capture })
+    } catch {
+      // Deleted meanwhile, or the index could not be written: the outcome is still in the history.
     }
   }
 

@@ -6,7 +6,17 @@
  * in a result: keys are named by their fingerprint, except a secret or key pair the simulator
  * generated itself, which the user needs in order to configure the receiving side.
  */
-import { REPLAY_TIMEOUT_MS, REPLAY_CONNECT_TIMEOUT_MS, REPLAY_MAX_RESPONSE_BYTES, REPLAY_RECORD_BODY_BYTES, REPLAY_MAX_REQUEST_BYTES, REPLAY_MAX_REDIRECTS, FORWARD_TIMEOUT_MS, BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND } from './replay-limits'
+import {
+  REPLAY_TIMEOUT_MS,
+  REPLAY_CONNECT_TIMEOUT_MS,
+  REPLAY_MAX_RESPONSE_BYTES,
+  REPLAY_RECORD_BODY_BYTES,
+  REPLAY_MAX_REQUEST_BYTES,
+  REPLAY_MAX_REDIRECTS,
+  FORWARD_TIMEOUT_MS,
+  BULK_MAX_CONCURRENCY,
+  BULK_MAX_RATE_PER_SECOND,
+} from './replay-limits'
 import { z } from 'zod'
 
 export * from './replay-limits'
@@ -15,7 +25,6 @@ import { PROVIDER_IDS, providerKeySchema, type ProviderId, type ProviderKey } fr
 
 // ---------------------------------------------------------------------------------------------
 // Limits
-
 
 // ---------------------------------------------------------------------------------------------
 // Keys that only a sender holds
@@ -56,7 +65,11 @@ export const rsaPrivateKeySchema = z
   .object({
     kind: z.literal('rsa-private-key'),
     provider: z.enum(['chip', 'paypal', 'plexo']),
-    pem: z.string().min(1, 'cannot be empty').max(65_536).regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, 'a PEM private key (-----BEGIN PRIVATE KEY-----)'),
+    pem: z
+      .string()
+      .min(1, 'cannot be empty')
+      .max(65_536)
+      .regex(/-----BEGIN (RSA )?PRIVATE KEY-----/, 'a PEM private key (-----BEGIN PRIVATE KEY-----)'),
     label: z.string().max(100).optional(),
     chipProduct: z.enum(['collect', 'send']).optional(),
   })
@@ -97,7 +110,10 @@ const httpUrl = z
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token like X-Signature')
 // Header values are latin1 strings (one char per wire byte); CR, LF and NUL would split the header.
-const headerValueText = z.string().max(65_536).regex(/^[^\r\n\0]*$/, 'a header value cannot contain line breaks')
+const headerValueText = z
+  .string()
+  .max(65_536)
+  .regex(/^[^\r\n\0]*$/, 'a header value cannot contain line breaks')
 const headerPairsSchema = z.array(z.tuple([headerName, headerValueText])).max(500)
 
 /** A body as edited: text (sent as UTF-8) or base64 (any bytes). */
@@ -110,7 +126,10 @@ export type ReplayBody = z.infer<typeof replayBodySchema>
 /** What the user changed before sending; anything absent is sent as captured. */
 export const replayEditsSchema = z
   .object({
-    method: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, 'a method is a token like POST').optional(),
+    method: z
+      .string()
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, 'a method is a token like POST')
+      .optional(),
     /** The whole header list as it should go out (order and case kept). Host is still rewritten for the target. */
     headers: headerPairsSchema.optional(),
     body: replayBodySchema.optional(),
@@ -120,10 +139,25 @@ export type ReplayEdits = z.infer<typeof replayEditsSchema>
 
 export const sendOptionsSchema = z
   .object({
-    timeoutMs: z.number().int().min(100).max(10 * 60_000).optional(),
-    connectTimeoutMs: z.number().int().min(100).max(10 * 60_000).optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(10 * 60_000)
+      .optional(),
+    connectTimeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(10 * 60_000)
+      .optional(),
     followRedirects: z.boolean().optional(),
-    maxResponseBytes: z.number().int().min(0).max(64 * 1024 * 1024).optional(),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(64 * 1024 * 1024)
+      .optional(),
     /** Accept a self-signed certificate on the target (a local dev server over https); the target's origin only, never a redirect's. */
     allowInsecureTls: z.boolean().optional(),
     /** Follow a redirect from https to http (refused by default: the rest would travel unencrypted). */
@@ -186,9 +220,11 @@ export type ForwardConfig = z.infer<typeof forwardConfigSchema>
  * How a capture's live forward went, as its list row shows it: `relayed` (pass-through: the
  * provider got the target's answer), `failed` (pass-through fell back to the configured answer, or
  * the forward could not be built: `reason` says why), `refused-loop` (not forwarded: it would loop),
- * `background` (sent on its own after the answer; its outcome is in the capture's history).
+ * `background` (sent on its own after the answer, still in flight), `sent` (a background forward
+ * got an HTTP answer: `status` says which). A background forward that got no answer (refused,
+ * timed out) becomes `failed`.
  */
-export const CAPTURE_FORWARD_STATES = ['relayed', 'failed', 'refused-loop', 'background'] as const
+export const CAPTURE_FORWARD_STATES = ['relayed', 'failed', 'refused-loop', 'background', 'sent'] as const
 export type CaptureForwardState = (typeof CAPTURE_FORWARD_STATES)[number]
 
 export interface CaptureForward {
@@ -197,6 +233,8 @@ export interface CaptureForward {
   state: CaptureForwardState
   /** For `failed` and `refused-loop`: what went wrong, in words. */
   reason: string | null
+  /** For `sent`: the HTTP status the target answered (any status, 5xx too). */
+  status?: number
 }
 
 /** Every forwarded request carries this header; a capture carrying it is never forwarded again (no loops). */

@@ -59,6 +59,16 @@ export async function captureForwardOf(result: ForwardResult, targetUrl: string)
   return { ...base, state: 'failed', reason: (await failureMessage(result)) ?? reason }
 }
 
+/**
+ * What a background forward's capture records once the send settled: `sent` with the target's
+ * status for any HTTP answer (a 5xx too: the row shows it), `failed` when no answer came (refused
+ * connection, timeout, reset).
+ */
+export function settledBackgroundForward(started: CaptureForward, outcome: ReplayOutcome): CaptureForward {
+  if (outcome.kind === 'failure') return { ...started, state: 'failed', reason: outcome.failure.message }
+  return { ...started, state: 'sent', reason: null, status: outcome.response.status }
+}
+
 /** The failure's message, when the (already settled) forward failed. */
 async function failureMessage(result: ForwardResult): Promise<string | null> {
   const outcome = await result.done

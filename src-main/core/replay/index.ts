@@ -21,7 +21,16 @@ export { classifyError } from './failure'
 export { resignRequest, httpDate, PLEXO_ENVELOPE_LIFETIME_SECONDS, type ResignOptions, type ResignResult } from './resign'
 export { privateKeyFingerprint } from './signing-keys'
 export { runBulkReplay, BULK_DEFAULT_CONCURRENCY, type BulkReplayItem, type BulkReplayOptions } from './bulk-replay'
-export { captureForwardOf, forwardCapture, FORWARD_LOOP_REASON, type ForwardOptions, type ForwardResult, type ForwardTarget, type RelayAnswer } from './forward'
+export {
+  captureForwardOf,
+  settledBackgroundForward,
+  forwardCapture,
+  FORWARD_LOOP_REASON,
+  type ForwardOptions,
+  type ForwardResult,
+  type ForwardTarget,
+  type RelayAnswer,
+} from './forward'
 export { FORWARDED_MARK_HEADER, carriesForwardMark, ownReceiverProblem, type OwnReceiver } from './forward-loop'
 export { createReplayRecord, type ReplayRecordInput } from './replay-record'
 export { findResourcesDir } from './resources-dir'

@@ -20,6 +20,7 @@ import { hash } from 'node:crypto'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary, StorageIssue } from '../../shared/contract'
 import { InspectorError } from '../../shared/errors'
+import type { CaptureForward } from '../../shared/replay'
 import { toCaptureSummary } from '../capture-views'
 import { deliveryKeyOf } from '../deliveries/delivery-key'
 import { createSegment, Segment, type Durability, type EncodedFrame, type LogFileIo, logFileIo } from './capture-segments'
@@ -63,6 +64,8 @@ export interface CaptureAnnotations {
   note?: string | null
   pinned?: boolean
   senderLeftAt?: string | null
+  /** How a background forward settled (see `settledBackgroundForward`). */
+  forward?: CaptureForward
 }
 
 export interface CapturePageQuery {
@@ -157,6 +160,7 @@ export interface CaptureStore {
 interface Overlay {
   note?: string
   senderLeftAt?: string
+  forward?: CaptureForward
   recognition?: CaptureRecognition | null
 }
 
@@ -215,6 +219,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     const overlay = overlays.get(locationOf(block, slot))
     if (overlay?.note !== undefined) entry.note = overlay.note
     if (overlay?.senderLeftAt !== undefined) entry.senderLeftAt = overlay.senderLeftAt
+    if (overlay?.forward !== undefined) entry.forward = overlay.forward
     if (overlay?.recognition !== undefined) entry.recognition = overlay.recognition
     return entry
   }
@@ -223,7 +228,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
    * A segment's index document, from memory. `tweak` renders a change not yet applied: slots
    * left out (deleted) or entries changed (notes, verdicts).
    */
-  function renderIndex(segment: Segment, tweak?: { exclude?: ReadonlySet<number>; patch?: ReadonlyMap<number, Partial<IndexEntry> & { clear?: Array<keyof IndexEntry> }> }): string {
+  function renderIndex(
+    segment: Segment,
+    tweak?: { exclude?: ReadonlySet<number>; patch?: ReadonlyMap<number, Partial<IndexEntry> & { clear?: Array<keyof IndexEntry> }> },
+  ): string {
     const block = table.block(segment.number)
     const entries: IndexEntry[] = []
     for (let slot = 0; slot < block.length; slot++) {
@@ -258,10 +266,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       pinned: entry.pinned === true,
       imported: entry.imported === true,
     })
-    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.recognition !== undefined) {
+    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.forward !== undefined || entry.recognition !== undefined) {
       const overlay: Overlay = {}
       if (entry.note !== undefined) overlay.note = entry.note
       if (entry.senderLeftAt !== undefined) overlay.senderLeftAt = entry.senderLeftAt
+      if (entry.forward !== undefined) overlay.forward = entry.forward
       if (entry.recognition !== undefined) overlay.recognition = entry.recognition
       overlays.set(locationOf(block, slot), overlay)
     }
@@ -335,6 +344,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     logged.pinned = ((block.flags[slot] as number) & FLAG_PINNED) !== 0
     logged.note = overlay?.note ?? null
     logged.senderLeftAt = overlay?.senderLeftAt ?? null
+    if (overlay?.forward !== undefined) logged.forward = overlay.forward
     if (overlay?.recognition !== undefined) logged.recognition = overlay.recognition
     return logged
   }
@@ -367,7 +377,14 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       outcome: (block.flags[slot] as number) & FLAG_REFUSED ? 'refused' : 'captured',
       refusal: null,
       recognition: null,
-      response: { kind: status === 0 ? 'none' : 'respond', status: status === 0 ? null : status, headers: [], bodySize: 0, delayMs: 0, chosenBy: { kind: 'default' } },
+      response: {
+        kind: status === 0 ? 'none' : 'respond',
+        status: status === 0 ? null : status,
+        headers: [],
+        bodySize: 0,
+        delayMs: 0,
+        chosenBy: { kind: 'default' },
+      },
       origin: (block.flags[slot] as number) & FLAG_IMPORTED ? 'imported' : 'received',
       importedFrom: null,
       note: overlays.get(locationOf(block, slot))?.note ?? null,
@@ -580,7 +597,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         // The index no longer lists them; a failed erase leaves bytes nobody refers to.
         await segment
           .erase(
-            gone.map((slot) => ({ offset: (block.offset[slot] as number) + 12, length: (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number) })),
+            gone.map((slot) => ({
+              offset: (block.offset[slot] as number) + 12,
+              length: (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number),
+            })),
             durability,
           )
           .catch(() => undefined)
@@ -622,7 +642,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   }
 
   /** Live slots of a scope, oldest first, matching the filter's in-memory fields. */
-  function slotsOf(endpointId: string | undefined, keep: (block: SegmentBlock, slot: number) => boolean = () => true): Array<{ block: SegmentBlock; slot: number }> {
+  function slotsOf(
+    endpointId: string | undefined,
+    keep: (block: SegmentBlock, slot: number) => boolean = () => true,
+  ): Array<{ block: SegmentBlock; slot: number }> {
     const endpoint = endpointId === undefined ? -1 : table.endpointCodeOf(endpointId)
     if (endpointId !== undefined && endpoint === -1) return []
     const found: Array<{ block: SegmentBlock; slot: number }> = []
@@ -663,7 +686,13 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       if (!found) return undefined
       const { block, slot } = found
       const flags = block.flags[slot] as number
-      return { id, seq: block.seq[slot] as number, endpointId: table.endpointOf(block, slot), outcome: flags & FLAG_REFUSED ? 'refused' : 'captured', pinned: (flags & FLAG_PINNED) !== 0 }
+      return {
+        id,
+        seq: block.seq[slot] as number,
+        endpointId: table.endpointOf(block, slot),
+        outcome: flags & FLAG_REFUSED ? 'refused' : 'captured',
+        pinned: (flags & FLAG_PINNED) !== 0,
+      }
     },
     async deliveryAttempts(deliveryKey) {
       const wanted = hashDeliveryKey(deliveryKey)
@@ -726,6 +755,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         if (change.senderLeftAt === null) patch.clear?.push('senderLeftAt')
         else patch.senderLeftAt = change.senderLeftAt
       }
+      if (change.forward !== undefined) patch.forward = change.forward
       await patchSlots([
         {
           block,
@@ -741,6 +771,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
               if (change.senderLeftAt === null) delete overlay.senderLeftAt
               else overlay.senderLeftAt = change.senderLeftAt
             }
+            if (change.forward !== undefined) overlay.forward = change.forward
             if (change.pinned !== undefined) table.setFlag(block, slot, FLAG_PINNED, change.pinned)
           },
         },
@@ -789,7 +820,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
 }
 
 /** The index fields derived from a record. */
-function fieldsOf(logged: LoggedCapture): Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> {
+function fieldsOf(
+  logged: LoggedCapture,
+): Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> {
   const fields = filterFieldsOf(logged)
   const entry: Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> = {
     method: fields.method,

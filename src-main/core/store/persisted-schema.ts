@@ -137,7 +137,13 @@ export const storedCaptureSchema = z.object({
   }),
   /** How its live forward went (see `CaptureForward`), known when it was stored; absent or `null` when not forwarded. */
   forward: z
-    .object({ mode: z.enum(FORWARD_MODES), targetUrl: z.string(), state: z.enum(CAPTURE_FORWARD_STATES), reason: z.string().nullable() })
+    .object({
+      mode: z.enum(FORWARD_MODES),
+      targetUrl: z.string(),
+      state: z.enum(CAPTURE_FORWARD_STATES),
+      reason: z.string().nullable(),
+      status: z.number().int().optional(),
+    })
     .nullable()
     .optional(),
   /** `imported` when it came from a file (HAR, bundle, curl…) rather than the receiver; absent means received. */

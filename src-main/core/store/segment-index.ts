@@ -12,8 +12,9 @@
  */
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
 import type { CaptureRecognition } from '../../shared/contract'
+import type { CaptureForward } from '../../shared/replay'
 import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
-import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema } from './persisted-schema'
+import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema, storedCaptureSchema } from './persisted-schema'
 
 export const SEGMENT_SCHEMA_VERSION = 2
 
@@ -36,6 +37,8 @@ export interface IndexEntry {
   pinned?: true
   note?: string
   senderLeftAt?: string
+  /** How a background forward settled (set after arrival); the log frame keeps the state it was stored with. */
+  forward?: CaptureForward
   /** Set when the recognition changed after arrival (new keys); the log frame keeps the first. */
   recognition?: CaptureRecognition | null
 }
@@ -47,7 +50,6 @@ export interface SegmentIndexDocument {
   indexedLogBytes: number
   captures: IndexEntry[]
 }
-
 
 const PROVIDERS = new Set<string>(PROVIDER_IDS)
 const VERDICTS = new Set<string>(VERDICT_STATUSES)
@@ -74,14 +76,18 @@ export function readSegmentIndex(data: unknown): ReadIndex {
             : !Array.isArray(header.captures)
               ? 'captures'
               : null
-  if (headerProblem !== null || header === null) return { kind: 'invalid', problem: `does not match the expected format: ${headerProblem ?? 'the document'}: missing or not valid` }
+  if (headerProblem !== null || header === null)
+    return { kind: 'invalid', problem: `does not match the expected format: ${headerProblem ?? 'the document'}: missing or not valid` }
   const schemaVersion = header.schemaVersion as number
   const segment = header.segment as number
   const indexedLogBytes = header.indexedLogBytes as number
   const captures = header.captures as unknown[]
   if (schemaVersion === 1) return { kind: 'v1', document: { segment, indexedLogBytes, captures } }
   if (schemaVersion !== SEGMENT_SCHEMA_VERSION) {
-    return { kind: 'invalid', problem: `does not match the expected format: schemaVersion: ${schemaVersion} is not a version this build reads (it may be from a newer version)` }
+    return {
+      kind: 'invalid',
+      problem: `does not match the expected format: schemaVersion: ${schemaVersion} is not a version this build reads (it may be from a newer version)`,
+    }
   }
   for (const [position, entry] of captures.entries()) {
     const problem = entryProblem(entry)
@@ -103,13 +109,16 @@ function entryProblem(value: unknown): string | null {
   if (typeof entry.method !== 'string') return 'method'
   if (entry.provider !== null && !PROVIDERS.has(entry.provider as string)) return 'provider'
   if (entry.verdict !== null && !VERDICTS.has(entry.verdict as string)) return 'verdict'
-  if (entry.answerStatus !== null && !(Number.isInteger(entry.answerStatus) && (entry.answerStatus as number) >= 100 && (entry.answerStatus as number) <= 999)) return 'answerStatus'
+  if (entry.answerStatus !== null && !(Number.isInteger(entry.answerStatus) && (entry.answerStatus as number) >= 100 && (entry.answerStatus as number) <= 999))
+    return 'answerStatus'
   if (!OUTCOMES.has(entry.outcome as string)) return 'outcome'
   if (!Number.isInteger(entry.deliveryHash)) return 'deliveryHash'
   if (entry.imported !== undefined && entry.imported !== true) return 'imported'
   if (entry.pinned !== undefined && entry.pinned !== true) return 'pinned'
   if (entry.note !== undefined && (typeof entry.note !== 'string' || entry.note.length > MAX_CAPTURE_NOTE_LENGTH)) return 'note'
   if (entry.senderLeftAt !== undefined && typeof entry.senderLeftAt !== 'string') return 'senderLeftAt'
+  // Rare (only background forwards), so the full schema is affordable here.
+  if (entry.forward !== undefined && !storedCaptureSchema.shape.forward.unwrap().unwrap().safeParse(entry.forward).success) return 'forward'
   // Rare (only after keys changed), so the full schema is affordable here.
   if (entry.recognition !== undefined && entry.recognition !== null && !recognitionSchema.safeParse(entry.recognition).success) return 'recognition'
   return null

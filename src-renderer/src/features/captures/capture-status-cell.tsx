@@ -2,7 +2,7 @@ import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
 import { answerProgress, isLive, progressSentence, progressShortLabel } from './answer-progress'
 import { useSecondTicks } from './use-second-ticks'
-import { ForwardMark, isForwardProblem } from '../replay/forward-mark'
+import { ForwardMark, isForwardMarked } from '../replay/forward-mark'
 
 interface CaptureStatusCellProps {
   capture: CaptureSummary
@@ -24,7 +24,7 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
   const delay = response.delayMs > 0 ? ` · delayed ${response.delayMs} ms` : ''
   const answered = `${answerLongLabel(response)} · ${answerReason(response)}${delay}`
   const isRefused = capture.outcome === 'refused'
-  const hasForwardMark = isForwardProblem(capture.forward)
+  const hasForwardMark = isForwardMarked(capture.forward)
 
   return (
     <span className="cell cell-status">
@@ -42,7 +42,7 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
           {progressShortLabel(progress)}
         </span>
       )}
-      {/* A failed forward's mark takes the choice's place (the title still names the choice). */}
+      {/* A forward's mark (failed, non-2xx, pending) takes the choice's place (the title still names the choice). */}
       {choice !== '' && !hasForwardMark && (
         <span className="answer-choice" data-testid="capture-answer-choice">
           {choice}

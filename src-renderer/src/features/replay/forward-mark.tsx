@@ -1,30 +1,37 @@
 import type { CaptureForward } from '../../../../src-main/shared/replay'
+import { reasonPhrase } from '../../lib/http-status'
 
 /**
- * In a capture's list row: a forward that failed or was refused, so a pass-through that fell back
- * to the configured answer never looks like a normal answer. Nothing for a forward that went well
- * (relayed, or sent in the background: its outcome is in the capture's history). Short, like the
- * row's `fwd`, so the status column never cuts it; the title says it in full.
+ * In a capture's list row: a forward that failed, was refused or got a non-2xx answer, so a
+ * forward that went wrong never looks like a normal answer; `fwd …` while a background forward is
+ * still on its way. Nothing for a forward that went well (relayed, or sent and answered 2xx).
+ * Short, like the row's `fwd`, so the status column never cuts it; the title says it in full.
  */
 export function ForwardMark({ forward }: { forward: CaptureForward | null }) {
-  if (!isForwardProblem(forward)) return null
-  return <ForwardProblemTag forward={forward} />
+  if (!isForwardMarked(forward)) return null
+  return <ForwardTag forward={forward} />
 }
 
-/** Whether the row shows a mark: the forward failed or was refused. */
+/** Whether the row shows a forward mark (it then takes the answer choice's place). */
+export function isForwardMarked(forward: CaptureForward | null): forward is CaptureForward {
+  return forward !== null && (forward.state === 'background' || isForwardProblem(forward))
+}
+
+/** Whether the forward went wrong: failed, refused, or answered with a status outside 2xx. */
 export function isForwardProblem(forward: CaptureForward | null): forward is CaptureForward {
-  return forward !== null && (forward.state === 'failed' || forward.state === 'refused-loop')
+  if (forward === null) return false
+  return forward.state === 'failed' || forward.state === 'refused-loop' || (forward.state === 'sent' && !isSuccess(forward.status))
 }
 
-function ForwardProblemTag({ forward }: { forward: CaptureForward }) {
+function isSuccess(status: number | undefined): boolean {
+  return status !== undefined && status >= 200 && status < 300
+}
+
+function ForwardTag({ forward }: { forward: CaptureForward }) {
   switch (forward.state) {
     case 'failed':
       return (
-        <span
-          className="tag tag-danger"
-          title={`Forward to ${forward.targetUrl} failed: ${forward.reason ?? 'no reason recorded'}`}
-          data-testid="capture-forward-failed"
-        >
+        <span className="tag tag-danger" title={forwardSentence(forward)} data-testid="capture-forward-failed">
           fwd failed
         </span>
       )
@@ -34,12 +41,58 @@ function ForwardProblemTag({ forward }: { forward: CaptureForward }) {
           not fwd
         </span>
       )
-    case 'relayed':
+    case 'sent':
+      return (
+        <span className="tag tag-danger" title={forwardSentence(forward)} data-testid="capture-forward-failed">
+          fwd {forward.status ?? '?'}
+        </span>
+      )
     case 'background':
+      return (
+        <span className="tag" title={forwardSentence(forward)} data-testid="capture-forward-pending">
+          fwd …
+        </span>
+      )
+    case 'relayed':
       return null
     default: {
       const exhaustive: never = forward.state
       return <span className="tag">{String(exhaustive)}</span>
     }
   }
+}
+
+/** What happened to the forward, in one sentence (the row's title and the detail's fact). */
+export function forwardSentence(forward: CaptureForward): string {
+  switch (forward.state) {
+    case 'relayed':
+      return `Forwarded to ${forward.targetUrl}; its answer was relayed to the sender`
+    case 'failed':
+      return `Forward to ${forward.targetUrl} failed: ${forward.reason ?? 'no reason recorded'}`
+    case 'refused-loop':
+      return `Not forwarded to ${forward.targetUrl}: ${forward.reason ?? 'it would loop'}`
+    case 'background':
+      return `Forwarding to ${forward.targetUrl} in the background…`
+    case 'sent': {
+      const status = forward.status === undefined ? 'an unknown status' : `${forward.status} ${reasonPhrase(forward.status)}`.trim()
+      return `Forwarded to ${forward.targetUrl} in the background: it answered ${status}`
+    }
+    default: {
+      const exhaustive: never = forward.state
+      return String(exhaustive)
+    }
+  }
+}
+
+/** The detail's fact about the live forward (patched live when a background forward settles). */
+export function ForwardFact({ forward }: { forward: CaptureForward | null }) {
+  if (forward === null) return null
+  return (
+    <>
+      <dt>Forwarded</dt>
+      <dd data-testid="detail-forward" data-forward-state={forward.state} className={isForwardProblem(forward) ? 'status-server-error' : undefined}>
+        {forwardSentence(forward)}
+      </dd>
+    </>
+  )
 }
