@@ -61,7 +61,8 @@ export function answerChoiceShort(answer: AnswerRecord): string {
 
 export function answerStatusClass(answer: AnswerRecord): string {
   const status = answer.status
-  if (status === null) return 'status-server-error'
+  // An imported capture simply has no recorded answer: neutral, not an error's red.
+  if (status === null) return answer.kind === 'none' ? 'status-imported' : 'status-server-error'
   if (status >= 500) return 'status-server-error'
   if (status >= 400) return 'status-client-error'
   if (status >= 300) return 'status-redirect'
