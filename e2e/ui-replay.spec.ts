@@ -233,6 +233,26 @@ test('a failed pass-through forward is marked in the list row, not only in the d
   await expect(row.getByTestId('capture-forward-failed')).toHaveAttribute('title', /Forward to http:\/\/127\.0\.0\.1:1\/hooks failed: .*(refused|connect)/i)
 })
 
+test('a failed background forward is marked in the list row once it settles, and the detail says why', async ({ page, inspector }) => {
+  const slug = `fwd-bg-dead-${Date.now().toString(36)}`
+  const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E dead background forward', slug })
+  // Port 1 on loopback: nothing listens. The sender gets the configured answer at once; the copy fails afterwards.
+  await inspector.app.call('setForwardConfig', {
+    endpointId: endpoint.id,
+    config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'background', timeoutMs: 2000, keepCapturedPath: false },
+  })
+  await inspector.openUi(page)
+  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+  expect(await inspector.sendCallback({ slug, path: '/cb', body: '{"id":1}' })).toBe(200)
+  const row = page.getByTestId('capture-row').first()
+  // Live: the row is patched by capture-updated, no reload.
+  await expect(row.getByTestId('capture-forward-failed')).toHaveText('fwd failed')
+  await expect(row.getByTestId('capture-forward-failed')).toHaveAttribute('title', /Forward to http:\/\/127\.0\.0\.1:1\/hooks failed: .*(refused|connect)/i)
+  await row.click()
+  await expect(page.getByTestId('detail-forward')).toHaveAttribute('data-forward-state', 'failed')
+  await expect(page.getByTestId('detail-forward')).toContainText(/Forward to http:\/\/127\.0\.0\.1:1\/hooks failed: .*(refused|connect)/i)
+})
+
 test('the first screen asks for no forward settings per endpoint: they come with listEndpoints', async ({ page, inspector }) => {
   for (let index = 0; index < 3; index++) await inspector.app.call('createEndpoint', { name: `E2E first screen ${index} ${Date.now().toString(36)}` })
   const forwardCalls: string[] = []
