@@ -52,6 +52,9 @@ test('a capture whose body changed on disk is shown as damaged, not as its bytes
   expect(flipped).toBe(true)
   await page.getByTestId('capture-row').first().click()
   await expect(page.getByTestId('capture-damaged')).toContainText('does not match the sha256')
+  // The size received, marked damaged: never the 0 bytes of the body it does not show.
+  const bodySize = (await page.getByTestId('detail-body-size').textContent())!.split(' (')[0]!
+  await expect(page.getByTestId('detail-body')).toContainText(`${bodySize} (damaged)`)
   await expect(page.getByTestId('request-body')).toHaveCount(0)
   // The flipped bytes ("Order-…") are shown nowhere.
   await expect(page.getByTestId('capture-detail')).not.toContainText(`O${marker.slice(1)}`)

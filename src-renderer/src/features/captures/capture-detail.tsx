@@ -145,7 +145,11 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         <HeadersTable headers={request.headers} testId="request-headers" />
       </DetailSection>
 
-      <DetailSection title="Request body" aside={`${formatExactBytes(body.length)}${contentType ? ` · ${contentType}` : ''}`} testId="detail-body">
+      <DetailSection
+        title="Request body"
+        aside={`${capture.damage !== null ? `${formatExactBytes(capture.bodySize)} (damaged)` : formatExactBytes(body.length)}${contentType ? ` · ${contentType}` : ''}`}
+        testId="detail-body"
+      >
         {capture.damage !== null ? (
           <p className="notice notice-danger" role="alert" data-testid="capture-damaged">
             Damaged on disk: {capture.damage}. The stored bytes are not shown, copied or sent.
