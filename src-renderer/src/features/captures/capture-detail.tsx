@@ -137,7 +137,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           </span>
           <AnswerProgressNote capture={capture} />
         </dd>
-        <ForwardFact forward={capture.forward} />
+        <ForwardFact forward={capture.forward} receivedAt={capture.receivedAt} />
         <DeliveryFacts captureId={capture.id} />
       </dl>
 

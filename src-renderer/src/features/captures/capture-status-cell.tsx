@@ -2,7 +2,7 @@ import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
 import { answerProgress, isLive, progressSentence, progressShortLabel } from './answer-progress'
 import { useSecondTicks } from './use-second-ticks'
-import { ForwardMark, isForwardMarked } from '../replay/forward-mark'
+import { canForwardSettle, ForwardMark, isForwardMarked } from '../replay/forward-mark'
 
 interface CaptureStatusCellProps {
   capture: CaptureSummary
@@ -24,7 +24,8 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
   const delay = response.delayMs > 0 ? ` · delayed ${response.delayMs} ms` : ''
   const answered = `${answerLongLabel(response)} · ${answerReason(response)}${delay}`
   const isRefused = capture.outcome === 'refused'
-  const hasForwardMark = isForwardMarked(capture.forward)
+  const isForwardSettleExpected = canForwardSettle(capture.receivedAt, appStartedAtMs)
+  const hasForwardMark = isForwardMarked(capture.forward, isForwardSettleExpected)
 
   return (
     <span className="cell cell-status">
@@ -48,7 +49,7 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
           {choice}
         </span>
       )}
-      <ForwardMark forward={capture.forward} />
+      <ForwardMark forward={capture.forward} isSettleExpected={isForwardSettleExpected} />
       {isRefused && (
         <span className="tag tag-danger" title={capture.refusal?.reason}>
           refused

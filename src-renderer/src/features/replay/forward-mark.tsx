@@ -1,4 +1,5 @@
 import type { CaptureForward } from '../../../../src-main/shared/replay'
+import { useStatus } from '../../api/queries'
 import { reasonPhrase } from '../../lib/http-status'
 
 /**
@@ -7,14 +8,24 @@ import { reasonPhrase } from '../../lib/http-status'
  * still on its way. Nothing for a forward that went well (relayed, or sent and answered 2xx).
  * Short, like the row's `fwd`, so the status column never cuts it; the title says it in full.
  */
-export function ForwardMark({ forward }: { forward: CaptureForward | null }) {
-  if (!isForwardMarked(forward)) return null
+export function ForwardMark({ forward, isSettleExpected }: { forward: CaptureForward | null; isSettleExpected: boolean }) {
+  if (!isForwardMarked(forward, isSettleExpected)) return null
   return <ForwardTag forward={forward} />
 }
 
-/** Whether the row shows a forward mark (it then takes the answer choice's place). */
-export function isForwardMarked(forward: CaptureForward | null): forward is CaptureForward {
-  return forward !== null && (forward.state === 'background' || isForwardProblem(forward))
+/**
+ * Whether the row shows a forward mark (it then takes the answer choice's place). A background
+ * forward is "on its way" only while this run of the app can still record how it settled: one
+ * received before the app started (stopped mid-flight, or stored before outcomes were recorded)
+ * never settles here, and its outcome is in the capture's resend history.
+ */
+export function isForwardMarked(forward: CaptureForward | null, isSettleExpected: boolean): forward is CaptureForward {
+  return forward !== null && ((forward.state === 'background' && isSettleExpected) || isForwardProblem(forward))
+}
+
+/** Whether a background forward of a capture received at `receivedAt` can still settle in this run. */
+export function canForwardSettle(receivedAt: string, appStartedAtMs: number): boolean {
+  return Date.parse(receivedAt) >= appStartedAtMs
 }
 
 /** Whether the forward went wrong: failed, refused, or answered with a status outside 2xx. */
@@ -63,7 +74,10 @@ function ForwardTag({ forward }: { forward: CaptureForward }) {
 }
 
 /** What happened to the forward, in one sentence (the row's title and the detail's fact). */
-export function forwardSentence(forward: CaptureForward): string {
+export function forwardSentence(forward: CaptureForward, isSettleExpected = true): string {
+  if (forward.state === 'background' && !isSettleExpected) {
+    return `Forwarded to ${forward.targetUrl} in the background while an earlier run of the app was running: its outcome is in the resend history`
+  }
   switch (forward.state) {
     case 'relayed':
       return `Forwarded to ${forward.targetUrl}; its answer was relayed to the sender`
@@ -85,13 +99,15 @@ export function forwardSentence(forward: CaptureForward): string {
 }
 
 /** The detail's fact about the live forward (patched live when a background forward settles). */
-export function ForwardFact({ forward }: { forward: CaptureForward | null }) {
+export function ForwardFact({ forward, receivedAt }: { forward: CaptureForward | null; receivedAt: string }) {
+  const startedAt = useStatus().data?.startedAt
   if (forward === null) return null
+  const isSettleExpected = canForwardSettle(receivedAt, startedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(startedAt))
   return (
     <>
       <dt>Forwarded</dt>
       <dd data-testid="detail-forward" data-forward-state={forward.state} className={isForwardProblem(forward) ? 'status-server-error' : undefined}>
-        {forwardSentence(forward)}
+        {forwardSentence(forward, isSettleExpected)}
       </dd>
     </>
   )

@@ -1,0 +1,26 @@
+/** A background forward shows as on its way only while this run of the app can record how it settled. */
+import { describe, expect, it } from 'vitest'
+import type { CaptureForward } from '../../../../src-main/shared/replay'
+import { canForwardSettle, forwardSentence, isForwardMarked } from './forward-mark'
+
+const inFlight: CaptureForward = { mode: 'background', targetUrl: 'http://127.0.0.1:3000/hooks', state: 'background', reason: null }
+const startedAtMs = Date.parse('2026-12-06T09:00:00.000Z')
+
+describe('background forward marks', () => {
+  it('marks a forward sent by this run as on its way', () => {
+    const settles = canForwardSettle('2026-12-06T09:00:05.000Z', startedAtMs)
+    expect(settles).toBe(true)
+    expect(isForwardMarked(inFlight, settles)).toBe(true)
+  })
+
+  it('never shows a forward from an earlier run as pending for ever', () => {
+    const settles = canForwardSettle('2026-12-06T08:59:00.000Z', startedAtMs)
+    expect(settles).toBe(false)
+    expect(isForwardMarked(inFlight, settles)).toBe(false)
+    expect(forwardSentence(inFlight, settles)).toContain('outcome is in the resend history')
+  })
+
+  it('still marks a failed forward whatever run it came from', () => {
+    expect(isForwardMarked({ ...inFlight, state: 'failed', reason: 'refused' }, false)).toBe(true)
+  })
+})
