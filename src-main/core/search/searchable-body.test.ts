@@ -31,6 +31,8 @@ describe('searchableBodyText', () => {
     const latin1 = Buffer.from('M\xfcller \xe9', 'latin1')
     expect(searchableBodyText(described('text/plain; charset=ISO-8859-1'), latin1)).toBe('müller é')
     expect(searchableBodyText(described('text/plain; charset="windows-1252"'), Buffer.from([0x80, 0x20, 0x41]))).toBe('€ a')
+    // ISO-8859-1 is byte for byte, as the body view shows it: 0x80 is a C1 control, not "€".
+    expect(searchableBodyText(described('text/plain; charset=iso-8859-1'), Buffer.from([0x37, 0x80]))).toBe('7\u0080')
     expect(searchableBodyText(described('text/plain; charset=utf-16le'), Buffer.from('Grüße', 'utf16le'))).toBe('grüße')
     const bigEndian = Buffer.from('Hi', 'utf16le').swap16()
     expect(searchableBodyText(described('text/plain; charset=utf-16be'), bigEndian)).toBe('hi')

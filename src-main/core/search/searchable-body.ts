@@ -181,10 +181,12 @@ const CHARSET_LABELS: Record<string, string> = {
   utf8: 'utf-8',
   'us-ascii': 'windows-1252',
   ascii: 'windows-1252',
-  'iso-8859-1': 'windows-1252',
-  'iso8859-1': 'windows-1252',
-  latin1: 'windows-1252',
-  'latin-1': 'windows-1252',
+  // ISO-8859-1 byte for byte, as the body viewer shows it (lib/body-charset.ts): TextDecoder would
+  // read it as windows-1252 and find a "€" (0x80) the view never shows.
+  'iso-8859-1': 'latin1',
+  'iso8859-1': 'latin1',
+  latin1: 'latin1',
+  'latin-1': 'latin1',
   'windows-1252': 'windows-1252',
   cp1252: 'windows-1252',
   'iso-8859-15': 'iso-8859-15',
@@ -203,6 +205,7 @@ function decoderLabel(charset: string | null, bytes: Uint8Array): string {
 function decodeText(bytes: Uint8Array, charset: string | null): string | null {
   const label = decoderLabel(charset, bytes)
   if (label === 'windows-1252') return decodeWindows1252(bytes)
+  if (label === 'latin1') return bufferOf(bytes).toString('latin1')
   if (label === 'utf-8') return decodeUtf8(bytes)
   try {
     return decoderFor(label).decode(bytes)
