@@ -241,7 +241,7 @@ test('copy body, save body and the expanded view', async ({ page, context, inspe
   await body$.getByTestId('body-save').click()
   const download = await downloading
   expect(download.suggestedFilename()).toMatch(/^capture-[\w-]+-request\.json$/)
-  expect(await readFile((await download.path())!)).toEqual(Buffer.from(body))
+  expect(await readFile(await download.path())).toEqual(Buffer.from(body))
 
   await body$.getByTestId('body-expand').click()
   await expect(body$).toHaveAttribute('data-expanded', 'true')

@@ -5,7 +5,6 @@
  * capture order, then deleted.
  */
 import type { Page } from '@playwright/test'
-import type { HeaderPairs } from '../src-main/shared/http-message'
 import { signIxopayJson } from '../src-main/core/providers/index'
 import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
 import { saveScreenshot } from './fixtures/screenshots'
@@ -24,7 +23,7 @@ async function sendSignedIxopay(inspector: InspectorFixture, endpoint: OwnEndpoi
     currency: 'EUR',
   })
   const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: `/${endpoint.slug}${path}` })
-  expect(await inspector.sendCallback({ slug: endpoint.slug, path, headers: signed.headers as HeaderPairs, body })).toBe(200)
+  expect(await inspector.sendCallback({ slug: endpoint.slug, path, headers: signed.headers, body })).toBe(200)
 }
 
 async function sendJson(inspector: InspectorFixture, endpoint: OwnEndpoint, path: string, body: unknown): Promise<void> {

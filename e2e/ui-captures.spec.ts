@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import type { Page } from '@playwright/test'
-import { expect, test, type InspectorFixture } from './fixtures/inspector'
+import { expect, test } from './fixtures/inspector'
 
 const run = promisify(execFile)
 

@@ -4,7 +4,6 @@
  */
 import { generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { HeaderPairs } from '../shared/http-message'
 import { send } from '../test-support/http-client'
 import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
 import { makeTempDir } from '../test-support/temp-dir'
@@ -46,7 +45,7 @@ describe('replay from the app', () => {
     const target = '/default/callbacks/ixopay?orderId=1'
     const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: target })
     const [endpoint] = await inspector.procedures.listEndpoints({})
-    await send(`${endpoint!.url}/callbacks/ixopay?orderId=1`, { headers: signed.headers as HeaderPairs, body })
+    await send(`${endpoint!.url}/callbacks/ixopay?orderId=1`, { headers: signed.headers, body })
     return (await inspector.procedures.listCaptures({})).items[0]!.id
   }
 

@@ -1,6 +1,5 @@
 /** The resend preview warns when a path change breaks a signature that covers the path (IXOPAY). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { HeaderPairs } from '../shared/http-message'
 import { send } from '../test-support/http-client'
 import { makeTempDir } from '../test-support/temp-dir'
 import { startInspector, type Inspector } from './inspector'
@@ -28,7 +27,7 @@ describe('resend: a path change that breaks the signature', () => {
     const [endpoint] = await procedures.listEndpoints({})
     const body = JSON.stringify({ result: 'OK', uuid: 'tx-1', merchantTransactionId: 'order-1', transactionType: 'DEBIT', amount: '9.99', currency: 'EUR' })
     const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: '/default/callbacks/ixopay' })
-    await send(`${endpoint!.url}/callbacks/ixopay`, { headers: signed.headers as HeaderPairs, body })
+    await send(`${endpoint!.url}/callbacks/ixopay`, { headers: signed.headers, body })
     const captureId = (await procedures.listCaptures({})).items[0]!.id
 
     const moved = await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/webhooks/ixopay' })

@@ -78,7 +78,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     name: endpoint.name,
     slug: endpoint.slug,
     url: `${context.receiverUrl()}/${endpoint.slug}`,
-    publicUrl: context.tunnel.publicUrl() === null ? null : `${context.tunnel.publicUrl()}/${endpoint.slug}`,
+    publicUrl: context.tunnel.publicUrl() === null ? null : `${context.tunnel.publicUrl() ?? ''}/${endpoint.slug}`,
     createdAt: endpoint.createdAt,
     captureCount: store.count(endpoint.id),
     forward: endpoint.forward ?? null,

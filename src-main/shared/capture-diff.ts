@@ -86,10 +86,10 @@ export function describeJsonPathChange(change: JsonPathChange): string {
   const at = change.occurrence > 0 ? `${change.path} (#${change.occurrence + 1})` : change.path
   switch (change.kind) {
     case 'changed':
-      return `${at}: ${change.left} → ${change.right}`
+      return `${at}: ${change.left ?? ''} → ${change.right ?? ''}`
     case 'added':
-      return `${at}: added ${change.right}`
+      return `${at}: added ${change.right ?? ''}`
     case 'removed':
-      return `${at}: removed ${change.left}`
+      return `${at}: removed ${change.left ?? ''}`
   }
 }

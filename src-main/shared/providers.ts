@@ -13,11 +13,7 @@ import {
   GENERIC_HMAC_ALGORITHMS,
   GENERIC_HMAC_ENCODINGS,
   HMAC_PROVIDER_IDS,
-  PINNABLE_PROVIDER_IDS,
-  PROVIDER_IDS,
-  PROVIDER_NAMES,
   type HmacProviderId,
-  type PinnableProviderId,
   type ProviderId,
   type VerdictStatus,
 } from './provider-catalog'

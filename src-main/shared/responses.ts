@@ -61,7 +61,7 @@ export function answerBodyText(body: AnswerBody): string | null {
   try {
     const serialised: unknown = JSON.stringify(body.json)
     return typeof serialised === 'string' ? serialised : null
-  } catch (error: unknown) {
+  } catch {
     // A BigInt or a cycle: not a JSON value, whatever the error says.
     return null
   }

@@ -32,8 +32,8 @@ export async function startHeadless(dataDir: string, extraArgs: string[] = []): 
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const ready = await new Promise<HeadlessReady>((resolveReady, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolveReady(JSON.parse(line) as HeadlessReady))
-    child.once('exit', (code) => reject(new Error(`headless app exited with ${code}: ${stderr}`)))
+    createInterface({ input: child.stdout }).once('line', (line) => resolveReady(JSON.parse(line) as HeadlessReady))
+    child.once('exit', (code, signal) => reject(new Error(`headless app exited with ${String(code ?? signal)}: ${stderr}`)))
   })
   return {
     child,
@@ -46,7 +46,7 @@ export async function startHeadless(dataDir: string, extraArgs: string[] = []): 
         body: JSON.stringify(input),
       })
       const result = (await response.json()) as { ok: boolean; value: T; error?: { message: string } }
-      if (!result.ok) throw new Error(`${procedure}: ${result.error?.message}`)
+      if (!result.ok) throw new Error(`${procedure}: ${result.error?.message ?? 'failed without a message'}`)
       return result.value
     },
     stop() {

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
 import { logFileIo, type Durability, type LogFileIo } from './capture-segments'
 import { DamagedCaptureError, openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import type { SegmentIndexDocument } from './segment-index'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 
@@ -69,7 +70,7 @@ describe('capture store recovery', () => {
     const indexFile = join(captures(), '000001.json')
     const logFile = join(captures(), '000001.log')
     // As after a crash: the index had recorded the first two captures only.
-    const document = JSON.parse(await readFile(indexFile, 'utf8'))
+    const document = JSON.parse(await readFile(indexFile, 'utf8')) as SegmentIndexDocument
     document.captures = document.captures.slice(0, 2)
     document.indexedLogBytes = third!.frame.offset
     const pristineIndex = JSON.stringify(document)

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
 import { logFileIo, SEGMENT_MAX_CAPTURES } from './capture-segments'
 import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import type { IndexEntry, SegmentIndexDocument } from './segment-index'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 
@@ -143,8 +144,8 @@ describe('capture store', () => {
     // As after a kill -9: the index knows only the first capture, the second frame was never
     // finished (zeros), the third was written in full (and answered).
     const indexFile = join(dir, 'captures', '000001.json')
-    const document = JSON.parse(await readFile(indexFile, 'utf8'))
-    const [first, second] = document.captures
+    const document = JSON.parse(await readFile(indexFile, 'utf8')) as SegmentIndexDocument
+    const [first, second] = document.captures as [IndexEntry, IndexEntry]
     document.captures = [first]
     document.indexedLogBytes = second.frame.offset
     await writeFile(indexFile, JSON.stringify(document))
@@ -201,7 +202,7 @@ describe('capture store', () => {
             if (diskFull) throw fail()
             return logFileIo.writev(fd, buffers, position)
           },
-          datasync: logFileIo.datasync,
+          datasync: (handle) => logFileIo.datasync(handle),
         },
       },
     )

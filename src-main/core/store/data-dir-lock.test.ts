@@ -38,7 +38,7 @@ describe('data folder lock', () => {
     await acquireDataDirLock(file, probeWith(100, { 100: 't100' }))
     // pid 100 died without releasing.
     const release = await acquireDataDirLock(file, probeWith(200, { 200: 't200' }))
-    expect(JSON.parse(await readFile(file, 'utf8')).pid).toBe(200)
+    expect((JSON.parse(await readFile(file, 'utf8')) as { pid: number }).pid).toBe(200)
     await release()
   })
 

@@ -6,7 +6,7 @@ import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-
 import { startInspector, type Inspector } from '../inspector'
 import { silentLogger } from '../logger'
 
-let clock = Date.parse('2026-11-21T10:00:00Z')
+const clock = Date.parse('2026-11-21T10:00:00Z')
 const now = () => new Date(clock)
 
 function newCapture(endpointId: string, receivedAtMs: number, body: Buffer, origin: 'received' | 'imported' = 'received'): NewCapture {

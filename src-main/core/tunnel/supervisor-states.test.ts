@@ -138,7 +138,7 @@ describe('supervisor state machine', () => {
       register: (_request, signal) =>
         new Promise((_resolve, reject) => {
           signalSeen = signal
-          signal.addEventListener('abort', () => reject(signal.reason))
+          signal.addEventListener('abort', () => reject(signal.reason as Error))
         }),
     })
     const starting = supervisor.start()

@@ -102,9 +102,9 @@ async function setUp(
   serverOptions: { graceMs?: number } = {},
 ): Promise<{ supervisor: TunnelSupervisor; server: LocaltunnelServer; receiver: Awaited<ReturnType<typeof startReceiver>> }> {
   const receiver = await startReceiver()
-  cleanups.push(receiver.close)
+  cleanups.push(() => receiver.close())
   const server = await startLocaltunnelServer(serverOptions)
-  cleanups.push(server.stop)
+  cleanups.push(() => server.stop())
   const supervisor = createTunnelSupervisor(
     {
       localPort: receiver.port,
@@ -120,7 +120,7 @@ async function setUp(
     },
     deps,
   )
-  cleanups.push(supervisor.stop)
+  cleanups.push(() => supervisor.stop())
   return { supervisor, server, receiver }
 }
 
@@ -212,7 +212,7 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
 
   it('explains that a server addressed by IP cannot build a public URL', async () => {
     const server = await startLocaltunnelServer()
-    cleanups.push(server.stop)
+    cleanups.push(() => server.stop())
     const byIp = `http://127.0.0.1:${server.port}`
     const refusal = await requestRegistration({ serverUrl: byIp, subdomain: null }, new AbortController().signal).catch((error: unknown) => error)
     expect(refusal).toMatchObject({
@@ -285,7 +285,7 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
 
   it('turns a 403 from the server into a clear refusal', async () => {
     const server = await startLocaltunnelServer()
-    cleanups.push(server.stop)
+    cleanups.push(() => server.stop())
     const refusal = await requestRegistration({ serverUrl: server.url, subdomain: 'no' }, new AbortController().signal).catch((error: unknown) => error)
     expect(refusal).toBeInstanceOf(TunnelProblemError)
     expect(refusal).toMatchObject({

@@ -559,15 +559,15 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
  */
 function neverThrowing(logger: TunnelLogger): TunnelLogger {
   const guard =
-    (log: TunnelLogger['info']): TunnelLogger['info'] =>
+    (level: keyof TunnelLogger): TunnelLogger['info'] =>
     (message, fields) => {
       try {
-        log.call(logger, message, fields)
+        logger[level](message, fields)
       } catch {
         // Nowhere left to report it.
       }
     }
-  return { info: guard(logger.info), warn: guard(logger.warn), error: guard(logger.error) }
+  return { info: guard('info'), warn: guard('warn'), error: guard('error') }
 }
 
 function assertNever(value: never): never {

@@ -39,7 +39,7 @@ export function listAdmissionOf(filter: CaptureFilter | undefined, now: number =
  * fetching is left to finish (cancelling it during a flood would never let a slow search end) and
  * fetched again after it, so the captures that arrived meanwhile are in the list that is shown.
  */
-export function createListRefetcher(queryClient: QueryClient): { request(key: readonly unknown[]): void; cancel(): void } {
+export function createListRefetcher(queryClient: QueryClient): { request: (key: readonly unknown[]) => void; cancel: () => void } {
   const pending = new Map<string, ReturnType<typeof setTimeout>>()
   function schedule(id: string, key: readonly unknown[]): void {
     pending.set(

@@ -6,8 +6,8 @@ import type { CapturePage } from '../../../src-main/shared/contract'
 import { normalizeCaptureFilter, type CaptureFilter } from '../../../src-main/shared/capture-filter'
 import type { InfiniteData } from '@tanstack/react-query'
 
-/** `all`: the list across every endpoint. */
-export type CaptureScope = string | 'all'
+/** An endpoint id, or `all`: the list across every endpoint. */
+export type CaptureScope = string
 
 export const queryKeys = {
   status: () => ['status'] as const,

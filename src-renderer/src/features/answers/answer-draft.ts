@@ -130,7 +130,7 @@ export function answerFromDraft(draft: AnswerDraft): AnswerSpec {
       let body: Extract<AnswerSpec, { kind: 'respond' }>['body'] = null
       if (draft.bodyMode === 'text') body = { text: draft.bodyText, ...contentType }
       if (draft.bodyMode === 'json') {
-        let json: unknown = null
+        let json: unknown
         try {
           json = JSON.parse(draft.bodyText)
         } catch {

@@ -86,7 +86,7 @@ export const CaptureRow = memo(function CaptureRow({
         {reference ? <span className="cell-reference-text">{reference.text}</span> : <span className="muted">—</span>}
         <DeliveryCountBadge delivery={capture.delivery} />
       </span>
-      {isRefused && capture.refusal?.declaredSize != null ? (
+      {isRefused && typeof capture.refusal?.declaredSize === 'number' ? (
         <span className="cell cell-size cell-declared wire" title={`Declared ${formatExactBytes(capture.refusal.declaredSize)}; not stored`}>
           {formatBytes(capture.refusal.declaredSize)}
         </span>

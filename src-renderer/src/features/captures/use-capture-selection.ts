@@ -1,14 +1,15 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { CaptureSummary } from '../../../../src-main/shared/contract'
 import { afterClick, keepListed, withIds } from './selection-range'
 
+/** Its functions are stable callbacks (no `this`): pass them to rows and buttons as they are. */
 export interface CaptureSelection {
   ids: ReadonlySet<string>
   /** Flips one row; with `extend` (Shift), every row from the last one flipped takes the same state. */
-  toggle(id: string, extend: boolean): void
+  toggle: (id: string, extend: boolean) => void
   /** Checks or unchecks every loaded row. */
-  setAllLoaded(isChecked: boolean): void
-  clear(): void
+  setAllLoaded: (isChecked: boolean) => void
+  clear: () => void
 }
 
 const NONE: ReadonlySet<string> = new Set()
@@ -26,9 +27,13 @@ export function useCaptureSelection(items: readonly CaptureSummary[]): CaptureSe
   useLayoutEffect(() => {
     itemsRef.current = items
   }, [items])
-  useEffect(() => {
+  // Rows that left the list leave the selection, in the render that sees the new list (an effect
+  // would render once more with the stale selection first).
+  const [prunedFor, setPrunedFor] = useState(items)
+  if (prunedFor !== items) {
+    setPrunedFor(items)
     setIds((current) => keepListed(current, items))
-  }, [items])
+  }
 
   const toggle = useCallback((id: string, extend: boolean) => {
     // Read before the update runs: React may run it later, after the anchor moved on.

@@ -71,6 +71,7 @@ export function VirtualRows({ count, renderRow, scrollTo, onWidth, testId, label
     element.scrollTop = target
     setScrollTop(element.scrollTop)
     // Only a new request scrolls; the other values are read at that moment.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scrollTo])
 
   // Which row sits at the top: exact when unscaled, proportional to the scroll range when scaled.

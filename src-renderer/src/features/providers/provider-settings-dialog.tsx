@@ -1,5 +1,5 @@
 /** "Keys & provider" for one endpoint: pin a provider, which path was signed, tolerance, and the keys. */
-import { useEffect, useId, useState } from 'react'
+import { useId, useState } from 'react'
 import type { Endpoint, ProviderSettingsView } from '../../../../src-main/shared/contract'
 import type { PinnableProviderId } from '../../../../src-main/shared/providers'
 import { useProviderSettings, useRemoveKey, useSetProviderSettings } from '../../api/queries'
@@ -73,8 +73,10 @@ function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: Pro
   const [fixedPath, setFixedPath] = useState(view.signedPath.mode === 'fixed' ? view.signedPath.path : '/')
   const [tolerance, setTolerance] = useState(view.toleranceSeconds === null ? '' : String(view.toleranceSeconds))
   const [error, setError] = useState<string | null>(null)
-  const [saved, setSaved] = useState(false)
-  useEffect(() => setSaved(false), [pinned, pathMode, fixedPath, tolerance])
+  // "Saved" shows while the form still holds the values last saved (derived, not reset by an effect).
+  const formValues = JSON.stringify([pinned, pathMode, fixedPath, tolerance])
+  const [savedValues, setSavedValues] = useState<string | null>(null)
+  const saved = savedValues === formValues
 
   const toleranceNumber = tolerance.trim() === '' ? null : Number(tolerance)
   const toleranceError =
@@ -94,7 +96,7 @@ function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: Pro
         signedPath: pathMode === 'fixed' ? { mode: 'fixed', path: fixedPath } : { mode: pathMode },
         toleranceSeconds: toleranceNumber,
       },
-      { onSuccess: () => setSaved(true), onError: (caught) => setError(caught.message) },
+      { onSuccess: () => setSavedValues(formValues), onError: (caught) => setError(caught.message) },
     )
   }
 

@@ -39,6 +39,8 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
       for (const page of data?.pages ?? []) for (const item of page.items) byId.set(item.id, item)
     }
     return byId
+    // The lists live in the query cache, which is not a dependency: read them again once the job finishes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [queryClient, job.finished])
 
   async function cancel(): Promise<void> {

@@ -322,11 +322,16 @@ function pathBeyondSlug(target: string): string {
  * not be kept in the query cache. The value itself stays in this component only.
  */
 function useNonceFor(secret: unknown): string | null {
-  const last = useRef<{ text: string; nonce: string } | null>(null)
+  const [last, setLast] = useState<{ text: string; nonce: string } | null>(null)
   if (secret === undefined) return null
   const text = JSON.stringify(secret)
-  if (last.current?.text !== text) last.current = { text, nonce: crypto.randomUUID() }
-  return last.current.nonce
+  if (last?.text !== text) {
+    // A new secret: a new nonce, kept in state (set during render, so the key changes in this very render).
+    const next = { text, nonce: crypto.randomUUID() }
+    setLast(next)
+    return next.nonce
+  }
+  return last.nonce
 }
 
 function useDebounced<T>(value: T, delayMs: number): T {

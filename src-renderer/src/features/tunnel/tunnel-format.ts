@@ -7,6 +7,8 @@ export function useNow(isTicking: boolean): number {
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
     if (!isTicking) return
+    // The clock is outside React: when ticking starts, show the time now, not the time of mount.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setNow(Date.now())
     const timer = setInterval(() => setNow(Date.now()), 1000)
     return () => clearInterval(timer)
