@@ -4,7 +4,6 @@
  * docs/screenshot.png with `README_SCREENSHOT=1` (so a test run leaves the checkout clean).
  */
 import { fileURLToPath } from 'node:url'
-import type { HeaderPairs } from '../src-main/shared/http-message'
 import { keysForVector, loadVectors } from '../src-main/test-support/vectors'
 import { expect, test } from './fixtures/inspector'
 
@@ -27,7 +26,7 @@ test('README screenshot', async ({ page, inspector }) => {
     ['ixopay.json', 0],
   ] as const) {
     const vector = loadVectors(file)[index]!
-    await inspector.sendCallback({ slug, path: vector.path, method: vector.method, headers: Object.entries(vector.headers) as HeaderPairs, body: vector.body })
+    await inspector.sendCallback({ slug, path: vector.path, method: vector.method, headers: Object.entries(vector.headers), body: vector.body })
   }
   await page.setViewportSize({ width: 1440, height: 900 })
   await inspector.openUi(page)

@@ -5,7 +5,7 @@
  */
 import type { CaptureRecognition } from '../shared/contract'
 import type { HeaderPairs } from '../shared/http-message'
-import type { DeliveryAnalysis, PinnableProviderId, ProviderKey } from '../shared/providers'
+import type { DeliveryAnalysis, ProviderKey } from '../shared/providers'
 import { analyzeDelivery } from './providers'
 import { splitTarget } from '../shared/slug'
 import { deliveryKeyFrom } from './deliveries/delivery-key'
@@ -34,7 +34,7 @@ export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSetti
     {
       now: delivery.receivedAt,
       keys,
-      pinnedProvider: (settings.pinnedProvider ?? undefined) as PinnableProviderId | undefined,
+      pinnedProvider: settings.pinnedProvider ?? undefined,
       signedPathOverride: signedPathFor(delivery.target, settings),
       toleranceSeconds: settings.toleranceSeconds ?? undefined,
       genericFields: full,

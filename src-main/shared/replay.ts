@@ -6,17 +6,7 @@
  * in a result: keys are named by their fingerprint, except a secret or key pair the simulator
  * generated itself, which the user needs in order to configure the receiving side.
  */
-import {
-  REPLAY_TIMEOUT_MS,
-  REPLAY_CONNECT_TIMEOUT_MS,
-  REPLAY_MAX_RESPONSE_BYTES,
-  REPLAY_RECORD_BODY_BYTES,
-  REPLAY_MAX_REQUEST_BYTES,
-  REPLAY_MAX_REDIRECTS,
-  FORWARD_TIMEOUT_MS,
-  BULK_MAX_CONCURRENCY,
-  BULK_MAX_RATE_PER_SECOND,
-} from './replay-limits'
+import { FORWARD_TIMEOUT_MS, BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND } from './replay-limits'
 import { z } from 'zod'
 
 export * from './replay-limits'

@@ -61,5 +61,5 @@ function addCaIssuers(certificate: forge.pki.Certificate, url: string): void {
     asn1.create(asn1.Class.CONTEXT_SPECIFIC, 6, false, url),
   ])
   const value = asn1.toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [accessDescription])).getBytes()
-  certificate.setExtensions([...certificate.extensions, { id: '1.3.6.1.5.5.7.1.1', name: 'authorityInfoAccess', value }])
+  certificate.setExtensions([...(certificate.extensions as object[]), { id: '1.3.6.1.5.5.7.1.1', name: 'authorityInfoAccess', value }])
 }

@@ -16,7 +16,7 @@ import { constants, writevSync } from 'node:fs'
 import { open, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeFrameHeader, FRAME_HEADER_BYTES } from './capture-log'
-import { syncDirectory, writeFileAtomically } from './data-file'
+import { writeFileAtomically } from './data-file'
 import { PRIVATE_FILE_MODE } from './private-files'
 
 export { SEGMENT_MAX_CAPTURES } from './capture-table'

@@ -51,7 +51,7 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
         const initial = (): HistoryDocument => ({ schemaVersion: SCHEMA_VERSION, records: [] })
         const opened = await openDocument(file, historyDocumentSchema, initial, quarantineDir, now)
         if (opened.issue) onIssue(opened.issue)
-        const db = (opened.db as Low<HistoryDocument> | null) ?? createDocument(file, initial())
+        const db = opened.db ?? createDocument(file, initial())
         return { db, save: createCoalescingWriter(() => db.write()) }
       })()
       documents.set(group, opening)
