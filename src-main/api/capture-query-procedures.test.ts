@@ -93,7 +93,12 @@ describe('listCaptures filter.query', () => {
   })
 
   it("id: finds a provider's event id kept in the recognition (the store's scan path)", async () => {
-    const event = { id: 'evt_1QaBcDeFgHiJkLmN', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_3Qxyz', object: 'payment_intent' } } }
+    const event = {
+      id: 'evt_1QaBcDeFgHiJkLmN',
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_3Qxyz', object: 'payment_intent' } },
+    }
     await send(`${endpointUrl}/stripe`, {
       headers: [
         ['Content-Type', 'application/json'],

@@ -119,7 +119,9 @@ describe('forward loops', () => {
     const atB = (await procedures.listCaptures({ endpointId: b.id })).items[0]!
     expect(atB.forward).toMatchObject({ mode: 'background', state: 'refused-loop', reason: expect.stringContaining('forwarded by Callback Inspector') })
     // A's forward reached B (through the relay), which answered: A's row says so once it settled.
-    await expect.poll(async () => (await procedures.listCaptures({ endpointId: a.id })).items[0]!.forward).toMatchObject({ state: 'sent', status: 200, reason: null })
+    await expect
+      .poll(async () => (await procedures.listCaptures({ endpointId: a.id })).items[0]!.forward)
+      .toMatchObject({ state: 'sent', status: 200, reason: null })
     await expect.poll(async () => (await procedures.listReplays({ captureId: atB.id }))[0]?.forward?.reason).toBe('forward-loop')
     const [record] = await procedures.listReplays({ captureId: atB.id })
     expect(record!.outcome.kind === 'failure' && record!.outcome.failure.message).toMatch(/forwarded by Callback Inspector/)
