@@ -533,7 +533,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const slot = addEntry(block, entry)
       if (segment.recent) segment.recent[slot] = metadataJson
       indexedUpTo.set(segment, frame.offset + frame.length)
-      stored.push(Object.assign(logged, { frame: entry.frame }) as StoredCapture)
+      stored.push(Object.assign<LoggedCapture, Pick<StoredCapture, 'frame'>>(logged, { frame: entry.frame }))
     }
     for (const segment of new Set(placed.map((entry) => entry.segment))) if (segment === current) segment.persistSoon()
     retireFinished()
