@@ -1,8 +1,7 @@
 /**
  * Undoing a body's `Content-Encoding` (gzip, deflate, br, in layers) with a hard output cap: a
  * gzip bomb must not take the app down. The one rule for every part of the core that reads a
- * compressed body (redacted exports now; search's copy in core/search/searchable-body.ts is
- * meant to call this too).
+ * compressed body: search (core/search/searchable-body.ts) and redacted exports.
  */
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
 

@@ -7,14 +7,14 @@
  * string escapes (`M\u00fcller` → `müller`), XML character references. Binary bodies give `null`:
  * they are never matched.
  */
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { decodeContentCoding, MAX_DECODED_BODY_BYTES } from '../content-coding'
 
-/** A compressed body that inflates to more than this is not searched: past it, it is a bomb, not a callback. */
-export const MAX_INFLATED_BODY_BYTES = 16 * 1024 * 1024
-
-/** Content-Encoding layers undone at most (`gzip, gzip` is legal; twenty layers are an attack). */
-const MAX_ENCODING_LAYERS = 3
+/**
+ * A compressed body that inflates to more than this is not searched: past it, it is a bomb, not a
+ * callback. The one cap of core/content-coding.ts, which decodes for search and for redaction alike.
+ */
+export const MAX_INFLATED_BODY_BYTES = MAX_DECODED_BODY_BYTES
 
 /** What decides how a body is read: the request's `Content-Type` and `Content-Encoding`. */
 export interface BodyDescription {
@@ -34,7 +34,7 @@ export function bodyDescriptionOf(headers: HeaderPairs): BodyDescription {
 export function searchableBodyText(described: BodyDescription | { headers: HeaderPairs }, bytes: Uint8Array): string | null {
   const { contentType, contentEncoding } = 'headers' in described ? bodyDescriptionOf(described.headers) : described
   if (bytes.length === 0) return null
-  const decoded = decodeContent(bytes, contentEncoding)
+  const decoded = decodeContentCoding(bytes, contentEncoding)
   if (decoded === null || decoded.length === 0) return null
   const type = parseContentType(contentType)
   const declared = declaredKind(type.mediaType)
@@ -46,55 +46,6 @@ export function searchableBodyText(described: BodyDescription | { headers: Heade
 }
 
 type TextKind = 'json' | 'form' | 'xml' | 'text'
-
-// ---- Content-Encoding -----------------------------------------------------------------------------
-
-function decodeContent(bytes: Uint8Array, contentEncoding: string | null): Uint8Array | null {
-  if (contentEncoding === null) return bytes
-  const layers = contentEncoding
-    .split(',')
-    .map((layer) => layer.trim().toLowerCase())
-    .filter((layer) => layer !== '' && layer !== 'identity')
-  if (layers.length > MAX_ENCODING_LAYERS) return null
-  let current = bytes
-  // Encodings are listed in the order they were applied: undo the last first.
-  for (const layer of layers.reverse()) {
-    const inflated = inflateLayer(current, layer)
-    if (inflated === null) return null
-    current = inflated
-  }
-  return current
-}
-
-function inflateLayer(bytes: Uint8Array, encoding: string): Uint8Array | null {
-  const options = { maxOutputLength: MAX_INFLATED_BODY_BYTES }
-  try {
-    switch (encoding) {
-      case 'gzip':
-      case 'x-gzip':
-        return gunzipSync(bytes, options)
-      case 'deflate':
-        // "deflate" is zlib-wrapped by the RFC; some senders send raw deflate instead.
-        try {
-          return inflateSync(bytes, options)
-        } catch (error: unknown) {
-          if (isOverflow(error)) return null
-          return inflateRawSync(bytes, options)
-        }
-      case 'br':
-        return brotliDecompressSync(bytes, options)
-      default:
-        return null
-    }
-  } catch {
-    // Corrupt, truncated or over the cap: nothing searchable.
-    return null
-  }
-}
-
-function isOverflow(error: unknown): boolean {
-  return error instanceof RangeError || (error instanceof Error && (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
-}
 
 // ---- Content-Type and charset -------------------------------------------------------------------
 
