@@ -70,7 +70,7 @@ test('export a redacted capture from its detail and import the file into another
 
   const imported = row(page, '/pay')
   await expect(imported).toHaveCount(1)
-  await expect(imported.getByTestId('imported-mark')).toBeVisible()
+  await expect(imported.getByTestId('imported-mark')).toHaveAttribute('aria-label', 'Imported')
   await expect(imported.getByTestId('pin-mark')).toBeVisible()
   await imported.click()
   await expect(page.getByTestId('imported-from')).toContainText(download.suggestedFilename())

@@ -10,6 +10,25 @@ export function PinIcon() {
   )
 }
 
+/**
+ * An arrow into a tray: "brought in from a file". An icon rather than a word, so that a pinned,
+ * imported capture still leaves its Target cell to the target (the word ate a third of it).
+ */
+function ImportedIcon() {
+  return (
+    <svg className="imported-icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+      <path
+        d="M8 1.5v7.2M4.8 5.6L8 8.8l3.2-3.2M2 9.5v4h12v-4"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  )
+}
+
 export function PinMark({ pinned, imported = false }: { pinned: boolean; imported?: boolean }) {
   if (!pinned && !imported) return null
   return (
@@ -20,8 +39,8 @@ export function PinMark({ pinned, imported = false }: { pinned: boolean; importe
         </span>
       )}
       {imported && (
-        <span className="imported-mark" title="Imported from a file, not received" data-testid="imported-mark">
-          imported
+        <span className="imported-mark" title="Imported from a file, not received" aria-label="Imported" role="img" data-testid="imported-mark">
+          <ImportedIcon />
         </span>
       )}
     </>
