@@ -18,7 +18,7 @@
  * in a filtered list, and the core's search engine runs the same matcher.
  */
 import type { CaptureSummary } from './contract'
-import { filterFieldsOf, type CaptureOutcome } from './capture-filter'
+import { filterFieldsOf, type CaptureOutcome, type FilterableCapture } from './capture-filter'
 import type { HeaderPairs } from './http-message'
 import { PROVIDER_IDS, PROVIDER_NAMES, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from './provider-catalog'
 
@@ -242,24 +242,34 @@ export function decideCaptureQuery(query: CaptureQuery, capture: SearchableCaptu
   return evaluate(query.root, new MatchContext(capture, true))
 }
 
-/** A `SearchableCapture` from a list summary, with whatever else the caller has. */
-export function searchableCaptureOf(summary: CaptureSummary, parts: SearchableParts = {}): SearchableCapture {
-  const recognition = summary.recognition
+/**
+ * The fields a `SearchableCapture` is built from: what a list summary (`CaptureSummary`) and a
+ * record read back from the log (the store's `LoggedCapture`) both carry under the same names.
+ */
+export type SearchableSource = FilterableCapture & Pick<CaptureSummary, 'id' | 'receivedAt'> & { note?: string | null }
+
+/**
+ * A `SearchableCapture` from a list summary or a logged record, with whatever else the caller
+ * has: the one place its fields are mapped (the renderer's live list and the store's search
+ * both call it, so they cannot drift apart).
+ */
+export function searchableCaptureOf(capture: SearchableSource, parts: SearchableParts = {}): SearchableCapture {
+  const recognition = capture.recognition
   const searchable: SearchableCapture = {
-    id: summary.id,
-    method: summary.method,
-    target: summary.target,
-    receivedAtMs: Date.parse(summary.receivedAt),
+    id: capture.id,
+    method: capture.method,
+    target: capture.target,
+    receivedAtMs: Date.parse(capture.receivedAt),
     provider: recognition?.provider.id ?? null,
     verdict: recognition?.verdict.status ?? null,
-    answerStatus: summary.response.status,
-    outcome: summary.outcome,
+    answerStatus: capture.response.status,
+    outcome: capture.outcome,
     eventType: recognition?.summary.eventType ?? null,
     objectId: recognition?.summary.objectId ?? null,
     eventId: recognition?.summary.eventId ?? null,
     reference: recognition?.summary.reference ?? null,
-    note: parts.note ?? summary.note ?? null,
-    searchText: parts.searchText ?? filterFieldsOf(summary).searchText,
+    note: parts.note ?? capture.note ?? null,
+    searchText: parts.searchText ?? filterFieldsOf(capture).searchText,
   }
   if (parts.headers) searchable.headers = parts.headers
   if (parts.bodyText) searchable.bodyText = parts.bodyText

@@ -8,7 +8,7 @@
  */
 import { readSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
-import { decideCaptureQuery, matchesCaptureQuery, parseCaptureQuery, type CaptureQuery, type SearchableCapture } from '../../shared/capture-query'
+import { decideCaptureQuery, matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, type CaptureQuery } from '../../shared/capture-query'
 import type { CaptureRecognition } from '../../shared/contract'
 import { searchableBodyText } from '../search/searchable-body'
 import { FRAME_HEADER_BYTES } from './capture-log'
@@ -111,23 +111,7 @@ function matchesRecord(logged: LoggedCapture, body: Buffer | null, prepared: Pre
   const searchText = filterFieldsOf(logged).searchText
   if (prepared.text !== undefined && !searchText.includes(prepared.text)) return false
   if (prepared.query === null) return true
-  const recognition = logged.recognition
-  const searchable: SearchableCapture = {
-    id: logged.id,
-    method: logged.method,
-    target: logged.target,
-    receivedAtMs: Date.parse(logged.receivedAt),
-    provider: recognition?.provider.id ?? null,
-    verdict: recognition?.verdict.status ?? null,
-    answerStatus: logged.response.status,
-    outcome: logged.outcome,
-    eventType: recognition?.summary.eventType ?? null,
-    objectId: recognition?.summary.objectId ?? null,
-    eventId: recognition?.summary.eventId ?? null,
-    reference: recognition?.summary.reference ?? null,
-    note: logged.note ?? null,
-    searchText,
-  }
+  const searchable = searchableCaptureOf(logged, { searchText })
   const decided = decideCaptureQuery(prepared.query, searchable)
   if (decided !== null) return decided
   searchable.headers = () => logged.headers
