@@ -1,7 +1,7 @@
 /** Endpoints: named capture inboxes, each owning the URL prefix `/<slug>` on the receiver. */
 import { randomUUID } from 'node:crypto'
 import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugFromName } from '../shared/slug'
-import { InspectorError } from '../shared/errors'
+import { errorMessage, InspectorError } from '../shared/errors'
 import type { StoredEndpoint } from './store/persisted-schema'
 import type { SettingsStore } from './store/settings-store'
 
@@ -58,7 +58,7 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
       await settings.save()
     } catch (error: unknown) {
       settings.data.endpoints = before
-      throw new InspectorError('STORAGE_FAILED', `could not save endpoints: ${error instanceof Error ? error.message : String(error)}`)
+      throw new InspectorError('STORAGE_FAILED', `could not save endpoints: ${errorMessage(error)}`)
     }
   }
 

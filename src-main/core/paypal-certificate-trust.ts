@@ -14,6 +14,7 @@
  */
 import { X509Certificate } from 'node:crypto'
 import { rootCertificates } from 'node:tls'
+import { errorMessage } from '../shared/errors'
 
 /** The hosts PayPal's signing certificates are issued to (live and sandbox). */
 export const PAYPAL_CERTIFICATE_HOSTS = ['messageverificationcerts.paypal.com', 'messageverificationcerts.sandbox.paypal.com'] as const
@@ -76,7 +77,7 @@ async function fetchIssuerOf(certificate: X509Certificate, sources: CertificateT
     const bytes = await sources.fetchIssuer(url)
     fetched = bytes.includes('-----BEGIN CERTIFICATE-----') ? parsePemCertificates(bytes.toString('latin1')) : [new X509Certificate(bytes)]
   } catch (error: unknown) {
-    throw new UntrustedCertificateError(`${missing}; its issuer could not be fetched from ${url}: ${error instanceof Error ? error.message : String(error)}`)
+    throw new UntrustedCertificateError(`${missing}; its issuer could not be fetched from ${url}: ${errorMessage(error)}`)
   }
   const issuer = fetched.find((candidate) => issued(candidate, certificate))
   if (issuer === undefined) throw new UntrustedCertificateError(`${missing}; ${url} did not hold the certificate that signed it`)

@@ -21,6 +21,7 @@ import type { ProviderKey } from '../shared/providers'
 import type { Logger } from './logger'
 import { bundledRootCertificates, checkPaypalCertificate } from './paypal-certificate-trust'
 import { isTrustedPaypalCertUrl } from './providers'
+import { errorMessage } from '../shared/errors'
 
 /** Total time for one fetch (connect, answer and body), not an idle timeout. */
 export const PAYPAL_CERT_FETCH_TIMEOUT_MS = 10_000
@@ -113,7 +114,7 @@ export function createPaypalCertificates(deps: PaypalCertificateDeps): PaypalCer
       problems.delete(url)
       return true
     } catch (error: unknown) {
-      const problem = error instanceof Error ? error.message : String(error)
+      const problem = errorMessage(error)
       problems.set(url, { problem, at: deps.now().getTime() })
       // Once per URL per retry window: a failed URL is not fetched again before then.
       deps.logger.warn('the PayPal certificate was not used', { url: shortened(url), problem: shortened(problem) })

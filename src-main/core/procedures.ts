@@ -14,7 +14,7 @@ import type {
   ProcedureOutput,
   procedureInputs,
 } from '../shared/contract'
-import { InspectorError } from '../shared/errors'
+import { errorMessage, InspectorError } from '../shared/errors'
 import { toCaptureDetail, toDamagedCaptureDetail } from './capture-views'
 import type { EndpointRegistry } from './endpoints'
 import type { EventBus } from './event-bus'
@@ -374,6 +374,6 @@ async function runStorage<T>(operation: () => Promise<T>): Promise<T> {
     return await operation()
   } catch (error: unknown) {
     if (error instanceof InspectorError) throw error
-    throw new InspectorError('STORAGE_FAILED', error instanceof Error ? error.message : String(error))
+    throw new InspectorError('STORAGE_FAILED', errorMessage(error))
   }
 }

@@ -2,6 +2,7 @@
 import type { InspectorEvent, InspectorStatus } from '../shared/contract'
 import type { EventBus } from './event-bus'
 import type { Logger } from './logger'
+import { errorMessage } from '../shared/errors'
 
 export interface StorageHealth {
   readonly lastError: InspectorStatus['storage']['lastError']
@@ -16,7 +17,7 @@ export function createStorageHealth(events: EventBus<InspectorEvent>, logger: Lo
       return lastError
     },
     failed(error) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessage(error)
       const at = now().toISOString()
       // Log and publish on every distinct failure, not on every request of a flood.
       if (lastError?.message !== message) {

@@ -15,6 +15,7 @@ import { APP_VERSION } from '../shared/version'
 import { installMenu } from './menu'
 import { planKeySealing, rendererUrlFor } from './shell-policy'
 import { isTrustedFrame, lockDownWebContents } from './window-security'
+import { errorMessage } from '../shared/errors'
 
 /** The desktop app prefers a stable receiver port, so provider settings keep working across runs. */
 const PREFERRED_RECEIVER_PORT = 4100
@@ -107,7 +108,7 @@ function createWindow(): void {
 }
 
 function fail(error: unknown): void {
-  logger.error('Callback Inspector could not start', { error: error instanceof Error ? error.message : String(error) })
+  logger.error('Callback Inspector could not start', { error: errorMessage(error) })
   app.exit(1)
 }
 

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DEFAULT_MAX_BODY_BYTES } from '../core/inspector'
 import { DURABILITY_MODES, type DurabilityMode } from '../shared/storage-settings'
+import { errorMessage } from '../shared/errors'
 
 export interface HeadlessFlags {
   dataDir: string
@@ -50,7 +51,7 @@ export function parseFlags(argv: string[]): HeadlessFlags | { help: true } | { e
       strict: true,
     }).values
   } catch (error: unknown) {
-    return { error: error instanceof Error ? error.message : String(error) }
+    return { error: errorMessage(error) }
   }
   if (values.help) return { help: true }
   const port = toInteger(values.port ?? '4000', 0, 65535)

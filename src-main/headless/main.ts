@@ -12,7 +12,7 @@ import { createDispatch } from '../api/dispatch'
 import { createHttpApi } from '../api/http-api'
 import { LOOPBACK_HOST, startInspector } from '../core/inspector'
 import { createStderrLogger } from '../core/logger'
-import { InspectorError } from '../shared/errors'
+import { errorMessage } from '../shared/errors'
 import { parseFlags, USAGE } from './flags'
 import { loopbackAccess } from './loopback-access'
 import { createStaticUi } from './static-ui'
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof InspectorError || error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   const code = (error as NodeJS.ErrnoException).code
   process.stderr.write(`Callback Inspector could not start: ${code === 'EADDRINUSE' ? `a port is already in use (${message})` : message}\n`)
   process.exit(1)

@@ -32,3 +32,12 @@ export class InspectorError extends Error {
     this.name = 'InspectorError'
   }
 }
+
+/**
+ * `error.message` when a thrown value is an Error, else its string form: for explanations and
+ * logs, never for control flow (use codes for that). The one error-to-text rule of the project.
+ */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}

@@ -23,3 +23,21 @@ export function headerValues(headers: HeaderPairs, name: string): string[] {
   const wanted = name.toLowerCase()
   return headers.filter(([headerName]) => headerName.length === wanted.length && headerName.toLowerCase() === wanted).map(([, value]) => value)
 }
+
+/**
+ * Sets the first header of that name (matched case-insensitively) in place, keeping its original
+ * case and position, or appends `[name, value]` when there is none. Later duplicates are left as
+ * they are. Returns the name as it will be sent and the value it replaced (`null` when appended).
+ */
+export function setHeader(headers: HeaderPairs, name: string, value: string): { sentName: string; before: string | null } {
+  const wanted = name.toLowerCase()
+  const index = headers.findIndex(([existing]) => existing.length === wanted.length && existing.toLowerCase() === wanted)
+  const existing = index >= 0 ? headers[index] : undefined
+  if (existing === undefined) {
+    headers.push([name, value])
+    return { sentName: name, before: null }
+  }
+  const [sentName, before] = existing
+  headers[index] = [sentName, value]
+  return { sentName, before }
+}

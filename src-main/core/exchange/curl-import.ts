@@ -16,6 +16,7 @@ import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import type { ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
+import { errorMessage } from '../../shared/errors'
 
 /** Options that take no value (skipped). */
 const FLAGS = new Set([
@@ -84,7 +85,7 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       // `$NAME` stays as written: nothing of the user's environment is substituted.
       words = parse(command.text, (name) => `$${name}`)
     } catch (error: unknown) {
-      entries.push({ ok: false, message: `line ${command.line}: ${error instanceof Error ? error.message : String(error)}` })
+      entries.push({ ok: false, message: `line ${command.line}: ${errorMessage(error)}` })
       continue
     }
     const words0 = words.filter((word) => !(typeof word === 'object' && 'comment' in word))

@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/contract'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
-import { InspectorError } from '../../shared/errors'
+import { errorMessage, InspectorError } from '../../shared/errors'
 import { type ExportFormat, type ExportResult, type ImportFailure, type ImportFormat, type ImportResult } from '../../shared/exchange'
 import type { PinnableProviderId } from '../../shared/providers'
 import type { ReplayRecord } from '../../shared/replay'
@@ -156,7 +156,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
                 failures.push({ entry: number, message }),
               )
             } catch (error: unknown) {
-              failures.push({ entry: number, message: `could not be stored: ${error instanceof Error ? error.message : String(error)}` })
+              failures.push({ entry: number, message: `could not be stored: ${errorMessage(error)}` })
               return null
             }
           }),
@@ -215,7 +215,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       for (const record of [...capture.resends].reverse()) await deps.addResend(stored, { ...record, captureId: stored.id })
     } catch (error: unknown) {
       // The capture itself is stored (and listed as imported); only its history is incomplete.
-      reportPartial(`imported, but its resend history could not be kept: ${error instanceof Error ? error.message : String(error)}`)
+      reportPartial(`imported, but its resend history could not be kept: ${errorMessage(error)}`)
     }
     return stored
   }

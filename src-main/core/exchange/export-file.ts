@@ -9,6 +9,7 @@ import { writeBundle } from './bundle-format'
 import type { ExchangeCapture, Redaction } from './exchange-capture'
 import { writeHar } from './har-format'
 import { writeHttpMessage } from './http-message-format'
+import { assertNever } from '../../shared/assert-never'
 
 export interface ExportContext {
   appVersion: string
@@ -55,8 +56,7 @@ export function writeExport(captures: ExchangeCapture[], format: ExportFormat, c
     case 'curl':
       return { fileName: `${base}.sh`, contentType: 'application/x-sh', data: Buffer.from(curlScript(captures, context)) }
     default: {
-      const unknownFormat: never = format
-      throw new Error(`unknown export format ${String(unknownFormat)}`)
+      return assertNever(format)
     }
   }
 }

@@ -12,7 +12,8 @@
  * belongs (and the reverse), and the symmetric `whsec_` secret pasted as either.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
-import { decodeBase64Strict, errorMessage, fingerprintOf } from '../providers/crypto-utils'
+import { errorMessage } from '../../shared/errors'
+import { decodeBase64Strict, fingerprintOf } from '../providers/crypto-utils'
 
 export const WHPK_PREFIX = 'whpk_'
 export const WHSK_PREFIX = 'whsk_'

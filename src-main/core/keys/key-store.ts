@@ -10,7 +10,7 @@ import { chmod, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import type { StorageIssue } from '../../shared/contract'
-import { InspectorError } from '../../shared/errors'
+import { errorMessage, InspectorError } from '../../shared/errors'
 import { providerKeySchema, type KeyDescriptor, type ProviderKey } from '../../shared/providers'
 import { describeKey } from '../providers'
 import { createCoalescingWriter } from '../store/coalescing-writer'
@@ -86,7 +86,7 @@ export async function openKeyStore(dataDir: string, sealer: SecretSealer, quaran
       await write()
     } catch (error: unknown) {
       rollback()
-      throw new InspectorError('STORAGE_FAILED', `could not save signing keys: ${error instanceof Error ? error.message : String(error)}`)
+      throw new InspectorError('STORAGE_FAILED', `could not save signing keys: ${errorMessage(error)}`)
     }
   }
 

@@ -54,30 +54,12 @@ export function fingerprintOf(material: Uint8Array | string): string {
   return createHash('sha256').update(material).digest('hex').slice(0, FINGERPRINT_HEX_CHARS)
 }
 
-const CRC32_TABLE: Uint32Array = (() => {
-  const table = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    table[n] = c >>> 0
-  }
-  return table
-})()
-
 /**
- * CRC-32 (IEEE 802.3), as an unsigned integer. PayPal signs the unsigned decimal form; a signed
- * CRC (Java's `(int) crc.getValue()`) is a classic bug that breaks verification.
+ * CRC-32 (IEEE 802.3), as an unsigned integer: node's own (node:zlib, Node 20.15+). PayPal signs
+ * the unsigned decimal form; a signed CRC (Java's `(int) crc.getValue()`) is a classic bug that
+ * breaks verification.
  */
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff
-  for (let i = 0; i < bytes.length; i++) {
-    crc = (CRC32_TABLE[(crc ^ (bytes[i] ?? 0)) & 0xff] ?? 0) ^ (crc >>> 8)
-  }
-  return (crc ^ 0xffffffff) >>> 0
-}
+export { crc32 } from 'node:zlib'
 
-/** `error.message` when there is one, else a string form: for explanations, never for control flow. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  return String(error)
-}
+/** The project's one error-to-text rule, re-exported for the provider files that import it from here. */
+export { errorMessage } from '../../shared/errors'

@@ -4,6 +4,7 @@
  * entities and numeric references. It does not validate, resolve external entities or build a tree,
  * so hostile XML cannot make it fetch, expand or recurse.
  */
+import { escapeRegex } from '../../shared/escape-regex'
 
 /** Only this much of a body is scanned for elements. */
 export const MAX_XML_SCAN_BYTES = 1024 * 1024
@@ -11,7 +12,7 @@ export const MAX_XML_SCAN_BYTES = 1024 * 1024
 /** Text of the first element with this local name, or `null`. */
 export function xmlElementText(xml: string, localName: string): string | null {
   const scanned = xml.length > MAX_XML_SCAN_BYTES ? xml.slice(0, MAX_XML_SCAN_BYTES) : xml
-  const escaped = localName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const escaped = escapeRegex(localName)
   const pattern = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${escaped}(?:\\s[^<>]*)?>([^<]*)</(?:[A-Za-z_][\\w.-]*:)?${escaped}\\s*>`)
   const match = pattern.exec(scanned)
   if (!match || match[1] === undefined) return null

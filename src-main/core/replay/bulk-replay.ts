@@ -9,8 +9,9 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { BulkItemResult, BulkProgress, BulkReplayResult, ReplayOutcome } from '../../shared/replay'
-import { errorText, failure } from './failure'
+import { failure } from './failure'
 import { sendReplay, type OutgoingRequest, type SendOptions } from './http-client'
+import { errorMessage } from '../../shared/errors'
 
 export interface BulkReplayItem<P extends { request: OutgoingRequest } = { request: OutgoingRequest }> {
   captureId: string
@@ -139,7 +140,7 @@ function unpreparedOutcome(error: unknown, now: Date): ReplayOutcome {
   return {
     kind: 'failure',
     url: '',
-    failure: failure('invalid-request', `the request could not be built: ${errorText(error)}`),
+    failure: failure('invalid-request', `the request could not be built: ${errorMessage(error)}`),
     redirects: [],
     timing: { startedAt: now.toISOString(), durationMs: 0, connectMs: null, firstByteMs: null },
   }

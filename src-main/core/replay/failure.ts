@@ -4,6 +4,7 @@
  * they must not all read "request failed".
  */
 import type { ReplayFailure, ReplayFailureKind } from '../../shared/replay'
+import { errorMessage } from '../../shared/errors'
 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA', 'EAI_ADDRFAMILY'])
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'])
@@ -36,10 +37,6 @@ export function errorCode(error: unknown): string | null {
   return null
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 export function failure(kind: ReplayFailureKind, message: string, code: string | null = null): ReplayFailure {
   return { kind, message, code }
 }
@@ -49,7 +46,7 @@ export function classifyError(error: unknown, url: URL): ReplayFailure {
   const code = errorCode(error)
   const host = url.hostname
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')
-  const detail = errorText(error)
+  const detail = errorMessage(error)
   if (code === 'ECONNREFUSED')
     return failure('connection-refused', `connection refused by ${host}:${port}: nothing is listening there (is the server running?)`, code)
   if (code !== null && DNS_CODES.has(code)) {

@@ -9,11 +9,13 @@
  */
 import type { HeaderPairs } from '../../shared/http-message'
 import { FORWARD_TIMEOUT_MS, type CaptureForward, type ForwardConfig, type ForwardMode, type ForwardSummary, type ReplayOutcome } from '../../shared/replay'
-import { errorText, failure } from './failure'
+import { failure } from './failure'
 import { sendReplay } from './http-client'
 import { withoutHopByHop } from './hop-by-hop'
 import { FORWARDED_MARK_HEADER, forwardLoopProblem, type OwnReceiver } from './forward-loop'
 import { buildReplayRequest, compareWithCapture, type ReplayRequest, type ReplaySource } from './replay-request'
+import { errorMessage } from '../../shared/errors'
+import { assertNever } from '../../shared/assert-never'
 
 export interface ForwardOptions {
   mode: ForwardMode
@@ -106,7 +108,7 @@ export async function forwardCapture(source: ReplaySource, target: ForwardTarget
   try {
     built = buildReplayRequest(source, { targetUrl, keepCapturedPath })
   } catch (error: unknown) {
-    return notSent(null, targetUrl, `cannot forward to ${targetUrl}: ${errorText(error)}`, 'invalid-request')
+    return notSent(null, targetUrl, `cannot forward to ${targetUrl}: ${errorMessage(error)}`, 'invalid-request')
   }
   const loop = forwardLoopProblem(new URL(built.url), built.captured.headers, options.ownReceiver)
   if (loop !== null) return notSent(built, built.url, loop, FORWARD_LOOP_REASON)
@@ -132,8 +134,7 @@ export async function forwardCapture(source: ReplaySource, target: ForwardTarget
       return { request, relay, summary, done: Promise.resolve(outcome) }
     }
     default: {
-      const exhaustive: never = options.mode
-      throw new Error(`unknown forward mode ${String(exhaustive)}`)
+      return assertNever(options.mode)
     }
   }
 }

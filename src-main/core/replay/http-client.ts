@@ -22,9 +22,10 @@ import {
   type ReplayResponse,
 } from '../../shared/replay'
 import { withoutCredentials } from './credential-headers'
-import { classifyError, errorText, failure } from './failure'
+import { classifyError, failure } from './failure'
 import { withoutHopByHop } from './hop-by-hop'
 import { frameHeaders } from './replay-request'
+import { errorMessage } from '../../shared/errors'
 
 /** The part of a `ReplayRequest` the client needs. */
 export interface OutgoingRequest {
@@ -91,7 +92,7 @@ export async function sendReplay(request: OutgoingRequest, options: SendOptions 
   try {
     url = new URL(request.url)
   } catch (error: unknown) {
-    return failed(request.url, failure('invalid-request', `not a URL: ${request.url} (${errorText(error)})`))
+    return failed(request.url, failure('invalid-request', `not a URL: ${request.url} (${errorMessage(error)})`))
   }
   if (request.body.length > REPLAY_MAX_REQUEST_BYTES) {
     return failed(url.href, failure('too-large', `the body is ${request.body.length} bytes; replays send at most ${REPLAY_MAX_REQUEST_BYTES}`))
@@ -121,7 +122,7 @@ export async function sendReplay(request: OutgoingRequest, options: SendOptions 
           redirects,
           timing: timing(),
         }
-      return failed(url.href, failure('redirect', `the target redirected to an invalid Location: ${location} (${errorText(error)})`))
+      return failed(url.href, failure('redirect', `the target redirected to an invalid Location: ${location} (${errorMessage(error)})`))
     }
     const redirect: RedirectHop = { status: response.status, location, url: next.href }
     if (!options.followRedirects) return { kind: 'response', url: url.href, response: { ...response, redirect }, redirects, timing: timing() }
@@ -306,7 +307,7 @@ function readResponse(incoming: IncomingMessage, maxBytes: number, done: (result
   incoming.on('error', (error: unknown) => {
     if (finished) return
     finished = true
-    done({ kind: 'failure', failure: failure('connection-reset', `the answer was cut off after ${kept} body bytes: ${errorText(error)}`) })
+    done({ kind: 'failure', failure: failure('connection-reset', `the answer was cut off after ${kept} body bytes: ${errorMessage(error)}`) })
   })
   incoming.on('aborted', () => {
     if (finished) return

@@ -10,7 +10,7 @@
  * cover other headers.
  */
 import { createHmac, randomBytes, type KeyObject } from 'node:crypto'
-import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { headerValue, setHeader, type HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, ProviderId, ProviderKey } from '../../shared/providers'
 import type { Ed25519PrivateKey, ResignChange, ResignSkip, ResignSummary, SigningKey } from '../../shared/replay'
 import { ed25519Fingerprint, parseEd25519PrivateKey } from '../keys/ed25519'
@@ -31,7 +31,7 @@ import {
   signStandardWebhook,
   signStripe,
 } from '../providers/index'
-import { errorText } from './failure'
+import { errorMessage } from '../../shared/errors'
 import { compareWithCapture, frameHeaders, type ReplayRequest } from './replay-request'
 import { resignAdyenItems, resignPlexoEnvelope } from './resign-body'
 import { ed25519PrivateKeyFor, hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from './signing-keys'
@@ -89,11 +89,7 @@ class Draft {
    * reported per signature the value carries (a Standard Webhooks header can hold v1 and v1a).
    */
   setHeader(name: string, value: string, change: ChangeSource | readonly ChangeSource[]): void {
-    const index = this.headers.findIndex(([existing]) => existing.toLowerCase() === name.toLowerCase())
-    const before = index >= 0 ? (this.headers[index] as [string, string])[1] : null
-    const sentName = index >= 0 ? (this.headers[index] as [string, string])[0] : name
-    if (index >= 0) this.headers[index] = [sentName, value]
-    else this.headers.push([name, value])
+    const { sentName, before } = setHeader(this.headers, name, value)
     for (const each of [change].flat()) this.changes.push({ ...each, location: 'header', name: sentName, before, after: value })
   }
 
@@ -124,7 +120,7 @@ export function resignRequest(request: ReplayRequest, keys: readonly SigningKey[
     try {
       apply()
     } catch (error: unknown) {
-      draft.skip(scheme, provider, `could not sign: ${errorText(error)}`)
+      draft.skip(scheme, provider, `could not sign: ${errorMessage(error)}`)
     }
   }
 

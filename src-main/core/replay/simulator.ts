@@ -5,7 +5,7 @@
  * can be configured with it; a generated private key never leaves the core).
  */
 import { generateKeyPairSync, randomBytes, randomUUID, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
-import type { HeaderPairs } from '../../shared/http-message'
+import { setHeader, type HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, ProviderKey } from '../../shared/providers'
 import type { SigningKey, SimulatedKeyInfo, SimulatorTemplateInfo } from '../../shared/replay'
 import { InspectorError } from '../../shared/errors'
@@ -199,12 +199,6 @@ function serialise(template: SimulatorTemplate, body: SimulatorTemplate['body'])
 
 // ---------------------------------------------------------------------------------------------
 // Building
-
-function setHeader(headers: HeaderPairs, name: string, value: string): void {
-  const index = headers.findIndex(([existing]) => existing.toLowerCase() === name.toLowerCase())
-  if (index >= 0) headers[index] = [(headers[index] as [string, string])[0], value]
-  else headers.push([name, value])
-}
 
 function targetPathOf(options: SimulateOptions): string {
   if (options.targetPath !== undefined) return options.targetPath

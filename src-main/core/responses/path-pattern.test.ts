@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { matchesPathPattern, matchesPreparedPathPattern, preparePathPattern } from './path-pattern'
+import { escapeRegex } from '../../shared/escape-regex'
 
 /**
  * The regex the matcher replaced, kept here only as the reference for the semantics: on short
@@ -20,7 +21,7 @@ function referenceRegex(pattern: string): RegExp {
     for (const token of segment.split(/(\*+)/)) {
       if (token === '') continue
       if (token.startsWith('*')) source += token.length >= 2 ? '.*' : '[^/]*'
-      else source += token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      else source += escapeRegex(token)
     }
   }
   return new RegExp(`^${source === '' ? '/' : source}$`)

@@ -17,6 +17,7 @@
  * backtrack point is not enough here: with two wildcard kinds (`*` stops at `/`, `**` does not)
  * the latest `*` does not always dominate the earlier ones.
  */
+import { assertNever } from '../../shared/assert-never'
 
 /** One step of a prepared pattern. */
 type PatternNode =
@@ -102,8 +103,7 @@ export function matchesPreparedPathPattern(prepared: PreparedPathPattern, path: 
         case 'char':
           break
         default: {
-          const exhaustive: never = node
-          throw new Error(`unknown pattern node ${JSON.stringify(exhaustive)}`)
+          return assertNever(node)
         }
       }
     }
@@ -131,8 +131,7 @@ export function matchesPreparedPathPattern(prepared: PreparedPathPattern, path: 
           if (char === '/') add(next, position + 1)
           break
         default: {
-          const exhaustive: never = node
-          throw new Error(`unknown pattern node ${JSON.stringify(exhaustive)}`)
+          return assertNever(node)
         }
       }
     }

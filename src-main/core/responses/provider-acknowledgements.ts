@@ -8,7 +8,7 @@
  */
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../shared/provider-catalog'
 import { answerBodyText, type AnswerSpec, type RespondAnswerSpec, type ResolvedAnswer } from '../../shared/responses'
-import { assertNever } from './assert-never'
+import { assertNever } from '../../shared/assert-never'
 import { DEFAULT_TEXT_CONTENT_TYPE, resolvedBodyBytes } from './resolve-answer'
 
 /** How a provider would judge an answer it received in time. */

@@ -1,6 +1,6 @@
 import { headerValue } from '../../shared/http-message'
 import { STATUSES_WITHOUT_BODY, answerBodyText, type AnswerSpec, type ResolvedAnswer, type ResolvedBody } from '../../shared/responses'
-import { assertNever } from './assert-never'
+import { assertNever } from '../../shared/assert-never'
 
 export const DEFAULT_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8'
 export const DEFAULT_JSON_CONTENT_TYPE = 'application/json; charset=utf-8'

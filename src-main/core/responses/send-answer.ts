@@ -11,9 +11,10 @@ import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { ChosenAnswer, ResolvedAnswer } from '../../shared/responses'
-import { assertNever } from './assert-never'
+import { assertNever } from '../../shared/assert-never'
 import { onAbort } from './on-abort'
 import { resolvedBodyBytes } from './resolve-answer'
+import { errorMessage } from '../../shared/errors'
 
 /**
  * How sending ended.
@@ -54,10 +55,6 @@ function destroySocket(res: ServerResponse, how: 'close' | 'reset'): void {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /**
  * Sends `chosen.answer` on `res` and resolves with how it ended. Never rejects.
  * The caller should have read the request body first: closing a connection with unread request
@@ -75,7 +72,7 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
       return Promise.resolve({ outcome: 'answered', waitedMs: 0 })
     } catch (error: unknown) {
       destroySocket(res, 'close')
-      return Promise.resolve({ outcome: 'failed', waitedMs: 0, error: messageOf(error) })
+      return Promise.resolve({ outcome: 'failed', waitedMs: 0, error: errorMessage(error) })
     }
   }
   const startedAt = performance.now()
@@ -125,7 +122,7 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
         // ERR_HTTP_HEADERS_SENT, ERR_INVALID_CHAR from a hand-built answer, a socket torn down
         // between checks: leave no half-written response behind.
         destroySocket(res, 'close')
-        finish('failed', messageOf(error))
+        finish('failed', errorMessage(error))
       }
     }
 
@@ -161,7 +158,7 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
         act()
       }
     } catch (error: unknown) {
-      finish('failed', messageOf(error))
+      finish('failed', errorMessage(error))
     }
   })
 }

@@ -1,5 +1,5 @@
 import type { Sequence } from '../../shared/responses'
-import { assertNever } from './assert-never'
+import { assertNever } from '../../shared/assert-never'
 
 /**
  * How many delivery keys the counters remember. Delivery keys come from the network: anyone who

@@ -12,7 +12,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import { TUNNEL_HEALTH_NONCE_HEADER } from '../../shared/tunnel'
-import { errorMessage } from './tunnel-problem'
+import { errorMessage } from '../../shared/errors'
 
 /** Enough for a nonce in JSON; the rest of a large answer is not read. */
 const MAX_PROBE_BODY_BYTES = 4 * 1024

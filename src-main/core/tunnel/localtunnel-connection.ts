@@ -19,7 +19,8 @@
  */
 import net from 'node:net'
 import type { TunnelRegistration } from './registration'
-import { errorCode, errorMessage, TunnelProblemError } from './tunnel-problem'
+import { errorMessage } from '../../shared/errors'
+import { errorCode, TunnelProblemError } from './tunnel-problem'
 
 /** Delay before dialling the receiver again when it refused (it may be restarting). */
 const LOCAL_RETRY_MS = 1_000

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/errors'
 import type { TunnelProblemCode } from '../../shared/tunnel'
 
 /** A failed tunnel step, carrying the code and plain-words message the state will show. */
@@ -9,12 +10,6 @@ export class TunnelProblemError extends Error {
     super(message)
     this.name = 'TunnelProblemError'
   }
-}
-
-/** Message of any thrown value, without assuming it is an Error. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  return String(error)
 }
 
 /** `code` of a Node system error (`ECONNREFUSED`, ...), if it has one. */

@@ -16,7 +16,9 @@ import { computeBackoffDelayMs, type BackoffConfig } from './backoff'
 import { nodeProbeFetch, probeHealth, type ProbeFetch } from './health-probe'
 import { openLocaltunnelConnection, type OpenTunnel, type TunnelConnection, type TunnelConnectionEvent } from './localtunnel-connection'
 import { requestRegistration, type RegistrationRequest, type TunnelRegistration } from './registration'
-import { errorMessage, TunnelProblemError } from './tunnel-problem'
+import { errorMessage } from '../../shared/errors'
+import { assertNever } from '../../shared/assert-never'
+import { TunnelProblemError } from './tunnel-problem'
 
 /** Upper bound of one health probe when the config does not set one. */
 export const TUNNEL_PROBE_TIMEOUT_MS = 10_000
@@ -568,8 +570,4 @@ function neverThrowing(logger: TunnelLogger): TunnelLogger {
       }
     }
   return { info: guard('info'), warn: guard('warn'), error: guard('error') }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected tunnel event: ${JSON.stringify(value)}`)
 }

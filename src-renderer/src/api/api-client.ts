@@ -8,6 +8,7 @@ import type { InspectorEvent, ProcedureInput, ProcedureName, ProcedureOutput } f
 import type { ErrorCode, Result } from '../../../src-main/shared/errors'
 import { forgetToken, takeTokenFromLocation } from './auth-token'
 import { createSseParser } from './sse-parser'
+import { errorMessage } from '../../../src-main/shared/errors'
 
 /** The bridge the preload exposes with contextBridge. */
 export interface InspectorBridge {
@@ -152,10 +153,7 @@ function createHttpTransport(token: string): Transport {
           cache: 'no-store',
         })
       } catch (error: unknown) {
-        throw new ApiCallError(
-          'NETWORK_ERROR',
-          `Cannot reach Callback Inspector (${error instanceof Error ? error.message : String(error)}). Is it still running?`,
-        )
+        throw new ApiCallError('NETWORK_ERROR', `Cannot reach Callback Inspector (${errorMessage(error)}). Is it still running?`)
       }
       let body: unknown
       try {

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react'
 import { ModalDialog } from './modal-dialog'
+import { errorMessage } from '../../../src-main/shared/errors'
 
 interface ConfirmDialogProps {
   title: string
@@ -23,7 +24,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
       await onConfirm()
       onClose()
     } catch (caught: unknown) {
-      setError(caught instanceof Error ? caught.message : String(caught))
+      setError(errorMessage(caught))
       setIsBusy(false)
     }
   }

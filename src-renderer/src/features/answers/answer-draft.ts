@@ -5,6 +5,8 @@
  */
 import type { AnswerSpec, EndpointAnswerConfig, Rule } from '../../../../src-main/shared/responses'
 import { FRAMING_HEADERS, HTTP_TOKEN_PATTERN, MAX_ANSWER_DELAY_MS, MAX_ANSWER_STATUS, MIN_ANSWER_STATUS, STATUSES_WITHOUT_BODY } from '../../lib/answer-presets'
+import { errorMessage } from '../../../../src-main/shared/errors'
+import { assertNever } from '../../../../src-main/shared/assert-never'
 
 export type AnswerKindDraft = AnswerSpec['kind']
 export type BodyMode = 'none' | 'text' | 'json'
@@ -110,7 +112,7 @@ export function answerErrors(draft: AnswerDraft): DraftErrors {
     try {
       JSON.parse(draft.bodyText)
     } catch (error: unknown) {
-      errors.body = `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`
+      errors.body = `Not valid JSON: ${errorMessage(error)}`
     }
   }
   if (draft.bodyMode !== 'none' && STATUSES_WITHOUT_BODY.has(status)) errors.body = `A ${status} answer cannot carry a body (HTTP forbids it).`
@@ -141,8 +143,7 @@ export function answerFromDraft(draft: AnswerDraft): AnswerSpec {
       return { kind: 'respond', status: Number(draft.status), headers: draft.headers, body, delayMs }
     }
     default: {
-      const unknown: never = draft.kind
-      throw new Error(`unknown answer kind ${String(unknown)}`)
+      return assertNever(draft.kind)
     }
   }
 }

@@ -4,6 +4,7 @@ import { ApiCallError } from '../../api/api-client'
 import { useCreateEndpoint, useUpdateEndpoint } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
 import { slugFromName, slugProblem } from '../../../../src-main/shared/slug'
+import { errorMessage } from '../../../../src-main/shared/errors'
 
 interface EndpointFormDialogProps {
   /** The endpoint to rename; absent to create one. */
@@ -47,7 +48,7 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
         : await createEndpoint.mutateAsync({ name: trimmedName, slug: effectiveSlug })
       onDone(saved)
     } catch (error: unknown) {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = errorMessage(error)
       const code = error instanceof ApiCallError ? error.code : null
       setServerError({ message, field: code === 'CONFLICT' ? 'slug' : null })
     }

@@ -10,6 +10,7 @@ import { queryKeys } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
 import { PinIcon } from './pin-mark'
 import './exchange.css'
+import { errorMessage } from '../../../../src-main/shared/errors'
 
 /** Keeps the open detail in step at once (the `capture-updated` event updates the lists). */
 function usePatchDetail() {
@@ -32,7 +33,7 @@ export function PinToggle({ capture }: { capture: CaptureDetail }) {
       patch(await call('setCapturePinned', { id: capture.id, pinned: !capture.pinned }))
     } catch (caught: unknown) {
       // Shown beside the button: a refused pin must not look like a click that did nothing.
-      setError(caught instanceof Error ? caught.message : String(caught))
+      setError(errorMessage(caught))
     } finally {
       setIsBusy(false)
     }
@@ -91,7 +92,7 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
       patch(await call('setCaptureNote', { id: capture.id, note: draft.trim() === '' ? null : draft }))
       setDraft(null)
     } catch (caught: unknown) {
-      setError(caught instanceof Error ? caught.message : String(caught))
+      setError(errorMessage(caught))
     } finally {
       setIsSaving(false)
     }

@@ -13,6 +13,7 @@ import { downloadBytes } from '../../lib/body-download'
 import { base64ToBytes } from '../../lib/bytes'
 import { formatBytes, formatCount } from '../../lib/format'
 import './exchange.css'
+import { errorMessage } from '../../../../src-main/shared/errors'
 
 /** What can be exported from where the dialog was opened. */
 export interface ExportChoices {
@@ -61,7 +62,7 @@ export function ExportDialog({ choices, onClose }: ExportDialogProps) {
         onClose()
       } else setResult(exported)
     } catch (caught: unknown) {
-      setError(caught instanceof Error ? caught.message : String(caught))
+      setError(errorMessage(caught))
     } finally {
       setIsWorking(false)
     }

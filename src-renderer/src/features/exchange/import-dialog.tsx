@@ -15,6 +15,7 @@ import { providerName } from '../../lib/providers'
 import { bytesToBase64 } from '../../lib/bytes'
 import { rawRequestBytes } from './import-source'
 import './exchange.css'
+import { errorMessage } from '../../../../src-main/shared/errors'
 
 type Source = 'file' | 'paste' | 'body'
 
@@ -84,7 +85,7 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
       })
       setResult(imported)
     } catch (caught: unknown) {
-      setError(caught instanceof Error ? caught.message : String(caught))
+      setError(errorMessage(caught))
     } finally {
       setIsWorking(false)
     }

@@ -11,6 +11,7 @@ import { describeCaptureFilter } from '../captures/capture-filter-labels'
 import { providerName } from '../../lib/providers'
 import { ASYMMETRIC_PROVIDERS, PrivateKeyField, privateKeyFor, privateKeyProblem, type AsymmetricProvider } from './private-key-field'
 import { BulkProgress } from './bulk-replay-progress'
+import { errorMessage } from '../../../../src-main/shared/errors'
 
 /** What the capture list on screen offers to replay. */
 export interface BulkReplayChoices {
@@ -141,7 +142,7 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
       })
       onStarted(job)
     } catch (caught: unknown) {
-      setError(caught instanceof Error ? caught.message : String(caught))
+      setError(errorMessage(caught))
       setIsStarting(false)
     }
   }

@@ -13,6 +13,7 @@ import { queryKeys, type CaptureListData } from '../../api/query-keys'
 import { useBulkJob } from '../../api/queries'
 import { formatCount, formatDuration, formatListTime } from '../../lib/format'
 import { outcomeClass, outcomeLabel } from './replay-format'
+import { errorMessage } from '../../../../src-main/shared/errors'
 
 export const MAX_RESULT_ROWS = 500
 
@@ -49,7 +50,7 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
       const view = await call('cancelBulkReplay', { jobId: job.jobId })
       queryClient.setQueryData(queryKeys.bulkJob(job.jobId), view)
     } catch (caught: unknown) {
-      setCancelError(caught instanceof Error ? caught.message : String(caught))
+      setCancelError(errorMessage(caught))
     }
     setIsCancelling(false)
   }

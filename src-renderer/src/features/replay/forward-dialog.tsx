@@ -7,6 +7,7 @@ import { useForwardConfig, useSetForwardConfig } from '../../api/queries'
 import { describeInvalidTargetUrl, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MS } from '../../lib/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import '../../styles/replay.css'
+import { errorMessage } from '../../../../src-main/shared/errors'
 
 interface ForwardDialogProps {
   endpoint: Endpoint
@@ -167,7 +168,7 @@ function forwardPreview(endpoint: Endpoint, targetUrl: string, keepCapturedPath:
   try {
     return { from, to: requestedUrl(new URL(targetUrl), capturedTarget, keepCapturedPath).href, problem: null }
   } catch (error: unknown) {
-    return { from, to: targetUrl, problem: error instanceof Error ? error.message : String(error) }
+    return { from, to: targetUrl, problem: errorMessage(error) }
   }
 }
 

@@ -1,6 +1,7 @@
 /** Words for replays: outcomes, failures and how a sent request differs from its capture. */
 import type { ReplayDifference, ReplayFailureKind, ReplayOutcome, ReplayRecord, ResignSummary } from '../../../../src-main/shared/replay'
 import { reasonPhrase } from '../../lib/http-status'
+import { errorMessage } from '../../../../src-main/shared/errors'
 
 const FAILURE_TITLES: Record<ReplayFailureKind, string> = {
   'invalid-request': 'Request could not be built',
@@ -115,7 +116,7 @@ export function jsonProblem(text: string): string | null {
     JSON.parse(text)
     return null
   } catch (error: unknown) {
-    return error instanceof Error ? error.message : String(error)
+    return errorMessage(error)
   }
 }
 
