@@ -1,0 +1,322 @@
+/**
+ * Square webhooks (developer.squareup.com/docs/webhooks/step3validate):
+ *   x-square-hmacsha256-signature = base64(HMAC-SHA256(subscription signature key, notificationUrl + rawBody))
+ * `notificationUrl` is the URL the subscription was created with, exactly as typed in the
+ * Developer Console (scheme, host, path, query, trailing slash): it is not sent with the request,
+ * so the receiver must know it. Behind the tunnel Square calls the public URL, and the receiver
+ * sees the public `Host` but its own path, so the verifier tries, in order, the notification URLs
+ * the user configured, then the URL rebuilt from the `Host` header and the request target. The
+ * official SDK (`square` `WebhooksHelper.verifySignature`) computes the same HMAC over the same
+ * concatenation. Older subscriptions also send `x-square-signature`, the same construction with
+ * HMAC-SHA1; it is checked only when the SHA-256 header is absent.
+ */
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, ProviderVariant, VerificationAttempt } from '../../shared/providers'
+import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
+import { bytesEqual, decodeBase64Strict } from './crypto-utils'
+import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
+import {
+  concatBytes,
+  hmacBytes,
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type HmacAlgorithm,
+  type VerifyResult,
+} from './verification'
+
+/** The current signature header (HMAC-SHA256). */
+export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature'
+/** The older header (HMAC-SHA1 over the same bytes), still sent beside the SHA-256 one by older subscriptions. */
+export const SQUARE_LEGACY_SIGNATURE_HEADER = 'x-square-signature'
+/** Square's idempotency value: the same on every retry of one notification. */
+export const SQUARE_EVENT_ID_FIELD = 'event_id'
+
+/** A notification URL is a URL: no real one comes close to this; a longer one is refused on entry. */
+export const SQUARE_NOTIFICATION_URL_MAX_LENGTH = 2048
+
+const DIGEST_BYTES: Record<'sha256' | 'sha1', number> = { sha256: 32, sha1: 20 }
+
+/** A Square signature key as the verifier needs it: never shown, identified by its fingerprint. */
+export interface SquareSigningKey {
+  /** The subscription's signature key, used as UTF-8 bytes (as the SDK does). */
+  signatureKey: string
+  /** The notification URL of the subscription this key belongs to, when the user said which. */
+  notificationUrl: string | null
+  fingerprint: string
+  label: string | null
+}
+
+/** Where a candidate notification URL came from, for the Signature panel. */
+export type SquareUrlSource = 'configured' | 'host-header'
+
+export interface SquareUrlCandidate {
+  url: string
+  source: SquareUrlSource
+}
+
+export interface SquareVerifyOptions {
+  /**
+   * Notification URLs configured on the endpoint for every key (a key's own `notificationUrl`
+   * comes first). Order is kept; duplicates are tried once.
+   */
+  notificationUrls?: readonly string[]
+}
+
+/** The bytes Square signs: the notification URL (UTF-8) followed directly by the raw body. */
+export function squareSignedBytes(notificationUrl: string, body: Buffer | string): Buffer {
+  return concatBytes([notificationUrl, body])
+}
+
+/** The `x-square-hmacsha256-signature` value for a body sent to `notificationUrl`. */
+export function signSquare(input: { signatureKey: string; notificationUrl: string; body: Buffer | string }): { signature: string; signedMessage: string } {
+  const signed = squareSignedBytes(input.notificationUrl, input.body)
+  return { signature: hmacBytes('sha256', input.signatureKey, [signed]).toString('base64'), signedMessage: signed.toString('utf8') }
+}
+
+/** True when a delivery carries one of Square's signature headers: the recognition rule. */
+export function hasSquareSignature(delivery: Delivery): boolean {
+  return headerValue(delivery.headers, SQUARE_SIGNATURE_HEADER) !== undefined || headerValue(delivery.headers, SQUARE_LEGACY_SIGNATURE_HEADER) !== undefined
+}
+
+/** Square has one callback format: its v2 event notifications. */
+export function squareVariant(): Extract<ProviderVariant, 'webhook'> {
+  return 'webhook'
+}
+
+/**
+ * The URL a request was sent to, rebuilt from its `Host` header and target: `https://` first
+ * (Square only accepts https notification URLs), then `http://` (a local sender, the simulator
+ * or a resend to the receiver itself). Empty without a usable `Host`.
+ */
+export function urlsFromHostHeader(delivery: Delivery): string[] {
+  const host = headerValue(delivery.headers, 'Host')?.trim()
+  // A Host is a name or address and an optional port: anything else is not rebuilt into a URL.
+  if (!host || !/^[A-Za-z0-9.\-:[\]]{1,300}$/.test(host) || !delivery.target.startsWith('/')) return []
+  return [`https://${host}${delivery.target}`, `http://${host}${delivery.target}`]
+}
+
+/** Configured URLs, then the rebuilt ones, each once, in that order. */
+export function squareUrlCandidates(configured: readonly string[], delivery: Delivery): SquareUrlCandidate[] {
+  const seen = new Set<string>()
+  const candidates: SquareUrlCandidate[] = []
+  const add = (url: string, source: SquareUrlSource): void => {
+    if (url === '' || seen.has(url)) return
+    seen.add(url)
+    candidates.push({ url, source })
+  }
+  for (const url of configured) add(url, 'configured')
+  for (const url of urlsFromHostHeader(delivery)) add(url, 'host-header')
+  return candidates
+}
+
+/**
+ * Verifies a Square notification with each key against each candidate notification URL.
+ * Verdicts: `valid` (which key and which URL); `no-key` when no signature key is configured, or
+ * when the key is there but no notification URL is configured and the one rebuilt from `Host`
+ * does not match (the URL Square signed is unknown, so a mismatch proves nothing);
+ * `invalid` otherwise, with the configured URLs compared against where the request arrived.
+ */
+export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey[], options: SquareVerifyOptions = {}): VerifyResult {
+  const sha256Header = headerValue(delivery.headers, SQUARE_SIGNATURE_HEADER)
+  const sha1Header = headerValue(delivery.headers, SQUARE_LEGACY_SIGNATURE_HEADER)
+  const useLegacy = sha256Header === undefined && sha1Header !== undefined
+  const algorithm: 'sha256' | 'sha1' = useLegacy ? 'sha1' : 'sha256'
+  const headerName = useLegacy ? SQUARE_LEGACY_SIGNATURE_HEADER : SQUARE_SIGNATURE_HEADER
+  const explanation = newExplanation(
+    useLegacy ? 'square-hmac-sha1' : 'square-hmac-sha256',
+    `base64(HMAC-${algorithm.toUpperCase()}(signature key, notification URL + rawBody))`,
+    `${headerName} header`,
+  )
+  const header = sha256Header ?? sha1Header
+  if (header === undefined)
+    return result(invalidVerdict('missing-header', `no ${SQUARE_SIGNATURE_HEADER} header (Square signs every notification)`), explanation)
+  explanation.receivedSignatures.push(header)
+  if (useLegacy) explanation.notes.push(`only the older ${SQUARE_LEGACY_SIGNATURE_HEADER} (HMAC-SHA1) is present; Square documents ${SQUARE_SIGNATURE_HEADER}`)
+  const received = decodeBase64Strict(header.trim())
+  if (!received || received.length !== DIGEST_BYTES[algorithm])
+    return result(
+      invalidVerdict('malformed-signature', `${headerName} is not base64 of a ${DIGEST_BYTES[algorithm]}-byte HMAC-${algorithm.toUpperCase()}`),
+      explanation,
+    )
+  if (keys.length === 0)
+    return result(
+      noKeyVerdict('no Square signature key configured for this endpoint (Developer Console > Webhooks > Subscriptions > Signature key)'),
+      explanation,
+    )
+
+  const endpointUrls = options.notificationUrls ?? []
+  const rebuilt = urlsFromHostHeader(delivery)
+  let anyConfigured = endpointUrls.length > 0
+  for (const key of keys) {
+    const candidates = squareUrlCandidates(key.notificationUrl ? [key.notificationUrl, ...endpointUrls] : endpointUrls, delivery)
+    if (key.notificationUrl) anyConfigured = true
+    const match = tryUrls(delivery.body, key, candidates, algorithm, received, explanation.attempts)
+    if (match) {
+      explanation.matchedVariant = `HMAC-${algorithm.toUpperCase()}, ${describeUrl(match)}`
+      explanation.keyFingerprint = key.fingerprint
+      if (match.source === 'host-header')
+        explanation.notes.push(
+          `the notification URL was rebuilt from the Host header and the request target (${match.url}); enter it in the endpoint's Square settings if a proxy ever rewrites either`,
+        )
+      return result(validVerdict(explanation.matchedVariant, `${headerName} matches for notification URL ${match.url}`), explanation)
+    }
+  }
+  const only = keys.length === 1 ? keys[0] : undefined
+  if (only) explanation.keyFingerprint = only.fingerprint
+  const tried =
+    rebuilt.length > 0 ? ` (tried ${rebuilt.join(' and ')}, rebuilt from the Host header)` : ' (the request has no usable Host header to rebuild it from)'
+  if (!anyConfigured)
+    return result(
+      noKeyVerdict(
+        `notification URL unknown: Square signs the notification URL of the subscription with the body, and none is configured for this endpoint${tried}; enter it exactly as in the Square subscription`,
+      ),
+      explanation,
+    )
+  for (const note of describeUrlMismatches([...keys.flatMap((key) => (key.notificationUrl ? [key.notificationUrl] : [])), ...endpointUrls], delivery))
+    explanation.notes.push(note)
+  return result(
+    invalidVerdict(
+      'signature-mismatch',
+      `signature mismatch: the body, the notification URL or the signature key differ (no configured notification URL matches${rebuilt.length > 0 ? ', nor the one rebuilt from the Host header' : ''})`,
+    ),
+    explanation,
+  )
+}
+
+function describeUrl(candidate: SquareUrlCandidate): string {
+  return candidate.source === 'configured' ? `configured notification URL ${candidate.url}` : `notification URL ${candidate.url} (from the Host header)`
+}
+
+function tryUrls(
+  body: Buffer,
+  key: SquareSigningKey,
+  candidates: readonly SquareUrlCandidate[],
+  algorithm: HmacAlgorithm,
+  received: Buffer,
+  attempts: VerificationAttempt[],
+): SquareUrlCandidate | null {
+  for (const candidate of candidates) {
+    const signed = squareSignedBytes(candidate.url, body)
+    const mac = hmacBytes(algorithm, key.signatureKey, [signed])
+    const matched = bytesEqual(mac, received)
+    attempts.push(
+      makeAttempt({
+        variant: describeUrl(candidate),
+        matched,
+        keyFingerprint: key.fingerprint,
+        keyLabel: key.label,
+        ...signedStringFields(signed),
+        computedSignature: mac.toString('base64'),
+      }),
+    )
+    if (matched) return candidate
+  }
+  return null
+}
+
+/**
+ * Says how each configured notification URL differs from where the request arrived, since an
+ * HMAC cannot tell a wrong URL from a changed body: a different path is expected when a proxy or
+ * the endpoint prefix rewrote it, a different host when the tunnel's subdomain changed.
+ */
+export function describeUrlMismatches(configured: readonly string[], delivery: Delivery): string[] {
+  const notes: string[] = []
+  const host = headerValue(delivery.headers, 'Host')?.trim().toLowerCase()
+  for (const url of new Set(configured)) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch (error: unknown) {
+      if (!(error instanceof TypeError)) throw error
+      notes.push(`configured notification URL "${url}" is not an absolute URL`)
+      continue
+    }
+    const differences: string[] = []
+    if (host && parsed.host.toLowerCase() !== host) differences.push(`host ${parsed.host} ≠ Host header ${host}`)
+    const receivedPath = delivery.target
+    if (`${parsed.pathname}${parsed.search}` !== receivedPath) differences.push(`path ${parsed.pathname}${parsed.search} ≠ received target ${receivedPath}`)
+    if (parsed.protocol !== 'https:') differences.push('Square only accepts https notification URLs')
+    notes.push(
+      differences.length === 0
+        ? `configured notification URL ${url} matches where the request arrived: the body or the signature key differ`
+        : `configured notification URL ${url}: ${differences.join('; ')} (fine if a proxy rewrote it; Square signs the URL it was configured with)`,
+    )
+  }
+  return notes
+}
+
+/** Summary of a Square event notification. */
+export function parseSquare(delivery: Delivery): DeliverySummary {
+  const summary = summariseJsonObject(delivery.body, 'Square event', summariseEvent)
+  const environment = headerValue(delivery.headers, 'square-environment')
+  if (environment !== undefined)
+    summary.isTest = environment.trim().toLowerCase() === 'sandbox' ? true : environment.trim().toLowerCase() === 'production' ? false : null
+  const fields = summary.fields
+  pushField(fields, 'Environment', environment)
+  pushField(fields, 'Retry number', headerValue(delivery.headers, 'square-retry-number'))
+  pushField(fields, 'Retry reason', headerValue(delivery.headers, 'square-retry-reason'))
+  pushField(fields, 'Initial delivery', headerValue(delivery.headers, 'square-initial-delivery-timestamp'))
+  return summary
+}
+
+/**
+ * The object an event is about: `data.object[data.type]` (`payment`, `refund`, `invoice`…), else
+ * the one object member (`order.updated` carries `order_updated`).
+ */
+export function squareEventObject(event: JsonObject): JsonObject | null {
+  const object = at(event, 'data', 'object')
+  if (!isObject(object)) return null
+  const type = text(at(event, 'data', 'type'))
+  const named = type !== null ? prop(object, type) : undefined
+  if (isObject(named)) return named
+  const members = Object.values(object).filter(isObject)
+  return members.length === 1 ? (members[0] ?? null) : null
+}
+
+/** Money is `{ amount, currency }` in the currency's smallest unit (Square `Money`). */
+function money(value: JsonValue | undefined): ReturnType<typeof minorAmount> {
+  return isObject(value) ? minorAmount(value.amount, value.currency) : null
+}
+
+function summariseEvent(event: JsonObject): DeliverySummary {
+  const summary = emptySummary('json')
+  const object = squareEventObject(event)
+  summary.eventType = firstText(event.type)
+  summary.eventId = firstText(event[SQUARE_EVENT_ID_FIELD])
+  summary.providerObjectId = firstText(at(event, 'data', 'id'), prop(object, 'id'), prop(object, 'order_id'))
+  summary.status = firstText(prop(object, 'status'), prop(object, 'state'))
+  summary.merchantReference = firstText(prop(object, 'reference_id'), prop(object, 'invoice_number'))
+  const firstRequest = at(object, 'payment_requests')
+  const requestMoney = Array.isArray(firstRequest) ? at(firstRequest[0], 'computed_amount_money') : undefined
+  summary.amount = money(prop(object, 'amount_money')) ?? money(prop(object, 'total_money')) ?? money(prop(object, 'approved_money')) ?? money(requestMoney)
+  const card = at(object, 'card_details', 'card')
+  summary.maskedCard = maskCard(prop(card, 'bin'), prop(card, 'last_4'))
+  summary.paymentMethod = firstText(prop(card, 'card_brand'), prop(object, 'source_type'))
+  const errors = at(object, 'card_details', 'errors')
+  const firstError = Array.isArray(errors) ? errors[0] : undefined
+  summary.errorCode = firstText(prop(firstError, 'code'))
+  summary.errorMessage = firstText(prop(firstError, 'detail'), prop(object, 'reason'))
+  const fields = summary.fields
+  pushField(fields, 'Event id', event.event_id)
+  pushField(fields, 'Event type', event.type)
+  pushField(fields, 'Merchant', event.merchant_id)
+  pushField(fields, 'Created', event.created_at)
+  pushField(fields, 'Object type', at(event, 'data', 'type'))
+  pushField(fields, 'Object id', at(event, 'data', 'id'))
+  pushField(fields, 'Status', summary.status)
+  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  pushField(fields, 'Order', prop(object, 'order_id'))
+  pushField(fields, 'Payment', prop(object, 'payment_id'))
+  pushField(fields, 'Location', prop(object, 'location_id'))
+  pushField(fields, 'Reference', summary.merchantReference)
+  pushField(fields, 'Card', summary.maskedCard)
+  pushField(fields, 'Card status', at(object, 'card_details', 'status'))
+  pushField(fields, 'Error', summary.errorCode)
+  return summary
+}
