@@ -1,0 +1,251 @@
+/**
+ * Checkout.com webhooks (checkout.com/docs/developer-resources/webhooks/manage-webhooks/set-up-your-webhook-receiver):
+ *   `Cko-Signature: hex(HMAC-SHA256(the webhook's signature key, rawBody))`
+ * sent when the webhook has a signature key. A webhook may also carry an authorization header key,
+ * which Checkout.com sends as-is in the `Authorization` header: a shared secret, not a signature.
+ * The endpoint holds both on one key: `value` is the signature key, `apiKey` the authorization
+ * header key (either may be all the webhook uses). `checkout-sdk-node` publishes no verifier (only
+ * JSON parsing helpers), so the tests check this one against WebCrypto and the OpenSSL CLI.
+ */
+import { randomBytes } from 'node:crypto'
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
+import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
+import { bytesEqual, decodeHexStrict } from './crypto-utils'
+import { checkHmacCandidates } from './hmac-check'
+import { keyFingerprint } from './keys'
+import { emptySummary, maskCard, pushField, summariseJsonObject } from './summary'
+import {
+  HMAC_MISMATCH,
+  hmacBytes,
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+/** The header Checkout.com puts its HMAC in. */
+export const CKO_SIGNATURE_HEADER = 'Cko-Signature'
+const SHA256_BYTES = 32
+
+/** The `Cko-Signature` value for a body: hex HMAC-SHA256 with the signature key as UTF-8 bytes. */
+export function signCheckoutCom(signatureKey: string, body: Buffer | string): string {
+  return hmacBytes('sha256', signatureKey, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('hex')
+}
+
+type HmacSecretKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
+
+/** The endpoint's Checkout.com keys, in configuration order. */
+export function checkoutComKeys(keys: readonly ProviderKey[]): HmacSecretKey[] {
+  // `provider` is compared as a string: the catalogue learns the id `checkout-com` with the registry.
+  return keys.filter((key): key is HmacSecretKey => key.kind === 'hmac-secret' && (key.provider as string) === 'checkout-com')
+}
+
+/**
+ * The authorization header check: `null` when no key has an authorization header key, else whether
+ * the received `Authorization` equals one (constant time). The value is a secret: it is never put
+ * in the explanation, only which key matched.
+ */
+function checkAuthorization(delivery: Delivery, keys: readonly HmacSecretKey[]): { matched: HmacSecretKey | null; present: boolean } | null {
+  const withAuthorization = keys.filter((key) => key.apiKey !== undefined && key.apiKey !== '')
+  if (withAuthorization.length === 0) return null
+  const received = headerValue(delivery.headers, 'Authorization')
+  if (received === undefined) return { matched: null, present: false }
+  const receivedBytes = Buffer.from(received.trim(), 'utf8')
+  let matched: HmacSecretKey | null = null
+  for (const key of withAuthorization) {
+    // Every key is compared, so the time taken does not say which one matched.
+    if (bytesEqual(Buffer.from(key.apiKey ?? '', 'utf8'), receivedBytes) && matched === null) matched = key
+  }
+  return { matched, present: true }
+}
+
+export function verifyCheckoutCom(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
+  const explanation = newExplanation('checkout-com-hmac-sha256', 'hex(HMAC-SHA256(signature key, rawBody))', 'Cko-Signature header')
+  const configured = checkoutComKeys(keys)
+  const authorization = checkAuthorization(delivery, configured)
+  if (authorization !== null) {
+    explanation.notes.push(
+      authorization.matched
+        ? `the Authorization header equals the authorization header key of ${authorization.matched.label ?? `key ${keyFingerprint(authorization.matched)}`}`
+        : authorization.present
+          ? 'the Authorization header does not equal any configured authorization header key'
+          : 'an authorization header key is configured but the request has no Authorization header',
+    )
+  }
+  const header = headerValue(delivery.headers, CKO_SIGNATURE_HEADER)
+  if (header === undefined) {
+    if (authorization?.matched) {
+      explanation.matchedVariant = 'Authorization header key'
+      explanation.keyFingerprint = keyFingerprint(authorization.matched)
+      return result(
+        validVerdict('Authorization header key', 'no Cko-Signature (the webhook has no signature key); the Authorization header matches the configured key'),
+        explanation,
+      )
+    }
+    if (authorization !== null)
+      return result(invalidVerdict('signature-mismatch', 'no Cko-Signature, and the Authorization header does not match the configured key'), explanation)
+    return result(invalidVerdict('missing-header', 'no Cko-Signature header (Checkout.com signs only when the webhook has a signature key)'), explanation)
+  }
+  explanation.receivedSignatures.push(header)
+  const received = decodeHexStrict(header.trim())
+  if (!received || received.length !== SHA256_BYTES)
+    return result(invalidVerdict('malformed-signature', 'Cko-Signature is not a 64-character hex HMAC-SHA256'), explanation)
+  const secrets = configured.filter((key) => key.value !== '')
+  if (secrets.length === 0) {
+    explanation.attempts.push(makeAttempt({ variant: 'HMAC-SHA256 hex', matched: false, detail: 'no signature key configured: nothing to compute' }))
+    return result(noKeyVerdict('no Checkout.com signature key configured for this endpoint'), explanation)
+  }
+  const { matched } = checkHmacCandidates({
+    candidates: secrets.map((key) => ({ key, secret: key.value })),
+    algorithm: 'sha256',
+    signed: delivery.body,
+    received: [received],
+    encode: (mac) => mac.toString('hex'),
+    variant: 'HMAC-SHA256 hex',
+    explanation,
+  })
+  if (!matched) return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+  if (authorization !== null && authorization.matched === null)
+    return result(
+      invalidVerdict('signature-mismatch', 'Cko-Signature matches, but the Authorization header does not match the configured authorization header key'),
+      explanation,
+    )
+  return result(
+    validVerdict('HMAC-SHA256 hex', authorization?.matched ? 'Cko-Signature matches, and so does the Authorization header' : 'Cko-Signature matches'),
+    explanation,
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recognition
+
+/** The `Cko-Signature` header: sent whenever the webhook has a signature key. */
+export function recogniseCheckoutComByHeader(delivery: Delivery): string | null {
+  return headerValue(delivery.headers, CKO_SIGNATURE_HEADER) === undefined ? null : 'Cko-Signature header'
+}
+
+/**
+ * An unsigned webhook (no signature key, perhaps an Authorization key): Checkout.com's event
+ * envelope, `id` "evt_…", `type`, `created_on`, `data` and `_links`. Stripe's events also have
+ * `evt_` ids but `created` and `object: "event"`, never `created_on` and `_links`.
+ */
+export function recogniseCheckoutComByBody(json: JsonValue | undefined): string | null {
+  if (!isObject(json)) return null
+  const id = text(json.id)
+  if (id?.startsWith('evt_') && text(json.type) !== null && text(json.created_on) !== null && isObject(json.data) && isObject(json._links))
+    return 'Checkout.com event body (id evt_…, type, created_on, data, _links)'
+  return null
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+
+// Checkout.com's own table (checkout.com/docs/payments/accept-payments/format-the-amount-value),
+// which is not ISO 4217's: CLP, CLF and UYI amounts are in hundredths there, ISK and UGX in units.
+const CHECKOUT_COM_FULL_VALUE = new Set(['BIF', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'VUV', 'VND', 'XAF', 'XOF', 'XPF'])
+const CHECKOUT_COM_THOUSANDTHS = new Set(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'])
+
+/** Decimal places of an amount in Checkout.com's minor units for a currency. */
+export function checkoutComExponent(currency: string | null): number {
+  if (currency === null) return 2
+  const code = currency.toUpperCase()
+  if (CHECKOUT_COM_FULL_VALUE.has(code)) return 0
+  return CHECKOUT_COM_THOUSANDTHS.has(code) ? 3 : 2
+}
+
+/** An amount as Checkout.com sends it (an integer in its minor units): "GBP 10.00" for 1000. */
+export function checkoutComAmount(value: unknown, currency: unknown): MoneyAmount | null {
+  const raw = text(value)
+  if (raw === null || raw === '') return null
+  const codeText = text(currency)
+  const code = codeText !== null && /^[A-Za-z]{3}$/.test(codeText) ? codeText.toUpperCase() : null
+  const minor = typeof value === 'number' ? value : /^-?\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(minor))
+    return { amountMinor: null, amountDisplay: code ? `${code} ${raw} (minor units)` : `${raw} (minor units)`, currency: code, raw, unit: 'minor' }
+  const exponent = checkoutComExponent(code)
+  const digits = String(Math.abs(minor)).padStart(exponent + 1, '0')
+  const major = `${minor < 0 ? '-' : ''}${exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`}`
+  return { amountMinor: minor, amountDisplay: code ? `${code} ${major}` : major, currency: code, raw, unit: 'minor' }
+}
+
+/** Summary of a Checkout.com event: the payment (or dispute, payout…) in `data`. */
+export function parseCheckoutCom(delivery: Delivery): DeliverySummary {
+  return summariseJsonObject(delivery.body, 'Checkout.com event', summariseEvent)
+}
+
+/** `true` for the sandbox API host, `false` for production, `null` when the links say neither. */
+function sandboxFromLinks(links: JsonValue | undefined): boolean | null {
+  const href = firstText(at(links, 'self', 'href'), at(links, 'payment', 'href'))
+  if (href === null) return null
+  let host: string
+  try {
+    host = new URL(href).hostname
+  } catch (error: unknown) {
+    if (error instanceof TypeError) return null
+    throw error
+  }
+  if (host === 'api.sandbox.checkout.com' || host.endsWith('.sandbox.checkout.com')) return true
+  return host === 'api.checkout.com' || host.endsWith('.api.checkout.com') ? false : null
+}
+
+function summariseEvent(event: JsonObject): DeliverySummary {
+  const summary = emptySummary('json')
+  const data = prop(event, 'data')
+  const source = prop(data, 'source')
+  summary.eventType = firstText(event.type)
+  summary.eventId = firstText(event.id)
+  summary.providerObjectId = firstText(prop(data, 'id'))
+  summary.merchantReference = firstText(prop(data, 'reference'))
+  summary.status = firstText(prop(data, 'status'), prop(data, 'response_summary'))
+  summary.amount = checkoutComAmount(prop(data, 'amount'), prop(data, 'currency'))
+  summary.paymentMethod = firstText(prop(source, 'scheme'), prop(source, 'type'), prop(data, 'payment_type'))
+  summary.maskedCard = maskCard(prop(source, 'bin'), prop(source, 'last4'))
+  const responseCode = firstText(prop(data, 'response_code'))
+  // 10000-series codes are approvals; anything else is a decline or a risk block (Checkout.com's response codes).
+  if (responseCode !== null && !responseCode.startsWith('10')) {
+    summary.errorCode = responseCode
+    summary.errorMessage = firstText(prop(data, 'response_summary'))
+  }
+  summary.isTest = sandboxFromLinks(prop(event, '_links'))
+  if (!isObject(data)) summary.problems.push('the event has no data object')
+  const fields = summary.fields
+  pushField(fields, 'Event id', event.id)
+  pushField(fields, 'Event type', event.type)
+  pushField(fields, 'Version', event.version)
+  pushField(fields, 'Created on', event.created_on)
+  pushField(fields, 'Object id', prop(data, 'id'))
+  pushField(fields, 'Action id', prop(data, 'action_id'))
+  pushField(fields, 'Reference', prop(data, 'reference'))
+  pushField(fields, 'Amount', summary.amount ? `${summary.amount.amountDisplay} (${summary.amount.raw} in Checkout.com minor units)` : null)
+  pushField(fields, 'Response', responseCode === null ? null : `${responseCode} ${firstText(prop(data, 'response_summary')) ?? ''}`.trim())
+  pushField(fields, 'Auth code', prop(data, 'auth_code'))
+  pushField(fields, 'Card', summary.maskedCard)
+  pushField(fields, 'Customer', at(data, 'customer', 'id'))
+  pushField(fields, 'Processed on', prop(data, 'processed_on'))
+  pushField(fields, 'Environment', summary.isTest === null ? null : summary.isTest ? 'sandbox (from the _links host)' : 'production (from the _links host)')
+  return summary
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+/** A fresh signature key for the simulator (Checkout.com lets the merchant choose any string). */
+export function generateCheckoutComSecret(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+/**
+ * Refuses what cannot be a signature key: Checkout.com's API keys (`sk_…`, `pk_…`) are not it,
+ * and surrounding spaces would be part of the HMAC key.
+ */
+export function checkCheckoutComSecret(value: string, _warnings: string[]): string | null {
+  if (value !== value.trim()) return 'the signature key has spaces or line breaks around it: paste exactly the key set on the webhook'
+  if (/^(?:sk|pk)_(?:sbox_|test_)?[A-Za-z0-9-]{20,}$/.test(value)) return "this looks like a Checkout.com API key; use the webhook's signature key"
+  return null
+}

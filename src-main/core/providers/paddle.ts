@@ -1,0 +1,270 @@
+/**
+ * Paddle Billing (developer.paddle.com/webhooks/about/signature-verification):
+ *   `Paddle-Signature: ts=<unix seconds>;h1=<hex>` where
+ *   h1 = hex(HMAC-SHA256(notification destination's secret key "pdl_ntfset_…" as-is, ts + ":" + rawBody)).
+ * The header holds at least one `h1` (more during a secret rotation); a delivery is valid when any
+ * `h1` matches and the timestamp is at most the tolerance old. Paddle's SDKs use five seconds
+ * (`@paddle/paddle-node-sdk` `WebhooksValidator.MAX_VALID_TIME_DIFFERENCE`), and the docs ask manual
+ * implementations to do the same. Paddle Classic (a `p_signature` form field, RSA) is another
+ * product and is not this scheme.
+ */
+import { randomBytes } from 'node:crypto'
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey } from '../../shared/providers'
+import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
+import { decodeHexStrict } from './crypto-utils'
+import { checkHmacCandidates } from './hmac-check'
+import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
+import {
+  HMAC_MISMATCH,
+  checkTimestamp,
+  concatBytes,
+  describeSkew,
+  hmacBytes,
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+/** The header Paddle signs every webhook in. */
+export const PADDLE_SIGNATURE_HEADER = 'Paddle-Signature'
+/** The tolerance of Paddle's own SDK helpers (`WebhooksValidator.MAX_VALID_TIME_DIFFERENCE`, seconds). */
+export const PADDLE_DEFAULT_TOLERANCE_SECONDS = 5
+/** Every notification destination's secret key starts with this (`endpoint_secret_key` in the API). */
+export const PADDLE_SECRET_PREFIX = 'pdl_ntfset_'
+const SHA256_BYTES = 32
+
+export interface PaddleSignatureHeader {
+  timestamp: number | null
+  h1: string[]
+  /** Parts other than `ts` and `h1` (a future scheme), ignored. */
+  ignored: string[]
+}
+
+/** Splits on `;` then on the first `=`, as Paddle's SDKs do; every `h1` is kept (rotation). */
+export function parsePaddleSignatureHeader(value: string): PaddleSignatureHeader {
+  const parsed: PaddleSignatureHeader = { timestamp: null, h1: [], ignored: [] }
+  for (const item of value.split(';')) {
+    const separator = item.indexOf('=')
+    if (separator < 0) continue
+    const name = item.slice(0, separator).trim()
+    const content = item.slice(separator + 1).trim()
+    if (name === 'ts') parsed.timestamp = /^\d{1,12}$/.test(content) ? Number(content) : null
+    else if (name === 'h1') parsed.h1.push(content)
+    else parsed.ignored.push(item.trim())
+  }
+  return parsed
+}
+
+/** The bytes Paddle signs: the timestamp, a colon, then the raw body. */
+export function paddleSignedBytes(timestamp: number, body: Buffer | string): Buffer {
+  return concatBytes([`${timestamp}:`, body])
+}
+
+/** A `Paddle-Signature` value for a body, as Paddle would send it. */
+export function signPaddle(input: { secret: string; body: Buffer | string; timestamp: number }): { header: string; signature: string; signedMessage: string } {
+  const signed = paddleSignedBytes(input.timestamp, input.body)
+  const signature = hmacBytes('sha256', input.secret, [signed]).toString('hex')
+  return { header: `ts=${input.timestamp};h1=${signature}`, signature, signedMessage: signed.toString('utf8') }
+}
+
+type HmacSecretKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
+
+/** The endpoint's Paddle secret keys, in configuration order. */
+export function paddleSecrets(keys: readonly ProviderKey[]): HmacSecretKey[] {
+  // `provider` is compared as a string: the catalogue learns the id `paddle` with the registry.
+  return keys.filter((key): key is HmacSecretKey => key.kind === 'hmac-secret' && (key.provider as string) === 'paddle')
+}
+
+export function verifyPaddle(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+  const explanation = newExplanation(
+    'paddle-h1',
+    'hex(HMAC-SHA256(secret key "pdl_ntfset_…" as-is, ts + ":" + rawBody)), any h1 matches, now − ts ≤ tolerance',
+    'Paddle-Signature header',
+  )
+  const header = headerValue(delivery.headers, PADDLE_SIGNATURE_HEADER)
+  if (header === undefined) return result(invalidVerdict('missing-header', 'no Paddle-Signature header'), explanation)
+  const parsed = parsePaddleSignatureHeader(header)
+  explanation.receivedSignatures.push(...parsed.h1)
+  if (parsed.ignored.length > 0) explanation.notes.push(`ignored: ${parsed.ignored.join(', ')} (only h1 is checked, as Paddle's SDKs do)`)
+  if (parsed.h1.length > 1) explanation.notes.push(`${parsed.h1.length} h1 signatures (a secret rotation): any one may match`)
+  if (parsed.timestamp === null) return result(invalidVerdict('malformed-signature', 'Paddle-Signature has no valid ts=<unix seconds>'), explanation)
+  const received = parsed.h1.map(decodeHexStrict).filter((bytes): bytes is Buffer => bytes !== null && bytes.length === SHA256_BYTES)
+  if (received.length === 0)
+    return result(
+      invalidVerdict('malformed-signature', parsed.h1.length === 0 ? 'Paddle-Signature has no h1 signature' : 'no h1 value is a 64-character hex HMAC-SHA256'),
+      explanation,
+    )
+
+  const tolerance = options.toleranceSeconds ?? PADDLE_DEFAULT_TOLERANCE_SECONDS
+  // Paddle's SDKs reject only timestamps older than the tolerance, not ones in the future.
+  const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, 'max-age')
+  explanation.timestamp = timestamp
+  const signed = paddleSignedBytes(parsed.timestamp, delivery.body)
+  const secrets = paddleSecrets(keys)
+  if (secrets.length === 0) {
+    explanation.attempts.push(
+      makeAttempt({ variant: 'h1', matched: false, ...signedStringFields(signed), detail: 'no secret key configured: nothing to compute' }),
+    )
+    return result(noKeyVerdict("no Paddle secret key (pdl_ntfset_…, the notification destination's) configured for this endpoint"), explanation)
+  }
+
+  const { matched } = checkHmacCandidates({
+    candidates: secrets.map((key) => ({ key, secret: key.value })),
+    algorithm: 'sha256',
+    signed,
+    received,
+    encode: (mac) => mac.toString('hex'),
+    variant: `h1 (${received.length} signature${received.length === 1 ? '' : 's'} in the header)`,
+    explanation,
+  })
+  const age = describeSkew(timestamp.skewSeconds)
+  if (matched && timestamp.withinTolerance)
+    return result(validVerdict('h1', `an h1 signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
+  if (matched)
+    return result(
+      invalidVerdict(
+        'stale-timestamp',
+        `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s, Paddle's SDK default (the signature itself matches)`,
+      ),
+      explanation,
+    )
+  if (secrets.some((key) => !key.value.startsWith(PADDLE_SECRET_PREFIX)))
+    explanation.notes.push(`a configured key does not start with ${PADDLE_SECRET_PREFIX}: Paddle signs with the whole endpoint secret key, prefix included`)
+  return result(
+    invalidVerdict(
+      'signature-mismatch',
+      `${HMAC_MISMATCH} (no h1 signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`,
+    ),
+    explanation,
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recognition
+
+/** The `Paddle-Signature` header: Paddle Billing signs every webhook. */
+export function recognisePaddleByHeader(delivery: Delivery): string | null {
+  return headerValue(delivery.headers, PADDLE_SIGNATURE_HEADER) === undefined ? null : 'Paddle-Signature header'
+}
+
+/**
+ * An unsigned copy (a resend through a tool that dropped the header): Paddle's event envelope,
+ * `event_id` "evt_…", `notification_id` "ntf_…", `event_type` and `data`.
+ */
+export function recognisePaddleByBody(json: JsonValue | undefined): string | null {
+  if (!isObject(json)) return null
+  const eventId = text(json.event_id)
+  const notificationId = text(json.notification_id)
+  if (eventId?.startsWith('evt_') && notificationId?.startsWith('ntf_') && text(json.event_type) !== null && isObject(json.data))
+    return 'Paddle event body (event_id, notification_id, event_type, data)'
+  return null
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+
+/** Summary of a Paddle event: the entity in `data` (a transaction, subscription, adjustment, payout…). */
+export function parsePaddle(delivery: Delivery): DeliverySummary {
+  return summariseJsonObject(delivery.body, 'Paddle event', summariseEvent)
+}
+
+/**
+ * The amount of a Paddle entity, a string in the currency's lowest denomination ("1099" USD is
+ * $10.99): a transaction's grand total, an adjustment's total, a payout's amount. Subscriptions
+ * carry no amount of their own (their items' prices are not what is charged).
+ */
+function paddleAmount(data: JsonValue | undefined): ReturnType<typeof minorAmount> {
+  const currency = firstText(prop(data, 'currency_code'), at(data, 'details', 'totals', 'currency_code'), at(data, 'totals', 'currency_code'))
+  const transactionTotal = at(data, 'details', 'totals', 'grand_total') ?? at(data, 'details', 'totals', 'total')
+  if (transactionTotal !== undefined) return minorAmount(transactionTotal, currency)
+  const adjustmentTotal = at(data, 'totals', 'total')
+  if (adjustmentTotal !== undefined) return minorAmount(adjustmentTotal, currency)
+  const amount = prop(data, 'amount')
+  return amount === undefined ? null : minorAmount(amount, currency)
+}
+
+function summariseEvent(event: JsonObject): DeliverySummary {
+  const summary = emptySummary('json')
+  const data = prop(event, 'data')
+  // The last payment attempt says how it was paid and why it failed (transaction.payment_failed).
+  const payments = prop(data, 'payments')
+  const lastPayment = Array.isArray(payments) && payments.length > 0 ? payments[payments.length - 1] : undefined
+  const method = prop(lastPayment, 'method_details')
+  const card = prop(method, 'card')
+  summary.eventType = firstText(event.event_type)
+  // Retries of one notification keep its ntf_ id; a replay is a new notification of the same event.
+  summary.eventId = firstText(event.notification_id, event.event_id)
+  summary.status = firstText(prop(data, 'status'))
+  summary.providerObjectId = firstText(prop(data, 'id'))
+  summary.merchantReference = firstText(at(data, 'custom_data', 'order_id'), at(data, 'custom_data', 'reference'), prop(data, 'invoice_number'))
+  summary.amount = paddleAmount(data)
+  summary.paymentMethod = firstText(prop(card, 'type'), prop(method, 'type'))
+  summary.maskedCard = maskCard(null, prop(card, 'last4'))
+  summary.errorCode = firstText(prop(lastPayment, 'error_code'))
+  if (!isObject(data)) summary.problems.push('the event has no data object')
+  const fields = summary.fields
+  pushField(fields, 'Event id', event.event_id)
+  pushField(fields, 'Notification id', event.notification_id)
+  pushField(fields, 'Event type', event.event_type)
+  pushField(fields, 'Occurred at', event.occurred_at)
+  pushField(fields, 'Entity id', prop(data, 'id'))
+  pushField(fields, 'Status', prop(data, 'status'))
+  pushField(fields, 'Amount', summary.amount ? `${summary.amount.amountDisplay} (${summary.amount.raw} in the lowest denomination)` : null)
+  pushField(fields, 'Origin', prop(data, 'origin'))
+  pushField(fields, 'Action', prop(data, 'action'))
+  pushField(fields, 'Customer', prop(data, 'customer_id'))
+  pushField(fields, 'Subscription', prop(data, 'subscription_id'))
+  pushField(fields, 'Transaction', prop(data, 'transaction_id'))
+  pushField(fields, 'Invoice number', prop(data, 'invoice_number'))
+  pushField(fields, 'Collection mode', prop(data, 'collection_mode'))
+  pushField(fields, 'Next billed at', prop(data, 'next_billed_at'))
+  pushField(fields, 'Card', summary.maskedCard)
+  pushField(fields, 'Payment error', summary.errorCode)
+  return summary
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+const ULID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
+const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+function randomFrom(alphabet: string, length: number): string {
+  // 256 is a multiple of 32 but not of 62: rejection sampling keeps base62 uniform.
+  let out = ''
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < alphabet.length * Math.floor(256 / alphabet.length)) out += alphabet[byte % alphabet.length]
+      if (out.length === length) break
+    }
+  }
+  return out
+}
+
+/** A fresh secret in Paddle's format, `pdl_ntfset_<26-character id>_<32 characters>` (for the simulator). */
+export function generatePaddleSecret(): string {
+  return `${PADDLE_SECRET_PREFIX}${randomFrom(ULID_ALPHABET, 26)}_${randomFrom(BASE62_ALPHABET, 32)}`
+}
+
+/**
+ * Refuses what cannot be a Paddle secret key; warns on what is unusual. Paddle signs with the
+ * whole `pdl_ntfset_…` string, so a key pasted without its prefix never verifies.
+ */
+export function checkPaddleSecret(value: string, warnings: string[]): string | null {
+  if (value !== value.trim()) return 'the secret key has spaces or line breaks around it: paste exactly the endpoint secret key'
+  if (!value.startsWith(PADDLE_SECRET_PREFIX)) {
+    if (value.startsWith('ntfset_')) return `this is a notification destination id (ntfset_…), not its secret key (${PADDLE_SECRET_PREFIX}…)`
+    if (/^(?:pdl_(?:sdbx|live)_apikey_|apikey_)/.test(value))
+      return `this is a Paddle API key, not the notification destination's secret key (${PADDLE_SECRET_PREFIX}…)`
+    warnings.push(`Paddle endpoint secret keys start with ${PADDLE_SECRET_PREFIX}; Paddle signs with the whole key, prefix included`)
+  }
+  return null
+}
