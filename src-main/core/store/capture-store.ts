@@ -201,7 +201,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     const flags = block.flags[slot] as number
     const status = block.answerStatus[slot] as number
     const entry: IndexEntry = {
-      id: block.ids[slot] as string,
+      id: table.idOf(block, slot),
       seq: block.seq[slot] as number,
       endpointId: table.endpointOf(block, slot),
       receivedAtMs: block.receivedAtMs[slot] as number,
@@ -328,7 +328,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
 
   /** The record as logged, with its annotations; a `DamagedCaptureError` when the frame is not this capture's. */
   async function readLogged(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture> {
-    const id = block.ids[slot] as string
+    const id = table.idOf(block, slot)
     const recent = segment.recent?.[slot]
     let logged: LoggedCapture
     if (recent !== undefined) logged = JSON.parse(recent) as LoggedCapture
@@ -364,7 +364,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   function damagedSummary(block: SegmentBlock, slot: number, reason: string): CaptureSummary {
     const status = block.answerStatus[slot] as number
     return {
-      id: block.ids[slot] as string,
+      id: table.idOf(block, slot),
       seq: block.seq[slot] as number,
       endpointId: table.endpointOf(block, slot),
       receivedAt: new Date(block.receivedAtMs[slot] as number).toISOString(),
@@ -391,7 +391,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       pinned: ((block.flags[slot] as number) & FLAG_PINNED) !== 0,
       senderLeftAt: overlays.get(locationOf(block, slot))?.senderLeftAt ?? null,
       forward: null,
-      deliveryKey: `damaged:${block.ids[slot] as string}`,
+      deliveryKey: `damaged:${table.idOf(block, slot)}`,
       damage: reason,
     }
   }
@@ -420,7 +420,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
 
   async function readVerifiedBody(block: SegmentBlock, slot: number): Promise<Buffer> {
     const segment = segments.get(block.number) as Segment
-    const id = block.ids[slot] as string
+    const id = table.idOf(block, slot)
     const bodySize = block.bodySize[slot] as number
     const { metadata, body } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, bodySize)
     const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => markDamaged(block, slot))
@@ -576,7 +576,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const block = table.block(segmentNumber)
       const gone = slots.filter((slot) => block.isLive(slot))
       const exclude = new Set(gone)
-      const records = gone.map((slot) => ({ id: block.ids[slot] as string, seq: block.seq[slot] as number, endpointId: table.endpointOf(block, slot) }))
+      const records = gone.map((slot) => ({ id: table.idOf(block, slot), seq: block.seq[slot] as number, endpointId: table.endpointOf(block, slot) }))
       const emptied = gone.length === block.live && segment !== current
       // The index is written without them first (a failed write, e.g. a read-only folder, changes nothing).
       await segment.persist(
@@ -701,7 +701,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return (await summariesOf(candidates)).filter((summary) => summary.deliveryKey === deliveryKey)
     },
     async ids(endpointId, filter) {
-      return (await search.matching(endpointId, filter)).map(({ block, slot }) => block.ids[slot] as string)
+      return (await search.matching(endpointId, filter)).map(({ block, slot }) => table.idOf(block, slot))
     },
     async load(id) {
       const { block, slot, segment } = require(id)

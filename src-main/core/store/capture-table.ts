@@ -1,20 +1,25 @@
 /**
  * What memory keeps of the stored captures: a few numbers per capture in typed arrays, one block
- * per segment, and its id. Nothing else: headers, answers and recognitions stay in the capture log
- * and are read when a list page or a capture is shown.
+ * per segment, its id as 16 bytes, and a slot in the id lookup table. Nothing else: headers,
+ * answers and recognitions stay in the capture log and are read when a list page or a capture is
+ * shown.
  *
  * Why columns: keeping each capture's record (or even its JSON) in memory cost 2-2.7 KB per
  * capture and grew without end (328-347 MiB at 100,000 captures); an object per capture costs
  * the garbage collector a trace per capture on every major collection. Typed arrays are a handful
- * of objects per thousand captures, about 50 bytes a capture, plus its id (about 90 bytes with
- * the id map). The list filter's fields (method, provider, verdict, answer, outcome) are small
- * codes here, so a filtered page over 100,000 captures is a scan of arrays, without disk reads.
+ * of objects per thousand captures: about 60 bytes a capture with its id, plus 8-16 bytes of the
+ * id lookup table (id-index.ts), all outside the JavaScript heap. Ids used to be strings in an
+ * array and a `Map` (about 105 bytes a capture on the heap, and a map whose backing store doubled
+ * in one piece as it grew): most of what still grew with the store. The list filter's fields
+ * (method, provider, verdict, answer, outcome) are small codes here, so a filtered page over
+ * 100,000 captures is a scan of arrays, without disk reads.
  *
  * Ordering: seqs grow with the slot within a segment and with the segment number (frames are
  * placed in seq order by one commit at a time), so newest first is segments and slots backwards.
  */
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
 import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
+import { formatUuid, ID_BYTES, IdIndex, parseUuid } from './id-index'
 
 /** Captures per segment; also the slot capacity of a segment's block. */
 export const SEGMENT_MAX_CAPTURES = 1000
@@ -56,7 +61,10 @@ export interface SlotFields {
 export class SegmentBlock {
   length = 0
   live = 0
-  readonly ids: string[] = []
+  /** Each slot's id as the 16 bytes of its UUID (every id the app creates is one). */
+  readonly idBytes = new Uint8Array(SEGMENT_MAX_CAPTURES * ID_BYTES)
+  /** Ids that are not lowercase UUIDs (none the app creates; hand-made or foreign files), by slot. */
+  otherIds: Map<number, string> | null = null
   readonly seq = new Float64Array(SEGMENT_MAX_CAPTURES)
   readonly offset = new Float64Array(SEGMENT_MAX_CAPTURES)
   readonly metadataBytes = new Uint32Array(SEGMENT_MAX_CAPTURES)
@@ -91,7 +99,13 @@ export class CaptureTable {
   /** Ascending by segment number. */
   readonly blocks: SegmentBlock[] = []
   private readonly byNumber = new Map<number, SegmentBlock>()
-  private readonly locations = new Map<string, number>()
+  /** Id → location (segment number × SLOTS_PER_SEGMENT + slot). */
+  private readonly locations = new IdIndex({
+    bytesOf: (location) => (this.byNumber.get(Math.floor(location / SLOTS_PER_SEGMENT)) as SegmentBlock).idBytes,
+    offsetOf: (location) => (location % SLOTS_PER_SEGMENT) * ID_BYTES,
+  })
+  /** The few ids that are not UUIDs. */
+  private readonly otherLocations = new Map<string, number>()
   private readonly endpoints: string[] = []
   private readonly endpointCodes = new Map<string, number>()
   private readonly endpointCounts: number[] = []
@@ -121,7 +135,12 @@ export class CaptureTable {
 
   add(block: SegmentBlock, fields: SlotFields): number {
     const slot = block.length++
-    block.ids[slot] = fields.id
+    const location = block.number * SLOTS_PER_SEGMENT + slot
+    if (parseUuid(fields.id, block.idBytes, slot * ID_BYTES)) this.locations.set(location)
+    else {
+      ;(block.otherIds ??= new Map()).set(slot, fields.id)
+      this.otherLocations.set(fields.id, location)
+    }
     block.seq[slot] = fields.seq
     block.offset[slot] = fields.offset
     block.metadataBytes[slot] = fields.metadataBytes
@@ -137,7 +156,6 @@ export class CaptureTable {
     block.live++
     this.endpointCounts[endpoint] = (this.endpointCounts[endpoint] ?? 0) + 1
     this.liveCount++
-    this.locations.set(fields.id, block.number * SLOTS_PER_SEGMENT + slot)
     return slot
   }
 
@@ -148,7 +166,14 @@ export class CaptureTable {
     const endpoint = block.endpoint[slot] as number
     this.endpointCounts[endpoint] = (this.endpointCounts[endpoint] ?? 1) - 1
     this.liveCount--
-    this.locations.delete(block.ids[slot] as string)
+    const other = block.otherIds?.get(slot)
+    if (other !== undefined) this.otherLocations.delete(other)
+    else this.locations.delete(block.number * SLOTS_PER_SEGMENT + slot)
+  }
+
+  /** A slot's id (a string made from its 16 bytes: nothing per capture is kept on the heap). */
+  idOf(block: SegmentBlock, slot: number): string {
+    return block.otherIds?.get(slot) ?? formatUuid(block.idBytes, slot * ID_BYTES)
   }
 
   setRecognized(block: SegmentBlock, slot: number, provider: ProviderId | null, verdict: VerdictStatus | null): void {
@@ -161,7 +186,7 @@ export class CaptureTable {
   }
 
   locate(id: string): { block: SegmentBlock; slot: number } | undefined {
-    const location = this.locations.get(id)
+    const location = parseUuid(id, lookupKey, 0) ? this.locations.find(lookupKey) : this.otherLocations.get(id)
     if (location === undefined) return undefined
     const block = this.byNumber.get(Math.floor(location / SLOTS_PER_SEGMENT))
     return block ? { block, slot: location % SLOTS_PER_SEGMENT } : undefined
@@ -247,6 +272,9 @@ export class CaptureTable {
     return code
   }
 }
+
+/** Scratch space for the id being looked up (lookups are synchronous, one at a time). */
+const lookupKey = new Uint8Array(ID_BYTES)
 
 function answerMatcher(answer: string): (status: number | null) => boolean {
   if (answer === 'none') return (status) => status === null

@@ -125,7 +125,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       }
       const { block, slot } = ref
       group.refs.push(ref)
-      group.scan.ids.push(block.ids[slot] as string)
+      group.scan.ids.push(table.idOf(block, slot))
       group.scan.offsets.push(block.offset[slot] as number)
       group.scan.metadataBytes.push(block.metadataBytes[slot] as number)
       group.scan.bodySizes.push(block.bodySize[slot] as number)
