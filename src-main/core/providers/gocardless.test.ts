@@ -5,9 +5,11 @@
  * node:crypto, independent of gocardless.ts.
  */
 import { createHmac, randomBytes, randomInt } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { parse as sdkParse, parseWithMeta as sdkParseWithMeta } from 'gocardless-nodejs/webhooks'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
+import type { VectorCase } from '../../test-support/vectors'
 import { parseGocardless, recogniseGocardless, signGocardless, verifyGocardless, type GocardlessSigningKey } from './gocardless'
 import type { Delivery } from './verification'
 
@@ -220,4 +222,26 @@ describe('GoCardless summary', () => {
     expect(summarise({ hello: 1 }).problems[0]).toContain('not a GoCardless webhook')
     expect(summarise({ events: [{ id: 'EV1' }] }).problems).toEqual(['event 1 lacks id, resource_type or action'])
   })
+})
+
+describe('GoCardless vectors (src-main/test-support/vectors/gocardless.json)', () => {
+  const vectors = JSON.parse(readFileSync(new URL('../../test-support/vectors/gocardless.json', import.meta.url), 'utf8')) as VectorCase[]
+
+  it('has valid and invalid cases', () => {
+    expect(vectors.filter((vector) => vector.expected.valid).length).toBeGreaterThanOrEqual(2)
+    expect(vectors.filter((vector) => !vector.expected.valid).length).toBeGreaterThanOrEqual(2)
+  })
+
+  for (const vector of vectors) {
+    it(`${vector.name}: the SDK and our verifier both say ${vector.expected.valid ? 'valid' : 'invalid'}`, () => {
+      const body = Buffer.from(vector.body, 'utf8')
+      const signature = vector.headers['Webhook-Signature'] ?? ''
+      const secret = typeof vector.secretOrKey === 'string' ? vector.secretOrKey : ''
+      expect(sdkAccepts(body, secret, signature)).toBe(vector.expected.valid)
+      const delivery: Delivery = { method: vector.method, target: vector.path, headers: Object.entries(vector.headers), body }
+      expect(recogniseGocardless(delivery)).not.toBeNull()
+      expect(verifyGocardless(delivery, [key(secret)]).verdict.status).toBe(vector.expected.valid ? 'valid' : 'invalid')
+      if (vector.expected.signature) expect(signGocardless(secret, body)).toBe(vector.expected.signature)
+    })
+  }
 })

@@ -6,9 +6,11 @@
  * cannot make both sides agree.
  */
 import { createHmac, randomBytes, randomInt } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { WebhooksHelper } from 'square'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
+import type { VectorCase } from '../../test-support/vectors'
 import { parseSquare, signSquare, squareEventObject, verifySquare, SQUARE_SIGNATURE_HEADER, type SquareSigningKey } from './square'
 import type { Delivery } from './verification'
 
@@ -244,4 +246,29 @@ describe('Square summary', () => {
     const summary = parseSquare({ method: 'POST', target: '/', headers: [], body: Buffer.from('nope') })
     expect(summary.problems[0]).toContain('not a JSON Square event')
   })
+})
+
+describe('Square vectors (src-main/test-support/vectors/square.json)', () => {
+  const vectors = JSON.parse(readFileSync(new URL('../../test-support/vectors/square.json', import.meta.url), 'utf8')) as Array<
+    VectorCase & { params: { notificationUrl: string } }
+  >
+
+  it('has valid and invalid cases', () => {
+    expect(vectors.filter((vector) => vector.expected.valid).length).toBeGreaterThanOrEqual(2)
+    expect(vectors.filter((vector) => !vector.expected.valid).length).toBeGreaterThanOrEqual(3)
+  })
+
+  for (const vector of vectors) {
+    it(`${vector.name}: the SDK and our verifier both say ${vector.expected.valid ? 'valid' : 'invalid'}`, async () => {
+      const body = Buffer.from(vector.body, 'utf8')
+      const signature = vector.headers['x-square-hmacsha256-signature'] ?? ''
+      const signatureKey = typeof vector.secretOrKey === 'string' ? vector.secretOrKey : ''
+      const url = vector.params.notificationUrl
+      expect(await sdkAccepts(body, signature, signatureKey, url)).toBe(vector.expected.valid)
+      const headers: HeaderPairs = Object.entries(vector.headers)
+      const verdict = verifySquare({ method: vector.method, target: vector.path, headers, body }, [key(signatureKey, url)]).verdict
+      expect(verdict.status).toBe(vector.expected.valid ? 'valid' : 'invalid')
+      if (vector.expected.signature) expect(signSquare({ signatureKey, notificationUrl: url, body }).signature).toBe(vector.expected.signature)
+    })
+  }
 })
