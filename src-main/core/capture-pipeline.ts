@@ -9,7 +9,8 @@ import type { ServerResponse } from 'node:http'
 import type { AnswerChoice, CaptureRecognition, InspectorEvent } from '../shared/contract'
 import { toCaptureSummary } from './capture-views'
 import type { DeliveryAnalysis } from '../shared/providers'
-import { deliveryKeyFor, toRecognition } from './recognition'
+import { toRecognition } from './recognition'
+import { deliveryKeyFrom } from './deliveries/delivery-key'
 import type { CaptureForward, ForwardConfig } from '../shared/replay'
 import { captureForwardOf, settledBackgroundForward, type RelayAnswer } from './replay'
 import type { ReplayService } from './replay-service'
@@ -49,10 +50,16 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     const bodySha256 = hash('sha256', request.body)
     const analysis = request.refusal ? null : deps.judge(request)
     const recognition = analysis ? toRecognition(analysis) : null
+    const id = randomUUID()
+    const outcome = request.refusal ? 'refused' : 'captured'
+    // Computed once here and passed along: the answer sequence counts per delivery with the same
+    // rule that groups stored captures into deliveries (deliveries/delivery-key.ts), the store
+    // indexes it, and the list view shows it.
+    const deliveryKey = deliveryKeyFrom({ id, outcome, headers: request.headers, recognition, bodySha256 })
     const forwardConfig = request.refusal ? undefined : deps.forwardConfigOf(request.endpointId)
     const forwarding = forwardConfig?.enabled ? await deps.replays.forward(request, forwardConfig) : null
     // Pass-through: the provider gets the target's real answer, unless it failed or timed out.
-    const decided = forwarding?.relay ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl) : decideAnswer(request, recognition, bodySha256)
+    const decided = forwarding?.relay ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl) : decideAnswer(request, recognition, deliveryKey)
     // What the list row shows of the forward (a failed pass-through must not look like a normal answer).
     const forward = forwarding && forwardConfig ? await captureForwardOf(forwarding, forwardConfig.targetUrl) : null
     const choice = decided.choice
@@ -61,7 +68,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     try {
       stored = await deps.store.append(
         {
-          id: randomUUID(),
+          id,
           endpointId: request.endpointId,
           receivedAt: request.receivedAt.toISOString(),
           durationMs: request.durationMs,
@@ -72,13 +79,14 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
           remoteAddress: request.remoteAddress,
           remotePort: request.remotePort,
           body: { sha256: bodySha256 },
-          outcome: request.refusal ? 'refused' : 'captured',
+          outcome,
           refusal: request.refusal,
           recognition,
           response: answerRecord(chosen.answer, choice),
           forward,
         },
         request.body,
+        deliveryKey,
       )
     } catch (error: unknown) {
       deps.health.failed(error)
@@ -90,7 +98,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     }
     deps.health.succeeded()
     // Nobody listening (a script run, a benchmark): no list view to build.
-    if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored) })
+    if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored, deliveryKey) })
     if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
     if (forwarding && forward?.state === 'background')
       void forwarding.done.then((outcome) => recordBackgroundForward(stored, settledBackgroundForward(forward, outcome)))
@@ -122,7 +130,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     }
   }
 
-  function decideAnswer(request: ReceivedRequest, recognition: CaptureRecognition | null, bodySha256: string): { chosen: ChosenAnswer; choice: AnswerChoice } {
+  function decideAnswer(request: ReceivedRequest, recognition: CaptureRecognition | null, deliveryKey: string): { chosen: ChosenAnswer; choice: AnswerChoice } {
     if (request.refusal) {
       const body = Buffer.from(request.refusal.reason)
       const answer: ResolvedAnswer = {
@@ -150,7 +158,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
         provider: recognition && recognition.provider.id !== 'unknown' ? recognition.provider.id : null,
         providerVariant: recognition?.provider.variant ?? undefined,
         verdict: recognition?.verdict.status ?? null,
-        deliveryKey: deliveryKeyFor(recognition, bodySha256, request.headers),
+        deliveryKey,
       },
       deps.sequences,
       { random: deps.random },

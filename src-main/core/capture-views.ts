@@ -5,8 +5,11 @@ import type { DeliveryAnalysis } from '../shared/providers'
 import { deliveryKeyOf } from './deliveries/delivery-key'
 import type { LoggedCapture, StoredCapture } from './store/persisted-schema'
 
-/** Works on the record as logged (the frame location is not part of the list view). */
-export function toCaptureSummary(capture: LoggedCapture): CaptureSummary {
+/**
+ * Works on the record as logged (the frame location is not part of the list view). `deliveryKey`:
+ * the capture's key when the caller already computed it (the capture pipeline), else derived here.
+ */
+export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): CaptureSummary {
   return {
     id: capture.id,
     seq: capture.seq,
@@ -35,7 +38,7 @@ export function toCaptureSummary(capture: LoggedCapture): CaptureSummary {
     pinned: capture.pinned ?? false,
     senderLeftAt: capture.senderLeftAt ?? null,
     forward: capture.forward ?? null,
-    deliveryKey: deliveryKeyOf(capture),
+    deliveryKey: deliveryKey ?? deliveryKeyOf(capture),
     damage: null,
   }
 }

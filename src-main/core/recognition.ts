@@ -8,7 +8,6 @@ import type { HeaderPairs } from '../shared/http-message'
 import type { DeliveryAnalysis, ProviderKey } from '../shared/providers'
 import { analyzeDelivery } from './providers'
 import { splitTarget } from '../shared/slug'
-import { deliveryKeyFrom } from './deliveries/delivery-key'
 import type { StoredEndpoint } from './store/persisted-schema'
 
 export type ProviderSettings = NonNullable<StoredEndpoint['providerSettings']>
@@ -71,13 +70,4 @@ export function toRecognition(analysis: DeliveryAnalysis): CaptureRecognition {
       signalOnly: summary.signalOnly !== null,
     },
   }
-}
-
-/**
- * What makes two deliveries "the same" for answer sequences: the same rule that groups stored
- * captures into deliveries (deliveries/delivery-key.ts), so a sequence's steps match the attempts
- * the Delivery view shows.
- */
-export function deliveryKeyFor(recognition: CaptureRecognition | null, bodySha256: string, headers: HeaderPairs): string {
-  return deliveryKeyFrom({ id: '', outcome: 'captured', headers, recognition, bodySha256 })
 }

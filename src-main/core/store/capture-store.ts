@@ -122,9 +122,10 @@ export interface CaptureStore {
   setDurability(mode: Durability): void
   /**
    * Stores a capture (taking ownership of the object); resolves once it is on disk (on stable
-   * storage with `sync` durability), rejects (and keeps nothing) when it is not.
+   * storage with `sync` durability), rejects (and keeps nothing) when it is not. `deliveryKey`:
+   * the capture's delivery key when the caller already computed it (else it is derived here).
    */
-  append(capture: NewCapture, bodyBytes: Buffer): Promise<StoredCapture>
+  append(capture: NewCapture, bodyBytes: Buffer, deliveryKey?: string): Promise<StoredCapture>
   /** Newest first; `total` counts the captures matching the filter (all of the scope without one). */
   page(query: CapturePageQuery): Promise<{ items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }>
   get(id: string): Promise<CaptureSummary | undefined>
@@ -167,6 +168,7 @@ interface Overlay {
 interface Pending {
   capture: NewCapture
   bytes: Buffer
+  deliveryKey: string | undefined
   resolve: (stored: StoredCapture) => void
   reject: (error: unknown) => void
 }
@@ -519,7 +521,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     }
     reserved.clear()
     const stored: StoredCapture[] = []
-    for (const { segment, logged, metadataJson, frame } of placed) {
+    for (const { item, segment, logged, metadataJson, frame } of placed) {
       const block = table.block(segment.number)
       const entry: IndexEntry = {
         id: logged.id,
@@ -528,7 +530,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         receivedAtMs: Date.parse(logged.receivedAt) || 0,
         frame: { offset: frame.offset, metadataBytes: frame.metadataBytes },
         bodySize: logged.body.size,
-        ...fieldsOf(logged),
+        ...fieldsOf(logged, item.deliveryKey),
       }
       const slot = addEntry(block, entry)
       if (segment.recent) segment.recent[slot] = metadataJson
@@ -666,9 +668,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     setDurability(mode) {
       durability = mode
     },
-    append(capture, bodyBytes) {
+    append(capture, bodyBytes, deliveryKey) {
       return new Promise((resolve, reject) => {
-        pending.push({ capture, bytes: bodyBytes, resolve, reject })
+        pending.push({ capture, bytes: bodyBytes, deliveryKey, resolve, reject })
         scheduleCommit()
       })
     },
@@ -819,9 +821,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   return store
 }
 
-/** The index fields derived from a record. */
+/** The index fields derived from a record (`deliveryKey` when the caller computed it already). */
 function fieldsOf(
   logged: LoggedCapture,
+  deliveryKey?: string,
 ): Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> {
   const fields = filterFieldsOf(logged)
   const entry: Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> = {
@@ -830,7 +833,7 @@ function fieldsOf(
     verdict: fields.verdict,
     answerStatus: fields.answerStatus,
     outcome: fields.outcome,
-    deliveryHash: hashDeliveryKey(deliveryKeyOf(logged)),
+    deliveryHash: hashDeliveryKey(deliveryKey ?? deliveryKeyOf(logged)),
   }
   if (logged.origin === 'imported') entry.imported = true
   if (logged.pinned === true) entry.pinned = true
