@@ -60,14 +60,6 @@ export interface SquareUrlCandidate {
   source: SquareUrlSource
 }
 
-export interface SquareVerifyOptions {
-  /**
-   * Notification URLs configured on the endpoint for every key (a key's own `notificationUrl`
-   * comes first). Order is kept; duplicates are tried once.
-   */
-  notificationUrls?: readonly string[]
-}
-
 /** The bytes Square signs: the notification URL (UTF-8) followed directly by the raw body. */
 export function squareSignedBytes(notificationUrl: string, body: Buffer | string): Buffer {
   return concatBytes([notificationUrl, body])
@@ -122,7 +114,7 @@ export function squareUrlCandidates(configured: readonly string[], delivery: Del
  * does not match (the URL Square signed is unknown, so a mismatch proves nothing);
  * `invalid` otherwise, with the configured URLs compared against where the request arrived.
  */
-export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey[], options: SquareVerifyOptions = {}): VerifyResult {
+export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey[]): VerifyResult {
   const sha256Header = headerValue(delivery.headers, SQUARE_SIGNATURE_HEADER)
   const sha1Header = headerValue(delivery.headers, SQUARE_LEGACY_SIGNATURE_HEADER)
   const useLegacy = sha256Header === undefined && sha1Header !== undefined
@@ -150,12 +142,10 @@ export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey
       explanation,
     )
 
-  const endpointUrls = options.notificationUrls ?? []
   const rebuilt = urlsFromHostHeader(delivery)
-  let anyConfigured = endpointUrls.length > 0
+  const configured = keys.flatMap((key) => (key.notificationUrl ? [key.notificationUrl] : []))
   for (const key of keys) {
-    const candidates = squareUrlCandidates(key.notificationUrl ? [key.notificationUrl, ...endpointUrls] : endpointUrls, delivery)
-    if (key.notificationUrl) anyConfigured = true
+    const candidates = squareUrlCandidates(key.notificationUrl ? [key.notificationUrl] : [], delivery)
     const match = tryUrls(delivery.body, key, candidates, algorithm, received, explanation.attempts)
     if (match) {
       explanation.matchedVariant = `HMAC-${algorithm.toUpperCase()}, ${describeUrl(match)}`
@@ -171,15 +161,14 @@ export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey
   if (only) explanation.keyFingerprint = only.fingerprint
   const tried =
     rebuilt.length > 0 ? ` (tried ${rebuilt.join(' and ')}, rebuilt from the Host header)` : ' (the request has no usable Host header to rebuild it from)'
-  if (!anyConfigured)
+  if (configured.length === 0)
     return result(
       noKeyVerdict(
         `notification URL unknown: Square signs the notification URL of the subscription with the body, and none is configured for this endpoint${tried}; enter it exactly as in the Square subscription`,
       ),
       explanation,
     )
-  for (const note of describeUrlMismatches([...keys.flatMap((key) => (key.notificationUrl ? [key.notificationUrl] : [])), ...endpointUrls], delivery))
-    explanation.notes.push(note)
+  for (const note of describeUrlMismatches(configured, delivery)) explanation.notes.push(note)
   return result(
     invalidVerdict(
       'signature-mismatch',
