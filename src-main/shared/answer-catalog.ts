@@ -39,6 +39,8 @@ export const ANSWER_PRECEDENCE = [
 
 /** RFC 7230 `token`: what a header name may consist of. */
 export const HTTP_TOKEN_PATTERN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** Longest method accepted in answer rules and replay edits (a token; real methods are short). */
+export const MAX_METHOD_CHARS = 32
 
 /**
  * Headers whose values Node derives from the body; setting them by hand would break the message

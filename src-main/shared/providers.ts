@@ -31,6 +31,7 @@ export {
   type ProviderId,
   type VerdictStatus,
 } from './provider-catalog'
+import { HTTP_TOKEN_PATTERN } from './answer-catalog'
 import { z } from 'zod'
 
 // ---------------------------------------------------------------------------------------------
@@ -332,7 +333,7 @@ const nonEmpty = z.string().min(1, 'cannot be empty').max(65_536)
 
 export const genericHmacConfigSchema = z
   .object({
-    header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token like X-Signature'),
+    header: z.string().regex(HTTP_TOKEN_PATTERN, 'a header name is a token like X-Signature'),
     prefix: z.string().max(64),
     algorithm: z.enum(GENERIC_HMAC_ALGORITHMS),
     encoding: z.enum(GENERIC_HMAC_ENCODINGS),

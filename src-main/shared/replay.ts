@@ -6,7 +6,17 @@
  * in a result: keys are named by their fingerprint, except a secret or key pair the simulator
  * generated itself, which the user needs in order to configure the receiving side.
  */
-import { FORWARD_TIMEOUT_MS, BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND } from './replay-limits'
+import {
+  FORWARD_TIMEOUT_MS,
+  BULK_MAX_CONCURRENCY,
+  BULK_MAX_RATE_PER_SECOND,
+  FORWARD_TIMEOUT_MAX_MS,
+  FORWARD_TIMEOUT_MIN_MS,
+  SEND_TIMEOUT_MAX_MS,
+  SEND_TIMEOUT_MIN_MS,
+} from './replay-limits'
+import { isTargetUrl, MAX_TARGET_URL_CHARS, TARGET_URL_EXAMPLE } from './target-url'
+import { HTTP_TOKEN_PATTERN, MAX_METHOD_CHARS } from './answer-catalog'
 import { z } from 'zod'
 
 export * from './replay-limits'
@@ -85,20 +95,9 @@ export const signingKeySchema = z.union([providerKeySchema, privateKeySchema])
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value)
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
-    } catch (error: unknown) {
-      if (error instanceof TypeError) return false
-      throw error
-    }
-  }, 'an http:// or https:// URL, e.g. http://localhost:3000/callbacks/ixopay')
+const httpUrl = z.string().max(MAX_TARGET_URL_CHARS).refine(isTargetUrl, `an http:// or https:// URL, e.g. ${TARGET_URL_EXAMPLE}`)
 
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is a token like X-Signature')
+const headerName = z.string().regex(HTTP_TOKEN_PATTERN, 'a header name is a token like X-Signature')
 // Header values are latin1 strings (one char per wire byte); CR, LF and NUL would split the header.
 const headerValueText = z
   .string()
@@ -116,10 +115,7 @@ export type ReplayBody = z.infer<typeof replayBodySchema>
 /** What the user changed before sending; anything absent is sent as captured. */
 export const replayEditsSchema = z
   .object({
-    method: z
-      .string()
-      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/, 'a method is a token like POST')
-      .optional(),
+    method: z.string().regex(HTTP_TOKEN_PATTERN, 'a method is a token like POST').max(MAX_METHOD_CHARS, 'a method is a token like POST').optional(),
     /** The whole header list as it should go out (order and case kept). Host is still rewritten for the target. */
     headers: headerPairsSchema.optional(),
     body: replayBodySchema.optional(),
@@ -129,18 +125,8 @@ export type ReplayEdits = z.infer<typeof replayEditsSchema>
 
 export const sendOptionsSchema = z
   .object({
-    timeoutMs: z
-      .number()
-      .int()
-      .min(100)
-      .max(10 * 60_000)
-      .optional(),
-    connectTimeoutMs: z
-      .number()
-      .int()
-      .min(100)
-      .max(10 * 60_000)
-      .optional(),
+    timeoutMs: z.number().int().min(SEND_TIMEOUT_MIN_MS).max(SEND_TIMEOUT_MAX_MS).optional(),
+    connectTimeoutMs: z.number().int().min(SEND_TIMEOUT_MIN_MS).max(SEND_TIMEOUT_MAX_MS).optional(),
     followRedirects: z.boolean().optional(),
     maxResponseBytes: z
       .number()
@@ -200,7 +186,7 @@ export const forwardConfigSchema = z
     enabled: z.boolean(),
     targetUrl: httpUrl,
     mode: z.enum(FORWARD_MODES),
-    timeoutMs: z.number().int().min(100).max(120_000).default(FORWARD_TIMEOUT_MS),
+    timeoutMs: z.number().int().min(FORWARD_TIMEOUT_MIN_MS).max(FORWARD_TIMEOUT_MAX_MS).default(FORWARD_TIMEOUT_MS),
     keepCapturedPath: z.boolean().default(false),
   })
   .strict()

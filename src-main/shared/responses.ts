@@ -23,6 +23,7 @@ import {
   MAX_HEADER_NAME_LENGTH,
   MAX_HEADER_VALUE_LENGTH,
   MAX_MATCH_TEXT_LENGTH,
+  MAX_METHOD_CHARS,
   MAX_PATH_PATTERN_LENGTH,
   MAX_RULES_PER_ENDPOINT,
   MAX_SEQUENCE_STEPS,
@@ -227,7 +228,11 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
     })
 
   const match = strictObject({
-    method: z.string().regex(HTTP_TOKEN_PATTERN, 'method must be an HTTP method such as POST').max(32, 'method is at most 32 characters').optional(),
+    method: z
+      .string()
+      .regex(HTTP_TOKEN_PATTERN, 'method must be an HTTP method such as POST')
+      .max(MAX_METHOD_CHARS, `method is at most ${MAX_METHOD_CHARS} characters`)
+      .optional(),
     pathPattern: z
       .string()
       .min(1, 'pathPattern cannot be empty')

@@ -4,7 +4,8 @@ import type { Endpoint } from '../../../../src-main/shared/contract'
 import { FORWARDED_MARK_HEADER, type ForwardConfig } from '../../../../src-main/shared/replay'
 import { requestedUrl } from '../../../../src-main/shared/captured-path'
 import { useForwardConfig, useSetForwardConfig } from '../../api/queries'
-import { describeInvalidTargetUrl, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MS } from '../../lib/replay-limits'
+import { describeInvalidTargetUrl } from '../../../../src-main/shared/target-url'
+import { describeInvalidTimeout, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MS } from '../../../../src-main/shared/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import '../../styles/replay.css'
 import { errorMessage } from '../../../../src-main/shared/errors'
@@ -50,7 +51,7 @@ function ForwardForm({
   const [keepCapturedPath, setKeepCapturedPath] = useState(config?.keepCapturedPath ?? false)
   const targetProblem = describeInvalidTargetUrl(targetUrl)
   const timeoutMs = Math.round(Number(timeoutSeconds) * 1000)
-  const timeoutProblem = Number.isFinite(timeoutMs) && timeoutMs >= 100 && timeoutMs <= FORWARD_TIMEOUT_MAX_MS ? null : 'between 0.1 and 120 seconds'
+  const timeoutProblem = describeInvalidTimeout(timeoutMs, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MAX_MS)
   const isValid = targetProblem === null && timeoutProblem === null
 
   function submit(): void {
@@ -111,7 +112,13 @@ function ForwardForm({
           </span>
         </label>
       </fieldset>
-      <TimeoutSecondsField value={timeoutSeconds} problem={timeoutProblem} maxSeconds={120} testId="forward-timeout" onChange={setTimeoutSeconds} />
+      <TimeoutSecondsField
+        value={timeoutSeconds}
+        problem={timeoutProblem}
+        maxSeconds={FORWARD_TIMEOUT_MAX_MS / 1000}
+        testId="forward-timeout"
+        onChange={setTimeoutSeconds}
+      />
       {save.error && (
         <p className="form-error" role="alert" data-testid="forward-error">
           {save.error.message}

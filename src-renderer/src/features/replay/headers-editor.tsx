@@ -1,12 +1,11 @@
 import type { HeaderPairs } from '../../../../src-main/shared/http-message'
+import { HTTP_TOKEN_PATTERN } from '../../../../src-main/shared/answer-catalog'
 
 export interface HeaderRow {
   id: number
   name: string
   value: string
 }
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 let nextRowId = 1
 
@@ -20,7 +19,7 @@ export function toPairs(rows: HeaderRow[]): HeaderPairs {
 
 /** The problem with one row, or `null` (the API's rules: a token name, a value without line breaks). */
 export function rowProblem(row: HeaderRow): string | null {
-  if (!HEADER_NAME.test(row.name)) return row.name === '' ? 'a header needs a name' : `“${row.name}” is not a header name`
+  if (!HTTP_TOKEN_PATTERN.test(row.name)) return row.name === '' ? 'a header needs a name' : `“${row.name}” is not a header name`
   if (/[\r\n\0]/.test(row.value)) return `${row.name}: a value cannot contain line breaks`
   return null
 }
@@ -55,7 +54,7 @@ export function HeadersEditor({ rows, onChange }: HeadersEditorProps) {
                     className="input wire input-compact"
                     value={row.name}
                     aria-label="Header name"
-                    aria-invalid={problem !== null && !HEADER_NAME.test(row.name)}
+                    aria-invalid={problem !== null && !HTTP_TOKEN_PATTERN.test(row.name)}
                     spellCheck={false}
                     onChange={(event) => update(row.id, { name: event.target.value })}
                     data-testid="header-edit-name"

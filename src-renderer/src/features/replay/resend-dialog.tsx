@@ -1,4 +1,4 @@
-import { TargetUrlField, TimeoutSecondsField, TARGET_URL_EXAMPLE } from './replay-fields'
+import { TargetUrlField, TimeoutSecondsField } from './replay-fields'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { CaptureDetail, ProcedureInput } from '../../../../src-main/shared/contract'
@@ -7,7 +7,9 @@ import type { ReplayRecord } from '../../../../src-main/shared/replay'
 import { call } from '../../api/api-client'
 import { useForwardConfig, useReplayCapture } from '../../api/queries'
 import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
-import { describeInvalidTargetUrl, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '../../lib/replay-limits'
+import { describeInvalidTargetUrl, TARGET_URL_EXAMPLE } from '../../../../src-main/shared/target-url'
+import { describeInvalidTimeout, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '../../../../src-main/shared/replay-limits'
+import { HTTP_TOKEN_PATTERN, MAX_METHOD_CHARS } from '../../../../src-main/shared/answer-catalog'
 import { ModalDialog } from '../../components/modal-dialog'
 import { previewQueryKey } from './preview-query-key'
 import { HeadersEditor, rowProblem, toPairs, toRows, type HeaderRow } from './headers-editor'
@@ -54,11 +56,10 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   const isEditing = mode === 'edit'
   const targetProblem = describeInvalidTargetUrl(targetUrl)
   const headerProblems = isEditing ? rows.map(rowProblem).filter((problem) => problem !== null) : []
-  const methodProblem = isEditing && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/.test(method) ? 'a method is a token like POST' : null
+  const methodProblem = isEditing && !(HTTP_TOKEN_PATTERN.test(method) && method.length <= MAX_METHOD_CHARS) ? 'a method is a token like POST' : null
   const bodyJsonProblem = isEditing && original.text !== null && looksLikeJson(contentType, bodyText) ? jsonProblem(bodyText) : null
   const timeoutMs = Math.round(Number(timeoutSeconds) * 1000)
-  const timeoutProblem =
-    Number.isFinite(timeoutMs) && timeoutMs >= SEND_TIMEOUT_MIN_MS && timeoutMs <= SEND_TIMEOUT_MAX_MS ? null : 'between 0.1 and 600 seconds'
+  const timeoutProblem = describeInvalidTimeout(timeoutMs, SEND_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS)
   const canBuild = targetProblem === null && headerProblems.length === 0 && methodProblem === null
 
   const input = useMemo((): ProcedureInput<'previewReplay'> => {
@@ -156,7 +157,13 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
           <details className="replay-disclosure">
             <summary>Send options</summary>
             <div className="resend-options">
-              <TimeoutSecondsField value={timeoutSeconds} problem={timeoutProblem} maxSeconds={600} testId="resend-timeout" onChange={setTimeoutSeconds} />
+              <TimeoutSecondsField
+                value={timeoutSeconds}
+                problem={timeoutProblem}
+                maxSeconds={SEND_TIMEOUT_MAX_MS / 1000}
+                testId="resend-timeout"
+                onChange={setTimeoutSeconds}
+              />
               <label className="checkbox">
                 <input
                   type="checkbox"

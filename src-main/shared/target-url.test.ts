@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { forwardConfigSchema, replayCaptureInputSchema, sendOptionsSchema } from './replay'
+import { describeInvalidTimeout, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from './replay-limits'
+import { describeInvalidTargetUrl, MAX_TARGET_URL_CHARS } from './target-url'
+
+const apiAccepts = (targetUrl: string) => replayCaptureInputSchema.safeParse({ captureId: 'c1', targetUrl }).success
+
+describe('describeInvalidTargetUrl', () => {
+  it('accepts http and https URLs with a host', () => {
+    expect(describeInvalidTargetUrl('http://localhost:3000/callbacks/ixopay')).toBeNull()
+    expect(describeInvalidTargetUrl('https://example.test/hook?x=1')).toBeNull()
+  })
+
+  it('says what is wrong with anything else', () => {
+    expect(describeInvalidTargetUrl('')).toMatch(/^Enter the URL/)
+    expect(describeInvalidTargetUrl('   ')).toMatch(/^Enter the URL/)
+    expect(describeInvalidTargetUrl('localhost:3000')).toBe('Use an http:// or https:// URL')
+    expect(describeInvalidTargetUrl('ftp://example.test/')).toBe('Use an http:// or https:// URL')
+    expect(describeInvalidTargetUrl('http//nope')).toMatch(/^Not a URL/)
+  })
+
+  it('refuses a URL longer than the API accepts (the form used to accept it and the API refused it)', () => {
+    const atLimit = `http://example.test/${'a'.repeat(MAX_TARGET_URL_CHARS - 'http://example.test/'.length)}`
+    expect(atLimit).toHaveLength(MAX_TARGET_URL_CHARS)
+    expect(describeInvalidTargetUrl(atLimit)).toBeNull()
+    expect(describeInvalidTargetUrl(`${atLimit}a`)).toBe(`A URL of at most ${MAX_TARGET_URL_CHARS} characters`)
+  })
+
+  it('agrees with the API schema on every input', () => {
+    const inputs = [
+      'http://localhost:3000/x',
+      'https://a.test',
+      ' http://padded.test ',
+      'http://',
+      'file:///etc/passwd',
+      'mailto:someone@example.test',
+      'javascript:alert(1)',
+      'http://[::1]:8080/',
+      'http://exa mple.test/',
+      '',
+      `http://example.test/${'b'.repeat(MAX_TARGET_URL_CHARS)}`,
+    ]
+    for (const input of inputs) expect({ input, accepted: describeInvalidTargetUrl(input) === null }).toEqual({ input, accepted: apiAccepts(input) })
+  })
+})
+
+describe('describeInvalidTimeout', () => {
+  it('accepts whole milliseconds within the bounds and words the bounds in seconds', () => {
+    expect(describeInvalidTimeout(SEND_TIMEOUT_MIN_MS, SEND_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS)).toBeNull()
+    expect(describeInvalidTimeout(SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS)).toBeNull()
+    expect(describeInvalidTimeout(99, SEND_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS)).toBe('between 0.1 and 600 seconds')
+    expect(describeInvalidTimeout(Number.NaN, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MAX_MS)).toBe('between 0.1 and 120 seconds')
+    expect(describeInvalidTimeout(150.5, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MAX_MS)).not.toBeNull()
+  })
+
+  it('uses the bounds the schemas enforce', () => {
+    for (const timeoutMs of [SEND_TIMEOUT_MIN_MS - 1, SEND_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MAX_MS + 1]) {
+      const formAccepts = describeInvalidTimeout(timeoutMs, SEND_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS) === null
+      expect(sendOptionsSchema.safeParse({ timeoutMs }).success).toBe(formAccepts)
+    }
+    for (const timeoutMs of [FORWARD_TIMEOUT_MIN_MS - 1, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MAX_MS + 1]) {
+      const formAccepts = describeInvalidTimeout(timeoutMs, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MAX_MS) === null
+      const config = { enabled: true, targetUrl: 'http://localhost:1/', mode: 'pass-through', timeoutMs }
+      expect(forwardConfigSchema.safeParse(config).success).toBe(formAccepts)
+    }
+  })
+})
