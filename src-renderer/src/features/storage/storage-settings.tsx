@@ -4,13 +4,16 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
+import type { Endpoint } from '../../../../src-main/shared/contract'
 import type { DurabilityMode, RetentionPolicySetting, StorageSettingsView } from '../../../../src-main/shared/storage-settings'
 import { call } from '../../api/api-client'
+import { useEndpoints } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
 import { formatBytes } from '../../lib/format'
+import { EndpointRetentionFields, endpointCapTextsOf, perEndpointPolicyOf } from './endpoint-retention'
+import { capText, MIB, parseCap } from './retention-caps'
 
 const STORAGE_SETTINGS_KEY = ['storage-settings'] as const
-const MIB = 1024 * 1024
 
 /** Top bar: "Storage". */
 export function StorageSettingsButton() {
@@ -27,31 +30,26 @@ export function StorageSettingsButton() {
 
 function StorageSettingsDialog({ onClose }: { onClose: () => void }) {
   const settings = useQuery({ queryKey: STORAGE_SETTINGS_KEY, queryFn: () => call('getStorageSettings', {}) })
+  const endpoints = useEndpoints()
+  const error = settings.error ?? endpoints.error
   return (
     <ModalDialog title="Storage" onClose={onClose} testId="storage-settings" size="medium" closeLink>
-      {settings.data ? <StorageSettingsForm view={settings.data} /> : <p className="muted">{settings.error ? settings.error.message : 'Loading…'}</p>}
+      {settings.data && endpoints.data ? (
+        <StorageSettingsForm view={settings.data} endpoints={endpoints.data} />
+      ) : (
+        <p className="muted">{error ? error.message : 'Loading…'}</p>
+      )}
     </ModalDialog>
   )
 }
 
-/** A cap as typed: empty is no cap. */
-function capText(value: number | null | undefined, unit = 1): string {
-  return value === null || value === undefined ? '' : String(Math.round(value / unit))
-}
-
-function parseCap(text: string, unit = 1): number | null | 'invalid' {
-  const trimmed = text.trim()
-  if (trimmed === '') return null
-  if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1) return 'invalid'
-  return Number(trimmed) * unit
-}
-
-function StorageSettingsForm({ view }: { view: StorageSettingsView }) {
+function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; endpoints: readonly Endpoint[] }) {
   const queryClient = useQueryClient()
   const [durability, setDurability] = useState<DurabilityMode>(view.durability)
   const [maxCaptures, setMaxCaptures] = useState(capText(view.retention.maxCaptures))
   const [maxMiB, setMaxMiB] = useState(capText(view.retention.maxBytes, MIB))
   const [maxAgeDays, setMaxAgeDays] = useState(capText(view.retention.maxAgeDays))
+  const [endpointCaps, setEndpointCaps] = useState(() => endpointCapTextsOf(view.retention.perEndpoint, endpoints))
   const [isSaved, setIsSaved] = useState(false)
   const save = useMutation({
     mutationFn: (input: { durability: DurabilityMode; retention: RetentionPolicySetting }) => call('setStorageSettings', input),
@@ -61,7 +59,8 @@ function StorageSettingsForm({ view }: { view: StorageSettingsView }) {
     },
   })
   const caps = { maxCaptures: parseCap(maxCaptures), maxBytes: parseCap(maxMiB, MIB), maxAgeDays: parseCap(maxAgeDays) }
-  const invalid = Object.values(caps).some((value) => value === 'invalid')
+  const perEndpoint = perEndpointPolicyOf(endpointCaps, view.retention.perEndpoint)
+  const invalid = Object.values(caps).some((value) => value === 'invalid') || perEndpoint === 'invalid'
   const { health } = view
 
   return (
@@ -69,10 +68,9 @@ function StorageSettingsForm({ view }: { view: StorageSettingsView }) {
       className="form storage-settings"
       onSubmit={(event) => {
         event.preventDefault()
-        if (invalid) return
+        if (perEndpoint === 'invalid' || invalid) return
         setIsSaved(false)
-        // Per-endpoint caps are kept as they are (set through the API).
-        save.mutate({ durability, retention: { ...view.retention, ...(caps as RetentionPolicySetting) } })
+        save.mutate({ durability, retention: { ...(caps as RetentionPolicySetting), perEndpoint } })
       }}
     >
       <p className="muted" data-testid="storage-health">
@@ -104,6 +102,7 @@ function StorageSettingsForm({ view }: { view: StorageSettingsView }) {
         <CapField label="Delete after (days)" value={maxAgeDays} onChange={setMaxAgeDays} testId="retention-max-age-days" />
         <span className="field-hint">Empty: no limit. Imported captures keep their original time and are exempt from the age limit.</span>
       </fieldset>
+      <EndpointRetentionFields endpoints={endpoints} texts={endpointCaps} onChange={setEndpointCaps} />
       {invalid && <p className="form-error">Limits are whole numbers of at least 1, or empty.</p>}
       {save.error && (
         <p className="form-error" role="alert" data-testid="storage-settings-error">

@@ -1,0 +1,97 @@
+/**
+ * Per-endpoint retention in the Storage dialog: one row per endpoint with its own caps (captures,
+ * MiB, days), which apply besides the global ones. A busy test endpoint can be kept small while
+ * the others keep everything.
+ */
+import type { Endpoint } from '../../../../src-main/shared/contract'
+import type { RetentionLimitsSetting } from '../../../../src-main/shared/storage-settings'
+import { capTextsOf, hasAnyCap, limitsOf, parseCap, type CapTexts } from './retention-caps'
+import './storage.css'
+
+/** The typed caps of each endpoint, by endpoint id. */
+export type EndpointCapTexts = Record<string, CapTexts>
+
+export function endpointCapTextsOf(perEndpoint: Record<string, RetentionLimitsSetting> | undefined, endpoints: readonly Endpoint[]): EndpointCapTexts {
+  return Object.fromEntries(endpoints.map((endpoint) => [endpoint.id, capTextsOf(perEndpoint?.[endpoint.id])]))
+}
+
+/**
+ * The `perEndpoint` policy to save: the endpoints with at least one cap, and the saved caps of
+ * endpoints this list does not show (kept as they are). `'invalid'` when a typed cap is not valid.
+ */
+export function perEndpointPolicyOf(
+  texts: EndpointCapTexts,
+  saved: Record<string, RetentionLimitsSetting> | undefined,
+): Record<string, RetentionLimitsSetting> | 'invalid' {
+  const policy: Record<string, RetentionLimitsSetting> = {}
+  for (const [endpointId, limits] of Object.entries(saved ?? {})) if (!(endpointId in texts)) policy[endpointId] = limits
+  for (const [endpointId, typed] of Object.entries(texts)) {
+    const limits = limitsOf(typed)
+    if (limits === 'invalid') return 'invalid'
+    if (hasAnyCap(limits)) policy[endpointId] = limits
+  }
+  return policy
+}
+
+export function EndpointRetentionFields({
+  endpoints,
+  texts,
+  onChange,
+}: {
+  endpoints: readonly Endpoint[]
+  texts: EndpointCapTexts
+  onChange: (next: EndpointCapTexts) => void
+}) {
+  if (endpoints.length === 0) return null
+  const set = (endpointId: string, field: keyof CapTexts, value: string) =>
+    onChange({ ...texts, [endpointId]: { ...(texts[endpointId] ?? capTextsOf(undefined)), [field]: value } })
+  return (
+    <fieldset className="field">
+      <legend className="field-label">Per endpoint (besides the limits above)</legend>
+      <table className="endpoint-retention" data-testid="endpoint-retention">
+        <thead>
+          <tr>
+            <th scope="col">Endpoint</th>
+            <th scope="col">Captures now</th>
+            <th scope="col">Keep at most (captures)</th>
+            <th scope="col">Keep at most (MiB)</th>
+            <th scope="col">Delete after (days)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {endpoints.map((endpoint) => {
+            const typed = texts[endpoint.id] ?? capTextsOf(undefined)
+            return (
+              <tr key={endpoint.id} data-testid="endpoint-retention-row" data-endpoint-slug={endpoint.slug}>
+                <th scope="row">
+                  {endpoint.name} <span className="muted">/{endpoint.slug}</span>
+                </th>
+                <td className="endpoint-retention-count">{endpoint.captureCount.toLocaleString()}</td>
+                {(
+                  [
+                    ['maxCaptures', 'captures'],
+                    ['maxMiB', 'MiB'],
+                    ['maxAgeDays', 'days'],
+                  ] as const
+                ).map(([field, unit]) => (
+                  <td key={field}>
+                    <input
+                      className="input"
+                      inputMode="numeric"
+                      value={typed[field]}
+                      placeholder="no limit"
+                      aria-label={`${endpoint.name}: keep at most (${unit})`}
+                      aria-invalid={parseCap(typed[field]) === 'invalid'}
+                      onChange={(event) => set(endpoint.id, field, event.target.value)}
+                      data-testid={`endpoint-retention-${field}`}
+                    />
+                  </td>
+                ))}
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </fieldset>
+  )
+}
