@@ -8,7 +8,7 @@
 //   npm run bench:scale          (SCALE_CAPTURES=100000 SCALE_DURABILITY=sync by default)
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
@@ -142,21 +142,40 @@ const figure = (name, value, target = '') => {
 
 const dataDir = await mkdtemp(join(tmpdir(), 'callback-inspector-scale-'))
 const appArgs = [APP_ENTRY, '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', '--durability', DURABILITY]
-console.log(`Store at scale: ${TOTAL.toLocaleString('en-US')} captures of about 2 KB (a quarter Stripe), durability ${DURABILITY}\n`)
+/** Figures from a loaded machine are not comparable: each run says how loaded it was. */
+const loadAverage = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ')
+console.log(`Store at scale: ${TOTAL.toLocaleString('en-US')} captures of about 2 KB (a quarter Stripe), durability ${DURABILITY}`)
+console.log(`load average at start: ${loadAverage()}\n`)
 let app = await startProcess(appArgs)
 let filled = 0
+/** RSS (MiB) at each checkpoint, for the growth from 50k to the end. */
+const rssAt = new Map()
 for (const checkpoint of CHECKPOINTS) {
   const startedAt = performance.now()
   const result = await load({ url: app.ready.receiver, requests, amount: checkpoint - filled })
   const rate = Math.round((checkpoint - filled) / ((performance.now() - startedAt) / 1000))
   filled = checkpoint
   await new Promise((resolve) => setTimeout(resolve, 1500))
+  const rss = await rssMiB(app.child.pid)
+  rssAt.set(checkpoint, rss)
   figure(
     `RSS at ${checkpoint.toLocaleString('en-US')} captures`,
-    `${(await rssMiB(app.child.pid)).toFixed(0)} MiB`,
-    checkpoint === TOTAL ? '<= 150 MiB at 100k' : '',
+    `${rss.toFixed(0)} MiB`,
+    checkpoint === TOTAL ? `<= 150 MiB at 100k: ${TOTAL < 100_000 || rss <= 150 ? 'met' : 'missed'}` : '',
   )
   console.log(`   (filled at ${rate} captures/s, non-2xx ${result.non2xx})`)
+}
+// Issue 11: memory that does not grow with the store, at most 10% more from 50,000 to 100,000.
+if (rssAt.has(50_000) && TOTAL > 50_000) {
+  const growth = ((rssAt.get(TOTAL) - rssAt.get(50_000)) / rssAt.get(50_000)) * 100
+  figure(
+    `RSS growth from 50,000 to ${TOTAL.toLocaleString('en-US')} captures`,
+    `${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%`,
+    `<= 10%: ${growth <= 10 ? 'met' : 'missed'}`,
+  )
 }
 const total = (await api(app.ready, 'listCaptures', { limit: 1 })).total
 figure('captures stored', total)
@@ -212,5 +231,5 @@ figure('receiver p99 during the clear', `${duringClear.latency.p99} ms`, '<= 50 
 
 await stopProcess(app.child)
 await rm(dataDir, { recursive: true, force: true })
-console.log('')
+console.log(`\nload average at the end: ${loadAverage()}`)
 console.table(figures)
