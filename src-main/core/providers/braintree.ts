@@ -11,8 +11,9 @@
  * The stored body stays the truth; the decoded XML is a view derived from it.
  */
 import { createHash } from 'node:crypto'
+import { decodeBraintreePayload } from '../../shared/braintree-payload'
 import type { DeliverySummary, MoneyAmount } from '../../shared/providers'
-import { bytesEqual, decodeBase64Strict, decodeHexStrict } from './crypto-utils'
+import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { parseXmlTree, xmlChild, xmlChildText, type XmlElement } from './braintree-xml'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
@@ -222,18 +223,9 @@ export function verifyBraintree(delivery: Delivery, pairs: readonly BraintreeKey
 }
 
 // ---------------------------------------------------------------------------------------------
-// The derived XML view and the summary
+// The summary (the derived XML view is shared/braintree-payload.ts)
 
-export type BraintreePayloadView = { ok: true; xml: string } | { ok: false; problem: string }
-
-/** The XML inside bt_payload, decoded from base64: a view derived from the stored body, which stays the truth. */
-export function decodeBraintreePayload(body: Buffer): BraintreePayloadView {
-  const form = readBraintreeForm(body)
-  if (form === null || form.payload === null) return { ok: false, problem: 'no bt_payload form parameter' }
-  const bytes = decodeBase64Strict(form.payload.replace(/\n/g, ''))
-  if (!bytes) return { ok: false, problem: 'bt_payload is not base64' }
-  return { ok: true, xml: bytes.toString('utf8') }
-}
+export { decodeBraintreePayload, type BraintreePayloadView } from '../../shared/braintree-payload'
 
 /**
  * The subject's amount exactly as sent. A subscription's is the amount of its newest transaction
