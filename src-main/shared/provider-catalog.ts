@@ -1,5 +1,5 @@
 /**
- * Provider ids, names and key kinds: plain data with no runtime imports, so the renderer uses the
+ * Provider ids, names, short names and key hints: plain data with no runtime imports, so the renderer uses the
  * very same lists as the core (shared/providers.ts re-exports them beside its zod schemas).
  */
 
@@ -42,9 +42,37 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = {
   unknown: 'Unknown sender',
 }
 
+/** Short names for the capture list's provider badge. */
+export const PROVIDER_SHORT_NAMES: Record<ProviderId, string> = {
+  ixopay: 'IXOPAY',
+  chip: 'CHIP',
+  plexo: 'Plexo',
+  swedbankpay: 'PayEx',
+  stripe: 'Stripe',
+  'standard-webhooks': 'StdHooks',
+  github: 'GitHub',
+  shopify: 'Shopify',
+  adyen: 'Adyen',
+  mollie: 'Mollie',
+  paypal: 'PayPal',
+  generic: 'HMAC',
+  unknown: '—',
+}
+
 /** Providers whose signatures are HMACs over a shared secret (and IXOPAY's optional API key). */
 export const HMAC_PROVIDER_IDS = ['ixopay', 'stripe', 'standard-webhooks', 'github', 'shopify', 'adyen', 'mollie'] as const
 export type HmacProviderId = (typeof HMAC_PROVIDER_IDS)[number]
+
+/** What the key form says about an HMAC provider's secret: where to find it and what it looks like. */
+export const HMAC_SECRET_HINTS: Record<HmacProviderId, string> = {
+  ixopay: "The connector's shared secret (UTF-8). The API key is only needed for legacy XML callbacks.",
+  stripe: 'The endpoint signing secret, whsec_…, used as is.',
+  'standard-webhooks': 'The signing secret, whsec_<base64>: it checks v1 (HMAC) signatures. For v1a (ed25519) signatures add the sender’s public key instead.',
+  github: "The webhook's secret.",
+  shopify: "The app's client secret.",
+  adyen: 'The HMAC key in hex, from the Customer Area.',
+  mollie: 'The next-gen webhook signing secret.',
+}
 
 export const GENERIC_HMAC_ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const
 export const GENERIC_HMAC_ENCODINGS = ['hex', 'base64'] as const

@@ -5,9 +5,9 @@
  * The key is a pure function of the stored record (its recognition summary, its headers and its
  * body hash), so the store can index it and rebuild the index without reading bodies.
  *
- * The rule per provider names what the provider keeps unchanged across retries of one
- * notification, and changes between two different notifications about the same transaction
- * (an IXOPAY `PENDING` then `OK` callback are two deliveries, not a retry):
+ * The rule per provider (its module's `deliveryIdentity`) names what the provider keeps unchanged
+ * across retries of one notification, and changes between two different notifications about the
+ * same transaction (an IXOPAY `PENDING` then `OK` callback are two deliveries, not a retry):
  *
  * | provider | key | why |
  * |---|---|---|
@@ -27,8 +27,9 @@
  */
 import { createHash } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/contract'
-import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import type { HeaderPairs } from '../../shared/http-message'
 import type { ProviderId } from '../../shared/providers'
+import { findProviderModule } from '../providers/registry'
 import type { LoggedCapture } from '../store/persisted-schema'
 
 /** Keys longer than this (an id header of kilobytes) are replaced by their hash, so indexes stay small. */
@@ -77,59 +78,15 @@ export function describeDeliveryKey(key: string): string {
   if (key.startsWith('refused:')) return 'nothing: a refused request is a delivery of its own'
   if (key.startsWith('sha256:')) return 'the same body bytes'
   const provider = key.slice(0, key.indexOf(':'))
-  return `the ${provider} ${PROVIDER_IDENTITY_LABELS[provider as ProviderId] ?? 'id'}`
-}
-
-const PROVIDER_IDENTITY_LABELS: Partial<Record<ProviderId, string>> = {
-  ixopay: 'transaction id, type and result',
-  chip: 'object id, event type and status',
-  adyen: 'pspReference, event code and success',
-  plexo: 'payment id, event and status',
-  mollie: 'resource id',
-  stripe: 'event id',
-  paypal: 'event id',
-  github: 'delivery GUID (X-GitHub-Delivery)',
-  shopify: 'webhook id (X-Shopify-Webhook-Id)',
-  'standard-webhooks': 'message id (webhook-id)',
+  return `the ${provider} ${findProviderModule(provider)?.deliveryIdentity?.label ?? 'id'}`
 }
 
 type Identity = [provider: ProviderId, ...parts: Array<string | null>]
 
-/** The provider's identity of the notification, or `null` when only the body's bytes identify it. */
+/** The provider's identity of the notification (its module's rule), or `null` when only the body's bytes identify it. */
 function providerIdentity(recognition: CaptureRecognition, headers: HeaderPairs): Identity | null {
   const { provider, summary } = recognition
-  switch (provider.id) {
-    case 'ixopay': {
-      const transaction = summary.objectId ?? summary.reference
-      return transaction === null ? null : ['ixopay', transaction, summary.eventType, summary.status]
-    }
-    case 'chip':
-      return summary.objectId === null ? null : ['chip', summary.objectId, summary.eventType, summary.status]
-    case 'adyen':
-      // Platform webhooks carry an id of the changed resource only; several updates share it.
-      return provider.variant === 'classic' && summary.objectId !== null ? ['adyen', summary.objectId, summary.eventType, summary.status] : null
-    case 'plexo':
-      return summary.objectId === null ? null : ['plexo', summary.objectId, summary.eventType, summary.status]
-    case 'mollie':
-      // Next-gen bodies are events whose own id is not kept in the summary: the bytes identify them.
-      return provider.variant === 'classic' && summary.objectId !== null ? ['mollie', summary.objectId] : null
-    case 'github':
-      return summary.objectId === null ? null : ['github', summary.objectId]
-    case 'shopify': {
-      const id = headerValue(headers, 'X-Shopify-Webhook-Id') ?? headerValue(headers, 'X-Shopify-Event-Id')
-      return id === undefined ? null : ['shopify', id]
-    }
-    case 'standard-webhooks': {
-      const id = headerValue(headers, 'webhook-id') ?? headerValue(headers, 'svix-id')
-      return id === undefined ? null : ['standard-webhooks', id]
-    }
-    case 'stripe':
-    case 'paypal':
-      // The event id is the same on every retry; records stored before it was kept use the bytes.
-      return summary.eventId ? [provider.id, summary.eventId] : null
-    case 'swedbankpay':
-    case 'generic':
-    case 'unknown':
-      return null
-  }
+  // A stored record may name a provider this version does not know: its bytes identify it.
+  const parts = findProviderModule(provider.id)?.deliveryIdentity?.parts({ variant: provider.variant, summary, headers }) ?? null
+  return parts === null ? null : [provider.id, ...parts]
 }

@@ -26,6 +26,10 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { COMMON_URL_RULES, fromFirst, fromPrevious, generic2xx, HOUR, is2xx, MINUTE, SECOND, textAnswer } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 const SHA256_BYTES = 32
 
@@ -259,4 +263,70 @@ export function parseAdyen(delivery: Delivery): DeliverySummary {
     )
   })
   return summary
+}
+
+const ADYEN_TIMEOUT_MS = 10_000
+
+// Adyen, https://docs.adyen.com/development-resources/webhooks/troubleshoot: three tries at 9 s,
+// 18 s and 27 s, then a retry queue at 2 min, 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 4 h and 8 h,
+// continuing for up to 30 days.
+const ADYEN_RETRIES: RetrySchedule = {
+  provider: 'adyen',
+  title: 'Adyen',
+  kind: 'published-times',
+  description:
+    'Three tries at 9 s, 18 s and 27 s, then a retry queue after 2 min, 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 4 h and 8 h, and on for up to 30 days.',
+  successRule: 'any 2xx (older integrations: the body [accepted])',
+  retries: [
+    fromFirst(9 * SECOND),
+    fromFirst(18 * SECOND),
+    fromFirst(27 * SECOND),
+    ...[2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR].map(fromPrevious),
+  ],
+  sourceUrl: 'https://docs.adyen.com/development-resources/webhooks/troubleshoot',
+  sourceTitle: 'Adyen: troubleshoot webhooks (retry queue)',
+  confirmed: true,
+  caveat:
+    'Adyen does not say whether the 9, 18 and 27 s count from the first attempt: they are shown as such. Queue intervals are counted from the attempt before.',
+}
+
+export const adyenProvider: ProviderModule<'adyen'> = {
+  id: 'adyen',
+  rules: {},
+  variantOf: adyenVariant,
+  parse: parseAdyen,
+  verify: (delivery, keys, options, { summary }) => {
+    const adyen = verifyAdyen(delivery, keys, options)
+    // Classic batches carry one signature per item: each item of the summary shows its own.
+    adyen.itemSignatures.forEach((status, index) => {
+      const item = summary.items[index]
+      if (item) item.signature = status
+    })
+    return { verdict: adyen.verdict, explanation: adyen.explanation }
+  },
+  acknowledgement: (variant) =>
+    variant === 'classic'
+      ? {
+          subject: 'Adyen',
+          expects: `a 2xx answer with body [accepted] within ${ADYEN_TIMEOUT_MS / 1000} s (older integrations need the body)`,
+          consequence: 'and retry',
+          acknowledgement: textAnswer(200, '[accepted]'),
+          timeoutMs: ADYEN_TIMEOUT_MS,
+          judge: (status, body) => (!is2xx(status) ? 'failure' : body.trim() === '[accepted]' ? 'success' : 'uncertain'),
+        }
+      : generic2xx('Adyen', 'and retry', ADYEN_TIMEOUT_MS),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'Adyen' },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: {
+    check: (value) =>
+      decodeHexStrict(value.trim()) ? null : 'an Adyen HMAC key is hex (an even number of 0-9, A-F characters), as shown in the Customer Area',
+    generate: () => randomBytes(32).toString('hex').toUpperCase(),
+  },
+  deliveryIdentity: {
+    label: 'pspReference, event code and success',
+    // Adyen's own notification identity. Platform webhooks carry an id of the changed resource
+    // only; several updates share it, so the bytes identify them.
+    parts: ({ variant, summary }) => (variant === 'classic' && summary.objectId !== null ? [summary.objectId, summary.eventType, summary.status] : null),
+  },
+  retrySchedule: () => ADYEN_RETRIES,
 }

@@ -26,6 +26,9 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { COMMON_URL_RULES, fromFirst, generic2xx, MINUTE } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 export type ChipProduct = 'collect' | 'send'
 
@@ -231,4 +234,56 @@ function parseSend(body: JsonObject, delivery: Delivery): DeliverySummary {
   pushField(fields, 'Created at', body.created_at)
   pushField(fields, 'Updated at', body.updated_at)
   return summary
+}
+
+// CHIP Collect, https://docs.chip-in.asia/chip-collect/overview/delivery-protocol:
+// the delay before attempt n is 3^(n−1) − 1 minutes counted from when the callback was first
+// scheduled; delivery stops after the 8th attempt, 36 h 26 min after the first.
+const CHIP_COLLECT_RETRIES: RetrySchedule = {
+  provider: 'chip',
+  title: 'CHIP Collect',
+  kind: 'published-times',
+  description:
+    'Retried until a 2xx, up to 8 attempts over 36 h 26 min: attempt n comes 3^(n−1) − 1 minutes after the first (2, 8, 26, 80, 242, 728 and 2186 minutes).',
+  successRule: 'any 2xx',
+  retries: [2, 8, 26, 80, 242, 728, 2186].map((minutes) => fromFirst(minutes * MINUTE)),
+  sourceUrl: 'https://docs.chip-in.asia/chip-collect/overview/delivery-protocol',
+  sourceTitle: 'CHIP Collect: delivery protocol',
+  confirmed: true,
+  caveat: 'CHIP’s older callbacks page says “up to 8 additional attempts” over about 36 hours, one more than this page: the last attempt may differ by one.',
+}
+
+// CHIP Send, https://docs.chip-in.asia/chip-send/api-reference/webhooks/delivery-protocol:
+// 25 retries over about 21 days, then an e-mail; no per-attempt times.
+const CHIP_SEND_RETRIES: RetrySchedule = {
+  provider: 'chip',
+  title: 'CHIP Send',
+  kind: 'outline',
+  description: 'Retried up to 25 times over about 21 days, then CHIP sends an e-mail. The page gives no per-attempt times.',
+  successRule: 'any 2xx',
+  retries: [],
+  sourceUrl: 'https://docs.chip-in.asia/chip-send/api-reference/webhooks/delivery-protocol',
+  sourceTitle: 'CHIP Send: webhook delivery protocol',
+  confirmed: true,
+  caveat: null,
+}
+
+export const chipProvider: ProviderModule<'chip'> = {
+  id: 'chip',
+  rules: {},
+  variantOf: chipVariant,
+  parse: parseChip,
+  verify: verifyChip,
+  acknowledgement: (variant) =>
+    variant === 'send'
+      ? generic2xx('CHIP', 'and retry (up to 25 times over about 21 days)')
+      : generic2xx('CHIP', 'and retry (up to about 8 times over 36 hours)'),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'CHIP' },
+  keyKinds: ['rsa-public-key'],
+  deliveryIdentity: {
+    label: 'object id, event type and status',
+    // CHIP retries carry "the same payload and event"; CHIP suggests dedupe on id and event type.
+    parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId, summary.eventType, summary.status]),
+  },
+  retrySchedule: (variant) => (variant === 'send' ? CHIP_SEND_RETRIES : CHIP_COLLECT_RETRIES),
 }

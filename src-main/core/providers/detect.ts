@@ -3,6 +3,7 @@
  * signature header first) and the first match wins; a pinned provider (endpoint setting) skips detection but still gets its
  * variant from the delivery.
  */
+import { assertNever } from '../../shared/assert-never'
 import { headerValue } from '../../shared/http-message'
 import { PROVIDER_NAMES, type PinnableProviderId, type ProviderKey, type ProviderRecognition, type ProviderVariant } from '../../shared/providers'
 import { isObject, parseJsonBody, text, type JsonValue } from './body'
@@ -11,7 +12,6 @@ import { chipVariant } from './chip'
 import { decodeBase64Strict } from './crypto-utils'
 import { hasGenericHmacHeader } from './generic-hmac'
 import { IXOPAY_SIGNATURE_BYTES, ixopayAuthorizationHeader, isIxopayLegacyXml } from './ixopay'
-import { assertNever } from './keys'
 import { isMollieClassic, mollieVariant } from './mollie'
 import { isPlexoEnvelope, isPlexoPaymentDto } from './plexo'
 import { standardWebhooksVariant } from './standard-webhooks'

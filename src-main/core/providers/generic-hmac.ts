@@ -20,6 +20,9 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import { COMMON_URL_RULES } from './module-parts'
+import type { ProviderModule } from './provider-module'
+import { genericSummary } from './summary'
 
 type GenericKey = Extract<ProviderKey, { kind: 'generic-hmac' }>
 
@@ -130,4 +133,17 @@ export function verifyGenericHmac(delivery: Delivery, keys: readonly ProviderKey
     lastFailure = invalidVerdict('signature-mismatch', HMAC_MISMATCH)
   }
   return result(lastFailure ?? invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+}
+
+/** The endpoint's own HMAC scheme: no provider behind it, so no acknowledgement or retry policy is known. */
+export const genericProvider: ProviderModule<'generic'> = {
+  id: 'generic',
+  rules: {},
+  variantOf: () => 'configured',
+  parse: (delivery, { genericFields }) => genericSummary(delivery.body, genericFields),
+  verify: verifyGenericHmac,
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'the provider' },
+  keyKinds: ['generic-hmac'],
+  // Nothing identifies the sender's notification but its bytes: no identity rule.
+  retrySchedule: () => null,
 }

@@ -22,6 +22,10 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { COMMON_URL_RULES, generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 /** Value for X-Hub-Signature-256 (what `@octokit/webhooks-methods` `sign` returns). */
 export function signGithub(secret: string, body: Buffer | string): string {
@@ -86,4 +90,38 @@ export function parseGithub(delivery: Delivery): DeliverySummary {
     pushField(fields, 'Ref', prop(json, 'ref'))
   }
   return summary
+}
+
+const GITHUB_TIMEOUT_MS = 10_000
+
+// GitHub, https://docs.github.com/en/webhooks/testing-and-troubleshooting-webhooks/redelivering-webhooks:
+// failed deliveries are not redelivered automatically.
+const GITHUB_RETRIES: RetrySchedule = {
+  provider: 'github',
+  title: 'GitHub',
+  kind: 'no-automatic-retries',
+  description: 'GitHub does not retry failed deliveries: a second attempt is a redelivery someone asked for (in the settings or through the API).',
+  successRule: 'any 2xx within 10 s',
+  retries: [],
+  sourceUrl: 'https://docs.github.com/en/webhooks/testing-and-troubleshooting-webhooks/redelivering-webhooks',
+  sourceTitle: 'GitHub: redelivering webhooks',
+  confirmed: true,
+  caveat: null,
+}
+
+export const githubProvider: ProviderModule<'github'> = {
+  id: 'github',
+  rules: {},
+  variantOf: () => 'webhook',
+  parse: parseGithub,
+  verify: verifyGithub,
+  acknowledgement: () => generic2xx('GitHub', '(it does not redeliver on its own; redeliver by hand or through the API)', GITHUB_TIMEOUT_MS),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'GitHub' },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(24).toString('hex') },
+  deliveryIdentity: {
+    label: 'delivery GUID (X-GitHub-Delivery)',
+    parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId]),
+  },
+  retrySchedule: () => GITHUB_RETRIES,
 }

@@ -5,7 +5,8 @@
 export { analyzeDelivery, type AnalyzeOptions } from './analyze'
 export type { Delivery, VerifyOptions, VerifyResult } from './verification'
 export { detectProvider, pinnedRecognition } from './detect'
-export { describeKey, validateKey, keyFingerprint, normalisePublicKeyInput, type KeyValidation } from './keys'
+export { describeKey, keyFingerprint, normalisePublicKeyInput } from './keys'
+export { validateKey, type KeyValidation } from './key-validation'
 
 export {
   parseIxopay,

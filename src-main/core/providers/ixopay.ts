@@ -33,6 +33,10 @@ import {
   type VerifyResult,
 } from './verification'
 import { xmlElementText } from './xml'
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { textAnswer, warnAboutSurroundingWhitespace } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 /** The Content-Type the official SDK hard-codes when validating JSON callbacks. */
 export const IXOPAY_JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
@@ -441,4 +445,58 @@ function parseXml(xml: string): DeliverySummary {
   pushField(fields, 'Adapter message', read('adapterMessage'))
   if (summary.status === null) summary.problems.push('no <result> element')
   return summary
+}
+
+// IXOPAY, https://documentation.ixopay.com/docs/reference/integration/callbacks/response-handling:
+// asks for HTTP 200 with body "OK"; no public copy of the page gives retry intervals.
+const IXOPAY_RETRIES: RetrySchedule = {
+  provider: 'ixopay',
+  title: 'IXOPAY',
+  kind: 'not-published',
+  description: 'IXOPAY retries callbacks that are not acknowledged, but publishes no intervals: attempts are shown as they arrive, without expected times.',
+  successRule: 'HTTP 200 with the body OK',
+  retries: [],
+  sourceUrl: 'https://documentation.ixopay.com/docs/reference/integration/callbacks/response-handling',
+  sourceTitle: 'IXOPAY: callback response handling',
+  confirmed: true,
+  caveat: null,
+}
+
+export const ixopayProvider: ProviderModule<'ixopay'> = {
+  id: 'ixopay',
+  rules: {},
+  variantOf: (delivery) => (isIxopayLegacyXml(delivery) ? 'legacy-xml' : 'json-api'),
+  parse: parseIxopay,
+  verify: verifyIxopay,
+  acknowledgement: () => ({
+    subject: 'IXOPAY',
+    expects: 'HTTP 200 with body OK',
+    consequence: 'and retry',
+    acknowledgement: textAnswer(200, 'OK'),
+    timeoutMs: null,
+    // The SDK example prints exactly "OK"; surrounding whitespace is allowed here (a trailing
+    // newline from `echo`-style code is common), which the docs neither allow nor forbid.
+    judge: (status, body) => (status === 200 && body.trim() === 'OK' ? 'success' : 'failure'),
+  }),
+  publicUrl: {
+    // The callback documentation (see IXOPAY_RETRIES): http or https, port 80 or 443, a host whose
+    // IPv4 address is not private or reserved.
+    rules: {
+      https: { severity: 'recommended', why: 'IXOPAY accepts http or https, but http sends callbacks in clear text' },
+      ports: [80, 443],
+      isIpv4Only: true,
+    },
+    senderName: 'IXOPAY',
+  },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(24).toString('hex') },
+  deliveryIdentity: {
+    label: 'transaction id, type and result',
+    // The gateway's transaction id; one transaction can report PENDING then OK (two deliveries).
+    parts: ({ summary }) => {
+      const transaction = summary.objectId ?? summary.reference
+      return transaction === null ? null : [transaction, summary.eventType, summary.status]
+    },
+  },
+  retrySchedule: () => IXOPAY_RETRIES,
 }

@@ -1,5 +1,6 @@
 /**
- * Key material: validation on entry, masked descriptors for the renderer, and lookup by provider.
+ * Key material: masked descriptors for the renderer, fingerprints, and lookup by provider
+ * (validation on entry is key-validation.ts).
  *
  * A descriptor never carries a secret: secrets are shown as a known public prefix (e.g. `whsec_`)
  * and dots (not their length), and identified by a fingerprint (for secrets a keyed HMAC, see
@@ -8,140 +9,14 @@
  * different PEM line lengths does not change it.
  */
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto'
-import { PROVIDER_NAMES, providerKeySchema, type HmacProviderId, type KeyDescriptor, type ProviderKey, type SummaryField } from '../../shared/providers'
-import { parseEd25519PublicKey, toWhpk, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
-import { describeSecretShapeMismatch } from '../../shared/key-shape'
+import { assertNever } from '../../shared/assert-never'
+import { PROVIDER_NAMES, type HmacProviderId, type KeyDescriptor, type ProviderKey, type SummaryField } from '../../shared/providers'
+import { parseEd25519PublicKey } from '../keys/ed25519'
 import { secretFingerprint } from '../keys/fingerprint-key'
-import { decodeBase64Strict, decodeHexStrict, errorMessage, fingerprintOf } from './crypto-utils'
+import { errorMessage, fingerprintOf } from './crypto-utils'
 
 /** Known non-secret prefixes that may be shown in a masked secret. */
 const PUBLIC_SECRET_PREFIXES = ['whsec_', 'shpss_', 'sk_test_', 'sk_live_']
-
-export type KeyValidation = { ok: true; key: ProviderKey; descriptor: KeyDescriptor; warnings: string[] } | { ok: false; message: string }
-
-/**
- * Checks a key as entered and returns it normalised (CHIP's JSON-string public key becomes PEM,
- * PEM line endings are normalised, hex keys are upper-cased). Refuses, with a message meant for
- * the user, anything that cannot work: a PEM that does not parse, a private key pasted where a
- * public key belongs, an Adyen key that is not hex, a Standard Webhooks secret not `whsec_<base64>`,
- * a Standard Webhooks public key that is neither `whpk_<base64>` nor a PEM ed25519 public key (it is
- * stored as `whpk_...`).
- */
-export function validateKey(input: unknown): KeyValidation {
-  const parsed = providerKeySchema.safeParse(input)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''
-    return { ok: false, message: `invalid key: ${where}${issue?.message ?? 'unexpected shape'}` }
-  }
-  const key = parsed.data
-  const warnings: string[] = []
-  switch (key.kind) {
-    case 'hmac-secret': {
-      const problem = describeSecretShapeMismatch(key.provider, key.value)?.message ?? checkHmacSecret(key.provider, key.value, warnings)
-      if (problem) return { ok: false, message: problem }
-      const normalised: ProviderKey = key.provider === 'adyen' ? { ...key, value: key.value.trim().toUpperCase() } : key
-      return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
-    }
-    case 'rsa-public-key': {
-      const pem = normalisePublicKeyInput(key.pem)
-      if (/-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) {
-        return { ok: false, message: "this is a private key; paste the public key (CHIP: GET /public_key/ or the webhook's public_key)" }
-      }
-      let publicKey: KeyObject
-      try {
-        publicKey = loadPublicKey(pem)
-      } catch (error: unknown) {
-        return { ok: false, message: `the public key does not parse as PEM: ${errorMessage(error)}` }
-      }
-      if (publicKey.asymmetricKeyType !== 'rsa') {
-        return { ok: false, message: `CHIP signs with RSA; this is a ${publicKey.asymmetricKeyType ?? 'non-RSA'} key` }
-      }
-      const normalised: ProviderKey = { ...key, pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
-      return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
-    }
-    case 'ed25519-public-key': {
-      const parsed = parseEd25519PublicKey(key.value)
-      if (!parsed.ok) return { ok: false, message: parsed.message }
-      const normalised: ProviderKey = { ...key, value: toWhpk(parsed.key) }
-      return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
-    }
-    case 'certificate': {
-      const pem = normalisePemText(key.pem)
-      let certificate: X509Certificate
-      try {
-        certificate = new X509Certificate(pem)
-      } catch (error: unknown) {
-        return { ok: false, message: `the certificate does not parse as X.509 PEM: ${errorMessage(error)}` }
-      }
-      if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
-        return { ok: false, message: 'the certificate does not hold an RSA public key' }
-      }
-      const expires = Date.parse(certificate.validTo)
-      if (Number.isFinite(expires) && expires < Date.now()) warnings.push(`the certificate expired on ${certificate.validTo}`)
-      const normalised: ProviderKey = { ...key, pem: certificate.toString() }
-      return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
-    }
-    case 'paypal-webhook-id':
-      return { ok: true, key, descriptor: describeKey(key), warnings }
-    case 'generic-hmac': {
-      if (typeof key.config.signed === 'object') {
-        const unknown = unknownTemplatePlaceholders(key.config.signed.template)
-        if (unknown.length > 0) {
-          return {
-            ok: false,
-            message: `unknown template placeholder(s): ${unknown.join(', ')}; use {method}, {target}, {path}, {query}, {body}, {header:Name}`,
-          }
-        }
-      }
-      return { ok: true, key, descriptor: describeKey(key), warnings }
-    }
-    default:
-      return assertNever(key)
-  }
-}
-
-function checkHmacSecret(provider: HmacProviderId, value: string, warnings: string[]): string | null {
-  switch (provider) {
-    case 'adyen':
-      if (!decodeHexStrict(value.trim())) return 'an Adyen HMAC key is hex (an even number of 0-9, A-F characters), as shown in the Customer Area'
-      return null
-    case 'standard-webhooks': {
-      if (value.startsWith(WHPK_PREFIX))
-        return 'this is a v1a (ed25519) public key: add it with the kind "Standard Webhooks public key (v1a)"; an HMAC secret looks like whsec_<base64>'
-      if (value.startsWith(WHSK_PREFIX))
-        return 'this is a v1a (ed25519) private key: verification needs the sender\'s public key (whpk_...), added with the kind "Standard Webhooks public key (v1a)"; a private key is only for re-signing'
-      if (!value.startsWith('whsec_')) return 'a Standard Webhooks / Svix secret looks like whsec_<base64>'
-      if (!decodeBase64Strict(value.slice('whsec_'.length))) return 'the part after whsec_ must be base64'
-      return null
-    }
-    case 'stripe':
-      if (!value.startsWith('whsec_')) warnings.push('Stripe endpoint secrets start with whsec_; this one does not (it is used as-is)')
-      return null
-    case 'ixopay':
-    case 'github':
-    case 'shopify':
-    case 'mollie':
-      if (value.trim() !== value) warnings.push('the secret has leading or trailing whitespace; it is used exactly as entered')
-      return null
-    default:
-      return assertNever(provider)
-  }
-}
-
-const TEMPLATE_PLACEHOLDER = /\{\{|\}\}|\{([^{}]*)\}/g
-
-function unknownTemplatePlaceholders(template: string): string[] {
-  const unknown: string[] = []
-  for (const match of template.matchAll(TEMPLATE_PLACEHOLDER)) {
-    const name = match[1]
-    if (name === undefined) continue
-    if (['method', 'target', 'path', 'query', 'body'].includes(name)) continue
-    if (/^header:[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) continue
-    unknown.push(`{${name}}`)
-  }
-  return unknown
-}
 
 /**
  * Accepts CHIP's `GET /public_key/` response body, a JSON string holding the PEM with `\n`
@@ -161,7 +36,8 @@ export function normalisePublicKeyInput(input: string): string {
   return normalisePemText(trimmed.includes('\\n') ? trimmed.replace(/\\n/g, '\n') : trimmed)
 }
 
-function normalisePemText(pem: string): string {
+/** PEM text with `\n` line endings, trimmed, ending in one newline. */
+export function normalisePemText(pem: string): string {
   return `${pem.replace(/\r\n?/g, '\n').trim()}\n`
 }
 
@@ -324,8 +200,4 @@ export function certificatesFor(keys: readonly ProviderKey[], provider: 'plexo' 
 /** A label for explanations: the user's label, else the masked form. */
 export function keyLabel(key: ProviderKey): string {
   return key.label ?? describeKey(key).masked
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`)
 }

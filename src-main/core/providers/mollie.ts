@@ -24,6 +24,9 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import { randomBytes } from 'node:crypto'
+import { COMMON_URL_RULES, generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 export const MOLLIE_API_URL = 'https://api.mollie.com'
 const CLASSIC_BODY = /^id=([a-z]{1,10})_([A-Za-z0-9]{1,64})$/
@@ -134,4 +137,24 @@ export function parseMollie(delivery: Delivery): DeliverySummary {
   else summary.problems.push('no id= parameter')
   pushField(summary.fields, 'Resource id', id)
   return summary
+}
+
+export const mollieProvider: ProviderModule<'mollie'> = {
+  id: 'mollie',
+  rules: {},
+  variantOf: mollieVariant,
+  parse: parseMollie,
+  verify: verifyMollie,
+  acknowledgement: () => generic2xx('Mollie', ''),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'Mollie' },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(24).toString('hex') },
+  deliveryIdentity: {
+    label: 'resource id',
+    // Classic bodies are only the id: a retry and a new status signal look the same. Next-gen bodies
+    // are events whose own id is not kept in the summary: the bytes identify them.
+    parts: ({ variant, summary }) => (variant === 'classic' && summary.objectId !== null ? [summary.objectId] : null),
+  },
+  // Mollie publishes no retry policy.
+  retrySchedule: () => null,
 }

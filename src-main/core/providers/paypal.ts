@@ -25,6 +25,9 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { COMMON_URL_RULES, generic2xx } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 const AUTH_ALGORITHMS: Record<string, RsaDigest> = {
   SHA256WITHRSA: 'sha256',
@@ -249,4 +252,36 @@ function summariseEvent(event: JsonObject): DeliverySummary {
   pushField(fields, 'Parent payment', prop(resource, 'parent_payment'))
   pushField(fields, 'Created', event.create_time)
   return summary
+}
+
+// PayPal, https://developer.paypal.com/api/rest/webhooks/: "up to 25 retries over 3 days" is how
+// PayPal's policy is commonly described; not confirmed on PayPal's own page.
+const PAYPAL_RETRIES: RetrySchedule = {
+  provider: 'paypal',
+  title: 'PayPal',
+  kind: 'outline',
+  description: 'Commonly described as up to 25 retries over 3 days for answers that are not 2xx.',
+  successRule: 'any 2xx',
+  retries: [],
+  sourceUrl: 'https://developer.paypal.com/api/rest/webhooks/',
+  sourceTitle: 'PayPal: webhooks',
+  confirmed: false,
+  caveat: 'Not confirmed on PayPal’s own pages.',
+}
+
+export const paypalProvider: ProviderModule<'paypal'> = {
+  id: 'paypal',
+  rules: {},
+  variantOf: () => 'webhook',
+  parse: parsePaypal,
+  verify: verifyPaypal,
+  acknowledgement: () => generic2xx('PayPal', 'and retry (reportedly up to 25 times over 3 days)'),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'PayPal' },
+  keyKinds: ['certificate', 'paypal-webhook-id'],
+  deliveryIdentity: {
+    label: 'event id',
+    // The event id is the same on every retry; records stored before it was kept use the bytes.
+    parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
+  },
+  retrySchedule: () => PAYPAL_RETRIES,
 }

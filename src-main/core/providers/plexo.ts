@@ -29,6 +29,8 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import { COMMON_URL_RULES, EMPTY_200, generic2xx, is2xx, unsignedResult } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 /** PaymentDto.status values (plexo.gitbook.io/rest-api/core-concepts/transaction-lifecycle). */
 export const PLEXO_PAYMENT_STATUSES = [
@@ -351,4 +353,47 @@ function parseEnvelope(body: JsonObject): DeliverySummary {
     value: 'a ClientSignedResponse envelope {Object:{Fingerprint,Object:{Client,ResultCode:0},UTCUnixTimeExpiration},Signature} signed with the merchant key',
   })
   return summary
+}
+
+function looksLikeSignedEnvelope(body: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(body)
+    return typeof parsed === 'object' && parsed !== null && 'Object' in parsed && 'Signature' in parsed
+  } catch {
+    // Not JSON, so not the envelope.
+    return false
+  }
+}
+
+export const plexoProvider: ProviderModule<'plexo'> = {
+  id: 'plexo',
+  rules: {},
+  variantOf: (delivery) => (isPlexoEnvelope(parseJsonBody(delivery.body)) ? 'legacy-envelope' : 'rest'),
+  parse: parsePlexo,
+  verify: (delivery, keys, options, { variant, summary }) => {
+    if (variant === 'legacy-envelope') return verifyPlexoLegacy(delivery, keys, options)
+    const hint = summary.providerObjectId ? plexoConfirmHint(summary.providerObjectId) : null
+    return unsignedResult(hint, `Plexo REST callbacks are unsigned by design${hint ? `; confirm with ${hint.display}` : ''}`)
+  },
+  acknowledgement: (variant) =>
+    variant === 'legacy-envelope' || variant === 'legacy'
+      ? {
+          subject: 'Plexo (legacy signed API)',
+          expects: "a ClientSignedResponse JSON signed with the merchant's private key, which the inspector cannot sign",
+          consequence: '',
+          acknowledgement: EMPTY_200,
+          timeoutMs: null,
+          judge: (status, body) => (!is2xx(status) ? 'failure' : looksLikeSignedEnvelope(body) ? 'success' : 'uncertain'),
+        }
+      : // The REST API's acknowledgement and retries are undocumented; 2xx is the usual contract.
+        { ...generic2xx('Plexo', ''), judge: (status) => (is2xx(status) ? 'success' : 'uncertain') },
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'Plexo' },
+  keyKinds: ['certificate'],
+  deliveryIdentity: {
+    label: 'payment id, event and status',
+    // The payment id; a new status is a new callback.
+    parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId, summary.eventType, summary.status]),
+  },
+  // Plexo publishes no retry policy.
+  retrySchedule: () => null,
 }

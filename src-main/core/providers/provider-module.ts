@@ -14,7 +14,7 @@
  */
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { HeaderPairs } from '../../shared/http-message'
-import type { DeliverySummary, PinnableProviderId, ProviderKey, ProviderKeyKind, ProviderVariant } from '../../shared/providers'
+import type { DeliverySummary, HmacProviderId, PinnableProviderId, ProviderKey, ProviderKeyKind, ProviderVariant } from '../../shared/providers'
 import type { SigningKey, SimulatedKeyInfo, SimulatedKeyKind } from '../../shared/replay'
 import type { RespondAnswerSpec } from '../../shared/responses'
 import type { PreflightCheck } from '../../shared/tunnel'
@@ -194,7 +194,20 @@ export interface VerifyContext {
   summary: DeliverySummary
 }
 
-export interface ProviderModule<Id extends PinnableProviderId = PinnableProviderId> {
+/**
+ * A provider. `hmacSecret` is required exactly for the providers in `HMAC_PROVIDER_IDS` (a
+ * provider whose keys are HMAC secrets must say what its secrets look like).
+ */
+export type ProviderModule<Id extends PinnableProviderId = PinnableProviderId> = ProviderModuleParts<Id> &
+  ([Id] extends [HmacProviderId]
+    ? { hmacSecret: HmacSecretRules }
+    : [Id] extends [Exclude<PinnableProviderId, HmacProviderId>]
+      ? { hmacSecret?: undefined }
+      : // Any provider (the registry's view): the rules may be there.
+        { hmacSecret?: HmacSecretRules })
+
+/** Everything a module says but its HMAC secret rules (see `ProviderModule`). */
+export interface ProviderModuleParts<Id extends PinnableProviderId> {
   id: Id
   /** Named recognition rules; the registry's `RECOGNITION_ORDER` says where each applies. */
   rules: Readonly<Record<string, RecognitionRule>>
@@ -214,8 +227,6 @@ export interface ProviderModule<Id extends PinnableProviderId = PinnableProvider
   publicUrl: { rules: UrlRules; senderName: string }
   /** The key kinds an endpoint can hold for this provider (the key form offers these). */
   keyKinds: readonly ProviderKeyKind[]
-  /** Required for providers in `HMAC_PROVIDER_IDS`. */
-  hmacSecret?: HmacSecretRules
   /** What identifies one delivery across retries; absent: the body's bytes. */
   deliveryIdentity?: DeliveryIdentityRule
   /** The documented retry policy for a variant, or `null` where none is published. */

@@ -21,6 +21,10 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 const SHA256_BYTES = 32
 
@@ -89,4 +93,49 @@ export function parseShopify(delivery: Delivery): DeliverySummary {
     pushField(fields, 'Total', summary.amount?.amountDisplay)
   }
   return summary
+}
+
+const SHOPIFY_TIMEOUT_MS = 5_000
+
+// Shopify, https://shopify.dev/docs/apps/build/webhooks: failed deliveries are retried 8 times
+// over 4 hours (figures from summaries of the docs, not re-read on Shopify's page).
+const SHOPIFY_RETRIES: RetrySchedule = {
+  provider: 'shopify',
+  title: 'Shopify',
+  kind: 'outline',
+  description: 'Retried 8 times over 4 hours; after 8 consecutive failures an Admin API subscription is deleted.',
+  successRule: 'a 200-series status within 5 s',
+  retries: [],
+  sourceUrl: 'https://shopify.dev/docs/apps/build/webhooks',
+  sourceTitle: 'Shopify: about webhooks',
+  confirmed: false,
+  caveat: 'Taken from summaries of Shopify’s documentation; check the page for the current figures.',
+}
+
+export const shopifyProvider: ProviderModule<'shopify'> = {
+  id: 'shopify',
+  rules: {},
+  variantOf: () => 'webhook',
+  parse: parseShopify,
+  verify: verifyShopify,
+  acknowledgement: () => ({
+    ...generic2xx('Shopify', 'and retry (8 times over 4 hours, after which it may delete the subscription)', SHOPIFY_TIMEOUT_MS),
+    expects: `a 200-series answer within ${SHOPIFY_TIMEOUT_MS / 1000} s`,
+  }),
+  publicUrl: {
+    // https://shopify.dev/docs/apps/build/webhooks/verify-deliveries: signed deliveries are https only.
+    rules: { https: { severity: 'required', why: 'Shopify signs deliveries to https endpoints only' }, ports: null, isIpv4Only: false },
+    senderName: 'Shopify',
+  },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(24).toString('hex') },
+  deliveryIdentity: {
+    label: 'webhook id (X-Shopify-Webhook-Id)',
+    // Shopify's documented dedupe key.
+    parts: ({ headers }) => {
+      const id = headerValue(headers, 'X-Shopify-Webhook-Id') ?? headerValue(headers, 'X-Shopify-Event-Id')
+      return id === undefined ? null : [id]
+    },
+  },
+  retrySchedule: () => SHOPIFY_RETRIES,
 }

@@ -34,6 +34,11 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
+import { COMMON_URL_RULES, fromPrevious, generic2xx, HOUR, MINUTE, SECOND } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 300
 const SECRET_PREFIX = 'whsec_'
@@ -299,4 +304,61 @@ export function parseStandardWebhooks(delivery: Delivery): DeliverySummary {
   const id = headerValue(delivery.headers, 'webhook-id') ?? headerValue(delivery.headers, 'svix-id')
   if (id) summary.fields.unshift({ label: 'Message id', value: id })
   return summary
+}
+
+// Standard Webhooks, https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md:
+// an example schedule (immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h); each
+// sender picks its own.
+const STANDARD_WEBHOOKS_RETRIES: RetrySchedule = {
+  provider: 'standard-webhooks',
+  title: 'Standard Webhooks / Svix',
+  kind: 'example-times',
+  description:
+    'The specification’s example: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h after each failure. Each sender may use its own.',
+  successRule: 'any 2xx',
+  retries: [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 14 * HOUR, 20 * HOUR, 24 * HOUR].map(fromPrevious),
+  sourceUrl: 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md',
+  sourceTitle: 'Standard Webhooks specification',
+  confirmed: true,
+  caveat: null,
+}
+
+function checkStandardWebhooksSecret(value: string): string | null {
+  if (value.startsWith(WHPK_PREFIX))
+    return 'this is a v1a (ed25519) public key: add it with the kind "Standard Webhooks public key (v1a)"; an HMAC secret looks like whsec_<base64>'
+  if (value.startsWith(WHSK_PREFIX))
+    return 'this is a v1a (ed25519) private key: verification needs the sender\'s public key (whpk_...), added with the kind "Standard Webhooks public key (v1a)"; a private key is only for re-signing'
+  if (!value.startsWith('whsec_')) return 'a Standard Webhooks / Svix secret looks like whsec_<base64>'
+  if (!decodeBase64Strict(value.slice('whsec_'.length))) return 'the part after whsec_ must be base64'
+  return null
+}
+
+export const standardWebhooksProvider: ProviderModule<'standard-webhooks'> = {
+  id: 'standard-webhooks',
+  rules: {},
+  variantOf: standardWebhooksVariant,
+  parse: parseStandardWebhooks,
+  verify: verifyStandardWebhooks,
+  acknowledgement: () => ({
+    ...generic2xx('A Standard Webhooks sender', 'and retry'),
+    explainStatus: (status) => {
+      if (status === 410) return 'A Standard Webhooks sender will take 410 as a request to disable this endpoint: it expects a 2xx answer'
+      if (status === 429 || status === 502 || status === 504) {
+        return `A Standard Webhooks sender will treat this as a failure and slow down its deliveries (${status} means throttle) before retrying: it expects a 2xx answer`
+      }
+      return null
+    },
+  }),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'a Standard Webhooks sender' },
+  keyKinds: ['hmac-secret', 'ed25519-public-key'],
+  hmacSecret: { check: checkStandardWebhooksSecret, generate: () => `whsec_${randomBytes(24).toString('base64')}` },
+  deliveryIdentity: {
+    label: 'message id (webhook-id)',
+    // The spec's message id, the same on every retry.
+    parts: ({ headers }) => {
+      const id = headerValue(headers, 'webhook-id') ?? headerValue(headers, 'svix-id')
+      return id === undefined ? null : [id]
+    },
+  },
+  retrySchedule: () => STANDARD_WEBHOOKS_RETRIES,
 }

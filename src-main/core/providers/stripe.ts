@@ -27,6 +27,10 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { generic2xx } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 /** stripe-node's default tolerance. */
 export const STRIPE_DEFAULT_TOLERANCE_SECONDS = 300
@@ -150,4 +154,47 @@ function summariseEvent(event: JsonObject): DeliverySummary {
   pushField(fields, 'Card', summary.maskedCard)
   pushField(fields, 'Error', summary.errorMessage)
   return summary
+}
+
+// Stripe, https://docs.stripe.com/webhooks (automatic retries): live mode retries for up to three
+// days with exponential backoff, sandboxes three times over a few hours; no per-attempt times.
+const STRIPE_RETRIES: RetrySchedule = {
+  provider: 'stripe',
+  title: 'Stripe',
+  kind: 'outline',
+  description:
+    'Live mode: retried for up to 3 days with exponential backoff. Sandbox: retried 3 times over a few hours. Stripe gives no per-attempt times and does not guarantee order.',
+  successRule: 'any 2xx',
+  retries: [],
+  sourceUrl: 'https://docs.stripe.com/webhooks',
+  sourceTitle: 'Stripe: receive events in your webhook endpoint (automatic retries)',
+  confirmed: true,
+  caveat: null,
+}
+
+export const stripeProvider: ProviderModule<'stripe'> = {
+  id: 'stripe',
+  rules: {},
+  variantOf: () => 'v1',
+  parse: parseStripe,
+  verify: verifyStripe,
+  acknowledgement: () => generic2xx('Stripe', 'and retry (for up to 3 days in live mode, a few times over hours in a sandbox)'),
+  publicUrl: {
+    rules: { https: { severity: 'required', why: 'Stripe only delivers to https endpoints in live mode' }, ports: null, isIpv4Only: false },
+    senderName: 'Stripe',
+  },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: {
+    check: (value, warnings) => {
+      if (!value.startsWith('whsec_')) warnings.push('Stripe endpoint secrets start with whsec_; this one does not (it is used as-is)')
+      return null
+    },
+    generate: () => `whsec_${randomBytes(24).toString('hex')}`,
+  },
+  deliveryIdentity: {
+    label: 'event id',
+    // The event id is the same on every retry; records stored before it was kept use the bytes.
+    parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
+  },
+  retrySchedule: () => STRIPE_RETRIES,
 }

@@ -6,9 +6,12 @@
  * For payment orders the resource to fetch is the payment order, not the payment.
  */
 import type { ConfirmHint, DeliverySummary, ProviderVariant } from '../../shared/providers'
-import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
+import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
 import { emptySummary, pushField, summariseJsonObject } from './summary'
 import type { Delivery } from './verification'
+import type { RetrySchedule } from '../../shared/deliveries'
+import { COMMON_URL_RULES, EMPTY_200, fromFirst, is2xx, SECOND, unsignedResult } from './module-parts'
+import type { ProviderModule } from './provider-module'
 
 export const SWEDBANKPAY_API_URL = 'https://api.swedbankpay.com'
 export const SWEDBANKPAY_TEST_API_URL = 'https://api.externalintegration.swedbankpay.com'
@@ -77,4 +80,46 @@ function summariseJson(body: JsonObject): DeliverySummary {
   pushField(fields, 'Transaction', pspId(body.transaction))
   pushField(fields, 'Transaction number', body.transactionNumber ?? at(body, 'transaction', 'number'))
   return summary
+}
+
+// Swedbank Pay, https://github.com/SwedbankPay/developer.swedbankpay.com/blob/HEAD/_includes/callback.md
+// (the source of the developer portal's callback sections):
+// retried at 30, 60, 360, 432, 864 and 1265 seconds "from the initial transaction time".
+const SWEDBANK_PAY_RETRIES: RetrySchedule = {
+  provider: 'swedbankpay',
+  title: 'Swedbank Pay / PayEx',
+  kind: 'published-times',
+  description: 'Retried at 30, 60, 360, 432, 864 and 1265 seconds from the initial transaction time (shown here from the first attempt).',
+  successRule: 'HTTP 200',
+  retries: [30, 60, 360, 432, 864, 1265].map((seconds) => fromFirst(seconds * SECOND)),
+  sourceUrl: 'https://github.com/SwedbankPay/developer.swedbankpay.com/blob/HEAD/_includes/callback.md',
+  sourceTitle: 'Swedbank Pay developer portal: callback',
+  confirmed: true,
+  caveat: 'Counted from the transaction, not from the first callback: expected times can be early by the time the first callback took.',
+}
+
+export const swedbankPayProvider: ProviderModule<'swedbankpay'> = {
+  id: 'swedbankpay',
+  rules: {},
+  variantOf: (delivery) => swedbankPayVariant(parseJsonBody(delivery.body)),
+  parse: parseSwedbankPay,
+  verify: (delivery) => {
+    const hint = swedbankPayConfirmHint(parseJsonBody(delivery.body))
+    return unsignedResult(hint, `PayEx / Swedbank Pay callbacks are unsigned by design${hint ? `; confirm with ${hint.display}` : ''}`)
+  },
+  acknowledgement: () => ({
+    subject: 'Swedbank Pay',
+    expects: 'HTTP 200 OK',
+    consequence: 'and retry (up to 8 times)',
+    acknowledgement: EMPTY_200,
+    timeoutMs: null,
+    // Its docs name 200 OK, while a sequence diagram says 2xx: other 2xx are a maybe.
+    judge: (status) => (status === 200 ? 'success' : is2xx(status) ? 'uncertain' : 'failure'),
+  }),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'Swedbank Pay' },
+  // Unsigned by design: the receiver confirms by fetching the resource.
+  keyKinds: [],
+  // Retries resend the same bytes, and nothing kept in the summary tells two notifications apart:
+  // no identity rule, so the body's bytes identify a delivery.
+  retrySchedule: () => SWEDBANK_PAY_RETRIES,
 }

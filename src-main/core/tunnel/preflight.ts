@@ -2,63 +2,16 @@
  * Pre-flight checklist for an endpoint's public URL against a provider's rules: can the provider
  * deliver there at all? Pure: no DNS, no network (a host name's A record is not looked up).
  *
- * Sources: IXOPAY's callback documentation (https://documentation.ixopay.com/docs/reference/integration/callbacks/response-handling:
- * http or https, port 80 or 443, a host whose IPv4 address is not private or reserved); Shopify's
- * (https://shopify.dev/docs/apps/build/webhooks/verify-deliveries: signed deliveries are https
- * only). Stripe requires https for live-mode endpoints. For the others no URL rule is documented:
- * https is recommended. The `why` texts are shown to the user as they are: plain words, no references.
+ * Each provider's rules (https required or recommended, ports, IPv4 only) are in its module
+ * (`publicUrl`, with its sources); the address ranges no public sender can reach are here. The
+ * `why` texts are shown to the user as they are: plain words, no references.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net'
 import type { PreflightCheck, PreflightProvider } from '../../shared/tunnel'
+import type { UrlRules } from '../providers/provider-module'
+import { providerModule } from '../providers/registry'
 
-interface UrlRules {
-  https: { severity: PreflightCheck['severity']; why: string }
-  /** Allowed ports, or `null` when the provider documents none. */
-  ports: readonly number[] | null
-  /** The host must resolve to IPv4 (an IPv6 literal cannot work). */
-  isIpv4Only: boolean
-}
-
-const RECOMMENDED_HTTPS: UrlRules['https'] = {
-  severity: 'recommended',
-  why: 'callbacks carry payment data and signatures; over http anyone on the path can read them',
-}
-
-const PROVIDER_RULES: Record<PreflightProvider, UrlRules> = {
-  ixopay: {
-    https: { severity: 'recommended', why: 'IXOPAY accepts http or https, but http sends callbacks in clear text' },
-    ports: [80, 443],
-    isIpv4Only: true,
-  },
-  stripe: { https: { severity: 'required', why: 'Stripe only delivers to https endpoints in live mode' }, ports: null, isIpv4Only: false },
-  shopify: { https: { severity: 'required', why: 'Shopify signs deliveries to https endpoints only' }, ports: null, isIpv4Only: false },
-  chip: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-  plexo: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-  swedbankpay: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-  'standard-webhooks': { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-  github: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-  adyen: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-  mollie: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-  paypal: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-  generic: { https: RECOMMENDED_HTTPS, ports: null, isIpv4Only: false },
-}
-
-const PROVIDER_NAMES: Record<PreflightProvider, string> = {
-  ixopay: 'IXOPAY',
-  stripe: 'Stripe',
-  shopify: 'Shopify',
-  chip: 'CHIP',
-  plexo: 'Plexo',
-  swedbankpay: 'Swedbank Pay',
-  'standard-webhooks': 'a Standard Webhooks sender',
-  github: 'GitHub',
-  adyen: 'Adyen',
-  mollie: 'Mollie',
-  paypal: 'PayPal',
-  generic: 'the provider',
-}
-
-/** IXOPAY's list of refused ranges (see the sources above) plus the other ranges no public sender can reach. */
+/** IXOPAY's list of refused ranges (its callback documentation, see ixopay.ts) plus the other ranges no public sender can reach. */
 const NON_PUBLIC_IPV4: ReadonlyArray<[network: string, prefix: number, label: string]> = [
   ['0.0.0.0', 8, '"this network" (0.0.0.0/8)'],
   ['10.0.0.0', 8, 'private (10.0.0.0/8)'],
@@ -93,8 +46,7 @@ const NON_PUBLIC_SUFFIXES = ['localhost', 'local', 'internal', 'lan', 'home.arpa
  * there is only the `url` line.
  */
 export function preflightPublicUrl(url: string, provider: PreflightProvider): PreflightCheck[] {
-  const rules = PROVIDER_RULES[provider]
-  const providerName = PROVIDER_NAMES[provider]
+  const { rules, senderName: providerName } = providerModule(provider).publicUrl
   let parsed: URL
   try {
     parsed = new URL(url)

@@ -1,34 +1,19 @@
 /**
- * How the renderer names providers and verdicts. The ids and full names come from the shared
+ * How the renderer names providers and verdicts. The ids, names and short names come from the shared
  * catalogue (plain data, no zod), so the lists are the core's own.
  */
-import { PROVIDER_NAMES, type ProviderId, type VerdictStatus } from '../../../src-main/shared/provider-catalog'
+import { PROVIDER_NAMES, PROVIDER_SHORT_NAMES, type VerdictStatus } from '../../../src-main/shared/provider-catalog'
 
 export {
   GENERIC_HMAC_ALGORITHMS,
   GENERIC_HMAC_ENCODINGS,
   HMAC_PROVIDER_IDS,
+  HMAC_SECRET_HINTS,
   PINNABLE_PROVIDER_IDS,
   PROVIDER_NAMES,
+  PROVIDER_SHORT_NAMES,
   VERDICT_STATUSES,
 } from '../../../src-main/shared/provider-catalog'
-
-/** Short names for the list's provider badge. */
-export const PROVIDER_SHORT_NAMES = {
-  ixopay: 'IXOPAY',
-  chip: 'CHIP',
-  plexo: 'Plexo',
-  swedbankpay: 'PayEx',
-  stripe: 'Stripe',
-  'standard-webhooks': 'StdHooks',
-  github: 'GitHub',
-  shopify: 'Shopify',
-  adyen: 'Adyen',
-  mollie: 'Mollie',
-  paypal: 'PayPal',
-  generic: 'HMAC',
-  unknown: '—',
-} as const satisfies Record<ProviderId, string>
 
 export const VERDICT_WORDS: Record<VerdictStatus, string> = {
   valid: 'valid',

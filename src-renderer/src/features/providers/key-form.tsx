@@ -8,7 +8,7 @@ import type { Endpoint } from '../../../../src-main/shared/contract'
 import { describeSecretShapeMismatch } from '../../../../src-main/shared/key-shape'
 import type { GenericHmacConfig, HmacProviderId, ProviderKey, ProviderKeyKind } from '../../../../src-main/shared/providers'
 import { useAddKey } from '../../api/queries'
-import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS, HMAC_PROVIDER_IDS, providerName } from '../../lib/providers'
+import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS, HMAC_PROVIDER_IDS, HMAC_SECRET_HINTS, providerName } from '../../lib/providers'
 import type { KeyFormStart } from './provider-context'
 
 const KIND_LABELS: Record<ProviderKeyKind, string> = {
@@ -18,16 +18,6 @@ const KIND_LABELS: Record<ProviderKeyKind, string> = {
   certificate: 'Certificate (Plexo, PayPal)',
   'paypal-webhook-id': 'PayPal webhook id',
   'generic-hmac': 'Generic HMAC scheme',
-}
-
-const SECRET_HINTS: Record<HmacProviderId, string> = {
-  ixopay: "The connector's shared secret (UTF-8). The API key is only needed for legacy XML callbacks.",
-  stripe: 'The endpoint signing secret, whsec_…, used as is.',
-  'standard-webhooks': 'The signing secret, whsec_<base64>: it checks v1 (HMAC) signatures. For v1a (ed25519) signatures add the sender’s public key instead.',
-  github: "The webhook's secret.",
-  shopify: "The app's client secret.",
-  adyen: 'The HMAC key in hex, from the Customer Area.',
-  mollie: 'The next-gen webhook signing secret.',
 }
 
 const PEM_PLACEHOLDERS: Record<'rsa-public-key' | 'ed25519-public-key' | 'certificate', string> = {
@@ -249,8 +239,8 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
             </span>
           ) : (
             <span className="field-hint">
-              {kind === 'hmac-secret' ? SECRET_HINTS[hmacProvider] : 'The shared secret, as UTF-8 text.'} It is never shown again: the list keeps a masked form
-              and a fingerprint.
+              {kind === 'hmac-secret' ? HMAC_SECRET_HINTS[hmacProvider] : 'The shared secret, as UTF-8 text.'} It is never shown again: the list keeps a masked
+              form and a fingerprint.
             </span>
           )}
         </label>
