@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import type { HeaderPairs } from './http-message'
 import { SLUG_PATTERN } from './slug'
+import { describeInvalidEndpointName } from './endpoint-name'
 import type { AnswerKind, ChosenBy, EndpointAnswerConfig } from './responses'
 import {
   PINNABLE_PROVIDER_IDS,
@@ -45,7 +46,13 @@ import type { BodyDiff, CaptureDiff } from './capture-diff'
 import type { DeliveryGroupInfo, DeliveryView } from './deliveries'
 
 const slug = z.string().regex(SLUG_PATTERN, 'a slug is 1-64 lower-case letters, digits or dashes, not starting or ending with a dash')
-const name = z.string().trim().min(1, 'a name cannot be empty').max(100, 'a name is at most 100 characters')
+const name = z
+  .string()
+  .trim()
+  .superRefine((trimmed, context) => {
+    const problem = describeInvalidEndpointName(trimmed)
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem })
+  })
 const id = z.string().min(1).max(100)
 
 export const MAX_PAGE_SIZE = 1000

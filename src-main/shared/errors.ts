@@ -41,3 +41,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
   return String(error)
 }
+
+/** Upper-cases the first letter and ends with a full stop: a shared rule's words (`a name cannot be empty`) as a form shows them. */
+export function asSentence(problem: string): string {
+  return `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`
+}

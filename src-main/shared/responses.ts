@@ -13,44 +13,44 @@
 import { z } from 'zod'
 import type { VerdictStatus } from './provider-catalog'
 import {
-  FRAMING_HEADERS,
-  HTTP_TOKEN_PATTERN,
   MAX_ANSWER_BODY_BYTES,
-  MAX_ANSWER_DELAY_MS,
-  MAX_ANSWER_HEADERS,
-  MAX_ANSWER_STATUS,
   MAX_CONFIG_BODY_BYTES,
-  MAX_HEADER_NAME_LENGTH,
-  MAX_HEADER_VALUE_LENGTH,
   MAX_MATCH_TEXT_LENGTH,
-  MAX_METHOD_CHARS,
   MAX_PATH_PATTERN_LENGTH,
   MAX_RULES_PER_ENDPOINT,
   MAX_SEQUENCE_STEPS,
-  MIN_ANSWER_STATUS,
   RULE_VERDICTS,
   type RuleVerdict,
   STATUSES_WITHOUT_BODY,
 } from './answer-catalog'
+import {
+  describeInvalidAnswerDelay,
+  describeInvalidAnswerHeaderName,
+  describeInvalidAnswerStatus,
+  describeInvalidHeaderValue,
+  describeInvalidJsonPath,
+  describeInvalidMatchHeaderName,
+  describeInvalidRuleMethod,
+  describeInvalidRuleName,
+  describeOversizedBody,
+  describeTooManyHeaders,
+  formatLimitBytes,
+  utf8ByteLength,
+} from './answer-rules'
 
 export * from './answer-catalog'
-
-/**
- * Characters Node's `validateHeaderValue` accepts: tab, visible ASCII, and latin1 bytes 0x80-0xFF.
- * Anything else (CR, LF, NUL, other controls, characters above U+00FF) would make Node throw or,
- * worse in other stacks, inject header lines.
- */
-const HEADER_VALUE_PATTERN = /^[\t\x20-\x7e\x80-\xff]*$/
-const LINE_BREAK_OR_NUL_PATTERN = /[\r\n\0]/
 
 // Fails to compile when the verifier's verdicts and the ones a rule can name drift apart.
 true satisfies [RuleVerdict] extends [VerdictStatus] ? ([VerdictStatus] extends [RuleVerdict] ? true : false) : false
 
-const utf8Encoder = new TextEncoder()
+export { utf8ByteLength } from './answer-rules'
 
-/** UTF-8 byte length, without Node's Buffer so the renderer can use it too. */
-export function utf8ByteLength(text: string): number {
-  return utf8Encoder.encode(text).byteLength
+/** A zod check that reports what a shared rule of `answer-rules.ts` says is wrong, in its words. */
+function ruleCheck<T>(describe: (value: T) => string | null) {
+  return (value: T, context: z.RefinementCtx<T>) => {
+    const problem = describe(value)
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem })
+  }
 }
 
 /**
@@ -68,12 +68,6 @@ export function answerBodyText(body: AnswerBody): string | null {
   }
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes % 1_048_576 === 0) return `${bytes / 1_048_576} MB`
-  if (bytes % 1024 === 0) return `${bytes / 1024} KB`
-  return `${bytes} bytes`
-}
-
 /** A strict object whose unknown-key error names the field, e.g. `unknown field "colour"`. */
 function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   return z.strictObject(shape, {
@@ -81,49 +75,18 @@ function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   })
 }
 
-const headerName = z
-  .string()
-  .min(1, 'a header name cannot be empty')
-  .max(MAX_HEADER_NAME_LENGTH, `a header name is at most ${MAX_HEADER_NAME_LENGTH} characters`)
-  .regex(HTTP_TOKEN_PATTERN, {
-    error: (issue) => `header name ${JSON.stringify(issue.input)} is not an HTTP token (RFC 7230 allows letters, digits and !#$%&'*+-.^_\`|~)`,
-  })
-  .refine((name) => !FRAMING_HEADERS.has(name.toLowerCase()), {
-    error: (issue) => `header ${String(issue.input)} is set automatically from the body and cannot be configured`,
-  })
+const headerName = z.string().superRefine(ruleCheck(describeInvalidAnswerHeaderName))
 
 /** A header a rule looks at: any token, framing headers included (only answers may not set those). */
-const matchHeaderName = z
-  .string()
-  .max(MAX_HEADER_NAME_LENGTH, `a header name is at most ${MAX_HEADER_NAME_LENGTH} characters`)
-  .regex(HTTP_TOKEN_PATTERN, "a header name is an HTTP token (letters, digits and !#$%&'*+-.^_`|~)")
+const matchHeaderName = z.string().superRefine(ruleCheck(describeInvalidMatchHeaderName))
 
-const headerValue = z
-  .string()
-  .max(MAX_HEADER_VALUE_LENGTH, `a header value is at most ${MAX_HEADER_VALUE_LENGTH} characters`)
-  .superRefine((value, context) => {
-    if (LINE_BREAK_OR_NUL_PATTERN.test(value)) {
-      context.addIssue({
-        code: 'custom',
-        message: 'a header value cannot contain CR, LF or NUL (that would inject header lines)',
-      })
-    } else if (!HEADER_VALUE_PATTERN.test(value)) {
-      context.addIssue({
-        code: 'custom',
-        message: 'a header value may contain only tab, printable ASCII and latin1 characters (no other control characters)',
-      })
-    }
-  })
+const headerValue = z.string().superRefine(ruleCheck(describeInvalidHeaderValue))
 
 const headerPair = z.tuple([headerName, headerValue], {
   error: 'each header is a [name, value] pair of strings',
 })
 
-const delayMs = z
-  .number({ error: 'delayMs must be a number of milliseconds' })
-  .int('delayMs must be a whole number of milliseconds')
-  .min(0, 'delayMs cannot be negative')
-  .max(MAX_ANSWER_DELAY_MS, `delayMs is at most ${MAX_ANSWER_DELAY_MS} (${MAX_ANSWER_DELAY_MS / 1000} s)`)
+const delayMs = z.number({ error: 'delayMs must be a number of milliseconds' }).superRefine(ruleCheck(describeInvalidAnswerDelay))
 
 const contentType = headerValue.refine((value) => value.trim() !== '', 'contentType cannot be empty')
 
@@ -157,27 +120,17 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
         context.addIssue({ code: 'custom', path: ['json'], message: 'json must be a JSON value (not undefined)' })
         return
       }
-      const bytes = utf8ByteLength(text)
-      if (bytes > maxBodyBytes) {
-        context.addIssue({
-          code: 'custom',
-          message: `the body is ${formatBytes(bytes)}, over the limit of ${formatBytes(maxBodyBytes)}`,
-        })
-      }
+      const oversized = describeOversizedBody(utf8ByteLength(text), maxBodyBytes)
+      if (oversized !== null) context.addIssue({ code: 'custom', message: oversized })
     })
 
   const respond = strictObject({
     kind: z.literal('respond'),
-    status: z
-      .number({ error: 'status must be a number' })
-      .int('status must be a whole number')
-      .min(MIN_ANSWER_STATUS, {
-        error: (issue) => `status ${String(issue.input)} is out of range: answer with ${MIN_ANSWER_STATUS}-${MAX_ANSWER_STATUS}`,
-      })
-      .max(MAX_ANSWER_STATUS, {
-        error: (issue) => `status ${String(issue.input)} is out of range: answer with ${MIN_ANSWER_STATUS}-${MAX_ANSWER_STATUS}`,
-      }),
-    headers: z.array(headerPair).max(MAX_ANSWER_HEADERS, `at most ${MAX_ANSWER_HEADERS} headers`).default([]),
+    status: z.number({ error: 'status must be a number' }).superRefine(ruleCheck(describeInvalidAnswerStatus)),
+    headers: z
+      .array(headerPair)
+      .superRefine(ruleCheck((headers: unknown[]) => describeTooManyHeaders(headers.length)))
+      .default([]),
     body: body.default(null),
     delayMs: delayMs.default(0),
   }).superRefine((answer, context) => {
@@ -219,20 +172,10 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
     }
   })
 
-  const jsonPath = z
-    .string()
-    .min(1, 'a JSON path cannot be empty')
-    .max(MAX_MATCH_TEXT_LENGTH, `a JSON path is at most ${MAX_MATCH_TEXT_LENGTH} characters`)
-    .refine((path) => path.split('.').every((segment) => segment !== ''), {
-      error: 'a JSON path is dotted keys or array indexes, e.g. "a.b.0.c", with no empty segment',
-    })
+  const jsonPath = z.string().superRefine(ruleCheck(describeInvalidJsonPath))
 
   const match = strictObject({
-    method: z
-      .string()
-      .regex(HTTP_TOKEN_PATTERN, 'method must be an HTTP method such as POST')
-      .max(MAX_METHOD_CHARS, `method is at most ${MAX_METHOD_CHARS} characters`)
-      .optional(),
+    method: z.string().superRefine(ruleCheck(describeInvalidRuleMethod)).optional(),
     pathPattern: z
       .string()
       .min(1, 'pathPattern cannot be empty')
@@ -252,7 +195,7 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
 
   const rule = strictObject({
     id: z.string().min(1, 'a rule id cannot be empty').max(100, 'a rule id is at most 100 characters'),
-    name: z.string().trim().min(1, 'a rule name cannot be empty').max(100, 'a rule name is at most 100 characters'),
+    name: z.string().trim().superRefine(ruleCheck(describeInvalidRuleName)),
     enabled: z.boolean(),
     match,
     answer,
@@ -302,7 +245,7 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
     if (totalBytes > maxConfigBodyBytes) {
       context.addIssue({
         code: 'custom',
-        message: `the answer bodies total ${formatBytes(totalBytes)}, over the limit of ${formatBytes(maxConfigBodyBytes)} per endpoint`,
+        message: `the answer bodies total ${formatLimitBytes(totalBytes)}, over the limit of ${formatLimitBytes(maxConfigBodyBytes)} per endpoint`,
       })
     }
   })

@@ -1,11 +1,25 @@
 /**
  * Editable drafts of answers and answer configurations: what the form holds (strings as typed),
- * converted to the API's shape with cheap checks as the user types. The server validates again
- * and names every problem.
+ * converted to the API's shape and checked as the user types with the API's own rules
+ * (`shared/answer-rules.ts`), so a form without problems is not refused on save. The server
+ * validates again.
  */
 import type { AnswerSpec, EndpointAnswerConfig, Rule } from '../../../../src-main/shared/responses'
-import { FRAMING_HEADERS, HTTP_TOKEN_PATTERN, MAX_ANSWER_DELAY_MS, MAX_ANSWER_STATUS, MIN_ANSWER_STATUS, STATUSES_WITHOUT_BODY } from '../../lib/answer-presets'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { MAX_ANSWER_BODY_BYTES, MAX_ANSWER_DELAY_MS, MAX_ANSWER_STATUS, MIN_ANSWER_STATUS, STATUSES_WITHOUT_BODY } from '../../lib/answer-presets'
+import {
+  describeInvalidAnswerDelay,
+  describeInvalidAnswerHeaderName,
+  describeInvalidAnswerStatus,
+  describeInvalidHeaderValue,
+  describeInvalidJsonPath,
+  describeInvalidMatchHeaderName,
+  describeInvalidRuleMethod,
+  describeInvalidRuleName,
+  describeOversizedBody,
+  describeTooManyHeaders,
+  utf8ByteLength,
+} from '../../../../src-main/shared/answer-rules'
+import { asSentence, errorMessage } from '../../../../src-main/shared/errors'
 import { assertNever } from '../../../../src-main/shared/assert-never'
 
 export type AnswerKindDraft = AnswerSpec['kind']
@@ -93,30 +107,46 @@ export type DraftErrors = Record<string, string>
 export function answerErrors(draft: AnswerDraft): DraftErrors {
   const errors: DraftErrors = {}
   if (draft.kind !== 'hang') {
-    const delay = Number(draft.delaySeconds)
-    if (draft.delaySeconds.trim() === '' || !Number.isFinite(delay) || delay < 0 || delay * 1000 > MAX_ANSWER_DELAY_MS) {
+    // Seconds as typed, sent as whole milliseconds (answerFromDraft rounds the same way).
+    const delayMs = Math.round(Number(draft.delaySeconds) * 1000)
+    if (draft.delaySeconds.trim() === '' || describeInvalidAnswerDelay(delayMs) !== null) {
       errors.delay = `A delay is 0 to ${MAX_ANSWER_DELAY_MS / 1000} seconds.`
     }
   }
   if (draft.kind !== 'respond') return errors
   const status = Number(draft.status)
-  if (!/^\d+$/.test(draft.status.trim()) || status < MIN_ANSWER_STATUS || status > MAX_ANSWER_STATUS) {
-    errors.status = `A status is a whole number from ${MIN_ANSWER_STATUS} to ${MAX_ANSWER_STATUS}.`
-  }
+  const statusProblem = /^\d+$/.test(draft.status.trim()) ? describeInvalidAnswerStatus(status) : 'not a number'
+  if (statusProblem !== null) errors.status = `A status is a whole number from ${MIN_ANSWER_STATUS} to ${MAX_ANSWER_STATUS}.`
+  const tooMany = describeTooManyHeaders(draft.headers.length)
+  if (tooMany !== null) errors.headers = asSentence(tooMany)
   draft.headers.forEach(([name, value], index) => {
-    if (!HTTP_TOKEN_PATTERN.test(name)) errors[`headers.${index}.name`] = 'A header name is a token like X-Custom (letters, digits, dashes).'
-    else if (FRAMING_HEADERS.has(name.toLowerCase())) errors[`headers.${index}.name`] = `${name} is set automatically from the body.`
-    if (/[\r\n\0]/.test(value)) errors[`headers.${index}.value`] = 'A header value cannot contain CR, LF or NUL.'
+    const nameProblem = describeInvalidAnswerHeaderName(name)
+    if (nameProblem !== null) errors[`headers.${index}.name`] = asSentence(nameProblem)
+    const valueProblem = describeInvalidHeaderValue(value)
+    if (valueProblem !== null) errors[`headers.${index}.value`] = asSentence(valueProblem)
   })
-  if (draft.bodyMode === 'json') {
-    try {
-      JSON.parse(draft.bodyText)
-    } catch (error: unknown) {
-      errors.body = `Not valid JSON: ${errorMessage(error)}`
-    }
+  const contentTypeProblem = describeInvalidHeaderValue(draft.contentType.trim())
+  if (draft.bodyMode !== 'none' && contentTypeProblem !== null) errors.contentType = `Content-Type: ${contentTypeProblem}.`
+  if (draft.bodyMode !== 'none') {
+    const bodyProblem = bodyTextProblem(draft)
+    if (bodyProblem !== null) errors.body = bodyProblem
   }
   if (draft.bodyMode !== 'none' && STATUSES_WITHOUT_BODY.has(status)) errors.body = `A ${status} answer cannot carry a body (HTTP forbids it).`
   return errors
+}
+
+/** Invalid JSON, or a body over the API's limit (measured as the API does: the text, or the JSON as serialised). */
+function bodyTextProblem(draft: AnswerDraft): string | null {
+  let sentText = draft.bodyText
+  if (draft.bodyMode === 'json') {
+    try {
+      sentText = JSON.stringify(JSON.parse(draft.bodyText))
+    } catch (error: unknown) {
+      return `Not valid JSON: ${errorMessage(error)}`
+    }
+  }
+  const oversized = describeOversizedBody(utf8ByteLength(sentText), MAX_ANSWER_BODY_BYTES)
+  return oversized === null ? null : asSentence(oversized)
 }
 
 export function answerFromDraft(draft: AnswerDraft): AnswerSpec {
@@ -195,11 +225,16 @@ function ruleFromSpec(rule: Rule): RuleDraft {
 
 export function ruleErrors(rule: RuleDraft): DraftErrors {
   const errors: DraftErrors = {}
-  if (rule.name.trim() === '') errors.name = 'A rule needs a name.'
-  if (rule.method !== '' && !HTTP_TOKEN_PATTERN.test(rule.method)) errors.method = 'A method such as POST.'
-  if (rule.headerName !== '' && !HTTP_TOKEN_PATTERN.test(rule.headerName)) errors.headerName = 'A header name is a token like X-Env.'
+  // Each field is checked as ruleToSpec will send it (trimmed; the method upper-cased).
+  const nameProblem = describeInvalidRuleName(rule.name.trim())
+  if (nameProblem !== null) errors.name = asSentence(nameProblem)
+  const methodProblem = rule.method.trim() === '' ? null : describeInvalidRuleMethod(rule.method.trim().toUpperCase())
+  if (methodProblem !== null) errors.method = asSentence(methodProblem)
+  const headerNameProblem = rule.headerName.trim() === '' ? null : describeInvalidMatchHeaderName(rule.headerName.trim())
+  if (headerNameProblem !== null) errors.headerName = asSentence(headerNameProblem)
   if (rule.headerName !== '' && rule.headerOp === 'contains' && rule.headerValue === '') errors.headerValue = 'Enter the text the header contains.'
-  if (rule.jsonPath !== '' && rule.jsonPath.split('.').some((segment) => segment === '')) errors.jsonPath = 'Dotted keys, e.g. transaction.type.'
+  const jsonPathProblem = rule.jsonPath.trim() === '' ? null : describeInvalidJsonPath(rule.jsonPath.trim())
+  if (jsonPathProblem !== null) errors.jsonPath = asSentence(jsonPathProblem)
   if (rule.jsonPath !== '' && rule.jsonType === 'number' && !Number.isFinite(Number(rule.jsonValue))) errors.jsonValue = 'Not a number.'
   if (rule.jsonPath !== '' && rule.jsonType === 'boolean' && rule.jsonValue !== 'true' && rule.jsonValue !== 'false') errors.jsonValue = 'true or false.'
   for (const [field, message] of Object.entries(answerErrors(rule.answer))) errors[`answer.${field}`] = message

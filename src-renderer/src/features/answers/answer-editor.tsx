@@ -188,6 +188,7 @@ function HeadersEditor({ headers, errors, onChange, testId }: HeadersEditorProps
             value={value}
             placeholder="Value"
             aria-label={`Header ${index + 1} value`}
+            aria-invalid={errors[`headers.${index}.value`] !== undefined}
             onChange={(event) => onChange(headers.map((pair, at) => (at === index ? [pair[0], event.target.value] : pair)))}
             data-testid={`${testId}-value`}
           />
@@ -200,6 +201,7 @@ function HeadersEditor({ headers, errors, onChange, testId }: HeadersEditorProps
             ✕
           </button>
           {errors[`headers.${index}.name`] && <p className="field-error header-error">{errors[`headers.${index}.name`]}</p>}
+          {errors[`headers.${index}.value`] && <p className="field-error header-error">{errors[`headers.${index}.value`]}</p>}
         </div>
       ))}
       <button type="button" className="link-button" onClick={() => onChange([...headers, ['', '']])} data-testid={`${testId}-add`}>

@@ -4,7 +4,8 @@ import { ApiCallError } from '../../api/api-client'
 import { useCreateEndpoint, useUpdateEndpoint } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
 import { slugFromName, slugProblem } from '../../../../src-main/shared/slug'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { asSentence, errorMessage } from '../../../../src-main/shared/errors'
+import { describeInvalidEndpointName, MAX_ENDPOINT_NAME_CHARS } from '../../../../src-main/shared/endpoint-name'
 
 interface EndpointFormDialogProps {
   /** The endpoint to rename; absent to create one. */
@@ -14,8 +15,6 @@ interface EndpointFormDialogProps {
   onDone: (endpoint: Endpoint) => void
   onClose: () => void
 }
-
-const MAX_NAME_LENGTH = 100
 
 export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: EndpointFormDialogProps) {
   const isEdit = endpoint !== undefined
@@ -30,7 +29,8 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
 
   const effectiveSlug = isSlugEdited ? slug : slugFromName(name)
   const trimmedName = name.trim()
-  const nameError = trimmedName === '' ? 'A name cannot be empty.' : trimmedName.length > MAX_NAME_LENGTH ? 'A name is at most 100 characters.' : null
+  const nameProblem = describeInvalidEndpointName(trimmedName)
+  const nameError = nameProblem === null ? null : asSentence(nameProblem)
   const slugError = slugProblem(effectiveSlug)
 
   async function submit(event: React.FormEvent): Promise<void> {
@@ -63,7 +63,7 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
           <input
             className="input"
             value={name}
-            maxLength={MAX_NAME_LENGTH + 20}
+            maxLength={MAX_ENDPOINT_NAME_CHARS + 20}
             autoFocus
             placeholder="Stripe test mode"
             onChange={(event) => setName(event.target.value)}
