@@ -37,9 +37,6 @@ export const SQUARE_LEGACY_SIGNATURE_HEADER = 'x-square-signature'
 /** Square's idempotency value: the same on every retry of one notification. */
 export const SQUARE_EVENT_ID_FIELD = 'event_id'
 
-/** A notification URL is a URL: no real one comes close to this; a longer one is refused on entry. */
-export const SQUARE_NOTIFICATION_URL_MAX_LENGTH = 2048
-
 const DIGEST_BYTES: Record<'sha256' | 'sha1', number> = { sha256: 32, sha1: 20 }
 
 /** A Square signature key as the verifier needs it: never shown, identified by its fingerprint. */
