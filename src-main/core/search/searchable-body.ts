@@ -9,6 +9,7 @@
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeContentCoding, MAX_DECODED_BODY_BYTES } from '../content-coding'
+import { looksLikeText } from '../../shared/text-sniff'
 
 /**
  * A compressed body that inflates to more than this is not searched: past it, it is a bomb, not a
@@ -97,14 +98,6 @@ const BINARY_TYPES = new Set([
   'application/msgpack',
 ])
 
-/** Control characters other than whitespace (tab, line feed, form feed, carriage return): text that has them is not text a person wrote. */
-function hasControlCharacter(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index)
-    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) || code === 0x7f) return true
-  }
-  return false
-}
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Bytes of no declared text type: text if UTF-16 with a byte-order mark, or valid UTF-8 without control characters. */
@@ -119,7 +112,8 @@ function sniffText(bytes: Uint8Array): { kind: TextKind; text: string | null } |
       return null
     }
   }
-  if (hasControlCharacter(text)) return null
+  // One control character other than whitespace and it is not text a person wrote (shared rule).
+  if (!looksLikeText(text)) return null
   const first = text.trimStart()[0]
   return { kind: first === '{' || first === '[' ? 'json' : first === '<' ? 'xml' : 'text', text }
 }

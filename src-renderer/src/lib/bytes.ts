@@ -1,4 +1,5 @@
 /** Raw body bytes: decoding base64 and telling text from binary. */
+import { looksLikeText } from '../../../src-main/shared/text-sniff'
 
 /** `Uint8Array.fromBase64` (Chromium 140+, so Electron 45 too): native, no binary string in between. */
 const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: (base64: string) => Uint8Array }).fromBase64
@@ -44,17 +45,11 @@ export function decodeUtf8Lenient(bytes: Uint8Array): string {
 
 /**
  * Valid UTF-8 can still be binary (NUL bytes, control characters): such text reads better as hex.
- * Looks at the first 8 KB only.
+ * The project's one text rule (shared/text-sniff), as a viewer applies it: the first 8 K characters,
+ * forgiving up to 2% stray controls (an ANSI escape in a log line still reads as text).
  */
 export function looksBinary(text: string): boolean {
-  const sample = text.length > 8192 ? text.slice(0, 8192) : text
-  let controlCount = 0
-  for (let index = 0; index < sample.length; index++) {
-    const code = sample.charCodeAt(index)
-    if (code === 0) return true
-    if (code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) controlCount++
-  }
-  return sample.length > 0 && controlCount / sample.length > 0.02
+  return !looksLikeText(text, { sampleChars: 8192, tolerance: 0.02 })
 }
 
 /** The media type without parameters, lower-cased: `application/json; charset=utf-8` -> `application/json`. */
