@@ -3,19 +3,18 @@
  * signature header first) and the first match wins; a pinned provider (endpoint setting) skips detection but still gets its
  * variant from the delivery.
  */
-import { assertNever } from '../../shared/assert-never'
 import { headerValue } from '../../shared/http-message'
 import { PROVIDER_NAMES, type PinnableProviderId, type ProviderKey, type ProviderRecognition, type ProviderVariant } from '../../shared/providers'
 import { isObject, parseJsonBody, text, type JsonValue } from './body'
 import { adyenNotificationItems } from './adyen'
-import { chipVariant } from './chip'
 import { decodeBase64Strict } from './crypto-utils'
 import { hasGenericHmacHeader } from './generic-hmac'
-import { IXOPAY_SIGNATURE_BYTES, ixopayAuthorizationHeader, isIxopayLegacyXml } from './ixopay'
-import { isMollieClassic, mollieVariant } from './mollie'
+import { IXOPAY_SIGNATURE_BYTES, ixopayAuthorizationHeader } from './ixopay'
+import { isMollieClassic } from './mollie'
 import { isPlexoEnvelope, isPlexoPaymentDto } from './plexo'
 import { standardWebhooksVariant } from './standard-webhooks'
 import { isSwedbankPayCallback, swedbankPayVariant } from './swedbankpay'
+import { providerModule } from './registry'
 import type { Delivery } from './verification'
 import { xmlRootIs } from './xml'
 
@@ -105,34 +104,5 @@ function isChipBody(json: JsonValue | undefined): boolean {
 
 /** The recognition for a pinned provider: the endpoint decides who, the delivery decides the variant. */
 export function pinnedRecognition(id: PinnableProviderId, delivery: Delivery): ProviderRecognition {
-  return { id, name: PROVIDER_NAMES[id], variant: variantOf(id, delivery), detectedBy: 'pinned by the endpoint setting', pinned: true }
-}
-
-function variantOf(id: PinnableProviderId, delivery: Delivery): ProviderVariant | null {
-  switch (id) {
-    case 'ixopay':
-      return isIxopayLegacyXml(delivery) ? 'legacy-xml' : 'json-api'
-    case 'chip':
-      return chipVariant(delivery)
-    case 'plexo':
-      return isPlexoEnvelope(parseJsonBody(delivery.body)) ? 'legacy-envelope' : 'rest'
-    case 'swedbankpay':
-      return swedbankPayVariant(parseJsonBody(delivery.body))
-    case 'stripe':
-      return 'v1'
-    case 'standard-webhooks':
-      return standardWebhooksVariant(delivery)
-    case 'github':
-    case 'shopify':
-    case 'paypal':
-      return 'webhook'
-    case 'adyen':
-      return adyenNotificationItems(parseJsonBody(delivery.body)) ? 'classic' : 'platform'
-    case 'mollie':
-      return mollieVariant(delivery)
-    case 'generic':
-      return 'configured'
-    default:
-      return assertNever(id)
-  }
+  return { id, name: PROVIDER_NAMES[id], variant: providerModule(id).variantOf(delivery), detectedBy: 'pinned by the endpoint setting', pinned: true }
 }
