@@ -3,7 +3,7 @@ import { useId } from 'react'
 import { ANSWER_PRESETS, MAX_ANSWER_DELAY_MS } from '../../lib/answer-presets'
 import { reasonPhrase } from '../../lib/http-status'
 import { answerErrors, draftFromAnswer, type AnswerDraft, type AnswerKindDraft, type BodyMode } from './answer-draft'
-import '../../styles/answers.css'
+import './answers.css'
 
 const KIND_LABELS: Record<AnswerKindDraft, string> = {
   respond: 'Respond with HTTP',

@@ -23,7 +23,7 @@ import {
   type RuleDraft,
 } from './answer-draft'
 import { AnswerEditor } from './answer-editor'
-import '../../styles/answers.css'
+import './answers.css'
 
 interface AnswerSettingsDialogProps {
   endpoint: Endpoint

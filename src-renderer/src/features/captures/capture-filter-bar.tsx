@@ -3,7 +3,7 @@ import { isCaptureFilterActive, type CaptureFilter } from '../../../../src-main/
 import { parseCaptureQuery } from '../../../../src-main/shared/capture-query'
 import { VERDICT_WORDS } from '../../lib/providers'
 import { SEARCH_INPUT_ID } from '../shortcuts/keyboard-shortcuts'
-import '../../styles/capture-filter.css'
+import './capture-filter.css'
 import './capture-search.css'
 import {
   ANSWER_CLASS_LABELS,

@@ -4,7 +4,7 @@ import type { BodyDigest, TextDiff } from '../../../../src-main/shared/replay'
 import { formatCount, formatExactBytes } from '../../lib/format'
 import { diffLines } from '../replay/replay-format'
 // The diff line colours are the resend editor's (one look for every line diff).
-import '../../styles/replay.css'
+import '../replay/replay.css'
 import './compare.css'
 
 /**

@@ -6,6 +6,7 @@ import { ProviderSettingsDialog } from '../providers/provider-settings-dialog'
 import { EndpointReplayActions, ForwardBadge } from '../replay/entry-points'
 import { EndpointPublicUrl } from '../tunnel/endpoint-public-url'
 import { formatCount } from '../../lib/format'
+import './endpoint-sidebar.css'
 
 interface EndpointItemProps {
   endpoint: Endpoint

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog'
 import { formatCount } from '../../lib/format'
 import { EndpointFormDialog } from './endpoint-form-dialog'
 import { EndpointItem } from './endpoint-item'
+import './endpoint-sidebar.css'
 
 interface EndpointSidebarProps {
   endpoints: Endpoint[] | undefined

@@ -9,7 +9,7 @@ import { PINNABLE_PROVIDER_IDS, providerName } from '../../lib/providers'
 import { KeyForm } from './key-form'
 import { keyFormStartFor, startingProvider, type CaptureKeyHint } from './provider-context'
 import { useEndpointProvider } from './use-endpoint-provider'
-import '../../styles/providers.css'
+import './providers.css'
 
 interface ProviderSettingsDialogProps {
   endpoint: Endpoint

@@ -2,7 +2,7 @@
 import type { CaptureRecognition } from '../../../../src-main/shared/contract'
 import type { VerdictStatus } from '../../../../src-main/shared/providers'
 import { providerName, providerShortName, VERDICT_ICONS, VERDICT_WORDS } from '../../lib/providers'
-import '../../styles/providers.css'
+import './providers.css'
 
 export function ProviderBadge({ provider }: { provider: CaptureRecognition['provider'] }) {
   if (provider.id === 'unknown') {

@@ -4,7 +4,7 @@ import { CopyButton } from '../../components/copy-button'
 import { DetailSection } from '../../components/detail-section'
 import { VERDICT_ICONS } from '../../lib/providers'
 import { VerdictBadge } from './recognition-badges'
-import '../../styles/providers.css'
+import './providers.css'
 
 interface SignaturePanelProps {
   analysis: DeliveryAnalysis

@@ -4,7 +4,7 @@ import { CopyButton } from '../../components/copy-button'
 import { DetailSection } from '../../components/detail-section'
 import { providerName } from '../../lib/providers'
 import { VerdictBadge } from './recognition-badges'
-import '../../styles/providers.css'
+import './providers.css'
 
 export function SummaryPanel({ analysis }: { analysis: DeliveryAnalysis }) {
   const { provider, summary } = analysis

@@ -6,7 +6,7 @@ import { BulkReplayDialog, type BulkReplayChoices } from './bulk-replay-dialog'
 import { ForwardDialog } from './forward-dialog'
 import { ResendDialog } from './resend-dialog'
 import { SimulatorDialog } from './simulator-dialog'
-import '../../styles/replay.css'
+import './replay.css'
 
 /** Capture detail: "Resend". */
 export function ResendButton({ capture }: { capture: CaptureDetail }) {

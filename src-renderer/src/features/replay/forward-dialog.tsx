@@ -7,7 +7,7 @@ import { useForwardConfig, useSetForwardConfig } from '../../api/queries'
 import { describeInvalidTargetUrl } from '../../../../src-main/shared/target-url'
 import { describeInvalidTimeout, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MS } from '../../../../src-main/shared/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
-import '../../styles/replay.css'
+import './replay.css'
 import { errorMessage } from '../../../../src-main/shared/errors'
 
 interface ForwardDialogProps {

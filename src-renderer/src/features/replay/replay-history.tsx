@@ -7,7 +7,7 @@ import { outcomeClass, outcomeLabel, REPLAY_KIND_LABELS } from './replay-format'
 import { ReplayOutcomeView } from './replay-outcome'
 import { ChangesView, DifferenceStatement, SentRequest } from './sent-request'
 import { CompareResendButton } from '../compare/compare-buttons'
-import '../../styles/replay.css'
+import './replay.css'
 
 /** Every resend, bulk replay and forward of a capture, newest first, live. */
 export function ReplayHistory({ captureId }: { captureId: string }) {

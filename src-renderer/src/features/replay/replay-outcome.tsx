@@ -7,7 +7,7 @@ import { hexDump } from '../../lib/hex-dump'
 import { formatDuration, formatExactBytes } from '../../lib/format'
 import { HeadersTable } from '../captures/headers-table'
 import { failureTitle, outcomeClass, outcomeLabel } from './replay-format'
-import '../../styles/replay.css'
+import './replay.css'
 
 /** Characters of an answer body rendered at first (and per "show more"): always as text, never as HTML. */
 const ANSWER_TEXT_STEP = 16 * 1024

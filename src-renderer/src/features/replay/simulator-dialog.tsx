@@ -13,7 +13,7 @@ import { startingProvider } from '../providers/provider-context'
 import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { ReplayOutcomeView } from './replay-outcome'
 import { SentRequest } from './sent-request'
-import '../../styles/replay.css'
+import './replay.css'
 
 /** HMAC providers whose secret a user can type here (the API's `hmac-secret` providers). */
 const HMAC_PROVIDERS = new Set<string>(HMAC_PROVIDER_IDS)

@@ -1,6 +1,6 @@
 import type { Endpoint } from '../../../../src-main/shared/contract'
 import { CopyButton } from '../../components/copy-button'
-import '../../styles/tunnel.css'
+import './tunnel.css'
 
 /** On an endpoint item while the tunnel is online: its public capture URL, with copy. */
 export function EndpointPublicUrl({ endpoint }: { endpoint: Endpoint }) {

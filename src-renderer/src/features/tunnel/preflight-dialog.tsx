@@ -8,7 +8,7 @@ import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { providerName } from '../../lib/providers'
 import { queryKeys } from '../../api/query-keys'
 import { ModalDialog } from '../../components/modal-dialog'
-import '../../styles/tunnel.css'
+import './tunnel.css'
 
 /** The checklist's label for a provider: "generic" means the common rules any provider applies. */
 function providerLabel(provider: PreflightProvider): string {

@@ -12,7 +12,7 @@ import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'
 import { ModalDialog } from '../../components/modal-dialog'
 import { formatAgo, formatCountdown, hasCountdown, isRunning, tunnelShortLabel, useNow } from './tunnel-format'
-import '../../styles/tunnel.css'
+import './tunnel.css'
 
 /** The top bar's tunnel control: live state at a glance, the public URL, and a dialog for the rest. */
 export function TunnelControl() {
