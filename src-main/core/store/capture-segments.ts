@@ -61,6 +61,38 @@ export const logFileIo: LogFileIo = {
   datasync: (handle) => handle.datasync(),
 }
 
+/** Capture logs kept open at once by default: the segment being filled and the cold ones read last. */
+export const MAX_OPEN_LOGS = 32
+
+/**
+ * Which segments have their log open, least recently used first. A store of 1,000,000 captures
+ * has 1,000 segments: keeping every log open took a file descriptor each, at or past the usual
+ * per-process limit (1,024 on Linux, 256 for a macOS app), and then the receiver could not accept
+ * a connection. Beyond `max`, idle logs are closed (a segment taking captures, or with a read
+ * running, is never closed) and opened again when next read.
+ */
+export class OpenLogs {
+  /** In order of use, least recent first. */
+  private readonly segments = new Set<Segment>()
+
+  constructor(readonly max: number) {}
+
+  /** A segment's log was used (or opened): it becomes the most recent, and idle logs beyond `max` are closed. */
+  used(segment: Segment): void {
+    this.segments.delete(segment)
+    this.segments.add(segment)
+    if (this.segments.size <= this.max) return
+    for (const candidate of this.segments) {
+      if (this.segments.size <= this.max) break
+      if (candidate.closeIfIdle()) this.segments.delete(candidate)
+    }
+  }
+
+  closed(segment: Segment): void {
+    this.segments.delete(segment)
+  }
+}
+
 export function segmentPaths(dir: string, segmentNumber: number): { index: string; log: string } {
   const base = join(dir, String(segmentNumber).padStart(6, '0'))
   return { index: `${base}.json`, log: `${base}.log` }
@@ -86,18 +118,74 @@ export class Segment {
   private dirty = false
   private closed = false
   private destroyed = false
+  /** The open log, or `null` while it is closed (see `OpenLogs`). */
+  private handle: FileHandle | null
+  private opening: Promise<FileHandle> | null = null
+  /** Reads and writes running with the log. */
+  private users = 0
+  /** Taking captures: frames are written with the descriptor synchronously, so the log stays open. */
+  private keepOpen = false
 
   constructor(
     readonly dir: string,
     readonly number: number,
-    private readonly handle: FileHandle,
+    handle: FileHandle,
     /** Bytes reserved in the log; the next frame goes at this offset. */
     public logBytes: number,
     private readonly io: LogFileIo,
-    /** Writes this segment's index document: the store renders it from memory. */
-    private readonly renderIndex: (segment: Segment) => string,
+    /** Renders this segment's index document, from memory (and its recomputed recognitions, read in turn). */
+    private readonly renderIndex: (segment: Segment) => string | Promise<string>,
+    private readonly openLogs: OpenLogs = new OpenLogs(Number.POSITIVE_INFINITY),
   ) {
     this.paths = segmentPaths(dir, number)
+    this.handle = handle
+    openLogs.used(this)
+  }
+
+  /** From now on this segment takes captures: its log is opened if needed and kept open until `retire`. */
+  async holdOpen(): Promise<void> {
+    this.keepOpen = true
+    await this.fileHandle()
+    this.openLogs.used(this)
+  }
+
+  /** Closes the log if nothing uses it (called by `OpenLogs`); it is opened again when next needed. */
+  closeIfIdle(): boolean {
+    if (this.users > 0 || this.keepOpen || this.handle === null) return false
+    const handle = this.handle
+    this.handle = null
+    // Nothing runs with it (users is 0): a failed close loses nothing.
+    handle.close().catch(() => undefined)
+    return true
+  }
+
+  private fileHandle(): Promise<FileHandle> {
+    if (this.handle) return Promise.resolve(this.handle)
+    // Opened with O_CREAT: a removed segment's log must not come back.
+    if (this.destroyed || this.closed) return Promise.reject(new Error(`capture log ${this.paths.log} is closed`))
+    this.opening ??= this.io.open(this.paths.log).then(
+      (handle) => {
+        this.handle = handle
+        this.opening = null
+        return handle
+      },
+      (error: unknown) => {
+        this.opening = null
+        throw error
+      },
+    )
+    return this.opening
+  }
+
+  /** Runs `task` with the open log (opening it if it was closed); it is not closed meanwhile. */
+  private async withLog<T>(task: (handle: FileHandle) => Promise<T>): Promise<T> {
+    this.users++
+    try {
+      return await task(await this.fileHandle())
+    } finally {
+      this.users--
+      this.openLogs.used(this)
+    }
   }
 
   /** Reserves the next frame of the log for `metadataJson` and `body`. Synchronous, so offsets never collide. */
@@ -128,7 +216,7 @@ export class Segment {
     let runEnd = -1
     for (const frame of frames) {
       if (frame.offset !== runEnd) {
-        if (run.length > 0) writeAll(this.io, this.handle.fd, run, runStart)
+        if (run.length > 0) writeAll(this.io, this.openFd(), run, runStart)
         run = []
         runStart = frame.offset
         runEnd = frame.offset
@@ -136,24 +224,33 @@ export class Segment {
       run.push(...frame.buffers)
       runEnd += frame.length
     }
-    if (run.length > 0) writeAll(this.io, this.handle.fd, run, runStart)
+    if (run.length > 0) writeAll(this.io, this.openFd(), run, runStart)
+  }
+
+  /** The descriptor of a segment taking captures (`holdOpen`). */
+  private openFd(): number {
+    if (!this.handle) throw new Error(`capture log ${this.paths.log} is not open for writing`)
+    return this.handle.fd
   }
 
   /** Waits until everything written to the log is on stable storage. */
   sync(): Promise<void> {
-    return this.io.datasync(this.handle)
+    return this.withLog((handle) => this.io.datasync(handle))
   }
 
   /** A frame's metadata bytes, and its body when `bodySize` is given. Short reads come back short. */
   async readFrame(frame: FrameLocation, bodySize: number | null): Promise<{ metadata: Buffer; body: Buffer | null }> {
     const size = frame.metadataBytes + (bodySize ?? 0)
     const buffer = Buffer.allocUnsafe(size)
-    let done = 0
-    while (done < size) {
-      const { bytesRead } = await this.handle.read(buffer, done, size - done, frame.offset + FRAME_HEADER_BYTES + done)
-      if (bytesRead === 0) break
-      done += bytesRead
-    }
+    const done = await this.withLog(async (handle) => {
+      let read = 0
+      while (read < size) {
+        const { bytesRead } = await handle.read(buffer, read, size - read, frame.offset + FRAME_HEADER_BYTES + read)
+        if (bytesRead === 0) break
+        read += bytesRead
+      }
+      return read
+    })
     const read = buffer.subarray(0, done)
     return {
       metadata: read.subarray(0, Math.min(done, frame.metadataBytes)),
@@ -164,12 +261,15 @@ export class Segment {
   /** Bytes `start` to `end` of the log (fewer when the file is shorter). */
   async readRange(start: number, end: number): Promise<Buffer> {
     const buffer = Buffer.allocUnsafe(Math.max(0, end - start))
-    let done = 0
-    while (done < buffer.length) {
-      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, start + done)
-      if (bytesRead === 0) break
-      done += bytesRead
-    }
+    const done = await this.withLog(async (handle) => {
+      let read = 0
+      while (read < buffer.length) {
+        const { bytesRead } = await handle.read(buffer, read, buffer.length - read, start + read)
+        if (bytesRead === 0) break
+        read += bytesRead
+      }
+      return read
+    })
     return buffer.subarray(0, done)
   }
 
@@ -185,7 +285,7 @@ export class Segment {
     const flush = async (): Promise<void> => {
       if (end <= start) return
       const zeros = Buffer.alloc(end - start)
-      await this.handle.write(zeros, 0, zeros.length, start)
+      await this.withLog((handle) => handle.write(zeros, 0, zeros.length, start))
     }
     for (const range of sorted) {
       if (range.offset > end) {
@@ -214,12 +314,18 @@ export class Segment {
    * (a deletion, a note) passes its own `render`, which shows the change, and `onWritten`, which
    * applies it to memory: only once it is on disk, so a failed write changes nothing.
    */
-  persist(render?: () => string, onWritten?: () => void): Promise<void> {
+  persist(render?: () => string | Promise<string>, onWritten?: () => void): Promise<void> {
     const run = this.indexWrites.then(async () => {
       // Removed meanwhile: there is nothing left to write.
       if (this.destroyed) return
       this.dirty = false
-      const text = (render ?? (() => this.renderIndex(this)))()
+      let text: string
+      try {
+        text = await (render ?? (() => this.renderIndex(this)))()
+      } catch (error: unknown) {
+        this.dirty = true
+        throw error
+      }
       try {
         await (this.io.writeIndex ?? writeFileAtomically)(this.paths.index, text)
       } catch (error: unknown) {
@@ -232,9 +338,21 @@ export class Segment {
     return run
   }
 
+  /**
+   * Runs `task` in the index's turn: after every index write started before it, and before any
+   * started after it. A reader of the index document on disk sees exactly what memory applied.
+   */
+  inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.indexWrites.then(task)
+    this.indexWrites = run.catch(() => undefined)
+    return run
+  }
+
   /** No more captures come to this segment: write its index once more and drop the recent cache. */
   retire(): void {
     this.recent = null
+    this.keepOpen = false
+    this.openLogs.used(this)
     if (this.flushTimer) {
       clearTimeout(this.flushTimer)
       this.flushTimer = undefined
@@ -262,7 +380,11 @@ export class Segment {
     }
     if (this.dirty) await this.persist().catch(() => undefined)
     await this.indexWrites
-    await this.handle.close()
+    await this.opening?.catch(() => undefined)
+    const handle = this.handle
+    this.handle = null
+    this.openLogs.closed(this)
+    await handle?.close()
   }
 
   /**
@@ -272,15 +394,19 @@ export class Segment {
    */
   destroy(): Promise<void> {
     const run = this.indexWrites.then(async () => {
+      const handle = await this.fileHandle()
       this.closed = true
       this.destroyed = true
       this.dirty = false
+      this.keepOpen = false
       if (this.flushTimer) {
         clearTimeout(this.flushTimer)
         this.flushTimer = undefined
       }
-      await this.handle.truncate(0)
-      await this.handle.close()
+      this.handle = null
+      this.openLogs.closed(this)
+      await handle.truncate(0)
+      await handle.close()
       await unlink(this.paths.index).catch(ignoreMissing)
       await unlink(this.paths.log).catch(ignoreMissing)
     })
@@ -316,9 +442,15 @@ function writeAll(io: LogFileIo, fd: number, buffers: Buffer[], position: number
 }
 
 /** Creates a new, empty segment: its log and an empty index, both durable before anything is put in them. */
-export async function createSegment(dir: string, segmentNumber: number, io: LogFileIo, renderIndex: (segment: Segment) => string): Promise<Segment> {
+export async function createSegment(
+  dir: string,
+  segmentNumber: number,
+  io: LogFileIo,
+  renderIndex: (segment: Segment) => string | Promise<string>,
+  openLogs?: OpenLogs,
+): Promise<Segment> {
   const paths = segmentPaths(dir, segmentNumber)
-  const segment = new Segment(dir, segmentNumber, await io.open(paths.log), 0, io, renderIndex)
+  const segment = new Segment(dir, segmentNumber, await io.open(paths.log), 0, io, renderIndex, openLogs)
   await segment.persist()
   return segment
 }

@@ -17,22 +17,32 @@
  * nothing, now or after a restart.
  */
 import { hash } from 'node:crypto'
-import type { CaptureFilter } from '../../shared/capture-filter'
+import { filterFieldsOf, normalizeCaptureFilter, type CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary, StorageIssue } from '../../shared/contract'
 import { InspectorError } from '../../shared/errors'
 import type { CaptureForward } from '../../shared/replay'
 import { toCaptureSummary } from '../capture-views'
 import { deliveryKeyOf } from '../deliveries/delivery-key'
-import { createSegment, Segment, type Durability, type EncodedFrame, type LogFileIo, logFileIo } from './capture-segments'
-import { CaptureTable, FLAG_DAMAGED, FLAG_IMPORTED, FLAG_PINNED, FLAG_REFUSED, hashDeliveryKey, SEGMENT_MAX_CAPTURES, type SegmentBlock } from './capture-table'
-import { filterFieldsOf } from '../../shared/capture-filter'
+import { createSegment, MAX_OPEN_LOGS, OpenLogs, Segment, type Durability, type EncodedFrame, type LogFileIo, logFileIo } from './capture-segments'
+import {
+  CaptureTable,
+  FLAG_DAMAGED,
+  FLAG_IMPORTED,
+  FLAG_PINNED,
+  FLAG_RECOGNIZED_AGAIN,
+  FLAG_REFUSED,
+  hashDeliveryKey,
+  SEGMENT_MAX_CAPTURES,
+  type SegmentBlock,
+} from './capture-table'
 import { loggedCaptureSchema, type LoggedCapture, type StoredCapture } from './persisted-schema'
 import { makePrivateDir } from './private-files'
 import { syncDirectory } from './data-file'
+import { createRecognitionOverrides, type SegmentRecognitions } from './recognition-overrides'
 import { createRetention, type RetentionPolicy, type Retention } from './retention'
 import { renderSegmentIndex, type IndexEntry } from './segment-index'
 import { openSegments } from './segment-recovery'
-import { createStoreSearch } from './store-search'
+import { createStoreSearch, type StoreSearch } from './store-search'
 
 export type { Durability } from './capture-segments'
 
@@ -45,6 +55,8 @@ export interface CaptureStoreConfig {
   durability?: Durability
   /** Retention caps (none by default). */
   retention?: RetentionPolicy
+  /** Capture logs kept open at once (default `MAX_OPEN_LOGS`); the others are opened when read. */
+  maxOpenLogs?: number
 }
 
 export interface CaptureStoreDeps {
@@ -128,6 +140,10 @@ export interface CaptureStore {
   append(capture: NewCapture, bodyBytes: Buffer, deliveryKey?: string): Promise<StoredCapture>
   /** Newest first; `total` counts the captures matching the filter (all of the scope without one). */
   page(query: CapturePageQuery): Promise<{ items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }>
+  /** A page without its total: a search answers as soon as the newest matches fill it. */
+  pageOnly(query: CapturePageQuery): Promise<{ items: CaptureSummary[]; nextBeforeSeq: number | null }>
+  /** How many captures of an endpoint (or all) match the filter (`text` and `query` included). */
+  countMatching(endpointId?: string, filter?: CaptureFilter): Promise<number>
   get(id: string): Promise<CaptureSummary | undefined>
   has(id: string): boolean
   /** From memory, without reading the record. */
@@ -157,12 +173,15 @@ export interface CaptureStore {
   close(): Promise<void>
 }
 
-/** Annotations and recomputed recognitions: few captures have them, so they live in a map. */
+/**
+ * Annotations: few captures have them (a user writes a note, a sender hangs up), so they live in a
+ * map. Recomputed recognitions, which a key change gives every capture of an endpoint, do not:
+ * they are read from the index on demand (recognition-overrides.ts).
+ */
 interface Overlay {
   note?: string
   senderLeftAt?: string
   forward?: CaptureForward
-  recognition?: CaptureRecognition | null
 }
 
 interface Pending {
@@ -189,6 +208,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const io = deps.logIo ?? logFileIo
   let durability: Durability = config.durability ?? 'sync'
   const table = new CaptureTable()
+  const openLogs = new OpenLogs(config.maxOpenLogs ?? MAX_OPEN_LOGS)
   const overlays = new Map<number, Overlay>()
   const segments = new Map<number, Segment>()
   /** Where each segment's frames are indexed up to: the index may claim nothing past this. */
@@ -198,8 +218,15 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let lastRetentionError: string | null = null
 
   const locationOf = (block: SegmentBlock, slot: number): number => block.number * 1024 + slot
+  const recognitions = createRecognitionOverrides({
+    slotOf(segmentNumber, id) {
+      const found = table.locate(id)
+      return found?.block.number === segmentNumber ? found.slot : undefined
+    },
+  })
 
-  function entryOf(block: SegmentBlock, slot: number): IndexEntry {
+  /** `recomputed`: the segment's recomputed recognitions (needed when a slot is flagged). */
+  function entryOf(block: SegmentBlock, slot: number, recomputed: SegmentRecognitions | null): IndexEntry {
     const flags = block.flags[slot] as number
     const status = block.answerStatus[slot] as number
     const entry: IndexEntry = {
@@ -222,23 +249,32 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     if (overlay?.note !== undefined) entry.note = overlay.note
     if (overlay?.senderLeftAt !== undefined) entry.senderLeftAt = overlay.senderLeftAt
     if (overlay?.forward !== undefined) entry.forward = overlay.forward
-    if (overlay?.recognition !== undefined) entry.recognition = overlay.recognition
+    const recognition = flags & FLAG_RECOGNIZED_AGAIN ? recomputed?.get(slot) : undefined
+    if (recognition !== undefined) entry.recognition = recognition
     return entry
   }
 
+  function hasRecomputed(block: SegmentBlock): boolean {
+    for (let slot = 0; slot < block.length; slot++) if ((block.flags[slot] as number) & FLAG_RECOGNIZED_AGAIN && block.isLive(slot)) return true
+    return false
+  }
+
   /**
-   * A segment's index document, from memory. `tweak` renders a change not yet applied: slots
-   * left out (deleted) or entries changed (notes, verdicts).
+   * A segment's index document, from memory and, when some of its captures were recognised again,
+   * the recomputed recognitions its document on disk holds (read in the index's turn: this runs
+   * inside `Segment.persist`). `tweak` renders a change not yet applied: slots left out (deleted)
+   * or entries changed (notes, verdicts).
    */
-  function renderIndex(
+  async function renderIndex(
     segment: Segment,
     tweak?: { exclude?: ReadonlySet<number>; patch?: ReadonlyMap<number, Partial<IndexEntry> & { clear?: Array<keyof IndexEntry> }> },
-  ): string {
+  ): Promise<string> {
     const block = table.block(segment.number)
+    const recomputed = hasRecomputed(block) ? await recognitions.ofSegmentInTurn(segment) : null
     const entries: IndexEntry[] = []
     for (let slot = 0; slot < block.length; slot++) {
       if (!block.isLive(slot) || tweak?.exclude?.has(slot)) continue
-      const entry = entryOf(block, slot)
+      const entry = entryOf(block, slot, recomputed)
       const patch = tweak?.patch?.get(slot)
       if (patch) {
         const { clear, ...fields } = patch
@@ -268,14 +304,15 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       pinned: entry.pinned === true,
       imported: entry.imported === true,
     })
-    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.forward !== undefined || entry.recognition !== undefined) {
+    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.forward !== undefined) {
       const overlay: Overlay = {}
       if (entry.note !== undefined) overlay.note = entry.note
       if (entry.senderLeftAt !== undefined) overlay.senderLeftAt = entry.senderLeftAt
       if (entry.forward !== undefined) overlay.forward = entry.forward
-      if (entry.recognition !== undefined) overlay.recognition = entry.recognition
       overlays.set(locationOf(block, slot), overlay)
     }
+    // Only the mark: the recognition stays in the index document (read on demand).
+    if (entry.recognition !== undefined) table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
     return slot
   }
 
@@ -285,7 +322,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   /** Logs with a torn tail or lost bytes: kept as they are, even when no capture is left in them. */
   const sealed = new Set<Segment>()
   for (const segmentFiles of opened) {
-    const segment = new Segment(config.dir, segmentFiles.number, segmentFiles.handle, segmentFiles.appendAt, io, (target) => renderIndex(target))
+    const segment = new Segment(config.dir, segmentFiles.number, segmentFiles.handle, segmentFiles.appendAt, io, (target) => renderIndex(target), openLogs)
     segment.recent = null
     segments.set(segment.number, segment)
     const block = table.block(segment.number)
@@ -308,7 +345,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let nextSegmentNumber = Math.max(0, ...segments.keys()) + 1
   let nextSeq = Math.max(0, ...table.blocks.map((block) => (block.length > 0 ? (block.seq[block.length - 1] as number) : 0))) + 1
   for (const block of table.blocks) for (let slot = 0; slot < block.length; slot++) nextSeq = Math.max(nextSeq, (block.seq[slot] as number) + 1)
-  if (current) current.recent = null
+  if (current) {
+    current.recent = null
+    await current.holdOpen()
+  }
 
   // ---- reading records ----------------------------------------------------------------------
   function locate(id: string): { block: SegmentBlock; slot: number; segment: Segment } | undefined {
@@ -338,7 +378,12 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const { metadata } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, null)
       logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => markDamaged(block, slot))
     }
-    return withAnnotations(logged, block, slot)
+    withAnnotations(logged, block, slot)
+    if ((block.flags[slot] as number) & FLAG_RECOGNIZED_AGAIN) {
+      const recognition = await recognitions.get(segment, slot)
+      if (recognition !== undefined) logged.recognition = recognition
+    }
+    return logged
   }
 
   function withAnnotations(logged: LoggedCapture, block: SegmentBlock, slot: number): LoggedCapture {
@@ -347,7 +392,6 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     logged.note = overlay?.note ?? null
     logged.senderLeftAt = overlay?.senderLeftAt ?? null
     if (overlay?.forward !== undefined) logged.forward = overlay.forward
-    if (overlay?.recognition !== undefined) logged.recognition = overlay.recognition
     return logged
   }
 
@@ -402,23 +446,75 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     return Promise.all(found.map(({ block, slot }) => summaryOf(block, slot, segments.get(block.number) as Segment)))
   }
 
-  const search = createStoreSearch({
-    table,
-    segmentOf: (segmentNumber) => segments.get(segmentNumber),
-    annotationsOf(block, slot) {
-      const overlay = overlays.get(locationOf(block, slot))
-      const pinned = ((block.flags[slot] as number) & FLAG_PINNED) !== 0
-      if (!overlay && !pinned) return null
-      const annotations: { note: string | null; pinned: boolean; senderLeftAt: string | null; recognition?: CaptureRecognition | null } = {
-        note: overlay?.note ?? null,
-        pinned,
-        senderLeftAt: overlay?.senderLeftAt ?? null,
+  /**
+   * The recomputed recognitions of the segments that running searches read (the search asks for a
+   * capture's annotations synchronously): read before a search that scans records, dropped once
+   * the last search using them ends, so they are in memory only while a search runs.
+   */
+  const searchRecognitions = new Map<number, { searches: number; reading: Promise<SegmentRecognitions>; read?: SegmentRecognitions }>()
+
+  async function withSearchRecognitions<T>(filter: CaptureFilter | undefined, run: () => Promise<T>): Promise<T> {
+    const active = normalizeCaptureFilter(filter)
+    if (active?.text === undefined && active?.query === undefined) return run()
+    const used = table.blocks.filter((block) => hasRecomputed(block)).flatMap((block) => segments.get(block.number) ?? [])
+    for (const segment of used) {
+      const entry = searchRecognitions.get(segment.number)
+      if (entry) entry.searches++
+      else {
+        const reading = recognitions.all(segment)
+        const added: { searches: number; reading: Promise<SegmentRecognitions>; read?: SegmentRecognitions } = { searches: 1, reading }
+        searchRecognitions.set(segment.number, added)
+        void reading.then((read) => (added.read = read)).catch(() => undefined)
       }
-      if (overlay?.recognition !== undefined) annotations.recognition = overlay.recognition
-      return annotations
-    },
-    now: deps.now,
-  })
+    }
+    try {
+      for (const segment of used) await searchRecognitions.get(segment.number)?.reading
+      return await run()
+    } finally {
+      for (const segment of used) {
+        const entry = searchRecognitions.get(segment.number)
+        if (entry && --entry.searches === 0) searchRecognitions.delete(segment.number)
+      }
+    }
+  }
+  const search = recognisingSearches(
+    createStoreSearch({
+      table,
+      segmentOf: (segmentNumber) => segments.get(segmentNumber),
+      annotationsOf(block, slot) {
+        const overlay = overlays.get(locationOf(block, slot))
+        const flags = block.flags[slot] as number
+        const pinned = (flags & FLAG_PINNED) !== 0
+        const recognition = flags & FLAG_RECOGNIZED_AGAIN ? searchRecognitions.get(block.number)?.read?.get(slot) : undefined
+        if (!overlay && !pinned && recognition === undefined) return null
+        const annotations: { note: string | null; pinned: boolean; senderLeftAt: string | null; recognition?: CaptureRecognition | null } = {
+          note: overlay?.note ?? null,
+          pinned,
+          senderLeftAt: overlay?.senderLeftAt ?? null,
+        }
+        if (recognition !== undefined) annotations.recognition = recognition
+        return annotations
+      },
+      now: deps.now,
+      onDamaged(found) {
+        // The search found a body that no longer matches its sha256: the list and health say so now.
+        for (const { id } of found) {
+          const located = table.locate(id)
+          if (located) markDamaged(located.block, located.slot)
+        }
+      },
+    }),
+  )
+
+  /** Searches that read records see the recomputed recognitions (see `withSearchRecognitions`). */
+  function recognisingSearches(inner: StoreSearch): StoreSearch {
+    return {
+      ...inner,
+      page: (query) => withSearchRecognitions(query.filter, () => inner.page(query)),
+      count: (endpointId, filter) => withSearchRecognitions(filter, () => inner.count(endpointId, filter)),
+      matching: (endpointId, filter) => withSearchRecognitions(filter, () => inner.matching(endpointId, filter)),
+    }
+  }
 
   async function readVerifiedBody(block: SegmentBlock, slot: number): Promise<Buffer> {
     const segment = segments.get(block.number) as Segment
@@ -468,7 +564,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       if (!spare && current.isNearlyFull(slotsUsed(current), SEGMENT_MAX_CAPTURES)) prepareSpare()
       return current
     }
-    const next = await (spare ?? createSegment(config.dir, nextSegmentNumber++, io, (target) => renderIndex(target)))
+    const next = await (spare ?? createSegment(config.dir, nextSegmentNumber++, io, (target) => renderIndex(target), openLogs))
+    // Prepared ahead, its log may have been closed meanwhile (it was idle).
+    await next.holdOpen()
     spare = null
     table.block(next.number)
     segments.set(next.number, next)
@@ -479,7 +577,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   }
 
   function prepareSpare(): void {
-    const preparing = createSegment(config.dir, nextSegmentNumber++, io, (target) => renderIndex(target))
+    const preparing = createSegment(config.dir, nextSegmentNumber++, io, (target) => renderIndex(target), openLogs)
     // A failed preparation (disk full) is forgotten: the next capture tries again once there is room.
     preparing.catch(() => {
       if (spare === preparing) spare = null
@@ -555,6 +653,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     const block = table.block(segment.number)
     for (let slot = 0; slot < block.length; slot++) overlays.delete(locationOf(block, slot))
     table.dropBlock(segment.number)
+    recognitions.forget(segment.number)
     await segment.destroy()
   }
 
@@ -588,6 +687,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
             table.delete(block, slot)
             overlays.delete(locationOf(block, slot))
           }
+          recognitions.forget(segmentNumber, gone)
         },
       )
       deleted.push(...records)
@@ -676,8 +776,13 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     },
     async page({ endpointId, beforeSeq, limit, filter }) {
       const result = await search.page({ endpointId, beforeSeq, limit, filter })
-      return { items: await summariesOf(result.slots), nextBeforeSeq: result.nextBeforeSeq, total: result.total }
+      return { items: await summariesOf(result.slots), nextBeforeSeq: result.nextBeforeSeq, total: result.total ?? 0 }
     },
+    async pageOnly({ endpointId, beforeSeq, limit, filter }) {
+      const result = await search.page({ endpointId, beforeSeq, limit, filter, withTotal: false })
+      return { items: await summariesOf(result.slots), nextBeforeSeq: result.nextBeforeSeq }
+    },
+    countMatching: (endpointId, filter) => search.count(endpointId, filter),
     async get(id) {
       const found = locate(id)
       return found ? summaryOf(found.block, found.slot, found.segment) : undefined
@@ -734,7 +839,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
           slot,
           patch: { recognition, provider: fields.provider, verdict: fields.verdict, deliveryHash: fields.deliveryHash },
           apply: () => {
-            overlayOf(block, slot).recognition = recognition
+            table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
+            recognitions.remember(block.number, slot, recognition)
             table.setRecognized(block, slot, fields.provider, fields.verdict)
             block.deliveryHash[slot] = fields.deliveryHash
           },

@@ -32,6 +32,8 @@ export const FLAG_DELETED = 4
 export const FLAG_IMPORTED = 8
 /** Its frame's bytes are missing or do not match its hash. */
 export const FLAG_DAMAGED = 16
+/** Recognised again after arrival: its index entry holds the recomputed recognition (recognition-overrides.ts). */
+export const FLAG_RECOGNIZED_AGAIN = 32
 
 const PROVIDER_CODES: ReadonlyArray<ProviderId | null> = [null, ...PROVIDER_IDS]
 const VERDICT_CODES: ReadonlyArray<VerdictStatus | null> = [null, ...VERDICT_STATUSES]

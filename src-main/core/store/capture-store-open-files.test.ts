@@ -1,0 +1,99 @@
+/**
+ * A store of any size keeps a bounded number of capture logs open: each segment's log used to
+ * stay open from start-up on, so 1,000,000 captures (1,000 segments) took 1,000 file descriptors,
+ * at or past the usual per-process limit (1,024 on Linux, 256 for a macOS app), and the receiver
+ * could then no longer accept a connection.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { segmentPaths } from './capture-segments'
+import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+
+const now = () => new Date('2026-11-21T10:00:00Z')
+const SEGMENTS = 12
+const MAX_OPEN_LOGS = 4
+
+function newCapture(body: Buffer): NewCapture {
+  return {
+    id: randomUUID(),
+    endpointId: 'e1',
+    receivedAt: now().toISOString(),
+    durationMs: 1,
+    method: 'POST',
+    target: '/e1/x',
+    httpVersion: '1.1',
+    headers: [['Content-Type', 'text/plain']],
+    remoteAddress: '127.0.0.1',
+    remotePort: 5000,
+    body: { sha256: createHash('sha256').update(body).digest('hex') },
+    outcome: 'captured',
+    refusal: null,
+    recognition: null,
+    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
+  }
+}
+
+/** Capture logs of `dir` this process has open (Linux: /proc/self/fd). */
+async function openLogs(dir: string): Promise<number> {
+  let count = 0
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(join('/proc/self/fd', fd)).catch(() => '')
+    if (target.startsWith(dir) && target.endsWith('.log')) count++
+  }
+  return count
+}
+
+describe.skipIf(process.platform !== 'linux')('capture store: open files', () => {
+  let dir: string
+  let remove: () => Promise<void>
+  let store: CaptureStore | undefined
+  const captures = () => join(dir, 'captures')
+  const open = async () =>
+    (store = await openCaptureStore({ dir: captures(), quarantineDir: join(dir, 'unreadable'), durability: 'flush', maxOpenLogs: MAX_OPEN_LOGS }, { now }))
+
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+    await remove()
+  })
+
+  it('keeps at most a few capture logs open, however many segments it has, and still reads every capture', async () => {
+    // Segments of one capture each (a full segment holds 1,000): each made as segment 1 of its own store, then renumbered.
+    const bodies: Array<{ id: string; body: Buffer }> = []
+    for (let number = 1; number <= SEGMENTS; number++) {
+      const scratch = join(dir, `scratch-${number}`)
+      const single = await openCaptureStore({ dir: scratch, quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now })
+      const body = Buffer.from(`body of segment ${number}`)
+      bodies.push({ id: (await single.append(newCapture(body), body)).id, body })
+      await single.close()
+      const from = segmentPaths(scratch, 1)
+      const to = segmentPaths(captures(), number)
+      const index = JSON.parse(await readFile(from.index, 'utf8')) as { segment: number }
+      await writeFile(from.index, JSON.stringify({ ...index, segment: number }))
+      if (number === 1) await rename(scratch, captures())
+      else {
+        await rename(from.log, to.log)
+        await rename(from.index, to.index)
+      }
+    }
+
+    const current = await open()
+    expect(current.count()).toBe(SEGMENTS)
+    expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
+    // Every capture is read (its log opened again when needed), oldest first and at random.
+    for (const { id, body } of [...bodies, ...[...bodies].reverse()]) expect((await current.readBody(id)).equals(body)).toBe(true)
+    expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
+    // Reads at once across every segment, and a capture appended meanwhile.
+    const appended = Buffer.from('appended')
+    const [reads, stored] = await Promise.all([Promise.all(bodies.map(({ id }) => current.readBody(id))), current.append(newCapture(appended), appended)])
+    expect(reads.map((read) => read.toString())).toEqual(bodies.map(({ body }) => body.toString()))
+    expect((await current.readBody(stored.id)).equals(appended)).toBe(true)
+    expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
+    await current.deleteMany(bodies.slice(0, 3).map(({ id }) => id))
+    expect(current.count()).toBe(SEGMENTS - 3 + 1)
+  })
+})

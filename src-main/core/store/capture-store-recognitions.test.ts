@@ -1,0 +1,97 @@
+/**
+ * Recognitions recomputed after arrival (new keys) are kept in the index, not in memory: they
+ * are shown, survive every rewrite of their segment's index (a note, a deletion) made while
+ * nothing of it is cached, and come back after a reopen.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CaptureRecognition } from '../../shared/contract'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+
+const now = () => new Date('2026-11-21T10:00:00Z')
+
+function stripe(status: 'no-key' | 'valid', eventId: string): CaptureRecognition {
+  return {
+    provider: { id: 'stripe', name: 'Stripe', variant: null },
+    verdict: { status, reason: null, message: status === 'valid' ? `signature valid for ${eventId}` : 'no Stripe signing secret configured' },
+    summary: {
+      eventType: 'payment_intent.succeeded',
+      status: null,
+      objectId: null,
+      reference: null,
+      amount: null,
+      paymentMethod: null,
+      signalOnly: false,
+      eventId,
+    },
+  }
+}
+
+function newCapture(index: number): NewCapture {
+  const body = Buffer.from(`{"id":"evt_${index}"}`)
+  return {
+    id: randomUUID(),
+    endpointId: 'e1',
+    receivedAt: now().toISOString(),
+    durationMs: 1,
+    method: 'POST',
+    target: '/e1',
+    httpVersion: '1.1',
+    headers: [['Content-Type', 'application/json']],
+    remoteAddress: '127.0.0.1',
+    remotePort: 5000,
+    body: { sha256: createHash('sha256').update(body).digest('hex') },
+    outcome: 'captured',
+    refusal: null,
+    recognition: stripe('no-key', `evt_${index}`),
+    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
+  }
+}
+
+describe('capture store: recomputed recognitions', () => {
+  let dir: string
+  let remove: () => Promise<void>
+  let store: CaptureStore | undefined
+  const open = async () =>
+    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+  const reopen = async () => {
+    await store?.close()
+    return open()
+  }
+
+  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+    await remove()
+  })
+
+  it('are shown, kept through index rewrites made with nothing cached, and after reopening', async () => {
+    const first = await open()
+    const stored = []
+    for (let index = 0; index < 6; index++) stored.push(await first.append(newCapture(index), Buffer.from(`{"id":"evt_${index}"}`)))
+    await first.updateRecognitions(stored.slice(0, 4).map(({ id }, index) => ({ id, recognition: stripe('valid', `evt_${index}`) })))
+    expect((await first.get(stored[2]!.id))?.recognition?.verdict.status).toBe('valid')
+    expect((await first.load(stored[5]!.id)).recognition?.verdict.status).toBe('no-key')
+
+    // A note rewrites the segment's index: the recognitions it does not hold in memory go with it.
+    const second = await reopen()
+    await second.annotate(stored[5]!.id, { note: 'checked' })
+    const third = await reopen()
+    await third.deleteMany([stored[0]!.id])
+    const fourth = await reopen()
+    const page = await fourth.page({ limit: 10 })
+    expect(page.items.map((item) => [item.id, item.recognition?.verdict.status, item.recognition?.verdict.message])).toEqual([
+      [stored[5]!.id, 'no-key', 'no Stripe signing secret configured'],
+      [stored[4]!.id, 'no-key', 'no Stripe signing secret configured'],
+      [stored[3]!.id, 'valid', 'signature valid for evt_3'],
+      [stored[2]!.id, 'valid', 'signature valid for evt_2'],
+      [stored[1]!.id, 'valid', 'signature valid for evt_1'],
+    ])
+    expect((await fourth.page({ limit: 10, filter: { verdict: 'valid' } })).total).toBe(3)
+    expect((await fourth.load(stored[1]!.id)).recognition?.verdict.message).toBe('signature valid for evt_1')
+    expect((await fourth.get(stored[5]!.id))?.note).toBe('checked')
+  })
+})
