@@ -1,5 +1,5 @@
 /**
- * The Answers dialog never throws away unsaved work (issue 12 §16): Escape or Close with unsaved
+ * The Answers dialog never throws away unsaved work: Escape or Close with unsaved
  * rules or sequence steps asks "Discard unsaved changes?"; keeping editing keeps them, and saved
  * work closes without a question.
  */

@@ -1,5 +1,5 @@
 /**
- * Forms start from what the user is looking at (issue 12 §15): the key form opened from a capture
+ * Forms start from what the user is looking at: the key form opened from a capture
  * starts on that capture's provider and key kind, a secret whose shape contradicts its provider is
  * refused, and the simulator and the pre-flight check start from the endpoint's provider.
  */

@@ -1,5 +1,5 @@
 /**
- * Resend from the real UI (issue 5): a signed IXOPAY callback is captured, its amount edited in
+ * Resend from the real UI: a signed IXOPAY callback is captured, its amount edited in
  * the resend dialog, re-signed, and sent to a loopback merchant server that accepts only valid
  * IXOPAY signatures; the 200 shows in the capture's history. A target that refuses connections is
  * shown as clearly as an answer.

@@ -1,5 +1,5 @@
 /**
- * Re-signing an RSA-signed callback from the UI (issue 5): CHIP signs with its private key, which
+ * Re-signing an RSA-signed callback from the UI: CHIP signs with its private key, which
  * the app never stores, so the resend dialog asks for it. A CHIP callback is captured, its amount
  * edited, re-signed with the pasted key and sent to a merchant server that accepts only valid
  * CHIP signatures.

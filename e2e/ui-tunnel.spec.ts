@@ -1,5 +1,5 @@
 /**
- * The tunnel in the real UI (issue 6), against a loopback server that speaks the localtunnel
+ * The tunnel in the real UI, against a loopback server that speaks the localtunnel
  * protocol: start it, see the public URL, send a callback through it and see it captured; a taken
  * subdomain is reported prominently.
  */

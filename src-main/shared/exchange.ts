@@ -1,5 +1,5 @@
 /**
- * Export and import (issue 10): the formats, limits and result shapes shared by the contract,
+ * Export and import: the formats, limits and result shapes shared by the contract,
  * the core (core/exchange/) and the renderer's export and import dialogs.
  */
 

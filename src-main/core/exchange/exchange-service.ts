@@ -1,5 +1,5 @@
 /**
- * Export and import of captures (issue 10). Export gathers captures with their bytes, answers,
+ * Export and import of captures. Export gathers captures with their bytes, answers,
  * notes and resend history, redacts them (always removing configured secrets) and writes one
  * file. Import reads a file into entries and stores each valid one as an imported capture,
  * judged (recognised, summarised, verified) with the target endpoint's settings and keys exactly
