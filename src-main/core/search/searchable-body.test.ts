@@ -1,5 +1,6 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { decodeBody } from '../../shared/body-charset'
 import { MAX_INFLATED_BODY_BYTES, bodyDescriptionOf, searchableBodyText } from './searchable-body'
 
 const described = (contentType: string | null, contentEncoding: string | null = null) => ({ contentType, contentEncoding })
@@ -112,5 +113,28 @@ describe('searchableBodyText', () => {
     expect(bodyDescriptionOf(headers)).toEqual({ contentType: 'application/json', contentEncoding: 'gzip' })
     expect(searchableBodyText({ headers }, gzipSync('{"A":1}'))).toBe('{"a":1}')
     expect(bodyDescriptionOf([])).toEqual({ contentType: null, contentEncoding: null })
+  })
+})
+
+describe('one rule for the viewer and the search', () => {
+  const utf16be = (text: string) => new Uint8Array([...text].flatMap((character) => [0, character.charCodeAt(0)]))
+  const utf16le = (text: string) => new Uint8Array([...text].flatMap((character) => [character.charCodeAt(0), 0]))
+  const cases: Array<{ contentType: string; bytes: Uint8Array; text: string }> = [
+    // UTF-16 declared without a byte order mark: big-endian (RFC 2781) unless the second byte is a NUL.
+    { contentType: 'text/plain; charset=utf-16', bytes: utf16be('Zahlung'), text: 'Zahlung' },
+    { contentType: 'text/plain; charset=utf-16', bytes: utf16le('Zahlung'), text: 'Zahlung' },
+    { contentType: 'text/plain; charset=UTF-16BE', bytes: utf16be('OK'), text: 'OK' },
+    // A byte order mark wins over the declaration.
+    { contentType: 'text/plain; charset=utf-16be', bytes: new Uint8Array([0xff, 0xfe, 0x41, 0x00]), text: 'A' },
+    { contentType: 'text/plain; charset=iso-8859-1', bytes: new Uint8Array([0x4d, 0xfc, 0x6c, 0x80]), text: 'Mül\u0080' },
+    { contentType: 'text/plain; charset=windows-1252', bytes: new Uint8Array([0x80, 0x35]), text: '€5' },
+    // Another charset TextDecoder knows (ISO-8859-2: 0xB1 is "ą"), read the same way by both.
+    { contentType: 'text/plain; charset=iso-8859-2', bytes: new Uint8Array([0x6b, 0xb1, 0x74]), text: 'kąt' },
+    { contentType: 'text/plain; charset="x-made-up"', bytes: new TextEncoder().encode('Grüße'), text: 'Grüße' },
+  ]
+
+  it.each(cases)('$contentType: the view shows what the search looks in', ({ contentType, bytes, text }) => {
+    expect(decodeBody(bytes, contentType).text).toBe(text)
+    expect(searchableBodyText({ contentType, contentEncoding: null }, bytes)).toBe(text.toLowerCase())
   })
 })

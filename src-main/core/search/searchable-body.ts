@@ -8,6 +8,7 @@
  * they are never matched.
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { bodyEncodingOf, declaredCharset, decodeWithEncoding } from '../../shared/body-charset'
 import { decodeContentCoding, MAX_DECODED_BODY_BYTES } from '../content-coding'
 import { looksLikeText } from '../../shared/text-sniff'
 
@@ -52,18 +53,9 @@ type TextKind = 'json' | 'form' | 'xml' | 'text'
 
 function parseContentType(contentType: string | null): { mediaType: string | null; charset: string | null } {
   if (contentType === null) return { mediaType: null, charset: null }
-  const [mediaType = '', ...parameters] = contentType.split(';')
-  let charset: string | null = null
-  for (const parameter of parameters) {
-    const equals = parameter.indexOf('=')
-    if (equals === -1 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue
-    charset = parameter
-      .slice(equals + 1)
-      .trim()
-      .replace(/^"(.*)"$/, '$1')
-      .toLowerCase()
-  }
-  return { mediaType: mediaType.trim().toLowerCase() || null, charset }
+  const mediaType = (contentType.split(';')[0] ?? '').trim().toLowerCase()
+  // The charset as the body viewer reads it (shared/body-charset.ts): one rule for both.
+  return { mediaType: mediaType || null, charset: declaredCharset(contentType) }
 }
 
 /** How a declared media type is read: as one kind of text, as binary, or `unknown` (look at the bytes). */
@@ -120,114 +112,26 @@ function sniffText(bytes: Uint8Array): { kind: TextKind; text: string | null } |
 
 const hasUtf16Bom = (bytes: Uint8Array): boolean => bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
 
-/** Charsets read as declared; anything else declared is read as UTF-8 (with replacement characters). */
-const CHARSET_LABELS: Record<string, string> = {
-  'utf-8': 'utf-8',
-  utf8: 'utf-8',
-  'us-ascii': 'windows-1252',
-  ascii: 'windows-1252',
-  // ISO-8859-1 byte for byte, as the body viewer shows it (lib/body-charset.ts): TextDecoder would
-  // read it as windows-1252 and find a "€" (0x80) the view never shows.
-  'iso-8859-1': 'latin1',
-  'iso8859-1': 'latin1',
-  latin1: 'latin1',
-  'latin-1': 'latin1',
-  'windows-1252': 'windows-1252',
-  cp1252: 'windows-1252',
-  'iso-8859-15': 'iso-8859-15',
-  'utf-16': 'utf-16le',
-  'utf-16le': 'utf-16le',
-  'utf-16be': 'utf-16be',
-}
-
-function decoderLabel(charset: string | null, bytes: Uint8Array): string {
-  // A byte-order mark is the strongest statement a body can make about itself.
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be'
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le'
-  return (charset !== null ? CHARSET_LABELS[charset] : undefined) ?? 'utf-8'
-}
-
+/**
+ * The bytes as text, in the encoding the body viewer uses for them (shared/body-charset.ts: a
+ * byte order mark, the declared charset, else UTF-8), invalid bytes as U+FFFD. UTF-8 and
+ * ISO-8859-1 go through Buffer, twice TextDecoder's speed, with the same result: every search
+ * decodes thousands of bodies.
+ */
 function decodeText(bytes: Uint8Array, charset: string | null): string | null {
-  const label = decoderLabel(charset, bytes)
-  if (label === 'windows-1252') return decodeWindows1252(bytes)
-  if (label === 'latin1') return bufferOf(bytes).toString('latin1')
-  if (label === 'utf-8') return decodeUtf8(bytes)
-  try {
-    return decoderFor(label).decode(bytes)
-  } catch {
-    return null
-  }
+  const choice = bodyEncodingOf(bytes, charset)
+  if (choice.decoderLabel === 'utf-8') return decodeUtf8(bytes)
+  if (choice.decoderLabel === 'iso-8859-1') return bufferOf(bytes).toString('latin1')
+  return decodeWithEncoding(bytes, choice, { fatal: false })
 }
 
-const decoders = new Map<string, InstanceType<typeof TextDecoder>>()
-
-/** One decoder per charset, reused: every search decodes thousands of bodies. */
-function decoderFor(label: string): InstanceType<typeof TextDecoder> {
-  let decoder = decoders.get(label)
-  if (decoder === undefined) decoders.set(label, (decoder = new TextDecoder(label)))
-  return decoder
-}
-
-/** UTF-8 with replacement characters for invalid bytes, like TextDecoder, at Buffer's speed (twice TextDecoder's). */
+/** UTF-8 with replacement characters for invalid bytes, like TextDecoder (a leading byte order mark dropped). */
 function decodeUtf8(bytes: Uint8Array): string {
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   return bufferOf(bytes).toString('utf8', start)
 }
 
 const bufferOf = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-
-/**
- * windows-1252 (which is what ISO-8859-1 means on the web): Node's TextDecoder reads it as
- * ISO-8859-1, leaving 0x80-0x9F as control characters where senders mean `€`, `„`, `™`…
- */
-function decodeWindows1252(bytes: Uint8Array): string {
-  const latin1 = bufferOf(bytes).toString('latin1')
-  let text = ''
-  let from = 0
-  for (let index = 0; index < latin1.length; index++) {
-    const code = latin1.charCodeAt(index)
-    if (code < 0x80 || code > 0x9f) continue
-    text += latin1.slice(from, index) + (WINDOWS_1252_HIGH[code - 0x80] ?? latin1[index])
-    from = index + 1
-  }
-  return from === 0 ? latin1 : text + latin1.slice(from)
-}
-
-/** 0x80-0x9F in windows-1252 (WHATWG Encoding); the five undefined bytes stay as they are. */
-const WINDOWS_1252_HIGH = [
-  '€',
-  undefined,
-  '‚',
-  'ƒ',
-  '„',
-  '…',
-  '†',
-  '‡',
-  'ˆ',
-  '‰',
-  'Š',
-  '‹',
-  'Œ',
-  undefined,
-  'Ž',
-  undefined,
-  undefined,
-  '‘',
-  '’',
-  '“',
-  '”',
-  '•',
-  '–',
-  '—',
-  '˜',
-  '™',
-  'š',
-  '›',
-  'œ',
-  undefined,
-  'ž',
-  'Ÿ',
-]
 
 // ---- decoded copies -----------------------------------------------------------------------------
 
@@ -261,9 +165,9 @@ function withDecodedForms(text: string, kind: TextKind, charset: string | null):
 function decodeForm(text: string, charset: string | null): string {
   const spaced = text.replaceAll('+', ' ').replaceAll('&', '\n')
   if (!spaced.includes('%')) return spaced
-  const label = (charset !== null ? CHARSET_LABELS[charset] : undefined) ?? 'utf-8'
   // A UTF-16 form's escapes still stand for UTF-8 bytes: that is how browsers encode them.
-  const escapes = label.startsWith('utf-16') ? 'utf-8' : label
+  const label = bodyEncodingOf(new Uint8Array(0), charset).decoderLabel
+  const escapes = label.startsWith('utf-16') ? 'utf-8' : charset
   // indexOf jumps from escape to escape (a regex scan of every character costs several times more).
   let decoded = ''
   let copiedUpTo = 0

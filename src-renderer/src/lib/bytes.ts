@@ -57,18 +57,5 @@ export function mediaType(contentType: string | null | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
 }
 
-/** The `charset` parameter of a content type, lower-cased, if any. */
-export function declaredCharset(contentType: string | null | undefined): string | null {
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')
-  return match?.[1]?.toLowerCase() ?? null
-}
-
-/** Decodes with a declared non-UTF-8 charset the browser knows (e.g. iso-8859-1); `null` otherwise. */
-export function decodeWithCharset(bytes: Uint8Array, charset: string | null): string | null {
-  if (charset === null || charset === 'utf-8' || charset === 'utf8') return null
-  try {
-    return new TextDecoder(charset).decode(bytes)
-  } catch {
-    return null
-  }
-}
+/** The `charset` parameter of a content type, lower-cased, if any (the one rule: shared/body-charset.ts). */
+export { declaredCharset } from '../../../src-main/shared/body-charset'

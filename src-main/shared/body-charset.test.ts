@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeBody, decodedAsLabel, decodeLatin1 } from './body-charset'
+import { bodyEncodingOf, decodeBody, decodedAsLabel, declaredCharset, decodeLatin1 } from './body-charset'
 
 const bytes = (...values: number[]) => new Uint8Array(values)
 
@@ -41,5 +41,27 @@ describe('decodeBody', () => {
 describe('windows-1252', () => {
   it('maps the five unassigned bytes to the C1 code points of the same number', () => {
     expect(decodeBody(new Uint8Array([0x81, 0x8d, 0x8f, 0x90, 0x9d, 0x99]), 'text/plain; charset=cp1252').text).toBe('\u0081\u008d\u008f\u0090\u009d™')
+  })
+})
+
+describe('the charset rule', () => {
+  const utf16be = (text: string) => new Uint8Array([...text].flatMap((character) => [0, character.charCodeAt(0)]))
+  const utf16le = (text: string) => new Uint8Array([...text].flatMap((character) => [character.charCodeAt(0), 0]))
+
+  it('guesses the byte order of UTF-16 without a byte order mark', () => {
+    expect(bodyEncodingOf(utf16be('A'), 'utf-16')).toMatchObject({ encoding: 'UTF-16BE', source: 'declared' })
+    expect(bodyEncodingOf(utf16le('A'), 'utf-16')).toMatchObject({ encoding: 'UTF-16LE', source: 'declared' })
+    expect(decodeBody(utf16le('Zahlung'), 'text/plain; charset=utf-16').text).toBe('Zahlung')
+  })
+
+  it('lets a byte order mark win over the declaration', () => {
+    expect(bodyEncodingOf(new Uint8Array([0xff, 0xfe, 0x41, 0x00]), 'utf-16be')).toMatchObject({ encoding: 'UTF-16LE', source: 'byte order mark' })
+  })
+
+  it('reads the charset parameter in any case, quoted or not', () => {
+    expect(declaredCharset('text/plain; Charset="ISO-8859-1"')).toBe('iso-8859-1')
+    expect(declaredCharset('application/json;charset=utf-8')).toBe('utf-8')
+    expect(declaredCharset('application/json')).toBeNull()
+    expect(declaredCharset(null)).toBeNull()
   })
 })
