@@ -1,28 +1,15 @@
 /** setAnswerConfig through the procedures: a partial change keeps the other parts. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { makeTempDir } from '../test-support/temp-dir'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import { describe, expect } from 'vitest'
+import { useInspector } from '../test-support/inspector-fixture'
+
+const test = useInspector()
 
 describe('setAnswerConfig', () => {
-  let inspector: Inspector
-  let remove: () => Promise<void>
-  beforeEach(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
-  })
-  afterEach(async () => {
-    await inspector.stop()
-    await remove()
-  })
-
   const rule = { id: 'r1', name: 'refunds fail', enabled: true, match: { pathPattern: '/refunds/**' }, answer: { kind: 'respond', status: 503 } }
 
-  it('accepts only `rules` (or any one part) and keeps the rest', async () => {
+  test('accepts only `rules` (or any one part) and keeps the rest', async ({ inspector, endpoint }) => {
     const { procedures } = inspector
-    const [endpoint] = await procedures.listEndpoints({})
-    const endpointId = endpoint!.id
+    const endpointId = endpoint.id
     await procedures.setAnswerConfig({
       endpointId,
       config: {

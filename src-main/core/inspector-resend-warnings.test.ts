@@ -1,33 +1,19 @@
 /** The resend preview warns when a path change breaks a signature that covers the path (IXOPAY). */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { send } from '../test-support/http-client'
-import { makeTempDir } from '../test-support/temp-dir'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import { useInspector } from '../test-support/inspector-fixture'
 import { signIxopayJson } from './providers'
 import { pathSignatureWarning } from './replay/path-signature'
 
 const SECRET = 'ixopay-path-secret'
+const test = useInspector()
 
 describe('resend: a path change that breaks the signature', () => {
-  let inspector: Inspector
-  let remove: () => Promise<void>
-  beforeEach(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
-  })
-  afterEach(async () => {
-    await inspector.stop()
-    await remove()
-  })
-
-  it('is named in the preview for IXOPAY, and gone once re-signed or sent to the captured path', async () => {
+  test('is named in the preview for IXOPAY, and gone once re-signed or sent to the captured path', async ({ inspector, endpoint }) => {
     const { procedures } = inspector
-    const [endpoint] = await procedures.listEndpoints({})
     const body = JSON.stringify({ result: 'OK', uuid: 'tx-1', merchantTransactionId: 'order-1', transactionType: 'DEBIT', amount: '9.99', currency: 'EUR' })
     const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: '/default/callbacks/ixopay' })
-    await send(`${endpoint!.url}/callbacks/ixopay`, { headers: signed.headers, body })
+    await send(`${endpoint.url}/callbacks/ixopay`, { headers: signed.headers, body })
     const captureId = (await procedures.listCaptures({})).items[0]!.id
 
     const moved = await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/webhooks/ixopay' })
@@ -38,7 +24,7 @@ describe('resend: a path change that breaks the signature', () => {
     expect((await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/webhooks/ixopay', resign: true })).warnings[0]).toMatch(
       /Re-signing changed nothing/,
     )
-    await procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: SECRET } })
+    await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: SECRET } })
     expect((await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/webhooks/ixopay', resign: true })).warnings).toEqual([])
     expect((await procedures.previewReplay({ captureId, targetUrl: 'http://127.0.0.1:9/default/callbacks/ixopay' })).warnings).toEqual([])
   })

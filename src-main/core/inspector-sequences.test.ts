@@ -1,22 +1,19 @@
 /** Answer sequences across a restart: a provider's retries go on for hours, so the counters must too. */
-import { afterEach, beforeEach, expect, it } from 'vitest'
-import { makeTempDir } from '../test-support/temp-dir'
+import { afterEach, expect } from 'vitest'
 import { send } from '../test-support/http-client'
+import { useInspector } from '../test-support/inspector-fixture'
 import { startInspector, type Inspector } from './inspector'
 import { silentLogger } from './logger'
 
-let dir: string
-let remove: () => Promise<void>
+// The app is started and stopped by hand on the fixture's folder: the test restarts it.
+const test = useInspector()
 let inspector: Inspector | undefined
-
-beforeEach(async () => ({ dir, remove } = await makeTempDir()))
 afterEach(async () => {
   await inspector?.stop()
   inspector = undefined
-  await remove()
 })
 
-const start = async () => (inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger }))
+const start = async (dataDir: string) => (inspector = await startInspector({ dataDir, receiverPort: 0, version: 'test' }, { logger: silentLogger }))
 
 async function deliver(current: Inspector, transaction: string): Promise<number> {
   const body = JSON.stringify({ result: 'OK', uuid: transaction, merchantTransactionId: `order-${transaction}`, transactionType: 'DEBIT' })
@@ -24,8 +21,8 @@ async function deliver(current: Inspector, transaction: string): Promise<number>
   return response.status
 }
 
-it('goes on with "500 twice, then 200" after a restart, per delivery, until reset', async () => {
-  let current = await start()
+test('goes on with "500 twice, then 200" after a restart, per delivery, until reset', async ({ dataDir }) => {
+  let current = await start(dataDir)
   const [endpoint] = await current.procedures.listEndpoints({})
   await current.procedures.setAnswerConfig({
     endpointId: endpoint!.id,
@@ -49,13 +46,13 @@ it('goes on with "500 twice, then 200" after a restart, per delivery, until rese
   expect(await deliver(current, 'tx-a')).toBe(500)
 
   await current.stop()
-  current = await start()
+  current = await start(dataDir)
   expect(await deliver(current, 'tx-a')).toBe(200)
   expect(await deliver(current, 'tx-b')).toBe(500)
   expect(await deliver(current, 'tx-b')).toBe(200)
 
   await current.procedures.resetAnswerSequence({ endpointId: endpoint!.id })
   await current.stop()
-  current = await start()
+  current = await start(dataDir)
   expect(await deliver(current, 'tx-a')).toBe(500)
 })

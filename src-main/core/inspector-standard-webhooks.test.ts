@@ -5,28 +5,15 @@
  * that key's public half. Keys reach callers only as descriptors.
  */
 import { generateKeyPairSync } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { procedureInputs } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
-import { makeTempDir } from '../test-support/temp-dir'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import { useInspector } from '../test-support/inspector-fixture'
+
+const test = useInspector({ deps: { now: () => new Date() } })
 
 describe('Standard Webhooks v1a in the inspector', () => {
-  let inspector: Inspector
-  let remove: () => Promise<void>
-
-  beforeAll(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger, now: () => new Date() })
-  })
-  afterAll(async () => {
-    await inspector.stop()
-    await remove()
-  })
-
-  it("simulate v1a → no key → enter the whpk_ key → valid; resend re-signed with the user's whsk_ → valid", async () => {
+  test("simulate v1a → no key → enter the whpk_ key → valid; resend re-signed with the user's whsk_ → valid", async ({ inspector }) => {
     const { procedures } = inspector
     const endpoint = await procedures.createEndpoint({ name: 'v1a' })
     const simulated = await procedures.simulateCallback(
