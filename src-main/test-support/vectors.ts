@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { PinnableProviderId, ProviderKey } from '../shared/providers'
+import { HMAC_PROVIDER_IDS, type HmacProviderId, type PinnableProviderId, type ProviderKey } from '../shared/providers'
 
 export interface VectorCase {
   name: string
@@ -61,23 +61,17 @@ export function loadVectors(file: string): VectorCase[] {
   return JSON.parse(readFileSync(path.join(vectorsDirectory(), file), 'utf8')) as VectorCase[]
 }
 
+function isHmacProvider(provider: PinnableProviderId): provider is HmacProviderId {
+  return (HMAC_PROVIDER_IDS as readonly string[]).includes(provider)
+}
+
 /** The keys a case is verified with. */
 export function keysForVector(vector: VectorCase, provider: PinnableProviderId): ProviderKey[] {
   const material = vector.secretOrKey
   if (material === null) return []
   if (typeof material === 'string') {
-    switch (provider) {
-      case 'ixopay':
-      case 'stripe':
-      case 'github':
-      case 'shopify':
-      case 'mollie':
-      case 'adyen':
-      case 'standard-webhooks':
-        return [{ kind: 'hmac-secret', provider, value: material, ...(vector.apiKey ? { apiKey: vector.apiKey } : {}) }]
-      default:
-        throw new Error(`no string key for ${provider}`)
-    }
+    if (!isHmacProvider(provider)) throw new Error(`no string key for ${provider}`)
+    return [{ kind: 'hmac-secret', provider, value: material, ...(vector.apiKey ? { apiKey: vector.apiKey } : {}) }]
   }
   if (material.publicKeyPem) {
     // The scheme names the CHIP product, which fixes the digest for this key.

@@ -28,7 +28,7 @@ import {
 } from './verification'
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { COMMON_URL_RULES, fromFirst, fromPrevious, generic2xx, HOUR, is2xx, MINUTE, SECOND, textAnswer } from './module-parts'
+import { COMMON_URL_RULES, fromFirst, fromPrevious, generic2xx, hasHeader, HOUR, is2xx, MINUTE, SECOND, textAnswer } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 const SHA256_BYTES = 32
@@ -292,7 +292,11 @@ const ADYEN_RETRIES: RetrySchedule = {
 
 export const adyenProvider: ProviderModule<'adyen'> = {
   id: 'adyen',
-  rules: {},
+  rules: {
+    classicBody: ({ json }) =>
+      adyenNotificationItems(json) ? { variant: 'classic', detectedBy: 'notificationItems[].NotificationRequestItem in the body' } : null,
+    platformHeader: ({ delivery }) => (hasHeader(delivery, 'HmacSignature') ? { variant: 'platform', detectedBy: 'HmacSignature header' } : null),
+  },
   variantOf: adyenVariant,
   parse: parseAdyen,
   verify: (delivery, keys, options, { summary }) => {

@@ -9,7 +9,7 @@
 import { createHash, sign as rsaSign, type KeyObject } from 'node:crypto'
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
-import { at, firstText, isObject, prop, text, type JsonObject } from './body'
+import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { decodeBase64Strict, errorMessage } from './crypto-utils'
 import { keyFingerprint, keyLabel, loadPublicKey } from './keys'
 import { checkRsaPkcs1, digestLabel, type RsaCheck, type RsaDigest } from './rsa'
@@ -27,10 +27,17 @@ import {
   type VerifyResult,
 } from './verification'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { COMMON_URL_RULES, fromFirst, generic2xx, MINUTE } from './module-parts'
+import { COMMON_URL_RULES, fromFirst, generic2xx, hasHeader, MINUTE } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 export type ChipProduct = 'collect' | 'send'
+
+/**
+ * Decoded X-Signature sizes of CHIP's RSA keys: 2048-bit (256 bytes) and 3072-bit (384 bytes, as
+ * in CHIP's published keys). The one home of this rule: recognition and re-signing both tell
+ * CHIP's X-Signature from IXOPAY's (64 bytes) by it.
+ */
+export const CHIP_SIGNATURE_BYTES: ReadonlySet<number> = new Set([256, 384])
 
 export function chipDigest(product: ChipProduct): RsaDigest {
   return product === 'send' ? 'sha512' : 'sha256'
@@ -268,9 +275,27 @@ const CHIP_SEND_RETRIES: RetrySchedule = {
   caveat: null,
 }
 
+function isChipBody(json: JsonValue | undefined): boolean {
+  if (!isObject(json)) return false
+  if (json.event_type !== undefined) return true
+  const type = text(json.type)
+  return type === 'purchase' || type === 'payment'
+}
+
 export const chipProvider: ProviderModule<'chip'> = {
   id: 'chip',
-  rules: {},
+  rules: {
+    // X-Signature is IXOPAY's header too: CHIP's is an RSA signature of CHIP_SIGNATURE_BYTES.
+    xSignature: ({ delivery, json }) => {
+      const signature = headerValue(delivery.headers, 'X-Signature')
+      if (signature === undefined) return null
+      const length = decodeBase64Strict(signature.trim())?.length ?? 0
+      if (!CHIP_SIGNATURE_BYTES.has(length)) return null
+      if (hasHeader(delivery, 'Event-Type')) return { variant: 'send', detectedBy: `X-Signature of ${length} bytes (RSA) and an Event-Type header` }
+      if (isChipBody(json)) return { variant: 'collect', detectedBy: `X-Signature of ${length} bytes (RSA), event_type/type in the body` }
+      return null
+    },
+  },
   variantOf: chipVariant,
   parse: parseChip,
   verify: verifyChip,

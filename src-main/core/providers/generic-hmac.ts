@@ -138,7 +138,13 @@ export function verifyGenericHmac(delivery: Delivery, keys: readonly ProviderKey
 /** The endpoint's own HMAC scheme: no provider behind it, so no acknowledgement or retry policy is known. */
 export const genericProvider: ProviderModule<'generic'> = {
   id: 'generic',
-  rules: {},
+  rules: {
+    // Claims deliveries that carry the header the endpoint's own scheme names and match no known provider.
+    configuredHeader: ({ delivery, keys }) => {
+      const generic = hasGenericHmacHeader(delivery, keys)
+      return generic ? { variant: 'configured', detectedBy: `${generic.config.header} header named by the endpoint's generic HMAC scheme` } : null
+    },
+  },
   variantOf: () => 'configured',
   parse: (delivery, { genericFields }) => genericSummary(delivery.body, genericFields),
   verify: verifyGenericHmac,

@@ -24,7 +24,7 @@ import {
 } from './verification'
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { COMMON_URL_RULES, generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 /** Value for X-Hub-Signature-256 (what `@octokit/webhooks-methods` `sign` returns). */
@@ -111,7 +111,12 @@ const GITHUB_RETRIES: RetrySchedule = {
 
 export const githubProvider: ProviderModule<'github'> = {
   id: 'github',
-  rules: {},
+  rules: {
+    header: ({ delivery }) => {
+      if (hasHeader(delivery, 'X-Hub-Signature-256')) return { variant: 'webhook', detectedBy: 'X-Hub-Signature-256 header' }
+      return hasHeader(delivery, 'X-GitHub-Event') ? { variant: 'webhook', detectedBy: 'X-GitHub-Event header' } : null
+    },
+  },
   variantOf: () => 'webhook',
   parse: parseGithub,
   verify: verifyGithub,

@@ -32,10 +32,10 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
-import { xmlElementText } from './xml'
+import { xmlElementText, xmlRootIs } from './xml'
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { textAnswer, warnAboutSurroundingWhitespace } from './module-parts'
+import { hasHeader, textAnswer, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 /** The Content-Type the official SDK hard-codes when validating JSON callbacks. */
@@ -464,7 +464,26 @@ const IXOPAY_RETRIES: RetrySchedule = {
 
 export const ixopayProvider: ProviderModule<'ixopay'> = {
   id: 'ixopay',
-  rules: {},
+  rules: {
+    // X-Signature is CHIP's header too: IXOPAY's is 64 bytes (HMAC-SHA512) beside a Date and a result/uuid body.
+    xSignature: ({ delivery, json }) => {
+      const signature = headerValue(delivery.headers, 'X-Signature')
+      if (signature === undefined || (decodeBase64Strict(signature.trim())?.length ?? 0) !== IXOPAY_SIGNATURE_BYTES) return null
+      if (!hasHeader(delivery, 'Date') && !hasHeader(delivery, 'X-Date')) return null
+      if (!isObject(json) || !['result', 'uuid'].some((key) => Object.hasOwn(json, key))) return null
+      return { variant: 'json-api', detectedBy: 'X-Signature of 64 bytes (HMAC-SHA512), Date header, result/uuid in the body' }
+    },
+    legacyXml: ({ delivery }) => {
+      const authorization = ixopayAuthorizationHeader(delivery.headers)
+      if (!authorization) return null
+      const signature = authorization.value.slice(authorization.value.lastIndexOf(':') + 1)
+      if (signature.length !== 88 || !xmlRootIs(delivery.body.subarray(0, 4096).toString('utf8'), 'callback')) return null
+      return {
+        variant: 'legacy-xml',
+        detectedBy: `${authorization.headerName}: ${authorization.value.split(' ')[0] ?? ''} <apiKey>:<signature> with an XML <callback> body`,
+      }
+    },
+  },
   variantOf: (delivery) => (isIxopayLegacyXml(delivery) ? 'legacy-xml' : 'json-api'),
   parse: parseIxopay,
   verify: verifyIxopay,

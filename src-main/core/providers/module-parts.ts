@@ -5,11 +5,18 @@
  * use them without an import cycle.
  */
 import type { RetryStep } from '../../shared/deliveries'
+import { headerValue } from '../../shared/http-message'
 import type { ConfirmHint } from '../../shared/providers'
 import type { RespondAnswerSpec } from '../../shared/responses'
 import { DEFAULT_TEXT_CONTENT_TYPE } from '../responses/resolve-answer'
 import type { AcknowledgementProfile, Judgement, UrlRules } from './provider-module'
-import { newExplanation, result, type VerifyResult } from './verification'
+import { newExplanation, result, type Delivery, type VerifyResult } from './verification'
+
+// ---------------------------------------------------------------------------------------------
+// Recognition
+
+/** True when the delivery carries this header (any case). */
+export const hasHeader = (delivery: Delivery, name: string): boolean => headerValue(delivery.headers, name) !== undefined
 
 // ---------------------------------------------------------------------------------------------
 // Acknowledgement

@@ -25,7 +25,7 @@ import {
   type VerifyResult,
 } from './verification'
 import { randomBytes } from 'node:crypto'
-import { COMMON_URL_RULES, generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 export const MOLLIE_API_URL = 'https://api.mollie.com'
@@ -141,7 +141,10 @@ export function parseMollie(delivery: Delivery): DeliverySummary {
 
 export const mollieProvider: ProviderModule<'mollie'> = {
   id: 'mollie',
-  rules: {},
+  rules: {
+    signatureHeader: ({ delivery }) => (hasHeader(delivery, 'X-Mollie-Signature') ? { variant: 'next-gen', detectedBy: 'X-Mollie-Signature header' } : null),
+    classicForm: ({ delivery }) => (isMollieClassic(delivery) ? { variant: 'classic', detectedBy: 'form body id=<prefix>_… from a Mollie User-Agent' } : null),
+  },
   variantOf: mollieVariant,
   parse: parseMollie,
   verify: verifyMollie,

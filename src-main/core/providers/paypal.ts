@@ -26,7 +26,7 @@ import {
   type VerifyResult,
 } from './verification'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { COMMON_URL_RULES, generic2xx } from './module-parts'
+import { COMMON_URL_RULES, generic2xx, hasHeader } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 const AUTH_ALGORITHMS: Record<string, RsaDigest> = {
@@ -271,7 +271,10 @@ const PAYPAL_RETRIES: RetrySchedule = {
 
 export const paypalProvider: ProviderModule<'paypal'> = {
   id: 'paypal',
-  rules: {},
+  rules: {
+    signatureHeader: ({ delivery }) =>
+      hasHeader(delivery, 'PAYPAL-TRANSMISSION-SIG') ? { variant: 'webhook', detectedBy: 'PAYPAL-TRANSMISSION-SIG header' } : null,
+  },
   variantOf: () => 'webhook',
   parse: parsePaypal,
   verify: verifyPaypal,

@@ -367,7 +367,12 @@ function looksLikeSignedEnvelope(body: string): boolean {
 
 export const plexoProvider: ProviderModule<'plexo'> = {
   id: 'plexo',
-  rules: {},
+  rules: {
+    envelope: ({ json }) =>
+      isPlexoEnvelope(json) ? { variant: 'legacy-envelope', detectedBy: 'JSON envelope {"Object":{"Fingerprint":…},"Signature":…}' } : null,
+    rest: ({ json }) =>
+      isPlexoPaymentDto(json) ? { variant: 'rest', detectedBy: 'PaymentDto shape: id, Plexo status, transactions[], amount{total,currency}' } : null,
+  },
   variantOf: (delivery) => (isPlexoEnvelope(parseJsonBody(delivery.body)) ? 'legacy-envelope' : 'rest'),
   parse: parsePlexo,
   verify: (delivery, keys, options, { variant, summary }) => {

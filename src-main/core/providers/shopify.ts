@@ -23,7 +23,7 @@ import {
 } from './verification'
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import { generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 const SHA256_BYTES = 32
@@ -114,7 +114,12 @@ const SHOPIFY_RETRIES: RetrySchedule = {
 
 export const shopifyProvider: ProviderModule<'shopify'> = {
   id: 'shopify',
-  rules: {},
+  rules: {
+    header: ({ delivery }) => {
+      if (hasHeader(delivery, 'X-Shopify-Hmac-Sha256')) return { variant: 'webhook', detectedBy: 'X-Shopify-Hmac-Sha256 header' }
+      return hasHeader(delivery, 'X-Shopify-Topic') ? { variant: 'webhook', detectedBy: 'X-Shopify-Topic header' } : null
+    },
+  },
   variantOf: () => 'webhook',
   parse: parseShopify,
   verify: verifyShopify,

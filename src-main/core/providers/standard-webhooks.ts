@@ -37,7 +37,7 @@ import {
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
-import { COMMON_URL_RULES, fromPrevious, generic2xx, HOUR, MINUTE, SECOND } from './module-parts'
+import { COMMON_URL_RULES, fromPrevious, generic2xx, hasHeader, HOUR, MINUTE, SECOND } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 300
@@ -335,7 +335,13 @@ function checkStandardWebhooksSecret(value: string): string | null {
 
 export const standardWebhooksProvider: ProviderModule<'standard-webhooks'> = {
   id: 'standard-webhooks',
-  rules: {},
+  rules: {
+    signatureHeader: ({ delivery }) => {
+      if (!hasHeader(delivery, 'webhook-signature') && !hasHeader(delivery, 'svix-signature')) return null
+      const variant = standardWebhooksVariant(delivery)
+      return { variant, detectedBy: `${variant === 'svix' ? 'svix' : 'webhook'}-signature header` }
+    },
+  },
   variantOf: standardWebhooksVariant,
   parse: parseStandardWebhooks,
   verify: verifyStandardWebhooks,

@@ -29,7 +29,7 @@ import {
 } from './verification'
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { generic2xx } from './module-parts'
+import { generic2xx, hasHeader } from './module-parts'
 import type { ProviderModule } from './provider-module'
 
 /** stripe-node's default tolerance. */
@@ -174,7 +174,9 @@ const STRIPE_RETRIES: RetrySchedule = {
 
 export const stripeProvider: ProviderModule<'stripe'> = {
   id: 'stripe',
-  rules: {},
+  rules: {
+    signatureHeader: ({ delivery }) => (hasHeader(delivery, 'Stripe-Signature') ? { variant: 'v1', detectedBy: 'Stripe-Signature header' } : null),
+  },
   variantOf: () => 'v1',
   parse: parseStripe,
   verify: verifyStripe,

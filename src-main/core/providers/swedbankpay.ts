@@ -100,7 +100,10 @@ const SWEDBANK_PAY_RETRIES: RetrySchedule = {
 
 export const swedbankPayProvider: ProviderModule<'swedbankpay'> = {
   id: 'swedbankpay',
-  rules: {},
+  rules: {
+    callback: ({ json }) =>
+      isSwedbankPayCallback(json) ? { variant: swedbankPayVariant(json), detectedBy: '/psp/ ids in paymentOrder, payment or transaction' } : null,
+  },
   variantOf: (delivery) => swedbankPayVariant(parseJsonBody(delivery.body)),
   parse: parseSwedbankPay,
   verify: (delivery) => {

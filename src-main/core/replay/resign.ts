@@ -32,6 +32,8 @@ import {
   signStripe,
 } from '../providers/index'
 import { errorMessage } from '../../shared/errors'
+import { CHIP_SIGNATURE_BYTES } from '../providers/chip'
+import { IXOPAY_AUTHORIZATION_PATTERN, IXOPAY_SIGNATURE_BYTES } from '../providers/ixopay'
 import { compareWithCapture, frameHeaders, type ReplayRequest } from './replay-request'
 import { resignAdyenItems, resignPlexoEnvelope } from './resign-body'
 import { ed25519PrivateKeyFor, hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from './signing-keys'
@@ -51,12 +53,6 @@ export interface ResignResult {
 }
 
 type GenericKey = Extract<ProviderKey, { kind: 'generic-hmac' }>
-
-/** IXOPAY legacy `Authorization: Gateway <apiKey>:<signature>` (also `IxoPay ...`). */
-const IXOPAY_AUTHORIZATION = /^(Gateway|IxoPay)\s+([^:\s]+):(\S+)$/
-/** Decoded X-Signature sizes: 64 bytes is IXOPAY's HMAC-SHA512, 256/384/512 bytes is CHIP's RSA. */
-const IXOPAY_SIGNATURE_BYTES = 64
-const CHIP_SIGNATURE_BYTES = new Set([256, 384, 512])
 
 /** RFC 7231 IMF-fixdate, e.g. `Tue, 21 Jul 2020 13:15:03 GMT`. */
 export function httpDate(now: Date): string {
@@ -344,13 +340,13 @@ function decodedSize(signature: string): number {
 }
 
 function resignIxopayLegacy(draft: Draft, key: HmacKey | undefined, now: Date): void {
-  const headerName = ['Authorization', 'X-Authorization'].find((name) => IXOPAY_AUTHORIZATION.test(draft.header(name)?.trim() ?? ''))
+  const headerName = ['Authorization', 'X-Authorization'].find((name) => IXOPAY_AUTHORIZATION_PATTERN.test(draft.header(name)?.trim() ?? ''))
   if (headerName === undefined) return
   if (!key) {
     noKey(draft, 'ixopay-legacy-xml', 'ixopay', 'IXOPAY shared secret')
     return
   }
-  const [, scheme = 'Gateway', apiKey = ''] = IXOPAY_AUTHORIZATION.exec(draft.header(headerName)?.trim() ?? '') ?? []
+  const [, scheme = 'Gateway', apiKey = ''] = IXOPAY_AUTHORIZATION_PATTERN.exec(draft.header(headerName)?.trim() ?? '') ?? []
   const date = httpDate(now)
   const change = { scheme: 'ixopay-legacy-xml', provider: 'ixopay' as const, keyFingerprint: keyFingerprint(key) }
   draft.setHeader('Date', date, change)
