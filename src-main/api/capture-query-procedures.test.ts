@@ -123,6 +123,24 @@ describe('listCaptures filter.query', () => {
     expect(await call<CapturePage>('listCaptures', { filter: { query: '   ' } })).toMatchObject({ total: 5 })
   })
 
+  it('answers the page (listCapturePage) and the total (countCaptures) apart, as listCaptures does together', async () => {
+    await sendSamples()
+    for (const query of ['status:2xx', 'declined OR alex', 'nosuchword', '-png']) {
+      const whole = await call<CapturePage>('listCaptures', { endpointId, filter: { query }, limit: 2 })
+      const page = await call<Omit<CapturePage, 'total'>>('listCapturePage', { endpointId, filter: { query }, limit: 2 })
+      expect(page).toEqual({ items: whole.items, nextCursor: whole.nextCursor })
+      expect(await call<{ total: number }>('countCaptures', { endpointId, filter: { query } })).toEqual({ total: whole.total })
+      if (whole.nextCursor !== null) {
+        const next = await call<CapturePage>('listCaptures', { endpointId, filter: { query }, limit: 2, cursor: whole.nextCursor })
+        expect(await call('listCapturePage', { endpointId, filter: { query }, limit: 2, cursor: whole.nextCursor })).toEqual({
+          items: next.items,
+          nextCursor: next.nextCursor,
+        })
+      }
+    }
+    expect(await call('countCaptures', {})).toEqual({ total: 5 })
+  })
+
   it('refuses a malformed query as BAD_REQUEST saying where', async () => {
     const refused = async (query: unknown): Promise<string> => {
       const result = await dispatch('listCaptures', { filter: { query } })

@@ -195,6 +195,16 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         total: page.total,
       }
     },
+    async listCapturePage({ endpointId, cursor, limit, filter }) {
+      if (endpointId !== undefined) endpoints.get(endpointId)
+      const beforeSeq = cursor === undefined ? undefined : Number(cursor)
+      const page = await runStorage(() => store.pageOnly({ endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter }))
+      return { items: page.items, nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq) }
+    },
+    async countCaptures({ endpointId, filter }) {
+      if (endpointId !== undefined) endpoints.get(endpointId)
+      return { total: await runStorage(() => store.countMatching(endpointId, filter)) }
+    },
     getDelivery: (input) => deliveries.getDelivery(input),
     diffCaptures: (input) => deliveries.diffCaptures(input),
     async getCapture({ id }) {

@@ -612,7 +612,7 @@ class MatchContext {
   headers(): Array<[string, string]> | null {
     if (this.lowerHeaders === undefined) {
       if (this.capture.headers === undefined) this.lowerHeaders = this.undecidedWithoutParts ? null : []
-      else this.lowerHeaders = this.capture.headers().map(([name, value]) => [name.toLowerCase(), searchableHeaderValue(value).toLowerCase()])
+      else this.lowerHeaders = searchableHeaderPairs(this.capture.headers())
     }
     return this.lowerHeaders
   }
@@ -726,6 +726,14 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
     default:
       return assertNever(term)
   }
+}
+
+/**
+ * Headers as the matcher looks in them: names and values lower-cased, a value that holds UTF-8
+ * followed by its decoded form. The search-text sidecar (core/search) stores exactly these.
+ */
+export function searchableHeaderPairs(headers: HeaderPairs): Array<[string, string]> {
+  return headers.map(([name, value]) => [name.toLowerCase(), searchableHeaderValue(value).toLowerCase()])
 }
 
 const NON_ASCII = /[\u0080-\u00ff]/

@@ -112,6 +112,17 @@ export const procedureInputs = {
       groupBy: z.enum(['delivery'], { error: 'groupBy must be "delivery"' }).optional(),
     })
     .strict(),
+  /** A page of `listCaptures` without its total: a search answers as soon as its newest matches fill the page. */
+  listCapturePage: z
+    .object({
+      endpointId: id.optional(),
+      cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of a previous page').optional(),
+      limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+      filter: captureFilter.optional(),
+    })
+    .strict(),
+  /** The `total` of `listCaptures`, alone. */
+  countCaptures: z.object({ endpointId: id.optional(), filter: captureFilter.optional() }).strict(),
   getCapture: z.object({ id }).strict(),
   /** The delivery a capture is an attempt of: every attempt, oldest first. */
   getDelivery: z.object({ captureId: id }).strict(),
@@ -391,6 +402,8 @@ export interface ProcedureOutputs {
   updateEndpoint: Endpoint
   deleteEndpoint: { deleted: true }
   listCaptures: CapturePage
+  listCapturePage: Omit<CapturePage, 'total'>
+  countCaptures: { total: number }
   getCapture: CaptureDetail
   getDelivery: DeliveryView
   diffCaptures: CaptureDiff

@@ -1,21 +1,27 @@
 /**
- * Deciding which captures of one segment match a text filter or a query, from their log frames.
- * Pure work on bytes already read, so it runs the same in the search worker thread (the app)
- * and inline (unit tests, where no built worker exists): see search-worker.ts.
+ * Deciding which captures of one segment match a text filter or a query. Synchronous work on one
+ * segment, so it runs the same in the search worker thread (the app) and inline (unit tests,
+ * where no built worker exists): see search-worker.ts.
  *
- * Captures are decided on their summary first (method, target, provider, ids…), and their
- * headers and body text are looked at only when the summary did not decide.
+ * First the segment's search-text sidecar (core/search/search-text-sidecar.ts), when it has one,
+ * rules out with a byte search the captures whose text lacks what the query requires
+ * (core/search/query-prefilter.ts). The captures left are read from the log, in windows of
+ * bounded size, and decided by the matcher: on their summary first, then headers and body text.
+ *
+ * A body is searched only if its bytes match the sha256 recorded when it arrived: a damaged body
+ * is never matched by its corrupted bytes, and the scan reports it so the store marks it damaged.
  */
-import { readSync } from 'node:fs'
+import { hash } from 'node:crypto'
+import { closeSync, openSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
 import { decideCaptureQuery, matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, type CaptureQuery } from '../../shared/capture-query'
 import type { CaptureRecognition } from '../../shared/contract'
+import { meetsRequirement, requiredTexts, textRequirementOf, type TextRequirement } from '../search/query-prefilter'
+import { findTexts, READ_WINDOW_BYTES, readExactly, readSidecarHeader } from '../search/search-text-sidecar'
 import { searchableBodyText } from '../search/searchable-body'
 import { FRAME_HEADER_BYTES } from './capture-log'
+import { formatUuid, ID_BYTES } from './id-index'
 import type { LoggedCapture } from './persisted-schema'
-
-/** Log ranges larger than this are read capture by capture rather than in one buffer. */
-const MAX_RANGE_READ_BYTES = 16 * 1024 * 1024
 
 /** What decides a match besides the in-memory fields. */
 export interface ScanFilter {
@@ -27,20 +33,51 @@ export interface ScanFilter {
   nowMs: number
 }
 
-/** The candidates of one segment: parallel arrays, newest first. */
+/** What the index changed of a capture after arrival: note, pin, recomputed recognition. */
+export interface ScanAnnotations {
+  note: string | null
+  pinned: boolean
+  senderLeftAt: string | null
+  recognition?: CaptureRecognition | null
+}
+
+/**
+ * The candidates of one segment, newest first, by position: typed arrays (copied to the worker
+ * as one block each, where arrays of objects and strings cost the event loop a clone and garbage
+ * per capture).
+ */
 export interface ScanSegment {
   logPath: string
-  ids: string[]
-  offsets: number[]
-  metadataBytes: number[]
-  bodySizes: number[]
-  /** What the index changed after arrival, by position: note, pin, recomputed recognition. */
-  annotations: Array<{ note: string | null; pinned: boolean; senderLeftAt: string | null; recognition?: CaptureRecognition | null } | null>
+  /** Where the segment's search-text sidecar is (it may not exist yet). */
+  sidecarPath: string
+  /** Each candidate's id as 16 UUID bytes (`ID_BYTES` a position); ids that are not UUIDs are in `otherIds`. */
+  idBytes: Uint8Array
+  otherIds: Array<[position: number, id: string]>
+  offsets: Float64Array
+  metadataBytes: Uint32Array
+  bodySizes: Uint32Array
+  /** The candidates the index changed after arrival (most have nothing). */
+  annotations: Array<[position: number, annotations: ScanAnnotations]>
+}
+
+/** A capture found damaged while scanning: its body does not match its recorded sha256. */
+export interface DamageFound {
+  id: string
+  reason: string
+}
+
+export interface SegmentScan {
+  /** Positions (into the segment's arrays) of the matches, ascending (newest first). */
+  matched: number[]
+  damaged: DamageFound[]
 }
 
 export interface PreparedScan {
   text: string | undefined
   query: CaptureQuery | null
+  /** What a capture's search text must contain to be worth reading (`null`: nothing). */
+  requirement: TextRequirement
+  requiredTexts: string[]
 }
 
 export function prepareScan(filter: ScanFilter): PreparedScan {
@@ -50,63 +87,136 @@ export function prepareScan(filter: ScanFilter): PreparedScan {
     // The caller validated it already; an unparsable query matches nothing.
     query = parsed.ok ? parsed.query : null
   }
-  return { text: filter.text, query }
+  const parts: Array<NonNullable<TextRequirement>> = []
+  // The summary text is part of every sidecar entry, so the text filter can be required of it too.
+  if (filter.text !== undefined && filter.text !== '') parts.push({ kind: 'text', text: filter.text })
+  const fromQuery = query === null ? null : textRequirementOf(query)
+  if (fromQuery !== null) parts.push(fromQuery)
+  const requirement: TextRequirement = parts.length === 0 ? null : parts.length === 1 ? (parts[0] as NonNullable<TextRequirement>) : { kind: 'all', of: parts }
+  return { text: filter.text, query, requirement, requiredTexts: requiredTexts(requirement) }
 }
 
-/** Positions (into `segment.ids`) of the candidates that match, reading the log with `fd`. */
-export function scanSegment(fd: number, segment: ScanSegment, prepared: PreparedScan): number[] {
+/** The matches of one segment, reading its log with `fd`. */
+export function scanSegment(fd: number, segment: ScanSegment, prepared: PreparedScan): SegmentScan {
+  const damaged: DamageFound[] = []
+  const positions = positionsOf(segment)
+  const candidates = prefiltered(segment, prepared, damaged, positions)
   const needsBody = prepared.query !== null
-  const count = segment.ids.length
   const endOf = (position: number): number =>
     (segment.offsets[position] as number) +
     FRAME_HEADER_BYTES +
     (segment.metadataBytes[position] as number) +
     (needsBody ? (segment.bodySizes[position] as number) : 0)
-  let start = Infinity
-  let end = 0
-  for (let position = 0; position < count; position++) {
-    start = Math.min(start, segment.offsets[position] as number)
-    end = Math.max(end, endOf(position))
-  }
-  const range = count > 0 && end - start <= MAX_RANGE_READ_BYTES ? readRange(fd, start, end) : null
+  // Oldest frame first, so neighbouring frames share one read of at most READ_WINDOW_BYTES.
+  candidates.sort((left, right) => (segment.offsets[left] as number) - (segment.offsets[right] as number))
   const matched: number[] = []
-  for (let position = 0; position < count; position++) {
+  let window: { start: number; bytes: Buffer } | null = null
+  for (const [index, position] of candidates.entries()) {
     const offset = segment.offsets[position] as number
-    const frame = range ? range.subarray(offset - start, endOf(position) - start) : readRange(fd, offset, endOf(position))
-    if (frame.length !== endOf(position) - offset) continue
-    const metadataBytes = segment.metadataBytes[position] as number
-    let logged: LoggedCapture
-    try {
-      logged = JSON.parse(frame.toString('utf8', FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + metadataBytes)) as LoggedCapture
-    } catch {
-      // Damaged: reported when opened; it matches nothing.
-      continue
+    const end = endOf(position)
+    if (window === null || offset < window.start || end > window.start + window.bytes.length) {
+      // Extend the read over the following candidates while they fit in one window.
+      let windowEnd = end
+      for (let next = index + 1; next < candidates.length; next++) {
+        const nextEnd = endOf(candidates[next] as number)
+        if (nextEnd - offset > READ_WINDOW_BYTES) break
+        windowEnd = Math.max(windowEnd, nextEnd)
+      }
+      window = { start: offset, bytes: readExactly(fd, offset, windowEnd - offset) }
     }
-    if (logged.id !== segment.ids[position]) continue
-    const annotations = segment.annotations[position]
-    if (annotations) {
-      logged.note = annotations.note
-      logged.pinned = annotations.pinned
-      logged.senderLeftAt = annotations.senderLeftAt
-      if (annotations.recognition !== undefined) logged.recognition = annotations.recognition
-    }
-    if (matchesRecord(logged, needsBody ? frame.subarray(FRAME_HEADER_BYTES + metadataBytes) : null, prepared)) matched.push(position)
+    const frame = window.bytes.subarray(offset - window.start, end - window.start)
+    if (frame.length !== end - offset) continue
+    if (matchesFrame(frame, segment, positions, position, prepared, needsBody, damaged)) matched.push(position)
+    // A frame larger than a window was read alone: do not keep it for the next one.
+    if (window.bytes.length > READ_WINDOW_BYTES) window = null
   }
-  return matched
+  matched.sort((left, right) => left - right)
+  return { matched, damaged }
 }
 
-function readRange(fd: number, start: number, end: number): Buffer {
-  const buffer = Buffer.allocUnsafe(Math.max(0, end - start))
-  let done = 0
-  while (done < buffer.length) {
-    const read = readSync(fd, buffer, done, buffer.length - done, start + done)
-    if (read === 0) break
-    done += read
-  }
-  return buffer.subarray(0, done)
+/** A segment's lookups by position: its ids (made on demand) and annotations. */
+interface Positions {
+  count: number
+  idAt(position: number): string
+  annotationsAt(position: number): ScanAnnotations | undefined
 }
 
-function matchesRecord(logged: LoggedCapture, body: Buffer | null, prepared: PreparedScan): boolean {
+function positionsOf(segment: ScanSegment): Positions {
+  const otherIds = new Map(segment.otherIds)
+  const annotations = new Map(segment.annotations)
+  return {
+    count: segment.offsets.length,
+    idAt: (position) => otherIds.get(position) ?? formatUuid(segment.idBytes, position * ID_BYTES),
+    annotationsAt: (position) => annotations.get(position),
+  }
+}
+
+/**
+ * The positions worth reading: all of them without a usable sidecar or requirement; else those
+ * whose sidecar text has what the query requires, plus those the sidecar cannot speak for (not in
+ * it yet, annotated since: a note or a recomputed recognition changes what they match).
+ */
+function prefiltered(segment: ScanSegment, prepared: PreparedScan, damaged: DamageFound[], positions: Positions): number[] {
+  const all = Array.from({ length: positions.count }, (_unused, position) => position)
+  if (prepared.requirement === null || positions.count === 0) return all
+  let fd: number
+  try {
+    fd = openSync(segment.sidecarPath, 'r')
+  } catch {
+    return all
+  }
+  try {
+    const header = readSidecarHeader(fd)
+    if (header === null) return all
+    const entryOf = new Map<number, number>()
+    header.frameOffsets.forEach((frameOffset, index) => entryOf.set(frameOffset, index))
+    const damage = new Map(header.damaged)
+    const found = findTexts(fd, header, prepared.requiredTexts)
+    const foundIn = (entry: number) => (text: string) => (found[prepared.requiredTexts.indexOf(text)] as Set<number>).has(entry)
+    return all.filter((position) => {
+      const entry = entryOf.get(segment.offsets[position] as number)
+      if (entry === undefined || positions.annotationsAt(position) !== undefined) return true
+      const id = positions.idAt(position)
+      if (header.ids[entry] !== id) return true
+      const reason = damage.get(entry)
+      if (reason !== undefined) damaged.push({ id, reason })
+      return meetsRequirement(prepared.requirement, foundIn(entry))
+    })
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function matchesFrame(
+  frame: Buffer,
+  segment: ScanSegment,
+  positions: Positions,
+  position: number,
+  prepared: PreparedScan,
+  needsBody: boolean,
+  damaged: DamageFound[],
+): boolean {
+  const metadataBytes = segment.metadataBytes[position] as number
+  let logged: LoggedCapture
+  try {
+    logged = JSON.parse(frame.toString('utf8', FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + metadataBytes)) as LoggedCapture
+  } catch {
+    // Damaged: reported when opened; it matches nothing.
+    return false
+  }
+  if (logged.id !== positions.idAt(position)) return false
+  const annotations = positions.annotationsAt(position)
+  if (annotations) {
+    logged.note = annotations.note
+    logged.pinned = annotations.pinned
+    logged.senderLeftAt = annotations.senderLeftAt
+    if (annotations.recognition !== undefined) logged.recognition = annotations.recognition
+  }
+  const body = needsBody ? frame.subarray(FRAME_HEADER_BYTES + metadataBytes) : null
+  return matchesRecord(logged, body, prepared, damaged)
+}
+
+function matchesRecord(logged: LoggedCapture, body: Buffer | null, prepared: PreparedScan, damaged: DamageFound[]): boolean {
   // Straight from the record: building its list view (delivery key, sizes) cost a third of the scan.
   const searchText = filterFieldsOf(logged).searchText
   if (prepared.text !== undefined && !searchText.includes(prepared.text)) return false
@@ -115,6 +225,13 @@ function matchesRecord(logged: LoggedCapture, body: Buffer | null, prepared: Pre
   const decided = decideCaptureQuery(prepared.query, searchable)
   if (decided !== null) return decided
   searchable.headers = () => logged.headers
-  searchable.bodyText = () => (body === null || logged.outcome === 'refused' ? null : searchableBodyText({ headers: logged.headers }, body))
+  searchable.bodyText = () => {
+    if (body === null || logged.outcome === 'refused') return null
+    if (hash('sha256', body) !== logged.body.sha256) {
+      damaged.push({ id: logged.id, reason: 'its body does not match the sha256 recorded when it arrived' })
+      return null
+    }
+    return searchableBodyText({ headers: logged.headers }, body)
+  }
   return matchesCaptureQuery(prepared.query, searchable)
 }

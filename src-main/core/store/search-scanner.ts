@@ -2,23 +2,41 @@
  * Where text and query scans run: in a worker thread when the built worker exists (the app), so
  * the event loop (receiver, API) is never held by a search and the search gets a core of its own;
  * inline otherwise (unit tests run the TypeScript sources, where no built worker exists), one
- * segment between two yields to the event loop. Both run the same scan (search-scan.ts).
+ * segment between two yields to the event loop. Both run the same runner (search-runner.ts).
+ *
+ * The worker is started on demand and stopped once idle for WORKER_IDLE_MS after a search, or as
+ * soon as its sidecar upkeep is done when no search ran lately: its heap (the last scan's garbage,
+ * read windows) goes with it, so memory comes back after a search.
  */
-import { closeSync, existsSync, openSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { prepareScan, scanSegment, type ScanFilter, type ScanSegment } from './search-scan'
-import type { SearchJob, SearchReply } from './search-worker'
+import type { DamageFound, ScanFilter, ScanSegment } from './search-scan'
+import { createSearchRunner, type SearchMessage, type SearchReply, type SegmentFiles } from './search-runner'
 
 export interface Scanner {
-  /** Matching positions per segment, in the order given. */
-  scan(filter: ScanFilter, segments: ScanSegment[]): Promise<number[][]>
+  /**
+   * Matching positions per segment, in the order given; `undefined` for segments not scanned
+   * because `onSegment` (called for each segment in order, as soon as it is scanned) returned
+   * `false`: the caller has what it needs, and the rest of the scan is cancelled.
+   */
+  scan(filter: ScanFilter, segments: ScanSegment[], onSegment?: (index: number, matched: number[]) => boolean): Promise<Array<number[] | undefined>>
+  /** Brings the search-text sidecars of these segments (all of the store's) up to date, in the background. */
+  maintain(segments: SegmentFiles[]): void
   close(): Promise<void>
 }
 
-export function createScanner(): Scanner {
+export interface ScannerOptions {
+  /** Captures a scan or a sidecar build found damaged. */
+  onDamaged(damaged: DamageFound[]): void
+}
+
+/** An idle worker is stopped after this long (its memory is given back). */
+export const WORKER_IDLE_MS = 30_000
+
+export function createScanner(options: ScannerOptions): Scanner {
   const workerFile = findWorkerFile()
-  return workerFile === null ? inlineScanner() : workerScanner(workerFile)
+  return workerFile === null ? inlineScanner(options) : workerScanner(workerFile, options)
 }
 
 /** The built worker beside the bundle (`out/main/search-worker.js`; chunks live one folder down). */
@@ -30,71 +48,114 @@ function findWorkerFile(): string | null {
   return null
 }
 
-function inlineScanner(): Scanner {
+interface Job {
+  results: Array<number[] | undefined>
+  onSegment: ((index: number, matched: number[]) => boolean) | undefined
+  resolve(results: Array<number[] | undefined>): void
+  reject(error: Error): void
+}
+
+/** Scan bookkeeping shared by both scanners: `send` delivers a message to the runner. */
+function scanning(options: ScannerOptions, send: (message: SearchMessage) => void) {
+  let nextJobId = 1
+  const jobs = new Map<number, Job>()
   return {
-    async scan(filter, segments) {
-      const prepared = prepareScan(filter)
-      const results: number[][] = []
-      for (const segment of segments) {
-        results.push(scanOne(segment, (fd) => scanSegment(fd, segment, prepared)))
-        await new Promise((resolve) => setImmediate(resolve))
-      }
-      return results
+    jobs,
+    start(filter: ScanFilter, segments: ScanSegment[], onSegment: Job['onSegment']): Promise<Array<number[] | undefined>> {
+      return new Promise((resolve, reject) => {
+        const jobId = nextJobId++
+        jobs.set(jobId, { results: segments.map(() => undefined), onSegment, resolve, reject })
+        send({ kind: 'scan', jobId, filter, segments })
+      })
     },
+    receive(reply: SearchReply): void {
+      switch (reply.kind) {
+        case 'damaged':
+          options.onDamaged(reply.damaged)
+          return
+        case 'idle':
+          return
+        case 'segment': {
+          const job = jobs.get(reply.jobId)
+          if (!job) return
+          job.results[reply.segment] = reply.matched
+          if (job.onSegment && !job.onSegment(reply.segment, reply.matched)) {
+            jobs.delete(reply.jobId)
+            send({ kind: 'cancel', jobId: reply.jobId })
+            job.resolve(job.results)
+          }
+          return
+        }
+        case 'done':
+        case 'error': {
+          const job = jobs.get(reply.jobId)
+          if (!job) return
+          jobs.delete(reply.jobId)
+          if (reply.kind === 'error') job.reject(new Error(`search failed: ${reply.error}`))
+          else job.resolve(job.results)
+          return
+        }
+        default: {
+          const unknown: never = reply
+          throw new Error(`unexpected search reply ${JSON.stringify(unknown)}`)
+        }
+      }
+    },
+  }
+}
+
+function inlineScanner(options: ScannerOptions): Scanner {
+  // The runner answers on later turns of the event loop (setImmediate), never synchronously.
+  const runner = createSearchRunner((reply) => state.receive(reply))
+  const state = scanning(options, (message) => runner.handle(message))
+  return {
+    scan: (filter, segments, onSegment) => state.start(filter, segments, onSegment),
+    maintain: (segments) => runner.handle({ kind: 'maintain', segments }),
     close: async () => undefined,
   }
 }
 
-function scanOne(segment: ScanSegment, scan: (fd: number) => number[]): number[] {
-  let fd: number
-  try {
-    fd = openSync(segment.logPath, 'r')
-  } catch {
-    return []
-  }
-  try {
-    return scan(fd)
-  } finally {
-    closeSync(fd)
-  }
-}
-
-/** An idle worker is stopped after this long: its heap (the last scan's garbage) goes with it. */
-const WORKER_IDLE_MS = 15_000
-
-function workerScanner(file: string): Scanner {
+function workerScanner(file: string, options: ScannerOptions): Scanner {
   let worker: Worker | null = null
   let idleTimer: NodeJS.Timeout | undefined
-  let nextJobId = 1
-  const jobs = new Map<number, { results: number[][]; resolve: (results: number[][]) => void; reject: (error: Error) => void }>()
+  let lastScanAt = -Infinity
+  const state = scanning(options, (message) => {
+    if (message.kind === 'scan') lastScanAt = performance.now()
+    started().postMessage(message)
+  })
+
+  /** Stops the worker once nothing has been asked of it for WORKER_IDLE_MS (upkeep is cut short then, and resumed next time). */
+  function armIdleTimer(): void {
+    clearTimeout(idleTimer)
+    idleTimer = setTimeout(() => {
+      if (state.jobs.size > 0 || worker === null) return armIdleTimer()
+      const idle = worker
+      worker = null
+      void idle.terminate()
+    }, WORKER_IDLE_MS)
+    idleTimer.unref()
+  }
 
   function started(): Worker {
+    armIdleTimer()
     if (worker) return worker
     const created = new Worker(file)
     // An idle worker must not keep the process alive.
     created.unref()
     created.on('message', (reply: SearchReply) => {
-      const job = jobs.get(reply.jobId)
-      if (!job) return
-      if ('segment' in reply) job.results[reply.segment] = reply.matched
-      else {
-        jobs.delete(reply.jobId)
-        if ('error' in reply) job.reject(new Error(`search failed: ${reply.error}`))
-        else job.resolve(job.results)
-        if (jobs.size === 0) {
-          idleTimer = setTimeout(() => {
-            if (jobs.size > 0 || worker !== created) return
-            worker = null
-            void created.terminate()
-          }, WORKER_IDLE_MS)
-          idleTimer.unref()
-        }
+      state.receive(reply)
+      if (reply.kind === 'done' || reply.kind === 'error') armIdleTimer()
+      // Upkeep alone (no search lately) does not keep the worker, and its memory, around.
+      if (reply.kind === 'idle' && state.jobs.size === 0 && worker === created && performance.now() - lastScanAt > WORKER_IDLE_MS) {
+        clearTimeout(idleTimer)
+        worker = null
+        void created.terminate()
       }
     })
     const failAll = (error: Error): void => {
       if (worker === created) worker = null
-      for (const job of jobs.values()) job.reject(error)
-      jobs.clear()
+      for (const job of state.jobs.values()) job.reject(error)
+      state.jobs.clear()
     }
     created.on('error', failAll)
     created.on('exit', (code) => {
@@ -105,13 +166,9 @@ function workerScanner(file: string): Scanner {
   }
 
   return {
-    scan(filter, segments) {
-      return new Promise((resolve, reject) => {
-        const jobId = nextJobId++
-        clearTimeout(idleTimer)
-        jobs.set(jobId, { results: segments.map(() => []), resolve, reject })
-        started().postMessage({ jobId, filter, segments } satisfies SearchJob)
-      })
+    scan: (filter, segments, onSegment) => state.start(filter, segments, onSegment),
+    maintain(segments) {
+      started().postMessage({ kind: 'maintain', segments } satisfies SearchMessage)
     },
     async close() {
       clearTimeout(idleTimer)

@@ -4,8 +4,13 @@
  * Filters on fields memory keeps (provider, verdict, method, answer, outcome, endpoint) are a scan
  * of typed arrays, without reading anything. Text (`filter.text`) and the query language
  * (`filter.query`, shared/capture-query.ts) need the records and bodies: the candidates left by
- * the in-memory fields are handed to the search worker thread (search-scanner.ts), which reads
- * each segment's log range in one read and decides them (search-scan.ts), off the event loop.
+ * the in-memory fields are handed to the search worker thread (search-scanner.ts), which rules
+ * out with each segment's search-text sidecar what cannot match and decides the rest from the log
+ * (search-scan.ts), off the event loop, newest segment first. A page without its total stops the
+ * scan as soon as it is full; the total is a separate count.
+ *
+ * The sidecars are kept up to date in the background: a few seconds after the store opens, and
+ * whenever captures arrived since, the worker is asked to build the missing and the stale ones.
  */
 import { normalizeCaptureFilter, type CaptureFilter } from '../../shared/capture-filter'
 import { parseCaptureQuery, type CaptureQuery } from '../../shared/capture-query'
@@ -13,14 +18,18 @@ import { InspectorError } from '../../shared/errors'
 import type { Segment } from './capture-segments'
 import type { CaptureTable, FilterCodes, SegmentBlock } from './capture-table'
 import { createScanner } from './search-scanner'
-import type { ScanFilter, ScanSegment } from './search-scan'
+import { ID_BYTES } from './id-index'
+import type { DamageFound, ScanAnnotations, ScanFilter, ScanSegment } from './search-scan'
+import { sidecarPathOf } from './search-runner'
 
 export interface StoreSearchDeps {
   table: CaptureTable
   segmentOf(segmentNumber: number): Segment | undefined
   /** What the index changed of a capture after arrival; `null` when nothing. */
-  annotationsOf(block: SegmentBlock, slot: number): ScanSegment['annotations'][number]
+  annotationsOf(block: SegmentBlock, slot: number): ScanAnnotations | null
   now(): Date
+  /** Captures the search found damaged (a body that no longer matches its sha256). */
+  onDamaged(found: DamageFound[]): void
 }
 
 export interface SlotRef {
@@ -29,15 +38,32 @@ export interface SlotRef {
 }
 
 export interface StoreSearch {
+  /**
+   * A page, newest first, below `beforeSeq`. `withTotal: false` answers as soon as the page is
+   * full, without counting every match: `total` is then `null` (ask `count`).
+   */
   page(query: {
     endpointId?: string
     beforeSeq?: number
     limit: number
     filter?: CaptureFilter
-  }): Promise<{ slots: SlotRef[]; nextBeforeSeq: number | null; total: number }>
+    withTotal?: boolean
+  }): Promise<{ slots: SlotRef[]; nextBeforeSeq: number | null; total: number | null }>
+  /** How many captures of the scope match the filter. */
+  count(endpointId: string | undefined, filter: CaptureFilter | undefined): Promise<number>
   /** Matching captures, oldest first. */
   matching(endpointId: string | undefined, filter: CaptureFilter | undefined): Promise<SlotRef[]>
   close(): Promise<void>
+}
+
+/** How often the store checks whether captures arrived since the sidecars were last brought up to date. */
+const SIDECAR_UPKEEP_INTERVAL_MS = 5_000
+
+/** One segment's candidates: the scan's arrays, and the slot of each position. */
+interface ScanGroup {
+  block: SegmentBlock
+  slots: Uint16Array
+  scan: ScanSegment
 }
 
 interface PreparedFilter {
@@ -49,7 +75,7 @@ interface PreparedFilter {
 
 export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   const { table } = deps
-  const scanner = createScanner()
+  const scanner = createScanner({ onDamaged: (found) => deps.onDamaged(found) })
 
   function prepare(endpointId: string | undefined, filter: CaptureFilter | undefined): PreparedFilter | null {
     const active = normalizeCaptureFilter(filter)
@@ -110,65 +136,149 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
     return { slots, nextBeforeSeq: hasOlder && last ? (last.block.seq[last.slot] as number) : null, total }
   }
 
-  /** Every match, newest first. */
-  async function allMatches(prepared: PreparedFilter): Promise<SlotRef[]> {
-    if (prepared.text === undefined && prepared.query === null) return [...candidates(prepared)]
-    // The candidates, one scan segment per log (newest first), with what the index changed.
-    const groups: Array<{ refs: SlotRef[]; scan: ScanSegment }> = []
-    for (const ref of candidates(prepared)) {
-      let group = groups.at(-1)
-      if (!group || (group.refs[0] as SlotRef).block !== ref.block) {
-        const segment = deps.segmentOf(ref.block.number)
-        if (!segment) continue
-        group = { refs: [], scan: { logPath: segment.paths.log, ids: [], offsets: [], metadataBytes: [], bodySizes: [], annotations: [] } }
-        groups.push(group)
+  /**
+   * The candidates left by the in-memory fields below `beforeSeq`, one scan segment per log
+   * (newest first), in typed arrays, with what the index changed of them.
+   */
+  function scanGroups(prepared: PreparedFilter, beforeSeq: number | undefined): ScanGroup[] {
+    const { endpoint, codes } = prepared
+    const groups: ScanGroup[] = []
+    for (let position = table.blocks.length - 1; position >= 0; position--) {
+      const block = table.blocks[position] as SegmentBlock
+      if (block.live === 0) continue
+      const segment = deps.segmentOf(block.number)
+      if (!segment) continue
+      const slots = new Uint16Array(block.length)
+      let count = 0
+      for (let slot = block.length - 1; slot >= 0; slot--) {
+        if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
+        if (beforeSeq !== undefined && (block.seq[slot] as number) >= beforeSeq) continue
+        if (table.matches(block, slot, codes)) slots[count++] = slot
       }
-      const { block, slot } = ref
-      group.refs.push(ref)
-      group.scan.ids.push(table.idOf(block, slot))
-      group.scan.offsets.push(block.offset[slot] as number)
-      group.scan.metadataBytes.push(block.metadataBytes[slot] as number)
-      group.scan.bodySizes.push(block.bodySize[slot] as number)
-      group.scan.annotations.push(deps.annotationsOf(block, slot))
+      if (count === 0) continue
+      const scan: ScanSegment = {
+        logPath: segment.paths.log,
+        sidecarPath: sidecarPathOf(segment.paths.log),
+        idBytes: new Uint8Array(count * ID_BYTES),
+        otherIds: [],
+        offsets: new Float64Array(count),
+        metadataBytes: new Uint32Array(count),
+        bodySizes: new Uint32Array(count),
+        annotations: [],
+      }
+      for (let index = 0; index < count; index++) {
+        const slot = slots[index] as number
+        scan.idBytes.set(block.idBytes.subarray(slot * ID_BYTES, (slot + 1) * ID_BYTES), index * ID_BYTES)
+        const otherId = block.otherIds?.get(slot)
+        if (otherId !== undefined) scan.otherIds.push([index, otherId])
+        scan.offsets[index] = block.offset[slot] as number
+        scan.metadataBytes[index] = block.metadataBytes[slot] as number
+        scan.bodySizes[index] = block.bodySize[slot] as number
+        const annotations = deps.annotationsOf(block, slot)
+        if (annotations) scan.annotations.push([index, annotations])
+      }
+      groups.push({ block, slots: slots.subarray(0, count), scan })
     }
+    return groups
+  }
+
+  function scanFilterOf(prepared: PreparedFilter): ScanFilter {
     const filter: ScanFilter = { nowMs: deps.now().getTime() }
     if (prepared.text !== undefined) filter.text = prepared.text
     if (prepared.query !== null) filter.query = prepared.query.source
-    const matched = await scanner.scan(
-      filter,
-      groups.map((group) => group.scan),
-    )
-    const matches: SlotRef[] = []
-    for (const [index, positions] of matched.entries())
-      for (const position of positions) matches.push((groups[index] as { refs: SlotRef[] }).refs[position] as SlotRef)
-    // Deleted while the scan ran: not a match any more.
-    return matches.filter(({ block, slot }) => block.isLive(slot))
+    return filter
   }
 
+  /**
+   * Scans the candidates below `beforeSeq`, newest segment first; with `enough`, the scan stops
+   * once that many matches are found (the segments after are not read). Calls `onMatch` for
+   * each match still stored (deleted while the scan ran: not a match any more), newest first.
+   */
+  async function scanMatches(prepared: PreparedFilter, beforeSeq: number | undefined, onMatch: (block: SegmentBlock, slot: number) => void, enough?: number) {
+    const groups = scanGroups(prepared, beforeSeq)
+    let found = 0
+    const matched = await scanner.scan(
+      scanFilterOf(prepared),
+      groups.map((group) => group.scan),
+      enough === undefined
+        ? undefined
+        : (_index, positions) => {
+            found += positions.length
+            return found < enough
+          },
+    )
+    scheduleUpkeep()
+    for (const [index, positions] of matched.entries()) {
+      const { block, slots } = groups[index] as ScanGroup
+      for (const position of positions ?? []) {
+        const slot = slots[position] as number
+        if (block.isLive(slot)) onMatch(block, slot)
+      }
+    }
+  }
+
+  /** Every match, newest first. */
+  async function allMatches(prepared: PreparedFilter): Promise<SlotRef[]> {
+    if (prepared.text === undefined && prepared.query === null) return [...candidates(prepared)]
+    const matches: SlotRef[] = []
+    await scanMatches(prepared, undefined, (block, slot) => matches.push({ block, slot }))
+    return matches
+  }
+
+  // ---- keeping the sidecars up to date ---------------------------------------------------------
+  /** What the store looked like when the sidecars were last brought up to date (segments and captures). */
+  let upkeptAt = ''
+  function scheduleUpkeep(): void {
+    const shape = `${table.blocks.length}:${table.count()}`
+    if (shape === upkeptAt) return
+    upkeptAt = shape
+    const segments = table.blocks.flatMap((block) => {
+      const segment = deps.segmentOf(block.number)
+      return segment ? [{ logPath: segment.paths.log, sidecarPath: sidecarPathOf(segment.paths.log) }] : []
+    })
+    if (segments.length > 0) scanner.maintain(segments)
+  }
+  const upkeepTimer = setInterval(scheduleUpkeep, SIDECAR_UPKEEP_INTERVAL_MS)
+  upkeepTimer.unref()
+
   return {
-    async page({ endpointId, beforeSeq, limit, filter }) {
+    async page({ endpointId, beforeSeq, limit, filter, withTotal = true }) {
       const prepared = prepare(endpointId, filter)
       if (prepared === null) return { slots: [], nextBeforeSeq: null, total: 0 }
       if (prepared.text === undefined && prepared.query === null) return pageInMemory(prepared, beforeSeq, limit)
-      const matches = await allMatches(prepared)
-      // The total counts every match; the page takes the newest `limit` below the cursor.
+      // The page takes the newest `limit` matches below the cursor; one more tells whether an older page exists.
       const slots: SlotRef[] = []
       let hasOlder = false
-      for (const ref of matches) {
-        if (beforeSeq !== undefined && (ref.block.seq[ref.slot] as number) >= beforeSeq) continue
-        if (slots.length < limit) slots.push(ref)
-        else {
-          hasOlder = true
-          break
-        }
-      }
+      let total = 0
+      await scanMatches(
+        prepared,
+        withTotal ? undefined : beforeSeq,
+        (block, slot) => {
+          total++
+          if (hasOlder || (beforeSeq !== undefined && (block.seq[slot] as number) >= beforeSeq)) return
+          if (slots.length < limit) slots.push({ block, slot })
+          else hasOlder = true
+        },
+        withTotal ? undefined : limit + 1,
+      )
       const last = slots.at(-1)
-      return { slots, nextBeforeSeq: hasOlder && last ? (last.block.seq[last.slot] as number) : null, total: matches.length }
+      return { slots, nextBeforeSeq: hasOlder && last ? (last.block.seq[last.slot] as number) : null, total: withTotal ? total : null }
+    },
+    async count(endpointId, filter) {
+      const prepared = prepare(endpointId, filter)
+      if (prepared === null) return 0
+      if (prepared.text === undefined && prepared.query === null) return pageInMemory(prepared, undefined, 0).total
+      let total = 0
+      await scanMatches(prepared, undefined, () => total++)
+      return total
     },
     async matching(endpointId, filter) {
       const prepared = prepare(endpointId, filter)
       return prepared === null ? [] : (await allMatches(prepared)).reverse()
     },
-    close: () => scanner.close(),
+    close: () => {
+      clearInterval(upkeepTimer)
+      return scanner.close()
+    },
   }
 }

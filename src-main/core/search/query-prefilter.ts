@@ -1,0 +1,121 @@
+/**
+ * What text a capture's searchable text must contain for a query to have any chance of matching
+ * it: a necessary condition, used to skip captures by a plain byte search over their search-text
+ * sidecar (search-text-sidecar.ts) before the real matcher (shared/capture-query.ts) decides the
+ * few that are left. It may let through captures that do not match (the matcher drops them); it
+ * must never drop one that does.
+ *
+ * Sound because the sidecar holds, lower-cased, exactly the strings the matcher looks in for
+ * these terms: the summary text, the id, the headers and the body text. Terms the sidecar cannot
+ * answer (path and query, which the matcher also percent-decodes; method, status, dates…) and
+ * anything under a NOT require nothing.
+ */
+import type { CaptureQuery, QueryNode, QueryTerm } from '../../shared/capture-query'
+
+/** `null`: nothing is required (every capture is a candidate). */
+export type TextRequirement = { kind: 'text'; text: string } | { kind: 'all' | 'any'; of: TextRequirement[] } | null
+
+/** The query's necessary condition on a capture's search text. */
+export function textRequirementOf(query: CaptureQuery): TextRequirement {
+  return requirementOf(query.root)
+}
+
+function requirementOf(node: QueryNode): TextRequirement {
+  switch (node.kind) {
+    case 'term':
+      return termRequirement(node.term)
+    case 'not':
+      // A capture that lacks the text matches `-text`: nothing can be required.
+      return null
+    case 'and': {
+      const parts = node.nodes.map(requirementOf).filter((part): part is NonNullable<TextRequirement> => part !== null)
+      return parts.length === 0 ? null : parts.length === 1 ? (parts[0] as NonNullable<TextRequirement>) : { kind: 'all', of: parts }
+    }
+    case 'or': {
+      const parts: Array<NonNullable<TextRequirement>> = []
+      for (const child of node.nodes) {
+        const part = requirementOf(child)
+        // One alternative that requires nothing makes the whole OR require nothing.
+        if (part === null) return null
+        parts.push(part)
+      }
+      return { kind: 'any', of: parts }
+    }
+    default:
+      return assertNever(node)
+  }
+}
+
+function termRequirement(term: QueryTerm): TextRequirement {
+  switch (term.field) {
+    case 'anywhere':
+    case 'body':
+    case 'header':
+    case 'event':
+    case 'ref':
+    case 'id':
+      return searchableByBytes(term.text) ? { kind: 'text', text: term.text } : null
+    // The note lives in the index, not in the sidecar: a capture with a note is always a candidate
+    // (see `scanSegment`), so a `note:` term can require nothing here.
+    case 'note':
+    case 'query':
+    case 'path':
+    case 'method':
+    case 'provider':
+    case 'verdict':
+    case 'status':
+    case 'after':
+    case 'before':
+      return null
+    default:
+      return assertNever(term)
+  }
+}
+
+/**
+ * Whether looking for the UTF-8 bytes of `text` finds exactly where the string occurs. Not for
+ * the empty text (found everywhere) or text with an unpaired surrogate, whose UTF-8 (a
+ * replacement character) does not occur where the string does inside a pair.
+ */
+function searchableByBytes(text: string): boolean {
+  if (text === '') return false
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code < 0xd800 || code > 0xdfff) continue
+    const next = text.charCodeAt(index + 1)
+    if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false
+    index++
+  }
+  return true
+}
+
+/** Every distinct text the requirement looks for. */
+export function requiredTexts(requirement: TextRequirement): string[] {
+  const texts = new Set<string>()
+  const visit = (part: TextRequirement): void => {
+    if (part === null) return
+    if (part.kind === 'text') texts.add(part.text)
+    else part.of.forEach(visit)
+  }
+  visit(requirement)
+  return [...texts]
+}
+
+/** Whether a capture whose search text contains the texts `found` says it does can match. */
+export function meetsRequirement(requirement: TextRequirement, found: (text: string) => boolean): boolean {
+  if (requirement === null) return true
+  switch (requirement.kind) {
+    case 'text':
+      return found(requirement.text)
+    case 'all':
+      return requirement.of.every((part) => meetsRequirement(part, found))
+    case 'any':
+      return requirement.of.some((part) => meetsRequirement(part, found))
+    default:
+      return assertNever(requirement)
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected ${JSON.stringify(value)}`)
+}

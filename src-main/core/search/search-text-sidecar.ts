@@ -1,0 +1,305 @@
+/**
+ * A segment's search-text sidecar: for each capture in its log, the lower-cased text the query
+ * matcher looks in (id, summary text, headers, decoded body text), so a search can skip the
+ * captures that cannot match with a plain byte search instead of reading, parsing and decoding
+ * every frame (query-prefilter.ts says what a query requires).
+ *
+ * Derived, never the truth: built from the log in the background by the search worker, never at
+ * start-up; rebuilt when missing, unreadable, of another version, behind its log, or when its
+ * recorded hash does not match its text. A body is put in it only after its bytes matched the
+ * sha256 recorded when it arrived: a damaged body is recorded as damaged (the store is told) and
+ * is never searchable by its corrupted bytes.
+ *
+ * File (written to a temporary name, then renamed):
+ *
+ *   text of every entry, one after another | header JSON | header length (uint32 BE) | "CIS1"
+ *
+ * An entry's text is its id, summary text, header names and values and body text joined by line
+ * feeds. Appending the header last lets the text be written as it is built, in bounded memory.
+ */
+import { createHash, hash } from 'node:crypto'
+import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { filterFieldsOf } from '../../shared/capture-filter'
+import { searchableHeaderPairs } from '../../shared/capture-query'
+import type { HeaderPairs } from '../../shared/http-message'
+import { searchableBodyText } from './searchable-body'
+
+/** Bumped whenever what an entry's text holds changes: older sidecars are rebuilt. */
+export const SIDECAR_VERSION = 1
+const SIDECAR_MAGIC = Buffer.from('CIS1')
+const TRAILER_BYTES = 8
+/** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */
+const FRAME_MAGIC = Buffer.from('CIF1')
+const FRAME_HEADER_BYTES = 12
+/** Logs and sidecars are read in windows of at most this many bytes (one frame larger than it is read alone). */
+export const READ_WINDOW_BYTES = 4 * 1024 * 1024
+
+/**
+ * The sidecar's table of contents: one position per capture, in log order, in parallel arrays
+ * (parsed for every segment a search reads: arrays of numbers parse several times faster than
+ * an object per capture).
+ */
+export interface SidecarHeader {
+  version: number
+  /** The log's bytes this sidecar describes: frames starting past this are not in it. */
+  coveredLogBytes: number
+  /** The text's sha256 (hex), checked when the worker verifies sidecars in the background. */
+  textSha256: string
+  textBytes: number
+  /** Where each capture's frame starts in the log. */
+  frameOffsets: number[]
+  ids: string[]
+  /** Where each capture's text ends in the sidecar's text (it starts where the previous one ends). */
+  textEnds: number[]
+  /** Captures whose body is not in the text because its bytes do not match what was received, with why. */
+  damaged: Array<[position: number, reason: string]>
+}
+
+/** What a capture's frame holds that the sidecar needs (its metadata as logged). */
+interface FrameRecord {
+  id: string
+  method: string
+  target: string
+  outcome: 'captured' | 'refused'
+  headers: HeaderPairs
+  body: { sha256: string }
+  recognition: Parameters<typeof filterFieldsOf>[0]['recognition']
+  response: { status: number | null }
+}
+
+/** The sidecar's header, or `null` when the file is missing, unreadable or of another version. */
+export function readSidecarHeader(fd: number): SidecarHeader | null {
+  try {
+    const size = fstatSync(fd).size
+    if (size < TRAILER_BYTES) return null
+    const trailer = readExactly(fd, size - TRAILER_BYTES, TRAILER_BYTES)
+    if (!trailer.subarray(4).equals(SIDECAR_MAGIC)) return null
+    const headerBytes = trailer.readUInt32BE(0)
+    const headerStart = size - TRAILER_BYTES - headerBytes
+    if (headerStart < 0) return null
+    const header = JSON.parse(readExactly(fd, headerStart, headerBytes).toString('utf8')) as SidecarHeader
+    if (header.version !== SIDECAR_VERSION || header.textBytes !== headerStart || !Array.isArray(header.frameOffsets)) return null
+    const count = header.frameOffsets.length
+    if (header.ids.length !== count || header.textEnds.length !== count || (count > 0 && header.textEnds[count - 1] !== header.textBytes)) return null
+    return header
+  } catch {
+    return null
+  }
+}
+
+/** Whether the sidecar's text still has the hash recorded when it was written (reads it in windows). */
+export function sidecarTextIntact(fd: number, header: SidecarHeader): boolean {
+  const digest = createHashStream()
+  for (let position = 0; position < header.textBytes; position += READ_WINDOW_BYTES) {
+    const window = readExactly(fd, position, Math.min(READ_WINDOW_BYTES, header.textBytes - position))
+    if (window.length === 0) return false
+    digest.update(window)
+  }
+  return digest.digest() === header.textSha256
+}
+
+export interface SidecarBuild {
+  header: SidecarHeader
+  /** Captures whose body did not match its recorded sha256 (or whose bytes are missing). */
+  damaged: Array<{ id: string; frameOffset: number; reason: string }>
+}
+
+/**
+ * Builds the sidecar of the log at `logPath` into `sidecarPath`: walks every frame, reading the
+ * log in windows of READ_WINDOW_BYTES, checks each body against its sha256, and writes each
+ * entry's text as it goes. Synchronous: it runs in the search worker thread.
+ */
+export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild {
+  const temporary = `${sidecarPath}.${process.pid}.tmp`
+  const logFd = openSync(logPath, 'r')
+  let outFd: number | null = null
+  try {
+    const logBytes = fstatSync(logFd).size
+    outFd = openSync(temporary, 'w', 0o600)
+    const frameOffsets: number[] = []
+    const ids: string[] = []
+    const textEnds: number[] = []
+    const damagedPositions: SidecarHeader['damaged'] = []
+    const damaged: SidecarBuild['damaged'] = []
+    const digest = createHashStream()
+    let textBytes = 0
+    const coveredLogBytes = walkFrames(logFd, logBytes, (frameOffset, metadata, body) => {
+      const record = parseRecord(metadata)
+      if (record === null) return
+      let damage: string | null = null
+      if (body === null) damage = 'some of its body bytes are missing'
+      else if (hash('sha256', body) !== record.body.sha256) damage = 'its body does not match the sha256 recorded when it arrived'
+      if (damage !== null) {
+        damaged.push({ id: record.id, frameOffset, reason: damage })
+        damagedPositions.push([ids.length, damage])
+      }
+      const text = Buffer.from(entryText(record, damage === null ? body : null), 'utf8')
+      writeAll(outFd as number, text)
+      digest.update(text)
+      textBytes += text.length
+      frameOffsets.push(frameOffset)
+      ids.push(record.id)
+      textEnds.push(textBytes)
+    })
+    const header: SidecarHeader = {
+      version: SIDECAR_VERSION,
+      coveredLogBytes,
+      textSha256: digest.digest(),
+      textBytes,
+      frameOffsets,
+      ids,
+      textEnds,
+      damaged: damagedPositions,
+    }
+    const headerBuffer = Buffer.from(JSON.stringify(header), 'utf8')
+    const trailer = Buffer.alloc(TRAILER_BYTES)
+    trailer.writeUInt32BE(headerBuffer.length, 0)
+    SIDECAR_MAGIC.copy(trailer, 4)
+    writeAll(outFd, headerBuffer)
+    writeAll(outFd, trailer)
+    closeSync(outFd)
+    outFd = null
+    renameSync(temporary, sidecarPath)
+    return { header, damaged }
+  } finally {
+    closeSync(logFd)
+    if (outFd !== null) {
+      closeSync(outFd)
+      try {
+        unlinkSync(temporary)
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+/** The text an entry holds: exactly the strings the matcher looks in, already lower-cased. */
+function entryText(record: FrameRecord, verifiedBody: Buffer | null): string {
+  const parts = [record.id.toLowerCase(), filterFieldsOf(record).searchText]
+  for (const [name, value] of searchableHeaderPairs(record.headers)) parts.push(name, value)
+  // A refused request's body is never searched (it was not accepted as a callback).
+  const body = verifiedBody === null || record.outcome === 'refused' ? null : searchableBodyText({ headers: record.headers }, verifiedBody)
+  if (body !== null) parts.push(body)
+  return `${parts.join('\n')}\n`
+}
+
+function parseRecord(metadata: Buffer): FrameRecord | null {
+  // A deleted frame's metadata is zeros; anything unreadable is not indexed (the store reports it when opened).
+  if (metadata.length === 0 || metadata[0] === 0) return null
+  try {
+    const record = JSON.parse(metadata.toString('utf8')) as Partial<FrameRecord>
+    if (typeof record.id !== 'string' || typeof record.body?.sha256 !== 'string' || !Array.isArray(record.headers)) return null
+    if (typeof record.method !== 'string' || typeof record.target !== 'string' || typeof record.response !== 'object') return null
+    return record as FrameRecord
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Calls `onFrame` for each complete frame from the start of the log, reading it in windows;
+ * steps over zeros (space reserved for a frame a crash left unwritten) as the store's recovery
+ * does, and stops at a torn frame. Returns where the last complete frame ends.
+ */
+function walkFrames(fd: number, logBytes: number, onFrame: (frameOffset: number, metadata: Buffer, body: Buffer | null) => void): number {
+  let windowStart = 0
+  let window: Buffer = Buffer.alloc(0)
+  const bytesAt = (position: number, length: number): Buffer => {
+    if (position >= windowStart && position + length <= windowStart + window.length)
+      return window.subarray(position - windowStart, position - windowStart + length)
+    if (length > READ_WINDOW_BYTES) return readExactly(fd, position, length)
+    windowStart = position
+    window = readExactly(fd, position, Math.min(READ_WINDOW_BYTES, logBytes - position))
+    return window.subarray(0, Math.min(length, window.length))
+  }
+  let position = 0
+  let goodEnd = 0
+  while (position + FRAME_HEADER_BYTES <= logBytes) {
+    const header = bytesAt(position, FRAME_HEADER_BYTES)
+    if (header.length < FRAME_HEADER_BYTES) break
+    if (!header.subarray(0, 4).equals(FRAME_MAGIC)) {
+      if (header[0] !== 0) break
+      position++
+      continue
+    }
+    const metadataBytes = header.readUInt32BE(4)
+    const bodyBytes = header.readUInt32BE(8)
+    const end = position + FRAME_HEADER_BYTES + metadataBytes + bodyBytes
+    if (end > logBytes) break
+    const metadata = bytesAt(position + FRAME_HEADER_BYTES, metadataBytes)
+    const body = bytesAt(position + FRAME_HEADER_BYTES + metadataBytes, bodyBytes)
+    onFrame(position, metadata, body.length === bodyBytes ? body : null)
+    position = end
+    goodEnd = end
+  }
+  return goodEnd
+}
+
+/** Reads `length` bytes at `position` (fewer at the end of the file). */
+export function readExactly(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(Math.max(0, length))
+  let done = 0
+  while (done < buffer.length) {
+    const read = readSync(fd, buffer, done, buffer.length - done, position + done)
+    if (read === 0) break
+    done += read
+  }
+  return done === buffer.length ? buffer : buffer.subarray(0, done)
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  let done = 0
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done)
+}
+
+function createHashStream(): { update(bytes: Buffer): void; digest(): string } {
+  const digest = createHash('sha256')
+  return { update: (bytes) => void digest.update(bytes), digest: () => digest.digest('hex') }
+}
+
+/**
+ * Which captures' texts (by position in the header) contain each of `texts`: one byte search per
+ * text over the sidecar's text, read in windows of READ_WINDOW_BYTES (overlapping by the longest
+ * text, so a match across two windows is found). A match that runs from one capture's text into
+ * the next is none.
+ */
+export function findTexts(fd: number, header: SidecarHeader, texts: readonly string[]): Array<Set<number>> {
+  const needles = texts.map((text) => Buffer.from(text, 'utf8'))
+  const found = needles.map(() => new Set<number>())
+  const ends = header.textEnds
+  if (needles.length === 0 || ends.length === 0) return found
+  const overlap = Math.max(...needles.map((needle) => needle.length)) - 1
+  const step = Math.max(READ_WINDOW_BYTES, overlap + 1)
+  for (let windowStart = 0; windowStart < header.textBytes; windowStart += step) {
+    const window = readExactly(fd, windowStart, Math.min(step + overlap, header.textBytes - windowStart))
+    for (const [index, needle] of needles.entries()) {
+      const hits = found[index] as Set<number>
+      let at = window.indexOf(needle)
+      while (at !== -1) {
+        const position = windowStart + at
+        const entry = entryAt(ends, position)
+        const entryEnd = ends[entry] as number
+        if (position + needle.length <= entryEnd) {
+          hits.add(entry)
+          // Found in this capture's text: go on from the next one.
+          if (entryEnd - windowStart >= window.length) break
+          at = window.indexOf(needle, entryEnd - windowStart)
+        } else at = window.indexOf(needle, at + 1)
+      }
+    }
+  }
+  return found
+}
+
+/** The position of the capture whose text holds byte `position`: the first whose end is past it. */
+function entryAt(ends: readonly number[], position: number): number {
+  let low = 0
+  let high = ends.length - 1
+  while (low < high) {
+    const middle = (low + high) >> 1
+    if ((ends[middle] as number) > position) high = middle
+    else low = middle + 1
+  }
+  return low
+}

@@ -1,0 +1,191 @@
+/**
+ * What the search worker does with the messages it gets, apart from the thread itself, so the
+ * inline scanner (unit tests) runs exactly the same: scan jobs, one segment per turn of the event
+ * loop so a `cancel` (the page is full) is seen between segments, and in between, upkeep of the
+ * search-text sidecars (build the missing and the stale, verify each once, remove orphans).
+ */
+import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { buildSidecar, readSidecarHeader, sidecarTextIntact, type SidecarHeader } from '../search/search-text-sidecar'
+import { prepareScan, scanSegment, type DamageFound, type PreparedScan, type ScanFilter, type ScanSegment } from './search-scan'
+
+/** A segment's log and where its sidecar goes. */
+export interface SegmentFiles {
+  logPath: string
+  sidecarPath: string
+}
+
+export type SearchMessage =
+  | { kind: 'scan'; jobId: number; filter: ScanFilter; segments: ScanSegment[] }
+  /** Stop a scan: its caller has what it needs. */
+  | { kind: 'cancel'; jobId: number }
+  /** Bring the sidecars of these segments (every segment of the store) up to date, when idle. */
+  | { kind: 'maintain'; segments: SegmentFiles[] }
+
+export type SearchReply =
+  | { kind: 'segment'; jobId: number; segment: number; matched: number[] }
+  | { kind: 'done'; jobId: number }
+  | { kind: 'error'; jobId: number; error: string }
+  /** Captures found damaged (by a scan or a sidecar build), for the store to mark. */
+  | { kind: 'damaged'; damaged: DamageFound[] }
+  /** Nothing left to do: no scan and no upkeep pending. */
+  | { kind: 'idle' }
+
+/** A sidecar this far behind its log is rebuilt (the open segment's grows with every capture). */
+const STALE_LOG_BYTES = 256 * 1024
+
+/** Where a segment's sidecar lives: `search/NNNNNN.search` beside the segment files. */
+export function sidecarPathOf(logPath: string): string {
+  return join(dirname(logPath), 'search', `${basename(logPath, '.log')}.search`)
+}
+
+export interface SearchRunner {
+  handle(message: SearchMessage): void
+}
+
+export function createSearchRunner(post: (reply: SearchReply) => void): SearchRunner {
+  const jobs: Array<{ jobId: number; prepared: PreparedScan; segments: ScanSegment[]; next: number }> = []
+  let upkeep: SegmentFiles[] = []
+  /** Sidecars whose text was verified, by path, with the size they had then. */
+  const verified = new Map<string, number>()
+  let scheduled = false
+
+  function schedule(): void {
+    if (scheduled) return
+    scheduled = true
+    setImmediate(step)
+  }
+
+  /** One unit of work: a segment of the oldest job, else one segment's upkeep. */
+  function step(): void {
+    scheduled = false
+    const job = jobs[0]
+    if (job) {
+      try {
+        const index = job.next++
+        const segment = job.segments[index]
+        if (segment === undefined) {
+          jobs.shift()
+          post({ kind: 'done', jobId: job.jobId })
+        } else {
+          const result = scanOne(segment, job.prepared)
+          if (result.damaged.length > 0) post({ kind: 'damaged', damaged: result.damaged })
+          post({ kind: 'segment', jobId: job.jobId, segment: index, matched: result.matched })
+        }
+      } catch (error: unknown) {
+        jobs.shift()
+        post({ kind: 'error', jobId: job.jobId, error: error instanceof Error ? error.message : String(error) })
+      }
+      schedule()
+      return
+    }
+    const files = upkeep.shift()
+    if (files) {
+      try {
+        upkeepOf(files)
+      } catch {
+        // A sidecar that cannot be written (read-only folder, disk full) is simply not used.
+      }
+      schedule()
+      return
+    }
+    post({ kind: 'idle' })
+  }
+
+  function upkeepOf(files: SegmentFiles): void {
+    let logBytes: number
+    try {
+      logBytes = statSync(files.logPath).size
+    } catch {
+      return
+    }
+    let header: SidecarHeader | null
+    let fd: number | null = null
+    try {
+      fd = openSync(files.sidecarPath, 'r')
+      header = readSidecarHeader(fd)
+      const size = statSync(files.sidecarPath).size
+      if (header !== null && verified.get(files.sidecarPath) !== size) {
+        if (sidecarTextIntact(fd, header)) verified.set(files.sidecarPath, size)
+        else header = null
+      }
+    } catch {
+      header = null
+    } finally {
+      if (fd !== null) closeSync(fd)
+    }
+    if (header === null || header.coveredLogBytes + STALE_LOG_BYTES < logBytes) {
+      mkdirSync(dirname(files.sidecarPath), { recursive: true, mode: 0o700 })
+      const built = buildSidecar(files.logPath, files.sidecarPath)
+      verified.set(files.sidecarPath, statSync(files.sidecarPath).size)
+      header = built.header
+    }
+    // Reported on every upkeep, so damage found before a restart is marked again after it.
+    const ids = header.ids
+    const damaged = header.damaged.map(([position, reason]) => ({ id: ids[position] as string, reason }))
+    if (damaged.length > 0) post({ kind: 'damaged', damaged })
+  }
+
+  /** Sidecars (and unfinished temporary files) of segments that no longer exist. */
+  function removeOrphans(segments: SegmentFiles[]): void {
+    const wanted = new Set(segments.map((files) => basename(files.sidecarPath)))
+    for (const folder of new Set(segments.map((files) => dirname(files.sidecarPath)))) {
+      let names: string[]
+      try {
+        names = readdirSync(folder)
+      } catch {
+        continue
+      }
+      for (const name of names) {
+        if (wanted.has(name)) continue
+        try {
+          unlinkSync(join(folder, name))
+        } catch {
+          // Gone already.
+        }
+      }
+    }
+  }
+
+  return {
+    handle(message) {
+      switch (message.kind) {
+        case 'scan':
+          jobs.push({ jobId: message.jobId, prepared: prepareScan(message.filter), segments: message.segments, next: 0 })
+          break
+        case 'cancel': {
+          const index = jobs.findIndex((job) => job.jobId === message.jobId)
+          if (index !== -1) {
+            jobs.splice(index, 1)
+            post({ kind: 'done', jobId: message.jobId })
+          }
+          break
+        }
+        case 'maintain':
+          removeOrphans(message.segments)
+          upkeep = [...message.segments]
+          break
+        default: {
+          const unknown: never = message
+          throw new Error(`unexpected search message ${JSON.stringify(unknown)}`)
+        }
+      }
+      schedule()
+    },
+  }
+}
+
+function scanOne(segment: ScanSegment, prepared: PreparedScan): { matched: number[]; damaged: DamageFound[] } {
+  let fd: number
+  try {
+    fd = openSync(segment.logPath, 'r')
+  } catch {
+    // Removed meanwhile (all its captures deleted): nothing of it matches.
+    return { matched: [], damaged: [] }
+  }
+  try {
+    return scanSegment(fd, segment, prepared)
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The store's search over more captures than one segment holds: a page answered without its
+ * total matches the full answer, search-text sidecars change no answer, and a body whose bytes
+ * no longer match its sha256 is never found by them and is marked damaged.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CaptureFilter } from '../../shared/capture-filter'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { SEGMENT_MAX_CAPTURES } from './capture-segments'
+import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import { FRAME_HEADER_BYTES } from './capture-log'
+
+const now = () => new Date('2026-11-21T10:00:00Z')
+const COUNT = SEGMENT_MAX_CAPTURES * 2 + 300
+
+function newCapture(index: number, body: Buffer): NewCapture {
+  return {
+    id: randomUUID(),
+    endpointId: 'shop',
+    receivedAt: now().toISOString(),
+    durationMs: 1,
+    method: 'POST',
+    target: `/shop/callbacks?n=${index}`,
+    httpVersion: '1.1',
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['X-Batch', index % 10 === 0 ? 'Tenth' : 'Plain'],
+    ],
+    remoteAddress: '127.0.0.1',
+    remotePort: 5000,
+    body: { sha256: createHash('sha256').update(body).digest('hex') },
+    outcome: 'captured',
+    refusal: null,
+    recognition: null,
+    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
+  }
+}
+
+/** Every 4th body names a customer, one names "Zanzibar"; all are about 200 bytes. */
+function bodyOf(index: number): Buffer {
+  const customer = index === 1234 ? 'Zanzibar Quux' : index % 4 === 0 ? 'Jane Customer' : 'nobody'
+  return Buffer.from(JSON.stringify({ order: `order-${index}`, customer, padding: 'x'.repeat(150) }))
+}
+
+let dir: string
+let remove: () => Promise<void>
+let store: CaptureStore
+const ids: string[] = []
+
+async function open(): Promise<CaptureStore> {
+  return openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'quarantine'), durability: 'flush' }, { now })
+}
+
+beforeEach(async () => {
+  ;({ dir, remove } = await makeTempDir())
+  store = await open()
+  ids.length = 0
+  for (let index = 0; index < COUNT; index++) {
+    const body = bodyOf(index)
+    const stored = await store.append(newCapture(index, body), body)
+    ids.push(stored.id)
+  }
+})
+
+afterEach(async () => {
+  await store.close()
+  await remove()
+})
+
+const sidecarFolder = () => join(dir, 'captures', 'search')
+const sidecarCount = () => (existsSync(sidecarFolder()) ? readdirSync(sidecarFolder()).filter((name) => name.endsWith('.search')).length : 0)
+
+/** Waits until every segment has a sidecar (the store asks for them after a search). */
+async function sidecarsBuilt(segments: number): Promise<void> {
+  await store.countMatching(undefined, { query: 'anything' })
+  for (let tries = 0; tries < 500 && sidecarCount() < segments; tries++) await new Promise((resolve) => setTimeout(resolve, 10))
+  expect(sidecarCount()).toBe(segments)
+}
+
+async function answers(filter: CaptureFilter) {
+  const full = await store.page({ limit: 50, filter })
+  const quick = await store.pageOnly({ limit: 50, filter })
+  const next = full.nextBeforeSeq === null ? null : await store.pageOnly({ limit: 50, filter, beforeSeq: full.nextBeforeSeq })
+  const nextFull = full.nextBeforeSeq === null ? null : await store.page({ limit: 50, filter, beforeSeq: full.nextBeforeSeq })
+  return {
+    total: full.total,
+    count: await store.countMatching(undefined, filter),
+    page: full.items.map((item) => item.id),
+    quickPage: quick.items.map((item) => item.id),
+    cursor: full.nextBeforeSeq,
+    quickCursor: quick.nextBeforeSeq,
+    next: next?.items.map((item) => item.id) ?? null,
+    nextFull: nextFull?.items.map((item) => item.id) ?? null,
+    ids: await store.ids(undefined, filter),
+  }
+}
+
+const FILTERS: CaptureFilter[] = [
+  { query: 'body:"jane customer"' },
+  { query: 'zanzibar' },
+  { query: 'ZANZIBAR OR "order-17"' },
+  { query: 'header.x-batch:tenth -jane' },
+  { query: 'jane -header:tenth' },
+  { query: 'nosuchword' },
+  { query: 'method:post "order-2"' },
+  { text: 'n=12' },
+]
+
+describe('store search', () => {
+  it('answers a page without its total as the full answer does, with and without sidecars', async () => {
+    const before = []
+    for (const filter of FILTERS) before.push(await answers(filter))
+    const jane = before[0] as Awaited<ReturnType<typeof answers>>
+    expect(jane.total).toBe(Math.ceil(COUNT / 4))
+    expect(jane.quickPage).toEqual(jane.page)
+    expect(jane.quickCursor).toBe(jane.cursor)
+    expect(jane.next).toEqual(jane.nextFull)
+    expect((before[1] as Awaited<ReturnType<typeof answers>>).ids).toEqual([ids[1234]])
+    for (const answer of before) {
+      expect(answer.count).toBe(answer.total)
+      expect(answer.quickPage).toEqual(answer.page)
+      expect(answer.quickCursor).toBe(answer.cursor)
+      expect(answer.next).toEqual(answer.nextFull)
+    }
+
+    await sidecarsBuilt(3)
+    const after = []
+    for (const filter of FILTERS) after.push(await answers(filter))
+    expect(after).toEqual(before)
+  })
+
+  it('finds a capture by its note even where the sidecar was written before the note', async () => {
+    await sidecarsBuilt(3)
+    await store.annotate(ids[5] as string, { note: 'Refund Requested' })
+    expect(await store.ids(undefined, { query: 'refund' })).toEqual([ids[5]])
+    expect(await store.ids(undefined, { query: 'refund zanzibar' })).toEqual([])
+  })
+
+  it('never matches a body by its corrupted bytes, and marks it damaged (without a sidecar)', async () => {
+    const id = ids[1234] as string
+    flipBodyByte(id, 'Zanzibar', 'Zanzibur')
+    expect(await store.ids(undefined, { query: 'zanzibur' })).toEqual([])
+    expect(await store.ids(undefined, { query: 'zanzibar' })).toEqual([])
+    expect((await store.get(id))?.damage).toBeTruthy()
+    expect(store.health().damaged).toBe(1)
+  })
+
+  it('builds sidecars from verified bodies only, and marks the damaged again after a restart', async () => {
+    const id = ids[1234] as string
+    flipBodyByte(id, 'Zanzibar', 'Zanzibur')
+    await sidecarsBuilt(3)
+    expect(await store.ids(undefined, { query: 'zanzibur' })).toEqual([])
+    expect(store.health().damaged).toBe(1)
+    const sidecars = readdirSync(sidecarFolder()).map((name) => readFileSync(join(sidecarFolder(), name), 'latin1'))
+    expect(sidecars.some((text) => text.includes('zanzibur'))).toBe(false)
+
+    await store.close()
+    store = await open()
+    expect(store.health().damaged).toBe(0)
+    // The first search (or the background upkeep) reads the sidecars' record of damage.
+    await store.countMatching(undefined, { query: 'jane' })
+    for (let tries = 0; tries < 500 && store.health().damaged === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(store.health().damaged).toBe(1)
+    expect((await store.pageOnly({ limit: 1, filter: { query: `id:${id}` } })).items[0]?.damage).toBeTruthy()
+  })
+})
+
+/** Replaces `from` with `to` (same length) inside the capture's body, on disk. */
+function flipBodyByte(id: string, from: string, to: string): void {
+  const logs = readdirSync(join(dir, 'captures')).filter((name) => name.endsWith('.log'))
+  for (const name of logs) {
+    const path = join(dir, 'captures', name)
+    const bytes = readFileSync(path)
+    const idAt = bytes.indexOf(`"id":"${id}"`)
+    if (idAt === -1) continue
+    const frameStart = bytes.lastIndexOf('CIF1', idAt)
+    const bodyStart = frameStart + FRAME_HEADER_BYTES + bytes.readUInt32BE(frameStart + 4)
+    const at = bytes.indexOf(from, bodyStart)
+    bytes.write(to, at, 'utf8')
+    writeFileSync(path, bytes)
+    return
+  }
+  throw new Error(`capture ${id} not found in any log`)
+}
