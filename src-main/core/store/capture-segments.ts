@@ -74,22 +74,63 @@ export const MAX_OPEN_LOGS = 32
 export class OpenLogs {
   /** In order of use, least recent first. */
   private readonly segments = new Set<Segment>()
+  /** Opens waiting for a log to be closed (every open one was in use). */
+  private readonly waiting: Array<() => void> = []
 
-  constructor(readonly max: number) {}
+  /** At least 4: the segment taking captures and the one retiring stay open whatever the limit. */
+  readonly max: number
+
+  constructor(max: number) {
+    this.max = Math.max(4, max)
+  }
+
+  /** Logs being opened (counted with the open ones). */
+  private pending = 0
+
+  /**
+   * Opens a log once there is room (fewer than `max` open or being opened, else an idle one is
+   * closed, else it waits for one to become idle). `open` registers the log (`used`) itself.
+   */
+  async open<T>(open: () => Promise<T>): Promise<T> {
+    while (this.segments.size + this.pending >= this.max && !this.closeIdle(this.segments.size + this.pending - this.max + 1)) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve))
+    }
+    this.pending++
+    try {
+      return await open()
+    } finally {
+      this.pending--
+    }
+  }
+
+  /** A log is no longer in use: an open waiting for room may go on. */
+  idle(): void {
+    this.waiting.shift()?.()
+  }
 
   /** A segment's log was used (or opened): it becomes the most recent, and idle logs beyond `max` are closed. */
   used(segment: Segment): void {
     this.segments.delete(segment)
     this.segments.add(segment)
-    if (this.segments.size <= this.max) return
-    for (const candidate of this.segments) {
-      if (this.segments.size <= this.max) break
-      if (candidate.closeIfIdle()) this.segments.delete(candidate)
-    }
+    if (this.segments.size > this.max) this.closeIdle(this.segments.size - this.max)
   }
 
   closed(segment: Segment): void {
     this.segments.delete(segment)
+    this.idle()
+  }
+
+  /** Closes up to `count` idle logs, least recently used first; whether it closed that many. */
+  private closeIdle(count: number): boolean {
+    let closed = 0
+    for (const candidate of this.segments) {
+      if (closed >= count) break
+      if (candidate.closeIfIdle()) {
+        this.segments.delete(candidate)
+        closed++
+      }
+    }
+    return closed >= count
   }
 }
 
@@ -129,7 +170,8 @@ export class Segment {
   constructor(
     readonly dir: string,
     readonly number: number,
-    handle: FileHandle,
+    /** The log, when the caller has it open (`null`: opened when first used). */
+    handle: FileHandle | null,
     /** Bytes reserved in the log; the next frame goes at this offset. */
     public logBytes: number,
     private readonly io: LogFileIo,
@@ -139,7 +181,7 @@ export class Segment {
   ) {
     this.paths = segmentPaths(dir, number)
     this.handle = handle
-    openLogs.used(this)
+    if (handle) openLogs.used(this)
   }
 
   /** From now on this segment takes captures: its log is opened if needed and kept open until `retire`. */
@@ -163,17 +205,16 @@ export class Segment {
     if (this.handle) return Promise.resolve(this.handle)
     // Opened with O_CREAT: a removed segment's log must not come back.
     if (this.destroyed || this.closed) return Promise.reject(new Error(`capture log ${this.paths.log} is closed`))
-    this.opening ??= this.io.open(this.paths.log).then(
-      (handle) => {
+    this.opening ??= this.openLogs
+      .open(async () => {
+        const handle = await this.io.open(this.paths.log)
         this.handle = handle
-        this.opening = null
+        this.openLogs.used(this)
         return handle
-      },
-      (error: unknown) => {
+      })
+      .finally(() => {
         this.opening = null
-        throw error
-      },
-    )
+      })
     return this.opening
   }
 
@@ -185,6 +226,7 @@ export class Segment {
     } finally {
       this.users--
       this.openLogs.used(this)
+      if (this.users === 0) this.openLogs.idle()
     }
   }
 
@@ -353,6 +395,7 @@ export class Segment {
     this.recent = null
     this.keepOpen = false
     this.openLogs.used(this)
+    this.openLogs.idle()
     if (this.flushTimer) {
       clearTimeout(this.flushTimer)
       this.flushTimer = undefined

@@ -9,7 +9,7 @@ import { readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
-import { segmentPaths } from './capture-segments'
+import { logFileIo, segmentPaths, type LogFileIo } from './capture-segments'
 import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
@@ -46,13 +46,37 @@ async function openLogs(dir: string): Promise<number> {
   return count
 }
 
+/** The real file system, counting the logs open at once (start-up included). */
+function countingIo(): { io: LogFileIo; peak: () => number } {
+  let open = 0
+  let peak = 0
+  const io: LogFileIo = {
+    ...logFileIo,
+    async open(path) {
+      const handle = await logFileIo.open(path)
+      peak = Math.max(peak, ++open)
+      const close = handle.close.bind(handle)
+      handle.close = async () => {
+        open--
+        await close()
+      }
+      return handle
+    },
+  }
+  return { io, peak: () => peak }
+}
+
 describe.skipIf(process.platform !== 'linux')('capture store: open files', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
   const captures = () => join(dir, 'captures')
+  const counted = countingIo()
   const open = async () =>
-    (store = await openCaptureStore({ dir: captures(), quarantineDir: join(dir, 'unreadable'), durability: 'flush', maxOpenLogs: MAX_OPEN_LOGS }, { now }))
+    (store = await openCaptureStore(
+      { dir: captures(), quarantineDir: join(dir, 'unreadable'), durability: 'flush', maxOpenLogs: MAX_OPEN_LOGS },
+      { now, logIo: counted.io },
+    ))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {
@@ -84,6 +108,8 @@ describe.skipIf(process.platform !== 'linux')('capture store: open files', () =>
     const current = await open()
     expect(current.count()).toBe(SEGMENTS)
     expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
+    // Start-up read each log past its index's mark without keeping them open meanwhile.
+    expect(counted.peak()).toBeLessThanOrEqual(MAX_OPEN_LOGS)
     // Every capture is read (its log opened again when needed), oldest first and at random.
     for (const { id, body } of [...bodies, ...[...bodies].reverse()]) expect((await current.readBody(id)).equals(body)).toBe(true)
     expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
@@ -95,5 +121,6 @@ describe.skipIf(process.platform !== 'linux')('capture store: open files', () =>
     expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
     await current.deleteMany(bodies.slice(0, 3).map(({ id }) => id))
     expect(current.count()).toBe(SEGMENTS - 3 + 1)
+    expect(counted.peak()).toBeLessThanOrEqual(MAX_OPEN_LOGS + 1)
   })
 })

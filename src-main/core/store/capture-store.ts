@@ -322,7 +322,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   /** Logs with a torn tail or lost bytes: kept as they are, even when no capture is left in them. */
   const sealed = new Set<Segment>()
   for (const segmentFiles of opened) {
-    const segment = new Segment(config.dir, segmentFiles.number, segmentFiles.handle, segmentFiles.appendAt, io, (target) => renderIndex(target), openLogs)
+    const segment = new Segment(config.dir, segmentFiles.number, null, segmentFiles.appendAt, io, (target) => renderIndex(target), openLogs)
     segment.recent = null
     segments.set(segment.number, segment)
     const block = table.block(segment.number)

@@ -31,7 +31,6 @@ const LOG_FILE = /^(\d{6,})\.log$/
 
 export interface OpenedSegment {
   number: number
-  handle: FileHandle
   /** Where new frames may go, if any may go here at all (see `sealed`). */
   appendAt: number
   /** Entries in seq order: the index's, then frames read back from the log's tail. */
@@ -91,9 +90,30 @@ async function openSegment(
       issues.push(issue)
     }
   }
+  // Closed again before the next segment is opened: a store of 1,000 segments must not hold 1,000
+  // descriptors at start-up (the store opens a log again when it reads or writes it).
+  const handle = await io.open(paths.log)
+  try {
+    return await readBack(segmentNumber, paths, handle, entries, indexedLogBytes, stale, now, issues)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Reads back what the index has not recorded, and checks the log against the index. */
+async function readBack(
+  segmentNumber: number,
+  paths: { index: string; log: string },
+  handle: FileHandle,
+  entries: IndexEntry[] | null,
+  indexedLogBytes: number,
+  indexStale: boolean,
+  now: () => Date,
+  issues: StorageIssue[],
+): Promise<OpenedSegment> {
+  let stale = indexStale
   const rebuilt = entries === null
   const known: IndexEntry[] = entries ?? []
-  const handle = await io.open(paths.log)
   const fileBytes = (await handle.stat()).size
 
   // Captures the index lists whose bytes are no longer all in the log.
@@ -139,7 +159,6 @@ async function openSegment(
   const referencedEnd = known.reduce((end, entry) => Math.max(end, entry.frame.offset + 12 + entry.frame.metadataBytes + entry.bodySize), 0)
   return {
     number: segmentNumber,
-    handle,
     appendAt: Math.max(scan.goodEnd, referencedEnd),
     entries: known,
     missingFrames,
