@@ -12,7 +12,7 @@ import type { ReplayRecord } from '../../../src-main/shared/replay'
 import type { BulkJobView, CaptureSummary, Endpoint, InspectorEvent, InspectorStatus, TunnelView } from '../../../src-main/shared/contract'
 import { filterFieldsOf, type CaptureFilterFields } from '../../../src-main/shared/capture-filter'
 import { createListRefetcher, listAdmissionOf, type ListAdmission } from './live-list-admission'
-import { subscribe, subscribeLiveState } from './api-client'
+import { subscribe, subscribeLiveState, type LiveState } from './api-client'
 import { listOfKey, queryKeys, type CaptureListData, type CaptureScope } from './query-keys'
 import { prependCaptures } from './capture-list-patch'
 import { mergeTunnelView } from './tunnel-view'
@@ -23,7 +23,15 @@ const COUNTS_REFRESH_MS = 300
 /** Deliveries on screen are refetched at most this often during a flood. */
 const DELIVERIES_REFRESH_MS = 1_000
 
-export function connectLiveEvents(queryClient: QueryClient): () => void {
+/** Where live events come from: the API client's event stream; a test feeds its own. */
+export interface LiveEventSource {
+  subscribe(listener: (event: InspectorEvent) => void): () => void
+  subscribeLiveState(listener: (state: LiveState) => void): () => void
+}
+
+const apiClientEvents: LiveEventSource = { subscribe, subscribeLiveState }
+
+export function connectLiveEvents(queryClient: QueryClient, source: LiveEventSource = apiClientEvents): () => void {
   let queue: InspectorEvent[] = []
   let flushTimer: ReturnType<typeof setTimeout> | undefined
   const refreshCounts = createThrottle(COUNTS_REFRESH_MS, () => {
@@ -72,11 +80,11 @@ export function connectLiveEvents(queryClient: QueryClient): () => void {
       refreshDeliveries.run()
   }
 
-  const unsubscribeEvents = subscribe((event) => {
+  const unsubscribeEvents = source.subscribe((event) => {
     queue.push(event)
     flushTimer ??= setTimeout(flush, FLUSH_INTERVAL_MS)
   })
-  const unsubscribeState = subscribeLiveState((state) => {
+  const unsubscribeState = source.subscribeLiveState((state) => {
     if (state !== 'open') return
     // Whatever happened while the stream was down was not delivered: refetch what is shown.
     clearTimeout(flushTimer)

@@ -1,0 +1,147 @@
+import { QueryClient } from '@tanstack/react-query'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { CaptureSummary, Endpoint, InspectorEvent, InspectorStatus } from '../../../src-main/shared/contract'
+import type { ReplayRecord } from '../../../src-main/shared/replay'
+import type { LiveState } from './api-client'
+import { connectLiveEvents, type LiveEventSource } from './live-events'
+import { queryKeys, type CaptureListData } from './query-keys'
+
+/** An event stream the test writes to: what the API client's stream delivers, without a server. */
+function createEventStream(): LiveEventSource & { emit(event: InspectorEvent): void; setState(state: LiveState): void } {
+  const listeners = new Set<(event: InspectorEvent) => void>()
+  const stateListeners = new Set<(state: LiveState) => void>()
+  return {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    subscribeLiveState(listener) {
+      stateListeners.add(listener)
+      return () => stateListeners.delete(listener)
+    },
+    emit: (event) => listeners.forEach((listener) => listener(event)),
+    setState: (state) => stateListeners.forEach((listener) => listener(state)),
+  }
+}
+
+const capture = (seq: number, endpointId = 'ep-a'): CaptureSummary => ({ id: `c${seq}`, seq, endpointId }) as CaptureSummary
+const listed = (data: CaptureListData | undefined) => data?.pages.flatMap((page) => page.items.map((item) => item.id))
+const totalOf = (data: CaptureListData | undefined) => data?.pages[0]?.total
+
+function listData(captures: CaptureSummary[], total = captures.length): CaptureListData {
+  return { pages: [{ items: captures, nextCursor: null, total }], pageParams: [undefined] }
+}
+
+describe('connectLiveEvents', () => {
+  let queryClient: QueryClient
+  let stream: ReturnType<typeof createEventStream>
+  let disconnect: () => void
+
+  beforeEach(() => {
+    vi.useFakeTimers()
+    queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } })
+    stream = createEventStream()
+    disconnect = connectLiveEvents(queryClient, stream)
+  })
+  afterEach(() => {
+    disconnect()
+    queryClient.clear()
+    vi.useRealTimers()
+  })
+
+  const flush = () => vi.advanceTimersByTime(100)
+
+  it('batches arrivals: nothing changes until the flush, then each list in scope gets its captures on top', () => {
+    queryClient.setQueryData(queryKeys.captureList('ep-a'), listData([capture(2), capture(1)]))
+    queryClient.setQueryData(queryKeys.captureList('ep-b'), listData([capture(3, 'ep-b')]))
+    queryClient.setQueryData(queryKeys.captureList('all'), listData([capture(3, 'ep-b'), capture(2), capture(1)]))
+
+    stream.emit({ type: 'capture-received', capture: capture(4) })
+    stream.emit({ type: 'capture-received', capture: capture(5, 'ep-b') })
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual(['c2', 'c1'])
+
+    flush()
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual(['c4', 'c2', 'c1'])
+    expect(totalOf(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toBe(3)
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-b')))).toEqual(['c5', 'c3'])
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('all')))).toEqual(['c5', 'c4', 'c3', 'c2', 'c1'])
+  })
+
+  it('never lists a capture twice when a refetch already brought it', () => {
+    queryClient.setQueryData(queryKeys.captureList('ep-a'), listData([capture(2), capture(1)]))
+    stream.emit({ type: 'capture-received', capture: capture(2) })
+    flush()
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual(['c2', 'c1'])
+    expect(totalOf(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toBe(2)
+  })
+
+  it('applies an arrival and a deletion in the order they happened', () => {
+    queryClient.setQueryData(queryKeys.captureList('ep-a'), listData([capture(1)]))
+    queryClient.setQueryData(queryKeys.captureDetail('c1'), capture(1))
+    stream.emit({ type: 'capture-received', capture: capture(2) })
+    stream.emit({ type: 'capture-deleted', id: 'c2', endpointId: 'ep-a' })
+    stream.emit({ type: 'capture-deleted', id: 'c1', endpointId: 'ep-a' })
+    flush()
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual([])
+    expect(totalOf(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toBe(0)
+    expect(queryClient.getQueryData(queryKeys.captureDetail('c1'))).toBeUndefined()
+  })
+
+  it("counts a deleted capture an unfiltered list had not loaded yet in the list's total", () => {
+    queryClient.setQueryData(queryKeys.captureList('ep-a'), listData([capture(3), capture(2)], 3))
+    stream.emit({ type: 'capture-deleted', id: 'c1', endpointId: 'ep-a' })
+    flush()
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual(['c3', 'c2'])
+    expect(totalOf(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toBe(2)
+  })
+
+  it("empties a cleared endpoint's list and count, and takes its captures out of the list of all endpoints", () => {
+    const endpoints = [{ id: 'ep-a', captureCount: 2 } as Endpoint, { id: 'ep-b', captureCount: 1 } as Endpoint]
+    queryClient.setQueryData(queryKeys.endpoints(), endpoints)
+    queryClient.setQueryData(queryKeys.captureList('ep-a'), listData([capture(2), capture(1)]))
+    queryClient.setQueryData(queryKeys.captureList('all'), listData([capture(3, 'ep-b'), capture(2), capture(1)]))
+    stream.emit({ type: 'endpoint-cleared', endpointId: 'ep-a' })
+    flush()
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual([])
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('all')))).toEqual(['c3'])
+    expect(totalOf(queryClient.getQueryData(queryKeys.captureList('all')))).toBe(1)
+    expect(queryClient.getQueryData<Endpoint[]>(queryKeys.endpoints())?.map((endpoint) => endpoint.captureCount)).toEqual([0, 1])
+  })
+
+  it('puts a recorded resend on top of its capture history once', () => {
+    const older = { id: 'r1', captureId: 'c1', kind: 'resend' } as ReplayRecord
+    const newer = { id: 'r2', captureId: 'c1', kind: 'resend' } as ReplayRecord
+    queryClient.setQueryData(queryKeys.replays('c1'), [older])
+    stream.emit({ type: 'replay-recorded', captureId: 'c1', record: newer })
+    stream.emit({ type: 'replay-recorded', captureId: 'c1', record: newer })
+    flush()
+    expect(queryClient.getQueryData<ReplayRecord[]>(queryKeys.replays('c1'))?.map((record) => record.id)).toEqual(['r2', 'r1'])
+  })
+
+  it('shows a storage failure on the status and clears it on recovery', () => {
+    const status = { storage: { lastError: null, issues: [] } } as unknown as InspectorStatus
+    queryClient.setQueryData(queryKeys.status(), status)
+    stream.emit({ type: 'storage-failed', message: 'disk full', at: '2026-01-01T00:00:00.000Z' })
+    flush()
+    expect(queryClient.getQueryData<InspectorStatus>(queryKeys.status())?.storage.lastError).toEqual({ message: 'disk full', at: '2026-01-01T00:00:00.000Z' })
+    stream.emit({ type: 'storage-recovered', at: '2026-01-01T00:01:00.000Z' })
+    flush()
+    expect(queryClient.getQueryData<InspectorStatus>(queryKeys.status())?.storage.lastError).toBeNull()
+  })
+
+  it('applies what is queued at once and refetches everything when the stream (re)opens, since events may have been missed', () => {
+    queryClient.setQueryData(queryKeys.captureList('ep-a'), listData([capture(1)]))
+    stream.emit({ type: 'capture-received', capture: capture(2) })
+    stream.setState('open')
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual(['c2', 'c1'])
+    expect(queryClient.getQueryState(queryKeys.captureList('ep-a'))?.isInvalidated).toBe(true)
+  })
+
+  it('stops listening once disconnected', () => {
+    queryClient.setQueryData(queryKeys.captureList('ep-a'), listData([capture(1)]))
+    disconnect()
+    stream.emit({ type: 'capture-received', capture: capture(2) })
+    flush()
+    expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual(['c1'])
+  })
+})
