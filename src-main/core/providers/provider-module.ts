@@ -75,6 +75,8 @@ export interface UrlRules {
   ports: readonly number[] | null
   /** The host must resolve to IPv4 (an IPv6 literal cannot work). */
   isIpv4Only: boolean
+  /** Host name suffixes the provider refuses (Razorpay: known tunnel domains), and why, in plain words. */
+  blockedHostSuffixes?: { suffixes: readonly string[]; why: string }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,6 +157,8 @@ export interface SimulationInput {
   headers: HeaderPairs
   /** Path and query the callback is sent to (IXOPAY signs it). */
   target: string
+  /** The absolute URL it is sent to, when known (a provider that signs its notification URL needs it). */
+  targetUrl?: string
   keys: readonly SigningKey[]
   /** How this template is signed (one of the module's `simulate.keyKinds`). */
   keyKind: SimulatedKeyKind
@@ -166,6 +170,8 @@ export interface SimulationInput {
 /** A signed simulated callback's body and the key facts the caller reports. */
 export interface SimulationResult {
   body: Buffer
+  /** A different path and query than `input.target`, when the provider signs ids it puts there (Mercado Pago's `?data.id=`). */
+  target?: string
   key: SimulatedKeyInfo
   /** What the receiving endpoint must have configured for verification to say `valid`; `null` when unsigned. */
   verificationKey: ProviderKey | null

@@ -11,6 +11,8 @@ import type { ResignChange, ResignSkip } from '../../shared/replay'
 /** The bytes a signature covers: what will be sent, as the replay layer built it. */
 export interface SigningRequest {
   method: string
+  /** The absolute URL the request is sent to (a provider that signs its notification URL, as Square does, signs this). */
+  url: string
   /** The request target actually sent (path and query). */
   target: string
   headers: HeaderPairs

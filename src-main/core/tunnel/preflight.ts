@@ -98,6 +98,8 @@ function checkPublicHost(rawHost: string, rules: UrlRules, providerName: string)
   }
   const suffix = NON_PUBLIC_SUFFIXES.find((name) => host === name || host.endsWith(`.${name}`))
   if (suffix !== undefined) return fail(`${host} is a local name (.${suffix}): ${providerName} cannot reach it`)
+  const blocked = rules.blockedHostSuffixes?.suffixes.find((name) => host === name || host.endsWith(`.${name}`))
+  if (blocked !== undefined) return fail(`${host} is under ${blocked}: ${rules.blockedHostSuffixes?.why ?? `${providerName} refuses it`}`)
   if (!host.includes('.')) return fail(`${host} is a single-label name, not a public host`)
   const record = rules.isIpv4Only ? 'a public IPv4 (A) record' : 'a public address'
   return { check: 'public-host', ok: true, severity: 'required', detail: `${host} is a host name; it must resolve to ${record} (not checked here)` }
