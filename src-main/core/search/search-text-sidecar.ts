@@ -91,7 +91,7 @@ export function readSidecarHeader(fd: number): SidecarHeader | null {
 export function sidecarTextIntact(fd: number, header: SidecarHeader): boolean {
   const digest = createHashStream()
   for (let position = 0; position < header.textBytes; position += READ_WINDOW_BYTES) {
-    const window = readExactly(fd, position, Math.min(READ_WINDOW_BYTES, header.textBytes - position))
+    const window = readWindow(fd, position, Math.min(READ_WINDOW_BYTES, header.textBytes - position))
     if (window.length === 0) return false
     digest.update(window)
   }
@@ -205,12 +205,17 @@ function parseRecord(metadata: Buffer): FrameRecord | null {
 function walkFrames(fd: number, logBytes: number, onFrame: (frameOffset: number, metadata: Buffer, body: Buffer | null) => void): number {
   let windowStart = 0
   let window: Buffer = Buffer.alloc(0)
+  /** The bytes of [position, position + length), from the current window or a new one starting at `position`. */
   const bytesAt = (position: number, length: number): Buffer => {
     if (position >= windowStart && position + length <= windowStart + window.length)
       return window.subarray(position - windowStart, position - windowStart + length)
-    if (length > READ_WINDOW_BYTES) return readExactly(fd, position, length)
+    if (length > READ_WINDOW_BYTES) {
+      // A frame larger than a window has a buffer of its own; the window is read afresh after it.
+      window = Buffer.alloc(0)
+      return readExactly(fd, position, length)
+    }
     windowStart = position
-    window = readExactly(fd, position, Math.min(READ_WINDOW_BYTES, logBytes - position))
+    window = readWindow(fd, position, Math.min(READ_WINDOW_BYTES, logBytes - position))
     return window.subarray(0, Math.min(length, window.length))
   }
   let position = 0
@@ -227,18 +232,41 @@ function walkFrames(fd: number, logBytes: number, onFrame: (frameOffset: number,
     const bodyBytes = header.readUInt32BE(8)
     const end = position + FRAME_HEADER_BYTES + metadataBytes + bodyBytes
     if (end > logBytes) break
-    const metadata = bytesAt(position + FRAME_HEADER_BYTES, metadataBytes)
-    const body = bytesAt(position + FRAME_HEADER_BYTES + metadataBytes, bodyBytes)
-    onFrame(position, metadata, body.length === bodyBytes ? body : null)
+    // The whole frame in one piece: metadata and body must come from the same read.
+    const frame = bytesAt(position, end - position)
+    const body = frame.subarray(FRAME_HEADER_BYTES + metadataBytes)
+    onFrame(position, frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + metadataBytes), body.length === bodyBytes ? body : null)
     position = end
     goodEnd = end
   }
   return goodEnd
 }
 
-/** Reads `length` bytes at `position` (fewer at the end of the file). */
+/** Reads `length` bytes at `position` (fewer at the end of the file) into a new buffer. */
 export function readExactly(fd: number, position: number, length: number): Buffer {
-  const buffer = Buffer.allocUnsafe(Math.max(0, length))
+  return readFully(fd, Buffer.allocUnsafe(Math.max(0, length)), position)
+}
+
+/**
+ * The one read window of this thread, reused: allocating a fresh 4 MiB buffer per window left
+ * the freed ones in the allocator's arena, and the process's memory grew with every search.
+ */
+let scratch: Buffer | null = null
+
+/**
+ * Reads up to READ_WINDOW_BYTES at `position` into this thread's reused window (valid until the
+ * next call); longer reads get a buffer of their own.
+ */
+export function readWindow(fd: number, position: number, length: number): Buffer {
+  if (length > READ_WINDOW_BYTES + MAX_WINDOW_OVERLAP) return readExactly(fd, position, length)
+  scratch ??= Buffer.allocUnsafe(READ_WINDOW_BYTES + MAX_WINDOW_OVERLAP)
+  return readFully(fd, scratch.subarray(0, Math.max(0, length)), position)
+}
+
+/** Room past a window for a needle that starts in it (a query is at most 1,000 characters). */
+const MAX_WINDOW_OVERLAP = 4096
+
+function readFully(fd: number, buffer: Buffer, position: number): Buffer {
   let done = 0
   while (done < buffer.length) {
     const read = readSync(fd, buffer, done, buffer.length - done, position + done)
@@ -272,7 +300,7 @@ export function findTexts(fd: number, header: SidecarHeader, texts: readonly str
   const overlap = Math.max(...needles.map((needle) => needle.length)) - 1
   const step = Math.max(READ_WINDOW_BYTES, overlap + 1)
   for (let windowStart = 0; windowStart < header.textBytes; windowStart += step) {
-    const window = readExactly(fd, windowStart, Math.min(step + overlap, header.textBytes - windowStart))
+    const window = readWindow(fd, windowStart, Math.min(step + overlap, header.textBytes - windowStart))
     for (const [index, needle] of needles.entries()) {
       const hits = found[index] as Set<number>
       let at = window.indexOf(needle)

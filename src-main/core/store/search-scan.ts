@@ -17,7 +17,7 @@ import { filterFieldsOf } from '../../shared/capture-filter'
 import { decideCaptureQuery, matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, type CaptureQuery } from '../../shared/capture-query'
 import type { CaptureRecognition } from '../../shared/contract'
 import { meetsRequirement, requiredTexts, textRequirementOf, type TextRequirement } from '../search/query-prefilter'
-import { findTexts, READ_WINDOW_BYTES, readExactly, readSidecarHeader } from '../search/search-text-sidecar'
+import { findTexts, READ_WINDOW_BYTES, readSidecarHeader, readWindow } from '../search/search-text-sidecar'
 import { searchableBodyText } from '../search/searchable-body'
 import { FRAME_HEADER_BYTES } from './capture-log'
 import { formatUuid, ID_BYTES } from './id-index'
@@ -122,7 +122,7 @@ export function scanSegment(fd: number, segment: ScanSegment, prepared: Prepared
         if (nextEnd - offset > READ_WINDOW_BYTES) break
         windowEnd = Math.max(windowEnd, nextEnd)
       }
-      window = { start: offset, bytes: readExactly(fd, offset, windowEnd - offset) }
+      window = { start: offset, bytes: readWindow(fd, offset, windowEnd - offset) }
     }
     const frame = window.bytes.subarray(offset - window.start, end - window.start)
     if (frame.length !== end - offset) continue
