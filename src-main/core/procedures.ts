@@ -7,6 +7,7 @@ import type {
   AnswerConfigView,
   CaptureRecognition,
   Endpoint,
+  ForwardConfigView,
   ProviderSettingsView,
   InspectorEvent,
   InspectorStatus,
@@ -69,6 +70,10 @@ const REANALYZE_SLICE = 200
 
 export function createProcedureHandlers(context: ProcedureContext): ProcedureHandlers {
   const { endpoints, store, events } = context
+  /** Refuses (NOT_FOUND) an endpoint id that names no endpoint; for handlers that need it to exist but not its settings. */
+  const requireEndpoint = (id: string): void => {
+    endpoints.get(id)
+  }
   // Handlers are made once per run, as the app starts.
   const startedAt = new Date().toISOString()
   const deliveries = createDeliveryProcedures({ store, resendsOf: (captureId) => context.replays.history(captureId), runStorage })
@@ -98,7 +103,11 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     return doomed
   }
 
-  const forwardView = (endpoint: StoredEndpoint) => ({ endpointId: endpoint.id, config: endpoint.forward ?? null, lastTarget: endpoint.replayTarget ?? null })
+  const forwardView = (endpoint: StoredEndpoint): ForwardConfigView => ({
+    endpointId: endpoint.id,
+    config: endpoint.forward ?? null,
+    lastTarget: endpoint.replayTarget ?? null,
+  })
   const tunnelView = () => ({
     settings: context.tunnel.settings(),
     state: context.tunnel.state(),
@@ -172,7 +181,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       return toEndpoint(endpoint)
     },
     async deleteEndpoint({ id }) {
-      endpoints.get(id)
+      requireEndpoint(id)
       // Captures first: an endpoint whose captures could not be deleted must stay visible.
       const doomed = await runStorage(() => store.deleteByEndpoint(id, { includePinned: true }))
       await runStorage(() => context.history.deleteFor(doomed))
@@ -183,7 +192,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       return { deleted: true }
     },
     async listCaptures({ endpointId, cursor, limit, filter, groupBy }) {
-      if (endpointId !== undefined) endpoints.get(endpointId)
+      if (endpointId !== undefined) requireEndpoint(endpointId)
       const beforeSeq = cursor === undefined ? undefined : Number(cursor)
       // The store's search engine pages every filter, the query language included.
       const pageOf = (request: CapturePageQuery) => runStorage(() => store.page(request))
@@ -196,13 +205,13 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       }
     },
     async listCapturePage({ endpointId, cursor, limit, filter }) {
-      if (endpointId !== undefined) endpoints.get(endpointId)
+      if (endpointId !== undefined) requireEndpoint(endpointId)
       const beforeSeq = cursor === undefined ? undefined : Number(cursor)
       const page = await runStorage(() => store.pageOnly({ endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter }))
       return { items: page.items, nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq) }
     },
     async countCaptures({ endpointId, filter }) {
-      if (endpointId !== undefined) endpoints.get(endpointId)
+      if (endpointId !== undefined) requireEndpoint(endpointId)
       return { total: await runStorage(() => store.countMatching(endpointId, filter)) }
     },
     getDelivery: (input) => deliveries.getDelivery(input),
@@ -239,7 +248,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       return answerConfigView(endpoint)
     },
     async resetAnswerSequence({ endpointId }) {
-      endpoints.get(endpointId)
+      requireEndpoint(endpointId)
       context.sequences.reset(endpointId)
       return { reset: true }
     },
@@ -280,7 +289,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async startBulkReplay({ captureIds, endpointId, filter, ...options }) {
       let ids: string[]
       if (endpointId !== undefined) {
-        endpoints.get(endpointId)
+        requireEndpoint(endpointId)
         ids = await runStorage(() => store.ids(endpointId, filter))
         if (ids.length === 0) {
           throw new InspectorError(
@@ -295,7 +304,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     async exportCaptures({ captureIds, endpointId, filter, format, redact, redactPersonalData }) {
       let ids: string[]
       if (endpointId !== undefined) {
-        endpoints.get(endpointId)
+        requireEndpoint(endpointId)
         ids = await runStorage(() => store.ids(endpointId, filter))
         if (ids.length === 0) {
           throw new InspectorError(
@@ -316,7 +325,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       return forwardView(endpoints.get(endpointId))
     },
     async setForwardConfig({ endpointId, config }) {
-      endpoints.get(endpointId)
+      requireEndpoint(endpointId)
       const loop = config === null ? null : ownReceiverProblem(new URL(config.targetUrl), context.ownReceiver)
       if (loop !== null) throw new InspectorError('BAD_REQUEST', loop)
       const endpoint = await endpoints.configure(endpointId, { forward: config })
@@ -325,7 +334,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     },
     listSimulatorTemplates: () => context.replays.templates(),
     async simulateCallback({ useKeysOf, ...input }) {
-      const keys = input.keys ?? (useKeysOf === undefined ? [] : (endpoints.get(useKeysOf), context.keys.keysFor(useKeysOf)))
+      if (input.keys === undefined && useKeysOf !== undefined) requireEndpoint(useKeysOf)
+      const keys = input.keys ?? (useKeysOf === undefined ? [] : context.keys.keysFor(useKeysOf))
       return context.replays.simulate(input, keys)
     },
     async getTunnel() {
@@ -351,7 +361,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       return { url: target, checks: preflightPublicUrl(target, provider) }
     },
     async clearEndpoint({ id, includePinned }) {
-      endpoints.get(id)
+      requireEndpoint(id)
       const doomed = await runStorage(() => store.deleteByEndpoint(id, { includePinned }))
       await runStorage(() => context.history.deleteFor(doomed))
       const deletedCount = doomed.length

@@ -395,6 +395,13 @@ export interface InspectorStatus {
   }
 }
 
+/** An endpoint's live forward settings, and the target its last resend went to (the forms start from it). */
+export interface ForwardConfigView {
+  endpointId: string
+  config: ForwardConfig | null
+  lastTarget: { url: string; keepCapturedPath: boolean } | null
+}
+
 export interface ProcedureOutputs {
   getStatus: InspectorStatus
   listEndpoints: Endpoint[]
@@ -427,8 +434,8 @@ export interface ProcedureOutputs {
   startBulkReplay: BulkJobView
   getBulkReplay: BulkJobView
   cancelBulkReplay: BulkJobView
-  getForwardConfig: { endpointId: string; config: ForwardConfig | null; lastTarget: { url: string; keepCapturedPath: boolean } | null }
-  setForwardConfig: { endpointId: string; config: ForwardConfig | null; lastTarget: { url: string; keepCapturedPath: boolean } | null }
+  getForwardConfig: ForwardConfigView
+  setForwardConfig: ForwardConfigView
   listSimulatorTemplates: SimulatorTemplateInfo[]
   simulateCallback: { record: ReplayRecord; key: SimulatedKeyInfo }
   getTunnel: TunnelView
