@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, searchableHeaderPairs, type CaptureQuery } from '../../shared/capture-query'
+import { filterFieldsOf } from '../../shared/capture-filter'
+import type { CaptureSummary } from '../../shared/contract'
+import { meetsRequirement, requiredTexts, textRequirementOf } from './query-prefilter'
+
+function parsed(source: string): CaptureQuery {
+  const result = parseCaptureQuery(source, { now: Date.parse('2026-12-01T00:00:00Z') })
+  if (!result.ok || result.query === null) throw new Error(`bad query ${source}`)
+  return result.query
+}
+
+describe('textRequirementOf', () => {
+  it('requires the text of text terms, every one under AND, one of them under OR', () => {
+    expect(textRequirementOf(parsed('order-4711'))).toEqual({ kind: 'text', text: 'order-4711' })
+    expect(textRequirementOf(parsed('body:Declined header.x-sig:abc'))).toEqual({
+      kind: 'all',
+      of: [
+        { kind: 'text', text: 'abc' },
+        { kind: 'text', text: 'declined' },
+      ],
+    })
+    expect(textRequirementOf(parsed('a OR "b c"'))).toEqual({
+      kind: 'any',
+      of: [
+        { kind: 'text', text: 'a' },
+        { kind: 'text', text: 'b c' },
+      ],
+    })
+    expect(requiredTexts(textRequirementOf(parsed('(a OR b) a event:refund')))).toEqual(expect.arrayContaining(['a', 'b', 'refund']))
+  })
+
+  it('requires nothing for exclusions, terms the sidecar cannot answer, or an OR with such a term', () => {
+    for (const source of [
+      '-declined',
+      'NOT declined',
+      'method:post',
+      'status:5xx',
+      'path:/x',
+      'query.a:b',
+      'note:x',
+      'after:-2h',
+      'a OR method:post',
+      'body:""',
+    ])
+      expect(textRequirementOf(parsed(source))).toBeNull()
+    // An AND keeps what its other terms require.
+    expect(textRequirementOf(parsed('declined -approved method:post'))).toEqual({ kind: 'text', text: 'declined' })
+  })
+
+  it('requires nothing of text with an unpaired surrogate (its UTF-8 is not found where the string is)', () => {
+    expect(textRequirementOf(parsed('"\udc00x"'))).toBeNull()
+    expect(textRequirementOf(parsed('"😀"'))).toEqual({ kind: 'text', text: '😀' })
+  })
+})
+
+describe('the requirement is necessary', () => {
+  const capture = {
+    id: 'cap-1',
+    method: 'POST',
+    target: '/shop/ixopay?orderId=4711',
+    receivedAt: '2026-11-30T12:00:00Z',
+    outcome: 'captured',
+    response: { status: 503 },
+    note: null,
+    recognition: {
+      provider: { id: 'ixopay', name: 'IXOPAY', variant: null },
+      verdict: { status: 'valid', reason: null, message: '' },
+      summary: {
+        eventType: 'DEBIT',
+        status: 'OK',
+        objectId: 'tx-1',
+        eventId: null,
+        reference: 'order-4711',
+        amount: '9.99 EUR',
+        paymentMethod: null,
+        signalOnly: false,
+      },
+    },
+  } as unknown as CaptureSummary
+  const headers: Array<[string, string]> = [
+    ['Content-Type', 'application/json'],
+    ['X-Signature', 'AbC123'],
+  ]
+  const body = '{"customer":"jane doe","result":"declined"}'
+  // The sidecar's text for this capture, as search-text-sidecar.ts writes it.
+  const text = [capture.id.toLowerCase(), filterFieldsOf(capture).searchText, ...searchableHeaderPairs(headers).flat(), body].join('\n')
+
+  it.each([
+    'jane',
+    'body:declined',
+    'header.x-signature:abc1',
+    'header:content-type',
+    'ref:4711',
+    'id:tx-1',
+    'event:debit',
+    'ixopay jane -approved',
+    'nothing OR jane',
+    '(jane OR nobody) status:5xx',
+    'method:post "jane doe"',
+  ])('a capture matching %s has the text it requires', (source) => {
+    const query = parsed(source)
+    const searchable = searchableCaptureOf(capture, { headers: () => headers, bodyText: () => body })
+    expect(matchesCaptureQuery(query, searchable)).toBe(true)
+    expect(meetsRequirement(textRequirementOf(query), (needle) => text.includes(needle))).toBe(true)
+  })
+
+  it('rules out a capture without the required text', () => {
+    expect(meetsRequirement(textRequirementOf(parsed('zanzibar OR quux')), (needle) => text.includes(needle))).toBe(false)
+    expect(meetsRequirement(textRequirementOf(parsed('jane zanzibar')), (needle) => text.includes(needle))).toBe(false)
+  })
+})
