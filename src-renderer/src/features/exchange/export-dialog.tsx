@@ -9,6 +9,7 @@ import type { Endpoint } from '../../../../src-main/shared/contract'
 import { EXPORT_FORMATS, type ExportFormat, type ExportResult, type Redaction } from '../../../../src-main/shared/exchange'
 import { call } from '../../api/api-client'
 import { ModalDialog } from '../../components/modal-dialog'
+import { CappedList } from '../../components/capped-list'
 import { downloadBytes } from '../../lib/body-download'
 import { base64ToBytes } from '../../lib/bytes'
 import { formatBytes, formatCount } from '../../lib/format'
@@ -171,12 +172,14 @@ function ExportReview({ result, isRedacted, onBack, onSave }: ExportReviewProps)
           : 'Configured secrets were found and removed; everything else is exported as received.'}
       </p>
       {redactions.length > 0 && (
-        <ul className="exchange-redactions" data-testid="export-redactions">
-          {redactions.slice(0, 500).map((redaction, index) => (
-            <li key={index}>{describeRedaction(redaction)}</li>
-          ))}
-          {redactions.length > 500 && <li className="muted">…and {formatCount(redactions.length - 500)} more (all listed in the file)</li>}
-        </ul>
+        <CappedList
+          items={redactions}
+          className="exchange-redactions"
+          testId="export-redactions"
+          itemKey={(_redaction, index) => index}
+          renderItem={describeRedaction}
+          moreNote="(all listed in the file)"
+        />
       )}
       <div className="modal-actions">
         <button type="button" className="button" onClick={onBack}>

@@ -10,6 +10,8 @@ import { IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ImportFormat, type ImportRe
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../../../src-main/shared/providers'
 import { call, subscribe } from '../../api/api-client'
 import { ModalDialog } from '../../components/modal-dialog'
+import { CappedList } from '../../components/capped-list'
+import { ProgressBar } from '../../components/progress-bar'
 import { formatBytes, formatCount } from '../../lib/format'
 import { providerName } from '../../lib/providers'
 import { bytesToBase64 } from '../../lib/bytes'
@@ -204,7 +206,7 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
           )}
           {isWorking && progress && (
             <div className="exchange-progress" data-testid="import-progress">
-              <progress max={progress.total} value={progress.done} />
+              <ProgressBar done={progress.done} total={progress.total} label="Import progress" />
               <span>
                 {formatCount(progress.done)} of {formatCount(progress.total)}
               </span>
@@ -246,14 +248,13 @@ function ImportOutcome({ result, onClose }: { result: ImportResult; onClose: () 
           : '.'}
       </p>
       {result.failures.length > 0 && (
-        <ul className="exchange-failures" data-testid="import-failures">
-          {result.failures.slice(0, 500).map((failure) => (
-            <li key={failure.entry}>
-              Entry {failure.entry}: {failure.message}
-            </li>
-          ))}
-          {result.failures.length > 500 && <li className="muted">…and {formatCount(result.failures.length - 500)} more</li>}
-        </ul>
+        <CappedList
+          items={result.failures}
+          className="exchange-failures"
+          testId="import-failures"
+          itemKey={(failure) => failure.entry}
+          renderItem={(failure) => `Entry ${failure.entry}: ${failure.message}`}
+        />
       )}
       <div className="modal-actions">
         <button type="button" className="button button-primary" onClick={onClose} data-testid="import-done">

@@ -12,6 +12,7 @@ import { call } from '../../api/api-client'
 import { queryKeys, type CaptureListData } from '../../api/query-keys'
 import { useBulkJob } from '../../api/queries'
 import { formatCount, formatDuration, formatListTime } from '../../lib/format'
+import { ProgressBar } from '../../components/progress-bar'
 import { outcomeClass, outcomeLabel } from './replay-format'
 import { errorMessage } from '../../../../src-main/shared/errors'
 
@@ -30,7 +31,6 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
   const queryClient = useQueryClient()
   const [cancelError, setCancelError] = useState<string | null>(null)
   const [isCancelling, setIsCancelling] = useState(false)
-  const percent = job.total === 0 ? 100 : Math.round((job.done / job.total) * 100)
   const shown = useMemo(() => resultsToShow(job.results), [job.results])
 
   // Capture time and target from the lists already loaded (filtered or not), when they are.
@@ -58,17 +58,7 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
   return (
     <div className="bulk-progress" data-testid="bulk-progress" data-finished={job.finished}>
       <p className="wire replay-small muted">→ {job.targetUrl}</p>
-      <div
-        className="progress"
-        role="progressbar"
-        aria-valuemin={0}
-        aria-valuemax={job.total}
-        aria-valuenow={job.done}
-        aria-label="Replay progress"
-        data-testid="bulk-progress-bar"
-      >
-        <div className="progress-fill" style={{ width: `${percent}%` }} />
-      </div>
+      <ProgressBar done={job.done} total={job.total} label="Replay progress" testId="bulk-progress-bar" />
       <p className="bulk-counts" data-testid="bulk-counts" aria-live="polite">
         {formatCount(job.done)} of {formatCount(job.total)} done · <span className="status-ok">{formatCount(job.sent)} answered</span> ·{' '}
         <span className={job.failed > 0 ? 'status-server-error' : ''}>{formatCount(job.failed)} failed</span>
