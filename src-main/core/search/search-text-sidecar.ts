@@ -5,8 +5,9 @@
  * every frame (query-prefilter.ts says what a query requires).
  *
  * Derived, never the truth: built from the log in the background by the search worker, never at
- * start-up; rebuilt when missing, unreadable, of another version, behind its log, or when its
- * recorded hash does not match its text. A body is put in it only after its bytes matched the
+ * start-up; rebuilt when missing, unreadable, of another version, older than its log's last
+ * write (new frames, or a deleted capture's bytes erased), or when its recorded hash does not
+ * match its text. A body is put in it only after its bytes matched the
  * sha256 recorded when it arrived: a damaged body is recorded as damaged (the store is told) and
  * is never searchable by its corrupted bytes.
  *
@@ -25,7 +26,7 @@ import type { HeaderPairs } from '../../shared/http-message'
 import { searchableBodyText } from './searchable-body'
 
 /** Bumped whenever what an entry's text holds changes: older sidecars are rebuilt. */
-export const SIDECAR_VERSION = 1
+export const SIDECAR_VERSION = 2
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */
@@ -43,6 +44,12 @@ export interface SidecarHeader {
   version: number
   /** The log's bytes this sidecar describes: frames starting past this are not in it. */
   coveredLogBytes: number
+  /**
+   * The log's modification time when the build started: a log written since (new frames, or a
+   * deleted capture's bytes erased) gets its sidecar rebuilt, so a deleted capture's text does
+   * not outlive its bytes for longer than the next upkeep.
+   */
+  logModifiedMs: number
   /** The text's sha256 (hex), checked when the worker verifies sidecars in the background. */
   textSha256: string
   textBytes: number
@@ -114,7 +121,7 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
   const logFd = openSync(logPath, 'r')
   let outFd: number | null = null
   try {
-    const logBytes = fstatSync(logFd).size
+    const { size: logBytes, mtimeMs: logModifiedMs } = fstatSync(logFd)
     outFd = openSync(temporary, 'w', 0o600)
     const frameOffsets: number[] = []
     const ids: string[] = []
@@ -144,6 +151,7 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
     const header: SidecarHeader = {
       version: SIDECAR_VERSION,
       coveredLogBytes,
+      logModifiedMs,
       textSha256: digest.digest(),
       textBytes,
       frameOffsets,

@@ -31,9 +31,6 @@ export type SearchReply =
   /** Nothing left to do: no scan and no upkeep pending. */
   | { kind: 'idle' }
 
-/** A sidecar this far behind its log is rebuilt (the open segment's grows with every capture). */
-const STALE_LOG_BYTES = 256 * 1024
-
 /** Where a segment's sidecar lives: `search/NNNNNN.search` beside the segment files. */
 export function sidecarPathOf(logPath: string): string {
   return join(dirname(logPath), 'search', `${basename(logPath, '.log')}.search`)
@@ -93,9 +90,9 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
   }
 
   function upkeepOf(files: SegmentFiles): void {
-    let logBytes: number
+    let logModifiedMs: number
     try {
-      logBytes = statSync(files.logPath).size
+      logModifiedMs = statSync(files.logPath).mtimeMs
     } catch {
       return
     }
@@ -114,7 +111,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
     } finally {
       if (fd !== null) closeSync(fd)
     }
-    if (header === null || header.coveredLogBytes + STALE_LOG_BYTES < logBytes) {
+    if (header === null || header.logModifiedMs < logModifiedMs) {
       mkdirSync(dirname(files.sidecarPath), { recursive: true, mode: 0o700 })
       const built = buildSidecar(files.logPath, files.sidecarPath)
       verified.set(files.sidecarPath, statSync(files.sidecarPath).size)
