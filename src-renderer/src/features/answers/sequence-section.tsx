@@ -1,0 +1,121 @@
+/** An answer sequence ("500 twice, then 200"), counted per delivery key, with its reset. */
+import { useId } from 'react'
+import { newKey, respondDraft, type ConfigDraft } from './answer-draft'
+import { AnswerEditor } from './answer-editor'
+
+interface SequenceSectionProps {
+  draft: ConfigDraft
+  onChange: (next: ConfigDraft) => void
+  onReset: () => void
+  resetState: string | null
+  isResetting: boolean
+}
+
+export function SequenceSection({ draft, onChange, onReset, resetState, isResetting }: SequenceSectionProps) {
+  const id = useId()
+  const sequence = draft.sequence
+  return (
+    <section className="settings-section" data-testid="sequence-section">
+      <h3 className="settings-heading">
+        Sequence <span className="muted">(retry testing, counted per delivery: transaction or event id, else body hash)</span>
+      </h3>
+      {sequence === null ? (
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => onChange({ ...draft, sequence: { enabled: true, afterLast: 'repeat-last', steps: [{ key: newKey(), answer: respondDraft(500) }] } })}
+          data-testid="sequence-add"
+        >
+          + Add a sequence (e.g. 500 twice, then 200 OK)
+        </button>
+      ) : (
+        <>
+          <div className="sequence-options">
+            <label className="toggle">
+              <input
+                type="checkbox"
+                checked={sequence.enabled}
+                onChange={(event) => onChange({ ...draft, sequence: { ...sequence, enabled: event.target.checked } })}
+                data-testid="sequence-enabled"
+              />{' '}
+              enabled
+            </label>
+            <span className="muted">After the last step:</span>
+            <label>
+              <input
+                type="radio"
+                name={`${id}-after`}
+                checked={sequence.afterLast === 'repeat-last'}
+                onChange={() => onChange({ ...draft, sequence: { ...sequence, afterLast: 'repeat-last' } })}
+                data-testid="sequence-repeat-last"
+              />{' '}
+              repeat the last step
+            </label>
+            <label>
+              <input
+                type="radio"
+                name={`${id}-after`}
+                checked={sequence.afterLast === 'restart'}
+                onChange={() => onChange({ ...draft, sequence: { ...sequence, afterLast: 'restart' } })}
+                data-testid="sequence-restart"
+              />{' '}
+              start again
+            </label>
+          </div>
+          <ol className="sequence-steps" data-testid="sequence-steps">
+            {sequence.steps.map((step, index) => (
+              <li key={step.key} className="sequence-step" data-testid="sequence-step">
+                <div className="sequence-step-head">
+                  <strong>Step {index + 1}</strong>
+                  <button
+                    type="button"
+                    className="link-button link-danger"
+                    onClick={() => onChange({ ...draft, sequence: { ...sequence, steps: sequence.steps.filter((_, at) => at !== index) } })}
+                    data-testid="sequence-step-remove"
+                  >
+                    Remove
+                  </button>
+                </div>
+                <AnswerEditor
+                  value={step.answer}
+                  onChange={(answer) =>
+                    onChange({ ...draft, sequence: { ...sequence, steps: sequence.steps.map((each, at) => (at === index ? { ...each, answer } : each)) } })
+                  }
+                  testId={`sequence-step-${index + 1}`}
+                  isCompact
+                />
+              </li>
+            ))}
+          </ol>
+          <div className="sequence-actions">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => {
+                const last = sequence.steps.at(-1)
+                onChange({
+                  ...draft,
+                  sequence: { ...sequence, steps: [...sequence.steps, { key: newKey(), answer: last ? { ...last.answer } : respondDraft(200, 'OK') }] },
+                })
+              }}
+              data-testid="sequence-step-add"
+            >
+              + Add step
+            </button>
+            <button type="button" className="button button-small" onClick={onReset} disabled={isResetting} data-testid="sequence-reset">
+              Reset counters
+            </button>
+            <button type="button" className="link-button link-danger" onClick={() => onChange({ ...draft, sequence: null })} data-testid="sequence-remove">
+              Remove sequence
+            </button>
+            {resetState && (
+              <span className="muted" role="status" data-testid="sequence-reset-state">
+                {resetState}
+              </span>
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  )
+}
