@@ -56,6 +56,9 @@ export interface StoreSearch {
   close(): Promise<void>
 }
 
+/** Segments whose candidates are gathered between two turns of the event loop. */
+const GROUPS_BETWEEN_YIELDS = 8
+
 /** How often the store checks whether captures arrived since the sidecars were last brought up to date. */
 const SIDECAR_UPKEEP_INTERVAL_MS = 5_000
 
@@ -140,12 +143,16 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
    * The candidates left by the in-memory fields below `beforeSeq`, one scan segment per log
    * (newest first), in typed arrays, with what the index changed of them.
    */
-  function scanGroups(prepared: PreparedFilter, beforeSeq: number | undefined): ScanGroup[] {
+  async function scanGroups(prepared: PreparedFilter, beforeSeq: number | undefined): Promise<ScanGroup[]> {
     const { endpoint, codes } = prepared
     const groups: ScanGroup[] = []
-    for (let position = table.blocks.length - 1; position >= 0; position--) {
-      const block = table.blocks[position] as SegmentBlock
+    // The event loop (the receiver) gets a turn every few segments: 100,000 candidates at once held it for tens of ms.
+    const blocks = [...table.blocks]
+    for (let position = blocks.length - 1; position >= 0; position--) {
+      if (position % GROUPS_BETWEEN_YIELDS === 0) await new Promise((resolve) => setImmediate(resolve))
+      const block = blocks[position] as SegmentBlock
       if (block.live === 0) continue
+      // Removed meanwhile (the loop yields): nothing of it is a candidate.
       const segment = deps.segmentOf(block.number)
       if (!segment) continue
       const slots = new Uint16Array(block.length)
@@ -195,7 +202,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
    * each match still stored (deleted while the scan ran: not a match any more), newest first.
    */
   async function scanMatches(prepared: PreparedFilter, beforeSeq: number | undefined, onMatch: (block: SegmentBlock, slot: number) => void, enough?: number) {
-    const groups = scanGroups(prepared, beforeSeq)
+    const groups = await scanGroups(prepared, beforeSeq)
     let found = 0
     const matched = await scanner.scan(
       scanFilterOf(prepared),
