@@ -32,6 +32,7 @@ export {
   type VerdictStatus,
 } from './provider-catalog'
 import { HTTP_TOKEN_PATTERN } from './answer-catalog'
+import { describeInvalidSquareNotificationUrl } from './square-notification-url'
 import { z } from 'zod'
 
 // ---------------------------------------------------------------------------------------------
@@ -292,7 +293,9 @@ export interface GenericHmacConfig {
  * - `hmac-secret`: a shared secret. IXOPAY connector shared secret (UTF-8; `apiKey` optionally
  *   names the connector's API key for legacy XML), Stripe `whsec_...` (used as-is), Standard
  *   Webhooks / Svix `whsec_<base64>`, GitHub webhook secret, Shopify client secret, Adyen HMAC key
- *   (hex), Mollie next-gen signing secret. Several secrets per provider are tried in turn (rotation).
+ *   (hex), Mollie next-gen signing secret, Square subscription signature key (`notificationUrl`, Square
+ *   only, names the subscription's notification URL, which Square signs with the body). Several
+ *   secrets per provider are tried in turn (rotation).
  * - `rsa-public-key`: a CHIP public key, PEM (CHIP's `GET /public_key/` JSON-string form is accepted
  *   on entry and stored as PEM). `chipProduct` pins the digest: `collect` = SHA-256, `send` =
  *   SHA-512; without it the digest follows the delivery (an `Event-Type` header means CHIP Send).
@@ -306,7 +309,7 @@ export interface GenericHmacConfig {
  * - `generic-hmac`: a per-endpoint HMAC scheme (see `GenericHmacConfig`) and its secret (UTF-8).
  */
 export type ProviderKey =
-  | { kind: 'hmac-secret'; provider: HmacProviderId; value: string; label?: string; apiKey?: string }
+  | { kind: 'hmac-secret'; provider: HmacProviderId; value: string; label?: string; apiKey?: string; notificationUrl?: string }
   | { kind: 'rsa-public-key'; provider: 'chip'; pem: string; label?: string; chipProduct?: 'collect' | 'send' }
   | { kind: 'ed25519-public-key'; provider: 'standard-webhooks'; value: string; label?: string }
   | { kind: 'certificate'; provider: 'plexo' | 'paypal'; pem: string; label?: string }
@@ -329,6 +332,14 @@ export interface KeyDescriptor {
 }
 
 const label = z.string().max(100).optional()
+/** Square signs this URL with the body: kept as typed (trimmed), see shared/square-notification-url.ts. */
+const squareNotificationUrl = z
+  .string()
+  .trim()
+  .superRefine((url, context) => {
+    const problem = describeInvalidSquareNotificationUrl(url)
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem })
+  })
 const nonEmpty = z.string().min(1, 'cannot be empty').max(65_536)
 
 export const genericHmacConfigSchema = z
@@ -343,7 +354,16 @@ export const genericHmacConfigSchema = z
 
 /** Shape check for a key as entered (UI or API). `validateKey` in the core checks the content. */
 export const providerKeySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('hmac-secret'), provider: z.enum(HMAC_PROVIDER_IDS), value: nonEmpty, label, apiKey: z.string().max(200).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('hmac-secret'),
+      provider: z.enum(HMAC_PROVIDER_IDS),
+      value: nonEmpty,
+      label,
+      apiKey: z.string().max(200).optional(),
+      notificationUrl: squareNotificationUrl.optional(),
+    })
+    .strict(),
   z
     .object({ kind: z.literal('rsa-public-key'), provider: z.literal('chip'), pem: nonEmpty, label, chipProduct: z.enum(['collect', 'send']).optional() })
     .strict(),
