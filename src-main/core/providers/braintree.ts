@@ -10,11 +10,15 @@
  * so verification needs the key pair: the public key picks the pair, the private key checks it.
  * The stored body stays the truth; the decoded XML is a view derived from it.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { decodeBraintreePayload } from '../../shared/braintree-payload'
-import type { DeliverySummary, MoneyAmount } from '../../shared/providers'
+import type { RetrySchedule } from '../../shared/deliveries'
+import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { parseXmlTree, xmlChild, xmlChildText, type XmlElement } from './braintree-xml'
+import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
+import { COMMON_URL_RULES, HOUR, fromPrevious, generic2xx } from './module-parts'
+import type { ProviderModule } from './provider-module'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
   HMAC_MISMATCH,
@@ -314,4 +318,71 @@ export function parseBraintree(delivery: Delivery): DeliverySummary {
     )
   })
   return summary
+}
+
+// ---------------------------------------------------------------------------------------------
+// The provider module
+
+/** Braintree waits this long for an answer. */
+export const BRAINTREE_TIMEOUT_MS = 30_000
+const BRAINTREE_PRIVATE_KEY = /^[a-z0-9]{32}$/
+
+// Braintree, https://developer.paypal.com/braintree/docs/guides/webhooks/parse (Retries): an answer
+// slower than 30 s is a timeout; notifications are sent again every hour until a 2xx, for up to 3
+// hours in the sandbox and 24 hours in production.
+const BRAINTREE_RETRIES: RetrySchedule = {
+  provider: 'braintree',
+  title: 'Braintree',
+  kind: 'published-times',
+  description: 'Sent again every hour until it gets a 2xx within 30 s: for up to 24 hours in production, 3 hours in the sandbox.',
+  successRule: 'any 2xx within 30 s',
+  retries: Array.from({ length: 24 }, () => fromPrevious(HOUR)),
+  sourceUrl: 'https://developer.paypal.com/braintree/docs/guides/webhooks/parse',
+  sourceTitle: 'Braintree: parse webhooks (retries)',
+  confirmed: true,
+  caveat: 'The sandbox stops after 3 hours (3 retries). The page does not say whether each hour counts from the first attempt or from the one before.',
+}
+
+/**
+ * The endpoint's Braintree key pairs: an `hmac-secret` whose value is the private key and whose
+ * `apiKey` is the public key of the same pair.
+ */
+function keyPairsOf(keys: readonly ProviderKey[]): { pairs: BraintreeKeyPair[]; withoutPublicKey: number } {
+  const secrets = hmacSecretsFor(keys, 'braintree')
+  const pairs: BraintreeKeyPair[] = []
+  for (const key of secrets) {
+    if (key.apiKey) pairs.push({ publicKey: key.apiKey, privateKey: key.value, fingerprint: keyFingerprint(key), label: keyLabel(key) })
+  }
+  return { pairs, withoutPublicKey: secrets.length - pairs.length }
+}
+
+export const braintreeProvider: ProviderModule<'braintree'> = {
+  id: 'braintree',
+  rules: {
+    form: ({ delivery }) => (looksLikeBraintree(delivery) ? { variant: 'webhook', detectedBy: 'bt_signature and bt_payload form parameters' } : null),
+  },
+  variantOf: () => 'webhook',
+  parse: parseBraintree,
+  verify: (delivery, keys, options) => {
+    const { pairs, withoutPublicKey } = keyPairsOf(keys)
+    const checked = verifyBraintree(delivery, pairs, options)
+    if (checked.verdict.status === 'no-key' && withoutPublicKey > 0) {
+      // A private key alone cannot pick the signature pair: say what is missing.
+      checked.verdict = { status: 'no-key', message: 'the Braintree key has no public key: add the key again with the public key of the same pair' }
+    }
+    return checked
+  },
+  acknowledgement: () => generic2xx('Braintree', 'and send it again every hour (for up to 24 h in production, 3 h in the sandbox)', BRAINTREE_TIMEOUT_MS),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'Braintree' },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: {
+    check: (value, warnings) => {
+      if (!BRAINTREE_PRIVATE_KEY.test(value))
+        warnings.push('Braintree private keys are 32 lower-case letters and digits; this one is not (it is used exactly as entered)')
+      return null
+    },
+    generate: () => randomBytes(16).toString('hex'),
+  },
+  // No deliveryIdentity: a retry resends the same signed form, so the body's bytes identify it.
+  retrySchedule: () => BRAINTREE_RETRIES,
 }

@@ -11,10 +11,15 @@
  * of the manifest. The body is not signed: the notification is a signal, and the resource is
  * fetched from the API. QR Code notifications and IPN (`?topic=…&id=…`) are not signed at all.
  */
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue } from '../../shared/http-message'
-import type { ConfirmHint, DeliverySummary } from '../../shared/providers'
+import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, type JsonObject } from './body'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
+import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
+import { EMPTY_200, HOUR, MINUTE, fromFirst, is2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import type { ProviderModule } from './provider-module'
 import { decimalAmount, emptySummary, pushField, unreadableSummary } from './summary'
 import {
   HMAC_MISMATCH,
@@ -393,4 +398,78 @@ function summariseWebhook(json: JsonObject, delivery: Delivery): DeliverySummary
   pushField(fields, 'Amount', summary.amount?.amountDisplay)
   pushField(fields, 'Payment method', summary.paymentMethod)
   return summary
+}
+
+// ---------------------------------------------------------------------------------------------
+// The provider module
+
+const DAY = 24 * HOUR
+/** Mercado Pago waits this long for the first attempt's answer (each retry: 5 s). */
+export const MERCADOPAGO_TIMEOUT_MS = 22_000
+
+// Mercado Pago, https://www.mercadopago.com.ar/developers/en/guides/notifications/webhooks: a 200
+// or 201 acknowledges; otherwise the notification is sent again 5 min, 45 min, 6 h, 2 days and
+// 4 days after the first dispatch. The IPN page of some country sites gives other times.
+const MERCADOPAGO_RETRIES: RetrySchedule = {
+  provider: 'mercadopago',
+  title: 'Mercado Pago',
+  kind: 'published-times',
+  description:
+    'Sent again until it gets a 200 or 201: 5 min, 45 min, 6 h, 2 days and 4 days after the first attempt. The first attempt waits 22 s for the answer, each retry 5 s.',
+  successRule: 'HTTP 200 or 201 (within 22 s)',
+  retries: [5 * MINUTE, 45 * MINUTE, 6 * HOUR, 2 * DAY, 4 * DAY].map(fromFirst),
+  sourceUrl: 'https://www.mercadopago.com.ar/developers/en/guides/notifications/webhooks',
+  sourceTitle: 'Mercado Pago: Webhooks notifications',
+  confirmed: true,
+  caveat: 'Another Mercado Pago page (IPN, some country sites) gives 15 min, 30 min, 6 h, 48 h and 96 h.',
+}
+
+/** The endpoint's Mercado Pago secrets as the verifier needs them. */
+function secretsOf(keys: readonly ProviderKey[]): MercadoPagoSecret[] {
+  return hmacSecretsFor(keys, 'mercadopago').map((key) => ({ secret: key.value, fingerprint: keyFingerprint(key), label: keyLabel(key) }))
+}
+
+function isIpn(delivery: Delivery): boolean {
+  const query = new URLSearchParams(queryOf(delivery.target))
+  return query.has('topic') && query.has('id')
+}
+
+export const mercadoPagoProvider: ProviderModule<'mercadopago'> = {
+  id: 'mercadopago',
+  rules: {
+    signatureHeader: ({ delivery }) => {
+      const value = headerValue(delivery.headers, MERCADOPAGO_SIGNATURE_HEADER)
+      return value !== undefined && isMercadoPagoSignatureValue(value) ? { variant: 'webhook', detectedBy: 'x-signature header (ts=…,v1=…)' } : null
+    },
+    notificationBody: ({ json }) =>
+      isObject(json) && isWebhookBody(json) ? { variant: 'webhook', detectedBy: 'Mercado Pago notification body (action, type, data.id)' } : null,
+    ipnQuery: ({ delivery, json }) =>
+      isIpn(delivery) && (json === undefined ? delivery.body.length === 0 : isObject(json) && typeof json.topic === 'string')
+        ? { variant: null, detectedBy: 'IPN notification (?topic=…&id=…)' }
+        : null,
+  },
+  variantOf: (delivery) => (isIpn(delivery) && headerValue(delivery.headers, MERCADOPAGO_SIGNATURE_HEADER) === undefined ? null : 'webhook'),
+  parse: parseMercadoPago,
+  verify: (delivery, keys, options) => verifyMercadoPago(delivery, secretsOf(keys), options),
+  acknowledgement: () => ({
+    subject: 'Mercado Pago',
+    expects: `HTTP 200 or 201 within ${MERCADOPAGO_TIMEOUT_MS / 1000} s`,
+    consequence: 'and send the notification again (5 min, 45 min, 6 h, 2 days and 4 days after the first attempt)',
+    acknowledgement: EMPTY_200,
+    timeoutMs: MERCADOPAGO_TIMEOUT_MS,
+    // The docs name 200 and 201 only: another 2xx may or may not count.
+    judge: (status) => (status === 200 || status === 201 ? 'success' : is2xx(status) ? 'uncertain' : 'failure'),
+  }),
+  publicUrl: {
+    rules: { https: { severity: 'required', why: 'Mercado Pago asks for an HTTPS URL for production notifications' }, ports: null, isIpv4Only: false },
+    senderName: 'Mercado Pago',
+  },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(32).toString('hex') },
+  deliveryIdentity: {
+    label: 'notification id',
+    // The body's notification id stays the same across retries; IPN has none: its topic and resource id.
+    parts: ({ summary }) => (summary.eventId ? [summary.eventId] : summary.eventType && summary.objectId ? [summary.eventType, summary.objectId] : null),
+  },
+  retrySchedule: () => MERCADOPAGO_RETRIES,
 }
