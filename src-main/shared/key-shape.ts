@@ -30,6 +30,9 @@ const KNOWN_SHAPES: readonly KnownShape[] = [
   // Stripe endpoint secrets and Standard Webhooks / Svix signing secrets both start with whsec_.
   { test: (value) => value.startsWith('whsec_'), belongsTo: ['stripe', 'standard-webhooks'], what: 'a Stripe or Standard Webhooks signing secret (whsec_…)' },
   { test: (value) => value.startsWith('shpss_'), belongsTo: ['shopify'], what: 'a Shopify app secret (shpss_…)' },
+  { test: (value) => value.startsWith('pdl_ntfset_'), belongsTo: ['paddle'], what: 'a Paddle notification destination secret key (pdl_ntfset_…)' },
+  // Paystack signs its webhooks with the secret API key itself: sk_test_/sk_live_ and 40 hex digits.
+  { test: (value) => /^sk_(?:test|live)_[0-9a-f]{40}$/.test(value), belongsTo: ['paystack'], what: 'a Paystack secret key (sk_test_… / sk_live_…)' },
   {
     test: (value) => /^(?:sk|rk|pk)_(?:test|live)_/.test(value),
     belongsTo: [],
@@ -52,13 +55,15 @@ const KNOWN_SHAPES: readonly KnownShape[] = [
 
 /**
  * `null` when `value` may be an HMAC secret of `provider`, else why not. Standard Webhooks' own
- * key prefixes (`whpk_`, `whsk_`) are left to the core's more specific messages.
+ * key prefixes (`whpk_`, `whsk_`) and Paystack's API keys are left to the core's more specific messages.
  */
 export function describeSecretShapeMismatch(provider: HmacProviderId, value: string): KeyShapeMismatch | null {
   const trimmed = value.trim()
   const shape = KNOWN_SHAPES.find((each) => each.test(trimmed))
   if (shape === undefined || shape.belongsTo.includes(provider)) return null
   if (provider === 'standard-webhooks' && (trimmed.startsWith('whpk_') || trimmed.startsWith('whsk_'))) return null
+  // Any Paystack API key is left to the Paystack module's check (a public key pk_… gets its own message).
+  if (provider === 'paystack' && /^(?:sk|pk)_(?:test|live)_/.test(trimmed)) return null
   const filedUnder = PROVIDER_NAMES[provider]
   const [suggested] = shape.belongsTo
   if (suggested === undefined) {

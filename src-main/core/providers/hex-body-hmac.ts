@@ -4,9 +4,10 @@
  * Paystack: SHA-512 and the secret API key). Their SDKs and documented examples compare the hex
  * text exactly, so an upper-case copy of the right MAC is reported as a wrong encoding, not valid.
  */
-import type { ProviderKey } from '../../shared/providers'
+import type { HmacProviderId, ProviderKey } from '../../shared/providers'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
+import { hmacSecretsFor } from './keys'
 import {
   HMAC_MISMATCH,
   hmacBytes,
@@ -43,8 +44,8 @@ export function signHexBodyHmac(algorithm: HexBodyHmacScheme['algorithm'], secre
 }
 
 /** The endpoint's `hmac-secret` keys for one provider, as HMAC candidates (the secret as UTF-8). */
-export function hexBodyHmacCandidates(keys: readonly ProviderKey[], providerId: string): HmacSecretCandidate[] {
-  return keys.flatMap((key) => (key.kind === 'hmac-secret' && key.provider === providerId ? [{ key, secret: key.value }] : []))
+export function hexBodyHmacCandidates(keys: readonly ProviderKey[], provider: HmacProviderId): HmacSecretCandidate[] {
+  return hmacSecretsFor(keys, provider).map((key) => ({ key, secret: key.value }))
 }
 
 /** A new explanation for the scheme (before the header is read). */

@@ -8,15 +8,17 @@
  * are in the currency's subunit (kobo, pesewas, cents); Paystack documents no event id, so a
  * retry is recognised by its unchanged body.
  */
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, text, type JsonObject } from './body'
 import { hexBodyHmacCandidates, hexBodyHmacExplanation, signHexBodyHmac, verifyHexBodyHmac, type HexBodyHmacScheme } from './hex-body-hmac'
-import type { RecognitionRule } from './provider-module'
+import { COMMON_URL_RULES, EMPTY_200, HOUR, MINUTE, fromPrevious, is2xx } from './module-parts'
+import type { ProviderModule, RecognitionRule } from './provider-module'
 import { currencyExponent, emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import { invalidVerdict, result, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
-export const PAYSTACK_PROVIDER_ID = 'paystack'
 export const PAYSTACK_SIGNATURE_HEADER = 'x-paystack-signature'
 
 export const PAYSTACK_SCHEME: HexBodyHmacScheme = {
@@ -48,7 +50,7 @@ export function verifyPaystack(delivery: Delivery, keys: readonly ProviderKey[],
   if (header === undefined) {
     return result(invalidVerdict('missing-header', `no ${PAYSTACK_SIGNATURE_HEADER} header (Paystack signs every event)`), explanation)
   }
-  return verifyHexBodyHmac(PAYSTACK_SCHEME, header, delivery.body, hexBodyHmacCandidates(keys, PAYSTACK_PROVIDER_ID), explanation)
+  return verifyHexBodyHmac(PAYSTACK_SCHEME, header, delivery.body, hexBodyHmacCandidates(keys, 'paystack'), explanation)
 }
 
 /**
@@ -104,4 +106,68 @@ function summariseEvent(event: JsonObject): DeliverySummary {
   pushField(fields, 'Plan', at(data, 'plan', 'plan_code'))
   pushField(fields, 'Paid at', firstText(prop(data, 'paid_at'), prop(data, 'paidAt')))
   return summary
+}
+
+/** "The timeout for each attempt is 30 seconds" (test mode; the live-mode timeout is not stated). */
+const PAYSTACK_TIMEOUT_MS = 30_000
+
+// Paystack, https://paystack.com/docs/payments/webhooks/ (Go live checklist): "In the live mode,
+// failed attempts are retried every 3 minutes for the first 4 tries, then retried hourly for the
+// next 72 hours. In the test mode, failed attempts are retried hourly for the next 10 hours."
+const PAYSTACK_RETRIES: RetrySchedule = {
+  provider: 'paystack',
+  title: 'Paystack (live mode)',
+  kind: 'published-times',
+  description:
+    'Live mode: retried every 3 minutes for the first 4 tries, then hourly for the next 72 hours. Test mode: retried hourly for the next 10 hours, each attempt timing out after 30 s.',
+  successRule: 'HTTP 200',
+  retries: [...Array.from({ length: 4 }, () => fromPrevious(3 * MINUTE)), ...Array.from({ length: 72 }, () => fromPrevious(HOUR))],
+  sourceUrl: 'https://paystack.com/docs/payments/webhooks/',
+  sourceTitle: 'Paystack: webhooks (go live checklist)',
+  confirmed: true,
+  caveat:
+    'Times are those of live mode; test-mode events come hourly for 10 hours. Paystack does not say whether the first delivery is one of "the first 4 tries": they are shown as 4 retries 3 minutes apart.',
+}
+
+const PAYSTACK_SECRET_KEY = /^sk_(?:test|live)_/
+
+export const paystackProvider: ProviderModule<'paystack'> = {
+  id: 'paystack',
+  rules: paystackRules,
+  variantOf: () => 'webhook',
+  parse: parsePaystack,
+  verify: verifyPaystack,
+  acknowledgement: () => ({
+    subject: 'Paystack',
+    expects: 'HTTP 200 (within 30 s in test mode)',
+    consequence: 'and retry (live mode: every 3 minutes for the first 4 tries, then hourly for 72 hours; test mode: hourly for 10 hours)',
+    acknowledgement: EMPTY_200,
+    timeoutMs: PAYSTACK_TIMEOUT_MS,
+    // "If we don't get a 200 OK HTTP response from your webhooks, we flagged it as a failed
+    // attempt": another 2xx is not documented either way.
+    judge: (status) => (status === 200 ? 'success' : is2xx(status) ? 'uncertain' : 'failure'),
+  }),
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'Paystack' },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: {
+    check: (value, warnings) => {
+      const trimmed = value.trim()
+      if (/^pk_(?:test|live)_/.test(trimmed)) return 'this is a Paystack public key (pk_…): webhooks are signed with the secret key (sk_test_… or sk_live_…)'
+      if (!PAYSTACK_SECRET_KEY.test(trimmed))
+        warnings.push('Paystack signs webhooks with the secret key, sk_test_… or sk_live_…; this one does not start that way (it is used as-is)')
+      if (trimmed !== value) warnings.push('the key has leading or trailing whitespace; it is used exactly as entered')
+      return null
+    },
+    generate: () => `sk_test_${randomBytes(20).toString('hex')}`,
+  },
+  deliveryIdentity: {
+    label: 'event, object id and status',
+    // Paystack documents no event id. A retry resends the event; two events about one transaction
+    // (charge.success, then a refund) differ in event or status.
+    parts: ({ summary }) => {
+      const object = summary.objectId ?? summary.reference
+      return object === null ? null : [summary.eventType, object, summary.status]
+    },
+  },
+  retrySchedule: () => PAYSTACK_RETRIES,
 }

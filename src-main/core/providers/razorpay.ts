@@ -8,15 +8,17 @@
  * "contains":["payment"],"payload":{"payment":{"entity":{…}}},"created_at":…}`; amounts are
  * integers in the currency's subunit (paise for INR; none for JPY, thousandths for KWD, BHD, OMR).
  */
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue } from '../../shared/http-message'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
 import { hexBodyHmacCandidates, hexBodyHmacExplanation, signHexBodyHmac, verifyHexBodyHmac, type HexBodyHmacScheme } from './hex-body-hmac'
-import type { RecognitionRule } from './provider-module'
+import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import type { ProviderModule, RecognitionRule } from './provider-module'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import { isoFromSeconds, result, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
-export const RAZORPAY_PROVIDER_ID = 'razorpay'
 export const RAZORPAY_SIGNATURE_HEADER = 'X-Razorpay-Signature'
 export const RAZORPAY_EVENT_ID_HEADER = 'X-Razorpay-Event-Id'
 const RAZORPAY_API_URL = 'https://api.razorpay.com'
@@ -77,7 +79,7 @@ export function verifyRazorpay(delivery: Delivery, keys: readonly ProviderKey[],
       explanation,
     )
   }
-  return verifyHexBodyHmac(RAZORPAY_SCHEME, header, delivery.body, hexBodyHmacCandidates(keys, RAZORPAY_PROVIDER_ID), explanation)
+  return verifyHexBodyHmac(RAZORPAY_SCHEME, header, delivery.body, hexBodyHmacCandidates(keys, 'razorpay'), explanation)
 }
 
 /** The entity an event is about: `payload[name].entity`, by the event's name (`payment.dispute.created` → `dispute`). */
@@ -178,4 +180,80 @@ function summariseEvent(event: JsonObject): DeliverySummary {
   pushField(fields, 'Error', [summary.errorCode, summary.errorMessage].filter(Boolean).join(': '))
   pushField(fields, 'Created', typeof createdAt === 'number' ? isoFromSeconds(createdAt) : null)
   return summary
+}
+
+/** "All webhook responses must return a status code in the range 2XX within a window of 5 seconds." */
+const RAZORPAY_TIMEOUT_MS = 5_000
+
+// Razorpay, https://razorpay.com/docs/webhooks/best-practices/ (Delivery Attempts and Retries,
+// Disable Logic): exponential back-off for 24 hours after the event was created, then the webhook
+// is disabled; no per-attempt times.
+const RAZORPAY_RETRIES: RetrySchedule = {
+  provider: 'razorpay',
+  title: 'Razorpay',
+  kind: 'outline',
+  description:
+    'Retried with exponential back-off for 24 hours after the event was created; when deliveries keep failing for 24 hours the webhook is disabled and the alert e-mail address is told. Razorpay gives no per-attempt times.',
+  successRule: 'any 2xx within 5 s',
+  retries: [],
+  sourceUrl: 'https://razorpay.com/docs/webhooks/best-practices/',
+  sourceTitle: 'Razorpay: webhooks best practices (delivery attempts and retries)',
+  confirmed: true,
+  caveat: null,
+}
+
+// https://razorpay.com/docs/webhooks/validate-test/ (Blacklisted Domains): webhook URLs on these
+// domains are refused, among them the tunnel services ngrok.io and loca.lt.
+const RAZORPAY_BLOCKED_HOST_SUFFIXES = [
+  'burpcollaborator.net',
+  'oast.pro',
+  'interact.sh',
+  'canarytokens.com',
+  'requestbin.com',
+  'webhook.site',
+  'hookbin.com',
+  'beeceptor.com',
+  'mockbin.org',
+  'ngrok.io',
+  'loca.lt',
+  'metadata.google.internal',
+  'localhost',
+  'localhost.localdomain',
+  'onion',
+  'local',
+  'internal',
+  'corp',
+] as const
+
+export const razorpayProvider: ProviderModule<'razorpay'> = {
+  id: 'razorpay',
+  rules: razorpayRules,
+  variantOf: () => 'webhook',
+  parse: parseRazorpay,
+  verify: verifyRazorpay,
+  acknowledgement: () => generic2xx('Razorpay', 'and retry (with back-off for 24 hours, then disable the webhook)', RAZORPAY_TIMEOUT_MS),
+  publicUrl: {
+    rules: {
+      https: { severity: 'recommended', why: 'Razorpay recommends an https URL and speaks TLS 1.2 or newer only' },
+      // https://razorpay.com/docs/webhooks/: "Webhook URLs must use ports 80 or 443 only."
+      ports: [80, 443],
+      isIpv4Only: false,
+      blockedHostSuffixes: {
+        suffixes: RAZORPAY_BLOCKED_HOST_SUFFIXES,
+        why: 'Razorpay refuses webhook URLs on tunnel and request-bin domains (ngrok.io, loca.lt, …) and local names; use a tunnel on another domain (Razorpay suggests zrok)',
+      },
+    },
+    senderName: 'Razorpay',
+  },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(24).toString('base64url') },
+  deliveryIdentity: {
+    label: 'event id (x-razorpay-event-id)',
+    // "The value for this header is unique per event": Razorpay's own duplicate check.
+    parts: ({ headers, summary }) => {
+      const id = headerValue(headers, RAZORPAY_EVENT_ID_HEADER)?.trim() || summary.eventId
+      return id ? [id] : null
+    },
+  },
+  retrySchedule: () => RAZORPAY_RETRIES,
 }

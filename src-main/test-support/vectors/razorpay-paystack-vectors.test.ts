@@ -16,9 +16,10 @@ import Razorpay from 'razorpay'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, InvalidReason, ProviderKey, SignatureVerdict } from '../../shared/providers'
+import { analyzeDelivery } from '../../core/providers/analyze'
 import { verifyPaystack } from '../../core/providers/paystack'
 import { verifyRazorpay } from '../../core/providers/razorpay'
-import type { VectorCase } from '../vectors'
+import { keysForVector, type VectorCase } from '../vectors'
 
 const directory = new URL('./', import.meta.url)
 const WRITE = process.env.WRITE_VECTORS === '1'
@@ -255,8 +256,7 @@ function checkFile(file: string, vectors: VectorCase[]): void {
 
 const headerPairs = (vector: VectorCase): HeaderPairs => Object.entries(vector.headers)
 
-// The ids join the catalogue's HMAC providers with the registry; until then they are cast.
-const key = (provider: string, value: string): ProviderKey => ({ kind: 'hmac-secret', provider: provider as HmacProviderId, value })
+const key = (provider: HmacProviderId, value: string): ProviderKey => ({ kind: 'hmac-secret', provider, value })
 
 function expectVerdict(verdict: SignatureVerdict, vector: VectorCase): void {
   if (vector.scheme === 'none') expect(verdict.status).toBe('unsigned')
@@ -291,5 +291,25 @@ describe('paystack.json', () => {
       const delivery = { method: vector.method, target: vector.path, headers: headerPairs(vector), body: Buffer.from(vector.body, 'utf8') }
       expectVerdict(verifyPaystack(delivery, [key('paystack', secret)]).verdict, vector)
     })
+  }
+})
+
+describe('through recognition (analyzeDelivery, nothing pinned)', () => {
+  for (const [provider, vectors] of [
+    ['razorpay', razorpayVectors()],
+    ['paystack', paystackVectors()],
+  ] as const) {
+    for (const vector of vectors) {
+      it(`${vector.name}: recognised as ${provider}, summarised, same verdict`, () => {
+        const analysis = analyzeDelivery(
+          { method: vector.method, target: vector.path, headers: headerPairs(vector), body: Buffer.from(vector.body, 'utf8') },
+          { now: new Date(), keys: keysForVector(vector, provider) },
+        )
+        expect(analysis.provider).toMatchObject({ id: provider, pinned: false })
+        expect(analysis.summary.problems).toEqual([])
+        expect(analysis.summary.eventType).toBe((JSON.parse(vector.body) as { event: string }).event)
+        expectVerdict(analysis.verdict, vector)
+      })
+    }
   }
 })
