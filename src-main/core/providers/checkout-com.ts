@@ -9,11 +9,15 @@
  */
 import { randomBytes } from 'node:crypto'
 import { headerValue } from '../../shared/http-message'
+import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
+import type { SigningKey } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
 import { keyFingerprint } from './keys'
+import { COMMON_URL_RULES, HOUR, MINUTE, fromPrevious, generic2xx } from './module-parts'
+import type { ProviderModule, RuleMatch } from './provider-module'
 import { emptySummary, maskCard, pushField, summariseJsonObject } from './summary'
 import {
   HMAC_MISMATCH,
@@ -40,10 +44,9 @@ export function signCheckoutCom(signatureKey: string, body: Buffer | string): st
 
 type HmacSecretKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
 
-/** The endpoint's Checkout.com keys, in configuration order. */
-export function checkoutComKeys(keys: readonly ProviderKey[]): HmacSecretKey[] {
-  // `provider` is compared as a string: the catalogue learns the id `checkout-com` with the registry.
-  return keys.filter((key): key is HmacSecretKey => key.kind === 'hmac-secret' && (key.provider as string) === 'checkout-com')
+/** The endpoint's Checkout.com keys, in configuration order (from its keys, or the keys a resend signs with). */
+export function checkoutComKeys(keys: readonly SigningKey[]): HmacSecretKey[] {
+  return keys.filter((key): key is HmacSecretKey => key.kind === 'hmac-secret' && key.provider === 'checkout-com')
 }
 
 /**
@@ -248,4 +251,51 @@ export function checkCheckoutComSecret(value: string, _warnings: string[]): stri
   if (value !== value.trim()) return 'the signature key has spaces or line breaks around it: paste exactly the key set on the webhook'
   if (/^(?:sk|pk)_(?:sbox_|test_)?[A-Za-z0-9-]{20,}$/.test(value)) return "this looks like a Checkout.com API key; use the webhook's signature key"
   return null
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module
+
+// checkout.com/docs/previous/reporting-and-insights/webhooks: "acknowledge each one with a 2xx HTTP
+// status code within 10 seconds" (today's pages say "acknowledge the webhook" without a figure).
+const CHECKOUT_COM_TIMEOUT_MS = 10_000
+
+// checkout.com/docs/workflows: resent up to eight times, each after the attempt before, at 5 min,
+// 10 min, 15 min, 30 min, 1 h, 4 h, 12 h and 12 h; then the webhook is cancelled.
+const CHECKOUT_COM_RETRIES: RetrySchedule = {
+  provider: 'checkout-com',
+  title: 'Checkout.com',
+  kind: 'published-times',
+  description:
+    'Resent up to 8 times, each after the attempt before: 5 min, 10 min, 15 min, 30 min, 1 h, 4 h, 12 h and 12 h (30 h in all); then the webhook is cancelled. Sent at least once, not necessarily in order.',
+  successRule: 'any 2xx within 10 s',
+  retries: [5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 4 * HOUR, 12 * HOUR, 12 * HOUR].map(fromPrevious),
+  sourceUrl: 'https://www.checkout.com/docs/workflows',
+  sourceTitle: 'Checkout.com: receive webhooks (automatic retries)',
+  confirmed: true,
+  caveat: 'The 10 s answer time is from the previous platform’s webhook page; the current pages give none.',
+}
+
+const asWebhook = (detectedBy: string | null): RuleMatch | null => (detectedBy === null ? null : { variant: 'webhook', detectedBy })
+
+export const checkoutComProvider: ProviderModule<'checkout-com'> = {
+  id: 'checkout-com',
+  rules: {
+    signatureHeader: ({ delivery }) => asWebhook(recogniseCheckoutComByHeader(delivery)),
+    eventBody: ({ json }) => asWebhook(recogniseCheckoutComByBody(json)),
+  },
+  variantOf: () => 'webhook',
+  parse: parseCheckoutCom,
+  verify: verifyCheckoutCom,
+  acknowledgement: () => generic2xx('Checkout.com', 'and resend it (up to 8 times over 30 hours)', CHECKOUT_COM_TIMEOUT_MS),
+  // Checkout.com takes http:// and https:// endpoint URLs alike.
+  publicUrl: { rules: COMMON_URL_RULES, senderName: 'Checkout.com' },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: checkCheckoutComSecret, generate: generateCheckoutComSecret },
+  deliveryIdentity: {
+    label: 'event id',
+    // The event id (evt_…) is the same on every resend of the event.
+    parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
+  },
+  retrySchedule: () => CHECKOUT_COM_RETRIES,
 }

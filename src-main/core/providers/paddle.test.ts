@@ -8,7 +8,8 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { Paddle } from '@paddle/paddle-node-sdk'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
-import type { HmacProviderId, ProviderKey } from '../../shared/providers'
+import { describeSecretShapeMismatch } from '../../shared/key-shape'
+import type { ProviderKey } from '../../shared/providers'
 import { parseJsonBody } from './body'
 import {
   PADDLE_DEFAULT_TOLERANCE_SECONDS,
@@ -27,9 +28,8 @@ import {
 const ROUNDS = 6
 const paddle = new Paddle('pdl_sdbx_apikey_unused_for_webhooks')
 
-// `paddle` joins the catalogue's HMAC providers with the registry; until then the id is cast.
 function paddleKey(value: string): ProviderKey {
-  return { kind: 'hmac-secret', provider: 'paddle' as string as HmacProviderId, value }
+  return { kind: 'hmac-secret', provider: 'paddle', value }
 }
 
 function delivery(headers: HeaderPairs, body: Buffer): { method: string; target: string; headers: HeaderPairs; body: Buffer } {
@@ -284,5 +284,8 @@ describe('Paddle recognition and keys', () => {
     expect(checkPaddleSecret(` ${secret}`, [])).toContain('spaces')
     expect(checkPaddleSecret('some-other-secret', warnings)).toBeNull()
     expect(warnings[0]).toContain(PADDLE_SECRET_PREFIX)
+    // Filed under another provider, a Paddle secret key is refused with the provider it belongs to.
+    expect(describeSecretShapeMismatch('stripe', secret)).toMatchObject({ suggestedProvider: 'paddle' })
+    expect(describeSecretShapeMismatch('paddle', secret)).toBeNull()
   })
 })

@@ -10,10 +10,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { headerValue } from '../../shared/http-message'
+import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
+import type { SigningKey } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
+import { EMPTY_200, is2xx } from './module-parts'
+import type { AcknowledgementProfile, ProviderModule, RuleMatch } from './provider-module'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
   HMAC_MISMATCH,
@@ -77,10 +81,9 @@ export function signPaddle(input: { secret: string; body: Buffer | string; times
 
 type HmacSecretKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
 
-/** The endpoint's Paddle secret keys, in configuration order. */
-export function paddleSecrets(keys: readonly ProviderKey[]): HmacSecretKey[] {
-  // `provider` is compared as a string: the catalogue learns the id `paddle` with the registry.
-  return keys.filter((key): key is HmacSecretKey => key.kind === 'hmac-secret' && (key.provider as string) === 'paddle')
+/** The endpoint's Paddle secret keys, in configuration order (from its keys, or the keys a resend signs with). */
+export function paddleSecrets(keys: readonly SigningKey[]): HmacSecretKey[] {
+  return keys.filter((key): key is HmacSecretKey => key.kind === 'hmac-secret' && key.provider === 'paddle')
 }
 
 export function verifyPaddle(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
@@ -267,4 +270,61 @@ export function checkPaddleSecret(value: string, warnings: string[]): string | n
     warnings.push(`Paddle endpoint secret keys start with ${PADDLE_SECRET_PREFIX}; Paddle signs with the whole key, prefix included`)
   }
   return null
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module
+
+// developer.paddle.com/webhooks/about/respond-to-webhooks: "Returns 200 within five seconds".
+const PADDLE_TIMEOUT_MS = 5_000
+
+// The same page: live accounts retry up to 60 times over 3 days with exponential backoff; no times.
+const PADDLE_RETRIES: RetrySchedule = {
+  provider: 'paddle',
+  title: 'Paddle Billing',
+  kind: 'outline',
+  description:
+    'Live accounts: retried up to 60 times over 3 days with exponential backoff. Paddle gives no per-attempt times. A delivered or failed notification can also be replayed, as a new notification (new ntf_ id) of the same event.',
+  successRule: 'HTTP 200 within 5 s',
+  retries: [],
+  sourceUrl: 'https://developer.paddle.com/webhooks/about/respond-to-webhooks',
+  sourceTitle: 'Paddle: handle webhook delivery',
+  confirmed: true,
+  caveat: 'The sandbox figures were not in the copies of the page available: a sandbox account may retry less.',
+}
+
+const PADDLE_ACKNOWLEDGEMENT: AcknowledgementProfile = {
+  subject: 'Paddle',
+  expects: 'HTTP 200 within 5 s',
+  consequence: 'and retry (up to 60 times over 3 days in a live account)',
+  acknowledgement: EMPTY_200,
+  timeoutMs: PADDLE_TIMEOUT_MS,
+  // The page names 200 only: another 2xx is documented neither way.
+  judge: (status) => (status === 200 ? 'success' : is2xx(status) ? 'uncertain' : 'failure'),
+}
+
+const asWebhook = (detectedBy: string | null): RuleMatch | null => (detectedBy === null ? null : { variant: 'webhook', detectedBy })
+
+export const paddleProvider: ProviderModule<'paddle'> = {
+  id: 'paddle',
+  rules: {
+    signatureHeader: ({ delivery }) => asWebhook(recognisePaddleByHeader(delivery)),
+    eventBody: ({ json }) => asWebhook(recognisePaddleByBody(json)),
+  },
+  variantOf: () => 'webhook',
+  parse: parsePaddle,
+  verify: verifyPaddle,
+  acknowledgement: () => PADDLE_ACKNOWLEDGEMENT,
+  publicUrl: {
+    rules: { https: { severity: 'required', why: 'Paddle delivers webhooks to https endpoints only' }, ports: null, isIpv4Only: false },
+    senderName: 'Paddle',
+  },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: checkPaddleSecret, generate: generatePaddleSecret },
+  deliveryIdentity: {
+    label: 'notification id (ntf_…)',
+    // Retries keep the notification id; a replay is a new notification of the same event.
+    parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
+  },
+  retrySchedule: () => PADDLE_RETRIES,
 }

@@ -11,7 +11,7 @@ import { createHmac, webcrypto } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { Paddle } from '@paddle/paddle-node-sdk'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { HmacProviderId, ProviderKey } from '../../shared/providers'
+import type { ProviderKey } from '../../shared/providers'
 import { verifyCheckoutCom } from '../../core/providers/checkout-com'
 import { verifyPaddle } from '../../core/providers/paddle'
 import type { VectorCase } from '../vectors'
@@ -322,10 +322,7 @@ function checkoutVectors(): VectorCase[] {
 
 function keysOf(vector: VectorCase, provider: 'paddle' | 'checkout-com'): ProviderKey[] {
   if (typeof vector.secretOrKey !== 'string') throw new Error(`${vector.name}: a string secret is expected`)
-  // The ids join the catalogue's HMAC providers with the registry; until then they are cast.
-  return [
-    { kind: 'hmac-secret', provider: provider as string as HmacProviderId, value: vector.secretOrKey, ...(vector.apiKey ? { apiKey: vector.apiKey } : {}) },
-  ]
+  return [{ kind: 'hmac-secret', provider, value: vector.secretOrKey, ...(vector.apiKey ? { apiKey: vector.apiKey } : {}) }]
 }
 
 function deliveryOf(vector: VectorCase): { method: string; target: string; headers: Array<[string, string]>; body: Buffer } {
