@@ -4,8 +4,8 @@ import type { ProcedureInput, ProcedureOutput } from '../../../src-main/shared/c
 import { call, getLiveState } from './api-client'
 import { queryKeys, type CaptureScope } from './query-keys'
 import { mergeTunnelView } from './tunnel-view'
+import { applyReplayRecorded } from './live-events'
 import type { BulkJobView, TunnelView } from '../../../src-main/shared/contract'
-import type { ReplayRecord } from '../../../src-main/shared/replay'
 import { normalizeCaptureFilter, type CaptureFilter } from '../../../src-main/shared/capture-filter'
 
 export const CAPTURE_PAGE_SIZE = 300
@@ -177,23 +177,12 @@ export function useReplays(captureId: string) {
   return useQuery({ queryKey: queryKeys.replays(captureId), queryFn: () => call('listReplays', { captureId }) })
 }
 
-/** Adds a record the user just made to its capture's history (the live event may not have come yet). */
-export function addReplayRecord(queryClient: QueryClient, record: ReplayRecord): void {
-  if (record.captureId === null) return
-  queryClient.setQueryData<ReplayRecord[]>(queryKeys.replays(record.captureId), (records) =>
-    records === undefined || records.some((each) => each.id === record.id) ? records : [record, ...records],
-  )
-}
-
 export function useReplayCapture() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (input: ProcedureInput<'replayCapture'>) => call('replayCapture', input),
-    onSuccess: (record) => {
-      addReplayRecord(queryClient, record)
-      // The target is remembered per endpoint.
-      void queryClient.invalidateQueries({ queryKey: queryKeys.forwardConfigs() })
-    },
+    // The same patch as the live event's: whichever comes first adds the record, once.
+    onSuccess: (record) => applyReplayRecorded(queryClient, record),
   })
 }
 
