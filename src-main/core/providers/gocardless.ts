@@ -11,10 +11,17 @@
  * `v1,<base64>` entries) and the absence of `webhook-id` / `webhook-timestamp`, so its
  * recognition rule must run before the Standard Webhooks one.
  */
+import { randomBytes } from 'node:crypto'
+import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue } from '../../shared/http-message'
-import type { DeliverySummary, ProviderVariant } from '../../shared/providers'
+import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
+import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
+import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import type { ProviderModule } from './provider-module'
+import type { SigningDraft } from './signing-draft'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, pushField, unreadableSummary } from './summary'
 import {
   HMAC_MISMATCH,
@@ -214,4 +221,85 @@ function describeBatch(names: ReadonlyArray<string | null>): string | null {
   const listed = [...counts].slice(0, 5).map(([name, count]) => (count > 1 ? `${name} ×${count}` : name))
   const more = counts.size > 5 ? `, +${counts.size - 5} more` : ''
   return `${names.length} events: ${listed.join(', ')}${more}`
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module
+
+/** GoCardless waits this long for a 2xx (support.gocardless.com "Webhook retries / failures"). */
+const GOCARDLESS_TIMEOUT_MS = 10_000
+
+/** The endpoint's GoCardless webhook endpoint secrets. */
+export function gocardlessKeysOf(keys: readonly ProviderKey[]): GocardlessSigningKey[] {
+  return hmacSecretsFor(keys, 'gocardless').map((key) => ({ secret: key.value, fingerprint: keyFingerprint(key), label: keyLabel(key) }))
+}
+
+// support.gocardless.com/hc/en-nz/articles/360000989989 "Webhook retries / failures": a failed
+// webhook is retried up to 8 times at increasing intervals, "e.g. 1 minute, 2 minutes, 10 minutes
+// etc."; the full list is not published.
+const GOCARDLESS_RETRIES: RetrySchedule = {
+  provider: 'gocardless',
+  title: 'GoCardless',
+  kind: 'outline',
+  description:
+    'A failed webhook (no 2xx within 10 s, or a redirect, which is not followed) is retried up to 8 times at increasing intervals, for example after 1 minute, 2 minutes, 10 minutes. It can also be retried by hand from the Dashboard or the API.',
+  successRule: 'a 2xx within 10 s (498 for an invalid signature, 204 for unknown events)',
+  retries: [],
+  sourceUrl: 'https://support.gocardless.com/hc/en-nz/articles/360000989989-Webhook-retries-failures',
+  sourceTitle: 'GoCardless: webhook retries / failures',
+  confirmed: true,
+  caveat: 'GoCardless gives three example intervals, not the full list: later attempts are shown as they arrive.',
+}
+
+/** Recomputes `Webhook-Signature` over the body sent, when it is GoCardless's (Standard Webhooks shares the header name). */
+function resignGocardless(draft: SigningDraft, key: HmacKey | undefined): void {
+  if (recogniseGocardless({ method: draft.request.method, target: draft.target, headers: draft.headers, body: draft.body }) === null) return
+  if (!key) {
+    draft.noKey('gocardless-hmac-sha256', 'gocardless', 'GoCardless webhook endpoint secret')
+    return
+  }
+  draft.setHeader(GOCARDLESS_SIGNATURE_HEADER, signGocardless(key.value, draft.body), {
+    scheme: 'gocardless-hmac-sha256',
+    provider: 'gocardless',
+    keyFingerprint: keyFingerprint(key),
+  })
+}
+
+export const gocardlessProvider: ProviderModule<'gocardless'> = {
+  id: 'gocardless',
+  rules: {
+    signatureHeader: ({ delivery }) => {
+      const detectedBy = recogniseGocardless(delivery)
+      return detectedBy === null ? null : { variant: 'webhook', detectedBy }
+    },
+  },
+  variantOf: gocardlessVariant,
+  parse: parseGocardless,
+  verify: (delivery, keys) => verifyGocardless(delivery, gocardlessKeysOf(keys)),
+  acknowledgement: () => ({
+    ...generic2xx('GoCardless', 'and retry (up to 8 times at increasing intervals)', GOCARDLESS_TIMEOUT_MS),
+    explainStatus: (status) => {
+      const expects = `it expects a 2xx answer within ${GOCARDLESS_TIMEOUT_MS / 1000} s`
+      if (status === 498)
+        return `GoCardless will treat this as a failure and retry: 498 Token Invalid is what it asks receivers to answer to a webhook whose signature does not match; ${expects}`
+      if (status >= 300 && status <= 399) return `GoCardless will treat this as a failure and retry: it does not follow redirects; ${expects}`
+      return null
+    },
+  }),
+  publicUrl: {
+    // API reference, Webhooks: "You must use SSL/TLS for webhook URLs. Unsecured webhook URLs are only allowed in the sandbox environment."
+    rules: { https: { severity: 'recommended', why: 'GoCardless accepts plain http webhook URLs in the sandbox only' }, ports: null, isIpv4Only: false },
+    senderName: 'GoCardless',
+  },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(30).toString('base64url') },
+  deliveryIdentity: {
+    label: 'webhook id (meta.webhook_id)',
+    // The webhook's id is kept when GoCardless retries it; a body without one is identified by its events' ids.
+    parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
+  },
+  resign: {
+    signatureHeader: { scheme: 'gocardless-hmac-sha256', apply: (draft, keys) => resignGocardless(draft, hmacSecretFor(keys, 'gocardless')) },
+  },
+  retrySchedule: () => GOCARDLESS_RETRIES,
 }

@@ -10,10 +10,17 @@
  * concatenation. Older subscriptions also send `x-square-signature`, the same construction with
  * HMAC-SHA1; it is checked only when the SHA-256 header is absent.
  */
+import { randomBytes } from 'node:crypto'
 import { headerValue } from '../../shared/http-message'
-import type { DeliverySummary, ProviderVariant, VerificationAttempt } from '../../shared/providers'
+import type { RetrySchedule } from '../../shared/deliveries'
+import type { DeliverySummary, ProviderKey, ProviderVariant, VerificationAttempt } from '../../shared/providers'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { bytesEqual, decodeBase64Strict } from './crypto-utils'
+import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
+import { fromPrevious, generic2xx, HOUR, MINUTE, warnAboutSurroundingWhitespace } from './module-parts'
+import type { ProviderModule } from './provider-module'
+import type { SigningDraft } from './signing-draft'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
   concatBytes,
@@ -305,4 +312,116 @@ function summariseEvent(event: JsonObject): DeliverySummary {
   pushField(fields, 'Card status', at(object, 'card_details', 'status'))
   pushField(fields, 'Error', summary.errorCode)
   return summary
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module
+
+/** Square waits this long for the answer (developer.squareup.com/docs/webhooks-api/delivery-sla). */
+const SQUARE_TIMEOUT_MS = 10_000
+
+/** The endpoint's Square signature keys, each with the notification URL it was entered with. */
+export function squareKeysOf(keys: readonly ProviderKey[]): SquareSigningKey[] {
+  return hmacSecretsFor(keys, 'square').map((key) => ({
+    signatureKey: key.value,
+    notificationUrl: key.notificationUrl ?? null,
+    fingerprint: keyFingerprint(key),
+    label: keyLabel(key),
+  }))
+}
+
+/**
+ * The URL a re-signed or simulated notification is signed for: the key's notification URL (the
+ * one Square signs, so an edited resend verifies wherever the unedited one does), else the URL
+ * the request is sent to.
+ */
+export function squareSigningUrl(notificationUrl: string | null | undefined, sentTo: string): { url: string; why: string } {
+  return notificationUrl
+    ? { url: notificationUrl, why: "the Square key's notification URL, as Square signs it" }
+    : { url: sentTo, why: 'the URL it is sent to (the Square key names no notification URL)' }
+}
+
+// developer.squareup.com/docs/webhooks-api/delivery-sla: retried for up to 72 h after the event,
+// 1, 2, 4, 8, 16 and 32 min after the attempt before, then hourly (retries 7 to 78).
+const SQUARE_RETRIES: RetrySchedule = {
+  provider: 'square',
+  title: 'Square',
+  kind: 'published-times',
+  description:
+    'Retried for up to 72 hours after the event: 1, 2, 4, 8, 16 and 32 minutes after the attempt before (63 minutes in all), then every 60 minutes (retries 7 to 78); then the notification is discarded.',
+  successRule: 'a 2xx within 10 s (a 3xx counts as a failure)',
+  retries: [...[1, 2, 4, 8, 16, 32].map((minutes) => fromPrevious(minutes * MINUTE)), ...Array.from({ length: 72 }, () => fromPrevious(HOUR))],
+  sourceUrl: 'https://developer.squareup.com/docs/webhooks-api/delivery-sla',
+  sourceTitle: 'Square: notification delivery SLA',
+  confirmed: true,
+  caveat: 'Square counts the 72 hours from the event, not from the first attempt, so the last hourly retries may not come.',
+}
+
+/**
+ * Re-signs the Square headers the request carries (the SHA-256 one, and the older SHA-1 one when
+ * present) over the body sent, for the URL `squareSigningUrl` picks; the notes say which.
+ */
+function resignSquare(draft: SigningDraft, key: HmacKey | undefined): void {
+  const hasCurrent = draft.header(SQUARE_SIGNATURE_HEADER) !== undefined
+  const hasLegacy = draft.header(SQUARE_LEGACY_SIGNATURE_HEADER) !== undefined
+  if (!hasCurrent && !hasLegacy) return
+  if (!key) {
+    draft.noKey('square-hmac-sha256', 'square', 'Square signature key')
+    return
+  }
+  const { url, why } = squareSigningUrl(key.notificationUrl, draft.request.url)
+  const signed = squareSignedBytes(url, draft.body)
+  const keyFingerprintValue = keyFingerprint(key)
+  if (hasCurrent)
+    draft.setHeader(SQUARE_SIGNATURE_HEADER, hmacBytes('sha256', key.value, [signed]).toString('base64'), {
+      scheme: 'square-hmac-sha256',
+      provider: 'square',
+      keyFingerprint: keyFingerprintValue,
+    })
+  if (hasLegacy)
+    draft.setHeader(SQUARE_LEGACY_SIGNATURE_HEADER, hmacBytes('sha1', key.value, [signed]).toString('base64'), {
+      scheme: 'square-hmac-sha1',
+      provider: 'square',
+      keyFingerprint: keyFingerprintValue,
+    })
+  draft.notes.push(`Square: signed for ${url}, ${why}`)
+}
+
+export const squareProvider: ProviderModule<'square'> = {
+  id: 'square',
+  rules: {
+    signatureHeader: ({ delivery }) =>
+      hasSquareSignature(delivery)
+        ? {
+            variant: 'webhook',
+            detectedBy:
+              headerValue(delivery.headers, SQUARE_SIGNATURE_HEADER) !== undefined
+                ? `${SQUARE_SIGNATURE_HEADER} header`
+                : `${SQUARE_LEGACY_SIGNATURE_HEADER} header`,
+          }
+        : null,
+  },
+  variantOf: squareVariant,
+  parse: parseSquare,
+  verify: (delivery, keys) => verifySquare(delivery, squareKeysOf(keys)),
+  acknowledgement: () => ({
+    ...generic2xx('Square', 'and retry (for up to 72 hours: after 1, 2, 4, 8, 16, 32 minutes, then hourly)', SQUARE_TIMEOUT_MS),
+    expects: `a 2xx answer within ${SQUARE_TIMEOUT_MS / 1000} s (a 3xx counts as a failure)`,
+  }),
+  publicUrl: {
+    // developer.squareup.com/docs/webhooks/step2subscribe: "The notification URL must ... use the HTTPS protocol".
+    rules: { https: { severity: 'required', why: 'Square accepts only https notification URLs' }, ports: null, isIpv4Only: false },
+    senderName: 'Square',
+  },
+  keyKinds: ['hmac-secret'],
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(16).toString('base64url') },
+  deliveryIdentity: {
+    label: 'event id',
+    // Square's idempotency value, the same on every retry (step4manage).
+    parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
+  },
+  resign: {
+    signatureHeaders: { scheme: 'square-hmac-sha256', apply: (draft, keys) => resignSquare(draft, hmacSecretFor(keys, 'square')) },
+  },
+  retrySchedule: () => SQUARE_RETRIES,
 }
