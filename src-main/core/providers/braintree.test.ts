@@ -8,8 +8,10 @@
 import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
+import type { ProviderKey } from '../../shared/providers'
 import {
   braintreeNotificationBody,
+  braintreeProvider,
   braintreePayloadFor,
   decodeBraintreePayload,
   looksLikeBraintree,
@@ -21,6 +23,7 @@ import {
   type BraintreeKeyPair,
 } from './braintree'
 import { parseXmlTree, xmlChildText } from './braintree-xml'
+import { SigningDraft } from './signing-draft'
 import type { Delivery } from './verification'
 
 /** The part of the braintree SDK these tests use (it ships no type declarations). */
@@ -293,5 +296,43 @@ describe('Braintree recognition, summary and the derived XML view', () => {
     expect(xmlChildText(tree.root, 'd')).toBe('<AB')
     expect(parseXmlTree(`${'<a>'.repeat(100)}${'</a>'.repeat(100)}`)).toMatchObject({ ok: false })
     expect(parseXmlTree('<a></b>')).toMatchObject({ ok: false })
+  })
+})
+
+describe('Braintree re-signing (resend) through the provider module', () => {
+  const step = braintreeProvider.resign?.signatureForm
+  const context = { now: new Date(), nowSeconds: Math.floor(Date.now() / 1000), plexoLifetimeSeconds: 0 }
+  const draftOf = (body: Buffer): SigningDraft =>
+    new SigningDraft({ method: 'POST', url: 'http://127.0.0.1:4100/bt', target: '/bt', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body })
+
+  it('recomputes bt_signature with the endpoint key pair; the SDK accepts the result', async () => {
+    const original = randomKeyPair()
+    const mine = randomKeyPair()
+    const sample = gatewayFor(original).webhookTesting.sampleNotification('transaction_settled', 't1')
+    const draft = draftOf(formBody(sample.bt_signature, sample.bt_payload))
+    const key: ProviderKey = { kind: 'hmac-secret', provider: 'braintree', value: mine.privateKey, apiKey: mine.publicKey }
+    step?.apply(draft, [key], context)
+    expect(draft.bodyChanged).toBe(true)
+    expect(draft.changes[0]).toMatchObject({ scheme: 'braintree-hmac-sha1', location: 'body', name: 'bt_signature', before: sample.bt_signature })
+    const form = new URLSearchParams(draft.body.toString())
+    expect(form.get('bt_payload')).toBe(sample.bt_payload)
+    expect(typeof (await sdkAccepts(mine, form.get('bt_signature') ?? '', form.get('bt_payload') ?? ''))).toBe('object')
+  })
+
+  it('skips, saying why, without a key or without its public key; leaves other bodies alone', () => {
+    const sample = gatewayFor(randomKeyPair()).webhookTesting.sampleNotification('check', 'x')
+    const body = formBody(sample.bt_signature, sample.bt_payload)
+    const noKey = draftOf(body)
+    step?.apply(noKey, [], context)
+    expect(noKey.bodyChanged).toBe(false)
+    expect(noKey.skipped[0]?.scheme).toBe('braintree-hmac-sha1')
+    const noPublic = draftOf(body)
+    step?.apply(noPublic, [{ kind: 'hmac-secret', provider: 'braintree', value: 'a'.repeat(32) }], context)
+    expect(noPublic.bodyChanged).toBe(false)
+    expect(noPublic.skipped[0]?.reason).toContain('public key')
+    const other = draftOf(Buffer.from('{"a":1}'))
+    step?.apply(other, [{ kind: 'hmac-secret', provider: 'braintree', value: 'a'.repeat(32), apiKey: 'p' }], context)
+    expect(other.skipped).toEqual([])
+    expect(other.bodyChanged).toBe(false)
   })
 })

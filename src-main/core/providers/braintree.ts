@@ -19,6 +19,8 @@ import { parseXmlTree, xmlChild, xmlChildText, type XmlElement } from './braintr
 import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
 import { COMMON_URL_RULES, HOUR, fromPrevious, generic2xx } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SigningDraft } from './signing-draft'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
   HMAC_MISMATCH,
@@ -356,6 +358,40 @@ function keyPairsOf(keys: readonly ProviderKey[]): { pairs: BraintreeKeyPair[]; 
   return { pairs, withoutPublicKey: secrets.length - pairs.length }
 }
 
+/**
+ * Re-signs a resend: `bt_signature` recomputed over the `bt_payload` being sent, with the
+ * endpoint's key pair; every other byte of the form stays as it is.
+ */
+function resignBraintree(draft: SigningDraft, key: HmacKey | undefined): void {
+  const form = readBraintreeForm(draft.body)
+  if (form === null || form.signature === null) return
+  if (!key) {
+    draft.noKey('braintree-hmac-sha1', 'braintree', 'Braintree key pair')
+    return
+  }
+  if (!key.apiKey) {
+    draft.skip('braintree-hmac-sha1', 'braintree', 'the Braintree key has no public key: the captured bt_signature is sent unchanged')
+    return
+  }
+  const body = resignBraintreeBody(draft.body, { publicKey: key.apiKey, privateKey: key.value })
+  if (body === null) {
+    draft.skip('braintree-hmac-sha1', 'braintree', 'the form has no bt_payload to sign: bt_signature is sent unchanged')
+    return
+  }
+  const after = readBraintreeForm(body)?.signature ?? ''
+  draft.setBody(body, [
+    {
+      scheme: 'braintree-hmac-sha1',
+      provider: 'braintree',
+      location: 'body',
+      name: BRAINTREE_SIGNATURE_PARAM,
+      before: form.signature,
+      after,
+      keyFingerprint: keyFingerprint(key),
+    },
+  ])
+}
+
 export const braintreeProvider: ProviderModule<'braintree'> = {
   id: 'braintree',
   rules: {
@@ -384,5 +420,6 @@ export const braintreeProvider: ProviderModule<'braintree'> = {
     generate: () => randomBytes(16).toString('hex'),
   },
   // No deliveryIdentity: a retry resends the same signed form, so the body's bytes identify it.
+  resign: { signatureForm: { scheme: 'braintree-hmac-sha1', apply: (draft, keys) => resignBraintree(draft, hmacSecretFor(keys, 'braintree')) } },
   retrySchedule: () => BRAINTREE_RETRIES,
 }

@@ -9,8 +9,10 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { InvalidWebhookSignatureError, SignatureFailureReason, WebhookSignatureValidator } from 'mercadopago'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
+import type { ProviderKey } from '../../shared/providers'
 import {
   isMercadoPagoSignatureValue,
+  mercadoPagoProvider,
   looksLikeMercadoPago,
   mercadoPagoManifest,
   parseMercadoPago,
@@ -18,6 +20,7 @@ import {
   verifyMercadoPago,
   type MercadoPagoSecret,
 } from './mercadopago'
+import { SigningDraft } from './signing-draft'
 import type { Delivery } from './verification'
 
 const ROUNDS = 6
@@ -260,5 +263,47 @@ describe('Mercado Pago recognition and summary', () => {
     const feed = parseMercadoPago(delivery('/mp', [], Buffer.from('{"resource":"https://api.mercadolibre.com/merchant_orders/888","topic":"merchant_order"}')))
     expect(feed).toMatchObject({ eventType: 'merchant_order', providerObjectId: '888' })
     expect(parseMercadoPago(delivery('/mp', [], Buffer.from('hello'))).problems[0]).toContain('neither')
+  })
+})
+
+describe('Mercado Pago re-signing (resend)', () => {
+  const step = mercadoPagoProvider.resign?.signatureHeader
+  const context = { now: NOW, nowSeconds: Math.floor(NOW.getTime() / 1000), plexoLifetimeSeconds: 0 }
+
+  it('signs the data.id of the target sent, the x-request-id and a fresh ts; the SDK accepts it', () => {
+    const secret = randomBytes(24).toString('hex')
+    const key: ProviderKey = { kind: 'hmac-secret', provider: 'mercadopago', value: secret }
+    const dataId = 'ORD01JQ4S4KY8HWQ6NA5PXB65B3D3'
+    const target = `/elsewhere?data.id=${dataId}&type=order`
+    const draft = new SigningDraft({
+      method: 'POST',
+      url: `http://127.0.0.1:4100${target}`,
+      target,
+      headers: headersFor(`ts=1,v1=${'00'.repeat(32)}`, 'req-1'),
+      body: webhookBody(dataId),
+    })
+    step?.apply(draft, [key], context)
+    const header = draft.header('x-signature') ?? ''
+    expect(header).toMatch(new RegExp(`^ts=${NOW.getTime()},v1=[0-9a-f]{64}$`))
+    expect(sdkVerdict(header, 'req-1', dataId.toLowerCase(), secret)).toBeNull()
+    expect(draft.changes[0]).toMatchObject({ scheme: 'mercadopago-v1', provider: 'mercadopago', location: 'header', name: 'x-signature' })
+    expect(verifyMercadoPago(delivery(target, draft.headers, draft.body), [secretOf(secret)], { now: NOW }).verdict.status).toBe('valid')
+  })
+
+  it('without a secret the captured signature is sent as it was, and the skip says why; without x-signature nothing happens', () => {
+    const draft = new SigningDraft({
+      method: 'POST',
+      url: 'http://x/mp',
+      target: '/mp',
+      headers: headersFor(`ts=1,v1=${'00'.repeat(32)}`, 'r'),
+      body: Buffer.alloc(0),
+    })
+    step?.apply(draft, [], context)
+    expect(draft.changes).toEqual([])
+    expect(draft.skipped[0]).toMatchObject({ scheme: 'mercadopago-v1', provider: 'mercadopago' })
+    const unsigned = new SigningDraft({ method: 'POST', url: 'http://x/mp', target: '/mp', headers: [], body: Buffer.alloc(0) })
+    step?.apply(unsigned, [{ kind: 'hmac-secret', provider: 'mercadopago', value: 's' }], context)
+    expect(unsigned.changes).toEqual([])
+    expect(unsigned.skipped).toEqual([])
   })
 })

@@ -20,6 +20,8 @@ import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
 import { EMPTY_200, HOUR, MINUTE, fromFirst, is2xx, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SigningDraft } from './signing-draft'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, pushField, unreadableSummary } from './summary'
 import {
   HMAC_MISMATCH,
@@ -434,6 +436,25 @@ function isIpn(delivery: Delivery): boolean {
   return query.has('topic') && query.has('id')
 }
 
+/**
+ * Re-signs a resend: a new `v1` over the `data.id` of the target actually sent, the `x-request-id`
+ * sent and a fresh `ts` in milliseconds, as Mercado Pago sends it.
+ */
+function resignMercadoPago(draft: SigningDraft, key: HmacKey | undefined, now: Date): void {
+  if (draft.header(MERCADOPAGO_SIGNATURE_HEADER) === undefined) return
+  if (!key) {
+    draft.noKey('mercadopago-v1', 'mercadopago', 'Mercado Pago secret signature')
+    return
+  }
+  const signed = signMercadoPago({
+    secret: key.value,
+    dataId: mercadoPagoQueryDataId(draft.target),
+    requestId: draft.header(MERCADOPAGO_REQUEST_ID_HEADER)?.trim() || null,
+    ts: String(now.getTime()),
+  })
+  draft.setHeader(MERCADOPAGO_SIGNATURE_HEADER, signed.header, { scheme: 'mercadopago-v1', provider: 'mercadopago', keyFingerprint: keyFingerprint(key) })
+}
+
 export const mercadoPagoProvider: ProviderModule<'mercadopago'> = {
   id: 'mercadopago',
   rules: {
@@ -470,6 +491,9 @@ export const mercadoPagoProvider: ProviderModule<'mercadopago'> = {
     label: 'notification id',
     // The body's notification id stays the same across retries; IPN has none: its topic and resource id.
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : summary.eventType && summary.objectId ? [summary.eventType, summary.objectId] : null),
+  },
+  resign: {
+    signatureHeader: { scheme: 'mercadopago-v1', apply: (draft, keys, { now }) => resignMercadoPago(draft, hmacSecretFor(keys, 'mercadopago'), now) },
   },
   retrySchedule: () => MERCADOPAGO_RETRIES,
 }
