@@ -184,6 +184,15 @@ interface Overlay {
   forward?: CaptureForward
 }
 
+/** A segment's recomputed recognitions, read for the searches running (`withSearchRecognitions`). */
+interface SearchRecognitions {
+  /** How many running searches use them. */
+  searches: number
+  reading: Promise<SegmentRecognitions>
+  /** Once read. */
+  read?: SegmentRecognitions
+}
+
 interface Pending {
   capture: NewCapture
   bytes: Buffer
@@ -451,7 +460,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
    * capture's annotations synchronously): read before a search that scans records, dropped once
    * the last search using them ends, so they are in memory only while a search runs.
    */
-  const searchRecognitions = new Map<number, { searches: number; reading: Promise<SegmentRecognitions>; read?: SegmentRecognitions }>()
+  const searchRecognitions = new Map<number, SearchRecognitions>()
 
   async function withSearchRecognitions<T>(filter: CaptureFilter | undefined, run: () => Promise<T>): Promise<T> {
     const active = normalizeCaptureFilter(filter)
@@ -462,7 +471,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       if (entry) entry.searches++
       else {
         const reading = recognitions.all(segment)
-        const added: { searches: number; reading: Promise<SegmentRecognitions>; read?: SegmentRecognitions } = { searches: 1, reading }
+        const added: SearchRecognitions = { searches: 1, reading }
         searchRecognitions.set(segment.number, added)
         void reading.then((read) => (added.read = read)).catch(() => undefined)
       }
