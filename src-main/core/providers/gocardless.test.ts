@@ -10,7 +10,7 @@ import { parse as sdkParse, parseWithMeta as sdkParseWithMeta } from 'gocardless
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { VectorCase } from '../../test-support/vectors'
-import { parseGocardless, recogniseGocardless, signGocardless, verifyGocardless, type GocardlessSigningKey } from './gocardless'
+import { gocardlessProvider, parseGocardless, recogniseGocardless, signGocardless, verifyGocardless, type GocardlessSigningKey } from './gocardless'
 import type { Delivery } from './verification'
 
 const ROUNDS = 6
@@ -244,4 +244,26 @@ describe('GoCardless vectors (src-main/test-support/vectors/gocardless.json)', (
       if (vector.expected.signature) expect(signGocardless(secret, body)).toBe(vector.expected.signature)
     })
   }
+})
+
+describe('GoCardless simulation (what the simulator sends)', () => {
+  it('signs the serialised batch with a generated secret the SDK accepts, or with the endpoint secret', () => {
+    for (const keys of [[], [{ kind: 'hmac-secret' as const, provider: 'gocardless' as const, value: 'endpoint-secret' }]]) {
+      const headers: HeaderPairs = [['Content-Type', 'application/json']]
+      const simulated = gocardlessProvider.simulate!.sign({
+        body: { events: [{ id: 'EV1', resource_type: 'payments', action: 'confirmed', links: { payment: 'PM1' } }], meta: { webhook_id: 'WB1' } },
+        serialise: (body) => Buffer.from(JSON.stringify(body)),
+        headers,
+        target: '/gc',
+        keys,
+        keyKind: 'hmac-secret',
+        now: new Date(),
+      })
+      const secret = simulated.key.generatedSecret ?? 'endpoint-secret'
+      expect(simulated.key.generated).toBe(keys.length === 0)
+      const signature = headers.find(([name]) => name === 'Webhook-Signature')?.[1] ?? ''
+      expect(sdkAccepts(simulated.body, secret, signature)).toBe(true)
+      expect(sdkParseWithMeta(simulated.body, secret, signature).webhookId).toBe('WB1')
+    }
+  })
 })

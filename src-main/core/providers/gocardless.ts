@@ -13,13 +13,13 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { headerValue } from '../../shared/http-message'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
 import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
-import type { ProviderModule } from './provider-module'
+import type { ProviderModule, ProviderSimulation } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, pushField, unreadableSummary } from './summary'
@@ -265,6 +265,32 @@ function resignGocardless(draft: SigningDraft, key: HmacKey | undefined): void {
   })
 }
 
+/** A fresh webhook endpoint secret (GoCardless shows a long random token). */
+const generateGocardlessSecret = (): string => randomBytes(30).toString('base64url')
+
+const gocardlessSimulation: ProviderSimulation = {
+  keyKinds: ['hmac-secret'],
+  sign: (input) => {
+    const given = hmacSecretFor(input.keys, 'gocardless')
+    const key: HmacKey = given ?? { kind: 'hmac-secret', provider: 'gocardless', value: generateGocardlessSecret() }
+    const body = input.serialise(input.body)
+    setHeader(input.headers, GOCARDLESS_SIGNATURE_HEADER, signGocardless(key.value, body))
+    return {
+      body,
+      key: {
+        kind: 'hmac-secret',
+        generated: given === undefined,
+        fingerprint: keyFingerprint(key),
+        generatedSecret: given === undefined ? key.value : null,
+        publicKeyPem: null,
+        publicKeyWhpk: null,
+      },
+      verificationKey: key,
+      keyPair: null,
+    }
+  },
+}
+
 export const gocardlessProvider: ProviderModule<'gocardless'> = {
   id: 'gocardless',
   rules: {
@@ -292,12 +318,13 @@ export const gocardlessProvider: ProviderModule<'gocardless'> = {
     senderName: 'GoCardless',
   },
   keyKinds: ['hmac-secret'],
-  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(30).toString('base64url') },
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: generateGocardlessSecret },
   deliveryIdentity: {
     label: 'webhook id (meta.webhook_id)',
     // The webhook's id is kept when GoCardless retries it; a body without one is identified by its events' ids.
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
   },
+  simulate: gocardlessSimulation,
   resign: {
     signatureHeader: { scheme: 'gocardless-hmac-sha256', apply: (draft, keys) => resignGocardless(draft, hmacSecretFor(keys, 'gocardless')) },
   },

@@ -10,8 +10,18 @@ import { readFileSync } from 'node:fs'
 import { WebhooksHelper } from 'square'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
+import type { ProviderKey } from '../../shared/providers'
 import type { VectorCase } from '../../test-support/vectors'
-import { parseSquare, signSquare, squareEventObject, verifySquare, SQUARE_SIGNATURE_HEADER, type SquareSigningKey } from './square'
+import {
+  parseSquare,
+  signSquare,
+  squareEventObject,
+  squareKeysOf,
+  squareProvider,
+  verifySquare,
+  SQUARE_SIGNATURE_HEADER,
+  type SquareSigningKey,
+} from './square'
 import type { Delivery } from './verification'
 
 const ROUNDS = 6
@@ -271,4 +281,40 @@ describe('Square vectors (src-main/test-support/vectors/square.json)', () => {
       if (vector.expected.signature) expect(signSquare({ signatureKey, notificationUrl: url, body }).signature).toBe(vector.expected.signature)
     })
   }
+})
+
+describe('Square simulation (what the simulator sends)', () => {
+  const event = { type: 'payment.updated', event_id: 'e-sim', data: { type: 'payment', id: 'P1', object: { payment: { id: 'P1' } } } }
+  const simulate = (keys: ProviderKey[], targetUrl: string) => {
+    const headers: HeaderPairs = [['Content-Type', 'application/json']]
+    const signed = squareProvider.simulate!.sign({
+      body: event,
+      serialise: (body) => Buffer.from(JSON.stringify(body)),
+      headers,
+      target: new URL(targetUrl).pathname,
+      targetUrl,
+      keys,
+      keyKind: 'hmac-secret',
+      now: new Date(),
+    })
+    return { ...signed, signature: headers.find(([name]) => name === SQUARE_SIGNATURE_HEADER)?.[1] ?? '' }
+  }
+
+  it('with no key: a generated key, signed for the URL it is sent to, which the SDK accepts', async () => {
+    const targetUrl = 'http://127.0.0.1:4100/square/hook'
+    const simulated = simulate([], targetUrl)
+    expect(simulated.key).toMatchObject({ kind: 'hmac-secret', generated: true })
+    const generated = simulated.key.generatedSecret ?? ''
+    expect(await sdkAccepts(simulated.body, simulated.signature, generated, targetUrl)).toBe(true)
+    expect(simulated.verificationKey).toMatchObject({ provider: 'square', notificationUrl: targetUrl })
+    const delivery: Delivery = { method: 'POST', target: '/elsewhere', headers: [[SQUARE_SIGNATURE_HEADER, simulated.signature]], body: simulated.body }
+    expect(verifySquare(delivery, squareKeysOf([simulated.verificationKey!])).verdict.status).toBe('valid')
+  })
+
+  it("with the endpoint's key: signed for the key's notification URL, as Square would", async () => {
+    const notificationUrl = 'https://demo.loca.lt/square/webhooks'
+    const simulated = simulate([{ kind: 'hmac-secret', provider: 'square', value: 'endpoint-key', notificationUrl }], 'http://127.0.0.1:4100/square/webhooks')
+    expect(simulated.key).toMatchObject({ generated: false, generatedSecret: null })
+    expect(await sdkAccepts(simulated.body, simulated.signature, 'endpoint-key', notificationUrl)).toBe(true)
+  })
 })

@@ -11,14 +11,14 @@
  * HMAC-SHA1; it is checked only when the SHA-256 header is absent.
  */
 import { randomBytes } from 'node:crypto'
-import { headerValue } from '../../shared/http-message'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, ProviderKey, ProviderVariant, VerificationAttempt } from '../../shared/providers'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { bytesEqual, decodeBase64Strict } from './crypto-utils'
 import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
 import { fromPrevious, generic2xx, HOUR, MINUTE, warnAboutSurroundingWhitespace } from './module-parts'
-import type { ProviderModule } from './provider-module'
+import type { ProviderModule, ProviderSimulation } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
@@ -387,6 +387,38 @@ function resignSquare(draft: SigningDraft, key: HmacKey | undefined): void {
   draft.notes.push(`Square: signed for ${url}, ${why}`)
 }
 
+/** A fresh signature key in the shape Square shows (22 URL-safe base64 characters). */
+const generateSquareSignatureKey = (): string => randomBytes(16).toString('base64url')
+
+/**
+ * Simulated notifications are signed as re-signing does: for the endpoint key's notification URL,
+ * else for the URL the callback is sent to (a preview without one: its path). The verification key
+ * names the URL that was signed, since the receiving side needs both.
+ */
+const squareSimulation: ProviderSimulation = {
+  keyKinds: ['hmac-secret'],
+  sign: (input) => {
+    const given = hmacSecretFor(input.keys, 'square')
+    const key: HmacKey = given ?? { kind: 'hmac-secret', provider: 'square', value: generateSquareSignatureKey() }
+    const { url } = squareSigningUrl(key.notificationUrl, input.targetUrl ?? input.target)
+    const body = input.serialise(input.body)
+    setHeader(input.headers, SQUARE_SIGNATURE_HEADER, signSquare({ signatureKey: key.value, notificationUrl: url, body }).signature)
+    return {
+      body,
+      key: {
+        kind: 'hmac-secret',
+        generated: given === undefined,
+        fingerprint: keyFingerprint(key),
+        generatedSecret: given === undefined ? key.value : null,
+        publicKeyPem: null,
+        publicKeyWhpk: null,
+      },
+      verificationKey: { ...key, notificationUrl: url },
+      keyPair: null,
+    }
+  },
+}
+
 export const squareProvider: ProviderModule<'square'> = {
   id: 'square',
   rules: {
@@ -414,12 +446,13 @@ export const squareProvider: ProviderModule<'square'> = {
     senderName: 'Square',
   },
   keyKinds: ['hmac-secret'],
-  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(16).toString('base64url') },
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: generateSquareSignatureKey },
   deliveryIdentity: {
     label: 'event id',
     // Square's idempotency value, the same on every retry (step4manage).
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
   },
+  simulate: squareSimulation,
   resign: {
     signatureHeaders: { scheme: 'square-hmac-sha256', apply: (draft, keys) => resignSquare(draft, hmacSecretFor(keys, 'square')) },
   },
