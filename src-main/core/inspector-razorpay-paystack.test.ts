@@ -2,10 +2,14 @@
  * Razorpay and Paystack end to end: a delivery signed with a fresh secret is POSTed to a real
  * inspector receiver, captured, recognised by its own header, summarised (event, ids, the amount
  * in the currency's subunit) and verified valid with the endpoint's key; a retry of the same event
- * joins the same delivery; a wrong key is reported as a mismatch.
+ * joins the same delivery; a wrong key is reported as a mismatch; a resend with an edited body is
+ * re-signed so that the provider's own check (razorpay-node, Paystack's documented example) accepts
+ * what the target receives.
  */
-import { randomBytes, randomInt } from 'node:crypto'
+import { createHmac, randomBytes, randomInt } from 'node:crypto'
+import Razorpay from 'razorpay'
 import { expect } from 'vitest'
+import { headerValue } from '../shared/http-message'
 import type { CaptureSummary } from '../shared/contract'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
@@ -107,4 +111,45 @@ test('Paystack: recognised by x-paystack-signature, summarised in kobo, verified
   // The same event sent twice is one delivery, whatever its signature.
   expect(valid?.deliveryKey).toBe(`paystack:charge.success:${id}:success`)
   expect(wrongKey?.deliveryKey).toBe(valid?.deliveryKey)
+})
+
+test('resend with an edited body is re-signed: razorpay-node and Paystack’s documented check accept what arrives', async ({ inspector, endpoint, target }) => {
+  const { procedures } = inspector
+  const razorpaySecret = randomBytes(18).toString('base64url')
+  const paystackKey = `sk_live_${randomBytes(20).toString('hex')}`
+  await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'razorpay', value: razorpaySecret } })
+  await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'paystack', value: paystackKey } })
+  const razorpayBody = JSON.stringify({
+    entity: 'event',
+    account_id: 'acc_1',
+    event: 'payment.captured',
+    contains: ['payment'],
+    payload: { payment: { entity: { id: 'pay_1', amount: 1000, currency: 'INR', status: 'captured' } } },
+  })
+  const paystackBody = JSON.stringify({ event: 'charge.success', data: { id: 1, status: 'success', reference: 'r1', amount: 1000, currency: 'NGN' } })
+  await send(`${endpoint.url}/r`, {
+    method: 'POST',
+    headers: [['X-Razorpay-Signature', signRazorpay(razorpaySecret, razorpayBody)]],
+    body: Buffer.from(razorpayBody),
+  })
+  await send(`${endpoint.url}/p`, {
+    method: 'POST',
+    headers: [['x-paystack-signature', signPaystack(paystackKey, paystackBody)]],
+    body: Buffer.from(paystackBody),
+  })
+  const [paystackCapture, razorpayCapture] = await capturesOf(inspector, endpoint.id)
+
+  const edit = (text: string) => ({ body: { encoding: 'utf8' as const, text: text.replace('"amount":1000', '"amount":2000') } })
+  const razorpayRecord = await procedures.replayCapture({ captureId: razorpayCapture!.id, targetUrl: target.url, edits: edit(razorpayBody), resign: true })
+  expect(razorpayRecord.resign?.changes).toEqual([expect.objectContaining({ scheme: 'razorpay-hmac-sha256', name: 'X-Razorpay-Signature' })])
+  const sentToRazorpay = target.received[0]!
+  expect(
+    Razorpay.validateWebhookSignature(sentToRazorpay.body.toString('utf8'), headerValue(sentToRazorpay.headers, 'X-Razorpay-Signature') ?? '', razorpaySecret),
+  ).toBe(true)
+
+  const paystackRecord = await procedures.replayCapture({ captureId: paystackCapture!.id, targetUrl: target.url, edits: edit(paystackBody), resign: true })
+  expect(paystackRecord.resign?.changes).toEqual([expect.objectContaining({ scheme: 'paystack-hmac-sha512', name: 'x-paystack-signature' })])
+  const sentToPaystack = target.received[1]!
+  expect(sentToPaystack.body.toString('utf8')).toContain('"amount":2000')
+  expect(createHmac('sha512', paystackKey).update(sentToPaystack.body).digest('hex')).toBe(headerValue(sentToPaystack.headers, 'x-paystack-signature'))
 })

@@ -16,6 +16,8 @@ import { at, firstText, prop, text, type JsonObject } from './body'
 import { hexBodyHmacCandidates, hexBodyHmacExplanation, signHexBodyHmac, verifyHexBodyHmac, type HexBodyHmacScheme } from './hex-body-hmac'
 import { COMMON_URL_RULES, EMPTY_200, HOUR, MINUTE, fromPrevious, is2xx } from './module-parts'
 import type { ProviderModule, RecognitionRule } from './provider-module'
+import { resignHmacHeader } from './signing-draft'
+import { hmacSecretFor } from './signing-keys'
 import { currencyExponent, emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import { invalidVerdict, result, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
@@ -167,6 +169,16 @@ export const paystackProvider: ProviderModule<'paystack'> = {
     parts: ({ summary }) => {
       const object = summary.objectId ?? summary.reference
       return object === null ? null : [summary.eventType, object, summary.status]
+    },
+  },
+  resign: {
+    signatureHeader: {
+      scheme: PAYSTACK_SCHEME.scheme,
+      // Only a delivery that carries the header is re-signed.
+      apply: (draft, keys) =>
+        resignHmacHeader(draft, PAYSTACK_SIGNATURE_HEADER, PAYSTACK_SCHEME.scheme, 'paystack', hmacSecretFor(keys, 'paystack'), (secret) =>
+          signPaystack(secret, draft.body),
+        ),
     },
   },
   retrySchedule: () => PAYSTACK_RETRIES,

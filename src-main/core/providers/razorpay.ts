@@ -16,6 +16,8 @@ import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject, ty
 import { hexBodyHmacCandidates, hexBodyHmacExplanation, signHexBodyHmac, verifyHexBodyHmac, type HexBodyHmacScheme } from './hex-body-hmac'
 import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule, RecognitionRule } from './provider-module'
+import { resignHmacHeader } from './signing-draft'
+import { hmacSecretFor } from './signing-keys'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import { isoFromSeconds, result, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
@@ -253,6 +255,16 @@ export const razorpayProvider: ProviderModule<'razorpay'> = {
     parts: ({ headers, summary }) => {
       const id = headerValue(headers, RAZORPAY_EVENT_ID_HEADER)?.trim() || summary.eventId
       return id ? [id] : null
+    },
+  },
+  resign: {
+    signatureHeader: {
+      scheme: RAZORPAY_SCHEME.scheme,
+      // Only a delivery that carries the header is re-signed (an unsigned one stays unsigned).
+      apply: (draft, keys) =>
+        resignHmacHeader(draft, RAZORPAY_SIGNATURE_HEADER, RAZORPAY_SCHEME.scheme, 'razorpay', hmacSecretFor(keys, 'razorpay'), (secret) =>
+          signRazorpay(secret, draft.body),
+        ),
     },
   },
   retrySchedule: () => RAZORPAY_RETRIES,
