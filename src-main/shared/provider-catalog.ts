@@ -16,6 +16,14 @@ export const PROVIDER_IDS = [
   'adyen',
   'mollie',
   'paypal',
+  'paddle',
+  'checkout-com',
+  'mercadopago',
+  'braintree',
+  'square',
+  'gocardless',
+  'razorpay',
+  'paystack',
   'generic',
   'unknown',
 ] as const
@@ -38,6 +46,14 @@ export const PROVIDER_NAMES: Record<ProviderId, string> = {
   adyen: 'Adyen',
   mollie: 'Mollie',
   paypal: 'PayPal',
+  paddle: 'Paddle Billing',
+  'checkout-com': 'Checkout.com',
+  mercadopago: 'Mercado Pago',
+  braintree: 'Braintree',
+  square: 'Square',
+  gocardless: 'GoCardless',
+  razorpay: 'Razorpay',
+  paystack: 'Paystack',
   generic: 'Generic HMAC',
   unknown: 'Unknown sender',
 }
@@ -55,12 +71,36 @@ export const PROVIDER_SHORT_NAMES: Record<ProviderId, string> = {
   adyen: 'Adyen',
   mollie: 'Mollie',
   paypal: 'PayPal',
+  paddle: 'Paddle',
+  'checkout-com': 'Checkout',
+  mercadopago: 'MercPago',
+  braintree: 'Braintree',
+  square: 'Square',
+  gocardless: 'GoCardless',
+  razorpay: 'Razorpay',
+  paystack: 'Paystack',
   generic: 'HMAC',
   unknown: '—',
 }
 
 /** Providers whose signatures are HMACs over a shared secret (and IXOPAY's optional API key). */
-export const HMAC_PROVIDER_IDS = ['ixopay', 'stripe', 'standard-webhooks', 'github', 'shopify', 'adyen', 'mollie'] as const
+export const HMAC_PROVIDER_IDS = [
+  'ixopay',
+  'stripe',
+  'standard-webhooks',
+  'github',
+  'shopify',
+  'adyen',
+  'mollie',
+  'paddle',
+  'checkout-com',
+  'mercadopago',
+  'braintree',
+  'square',
+  'gocardless',
+  'razorpay',
+  'paystack',
+] as const
 export type HmacProviderId = (typeof HMAC_PROVIDER_IDS)[number]
 
 /** What the key form says about an HMAC provider's secret: where to find it and what it looks like. */
@@ -72,6 +112,34 @@ export const HMAC_SECRET_HINTS: Record<HmacProviderId, string> = {
   shopify: "The app's client secret.",
   adyen: 'The HMAC key in hex, from the Customer Area.',
   mollie: 'The next-gen webhook signing secret.',
+  paddle: "The notification destination's secret key, pdl_ntfset_…, used whole (Paddle > Developer tools > Notifications).",
+  'checkout-com': "The webhook's signature key. Optionally also its authorization header key, which Checkout.com sends as-is in Authorization.",
+  mercadopago: "The application's secret signature (Your integrations > the application > Webhooks).",
+  braintree: 'The API private key, with the public key of the same pair below (Control Panel > Settings > API > API Keys).',
+  square:
+    "The subscription's signature key (Developer Console > Webhooks > Subscriptions > the subscription). Square signs the notification URL with the body: enter that URL below.",
+  gocardless: "The webhook endpoint's secret (Dashboard > Developers > Webhook endpoints > the endpoint).",
+  razorpay: "The webhook's secret, entered when the webhook was set up (Dashboard > Settings > Webhooks); not the API key secret.",
+  paystack: 'The secret key, sk_test_… or sk_live_… of the mode the events come from (Settings > API Keys & Webhooks).',
+}
+
+/**
+ * HMAC providers whose key has a second, optional field (`apiKey` of an `hmac-secret`), and what the
+ * key form calls it: IXOPAY's API key, Checkout.com's authorization header key.
+ */
+export const HMAC_API_KEY_FIELDS: Partial<Record<HmacProviderId, string>> = {
+  ixopay: 'API key (optional, legacy XML)',
+  'checkout-com': 'Authorization header key (optional)',
+  braintree: 'Public key of the same pair (required: it picks the signature to check)',
+}
+
+/**
+ * How a key's list entry shows the `apiKey` field, where it is not IXOPAY's API key (an identifier,
+ * shown by its first characters): a secret is shown as dots only.
+ */
+export const HMAC_API_KEY_DETAILS: Partial<Record<HmacProviderId, { label: string; secret: boolean }>> = {
+  'checkout-com': { label: 'Authorization header key', secret: true },
+  braintree: { label: 'Public key', secret: false },
 }
 
 export const GENERIC_HMAC_ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const

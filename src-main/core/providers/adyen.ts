@@ -30,6 +30,9 @@ import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, fromFirst, fromPrevious, generic2xx, hasHeader, HOUR, is2xx, MINUTE, SECOND, textAnswer } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { ResignChange } from '../../shared/replay'
+import { jsonRecord, parseJsonText, resignHmacHeader, roundTripText, type SigningDraft } from './signing-draft'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 
 const SHA256_BYTES = 32
 
@@ -290,6 +293,57 @@ const ADYEN_RETRIES: RetrySchedule = {
     'Adyen does not say whether the 9, 18 and 27 s count from the first attempt: they are shown as such. Queue intervals are counted from the attempt before.',
 }
 
+/** Adyen classic: each item's `additionalData.hmacSignature`, replaced in the raw text so every other byte stays as sent. */
+const HMAC_SIGNATURE_MEMBER = /("hmacSignature"\s*:\s*)"((?:[^"\\]|\\.)*)"/g
+
+/** Recomputes each classic item's `additionalData.hmacSignature` in place. */
+function resignAdyenItems(draft: SigningDraft, key: HmacKey | undefined): void {
+  const text = roundTripText(draft.body)
+  if (text === null || !text.includes('"hmacSignature"')) return
+  const items = jsonRecord(parseJsonText(text))?.notificationItems
+  if (!Array.isArray(items)) return
+  const requestItems = items.map((item) => jsonRecord(jsonRecord(item)?.NotificationRequestItem))
+  const signedIndexes = requestItems.flatMap((item, index) => (typeof jsonRecord(item?.additionalData)?.hmacSignature === 'string' ? [index] : []))
+  if (signedIndexes.length === 0) return
+  if (!key) {
+    draft.skip(
+      'adyen-classic-item',
+      'adyen',
+      'no Adyen HMAC key configured: the items keep their captured hmacSignature, which no longer matches an edited item',
+    )
+    return
+  }
+  const matches = [...text.matchAll(HMAC_SIGNATURE_MEMBER)]
+  if (matches.length !== signedIndexes.length) {
+    draft.skip(
+      'adyen-classic-item',
+      'adyen',
+      `found ${matches.length} hmacSignature members for ${signedIndexes.length} signed items: not re-signed rather than guess which is which`,
+    )
+    return
+  }
+  const changes: ResignChange[] = []
+  const fingerprint = keyFingerprint(key)
+  let position = 0
+  const rewritten = text.replace(HMAC_SIGNATURE_MEMBER, (_whole: string, prefix: string, escaped: string) => {
+    const index = signedIndexes[position++] as number
+    const signature = signAdyenItem(key.value, requestItems[index])
+    changes.push({
+      scheme: 'adyen-classic-item',
+      provider: 'adyen',
+      location: 'body',
+      name: `notificationItems[${index}].NotificationRequestItem.additionalData.hmacSignature`,
+      before: parseJsonText(`"${escaped}"`) as string,
+      after: signature,
+      keyFingerprint: fingerprint,
+    })
+    return `${prefix}${JSON.stringify(signature)}`
+  })
+  const unsignedItems = requestItems.length - signedIndexes.length
+  if (unsignedItems > 0) draft.notes.push(`${unsignedItems} Adyen item(s) carry no hmacSignature and were left unsigned`)
+  draft.setBody(Buffer.from(rewritten, 'utf8'), changes)
+}
+
 export const adyenProvider: ProviderModule<'adyen'> = {
   id: 'adyen',
   rules: {
@@ -331,6 +385,16 @@ export const adyenProvider: ProviderModule<'adyen'> = {
     // Adyen's own notification identity. Platform webhooks carry an id of the changed resource
     // only; several updates share it, so the bytes identify them.
     parts: ({ variant, summary }) => (variant === 'classic' && summary.objectId !== null ? [summary.objectId, summary.eventType, summary.status] : null),
+  },
+  resign: {
+    classicItems: { scheme: 'adyen-classic-item', apply: (draft, keys) => resignAdyenItems(draft, hmacSecretFor(keys, 'adyen')) },
+    platformHeader: {
+      scheme: 'adyen-platform-hmac',
+      apply: (draft, keys) =>
+        resignHmacHeader(draft, 'HmacSignature', 'adyen-platform-hmac', 'adyen', hmacSecretFor(keys, 'adyen'), (secret) =>
+          signAdyenPayload(secret, draft.body),
+        ),
+    },
   },
   retrySchedule: () => ADYEN_RETRIES,
 }

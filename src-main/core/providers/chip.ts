@@ -29,6 +29,9 @@ import {
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, fromFirst, generic2xx, hasHeader, MINUTE } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { RsaPrivateKey } from '../../shared/replay'
+import type { SigningDraft } from './signing-draft'
+import { privateKeyFingerprint } from './signing-keys'
 
 export type ChipProduct = 'collect' | 'send'
 
@@ -280,6 +283,27 @@ function isChipBody(json: JsonValue | undefined): boolean {
   if (json.event_type !== undefined) return true
   const type = text(json.type)
   return type === 'purchase' || type === 'payment'
+}
+
+/**
+ * Re-signs CHIP's X-Signature with the user's private key (IXOPAY's X-Signature step decides the
+ * header is CHIP's, by its size: see ixopay.ts).
+ */
+export function resignChipSignature(draft: SigningDraft, chipKey: RsaPrivateKey | undefined): void {
+  if (!chipKey) {
+    draft.skip(
+      'chip-rsa',
+      'chip',
+      'no CHIP private key supplied: CHIP signs with its own RSA key, so a re-signed delivery only verifies against the public key of the key pair you supply',
+    )
+    return
+  }
+  const product = chipKey.chipProduct ?? (draft.header('Event-Type') !== undefined ? 'send' : 'collect')
+  draft.setHeader('X-Signature', signChip(draft.body, chipKey.pem, product), {
+    scheme: 'chip-rsa',
+    provider: 'chip',
+    keyFingerprint: privateKeyFingerprint(chipKey),
+  })
 }
 
 export const chipProvider: ProviderModule<'chip'> = {

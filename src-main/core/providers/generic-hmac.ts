@@ -22,6 +22,8 @@ import {
 } from './verification'
 import { COMMON_URL_RULES } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SigningKey } from '../../shared/replay'
+import type { SigningDraft } from './signing-draft'
 import { genericSummary } from './summary'
 
 type GenericKey = Extract<ProviderKey, { kind: 'generic-hmac' }>
@@ -135,6 +137,23 @@ export function verifyGenericHmac(delivery: Delivery, keys: readonly ProviderKey
   return result(lastFailure ?? invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
 }
 
+function resignGeneric(draft: SigningDraft, keys: readonly SigningKey[]): void {
+  for (const key of keys) {
+    if (key.kind !== 'generic-hmac') continue
+    const genericKey: GenericKey = key
+    if (draft.header(genericKey.config.header) === undefined) continue
+    const value = signGenericHmac(genericKey.config, genericKey.secret, {
+      method: draft.request.method,
+      target: draft.target,
+      headers: draft.headers,
+      body: draft.body,
+    })
+    if (genericKey.config.signed !== 'body')
+      draft.notes.push(`the generic scheme on ${genericKey.config.header} was signed over its template as sent; timestamp headers it covers were not refreshed`)
+    draft.setHeader(genericKey.config.header, value, { scheme: 'generic-hmac', provider: 'generic', keyFingerprint: keyFingerprint(genericKey) })
+  }
+}
+
 /** The endpoint's own HMAC scheme: no provider behind it, so no acknowledgement or retry policy is known. */
 export const genericProvider: ProviderModule<'generic'> = {
   id: 'generic',
@@ -150,6 +169,9 @@ export const genericProvider: ProviderModule<'generic'> = {
   verify: verifyGenericHmac,
   publicUrl: { rules: COMMON_URL_RULES, senderName: 'the provider' },
   keyKinds: ['generic-hmac'],
+  resign: {
+    configuredHeader: { scheme: 'generic-hmac', apply: (draft, keys) => resignGeneric(draft, keys) },
+  },
   // Nothing identifies the sender's notification but its bytes: no identity rule.
   retrySchedule: () => null,
 }

@@ -8,7 +8,7 @@ import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop } from './body'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
-import { hmacSecretsFor } from './keys'
+import { hmacSecretsFor, keyFingerprint } from './keys'
 import { emptySummary, genericSummary, pushField } from './summary'
 import {
   HMAC_MISMATCH,
@@ -22,10 +22,12 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SigningDraft } from './signing-draft'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 
 /** Value for X-Hub-Signature-256 (what `@octokit/webhooks-methods` `sign` returns). */
 export function signGithub(secret: string, body: Buffer | string): string {
@@ -109,6 +111,20 @@ const GITHUB_RETRIES: RetrySchedule = {
   caveat: null,
 }
 
+function resignGithub(draft: SigningDraft, key: HmacKey | undefined): void {
+  const has256 = draft.header('X-Hub-Signature-256') !== undefined
+  const has1 = draft.header('X-Hub-Signature') !== undefined
+  if (!has256 && !has1) return
+  if (!key) {
+    draft.noKey('github-hmac', 'github', 'GitHub webhook secret')
+    return
+  }
+  const change = { scheme: 'github-hmac', provider: 'github' as const, keyFingerprint: keyFingerprint(key) }
+  if (has256) draft.setHeader('X-Hub-Signature-256', signGithub(key.value, draft.body), change)
+  // The legacy SHA-1 header: the provider library signs SHA-256 only, so it is computed here.
+  if (has1) draft.setHeader('X-Hub-Signature', `sha1=${createHmac('sha1', key.value).update(draft.body).digest('hex')}`, change)
+}
+
 export const githubProvider: ProviderModule<'github'> = {
   id: 'github',
   rules: {
@@ -127,6 +143,9 @@ export const githubProvider: ProviderModule<'github'> = {
   deliveryIdentity: {
     label: 'delivery GUID (X-GitHub-Delivery)',
     parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId]),
+  },
+  resign: {
+    signatureHeaders: { scheme: 'github-hmac', apply: (draft, keys) => resignGithub(draft, hmacSecretFor(keys, 'github')) },
   },
   retrySchedule: () => GITHUB_RETRIES,
 }

@@ -9,7 +9,7 @@
  * The SDK validates with a fixed Content-Type and reads `Date`, falling back to `X-Date`; proxies
  * sometimes rewrite either, so every combination is tried and the one that matched is reported.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, TimestampCheck } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text } from './body'
@@ -33,10 +33,13 @@ import {
   type VerifyResult,
 } from './verification'
 import { xmlElementText, xmlRootIs } from './xml'
-import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { hasHeader, textAnswer, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SigningKey } from '../../shared/replay'
+import { CHIP_SIGNATURE_BYTES, resignChipSignature } from './chip'
+import { httpDate, type SigningDraft } from './signing-draft'
+import { hmacSecretFor, privateKeyFor, type HmacKey } from './signing-keys'
 
 /** The Content-Type the official SDK hard-codes when validating JSON callbacks. */
 export const IXOPAY_JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
@@ -462,6 +465,73 @@ const IXOPAY_RETRIES: RetrySchedule = {
   caveat: null,
 }
 
+/**
+ * `X-Signature` is IXOPAY's HMAC or CHIP's RSA signature; its size (or the keys at hand) tells
+ * which. One step for both, so the header is signed once, by the provider it belongs to.
+ */
+function resignXSignature(draft: SigningDraft, keys: readonly SigningKey[], now: Date): void {
+  const current = draft.header('X-Signature')
+  if (current === undefined) return
+  const ixopayKey = hmacSecretFor(keys, 'ixopay')
+  const chipKey = privateKeyFor(keys, 'chip')
+  const size = decodedSize(current)
+  const isIxopay = size === IXOPAY_SIGNATURE_BYTES || (!CHIP_SIGNATURE_BYTES.has(size) && ixopayKey !== undefined)
+  if (isIxopay) {
+    if (!ixopayKey) {
+      draft.noKey('ixopay-hmac-sha512', 'ixopay', 'IXOPAY shared secret')
+      return
+    }
+    const date = httpDate(now)
+    const change = { scheme: 'ixopay-hmac-sha512', provider: 'ixopay' as const, keyFingerprint: keyFingerprint(ixopayKey) }
+    // IXOPAY signs the Date header (X-Date when a proxy ate Date); both get the fresh value.
+    const hasXDate = draft.header('X-Date') !== undefined
+    if (draft.header('Date') !== undefined || !hasXDate) draft.setHeader('Date', date, change)
+    if (hasXDate) draft.setHeader('X-Date', date, change)
+    const signed = signIxopayJson({
+      secret: ixopayKey.value,
+      body: draft.body,
+      date,
+      requestUri: draft.target,
+      contentType: draft.header('Content-Type') ?? IXOPAY_JSON_CONTENT_TYPE,
+      bodyHash: 'sha512',
+    })
+    if (draft.header('Content-Type') === undefined) draft.notes.push(`no Content-Type header: IXOPAY was signed with ${IXOPAY_JSON_CONTENT_TYPE}`)
+    draft.setHeader('X-Signature', signed.signature, change)
+    return
+  }
+  resignChipSignature(draft, chipKey)
+}
+
+/** Decoded size of a base64 signature, -1 when it is not base64. */
+function decodedSize(signature: string): number {
+  const trimmed = signature.trim()
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64').length : -1
+}
+
+function resignIxopayLegacy(draft: SigningDraft, key: HmacKey | undefined, now: Date): void {
+  const headerName = ['Authorization', 'X-Authorization'].find((name) => IXOPAY_AUTHORIZATION_PATTERN.test(draft.header(name)?.trim() ?? ''))
+  if (headerName === undefined) return
+  if (!key) {
+    draft.noKey('ixopay-legacy-xml', 'ixopay', 'IXOPAY shared secret')
+    return
+  }
+  const [, scheme = 'Gateway', apiKey = ''] = IXOPAY_AUTHORIZATION_PATTERN.exec(draft.header(headerName)?.trim() ?? '') ?? []
+  const date = httpDate(now)
+  const change = { scheme: 'ixopay-legacy-xml', provider: 'ixopay' as const, keyFingerprint: keyFingerprint(key) }
+  draft.setHeader('Date', date, change)
+  const signed = signIxopayLegacyXml({
+    secret: key.value,
+    body: draft.body,
+    date,
+    requestUri: draft.target,
+    contentType: draft.header('Content-Type') ?? IXOPAY_XML_CONTENT_TYPE,
+    apiKey: key.apiKey ?? apiKey,
+    scheme: scheme === 'IxoPay' ? 'IxoPay' : 'Gateway',
+    bodyHash: 'md5',
+  })
+  draft.setHeader(headerName, signed.authorization, change)
+}
+
 export const ixopayProvider: ProviderModule<'ixopay'> = {
   id: 'ixopay',
   rules: {
@@ -516,6 +586,10 @@ export const ixopayProvider: ProviderModule<'ixopay'> = {
       const transaction = summary.objectId ?? summary.reference
       return transaction === null ? null : [transaction, summary.eventType, summary.status]
     },
+  },
+  resign: {
+    xSignature: { scheme: 'x-signature', apply: (draft, keys, { now }) => resignXSignature(draft, keys, now) },
+    legacyXml: { scheme: 'ixopay-legacy-xml', apply: (draft, keys, { now }) => resignIxopayLegacy(draft, hmacSecretFor(keys, 'ixopay'), now) },
   },
   retrySchedule: () => IXOPAY_RETRIES,
 }

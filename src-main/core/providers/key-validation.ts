@@ -8,6 +8,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto'
 import { assertNever } from '../../shared/assert-never'
 import { describeSecretShapeMismatch } from '../../shared/key-shape'
 import { providerKeySchema, type HmacProviderId, type KeyDescriptor, type ProviderKey } from '../../shared/providers'
+import { squareNotificationUrlWarning } from '../../shared/square-notification-url'
 import { parseEd25519PublicKey, toWhpk } from '../keys/ed25519'
 import { errorMessage } from './crypto-utils'
 import { describeKey, loadPublicKey, normalisePemText, normalisePublicKeyInput } from './keys'
@@ -36,6 +37,10 @@ export function validateKey(input: unknown): KeyValidation {
     case 'hmac-secret': {
       const problem = describeSecretShapeMismatch(key.provider, key.value)?.message ?? checkHmacSecret(key.provider, key.value, warnings)
       if (problem) return { ok: false, message: problem }
+      // Only Square signs a URL; a notification URL on another provider's secret would be silently unused.
+      if (key.notificationUrl !== undefined && key.provider !== 'square') return { ok: false, message: 'only a Square signature key takes a notification URL' }
+      const urlWarning = key.notificationUrl === undefined ? null : squareNotificationUrlWarning(key.notificationUrl)
+      if (urlWarning !== null) warnings.push(urlWarning)
       const normalised: ProviderKey = key.provider === 'adyen' ? { ...key, value: key.value.trim().toUpperCase() } : key
       return { ok: true, key: normalised, descriptor: describeKey(normalised), warnings }
     }

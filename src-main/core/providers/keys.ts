@@ -10,6 +10,7 @@
  */
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto'
 import { assertNever } from '../../shared/assert-never'
+import { HMAC_API_KEY_DETAILS } from '../../shared/provider-catalog'
 import { PROVIDER_NAMES, type HmacProviderId, type KeyDescriptor, type ProviderKey, type SummaryField } from '../../shared/providers'
 import { parseEd25519PublicKey } from '../keys/ed25519'
 import { secretFingerprint } from '../keys/fingerprint-key'
@@ -113,7 +114,12 @@ export function describeKey(key: ProviderKey): KeyDescriptor {
   switch (key.kind) {
     case 'hmac-secret': {
       const details: SummaryField[] = [{ label: 'Provider', value: PROVIDER_NAMES[key.provider] }]
-      if (key.apiKey) details.push({ label: 'API key', value: maskIdentifier(key.apiKey) })
+      if (key.apiKey) {
+        const shown = HMAC_API_KEY_DETAILS[key.provider] ?? { label: 'API key', secret: false }
+        details.push({ label: shown.label, value: shown.secret ? '••••••••' : maskIdentifier(key.apiKey) })
+      }
+      // Not a secret: the URL the provider posts to, which captures show anyway.
+      if (key.notificationUrl) details.push({ label: 'Notification URL', value: key.notificationUrl })
       return { kind: key.kind, provider: key.provider, label, fingerprint, masked: maskSecret(key.value), details }
     }
     case 'rsa-public-key': {

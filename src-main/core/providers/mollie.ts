@@ -10,7 +10,7 @@ import type { ConfirmHint, DeliverySummary, ProviderKey, ProviderVariant } from 
 import { at, firstText, isObject, parseFormBody, parseJsonBody } from './body'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
-import { hmacSecretsFor } from './keys'
+import { hmacSecretsFor, keyFingerprint } from './keys'
 import { decimalAmount, emptySummary, flattenFields, pushField } from './summary'
 import {
   HMAC_MISMATCH,
@@ -27,6 +27,8 @@ import {
 import { randomBytes } from 'node:crypto'
 import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SigningDraft } from './signing-draft'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 
 export const MOLLIE_API_URL = 'https://api.mollie.com'
 const CLASSIC_BODY = /^id=([a-z]{1,10})_([A-Za-z0-9]{1,64})$/
@@ -139,6 +141,19 @@ export function parseMollie(delivery: Delivery): DeliverySummary {
   return summary
 }
 
+function resignMollie(draft: SigningDraft, key: HmacKey | undefined): void {
+  const current = draft.header('X-Mollie-Signature')
+  if (current === undefined) return
+  if (!key) {
+    draft.noKey('mollie-hmac-sha256', 'mollie', 'Mollie signing secret')
+    return
+  }
+  const signed = signMollie(key.value, draft.body)
+  // Keep the form the capture used: the `sha256=` prefix is optional for Mollie's validator.
+  const value = current.trim().startsWith('sha256=') ? signed : signed.replace(/^sha256=/, '')
+  draft.setHeader('X-Mollie-Signature', value, { scheme: 'mollie-hmac-sha256', provider: 'mollie', keyFingerprint: keyFingerprint(key) })
+}
+
 export const mollieProvider: ProviderModule<'mollie'> = {
   id: 'mollie',
   rules: {
@@ -157,6 +172,9 @@ export const mollieProvider: ProviderModule<'mollie'> = {
     // Classic bodies are only the id: a retry and a new status signal look the same. Next-gen bodies
     // are events whose own id is not kept in the summary: the bytes identify them.
     parts: ({ variant, summary }) => (variant === 'classic' && summary.objectId !== null ? [summary.objectId] : null),
+  },
+  resign: {
+    signatureHeader: { scheme: 'mollie-hmac-sha256', apply: (draft, keys) => resignMollie(draft, hmacSecretFor(keys, 'mollie')) },
   },
   // Mollie publishes no retry policy.
   retrySchedule: () => null,

@@ -5,7 +5,7 @@
  * The certificate is the one at PAYPAL-CERT-URL. This library never fetches it (no network here):
  * the user provides it, and `isTrustedPaypalCertUrl` lets the caller decide whether to fetch.
  */
-import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
+import { X509Certificate, randomBytes, sign as rsaSign, type KeyObject } from 'node:crypto'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, type JsonObject } from './body'
@@ -28,6 +28,9 @@ import {
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, generic2xx, hasHeader } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SigningKey } from '../../shared/replay'
+import type { SigningDraft } from './signing-draft'
+import { privateKeyFingerprint, privateKeyFor } from './signing-keys'
 
 const AUTH_ALGORITHMS: Record<string, RsaDigest> = {
   SHA256WITHRSA: 'sha256',
@@ -269,6 +272,26 @@ const PAYPAL_RETRIES: RetrySchedule = {
   caveat: 'Not confirmed on PayPal’s own pages.',
 }
 
+function resignPaypal(draft: SigningDraft, keys: readonly SigningKey[], now: Date): void {
+  if (draft.header('PAYPAL-TRANSMISSION-SIG') === undefined) return
+  const privateKey = privateKeyFor(keys, 'paypal')
+  const webhookId = keys.find((key): key is Extract<ProviderKey, { kind: 'paypal-webhook-id' }> => key.kind === 'paypal-webhook-id')
+  if (!privateKey || !webhookId) {
+    draft.skip(
+      'paypal-rsa',
+      'paypal',
+      `${!privateKey ? 'no PayPal private key' : 'no PayPal webhook id'} configured: PayPal signs with its own certificate, so a re-signed delivery only verifies against the matching certificate`,
+    )
+    return
+  }
+  const transmissionId = draft.header('PAYPAL-TRANSMISSION-ID') ?? randomBytes(16).toString('hex')
+  const transmissionTime = now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const signed = signPaypal({ privateKey: privateKey.pem, transmissionId, transmissionTime, webhookId: webhookId.value, body: draft.body })
+  const change = { scheme: 'paypal-rsa', provider: 'paypal' as const, keyFingerprint: privateKeyFingerprint(privateKey) }
+  draft.setHeader('PAYPAL-TRANSMISSION-TIME', transmissionTime, change)
+  draft.setHeader('PAYPAL-TRANSMISSION-SIG', signed.signature, change)
+}
+
 export const paypalProvider: ProviderModule<'paypal'> = {
   id: 'paypal',
   rules: {
@@ -285,6 +308,9 @@ export const paypalProvider: ProviderModule<'paypal'> = {
     label: 'event id',
     // The event id is the same on every retry; records stored before it was kept use the bytes.
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
+  },
+  resign: {
+    transmissionSignature: { scheme: 'paypal-rsa', apply: (draft, keys, { now }) => resignPaypal(draft, keys, now) },
   },
   retrySchedule: () => PAYPAL_RETRIES,
 }

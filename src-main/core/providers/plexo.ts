@@ -31,6 +31,9 @@ import {
 } from './verification'
 import { COMMON_URL_RULES, EMPTY_200, generic2xx, is2xx, unsignedResult } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { RsaPrivateKey } from '../../shared/replay'
+import { jsonRecord, parseJsonText, roundTripText, scalarText, type SigningDraft } from './signing-draft'
+import { privateKeyFingerprint, privateKeyFor } from './signing-keys'
 
 /** PaymentDto.status values (plexo.gitbook.io/rest-api/core-concepts/transaction-lifecycle). */
 export const PLEXO_PAYMENT_STATUSES = [
@@ -365,6 +368,52 @@ function looksLikeSignedEnvelope(body: string): boolean {
   }
 }
 
+/** How long a re-signed Plexo envelope stays valid: the plexouy SDKs' default. */
+export const PLEXO_ENVELOPE_LIFETIME_SECONDS = 600
+
+type PlexoObject = PlexoEnvelopeInput['object']
+
+/** Re-signs a Plexo legacy envelope with the user's private key and a fresh expiry. */
+function resignPlexoEnvelope(draft: SigningDraft, key: RsaPrivateKey | undefined, expiresAt: number): void {
+  const text = roundTripText(draft.body)
+  if (text === null || !text.includes('"Signature"')) return
+  const envelope = jsonRecord(parseJsonText(text.replace(/^\uFEFF/, '')))
+  const inner = jsonRecord(envelope?.Object)
+  if (!envelope || !inner || inner.Fingerprint === undefined || envelope.Signature === undefined) return
+  if (!key) {
+    draft.skip(
+      'plexo-legacy-rsa-sha512',
+      'plexo',
+      'no Plexo private key supplied: Plexo signs with its own certificate, so a re-signed envelope only verifies against the certificate of the key you supply',
+    )
+    return
+  }
+  const fingerprint = scalarText(inner.Fingerprint)
+  const signed = signPlexoEnvelope({ object: inner.Object as PlexoObject, fingerprint, expiresAt, privateKey: key.pem })
+  const keyId = privateKeyFingerprint(key)
+  draft.setBody(Buffer.from(signed.body, 'utf8'), [
+    {
+      scheme: 'plexo-legacy-rsa-sha512',
+      provider: 'plexo',
+      location: 'body',
+      name: 'Object.UTCUnixTimeExpiration',
+      before: inner.UTCUnixTimeExpiration === undefined ? null : scalarText(inner.UTCUnixTimeExpiration),
+      after: String(expiresAt),
+      keyFingerprint: keyId,
+    },
+    {
+      scheme: 'plexo-legacy-rsa-sha512',
+      provider: 'plexo',
+      location: 'body',
+      name: 'Signature',
+      before: typeof envelope.Signature === 'string' ? envelope.Signature : null,
+      after: signed.signature,
+      keyFingerprint: keyId,
+    },
+  ])
+  draft.notes.push('the Plexo envelope was serialised anew to re-sign it: its formatting (whitespace, member order) differs from the capture')
+}
+
 export const plexoProvider: ProviderModule<'plexo'> = {
   id: 'plexo',
   rules: {
@@ -398,6 +447,13 @@ export const plexoProvider: ProviderModule<'plexo'> = {
     label: 'payment id, event and status',
     // The payment id; a new status is a new callback.
     parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId, summary.eventType, summary.status]),
+  },
+  resign: {
+    // Rebuilt by signPlexoEnvelope, which serialises the envelope anew: the summary says its formatting changed.
+    envelope: {
+      scheme: 'plexo-legacy-rsa-sha512',
+      apply: (draft, keys, { nowSeconds, plexoLifetimeSeconds }) => resignPlexoEnvelope(draft, privateKeyFor(keys, 'plexo'), nowSeconds + plexoLifetimeSeconds),
+    },
   },
   // Plexo publishes no retry policy.
   retrySchedule: () => null,

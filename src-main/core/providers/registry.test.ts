@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../shared/provider-catalog'
 import { PROVIDER_BY_FILE, vectorsDirectory, type VectorCase } from '../../test-support/vectors'
-import { checkRegistry, findProviderModule, PROVIDERS, RECOGNITION_ORDER, type OrderedRule } from './registry'
+import { checkRegistry, findProviderModule, PROVIDERS, RECOGNITION_ORDER, RESIGN_ORDER, type OrderedResignStep, type OrderedRule } from './registry'
 
 describe('provider registry', () => {
   it('holds one module per pinnable provider id, filed under its own id', () => {
@@ -56,6 +56,29 @@ describe('provider registry', () => {
     const first = RECOGNITION_ORDER[0] as OrderedRule
     expect(() => checkRegistry(PROVIDERS, [...RECOGNITION_ORDER, first])).toThrow(/listed twice/)
     expect(() => checkRegistry(PROVIDERS, RECOGNITION_ORDER.slice(1))).toThrow(/stripe\.signatureHeader is not in RECOGNITION_ORDER/)
+  })
+
+  it('keeps the re-signing order: signatures in the body first, the generic HMAC last', () => {
+    const legacy = [
+      'plexo.envelope',
+      'adyen.classicItems',
+      'stripe.signatureHeader',
+      'standard-webhooks.signatureHeaders',
+      'github.signatureHeaders',
+      'shopify.hmacHeader',
+      'mollie.signatureHeader',
+      'adyen.platformHeader',
+      'paypal.transmissionSignature',
+      'ixopay.xSignature',
+      'ixopay.legacyXml',
+      'generic.configuredHeader',
+    ]
+    const order = RESIGN_ORDER.map(({ provider, name }) => `${provider}.${name}`)
+    expect(order.filter((step) => legacy.includes(step))).toEqual(legacy)
+    expect(order.at(-1)).toBe('generic.configuredHeader')
+    const first = RESIGN_ORDER[0] as OrderedResignStep
+    expect(() => checkRegistry(PROVIDERS, RECOGNITION_ORDER, [...RESIGN_ORDER, first])).toThrow(/listed twice/)
+    expect(() => checkRegistry(PROVIDERS, RECOGNITION_ORDER, RESIGN_ORDER.slice(1))).toThrow(/plexo\.envelope is not in RESIGN_ORDER/)
   })
 
   it('requires HMAC secret rules exactly where the keys are HMAC secrets', () => {

@@ -25,6 +25,8 @@ import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { resignHmacHeader } from './signing-draft'
+import { hmacSecretFor } from './signing-keys'
 
 const SHA256_BYTES = 32
 
@@ -140,6 +142,15 @@ export const shopifyProvider: ProviderModule<'shopify'> = {
     parts: ({ headers }) => {
       const id = headerValue(headers, 'X-Shopify-Webhook-Id') ?? headerValue(headers, 'X-Shopify-Event-Id')
       return id === undefined ? null : [id]
+    },
+  },
+  resign: {
+    hmacHeader: {
+      scheme: 'shopify-hmac-sha256',
+      apply: (draft, keys) =>
+        resignHmacHeader(draft, 'X-Shopify-Hmac-Sha256', 'shopify-hmac-sha256', 'shopify', hmacSecretFor(keys, 'shopify'), (secret) =>
+          signShopify(secret, draft.body),
+        ),
     },
   },
   retrySchedule: () => SHOPIFY_RETRIES,

@@ -4,9 +4,11 @@
  * every provider's re-signing step writes to it: with it here, a provider file imports nothing
  * from replay/, and replay/ imports the providers, never the other way round.
  */
-import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { headerValue, setHeader, type HeaderPairs } from '../../shared/http-message'
 import type { ProviderId } from '../../shared/providers'
 import type { ResignChange, ResignSkip } from '../../shared/replay'
+import { keyFingerprint } from './keys'
+import type { HmacKey } from './signing-keys'
 
 /** The bytes a signature covers: what will be sent, as the replay layer built it. */
 export interface SigningRequest {
@@ -49,11 +51,7 @@ export class SigningDraft {
    * reported per signature the value carries (a Standard Webhooks header can hold v1 and v1a).
    */
   setHeader(name: string, value: string, change: ChangeSource | readonly ChangeSource[]): void {
-    const index = this.headers.findIndex(([existing]) => existing.toLowerCase() === name.toLowerCase())
-    const before = index >= 0 ? (this.headers[index] as [string, string])[1] : null
-    const sentName = index >= 0 ? (this.headers[index] as [string, string])[0] : name
-    if (index >= 0) this.headers[index] = [sentName, value]
-    else this.headers.push([name, value])
+    const { sentName, before } = setHeader(this.headers, name, value)
     for (const each of [change].flat()) this.changes.push({ ...each, location: 'header', name: sentName, before, after: value })
   }
 
@@ -75,5 +73,54 @@ export class SigningDraft {
   /** The request target the signatures cover: the one actually sent. */
   get target(): string {
     return this.request.target
+  }
+}
+
+/**
+ * Re-signs a header whose value is one HMAC over the body (Shopify, Adyen platform): nothing when
+ * the header is absent, a skip when the secret is.
+ */
+export function resignHmacHeader(
+  draft: SigningDraft,
+  header: string,
+  scheme: string,
+  provider: ProviderId,
+  key: HmacKey | undefined,
+  sign: (secret: string) => string,
+): void {
+  if (draft.header(header) === undefined) return
+  if (!key) {
+    draft.noKey(scheme, provider, `${provider} secret`)
+    return
+  }
+  draft.setHeader(header, sign(key.value), { scheme, provider, keyFingerprint: keyFingerprint(key) })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a body to re-sign signatures inside it (Adyen classic items, Plexo envelopes)
+
+/** A plain JSON object, else `null`. */
+export function jsonRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+}
+
+/** A JSON member as text: a string as it is, anything else as its JSON (never "[object Object]"). */
+export function scalarText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
+/** The body as text when it is valid UTF-8 that round-trips byte for byte; otherwise `null`. */
+export function roundTripText(body: Buffer): string | null {
+  const text = body.toString('utf8')
+  return Buffer.from(text, 'utf8').equals(body) ? text : null
+}
+
+/** JSON text parsed, or `undefined` when it is not JSON. */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error: unknown) {
+    if (error instanceof SyntaxError) return undefined
+    throw error
   }
 }

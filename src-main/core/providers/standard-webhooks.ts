@@ -9,10 +9,10 @@
  * A delivery is valid when any entry verifies with a configured key of its version. Timestamps
  * more than the tolerance away from the clock, in either direction, fail.
  */
-import { sign, type KeyObject } from 'node:crypto'
+import { randomBytes, sign, type KeyObject } from 'node:crypto'
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant, SignatureExplanation, SignatureVerdict } from '../../shared/providers'
-import { parseEd25519PublicKey } from '../keys/ed25519'
+import { ed25519Fingerprint, parseEd25519PrivateKey, parseEd25519PublicKey, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
 import { decodeBase64Strict } from './crypto-utils'
 import { checkEd25519Candidates, type Ed25519Candidate } from './ed25519-check'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
@@ -34,11 +34,12 @@ import {
   type VerifyOptions,
   type VerifyResult,
 } from './verification'
-import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
 import { COMMON_URL_RULES, fromPrevious, generic2xx, hasHeader, HOUR, MINUTE, SECOND } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { Ed25519PrivateKey, SigningKey } from '../../shared/replay'
+import type { ChangeSource, SigningDraft } from './signing-draft'
+import { ed25519PrivateKeyFor, hmacSecretFor } from './signing-keys'
 
 export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 300
 const SECRET_PREFIX = 'whsec_'
@@ -333,6 +334,60 @@ function checkStandardWebhooksSecret(value: string): string | null {
   return null
 }
 
+/**
+ * Standard Webhooks: a `v1` entry with the secret (`whsec_`), a `v1a` entry with the ed25519
+ * private key (`whsk_` or PEM), both when both are at hand. A captured entry whose key is missing
+ * is dropped rather than resent: it covered the old timestamp, so it could only fail.
+ */
+function resignStandardWebhooks(draft: SigningDraft, keys: readonly SigningKey[], nowSeconds: number): void {
+  const prefix = draft.header('webhook-signature') !== undefined ? 'webhook-' : draft.header('svix-signature') !== undefined ? 'svix-' : null
+  if (prefix === null) return
+  // GoCardless sends a `Webhook-Signature` too (64 hex, no id or timestamp): not this scheme's to re-sign.
+  if (prefix === 'webhook-' && draft.header('webhook-id') === undefined && draft.header('webhook-timestamp') === undefined) {
+    if (!/^v1a?,/.test((draft.header('webhook-signature') ?? '').trim())) return
+  }
+  const secret = hmacSecretFor(keys, 'standard-webhooks')
+  const privateKey = loadStandardWebhooksPrivateKey(draft, ed25519PrivateKeyFor(keys))
+  if (!secret && !privateKey) {
+    draft.skip(
+      'standard-webhooks',
+      'standard-webhooks',
+      'no Standard Webhooks secret (whsec_...) configured and no ed25519 private key (whsk_...) supplied: the captured signature is sent unchanged, and is rejected once its timestamp is more than 300 s off',
+    )
+    return
+  }
+  const captured = parseStandardWebhookSignatures(draft.header(`${prefix}signature`) ?? '')
+  if (captured.v1.length > 0 && !secret)
+    draft.notes.push(
+      'the captured v1 (HMAC) signature was dropped: no Standard Webhooks secret (whsec_...) is configured to recompute it over the fresh timestamp',
+    )
+  if (captured.v1a.length > 0 && !privateKey)
+    draft.notes.push(
+      "the captured v1a (ed25519) signature was dropped: recomputing it over the fresh timestamp needs the sender's private key (whsk_...), which was not supplied",
+    )
+
+  // The message id stays: receivers deduplicate on it, and a replay is the same message.
+  const id = draft.header(`${prefix}id`) ?? `msg_${randomBytes(12).toString('hex')}`
+  const signed = signStandardWebhook({ id, timestamp: nowSeconds, body: draft.body, secret: secret?.value, privateKey: privateKey?.key })
+  const changes: ChangeSource[] = []
+  if (secret) changes.push({ scheme: 'standard-webhooks-v1', provider: 'standard-webhooks', keyFingerprint: keyFingerprint(secret) })
+  if (privateKey) changes.push({ scheme: 'standard-webhooks-v1a', provider: 'standard-webhooks', keyFingerprint: privateKey.fingerprint })
+  if (draft.header(`${prefix}id`) === undefined) draft.setHeader(`${prefix}id`, id, changes)
+  draft.setHeader(`${prefix}timestamp`, String(nowSeconds), changes)
+  draft.setHeader(`${prefix}signature`, signed.signature, changes)
+}
+
+/** The supplied private key, loaded; a key that does not load is reported and v1 still re-signed. */
+function loadStandardWebhooksPrivateKey(draft: SigningDraft, supplied: Ed25519PrivateKey | undefined): { key: KeyObject; fingerprint: string } | undefined {
+  if (!supplied) return undefined
+  const parsed = parseEd25519PrivateKey(supplied.value)
+  if (!parsed.ok) {
+    draft.skip('standard-webhooks-v1a', 'standard-webhooks', `the ed25519 private key does not load: ${parsed.message}`)
+    return undefined
+  }
+  return { key: parsed.key, fingerprint: ed25519Fingerprint(parsed.key) }
+}
+
 export const standardWebhooksProvider: ProviderModule<'standard-webhooks'> = {
   id: 'standard-webhooks',
   rules: {
@@ -365,6 +420,9 @@ export const standardWebhooksProvider: ProviderModule<'standard-webhooks'> = {
       const id = headerValue(headers, 'webhook-id') ?? headerValue(headers, 'svix-id')
       return id === undefined ? null : [id]
     },
+  },
+  resign: {
+    signatureHeaders: { scheme: 'standard-webhooks', apply: (draft, keys, { nowSeconds }) => resignStandardWebhooks(draft, keys, nowSeconds) },
   },
   retrySchedule: () => STANDARD_WEBHOOKS_RETRIES,
 }

@@ -8,7 +8,7 @@ import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, type JsonObject } from './body'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
-import { hmacSecretsFor } from './keys'
+import { hmacSecretsFor, keyFingerprint } from './keys'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
   HMAC_MISMATCH,
@@ -31,6 +31,8 @@ import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { generic2xx, hasHeader } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SigningDraft } from './signing-draft'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 
 /** stripe-node's default tolerance. */
 export const STRIPE_DEFAULT_TOLERANCE_SECONDS = 300
@@ -172,6 +174,20 @@ const STRIPE_RETRIES: RetrySchedule = {
   caveat: null,
 }
 
+function resignStripe(draft: SigningDraft, key: HmacKey | undefined, nowSeconds: number): void {
+  if (draft.header('Stripe-Signature') === undefined) return
+  if (!key) {
+    draft.skip(
+      'stripe-v1',
+      'stripe',
+      'no Stripe signing secret configured: the captured signature is sent unchanged, and Stripe libraries reject it once its timestamp is older than 300 s',
+    )
+    return
+  }
+  const signed = signStripe({ secret: key.value, body: draft.body, timestamp: nowSeconds })
+  draft.setHeader('Stripe-Signature', signed.header, { scheme: 'stripe-v1', provider: 'stripe', keyFingerprint: keyFingerprint(key) })
+}
+
 export const stripeProvider: ProviderModule<'stripe'> = {
   id: 'stripe',
   rules: {
@@ -197,6 +213,9 @@ export const stripeProvider: ProviderModule<'stripe'> = {
     label: 'event id',
     // The event id is the same on every retry; records stored before it was kept use the bytes.
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
+  },
+  resign: {
+    signatureHeader: { scheme: 'stripe-v1', apply: (draft, keys, { nowSeconds }) => resignStripe(draft, hmacSecretFor(keys, 'stripe'), nowSeconds) },
   },
   retrySchedule: () => STRIPE_RETRIES,
 }

@@ -19,7 +19,7 @@ export { diffText, diffBodies, compareBodies, DIFF_MAX_LINES } from './body-diff
 export { sendReplay, type OutgoingRequest, type SendOptions } from './http-client'
 export { classifyError } from './failure'
 export { resignRequest, httpDate, PLEXO_ENVELOPE_LIFETIME_SECONDS, type ResignOptions, type ResignResult } from './resign'
-export { privateKeyFingerprint } from './signing-keys'
+export { privateKeyFingerprint } from '../providers/signing-keys'
 export { runBulkReplay, BULK_DEFAULT_CONCURRENCY, type BulkReplayItem, type BulkReplayOptions } from './bulk-replay'
 export {
   captureForwardOf,

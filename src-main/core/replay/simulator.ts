@@ -22,8 +22,9 @@ import {
   signStripe,
 } from '../providers/index'
 import type { CapturedRequest } from './replay-request'
+import { providerModule } from '../providers/registry'
 import { httpDate } from './resign'
-import { ed25519PrivateKeyFor, hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from './signing-keys'
+import { ed25519PrivateKeyFor, hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from '../providers/signing-keys'
 import { keyKindOf, loadSimulatorTemplates, templateInfo, type SimulatedProvider, type SimulatorTemplate } from './simulator-templates'
 
 /** RSA size for generated key pairs: CHIP's published keys are 2048 or 3072 bits. */
@@ -66,25 +67,9 @@ export function generateRsaKeyPair(bits = SIMULATOR_RSA_BITS): GeneratedKeyPair 
   }
 }
 
-/** A secret in the format the provider issues. */
+/** A secret in the format the provider issues (its module's `hmacSecret.generate`). */
 export function generateSecret(provider: HmacProviderId): string {
-  switch (provider) {
-    case 'stripe':
-      return `whsec_${randomBytes(24).toString('hex')}`
-    case 'standard-webhooks':
-      return `whsec_${randomBytes(24).toString('base64')}`
-    case 'adyen':
-      return randomBytes(32).toString('hex').toUpperCase()
-    case 'ixopay':
-    case 'github':
-    case 'shopify':
-    case 'mollie':
-      return randomBytes(24).toString('hex')
-    default: {
-      const exhaustive: never = provider
-      throw new Error(`no secret format for ${String(exhaustive)}`)
-    }
-  }
+  return providerModule(provider).hmacSecret.generate()
 }
 
 // ---------------------------------------------------------------------------------------------
