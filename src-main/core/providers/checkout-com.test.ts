@@ -15,6 +15,7 @@ import { parseJsonBody } from './body'
 import {
   checkCheckoutComSecret,
   checkoutComAmount,
+  checkoutComProvider,
   generateCheckoutComSecret,
   parseCheckoutCom,
   recogniseCheckoutComByBody,
@@ -22,6 +23,7 @@ import {
   signCheckoutCom,
   verifyCheckoutCom,
 } from './checkout-com'
+import { SigningDraft } from './signing-draft'
 
 const ROUNDS = 6
 
@@ -265,5 +267,31 @@ describe('Checkout.com recognition and keys', () => {
     expect(checkCheckoutComSecret(key, [])).toBeNull()
     expect(checkCheckoutComSecret('sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e', [])).toContain('API key')
     expect(checkCheckoutComSecret(`${key}\n`, [])).toContain('spaces')
+  })
+})
+
+describe('Checkout.com re-signing (for resends)', () => {
+  it('signs the body being sent, keeps the Authorization header as captured, says so when there is no key', async () => {
+    const key = generateCheckoutComSecret()
+    const body = randomPaymentEvent()
+    const step = checkoutComProvider.resign?.signatureHeader
+    const context = { now: new Date(), nowSeconds: Math.floor(Date.now() / 1000), plexoLifetimeSeconds: 300 }
+    const draft = new SigningDraft({
+      method: 'POST',
+      url: 'https://example.com/checkout',
+      target: '/checkout',
+      headers: [
+        ['Authorization', 'auth-key'],
+        ['Cko-Signature', '00'],
+      ],
+      body,
+    })
+    step?.apply(draft, [checkoutKey(key, 'auth-key')], context)
+    expect(draft.header('Cko-Signature')).toBe(await webCryptoSignature(key, body))
+    expect(draft.header('Authorization')).toBe('auth-key')
+    expect(draft.changes).toMatchObject([{ scheme: 'checkout-com-hmac-sha256', provider: 'checkout-com', name: 'Cko-Signature' }])
+    const keyless = new SigningDraft({ method: 'POST', url: 'https://example.com/', target: '/', headers: [['Cko-Signature', '00']], body })
+    step?.apply(keyless, [], context)
+    expect(keyless.skipped).toMatchObject([{ scheme: 'checkout-com-hmac-sha256', reason: expect.stringContaining('no Checkout.com signature key') }])
   })
 })

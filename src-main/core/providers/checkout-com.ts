@@ -18,6 +18,7 @@ import { checkHmacCandidates } from './hmac-check'
 import { keyFingerprint } from './keys'
 import { COMMON_URL_RULES, HOUR, MINUTE, fromPrevious, generic2xx } from './module-parts'
 import type { ProviderModule, RuleMatch } from './provider-module'
+import type { SigningDraft } from './signing-draft'
 import { emptySummary, maskCard, pushField, summariseJsonObject } from './summary'
 import {
   HMAC_MISMATCH,
@@ -276,6 +277,21 @@ const CHECKOUT_COM_RETRIES: RetrySchedule = {
   caveat: 'The 10 s answer time is from the previous platform’s webhook page; the current pages give none.',
 }
 
+/** A new `Cko-Signature` over the body being sent; the `Authorization` header key does not depend on the body and is sent as captured. */
+function resignCheckoutCom(draft: SigningDraft, keys: readonly SigningKey[]): void {
+  if (draft.header(CKO_SIGNATURE_HEADER) === undefined) return
+  const key = checkoutComKeys(keys).find((candidate) => candidate.value !== '')
+  if (!key) {
+    draft.noKey('checkout-com-hmac-sha256', 'checkout-com', 'Checkout.com signature key')
+    return
+  }
+  draft.setHeader(CKO_SIGNATURE_HEADER, signCheckoutCom(key.value, draft.body), {
+    scheme: 'checkout-com-hmac-sha256',
+    provider: 'checkout-com',
+    keyFingerprint: keyFingerprint(key),
+  })
+}
+
 const asWebhook = (detectedBy: string | null): RuleMatch | null => (detectedBy === null ? null : { variant: 'webhook', detectedBy })
 
 export const checkoutComProvider: ProviderModule<'checkout-com'> = {
@@ -297,5 +313,6 @@ export const checkoutComProvider: ProviderModule<'checkout-com'> = {
     // The event id (evt_…) is the same on every resend of the event.
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
   },
+  resign: { signatureHeader: { scheme: 'checkout-com-hmac-sha256', apply: (draft, keys) => resignCheckoutCom(draft, keys) } },
   retrySchedule: () => CHECKOUT_COM_RETRIES,
 }

@@ -18,12 +18,14 @@ import {
   generatePaddleSecret,
   paddleSignedBytes,
   parsePaddle,
+  paddleProvider,
   parsePaddleSignatureHeader,
   recognisePaddleByBody,
   recognisePaddleByHeader,
   signPaddle,
   verifyPaddle,
 } from './paddle'
+import { SigningDraft } from './signing-draft'
 
 const ROUNDS = 6
 const paddle = new Paddle('pdl_sdbx_apikey_unused_for_webhooks')
@@ -287,5 +289,36 @@ describe('Paddle recognition and keys', () => {
     // Filed under another provider, a Paddle secret key is refused with the provider it belongs to.
     expect(describeSecretShapeMismatch('stripe', secret)).toMatchObject({ suggestedProvider: 'paddle' })
     expect(describeSecretShapeMismatch('paddle', secret)).toBeNull()
+  })
+})
+
+describe('Paddle re-signing (for resends)', () => {
+  it('signs the body being sent with a fresh ts, which the SDK accepts; says so when there is no key', async () => {
+    const secret = generatePaddleSecret()
+    const body = randomEvent()
+    const step = paddleProvider.resign?.signatureHeader
+    expect(step?.scheme).toBe('paddle-h1')
+    const draft = new SigningDraft({
+      method: 'POST',
+      url: 'https://example.com/paddle',
+      target: '/paddle',
+      headers: [['paddle-signature', 'ts=1;h1=00']],
+      body,
+    })
+    const now = new Date()
+    const nowSeconds = Math.floor(now.getTime() / 1000)
+    step?.apply(draft, [paddleKey(secret)], { now, nowSeconds, plexoLifetimeSeconds: 300 })
+    const header = draft.header('Paddle-Signature') ?? ''
+    expect(header).toBe(independentHeader(secret, nowSeconds, body).header)
+    expect(draft.headers[0]?.[0]).toBe('paddle-signature')
+    expect(draft.changes).toMatchObject([{ scheme: 'paddle-h1', provider: 'paddle', location: 'header', before: 'ts=1;h1=00' }])
+    expect(await paddle.webhooks.isSignatureValid(body.toString('utf8'), secret, header)).toBe(true)
+
+    const unsigned = new SigningDraft({ method: 'POST', url: 'https://example.com/', target: '/', headers: [], body })
+    step?.apply(unsigned, [paddleKey(secret)], { now, nowSeconds, plexoLifetimeSeconds: 300 })
+    expect(unsigned.changes).toEqual([])
+    const keyless = new SigningDraft({ method: 'POST', url: 'https://example.com/', target: '/', headers: [['Paddle-Signature', 'ts=1;h1=00']], body })
+    step?.apply(keyless, [], { now, nowSeconds, plexoLifetimeSeconds: 300 })
+    expect(keyless.skipped).toMatchObject([{ scheme: 'paddle-h1', provider: 'paddle', reason: expect.stringContaining('no Paddle secret key') }])
   })
 })

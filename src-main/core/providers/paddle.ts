@@ -16,8 +16,10 @@ import type { SigningKey } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
+import { keyFingerprint } from './keys'
 import { EMPTY_200, is2xx } from './module-parts'
-import type { AcknowledgementProfile, ProviderModule, RuleMatch } from './provider-module'
+import type { AcknowledgementProfile, ProviderModule, ResignContext, RuleMatch } from './provider-module'
+import type { SigningDraft } from './signing-draft'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
   HMAC_MISMATCH,
@@ -303,6 +305,25 @@ const PADDLE_ACKNOWLEDGEMENT: AcknowledgementProfile = {
   judge: (status) => (status === 200 ? 'success' : is2xx(status) ? 'uncertain' : 'failure'),
 }
 
+/**
+ * A new `ts` and `h1` over the body being sent. A captured header is never kept: its `ts` is
+ * stale within seconds, and Paddle's SDKs allow five.
+ */
+function resignPaddle(draft: SigningDraft, keys: readonly SigningKey[], context: ResignContext): void {
+  if (draft.header(PADDLE_SIGNATURE_HEADER) === undefined) return
+  const key = paddleSecrets(keys)[0]
+  if (!key) {
+    draft.skip(
+      'paddle-h1',
+      'paddle',
+      "no Paddle secret key configured: the captured signature is sent unchanged, and Paddle's SDKs reject it once its ts is more than 5 s old",
+    )
+    return
+  }
+  const signed = signPaddle({ secret: key.value, body: draft.body, timestamp: context.nowSeconds })
+  draft.setHeader(PADDLE_SIGNATURE_HEADER, signed.header, { scheme: 'paddle-h1', provider: 'paddle', keyFingerprint: keyFingerprint(key) })
+}
+
 const asWebhook = (detectedBy: string | null): RuleMatch | null => (detectedBy === null ? null : { variant: 'webhook', detectedBy })
 
 export const paddleProvider: ProviderModule<'paddle'> = {
@@ -326,5 +347,6 @@ export const paddleProvider: ProviderModule<'paddle'> = {
     // Retries keep the notification id; a replay is a new notification of the same event.
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
   },
+  resign: { signatureHeader: { scheme: 'paddle-h1', apply: resignPaddle } },
   retrySchedule: () => PADDLE_RETRIES,
 }
