@@ -492,6 +492,8 @@ export interface SimulatedKeyInfo {
   publicKeyPem: string | null
   /** ed25519 (Standard Webhooks `v1a`): the public key as `whpk_<base64>`, the form receivers configure. */
   publicKeyWhpk: string | null
+  /** An identifier the receiving side configures beside the secret: Braintree's public key of the pair. */
+  publicKeyId?: string
 }
 
 export const providerIdSchema = z.enum(PROVIDER_IDS)

@@ -336,3 +336,38 @@ describe('Braintree re-signing (resend) through the provider module', () => {
     expect(other.bodyChanged).toBe(false)
   })
 })
+
+describe('Braintree simulation', () => {
+  const simulation = braintreeProvider.simulate
+  const xml =
+    '<notification><timestamp type="datetime">2026-03-20T21:20:38Z</timestamp><kind>transaction_settled</kind><subject><transaction><id>t42</id><amount>10.10</amount><currency-iso-code>EUR</currency-iso-code></transaction></subject></notification>'
+  const input = (keys: ProviderKey[]) => ({
+    body: { bt_payload_xml: xml },
+    serialise: () => Buffer.from('ignored'),
+    headers: [['Content-Type', 'application/x-www-form-urlencoded']] as Array<[string, string]>,
+    target: '/bt',
+    keys,
+    keyKind: 'hmac-secret' as const,
+    now: new Date(),
+  })
+
+  it('makes the form from the template XML, signed with a generated pair whose public key is returned; the SDK parses it', async () => {
+    const result = simulation?.sign(input([]))
+    expect(result?.key).toMatchObject({ generated: true })
+    const pair = { publicKey: result?.key.publicKeyId ?? '', privateKey: result?.key.generatedSecret ?? '' }
+    expect(pair.publicKey).toMatch(/^[a-z0-9]{16}$/)
+    expect(result?.verificationKey).toEqual({ kind: 'hmac-secret', provider: 'braintree', value: pair.privateKey, apiKey: pair.publicKey })
+    const form = new URLSearchParams(result?.body.toString() ?? '')
+    const parsed = await sdkAccepts(pair, form.get('bt_signature') ?? '', form.get('bt_payload') ?? '')
+    expect(typeof parsed === 'object' ? parsed.transaction : parsed).toMatchObject({ id: 't42', amount: '10.10' })
+    expect(parseBraintree(delivery(result?.body ?? Buffer.alloc(0))).amount?.amountDisplay).toBe('10.10 EUR')
+  })
+
+  it("signs with the endpoint's key pair when it has one", () => {
+    const pair = randomKeyPair()
+    const key: ProviderKey = { kind: 'hmac-secret', provider: 'braintree', value: pair.privateKey, apiKey: pair.publicKey }
+    const result = simulation?.sign(input([key]))
+    expect(result?.key).toMatchObject({ generated: false, generatedSecret: null, publicKeyId: pair.publicKey })
+    expect(verifyBraintree(delivery(result?.body ?? Buffer.alloc(0)), [pairOf(pair)]).verdict.status).toBe('valid')
+  })
+})

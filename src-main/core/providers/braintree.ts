@@ -14,11 +14,12 @@ import { createHash, randomBytes } from 'node:crypto'
 import { decodeBraintreePayload } from '../../shared/braintree-payload'
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
+import { isObject } from './body'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { parseXmlTree, xmlChild, xmlChildText, type XmlElement } from './braintree-xml'
 import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
 import { COMMON_URL_RULES, HOUR, fromPrevious, generic2xx } from './module-parts'
-import type { ProviderModule } from './provider-module'
+import type { ProviderModule, ProviderSimulation } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
@@ -392,6 +393,47 @@ function resignBraintree(draft: SigningDraft, key: HmacKey | undefined): void {
   ])
 }
 
+/** A template's XML notification: its one form field `bt_payload_xml`, placeholders filled. */
+const TEMPLATE_XML_FIELD = 'bt_payload_xml'
+const PUBLIC_KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
+
+function generateBraintreeKeyPair(): { publicKey: string; privateKey: string } {
+  const publicKey = Array.from(randomBytes(16), (byte) => PUBLIC_KEY_ALPHABET[byte % PUBLIC_KEY_ALPHABET.length]).join('')
+  return { publicKey, privateKey: randomBytes(16).toString('hex') }
+}
+
+/**
+ * Signs a simulated notification: the template's XML becomes bt_payload (base64 and a final
+ * newline, as the SDK's samples), signed with the endpoint's key pair, else a generated one whose
+ * public key is returned beside the secret.
+ */
+const braintreeSimulation: ProviderSimulation = {
+  keyKinds: ['hmac-secret'],
+  sign: (input) => {
+    const xml = isObject(input.body) ? input.body[TEMPLATE_XML_FIELD] : undefined
+    if (typeof xml !== 'string') throw new Error(`a Braintree template's body is {"${TEMPLATE_XML_FIELD}": "<notification>…</notification>"}`)
+    const given = hmacSecretFor(input.keys, 'braintree')
+    // A private key without its public key cannot make a signature Braintree's SDKs would pick: generate a pair.
+    const pair = given?.apiKey ? { publicKey: given.apiKey, privateKey: given.value } : generateBraintreeKeyPair()
+    const key: HmacKey = given?.apiKey ? given : { kind: 'hmac-secret', provider: 'braintree', value: pair.privateKey, apiKey: pair.publicKey }
+    const generated = key !== given
+    return {
+      body: braintreeNotificationBody(pair, xml),
+      key: {
+        kind: 'hmac-secret',
+        generated,
+        fingerprint: keyFingerprint(key),
+        generatedSecret: generated ? pair.privateKey : null,
+        publicKeyPem: null,
+        publicKeyWhpk: null,
+        publicKeyId: pair.publicKey,
+      },
+      verificationKey: key,
+      keyPair: null,
+    }
+  },
+}
+
 export const braintreeProvider: ProviderModule<'braintree'> = {
   id: 'braintree',
   rules: {
@@ -417,9 +459,10 @@ export const braintreeProvider: ProviderModule<'braintree'> = {
         warnings.push('Braintree private keys are 32 lower-case letters and digits; this one is not (it is used exactly as entered)')
       return null
     },
-    generate: () => randomBytes(16).toString('hex'),
+    generate: () => generateBraintreeKeyPair().privateKey,
   },
   // No deliveryIdentity: a retry resends the same signed form, so the body's bytes identify it.
   resign: { signatureForm: { scheme: 'braintree-hmac-sha1', apply: (draft, keys) => resignBraintree(draft, hmacSecretFor(keys, 'braintree')) } },
+  simulate: braintreeSimulation,
   retrySchedule: () => BRAINTREE_RETRIES,
 }

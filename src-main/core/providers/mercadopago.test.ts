@@ -307,3 +307,43 @@ describe('Mercado Pago re-signing (resend)', () => {
     expect(unsigned.skipped).toEqual([])
   })
 })
+
+describe('Mercado Pago simulation', () => {
+  const simulation = mercadoPagoProvider.simulate
+  const body = { action: 'payment.updated', api_version: 'v1', data: { id: '123456789' }, id: 1, live_mode: false, type: 'payment' }
+  const input = (keys: ProviderKey[], target = '/hooks/mp') => ({
+    body,
+    serialise: (value: unknown) => Buffer.from(JSON.stringify(value)),
+    headers: [['Content-Type', 'application/json']] as HeaderPairs,
+    target,
+    keys,
+    keyKind: 'hmac-secret' as const,
+    now: NOW,
+  })
+
+  it('adds ?data.id=&type= to the target, an x-request-id, and signs them with a generated secret the SDK accepts', () => {
+    const simulated = input([])
+    const result = simulation?.sign(simulated)
+    expect(result?.target).toBe('/hooks/mp?data.id=123456789&type=payment')
+    expect(result?.key).toMatchObject({ kind: 'hmac-secret', generated: true })
+    const secret = result?.key.generatedSecret ?? ''
+    const requestId = simulated.headers.find(([name]) => name === 'x-request-id')?.[1] ?? ''
+    const header = simulated.headers.find(([name]) => name === 'x-signature')?.[1]
+    expect(sdkVerdict(header, requestId, '123456789', secret)).toBeNull()
+    expect(
+      verifyMercadoPago(delivery(result?.target ?? '', simulated.headers, result?.body ?? Buffer.alloc(0)), [secretOf(secret)], { now: NOW }).verdict.status,
+    ).toBe('valid')
+  })
+
+  it("signs with the endpoint's secret and keeps a target that already names data.id", () => {
+    const key: ProviderKey = { kind: 'hmac-secret', provider: 'mercadopago', value: 'configured-secret' }
+    const simulated = input([key], '/mp?data.id=123456789')
+    const result = simulation?.sign(simulated)
+    expect(result?.target).toBe('/mp?data.id=123456789')
+    expect(result?.key).toMatchObject({ generated: false, generatedSecret: null })
+    expect(result?.verificationKey).toEqual(key)
+    const header = simulated.headers.find(([name]) => name === 'x-signature')?.[1]
+    const requestId = simulated.headers.find(([name]) => name === 'x-request-id')?.[1] ?? ''
+    expect(sdkVerdict(header, requestId, '123456789', 'configured-secret')).toBeNull()
+  })
+})

@@ -11,15 +11,15 @@
  * of the manifest. The body is not signed: the notification is a signal, and the resource is
  * fetched from the API. QR Code notifications and IPN (`?topic=…&id=…`) are not signed at all.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { headerValue } from '../../shared/http-message'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, type JsonObject } from './body'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
 import { EMPTY_200, HOUR, MINUTE, fromFirst, is2xx, warnAboutSurroundingWhitespace } from './module-parts'
-import type { ProviderModule } from './provider-module'
+import type { ProviderModule, ProviderSimulation } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, pushField, unreadableSummary } from './summary'
@@ -455,6 +455,48 @@ function resignMercadoPago(draft: SigningDraft, key: HmacKey | undefined, now: D
   draft.setHeader(MERCADOPAGO_SIGNATURE_HEADER, signed.header, { scheme: 'mercadopago-v1', provider: 'mercadopago', keyFingerprint: keyFingerprint(key) })
 }
 
+function generateMercadoPagoSecret(): string {
+  return randomBytes(32).toString('hex')
+}
+
+/** The simulated target: the one given, with `?data.id=<id>&type=<type>` added as Mercado Pago sends them. */
+function simulatedTarget(target: string, dataId: string | null, type: string | null): string {
+  if (dataId === null || mercadoPagoQueryDataId(target) !== null) return target
+  const query = new URLSearchParams({ 'data.id': dataId, ...(type === null ? {} : { type }) }).toString()
+  return `${target}${target.includes('?') ? '&' : '?'}${query}`
+}
+
+const mercadoPagoSimulation: ProviderSimulation = {
+  keyKinds: ['hmac-secret'],
+  sign: (input) => {
+    const given = hmacSecretFor(input.keys, 'mercadopago')
+    const key: HmacKey = given ?? { kind: 'hmac-secret', provider: 'mercadopago', value: generateMercadoPagoSecret() }
+    const body = input.serialise(input.body)
+    const target = simulatedTarget(input.target, firstText(at(input.body, 'data', 'id')), firstText(prop(input.body, 'type')))
+    let requestId = headerValue(input.headers, MERCADOPAGO_REQUEST_ID_HEADER)
+    if (requestId === undefined) {
+      requestId = randomUUID()
+      setHeader(input.headers, MERCADOPAGO_REQUEST_ID_HEADER, requestId)
+    }
+    const signed = signMercadoPago({ secret: key.value, dataId: mercadoPagoQueryDataId(target), requestId, ts: String(input.now.getTime()) })
+    setHeader(input.headers, MERCADOPAGO_SIGNATURE_HEADER, signed.header)
+    return {
+      body,
+      target,
+      key: {
+        kind: 'hmac-secret',
+        generated: given === undefined,
+        fingerprint: keyFingerprint(key),
+        generatedSecret: given === undefined ? key.value : null,
+        publicKeyPem: null,
+        publicKeyWhpk: null,
+      },
+      verificationKey: key,
+      keyPair: null,
+    }
+  },
+}
+
 export const mercadoPagoProvider: ProviderModule<'mercadopago'> = {
   id: 'mercadopago',
   rules: {
@@ -486,7 +528,7 @@ export const mercadoPagoProvider: ProviderModule<'mercadopago'> = {
     senderName: 'Mercado Pago',
   },
   keyKinds: ['hmac-secret'],
-  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(32).toString('hex') },
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: generateMercadoPagoSecret },
   deliveryIdentity: {
     label: 'notification id',
     // The body's notification id stays the same across retries; IPN has none: its topic and resource id.
@@ -495,5 +537,6 @@ export const mercadoPagoProvider: ProviderModule<'mercadopago'> = {
   resign: {
     signatureHeader: { scheme: 'mercadopago-v1', apply: (draft, keys, { now }) => resignMercadoPago(draft, hmacSecretFor(keys, 'mercadopago'), now) },
   },
+  simulate: mercadoPagoSimulation,
   retrySchedule: () => MERCADOPAGO_RETRIES,
 }
