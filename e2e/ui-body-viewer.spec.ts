@@ -5,10 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/inspector'
-
-function row(page: Page, text: string) {
-  return page.getByTestId('capture-row').filter({ hasText: text })
-}
+import { row } from './fixtures/capture-rows'
 
 const requestBody = (page: Page) => page.getByTestId('request-body')
 

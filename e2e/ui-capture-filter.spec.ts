@@ -4,11 +4,11 @@
  * ticked with the checkbox and shift-click, the selection is replayed to a loopback target in
  * capture order, then deleted.
  */
-import type { Page } from '@playwright/test'
 import { signIxopayJson } from '../src-main/core/providers/index'
 import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
 import { saveScreenshot } from './fixtures/screenshots'
 import { expect, test, type InspectorFixture, type OwnEndpoint } from './fixtures/inspector'
+import { row, rows } from './fixtures/capture-rows'
 
 const SECRET = 'e2e-filter-ixopay-secret'
 
@@ -28,14 +28,6 @@ async function sendSignedIxopay(inspector: InspectorFixture, endpoint: OwnEndpoi
 
 async function sendJson(inspector: InspectorFixture, endpoint: OwnEndpoint, path: string, body: unknown): Promise<void> {
   expect(await inspector.sendCallback({ slug: endpoint.slug, path, headers: [['Content-Type', 'application/json']], body: JSON.stringify(body) })).toBe(200)
-}
-
-function rows(page: Page) {
-  return page.getByTestId('capture-row')
-}
-
-function row(page: Page, text: string) {
-  return rows(page).filter({ hasText: text })
 }
 
 test('filter by text and provider, see live matches only, tick a range, replay it in capture order, delete it', async ({ page, inspector }) => {

@@ -5,17 +5,13 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/inspector'
+import { row } from './fixtures/capture-rows'
 
 const run = promisify(execFile)
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex')
-}
-
-function row(page: Page, text: string) {
-  return page.getByTestId('capture-row').filter({ hasText: text })
 }
 
 test('a callback appears live, without reloading, and its JSON body is shown exactly', async ({ page, inspector }) => {

@@ -3,12 +3,8 @@
  * as a download, reviewed before saving, then imported into another endpoint from the file.
  */
 import { readFile } from 'node:fs/promises'
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/inspector'
-
-function row(page: Page, text: string) {
-  return page.getByTestId('capture-row').filter({ hasText: text })
-}
+import { row } from './fixtures/capture-rows'
 
 test('export a redacted capture from its detail and import the file into another endpoint', async ({ page, inspector }) => {
   const source = await inspector.openOwnEndpoint(page, 'redact')

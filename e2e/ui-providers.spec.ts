@@ -2,9 +2,9 @@
  * Recognition, parsing and verification in the real UI: provider and verdict columns, the Summary
  * and Signature panels, and keys entered in the UI re-verifying stored captures without resending.
  */
-import type { Page } from '@playwright/test'
 import { loadVectors, type VectorCase } from '../src-main/test-support/vectors'
 import { expect, test, type InspectorFixture } from './fixtures/inspector'
+import { row } from './fixtures/capture-rows'
 
 const IXOPAY = loadVectors('ixopay.json')[0] as VectorCase
 
@@ -17,10 +17,6 @@ const PAYEX = loadVectors('swedbankpay.json')[0] as VectorCase
 
 function sendVector(inspector: InspectorFixture, slug: string, vector: VectorCase): Promise<number> {
   return inspector.sendCallback({ slug, path: vector.path, method: vector.method, headers: Object.entries(vector.headers), body: vector.body })
-}
-
-function row(page: Page, text: string) {
-  return page.getByTestId('capture-row').filter({ hasText: text })
 }
 
 test('a signed IXOPAY callback and an unsigned PayEx one: provider, verdict, summary, signature, and a key entered in the UI', async ({ page, inspector }) => {

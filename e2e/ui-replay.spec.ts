@@ -5,8 +5,9 @@
  * shown as clearly as an answer.
  */
 import type { Page } from '@playwright/test'
-import { analyzeDelivery, signIxopayJson } from '../src-main/core/providers/index'
-import { startLoopbackTarget, type LoopbackTarget } from '../src-main/test-support/loopback-target'
+import { signIxopayJson } from '../src-main/core/providers/index'
+import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
+import { verifyingIxopayTarget } from '../src-main/test-support/verifying-target'
 import { saveScreenshot } from './fixtures/screenshots'
 import { expect, test, type InspectorFixture } from './fixtures/inspector'
 
@@ -16,18 +17,6 @@ interface EndpointInfo {
   id: string
   slug: string
   url: string
-}
-
-/** A merchant server that answers 200 only to a correctly signed IXOPAY callback, 401 otherwise. */
-function verifyingIxopayTarget(): Promise<LoopbackTarget> {
-  return startLoopbackTarget((request, response) => {
-    const analysis = analyzeDelivery(
-      { method: request.method, target: request.target, headers: request.headers, body: request.body },
-      { now: new Date(), keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: SECRET }], pinnedProvider: 'ixopay' },
-    )
-    const isValid = analysis.verdict.status === 'valid'
-    response.writeHead(isValid ? 200 : 401, { 'content-type': 'text/plain' }).end(isValid ? 'OK' : `rejected: ${analysis.verdict.message}`)
-  })
 }
 
 async function captureSignedIxopay(inspector: InspectorFixture, page: Page, prefix: string): Promise<{ endpoint: EndpointInfo; body: string }> {
@@ -52,7 +41,7 @@ async function captureSignedIxopay(inspector: InspectorFixture, page: Page, pref
 }
 
 test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see the 200 in the history', async ({ page, inspector }) => {
-  const target = await verifyingIxopayTarget()
+  const target = await verifyingIxopayTarget(SECRET)
   try {
     const { body } = await captureSignedIxopay(inspector, page, 'resend')
     await expect(page.getByTestId('replay-history-empty')).toBeVisible()

@@ -3,17 +3,9 @@
  * header, a malformed query explained in place, live captures joining a body search, the syntax
  * help, and a reload keeping the filter (it lives in the address).
  */
-import type { Page } from '@playwright/test'
 import { saveScreenshot } from './fixtures/screenshots'
 import { expect, test, type InspectorFixture, type OwnEndpoint } from './fixtures/inspector'
-
-function rows(page: Page) {
-  return page.getByTestId('capture-row')
-}
-
-function row(page: Page, text: string) {
-  return rows(page).filter({ hasText: text })
-}
+import { row, rows } from './fixtures/capture-rows'
 
 function sendForm(inspector: InspectorFixture, endpoint: OwnEndpoint, path: string, body: string): Promise<number> {
   return inspector.sendCallback({ slug: endpoint.slug, path, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body })

@@ -7,22 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { send } from '../test-support/http-client'
 import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
 import { makeTempDir } from '../test-support/temp-dir'
+import { verifyingIxopayTarget } from '../test-support/verifying-target'
 import { startInspector, type Inspector } from './inspector'
 import { silentLogger } from './logger'
 import { analyzeDelivery, signChip, signIxopayJson } from './providers'
 
 const SECRET = 'ixopay-replay-secret'
-
-/** A merchant server that accepts only correctly signed IXOPAY callbacks, like real integration code. */
-function verifyingIxopayTarget(): Promise<LoopbackTarget> {
-  return startLoopbackTarget((request, response) => {
-    const analysis = analyzeDelivery(
-      { method: request.method, target: request.target, headers: request.headers, body: request.body },
-      { now: new Date(), keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: SECRET }], pinnedProvider: 'ixopay' },
-    )
-    response.writeHead(analysis.verdict.status === 'valid' ? 200 : 401).end(analysis.verdict.status === 'valid' ? 'OK' : analysis.verdict.message)
-  })
-}
 
 describe('replay from the app', () => {
   let inspector: Inspector
@@ -50,7 +40,7 @@ describe('replay from the app', () => {
   }
 
   it('resends as captured byte for byte, and an edited body re-signed passes the target verification', async () => {
-    const target = await verifyingIxopayTarget()
+    const target = await verifyingIxopayTarget(SECRET)
     targets.push(target)
     const { procedures } = inspector
     const captureId = await captureSignedIxopay('9.99')
