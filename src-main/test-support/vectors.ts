@@ -11,13 +11,16 @@ import { HMAC_PROVIDER_IDS, type HmacProviderId, type PinnableProviderId, type P
 export interface VectorCase {
   name: string
   scheme: string
-  secretOrKey: string | null | { publicKeyPem?: string; privateKeyPem?: string; certificatePem?: string; fingerprint?: string }
+  /** `publicKey` + `privateKey`: a Braintree API key pair. */
+  secretOrKey:
+    string | null | { publicKeyPem?: string; privateKeyPem?: string; certificatePem?: string; fingerprint?: string; publicKey?: string; privateKey?: string }
   apiKey?: string
   method: string
   path: string
   headers: Record<string, string>
   body: string
-  params?: { verifyAt?: number; toleranceSeconds?: number }
+  /** `notificationUrl`: the URL a Square case was signed for (its key's notification URL). */
+  params?: { verifyAt?: number; toleranceSeconds?: number; notificationUrl?: string }
   expected: {
     valid: boolean
     signature?: string | null
@@ -71,7 +74,19 @@ export function keysForVector(vector: VectorCase, provider: PinnableProviderId):
   if (material === null) return []
   if (typeof material === 'string') {
     if (!isHmacProvider(provider)) throw new Error(`no string key for ${provider}`)
-    return [{ kind: 'hmac-secret', provider, value: material, ...(vector.apiKey ? { apiKey: vector.apiKey } : {}) }]
+    return [
+      {
+        kind: 'hmac-secret',
+        provider,
+        value: material,
+        ...(vector.apiKey ? { apiKey: vector.apiKey } : {}),
+        ...(vector.params?.notificationUrl ? { notificationUrl: vector.params.notificationUrl } : {}),
+      },
+    ]
+  }
+  // Braintree's key pair is one hmac-secret: the private key, with the public key as its apiKey.
+  if (provider === 'braintree' && material.privateKey && material.publicKey) {
+    return [{ kind: 'hmac-secret', provider, value: material.privateKey, apiKey: material.publicKey }]
   }
   if (material.publicKeyPem) {
     // The scheme names the CHIP product, which fixes the digest for this key.

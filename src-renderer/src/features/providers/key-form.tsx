@@ -6,9 +6,14 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
 import { describeSecretShapeMismatch } from '../../../../src-main/shared/key-shape'
+import {
+  describeInvalidSquareNotificationUrl,
+  SQUARE_NOTIFICATION_URL_EXAMPLE,
+  squareNotificationUrlWarning,
+} from '../../../../src-main/shared/square-notification-url'
 import type { GenericHmacConfig, HmacProviderId, ProviderKey, ProviderKeyKind } from '../../../../src-main/shared/providers'
 import { useAddKey } from '../../api/queries'
-import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS, HMAC_PROVIDER_IDS, HMAC_SECRET_HINTS, providerName } from '../../lib/providers'
+import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS, HMAC_API_KEY_FIELDS, HMAC_PROVIDER_IDS, HMAC_SECRET_HINTS, providerName } from '../../lib/providers'
 import type { KeyFormStart } from './provider-context'
 
 const KIND_LABELS: Record<ProviderKeyKind, string> = {
@@ -44,6 +49,7 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
   const [hmacProvider, setHmacProvider] = useState<HmacProviderId>(start.hmacProvider)
   const [value, setValue] = useState('')
   const [apiKey, setApiKey] = useState('')
+  const [notificationUrl, setNotificationUrl] = useState('')
   const [label, setLabel] = useState('')
   const [pem, setPem] = useState('')
   const [chipProduct, setChipProduct] = useState<'' | 'collect' | 'send'>('')
@@ -68,6 +74,9 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
 
   const headerInvalid = kind === 'generic-hmac' && !HEADER_TOKEN.test(generic.header)
   const shapeMismatch = kind === 'hmac-secret' && value !== '' ? describeSecretShapeMismatch(hmacProvider, value) : null
+  // Square signs its notification URL with the body; optional (the URL a delivery arrived at is tried without it).
+  const takesNotificationUrl = kind === 'hmac-secret' && hmacProvider === 'square'
+  const notificationUrlProblem = takesNotificationUrl && notificationUrl.trim() !== '' ? describeInvalidSquareNotificationUrl(notificationUrl.trim()) : null
 
   useEffect(() => {
     if (!focusOnMount) return
@@ -82,12 +91,14 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
       case 'hmac-secret':
         if (value === '') return 'Enter the secret.'
         if (shapeMismatch !== null) return `Not added: ${shapeMismatch.message}.`
+        if (notificationUrlProblem !== null) return `Not added: ${notificationUrlProblem}.`
         return {
           kind,
           provider: hmacProvider,
           value,
           ...optionalLabel,
-          ...(hmacProvider === 'ixopay' && apiKey.trim() !== '' ? { apiKey: apiKey.trim() } : {}),
+          ...(HMAC_API_KEY_FIELDS[hmacProvider] !== undefined && apiKey.trim() !== '' ? { apiKey: apiKey.trim() } : {}),
+          ...(takesNotificationUrl && notificationUrl.trim() !== '' ? { notificationUrl: notificationUrl.trim() } : {}),
         }
       case 'rsa-public-key':
         if (pem.trim() === '') return "Paste the PEM or the JSON string from CHIP's GET /public_key/."
@@ -141,6 +152,7 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
           setValue('')
           setPem('')
           setApiKey('')
+          setNotificationUrl('')
           setLabel('')
         },
         onError: (caught) => setError(caught.message),
@@ -245,10 +257,35 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
           )}
         </label>
       )}
-      {kind === 'hmac-secret' && hmacProvider === 'ixopay' && (
+      {kind === 'hmac-secret' && HMAC_API_KEY_FIELDS[hmacProvider] !== undefined && (
         <label className="field">
-          <span className="field-label">API key (optional, legacy XML)</span>
+          <span className="field-label">{HMAC_API_KEY_FIELDS[hmacProvider]}</span>
           <input className="input wire" value={apiKey} onChange={(event) => setApiKey(event.target.value)} spellCheck={false} data-testid="key-api-key" />
+        </label>
+      )}
+      {takesNotificationUrl && (
+        <label className="field">
+          <span className="field-label">Notification URL (optional)</span>
+          <input
+            className="input wire"
+            value={notificationUrl}
+            onChange={(event) => setNotificationUrl(event.target.value)}
+            placeholder={endpoint.publicUrl !== null ? `${endpoint.publicUrl}/…` : SQUARE_NOTIFICATION_URL_EXAMPLE}
+            spellCheck={false}
+            data-testid="key-notification-url"
+          />
+          {notificationUrlProblem !== null ? (
+            <span className="field-error" role="alert" data-testid="key-notification-url-error">
+              {notificationUrlProblem.charAt(0).toUpperCase() + notificationUrlProblem.slice(1)}.
+            </span>
+          ) : (
+            <span className="field-hint">
+              The subscription&apos;s notification URL exactly as entered in Square (scheme, host, path, any trailing slash): Square signs it with the body.
+              Through the tunnel it is this endpoint&apos;s public URL
+              {endpoint.publicUrl !== null ? ` (${endpoint.publicUrl})` : ''} followed by the path you gave Square. Left empty, the URL a delivery arrived at
+              (its public host and path) is tried. {squareNotificationUrlWarning(notificationUrl.trim()) ?? ''}
+            </span>
+          )}
         </label>
       )}
       {kind === 'paypal-webhook-id' && (
