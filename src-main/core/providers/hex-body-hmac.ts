@@ -4,10 +4,13 @@
  * Paystack: SHA-512 and the secret API key). Their SDKs and documented examples compare the hex
  * text exactly, so an upper-case copy of the right MAC is reported as a wrong encoding, not valid.
  */
+import { setHeader } from '../../shared/http-message'
 import type { HmacProviderId, ProviderKey } from '../../shared/providers'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
-import { hmacSecretsFor } from './keys'
+import { hmacSecretsFor, keyFingerprint } from './keys'
+import type { ProviderSimulation } from './provider-module'
+import { hmacSecretFor, type HmacKey } from './signing-keys'
 import {
   HMAC_MISMATCH,
   hmacBytes,
@@ -102,4 +105,38 @@ export function verifyHexBodyHmac(
   if (matched) return result(validVerdict(`HMAC-${scheme.algorithm.toUpperCase()} hex`, `${scheme.headerName} matches`), explanation)
   explanation.notes.push(...scheme.mismatchNotes)
   return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+}
+
+/**
+ * The simulator's signer for such a provider: the body as the template writes it, signed into the
+ * header with the endpoint's secret for the provider, or with one generated in the provider's
+ * format (returned, to be configured on the receiving side).
+ */
+export function hexBodyHmacSimulation(
+  provider: HmacProviderId,
+  scheme: Pick<HexBodyHmacScheme, 'algorithm' | 'headerName'>,
+  generateSecret: () => string,
+): ProviderSimulation {
+  return {
+    keyKinds: ['hmac-secret'],
+    sign: (input) => {
+      const given = hmacSecretFor(input.keys, provider)
+      const key: HmacKey = given ?? { kind: 'hmac-secret', provider, value: generateSecret() }
+      const body = input.serialise(input.body)
+      setHeader(input.headers, scheme.headerName, signHexBodyHmac(scheme.algorithm, key.value, body))
+      return {
+        body,
+        key: {
+          kind: 'hmac-secret',
+          generated: given === undefined,
+          fingerprint: keyFingerprint(key),
+          generatedSecret: given === undefined ? key.value : null,
+          publicKeyPem: null,
+          publicKeyWhpk: null,
+        },
+        verificationKey: key,
+        keyPair: null,
+      }
+    },
+  }
 }

@@ -13,7 +13,14 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, text, type JsonObject } from './body'
-import { hexBodyHmacCandidates, hexBodyHmacExplanation, signHexBodyHmac, verifyHexBodyHmac, type HexBodyHmacScheme } from './hex-body-hmac'
+import {
+  hexBodyHmacCandidates,
+  hexBodyHmacExplanation,
+  hexBodyHmacSimulation,
+  signHexBodyHmac,
+  verifyHexBodyHmac,
+  type HexBodyHmacScheme,
+} from './hex-body-hmac'
 import { COMMON_URL_RULES, EMPTY_200, HOUR, MINUTE, fromPrevious, is2xx } from './module-parts'
 import type { ProviderModule, RecognitionRule } from './provider-module'
 import { resignHmacHeader } from './signing-draft'
@@ -133,6 +140,9 @@ const PAYSTACK_RETRIES: RetrySchedule = {
 
 const PAYSTACK_SECRET_KEY = /^sk_(?:test|live)_/
 
+/** A fresh secret in the provider's format (the simulator signs with it). */
+const generatePaystackSecret = () => `sk_test_${randomBytes(20).toString('hex')}`
+
 export const paystackProvider: ProviderModule<'paystack'> = {
   id: 'paystack',
   rules: paystackRules,
@@ -160,7 +170,7 @@ export const paystackProvider: ProviderModule<'paystack'> = {
       if (trimmed !== value) warnings.push('the key has leading or trailing whitespace; it is used exactly as entered')
       return null
     },
-    generate: () => `sk_test_${randomBytes(20).toString('hex')}`,
+    generate: generatePaystackSecret,
   },
   deliveryIdentity: {
     label: 'event, object id and status',
@@ -171,6 +181,7 @@ export const paystackProvider: ProviderModule<'paystack'> = {
       return object === null ? null : [summary.eventType, object, summary.status]
     },
   },
+  simulate: hexBodyHmacSimulation('paystack', PAYSTACK_SCHEME, generatePaystackSecret),
   resign: {
     signatureHeader: {
       scheme: PAYSTACK_SCHEME.scheme,

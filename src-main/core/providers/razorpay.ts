@@ -13,7 +13,14 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue } from '../../shared/http-message'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
-import { hexBodyHmacCandidates, hexBodyHmacExplanation, signHexBodyHmac, verifyHexBodyHmac, type HexBodyHmacScheme } from './hex-body-hmac'
+import {
+  hexBodyHmacCandidates,
+  hexBodyHmacExplanation,
+  hexBodyHmacSimulation,
+  signHexBodyHmac,
+  verifyHexBodyHmac,
+  type HexBodyHmacScheme,
+} from './hex-body-hmac'
 import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule, RecognitionRule } from './provider-module'
 import { resignHmacHeader } from './signing-draft'
@@ -227,6 +234,9 @@ const RAZORPAY_BLOCKED_HOST_SUFFIXES = [
   'corp',
 ] as const
 
+/** A fresh secret in the provider's format (the simulator signs with it). */
+const generateRazorpaySecret = () => randomBytes(24).toString('base64url')
+
 export const razorpayProvider: ProviderModule<'razorpay'> = {
   id: 'razorpay',
   rules: razorpayRules,
@@ -248,7 +258,7 @@ export const razorpayProvider: ProviderModule<'razorpay'> = {
     senderName: 'Razorpay',
   },
   keyKinds: ['hmac-secret'],
-  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: () => randomBytes(24).toString('base64url') },
+  hmacSecret: { check: warnAboutSurroundingWhitespace, generate: generateRazorpaySecret },
   deliveryIdentity: {
     label: 'event id (x-razorpay-event-id)',
     // "The value for this header is unique per event": Razorpay's own duplicate check.
@@ -257,6 +267,7 @@ export const razorpayProvider: ProviderModule<'razorpay'> = {
       return id ? [id] : null
     },
   },
+  simulate: hexBodyHmacSimulation('razorpay', RAZORPAY_SCHEME, generateRazorpaySecret),
   resign: {
     signatureHeader: {
       scheme: RAZORPAY_SCHEME.scheme,
