@@ -1,11 +1,11 @@
 /** React Query hooks over the API: the renderer's server state. */
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query'
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query'
 import type { ProcedureInput, ProcedureOutput } from '../../../src-main/shared/contract'
 import { call, getLiveState } from './api-client'
 import { queryKeys, type CaptureScope } from './query-keys'
 import { mergeTunnelView } from './tunnel-view'
 import { applyReplayRecorded } from './live-events'
-import type { BulkJobView, TunnelView } from '../../../src-main/shared/contract'
+import type { BulkJobView, CapturePage, TunnelView } from '../../../src-main/shared/contract'
 import { normalizeCaptureFilter, type CaptureFilter } from '../../../src-main/shared/capture-filter'
 
 export const CAPTURE_PAGE_SIZE = 300
@@ -21,16 +21,25 @@ export function useEndpoints() {
 /** `grouped`: one row per delivery (`listCaptures { groupBy: "delivery" }`). */
 export function useCaptureList(scope: CaptureScope, filter: CaptureFilter | undefined, grouped = false) {
   const active = normalizeCaptureFilter(filter)
+  const queryClient = useQueryClient()
+  const queryKey = queryKeys.captureList(scope, active, grouped)
   return useInfiniteQuery({
-    queryKey: queryKeys.captureList(scope, active, grouped),
-    queryFn: ({ pageParam }) =>
-      call('listCaptures', {
+    queryKey,
+    queryFn: async ({ pageParam }) => {
+      const input = {
         ...(scope === 'all' ? {} : { endpointId: scope }),
         ...(pageParam === undefined ? {} : { cursor: pageParam }),
         ...(active === undefined ? {} : { filter: active }),
-        ...(grouped ? { groupBy: 'delivery' as const } : {}),
         limit: CAPTURE_PAGE_SIZE,
-      }),
+      }
+      // An older page of a search needs no count (the list shows the first page's total):
+      // listCapturePage stops reading once the page is full, where listCaptures counts every match again.
+      const first = queryClient.getQueryData<InfiniteData<CapturePage>>(queryKey)?.pages[0]
+      if (pageParam !== undefined && !grouped && first !== undefined && (active?.text !== undefined || active?.query !== undefined)) {
+        return { ...(await call('listCapturePage', input)), total: first.total }
+      }
+      return call('listCaptures', { ...input, ...(grouped ? { groupBy: 'delivery' as const } : {}) })
+    },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? undefined,
     // While the next filter's first page loads, the rows of the last one stay (no empty flash per keystroke).
