@@ -11,6 +11,7 @@ import { answerLongLabel, answerReason, answerStatusClass } from '../../lib/answ
 import { reasonPhrase } from '../../lib/http-status'
 import { CompareWithButton } from '../compare/compare-buttons'
 import { DeliveryFacts } from '../deliveries/delivery-facts'
+import { BraintreePayload } from '../providers/braintree-payload'
 import { RecognitionPanels } from '../providers/recognition-panels'
 import { ReplayHistory, ResendButton } from '../replay/entry-points'
 import { ForwardFact } from '../replay/forward-mark'
@@ -163,6 +164,8 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           </>
         )}
       </DetailSection>
+
+      {capture.analysis?.provider.id === 'braintree' && capture.damage === null && <BraintreePayload body={body} captureId={capture.id} />}
 
       <DetailSection
         title="Response"
