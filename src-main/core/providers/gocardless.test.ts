@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs'
 import { parse as sdkParse, parseWithMeta as sdkParseWithMeta } from 'gocardless-nodejs/webhooks'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
-import type { VectorCase } from '../../test-support/vectors'
+import { keysForVector, type VectorCase } from '../../test-support/vectors'
+import { analyzeDelivery } from './analyze'
 import { gocardlessProvider, parseGocardless, recogniseGocardless, signGocardless, verifyGocardless, type GocardlessSigningKey } from './gocardless'
 import type { Delivery } from './verification'
 
@@ -266,4 +267,19 @@ describe('GoCardless simulation (what the simulator sends)', () => {
       expect(sdkParseWithMeta(simulated.body, secret, signature).webhookId).toBe('WB1')
     }
   })
+})
+
+describe('gocardless vectors through analyzeDelivery (recognition, keys as the endpoint holds them, verdict)', () => {
+  const vectors = JSON.parse(readFileSync(new URL('../../test-support/vectors/gocardless.json', import.meta.url), 'utf8')) as VectorCase[]
+  for (const vector of vectors) {
+    it(vector.name, () => {
+      const analysis = analyzeDelivery(
+        { method: vector.method, target: vector.path, headers: Object.entries(vector.headers), body: Buffer.from(vector.body, 'utf8') },
+        { now: new Date(), keys: keysForVector(vector, 'gocardless') },
+      )
+      expect(analysis.provider.id).toBe('gocardless')
+      expect(analysis.verdict.status).toBe(vector.expected.valid ? 'valid' : 'invalid')
+      expect(analysis.summary.problems).toEqual([])
+    })
+  }
 })

@@ -11,7 +11,8 @@ import { WebhooksHelper } from 'square'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ProviderKey } from '../../shared/providers'
-import type { VectorCase } from '../../test-support/vectors'
+import { keysForVector, type VectorCase } from '../../test-support/vectors'
+import { analyzeDelivery } from './analyze'
 import {
   parseSquare,
   signSquare,
@@ -317,4 +318,19 @@ describe('Square simulation (what the simulator sends)', () => {
     expect(simulated.key).toMatchObject({ generated: false, generatedSecret: null })
     expect(await sdkAccepts(simulated.body, simulated.signature, 'endpoint-key', notificationUrl)).toBe(true)
   })
+})
+
+describe('square vectors through analyzeDelivery (recognition, keys as the endpoint holds them, verdict)', () => {
+  const vectors = JSON.parse(readFileSync(new URL('../../test-support/vectors/square.json', import.meta.url), 'utf8')) as VectorCase[]
+  for (const vector of vectors) {
+    it(vector.name, () => {
+      const analysis = analyzeDelivery(
+        { method: vector.method, target: vector.path, headers: Object.entries(vector.headers), body: Buffer.from(vector.body, 'utf8') },
+        { now: new Date(), keys: keysForVector(vector, 'square') },
+      )
+      expect(analysis.provider.id).toBe('square')
+      expect(analysis.verdict.status).toBe(vector.expected.valid ? 'valid' : 'invalid')
+      expect(analysis.summary.problems).toEqual([])
+    })
+  }
 })
