@@ -272,6 +272,15 @@ function SimulationResult({ result }: { result: ProcedureOutput<'simulateCallbac
                 <CopyButton text={key.generatedSecret} label="Copy secret" testId="copy-generated-secret" />
               </div>
             )}
+            {key.publicKeyId && (
+              <div className="simulator-secret-box">
+                <p className="field-hint">Public key of the pair (Braintree: enter it beside the secret):</p>
+                <code className="wire simulator-pem" data-testid="simulator-public-key-id">
+                  {key.publicKeyId}
+                </code>
+                <CopyButton text={key.publicKeyId} label="Copy public key" testId="copy-public-key-id" />
+              </div>
+            )}
             {key.publicKeyWhpk && (
               <div className="simulator-secret-box">
                 <p className="field-hint">Public key for the receiving side (Standard Webhooks v1a):</p>
