@@ -295,3 +295,27 @@ describe('Checkout.com re-signing (for resends)', () => {
     expect(keyless.skipped).toMatchObject([{ scheme: 'checkout-com-hmac-sha256', reason: expect.stringContaining('no Checkout.com signature key') }])
   })
 })
+
+describe('Checkout.com simulation', () => {
+  it('signs with the endpoint key (sending its authorization header key) or a generated one', async () => {
+    const event = parseJsonBody(randomPaymentEvent()) ?? {}
+    for (const keys of [[], [checkoutKey(generateCheckoutComSecret(), 'auth-key-1')]]) {
+      const headers: HeaderPairs = [['Content-Type', 'application/json']]
+      const signed = checkoutComProvider.simulate?.sign({
+        body: event,
+        serialise: (body) => Buffer.from(JSON.stringify(body)),
+        headers,
+        target: '/checkout',
+        keys,
+        keyKind: 'hmac-secret',
+        now: new Date(),
+      })
+      const body = signed?.body ?? Buffer.alloc(0)
+      const key = signed?.verificationKey?.kind === 'hmac-secret' ? signed.verificationKey.value : ''
+      expect(signed?.key.generated).toBe(keys.length === 0)
+      expect(headers.find(([name]) => name === 'Cko-Signature')?.[1]).toBe(await webCryptoSignature(key, body))
+      expect(headers.find(([name]) => name === 'Authorization')?.[1]).toBe(keys.length === 0 ? undefined : 'auth-key-1')
+      expect(verifyCheckoutCom(delivery(headers, body), signed?.verificationKey ? [signed.verificationKey] : []).verdict.status).toBe('valid')
+    }
+  })
+})

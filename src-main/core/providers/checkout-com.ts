@@ -8,16 +8,16 @@
  * JSON parsing helpers), so the tests check this one against WebCrypto and the OpenSSL CLI.
  */
 import { randomBytes } from 'node:crypto'
-import { headerValue } from '../../shared/http-message'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
-import type { SigningKey } from '../../shared/replay'
+import type { SigningKey, SimulatedKeyInfo } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
 import { keyFingerprint } from './keys'
 import { COMMON_URL_RULES, HOUR, MINUTE, fromPrevious, generic2xx } from './module-parts'
-import type { ProviderModule, RuleMatch } from './provider-module'
+import type { ProviderModule, ProviderSimulation, RuleMatch } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { emptySummary, maskCard, pushField, summariseJsonObject } from './summary'
 import {
@@ -292,6 +292,34 @@ function resignCheckoutCom(draft: SigningDraft, keys: readonly SigningKey[]): vo
   })
 }
 
+/** What the simulator reports of an HMAC key: made for this callback (and shown once) or the endpoint's own. */
+function simulatedKeyInfo(key: HmacSecretKey, generated: boolean): SimulatedKeyInfo {
+  return {
+    kind: 'hmac-secret',
+    generated,
+    fingerprint: keyFingerprint(key),
+    generatedSecret: generated ? key.value : null,
+    publicKeyPem: null,
+    publicKeyWhpk: null,
+  }
+}
+
+/**
+ * Signs a simulated event with the endpoint's signature key, or a fresh one; a key with an
+ * authorization header key also sends it, as Checkout.com does on every notification.
+ */
+const checkoutComSimulation: ProviderSimulation = {
+  keyKinds: ['hmac-secret'],
+  sign: (input) => {
+    const given = checkoutComKeys(input.keys).find((key) => key.value !== '')
+    const key: HmacSecretKey = given ?? { kind: 'hmac-secret', provider: 'checkout-com', value: generateCheckoutComSecret() }
+    const body = input.serialise(input.body)
+    if (key.apiKey) setHeader(input.headers, 'Authorization', key.apiKey)
+    setHeader(input.headers, CKO_SIGNATURE_HEADER, signCheckoutCom(key.value, body))
+    return { body, key: simulatedKeyInfo(key, given === undefined), verificationKey: key, keyPair: null }
+  },
+}
+
 const asWebhook = (detectedBy: string | null): RuleMatch | null => (detectedBy === null ? null : { variant: 'webhook', detectedBy })
 
 export const checkoutComProvider: ProviderModule<'checkout-com'> = {
@@ -314,5 +342,6 @@ export const checkoutComProvider: ProviderModule<'checkout-com'> = {
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
   },
   resign: { signatureHeader: { scheme: 'checkout-com-hmac-sha256', apply: (draft, keys) => resignCheckoutCom(draft, keys) } },
+  simulate: checkoutComSimulation,
   retrySchedule: () => CHECKOUT_COM_RETRIES,
 }

@@ -322,3 +322,32 @@ describe('Paddle re-signing (for resends)', () => {
     expect(keyless.skipped).toMatchObject([{ scheme: 'paddle-h1', provider: 'paddle', reason: expect.stringContaining('no Paddle secret key') }])
   })
 })
+
+describe('Paddle simulation', () => {
+  it('signs with the endpoint key or a generated one; the SDK and our verifier accept the result', async () => {
+    const event = parseJsonBody(randomEvent()) ?? {}
+    const now = new Date()
+    for (const keys of [[], [paddleKey(generatePaddleSecret())]]) {
+      const headers: HeaderPairs = [['Content-Type', 'application/json']]
+      const signed = paddleProvider.simulate?.sign({
+        body: event,
+        serialise: (body) => Buffer.from(JSON.stringify(body)),
+        headers,
+        target: '/paddle',
+        keys,
+        keyKind: 'hmac-secret',
+        now,
+      })
+      expect(signed?.key.generated).toBe(keys.length === 0)
+      const secret = signed?.verificationKey?.kind === 'hmac-secret' ? signed.verificationKey.value : ''
+      if (keys.length === 0) expect(signed?.key.generatedSecret).toBe(secret)
+      else expect(secret).toBe((keys[0] as { value: string }).value)
+      expect(secret.startsWith(PADDLE_SECRET_PREFIX)).toBe(true)
+      const header = headers.find(([name]) => name === 'Paddle-Signature')?.[1] ?? ''
+      expect(await paddle.webhooks.isSignatureValid(signed?.body.toString('utf8') ?? '', secret, header)).toBe(true)
+      expect(
+        verifyPaddle(delivery(headers, signed?.body ?? Buffer.alloc(0)), signed?.verificationKey ? [signed.verificationKey] : [], { now }).verdict.status,
+      ).toBe('valid')
+    }
+  })
+})

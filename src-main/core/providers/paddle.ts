@@ -9,16 +9,16 @@
  * product and is not this scheme.
  */
 import { randomBytes } from 'node:crypto'
-import { headerValue } from '../../shared/http-message'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
-import type { SigningKey } from '../../shared/replay'
+import type { SigningKey, SimulatedKeyInfo } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
 import { keyFingerprint } from './keys'
 import { EMPTY_200, is2xx } from './module-parts'
-import type { AcknowledgementProfile, ProviderModule, ResignContext, RuleMatch } from './provider-module'
+import type { AcknowledgementProfile, ProviderModule, ProviderSimulation, ResignContext, RuleMatch } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
@@ -324,6 +324,30 @@ function resignPaddle(draft: SigningDraft, keys: readonly SigningKey[], context:
   draft.setHeader(PADDLE_SIGNATURE_HEADER, signed.header, { scheme: 'paddle-h1', provider: 'paddle', keyFingerprint: keyFingerprint(key) })
 }
 
+/** What the simulator reports of an HMAC key: made for this callback (and shown once) or the endpoint's own. */
+function simulatedKeyInfo(key: HmacSecretKey, generated: boolean): SimulatedKeyInfo {
+  return {
+    kind: 'hmac-secret',
+    generated,
+    fingerprint: keyFingerprint(key),
+    generatedSecret: generated ? key.value : null,
+    publicKeyPem: null,
+    publicKeyWhpk: null,
+  }
+}
+
+/** Signs a simulated event with the endpoint's Paddle secret key, or a fresh one in Paddle's format. */
+const paddleSimulation: ProviderSimulation = {
+  keyKinds: ['hmac-secret'],
+  sign: (input) => {
+    const given = paddleSecrets(input.keys)[0]
+    const key: HmacSecretKey = given ?? { kind: 'hmac-secret', provider: 'paddle', value: generatePaddleSecret() }
+    const body = input.serialise(input.body)
+    setHeader(input.headers, PADDLE_SIGNATURE_HEADER, signPaddle({ secret: key.value, body, timestamp: Math.floor(input.now.getTime() / 1000) }).header)
+    return { body, key: simulatedKeyInfo(key, given === undefined), verificationKey: key, keyPair: null }
+  },
+}
+
 const asWebhook = (detectedBy: string | null): RuleMatch | null => (detectedBy === null ? null : { variant: 'webhook', detectedBy })
 
 export const paddleProvider: ProviderModule<'paddle'> = {
@@ -348,5 +372,6 @@ export const paddleProvider: ProviderModule<'paddle'> = {
     parts: ({ summary }) => (summary.eventId ? [summary.eventId] : null),
   },
   resign: { signatureHeader: { scheme: 'paddle-h1', apply: resignPaddle } },
+  simulate: paddleSimulation,
   retrySchedule: () => PADDLE_RETRIES,
 }
