@@ -3,34 +3,18 @@
  * HTTP, replays go to loopback targets over HTTP, and the history is read back through procedures.
  */
 import { generateKeyPairSync } from 'node:crypto'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { send } from '../test-support/http-client'
-import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
-import { makeTempDir } from '../test-support/temp-dir'
-import { verifyingIxopayTarget } from '../test-support/verifying-target'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import { useInspector } from '../test-support/inspector-fixture'
+import { verifyingIxopayHandler } from '../test-support/verifying-target'
+import type { Inspector } from './inspector'
 import { analyzeDelivery, signChip, signIxopayJson } from './providers'
 
 const SECRET = 'ixopay-replay-secret'
+const test = useInspector()
 
 describe('replay from the app', () => {
-  let inspector: Inspector
-  let remove: () => Promise<void>
-  const targets: LoopbackTarget[] = []
-
-  beforeEach(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
-  })
-  afterEach(async () => {
-    await inspector.stop()
-    for (const target of targets.splice(0)) await target.close()
-    await remove()
-  })
-
-  async function captureSignedIxopay(amount: string): Promise<string> {
+  async function captureSignedIxopay(inspector: Inspector, amount: string): Promise<string> {
     const body = JSON.stringify({ result: 'OK', uuid: `tx-${amount}`, merchantTransactionId: 'order-1', transactionType: 'DEBIT', amount, currency: 'EUR' })
     const target = '/default/callbacks/ixopay?orderId=1'
     const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: target })
@@ -39,11 +23,10 @@ describe('replay from the app', () => {
     return (await inspector.procedures.listCaptures({})).items[0]!.id
   }
 
-  it('resends as captured byte for byte, and an edited body re-signed passes the target verification', async () => {
-    const target = await verifyingIxopayTarget(SECRET)
-    targets.push(target)
+  test('resends as captured byte for byte, and an edited body re-signed passes the target verification', async ({ inspector, startTarget }) => {
+    const target = await startTarget(verifyingIxopayHandler(SECRET))
     const { procedures } = inspector
-    const captureId = await captureSignedIxopay('9.99')
+    const captureId = await captureSignedIxopay(inspector, '9.99')
     const [endpoint] = await procedures.listEndpoints({})
     await procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: SECRET } })
 
@@ -70,12 +53,11 @@ describe('replay from the app', () => {
     expect((await procedures.getForwardConfig({ endpointId: endpoint!.id })).lastTarget?.url).toBe(`${target.url}/callbacks/ixopay`)
   })
 
-  it('forwards live: relays the target answer in pass-through, falls back to the configured answer on timeout', async () => {
+  test('forwards live: relays the target answer in pass-through, falls back to the configured answer on timeout', async ({ inspector, startTarget }) => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
-    const answering = await startLoopbackTarget((_request, response) => response.writeHead(503, { 'x-from': 'target' }).end('target says no'))
-    const hanging = await startLoopbackTarget(() => undefined)
-    targets.push(answering, hanging)
+    const answering = await startTarget((_request, response) => response.writeHead(503, { 'x-from': 'target' }).end('target says no'))
+    const hanging = await startTarget(() => undefined)
 
     await procedures.setForwardConfig({
       endpointId: endpoint!.id,
@@ -99,10 +81,9 @@ describe('replay from the app', () => {
     await expect.poll(async () => (await procedures.listReplays({ captureId: capture!.id }))[0]?.forward?.reason).toBe('timeout')
   })
 
-  it('replays an endpoint in bulk, in capture order', async () => {
+  test('replays an endpoint in bulk, in capture order', async ({ inspector, startTarget }) => {
     const { procedures } = inspector
-    const target = await startLoopbackTarget()
-    targets.push(target)
+    const target = await startTarget()
     for (let index = 0; index < 5; index++) await send(`${inspector.receiverUrl}/default`, { body: String(index) })
     const [endpoint] = await procedures.listEndpoints({})
     const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, concurrency: 1 })
@@ -111,19 +92,18 @@ describe('replay from the app', () => {
     expect((await procedures.getBulkReplay({ jobId: job.jobId })).sent).toBe(5)
   })
 
-  it('re-signs a bulk replay of CHIP callbacks with a private key given for the run', async () => {
+  test('re-signs a bulk replay of CHIP callbacks with a private key given for the run', async ({ inspector, startTarget }) => {
     const { procedures } = inspector
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const chipKey = { kind: 'rsa-public-key', provider: 'chip', pem: publicKey.export({ type: 'spki', format: 'pem' }).toString() } as const
     const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-    const target = await startLoopbackTarget((request, response) => {
+    const target = await startTarget((request, response) => {
       const analysis = analyzeDelivery(
         { method: request.method, target: request.target, headers: request.headers, body: request.body },
         { now: new Date(), keys: [chipKey], pinnedProvider: 'chip' },
       )
       response.writeHead(analysis.verdict.status === 'valid' ? 200 : 401).end()
     })
-    targets.push(target)
     const [endpoint] = await procedures.listEndpoints({})
     await procedures.addKey({ endpointId: endpoint!.id, key: chipKey })
     // Captured with a signature the target does not accept (another key), as after a key rotation.
@@ -149,7 +129,7 @@ describe('replay from the app', () => {
     expect(await run([{ kind: 'rsa-private-key', provider: 'chip', pem: privatePem }])).toEqual([200, 200, 200])
   })
 
-  it('simulates a signed callback to its own endpoint, which verifies it with the configured secret', async () => {
+  test('simulates a signed callback to its own endpoint, which verifies it with the configured secret', async ({ inspector }) => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
     await procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'hmac-secret', provider: 'stripe', value: 'whsec_simulated' } })

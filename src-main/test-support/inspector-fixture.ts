@@ -12,7 +12,7 @@ import { test as base } from 'vitest'
 import type { Endpoint, InspectorEvent } from '../shared/contract'
 import { startInspector, type Inspector, type InspectorConfig, type InspectorDeps } from '../core/inspector'
 import { silentLogger } from '../core/logger'
-import { startLoopbackTarget, type LoopbackTarget } from './loopback-target'
+import { startLoopbackTarget, type LoopbackTarget, type TargetHandler } from './loopback-target'
 import { makeTempDir } from './temp-dir'
 
 export interface InspectorFixtures {
@@ -26,6 +26,8 @@ export interface InspectorFixtures {
   events: InspectorEvent[]
   /** A loopback HTTP server answering 200 that records what it got (a replay or forward target); closed after the test. */
   target: LoopbackTarget
+  /** Starts a loopback server with its own answers (a 503, a hang, a verifier); every one is closed after the test. */
+  startTarget: (handler?: TargetHandler) => Promise<LoopbackTarget>
 }
 
 export interface InspectorFixtureOptions {
@@ -65,6 +67,19 @@ export function useInspector(options: InspectorFixtureOptions = {}) {
       const events: InspectorEvent[] = []
       inspector.events.subscribe((event) => events.push(event))
       await use(events)
+    },
+    // eslint-disable-next-line no-empty-pattern
+    startTarget: async ({}, use) => {
+      const started: LoopbackTarget[] = []
+      try {
+        await use(async (handler) => {
+          const target = await startLoopbackTarget(handler)
+          started.push(target)
+          return target
+        })
+      } finally {
+        for (const target of started) await target.close()
+      }
     },
     // eslint-disable-next-line no-empty-pattern
     target: async ({}, use) => {
