@@ -104,6 +104,29 @@ describe('Mercado Pago through the receiver', () => {
     await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'mercadopago', value: SECRET } })
     expect((await latestCapture(inspector, endpoint.id)).recognition?.verdict.status).toBe('valid')
   })
+  test('a resend with re-signing gets a fresh x-signature for the data.id it is sent with, valid at the endpoint', async ({ inspector, target }) => {
+    const { procedures } = inspector
+    const endpoint = await procedures.createEndpoint({ name: 'mercado pago resend' })
+    await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'mercadopago', value: SECRET } })
+    const requestId = randomUUID()
+    const headers: Array<[string, string]> = [
+      ['Content-Type', 'application/json'],
+      ['x-signature', signatureFor(requestId, String(Date.now() - 3_600_000))],
+      ['x-request-id', requestId],
+    ]
+    await send(`${endpoint.url}/mp?data.id=${dataId}&type=order`, { method: 'POST', headers, body: Buffer.from(body) })
+    const captured = await latestCapture(inspector, endpoint.id)
+
+    const record = await procedures.replayCapture({ captureId: captured.id, targetUrl: `${target.url}/mp?data.id=${dataId}&type=order`, resign: true })
+    expect(record.resign?.changes).toEqual([expect.objectContaining({ scheme: 'mercadopago-v1', provider: 'mercadopago', name: 'x-signature' })])
+    const sent = target.received[0]?.headers.find(([name]) => name.toLowerCase() === 'x-signature')?.[1] ?? ''
+    const ts = /ts=(\d+)/.exec(sent)?.[1] ?? ''
+    expect(Number(ts)).toBeGreaterThan(Date.now() - 60_000)
+    expect(sent).toBe(signatureFor(requestId, ts))
+
+    await procedures.replayCapture({ captureId: captured.id, targetUrl: `${endpoint.url}/mp?data.id=${dataId}&type=order`, resign: true })
+    expect((await latestCapture(inspector, endpoint.id)).recognition?.verdict.status).toBe('valid')
+  })
 })
 
 describe('Braintree through the receiver', () => {
@@ -161,5 +184,24 @@ describe('Braintree through the receiver', () => {
       key: { kind: 'hmac-secret', provider: 'braintree', value: pair.privateKey, apiKey: 'someotherpublic1' },
     })
     expect((await latestCapture(inspector, endpoint.id)).recognition?.verdict).toMatchObject({ status: 'invalid', reason: 'wrong-key' })
+  })
+
+  test('a notification signed with another key pair is "wrong key"; resent with re-signing it is valid, its bt_payload unchanged', async ({ inspector }) => {
+    const { procedures } = inspector
+    const endpoint = await procedures.createEndpoint({ name: 'braintree resend' })
+    const mine = { publicKey: 'cimine0000000001', privateKey: 'cimineprivate0000000000000000001' }
+    await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'braintree', value: mine.privateKey, apiKey: mine.publicKey } })
+    const sample = gateway.webhookTesting.sampleNotification('transaction_settled', 'txn_resend')
+    await send(`${endpoint.url}/bt`, { method: 'POST', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: formOf(sample) })
+    const captured = await latestCapture(inspector, endpoint.id)
+    expect(captured.recognition?.verdict).toMatchObject({ status: 'invalid', reason: 'wrong-key' })
+
+    const record = await procedures.replayCapture({ captureId: captured.id, targetUrl: `${endpoint.url}/bt`, resign: true })
+    expect(record.resign?.changes).toEqual([expect.objectContaining({ scheme: 'braintree-hmac-sha1', location: 'body', name: 'bt_signature' })])
+    const resent = await latestCapture(inspector, endpoint.id)
+    expect(resent.id).not.toBe(captured.id)
+    expect(resent.recognition?.verdict.status).toBe('valid')
+    const detail = await procedures.getCapture({ id: resent.id })
+    expect(new URLSearchParams(Buffer.from(detail.request.bodyBase64, 'base64').toString()).get('bt_payload')).toBe(sample.bt_payload)
   })
 })
