@@ -319,3 +319,23 @@ describe('Checkout.com simulation', () => {
     }
   })
 })
+
+describe('Checkout.com acknowledgement, retries and delivery identity', () => {
+  it('any 2xx within 10 s; eight published resends, each after the one before', () => {
+    const profile = checkoutComProvider.acknowledgement?.(undefined)
+    expect(profile).toMatchObject({ timeoutMs: 10_000, acknowledgement: { status: 200 } })
+    expect([200, 204, 400, 503].map((status) => profile?.judge(status, ''))).toEqual(['success', 'success', 'failure', 'failure'])
+    const schedule = checkoutComProvider.retrySchedule(null)
+    const minutes = schedule?.retries.map((step) => step.delayMs / 60_000)
+    expect(minutes).toEqual([5, 10, 15, 30, 60, 240, 720, 720])
+    expect(schedule?.retries.every((step) => step.from === 'previous-attempt')).toBe(true)
+    expect(minutes?.reduce((total, each) => total + each, 0)).toBe(30 * 60)
+    expect(
+      checkoutComProvider.deliveryIdentity?.parts({
+        variant: 'webhook',
+        summary: { eventType: 'payment_captured', status: null, objectId: 'pay_1', reference: null, eventId: 'evt_1' },
+        headers: [],
+      }),
+    ).toEqual(['evt_1'])
+  })
+})

@@ -351,3 +351,23 @@ describe('Paddle simulation', () => {
     }
   })
 })
+
+describe('Paddle acknowledgement, retries, URL rule and delivery identity', () => {
+  it('says what Paddle counts as delivered and how it retries', () => {
+    const profile = paddleProvider.acknowledgement?.(undefined)
+    expect(profile).toMatchObject({ expects: 'HTTP 200 within 5 s', timeoutMs: 5000, acknowledgement: { kind: 'respond', status: 200 } })
+    expect([200, 201, 204, 302, 500].map((status) => profile?.judge(status, ''))).toEqual(['success', 'uncertain', 'uncertain', 'failure', 'failure'])
+    expect(paddleProvider.retrySchedule(null)).toMatchObject({
+      provider: 'paddle',
+      kind: 'outline',
+      retries: [],
+      sourceUrl: expect.stringContaining('developer.paddle.com'),
+    })
+    expect(paddleProvider.publicUrl.rules.https.severity).toBe('required')
+    const identity = paddleProvider.deliveryIdentity
+    expect(
+      identity?.parts({ variant: 'webhook', summary: { eventType: null, status: null, objectId: 'txn_1', reference: null, eventId: 'ntf_1' }, headers: [] }),
+    ).toEqual(['ntf_1'])
+    expect(identity?.parts({ variant: 'webhook', summary: { eventType: null, status: null, objectId: 'txn_1', reference: null }, headers: [] })).toBeNull()
+  })
+})
