@@ -20,6 +20,7 @@
 import type { CaptureSummary } from './contract'
 import { filterFieldsOf, type CaptureOutcome, type FilterableCapture } from './capture-filter'
 import type { HeaderPairs } from './http-message'
+import { assertNever } from './assert-never'
 import { PROVIDER_IDS, PROVIDER_NAMES, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from './provider-catalog'
 
 /** Longer queries are refused: nothing a person types, and every capture is tested against it. */
@@ -790,8 +791,4 @@ function decodeComponent(text: string): string {
       }
     })
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected ${JSON.stringify(value)}`)
 }

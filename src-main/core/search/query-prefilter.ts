@@ -11,6 +11,7 @@
  * anything under a NOT require nothing.
  */
 import type { CaptureQuery, QueryNode, QueryTerm } from '../../shared/capture-query'
+import { assertNever } from '../../shared/assert-never'
 
 /** `null`: nothing is required (every capture is a candidate). */
 export type TextRequirement = { kind: 'text'; text: string } | { kind: 'all' | 'any'; of: TextRequirement[] } | null
@@ -114,8 +115,4 @@ export function meetsRequirement(requirement: TextRequirement, found: (text: str
     default:
       return assertNever(requirement)
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected ${JSON.stringify(value)}`)
 }

@@ -11,6 +11,7 @@ import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { bodyEncodingOf, declaredCharset, decodeWithEncoding } from '../../shared/body-charset'
 import { decodeContentCoding, MAX_DECODED_BODY_BYTES } from '../content-coding'
 import { looksLikeText } from '../../shared/text-sniff'
+import { assertNever } from '../../shared/assert-never'
 
 /**
  * A compressed body that inflates to more than this is not searched: past it, it is a bomb, not a
@@ -211,8 +212,4 @@ function decodeXmlReferences(text: string): string {
     const code = decimal !== undefined ? Number(decimal) : Number.parseInt(hex as string, 16)
     return code <= 0x10ffff ? String.fromCodePoint(code) : reference
   })
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected ${JSON.stringify(value)}`)
 }
