@@ -30,6 +30,7 @@ import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, fromFirst, fromPrevious, generic2xx, hasHeader, HOUR, is2xx, MINUTE, SECOND, textAnswer } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { signedWithSecret, simulationSecret } from './simulation'
 import type { ResignChange } from '../../shared/replay'
 import { jsonRecord, parseJsonText, resignHmacHeader, roundTripText, type SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
@@ -344,6 +345,22 @@ function resignAdyenItems(draft: SigningDraft, key: HmacKey | undefined): void {
   draft.setBody(Buffer.from(rewritten, 'utf8'), changes)
 }
 
+/** Sets `additionalData.hmacSignature` on every classic notification item of a simulated body. */
+function signAdyenBody(body: JsonValue, hexKey: string): JsonValue {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.notificationItems)) return body
+  for (const wrapper of body.notificationItems) {
+    if (wrapper === null || typeof wrapper !== 'object' || Array.isArray(wrapper)) continue
+    const item = wrapper.NotificationRequestItem
+    if (item === null || item === undefined || typeof item !== 'object' || Array.isArray(item)) continue
+    const additional = item.additionalData
+    const additionalData = additional !== null && typeof additional === 'object' && !Array.isArray(additional) ? additional : {}
+    // The signature is over fields outside additionalData, so it can be computed before it is set.
+    additionalData.hmacSignature = signAdyenItem(hexKey, item)
+    item.additionalData = additionalData
+  }
+  return body
+}
+
 export const adyenProvider: ProviderModule<'adyen'> = {
   id: 'adyen',
   rules: {
@@ -394,6 +411,13 @@ export const adyenProvider: ProviderModule<'adyen'> = {
         resignHmacHeader(draft, 'HmacSignature', 'adyen-platform-hmac', 'adyen', hmacSecretFor(keys, 'adyen'), (secret) =>
           signAdyenPayload(secret, draft.body),
         ),
+    },
+  },
+  simulate: {
+    keyKinds: ['hmac-secret'],
+    sign: (input) => {
+      const secret = simulationSecret(input.keys, 'adyen', adyenProvider.hmacSecret.generate)
+      return signedWithSecret(secret, input.serialise(signAdyenBody(input.body, secret.key.value)))
     },
   },
   retrySchedule: () => ADYEN_RETRIES,

@@ -6,8 +6,8 @@
  * Collect has two keys (the company key for `success_callback`, one per webhook), so every
  * configured key is tried and the one that matched is reported.
  */
-import { createHash, sign as rsaSign, type KeyObject } from 'node:crypto'
-import { headerValue } from '../../shared/http-message'
+import { createHash, createPrivateKey, createPublicKey, sign as rsaSign, type KeyObject } from 'node:crypto'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { decodeBase64Strict, errorMessage } from './crypto-utils'
@@ -29,9 +29,11 @@ import {
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, fromFirst, generic2xx, hasHeader, MINUTE } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { GeneratedKeyPair, SimulationInput, SimulationResult } from './provider-module'
+import { generateRsaKeyPair } from './simulation'
 import type { RsaPrivateKey } from '../../shared/replay'
 import type { SigningDraft } from './signing-draft'
-import { privateKeyFingerprint } from './signing-keys'
+import { privateKeyFingerprint, privateKeyFor } from './signing-keys'
 
 export type ChipProduct = 'collect' | 'send'
 
@@ -306,6 +308,30 @@ export function resignChipSignature(draft: SigningDraft, chipKey: RsaPrivateKey 
   })
 }
 
+/** A simulated CHIP callback, signed with the user's private key or a generated (or reused) RSA pair. */
+function simulateChip(input: SimulationInput): SimulationResult {
+  const given = privateKeyFor(input.keys, 'chip')
+  const pair: GeneratedKeyPair = given
+    ? { privateKeyPem: given.pem, publicKeyPem: createPublicKey(createPrivateKey(given.pem)).export({ type: 'spki', format: 'pem' }).toString() }
+    : (input.generatedKeyPair ?? generateRsaKeyPair())
+  const body = input.serialise(input.body)
+  const product = given?.chipProduct ?? (input.headers.some(([name]) => name.toLowerCase() === 'event-type') ? 'send' : 'collect')
+  setHeader(input.headers, 'X-Signature', signChip(body, pair.privateKeyPem, product))
+  return {
+    body,
+    key: {
+      kind: 'rsa-key-pair',
+      generated: !given,
+      fingerprint: privateKeyFingerprint({ kind: 'rsa-private-key', provider: 'chip', pem: pair.privateKeyPem }),
+      generatedSecret: null,
+      publicKeyPem: pair.publicKeyPem,
+      publicKeyWhpk: null,
+    },
+    verificationKey: { kind: 'rsa-public-key', provider: 'chip', pem: pair.publicKeyPem, chipProduct: product },
+    keyPair: pair,
+  }
+}
+
 export const chipProvider: ProviderModule<'chip'> = {
   id: 'chip',
   rules: {
@@ -334,5 +360,6 @@ export const chipProvider: ProviderModule<'chip'> = {
     // CHIP retries carry "the same payload and event"; CHIP suggests dedupe on id and event type.
     parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId, summary.eventType, summary.status]),
   },
+  simulate: { keyKinds: ['rsa-key-pair'], sign: simulateChip },
   retrySchedule: (variant) => (variant === 'send' ? CHIP_SEND_RETRIES : CHIP_COLLECT_RETRIES),
 }

@@ -3,7 +3,7 @@
  * `X-Hub-Signature: sha1=<hex>` is checked only when the SHA-256 header is absent
  * (github/docs `validating-webhook-deliveries.md`).
  */
-import { headerValue } from '../../shared/http-message'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop } from './body'
 import { decodeHexStrict } from './crypto-utils'
@@ -26,6 +26,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 
@@ -146,6 +147,15 @@ export const githubProvider: ProviderModule<'github'> = {
   },
   resign: {
     signatureHeaders: { scheme: 'github-hmac', apply: (draft, keys) => resignGithub(draft, hmacSecretFor(keys, 'github')) },
+  },
+  simulate: {
+    keyKinds: ['hmac-secret'],
+    sign: (input) => {
+      const secret = simulationSecret(input.keys, 'github', githubProvider.hmacSecret.generate)
+      const body = input.serialise(input.body)
+      setHeader(input.headers, 'X-Hub-Signature-256', signGithub(secret.key.value, body))
+      return signedWithSecret(secret, body)
+    },
   },
   retrySchedule: () => GITHUB_RETRIES,
 }

@@ -10,7 +10,7 @@
  * sometimes rewrite either, so every combination is tried and the one that matched is reported.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { headerValue, setHeader, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, TimestampCheck } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text } from './body'
 import { bytesEqual, decodeBase64Strict } from './crypto-utils'
@@ -36,6 +36,7 @@ import { xmlElementText, xmlRootIs } from './xml'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { hasHeader, textAnswer, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningKey } from '../../shared/replay'
 import { CHIP_SIGNATURE_BYTES, resignChipSignature } from './chip'
 import { httpDate, type SigningDraft } from './signing-draft'
@@ -590,6 +591,16 @@ export const ixopayProvider: ProviderModule<'ixopay'> = {
   resign: {
     xSignature: { scheme: 'x-signature', apply: (draft, keys, { now }) => resignXSignature(draft, keys, now) },
     legacyXml: { scheme: 'ixopay-legacy-xml', apply: (draft, keys, { now }) => resignIxopayLegacy(draft, hmacSecretFor(keys, 'ixopay'), now) },
+  },
+  simulate: {
+    keyKinds: ['hmac-secret'],
+    sign: (input) => {
+      const secret = simulationSecret(input.keys, 'ixopay', ixopayProvider.hmacSecret.generate)
+      const body = input.serialise(input.body)
+      const signed = signIxopayJson({ secret: secret.key.value, body, date: httpDate(input.now), requestUri: input.target })
+      for (const [name, value] of signed.headers) setHeader(input.headers, name, value)
+      return signedWithSecret(secret, body)
+    },
   },
   retrySchedule: () => IXOPAY_RETRIES,
 }

@@ -5,7 +5,7 @@
  * (mollie-api-php `SignatureValidator.php`) makes the prefix optional, accepts several signatures
  * and several secrets, and treats a missing header as a classic webhook.
  */
-import { headerValue, headerValues } from '../../shared/http-message'
+import { headerValue, headerValues, setHeader } from '../../shared/http-message'
 import type { ConfirmHint, DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, parseFormBody, parseJsonBody } from './body'
 import { decodeHexStrict } from './crypto-utils'
@@ -27,6 +27,7 @@ import {
 import { randomBytes } from 'node:crypto'
 import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 
@@ -175,6 +176,15 @@ export const mollieProvider: ProviderModule<'mollie'> = {
   },
   resign: {
     signatureHeader: { scheme: 'mollie-hmac-sha256', apply: (draft, keys) => resignMollie(draft, hmacSecretFor(keys, 'mollie')) },
+  },
+  simulate: {
+    keyKinds: ['hmac-secret'],
+    sign: (input) => {
+      const secret = simulationSecret(input.keys, 'mollie', mollieProvider.hmacSecret.generate)
+      const body = input.serialise(input.body)
+      setHeader(input.headers, 'X-Mollie-Signature', signMollie(secret.key.value, body))
+      return signedWithSecret(secret, body)
+    },
   },
   // Mollie publishes no retry policy.
   retrySchedule: () => null,

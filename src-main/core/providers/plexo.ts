@@ -31,6 +31,7 @@ import {
 } from './verification'
 import { COMMON_URL_RULES, EMPTY_200, generic2xx, is2xx, unsignedResult } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { UNSIGNED_SIMULATION } from './simulation'
 import type { RsaPrivateKey } from '../../shared/replay'
 import { jsonRecord, parseJsonText, roundTripText, scalarText, type SigningDraft } from './signing-draft'
 import { privateKeyFingerprint, privateKeyFor } from './signing-keys'
@@ -455,6 +456,8 @@ export const plexoProvider: ProviderModule<'plexo'> = {
       apply: (draft, keys, { nowSeconds, plexoLifetimeSeconds }) => resignPlexoEnvelope(draft, privateKeyFor(keys, 'plexo'), nowSeconds + plexoLifetimeSeconds),
     },
   },
+  // Unsigned by design (the REST callbacks): the receiver confirms by fetching the payment.
+  simulate: UNSIGNED_SIMULATION,
   // Plexo publishes no retry policy.
   retrySchedule: () => null,
 }

@@ -89,9 +89,9 @@ export interface HmacSecretRules {
    * shapes that are unusual but usable are pushed to `warnings`. (The cross-provider shape rule of
    * shared/key-shape.ts runs first.)
    */
-  check(value: string, warnings: string[]): string | null
+  check: (value: string, warnings: string[]) => string | null
   /** A fresh secret in the format the provider issues (the simulator signs with it). */
-  generate(): string
+  generate: () => string
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 /**
- * The registry: one module per provider, today's recognition order pinned, and every provider
- * backed by test vectors (and, where it is simulated, a simulator template).
+ * The registry: one module per provider, today's recognition and re-signing orders pinned, and
+ * every provider backed by test vectors and, where it is simulated, a simulator template.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../shared/provider-catalog'
 import { PROVIDER_BY_FILE, vectorsDirectory, type VectorCase } from '../../test-support/vectors'
+import { loadSimulatorTemplates } from '../replay/simulator-templates'
 import { checkRegistry, findProviderModule, PROVIDERS, RECOGNITION_ORDER, RESIGN_ORDER, type OrderedResignStep, type OrderedRule } from './registry'
 
 describe('provider registry', () => {
@@ -121,6 +122,20 @@ describe('every provider has vectors', () => {
       expect(cases.length, `no vectors for ${id}`).toBeGreaterThan(0)
       // At least one delivery the provider really sends is accepted (tampered copies are made by vectors.test.ts).
       expect(cases.some((vector) => vector.expected.valid)).toBe(true)
+    })
+  }
+})
+
+describe('every simulated provider has a template', () => {
+  for (const id of PINNABLE_PROVIDER_IDS) {
+    const simulation = PROVIDERS[id].simulate
+    if (simulation === undefined) continue
+    it(id, async () => {
+      const templates = (await loadSimulatorTemplates()).filter((template) => template.provider === id)
+      expect(templates.length, `no template in resources/simulator for ${id}`).toBeGreaterThan(0)
+      // Every way the provider signs is exercised by a template.
+      const kinds = new Set(templates.map((template) => template.keyKind ?? simulation.keyKinds[0]))
+      expect([...kinds].sort()).toEqual([...simulation.keyKinds].sort())
     })
   }
 })

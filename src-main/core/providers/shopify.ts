@@ -2,7 +2,7 @@
  * Shopify: `X-Shopify-Hmac-Sha256: base64(HMAC-SHA256(app client secret, rawBody))`
  * (shopify.dev verify-deliveries). Base64, not hex: a hex-encoded MAC is reported as such.
  */
-import { headerValue } from '../../shared/http-message'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { firstText, isObject, parseJsonBody } from './body'
 import { bytesEqual, decodeBase64Strict, decodeHexStrict } from './crypto-utils'
@@ -25,6 +25,7 @@ import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { signedWithSecret, simulationSecret } from './simulation'
 import { resignHmacHeader } from './signing-draft'
 import { hmacSecretFor } from './signing-keys'
 
@@ -151,6 +152,15 @@ export const shopifyProvider: ProviderModule<'shopify'> = {
         resignHmacHeader(draft, 'X-Shopify-Hmac-Sha256', 'shopify-hmac-sha256', 'shopify', hmacSecretFor(keys, 'shopify'), (secret) =>
           signShopify(secret, draft.body),
         ),
+    },
+  },
+  simulate: {
+    keyKinds: ['hmac-secret'],
+    sign: (input) => {
+      const secret = simulationSecret(input.keys, 'shopify', shopifyProvider.hmacSecret.generate)
+      const body = input.serialise(input.body)
+      setHeader(input.headers, 'X-Shopify-Hmac-Sha256', signShopify(secret.key.value, body))
+      return signedWithSecret(secret, body)
     },
   },
   retrySchedule: () => SHOPIFY_RETRIES,

@@ -9,10 +9,10 @@
  * A delivery is valid when any entry verifies with a configured key of its version. Timestamps
  * more than the tolerance away from the clock, in either direction, fail.
  */
-import { randomBytes, sign, type KeyObject } from 'node:crypto'
-import { headerValue } from '../../shared/http-message'
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant, SignatureExplanation, SignatureVerdict } from '../../shared/providers'
-import { ed25519Fingerprint, parseEd25519PrivateKey, parseEd25519PublicKey, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
+import { ed25519Fingerprint, parseEd25519PrivateKey, parseEd25519PublicKey, toWhpk, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
 import { decodeBase64Strict } from './crypto-utils'
 import { checkEd25519Candidates, type Ed25519Candidate } from './ed25519-check'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
@@ -37,6 +37,9 @@ import {
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, fromPrevious, generic2xx, hasHeader, HOUR, MINUTE, SECOND } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import type { SimulationInput, SimulationResult } from './provider-module'
+import { ALPHANUMERIC, randomFrom, signedWithSecret, simulationSecret } from './simulation'
+import { InspectorError } from '../../shared/errors'
 import type { Ed25519PrivateKey, SigningKey } from '../../shared/replay'
 import type { ChangeSource, SigningDraft } from './signing-draft'
 import { ed25519PrivateKeyFor, hmacSecretFor } from './signing-keys'
@@ -388,6 +391,47 @@ function loadStandardWebhooksPrivateKey(draft: SigningDraft, supplied: Ed25519Pr
   return { key: parsed.key, fingerprint: ed25519Fingerprint(parsed.key) }
 }
 
+/**
+ * The user's ed25519 private key when one is given, else a fresh pair. A given key that does not
+ * load is refused: silently signing with another key would make the receiving side fail for a
+ * reason the user cannot see.
+ */
+function ed25519SigningPair(keys: readonly SigningKey[]): { privateKey: KeyObject; generated: boolean } {
+  const given = ed25519PrivateKeyFor(keys)
+  if (!given) return { privateKey: generateKeyPairSync('ed25519').privateKey, generated: true }
+  const parsed = parseEd25519PrivateKey(given.value)
+  if (!parsed.ok) throw new InspectorError('BAD_REQUEST', `the ed25519 private key does not load: ${parsed.message}`)
+  return { privateKey: parsed.key, generated: false }
+}
+
+/** A simulated callback: `v1a` (ed25519) when the template asks for a key pair, else `v1` (HMAC). */
+function simulateStandardWebhook(input: SimulationInput): SimulationResult {
+  const body = input.serialise(input.body)
+  const id = `msg_${randomFrom(ALPHANUMERIC, 27)}`
+  const timestamp = Math.floor(input.now.getTime() / 1000)
+  if (input.keyKind === 'ed25519-key-pair') {
+    const pair = ed25519SigningPair(input.keys)
+    for (const [name, value] of signStandardWebhook({ privateKey: pair.privateKey, id, timestamp, body }).headers) setHeader(input.headers, name, value)
+    const publicKeyWhpk = toWhpk(pair.privateKey)
+    return {
+      body,
+      key: {
+        kind: 'ed25519-key-pair',
+        generated: pair.generated,
+        fingerprint: ed25519Fingerprint(pair.privateKey),
+        generatedSecret: null,
+        publicKeyPem: null,
+        publicKeyWhpk,
+      },
+      verificationKey: { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: publicKeyWhpk },
+      keyPair: null,
+    }
+  }
+  const secret = simulationSecret(input.keys, 'standard-webhooks', standardWebhooksProvider.hmacSecret.generate)
+  for (const [name, value] of signStandardWebhook({ secret: secret.key.value, id, timestamp, body }).headers) setHeader(input.headers, name, value)
+  return signedWithSecret(secret, body)
+}
+
 export const standardWebhooksProvider: ProviderModule<'standard-webhooks'> = {
   id: 'standard-webhooks',
   rules: {
@@ -424,5 +468,6 @@ export const standardWebhooksProvider: ProviderModule<'standard-webhooks'> = {
   resign: {
     signatureHeaders: { scheme: 'standard-webhooks', apply: (draft, keys, { nowSeconds }) => resignStandardWebhooks(draft, keys, nowSeconds) },
   },
+  simulate: { keyKinds: ['hmac-secret', 'ed25519-key-pair'], sign: simulateStandardWebhook },
   retrySchedule: () => STANDARD_WEBHOOKS_RETRIES,
 }

@@ -3,7 +3,7 @@
  * v1 = hex(HMAC-SHA256(endpoint secret "whsec_..." as-is, t + "." + rawBody)) (stripe-node
  * `src/Webhooks.ts`). Valid when any v1 matches and the timestamp is at most the tolerance old.
  */
-import { headerValue } from '../../shared/http-message'
+import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, type JsonObject } from './body'
 import { decodeHexStrict } from './crypto-utils'
@@ -31,6 +31,7 @@ import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { generic2xx, hasHeader } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 
@@ -216,6 +217,15 @@ export const stripeProvider: ProviderModule<'stripe'> = {
   },
   resign: {
     signatureHeader: { scheme: 'stripe-v1', apply: (draft, keys, { nowSeconds }) => resignStripe(draft, hmacSecretFor(keys, 'stripe'), nowSeconds) },
+  },
+  simulate: {
+    keyKinds: ['hmac-secret'],
+    sign: (input) => {
+      const secret = simulationSecret(input.keys, 'stripe', stripeProvider.hmacSecret.generate)
+      const body = input.serialise(input.body)
+      setHeader(input.headers, 'Stripe-Signature', signStripe({ secret: secret.key.value, body, timestamp: Math.floor(input.now.getTime() / 1000) }).header)
+      return signedWithSecret(secret, body)
+    },
   },
   retrySchedule: () => STRIPE_RETRIES,
 }

@@ -12,6 +12,7 @@ import type { Delivery } from './verification'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, EMPTY_200, fromFirst, is2xx, SECOND, unsignedResult } from './module-parts'
 import type { ProviderModule } from './provider-module'
+import { UNSIGNED_SIMULATION } from './simulation'
 
 export const SWEDBANKPAY_API_URL = 'https://api.swedbankpay.com'
 export const SWEDBANKPAY_TEST_API_URL = 'https://api.externalintegration.swedbankpay.com'
@@ -124,5 +125,6 @@ export const swedbankPayProvider: ProviderModule<'swedbankpay'> = {
   keyKinds: [],
   // Retries resend the same bytes, and nothing kept in the summary tells two notifications apart:
   // no identity rule, so the body's bytes identify a delivery.
+  simulate: UNSIGNED_SIMULATION,
   retrySchedule: () => SWEDBANK_PAY_RETRIES,
 }

@@ -15,11 +15,18 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { InspectorError } from '../../shared/errors'
+import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../shared/provider-catalog'
 import type { SimulatedKeyKind, SimulatorTemplateInfo } from '../../shared/replay'
+import { providerModule } from '../providers/registry'
 import { findResourcesDir } from './resources-dir'
 
-export const SIMULATED_PROVIDERS = ['ixopay', 'chip', 'plexo', 'swedbankpay', 'stripe', 'standard-webhooks', 'github', 'shopify', 'adyen', 'mollie'] as const
-export type SimulatedProvider = (typeof SIMULATED_PROVIDERS)[number]
+/** A provider the simulator can sign for: one whose module has `simulate` (never the generic scheme). */
+export type SimulatedProvider = Exclude<PinnableProviderId, 'generic'>
+
+/** The providers with simulator templates, from the registry. */
+export const SIMULATED_PROVIDERS: readonly SimulatedProvider[] = PINNABLE_PROVIDER_IDS.filter(
+  (id): id is SimulatedProvider => providerModule(id).simulate !== undefined,
+)
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
@@ -29,7 +36,7 @@ const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
 export const simulatorTemplateSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,80}$/),
-    provider: z.enum(SIMULATED_PROVIDERS),
+    provider: z.enum(SIMULATED_PROVIDERS as readonly [SimulatedProvider, ...SimulatedProvider[]]),
     event: z.string().min(1).max(100),
     title: z.string().min(1).max(200),
     description: z.string().max(2000),
@@ -55,28 +62,9 @@ export const simulatorTemplateSchema = z
   })
 export type SimulatorTemplate = z.infer<typeof simulatorTemplateSchema>
 
-/** The ways a provider signs; the first is its usual one. */
+/** The ways a provider signs; the first is its usual one (its module's `simulate.keyKinds`). */
 export function keyKindsOf(provider: SimulatedProvider): readonly SimulatedKeyKind[] {
-  switch (provider) {
-    case 'chip':
-      return ['rsa-key-pair']
-    case 'plexo':
-    case 'swedbankpay':
-      return ['none']
-    case 'standard-webhooks':
-      return ['hmac-secret', 'ed25519-key-pair']
-    case 'ixopay':
-    case 'stripe':
-    case 'github':
-    case 'shopify':
-    case 'adyen':
-    case 'mollie':
-      return ['hmac-secret']
-    default: {
-      const exhaustive: never = provider
-      throw new Error(`unknown provider ${String(exhaustive)}`)
-    }
-  }
+  return providerModule(provider).simulate?.keyKinds ?? []
 }
 
 /** How a template is signed: its own `keyKind`, else its provider's usual way. */

@@ -1,39 +1,23 @@
 /**
  * "Send a test callback": builds a realistic callback from a template, with fresh ids and
- * timestamps, signed the way the provider signs it, with the user's key or with a secret, RSA or
- * ed25519 key pair the app generates (a secret or a public key is returned, so the receiving side
- * can be configured with it; a generated private key never leaves the core).
+ * timestamps, signed the way the provider signs it (its module's `simulate.sign`), with the user's
+ * key or with a secret, RSA or ed25519 key pair the app generates (a secret or a public key is
+ * returned, so the receiving side can be configured with it; a generated private key never leaves
+ * the core). This file keeps the templates' placeholders, serialisation and the result's framing.
  */
-import { generateKeyPairSync, randomBytes, randomUUID, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
-import { setHeader, type HeaderPairs } from '../../shared/http-message'
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, ProviderKey } from '../../shared/providers'
 import type { SigningKey, SimulatedKeyInfo, SimulatorTemplateInfo } from '../../shared/replay'
 import { InspectorError } from '../../shared/errors'
-import { ed25519Fingerprint, parseEd25519PrivateKey, toWhpk } from '../keys/ed25519'
-import {
-  keyFingerprint,
-  signAdyenItem,
-  signChip,
-  signGithub,
-  signIxopayJson,
-  signMollie,
-  signShopify,
-  signStandardWebhook,
-  signStripe,
-} from '../providers/index'
-import type { CapturedRequest } from './replay-request'
+import type { GeneratedKeyPair } from '../providers/provider-module'
 import { providerModule } from '../providers/registry'
-import { httpDate } from './resign'
-import { ed25519PrivateKeyFor, hmacSecretFor, privateKeyFingerprint, privateKeyFor, type HmacKey } from '../providers/signing-keys'
+import { ALPHANUMERIC, randomFrom } from '../providers/simulation'
+import type { CapturedRequest } from './replay-request'
 import { keyKindOf, loadSimulatorTemplates, templateInfo, type SimulatedProvider, type SimulatorTemplate } from './simulator-templates'
 
-/** RSA size for generated key pairs: CHIP's published keys are 2048 or 3072 bits. */
-export const SIMULATOR_RSA_BITS = 2048
-
-export interface GeneratedKeyPair {
-  privateKeyPem: string
-  publicKeyPem: string
-}
+export type { GeneratedKeyPair } from '../providers/provider-module'
+export { generateRsaKeyPair, SIMULATOR_RSA_BITS } from '../providers/simulation'
 
 export interface SimulateOptions {
   /** Keys to sign with; a provider without one gets a generated secret or key pair. */
@@ -58,15 +42,6 @@ export interface SimulatedCallback {
   keyPair: GeneratedKeyPair | null
 }
 
-/** A fresh RSA key pair (PKCS#8 private, SPKI public). */
-export function generateRsaKeyPair(bits = SIMULATOR_RSA_BITS): GeneratedKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits })
-  return {
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  }
-}
-
 /** A secret in the format the provider issues (its module's `hmacSecret.generate`). */
 export function generateSecret(provider: HmacProviderId): string {
   return providerModule(provider).hmacSecret.generate()
@@ -76,14 +51,6 @@ export function generateSecret(provider: HmacProviderId): string {
 // Placeholders
 
 const PLACEHOLDER = /\{\{(num:)?([a-zA-Z]+)(?::([^}#]*))?(?:#([\w-]+))?\}\}/g
-const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-
-function randomFrom(alphabet: string, length: number): string {
-  const bytes = randomBytes(length)
-  let out = ''
-  for (const byte of bytes) out += alphabet[byte % alphabet.length]
-  return out
-}
 
 class Filler {
   private readonly named = new Map<string, string>()
@@ -113,7 +80,7 @@ class Filler {
       case 'digits':
         return `${randomFrom('123456789', 1)}${randomFrom('0123456789', length - 1)}`
       case 'alnum':
-        return randomFrom(ALNUM, length)
+        return randomFrom(ALPHANUMERIC, length)
       case 'unix':
         return String(unix + (arg ? Number(arg) : 0))
       case 'iso':
@@ -208,164 +175,27 @@ export async function buildSimulatedCallback(provider: SimulatedProvider, event:
 /** Builds a signed callback from a loaded template. */
 export function buildFromTemplate(template: SimulatorTemplate, options: SimulateOptions): SimulatedCallback {
   const filler = new Filler(options.now)
-  let body = filler.fill(template.body)
+  const body = filler.fill(template.body)
   const headers: HeaderPairs = template.headers.map(([name, value]) => [name, filler.fillText(value)])
   const target = targetPathOf(options)
-  const keys = options.keys ?? []
-  const nowSeconds = Math.floor(options.now.getTime() / 1000)
-  const provider = template.provider
-  const info = templateInfo(template)
-
-  const hmac = (id: HmacProviderId): { key: HmacKey; generated: boolean } => {
-    const given = hmacSecretFor(keys, id)
-    return given ? { key: given, generated: false } : { key: { kind: 'hmac-secret', provider: id, value: generateSecret(id) }, generated: true }
-  }
-  const hmacResult = (key: { key: HmacKey; generated: boolean }, bytes: Buffer): SimulatedCallback => ({
-    template: info,
-    request: { method: template.method, target, headers, body: bytes },
-    key: {
-      kind: 'hmac-secret',
-      generated: key.generated,
-      fingerprint: keyFingerprint(key.key),
-      generatedSecret: key.generated ? key.key.value : null,
-      publicKeyPem: null,
-      publicKeyWhpk: null,
-    },
-    verificationKey: key.key,
-    keyPair: null,
+  const simulation = providerModule(template.provider).simulate
+  if (simulation === undefined) throw new InspectorError('INTERNAL', `no simulator signer for ${template.provider}`)
+  const signed = simulation.sign({
+    body,
+    serialise: (body) => serialise(template, body),
+    headers,
+    target,
+    ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
+    keys: options.keys ?? [],
+    keyKind: keyKindOf(template),
+    now: options.now,
+    ...(options.generatedKeyPair === undefined ? {} : { generatedKeyPair: options.generatedKeyPair }),
   })
-
-  switch (provider) {
-    case 'ixopay': {
-      const key = hmac('ixopay')
-      const bytes = serialise(template, body)
-      const date = httpDate(options.now)
-      const signed = signIxopayJson({ secret: key.key.value, body: bytes, date, requestUri: target })
-      for (const [name, value] of signed.headers) setHeader(headers, name, value)
-      return hmacResult(key, bytes)
-    }
-    case 'stripe': {
-      const key = hmac('stripe')
-      const bytes = serialise(template, body)
-      setHeader(headers, 'Stripe-Signature', signStripe({ secret: key.key.value, body: bytes, timestamp: nowSeconds }).header)
-      return hmacResult(key, bytes)
-    }
-    case 'standard-webhooks': {
-      const bytes = serialise(template, body)
-      const id = `msg_${randomFrom(ALNUM, 27)}`
-      if (keyKindOf(template) === 'ed25519-key-pair') {
-        const pair = ed25519SigningPair(keys)
-        for (const [name, value] of signStandardWebhook({ privateKey: pair.privateKey, id, timestamp: nowSeconds, body: bytes }).headers)
-          setHeader(headers, name, value)
-        const publicKeyWhpk = toWhpk(pair.privateKey)
-        return {
-          template: info,
-          request: { method: template.method, target, headers, body: bytes },
-          key: {
-            kind: 'ed25519-key-pair',
-            generated: pair.generated,
-            fingerprint: ed25519Fingerprint(pair.privateKey),
-            generatedSecret: null,
-            publicKeyPem: null,
-            publicKeyWhpk,
-          },
-          verificationKey: { kind: 'ed25519-public-key', provider: 'standard-webhooks', value: publicKeyWhpk },
-          keyPair: null,
-        }
-      }
-      const key = hmac('standard-webhooks')
-      for (const [name, value] of signStandardWebhook({ secret: key.key.value, id, timestamp: nowSeconds, body: bytes }).headers)
-        setHeader(headers, name, value)
-      return hmacResult(key, bytes)
-    }
-    case 'github': {
-      const key = hmac('github')
-      const bytes = serialise(template, body)
-      setHeader(headers, 'X-Hub-Signature-256', signGithub(key.key.value, bytes))
-      return hmacResult(key, bytes)
-    }
-    case 'shopify': {
-      const key = hmac('shopify')
-      const bytes = serialise(template, body)
-      setHeader(headers, 'X-Shopify-Hmac-Sha256', signShopify(key.key.value, bytes))
-      return hmacResult(key, bytes)
-    }
-    case 'mollie': {
-      const key = hmac('mollie')
-      const bytes = serialise(template, body)
-      setHeader(headers, 'X-Mollie-Signature', signMollie(key.key.value, bytes))
-      return hmacResult(key, bytes)
-    }
-    case 'adyen': {
-      const key = hmac('adyen')
-      body = signAdyenBody(body, key.key.value)
-      return hmacResult(key, serialise(template, body))
-    }
-    case 'chip': {
-      const given = privateKeyFor(keys, 'chip')
-      const pair: GeneratedKeyPair = given
-        ? { privateKeyPem: given.pem, publicKeyPem: createPublicKey(createPrivateKey(given.pem)).export({ type: 'spki', format: 'pem' }).toString() }
-        : (options.generatedKeyPair ?? generateRsaKeyPair())
-      const bytes = serialise(template, body)
-      const product = given?.chipProduct ?? (headers.some(([name]) => name.toLowerCase() === 'event-type') ? 'send' : 'collect')
-      setHeader(headers, 'X-Signature', signChip(bytes, pair.privateKeyPem, product))
-      return {
-        template: info,
-        request: { method: template.method, target, headers, body: bytes },
-        key: {
-          kind: 'rsa-key-pair',
-          generated: !given,
-          fingerprint: privateKeyFingerprint({ kind: 'rsa-private-key', provider: 'chip', pem: pair.privateKeyPem }),
-          generatedSecret: null,
-          publicKeyPem: pair.publicKeyPem,
-          publicKeyWhpk: null,
-        },
-        verificationKey: { kind: 'rsa-public-key', provider: 'chip', pem: pair.publicKeyPem, chipProduct: product },
-        keyPair: pair,
-      }
-    }
-    case 'plexo':
-    case 'swedbankpay':
-      // Both are unsigned by design: the receiver confirms by fetching the resource.
-      return {
-        template: info,
-        request: { method: template.method, target, headers, body: serialise(template, body) },
-        key: { kind: keyKindOf(template), generated: false, fingerprint: null, generatedSecret: null, publicKeyPem: null, publicKeyWhpk: null },
-        verificationKey: null,
-        keyPair: null,
-      }
-    default: {
-      const exhaustive: never = provider
-      throw new InspectorError('INTERNAL', `no simulator signer for ${String(exhaustive)}`)
-    }
+  return {
+    template: templateInfo(template),
+    request: { method: template.method, target: signed.target ?? target, headers, body: signed.body },
+    key: signed.key,
+    verificationKey: signed.verificationKey,
+    keyPair: signed.keyPair,
   }
-}
-
-/**
- * The user's ed25519 private key when one is given, else a fresh pair. A given key that does not
- * load is refused: silently signing with another key would make the receiving side fail for a
- * reason the user cannot see.
- */
-function ed25519SigningPair(keys: readonly SigningKey[]): { privateKey: KeyObject; generated: boolean } {
-  const given = ed25519PrivateKeyFor(keys)
-  if (!given) return { privateKey: generateKeyPairSync('ed25519').privateKey, generated: true }
-  const parsed = parseEd25519PrivateKey(given.value)
-  if (!parsed.ok) throw new InspectorError('BAD_REQUEST', `the ed25519 private key does not load: ${parsed.message}`)
-  return { privateKey: parsed.key, generated: false }
-}
-
-/** Sets `additionalData.hmacSignature` on every classic notification item. */
-function signAdyenBody(body: SimulatorTemplate['body'], hexKey: string): SimulatorTemplate['body'] {
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.notificationItems)) return body
-  for (const wrapper of body.notificationItems) {
-    if (wrapper === null || typeof wrapper !== 'object' || Array.isArray(wrapper)) continue
-    const item = wrapper.NotificationRequestItem
-    if (item === null || item === undefined || typeof item !== 'object' || Array.isArray(item)) continue
-    const additional = item.additionalData
-    const additionalData = additional !== null && typeof additional === 'object' && !Array.isArray(additional) ? additional : {}
-    // The signature is over fields outside additionalData, so it can be computed before it is set.
-    additionalData.hmacSignature = signAdyenItem(hexKey, item)
-    item.additionalData = additionalData
-  }
-  return body
 }
