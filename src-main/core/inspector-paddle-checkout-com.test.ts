@@ -1,10 +1,11 @@
 /**
  * Paddle Billing and Checkout.com through the real inspector: a signed delivery POSTed to the
  * receiver is captured, recognised, summarised in the provider's units and verified valid with
- * the endpoint's key; an edited resend re-signed with that key verifies again; the Delivery view
- * carries the documented retry policy.
+ * the endpoint's key; an edited resend re-signed with that key verifies again; the simulator's
+ * templates arrive valid; the Delivery view carries the documented retry policy.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Paddle } from '@paddle/paddle-node-sdk'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { send } from '../test-support/http-client'
 import { makeTempDir } from '../test-support/temp-dir'
 import { generateCheckoutComSecret, signCheckoutCom } from './providers/checkout-com'
@@ -94,9 +95,25 @@ describe('Paddle Billing and Checkout.com in the inspector', () => {
     })
     expect(edited.resign?.changes.map((change) => change.scheme)).toContain('paddle-h1')
 
+    const simulated = await procedures.simulateCallback({ templateId: 'paddle-transaction-completed', targetUrl: endpoint.url, useKeysOf: endpoint.id })
+    expect(simulated.key).toMatchObject({ kind: 'hmac-secret', generated: false })
     const all = (await procedures.listCaptures({ endpointId: endpoint.id })).items
-    expect(all).toHaveLength(2)
+    expect(all).toHaveLength(3)
     for (const capture of all) expect(capture.recognition).toMatchObject({ provider: { id: 'paddle' }, verdict: { status: 'valid' } })
+    expect(all[0]?.recognition?.summary).toMatchObject({
+      eventType: 'transaction.completed',
+      amount: 'USD 32.66',
+      reference: expect.stringMatching(/^ORD-\d{6}$/),
+    })
+    // Paddle's own SDK takes the simulated delivery, as received, for a genuine and parseable transaction event.
+    const received = await procedures.getCapture({ id: all[0]!.id })
+    const signature = received.request.headers.find(([name]) => name.toLowerCase() === 'paddle-signature')?.[1] ?? ''
+    const receivedBody = Buffer.from(received.request.bodyBase64, 'base64').toString('utf8')
+    // The SDK allows 5 s by the real clock: pinned to the signing time, a slow machine cannot fail it.
+    vi.useFakeTimers({ toFake: ['Date'], now: Number(/ts=(\d+)/.exec(signature)?.[1]) * 1000 })
+    const event = await new Paddle('pdl_sdbx_apikey_unused').webhooks.unmarshal(receivedBody, secret, signature)
+    vi.useRealTimers()
+    expect(event).toMatchObject({ eventType: 'transaction.completed', data: { status: 'completed', currencyCode: 'USD' } })
 
     // The same event without its header (a copy resent by a tool) is still Paddle's, and says what is missing.
     await send(`${endpoint.url}/paddle/webhook`, { method: 'POST', headers: [['Content-Type', 'application/json']], body })
@@ -138,5 +155,10 @@ describe('Paddle Billing and Checkout.com in the inspector', () => {
     const [refused] = (await procedures.listCaptures({ endpointId: endpoint.id })).items
     expect(refused?.recognition?.verdict).toMatchObject({ status: 'invalid' })
     expect(JSON.stringify(await procedures.getCapture({ id: refused!.id }))).not.toContain(signatureKey)
+
+    // The simulator signs with the endpoint's key and sends its authorization header key too.
+    await procedures.simulateCallback({ templateId: 'checkout-com-payment-captured', targetUrl: endpoint.url, useKeysOf: endpoint.id })
+    const [simulated] = (await procedures.listCaptures({ endpointId: endpoint.id })).items
+    expect(simulated?.recognition).toMatchObject({ provider: { id: 'checkout-com' }, verdict: { status: 'valid' }, summary: { amount: 'GBP 29.99' } })
   })
 })
