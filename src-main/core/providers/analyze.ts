@@ -3,9 +3,9 @@
  * step is guarded, and a failure inside a step degrades to the generic view or a `not-applicable`
  * verdict with the error in the explanation, because a capture must always be displayable.
  */
+import { errorMessage } from '../../shared/errors'
 import type { DeliveryAnalysis, DeliverySummary, PinnableProviderId, ProviderKey, ProviderRecognition } from '../../shared/providers'
 import { PROVIDER_NAMES } from '../../shared/providers'
-import { errorMessage } from './crypto-utils'
 import { detectProvider, pinnedRecognition } from './detect'
 import { providerModule } from './registry'
 import { genericSummary, emptySummary } from './summary'

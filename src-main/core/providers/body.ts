@@ -2,6 +2,7 @@
  * Tolerant readers for callback bodies. Bodies are hostile input: anything here returns `null` or
  * a partial result instead of throwing, whatever the bytes (binary, truncated, huge, deeply nested).
  */
+import { looksLikeText as looksLikeDecodedText } from '../../shared/text-sniff'
 
 /** Bodies above this size are not parsed as JSON/XML/form (they are still verified byte for byte). */
 export const MAX_PARSE_BYTES = 16 * 1024 * 1024
@@ -103,14 +104,17 @@ export function parseFormBody(body: Buffer): Array<[string, string]> | null {
   return [...new URLSearchParams(raw).entries()]
 }
 
-/** True when the bytes are printable UTF-8 text (control characters other than whitespace mean binary). */
+/**
+ * True when the bytes are printable UTF-8 text: valid UTF-8 in the first 4 KiB, and the project's
+ * one "is this text" rule (shared/text-sniff.ts) on what it decodes to.
+ */
 export function looksLikeText(body: Buffer): boolean {
   const sample = body.subarray(0, 4096)
   const decoded = sample.toString('utf8')
   // U+FFFD from invalid UTF-8 (allowing one cut multibyte sequence at the end of the sample).
   const replacements = (decoded.match(/\uFFFD/g) ?? []).length
   if (replacements > 1) return false
-  return !/[\x00-\x08\x0e-\x1f\x7f]/.test(decoded)
+  return looksLikeDecodedText(decoded)
 }
 
 /** Bytes as display text, cut at `MAX_EXPLAINED_BYTES`. */

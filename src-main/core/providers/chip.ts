@@ -6,11 +6,12 @@
  * Collect has two keys (the company key for `success_callback`, one per webhook), so every
  * configured key is tried and the one that matched is reported.
  */
+import { errorMessage } from '../../shared/errors'
 import { createHash, createPrivateKey, createPublicKey, sign as rsaSign, type KeyObject } from 'node:crypto'
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
-import { decodeBase64Strict, errorMessage } from './crypto-utils'
+import { decodeBase64Strict } from './crypto-utils'
 import { keyFingerprint, keyLabel, loadPublicKey } from './keys'
 import { checkRsaPkcs1, digestLabel, type RsaCheck, type RsaDigest } from './rsa'
 import { decimalAmount, emptySummary, minorAmount, pushField, summariseJsonObject } from './summary'

@@ -60,6 +60,3 @@ export function fingerprintOf(material: Uint8Array | string): string {
  * breaks verification.
  */
 export { crc32 } from 'node:zlib'
-
-/** The project's one error-to-text rule, re-exported for the provider files that import it from here. */
-export { errorMessage } from '../../shared/errors'

@@ -7,9 +7,9 @@
  * signed" (unlike RSA, whose signature opens to the signed digest). node:crypto's `verify` does
  * the comparison; it works on public data only, so it needs no constant-time care here.
  */
+import { errorMessage } from '../../shared/errors'
 import { verify, type KeyObject } from 'node:crypto'
 import type { ProviderKey, SignatureExplanation } from '../../shared/providers'
-import { errorMessage } from './crypto-utils'
 import { keyFingerprint, keyLabel } from './keys'
 import { makeAttempt, signedStringFields } from './verification'
 

@@ -4,13 +4,13 @@
  * (its module's `hmacSecret.check`). Kept apart from keys.ts because it reads the registry, and
  * the provider modules import keys.ts.
  */
+import { errorMessage } from '../../shared/errors'
 import { X509Certificate, type KeyObject } from 'node:crypto'
 import { assertNever } from '../../shared/assert-never'
 import { describeSecretShapeMismatch } from '../../shared/key-shape'
 import { providerKeySchema, type HmacProviderId, type KeyDescriptor, type ProviderKey } from '../../shared/providers'
 import { squareNotificationUrlWarning } from '../../shared/square-notification-url'
 import { parseEd25519PublicKey, toWhpk } from '../keys/ed25519'
-import { errorMessage } from './crypto-utils'
 import { describeKey, loadPublicKey, normalisePemText, normalisePublicKeyInput } from './keys'
 import { providerModule } from './registry'
 

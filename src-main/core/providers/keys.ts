@@ -8,13 +8,14 @@
  * certificates the fingerprint is taken over the DER bytes, so re-wrapping the same key in
  * different PEM line lengths does not change it.
  */
+import { errorMessage } from '../../shared/errors'
 import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto'
 import { assertNever } from '../../shared/assert-never'
 import { HMAC_API_KEY_DETAILS } from '../../shared/provider-catalog'
 import { PROVIDER_NAMES, type HmacProviderId, type KeyDescriptor, type ProviderKey, type SummaryField } from '../../shared/providers'
 import { parseEd25519PublicKey } from '../keys/ed25519'
 import { secretFingerprint } from '../keys/fingerprint-key'
-import { errorMessage, fingerprintOf } from './crypto-utils'
+import { fingerprintOf } from './crypto-utils'
 
 /** Known non-secret prefixes that may be shown in a masked secret. */
 const PUBLIC_SECRET_PREFIXES = ['whsec_', 'shpss_', 'sk_test_', 'sk_live_']

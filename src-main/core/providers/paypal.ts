@@ -5,11 +5,12 @@
  * The certificate is the one at PAYPAL-CERT-URL. This library never fetches it (no network here):
  * the user provides it, and `isTrustedPaypalCertUrl` lets the caller decide whether to fetch.
  */
+import { errorMessage } from '../../shared/errors'
 import { X509Certificate, randomBytes, sign as rsaSign, type KeyObject } from 'node:crypto'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, type JsonObject } from './body'
-import { crc32, decodeBase64Strict, errorMessage } from './crypto-utils'
+import { crc32, decodeBase64Strict } from './crypto-utils'
 import { certificatesFor, keyFingerprint, keyLabel } from './keys'
 import { checkRsaPkcs1, type RsaCheck, type RsaDigest } from './rsa'
 import { decimalAmount, emptySummary, pushField, summariseJsonObject } from './summary'

@@ -9,10 +9,11 @@
  * and non-ASCII not escaped. Number lexemes are kept as received: going through JS numbers would
  * rewrite "1.0" as "1" and break signatures made by other serialisers.
  */
+import { errorMessage } from '../../shared/errors'
 import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, parseRawJson, prop, rawMember, text, type JsonObject, type JsonValue, type RawJson } from './body'
-import { decodeBase64Strict, errorMessage } from './crypto-utils'
+import { decodeBase64Strict } from './crypto-utils'
 import { certificatesFor, keyFingerprint, keyLabel } from './keys'
 import { checkRsaPkcs1, type RsaCheck } from './rsa'
 import { decimalAmount, emptySummary, pushField, unreadableSummary } from './summary'

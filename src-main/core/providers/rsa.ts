@@ -7,8 +7,8 @@
  * as CHIP Collect's SHA-256) and "not this key at all" (`wrong-key`). `crypto.verify` stays the
  * authority for validity; the diagnosis only explains a failure.
  */
+import { errorMessage } from '../../shared/errors'
 import { constants, createHash, publicDecrypt, verify, type KeyObject } from 'node:crypto'
-import { errorMessage } from './crypto-utils'
 
 export type RsaDigest = 'sha1' | 'sha256' | 'sha384' | 'sha512'
 
