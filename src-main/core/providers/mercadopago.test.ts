@@ -321,25 +321,33 @@ describe('Mercado Pago simulation', () => {
     now: NOW,
   })
 
-  it('adds ?data.id=&type= to the target, an x-request-id, and signs them with a generated secret the SDK accepts', () => {
-    const simulated = input([])
+  it('signs the data.id of the target it is sent to and a new x-request-id with a generated secret the SDK accepts', () => {
+    const simulated = input([], '/hooks/mp?data.id=123456789&type=payment')
     const result = simulation?.sign(simulated)
-    expect(result?.target).toBe('/hooks/mp?data.id=123456789&type=payment')
+    expect(result?.target).toBeUndefined()
     expect(result?.key).toMatchObject({ kind: 'hmac-secret', generated: true })
     const secret = result?.key.generatedSecret ?? ''
     const requestId = simulated.headers.find(([name]) => name === 'x-request-id')?.[1] ?? ''
     const header = simulated.headers.find(([name]) => name === 'x-signature')?.[1]
     expect(sdkVerdict(header, requestId, '123456789', secret)).toBeNull()
     expect(
-      verifyMercadoPago(delivery(result?.target ?? '', simulated.headers, result?.body ?? Buffer.alloc(0)), [secretOf(secret)], { now: NOW }).verdict.status,
-    ).toBe('valid')
+      verifyMercadoPago(delivery(simulated.target, simulated.headers, result?.body ?? Buffer.alloc(0)), [secretOf(secret)], { now: NOW }).verdict,
+    ).toMatchObject({ status: 'valid', variant: 'data.id lowercased (documented)' })
   })
 
-  it("signs with the endpoint's secret and keeps a target that already names data.id", () => {
+  it('sent to a target without data.id, the id is left out of the manifest, which verifies there', () => {
+    const simulated = input([])
+    const result = simulation?.sign(simulated)
+    const secret = result?.key.generatedSecret ?? ''
+    expect(
+      verifyMercadoPago(delivery(simulated.target, simulated.headers, result?.body ?? Buffer.alloc(0)), [secretOf(secret)], { now: NOW }).verdict,
+    ).toMatchObject({ status: 'valid', variant: 'manifest without id' })
+  })
+
+  it("signs with the endpoint's secret", () => {
     const key: ProviderKey = { kind: 'hmac-secret', provider: 'mercadopago', value: 'configured-secret' }
     const simulated = input([key], '/mp?data.id=123456789')
     const result = simulation?.sign(simulated)
-    expect(result?.target).toBe('/mp?data.id=123456789')
     expect(result?.key).toMatchObject({ generated: false, generatedSecret: null })
     expect(result?.verificationKey).toEqual(key)
     const header = simulated.headers.find(([name]) => name === 'x-signature')?.[1]

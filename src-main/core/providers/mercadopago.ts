@@ -459,30 +459,24 @@ function generateMercadoPagoSecret(): string {
   return randomBytes(32).toString('hex')
 }
 
-/** The simulated target: the one given, with `?data.id=<id>&type=<type>` added as Mercado Pago sends them. */
-function simulatedTarget(target: string, dataId: string | null, type: string | null): string {
-  if (dataId === null || mercadoPagoQueryDataId(target) !== null) return target
-  const query = new URLSearchParams({ 'data.id': dataId, ...(type === null ? {} : { type }) }).toString()
-  return `${target}${target.includes('?') ? '&' : '?'}${query}`
-}
-
 const mercadoPagoSimulation: ProviderSimulation = {
   keyKinds: ['hmac-secret'],
   sign: (input) => {
     const given = hmacSecretFor(input.keys, 'mercadopago')
     const key: HmacKey = given ?? { kind: 'hmac-secret', provider: 'mercadopago', value: generateMercadoPagoSecret() }
     const body = input.serialise(input.body)
-    const target = simulatedTarget(input.target, firstText(at(input.body, 'data', 'id')), firstText(prop(input.body, 'type')))
+    // Signed over the data.id of the target it is sent to (the request goes to the URL the user
+    // gave): with `?data.id=<id>` in that URL it is signed as Mercado Pago signs, without it the id
+    // is left out of the manifest, as Mercado Pago does when the URL has none.
     let requestId = headerValue(input.headers, MERCADOPAGO_REQUEST_ID_HEADER)
     if (requestId === undefined) {
       requestId = randomUUID()
       setHeader(input.headers, MERCADOPAGO_REQUEST_ID_HEADER, requestId)
     }
-    const signed = signMercadoPago({ secret: key.value, dataId: mercadoPagoQueryDataId(target), requestId, ts: String(input.now.getTime()) })
+    const signed = signMercadoPago({ secret: key.value, dataId: mercadoPagoQueryDataId(input.target), requestId, ts: String(input.now.getTime()) })
     setHeader(input.headers, MERCADOPAGO_SIGNATURE_HEADER, signed.header)
     return {
       body,
-      target,
       key: {
         kind: 'hmac-secret',
         generated: given === undefined,
