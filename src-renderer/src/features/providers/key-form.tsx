@@ -5,6 +5,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import type { Endpoint } from '../../../../src-main/shared/contract'
+import { HTTP_TOKEN_PATTERN } from '../../../../src-main/shared/answer-catalog'
 import { describeSecretShapeMismatch } from '../../../../src-main/shared/key-shape'
 import {
   describeInvalidSquareNotificationUrl,
@@ -30,8 +31,6 @@ const PEM_PLACEHOLDERS: Record<'rsa-public-key' | 'ed25519-public-key' | 'certif
   'ed25519-public-key': 'whpk_…  or  -----BEGIN PUBLIC KEY-----',
   certificate: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
 }
-
-const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 interface KeyFormProps {
   endpoint: Endpoint
@@ -72,7 +71,7 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
   const [error, setError] = useState<string | null>(null)
   const [result, setResult] = useState<{ warnings: string[]; fingerprint: string | null } | null>(null)
 
-  const headerInvalid = kind === 'generic-hmac' && !HEADER_TOKEN.test(generic.header)
+  const headerInvalid = kind === 'generic-hmac' && !HTTP_TOKEN_PATTERN.test(generic.header)
   const shapeMismatch = kind === 'hmac-secret' && value !== '' ? describeSecretShapeMismatch(hmacProvider, value) : null
   // Square signs its notification URL with the body; optional (the URL a delivery arrived at is tried without it).
   const takesNotificationUrl = kind === 'hmac-secret' && hmacProvider === 'square'
