@@ -153,3 +153,28 @@ test('resend with an edited body is re-signed: razorpay-node and Paystack’s do
   expect(sentToPaystack.body.toString('utf8')).toContain('"amount":2000')
   expect(createHmac('sha512', paystackKey).update(sentToPaystack.body).digest('hex')).toBe(headerValue(sentToPaystack.headers, 'x-paystack-signature'))
 })
+
+for (const [templateId, provider] of [
+  ['razorpay-payment-captured', 'razorpay'],
+  ['paystack-charge-success', 'paystack'],
+] as const) {
+  test(`simulator: ${templateId} is recognised, summarised and valid, signed with the endpoint's key or a generated one`, async ({ inspector, endpoint }) => {
+    const { procedures } = inspector
+    const value = provider === 'paystack' ? `sk_test_${randomBytes(20).toString('hex')}` : randomBytes(18).toString('base64url')
+    await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider, value } })
+    const signedWithOurs = await procedures.simulateCallback({ templateId, targetUrl: `${endpoint.url}/simulated`, useKeysOf: endpoint.id })
+    expect(signedWithOurs.key).toMatchObject({ kind: 'hmac-secret', generated: false, generatedSecret: null })
+    const [capture] = await capturesOf(inspector, endpoint.id)
+    expect(capture?.recognition).toMatchObject({ provider: { id: provider, variant: 'webhook' }, verdict: { status: 'valid' } })
+    expect(capture?.recognition?.summary.amount).toBe(provider === 'paystack' ? 'NGN 250.00' : 'INR 499.00')
+
+    // Without a key: the app generates one in the provider's format and returns it.
+    const other = await procedures.createEndpoint({ name: `simulate ${provider} generated` })
+    const generated = await procedures.simulateCallback({ templateId, targetUrl: `${other.url}/simulated` })
+    expect(generated.key).toMatchObject({ kind: 'hmac-secret', generated: true })
+    if (provider === 'paystack') expect(generated.key.generatedSecret).toMatch(/^sk_test_[0-9a-f]{40}$/)
+    await procedures.addKey({ endpointId: other.id, key: { kind: 'hmac-secret', provider, value: generated.key.generatedSecret ?? '' } })
+    const [fromGenerated] = await capturesOf(inspector, other.id)
+    expect(fromGenerated?.recognition?.verdict.status).toBe('valid')
+  })
+}
