@@ -1,5 +1,5 @@
 /** Wording of the Delivery view: gaps between attempts, schedule kinds, how early or late an attempt came. */
-import type { RetryScheduleKind } from '../../../../src-main/shared/deliveries'
+import type { RetryScheduleKind, RetryStep } from '../../../../src-main/shared/deliveries'
 
 /** A gap between two attempts: `850 ms`, `12 s`, `2 min 1 s`, `3 h 5 min`, `1 d 12 h`. */
 export function formatGap(ms: number): string {
@@ -30,4 +30,31 @@ export const SCHEDULE_KIND_LABELS: Record<RetryScheduleKind, string> = {
   outline: 'published outline (no per-attempt times)',
   'no-automatic-retries': 'no automatic retries',
   'not-published': 'no published schedule',
+}
+
+/** Consecutive retries with the same wait after the attempt before: attempts `firstAttempt`..`lastAttempt`. */
+export interface RetryStepRun {
+  firstAttempt: number
+  lastAttempt: number
+  step: RetryStep
+}
+
+/**
+ * A schedule's retries as runs, so "then every hour for 72 hours" is one line and not 72 equal
+ * ones (Square, Paystack). Only waits counted from the attempt before repeat; a retry timed from
+ * the first attempt is always its own line. Attempt 1 is the original delivery, so the first
+ * retry is attempt 2.
+ */
+export function retryStepRuns(retries: readonly RetryStep[]): RetryStepRun[] {
+  const runs: RetryStepRun[] = []
+  retries.forEach((step, index) => {
+    const attempt = index + 2
+    const last = runs.at(-1)
+    if (last && step.from === 'previous-attempt' && last.step.from === 'previous-attempt' && last.step.delayMs === step.delayMs) {
+      last.lastAttempt = attempt
+    } else {
+      runs.push({ firstAttempt: attempt, lastAttempt: attempt, step })
+    }
+  })
+  return runs
 }

@@ -5,7 +5,7 @@ import { ApiCallError } from '../../api/api-client'
 import { answerLongLabel, answerStatusClass } from '../../lib/answer'
 import { formatCount, formatFullTime, formatListTime } from '../../lib/format'
 import { CompareView } from '../compare/compare-view'
-import { describeDrift, formatGap, SCHEDULE_KIND_LABELS } from './delivery-format'
+import { describeDrift, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
 import { useDelivery } from './delivery-queries'
 import './delivery-view.css'
 
@@ -205,10 +205,11 @@ function ScheduleAside({ schedule }: { schedule: RetrySchedule | null }) {
         <span className="muted">Delivered when answered with:</span> {schedule.successRule}
       </p>
       {schedule.retries.length > 0 && (
-        <ol className="delivery-steps delivery-small" start={2}>
-          {schedule.retries.map((step, index) => (
-            <li key={index}>
+        <ol className="delivery-steps delivery-small">
+          {retryStepRuns(schedule.retries).map(({ firstAttempt, lastAttempt, step }) => (
+            <li key={firstAttempt} value={firstAttempt}>
               {formatGap(step.delayMs)} after {step.from === 'first-attempt' ? 'the first attempt' : 'the attempt before'}
+              {lastAttempt > firstAttempt && `; the same for attempts ${firstAttempt + 1} to ${lastAttempt}`}
             </li>
           ))}
         </ol>
