@@ -18,6 +18,30 @@ export function useEndpoints() {
   return useQuery({ queryKey: queryKeys.endpoints(), queryFn: () => call('listEndpoints', {}) })
 }
 
+/**
+ * A page of the capture list. The first page of a search arrives before its total:
+ * `countState` is `counting` until countCaptures answers (then the total is exact and the field
+ * gone), `unknown` if the count failed; `total` meanwhile is only the matches loaded so far.
+ */
+export interface CaptureListPage extends CapturePage {
+  countState?: 'counting' | 'unknown'
+}
+
+/** Puts a search's total into its first page once counted. */
+async function countSearchMatches(queryClient: QueryClient, queryKey: readonly unknown[], input: ProcedureInput<'countCaptures'>): Promise<void> {
+  let update: Partial<Pick<CaptureListPage, 'total' | 'countState'>>
+  try {
+    update = { total: (await call('countCaptures', input)).total, countState: undefined }
+  } catch {
+    update = { countState: 'unknown' }
+  }
+  queryClient.setQueryData<InfiniteData<CaptureListPage>>(queryKey, (data) => {
+    const first = data?.pages[0]
+    if (!data || !first || first.countState !== 'counting') return data
+    return { ...data, pages: data.pages.map((page) => (page.countState === 'counting' ? { ...page, ...update } : page)) }
+  })
+}
+
 /** `grouped`: one row per delivery (`listCaptures { groupBy: "delivery" }`). */
 export function useCaptureList(scope: CaptureScope, filter: CaptureFilter | undefined, grouped = false) {
   const active = normalizeCaptureFilter(filter)
@@ -25,18 +49,26 @@ export function useCaptureList(scope: CaptureScope, filter: CaptureFilter | unde
   const queryKey = queryKeys.captureList(scope, active, grouped)
   return useInfiniteQuery({
     queryKey,
-    queryFn: async ({ pageParam }) => {
+    queryFn: async ({ pageParam }): Promise<CaptureListPage> => {
       const input = {
         ...(scope === 'all' ? {} : { endpointId: scope }),
         ...(pageParam === undefined ? {} : { cursor: pageParam }),
         ...(active === undefined ? {} : { filter: active }),
         limit: CAPTURE_PAGE_SIZE,
       }
+      const isSearch = !grouped && (active?.text !== undefined || active?.query !== undefined)
+      if (isSearch && pageParam === undefined) {
+        // A search shows its newest matches as soon as they fill the page (listCapturePage stops
+        // reading there); the total, which may read every capture, follows from countCaptures.
+        const page = await call('listCapturePage', input)
+        void countSearchMatches(queryClient, queryKey, { ...(scope === 'all' ? {} : { endpointId: scope }), filter: active })
+        return { ...page, total: page.items.length, countState: 'counting' } satisfies CaptureListPage
+      }
       // An older page of a search needs no count (the list shows the first page's total):
       // listCapturePage stops reading once the page is full, where listCaptures counts every match again.
-      const first = queryClient.getQueryData<InfiniteData<CapturePage>>(queryKey)?.pages[0]
-      if (pageParam !== undefined && !grouped && first !== undefined && (active?.text !== undefined || active?.query !== undefined)) {
-        return { ...(await call('listCapturePage', input)), total: first.total }
+      const first = queryClient.getQueryData<InfiniteData<CaptureListPage>>(queryKey)?.pages[0]
+      if (pageParam !== undefined && isSearch && first !== undefined) {
+        return { ...(await call('listCapturePage', input)), total: first.total, countState: first.countState } satisfies CaptureListPage
       }
       return call('listCaptures', { ...input, ...(grouped ? { groupBy: 'delivery' as const } : {}) })
     },

@@ -66,6 +66,8 @@ export function CaptureList({
   const appStartedAtMs = startedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(startedAt)
   const items = useMemo(() => data?.pages.flatMap((page) => page.items) ?? [], [data])
   const total = data?.pages[0]?.total ?? 0
+  // A search's first page comes before its total (see CaptureListPage): until counted, no figure is a count.
+  const countState = data?.pages[0]?.countState
   const isFiltered = isCaptureFilterActive(filter)
   const scrollRef = useRef<HTMLDivElement>(null)
   const [unseenCount, setUnseenCount] = useState(0)
@@ -107,8 +109,8 @@ export function CaptureList({
   )
 
   const replayChoices: BulkReplayChoices = useMemo(
-    () => ({ endpoint, selectedIds, filter: isFiltered ? { value: filter, matchCount: total } : null }),
-    [endpoint, selectedIds, isFiltered, filter, total],
+    () => ({ endpoint, selectedIds, filter: isFiltered && countState === undefined ? { value: filter, matchCount: total } : null }),
+    [endpoint, selectedIds, isFiltered, filter, total, countState],
   )
 
   /** Opens the row `delta` away from the open one (the first row when none is open). */
@@ -188,9 +190,11 @@ export function CaptureList({
 
   const count = isPending
     ? 'Loading…'
-    : isFiltered
-      ? `${formatCount(total)} of ${formatCount(Math.max(total, unfilteredTotal))} ${unfilteredTotal === 1 ? 'capture' : 'captures'}`
-      : `${formatCount(total)} ${total === 1 ? 'capture' : 'captures'}`
+    : countState !== undefined
+      ? `${hasNextPage ? `${formatCount(items.length)}+` : formatCount(items.length)} of ${formatCount(unfilteredTotal)} ${unfilteredTotal === 1 ? 'capture' : 'captures'}${countState === 'counting' ? ', counting…' : ' (count failed)'}`
+      : isFiltered
+        ? `${formatCount(total)} of ${formatCount(Math.max(total, unfilteredTotal))} ${unfilteredTotal === 1 ? 'capture' : 'captures'}`
+        : `${formatCount(total)} ${total === 1 ? 'capture' : 'captures'}`
 
   return (
     <section id={CAPTURES_REGION_ID} className="capture-list" data-testid="capture-list" aria-label="Captures" tabIndex={-1}>
