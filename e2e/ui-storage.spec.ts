@@ -58,4 +58,9 @@ test('a capture whose body changed on disk is shown as damaged, not as its bytes
   await expect(page.getByTestId('request-body')).toHaveCount(0)
   // The flipped bytes ("Order-…") are shown nowhere.
   await expect(page.getByTestId('capture-detail')).not.toContainText(`O${marker.slice(1)}`)
+  // Once found, the list says so too, without opening the capture.
+  await page.reload()
+  const row = page.getByTestId('capture-row').first()
+  await expect(row).toHaveAttribute('data-damaged', 'true')
+  await expect(row.getByTestId('damaged-mark')).toHaveAttribute('title', /do not match what was received/)
 })

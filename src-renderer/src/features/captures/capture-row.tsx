@@ -53,6 +53,7 @@ export const CaptureRow = memo(function CaptureRow({
       data-testid="capture-row"
       data-capture-id={capture.id}
       data-outcome={capture.outcome}
+      data-damaged={capture.damage !== null ? 'true' : undefined}
       onMouseDown={(event) => {
         // Keep focus on the list so arrow keys keep working after a click.
         if (event.button === 0) onSelect(capture.id)
@@ -79,6 +80,12 @@ export const CaptureRow = memo(function CaptureRow({
       </span>
       <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
       <span className="cell cell-target wire" title={capture.target} data-testid="capture-target">
+        {capture.damage !== null && (
+          // Rare and serious: the stored bytes are not what was received, so it is said in words, first.
+          <span className="damaged-mark" title={`Damaged on disk: ${capture.damage}`} data-testid="damaged-mark">
+            damaged
+          </span>
+        )}
         <PinMark pinned={capture.pinned} imported={capture.origin === 'imported'} />
         {targetWithinEndpoint(capture.target, endpointSlug)}
       </span>
