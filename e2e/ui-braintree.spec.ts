@@ -41,6 +41,11 @@ test('a Braintree capture: its payload shown as derived XML, and the key pair tu
   const dialog = page.getByTestId('provider-settings-dialog')
   await expect(dialog.getByTestId('key-provider')).toHaveValue('braintree')
   await dialog.getByTestId('key-secret').fill(PAIR.privateKey)
+  // The public key is an identifier, shown as typed; Checkout.com's Authorization key, a secret, is masked.
+  await expect(dialog.getByTestId('key-api-key')).toHaveAttribute('type', 'text')
+  await dialog.getByTestId('key-provider').selectOption('checkout-com')
+  await expect(dialog.getByTestId('key-api-key')).toHaveAttribute('type', 'password')
+  await dialog.getByTestId('key-provider').selectOption('braintree')
   await dialog.getByTestId('key-api-key').fill(PAIR.publicKey)
   await dialog.getByTestId('key-add').click()
   await expect(dialog.getByTestId('key-added')).toBeVisible()

@@ -14,7 +14,15 @@ import {
 } from '../../../../src-main/shared/square-notification-url'
 import type { GenericHmacConfig, HmacProviderId, ProviderKey, ProviderKeyKind } from '../../../../src-main/shared/providers'
 import { useAddKey } from '../../api/queries'
-import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS, HMAC_API_KEY_FIELDS, HMAC_PROVIDER_IDS, HMAC_SECRET_HINTS, providerName } from '../../lib/providers'
+import {
+  GENERIC_HMAC_ALGORITHMS,
+  GENERIC_HMAC_ENCODINGS,
+  HMAC_API_KEY_DETAILS,
+  HMAC_API_KEY_FIELDS,
+  HMAC_PROVIDER_IDS,
+  HMAC_SECRET_HINTS,
+  providerName,
+} from '../../lib/providers'
 import type { KeyFormStart } from './provider-context'
 
 const KIND_LABELS: Record<ProviderKeyKind, string> = {
@@ -259,7 +267,16 @@ export function KeyForm({ endpoint, start, focusOnMount = false }: KeyFormProps)
       {kind === 'hmac-secret' && HMAC_API_KEY_FIELDS[hmacProvider] !== undefined && (
         <label className="field">
           <span className="field-label">{HMAC_API_KEY_FIELDS[hmacProvider]}</span>
-          <input className="input wire" value={apiKey} onChange={(event) => setApiKey(event.target.value)} spellCheck={false} data-testid="key-api-key" />
+          <input
+            className="input wire"
+            // Checkout.com's Authorization key is a secret like the signature key; IXOPAY's API key and Braintree's public key are identifiers.
+            type={HMAC_API_KEY_DETAILS[hmacProvider]?.secret === true ? 'password' : 'text'}
+            autoComplete="off"
+            value={apiKey}
+            onChange={(event) => setApiKey(event.target.value)}
+            spellCheck={false}
+            data-testid="key-api-key"
+          />
         </label>
       )}
       {takesNotificationUrl && (
