@@ -23,6 +23,7 @@ import {
   type BraintreeKeyPair,
 } from './braintree'
 import { parseXmlTree, xmlChildText } from './braintree-xml'
+import { validateKey } from './key-validation'
 import { SigningDraft } from './signing-draft'
 import type { Delivery } from './verification'
 
@@ -369,5 +370,14 @@ describe('Braintree simulation', () => {
     const result = simulation?.sign(input([key]))
     expect(result?.key).toMatchObject({ generated: false, generatedSecret: null, publicKeyId: pair.publicKey })
     expect(verifyBraintree(delivery(result?.body ?? Buffer.alloc(0)), [pairOf(pair)]).verdict.status).toBe('valid')
+  })
+})
+
+describe('a Braintree key', () => {
+  it('without its public key is kept, with a warning that captures stay "no key" until the public key is added', () => {
+    const alone = validateKey({ kind: 'hmac-secret', provider: 'braintree', value: 'a'.repeat(32) })
+    expect(alone.ok && alone.warnings.some((warning) => warning.startsWith('no public key'))).toBe(true)
+    const pair = validateKey({ kind: 'hmac-secret', provider: 'braintree', value: 'a'.repeat(32), apiKey: 'b'.repeat(16) })
+    expect(pair.ok && pair.warnings).toEqual([])
   })
 })

@@ -454,9 +454,14 @@ export const braintreeProvider: ProviderModule<'braintree'> = {
   publicUrl: { rules: COMMON_URL_RULES, senderName: 'Braintree' },
   keyKinds: ['hmac-secret'],
   hmacSecret: {
-    check: (value, warnings) => {
+    check: (value, warnings, publicKey) => {
       if (!BRAINTREE_PRIVATE_KEY.test(value))
         warnings.push('Braintree private keys are 32 lower-case letters and digits; this one is not (it is used exactly as entered)')
+      // Kept (the public key can be added later), but said now: without it no signature can be checked.
+      if (publicKey === undefined || publicKey.trim() === '')
+        warnings.push(
+          'no public key: bt_signature names the pair by its public key, so Braintree captures stay "no key" until the pair is added with its public key',
+        )
       return null
     },
     generate: () => generateBraintreeKeyPair().privateKey,

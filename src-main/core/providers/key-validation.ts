@@ -35,7 +35,7 @@ export function validateKey(input: unknown): KeyValidation {
   const warnings: string[] = []
   switch (key.kind) {
     case 'hmac-secret': {
-      const problem = describeSecretShapeMismatch(key.provider, key.value)?.message ?? checkHmacSecret(key.provider, key.value, warnings)
+      const problem = describeSecretShapeMismatch(key.provider, key.value)?.message ?? checkHmacSecret(key.provider, key.value, key.apiKey, warnings)
       if (problem) return { ok: false, message: problem }
       // Only Square signs a URL; a notification URL on another provider's secret would be silently unused.
       if (key.notificationUrl !== undefined && key.provider !== 'square') return { ok: false, message: 'only a Square signature key takes a notification URL' }
@@ -102,8 +102,8 @@ export function validateKey(input: unknown): KeyValidation {
   }
 }
 
-function checkHmacSecret(provider: HmacProviderId, value: string, warnings: string[]): string | null {
-  return providerModule(provider).hmacSecret.check(value, warnings)
+function checkHmacSecret(provider: HmacProviderId, value: string, apiKey: string | undefined, warnings: string[]): string | null {
+  return providerModule(provider).hmacSecret.check(value, warnings, apiKey)
 }
 const TEMPLATE_PLACEHOLDER = /\{\{|\}\}|\{([^{}]*)\}/g
 

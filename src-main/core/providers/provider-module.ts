@@ -87,9 +87,10 @@ export interface HmacSecretRules {
   /**
    * A message refusing `value` when it cannot be this provider's secret, else `null`; warnings for
    * shapes that are unusual but usable are pushed to `warnings`. (The cross-provider shape rule of
-   * shared/key-shape.ts runs first.)
+   * shared/key-shape.ts runs first.) `apiKey` is the key's second field, where the provider has one
+   * (HMAC_API_KEY_FIELDS).
    */
-  check: (value: string, warnings: string[]) => string | null
+  check: (value: string, warnings: string[], apiKey?: string) => string | null
   /** A fresh secret in the format the provider issues (the simulator signs with it). */
   generate: () => string
 }
