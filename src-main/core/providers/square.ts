@@ -168,7 +168,7 @@ export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey
   if (configured.length === 0)
     return result(
       noKeyVerdict(
-        `notification URL unknown: Square signs the notification URL of the subscription with the body, and none is configured for this endpoint${tried}; enter it exactly as in the Square subscription`,
+        `notification URL unknown: the signature matches no URL it can be checked with${tried}. Square signs the subscription's notification URL with the body, and none is configured for this endpoint, so either Square signed another URL or the body or signature was changed; enter the notification URL exactly as in the Square subscription to tell which`,
       ),
       explanation,
     )
