@@ -4,6 +4,7 @@
  * IXOPAY signatures; the 200 shows in the capture's history. A target that refuses connections is
  * shown as clearly as an answer.
  */
+import { generateKeyPairSync } from 'node:crypto'
 import type { Page } from '@playwright/test'
 import { signIxopayJson } from '../src-main/core/providers/index'
 import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
@@ -254,4 +255,26 @@ test('the first screen asks for no forward settings per endpoint: they come with
   // The endpoint cards (with their forward badges) render before the captures are listed.
   await listed
   expect(forwardCalls).toEqual([])
+})
+
+test('a test callback asked to be signed with the keys of an endpoint that holds only a public key says why it used a generated pair', async ({
+  page,
+  inspector,
+}) => {
+  const slug = `sim-chip-${Date.now().toString(36)}`
+  const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E CHIP public key', slug })
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString()
+  await inspector.app.call('addKey', { endpointId: endpoint.id, key: { kind: 'rsa-public-key', provider: 'chip', pem } })
+  await inspector.openUi(page)
+  await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+  await page.getByTestId('open-simulator').click()
+  const dialog = page.getByTestId('simulator-dialog')
+  const templateId = await dialog.getByTestId('simulator-template').locator('option', { hasText: /CHIP/ }).first().getAttribute('value')
+  await dialog.getByTestId('simulator-template').selectOption(templateId ?? '')
+  await dialog.getByTestId('simulator-key-endpoint').check()
+  await dialog.getByTestId('simulator-keys-endpoint').selectOption(endpoint.id)
+  await dialog.getByTestId('simulator-send').click()
+  await expect(dialog.getByTestId('simulator-key')).toContainText('Generated for this callback')
+  await expect(dialog.getByTestId('simulator-no-signing-key')).toContainText('a public key verifies but cannot sign')
 })

@@ -55,7 +55,10 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
   const effectiveKeySource: KeySource = template?.keyKind === 'none' ? 'generate' : keySource === 'secret' && !canTypeSecret ? 'generate' : keySource
   const secretProblem = effectiveKeySource === 'secret' && secret === '' ? 'Enter the secret to sign with' : null
 
+  // What the last send asked for, so its result can say why a key was generated instead.
+  const [sentWithEndpointKeys, setSentWithEndpointKeys] = useState(false)
   const simulate = useMutation({
+    onMutate: () => setSentWithEndpointKeys(effectiveKeySource === 'endpoint' && keysEndpoint !== undefined && keysEndpoint !== null),
     mutationFn: () => {
       if (!template) throw new Error('Choose a template')
       return call('simulateCallback', {
@@ -235,14 +238,19 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
           </div>
         </div>
         <div className="simulator-result" aria-live="polite">
-          {simulate.data ? <SimulationResult result={simulate.data} /> : <p className="muted">The answer and the key used appear here.</p>}
+          {simulate.data ? (
+            <SimulationResult result={simulate.data} askedForEndpointKeys={sentWithEndpointKeys} />
+          ) : (
+            <p className="muted">The answer and the key used appear here.</p>
+          )}
         </div>
       </form>
     </ModalDialog>
   )
 }
 
-function SimulationResult({ result }: { result: ProcedureOutput<'simulateCallback'> }) {
+/** `askedForEndpointKeys`: the callback was to be signed with an endpoint's keys (`useKeysOf`). */
+function SimulationResult({ result, askedForEndpointKeys }: { result: ProcedureOutput<'simulateCallback'>; askedForEndpointKeys: boolean }) {
   const { record, key } = result
   return (
     <div data-testid="simulator-result">
@@ -263,6 +271,13 @@ function SimulationResult({ result }: { result: ProcedureOutput<'simulateCallbac
                 </>
               )}
             </p>
+            {key.generated && askedForEndpointKeys && (
+              // An endpoint that verifies with a public key (CHIP) holds nothing to sign with: say why a key was made.
+              <p className="notice notice-warning" data-testid="simulator-no-signing-key">
+                The endpoint holds no key this provider signs with (a public key verifies but cannot sign), so one was generated for this callback: configure it
+                on the receiving side, or its signature shows as made with another key.
+              </p>
+            )}
             {key.generatedSecret && (
               <div className="simulator-secret-box">
                 <p className="field-hint">Configure this secret on the receiving side so its verification passes:</p>
