@@ -39,6 +39,7 @@ import type { ProviderModule } from './provider-module'
 import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningKey } from '../../shared/replay'
 import { CHIP_SIGNATURE_BYTES, resignChipSignature } from './chip'
+import { isMercadoPagoSignatureValue } from './mercadopago'
 import { httpDate, type SigningDraft } from './signing-draft'
 import { hmacSecretFor, privateKeyFor, type HmacKey } from './signing-keys'
 
@@ -472,7 +473,8 @@ const IXOPAY_RETRIES: RetrySchedule = {
  */
 function resignXSignature(draft: SigningDraft, keys: readonly SigningKey[], now: Date): void {
   const current = draft.header('X-Signature')
-  if (current === undefined) return
+  // Mercado Pago's X-Signature (ts=…,v1=…) is its own step's to re-sign.
+  if (current === undefined || isMercadoPagoSignatureValue(current)) return
   const ixopayKey = hmacSecretFor(keys, 'ixopay')
   const chipKey = privateKeyFor(keys, 'chip')
   const size = decodedSize(current)

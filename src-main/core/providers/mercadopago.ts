@@ -441,7 +441,9 @@ function isIpn(delivery: Delivery): boolean {
  * sent and a fresh `ts` in milliseconds, as Mercado Pago sends it.
  */
 function resignMercadoPago(draft: SigningDraft, key: HmacKey | undefined, now: Date): void {
-  if (draft.header(MERCADOPAGO_SIGNATURE_HEADER) === undefined) return
+  // X-Signature is also IXOPAY's and CHIP's header (base64 there): only Mercado Pago's ts=…,v1=… is ours to replace.
+  const captured = draft.header(MERCADOPAGO_SIGNATURE_HEADER)
+  if (captured === undefined || !isMercadoPagoSignatureValue(captured)) return
   if (!key) {
     draft.noKey('mercadopago-v1', 'mercadopago', 'Mercado Pago secret signature')
     return
