@@ -71,11 +71,9 @@ export interface BraintreeSignaturePair {
  */
 export function readBraintreeForm(body: Buffer): BraintreeForm | null {
   if (body.length === 0 || body.length > 16 * 1024 * 1024) return null
-  const head = body.subarray(0, 4096).toString('latin1')
-  if (!head.includes(`${BRAINTREE_SIGNATURE_PARAM}=`) && !head.includes(`${BRAINTREE_PAYLOAD_PARAM}=`)) {
-    const text = body.toString('latin1')
-    if (!text.includes(`${BRAINTREE_SIGNATURE_PARAM}=`) && !text.includes(`${BRAINTREE_PAYLOAD_PARAM}=`)) return null
-  }
+  // Every delivery of an unrecognised sender reaches this rule: a byte search, without copying the
+  // body into a string, turns the others away (the receiver's throughput depends on it).
+  if (body.indexOf(`${BRAINTREE_SIGNATURE_PARAM}=`) === -1 && body.indexOf(`${BRAINTREE_PAYLOAD_PARAM}=`) === -1) return null
   const params = new URLSearchParams(body.toString('utf8'))
   const signature = params.get(BRAINTREE_SIGNATURE_PARAM)
   const payload = params.get(BRAINTREE_PAYLOAD_PARAM)

@@ -432,6 +432,8 @@ function secretsOf(keys: readonly ProviderKey[]): MercadoPagoSecret[] {
 }
 
 function isIpn(delivery: Delivery): boolean {
+  // Checked for every delivery no earlier rule claimed: parse the query only when it can hold a topic.
+  if (!delivery.target.includes('topic=')) return false
   const query = new URLSearchParams(queryOf(delivery.target))
   return query.has('topic') && query.has('id')
 }
