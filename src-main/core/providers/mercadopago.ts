@@ -18,7 +18,7 @@ import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/pro
 import { at, firstText, isObject, parseJsonBody, prop, type JsonObject } from './body'
 import { bytesEqual, decodeHexStrict } from './crypto-utils'
 import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
-import { EMPTY_200, HOUR, MINUTE, fromFirst, is2xx, warnAboutSurroundingWhitespace } from './module-parts'
+import { EMPTY_200, HOUR, MINUTE, fromFirst, is2xx, signatureHeaderParts, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule, ProviderSimulation } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
@@ -69,17 +69,13 @@ export interface MercadoPagoSignatureHeader {
 /** Splits on `,` then on the first `=`, keys case-insensitive, as the mercadopago SDK does. */
 export function parseMercadoPagoSignatureHeader(value: string): MercadoPagoSignatureHeader {
   const parsed: MercadoPagoSignatureHeader = { ts: null, v1: [], ignored: [] }
-  for (const part of value.split(',')) {
-    const separator = part.indexOf('=')
-    if (separator < 0) {
-      if (part.trim() !== '') parsed.ignored.push(part.trim())
-      continue
-    }
-    const name = part.slice(0, separator).trim().toLowerCase()
-    const content = part.slice(separator + 1).trim()
-    if (name === 'ts' && content !== '') parsed.ts = content
-    else if (name === 'v1' && content !== '') parsed.v1.push(content)
-    else parsed.ignored.push(part.trim())
+  for (const part of signatureHeaderParts(value, ',')) {
+    const name = part.name?.toLowerCase()
+    if (name === undefined) {
+      if (part.raw !== '') parsed.ignored.push(part.raw)
+    } else if (name === 'ts' && part.content !== '') parsed.ts = part.content
+    else if (name === 'v1' && part.content !== '') parsed.v1.push(part.content)
+    else parsed.ignored.push(part.raw)
   }
   return parsed
 }

@@ -83,3 +83,26 @@ export function warnAboutSurroundingWhitespace(value: string, warnings: string[]
   if (value.trim() !== value) warnings.push('the secret has leading or trailing whitespace; it is used exactly as entered')
   return null
 }
+
+/** One `name=value` part of a signature header such as Stripe's `t=…,v1=…`. */
+export interface SignatureHeaderPart {
+  /** Before the first `=`, trimmed; `null` when the part has no `=`. */
+  name: string | null
+  /** After the first `=`, trimmed (empty when there is no `=`). */
+  content: string
+  /** The whole part, trimmed, for the list of parts a parser ignores. */
+  raw: string
+}
+
+/**
+ * Splits a signature header on `separator`, then each part on its first `=`: the shape of Stripe's,
+ * Paddle's and Mercado Pago's headers. What each name means stays with its provider.
+ */
+export function signatureHeaderParts(value: string, separator: ',' | ';'): SignatureHeaderPart[] {
+  return value.split(separator).map((part) => {
+    const equals = part.indexOf('=')
+    return equals < 0
+      ? { name: null, content: '', raw: part.trim() }
+      : { name: part.slice(0, equals).trim(), content: part.slice(equals + 1).trim(), raw: part.trim() }
+  })
+}

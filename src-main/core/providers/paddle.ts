@@ -17,7 +17,7 @@ import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } 
 import { decodeHexStrict } from './crypto-utils'
 import { checkHmacCandidates } from './hmac-check'
 import { keyFingerprint } from './keys'
-import { EMPTY_200, is2xx } from './module-parts'
+import { EMPTY_200, is2xx, signatureHeaderParts } from './module-parts'
 import type { AcknowledgementProfile, ProviderModule, ProviderSimulation, ResignContext, RuleMatch } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
@@ -57,14 +57,11 @@ export interface PaddleSignatureHeader {
 /** Splits on `;` then on the first `=`, as Paddle's SDKs do; every `h1` is kept (rotation). */
 export function parsePaddleSignatureHeader(value: string): PaddleSignatureHeader {
   const parsed: PaddleSignatureHeader = { timestamp: null, h1: [], ignored: [] }
-  for (const item of value.split(';')) {
-    const separator = item.indexOf('=')
-    if (separator < 0) continue
-    const name = item.slice(0, separator).trim()
-    const content = item.slice(separator + 1).trim()
+  for (const { name, content, raw } of signatureHeaderParts(value, ';')) {
+    if (name === null) continue
     if (name === 'ts') parsed.timestamp = /^\d{1,12}$/.test(content) ? Number(content) : null
     else if (name === 'h1') parsed.h1.push(content)
-    else parsed.ignored.push(item.trim())
+    else parsed.ignored.push(raw)
   }
   return parsed
 }

@@ -29,7 +29,7 @@ import {
 } from './verification'
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { generic2xx, hasHeader } from './module-parts'
+import { generic2xx, hasHeader, signatureHeaderParts } from './module-parts'
 import type { ProviderModule } from './provider-module'
 import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningDraft } from './signing-draft'
@@ -49,14 +49,11 @@ export interface StripeSignatureHeader {
 /** Splits on `,` then on the first `=`, as stripe-node does. */
 export function parseStripeSignatureHeader(value: string): StripeSignatureHeader {
   const parsed: StripeSignatureHeader = { timestamp: null, v1: [], ignored: [] }
-  for (const item of value.split(',')) {
-    const separator = item.indexOf('=')
-    if (separator < 0) continue
-    const name = item.slice(0, separator).trim()
-    const content = item.slice(separator + 1).trim()
+  for (const { name, content, raw } of signatureHeaderParts(value, ',')) {
+    if (name === null) continue
     if (name === 't') parsed.timestamp = /^\d{1,12}$/.test(content) ? Number(content) : null
     else if (name === 'v1') parsed.v1.push(content)
-    else parsed.ignored.push(item.trim())
+    else parsed.ignored.push(raw)
   }
   return parsed
 }
