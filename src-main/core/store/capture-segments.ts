@@ -12,14 +12,16 @@
  * tens of microseconds, so it stays on the event loop); with `sync` durability the commit then
  * waits for one `fdatasync` of the log, which runs in libuv's thread pool, off the event loop.
  */
-import { constants, writevSync } from 'node:fs'
-import { open, unlink, type FileHandle } from 'node:fs/promises'
+import { unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeFrameHeader, FRAME_HEADER_BYTES } from './capture-log'
 import { writeFileAtomically } from './data-file'
-import { PRIVATE_FILE_MODE } from './private-files'
+import { writeAll, type Durability, type LogFileIo } from './log-file-io'
+import { OpenLogs } from './open-logs'
 
 export { SEGMENT_MAX_CAPTURES } from './capture-table'
+/** The file operations a segment is opened with (tests pass their own). */
+export { logFileIo, type LogFileIo } from './log-file-io'
 /** A segment stops taking captures past this many log bytes (large bodies), whatever its count. */
 export const SEGMENT_MAX_LOG_BYTES = 64 * 1024 * 1024
 /**
@@ -29,109 +31,9 @@ export const SEGMENT_MAX_LOG_BYTES = 64 * 1024 * 1024
  */
 export const INDEX_FLUSH_DELAY_MS = 1000
 
-/**
- * How captures reach stable storage.
- * - `sync`: a capture is answered only once its frame is on stable storage (one `fdatasync` per
- *   group commit); survives a power loss or kernel crash.
- * - `flush`: answered once its frame is in the OS's page cache; survives a crash or kill -9 of the
- *   app, not a power loss.
- */
-export type Durability = 'sync' | 'flush'
-export const DURABILITY_MODES = ['sync', 'flush'] as const
-
 export interface FrameLocation {
   offset: number
   metadataBytes: number
-}
-
-/** How segment logs are opened, written and synced; injected so tests can make the disk fail or lose power. */
-export interface LogFileIo {
-  open(path: string): Promise<FileHandle>
-  /** Like `fs.writevSync`: writes at `position`, returns the bytes written. */
-  writev(fd: number, buffers: Buffer[], position: number): number
-  /** `fdatasync` in the thread pool. */
-  datasync(handle: FileHandle): Promise<void>
-  /** Replaces an index document whole (atomically and durably); tests make it fail like a read-only folder. */
-  writeIndex?(file: string, text: string): Promise<void>
-}
-
-export const logFileIo: LogFileIo = {
-  open: (path) => open(path, constants.O_RDWR | constants.O_CREAT, PRIVATE_FILE_MODE),
-  writev: (fd, buffers, position) => writevSync(fd, buffers, position),
-  datasync: (handle) => handle.datasync(),
-}
-
-/** Capture logs kept open at once by default: the segment being filled and the cold ones read last. */
-export const MAX_OPEN_LOGS = 32
-
-/**
- * Which segments have their log open, least recently used first. A store of 1,000,000 captures
- * has 1,000 segments: keeping every log open took a file descriptor each, at or past the usual
- * per-process limit (1,024 on Linux, 256 for a macOS app), and then the receiver could not accept
- * a connection. Beyond `max`, idle logs are closed (a segment taking captures, or with a read
- * running, is never closed) and opened again when next read.
- */
-export class OpenLogs {
-  /** In order of use, least recent first. */
-  private readonly segments = new Set<Segment>()
-  /** Opens waiting for a log to be closed (every open one was in use). */
-  private readonly waiting: Array<() => void> = []
-
-  /** At least 4: the segment taking captures and the one retiring stay open whatever the limit. */
-  readonly max: number
-
-  constructor(max: number) {
-    this.max = Math.max(4, max)
-  }
-
-  /** Logs being opened (counted with the open ones). */
-  private pending = 0
-
-  /**
-   * Opens a log once there is room (fewer than `max` open or being opened, else an idle one is
-   * closed, else it waits for one to become idle). `open` registers the log (`used`) itself.
-   */
-  async open<T>(open: () => Promise<T>): Promise<T> {
-    while (this.segments.size + this.pending >= this.max && !this.closeIdle(this.segments.size + this.pending - this.max + 1)) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve))
-    }
-    this.pending++
-    try {
-      return await open()
-    } finally {
-      this.pending--
-    }
-  }
-
-  /** A log is no longer in use: an open waiting for room may go on. */
-  idle(): void {
-    this.waiting.shift()?.()
-  }
-
-  /** A segment's log was used (or opened): it becomes the most recent, and idle logs beyond `max` are closed. */
-  used(segment: Segment): void {
-    this.segments.delete(segment)
-    this.segments.add(segment)
-    if (this.segments.size > this.max) this.closeIdle(this.segments.size - this.max)
-  }
-
-  closed(segment: Segment): void {
-    this.segments.delete(segment)
-    this.idle()
-  }
-
-  /** Closes up to `count` idle logs, least recently used first; whether it closed that many. */
-  private closeIdle(count: number): boolean {
-    let closed = 0
-    for (const candidate of this.segments) {
-      if (closed >= count) break
-      if (candidate.closeIfIdle()) {
-        this.segments.delete(candidate)
-        closed++
-      }
-    }
-    return closed >= count
-  }
 }
 
 export function segmentPaths(dir: string, segmentNumber: number): { index: string; log: string } {
@@ -460,28 +362,6 @@ export class Segment {
 
 function ignoreMissing(error: unknown): void {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-}
-
-/** Writes every byte, continuing after a short write. */
-function writeAll(io: LogFileIo, fd: number, buffers: Buffer[], position: number): void {
-  let pending = buffers
-  let at = position
-  for (;;) {
-    const total = pending.reduce((sum, buffer) => sum + buffer.length, 0)
-    const written = io.writev(fd, pending, at)
-    if (written >= total) return
-    at += written
-    let skip = written
-    const rest: Buffer[] = []
-    for (const buffer of pending) {
-      if (skip >= buffer.length) skip -= buffer.length
-      else {
-        rest.push(skip > 0 ? buffer.subarray(skip) : buffer)
-        skip = 0
-      }
-    }
-    pending = rest
-  }
 }
 
 /** Creates a new, empty segment: its log and an empty index, both durable before anything is put in them. */

@@ -9,7 +9,8 @@ import { readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
-import { logFileIo, segmentPaths, type LogFileIo } from './capture-segments'
+import { segmentPaths } from './capture-segments'
+import { logFileIo, type LogFileIo } from './log-file-io'
 import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')

@@ -10,7 +10,7 @@ import { chmod, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
-import { logFileIo, type Durability, type LogFileIo } from './capture-segments'
+import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
 import { DamagedCaptureError, openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
 import type { SegmentIndexDocument } from './segment-index'
 

@@ -23,7 +23,9 @@ import { InspectorError } from '../../shared/errors'
 import type { CaptureForward } from '../../shared/replay'
 import { toCaptureSummary } from '../capture-views'
 import { deliveryKeyOf } from '../deliveries/delivery-key'
-import { createSegment, MAX_OPEN_LOGS, OpenLogs, Segment, type Durability, type EncodedFrame, type LogFileIo, logFileIo } from './capture-segments'
+import { createSegment, Segment, type EncodedFrame } from './capture-segments'
+import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
+import { MAX_OPEN_LOGS, OpenLogs } from './open-logs'
 import {
   CaptureTable,
   FLAG_DAMAGED,
@@ -44,7 +46,7 @@ import { renderSegmentIndex, type IndexEntry } from './segment-index'
 import { openSegments } from './segment-recovery'
 import { createStoreSearch, type StoreSearch } from './store-search'
 
-export type { Durability } from './capture-segments'
+export type { Durability } from './log-file-io'
 
 export interface CaptureStoreConfig {
   /** Folder for the segment files. */
