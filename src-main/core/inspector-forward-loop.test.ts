@@ -4,33 +4,15 @@
  * second tunnel or a host name for this machine would be) stop after one hop.
  */
 import { request as httpRequest } from 'node:http'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { send } from '../test-support/http-client'
-import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
-import { makeTempDir } from '../test-support/temp-dir'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import { useInspector } from '../test-support/inspector-fixture'
 
+const test = useInspector()
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('forward loops', () => {
-  let inspector: Inspector
-  let remove: () => Promise<void>
-  let relay: LoopbackTarget | null = null
-
-  beforeEach(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
-  })
-  afterEach(async () => {
-    await inspector.stop()
-    await relay?.close()
-    relay = null
-    await remove()
-  })
-
-  it("refuses a forward target that is the app's own receiver, however it is spelled", async () => {
+  test("refuses a forward target that is the app's own receiver, however it is spelled", async ({ inspector }) => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
     const port = new URL(inspector.receiverUrl).port
@@ -51,7 +33,7 @@ describe('forward loops', () => {
     })
   })
 
-  it('a failed pass-through forward shows in the capture row, a relayed one too', async () => {
+  test('a failed pass-through forward shows in the capture row, a relayed one too', async ({ inspector, startTarget }) => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
     const dead = 'http://127.0.0.1:1/hooks'
@@ -66,7 +48,7 @@ describe('forward loops', () => {
     const [failed] = (await procedures.listCaptures({})).items
     expect(failed!.forward).toMatchObject({ mode: 'pass-through', targetUrl: dead, state: 'failed', reason: expect.stringMatching(/refused|connect/i) })
 
-    relay = await startLoopbackTarget((_request, response) => response.end('ok from target'))
+    const relay = await startTarget((_request, response) => response.end('ok from target'))
     await procedures.setForwardConfig({
       endpointId: endpoint!.id,
       config: { enabled: true, targetUrl: relay.url, mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false },
@@ -75,7 +57,7 @@ describe('forward loops', () => {
     expect((await procedures.listCaptures({})).items[0]!.forward).toMatchObject({ state: 'relayed', reason: null })
   })
 
-  it("listEndpoints carries each endpoint's forward settings, so a list needs no call per endpoint", async () => {
+  test("listEndpoints carries each endpoint's forward settings, so a list needs no call per endpoint", async ({ inspector }) => {
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
     expect(endpoint!.forward).toBeNull()
@@ -84,10 +66,10 @@ describe('forward loops', () => {
     expect((await procedures.listEndpoints({}))[0]!.forward).toEqual(config)
   })
 
-  it('two endpoints forwarding to each other through a relay stop after one hop', async () => {
+  test('two endpoints forwarding to each other through a relay stop after one hop', async ({ inspector, startTarget }) => {
     const { procedures } = inspector
     // The relay passes every request on to the receiver, as a tunnel would.
-    relay = await startLoopbackTarget((request, response) => {
+    const relay = await startTarget((request, response) => {
       const onward = httpRequest(`${inspector.receiverUrl}${request.target}`, { method: request.method, headers: request.headers.flat() }, (answer) => {
         response.writeHead(answer.statusCode ?? 502)
         answer.pipe(response)

@@ -1,22 +1,12 @@
 /** A capture whose sender hung up while its (delayed or held) answer was pending says so. */
 import { request } from 'node:http'
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { expect } from 'vitest'
 import type { CaptureSummary } from '../shared/contract'
-import { makeTempDir } from '../test-support/temp-dir'
 import { send } from '../test-support/http-client'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import { useInspector } from '../test-support/inspector-fixture'
+import type { Inspector } from './inspector'
 
-let dir: string
-let remove: () => Promise<void>
-let inspector: Inspector | undefined
-
-beforeEach(async () => ({ dir, remove } = await makeTempDir()))
-afterEach(async () => {
-  await inspector?.stop()
-  inspector = undefined
-  await remove()
-})
+const test = useInspector()
 
 /** Sends a POST and gives up (destroys the socket) after `giveUpMs`. */
 function sendAndGiveUp(url: string, giveUpMs: number): Promise<void> {
@@ -40,8 +30,7 @@ async function answerWith(current: Inspector, answer: Record<string, unknown>): 
   return endpoint!.id
 }
 
-it('records when the sender left during a delay, and tells the views', async () => {
-  const current = (inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger }))
+test('records when the sender left during a delay, and tells the views', async ({ inspector: current }) => {
   const endpointId = await answerWith(current, { kind: 'respond', status: 200, delayMs: 2000 })
   const updates: CaptureSummary[] = []
   current.events.subscribe((event) => {
@@ -62,8 +51,7 @@ it('records when the sender left during a delay, and tells the views', async () 
   expect(patient?.senderLeftAt).toBeNull()
 })
 
-it('records a sender that gave up on an answer held open', async () => {
-  const current = (inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger }))
+test('records a sender that gave up on an answer held open', async ({ inspector: current }) => {
   const endpointId = await answerWith(current, { kind: 'hang' })
   await sendAndGiveUp(`${current.receiverUrl}/default/held`, 200)
   await expect.poll(async () => (await current.procedures.listCaptures({ endpointId })).items[0]?.senderLeftAt ?? null, { timeout: 3000 }).not.toBeNull()

@@ -6,7 +6,9 @@
  *   const test = useInspector()
  *   test('…', async ({ inspector, endpoint }) => { … })
  *
- * as `e2e/fixtures/inspector.ts` does for the Playwright specs.
+ * as `e2e/fixtures/inspector.ts` does for the Playwright specs. A file whose tests share one app
+ * (as a beforeAll would set it up) asks for `useInspector({ scope: 'file' })`; a test that stops
+ * and starts the app itself (a restart) uses `app` instead of `inspector`.
  */
 import { test as base } from 'vitest'
 import type { Endpoint, InspectorEvent } from '../shared/contract'
@@ -28,6 +30,15 @@ export interface InspectorFixtures {
   target: LoopbackTarget
   /** Starts a loopback server with its own answers (a 503, a hang, a verifier); every one is closed after the test. */
   startTarget: (handler?: TargetHandler) => Promise<LoopbackTarget>
+  /** Starts and stops the app on `dataDir` by hand, for a test that restarts it; not with `inspector` (one app per folder). */
+  app: AppLifecycle
+}
+
+export interface AppLifecycle {
+  /** Starts the app with the fixture's config and deps, plus `config`; the one started last is stopped after the test. */
+  start: (config?: Partial<Omit<InspectorConfig, 'dataDir'>>) => Promise<Inspector>
+  /** Stops the app started last, if it still runs. */
+  stop: () => Promise<void>
 }
 
 export interface InspectorFixtureOptions {
@@ -35,38 +46,73 @@ export interface InspectorFixtureOptions {
   config?: Partial<Omit<InspectorConfig, 'dataDir'>>
   /** Deps beyond a silent logger (a fixed clock, a seeded random, a failing disk…). */
   deps?: Partial<InspectorDeps>
+  /**
+   * `file`: one data folder and one app for all the tests of the file, stopped after the last one
+   * (tests then see each other's captures). `test` (the default): a fresh pair for every test.
+   */
+  scope?: 'test' | 'file'
 }
 
 /** A Vitest `test` whose context offers {@link InspectorFixtures}, started with `options`. */
 export function useInspector(options: InspectorFixtureOptions = {}) {
+  const scope = { scope: options.scope ?? 'test' } as const
+  const start = (dataDir: string, config?: Partial<Omit<InspectorConfig, 'dataDir'>>) =>
+    startInspector({ receiverPort: 0, version: 'test', ...options.config, ...config, dataDir }, { logger: silentLogger, ...options.deps })
   return base.extend<InspectorFixtures>({
-    // Vitest reads a fixture's dependencies from its first parameter, so it must be a pattern.
-    // eslint-disable-next-line no-empty-pattern
-    dataDir: async ({}, use) => {
-      const temp = await makeTempDir()
-      try {
-        await use(temp.dir)
-      } finally {
-        await temp.remove()
-      }
-    },
-    inspector: async ({ dataDir }, use) => {
-      const inspector = await startInspector({ receiverPort: 0, version: 'test', ...options.config, dataDir }, { logger: silentLogger, ...options.deps })
-      try {
-        await use(inspector)
-      } finally {
-        await inspector.stop()
-      }
-    },
-    endpoint: async ({ inspector }, use) => {
-      const [endpoint] = await inspector.procedures.listEndpoints({})
-      if (endpoint === undefined) throw new Error('a fresh app has no endpoint')
-      await use(endpoint)
-    },
+    dataDir: [
+      // Vitest reads a fixture's dependencies from its first parameter, so it must be a pattern.
+      // eslint-disable-next-line no-empty-pattern
+      async ({}, use) => {
+        const temp = await makeTempDir()
+        try {
+          await use(temp.dir)
+        } finally {
+          await temp.remove()
+        }
+      },
+      scope,
+    ],
+    inspector: [
+      async ({ dataDir }, use) => {
+        const inspector = await start(dataDir)
+        try {
+          await use(inspector)
+        } finally {
+          await inspector.stop()
+        }
+      },
+      scope,
+    ],
+    endpoint: [
+      async ({ inspector }, use) => {
+        const [endpoint] = await inspector.procedures.listEndpoints({})
+        if (endpoint === undefined) throw new Error('a fresh app has no endpoint')
+        await use(endpoint)
+      },
+      scope,
+    ],
+    // Per test even when the app is shared, so a test sees only the events of its own time.
     events: async ({ inspector }, use) => {
       const events: InspectorEvent[] = []
-      inspector.events.subscribe((event) => events.push(event))
-      await use(events)
+      const unsubscribe = inspector.events.subscribe((event) => events.push(event))
+      try {
+        await use(events)
+      } finally {
+        unsubscribe()
+      }
+    },
+    app: async ({ dataDir }, use) => {
+      let running: Inspector | undefined
+      const stop = async () => {
+        const current = running
+        running = undefined
+        await current?.stop()
+      }
+      try {
+        await use({ start: async (config) => (running = await start(dataDir, config)), stop })
+      } finally {
+        await stop()
+      }
     },
     // eslint-disable-next-line no-empty-pattern
     startTarget: async ({}, use) => {
