@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { HMAC_PROVIDER_IDS, PROVIDER_IDS, type ProviderId } from '../../../../src-main/shared/provider-catalog'
 import { keyFormStartFor, mostSeenProvider, startingProvider } from './provider-context'
 
 describe('keyFormStartFor', () => {
@@ -9,6 +10,20 @@ describe('keyFormStartFor', () => {
     expect(keyFormStartFor('paypal')).toMatchObject({ kind: 'certificate', certificateProvider: 'paypal' })
     expect(keyFormStartFor('adyen')).toMatchObject({ kind: 'hmac-secret', hmacProvider: 'adyen' })
     expect(keyFormStartFor('generic')).toMatchObject({ kind: 'generic-hmac' })
+  })
+
+  it('starts every HMAC provider on its own secret, and every other provider on its key kind', () => {
+    for (const id of HMAC_PROVIDER_IDS) expect(keyFormStartFor(id)).toEqual({ kind: 'hmac-secret', hmacProvider: id, certificateProvider: 'plexo' })
+    const others = PROVIDER_IDS.filter((id) => !(HMAC_PROVIDER_IDS as readonly ProviderId[]).includes(id))
+    // Compared whole, so a provider added to the catalog must be added here with the start it needs.
+    expect(Object.fromEntries(others.map((id) => [id, keyFormStartFor(id)]))).toEqual({
+      chip: { kind: 'rsa-public-key', hmacProvider: 'ixopay', certificateProvider: 'plexo' },
+      plexo: { kind: 'certificate', hmacProvider: 'ixopay', certificateProvider: 'plexo' },
+      swedbankpay: { kind: 'hmac-secret', hmacProvider: 'ixopay', certificateProvider: 'plexo' },
+      paypal: { kind: 'certificate', hmacProvider: 'ixopay', certificateProvider: 'paypal' },
+      generic: { kind: 'generic-hmac', hmacProvider: 'ixopay', certificateProvider: 'plexo' },
+      unknown: { kind: 'hmac-secret', hmacProvider: 'ixopay', certificateProvider: 'plexo' },
+    })
   })
 
   it('starts Standard Webhooks on what the capture carries: whsec for v1, the public key for v1a only', () => {

@@ -4,7 +4,7 @@
  * captures come from most. One home for the rule, used by the key form, the simulator and the
  * pre-flight check.
  */
-import { HMAC_PROVIDER_IDS, type HmacProviderId, type PinnableProviderId, type ProviderId } from '../../../../src-main/shared/provider-catalog'
+import type { HmacProviderId, PinnableProviderId, ProviderId } from '../../../../src-main/shared/provider-catalog'
 import type { ProviderKeyKind } from '../../../../src-main/shared/providers'
 
 /** What a capture tells about the key it needs: its provider and the signatures it carried. */
@@ -23,35 +23,50 @@ export interface KeyFormStart {
 
 const FALLBACK_START: KeyFormStart = { kind: 'hmac-secret', hmacProvider: 'ixopay', certificateProvider: 'plexo' }
 
-const isHmacProvider = (provider: string): provider is HmacProviderId => (HMAC_PROVIDER_IDS as readonly string[]).includes(provider)
+/** An HMAC provider's own secret. */
+const hmacSecret = (hmacProvider: HmacProviderId): KeyFormStart => ({ ...FALLBACK_START, hmacProvider })
 
 /**
- * The key kind (and provider) a provider's signatures are checked with. Standard Webhooks has two:
- * a `whsec_` secret for `v1` signatures, the sender's public key for `v1a` ones; a capture that
- * carries only `v1a` starts on the public key.
+ * Where the key form starts for each provider: a start, or a rule over the signatures the capture
+ * carried. A mapped type over the ids, so a provider added to the catalog without a line here does
+ * not compile.
  */
+const KEY_FORM_STARTS: { readonly [P in ProviderId]: KeyFormStart | ((receivedSignatures: readonly string[]) => KeyFormStart) } = {
+  ixopay: hmacSecret('ixopay'),
+  chip: { ...FALLBACK_START, kind: 'rsa-public-key' },
+  plexo: { ...FALLBACK_START, kind: 'certificate', certificateProvider: 'plexo' },
+  // PayEx / Swedbank Pay callbacks are signals without a signature: nothing to start from.
+  swedbankpay: FALLBACK_START,
+  stripe: hmacSecret('stripe'),
+  // Two key kinds: a `whsec_` secret for `v1` signatures, the sender's public key for `v1a` ones; a
+  // capture that carries only `v1a` starts on the public key.
+  'standard-webhooks': (receivedSignatures) => {
+    const onlyV1a = receivedSignatures.length > 0 && receivedSignatures.every((signature) => signature.startsWith('v1a,'))
+    return { ...hmacSecret('standard-webhooks'), kind: onlyV1a ? 'ed25519-public-key' : 'hmac-secret' }
+  },
+  github: hmacSecret('github'),
+  shopify: hmacSecret('shopify'),
+  adyen: hmacSecret('adyen'),
+  mollie: hmacSecret('mollie'),
+  paypal: { ...FALLBACK_START, kind: 'certificate', certificateProvider: 'paypal' },
+  paddle: hmacSecret('paddle'),
+  'checkout-com': hmacSecret('checkout-com'),
+  mercadopago: hmacSecret('mercadopago'),
+  braintree: hmacSecret('braintree'),
+  square: hmacSecret('square'),
+  gocardless: hmacSecret('gocardless'),
+  razorpay: hmacSecret('razorpay'),
+  paystack: hmacSecret('paystack'),
+  generic: { ...FALLBACK_START, kind: 'generic-hmac' },
+  // An unknown sender tells nothing.
+  unknown: FALLBACK_START,
+}
+
+/** The key kind (and provider) a provider's signatures are checked with (`KEY_FORM_STARTS`). */
 export function keyFormStartFor(provider: ProviderId | null, receivedSignatures: readonly string[] = []): KeyFormStart {
   if (provider === null) return FALLBACK_START
-  switch (provider) {
-    case 'standard-webhooks': {
-      const onlyV1a = receivedSignatures.length > 0 && receivedSignatures.every((signature) => signature.startsWith('v1a,'))
-      return { ...FALLBACK_START, kind: onlyV1a ? 'ed25519-public-key' : 'hmac-secret', hmacProvider: 'standard-webhooks' }
-    }
-    case 'chip':
-      return { ...FALLBACK_START, kind: 'rsa-public-key' }
-    case 'plexo':
-      return { ...FALLBACK_START, kind: 'certificate', certificateProvider: 'plexo' }
-    case 'paypal':
-      return { ...FALLBACK_START, kind: 'certificate', certificateProvider: 'paypal' }
-    case 'generic':
-      return { ...FALLBACK_START, kind: 'generic-hmac' }
-    case 'swedbankpay':
-    case 'unknown':
-      // PayEx / Swedbank Pay callbacks are signals without a signature; an unknown sender tells nothing.
-      return FALLBACK_START
-    default:
-      return isHmacProvider(provider) ? { ...FALLBACK_START, hmacProvider: provider } : FALLBACK_START
-  }
+  const start = KEY_FORM_STARTS[provider]
+  return typeof start === 'function' ? start(receivedSignatures) : start
 }
 
 /**
