@@ -71,171 +71,185 @@ function RuleEditor({ rule, index, count, onChange, onMove, onRemove }: RuleEdit
         <label className="toggle">
           <input type="checkbox" checked={rule.enabled} onChange={(event) => set({ enabled: event.target.checked })} data-testid="rule-enabled" /> enabled
         </label>
-        <button
-          type="button"
-          className="button button-small"
-          disabled={index === 0}
-          onClick={() => onMove(-1)}
-          aria-label={`Move rule ${index + 1} up`}
-          data-testid="rule-up"
-        >
-          ↑
-        </button>
-        <button
-          type="button"
-          className="button button-small"
-          disabled={index === count - 1}
-          onClick={() => onMove(1)}
-          aria-label={`Move rule ${index + 1} down`}
-          data-testid="rule-down"
-        >
-          ↓
-        </button>
+        <MoveButton index={index} direction="up" disabled={index === 0} onMove={onMove} />
+        <MoveButton index={index} direction="down" disabled={index === count - 1} onMove={onMove} />
         <button type="button" className="button button-small button-danger-quiet" onClick={onRemove} data-testid="rule-remove">
           Remove
         </button>
       </div>
       <div className="rule-match">
         <span className="rule-when">When</span>
-        <label className="field">
-          <span className="field-label">Method</span>
-          <input
-            className="input wire"
-            value={rule.method}
-            placeholder="any"
-            aria-invalid={errors.method !== undefined}
-            onChange={(event) => set({ method: event.target.value })}
-            data-testid="rule-method"
-          />
-        </label>
-        <label className="field rule-wide">
-          <span className="field-label">Path pattern</span>
-          <input
-            className="input wire"
-            value={rule.pathPattern}
-            placeholder="any, e.g. /refunds/**"
-            onChange={(event) => set({ pathPattern: event.target.value })}
-            data-testid="rule-path"
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Provider</span>
-          <select className="input" value={rule.provider} onChange={(event) => set({ provider: event.target.value })} data-testid="rule-provider">
-            <option value="">any</option>
-            {[...PINNABLE_PROVIDER_IDS, 'unknown'].map((each) => (
-              <option key={each} value={each}>
-                {providerName(each)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Verdict</span>
-          <select className="input" value={rule.verdict} onChange={(event) => set({ verdict: event.target.value })} data-testid="rule-verdict">
-            <option value="">any</option>
-            {VERDICT_STATUSES.map((each) => (
-              <option key={each} value={each}>
-                {VERDICT_WORDS[each]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Header</span>
-          <input
-            className="input wire"
-            value={rule.headerName}
-            placeholder="none"
-            aria-invalid={errors.headerName !== undefined}
-            onChange={(event) => set({ headerName: event.target.value })}
-            data-testid="rule-header-name"
-          />
-        </label>
+        <TextField
+          label="Method"
+          value={rule.method}
+          placeholder="any"
+          invalid={errors.method !== undefined}
+          onChange={(method) => set({ method })}
+          testId="rule-method"
+        />
+        <TextField
+          label="Path pattern"
+          isWide
+          value={rule.pathPattern}
+          placeholder="any, e.g. /refunds/**"
+          onChange={(pathPattern) => set({ pathPattern })}
+          testId="rule-path"
+        />
+        <SelectField label="Provider" value={rule.provider} options={PROVIDER_OPTIONS} onChange={(provider) => set({ provider })} testId="rule-provider" />
+        <SelectField label="Verdict" value={rule.verdict} options={VERDICT_OPTIONS} onChange={(verdict) => set({ verdict })} testId="rule-verdict" />
+        <TextField
+          label="Header"
+          value={rule.headerName}
+          placeholder="none"
+          invalid={errors.headerName !== undefined}
+          onChange={(headerName) => set({ headerName })}
+          testId="rule-header-name"
+        />
         {rule.headerName !== '' && (
           <>
-            <label className="field">
-              <span className="field-label">Header test</span>
-              <select
-                className="input"
-                value={rule.headerOp}
-                onChange={(event) => set({ headerOp: event.target.value as HeaderOp })}
-                data-testid="rule-header-op"
-              >
-                <option value="equals">equals</option>
-                <option value="contains">contains</option>
-                <option value="present">is present</option>
-              </select>
-            </label>
+            <SelectField
+              label="Header test"
+              value={rule.headerOp}
+              options={HEADER_OP_OPTIONS}
+              onChange={(headerOp) => set({ headerOp })}
+              testId="rule-header-op"
+            />
             {rule.headerOp !== 'present' && (
-              <label className="field">
-                <span className="field-label">Header value</span>
-                <input
-                  className="input wire"
-                  value={rule.headerValue}
-                  aria-invalid={errors.headerValue !== undefined}
-                  onChange={(event) => set({ headerValue: event.target.value })}
-                  data-testid="rule-header-value"
-                />
-              </label>
+              <TextField
+                label="Header value"
+                value={rule.headerValue}
+                invalid={errors.headerValue !== undefined}
+                onChange={(headerValue) => set({ headerValue })}
+                testId="rule-header-value"
+              />
             )}
           </>
         )}
-        <label className="field">
-          <span className="field-label">JSON field</span>
-          <input
-            className="input wire"
-            value={rule.jsonPath}
-            placeholder="e.g. transactionType"
-            aria-invalid={errors.jsonPath !== undefined}
-            onChange={(event) => set({ jsonPath: event.target.value })}
-            data-testid="rule-json-path"
-          />
-        </label>
+        <TextField
+          label="JSON field"
+          value={rule.jsonPath}
+          placeholder="e.g. transactionType"
+          invalid={errors.jsonPath !== undefined}
+          onChange={(jsonPath) => set({ jsonPath })}
+          testId="rule-json-path"
+        />
         {rule.jsonPath !== '' && (
           <>
-            <label className="field">
-              <span className="field-label">is a</span>
-              <select
-                className="input"
-                value={rule.jsonType}
-                onChange={(event) => set({ jsonType: event.target.value as JsonValueType })}
-                data-testid="rule-json-type"
-              >
-                <option value="string">string</option>
-                <option value="number">number</option>
-                <option value="boolean">boolean</option>
-                <option value="null">null</option>
-              </select>
-            </label>
+            <SelectField label="is a" value={rule.jsonType} options={JSON_TYPE_OPTIONS} onChange={(jsonType) => set({ jsonType })} testId="rule-json-type" />
             {rule.jsonType !== 'null' && (
-              <label className="field">
-                <span className="field-label">equal to</span>
-                <input
-                  className="input wire"
-                  value={rule.jsonValue}
-                  aria-invalid={errors.jsonValue !== undefined}
-                  onChange={(event) => set({ jsonValue: event.target.value })}
-                  data-testid="rule-json-value"
-                />
-              </label>
+              <TextField
+                label="equal to"
+                value={rule.jsonValue}
+                invalid={errors.jsonValue !== undefined}
+                onChange={(jsonValue) => set({ jsonValue })}
+                testId="rule-json-value"
+              />
             )}
           </>
         )}
-        <label className="field rule-wide">
-          <span className="field-label">Body contains</span>
-          <input
-            className="input wire"
-            value={rule.bodyContains}
-            placeholder="any"
-            onChange={(event) => set({ bodyContains: event.target.value })}
-            data-testid="rule-body-contains"
-          />
-        </label>
+        <TextField
+          label="Body contains"
+          isWide
+          value={rule.bodyContains}
+          placeholder="any"
+          onChange={(bodyContains) => set({ bodyContains })}
+          testId="rule-body-contains"
+        />
       </div>
       <div className="rule-then">
         <span className="rule-when">Then</span>
         <AnswerEditor value={rule.answer} onChange={(answer) => set({ answer })} testId="rule-answer" isCompact />
       </div>
     </>
+  )
+}
+
+function MoveButton({ index, direction, disabled, onMove }: { index: number; direction: 'up' | 'down'; disabled: boolean; onMove: (by: number) => void }) {
+  return (
+    <button
+      type="button"
+      className="button button-small"
+      disabled={disabled}
+      onClick={() => onMove(direction === 'up' ? -1 : 1)}
+      aria-label={`Move rule ${index + 1} ${direction}`}
+      data-testid={`rule-${direction}`}
+    >
+      {direction === 'up' ? '↑' : '↓'}
+    </button>
+  )
+}
+
+interface TextFieldProps {
+  label: string
+  value: string
+  onChange: (value: string) => void
+  testId: string
+  placeholder?: string
+  /** Left out for fields with no rule of their own, which never show as invalid. */
+  invalid?: boolean
+  /** Spans two columns of the condition grid (patterns and body text run long). */
+  isWide?: boolean
+}
+
+/** One text condition of a rule: a labelled input in the wire font. */
+function TextField({ label, value, onChange, testId, placeholder, invalid, isWide = false }: TextFieldProps) {
+  return (
+    <label className={isWide ? 'field rule-wide' : 'field'}>
+      <span className="field-label">{label}</span>
+      <input
+        className="input wire"
+        value={value}
+        placeholder={placeholder}
+        aria-invalid={invalid}
+        onChange={(event) => onChange(event.target.value)}
+        data-testid={testId}
+      />
+    </label>
+  )
+}
+
+/** A select's options as [value, text] pairs. */
+type Options<T extends string> = ReadonlyArray<readonly [value: T, text: string]>
+
+const PROVIDER_OPTIONS: Options<string> = [['', 'any'], ...[...PINNABLE_PROVIDER_IDS, 'unknown'].map((each) => [each, providerName(each)] as const)]
+const VERDICT_OPTIONS: Options<string> = [['', 'any'], ...VERDICT_STATUSES.map((each) => [each, VERDICT_WORDS[each]] as const)]
+const HEADER_OP_OPTIONS: Options<HeaderOp> = [
+  ['equals', 'equals'],
+  ['contains', 'contains'],
+  ['present', 'is present'],
+]
+const JSON_TYPE_OPTIONS: Options<JsonValueType> = [
+  ['string', 'string'],
+  ['number', 'number'],
+  ['boolean', 'boolean'],
+  ['null', 'null'],
+]
+
+/** One choice condition of a rule: a labelled select over fixed options. */
+function SelectField<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: string
+  value: T
+  options: Options<T>
+  onChange: (value: T) => void
+  testId: string
+}) {
+  return (
+    <label className="field">
+      <span className="field-label">{label}</span>
+      {/* The value is always one of `options`, the only values the select offers. */}
+      <select className="input" value={value} onChange={(event) => onChange(event.target.value as T)} data-testid={testId}>
+        {options.map(([optionValue, text]) => (
+          <option key={optionValue} value={optionValue}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
