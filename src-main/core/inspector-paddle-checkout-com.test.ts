@@ -5,13 +5,14 @@
  * templates arrive valid; the Delivery view carries the documented retry policy.
  */
 import { Paddle } from '@paddle/paddle-node-sdk'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, vi } from 'vitest'
 import { send } from '../test-support/http-client'
-import { makeTempDir } from '../test-support/temp-dir'
+import { useInspector } from '../test-support/inspector-fixture'
 import { generateCheckoutComSecret, signCheckoutCom } from './providers/checkout-com'
 import { generatePaddleSecret, signPaddle } from './providers/paddle'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+
+// One app for both providers: each test creates its own endpoint.
+const test = useInspector({ scope: 'file', deps: { now: () => new Date() } })
 
 const PADDLE_EVENT = {
   event_id: 'evt_01hv8x2acma2gz8m8y2ngxm8ta',
@@ -38,20 +39,9 @@ const CHECKOUT_EVENT = {
 }
 
 describe('Paddle Billing and Checkout.com in the inspector', () => {
-  let inspector: Inspector
-  let remove: () => Promise<void>
-
-  beforeAll(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger, now: () => new Date() })
-  })
-  afterAll(async () => {
-    await inspector.stop()
-    await remove()
-  })
-
-  it('Paddle: a signed delivery is recognised, summarised (lowest-denomination amounts) and valid; a re-signed edit and the simulator verify too', async () => {
+  test('Paddle: a signed delivery is recognised, summarised (lowest-denomination amounts) and valid; a re-signed edit and the simulator verify too', async ({
+    inspector,
+  }) => {
     const { procedures } = inspector
     const endpoint = await procedures.createEndpoint({ name: 'paddle' })
     const secret = generatePaddleSecret()
@@ -121,7 +111,7 @@ describe('Paddle Billing and Checkout.com in the inspector', () => {
     expect(unsigned?.recognition).toMatchObject({ provider: { id: 'paddle' }, verdict: { status: 'invalid', reason: 'missing-header' } })
   })
 
-  it('Checkout.com: Cko-Signature and the Authorization key are checked; amounts use Checkout.com’s currency table', async () => {
+  test('Checkout.com: Cko-Signature and the Authorization key are checked; amounts use Checkout.com’s currency table', async ({ inspector }) => {
     const { procedures } = inspector
     const endpoint = await procedures.createEndpoint({ name: 'checkout' })
     const signatureKey = generateCheckoutComSecret()

@@ -5,35 +5,23 @@
  */
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { CaptureDetail } from '../shared/contract'
 import { send } from '../test-support/http-client'
-import { makeTempDir } from '../test-support/temp-dir'
+import { useInspector } from '../test-support/inspector-fixture'
 import { keysForVector, loadVectors, PROVIDER_BY_FILE, vectorFiles } from '../test-support/vectors'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+
+// One app for every vector (each gets its own endpoint); its clock is set per vector.
+let clock = new Date()
+const test = useInspector({ scope: 'file', deps: { now: () => clock } })
 
 describe('provider vectors through the receiver', () => {
-  let inspector: Inspector
-  let dataDir: string
-  let remove: () => Promise<void>
-  let clock = new Date()
-
-  beforeAll(async () => {
-    ;({ dir: dataDir, remove } = await makeTempDir())
-    inspector = await startInspector({ dataDir, receiverPort: 0, version: 'test' }, { logger: silentLogger, now: () => clock })
-  })
-  afterAll(async () => {
-    await inspector.stop()
-    await remove()
-  })
-
   let caseNumber = 0
   for (const file of vectorFiles()) {
     const provider = PROVIDER_BY_FILE[file]
     if (!provider) continue
     for (const vector of loadVectors(file)) {
-      it(`${file}: ${vector.name}`, async () => {
+      test(`${file}: ${vector.name}`, async ({ inspector }) => {
         const { procedures } = inspector
         const endpoint = await procedures.createEndpoint({ name: `vector ${++caseNumber}` })
         // The vectors are signed over their own path; the endpoint prefix is not part of it.
@@ -74,7 +62,7 @@ describe('provider vectors through the receiver', () => {
     }
   }
 
-  it('turns "no key" into "valid" when the right secret is entered, without resending', async () => {
+  test('turns "no key" into "valid" when the right secret is entered, without resending', async ({ inspector, dataDir }) => {
     const { procedures } = inspector
     const [vector] = loadVectors('ixopay.json')
     const endpoint = await procedures.createEndpoint({ name: 'ixopay keys' })

@@ -10,15 +10,15 @@ import { isIPv4, isIPv6 } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import Ajv from 'ajv'
 import type { CaptureDetail, Endpoint, InspectorEvent } from '../../shared/contract'
 import { procedureInputs } from '../../shared/contract'
 import { send } from '../../test-support/http-client'
 import { startLoopbackTarget } from '../../test-support/loopback-target'
+import { useInspector } from '../../test-support/inspector-fixture'
 import { makeTempDir } from '../../test-support/temp-dir'
-import { startInspector, type Inspector } from '../inspector'
-import { silentLogger } from '../logger'
+import type { Inspector } from '../inspector'
 
 /** The parts of an exported HAR file (with this app's `_` extensions) the tests read. */
 interface ExportedHar {
@@ -107,16 +107,16 @@ const ROUND_TRIP_REQUESTS: Array<{ name: string; method: string; path: string; h
   { name: 'empty GET', method: 'GET', path: '/get?x=%2F', headers: [['Accept', '*/*']], body: Buffer.alloc(0) },
 ]
 
+// One app for the file: the captures sent in beforeAll are what every test exports.
+const test = useInspector({ scope: 'file' })
+
 describe('export and import through the inspector', () => {
   let inspector: Inspector
-  let remove: () => Promise<void>
   let source: Endpoint
   const events: InspectorEvent[] = []
 
-  beforeAll(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+  test.beforeAll(async ({ inspector: app }) => {
+    inspector = app
     inspector.events.subscribe((event) => events.push(event))
     source = await inspector.procedures.createEndpoint({ name: 'Source' })
     for (const request of ROUND_TRIP_REQUESTS) {
@@ -138,10 +138,6 @@ describe('export and import through the inspector', () => {
     await inspector.procedures.setCaptureNote({ id: page.items[0]!.id, note: 'the large one\nline two <b>not html</b>' })
     await inspector.procedures.setCapturePinned({ id: page.items[1]!.id, pinned: true })
   }, 60_000)
-  afterAll(async () => {
-    await inspector.stop()
-    await remove()
-  })
 
   async function details(endpointId: string): Promise<CaptureDetail[]> {
     const page = await inspector.procedures.listCaptures({ endpointId, limit: 100 })
