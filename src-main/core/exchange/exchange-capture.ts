@@ -7,7 +7,7 @@ import type { HeaderPairs } from '../../shared/http-message'
 import type { ReplayRecord } from '../../shared/replay'
 import type { StoredCapture } from '../store/persisted-schema'
 import { MAX_IMPORT_FILE_BYTES } from '../../shared/exchange'
-import { decodeBase64Strict } from '../providers/crypto-utils'
+import { decodeBase64Strict } from '../crypto/bytes'
 
 /** The answer as stored with a capture (body as base64). */
 export type StoredAnswer = StoredCapture['response']

@@ -4,7 +4,8 @@
  */
 import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { describeKey, keyFingerprint, validateKey } from '../providers/index'
+import { validateKey } from '../providers/key-validation'
+import { describeKey, keyFingerprint } from './describe-key'
 import { ed25519Fingerprint, parseEd25519PrivateKey, parseEd25519PublicKey, toWhpk } from './ed25519'
 
 /** A fresh pair in every form, built from the JWK export (independent of the code under test). */

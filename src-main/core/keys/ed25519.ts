@@ -13,7 +13,7 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { errorMessage } from '../../shared/errors'
-import { decodeBase64Strict, fingerprintOf } from '../providers/crypto-utils'
+import { decodeBase64Strict, fingerprintOf } from '../crypto/bytes'
 
 export const WHPK_PREFIX = 'whpk_'
 export const WHSK_PREFIX = 'whsk_'

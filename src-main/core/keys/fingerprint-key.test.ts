@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
-import { describeKey } from '../providers'
+import { describeKey } from './describe-key'
 import { openKeyStore } from './key-store'
 import { filePermissionSealer } from './secret-sealer'
 

@@ -13,8 +13,8 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { FINGERPRINT_HEX_CHARS } from '../crypto/bytes'
 
-const FINGERPRINT_HEX_CHARS = 16
 const KEY_BYTES = 32
 export const FINGERPRINT_KEY_FILE = 'fingerprint.key'
 

@@ -8,9 +8,10 @@
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, NotificationItemSummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text, type JsonValue } from './body'
-import { bytesEqual, decodeBase64Strict, decodeHexStrict } from './crypto-utils'
+import { bytesEqual, decodeBase64Strict, decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
-import { hmacSecretsFor, keyFingerprint } from './keys'
+import { keyFingerprint } from '../keys/describe-key'
+import { hmacSecretsFor } from '../keys/key-lookups'
 import { emptySummary, flattenFields, minorAmount, pushField } from './summary'
 import {
   HMAC_MISMATCH,

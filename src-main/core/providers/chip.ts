@@ -11,8 +11,9 @@ import { createHash, createPrivateKey, createPublicKey, sign as rsaSign, type Ke
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
-import { decodeBase64Strict } from './crypto-utils'
-import { keyFingerprint, keyLabel, loadPublicKey } from './keys'
+import { decodeBase64Strict } from '../crypto/bytes'
+import { keyFingerprint, keyLabel } from '../keys/describe-key'
+import { loadPublicKey } from '../keys/pem'
 import { checkRsaPkcs1, digestLabel, type RsaCheck, type RsaDigest } from './rsa'
 import { decimalAmount, emptySummary, minorAmount, pushField, summariseJsonObject } from './summary'
 import {

@@ -10,7 +10,7 @@
 import { errorMessage } from '../../shared/errors'
 import { verify, type KeyObject } from 'node:crypto'
 import type { ProviderKey, SignatureExplanation } from '../../shared/providers'
-import { keyFingerprint, keyLabel } from './keys'
+import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { makeAttempt, signedStringFields } from './verification'
 
 export interface Ed25519Candidate {

@@ -5,9 +5,9 @@
  */
 import { headerValue } from '../../shared/http-message'
 import type { GenericHmacConfig, ProviderKey } from '../../shared/providers'
-import { decodeBase64Strict, decodeHexStrict } from './crypto-utils'
+import { decodeBase64Strict, decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates } from './hmac-check'
-import { keyFingerprint } from './keys'
+import { keyFingerprint } from '../keys/describe-key'
 import {
   HMAC_MISMATCH,
   hmacBytes,

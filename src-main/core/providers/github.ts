@@ -6,9 +6,10 @@
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop } from './body'
-import { decodeHexStrict } from './crypto-utils'
+import { decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates } from './hmac-check'
-import { hmacSecretsFor, keyFingerprint } from './keys'
+import { keyFingerprint } from '../keys/describe-key'
+import { hmacSecretsFor } from '../keys/key-lookups'
 import { emptySummary, genericSummary, pushField } from './summary'
 import {
   HMAC_MISMATCH,

@@ -6,9 +6,10 @@
  */
 import { setHeader } from '../../shared/http-message'
 import type { HmacProviderId, ProviderKey } from '../../shared/providers'
-import { decodeHexStrict } from './crypto-utils'
+import { decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
-import { hmacSecretsFor, keyFingerprint } from './keys'
+import { keyFingerprint } from '../keys/describe-key'
+import { hmacSecretsFor } from '../keys/key-lookups'
 import type { ProviderSimulation } from './provider-module'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import {

@@ -4,8 +4,8 @@
  * for the Signature panel.
  */
 import type { ProviderKey, SignatureExplanation } from '../../shared/providers'
-import { bytesEqual } from './crypto-utils'
-import { keyFingerprint, keyLabel } from './keys'
+import { bytesEqual } from '../crypto/bytes'
+import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacBytes, makeAttempt, signedStringFields, type HmacAlgorithm } from './verification'
 
 export interface HmacSecretCandidate {

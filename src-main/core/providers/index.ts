@@ -5,7 +5,6 @@
 export { analyzeDelivery, type AnalyzeOptions } from './analyze'
 export type { Delivery, VerifyOptions, VerifyResult } from './verification'
 export { detectProvider, pinnedRecognition } from './detect'
-export { describeKey, keyFingerprint, normalisePublicKeyInput } from './keys'
 export { validateKey, type KeyValidation } from './key-validation'
 
 export {
@@ -38,4 +37,4 @@ export { parseMollie, verifyMollie, signMollie, mollieConfirmHint } from './moll
 export { parsePaypal, verifyPaypal, signPaypal, paypalSignedMessage, isTrustedPaypalCertUrl, type PaypalSignInput } from './paypal'
 export { verifyGenericHmac, signGenericHmac, renderGenericTemplate } from './generic-hmac'
 export { genericSummary } from './summary'
-export { crc32 } from './crypto-utils'
+export { crc32 } from '../crypto/bytes'

@@ -13,8 +13,9 @@ import { createHash, randomBytes } from 'node:crypto'
 import { headerValue, setHeader, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, TimestampCheck } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text } from './body'
-import { bytesEqual, decodeBase64Strict } from './crypto-utils'
-import { hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
+import { bytesEqual, decodeBase64Strict } from '../crypto/bytes'
+import { keyFingerprint, keyLabel } from '../keys/describe-key'
+import { hmacSecretsFor } from '../keys/key-lookups'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
   HMAC_MISMATCH,

@@ -1,8 +1,8 @@
 /**
  * Validation of a key as entered (UI or API): the shape (zod, shared/providers.ts), then the
  * content: a PEM that parses, the right kind of key, and each HMAC provider's own secret rule
- * (its module's `hmacSecret.check`). Kept apart from keys.ts because it reads the registry, and
- * the provider modules import keys.ts.
+ * (its module's `hmacSecret.check`). It stays in providers/, not keys/, because it reads the
+ * registry; keys/ (description, lookups, PEM) sits below the provider modules, which import it.
  */
 import { errorMessage } from '../../shared/errors'
 import { X509Certificate, type KeyObject } from 'node:crypto'
@@ -11,7 +11,8 @@ import { describeSecretShapeMismatch } from '../../shared/key-shape'
 import { providerKeySchema, type HmacProviderId, type KeyDescriptor, type ProviderKey } from '../../shared/providers'
 import { squareNotificationUrlWarning } from '../../shared/square-notification-url'
 import { parseEd25519PublicKey, toWhpk } from '../keys/ed25519'
-import { describeKey, loadPublicKey, normalisePemText, normalisePublicKeyInput } from './keys'
+import { describeKey } from '../keys/describe-key'
+import { loadPublicKey, normalisePemText, normalisePublicKeyInput } from '../keys/pem'
 import { providerModule } from './registry'
 
 export type KeyValidation = { ok: true; key: ProviderKey; descriptor: KeyDescriptor; warnings: string[] } | { ok: false; message: string }

@@ -8,9 +8,10 @@
 import { headerValue, headerValues, setHeader } from '../../shared/http-message'
 import type { ConfirmHint, DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, parseFormBody, parseJsonBody } from './body'
-import { decodeHexStrict } from './crypto-utils'
+import { decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates } from './hmac-check'
-import { hmacSecretsFor, keyFingerprint } from './keys'
+import { keyFingerprint } from '../keys/describe-key'
+import { hmacSecretsFor } from '../keys/key-lookups'
 import { decimalAmount, emptySummary, flattenFields, pushField } from './summary'
 import {
   HMAC_MISMATCH,

@@ -10,8 +10,9 @@ import { X509Certificate, randomBytes, sign as rsaSign, type KeyObject } from 'n
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, type JsonObject } from './body'
-import { crc32, decodeBase64Strict } from './crypto-utils'
-import { certificatesFor, keyFingerprint, keyLabel } from './keys'
+import { crc32, decodeBase64Strict } from '../crypto/bytes'
+import { keyFingerprint, keyLabel } from '../keys/describe-key'
+import { certificatesFor } from '../keys/key-lookups'
 import { checkRsaPkcs1, type RsaCheck, type RsaDigest } from './rsa'
 import { decimalAmount, emptySummary, pushField, summariseJsonObject } from './summary'
 import {

@@ -5,9 +5,9 @@
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { firstText, isObject, parseJsonBody } from './body'
-import { bytesEqual, decodeBase64Strict, decodeHexStrict } from './crypto-utils'
+import { bytesEqual, decodeBase64Strict, decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates } from './hmac-check'
-import { hmacSecretsFor } from './keys'
+import { hmacSecretsFor } from '../keys/key-lookups'
 import { decimalAmount, emptySummary, genericSummary, pushField } from './summary'
 import {
   HMAC_MISMATCH,

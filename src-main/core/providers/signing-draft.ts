@@ -7,7 +7,7 @@
 import { headerValue, setHeader, type HeaderPairs } from '../../shared/http-message'
 import type { ProviderId } from '../../shared/providers'
 import type { ResignChange, ResignSkip } from '../../shared/replay'
-import { keyFingerprint } from './keys'
+import { keyFingerprint } from '../keys/describe-key'
 import type { HmacKey } from './signing-keys'
 
 /** The bytes a signature covers: what will be sent, as the replay layer built it. */

@@ -7,7 +7,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import type { HmacProviderId } from '../../shared/providers'
 import type { SigningKey } from '../../shared/replay'
-import { keyFingerprint } from './keys'
+import { keyFingerprint } from '../keys/describe-key'
 import type { GeneratedKeyPair, ProviderSimulation, SimulationResult } from './provider-module'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 

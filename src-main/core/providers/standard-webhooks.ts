@@ -13,10 +13,11 @@ import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:cry
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant, SignatureExplanation, SignatureVerdict } from '../../shared/providers'
 import { ed25519Fingerprint, parseEd25519PrivateKey, parseEd25519PublicKey, toWhpk, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
-import { decodeBase64Strict } from './crypto-utils'
+import { decodeBase64Strict } from '../crypto/bytes'
 import { checkEd25519Candidates, type Ed25519Candidate } from './ed25519-check'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
-import { ed25519PublicKeysFor, hmacSecretsFor, keyFingerprint, keyLabel } from './keys'
+import { keyFingerprint, keyLabel } from '../keys/describe-key'
+import { ed25519PublicKeysFor, hmacSecretsFor } from '../keys/key-lookups'
 import { genericSummary } from './summary'
 import {
   checkTimestamp,

@@ -1,10 +1,11 @@
 /**
  * Byte-level helpers shared by every scheme: strict decoding of received signatures, constant-time
- * comparison, key fingerprints and CRC-32 (PayPal).
+ * comparison, key fingerprints and CRC-32 (PayPal). They sit below both providers/ and keys/
+ * (both use them), so neither has to import the other for them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 
-/** Length of a key fingerprint shown to users: the first 16 hex characters of SHA-256. */
+/** Length of a key fingerprint shown to users: 16 hex characters (of SHA-256, or for secrets of keys/fingerprint-key.ts's HMAC). */
 export const FINGERPRINT_HEX_CHARS = 16
 
 /**

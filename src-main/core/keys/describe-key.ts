@@ -1,53 +1,26 @@
 /**
- * Key material: masked descriptors for the renderer, fingerprints, and lookup by provider
- * (validation on entry is key-validation.ts).
+ * What the renderer may see of a key: a masked descriptor, its fingerprint, and a label for
+ * explanations (validation on entry is providers/key-validation.ts, which consults each provider's
+ * own rules; lookup by kind is key-lookups.ts).
  *
  * A descriptor never carries a secret: secrets are shown as a known public prefix (e.g. `whsec_`)
  * and dots (not their length), and identified by a fingerprint (for secrets a keyed HMAC, see
- * keys/fingerprint-key.ts; for public material SHA-256; first 16 hex characters). For PEM keys and
+ * fingerprint-key.ts; for public material SHA-256; first 16 hex characters). For PEM keys and
  * certificates the fingerprint is taken over the DER bytes, so re-wrapping the same key in
  * different PEM line lengths does not change it.
  */
-import { errorMessage } from '../../shared/errors'
-import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto'
+import { X509Certificate } from 'node:crypto'
 import { assertNever } from '../../shared/assert-never'
+import { errorMessage } from '../../shared/errors'
 import { HMAC_API_KEY_DETAILS } from '../../shared/provider-catalog'
-import { PROVIDER_NAMES, type HmacProviderId, type KeyDescriptor, type ProviderKey, type SummaryField } from '../../shared/providers'
-import { parseEd25519PublicKey } from '../keys/ed25519'
-import { secretFingerprint } from '../keys/fingerprint-key'
-import { fingerprintOf } from './crypto-utils'
+import { PROVIDER_NAMES, type KeyDescriptor, type ProviderKey, type SummaryField } from '../../shared/providers'
+import { fingerprintOf } from '../crypto/bytes'
+import { parseEd25519PublicKey } from './ed25519'
+import { secretFingerprint } from './fingerprint-key'
+import { loadPublicKey } from './pem'
 
 /** Known non-secret prefixes that may be shown in a masked secret. */
 const PUBLIC_SECRET_PREFIXES = ['whsec_', 'shpss_', 'sk_test_', 'sk_live_']
-
-/**
- * Accepts CHIP's `GET /public_key/` response body, a JSON string holding the PEM with `\n`
- * escapes, as well as a plain PEM (with any line endings).
- */
-export function normalisePublicKeyInput(input: string): string {
-  const trimmed = input.trim()
-  if (trimmed.startsWith('"')) {
-    try {
-      const decoded: unknown = JSON.parse(trimmed)
-      if (typeof decoded === 'string') return normalisePemText(decoded)
-    } catch (error: unknown) {
-      if (!(error instanceof SyntaxError)) throw error
-    }
-  }
-  // A PEM pasted with literal "\n" sequences (copied out of JSON without the quotes).
-  return normalisePemText(trimmed.includes('\\n') ? trimmed.replace(/\\n/g, '\n') : trimmed)
-}
-
-/** PEM text with `\n` line endings, trimmed, ending in one newline. */
-export function normalisePemText(pem: string): string {
-  return `${pem.replace(/\r\n?/g, '\n').trim()}\n`
-}
-
-/** A public key from a PEM public key (SPKI or PKCS#1) or a certificate. Throws when it does not parse. */
-export function loadPublicKey(pem: string): KeyObject {
-  if (pem.includes('BEGIN CERTIFICATE')) return new X509Certificate(pem).publicKey
-  return createPublicKey({ key: pem, format: 'pem' })
-}
 
 /** Bytes the fingerprint is computed over. */
 function keyMaterial(key: ProviderKey): Buffer | string {
@@ -84,7 +57,7 @@ function orFallback<T>(compute: () => T, fallback: T): T {
 
 /**
  * Fingerprint of a key, first 16 hex characters: for secrets (HMAC keys) keyed with the
- * installation's fingerprint key (see keys/fingerprint-key.ts), so it cannot be matched against
+ * installation's fingerprint key (see fingerprint-key.ts), so it cannot be matched against
  * guesses elsewhere; for public keys, certificates and webhook ids a plain SHA-256.
  */
 export function keyFingerprint(key: ProviderKey): string {
@@ -188,20 +161,6 @@ export function describeKey(key: ProviderKey): KeyDescriptor {
     default:
       return assertNever(key)
   }
-}
-
-/** HMAC secrets configured for one provider, in configuration order. */
-export function hmacSecretsFor(keys: readonly ProviderKey[], provider: HmacProviderId): Array<Extract<ProviderKey, { kind: 'hmac-secret' }>> {
-  return keys.filter((key): key is Extract<ProviderKey, { kind: 'hmac-secret' }> => key.kind === 'hmac-secret' && key.provider === provider)
-}
-
-/** Standard Webhooks public keys (they check `v1a` signatures), in configuration order. */
-export function ed25519PublicKeysFor(keys: readonly ProviderKey[]): Array<Extract<ProviderKey, { kind: 'ed25519-public-key' }>> {
-  return keys.filter((key): key is Extract<ProviderKey, { kind: 'ed25519-public-key' }> => key.kind === 'ed25519-public-key')
-}
-
-export function certificatesFor(keys: readonly ProviderKey[], provider: 'plexo' | 'paypal'): Array<Extract<ProviderKey, { kind: 'certificate' }>> {
-  return keys.filter((key): key is Extract<ProviderKey, { kind: 'certificate' }> => key.kind === 'certificate' && key.provider === provider)
 }
 
 /** A label for explanations: the user's label, else the masked form. */
