@@ -209,15 +209,32 @@ describe('Paystack recognition and summary', () => {
     })
   })
 
-  it('does not convert amounts of currencies whose Paystack subunit is undocumented', () => {
-    expect(paystackAmount(250000, 'KES')).toMatchObject({ amountMinor: 250000, amountDisplay: 'KES 2500.00' })
-    expect(paystackAmount(100000, 'XOF')).toEqual({
-      amountMinor: null,
-      amountDisplay: 'XOF 100000 (Paystack subunits)',
+  it("reads every currency's amount as hundredths, as Paystack's own plugin does, even where ISO 4217 has no minor unit (XOF, RWF)", () => {
+    for (const currency of ['NGN', 'USD', 'GHS', 'ZAR', 'KES', 'EGP'])
+      expect(paystackAmount(250000, currency)).toMatchObject({ amountMinor: 250000, amountDisplay: `${currency} 2500.00` })
+    expect(paystackAmount(100000, 'XOF')).toEqual({ amountMinor: 1000, amountDisplay: 'XOF 1000', currency: 'XOF', raw: '100000', unit: 'minor' })
+    expect(paystackAmount('150000', 'RWF')).toMatchObject({ amountMinor: 1500, amountDisplay: 'RWF 1500' })
+    // Hundredths the currency does not have are shown, with no ISO minor units to give.
+    expect(paystackAmount(100050, 'XOF')).toMatchObject({ amountMinor: null, amountDisplay: 'XOF 1000.50' })
+    expect(paystackAmount(5, 'xof')).toMatchObject({ amountMinor: null, amountDisplay: 'XOF 0.05', currency: 'XOF' })
+    // A currency with three decimals gains a digit; one Paystack's summary may not know is still read as hundredths.
+    expect(paystackAmount(1550, 'KWD')).toMatchObject({ amountMinor: 15500, amountDisplay: 'KWD 15.500' })
+    expect(paystackAmount(1999, null)).toMatchObject({ amountMinor: 1999, amountDisplay: '19.99' })
+    expect(paystackAmount('12.5', 'XOF')).toMatchObject({ amountMinor: null, amountDisplay: 'XOF 12.5 (minor units)' })
+    expect(paystackAmount(null, 'NGN')).toBeNull()
+  })
+
+  it('summarises a charge in XOF (Côte d’Ivoire) in francs', () => {
+    const body = JSON.stringify({
+      event: 'charge.success',
+      data: { id: 4099260516, domain: 'live', status: 'success', reference: 're4lyvq3s3', amount: 2500000, currency: 'XOF' },
+    })
+    expect(parsePaystack({ method: 'POST', target: '/', headers: [], body: Buffer.from(body) }).amount).toEqual({
+      amountMinor: 25000,
+      amountDisplay: 'XOF 25000',
       currency: 'XOF',
-      raw: '100000',
+      raw: '2500000',
       unit: 'minor',
     })
-    expect(paystackAmount(null, 'NGN')).toBeNull()
   })
 })

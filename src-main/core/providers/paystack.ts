@@ -30,6 +30,9 @@ import { invalidVerdict, result, type Delivery, type VerifyOptions, type VerifyR
 
 export const PAYSTACK_SIGNATURE_HEADER = 'x-paystack-signature'
 
+/** Paystack's subunit is a hundredth of the currency, in every currency (see `paystackAmount`). */
+const PAYSTACK_SUBUNIT_DIGITS = 2
+
 export const PAYSTACK_SCHEME: HexBodyHmacScheme = {
   scheme: 'paystack-hmac-sha512',
   algorithm: 'sha512',
@@ -63,15 +66,28 @@ export function verifyPaystack(delivery: Delivery, keys: readonly ProviderKey[],
 }
 
 /**
- * A Paystack amount: an integer in the currency's subunit. Paystack names the subunit of its
- * two-decimal currencies (kobo, pesewas, cents); for a currency whose ISO 4217 exponent is not 2
- * (XOF has none) the found documentation does not say what "subunit" means, so the value is shown
- * as received, not converted.
+ * A Paystack amount: an integer in hundredths of the currency, whatever the currency. Paystack
+ * calls the unit its "subunit" (kobo, pesewas, cents) and multiplies by 100 for every currency it
+ * settles in, XOF and RWF included although ISO 4217 gives them no minor unit: its own WooCommerce
+ * plugin sends `total * 100` and reads `amount / 100` for NGN, USD, GHS, ZAR, KES, XOF, EGP and RWF.
+ * So 100000 XOF-subunits are XOF 1000 (`amountMinor` 1000, in ISO minor units), and an amount
+ * with hundredths a currency does not have (XOF 1000.50) is shown so, with no ISO minor units.
  */
 export function paystackAmount(value: unknown, currency: unknown): MoneyAmount | null {
   const amount = minorAmount(value, currency)
-  if (amount === null || amount.currency === null || currencyExponent(amount.currency) === 2) return amount
-  return { ...amount, amountMinor: null, amountDisplay: `${amount.currency} ${amount.raw} (Paystack subunits)` }
+  // Not an integer: shown as received. Hundredths that are the currency's minor units: as they are.
+  if (amount === null || amount.amountMinor === null) return amount
+  const exponent = currencyExponent(amount.currency)
+  if (exponent === PAYSTACK_SUBUNIT_DIGITS) return amount
+  const sign = amount.amountMinor < 0 ? '-' : ''
+  const digits = String(Math.abs(amount.amountMinor)).padStart(PAYSTACK_SUBUNIT_DIGITS + 1, '0')
+  const whole = digits.slice(0, -PAYSTACK_SUBUNIT_DIGITS)
+  const hundredths = digits.slice(-PAYSTACK_SUBUNIT_DIGITS)
+  // In the currency's own minor units when the digits it lacks are zeros (XOF 1000.00 is 1000 francs).
+  const exact = hundredths.replace(/0+$/, '').length <= exponent
+  const fraction = exact ? hundredths.padEnd(exponent, '0').slice(0, exponent) : hundredths
+  const major = `${sign}${whole}${fraction === '' ? '' : `.${fraction}`}`
+  return { ...amount, amountMinor: exact ? Number(`${sign}${whole}${fraction}`) : null, amountDisplay: amount.currency ? `${amount.currency} ${major}` : major }
 }
 
 /** Summary of a Paystack event: event, transaction or transfer id, reference, status, amount, card. */
