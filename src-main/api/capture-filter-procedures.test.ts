@@ -4,24 +4,13 @@
  * validated as for any caller), and replays go to a loopback target that records what it got.
  */
 import { describe, expect } from 'vitest'
-import { createDispatch, type Dispatch } from './dispatch'
+import type { Dispatch } from './dispatch'
 import type { CapturePage } from '../shared/contract'
-import type { Result } from '../shared/errors'
 import { send } from '../test-support/http-client'
-import { useInspector } from '../test-support/inspector-fixture'
-import { silentLogger } from '../core/logger'
+import { call, useDispatch } from '../test-support/dispatch-fixture'
 import { signIxopayJson } from '../core/providers'
 
-/** Procedures called as any client calls them: through the dispatcher, which validates the input. */
-const test = useInspector().extend<{ dispatch: Dispatch }>({
-  dispatch: async ({ inspector }, use) => use(createDispatch(inspector.procedures, silentLogger)),
-})
-
-async function call<T>(dispatch: Dispatch, procedure: string, input: unknown): Promise<T> {
-  const result = (await dispatch(procedure, input)) as Result<T>
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
-  return result.value
-}
+const test = useDispatch()
 
 async function refusal(dispatch: Dispatch, procedure: string, input: unknown): Promise<string> {
   const result = await dispatch(procedure, input)

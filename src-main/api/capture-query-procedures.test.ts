@@ -3,79 +3,53 @@
  * `startBulkReplay` are called through the dispatcher (inputs validated as for any caller).
  */
 import { gzipSync } from 'node:zlib'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDispatch, type Dispatch } from './dispatch'
+import { describe, expect } from 'vitest'
+import type { Dispatch } from './dispatch'
 import type { CapturePage } from '../shared/contract'
-import type { Result } from '../shared/errors'
 import { send } from '../test-support/http-client'
-import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
-import { makeTempDir } from '../test-support/temp-dir'
-import { startInspector, type Inspector } from '../core/inspector'
-import { silentLogger } from '../core/logger'
+import { call, useDispatch } from '../test-support/dispatch-fixture'
 
-describe('listCaptures filter.query', () => {
-  let inspector: Inspector
-  let dispatch: Dispatch
-  let remove: () => Promise<void>
-  let endpointId: string
-  let endpointUrl: string
-  const targets: LoopbackTarget[] = []
+const test = useDispatch()
 
-  beforeEach(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
-    dispatch = createDispatch(inspector.procedures, silentLogger)
-    const [endpoint] = await inspector.procedures.listEndpoints({})
-    endpointId = endpoint!.id
-    endpointUrl = endpoint!.url
-  })
-  afterEach(async () => {
-    await inspector.stop()
-    for (const target of targets.splice(0)) await target.close()
-    await remove()
-  })
-
-  async function call<T>(procedure: string, input: unknown): Promise<T> {
-    const result = (await dispatch(procedure, input)) as Result<T>
-    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
-    return result.value
-  }
-
-  async function targetsOf(query: string, extra: Record<string, unknown> = {}): Promise<string[]> {
-    const page = await call<CapturePage>('listCaptures', { endpointId, filter: { query }, ...extra })
+/** The targets of an endpoint's captures matching a query, newest first. */
+function targetsIn(dispatch: Dispatch, endpointId: string) {
+  return async (query: string, extra: Record<string, unknown> = {}): Promise<string[]> => {
+    const page = await call<CapturePage>(dispatch, 'listCaptures', { endpointId, filter: { query }, ...extra })
     return page.items.map((item) => item.target)
   }
+}
 
-  async function sendSamples(): Promise<void> {
-    await send(`${endpointUrl}/form`, { headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'customer=Alex+Smith&code=T-7788' })
-    await send(`${endpointUrl}/json`, {
-      headers: [
-        ['Content-Type', 'application/json'],
-        ['User-Agent', 'IXOPAY-Gateway/2'],
-      ],
-      body: '{"id":"evt_1Q2w3E","status":"declined"}',
-    })
-    await send(`${endpointUrl}/gzip`, {
-      headers: [
-        ['Content-Type', 'application/json'],
-        ['Content-Encoding', 'gzip'],
-      ],
-      body: gzipSync('{"note":"compressed secret-word"}'),
-    })
-    await send(`${endpointUrl}/png`, {
-      headers: [['Content-Type', 'image/png']],
-      body: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('declined')]),
-    })
-    await send(`${endpointUrl}/latin?x=1`, {
-      method: 'PUT',
-      headers: [['Content-Type', 'text/plain; charset=iso-8859-1']],
-      body: Buffer.from('M\xfcller', 'latin1'),
-    })
-  }
+async function sendSamples(endpointUrl: string): Promise<void> {
+  await send(`${endpointUrl}/form`, { headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: 'customer=Alex+Smith&code=T-7788' })
+  await send(`${endpointUrl}/json`, {
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['User-Agent', 'IXOPAY-Gateway/2'],
+    ],
+    body: '{"id":"evt_1Q2w3E","status":"declined"}',
+  })
+  await send(`${endpointUrl}/gzip`, {
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['Content-Encoding', 'gzip'],
+    ],
+    body: gzipSync('{"note":"compressed secret-word"}'),
+  })
+  await send(`${endpointUrl}/png`, {
+    headers: [['Content-Type', 'image/png']],
+    body: Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from('declined')]),
+  })
+  await send(`${endpointUrl}/latin?x=1`, {
+    method: 'PUT',
+    headers: [['Content-Type', 'text/plain; charset=iso-8859-1']],
+    body: Buffer.from('M\xfcller', 'latin1'),
+  })
+}
 
-  it('finds captures by their body text, headers and fields', async () => {
-    await sendSamples()
+describe('listCaptures filter.query', () => {
+  test('finds captures by their body text, headers and fields', async ({ dispatch, endpoint }) => {
+    const targetsOf = targetsIn(dispatch, endpoint.id)
+    await sendSamples(endpoint.url)
     expect(await targetsOf('"alex smith"')).toEqual(['/default/form'])
     expect(await targetsOf('t-7788')).toEqual(['/default/form'])
     expect(await targetsOf('EVT_1Q2W3E')).toEqual(['/default/json'])
@@ -92,7 +66,9 @@ describe('listCaptures filter.query', () => {
     expect(await targetsOf('before:-1h')).toEqual([])
   })
 
-  it("id: finds a provider's event id kept in the recognition (the store's scan path)", async () => {
+  test("id: finds a provider's event id kept in the recognition (the store's scan path)", async ({ dispatch, endpoint }) => {
+    const targetsOf = targetsIn(dispatch, endpoint.id)
+    const endpointUrl = endpoint.url
     const event = {
       id: 'evt_1QaBcDeFgHiJkLmN',
       object: 'event',
@@ -110,38 +86,41 @@ describe('listCaptures filter.query', () => {
     expect(await targetsOf('id:evt_1QaBcDeFgHiJkLmN')).toEqual(['/default/stripe'])
   })
 
-  it('pages matches newest first with their total, combined with the other filter fields', async () => {
-    await sendSamples()
-    const first = await call<CapturePage>('listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2 })
+  test('pages matches newest first with their total, combined with the other filter fields', async ({ dispatch, endpoint }) => {
+    const endpointId = endpoint.id
+    const targetsOf = targetsIn(dispatch, endpointId)
+    await sendSamples(endpoint.url)
+    const first = await call<CapturePage>(dispatch, 'listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2 })
     expect(first.total).toBe(5)
     expect(first.items.map((item) => item.target)).toEqual(['/default/latin?x=1', '/default/png'])
-    const second = await call<CapturePage>('listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2, cursor: first.nextCursor })
+    const second = await call<CapturePage>(dispatch, 'listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2, cursor: first.nextCursor })
     expect(second.items.map((item) => item.target)).toEqual(['/default/gzip', '/default/json'])
-    const last = await call<CapturePage>('listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2, cursor: second.nextCursor })
+    const last = await call<CapturePage>(dispatch, 'listCaptures', { endpointId, filter: { query: 'status:2xx' }, limit: 2, cursor: second.nextCursor })
     expect(last).toMatchObject({ total: 5, nextCursor: null, items: [{ target: '/default/form' }] })
     expect(await targetsOf('declined OR alex', { filter: { query: 'declined OR alex', method: 'POST' } })).toEqual(['/default/json', '/default/form'])
-    expect(await call<CapturePage>('listCaptures', { filter: { query: '   ' } })).toMatchObject({ total: 5 })
+    expect(await call<CapturePage>(dispatch, 'listCaptures', { filter: { query: '   ' } })).toMatchObject({ total: 5 })
   })
 
-  it('answers the page (listCapturePage) and the total (countCaptures) apart, as listCaptures does together', async () => {
-    await sendSamples()
+  test('answers the page (listCapturePage) and the total (countCaptures) apart, as listCaptures does together', async ({ dispatch, endpoint }) => {
+    const endpointId = endpoint.id
+    await sendSamples(endpoint.url)
     for (const query of ['status:2xx', 'declined OR alex', 'nosuchword', '-png']) {
-      const whole = await call<CapturePage>('listCaptures', { endpointId, filter: { query }, limit: 2 })
-      const page = await call<Omit<CapturePage, 'total'>>('listCapturePage', { endpointId, filter: { query }, limit: 2 })
+      const whole = await call<CapturePage>(dispatch, 'listCaptures', { endpointId, filter: { query }, limit: 2 })
+      const page = await call<Omit<CapturePage, 'total'>>(dispatch, 'listCapturePage', { endpointId, filter: { query }, limit: 2 })
       expect(page).toEqual({ items: whole.items, nextCursor: whole.nextCursor })
-      expect(await call<{ total: number }>('countCaptures', { endpointId, filter: { query } })).toEqual({ total: whole.total })
+      expect(await call<{ total: number }>(dispatch, 'countCaptures', { endpointId, filter: { query } })).toEqual({ total: whole.total })
       if (whole.nextCursor !== null) {
-        const next = await call<CapturePage>('listCaptures', { endpointId, filter: { query }, limit: 2, cursor: whole.nextCursor })
-        expect(await call('listCapturePage', { endpointId, filter: { query }, limit: 2, cursor: whole.nextCursor })).toEqual({
+        const next = await call<CapturePage>(dispatch, 'listCaptures', { endpointId, filter: { query }, limit: 2, cursor: whole.nextCursor })
+        expect(await call(dispatch, 'listCapturePage', { endpointId, filter: { query }, limit: 2, cursor: whole.nextCursor })).toEqual({
           items: next.items,
           nextCursor: next.nextCursor,
         })
       }
     }
-    expect(await call('countCaptures', {})).toEqual({ total: 5 })
+    expect(await call(dispatch, 'countCaptures', {})).toEqual({ total: 5 })
   })
 
-  it('refuses a malformed query as BAD_REQUEST saying where', async () => {
+  test('refuses a malformed query as BAD_REQUEST saying where', async ({ dispatch }) => {
     const refused = async (query: unknown): Promise<string> => {
       const result = await dispatch('listCaptures', { filter: { query } })
       return result.ok ? 'accepted' : `${result.error.code}: ${result.error.message}`
@@ -155,11 +134,10 @@ describe('listCaptures filter.query', () => {
     expect(await refused(5)).toContain('filter.query: query must be a string')
   })
 
-  it('replays the captures matching a query, oldest first', async () => {
-    const target = await startLoopbackTarget()
-    targets.push(target)
-    await sendSamples()
-    const job = await call<{ jobId: string; total: number }>('startBulkReplay', {
+  test('replays the captures matching a query, oldest first', async ({ inspector, dispatch, endpoint, target }) => {
+    const endpointId = endpoint.id
+    await sendSamples(endpoint.url)
+    const job = await call<{ jobId: string; total: number }>(dispatch, 'startBulkReplay', {
       endpointId,
       filter: { query: 'alex OR secret-word' },
       targetUrl: target.url,

@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startInspector, type Inspector } from '../core/inspector'
+import { describe, expect } from 'vitest'
 import { silentLogger } from '../core/logger'
-import { makeTempDir } from '../test-support/temp-dir'
+import { useInspector } from '../test-support/inspector-fixture'
 import { send } from '../test-support/http-client'
 import { createDispatch } from './dispatch'
 import { createHttpApi } from './http-api'
@@ -17,49 +16,45 @@ interface ApiEnvelope {
   error: { code: string; message: string }
 }
 
-describe('HTTP API', () => {
-  let inspector: Inspector
-  let server: Server
-  let origin: string
-  let remove: () => Promise<void>
-
-  beforeEach(async () => {
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector({ dataDir: temp.dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+/** `origin`: the HTTP API in front of the fixture's app, on a loopback port of its own; closed after the test. */
+const test = useInspector().extend<{ origin: string }>({
+  origin: async ({ inspector }, use) => {
+    let origin = ''
     const api = createHttpApi(
       { token: TOKEN, allowedOrigins: () => [origin], allowedHosts: () => [new URL(origin).host] },
       { dispatch: createDispatch(inspector.procedures, silentLogger), subscribe: (listener) => inspector.events.subscribe(listener) },
     )
-    server = createServer((request, response) => {
+    const server = createServer((request, response) => {
       void api(request, response).then((handled) => {
         if (!handled) response.writeHead(404).end()
       })
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  })
-  afterEach(async () => {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-    await inspector.stop()
-    await remove()
-  })
+    try {
+      await use(origin)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  },
+})
 
-  const call = (procedure: string, input: unknown, headers: Array<[string, string]> = []) =>
-    send(`${origin}/api/${procedure}`, {
-      headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json'], ...headers],
-      body: JSON.stringify(input),
-    }).then((response) => ({ status: response.status, json: JSON.parse(response.body.toString()) as ApiEnvelope }))
+const call = (origin: string, procedure: string, input: unknown, headers: Array<[string, string]> = []) =>
+  send(`${origin}/api/${procedure}`, {
+    headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json'], ...headers],
+    body: JSON.stringify(input),
+  }).then((response) => ({ status: response.status, json: JSON.parse(response.body.toString()) as ApiEnvelope }))
 
-  it('runs procedures and wraps results in the envelope', async () => {
-    const { status, json } = await call('listEndpoints', {})
+describe('HTTP API', () => {
+  test('runs procedures and wraps results in the envelope', async ({ origin }) => {
+    const { status, json } = await call(origin, 'listEndpoints', {})
     expect(status).toBe(200)
     expect(json.ok).toBe(true)
     expect(json.value[0]?.slug).toBe('default')
   })
 
-  it('takes exactly JSON, and answers with nosniff', async () => {
+  test('takes exactly JSON, and answers with nosniff', async ({ origin }) => {
     const withType = (type: string) =>
       send(`${origin}/api/listEndpoints`, {
         headers: [
@@ -82,17 +77,17 @@ describe('HTTP API', () => {
     expect(raw.headers['x-content-type-options']).toBe('nosniff')
   })
 
-  it('maps errors to codes and matching statuses', async () => {
-    expect(await call('nope', {})).toMatchObject({ status: 404, json: { ok: false, error: { code: 'UNKNOWN_PROCEDURE' } } })
-    expect(await call('getCapture', { id: 'missing' })).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } })
-    const invalid = await call('listCaptures', { limit: 'ten', extra: 1 })
+  test('maps errors to codes and matching statuses', async ({ origin }) => {
+    expect(await call(origin, 'nope', {})).toMatchObject({ status: 404, json: { ok: false, error: { code: 'UNKNOWN_PROCEDURE' } } })
+    expect(await call(origin, 'getCapture', { id: 'missing' })).toMatchObject({ status: 404, json: { error: { code: 'NOT_FOUND' } } })
+    const invalid = await call(origin, 'listCaptures', { limit: 'ten', extra: 1 })
     expect(invalid.status).toBe(400)
     expect(invalid.json.error.message).toMatch(/limit/)
-    const conflict = await call('createEndpoint', { name: 'Again', slug: 'default' })
+    const conflict = await call(origin, 'createEndpoint', { name: 'Again', slug: 'default' })
     expect(conflict).toMatchObject({ status: 409, json: { error: { code: 'CONFLICT' } } })
   })
 
-  it('refuses a missing or wrong token, a foreign origin, a foreign host and non-JSON posts', async () => {
+  test('refuses a missing or wrong token, a foreign origin, a foreign host and non-JSON posts', async ({ origin }) => {
     const noToken = await send(`${origin}/api/listEndpoints`, { headers: [['Content-Type', 'application/json']], body: '{}' })
     expect(noToken.status).toBe(401)
     const wrongToken = await send(`${origin}/api/listEndpoints`, {
@@ -103,8 +98,8 @@ describe('HTTP API', () => {
       body: '{}',
     })
     expect(wrongToken.status).toBe(401)
-    expect((await call('listEndpoints', {}, [['Origin', 'https://evil.example']])).status).toBe(403)
-    expect((await call('listEndpoints', {}, [['Origin', origin]])).status).toBe(200)
+    expect((await call(origin, 'listEndpoints', {}, [['Origin', 'https://evil.example']])).status).toBe(403)
+    expect((await call(origin, 'listEndpoints', {}, [['Origin', origin]])).status).toBe(200)
     const rebound = await send(`${origin}/api/listEndpoints`, {
       headers: [
         ['Host', 'evil.example'],
@@ -132,7 +127,7 @@ describe('HTTP API', () => {
     expect(badJson.status).toBe(400)
   })
 
-  it('streams capture-received events over server-sent events', async () => {
+  test('streams capture-received events over server-sent events', async ({ inspector, origin }) => {
     const controller = new AbortController()
     const response = await fetch(`${origin}/api/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal })
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/)
