@@ -16,7 +16,8 @@ export interface SegmentFiles {
 }
 
 export type SearchMessage =
-  | { kind: 'scan'; jobId: number; filter: ScanFilter; segments: ScanSegment[] }
+  /** `columns`: the buffer the segments' arrays view (scan-columns.ts), moved here with the message. */
+  | { kind: 'scan'; jobId: number; filter: ScanFilter; segments: ScanSegment[]; columns: ArrayBuffer }
   /** Stop a scan: its caller has what it needs. */
   | { kind: 'cancel'; jobId: number }
   /** Bring the sidecars of these segments (every segment of the store) up to date, when idle. */
@@ -26,6 +27,8 @@ export type SearchReply =
   | { kind: 'segment'; jobId: number; segment: number; matched: number[] }
   | { kind: 'done'; jobId: number }
   | { kind: 'error'; jobId: number; error: string }
+  /** A scan is over (done, cancelled or failed): its columns' buffer goes back, to be used again. */
+  | { kind: 'release'; columns: ArrayBuffer }
   /** Captures found damaged (by a scan or a sidecar build), for the store to mark. */
   | { kind: 'damaged'; damaged: DamageFound[] }
   /** Nothing left to do: no scan and no upkeep pending. */
@@ -41,7 +44,7 @@ export interface SearchRunner {
 }
 
 export function createSearchRunner(post: (reply: SearchReply) => void): SearchRunner {
-  const jobs: Array<{ jobId: number; prepared: PreparedScan; segments: ScanSegment[]; next: number }> = []
+  const jobs: Array<{ jobId: number; prepared: PreparedScan; segments: ScanSegment[]; columns: ArrayBuffer; next: number }> = []
   let upkeep: SegmentFiles[] = []
   /** Sidecars whose text was verified, by path, with the size they had then. */
   const verified = new Map<string, number>()
@@ -64,6 +67,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
         if (segment === undefined) {
           jobs.shift()
           post({ kind: 'done', jobId: job.jobId })
+          post({ kind: 'release', columns: job.columns })
         } else {
           const result = scanOne(segment, job.prepared)
           if (result.damaged.length > 0) post({ kind: 'damaged', damaged: result.damaged })
@@ -72,6 +76,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
       } catch (error: unknown) {
         jobs.shift()
         post({ kind: 'error', jobId: job.jobId, error: error instanceof Error ? error.message : String(error) })
+        post({ kind: 'release', columns: job.columns })
       }
       schedule()
       return
@@ -148,13 +153,14 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
     handle(message) {
       switch (message.kind) {
         case 'scan':
-          jobs.push({ jobId: message.jobId, prepared: prepareScan(message.filter), segments: message.segments, next: 0 })
+          jobs.push({ jobId: message.jobId, prepared: prepareScan(message.filter), segments: message.segments, columns: message.columns, next: 0 })
           break
         case 'cancel': {
           const index = jobs.findIndex((job) => job.jobId === message.jobId)
           if (index !== -1) {
-            jobs.splice(index, 1)
+            const [cancelled] = jobs.splice(index, 1)
             post({ kind: 'done', jobId: message.jobId })
+            if (cancelled) post({ kind: 'release', columns: cancelled.columns })
           }
           break
         }

@@ -11,16 +11,25 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { createColumnPool, type ScanColumns } from './scan-columns'
 import type { DamageFound, ScanFilter, ScanSegment } from './search-scan'
 import { createSearchRunner, type SearchMessage, type SearchReply, type SegmentFiles } from './search-runner'
 
 export interface Scanner {
+  /** Columns with room for `count` candidates, for the segments of the next `scan` to view. */
+  columns(count: number): ScanColumns
   /**
    * Matching positions per segment, in the order given; `undefined` for segments not scanned
    * because `onSegment` (called for each segment in order, as soon as it is scanned) returned
-   * `false`: the caller has what it needs, and the rest of the scan is cancelled.
+   * `false`: the caller has what it needs, and the rest of the scan is cancelled. The segments'
+   * arrays view `columns` (from `columns()`), which the scan takes over: do not use them after.
    */
-  scan(filter: ScanFilter, segments: ScanSegment[], onSegment?: (index: number, matched: number[]) => boolean): Promise<Array<number[] | undefined>>
+  scan(
+    filter: ScanFilter,
+    segments: ScanSegment[],
+    columns: ScanColumns,
+    onSegment?: (index: number, matched: number[]) => boolean,
+  ): Promise<Array<number[] | undefined>>
   /** Brings the search-text sidecars of these segments (all of the store's) up to date, in the background. */
   maintain(segments: SegmentFiles[]): void
   close(): Promise<void>
@@ -59,13 +68,15 @@ interface Job {
 function scanning(options: ScannerOptions, send: (message: SearchMessage) => void) {
   let nextJobId = 1
   const jobs = new Map<number, Job>()
+  const pool = createColumnPool()
   return {
     jobs,
-    start(filter: ScanFilter, segments: ScanSegment[], onSegment: Job['onSegment']): Promise<Array<number[] | undefined>> {
+    pool,
+    start(filter: ScanFilter, segments: ScanSegment[], columns: ScanColumns, onSegment: Job['onSegment']): Promise<Array<number[] | undefined>> {
       return new Promise((resolve, reject) => {
         const jobId = nextJobId++
         jobs.set(jobId, { results: segments.map(() => undefined), onSegment, resolve, reject })
-        send({ kind: 'scan', jobId, filter, segments })
+        send({ kind: 'scan', jobId, filter, segments, columns: columns.buffer })
       })
     },
     receive(reply: SearchReply): void {
@@ -74,6 +85,9 @@ function scanning(options: ScannerOptions, send: (message: SearchMessage) => voi
           options.onDamaged(reply.damaged)
           return
         case 'idle':
+          return
+        case 'release':
+          pool.give(reply.columns)
           return
         case 'segment': {
           const job = jobs.get(reply.jobId)
@@ -109,7 +123,8 @@ function inlineScanner(options: ScannerOptions): Scanner {
   const runner = createSearchRunner((reply) => state.receive(reply))
   const state = scanning(options, (message) => runner.handle(message))
   return {
-    scan: (filter, segments, onSegment) => state.start(filter, segments, onSegment),
+    columns: (count) => state.pool.take(count),
+    scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
     maintain: (segments) => runner.handle({ kind: 'maintain', segments }),
     close: async () => undefined,
   }
@@ -121,7 +136,8 @@ function workerScanner(file: string, options: ScannerOptions): Scanner {
   let lastScanAt = -Infinity
   const state = scanning(options, (message) => {
     if (message.kind === 'scan') lastScanAt = performance.now()
-    started().postMessage(message)
+    // The scan's columns are moved to the worker, not copied; it hands them back when the scan is over.
+    started().postMessage(message, message.kind === 'scan' ? [message.columns] : [])
   })
 
   /** Stops the worker once nothing has been asked of it for WORKER_IDLE_MS (upkeep is cut short then, and resumed next time). */
@@ -166,7 +182,8 @@ function workerScanner(file: string, options: ScannerOptions): Scanner {
   }
 
   return {
-    scan: (filter, segments, onSegment) => state.start(filter, segments, onSegment),
+    columns: (count) => state.pool.take(count),
+    scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
     maintain(segments) {
       started().postMessage({ kind: 'maintain', segments } satisfies SearchMessage)
     },

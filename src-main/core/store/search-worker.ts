@@ -5,10 +5,11 @@
  * Built as its own entry (`out/main/search-worker.js`); what it does is search-runner.ts.
  *
  * Messages in: `SearchMessage` (scan, cancel, maintain); out: `SearchReply` (a segment's
- * matches, done, error, damaged captures).
+ * matches, done, error, damaged captures, a scan's columns handed back).
  */
 import { parentPort } from 'node:worker_threads'
 import { createSearchRunner, type SearchMessage } from './search-runner'
 
-const runner = createSearchRunner((reply) => parentPort?.postMessage(reply))
+// A scan's columns go back to the event loop's thread moved, not copied (scan-columns.ts).
+const runner = createSearchRunner((reply) => parentPort?.postMessage(reply, reply.kind === 'release' ? [reply.columns] : []))
 parentPort?.on('message', (message: SearchMessage) => runner.handle(message))

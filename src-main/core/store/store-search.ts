@@ -11,13 +11,14 @@
  *
  * The sidecars are kept up to date in the background: a few seconds after the store opens, and
  * whenever captures arrived since, the worker is asked to build the missing and the stale ones —
- * but not while the receiver is busy (see BUSY_CAPTURES_PER_INTERVAL).
+ * but not while the receiver is busy (see BUSY_CAPTURES_PER_SECOND), and soon after it calms down.
  */
 import { normalizeCaptureFilter, type CaptureFilter } from '../../shared/capture-filter'
 import { parseCaptureQuery, type CaptureQuery } from '../../shared/capture-query'
 import { InspectorError } from '../../shared/errors'
 import type { Segment } from './capture-segments'
 import type { CaptureTable, FilterCodes, SegmentBlock } from './capture-table'
+import type { ScanColumns } from './scan-columns'
 import { createScanner } from './search-scanner'
 import { ID_BYTES } from './id-index'
 import type { DamageFound, ScanAnnotations, ScanFilter, ScanSegment } from './search-scan'
@@ -64,22 +65,43 @@ const GROUPS_BETWEEN_YIELDS = 8
 const SIDECAR_UPKEEP_INTERVAL_MS = 5_000
 
 /**
- * More captures than this arriving (or deleted) within one upkeep interval means the receiver is
- * busy: the sidecars wait for a calmer interval. Building them reads, hashes and decodes every
+ * More captures than this a second arriving (or deleted) since the last look means the receiver
+ * is busy: the sidecars wait for a calmer moment. Building them reads, hashes and decodes every
  * new capture on the second core, which is the core a burst of callbacks needs (measured: the
  * receiver's throughput ratio fell from 0.42 to 0.29 with upkeep running under a flood). A steady
  * stream is indexed as it comes; a search meanwhile reads the logs of segments
- * without an up-to-date sidecar, so it is never wrong, only slower. The bar is a flood (500 a
- * second), not a steady stream: under bench:scale's 200 a second a bar of 100 per interval kept
- * 100,000 captures unindexed (a rare word took 1.2 s; 0.8 s with this bar).
+ * without an up-to-date sidecar, so it is never wrong, only slower. The bar is a flood, not a
+ * steady stream: under bench:scale's 200 a second a bar of 20 a second kept 100,000 captures
+ * unindexed (a rare word took 1.2 s; 0.8 s with this bar).
  */
-const BUSY_CAPTURES_PER_INTERVAL = 2_500
+const BUSY_CAPTURES_PER_SECOND = 500
 
-/** One segment's candidates: the scan's arrays, and the slot of each position. */
+/**
+ * While the receiver is flooded the store looks again this soon, so the sidecars of what the
+ * flood brought are built about a second after it ends, not up to two intervals later: a search
+ * right after a flood otherwise read every new capture from the logs (a rare word's first page
+ * took 0.8 s at 100,000 captures, against 0.5 s).
+ */
+const FLOOD_RECHECK_MS = 1_000
+
+/** Whether `changed` captures in `elapsedMs` are a flood (a look sooner than a second after the last counts as a second). */
+export function isFlooded(changed: number, elapsedMs: number): boolean {
+  return changed > BUSY_CAPTURES_PER_SECOND * Math.max(1, elapsedMs / 1000)
+}
+
+/** One segment's candidates: the scan's arrays, and the slot of each position (`slots[start + position]`). */
 interface ScanGroup {
   block: SegmentBlock
-  slots: Uint16Array
+  start: number
   scan: ScanSegment
+}
+
+/** What a scan is given: a group per segment with candidates, their slots, and the columns the groups view. */
+interface ScanPlan {
+  groups: ScanGroup[]
+  /** Slot of each candidate, group after group (a plain array: kept in the JavaScript heap). */
+  slots: number[]
+  columns: ScanColumns
 }
 
 interface PreparedFilter {
@@ -154,11 +176,12 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
 
   /**
    * The candidates left by the in-memory fields below `beforeSeq`, one scan segment per log
-   * (newest first), in typed arrays, with what the index changed of them.
+   * (newest first), in columns of one buffer (scan-columns.ts), with what the index changed of them.
    */
-  async function scanGroups(prepared: PreparedFilter, beforeSeq: number | undefined): Promise<ScanGroup[]> {
+  async function scanPlan(prepared: PreparedFilter, beforeSeq: number | undefined): Promise<ScanPlan> {
     const { endpoint, codes } = prepared
-    const groups: ScanGroup[] = []
+    const found: Array<{ block: SegmentBlock; logPath: string; start: number; count: number }> = []
+    const slots: number[] = []
     // The event loop (the receiver) gets a turn every few segments: 100,000 candidates at once held it for tens of ms.
     const blocks = [...table.blocks]
     for (let position = blocks.length - 1; position >= 0; position--) {
@@ -168,26 +191,31 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       // Removed meanwhile (the loop yields): nothing of it is a candidate.
       const segment = deps.segmentOf(block.number)
       if (!segment) continue
-      const slots = new Uint16Array(block.length)
-      let count = 0
+      const start = slots.length
       for (let slot = block.length - 1; slot >= 0; slot--) {
         if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
         if (beforeSeq !== undefined && (block.seq[slot] as number) >= beforeSeq) continue
-        if (table.matches(block, slot, codes)) slots[count++] = slot
+        if (table.matches(block, slot, codes)) slots.push(slot)
       }
-      if (count === 0) continue
+      if (slots.length > start) found.push({ block, logPath: segment.paths.log, start, count: slots.length - start })
+    }
+    // Filled once the count is known (a slot's offset, sizes and id never change while it is stored), with turns between.
+    const columns = scanner.columns(slots.length)
+    const groups: ScanGroup[] = []
+    for (const [number, { block, logPath, start, count }] of found.entries()) {
+      if (number % GROUPS_BETWEEN_YIELDS === GROUPS_BETWEEN_YIELDS - 1) await new Promise((resolve) => setImmediate(resolve))
       const scan: ScanSegment = {
-        logPath: segment.paths.log,
-        sidecarPath: sidecarPathOf(segment.paths.log),
-        idBytes: new Uint8Array(count * ID_BYTES),
+        logPath,
+        sidecarPath: sidecarPathOf(logPath),
+        idBytes: columns.idBytes.subarray(start * ID_BYTES, (start + count) * ID_BYTES),
         otherIds: [],
-        offsets: new Float64Array(count),
-        metadataBytes: new Uint32Array(count),
-        bodySizes: new Uint32Array(count),
+        offsets: columns.offsets.subarray(start, start + count),
+        metadataBytes: columns.metadataBytes.subarray(start, start + count),
+        bodySizes: columns.bodySizes.subarray(start, start + count),
         annotations: [],
       }
       for (let index = 0; index < count; index++) {
-        const slot = slots[index] as number
+        const slot = slots[start + index] as number
         scan.idBytes.set(block.idBytes.subarray(slot * ID_BYTES, (slot + 1) * ID_BYTES), index * ID_BYTES)
         const otherId = block.otherIds?.get(slot)
         if (otherId !== undefined) scan.otherIds.push([index, otherId])
@@ -197,9 +225,9 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
         const annotations = deps.annotationsOf(block, slot)
         if (annotations) scan.annotations.push([index, annotations])
       }
-      groups.push({ block, slots: slots.subarray(0, count), scan })
+      groups.push({ block, start, scan })
     }
-    return groups
+    return { groups, slots, columns }
   }
 
   function scanFilterOf(prepared: PreparedFilter): ScanFilter {
@@ -215,11 +243,12 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
    * each match still stored (deleted while the scan ran: not a match any more), newest first.
    */
   async function scanMatches(prepared: PreparedFilter, beforeSeq: number | undefined, onMatch: (block: SegmentBlock, slot: number) => void, enough?: number) {
-    const groups = await scanGroups(prepared, beforeSeq)
+    const { groups, slots, columns } = await scanPlan(prepared, beforeSeq)
     let found = 0
     const matched = await scanner.scan(
       scanFilterOf(prepared),
       groups.map((group) => group.scan),
+      columns,
       enough === undefined
         ? undefined
         : (_index, positions) => {
@@ -229,9 +258,9 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
     )
     scheduleUpkeep()
     for (const [index, positions] of matched.entries()) {
-      const { block, slots } = groups[index] as ScanGroup
+      const { block, start } = groups[index] as ScanGroup
       for (const position of positions ?? []) {
-        const slot = slots[position] as number
+        const slot = slots[start + position] as number
         if (block.isLive(slot)) onMatch(block, slot)
       }
     }
@@ -249,11 +278,20 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   /** What the store looked like when the sidecars were last brought up to date (segments and captures). */
   let upkeptAt = ''
   let countAtLastTick = table.count()
+  let lookedAt = performance.now()
+  let recheckTimer: NodeJS.Timeout | undefined
   function scheduleUpkeep(): void {
     const count = table.count()
-    const changed = Math.abs(count - countAtLastTick)
+    const now = performance.now()
+    const flooded = isFlooded(Math.abs(count - countAtLastTick), now - lookedAt)
     countAtLastTick = count
-    if (changed > BUSY_CAPTURES_PER_INTERVAL) return
+    lookedAt = now
+    clearTimeout(recheckTimer)
+    if (flooded) {
+      recheckTimer = setTimeout(scheduleUpkeep, FLOOD_RECHECK_MS)
+      recheckTimer.unref()
+      return
+    }
     const shape = `${table.blocks.length}:${count}`
     if (shape === upkeptAt) return
     upkeptAt = shape
@@ -303,6 +341,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
     },
     close: () => {
       clearInterval(upkeepTimer)
+      clearTimeout(recheckTimer)
       return scanner.close()
     },
   }

@@ -1,0 +1,90 @@
+/**
+ * The sidecar's entry writer (entries gathered in one reused buffer, a large one written on its
+ * own) and its header read through the read window: the bytes on disk are exactly the entries.
+ */
+import { createHash } from 'node:crypto'
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { ENTRY_BUFFER_BYTES, entryWriter, READ_WINDOW_BYTES, readSidecarHeader, SIDECAR_VERSION } from './search-text-sidecar'
+
+let dir: string
+let remove: () => Promise<void>
+beforeEach(async () => {
+  ;({ dir, remove } = await makeTempDir())
+})
+afterEach(async () => remove())
+
+function writeEntries(path: string, texts: string[]): { ends: number[]; digest: string; bytes: number } {
+  const fd = openSync(path, 'w')
+  const hash = createHash('sha256')
+  const output = entryWriter(fd, { update: (bytes) => void hash.update(bytes) })
+  const ends: number[] = []
+  for (const text of texts) {
+    output.write(text)
+    ends.push(output.bytes())
+  }
+  output.flush()
+  closeSync(fd)
+  return { ends, digest: hash.digest('hex'), bytes: output.bytes() }
+}
+
+describe('sidecar entry writer', () => {
+  it('writes every entry in order, across the buffer and past its size, with their ends and hash', () => {
+    const texts: string[] = []
+    for (let index = 0; index < 400; index++) texts.push(`entry ${index} müller ✓ ${'x'.repeat(index * 7)}\n`)
+    // Larger than the buffer, once with entries before it in the buffer and once right after a flush.
+    texts.splice(100, 0, `big ${'ü'.repeat(ENTRY_BUFFER_BYTES)}\n`)
+    texts.push(`bigger ${'y'.repeat(ENTRY_BUFFER_BYTES * 2)}\n`, `${'z'.repeat(ENTRY_BUFFER_BYTES - 1)}\n`, 'last\n')
+    const path = join(dir, 'entries')
+    const written = writeEntries(path, texts)
+
+    const expected = Buffer.from(texts.join(''), 'utf8')
+    const onDisk = readFileSync(path)
+    expect(onDisk.equals(expected)).toBe(true)
+    expect(written.bytes).toBe(expected.length)
+    expect(written.digest).toBe(createHash('sha256').update(expected).digest('hex'))
+    let end = 0
+    expect(written.ends).toEqual(texts.map((text) => (end += Buffer.byteLength(text, 'utf8'))))
+  })
+
+  it('is used again by the next sidecar without carrying bytes over', () => {
+    const first = join(dir, 'first')
+    const second = join(dir, 'second')
+    writeEntries(first, ['a'.repeat(1000), 'b'.repeat(ENTRY_BUFFER_BYTES - 2000)])
+    writeEntries(second, ['c\n'])
+    expect(readFileSync(second, 'utf8')).toBe('c\n')
+  })
+})
+
+describe('sidecar header', () => {
+  it('reads a header larger than the read window', () => {
+    const count = Math.ceil(READ_WINDOW_BYTES / 40) + 10
+    const ids = Array.from({ length: count }, (_unused, index) => `id-${index}-${'0'.repeat(30)}`)
+    const header = {
+      version: SIDECAR_VERSION,
+      coveredLogBytes: 0,
+      logModifiedMs: 1,
+      textSha256: '',
+      textBytes: count,
+      frameOffsets: ids.map((_id, index) => index),
+      ids,
+      textEnds: ids.map((_id, index) => index + 1),
+      damaged: [],
+    }
+    const json = Buffer.from(JSON.stringify(header), 'utf8')
+    expect(json.length).toBeGreaterThan(READ_WINDOW_BYTES)
+    const trailer = Buffer.alloc(8)
+    trailer.writeUInt32BE(json.length, 0)
+    trailer.write('CIS1', 4)
+    const path = join(dir, 'big.search')
+    writeFileSync(path, Buffer.concat([Buffer.alloc(count, 'a'), json, trailer]))
+    const fd = openSync(path, 'r')
+    try {
+      expect(readSidecarHeader(fd)?.ids).toEqual(ids)
+    } finally {
+      closeSync(fd)
+    }
+  })
+})
