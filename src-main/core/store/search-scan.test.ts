@@ -161,6 +161,18 @@ describe('store search', () => {
     expect(store.health().damaged).toBe(1)
   })
 
+  it('reads a damaged body as no body, whether or not its bytes hold the words searched (without a sidecar)', async () => {
+    const id = ids[1234] as string
+    flipBodyByte(id, 'Zanzibar', 'Zanzibur')
+    // Its corrupted bytes hold the word: the body is checked, found damaged and read as none.
+    expect(await store.countMatching(undefined, { query: '-zanzibur' })).toBe(COUNT)
+    expect(await store.ids(undefined, { query: 'body:zanzibur OR header.x-batch:tenth' })).not.toContain(id)
+    // They do not hold it: the answer is the one a missing body gives.
+    expect(await store.countMatching(undefined, { query: '-nosuchword' })).toBe(COUNT)
+    expect(await store.ids(undefined, { query: 'zanzibar' })).toEqual([])
+    expect(store.health().damaged).toBe(1)
+  })
+
   it('builds sidecars from verified bodies only, and marks the damaged again after a restart', async () => {
     const id = ids[1234] as string
     flipBodyByte(id, 'Zanzibar', 'Zanzibur')
