@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { decodeBraintreePayload } from '../../shared/braintree-payload'
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
+import type { SigningKey } from '../../shared/replay'
 import { isObject } from './body'
 import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
 import { parseXmlTree, xmlChild, xmlChildText, type XmlElement } from './braintree-xml'
@@ -22,6 +23,7 @@ import { hmacSecretsFor } from '../keys/key-lookups'
 import { COMMON_URL_RULES, HOUR, fromPrevious, generic2xx } from './module-parts'
 import type { ProviderModule, ProviderSimulation } from './provider-module'
 import type { SigningDraft } from './signing-draft'
+import { randomFrom, signedWithSecret, simulationSecret } from './simulation'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
@@ -396,9 +398,15 @@ function resignBraintree(draft: SigningDraft, key: HmacKey | undefined): void {
 const TEMPLATE_XML_FIELD = 'bt_payload_xml'
 const PUBLIC_KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 
-function generateBraintreeKeyPair(): { publicKey: string; privateKey: string } {
-  const publicKey = Array.from(randomBytes(16), (byte) => PUBLIC_KEY_ALPHABET[byte % PUBLIC_KEY_ALPHABET.length]).join('')
-  return { publicKey, privateKey: randomBytes(16).toString('hex') }
+/** A fresh pair: the private key (the HMAC secret) and the public key that names the pair in bt_signature. */
+function generateBraintreeKeyPair(): { value: string; apiKey: string } {
+  return { value: randomBytes(16).toString('hex'), apiKey: randomFrom(PUBLIC_KEY_ALPHABET, 16) }
+}
+
+/** The endpoint's key, when it has its public key: a private key alone cannot make a signature Braintree's SDKs would pick. */
+function pairedKeyOf(keys: readonly SigningKey[]): HmacKey | undefined {
+  const given = hmacSecretFor(keys, 'braintree')
+  return given?.apiKey ? given : undefined
 }
 
 /**
@@ -411,25 +419,10 @@ const braintreeSimulation: ProviderSimulation = {
   sign: (input) => {
     const xml = isObject(input.body) ? input.body[TEMPLATE_XML_FIELD] : undefined
     if (typeof xml !== 'string') throw new Error(`a Braintree template's body is {"${TEMPLATE_XML_FIELD}": "<notification>…</notification>"}`)
-    const given = hmacSecretFor(input.keys, 'braintree')
-    // A private key without its public key cannot make a signature Braintree's SDKs would pick: generate a pair.
-    const pair = given?.apiKey ? { publicKey: given.apiKey, privateKey: given.value } : generateBraintreeKeyPair()
-    const key: HmacKey = given?.apiKey ? given : { kind: 'hmac-secret', provider: 'braintree', value: pair.privateKey, apiKey: pair.publicKey }
-    const generated = key !== given
-    return {
-      body: braintreeNotificationBody(pair, xml),
-      key: {
-        kind: 'hmac-secret',
-        generated,
-        fingerprint: keyFingerprint(key),
-        generatedSecret: generated ? pair.privateKey : null,
-        publicKeyPem: null,
-        publicKeyWhpk: null,
-        publicKeyId: pair.publicKey,
-      },
-      verificationKey: key,
-      keyPair: null,
-    }
+    const secret = simulationSecret(input.keys, 'braintree', generateBraintreeKeyPair, pairedKeyOf)
+    const pair = { publicKey: secret.key.apiKey ?? '', privateKey: secret.key.value }
+    const signed = signedWithSecret(secret, braintreeNotificationBody(pair, xml))
+    return { ...signed, key: { ...signed.key, publicKeyId: pair.publicKey } }
   },
 }
 
@@ -463,7 +456,7 @@ export const braintreeProvider: ProviderModule<'braintree'> = {
         )
       return null
     },
-    generate: () => generateBraintreeKeyPair().privateKey,
+    generate: () => generateBraintreeKeyPair().value,
   },
   // No deliveryIdentity: a retry resends the same signed form, so the body's bytes identify it.
   resign: { signatureForm: { scheme: 'braintree-hmac-sha1', apply: (draft, keys) => resignBraintree(draft, hmacSecretFor(keys, 'braintree')) } },

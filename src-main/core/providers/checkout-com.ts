@@ -11,14 +11,15 @@ import { randomBytes } from 'node:crypto'
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
-import type { SigningKey, SimulatedKeyInfo } from '../../shared/replay'
+import type { SigningKey } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates } from './hmac-check'
 import { keyFingerprint } from '../keys/describe-key'
 import { COMMON_URL_RULES, HOUR, MINUTE, fromPrevious, generic2xx } from './module-parts'
-import type { ProviderModule, ProviderSimulation, RuleMatch } from './provider-module'
+import type { ProviderModule, RuleMatch } from './provider-module'
 import type { SigningDraft } from './signing-draft'
+import { hmacHeaderSimulation } from './simulation'
 import { emptySummary, maskCard, pushField, summariseJsonObject } from './summary'
 import {
   HMAC_MISMATCH,
@@ -48,6 +49,11 @@ type HmacSecretKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
 /** The endpoint's Checkout.com keys, in configuration order (from its keys, or the keys a resend signs with). */
 export function checkoutComKeys(keys: readonly SigningKey[]): HmacSecretKey[] {
   return keys.filter((key): key is HmacSecretKey => key.kind === 'hmac-secret' && key.provider === 'checkout-com')
+}
+
+/** The key that signs re-sent and simulated events: the first whose signature key is not empty (one may hold only the authorization header key). */
+function signingKeyOf(keys: readonly SigningKey[]): HmacSecretKey | undefined {
+  return checkoutComKeys(keys).find((key) => key.value !== '')
 }
 
 /**
@@ -280,7 +286,7 @@ const CHECKOUT_COM_RETRIES: RetrySchedule = {
 /** A new `Cko-Signature` over the body being sent; the `Authorization` header key does not depend on the body and is sent as captured. */
 function resignCheckoutCom(draft: SigningDraft, keys: readonly SigningKey[]): void {
   if (draft.header(CKO_SIGNATURE_HEADER) === undefined) return
-  const key = checkoutComKeys(keys).find((candidate) => candidate.value !== '')
+  const key = signingKeyOf(keys)
   if (!key) {
     draft.noKey('checkout-com-hmac-sha256', 'checkout-com', 'Checkout.com signature key')
     return
@@ -292,33 +298,19 @@ function resignCheckoutCom(draft: SigningDraft, keys: readonly SigningKey[]): vo
   })
 }
 
-/** What the simulator reports of an HMAC key: made for this callback (and shown once) or the endpoint's own. */
-function simulatedKeyInfo(key: HmacSecretKey, generated: boolean): SimulatedKeyInfo {
-  return {
-    kind: 'hmac-secret',
-    generated,
-    fingerprint: keyFingerprint(key),
-    generatedSecret: generated ? key.value : null,
-    publicKeyPem: null,
-    publicKeyWhpk: null,
-  }
-}
-
 /**
  * Signs a simulated event with the endpoint's signature key, or a fresh one; a key with an
  * authorization header key also sends it, as Checkout.com does on every notification.
  */
-const checkoutComSimulation: ProviderSimulation = {
-  keyKinds: ['hmac-secret'],
-  sign: (input) => {
-    const given = checkoutComKeys(input.keys).find((key) => key.value !== '')
-    const key: HmacSecretKey = given ?? { kind: 'hmac-secret', provider: 'checkout-com', value: generateCheckoutComSecret() }
-    const body = input.serialise(input.body)
-    if (key.apiKey) setHeader(input.headers, 'Authorization', key.apiKey)
-    setHeader(input.headers, CKO_SIGNATURE_HEADER, signCheckoutCom(key.value, body))
-    return { body, key: simulatedKeyInfo(key, given === undefined), verificationKey: key, keyPair: null }
+const checkoutComSimulation = hmacHeaderSimulation({
+  provider: 'checkout-com',
+  generate: generateCheckoutComSecret,
+  pick: signingKeyOf,
+  signHeaders: (secret, body, input) => {
+    if (secret.apiKey) setHeader(input.headers, 'Authorization', secret.apiKey)
+    setHeader(input.headers, CKO_SIGNATURE_HEADER, signCheckoutCom(secret.value, body))
   },
-}
+})
 
 const asWebhook = (detectedBy: string | null): RuleMatch | null => (detectedBy === null ? null : { variant: 'webhook', detectedBy })
 

@@ -20,8 +20,9 @@ import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
 import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
-import type { ProviderModule, ProviderSimulation } from './provider-module'
+import type { ProviderModule } from './provider-module'
 import type { SigningDraft } from './signing-draft'
+import { hmacHeaderSimulation } from './simulation'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, pushField, unreadableSummary } from './summary'
 import {
@@ -269,28 +270,13 @@ function resignGocardless(draft: SigningDraft, key: HmacKey | undefined): void {
 /** A fresh webhook endpoint secret (GoCardless shows a long random token). */
 const generateGocardlessSecret = (): string => randomBytes(30).toString('base64url')
 
-const gocardlessSimulation: ProviderSimulation = {
-  keyKinds: ['hmac-secret'],
-  sign: (input) => {
-    const given = hmacSecretFor(input.keys, 'gocardless')
-    const key: HmacKey = given ?? { kind: 'hmac-secret', provider: 'gocardless', value: generateGocardlessSecret() }
-    const body = input.serialise(input.body)
-    setHeader(input.headers, GOCARDLESS_SIGNATURE_HEADER, signGocardless(key.value, body))
-    return {
-      body,
-      key: {
-        kind: 'hmac-secret',
-        generated: given === undefined,
-        fingerprint: keyFingerprint(key),
-        generatedSecret: given === undefined ? key.value : null,
-        publicKeyPem: null,
-        publicKeyWhpk: null,
-      },
-      verificationKey: key,
-      keyPair: null,
-    }
+const gocardlessSimulation = hmacHeaderSimulation({
+  provider: 'gocardless',
+  generate: generateGocardlessSecret,
+  signHeaders: (secret, body, input) => {
+    setHeader(input.headers, GOCARDLESS_SIGNATURE_HEADER, signGocardless(secret.value, body))
   },
-}
+})
 
 export const gocardlessProvider: ProviderModule<'gocardless'> = {
   id: 'gocardless',

@@ -8,10 +8,9 @@ import { setHeader } from '../../shared/http-message'
 import type { HmacProviderId, ProviderKey } from '../../shared/providers'
 import { decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
-import { keyFingerprint } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
 import type { ProviderSimulation } from './provider-module'
-import { hmacSecretFor, type HmacKey } from './signing-keys'
+import { hmacHeaderSimulation } from './simulation'
 import {
   HMAC_MISMATCH,
   hmacBytes,
@@ -108,36 +107,17 @@ export function verifyHexBodyHmac(
   return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
 }
 
-/**
- * The simulator's signer for such a provider: the body as the template writes it, signed into the
- * header with the endpoint's secret for the provider, or with one generated in the provider's
- * format (returned, to be configured on the receiving side).
- */
+/** The simulator's signer for such a provider: the header holds the hex HMAC of the body as the template writes it. */
 export function hexBodyHmacSimulation(
   provider: HmacProviderId,
   scheme: Pick<HexBodyHmacScheme, 'algorithm' | 'headerName'>,
   generateSecret: () => string,
 ): ProviderSimulation {
-  return {
-    keyKinds: ['hmac-secret'],
-    sign: (input) => {
-      const given = hmacSecretFor(input.keys, provider)
-      const key: HmacKey = given ?? { kind: 'hmac-secret', provider, value: generateSecret() }
-      const body = input.serialise(input.body)
-      setHeader(input.headers, scheme.headerName, signHexBodyHmac(scheme.algorithm, key.value, body))
-      return {
-        body,
-        key: {
-          kind: 'hmac-secret',
-          generated: given === undefined,
-          fingerprint: keyFingerprint(key),
-          generatedSecret: given === undefined ? key.value : null,
-          publicKeyPem: null,
-          publicKeyWhpk: null,
-        },
-        verificationKey: key,
-        keyPair: null,
-      }
+  return hmacHeaderSimulation({
+    provider,
+    generate: generateSecret,
+    signHeaders: (secret, body, input) => {
+      setHeader(input.headers, scheme.headerName, signHexBodyHmac(scheme.algorithm, secret.value, body))
     },
-  }
+  })
 }

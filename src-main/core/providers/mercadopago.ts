@@ -20,8 +20,9 @@ import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
 import { EMPTY_200, HOUR, MINUTE, fromFirst, is2xx, signatureHeaderParts, warnAboutSurroundingWhitespace } from './module-parts'
-import type { ProviderModule, ProviderSimulation } from './provider-module'
+import type { ProviderModule } from './provider-module'
 import type { SigningDraft } from './signing-draft'
+import { hmacHeaderSimulation } from './simulation'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, pushField, unreadableSummary } from './summary'
 import {
@@ -460,12 +461,10 @@ function generateMercadoPagoSecret(): string {
   return randomBytes(32).toString('hex')
 }
 
-const mercadoPagoSimulation: ProviderSimulation = {
-  keyKinds: ['hmac-secret'],
-  sign: (input) => {
-    const given = hmacSecretFor(input.keys, 'mercadopago')
-    const key: HmacKey = given ?? { kind: 'hmac-secret', provider: 'mercadopago', value: generateMercadoPagoSecret() }
-    const body = input.serialise(input.body)
+const mercadoPagoSimulation = hmacHeaderSimulation({
+  provider: 'mercadopago',
+  generate: generateMercadoPagoSecret,
+  signHeaders: (secret, _body, input) => {
     // Signed over the data.id of the target it is sent to (the request goes to the URL the user
     // gave): with `?data.id=<id>` in that URL it is signed as Mercado Pago signs, without it the id
     // is left out of the manifest, as Mercado Pago does when the URL has none.
@@ -474,23 +473,10 @@ const mercadoPagoSimulation: ProviderSimulation = {
       requestId = randomUUID()
       setHeader(input.headers, MERCADOPAGO_REQUEST_ID_HEADER, requestId)
     }
-    const signed = signMercadoPago({ secret: key.value, dataId: mercadoPagoQueryDataId(input.target), requestId, ts: String(input.now.getTime()) })
+    const signed = signMercadoPago({ secret: secret.value, dataId: mercadoPagoQueryDataId(input.target), requestId, ts: String(input.now.getTime()) })
     setHeader(input.headers, MERCADOPAGO_SIGNATURE_HEADER, signed.header)
-    return {
-      body,
-      key: {
-        kind: 'hmac-secret',
-        generated: given === undefined,
-        fingerprint: keyFingerprint(key),
-        generatedSecret: given === undefined ? key.value : null,
-        publicKeyPem: null,
-        publicKeyWhpk: null,
-      },
-      verificationKey: key,
-      keyPair: null,
-    }
   },
-}
+})
 
 export const mercadoPagoProvider: ProviderModule<'mercadopago'> = {
   id: 'mercadopago',

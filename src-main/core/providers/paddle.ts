@@ -8,18 +8,18 @@
  * implementations to do the same. Paddle Classic (a `p_signature` form field, RSA) is another
  * product and is not this scheme.
  */
-import { randomBytes } from 'node:crypto'
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
-import type { SigningKey, SimulatedKeyInfo } from '../../shared/replay'
+import type { SigningKey } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates } from './hmac-check'
 import { keyFingerprint } from '../keys/describe-key'
 import { EMPTY_200, is2xx, signatureHeaderParts } from './module-parts'
-import type { AcknowledgementProfile, ProviderModule, ProviderSimulation, ResignContext, RuleMatch } from './provider-module'
+import type { AcknowledgementProfile, ProviderModule, ResignContext, RuleMatch } from './provider-module'
 import type { SigningDraft } from './signing-draft'
+import { ALPHANUMERIC, hmacHeaderSimulation, randomFrom } from './simulation'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
   HMAC_MISMATCH,
@@ -237,23 +237,10 @@ function summariseEvent(event: JsonObject): DeliverySummary {
 // Keys
 
 const ULID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
-const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-
-function randomFrom(alphabet: string, length: number): string {
-  // 256 is a multiple of 32 but not of 62: rejection sampling keeps base62 uniform.
-  let out = ''
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < alphabet.length * Math.floor(256 / alphabet.length)) out += alphabet[byte % alphabet.length]
-      if (out.length === length) break
-    }
-  }
-  return out
-}
 
 /** A fresh secret in Paddle's format, `pdl_ntfset_<26-character id>_<32 characters>` (for the simulator). */
 export function generatePaddleSecret(): string {
-  return `${PADDLE_SECRET_PREFIX}${randomFrom(ULID_ALPHABET, 26)}_${randomFrom(BASE62_ALPHABET, 32)}`
+  return `${PADDLE_SECRET_PREFIX}${randomFrom(ULID_ALPHABET, 26)}_${randomFrom(ALPHANUMERIC, 32)}`
 }
 
 /**
@@ -321,29 +308,14 @@ function resignPaddle(draft: SigningDraft, keys: readonly SigningKey[], context:
   draft.setHeader(PADDLE_SIGNATURE_HEADER, signed.header, { scheme: 'paddle-h1', provider: 'paddle', keyFingerprint: keyFingerprint(key) })
 }
 
-/** What the simulator reports of an HMAC key: made for this callback (and shown once) or the endpoint's own. */
-function simulatedKeyInfo(key: HmacSecretKey, generated: boolean): SimulatedKeyInfo {
-  return {
-    kind: 'hmac-secret',
-    generated,
-    fingerprint: keyFingerprint(key),
-    generatedSecret: generated ? key.value : null,
-    publicKeyPem: null,
-    publicKeyWhpk: null,
-  }
-}
-
 /** Signs a simulated event with the endpoint's Paddle secret key, or a fresh one in Paddle's format. */
-const paddleSimulation: ProviderSimulation = {
-  keyKinds: ['hmac-secret'],
-  sign: (input) => {
-    const given = paddleSecrets(input.keys)[0]
-    const key: HmacSecretKey = given ?? { kind: 'hmac-secret', provider: 'paddle', value: generatePaddleSecret() }
-    const body = input.serialise(input.body)
-    setHeader(input.headers, PADDLE_SIGNATURE_HEADER, signPaddle({ secret: key.value, body, timestamp: Math.floor(input.now.getTime() / 1000) }).header)
-    return { body, key: simulatedKeyInfo(key, given === undefined), verificationKey: key, keyPair: null }
+const paddleSimulation = hmacHeaderSimulation({
+  provider: 'paddle',
+  generate: generatePaddleSecret,
+  signHeaders: (secret, body, input) => {
+    setHeader(input.headers, PADDLE_SIGNATURE_HEADER, signPaddle({ secret: secret.value, body, timestamp: Math.floor(input.now.getTime() / 1000) }).header)
   },
-}
+})
 
 const asWebhook = (detectedBy: string | null): RuleMatch | null => (detectedBy === null ? null : { variant: 'webhook', detectedBy })
 

@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import type { HmacProviderId } from '../../shared/providers'
 import type { SigningKey } from '../../shared/replay'
 import { keyFingerprint } from '../keys/describe-key'
-import type { GeneratedKeyPair, ProviderSimulation, SimulationResult } from './provider-module'
+import type { GeneratedKeyPair, ProviderSimulation, SimulationInput, SimulationResult } from './provider-module'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 
 /** RSA size for generated key pairs: CHIP's published keys are 2048 or 3072 bits. */
@@ -25,11 +25,20 @@ export function generateRsaKeyPair(bits = SIMULATOR_RSA_BITS): GeneratedKeyPair 
 
 export const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 
-/** `length` random characters of `alphabet` (ids in simulated callbacks; not for secrets). */
+/**
+ * `length` random characters of `alphabet`, each equally likely: bytes past the largest multiple of
+ * the alphabet's size are drawn again (256 is a multiple of 32, not of 36 or 62), so generated
+ * secrets (Paddle's, Braintree's public key) are as strong as their length says.
+ */
 export function randomFrom(alphabet: string, length: number): string {
-  const bytes = randomBytes(length)
+  const limit = alphabet.length * Math.floor(256 / alphabet.length)
   let out = ''
-  for (const byte of bytes) out += alphabet[byte % alphabet.length]
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < limit) out += alphabet[byte % alphabet.length]
+      if (out.length === length) break
+    }
+  }
   return out
 }
 
@@ -39,9 +48,23 @@ export interface SimulationSecret {
   generated: boolean
 }
 
-export function simulationSecret(keys: readonly SigningKey[], provider: HmacProviderId, generate: () => string): SimulationSecret {
-  const given = hmacSecretFor(keys, provider)
-  return given ? { key: given, generated: false } : { key: { kind: 'hmac-secret', provider, value: generate() }, generated: true }
+/** A generated secret: its value, and the second field of providers whose keys have one (Braintree's public key). */
+export type GeneratedSecret = string | { value: string; apiKey: string }
+
+/**
+ * The secret a simulated callback is signed with. `pick` chooses among the endpoint's keys (by
+ * default its first secret for the provider); when it finds none, `generate` makes one.
+ */
+export function simulationSecret(
+  keys: readonly SigningKey[],
+  provider: HmacProviderId,
+  generate: () => GeneratedSecret,
+  pick: (keys: readonly SigningKey[]) => HmacKey | undefined = (all) => hmacSecretFor(all, provider),
+): SimulationSecret {
+  const given = pick(keys)
+  if (given) return { key: given, generated: false }
+  const fresh = generate()
+  return { key: typeof fresh === 'string' ? { kind: 'hmac-secret', provider, value: fresh } : { kind: 'hmac-secret', provider, ...fresh }, generated: true }
 }
 
 /** The result of a callback signed with an HMAC secret: a generated secret is returned, the endpoint's never. */
@@ -58,6 +81,37 @@ export function signedWithSecret(secret: SimulationSecret, body: Buffer): Simula
     },
     verificationKey: secret.key,
     keyPair: null,
+  }
+}
+
+/** What a provider's header signer may add to the result: a verification key naming more than the secret (Square's URL), a target. */
+export type SignedHeaderExtras = Partial<Pick<SimulationResult, 'verificationKey' | 'target'>>
+
+/** How a provider that signs the body as the template writes it with an HMAC secret puts its signature on the callback. */
+export interface HmacHeaderSimulation {
+  provider: HmacProviderId
+  /** A fresh secret in the provider's format (its module's `hmacSecret.generate`). */
+  generate: () => GeneratedSecret
+  /** Which of the endpoint's keys signs; by default its first secret for the provider. */
+  pick?: (keys: readonly SigningKey[]) => HmacKey | undefined
+  /** Sets the signature headers on `input.headers` for `body`, signed with `secret`. */
+  signHeaders: (secret: HmacKey, body: Buffer, input: SimulationInput) => SignedHeaderExtras | undefined
+}
+
+/**
+ * The simulation of such a provider: the body serialised as the template writes it, signed into
+ * headers with the endpoint's secret or a generated one (returned, to be configured on the
+ * receiving side). Only `signHeaders` is the provider's own.
+ */
+export function hmacHeaderSimulation(spec: HmacHeaderSimulation): ProviderSimulation {
+  return {
+    keyKinds: ['hmac-secret'],
+    sign: (input) => {
+      const secret = simulationSecret(input.keys, spec.provider, spec.generate, spec.pick)
+      const body = input.serialise(input.body)
+      const extras = spec.signHeaders(secret.key, body, input)
+      return { ...signedWithSecret(secret, body), ...extras }
+    },
   }
 }
 

@@ -19,8 +19,9 @@ import { bytesEqual, decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
 import { fromPrevious, generic2xx, HOUR, MINUTE, warnAboutSurroundingWhitespace } from './module-parts'
-import type { ProviderModule, ProviderSimulation } from './provider-module'
+import type { ProviderModule } from './provider-module'
 import type { SigningDraft } from './signing-draft'
+import { hmacHeaderSimulation } from './simulation'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
@@ -396,29 +397,15 @@ const generateSquareSignatureKey = (): string => randomBytes(16).toString('base6
  * else for the URL the callback is sent to (a preview without one: its path). The verification key
  * names the URL that was signed, since the receiving side needs both.
  */
-const squareSimulation: ProviderSimulation = {
-  keyKinds: ['hmac-secret'],
-  sign: (input) => {
-    const given = hmacSecretFor(input.keys, 'square')
-    const key: HmacKey = given ?? { kind: 'hmac-secret', provider: 'square', value: generateSquareSignatureKey() }
-    const { url } = squareSigningUrl(key.notificationUrl, input.targetUrl ?? input.target)
-    const body = input.serialise(input.body)
-    setHeader(input.headers, SQUARE_SIGNATURE_HEADER, signSquare({ signatureKey: key.value, notificationUrl: url, body }).signature)
-    return {
-      body,
-      key: {
-        kind: 'hmac-secret',
-        generated: given === undefined,
-        fingerprint: keyFingerprint(key),
-        generatedSecret: given === undefined ? key.value : null,
-        publicKeyPem: null,
-        publicKeyWhpk: null,
-      },
-      verificationKey: { ...key, notificationUrl: url },
-      keyPair: null,
-    }
+const squareSimulation = hmacHeaderSimulation({
+  provider: 'square',
+  generate: generateSquareSignatureKey,
+  signHeaders: (secret, body, input) => {
+    const { url } = squareSigningUrl(secret.notificationUrl, input.targetUrl ?? input.target)
+    setHeader(input.headers, SQUARE_SIGNATURE_HEADER, signSquare({ signatureKey: secret.value, notificationUrl: url, body }).signature)
+    return { verificationKey: { ...secret, notificationUrl: url } }
   },
-}
+})
 
 export const squareProvider: ProviderModule<'square'> = {
   id: 'square',
