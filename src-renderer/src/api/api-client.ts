@@ -6,15 +6,10 @@
  */
 import type { InspectorEvent, ProcedureInput, ProcedureName, ProcedureOutput } from '../../../src-main/shared/contract'
 import type { ErrorCode, Result } from '../../../src-main/shared/errors'
+import type { InspectorBridge } from '../../../src-main/shared/ipc-channels'
 import { forgetToken, takeTokenFromLocation } from './auth-token'
 import { createSseParser } from './sse-parser'
 import { errorMessage } from '../../../src-main/shared/errors'
-
-/** The bridge the preload exposes with contextBridge. */
-export interface InspectorBridge {
-  invoke(procedure: string, input: unknown): Promise<Result<unknown>>
-  onEvent(listener: (event: InspectorEvent) => void): () => void
-}
 
 declare global {
   interface Window {
