@@ -23,8 +23,19 @@ describe('id index', () => {
       expect(parseUuid(id, bytes, 0)).toBe(true)
       expect(formatUuid(bytes, 0)).toBe(id)
     }
-    for (const other of ['c1', 'C0FFEE00-0000-4000-8000-000000000000', '0000000000000000000000000000000000000', 'g0000000-0000-4000-8000-000000000000', ''])
+    const before = Uint8Array.from(bytes)
+    for (const other of [
+      'c1',
+      'C0FFEE00-0000-4000-8000-000000000000',
+      '0000000000000000000000000000000000000',
+      'g0000000-0000-4000-8000-000000000000',
+      '0000000000000-4000-8000-000000000000',
+      '00000000-0000-4000-8000-00000000000g',
+      '',
+    ])
       expect(parseUuid(other, bytes, 0)).toBe(false)
+    // A refused id writes nothing.
+    expect(bytes).toEqual(before)
   })
 
   it('finds every location through growth, and forgets deleted ones', () => {
