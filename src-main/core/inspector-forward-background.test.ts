@@ -3,43 +3,28 @@
  * when the copy to the developer's server settles the capture says how it went (its list row
  * shows it), live through 'capture-updated' and after a restart.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { CaptureSummary } from '../shared/contract'
 import { send } from '../test-support/http-client'
-import { startLoopbackTarget, type LoopbackTarget } from '../test-support/loopback-target'
-import { makeTempDir } from '../test-support/temp-dir'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import { useInspector, type AppLifecycle } from '../test-support/inspector-fixture'
+import type { Inspector } from './inspector'
 
+// The tests start the app themselves (`app`): one restarts it.
+const test = useInspector()
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('background forwards', () => {
-  let dataDir: string
-  let inspector: Inspector
-  let remove: () => Promise<void>
-  let target: LoopbackTarget | null = null
   let updates: CaptureSummary[]
 
-  const start = async () => {
-    inspector = await startInspector({ dataDir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+  /** Starts the app and records its capture-updated events in `updates`. */
+  const start = async (app: AppLifecycle): Promise<Inspector> => {
+    const inspector = await app.start()
     updates = []
     inspector.events.subscribe((event) => {
       if (event.type === 'capture-updated') updates.push(event.capture)
     })
+    return inspector
   }
-
-  beforeEach(async () => {
-    const temp = await makeTempDir()
-    dataDir = temp.dir
-    remove = temp.remove
-    await start()
-  })
-  afterEach(async () => {
-    await inspector.stop()
-    await target?.close()
-    target = null
-    await remove()
-  })
 
   async function until<T>(read: () => Promise<T | undefined> | T | undefined): Promise<T> {
     for (let attempt = 0; attempt < 200; attempt++) {
@@ -50,7 +35,8 @@ describe('background forwards', () => {
     throw new Error('timed out waiting')
   }
 
-  it('a background forward to a closed port marks its capture failed, live and after a restart', async () => {
+  test('a background forward to a closed port marks its capture failed, live and after a restart', async ({ app }) => {
+    let inspector = await start(app)
     const { procedures } = inspector
     const [endpoint] = await procedures.listEndpoints({})
     const dead = 'http://127.0.0.1:1/hooks'
@@ -69,19 +55,19 @@ describe('background forwards', () => {
     expect((await procedures.getCapture({ id: update.id })).forward).toMatchObject({ state: 'failed' })
 
     // Kept like the other annotations: in the index document, read back at start-up.
-    await inspector.stop()
-    await start()
+    await app.stop()
+    inspector = await start(app)
     expect((await inspector.procedures.listCaptures({})).items[0]!.forward).toMatchObject({
       state: 'failed',
       reason: expect.stringMatching(/refused|connect/i),
     })
   })
 
-  it('a background forward that gets an HTTP answer records its status, a 5xx too', async () => {
-    const { procedures } = inspector
+  test('a background forward that gets an HTTP answer records its status, a 5xx too', async ({ app, startTarget }) => {
+    const { procedures } = await start(app)
     const [endpoint] = await procedures.listEndpoints({})
     let status = 503
-    target = await startLoopbackTarget((_request, response) => {
+    const target = await startTarget((_request, response) => {
       response.statusCode = status
       response.end('from target')
     })

@@ -3,12 +3,22 @@
  * localtunnel protocol (a test fixture standing in for localtunnel.me), captures arriving through
  * it, the API out of its reach, and recovery after the tunnel server restarts.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } from '../../e2e/fixtures/localtunnel-server'
-import type { InspectorEvent } from '../shared/contract'
-import { makeTempDir } from '../test-support/temp-dir'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import { useInspector } from '../test-support/inspector-fixture'
+
+/** `server`: a localtunnel server of the test's own, stopped after it; the app probes its tunnel often, so tests are quick. */
+const test = useInspector({ deps: { tunnel: { probeIntervalMs: 300, registrationTimeoutMs: 2_000 } } }).extend<{ server: LocaltunnelServer }>({
+  // eslint-disable-next-line no-empty-pattern
+  server: async ({}, use) => {
+    const server = await startLocaltunnelServer()
+    try {
+      await use(server)
+    } finally {
+      await server.stop()
+    }
+  },
+})
 
 async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
@@ -21,29 +31,7 @@ async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, ti
 }
 
 describe('inspector with the tunnel', () => {
-  let server: LocaltunnelServer
-  let inspector: Inspector
-  let remove: () => Promise<void>
-  let events: InspectorEvent[]
-
-  beforeEach(async () => {
-    server = await startLocaltunnelServer()
-    const temp = await makeTempDir()
-    remove = temp.remove
-    inspector = await startInspector(
-      { dataDir: temp.dir, receiverPort: 0, version: 'test' },
-      { logger: silentLogger, tunnel: { probeIntervalMs: 300, registrationTimeoutMs: 2_000 } },
-    )
-    events = []
-    inspector.events.subscribe((event) => events.push(event))
-  })
-  afterEach(async () => {
-    await inspector.stop()
-    await server.stop()
-    await remove()
-  })
-
-  it('captures callbacks through the tunnel, keeps the API out of reach, and reconnects with the same subdomain', async () => {
+  test('captures callbacks through the tunnel, keeps the API out of reach, and reconnects with the same subdomain', async ({ inspector, server, events }) => {
     const { procedures } = inspector
     await procedures.setTunnelSettings({ serverUrl: server.url, subdomain: 'my-inspector' })
     const view = await procedures.startTunnel({})
@@ -97,7 +85,7 @@ describe('inspector with the tunnel', () => {
     expect(stopped.stateRevision).toBe(revisions.at(-1))
   }, 40_000)
 
-  it('keeps the subdomain across a stop and start, and across a settings change that restarts the tunnel', async () => {
+  test('keeps the subdomain across a stop and start, and across a settings change that restarts the tunnel', async ({ inspector, server }) => {
     const { procedures } = inspector
     await procedures.setTunnelSettings({ serverUrl: server.url, subdomain: 'kept-across' })
     expect((await procedures.startTunnel({})).state).toMatchObject({ status: 'online', subdomain: 'kept-across' })
@@ -119,12 +107,12 @@ describe('inspector with the tunnel', () => {
     expect(server.registrations().map((registration) => registration.assigned)).toEqual(['kept-across', 'kept-across', random.subdomain, random.subdomain])
   }, 20_000)
 
-  it('refuses an invalid subdomain or server URL with a clear message', async () => {
+  test('refuses an invalid subdomain or server URL with a clear message', async ({ inspector }) => {
     await expect(inspector.procedures.setTunnelSettings({ subdomain: 'Bad_Name' })).rejects.toThrow(/cannot be a tunnel subdomain/)
     await expect(inspector.procedures.setTunnelSettings({ serverUrl: 'ftp://x' })).rejects.toThrow(/https/)
   })
 
-  it('checks an endpoint public URL against a provider', async () => {
+  test('checks an endpoint public URL against a provider', async ({ inspector }) => {
     const [endpoint] = await inspector.procedures.listEndpoints({})
     const result = await inspector.procedures.checkPublicUrl({ endpointId: endpoint!.id, provider: 'ixopay', url: 'http://127.0.0.1:8080/default' })
     expect(result.checks.filter((check) => !check.ok).map((check) => check.check)).toEqual(expect.arrayContaining(['port', 'public-host']))

@@ -1,40 +1,33 @@
 /** Deliveries and Compare through the real inspector: sequence answers, grouping, timelines and diffs. */
-import { afterEach, beforeEach, expect, it } from 'vitest'
+import { expect } from 'vitest'
 import { describeJsonPathChange } from '../../shared/capture-diff'
-import { makeTempDir } from '../../test-support/temp-dir'
 import { send } from '../../test-support/http-client'
-import { startInspector, type Inspector } from '../inspector'
-import { silentLogger } from '../logger'
+import { useInspector } from '../../test-support/inspector-fixture'
+import type { Inspector } from '../inspector'
 
-let dir: string
-let remove: () => Promise<void>
-let inspector: Inspector
-
-beforeEach(async () => {
-  ;({ dir, remove } = await makeTempDir())
-  inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
-})
-afterEach(async () => {
-  await inspector.stop()
-  await remove()
-})
+const test = useInspector()
+// For the refused request: a body limit the test can exceed with a small body.
+const smallLimitTest = useInspector({ config: { maxBodyBytes: 64 } })
 
 const callback = (uuid: string, amount: string, date: string) =>
   `{"result":"OK","uuid":"${uuid}","merchantTransactionId":"order-${uuid}","transactionType":"DEBIT","amount":"${amount}","currency":"EUR","sentAt":"${date}"}`
 
-async function deliver(body: string, date = 'Sun, 06 Dec 2026 08:00:00 GMT'): Promise<number> {
-  const response = await send(`${inspector.receiverUrl}/default/callbacks`, {
-    method: 'POST',
-    headers: [
-      ['Content-Type', 'application/json; charset=utf-8'],
-      ['Date', date],
-    ],
-    body,
-  })
-  return response.status
-}
+/** Sends callbacks to the default endpoint of `inspector`, answering with the status they got. */
+const deliveryTo =
+  (inspector: Inspector) =>
+  async (body: string, date = 'Sun, 06 Dec 2026 08:00:00 GMT'): Promise<number> => {
+    const response = await send(`${inspector.receiverUrl}/default/callbacks`, {
+      method: 'POST',
+      headers: [
+        ['Content-Type', 'application/json; charset=utf-8'],
+        ['Date', date],
+      ],
+      body,
+    })
+    return response.status
+  }
 
-async function answer500500200(endpointId: string): Promise<void> {
+async function answer500500200(inspector: Inspector, endpointId: string): Promise<void> {
   await inspector.procedures.setAnswerConfig({
     endpointId,
     config: {
@@ -54,10 +47,11 @@ async function answer500500200(endpointId: string): Promise<void> {
   })
 }
 
-it('groups the retries of one IXOPAY transaction (500, 500, 200) into one delivery with its timeline', async () => {
+test('groups the retries of one IXOPAY transaction (500, 500, 200) into one delivery with its timeline', async ({ inspector }) => {
+  const deliver = deliveryTo(inspector)
   const [endpoint] = await inspector.procedures.listEndpoints({})
   await inspector.procedures.setProviderSettings({ endpointId: endpoint!.id, pinnedProvider: 'ixopay' })
-  await answer500500200(endpoint!.id)
+  await answer500500200(inspector, endpoint!.id)
   // Retries differ in bytes (a new timestamp) but carry the same uuid, type and result.
   expect(await deliver(callback('tx-1', '9.99', 't1'))).toBe(500)
   expect(await deliver(callback('tx-2', '5.00', 't1'))).toBe(500)
@@ -100,7 +94,8 @@ it('groups the retries of one IXOPAY transaction (500, 500, 200) into one delive
   expect(second.items.map((row) => row.deliveryKey)).toEqual(['ixopay:tx-2:DEBIT:OK'])
 })
 
-it('names the changed amount path between two captures, and compares a capture with its resend', async () => {
+test('names the changed amount path between two captures, and compares a capture with its resend', async ({ inspector }) => {
+  const deliver = deliveryTo(inspector)
   await deliver(callback('tx-9', '9.99', 't1'))
   await deliver(callback('tx-9', '19.99', 't1'), 'Sun, 06 Dec 2026 08:05:00 GMT')
   const [right, left] = (await inspector.procedures.listCaptures({})).items
@@ -128,7 +123,7 @@ it('names the changed amount path between two captures, and compares a capture w
   await expect(inspector.procedures.diffCaptures({ leftId: right!.id, rightReplayId: resend.id })).rejects.toThrow(/no resend/)
 })
 
-it('puts CHIP Collect’s published schedule beside a failing delivery and expects the next attempt', async () => {
+test('puts CHIP Collect’s published schedule beside a failing delivery and expects the next attempt', async ({ inspector }) => {
   const [endpoint] = await inspector.procedures.listEndpoints({})
   await inspector.procedures.setProviderSettings({ endpointId: endpoint!.id, pinnedProvider: 'chip' })
   await inspector.procedures.setAnswerConfig({
@@ -150,9 +145,8 @@ it('puts CHIP Collect’s published schedule beside a failing delivery and expec
   expect(delivery.nextExpected).toEqual({ attempt: 3, at: new Date(first + 8 * 60_000).toISOString() })
 })
 
-it('gives a refused request a delivery of its own and compares it by hash, saying why', async () => {
-  await inspector.stop()
-  inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test', maxBodyBytes: 64 }, { logger: silentLogger })
+smallLimitTest('gives a refused request a delivery of its own and compares it by hash, saying why', async ({ inspector }) => {
+  const deliver = deliveryTo(inspector)
   const big = JSON.stringify({ uuid: 'tx-big', padding: 'x'.repeat(200) })
   expect(await deliver(big)).toBe(413)
   expect(await deliver(big)).toBe(413)
