@@ -4,7 +4,8 @@ import type { TunnelState } from '../../shared/tunnel'
 import type { ProbeFetch } from './health-probe'
 import type { OpenTunnelOptions, TunnelConnection } from './localtunnel-connection'
 import type { RegistrationRequest, TunnelRegistration } from './registration'
-import { createTunnelSupervisor, TUNNEL_PROBE_RETRY_MS, type TunnelLogger, type TunnelSupervisorConfig, type TunnelTimers } from './tunnel-supervisor'
+import { TUNNEL_PROBE_RETRY_MS } from './supervisor-machine'
+import { createTunnelSupervisor, type TunnelLogger, type TunnelSupervisorConfig, type TunnelTimers } from './tunnel-supervisor'
 import { TunnelProblemError } from './tunnel-problem'
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z')

@@ -16,7 +16,8 @@ import {
 } from '../../shared/tunnel'
 import type { EventBus } from '../event-bus'
 import type { Logger } from '../logger'
-import { createTunnelSupervisor, TUNNEL_RECLAIM_DELAY_MS, type TunnelSupervisor, type TunnelSupervisorDeps } from './tunnel-supervisor'
+import { TUNNEL_RECLAIM_DELAY_MS } from './supervisor-settings'
+import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorDeps } from './tunnel-supervisor'
 
 export const TUNNEL_REGISTRATION_TIMEOUT_MS = 15_000
 export const TUNNEL_PROBE_INTERVAL_MS = 30_000

@@ -6,91 +6,26 @@
  * listener: localtunnel/localtunnel#81, #321, #388), reports no loss (#315), never re-registers,
  * hangs for ever when the server is unreachable, and silently takes a random subdomain when the
  * requested one is taken (#248, #403). Each of those is handled here (issues at github.com/localtunnel/localtunnel):
- * a taken subdomain is asked for again until the server hands it out (`scheduleReclaim`).
+ * a taken subdomain is asked for again until the server hands it out (`runReclaim`).
  *
- * Concurrency model: every attempt, loss and stop bumps `token`; an async step that resumes with
- * an older token finds its work superseded and only cleans up after itself.
+ * What to do on each event is decided by the pure `next` of supervisor-machine.ts; this closure
+ * feeds it events and performs the effects it returns (timers, registration, probe, sockets).
+ *
+ * Concurrency model: every attempt, loss and stop bumps `token` (the machine says which
+ * transitions supersede); an async step that resumes with an older token finds its work superseded
+ * and only cleans up after itself.
  */
-import { describeInvalidServerUrl, describeInvalidSubdomain, type TunnelProblem, type TunnelProblemCode, type TunnelState } from '../../shared/tunnel'
-import { computeBackoffDelayMs, type BackoffConfig } from './backoff'
+import type { TunnelState } from '../../shared/tunnel'
+import { errorMessage } from '../../shared/errors'
+import { assertNever } from '../../shared/assert-never'
 import { nodeProbeFetch, probeHealth, type ProbeFetch } from './health-probe'
 import { openLocaltunnelConnection, type OpenTunnel, type TunnelConnection, type TunnelConnectionEvent } from './localtunnel-connection'
 import { requestRegistration, type RegistrationRequest, type TunnelRegistration } from './registration'
-import { errorMessage } from '../../shared/errors'
-import { assertNever } from '../../shared/assert-never'
+import { initialSupervisorState, next, type ProblemReport, type SupervisorEffect, type SupervisorEvent } from './supervisor-machine'
+import { resolveMachineSettings, resolveProbeTimeoutMs, type TunnelSupervisorConfig } from './supervisor-settings'
 import { TunnelProblemError } from './tunnel-problem'
 
-/** Upper bound of one health probe when the config does not set one. */
-export const TUNNEL_PROBE_TIMEOUT_MS = 10_000
-
-/** Delay before probing again after a failed probe. */
-export const TUNNEL_PROBE_RETRY_MS = 2_000
-/** Failed probes in a row that count as a lost tunnel: one can be a blip of the public server. */
-export const TUNNEL_PROBE_FAILURES_BEFORE_LOSS = 2
-
-/**
- * The localtunnel server keeps a client registered for about a second after its last socket
- * closes (localtunnel/server `lib/Client.js`, grace timeout). Asking for our subdomain again
- * sooner finds it "taken" by our own ghost and yields a random one, so the first reconnect after
- * a loss waits at least this long.
- */
-export const TUNNEL_RECLAIM_DELAY_MS = 1_500
-
-/** No socket to the server for this long while online counts as a loss (the client reopens dead sockets at once). */
-export const TUNNEL_SOCKETS_GONE_GRACE_MS = 3_000
-
-/** Failed attempts after a loss before `reconnecting` turns into `failed` (it keeps retrying either way). */
-export const TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED = 3
-
-/**
- * ...and the least time since the loss before it does: quick refusals while the tunnel server
- * restarts (a couple of seconds) are not a failure worth a red state.
- */
-export const TUNNEL_RECONNECT_MS_BEFORE_FAILED = 10_000
-
-/** Longest wait between tries to take the requested subdomain back while online with another one. */
-export const TUNNEL_RECLAIM_MAX_INTERVAL_MS = 30_000
-
-export interface TunnelSupervisorConfig {
-  /** The receiver port: the only port the tunnel ever exposes. Never the API's or the UI's. */
-  localPort: number
-  localHost: '127.0.0.1'
-  /** Tunnel server base URL, e.g. `https://localtunnel.me`. */
-  serverUrl: string
-  /** Subdomain to ask for on every attempt; without one, the subdomain last held is asked for again. */
-  subdomain?: string | null
-  /** Budget of one attempt: registration plus the first socket to the server. */
-  registrationTimeoutMs: number
-  /** Time between health probes while online. */
-  probeIntervalMs: number
-  /** Defaults to the smaller of `probeIntervalMs` and {@link TUNNEL_PROBE_TIMEOUT_MS}. */
-  probeTimeoutMs?: number
-  /** Defaults to {@link TUNNEL_PROBE_FAILURES_BEFORE_LOSS}. */
-  probeFailuresBeforeLoss?: number
-  /** Receiver path answering the probe, e.g. `/__inspector/health`. */
-  healthPath: string
-  /** Per-run value the receiver's health answer must carry (header `x-inspector-nonce` or body). */
-  healthNonce: string
-  backoff: BackoffConfig
-  /** Defaults to {@link TUNNEL_RECLAIM_DELAY_MS}. */
-  reclaimDelayMs?: number
-  /** Defaults to {@link TUNNEL_SOCKETS_GONE_GRACE_MS}. */
-  socketsGoneGraceMs?: number
-  /** Defaults to {@link TUNNEL_RECONNECT_MS_BEFORE_FAILED}. */
-  reconnectMsBeforeFailed?: number
-  /** Defaults to {@link TUNNEL_RECLAIM_MAX_INTERVAL_MS}. */
-  reclaimMaxIntervalMs?: number
-  /**
-   * Subdomain held by the run before this one (a stop and start, or a settings change), asked for
-   * again when none is configured so the public URL survives the restart.
-   */
-  previousSubdomain?: string | null
-  /**
-   * Clock time before which the first registration is not sent: the server still holds the
-   * previous run's client (and its subdomain) for about a second after its sockets closed.
-   */
-  firstAttemptNotBefore?: number
-}
+export type { TunnelSupervisorConfig } from './supervisor-settings'
 
 export interface TunnelTimers {
   setTimeout(callback: () => void, delayMs: number): unknown
@@ -137,14 +72,6 @@ const realTimers: TunnelTimers = {
 
 const silentLogger: TunnelLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
-interface OnlineInfo {
-  url: string
-  subdomain: string
-  requestedSubdomain: string | null
-  subdomainChanged: boolean
-  onlineSince: string
-}
-
 /** Create the supervisor; nothing happens until `start()`. */
 export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: TunnelSupervisorDeps = {}): TunnelSupervisor {
   const register = deps.register ?? requestRegistration
@@ -154,36 +81,21 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   const timers = deps.timers ?? realTimers
   const logger = neverThrowing(deps.logger ?? silentLogger)
   const random = deps.random ?? Math.random
-  const serverUrl = config.serverUrl.replace(/\/+$/, '')
-  const configuredSubdomain = config.subdomain ?? null
-  const probeTimeoutMs = config.probeTimeoutMs ?? Math.min(config.probeIntervalMs, TUNNEL_PROBE_TIMEOUT_MS)
-  const probeFailuresBeforeLoss = config.probeFailuresBeforeLoss ?? TUNNEL_PROBE_FAILURES_BEFORE_LOSS
-  const reclaimDelayMs = config.reclaimDelayMs ?? TUNNEL_RECLAIM_DELAY_MS
-  const socketsGoneGraceMs = config.socketsGoneGraceMs ?? TUNNEL_SOCKETS_GONE_GRACE_MS
-  const reconnectMsBeforeFailed = config.reconnectMsBeforeFailed ?? TUNNEL_RECONNECT_MS_BEFORE_FAILED
-  const reclaimMaxIntervalMs = config.reclaimMaxIntervalMs ?? TUNNEL_RECLAIM_MAX_INTERVAL_MS
+  const settings = resolveMachineSettings(config)
+  const { serverUrl } = settings
+  const probeTimeoutMs = resolveProbeTimeoutMs(config)
 
   if (!Number.isInteger(config.localPort) || config.localPort < 1 || config.localPort > 65_535) {
     throw new RangeError(`the tunnel's local port must be the receiver's port (1-65535), got ${config.localPort}`)
   }
 
   const listeners = new Set<(state: TunnelState) => void>()
-  let state: TunnelState = { status: 'off', serverUrl, lastProvedAt: null }
-  let lastProvedAt: string | null = null
-  let isRunning = false
+  let machine = initialSupervisorState(serverUrl, config.previousSubdomain ?? null)
   let token = 0
-  let hasBeenOnline = false
-  let failedAttempts = 0
-  /** Subdomain the server last gave us; asked for again when none is configured, so the URL survives a reconnect. */
-  let heldSubdomain: string | null = config.previousSubdomain ?? null
-  /** Clock time of the loss the supervisor is reconnecting after, for the floor before `failed`. */
-  let lostAt = 0
-  let online: OnlineInfo | null = null
   let connection: TunnelConnection | null = null
   let currentAttempt: Promise<void> | null = null
   let attemptAbort: AbortController | null = null
   let probeAbort: AbortController | null = null
-  let consecutiveProbeFailures = 0
   let retryTimer: unknown = null
   let deadlineTimer: unknown = null
   let probeTimer: unknown = null
@@ -191,15 +103,80 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   let reclaimTimer: unknown = null
   let reclaimAbort: AbortController | null = null
   let currentReclaim: Promise<void> | null = null
+  /** Everything the last shut-down effect closed and cancelled, settling once all have; what `stop()` waits for. */
+  let stopping: Promise<unknown> | null = null
 
-  const isoNow = (): string => new Date(clock.now()).toISOString()
-  const problemOf = (code: TunnelProblemCode, message: string): TunnelProblem => ({ code, message, at: isoNow() })
+  /**
+   * Feed one event to the machine and perform its effects in order. The state is taken before any
+   * effect runs, so a listener that calls back in (a stop from a state listener) sees it. Effects
+   * carry the token of their transition: what they start is stale once a later one supersedes it.
+   */
+  function dispatch(event: SupervisorEvent): void {
+    const transition = next(machine, event, { settings, now: clock.now(), random })
+    machine = transition.state
+    if (transition.supersedes) token += 1
+    const myToken = token
+    for (const effect of transition.effects) perform(effect, myToken)
+  }
 
-  function setState(next: TunnelState): void {
-    state = next
+  function perform(effect: SupervisorEffect, myToken: number): void {
+    switch (effect.type) {
+      case 'publish':
+        publish(effect.state)
+        return
+      case 'log':
+        logger[effect.level](effect.message, effect.fields)
+        return
+      case 'attempt':
+        currentAttempt = runAttempt(myToken, effect.subdomain, effect.waitMs).catch(reportUnexpected)
+        return
+      case 'retry':
+        retryTimer = timers.setTimeout(() => {
+          retryTimer = null
+          if (myToken === token) dispatch({ type: 'retry-due' })
+        }, effect.delayMs)
+        return
+      case 'probe':
+        probeTimer = timers.setTimeout(() => void runProbe(myToken, effect.publicUrl).catch(reportUnexpected), effect.delayMs)
+        return
+      case 'arm-sockets-gone':
+        if (socketsGoneTimer !== null) return
+        socketsGoneTimer = timers.setTimeout(() => {
+          socketsGoneTimer = null
+          if (myToken === token) dispatch({ type: 'sockets-gone' })
+        }, effect.delayMs)
+        return
+      case 'disarm-sockets-gone':
+        socketsGoneTimer = clearTimer(socketsGoneTimer)
+        return
+      case 'reclaim':
+        reclaimTimer = timers.setTimeout(() => {
+          reclaimTimer = null
+          if (myToken !== token) return
+          currentReclaim = runReclaim(myToken, effect.wanted, effect.tries).catch(reportUnexpected)
+        }, effect.delayMs)
+        return
+      case 'drop-connection':
+        probeTimer = clearTimer(probeTimer)
+        socketsGoneTimer = clearTimer(socketsGoneTimer)
+        cancelReclaim()
+        probeAbort?.abort()
+        probeAbort = null
+        void closeQuietly(connection)
+        connection = null
+        return
+      case 'shut-down':
+        stopping = shutDown()
+        return
+      default:
+        assertNever(effect)
+    }
+  }
+
+  function publish(state: TunnelState): void {
     for (const listener of [...listeners]) {
       try {
-        listener(next)
+        listener(state)
       } catch (error: unknown) {
         logger.error('a tunnel state listener threw', { error: errorMessage(error) })
       }
@@ -239,21 +216,14 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     logger.error('tunnel: unexpected error', { error: errorMessage(error) })
   }
 
-  function launchAttempt(): Promise<void> {
-    return runAttempt().catch(reportUnexpected)
+  function onConnectionEvent(eventToken: number, event: TunnelConnectionEvent): void {
+    if (eventToken === token) dispatch({ type: 'connection', event })
   }
 
-  async function runAttempt(): Promise<void> {
-    const myToken = ++token
-    const attempt = failedAttempts + 1
-    const requested = configuredSubdomain ?? heldSubdomain
-    setState({ status: 'connecting', serverUrl, lastProvedAt, attempt, requestedSubdomain: requested })
-    logger.info('tunnel: connecting', { serverUrl, attempt, requestedSubdomain: requested })
+  async function runAttempt(myToken: number, requested: string | null, waitMs: number): Promise<void> {
     const abort = new AbortController()
     attemptAbort = abort
-    const waitMs = (config.firstAttemptNotBefore ?? 0) - clock.now()
-    if (attempt === 1 && !hasBeenOnline && waitMs > 0) {
-      logger.info('tunnel: waiting for the server to release the previous run', { waitMs })
+    if (waitMs > 0) {
       await sleep(waitMs, abort.signal)
       if (myToken !== token) return
     }
@@ -278,115 +248,29 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       deadlineTimer = clearTimer(deadlineTimer)
       attemptAbort = null
       connection = opened
-      goOnline(registration, requested)
+      dispatch({ type: 'registered', registration, requested, liveSockets: opened.liveSockets() })
     } catch (error: unknown) {
       if (myToken !== token) return
       deadlineTimer = clearTimer(deadlineTimer)
       attemptAbort = null
-      const problem =
-        error instanceof TunnelProblemError
-          ? problemOf(error.code, error.message)
-          : problemOf('SERVER_UNREACHABLE', `the tunnel could not be opened: ${errorMessage(error)}`)
-      onAttemptFailed(problem)
+      dispatch({ type: 'attempt-failed', problem: problemReportOf(error) })
     }
   }
 
-  function goOnline(registration: TunnelRegistration, requested: string | null): void {
-    failedAttempts = 0
-    hasBeenOnline = true
-    heldSubdomain = registration.id
-    consecutiveProbeFailures = 0
-    online = {
-      url: registration.url,
-      subdomain: registration.id,
-      requestedSubdomain: requested,
-      subdomainChanged: requested !== null && requested !== registration.id,
-      onlineSince: isoNow(),
-    }
-    setState({ status: 'online', serverUrl, lastProvedAt, ...online })
-    if (online.subdomainChanged) {
-      // The server gives a random id when the asked-for one is taken, without saying so
-      // (localtunnel/localtunnel#248, #403): callback URLs at providers are now stale.
-      logger.warn('tunnel: the server gave another subdomain than requested', {
-        requestedSubdomain: requested,
-        subdomain: registration.id,
-      })
-      if (requested !== null) scheduleReclaim(token, requested, 0)
-    }
-    logger.info('tunnel: online', { url: registration.url })
-    if (connection?.liveSockets() === 0) armSocketsGone()
-    const myToken = token
-    probeTimer = timers.setTimeout(() => void runProbe(myToken).catch(reportUnexpected), 0)
-  }
-
-  function onConnectionEvent(eventToken: number, event: TunnelConnectionEvent): void {
-    if (eventToken !== token || online === null) return
-    switch (event.type) {
-      case 'error':
-        onLoss(problemOf('TUNNEL_LOST', `the connection to the tunnel server was lost: ${event.message}`))
-        return
-      case 'sockets-changed':
-        if (event.live === 0) armSocketsGone()
-        else socketsGoneTimer = clearTimer(socketsGoneTimer)
-        return
-      default:
-        assertNever(event)
-    }
-  }
-
-  function armSocketsGone(): void {
-    if (socketsGoneTimer !== null) return
-    const myToken = token
-    socketsGoneTimer = timers.setTimeout(() => {
-      socketsGoneTimer = null
-      if (myToken !== token) return
-      onLoss(problemOf('TUNNEL_LOST', 'every connection to the tunnel server closed and none came back'))
-    }, socketsGoneGraceMs)
-  }
-
-  async function runProbe(myToken: number): Promise<void> {
+  async function runProbe(myToken: number, publicUrl: string): Promise<void> {
     probeTimer = null
-    if (myToken !== token || online === null) return
+    if (myToken !== token) return
     const abort = new AbortController()
     probeAbort = abort
     const timeout = timers.setTimeout(() => abort.abort(), probeTimeoutMs)
-    const target = new URL(config.healthPath, online.url).toString()
+    const target = new URL(config.healthPath, publicUrl).toString()
     const outcome = await probeHealth(target, config.healthNonce, probe, abort.signal)
     timers.clearTimeout(timeout)
     if (probeAbort === abort) probeAbort = null
-    if (myToken !== token || online === null) return
-    if (outcome.ok) {
-      consecutiveProbeFailures = 0
-      lastProvedAt = isoNow()
-      setState({ status: 'online', serverUrl, lastProvedAt, ...online })
-    } else {
-      consecutiveProbeFailures += 1
-      logger.warn('tunnel: health probe failed', { detail: outcome.detail, consecutive: consecutiveProbeFailures })
-      if (consecutiveProbeFailures >= probeFailuresBeforeLoss) {
-        onLoss(problemOf('PROBE_FAILED', `the public URL no longer reaches this inspector: ${outcome.detail}`))
-        return
-      }
-    }
-    // After a failure, look again soon: the first probe can race the client's sockets connecting,
-    // and a real loss should be confirmed in seconds, not after a whole interval.
-    const nextProbeMs = outcome.ok ? config.probeIntervalMs : Math.min(config.probeIntervalMs, TUNNEL_PROBE_RETRY_MS)
-    probeTimer = timers.setTimeout(() => void runProbe(myToken).catch(reportUnexpected), nextProbeMs)
+    if (myToken === token) dispatch({ type: 'probed', outcome })
   }
 
-  /**
-   * Online, but on another subdomain than asked for: the wanted one is usually held by our own
-   * previous client for a second or two (or by someone else for longer). Keep asking for it, more
-   * and more rarely, and move over once the server hands it out.
-   */
-  function scheduleReclaim(myToken: number, wanted: string, tries: number): void {
-    const delayMs = Math.min(reclaimMaxIntervalMs, reclaimDelayMs * 2 ** Math.min(tries, 20))
-    reclaimTimer = timers.setTimeout(() => {
-      reclaimTimer = null
-      if (myToken !== token) return
-      currentReclaim = runReclaim(myToken, wanted, tries).catch(reportUnexpected)
-    }, delayMs)
-  }
-
+  /** One try to take `wanted` back (the machine schedules the tries); moves over when the server hands it out. */
   async function runReclaim(myToken: number, wanted: string, tries: number): Promise<void> {
     const abort = new AbortController()
     reclaimAbort = abort
@@ -398,7 +282,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       const registration = await register({ serverUrl, subdomain: wanted }, abort.signal)
       if (myToken !== token) return
       if (registration.id !== wanted) {
-        scheduleReclaim(myToken, wanted, tries + 1)
+        dispatch({ type: 'reclaim-missed', wanted, tries, error: null })
         return
       }
       const opened = await openTunnel({
@@ -422,12 +306,11 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       const previous = connection
       connection = opened
       logger.info('tunnel: took the requested subdomain back', { subdomain: wanted })
-      goOnline(registration, wanted)
+      dispatch({ type: 'registered', registration, requested: wanted, liveSockets: opened.liveSockets() })
       await closeQuietly(previous)
     } catch (error: unknown) {
       if (myToken !== token) return
-      logger.warn('tunnel: could not take the requested subdomain back yet', { error: errorMessage(error) })
-      scheduleReclaim(myToken, wanted, tries + 1)
+      dispatch({ type: 'reclaim-missed', wanted, tries, error: errorMessage(error) })
     } finally {
       timers.clearTimeout(timeout)
       if (reclaimAbort === abort) reclaimAbort = null
@@ -440,111 +323,42 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     reclaimAbort = null
   }
 
-  /** An online tunnel stopped working: drop it and reconnect, asking for the same subdomain. */
-  function onLoss(problem: TunnelProblem): void {
-    if (!isRunning || online === null) return
-    token += 1
-    logger.warn('tunnel: lost', { code: problem.code, message: problem.message })
+  /** Cancels every timer and step in flight and closes the connection; resolves once all have settled. */
+  function shutDown(): Promise<unknown> {
+    retryTimer = clearTimer(retryTimer)
+    deadlineTimer = clearTimer(deadlineTimer)
     probeTimer = clearTimer(probeTimer)
     socketsGoneTimer = clearTimer(socketsGoneTimer)
     cancelReclaim()
+    attemptAbort?.abort(new TunnelProblemError('REGISTRATION_TIMEOUT', 'the tunnel was stopped'))
+    attemptAbort = null
     probeAbort?.abort()
     probeAbort = null
-    online = null
-    void closeQuietly(connection)
+    const closing = closeQuietly(connection)
     connection = null
-    failedAttempts = 0
-    lostAt = clock.now()
-    const delayMs = Math.max(reclaimDelayMs, computeBackoffDelayMs(1, config.backoff, random))
-    scheduleRetry(problem, 'reconnecting', delayMs)
-  }
-
-  function onAttemptFailed(problem: TunnelProblem): void {
-    failedAttempts += 1
-    const delayMs = computeBackoffDelayMs(failedAttempts, config.backoff, random)
-    const isEarly = failedAttempts < TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED || clock.now() - lostAt < reconnectMsBeforeFailed
-    const stillReconnecting = hasBeenOnline && isEarly && problem.code !== 'SUBDOMAIN_REFUSED'
-    scheduleRetry(problem, stillReconnecting ? 'reconnecting' : 'failed', delayMs)
-  }
-
-  function scheduleRetry(problem: TunnelProblem, status: 'reconnecting' | 'failed', delayMs: number): void {
-    const attempt = failedAttempts + 1
-    const nextAttemptAt = new Date(clock.now() + delayMs).toISOString()
-    const requestedSubdomain = configuredSubdomain ?? heldSubdomain
-    if (status === 'failed') {
-      setState({ status, serverUrl, lastProvedAt, reason: problem.message, lastError: problem, attempt, requestedSubdomain, nextAttemptAt })
-    } else {
-      setState({ status, serverUrl, lastProvedAt, lastError: problem, attempt, requestedSubdomain, nextAttemptAt })
-    }
-    logger.warn(`tunnel: ${status}, next attempt in ${delayMs} ms`, { code: problem.code, message: problem.message })
-    const myToken = token
-    retryTimer = timers.setTimeout(() => {
-      retryTimer = null
-      if (myToken !== token || !isRunning) return
-      currentAttempt = launchAttempt()
-    }, delayMs)
-  }
-
-  function invalidSettings(): TunnelProblem | null {
-    const badServer = describeInvalidServerUrl(serverUrl)
-    if (badServer !== null) return problemOf('SERVER_UNREACHABLE', badServer)
-    const badSubdomain = configuredSubdomain === null ? null : describeInvalidSubdomain(configuredSubdomain)
-    if (badSubdomain !== null) return problemOf('SUBDOMAIN_INVALID', badSubdomain)
-    return null
+    const attempt = currentAttempt
+    currentAttempt = null
+    const reclaim = currentReclaim
+    currentReclaim = null
+    return Promise.all([closing, attempt, reclaim])
   }
 
   return {
     start() {
-      if (isRunning) return Promise.resolve()
-      isRunning = true
-      hasBeenOnline = false
-      failedAttempts = 0
-      const invalid = invalidSettings()
-      if (invalid !== null) {
-        // Retrying cannot fix a setting: fail once, with no next attempt, until the settings change.
-        logger.warn('tunnel: not started', { message: invalid.message })
-        setState({
-          status: 'failed',
-          serverUrl,
-          lastProvedAt,
-          reason: invalid.message,
-          lastError: invalid,
-          attempt: 1,
-          requestedSubdomain: configuredSubdomain,
-          nextAttemptAt: null,
-        })
-        return Promise.resolve()
-      }
-      currentAttempt = launchAttempt()
-      return currentAttempt
+      const attemptBefore = currentAttempt
+      dispatch({ type: 'start' })
+      // Only a start that launched an attempt waits for it (not one while running, nor one refused for its settings).
+      return currentAttempt !== attemptBefore && currentAttempt !== null ? currentAttempt : Promise.resolve()
     },
 
     async stop() {
-      if (!isRunning) return
-      isRunning = false
-      token += 1
-      retryTimer = clearTimer(retryTimer)
-      deadlineTimer = clearTimer(deadlineTimer)
-      probeTimer = clearTimer(probeTimer)
-      socketsGoneTimer = clearTimer(socketsGoneTimer)
-      cancelReclaim()
-      attemptAbort?.abort(new TunnelProblemError('REGISTRATION_TIMEOUT', 'the tunnel was stopped'))
-      attemptAbort = null
-      probeAbort?.abort()
-      probeAbort = null
-      online = null
-      const closing = closeQuietly(connection)
-      connection = null
-      const attempt = currentAttempt
-      currentAttempt = null
-      const reclaim = currentReclaim
-      currentReclaim = null
-      setState({ status: 'off', serverUrl, lastProvedAt })
-      logger.info('tunnel: stopped')
-      await Promise.all([closing, attempt, reclaim])
+      const shutDownBefore = stopping
+      dispatch({ type: 'stop' })
+      // Only a stop that shut down waits for it (not one while stopped, nor one from a listener of that stop).
+      if (stopping !== shutDownBefore) await stopping
     },
 
-    getState: () => state,
+    getState: () => machine.tunnel,
 
     onState(listener) {
       listeners.add(listener)
@@ -553,6 +367,12 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       }
     },
   }
+}
+
+/** A failed attempt's error as the state will show it; anything but our own problem is an unreachable server. */
+function problemReportOf(error: unknown): ProblemReport {
+  if (error instanceof TunnelProblemError) return { code: error.code, message: error.message }
+  return { code: 'SERVER_UNREACHABLE', message: `the tunnel could not be opened: ${errorMessage(error)}` }
 }
 
 /**

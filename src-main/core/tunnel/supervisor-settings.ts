@@ -1,0 +1,96 @@
+/**
+ * What a tunnel supervisor can be told, and the defaults of what the caller leaves out. Apart from
+ * the supervisor so that the rules (supervisor-machine.ts) and the plumbing (tunnel-supervisor.ts)
+ * read one resolved set of settings.
+ */
+import type { BackoffConfig } from './backoff'
+import type { MachineSettings } from './supervisor-machine'
+
+/** Upper bound of one health probe when the config does not set one. */
+export const TUNNEL_PROBE_TIMEOUT_MS = 10_000
+
+/** Failed probes in a row that count as a lost tunnel: one can be a blip of the public server. */
+export const TUNNEL_PROBE_FAILURES_BEFORE_LOSS = 2
+
+/**
+ * The localtunnel server keeps a client registered for about a second after its last socket
+ * closes (localtunnel/server `lib/Client.js`, grace timeout). Asking for our subdomain again
+ * sooner finds it "taken" by our own ghost and yields a random one, so the first reconnect after
+ * a loss waits at least this long.
+ */
+export const TUNNEL_RECLAIM_DELAY_MS = 1_500
+
+/** No socket to the server for this long while online counts as a loss (the client reopens dead sockets at once). */
+export const TUNNEL_SOCKETS_GONE_GRACE_MS = 3_000
+
+/**
+ * Least time since a loss before `reconnecting` turns into `failed` (besides a few failed
+ * attempts): quick refusals while the tunnel server restarts (a couple of seconds) are not a
+ * failure worth a red state.
+ */
+export const TUNNEL_RECONNECT_MS_BEFORE_FAILED = 10_000
+
+/** Longest wait between tries to take the requested subdomain back while online with another one. */
+export const TUNNEL_RECLAIM_MAX_INTERVAL_MS = 30_000
+
+export interface TunnelSupervisorConfig {
+  /** The receiver port: the only port the tunnel ever exposes. Never the API's or the UI's. */
+  localPort: number
+  localHost: '127.0.0.1'
+  /** Tunnel server base URL, e.g. `https://localtunnel.me`. */
+  serverUrl: string
+  /** Subdomain to ask for on every attempt; without one, the subdomain last held is asked for again. */
+  subdomain?: string | null
+  /** Budget of one attempt: registration plus the first socket to the server. */
+  registrationTimeoutMs: number
+  /** Time between health probes while online. */
+  probeIntervalMs: number
+  /** Defaults to the smaller of `probeIntervalMs` and {@link TUNNEL_PROBE_TIMEOUT_MS}. */
+  probeTimeoutMs?: number
+  /** Defaults to {@link TUNNEL_PROBE_FAILURES_BEFORE_LOSS}. */
+  probeFailuresBeforeLoss?: number
+  /** Receiver path answering the probe, e.g. `/__inspector/health`. */
+  healthPath: string
+  /** Per-run value the receiver's health answer must carry (header `x-inspector-nonce` or body). */
+  healthNonce: string
+  backoff: BackoffConfig
+  /** Defaults to {@link TUNNEL_RECLAIM_DELAY_MS}. */
+  reclaimDelayMs?: number
+  /** Defaults to {@link TUNNEL_SOCKETS_GONE_GRACE_MS}. */
+  socketsGoneGraceMs?: number
+  /** Defaults to {@link TUNNEL_RECONNECT_MS_BEFORE_FAILED}. */
+  reconnectMsBeforeFailed?: number
+  /** Defaults to {@link TUNNEL_RECLAIM_MAX_INTERVAL_MS}. */
+  reclaimMaxIntervalMs?: number
+  /**
+   * Subdomain held by the run before this one (a stop and start, or a settings change), asked for
+   * again when none is configured so the public URL survives the restart.
+   */
+  previousSubdomain?: string | null
+  /**
+   * Clock time before which the first registration is not sent: the server still holds the
+   * previous run's client (and its subdomain) for about a second after its sockets closed.
+   */
+  firstAttemptNotBefore?: number
+}
+
+/** The settings the state machine decides by, every default filled in. */
+export function resolveMachineSettings(config: TunnelSupervisorConfig): MachineSettings {
+  return {
+    serverUrl: config.serverUrl.replace(/\/+$/, ''),
+    configuredSubdomain: config.subdomain ?? null,
+    firstAttemptNotBefore: config.firstAttemptNotBefore ?? 0,
+    backoff: config.backoff,
+    probeIntervalMs: config.probeIntervalMs,
+    probeFailuresBeforeLoss: config.probeFailuresBeforeLoss ?? TUNNEL_PROBE_FAILURES_BEFORE_LOSS,
+    reclaimDelayMs: config.reclaimDelayMs ?? TUNNEL_RECLAIM_DELAY_MS,
+    reclaimMaxIntervalMs: config.reclaimMaxIntervalMs ?? TUNNEL_RECLAIM_MAX_INTERVAL_MS,
+    reconnectMsBeforeFailed: config.reconnectMsBeforeFailed ?? TUNNEL_RECONNECT_MS_BEFORE_FAILED,
+    socketsGoneGraceMs: config.socketsGoneGraceMs ?? TUNNEL_SOCKETS_GONE_GRACE_MS,
+  }
+}
+
+/** Upper bound of one health probe: never longer than the interval between probes. */
+export function resolveProbeTimeoutMs(config: TunnelSupervisorConfig): number {
+  return config.probeTimeoutMs ?? Math.min(config.probeIntervalMs, TUNNEL_PROBE_TIMEOUT_MS)
+}
