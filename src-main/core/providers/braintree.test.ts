@@ -243,6 +243,9 @@ describe('Braintree recognition, summary and the derived XML view', () => {
     expect(looksLikeBraintree(delivery(formBody(sample.bt_signature, sample.bt_payload)))).toBe(true)
     expect(looksLikeBraintree(delivery(Buffer.from('id=tr_12345')))).toBe(false)
     expect(looksLikeBraintree(delivery(Buffer.from('{"bt_signature":1}')))).toBe(false)
+    // A JSON or XML body is never a form, even when its text holds both parameters.
+    expect(looksLikeBraintree(delivery(Buffer.from(' {"note":"x&bt_signature=a|b&bt_payload=c"}')))).toBe(false)
+    expect(looksLikeBraintree(delivery(Buffer.from('<a>&bt_signature=a|b&bt_payload=c</a>')))).toBe(false)
   })
 
   it('summarises a subscription charge with its amount exactly as sent', () => {

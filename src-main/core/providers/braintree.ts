@@ -74,14 +74,26 @@ export interface BraintreeSignaturePair {
  */
 export function readBraintreeForm(body: Buffer): BraintreeForm | null {
   if (body.length === 0 || body.length > 16 * 1024 * 1024) return null
-  // Every delivery of an unrecognised sender reaches this rule: a byte search, without copying the
-  // body into a string, turns the others away (the receiver's throughput depends on it).
+  // Every delivery of an unrecognised sender reaches this rule, so the others are turned away
+  // cheaply (the receiver's throughput depends on it): a JSON or XML body by its first byte, then
+  // a byte search, without copying the body into a string.
+  if (startsLikeJsonOrXml(body)) return null
   if (body.indexOf(`${BRAINTREE_SIGNATURE_PARAM}=`) === -1 && body.indexOf(`${BRAINTREE_PAYLOAD_PARAM}=`) === -1) return null
   const params = new URLSearchParams(body.toString('utf8'))
   const signature = params.get(BRAINTREE_SIGNATURE_PARAM)
   const payload = params.get(BRAINTREE_PAYLOAD_PARAM)
   if (signature === null && payload === null) return null
   return { signature, payload }
+}
+
+/** A form body starts with a parameter name; `{`, `[` or `<` (after white space) is JSON or XML. */
+function startsLikeJsonOrXml(body: Buffer): boolean {
+  for (let index = 0; index < body.length; index++) {
+    const byte = body[index]
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue
+    return byte === 0x7b || byte === 0x5b || byte === 0x3c
+  }
+  return false
 }
 
 /** True for a Braintree notification: a form body with both bt_signature and bt_payload. */
