@@ -1,7 +1,15 @@
-/** The search runner hands a scan's columns back whether the scan ends, is cancelled or fails. */
+/**
+ * The search runner hands a scan's columns back whether the scan ends, is cancelled or fails, and
+ * does not hash again the sidecars this process verified already (a worker started afresh).
+ */
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { makeTempDir } from '../../test-support/temp-dir'
+import { FRAME_HEADER_BYTES } from './capture-log'
 import { columnsOver, COLUMN_BYTES_PER_CANDIDATE } from './scan-columns'
-import { createSearchRunner, type SearchReply } from './search-runner'
+import { createSearchRunner, sidecarPathOf, type SearchMessage, type SearchReply } from './search-runner'
 import type { ScanSegment } from './search-scan'
 
 function segmentsOver(buffer: ArrayBuffer, count: number): ScanSegment[] {
@@ -54,5 +62,62 @@ describe('search runner', () => {
     runner.handle({ kind: 'scan', jobId: 3, filter: { query: 'x', nowMs: 0 }, segments: [broken], columns })
     await until(replies, 'release')
     expect(replies.map((reply) => reply.kind)).toEqual(['error', 'release'])
+  })
+})
+
+/** A log of one capture whose body says `word`. */
+function writeLog(path: string, word: string): void {
+  const body = Buffer.from(JSON.stringify({ word }))
+  const metadata = Buffer.from(
+    JSON.stringify({
+      id: 'c1',
+      method: 'POST',
+      target: '/x',
+      outcome: 'captured',
+      headers: [['Content-Type', 'application/json']],
+      body: { sha256: createHash('sha256').update(body).digest('hex') },
+      recognition: null,
+      response: { status: 200 },
+    }),
+  )
+  const header = Buffer.alloc(FRAME_HEADER_BYTES)
+  header.write('CIF1', 0)
+  header.writeUInt32BE(metadata.length, 4)
+  header.writeUInt32BE(body.length, 8)
+  writeFileSync(path, Buffer.concat([header, metadata, body]))
+}
+
+async function upkeep(message: SearchMessage): Promise<SearchReply[]> {
+  const replies: SearchReply[] = []
+  const runner = createSearchRunner((reply) => replies.push(reply))
+  runner.handle(message)
+  await until(replies, 'idle')
+  return replies
+}
+
+describe('sidecar upkeep', () => {
+  it('says which sidecars it verified, and trusts what a worker before it verified', async () => {
+    const { dir, remove } = await makeTempDir()
+    try {
+      const logPath = join(dir, '000001.log')
+      writeLog(logPath, 'zanzibar')
+      const files = { logPath, sidecarPath: sidecarPathOf(logPath) }
+      mkdirSync(join(dir, 'search'))
+      const built = await upkeep({ kind: 'maintain', segments: [files], verified: [] })
+      const sidecar = readFileSync(files.sidecarPath)
+      expect(built).toContainEqual({ kind: 'verified', path: files.sidecarPath, size: sidecar.length })
+
+      // Its text changed (same size): a worker told it was verified at this size leaves it alone ...
+      const changed = Buffer.from(sidecar)
+      changed.write('zanzibur', changed.indexOf('zanzibar'))
+      writeFileSync(files.sidecarPath, changed)
+      await upkeep({ kind: 'maintain', segments: [files], verified: [[files.sidecarPath, sidecar.length]] })
+      expect(readFileSync(files.sidecarPath).equals(changed)).toBe(true)
+      // ... one not told verifies it, finds it changed and builds it again.
+      await upkeep({ kind: 'maintain', segments: [files], verified: [] })
+      expect(readFileSync(files.sidecarPath).equals(sidecar)).toBe(true)
+    } finally {
+      await remove()
+    }
   })
 })

@@ -21,7 +21,16 @@ export type SearchMessage =
   /** Stop a scan: its caller has what it needs. */
   | { kind: 'cancel'; jobId: number }
   /** Bring the sidecars of these segments (every segment of the store) up to date, when idle. */
-  | { kind: 'maintain'; segments: SegmentFiles[] }
+  | {
+      kind: 'maintain'
+      segments: SegmentFiles[]
+      /**
+       * Sidecars already verified in this process (path and size then), as `verified` replies said:
+       * a worker started afresh does not hash them all again (it is stopped when idle, and upkeep
+       * under a steady stream of captures starts one every few seconds).
+       */
+      verified: Array<[path: string, size: number]>
+    }
 
 export type SearchReply =
   | { kind: 'segment'; jobId: number; segment: number; matched: number[] }
@@ -31,6 +40,8 @@ export type SearchReply =
   | { kind: 'release'; columns: ArrayBuffer }
   /** Captures found damaged (by a scan or a sidecar build), for the store to mark. */
   | { kind: 'damaged'; damaged: DamageFound[] }
+  /** A sidecar's text was verified, or written, at this size. */
+  | { kind: 'verified'; path: string; size: number }
   /** Nothing left to do: no scan and no upkeep pending. */
   | { kind: 'idle' }
 
@@ -94,6 +105,11 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
     post({ kind: 'idle' })
   }
 
+  function markVerified(path: string, size: number): void {
+    verified.set(path, size)
+    post({ kind: 'verified', path, size })
+  }
+
   function upkeepOf(files: SegmentFiles): void {
     let logModifiedMs: number
     try {
@@ -108,7 +124,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
       header = readSidecarHeader(fd)
       const size = statSync(files.sidecarPath).size
       if (header !== null && verified.get(files.sidecarPath) !== size) {
-        if (sidecarTextIntact(fd, header)) verified.set(files.sidecarPath, size)
+        if (sidecarTextIntact(fd, header)) markVerified(files.sidecarPath, size)
         else header = null
       }
     } catch {
@@ -119,7 +135,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
     if (header === null || header.logModifiedMs < logModifiedMs) {
       mkdirSync(dirname(files.sidecarPath), { recursive: true, mode: 0o700 })
       const built = buildSidecar(files.logPath, files.sidecarPath)
-      verified.set(files.sidecarPath, statSync(files.sidecarPath).size)
+      markVerified(files.sidecarPath, statSync(files.sidecarPath).size)
       header = built.header
     }
     // Reported on every upkeep, so damage found before a restart is marked again after it.
@@ -165,6 +181,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
           break
         }
         case 'maintain':
+          for (const [path, size] of message.verified) verified.set(path, size)
           removeOrphans(message.segments)
           upkeep = [...message.segments]
           break

@@ -69,9 +69,16 @@ function scanning(options: ScannerOptions, send: (message: SearchMessage) => voi
   let nextJobId = 1
   const jobs = new Map<number, Job>()
   const pool = createColumnPool()
+  /** Sidecars verified in this process, by path, with their size then (see the `maintain` message). */
+  const verified = new Map<string, number>()
   return {
     jobs,
     pool,
+    maintainMessage(segments: SegmentFiles[]): SearchMessage {
+      const current = new Set(segments.map((files) => files.sidecarPath))
+      for (const path of verified.keys()) if (!current.has(path)) verified.delete(path)
+      return { kind: 'maintain', segments, verified: [...verified] }
+    },
     start(filter: ScanFilter, segments: ScanSegment[], columns: ScanColumns, onSegment: Job['onSegment']): Promise<Array<number[] | undefined>> {
       return new Promise((resolve, reject) => {
         const jobId = nextJobId++
@@ -85,6 +92,9 @@ function scanning(options: ScannerOptions, send: (message: SearchMessage) => voi
           options.onDamaged(reply.damaged)
           return
         case 'idle':
+          return
+        case 'verified':
+          verified.set(reply.path, reply.size)
           return
         case 'release':
           pool.give(reply.columns)
@@ -125,7 +135,7 @@ function inlineScanner(options: ScannerOptions): Scanner {
   return {
     columns: (count) => state.pool.take(count),
     scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
-    maintain: (segments) => runner.handle({ kind: 'maintain', segments }),
+    maintain: (segments) => runner.handle(state.maintainMessage(segments)),
     close: async () => undefined,
   }
 }
@@ -185,7 +195,7 @@ function workerScanner(file: string, options: ScannerOptions): Scanner {
     columns: (count) => state.pool.take(count),
     scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
     maintain(segments) {
-      started().postMessage({ kind: 'maintain', segments } satisfies SearchMessage)
+      started().postMessage(state.maintainMessage(segments))
     },
     async close() {
       clearTimeout(idleTimer)
