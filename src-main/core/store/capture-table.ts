@@ -88,6 +88,12 @@ export class SegmentBlock {
   }
 }
 
+/** A slot of the table: one capture. */
+export interface SlotRef {
+  block: SegmentBlock
+  slot: number
+}
+
 /** The values a filter compares, as the table's codes (see `CaptureTable.codesOf`). */
 export interface FilterCodes {
   provider?: number

@@ -17,14 +17,12 @@
 import { hash } from 'node:crypto'
 import { readdir, readFile, type FileHandle } from 'node:fs/promises'
 import type { StorageIssue } from '../../shared/contract'
-import { filterFieldsOf } from '../../shared/capture-filter'
-import { deliveryKeyOf } from '../deliveries/delivery-key'
 import { scanLog } from './capture-log'
 import { segmentPaths } from './capture-segments'
 import type { LogFileIo } from './log-file-io'
-import { hashDeliveryKey } from './capture-table'
+import { entryFromLogged } from './capture-index'
 import { moveAside } from './data-file'
-import { loggedCaptureSchema, storedCaptureSchema, type LoggedCapture } from './persisted-schema'
+import { loggedCaptureSchema, storedCaptureSchema } from './persisted-schema'
 import { readSegmentIndex, type IndexEntry } from './segment-index'
 
 const INDEX_FILE = /^(\d{6,})\.json$/
@@ -190,30 +188,6 @@ async function readIndexFile(file: string): Promise<string | { entries: IndexEnt
       return { entries, indexedLogBytes: read.document.indexedLogBytes, migrated: true }
     }
   }
-}
-
-/** The index entry of a capture read from its log frame (or a version 1 index). */
-export function entryFromLogged(logged: LoggedCapture, frame: { offset: number; metadataBytes: number }): IndexEntry {
-  const fields = filterFieldsOf(logged)
-  const entry: IndexEntry = {
-    id: logged.id,
-    seq: logged.seq,
-    endpointId: logged.endpointId,
-    receivedAtMs: Date.parse(logged.receivedAt) || 0,
-    frame,
-    bodySize: logged.body.size,
-    method: fields.method,
-    provider: fields.provider,
-    verdict: fields.verdict,
-    answerStatus: fields.answerStatus,
-    outcome: fields.outcome,
-    deliveryHash: hashDeliveryKey(deliveryKeyOf(logged)),
-  }
-  if (logged.origin === 'imported') entry.imported = true
-  if (logged.pinned === true) entry.pinned = true
-  if (typeof logged.note === 'string' && logged.note !== '') entry.note = logged.note
-  if (typeof logged.senderLeftAt === 'string') entry.senderLeftAt = logged.senderLeftAt
-  return entry
 }
 
 async function bodyMatches(handle: FileHandle, offset: number, size: number, sha256: string): Promise<boolean> {

@@ -1,0 +1,346 @@
+/**
+ * The capture store's memory: the table of captures (capture-table.ts) and the annotations the few
+ * annotated ones carry, and everything the store derives from them alone: the entries of a
+ * segment's index document, a brief, the slots of a scope, the list view of a capture whose record
+ * cannot be read. Nothing here touches a file, so it is tested without a disk
+ * (capture-index.test.ts); capture-store.ts composes it with the segments on disk.
+ */
+import { filterFieldsOf } from '../../shared/capture-filter'
+import type { CaptureSummary } from '../../shared/contract'
+import type { CaptureForward } from '../../shared/replay'
+import { deliveryKeyOf } from '../deliveries/delivery-key'
+import {
+  CaptureTable,
+  FLAG_DAMAGED,
+  FLAG_IMPORTED,
+  FLAG_PINNED,
+  FLAG_RECOGNIZED_AGAIN,
+  FLAG_REFUSED,
+  hashDeliveryKey,
+  type SegmentBlock,
+  type SlotRef,
+} from './capture-table'
+import type { LoggedCapture } from './persisted-schema'
+import type { SegmentRecognitions } from './recognition-overrides'
+import type { IndexEntry } from './segment-index'
+
+/** What changes on a stored capture after arrival (kept in its index document, not its log frame). */
+export interface CaptureAnnotations {
+  note?: string | null
+  pinned?: boolean
+  senderLeftAt?: string | null
+  /** How a background forward settled (see `settledBackgroundForward`). */
+  forward?: CaptureForward
+}
+
+/** What memory knows of a capture without reading its record. */
+export interface CaptureBrief {
+  id: string
+  seq: number
+  endpointId: string
+  outcome: 'captured' | 'refused'
+  pinned: boolean
+}
+
+/** A change to an index entry: fields set, and fields removed (`clear`). */
+export type EntryPatch = Partial<IndexEntry> & { clear?: Array<keyof IndexEntry> }
+
+/** A change not yet applied, rendered into a segment's index: slots left out (deleted) or entries changed (notes, verdicts). */
+export interface IndexTweak {
+  exclude?: ReadonlySet<number>
+  patch?: ReadonlyMap<number, EntryPatch>
+}
+
+/**
+ * Annotations: few captures have them (a user writes a note, a sender hangs up), so they live in a
+ * map. Recomputed recognitions, which a key change gives every capture of an endpoint, do not:
+ * they are read from the index on demand (recognition-overrides.ts).
+ */
+export interface Overlay {
+  note?: string
+  senderLeftAt?: string
+  forward?: CaptureForward
+}
+
+const locationOf = (block: SegmentBlock, slot: number): number => block.number * 1024 + slot
+
+export class CaptureIndex {
+  readonly table = new CaptureTable()
+  private readonly overlays = new Map<number, Overlay>()
+  private damagedCount = 0
+
+  /** Captures found damaged (missing bytes, hash mismatch) since start. */
+  get damaged(): number {
+    return this.damagedCount
+  }
+
+  /** `recomputed`: the segment's recomputed recognitions (needed when a slot is flagged). */
+  entryOf(block: SegmentBlock, slot: number, recomputed: SegmentRecognitions | null): IndexEntry {
+    const table = this.table
+    const flags = block.flags[slot] as number
+    const status = block.answerStatus[slot] as number
+    const entry: IndexEntry = {
+      id: table.idOf(block, slot),
+      seq: block.seq[slot] as number,
+      endpointId: table.endpointOf(block, slot),
+      receivedAtMs: block.receivedAtMs[slot] as number,
+      frame: { offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number },
+      bodySize: block.bodySize[slot] as number,
+      method: table.methodOf(block, slot),
+      provider: table.providerOf(block, slot),
+      verdict: table.verdictOf(block, slot),
+      answerStatus: status === 0 ? null : status,
+      outcome: flags & FLAG_REFUSED ? 'refused' : 'captured',
+      deliveryHash: block.deliveryHash[slot] as number,
+    }
+    if (flags & FLAG_IMPORTED) entry.imported = true
+    if (flags & FLAG_PINNED) entry.pinned = true
+    const overlay = this.overlays.get(locationOf(block, slot))
+    if (overlay?.note !== undefined) entry.note = overlay.note
+    if (overlay?.senderLeftAt !== undefined) entry.senderLeftAt = overlay.senderLeftAt
+    if (overlay?.forward !== undefined) entry.forward = overlay.forward
+    const recognition = flags & FLAG_RECOGNIZED_AGAIN ? recomputed?.get(slot) : undefined
+    if (recognition !== undefined) entry.recognition = recognition
+    return entry
+  }
+
+  /** Whether a live capture of the block was recognised again (its index document then holds a recomputed recognition). */
+  hasRecomputed(block: SegmentBlock): boolean {
+    for (let slot = 0; slot < block.length; slot++) if ((block.flags[slot] as number) & FLAG_RECOGNIZED_AGAIN && block.isLive(slot)) return true
+    return false
+  }
+
+  /** The entries of a segment's index document, with a change not yet applied (`tweak`) rendered in. */
+  entries(block: SegmentBlock, recomputed: SegmentRecognitions | null, tweak?: IndexTweak): IndexEntry[] {
+    const entries: IndexEntry[] = []
+    for (let slot = 0; slot < block.length; slot++) {
+      if (!block.isLive(slot) || tweak?.exclude?.has(slot)) continue
+      const entry = this.entryOf(block, slot, recomputed)
+      const patch = tweak?.patch?.get(slot)
+      if (patch) {
+        const { clear, ...fields } = patch
+        Object.assign(entry, fields)
+        for (const key of clear ?? []) delete entry[key]
+      }
+      entries.push(entry)
+    }
+    return entries
+  }
+
+  /** Adds a capture to the block; returns its slot. */
+  add(block: SegmentBlock, entry: IndexEntry): number {
+    const slot = this.table.add(block, {
+      id: entry.id,
+      seq: entry.seq,
+      endpointId: entry.endpointId,
+      receivedAtMs: entry.receivedAtMs,
+      offset: entry.frame.offset,
+      metadataBytes: entry.frame.metadataBytes,
+      bodySize: entry.bodySize,
+      method: entry.method,
+      provider: entry.provider,
+      verdict: entry.verdict,
+      answerStatus: entry.answerStatus,
+      outcome: entry.outcome,
+      deliveryHash: entry.deliveryHash,
+      pinned: entry.pinned === true,
+      imported: entry.imported === true,
+    })
+    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.forward !== undefined) {
+      const overlay: Overlay = {}
+      if (entry.note !== undefined) overlay.note = entry.note
+      if (entry.senderLeftAt !== undefined) overlay.senderLeftAt = entry.senderLeftAt
+      if (entry.forward !== undefined) overlay.forward = entry.forward
+      this.overlays.set(locationOf(block, slot), overlay)
+    }
+    // Only the mark: the recognition stays in the index document (read on demand).
+    if (entry.recognition !== undefined) this.table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
+    return slot
+  }
+
+  /** Forgets a deleted capture (its index was written without it). */
+  delete(block: SegmentBlock, slot: number): void {
+    this.table.delete(block, slot)
+    this.overlays.delete(locationOf(block, slot))
+  }
+
+  /** Forgets a removed segment's block. */
+  dropBlock(segmentNumber: number): void {
+    const block = this.table.block(segmentNumber)
+    for (let slot = 0; slot < block.length; slot++) this.overlays.delete(locationOf(block, slot))
+    this.table.dropBlock(segmentNumber)
+  }
+
+  /** Applies a change of annotations (once its index was written with `annotationPatch(change)`). */
+  annotate(block: SegmentBlock, slot: number, change: CaptureAnnotations): void {
+    const overlay = this.writableOverlay(block, slot)
+    if (change.note !== undefined) {
+      if (change.note === null || change.note === '') delete overlay.note
+      else overlay.note = change.note
+    }
+    if (change.senderLeftAt !== undefined) {
+      if (change.senderLeftAt === null) delete overlay.senderLeftAt
+      else overlay.senderLeftAt = change.senderLeftAt
+    }
+    if (change.forward !== undefined) overlay.forward = change.forward
+    if (change.pinned !== undefined) this.table.setFlag(block, slot, FLAG_PINNED, change.pinned)
+  }
+
+  /** A capture's annotations, if it has any. */
+  overlay(block: SegmentBlock, slot: number): Readonly<Overlay> | undefined {
+    return this.overlays.get(locationOf(block, slot))
+  }
+
+  private writableOverlay(block: SegmentBlock, slot: number): Overlay {
+    const location = locationOf(block, slot)
+    let overlay = this.overlays.get(location)
+    if (!overlay) this.overlays.set(location, (overlay = {}))
+    return overlay
+  }
+
+  /** The record as logged, with the annotations memory holds. */
+  withAnnotations(logged: LoggedCapture, block: SegmentBlock, slot: number): LoggedCapture {
+    const overlay = this.overlays.get(locationOf(block, slot))
+    logged.pinned = ((block.flags[slot] as number) & FLAG_PINNED) !== 0
+    logged.note = overlay?.note ?? null
+    logged.senderLeftAt = overlay?.senderLeftAt ?? null
+    if (overlay?.forward !== undefined) logged.forward = overlay.forward
+    return logged
+  }
+
+  markDamaged(block: SegmentBlock, slot: number): void {
+    if (((block.flags[slot] as number) & FLAG_DAMAGED) === 0) this.damagedCount++
+    this.table.setFlag(block, slot, FLAG_DAMAGED, true)
+  }
+
+  /** Live slots of a scope, oldest first, matching the filter's in-memory fields. */
+  slotsOf(endpointId: string | undefined, keep: (block: SegmentBlock, slot: number) => boolean = () => true): SlotRef[] {
+    const table = this.table
+    const endpoint = endpointId === undefined ? -1 : table.endpointCodeOf(endpointId)
+    if (endpointId !== undefined && endpoint === -1) return []
+    const found: SlotRef[] = []
+    for (const block of table.blocks) {
+      for (let slot = 0; slot < block.length; slot++) {
+        if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
+        if (keep(block, slot)) found.push({ block, slot })
+      }
+    }
+    return found
+  }
+
+  brief(id: string): CaptureBrief | undefined {
+    const found = this.table.locate(id)
+    if (!found) return undefined
+    const { block, slot } = found
+    const flags = block.flags[slot] as number
+    return {
+      id,
+      seq: block.seq[slot] as number,
+      endpointId: this.table.endpointOf(block, slot),
+      outcome: flags & FLAG_REFUSED ? 'refused' : 'captured',
+      pinned: (flags & FLAG_PINNED) !== 0,
+    }
+  }
+
+  /** The list view of a capture whose record cannot be read: what memory knows, saying why. */
+  damagedSummary(block: SegmentBlock, slot: number, reason: string): CaptureSummary {
+    const table = this.table
+    const status = block.answerStatus[slot] as number
+    return {
+      id: table.idOf(block, slot),
+      seq: block.seq[slot] as number,
+      endpointId: table.endpointOf(block, slot),
+      receivedAt: new Date(block.receivedAtMs[slot] as number).toISOString(),
+      durationMs: 0,
+      method: table.methodOf(block, slot),
+      target: '',
+      remoteAddress: '',
+      contentType: null,
+      bodySize: block.bodySize[slot] as number,
+      outcome: (block.flags[slot] as number) & FLAG_REFUSED ? 'refused' : 'captured',
+      refusal: null,
+      recognition: null,
+      response: {
+        kind: status === 0 ? 'none' : 'respond',
+        status: status === 0 ? null : status,
+        headers: [],
+        bodySize: 0,
+        delayMs: 0,
+        chosenBy: { kind: 'default' },
+      },
+      origin: (block.flags[slot] as number) & FLAG_IMPORTED ? 'imported' : 'received',
+      importedFrom: null,
+      note: this.overlays.get(locationOf(block, slot))?.note ?? null,
+      pinned: ((block.flags[slot] as number) & FLAG_PINNED) !== 0,
+      senderLeftAt: this.overlays.get(locationOf(block, slot))?.senderLeftAt ?? null,
+      forward: null,
+      deliveryKey: `damaged:${table.idOf(block, slot)}`,
+      damage: reason,
+    }
+  }
+
+  /** The seq the next capture gets: one past every seq stored (deleted ones included). */
+  nextSeq(): number {
+    const table = this.table
+    let nextSeq = Math.max(0, ...table.blocks.map((block) => (block.length > 0 ? (block.seq[block.length - 1] as number) : 0))) + 1
+    for (const block of table.blocks) for (let slot = 0; slot < block.length; slot++) nextSeq = Math.max(nextSeq, (block.seq[slot] as number) + 1)
+    return nextSeq
+  }
+}
+
+/** The index change that writes `change` (applied to memory by `CaptureIndex.annotate` once written). */
+export function annotationPatch(change: CaptureAnnotations): EntryPatch {
+  const patch: EntryPatch = { clear: [] }
+  if (change.note !== undefined) {
+    if (change.note === null || change.note === '') patch.clear?.push('note')
+    else patch.note = change.note
+  }
+  if (change.pinned !== undefined) {
+    if (change.pinned) patch.pinned = true
+    else patch.clear?.push('pinned')
+  }
+  if (change.senderLeftAt !== undefined) {
+    if (change.senderLeftAt === null) patch.clear?.push('senderLeftAt')
+    else patch.senderLeftAt = change.senderLeftAt
+  }
+  if (change.forward !== undefined) patch.forward = change.forward
+  return patch
+}
+
+/** The index fields derived from a record (`deliveryKey` when the caller computed it already). */
+export function fieldsOf(
+  logged: LoggedCapture,
+  deliveryKey?: string,
+): Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> {
+  const fields = filterFieldsOf(logged)
+  const entry: Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> = {
+    method: fields.method,
+    provider: fields.provider,
+    verdict: fields.verdict,
+    answerStatus: fields.answerStatus,
+    outcome: fields.outcome,
+    deliveryHash: hashDeliveryKey(deliveryKey ?? deliveryKeyOf(logged)),
+  }
+  if (logged.origin === 'imported') entry.imported = true
+  if (logged.pinned === true) entry.pinned = true
+  if (typeof logged.note === 'string' && logged.note !== '') entry.note = logged.note
+  return entry
+}
+
+/**
+ * The index entry of a capture read from its log frame: a capture just written, one read back at
+ * start-up, or one of a version 1 index (`deliveryKey` when the caller computed it already).
+ */
+export function entryFromLogged(logged: LoggedCapture, frame: { offset: number; metadataBytes: number }, deliveryKey?: string): IndexEntry {
+  const entry: IndexEntry = {
+    id: logged.id,
+    seq: logged.seq,
+    endpointId: logged.endpointId,
+    receivedAtMs: Date.parse(logged.receivedAt) || 0,
+    frame,
+    bodySize: logged.body.size,
+    ...fieldsOf(logged, deliveryKey),
+  }
+  if (typeof logged.senderLeftAt === 'string') entry.senderLeftAt = logged.senderLeftAt
+  return entry
+}
