@@ -1,19 +1,11 @@
 /** Answer sequences across a restart: a provider's retries go on for hours, so the counters must too. */
-import { afterEach, expect } from 'vitest'
+import { expect } from 'vitest'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
-import { startInspector, type Inspector } from './inspector'
-import { silentLogger } from './logger'
+import type { Inspector } from './inspector'
 
-// The app is started and stopped by hand on the fixture's folder: the test restarts it.
+// The test restarts the app, so it starts and stops it through `app`.
 const test = useInspector()
-let inspector: Inspector | undefined
-afterEach(async () => {
-  await inspector?.stop()
-  inspector = undefined
-})
-
-const start = async (dataDir: string) => (inspector = await startInspector({ dataDir, receiverPort: 0, version: 'test' }, { logger: silentLogger }))
 
 async function deliver(current: Inspector, transaction: string): Promise<number> {
   const body = JSON.stringify({ result: 'OK', uuid: transaction, merchantTransactionId: `order-${transaction}`, transactionType: 'DEBIT' })
@@ -21,8 +13,8 @@ async function deliver(current: Inspector, transaction: string): Promise<number>
   return response.status
 }
 
-test('goes on with "500 twice, then 200" after a restart, per delivery, until reset', async ({ dataDir }) => {
-  let current = await start(dataDir)
+test('goes on with "500 twice, then 200" after a restart, per delivery, until reset', async ({ app }) => {
+  let current = await app.start()
   const [endpoint] = await current.procedures.listEndpoints({})
   await current.procedures.setAnswerConfig({
     endpointId: endpoint!.id,
@@ -45,14 +37,14 @@ test('goes on with "500 twice, then 200" after a restart, per delivery, until re
   expect(await deliver(current, 'tx-b')).toBe(500)
   expect(await deliver(current, 'tx-a')).toBe(500)
 
-  await current.stop()
-  current = await start(dataDir)
+  await app.stop()
+  current = await app.start()
   expect(await deliver(current, 'tx-a')).toBe(200)
   expect(await deliver(current, 'tx-b')).toBe(500)
   expect(await deliver(current, 'tx-b')).toBe(200)
 
   await current.procedures.resetAnswerSequence({ endpointId: endpoint!.id })
-  await current.stop()
-  current = await start(dataDir)
+  await app.stop()
+  current = await app.start()
   expect(await deliver(current, 'tx-a')).toBe(500)
 })

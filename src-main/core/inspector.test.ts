@@ -3,57 +3,62 @@ import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { InspectorEvent } from '../shared/contract'
-import { makeTempDir } from '../test-support/temp-dir'
+import { beforeEach, describe, expect } from 'vitest'
+import type { CaptureDetail, InspectorEvent } from '../shared/contract'
 import { send, sendRaw } from '../test-support/http-client'
+import { useInspector } from '../test-support/inspector-fixture'
 import { startInspector, type Inspector } from './inspector'
 import { silentLogger } from './logger'
 import { logFileIo } from './store/capture-segments'
 
-describe('inspector: receiver + store + procedures', () => {
-  let dir: string
-  let remove: () => Promise<void>
-  let inspector: Inspector | undefined
-  let events: InspectorEvent[]
-  let diskFull = false
-  const start = async (maxBodyBytes?: number) => {
-    inspector = await startInspector(
-      { dataDir: dir, receiverPort: 0, version: 'test', maxBodyBytes },
-      {
-        logger: silentLogger,
-        logIo: {
-          ...logFileIo,
-          writev(fd, buffers, position) {
-            if (diskFull) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
-            return logFileIo.writev(fd, buffers, position)
-          },
-        },
-      },
-    )
-    events = []
-    inspector.events.subscribe((event) => events.push(event))
-    return inspector
-  }
-  const stop = async () => {
-    await inspector?.stop()
-    inspector = undefined
-  }
-  const latest = async () => {
-    const page = await inspector!.procedures.listCaptures({ limit: 1 })
-    return inspector!.procedures.getCapture({ id: page.items[0]!.id })
-  }
+/** The app as these tests drive it: started (with a body limit) and stopped by hand, as a restart needs. */
+interface Run {
+  start: (maxBodyBytes?: number) => Promise<Inspector>
+  stop: () => Promise<void>
+  /** The newest capture of the app started last. */
+  latest: () => Promise<CaptureDetail>
+  /** The events of the app started last, from its start. */
+  events: InspectorEvent[]
+}
 
-  beforeEach(async () => {
-    ;({ dir, remove } = await makeTempDir())
+let diskFull = false
+const test = useInspector({
+  deps: {
+    logIo: {
+      ...logFileIo,
+      writev(fd, buffers, position) {
+        if (diskFull) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+        return logFileIo.writev(fd, buffers, position)
+      },
+    },
+  },
+}).extend<{ run: Run }>({
+  run: async ({ app }, use) => {
+    let current: Inspector | undefined
+    const events: InspectorEvent[] = []
+    await use({
+      start: async (maxBodyBytes) => {
+        const started = (current = await app.start({ maxBodyBytes }))
+        events.length = 0
+        started.events.subscribe((event) => events.push(event))
+        return started
+      },
+      stop: () => app.stop(),
+      latest: async () => {
+        const page = await current!.procedures.listCaptures({ limit: 1 })
+        return current!.procedures.getCapture({ id: page.items[0]!.id })
+      },
+      events,
+    })
+  },
+})
+
+describe('inspector: receiver + store + procedures', () => {
+  beforeEach(() => {
     diskFull = false
   })
-  afterEach(async () => {
-    await stop()
-    await remove()
-  })
 
-  it('creates a default endpoint on first start and captures any method and path under it', async () => {
+  test('creates a default endpoint on first start and captures any method and path under it', async ({ run: { start, latest, events } }) => {
     const app = await start()
     const [endpoint] = await app.procedures.listEndpoints({})
     expect(endpoint).toMatchObject({ name: 'Default', slug: 'default', url: `${app.receiverUrl}/default` })
@@ -66,7 +71,7 @@ describe('inspector: receiver + store + procedures', () => {
     expect(events.map((event) => event.type)).toContain('capture-received')
   })
 
-  it('stores headers as ordered raw pairs and the body byte for byte', async () => {
+  test('stores headers as ordered raw pairs and the body byte for byte', async ({ run: { start, latest } }) => {
     const app = await start()
     const body = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0x80]), randomBytes(4096)])
     const headers: Array<[string, string]> = [
@@ -85,7 +90,7 @@ describe('inspector: receiver + store + procedures', () => {
     expect(capture.bodySize).toBe(body.length)
   })
 
-  it('records every header the sender got, including Date and the connection headers', async () => {
+  test('records every header the sender got, including Date and the connection headers', async ({ run: { start, latest } }) => {
     const app = await start()
     const raw = await sendRaw(app.receiverUrl, 'POST /default/close HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}')
     const received = raw
@@ -112,14 +117,14 @@ describe('inspector: receiver + store + procedures', () => {
     expect(pairs.map(([name]) => name)).toEqual(['Content-Length', 'Date', 'Connection', 'Keep-Alive'])
   })
 
-  it('keeps a gzip body as received', async () => {
+  test('keeps a gzip body as received', async ({ run: { start, latest } }) => {
     const app = await start()
     const body = gzipSync(Buffer.from('{"a":1}'))
     await send(`${app.receiverUrl}/default`, { headers: [['Content-Encoding', 'gzip']], body })
     expect(Buffer.from((await latest()).request.bodyBase64, 'base64').equals(body)).toBe(true)
   })
 
-  it('refuses a body over the limit with 413 and records the refusal (declared and streamed)', async () => {
+  test('refuses a body over the limit with 413 and records the refusal (declared and streamed)', async ({ run: { start, latest } }) => {
     const app = await start(1024)
     const declared = await send(`${app.receiverUrl}/default`, { body: Buffer.alloc(2048, 1) })
     expect(declared.status).toBe(413)
@@ -148,7 +153,7 @@ describe('inspector: receiver + store + procedures', () => {
     expect(capture.refusal).toMatchObject({ declaredSize: 4096, receivedBytes: 0 })
   })
 
-  it('answers unknown endpoints with 404 without capturing, and serves the health path', async () => {
+  test('answers unknown endpoints with 404 without capturing, and serves the health path', async ({ run: { start } }) => {
     const app = await start()
     const unknown = await send(`${app.receiverUrl}/nope/x`, { body: 'x' })
     expect(unknown.status).toBe(404)
@@ -158,14 +163,14 @@ describe('inspector: receiver + store + procedures', () => {
     expect((await app.procedures.listCaptures({})).total).toBe(0)
   })
 
-  it('answers malformed HTTP with 400 and keeps serving', async () => {
+  test('answers malformed HTTP with 400 and keeps serving', async ({ run: { start } }) => {
     const app = await start()
     expect(await sendRaw(app.receiverUrl, 'GARBAGE\r\n\r\n')).toMatch(/^HTTP\/1.1 400/)
     expect(await sendRaw(app.receiverUrl, `GET /default HTTP/1.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toMatch(/^HTTP\/1.1 431/)
     expect((await send(`${app.receiverUrl}/default`, { body: 'still fine' })).status).toBe(200)
   })
 
-  it('answers 503 while captures cannot be written, reports it, and recovers', async () => {
+  test('answers 503 while captures cannot be written, reports it, and recovers', async ({ run: { start, events } }) => {
     const app = await start()
     await send(`${app.receiverUrl}/default`, { body: 'first' })
     diskFull = true
@@ -183,7 +188,7 @@ describe('inspector: receiver + store + procedures', () => {
     expect(events.some((event) => event.type === 'storage-recovered')).toBe(true)
   })
 
-  it('keeps everything across a restart, and manages endpoints', async () => {
+  test('keeps everything across a restart, and manages endpoints', async ({ run: { start, stop } }) => {
     let app = await start()
     const created = await app.procedures.createEndpoint({ name: 'CHIP sandbox' })
     expect(created.slug).toBe('chip-sandbox')
@@ -203,7 +208,7 @@ describe('inspector: receiver + store + procedures', () => {
     expect((await send(`${app.receiverUrl}/chip/gone`, { body: 'x' })).status).toBe(404)
   })
 
-  it('reports an unreadable settings file, keeps it aside, and recovers the endpoints of stored captures', async () => {
+  test('reports an unreadable settings file, keeps it aside, and recovers the endpoints of stored captures', async ({ run: { start, stop }, dataDir: dir }) => {
     let app = await start()
     const custom = await app.procedures.createEndpoint({ name: 'Plexo' })
     await send(`${app.receiverUrl}/plexo`, { body: '{}' })
@@ -220,12 +225,12 @@ describe('inspector: receiver + store + procedures', () => {
     expect(endpoints.some((endpoint) => endpoint.slug === 'default')).toBe(true)
   })
 
-  it('refuses a second inspector on the same data folder', async () => {
+  test('refuses a second inspector on the same data folder', async ({ run: { start }, dataDir: dir }) => {
     await start()
     await expect(startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })).rejects.toThrow(/in use/)
   })
 
-  it('answers as configured, records which step answered, and persists the configuration', async () => {
+  test('answers as configured, records which step answered, and persists the configuration', async ({ run: { start, stop } }) => {
     let app = await start()
     const [endpoint] = await app.procedures.listEndpoints({})
     await expect(
