@@ -1,11 +1,6 @@
 /** shared/slug.ts: endpoint slugs, and how a capture's target splits into its slug and the path within it. */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FALLBACK_SLUG, slugFromName, slugProblem, splitTarget } from '../shared/slug'
-import { createEndpointRegistry } from './endpoints'
-import { openSettingsStore } from './store/settings-store'
+import { FALLBACK_SLUG, slugFromName, slugProblem, splitTarget } from './slug'
 
 describe('splitTarget', () => {
   it('splits off the slug, lower-cased, and keeps the rest as received', () => {
@@ -36,18 +31,5 @@ describe('slugFromName: one rule for the endpoint form and the core', () => {
     const long = slugFromName(`${'a'.repeat(60)} ${'b'.repeat(30)}`, 56)
     expect(long.length).toBeLessThanOrEqual(56)
     expect(slugProblem(long)).toBeNull()
-  })
-
-  it('gives the core the same slug the form showed', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'slug-'))
-    try {
-      const settings = await openSettingsStore(join(dir, 'inspector.json'), join(dir, 'unreadable'), () => new Date())
-      const endpoints = createEndpointRegistry(settings, () => new Date())
-      for (const name of ['Crème brûlée', '日本', 'Stripe (test)']) {
-        expect((await endpoints.create({ name })).slug).toBe(slugFromName(name))
-      }
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
   })
 })

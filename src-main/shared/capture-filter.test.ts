@@ -7,8 +7,8 @@ import {
   normalizeCaptureFilter,
   type CaptureFilter,
   type FilterableCapture,
-} from '../shared/capture-filter'
-import type { CaptureRecognition } from '../shared/contract'
+} from './capture-filter'
+import type { CaptureRecognition } from './contract'
 
 /** What the store and the renderer do with a filter: compile it, then test a capture's fields. */
 function captureMatchesFilter(capture: FilterableCapture, filter: CaptureFilter | undefined): boolean {
