@@ -257,7 +257,8 @@ export function createReplayService(deps: ReplayServiceDeps) {
       const template = (await loadSimulatorTemplates()).find((candidate) => candidate.id === input.templateId)
       if (!template) throw new InspectorError('NOT_FOUND', `no simulator template "${input.templateId}"; see listSimulatorTemplates`)
       const simulated = buildFromTemplate(template, { keys, now: deps.now(), targetUrl: input.targetUrl })
-      const request = buildReplayRequest(simulated.request, { targetUrl: input.targetUrl })
+      // The provider may have added to the path it signed (Mercado Pago's ?data.id=): send to that.
+      const request = buildReplayRequest(simulated.request, { targetUrl: simulated.url ?? input.targetUrl })
       const outcome = await sendReplay(request, { ...input.send, signal: deps.shutdown, now: deps.now })
       const entry = createReplayRecord({ captureId: null, kind: 'simulate', request, outcome, templateId: template.id, now: deps.now() })
       return { record: await record(null, entry), key: simulated.key }

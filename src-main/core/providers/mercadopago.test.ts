@@ -335,13 +335,18 @@ describe('Mercado Pago simulation', () => {
     ).toMatchObject({ status: 'valid', variant: 'data.id lowercased (documented)' })
   })
 
-  it('sent to a target without data.id, the id is left out of the manifest, which verifies there', () => {
+  it('sent to a target without data.id, adds ?data.id=&type= as Mercado Pago does and signs that id', () => {
     const simulated = input([])
     const result = simulation?.sign(simulated)
+    expect(result?.target).toBe('/hooks/mp?data.id=123456789&type=payment')
     const secret = result?.key.generatedSecret ?? ''
-    expect(
-      verifyMercadoPago(delivery(simulated.target, simulated.headers, result?.body ?? Buffer.alloc(0)), [secretOf(secret)], { now: NOW }).verdict,
-    ).toMatchObject({ status: 'valid', variant: 'manifest without id' })
+    const body = result?.body ?? Buffer.alloc(0)
+    expect(verifyMercadoPago(delivery(result?.target ?? '', simulated.headers, body), [secretOf(secret)], { now: NOW }).verdict).toMatchObject({
+      status: 'valid',
+      variant: 'data.id lowercased (documented)',
+    })
+    // The id is signed: the same callback at the URL without it does not verify.
+    expect(verifyMercadoPago(delivery(simulated.target, simulated.headers, body), [secretOf(secret)], { now: NOW }).verdict.status).toBe('invalid')
   })
 
   it("signs with the endpoint's secret", () => {

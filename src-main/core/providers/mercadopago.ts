@@ -15,7 +15,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
-import { at, firstText, isObject, parseJsonBody, prop, type JsonObject } from './body'
+import { at, firstText, isObject, parseJsonBody, prop, type JsonObject, type JsonValue } from './body'
 import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
@@ -461,20 +461,31 @@ function generateMercadoPagoSecret(): string {
   return randomBytes(32).toString('hex')
 }
 
+/**
+ * The target a simulated notification is sent to: Mercado Pago adds `?data.id=<id>&type=<type>` to
+ * the notification URL, and signs that data.id. A target that already names a data.id is kept.
+ */
+function simulatedTarget(target: string, body: JsonValue): string {
+  const dataId = firstText(at(body, 'data', 'id'))
+  if (dataId === null || mercadoPagoQueryDataId(target) !== null) return target
+  const type = firstText(prop(body, 'type'))
+  const query = new URLSearchParams({ 'data.id': dataId, ...(type === null ? {} : { type }) }).toString()
+  return `${target}${target.includes('?') ? '&' : '?'}${query}`
+}
+
 const mercadoPagoSimulation = hmacHeaderSimulation({
   provider: 'mercadopago',
   generate: generateMercadoPagoSecret,
   signHeaders: (secret, _body, input) => {
-    // Signed over the data.id of the target it is sent to (the request goes to the URL the user
-    // gave): with `?data.id=<id>` in that URL it is signed as Mercado Pago signs, without it the id
-    // is left out of the manifest, as Mercado Pago does when the URL has none.
+    const target = simulatedTarget(input.target, input.body)
     let requestId = headerValue(input.headers, MERCADOPAGO_REQUEST_ID_HEADER)
     if (requestId === undefined) {
       requestId = randomUUID()
       setHeader(input.headers, MERCADOPAGO_REQUEST_ID_HEADER, requestId)
     }
-    const signed = signMercadoPago({ secret: secret.value, dataId: mercadoPagoQueryDataId(input.target), requestId, ts: String(input.now.getTime()) })
+    const signed = signMercadoPago({ secret: secret.value, dataId: mercadoPagoQueryDataId(target), requestId, ts: String(input.now.getTime()) })
     setHeader(input.headers, MERCADOPAGO_SIGNATURE_HEADER, signed.header)
+    return target === input.target ? undefined : { target }
   },
 })
 

@@ -54,11 +54,13 @@ describe('simulator', () => {
       const url = `${target.url}/sim/${template.provider}?attempt=1`
       // By id: two templates can share an event (Standard Webhooks invoice.paid, signed v1 or v1a).
       const simulated = await buildSimulatedCallback(template.provider, template.id, { now, targetUrl: url, generatedKeyPair: keyPair })
-      const outcome = await sendReplay(buildReplayRequest(simulated.request, { targetUrl: url }))
+      // Sent as the app sends it: to the URL the provider signed (Mercado Pago adds ?data.id=&type=).
+      const outcome = await sendReplay(buildReplayRequest(simulated.request, { targetUrl: simulated.url ?? url }))
       expect(outcome.kind).toBe('response')
       const received = target.received.at(-1)
       if (!received) throw new Error('nothing received')
-      expect(received.target).toBe(`/sim/${template.provider}?attempt=1`)
+      if (template.provider === 'mercadopago') expect(received.target).toMatch(/^\/sim\/mercadopago\?attempt=1&data\.id=\w+&type=(?:payment|order)$/)
+      else expect(received.target).toBe(`/sim/${template.provider}?attempt=1`)
       const keys: ProviderKey[] = simulated.verificationKey ? [simulated.verificationKey] : []
       const analysis = analyzeDelivery({ method: received.method, target: received.target, headers: received.headers, body: received.body }, { now, keys })
       const expected = UNSIGNED.has(template.provider) ? 'unsigned' : 'valid'

@@ -35,6 +35,11 @@ export interface SimulatedCallback {
   template: SimulatorTemplateInfo
   /** The callback as the provider would send it (`target` is the signed path). */
   request: CapturedRequest
+  /**
+   * Where to send it: `targetUrl` with the path and query the provider signed, which may add to
+   * them (Mercado Pago puts `?data.id=` in the URL and signs it); `null` without a `targetUrl`.
+   */
+  url: string | null
   key: SimulatedKeyInfo
   /** What the receiving endpoint must have configured for `analyzeDelivery` to say `valid`; `null` when unsigned. */
   verificationKey: ProviderKey | null
@@ -161,6 +166,14 @@ function targetPathOf(options: SimulateOptions): string {
   return '/'
 }
 
+/** The URL to send to: the target URL, with its path and query replaced by the provider's target when it has one. */
+function sendUrl(targetUrl: string | undefined, providerTarget: string | undefined): string | null {
+  if (targetUrl === undefined) return null
+  if (providerTarget === undefined) return targetUrl
+  const url = new URL(targetUrl)
+  return `${url.protocol}//${url.host}${providerTarget}`
+}
+
 /**
  * Builds a signed callback for a provider and event (`event` is the template's event, e.g.
  * `purchase.paid`, or its id). Throws `InspectorError('NOT_FOUND')` for an unknown template.
@@ -194,6 +207,7 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
   return {
     template: templateInfo(template),
     request: { method: template.method, target: signed.target ?? target, headers, body: signed.body },
+    url: sendUrl(options.targetUrl, signed.target),
     key: signed.key,
     verificationKey: signed.verificationKey,
     keyPair: signed.keyPair,
