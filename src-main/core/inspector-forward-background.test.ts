@@ -7,11 +7,11 @@ import { describe, expect } from 'vitest'
 import type { CaptureSummary } from '../shared/contract'
 import { send } from '../test-support/http-client'
 import { useInspector, type AppLifecycle } from '../test-support/inspector-fixture'
+import { waitFor } from '../test-support/wait-for'
 import type { Inspector } from './inspector'
 
 // The tests start the app themselves (`app`): one restarts it.
 const test = useInspector()
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('background forwards', () => {
   let updates: CaptureSummary[]
@@ -26,15 +26,6 @@ describe('background forwards', () => {
     return inspector
   }
 
-  async function until<T>(read: () => Promise<T | undefined> | T | undefined): Promise<T> {
-    for (let attempt = 0; attempt < 200; attempt++) {
-      const value = await read()
-      if (value !== undefined) return value
-      await delay(25)
-    }
-    throw new Error('timed out waiting')
-  }
-
   test('a background forward to a closed port marks its capture failed, live and after a restart', async ({ app }) => {
     let inspector = await start(app)
     const { procedures } = inspector
@@ -47,7 +38,7 @@ describe('background forwards', () => {
     const answered = await send(`${endpoint!.url}/x`, { body: '{}' })
     expect(answered.status).toBe(200)
 
-    const update = await until(() => updates.find((capture) => capture.forward?.state !== 'background'))
+    const update = await waitFor(() => updates.find((capture) => capture.forward?.state !== 'background'))
     expect(update.forward).toMatchObject({ mode: 'background', targetUrl: dead, state: 'failed', reason: expect.stringMatching(/refused|connect/i) })
     const [listed] = (await procedures.listCaptures({})).items
     expect(listed!.id).toBe(update.id)
@@ -76,12 +67,12 @@ describe('background forwards', () => {
       config: { enabled: true, targetUrl: target.url, mode: 'background', timeoutMs: 2000, keepCapturedPath: false },
     })
     await send(`${endpoint!.url}/a`, { body: '{}' })
-    const failing = await until(() => updates.find((capture) => capture.forward?.state === 'sent'))
+    const failing = await waitFor(() => updates.find((capture) => capture.forward?.state === 'sent'))
     expect(failing.forward).toMatchObject({ state: 'sent', status: 503, reason: null })
 
     status = 204
     await send(`${endpoint!.url}/b`, { body: '{}' })
-    const fine = await until(() => updates.find((capture) => capture.forward?.status === 204))
+    const fine = await waitFor(() => updates.find((capture) => capture.forward?.status === 204))
     expect(fine.id).not.toBe(failing.id)
     expect((await procedures.listCaptures({})).items.map((capture) => capture.forward?.status)).toEqual([204, 503])
   })

@@ -6,6 +6,7 @@
 import { describe, expect } from 'vitest'
 import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } from '../../e2e/fixtures/localtunnel-server'
 import { useInspector } from '../test-support/inspector-fixture'
+import { waitFor } from '../test-support/wait-for'
 
 /** `server`: a localtunnel server of the test's own, stopped after it; the app probes its tunnel often, so tests are quick. */
 const test = useInspector({ deps: { tunnel: { probeIntervalMs: 300, registrationTimeoutMs: 2_000 } } }).extend<{ server: LocaltunnelServer }>({
@@ -19,16 +20,6 @@ const test = useInspector({ deps: { tunnel: { probeIntervalMs: 300, registration
     }
   },
 })
-
-async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error('timed out waiting')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 describe('inspector with the tunnel', () => {
   test('captures callbacks through the tunnel, keeps the API out of reach, and reconnects with the same subdomain', async ({ inspector, server, events }) => {
@@ -65,10 +56,13 @@ describe('inspector with the tunnel', () => {
     const firstOnline = view.state.status === 'online' ? view.state.onlineSince : ''
     await server.restart()
     // Online again means a new registration on the restarted server, with the same subdomain.
-    const reconnected = await waitFor(async () => {
-      const { state } = await procedures.getTunnel({})
-      return state.status === 'online' && state.onlineSince !== firstOnline ? state : undefined
-    }, 15_000)
+    const reconnected = await waitFor(
+      async () => {
+        const { state } = await procedures.getTunnel({})
+        return state.status === 'online' && state.onlineSince !== firstOnline ? state : undefined
+      },
+      { timeoutMs: 15_000 },
+    )
     expect(reconnected.subdomain).toBe('my-inspector')
     expect(events.some((event) => event.type === 'tunnel-changed' && event.state.status === 'reconnecting')).toBe(true)
     const again = await requestThroughTunnel(server.port, 'my-inspector', { method: 'POST', path: '/default/again', body: 'x' })

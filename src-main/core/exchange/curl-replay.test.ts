@@ -6,49 +6,32 @@
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCurlCommand, type CurlRequest } from '../../shared/curl-command'
 import type { HeaderPairs } from '../../shared/http-message'
+import { startLoopbackTarget, type LoopbackTarget, type ReceivedAtTarget } from '../../test-support/loopback-target'
 import { makeTempDir } from '../../test-support/temp-dir'
 
-interface Arrived {
-  method: string
-  target: string
-  headers: HeaderPairs
-  body: Buffer
-}
-
 describe('curl commands replayed by bash', () => {
-  let server: Server
+  // The loopback target records each request as it arrived: method, target, header pairs, body bytes.
+  let target: LoopbackTarget
   let origin: string
   let dir: string
   let remove: () => Promise<void>
-  const arrived: Arrived[] = []
 
   beforeAll(async () => {
     ;({ dir, remove } = await makeTempDir())
-    server = createServer((request: IncomingMessage, response) => {
-      const chunks: Buffer[] = []
-      request.on('data', (chunk: Buffer) => chunks.push(chunk))
-      request.on('end', () => {
-        const headers: HeaderPairs = []
-        for (let index = 0; index < request.rawHeaders.length; index += 2) headers.push([request.rawHeaders[index]!, request.rawHeaders[index + 1]!])
-        arrived.push({ method: request.method ?? '', target: request.url ?? '', headers, body: Buffer.concat(chunks) })
-        response.end('ok')
-      })
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    target = await startLoopbackTarget()
+    origin = target.url
   })
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve))
+    await target.close()
     await remove()
   })
 
-  async function replay(request: CurlRequest): Promise<Arrived> {
+  async function replay(request: CurlRequest): Promise<ReceivedAtTarget> {
+    const arrived = target.received
     const script = join(dir, `replay-${arrived.length}.sh`)
     await writeFile(script, `${buildCurlCommand(request)} -s -o /dev/null\n`)
     const before = arrived.length
