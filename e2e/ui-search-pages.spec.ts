@@ -3,11 +3,8 @@
  * with listCapturePage, without counting every match again) down to the oldest match, and the
  * count stays the search's total.
  */
-import type { Page } from '@playwright/test'
+import { row } from './fixtures/capture-rows'
 import { expect, test } from './fixtures/inspector'
-
-const rows = (page: Page) => page.getByTestId('capture-row')
-const row = (page: Page, text: string) => rows(page).filter({ hasText: text })
 
 test('a search longer than a page scrolls on to its oldest match, and keeps its total', async ({ page, inspector }) => {
   test.slow()
