@@ -26,7 +26,8 @@ export function createDispatch(procedures: ProcedureHandlers, logger: Logger): D
     } catch (error: unknown) {
       if (error instanceof InspectorError) return { ok: false, error: { code: error.code, message: error.message } }
       logger.error(`procedure ${procedure} failed`, { error: error instanceof Error ? error.stack : String(error) })
-      return { ok: false, error: { code: 'INTERNAL', message: `${procedure} failed unexpectedly; see the app log` } }
+      const where = logger.location === undefined ? 'the app log' : `the app log (${logger.location})`
+      return { ok: false, error: { code: 'INTERNAL', message: `${procedure} failed unexpectedly; ${where} says why` } }
     }
   }
 }

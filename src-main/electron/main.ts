@@ -9,7 +9,7 @@ import { createDispatch } from '../api/dispatch'
 import { startInspector, type Inspector } from '../core/inspector'
 import type { SecretSealer } from '../core/keys/secret-sealer'
 import { subscribeInBatches } from '../core/event-bus'
-import { createStderrLogger } from '../core/logger'
+import { createAppLogger, createStderrLogger, type Logger } from '../core/logger'
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc-channels'
 import { APP_VERSION } from '../shared/version'
 import { installMenu } from './menu'
@@ -25,7 +25,8 @@ const rendererUrl = rendererUrlFor({
   devServerUrl: process.env.ELECTRON_RENDERER_URL,
   builtFileUrl: pathToFileURL(join(here, '../renderer/index.html')).href,
 })
-const logger = createStderrLogger()
+/** stderr until the data folder is known; then stderr and the log file there (`start`). */
+let logger: Logger = createStderrLogger()
 
 let inspector: Inspector | undefined
 let mainWindow: BrowserWindow | undefined
@@ -47,6 +48,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const dataDir = join(app.getPath('userData'), 'data')
+  logger = createAppLogger(dataDir)
   const config = { dataDir, version: APP_VERSION }
   const deps = { logger, sealer: keychainSealer() }
   try {

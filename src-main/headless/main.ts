@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { createDispatch } from '../api/dispatch'
 import { createHttpApi } from '../api/http-api'
 import { LOOPBACK_HOST, startInspector } from '../core/inspector'
-import { createStderrLogger } from '../core/logger'
+import { createAppLogger } from '../core/logger'
 import { errorMessage } from '../shared/errors'
 import { parseFlags, USAGE } from './flags'
 import { loopbackAccess } from './loopback-access'
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     process.exitCode = 2
     return
   }
-  const logger = createStderrLogger()
+  const logger = createAppLogger(flags.dataDir)
   // The tunnel client and hostile peers must never take the app down; log and carry on.
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason) }))
 

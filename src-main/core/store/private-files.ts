@@ -19,7 +19,17 @@ export async function makePrivateDir(dir: string): Promise<void> {
 }
 
 /** What the app keeps in a data folder; anything else there is the user's and is left alone. */
-const DATA_DIR_ENTRIES = ['inspector.json', 'inspector.lock', 'answer-sequences.json', 'captures', 'replays', 'secrets', 'unreadable']
+const DATA_DIR_ENTRIES = [
+  'inspector.json',
+  'inspector.lock',
+  'inspector.log',
+  'inspector.log.1',
+  'answer-sequences.json',
+  'captures',
+  'replays',
+  'secrets',
+  'unreadable',
+]
 
 /**
  * Tightens the data folder and the app's files and folders in it to the user only. Touches
