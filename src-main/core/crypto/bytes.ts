@@ -24,15 +24,22 @@ const HEX_PATTERN = /^(?:[0-9a-fA-F]{2})*$/
 /**
  * Decodes standard base64 (padding optional), or returns `null` when the text is not base64.
  * Node's decoder silently skips invalid characters, which would let a corrupted header look like a
- * shorter valid one; this checks the alphabet and that decoding is lossless.
+ * shorter valid one; this checks the alphabet and the length. `canonical` is false when the last
+ * character's unused low bits are not zero: RFC 4648 (3.5) has encoders zero them and lets decoders
+ * ignore them, as Node's does, so such a text decodes to the same bytes as the canonical one.
  */
-export function decodeBase64Strict(text: string): Buffer | null {
+export function decodeBase64WithPadBits(text: string): { bytes: Buffer; canonical: boolean } | null {
   if (text.length === 0 || !BASE64_PATTERN.test(text)) return null
   const unpadded = text.replace(/=+$/, '')
   if (unpadded.length % 4 === 1) return null
   const bytes = Buffer.from(unpadded, 'base64')
-  if (bytes.toString('base64').replace(/=+$/, '') !== unpadded) return null
-  return bytes
+  return { bytes, canonical: bytes.toString('base64').replace(/=+$/, '') === unpadded }
+}
+
+/** `decodeBase64WithPadBits`, refusing a text that is not the canonical spelling of its bytes. */
+export function decodeBase64Strict(text: string): Buffer | null {
+  const decoded = decodeBase64WithPadBits(text)
+  return decoded?.canonical ? decoded.bytes : null
 }
 
 /** Like `decodeBase64Strict` for the URL-safe alphabet. */

@@ -171,3 +171,52 @@ describe('Adyen Balance Platform / Management webhooks (@adyen/api-library hmacV
     })
   }
 })
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+
+/** The same bytes spelled with the last character's unused bits set: a 32-byte MAC is 43 characters, the last carrying 4 bits and 2 unused. */
+function withPadBitsSet(signature: string): string {
+  const unpadded = signature.replace(/=+$/, '')
+  const last = BASE64_ALPHABET.indexOf(unpadded.at(-1) ?? 'A')
+  return `${unpadded.slice(0, -1)}${BASE64_ALPHABET[last | 0b01] ?? ''}${signature.slice(unpadded.length)}`
+}
+
+describe('a signature spelled in non-canonical base64 (unused bits set): the library compares bytes, and so do we', () => {
+  it('classic item: the library accepts it, the item is valid, with a note; a wrong key still fails', () => {
+    const hexKey = freshKey()
+    const item = randomItem(hexKey)
+    const canonical = item.additionalData?.hmacSignature ?? ''
+    const respelled = { ...item, additionalData: { hmacSignature: withPadBitsSet(canonical) } }
+    expect(respelled.additionalData.hmacSignature).not.toBe(canonical)
+    expect(Buffer.from(respelled.additionalData.hmacSignature, 'base64')).toEqual(Buffer.from(canonical, 'base64'))
+    expect(validator.validateHMAC(respelled, hexKey)).toBe(true)
+    const inspector = verifyAdyen(classicDelivery([respelled]), [adyenKey(hexKey)])
+    expect(inspector.itemSignatures).toEqual(['valid'])
+    expect(inspector.verdict.status).toBe('valid')
+    expect(inspector.explanation.notes).toEqual(expect.arrayContaining([expect.stringContaining("item 1's hmacSignature is not canonical base64")]))
+
+    const otherKey = freshKey()
+    expect(validator.validateHMAC(respelled, otherKey)).toBe(false)
+    expect(verifyAdyen(classicDelivery([respelled]), [adyenKey(otherKey)]).verdict).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
+  })
+
+  it('platform HmacSignature: the library accepts it and the verdict is valid, with a note', () => {
+    const hexKey = freshKey()
+    const body = JSON.stringify({ data: { id: `AH${randomBytes(10).toString('hex')}` }, environment: 'test', type: 'balancePlatform.accountHolder.created' })
+    const respelled = withPadBitsSet(validator.calculateHmac(body, hexKey))
+    expect(validator.validateHMACSignature(hexKey, respelled, body)).toBe(true)
+    const inspector = verifyAdyen(platformDelivery(body, respelled), [adyenKey(hexKey)])
+    expect(inspector.verdict.status).toBe('valid')
+    expect(inspector.explanation.notes).toEqual(expect.arrayContaining([expect.stringContaining('HmacSignature is not canonical base64')]))
+  })
+
+  it('other spellings only Node decodes (a space or a stray character inside) stay malformed, where the library lets them through', () => {
+    const hexKey = freshKey()
+    const body = '{"type":"merchant.updated"}'
+    const signature = validator.calculateHmac(body, hexKey)
+    for (const spelled of [`${signature.slice(0, 10)} ${signature.slice(10)}`, `${signature.slice(0, 10)}!${signature.slice(10)}`]) {
+      expect(validator.validateHMACSignature(hexKey, spelled, body)).toBe(true)
+      expect(verifyAdyen(platformDelivery(body, spelled), [adyenKey(hexKey)]).verdict).toMatchObject({ status: 'invalid', reason: 'malformed-signature' })
+    }
+  })
+})

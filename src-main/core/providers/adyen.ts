@@ -8,7 +8,7 @@
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, NotificationItemSummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text, type JsonValue } from './body'
-import { bytesEqual, decodeBase64Strict, decodeHexStrict } from '../crypto/bytes'
+import { bytesEqual, decodeBase64WithPadBits, decodeHexStrict } from '../crypto/bytes'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
 import { keyFingerprint } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
@@ -101,6 +101,24 @@ function usableKeys(keys: readonly ProviderKey[], notes: string[]): HmacSecretCa
   return candidates
 }
 
+/**
+ * The MAC in a received signature, or `null` when it is not base64 of 32 bytes. Adyen sends
+ * canonical base64. @adyen/api-library decodes both texts and compares the bytes, so a signature
+ * whose last character has non-zero unused bits (the same bytes) passes there, and here too, with
+ * a note: Adyen's Java library compares the text and refuses it. Other spellings Node's decoder
+ * lets through (URL-safe characters, spaces, stray characters) stay malformed here: it skips what
+ * is not base64, so a corrupted header could pass for a valid one, and no Adyen library sends them.
+ */
+function receivedMac(signature: string, name: string, notes: string[]): Buffer | null {
+  const decoded = decodeBase64WithPadBits(signature)
+  if (!decoded || decoded.bytes.length !== SHA256_BYTES) return null
+  if (!decoded.canonical)
+    notes.push(
+      `${name} is not canonical base64 (its last character has non-zero unused bits), which Adyen does not send; its bytes are compared, as @adyen/api-library does, but Adyen's Java library compares the text and would refuse it`,
+    )
+  return decoded.bytes
+}
+
 function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenVerifyResult {
   const explanation = newExplanation(
     'adyen-classic-hmac',
@@ -119,8 +137,8 @@ function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenV
       return
     }
     explanation.receivedSignatures.push(signatureText)
-    const received = decodeBase64Strict(signatureText)
-    if (!received || received.length !== SHA256_BYTES) {
+    const received = receivedMac(signatureText, `${label}'s hmacSignature`, explanation.notes)
+    if (!received) {
       statuses.push('invalid')
       explanation.attempts.push(
         makeAttempt({ variant: label, matched: false, ...signedStringFields(signed), detail: 'hmacSignature is not base64 of 32 bytes' }),
@@ -182,9 +200,8 @@ function verifyPlatform(delivery: Delivery, keys: readonly ProviderKey[]): Verif
   const header = headerValue(delivery.headers, 'HmacSignature')
   if (header === undefined) return result(invalidVerdict('missing-header', 'no HmacSignature header and no classic notificationItems'), explanation)
   explanation.receivedSignatures.push(header)
-  const received = decodeBase64Strict(header.trim())
-  if (!received || received.length !== SHA256_BYTES)
-    return result(invalidVerdict('malformed-signature', 'HmacSignature is not base64 of a 32-byte HMAC-SHA256'), explanation)
+  const received = receivedMac(header.trim(), 'HmacSignature', explanation.notes)
+  if (!received) return result(invalidVerdict('malformed-signature', 'HmacSignature is not base64 of a 32-byte HMAC-SHA256'), explanation)
   const candidates = usableKeys(keys, explanation.notes)
   if (candidates.length === 0) return result(noKeyVerdict('no Adyen HMAC key (hex) configured for this endpoint'), explanation)
   const { matched } = checkHmacCandidates({
@@ -202,7 +219,7 @@ function verifyPlatform(delivery: Delivery, keys: readonly ProviderKey[]): Verif
 
 /** Used by tests and callers that only need to know whether one item's signature holds. */
 export function isAdyenItemSignatureValid(hexKey: string, item: unknown): boolean {
-  const received = decodeBase64Strict(text(at(item, 'additionalData', 'hmacSignature')) ?? '')
+  const received = receivedMac(text(at(item, 'additionalData', 'hmacSignature')) ?? '', 'hmacSignature', [])
   return received !== null && bytesEqual(received, Buffer.from(signAdyenItem(hexKey, item), 'base64'))
 }
 
