@@ -27,6 +27,7 @@ import { acquireDataDirLock } from './store/data-dir-lock'
 import { makePrivateDir, tightenDataDir } from './store/private-files'
 import { openSequenceCountersFile } from './store/sequence-counters-file'
 import { openSettingsStore } from './store/settings-store'
+import { StorageIssues } from './store/storage-issues'
 import { createStorageSettings } from './store/storage-settings'
 import type { DurabilityMode } from '../shared/storage-settings'
 import { createStorageHealth } from './storage-health'
@@ -83,6 +84,9 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     const events = createEventBus<InspectorEvent>((error) => deps.logger.error('event listener failed', { error: String(error) }))
     const settings = await openSettingsStore(join(config.dataDir, 'inspector.json'), quarantineDir, now)
     const savedStorage = settings.data.storage
+    // Every data file found unreadable, in one list for the status (settings first, then captures, keys…).
+    const issues = new StorageIssues()
+    issues.add(settings.issue)
     const store = await openCaptureStore(
       {
         dir: join(config.dataDir, 'captures'),
@@ -90,16 +94,13 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         durability: config.durability ?? savedStorage?.durability ?? 'sync',
         retention: savedStorage?.retention,
       },
-      { now, logIo: deps.logIo },
+      { now, logIo: deps.logIo, issues },
     )
     const storageSettings = createStorageSettings(settings, store, config.durability ?? null)
-    const issues = [...(settings.issue ? [settings.issue] : []), ...store.issues]
-    for (const issue of issues) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
-    // The store reports its own issues; the settings issue joins them so one list reaches the UI.
-    if (settings.issue) store.issues.unshift(settings.issue)
+    for (const issue of issues.snapshot()) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
 
     const keys = await openKeyStore(config.dataDir, deps.sealer ?? filePermissionSealer, quarantineDir, now)
-    if (keys.issue) store.issues.push(keys.issue)
+    issues.add(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
     const paypalCertificates = createPaypalCertificates({ logger: deps.logger, now, ...deps.paypalCertificates })
     /** `asProvider`: recognise as this provider whatever the endpoint says (an imported body the user labelled). */
@@ -124,7 +125,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
 
     const shutdown = new AbortController()
     const health = createStorageHealth(events, deps.logger, now)
-    const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => store.issues.push(issue))
+    const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => issues.add(issue))
     const replays = createReplayService({
       events,
       logger: deps.logger,
@@ -147,7 +148,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       ownReceiver: { ports: () => [receiver.port], publicUrls: () => [tunnel.publicUrl()].filter((url) => url !== null) },
     })
     const sequenceFile = await openSequenceCountersFile(join(config.dataDir, 'answer-sequences.json'), quarantineDir, now, deps.logger)
-    if (sequenceFile.issue) store.issues.push(sequenceFile.issue)
+    issues.add(sequenceFile.issue)
     const sequences = createSequenceState({
       restored: sequenceFile.restored,
       onChange: () => sequenceFile.saveSoon(() => sequences.snapshot()),
@@ -230,6 +231,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       receiverUrl: () => receiver.url,
       endpoints,
       store,
+      issues,
       events,
       health,
       storageSettings,

@@ -30,6 +30,7 @@ import { validateKey } from './providers'
 import { DEFAULT_PROVIDER_SETTINGS, toRecognition } from './recognition'
 import type { DeliveryAnalysis } from '../shared/providers'
 import type { StorageHealth } from './storage-health'
+import type { StorageIssues } from './store/storage-issues'
 import type { StorageSettings } from './store/storage-settings'
 import { answerWarnings } from './answer-warnings'
 import { applyAnswerConfigChange, parseAnswerConfig, type SequenceState } from './responses'
@@ -55,6 +56,8 @@ export interface ProcedureContext {
   receiverUrl: () => string
   endpoints: EndpointRegistry
   store: CaptureStore
+  /** The data files found unreadable since start; the status hands out a copy. */
+  issues: StorageIssues
   events: EventBus<InspectorEvent>
   health: StorageHealth
   storageSettings: StorageSettings
@@ -164,7 +167,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         receiverUrl: context.receiverUrl(),
         dataDir: context.dataDir,
         maxBodyBytes: context.maxBodyBytes,
-        storage: { lastError: context.health.lastError, issues: store.issues },
+        storage: { lastError: context.health.lastError, issues: context.issues.snapshot() },
       }
     },
     async listEndpoints() {

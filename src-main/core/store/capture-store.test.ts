@@ -7,6 +7,7 @@ import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import { logFileIo } from './log-file-io'
 import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
 import type { IndexEntry, SegmentIndexDocument } from './segment-index'
+import { StorageIssues } from './storage-issues'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 
@@ -38,8 +39,13 @@ describe('capture store', () => {
   let dir: string
   let remove: () => Promise<void>
   let store: CaptureStore | undefined
+  /** What the last store opened reported. */
+  let issues = new StorageIssues()
   const open = async () =>
-    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+    (store = await openCaptureStore(
+      { dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' },
+      { now, issues: (issues = new StorageIssues()) },
+    ))
 
   beforeEach(async () => ({ dir, remove } = await makeTempDir()))
   afterEach(async () => {
@@ -123,9 +129,9 @@ describe('capture store', () => {
     await writeFile(join(dir, 'captures', '000002.json'), JSON.stringify({ schemaVersion: 99, segment: 2, indexedLogBytes: 0, captures: [] }))
 
     const reopened = await open()
-    expect(reopened.issues).toHaveLength(2)
-    expect(reopened.issues[0]?.problem).toMatch(/not valid JSON/)
-    expect(reopened.issues[1]?.problem).toMatch(/schemaVersion/)
+    expect(issues.snapshot()).toHaveLength(2)
+    expect(issues.snapshot()[0]?.problem).toMatch(/not valid JSON/)
+    expect(issues.snapshot()[1]?.problem).toMatch(/schemaVersion/)
     const quarantined = await readdir(join(dir, 'unreadable'))
     // The unreadable files are kept as they were, never overwritten...
     const kept = quarantined.find((name) => name.endsWith('000001.json'))!

@@ -16,7 +16,7 @@
  * nothing, now or after a restart.
  */
 import type { CaptureFilter } from '../../shared/capture-filter'
-import type { CaptureRecognition, CaptureSummary, StorageIssue } from '../../shared/contract'
+import type { CaptureRecognition, CaptureSummary } from '../../shared/contract'
 import { createCaptureChanges, type DeletedCapture } from './capture-changes'
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
@@ -32,6 +32,7 @@ import { createRecognitionOverrides } from './recognition-overrides'
 import { createRetention, type RetentionPolicy, type Retention } from './retention'
 import { renderSegmentIndex } from './segment-index'
 import { openSegments } from './segment-recovery'
+import { StorageIssues } from './storage-issues'
 
 export type { Durability } from './log-file-io'
 export type { CaptureAnnotations, CaptureBrief } from './capture-index'
@@ -56,6 +57,8 @@ export interface CaptureStoreDeps {
   now: () => Date
   /** Opens, writes and syncs segment logs; defaults to the real file system (tests inject failures). */
   logIo?: LogFileIo
+  /** Where files found unreadable or damaged on opening are reported (tests that do not look at them leave it out). */
+  issues?: StorageIssues
 }
 
 export interface CapturePageQuery {
@@ -80,8 +83,6 @@ export interface StoreHealth {
 }
 
 export interface CaptureStore {
-  /** Files found unreadable or damaged when the store opened. */
-  readonly issues: StorageIssue[]
   readonly durability: Durability
   setDurability(mode: Durability): void
   /**
@@ -135,7 +136,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const segments = new Map<number, Segment>()
   /** Where each segment's frames are indexed up to: the index may claim nothing past this. */
   const indexedUpTo = new Map<Segment, number>()
-  const issues: StorageIssue[] = []
+  const issues = deps.issues ?? new StorageIssues()
   let lastRetentionError: string | null = null
 
   const recognitions = createRecognitionOverrides({
@@ -222,7 +223,6 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   })
 
   return {
-    issues,
     get durability() {
       return durability
     },

@@ -16,7 +16,6 @@
  */
 import { hash } from 'node:crypto'
 import { readdir, readFile, type FileHandle } from 'node:fs/promises'
-import type { StorageIssue } from '../../shared/contract'
 import { scanLog } from './capture-log'
 import { segmentPaths } from './capture-segments'
 import type { LogFileIo } from './log-file-io'
@@ -24,6 +23,7 @@ import { entryFromLogged } from './capture-index'
 import { moveAside } from './data-file'
 import { loggedCaptureSchema, storedCaptureSchema } from './persisted-schema'
 import { readSegmentIndex, type IndexEntry } from './segment-index'
+import type { StorageIssues } from './storage-issues'
 
 const INDEX_FILE = /^(\d{6,})\.json$/
 const LOG_FILE = /^(\d{6,})\.log$/
@@ -43,7 +43,7 @@ export interface OpenedSegment {
 }
 
 /** Opens every segment in `dir`, in order; problems found are added to `issues`. */
-export async function openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssue[]): Promise<OpenedSegment[]> {
+export async function openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssues): Promise<OpenedSegment[]> {
   const names = await readdir(dir)
   const numbers = [
     ...new Set(
@@ -65,7 +65,7 @@ async function openSegment(
   quarantineDir: string,
   now: () => Date,
   io: LogFileIo,
-  issues: StorageIssue[],
+  issues: StorageIssues,
 ): Promise<OpenedSegment> {
   const paths = segmentPaths(dir, segmentNumber)
   let entries: IndexEntry[] | null = null
@@ -86,7 +86,7 @@ async function openSegment(
     if (problem !== null) {
       const issue = await moveAside(paths.index, problem, quarantineDir, now)
       issue.problem += '; its captures are read back from the capture log'
-      issues.push(issue)
+      issues.add(issue)
     }
   }
   // Closed again before the next segment is opened: a store of 1,000 segments must not hold 1,000
@@ -108,7 +108,7 @@ async function readBack(
   indexedLogBytes: number,
   indexStale: boolean,
   now: () => Date,
-  issues: StorageIssue[],
+  issues: StorageIssues,
 ): Promise<OpenedSegment> {
   let stale = indexStale
   const rebuilt = entries === null
@@ -121,7 +121,7 @@ async function readBack(
     if (entry.frame.offset + 12 + entry.frame.metadataBytes + entry.bodySize > fileBytes) missingFrames.add(entry.frame.offset)
   }
   if (missingFrames.size > 0) {
-    issues.push({
+    issues.add({
       file: paths.log,
       problem: `is shorter than its index says (${fileBytes} of at least ${indexedLogBytes} bytes: cut short, e.g. by a power loss with "flush" durability); ${missingFrames.size} capture(s) lost bytes and show as damaged`,
       movedTo: paths.log,
@@ -148,7 +148,7 @@ async function readBack(
 
   const tornBytes = fileBytes - scan.goodEnd
   if (tornBytes > 0) {
-    issues.push({
+    issues.add({
       file: paths.log,
       problem: `ends with ${tornBytes} byte(s) of an unfinished write after byte ${scan.goodEnd} (a crash or power loss while a capture was being written; it was never answered); they are kept as they are and new captures go to a new segment`,
       movedTo: paths.log,

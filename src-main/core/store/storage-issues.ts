@@ -1,0 +1,21 @@
+/**
+ * The data files found unreadable or damaged since the app started (settings, keys, captures,
+ * replay history, answer sequences). Each part adds what it found as it opens its files; the
+ * status procedure hands out a copy, so nothing outside changes the list and a caller never sees
+ * it change under it.
+ */
+import type { StorageIssue } from '../../shared/contract'
+
+export class StorageIssues {
+  private readonly found: StorageIssue[] = []
+
+  /** Adds an issue (nothing when an opener found none). */
+  add(issue: StorageIssue | null | undefined): void {
+    if (issue) this.found.push(issue)
+  }
+
+  /** Every issue so far, in the order found: a copy. */
+  snapshot(): StorageIssue[] {
+    return this.found.map((issue) => ({ ...issue }))
+  }
+}
