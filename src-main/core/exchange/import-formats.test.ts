@@ -5,6 +5,7 @@ import { readCurlCommands } from './curl-import'
 import type { ExchangeCapture } from './exchange-capture'
 import { writeHttpMessage, readHttpMessages } from './http-message-format'
 import { detectFormat, locateJsonSyntaxError, parseJsonDocument } from './import-file'
+import { exchangeCapture } from '../../test-support/exchange-capture'
 
 const MAX = 10 * 1024 * 1024
 
@@ -85,31 +86,14 @@ describe('curl commands', () => {
 })
 
 describe('raw HTTP messages', () => {
-  const base: ExchangeCapture = {
-    id: null,
-    endpoint: null,
-    receivedAt: null,
-    durationMs: 0,
-    method: 'POST',
+  const base = exchangeCapture({
     target: '/a?b=1',
-    httpVersion: '1.1',
     headers: [
       ['Host', 'h'],
       ['Transfer-Encoding', 'chunked'],
     ],
     body: Buffer.from('chunked body'),
-    remoteAddress: '',
-    remotePort: 0,
-    outcome: 'captured',
-    refusal: null,
-    recognition: null,
-    response: null,
-    note: null,
-    pinned: false,
-    origin: 'received',
-    importedFrom: null,
-    resends: [],
-  }
+  })
 
   it('writes a chunked request as one chunk and several messages back to back, and reads them again', () => {
     const file = Buffer.concat([writeHttpMessage(base), writeHttpMessage({ ...base, headers: [['Host', 'h']], body: Buffer.from([0, 1, 2]) })])

@@ -3,38 +3,13 @@ import type { ExchangeCapture } from './exchange-capture'
 import { redactCaptures, type RedactionRequest } from './redaction'
 import { maskCardNumbers, maskEmails, noChanges } from './sensitive-text'
 import { passesLuhn } from '../luhn'
+import { exchangeCapture } from '../../test-support/exchange-capture'
 
 const SECRET = 'whsec_c2VjcmV0LWtleS0xMjM0NTY='
 
-function capture(overrides: Partial<ExchangeCapture>): ExchangeCapture {
-  return {
-    id: null,
-    endpoint: null,
-    receivedAt: null,
-    durationMs: 0,
-    method: 'POST',
-    target: '/default/cb',
-    httpVersion: '1.1',
-    headers: [],
-    body: Buffer.alloc(0),
-    remoteAddress: '',
-    remotePort: 0,
-    outcome: 'captured',
-    refusal: null,
-    recognition: null,
-    response: null,
-    note: null,
-    pinned: false,
-    origin: 'received',
-    importedFrom: null,
-    resends: [],
-    ...overrides,
-  }
-}
-
 const FULL: RedactionRequest = { redact: true, personalData: true, secrets: [SECRET] }
 const redactOne = (overrides: Partial<ExchangeCapture>, request: RedactionRequest = FULL) => {
-  const result = redactCaptures([capture(overrides)], request)
+  const result = redactCaptures([exchangeCapture(overrides)], request)
   return { capture: result.captures[0]!, redactions: result.redactions }
 }
 
@@ -225,14 +200,14 @@ describe('redacted export', () => {
       note: `pasted ${SECRET}`,
     }
     for (const redact of [false, true]) {
-      const result = redactCaptures([capture(input)], { redact, personalData: false, secrets: [SECRET, 'c2VjcmV0LWtleS0xMjM0NTY=', 'short'] })
+      const result = redactCaptures([exchangeCapture(input)], { redact, personalData: false, secrets: [SECRET, 'c2VjcmV0LWtleS0xMjM0NTY=', 'short'] })
       const text = JSON.stringify({ ...result.captures[0], body: result.captures[0]!.body.toString('latin1') })
       expect(text).not.toContain(SECRET)
       expect(text).not.toContain('c2VjcmV0LWtleS0xMjM0NTY=')
       expect(result.redactions.some((item) => item.action === 'configured secret removed')).toBe(true)
     }
     // Unredacted exports keep everything else byte for byte.
-    const plain = redactCaptures([capture({ body: Buffer.from([0, 255, 1]) })], { redact: false, personalData: false, secrets: [SECRET] })
+    const plain = redactCaptures([exchangeCapture({ body: Buffer.from([0, 255, 1]) })], { redact: false, personalData: false, secrets: [SECRET] })
     expect(plain.captures[0]!.body).toEqual(Buffer.from([0, 255, 1]))
     expect(plain.redactions).toEqual([])
   })
