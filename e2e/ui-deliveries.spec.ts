@@ -8,6 +8,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { signIxopayJson } from '../src-main/core/providers/index'
+import { FAIL_TWICE_THEN_OK } from '../src-main/test-support/answer-configs'
 import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
 import { expect, test } from './fixtures/inspector'
 
@@ -15,21 +16,6 @@ const SECRET = 'e2e-delivery-shared-secret'
 const SCREENSHOT = fileURLToPath(
   new URL(process.env.README_SCREENSHOT === '1' ? '../docs/delivery-view.png' : '../test-results/delivery-view.png', import.meta.url),
 )
-
-const RETRY_TEST = {
-  defaultAnswer: 'provider-default',
-  rules: [],
-  sequence: {
-    enabled: true,
-    afterLast: 'repeat-last',
-    steps: [
-      { kind: 'respond', status: 500 },
-      { kind: 'respond', status: 500 },
-      { kind: 'respond', status: 200, body: { text: 'OK' } },
-    ],
-  },
-  failureRate: null,
-}
 
 function ixopayCallback(uuid: string, order: string, amount: string): string {
   return JSON.stringify({
@@ -47,7 +33,7 @@ function ixopayCallback(uuid: string, order: string, amount: string): string {
 test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', async ({ page, inspector }) => {
   await page.setViewportSize({ width: 1440, height: 900 })
   const endpoint = await inspector.openOwnEndpoint(page, 'delivery')
-  await inspector.app.call('setAnswerConfig', { endpointId: endpoint.id, config: RETRY_TEST })
+  await inspector.app.call('setAnswerConfig', { endpointId: endpoint.id, config: FAIL_TWICE_THEN_OK })
 
   const path = '/callbacks/ixopay?orderId=4711'
   const send = async (body: string) => {

@@ -1,5 +1,6 @@
 /** Answer sequences across a restart: a provider's retries go on for hours, so the counters must too. */
 import { expect } from 'vitest'
+import { FAIL_TWICE_THEN_OK } from '../test-support/answer-configs'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
 import type { Inspector } from './inspector'
@@ -16,23 +17,7 @@ async function deliver(current: Inspector, transaction: string): Promise<number>
 test('goes on with "500 twice, then 200" after a restart, per delivery, until reset', async ({ app }) => {
   let current = await app.start()
   const [endpoint] = await current.procedures.listEndpoints({})
-  await current.procedures.setAnswerConfig({
-    endpointId: endpoint!.id,
-    config: {
-      defaultAnswer: 'provider-default',
-      rules: [],
-      sequence: {
-        enabled: true,
-        afterLast: 'repeat-last',
-        steps: [
-          { kind: 'respond', status: 500 },
-          { kind: 'respond', status: 500 },
-          { kind: 'respond', status: 200, body: { text: 'OK' } },
-        ],
-      },
-      failureRate: null,
-    },
-  })
+  await current.procedures.setAnswerConfig({ endpointId: endpoint!.id, config: FAIL_TWICE_THEN_OK })
   expect(await deliver(current, 'tx-a')).toBe(500)
   expect(await deliver(current, 'tx-b')).toBe(500)
   expect(await deliver(current, 'tx-a')).toBe(500)

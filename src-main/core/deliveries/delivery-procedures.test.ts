@@ -1,6 +1,7 @@
 /** Deliveries and Compare through the real inspector: sequence answers, grouping, timelines and diffs. */
 import { expect } from 'vitest'
 import { describeJsonPathChange } from '../../shared/capture-diff'
+import { FAIL_TWICE_THEN_OK } from '../../test-support/answer-configs'
 import { send } from '../../test-support/http-client'
 import { useInspector } from '../../test-support/inspector-fixture'
 import type { Inspector } from '../inspector'
@@ -27,31 +28,11 @@ const deliveryTo =
     return response.status
   }
 
-async function answer500500200(inspector: Inspector, endpointId: string): Promise<void> {
-  await inspector.procedures.setAnswerConfig({
-    endpointId,
-    config: {
-      defaultAnswer: 'provider-default',
-      rules: [],
-      sequence: {
-        enabled: true,
-        afterLast: 'repeat-last',
-        steps: [
-          { kind: 'respond', status: 500 },
-          { kind: 'respond', status: 500 },
-          { kind: 'respond', status: 200, body: { text: 'OK' } },
-        ],
-      },
-      failureRate: null,
-    },
-  })
-}
-
 test('groups the retries of one IXOPAY transaction (500, 500, 200) into one delivery with its timeline', async ({ inspector }) => {
   const deliver = deliveryTo(inspector)
   const [endpoint] = await inspector.procedures.listEndpoints({})
   await inspector.procedures.setProviderSettings({ endpointId: endpoint!.id, pinnedProvider: 'ixopay' })
-  await answer500500200(inspector, endpoint!.id)
+  await inspector.procedures.setAnswerConfig({ endpointId: endpoint!.id, config: FAIL_TWICE_THEN_OK })
   // Retries differ in bytes (a new timestamp) but carry the same uuid, type and result.
   expect(await deliver(callback('tx-1', '9.99', 't1'))).toBe(500)
   expect(await deliver(callback('tx-2', '5.00', 't1'))).toBe(500)
