@@ -1,19 +1,20 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createAppLogger, LOG_FILE_NAME } from '../core/logger'
 import type { ProcedureHandlers } from '../core/procedures'
+import { makeTempDir } from '../test-support/temp-dir'
 import { createDispatch } from './dispatch'
 
 let dir: string
+let remove: () => Promise<void>
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'dispatch-'))
+  ;({ dir, remove } = await makeTempDir('dispatch-'))
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
 })
 afterEach(async () => {
   vi.restoreAllMocks()
-  await rm(dir, { recursive: true, force: true })
+  await remove()
 })
 
 describe('dispatch', () => {

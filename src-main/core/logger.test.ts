@@ -1,19 +1,20 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { makeTempDir } from '../test-support/temp-dir'
 import { createAppLogger, LOG_FILE_MAX_BYTES, LOG_FILE_NAME } from './logger'
 
 let dir: string
+let remove: () => Promise<void>
 let stderrWrite: ReturnType<typeof vi.fn<(line: string) => boolean>>
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'logger-'))
+  ;({ dir, remove } = await makeTempDir('logger-'))
   stderrWrite = vi.fn((_line: string) => true)
   vi.spyOn(process.stderr, 'write').mockImplementation((line) => stderrWrite(String(line)))
 })
 afterEach(async () => {
   vi.restoreAllMocks()
-  await rm(dir, { recursive: true, force: true })
+  await remove()
 })
 
 describe('the app logger', () => {
