@@ -3,13 +3,12 @@
  * over more captures than one segment holds.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition } from '../../shared/contract'
-import { makeTempDir } from '../../test-support/temp-dir'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
-import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import type { CaptureStore, NewCapture } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 const COUNT = SEGMENT_MAX_CAPTURES * 2 + 500
@@ -76,27 +75,16 @@ function expectedSeqs(pick: (index: number) => boolean): number[] {
 }
 
 describe('capture store: filters', () => {
-  let dir: string
-  let remove: () => Promise<void>
-  let store: CaptureStore | undefined
-  const open = async () =>
-    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+  const test = useCaptureStore({ now })
 
-  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
-  afterEach(async () => {
-    await store?.close()
-    store = undefined
-    await remove()
-  })
-
-  async function fill(): Promise<CaptureStore> {
+  async function fill(open: () => Promise<CaptureStore>): Promise<CaptureStore> {
     const current = await open()
     await Promise.all(Array.from({ length: COUNT }, (_, index) => current.append(newCapture(index), Buffer.from(String(index)))))
     return current
   }
 
-  it('pages a filter with cursors across segments, counting every match in the total', async () => {
-    const current = await fill()
+  test('pages a filter with cursors across segments, counting every match in the total', async ({ openStore: open }) => {
+    const current = await fill(open)
     const byProvider = await pageThrough(current, { filter: { provider: 'ixopay' } }, 50)
     expect(byProvider.seqs).toEqual(expectedSeqs((index) => index % 7 === 0))
     expect(byProvider.totals).toEqual([byProvider.seqs.length])
@@ -118,15 +106,15 @@ describe('capture store: filters', () => {
     expect((await current.page({ limit: 5 })).total).toBe(COUNT)
   })
 
-  it('lists the ids matching a filter oldest first', async () => {
-    const current = await fill()
+  test('lists the ids matching a filter oldest first', async ({ openStore: open }) => {
+    const current = await fill(open)
     const ids = await current.ids('even', { provider: 'ixopay' })
     const seqs = await Promise.all(ids.map(async (id) => (await current.get(id))!.seq))
     expect(seqs).toEqual(expectedSeqs((index) => index % 14 === 0).reverse())
   })
 
-  it('recomputes filter fields when recognitions change, and rebuilds them from disk', async () => {
-    const current = await fill()
+  test('recomputes filter fields when recognitions change, and rebuilds them from disk', async ({ openStore: open }) => {
+    const current = await fill(open)
     // The oldest capture (an IXOPAY one) lives in a retired segment, the second newest (an
     // unknown sender) in the current one.
     const [oldest] = (await current.page({ limit: 1, beforeSeq: 2 })).items
@@ -142,14 +130,13 @@ describe('capture store: filters', () => {
     expect((await current.page({ filter: { provider: 'unknown' }, limit: 1 })).total).toBe(expectedSeqs((index) => index % 7 !== 0).length - 1)
 
     await current.close()
-    store = undefined
     const reopened = await open()
     expect((await reopened.page({ filter: { verdict: 'valid' }, limit: 10 })).items.map((item) => item.id)).toEqual([newest!.id, oldest!.id])
     expect((await reopened.page({ filter: { text: 'REFUND-77', provider: 'ixopay' }, limit: 10 })).total).toBe(2)
   })
 
-  it('deletes a selection across segments, skipping ids it does not have', async () => {
-    const current = await fill()
+  test('deletes a selection across segments, skipping ids it does not have', async ({ openStore: open }) => {
+    const current = await fill(open)
     const chosen = [(await current.page({ limit: 1, beforeSeq: 2 })).items[0]!, (await current.page({ limit: 1 })).items[0]!]
     const deleted = await current.deleteMany([chosen[1]!.id, 'no-such-capture', chosen[0]!.id, chosen[1]!.id])
     expect(deleted).toEqual(expect.arrayContaining(chosen.map(({ id, seq, endpointId }) => ({ id, seq, endpointId }))))
@@ -157,7 +144,6 @@ describe('capture store: filters', () => {
     expect(current.count()).toBe(COUNT - 2)
     for (const { id } of chosen) expect(current.has(id)).toBe(false)
     await current.close()
-    store = undefined
     expect((await open()).count()).toBe(COUNT - 2)
   })
 })

@@ -7,11 +7,11 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { makeTempDir } from '../../test-support/temp-dir'
+import { describe, expect } from 'vitest'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { segmentPaths } from './capture-segments'
 import { logFileIo, type LogFileIo } from './log-file-io'
-import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import { openCaptureStore, type NewCapture } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 const SEGMENTS = 12
@@ -68,25 +68,14 @@ function countingIo(): { io: LogFileIo; peak: () => number } {
 }
 
 describe.skipIf(process.platform !== 'linux')('capture store: open files', () => {
-  let dir: string
-  let remove: () => Promise<void>
-  let store: CaptureStore | undefined
-  const captures = () => join(dir, 'captures')
   const counted = countingIo()
-  const open = async () =>
-    (store = await openCaptureStore(
-      { dir: captures(), quarantineDir: join(dir, 'unreadable'), durability: 'flush', maxOpenLogs: MAX_OPEN_LOGS },
-      { now, logIo: counted.io },
-    ))
+  const test = useCaptureStore({ now, maxOpenLogs: MAX_OPEN_LOGS, io: counted.io })
 
-  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
-  afterEach(async () => {
-    await store?.close()
-    store = undefined
-    await remove()
-  })
-
-  it('keeps at most a few capture logs open, however many segments it has, and still reads every capture', async () => {
+  test('keeps at most a few capture logs open, however many segments it has, and still reads every capture', async ({
+    dataDir: dir,
+    capturesDir,
+    openStore: open,
+  }) => {
     // Segments of one capture each (a full segment holds 1,000): each made as segment 1 of its own store, then renumbered.
     const bodies: Array<{ id: string; body: Buffer }> = []
     for (let number = 1; number <= SEGMENTS; number++) {
@@ -96,10 +85,10 @@ describe.skipIf(process.platform !== 'linux')('capture store: open files', () =>
       bodies.push({ id: (await single.append(newCapture(body), body)).id, body })
       await single.close()
       const from = segmentPaths(scratch, 1)
-      const to = segmentPaths(captures(), number)
+      const to = segmentPaths(capturesDir, number)
       const index = JSON.parse(await readFile(from.index, 'utf8')) as { segment: number }
       await writeFile(from.index, JSON.stringify({ ...index, segment: number }))
-      if (number === 1) await rename(scratch, captures())
+      if (number === 1) await rename(scratch, capturesDir)
       else {
         await rename(from.log, to.log)
         await rename(from.index, to.index)
@@ -108,18 +97,18 @@ describe.skipIf(process.platform !== 'linux')('capture store: open files', () =>
 
     const current = await open()
     expect(current.count()).toBe(SEGMENTS)
-    expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
+    expect(await openLogs(capturesDir)).toBeLessThanOrEqual(MAX_OPEN_LOGS)
     // Start-up read each log past its index's mark without keeping them open meanwhile.
     expect(counted.peak()).toBeLessThanOrEqual(MAX_OPEN_LOGS)
     // Every capture is read (its log opened again when needed), oldest first and at random.
     for (const { id, body } of [...bodies, ...[...bodies].reverse()]) expect((await current.readBody(id)).equals(body)).toBe(true)
-    expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
+    expect(await openLogs(capturesDir)).toBeLessThanOrEqual(MAX_OPEN_LOGS)
     // Reads at once across every segment, and a capture appended meanwhile.
     const appended = Buffer.from('appended')
     const [reads, stored] = await Promise.all([Promise.all(bodies.map(({ id }) => current.readBody(id))), current.append(newCapture(appended), appended)])
     expect(reads.map((read) => read.toString())).toEqual(bodies.map(({ body }) => body.toString()))
     expect((await current.readBody(stored.id)).equals(appended)).toBe(true)
-    expect(await openLogs(captures())).toBeLessThanOrEqual(MAX_OPEN_LOGS)
+    expect(await openLogs(capturesDir)).toBeLessThanOrEqual(MAX_OPEN_LOGS)
     await current.deleteMany(bodies.slice(0, 3).map(({ id }) => id))
     expect(current.count()).toBe(SEGMENTS - 3 + 1)
     expect(counted.peak()).toBeLessThanOrEqual(MAX_OPEN_LOGS + 1)

@@ -4,11 +4,10 @@
  * nothing of it is cached, and come back after a reopen.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { CaptureRecognition } from '../../shared/contract'
-import { makeTempDir } from '../../test-support/temp-dir'
-import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import type { CaptureStore, NewCapture } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 
@@ -51,24 +50,13 @@ function newCapture(index: number): NewCapture {
 }
 
 describe('capture store: recomputed recognitions', () => {
-  let dir: string
-  let remove: () => Promise<void>
-  let store: CaptureStore | undefined
-  const open = async () =>
-    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
-  const reopen = async () => {
-    await store?.close()
-    return open()
-  }
+  const test = useCaptureStore({ now })
 
-  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
-  afterEach(async () => {
-    await store?.close()
-    store = undefined
-    await remove()
-  })
-
-  it('are shown, kept through index rewrites made with nothing cached, and after reopening', async () => {
+  test('are shown, kept through index rewrites made with nothing cached, and after reopening', async ({ openStore: open }) => {
+    const reopen = async (previous: CaptureStore) => {
+      await previous.close()
+      return open()
+    }
     const first = await open()
     const stored = []
     for (let index = 0; index < 6; index++) stored.push(await first.append(newCapture(index), Buffer.from(`{"id":"evt_${index}"}`)))
@@ -77,11 +65,11 @@ describe('capture store: recomputed recognitions', () => {
     expect((await first.load(stored[5]!.id)).recognition?.verdict.status).toBe('no-key')
 
     // A note rewrites the segment's index: the recognitions it does not hold in memory go with it.
-    const second = await reopen()
+    const second = await reopen(first)
     await second.annotate(stored[5]!.id, { note: 'checked' })
-    const third = await reopen()
+    const third = await reopen(second)
     await third.deleteMany([stored[0]!.id])
-    const fourth = await reopen()
+    const fourth = await reopen(third)
     const page = await fourth.page({ limit: 10 })
     expect(page.items.map((item) => [item.id, item.recognition?.verdict.status, item.recognition?.verdict.message])).toEqual([
       [stored[5]!.id, 'no-key', 'no Stripe signing secret configured'],

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { makeTempDir } from '../../test-support/temp-dir'
-import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import { describe, expect } from 'vitest'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import type { CaptureStore, NewCapture } from './capture-store'
 import { startInspector, type Inspector } from '../inspector'
 import { silentLogger } from '../logger'
 
@@ -31,18 +30,7 @@ function newCapture(endpointId: string, receivedAtMs: number, body: Buffer, orig
 }
 
 describe('retention', () => {
-  let dir: string
-  let remove: () => Promise<void>
-  let store: CaptureStore | undefined
-  const open = async () =>
-    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
-
-  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
-  afterEach(async () => {
-    await store?.close()
-    store = undefined
-    await remove()
-  })
+  const test = useCaptureStore({ now })
 
   async function fill(current: CaptureStore, endpointId: string, count: number, startMs = clock) {
     const stored = []
@@ -51,7 +39,7 @@ describe('retention', () => {
     return stored
   }
 
-  it('keeps the newest captures under a count cap, oldest first, pinned ones exempt', async () => {
+  test('keeps the newest captures under a count cap, oldest first, pinned ones exempt', async ({ openStore: open }) => {
     const current = await open()
     const stored = await fill(current, 'a', 10)
     await current.annotate(stored[0]!.id, { pinned: true })
@@ -62,7 +50,7 @@ describe('retention', () => {
     expect(await current.ids()).toEqual([stored[0]!.id, ...stored.slice(7).map((capture) => capture.id)])
   })
 
-  it('applies byte, age and per-endpoint caps, and keeps imported captures from the age cap', async () => {
+  test('applies byte, age and per-endpoint caps, and keeps imported captures from the age cap', async ({ openStore: open }) => {
     const current = await open()
     const day = 24 * 60 * 60 * 1000
     await fill(current, 'old', 3, clock - 10 * day)
@@ -81,7 +69,7 @@ describe('retention', () => {
     expect(sizeOfOne).toBeGreaterThan(0)
   })
 
-  it('is set through the API, saved, and survives a restart', async () => {
+  test('is set through the API, saved, and survives a restart', async ({ dataDir: dir }) => {
     let inspector: Inspector | undefined = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
     try {
       const initial = await inspector.procedures.getStorageSettings({})
