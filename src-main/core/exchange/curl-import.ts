@@ -14,7 +14,7 @@ import { parse, type ParseEntry } from 'shell-quote'
 import type { HeaderPairs } from '../../shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
-import type { ExchangeCapture } from './exchange-capture'
+import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 import { errorMessage } from '../../shared/errors'
 
@@ -380,28 +380,7 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
   const finalMethod = method ?? (isHead ? 'HEAD' : body.length > 0 ? 'POST' : 'GET')
   return {
     ok: true,
-    capture: {
-      id: null,
-      endpoint: null,
-      receivedAt: null,
-      durationMs: 0,
-      method: finalMethod,
-      target,
-      httpVersion: '1.1',
-      headers: finalHeaders,
-      body,
-      remoteAddress: '',
-      remotePort: 0,
-      outcome: 'captured',
-      refusal: null,
-      recognition: null,
-      response: null,
-      note: null,
-      pinned: false,
-      origin: 'imported',
-      importedFrom: null,
-      resends: [],
-    },
+    capture: importedRequest({ method: finalMethod, target, httpVersion: '1.1', headers: finalHeaders, body }),
   }
 }
 

@@ -50,6 +50,31 @@ export interface ExchangeCapture {
 export type { Redaction } from '../../shared/exchange'
 
 /** Sizes that bound memory whatever a file declares. */
+/**
+ * A request read from a text format (curl, raw HTTP): what the format says, and nothing it cannot
+ * say (no id, endpoint, time, peer, answer or resends), marked as imported.
+ */
+export function importedRequest(request: Pick<ExchangeCapture, 'method' | 'target' | 'httpVersion' | 'headers' | 'body'>): ExchangeCapture {
+  return {
+    id: null,
+    endpoint: null,
+    receivedAt: null,
+    durationMs: 0,
+    ...request,
+    remoteAddress: '',
+    remotePort: 0,
+    outcome: 'captured',
+    refusal: null,
+    recognition: null,
+    response: null,
+    note: null,
+    pinned: false,
+    origin: 'imported',
+    importedFrom: null,
+    resends: [],
+  }
+}
+
 export const EXCHANGE_LIMITS = {
   /** The largest file an import reads (after base64). */
   maxImportFileBytes: MAX_IMPORT_FILE_BYTES,

@@ -12,7 +12,7 @@
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
-import type { ExchangeCapture } from './exchange-capture'
+import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 
 /** Header lines that describe what redaction did, added to a redacted message (see redaction.ts). */
@@ -93,28 +93,7 @@ function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): One
   return {
     ok: true,
     end: framed.end,
-    capture: {
-      id: null,
-      endpoint: null,
-      receivedAt: null,
-      durationMs: 0,
-      method: requestLine[1]!,
-      target,
-      httpVersion: requestLine[3]!,
-      headers,
-      body: framed.body,
-      remoteAddress: '',
-      remotePort: 0,
-      outcome: 'captured',
-      refusal: null,
-      recognition: null,
-      response: null,
-      note: null,
-      pinned: false,
-      origin: 'imported',
-      importedFrom: null,
-      resends: [],
-    },
+    capture: importedRequest({ method: requestLine[1]!, target, httpVersion: requestLine[3]!, headers, body: framed.body }),
   }
 }
 
