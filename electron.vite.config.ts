@@ -28,6 +28,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src-renderer'),
+    // `@shared/…` is src-main/shared, the one part of the main side the renderer may import (the
+    // same alias is in tsconfig.web.json for the type checker and in vitest.config.ts for tests).
+    resolve: { alias: { '@shared': resolve('src-main/shared') } },
     build: {
       minify: true,
       rollupOptions: { input: resolve('src-renderer/index.html') },

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react'
-import type { CaptureFilter } from '../../src-main/shared/capture-filter'
+import type { CaptureFilter } from '@shared/capture-filter'
 import { useDeleteCapture, useEndpoints, useStatus } from './api/queries'
 import type { CaptureScope } from './api/query-keys'
 import { ConfirmDialog } from './components/confirm-dialog'

@@ -4,12 +4,12 @@
  * - headless/browser: `POST /api/<procedure>` and a server-sent-events stream at `/api/events`,
  *   both with the per-run token as a Bearer header.
  */
-import type { InspectorEvent, ProcedureInput, ProcedureName, ProcedureOutput } from '../../../src-main/shared/contract'
-import type { ErrorCode, Result } from '../../../src-main/shared/errors'
-import type { InspectorBridge } from '../../../src-main/shared/ipc-channels'
+import type { InspectorEvent, ProcedureInput, ProcedureName, ProcedureOutput } from '@shared/contract'
+import type { ErrorCode, Result } from '@shared/errors'
+import type { InspectorBridge } from '@shared/ipc-channels'
 import { forgetToken, takeTokenFromLocation } from './auth-token'
 import { createSseParser } from './sse-parser'
-import { errorMessage } from '../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 declare global {
   interface Window {

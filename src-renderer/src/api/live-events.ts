@@ -8,9 +8,9 @@
  * responsive.
  */
 import type { QueryClient } from '@tanstack/react-query'
-import type { ReplayRecord } from '../../../src-main/shared/replay'
-import type { BulkJobView, CaptureSummary, Endpoint, InspectorEvent, InspectorStatus, TunnelView } from '../../../src-main/shared/contract'
-import { filterFieldsOf } from '../../../src-main/shared/capture-filter'
+import type { ReplayRecord } from '@shared/replay'
+import type { BulkJobView, CaptureSummary, Endpoint, InspectorEvent, InspectorStatus, TunnelView } from '@shared/contract'
+import { filterFieldsOf } from '@shared/capture-filter'
 import { createListRefetcher } from './live-list-admission'
 import { subscribe, subscribeLiveState, type LiveState } from './api-client'
 import { queryKeys, type CaptureListData } from './query-keys'

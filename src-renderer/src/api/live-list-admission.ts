@@ -6,9 +6,9 @@
  * guessing.
  */
 import type { QueryClient } from '@tanstack/react-query'
-import { compileCaptureFilter, type CaptureFilter, type CaptureFilterFields } from '../../../src-main/shared/capture-filter'
-import { decideCaptureQuery, parseCaptureQuery, searchableCaptureOf } from '../../../src-main/shared/capture-query'
-import type { CaptureSummary } from '../../../src-main/shared/contract'
+import { compileCaptureFilter, type CaptureFilter, type CaptureFilterFields } from '@shared/capture-filter'
+import { decideCaptureQuery, parseCaptureQuery, searchableCaptureOf } from '@shared/capture-query'
+import type { CaptureSummary } from '@shared/contract'
 
 /** `true`: it belongs in the list; `false`: it does not; `null`: only the core can tell. */
 export type ListAdmission = (capture: CaptureSummary, fields: CaptureFilterFields) => boolean | null

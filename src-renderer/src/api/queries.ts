@@ -1,12 +1,12 @@
 /** React Query hooks over the API: the renderer's server state. */
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query'
-import type { ProcedureInput, ProcedureOutput } from '../../../src-main/shared/contract'
+import type { ProcedureInput, ProcedureOutput } from '@shared/contract'
 import { call, getLiveState } from './api-client'
 import { queryKeys, type CaptureScope } from './query-keys'
 import { mergeTunnelView } from './tunnel-view'
 import { applyReplayRecorded } from './live-events'
-import type { BulkJobView, CapturePage, TunnelView } from '../../../src-main/shared/contract'
-import { normalizeCaptureFilter, type CaptureFilter } from '../../../src-main/shared/capture-filter'
+import type { BulkJobView, CapturePage, TunnelView } from '@shared/contract'
+import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
 
 export const CAPTURE_PAGE_SIZE = 300
 

@@ -2,8 +2,8 @@
  * Every React Query key the renderer uses, in one place, so live events can find exactly the
  * entries they affect.
  */
-import type { CapturePage } from '../../../src-main/shared/contract'
-import { normalizeCaptureFilter, type CaptureFilter } from '../../../src-main/shared/capture-filter'
+import type { CapturePage } from '@shared/contract'
+import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
 import type { InfiniteData } from '@tanstack/react-query'
 
 /** An endpoint id, or `all`: the list across every endpoint. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { TunnelView } from '../../../src-main/shared/contract'
-import { DEFAULT_TUNNEL_SETTINGS } from '../../../src-main/shared/tunnel'
+import type { TunnelView } from '@shared/contract'
+import { DEFAULT_TUNNEL_SETTINGS } from '@shared/tunnel'
 import { mergeTunnelView } from './tunnel-view'
 
 const online = (lastProvedAt: string | null) =>

@@ -3,8 +3,8 @@
  * `tunnel-changed` events, which are batched before they are applied. Either can land last, so
  * neither may overwrite a newer state: the state with the higher revision wins.
  */
-import type { TunnelSettings, TunnelState } from '../../../src-main/shared/tunnel'
-import type { TunnelView } from '../../../src-main/shared/contract'
+import type { TunnelSettings, TunnelState } from '@shared/tunnel'
+import type { TunnelView } from '@shared/contract'
 
 /** `current` with `incoming`'s settings (when given) and the newer of the two states. */
 export function mergeTunnelView(

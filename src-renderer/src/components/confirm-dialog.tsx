@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react'
 import { ModalDialog } from './modal-dialog'
-import { errorMessage } from '../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 interface ConfirmDialogProps {
   title: string

@@ -14,4 +14,4 @@ export {
   PRESET_RETRY_AFTER_SECONDS,
   STATUSES_WITHOUT_BODY,
   type AnswerPreset,
-} from '../../../src-main/shared/answer-catalog'
+} from '@shared/answer-catalog'

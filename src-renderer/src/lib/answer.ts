@@ -1,6 +1,6 @@
 /** Words for what the receiver answered and why. */
-import type { AnswerRecord } from '../../../src-main/shared/contract'
-import { describeAnswerChoice } from '../../../src-main/shared/answer-choice'
+import type { AnswerRecord } from '@shared/contract'
+import { describeAnswerChoice } from '@shared/answer-choice'
 import { reasonPhrase } from './http-status'
 
 const NO_ANSWER_LABELS: Record<Exclude<AnswerRecord['kind'], 'respond'>, string> = {

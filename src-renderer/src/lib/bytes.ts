@@ -1,5 +1,5 @@
 /** Raw body bytes: decoding base64 and telling text from binary. */
-import { looksLikeText } from '../../../src-main/shared/text-sniff'
+import { looksLikeText } from '@shared/text-sniff'
 
 /** `Uint8Array.fromBase64` (Chromium 140+, so Electron 45 too): native, no binary string in between. */
 const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: (base64: string) => Uint8Array }).fromBase64
@@ -58,4 +58,4 @@ export function mediaType(contentType: string | null | undefined): string {
 }
 
 /** The `charset` parameter of a content type, lower-cased, if any (the one rule: shared/body-charset.ts). */
-export { declaredCharset } from '../../../src-main/shared/body-charset'
+export { declaredCharset } from '@shared/body-charset'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseLosslessJson, type LosslessJsonDocument } from '../../../src-main/shared/lossless-json'
+import { parseLosslessJson, type LosslessJsonDocument } from '@shared/lossless-json'
 import { allCollapsed, EXPAND_ALL_MAX_NODES, initialCollapsed, nodeAtOffset, revealNode, rowOfNode, visibleRows } from './json-rows'
 
 function parsed(text: string): LosslessJsonDocument {

@@ -4,7 +4,7 @@
  * document's columns in one pass that skips collapsed subtrees, so the cost is the number of
  * visible rows, never the document's size.
  */
-import { JsonKind, type LosslessJsonDocument } from '../../../src-main/shared/lossless-json'
+import { JsonKind, type LosslessJsonDocument } from '@shared/lossless-json'
 
 /**
  * Row entries: `node` (>= 0) is the value's own row; `~node` (< 0) is the closing-bracket row of

@@ -2,7 +2,7 @@
  * Parses a large JSON body off the UI thread. The document's columns come back as transferred
  * buffers (no copy); the text is not sent back, the caller already has it.
  */
-import { parseLosslessJson, type LosslessJsonResult } from '../../../src-main/shared/lossless-json'
+import { parseLosslessJson, type LosslessJsonResult } from '@shared/lossless-json'
 
 export interface JsonParseRequest {
   text: string

@@ -2,7 +2,7 @@
  * How the renderer names providers and verdicts. The ids, names and short names come from the shared
  * catalogue (plain data, no zod), so the lists are the core's own.
  */
-import { PROVIDER_NAMES, PROVIDER_SHORT_NAMES, type VerdictStatus } from '../../../src-main/shared/provider-catalog'
+import { PROVIDER_NAMES, PROVIDER_SHORT_NAMES, type VerdictStatus } from '@shared/provider-catalog'
 
 export {
   GENERIC_HMAC_ALGORITHMS,
@@ -15,7 +15,7 @@ export {
   PROVIDER_NAMES,
   PROVIDER_SHORT_NAMES,
   VERDICT_STATUSES,
-} from '../../../src-main/shared/provider-catalog'
+} from '@shared/provider-catalog'
 
 export const VERDICT_WORDS: Record<VerdictStatus, string> = {
   valid: 'valid',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { answerConfigSchemas, MAX_ANSWER_BODY_BYTES, MAX_ANSWER_HEADERS, MAX_HEADER_VALUE_LENGTH } from '../../../../src-main/shared/responses'
-import { MAX_RULE_NAME_CHARS } from '../../../../src-main/shared/answer-rules'
+import { answerConfigSchemas, MAX_ANSWER_BODY_BYTES, MAX_ANSWER_HEADERS, MAX_HEADER_VALUE_LENGTH } from '@shared/responses'
+import { MAX_RULE_NAME_CHARS } from '@shared/answer-rules'
 import { answerErrors, answerFromDraft, newRule, respondDraft, ruleErrors, type AnswerDraft, type RuleDraft } from './answer-draft'
 
 const formAccepts = (draft: AnswerDraft) => Object.keys(answerErrors(draft)).length === 0

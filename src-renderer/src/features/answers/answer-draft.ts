@@ -4,7 +4,7 @@
  * (`shared/answer-rules.ts`), so a form without problems is not refused on save. The server
  * validates again.
  */
-import type { AnswerSpec, EndpointAnswerConfig, Rule } from '../../../../src-main/shared/responses'
+import type { AnswerSpec, EndpointAnswerConfig, Rule } from '@shared/responses'
 import { MAX_ANSWER_BODY_BYTES, MAX_ANSWER_DELAY_MS, MAX_ANSWER_STATUS, MIN_ANSWER_STATUS, STATUSES_WITHOUT_BODY } from '../../lib/answer-presets'
 import {
   describeInvalidAnswerDelay,
@@ -18,9 +18,9 @@ import {
   describeOversizedBody,
   describeTooManyHeaders,
   utf8ByteLength,
-} from '../../../../src-main/shared/answer-rules'
-import { asSentence, errorMessage } from '../../../../src-main/shared/errors'
-import { assertNever } from '../../../../src-main/shared/assert-never'
+} from '@shared/answer-rules'
+import { asSentence, errorMessage } from '@shared/errors'
+import { assertNever } from '@shared/assert-never'
 
 export type AnswerKindDraft = AnswerSpec['kind']
 export type BodyMode = 'none' | 'text' | 'json'

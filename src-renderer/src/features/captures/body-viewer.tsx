@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import type { LosslessJsonDocument } from '../../../../src-main/shared/lossless-json'
+import type { LosslessJsonDocument } from '@shared/lossless-json'
 import { CopyButton } from '../../components/copy-button'
 import { decodedAsLabel } from '../../lib/body-charset'
 import { bodyFileExtension, downloadBytes, safeFileStem } from '../../lib/body-download'

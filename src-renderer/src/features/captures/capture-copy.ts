@@ -1,6 +1,6 @@
 /** What "Copy as curl" and "Copy body" put on the clipboard, for the detail's buttons and the `c`/`b` keys alike. */
-import type { CaptureDetail, Endpoint } from '../../../../src-main/shared/contract'
-import { headerValue } from '../../../../src-main/shared/http-message'
+import type { CaptureDetail, Endpoint } from '@shared/contract'
+import { headerValue } from '@shared/http-message'
 import { decodeBody } from '../../lib/body-charset'
 import { base64ToBytes } from '../../lib/bytes'
 import { buildCurlCommand, captureUrl } from '../../lib/curl'

@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
-import type { CaptureDetail as CaptureDetailData, Endpoint } from '../../../../src-main/shared/contract'
-import { headerValue } from '../../../../src-main/shared/http-message'
+import type { CaptureDetail as CaptureDetailData, Endpoint } from '@shared/contract'
+import { headerValue } from '@shared/http-message'
 import { ApiCallError } from '../../api/api-client'
 import { useCaptureDetail } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'

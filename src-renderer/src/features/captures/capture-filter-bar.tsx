@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react'
-import { isCaptureFilterActive, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
-import { parseCaptureQuery } from '../../../../src-main/shared/capture-query'
+import { isCaptureFilterActive, type CaptureFilter } from '@shared/capture-filter'
+import { parseCaptureQuery } from '@shared/capture-query'
 import { VERDICT_WORDS } from '../../lib/providers'
 import { SEARCH_INPUT_ID } from '../shortcuts/keyboard-shortcuts'
 import './capture-filter.css'

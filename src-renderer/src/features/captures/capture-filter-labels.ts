@@ -1,5 +1,5 @@
 /** The choices of the filter bar and the words for a filter, e.g. in the bulk replay dialog. */
-import { ANSWER_CLASSES, type AnswerClass, type CaptureFilter, type CaptureOutcome } from '../../../../src-main/shared/capture-filter'
+import { ANSWER_CLASSES, type AnswerClass, type CaptureFilter, type CaptureOutcome } from '@shared/capture-filter'
 import { ANSWER_PRESETS } from '../../lib/answer-presets'
 import { PINNABLE_PROVIDER_IDS, providerName, VERDICT_STATUSES, VERDICT_WORDS } from '../../lib/providers'
 

@@ -1,4 +1,4 @@
-import type { CaptureFilter } from '../../../../src-main/shared/capture-filter'
+import type { CaptureFilter } from '@shared/capture-filter'
 import { formatCount } from '../../lib/format'
 import { describeCaptureFilter } from './capture-filter-labels'
 

@@ -3,7 +3,7 @@
  * own reference (an order number) is what support is asked about; without one, the provider's id
  * of the transaction or event.
  */
-import type { CaptureRecognition } from '../../../../src-main/shared/contract'
+import type { CaptureRecognition } from '@shared/contract'
 
 export interface CaptureReference {
   /** Shown in the cell. */

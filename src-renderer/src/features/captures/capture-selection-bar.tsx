@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { MAX_SELECTED_CAPTURES } from '../../../../src-main/shared/capture-selection'
+import { MAX_SELECTED_CAPTURES } from '@shared/capture-selection'
 import { useDeleteCaptures } from '../../api/queries'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { formatCount } from '../../lib/format'

@@ -1,4 +1,4 @@
-import type { HeaderPairs } from '../../../../src-main/shared/http-message'
+import type { HeaderPairs } from '@shared/http-message'
 import { readableHeaderValue } from '../../lib/http-status'
 
 interface HeadersTableProps {

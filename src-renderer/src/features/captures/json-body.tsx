@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
-import { isDuplicateKey, JsonKind, kindName, nodePath, rawText, type LosslessJsonDocument } from '../../../../src-main/shared/lossless-json'
+import { isDuplicateKey, JsonKind, kindName, nodePath, rawText, type LosslessJsonDocument } from '@shared/lossless-json'
 import { CappedText } from '../../components/capped-text'
 import { CopyButton } from '../../components/copy-button'
 import { NO_MATCHES, type FindMatches } from '../../lib/body-find'

@@ -7,15 +7,9 @@
  * Values read back are checked: a hand-edited address can drop a select, never break the list.
  */
 import { useEffect, useRef } from 'react'
-import {
-  ANSWER_FILTER_PATTERN,
-  CAPTURE_OUTCOMES,
-  MAX_FILTER_TEXT_LENGTH,
-  METHOD_FILTER_PATTERN,
-  type CaptureFilter,
-} from '../../../../src-main/shared/capture-filter'
-import { MAX_CAPTURE_QUERY_LENGTH } from '../../../../src-main/shared/capture-query'
-import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../../../src-main/shared/provider-catalog'
+import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN, type CaptureFilter } from '@shared/capture-filter'
+import { MAX_CAPTURE_QUERY_LENGTH } from '@shared/capture-query'
+import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '@shared/provider-catalog'
 import type { CaptureScope } from '../../api/query-keys'
 
 export interface ListLocation {

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react'
-import { QUERY_SYNTAX_HELP } from '../../../../src-main/shared/capture-query'
+import { QUERY_SYNTAX_HELP } from '@shared/capture-query'
 
 /**
  * The `?` beside the search box: a small panel listing the query language's terms. It closes on

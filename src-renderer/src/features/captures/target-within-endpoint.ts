@@ -1,4 +1,4 @@
-import { splitTarget } from '../../../../src-main/shared/slug'
+import { splitTarget } from '@shared/slug'
 
 /**
  * The target as an endpoint's own list shows it: without the endpoint's slug, which every capture

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
-import { parseLosslessJson, type JsonSyntaxError, type LosslessJsonDocument, type LosslessJsonResult } from '../../../../src-main/shared/lossless-json'
+import { parseLosslessJson, type JsonSyntaxError, type LosslessJsonDocument, type LosslessJsonResult } from '@shared/lossless-json'
 import type { JsonParseRequest } from '../../lib/lossless-json.worker'
 
 /** Below this the parse takes a few milliseconds: done at once, with no "reading" flash. */

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
-import { describeJsonPathChange, type BodyDiff } from '../../../../src-main/shared/capture-diff'
-import type { BodyDigest, TextDiff } from '../../../../src-main/shared/replay'
+import { describeJsonPathChange, type BodyDiff } from '@shared/capture-diff'
+import type { BodyDigest, TextDiff } from '@shared/replay'
 import { formatCount, formatExactBytes } from '../../lib/format'
 import { diffLines } from '../replay/replay-format'
 // The diff line colours are the resend editor's (one look for every line diff).

@@ -1,4 +1,4 @@
-import type { CaptureDiff, DiffSide, HeaderChange } from '../../../../src-main/shared/capture-diff'
+import type { CaptureDiff, DiffSide, HeaderChange } from '@shared/capture-diff'
 import { ApiCallError } from '../../api/api-client'
 import { formatCount, formatExactBytes, formatFullTime } from '../../lib/format'
 import { BodyComparison } from './body-comparison'

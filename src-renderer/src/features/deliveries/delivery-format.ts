@@ -1,5 +1,5 @@
 /** Wording of the Delivery view: gaps between attempts, schedule kinds, how early or late an attempt came. */
-import type { RetryScheduleKind, RetryStep } from '../../../../src-main/shared/deliveries'
+import type { RetryScheduleKind, RetryStep } from '@shared/deliveries'
 
 /** A gap between two attempts: `850 ms`, `12 s`, `2 min 1 s`, `3 h 5 min`, `1 d 12 h`. */
 export function formatGap(ms: number): string {

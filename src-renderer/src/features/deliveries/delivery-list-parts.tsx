@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react'
-import type { DeliveryGroupInfo } from '../../../../src-main/shared/deliveries'
+import type { DeliveryGroupInfo } from '@shared/deliveries'
 import { formatCount } from '../../lib/format'
 import './delivery-view.css'
 

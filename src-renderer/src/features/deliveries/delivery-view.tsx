@@ -1,6 +1,6 @@
 import { useState } from 'react'
-import type { CaptureSummary } from '../../../../src-main/shared/contract'
-import type { DeliveryAttemptInfo, DeliveryView as DeliveryData, RetrySchedule } from '../../../../src-main/shared/deliveries'
+import type { CaptureSummary } from '@shared/contract'
+import type { DeliveryAttemptInfo, DeliveryView as DeliveryData, RetrySchedule } from '@shared/deliveries'
 import { ApiCallError } from '../../api/api-client'
 import { answerLongLabel, answerStatusClass } from '../../lib/answer'
 import { formatCount, formatFullTime, formatListTime } from '../../lib/format'

@@ -1,11 +1,11 @@
 import { useState } from 'react'
-import type { Endpoint } from '../../../../src-main/shared/contract'
+import type { Endpoint } from '@shared/contract'
 import { ApiCallError } from '../../api/api-client'
 import { useCreateEndpoint, useUpdateEndpoint } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
-import { slugFromName, slugProblem } from '../../../../src-main/shared/slug'
-import { asSentence, errorMessage } from '../../../../src-main/shared/errors'
-import { describeInvalidEndpointName, MAX_ENDPOINT_NAME_CHARS } from '../../../../src-main/shared/endpoint-name'
+import { slugFromName, slugProblem } from '@shared/slug'
+import { asSentence, errorMessage } from '@shared/errors'
+import { describeInvalidEndpointName, MAX_ENDPOINT_NAME_CHARS } from '@shared/endpoint-name'
 
 interface EndpointFormDialogProps {
   /** The endpoint to rename; absent to create one. */

@@ -4,13 +4,13 @@
  */
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
-import { MAX_CAPTURE_NOTE_CHARS, type CaptureDetail, type CaptureSummary } from '../../../../src-main/shared/contract'
+import { MAX_CAPTURE_NOTE_CHARS, type CaptureDetail, type CaptureSummary } from '@shared/contract'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
 import { PinIcon } from './pin-mark'
 import './exchange.css'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 /** Keeps the open detail in step at once (the `capture-updated` event updates the lists). */
 function usePatchDetail() {

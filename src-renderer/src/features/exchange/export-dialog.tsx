@@ -4,9 +4,9 @@
  * is saved. Saving is a browser download: the desktop shell shows its native Save dialog for it.
  */
 import { useState } from 'react'
-import { normalizeCaptureFilter, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
-import type { Endpoint } from '../../../../src-main/shared/contract'
-import { EXPORT_FORMATS, type ExportFormat, type ExportResult, type Redaction } from '../../../../src-main/shared/exchange'
+import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
+import type { Endpoint } from '@shared/contract'
+import { EXPORT_FORMATS, type ExportFormat, type ExportResult, type Redaction } from '@shared/exchange'
 import { call } from '../../api/api-client'
 import { ModalDialog } from '../../components/modal-dialog'
 import { CappedList } from '../../components/capped-list'
@@ -14,7 +14,7 @@ import { downloadBytes } from '../../lib/body-download'
 import { base64ToBytes } from '../../lib/bytes'
 import { formatBytes, formatCount } from '../../lib/format'
 import './exchange.css'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 /** What can be exported from where the dialog was opened. */
 export interface ExportChoices {

@@ -5,9 +5,9 @@
  * entry. The imported captures appear in the list like received ones, marked imported.
  */
 import { useEffect, useState } from 'react'
-import type { Endpoint } from '../../../../src-main/shared/contract'
-import { IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ImportFormat, type ImportResult } from '../../../../src-main/shared/exchange'
-import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../../../src-main/shared/providers'
+import type { Endpoint } from '@shared/contract'
+import { IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ImportFormat, type ImportResult } from '@shared/exchange'
+import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '@shared/providers'
 import { call, subscribe } from '../../api/api-client'
 import { ModalDialog } from '../../components/modal-dialog'
 import { CappedList } from '../../components/capped-list'
@@ -17,7 +17,7 @@ import { providerName } from '../../lib/providers'
 import { bytesToBase64 } from '../../lib/bytes'
 import { rawRequestBytes } from './import-source'
 import './exchange.css'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 type Source = 'file' | 'paste' | 'body'
 

@@ -1,5 +1,5 @@
 /** Turning what the user gives the import dialog into the bytes the import reads. */
-import { HTTP_TOKEN_PATTERN } from '../../../../src-main/shared/answer-catalog'
+import { HTTP_TOKEN_PATTERN } from '@shared/answer-catalog'
 
 export interface PastedBody {
   method: string

@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import { decodeBraintreePayload } from '../../../../src-main/shared/braintree-payload'
+import { decodeBraintreePayload } from '@shared/braintree-payload'
 import { DetailSection } from '../../components/detail-section'
 import { BodyViewer } from '../captures/body-viewer'
 

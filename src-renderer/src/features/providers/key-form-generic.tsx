@@ -3,8 +3,8 @@
  * encoding, and the raw body or a template). The server checks the template's placeholders.
  */
 import { useId, useImperativeHandle, useState } from 'react'
-import { HTTP_TOKEN_PATTERN } from '../../../../src-main/shared/answer-catalog'
-import type { GenericHmacConfig } from '../../../../src-main/shared/providers'
+import { HTTP_TOKEN_PATTERN } from '@shared/answer-catalog'
+import type { GenericHmacConfig } from '@shared/providers'
 import { GENERIC_HMAC_ALGORITHMS, GENERIC_HMAC_ENCODINGS } from '../../lib/providers'
 import { SecretField, type KeyFieldsProps } from './key-form-parts'
 

@@ -4,13 +4,9 @@
  * provider is refused as you type, by the same rule the server applies (shared/key-shape.ts).
  */
 import { useImperativeHandle, useState } from 'react'
-import { describeSecretShapeMismatch } from '../../../../src-main/shared/key-shape'
-import type { HmacProviderId } from '../../../../src-main/shared/providers'
-import {
-  describeInvalidSquareNotificationUrl,
-  SQUARE_NOTIFICATION_URL_EXAMPLE,
-  squareNotificationUrlWarning,
-} from '../../../../src-main/shared/square-notification-url'
+import { describeSecretShapeMismatch } from '@shared/key-shape'
+import type { HmacProviderId } from '@shared/providers'
+import { describeInvalidSquareNotificationUrl, SQUARE_NOTIFICATION_URL_EXAMPLE, squareNotificationUrlWarning } from '@shared/square-notification-url'
 import { HMAC_API_KEY_DETAILS, HMAC_API_KEY_FIELDS, HMAC_PROVIDER_IDS, HMAC_SECRET_HINTS, providerName } from '../../lib/providers'
 import { SecretField, type KeyFieldsProps } from './key-form-parts'
 

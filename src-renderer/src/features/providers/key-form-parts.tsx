@@ -4,8 +4,8 @@
  * label, the request and its outcome.
  */
 import type { ReactNode, Ref } from 'react'
-import type { Endpoint } from '../../../../src-main/shared/contract'
-import type { ProviderKey } from '../../../../src-main/shared/providers'
+import type { Endpoint } from '@shared/contract'
+import type { ProviderKey } from '@shared/providers'
 import type { KeyFormStart } from './provider-context'
 
 export interface KeyFieldsHandle {

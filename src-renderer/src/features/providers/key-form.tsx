@@ -5,8 +5,8 @@
  * the server validates what the fields do not.
  */
 import { useEffect, useRef, useState, type FunctionComponent } from 'react'
-import type { Endpoint } from '../../../../src-main/shared/contract'
-import type { ProviderKeyKind } from '../../../../src-main/shared/providers'
+import type { Endpoint } from '@shared/contract'
+import type { ProviderKeyKind } from '@shared/providers'
 import { useAddKey } from '../../api/queries'
 import { GenericHmacFields } from './key-form-generic'
 import { HmacSecretFields } from './key-form-hmac'

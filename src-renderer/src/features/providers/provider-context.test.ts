@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { HMAC_PROVIDER_IDS, PROVIDER_IDS, type ProviderId } from '../../../../src-main/shared/provider-catalog'
+import { HMAC_PROVIDER_IDS, PROVIDER_IDS, type ProviderId } from '@shared/provider-catalog'
 import { keyFormStartFor, mostSeenProvider, startingProvider } from './provider-context'
 
 describe('keyFormStartFor', () => {

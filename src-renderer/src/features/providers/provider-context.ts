@@ -4,8 +4,8 @@
  * captures come from most. One home for the rule, used by the key form, the simulator and the
  * pre-flight check.
  */
-import type { HmacProviderId, PinnableProviderId, ProviderId } from '../../../../src-main/shared/provider-catalog'
-import type { ProviderKeyKind } from '../../../../src-main/shared/providers'
+import type { HmacProviderId, PinnableProviderId, ProviderId } from '@shared/provider-catalog'
+import type { ProviderKeyKind } from '@shared/providers'
 
 /** What a capture tells about the key it needs: its provider and the signatures it carried. */
 export interface CaptureKeyHint {

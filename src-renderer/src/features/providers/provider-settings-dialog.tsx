@@ -1,7 +1,7 @@
 /** "Keys & provider" for one endpoint: pin a provider, which path was signed, tolerance, and the keys. */
 import { useId, useState } from 'react'
-import type { Endpoint, ProviderSettingsView } from '../../../../src-main/shared/contract'
-import type { PinnableProviderId } from '../../../../src-main/shared/providers'
+import type { Endpoint, ProviderSettingsView } from '@shared/contract'
+import type { PinnableProviderId } from '@shared/providers'
 import { useProviderSettings, useRemoveKey, useSetProviderSettings } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
 import { formatFullTime } from '../../lib/format'

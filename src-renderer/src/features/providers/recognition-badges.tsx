@@ -1,6 +1,6 @@
 /** Compact provider, verdict and summary cells for the capture list (from `CaptureSummary.recognition` only). */
-import type { CaptureRecognition } from '../../../../src-main/shared/contract'
-import type { VerdictStatus } from '../../../../src-main/shared/providers'
+import type { CaptureRecognition } from '@shared/contract'
+import type { VerdictStatus } from '@shared/providers'
 import { providerName, providerShortName, VERDICT_ICONS, VERDICT_WORDS } from '../../lib/providers'
 import './providers.css'
 

@@ -1,7 +1,7 @@
 /** The Summary and Signature panels at the top of the capture detail, with a shortcut to the endpoint's keys. */
 import { useState } from 'react'
-import type { Endpoint } from '../../../../src-main/shared/contract'
-import type { DeliveryAnalysis } from '../../../../src-main/shared/providers'
+import type { Endpoint } from '@shared/contract'
+import type { DeliveryAnalysis } from '@shared/providers'
 import { ProviderSettingsDialog } from './provider-settings-dialog'
 import { SignaturePanel } from './signature-panel'
 import { SummaryPanel } from './summary-panel'

@@ -1,5 +1,5 @@
 /** Explains a signature verdict the way an integration engineer debugs it. Nothing is rendered as HTML. */
-import type { DeliveryAnalysis, SignatureVerdict, TimestampCheck, VerificationAttempt } from '../../../../src-main/shared/providers'
+import type { DeliveryAnalysis, SignatureVerdict, TimestampCheck, VerificationAttempt } from '@shared/providers'
 import { CopyButton } from '../../components/copy-button'
 import { DetailSection } from '../../components/detail-section'
 import { VERDICT_ICONS } from '../../lib/providers'

@@ -1,5 +1,5 @@
 /** The parsed summary at the top of the detail view: who sent it and what it says about which payment. */
-import type { DeliveryAnalysis, NotificationItemSummary } from '../../../../src-main/shared/providers'
+import type { DeliveryAnalysis, NotificationItemSummary } from '@shared/providers'
 import { CopyButton } from '../../components/copy-button'
 import { DetailSection } from '../../components/detail-section'
 import { providerName } from '../../lib/providers'

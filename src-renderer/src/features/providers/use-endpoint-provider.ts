@@ -1,6 +1,6 @@
 /** The provider an endpoint is about: its pin, and the provider its newest captures come from most. */
 import { useQuery } from '@tanstack/react-query'
-import type { PinnableProviderId, ProviderId } from '../../../../src-main/shared/provider-catalog'
+import type { PinnableProviderId, ProviderId } from '@shared/provider-catalog'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
 import { mostSeenProvider } from './provider-context'

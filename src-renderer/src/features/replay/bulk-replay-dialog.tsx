@@ -1,18 +1,18 @@
 import { TargetUrlField } from './replay-fields'
 import { useState } from 'react'
-import { normalizeCaptureFilter, type CaptureFilter } from '../../../../src-main/shared/capture-filter'
-import type { BulkJobView, Endpoint, ProcedureInput } from '../../../../src-main/shared/contract'
+import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
+import type { BulkJobView, Endpoint, ProcedureInput } from '@shared/contract'
 import { call } from '../../api/api-client'
 import { useForwardConfig } from '../../api/queries'
 import { formatCount } from '../../lib/format'
-import { describeInvalidTargetUrl } from '../../../../src-main/shared/target-url'
-import { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND } from '../../../../src-main/shared/replay-limits'
+import { describeInvalidTargetUrl } from '@shared/target-url'
+import { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND } from '@shared/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import { describeCaptureFilter } from '../captures/capture-filter-labels'
 import { providerName } from '../../lib/providers'
 import { ASYMMETRIC_PROVIDERS, PrivateKeyField, privateKeyFor, privateKeyProblem, type AsymmetricProvider } from './private-key-field'
 import { BulkProgress } from './bulk-replay-progress'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 /** What the capture list on screen offers to replay. */
 export interface BulkReplayChoices {

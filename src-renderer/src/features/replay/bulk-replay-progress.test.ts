@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { BulkItemResult } from '../../../../src-main/shared/replay'
+import type { BulkItemResult } from '@shared/replay'
 import { resultsToShow } from './bulk-replay-progress'
 
 const result = (seq: number, status: BulkItemResult['status']): BulkItemResult => ({ captureId: `c${seq}`, seq, status, outcome: null })

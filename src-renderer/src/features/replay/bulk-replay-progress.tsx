@@ -6,15 +6,15 @@
  */
 import { useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
-import type { BulkItemResult } from '../../../../src-main/shared/replay'
-import type { BulkJobView, CaptureSummary } from '../../../../src-main/shared/contract'
+import type { BulkItemResult } from '@shared/replay'
+import type { BulkJobView, CaptureSummary } from '@shared/contract'
 import { call } from '../../api/api-client'
 import { queryKeys, type CaptureListData } from '../../api/query-keys'
 import { useBulkJob } from '../../api/queries'
 import { formatCount, formatDuration, formatListTime } from '../../lib/format'
 import { ProgressBar } from '../../components/progress-bar'
 import { outcomeClass, outcomeLabel } from './replay-format'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 export const MAX_RESULT_ROWS = 500
 

@@ -1,14 +1,14 @@
 import { TargetUrlField, TimeoutSecondsField } from './replay-fields'
 import { useState } from 'react'
-import type { Endpoint } from '../../../../src-main/shared/contract'
-import { FORWARDED_MARK_HEADER, type ForwardConfig } from '../../../../src-main/shared/replay'
-import { requestedUrl } from '../../../../src-main/shared/captured-path'
+import type { Endpoint } from '@shared/contract'
+import { FORWARDED_MARK_HEADER, type ForwardConfig } from '@shared/replay'
+import { requestedUrl } from '@shared/captured-path'
 import { useForwardConfig, useSetForwardConfig } from '../../api/queries'
-import { describeInvalidTargetUrl } from '../../../../src-main/shared/target-url'
-import { describeInvalidTimeout, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MS } from '../../../../src-main/shared/replay-limits'
+import { describeInvalidTargetUrl } from '@shared/target-url'
+import { describeInvalidTimeout, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MS } from '@shared/replay-limits'
 import { ModalDialog } from '../../components/modal-dialog'
 import './replay.css'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 interface ForwardDialogProps {
   endpoint: Endpoint

@@ -1,6 +1,6 @@
 /** A background forward shows as on its way only while this run of the app can record how it settled. */
 import { describe, expect, it } from 'vitest'
-import type { CaptureForward } from '../../../../src-main/shared/replay'
+import type { CaptureForward } from '@shared/replay'
 import { canForwardSettle, forwardSentence, isForwardMarked } from './forward-mark'
 
 const inFlight: CaptureForward = { mode: 'background', targetUrl: 'http://127.0.0.1:3000/hooks', state: 'background', reason: null }

@@ -1,4 +1,4 @@
-import type { CaptureForward } from '../../../../src-main/shared/replay'
+import type { CaptureForward } from '@shared/replay'
 import { useStatus } from '../../api/queries'
 import { reasonPhrase } from '../../lib/http-status'
 

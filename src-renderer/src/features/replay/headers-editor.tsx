@@ -1,5 +1,5 @@
-import type { HeaderPairs } from '../../../../src-main/shared/http-message'
-import { HTTP_TOKEN_PATTERN } from '../../../../src-main/shared/answer-catalog'
+import type { HeaderPairs } from '@shared/http-message'
+import { HTTP_TOKEN_PATTERN } from '@shared/answer-catalog'
 
 export interface HeaderRow {
   id: number

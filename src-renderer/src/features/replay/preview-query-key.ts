@@ -1,4 +1,4 @@
-import type { ProcedureInput } from '../../../../src-main/shared/contract'
+import type { ProcedureInput } from '@shared/contract'
 import { queryKeys } from '../../api/query-keys'
 
 /**

@@ -3,7 +3,7 @@
  * Plexo envelope; ed25519: Standard Webhooks `v1a`). The app never stores private keys: the key
  * lives in this dialog's state and goes to the core with the preview and the resend only.
  */
-import type { PrivateKey } from '../../../../src-main/shared/replay'
+import type { PrivateKey } from '@shared/replay'
 import { providerName } from '../../lib/providers'
 
 export type AsymmetricProvider = PrivateKey['provider']

@@ -1,6 +1,6 @@
 /** Form fields the resend, bulk replay and forward dialogs share. */
 import type { ReactNode } from 'react'
-import { TARGET_URL_EXAMPLE } from '../../../../src-main/shared/target-url'
+import { TARGET_URL_EXAMPLE } from '@shared/target-url'
 
 /** The URL to send to, with the problem shown once the user has typed something. */
 export function TargetUrlField(props: { value: string; problem: string | null; hint?: ReactNode; testId: string; onChange: (value: string) => void }) {

@@ -1,7 +1,7 @@
 /** Words for replays: outcomes, failures and how a sent request differs from its capture. */
-import type { ReplayDifference, ReplayFailureKind, ReplayOutcome, ReplayRecord, ResignSummary } from '../../../../src-main/shared/replay'
+import type { ReplayDifference, ReplayFailureKind, ReplayOutcome, ReplayRecord, ResignSummary } from '@shared/replay'
 import { reasonPhrase } from '../../lib/http-status'
-import { errorMessage } from '../../../../src-main/shared/errors'
+import { errorMessage } from '@shared/errors'
 
 const FAILURE_TITLES: Record<ReplayFailureKind, string> = {
   'invalid-request': 'Request could not be built',

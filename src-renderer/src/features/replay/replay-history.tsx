@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { ReplayRecord } from '../../../../src-main/shared/replay'
+import type { ReplayRecord } from '@shared/replay'
 import { useReplays } from '../../api/queries'
 import { DetailSection } from '../../components/detail-section'
 import { formatDuration, formatFullTime, formatListTime } from '../../lib/format'

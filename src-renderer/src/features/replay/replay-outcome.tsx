@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
-import type { ForwardSummary, ReplayOutcome } from '../../../../src-main/shared/replay'
-import { headerValue } from '../../../../src-main/shared/http-message'
+import type { ForwardSummary, ReplayOutcome } from '@shared/replay'
+import { headerValue } from '@shared/http-message'
 import { CappedText } from '../../components/capped-text'
 import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { hexDump } from '../../lib/hex-dump'

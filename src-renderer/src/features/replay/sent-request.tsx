@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
-import type { ReplayDifference, ResignSummary, SentRequestView, TextDiff } from '../../../../src-main/shared/replay'
-import type { BodyDiff as BodyComparisonData } from '../../../../src-main/shared/capture-diff'
+import type { ReplayDifference, ResignSummary, SentRequestView, TextDiff } from '@shared/replay'
+import type { BodyDiff as BodyComparisonData } from '@shared/capture-diff'
 import { CappedText } from '../../components/capped-text'
 import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict } from '../../lib/bytes'
 import { formatExactBytes } from '../../lib/format'

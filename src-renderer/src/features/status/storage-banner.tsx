@@ -1,4 +1,4 @@
-import type { InspectorStatus } from '../../../../src-main/shared/contract'
+import type { InspectorStatus } from '@shared/contract'
 import { formatFullTime } from '../../lib/format'
 
 interface StorageBannerProps {

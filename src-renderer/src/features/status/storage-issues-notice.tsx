@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { StorageIssue } from '../../../../src-main/shared/contract'
+import type { StorageIssue } from '@shared/contract'
 
 interface StorageIssuesNoticeProps {
   issues: StorageIssue[]

@@ -3,8 +3,8 @@
  * MiB, days), which apply besides the global ones. A busy test endpoint can be kept small while
  * the others keep everything.
  */
-import type { Endpoint } from '../../../../src-main/shared/contract'
-import type { RetentionLimitsSetting } from '../../../../src-main/shared/storage-settings'
+import type { Endpoint } from '@shared/contract'
+import type { RetentionLimitsSetting } from '@shared/storage-settings'
 import { capTextsOf, hasAnyCap, limitsOf, parseCap, type CapTexts } from './retention-caps'
 import './storage.css'
 

@@ -2,7 +2,7 @@
  * Retention caps as the Storage dialog shows them: one text per cap, empty for "no cap", bytes
  * typed in MiB. The API keeps numbers (`null` or absent: no cap).
  */
-import type { RetentionLimitsSetting } from '../../../../src-main/shared/storage-settings'
+import type { RetentionLimitsSetting } from '@shared/storage-settings'
 
 export const MIB = 1024 * 1024
 

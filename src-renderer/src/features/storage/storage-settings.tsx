@@ -4,8 +4,8 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import type { Endpoint } from '../../../../src-main/shared/contract'
-import type { DurabilityMode, RetentionPolicySetting, StorageSettingsView } from '../../../../src-main/shared/storage-settings'
+import type { Endpoint } from '@shared/contract'
+import type { DurabilityMode, RetentionPolicySetting, StorageSettingsView } from '@shared/storage-settings'
 import { call } from '../../api/api-client'
 import { useEndpoints } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'

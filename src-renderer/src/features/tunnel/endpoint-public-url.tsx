@@ -1,4 +1,4 @@
-import type { Endpoint } from '../../../../src-main/shared/contract'
+import type { Endpoint } from '@shared/contract'
 import { CopyButton } from '../../components/copy-button'
 import './tunnel.css'
 

@@ -6,7 +6,7 @@ import {
   DEFAULT_TUNNEL_SERVER_URL,
   type TunnelSettings,
   type TunnelState,
-} from '../../../../src-main/shared/tunnel'
+} from '@shared/tunnel'
 import { useTunnel, useTunnelAction } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'

@@ -1,6 +1,6 @@
 /** Words and timing for the tunnel's live state. */
 import { useEffect, useState } from 'react'
-import type { TunnelState } from '../../../../src-main/shared/tunnel'
+import type { TunnelState } from '@shared/tunnel'
 
 /** The current time, ticking every second while `isTicking`. */
 export function useNow(isTicking: boolean): number {
