@@ -8,12 +8,11 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import { chmod, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { makeTempDir } from '../../test-support/temp-dir'
-import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
-import { DamagedCaptureError, openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import { describe, expect } from 'vitest'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { logFileIo, type LogFileIo } from './log-file-io'
+import { DamagedCaptureError, type CaptureStore, type NewCapture } from './capture-store'
 import type { SegmentIndexDocument } from './segment-index'
-import { StorageIssues } from './storage-issues'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 
@@ -38,40 +37,24 @@ function newCapture(body: Buffer): NewCapture {
 }
 
 describe('capture store recovery', () => {
-  let dir: string
-  let remove: () => Promise<void>
-  let store: CaptureStore | undefined
-  /** What the last store opened reported. */
-  let issues = new StorageIssues()
-  const captures = () => join(dir, 'captures')
-  const open = async (options: { durability?: Durability; io?: LogFileIo } = {}) =>
-    (store = await openCaptureStore(
-      { dir: captures(), quarantineDir: join(dir, 'unreadable'), durability: options.durability ?? 'flush' },
-      { now, logIo: options.io, issues: (issues = new StorageIssues()) },
-    ))
-  const closeStore = async () => {
-    await store?.close()
-    store = undefined
-  }
+  const test = useCaptureStore({ now })
 
-  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
-  afterEach(async () => {
-    await closeStore()
-    await remove()
-  })
-
-  async function storeThree() {
+  async function storeThree(open: () => Promise<CaptureStore>) {
     const current = await open()
     const stored = []
     for (const text of ['first body', 'second body', 'third body']) stored.push(await current.append(newCapture(Buffer.from(text)), Buffer.from(text)))
-    await closeStore()
+    await current.close()
     return stored
   }
 
-  it('survives a torn last frame at every offset: earlier captures intact, the torn bytes kept, new captures elsewhere', async () => {
-    const [first, second, third] = await storeThree()
-    const indexFile = join(captures(), '000001.json')
-    const logFile = join(captures(), '000001.log')
+  test('survives a torn last frame at every offset: earlier captures intact, the torn bytes kept, new captures elsewhere', async ({
+    capturesDir,
+    openStore: open,
+    storeIssues,
+  }) => {
+    const [first, second, third] = await storeThree(open)
+    const indexFile = join(capturesDir, '000001.json')
+    const logFile = join(capturesDir, '000001.log')
     // As after a crash: the index had recorded the first two captures only.
     const document = JSON.parse(await readFile(indexFile, 'utf8')) as SegmentIndexDocument
     document.captures = document.captures.slice(0, 2)
@@ -82,14 +65,14 @@ describe('capture store recovery', () => {
       await writeFile(indexFile, pristineIndex)
       await writeFile(logFile, pristineLog.subarray(0, cut))
       // A previous round's new segment goes, so each round starts from the same crash.
-      for (const name of await readdir(captures())) if (name.startsWith('000002')) await rm(join(captures(), name))
+      for (const name of await readdir(capturesDir)) if (name.startsWith('000002')) await rm(join(capturesDir, name))
       const reopened = await open()
       expect(reopened.count()).toBe(2)
       expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
       expect((await reopened.readBody(second!.id)).toString()).toBe('second body')
       expect(reopened.has(third!.id)).toBe(false)
       const torn = cut > third!.frame.offset
-      expect(issues.snapshot().some((issue) => /unfinished write/.test(issue.problem))).toBe(torn)
+      expect(storeIssues().some((issue) => /unfinished write/.test(issue.problem))).toBe(torn)
       if (torn && (cut - third!.frame.offset) % 97 === 1) {
         // New frames never go over the torn bytes: they are kept for whoever wants to look.
         const fourth = await reopened.append(newCapture(Buffer.from('fourth')), Buffer.from('fourth'))
@@ -97,18 +80,18 @@ describe('capture store recovery', () => {
         expect((await stat(logFile)).size).toBe(cut)
         expect((await readFile(logFile)).equals(pristineLog.subarray(0, cut))).toBe(true)
       }
-      await closeStore()
+      await reopened.close()
     }
   })
 
-  it('shows captures whose bytes a power loss took as damaged, and never writes over them', async () => {
-    const [first, , third] = await storeThree()
-    const logFile = join(captures(), '000001.log')
+  test('shows captures whose bytes a power loss took as damaged, and never writes over them', async ({ capturesDir, openStore: open, storeIssues }) => {
+    const [first, , third] = await storeThree(open)
+    const logFile = join(capturesDir, '000001.log')
     // The index lists all three (it was synced), the log lost its tail (it was not).
     await truncate(logFile, third!.frame.offset + 20)
     const reopened = await open()
     expect(reopened.count()).toBe(3)
-    expect(issues.snapshot().some((issue) => /shorter than its index says/.test(issue.problem))).toBe(true)
+    expect(storeIssues().some((issue) => /shorter than its index says/.test(issue.problem))).toBe(true)
     await expect(reopened.readBody(third!.id)).rejects.toBeInstanceOf(DamagedCaptureError)
     expect((await reopened.get(third!.id))?.damage).toMatch(/missing/)
     expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
@@ -119,21 +102,21 @@ describe('capture store recovery', () => {
     await expect(reopened.readBody(third!.id)).rejects.toBeInstanceOf(DamagedCaptureError)
   })
 
-  it('rebuilds a truncated index from the log', async () => {
-    const stored = await storeThree()
-    const indexFile = join(captures(), '000001.json')
+  test('rebuilds a truncated index from the log', async ({ capturesDir, openStore: open, storeIssues }) => {
+    const stored = await storeThree(open)
+    const indexFile = join(capturesDir, '000001.json')
     const text = await readFile(indexFile, 'utf8')
     await writeFile(indexFile, text.slice(0, Math.floor(text.length / 2)))
     const reopened = await open()
-    expect(issues.snapshot()[0]?.problem).toMatch(/not valid JSON.*read back from the capture log/)
+    expect(storeIssues()[0]?.problem).toMatch(/not valid JSON.*read back from the capture log/)
     expect(reopened.count()).toBe(3)
     for (const [index, text] of ['first body', 'second body', 'third body'].entries())
       expect((await reopened.readBody(stored[index]!.id)).toString()).toBe(text)
   })
 
-  it('detects a flipped body byte on read, and reports the capture as damaged, never its bytes', async () => {
-    const [first, second] = await storeThree()
-    const logFile = join(captures(), '000001.log')
+  test('detects a flipped body byte on read, and reports the capture as damaged, never its bytes', async ({ capturesDir, openStore: open }) => {
+    const [first, second] = await storeThree(open)
+    const logFile = join(capturesDir, '000001.log')
     const log = await readFile(logFile)
     const bodyStart = second!.frame.offset + 12 + second!.frame.metadataBytes
     log[bodyStart + 2] = log[bodyStart + 2]! ^ 0x01
@@ -148,23 +131,23 @@ describe('capture store recovery', () => {
     expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
   })
 
-  it('keeps a capture whose delete could not be written (a read-only folder), now and after a restart', async () => {
-    const [first] = await storeThree()
+  test('keeps a capture whose delete could not be written (a read-only folder), now and after a restart', async ({ capturesDir, openStore: open }) => {
+    const [first] = await storeThree(open)
     const readOnly = new Error('EROFS: read-only file system')
     const failing: LogFileIo = { ...logFileIo, writeIndex: () => Promise.reject(readOnly) }
     const current = await open({ io: failing })
-    if (process.getuid?.() !== 0) await chmod(captures(), 0o500)
+    if (process.getuid?.() !== 0) await chmod(capturesDir, 0o500)
     await expect(current.deleteMany([first!.id])).rejects.toThrow()
-    if (process.getuid?.() !== 0) await chmod(captures(), 0o700)
+    if (process.getuid?.() !== 0) await chmod(capturesDir, 0o700)
     expect(current.has(first!.id)).toBe(true)
     expect((await current.readBody(first!.id)).toString()).toBe('first body')
-    await closeStore()
+    await current.close()
     const reopened = await open()
     expect(reopened.has(first!.id)).toBe(true)
     expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
   })
 
-  it('finds every answered capture after a power loss that keeps only what was synced (durability sync)', async () => {
+  test('finds every answered capture after a power loss that keeps only what was synced (durability sync)', async ({ openStore: open }) => {
     // The test hook: what each log file held at its last fdatasync; a power loss keeps that much.
     const paths = new Map<FileHandle, string>()
     const synced = new Map<string, number>()
@@ -191,7 +174,6 @@ describe('capture store recovery', () => {
       const size = (await stat(path)).size
       if (size > length) await truncate(path, length)
     }
-    store = undefined
     const reopened = await open()
     for (const [index, capture] of answered.entries()) expect((await reopened.readBody(capture.id)).equals(bodies[index]!)).toBe(true)
     expect(reopened.count()).toBe(bodies.length)
