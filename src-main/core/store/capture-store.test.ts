@@ -1,13 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { makeTempDir } from '../../test-support/temp-dir'
+import { describe, expect } from 'vitest'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import { logFileIo } from './log-file-io'
-import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
+import type { NewCapture } from './capture-store'
 import type { IndexEntry, SegmentIndexDocument } from './segment-index'
-import { StorageIssues } from './storage-issues'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 
@@ -36,25 +35,9 @@ function newCapture(endpointId: string, body: Buffer): NewCapture {
 }
 
 describe('capture store', () => {
-  let dir: string
-  let remove: () => Promise<void>
-  let store: CaptureStore | undefined
-  /** What the last store opened reported. */
-  let issues = new StorageIssues()
-  const open = async () =>
-    (store = await openCaptureStore(
-      { dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' },
-      { now, issues: (issues = new StorageIssues()) },
-    ))
+  const test = useCaptureStore({ now })
 
-  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
-  afterEach(async () => {
-    await store?.close()
-    store = undefined
-    await remove()
-  })
-
-  it('keeps bodies byte for byte across a reopen, over several segments', async () => {
+  test('keeps bodies byte for byte across a reopen, over several segments', async ({ dataDir: dir, openStore: open }) => {
     const first = await open()
     const bodies = Array.from({ length: SEGMENT_MAX_CAPTURES * 2 + 7 }, (_, index) => randomBytes(index % 5 === 0 ? 0 : 1 + (index % 300)))
     const stored = await Promise.all(bodies.map((body) => first.append(newCapture('e1', body), body)))
@@ -72,7 +55,7 @@ describe('capture store', () => {
     expect(segments.length).toBeGreaterThanOrEqual(3)
   })
 
-  it('pages newest first with cursors, per endpoint and overall', async () => {
+  test('pages newest first with cursors, per endpoint and overall', async ({ openStore: open }) => {
     const current = await open()
     for (let index = 0; index < 25; index++) {
       await current.append(newCapture(index % 2 === 0 ? 'even' : 'odd', Buffer.from(String(index))), Buffer.from(String(index)))
@@ -90,7 +73,7 @@ describe('capture store', () => {
     expect(odd.items.every((capture) => capture.endpointId === 'odd')).toBe(true)
   })
 
-  it('deletes a capture, erases its bytes on disk, and survives a reopen', async () => {
+  test('deletes a capture, erases its bytes on disk, and survives a reopen', async ({ dataDir: dir, openStore: open }) => {
     const current = await open()
     const secret = Buffer.from('card=4111111111111111')
     const doomed = await current.append(newCapture('e1', secret), secret)
@@ -105,7 +88,7 @@ describe('capture store', () => {
     expect((await reopened.readBody(kept.id)).toString()).toBe('keep')
   })
 
-  it('clears one endpoint only', async () => {
+  test('clears one endpoint only', async ({ openStore: open }) => {
     const current = await open()
     for (let index = 0; index < SEGMENT_MAX_CAPTURES + 10; index++) {
       await current.append(newCapture(index % 3 === 0 ? 'a' : 'b', Buffer.from('x')), Buffer.from('x'))
@@ -118,20 +101,23 @@ describe('capture store', () => {
     expect((await open()).count('a')).toBe(0)
   })
 
-  it('moves an unreadable or invalid index aside, reports it, and rebuilds it from the capture log', async () => {
+  test('moves an unreadable or invalid index aside, reports it, and rebuilds it from the capture log', async ({
+    dataDir: dir,
+    openStore: open,
+    storeIssues,
+  }) => {
     const current = await open()
     const bodies = Array.from({ length: SEGMENT_MAX_CAPTURES + 1 }, (_, index) => Buffer.from(`body-${index}`))
     for (const body of bodies) await current.append(newCapture('e1', body), body)
     await current.close()
-    store = undefined
     const torn = '{"schemaVersion":1,"segment":1,"captures":[{"id":'
     await writeFile(join(dir, 'captures', '000001.json'), torn)
     await writeFile(join(dir, 'captures', '000002.json'), JSON.stringify({ schemaVersion: 99, segment: 2, indexedLogBytes: 0, captures: [] }))
 
     const reopened = await open()
-    expect(issues.snapshot()).toHaveLength(2)
-    expect(issues.snapshot()[0]?.problem).toMatch(/not valid JSON/)
-    expect(issues.snapshot()[1]?.problem).toMatch(/schemaVersion/)
+    expect(storeIssues()).toHaveLength(2)
+    expect(storeIssues()[0]?.problem).toMatch(/not valid JSON/)
+    expect(storeIssues()[1]?.problem).toMatch(/schemaVersion/)
     const quarantined = await readdir(join(dir, 'unreadable'))
     // The unreadable files are kept as they were, never overwritten...
     const kept = quarantined.find((name) => name.endsWith('000001.json'))!
@@ -142,12 +128,11 @@ describe('capture store', () => {
     expect((await reopened.readBody(oldest.id)).toString()).toBe('body-0')
   })
 
-  it('reads back captures the index had not recorded yet, stepping over an unfinished frame', async () => {
+  test('reads back captures the index had not recorded yet, stepping over an unfinished frame', async ({ dataDir: dir, openStore: open }) => {
     const current = await open()
     const stored = []
     for (const text of ['one', 'two', 'three']) stored.push(await current.append(newCapture('e1', Buffer.from(text)), Buffer.from(text)))
     await current.close()
-    store = undefined
     // As after a kill -9: the index knows only the first capture, the second frame was never
     // finished (zeros), the third was written in full (and answered).
     const indexFile = join(dir, 'captures', '000001.json')
@@ -171,48 +156,41 @@ describe('capture store', () => {
     expect((await open()).count()).toBe(3)
   })
 
-  it('rejects a capture it cannot write and keeps nothing of it', async () => {
+  test('rejects a capture it cannot write and keeps nothing of it', async ({ openStore: open }) => {
     let failing = false
-    store = await openCaptureStore(
-      { dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') },
-      {
-        now,
-        logIo: {
-          ...logFileIo,
-          writev(fd, buffers, position) {
-            if (failing) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
-            return logFileIo.writev(fd, buffers, position)
-          },
+    const store = await open({
+      durability: 'sync',
+      io: {
+        ...logFileIo,
+        writev(fd, buffers, position) {
+          if (failing) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+          return logFileIo.writev(fd, buffers, position)
         },
       },
-    )
+    })
     await store.append(newCapture('e1', Buffer.from('first')), Buffer.from('first'))
     failing = true
     await expect(store.append(newCapture('e1', Buffer.from('second')), Buffer.from('second'))).rejects.toThrow(/ENOSPC/)
     expect(store.count()).toBe(1)
     failing = false
     await store.close()
-    store = undefined
     expect((await open()).count()).toBe(1)
   })
 
-  it('recovers once the disk has room again, even when a new segment could not be created', async () => {
+  test('recovers once the disk has room again, even when a new segment could not be created', async ({ openStore: open }) => {
     let diskFull = false
     const fail = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
-    store = await openCaptureStore(
-      { dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable') },
-      {
-        now,
-        logIo: {
-          open: (path) => (diskFull ? Promise.reject(fail()) : logFileIo.open(path)),
-          writev: (fd, buffers, position) => {
-            if (diskFull) throw fail()
-            return logFileIo.writev(fd, buffers, position)
-          },
-          datasync: (handle) => logFileIo.datasync(handle),
+    const store = await open({
+      durability: 'sync',
+      io: {
+        open: (path) => (diskFull ? Promise.reject(fail()) : logFileIo.open(path)),
+        writev: (fd, buffers, position) => {
+          if (diskFull) throw fail()
+          return logFileIo.writev(fd, buffers, position)
         },
+        datasync: (handle) => logFileIo.datasync(handle),
       },
-    )
+    })
     // Just below the point where the next segment is prepared...
     const before = (SEGMENT_MAX_CAPTURES * 4) / 5 - 1
     for (let index = 0; index < before; index++) await store.append(newCapture('e1', Buffer.from('x')), Buffer.from('x'))
@@ -227,7 +205,7 @@ describe('capture store', () => {
     expect(store.count()).toBe(before + after)
   })
 
-  it('updates recognitions in retired segments too, and keeps them across a reopen', async () => {
+  test('updates recognitions in retired segments too, and keeps them across a reopen', async ({ openStore: open }) => {
     const current = await open()
     const stored = []
     for (let index = 0; index < SEGMENT_MAX_CAPTURES + 5; index++)
@@ -248,7 +226,7 @@ describe('capture store', () => {
     expect((await reopened.get(stored[1]!.id))?.recognition).toBeNull()
   })
 
-  it('removes the files of a segment whose captures were all deleted', async () => {
+  test('removes the files of a segment whose captures were all deleted', async ({ dataDir: dir, openStore: open }) => {
     const current = await open()
     for (let index = 0; index < SEGMENT_MAX_CAPTURES; index++) await current.append(newCapture('old', Buffer.from('x')), Buffer.from('x'))
     await current.append(newCapture('new', Buffer.from('y')), Buffer.from('y'))
@@ -257,7 +235,6 @@ describe('capture store', () => {
     expect((await current.deleteByEndpoint('old')).length).toBe(SEGMENT_MAX_CAPTURES)
     expect(await files()).toEqual(['000002.json', '000002.log'])
     await current.close()
-    store = undefined
     const reopened = await open()
     expect(reopened.count()).toBe(1)
     expect(await reopened.ids('new')).toHaveLength(1)
@@ -265,20 +242,9 @@ describe('capture store', () => {
 })
 
 describe('capture store: annotations, origin and deliveries', () => {
-  let dir: string
-  let remove: () => Promise<void>
-  let store: CaptureStore | undefined
-  const open = async () =>
-    (store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now }))
+  const test = useCaptureStore({ now })
 
-  beforeEach(async () => ({ dir, remove } = await makeTempDir()))
-  afterEach(async () => {
-    await store?.close()
-    store = undefined
-    await remove()
-  })
-
-  it('keeps notes, pins and sender-left times across a reopen, in retired segments too', async () => {
+  test('keeps notes, pins and sender-left times across a reopen, in retired segments too', async ({ openStore: open }) => {
     const current = await open()
     const stored = []
     for (let index = 0; index < SEGMENT_MAX_CAPTURES + 2; index++)
@@ -295,7 +261,7 @@ describe('capture store: annotations, origin and deliveries', () => {
     expect((await reopened.load(old.id)).note).toBe('refund checked')
   })
 
-  it('keeps pinned captures when an endpoint is cleared, unless asked', async () => {
+  test('keeps pinned captures when an endpoint is cleared, unless asked', async ({ openStore: open }) => {
     const current = await open()
     const stored = []
     for (let index = 0; index < 5; index++) stored.push(await current.append(newCapture('e1', Buffer.from('x')), Buffer.from('x')))
@@ -306,7 +272,7 @@ describe('capture store: annotations, origin and deliveries', () => {
     expect(current.count('e1')).toBe(0)
   })
 
-  it('stores imported captures with their origin and original time', async () => {
+  test('stores imported captures with their origin and original time', async ({ openStore: open }) => {
     const current = await open()
     const body = Buffer.from('{"a":1}')
     const imported = await current.append(
@@ -331,7 +297,7 @@ describe('capture store: annotations, origin and deliveries', () => {
     })
   })
 
-  it('lists the attempts of one delivery oldest first', async () => {
+  test('lists the attempts of one delivery oldest first', async ({ openStore: open }) => {
     const current = await open()
     const same = Buffer.from('{"id":"evt_1"}')
     const other = Buffer.from('{"id":"evt_2"}')
