@@ -15,6 +15,7 @@
  * first and applied to memory only once written, so a failed write (a read-only folder) changes
  * nothing, now or after a restart.
  */
+import { stat } from 'node:fs/promises'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary } from '../../shared/contract'
 import { createCaptureChanges, type DeletedCapture } from './capture-changes'
@@ -30,6 +31,7 @@ import { makePrivateDir } from './private-files'
 import { createRecognisingSearch } from './recognising-search'
 import { createRecognitionOverrides } from './recognition-overrides'
 import { createRetention, type RetentionPolicy, type Retention } from './retention'
+import { sidecarPathOf } from './search-runner'
 import { renderSegmentIndex } from './segment-index'
 import { openSegments } from './segment-recovery'
 import { StorageIssues } from './storage-issues'
@@ -217,6 +219,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     policy: config.retention,
     now: deps.now,
     deleteSlots: (slots) => changes.deleteSlots(slots),
+    derivedBytes: () => searchTextBytes(segments),
     onError(error) {
       lastRetentionError = error instanceof Error ? error.message : String(error)
     },
@@ -317,4 +320,17 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       for (const segment of segments.values()) await segment.close()
     },
   }
+}
+
+/** The size of each segment's search-text sidecar, by segment number (segments without one are left out). */
+async function searchTextBytes(segments: ReadonlyMap<number, Segment>): Promise<Map<number, number>> {
+  const sizes = new Map<number, number>()
+  for (const [number, segment] of segments) {
+    const size = await stat(sidecarPathOf(segment.paths.log)).then(
+      (stats) => stats.size,
+      () => 0,
+    )
+    if (size > 0) sizes.set(number, size)
+  }
+  return sizes
 }

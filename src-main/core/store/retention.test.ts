@@ -1,9 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import type { CaptureStore, NewCapture } from './capture-store'
 import { startInspector, type Inspector } from '../inspector'
 import { silentLogger } from '../logger'
+import { sidecarPathOf } from './search-runner'
 
 const clock = Date.parse('2026-11-21T10:00:00Z')
 const now = () => new Date(clock)
@@ -67,6 +70,25 @@ describe('retention', () => {
     await current.retention.enforce()
     expect(current.count()).toBe(0)
     expect(sizeOfOne).toBeGreaterThan(0)
+  })
+
+  test('counts the search text kept beside a log as part of the bytes its captures take', async ({ openStore: open, capturesDir }) => {
+    const current = await open()
+    const newest = await fill(current, 'a', 10)
+    const logBytes = current.health().logBytes
+    // Under the cap by its frames alone: nothing goes.
+    current.retention.setPolicy({ maxBytes: logBytes })
+    await current.retention.enforce()
+    expect(current.count()).toBe(10)
+    // A sidecar as big as the log (its frames and its file header) doubles what each capture takes, a
+    // little more: about half must go, the oldest.
+    await mkdir(join(capturesDir, 'search'), { recursive: true })
+    await writeFile(sidecarPathOf(join(capturesDir, '000001.log')), Buffer.alloc(logBytes))
+    current.retention.setPolicy({ maxBytes: logBytes })
+    await current.retention.enforce()
+    expect(current.count()).toBeGreaterThanOrEqual(4)
+    expect(current.count()).toBeLessThanOrEqual(5)
+    expect(await current.ids()).toEqual(newest.slice(-current.count()).map((capture) => capture.id))
   })
 
   test('is set through the API, saved, and survives a restart', async ({ dataDir: dir }) => {

@@ -5,6 +5,13 @@
  * (at most `STEP_CAPTURES` deletions, then the event loop gets its turn), after every change of
  * the policy and every `CHECK_INTERVAL_MS`.
  *
+ * Bytes count what captures take on disk: their frames in the log and their share of the search
+ * text kept beside each log (`derivedBytes`, about two thirds of the log for text bodies), so a
+ * cap of 1 GB keeps the capture folder near 1 GB. A segment's derived bytes are shared among all
+ * the captures it was built from, in proportion to their frames (not only among those still live:
+ * it is rebuilt without the deleted ones later, so until then they keep their share, and deleting
+ * a capture takes off exactly its own).
+ *
  * Age counts from when a capture was received; imported captures keep their original time, so
  * they are exempt from the age cap (an import of last month's deliveries is not deleted at once).
  */
@@ -15,7 +22,7 @@ import { FRAME_HEADER_BYTES } from './capture-log'
 export interface RetentionLimits {
   /** Keep at most this many captures. */
   maxCaptures?: number | null
-  /** Keep at most this many bytes of captures (records and bodies in the log). */
+  /** Keep at most this many bytes of captures (records and bodies in the log, and their search text). */
   maxBytes?: number | null
   /** Delete captures older than this many days. */
   maxAgeDays?: number | null
@@ -44,6 +51,8 @@ export interface RetentionDeps {
   policy: RetentionPolicy | undefined
   now: () => Date
   deleteSlots(slots: Array<{ block: SegmentBlock; slot: number }>): Promise<unknown[]>
+  /** Bytes kept beside each segment's log that derive from its captures (search text), by segment number. */
+  derivedBytes?(): Promise<ReadonlyMap<number, number>>
   /** A background run failed (the disk): reported, retried at the next check. */
   onError?(error: unknown): void
 }
@@ -69,7 +78,7 @@ export function createRetention(deps: RetentionDeps): Retention {
       do {
         again = false
         for (;;) {
-          const step = doomed(STEP_CAPTURES)
+          const step = doomed(STEP_CAPTURES, policyUsesBytes() ? ((await deps.derivedBytes?.()) ?? NO_DERIVED_BYTES) : NO_DERIVED_BYTES)
           if (step.length === 0) break
           deleted += (await deps.deleteSlots(step)).length
         }
@@ -81,9 +90,14 @@ export function createRetention(deps: RetentionDeps): Retention {
     return running
   }
 
+  function policyUsesBytes(): boolean {
+    return isSet(policy.maxBytes) || Object.values(policy.perEndpoint ?? {}).some((limits) => isSet(limits.maxBytes))
+  }
+
   /** Up to `limit` captures beyond a cap, oldest first. */
-  function doomed(limit: number): Array<{ block: SegmentBlock; slot: number }> {
+  function doomed(limit: number, derived: ReadonlyMap<number, number>): Array<{ block: SegmentBlock; slot: number }> {
     const { table } = deps
+    const sizeOf = diskSizes(table, derived)
     const perEndpoint = policy.perEndpoint ?? {}
     const hasGlobal = isSet(policy.maxCaptures) || isSet(policy.maxBytes) || isSet(policy.maxAgeDays)
     const limited = Object.entries(perEndpoint).filter(([, limits]) => isSet(limits.maxCaptures) || isSet(limits.maxBytes) || isSet(limits.maxAgeDays))
@@ -159,8 +173,23 @@ export function createRetention(deps: RetentionDeps): Retention {
   }
 }
 
-function sizeOf(block: SegmentBlock, slot: number): number {
+const NO_DERIVED_BYTES: ReadonlyMap<number, number> = new Map()
+
+function frameSize(block: SegmentBlock, slot: number): number {
   return FRAME_HEADER_BYTES + (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number)
+}
+
+/** What a capture takes on disk: its frame, plus its share of its segment's derived bytes. */
+function diskSizes(table: CaptureTable, derived: ReadonlyMap<number, number>): (block: SegmentBlock, slot: number) => number {
+  const scale = new Map<SegmentBlock, number>()
+  for (const block of table.blocks) {
+    const extra = derived.get(block.number) ?? 0
+    if (extra === 0) continue
+    let framesBytes = 0
+    for (let slot = 0; slot < block.length; slot++) framesBytes += frameSize(block, slot)
+    if (framesBytes > 0) scale.set(block, 1 + extra / framesBytes)
+  }
+  return (block, slot) => frameSize(block, slot) * (scale.get(block) ?? 1)
 }
 
 function isSet(value: number | null | undefined): value is number {
