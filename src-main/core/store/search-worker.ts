@@ -8,7 +8,10 @@
  * matches, done, error, damaged captures, a scan's columns handed back).
  */
 import { parentPort } from 'node:worker_threads'
+import { lowerThisThreadsPriority } from './background-priority'
 import { createSearchRunner, type SearchMessage } from './search-runner'
+
+lowerThisThreadsPriority()
 
 // A scan's columns go back to the event loop's thread moved, not copied (scan-columns.ts).
 const runner = createSearchRunner((reply) => parentPort?.postMessage(reply, reply.kind === 'release' ? [reply.columns] : []))
