@@ -1,15 +1,8 @@
 /** The supervisor's rules as a pure function: each state against each event, no timers or sockets. */
 import { describe, expect, it } from 'vitest'
 import type { TunnelStatus } from '../../shared/tunnel'
-import {
-  initialSupervisorState,
-  next,
-  type MachineSettings,
-  type SupervisorEffect,
-  type SupervisorEvent,
-  type SupervisorState,
-  type TransitionContext,
-} from './supervisor-machine'
+import type { MachineSettings } from './supervisor-config'
+import { initialSupervisorState, next, type SupervisorEffect, type SupervisorEvent, type SupervisorState, type TransitionContext } from './supervisor-machine'
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z')
 const at = (ms: number): string => new Date(T0 + ms).toISOString()

@@ -12,32 +12,17 @@
  */
 import { describeInvalidServerUrl, describeInvalidSubdomain, type TunnelProblem, type TunnelProblemCode, type TunnelState } from '../../shared/tunnel'
 import { assertNever } from '../../shared/assert-never'
-import { computeBackoffDelayMs, type BackoffConfig } from './backoff'
+import { computeBackoffDelayMs } from './backoff'
 import type { ProbeOutcome } from './health-probe'
 import type { TunnelConnectionEvent } from './localtunnel-connection'
 import type { TunnelRegistration } from './registration'
+import type { MachineSettings } from './supervisor-config'
 
 /** Delay before probing again after a failed probe. */
 export const TUNNEL_PROBE_RETRY_MS = 2_000
 
 /** Failed attempts after a loss before `reconnecting` turns into `failed` (it keeps retrying either way). */
 export const TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED = 3
-
-/** The supervisor's configuration as the rules need it, defaults resolved. */
-export interface MachineSettings {
-  /** Without a trailing slash. */
-  serverUrl: string
-  configuredSubdomain: string | null
-  /** Clock time before which the first registration after a start is not sent; 0 for none. */
-  firstAttemptNotBefore: number
-  backoff: BackoffConfig
-  probeIntervalMs: number
-  probeFailuresBeforeLoss: number
-  reclaimDelayMs: number
-  reclaimMaxIntervalMs: number
-  reconnectMsBeforeFailed: number
-  socketsGoneGraceMs: number
-}
 
 export interface SupervisorState {
   /**

@@ -16,7 +16,7 @@ import {
 } from '../../shared/tunnel'
 import type { EventBus } from '../event-bus'
 import type { Logger } from '../logger'
-import { TUNNEL_RECLAIM_DELAY_MS } from './supervisor-settings'
+import { TUNNEL_RECLAIM_DELAY_MS } from './supervisor-config'
 import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorDeps } from './tunnel-supervisor'
 
 export const TUNNEL_REGISTRATION_TIMEOUT_MS = 15_000

@@ -18,39 +18,15 @@
 import type { TunnelState } from '../../shared/tunnel'
 import { errorMessage } from '../../shared/errors'
 import { assertNever } from '../../shared/assert-never'
-import { nodeProbeFetch, probeHealth, type ProbeFetch } from './health-probe'
-import { openLocaltunnelConnection, type OpenTunnel, type TunnelConnection, type TunnelConnectionEvent } from './localtunnel-connection'
-import { requestRegistration, type RegistrationRequest, type TunnelRegistration } from './registration'
+import { probeHealth } from './health-probe'
+import type { TunnelConnection, TunnelConnectionEvent } from './localtunnel-connection'
+import type { TunnelRegistration } from './registration'
 import { initialSupervisorState, next, type ProblemReport, type SupervisorEffect, type SupervisorEvent } from './supervisor-machine'
-import { resolveMachineSettings, resolveProbeTimeoutMs, type TunnelSupervisorConfig } from './supervisor-settings'
+import { resolveDeps, resolveMachineSettings, resolveProbeTimeoutMs, type TunnelSupervisorConfig, type TunnelSupervisorDeps } from './supervisor-config'
 import { TunnelProblemError } from './tunnel-problem'
 
-export type { TunnelSupervisorConfig } from './supervisor-settings'
-
-export interface TunnelTimers {
-  setTimeout(callback: () => void, delayMs: number): unknown
-  clearTimeout(handle: unknown): void
-}
-
-export interface TunnelLogger {
-  info(message: string, fields?: Record<string, unknown>): void
-  warn(message: string, fields?: Record<string, unknown>): void
-  error(message: string, fields?: Record<string, unknown>): void
-}
-
-export interface TunnelSupervisorDeps {
-  /** Registration step; defaults to our own GET (registration.ts). */
-  register?: (request: RegistrationRequest, signal: AbortSignal) => Promise<TunnelRegistration>
-  /** Socket step; defaults to localtunnel's client. */
-  openTunnel?: OpenTunnel
-  /** Fetch-like used by the health probe; defaults to node:http with `*.localhost` on loopback. */
-  probe?: ProbeFetch
-  clock?: { now(): number }
-  timers?: TunnelTimers
-  logger?: TunnelLogger
-  /** Jitter source in [0, 1). */
-  random?: () => number
-}
+// What the supervisor is given lives in supervisor-config.ts; callers name it through this module.
+export type { TunnelLogger, TunnelSupervisorConfig, TunnelSupervisorDeps, TunnelTimers } from './supervisor-config'
 
 export interface TunnelSupervisor {
   /**
@@ -65,22 +41,9 @@ export interface TunnelSupervisor {
   onState(listener: (state: TunnelState) => void): () => void
 }
 
-const realTimers: TunnelTimers = {
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-}
-
-const silentLogger: TunnelLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
-
 /** Create the supervisor; nothing happens until `start()`. */
 export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: TunnelSupervisorDeps = {}): TunnelSupervisor {
-  const register = deps.register ?? requestRegistration
-  const openTunnel = deps.openTunnel ?? openLocaltunnelConnection
-  const probe = deps.probe ?? nodeProbeFetch
-  const clock = deps.clock ?? Date
-  const timers = deps.timers ?? realTimers
-  const logger = neverThrowing(deps.logger ?? silentLogger)
-  const random = deps.random ?? Math.random
+  const { register, openTunnel, probe, clock, timers, logger, random } = resolveDeps(deps)
   const settings = resolveMachineSettings(config)
   const { serverUrl } = settings
   const probeTimeoutMs = resolveProbeTimeoutMs(config)
@@ -216,8 +179,12 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     logger.error('tunnel: unexpected error', { error: errorMessage(error) })
   }
 
-  function onConnectionEvent(eventToken: number, event: TunnelConnectionEvent): void {
-    if (eventToken === token) dispatch({ type: 'connection', event })
+  /** The client's sockets for `registration`; their events count while `eventToken()` is the current token. */
+  function openSockets(registration: TunnelRegistration, signal: AbortSignal, eventToken: () => number): Promise<TunnelConnection> {
+    const onEvent = (event: TunnelConnectionEvent): void => {
+      if (eventToken() === token) dispatch({ type: 'connection', event })
+    }
+    return openTunnel({ registration, localPort: config.localPort, localHost: config.localHost, signal, onEvent })
   }
 
   async function runAttempt(myToken: number, requested: string | null, waitMs: number): Promise<void> {
@@ -234,13 +201,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     try {
       const registration = await register({ serverUrl, subdomain: requested }, abort.signal)
       if (myToken !== token) return
-      const opened = await openTunnel({
-        registration,
-        localPort: config.localPort,
-        localHost: config.localHost,
-        signal: abort.signal,
-        onEvent: (event) => onConnectionEvent(myToken, event),
-      })
+      const opened = await openSockets(registration, abort.signal, () => myToken)
       if (myToken !== token) {
         await closeQuietly(opened)
         return
@@ -285,13 +246,8 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
         dispatch({ type: 'reclaim-missed', wanted, tries, error: null })
         return
       }
-      const opened = await openTunnel({
-        registration,
-        localPort: config.localPort,
-        localHost: config.localHost,
-        signal: abort.signal,
-        onEvent: (event) => onConnectionEvent(eventToken, event),
-      })
+      // Its events count only once it has taken over (below).
+      const opened = await openSockets(registration, abort.signal, () => eventToken)
       if (myToken !== token) {
         await closeQuietly(opened)
         return
@@ -373,21 +329,4 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
 function problemReportOf(error: unknown): ProblemReport {
   if (error instanceof TunnelProblemError) return { code: error.code, message: error.message }
   return { code: 'SERVER_UNREACHABLE', message: `the tunnel could not be opened: ${errorMessage(error)}` }
-}
-
-/**
- * The supervisor logs from timer callbacks and from the client's event handlers, where a throw
- * would be an uncaught exception: a broken logger must not take the process down.
- */
-function neverThrowing(logger: TunnelLogger): TunnelLogger {
-  const guard =
-    (level: keyof TunnelLogger): TunnelLogger['info'] =>
-    (message, fields) => {
-      try {
-        logger[level](message, fields)
-      } catch {
-        // Nowhere left to report it.
-      }
-    }
-  return { info: guard('info'), warn: guard('warn'), error: guard('error') }
 }

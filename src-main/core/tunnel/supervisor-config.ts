@@ -1,10 +1,12 @@
 /**
- * What a tunnel supervisor can be told, and the defaults of what the caller leaves out. Apart from
- * the supervisor so that the rules (supervisor-machine.ts) and the plumbing (tunnel-supervisor.ts)
- * read one resolved set of settings.
+ * What a tunnel supervisor is given (its config and the dependencies tests replace), and the
+ * defaults of what the caller leaves out. Apart from the supervisor so that the rules
+ * (supervisor-machine.ts) and the plumbing (tunnel-supervisor.ts) read one resolved set.
  */
 import type { BackoffConfig } from './backoff'
-import type { MachineSettings } from './supervisor-machine'
+import { nodeProbeFetch, type ProbeFetch } from './health-probe'
+import { openLocaltunnelConnection, type OpenTunnel } from './localtunnel-connection'
+import { requestRegistration, type RegistrationRequest, type TunnelRegistration } from './registration'
 
 /** Upper bound of one health probe when the config does not set one. */
 export const TUNNEL_PROBE_TIMEOUT_MS = 10_000
@@ -74,6 +76,22 @@ export interface TunnelSupervisorConfig {
   firstAttemptNotBefore?: number
 }
 
+/** The supervisor's configuration as the rules need it, defaults resolved. */
+export interface MachineSettings {
+  /** Without a trailing slash. */
+  serverUrl: string
+  configuredSubdomain: string | null
+  /** Clock time before which the first registration after a start is not sent; 0 for none. */
+  firstAttemptNotBefore: number
+  backoff: BackoffConfig
+  probeIntervalMs: number
+  probeFailuresBeforeLoss: number
+  reclaimDelayMs: number
+  reclaimMaxIntervalMs: number
+  reconnectMsBeforeFailed: number
+  socketsGoneGraceMs: number
+}
+
 /** The settings the state machine decides by, every default filled in. */
 export function resolveMachineSettings(config: TunnelSupervisorConfig): MachineSettings {
   return {
@@ -93,4 +111,66 @@ export function resolveMachineSettings(config: TunnelSupervisorConfig): MachineS
 /** Upper bound of one health probe: never longer than the interval between probes. */
 export function resolveProbeTimeoutMs(config: TunnelSupervisorConfig): number {
   return config.probeTimeoutMs ?? Math.min(config.probeIntervalMs, TUNNEL_PROBE_TIMEOUT_MS)
+}
+
+export interface TunnelTimers {
+  setTimeout(callback: () => void, delayMs: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+export interface TunnelLogger {
+  info(message: string, fields?: Record<string, unknown>): void
+  warn(message: string, fields?: Record<string, unknown>): void
+  error(message: string, fields?: Record<string, unknown>): void
+}
+
+export interface TunnelSupervisorDeps {
+  /** Registration step; defaults to our own GET (registration.ts). */
+  register?: (request: RegistrationRequest, signal: AbortSignal) => Promise<TunnelRegistration>
+  /** Socket step; defaults to localtunnel's client. */
+  openTunnel?: OpenTunnel
+  /** Fetch-like used by the health probe; defaults to node:http with `*.localhost` on loopback. */
+  probe?: ProbeFetch
+  clock?: { now(): number }
+  timers?: TunnelTimers
+  logger?: TunnelLogger
+  /** Jitter source in [0, 1). */
+  random?: () => number
+}
+
+const realTimers: TunnelTimers = {
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+}
+
+const silentLogger: TunnelLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
+
+/** `deps` with every default filled in; the logger never throws. */
+export function resolveDeps(deps: TunnelSupervisorDeps): Required<TunnelSupervisorDeps> {
+  return {
+    register: deps.register ?? requestRegistration,
+    openTunnel: deps.openTunnel ?? openLocaltunnelConnection,
+    probe: deps.probe ?? nodeProbeFetch,
+    clock: deps.clock ?? Date,
+    timers: deps.timers ?? realTimers,
+    logger: neverThrowing(deps.logger ?? silentLogger),
+    random: deps.random ?? Math.random,
+  }
+}
+
+/**
+ * The supervisor logs from timer callbacks and from the client's event handlers, where a throw
+ * would be an uncaught exception: a broken logger must not take the process down.
+ */
+function neverThrowing(logger: TunnelLogger): TunnelLogger {
+  const guard =
+    (level: keyof TunnelLogger): TunnelLogger['info'] =>
+    (message, fields) => {
+      try {
+        logger[level](message, fields)
+      } catch {
+        // Nowhere left to report it.
+      }
+    }
+  return { info: guard('info'), warn: guard('warn'), error: guard('error') }
 }
