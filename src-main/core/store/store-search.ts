@@ -17,7 +17,7 @@ import { normalizeCaptureFilter, type CaptureFilter } from '../../shared/capture
 import { parseCaptureQuery, type CaptureQuery } from '../../shared/capture-query'
 import { InspectorError } from '../../shared/errors'
 import type { Segment } from './capture-segments'
-import type { CaptureTable, FilterCodes, SegmentBlock } from './capture-table'
+import type { CaptureTable, FilterCodes, SegmentBlock, SlotRef } from './capture-table'
 import type { ScanColumns } from './scan-columns'
 import { createScanner } from './search-scanner'
 import { ID_BYTES } from './id-index'
@@ -32,11 +32,6 @@ export interface StoreSearchDeps {
   now(): Date
   /** Captures the search found damaged (a body that no longer matches its sha256). */
   onDamaged(found: DamageFound[]): void
-}
-
-export interface SlotRef {
-  block: SegmentBlock
-  slot: number
 }
 
 export interface StoreSearch {
