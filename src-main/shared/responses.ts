@@ -11,6 +11,7 @@
  * types and presets.
  */
 export * from './answer-catalog'
+export * from './answer-presets'
 export * from './answer-config-schemas'
 export { utf8ByteLength } from './answer-rules'
 
