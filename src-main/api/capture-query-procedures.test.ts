@@ -5,7 +5,7 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect } from 'vitest'
 import type { Dispatch } from './dispatch'
-import type { CapturePage } from '../shared/contract'
+import type { CapturePage } from '../shared/views'
 import { send } from '../test-support/http-client'
 import { call, useDispatch } from '../test-support/dispatch-fixture'
 

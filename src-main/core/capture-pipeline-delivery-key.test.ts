@@ -5,7 +5,7 @@
  * attempt whether it was built from the live event or from the store.
  */
 import { expect } from 'vitest'
-import type { CaptureSummary } from '../shared/contract'
+import type { CaptureSummary } from '../shared/views'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
 

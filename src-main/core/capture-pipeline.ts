@@ -6,7 +6,8 @@
  */
 import { hash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import type { AnswerChoice, CaptureRecognition, InspectorEvent } from '../shared/contract'
+import type { InspectorEvent } from '../shared/contract'
+import type { AnswerChoice, CaptureRecognition } from '../shared/views'
 import { toCaptureSummary } from './capture-views'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { toRecognition } from './recognition'

@@ -1,5 +1,5 @@
 /** Turning stored captures into what the contract sends to callers. */
-import type { CaptureDetail, CaptureSummary } from '../shared/contract'
+import type { CaptureDetail, CaptureSummary } from '../shared/views'
 import { headerValue } from '../shared/http-message'
 import type { DeliveryAnalysis } from '../shared/providers'
 import { deliveryKeyOf } from './deliveries/delivery-key'

@@ -4,7 +4,7 @@
  * shows it), live through 'capture-updated' and after a restart.
  */
 import { describe, expect } from 'vitest'
-import type { CaptureSummary } from '../shared/contract'
+import type { CaptureSummary } from '../shared/views'
 import { send } from '../test-support/http-client'
 import { useInspector, type AppLifecycle } from '../test-support/inspector-fixture'
 import { waitFor } from '../test-support/wait-for'

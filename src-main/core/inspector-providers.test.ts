@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
-import type { CaptureDetail } from '../shared/contract'
+import type { CaptureDetail } from '../shared/views'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
 import { keysForVector, loadVectors, PROVIDER_BY_FILE, vectorFiles } from '../test-support/vectors'

@@ -1,7 +1,7 @@
 /** A capture whose sender hung up while its (delayed or held) answer was pending says so. */
 import { request } from 'node:http'
 import { expect } from 'vitest'
-import type { CaptureSummary } from '../shared/contract'
+import type { CaptureSummary } from '../shared/views'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
 import type { Inspector } from './inspector'

@@ -3,18 +3,8 @@
  * `api/dispatch.ts`; errors are raised as `InspectorError` with a contract error code.
  */
 import type { z } from 'zod'
-import type {
-  AnswerConfigView,
-  CaptureRecognition,
-  Endpoint,
-  ForwardConfigView,
-  ProviderSettingsView,
-  InspectorEvent,
-  InspectorStatus,
-  ProcedureName,
-  ProcedureOutput,
-  procedureInputs,
-} from '../shared/contract'
+import type { InspectorEvent, ProcedureName, ProcedureOutput, procedureInputs } from '../shared/contract'
+import type { AnswerConfigView, CaptureRecognition, Endpoint, ForwardConfigView, ProviderSettingsView, InspectorStatus } from '../shared/views'
 import { errorMessage, InspectorError } from '../shared/errors'
 import { toCaptureDetail, toDamagedCaptureDetail } from './capture-views'
 import type { EndpointRegistry } from './endpoints'

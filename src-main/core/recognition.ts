@@ -3,7 +3,7 @@
  * as of the moment it arrived (`now` = its arrival time), so recomputing a verdict later (after a
  * key changes, or when the capture is opened) gives the same answer for time-bound schemes.
  */
-import type { CaptureRecognition } from '../shared/contract'
+import type { CaptureRecognition } from '../shared/views'
 import type { HeaderPairs } from '../shared/http-message'
 import type { DeliveryAnalysis, ProviderKey } from '../shared/providers'
 import { analyzeDelivery } from './providers'

@@ -4,7 +4,8 @@
  * recorded in the capture's history.
  */
 import { randomUUID } from 'node:crypto'
-import type { BulkJobView, CaptureSummary, InspectorEvent, ReplayPreview } from '../shared/contract'
+import type { InspectorEvent } from '../shared/contract'
+import type { BulkJobView, CaptureSummary, ReplayPreview } from '../shared/views'
 import { InspectorError } from '../shared/errors'
 import type {
   BulkItemResult,

@@ -1,5 +1,6 @@
 /** Tracks whether captures are being written, and tells the UI the moment that changes. */
-import type { InspectorEvent, InspectorStatus } from '../shared/contract'
+import type { InspectorEvent } from '../shared/contract'
+import type { InspectorStatus } from '../shared/views'
 import type { EventBus } from './event-bus'
 import type { Logger } from './logger'
 import { errorMessage } from '../shared/errors'

@@ -1,5 +1,5 @@
 /** Words for why the receiver chose an answer: the detail view shows them, exports write them beside the choice. */
-import type { AnswerChoice } from './contract'
+import type { AnswerChoice } from './views'
 import { PROVIDER_NAMES } from './provider-catalog'
 
 /** A provider id's display name; an id this version does not know (e.g. from an import) as it is. */

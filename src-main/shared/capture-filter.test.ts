@@ -8,7 +8,7 @@ import {
   type CaptureFilter,
   type FilterableCapture,
 } from './capture-filter'
-import type { CaptureRecognition } from './contract'
+import type { CaptureRecognition } from './views'
 
 /** What the store and the renderer do with a filter: compile it, then test a capture's fields. */
 function captureMatchesFilter(capture: FilterableCapture, filter: CaptureFilter | undefined): boolean {

@@ -5,7 +5,7 @@
  * disagree. Plain data and functions with no runtime imports but the provider catalogue (the
  * renderer bundles it); the contract validates filters with schemas built from these lists.
  */
-import type { CaptureSummary } from './contract'
+import type { CaptureSummary } from './views'
 import { PROVIDER_IDS, PROVIDER_NAMES, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from './provider-catalog'
 
 export const CAPTURE_OUTCOMES = ['captured', 'refused'] as const

@@ -17,7 +17,7 @@
  * Zod-free and free of Node APIs: the renderer bundles it to decide whether a live capture belongs
  * in a filtered list, and the core's search engine runs the same matcher.
  */
-import type { CaptureSummary } from './contract'
+import type { CaptureSummary } from './views'
 import { filterFieldsOf, type CaptureOutcome, type FilterableCapture } from './capture-filter'
 import type { HeaderPairs } from './http-message'
 import { assertNever } from './assert-never'

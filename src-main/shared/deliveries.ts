@@ -1,8 +1,8 @@
 /**
  * Deliveries: the attempts of one notification grouped together (see core/deliveries), with the
- * provider's published retry schedule beside them. Types only: the core computes, views show.
+ * provider's published retry schedule beside them. Types only: the core computes, views show
+ * (`getDelivery`'s answer, `DeliveryView`, is in views.ts with the other API views).
  */
-import type { CaptureSummary } from './contract'
 import type { ProviderId } from './provider-catalog'
 
 /** One planned retry: a delay counted from the first attempt, or from the attempt before it. */
@@ -55,23 +55,6 @@ export interface DeliveryAttemptInfo {
   afterSuccess: boolean
   /** When the provider's published schedule expected this attempt (ISO); `null` when it publishes no times or the schedule ran out. */
   expectedAt: string | null
-}
-
-/** `getDelivery`: every stored attempt of the delivery a capture belongs to. */
-export interface DeliveryView {
-  deliveryKey: string
-  /** What the attempts have in common, e.g. "the ixopay transaction id, type and result". */
-  groupedBy: string
-  /** The attempts, oldest first (the documented shape). */
-  attempts: CaptureSummary[]
-  /** The same attempts with gaps, answers, duplicate flags and expected times. */
-  timeline: DeliveryAttemptInfo[]
-  /** Attempts stored for this delivery; more than `attempts.length` when the list was capped (the newest are kept). */
-  totalAttempts: number
-  /** The provider's retry policy, `null` when no public policy is known. */
-  schedule: RetrySchedule | null
-  /** The next attempt the schedule expects after a last attempt that was not answered with a 2xx; `null` otherwise. */
-  nextExpected: { attempt: number; at: string } | null
 }
 
 /** One row of `listCaptures { groupBy: "delivery" }`: a delivery shown by its newest attempt. */

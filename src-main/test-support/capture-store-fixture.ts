@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path'
 import { test as base } from 'vitest'
-import type { StorageIssue } from '../shared/contract'
+import type { StorageIssue } from '../shared/views'
 import { openCaptureStore, type CaptureStore, type CaptureStoreConfig, type CaptureStoreDeps } from '../core/store/capture-store'
 import type { LogFileIo } from '../core/store/log-file-io'
 import { StorageIssues } from '../core/store/storage-issues'

@@ -11,7 +11,8 @@
  * and starts the app itself (a restart) uses `app` instead of `inspector`.
  */
 import { test as base } from 'vitest'
-import type { Endpoint, InspectorEvent } from '../shared/contract'
+import type { InspectorEvent } from '../shared/contract'
+import type { Endpoint } from '../shared/views'
 import { startInspector, type Inspector, type InspectorConfig, type InspectorDeps } from '../core/inspector'
 import { silentLogger } from '../core/logger'
 import { startLoopbackTarget, type LoopbackTarget, type TargetHandler } from './loopback-target'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CaptureRecognition } from '../../shared/contract'
+import type { CaptureRecognition } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ProviderId } from '../../shared/providers'
 import { analyzeDelivery } from '../providers'

@@ -26,7 +26,7 @@
  * A refused request (too large, nothing stored to compare) is a delivery of its own.
  */
 import { createHash } from 'node:crypto'
-import type { CaptureRecognition } from '../../shared/contract'
+import type { CaptureRecognition } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ProviderId } from '../../shared/providers'
 import { findProviderModule } from '../providers/registry'

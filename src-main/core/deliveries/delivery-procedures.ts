@@ -4,8 +4,8 @@
  * attempts, `page()` for the newest-first list, `load`/`readBody` for what is compared.
  */
 import type { CaptureDiff } from '../../shared/capture-diff'
-import type { CaptureSummary } from '../../shared/contract'
-import type { DeliveryView } from '../../shared/deliveries'
+import type { CaptureSummary } from '../../shared/views'
+import type { DeliveryView } from '../../shared/views'
 import { InspectorError } from '../../shared/errors'
 import type { ReplayRecord } from '../../shared/replay'
 import { diffRequests, type RequestToCompare } from '../diff/request-diff'

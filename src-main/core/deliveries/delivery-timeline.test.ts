@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CaptureSummary } from '../../shared/contract'
+import type { CaptureSummary } from '../../shared/views'
 import type { ProviderId } from '../../shared/providers'
 import { buildDeliveryView, deliveryGroupInfo, MAX_TIMELINE_ATTEMPTS } from './delivery-timeline'
 import { expectedAttemptTimes, retryScheduleFor } from './retry-schedules'

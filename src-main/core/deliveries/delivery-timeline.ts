@@ -2,8 +2,9 @@
  * The Delivery view of a delivery's attempts: the gaps between them, what each was answered, which
  * came after a 2xx (duplicates), and when the provider's schedule expected them.
  */
-import type { CaptureSummary } from '../../shared/contract'
-import type { DeliveryAttemptInfo, DeliveryGroupInfo, DeliveryView, RetrySchedule } from '../../shared/deliveries'
+import type { CaptureSummary } from '../../shared/views'
+import type { DeliveryAttemptInfo, DeliveryGroupInfo, RetrySchedule } from '../../shared/deliveries'
+import type { DeliveryView } from '../../shared/views'
 import { describeDeliveryKey } from './delivery-key'
 import { expectedAttemptTimes, retryScheduleFor } from './retry-schedules'
 

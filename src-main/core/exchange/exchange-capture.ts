@@ -2,7 +2,7 @@
  * The shape every export format is written from and every import format is read into: one
  * capture with its raw bytes and what the app knows about it, independent of the store.
  */
-import type { CaptureRecognition, Refusal } from '../../shared/contract'
+import type { CaptureRecognition, Refusal } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ReplayRecord } from '../../shared/replay'
 import type { StoredCapture } from '../store/persisted-schema'

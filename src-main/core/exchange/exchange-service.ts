@@ -6,7 +6,7 @@
  * like a received one, in batches that yield to the event loop so the receiver keeps capturing.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import type { CaptureRecognition } from '../../shared/contract'
+import type { CaptureRecognition } from '../../shared/views'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import { errorMessage, InspectorError } from '../../shared/errors'
 import { type ExportFormat, type ExportResult, type ImportFailure, type ImportFormat, type ImportResult } from '../../shared/exchange'

@@ -9,7 +9,8 @@
  * `postData.text` (base64 when `encoding`/`_encoding` says so), else rebuilt from `params`.
  */
 import type { Content, Entry, Har, Header, Response, Timings } from 'har-format'
-import { MAX_CAPTURE_NOTE_CHARS, type CaptureRecognition } from '../../shared/contract'
+import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
+import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import type { EntryResult } from './bundle-format'

@@ -10,7 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import type { Refusal } from '../../shared/contract'
+import type { Refusal } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import { splitTarget } from '../../shared/slug'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { CaptureDetail } from '../../shared/contract'
+import type { CaptureDetail } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import { diffText } from './body-diff'
 import { sendReplay } from './http-client'

@@ -7,7 +7,7 @@
  * differs is listed in `differences` so the UI can say so plainly.
  */
 import { createHash } from 'node:crypto'
-import type { CaptureDetail } from '../../shared/contract'
+import type { CaptureDetail } from '../../shared/views'
 import { InspectorError } from '../../shared/errors'
 import type { HeaderPairs } from '../../shared/http-message'
 import {

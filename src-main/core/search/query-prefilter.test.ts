@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, searchableHeaderPairs, type CaptureQuery } from '../../shared/capture-query'
 import { filterFieldsOf } from '../../shared/capture-filter'
-import type { CaptureSummary } from '../../shared/contract'
+import type { CaptureSummary } from '../../shared/views'
 import { meetsRequirement, requiredTexts, textRequirementOf } from './query-prefilter'
 
 function parsed(source: string): CaptureQuery {

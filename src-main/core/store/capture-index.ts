@@ -6,7 +6,7 @@
  * (capture-index.test.ts); capture-store.ts composes it with the segments on disk.
  */
 import { filterFieldsOf } from '../../shared/capture-filter'
-import type { CaptureSummary } from '../../shared/contract'
+import type { CaptureSummary } from '../../shared/views'
 import type { CaptureForward } from '../../shared/replay'
 import { deliveryKeyOf } from '../deliveries/delivery-key'
 import {

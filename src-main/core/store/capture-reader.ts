@@ -5,7 +5,7 @@
  * either check is marked damaged and its bytes are never served.
  */
 import { hash } from 'node:crypto'
-import type { CaptureSummary } from '../../shared/contract'
+import type { CaptureSummary } from '../../shared/views'
 import { InspectorError } from '../../shared/errors'
 import { toCaptureSummary } from '../capture-views'
 import type { CaptureIndex } from './capture-index'

@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { describe, expect } from 'vitest'
 import type { CaptureFilter } from '../../shared/capture-filter'
-import type { CaptureRecognition } from '../../shared/contract'
+import type { CaptureRecognition } from '../../shared/views'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import type { CaptureStore, NewCapture } from './capture-store'

@@ -17,7 +17,7 @@
  */
 import { stat } from 'node:fs/promises'
 import type { CaptureFilter } from '../../shared/capture-filter'
-import type { CaptureRecognition, CaptureSummary } from '../../shared/contract'
+import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
 import { createCaptureChanges, type DeletedCapture } from './capture-changes'
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'

@@ -13,7 +13,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { Low, type Adapter } from 'lowdb'
 import type { z } from 'zod'
-import type { StorageIssue } from '../../shared/contract'
+import type { StorageIssue } from '../../shared/views'
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files'
 
 export type OpenedDocument<T> = { db: Low<T>; issue: null } | { db: null; issue: StorageIssue }

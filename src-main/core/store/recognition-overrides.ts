@@ -12,7 +12,7 @@
  * than what memory applied; a write of the index, which runs in that turn too, reads directly.
  */
 import { readFile } from 'node:fs/promises'
-import type { CaptureRecognition } from '../../shared/contract'
+import type { CaptureRecognition } from '../../shared/views'
 import type { Segment } from './capture-segments'
 
 /** Segments whose recomputed recognitions stay in memory once read: a page or two of the list. */

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
 import { z } from 'zod'
-import type { StorageIssue } from '../../shared/contract'
+import type { StorageIssue } from '../../shared/views'
 import type { ReplayRecord } from '../../shared/replay'
 import { createCoalescingWriter } from './coalescing-writer'
 import { createDocument, openDocument } from './data-file'

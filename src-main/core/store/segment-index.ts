@@ -11,7 +11,7 @@
  * of a loop. A document that fails them is moved aside and rebuilt from its log.
  */
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
-import type { CaptureRecognition } from '../../shared/contract'
+import type { CaptureRecognition } from '../../shared/views'
 import type { CaptureForward } from '../../shared/replay'
 import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
 import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema, storedCaptureSchema } from './persisted-schema'

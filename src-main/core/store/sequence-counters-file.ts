@@ -7,7 +7,7 @@
  */
 import { access } from 'node:fs/promises'
 import type { Low } from 'lowdb'
-import type { StorageIssue } from '../../shared/contract'
+import type { StorageIssue } from '../../shared/views'
 import type { Logger } from '../logger'
 import type { SequenceSnapshot } from '../responses/sequence-state'
 import { createCoalescingWriter } from './coalescing-writer'

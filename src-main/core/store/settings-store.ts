@@ -1,7 +1,7 @@
 /** The small lowdb document holding endpoints (and, later, other per-installation settings). */
 import { access } from 'node:fs/promises'
 import type { Low } from 'lowdb'
-import type { StorageIssue } from '../../shared/contract'
+import type { StorageIssue } from '../../shared/views'
 import { createCoalescingWriter } from './coalescing-writer'
 import { createDocument, openDocument } from './data-file'
 import { SCHEMA_VERSION, settingsDocumentSchema, type SettingsDocument } from './persisted-schema'

@@ -4,7 +4,7 @@
  * status procedure hands out a copy, so nothing outside changes the list and a caller never sees
  * it change under it.
  */
-import type { StorageIssue } from '../../shared/contract'
+import type { StorageIssue } from '../../shared/views'
 
 export class StorageIssues {
   private readonly found: StorageIssue[] = []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import { prependCaptures } from './capture-list-patch'
 import type { CaptureListData } from './query-keys'
 

@@ -8,7 +8,7 @@
  * deleted) live here too, beside the dispatcher in `live-events.ts` that calls them.
  */
 import type { QueryClient } from '@tanstack/react-query'
-import type { CaptureSummary, Endpoint } from '@shared/contract'
+import type { CaptureSummary, Endpoint } from '@shared/views'
 import { filterFieldsOf, type CaptureFilterFields } from '@shared/capture-filter'
 import { listAdmissionOf, type ListAdmission } from './live-list-admission'
 import { listOfKey, queryKeys, type CaptureListData, type CaptureScope } from './query-keys'

@@ -1,6 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { CaptureSummary, Endpoint, InspectorEvent, InspectorStatus } from '@shared/contract'
+import type { InspectorEvent } from '@shared/contract'
+import type { CaptureSummary, Endpoint, InspectorStatus } from '@shared/views'
 import type { ReplayRecord } from '@shared/replay'
 import type { LiveState } from './api-client'
 import { connectLiveEvents, type LiveEventSource } from './live-events'

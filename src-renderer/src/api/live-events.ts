@@ -9,7 +9,8 @@
  */
 import type { QueryClient } from '@tanstack/react-query'
 import type { ReplayRecord } from '@shared/replay'
-import type { BulkJobView, CaptureSummary, Endpoint, InspectorEvent, InspectorStatus, TunnelView } from '@shared/contract'
+import type { InspectorEvent } from '@shared/contract'
+import type { BulkJobView, CaptureSummary, Endpoint, InspectorStatus, TunnelView } from '@shared/views'
 import { filterFieldsOf } from '@shared/capture-filter'
 import { createListRefetcher } from './live-list-admission'
 import { subscribe, subscribeLiveState, type LiveState } from './api-client'

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import { describe, expect, it, vi } from 'vitest'
 import { filterFieldsOf } from '@shared/capture-filter'
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import { createListRefetcher, listAdmissionOf } from './live-list-admission'
 
 const NOW = Date.UTC(2026, 11, 6, 8, 0, 0)

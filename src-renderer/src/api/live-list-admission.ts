@@ -8,7 +8,7 @@
 import type { QueryClient } from '@tanstack/react-query'
 import { compileCaptureFilter, type CaptureFilter, type CaptureFilterFields } from '@shared/capture-filter'
 import { decideCaptureQuery, parseCaptureQuery, searchableCaptureOf } from '@shared/capture-query'
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 
 /** `true`: it belongs in the list; `false`: it does not; `null`: only the core can tell. */
 export type ListAdmission = (capture: CaptureSummary, fields: CaptureFilterFields) => boolean | null

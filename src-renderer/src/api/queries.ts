@@ -5,7 +5,7 @@ import { call, getLiveState } from './api-client'
 import { queryKeys, type CaptureScope } from './query-keys'
 import { mergeTunnelView } from './tunnel-view'
 import { applyReplayRecorded } from './live-events'
-import type { BulkJobView, CapturePage, TunnelView } from '@shared/contract'
+import type { BulkJobView, CapturePage, TunnelView } from '@shared/views'
 import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
 
 export const CAPTURE_PAGE_SIZE = 300

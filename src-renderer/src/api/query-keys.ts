@@ -2,7 +2,7 @@
  * Every React Query key the renderer uses, in one place, so live events can find exactly the
  * entries they affect.
  */
-import type { CapturePage } from '@shared/contract'
+import type { CapturePage } from '@shared/views'
 import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
 import type { InfiniteData } from '@tanstack/react-query'
 

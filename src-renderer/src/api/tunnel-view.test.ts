@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TunnelView } from '@shared/contract'
+import type { TunnelView } from '@shared/views'
 import { DEFAULT_TUNNEL_SETTINGS } from '@shared/tunnel'
 import { mergeTunnelView } from './tunnel-view'
 

@@ -4,7 +4,7 @@
  * neither may overwrite a newer state: the state with the higher revision wins.
  */
 import type { TunnelSettings, TunnelState } from '@shared/tunnel'
-import type { TunnelView } from '@shared/contract'
+import type { TunnelView } from '@shared/views'
 
 /** `current` with `incoming`'s settings (when given) and the newer of the two states. */
 export function mergeTunnelView(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AnswerRecord } from '@shared/contract'
+import type { AnswerRecord } from '@shared/views'
 import { answerStatusClass } from './answer'
 
 const answer = (fields: Partial<AnswerRecord>): AnswerRecord => ({

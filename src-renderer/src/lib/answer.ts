@@ -1,5 +1,5 @@
 /** Words for what the receiver answered and why. */
-import type { AnswerRecord } from '@shared/contract'
+import type { AnswerRecord } from '@shared/views'
 import { describeAnswerChoice } from '@shared/answer-choice'
 import { reasonPhrase } from './http-status'
 

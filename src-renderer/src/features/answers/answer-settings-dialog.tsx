@@ -3,7 +3,7 @@
  * Closing it (Close, Escape) with unsaved edits asks first: building rules and sequences is work.
  */
 import { useEffect, useId, useRef, useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { useAnswerConfig, useResetAnswerSequence, useSetAnswerConfig } from '../../api/queries'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ModalDialog } from '../../components/modal-dialog'

@@ -1,4 +1,4 @@
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import { useStatus } from '../../api/queries'
 import { answerLongLabel } from '../../lib/answer'
 import { answerFactLabel, answerProgress, isLive, progressSentence } from './answer-progress'

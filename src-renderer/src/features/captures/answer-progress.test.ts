@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AnswerRecord } from '@shared/contract'
+import type { AnswerRecord } from '@shared/views'
 import { answerFactLabel, answerProgress, formatWait, formatWaitShort, isLive, progressSentence, progressShortLabel } from './answer-progress'
 
 const ARRIVED = Date.parse('2026-12-06T08:00:00.000Z')

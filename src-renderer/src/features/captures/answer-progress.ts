@@ -2,7 +2,7 @@
  * Where a capture's answer stands now. The receiver records its answer before sending it, so a
  * configured delay or a hang would otherwise look answered while the sender is still waiting.
  */
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 
 export type AnswerProgress =
   /** The recorded answer went out (or no answer was due: close, reset, refused, imported). */

@@ -1,5 +1,5 @@
 /** What "Copy as curl" and "Copy body" put on the clipboard, for the detail's buttons and the `c`/`b` keys alike. */
-import type { CaptureDetail, Endpoint } from '@shared/contract'
+import type { CaptureDetail, Endpoint } from '@shared/views'
 import { headerValue } from '@shared/http-message'
 import { decodeBody } from '../../lib/body-charset'
 import { base64ToBytes } from '../../lib/bytes'

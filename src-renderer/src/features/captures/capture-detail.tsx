@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import type { CaptureDetail as CaptureDetailData, Endpoint } from '@shared/contract'
+import type { CaptureDetail as CaptureDetailData, Endpoint } from '@shared/views'
 import { headerValue } from '@shared/http-message'
 import { ApiCallError } from '../../api/api-client'
 import { useCaptureDetail } from '../../api/queries'

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { isCaptureFilterActive, normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { useCaptureList, useStatus } from '../../api/queries'
 import type { CaptureScope } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'

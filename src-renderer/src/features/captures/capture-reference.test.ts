@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CaptureRecognition } from '@shared/contract'
+import type { CaptureRecognition } from '@shared/views'
 import { captureReference } from './capture-reference'
 
 function recognition(reference: string | null, objectId: string | null): CaptureRecognition {

@@ -3,7 +3,7 @@
  * own reference (an order number) is what support is asked about; without one, the provider's id
  * of the transaction or event.
  */
-import type { CaptureRecognition } from '@shared/contract'
+import type { CaptureRecognition } from '@shared/views'
 
 export interface CaptureReference {
   /** Shown in the cell. */

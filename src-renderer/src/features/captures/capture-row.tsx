@@ -1,5 +1,5 @@
 import { memo } from 'react'
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import { mediaType } from '../../lib/bytes'
 import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
 import { ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'

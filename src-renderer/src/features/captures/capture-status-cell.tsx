@@ -1,4 +1,4 @@
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
 import { answerProgress, isLive, progressSentence, progressShortLabel } from './answer-progress'
 import { useSecondTicks } from './use-second-ticks'

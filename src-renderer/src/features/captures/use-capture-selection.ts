@@ -1,5 +1,5 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react'
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import { afterClick, keepListed, withIds } from './selection-range'
 
 /** Its functions are stable callbacks (no `this`): pass them to rows and buttons as they are. */

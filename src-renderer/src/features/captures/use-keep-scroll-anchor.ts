@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'react'
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import { CAPTURE_ROW_HEIGHT_PX } from './capture-row'
 
 /** Scrolled less than this from the top counts as "at the top": new captures flow in. */

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import { CompareDialog } from './compare-dialog'
 import { ComparePickerDialog } from './compare-picker-dialog'
 

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import type { CaptureSummary } from '@shared/contract'
+import type { CaptureSummary } from '@shared/views'
 import type { ReplayRecord } from '@shared/replay'
 import { call } from '../../api/api-client'
 import { useReplays } from '../../api/queries'

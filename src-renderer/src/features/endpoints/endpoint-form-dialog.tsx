@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { ApiCallError } from '../../api/api-client'
 import { useCreateEndpoint, useUpdateEndpoint } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { CopyButton } from '../../components/copy-button'
 import { AnswerSettingsDialog } from '../answers/answer-settings-dialog'
 import { ProviderSettingsDialog } from '../providers/provider-settings-dialog'

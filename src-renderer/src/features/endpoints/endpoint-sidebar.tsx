@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { useDeleteEndpoint } from '../../api/queries'
 import type { CaptureScope } from '../../api/query-keys'
 import { ConfirmDialog } from '../../components/confirm-dialog'

@@ -4,7 +4,8 @@
  */
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
-import { MAX_CAPTURE_NOTE_CHARS, type CaptureDetail, type CaptureSummary } from '@shared/contract'
+import { MAX_CAPTURE_NOTE_CHARS } from '@shared/contract'
+import type { CaptureDetail, CaptureSummary } from '@shared/views'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { useClearEndpoint } from '../../api/queries'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { formatCount } from '../../lib/format'

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react'
 import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { EXPORT_FORMATS, type ExportFormat, type ExportResult, type Redaction } from '@shared/exchange'
 import { call } from '../../api/api-client'
 import { ModalDialog } from '../../components/modal-dialog'

@@ -5,7 +5,7 @@
  * entry. The imported captures appear in the list like received ones, marked imported.
  */
 import { useEffect, useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ImportFormat, type ImportResult } from '@shared/exchange'
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '@shared/providers'
 import { call, subscribe } from '../../api/api-client'

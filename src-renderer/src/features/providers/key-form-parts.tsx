@@ -4,7 +4,7 @@
  * label, the request and its outcome.
  */
 import type { ReactNode, Ref } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import type { ProviderKey } from '@shared/providers'
 import type { KeyFormStart } from './provider-context'
 

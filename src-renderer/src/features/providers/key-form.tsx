@@ -5,7 +5,7 @@
  * the server validates what the fields do not.
  */
 import { useEffect, useRef, useState, type FunctionComponent } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import type { ProviderKeyKind } from '@shared/providers'
 import { useAddKey } from '../../api/queries'
 import { GenericHmacFields } from './key-form-generic'

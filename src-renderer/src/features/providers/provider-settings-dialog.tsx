@@ -1,6 +1,6 @@
 /** "Keys & provider" for one endpoint: pin a provider, which path was signed, tolerance, and the keys. */
 import { useId, useState } from 'react'
-import type { Endpoint, ProviderSettingsView } from '@shared/contract'
+import type { Endpoint, ProviderSettingsView } from '@shared/views'
 import type { PinnableProviderId } from '@shared/providers'
 import { useProviderSettings, useRemoveKey, useSetProviderSettings } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'

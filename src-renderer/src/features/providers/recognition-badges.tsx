@@ -1,5 +1,5 @@
 /** Compact provider, verdict and summary cells for the capture list (from `CaptureSummary.recognition` only). */
-import type { CaptureRecognition } from '@shared/contract'
+import type { CaptureRecognition } from '@shared/views'
 import type { VerdictStatus } from '@shared/providers'
 import { providerName, providerShortName, VERDICT_ICONS, VERDICT_WORDS } from '../../lib/providers'
 import './providers.css'

@@ -1,6 +1,6 @@
 /** The Summary and Signature panels at the top of the capture detail, with a shortcut to the endpoint's keys. */
 import { useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import type { DeliveryAnalysis } from '@shared/providers'
 import { ProviderSettingsDialog } from './provider-settings-dialog'
 import { SignaturePanel } from './signature-panel'

@@ -7,7 +7,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useMemo, useState } from 'react'
 import type { BulkItemResult } from '@shared/replay'
-import type { BulkJobView, CaptureSummary } from '@shared/contract'
+import type { BulkJobView, CaptureSummary } from '@shared/views'
 import { call } from '../../api/api-client'
 import { queryKeys, type CaptureListData } from '../../api/query-keys'
 import { useBulkJob } from '../../api/queries'

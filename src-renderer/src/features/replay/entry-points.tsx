@@ -1,6 +1,6 @@
 /** The buttons that open the replay dialogs, each owning its dialog, so the host views stay small. */
 import { useState } from 'react'
-import type { CaptureDetail, Endpoint } from '@shared/contract'
+import type { CaptureDetail, Endpoint } from '@shared/views'
 import { PreflightDialog } from '../tunnel/preflight-dialog'
 import { BulkReplayDialog, type BulkReplayChoices } from './bulk-replay-dialog'
 import { ForwardDialog } from './forward-dialog'

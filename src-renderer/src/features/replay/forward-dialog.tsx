@@ -1,6 +1,6 @@
 import { TargetUrlField, TimeoutSecondsField } from './replay-fields'
 import { useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { FORWARDED_MARK_HEADER, type ForwardConfig } from '@shared/replay'
 import { requestedUrl } from '@shared/captured-path'
 import { useForwardConfig, useSetForwardConfig } from '../../api/queries'

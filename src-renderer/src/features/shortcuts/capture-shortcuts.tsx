@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useState } from 'react'
-import type { CaptureDetail, Endpoint } from '@shared/contract'
+import type { CaptureDetail, Endpoint } from '@shared/views'
 import { useCaptureDetail } from '../../api/queries'
 import { copyText } from '../../lib/clipboard'
 import { bodyTextForCopy, curlForCapture } from '../captures/capture-copy'

@@ -1,4 +1,4 @@
-import type { InspectorStatus } from '@shared/contract'
+import type { InspectorStatus } from '@shared/views'
 import { formatFullTime } from '../../lib/format'
 
 interface StorageBannerProps {

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { StorageIssue } from '@shared/contract'
+import type { StorageIssue } from '@shared/views'
 
 interface StorageIssuesNoticeProps {
   issues: StorageIssue[]

@@ -3,7 +3,7 @@
  * MiB, days), which apply besides the global ones. A busy test endpoint can be kept small while
  * the others keep everything.
  */
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import type { RetentionLimitsSetting } from '@shared/storage-settings'
 import { capTextsOf, hasAnyCap, limitsOf, parseCap, type CapTexts } from './retention-caps'
 import './storage.css'

@@ -4,7 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import type { DurabilityMode, RetentionPolicySetting, StorageSettingsView } from '@shared/storage-settings'
 import { call } from '../../api/api-client'
 import { useEndpoints } from '../../api/queries'

@@ -1,4 +1,4 @@
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { CopyButton } from '../../components/copy-button'
 import './tunnel.css'
 

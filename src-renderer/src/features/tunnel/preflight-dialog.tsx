@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import type { Endpoint } from '@shared/contract'
+import type { Endpoint } from '@shared/views'
 import { PREFLIGHT_PROVIDERS, type PreflightProvider } from '@shared/tunnel'
 import { call } from '../../api/api-client'
 import { startingProvider } from '../providers/provider-context'
