@@ -6,6 +6,7 @@
 import { errorMessage } from '../../shared/errors'
 import type { DeliveryAnalysis, DeliverySummary, PinnableProviderId, ProviderKey, ProviderRecognition } from '../../shared/providers'
 import { PROVIDER_NAMES } from '../../shared/providers'
+import { unparsedJsonReason } from './body'
 import { detectProvider, pinnedRecognition } from './detect'
 import { providerModule } from './registry'
 import { genericSummary, emptySummary } from './summary'
@@ -46,6 +47,9 @@ export function analyzeDelivery(delivery: Delivery, options: AnalyzeOptions): De
     summary = safeGenericSummary(delivery.body)
     summary.problems.push(`the ${provider.name} parser failed: ${errorMessage(error)}`)
   }
+
+  const unparsed = unparsedJsonReason(delivery.body)
+  if (unparsed !== null) summary.problems.push(`the body was not parsed as JSON: ${unparsed} (it is kept, and checked, byte for byte)`)
 
   const verifyOptions: VerifyOptions = { now: options.now }
   if (options.toleranceSeconds !== undefined) verifyOptions.toleranceSeconds = options.toleranceSeconds

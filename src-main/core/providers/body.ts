@@ -6,8 +6,24 @@ import { looksLikeText as looksLikeDecodedText } from '../../shared/text-sniff'
 
 /** Bodies above this size are not parsed as JSON/XML/form (they are still verified byte for byte). */
 export const MAX_PARSE_BYTES = 16 * 1024 * 1024
-/** Nesting depth beyond which our own JSON walkers stop (V8's JSON.parse copes; recursion may not). */
+/**
+ * Nesting depth beyond which a JSON body is not parsed (nor read by parseRawJson below). V8's
+ * JSON.parse copes with any depth, but slowly: 5,000,000 nested arrays (10 MB) held the event
+ * loop, and with it the receiver, the API and the UI, for 8 to 11 s.
+ */
 export const MAX_JSON_DEPTH = 256
+/**
+ * Values (objects, arrays and members) beyond which a JSON body is not parsed: what a parse costs
+ * is the number of values it builds, not the bytes (1,650,000 empty objects in 5 MB took over a
+ * second, a 10 MB body of long strings a few milliseconds). A real callback has hundreds.
+ */
+export const MAX_JSON_VALUES = 100_000
+/**
+ * Bodies up to this size are parsed without the shape check below: they cannot hold more than
+ * 4,096 levels or values, which JSON.parse handles in a few milliseconds, and the receiver's
+ * usual callback (about 2 KB) is spared a second pass over its bytes.
+ */
+const SHAPE_CHECK_FROM_BYTES = 8 * 1024
 /** Signed strings shown in the Signature panel are cut here; verification always uses every byte. */
 export const MAX_EXPLAINED_BYTES = 16 * 1024
 
@@ -26,28 +42,77 @@ const UTF8_BOM = '\uFEFF'
  * Results are read, never changed.
  */
 export function parseJsonBody(body: Buffer): JsonValue | undefined {
-  if (body === lastParsed.body) return lastParsed.json
-  const json = parseJsonBodyOnce(body)
-  lastParsed = { body, json }
-  return json
+  return parsedJson(body).json
 }
 
-let lastParsed: { body: Buffer | null; json: JsonValue | undefined } = { body: null, json: undefined }
+/**
+ * Why a body that looks like a JSON object or array was not parsed (too large, too deep, too
+ * many values), for the summary to say; `null` when it was parsed or does not look like JSON.
+ */
+export function unparsedJsonReason(body: Buffer): string | null {
+  return parsedJson(body).unparsedReason
+}
 
-function parseJsonBodyOnce(body: Buffer): JsonValue | undefined {
-  if (body.length === 0 || body.length > MAX_PARSE_BYTES) return undefined
+interface ParsedJson {
+  body: Buffer | null
+  json: JsonValue | undefined
+  unparsedReason: string | null
+}
+
+let lastParsed: ParsedJson = { body: null, json: undefined, unparsedReason: null }
+
+function parsedJson(body: Buffer): ParsedJson {
+  if (body !== lastParsed.body) lastParsed = { body, ...parseJsonBodyOnce(body) }
+  return lastParsed
+}
+
+function parseJsonBodyOnce(body: Buffer): Omit<ParsedJson, 'body'> {
+  const notJson = { json: undefined, unparsedReason: null }
+  if (body.length === 0) return notJson
   const first = firstNonSpaceByte(body)
   // Only objects and arrays: a bare number or string body is not a JSON callback worth parsing.
-  if (first !== 0x7b && first !== 0x5b && first !== 0xef) return undefined
+  if (first !== 0x7b && first !== 0x5b && first !== 0xef) return notJson
+  const unparsedReason =
+    body.length > MAX_PARSE_BYTES
+      ? `it is larger than ${MAX_PARSE_BYTES / 1024 / 1024} MiB`
+      : body.length >= SHAPE_CHECK_FROM_BYTES
+        ? jsonShapeProblem(body)
+        : null
+  if (unparsedReason !== null) return { json: undefined, unparsedReason }
   let text = body.toString('utf8')
   if (text.startsWith(UTF8_BOM)) text = text.slice(1)
   try {
-    return JSON.parse(text) as JsonValue
+    return { json: JSON.parse(text) as JsonValue, unparsedReason: null }
   } catch (error: unknown) {
     // SyntaxError (not JSON) or RangeError (absurd nesting): both mean "not a JSON body".
-    if (error instanceof SyntaxError || error instanceof RangeError) return undefined
+    if (error instanceof SyntaxError || error instanceof RangeError) return notJson
     throw error
   }
+}
+
+/**
+ * One pass over the bytes, outside strings: nesting deeper than MAX_JSON_DEPTH, or more than
+ * MAX_JSON_VALUES openings and commas (an upper bound on the values a parse would build). Linear,
+ * and it stops at the first excess, so a hostile body costs at most one read of its bytes.
+ */
+function jsonShapeProblem(body: Buffer): string | null {
+  let depth = 0
+  let values = 0
+  let inString = false
+  for (let index = 0; index < body.length; index++) {
+    const byte = body[index]
+    if (inString) {
+      if (byte === 0x5c)
+        index++ // a backslash escapes the next byte (\" included)
+      else if (byte === 0x22) inString = false
+    } else if (byte === 0x22) inString = true
+    else if (byte === 0x7b || byte === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) return `it is nested deeper than ${MAX_JSON_DEPTH} levels`
+      if (++values > MAX_JSON_VALUES) return `it holds more than ${MAX_JSON_VALUES.toLocaleString('en-US')} values`
+    } else if (byte === 0x7d || byte === 0x5d) depth--
+    else if (byte === 0x2c && ++values > MAX_JSON_VALUES) return `it holds more than ${MAX_JSON_VALUES.toLocaleString('en-US')} values`
+  }
+  return null
 }
 
 function firstNonSpaceByte(body: Buffer): number | undefined {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import { PROVIDER_IDS, type DeliveryAnalysis, type PinnableProviderId, type ProviderKey } from '../../shared/providers'
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES, parseJsonBody, unparsedJsonReason } from './body'
 import { analyzeDelivery, detectProvider } from './index'
 
 interface VectorCase {
@@ -340,5 +341,48 @@ describe('hostile input never throws', () => {
   }
   it('does not pollute prototypes', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
+
+describe('JSON bodies too deep or too many-valued to parse', () => {
+  // What a parse costs grows with depth and values, not bytes: such bodies are stored and
+  // verified byte for byte, and the summary says why their JSON is not read.
+  const deep = Buffer.from(`${'['.repeat(5_000)}${']'.repeat(5_000)}`)
+  const manyValues = Buffer.from(
+    `[${Array(MAX_JSON_VALUES + 1)
+      .fill('{}')
+      .join(',')}]`,
+  )
+
+  it('reads neither, and says why', () => {
+    expect(parseJsonBody(deep)).toBeUndefined()
+    expect(unparsedJsonReason(deep)).toBe(`it is nested deeper than ${MAX_JSON_DEPTH} levels`)
+    expect(parseJsonBody(manyValues)).toBeUndefined()
+    expect(unparsedJsonReason(manyValues)).toBe('it holds more than 100,000 values')
+    const analysis = analyze([['Content-Type', 'application/json']], deep)
+    expect(analysis.summary.bodyFormat).toBe('json')
+    expect(analysis.summary.problems).toContain(
+      `the body was not parsed as JSON: it is nested deeper than ${MAX_JSON_DEPTH} levels (it is kept, and checked, byte for byte)`,
+    )
+  })
+
+  it('reads a large body at the limits, and counts nothing inside strings', () => {
+    const atLimits = Buffer.from(
+      JSON.stringify({
+        nested: JSON.parse(`${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}`) as unknown,
+        text: `"\\[{,`.repeat(50_000),
+        items: Array(MAX_JSON_VALUES - MAX_JSON_DEPTH - 10).fill(0),
+      }),
+    )
+    expect(atLimits.length).toBeGreaterThan(8 * 1024)
+    expect(unparsedJsonReason(atLimits)).toBeNull()
+    expect(parseJsonBody(atLimits)).toMatchObject({ text: `"\\[{,`.repeat(50_000) })
+  })
+
+  it('leaves small bodies to JSON.parse, and a signature over a deep body is still checked', () => {
+    expect(parseJsonBody(Buffer.from(`${'['.repeat(300)}${']'.repeat(300)}`))).toBeDefined()
+    const analysis = analyze([['Stripe-Signature', 't=1,v1=00']], deep, { keys: [{ kind: 'hmac-secret', provider: 'stripe', value: 'whsec_x' }] })
+    expect(analysis.provider.id).toBe('stripe')
+    expect(analysis.verdict.status).toBe('invalid')
   })
 })

@@ -4,7 +4,7 @@
  */
 import type { DeliverySummary, MoneyAmount, SummaryField } from '../../shared/providers'
 import { passesLuhn } from '../luhn'
-import { isObject, looksLikeText, parseFormBody, parseJsonBody, text, type JsonObject, type JsonValue } from './body'
+import { isObject, looksLikeText, parseFormBody, parseJsonBody, text, unparsedJsonReason, type JsonObject, type JsonValue } from './body'
 
 /** Generic field lists stop here so a huge body cannot produce a huge summary. */
 export const MAX_SUMMARY_FIELDS = 60
@@ -186,6 +186,8 @@ export function summariseJsonObject(body: Buffer, what: string, summarise: (json
 export function genericSummary(body: Buffer, withFields = true): DeliverySummary {
   if (body.length === 0) return emptySummary('empty')
   const json = parseJsonBody(body)
+  // Too large, deep or many-valued to parse: still JSON, and analyzeDelivery says why it is not read.
+  if (json === undefined && unparsedJsonReason(body) !== null) return emptySummary('json')
   if (json !== undefined) {
     const summary = emptySummary('json')
     if (withFields) summary.fields = flattenFields(json)
