@@ -1,47 +1,14 @@
-/** Turning stored captures into what the contract sends to callers. */
-import type { CaptureDetail, CaptureSummary } from '../shared/views'
-import { headerValue } from '../shared/http-message'
-import type { DeliveryAnalysis } from '../shared/providers'
-import { deliveryKeyOf } from './deliveries/delivery-key'
-import type { LoggedCapture, StoredCapture } from './store/persisted-schema'
-
 /**
- * Works on the record as logged (the frame location is not part of the list view). `deliveryKey`:
- * the capture's key when the caller already computed it (the capture pipeline), else derived here.
+ * Turning stored captures into the detail view a caller opens: the record and its body, with the
+ * analysis made now. The list view (`toCaptureSummary`) is the store's own, since the store pages
+ * summaries.
  */
-export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): CaptureSummary {
-  return {
-    id: capture.id,
-    seq: capture.seq,
-    endpointId: capture.endpointId,
-    receivedAt: capture.receivedAt,
-    durationMs: capture.durationMs,
-    method: capture.method,
-    target: capture.target,
-    remoteAddress: capture.remoteAddress,
-    contentType: headerValue(capture.headers, 'content-type') ?? null,
-    bodySize: capture.body.size,
-    outcome: capture.outcome,
-    refusal: capture.refusal,
-    recognition: capture.recognition,
-    response: {
-      kind: capture.response.kind,
-      status: capture.response.status,
-      headers: capture.response.headers,
-      bodySize: Buffer.byteLength(capture.response.bodyBase64, 'base64'),
-      delayMs: capture.response.delayMs,
-      chosenBy: capture.response.chosenBy,
-    },
-    origin: capture.origin ?? 'received',
-    importedFrom: capture.importedFrom ?? null,
-    note: capture.note ?? null,
-    pinned: capture.pinned ?? false,
-    senderLeftAt: capture.senderLeftAt ?? null,
-    forward: capture.forward ?? null,
-    deliveryKey: deliveryKey ?? deliveryKeyOf(capture),
-    damage: null,
-  }
-}
+import type { CaptureDetail, CaptureSummary } from '../shared/views'
+import type { DeliveryAnalysis } from '../shared/providers'
+import { toCaptureSummary } from './store/capture-summary'
+import type { StoredCapture } from './store/persisted-schema'
+
+export { toCaptureSummary } from './store/capture-summary'
 
 export function toCaptureDetail(capture: StoredCapture, body: Buffer, analysis: DeliveryAnalysis | null): CaptureDetail {
   return {

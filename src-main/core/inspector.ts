@@ -33,7 +33,7 @@ import type { DurabilityMode } from '../shared/storage-settings'
 import { createStorageHealth } from './storage-health'
 import { createExchangeService } from './exchange/exchange-service'
 import { secretsOfKeys } from './exchange/key-secrets'
-import { toCaptureSummary } from './capture-views'
+import { toCaptureSummary } from './store/capture-summary'
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 /** Loopback only: the receiver reaches the internet through the tunnel, never directly. */

@@ -1,0 +1,47 @@
+/**
+ * The list view of a stored capture (everything but the body bytes). The store pages, finds and
+ * annotates captures as these summaries, so the mapping from its record sits with it; the detail
+ * view built on top of it is in core/capture-views.ts.
+ */
+import type { CaptureSummary } from '../../shared/views'
+import { headerValue } from '../../shared/http-message'
+import { deliveryKeyOf } from '../deliveries/delivery-key'
+import type { LoggedCapture } from './persisted-schema'
+
+/**
+ * Works on the record as logged (the frame location is not part of the list view). `deliveryKey`:
+ * the capture's key when the caller already computed it (the capture pipeline), else derived here.
+ */
+export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): CaptureSummary {
+  return {
+    id: capture.id,
+    seq: capture.seq,
+    endpointId: capture.endpointId,
+    receivedAt: capture.receivedAt,
+    durationMs: capture.durationMs,
+    method: capture.method,
+    target: capture.target,
+    remoteAddress: capture.remoteAddress,
+    contentType: headerValue(capture.headers, 'content-type') ?? null,
+    bodySize: capture.body.size,
+    outcome: capture.outcome,
+    refusal: capture.refusal,
+    recognition: capture.recognition,
+    response: {
+      kind: capture.response.kind,
+      status: capture.response.status,
+      headers: capture.response.headers,
+      bodySize: Buffer.byteLength(capture.response.bodyBase64, 'base64'),
+      delayMs: capture.response.delayMs,
+      chosenBy: capture.response.chosenBy,
+    },
+    origin: capture.origin ?? 'received',
+    importedFrom: capture.importedFrom ?? null,
+    note: capture.note ?? null,
+    pinned: capture.pinned ?? false,
+    senderLeftAt: capture.senderLeftAt ?? null,
+    forward: capture.forward ?? null,
+    deliveryKey: deliveryKey ?? deliveryKeyOf(capture),
+    damage: null,
+  }
+}
