@@ -100,7 +100,6 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
       } else {
         // The index no longer lists them; a failed erase leaves bytes nobody refers to.
         await segment.erase(erasedRanges(block, gone), deps.durability()).catch(() => undefined)
-        if (segment.recent) for (const slot of gone) segment.recent[slot] = ''
       }
       await yieldToEventLoop()
     }

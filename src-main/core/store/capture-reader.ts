@@ -1,6 +1,7 @@
 /**
- * Reading stored captures back: a record from its log frame (or the recent cache of the segment
- * being filled), with its annotations, as a list view, and a body checked against the sha256
+ * Reading stored captures back: a record from its log frame (the page cache keeps the newest at
+ * hand; a copy in memory was promoted by the garbage collector and cost the receiver a
+ * mark-compact every few seconds under load), with its annotations, as a list view, and a body checked against the sha256
  * recorded when it arrived. A frame must carry the id its index entry names; a capture failing
  * either check is marked damaged and its bytes are never served.
  */
@@ -59,13 +60,8 @@ export function createCaptureReader({ index, segments, recognitions }: CaptureRe
 
   async function readLogged(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture> {
     const id = table.idOf(block, slot)
-    const recent = segment.recent?.[slot]
-    let logged: LoggedCapture
-    if (recent !== undefined) logged = JSON.parse(recent) as LoggedCapture
-    else {
-      const { metadata } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, null)
-      logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
-    }
+    const { metadata } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, null)
+    const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
     index.withAnnotations(logged, block, slot)
     if ((block.flags[slot] as number) & FLAG_RECOGNIZED_AGAIN) {
       const recognition = await recognitions.get(segment, slot)

@@ -51,11 +51,6 @@ export interface EncodedFrame {
 
 export class Segment {
   readonly paths: { index: string; log: string }
-  /**
-   * The metadata JSON of each slot while the segment is being filled: the newest pages are read
-   * from here, not from disk. Dropped when the segment retires.
-   */
-  recent: string[] | null = []
   private flushTimer: NodeJS.Timeout | undefined
   private indexWrites: Promise<unknown> = Promise.resolve()
   private dirty = false
@@ -292,9 +287,8 @@ export class Segment {
     return run
   }
 
-  /** No more captures come to this segment: write its index once more and drop the recent cache. */
+  /** No more captures come to this segment: write its index once more. */
   retire(): void {
-    this.recent = null
     this.keepOpen = false
     this.openLogs.used(this)
     this.openLogs.idle()

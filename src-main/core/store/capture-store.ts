@@ -177,7 +177,6 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const sealed = new Set<Segment>()
   for (const segmentFiles of opened) {
     const segment = new Segment(config.dir, segmentFiles.number, null, segmentFiles.appendAt, io, (target) => renderIndex(target), openLogs)
-    segment.recent = null
     segments.set(segment.number, segment)
     const block = table.block(segment.number)
     for (const entry of segmentFiles.entries) {
@@ -194,10 +193,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     if (segment !== current && !sealed.has(segment) && table.block(segment.number).live === 0) await changes.removeSegment(segment)
   }
   const nextSegmentNumber = Math.max(0, ...segments.keys()) + 1
-  if (current) {
-    current.recent = null
-    await current.holdOpen()
-  }
+  if (current) await current.holdOpen()
 
   const writer = createCaptureWriter({
     dir: config.dir,

@@ -57,7 +57,6 @@ interface Placed {
   item: Pending
   segment: Segment
   logged: LoggedCapture
-  metadataJson: string
   frame: EncodedFrame
 }
 
@@ -126,11 +125,10 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
       for (const item of batch) {
         const segment = await writableSegment()
         const logged = Object.assign(item.capture, { seq: nextSeq++, body: { size: item.bytes.length, sha256: item.capture.body.sha256 } }) as LoggedCapture
-        const metadataJson = JSON.stringify(logged)
-        const frame = segment.encode(metadataJson, item.bytes)
+        const frame = segment.encode(JSON.stringify(logged), item.bytes)
         if (!firstOffset.has(segment)) firstOffset.set(segment, frame.offset)
         reserved.set(segment, (reserved.get(segment) ?? 0) + 1)
-        placed.push({ item, segment, logged, metadataJson, frame })
+        placed.push({ item, segment, logged, frame })
       }
       const bySegment = new Map<Segment, EncodedFrame[]>()
       for (const { segment, frame } of placed) {
@@ -150,11 +148,10 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
     }
     reserved.clear()
     const stored: StoredCapture[] = []
-    for (const { item, segment, logged, metadataJson, frame } of placed) {
+    for (const { item, segment, logged, frame } of placed) {
       const block = table.block(segment.number)
       const entry = entryFromLogged(logged, { offset: frame.offset, metadataBytes: frame.metadataBytes }, item.deliveryKey)
-      const slot = index.add(block, entry)
-      if (segment.recent) segment.recent[slot] = metadataJson
+      index.add(block, entry)
       indexedUpTo.set(segment, frame.offset + frame.length)
       stored.push(Object.assign<LoggedCapture, Pick<StoredCapture, 'frame'>>(logged, { frame: entry.frame }))
     }
