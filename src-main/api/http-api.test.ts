@@ -5,7 +5,7 @@ import { silentLogger } from '../core/logger'
 import { useInspector } from '../test-support/inspector-fixture'
 import { send } from '../test-support/http-client'
 import { createDispatch } from './dispatch'
-import { createHttpApi } from './http-api'
+import { createHttpApi, MAX_API_BODY_BYTES } from './http-api'
 
 const TOKEN = 'test-token-0123456789'
 
@@ -125,6 +125,22 @@ describe('HTTP API', () => {
       body: '{',
     })
     expect(badJson.status).toBe(400)
+  })
+
+  test('answers an input over the limit with 413, whether its size is declared or chunked', async ({ origin }) => {
+    const tooLarge = Buffer.alloc(MAX_API_BODY_BYTES + 1, ' ')
+    const withHeaders = (framing: Array<[string, string]>) =>
+      send(`${origin}/api/listEndpoints`, {
+        headers: [['Authorization', `Bearer ${TOKEN}`], ['Content-Type', 'application/json'], ...framing],
+        body: tooLarge,
+      })
+    // The caller reads the refusal (the connection used to be cut, so it got a reset instead).
+    for (const response of [await withHeaders([]), await withHeaders([['Transfer-Encoding', 'chunked']])]) {
+      expect(response.status).toBe(413)
+      expect(JSON.parse(response.body.toString())).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } })
+    }
+    // The app still answers afterwards.
+    expect((await call(origin, 'listEndpoints', {})).status).toBe(200)
   })
 
   test('streams capture-received events over server-sent events', async ({ inspector, origin }) => {

@@ -18,6 +18,12 @@ import type { Dispatch } from './dispatch'
 
 export const API_PREFIX = '/api/'
 export const MAX_API_BODY_BYTES = 32 * 1024 * 1024
+/**
+ * An input over the limit is still read (and thrown away) up to this many bytes in all, so the
+ * caller reads the 413: closing a socket with unread bytes in it resets the connection, and the
+ * answer is lost with it. A body that goes on past this is cut off.
+ */
+export const MAX_REFUSED_API_BODY_BYTES = 2 * MAX_API_BODY_BYTES
 export const SSE_HEARTBEAT_MS = 15_000
 /** A subscriber that lets this much pile up unread is dropped rather than let memory grow. */
 export const SSE_MAX_BUFFERED_BYTES = 8 * 1024 * 1024
@@ -95,17 +101,27 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
 
 function readJson(request: IncomingMessage): Promise<Result<unknown>> {
   return new Promise((resolve) => {
+    const tooLarge: Result<unknown> = { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `API input is limited to ${MAX_API_BODY_BYTES} bytes` } }
+    const declared = Number(request.headers['content-length'] ?? 0)
     const chunks: Buffer[] = []
     let size = 0
+    const isTooLarge = () => declared > MAX_API_BODY_BYTES || size > MAX_API_BODY_BYTES
+    // Refused as soon as it is known to be too large; the body is still read, without keeping it,
+    // so the answer is not lost to a reset (see MAX_REFUSED_API_BODY_BYTES).
+    if (isTooLarge()) resolve(tooLarge)
     request.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_API_BODY_BYTES) {
-        request.destroy()
-        resolve({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `API input is limited to ${MAX_API_BODY_BYTES} bytes` } })
-      } else chunks.push(chunk)
+      if (!isTooLarge()) {
+        chunks.push(chunk)
+        return
+      }
+      chunks.length = 0
+      resolve(tooLarge)
+      if (size > MAX_REFUSED_API_BODY_BYTES) request.destroy()
     })
     request.on('error', () => resolve({ ok: false, error: { code: 'BAD_REQUEST', message: 'the request body could not be read' } }))
     request.on('end', () => {
+      if (isTooLarge()) return
       const text = Buffer.concat(chunks).toString('utf8')
       if (text.trim() === '') return resolve({ ok: true, value: {} })
       try {
