@@ -1,24 +1,50 @@
-/** A capture whose sender hung up while its (delayed or held) answer was pending says so. */
+/**
+ * A capture whose sender hung up while its (delayed or held) answer was pending says so.
+ *
+ * The sender leaves once its capture is stored (the answer is then certainly pending), not after a
+ * fixed time: on a busy machine a fixed time can run out before the request has even arrived. The
+ * app's clock moves only when the test moves it, so the time the sender left is known exactly.
+ */
 import { request } from 'node:http'
 import { expect } from 'vitest'
 import type { CaptureSummary } from '../shared/views'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
+import { waitFor } from '../test-support/wait-for'
 import type { Inspector } from './inspector'
 
-const test = useInspector()
+let clockMs = Date.parse('2026-03-02T10:00:00.000Z')
+const test = useInspector({ deps: { now: () => new Date(clockMs) } })
 
-/** Sends a POST and gives up (destroys the socket) after `giveUpMs`. */
-function sendAndGiveUp(url: string, giveUpMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const outgoing = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } })
-    outgoing.on('error', () => resolve())
-    outgoing.end('{"a":1}')
-    setTimeout(() => {
-      outgoing.destroy()
-      resolve()
-    }, giveUpMs)
+/** Longer than any test: the answer is still pending whenever the sender leaves (stopping the app ends it). */
+const PENDING_FOR_THE_WHOLE_TEST_MS = 60_000
+
+/**
+ * Sends a POST to `path`, waits until the app has stored its capture (its answer is then pending),
+ * moves the app's clock on by `leaveAfterMs`, and hangs up without waiting for the answer.
+ */
+async function sendAndLeaveOnceStored(current: Inspector, path: string, leaveAfterMs: number): Promise<void> {
+  let unsubscribe = (): void => undefined
+  const stored = new Promise<void>((resolve) => {
+    unsubscribe = current.events.subscribe((event) => {
+      if (event.type === 'capture-received') resolve()
+    })
   })
+  const outgoing = request(`${current.receiverUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' } })
+  let answered = false
+  outgoing.on('response', () => {
+    answered = true
+  })
+  outgoing.on('error', () => undefined)
+  outgoing.end('{"a":1}')
+  try {
+    await stored
+  } finally {
+    unsubscribe()
+  }
+  expect(answered).toBe(false)
+  clockMs += leaveAfterMs
+  outgoing.destroy()
 }
 
 async function answerWith(current: Inspector, answer: Record<string, unknown>): Promise<string> {
@@ -31,28 +57,32 @@ async function answerWith(current: Inspector, answer: Record<string, unknown>): 
 }
 
 test('records when the sender left during a delay, and tells the views', async ({ inspector: current }) => {
-  const endpointId = await answerWith(current, { kind: 'respond', status: 200, delayMs: 2000 })
+  const endpointId = await answerWith(current, { kind: 'respond', status: 200, delayMs: PENDING_FOR_THE_WHOLE_TEST_MS })
   const updates: CaptureSummary[] = []
   current.events.subscribe((event) => {
     if (event.type === 'capture-updated') updates.push(event.capture)
   })
-  await sendAndGiveUp(`${current.receiverUrl}/default/late`, 300)
-  await expect.poll(() => updates.length, { timeout: 3000 }).toBe(1)
+  await sendAndLeaveOnceStored(current, '/default/late', 700)
+  await waitFor(() => (updates.length > 0 ? updates : undefined), { timeoutMs: 20_000 })
   const [capture] = (await current.procedures.listCaptures({ endpointId })).items
-  expect(capture?.senderLeftAt).not.toBeNull()
-  const leftAfterMs = Date.parse(capture!.senderLeftAt!) - Date.parse(capture!.receivedAt)
-  expect(leftAfterMs).toBeGreaterThanOrEqual(200)
-  expect(leftAfterMs).toBeLessThan(2000)
-  expect(updates[0]?.id).toBe(capture?.id)
+  // The time it left (700 ms on the app's clock after it arrived), not the time it arrived.
+  expect(capture?.senderLeftAt).toBe(new Date(Date.parse(capture!.receivedAt) + 700).toISOString())
+  expect(updates.map((update) => ({ id: update.id, senderLeftAt: update.senderLeftAt }))).toEqual([{ id: capture!.id, senderLeftAt: capture!.senderLeftAt }])
 
-  // A sender that waits for its answer did not leave.
-  await send(`${current.receiverUrl}/default/patient`, { method: 'POST', body: '{}' })
+  // A sender that waits for its (delayed) answer did not leave.
+  await answerWith(current, { kind: 'respond', status: 200, delayMs: 500 })
+  expect((await send(`${current.receiverUrl}/default/patient`, { method: 'POST', body: '{}' })).status).toBe(200)
   const [patient] = (await current.procedures.listCaptures({ endpointId, limit: 1 })).items
+  expect(patient?.target).toBe('/default/patient')
   expect(patient?.senderLeftAt).toBeNull()
 })
 
 test('records a sender that gave up on an answer held open', async ({ inspector: current }) => {
   const endpointId = await answerWith(current, { kind: 'hang' })
-  await sendAndGiveUp(`${current.receiverUrl}/default/held`, 200)
-  await expect.poll(async () => (await current.procedures.listCaptures({ endpointId })).items[0]?.senderLeftAt ?? null, { timeout: 3000 }).not.toBeNull()
+  await sendAndLeaveOnceStored(current, '/default/held', 200)
+  const leftAt = await waitFor(async () => (await current.procedures.listCaptures({ endpointId })).items[0]?.senderLeftAt ?? undefined, {
+    timeoutMs: 20_000,
+  })
+  const [capture] = (await current.procedures.listCaptures({ endpointId })).items
+  expect(leftAt).toBe(new Date(Date.parse(capture!.receivedAt) + 200).toISOString())
 })
