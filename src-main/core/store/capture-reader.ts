@@ -8,7 +8,7 @@
 import { hash } from 'node:crypto'
 import type { CaptureSummary } from '../../shared/views'
 import { InspectorError } from '../../shared/errors'
-import { toCaptureSummary } from '../capture-views'
+import { toCaptureSummary } from './capture-summary'
 import type { CaptureIndex } from './capture-index'
 import type { Segment } from './capture-segments'
 import { FLAG_DAMAGED, FLAG_RECOGNIZED_AGAIN, type SegmentBlock, type SlotRef } from './capture-table'
