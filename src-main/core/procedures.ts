@@ -23,6 +23,7 @@ import type { StorageHealth } from './storage-health'
 import type { StorageIssues } from './store/storage-issues'
 import type { StorageSettings } from './store/storage-settings'
 import { answerWarnings } from './answer-warnings'
+import { yieldToEventLoop } from './event-loop'
 import { applyAnswerConfigChange, parseAnswerConfig, type SequenceState } from './responses'
 import { preflightPublicUrl } from './tunnel/preflight'
 import type { TunnelService } from './tunnel/tunnel-service'
@@ -143,7 +144,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       if (stored.outcome !== 'captured') continue
       const body = await runStorage(() => store.readBody(id))
       updates.push({ id, recognition: toRecognition(context.judge(stored, body, false)) })
-      if (index % REANALYZE_SLICE === REANALYZE_SLICE - 1) await new Promise((resolve) => setImmediate(resolve))
+      if (index % REANALYZE_SLICE === REANALYZE_SLICE - 1) await yieldToEventLoop()
     }
     await runStorage(() => store.updateRecognitions(updates))
     events.publish({ type: 'captures-reanalyzed', endpointId, count: updates.length })

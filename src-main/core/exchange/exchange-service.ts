@@ -12,6 +12,7 @@ import { errorMessage, InspectorError } from '../../shared/errors'
 import { type ExportFormat, type ExportResult, type ImportFailure, type ImportFormat, type ImportResult } from '../../shared/exchange'
 import type { PinnableProviderId } from '../../shared/providers'
 import type { ReplayRecord } from '../../shared/replay'
+import { yieldToEventLoop } from '../event-loop'
 import type { DeliveryToJudge } from '../recognition'
 import type { NewCapture } from '../store/capture-store'
 import type { StoredCapture } from '../store/persisted-schema'
@@ -164,7 +165,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         for (const capture of stored) if (capture) importedIds.push(capture.id)
         deps.progress({ endpointId: endpoint.id, done: Math.min(start + IMPORT_BATCH_SIZE, total), total, finished: start + IMPORT_BATCH_SIZE >= total })
         // Let the receiver's requests in between batches.
-        await new Promise((resolve) => setImmediate(resolve))
+        await yieldToEventLoop()
       }
       failures.sort((a, b) => a.entry - b.entry)
       return { importedIds, failures }
@@ -231,7 +232,7 @@ async function redactInSlices(captures: ExchangeCapture[], request: RedactionReq
     const slice = redactCaptures(captures.slice(start, start + REDACTION_SLICE), request)
     out.captures.push(...slice.captures)
     for (const redaction of slice.redactions) out.redactions.push({ ...redaction, capture: redaction.capture === null ? null : redaction.capture + start })
-    await new Promise((resolve) => setImmediate(resolve))
+    await yieldToEventLoop()
   }
   return out
 }

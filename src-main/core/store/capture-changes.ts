@@ -12,6 +12,7 @@ import type { SegmentBlock, SlotRef } from './capture-table'
 import { syncDirectory } from './data-file'
 import type { Durability } from './log-file-io'
 import type { RecognitionOverrides } from './recognition-overrides'
+import { yieldToEventLoop } from '../event-loop'
 
 /** What is left to know of a deleted capture: enough to drop its history and tell the views. */
 export interface DeletedCapture {
@@ -48,8 +49,6 @@ export interface CaptureChanges {
 }
 
 /** Deletions and index changes yield to the event loop between segments, so the receiver keeps answering. */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-
 export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
   const { index, segments, indexedUpTo, recognitions, renderIndex } = deps
   const table = index.table

@@ -7,7 +7,7 @@
  */
 import { entryFromLogged, type CaptureIndex } from './capture-index'
 import { createSegment, type EncodedFrame, type Segment } from './capture-segments'
-import { yieldToEventLoop } from './capture-changes'
+import { yieldToEventLoop } from '../event-loop'
 import { SEGMENT_MAX_CAPTURES } from './capture-table'
 import type { Durability, LogFileIo } from './log-file-io'
 import type { OpenLogs } from './open-logs'

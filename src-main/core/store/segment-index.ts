@@ -14,6 +14,7 @@ import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filt
 import type { CaptureRecognition } from '../../shared/views'
 import type { CaptureForward } from '../../shared/replay'
 import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
+import { yieldToEventLoop } from '../event-loop'
 import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema, storedCaptureSchema } from './persisted-schema'
 
 export const SEGMENT_SCHEMA_VERSION = 2
@@ -128,8 +129,23 @@ function isCount(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0
 }
 
-/** The document's text: a header and one JSON entry per capture, joined. */
-export function renderSegmentIndex(segment: number, indexedLogBytes: number, entries: readonly IndexEntry[]): string {
+/**
+ * Entries serialised between two turns of the event loop. A full segment's 1,000 took about 3.5 ms
+ * in one go, every time a segment filled (every 80 ms under a flood), and every capture waiting
+ * for its answer waited for it too.
+ */
+const ENTRIES_PER_SLICE = 250
+
+/**
+ * The document's text: a header and one JSON entry per capture, joined. `entries` is a snapshot
+ * taken before the first slice, so what arrives meanwhile is left for the next write.
+ */
+export async function renderSegmentIndex(segment: number, indexedLogBytes: number, entries: readonly IndexEntry[]): Promise<string> {
   const header = JSON.stringify({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment, indexedLogBytes })
-  return `${header.slice(0, -1)},"captures":[${entries.map((entry) => JSON.stringify(entry)).join(',')}]}`
+  const rendered: string[] = []
+  for (let start = 0; start < entries.length; start += ENTRIES_PER_SLICE) {
+    if (start > 0) await yieldToEventLoop()
+    for (const entry of entries.slice(start, start + ENTRIES_PER_SLICE)) rendered.push(JSON.stringify(entry))
+  }
+  return `${header.slice(0, -1)},"captures":[${rendered.join(',')}]}`
 }
