@@ -8,8 +8,6 @@ import type { DeliveryAnalysis } from '../shared/providers'
 import { toCaptureSummary } from './store/capture-summary'
 import type { StoredCapture } from './store/persisted-schema'
 
-export { toCaptureSummary } from './store/capture-summary'
-
 export function toCaptureDetail(capture: StoredCapture, body: Buffer, analysis: DeliveryAnalysis | null): CaptureDetail {
   return {
     ...toCaptureSummary(capture),
