@@ -19,13 +19,49 @@ const CLOSE_SELECTOR = '[data-dialog-close]'
 
 /** The element a dialog opens on: one marked with `data-autofocus`, else its first usable field, else its first button other than Close. */
 export function initialFocusTarget(dialog: HTMLElement): HTMLElement | null {
+  const field = firstField(dialog)
+  if (field) return field
+  for (const element of dialog.querySelectorAll<HTMLElement>(FOCUSABLE_SELECTOR)) {
+    if (!element.matches(CLOSE_SELECTOR) && isUsable(element)) return element
+  }
+  return null
+}
+
+/**
+ * A dialog that fetches its content opens on "Loading…", with no field to start on. This moves
+ * focus to the first field once it appears, unless focus has been moved meanwhile: by the user (a
+ * key or the pointer in the dialog) or by the content itself (the key form opened from a capture
+ * focuses its secret). Call it right after the dialog's initial focus. Returns a function that
+ * stops waiting.
+ */
+export function focusFirstFieldWhenItArrives(dialog: HTMLElement): () => void {
+  if (firstField(dialog)) return () => {}
+  const openedOn = document.activeElement
+  const observer = new MutationObserver(() => {
+    const field = firstField(dialog)
+    if (!field) return
+    stop()
+    const active = document.activeElement
+    const isWhereItOpened = active === openedOn || active === dialog || active === null || active === document.body
+    if (isWhereItOpened) field.focus()
+  })
+  function stop(): void {
+    observer.disconnect()
+    dialog.removeEventListener('keydown', stop, true)
+    dialog.removeEventListener('pointerdown', stop, true)
+  }
+  observer.observe(dialog, { childList: true, subtree: true })
+  dialog.addEventListener('keydown', stop, true)
+  dialog.addEventListener('pointerdown', stop, true)
+  return stop
+}
+
+/** The element marked with `data-autofocus`, else the first usable field; null while there is none. */
+function firstField(dialog: HTMLElement): HTMLElement | null {
   const marked = dialog.querySelector<HTMLElement>(`[${AUTOFOCUS_ATTRIBUTE}]`)
   if (marked && isUsable(marked)) return marked
   for (const field of dialog.querySelectorAll<HTMLElement>(FIELD_SELECTOR)) {
     if (isUsable(field)) return field
-  }
-  for (const element of dialog.querySelectorAll<HTMLElement>(FOCUSABLE_SELECTOR)) {
-    if (!element.matches(CLOSE_SELECTOR) && isUsable(element)) return element
   }
   return null
 }

@@ -1,5 +1,5 @@
 import { useEffectEvent, useLayoutEffect, useRef, useState, type ReactNode } from 'react'
-import { initialFocusTarget, restoreFocus } from './dialog-focus'
+import { focusFirstFieldWhenItArrives, initialFocusTarget, restoreFocus } from './dialog-focus'
 
 interface ModalDialogProps {
   title: string
@@ -19,7 +19,8 @@ interface ModalDialogProps {
 
 /**
  * A native modal <dialog>: focus trapping, Escape and the backdrop come from the browser. It opens
- * on its first field (see dialog-focus.ts) and gives focus back to what opened it.
+ * on its first field (see dialog-focus.ts), or moves there when a loading dialog's field arrives,
+ * and gives focus back to what opened it.
  */
 export function ModalDialog({ title, onClose, children, testId, size, closeLink = false, returnFocusTo }: ModalDialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
@@ -30,11 +31,15 @@ export function ModalDialog({ title, onClose, children, testId, size, closeLink 
   // cleanup runs after React removed it, and the browser then drops focus to <body>).
   useLayoutEffect(() => {
     const dialog = ref.current
+    let stopWaitingForField: (() => void) | undefined
     if (dialog && !dialog.open) {
       dialog.showModal()
       initialFocusTarget(dialog)?.focus()
+      // Keys & provider, Answers, Storage: their form arrives after "Loading…".
+      stopWaitingForField = focusFirstFieldWhenItArrives(dialog)
     }
     return () => {
+      stopWaitingForField?.()
       dialog?.close()
       // After this commit: the opener may be removed by it (a Delete button whose capture is gone).
       queueMicrotask(() => {
