@@ -1,16 +1,19 @@
 /**
- * Where text and query scans run: in a worker thread when the built worker exists (the app), so
- * the event loop (receiver, API) is never held by a search and the search gets a core of its own;
- * inline otherwise (unit tests run the TypeScript sources, where no built worker exists), one
- * segment between two yields to the event loop. Both run the same runner (search-runner.ts).
+ * Where text and query scans run: in a child process when the built search entry exists (the
+ * app), so the event loop (receiver, API) is never held by a search and the search gets a core of
+ * its own; inline otherwise (unit tests run the TypeScript sources, where no built entry exists),
+ * one segment between two yields to the event loop. Both run the same runner (search-runner.ts).
  *
- * The worker is started on demand and stopped once idle for WORKER_IDLE_MS after a search, or as
- * soon as its sidecar upkeep is done when no search ran lately: its heap (the last scan's garbage,
- * read windows) goes with it, so memory comes back after a search.
+ * The process is started on demand and stopped once idle for WORKER_IDLE_MS after a search, or as
+ * soon as its sidecar upkeep is done when no search ran lately. A process, not a worker thread,
+ * because all of its memory goes back to the system when it exits (see search-worker.ts): with a
+ * thread, what glibc kept of its arena stayed in the app, about 14 MiB after the searches of
+ * bench:scale. The cost: about 50 ms to start it (a thread: about 20), and each scan's candidates
+ * are copied to it (3 MiB for 100,000 candidates, a few ms) instead of moved.
  */
+import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import { createColumnPool, type ScanColumns } from './scan-columns'
 import type { DamageFound, ScanFilter, ScanSegment } from './search-scan'
 import { createSearchRunner, type SearchMessage, type SearchReply, type SegmentFiles } from './search-runner'
@@ -30,6 +33,8 @@ export interface Scanner {
     columns: ScanColumns,
     onSegment?: (index: number, matched: number[]) => boolean,
   ): Promise<Array<number[] | undefined>>
+  /** A scan is coming: start what runs it now, while the caller gathers the candidates. */
+  warmUp(): void
   /** Brings the search-text sidecars of these segments (all of the store's) up to date, in the background. */
   maintain(segments: SegmentFiles[]): void
   close(): Promise<void>
@@ -40,15 +45,18 @@ export interface ScannerOptions {
   onDamaged(damaged: DamageFound[]): void
 }
 
-/** An idle worker is stopped after this long (its memory is given back). */
+/** An idle search process is stopped after this long (its memory is given back). */
 export const WORKER_IDLE_MS = 30_000
+
+/** What a search process is sent in place of a scan's columns (it gets a copy of the segments' arrays). */
+const NO_COLUMNS = new ArrayBuffer(0)
 
 export function createScanner(options: ScannerOptions): Scanner {
   const workerFile = findWorkerFile()
-  return workerFile === null ? inlineScanner(options) : workerScanner(workerFile, options)
+  return workerFile === null ? inlineScanner(options) : processScanner(workerFile, options)
 }
 
-/** The built worker beside the bundle (`out/main/search-worker.js`; chunks live one folder down). */
+/** The built search entry beside the bundle (`out/main/search-worker.js`; chunks live one folder down). */
 function findWorkerFile(): string | null {
   for (const candidate of ['./search-worker.js', '../search-worker.js']) {
     const file = fileURLToPath(new URL(candidate, import.meta.url))
@@ -135,73 +143,94 @@ function inlineScanner(options: ScannerOptions): Scanner {
   return {
     columns: (count) => state.pool.take(count),
     scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
+    warmUp: () => undefined,
     maintain: (segments) => runner.handle(state.maintainMessage(segments)),
     close: async () => undefined,
   }
 }
 
-function workerScanner(file: string, options: ScannerOptions): Scanner {
-  let worker: Worker | null = null
+function processScanner(file: string, options: ScannerOptions): Scanner {
+  let child: ChildProcess | null = null
   let idleTimer: NodeJS.Timeout | undefined
   let lastScanAt = -Infinity
   const state = scanning(options, (message) => {
-    if (message.kind === 'scan') lastScanAt = performance.now()
-    // The scan's columns are moved to the worker, not copied; it hands them back when the scan is over.
-    started().postMessage(message, message.kind === 'scan' ? [message.columns] : [])
+    if (message.kind !== 'scan') return void started().send(message)
+    lastScanAt = performance.now()
+    // `send` serialises the message before it returns (no handles are ever sent, which would queue
+    // it): the child gets its own copy of the segments' arrays, so the columns go back to the pool
+    // now, and the child is not sent the whole buffer once more beside them.
+    started().send({ ...message, columns: NO_COLUMNS })
+    state.pool.give(message.columns)
   })
 
-  /** Stops the worker once nothing has been asked of it for WORKER_IDLE_MS (upkeep is cut short then, and resumed next time). */
+  /** Stops the process (its memory goes back to the system); `exit` then ends what it still had. */
+  function stop(running: ChildProcess): Promise<void> {
+    if (child === running) child = null
+    if (running.exitCode !== null || running.signalCode !== null) return Promise.resolve()
+    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()))
+    running.kill()
+    return exited
+  }
+
+  /** Stops the process once nothing has been asked of it for WORKER_IDLE_MS (upkeep is cut short then, and resumed next time). */
   function armIdleTimer(): void {
     clearTimeout(idleTimer)
     idleTimer = setTimeout(() => {
-      if (state.jobs.size > 0 || worker === null) return armIdleTimer()
-      const idle = worker
-      worker = null
-      void idle.terminate()
+      if (state.jobs.size > 0 || child === null) return armIdleTimer()
+      void stop(child)
     }, WORKER_IDLE_MS)
     idleTimer.unref()
   }
 
-  function started(): Worker {
+  function started(): ChildProcess {
     armIdleTimer()
-    if (worker) return worker
-    const created = new Worker(file)
-    // An idle worker must not keep the process alive.
+    if (child) return child
+    // Structured clone (not JSON) keeps the typed arrays; stdout stays the app's alone (the
+    // headless app's `--json` line), errors go to its stderr. No execArgv: an `--inspect` port
+    // or a test runner's loader is the app's, not the search's.
+    const created = fork(file, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] })
+    // An idle search process must not keep the app alive.
     created.unref()
+    created.channel?.unref()
     created.on('message', (reply: SearchReply) => {
       state.receive(reply)
       if (reply.kind === 'done' || reply.kind === 'error') armIdleTimer()
-      // Upkeep alone (no search lately) does not keep the worker, and its memory, around.
-      if (reply.kind === 'idle' && state.jobs.size === 0 && worker === created && performance.now() - lastScanAt > WORKER_IDLE_MS) {
+      // Upkeep alone (no search lately) does not keep the process, and its memory, around.
+      if (reply.kind === 'idle' && state.jobs.size === 0 && child === created && performance.now() - lastScanAt > WORKER_IDLE_MS) {
         clearTimeout(idleTimer)
-        worker = null
-        void created.terminate()
+        void stop(created)
       }
     })
     const failAll = (error: Error): void => {
-      if (worker === created) worker = null
+      if (child === created) child = null
       for (const job of state.jobs.values()) job.reject(error)
       state.jobs.clear()
     }
     created.on('error', failAll)
-    created.on('exit', (code) => {
-      if (worker === created) failAll(new Error(`the search worker stopped (exit code ${code})`))
+    created.on('exit', (code, signal) => {
+      // Stopped on purpose (idle, or closing) it is no longer `child`; jobs sent since went to the next one.
+      if (child === created) failAll(new Error(`the search process stopped (${signal ?? `exit code ${String(code)}`})`))
     })
-    worker = created
+    child = created
     return created
   }
 
   return {
     columns: (count) => state.pool.take(count),
     scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
+    warmUp() {
+      // Node starts while the candidates are gathered (a rare word's first page waited for both, one after the other).
+      lastScanAt = performance.now()
+      started()
+    },
     maintain(segments) {
-      started().postMessage(state.maintainMessage(segments))
+      started().send(state.maintainMessage(segments))
     },
     async close() {
       clearTimeout(idleTimer)
-      const running = worker
-      worker = null
-      await running?.terminate()
+      if (child) await stop(child)
+      for (const job of state.jobs.values()) job.reject(new Error('the store closed while searching'))
+      state.jobs.clear()
     },
   }
 }

@@ -94,8 +94,13 @@ interface ScanGroup {
 /** What a scan is given: a group per segment with candidates, their slots, and the columns the groups view. */
 interface ScanPlan {
   groups: ScanGroup[]
-  /** Slot of each candidate, group after group (a plain array: kept in the JavaScript heap). */
-  slots: number[]
+  /**
+   * Slot of each candidate, group after group. A typed array sized once for every live capture of
+   * the store: a plain array grown to 100,000 numbers copied itself a dozen times into the large
+   * object space, garbage the app's heap kept committed long after the search (bench:scale: the
+   * large object space grew from 3 to 11 MiB over the searches).
+   */
+  slots: Int32Array
   columns: ScanColumns
 }
 
@@ -176,9 +181,10 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   async function scanPlan(prepared: PreparedFilter, beforeSeq: number | undefined): Promise<ScanPlan> {
     const { endpoint, codes } = prepared
     const found: Array<{ block: SegmentBlock; logPath: string; start: number; count: number }> = []
-    const slots: number[] = []
     // The event loop (the receiver) gets a turn every few segments: 100,000 candidates at once held it for tens of ms.
     const blocks = [...table.blocks]
+    let slots = new Int32Array(blocks.reduce((sum, block) => sum + block.live, 0))
+    let candidateCount = 0
     for (let position = blocks.length - 1; position >= 0; position--) {
       if (position % GROUPS_BETWEEN_YIELDS === 0) await new Promise((resolve) => setImmediate(resolve))
       const block = blocks[position] as SegmentBlock
@@ -186,16 +192,22 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       // Removed meanwhile (the loop yields): nothing of it is a candidate.
       const segment = deps.segmentOf(block.number)
       if (!segment) continue
-      const start = slots.length
+      const start = candidateCount
+      // Captures that arrived while the loop yielded: room for them too (rare; only the newest block grows).
+      if (slots.length - candidateCount < block.live) {
+        const larger = new Int32Array(candidateCount + blocks.slice(0, position + 1).reduce((sum, older) => sum + older.live, 0))
+        larger.set(slots.subarray(0, candidateCount))
+        slots = larger
+      }
       for (let slot = block.length - 1; slot >= 0; slot--) {
         if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
         if (beforeSeq !== undefined && (block.seq[slot] as number) >= beforeSeq) continue
-        if (table.matches(block, slot, codes)) slots.push(slot)
+        if (table.matches(block, slot, codes)) slots[candidateCount++] = slot
       }
-      if (slots.length > start) found.push({ block, logPath: segment.paths.log, start, count: slots.length - start })
+      if (candidateCount > start) found.push({ block, logPath: segment.paths.log, start, count: candidateCount - start })
     }
     // Filled once the count is known (a slot's offset, sizes and id never change while it is stored), with turns between.
-    const columns = scanner.columns(slots.length)
+    const columns = scanner.columns(candidateCount)
     const groups: ScanGroup[] = []
     for (const [number, { block, logPath, start, count }] of found.entries()) {
       if (number % GROUPS_BETWEEN_YIELDS === GROUPS_BETWEEN_YIELDS - 1) await new Promise((resolve) => setImmediate(resolve))
@@ -238,6 +250,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
    * each match still stored (deleted while the scan ran: not a match any more), newest first.
    */
   async function scanMatches(prepared: PreparedFilter, beforeSeq: number | undefined, onMatch: (block: SegmentBlock, slot: number) => void, enough?: number) {
+    scanner.warmUp()
     const { groups, slots, columns } = await scanPlan(prepared, beforeSeq)
     let found = 0
     const matched = await scanner.scan(
