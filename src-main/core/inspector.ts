@@ -19,9 +19,9 @@ import { startReceiver } from './receiver/receiver'
 import type { LogFileIo } from './store/log-file-io'
 import { openKeyStore } from './keys/key-store'
 import { filePermissionSealer, type SecretSealer } from './keys/secret-sealer'
-import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, toRecognition, type DeliveryToJudge } from './recognition'
+import { toRecognition } from './recognition'
+import { createDeliveryJudge } from './delivery-judge'
 import { createPaypalCertificates, type PaypalCertificateDeps } from './paypal-certificates'
-import type { DeliveryAnalysis, PinnableProviderId } from '../shared/providers'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
 import { makePrivateDir, tightenDataDir } from './store/private-files'
@@ -103,23 +103,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     issues.add(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
     const paypalCertificates = createPaypalCertificates({ logger: deps.logger, now, ...deps.paypalCertificates })
-    /** `asProvider`: recognise as this provider whatever the endpoint says (an imported body the user labelled). */
-    const judge = (endpointId: string, delivery: DeliveryToJudge, full = true, asProvider?: PinnableProviderId): DeliveryAnalysis => {
-      const endpoint = endpoints.find(endpointId)
-      const fetched = paypalCertificates.keyFor(delivery.headers)
-      const endpointKeys = keys.keysFor(endpointId)
-      const settings = endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS
-      const analysis = judgeDelivery(
-        delivery,
-        asProvider ? { ...settings, pinnedProvider: asProvider } : settings,
-        fetched ? [...endpointKeys, fetched] : endpointKeys,
-        full,
-      )
-      const certificateProblem =
-        analysis.provider.id === 'paypal' && analysis.verdict.status === 'no-key' ? paypalCertificates.problemFor(delivery.headers) : null
-      if (certificateProblem) analysis.explanation.notes.push(`The certificate at PAYPAL-CERT-URL was not used: ${certificateProblem}.`)
-      return analysis
-    }
+    const { judge, recheckPaypalCapture } = createDeliveryJudge({ endpoints, keys, paypalCertificates, store, events, logger: deps.logger })
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
 
@@ -159,21 +143,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       health,
       answerConfigOf: (endpointId) => endpoints.find(endpointId)?.answerConfig,
       judge: (request) => judge(request.endpointId, request, false),
-      afterStored(stored) {
-        // A PayPal callback verified without a certificate: fetch the one it names (only with a
-        // webhook id, only from PayPal's certificate location), then verify it again.
-        if (stored.recognition?.provider.id !== 'paypal' || stored.recognition.verdict.status !== 'no-key') return
-        void paypalCertificates
-          .fetchFor(stored.headers, keys.keysFor(stored.endpointId))
-          .then(async (fetched) => {
-            if (!fetched) return
-            const body = await store.readBody(stored.id)
-            const recognition = toRecognition(judge(stored.endpointId, { ...stored, body, receivedAt: new Date(stored.receivedAt) }, false))
-            await store.updateRecognitions([{ id: stored.id, recognition }])
-            events.publish({ type: 'captures-reanalyzed', endpointId: stored.endpointId, count: 1 })
-          })
-          .catch((error: unknown) => deps.logger.error('could not re-verify a PayPal callback', { error: String(error) }))
-      },
+      // Not awaited: the capture is answered without waiting for a certificate fetch.
+      afterStored: (stored) => void recheckPaypalCapture(stored),
       forwardConfigOf: (endpointId) => endpoints.find(endpointId)?.forward,
       replays,
       sequences,
