@@ -15,7 +15,7 @@ import {
   SEND_TIMEOUT_MIN_MS,
 } from './replay-limits'
 import { FORWARD_MODES } from './replay-types'
-import { isTargetUrl, MAX_TARGET_URL_CHARS, TARGET_URL_EXAMPLE } from './target-url'
+import { describeInvalidTargetUrl, isTargetUrl, MAX_TARGET_URL_CHARS, TARGET_URL_EXAMPLE, withoutCredentials } from './target-url'
 
 // ---------------------------------------------------------------------------------------------
 // Keys that only a sender holds (their types: replay-types.ts)
@@ -54,7 +54,22 @@ export const signingKeySchema = z.union([providerKeySchema, privateKeySchema])
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-const httpUrl = z.string().max(MAX_TARGET_URL_CHARS).refine(isTargetUrl, `an http:// or https:// URL, e.g. ${TARGET_URL_EXAMPLE}`)
+/** A target URL given by the caller: refused in the words the forms use (describeInvalidTargetUrl). */
+const httpUrl = z.string().superRefine((value, context) => {
+  const problem = describeInvalidTargetUrl(value)
+  if (problem !== null) context.addIssue({ code: 'custom', message: problem })
+})
+
+/**
+ * A target URL in the saved forward settings, which are read back with this schema too. Earlier
+ * versions accepted `user:password@` in it (never sent): dropped here, not refused, so such a
+ * settings file still loads instead of being moved aside whole.
+ */
+const storedHttpUrl = z
+  .string()
+  .max(MAX_TARGET_URL_CHARS)
+  .transform(withoutCredentials)
+  .refine(isTargetUrl, `an http:// or https:// URL, e.g. ${TARGET_URL_EXAMPLE}`)
 
 const headerName = z.string().regex(HTTP_TOKEN_PATTERN, 'a header name is a token like X-Signature')
 // Header values are latin1 strings (one char per wire byte); CR, LF and NUL would split the header.
@@ -140,12 +155,15 @@ export type BulkReplayInput = z.infer<typeof bulkReplayInputSchema>
 export const forwardConfigSchema = z
   .object({
     enabled: z.boolean(),
-    targetUrl: httpUrl,
+    targetUrl: storedHttpUrl,
     mode: z.enum(FORWARD_MODES),
     timeoutMs: z.number().int().min(FORWARD_TIMEOUT_MIN_MS).max(FORWARD_TIMEOUT_MAX_MS).default(FORWARD_TIMEOUT_MS),
     keepCapturedPath: z.boolean().default(false),
   })
   .strict()
+
+/** `setForwardConfig`'s `config` as the caller gives it: a URL with a user name or password is refused, saying why. */
+export const forwardConfigInputSchema = forwardConfigSchema.extend({ targetUrl: httpUrl })
 export type ForwardConfig = z.infer<typeof forwardConfigSchema>
 
 /** `simulateCallback`: build (and send) a test callback from a template. */

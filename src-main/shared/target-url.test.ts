@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { forwardConfigSchema, replayCaptureInputSchema, sendOptionsSchema } from './replay'
+import { forwardConfigInputSchema, forwardConfigSchema, replayCaptureInputSchema, sendOptionsSchema } from './replay'
 import { describeInvalidTimeout, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from './replay-limits'
-import { describeInvalidTargetUrl, MAX_TARGET_URL_CHARS } from './target-url'
+import { describeInvalidTargetUrl, MAX_TARGET_URL_CHARS, withoutCredentials } from './target-url'
 
 const apiAccepts = (targetUrl: string) => replayCaptureInputSchema.safeParse({ captureId: 'c1', targetUrl }).success
 
@@ -26,6 +26,14 @@ describe('describeInvalidTargetUrl', () => {
     expect(describeInvalidTargetUrl(`${atLimit}a`)).toBe(`A URL of at most ${MAX_TARGET_URL_CHARS} characters`)
   })
 
+  it('refuses a user name or password in the URL: they are never sent, only kept and exported', () => {
+    for (const url of ['http://user:pass@localhost:3000/x', 'http://user@localhost:3000/x', 'https://:secret@example.test/hook']) {
+      expect(describeInvalidTargetUrl(url)).toMatch(/^Remove the user name and password from the URL/)
+    }
+    // An `@` elsewhere is no credential.
+    expect(describeInvalidTargetUrl('http://localhost:3000/x?email=a@b.test')).toBeNull()
+  })
+
   it('agrees with the API schema on every input', () => {
     const inputs = [
       'http://localhost:3000/x',
@@ -39,8 +47,33 @@ describe('describeInvalidTargetUrl', () => {
       'http://exa mple.test/',
       '',
       `http://example.test/${'b'.repeat(MAX_TARGET_URL_CHARS)}`,
+      'http://user:pass@localhost:3000/x',
+      'http://user@localhost:3000/x',
     ]
     for (const input of inputs) expect({ input, accepted: describeInvalidTargetUrl(input) === null }).toEqual({ input, accepted: apiAccepts(input) })
+  })
+})
+
+describe('credentials in forward target URLs', () => {
+  const config = (targetUrl: string) => ({ enabled: true, targetUrl, mode: 'background', timeoutMs: 1000, keepCapturedPath: false })
+
+  it('refuses them in setForwardConfig input, with the form message', () => {
+    const parsed = forwardConfigInputSchema.safeParse(config('http://fwduser:FWDPASS7@127.0.0.1:3000/x'))
+    expect(parsed.success).toBe(false)
+    expect(parsed.error?.issues[0]?.message).toMatch(/^Remove the user name and password/)
+    expect(forwardConfigInputSchema.safeParse(config('http://127.0.0.1:3000/x')).success).toBe(true)
+    expect(forwardConfigInputSchema.safeParse({ ...config('http://127.0.0.1:3000/x'), extra: 1 }).success).toBe(false)
+  })
+
+  it('drops them from saved settings instead of refusing the file, which earlier versions let them into', () => {
+    const saved = forwardConfigSchema.parse(config('http://fwduser:FWDPASS7@127.0.0.1:3000/x?a=1'))
+    expect(saved.targetUrl).toBe('http://127.0.0.1:3000/x?a=1')
+    expect(forwardConfigSchema.safeParse(config('ftp://127.0.0.1/')).success).toBe(false)
+  })
+
+  it('leaves a URL without credentials exactly as typed', () => {
+    for (const url of ['http://localhost:3000', 'HTTP://Example.test/a/../b', 'not a url']) expect(withoutCredentials(url)).toBe(url)
+    expect(withoutCredentials('https://u:p@example.test/hook')).toBe('https://example.test/hook')
   })
 })
 

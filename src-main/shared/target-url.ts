@@ -22,8 +22,34 @@ export function describeInvalidTargetUrl(value: string): string | null {
     if (error instanceof TypeError) return `Not a URL: use e.g. ${TARGET_URL_EXAMPLE}`
     throw error
   }
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') return null
-  return 'Use an http:// or https:// URL'
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Use an http:// or https:// URL'
+  if (url.hostname === '') return 'Use an http:// or https:// URL'
+  // Requests go to the URL's origin and path only: a user name or password in it is never sent,
+  // yet it would be kept in the settings and in every forwarded capture, and exported with them.
+  if (hasCredentials(url)) return 'Remove the user name and password from the URL: they are not sent (send credentials in a header)'
+  return null
+}
+
+function hasCredentials(url: URL): boolean {
+  return url.username !== '' || url.password !== ''
+}
+
+/**
+ * `value` without a user name or password; unchanged (exactly as typed) when it has none or is not
+ * a URL. For target URLs stored before such URLs were refused: they never carried their
+ * credentials anywhere, so dropping them loses nothing and keeps them out of exports.
+ */
+export function withoutCredentials(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return value
+  }
+  if (!hasCredentials(url)) return value
+  url.username = ''
+  url.password = ''
+  return url.href
 }
 
 /** Whether `value` is an acceptable target URL (see {@link describeInvalidTargetUrl}). */
