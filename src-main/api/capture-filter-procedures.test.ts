@@ -8,6 +8,7 @@ import type { Dispatch } from './dispatch'
 import type { CapturePage } from '../shared/views'
 import { send } from '../test-support/http-client'
 import { call, useDispatch } from '../test-support/dispatch-fixture'
+import { finishedBulkReplay } from '../test-support/bulk-replay-job'
 import { signIxopayJson } from '../core/providers'
 
 const test = useDispatch()
@@ -104,9 +105,8 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
       concurrency: 1,
     })
     expect(job.total).toBe(3)
-    await expect.poll(async () => (await inspector.procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
+    const finished = await finishedBulkReplay(inspector.procedures, job.jobId)
     expect(target.received.map((request) => request.body.toString())).toEqual(['0', '2', '4'])
-    const finished = await inspector.procedures.getBulkReplay({ jobId: job.jobId })
     expect(finished.results.map((result) => result.seq)).toEqual([...finished.results.map((result) => result.seq)].sort((x, y) => x - y))
 
     expect(await refusal(dispatch, 'startBulkReplay', { endpointId: endpoint.id, filter: { text: 'nothing like it' }, targetUrl: target.url })).toBe(
@@ -124,7 +124,7 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
       targetUrl: target.url,
       concurrency: 1,
     })
-    await expect.poll(async () => (await inspector.procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
+    await finishedBulkReplay(inspector.procedures, job.jobId)
     expect(target.received.map((request) => request.body.toString())).toEqual(['0', '1', '3', '4'])
   })
 

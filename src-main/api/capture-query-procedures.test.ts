@@ -8,6 +8,7 @@ import type { Dispatch } from './dispatch'
 import type { CapturePage } from '../shared/views'
 import { send } from '../test-support/http-client'
 import { call, useDispatch } from '../test-support/dispatch-fixture'
+import { finishedBulkReplay } from '../test-support/bulk-replay-job'
 
 const test = useDispatch()
 
@@ -144,7 +145,7 @@ describe('listCaptures filter.query', () => {
       concurrency: 1,
     })
     expect(job.total).toBe(2)
-    await expect.poll(async () => (await inspector.procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
+    await finishedBulkReplay(inspector.procedures, job.jobId)
     expect(
       target.received.map((request) => request.headers.find(([name]) => name.toLowerCase() === 'content-encoding')?.[1] ?? request.body.toString()),
     ).toEqual(['customer=Alex+Smith&code=T-7788', 'gzip'])

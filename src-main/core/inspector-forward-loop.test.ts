@@ -7,6 +7,8 @@ import { request as httpRequest } from 'node:http'
 import { describe, expect } from 'vitest'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
+import { EVENTUAL_WAIT_MS } from '../test-support/wait-for'
+import { FORWARD_TIMEOUT_MS } from '../shared/replay'
 
 const test = useInspector()
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -51,7 +53,7 @@ describe('forward loops', () => {
     const relay = await startTarget((_request, response) => response.end('ok from target'))
     await procedures.setForwardConfig({
       endpointId: endpoint!.id,
-      config: { enabled: true, targetUrl: relay.url, mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false },
+      config: { enabled: true, targetUrl: relay.url, mode: 'pass-through', timeoutMs: FORWARD_TIMEOUT_MS, keepCapturedPath: false },
     })
     await send(`${endpoint!.url}/y`, { body: '{}' })
     expect((await procedures.listCaptures({})).items[0]!.forward).toMatchObject({ state: 'relayed', reason: null })
@@ -85,11 +87,11 @@ describe('forward loops', () => {
     ] as const) {
       await procedures.setForwardConfig({
         endpointId: from.id,
-        config: { enabled: true, targetUrl: `${relay.url}/${to.slug}`, mode: 'background', timeoutMs: 2000, keepCapturedPath: false },
+        config: { enabled: true, targetUrl: `${relay.url}/${to.slug}`, mode: 'background', timeoutMs: FORWARD_TIMEOUT_MS, keepCapturedPath: false },
       })
     }
     await send(`${a.url}/first`, { body: '{"id":1}' })
-    await expect.poll(async () => (await procedures.listCaptures({ endpointId: b.id })).items.length).toBe(1)
+    await expect.poll(async () => (await procedures.listCaptures({ endpointId: b.id })).items.length, { timeout: EVENTUAL_WAIT_MS }).toBe(1)
     // Give a loop time to show itself: without the mark this grows by hundreds a second.
     await delay(500)
     expect((await procedures.listCaptures({ endpointId: a.id })).items).toHaveLength(1)
@@ -102,9 +104,9 @@ describe('forward loops', () => {
     expect(atB.forward).toMatchObject({ mode: 'background', state: 'refused-loop', reason: expect.stringContaining('forwarded by Callback Inspector') })
     // A's forward reached B (through the relay), which answered: A's row says so once it settled.
     await expect
-      .poll(async () => (await procedures.listCaptures({ endpointId: a.id })).items[0]!.forward)
+      .poll(async () => (await procedures.listCaptures({ endpointId: a.id })).items[0]!.forward, { timeout: EVENTUAL_WAIT_MS })
       .toMatchObject({ state: 'sent', status: 200, reason: null })
-    await expect.poll(async () => (await procedures.listReplays({ captureId: atB.id }))[0]?.forward?.reason).toBe('forward-loop')
+    await expect.poll(async () => (await procedures.listReplays({ captureId: atB.id }))[0]?.forward?.reason, { timeout: EVENTUAL_WAIT_MS }).toBe('forward-loop')
     const [record] = await procedures.listReplays({ captureId: atB.id })
     expect(record!.outcome.kind === 'failure' && record!.outcome.failure.message).toMatch(/forwarded by Callback Inspector/)
   })

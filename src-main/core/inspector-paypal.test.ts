@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto'
 import { beforeEach, describe, expect } from 'vitest'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
+import { EVENTUAL_WAIT_MS } from '../test-support/wait-for'
 import { PAYPAL_OFFICIAL_BODY, PAYPAL_SANDBOX_CERT_PEM, paypalOfficialHeaders } from '../test-support/paypal-vector'
 import type { InspectorDeps } from './inspector'
 
@@ -41,7 +42,9 @@ describe('PayPal certificates', () => {
     const [endpoint] = await inspector.procedures.listEndpoints({})
     await inspector.procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'paypal-webhook-id', value: '4JH86294D6297924G' } })
     await send(`${endpoint!.url}/paypal`, { headers: paypalOfficialHeaders(), body: PAYPAL_OFFICIAL_BODY })
-    await expect.poll(async () => (await inspector.procedures.listCaptures({})).items[0]?.recognition?.verdict.status).toBe('valid')
+    await expect
+      .poll(async () => (await inspector.procedures.listCaptures({})).items[0]?.recognition?.verdict.status, { timeout: EVENTUAL_WAIT_MS })
+      .toBe('valid')
     expect(fetched).toEqual(['https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77'])
   })
 
@@ -69,7 +72,7 @@ describe('PayPal certificates', () => {
     await inspector.procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'paypal-webhook-id', value: '4JH86294D6297924G' } })
     await send(`${endpoint!.url}/paypal`, { headers: paypalOfficialHeaders(), body: PAYPAL_OFFICIAL_BODY })
     // The certificate, then its issuer from the URL the certificate names (DigiCert's).
-    await expect.poll(() => fetched.length).toBe(2)
+    await expect.poll(() => fetched.length, { timeout: EVENTUAL_WAIT_MS }).toBe(2)
     expect(fetched[1]).toMatch(/^http:\/\/cacerts\.digicert\.com\//)
     const [summary] = (await inspector.procedures.listCaptures({})).items
     expect(summary?.recognition?.verdict.status).toBe('no-key')

@@ -6,9 +6,12 @@ import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect } from 'vitest'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
+import { finishedBulkReplay } from '../test-support/bulk-replay-job'
+import { EVENTUAL_WAIT_MS } from '../test-support/wait-for'
 import { verifyingIxopayHandler } from '../test-support/verifying-target'
 import type { Inspector } from './inspector'
 import { analyzeDelivery, signChip, signIxopayJson } from './providers'
+import { FORWARD_TIMEOUT_MS } from '../shared/replay'
 
 const SECRET = 'ixopay-replay-secret'
 const test = useInspector()
@@ -61,7 +64,7 @@ describe('replay from the app', () => {
 
     await procedures.setForwardConfig({
       endpointId: endpoint!.id,
-      config: { enabled: true, targetUrl: answering.url, mode: 'pass-through', timeoutMs: 2_000, keepCapturedPath: true },
+      config: { enabled: true, targetUrl: answering.url, mode: 'pass-through', timeoutMs: FORWARD_TIMEOUT_MS, keepCapturedPath: true },
     })
     const relayed = await send(`${endpoint!.url}/hook?x=1`, { body: '{"a":1}' })
     expect(relayed.status).toBe(503)
@@ -78,7 +81,7 @@ describe('replay from the app', () => {
     expect(fallback.status).toBe(200)
     ;[capture] = (await procedures.listCaptures({})).items
     expect(capture!.response.chosenBy.kind).toBe('provider-default')
-    await expect.poll(async () => (await procedures.listReplays({ captureId: capture!.id }))[0]?.forward?.reason).toBe('timeout')
+    await expect.poll(async () => (await procedures.listReplays({ captureId: capture!.id }))[0]?.forward?.reason, { timeout: EVENTUAL_WAIT_MS }).toBe('timeout')
   })
 
   test('replays an endpoint in bulk, in capture order', async ({ inspector, startTarget }) => {
@@ -87,9 +90,9 @@ describe('replay from the app', () => {
     for (let index = 0; index < 5; index++) await send(`${inspector.receiverUrl}/default`, { body: String(index) })
     const [endpoint] = await procedures.listEndpoints({})
     const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, concurrency: 1 })
-    await expect.poll(async () => (await procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
+    const finished = await finishedBulkReplay(procedures, job.jobId)
     expect(target.received.map((request) => request.body.toString())).toEqual(['0', '1', '2', '3', '4'])
-    expect((await procedures.getBulkReplay({ jobId: job.jobId })).sent).toBe(5)
+    expect(finished.sent).toBe(5)
   })
 
   test('re-signs a bulk replay of CHIP callbacks with a private key given for the run', async ({ inspector, startTarget }) => {
@@ -120,10 +123,7 @@ describe('replay from the app', () => {
     }
     const run = async (privateKeys?: Array<{ kind: 'rsa-private-key'; provider: 'chip'; pem: string }>) => {
       const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, resign: true, concurrency: 2, privateKeys })
-      await expect.poll(async () => (await procedures.getBulkReplay({ jobId: job.jobId })).finished).toBe(true)
-      return (await procedures.getBulkReplay({ jobId: job.jobId })).results.map((item) =>
-        item.outcome?.kind === 'response' ? item.outcome.response.status : null,
-      )
+      return (await finishedBulkReplay(procedures, job.jobId)).results.map((item) => (item.outcome?.kind === 'response' ? item.outcome.response.status : null))
     }
     expect(await run()).toEqual([401, 401, 401])
     expect(await run([{ kind: 'rsa-private-key', provider: 'chip', pem: privatePem }])).toEqual([200, 200, 200])

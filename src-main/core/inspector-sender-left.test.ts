@@ -63,7 +63,7 @@ test('records when the sender left during a delay, and tells the views', async (
     if (event.type === 'capture-updated') updates.push(event.capture)
   })
   await sendAndLeaveOnceStored(current, '/default/late', 700)
-  await waitFor(() => (updates.length > 0 ? updates : undefined), { timeoutMs: 20_000 })
+  await waitFor(() => (updates.length > 0 ? updates : undefined))
   const [capture] = (await current.procedures.listCaptures({ endpointId })).items
   // The time it left (700 ms on the app's clock after it arrived), not the time it arrived.
   expect(capture?.senderLeftAt).toBe(new Date(Date.parse(capture!.receivedAt) + 700).toISOString())
@@ -80,9 +80,7 @@ test('records when the sender left during a delay, and tells the views', async (
 test('records a sender that gave up on an answer held open', async ({ inspector: current }) => {
   const endpointId = await answerWith(current, { kind: 'hang' })
   await sendAndLeaveOnceStored(current, '/default/held', 200)
-  const leftAt = await waitFor(async () => (await current.procedures.listCaptures({ endpointId })).items[0]?.senderLeftAt ?? undefined, {
-    timeoutMs: 20_000,
-  })
+  const leftAt = await waitFor(async () => (await current.procedures.listCaptures({ endpointId })).items[0]?.senderLeftAt ?? undefined)
   const [capture] = (await current.procedures.listCaptures({ endpointId })).items
   expect(leftAt).toBe(new Date(Date.parse(capture!.receivedAt) + 200).toISOString())
 })
