@@ -21,6 +21,7 @@ import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
 import { createCaptureChanges, type DeletedCapture } from './capture-changes'
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
+import { startHeapRelease } from './heap-release'
 import { Segment } from './capture-segments'
 import { FLAG_PINNED, FLAG_RECOGNIZED_AGAIN, hashDeliveryKey } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
@@ -209,6 +210,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     nextSegmentNumber,
   })
   const reader = createCaptureReader({ index, segments, recognitions })
+  // What a flood of captures, a search or a clear left in V8's heap goes back once the app is quiet.
+  const heapRelease = startHeapRelease()
   const search = createRecognisingSearch({ index, segments, recognitions, now: deps.now })
   const retention = createRetention({
     table,
@@ -310,6 +313,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return { durability, captures: table.count(), segments: segments.size, logBytes, damaged: index.damaged, lastRetentionError }
     },
     async close() {
+      heapRelease.stop()
       retention.stop()
       await search.close()
       await writer.close()

@@ -6,10 +6,10 @@
  *
  * The process is started on demand and stopped once idle for WORKER_IDLE_MS after a search, or as
  * soon as its sidecar upkeep is done when no search ran lately. A process, not a worker thread,
- * because all of its memory goes back to the system when it exits (see search-worker.ts): with a
- * thread, what glibc kept of its arena stayed in the app, about 14 MiB after the searches of
- * bench:scale. The cost: about 50 ms to start it (a thread: about 20), and each scan's candidates
- * are copied to it (3 MiB for 100,000 candidates, a few ms) instead of moved.
+ * because its memory is never the app's and all of it goes back to the system when it exits (see
+ * search-worker.ts). The cost: starting Node for it (0.10-0.16 s of CPU measured on the loaded
+ * development machine, started while the candidates are gathered: see `warmUp`), and each scan's
+ * candidates are copied to it (3 MiB for 100,000 candidates) instead of moved.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'

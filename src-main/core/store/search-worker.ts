@@ -6,10 +6,10 @@
  * process (in Electron, `child_process.fork` runs it with ELECTRON_RUN_AS_NODE: plain Node, no
  * window); what it does is search-runner.ts.
  *
- * Why a process and not a thread: a worker thread's memory is the app's. glibc gives each thread
- * an arena of its own and does not hand a thread's scattered free memory back to the system when
- * the thread ends, so every search left the app about 14 MiB bigger (bench:scale: 150-159 MiB after
- * the searches, against 130-148 before them). A process's memory all goes back when it exits.
+ * Why a process and not a thread: a worker thread's memory is the app's. Its V8 heap counted in
+ * the app's RSS while it ran (the app peaked at 169-184 MiB during bench:scale's searches), and
+ * glibc gives each thread an arena of its own that it need not hand back when the thread ends. A
+ * process's memory all goes back when it exits, and bench:scale shows it apart from the app's.
  *
  * Messages in: `SearchMessage` (scan, cancel, maintain); out: `SearchReply` (a segment's matches,
  * done, error, damaged captures, idle).

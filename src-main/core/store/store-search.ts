@@ -4,7 +4,7 @@
  * Filters on fields memory keeps (provider, verdict, method, answer, outcome, endpoint) are a scan
  * of typed arrays, without reading anything. Text (`filter.text`) and the query language
  * (`filter.query`, shared/capture-query.ts) need the records and bodies: the candidates left by
- * the in-memory fields are handed to the search worker thread (search-scanner.ts), which rules
+ * the in-memory fields are handed to the search process (search-scanner.ts), which rules
  * out with each segment's search-text sidecar what cannot match and decides the rest from the log
  * (search-scan.ts), off the event loop, newest segment first. A page without its total stops the
  * scan as soon as it is full; the total is a separate count.
