@@ -83,14 +83,18 @@ export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
       {explanation.timestamp && <TimestampFacts check={explanation.timestamp} />}
 
       {explanation.attempts.length > 0 && (
-        <div className="attempts">
-          <h4 className="panel-subtitle">Attempts ({explanation.attempts.length})</h4>
+        // A valid verdict is explained by the facts above (matched variant, key); the attempts, each
+        // with its signed string, are what one reads when a signature did not verify. Shown in full,
+        // they put the body a screen or two further down on every valid capture, so they start
+        // closed then. Keyed by the verdict: a key added later (valid → …) starts it afresh.
+        <details key={verdict.status} className="attempts" open={verdict.status !== 'valid'} data-testid="signature-attempts-disclosure">
+          <summary className="panel-subtitle">Attempts ({explanation.attempts.length})</summary>
           <ol className="attempt-list" data-testid="signature-attempts">
             {explanation.attempts.map((attempt, index) => (
               <Attempt key={index} attempt={attempt} />
             ))}
           </ol>
-        </div>
+        </details>
       )}
 
       {explanation.notes.length > 0 && (

@@ -1,0 +1,34 @@
+/**
+ * The Signature panel's attempts (each with its signed string) explain a signature that did not
+ * verify; on a valid capture they start closed, so the body is not a screen or two further down.
+ */
+import { loadVectors, type VectorCase } from '../src-main/test-support/vectors'
+import { expect, test } from './fixtures/inspector'
+import { row } from './fixtures/capture-rows'
+
+const GITHUB = loadVectors('github.json')[0] as VectorCase
+
+test('signature attempts start closed on a valid capture and open on an invalid one', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'attempts')
+  if (typeof GITHUB.secretOrKey !== 'string') throw new Error('the GitHub vector carries no secret')
+  await inspector.app.call('addKey', { endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'github', value: GITHUB.secretOrKey } })
+  const headers = Object.entries(GITHUB.headers)
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/valid', method: GITHUB.method, headers, body: GITHUB.body })
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/tampered', method: GITHUB.method, headers, body: GITHUB.body.replace('}', ',"x":1}') })
+
+  const signature = page.getByTestId('signature-panel')
+  const attempts = signature.getByTestId('signature-attempts-disclosure')
+
+  await row(page, '/valid').click()
+  await expect(signature.getByTestId('signature-verdict')).toHaveAttribute('data-verdict', 'valid')
+  await expect(attempts).toHaveJSProperty('open', false)
+  await expect(signature.getByTestId('signed-string').first()).toBeHidden()
+  // One click shows them.
+  await attempts.locator('summary').click()
+  await expect(signature.getByTestId('signed-string').first()).toBeVisible()
+
+  await row(page, '/tampered').click()
+  await expect(signature.getByTestId('signature-verdict')).toHaveAttribute('data-verdict', 'invalid')
+  await expect(attempts).toHaveJSProperty('open', true)
+  await expect(signature.getByTestId('signed-string').first()).toBeVisible()
+})
