@@ -1,46 +1,17 @@
 /**
  * The replay core: resend a capture as captured or edited, re-sign it, send it with a real HTTP
  * client, replay many, forward live, and simulate provider callbacks. Plain Node, no Electron.
+ *
+ * Only what the inspector core imports through this file is here (the replay service, the capture
+ * pipeline's live forward, the forward-loop check); tests and the rest import the modules directly.
  */
-export { withoutHopByHop, isHopByHop } from './hop-by-hop'
-export {
-  buildReplayRequest,
-  capturedRequestOf,
-  compareWithCapture,
-  sentRequestView,
-  sentTarget,
-  bodyDigest,
-  type BuildReplayOptions,
-  type CapturedRequest,
-  type ReplayRequest,
-  type ReplaySource,
-} from './replay-request'
-export { diffText, diffBodies, compareBodies, DIFF_MAX_LINES } from './body-diff'
-export { sendReplay, type OutgoingRequest, type SendOptions } from './http-client'
-export { classifyError } from './failure'
-export { resignRequest, httpDate, PLEXO_ENVELOPE_LIFETIME_SECONDS, type ResignOptions, type ResignResult } from './resign'
-export { privateKeyFingerprint } from '../providers/signing-keys'
-export { runBulkReplay, BULK_DEFAULT_CONCURRENCY, type BulkReplayItem, type BulkReplayOptions } from './bulk-replay'
-export {
-  captureForwardOf,
-  settledBackgroundForward,
-  forwardCapture,
-  FORWARD_LOOP_REASON,
-  type ForwardOptions,
-  type ForwardResult,
-  type ForwardTarget,
-  type RelayAnswer,
-} from './forward'
-export { FORWARDED_MARK_HEADER, carriesForwardMark, ownReceiverProblem, type OwnReceiver } from './forward-loop'
-export { createReplayRecord, type ReplayRecordInput } from './replay-record'
-export { findResourcesDir } from './resources-dir'
-export { listSimulatorTemplates, loadSimulatorTemplates, SIMULATED_PROVIDERS, type SimulatedProvider, type SimulatorTemplate } from './simulator-templates'
-export {
-  buildSimulatedCallback,
-  buildFromTemplate,
-  generateRsaKeyPair,
-  generateSecret,
-  type GeneratedKeyPair,
-  type SimulateOptions,
-  type SimulatedCallback,
-} from './simulator'
+export { buildReplayRequest, sentRequestView, type ReplayRequest, type ReplaySource } from './replay-request'
+export { diffBodies, compareBodies } from './body-diff'
+export { sendReplay } from './http-client'
+export { resignRequest } from './resign'
+export { runBulkReplay } from './bulk-replay'
+export { captureForwardOf, settledBackgroundForward, forwardCapture, type ForwardResult, type RelayAnswer } from './forward'
+export { ownReceiverProblem, type OwnReceiver } from './forward-loop'
+export { createReplayRecord } from './replay-record'
+export { listSimulatorTemplates, loadSimulatorTemplates } from './simulator-templates'
+export { buildFromTemplate } from './simulator'
