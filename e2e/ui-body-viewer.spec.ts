@@ -196,6 +196,31 @@ test('a 100,000-item JSON array and 1 MB of "<" open without freezing the page',
   expect(anglesMs).toBeLessThan(5000)
 })
 
+test('a 5 MB capture is read off the UI thread and still shows every value and byte as sent', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'large')
+  const items = Array.from({ length: 80_000 }, (_, index) => JSON.stringify({ id: `pi_${index}`, amount: '10.10', note: 'line one\nline two' }))
+  const body = `{"paymentNumber": 12345678901234567891, "amount": 10.10, "note": "Grüße € 😀", "dup": 1, "dup": 2, "items": [${items.join(',')}]}`
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/large', headers: [['Content-Type', 'application/json']], body })
+  await row(page, '/large').click()
+
+  const body$ = requestBody(page)
+  await expect(body$.getByTestId('json-rows')).toBeVisible({ timeout: 60_000 })
+  await expect(body$.getByTestId('json-value')).toHaveText(['12345678901234567891', '10.10', '"Grüße € 😀"', '1', '2'])
+  await expect(body$.getByTestId('json-duplicate-flag')).toHaveCount(2)
+  await expect(body$.getByTestId('json-row').last()).toContainText('80,000 items')
+
+  // The capture came through the loader's worker: the page itself never downloaded it.
+  const pageFetches = await page.evaluate(() => performance.getEntriesByType('resource').filter((entry) => entry.name.includes('/api/getCapture')).length)
+  expect(pageFetches).toBe(0)
+
+  const downloading = page.waitForEvent('download')
+  await body$.getByTestId('body-save').click()
+  expect(await readFile(await (await downloading).path())).toEqual(Buffer.from(body))
+
+  await body$.getByTestId('body-tab-text').click()
+  await expect(body$.getByTestId('text-body').locator('.text-line').first()).toContainText('{"paymentNumber": 12345678901234567891')
+})
+
 test('millions of rows still scroll end to end, and find reaches the last one', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'tall')
   // 1,500,000 values: 30 M px of rows, beyond what a browser lets an element be, so scrolling is scaled.

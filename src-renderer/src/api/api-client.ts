@@ -5,11 +5,13 @@
  *   both with the per-run token as a Bearer header.
  */
 import type { InspectorEvent, ProcedureInput, ProcedureName, ProcedureOutput } from '@shared/contract'
-import type { ErrorCode, Result } from '@shared/errors'
+import type { CaptureDetail } from '@shared/views'
+import type { Result } from '@shared/errors'
 import type { InspectorBridge } from '@shared/ipc-channels'
 import { forgetToken, takeTokenFromLocation } from './auth-token'
+import { fetchCaptureInWorker, prepareBodiesInWorker } from './capture-detail-loader'
+import { ApiCallError, invokeOverHttp } from './http-invoke'
 import { createSseParser } from './sse-parser'
-import { errorMessage } from '@shared/errors'
 
 declare global {
   interface Window {
@@ -17,17 +19,7 @@ declare global {
   }
 }
 
-export type ClientErrorCode = ErrorCode | 'NETWORK_ERROR' | 'BAD_RESPONSE'
-
-export class ApiCallError extends Error {
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'ApiCallError'
-  }
-}
+export { ApiCallError, type ClientErrorCode } from './http-invoke'
 
 /** `open`: events flow; `reconnecting`: the stream dropped and is being re-opened. */
 export type LiveState = 'connecting' | 'open' | 'reconnecting'
@@ -37,6 +29,8 @@ type LiveStateListener = (state: LiveState) => void
 
 interface Transport {
   invoke(procedure: ProcedureName, input: unknown): Promise<Result<unknown>>
+  /** `getCapture` for the detail view, its bodies prepared off the UI thread (capture-detail-loader.ts). */
+  loadCapture(id: string, signal?: AbortSignal): Promise<Result<CaptureDetail>>
   /** Starts delivering events; returns the function that stops it. */
   openEvents(onEvent: EventListener, onState: LiveStateListener): () => void
 }
@@ -66,8 +60,20 @@ export function connectApiClient(): 'ready' | 'missing-token' {
 
 export async function call<P extends ProcedureName>(procedure: P, input: ProcedureInput<P>): Promise<ProcedureOutput<P>> {
   if (!transport) throw new ApiCallError('UNAUTHORIZED', 'The API client is not connected.')
-  const result = await transport.invoke(procedure, input)
-  if (result.ok) return result.value as ProcedureOutput<P>
+  return valueOrThrow((await transport.invoke(procedure, input)) as Result<ProcedureOutput<P>>)
+}
+
+/**
+ * `getCapture` for the detail view: the same capture, with its bodies decoded (and a large JSON
+ * body's parse started) in a worker; the body viewer finds them with `preparedBodiesOf`.
+ */
+export async function loadCapture(id: string, signal?: AbortSignal): Promise<CaptureDetail> {
+  if (!transport) throw new ApiCallError('UNAUTHORIZED', 'The API client is not connected.')
+  return valueOrThrow(await transport.loadCapture(id, signal))
+}
+
+function valueOrThrow<T>(result: Result<T>): T {
+  if (result.ok) return result.value
   if (result.error.code === 'UNAUTHORIZED') markUnauthorized()
   throw new ApiCallError(result.error.code, result.error.message)
 }
@@ -127,6 +133,10 @@ function markUnauthorized(): void {
 function createIpcTransport(bridge: InspectorBridge): Transport {
   return {
     invoke: (procedure, input) => bridge.invoke(procedure, input),
+    async loadCapture(id, signal) {
+      const result = (await bridge.invoke('getCapture', { id })) as Result<CaptureDetail>
+      return result.ok ? { ok: true, value: await prepareBodiesInWorker(result.value, signal) } : result
+    },
     openEvents(onEvent, onState) {
       const unsubscribe = bridge.onEvent(onEvent)
       onState('open')
@@ -138,39 +148,12 @@ function createIpcTransport(bridge: InspectorBridge): Transport {
 function createHttpTransport(token: string): Transport {
   const authorization = `Bearer ${token}`
   return {
-    async invoke(procedure, input) {
-      let response: Response
-      try {
-        response = await fetch(`/api/${procedure}`, {
-          method: 'POST',
-          headers: { Authorization: authorization, 'Content-Type': 'application/json' },
-          body: JSON.stringify(input ?? {}),
-          cache: 'no-store',
-        })
-      } catch (error: unknown) {
-        throw new ApiCallError('NETWORK_ERROR', `Cannot reach Callback Inspector (${errorMessage(error)}). Is it still running?`)
-      }
-      let body: unknown
-      try {
-        body = await response.json()
-      } catch {
-        throw new ApiCallError('BAD_RESPONSE', `The API answered HTTP ${response.status} without a JSON envelope.`)
-      }
-      if (!isResultEnvelope(body)) {
-        throw new ApiCallError('BAD_RESPONSE', `The API answered HTTP ${response.status} with an unexpected body.`)
-      }
-      return body
-    },
+    invoke: (procedure, input) => invokeOverHttp(authorization, procedure, input),
+    loadCapture: (id, signal) => fetchCaptureInWorker(authorization, id, () => invokeOverHttp(authorization, 'getCapture', { id }), signal),
     openEvents(onEvent, onState) {
       return startEventStream(authorization, onEvent, onState)
     },
   }
-}
-
-function isResultEnvelope(body: unknown): body is Result<unknown> {
-  if (typeof body !== 'object' || body === null || !('ok' in body)) return false
-  if (body.ok === true) return 'value' in body
-  return body.ok === false && 'error' in body && typeof body.error === 'object' && body.error !== null
 }
 
 /**

@@ -1,7 +1,7 @@
 /** React Query hooks over the API: the renderer's server state. */
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData, type QueryClient } from '@tanstack/react-query'
 import type { ProcedureInput, ProcedureOutput } from '@shared/contract'
-import { call, getLiveState } from './api-client'
+import { call, getLiveState, loadCapture } from './api-client'
 import { queryKeys, type CaptureScope } from './query-keys'
 import { mergeTunnelView } from './tunnel-view'
 import { applyReplayRecorded } from './live-events'
@@ -82,11 +82,14 @@ export function useCaptureList(scope: CaptureScope, filter: CaptureFilter | unde
   })
 }
 
-/** One capture with its body; captures never change, only disappear. */
+/**
+ * One capture with its body; captures never change, only disappear. Its bodies come decoded (see
+ * `preparedBodiesOf`); a capture left while loading stops loading (the signal).
+ */
 export function useCaptureDetail(id: string | null) {
   return useQuery({
     queryKey: queryKeys.captureDetail(id ?? ''),
-    queryFn: () => call('getCapture', { id: id ?? '' }),
+    queryFn: ({ signal }) => loadCapture(id ?? '', signal),
     enabled: id !== null,
     staleTime: Infinity,
     gcTime: 30_000,

@@ -22,9 +22,9 @@ export interface BodyAnalysis {
   notice: string | null
 }
 
-export function analyseBody(bytes: Uint8Array, contentType: string | null): BodyAnalysis {
+/** `decoded`: the bytes already decoded by {@link decodeBody} (off the UI thread, for a large capture). */
+export function analyseBody(bytes: Uint8Array, contentType: string | null, decoded: DecodedBody = decodeBody(bytes, contentType)): BodyAnalysis {
   const type = mediaType(contentType)
-  const decoded = decodeBody(bytes, contentType)
   const isJsonDeclared = type === 'application/json' || type.endsWith('+json') || type === 'text/json'
   const base = { bytes, decoded, text: decoded.text, isBinary: false, isJsonDeclared, notice: null }
   if (bytes.length === 0) return { ...base, views: [], preferred: null }

@@ -7,13 +7,14 @@ import { analyseBody, withoutJsonView, type BodyAnalysis, type BodyViewKind } fr
 import { decodeUtf8Lenient } from '../../lib/bytes'
 import { NO_MATCHES } from '../../lib/body-find'
 import { formatBytes } from '../../lib/format'
+import type { PreparedBody } from '../../lib/prepared-body'
 import { prettyXml } from '../../lib/xml-pretty'
 import { BodyFindBar, useBodyFind } from './body-find-bar'
 import './body-viewer.css'
 import { FormBody } from './form-body'
 import { HexBody } from './hex-body'
 import { JsonBody } from './json-body'
-import { TextBody } from './text-rows-view'
+import { TextBody, TextRowsView } from './text-rows-view'
 import { useLosslessJson, MAX_JSON_TREE_NODES, type JsonParseState } from './use-lossless-json'
 
 /** While a large JSON body is parsed, this much of its raw text is shown. */
@@ -33,12 +34,14 @@ interface BodyViewerProps {
   testId: string
   /** File name without extension for "Save body", e.g. `capture-1a2b-request`. */
   downloadName?: string
+  /** These bytes already decoded, and a large JSON body's parse under way, off the UI thread (the capture loader's). */
+  prepared?: PreparedBody
 }
 
 /** Shows a body as text, never as HTML: bodies are hostile input. */
-export function BodyViewer({ bytes, contentType, testId, downloadName }: BodyViewerProps) {
-  const analysed = useMemo(() => analyseBody(bytes, contentType), [bytes, contentType])
-  const json = useLosslessJson(analysed.text, analysed.views.includes('json'))
+export function BodyViewer({ bytes, contentType, testId, downloadName, prepared }: BodyViewerProps) {
+  const analysed = useMemo(() => analyseBody(bytes, contentType, prepared?.decoded), [bytes, contentType, prepared])
+  const json = useLosslessJson(analysed.text, analysed.views.includes('json'), prepared?.json)
   // A body that only looked like JSON (no JSON content type) and does not parse is just text.
   const analysis = json?.status === 'error' && json.error.kind === 'syntax' && !analysed.isJsonDeclared ? withoutJsonView(analysed) : analysed
   const [chosen, setChosen] = useState<BodyViewKind | null>(null)
@@ -48,7 +51,7 @@ export function BodyViewer({ bytes, contentType, testId, downloadName }: BodyVie
 
   // What find searches is the text the view shows: the formatted XML, else the decoded body.
   // Bytes that do not decode are read as UTF-8 with U+FFFD (the Raw view, and find from the Hex view).
-  const lenientText = useMemo(() => (analysis.text === null ? decodeUtf8Lenient(bytes) : null), [analysis.text, bytes])
+  const lenientText = useMemo(() => (analysis.text === null ? (prepared?.lenientText ?? decodeUtf8Lenient(bytes)) : null), [analysis.text, bytes, prepared])
   const xmlText = useMemo(() => (view === 'xml' && analysis.text !== null ? prettyXml(analysis.text) : null), [view, analysis.text])
   const shownText = xmlText ?? analysis.text ?? lenientText ?? ''
   const find = useBodyFind(shownText)
@@ -164,7 +167,8 @@ function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
               <Provenance>
                 Reading the JSON… meanwhile the first {formatBytes(Math.min(shownText.length, PARSING_PREVIEW_CHARS))} of the raw text as received · {decodedAs}
               </Provenance>
-              <TextBody
+              {/* Rows, even for less than a plain block's limit: a 64 KB line laid out as one block took 60 ms. */}
+              <TextRowsView
                 text={shownText.slice(0, PARSING_PREVIEW_CHARS)}
                 matches={NO_MATCHES}
                 currentMatch={-1}

@@ -2,6 +2,7 @@ import { useMemo } from 'react'
 import type { CaptureDetail as CaptureDetailData, Endpoint } from '@shared/views'
 import { headerValue } from '@shared/http-message'
 import { ApiCallError } from '../../api/api-client'
+import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { useCaptureDetail } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { DetailSection } from '../../components/detail-section'
@@ -58,8 +59,10 @@ interface LoadedCaptureProps {
 
 function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptureProps) {
   const { request, response } = capture
-  const body = useMemo(() => base64ToBytes(request.bodyBase64), [request.bodyBase64])
-  const responseBody = useMemo(() => base64ToBytes(capture.responseBodyBase64), [capture.responseBodyBase64])
+  // Decoded off the UI thread when the capture was loaded; decoded here only if it was not.
+  const prepared = preparedBodiesOf(capture)
+  const body = useMemo(() => prepared?.request.bytes ?? base64ToBytes(request.bodyBase64), [prepared, request.bodyBase64])
+  const responseBody = useMemo(() => prepared?.response.bytes ?? base64ToBytes(capture.responseBodyBase64), [prepared, capture.responseBodyBase64])
   const contentType = headerValue(request.headers, 'content-type') ?? null
   const responseType = headerValue(response.headers, 'content-type') ?? null
   const isRefused = capture.outcome === 'refused'
@@ -160,7 +163,14 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         ) : (
           <>
             {isRefused && <p className="notice notice-warning">Only the bytes read before refusing are shown.</p>}
-            <BodyViewer key={capture.id} bytes={body} contentType={contentType} testId="request-body" downloadName={`capture-${capture.id}-request`} />
+            <BodyViewer
+              key={capture.id}
+              bytes={body}
+              prepared={prepared?.request}
+              contentType={contentType}
+              testId="request-body"
+              downloadName={`capture-${capture.id}-request`}
+            />
           </>
         )}
       </DetailSection>
@@ -183,6 +193,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
               <BodyViewer
                 key={capture.id}
                 bytes={responseBody}
+                prepared={prepared?.response}
                 contentType={responseType}
                 testId="response-body"
                 downloadName={`capture-${capture.id}-response`}

@@ -1,59 +1,68 @@
 import { useEffect, useMemo, useState } from 'react'
-import { parseLosslessJson, type JsonSyntaxError, type LosslessJsonDocument, type LosslessJsonResult } from '@shared/lossless-json'
+import type { JsonSyntaxError, LosslessJsonDocument, LosslessJsonResult } from '@shared/lossless-json'
+import { parseForJsonView, SYNC_PARSE_MAX_CHARS, withParsedText } from '../../lib/json-view-parse'
 import type { JsonParseRequest } from '../../lib/lossless-json.worker'
+import type { JsonParseJob } from '../../lib/prepared-body'
 
-/** Below this the parse takes a few milliseconds: done at once, with no "reading" flash. */
-const SYNC_PARSE_MAX_CHARS = 64 * 1024
-/** Above this many values the tree's columns would cost hundreds of MB; the raw text is shown. */
-export const MAX_JSON_TREE_NODES = 2_000_000
+export { MAX_JSON_TREE_NODES } from '../../lib/json-view-parse'
 
 export type JsonParseState = { status: 'parsing' } | { status: 'ok'; document: LosslessJsonDocument } | { status: 'error'; error: JsonSyntaxError }
 
 /**
  * The lossless parse of a body's text: synchronous for small bodies, in a Web Worker for large
- * ones so the UI thread never stalls. `null` text (or `enabled` false) parses nothing.
+ * ones so the UI thread never stalls. `job`: that parse already under way in the capture loader's
+ * worker (the text never has to be copied to another one); if it fails or stops, this parses
+ * itself. `null` text (or `enabled` false) parses nothing.
  */
-export function useLosslessJson(text: string | null, enabled: boolean): JsonParseState | null {
+export function useLosslessJson(text: string | null, enabled: boolean, job: JsonParseJob | null = null): JsonParseState | null {
   const isSync = text !== null && enabled && text.length <= SYNC_PARSE_MAX_CHARS
-  const syncState = useMemo(() => (isSync ? toState(parseLosslessJson(text, { maxNodes: MAX_JSON_TREE_NODES }), text) : null), [isSync, text])
+  const syncState = useMemo(() => (isSync ? toState(parseForJsonView(text)) : null), [isSync, text])
   const [asyncState, setAsyncState] = useState<{ text: string; state: JsonParseState } | null>(null)
 
   useEffect(() => {
     if (text === null || !enabled || isSync) return
     let isCurrent = true
     const deliver = (result: LosslessJsonResult) => {
-      if (isCurrent) setAsyncState({ text, state: toState(result, text) })
+      if (isCurrent) setAsyncState({ text, state: toState(withParsedText(result, text)) })
     }
-    let worker: Worker | null = null
-    try {
-      worker = new Worker(new URL('../../lib/lossless-json.worker.ts', import.meta.url), { type: 'module' })
-    } catch {
-      worker = null
-    }
-    if (worker === null) {
-      // No worker (a restrictive policy): parse after this paint, so the raw text shows first.
-      const timer = setTimeout(() => deliver(parseLosslessJson(text, { maxNodes: MAX_JSON_TREE_NODES })), 0)
-      return () => {
-        isCurrent = false
-        clearTimeout(timer)
-      }
-    }
-    worker.onmessage = (event: MessageEvent<LosslessJsonResult>) => deliver(event.data)
-    worker.onerror = () => deliver(parseLosslessJson(text, { maxNodes: MAX_JSON_TREE_NODES }))
-    const request: JsonParseRequest = { text, maxNodes: MAX_JSON_TREE_NODES }
-    worker.postMessage(request)
+    let stopOwnParse: (() => void) | null = null
+    const stopWatching = job?.watch((result) => {
+      if (result !== null) deliver(result)
+      else if (isCurrent) stopOwnParse = parseOffThread(text, deliver)
+    })
+    if (stopWatching === undefined) stopOwnParse = parseOffThread(text, deliver)
     return () => {
       isCurrent = false
-      worker.terminate()
+      stopWatching?.()
+      stopOwnParse?.()
     }
-  }, [text, enabled, isSync])
+  }, [text, enabled, isSync, job])
 
   if (text === null || !enabled) return null
   if (syncState !== null) return syncState
   return asyncState !== null && asyncState.text === text ? asyncState.state : { status: 'parsing' }
 }
 
-function toState(result: LosslessJsonResult, text: string): JsonParseState {
-  // The worker does not send the text back; the document's offsets point into this one.
-  return result.ok ? { status: 'ok', document: { ...result.document, text } } : { status: 'error', error: result.error }
+/** Parses in a worker of its own; returns the function that stops it. */
+function parseOffThread(text: string, deliver: (result: LosslessJsonResult) => void): () => void {
+  let worker: Worker | null = null
+  try {
+    worker = new Worker(new URL('../../lib/lossless-json.worker.ts', import.meta.url), { type: 'module' })
+  } catch {
+    worker = null
+  }
+  if (worker === null) {
+    // No worker (a restrictive policy): parse after this paint, so the raw text shows first.
+    const timer = setTimeout(() => deliver(parseForJsonView(text)), 0)
+    return () => clearTimeout(timer)
+  }
+  worker.onmessage = (event: MessageEvent<LosslessJsonResult>) => deliver(event.data)
+  worker.onerror = () => deliver(parseForJsonView(text))
+  const request: JsonParseRequest = { text }
+  worker.postMessage(request)
+  return () => worker.terminate()
+}
+
+function toState(result: LosslessJsonResult): JsonParseState {
+  return result.ok ? { status: 'ok', document: result.document } : { status: 'error', error: result.error }
 }

@@ -1,0 +1,122 @@
+/**
+ * Loads a capture for the detail view off the UI thread. For a 10 MB body that is a 13 MB JSON
+ * envelope to parse, 13 MB of base64 to decode, 10 MB of bytes to decode as text and, for JSON,
+ * the JSON view's parse: each stalled the window for 50-200 ms when the UI thread did it.
+ *
+ * What the UI thread receives comes in short tasks: `capture` (the detail, the bodies' bytes
+ * transferred, not copied), the base64 in pieces, `text` (the decoded texts: the capture is
+ * complete), then a `json` per body whose JSON view is parsed here. Then it closes.
+ */
+import type { CaptureDetail } from '@shared/views'
+import { errorMessage, type ApiError } from '@shared/errors'
+import { headerValue } from '@shared/http-message'
+import type { LosslessJsonResult } from '@shared/lossless-json'
+import { base64ToBytes } from '../lib/bytes'
+import { parseForJsonView, transferableParse } from '../lib/json-view-parse'
+import { isJsonParsedInWorker, readBodyText, type BodyText } from '../lib/prepared-body'
+import { ApiCallError, invokeOverHttp, type ClientErrorCode } from './http-invoke'
+
+/**
+ * The detail's base64 crosses in pieces of this many characters, which the UI thread appends
+ * into a rope that is only copied if something reads it: receiving a message costs it a task as
+ * long as copying the message, and 13 MB of base64 in one made the longest task of the load.
+ */
+const BASE64_PIECE_CHARS = 1 << 20
+
+/** A body as the core sends it, and how it is declared. */
+export interface BodySource {
+  base64: string
+  contentType: string | null
+}
+
+export type CaptureDetailRequest =
+  /** Headless: call `getCapture` from here, so the UI thread never holds the envelope's JSON text. */
+  | { kind: 'fetch'; authorization: string; id: string }
+  /** Electron: the detail came over IPC; prepare its bodies. `isIntact`: false for a damaged capture, whose body is never shown. */
+  | { kind: 'decode'; request: BodySource; response: BodySource; isIntact: boolean }
+
+export type BodyRole = 'request' | 'response'
+
+export type CaptureDetailMessage =
+  /** The API answered `getCapture` with an error. */
+  | { kind: 'refused'; error: ApiError }
+  /** No answer to `getCapture` (unreachable, or not an envelope). */
+  | { kind: 'unreachable'; code: ClientErrorCode; message: string }
+  /** This worker failed (a bug): the caller loads the capture the way it would without a worker. */
+  | { kind: 'crashed'; message: string }
+  /** `detail`: with its bodies' base64 empty (they follow in pieces); `null` for `decode` (the caller has it). */
+  | { kind: 'capture'; detail: CaptureDetail | null; bytes: Record<BodyRole, Uint8Array> }
+  /** The next piece of a body's base64, in order. */
+  | { kind: 'base64-piece'; body: BodyRole; piece: string }
+  /** The texts: the capture is complete. `parsesJson`: a `json` message follows for that body. */
+  | { kind: 'text'; text: Record<BodyRole, BodyText>; parsesJson: Record<BodyRole, boolean> }
+  | { kind: 'json'; body: BodyRole; result: LosslessJsonResult }
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<CaptureDetailRequest>) => void) | null
+  postMessage(message: CaptureDetailMessage, transfer?: Transferable[]): void
+  close(): void
+}
+
+const scope = self as unknown as WorkerScope
+const ROLES: readonly BodyRole[] = ['request', 'response']
+
+scope.onmessage = (event) => {
+  load(event.data)
+    .catch((error: unknown) => scope.postMessage({ kind: 'crashed', message: errorMessage(error) }))
+    .finally(() => scope.close())
+}
+
+async function load(request: CaptureDetailRequest): Promise<void> {
+  let sources: Record<BodyRole, BodySource>
+  let isIntact: boolean
+  let detail: CaptureDetail | null = null
+  if (request.kind === 'fetch') {
+    detail = await fetchCapture(request.authorization, request.id)
+    if (detail === null) return
+    sources = {
+      request: { base64: detail.request.bodyBase64, contentType: headerValue(detail.request.headers, 'content-type') ?? null },
+      response: { base64: detail.responseBodyBase64, contentType: headerValue(detail.response.headers, 'content-type') ?? null },
+    }
+    isIntact = detail.damage === null
+    detail = { ...detail, request: { ...detail.request, bodyBase64: '' }, responseBodyBase64: '' }
+  } else {
+    sources = { request: request.request, response: request.response }
+    isIntact = request.isIntact
+  }
+
+  const bytes = { request: base64ToBytes(sources.request.base64), response: base64ToBytes(sources.response.base64) }
+  const texts = { request: readBodyText(bytes.request, sources.request.contentType), response: readBodyText(bytes.response, sources.response.contentType) }
+  const parsesJson = {
+    request: isIntact && isJsonParsedInWorker(bytes.request, sources.request.contentType, texts.request.decoded),
+    response: isIntact && isJsonParsedInWorker(bytes.response, sources.response.contentType, texts.response.decoded),
+  }
+  scope.postMessage({ kind: 'capture', detail, bytes }, [bytes.request.buffer, bytes.response.buffer])
+  for (const role of ROLES) {
+    if (detail === null) continue
+    const { base64 } = sources[role]
+    for (let start = 0; start < base64.length; start += BASE64_PIECE_CHARS) {
+      scope.postMessage({ kind: 'base64-piece', body: role, piece: base64.slice(start, start + BASE64_PIECE_CHARS) })
+    }
+  }
+  scope.postMessage({ kind: 'text', text: texts, parsesJson })
+  for (const role of ROLES) {
+    const text = texts[role].decoded.text
+    if (!parsesJson[role] || text === null) continue
+    const { message, transfer } = transferableParse(parseForJsonView(text))
+    scope.postMessage({ kind: 'json', body: role, result: message }, transfer)
+  }
+}
+
+/** The capture, or `null` once the failure is posted. */
+async function fetchCapture(authorization: string, id: string): Promise<CaptureDetail | null> {
+  try {
+    const result = await invokeOverHttp(authorization, 'getCapture', { id })
+    if (result.ok) return result.value as CaptureDetail
+    scope.postMessage({ kind: 'refused', error: result.error })
+  } catch (error: unknown) {
+    if (!(error instanceof ApiCallError)) throw error
+    scope.postMessage({ kind: 'unreachable', code: error.code, message: error.message })
+  }
+  return null
+}
