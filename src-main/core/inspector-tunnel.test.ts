@@ -8,8 +8,13 @@ import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } 
 import { useInspector } from '../test-support/inspector-fixture'
 import { waitFor } from '../test-support/wait-for'
 
-/** `server`: a localtunnel server of the test's own, stopped after it; the app probes its tunnel often, so tests are quick. */
-const test = useInspector({ deps: { tunnel: { probeIntervalMs: 300, registrationTimeoutMs: 2_000 } } }).extend<{ server: LocaltunnelServer }>({
+/**
+ * `server`: a localtunnel server of the test's own, stopped after it. The tunnel runs with the
+ * app's own timeouts: with a 300 ms probe interval (so a 300 ms probe timeout) and 2 s for a
+ * registration, a busy machine made two probes in a row time out, the tunnel was dropped and
+ * registered again (an extra registration, or a request through it left hanging).
+ */
+const test = useInspector().extend<{ server: LocaltunnelServer }>({
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
     const server = await startLocaltunnelServer()
@@ -56,13 +61,10 @@ describe('inspector with the tunnel', () => {
     const firstOnline = view.state.status === 'online' ? view.state.onlineSince : ''
     await server.restart()
     // Online again means a new registration on the restarted server, with the same subdomain.
-    const reconnected = await waitFor(
-      async () => {
-        const { state } = await procedures.getTunnel({})
-        return state.status === 'online' && state.onlineSince !== firstOnline ? state : undefined
-      },
-      { timeoutMs: 15_000 },
-    )
+    const reconnected = await waitFor(async () => {
+      const { state } = await procedures.getTunnel({})
+      return state.status === 'online' && state.onlineSince !== firstOnline ? state : undefined
+    })
     expect(reconnected.subdomain).toBe('my-inspector')
     expect(events.some((event) => event.type === 'tunnel-changed' && event.state.status === 'reconnecting')).toBe(true)
     const again = await requestThroughTunnel(server.port, 'my-inspector', { method: 'POST', path: '/default/again', body: 'x' })
@@ -77,7 +79,7 @@ describe('inspector with the tunnel', () => {
     expect(revisions.length).toBeGreaterThan(3)
     expect(revisions.every((revision, index) => index === 0 || revision > revisions[index - 1]!)).toBe(true)
     expect(stopped.stateRevision).toBe(revisions.at(-1))
-  }, 40_000)
+  }, 60_000)
 
   test('keeps the subdomain across a stop and start, and across a settings change that restarts the tunnel', async ({ inspector, server }) => {
     const { procedures } = inspector
@@ -99,7 +101,7 @@ describe('inspector with the tunnel', () => {
     })
     expect(restarted).toMatchObject({ subdomain: random.subdomain, subdomainChanged: false })
     expect(server.registrations().map((registration) => registration.assigned)).toEqual(['kept-across', 'kept-across', random.subdomain, random.subdomain])
-  }, 20_000)
+  }, 60_000)
 
   test('refuses an invalid subdomain or server URL with a clear message', async ({ inspector }) => {
     await expect(inspector.procedures.setTunnelSettings({ subdomain: 'Bad_Name' })).rejects.toThrow(/cannot be a tunnel subdomain/)
