@@ -1,5 +1,6 @@
 import type { Endpoint } from '@shared/views'
 import { CopyButton } from '../../components/copy-button'
+import { openSimulatorFor } from '../replay/entry-points'
 
 interface CaptureListEmptyProps {
   /** Where to send the first callback: the selected endpoint, or the first one for "all". */
@@ -33,6 +34,13 @@ export function CaptureListEmpty({ endpoint }: CaptureListEmptyProps) {
         </pre>
         <CopyButton text={example} label="Copy command" testId="copy-empty-curl" />
       </div>
+      {/* What a new user wants to see first: a real, signed callback arriving here. */}
+      <p className="muted">
+        Or send a realistic, correctly signed callback of a provider to this endpoint:{' '}
+        <button type="button" className="button button-small" onClick={() => openSimulatorFor(endpoint.id)} data-testid="empty-open-simulator">
+          Send a test callback
+        </button>
+      </p>
     </div>
   )
 }

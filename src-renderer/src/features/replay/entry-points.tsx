@@ -1,5 +1,5 @@
 /** The buttons that open the replay dialogs, each owning its dialog, so the host views stay small. */
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { CaptureDetail, Endpoint } from '@shared/views'
 import { PreflightDialog } from '../tunnel/preflight-dialog'
 import { BulkReplayDialog, type BulkReplayChoices } from './bulk-replay-dialog'
@@ -45,15 +45,33 @@ export function BulkReplayButton({ choices }: { choices: BulkReplayChoices }) {
 
 /** Top bar: "Send a test callback". */
 export function SimulateButton({ endpointId }: { endpointId: string | null }) {
-  const [isOpen, setIsOpen] = useState(false)
+  // The endpoint it was opened for: the one on screen, or the one another view asked for.
+  const [openFor, setOpenFor] = useState<{ endpointId: string | null } | null>(null)
+  useEffect(() => {
+    function onRequest(event: Event): void {
+      if (event instanceof CustomEvent && typeof event.detail === 'string') setOpenFor({ endpointId: event.detail })
+    }
+    window.addEventListener(OPEN_SIMULATOR_EVENT, onRequest)
+    return () => window.removeEventListener(OPEN_SIMULATOR_EVENT, onRequest)
+  }, [])
   return (
     <>
-      <button type="button" className="button button-small" onClick={() => setIsOpen(true)} data-testid="open-simulator">
+      <button type="button" className="button button-small" onClick={() => setOpenFor({ endpointId })} data-testid="open-simulator">
         Send a test callback
       </button>
-      {isOpen && <SimulatorDialog initialEndpointId={endpointId} onClose={() => setIsOpen(false)} />}
+      {openFor && <SimulatorDialog initialEndpointId={openFor.endpointId} onClose={() => setOpenFor(null)} />}
     </>
   )
+}
+
+const OPEN_SIMULATOR_EVENT = 'callback-inspector:open-simulator'
+
+/**
+ * Opens the top bar's simulator aimed at `endpointId`. A view that asks (the empty capture list)
+ * does not own the dialog: it goes away as soon as the simulated callback arrives.
+ */
+export function openSimulatorFor(endpointId: string): void {
+  window.dispatchEvent(new CustomEvent(OPEN_SIMULATOR_EVENT, { detail: endpointId }))
 }
 
 /** Endpoint item: "Forward…" and "Check URL…". */
