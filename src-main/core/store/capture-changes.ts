@@ -12,6 +12,7 @@ import type { SegmentBlock, SlotRef } from './capture-table'
 import { syncDirectory } from './data-file'
 import type { Durability } from './log-file-io'
 import type { RecognitionOverrides } from './recognition-overrides'
+import type { RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
 
 /** What is left to know of a deleted capture: enough to drop its history and tell the views. */
@@ -33,7 +34,7 @@ export interface CaptureChangesDeps {
   segments: Map<number, Segment>
   indexedUpTo: Map<Segment, number>
   recognitions: RecognitionOverrides
-  renderIndex: (segment: Segment, tweak?: IndexTweak) => Promise<string>
+  renderIndex: (segment: Segment, tweak?: IndexTweak) => Promise<RenderedIndex>
   durability: () => Durability
   /** The segment taking captures: never removed, even when emptied. */
   current: () => Segment | undefined

@@ -15,9 +15,10 @@
 import { unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeFrameHeader, FRAME_HEADER_BYTES } from './capture-log'
-import { writeFileAtomically } from './data-file'
+import { writeCacheFile, writeFileAtomically } from './data-file'
 import { writeAll, type Durability, type LogFileIo } from './log-file-io'
 import { OpenLogs } from './open-logs'
+import type { RenderedIndex } from './table-snapshot'
 
 export { SEGMENT_MAX_CAPTURES } from './capture-table'
 /** The file operations a segment is opened with (tests pass their own). */
@@ -36,9 +37,9 @@ export interface FrameLocation {
   metadataBytes: number
 }
 
-export function segmentPaths(dir: string, segmentNumber: number): { index: string; log: string } {
+export function segmentPaths(dir: string, segmentNumber: number): { index: string; log: string; table: string } {
   const base = join(dir, String(segmentNumber).padStart(6, '0'))
-  return { index: `${base}.json`, log: `${base}.log` }
+  return { index: `${base}.json`, log: `${base}.log`, table: `${base}.table` }
 }
 
 /** A frame ready to write: where it goes and its bytes. */
@@ -50,7 +51,7 @@ export interface EncodedFrame {
 }
 
 export class Segment {
-  readonly paths: { index: string; log: string }
+  readonly paths: { index: string; log: string; table: string }
   private flushTimer: NodeJS.Timeout | undefined
   private indexWrites: Promise<unknown> = Promise.resolve()
   private dirty = false
@@ -72,8 +73,11 @@ export class Segment {
     /** Bytes reserved in the log; the next frame goes at this offset. */
     public logBytes: number,
     private readonly io: LogFileIo,
-    /** Renders this segment's index document, from memory (and its recomputed recognitions, read in turn). */
-    private readonly renderIndex: (segment: Segment) => string | Promise<string>,
+    /**
+     * Renders this segment's index document, from memory (and its recomputed recognitions, read in
+     * turn), with the binary snapshot of its entries when `withSnapshot` (table-snapshot.ts).
+     */
+    private readonly renderIndex: (segment: Segment, withSnapshot: boolean) => Promise<RenderedIndex>,
     private readonly openLogs: OpenLogs = new OpenLogs(Number.POSITIVE_INFINITY),
   ) {
     this.paths = segmentPaths(dir, number)
@@ -243,7 +247,9 @@ export class Segment {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined
       // A failed background write is retried by the next one; the log keeps the captures safe.
-      this.persist().catch(() => undefined)
+      // No snapshot: the segment being filled is rewritten every second, and start-up reads its
+      // document (at most 1,000 entries) whatever the snapshot says.
+      this.persist(() => this.renderIndex(this, false)).catch(() => undefined)
     }, INDEX_FLUSH_DELAY_MS)
   }
 
@@ -253,20 +259,23 @@ export class Segment {
    * (a deletion, a note) passes its own `render`, which shows the change, and `onWritten`, which
    * applies it to memory: only once it is on disk, so a failed write changes nothing.
    */
-  persist(render?: () => string | Promise<string>, onWritten?: () => void): Promise<void> {
+  persist(render?: () => Promise<RenderedIndex>, onWritten?: () => void): Promise<void> {
     const run = this.indexWrites.then(async () => {
       // Removed meanwhile: there is nothing left to write.
       if (this.destroyed) return
       this.dirty = false
-      let text: string
+      let rendered: RenderedIndex
       try {
-        text = await (render ?? (() => this.renderIndex(this)))()
+        rendered = await (render ?? (() => this.renderIndex(this, true)))()
       } catch (error: unknown) {
         this.dirty = true
         throw error
       }
       try {
-        await (this.io.writeIndex ?? writeFileAtomically)(this.paths.index, text)
+        // The snapshot first: one left without its document (a crash, a failed write) names a
+        // token no document has, and start-up reads the document instead.
+        if (rendered.snapshot) await writeCacheFile(this.paths.table, rendered.snapshot).catch(() => undefined)
+        await (this.io.writeIndex ?? writeFileAtomically)(this.paths.index, rendered.document)
       } catch (error: unknown) {
         this.dirty = true
         throw error
@@ -347,6 +356,7 @@ export class Segment {
       await handle.truncate(0)
       await handle.close()
       await unlink(this.paths.index).catch(ignoreMissing)
+      await unlink(this.paths.table).catch(ignoreMissing)
       await unlink(this.paths.log).catch(ignoreMissing)
     })
     this.indexWrites = run.catch(() => undefined)
@@ -363,7 +373,7 @@ export async function createSegment(
   dir: string,
   segmentNumber: number,
   io: LogFileIo,
-  renderIndex: (segment: Segment) => string | Promise<string>,
+  renderIndex: (segment: Segment, withSnapshot: boolean) => Promise<RenderedIndex>,
   openLogs?: OpenLogs,
 ): Promise<Segment> {
   const paths = segmentPaths(dir, segmentNumber)

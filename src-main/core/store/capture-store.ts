@@ -33,8 +33,9 @@ import { createRecognisingSearch } from './recognising-search'
 import { createRecognitionOverrides } from './recognition-overrides'
 import { createRetention, type RetentionPolicy, type Retention } from './retention'
 import { sidecarPathOf } from './search-runner'
-import { renderSegmentIndex } from './segment-index'
 import { openSegments } from './segment-recovery'
+import { renderIndexAndSnapshot, type RenderedIndex } from './table-snapshot'
+import { yieldToEventLoop } from '../event-loop'
 import { StorageIssues } from './storage-issues'
 
 export type { Durability } from './log-file-io'
@@ -152,13 +153,16 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   /**
    * A segment's index document, from memory and, when some of its captures were recognised again,
    * the recomputed recognitions its document on disk holds (read in the index's turn: this runs
-   * inside `Segment.persist`). `tweak` renders a change not yet applied.
+   * inside `Segment.persist`). `tweak` renders a change not yet applied. With the document, the
+   * binary snapshot that lets start-up skip parsing it (table-snapshot.ts), unless `withSnapshot`
+   * is false.
    */
-  async function renderIndex(segment: Segment, tweak?: IndexTweak): Promise<string> {
+  async function renderIndex(segment: Segment, tweak?: IndexTweak, withSnapshot = true): Promise<RenderedIndex> {
     const block = table.block(segment.number)
     const recomputed = index.hasRecomputed(block) ? await recognitions.ofSegmentInTurn(segment) : null
-    return renderSegmentIndex(segment.number, indexedUpTo.get(segment) ?? segment.logBytes, index.entries(block, recomputed, tweak))
+    return renderIndexAndSnapshot(segment.number, indexedUpTo.get(segment) ?? segment.logBytes, index.entries(block, recomputed, tweak), withSnapshot)
   }
+  const renderSegment = (segment: Segment, withSnapshot: boolean): Promise<RenderedIndex> => renderIndex(segment, undefined, withSnapshot)
 
   const changes = createCaptureChanges({
     dir: config.dir,
@@ -176,8 +180,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let current: Segment | undefined
   /** Logs with a torn tail or lost bytes: kept as they are, even when no capture is left in them. */
   const sealed = new Set<Segment>()
+  /** Read from their JSON documents (written by an earlier version, or not closed cleanly): given a snapshot in the background. */
+  const withoutSnapshot: Segment[] = []
   for (const segmentFiles of opened) {
-    const segment = new Segment(config.dir, segmentFiles.number, null, segmentFiles.appendAt, io, (target) => renderIndex(target), openLogs)
+    const segment = new Segment(config.dir, segmentFiles.number, null, segmentFiles.appendAt, io, renderSegment, openLogs)
     segments.set(segment.number, segment)
     const block = table.block(segment.number)
     for (const entry of segmentFiles.entries) {
@@ -186,6 +192,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     }
     indexedUpTo.set(segment, segment.logBytes)
     if (segmentFiles.stale) await segment.persist()
+    else if (segmentFiles.withoutSnapshot) withoutSnapshot.push(segment)
     current = segmentFiles.sealed ? undefined : segment
     if (segmentFiles.sealed) sealed.add(segment)
   }
@@ -203,13 +210,14 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     index,
     segments,
     indexedUpTo,
-    renderIndex,
+    renderIndex: renderSegment,
     durability: () => durability,
     current,
     nextSeq: index.nextSeq(),
     nextSegmentNumber,
   })
   const reader = createCaptureReader({ index, segments, recognitions })
+  const snapshots = backfillSnapshots(withoutSnapshot, (segment) => segment !== writer.current && segments.has(segment.number))
   // What a flood of captures, a search or a clear left in V8's heap goes back once the app is quiet.
   const heapRelease = startHeapRelease()
   const search = createRecognisingSearch({ index, segments, recognitions, now: deps.now })
@@ -313,11 +321,41 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return { durability, captures: table.count(), segments: segments.size, logBytes, damaged: index.damaged, lastRetentionError }
     },
     async close() {
+      snapshots.stop()
       heapRelease.stop()
       retention.stop()
       await search.close()
       await writer.close()
       for (const segment of segments.values()) await segment.close()
+    },
+  }
+}
+
+/** How long after start-up the segments read from JSON start getting their snapshots: the first page comes first. */
+const SNAPSHOT_BACKFILL_DELAY_MS = 3_000
+
+/**
+ * Writes the index documents of segments read from JSON again, with their snapshots, one at a
+ * time with the event loop free between them, so the next start reads none of them as JSON
+ * (a store from an earlier version, or one whose app did not close cleanly).
+ */
+function backfillSnapshots(segments: readonly Segment[], stillWanted: (segment: Segment) => boolean): { stop(): void } {
+  let stopped = false
+  const timer = setTimeout(() => {
+    void (async () => {
+      for (const segment of segments) {
+        if (stopped) return
+        // A failure only means a slower next start (the document is read then, as before).
+        if (stillWanted(segment)) await segment.persist().catch(() => undefined)
+        await yieldToEventLoop()
+      }
+    })()
+  }, SNAPSHOT_BACKFILL_DELAY_MS)
+  timer.unref()
+  return {
+    stop() {
+      stopped = true
+      clearTimeout(timer)
     },
   }
 }

@@ -12,6 +12,7 @@ import { SEGMENT_MAX_CAPTURES } from './capture-table'
 import type { Durability, LogFileIo } from './log-file-io'
 import type { OpenLogs } from './open-logs'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
+import type { RenderedIndex } from './table-snapshot'
 
 /**
  * A capture to store: everything but its sequence number and where it lands on disk. Imports set
@@ -28,7 +29,7 @@ export interface CaptureWriterDeps {
   segments: Map<number, Segment>
   /** Where each segment's frames are indexed up to (the index may claim nothing past this). */
   indexedUpTo: Map<Segment, number>
-  renderIndex: (segment: Segment) => Promise<string>
+  renderIndex: (segment: Segment, withSnapshot: boolean) => Promise<RenderedIndex>
   durability: () => Durability
   /** The segment found taking captures at start-up (none when the last one is sealed). */
   current: Segment | undefined
@@ -94,7 +95,7 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
       if (!spare && current.isNearlyFull(slotsUsed(current), SEGMENT_MAX_CAPTURES)) prepareSpare()
       return current
     }
-    const next = await (spare ?? createSegment(dir, nextSegmentNumber++, io, (target) => renderIndex(target), openLogs))
+    const next = await (spare ?? createSegment(dir, nextSegmentNumber++, io, renderIndex, openLogs))
     // Prepared ahead, its log may have been closed meanwhile (it was idle).
     await next.holdOpen()
     spare = null
@@ -107,7 +108,7 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
   }
 
   function prepareSpare(): void {
-    const preparing = createSegment(dir, nextSegmentNumber++, io, (target) => renderIndex(target), openLogs)
+    const preparing = createSegment(dir, nextSegmentNumber++, io, renderIndex, openLogs)
     // A failed preparation (disk full) is forgotten: the next capture tries again once there is room.
     preparing.catch(() => {
       if (spare === preparing) spare = null

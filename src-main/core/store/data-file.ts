@@ -9,7 +9,7 @@
  * document on disk is always either the old one or the new one, whole, even after a power loss.
  */
 import { randomBytes } from 'node:crypto'
-import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { Low, type Adapter } from 'lowdb'
 import type { z } from 'zod'
@@ -95,6 +95,21 @@ export async function writeFileAtomically(file: string, text: string): Promise<v
     throw error
   }
   await syncDirectory(dirname(file))
+}
+
+/**
+ * Replaces `file` with `bytes` through a rename, so a reader sees the old file or the new one,
+ * without syncing: for files the app can rebuild (a snapshot that fails its own check is ignored).
+ */
+export async function writeCacheFile(file: string, bytes: Buffer): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    await writeFile(temporary, bytes, { mode: PRIVATE_FILE_MODE })
+    await rename(temporary, file)
+  } catch (error: unknown) {
+    await unlink(temporary).catch(() => undefined)
+    throw error
+  }
 }
 
 /** Makes a rename or a new file in `dir` durable (a no-op where folders cannot be opened, as on Windows). */

@@ -139,13 +139,24 @@ const ENTRIES_PER_SLICE = 250
 /**
  * The document's text: a header and one JSON entry per capture, joined. `entries` is a snapshot
  * taken before the first slice, so what arrives meanwhile is left for the next write.
+ * `snapshotToken` ties the document to the binary snapshot of the same entries written with it
+ * (table-snapshot.ts).
  */
-export async function renderSegmentIndex(segment: number, indexedLogBytes: number, entries: readonly IndexEntry[]): Promise<string> {
-  const header = JSON.stringify({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment, indexedLogBytes })
+export async function renderSegmentIndex(segment: number, indexedLogBytes: number, entries: readonly IndexEntry[], snapshotToken?: string): Promise<string> {
+  const header = JSON.stringify({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment, indexedLogBytes, tableSnapshot: snapshotToken })
   const rendered: string[] = []
   for (let start = 0; start < entries.length; start += ENTRIES_PER_SLICE) {
     if (start > 0) await yieldToEventLoop()
     for (const entry of entries.slice(start, start + ENTRIES_PER_SLICE)) rendered.push(JSON.stringify(entry))
   }
   return `${header.slice(0, -1)},"captures":[${rendered.join(',')}]}`
+}
+
+/** The start of a document written with a snapshot: the header renderSegmentIndex writes. */
+const SNAPSHOT_HEADER = /^\{"schemaVersion":2,"segment":(\d+),"indexedLogBytes":(\d+),"tableSnapshot":"([0-9a-f]{32})",/
+
+/** What the first bytes of a document say of its snapshot; `null` when it was written without one. */
+export function snapshotHeaderOf(documentStart: string): { segment: number; indexedLogBytes: number; token: string } | null {
+  const match = SNAPSHOT_HEADER.exec(documentStart)
+  return match ? { segment: Number(match[1]), indexedLogBytes: Number(match[2]), token: match[3] as string } : null
 }

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { hashDeliveryKey } from './capture-table'
+import type { IndexEntry } from './segment-index'
+import { decodeTableSnapshot, encodeTableSnapshot, renderIndexAndSnapshot } from './table-snapshot'
+
+function entry(seq: number, fields: Partial<IndexEntry> = {}): IndexEntry {
+  return {
+    id: randomUUID(),
+    seq,
+    endpointId: seq % 2 === 0 ? 'endpoint-a' : 'endpoint-b',
+    receivedAtMs: Date.parse('2026-12-06T10:00:00Z') + seq + 0.5,
+    frame: { offset: seq * 2_300, metadataBytes: 1_180 + seq },
+    bodySize: 5_000_000_000 + seq,
+    method: seq % 3 === 0 ? 'PUT' : 'POST',
+    provider: 'stripe',
+    verdict: 'valid',
+    answerStatus: 200,
+    outcome: 'captured',
+    deliveryHash: hashDeliveryKey(`key-${seq}`),
+    ...fields,
+  }
+}
+
+const entries: IndexEntry[] = [
+  entry(1),
+  entry(2, { provider: null, verdict: null, answerStatus: null, outcome: 'refused' }),
+  entry(3, { imported: true, pinned: true, deliveryHash: -1 }),
+  entry(4, { note: 'checked with the merchant', senderLeftAt: '2026-12-06T10:00:04.000Z' }),
+  entry(5, { forward: { mode: 'background', targetUrl: 'http://127.0.0.1:9/x', state: 'sent', reason: null, status: 502 } }),
+  entry(6, { recognition: null }),
+  entry(7, { id: 'imported-7 (not a UUID)' }),
+  entry(8, { id: randomUUID().toUpperCase() }),
+  entry(9, { method: 'ODD "METHOD" \u00e9' }),
+]
+const snapshot = { token: 'a'.repeat(32), segment: 12, indexedLogBytes: 20_700, documentBytes: 4_321, entries }
+
+describe('table snapshot', () => {
+  it('gives back every entry as it was, in order, whatever its fields', () => {
+    expect(decodeTableSnapshot(encodeTableSnapshot(snapshot))).toEqual(snapshot)
+    expect(decodeTableSnapshot(encodeTableSnapshot({ ...snapshot, entries: [] }))).toEqual({ ...snapshot, entries: [] })
+  })
+
+  it('is refused when any byte changed, when it is cut short, or in another format version', () => {
+    const bytes = encodeTableSnapshot(snapshot)
+    for (const at of [0, 5, 8, 40, 50, bytes.length - 30, bytes.length - 1]) {
+      const damaged = Buffer.from(bytes)
+      damaged[at] = (damaged[at] as number) ^ 0x01
+      expect(decodeTableSnapshot(damaged), `byte ${at} flipped`).toBeNull()
+    }
+    expect(decodeTableSnapshot(bytes.subarray(0, bytes.length - 72))).toBeNull()
+    expect(decodeTableSnapshot(Buffer.alloc(0))).toBeNull()
+    const otherVersion = Buffer.from(bytes)
+    otherVersion.writeUInt32LE(2, 4)
+    expect(decodeTableSnapshot(otherVersion)).toBeNull()
+  })
+
+  it('ties the snapshot to its document by a token in the header and the document size', async () => {
+    const rendered = await renderIndexAndSnapshot(12, 20_700, entries, true)
+    const decoded = decodeTableSnapshot(rendered.snapshot as Buffer)
+    if (decoded === null) throw new Error('the snapshot written with the document does not decode')
+    expect(decoded.documentBytes).toBe(Buffer.byteLength(rendered.document))
+    expect(rendered.document.startsWith(`{"schemaVersion":2,"segment":12,"indexedLogBytes":20700,"tableSnapshot":"${decoded.token}",`)).toBe(true)
+    expect(JSON.parse(rendered.document)).toMatchObject({ captures: entries })
+    const periodic = await renderIndexAndSnapshot(12, 20_700, entries, false)
+    expect(periodic.snapshot).toBeNull()
+    expect(periodic.document).not.toContain('tableSnapshot')
+  })
+})
