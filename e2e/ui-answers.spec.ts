@@ -19,6 +19,14 @@ async function openAnswers(page: Page, slug: string) {
   return dialog
 }
 
+/**
+ * Each test drives some forty UI steps against the app. On the CI machine (two cores shared by two
+ * workers, each with Chromium and an app) a step can take seconds: with both cores busy the first
+ * test took 43 s, of the 60 s a test gets by default. Three times that leaves room; nothing here waits on
+ * a fixed time.
+ */
+test.describe.configure({ timeout: 180_000 })
+
 test('"500 twice, then 200 OK" configured in the UI: the same IXOPAY callback sent three times answers 500, 500, 200', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'sequence')
   const dialog = await openAnswers(page, endpoint.slug)
