@@ -83,7 +83,6 @@ function runWorker(request: CaptureDetailRequest, signal?: AbortSignal): Promise
   }
   const { worker } = started
   return new Promise<WorkerOutcome>((resolve, reject) => {
-    let bytes: Record<BodyRole, Uint8Array> | null = null
     let detail: CaptureDetail | null = null
     // Appended as they come: a rope, only copied if something reads it (a resend, Copy as curl).
     const base64 = { request: '', response: '' }
@@ -120,19 +119,14 @@ function runWorker(request: CaptureDetailRequest, signal?: AbortSignal): Promise
           stop(new WorkerUnavailable(message.message))
           return
         case 'capture':
-          ;({ detail, bytes } = message)
+          detail = message.detail
           return
         case 'base64-piece':
           base64[message.body] += message.piece
           return
         case 'text': {
-          if (bytes === null) {
-            stop(new WorkerUnavailable('The texts came before the bytes.'))
-            return
-          }
-          const received = bytes
           const bodyOf = (role: BodyRole): PreparedBody => {
-            const prepared = { bytes: received[role], ...message.text[role] }
+            const prepared = { bytes: message.bytes[role], ...message.text[role] }
             if (!message.parsesJson[role]) return { ...prepared, json: null }
             const parse = pendingParse(() => {
               parses.delete(role)

@@ -3,9 +3,9 @@
  * envelope to parse, 13 MB of base64 to decode, 10 MB of bytes to decode as text and, for JSON,
  * the JSON view's parse: each stalled the window for 50-200 ms when the UI thread did it.
  *
- * What the UI thread receives comes in short tasks: `capture` (the detail, the bodies' bytes
- * transferred, not copied), the base64 in pieces, `text` (the decoded texts: the capture is
- * complete), then a `json` per body whose JSON view is parsed here. Then it closes.
+ * What the UI thread receives comes in short tasks: `capture` (the detail), its base64 in pieces,
+ * `text` (the bodies' bytes, transferred, not copied, and their texts: the capture is complete),
+ * then a `json` per body whose JSON view is parsed here. Then it closes.
  */
 import type { CaptureDetail } from '@shared/views'
 import { errorMessage, type ApiError } from '@shared/errors'
@@ -44,12 +44,12 @@ export type CaptureDetailMessage =
   | { kind: 'unreachable'; code: ClientErrorCode; message: string }
   /** This worker failed (a bug): the caller loads the capture the way it would without a worker. */
   | { kind: 'crashed'; message: string }
-  /** `detail`: with its bodies' base64 empty (they follow in pieces); `null` for `decode` (the caller has it). */
-  | { kind: 'capture'; detail: CaptureDetail | null; bytes: Record<BodyRole, Uint8Array> }
+  /** `fetch` only: the detail with its bodies' base64 empty; the base64 follows in pieces. */
+  | { kind: 'capture'; detail: CaptureDetail }
   /** The next piece of a body's base64, in order. */
   | { kind: 'base64-piece'; body: BodyRole; piece: string }
-  /** The texts: the capture is complete. `parsesJson`: a `json` message follows for that body. */
-  | { kind: 'text'; text: Record<BodyRole, BodyText>; parsesJson: Record<BodyRole, boolean> }
+  /** The bodies' bytes (transferred, not copied) and texts: the capture is complete. `parsesJson`: a `json` follows for that body. */
+  | { kind: 'text'; bytes: Record<BodyRole, Uint8Array>; text: Record<BodyRole, BodyText>; parsesJson: Record<BodyRole, boolean> }
   | { kind: 'json'; body: BodyRole; result: LosslessJsonResult }
 
 interface WorkerScope {
@@ -70,16 +70,22 @@ scope.onmessage = (event) => {
 async function load(request: CaptureDetailRequest): Promise<void> {
   let sources: Record<BodyRole, BodySource>
   let isIntact: boolean
-  let detail: CaptureDetail | null = null
   if (request.kind === 'fetch') {
-    detail = await fetchCapture(request.authorization, request.id)
+    const detail = await fetchCapture(request.authorization, request.id)
     if (detail === null) return
     sources = {
       request: { base64: detail.request.bodyBase64, contentType: headerValue(detail.request.headers, 'content-type') ?? null },
       response: { base64: detail.responseBodyBase64, contentType: headerValue(detail.response.headers, 'content-type') ?? null },
     }
     isIntact = detail.damage === null
-    detail = { ...detail, request: { ...detail.request, bodyBase64: '' }, responseBodyBase64: '' }
+    // Sent before decoding, so the UI thread receives the pieces while this thread decodes.
+    scope.postMessage({ kind: 'capture', detail: { ...detail, request: { ...detail.request, bodyBase64: '' }, responseBodyBase64: '' } })
+    for (const role of ROLES) {
+      const { base64 } = sources[role]
+      for (let start = 0; start < base64.length; start += BASE64_PIECE_CHARS) {
+        scope.postMessage({ kind: 'base64-piece', body: role, piece: base64.slice(start, start + BASE64_PIECE_CHARS) })
+      }
+    }
   } else {
     sources = { request: request.request, response: request.response }
     isIntact = request.isIntact
@@ -91,15 +97,7 @@ async function load(request: CaptureDetailRequest): Promise<void> {
     request: isIntact && isJsonParsedInWorker(bytes.request, sources.request.contentType, texts.request.decoded),
     response: isIntact && isJsonParsedInWorker(bytes.response, sources.response.contentType, texts.response.decoded),
   }
-  scope.postMessage({ kind: 'capture', detail, bytes }, [bytes.request.buffer, bytes.response.buffer])
-  for (const role of ROLES) {
-    if (detail === null) continue
-    const { base64 } = sources[role]
-    for (let start = 0; start < base64.length; start += BASE64_PIECE_CHARS) {
-      scope.postMessage({ kind: 'base64-piece', body: role, piece: base64.slice(start, start + BASE64_PIECE_CHARS) })
-    }
-  }
-  scope.postMessage({ kind: 'text', text: texts, parsesJson })
+  scope.postMessage({ kind: 'text', bytes, text: texts, parsesJson }, [bytes.request.buffer, bytes.response.buffer])
   for (const role of ROLES) {
     const text = texts[role].decoded.text
     if (!parsesJson[role] || text === null) continue
