@@ -47,8 +47,13 @@ export interface OpenedSegment {
   withoutSnapshot: boolean
 }
 
-/** Opens every segment in `dir`, in order; problems found are added to `issues`. */
-export async function openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssues): Promise<OpenedSegment[]> {
+/**
+ * Opens every segment in `dir`, in order, one at a time: the caller takes each one's entries into
+ * memory before the next is read, so they die young (holding every segment's entries at once
+ * made the garbage collector copy 100,000 of them, scavenges of 90 ms). Problems found are
+ * added to `issues`.
+ */
+export async function* openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssues): AsyncGenerator<OpenedSegment> {
   const names = await readdir(dir)
   const numbers = [
     ...new Set(
@@ -58,9 +63,7 @@ export async function openSegments(dir: string, quarantineDir: string, now: () =
         .map(Number),
     ),
   ].sort((a, b) => a - b)
-  const opened: OpenedSegment[] = []
-  for (const segmentNumber of numbers) opened.push(await openSegment(dir, segmentNumber, names, quarantineDir, now, io, issues))
-  return opened
+  for (const segmentNumber of numbers) yield await openSegment(dir, segmentNumber, names, quarantineDir, now, io, issues)
 }
 
 async function openSegment(
