@@ -5,6 +5,7 @@
  */
 import { describe, expect } from 'vitest'
 import type { CaptureSummary } from '../shared/views'
+import { FORWARD_TIMEOUT_MS } from '../shared/replay'
 import { send } from '../test-support/http-client'
 import { useInspector, type AppLifecycle } from '../test-support/inspector-fixture'
 import { waitFor } from '../test-support/wait-for'
@@ -64,7 +65,7 @@ describe('background forwards', () => {
     })
     await procedures.setForwardConfig({
       endpointId: endpoint!.id,
-      config: { enabled: true, targetUrl: target.url, mode: 'background', timeoutMs: 2000, keepCapturedPath: false },
+      config: { enabled: true, targetUrl: target.url, mode: 'background', timeoutMs: FORWARD_TIMEOUT_MS, keepCapturedPath: false },
     })
     await send(`${endpoint!.url}/a`, { body: '{}' })
     const failing = await waitFor(() => updates.find((capture) => capture.forward?.state === 'sent'))
