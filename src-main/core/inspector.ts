@@ -44,6 +44,8 @@ export interface InspectorConfig {
   /** 0 picks a free port. */
   receiverPort: number
   maxBodyBytes?: number
+  /** How long a callback's body may stop arriving before it is refused with 408 (default 30 s). */
+  bodyIdleTimeoutMs?: number
   version: string
   /** `--durability`: overrides the saved setting for this run. */
   durability?: DurabilityMode
@@ -154,7 +156,13 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     })
     const healthNonce = createHealthNonce()
     const receiver = await startReceiver(
-      { host: LOOPBACK_HOST, port: config.receiverPort, maxBodyBytes, healthNonce },
+      {
+        host: LOOPBACK_HOST,
+        port: config.receiverPort,
+        maxBodyBytes,
+        healthNonce,
+        ...(config.bodyIdleTimeoutMs ? { bodyIdleTimeoutMs: config.bodyIdleTimeoutMs } : {}),
+      },
       {
         logger: deps.logger,
         now,

@@ -5,6 +5,8 @@ export type BodyReadResult =
   | { kind: 'complete'; body: Buffer }
   /** The body was larger than allowed; `receivedBytes` were read (and discarded) before answering. */
   | { kind: 'too-large'; receivedBytes: number; declaredSize: number | null }
+  /** No body byte arrived for `idleTimeoutMs`: `receivedBytes` came before it stopped. */
+  | { kind: 'stalled'; receivedBytes: number; declaredSize: number | null }
   /** The client went away before the body ended; nothing was answered, so nothing is stored. */
   | { kind: 'aborted' }
 
@@ -16,13 +18,21 @@ export type BodyReadResult =
 export const REFUSED_BODY_DRAIN_BYTES = 64 * 1024 * 1024
 export const REFUSED_BODY_DRAIN_MS = 5_000
 
+/**
+ * A body that stops arriving for this long is refused (408). The tunnel carries at most ten
+ * connections at once, so ten senders that open a body and stop (measured: twelve slow uploads
+ * through the tunnel) held every other callback back for as long as the receiver waited: up to
+ * the 5-minute request timeout. A provider's server sends a callback in one go.
+ */
+export const BODY_IDLE_TIMEOUT_MS = 30_000
+
 export function declaredContentLength(request: IncomingMessage): number | null {
   const header = request.headers['content-length']
   if (header === undefined || !/^\d+$/.test(header)) return null
   return Number(header)
 }
 
-export function readBody(request: IncomingMessage, maxBytes: number): Promise<BodyReadResult> {
+export function readBody(request: IncomingMessage, maxBytes: number, idleTimeoutMs = BODY_IDLE_TIMEOUT_MS): Promise<BodyReadResult> {
   const declaredSize = declaredContentLength(request)
   const declaredTooLarge = declaredSize !== null && declaredSize > maxBytes
   // Nothing to wait for: a client expecting 100-continue sends no body until told to, and a
@@ -41,6 +51,9 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bo
       if (settled) return
       settled = true
       clearTimeout(drainTimer)
+      request.off('timeout', onIdle)
+      // The connection carries the answer next; the server sets its own keep-alive timeout after it.
+      request.socket.setTimeout(0)
       request.off('data', onData)
       request.off('end', onEnd)
       request.off('aborted', onAborted)
@@ -70,6 +83,10 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bo
       // Most callbacks arrive in one chunk: use it as is rather than copy it.
       else settle({ kind: 'complete', body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, receivedBytes) })
     }
+    const onIdle = (): void => {
+      request.pause()
+      settle(tooLarge ? { kind: 'too-large', receivedBytes, declaredSize } : { kind: 'stalled', receivedBytes, declaredSize })
+    }
     // A sender that gives up while its refused body drains is still recorded as refused.
     const onAborted = (): void => (tooLarge ? refuse() : settle({ kind: 'aborted' }))
     const onClose = (): void => {
@@ -79,6 +96,8 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bo
     request.on('end', onEnd)
     request.on('aborted', onAborted)
     request.on('close', onClose)
+    // Most bodies have arrived by now: the socket's inactivity timer is set only for one still coming.
+    if (!request.complete) request.setTimeout(idleTimeoutMs, onIdle)
     // A stream error is always followed by 'close'; this listener only keeps it from throwing.
     request.on('error', () => undefined)
     if (declaredTooLarge) startDraining()

@@ -16,7 +16,7 @@ import { splitTarget } from '../../shared/slug'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
 import type { Logger } from '../logger'
 import { RECEIVER_KEEP_ALIVE_TIMEOUT_MS } from '../responses/connection-headers'
-import { declaredContentLength, readBody } from './read-body'
+import { BODY_IDLE_TIMEOUT_MS, declaredContentLength, readBody } from './read-body'
 
 /** Generous for 10 MB bodies over a slow tunnel, finite against slowloris. */
 export const REQUEST_TIMEOUT_MS = 300_000
@@ -43,6 +43,8 @@ export interface ReceiverConfig {
   host: string
   port: number
   maxBodyBytes: number
+  /** How long a body may stop arriving before it is refused (default `BODY_IDLE_TIMEOUT_MS`). */
+  bodyIdleTimeoutMs?: number
   /** Echoed by the health path, so the tunnel's probe knows it reached this very process. */
   healthNonce: string
 }
@@ -122,7 +124,7 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       return
     }
 
-    const body = await readBody(request, config.maxBodyBytes)
+    const body = await readBody(request, config.maxBodyBytes, config.bodyIdleTimeoutMs)
     if (body.kind === 'aborted') return
     const headers = pairHeaders(request.rawHeaders)
     const refusal: Refusal | null =
@@ -133,9 +135,16 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
             declaredSize: body.declaredSize,
             receivedBytes: body.receivedBytes,
           }
-        : null
+        : body.kind === 'stalled'
+          ? {
+              status: 408,
+              reason: `The body stopped arriving: no byte for ${(config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS) / 1000} s after ${body.receivedBytes} byte(s).`,
+              declaredSize: body.declaredSize,
+              receivedBytes: body.receivedBytes,
+            }
+          : null
     if (refusal) {
-      // We stop reading mid-body, so the connection cannot carry another request.
+      // We stop reading mid-body (a body too large, or one that stopped), so the connection cannot carry another request.
       response.shouldKeepAlive = false
     }
     await deps.handle(
