@@ -4,7 +4,7 @@
  * captures that cannot match with a plain byte search instead of reading, parsing and decoding
  * every frame (query-prefilter.ts says what a query requires).
  *
- * Derived, never the truth: built from the log in the background by the search worker, never at
+ * Derived, never the truth: built from the log in the background by the search process, never at
  * start-up; rebuilt when missing, unreadable, of another version, older than its log's last
  * write (new frames, or a deleted capture's bytes erased), or when its recorded hash does not
  * match its text. A body is put in it only after its bytes matched the
@@ -119,7 +119,7 @@ export interface SidecarBuild {
 /**
  * Builds the sidecar of the log at `logPath` into `sidecarPath`: walks every frame, reading the
  * log in windows of READ_WINDOW_BYTES, checks each body against its sha256, and writes each
- * entry's text as it goes. Synchronous: it runs in the search worker thread.
+ * entry's text as it goes. Synchronous: it runs in the search process.
  */
 export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild {
   const temporary = `${sidecarPath}.${process.pid}.tmp`
