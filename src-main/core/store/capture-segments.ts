@@ -55,6 +55,8 @@ export class Segment {
   private flushTimer: NodeJS.Timeout | undefined
   private indexWrites: Promise<unknown> = Promise.resolve()
   private dirty = false
+  /** The last index written came with its snapshot (table-snapshot.ts). */
+  private snapshotWritten = false
   private closed = false
   private destroyed = false
   /** The open log, or `null` while it is closed (see `OpenLogs`). */
@@ -276,6 +278,7 @@ export class Segment {
         // token no document has, and start-up reads the document instead.
         if (rendered.snapshot) await writeCacheFile(this.paths.table, rendered.snapshot).catch(() => undefined)
         await (this.io.writeIndex ?? writeFileAtomically)(this.paths.index, rendered.document)
+        this.snapshotWritten = rendered.snapshot !== null
       } catch (error: unknown) {
         this.dirty = true
         throw error
@@ -326,7 +329,9 @@ export class Segment {
       clearTimeout(this.flushTimer)
       this.flushTimer = undefined
     }
-    if (this.dirty) await this.persist().catch(() => undefined)
+    // The segment being filled was last written without a snapshot (every second): written once
+    // more with one, so the next start reads no JSON. Retired segments got theirs when they filled.
+    if (this.dirty || (this.keepOpen && !this.snapshotWritten)) await this.persist().catch(() => undefined)
     await this.indexWrites
     await this.opening?.catch(() => undefined)
     const handle = this.handle

@@ -67,6 +67,17 @@ describe('capture store: index snapshots', () => {
     expect((await reopened.readBody(ids[5] as string)).toString()).toBe('body 5')
   })
 
+  test('the segment being filled gets its snapshot when the store closes, though it was last written without one', async ({ capturesDir, openStore }) => {
+    const store = await openStore()
+    const ids = await fill(store)
+    // Its periodic write (once a second) carries no snapshot.
+    await waitFor(async () => ((await readFile(join(capturesDir, '000002.json'), 'utf8')).includes(ids.at(-1) as string) ? true : undefined))
+    expect(await readFile(join(capturesDir, '000002.json'), 'utf8')).not.toContain('tableSnapshot')
+    await store.close()
+    expect(await readFile(join(capturesDir, '000002.json'), 'utf8')).toContain('"tableSnapshot":')
+    expect(await (await openStore()).ids()).toEqual(ids)
+  })
+
   test('a snapshot from an earlier write of the document is not used: a deleted capture stays deleted', async ({ capturesDir, openStore }) => {
     const store = await openStore()
     const ids = await fill(store)
