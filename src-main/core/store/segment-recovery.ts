@@ -47,13 +47,8 @@ export interface OpenedSegment {
   withoutSnapshot: boolean
 }
 
-/**
- * Opens every segment in `dir`, in order, one at a time: the caller takes each one's entries into
- * memory before the next is read, so they die young (holding every segment's entries at once
- * made the garbage collector copy 100,000 of them, scavenges of 90 ms). Problems found are
- * added to `issues`.
- */
-export async function* openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssues): AsyncGenerator<OpenedSegment> {
+/** Opens every segment in `dir`, in order; problems found are added to `issues`. */
+export async function openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssues): Promise<OpenedSegment[]> {
   const names = await readdir(dir)
   const numbers = [
     ...new Set(
@@ -63,7 +58,9 @@ export async function* openSegments(dir: string, quarantineDir: string, now: () 
         .map(Number),
     ),
   ].sort((a, b) => a - b)
-  for (const segmentNumber of numbers) yield await openSegment(dir, segmentNumber, names, quarantineDir, now, io, issues)
+  const opened: OpenedSegment[] = []
+  for (const segmentNumber of numbers) opened.push(await openSegment(dir, segmentNumber, names, quarantineDir, now, io, issues))
+  return opened
 }
 
 async function openSegment(
