@@ -4,38 +4,18 @@
  * at or past the usual per-process limit (1,024 on Linux, 256 for a macOS app), and the receiver
  * could then no longer accept a connection.
  */
-import { createHash, randomUUID } from 'node:crypto'
 import { readdir, readFile, readlink, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
 import { segmentPaths } from './capture-segments'
 import { logFileIo, type LogFileIo } from './log-file-io'
-import { openCaptureStore, type NewCapture } from './capture-store'
+import { openCaptureStore } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 const SEGMENTS = 12
 const MAX_OPEN_LOGS = 4
-
-function newCapture(body: Buffer): NewCapture {
-  return {
-    id: randomUUID(),
-    endpointId: 'e1',
-    receivedAt: now().toISOString(),
-    durationMs: 1,
-    method: 'POST',
-    target: '/e1/x',
-    httpVersion: '1.1',
-    headers: [['Content-Type', 'text/plain']],
-    remoteAddress: '127.0.0.1',
-    remotePort: 5000,
-    body: { sha256: createHash('sha256').update(body).digest('hex') },
-    outcome: 'captured',
-    refusal: null,
-    recognition: null,
-    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
-  }
-}
 
 /** Capture logs of `dir` this process has open (Linux: /proc/self/fd). */
 async function openLogs(dir: string): Promise<number> {
@@ -82,7 +62,7 @@ describe.skipIf(process.platform !== 'linux')('capture store: open files', () =>
       const scratch = join(dir, `scratch-${number}`)
       const single = await openCaptureStore({ dir: scratch, quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now })
       const body = Buffer.from(`body of segment ${number}`)
-      bodies.push({ id: (await single.append(newCapture(body), body)).id, body })
+      bodies.push({ id: (await single.append(testCapture(body), body)).id, body })
       await single.close()
       const from = segmentPaths(scratch, 1)
       const to = segmentPaths(capturesDir, number)
@@ -105,7 +85,7 @@ describe.skipIf(process.platform !== 'linux')('capture store: open files', () =>
     expect(await openLogs(capturesDir)).toBeLessThanOrEqual(MAX_OPEN_LOGS)
     // Reads at once across every segment, and a capture appended meanwhile.
     const appended = Buffer.from('appended')
-    const [reads, stored] = await Promise.all([Promise.all(bodies.map(({ id }) => current.readBody(id))), current.append(newCapture(appended), appended)])
+    const [reads, stored] = await Promise.all([Promise.all(bodies.map(({ id }) => current.readBody(id))), current.append(testCapture(appended), appended)])
     expect(reads.map((read) => read.toString())).toEqual(bodies.map(({ body }) => body.toString()))
     expect((await current.readBody(stored.id)).equals(appended)).toBe(true)
     expect(await openLogs(capturesDir)).toBeLessThanOrEqual(MAX_OPEN_LOGS)

@@ -4,37 +4,17 @@
  * flipped body byte, a delete that could not be written, and a power loss that keeps only what
  * was synced.
  */
-import { createHash, randomUUID } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
 import { chmod, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
 import { logFileIo, type LogFileIo } from './log-file-io'
-import { DamagedCaptureError, type CaptureStore, type NewCapture } from './capture-store'
+import { DamagedCaptureError, type CaptureStore } from './capture-store'
 import type { SegmentIndexDocument } from './segment-index'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
-
-function newCapture(body: Buffer): NewCapture {
-  return {
-    id: randomUUID(),
-    endpointId: 'e1',
-    receivedAt: now().toISOString(),
-    durationMs: 1,
-    method: 'POST',
-    target: '/e1/x',
-    httpVersion: '1.1',
-    headers: [['Content-Type', 'text/plain']],
-    remoteAddress: '127.0.0.1',
-    remotePort: 5000,
-    body: { sha256: createHash('sha256').update(body).digest('hex') },
-    outcome: 'captured',
-    refusal: null,
-    recognition: null,
-    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
-  }
-}
 
 describe('capture store recovery', () => {
   const test = useCaptureStore({ now })
@@ -42,7 +22,7 @@ describe('capture store recovery', () => {
   async function storeThree(open: () => Promise<CaptureStore>) {
     const current = await open()
     const stored = []
-    for (const text of ['first body', 'second body', 'third body']) stored.push(await current.append(newCapture(Buffer.from(text)), Buffer.from(text)))
+    for (const text of ['first body', 'second body', 'third body']) stored.push(await current.append(testCapture(Buffer.from(text)), Buffer.from(text)))
     await current.close()
     return stored
   }
@@ -75,7 +55,7 @@ describe('capture store recovery', () => {
       expect(storeIssues().some((issue) => /unfinished write/.test(issue.problem))).toBe(torn)
       if (torn && (cut - third!.frame.offset) % 97 === 1) {
         // New frames never go over the torn bytes: they are kept for whoever wants to look.
-        const fourth = await reopened.append(newCapture(Buffer.from('fourth')), Buffer.from('fourth'))
+        const fourth = await reopened.append(testCapture(Buffer.from('fourth')), Buffer.from('fourth'))
         expect(fourth.frame.offset).toBe(0)
         expect((await stat(logFile)).size).toBe(cut)
         expect((await readFile(logFile)).equals(pristineLog.subarray(0, cut))).toBe(true)
@@ -95,7 +75,7 @@ describe('capture store recovery', () => {
     await expect(reopened.readBody(third!.id)).rejects.toBeInstanceOf(DamagedCaptureError)
     expect((await reopened.get(third!.id))?.damage).toMatch(/missing/)
     expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
-    const fourth = await reopened.append(newCapture(Buffer.from('fourth')), Buffer.from('fourth'))
+    const fourth = await reopened.append(testCapture(Buffer.from('fourth')), Buffer.from('fourth'))
     expect(reopened.brief(fourth.id)).toBeDefined()
     expect((await stat(logFile)).size).toBe(third!.frame.offset + 20)
     // The third capture's range now holds nothing else: never another capture's bytes.
@@ -168,7 +148,7 @@ describe('capture store recovery', () => {
     const current = await open({ durability: 'sync', io: recording })
     const bodies = Array.from({ length: 1500 }, (_, index) => Buffer.from(`body ${index} `.repeat(1 + (index % 7))))
     // A burst: many captures in flight at once, answered (resolved) one group commit at a time.
-    const answered = await Promise.all(bodies.map((body) => current.append(newCapture(body), body)))
+    const answered = await Promise.all(bodies.map((body) => current.append(testCapture(body), body)))
     // Power loss: no close, and every log is cut back to its last synced length.
     for (const [path, length] of synced) {
       const size = (await stat(path)).size

@@ -2,43 +2,23 @@
  * Start-up reads each segment's entries from its binary snapshot (table-snapshot.ts) only while
  * the snapshot matches the index document beside it; otherwise from the document, as before.
  */
-import { createHash, randomUUID } from 'node:crypto'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
 import { waitFor } from '../../test-support/wait-for'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
-import type { CaptureStore, NewCapture } from './capture-store'
+import type { CaptureStore } from './capture-store'
 
 const now = () => new Date('2026-12-06T10:00:00Z')
-
-function newCapture(endpointId: string, body: Buffer): NewCapture {
-  return {
-    id: randomUUID(),
-    endpointId,
-    receivedAt: now().toISOString(),
-    durationMs: 1,
-    method: 'POST',
-    target: `/${endpointId}/x`,
-    httpVersion: '1.1',
-    headers: [['Content-Type', 'text/plain']],
-    remoteAddress: '127.0.0.1',
-    remotePort: 5000,
-    body: { sha256: createHash('sha256').update(body).digest('hex') },
-    outcome: 'captured',
-    refusal: null,
-    recognition: null,
-    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
-  }
-}
 
 /** A full first segment (endpoint `old`, the first one pinned and noted) and one capture in the second (`new`). */
 async function fill(store: CaptureStore): Promise<string[]> {
   const ids: string[] = []
   for (let index = 0; index < SEGMENT_MAX_CAPTURES; index++)
-    ids.push((await store.append(newCapture('old', Buffer.from(`body ${index}`)), Buffer.from(`body ${index}`))).id)
-  ids.push((await store.append(newCapture('new', Buffer.from('last')), Buffer.from('last'))).id)
+    ids.push((await store.append(testCapture(Buffer.from(`body ${index}`), { endpointId: 'old' }), Buffer.from(`body ${index}`))).id)
+  ids.push((await store.append(testCapture(Buffer.from('last'), { endpointId: 'new' }), Buffer.from('last'))).id)
   await store.annotate(ids[0] as string, { pinned: true, note: 'kept' })
   return ids
 }

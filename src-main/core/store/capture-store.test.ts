@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import { logFileIo } from './log-file-io'
 import type { NewCapture } from './capture-store'
@@ -10,29 +11,17 @@ import type { IndexEntry, SegmentIndexDocument } from './segment-index'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 
-function newCapture(endpointId: string, body: Buffer): NewCapture {
-  return {
-    id: randomUUID(),
+/** Headers with a duplicate in two cases: their order and case must come back as received. */
+const newCapture = (endpointId: string, body: Buffer): NewCapture =>
+  testCapture(body, {
     endpointId,
-    receivedAt: now().toISOString(),
-    durationMs: 1,
-    method: 'POST',
     target: '/default/x?y=1',
-    httpVersion: '1.1',
     headers: [
       ['Content-Type', 'application/json'],
       ['X-Dup', 'a'],
       ['x-dup', 'b'],
     ],
-    remoteAddress: '127.0.0.1',
-    remotePort: 5000,
-    body: { sha256: createHash('sha256').update(body).digest('hex') },
-    outcome: 'captured',
-    refusal: null,
-    recognition: null,
-    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
-  }
-}
+  })
 
 describe('capture store', () => {
   const test = useCaptureStore({ now })
