@@ -18,6 +18,7 @@
  */
 import { hash } from 'node:crypto'
 import { readdir, readFile, type FileHandle } from 'node:fs/promises'
+import { basename } from 'node:path'
 import { scanLog } from './capture-log'
 import { segmentPaths } from './capture-segments'
 import type { LogFileIo } from './log-file-io'
@@ -76,8 +77,8 @@ async function openSegment(
   let entries: IndexEntry[] | null = null
   let indexedLogBytes = 0
   let stale = false
-  const hasIndex = names.includes(`${String(segmentNumber).padStart(6, '0')}.json`)
-  const snapshot = hasIndex && names.includes(`${String(segmentNumber).padStart(6, '0')}.table`) ? await readMatchingSnapshot(paths, segmentNumber) : null
+  const hasIndex = names.includes(basename(paths.index))
+  const snapshot = hasIndex && names.includes(basename(paths.table)) ? await readMatchingSnapshot(paths, segmentNumber) : null
   if (snapshot !== null) {
     entries = snapshot.entries
     indexedLogBytes = snapshot.indexedLogBytes
