@@ -22,7 +22,8 @@ import type { DeliveryAnalysis } from '../shared/providers'
 import type { StorageHealth } from './storage-health'
 import type { StorageIssues } from './store/storage-issues'
 import type { StorageSettings } from './store/storage-settings'
-import { answerWarnings } from './answer-warnings'
+import { answerWarningsView, distinctProviders, type ProviderRef } from './answer-warnings'
+import type { AnswerWarningsBasis } from '../shared/answer-warnings'
 import { yieldToEventLoop } from './event-loop'
 import { applyAnswerConfigChange, parseAnswerConfig, type SequenceState } from './responses'
 import { preflightPublicUrl } from './tunnel/preflight'
@@ -59,6 +60,11 @@ export interface ProcedureContext {
 }
 
 export const DEFAULT_PAGE_SIZE = 100
+/**
+ * How many of an endpoint's newest captures name the providers its answers are checked against:
+ * the recent traffic, in one small page (the dialog asks again as the draft changes).
+ */
+const ANSWER_WARNINGS_RECENT_CAPTURES = 100
 /** Captures re-verified between two yields to the event loop. */
 const REANALYZE_SLICE = 200
 
@@ -108,17 +114,21 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     stateRevision: context.tunnel.stateRevision(),
   })
 
-  /** The provider an endpoint receives from: the pinned one, else the latest capture's. */
-  async function providerOf(endpoint: StoredEndpoint): Promise<{ id: string | null; variant?: string }> {
-    if (endpoint.providerSettings?.pinnedProvider) return { id: endpoint.providerSettings.pinnedProvider }
-    const latest = (await store.page({ endpointId: endpoint.id, limit: 1 })).items[0]?.recognition?.provider
-    return latest && latest.id !== 'unknown' ? { id: latest.id, variant: latest.variant ?? undefined } : { id: null }
+  /**
+   * The providers an endpoint receives from, as its answers are checked against them: the pinned
+   * one (every capture is then read as it), else each provider among its newest captures.
+   */
+  async function answerWarningsBasis(endpoint: StoredEndpoint): Promise<{ source: AnswerWarningsBasis; providers: ProviderRef[] }> {
+    const pinned = endpoint.providerSettings?.pinnedProvider
+    if (pinned) return { source: 'pinned', providers: [{ id: pinned, variant: null }] }
+    const newest = await runStorage(() => store.pageOnly({ endpointId: endpoint.id, limit: ANSWER_WARNINGS_RECENT_CAPTURES }))
+    const providers = distinctProviders(newest.items.map((capture) => capture.recognition?.provider))
+    return providers.length === 0 ? { source: 'none', providers } : { source: 'recent-captures', providers }
   }
 
   async function answerConfigView(endpoint: StoredEndpoint): Promise<AnswerConfigView> {
     const config = endpoint.answerConfig ?? DEFAULT_ANSWER_CONFIG
-    const provider = await providerOf(endpoint)
-    return { endpointId: endpoint.id, config, warnings: answerWarnings(config, provider.id, provider.variant) }
+    return { endpointId: endpoint.id, config, ...answerWarningsView(config, await answerWarningsBasis(endpoint)) }
   }
 
   function providerSettingsView(endpoint: StoredEndpoint): ProviderSettingsView {
@@ -240,6 +250,12 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       const endpoint = await endpoints.configure(endpointId, { answerConfig: parseAnswerConfig(applyAnswerConfigChange(current, config)) })
       events.publish({ type: 'endpoints-changed' })
       return answerConfigView(endpoint)
+    },
+    async previewAnswerWarnings({ endpointId, config }) {
+      const endpoint = endpoints.get(endpointId)
+      // Read exactly as setAnswerConfig would read it, so the preview is what Save would store.
+      const draft = parseAnswerConfig(applyAnswerConfigChange(endpoint.answerConfig ?? DEFAULT_ANSWER_CONFIG, config))
+      return { endpointId, ...answerWarningsView(draft, await answerWarningsBasis(endpoint)) }
     },
     async resetAnswerSequence({ endpointId }) {
       requireEndpoint(endpointId)

@@ -27,6 +27,7 @@ import { DURABILITY_MODES, retentionPolicySchema, type StorageSettingsView } fro
 import { EXPORT_FORMATS, IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ExportResult, type ImportResult } from './exchange'
 import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
 import type { CaptureDiff } from './capture-diff'
+import type { AnswerWarningsView } from './answer-warnings'
 import type {
   AnswerConfigView,
   BulkJobView,
@@ -148,6 +149,8 @@ export const procedureInputs = {
   getAnswerConfig: z.object({ endpointId: id }).strict(),
   /** `config` is validated by the core's answer-config schema, which names every problem. */
   setAnswerConfig: z.object({ endpointId: id, config: z.unknown() }).strict(),
+  /** The warnings `config` (an unsaved draft: whole, or a change to the saved one) would get; validated like setAnswerConfig's, nothing stored. */
+  previewAnswerWarnings: z.object({ endpointId: id, config: z.unknown() }).strict(),
   resetAnswerSequence: z.object({ endpointId: id }).strict(),
   getProviderSettings: z.object({ endpointId: id }).strict(),
   setProviderSettings: z
@@ -251,6 +254,7 @@ export interface ProcedureOutputs {
   setStorageSettings: StorageSettingsView
   getAnswerConfig: AnswerConfigView
   setAnswerConfig: AnswerConfigView
+  previewAnswerWarnings: AnswerWarningsView & { endpointId: string }
   resetAnswerSequence: { reset: true }
   getProviderSettings: ProviderSettingsView
   setProviderSettings: ProviderSettingsView

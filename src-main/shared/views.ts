@@ -11,6 +11,7 @@ import type { BulkItemResult, CaptureForward, ForwardConfig, ReplayDifference, R
 import type { TunnelSettings, TunnelState } from './tunnel'
 import type { BodyDiff } from './capture-diff'
 import type { DeliveryAttemptInfo, DeliveryGroupInfo, RetrySchedule } from './deliveries'
+import type { AnswerWarningsView } from './answer-warnings'
 
 export interface Endpoint {
   id: string
@@ -44,11 +45,10 @@ export interface AnswerRecord {
   chosenBy: AnswerChoice
 }
 
-export interface AnswerConfigView {
+/** An endpoint's saved answer configuration, with its warnings (`AnswerWarningsView`: which providers would count which part as a failure). */
+export interface AnswerConfigView extends AnswerWarningsView {
   endpointId: string
   config: EndpointAnswerConfig
-  /** Plain sentences, e.g. "IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK". */
-  warnings: string[]
 }
 
 /** Why a request was not stored whole. */
