@@ -91,3 +91,21 @@ test('import a pasted curl command, and see why a bad entry failed', async ({ pa
   await row(page, '/notify').click()
   await expect(page.getByTestId('detail-request-line')).toHaveText(`POST /${endpoint.slug}/notify HTTP/1.1`)
 })
+
+test('a file the import cannot take says why under the field, not only in a disabled button', async ({ page, inspector }) => {
+  await inspector.openOwnEndpoint(page, 'file-problem')
+  await page.getByTestId('open-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  const field = dialog.getByTestId('import-file')
+
+  await field.setInputFiles({ name: 'empty.har', mimeType: 'application/json', buffer: Buffer.alloc(0) })
+  await expect(dialog.getByTestId('import-file-problem')).toHaveText('“empty.har” is empty: there is nothing in it to import.')
+  await expect(field).toHaveAttribute('aria-invalid', 'true')
+  await expect(dialog.getByTestId('import-submit')).toBeDisabled()
+  // (A file over the size limit says so the same way: import-source.test.ts; 21 MB through the file picker takes the test half a minute.)
+
+  // A file it can take clears the message.
+  await field.setInputFiles({ name: 'one.http', mimeType: 'text/plain', buffer: Buffer.from('POST /x HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}') })
+  await expect(dialog.getByTestId('import-file-problem')).toHaveCount(0)
+  await expect(dialog.getByTestId('import-submit')).toBeEnabled()
+})

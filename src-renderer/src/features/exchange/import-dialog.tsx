@@ -15,7 +15,7 @@ import { ProgressBar } from '../../components/progress-bar'
 import { formatBytes, formatCount } from '../../lib/format'
 import { providerName } from '../../lib/providers'
 import { bytesToBase64 } from '../../lib/bytes'
-import { rawRequestBytes } from './import-source'
+import { importFileProblem, rawRequestBytes } from './import-source'
 import './exchange.css'
 import { errorMessage } from '@shared/errors'
 
@@ -55,6 +55,7 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
   )
 
   const problem = inputProblem(source, file, pasted, body.text)
+  const fileProblem = source === 'file' && file !== null ? importFileProblem(file) : null
 
   async function start(): Promise<void> {
     if (problem !== null) return
@@ -116,7 +117,20 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
           {source === 'file' && (
             <label className="field">
               <span className="field-label">File (HAR, bundle, .http, curl script; gzip allowed; at most {formatBytes(MAX_IMPORT_FILE_BYTES)})</span>
-              <input type="file" className="input" onChange={(event) => setFile(event.target.files?.[0] ?? null)} data-testid="import-file" />
+              <input
+                type="file"
+                className="input"
+                aria-invalid={fileProblem !== null}
+                aria-describedby={fileProblem !== null ? 'import-file-problem' : undefined}
+                onChange={(event) => setFile(event.target.files?.[0] ?? null)}
+                data-testid="import-file"
+              />
+              {/* Said under the field: a disabled Import button alone, with the reason in its tooltip, looked like a dead end. */}
+              {fileProblem !== null && (
+                <span id="import-file-problem" className="field-error" role="alert" data-testid="import-file-problem">
+                  {fileProblem}
+                </span>
+              )}
             </label>
           )}
           {source === 'paste' && (
@@ -268,8 +282,7 @@ function ImportOutcome({ result, onClose }: { result: ImportResult; onClose: () 
 function inputProblem(source: Source, file: File | null, pasted: string, bodyText: string): string | null {
   switch (source) {
     case 'file':
-      if (!file) return 'Choose a file'
-      return file.size > MAX_IMPORT_FILE_BYTES ? `The file is larger than ${formatBytes(MAX_IMPORT_FILE_BYTES)}` : null
+      return file ? importFileProblem(file) : 'Choose a file'
     case 'paste':
       return pasted.trim() === '' ? 'Paste something to import' : null
     case 'body':

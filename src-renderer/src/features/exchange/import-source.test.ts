@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bytesToBase64 } from '../../lib/bytes'
-import { rawRequestBytes } from './import-source'
+import { importFileProblem, rawRequestBytes } from './import-source'
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
 
@@ -19,6 +19,15 @@ describe('import sources', () => {
     expect(rawRequestBytes({ method: 'GET', path: 'x', headers: '', text: '' })).toBe('The path starts with / and has no spaces')
     expect(rawRequestBytes({ method: 'GET', path: '/', headers: 'nocolon', text: '' })).toBe('Header line 1 is not "Name: value"')
     expect(rawRequestBytes({ method: 'GET', path: '/', headers: 'X: 😀', text: '' })).toBe('Header line 1 has characters a header cannot carry')
+  })
+
+  it('says why a chosen file cannot be imported before reading it', () => {
+    expect(importFileProblem({ name: 'export.har', size: 0 })).toBe('“export.har” is empty: there is nothing in it to import.')
+    expect(importFileProblem({ name: 'all.bundle.json', size: 21 * 1024 * 1024 })).toBe(
+      '“all.bundle.json” is 21.0 MB: an import reads at most 20.0 MB. Export fewer captures, or gzip the file.',
+    )
+    expect(importFileProblem({ name: 'limit.har', size: 20 * 1024 * 1024 })).toBeNull()
+    expect(importFileProblem({ name: 'one.http', size: 1 })).toBeNull()
   })
 
   it('encodes large byte arrays as base64', () => {

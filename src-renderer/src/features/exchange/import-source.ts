@@ -1,5 +1,19 @@
 /** Turning what the user gives the import dialog into the bytes the import reads. */
 import { HTTP_TOKEN_PATTERN } from '@shared/answer-catalog'
+import { MAX_IMPORT_FILE_BYTES } from '@shared/exchange'
+import { formatBytes } from '../../lib/format'
+
+/**
+ * Why a chosen file cannot be imported as it is, as a sentence shown under the file field, or
+ * null. Checked before reading it: a file over the limit would only be refused by the app after
+ * its bytes crossed over, and an empty one would come back as a message about base64.
+ */
+export function importFileProblem(file: { name: string; size: number }): string | null {
+  if (file.size === 0) return `“${file.name}” is empty: there is nothing in it to import.`
+  if (file.size > MAX_IMPORT_FILE_BYTES)
+    return `“${file.name}” is ${formatBytes(file.size)}: an import reads at most ${formatBytes(MAX_IMPORT_FILE_BYTES)}. Export fewer captures, or gzip the file.`
+  return null
+}
 
 export interface PastedBody {
   method: string
