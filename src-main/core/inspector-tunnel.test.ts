@@ -9,15 +9,32 @@ import { useInspector } from '../test-support/inspector-fixture'
 import { waitFor } from '../test-support/wait-for'
 
 /**
+ * How long the test's server holds a stopped client's name (the real server: about a second), and
+ * how long the app waits after a stop, or after a loss, before asking for that name again (its
+ * default: 1.5 s against the real server). The same half-second margin as the app has, at two
+ * thirds of the wait. Not shorter: the server also forgets a client that has not connected a
+ * socket within its grace period of registering, and the app must get that far on a busy machine.
+ */
+const SERVER_GRACE_MS = 500
+const RECLAIM_DELAY_MS = 1_000
+
+/** What the tunnel logged, cleared before each test (the fixture's app logs nowhere else). */
+const tunnelLog: Array<{ message: string; fields: Record<string, unknown> | undefined }> = []
+const recordTunnelLog = (message: string, fields?: Record<string, unknown>): void => void tunnelLog.push({ message, fields })
+
+/**
  * `server`: a localtunnel server of the test's own, stopped after it. The tunnel runs with the
- * app's own timeouts: with a 300 ms probe interval (so a 300 ms probe timeout) and 2 s for a
- * registration, a busy machine made two probes in a row time out, the tunnel was dropped and
+ * app's own timeouts otherwise: with a 300 ms probe interval (so a 300 ms probe timeout) and 2 s
+ * for a registration, a busy machine made two probes in a row time out, the tunnel was dropped and
  * registered again (an extra registration, or a request through it left hanging).
  */
-const test = useInspector().extend<{ server: LocaltunnelServer }>({
+const test = useInspector({
+  deps: { tunnel: { reclaimDelayMs: RECLAIM_DELAY_MS, logger: { info: recordTunnelLog, warn: recordTunnelLog, error: recordTunnelLog } } },
+}).extend<{ server: LocaltunnelServer }>({
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
-    const server = await startLocaltunnelServer()
+    tunnelLog.splice(0)
+    const server = await startLocaltunnelServer({ graceMs: SERVER_GRACE_MS })
     try {
       await use(server)
     } finally {
@@ -85,9 +102,14 @@ describe('inspector with the tunnel', () => {
     const { procedures } = inspector
     await procedures.setTunnelSettings({ serverUrl: server.url, subdomain: 'kept-across' })
     expect((await procedures.startTunnel({})).state).toMatchObject({ status: 'online', subdomain: 'kept-across' })
-    // The server holds the stopped client's name for about a second; asking at once would get a random one.
+    // The server holds the stopped client's name for a while; asking at once would get a random one.
     await procedures.stopTunnel({})
     expect((await procedures.startTunnel({})).state).toMatchObject({ status: 'online', subdomain: 'kept-across', subdomainChanged: false })
+    // It waited for the server to let go, as long as it was told to (the default would be 1.5 s).
+    const waits = tunnelLog.filter(({ message }) => message === 'tunnel: waiting for the server to release the previous run')
+    expect(waits).toHaveLength(1)
+    expect(waits[0]!.fields!.waitMs).toBeGreaterThan(0)
+    expect(waits[0]!.fields!.waitMs).toBeLessThanOrEqual(RECLAIM_DELAY_MS)
 
     // No subdomain configured: the one handed out stays across a restart too.
     await procedures.setTunnelSettings({ subdomain: null })

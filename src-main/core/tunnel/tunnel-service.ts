@@ -35,7 +35,24 @@ export interface TunnelServiceDeps {
   loadSettings(): TunnelSettings | undefined
   saveSettings(settings: TunnelSettings): Promise<void>
   /** Overrides for tests (intervals, timers); production uses the real localtunnel client. */
-  supervisor?: TunnelSupervisorDeps & { probeIntervalMs?: number; registrationTimeoutMs?: number }
+  supervisor?: TunnelSupervisorDeps & TunnelTimingOverrides
+}
+
+/**
+ * Durations a test shortens so it neither waits real seconds nor races them; the app leaves them
+ * out and gets the defaults.
+ */
+export interface TunnelTimingOverrides {
+  probeIntervalMs?: number
+  registrationTimeoutMs?: number
+  /**
+   * How long the server is assumed to hold a stopped or lost client's subdomain: a restart waits
+   * this long after the previous run's sockets closed before asking for that name again, a
+   * reconnect after a loss waits at least this long, and a reclaim of a taken name starts at this
+   * interval. Defaults to {@link TUNNEL_RECLAIM_DELAY_MS}; a test against a server with a shorter
+   * grace period sets it shorter.
+   */
+  reclaimDelayMs?: number
 }
 
 export interface TunnelService {
@@ -67,6 +84,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   let previousRun: PreviousRun | null = null
   let heldSubdomain: string | null = null
   let running: RunSettings | null = null
+  const reclaimDelayMs = deps.supervisor?.reclaimDelayMs ?? TUNNEL_RECLAIM_DELAY_MS
 
   function publish(state: TunnelState): void {
     lastState = state
@@ -78,7 +96,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   async function start(): Promise<TunnelState> {
     if (supervisor) return lastState
     running = { serverUrl: settings.serverUrl.replace(/\/+$/, ''), configuredSubdomain: settings.subdomain }
-    const { previousSubdomain, firstAttemptNotBefore } = planRestart(previousRun, running)
+    const { previousSubdomain, firstAttemptNotBefore } = planRestart(previousRun, running, reclaimDelayMs)
     heldSubdomain = null
     supervisor = createTunnelSupervisor(
       {
@@ -91,6 +109,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
         healthPath: TUNNEL_HEALTH_PATH,
         healthNonce: config.healthNonce,
         backoff: TUNNEL_BACKOFF,
+        reclaimDelayMs,
         previousSubdomain,
         firstAttemptNotBefore,
       },
@@ -159,13 +178,17 @@ interface PreviousRun extends RunSettings {
  * for the one last held, so the public URL survives a Stop and Start. When it asks for a name the
  * last run held on the same server, it waits until the server has let go of that run.
  */
-function planRestart(previous: PreviousRun | null, next: RunSettings): { previousSubdomain: string | null; firstAttemptNotBefore: number | undefined } {
+function planRestart(
+  previous: PreviousRun | null,
+  next: RunSettings,
+  reclaimDelayMs: number,
+): { previousSubdomain: string | null; firstAttemptNotBefore: number | undefined } {
   if (previous === null || previous.serverUrl !== next.serverUrl || previous.heldSubdomain === null) {
     return { previousSubdomain: null, firstAttemptNotBefore: undefined }
   }
   const previousSubdomain = next.configuredSubdomain === null && previous.configuredSubdomain === null ? previous.heldSubdomain : null
   const asksForHeldName = (next.configuredSubdomain ?? previousSubdomain) === previous.heldSubdomain
-  return { previousSubdomain, firstAttemptNotBefore: asksForHeldName ? previous.stoppedAt + TUNNEL_RECLAIM_DELAY_MS : undefined }
+  return { previousSubdomain, firstAttemptNotBefore: asksForHeldName ? previous.stoppedAt + reclaimDelayMs : undefined }
 }
 
 /** A fresh nonce per run for the health probe. */
