@@ -4,22 +4,29 @@
  * and memory changes only once it is written, so a failed write (a read-only folder) changes
  * nothing, now or after a restart. Work goes one segment at a time, yielding to the event loop
  * between segments, so the receiver keeps answering during a large deletion.
+ *
+ * A deletion holds nothing per capture but what it returns (`DeletedCaptures`, 26 bytes a capture
+ * in typed arrays): which captures it takes is asked of a `SlotSelection` one segment at a time,
+ * in that segment's turn, so clearing 100,000 captures never lists them all as objects.
  */
 import type { CaptureIndex, EntryPatch, IndexTweak } from './capture-index'
 import { FRAME_HEADER_BYTES } from './capture-log'
 import type { Segment } from './capture-segments'
-import type { SegmentBlock, SlotRef } from './capture-table'
+import { FLAG_PINNED, type CaptureTable, type SegmentBlock, type SlotRef } from './capture-table'
 import { syncDirectory } from './data-file'
+import { DeletedCaptures } from './deleted-captures'
 import type { Durability } from './log-file-io'
 import type { RecognitionOverrides } from './recognition-overrides'
 import type { RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
 
-/** What is left to know of a deleted capture: enough to drop its history and tell the views. */
-export interface DeletedCapture {
-  id: string
-  seq: number
-  endpointId: string
+/**
+ * The captures a deletion takes, asked one segment at a time: the segments to visit (ascending),
+ * and the slots of each, asked in that segment's turn (the deletion skips slots no longer live).
+ */
+export interface SlotSelection {
+  readonly segments: readonly number[]
+  slotsIn(block: SegmentBlock): number[]
 }
 
 /** A changed index entry, and how memory applies it once written. */
@@ -43,8 +50,8 @@ export interface CaptureChangesDeps {
 export interface CaptureChanges {
   /** Removes an emptied segment's files (the caller syncs the folder once for a run of removals). */
   removeSegment(segment: Segment): Promise<void>
-  /** Deletes these captures and erases their bytes (a segment left empty is removed); returns those deleted. */
-  deleteSlots(doomed: readonly SlotRef[]): Promise<DeletedCapture[]>
+  /** Deletes the selected captures and erases their bytes (a segment left empty is removed); returns those deleted, oldest first. */
+  deleteSlots(selection: SlotSelection): Promise<DeletedCaptures>
   /** Writes changed entries of some captures, then applies them in memory. */
   patchSlots(changes: readonly SlotChange[]): Promise<void>
 }
@@ -66,33 +73,28 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
    * One segment at a time: its index is written without the doomed captures first, and only then
    * are they dropped from memory and their bytes erased.
    */
-  async function deleteSlots(doomed: readonly SlotRef[]): Promise<DeletedCapture[]> {
-    const bySegment = new Map<number, number[]>()
-    for (const { block, slot } of doomed) {
-      if (!block.isLive(slot)) continue
-      const slots = bySegment.get(block.number)
-      if (slots) slots.push(slot)
-      else bySegment.set(block.number, [slot])
-    }
-    const deleted: DeletedCapture[] = []
+  async function deleteSlots(selection: SlotSelection): Promise<DeletedCaptures> {
+    const deleted = new DeletedCaptures()
     let removedAny = false
-    for (const [segmentNumber, slots] of [...bySegment].sort((a, b) => a[0] - b[0])) {
+    for (const segmentNumber of selection.segments) {
       const segment = segments.get(segmentNumber)
       if (!segment) continue
       const block = table.block(segmentNumber)
-      const gone = slots.filter((slot) => block.isLive(slot))
+      const gone = selection.slotsIn(block).filter((slot) => block.isLive(slot))
+      if (gone.length === 0) continue
       const exclude = new Set(gone)
-      const records = gone.map((slot) => ({ id: table.idOf(block, slot), seq: block.seq[slot] as number, endpointId: table.endpointOf(block, slot) }))
       const emptied = gone.length === block.live && segment !== deps.current()
       // The index is written without them first (a failed write, e.g. a read-only folder, changes nothing).
       await segment.persist(
         () => renderIndex(segment, { exclude }),
         () => {
-          for (const slot of gone) index.delete(block, slot)
+          for (const slot of gone) {
+            deleted.addSlot(table, block, slot)
+            index.delete(block, slot)
+          }
           recognitions.forget(segmentNumber, gone)
         },
       )
-      deleted.push(...records)
       if (emptied) {
         // Then its files go whole (see Segment.destroy); the folder is synced once for the run.
         await removeSegment(segment)
@@ -135,4 +137,88 @@ function erasedRanges(block: SegmentBlock, slots: readonly number[]): Array<{ of
     offset: (block.offset[slot] as number) + FRAME_HEADER_BYTES,
     length: (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number),
   }))
+}
+
+/** These slots (retention's step: at most a few thousand). */
+export function selectSlots(refs: readonly SlotRef[]): SlotSelection {
+  const bySegment = new Map<number, number[]>()
+  for (const { block, slot } of refs) {
+    const slots = bySegment.get(block.number)
+    if (slots) slots.push(slot)
+    else bySegment.set(block.number, [slot])
+  }
+  return {
+    segments: [...bySegment.keys()].sort((a, b) => a - b),
+    slotsIn: (block) => bySegment.get(block.number) ?? [],
+  }
+}
+
+/**
+ * The captures with these ids that are stored (a selection of up to 10,000, or one), located
+ * first as numbers (segment × `SEGMENT_SPAN` + slot) in one sorted typed array, so duplicates and
+ * unknown ids fall out and each segment's slots are a run of it.
+ */
+export function selectIds(table: CaptureTable, ids: readonly string[]): SlotSelection {
+  const located = new Float64Array(ids.length)
+  let count = 0
+  for (const id of ids) {
+    const found = table.locate(id)
+    if (found) located[count++] = found.block.number * SEGMENT_SPAN + found.slot
+  }
+  const locations = located.subarray(0, count).sort()
+  const segments: number[] = []
+  for (const location of locations) {
+    const segmentNumber = Math.floor(location / SEGMENT_SPAN)
+    if (segments.at(-1) !== segmentNumber) segments.push(segmentNumber)
+  }
+  return {
+    segments,
+    slotsIn(block) {
+      const slots: number[] = []
+      const first = block.number * SEGMENT_SPAN
+      for (let at = firstAtLeast(locations, first); at < locations.length && (locations[at] as number) < first + SEGMENT_SPAN; at++) {
+        const slot = (locations[at] as number) - first
+        if (slots.at(-1) !== slot) slots.push(slot)
+      }
+      return slots
+    },
+  }
+}
+
+/**
+ * An endpoint's captures (pinned ones only with `includePinned`) as stored when the deletion
+ * starts: captures arriving while it runs are not taken, even in a segment it has not reached.
+ */
+export function selectEndpoint(table: CaptureTable, endpointId: string, includePinned: boolean): SlotSelection {
+  const endpoint = table.endpointCodeOf(endpointId)
+  if (endpoint === -1) return { segments: [], slotsIn: () => [] }
+  /** Each segment's length when the deletion started: one number a segment. */
+  const lengthAtStart = new Map(table.blocks.map((block) => [block.number, block.length]))
+  return {
+    segments: [...lengthAtStart.keys()],
+    slotsIn(block) {
+      const slots: number[] = []
+      const length = lengthAtStart.get(block.number) ?? 0
+      for (let slot = 0; slot < length; slot++) {
+        if (block.endpoint[slot] !== endpoint || !block.isLive(slot)) continue
+        if (includePinned || ((block.flags[slot] as number) & FLAG_PINNED) === 0) slots.push(slot)
+      }
+      return slots
+    },
+  }
+}
+
+/** Wider than any segment's slots: a location is segment × this + slot. */
+const SEGMENT_SPAN = 1024
+
+/** The first position of the sorted `values` holding at least `wanted`. */
+function firstAtLeast(values: Float64Array, wanted: number): number {
+  let low = 0
+  let high = values.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if ((values[middle] as number) < wanted) low = middle + 1
+    else high = middle
+  }
+  return low
 }

@@ -255,9 +255,9 @@ describe('capture store: annotations, origin and deliveries', () => {
     const stored = []
     for (let index = 0; index < 5; index++) stored.push(await current.append(newCapture('e1', Buffer.from('x')), Buffer.from('x')))
     await current.annotate(stored[2]!.id, { pinned: true })
-    expect((await current.deleteByEndpoint('e1')).map((capture) => capture.id)).toHaveLength(4)
+    expect([...(await current.deleteByEndpoint('e1'))].map((capture) => capture.id)).toEqual(stored.filter((_, index) => index !== 2).map(({ id }) => id))
     expect(await current.ids('e1')).toEqual([stored[2]!.id])
-    expect((await current.deleteByEndpoint('e1', { includePinned: true })).map((capture) => capture.id)).toEqual([stored[2]!.id])
+    expect([...(await current.deleteByEndpoint('e1', { includePinned: true }))].map((capture) => capture.id)).toEqual([stored[2]!.id])
     expect(current.count('e1')).toBe(0)
   })
 

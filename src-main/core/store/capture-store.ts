@@ -18,13 +18,14 @@
 import { stat } from 'node:fs/promises'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
-import { createCaptureChanges, type DeletedCapture } from './capture-changes'
+import { createCaptureChanges, selectEndpoint, selectIds, selectSlots } from './capture-changes'
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
 import { startHeapRelease } from './heap-release'
 import { Segment } from './capture-segments'
-import { FLAG_PINNED, FLAG_RECOGNIZED_AGAIN, hashDeliveryKey } from './capture-table'
+import { FLAG_RECOGNIZED_AGAIN, hashDeliveryKey } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
+import type { DeletedCaptures } from './deleted-captures'
 import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
 import { MAX_OPEN_LOGS, OpenLogs } from './open-logs'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
@@ -40,7 +41,7 @@ import { StorageIssues } from './storage-issues'
 
 export type { Durability } from './log-file-io'
 export type { CaptureAnnotations, CaptureBrief } from './capture-index'
-export type { DeletedCapture } from './capture-changes'
+export type { DeletedCapture, DeletedCaptures } from './deleted-captures'
 export type { NewCapture } from './capture-writer'
 export { DamagedCaptureError }
 
@@ -120,10 +121,10 @@ export interface CaptureStore {
   updateRecognitions(updates: Array<{ id: string; recognition: CaptureRecognition }>): Promise<void>
   /** Changes a capture's note, pin or sender-left time; resolves with its new list view once on disk. */
   annotate(id: string, change: CaptureAnnotations): Promise<CaptureSummary>
-  /** Deletes the captures with these ids that are stored (one, or a selection) and erases their bytes; returns those deleted. */
-  deleteMany(ids: readonly string[]): Promise<DeletedCapture[]>
-  /** Deletes every capture of an endpoint (pinned ones only with `includePinned`); returns those deleted. */
-  deleteByEndpoint(endpointId: string, options?: { includePinned?: boolean }): Promise<DeletedCapture[]>
+  /** Deletes the captures with these ids that are stored (one, or a selection) and erases their bytes; returns those deleted, oldest first. */
+  deleteMany(ids: readonly string[]): Promise<DeletedCaptures>
+  /** Deletes every capture of an endpoint (pinned ones only with `includePinned`); returns those deleted, oldest first. */
+  deleteByEndpoint(endpointId: string, options?: { includePinned?: boolean }): Promise<DeletedCaptures>
   /** Caps on count, bytes and age, enforced in the background. */
   readonly retention: Retention
   health(): StoreHealth
@@ -225,7 +226,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     table,
     policy: config.retention,
     now: deps.now,
-    deleteSlots: (slots) => changes.deleteSlots(slots),
+    deleteSlots: (slots) => changes.deleteSlots(selectSlots(slots)),
     derivedBytes: () => searchTextBytes(segments),
     onError(error) {
       lastRetentionError = error instanceof Error ? error.message : String(error)
@@ -307,13 +308,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       await changes.patchSlots([{ block, slot, patch: annotationPatch(change), apply: () => index.annotate(block, slot, change) }])
       return reader.summaryOf(block, slot, segment)
     },
-    async deleteMany(ids) {
-      return changes.deleteSlots([...new Set(ids)].flatMap((id) => table.locate(id) ?? []))
-    },
-    async deleteByEndpoint(endpointId, options) {
-      const includePinned = options?.includePinned === true
-      return changes.deleteSlots(index.slotsOf(endpointId, (block, slot) => includePinned || ((block.flags[slot] as number) & FLAG_PINNED) === 0))
-    },
+    deleteMany: async (ids) => changes.deleteSlots(selectIds(table, ids)),
+    deleteByEndpoint: async (endpointId, options) => changes.deleteSlots(selectEndpoint(table, endpointId, options?.includePinned === true)),
     retention,
     health() {
       let logBytes = 0

@@ -2,7 +2,13 @@
  * Every resend of a capture, kept with it: lowdb documents grouped by capture sequence number
  * (`replays/000001.json` holds the history of captures 1-1000), so one write never rewrites the
  * history of every capture, and a bulk replay of thousands stays cheap. Opened on demand.
+ *
+ * Deleting the history of deleted captures goes one group at a time, with the event loop free
+ * between groups, and opens only the groups that have a document: clearing 100,000 captures
+ * used to build a set of every id and open (and keep) a document for each of their 100 groups,
+ * most of which had never held a resend.
  */
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
 import { z } from 'zod'
@@ -12,6 +18,7 @@ import { createCoalescingWriter } from './coalescing-writer'
 import { createDocument, openDocument } from './data-file'
 import { SCHEMA_VERSION } from './persisted-schema'
 import { makePrivateDir } from './private-files'
+import { yieldToEventLoop } from '../event-loop'
 
 const CAPTURES_PER_DOCUMENT = 1000
 
@@ -31,18 +38,29 @@ const historyDocumentSchema = z.object({
 }) as unknown as z.ZodType<HistoryDocument>
 type HistoryDocument = { schemaVersion: typeof SCHEMA_VERSION; records: ReplayRecord[] }
 
+/** Captures whose history goes, read by position (the store's `DeletedCaptures`); in ascending seq order, each group is visited once. */
+export interface CapturesToForget {
+  readonly length: number
+  idAt(position: number): string
+  seqAt(position: number): number
+}
+
 export interface ReplayHistory {
   add(seq: number, record: ReplayRecord): Promise<void>
   /** Newest first. */
   list(seq: number, captureId: string): Promise<ReplayRecord[]>
-  deleteFor(captures: Array<{ id: string; seq: number }>): Promise<void>
+  /** Deletes every record of these captures. */
+  deleteFor(captures: CapturesToForget): Promise<void>
 }
+
+const groupOf = (seq: number): number => Math.floor(seq / CAPTURES_PER_DOCUMENT) + 1
+const GROUP_FILE = /^(\d+)\.json$/
 
 export function createReplayHistory(dir: string, quarantineDir: string, now: () => Date, onIssue: (issue: StorageIssue) => void): ReplayHistory {
   const documents = new Map<number, Promise<{ db: Low<HistoryDocument>; save: () => Promise<void> }>>()
 
   function documentFor(seq: number) {
-    const group = Math.floor(seq / CAPTURES_PER_DOCUMENT) + 1
+    const group = groupOf(seq)
     let opening = documents.get(group)
     if (!opening) {
       opening = (async () => {
@@ -59,6 +77,20 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
     return opening
   }
 
+  /** Groups whose document exists on disk or is open (a resend being added may not be written yet). */
+  async function groupsWithHistory(): Promise<Set<number>> {
+    const groups = new Set(documents.keys())
+    const names = await readdir(dir).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw error
+    })
+    for (const name of names) {
+      const group = GROUP_FILE.exec(name)?.[1]
+      if (group !== undefined) groups.add(Number(group))
+    }
+    return groups
+  }
+
   return {
     async add(seq, record) {
       const { db, save } = await documentFor(seq)
@@ -70,18 +102,19 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
       return db.data.records.filter((record) => record.captureId === captureId).reverse()
     },
     async deleteFor(captures) {
-      const byGroup = new Map<number, Set<string>>()
-      for (const { id, seq } of captures) {
-        const group = Math.floor(seq / CAPTURES_PER_DOCUMENT) + 1
-        const ids = byGroup.get(group) ?? new Set<string>()
-        ids.add(id)
-        byGroup.set(group, ids)
-      }
-      for (const [group, ids] of byGroup) {
+      const withHistory = await groupsWithHistory()
+      let position = 0
+      while (position < captures.length) {
+        // A run of captures of one group: only its ids are made into strings, and only if the group has a document.
+        const group = groupOf(captures.seqAt(position))
+        const ids = withHistory.has(group) ? new Set<string>() : null
+        for (; position < captures.length && groupOf(captures.seqAt(position)) === group; position++) ids?.add(captures.idAt(position))
+        if (!ids) continue
         const { db, save } = await documentFor((group - 1) * CAPTURES_PER_DOCUMENT)
         const before = db.data.records.length
         db.data.records = db.data.records.filter((record) => record.captureId === null || !ids.has(record.captureId))
         if (db.data.records.length !== before) await save()
+        await yieldToEventLoop()
       }
     },
   }

@@ -50,7 +50,8 @@ export interface RetentionDeps {
   table: CaptureTable
   policy: RetentionPolicy | undefined
   now: () => Date
-  deleteSlots(slots: Array<{ block: SegmentBlock; slot: number }>): Promise<unknown[]>
+  /** Deletes these captures; resolves with those deleted (`length`: how many). */
+  deleteSlots(slots: Array<{ block: SegmentBlock; slot: number }>): Promise<{ length: number }>
   /** Bytes kept beside each segment's log that derive from its captures (search text), by segment number. */
   derivedBytes?(): Promise<ReadonlyMap<number, number>>
   /** A background run failed (the disk): reported, retried at the next check. */

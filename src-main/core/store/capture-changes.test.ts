@@ -1,0 +1,115 @@
+/**
+ * Deleting captures over several segments (capture-changes.ts): what a clear and a selection take
+ * and return, and that a deletion whose index write fails (a read-only folder) takes effect for
+ * no capture it could not write, now or after a restart.
+ */
+import { describe, expect } from 'vitest'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
+import { SEGMENT_MAX_CAPTURES } from './capture-segments'
+import type { CaptureStore } from './capture-store'
+import { writeFileAtomically } from './data-file'
+import { logFileIo, type LogFileIo } from './log-file-io'
+import type { StoredCapture } from './persisted-schema'
+
+const now = () => new Date('2026-11-21T10:00:00Z')
+/** Two and a half segments, every third capture on endpoint "b", the rest on "a". */
+const COUNT = SEGMENT_MAX_CAPTURES * 2 + SEGMENT_MAX_CAPTURES / 2
+
+async function fill(store: CaptureStore): Promise<StoredCapture[]> {
+  const stored: StoredCapture[] = []
+  for (let index = 0; index < COUNT; index++) {
+    const body = Buffer.from(`body ${index}`)
+    stored.push(await store.append(testCapture(body, { endpointId: index % 3 === 2 ? 'b' : 'a' }), body))
+  }
+  return stored
+}
+
+/** Index writes that succeed `allowed` times, then fail as on a read-only folder. */
+function indexWritesFailingAfter(allowed: number): LogFileIo {
+  let writes = 0
+  return {
+    ...logFileIo,
+    writeIndex: (file, text) => (writes++ < allowed ? writeFileAtomically(file, text) : Promise.reject(new Error('EROFS: read-only file system'))),
+  }
+}
+
+const idsOf = (captures: Iterable<{ id: string }>) => [...captures].map(({ id }) => id)
+
+describe('deleting captures', () => {
+  const test = useCaptureStore({ now })
+
+  test('clears an endpoint across segments: every one of its captures, oldest first, and none of another endpoint', async ({ openStore: open }) => {
+    const store = await open()
+    const stored = await fill(store)
+    const ofA = stored.filter((capture) => capture.endpointId === 'a')
+
+    const deleted = await store.deleteByEndpoint('a')
+
+    expect(deleted).toHaveLength(ofA.length)
+    expect([...deleted]).toEqual(ofA.map(({ id, seq }) => ({ id, seq, endpointId: 'a' })))
+    expect(store.count('a')).toBe(0)
+    expect(store.count('b')).toBe(COUNT - ofA.length)
+    await store.close()
+    const reopened = await open()
+    expect(reopened.count('a')).toBe(0)
+    expect(await reopened.ids('b')).toEqual(idsOf(stored.filter((capture) => capture.endpointId === 'b')))
+  })
+
+  test('takes only the captures stored when the clear started, not one arriving while it runs', async ({ openStore: open }) => {
+    const store = await open()
+    await fill(store)
+    const clearing = store.deleteByEndpoint('a')
+    const body = Buffer.from('late')
+    const late = await store.append(testCapture(body, { endpointId: 'a' }), body)
+    expect(idsOf(await clearing)).not.toContain(late.id)
+    expect(await store.ids('a')).toEqual([late.id])
+  })
+
+  test('keeps every capture of a clear whose index could not be written (a read-only folder), now and after a restart', async ({ openStore: open }) => {
+    const filling = await open()
+    const stored = await fill(filling)
+    await filling.close()
+
+    const failing = await open({ io: indexWritesFailingAfter(0) })
+    await expect(failing.deleteByEndpoint('a')).rejects.toThrow(/read-only/)
+    expect(failing.count()).toBe(COUNT)
+    expect((await failing.readBody(stored[0]!.id)).toString()).toBe('body 0')
+    await failing.close()
+
+    const reopened = await open()
+    expect(reopened.count()).toBe(COUNT)
+    expect(await reopened.ids()).toEqual(idsOf(stored))
+    expect((await reopened.readBody(stored[0]!.id)).toString()).toBe('body 0')
+  })
+
+  test('a clear failing after its first segment deleted exactly that segment’s captures, in memory as on disk', async ({ openStore: open }) => {
+    const filling = await open()
+    const stored = await fill(filling)
+    await filling.close()
+    const kept = stored.filter((capture, index) => capture.endpointId === 'b' || index >= SEGMENT_MAX_CAPTURES)
+
+    const failing = await open({ io: indexWritesFailingAfter(1) })
+    await expect(failing.deleteByEndpoint('a')).rejects.toThrow(/read-only/)
+    expect(await failing.ids()).toEqual(idsOf(kept))
+    await failing.close()
+
+    const reopened = await open()
+    expect(await reopened.ids()).toEqual(idsOf(kept))
+    const lastOfA = kept.filter((capture) => capture.endpointId === 'a').at(-1)!
+    expect((await reopened.readBody(lastOfA.id)).toString()).toBe(`body ${stored.indexOf(lastOfA)}`)
+  })
+
+  test('deletes a selection given in any order, with repeats and unknown ids, oldest first', async ({ openStore: open }) => {
+    const store = await open()
+    const stored = await fill(store)
+    const chosen = [stored[COUNT - 1]!, stored[5]!, stored[SEGMENT_MAX_CAPTURES + 1]!]
+
+    const deleted = await store.deleteMany([chosen[0]!.id, 'not-a-capture', chosen[1]!.id, chosen[0]!.id, chosen[2]!.id])
+
+    expect([...deleted]).toEqual([chosen[1]!, chosen[2]!, chosen[0]!].map(({ id, seq, endpointId }) => ({ id, seq, endpointId })))
+    expect(store.count()).toBe(COUNT - 3)
+    for (const { id } of chosen) expect(store.has(id)).toBe(false)
+    expect(await store.deleteMany([chosen[0]!.id])).toHaveLength(0)
+  })
+})
