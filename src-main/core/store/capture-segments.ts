@@ -146,9 +146,20 @@ export class Segment {
     return { offset, metadataBytes, buffers: body.length > 0 ? [head, body] : [head], length }
   }
 
-  /** Gives back the space of frames that could not be written (they were the last ones reserved). */
+  /**
+   * Gives back the space of frames that could not be written or synced (they were the last ones
+   * reserved). Their bytes may have reached the file, and the next frames may be shorter: they are
+   * zeroed first, so start-up never reads back a capture whose sender was told to retry (a scan
+   * steps over zeros).
+   */
   unreserve(from: number): void {
-    this.logBytes = Math.min(this.logBytes, from)
+    if (this.logBytes <= from) return
+    try {
+      writeAll(this.io, this.openFd(), [Buffer.alloc(this.logBytes - from)], from)
+    } catch {
+      // The disk refuses writes: the next frame written there replaces them, or start-up finds a torn tail.
+    }
+    this.logBytes = from
   }
 
   /**

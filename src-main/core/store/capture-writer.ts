@@ -1,9 +1,19 @@
 /**
- * The capture path: a group commit. Captures parsed while the previous commit ran share one
- * positional write of their frames and, with `sync` durability, one `fdatasync` (off the event
- * loop); each capture's promise resolves only after that, so the receiver answers a request only
- * once it would survive a kill -9 (`flush`) or a power loss (`sync`). Segments roll over here: the
- * next one is prepared ahead, so a full segment never makes a capture wait for file creation.
+ * The capture path: a pipelined group commit. Captures parsed in the same turn of the event loop
+ * share one positional write of their frames and, with `sync` durability, one `fdatasync` (off
+ * the event loop); each capture's promise resolves only after that, so the receiver answers a
+ * request only once it would survive a kill -9 (`flush`) or a power loss (`sync`).
+ *
+ * Pipelined: a batch is written and its `fdatasync` started while earlier batches' syncs are
+ * still running (up to `MAX_SYNCS_IN_FLIGHT`). The disk serves concurrent flushes together, so a
+ * capture waits for its own sync instead of the one before it and then its own; that wait is
+ * most of what `sync` costs under load. Batches still finish in the order they were written: a
+ * capture enters the index only once it and every capture before it are durable, and when a sync
+ * fails, every batch written after the failed one fails with it (their frames lie after its
+ * frames, whose space is given back).
+ *
+ * Segments roll over here: the next one is prepared ahead, so a full segment never makes a
+ * capture wait for file creation.
  */
 import { entryFromLogged, type CaptureIndex } from './capture-index'
 import { createSegment, type EncodedFrame, type Segment } from './capture-segments'
@@ -13,6 +23,12 @@ import type { Durability, LogFileIo } from './log-file-io'
 import type { OpenLogs } from './open-logs'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
 import type { RenderedIndex } from './table-snapshot'
+
+/**
+ * How many batches may wait for their `fdatasync` at once. libuv's thread pool has four threads;
+ * one stays free for index writes and the API's reads.
+ */
+export const MAX_SYNCS_IN_FLIGHT = 3
 
 /**
  * A capture to store: everything but its sequence number and where it lands on disk. Imports set
@@ -61,30 +77,62 @@ interface Placed {
   frame: EncodedFrame
 }
 
+/** Captures written together, waiting to be durable. */
+interface Batch {
+  placed: Placed[]
+  /** Where the batch's first frame went in each segment it wrote to: the space to give back if it fails. */
+  firstOffset: Map<Segment, number>
+  /** Slots the batch holds in each segment until its captures enter the table. */
+  slots: Map<Segment, number>
+  outcome: { state: 'syncing' } | { state: 'durable' } | { state: 'failed'; error: unknown }
+}
+
 export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
   const { dir, io, openLogs, index, segments, indexedUpTo, renderIndex } = deps
   const table = index.table
   let { current, nextSeq, nextSegmentNumber } = deps
   let pending: Pending[] = []
-  let committing: Promise<void> | null = null
+  /** Written batches, in the order they were written; the first one finishes first. */
+  const written: Batch[] = []
   let spare: Promise<Segment> | null = null
-  /** Slots reserved in the running commit, per segment (not in the table yet). */
+  /** Slots held by written batches and the one being placed, per segment (not in the table yet). */
   const reserved = new Map<Segment, number>()
+  /** Segments that stopped taking captures, retired once no written batch has frames in them. */
+  const retiring = new Set<Segment>()
+  let pumping: Promise<void> | null = null
+  let gathering = false
+  let wake: (() => void) | null = null
+
+  function notify(): void {
+    const resolve = wake
+    wake = null
+    resolve?.()
+  }
 
   function scheduleCommit(): void {
-    committing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      while (pending.length > 0) {
-        const batch = pending
-        pending = []
-        try {
-          const stored = await commit(batch)
-          batch.forEach((item, index) => item.resolve(stored[index] as StoredCapture))
-        } catch (error: unknown) {
-          batch.forEach((item) => item.reject(error))
-        }
-      }
-      committing = null
+    if (gathering) return
+    gathering = true
+    // Requests parsed in the same turn of the event loop share a batch.
+    setImmediate(() => {
+      gathering = false
+      if (pumping) notify()
+      else pumping = pump().finally(() => (pumping = null))
     })
+  }
+
+  /** Writes batches as they come and finishes them in order as their syncs complete; the only code that moves offsets. */
+  async function pump(): Promise<void> {
+    for (;;) {
+      finishDurable()
+      if (pending.length > 0 && written.length < MAX_SYNCS_IN_FLIGHT) {
+        const items = pending
+        pending = []
+        await write(items)
+        continue
+      }
+      if (pending.length === 0 && written.length === 0) return
+      await new Promise<void>((resolve) => (wake = resolve))
+    }
   }
 
   const slotsUsed = (segment: Segment): number => table.block(segment.number).length + (reserved.get(segment) ?? 0)
@@ -116,54 +164,105 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
     spare = preparing
   }
 
-  /** Segments that stopped taking captures, retired once the commit that filled them is done. */
-  const retiring = new Set<Segment>()
-
-  async function commit(batch: Pending[]): Promise<StoredCapture[]> {
-    const placed: Placed[] = []
-    const firstOffset = new Map<Segment, number>()
+  /** Places and writes a batch's frames, then starts its sync; on a failed write, nothing of it is kept. */
+  async function write(items: Pending[]): Promise<void> {
+    const batch: Batch = { placed: [], firstOffset: new Map(), slots: new Map(), outcome: { state: 'syncing' } }
+    const bySegment = new Map<Segment, EncodedFrame[]>()
     try {
-      for (const item of batch) {
+      for (const item of items) {
         const segment = await writableSegment()
         const logged = Object.assign(item.capture, { seq: nextSeq++, body: { size: item.bytes.length, sha256: item.capture.body.sha256 } }) as LoggedCapture
         const frame = segment.encode(JSON.stringify(logged), item.bytes)
-        if (!firstOffset.has(segment)) firstOffset.set(segment, frame.offset)
-        reserved.set(segment, (reserved.get(segment) ?? 0) + 1)
-        placed.push({ item, segment, logged, frame })
-      }
-      const bySegment = new Map<Segment, EncodedFrame[]>()
-      for (const { segment, frame } of placed) {
         const frames = bySegment.get(segment)
         if (frames) frames.push(frame)
-        else bySegment.set(segment, [frame])
+        else {
+          bySegment.set(segment, [frame])
+          batch.firstOffset.set(segment, frame.offset)
+        }
+        batch.slots.set(segment, (batch.slots.get(segment) ?? 0) + 1)
+        reserved.set(segment, (reserved.get(segment) ?? 0) + 1)
+        batch.placed.push({ item, segment, logged, frame })
       }
       for (const [segment, frames] of bySegment) segment.writeFrames(frames)
-      // One fdatasync per segment written (almost always one), in the thread pool.
-      if (deps.durability() === 'sync') await Promise.all([...bySegment.keys()].map((segment) => segment.sync()))
     } catch (error: unknown) {
-      // Nothing of the batch is kept: its senders are told to retry, and its space is reused.
-      for (const [segment, offset] of firstOffset) segment.unreserve(offset)
-      reserved.clear()
+      // The batch's senders are told to retry, and its space is reused (no later batch was written yet).
+      for (const [segment, offset] of batch.firstOffset) segment.unreserve(offset)
+      release(batch)
+      for (const item of items) item.reject(error)
       retireFinished()
-      throw error
+      return
     }
-    reserved.clear()
-    const stored: StoredCapture[] = []
-    for (const { item, segment, logged, frame } of placed) {
-      const block = table.block(segment.number)
+    written.push(batch)
+    if (deps.durability() !== 'sync') {
+      batch.outcome = { state: 'durable' }
+      return
+    }
+    // One fdatasync per segment written (almost always one), in the thread pool.
+    Promise.all([...bySegment.keys()].map((segment) => segment.sync())).then(
+      () => {
+        batch.outcome = { state: 'durable' }
+        notify()
+      },
+      (error: unknown) => {
+        batch.outcome = { state: 'failed', error }
+        notify()
+      },
+    )
+  }
+
+  /** Finishes written batches from the first, as far as they are durable. */
+  function finishDurable(): void {
+    while (written.length > 0) {
+      const first = written[0] as Batch
+      if (first.outcome.state === 'syncing') return
+      if (first.outcome.state === 'failed') {
+        failWritten(first.outcome.error)
+        return
+      }
+      written.shift()
+      finish(first)
+    }
+  }
+
+  function finish(batch: Batch): void {
+    release(batch)
+    for (const { item, segment, logged, frame } of batch.placed) {
       const entry = entryFromLogged(logged, { offset: frame.offset, metadataBytes: frame.metadataBytes }, item.deliveryKey)
-      index.add(block, entry)
+      index.add(table.block(segment.number), entry)
       indexedUpTo.set(segment, frame.offset + frame.length)
-      stored.push(Object.assign<LoggedCapture, Pick<StoredCapture, 'frame'>>(logged, { frame: entry.frame }))
+      item.resolve(Object.assign<LoggedCapture, Pick<StoredCapture, 'frame'>>(logged, { frame: entry.frame }))
     }
-    for (const segment of new Set(placed.map((entry) => entry.segment))) if (segment === current) segment.persistSoon()
+    for (const segment of batch.firstOffset.keys()) if (segment === current) segment.persistSoon()
     retireFinished()
-    return stored
+  }
+
+  /** A sync failed: that batch and every one written after it (their frames lie after its frames) fail. */
+  function failWritten(error: unknown): void {
+    const failed = written.splice(0)
+    const giveBackFrom = new Map<Segment, number>()
+    for (const batch of failed) for (const [segment, offset] of batch.firstOffset) if (!giveBackFrom.has(segment)) giveBackFrom.set(segment, offset)
+    for (const [segment, offset] of giveBackFrom) segment.unreserve(offset)
+    for (const batch of failed) {
+      release(batch)
+      for (const { item } of batch.placed) item.reject(error)
+    }
+    retireFinished()
+  }
+
+  function release(batch: Batch): void {
+    for (const [segment, slots] of batch.slots) {
+      const left = (reserved.get(segment) ?? 0) - slots
+      if (left > 0) reserved.set(segment, left)
+      else reserved.delete(segment)
+    }
   }
 
   function retireFinished(): void {
-    for (const segment of retiring) if (segment !== current) segment.retire()
-    retiring.clear()
+    for (const segment of retiring) {
+      if (segment === current || written.some((batch) => batch.firstOffset.has(segment))) continue
+      segment.retire()
+      retiring.delete(segment)
+    }
   }
 
   return {
@@ -177,7 +276,7 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
       return current
     },
     async close() {
-      while (pending.length > 0 || committing) await (committing ?? yieldToEventLoop())
+      while (pending.length > 0 || pumping) await (pumping ?? yieldToEventLoop())
       if (spare) {
         const prepared = await spare.catch(() => undefined)
         if (prepared) {

@@ -1,0 +1,102 @@
+import type { FileHandle } from 'node:fs/promises'
+import { describe, expect } from 'vitest'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
+import { waitFor } from '../../test-support/wait-for'
+import { MAX_SYNCS_IN_FLIGHT } from './capture-writer'
+import { logFileIo, type LogFileIo } from './log-file-io'
+
+/** A disk whose fdatasyncs complete only when the test says so, in any order. */
+function heldSyncs(): { io: LogFileIo; syncs: Array<{ done: () => void; fail: (error: Error) => void }>; passThrough: () => void } {
+  const syncs: Array<{ done: () => void; fail: (error: Error) => void }> = []
+  let holding = true
+  const io: LogFileIo = {
+    ...logFileIo,
+    datasync(handle: FileHandle) {
+      if (!holding) return logFileIo.datasync(handle)
+      return new Promise<void>((resolve, reject) => {
+        syncs.push({ done: () => void logFileIo.datasync(handle).then(resolve, reject), fail: reject })
+      })
+    },
+  }
+  return { io, syncs, passThrough: () => (holding = false) }
+}
+
+const settled = (promise: Promise<unknown>): Promise<'resolved' | 'rejected' | 'pending'> =>
+  Promise.race([
+    promise.then(
+      () => 'resolved' as const,
+      () => 'rejected' as const,
+    ),
+    new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending'))),
+  ])
+
+describe('capture writer: pipelined group commit', () => {
+  const test = useCaptureStore({ now: () => new Date('2026-11-21T10:00:00Z') })
+
+  test('writes and syncs a batch while the one before is still syncing, and finishes them in order', async ({ openStore: open }) => {
+    const disk = heldSyncs()
+    const store = await open({ durability: 'sync', io: disk.io })
+    const first = store.append(testCapture(Buffer.from('first')), Buffer.from('first'))
+    await waitFor(() => disk.syncs.length === 1 || undefined)
+    const second = store.append(testCapture(Buffer.from('second')), Buffer.from('second'))
+    // The second batch does not wait for the first one's sync to start its own.
+    await waitFor(() => disk.syncs.length === 2 || undefined)
+
+    disk.syncs[1]!.done()
+    // Durable, but behind a capture that is not yet: not answered, not listed.
+    await waitFor(async () => (await settled(second)) === 'pending' || undefined)
+    expect(store.count()).toBe(0)
+
+    disk.syncs[0]!.done()
+    const [firstStored, secondStored] = await Promise.all([first, second])
+    expect(firstStored.seq).toBeLessThan(secondStored.seq)
+    expect(store.count()).toBe(2)
+    expect((await store.readBody(secondStored.id)).toString()).toBe('second')
+  })
+
+  test(`keeps at most ${MAX_SYNCS_IN_FLIGHT} syncs running, and batches what arrives meanwhile`, async ({ openStore: open }) => {
+    const disk = heldSyncs()
+    const store = await open({ durability: 'sync', io: disk.io })
+    const appended: Array<Promise<unknown>> = []
+    for (let index = 0; index < MAX_SYNCS_IN_FLIGHT; index++) {
+      appended.push(store.append(testCapture(Buffer.from(`early ${index}`)), Buffer.from(`early ${index}`)))
+      await waitFor(() => disk.syncs.length === index + 1 || undefined)
+    }
+    const waiting = Array.from({ length: 5 }, (_, index) => store.append(testCapture(Buffer.from(`late ${index}`)), Buffer.from(`late ${index}`)))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(disk.syncs).toHaveLength(MAX_SYNCS_IN_FLIGHT)
+    disk.syncs[0]!.done()
+    // One sync for the five that waited.
+    await waitFor(() => disk.syncs.length === MAX_SYNCS_IN_FLIGHT + 1 || undefined)
+    disk.passThrough()
+    for (const sync of disk.syncs.slice(1)) sync.done()
+    await Promise.all([...appended, ...waiting])
+    expect(store.count()).toBe(MAX_SYNCS_IN_FLIGHT + 5)
+  })
+
+  test('a failed sync fails every batch written after it, and none of them comes back after a restart', async ({ openStore: open }) => {
+    const disk = heldSyncs()
+    const store = await open({ durability: 'sync', io: disk.io })
+    const first = store.append(testCapture(Buffer.from('first body')), Buffer.from('first body'))
+    await waitFor(() => disk.syncs.length === 1 || undefined)
+    const second = store.append(testCapture(Buffer.from('second body')), Buffer.from('second body'))
+    await waitFor(() => disk.syncs.length === 2 || undefined)
+
+    // The later sync succeeds, the earlier one fails: the later frames lie after the failed ones.
+    disk.syncs[1]!.done()
+    disk.syncs[0]!.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))
+    await expect(first).rejects.toThrow(/EIO/)
+    await expect(second).rejects.toThrow(/EIO/)
+    expect(store.count()).toBe(0)
+
+    disk.passThrough()
+    // A capture as long as the first one takes its place; the second one's frame stays after it.
+    const third = await store.append(testCapture(Buffer.from('third body')), Buffer.from('third body'))
+    expect((await store.readBody(third.id)).toString()).toBe('third body')
+    await store.close()
+    const reopened = await open()
+    expect(reopened.count()).toBe(1)
+    expect((await reopened.readBody(third.id)).toString()).toBe('third body')
+  })
+})
