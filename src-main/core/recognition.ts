@@ -6,6 +6,7 @@
 import type { CaptureRecognition } from '../shared/views'
 import type { HeaderPairs } from '../shared/http-message'
 import type { DeliveryAnalysis, ProviderKey } from '../shared/providers'
+import type { ProviderId } from '../shared/provider-catalog'
 import { analyzeDelivery } from './providers'
 import { splitTarget } from '../shared/slug'
 import type { StoredEndpoint } from './store/persisted-schema'
@@ -41,8 +42,19 @@ export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSetti
   )
 }
 
-/** The request target the provider signed, when it differs from what the receiver saw. */
-function signedPathFor(target: string, settings: ProviderSettings): string | undefined {
+/**
+ * The providers whose signature covers the request target, so that an endpoint's signed-path
+ * setting decides what they are verified against: IXOPAY signs the path and query (providers.md
+ * §1.3). The others sign the body, headers or ids only; Plexo's legacy envelope signs its JSON
+ * `Object`, Mercado Pago the `data.id` of the query, Square the full URL its key names.
+ */
+export const PATH_SIGNING_PROVIDERS: ReadonlySet<ProviderId> = new Set<ProviderId>(['ixopay'])
+
+/**
+ * The request target the provider signed, when it differs from what the receiver saw (`target`,
+ * `/<slug>/rest?query`): what the receiver verifies a path-covering signature against.
+ */
+export function signedPathFor(target: string, settings: ProviderSettings): string | undefined {
   switch (settings.signedPath.mode) {
     case 'as-received':
       return undefined

@@ -30,6 +30,7 @@ import {
   forwardCapture,
   listSimulatorTemplates,
   loadSimulatorTemplates,
+  ownReceiverProblem,
   resignRequest,
   runBulkReplay,
   sendReplay,
@@ -40,7 +41,9 @@ import {
   type ReplaySource,
 } from './replay'
 import type { ReplayHistory } from './store/replay-history'
-import type { StoredCapture } from './store/persisted-schema'
+import type { StoredCapture, StoredEndpoint } from './store/persisted-schema'
+import { signedPathFor } from './recognition'
+import { splitTarget } from '../shared/slug'
 
 /** Finished bulk jobs are kept this long for `getBulkReplay`, then forgotten. */
 export const BULK_JOB_RETENTION_MS = 60 * 60 * 1000
@@ -63,6 +66,8 @@ export interface ReplayServiceDeps {
   shutdown: AbortSignal
   /** This app's receiver addresses, so a forward to itself is refused. */
   ownReceiver?: OwnReceiver
+  /** The endpoint at `/<slug>` of the receiver, if any: a test callback sent there is verified with its settings. */
+  endpointBySlug(slug: string): Pick<StoredEndpoint, 'providerSettings'> | undefined
 }
 
 interface BulkJob {
@@ -93,6 +98,20 @@ export function createReplayService(deps: ReplayServiceDeps) {
       resign = result.summary
     }
     return { capture, request, resign }
+  }
+
+  /**
+   * The path and query the receiving endpoint verifies a path-covering signature against, when a
+   * test callback goes to this app's own receiver (a loopback address on its port, or the tunnel's
+   * public URL) and that endpoint's signed-path setting is not "as received". Any other target
+   * verifies what it receives, as the provider's own callback would be.
+   */
+  function receiverSignedPath(targetUrl: string): string | undefined {
+    const url = new URL(targetUrl)
+    if (deps.ownReceiver === undefined || ownReceiverProblem(url, deps.ownReceiver) === null) return undefined
+    const target = `${url.pathname}${url.search}`
+    const settings = deps.endpointBySlug(splitTarget(target).slug)?.providerSettings
+    return settings ? signedPathFor(target, settings) : undefined
   }
 
   async function record(capture: Pick<CaptureSummary, 'id' | 'seq'> | null, entry: ReplayRecord): Promise<ReplayRecord> {
@@ -257,7 +276,13 @@ export function createReplayService(deps: ReplayServiceDeps) {
     async simulate(input: SimulateCallbackInput, keys: SigningKey[]): Promise<{ record: ReplayRecord; key: SimulatedKeyInfo }> {
       const template = (await loadSimulatorTemplates()).find((candidate) => candidate.id === input.templateId)
       if (!template) throw new InspectorError('NOT_FOUND', `no simulator template "${input.templateId}"; see listSimulatorTemplates`)
-      const simulated = buildFromTemplate(template, { keys, now: deps.now(), targetUrl: input.targetUrl })
+      const signedPath = receiverSignedPath(input.targetUrl)
+      const simulated = buildFromTemplate(template, {
+        keys,
+        now: deps.now(),
+        targetUrl: input.targetUrl,
+        ...(signedPath === undefined ? {} : { signedPath }),
+      })
       // The provider may have added to the path it signed (Mercado Pago's ?data.id=): send to that.
       const request = buildReplayRequest(simulated.request, { targetUrl: simulated.url ?? input.targetUrl })
       const outcome = await sendReplay(request, { ...input.send, signal: deps.shutdown, now: deps.now })

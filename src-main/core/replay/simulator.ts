@@ -13,6 +13,7 @@ import { InspectorError } from '../../shared/errors'
 import type { GeneratedKeyPair } from '../providers/provider-module'
 import { providerModule } from '../providers/registry'
 import { ALPHANUMERIC, randomFrom } from '../providers/simulation'
+import { PATH_SIGNING_PROVIDERS } from '../recognition'
 import type { CapturedRequest } from './replay-request'
 import { keyKindOf, loadSimulatorTemplates, templateInfo, type SimulatedProvider, type SimulatorTemplate } from './simulator-templates'
 
@@ -27,13 +28,20 @@ export interface SimulateOptions {
   now: Date
   /** Path and query the callback is sent to: IXOPAY signs it. Defaults to the path of `targetUrl`, else `/`. */
   targetPath?: string
+  /**
+   * The path and query the receiving side verifies a path-covering signature against, when it is
+   * not the one sent to: an endpoint of this app whose signed-path setting drops its `/<slug>`
+   * prefix or names a fixed path (recognition.ts `signedPathFor`). Only a provider that signs the
+   * request target (`PATH_SIGNING_PROVIDERS`) signs it; the callback still goes to `targetUrl`.
+   */
+  signedPath?: string
   targetUrl?: string
   resourcesDir?: string
 }
 
 export interface SimulatedCallback {
   template: SimulatorTemplateInfo
-  /** The callback as the provider would send it (`target` is the signed path). */
+  /** The callback as the provider would send it (`target`: the path and query it is sent to). */
   request: CapturedRequest
   /**
    * Where to send it: `targetUrl` with the path and query the provider signed, which may add to
@@ -193,11 +201,13 @@ export function buildFromTemplate(template: SimulatorTemplate, options: Simulate
   const target = targetPathOf(options)
   const simulation = providerModule(template.provider).simulate
   if (simulation === undefined) throw new InspectorError('INTERNAL', `no simulator signer for ${template.provider}`)
+  // A provider that signs no path gets the one sent to: Mercado Pago adds its ?data.id= to it, and sends there.
+  const signerTarget = PATH_SIGNING_PROVIDERS.has(template.provider) ? (options.signedPath ?? target) : target
   const signed = simulation.sign({
     body,
     serialise: (body) => serialise(template, body),
     headers,
-    target,
+    target: signerTarget,
     ...(options.targetUrl === undefined ? {} : { targetUrl: options.targetUrl }),
     keys: options.keys ?? [],
     keyKind: keyKindOf(template),
