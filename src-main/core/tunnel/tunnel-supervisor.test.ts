@@ -5,9 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } from '../../../e2e/fixtures/localtunnel-server'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH, type TunnelState } from '../../shared/tunnel'
 import { nodeProbeFetch, type ProbeFetch } from './health-probe'
+import { TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED } from './supervisor-machine'
 import { requestRegistration } from './registration'
 import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorConfig, type TunnelSupervisorDeps } from './tunnel-supervisor'
 import { TunnelProblemError } from './tunnel-problem'
+import { EVENTUAL_WAIT_MS, waitFor } from '../../test-support/wait-for'
 
 const NONCE = 'run-nonce-5f1c2a'
 
@@ -59,7 +61,8 @@ async function freePort(): Promise<number> {
   return port
 }
 
-function waitForState(supervisor: TunnelSupervisor, predicate: (state: TunnelState) => boolean, timeoutMs = 5_000): Promise<TunnelState> {
+/** Resolves with the first state (the current one included) that matches; event-driven, no polling. */
+function waitForState(supervisor: TunnelSupervisor, predicate: (state: TunnelState) => boolean, timeoutMs = EVENTUAL_WAIT_MS): Promise<TunnelState> {
   return new Promise((resolve, reject) => {
     if (predicate(supervisor.getState())) {
       resolve(supervisor.getState())
@@ -78,12 +81,9 @@ function waitForState(supervisor: TunnelSupervisor, predicate: (state: TunnelSta
   })
 }
 
-async function eventually(check: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition never became true')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+/** Waits until `check` holds, for conditions no event announces (the server forgetting a client, sockets closing). */
+async function eventually(check: () => boolean): Promise<void> {
+  await waitFor(() => (check() ? true : undefined), { intervalMs: 20 })
 }
 
 function header(rawHeaders: string[], name: string): string | undefined {
@@ -175,19 +175,26 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     expect(receiver.captured.at(-1)?.url).toBe('/after-restart')
   })
 
-  it('rides out a two-second server restart without showing "failed", and keeps the subdomain', async () => {
-    const { supervisor, server } = await setUp({ subdomain: 'inspector-bounce', reclaimDelayMs: 1_100 })
+  it('rides out a server restart of a few failed attempts without showing "failed", and keeps the subdomain', async () => {
+    const { supervisor, server } = await setUp({ subdomain: 'inspector-bounce' })
     await supervisor.start()
     expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'inspector-bounce' })
     const seen: TunnelState[] = []
     supervisor.onState((state) => seen.push(state))
-    // Down for 2 s: with 100-400 ms backoff the client fails many attempts in that time.
-    await server.restart({ downMs: 2_000 })
-    const back = await waitForState(supervisor, (state) => state.status === 'online', 8_000)
+    const refusedAttempts = (): number =>
+      seen.filter((state) => (state.status === 'reconnecting' || state.status === 'failed') && state.lastError.code === 'SERVER_UNREACHABLE').length
+    // The server stays down until more attempts have been refused than the count that alone would
+    // turn 'reconnecting' into 'failed': from then on only the time since the loss keeps it
+    // 'reconnecting'. Down for as many attempts as that, not for a fixed time, so a slow machine
+    // cannot bring it back before enough attempts failed.
+    await server.stop()
+    await waitForState(supervisor, () => refusedAttempts() > TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED)
+    const restarted = await startLocaltunnelServer({ port: server.port })
+    cleanups.push(() => restarted.stop())
+    const back = await waitForState(supervisor, (state) => state.status === 'online')
     expect(back).toMatchObject({ subdomain: 'inspector-bounce', subdomainChanged: false })
-    const failedAttempts = seen.filter((state) => state.status === 'reconnecting' && state.lastError.code === 'SERVER_UNREACHABLE')
-    expect(failedAttempts.length).toBeGreaterThanOrEqual(3)
     expect(seen.map((state) => state.status)).not.toContain('failed')
+    expect(restarted.registrations()).toEqual([{ requested: 'inspector-bounce', assigned: 'inspector-bounce' }])
   })
 
   it('takes the configured subdomain back once whoever held it lets go', async () => {
@@ -199,15 +206,22 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     expect(first).toMatchObject({ subdomainChanged: true, requestedSubdomain: 'wanted-back' })
     // The real server's readable random ids: adjective-animal-NN.
     expect(first.subdomain).toMatch(/^[a-z]+-[a-z]+-\d{2}$/)
-    await new Promise((resolve) => setTimeout(resolve, 700))
+    const published: TunnelState[] = []
+    supervisor.onState((state) => published.push(state))
+    // Two tries to take it back miss (the server answers each with another random id): the
+    // supervisor schedules a try only after the one before missed, so once the third is answered
+    // the first two have been handled, and the tunnel must still be the one it had.
+    const asksForWanted = (): number => server.registrations().filter((registration) => registration.requested === 'wanted-back').length
+    await eventually(() => asksForWanted() >= 3)
     expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: first.subdomain })
+    expect(published.filter((state) => state.status !== 'online' || state.subdomain !== first.subdomain)).toEqual([])
 
     server.releaseSubdomain('wanted-back')
-    const back = await waitForState(supervisor, (state) => state.status === 'online' && state.subdomain === 'wanted-back', 5_000)
+    const back = await waitForState(supervisor, (state) => state.status === 'online' && state.subdomain === 'wanted-back')
     expect(back).toMatchObject({ subdomainChanged: false, url: `http://wanted-back.localhost:${server.port}` })
     expect((await requestThroughTunnel(server.port, 'wanted-back', { path: '/after-reclaim' })).status).toBe(200)
     // The stand-in's sockets were closed, so the server forgets it after its grace period.
-    await eventually(() => server.clients().every((client) => client.id === 'wanted-back'), 3_000)
+    await eventually(() => server.clients().every((client) => client.id === 'wanted-back'))
   })
 
   it('explains that a server addressed by IP cannot build a public URL', async () => {
@@ -243,10 +257,10 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
 
   it('fails with a reason when the server is unreachable, then keeps retrying', async () => {
     const port = await freePort()
-    const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${port}` })
-    const startedAt = Date.now()
+    // A registration timeout longer than the test's own: start() can settle within the test only
+    // on the refusal itself, not by giving up on a server it never heard from.
+    const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${port}`, registrationTimeoutMs: 60_000 })
     await supervisor.start()
-    expect(Date.now() - startedAt).toBeLessThan(1_000)
     const failed = supervisor.getState()
     if (failed.status !== 'failed') throw new Error(`expected failed, got ${JSON.stringify(failed)}`)
     expect(failed.lastError.code).toBe('SERVER_UNREACHABLE')
@@ -262,10 +276,10 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())))
     const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, registrationTimeoutMs: 400 })
     const startedAt = Date.now()
+    // Against a silent server start() settles only when the registration timeout fires (else the
+    // test times out). A lower bound only: a busy machine makes the timer late, never early.
     await supervisor.start()
-    const elapsedMs = Date.now() - startedAt
-    expect(elapsedMs).toBeGreaterThanOrEqual(390)
-    expect(elapsedMs).toBeLessThan(1_000)
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(390)
     expect(supervisor.getState()).toMatchObject({ status: 'failed', lastError: { code: 'REGISTRATION_TIMEOUT' } })
     expect(supervisor.getState()).toHaveProperty('reason', expect.stringMatching(/within 0\.4 s/))
     await waitForState(supervisor, (state) => state.status === 'connecting' && state.attempt === 2)
