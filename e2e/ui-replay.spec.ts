@@ -79,6 +79,10 @@ test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see 
     await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=add]')).toContainText('19.99')
     await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=remove]')).toContainText('9.99')
     await expect(dialog.getByTestId('resign-change').filter({ hasText: 'X-Signature' })).toHaveCount(1)
+    // The values by path name their sides as the line diff does: what was captured, what is sent.
+    const valueChanges = dialog.getByTestId('json-path-changes')
+    await expect(valueChanges.locator('th')).toHaveText(['Path', 'Captured', 'Sent'])
+    await expect(valueChanges.locator('tr[data-path="$.amount"] td')).toHaveText(['$.amount', '"9.99"', '"19.99"'])
     await saveScreenshot(page, 'resend-preview', { bothSchemes: true })
 
     await dialog.getByTestId('resend-send').click()

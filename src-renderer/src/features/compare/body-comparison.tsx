@@ -71,8 +71,17 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-/** The JSON values that differ, by path, with both literals as sent. */
-export function JsonPathChanges({ diff }: { diff: Extract<BodyDiff, { kind: 'json' }> }) {
+/**
+ * The JSON values that differ, by path, with both literals as sent. `sides` names the two columns:
+ * Compare's two captures are left and right; a resend's are what was captured and what is sent.
+ */
+export function JsonPathChanges({
+  diff,
+  sides = ['Left', 'Right'],
+}: {
+  diff: Extract<BodyDiff, { kind: 'json' }>
+  sides?: readonly [left: string, right: string]
+}) {
   const { changes, changeCount, changesTruncated: truncated, unchangedValues } = diff
   if (changeCount === 0) {
     return (
@@ -92,8 +101,8 @@ export function JsonPathChanges({ diff }: { diff: Extract<BodyDiff, { kind: 'jso
         <thead>
           <tr>
             <th scope="col">Path</th>
-            <th scope="col">Left</th>
-            <th scope="col">Right</th>
+            <th scope="col">{sides[0]}</th>
+            <th scope="col">{sides[1]}</th>
           </tr>
         </thead>
         <tbody>

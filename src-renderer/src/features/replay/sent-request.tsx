@@ -140,7 +140,7 @@ export function ChangesView({
           ))}
         </div>
       )}
-      {bodyComparison?.kind === 'json' && bodyComparison.changeCount > 0 && <JsonPathChanges diff={bodyComparison} />}
+      {bodyComparison?.kind === 'json' && bodyComparison.changeCount > 0 && <JsonPathChanges diff={bodyComparison} sides={['Captured', 'Sent']} />}
       {bodyDiff && bodyDiff.unified !== '' && <BodyDiff diff={bodyDiff} />}
     </div>
   )
