@@ -1,6 +1,6 @@
 /**
  * How the receiver answers, configured in the real UI: a retry sequence seen in the list and the
- * detail, the provider's acknowledgement warning, and validation messages.
+ * detail, the provider's acknowledgement warning (while editing, before Save), and validation messages.
  */
 import type { Page } from '@playwright/test'
 import { loadVectors, type VectorCase } from '../src-main/test-support/vectors'
@@ -83,8 +83,20 @@ test('the IXOPAY warning appears when the default answer is not 200 OK, and bad 
 
   const dialog = await openAnswers(page, endpoint.slug)
   await expect(dialog.getByTestId('answer-warnings')).toHaveCount(0)
+  await expect(dialog.getByTestId('answer-warnings-basis')).toContainText('IXOPAY (expects HTTP 200 with body OK)')
   await dialog.getByTestId('default-custom').check()
   const editor = dialog.getByTestId('default-answer-editor')
+
+  // While editing, before Save: the draft's warning, gone again once the draft is fixed.
+  await editor.getByTestId('default-answer-editor-status').fill('500')
+  await expect(dialog.getByTestId('answer-warning')).toHaveText([
+    'Default answer: IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK',
+  ])
+  await editor.getByTestId('default-answer-editor-status').fill('200')
+  await expect(dialog.getByTestId('answer-warnings')).toHaveCount(0)
+  await expect(dialog.getByTestId('answer-warnings-basis')).toContainText('Every answer here counts as success for IXOPAY')
+  const unsaved = await inspector.app.call<{ config: { defaultAnswer: unknown } }>('getAnswerConfig', { endpointId: endpoint.id })
+  expect(unsaved.config.defaultAnswer).toBe('provider-default')
 
   // Validation as you type.
   await editor.getByTestId('default-answer-editor-status').fill('600')

@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import type { Endpoint } from '@shared/views'
+import type { AnswerWarningsView } from '@shared/answer-warnings'
 import { useAnswerConfig, useResetAnswerSequence, useSetAnswerConfig } from '../../api/queries'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ModalDialog } from '../../components/modal-dialog'
@@ -13,6 +14,8 @@ import { AnswerEditor } from './answer-editor'
 import { RulesSection } from './rules-section'
 import { SequenceSection } from './sequence-section'
 import { FailureRateSection } from './failure-rate-section'
+import { ProviderWarnings } from './provider-warnings'
+import { useDraftWarnings } from './use-draft-warnings'
 import './answers.css'
 
 interface AnswerSettingsDialogProps {
@@ -48,7 +51,7 @@ export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialog
           <AnswerSettingsForm
             endpoint={endpoint}
             initial={draftFromConfig(data.config)}
-            warnings={data.warnings}
+            saved={data}
             onDirtyChange={setHasUnsavedChanges}
             onClose={requestClose}
           />
@@ -72,14 +75,15 @@ export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialog
 interface AnswerSettingsFormProps {
   endpoint: Endpoint
   initial: ConfigDraft
-  warnings: string[]
+  /** The saved configuration's warnings (what they are while nothing is edited). */
+  saved: AnswerWarningsView
   /** Told whenever the form gains or loses unsaved edits. */
   onDirtyChange: (isDirty: boolean) => void
   /** Asks to close; the dialog confirms first when there are unsaved edits. */
   onClose: () => void
 }
 
-function AnswerSettingsForm({ endpoint, initial, warnings, onDirtyChange, onClose }: AnswerSettingsFormProps) {
+function AnswerSettingsForm({ endpoint, initial, saved, onDirtyChange, onClose }: AnswerSettingsFormProps) {
   const [draft, setDraft] = useState(initial)
   const [isDirty, setIsDirty] = useState(false)
   // The draft as it is now, for a save that completes after further edits.
@@ -95,6 +99,8 @@ function AnswerSettingsForm({ endpoint, initial, warnings, onDirtyChange, onClos
   const reset = useResetAnswerSequence()
   const [resetState, setResetState] = useState<string | null>(null)
   const problems = configProblems(draft)
+  // What the draft means to the endpoint's providers, while it is edited, not only once saved.
+  const providerCheck = useDraftWarnings(endpoint.id, saved, draft, isDirty)
 
   function update(next: ConfigDraft): void {
     setDraft(next)
@@ -126,18 +132,6 @@ function AnswerSettingsForm({ endpoint, initial, warnings, onDirtyChange, onClos
 
   return (
     <form className="answers-dialog" onSubmit={submit} noValidate data-testid="answers-form">
-      {warnings.length > 0 && (
-        <div className="notice notice-warning answers-warnings" role="alert" data-testid="answer-warnings">
-          <strong>{isDirty ? 'The saved configuration:' : 'Heads up:'}</strong>
-          <ul className="plain-list">
-            {warnings.map((warning, index) => (
-              <li key={index} data-testid="answer-warning">
-                ⚠ {warning}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
       <details className="precedence" data-testid="answer-precedence">
         <summary>Which answer applies: rules → sequence → failure rate → default</summary>
         <ol>
@@ -183,19 +177,23 @@ function AnswerSettingsForm({ endpoint, initial, warnings, onDirtyChange, onClos
           {serverError}
         </p>
       )}
-      <div className="modal-actions answers-actions">
-        {savedAt !== null && (
-          <span className="text-ok" role="status" data-testid="answers-saved">
-            Saved.
-          </span>
-        )}
-        {isDirty && <span className="muted">Unsaved changes</span>}
-        <button type="button" className="button" onClick={onClose} data-testid="answers-close">
-          Close
-        </button>
-        <button type="submit" className="button button-primary" disabled={save.isPending} data-testid="answers-save">
-          {save.isPending ? 'Saving…' : 'Save'}
-        </button>
+      {/* Kept in view at the foot of the dialog: the warnings follow every edit, wherever it is. */}
+      <div className="answers-footer">
+        <ProviderWarnings warnings={providerCheck} />
+        <div className="modal-actions answers-actions">
+          {savedAt !== null && (
+            <span className="text-ok" role="status" data-testid="answers-saved">
+              Saved.
+            </span>
+          )}
+          {isDirty && <span className="muted">Unsaved changes</span>}
+          <button type="button" className="button" onClick={onClose} data-testid="answers-close">
+            Close
+          </button>
+          <button type="submit" className="button button-primary" disabled={save.isPending} data-testid="answers-save">
+            {save.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </div>
       </div>
     </form>
   )
