@@ -29,6 +29,11 @@ export function preparedBodiesOf(detail: CaptureDetail): CaptureBodies | undefin
   return preparedBodies.get(detail.request)
 }
 
+/** Keeps the bodies prepared for this capture, for the views and actions that read them (and for tests of those). */
+export function keepPreparedBodies(detail: CaptureDetail, bodies: CaptureBodies): void {
+  preparedBodies.set(detail.request, bodies)
+}
+
 /** Thrown inside this module when the worker cannot do the job: the caller falls back. */
 class WorkerUnavailable extends Error {}
 
@@ -46,7 +51,7 @@ export async function fetchCaptureInWorker(
     const loaded = await runWorker({ kind: 'fetch', authorization, id }, signal)
     if (!loaded.ok) return loaded
     const detail = loaded.detail!
-    preparedBodies.set(detail.request, loaded.bodies)
+    keepPreparedBodies(detail, loaded.bodies)
     return { ok: true, value: detail }
   } catch (error: unknown) {
     if (!(error instanceof WorkerUnavailable)) throw error
@@ -61,7 +66,7 @@ export async function prepareBodiesInWorker(detail: CaptureDetail, signal?: Abor
   if (request.base64.length + response.base64.length <= DECODE_IN_PLACE_MAX_BASE64_CHARS) return detail
   try {
     const loaded = await runWorker({ kind: 'decode', request, response, isIntact: detail.damage === null }, signal)
-    if (loaded.ok) preparedBodies.set(detail.request, loaded.bodies)
+    if (loaded.ok) keepPreparedBodies(detail, loaded.bodies)
   } catch (error: unknown) {
     if (!(error instanceof WorkerUnavailable)) throw error
   }

@@ -1,12 +1,13 @@
 /** What "Copy as curl" and "Copy body" put on the clipboard, for the detail's buttons and the `c`/`b` keys alike. */
 import type { CaptureDetail, Endpoint } from '@shared/views'
 import { headerValue } from '@shared/http-message'
+import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { decodeBody } from '../../lib/body-charset'
 import { base64ToBytes } from '../../lib/bytes'
 import { buildCurlCommand, captureUrl } from '../../lib/curl'
 
 /** A curl command resending the capture's exact bytes to its endpoint's capture URL. */
-export function curlForCapture(capture: CaptureDetail, endpoint: Endpoint | undefined, body: Uint8Array = base64ToBytes(capture.request.bodyBase64)): string {
+export function curlForCapture(capture: CaptureDetail, endpoint: Endpoint | undefined, body: Uint8Array = requestBodyBytes(capture)): string {
   const { request } = capture
   return buildCurlCommand({
     method: request.method,
@@ -18,10 +19,17 @@ export function curlForCapture(capture: CaptureDetail, endpoint: Endpoint | unde
 
 /** The body as text in its declared charset, or why it cannot be copied as text. */
 export function bodyTextForCopy(capture: CaptureDetail): { ok: true; text: string } | { ok: false; problem: string } {
-  const bytes = base64ToBytes(capture.request.bodyBase64)
+  const prepared = preparedBodiesOf(capture)?.request
+  const bytes = prepared?.bytes ?? base64ToBytes(capture.request.bodyBase64)
   if (bytes.length === 0) return { ok: false, problem: 'This capture has no body to copy.' }
-  // The same decoding as the body view: the declared charset (ISO-8859-1, UTF-16...), else UTF-8.
-  const { text } = decodeBody(bytes, headerValue(capture.request.headers, 'content-type') ?? null)
+  // The same decoding as the body view (the declared charset: ISO-8859-1, UTF-16...; else UTF-8),
+  // done off the UI thread when the capture was loaded: decoding a 10 MB body here stalled the `b` key.
+  const { text } = prepared?.decoded ?? decodeBody(bytes, headerValue(capture.request.headers, 'content-type') ?? null)
   if (text === null) return { ok: false, problem: 'The body is not text (binary or not valid in its charset): save it from the body view instead.' }
   return { ok: true, text }
+}
+
+/** The request body's bytes: as the capture loader decoded them off the UI thread, else decoded here. */
+function requestBodyBytes(capture: CaptureDetail): Uint8Array {
+  return preparedBodiesOf(capture)?.request.bytes ?? base64ToBytes(capture.request.bodyBase64)
 }
