@@ -36,10 +36,12 @@ test('start the tunnel, see its URL, and capture a callback sent through it', as
   await dialog.getByTestId('tunnel-save').click()
   await expect(dialog.getByTestId('tunnel-save')).toBeDisabled()
   // The answer to "start" lands after the live events that followed it (the probe's success), as
-  // on a loaded machine: the older state it carries must not hide the newer one.
+  // on a loaded machine: the older state it carries must not hide the newer one. It is held until
+  // the page shows that success, so it lands after it however fast or slow the machine is.
   await page.route('**/api/startTunnel', async (route) => {
     const response = await route.fetch()
-    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    // Positive on purpose: a negated text check would also pass while the line is not there.
+    await expect(dialog.getByTestId('tunnel-last-proved')).toHaveText(/Last proved working: (?!not yet)/)
     await route.fulfill({ response })
   })
   const startAnswered = page.waitForResponse('**/api/startTunnel')
