@@ -1,7 +1,8 @@
 /**
  * The replay history of deleted captures goes with them (`deleteFor`, given what the store's
  * delete returned): their resends are gone, after a reopen too, while other captures' resends
- * and simulated callbacks stay; a group that never had a document is not created.
+ * and simulated callbacks stay; a group left without records leaves no document behind, and a
+ * group that never had one is not created.
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -65,5 +66,7 @@ describe('replay history of deleted captures', () => {
 
     await first.deleteFor(await store.deleteByEndpoint('b'))
     expect(await history().list(ofB!.seq, ofB!.id)).toEqual([])
+    // Left without records, group 2's document is removed rather than kept empty.
+    expect(groupFiles()).toEqual(['000001.json'])
   })
 })

@@ -6,16 +6,18 @@
  * Deleting the history of deleted captures goes one group at a time, with the event loop free
  * between groups, and opens only the groups that have a document: clearing 100,000 captures
  * used to build a set of every id and open (and keep) a document for each of their 100 groups,
- * most of which had never held a resend.
+ * most of which had never held a resend. A document left without records is removed rather than
+ * written empty (a write syncs the file and its folder: two fsyncs a group, where removals share
+ * one folder sync at the end).
  */
-import { readdir } from 'node:fs/promises'
+import { readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
 import { z } from 'zod'
 import type { StorageIssue } from '../../shared/views'
 import type { ReplayRecord } from '../../shared/replay'
 import { createCoalescingWriter } from './coalescing-writer'
-import { createDocument, openDocument } from './data-file'
+import { createDocument, openDocument, syncDirectory } from './data-file'
 import { SCHEMA_VERSION } from './persisted-schema'
 import { makePrivateDir } from './private-files'
 import { yieldToEventLoop } from '../event-loop'
@@ -58,6 +60,8 @@ const GROUP_FILE = /^(\d+)\.json$/
 
 export function createReplayHistory(dir: string, quarantineDir: string, now: () => Date, onIssue: (issue: StorageIssue) => void): ReplayHistory {
   const documents = new Map<number, Promise<{ db: Low<HistoryDocument>; save: () => Promise<void> }>>()
+  /** A document was removed since the folder was last synced. */
+  let removedSinceSync = false
 
   function documentFor(seq: number) {
     const group = groupOf(seq)
@@ -70,11 +74,21 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
         const opened = await openDocument(file, historyDocumentSchema, initial, quarantineDir, now)
         if (opened.issue) onIssue(opened.issue)
         const db = opened.db ?? createDocument(file, initial())
-        return { db, save: createCoalescingWriter(() => db.write()) }
+        // Every write of the document goes through `save`, one at a time, each showing the records as they are when it starts.
+        const write = () => (db.data.records.length === 0 ? removeDocument(file) : db.write())
+        return { db, save: createCoalescingWriter(write) }
       })()
       documents.set(group, opening)
     }
     return opening
+  }
+
+  /** A document without records is no file: reading a missing one gives an empty history. */
+  async function removeDocument(file: string): Promise<void> {
+    await unlink(file).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    })
+    removedSinceSync = true
   }
 
   /** Groups whose document exists on disk or is open (a resend being added may not be written yet). */
@@ -115,6 +129,11 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
         db.data.records = db.data.records.filter((record) => record.captureId === null || !ids.has(record.captureId))
         if (db.data.records.length !== before) await save()
         await yieldToEventLoop()
+      }
+      // Removed documents are gone for good once their folder is synced: once for the whole deletion.
+      if (removedSinceSync) {
+        removedSinceSync = false
+        await syncDirectory(dir)
       }
     },
   }
