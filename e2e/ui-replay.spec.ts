@@ -88,9 +88,18 @@ test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see 
     await dialog.getByTestId('resend-send').click()
     await expect(dialog.getByTestId('resend-result').getByTestId('replay-status')).toContainText('200 OK')
     await expect(dialog.getByTestId('replay-response-body')).toHaveText('OK')
+    await expect(dialog.getByTestId('resend-result-earlier')).toHaveCount(0)
     await saveScreenshot(page, 'resend-result', { bothSchemes: true })
     expect(target.received).toHaveLength(1)
     expect(target.received[0]?.body.toString()).toContain('"19.99"')
+
+    // Edited again after the send: the 200 above belongs to the request sent, not to this one.
+    await editor.fill(body.replace('"9.99"', '"29.99"'))
+    await expect(dialog.getByTestId('resend-result-earlier')).toHaveText(
+      'This answered the last send. The request has been changed since: what is below has not been sent yet.',
+    )
+    await editor.fill(body.replace('"9.99"', '"19.99"'))
+    await expect(dialog.getByTestId('resend-result-earlier')).toHaveCount(0)
 
     await dialog.getByTestId('dialog-close').click()
     await expect(dialog).toBeHidden()

@@ -50,6 +50,8 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   const [timeoutSeconds, setTimeoutSeconds] = useState(String(REPLAY_TIMEOUT_MS / 1000))
   const [followRedirects, setFollowRedirects] = useState(false)
   const [result, setResult] = useState<ReplayRecord | null>(null)
+  // What the last send sent: once the form says otherwise, its answer belongs to another request.
+  const [sentRequestKey, setSentRequestKey] = useState<string | null>(null)
   const replay = useReplayCapture()
   const resultRef = useRef<HTMLDivElement>(null)
 
@@ -112,8 +114,12 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
     if (result) resultRef.current?.scrollIntoView({ block: 'nearest' })
   }, [result])
 
+  const requestKey = JSON.stringify([input, timeoutMs, followRedirects])
+  const isAnswerOfAnEarlierRequest = sentRequestKey !== null && sentRequestKey !== requestKey
+
   function send(): void {
     if (!canBuild || timeoutProblem !== null || replay.isPending) return
+    setSentRequestKey(requestKey)
     replay.mutate({ ...input, send: { timeoutMs, followRedirects } }, { onSuccess: setResult })
   }
 
@@ -252,6 +258,11 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
           {(result || replay.error) && (
             <div ref={resultRef} className="resend-result" data-testid="resend-result" aria-live="polite">
               <h3 className="replay-heading">What came back</h3>
+              {isAnswerOfAnEarlierRequest && (
+                <p className="notice replay-small" data-testid="resend-result-earlier">
+                  This answered the last send. The request has been changed since: what is below has not been sent yet.
+                </p>
+              )}
               {replay.error ? (
                 <p className="form-error" role="alert">
                   Could not resend: {replay.error.message}
