@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findAll, firstMatchFrom, matchCountLabel, matchesIn, MAX_FIND_NEEDLE_CHARS } from './body-find'
+import { findAll, firstMatchFrom, matchCountLabel, matchesIn, MAX_FIND_NEEDLE_CHARS, startFind, type FindOptions } from './body-find'
 
 const starts = (text: string, needle: string, matchCase = false) => [...findAll(text, needle, { matchCase }).starts]
 
@@ -65,5 +65,39 @@ describe('match lookups', () => {
   it('labels counts', () => {
     expect(matchCountLabel(matches, 1)).toBe('2 of 4')
     expect(matchCountLabel(findAll('a', 'b', { matchCase: false }), -1)).toBe('No matches')
+  })
+})
+
+describe('startFind', () => {
+  /** Runs a scan `sliceChars` characters at a time to its end. */
+  const inSlices = (text: string, needle: string, sliceChars: number, options: FindOptions = { matchCase: false }) => {
+    const scan = startFind(text, needle, options)
+    let steps = 1
+    let matches = scan.step(sliceChars)
+    while (matches === null) {
+      matches = scan.step(sliceChars)
+      steps++
+    }
+    return { matches, steps }
+  }
+
+  it('finds in slices exactly what one pass finds, matches cut by a slice boundary included', () => {
+    const text = 'abcab abcabd ABCABD xabcabdabcabd'
+    for (const needle of ['abcabd', 'ab', 'd x', 'missing']) {
+      const whole = findAll(text, needle, { matchCase: false })
+      for (const sliceChars of [1, 2, 3, 5, 7, text.length]) {
+        expect(inSlices(text, needle, sliceChars).matches, `${needle} in slices of ${sliceChars}`).toEqual(whole)
+      }
+    }
+  })
+
+  it('reads no more than a slice per step', () => {
+    expect(inSlices('ab'.repeat(50), 'ab', 10).steps).toBe(10)
+  })
+
+  it('stops at the cap, saying there are more', () => {
+    const { matches } = inSlices('x'.repeat(50), 'x', 7, { matchCase: false, maxMatches: 10 })
+    expect(matches.starts.length).toBe(10)
+    expect(matches.isTruncated).toBe(true)
   })
 })

@@ -1,8 +1,22 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { findAll, matchCountLabel, MAX_FIND_NEEDLE_CHARS, NO_MATCHES } from '../../lib/body-find'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { matchCountLabel, MAX_FIND_NEEDLE_CHARS, NO_MATCHES, startFind, type FindMatches } from '../../lib/body-find'
+import { runInSlices } from './run-in-slices'
 
 /** Typing pauses this long before a search runs: one pass per pause, not per key. */
 const SEARCH_DELAY_MS = 150
+/**
+ * Characters searched per task: a few milliseconds each, so finding in a 10 MB body never holds
+ * the UI thread long enough to freeze it (in one pass it took 150-340 ms).
+ */
+const FIND_SLICE_CHARS = 512 * 1024
+
+/** What a finished search found, and for which search, so a newer one never shows older matches. */
+interface Found {
+  text: string
+  needle: string
+  matchCase: boolean
+  matches: FindMatches
+}
 
 /** Find state for one body: the query, its matches in the shown text, and the current match. */
 export function useBodyFind(text: string) {
@@ -18,7 +32,19 @@ export function useBodyFind(text: string) {
   }, [query])
 
   const isActive = isOpen && searched !== ''
-  const matches = useMemo(() => (isActive ? findAll(text, searched, { matchCase }) : NO_MATCHES), [isActive, text, searched, matchCase])
+  const [found, setFound] = useState<Found | null>(null)
+  useEffect(() => {
+    if (!isActive) return
+    const scan = startFind(text, searched, { matchCase })
+    return runInSlices(() => {
+      const matches = scan.step(FIND_SLICE_CHARS)
+      if (matches === null) return false
+      setFound({ text, needle: searched, matchCase, matches })
+      return true
+    })
+  }, [isActive, text, searched, matchCase])
+  const isFound = found !== null && found.text === text && found.needle === searched && found.matchCase === matchCase
+  const matches = isActive && isFound ? found.matches : NO_MATCHES
   // The current match belongs to the matches it was chosen in: new matches start at the first
   // (decided during render, not by an effect that would render once more with a stale index).
   const [position, setPosition] = useState({ matches, index: 0 })
@@ -28,6 +54,8 @@ export function useBodyFind(text: string) {
   return {
     isOpen,
     isActive,
+    /** A search is typed or running and its matches are not known yet. */
+    isSearching: query !== '' && !(isActive && isFound),
     query,
     matchCase,
     matches,
@@ -66,7 +94,6 @@ export function BodyFindBar({ find }: { find: ReturnType<typeof useBodyFind> }) 
     }
   }
 
-  const isPending = find.query !== '' && !find.isActive
   return (
     <div className="body-find" role="search" data-testid="body-find">
       <input
@@ -82,7 +109,7 @@ export function BodyFindBar({ find }: { find: ReturnType<typeof useBodyFind> }) 
         onKeyDown={onKeyDown}
       />
       <span className="body-find-count muted" aria-live="polite" data-testid="body-find-count">
-        {find.query === '' || isPending ? '' : matchCountLabel(find.matches, find.current)}
+        {find.query === '' || find.isSearching ? '' : matchCountLabel(find.matches, find.current)}
       </span>
       <button
         type="button"
