@@ -2,11 +2,11 @@
  * Filtered paging, filter fields kept current, and deleting a selection, in the capture store,
  * over more captures than one segment holds.
  */
-import { createHash, randomUUID } from 'node:crypto'
 import { describe, expect } from 'vitest'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition } from '../../shared/views'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import type { CaptureStore, NewCapture } from './capture-store'
 
@@ -30,24 +30,13 @@ const unknownSender: CaptureRecognition = {
 /** Every 7th capture is IXOPAY (answered 200), the rest unknown senders; every 3rd was answered 503. */
 function newCapture(index: number): NewCapture {
   const isIxopay = index % 7 === 0
-  const body = Buffer.from(String(index))
-  return {
-    id: randomUUID(),
+  return testCapture(Buffer.from(String(index)), {
     endpointId: index % 2 === 0 ? 'even' : 'odd',
-    receivedAt: now().toISOString(),
-    durationMs: 1,
     method: isIxopay ? 'POST' : 'PUT',
     target: isIxopay ? `/shop/ixopay?n=${index}` : `/shop/other?n=${index}`,
-    httpVersion: '1.1',
-    headers: [['Content-Type', 'application/json']],
-    remoteAddress: '127.0.0.1',
-    remotePort: 5000,
-    body: { sha256: createHash('sha256').update(body).digest('hex') },
-    outcome: 'captured',
-    refusal: null,
     recognition: isIxopay ? ixopay(`order-${index}`) : unknownSender,
     response: { kind: 'respond', status: isIxopay ? 200 : index % 3 === 0 ? 503 : 204, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
-  }
+  })
 }
 
 /** Every page of a filtered query, following the cursors. */

@@ -3,10 +3,10 @@
  * are shown, survive every rewrite of their segment's index (a note, a deletion) made while
  * nothing of it is cached, and come back after a reopen.
  */
-import { createHash, randomUUID } from 'node:crypto'
 import { describe, expect } from 'vitest'
 import type { CaptureRecognition } from '../../shared/views'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
 import type { CaptureStore, NewCapture } from './capture-store'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
@@ -28,26 +28,8 @@ function stripe(status: 'no-key' | 'valid', eventId: string): CaptureRecognition
   }
 }
 
-function newCapture(index: number): NewCapture {
-  const body = Buffer.from(`{"id":"evt_${index}"}`)
-  return {
-    id: randomUUID(),
-    endpointId: 'e1',
-    receivedAt: now().toISOString(),
-    durationMs: 1,
-    method: 'POST',
-    target: '/e1',
-    httpVersion: '1.1',
-    headers: [['Content-Type', 'application/json']],
-    remoteAddress: '127.0.0.1',
-    remotePort: 5000,
-    body: { sha256: createHash('sha256').update(body).digest('hex') },
-    outcome: 'captured',
-    refusal: null,
-    recognition: stripe('no-key', `evt_${index}`),
-    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
-  }
-}
+/** A Stripe event as it arrived before its endpoint had a key. */
+const newCapture = (index: number): NewCapture => testCapture(Buffer.from(`{"id":"evt_${index}"}`), { recognition: stripe('no-key', `evt_${index}`) })
 
 describe('capture store: recomputed recognitions', () => {
   const test = useCaptureStore({ now })

@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
 import type { CaptureStore, NewCapture } from './capture-store'
 import { startInspector, type Inspector } from '../inspector'
 import { silentLogger } from '../logger'
@@ -11,26 +11,9 @@ import { sidecarPathOf } from './search-runner'
 const clock = Date.parse('2026-11-21T10:00:00Z')
 const now = () => new Date(clock)
 
-function newCapture(endpointId: string, receivedAtMs: number, body: Buffer, origin: 'received' | 'imported' = 'received'): NewCapture {
-  return {
-    id: randomUUID(),
-    endpointId,
-    receivedAt: new Date(receivedAtMs).toISOString(),
-    durationMs: 1,
-    method: 'POST',
-    target: '/x',
-    httpVersion: '1.1',
-    headers: [],
-    remoteAddress: '127.0.0.1',
-    remotePort: 5000,
-    body: { sha256: createHash('sha256').update(body).digest('hex') },
-    outcome: 'captured',
-    refusal: null,
-    recognition: null,
-    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
-    origin,
-  }
-}
+/** Retention looks at a capture's endpoint, its time of arrival and whether it was imported. */
+const newCapture = (endpointId: string, receivedAtMs: number, body: Buffer, origin: 'received' | 'imported' = 'received'): NewCapture =>
+  testCapture(body, { endpointId, receivedAt: new Date(receivedAtMs).toISOString(), origin })
 
 describe('retention', () => {
   const test = useCaptureStore({ now })

@@ -3,12 +3,12 @@
  * total matches the full answer, search-text sidecars change no answer, and a body whose bytes
  * no longer match its sha256 is never found by them and is marked damaged.
  */
-import { createHash, randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import { makeTempDir } from '../../test-support/temp-dir'
+import { testCapture } from '../../test-support/test-capture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import { openCaptureStore, type CaptureStore, type NewCapture } from './capture-store'
 import { FRAME_HEADER_BYTES } from './capture-log'
@@ -16,28 +16,16 @@ import { FRAME_HEADER_BYTES } from './capture-log'
 const now = () => new Date('2026-11-21T10:00:00Z')
 const COUNT = SEGMENT_MAX_CAPTURES * 2 + 300
 
-function newCapture(index: number, body: Buffer): NewCapture {
-  return {
-    id: randomUUID(),
+/** A JSON POST; every 10th has the header value "Tenth", and its target names its index (`n=12`). */
+const newCapture = (index: number, body: Buffer): NewCapture =>
+  testCapture(body, {
     endpointId: 'shop',
-    receivedAt: now().toISOString(),
-    durationMs: 1,
-    method: 'POST',
     target: `/shop/callbacks?n=${index}`,
-    httpVersion: '1.1',
     headers: [
       ['Content-Type', 'application/json'],
       ['X-Batch', index % 10 === 0 ? 'Tenth' : 'Plain'],
     ],
-    remoteAddress: '127.0.0.1',
-    remotePort: 5000,
-    body: { sha256: createHash('sha256').update(body).digest('hex') },
-    outcome: 'captured',
-    refusal: null,
-    recognition: null,
-    response: { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } },
-  }
-}
+  })
 
 /** Every 4th body names a customer, one names "Zanzibar"; all are about 200 bytes. */
 function bodyOf(index: number): Buffer {
