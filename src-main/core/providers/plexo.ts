@@ -281,11 +281,20 @@ export function plexoConfirmHint(paymentId: string): ConfirmHint {
 /** Summary of a Plexo REST PaymentDto or a legacy envelope. */
 export function parsePlexo(delivery: Delivery): DeliverySummary {
   const json = parseJsonBody(delivery.body)
-  if (isPlexoEnvelope(json) && isObject(json)) return parseEnvelope(json)
-  return isObject(json) ? parsePaymentDto(json) : unreadableSummary(delivery.body, 'the body is not a JSON object')
+  if (!isObject(json)) return unreadableSummary(delivery.body, 'the body is not a JSON object')
+  // Amounts are shown as written: the parsed numbers would print "100.50" as "100.5".
+  const raw = parseRawJson(delivery.body.toString('utf8').replace(/^\uFEFF/, ''))
+  return isPlexoEnvelope(json) ? parseEnvelope(json, raw) : parsePaymentDto(json, raw)
 }
 
-function parsePaymentDto(body: JsonObject): DeliverySummary {
+/** A number or string member exactly as the body wrote it (a number's own digits), else `null`. */
+function writtenScalar(node: RawJson | undefined): string | null {
+  if (node?.type === 'number') return node.lexeme
+  if (node?.type === 'string') return node.value
+  return null
+}
+
+function parsePaymentDto(body: JsonObject, raw: RawJson | null): DeliverySummary {
   const summary = emptySummary('json')
   summary.status = firstText(body.status)
   summary.providerObjectId = firstText(body.id)
@@ -294,7 +303,7 @@ function parsePaymentDto(body: JsonObject): DeliverySummary {
   const last = transactions[transactions.length - 1]
   summary.eventType = firstText(prop(last, 'type'))
   // PaymentDto amounts are decimal major units ("total": 100 is 100 pesos), as in ActiveMerchant's fixture.
-  summary.amount = decimalAmount(at(body, 'amount', 'total'), at(body, 'amount', 'currency'))
+  summary.amount = decimalAmount(writtenScalar(rawMember(rawMember(raw, 'amount'), 'total')), at(body, 'amount', 'currency'))
   summary.paymentMethod = firstText(at(body, 'paymentMethod', 'name'), at(body, 'paymentMethod', 'id'))
   const card = at(body, 'paymentMethod', 'card')
   const cardName = firstText(prop(card, 'name'))
@@ -332,25 +341,107 @@ function parsePaymentDto(body: JsonObject): DeliverySummary {
   return summary
 }
 
-function parseEnvelope(body: JsonObject): DeliverySummary {
+/**
+ * `Transaction.CurrentState`, a `TransactionType` (plexouy/plexo-dotnet-models
+ * `Transactions/TransactionType.cs`): serialised as its number by default, as its name by a
+ * string-enum serialiser.
+ */
+const PLEXO_TRANSACTION_STATES = ['Reserve', 'Purchase', 'Cancel', 'Refund'] as const
+
+/** `IntrumentCallback.Action`, an `ActionType` of flags (`Sessions/ActionType.cs`). */
+const PLEXO_INSTRUMENT_ACTIONS: ReadonlyArray<[number, string]> = [
+  [1, 'SelectInstrument'],
+  [2, 'RegisterInstrument'],
+  [4, 'DeleteInstrument'],
+  [8, 'SessionExtendAmount'],
+  [16, 'ClientExtendAmount'],
+  [32, 'AskForTemporaryItems'],
+  [64, 'ExpressCheckout'],
+]
+
+/**
+ * `Currency.CurrencyId` as the plexouy SDKs define it (PHPClient `Type/CurrencyType.php`); the
+ * currency's ISO code itself is never serialised (`ISOCode` is `[JsonIgnore]` in Plexo.Models).
+ */
+const PLEXO_CURRENCY_CODES: Readonly<Record<string, string>> = { '1': 'UYU', '2': 'USD', '3': 'ARS', '4': 'EUR', '5': 'BRL' }
+
+/** The `TransactionType` name of a state sent as its number, or as its name; else `null`. */
+function transactionState(written: string | null): string | null {
+  if (written === null) return null
+  if (/^\d+$/.test(written)) return PLEXO_TRANSACTION_STATES[Number(written)] ?? null
+  return (PLEXO_TRANSACTION_STATES as readonly string[]).includes(written) ? written : null
+}
+
+/** The flags of an `ActionType` by name ("SelectInstrument, RegisterInstrument"), else `null`. */
+function instrumentActions(written: string | null): string | null {
+  if (written === null) return null
+  // A string-enum serialiser writes flags as their names, comma-separated.
+  if (!/^\d+$/.test(written)) return written.split(/,\s*/).every((part) => PLEXO_INSTRUMENT_ACTIONS.some(([, name]) => name === part)) ? written : null
+  const flags = Number(written)
+  const names = PLEXO_INSTRUMENT_ACTIONS.filter(([flag]) => (flags & flag) !== 0).map(([, name]) => name)
+  const known = PLEXO_INSTRUMENT_ACTIONS.reduce((all, [flag]) => all | flag, 0)
+  return flags !== 0 && (flags & ~known) === 0 ? names.join(', ') : null
+}
+
+/**
+ * The amount of a legacy callback: `Amount` (a .NET decimal, major units) as written, with the ISO
+ * code its `CurrencyId` stands for. A currency the SDKs do not number keeps the name it was sent with.
+ */
+function envelopeAmount(object: RawJson | undefined, summary: DeliverySummary): void {
+  const amount = writtenScalar(rawMember(object, 'Amount'))
+  const currency = rawMember(object, 'Currency')
+  const currencyId = writtenScalar(rawMember(currency, 'CurrencyId'))
+  const name = writtenScalar(rawMember(currency, 'Name'))
+  const symbol = writtenScalar(rawMember(currency, 'Symbol'))
+  const code = currencyId === null ? undefined : PLEXO_CURRENCY_CODES[currencyId]
+  if (currencyId !== null && code === undefined) {
+    summary.problems.push(
+      `Currency.CurrencyId ${currencyId} is not one the plexouy SDKs define (${Object.entries(PLEXO_CURRENCY_CODES)
+        .map(([id, iso]) => `${id} ${iso}`)
+        .join(', ')})`,
+    )
+  }
+  const received = [
+    currencyId === null ? null : `CurrencyId ${currencyId}`,
+    name === null ? null : `Name ${JSON.stringify(name)}`,
+    symbol === null ? null : `Symbol ${JSON.stringify(symbol)}`,
+  ].filter((part) => part !== null)
+  if (received.length > 0) pushField(summary.fields, 'Currency', `${code ?? '(unknown code)'} (${received.join(', ')})`)
+  const money = decimalAmount(amount, code ?? null)
+  summary.amount = money && code === undefined && name !== null ? { ...money, amountDisplay: `${money.raw} ${name}` } : money
+  pushField(summary.fields, 'Amount', summary.amount?.amountDisplay)
+}
+
+function parseEnvelope(body: JsonObject, raw: RawJson | null): DeliverySummary {
   const summary = emptySummary('json')
   const inner = body.Object
   const object = prop(inner, 'Object')
+  const rawObject = rawMember(rawMember(raw, 'Object'), 'Object')
   summary.providerObjectId = firstText(prop(object, 'TransactionId'), prop(object, 'SessionId'))
   summary.merchantReference = firstText(prop(object, 'InvoiceNumber'))
-  summary.status = firstText(prop(object, 'CurrentState'), prop(object, 'Action'))
-  summary.eventType = prop(object, 'TransactionId') !== undefined ? 'TransactionCallback' : prop(object, 'Action') !== undefined ? 'InstrumentCallback' : null
-  const currencyName = firstText(at(object, 'Currency', 'Name'))
-  summary.amount = decimalAmount(prop(object, 'Amount'), currencyName)
+  const isTransaction = prop(object, 'TransactionId') !== undefined
+  summary.eventType = isTransaction ? 'TransactionCallback' : prop(object, 'Action') !== undefined ? 'InstrumentCallback' : null
+  // The state as the word the SDKs name it ("Purchase"), not the number it is sent as.
+  const stateWritten = writtenScalar(rawMember(rawObject, isTransaction ? 'CurrentState' : 'Action'))
+  const state = isTransaction ? transactionState(stateWritten) : instrumentActions(stateWritten)
+  summary.status = state ?? stateWritten
+  if (stateWritten !== null && state === null) {
+    summary.problems.push(
+      isTransaction
+        ? `CurrentState ${stateWritten} is not a TransactionType the plexouy SDKs define (${PLEXO_TRANSACTION_STATES.map((name, index) => `${index} ${name}`).join(', ')})`
+        : `Action ${stateWritten} is not an ActionType the plexouy SDKs define`,
+    )
+  }
   summary.paymentMethod = firstText(prop(object, 'InstrumentName'))
   const fields = summary.fields
   pushField(fields, 'Client', prop(object, 'Client'))
   pushField(fields, 'Transaction id', prop(object, 'TransactionId'))
   pushField(fields, 'Invoice number', prop(object, 'InvoiceNumber'))
-  pushField(fields, 'Current state', prop(object, 'CurrentState'))
-  pushField(fields, 'Amount', summary.amount?.amountDisplay)
+  if (stateWritten !== null)
+    pushField(fields, isTransaction ? 'Current state' : 'Action', state === null || state === stateWritten ? stateWritten : `${state} (${stateWritten})`)
+  envelopeAmount(rawObject, summary)
   pushField(fields, 'Instrument', prop(object, 'InstrumentName'))
-  pushField(fields, 'Installments', prop(object, 'Installments'))
+  pushField(fields, 'Installments', writtenScalar(rawMember(rawObject, 'Installments')))
   pushField(fields, 'Fingerprint', prop(inner, 'Fingerprint'))
   const expiry = prop(inner, 'UTCUnixTimeExpiration')
   if (typeof expiry === 'number') pushField(fields, 'Expires', `${expiry} (${isoFromSeconds(expiry)})`)
