@@ -118,6 +118,24 @@ describe('delivery judge', () => {
     expect(judging.judge(shop.id, plainJson, false, 'stripe').provider.id).toBe('stripe')
   })
 
+  test('judges a stored capture for its recognition only (re-analysis) or in full (opening it): the same recognition, the field listing only in full', async ({
+    dataDir,
+    openStore,
+  }) => {
+    const { judging, storeAtShop } = await setUp(dataDir, await openStore(), true)
+    const unknownSender: DeliveryToJudge = { ...plainJson, body: Buffer.from('{"order":"A-1","status":"paid","lines":[{"sku":"X","qty":2}]}') }
+    const stored = await storeAtShop(unknownSender)
+
+    const recognitionOnly = judging.judgeCapture(stored, unknownSender.body, false)
+    const opened = judging.judgeCapture(stored, unknownSender.body)
+
+    expect(recognitionOnly.provider.id).toBe('unknown')
+    expect(recognitionOnly.summary.fields).toEqual([])
+    expect(opened.summary.fields).toContainEqual({ label: 'lines[0].sku', value: 'X' })
+    expect(toRecognition(recognitionOnly)).toEqual(toRecognition(opened))
+    expect(toRecognition(recognitionOnly)).toEqual(stored.recognition)
+  })
+
   test('fetches the certificate a PayPal capture names, stores the recognition it gives and says so', async ({ dataDir, openStore }) => {
     const store = await openStore()
     const { keys, judging, shop, fetched, published, storeAtShop } = await setUp(dataDir, store, true)

@@ -29,13 +29,24 @@ export interface DeliveryJudgeDeps {
   logger: Logger
 }
 
+/** A stored capture, as much of it as judging needs (its body is read separately). */
+export type CaptureToJudge = Pick<StoredCapture, 'endpointId' | 'method' | 'target' | 'headers' | 'receivedAt'>
+
 /** Plain functions (no `this`), so the composition root can hand them around on their own. */
 export interface DeliveryJudge {
   /**
-   * `full: false` when only the recognition is kept (see `judgeDelivery`). `asProvider`: recognise
-   * as this provider whatever the endpoint says (an imported body the user labelled).
+   * `full: false` when the caller keeps only the recognition (`toRecognition`: the capture path,
+   * re-analysis, imports): the generic field listing of an unknown sender, which only an opened
+   * capture shows, is not built (it doubles the work of judging such a body). `asProvider`:
+   * recognise as this provider whatever the endpoint says (an imported body the user labelled).
    */
   judge: (endpointId: string, delivery: DeliveryToJudge, full?: boolean, asProvider?: PinnableProviderId) => DeliveryAnalysis
+  /**
+   * A stored capture judged again, as of its arrival, with its endpoint's current settings and
+   * keys: `full` as for `judge` (`false` to re-analyse after a key or setting change, `true` to
+   * open it). Hand this function itself to a caller, so `full` always reaches it.
+   */
+  judgeCapture: (capture: CaptureToJudge, body: Buffer, full?: boolean) => DeliveryAnalysis
   /**
    * For a capture just stored: when it is a PayPal callback judged `no-key`, fetches the certificate
    * it names (only with a webhook id, only from PayPal's certificate location; see
@@ -66,8 +77,14 @@ export function createDeliveryJudge(deps: DeliveryJudgeDeps): DeliveryJudge {
     return analysis
   }
 
+  function judgeCapture(capture: CaptureToJudge, body: Buffer, full = true): DeliveryAnalysis {
+    const { method, target, headers } = capture
+    return judge(capture.endpointId, { method, target, headers, body, receivedAt: new Date(capture.receivedAt) }, full)
+  }
+
   return {
     judge,
+    judgeCapture,
     recheckPaypalCapture(stored) {
       if (stored.recognition?.provider.id !== 'paypal' || stored.recognition.verdict.status !== 'no-key') return Promise.resolve()
       return paypalCertificates
@@ -75,7 +92,7 @@ export function createDeliveryJudge(deps: DeliveryJudgeDeps): DeliveryJudge {
         .then(async (fetched) => {
           if (!fetched) return
           const body = await deps.store.readBody(stored.id)
-          const recognition = toRecognition(judge(stored.endpointId, { ...stored, body, receivedAt: new Date(stored.receivedAt) }, false))
+          const recognition = toRecognition(judgeCapture(stored, body, false))
           await deps.store.updateRecognitions([{ id: stored.id, recognition }])
           deps.events.publish({ type: 'captures-reanalyzed', endpointId: stored.endpointId, count: 1 })
         })

@@ -105,7 +105,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     issues.add(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
     const paypalCertificates = createPaypalCertificates({ logger: deps.logger, now, ...deps.paypalCertificates })
-    const { judge, recheckPaypalCapture } = createDeliveryJudge({ endpoints, keys, paypalCertificates, store, events, logger: deps.logger })
+    const { judge, judgeCapture, recheckPaypalCapture } = createDeliveryJudge({ endpoints, keys, paypalCertificates, store, events, logger: deps.logger })
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
 
@@ -222,8 +222,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       history,
       ownReceiver: { ports: () => [receiver.port], publicUrls: () => [tunnel.publicUrl()].filter((url) => url !== null) },
       exchange,
-      judge: (capture, body) =>
-        judge(capture.endpointId, { method: capture.method, target: capture.target, headers: capture.headers, body, receivedAt: new Date(capture.receivedAt) }),
+      // The function itself: re-analysis asks for the recognition only (full = false), and a wrapper dropped that.
+      judge: judgeCapture,
     })
 
     return {
