@@ -122,3 +122,16 @@ test('the IXOPAY warning appears when the default answer is not 200 OK, and bad 
   await expect(dialog.getByTestId('answers-saved')).toBeVisible()
   await expect(dialog.getByTestId('answer-warnings')).toHaveCount(0)
 })
+
+test('the failure rate reads as one line: "Answer 30 % of deliveries with:", its percent field only as wide as a percentage', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'rate')
+  const dialog = await openAnswers(page, endpoint.slug)
+  await dialog.getByTestId('failure-rate-add').click()
+  const percent = dialog.getByTestId('failure-rate-percent')
+  await expect(percent).toHaveValue('30')
+  const field = await percent.boundingBox()
+  const label = await dialog.getByTestId('failure-rate-section').locator('label.inline-field').boundingBox()
+  expect(field?.width).toBeLessThan(100)
+  // One line of text: the label is no taller than its input.
+  expect(label?.height).toBeLessThanOrEqual((field?.height ?? 0) + 2)
+})
