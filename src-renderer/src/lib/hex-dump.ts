@@ -1,5 +1,5 @@
 /** A classic hex dump: offset, 16 bytes in hex, their printable ASCII. */
-const BYTES_PER_LINE = 16
+export const HEX_BYTES_PER_LINE = 16
 
 const hexByte = Array.from({ length: 256 }, (_, value) => value.toString(16).padStart(2, '0'))
 
@@ -7,10 +7,10 @@ export function hexDump(bytes: Uint8Array, start: number, end: number): string {
   const lines: string[] = []
   const limit = Math.min(end, bytes.length)
   const offsetWidth = Math.max(4, (bytes.length - 1).toString(16).length)
-  for (let lineStart = start; lineStart < limit; lineStart += BYTES_PER_LINE) {
+  for (let lineStart = start; lineStart < limit; lineStart += HEX_BYTES_PER_LINE) {
     let hex = ''
     let ascii = ''
-    for (let column = 0; column < BYTES_PER_LINE; column++) {
+    for (let column = 0; column < HEX_BYTES_PER_LINE; column++) {
       const index = lineStart + column
       if (index < limit) {
         const value = bytes[index] ?? 0
