@@ -260,7 +260,15 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const wanted = hashDeliveryKey(deliveryKey)
       // Memory keeps a 32-bit hash of each key: the few candidates are confirmed on their records.
       const candidates = index.slotsOf(undefined, (block, slot) => block.deliveryHash[slot] === wanted)
-      return (await reader.summariesOf(candidates)).filter((summary) => summary.deliveryKey === deliveryKey)
+      // Read a batch at a time: a delivery of thousands of attempts (a monitoring ping's identical
+      // bytes every 10 s) read all at once put 9,000 reads in flight together, each with its buffer
+      // and promises, and garbage collection took 27% of getDelivery's time (V8 CPU profile).
+      const attempts: CaptureSummary[] = []
+      for (let start = 0; start < candidates.length; start += DELIVERY_READ_BATCH) {
+        const batch = await reader.summariesOf(candidates.slice(start, start + DELIVERY_READ_BATCH))
+        for (const summary of batch) if (summary.deliveryKey === deliveryKey) attempts.push(summary)
+      }
+      return attempts
     },
     async ids(endpointId, filter) {
       return (await search.matching(endpointId, filter)).map(({ block, slot }) => table.idOf(block, slot))
@@ -326,6 +334,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     },
   }
 }
+
+/** Candidate attempts of a delivery read at once (`deliveryAttempts`). */
+const DELIVERY_READ_BATCH = 200
 
 /** How long after start-up the segments read from JSON start getting their snapshots: the first page comes first. */
 const SNAPSHOT_BACKFILL_DELAY_MS = 3_000
