@@ -132,7 +132,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       shutdown: shutdown.signal,
       // Read when a forward is sent, after the receiver and the tunnel have started.
       ownReceiver: { ports: () => [receiver.port], publicUrls: () => [tunnel.publicUrl()].filter((url) => url !== null) },
-      endpointBySlug: (slug) => endpoints.findBySlug(slug),
+      endpoints,
     })
     const sequenceFile = await openSequenceCountersFile(join(config.dataDir, 'answer-sequences.json'), quarantineDir, now, deps.logger)
     issues.add(sequenceFile.issue)

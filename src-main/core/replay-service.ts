@@ -41,7 +41,8 @@ import {
   type ReplaySource,
 } from './replay'
 import type { ReplayHistory } from './store/replay-history'
-import type { StoredCapture, StoredEndpoint } from './store/persisted-schema'
+import type { StoredCapture } from './store/persisted-schema'
+import type { EndpointRegistry } from './endpoints'
 import { signedPathFor } from './recognition'
 import { splitTarget } from '../shared/slug'
 
@@ -66,8 +67,11 @@ export interface ReplayServiceDeps {
   shutdown: AbortSignal
   /** This app's receiver addresses, so a forward to itself is refused. */
   ownReceiver?: OwnReceiver
-  /** The endpoint at `/<slug>` of the receiver, if any: a test callback sent there is verified with its settings. */
-  endpointBySlug(slug: string): Pick<StoredEndpoint, 'providerSettings'> | undefined
+  /**
+   * The endpoints, for their signed-path setting: a test callback sent to `/<slug>` of the receiver
+   * is verified with that endpoint's, and a capture's signature was verified with its own endpoint's.
+   */
+  endpoints: Pick<EndpointRegistry, 'find' | 'findBySlug'>
 }
 
 interface BulkJob {
@@ -110,7 +114,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
     const url = new URL(targetUrl)
     if (deps.ownReceiver === undefined || ownReceiverProblem(url, deps.ownReceiver) === null) return undefined
     const target = `${url.pathname}${url.search}`
-    const settings = deps.endpointBySlug(splitTarget(target).slug)?.providerSettings
+    const settings = deps.endpoints.findBySlug(splitTarget(target).slug)?.providerSettings
     return settings ? signedPathFor(target, settings) : undefined
   }
 
@@ -123,10 +127,12 @@ export function createReplayService(deps: ReplayServiceDeps) {
   return {
     async preview(input: Omit<ReplayCaptureInput, 'send'>): Promise<ReplayPreview> {
       const { capture, request, resign } = await prepare(input)
+      const settings = deps.endpoints.find(capture.endpointId)?.providerSettings
       const pathWarning = pathSignatureWarning({
         providerId: capture.recognition?.provider.id ?? null,
         keys: deps.keysOf(capture.endpointId),
         capturedTarget: request.captured.target,
+        signedPath: settings ? signedPathFor(request.captured.target, settings) : undefined,
         sentTarget: request.target,
         resign,
       })

@@ -15,30 +15,36 @@ export interface PathSignatureInput {
   /** The endpoint's keys (a generic scheme's template says whether it signs the path). */
   keys: readonly SigningKey[]
   capturedTarget: string
+  /**
+   * The path and query an IXOPAY signature was verified against when it is not `capturedTarget`:
+   * the endpoint's signed-path setting (recognition.ts `signedPathFor`), so the warning compares
+   * the resend with the path the verdict was computed for. A generic scheme is verified against
+   * the target as received.
+   */
+  signedPath?: string | undefined
   sentTarget: string
   /** What re-signing did, when it was asked for. */
   resign: ResignSummary | null
 }
 
-/** Which scheme of this capture signs the path, by name, or `null`. */
-function pathSigningScheme(providerId: string | null, keys: readonly SigningKey[]): string | null {
-  if (providerId === 'ixopay') return 'IXOPAY'
-  if (providerId === 'generic') {
-    const signsPath = keys.some((key) => key.kind === 'generic-hmac' && key.config.signed !== 'body' && PATH_TOKEN.test(key.config.signed.template))
-    if (signsPath) return 'This endpoint’s HMAC scheme'
+/** Which scheme of this capture signs the path, by name, and the path it was signed for; or `null`. */
+function pathSigningScheme(input: PathSignatureInput): { name: string; signedFor: string } | null {
+  if (input.providerId === 'ixopay') return { name: 'IXOPAY', signedFor: input.signedPath ?? input.capturedTarget }
+  if (input.providerId === 'generic') {
+    const signsPath = input.keys.some((key) => key.kind === 'generic-hmac' && key.config.signed !== 'body' && PATH_TOKEN.test(key.config.signed.template))
+    if (signsPath) return { name: 'This endpoint’s HMAC scheme', signedFor: input.capturedTarget }
   }
   return null
 }
 
 /** A warning when the path changes and the capture's signature covers it (and re-signing did not fix it). */
 export function pathSignatureWarning(input: PathSignatureInput): string | null {
-  if (input.sentTarget === input.capturedTarget) return null
-  const scheme = pathSigningScheme(input.providerId, input.keys)
-  if (scheme === null) return null
+  const scheme = pathSigningScheme(input)
+  if (scheme === null || input.sentTarget === scheme.signedFor) return null
   if (input.resign !== null && input.resign.changes.length > 0) return null
   const fix =
     input.resign === null
       ? 'Re-sign (the endpoint’s key signs the new path), or send to the captured path'
       : 'Re-signing changed nothing (is the endpoint’s key configured?): add the key, or send to the captured path'
-  return `${scheme} signs the request path: the capture was signed for ${input.capturedTarget}, this goes to ${input.sentTarget}, so the target’s signature check will fail. ${fix}.`
+  return `${scheme.name} signs the request path: the capture was signed for ${scheme.signedFor}, this goes to ${input.sentTarget}, so the target’s signature check will fail. ${fix}.`
 }
