@@ -79,6 +79,17 @@ test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', asy
   await expect(schedule.getByTestId('delivery-schedule-source')).toHaveAttribute('href', /^https:\/\/documentation\.ixopay\.com\//)
   await page.screenshot({ path: SCREENSHOT })
 
+  // From the keyboard: Compare swaps the view, and focus goes with it (not to the page behind the
+  // dialog), then back to the same attempt's button.
+  const compareThird = attempts.nth(2).getByTestId('delivery-compare-previous')
+  await compareThird.focus()
+  await page.keyboard.press('Enter')
+  await expect(dialog.getByTestId('compare-view')).toBeVisible()
+  await expect(dialog.getByTestId('delivery-back')).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(attempts).toHaveCount(3)
+  await expect(compareThird).toBeFocused()
+
   // A fourth attempt after the 200 is flagged as a duplicate, live.
   expect(await send(retried)).toBe(200)
   await expect(attempts).toHaveCount(4)

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { CaptureSummary } from '@shared/views'
 import type { DeliveryAttemptInfo, RetrySchedule } from '@shared/deliveries'
 import type { DeliveryView as DeliveryData } from '@shared/views'
@@ -17,6 +17,23 @@ import './delivery-view.css'
 export function DeliveryView({ captureId }: { captureId: string }) {
   const { data, error, isPending } = useDelivery(captureId)
   const [comparing, setComparing] = useState<{ leftId: string; rightId: string } | null>(null)
+  const viewRef = useRef<HTMLDivElement>(null)
+  const lastComparedId = useRef<string | null>(null)
+  // The button pressed goes away with the view it was in: focus follows to the other view (Back,
+  // or the attempt's Compare button on return) instead of dropping to the page behind the dialog.
+  useEffect(() => {
+    const view = viewRef.current
+    if (view === null) return
+    if (comparing) {
+      lastComparedId.current = comparing.rightId
+      view.querySelector<HTMLElement>('[data-testid=delivery-back]')?.focus()
+    } else if (lastComparedId.current !== null) {
+      // The row first, then its button: a descendant selector would also match through the
+      // capture detail around the dialog, which carries the open capture's id too.
+      const row = view.querySelector(`[data-testid=delivery-attempt][data-capture-id="${CSS.escape(lastComparedId.current)}"]`)
+      row?.querySelector<HTMLElement>('[data-testid=delivery-compare-previous]')?.focus()
+    }
+  }, [comparing])
   if (isPending) return <p className="muted">Loading the delivery…</p>
   if (error) {
     const isGone = error instanceof ApiCallError && error.code === 'NOT_FOUND'
@@ -28,7 +45,7 @@ export function DeliveryView({ captureId }: { captureId: string }) {
   }
   if (comparing) {
     return (
-      <div>
+      <div ref={viewRef}>
         <button type="button" className="link-button delivery-small" onClick={() => setComparing(null)} data-testid="delivery-back">
           ← Back to the delivery
         </button>
@@ -36,7 +53,11 @@ export function DeliveryView({ captureId }: { captureId: string }) {
       </div>
     )
   }
-  return <LoadedDelivery delivery={data} currentId={captureId} onCompare={setComparing} />
+  return (
+    <div ref={viewRef}>
+      <LoadedDelivery delivery={data} currentId={captureId} onCompare={setComparing} />
+    </div>
+  )
 }
 
 interface LoadedDeliveryProps {
