@@ -23,11 +23,11 @@ test('Escape and Close with unsaved rules or steps ask first; Cancel keeps the w
   await dialog.getByTestId('answers-close').click()
   await expect(dialog).toBeHidden()
 
-  // A sequence of two steps, unsaved: Escape asks, and Cancel keeps the dialog and the steps.
+  // A sequence (three steps) with a fourth added, unsaved: Escape asks, and Cancel keeps the dialog and the steps.
   const again = await openAnswers(page, endpoint.slug)
   await again.getByTestId('sequence-add').click()
   await again.getByTestId('sequence-step-add').click()
-  await expect(again.getByTestId('sequence-step')).toHaveCount(2)
+  await expect(again.getByTestId('sequence-step')).toHaveCount(4)
   await page.keyboard.press('Escape')
   await expect(confirm).toBeVisible()
   await expect(confirm).toContainText('Discard unsaved changes?')
@@ -35,14 +35,14 @@ test('Escape and Close with unsaved rules or steps ask first; Cancel keeps the w
   await confirm.getByRole('button', { name: 'Cancel' }).click()
   await expect(confirm).toBeHidden()
   await expect(again).toBeVisible()
-  await expect(again.getByTestId('sequence-step')).toHaveCount(2)
+  await expect(again.getByTestId('sequence-step')).toHaveCount(4)
 
   // Escape inside the question also means "keep editing".
   await again.getByTestId('answers-close').click()
   await expect(confirm).toBeVisible()
   await page.keyboard.press('Escape')
   await expect(confirm).toBeHidden()
-  await expect(again.getByTestId('sequence-step')).toHaveCount(2)
+  await expect(again.getByTestId('sequence-step')).toHaveCount(4)
 
   // Save: closing no longer asks.
   await again.getByTestId('answers-save').click()
@@ -62,5 +62,5 @@ test('Escape and Close with unsaved rules or steps ask first; Cancel keeps the w
     endpointId: endpoint.id,
   })
   expect(saved.config.rules).toEqual([])
-  expect(saved.config.sequence?.steps).toHaveLength(2)
+  expect(saved.config.sequence?.steps).toHaveLength(4)
 })

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { answerConfigSchemas, MAX_ANSWER_BODY_BYTES, MAX_ANSWER_HEADERS, MAX_HEADER_VALUE_LENGTH } from '@shared/responses'
+import { answerConfigSchemas, DEFAULT_ANSWER_CONFIG, MAX_ANSWER_BODY_BYTES, MAX_ANSWER_HEADERS, MAX_HEADER_VALUE_LENGTH } from '@shared/responses'
 import { MAX_RULE_NAME_CHARS } from '@shared/answer-rules'
-import { answerErrors, answerFromDraft, newRule, respondDraft, ruleErrors, type AnswerDraft, type RuleDraft } from './answer-draft'
+import {
+  answerErrors,
+  answerFromDraft,
+  configFromDraft,
+  configProblems,
+  draftFromConfig,
+  newRetrySequence,
+  newRule,
+  respondDraft,
+  ruleErrors,
+  type AnswerDraft,
+  type RuleDraft,
+} from './answer-draft'
 
 const formAccepts = (draft: AnswerDraft) => Object.keys(answerErrors(draft)).length === 0
 const apiAccepts = (draft: AnswerDraft) => answerConfigSchemas.answer.safeParse(answerFromDraft(draft)).success
@@ -72,5 +84,19 @@ describe('the rule form checks what the API checks', () => {
 
   it('refuses a JSON path with an empty segment', () => {
     expect(ruleErrors({ ...newRule(0), jsonPath: 'a..b' }).jsonPath).toMatch(/^A JSON path is dotted keys/)
+  })
+})
+
+describe('a new sequence', () => {
+  it('is the retry test its button names, 500 twice then 200 with body OK, and the API takes it', () => {
+    const draft = { ...draftFromConfig(DEFAULT_ANSWER_CONFIG), sequence: newRetrySequence() }
+    expect(configProblems(draft)).toEqual([])
+    const config = answerConfigSchemas.config.parse(configFromDraft(draft))
+    expect(config.sequence?.afterLast).toBe('repeat-last')
+    expect(config.sequence?.steps).toMatchObject([
+      { kind: 'respond', status: 500, body: null },
+      { kind: 'respond', status: 500, body: null },
+      { kind: 'respond', status: 200, body: { text: 'OK' } },
+    ])
   })
 })

@@ -178,6 +178,15 @@ export function answerFromDraft(draft: AnswerDraft): AnswerSpec {
   }
 }
 
+/**
+ * What "Add a sequence" starts with: the retry test its button names, 500 twice then 200 with body
+ * OK (IXOPAY's acknowledgement, and a 2xx for every other provider), ready to edit.
+ */
+export function newRetrySequence(): NonNullable<ConfigDraft['sequence']> {
+  const steps = [respondDraft(500), respondDraft(500), respondDraft(200, 'OK')]
+  return { enabled: true, afterLast: 'repeat-last', steps: steps.map((answer) => ({ key: newKey(), answer })) }
+}
+
 export function newRule(index: number): RuleDraft {
   return {
     key: newKey(),

@@ -1,6 +1,6 @@
 /** An answer sequence ("500 twice, then 200"), counted per delivery key, with its reset. */
 import { useId } from 'react'
-import { newKey, respondDraft, type ConfigDraft } from './answer-draft'
+import { newKey, newRetrySequence, respondDraft, type ConfigDraft } from './answer-draft'
 import { AnswerEditor } from './answer-editor'
 
 interface SequenceSectionProps {
@@ -20,13 +20,8 @@ export function SequenceSection({ draft, onChange, onReset, resetState, isResett
         Sequence <span className="muted">(retry testing, counted per delivery: transaction or event id, else body hash)</span>
       </h3>
       {sequence === null ? (
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => onChange({ ...draft, sequence: { enabled: true, afterLast: 'repeat-last', steps: [{ key: newKey(), answer: respondDraft(500) }] } })}
-          data-testid="sequence-add"
-        >
-          + Add a sequence (e.g. 500 twice, then 200 OK)
+        <button type="button" className="button button-small" onClick={() => onChange({ ...draft, sequence: newRetrySequence() })} data-testid="sequence-add">
+          + Add a sequence: 500 twice, then 200 OK
         </button>
       ) : (
         <>
