@@ -6,7 +6,7 @@ import { ApiCallError } from '../../api/api-client'
 import { answerLongLabel, answerStatusClass } from '../../lib/answer'
 import { formatCount, formatFullTime, formatListTime } from '../../lib/format'
 import { CompareView } from '../compare/compare-view'
-import { describeDrift, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
+import { deliveryOutcome, describeDrift, describeDuplicates, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
 import { useDelivery } from './delivery-queries'
 import './delivery-view.css'
 
@@ -70,8 +70,7 @@ function LoadedDelivery({ delivery, currentId, onCompare }: LoadedDeliveryProps)
   const byId = new Map(delivery.attempts.map((attempt) => [attempt.id, attempt]))
   const first = delivery.attempts[0]
   const summary = first?.recognition?.summary
-  const delivered = delivery.timeline.some((row) => row.succeeded)
-  const duplicates = delivery.timeline.filter((row) => row.afterSuccess).length
+  const { delivered, duplicates, moreDuplicatesUnlisted } = deliveryOutcome(delivery.timeline, delivery.totalAttempts)
   return (
     <div className="delivery-view" data-testid="delivery-view" data-delivery-key={delivery.deliveryKey}>
       <div className="delivery-summary">
@@ -90,7 +89,11 @@ function LoadedDelivery({ delivery, currentId, onCompare }: LoadedDeliveryProps)
             {formatCount(delivery.totalAttempts)} {delivery.totalAttempts === 1 ? 'attempt' : 'attempts'}
           </span>
           <span className={`tag ${delivered ? 'delivery-tag-ok' : 'tag-danger'}`}>{delivered ? 'delivered (2xx)' : 'not delivered yet'}</span>
-          {duplicates > 0 && <span className="tag delivery-tag-warn">{duplicates} after a 2xx</span>}
+          {duplicates > 0 && (
+            <span className="tag delivery-tag-warn" data-testid="delivery-duplicate-count">
+              {describeDuplicates(duplicates, moreDuplicatesUnlisted)}
+            </span>
+          )}
         </div>
       </div>
 
