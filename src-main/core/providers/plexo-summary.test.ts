@@ -74,6 +74,16 @@ describe('Plexo legacy callback summary', () => {
 })
 
 describe('Plexo REST callback summary', () => {
+  it('never shows a card number whole, whatever card.name holds', () => {
+    const vector = loadVectors('plexo.json').find((each) => each.name === 'plexo-rest-payment-callback-approved')
+    if (!vector) throw new Error('vector missing')
+    expect(analyze(vector.body).summary.maskedCard).toBe('555555******4444')
+    const unmasked = vector.body.replace(/"card":\{[^}]*\}/, '"card":{"name":"4111111111111111","type":"credit"}')
+    expect(unmasked).toContain('"name":"4111111111111111"')
+    expect(analyze(unmasked).summary.maskedCard).toBe('411111******1111')
+    expect(analyze(unmasked.replace('"name":"4111111111111111"', '"name":"VISA 4111111111111111"')).summary.maskedCard).toBe('VISA 411111******1111')
+  })
+
   it('shows amount.total as written', () => {
     const vector = loadVectors('plexo.json').find((each) => each.name === 'plexo-rest-payment-callback-approved')
     if (!vector) throw new Error('vector missing')

@@ -17,7 +17,7 @@ import { decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { certificatesFor } from '../keys/key-lookups'
 import { checkRsaPkcs1, type RsaCheck } from './rsa'
-import { decimalAmount, emptySummary, pushField, unreadableSummary } from './summary'
+import { decimalAmount, emptySummary, maskCard, maskPans, pushField, unreadableSummary } from './summary'
 import {
   invalidVerdict,
   isoFromSeconds,
@@ -294,6 +294,16 @@ function writtenScalar(node: RawJson | undefined): string | null {
   return null
 }
 
+/**
+ * `card.name` as the card to show: Plexo writes the number masked ("555555XXXXXX4444"), but a
+ * number written whole (a sandbox, a processor that does not mask) must not be shown whole either.
+ */
+function maskedCardName(name: string | null): string | null {
+  if (name === null || !/^[0-9Xx*•]{12,19}$/.test(name)) return name === null ? null : maskPans(name)
+  const digits = name.replace(/[Xx•]/g, '*')
+  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`
+}
+
 function parsePaymentDto(body: JsonObject, raw: RawJson | null): DeliverySummary {
   const summary = emptySummary('json')
   summary.status = firstText(body.status)
@@ -306,8 +316,7 @@ function parsePaymentDto(body: JsonObject, raw: RawJson | null): DeliverySummary
   summary.amount = decimalAmount(writtenScalar(rawMember(rawMember(raw, 'amount'), 'total')), at(body, 'amount', 'currency'))
   summary.paymentMethod = firstText(at(body, 'paymentMethod', 'name'), at(body, 'paymentMethod', 'id'))
   const card = at(body, 'paymentMethod', 'card')
-  const cardName = firstText(prop(card, 'name'))
-  summary.maskedCard = cardName && /^[0-9Xx*•]{12,19}$/.test(cardName) ? cardName.replace(/[Xx•]/g, '*') : cardName
+  summary.maskedCard = maskCard(prop(card, 'bin'), prop(card, 'last4')) ?? maskedCardName(firstText(prop(card, 'name')))
   if (summary.status === 'denied' || summary.status === 'failed') {
     summary.errorCode = firstText(prop(last, 'resultCode'))
     summary.errorMessage = firstText(prop(last, 'resultMessage'))
