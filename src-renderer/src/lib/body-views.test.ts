@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { analyseBody, withoutJsonView } from './body-views'
+import { analyseBody, withoutJsonView, parseFormFields } from './body-views'
 import { MAX_PRETTY_XML_CHARS } from './xml-pretty'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
@@ -38,5 +38,45 @@ describe('analyseBody', () => {
 
   it('never formats HTML as XML', () => {
     expect(analyseBody(utf8('<html><body>x</body></html>'), 'text/html').preferred).toBe('text')
+  })
+})
+
+describe('parseFormFields', () => {
+  it('decodes fields in order, duplicates kept, as servers decode them', () => {
+    expect(parseFormFields('status=OK&name=J%C3%BCrgen+M&x=1&x=2')).toEqual({
+      fields: [
+        ['status', 'OK'],
+        ['name', 'Jürgen M'],
+        ['x', '1'],
+        ['x', '2'],
+      ],
+      total: 4,
+    })
+  })
+
+  it('keeps a ? that starts the body as part of the first name', () => {
+    expect(parseFormFields('?a=1&b=2').fields).toEqual([
+      ['?a', '1'],
+      ['b', '2'],
+    ])
+  })
+
+  it('decodes only the first fields asked for and counts them all, empty pieces not counted', () => {
+    const body = Array.from({ length: 5000 }, (_, index) => `f${index}=v+${index}`).join('&') + '&&'
+    const { fields, total } = parseFormFields(body, 3)
+    expect(fields).toEqual([
+      ['f0', 'v 0'],
+      ['f1', 'v 1'],
+      ['f2', 'v 2'],
+    ])
+    expect(total).toBe(5000)
+    expect(parseFormFields('a=1&&b', 10)).toEqual({
+      fields: [
+        ['a', '1'],
+        ['b', ''],
+      ],
+      total: 2,
+    })
+    expect(parseFormFields('', 10)).toEqual({ fields: [], total: 0 })
   })
 })

@@ -75,7 +75,28 @@ function isTextualType(type: string): boolean {
   return type.startsWith('text/') || type.endsWith('json') || type.endsWith('xml') || type === 'application/x-www-form-urlencoded'
 }
 
-/** Form fields in body order, duplicates kept; values decoded the way servers decode them. */
-export function parseFormFields(text: string): Array<[name: string, value: string]> {
-  return [...new URLSearchParams(text)]
+export interface FormFields {
+  /** The first fields, in body order, duplicates kept; names and values decoded the way servers decode them. */
+  fields: Array<[name: string, value: string]>
+  /** How many fields the body holds in all. */
+  total: number
+}
+
+/**
+ * The first `maxFields` form fields and how many there are. Only those are decoded: decoding every
+ * field of an 8 MB body (190,000 of them) held the UI thread for over a second to show 2,000.
+ */
+export function parseFormFields(text: string, maxFields: number = Number.POSITIVE_INFINITY): FormFields {
+  let total = 0
+  let shownEnd = 0
+  for (let start = 0; start <= text.length;) {
+    const separator = text.indexOf('&', start)
+    const end = separator < 0 ? text.length : separator
+    // Empty pieces (`a=1&&b=2`) are not fields.
+    if (end > start && ++total <= maxFields) shownEnd = end
+    start = end + 1
+  }
+  // URLSearchParams drops a `?` that starts its input (a query string's); in a form body that `?`
+  // belongs to the first name, and the leading `&` keeps it.
+  return { fields: [...new URLSearchParams(`&${text.slice(0, shownEnd)}`)], total }
 }

@@ -8,9 +8,8 @@ interface FormBodyProps {
 }
 
 export function FormBody({ text }: FormBodyProps) {
-  const fields = useMemo(() => parseFormFields(text), [text])
-  if (fields.length === 0) return <p className="muted">No form fields.</p>
-  const shown = fields.slice(0, MAX_FORM_ROWS)
+  const { fields: shown, total } = useMemo(() => parseFormFields(text, MAX_FORM_ROWS), [text])
+  if (total === 0) return <p className="muted">No form fields.</p>
   return (
     <div data-testid="form-body">
       <table className="kv-table">
@@ -29,9 +28,9 @@ export function FormBody({ text }: FormBodyProps) {
           ))}
         </tbody>
       </table>
-      {fields.length > shown.length && (
-        <p className="muted">
-          Showing {shown.length} of {fields.length} fields; the Raw tab has them all.
+      {total > shown.length && (
+        <p className="muted" data-testid="form-fields-shown">
+          Showing {shown.length} of {total} fields; the Raw tab has them all.
         </p>
       )}
     </div>
