@@ -82,6 +82,8 @@ test('the IXOPAY warning appears when the default answer is not 200 OK, and bad 
   const dialog = await openAnswers(page, endpoint.slug)
   await expect(dialog.getByTestId('answer-warnings')).toHaveCount(0)
   await expect(dialog.getByTestId('answer-warnings-basis')).toContainText('IXOPAY (expects HTTP 200 with body OK)')
+  // The provider default says what it sends here, not a list of every provider.
+  await expect(dialog.getByTestId('default-provider-hint')).toHaveText('(as each provider expects, here IXOPAY: HTTP 200 with body OK; unknown senders: 200)')
   await dialog.getByTestId('default-custom').check()
   const editor = dialog.getByTestId('default-answer-editor')
 
@@ -125,6 +127,9 @@ test('the failure rate reads as one line: "Answer 30 % of deliveries with:", its
   const endpoint = await inspector.openOwnEndpoint(page, 'rate')
   const dialog = await openAnswers(page, endpoint.slug)
   await dialog.getByTestId('failure-rate-add').click()
+  // No callback yet: the provider default lists the common cases, and the check says nothing is known.
+  await expect(dialog.getByTestId('default-provider-hint')).toContainText('Adyen classic: [accepted]')
+  await expect(dialog.getByTestId('answer-warnings-basis')).toContainText('No provider recognised on this endpoint yet')
   const percent = dialog.getByTestId('failure-rate-percent')
   await expect(percent).toHaveValue('30')
   const field = await percent.boundingBox()

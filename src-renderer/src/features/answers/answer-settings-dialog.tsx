@@ -4,7 +4,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import type { Endpoint } from '@shared/views'
-import type { AnswerWarningsView } from '@shared/answer-warnings'
+import type { AnswerWarningProvider, AnswerWarningsView } from '@shared/answer-warnings'
 import { useAnswerConfig, useResetAnswerSequence, useSetAnswerConfig } from '../../api/queries'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ModalDialog } from '../../components/modal-dialog'
@@ -15,6 +15,7 @@ import { RulesSection } from './rules-section'
 import { SequenceSection } from './sequence-section'
 import { FailureRateSection } from './failure-rate-section'
 import { ProviderWarnings } from './provider-warnings'
+import { describeProviderDefault } from './provider-default-hint'
 import { useDraftWarnings } from './use-draft-warnings'
 import './answers.css'
 
@@ -143,7 +144,7 @@ function AnswerSettingsForm({ endpoint, initial, saved, onDirtyChange, onClose }
 
       <section className="settings-section" data-testid="default-answer">
         <h3 className="settings-heading">Default answer</h3>
-        <DefaultAnswer draft={draft} onChange={update} />
+        <DefaultAnswer draft={draft} onChange={update} providers={saved.providers} />
       </section>
 
       <RulesSection draft={draft} onChange={update} />
@@ -199,7 +200,14 @@ function AnswerSettingsForm({ endpoint, initial, saved, onDirtyChange, onClose }
   )
 }
 
-function DefaultAnswer({ draft, onChange }: { draft: ConfigDraft; onChange: (next: ConfigDraft) => void }) {
+interface DefaultAnswerProps {
+  draft: ConfigDraft
+  onChange: (next: ConfigDraft) => void
+  /** The providers this endpoint receives from, named in the provider default's hint. */
+  providers: AnswerWarningProvider[]
+}
+
+function DefaultAnswer({ draft, onChange, providers }: DefaultAnswerProps) {
   const id = useId()
   return (
     <>
@@ -212,7 +220,10 @@ function DefaultAnswer({ draft, onChange }: { draft: ConfigDraft; onChange: (nex
             onChange={() => onChange({ ...draft, defaultMode: 'provider-default' })}
             data-testid="default-provider"
           />{' '}
-          Provider default <span className="muted">(IXOPAY: 200 OK; Adyen classic: [accepted]; others 2xx; unknown senders: 200)</span>
+          Provider default{' '}
+          <span className="muted" data-testid="default-provider-hint">
+            ({describeProviderDefault(providers)})
+          </span>
         </label>
         <label>
           <input
