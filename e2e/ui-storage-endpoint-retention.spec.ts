@@ -24,6 +24,9 @@ test('storage settings: a per-endpoint cap keeps only the newest captures of tha
   const row = dialog.locator(`[data-testid=endpoint-retention-row][data-endpoint-slug="${endpoint.slug}"]`)
   await expect(row).toContainText('E2E retain')
   await expect(row).toContainText('5')
+  // Each field is named as its column reads.
+  await expect(row.getByTestId('endpoint-retention-maxCaptures')).toHaveAttribute('aria-label', 'E2E retain: keep at most (captures)')
+  await expect(row.getByTestId('endpoint-retention-maxAgeDays')).toHaveAttribute('aria-label', 'E2E retain: delete after (days)')
   await row.getByTestId('endpoint-retention-maxCaptures').fill('3')
   await row.getByTestId('endpoint-retention-maxAgeDays').fill('x')
   await expect(dialog.getByTestId('save-storage-settings')).toBeDisabled()

@@ -69,18 +69,18 @@ export function EndpointRetentionFields({
                 <td className="endpoint-retention-count">{endpoint.captureCount.toLocaleString()}</td>
                 {(
                   [
-                    ['maxCaptures', 'captures'],
-                    ['maxMiB', 'MiB'],
-                    ['maxAgeDays', 'days'],
+                    ['maxCaptures', 'keep at most (captures)'],
+                    ['maxMiB', 'keep at most (MiB)'],
+                    ['maxAgeDays', 'delete after (days)'],
                   ] as const
-                ).map(([field, unit]) => (
+                ).map(([field, column]) => (
                   <td key={field}>
                     <input
                       className="input"
                       inputMode="numeric"
                       value={typed[field]}
                       placeholder="no limit"
-                      aria-label={`${endpoint.name}: keep at most (${unit})`}
+                      aria-label={`${endpoint.name}: ${column}`}
                       aria-invalid={parseCap(typed[field]) === 'invalid'}
                       onChange={(event) => set(endpoint.id, field, event.target.value)}
                       data-testid={`endpoint-retention-${field}`}
