@@ -177,13 +177,12 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   })
 
   // ---- start-up -----------------------------------------------------------------------------
-  const opened = await openSegments(config.dir, config.quarantineDir, deps.now, io, issues)
   let current: Segment | undefined
   /** Logs with a torn tail or lost bytes: kept as they are, even when no capture is left in them. */
   const sealed = new Set<Segment>()
   /** Read from their JSON documents (written by an earlier version, or not closed cleanly): given a snapshot in the background. */
   const withoutSnapshot: Segment[] = []
-  for (const segmentFiles of opened) {
+  for await (const segmentFiles of openSegments(config.dir, config.quarantineDir, deps.now, io, issues)) {
     const segment = new Segment(config.dir, segmentFiles.number, null, segmentFiles.appendAt, io, renderSegment, openLogs)
     segments.set(segment.number, segment)
     const block = table.block(segment.number)

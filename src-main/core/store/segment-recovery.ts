@@ -26,7 +26,7 @@ import { entryFromLogged } from './capture-index'
 import { moveAside } from './data-file'
 import { loggedCaptureSchema, storedCaptureSchema } from './persisted-schema'
 import { readSegmentIndex, type IndexEntry } from './segment-index'
-import type { StorageIssues } from './storage-issues'
+import { StorageIssues } from './storage-issues'
 import { readMatchingSnapshot } from './table-snapshot'
 
 const INDEX_FILE = /^(\d{6,})\.json$/
@@ -48,8 +48,20 @@ export interface OpenedSegment {
   withoutSnapshot: boolean
 }
 
-/** Opens every segment in `dir`, in order; problems found are added to `issues`. */
-export async function openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssues): Promise<OpenedSegment[]> {
+/**
+ * Segments read ahead while the caller takes in the one before: opening a segment is a handful of
+ * small file operations in the thread pool (its snapshot or document, its log's size), so
+ * reading them one at a time left the event loop idle for most of a start-up.
+ */
+export const SEGMENTS_READ_AHEAD = 4
+
+/**
+ * Opens every segment in `dir`, in order. The caller takes each one's entries into memory before
+ * asking for the next, so they die young: holding every segment's entries until the last one was
+ * read made the garbage collector copy all of them (100,000 entries: scavenges of 100-250 ms, 40%
+ * of the start-up). Problems found are added to `issues`.
+ */
+export async function* openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssues): AsyncGenerator<OpenedSegment> {
   const names = await readdir(dir)
   const numbers = [
     ...new Set(
@@ -59,9 +71,25 @@ export async function openSegments(dir: string, quarantineDir: string, now: () =
         .map(Number),
     ),
   ].sort((a, b) => a - b)
-  const opened: OpenedSegment[] = []
-  for (const segmentNumber of numbers) opened.push(await openSegment(dir, segmentNumber, names, quarantineDir, now, io, issues))
-  return opened
+  // Each segment's problems are reported when it is taken in, so they are listed in segment order.
+  const reading: Array<{ opened: Promise<OpenedSegment>; found: StorageIssues }> = []
+  const readNext = (position: number): void => {
+    const segmentNumber = numbers[position]
+    if (segmentNumber === undefined) return
+    const found = new StorageIssues()
+    const opened = openSegment(dir, segmentNumber, names, quarantineDir, now, io, found)
+    // Awaited in turn below; until then a failure must not count as unhandled.
+    opened.catch(() => undefined)
+    reading.push({ opened, found })
+  }
+  for (let position = 0; position < SEGMENTS_READ_AHEAD; position++) readNext(position)
+  for (let position = 0; position < numbers.length; position++) {
+    const { opened, found } = reading.shift() as { opened: Promise<OpenedSegment>; found: StorageIssues }
+    const segment = await opened
+    for (const issue of found.snapshot()) issues.add(issue)
+    readNext(position + SEGMENTS_READ_AHEAD)
+    yield segment
+  }
 }
 
 async function openSegment(
