@@ -138,3 +138,20 @@ test('the failure rate reads as one line: "Answer 30 % of deliveries with:", its
   // One line of text: the label is no taller than its input.
   expect(label?.height).toBeLessThanOrEqual((field?.height ?? 0) + 2)
 })
+
+test('a Save refused for a field high up in a long form says why beside Save, not out of sight below', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'refused')
+  const dialog = await openAnswers(page, endpoint.slug)
+  // A long form: a rule and a sequence below the default answer.
+  await dialog.getByTestId('rule-add').click()
+  await dialog.getByTestId('sequence-add').click()
+  await dialog.getByTestId('default-custom').check()
+  const delay = dialog.getByTestId('default-answer-editor-delay')
+  await delay.fill('130')
+  await expect(delay).toBeInViewport()
+  await dialog.getByTestId('answers-save').click()
+  const problems = dialog.getByTestId('answers-problems')
+  await expect(problems).toContainText('Default answer: A delay is 0 to 120 seconds.')
+  await expect(problems).toBeInViewport()
+  await expect(dialog.getByTestId('answers-saved')).toHaveCount(0)
+})

@@ -163,23 +163,24 @@ function AnswerSettingsForm({ endpoint, initial, saved, onDirtyChange, onClose }
       />
       <FailureRateSection draft={draft} onChange={update} />
 
-      {showProblems && problems.length > 0 && (
-        <div className="notice notice-danger" role="alert" data-testid="answers-problems">
-          <strong>Fix these before saving:</strong>
-          <ul className="plain-list">
-            {problems.map((problem, index) => (
-              <li key={index}>{problem}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {serverError && (
-        <p className="notice notice-danger" role="alert" data-testid="answers-error">
-          {serverError}
-        </p>
-      )}
-      {/* Kept in view at the foot of the dialog: the warnings follow every edit, wherever it is. */}
+      {/* Kept in view at the foot of the dialog, beside Save: the warnings follow every edit, and
+          what stops a save shows where Save was clicked, however far down the form is scrolled. */}
       <div className="answers-footer">
+        {showProblems && problems.length > 0 && (
+          <div className="notice notice-danger answers-footer-problems" role="alert" data-testid="answers-problems">
+            <strong>Fix these before saving:</strong>
+            <ul className="plain-list">
+              {problems.map((problem, index) => (
+                <li key={index}>{problem}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {serverError && (
+          <p className="notice notice-danger answers-footer-problems" role="alert" data-testid="answers-error">
+            {serverError}
+          </p>
+        )}
         <ProviderWarnings warnings={providerCheck} />
         <div className="modal-actions answers-actions">
           {savedAt !== null && (
