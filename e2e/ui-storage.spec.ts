@@ -64,3 +64,46 @@ test('a capture whose body changed on disk is shown as damaged, not as its bytes
   await expect(row).toHaveAttribute('data-damaged', 'true')
   await expect(row.getByTestId('damaged-mark')).toHaveAttribute('title', /do not match what was received/)
 })
+
+test('a retention cap says what Save deletes right away before it is saved', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'retention-impact')
+  for (const order of ['a', 'b', 'c']) {
+    expect(await inspector.sendCallback({ slug: endpoint.slug, path: `/cb?order=${order}`, body: order })).toBe(200)
+  }
+  await expect(page.getByTestId('capture-row')).toHaveCount(3)
+  await page.getByTestId('open-storage-settings').click()
+  const dialog = page.getByTestId('storage-settings')
+  const row = dialog.locator(`[data-testid=endpoint-retention-row][data-endpoint-slug="${endpoint.slug}"]`)
+  const save = dialog.getByTestId('save-storage-settings')
+  await expect(save).toHaveText('Save')
+
+  await row.getByTestId('endpoint-retention-maxCaptures').fill('1')
+  await expect(dialog.getByTestId('retention-impact')).toHaveText(
+    'Saving deletes the oldest 2 of the 3 captures of “E2E retention-impact” right away. Pinned captures are kept. This cannot be undone.',
+  )
+  await expect(save).toHaveText('Save and delete')
+  // A cap the endpoint is within deletes nothing, and says nothing.
+  await row.getByTestId('endpoint-retention-maxCaptures').fill('3')
+  await expect(dialog.getByTestId('retention-impact')).toHaveCount(0)
+  await expect(save).toHaveText('Save')
+  // An age limit cannot be counted here: it says that captures beyond it go.
+  await row.getByTestId('endpoint-retention-maxAgeDays').fill('30')
+  await expect(dialog.getByTestId('retention-impact')).toContainText('Saving deletes right away any capture beyond the new size or age limit')
+  await row.getByTestId('endpoint-retention-maxAgeDays').fill('')
+
+  await row.getByTestId('endpoint-retention-maxCaptures').fill('1')
+  await save.click()
+  await expect(dialog.getByRole('status')).toHaveText('Saved.')
+  await expect(dialog.getByTestId('retention-impact')).toHaveCount(0)
+  await expect.poll(async () => (await inspector.app.call<{ total: number }>('listCaptures', { endpointId: endpoint.id, limit: 10 })).total).toBe(1)
+  // An edit after saving takes "Saved." away: it no longer describes the form.
+  await row.getByTestId('endpoint-retention-maxCaptures').fill('')
+  await expect(dialog.getByText('Saved.')).toHaveCount(0)
+  await save.click()
+  await expect
+    .poll(
+      async () =>
+        (await inspector.app.call<{ retention: { perEndpoint?: Record<string, unknown> } }>('getStorageSettings', {})).retention.perEndpoint?.[endpoint.id],
+    )
+    .toBeUndefined()
+})

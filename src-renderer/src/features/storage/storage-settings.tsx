@@ -10,8 +10,9 @@ import { call } from '../../api/api-client'
 import { useEndpoints } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
 import { formatBytes } from '../../lib/format'
-import { EndpointRetentionFields, endpointCapTextsOf, perEndpointPolicyOf } from './endpoint-retention'
-import { capText, MIB, parseCap } from './retention-caps'
+import { EndpointRetentionFields, endpointCapTextsOf, perEndpointPolicyOf, type EndpointCapTexts } from './endpoint-retention'
+import { capText, limitsOf, MIB, parseCap } from './retention-caps'
+import { isTightened, retentionImpact, type CountCapChange, type RetentionImpact } from './retention-impact'
 
 const STORAGE_SETTINGS_KEY = ['storage-settings'] as const
 
@@ -50,18 +51,24 @@ function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; e
   const [maxMiB, setMaxMiB] = useState(capText(view.retention.maxBytes, MIB))
   const [maxAgeDays, setMaxAgeDays] = useState(capText(view.retention.maxAgeDays))
   const [endpointCaps, setEndpointCaps] = useState(() => endpointCapTextsOf(view.retention.perEndpoint, endpoints))
-  const [isSaved, setIsSaved] = useState(false)
+  // "Saved." stands for the form as it was saved: an edit after it takes it away.
+  const formKey = JSON.stringify([durability, maxCaptures, maxMiB, maxAgeDays, endpointCaps])
+  const [savedFormKey, setSavedFormKey] = useState<string | null>(null)
+  const isSaved = savedFormKey === formKey
   const save = useMutation({
-    mutationFn: (input: { durability: DurabilityMode; retention: RetentionPolicySetting }) => call('setStorageSettings', input),
-    onSuccess: (next) => {
+    mutationFn: (input: { durability: DurabilityMode; retention: RetentionPolicySetting; formKey: string }) =>
+      call('setStorageSettings', { durability: input.durability, retention: input.retention }),
+    onSuccess: (next, input) => {
       queryClient.setQueryData(STORAGE_SETTINGS_KEY, next)
-      setIsSaved(true)
+      setSavedFormKey(input.formKey)
     },
   })
   const caps = { maxCaptures: parseCap(maxCaptures), maxBytes: parseCap(maxMiB, MIB), maxAgeDays: parseCap(maxAgeDays) }
   const perEndpoint = perEndpointPolicyOf(endpointCaps, view.retention.perEndpoint)
   const invalid = Object.values(caps).some((value) => value === 'invalid') || perEndpoint === 'invalid'
   const { health } = view
+  const impact = invalid ? null : savingDeletes(view, endpoints, caps as RetentionPolicySetting, endpointCaps)
+  const deletesCaptures = impact !== null && (impact.deletions.length > 0 || impact.sizeOrAgeTightened)
 
   return (
     <form
@@ -69,8 +76,7 @@ function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; e
       onSubmit={(event) => {
         event.preventDefault()
         if (perEndpoint === 'invalid' || invalid) return
-        setIsSaved(false)
-        save.mutate({ durability, retention: { ...(caps as RetentionPolicySetting), perEndpoint } })
+        save.mutate({ durability, retention: { ...(caps as RetentionPolicySetting), perEndpoint }, formKey })
       }}
     >
       <p className="muted" data-testid="storage-health">
@@ -104,6 +110,7 @@ function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; e
       </fieldset>
       <EndpointRetentionFields endpoints={endpoints} texts={endpointCaps} onChange={setEndpointCaps} />
       {invalid && <p className="form-error">Limits are whole numbers of at least 1, or empty.</p>}
+      {deletesCaptures && !isSaved && <RetentionImpactNotice impact={impact} />}
       {save.error && (
         <p className="form-error" role="alert" data-testid="storage-settings-error">
           {save.error.message}
@@ -115,8 +122,13 @@ function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; e
             Saved.
           </span>
         )}
-        <button type="submit" className="button" disabled={invalid || save.isPending} data-testid="save-storage-settings">
-          Save
+        <button
+          type="submit"
+          className={deletesCaptures && !isSaved ? 'button button-danger' : 'button'}
+          disabled={invalid || save.isPending}
+          data-testid="save-storage-settings"
+        >
+          {deletesCaptures && !isSaved ? 'Save and delete' : 'Save'}
         </button>
       </div>
     </form>
@@ -136,5 +148,50 @@ function CapField({ label, value, onChange, testId }: { label: string; value: st
         data-testid={testId}
       />
     </label>
+  )
+}
+
+/** What Save would delete at once under the typed caps (see retention-impact.ts). */
+function savingDeletes(
+  view: StorageSettingsView,
+  endpoints: readonly Endpoint[],
+  caps: RetentionPolicySetting,
+  endpointCaps: EndpointCapTexts,
+): RetentionImpact {
+  const saved = view.retention
+  const countCaps: CountCapChange[] = [
+    { scope: { kind: 'all' }, capturesNow: view.health.captures, savedMaxCaptures: saved.maxCaptures ?? null, typedMaxCaptures: caps.maxCaptures ?? null },
+  ]
+  let sizeOrAgeTightened = isTightened(saved.maxBytes, caps.maxBytes ?? null) || isTightened(saved.maxAgeDays, caps.maxAgeDays ?? null)
+  for (const endpoint of endpoints) {
+    const typed = endpointCaps[endpoint.id]
+    const limits = typed ? limitsOf(typed) : null
+    if (limits === null || limits === 'invalid') continue
+    const savedLimits = saved.perEndpoint?.[endpoint.id]
+    countCaps.push({
+      scope: { kind: 'endpoint', name: endpoint.name },
+      capturesNow: endpoint.captureCount,
+      savedMaxCaptures: savedLimits?.maxCaptures ?? null,
+      typedMaxCaptures: limits.maxCaptures,
+    })
+    if (endpoint.captureCount > 0)
+      sizeOrAgeTightened ||= isTightened(savedLimits?.maxBytes, limits.maxBytes) || isTightened(savedLimits?.maxAgeDays, limits.maxAgeDays)
+  }
+  return retentionImpact(countCaps, sizeOrAgeTightened)
+}
+
+/** Said before Save: retention deletes at once, oldest first, and nothing brings the captures back. */
+function RetentionImpactNotice({ impact }: { impact: RetentionImpact }) {
+  return (
+    <div className="notice notice-warning" role="status" data-testid="retention-impact">
+      {impact.deletions.length > 0 ? (
+        <p>
+          Saving deletes {impact.deletions.join('; ')} right away{impact.sizeOrAgeTightened ? ', and any capture beyond the new size or age limit' : ''}. Pinned
+          captures are kept. This cannot be undone.
+        </p>
+      ) : (
+        <p>Saving deletes right away any capture beyond the new size or age limit, oldest first. Pinned captures are kept. This cannot be undone.</p>
+      )}
+    </div>
   )
 }
