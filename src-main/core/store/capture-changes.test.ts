@@ -3,6 +3,8 @@
  * and return, and that a deletion whose index write fails (a read-only folder) takes effect for
  * no capture it could not write, now or after a restart.
  */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
@@ -19,7 +21,7 @@ const COUNT = SEGMENT_MAX_CAPTURES * 2 + SEGMENT_MAX_CAPTURES / 2
 async function fill(store: CaptureStore): Promise<StoredCapture[]> {
   const stored: StoredCapture[] = []
   for (let index = 0; index < COUNT; index++) {
-    const body = Buffer.from(`body ${index}`)
+    const body = Buffer.from(`<body ${index}>`)
     stored.push(await store.append(testCapture(body, { endpointId: index % 3 === 2 ? 'b' : 'a' }), body))
   }
   return stored
@@ -56,6 +58,33 @@ describe('deleting captures', () => {
     expect(await reopened.ids('b')).toEqual(idsOf(stored.filter((capture) => capture.endpointId === 'b')))
   })
 
+  test('erases the bytes of every capture a clear deleted, a large body too, and leaves the others intact', async ({ capturesDir, openStore: open }) => {
+    const store = await open()
+    const stored = await fill(store)
+    // Larger than one zero write (1 MiB), between captures that are kept.
+    const large = Buffer.concat([Buffer.alloc(3 * 1024 * 1024, 'L'), Buffer.from('<large body>')])
+    await store.append(testCapture(large, { endpointId: 'a' }), large)
+    const after = await store.append(testCapture(Buffer.from('<after>'), { endpointId: 'b' }), Buffer.from('<after>'))
+
+    await store.deleteByEndpoint('a')
+
+    const logs = Buffer.concat(
+      await Promise.all((await readdir(capturesDir)).filter((name) => name.endsWith('.log')).map((name) => readFile(join(capturesDir, name)))),
+    )
+    for (const [index, capture] of stored.entries()) {
+      const body = `<body ${index}>`
+      if (capture.endpointId === 'a') expect(logs.includes(body)).toBe(false)
+      else expect((await store.readBody(capture.id)).toString()).toBe(body)
+    }
+    expect(logs.includes('<large body>')).toBe(false)
+    expect(logs.includes('L'.repeat(1024))).toBe(false)
+    expect((await store.readBody(after.id)).toString()).toBe('<after>')
+    await store.close()
+    const reopened = await open()
+    expect(await reopened.ids('b')).toEqual([...idsOf(stored.filter((capture) => capture.endpointId === 'b')), after.id])
+    expect((await reopened.readBody(after.id)).toString()).toBe('<after>')
+  })
+
   test('takes only the captures stored when the clear started, not one arriving while it runs', async ({ openStore: open }) => {
     const store = await open()
     await fill(store)
@@ -74,13 +103,13 @@ describe('deleting captures', () => {
     const failing = await open({ io: indexWritesFailingAfter(0) })
     await expect(failing.deleteByEndpoint('a')).rejects.toThrow(/read-only/)
     expect(failing.count()).toBe(COUNT)
-    expect((await failing.readBody(stored[0]!.id)).toString()).toBe('body 0')
+    expect((await failing.readBody(stored[0]!.id)).toString()).toBe('<body 0>')
     await failing.close()
 
     const reopened = await open()
     expect(reopened.count()).toBe(COUNT)
     expect(await reopened.ids()).toEqual(idsOf(stored))
-    expect((await reopened.readBody(stored[0]!.id)).toString()).toBe('body 0')
+    expect((await reopened.readBody(stored[0]!.id)).toString()).toBe('<body 0>')
   })
 
   test('a clear failing after its first segment deleted exactly that segment’s captures, in memory as on disk', async ({ openStore: open }) => {
@@ -97,7 +126,7 @@ describe('deleting captures', () => {
     const reopened = await open()
     expect(await reopened.ids()).toEqual(idsOf(kept))
     const lastOfA = kept.filter((capture) => capture.endpointId === 'a').at(-1)!
-    expect((await reopened.readBody(lastOfA.id)).toString()).toBe(`body ${stored.indexOf(lastOfA)}`)
+    expect((await reopened.readBody(lastOfA.id)).toString()).toBe(`<body ${stored.indexOf(lastOfA)}>`)
   })
 
   test('deletes a selection given in any order, with repeats and unknown ids, oldest first', async ({ openStore: open }) => {

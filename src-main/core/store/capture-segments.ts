@@ -25,6 +25,10 @@ export { SEGMENT_MAX_CAPTURES } from './capture-table'
 export { logFileIo, type LogFileIo } from './log-file-io'
 /** A segment stops taking captures past this many log bytes (large bodies), whatever its count. */
 export const SEGMENT_MAX_LOG_BYTES = 64 * 1024 * 1024
+/** Zero writes of one erase in flight at once: enough to keep the thread pool's four threads busy, few enough that a capture's sync queued behind them waits little. */
+const ERASE_WRITES_IN_FLIGHT = 8
+/** The largest zero write of an erase (a deleted 10 MB body is zeroed in pieces). */
+const ERASE_CHUNK_BYTES = 1024 * 1024
 /**
  * How long the index may trail the log. The log alone is what makes a capture durable (start-up
  * reads back what the index missed), so the index of the segment being filled is rewritten at most
@@ -232,25 +236,32 @@ export class Segment {
   /**
    * Overwrites deleted captures' metadata and bodies with zeros (the 12-byte headers stay, so a
    * scan can still step over them), so deleting really removes the payload. Adjacent ranges are
-   * joined into one write.
+   * joined into one write, and up to `ERASE_WRITES_IN_FLIGHT` writes run at once from one shared
+   * buffer of zeros: a segment whose captures alternate with another endpoint's has one range per
+   * deleted capture (their headers sit between them), and writing those one after the other made
+   * clearing 100,000 such captures wait for 100,000 round trips through the thread pool.
    */
   async erase(ranges: Array<{ offset: number; length: number }>, durability: Durability): Promise<void> {
-    const sorted = [...ranges].sort((a, b) => a.offset - b.offset)
-    let start = -1
-    let end = -1
-    const flush = async (): Promise<void> => {
-      if (end <= start) return
-      const zeros = Buffer.alloc(end - start)
-      await this.withLog((handle) => handle.write(zeros, 0, zeros.length, start))
+    const joined: Array<{ start: number; end: number }> = []
+    for (const range of [...ranges].sort((a, b) => a.offset - b.offset)) {
+      const last = joined.at(-1)
+      if (last && range.offset <= last.end) last.end = Math.max(last.end, range.offset + range.length)
+      else if (range.length > 0) joined.push({ start: range.offset, end: range.offset + range.length })
     }
-    for (const range of sorted) {
-      if (range.offset > end) {
-        await flush()
-        start = range.offset
-      }
-      end = Math.max(end, range.offset + range.length)
+    if (joined.length > 0) {
+      const zeros = Buffer.alloc(Math.min(ERASE_CHUNK_BYTES, Math.max(...joined.map(({ start, end }) => end - start))))
+      let next = 0
+      await this.withLog(async (handle) => {
+        const writeNext = async (): Promise<void> => {
+          for (let range = joined[next++]; range !== undefined; range = joined[next++]) {
+            for (let at = range.start; at < range.end; at += zeros.length) await handle.write(zeros, 0, Math.min(zeros.length, range.end - at), at)
+          }
+        }
+        // Every writer ends before the log may be closed, even when one of them failed.
+        const settled = await Promise.allSettled(Array.from({ length: Math.min(ERASE_WRITES_IN_FLIGHT, joined.length) }, writeNext))
+        for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason
+      })
     }
-    await flush()
     if (durability === 'sync') await this.sync()
   }
 
