@@ -39,10 +39,12 @@ export function DifferenceStatement({ sent, differences, resign }: { sent: SentR
 
 /** The request line and headers as they go out, and the body. */
 export function SentRequest({ sent, showBody = true }: { sent: SentRequestView; showBody?: boolean }) {
+  // Decoded only when shown: the resend preview leaves the body out, and a 10 MB body is a long decode.
   const bodyText = useMemo(() => {
+    if (!showBody) return ''
     const bytes = base64ToBytes(sent.bodyBase64)
     return decodeUtf8Strict(bytes) ?? decodeUtf8Lenient(bytes)
-  }, [sent.bodyBase64])
+  }, [sent.bodyBase64, showBody])
   return (
     <div className="replay-sent" data-testid="replay-sent">
       <p className="replay-request-line wire" data-testid="replay-request-line">
