@@ -155,3 +155,17 @@ test('a Save refused for a field high up in a long form says why beside Save, no
   await expect(problems).toBeInViewport()
   await expect(dialog.getByTestId('answers-saved')).toHaveCount(0)
 })
+
+test('a new rule says it answers every callback until it has a condition', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'rule')
+  const dialog = await openAnswers(page, endpoint.slug)
+  await dialog.getByTestId('rule-add').click()
+  await expect(dialog.getByTestId('rule-matches-all')).toContainText('this rule answers every callback')
+  // Disabled, it answers nothing; with a condition, only what matches.
+  await dialog.getByTestId('rule-enabled').uncheck()
+  await expect(dialog.getByTestId('rule-matches-all')).toHaveCount(0)
+  await dialog.getByTestId('rule-enabled').check()
+  await expect(dialog.getByTestId('rule-matches-all')).toBeVisible()
+  await dialog.getByTestId('rule-path').fill('/refunds/**')
+  await expect(dialog.getByTestId('rule-matches-all')).toHaveCount(0)
+})

@@ -11,6 +11,7 @@ import {
   newRule,
   respondDraft,
   ruleErrors,
+  ruleMatchesEverything,
   type AnswerDraft,
   type RuleDraft,
 } from './answer-draft'
@@ -98,5 +99,19 @@ describe('a new sequence', () => {
       { kind: 'respond', status: 500, body: null },
       { kind: 'respond', status: 200, body: { text: 'OK' } },
     ])
+  })
+})
+
+describe('a rule without conditions', () => {
+  it('is told apart: a new rule matches every callback until one condition is set, whichever', () => {
+    expect(ruleMatchesEverything(newRule(0))).toBe(true)
+    // Blank text is no condition: it is not sent.
+    expect(ruleMatchesEverything({ ...newRule(0), method: '  ', pathPattern: ' ', headerName: ' ' })).toBe(true)
+    expect(ruleMatchesEverything({ ...newRule(0), pathPattern: '/refunds/**' })).toBe(false)
+    expect(ruleMatchesEverything({ ...newRule(0), provider: 'stripe' })).toBe(false)
+    expect(ruleMatchesEverything({ ...newRule(0), verdict: 'invalid' })).toBe(false)
+    expect(ruleMatchesEverything({ ...newRule(0), headerName: 'X-Env', headerOp: 'present' })).toBe(false)
+    expect(ruleMatchesEverything({ ...newRule(0), jsonPath: 'transactionType', jsonValue: 'REFUND' })).toBe(false)
+    expect(ruleMatchesEverything({ ...newRule(0), bodyContains: 'ERROR' })).toBe(false)
   })
 })

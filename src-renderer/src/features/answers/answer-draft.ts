@@ -250,6 +250,11 @@ export function ruleErrors(rule: RuleDraft): DraftErrors {
   return errors
 }
 
+/** A rule without a single condition (as it would be sent) answers every callback: the rules before it are all that stop it. */
+export function ruleMatchesEverything(rule: RuleDraft): boolean {
+  return Object.keys(ruleToSpec(rule).match).length === 0
+}
+
 function ruleToSpec(rule: RuleDraft): Rule {
   const match: Rule['match'] = {}
   if (rule.method.trim() !== '') match.method = rule.method.trim().toUpperCase()

@@ -1,6 +1,6 @@
 /** The ordered rules of an endpoint's answers: each rule's conditions and its answer, moved, disabled or removed. */
 import { PINNABLE_PROVIDER_IDS, providerName, VERDICT_STATUSES, VERDICT_WORDS } from '../../lib/providers'
-import { newRule, ruleErrors, type ConfigDraft, type HeaderOp, type JsonValueType, type RuleDraft } from './answer-draft'
+import { newRule, ruleErrors, ruleMatchesEverything, type ConfigDraft, type HeaderOp, type JsonValueType, type RuleDraft } from './answer-draft'
 import { AnswerEditor } from './answer-editor'
 
 export function RulesSection({ draft, onChange }: { draft: ConfigDraft; onChange: (next: ConfigDraft) => void }) {
@@ -156,6 +156,12 @@ function RuleEditor({ rule, index, count, onChange, onMove, onRemove }: RuleEdit
           testId="rule-body-contains"
         />
       </div>
+      {rule.enabled && ruleMatchesEverything(rule) && (
+        <p className="rule-matches-all" data-testid="rule-matches-all">
+          No conditions yet: this rule answers every callback{index > 0 ? ' the rules above do not' : ''}, so the sequence, the failure rate and the default
+          answer never apply.
+        </p>
+      )}
       <div className="rule-then">
         <span className="rule-when">Then</span>
         <AnswerEditor value={rule.answer} onChange={(answer) => set({ answer })} testId="rule-answer" isCompact />
