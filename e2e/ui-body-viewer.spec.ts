@@ -2,6 +2,7 @@
  * The body viewer in the real UI: values exactly as sent, syntax errors located, declared charsets
  * honoured, hostile sizes opened without freezing, find, copy, save and expand.
  */
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures/inspector'
@@ -275,4 +276,51 @@ test('copy body, save body and the expanded view', async ({ page, context, inspe
   expect(Math.abs(expanded.height - pane.height)).toBeLessThan(2)
   await page.keyboard.press('Escape')
   await expect(body$).toHaveAttribute('data-expanded', 'false')
+})
+
+test('copying a large body puts exactly the text received on the clipboard, from the button and the b key', async ({ page, context, inspector }) => {
+  // Building, sending and reading back megabytes is slow beside another test worker on a busy machine.
+  test.slow()
+  const endpoint = await inspector.openOwnEndpoint(page, 'copy-large')
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(inspector.app.ready.ui).origin })
+  // 3 MB: loaded through the capture loader's worker, as every body over 48 KB is.
+  const items = Array.from({ length: 30_000 }, (_, index) => `{"id": "pi_${index}", "amount": 10.10, "big": 12345678901234567891, "note": "Grüße € 😀\\n"}`)
+  const json = `[${items.join(',')}]`
+  // ISO-8859-1 declared: the text copied is the bytes decoded in that charset, not read as UTF-8.
+  const latin1 = 'Müller café ñ °\n'.repeat(70_000)
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/json', headers: [['Content-Type', 'application/json']], body: json })
+  await inspector.sendCallback({
+    slug: endpoint.slug,
+    path: '/latin1',
+    headers: [['Content-Type', 'text/plain; charset=iso-8859-1']],
+    body: Buffer.from(latin1, 'latin1'),
+  })
+
+  /** The clipboard's text, hashed in the page (its megabytes need not cross to the test). */
+  const clipboardSha256 = () =>
+    page.evaluate(async () => {
+      const text = await navigator.clipboard.readText()
+      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+      return { length: text.length, sha256: Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('') }
+    })
+  const expected = (text: string) => ({ length: text.length, sha256: createHash('sha256').update(text, 'utf8').digest('hex') })
+
+  for (const [path, text] of [
+    ['/json', json],
+    ['/latin1', latin1],
+  ] as const) {
+    await page.evaluate(() => navigator.clipboard.writeText(''))
+    await row(page, path).click()
+    const body$ = requestBody(page)
+    await expect(body$.locator('[data-testid^=body-view-]')).toBeVisible({ timeout: 60_000 })
+    await body$.getByTestId('body-copy').click()
+    await expect(body$.getByTestId('body-copy')).toHaveAttribute('data-copy-state', 'copied', { timeout: 30_000 })
+    expect(await clipboardSha256()).toEqual(expected(text))
+
+    await page.evaluate(() => navigator.clipboard.writeText(''))
+    await page.getByTestId('detail-request-line').click()
+    await page.keyboard.press('b')
+    // The clipboard was emptied first: it holds the body once the key has copied it.
+    await expect.poll(clipboardSha256, { timeout: 30_000 }).toEqual(expected(text))
+  }
 })
