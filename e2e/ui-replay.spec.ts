@@ -117,6 +117,35 @@ test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see 
   }
 })
 
+test('the resend editor says an ISO-8859-1 body is text it cannot write, not binary', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'latin1')
+  const latin1 = Buffer.from('Name=M\xfcller&City=K\xf6ln', 'latin1')
+  expect(
+    await inspector.sendCallback({ slug: endpoint.slug, path: '/notify', headers: [['Content-Type', 'text/plain; charset=iso-8859-1']], body: latin1 }),
+  ).toBe(200)
+  expect(
+    await inspector.sendCallback({
+      slug: endpoint.slug,
+      path: '/png',
+      headers: [['Content-Type', 'image/png']],
+      body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0xff]),
+    }),
+  ).toBe(200)
+
+  for (const [path, statement] of [
+    ['/notify', 'The body is ISO-8859-1 text (21 bytes) and the editor writes UTF-8: it is sent as captured. Method and headers can still be edited.'],
+    ['/png', 'The body is binary (7 bytes): it is sent as captured. Method and headers can still be edited.'],
+  ] as const) {
+    await page.getByTestId('capture-row').filter({ hasText: path }).click()
+    await page.getByTestId('resend-capture').click()
+    const dialog = page.getByTestId('resend-dialog')
+    await dialog.getByTestId('resend-mode').getByText('Edit', { exact: true }).click()
+    await expect(dialog.getByTestId('resend-body-not-editable')).toHaveText(statement)
+    await dialog.getByTestId('dialog-close').click()
+    await expect(dialog).toBeHidden()
+  }
+})
+
 test('a target that refuses connections is shown as a failure, in the dialog and in the history', async ({ page, inspector }) => {
   const closed = await startLoopbackTarget()
   const closedUrl = closed.url
