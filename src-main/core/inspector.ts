@@ -89,6 +89,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     // Every data file found unreadable, in one list for the status (settings first, then captures, keys…).
     const issues = new StorageIssues()
     issues.add(settings.issue)
+    const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => issues.add(issue))
     const store = await openCaptureStore(
       {
         dir: join(config.dataDir, 'captures'),
@@ -96,7 +97,16 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         durability: config.durability ?? savedStorage?.durability ?? 'sync',
         retention: savedStorage?.retention,
       },
-      { now, logIo: deps.logIo, issues },
+      {
+        now,
+        logIo: deps.logIo,
+        issues,
+        // Retention deletes in the background: the resends of what it deleted go too, and the views are told, as for a delete.
+        async retentionDeleted(deleted) {
+          await history.deleteFor(deleted)
+          for (const capture of deleted) events.publish({ type: 'capture-deleted', id: capture.id, endpointId: capture.endpointId })
+        },
+      },
     )
     const storageSettings = createStorageSettings(settings, store, config.durability ?? null)
     for (const issue of issues.snapshot()) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
@@ -111,7 +121,6 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
 
     const shutdown = new AbortController()
     const health = createStorageHealth(events, deps.logger, now)
-    const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => issues.add(issue))
     const replays = createReplayService({
       events,
       logger: deps.logger,

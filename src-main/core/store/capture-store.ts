@@ -64,6 +64,11 @@ export interface CaptureStoreDeps {
   logIo?: LogFileIo
   /** Where files found unreadable or damaged on opening are reported (tests that do not look at them leave it out). */
   issues?: StorageIssues
+  /**
+   * Told of the captures retention deleted, once their deletion is on disk (what else is kept of
+   * them goes, the views are told), as callers of `deleteMany` do; retention's next step waits for it.
+   */
+  retentionDeleted?: (deleted: DeletedCaptures) => Promise<void>
 }
 
 export interface CapturePageQuery {
@@ -225,7 +230,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     table,
     policy: config.retention,
     now: deps.now,
-    deleteSlots: (slots) => changes.deleteSlots(selectSlots(slots)),
+    async deleteSlots(slots) {
+      const deleted = await changes.deleteSlots(selectSlots(slots))
+      await deps.retentionDeleted?.(deleted)
+      return deleted
+    },
     derivedBytes: () => searchTextBytes(segments),
     onError(error) {
       lastRetentionError = error instanceof Error ? error.message : String(error)

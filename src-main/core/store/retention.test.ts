@@ -1,7 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
+import type { InspectorEvent } from '../../shared/contract'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { send } from '../../test-support/http-client'
+import { waitFor } from '../../test-support/wait-for'
 import { testCapture } from '../../test-support/test-capture'
 import type { CaptureStore, NewCapture } from './capture-store'
 import { startInspector, type Inspector } from '../inspector'
@@ -72,6 +77,39 @@ describe('retention', () => {
     expect(current.count()).toBeGreaterThanOrEqual(4)
     expect(current.count()).toBeLessThanOrEqual(5)
     expect(await current.ids()).toEqual(newest.slice(-current.count()).map((capture) => capture.id))
+  })
+
+  test('tells the views what it deleted and deletes the resends of those captures too', async ({ dataDir: dir }) => {
+    const target = createServer((_request, response) => response.end('ok'))
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve))
+    const inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
+    try {
+      const [endpoint] = await inspector.procedures.listEndpoints({})
+      for (const order of ['first', 'second', 'third']) await send(`${endpoint!.url}/callbacks`, { body: `{"order":"${order}"}` })
+      const [newest, middle, oldest] = (await inspector.procedures.listCaptures({})).items
+      for (const capture of [oldest!, newest!]) {
+        await inspector.procedures.replayCapture({ captureId: capture.id, targetUrl: `http://127.0.0.1:${(target.address() as AddressInfo).port}/hook` })
+      }
+      const replaysText = async () =>
+        (await Promise.all((await readdir(join(dir, 'replays'))).map((name) => readFile(join(dir, 'replays', name), 'utf8')))).join('')
+      expect(await replaysText()).toContain(oldest!.id)
+      const events: InspectorEvent[] = []
+      const unsubscribe = inspector.events.subscribe((event) => events.push(event))
+
+      await inspector.procedures.setStorageSettings({ retention: { maxCaptures: 1 } })
+
+      await waitFor(async () => ((await replaysText()).includes(oldest!.id) ? undefined : true))
+      unsubscribe()
+      expect(await replaysText()).toContain(newest!.id)
+      expect(events.filter((event) => event.type === 'capture-deleted')).toEqual([
+        { type: 'capture-deleted', id: oldest!.id, endpointId: endpoint!.id },
+        { type: 'capture-deleted', id: middle!.id, endpointId: endpoint!.id },
+      ])
+      expect((await inspector.procedures.listCaptures({})).items.map((capture) => capture.id)).toEqual([newest!.id])
+    } finally {
+      await inspector.stop()
+      await new Promise((resolve) => target.close(resolve))
+    }
   })
 
   test('is set through the API, saved, and survives a restart', async ({ dataDir: dir }) => {
