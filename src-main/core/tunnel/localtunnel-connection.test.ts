@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { requestThroughTunnel, startLocaltunnelServer } from '../../../e2e/fixtures/localtunnel-server'
 import { openLocaltunnelConnection, type TunnelConnection } from './localtunnel-connection'
 import { requestRegistration } from './registration'
+import { EVENTUAL_WAIT_MS } from '../../test-support/wait-for'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -125,6 +126,31 @@ describe('openLocaltunnelConnection', () => {
     // at once, so 1.5 s without one is the hang the README describes (a slow machine cannot make
     // this fail: the wait only ends early with an answer).
     await expect(requestThroughTunnel(server.port, 'socket-half', { path: '/reset', timeoutMs: 1_500 })).rejects.toThrow(/no answer within 1500 ms/)
+  })
+})
+
+describe('openLocaltunnelConnection when no socket can connect', () => {
+  it('fails at once when every dial fails, not only when the server refuses', async () => {
+    // A dial that fails with an error other than a refusal: a TCP connect to the broadcast
+    // address is rejected by the system at once (ENETUNREACH on Linux). The case it stands for: a
+    // server that forgot the client while its dials were in flight resets them (ECONNRESET).
+    const opening = openLocaltunnelConnection({
+      registration: {
+        serverUrl: 'http://127.0.0.1',
+        id: 'unreachable',
+        url: 'http://unreachable.localhost',
+        port: 9,
+        ip: '255.255.255.255',
+        maxConnCount: 3,
+        cachedUrl: null,
+      },
+      localPort: 1,
+      localHost: '127.0.0.1',
+      // Before the fix, the open waited for this (in the app: the 15 s registration timeout).
+      signal: AbortSignal.timeout(EVENTUAL_WAIT_MS),
+      onEvent: () => undefined,
+    })
+    await expect(opening).rejects.toMatchObject({ code: 'TUNNEL_CONNECT_FAILED', message: expect.stringMatching(/port 9 did not take the tunnel/) })
   })
 })
 

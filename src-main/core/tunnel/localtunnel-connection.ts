@@ -79,6 +79,8 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
     const liveRemotes = new Set<net.Socket>()
     const retryTimers = new Set<NodeJS.Timeout>()
     let quickDropsInARow = 0
+    /** Server-leg sockets dialled and neither connected nor failed yet. */
+    let dialsInFlight = 0
     let isSettled = false
     let isClosed = false
     let closing: Promise<void> | null = null
@@ -132,17 +134,25 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       const remote = track(net.connect({ host: remoteHost, port: registration.port }))
       remote.setKeepAlive(true)
       let wasConnected = false
+      dialsInFlight += 1
       remote.on('error', (error: unknown) => {
+        remote.destroy()
+        if (wasConnected) return
+        dialsInFlight -= 1
         // Refused means the server no longer listens for us (restarted, or forgot us): that is a
-        // loss, not something reopening fixes. Other errors just close this socket.
-        if (!wasConnected && errorCode(error) === 'ECONNREFUSED') {
-          const message = `the tunnel server's port ${registration.port} refused the tunnel (${errorMessage(error)})`
+        // loss, not something reopening fixes. Other errors just close this socket, but while
+        // opening, once every dial has failed so, nothing is left to wait for: a server that
+        // forgot us between registering and our connecting (a machine stalled for longer than
+        // its grace period) resets the dials, and the open waited for the registration timeout.
+        const isRefused = errorCode(error) === 'ECONNREFUSED'
+        if (isRefused || (!isSettled && dialsInFlight === 0)) {
+          const message = `the tunnel server's port ${registration.port} ${isRefused ? 'refused the tunnel' : 'did not take the tunnel'} (${errorMessage(error)})`
           if (!isSettled) fail(new TunnelProblemError('TUNNEL_CONNECT_FAILED', message))
           else emit({ type: 'error', message })
         }
-        remote.destroy()
       })
       remote.once('connect', () => {
+        dialsInFlight -= 1
         if (isClosed) return void remote.destroy()
         wasConnected = true
         const connectedAt = Date.now()
