@@ -7,6 +7,7 @@ import { headerValue } from '@shared/http-message'
 import type { ReplayRecord } from '@shared/replay'
 import { call } from '../../api/api-client'
 import { useForwardConfig, useReplayCapture } from '../../api/queries'
+import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { decodeBody } from '@shared/body-charset'
 import { formatExactBytes } from '../../lib/format'
@@ -22,6 +23,12 @@ import { ReplayOutcomeView } from './replay-outcome'
 import { ChangesView, DifferenceStatement, SentRequest } from './sent-request'
 
 const PREVIEW_DEBOUNCE_MS = 250
+/**
+ * Bodies up to this size can be edited as text; a larger one is sent as captured. A textarea
+ * holding a 1 MB body took 3 s of UI thread to open (10 MB: over a minute), and the JSON check
+ * re-read the whole text on every render.
+ */
+const MAX_EDITABLE_BODY_BYTES = 256 * 1024
 
 interface ResendDialogProps {
   capture: CaptureDetail
@@ -44,14 +51,16 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   const [method, setMethod] = useState(request.method)
   const [rows, setRows] = useState<HeaderRow[]>(() => toRows(request.headers))
   const original = useMemo(() => {
-    const bytes = base64ToBytes(request.bodyBase64)
+    // The bytes the capture loader decoded off the UI thread; decoded here only when it did not (a small body).
+    const bytes = preparedBodiesOf(capture)?.request.bytes ?? base64ToBytes(request.bodyBase64)
+    if (bytes.length > MAX_EDITABLE_BODY_BYTES) return { text: null, size: bytes.length, isTooLarge: true, otherCharset: null }
     const utf8 = decodeUtf8Strict(bytes)
     const text = utf8 !== null && !looksBinary(utf8) ? utf8 : null
     // Text in another charset (ISO-8859-1, UTF-16…) is not binary: the editor only cannot write it.
     const decoded = text === null ? decodeBody(bytes, headerValue(request.headers, 'content-type') ?? null) : null
     const otherCharset = decoded && decoded.encoding !== 'UTF-8' && decoded.text !== null && !looksBinary(decoded.text) ? decoded.encoding : null
-    return { text, size: bytes.length, otherCharset }
-  }, [request.bodyBase64, request.headers])
+    return { text, size: bytes.length, isTooLarge: false, otherCharset }
+  }, [capture, request.bodyBase64, request.headers])
   const [bodyText, setBodyText] = useState(original.text ?? '')
   const [timeoutSeconds, setTimeoutSeconds] = useState(String(REPLAY_TIMEOUT_MS / 1000))
   const [followRedirects, setFollowRedirects] = useState(false)
@@ -66,7 +75,10 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   const targetProblem = describeInvalidTargetUrl(targetUrl)
   const headerProblems = isEditing ? rows.map(rowProblem).filter((problem) => problem !== null) : []
   const methodProblem = isEditing && !(HTTP_TOKEN_PATTERN.test(method) && method.length <= MAX_METHOD_CHARS) ? 'a method is a token like POST' : null
-  const bodyJsonProblem = isEditing && original.text !== null && looksLikeJson(contentType, bodyText) ? jsonProblem(bodyText) : null
+  const bodyJsonProblem = useMemo(
+    () => (isEditing && original.text !== null && looksLikeJson(contentType, bodyText) ? jsonProblem(bodyText) : null),
+    [isEditing, original.text, contentType, bodyText],
+  )
   const timeoutMs = Math.round(Number(timeoutSeconds) * 1000)
   const timeoutProblem = describeInvalidTimeout(timeoutMs, SEND_TIMEOUT_MIN_MS, SEND_TIMEOUT_MAX_MS)
   const canBuild = targetProblem === null && headerProblems.length === 0 && methodProblem === null
@@ -227,7 +239,11 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
               </div>
               <label className="field">
                 <span className="field-label">Body</span>
-                {original.text === null ? (
+                {original.isTooLarge ? (
+                  <span className="notice replay-small" data-testid="resend-body-too-large">
+                    The body is {formatExactBytes(original.size)}: too large to edit here, it is sent as captured. Method and headers can still be edited.
+                  </span>
+                ) : original.text === null ? (
                   <span className="notice replay-small" data-testid="resend-body-not-editable">
                     {original.otherCharset !== null
                       ? `The body is ${original.otherCharset} text (${formatExactBytes(original.size)}) and the editor writes UTF-8: it is sent as captured. Method and headers can still be edited.`
