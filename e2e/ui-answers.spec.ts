@@ -169,3 +169,23 @@ test('a new rule says it answers every callback until it has a condition', async
   await dialog.getByTestId('rule-path').fill('/refunds/**')
   await expect(dialog.getByTestId('rule-matches-all')).toHaveCount(0)
 })
+
+test("a callback arriving while the dialog is open brings its provider's warnings", async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'arrives')
+  const dialog = await openAnswers(page, endpoint.slug)
+  await dialog.getByTestId('default-custom').check()
+  // The draft is checked (and found to have no provider to judge it) before the callback comes.
+  const checked = page.waitForResponse((response) => response.url().endsWith('/previewAnswerWarnings') && response.ok())
+  await dialog.getByTestId('default-answer-editor-status').fill('500')
+  await checked
+  await expect(dialog.getByTestId('answer-warnings-basis')).toContainText('No provider recognised on this endpoint yet')
+  await expect(dialog.getByTestId('answer-warnings')).toHaveCount(0)
+
+  expect(await sendIxopay(inspector, endpoint.slug)).toBe(200)
+  await expect(dialog.getByTestId('answer-warning')).toHaveText([
+    'Default answer: IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK',
+  ])
+  await expect(dialog.getByTestId('answer-warnings-basis')).toContainText('Checked against IXOPAY')
+  // The draft is still the one being edited.
+  await expect(dialog.getByTestId('default-answer-editor-status')).toHaveValue('500')
+})

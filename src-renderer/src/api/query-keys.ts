@@ -35,7 +35,8 @@ export const queryKeys = {
   /** The providers of an endpoint's newest captures, to start forms on the one seen most. */
   recentProviders: (endpointId: string) => ['recent-providers', endpointId] as const,
   answerConfig: (endpointId: string) => ['answer-config', endpointId] as const,
-  /** The provider warnings of an unsaved answer draft (previewAnswerWarnings), by its configuration. */
+  /** The provider warnings of an endpoint's unsaved answer drafts (previewAnswerWarnings), each by its configuration. */
+  answerWarningsPreviews: (endpointId: string) => ['answer-warnings-preview', endpointId] as const,
   answerWarningsPreview: (endpointId: string, config: unknown) => ['answer-warnings-preview', endpointId, config] as const,
   /** Resend history of one capture, newest first (patched by `replay-recorded`). */
   replayLists: () => ['replays'] as const,

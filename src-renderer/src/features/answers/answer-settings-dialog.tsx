@@ -5,7 +5,9 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import type { Endpoint } from '@shared/views'
 import type { AnswerWarningProvider, AnswerWarningsView } from '@shared/answer-warnings'
+import { useQueryClient } from '@tanstack/react-query'
 import { useAnswerConfig, useResetAnswerSequence, useSetAnswerConfig } from '../../api/queries'
+import { queryKeys } from '../../api/query-keys'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ModalDialog } from '../../components/modal-dialog'
 import { ANSWER_PRECEDENCE } from '../../lib/answer-presets'
@@ -26,6 +28,7 @@ interface AnswerSettingsDialogProps {
 
 export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialogProps) {
   const { data, error, isPending } = useAnswerConfig(endpoint.id)
+  useWarningsFollowCaptures(endpoint)
   const [hasUnsavedChanges, setHasUnsavedChanges] = useState(false)
   const [isConfirmingDiscard, setIsConfirmingDiscard] = useState(false)
   const requestClose = (): void => {
@@ -71,6 +74,21 @@ export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialog
       )}
     </>
   )
+}
+
+/**
+ * The warnings are checked against the providers of the endpoint's captures: a callback arriving
+ * while the dialog is open (the first IXOPAY one, say) may change them, so they are asked again.
+ */
+function useWarningsFollowCaptures(endpoint: Endpoint): void {
+  const queryClient = useQueryClient()
+  const shownCount = useRef(endpoint.captureCount)
+  useEffect(() => {
+    if (endpoint.captureCount === shownCount.current) return
+    shownCount.current = endpoint.captureCount
+    void queryClient.invalidateQueries({ queryKey: queryKeys.answerConfig(endpoint.id), exact: true })
+    void queryClient.invalidateQueries({ queryKey: queryKeys.answerWarningsPreviews(endpoint.id) })
+  }, [endpoint.captureCount, endpoint.id, queryClient])
 }
 
 interface AnswerSettingsFormProps {
