@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react'
 import { copyText } from '../lib/clipboard'
 
 interface CopyButtonProps {
-  /** The text, or a function computing it on click (e.g. a large curl command). */
-  text: string | (() => string)
+  /** The text, or a function computing it on click (e.g. a large curl command, perhaps in a worker). */
+  text: string | (() => string | Promise<string>)
   label?: string
   title?: string
   className?: string
@@ -19,7 +19,7 @@ export function CopyButton({ text, label = 'Copy', title, className, testId }: C
     event.stopPropagation()
     clearTimeout(timer.current)
     try {
-      await copyText(typeof text === 'function' ? text() : text)
+      await copyText(typeof text === 'function' ? await text() : text)
       setState('copied')
     } catch {
       setState('failed')

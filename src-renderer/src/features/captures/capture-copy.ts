@@ -4,17 +4,22 @@ import { headerValue } from '@shared/http-message'
 import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { decodeBody } from '../../lib/body-charset'
 import { base64ToBytes } from '../../lib/bytes'
-import { buildCurlCommand, captureUrl } from '../../lib/curl'
+import { buildCurlCommandOffThread } from '../../api/capture-detail-curl'
+import { buildCurlCommand, captureUrl, type CurlRequest } from '../../lib/curl'
 
 /** A curl command resending the capture's exact bytes to its endpoint's capture URL. */
 export function curlForCapture(capture: CaptureDetail, endpoint: Endpoint | undefined, body: Uint8Array = requestBodyBytes(capture)): string {
+  return buildCurlCommand(curlRequestFor(capture, endpoint, body))
+}
+
+/** The same command, built off the UI thread when the body is large (the detail's Copy as curl button). */
+export function curlForCaptureOffThread(capture: CaptureDetail, endpoint: Endpoint | undefined, body: Uint8Array): Promise<string> {
+  return buildCurlCommandOffThread(curlRequestFor(capture, endpoint, body))
+}
+
+function curlRequestFor(capture: CaptureDetail, endpoint: Endpoint | undefined, body: Uint8Array): CurlRequest {
   const { request } = capture
-  return buildCurlCommand({
-    method: request.method,
-    url: captureUrl(endpoint?.url ?? window.location.origin, request.target),
-    headers: request.headers,
-    body,
-  })
+  return { method: request.method, url: captureUrl(endpoint?.url ?? window.location.origin, request.target), headers: request.headers, body }
 }
 
 /** The body as text in its declared charset, or why it cannot be copied as text. */
