@@ -27,6 +27,8 @@ import { yieldToEventLoop } from '../event-loop'
 export interface SlotSelection {
   readonly segments: readonly number[]
   slotsIn(block: SegmentBlock): number[]
+  /** How many captures it will most likely take (what the result is sized for). */
+  readonly expected: number
 }
 
 /** A changed index entry, and how memory applies it once written. */
@@ -74,7 +76,7 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
    * are they dropped from memory and their bytes erased.
    */
   async function deleteSlots(selection: SlotSelection): Promise<DeletedCaptures> {
-    const deleted = new DeletedCaptures()
+    const deleted = new DeletedCaptures(selection.expected)
     let removedAny = false
     for (const segmentNumber of selection.segments) {
       const segment = segments.get(segmentNumber)
@@ -150,6 +152,7 @@ export function selectSlots(refs: readonly SlotRef[]): SlotSelection {
   return {
     segments: [...bySegment.keys()].sort((a, b) => a - b),
     slotsIn: (block) => bySegment.get(block.number) ?? [],
+    expected: refs.length,
   }
 }
 
@@ -173,6 +176,7 @@ export function selectIds(table: CaptureTable, ids: readonly string[]): SlotSele
   }
   return {
     segments,
+    expected: locations.length,
     slotsIn(block) {
       const slots: number[] = []
       const first = block.number * SEGMENT_SPAN
@@ -191,11 +195,12 @@ export function selectIds(table: CaptureTable, ids: readonly string[]): SlotSele
  */
 export function selectEndpoint(table: CaptureTable, endpointId: string, includePinned: boolean): SlotSelection {
   const endpoint = table.endpointCodeOf(endpointId)
-  if (endpoint === -1) return { segments: [], slotsIn: () => [] }
+  if (endpoint === -1) return { segments: [], slotsIn: () => [], expected: 0 }
   /** Each segment's length when the deletion started: one number a segment. */
   const lengthAtStart = new Map(table.blocks.map((block) => [block.number, block.length]))
   return {
     segments: [...lengthAtStart.keys()],
+    expected: table.count(endpointId),
     slotsIn(block) {
       const slots: number[] = []
       const length = lengthAtStart.get(block.number) ?? 0

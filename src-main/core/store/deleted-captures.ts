@@ -19,19 +19,27 @@ export interface DeletedCapture {
   endpointId: string
 }
 
-const INITIAL_CAPACITY = 64
+const MIN_CAPACITY = 64
 
 /** Deleted captures in the order they were deleted (oldest first: a deletion goes segment by segment, slot by slot). */
 export class DeletedCaptures implements Iterable<DeletedCapture> {
   private count = 0
-  private idBytes = new Uint8Array(INITIAL_CAPACITY * ID_BYTES)
-  private seqs = new Float64Array(INITIAL_CAPACITY)
-  private endpointNumbers = new Uint16Array(INITIAL_CAPACITY)
+  private idBytes: Uint8Array
+  private seqs: Float64Array
+  private endpointNumbers: Uint16Array
   /** The distinct endpoints, numbered in the order met (a deletion rarely spans more than a few). */
   private readonly endpointIds: string[] = []
   private readonly endpointNumberOf = new Map<string, number>()
   /** Ids that are not UUIDs (none the app creates), by position. */
   private otherIds: Map<number, string> | null = null
+
+  /** `expected`: how many captures the deletion will most likely hold (its arrays then never grow). */
+  constructor(expected = 0) {
+    const capacity = Math.max(MIN_CAPACITY, expected)
+    this.idBytes = new Uint8Array(capacity * ID_BYTES)
+    this.seqs = new Float64Array(capacity)
+    this.endpointNumbers = new Uint16Array(capacity)
+  }
 
   get length(): number {
     return this.count
