@@ -26,3 +26,21 @@ test('"Add a note" focuses the editor, and typing there fires no shortcut', asyn
   await expect(editor).toHaveValue(`${text} b`)
   await expect(page.getByRole('dialog')).toHaveCount(0)
 })
+
+test('a note is saved with Ctrl+Enter, and focus stays on the note, not on the page', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'note-keys')
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/note-keys', headers: [['Content-Type', 'application/json']], body: '{"n":2}' })
+  await page.getByTestId('capture-row').filter({ hasText: '/note-keys' }).click()
+
+  await page.getByTestId('note-add').click()
+  await page.keyboard.type('refund pending')
+  await page.keyboard.press('Control+Enter')
+  await expect(page.getByTestId('note-text')).toHaveText('refund pending')
+  // Save went away with the editor: focus is on "Edit note", so Enter opens the editor again.
+  await expect(page.getByTestId('note-edit')).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('note-editor')).toBeFocused()
+  await page.getByTestId('note-cancel').click()
+  await expect(page.getByTestId('note-edit')).toBeFocused()
+  await expect(page.getByTestId('note-text')).toHaveText('refund pending')
+})

@@ -75,6 +75,19 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
   const [isSaving, setIsSaving] = useState(false)
   const isEditing = draft !== null
   const editorRef = useRef<HTMLTextAreaElement>(null)
+  const openerRef = useRef<HTMLButtonElement>(null)
+  // Save and Cancel go away with the editor: focus goes to the button that opens it again, not to the page.
+  const shouldReturnFocus = useRef(false)
+  useEffect(() => {
+    if (isEditing || !shouldReturnFocus.current) return
+    shouldReturnFocus.current = false
+    openerRef.current?.focus()
+  }, [isEditing])
+
+  function close(): void {
+    shouldReturnFocus.current = true
+    setDraft(null)
+  }
 
   // Typing goes into the note at once, caret after the text: left unfocused, the keys would reach
   // the page shortcuts ('b' copies the body, 'r' opens Resend).
@@ -91,7 +104,7 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
     setError(null)
     try {
       patch(await call('setCaptureNote', { id: capture.id, note: draft.trim() === '' ? null : draft }))
-      setDraft(null)
+      close()
     } catch (caught: unknown) {
       setError(errorMessage(caught))
     } finally {
@@ -114,14 +127,21 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
             value={draft}
             maxLength={MAX_CAPTURE_NOTE_CHARS}
             onChange={(event) => setDraft(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+                event.preventDefault()
+                void save()
+              }
+            }}
             aria-label="Note"
+            aria-describedby="note-editor-keys"
             data-testid="note-editor"
           />
           <div className="capture-note-actions">
-            <span className="muted">
-              {formatCount(draft.length)} / {formatCount(MAX_CAPTURE_NOTE_CHARS)}
+            <span className="muted" id="note-editor-keys">
+              {formatCount(draft.length)} / {formatCount(MAX_CAPTURE_NOTE_CHARS)} · Ctrl+Enter saves
             </span>
-            <button type="button" className="button button-small" onClick={() => setDraft(null)}>
+            <button type="button" className="button button-small" onClick={close} data-testid="note-cancel">
               Cancel
             </button>
             <button type="button" className="button button-small button-primary" onClick={() => void save()} disabled={isSaving} data-testid="note-save">
@@ -139,12 +159,12 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
           <p className="capture-note-text" data-testid="note-text">
             {capture.note}
           </p>
-          <button type="button" className="link-button" onClick={() => setDraft(capture.note ?? '')} data-testid="note-edit">
+          <button type="button" ref={openerRef} className="link-button" onClick={() => setDraft(capture.note ?? '')} data-testid="note-edit">
             Edit note
           </button>
         </div>
       ) : (
-        <button type="button" className="link-button" onClick={() => setDraft('')} data-testid="note-add">
+        <button type="button" ref={openerRef} className="link-button" onClick={() => setDraft('')} data-testid="note-add">
           Add a note
         </button>
       )}
