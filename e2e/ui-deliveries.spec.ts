@@ -147,8 +147,14 @@ test('comparing two captures names the changed amount path', async ({ page, insp
   await page.getByTestId('capture-row').first().click()
   await page.getByTestId('compare-with').click()
   const picker = page.getByTestId('compare-dialog')
-  await picker.getByTestId('compare-candidate').first().click()
+  const candidate = picker.getByTestId('compare-candidate').first()
+  await candidate.focus()
+  await page.keyboard.press('Enter')
   await expect(picker.locator('[data-testid=json-path-changes] tr[data-path="$.amount"]')).toBeVisible()
+  // Focus went with the view (not to the page behind the dialog), and comes back to the candidate.
+  await expect(picker.getByTestId('compare-pick-another')).toBeFocused()
+  await page.keyboard.press('Enter')
+  await expect(candidate).toBeFocused()
   await picker.getByTestId('dialog-close').click()
 
   // A resend with an edited amount, compared with its capture from the resend history.

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { CaptureSummary } from '@shared/views'
 import type { ReplayRecord } from '@shared/replay'
 import { call } from '../../api/api-client'
@@ -23,20 +23,44 @@ const RECENT_CAPTURES = 30
  */
 export function ComparePickerDialog({ capture, onClose }: { capture: CaptureSummary; onClose: () => void }) {
   const [target, setTarget] = useState<CompareTarget | null>(null)
+  const viewRef = useRef<HTMLDivElement>(null)
+  const lastPicked = useRef<string | null>(null)
+  // The candidate pressed goes away with the list: focus follows to "Pick another", and back to that
+  // candidate on return, instead of dropping to the page behind the dialog.
+  useEffect(() => {
+    const view = viewRef.current
+    if (view === null) return
+    if (target) {
+      lastPicked.current =
+        'rightReplayId' in target
+          ? `[data-testid=compare-resend-candidate][data-replay-id="${CSS.escape(target.rightReplayId)}"]`
+          : `[data-testid=compare-candidate][data-capture-id="${CSS.escape(otherSide(target, capture.id))}"]`
+      view.querySelector<HTMLElement>('[data-testid=compare-pick-another]')?.focus()
+    } else if (lastPicked.current !== null) {
+      view.querySelector<HTMLElement>(lastPicked.current)?.focus()
+    }
+  }, [target, capture.id])
   return (
     <ModalDialog title={target ? 'Compare' : 'Compare with…'} onClose={onClose} testId="compare-dialog" size="wide" closeLink>
-      {target ? (
-        <>
-          <button type="button" className="link-button compare-small" onClick={() => setTarget(null)} data-testid="compare-pick-another">
-            ← Pick another
-          </button>
-          <CompareView target={target} />
-        </>
-      ) : (
-        <Candidates capture={capture} onPick={setTarget} />
-      )}
+      <div ref={viewRef}>
+        {target ? (
+          <>
+            <button type="button" className="link-button compare-small" onClick={() => setTarget(null)} data-testid="compare-pick-another">
+              ← Pick another
+            </button>
+            <CompareView target={target} />
+          </>
+        ) : (
+          <Candidates capture={capture} onPick={setTarget} />
+        )}
+      </div>
     </ModalDialog>
   )
+}
+
+/** The capture compared with the open one. */
+function otherSide(target: { leftId: string; rightId: string }, openId: string): string {
+  return target.leftId === openId ? target.rightId : target.leftId
 }
 
 function Candidates({ capture, onPick }: { capture: CaptureSummary; onPick: (target: CompareTarget) => void }) {
