@@ -23,6 +23,7 @@ import {
 import type { LoggedCapture } from './persisted-schema'
 import type { SegmentRecognitions } from './recognition-overrides'
 import type { IndexEntry } from './segment-index'
+import { emptyRowFields, SnapshotRows } from './table-snapshot'
 
 /** What changes on a stored capture after arrival (kept in its index document, not its log frame). */
 export interface CaptureAnnotations {
@@ -156,6 +157,23 @@ export class CaptureIndex {
     // Only the mark: the recognition stays in the index document (read on demand).
     if (entry.recognition !== undefined) this.table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
     return slot
+  }
+
+  /** Adds a segment's entries in order; a snapshot's plain rows go straight into the table's columns. */
+  addAll(block: SegmentBlock, entries: readonly IndexEntry[] | SnapshotRows): void {
+    if (!(entries instanceof SnapshotRows)) {
+      for (const entry of entries) this.add(block, entry)
+      return
+    }
+    const rows = entries
+    const fields = emptyRowFields()
+    for (let index = 0; index < rows.count; index++) {
+      if (!rows.isPlain(index)) this.add(block, rows.entry(index))
+      else {
+        rows.fieldsAt(index, fields)
+        this.table.add(block, fields)
+      }
+    }
   }
 
   /** Forgets a deleted capture (its index was written without it). */

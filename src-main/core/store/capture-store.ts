@@ -23,7 +23,7 @@ import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type 
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
 import { startHeapRelease } from './heap-release'
 import { Segment } from './capture-segments'
-import { FLAG_RECOGNIZED_AGAIN, hashDeliveryKey } from './capture-table'
+import { FLAG_RECOGNIZED_AGAIN, hashDeliveryKey, SEGMENT_MAX_CAPTURES } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
 import type { DeletedCaptures } from './deleted-captures'
 import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
@@ -34,7 +34,7 @@ import { createRecognisingSearch } from './recognising-search'
 import { createRecognitionOverrides } from './recognition-overrides'
 import { createRetention, type RetentionPolicy, type Retention } from './retention'
 import { sidecarPathOf } from './search-runner'
-import { openSegments } from './segment-recovery'
+import { listSegments, openSegments } from './segment-recovery'
 import { renderIndexAndSnapshot, type RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
 import { StorageIssues } from './storage-issues'
@@ -187,14 +187,16 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const sealed = new Set<Segment>()
   /** Read from their JSON documents (written by an earlier version, or not closed cleanly): given a snapshot in the background. */
   const withoutSnapshot: Segment[] = []
-  for await (const segmentFiles of openSegments(config.dir, config.quarantineDir, deps.now, io, issues)) {
+  const listing = await listSegments(config.dir)
+  // Room for every id at once: growing the id table step by step rehashed it some twenty times on the way to 1,000,000 captures.
+  table.reserve(listing.numbers.length * SEGMENT_MAX_CAPTURES)
+  for await (const segmentFiles of openSegments(config.dir, listing, config.quarantineDir, deps.now, io, issues)) {
     const segment = new Segment(config.dir, segmentFiles.number, null, segmentFiles.appendAt, io, renderSegment, openLogs)
     segments.set(segment.number, segment)
     const block = table.block(segment.number)
-    for (const entry of segmentFiles.entries) {
-      const slot = index.add(block, entry)
-      if (segmentFiles.missingFrames.has(entry.frame.offset)) index.markDamaged(block, slot)
-    }
+    index.addAll(block, segmentFiles.entries)
+    if (segmentFiles.missingFrames.size > 0)
+      for (let slot = 0; slot < block.length; slot++) if (segmentFiles.missingFrames.has(block.offset[slot] as number)) index.markDamaged(block, slot)
     indexedUpTo.set(segment, segment.logBytes)
     if (segmentFiles.stale) await segment.persist()
     else if (segmentFiles.withoutSnapshot) withoutSnapshot.push(segment)

@@ -40,9 +40,15 @@ const VERDICT_CODES: ReadonlyArray<VerdictStatus | null> = [null, ...VERDICT_STA
 const providerCode = new Map(PROVIDER_CODES.map((id, code) => [id, code]))
 const verdictCode = new Map(VERDICT_CODES.map((status, code) => [status, code]))
 
+/** An id given as the 16 bytes of its UUID at `at` in `bytes` (a snapshot's row), not as text. */
+export interface IdBytes {
+  bytes: Uint8Array
+  at: number
+}
+
 /** The fields of one capture that memory keeps. */
 export interface SlotFields {
-  id: string
+  id: string | IdBytes
   seq: number
   endpointId: string
   receivedAtMs: number
@@ -133,6 +139,11 @@ export class CaptureTable {
     return block
   }
 
+  /** Makes room for `captures` ids at once (start-up knows how many segments it opens), instead of growing step by step. */
+  reserve(captures: number): void {
+    this.locations.reserve(captures)
+  }
+
   dropBlock(segmentNumber: number): void {
     const block = this.byNumber.get(segmentNumber)
     if (!block) return
@@ -144,7 +155,12 @@ export class CaptureTable {
   add(block: SegmentBlock, fields: SlotFields): number {
     const slot = block.length++
     const location = block.number * SLOTS_PER_SEGMENT + slot
-    if (parseUuid(fields.id, block.idBytes, slot * ID_BYTES)) this.locations.set(location)
+    if (typeof fields.id !== 'string') {
+      const { bytes, at } = fields.id
+      const target = slot * ID_BYTES
+      for (let index = 0; index < ID_BYTES; index++) block.idBytes[target + index] = bytes[at + index] as number
+      this.locations.set(location)
+    } else if (parseUuid(fields.id, block.idBytes, slot * ID_BYTES)) this.locations.set(location)
     else {
       ;(block.otherIds ??= new Map()).set(slot, fields.id)
       this.otherLocations.set(fields.id, location)

@@ -153,10 +153,15 @@ export class IdIndex {
     return true
   }
 
-  /** A table of at least four slots per live entry, without tombstones. */
-  private rebuild(): void {
+  /** Makes room for `entries` live entries, so adding that many rehashes nothing. */
+  reserve(entries: number): void {
+    if ((entries + 1) * 2 > this.slots.length) this.rebuild(entries)
+  }
+
+  /** A table of at least four slots per live entry (or per `entries`), without tombstones. */
+  private rebuild(entries = this.live): void {
     let capacity = MIN_CAPACITY
-    while (capacity < (this.live + 1) * 4) capacity *= 2
+    while (capacity < (Math.max(entries, this.live) + 1) * 4) capacity *= 2
     const old = this.slots
     this.slots = new Int32Array(capacity)
     const mask = capacity - 1

@@ -27,7 +27,7 @@ import { moveAside } from './data-file'
 import { loggedCaptureSchema, storedCaptureSchema } from './persisted-schema'
 import { readSegmentIndex, type IndexEntry } from './segment-index'
 import { StorageIssues } from './storage-issues'
-import { readMatchingSnapshot } from './table-snapshot'
+import { readMatchingSnapshot, SnapshotRows } from './table-snapshot'
 
 const INDEX_FILE = /^(\d{6,})\.json$/
 const LOG_FILE = /^(\d{6,})\.log$/
@@ -36,8 +36,8 @@ export interface OpenedSegment {
   number: number
   /** Where new frames may go, if any may go here at all (see `sealed`). */
   appendAt: number
-  /** Entries in seq order: the index's, then frames read back from the log's tail. */
-  entries: IndexEntry[]
+  /** Entries in seq order: the index's (still as rows when read from its snapshot), then frames read back from the log's tail. */
+  entries: IndexEntry[] | SnapshotRows
   /** Frames whose bytes the log no longer holds in full (it was cut short). */
   missingFrames: Set<number>
   /** The log has a torn tail or lost bytes: no new frame is written into it. */
@@ -55,13 +55,13 @@ export interface OpenedSegment {
  */
 export const SEGMENTS_READ_AHEAD = 4
 
-/**
- * Opens every segment in `dir`, in order. The caller takes each one's entries into memory before
- * asking for the next, so they die young: holding every segment's entries until the last one was
- * read made the garbage collector copy all of them (100,000 entries: scavenges of 100-250 ms, 40%
- * of the start-up). Problems found are added to `issues`.
- */
-export async function* openSegments(dir: string, quarantineDir: string, now: () => Date, io: LogFileIo, issues: StorageIssues): AsyncGenerator<OpenedSegment> {
+/** The files in a captures folder, and the numbers of the segments they hold, ascending. */
+export interface SegmentListing {
+  names: string[]
+  numbers: number[]
+}
+
+export async function listSegments(dir: string): Promise<SegmentListing> {
   const names = await readdir(dir)
   const numbers = [
     ...new Set(
@@ -71,6 +71,23 @@ export async function* openSegments(dir: string, quarantineDir: string, now: () 
         .map(Number),
     ),
   ].sort((a, b) => a - b)
+  return { names, numbers }
+}
+
+/**
+ * Opens every listed segment, in order. The caller takes each one's entries into memory before
+ * asking for the next, so they die young: holding every segment's entries until the last one was
+ * read made the garbage collector copy all of them (100,000 entries: scavenges of 100-250 ms, 40%
+ * of the start-up). Problems found are added to `issues`.
+ */
+export async function* openSegments(
+  dir: string,
+  { names, numbers }: SegmentListing,
+  quarantineDir: string,
+  now: () => Date,
+  io: LogFileIo,
+  issues: StorageIssues,
+): AsyncGenerator<OpenedSegment> {
   // Each segment's problems are reported when it is taken in, so they are listed in segment order.
   const reading: Array<{ opened: Promise<OpenedSegment>; found: StorageIssues }> = []
   const readNext = (position: number): void => {
@@ -102,13 +119,13 @@ async function openSegment(
   issues: StorageIssues,
 ): Promise<OpenedSegment> {
   const paths = segmentPaths(dir, segmentNumber)
-  let entries: IndexEntry[] | null = null
+  let entries: IndexEntry[] | SnapshotRows | null = null
   let indexedLogBytes = 0
   let stale = false
   const hasIndex = names.includes(basename(paths.index))
   const snapshot = hasIndex && names.includes(basename(paths.table)) ? await readMatchingSnapshot(paths, segmentNumber) : null
   if (snapshot !== null) {
-    entries = snapshot.entries
+    entries = snapshot.rows
     indexedLogBytes = snapshot.indexedLogBytes
   } else if (hasIndex) {
     const problem = await readIndexFile(paths.index).then(
@@ -143,7 +160,7 @@ async function readBack(
   segmentNumber: number,
   paths: { index: string; log: string },
   handle: FileHandle,
-  entries: IndexEntry[] | null,
+  entries: IndexEntry[] | SnapshotRows | null,
   indexedLogBytes: number,
   indexStale: boolean,
   now: () => Date,
@@ -151,13 +168,16 @@ async function readBack(
 ): Promise<Omit<OpenedSegment, 'withoutSnapshot'>> {
   let stale = indexStale
   const rebuilt = entries === null
-  const known: IndexEntry[] = entries ?? []
   const fileBytes = (await handle.stat()).size
 
-  // Captures the index lists whose bytes are no longer all in the log.
+  // Captures the index lists whose bytes are no longer all in the log, and where the last one ends.
   const missingFrames = new Set<number>()
-  for (const entry of known) {
-    if (entry.frame.offset + 12 + entry.frame.metadataBytes + entry.bodySize > fileBytes) missingFrames.add(entry.frame.offset)
+  let referencedEnd = 0
+  const frames = frameSpans(entries ?? [])
+  for (let index = 0; index < frames.count; index++) {
+    const end = frames.end(index)
+    if (end > fileBytes) missingFrames.add(frames.offset(index))
+    referencedEnd = Math.max(referencedEnd, end)
   }
   if (missingFrames.size > 0) {
     issues.add({
@@ -171,19 +191,26 @@ async function readBack(
   // Read back what the index had not recorded yet: everything past its mark (the whole log for a rebuilt index).
   const from = rebuilt ? 0 : Math.min(indexedLogBytes, fileBytes)
   const scan = await scanLog(handle, from, fileBytes)
-  // Usually nothing past the mark: the set of known ids is built only when there is something to compare.
-  const knownIds = new Set(scan.frames.length > 0 ? known.map((entry) => entry.id) : [])
-  for (const frame of scan.frames) {
-    const parsed = loggedCaptureSchema.safeParse(frame.metadata)
-    if (!parsed.success || knownIds.has(parsed.data.id)) continue
-    // A frame whose body was still being written at the crash was never answered.
-    if (!(await bodyMatches(handle, frame.bodyOffset, frame.bodyBytes, parsed.data.body.sha256))) continue
-    known.push(entryFromLogged(parsed.data, { offset: frame.frameOffset, metadataBytes: frame.metadataBytes }))
-    knownIds.add(parsed.data.id)
-    stale = true
+  let found = entries ?? []
+  // Usually nothing past the mark: the entries become objects, and the set of known ids is built, only when there is something to compare.
+  if (scan.frames.length > 0) {
+    const known = found instanceof SnapshotRows ? found.entries() : found
+    const knownIds = new Set(known.map((entry) => entry.id))
+    for (const frame of scan.frames) {
+      const parsed = loggedCaptureSchema.safeParse(frame.metadata)
+      if (!parsed.success || knownIds.has(parsed.data.id)) continue
+      // A frame whose body was still being written at the crash was never answered.
+      if (!(await bodyMatches(handle, frame.bodyOffset, frame.bodyBytes, parsed.data.body.sha256))) continue
+      const entry = entryFromLogged(parsed.data, { offset: frame.frameOffset, metadataBytes: frame.metadataBytes })
+      known.push(entry)
+      knownIds.add(parsed.data.id)
+      referencedEnd = Math.max(referencedEnd, frame.frameOffset + 12 + frame.metadataBytes + frame.bodyBytes)
+      stale = true
+    }
+    found = known
   }
+  if (!(found instanceof SnapshotRows)) found.sort((a, b) => a.seq - b.seq)
   if (rebuilt) stale = true
-  known.sort((a, b) => a.seq - b.seq)
 
   const tornBytes = fileBytes - scan.goodEnd
   if (tornBytes > 0) {
@@ -194,14 +221,26 @@ async function readBack(
       at: now().toISOString(),
     })
   }
-  const referencedEnd = known.reduce((end, entry) => Math.max(end, entry.frame.offset + 12 + entry.frame.metadataBytes + entry.bodySize), 0)
   return {
     number: segmentNumber,
     appendAt: Math.max(scan.goodEnd, referencedEnd),
-    entries: known,
+    entries: found,
     missingFrames,
     sealed: tornBytes > 0 || missingFrames.size > 0,
     stale,
+  }
+}
+
+/** Where each listed capture's frame starts and ends in the log, read from entries or snapshot rows alike. */
+function frameSpans(entries: readonly IndexEntry[] | SnapshotRows): { count: number; offset(index: number): number; end(index: number): number } {
+  if (entries instanceof SnapshotRows) return { count: entries.count, offset: (index) => entries.frameOffset(index), end: (index) => entries.frameEnd(index) }
+  return {
+    count: entries.length,
+    offset: (index) => (entries[index] as IndexEntry).frame.offset,
+    end: (index) => {
+      const { frame, bodySize } = entries[index] as IndexEntry
+      return frame.offset + 12 + frame.metadataBytes + bodySize
+    },
   }
 }
 

@@ -22,6 +22,8 @@ import { hash, randomBytes } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
 import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
+import { FRAME_HEADER_BYTES } from './capture-log'
+import type { IdBytes, SlotFields } from './capture-table'
 import { formatUuid, parseUuid } from './id-index'
 import { renderSegmentIndex, snapshotHeaderOf, type IndexEntry } from './segment-index'
 
@@ -58,7 +60,7 @@ export interface TableSnapshot {
   indexedLogBytes: number
   /** Byte size of the document written with it. */
   documentBytes: number
-  entries: IndexEntry[]
+  rows: SnapshotRows
 }
 
 /** True when an entry fits a fixed row: a UUID id and none of the optional fields. */
@@ -73,7 +75,7 @@ function fitsRow(entry: IndexEntry): boolean {
   )
 }
 
-export function encodeTableSnapshot(snapshot: Omit<TableSnapshot, 'entries'> & { entries: readonly IndexEntry[] }): Buffer {
+export function encodeTableSnapshot(snapshot: Omit<TableSnapshot, 'rows'> & { entries: readonly IndexEntry[] }): Buffer {
   const strings: string[] = []
   const stringCodes = new Map<string, number>()
   const code = (value: string | null): number => {
@@ -132,6 +134,147 @@ const VERDICTS = new Set<string>(VERDICT_STATUSES)
 const OUTCOMES = new Set<string>(CAPTURE_OUTCOMES)
 
 /**
+ * A snapshot's entries, checked, still as rows. Start-up takes a plain row into the table through
+ * `fieldsAt`, which fills one reused object and hands the id over as its 16 bytes: no object and
+ * no id string per capture (spelling 1,000,000 ids out and parsing them back, with an object
+ * each, was most of opening such a store).
+ */
+export class SnapshotRows {
+  readonly count: number
+
+  constructor(
+    private readonly rows: Buffer,
+    private readonly strings: readonly string[],
+    private readonly whole: readonly IndexEntry[],
+  ) {
+    this.count = rows.length / ROW_BYTES
+  }
+
+  /** False for a row kept whole (an entry with a note, a forward, an id that is not a UUID…): read it with `entry`. */
+  isPlain(index: number): boolean {
+    return this.rows.readUInt8(index * ROW_BYTES) === ROW_PLAIN
+  }
+
+  /** Where the row's frame starts in the log. */
+  frameOffset(index: number): number {
+    return this.isPlain(index) ? this.rows.readDoubleLE(index * ROW_BYTES + 48) : this.wholeEntry(index).frame.offset
+  }
+
+  /** Where the row's frame ends in the log (its header, metadata and body). */
+  frameEnd(index: number): number {
+    if (!this.isPlain(index)) {
+      const { frame, bodySize } = this.wholeEntry(index)
+      return frame.offset + FRAME_HEADER_BYTES + frame.metadataBytes + bodySize
+    }
+    const at = index * ROW_BYTES
+    return this.rows.readDoubleLE(at + 48) + FRAME_HEADER_BYTES + this.rows.readUInt32LE(at + 56) + this.rows.readDoubleLE(at + 64)
+  }
+
+  /** A plain row's values, written into `fields` (its id as bytes of this snapshot). */
+  fieldsAt(index: number, fields: RowFields): void {
+    const rows = this.rows
+    const at = index * ROW_BYTES
+    const flags = rows.readUInt8(at + 1)
+    const answerStatus = rows.readUInt16LE(at + 12)
+    fields.id.bytes = rows
+    fields.id.at = at + 16
+    fields.seq = rows.readDoubleLE(at + 32)
+    fields.endpointId = this.strings[rows.readUInt16LE(at + 4)] as string
+    fields.receivedAtMs = rows.readDoubleLE(at + 40)
+    fields.offset = rows.readDoubleLE(at + 48)
+    fields.metadataBytes = rows.readUInt32LE(at + 56)
+    fields.bodySize = rows.readDoubleLE(at + 64)
+    fields.method = this.strings[rows.readUInt16LE(at + 6)] as string
+    fields.provider = this.string(rows.readUInt16LE(at + 8)) as ProviderId | null
+    fields.verdict = this.string(rows.readUInt16LE(at + 10)) as VerdictStatus | null
+    fields.answerStatus = answerStatus === 0 ? null : answerStatus
+    fields.outcome = this.strings[rows.readUInt16LE(at + 2)] as CaptureOutcome
+    fields.deliveryHash = rows.readInt32LE(at + 60)
+    fields.pinned = (flags & ROW_PINNED) !== 0
+    fields.imported = (flags & ROW_IMPORTED) !== 0
+  }
+
+  /** The row as an index entry. */
+  entry(index: number): IndexEntry {
+    if (!this.isPlain(index)) return this.wholeEntry(index)
+    const fields = emptyRowFields()
+    this.fieldsAt(index, fields)
+    const entry: IndexEntry = {
+      id: formatUuid(fields.id.bytes, fields.id.at),
+      seq: fields.seq,
+      endpointId: fields.endpointId,
+      receivedAtMs: fields.receivedAtMs,
+      frame: { offset: fields.offset, metadataBytes: fields.metadataBytes },
+      bodySize: fields.bodySize,
+      method: fields.method,
+      provider: fields.provider,
+      verdict: fields.verdict,
+      answerStatus: fields.answerStatus,
+      outcome: fields.outcome,
+      deliveryHash: fields.deliveryHash,
+    }
+    if (fields.imported) entry.imported = true
+    if (fields.pinned) entry.pinned = true
+    return entry
+  }
+
+  /** Every row as an index entry, in order. */
+  entries(): IndexEntry[] {
+    return Array.from({ length: this.count }, (_, index) => this.entry(index))
+  }
+
+  private wholeEntry(index: number): IndexEntry {
+    return this.whole[this.rows.readUInt32LE(index * ROW_BYTES + 4)] as IndexEntry
+  }
+
+  private string(code: number): string | null {
+    return code === NONE ? null : (this.strings[code] as string)
+  }
+
+  /** Whether every row names strings and whole entries that exist, with values this build knows. */
+  isValid(): boolean {
+    const { strings } = this
+    const known = (code: number, values: ReadonlySet<string>, nullable: boolean): boolean =>
+      code === NONE ? nullable : code < strings.length && values.has(strings[code] as string)
+    for (let index = 0; index < this.count; index++) {
+      const at = index * ROW_BYTES
+      if (!this.isPlain(index)) {
+        if (this.whole[this.rows.readUInt32LE(at + 4)] === undefined) return false
+        continue
+      }
+      if (!known(this.rows.readUInt16LE(at + 2), OUTCOMES, false)) return false
+      if (this.rows.readUInt16LE(at + 4) >= strings.length || this.rows.readUInt16LE(at + 6) >= strings.length) return false
+      if (!known(this.rows.readUInt16LE(at + 8), PROVIDERS, true) || !known(this.rows.readUInt16LE(at + 10), VERDICTS, true)) return false
+    }
+    return true
+  }
+}
+
+/** What `SnapshotRows.fieldsAt` fills: the table's fields of a capture, its id as 16 bytes. */
+export type RowFields = Omit<SlotFields, 'id'> & { id: IdBytes }
+
+/** One reusable `RowFields`, to be filled row after row. */
+export function emptyRowFields(): RowFields {
+  return {
+    id: { bytes: new Uint8Array(0), at: 0 },
+    seq: 0,
+    endpointId: '',
+    receivedAtMs: 0,
+    offset: 0,
+    metadataBytes: 0,
+    bodySize: 0,
+    method: '',
+    provider: null,
+    verdict: null,
+    answerStatus: null,
+    outcome: 'captured',
+    deliveryHash: 0,
+    pinned: false,
+    imported: false,
+  }
+}
+
+/**
  * The snapshot in `bytes`, or `null` when it is not one this build wrote whole: another format
  * version, a failed hash (torn or damaged), or values this build does not know (a newer build's
  * provider). The caller then reads the index document, which is always there.
@@ -149,51 +292,16 @@ export function decodeTableSnapshot(bytes: Buffer): TableSnapshot | null {
   } catch {
     return null
   }
-  const rows = body.subarray(4 + headerLength)
-  if (!Array.isArray(header.strings) || !Array.isArray(header.whole) || rows.length !== header.count * ROW_BYTES) return null
-  const { strings } = header
-  const string = (code: number): string | null => (code === NONE ? null : (strings[code] ?? null))
-  const entries: IndexEntry[] = []
-  for (let at = 0; at < rows.length; at += ROW_BYTES) {
-    if (rows.readUInt8(at) === ROW_WHOLE) {
-      const entry = header.whole[rows.readUInt32LE(at + 4)]
-      if (entry === undefined) return null
-      entries.push(entry)
-      continue
-    }
-    const outcome = string(rows.readUInt16LE(at + 2))
-    const endpointId = string(rows.readUInt16LE(at + 4))
-    const method = string(rows.readUInt16LE(at + 6))
-    const provider = string(rows.readUInt16LE(at + 8))
-    const verdict = string(rows.readUInt16LE(at + 10))
-    if (outcome === null || !OUTCOMES.has(outcome) || endpointId === null || method === null) return null
-    if ((provider !== null && !PROVIDERS.has(provider)) || (verdict !== null && !VERDICTS.has(verdict))) return null
-    const flags = rows.readUInt8(at + 1)
-    const answerStatus = rows.readUInt16LE(at + 12)
-    const entry: IndexEntry = {
-      id: formatUuid(rows, at + 16),
-      seq: rows.readDoubleLE(at + 32),
-      endpointId,
-      receivedAtMs: rows.readDoubleLE(at + 40),
-      frame: { offset: rows.readDoubleLE(at + 48), metadataBytes: rows.readUInt32LE(at + 56) },
-      bodySize: rows.readDoubleLE(at + 64),
-      method,
-      provider: provider as ProviderId | null,
-      verdict: verdict as VerdictStatus | null,
-      answerStatus: answerStatus === 0 ? null : answerStatus,
-      outcome: outcome as CaptureOutcome,
-      deliveryHash: rows.readInt32LE(at + 60),
-    }
-    if (flags & ROW_IMPORTED) entry.imported = true
-    if (flags & ROW_PINNED) entry.pinned = true
-    entries.push(entry)
-  }
+  const rowBytes = body.subarray(4 + headerLength)
+  if (!Array.isArray(header.strings) || !Array.isArray(header.whole) || rowBytes.length !== header.count * ROW_BYTES) return null
+  const rows = new SnapshotRows(rowBytes, header.strings, header.whole)
+  if (!rows.isValid()) return null
   return {
     token: header.token,
     segment: header.segment,
     indexedLogBytes: header.indexedLogBytes,
     documentBytes: header.documentBytes,
-    entries,
+    rows,
   }
 }
 
