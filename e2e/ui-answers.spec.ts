@@ -92,6 +92,11 @@ test('the IXOPAY warning appears when the default answer is not 200 OK, and bad 
   await expect(dialog.getByTestId('answer-warning')).toHaveText([
     'Default answer: IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK',
   ])
+  await expect(dialog.getByTestId('answer-warnings')).toHaveAttribute('data-stale', 'false')
+  // Half-typed, the draft cannot be checked: the last warnings stay, marked as the last checked draft's.
+  await editor.getByTestId('default-answer-editor-status').fill('2')
+  await expect(dialog.getByTestId('answer-warnings')).toHaveAttribute('data-stale', 'true')
+  await expect(dialog.getByTestId('answer-warnings-basis')).toContainText('Fix the marked fields to check the latest changes.')
   await editor.getByTestId('default-answer-editor-status').fill('200')
   await expect(dialog.getByTestId('answer-warnings')).toHaveCount(0)
   await expect(dialog.getByTestId('answer-warnings-basis')).toContainText('Every answer here counts as success for IXOPAY')

@@ -10,7 +10,12 @@ export function ProviderWarnings({ warnings }: { warnings: DraftWarnings }) {
   return (
     <div className="answers-provider-check" aria-live="polite" data-testid="answer-provider-check">
       {view.warnings.length > 0 && (
-        <div className="notice notice-warning answers-warnings" data-testid="answer-warnings">
+        // Dimmed while the draft cannot be checked: these are the last checked draft's, not the one shown.
+        <div
+          className={`notice notice-warning answers-warnings ${isWaitingForFixes ? 'answers-warnings-stale' : ''}`}
+          data-stale={isWaitingForFixes}
+          data-testid="answer-warnings"
+        >
           <strong>Heads up:</strong>
           <ul className="answers-warning-list">
             {view.warnings.map((warning) => (
