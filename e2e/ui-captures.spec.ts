@@ -75,6 +75,8 @@ test('form, XML, binary and non-UTF-8 bodies get the right views, and HTML is ne
   await expect(page.getByTestId('body-tab-hex')).toHaveAttribute('aria-selected', 'true')
   await expect(page.getByTestId('hex-body')).toContainText('00 01 02 ff fe 89 50 4e  47')
   await expect(page.getByTestId('hex-body')).toContainText('|......PNG')
+  // Bytes that are not text cannot be copied as text (a click copied nothing and said "Copied").
+  await expect(page.getByTestId('body-copy')).toBeDisabled()
   await expect(page.getByTestId('detail-body-sha256')).toHaveText(sha256(binary))
 
   // A declared charset is honoured: the text view first, saying how the bytes were decoded.

@@ -100,12 +100,14 @@ export function BodyViewer({ bytes, contentType, testId, downloadName, prepared 
           <button type="button" className="button button-small" onClick={find.open} title="Find in this body (Ctrl+F)" data-testid="body-find-open">
             Find
           </button>
-          <CopyButton
-            text={() => analysis.text ?? ''}
-            label="Copy body"
-            title={analysis.text === null ? 'The bytes are not text: use Save body' : 'Copy the body text exactly as received'}
-            testId="body-copy"
-          />
+          {analysis.text === null ? (
+            // Bytes that do not decode have no text to copy: a click used to copy '' and say "Copied".
+            <button type="button" className="button button-small" disabled title="The bytes are not text: use Save body" data-testid="body-copy">
+              Copy body
+            </button>
+          ) : (
+            <CopyButton text={analysis.text} label="Copy body" title="Copy the body text exactly as received" testId="body-copy" />
+          )}
           <button
             type="button"
             className="button button-small"
