@@ -14,14 +14,17 @@ export interface CaptureReference {
 
 export function captureReference(recognition: CaptureRecognition | null): CaptureReference | null {
   if (recognition === null) return null
-  const { reference, objectId } = recognition.summary
+  const { reference, objectId, eventId = null } = recognition.summary
   const merchant = nonEmpty(reference)
   const provider = nonEmpty(objectId)
-  const text = merchant ?? provider
+  // A notification without its object (Stripe's test `{"id": "evt_…", "object": "event"}`) still has the event's id.
+  const event = nonEmpty(eventId)
+  const text = merchant ?? provider ?? event
   if (text === null) return null
   const parts: string[] = []
   if (merchant !== null) parts.push(`Reference: ${merchant}`)
   if (provider !== null) parts.push(`${recognition.provider.name} id: ${provider}`)
+  if (text === event) parts.push(`${recognition.provider.name} event: ${event}`)
   return { text, title: parts.join('\n') }
 }
 
