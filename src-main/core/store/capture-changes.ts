@@ -58,6 +58,9 @@ export interface CaptureChanges {
   patchSlots(changes: readonly SlotChange[]): Promise<void>
 }
 
+/** Segments a deletion works on at once (see `deleteSlots`). */
+export const SEGMENTS_DELETED_AT_ONCE = 4
+
 /** Deletions and index changes yield to the event loop between segments, so the receiver keeps answering. */
 export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
   const { index, segments, indexedUpTo, recognitions, renderIndex } = deps
@@ -72,29 +75,30 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
   }
 
   /**
-   * One segment at a time: its index is written without the doomed captures first, and only then
-   * are they dropped from memory and their bytes erased.
+   * Segment by segment: a segment's index is written without the doomed captures first, and only
+   * then are they dropped from memory and their bytes erased. Up to `SEGMENTS_DELETED_AT_ONCE`
+   * segments are at it together: each mostly waits for its syncs (the index document's, the
+   * erased log's), which the disk serves together. The result still lists them oldest first.
    */
   async function deleteSlots(selection: SlotSelection): Promise<DeletedCaptures> {
     const deleted = new DeletedCaptures(selection.expected)
     let removedAny = false
-    for (const segmentNumber of selection.segments) {
-      const segment = segments.get(segmentNumber)
-      if (!segment) continue
-      const block = table.block(segmentNumber)
-      const gone = selection.slotsIn(block).filter((slot) => block.isLive(slot))
-      if (gone.length === 0) continue
+    /** Started in segment order; their captures join the result in that order once done. */
+    const started: Array<{ done: Promise<void>; block: SegmentBlock; gone: number[] }> = []
+    const finishFirst = async (): Promise<void> => {
+      const { done, block, gone } = started.shift() as (typeof started)[number]
+      await done
+      for (const slot of gone) deleted.addSlot(table, block, slot)
+    }
+    const deleteIn = async (segment: Segment, block: SegmentBlock, gone: number[]): Promise<void> => {
       const exclude = new Set(gone)
       const emptied = gone.length === block.live && segment !== deps.current()
       // The index is written without them first (a failed write, e.g. a read-only folder, changes nothing).
       await segment.persist(
         () => renderIndex(segment, { exclude }),
         () => {
-          for (const slot of gone) {
-            deleted.addSlot(table, block, slot)
-            index.delete(block, slot)
-          }
-          recognitions.forget(segmentNumber, gone)
+          for (const slot of gone) index.delete(block, slot)
+          recognitions.forget(segment.number, gone)
         },
       )
       if (emptied) {
@@ -105,7 +109,26 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
         // The index no longer lists them; a failed erase leaves bytes nobody refers to.
         await segment.erase(erasedRanges(block, gone), deps.durability()).catch(() => undefined)
       }
-      await yieldToEventLoop()
+    }
+    try {
+      for (const segmentNumber of selection.segments) {
+        const segment = segments.get(segmentNumber)
+        if (!segment) continue
+        const block = table.block(segmentNumber)
+        // Asked in the segment's turn, so a clear takes only the captures stored when it started.
+        const gone = selection.slotsIn(block).filter((slot) => block.isLive(slot))
+        if (gone.length === 0) continue
+        const done = deleteIn(segment, block, gone)
+        // Awaited in turn by finishFirst; until then a failure must not count as unhandled.
+        done.catch(() => undefined)
+        started.push({ done, block, gone })
+        if (started.length >= SEGMENTS_DELETED_AT_ONCE) await finishFirst()
+        await yieldToEventLoop()
+      }
+      while (started.length > 0) await finishFirst()
+    } finally {
+      // A failed segment stops the deletion: those already started end before it is reported.
+      await Promise.allSettled(started.map(({ done }) => done))
     }
     if (removedAny) await syncDirectory(deps.dir)
     return deleted
