@@ -30,6 +30,7 @@ export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: 
       }
     }
   }
+  bytes = withoutUtf8Bom(bytes)
   const chosen = format === 'auto' ? detectFormat(bytes) : format
   if (chosen === null) return { ok: false, message: 'could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl' }
   const result = readAs(bytes, chosen, maxBodyBytes)
@@ -64,10 +65,20 @@ function readAs(
   }
 }
 
-/** HAR, bundle, a raw request or curl, from the first meaningful characters. */
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])
+
+/**
+ * The file without a leading UTF-8 byte order mark: Windows tools (Fiddler, Charles, Notepad)
+ * write one before a HAR or any text, and it is not part of the document in any format read here.
+ */
+function withoutUtf8Bom(bytes: Buffer): Buffer {
+  return bytes.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes
+}
+
+/** HAR, bundle, a raw request or curl, from the first meaningful characters (after any byte order mark). */
 export function detectFormat(bytes: Buffer): Exclude<ImportFormat, 'auto'> | null {
   const head = bytes.subarray(0, 4096).toString('latin1')
-  const trimmed = head.replace(/^\uFEFF/, '').trimStart()
+  const trimmed = head.trimStart()
   if (/^\{\s*"/.test(trimmed)) {
     return /"format"\s*:\s*"callback-inspector-bundle"/.test(head) ? 'bundle' : 'har'
   }

@@ -4,7 +4,9 @@ import type { EntryResult } from './bundle-format'
 import { readCurlCommands } from './curl-import'
 import type { ExchangeCapture } from './exchange-capture'
 import { writeHttpMessage, readHttpMessages } from './http-message-format'
-import { detectFormat, locateJsonSyntaxError, parseJsonDocument } from './import-file'
+import { writeBundle } from './bundle-format'
+import { writeHar } from './har-format'
+import { detectFormat, locateJsonSyntaxError, parseJsonDocument, readImportFile } from './import-file'
 import { exchangeCapture } from '../../test-support/exchange-capture'
 
 const MAX = 10 * 1024 * 1024
@@ -144,4 +146,27 @@ describe('format detection and JSON errors', () => {
     expect(locateJsonSyntaxError('{"a" 1}')).toEqual({ at: 5, message: 'expected ":" after a property name' })
     expect(locateJsonSyntaxError('{} x')).toEqual({ at: 3, message: 'unexpected "x" after the end of the document' })
   })
+})
+
+describe('a file starting with a UTF-8 byte order mark (Windows tools write one)', () => {
+  const capture = exchangeCapture()
+  const bom = Buffer.from([0xef, 0xbb, 0xbf])
+  const files = {
+    har: Buffer.from(writeHar([capture], { appVersion: 'test', origin: 'http://127.0.0.1:5077', redactions: null })),
+    bundle: Buffer.from(writeBundle([capture], { appVersion: 'test', exportedAt: '2026-12-06T10:00:00.000Z', redactions: null })),
+    http: writeHttpMessage(capture),
+    curl: Buffer.from(
+      buildCurlCommand({ url: `http://127.0.0.1:5077${capture.target}`, method: capture.method, headers: capture.headers, body: capture.body }),
+    ),
+  }
+
+  for (const [format, file] of Object.entries(files) as Array<[keyof typeof files, Buffer]>) {
+    it(`reads a ${format} file the same with and without it, detected or named`, () => {
+      const plain = readImportFile(file, format, MAX)
+      for (const read of [readImportFile(Buffer.concat([bom, file]), 'auto', MAX), readImportFile(Buffer.concat([bom, file]), format, MAX)]) {
+        expect(read).toEqual(plain)
+        expect(read.ok && read.format).toBe(format)
+      }
+    })
+  }
 })
