@@ -4,10 +4,11 @@
  * the event loop); each capture's promise resolves only after that, so the receiver answers a
  * request only once it would survive a kill -9 (`flush`) or a power loss (`sync`).
  *
- * Pipelined: a batch is written and its `fdatasync` started while earlier batches' syncs are
- * still running (up to `MAX_SYNCS_IN_FLIGHT`). The disk serves concurrent flushes together, so a
- * capture waits for its own sync instead of the one before it and then its own; that wait is
- * most of what `sync` costs under load. Batches still finish in the order they were written: a
+ * Pipelined when the disk is slow: once the running sync has taken `OVERLAP_SYNC_AFTER_MS`, the
+ * next batch is written and its `fdatasync` started without waiting for it (up to
+ * `MAX_SYNCS_IN_FLIGHT`). The disk serves concurrent flushes together, so on a busy disk a capture
+ * waits for its own sync instead of the one before it and then its own; on a quick one, batches
+ * wait and grow, since every sync costs CPU. Batches still finish in the order they were written: a
  * capture enters the index only once it and every capture before it are durable, and when a sync
  * fails, every batch written after the failed one fails with it (their frames lie after its
  * frames, whose space is given back).
@@ -29,6 +30,13 @@ import type { RenderedIndex } from './table-snapshot'
  * one stays free for index writes and the API's reads.
  */
 export const MAX_SYNCS_IN_FLIGHT = 3
+/**
+ * A sync running longer than this lets the next batch start its own. Each sync costs CPU (about
+ * 0.2 ms in the kernel here), so while the disk is quick a batch waits for the running sync and
+ * grows (the fewest syncs per capture); once a sync is slow (a busy disk), waiting for it would
+ * only add its time to the next batch's.
+ */
+export const OVERLAP_SYNC_AFTER_MS = 2
 
 /**
  * A capture to store: everything but its sequence number and where it lands on disk. Imports set
@@ -85,6 +93,8 @@ interface Batch {
   /** Slots the batch holds in each segment until its captures enter the table. */
   slots: Map<Segment, number>
   outcome: { state: 'syncing' } | { state: 'durable' } | { state: 'failed'; error: unknown }
+  /** When its sync started (`performance.now()`). */
+  syncStartedAt: number
 }
 
 export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
@@ -124,15 +134,27 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
   async function pump(): Promise<void> {
     for (;;) {
       finishDurable()
-      if (pending.length > 0 && written.length < MAX_SYNCS_IN_FLIGHT) {
+      const overlapIn = pending.length > 0 ? msUntilWritable() : Number.POSITIVE_INFINITY
+      if (overlapIn <= 0) {
         const items = pending
         pending = []
         await write(items)
         continue
       }
       if (pending.length === 0 && written.length === 0) return
+      // Woken by a sync completing, new captures, or the running sync becoming slow enough to overlap.
+      const slow = Number.isFinite(overlapIn) ? setTimeout(notify, Math.ceil(overlapIn)) : undefined
       await new Promise<void>((resolve) => (wake = resolve))
+      clearTimeout(slow)
     }
+  }
+
+  /** How long until the next batch may be written: 0 now, else when the oldest running sync gets slow (or never, at the limit). */
+  function msUntilWritable(): number {
+    const oldest = written[0]
+    if (oldest === undefined) return 0
+    if (written.length >= MAX_SYNCS_IN_FLIGHT) return Number.POSITIVE_INFINITY
+    return oldest.syncStartedAt + OVERLAP_SYNC_AFTER_MS - performance.now()
   }
 
   const slotsUsed = (segment: Segment): number => table.block(segment.number).length + (reserved.get(segment) ?? 0)
@@ -166,7 +188,7 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
 
   /** Places and writes a batch's frames, then starts its sync; on a failed write, nothing of it is kept. */
   async function write(items: Pending[]): Promise<void> {
-    const batch: Batch = { placed: [], firstOffset: new Map(), slots: new Map(), outcome: { state: 'syncing' } }
+    const batch: Batch = { placed: [], firstOffset: new Map(), slots: new Map(), outcome: { state: 'syncing' }, syncStartedAt: 0 }
     const bySegment = new Map<Segment, EncodedFrame[]>()
     try {
       for (const item of items) {
@@ -198,6 +220,7 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
       return
     }
     // One fdatasync per segment written (almost always one), in the thread pool.
+    batch.syncStartedAt = performance.now()
     Promise.all([...bySegment.keys()].map((segment) => segment.sync())).then(
       () => {
         batch.outcome = { state: 'durable' }
