@@ -9,7 +9,7 @@ import type { AnswerWarningsView } from '@shared/answer-warnings'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
 import { configFromDraft, configProblems, type ConfigDraft } from './answer-draft'
-import { useDebouncedValue } from './use-debounced-value'
+import { useDebouncedValue } from '../../lib/use-debounced-value'
 
 /** A pause this long in editing sends the draft to be checked. */
 export const DRAFT_WARNINGS_DEBOUNCE_MS = 300

@@ -11,6 +11,7 @@ import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { decodeBody } from '@shared/body-charset'
 import { formatExactBytes } from '../../lib/format'
+import { useDebouncedValue } from '../../lib/use-debounced-value'
 import { describeInvalidTargetUrl, TARGET_URL_EXAMPLE } from '@shared/target-url'
 import { describeInvalidTimeout, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '@shared/replay-limits'
 import { HTTP_TOKEN_PATTERN, MAX_METHOD_CHARS } from '@shared/answer-catalog'
@@ -116,7 +117,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
     privateKeyText,
   ])
 
-  const previewInput = useDebounced(input, PREVIEW_DEBOUNCE_MS)
+  const previewInput = useDebouncedValue(input, PREVIEW_DEBOUNCE_MS)
   // A pasted private key must not live on in the query cache (gcTime 0 below drops the entry too).
   const privateKeyNonce = useNonceFor(previewInput.privateKeys)
   const preview = useQuery({
@@ -375,13 +376,4 @@ function useNonceFor(secret: unknown): string | null {
     return next.nonce
   }
   return last.nonce
-}
-
-function useDebounced<T>(value: T, delayMs: number): T {
-  const [debounced, setDebounced] = useState(value)
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), delayMs)
-    return () => clearTimeout(timer)
-  }, [value, delayMs])
-  return debounced
 }
