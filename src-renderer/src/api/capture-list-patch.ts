@@ -92,6 +92,9 @@ export function applyCapturesReceived(queryClient: QueryClient, captures: Captur
       if (fresh.length === 0) return data
       return prependCaptures(data, fresh)
     })
+    // A refetch in flight (after a settings change, say) may have been answered before these
+    // arrived: when it lands it replaces the list without them, so the list is fetched once more.
+    if (state.fetchStatus === 'fetching') refetch(key)
   }
 }
 
@@ -105,7 +108,7 @@ export interface DeletedCapture {
  * deleted capture of its scope, loaded or not; a filtered list cannot tell whether one it had not
  * loaded matched its filter, so it is fetched again when that happens.
  */
-export function applyCapturesDeleted(queryClient: QueryClient, deleted: DeletedCapture[]): void {
+export function applyCapturesDeleted(queryClient: QueryClient, deleted: DeletedCapture[], refetch: (key: readonly unknown[]) => void): void {
   for (const { key, scope, matches, grouped } of listQueries(queryClient)) {
     const inScope = new Set(deleted.filter((capture) => scope === 'all' || capture.endpointId === scope).map((capture) => capture.id))
     if (inScope.size === 0) continue
@@ -127,6 +130,8 @@ export function applyCapturesDeleted(queryClient: QueryClient, deleted: DeletedC
       return first && gone > 0 ? { ...data, pages: [{ ...first, total: Math.max(0, first.total - gone) }, ...rest] } : data
     })
     if (matches !== null && removed < inScope.size) void queryClient.invalidateQueries({ queryKey: key, exact: true })
+    // A refetch in flight may have been answered before the deletion: it would bring the rows back.
+    else if (queryClient.getQueryState(key)?.fetchStatus === 'fetching') refetch(key)
   }
   for (const { id } of deleted) queryClient.removeQueries({ queryKey: queryKeys.captureDetail(id), exact: true })
 }

@@ -76,6 +76,39 @@ describe('connectLiveEvents', () => {
     expect(totalOf(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toBe(2)
   })
 
+  it('fetches a list again when a refetch in flight was answered before a capture arrived', async () => {
+    const key = queryKeys.captureList('ep-a')
+    queryClient.setQueryData(key, listData([capture(1)]))
+    // A background refetch (a settings change invalidated the list) whose answer predates capture 2.
+    let answer: (data: CaptureListData) => void = () => undefined
+    const inFlight = queryClient.fetchQuery({ queryKey: key, queryFn: () => new Promise<CaptureListData>((resolve) => (answer = resolve)), staleTime: 0 })
+    stream.emit({ type: 'capture-received', capture: capture(2) })
+    flush()
+    expect(listed(queryClient.getQueryData(key))).toEqual(['c2', 'c1'])
+    answer(listData([capture(1)]))
+    await inFlight
+    // The stale answer replaced the list; the list is asked for again, and nothing is lost for good.
+    expect(listed(queryClient.getQueryData(key))).toEqual(['c1'])
+    expect(queryClient.getQueryState(key)?.isInvalidated).toBe(false)
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(queryClient.getQueryState(key)?.isInvalidated).toBe(true)
+  })
+
+  it('fetches a list again when a refetch in flight was answered before a deletion', async () => {
+    const key = queryKeys.captureList('ep-a')
+    queryClient.setQueryData(key, listData([capture(2), capture(1)]))
+    let answer: (data: CaptureListData) => void = () => undefined
+    const inFlight = queryClient.fetchQuery({ queryKey: key, queryFn: () => new Promise<CaptureListData>((resolve) => (answer = resolve)), staleTime: 0 })
+    stream.emit({ type: 'capture-deleted', id: 'c2', endpointId: 'ep-a' })
+    flush()
+    expect(listed(queryClient.getQueryData(key))).toEqual(['c1'])
+    answer(listData([capture(2), capture(1)]))
+    await inFlight
+    expect(queryClient.getQueryState(key)?.isInvalidated).toBe(false)
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(queryClient.getQueryState(key)?.isInvalidated).toBe(true)
+  })
+
   it('applies an arrival and a deletion in the order they happened', () => {
     queryClient.setQueryData(queryKeys.captureList('ep-a'), listData([capture(1)]))
     queryClient.setQueryData(queryKeys.captureDetail('c1'), capture(1))

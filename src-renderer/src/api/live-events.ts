@@ -54,7 +54,7 @@ export function connectLiveEvents(queryClient: QueryClient, source: LiveEventSou
     let deleted: DeletedCapture[] = []
     const applyRuns = (): void => {
       if (received.length > 0) applyCapturesReceived(queryClient, received, listRefetcher.request)
-      if (deleted.length > 0) applyCapturesDeleted(queryClient, deleted)
+      if (deleted.length > 0) applyCapturesDeleted(queryClient, deleted, listRefetcher.request)
       received = []
       deleted = []
     }
