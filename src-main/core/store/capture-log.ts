@@ -24,6 +24,11 @@ export function encodeFrameHeader(target: Buffer, metadataBytes: number, bodyByt
   target.writeUInt32BE(bodyBytes, 8)
 }
 
+/** Where a frame starting at `offset` ends: its header, metadata and body. */
+export function frameEnd(offset: number, metadataBytes: number, bodyBytes: number): number {
+  return offset + FRAME_HEADER_BYTES + metadataBytes + bodyBytes
+}
+
 export interface ScannedFrame {
   frameOffset: number
   metadataBytes: number
@@ -59,7 +64,7 @@ export async function scanLog(handle: FileHandle, from: number, fileBytes: numbe
     }
     const metadataBytes = header.readUInt32BE(4)
     const bodyBytes = header.readUInt32BE(8)
-    const end = position + FRAME_HEADER_BYTES + metadataBytes + bodyBytes
+    const end = frameEnd(position, metadataBytes, bodyBytes)
     if (end > fileBytes) break
     const metadataBuffer = Buffer.alloc(metadataBytes)
     await readExactly(handle, metadataBuffer, position + FRAME_HEADER_BYTES)

@@ -3,8 +3,10 @@ import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
 import { waitFor } from '../../test-support/wait-for'
+import type { CaptureStore } from './capture-store'
 import { MAX_SYNCS_IN_FLIGHT } from './capture-writer'
 import { logFileIo, type LogFileIo } from './log-file-io'
+import type { StoredCapture } from './persisted-schema'
 
 /** A disk whose fdatasyncs complete only when the test says so, in any order. */
 function heldSyncs(): { io: LogFileIo; syncs: Array<{ done: () => void; fail: (error: Error) => void }>; passThrough: () => void } {
@@ -31,17 +33,23 @@ const settled = (promise: Promise<unknown>): Promise<'resolved' | 'rejected' | '
     new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending'))),
   ])
 
+/** Appends a capture whose body is `text`, and waits until its batch has asked for its own sync. */
+async function appendUntilSyncing(store: CaptureStore, disk: ReturnType<typeof heldSyncs>, text: string): Promise<{ stored: Promise<StoredCapture> }> {
+  const syncsBefore = disk.syncs.length
+  const stored = store.append(testCapture(Buffer.from(text)), Buffer.from(text))
+  await waitFor(() => disk.syncs.length === syncsBefore + 1 || undefined)
+  return { stored }
+}
+
 describe('capture writer: pipelined group commit', () => {
   const test = useCaptureStore({ now: () => new Date('2026-11-21T10:00:00Z') })
 
   test('writes and syncs a batch while the one before is still syncing, and finishes them in order', async ({ openStore: open }) => {
     const disk = heldSyncs()
     const store = await open({ durability: 'sync', io: disk.io })
-    const first = store.append(testCapture(Buffer.from('first')), Buffer.from('first'))
-    await waitFor(() => disk.syncs.length === 1 || undefined)
-    const second = store.append(testCapture(Buffer.from('second')), Buffer.from('second'))
+    const { stored: first } = await appendUntilSyncing(store, disk, 'first')
     // The second batch does not wait for the first one's sync to start its own.
-    await waitFor(() => disk.syncs.length === 2 || undefined)
+    const { stored: second } = await appendUntilSyncing(store, disk, 'second')
 
     disk.syncs[1]!.done()
     // Durable, but behind a capture that is not yet: not answered, not listed.
@@ -59,10 +67,7 @@ describe('capture writer: pipelined group commit', () => {
     const disk = heldSyncs()
     const store = await open({ durability: 'sync', io: disk.io })
     const appended: Array<Promise<unknown>> = []
-    for (let index = 0; index < MAX_SYNCS_IN_FLIGHT; index++) {
-      appended.push(store.append(testCapture(Buffer.from(`early ${index}`)), Buffer.from(`early ${index}`)))
-      await waitFor(() => disk.syncs.length === index + 1 || undefined)
-    }
+    for (let index = 0; index < MAX_SYNCS_IN_FLIGHT; index++) appended.push((await appendUntilSyncing(store, disk, `early ${index}`)).stored)
     const waiting = Array.from({ length: 5 }, (_, index) => store.append(testCapture(Buffer.from(`late ${index}`)), Buffer.from(`late ${index}`)))
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(disk.syncs).toHaveLength(MAX_SYNCS_IN_FLIGHT)
@@ -78,10 +83,8 @@ describe('capture writer: pipelined group commit', () => {
   test('a failed sync fails every batch written after it, and none of them comes back after a restart', async ({ openStore: open }) => {
     const disk = heldSyncs()
     const store = await open({ durability: 'sync', io: disk.io })
-    const first = store.append(testCapture(Buffer.from('first body')), Buffer.from('first body'))
-    await waitFor(() => disk.syncs.length === 1 || undefined)
-    const second = store.append(testCapture(Buffer.from('second body')), Buffer.from('second body'))
-    await waitFor(() => disk.syncs.length === 2 || undefined)
+    const { stored: first } = await appendUntilSyncing(store, disk, 'first body')
+    const { stored: second } = await appendUntilSyncing(store, disk, 'second body')
 
     // The later sync succeeds, the earlier one fails: the later frames lie after the failed ones.
     disk.syncs[1]!.done()

@@ -19,7 +19,7 @@
 import { hash } from 'node:crypto'
 import { readdir, readFile, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { scanLog } from './capture-log'
+import { frameEnd, scanLog } from './capture-log'
 import { segmentPaths } from './capture-segments'
 import type { LogFileIo } from './log-file-io'
 import { entryFromLogged } from './capture-index'
@@ -204,7 +204,7 @@ async function readBack(
       const entry = entryFromLogged(parsed.data, { offset: frame.frameOffset, metadataBytes: frame.metadataBytes })
       known.push(entry)
       knownIds.add(parsed.data.id)
-      referencedEnd = Math.max(referencedEnd, frame.frameOffset + 12 + frame.metadataBytes + frame.bodyBytes)
+      referencedEnd = Math.max(referencedEnd, frameEnd(frame.frameOffset, frame.metadataBytes, frame.bodyBytes))
       stale = true
     }
     found = known
@@ -239,7 +239,7 @@ function frameSpans(entries: readonly IndexEntry[] | SnapshotRows): { count: num
     offset: (index) => (entries[index] as IndexEntry).frame.offset,
     end: (index) => {
       const { frame, bodySize } = entries[index] as IndexEntry
-      return frame.offset + 12 + frame.metadataBytes + bodySize
+      return frameEnd(frame.offset, frame.metadataBytes, bodySize)
     },
   }
 }

@@ -22,7 +22,7 @@ import { hash, randomBytes } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
 import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
-import { FRAME_HEADER_BYTES } from './capture-log'
+import { frameEnd } from './capture-log'
 import type { IdBytes, SlotFields } from './capture-table'
 import { formatUuid, parseUuid } from './id-index'
 import { renderSegmentIndex, snapshotHeaderOf, type IndexEntry } from './segment-index'
@@ -164,10 +164,10 @@ export class SnapshotRows {
   frameEnd(index: number): number {
     if (!this.isPlain(index)) {
       const { frame, bodySize } = this.wholeEntry(index)
-      return frame.offset + FRAME_HEADER_BYTES + frame.metadataBytes + bodySize
+      return frameEnd(frame.offset, frame.metadataBytes, bodySize)
     }
     const at = index * ROW_BYTES
-    return this.rows.readDoubleLE(at + 48) + FRAME_HEADER_BYTES + this.rows.readUInt32LE(at + 56) + this.rows.readDoubleLE(at + 64)
+    return frameEnd(this.rows.readDoubleLE(at + 48), this.rows.readUInt32LE(at + 56), this.rows.readDoubleLE(at + 64))
   }
 
   /** A plain row's values, written into `fields` (its id as bytes of this snapshot). */
