@@ -23,15 +23,23 @@ const SEARCH_DEBOUNCE_MS = 250
 interface CaptureFilterBarProps {
   filter: CaptureFilter
   onChange: (filter: CaptureFilter) => void
+  /**
+   * Told whether the box holds a query not yet applied (typing, before the pause): the list's
+   * figures then answer the previous query, and the header must not present them as this one's.
+   */
+  onDraftPendingChange?: (isPending: boolean) => void
 }
 
 /**
  * Search box (the capture query language) and selects above the capture list; every change
  * narrows the list on the server. A malformed query is explained under the box and not sent.
  */
-export function CaptureFilterBar({ filter, onChange }: CaptureFilterBarProps) {
+export function CaptureFilterBar({ filter, onChange, onDraftPendingChange }: CaptureFilterBarProps) {
   const [draft, setDraft] = useSearchDraft(filter, onChange)
   const problem = queryProblem(draft)
+  // A malformed query is never applied: the list and its figures stay those of the last good one.
+  const isDraftPending = problem === null && draft.trim() !== (filter.query ?? filter.text ?? '').trim()
+  useEffect(() => onDraftPendingChange?.(isDraftPending), [isDraftPending, onDraftPendingChange])
   const errorId = useId()
   const isActive = isCaptureFilterActive(filter) || draft.trim() !== ''
   const set = (change: Partial<CaptureFilter>) => onChange(withoutEmpty({ ...filter, ...change }))

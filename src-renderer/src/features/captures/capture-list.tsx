@@ -10,6 +10,7 @@ import { BulkReplayButton } from '../replay/entry-points'
 import { ExchangeButtons } from '../exchange/exchange-buttons'
 import { GroupByDeliveryToggle, useGroupByDelivery } from '../deliveries/delivery-list-parts'
 import { CaptureColumns } from './capture-columns'
+import { captureCountLabel } from './capture-count-label'
 import { CaptureFilterBar } from './capture-filter-bar'
 import { CaptureListEmpty } from './capture-list-empty'
 import { CaptureListNoMatch } from './capture-list-no-match'
@@ -71,6 +72,7 @@ export function CaptureList({
   const isFiltered = isCaptureFilterActive(filter)
   const scrollRef = useRef<HTMLDivElement>(null)
   const [unseenCount, setUnseenCount] = useState(0)
+  const [isDraftPending, setDraftPending] = useState(false)
   const selection = useCaptureSelection(items)
   const selectedIds = useMemo(() => [...selection.ids], [selection.ids])
 
@@ -188,13 +190,19 @@ export function CaptureList({
     setUnseenCount(0)
   }
 
-  const count = isPending
-    ? 'Loading…'
-    : countState !== undefined
-      ? `${hasNextPage ? `${formatCount(items.length)}+` : formatCount(items.length)} of ${formatCount(unfilteredTotal)} ${unfilteredTotal === 1 ? 'capture' : 'captures'}${countState === 'counting' ? ', counting…' : ' (count failed)'}`
-      : isFiltered
-        ? `${formatCount(total)} of ${formatCount(Math.max(total, unfilteredTotal))} ${unfilteredTotal === 1 ? 'capture' : 'captures'}`
-        : `${formatCount(total)} ${total === 1 ? 'capture' : 'captures'}`
+  const count = captureCountLabel({
+    isLoading: isPending,
+    // The rows on screen are the previous filter's until the new one's first page arrives, and
+    // the box may hold a query not applied yet: neither's figure answers what the user asked.
+    isPending: isPlaceholderData || isDraftPending,
+    isFiltered: isFiltered || isDraftPending,
+    isSearch: isDraftPending || filter.query !== undefined || filter.text !== undefined,
+    total,
+    loadedCount: items.length,
+    hasMorePages: hasNextPage,
+    countState,
+    unfilteredTotal,
+  })
 
   return (
     <section id={CAPTURES_REGION_ID} className="capture-list" data-testid="capture-list" aria-label="Captures" tabIndex={-1}>
@@ -208,7 +216,7 @@ export function CaptureList({
         <GroupByDeliveryToggle grouped={groupedByDelivery} onChange={setGroupedByDelivery} />
         {toolbar}
       </div>
-      <CaptureFilterBar filter={filter} onChange={onFilterChange} />
+      <CaptureFilterBar filter={filter} onChange={onFilterChange} onDraftPendingChange={setDraftPending} />
       <CaptureColumns
         loadedCount={items.length}
         checkedCount={selection.ids.size}

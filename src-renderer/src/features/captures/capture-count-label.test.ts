@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { captureCountLabel, type CaptureCountState } from './capture-count-label'
+
+const settled: CaptureCountState = {
+  isLoading: false,
+  isPending: false,
+  isFiltered: false,
+  isSearch: false,
+  total: 1234,
+  loadedCount: 300,
+  hasMorePages: true,
+  countState: undefined,
+  unfilteredTotal: 1234,
+}
+
+describe('capture list count label', () => {
+  it('counts an unfiltered list and a settled filter against the unfiltered total', () => {
+    expect(captureCountLabel(settled)).toBe('1,234 captures')
+    expect(captureCountLabel({ ...settled, total: 1, unfilteredTotal: 1 })).toBe('1 capture')
+    expect(captureCountLabel({ ...settled, isFiltered: true, isSearch: true, total: 7 })).toBe('7 of 1,234 captures')
+  })
+
+  it('never presents the previous list total as the count of a filter still on its way', () => {
+    // The previous (unfiltered) page is still on screen while the search's first page loads:
+    // its total, 1,234, must not read as "1,234 of 1,234".
+    const label = captureCountLabel({ ...settled, isPending: true, isFiltered: true, isSearch: true })
+    expect(label).toBe('Searching 1,234 captures…')
+    expect(label).not.toMatch(/of/)
+    expect(captureCountLabel({ ...settled, isPending: true, isFiltered: true, isSearch: false })).toBe('Filtering 1,234 captures…')
+    // Back to no filter: the figure will be the plain total, not yet known for sure.
+    expect(captureCountLabel({ ...settled, isPending: true })).toBe('Loading…')
+  })
+
+  it('shows what a search found so far while it is counted, and says when counting failed', () => {
+    const searching = { ...settled, isFiltered: true, isSearch: true, loadedCount: 300, total: 300 }
+    expect(captureCountLabel({ ...searching, countState: 'counting' })).toBe('300+ of 1,234 captures, counting…')
+    expect(captureCountLabel({ ...searching, countState: 'unknown', hasMorePages: false })).toBe('300 of 1,234 captures (count failed)')
+  })
+
+  it('says Loading before anything arrived', () => {
+    expect(captureCountLabel({ ...settled, isLoading: true, isPending: true })).toBe('Loading…')
+  })
+})
