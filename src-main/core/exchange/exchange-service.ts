@@ -300,8 +300,8 @@ function originOf(url: string): string {
 function assertNoSecret(data: Buffer, secrets: string[]): void {
   for (const secret of secrets) {
     if (secret.length < 6) continue
-    // As written, and as JSON escapes it (HAR and bundle files are JSON).
-    const forms = [secret, JSON.stringify(secret).slice(1, -1)]
+    // As written, as JSON escapes it (HAR and bundle files are JSON), and percent-encoded.
+    const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]
     if (forms.some((form) => data.includes(form))) {
       throw new InspectorError('INTERNAL', 'the export still held a configured secret after redaction, so nothing was exported')
     }

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { ExchangeCapture } from './exchange-capture'
 import { redactCaptures, type RedactionRequest } from './redaction'
@@ -211,4 +212,83 @@ describe('redacted export', () => {
     expect(plain.captures[0]!.body).toEqual(Buffer.from([0, 255, 1]))
     expect(plain.redactions).toEqual([])
   })
+
+  it('removes a configured secret in the encoded forms it travels in, from every export, and keeps the rest byte for byte', () => {
+    const secret = 'ixopay-test-shared-secret-3f9a2c'
+    const percent = secret.replaceAll('-', '%2D')
+    const escaped = `\\u0069${secret.slice(1)}`
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`{"s":"${secret}"}`, 'utf16le')])
+    const cases: Array<{ name: string; capture: Partial<ExchangeCapture>; spelled: (capture: ExchangeCapture) => boolean }> = [
+      { name: 'percent-encoded query', capture: { target: `/cb?a=1&s=${percent}&b=2` }, spelled: (c) => decodeURIComponent(c.target).includes(secret) },
+      {
+        name: 'percent-encoded form body',
+        capture: { headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: Buffer.from(`a=1&s=${percent}`) },
+        spelled: (c) => decodeURIComponent(c.body.toString('latin1')).includes(secret),
+      },
+      {
+        name: 'JSON escape',
+        capture: { body: Buffer.from(`{"s":"${escaped}","t":"x\\ny"}`) },
+        spelled: (c) => JSON.stringify(JSON.parse(c.body.toString())).includes(secret),
+      },
+      {
+        name: 'Basic credentials',
+        capture: { headers: [['Authorization', `Basic ${Buffer.from(`merchant:${secret}`).toString('base64')}`]] },
+        spelled: (c) => c.headers.some(([header, value]) => header === 'Authorization' && Buffer.from(value.slice(6), 'base64').toString().includes(secret)),
+      },
+      {
+        name: 'UTF-16 body',
+        capture: { headers: [['Content-Type', 'application/json; charset=utf-16']], body: utf16 },
+        spelled: (c) => c.body.toString('utf16le').includes(secret),
+      },
+      {
+        name: 'gzip body',
+        capture: { headers: [['Content-Encoding', 'gzip']], body: gzipSync(`{"s":"${secret}"}`) },
+        spelled: (c) => (c.headers.some(([name]) => name === 'Content-Encoding') ? gunzipSync(c.body) : c.body).toString().includes(secret),
+      },
+      {
+        name: 'resend history bodies',
+        capture: {
+          resends: [
+            {
+              id: 'r',
+              sent: { headers: [['Content-Type', 'text/plain']], bodyBase64: Buffer.from(`echo ${secret}`).toString('base64') },
+              outcome: { kind: 'response', response: { headers: [], bodyBase64: Buffer.from(`you sent ${secret}`).toString('base64') } },
+            } as unknown as ExchangeCapture['resends'][number],
+          ],
+        },
+        spelled: (c) => JSON.stringify(c.resends).includes(Buffer.from(secret).toString('base64').slice(0, 20)) || decodedResendBodies(c).includes(secret),
+      },
+    ]
+    for (const { name, capture, spelled } of cases) {
+      for (const redact of [false, true]) {
+        const original = exchangeCapture(capture)
+        expect(spelled(original), `${name}: the test spells the secret`).toBe(true)
+        const result = redactCaptures([original], { redact, personalData: false, secrets: [secret] })
+        expect(spelled(result.captures[0]!), `${name}, redact=${redact}`).toBe(false)
+        // Listed (a redacted export may have removed it for another reason first, e.g. as a credential header).
+        if (!redact) expect(result.redactions, name).toContainEqual(expect.objectContaining({ action: expect.stringContaining('configured secret removed') }))
+        else expect(result.redactions.length, name).toBeGreaterThan(0)
+      }
+    }
+    // Only the span that spelled the secret changes in an unredacted export.
+    const query = redactCaptures([exchangeCapture({ target: `/cb?a=%41&s=x${percent}y&b=2` })], { redact: false, personalData: false, secrets: [secret] })
+    expect(query.captures[0]!.target).toBe('/cb?a=%41&s=x[secret removed]y&b=2')
+    const json = redactCaptures([exchangeCapture({ body: Buffer.from(`{"t":"x\\ny","s":"${escaped}"}`) })], {
+      redact: false,
+      personalData: false,
+      secrets: [secret],
+    })
+    expect(json.captures[0]!.body.toString()).toBe('{"t":"x\\ny","s":"[secret removed]"}')
+  })
 })
+
+/** The resend history's sent and answered bodies, decoded. */
+function decodedResendBodies(capture: ExchangeCapture): string {
+  return capture.resends
+    .flatMap((record) => {
+      const loose = record as unknown as { sent: { bodyBase64: string }; outcome: { response: { bodyBase64: string } } }
+      return [loose.sent.bodyBase64, loose.outcome.response.bodyBase64]
+    })
+    .map((base64) => Buffer.from(base64, 'base64').toString('latin1'))
+    .join('\n')
+}

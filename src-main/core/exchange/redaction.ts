@@ -16,7 +16,8 @@
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeContentCoding } from '../content-coding'
 import { isCredentialHeader } from '../replay/credential-headers'
-import { utf8Text, type ExchangeCapture, type Redaction } from './exchange-capture'
+import { utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
+import { scrubSecretBody, scrubSecretHeaders, scrubSecretText, scrubSecretValue, type SecretScrub } from './secret-scrub'
 import { maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
 import { redactFormText, redactJsonText, redactXmlText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
 
@@ -33,9 +34,16 @@ export interface RedactionRequest {
 export function redactCaptures(captures: ExchangeCapture[], request: RedactionRequest): { captures: ExchangeCapture[]; redactions: Redaction[] } {
   const redactions: Redaction[] = []
   const secrets = usableSecrets(request.secrets)
+  const listed = new Set<string>()
   const redacted = captures.map((capture, index) => {
-    const list = (location: string, action: string) => redactions.push({ capture: index, location, action })
-    return request.redact ? redactOne(capture, { ...request, secrets }, list) : scrubSecrets(capture, secrets, list)
+    const list = (location: string, action: string) => {
+      // A location is listed once for each thing done to it (a resend history can hold a secret many times).
+      const key = JSON.stringify([index, location, action])
+      if (listed.has(key)) return
+      listed.add(key)
+      redactions.push({ capture: index, location, action })
+    }
+    return scrubSecrets(request.redact ? redactOne(capture, { ...request, secrets }, list) : capture, secrets, list)
   })
   return { captures: redacted, redactions }
 }
@@ -50,57 +58,33 @@ function usableSecrets(secrets: readonly string[]): string[] {
 
 type List = (location: string, action: string) => void
 
-/** An unredacted export: byte-exact, except that no configured secret may leave the app. */
+/**
+ * No configured secret may leave the app, in any export: an unredacted one stays byte-exact
+ * except for the spans that spelled a secret (as written or encoded, secret-scrub.ts), and a
+ * redacted one is scrubbed again after redaction for the encoded forms redaction does not read.
+ */
 function scrubSecrets(capture: ExchangeCapture, secrets: string[], list: List): ExchangeCapture {
   if (secrets.length === 0) return capture
-  const rules = { emails: false, secrets }
-  const scrub = (text: string, location: string): string => {
-    const changes = noChanges()
-    const out = maskSensitiveTextSecretsOnly(text, rules.secrets, changes)
-    if (changes.secrets > 0) list(location, 'configured secret removed')
-    return out
-  }
-  const headers = capture.headers.map(([name, value]): [string, string] => [name, scrub(value, `header ${name}`)])
-  const bodyText = capture.body.toString('latin1')
-  const scrubbedBody = secretsIn(bodyText, secrets) ? Buffer.from(scrub(bodyText, 'body'), 'latin1') : capture.body
-  const response = capture.response && {
-    ...capture.response,
-    headers: capture.response.headers.map(([name, value]): [string, string] => [name, scrub(value, `answer header ${name}`)]),
-    bodyBase64: scrubBase64(capture.response.bodyBase64, (text) => scrub(text, 'answer body')),
-  }
-  const resendsJson = JSON.stringify(capture.resends)
-  const resends = secretsIn(resendsJson, secrets) ? (JSON.parse(scrub(resendsJson, 'resend history')) as ExchangeCapture['resends']) : capture.resends
+  const scrub: SecretScrub = { secrets, removed: list }
+  const body = scrubSecretBody(capture.body, scrubSecretHeaders(capture.headers, scrub, 'header'), scrub, 'body')
+  const response = capture.response && scrubAnswer(capture.response, scrub)
   return {
     ...capture,
-    target: scrub(capture.target, 'request target'),
-    headers,
-    body: scrubbedBody,
+    target: scrubSecretText(capture.target, scrub, 'request target'),
+    headers: body.headers,
+    body: body.body,
     response,
-    note: capture.note === null ? null : scrub(capture.note, 'note'),
-    resends,
+    note: capture.note === null ? null : scrubSecretText(capture.note, scrub, 'note'),
+    resends: scrubSecretValue(capture.resends, scrub, 'resend history'),
   }
 }
 
-function maskSensitiveTextSecretsOnly(text: string, secrets: readonly string[], changes: TextChanges): string {
-  let out = text
-  for (const secret of secrets) {
-    if (!out.includes(secret)) continue
-    const parts = out.split(secret)
-    changes.secrets += parts.length - 1
-    out = parts.join('[secret removed]')
-  }
-  return out
-}
-
-function secretsIn(text: string, secrets: readonly string[]): boolean {
-  return secrets.some((secret) => text.includes(secret))
-}
-
-function scrubBase64(base64: string, scrub: (latin1: string) => string): string {
-  if (base64 === '') return base64
-  const text = Buffer.from(base64, 'base64').toString('latin1')
-  const out = scrub(text)
-  return out === text ? base64 : Buffer.from(out, 'latin1').toString('base64')
+function scrubAnswer(answer: StoredAnswer, scrub: SecretScrub): StoredAnswer {
+  const headers = scrubSecretHeaders(answer.headers, scrub, 'answer header')
+  if (answer.bodyBase64 === '') return { ...answer, headers }
+  const bytes = Buffer.from(answer.bodyBase64, 'base64')
+  const body = scrubSecretBody(bytes, headers, scrub, 'answer body')
+  return { ...answer, headers: body.headers, bodyBase64: body.body === bytes ? answer.bodyBase64 : body.body.toString('base64') }
 }
 
 function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: List): ExchangeCapture {

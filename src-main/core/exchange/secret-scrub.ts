@@ -1,0 +1,240 @@
+/**
+ * Removing the endpoint's configured secrets from everything an export writes, in the forms a
+ * secret travels in, not only as written: percent-encoded (a query or form value, `%2D` for `-`),
+ * JSON-escaped (`\u0069`, `\/`), inside `Authorization: Basic` credentials, in a UTF-16 body, in a
+ * compressed body (gzip, deflate, br), and in the base64 bodies of the resend history (what was
+ * sent, and the target's answer, which may echo it). A secret found raw only would leave every one
+ * of these in an unredacted export, where the file still reads as the secret once decoded; and
+ * HAR's `queryString` decodes the query, so a percent-encoded secret came out whole.
+ *
+ * Each pass copies the text and changes only the span that spelled a secret, so the rest of an
+ * unredacted export stays byte-exact. Every pass is linear in the text's size.
+ */
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { declaredCharset } from '../../shared/body-charset'
+import { decodeContentCoding } from '../content-coding'
+import { SECRET_PLACEHOLDER } from './sensitive-text'
+
+/** A character decoded from `text` at `index`, and how many characters of `text` spelled it. */
+type Decoder = (text: string, index: number) => { char: string; length: number }
+
+/** `%XX` as the byte it names (a latin1 character); anything else as itself. */
+const percentDecoder: Decoder = (text, index) => {
+  if (text.charCodeAt(index) === 0x25 && index + 2 < text.length && isHex(text.charCodeAt(index + 1)) && isHex(text.charCodeAt(index + 2)))
+    return { char: String.fromCharCode(parseInt(text.slice(index + 1, index + 3), 16)), length: 3 }
+  return { char: text[index]!, length: 1 }
+}
+
+/** JSON's escapes (`\uXXXX`, `\/`, `\n`…) as the character they stand for; anything else as itself. */
+const jsonEscapeDecoder: Decoder = (text, index) => {
+  if (text.charCodeAt(index) !== 0x5c || index + 1 >= text.length) return { char: text[index]!, length: 1 }
+  const next = text[index + 1]!
+  if (next === 'u' && index + 5 < text.length) {
+    const hex = text.slice(index + 2, index + 6)
+    if (/^[0-9a-fA-F]{4}$/.test(hex)) return { char: String.fromCharCode(parseInt(hex, 16)), length: 6 }
+  }
+  const simple = JSON_SIMPLE_ESCAPES[next]
+  return simple === undefined ? { char: text[index]!, length: 1 } : { char: simple, length: 2 }
+}
+
+interface DecodingLayer {
+  /** A text without this character has nothing to decode. */
+  trigger: string
+  /** The escapes, for the quick decode (`quick` maps one match to its character). */
+  pattern: RegExp
+  quick: (match: string) => string
+  decode: Decoder
+}
+
+const PERCENT_LAYER: DecodingLayer = {
+  trigger: '%',
+  pattern: /%[0-9a-fA-F]{2}/g,
+  quick: (match) => String.fromCharCode(parseInt(match.slice(1), 16)),
+  decode: percentDecoder,
+}
+
+const JSON_ESCAPE_LAYER: DecodingLayer = {
+  trigger: '\\',
+  pattern: /\\(?:u[0-9a-fA-F]{4}|["\\/bfnrt])/g,
+  quick: (match) => jsonEscapeDecoder(match, 0).char,
+  decode: jsonEscapeDecoder,
+}
+
+const JSON_SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
+
+function isHex(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66)
+}
+
+/**
+ * Replaces each span of `text` that decodes (with `decode`) to one of the secrets. The decoded
+ * text is built with, for each of its characters, where it started in `text`, so a match maps
+ * back to exactly the characters that spelled it.
+ */
+function replaceDecoded(text: string, secrets: readonly string[], layer: DecodingLayer): { text: string; count: number } {
+  // Most texts hold no secret in any form: a quick decode without positions tells, so the
+  // position map below (a number per character) is built only for a text that needs it.
+  if (!text.includes(layer.trigger)) return { text, count: 0 }
+  const quick = text.replace(layer.pattern, layer.quick)
+  if (!secrets.some((secret) => quick.includes(secret))) return { text, count: 0 }
+  const decode = layer.decode
+  let decoded = ''
+  const starts: number[] = []
+  for (let index = 0; index < text.length;) {
+    const { char, length } = decode(text, index)
+    decoded += char
+    starts.push(index)
+    index += length
+  }
+  starts.push(text.length)
+  const spans: Array<{ start: number; end: number }> = []
+  for (const secret of secrets) {
+    for (let at = decoded.indexOf(secret); at >= 0; at = decoded.indexOf(secret, at + secret.length)) {
+      spans.push({ start: starts[at]!, end: starts[at + secret.length]! })
+    }
+  }
+  if (spans.length === 0) return { text, count: 0 }
+  spans.sort((a, b) => a.start - b.start || b.end - a.end)
+  let out = ''
+  let copiedUpTo = 0
+  let count = 0
+  for (const span of spans) {
+    if (span.start < copiedUpTo) continue
+    out += text.slice(copiedUpTo, span.start) + SECRET_PLACEHOLDER
+    copiedUpTo = span.end
+    count++
+  }
+  return { text: out + text.slice(copiedUpTo), count }
+}
+
+/** What one scrub removed, for the export's list of changes. */
+export interface SecretScrub {
+  /** Secrets of 6 characters or more, longest first. */
+  secrets: readonly string[]
+  /** Called once per location a secret was removed from, with what was done. */
+  removed(location: string, action: string): void
+}
+
+/**
+ * A text without the secrets, as written, percent-encoded or JSON-escaped (in that order, so an
+ * escape that only spells a secret once decoded is found too). Secrets are compared with the
+ * text's characters and, for percent-encoded bytes, with their UTF-8 bytes.
+ */
+export function scrubSecretText(text: string, scrub: SecretScrub, location: string): string {
+  if (scrub.secrets.length === 0) return text
+  let count = 0
+  let out = text
+  for (const secret of scrub.secrets) {
+    if (!out.includes(secret)) continue
+    const parts = out.split(secret)
+    count += parts.length - 1
+    out = parts.join(SECRET_PLACEHOLDER)
+  }
+  const utf8Forms = scrub.secrets.map((secret) => Buffer.from(secret, 'utf8').toString('latin1'))
+  const percent = replaceDecoded(out, [...new Set([...scrub.secrets, ...utf8Forms])], PERCENT_LAYER)
+  const escaped = replaceDecoded(percent.text, scrub.secrets, JSON_ESCAPE_LAYER)
+  count += percent.count + escaped.count
+  if (count > 0) scrub.removed(location, 'configured secret removed')
+  return escaped.text
+}
+
+/** Header values without the secrets, `Authorization: Basic` credentials decoded to look inside. */
+export function scrubSecretHeaders(headers: HeaderPairs, scrub: SecretScrub, label: string): HeaderPairs {
+  return headers.map(([name, value]): [string, string] => {
+    const location = `${label} ${name}`
+    const basic = /^(\s*basic\s+)([A-Za-z0-9+/=_-]+)(\s*)$/i.exec(value)
+    if (basic) {
+      const credentials = Buffer.from(basic[2]!, 'base64').toString('latin1')
+      const scrubbed = scrubSecretText(credentials, scrub, location)
+      if (scrubbed !== credentials) return [name, `${basic[1] ?? ''}${Buffer.from(scrubbed, 'latin1').toString('base64')}${basic[3] ?? ''}`]
+    }
+    return [name, scrubSecretText(value, scrub, location)]
+  })
+}
+
+/** A body and the headers that describe it, after scrubbing. */
+export interface ScrubbedBody {
+  body: Buffer
+  headers: HeaderPairs
+}
+
+/**
+ * A body without the secrets. Text in a UTF-16 charset is scrubbed as that text and written back
+ * in it; any other body byte by byte (latin1, which keeps every byte and finds an ASCII secret in
+ * UTF-8 and single-byte charsets alike). A compressed body that holds a secret once expanded is
+ * exported expanded, without its Content-Encoding (a secret cannot be cut out of compressed
+ * bytes); one that cannot be expanded is kept as it is.
+ */
+export function scrubSecretBody(body: Buffer, headers: HeaderPairs, scrub: SecretScrub, location: string): ScrubbedBody {
+  if (scrub.secrets.length === 0 || body.length === 0) return { body, headers }
+  const encoding = headerValue(headers, 'content-encoding')
+  if (encoding !== undefined && encoding.trim() !== '' && encoding.trim().toLowerCase() !== 'identity') {
+    const expanded = decodeContentCoding(body, encoding)
+    if (expanded === null) return { body, headers }
+    const plainHeaders = headers.filter(([name]) => name.toLowerCase() !== 'content-encoding')
+    let didRemove = false
+    const inner = scrubSecretBody(expanded, plainHeaders, { secrets: scrub.secrets, removed: () => (didRemove = true) }, location)
+    if (!didRemove) return { body, headers }
+    scrub.removed(location, `configured secret removed; decompressed (${encoding}) to remove it, Content-Encoding removed`)
+    return { body: inner.body, headers: withContentLength(inner.headers, inner.body.length) }
+  }
+  const utf16 = utf16Of(body, headerValue(headers, 'content-type') ?? null)
+  const source = utf16 === null ? body.toString('latin1') : (utf16.isBigEndian ? swapBytes(body) : body).toString('utf16le', utf16.start)
+  const scrubbed = scrubSecretText(source, scrub, location)
+  if (scrubbed === source) return { body, headers }
+  let out: Buffer
+  if (utf16 === null) out = Buffer.from(scrubbed, 'latin1')
+  else {
+    const encoded = Buffer.from(scrubbed, 'utf16le')
+    out = Buffer.concat([body.subarray(0, utf16.start), utf16.isBigEndian ? swapBytes(encoded) : encoded])
+  }
+  return { body: out, headers: withContentLength(headers, out.length) }
+}
+
+/** Where UTF-16 text starts (after its byte order mark) and its byte order, or `null`. */
+function utf16Of(body: Buffer, contentType: string | null): { start: number; isBigEndian: boolean } | null {
+  if (body.length >= 2 && body[0] === 0xff && body[1] === 0xfe) return { start: 2, isBigEndian: false }
+  if (body.length >= 2 && body[0] === 0xfe && body[1] === 0xff) return { start: 2, isBigEndian: true }
+  const charset = declaredCharset(contentType)
+  if (charset === 'utf-16be') return { start: 0, isBigEndian: true }
+  if (charset === 'utf-16le' || charset === 'utf-16') return { start: 0, isBigEndian: false }
+  return null
+}
+
+function swapBytes(bytes: Buffer): Buffer {
+  const copy = Buffer.from(bytes.subarray(0, bytes.length - (bytes.length % 2)))
+  return copy.swap16()
+}
+
+function withContentLength(headers: HeaderPairs, length: number): HeaderPairs {
+  return headers.map(([name, value]): [string, string] => (name.toLowerCase() === 'content-length' ? [name, String(length)] : [name, value]))
+}
+
+/**
+ * Any JSON-shaped value (a resend record) without the secrets: every string scrubbed as text,
+ * and every `bodyBase64` decoded and scrubbed as a body described by the `headers` beside it.
+ */
+export function scrubSecretValue<T>(value: T, scrub: SecretScrub, location: string): T {
+  return scrubAny(value, scrub, location) as T
+}
+
+function scrubAny(value: unknown, scrub: SecretScrub, location: string): unknown {
+  if (typeof value === 'string') return scrubSecretText(value, scrub, location)
+  if (Array.isArray(value)) return value.map((item) => scrubAny(item, scrub, location))
+  if (typeof value !== 'object' || value === null) return value
+  const record = value as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(record)) {
+    if (key === 'bodyBase64' && typeof item === 'string' && item !== '') {
+      const headers = isHeaderPairs(record.headers) ? record.headers : []
+      const bytes = Buffer.from(item, 'base64')
+      const scrubbed = scrubSecretBody(bytes, headers, scrub, `${location} body`)
+      out[key] = scrubbed.body === bytes ? item : scrubbed.body.toString('base64')
+    } else out[key] = scrubAny(item, scrub, location)
+  }
+  return out
+}
+
+function isHeaderPairs(value: unknown): value is HeaderPairs {
+  return Array.isArray(value) && value.every((pair) => Array.isArray(pair) && typeof pair[0] === 'string' && typeof pair[1] === 'string')
+}
