@@ -4,7 +4,8 @@ import type { HeaderPairs } from '../../shared/http-message'
 import type { ProviderId } from '../../shared/providers'
 import { analyzeDelivery } from '../providers'
 import { toRecognition } from '../recognition'
-import { deliveryKeyFrom, describeDeliveryKey, MAX_DELIVERY_KEY_LENGTH } from './delivery-key'
+import { loadVectors } from '../../test-support/vectors'
+import { deliveryKeyFrom, describeDeliveryKey, indexedDeliveryKeysOf, MAX_DELIVERY_KEY_LENGTH } from './delivery-key'
 
 const SHA = 'a'.repeat(64)
 
@@ -106,5 +107,47 @@ describe('deliveryKeyFrom on recognised requests', () => {
       return deliveryKeyFrom({ id: 'c', outcome: 'captured', headers, recognition: toRecognition(analysis), bodySha256: SHA })
     })
     expect(keys).toEqual(['stripe:evt_1NG8Du2eZvKYlo2CUI79vXWy', 'stripe:evt_1NG8Du2eZvKYlo2CUI79vXWy'])
+  })
+})
+
+describe('Plexo legacy delivery keys across the upgrade that named the state', () => {
+  /** A legacy callback's recognition as stored: the state as the number it was sent as (before) or its SDK name (after). */
+  const legacy = (eventType: string, status: string, objectId = '5f0c1e2d3a4b5c6d7e8f9012') =>
+    recognition('plexo', { objectId, eventType, status, reference: 'INV-1001' }, 'legacy-envelope')
+
+  it('keys a payment stored with its state as a number ("0") and as its name ("Reserve") as one delivery', () => {
+    const named = key(legacy('TransactionCallback', 'Reserve'))
+    expect(named).toBe('plexo:5f0c1e2d3a4b5c6d7e8f9012:TransactionCallback:Reserve')
+    expect(key(legacy('TransactionCallback', '0'))).toBe(named)
+    expect(key(legacy('TransactionCallback', '1'))).toBe('plexo:5f0c1e2d3a4b5c6d7e8f9012:TransactionCallback:Purchase')
+    // An instrument callback's Action flags: 3 is SelectInstrument and RegisterInstrument.
+    expect(key(legacy('InstrumentCallback', '3', 's-1'))).toBe(key(legacy('InstrumentCallback', 'SelectInstrument, RegisterInstrument', 's-1')))
+    // A new state is still a new callback, and a state the SDKs do not define stays as it came.
+    expect(key(legacy('TransactionCallback', '3'))).not.toBe(named)
+    expect(key(legacy('TransactionCallback', '8'))).toBe('plexo:5f0c1e2d3a4b5c6d7e8f9012:TransactionCallback:8')
+    // The REST API's statuses are words already.
+    expect(key(recognition('plexo', { objectId: 'p-1', eventType: 'purchase', status: 'approved' }, 'rest'))).toBe('plexo:p-1:purchase:approved')
+  })
+
+  it('the signed vector, as recognised today, has the key the number gave before', () => {
+    const vector = loadVectors('plexo.json').find((each) => each.name === 'plexo-legacy-signed-transaction-callback-valid')
+    if (!vector) throw new Error('vector missing')
+    const headers: HeaderPairs = [['Content-Type', 'application/json']]
+    const analysis = analyzeDelivery({ method: 'POST', target: '/plexo', headers, body: Buffer.from(vector.body) }, { now: new Date(), keys: [] })
+    const today = deliveryKeyFrom({ id: 'c', outcome: 'captured', headers, recognition: toRecognition(analysis), bodySha256: SHA })
+    expect(today).toBe(key(legacy('TransactionCallback', '0')))
+  })
+
+  it('looks a named state up under the number earlier versions indexed it by too', () => {
+    const named = key(legacy('InstrumentCallback', 'SelectInstrument, RegisterInstrument', 's-1'))
+    expect(indexedDeliveryKeysOf(named)).toEqual([named, 'plexo:s-1:InstrumentCallback:3'])
+    expect(indexedDeliveryKeysOf(key(legacy('TransactionCallback', 'Refund')))).toEqual([
+      'plexo:5f0c1e2d3a4b5c6d7e8f9012:TransactionCallback:Refund',
+      'plexo:5f0c1e2d3a4b5c6d7e8f9012:TransactionCallback:3',
+    ])
+    // Nothing else had an earlier form.
+    expect(indexedDeliveryKeysOf('plexo:p-1:purchase:approved')).toEqual(['plexo:p-1:purchase:approved'])
+    expect(indexedDeliveryKeysOf('ixopay:uuid-1:DEBIT:OK')).toEqual(['ixopay:uuid-1:DEBIT:OK'])
+    expect(indexedDeliveryKeysOf(`sha256:${SHA}`)).toEqual([`sha256:${SHA}`])
   })
 })

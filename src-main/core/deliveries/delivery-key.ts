@@ -14,7 +14,7 @@
  * | IXOPAY | `ixopay:<uuid, else merchantTransactionId>:<transactionType>:<result>` | the gateway's transaction id; one transaction can report PENDING then OK |
  * | CHIP | `chip:<purchase or payment id>:<event_type>:<status>` | CHIP retries carry "the same payload and event"; CHIP suggests dedupe on id and event type |
  * | Adyen classic | `adyen:<pspReference>:<eventCode>:<success>` (first item) | Adyen's own notification identity |
- * | Plexo | `plexo:<id>:<event>:<status>` | the payment id; a new status is a new callback |
+ * | Plexo | `plexo:<id>:<event>:<status>` (a legacy state by its SDK name, `Reserve`, however it was sent or stored) | the payment id; a new status is a new callback |
  * | Mollie classic | `mollie:<resource id>` | the body is only the id; a retry and a new status signal look the same |
  * | GitHub | `github:<X-GitHub-Delivery>` | the delivery GUID, kept on redelivery |
  * | Shopify | `shopify:<X-Shopify-Webhook-Id>` (else `X-Shopify-Event-Id`) | Shopify's documented dedupe key |
@@ -29,6 +29,7 @@ import { createHash } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ProviderId } from '../../shared/providers'
+import { formerPlexoDeliveryParts } from '../providers/plexo'
 import { findProviderModule } from '../providers/registry'
 import type { LoggedCapture } from '../store/persisted-schema'
 
@@ -66,6 +67,34 @@ export function deliveryKeyFrom(input: DeliveryKeyInput): string {
   const [provider, ...parts] = identity
   const key = [provider, ...parts.map((part) => encodeURIComponent(part ?? ''))].join(':')
   return key.length <= MAX_DELIVERY_KEY_LENGTH ? key : `${provider}:sha256-of-id:${createHash('sha256').update(key).digest('hex')}`
+}
+
+/**
+ * The identities earlier versions' rules gave a provider's deliveries, from today's parts. The
+ * store's index keeps the hash of the key a capture had when it was stored, so the attempts an
+ * earlier version stored are found under these (their summaries, read again, give today's key).
+ */
+const FORMER_IDENTITIES: Partial<Record<ProviderId, (parts: readonly string[]) => string[][]>> = {
+  // Before the legacy state was named, a payment's key held its number: `plexo:<id>:TransactionCallback:0`.
+  plexo: formerPlexoDeliveryParts,
+}
+
+/**
+ * The keys a delivery's attempts may be indexed under: its own, then those earlier versions gave
+ * the same delivery (`FORMER_IDENTITIES`).
+ */
+export function indexedDeliveryKeysOf(deliveryKey: string): string[] {
+  const [provider = '', ...encoded] = deliveryKey.split(':')
+  const former = FORMER_IDENTITIES[provider as ProviderId]
+  if (former === undefined) return [deliveryKey]
+  let parts: string[]
+  try {
+    parts = encoded.map((part) => decodeURIComponent(part))
+  } catch {
+    // Not a key this rule wrote (a hand-made id with a stray %): it has no former form.
+    return [deliveryKey]
+  }
+  return [deliveryKey, ...former(parts).map((identity) => [provider, ...identity.map((part) => encodeURIComponent(part))].join(':'))]
 }
 
 /** The key of a delivery identified by its bytes only. */

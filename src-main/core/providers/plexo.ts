@@ -393,6 +393,46 @@ function instrumentActions(written: string | null): string | null {
 }
 
 /**
+ * A legacy callback's state as the SDKs name it ("Reserve", "RegisterInstrument"), however it was
+ * sent or stored. Captures stored before the summary named the state kept the number ("0"): their
+ * delivery key must still be the named one, or a payment's attempts split into two deliveries
+ * across the upgrade. A state the SDKs do not define stays as it came.
+ */
+function namedLegacyState(eventType: string | null, status: string | null): string | null {
+  if (eventType === 'TransactionCallback') return transactionState(status) ?? status
+  if (eventType === 'InstrumentCallback') return instrumentActions(status) ?? status
+  return status
+}
+
+/** The number an SDK's state name is sent as (`TransactionType`'s index, `ActionType`'s flags), else `null`. */
+function numberedLegacyState(eventType: string | null, state: string): string | null {
+  if (eventType === 'TransactionCallback') {
+    const index = (PLEXO_TRANSACTION_STATES as readonly string[]).indexOf(state)
+    return index === -1 ? null : String(index)
+  }
+  if (eventType !== 'InstrumentCallback' || /^\d+$/.test(state)) return null
+  let flags = 0
+  for (const name of state.split(/,\s*/)) {
+    const flag = PLEXO_INSTRUMENT_ACTIONS.find(([, known]) => known === name)?.[0]
+    if (flag === undefined) return null
+    flags |= flag
+  }
+  return String(flags)
+}
+
+/**
+ * The delivery identities earlier versions gave a legacy callback's delivery: the state as its
+ * number ("0" for "Reserve"). The store's index still holds their keys' hashes for the captures
+ * those versions stored, so a delivery's attempts are looked up under both.
+ */
+export function formerPlexoDeliveryParts(parts: readonly string[]): string[][] {
+  const [paymentId, eventType, state] = parts
+  if (paymentId === undefined || eventType === undefined || state === undefined) return []
+  const numbered = numberedLegacyState(eventType, state)
+  return numbered === null ? [] : [[paymentId, eventType, numbered]]
+}
+
+/**
  * The amount of a legacy callback: `Amount` (a .NET decimal, major units) as written, with the ISO
  * code its `CurrencyId` stands for. A currency the SDKs do not number keeps the name it was sent with.
  */
@@ -548,8 +588,8 @@ export const plexoProvider: ProviderModule<'plexo'> = {
   keyKinds: ['certificate'],
   deliveryIdentity: {
     label: 'payment id, event and status',
-    // The payment id; a new status is a new callback.
-    parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId, summary.eventType, summary.status]),
+    // The payment id; a new status is a new callback. A legacy state is named as the SDKs name it, however it was stored.
+    parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId, summary.eventType, namedLegacyState(summary.eventType, summary.status)]),
   },
   resign: {
     // Rebuilt by signPlexoEnvelope, which serialises the envelope anew: the summary says its formatting changed.
