@@ -30,7 +30,7 @@ export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: 
       }
     }
   }
-  bytes = withoutUtf8Bom(bytes)
+  bytes = withoutUtf8Bom(asUtf8(bytes))
   const chosen = format === 'auto' ? detectFormat(bytes) : format
   if (chosen === null) return { ok: false, message: 'could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl' }
   const result = readAs(bytes, chosen, maxBodyBytes)
@@ -63,6 +63,20 @@ function readAs(
       return { ok: false, message: `unknown format ${String(unknownFormat)}` }
     }
   }
+}
+
+/**
+ * A file written as UTF-16 with a byte order mark, as UTF-8. Windows PowerShell's `Out-File` and
+ * `>` write UTF-16LE by default, so a HAR or curl script saved that way was refused as "could not
+ * tell what kind of file this is". Every format read here is text or starts as text; a raw HTTP
+ * message's body comes back as the UTF-8 of the text it held.
+ */
+function asUtf8(bytes: Buffer): Buffer {
+  const isLittleEndian = bytes[0] === 0xff && bytes[1] === 0xfe
+  const isBigEndian = bytes[0] === 0xfe && bytes[1] === 0xff
+  if (!isLittleEndian && !isBigEndian) return bytes
+  const units = Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)))
+  return Buffer.from((isBigEndian ? units.swap16() : units).toString('utf16le'), 'utf8')
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])

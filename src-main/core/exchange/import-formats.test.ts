@@ -169,4 +169,19 @@ describe('a file starting with a UTF-8 byte order mark (Windows tools write one)
       }
     })
   }
+
+  // Windows PowerShell writes UTF-16LE with a byte order mark (Out-File, >); some tools UTF-16BE.
+  for (const format of ['har', 'bundle', 'curl'] as const) {
+    it(`reads a ${format} file saved as UTF-16 (either byte order) as its UTF-8 text`, () => {
+      const file = files[format]
+      const plain = readImportFile(file, format, MAX)
+      const littleEndian = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(file.toString('utf8'), 'utf16le')])
+      const bigEndian = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(file.toString('utf8'), 'utf16le').swap16()])
+      for (const utf16 of [littleEndian, bigEndian]) {
+        const read = readImportFile(utf16, 'auto', MAX)
+        expect(read).toEqual(plain)
+        expect(read.ok && read.format).toBe(format)
+      }
+    })
+  }
 })
