@@ -7,6 +7,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { Page } from '@playwright/test'
 import { signIxopayJson } from '../src-main/core/providers/index'
+import { FORWARD_TIMEOUT_MS } from '../src-main/shared/replay-limits'
 import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
 import { verifyingIxopayTarget } from '../src-main/test-support/verifying-target'
 import { saveScreenshot } from './fixtures/screenshots'
@@ -252,10 +253,12 @@ test('send a test callback to an endpoint of the app, and forward an endpoint to
 test('a failed pass-through forward is marked in the list row, not only in the detail', async ({ page, inspector }) => {
   const slug = `fwd-dead-${Date.now().toString(36)}`
   const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E dead forward', slug })
-  // Port 1 on loopback: nothing listens, the forward is refused at once.
+  // Port 1 on loopback: nothing listens, the forward is refused at once. The product's own
+  // timeout, not 2 s: an app stalled for longer than the timeout right after connecting (a busy CI
+  // machine) records the timeout instead of the refusal this test is about.
   await inspector.app.call('setForwardConfig', {
     endpointId: endpoint.id,
-    config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'pass-through', timeoutMs: 2000, keepCapturedPath: false },
+    config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'pass-through', timeoutMs: FORWARD_TIMEOUT_MS, keepCapturedPath: false },
   })
   await inspector.openUi(page)
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
@@ -268,10 +271,11 @@ test('a failed pass-through forward is marked in the list row, not only in the d
 test('a failed background forward is marked in the list row once it settles, and the detail says why', async ({ page, inspector }) => {
   const slug = `fwd-bg-dead-${Date.now().toString(36)}`
   const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E dead background forward', slug })
-  // Port 1 on loopback: nothing listens. The sender gets the configured answer at once; the copy fails afterwards.
+  // Port 1 on loopback: nothing listens. The sender gets the configured answer at once; the copy fails afterwards
+  // (refused, not timed out: the product's own timeout, as above).
   await inspector.app.call('setForwardConfig', {
     endpointId: endpoint.id,
-    config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'background', timeoutMs: 2000, keepCapturedPath: false },
+    config: { enabled: true, targetUrl: 'http://127.0.0.1:1/hooks', mode: 'background', timeoutMs: FORWARD_TIMEOUT_MS, keepCapturedPath: false },
   })
   await inspector.openUi(page)
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
