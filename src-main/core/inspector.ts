@@ -103,8 +103,9 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         issues,
         // Retention deletes in the background: the resends of what it deleted go too, and the views are told, as for a delete.
         async retentionDeleted(deleted) {
-          await history.deleteFor(deleted)
+          // The views first: the captures are gone from the store already, whatever becomes of their resends.
           for (const capture of deleted) events.publish({ type: 'capture-deleted', id: capture.id, endpointId: capture.endpointId })
+          await history.deleteFor(deleted)
         },
       },
     )
