@@ -141,3 +141,34 @@ describe('diffBodies', () => {
     expect(diffBodies(body('same'), body('same'), labels)).toEqual({ kind: 'identical', size: 4 })
   })
 })
+
+describe('bodies in a declared charset, and a byte order mark', () => {
+  const diffAs = (left: Buffer | string, right: Buffer | string, leftType: string | null, rightType = leftType) =>
+    diffBodies(body(left), body(right), labels, { left: leftType, right: rightType })
+
+  it('compares ISO-8859-1, windows-1252 and UTF-16 text as text, not as binary', () => {
+    const latin1 = diffAs(Buffer.from('name=M\xfcller', 'latin1'), Buffer.from('name=M\xfcllar', 'latin1'), 'text/plain; charset=ISO-8859-1')
+    expect(latin1.kind).toBe('text')
+    expect(latin1.kind === 'text' && latin1.text.unified).toContain('-name=Müller\n+name=Müllar')
+    const windows1252 = diffAs(Buffer.from([0x80, 0x31]), Buffer.from([0x80, 0x32]), 'text/plain; charset=windows-1252')
+    expect(windows1252.kind === 'text' && windows1252.text.unified).toContain('-€1\n+€2')
+    const utf16 = diffAs(
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"amount":"9.99"}', 'utf16le')]),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"amount":"19.99"}', 'utf16le')]),
+      'application/json',
+    )
+    expect(utf16.kind === 'json' && utf16.changes.map(describeJsonPathChange)).toEqual(['$.amount: "9.99" → "19.99"'])
+    // Bytes that are not text in any declared charset stay binary, and so do undeclared non-UTF-8 bytes.
+    expect(diffAs(Buffer.from([0xc3, 0x28]), Buffer.from([0xc3, 0x29]), 'text/plain; charset=utf-8').kind).toBe('binary')
+    expect(diffAs(Buffer.from('M\xfcller', 'latin1'), Buffer.from('M\xfcllar', 'latin1'), null).kind).toBe('binary')
+  })
+
+  it('compares JSON with a byte order mark by its values and shows the mark in the line diff', () => {
+    const result = diffAs('\ufeff{"a":1,"b":2}', '{"a":1,"b":3}', 'application/json')
+    expect(result.kind).toBe('json')
+    expect(result.kind === 'json' && result.changes.map(describeJsonPathChange)).toEqual(['$.b: 2 → 3'])
+    const markOnly = diffAs('\ufeff{"a":1}', '{"a":1}', 'application/json')
+    expect(markOnly.kind === 'json' && markOnly.changes).toEqual([])
+    expect(markOnly.kind === 'json' && markOnly.text?.unified).toContain('-<U+FEFF>{"a":1}\n+{"a":1}')
+  })
+})

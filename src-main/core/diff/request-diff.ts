@@ -4,7 +4,8 @@
  * by hash for binary, too large or incompletely recorded bodies.
  */
 import type { BodyDiff, CaptureDiff, DiffSide } from '../../shared/capture-diff'
-import type { HeaderPairs } from '../../shared/http-message'
+import { bodyEncodingOf, decodeWithEncoding, declaredCharset } from '../../shared/body-charset'
+import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { diffHeaders } from './header-diff'
 import { diffJsonPaths, MAX_JSON_DIFF_NODES } from './json-path-diff'
 import { bodyAsText, diffTextBounded, type TextDiffLabels } from './text-diff'
@@ -37,8 +38,40 @@ function looksLikeJson(text: string): boolean {
   return first === '{' || first === '['
 }
 
+/** The Content-Type each side declared, so a body in a declared charset is compared as its text. */
+export interface BodyContentTypes {
+  left: string | null
+  right: string | null
+}
+
+const BYTE_ORDER_MARK = '\ufeff'
+/** How a leading byte order mark reads in a line diff: the character itself is invisible. */
+const VISIBLE_BYTE_ORDER_MARK = '<U+FEFF>'
+
+/**
+ * The body as text: UTF-8, else in the charset its Content-Type declares (ISO-8859-1,
+ * windows-1252, UTF-16…), as the body viewer reads it; `null` for bytes that are neither. A
+ * declared ISO-8859-1 'Müller' was compared as binary, by hash, and the view said the body was
+ * not text, which is false.
+ */
+function bodyText(bytes: Buffer, contentType: string | null): string | null {
+  const utf8 = bodyAsText(bytes)
+  if (utf8 !== null) return utf8
+  // A UTF-16 body is told by its byte order mark even without a declared charset.
+  const text = decodeWithEncoding(bytes, bodyEncodingOf(bytes, declaredCharset(contentType)), { fatal: true })
+  return text === null || text.includes('\0') ? null : text
+}
+
+/**
+ * The text the line diff shows: a leading byte order mark written out, so a body that differs
+ * only by one does not show as two identical lines.
+ */
+function visibleText(text: string): string {
+  return text.startsWith(BYTE_ORDER_MARK) ? VISIBLE_BYTE_ORDER_MARK + text.slice(1) : text
+}
+
 /** How two bodies differ: by JSON path, by line, or by hash (see `BodyDiff`). */
-export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: TextDiffLabels): BodyDiff {
+export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: TextDiffLabels, contentTypes?: BodyContentTypes): BodyDiff {
   const leftDigest = { sha256: left.sha256, size: left.size }
   const rightDigest = { sha256: right.sha256, size: right.size }
   if (left.sha256 === right.sha256 && left.size === right.size) return { kind: 'identical', size: left.size }
@@ -49,12 +82,17 @@ export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: Te
   }
   if (left.size > MAX_DIFF_BODY_BYTES || right.size > MAX_DIFF_BODY_BYTES)
     return { kind: 'too-large', left: leftDigest, right: rightDigest, limitBytes: MAX_DIFF_BODY_BYTES }
-  const leftText = bodyAsText(left.bytes)
-  const rightText = bodyAsText(right.bytes)
+  const leftText = bodyText(left.bytes, contentTypes?.left ?? null)
+  const rightText = bodyText(right.bytes, contentTypes?.right ?? null)
   if (leftText === null || rightText === null) return { kind: 'binary', left: leftDigest, right: rightDigest }
+  const lines = () => diffTextBounded(visibleText(leftText), visibleText(rightText), labels)
+  // JSON allows a reader to ignore a leading byte order mark (RFC 8259 section 8.1), and senders
+  // on .NET write one: the values are compared without it, and the line diff shows it.
+  const leftJson = withoutByteOrderMark(leftText)
+  const rightJson = withoutByteOrderMark(rightText)
   let jsonError: string | null = null
-  if (looksLikeJson(leftText) || looksLikeJson(rightText)) {
-    const paths = diffJsonPaths(leftText, rightText)
+  if (looksLikeJson(leftJson) || looksLikeJson(rightJson)) {
+    const paths = diffJsonPaths(leftJson, rightJson)
     if (paths.ok) {
       return {
         kind: 'json',
@@ -62,7 +100,7 @@ export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: Te
         changeCount: paths.changeCount,
         changesTruncated: paths.truncated,
         unchangedValues: paths.unchangedValues,
-        text: diffTextBounded(leftText, rightText, labels),
+        text: lines(),
       }
     }
     const which = paths.side === 'left' ? labels.left : labels.right
@@ -70,7 +108,11 @@ export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: Te
       ? `the ${which} body has more than ${MAX_JSON_DIFF_NODES.toLocaleString('en-US')} JSON values, more than the path diff reads`
       : `the ${which} body is not valid JSON: ${paths.message}`
   }
-  return { kind: 'text', text: diffTextBounded(leftText, rightText, labels), jsonError }
+  return { kind: 'text', text: lines(), jsonError }
+}
+
+function withoutByteOrderMark(text: string): string {
+  return text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text
 }
 
 /** The structured diff of two requests (see shared/capture-diff.ts). */
@@ -81,6 +123,9 @@ export function diffRequests(left: RequestToCompare, right: RequestToCompare, la
     method: left.side.method === right.side.method ? null : { left: left.side.method, right: right.side.method },
     target: left.side.target === right.side.target ? null : { left: left.side.target, right: right.side.target },
     headers: diffHeaders(left.headers, right.headers),
-    body: diffBodies(left.body, right.body, labels),
+    body: diffBodies(left.body, right.body, labels, {
+      left: headerValue(left.headers, 'content-type') ?? null,
+      right: headerValue(right.headers, 'content-type') ?? null,
+    }),
   }
 }

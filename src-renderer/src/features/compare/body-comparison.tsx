@@ -32,7 +32,8 @@ export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: Bod
         <div data-testid={testId} data-kind="text">
           {diff.jsonError && (
             <p className="notice notice-warning compare-small" data-testid="compare-json-error">
-              Compared as text: {diff.jsonError}.
+              {/* The parser's own message may end in a full stop already. */}
+              Compared as text: {diff.jsonError.replace(/\.+$/, '')}.
             </p>
           )}
           <LineDiff diff={diff.text} />
@@ -43,7 +44,7 @@ export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: Bod
         <DigestComparison
           testId={testId}
           kind={diff.kind}
-          note="At least one body is not text: compared by size and SHA-256."
+          note="At least one body is not text (in UTF-8 or in the charset its Content-Type declares): compared by size and SHA-256."
           left={diff.left}
           right={diff.right}
         />
@@ -86,7 +87,8 @@ export function JsonPathChanges({
   if (changeCount === 0) {
     return (
       <p className="muted compare-small" data-testid="json-path-same">
-        Every JSON value is the same ({formatCount(unchangedValues)} values); only the text differs (spacing or key order): see the line diff.
+        Every JSON value is the same ({formatCount(unchangedValues)} values); only the text differs (spacing, key order, escapes or a byte order mark): see the
+        line diff.
       </p>
     )
   }
