@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { isCaptureFilterActive, normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
 import type { Endpoint } from '@shared/views'
 import { useCaptureList, useStatus } from '../../api/queries'
@@ -17,7 +17,10 @@ import { CaptureListNoMatch } from './capture-list-no-match'
 import { CAPTURE_ROW_HEIGHT_PX, CaptureRow } from './capture-row'
 import { CaptureSelectionBar } from './capture-selection-bar'
 import { useCaptureSelection } from './use-capture-selection'
-import { AT_TOP_PX, useKeepScrollAnchor } from './use-keep-scroll-anchor'
+import { AT_TOP_PX, itemAtRow, rowOfItem, useKeepScrollAnchor } from './use-keep-scroll-anchor'
+import { joinListEnds, moveWithinLoaded } from './list-ends'
+import { useOldestCaptures } from './use-oldest-captures'
+import { CaptureListGap } from './capture-list-gap'
 import { CAPTURES_REGION_ID, useListMoveKeys } from '../shortcuts/use-list-move-keys'
 import { describeKeyTarget, shortcutFor } from '../shortcuts/keyboard-shortcuts'
 import './capture-list.css'
@@ -65,7 +68,22 @@ export function CaptureList({
   const startedAt = useStatus().data?.startedAt
   // Until the status is known no hang counts as held (nothing shows as pending that may not be).
   const appStartedAtMs = startedAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(startedAt)
-  const items = useMemo(() => data?.pages.flatMap((page) => page.items) ?? [], [data])
+  const newestItems = useMemo(() => data?.pages.flatMap((page) => page.items) ?? [], [data])
+  const filterKey = JSON.stringify(normalizeCaptureFilter(filter) ?? null)
+  // Parsed back from its key so that it changes only when the filter does (the loads depend on it).
+  const activeFilter = useMemo(() => (JSON.parse(filterKey) as CaptureFilter | null) ?? undefined, [filterKey])
+  const oldestEnd = useOldestCaptures(scope, activeFilter, `${scope}|${filterKey}|${groupedByDelivery ? 'grouped' : 'flat'}`)
+  // A list grouped by delivery pages by its own cursor; its End stays at the rows loaded.
+  const { items, gapIndex, newestEndHasMore } = useMemo(
+    () =>
+      groupedByDelivery
+        ? { items: newestItems, gapIndex: null, newestEndHasMore: hasNextPage }
+        : joinListEnds(newestItems, hasNextPage, oldestEnd.rows, oldestEnd.coveredBelowSeq),
+    [groupedByDelivery, newestItems, hasNextPage, oldestEnd.rows, oldestEnd.coveredBelowSeq],
+  )
+  /** Which end grew last: rows added to the oldest end keep the row under the gap in place. */
+  const [growingEnd, setGrowingEnd] = useState<'newest' | 'oldest'>('newest')
+  const [isJumpingToOldest, setJumpingToOldest] = useState(false)
   const total = data?.pages[0]?.total ?? 0
   // A search's first page comes before its total (see CaptureListPage): until counted, no figure is a count.
   const countState = data?.pages[0]?.countState
@@ -78,7 +96,6 @@ export function CaptureList({
 
   // Ticks are made on what the filter shows: a new filter starts a new selection, at the top of
   // its list (the old scroll offset means nothing in a different list).
-  const filterKey = JSON.stringify(normalizeCaptureFilter(filter) ?? null)
   const { clear: clearSelection } = selection
   useEffect(() => {
     clearSelection()
@@ -86,21 +103,59 @@ export function CaptureList({
     setUnseenCount(0)
   }, [filterKey, clearSelection])
 
+  // The gap between the two loaded ends is a row of its own (rows below it sit one lower).
+  const rowCount = items.length + (gapIndex === null ? 0 : 1)
+  /** A capture's place in the whole list (1 = newest): below the gap, counted from the oldest. */
+  const positionOf = (index: number) => (gapIndex !== null && index >= gapIndex && countState === undefined ? total - (items.length - index) + 1 : index + 1)
+  const captureAtRow = (row: number) => (row === gapIndex ? undefined : items[itemAtRow(row, gapIndex)])
   const virtualizer = useVirtualizer({
-    count: items.length,
+    count: rowCount,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => CAPTURE_ROW_HEIGHT_PX,
-    getItemKey: (index) => items[index]?.id ?? index,
+    getItemKey: (row) => captureAtRow(row)?.id ?? `row-${row}`,
     overscan: 20,
   })
   const virtualItems = virtualizer.getVirtualItems()
 
-  useKeepScrollAnchor(items, scrollRef, selectedId, onSelect, setUnseenCount)
+  const gap = useMemo(() => ({ index: gapIndex, anchorBelow: growingEnd === 'oldest' }), [gapIndex, growingEnd])
+  useKeepScrollAnchor(items, scrollRef, selectedId, onSelect, setUnseenCount, gap)
 
-  const lastVisibleIndex = virtualItems.at(-1)?.index ?? 0
+  const loadNewest = useCallback(() => {
+    setGrowingEnd('newest')
+    void fetchNextPage()
+  }, [fetchNextPage])
+  const { loadNewer: loadOldestEndNewer } = oldestEnd
+  const loadAboveOldest = useCallback(() => {
+    const ceiling = newestItems.at(-1)
+    if (ceiling === undefined) return
+    setGrowingEnd('oldest')
+    void loadOldestEndNewer(ceiling.seq)
+  }, [newestItems, loadOldestEndNewer])
+
+  // Rows load as they come into view: the newest end's next page near its last row; with a gap in
+  // view, the end the user is coming from (scrolling down: the newest end's; up: the oldest end's).
+  const lastVisibleRow = virtualItems.at(-1)?.index ?? 0
+  const firstVisibleRow = virtualItems[0]?.index ?? 0
+  const newestEndRow = gapIndex ?? items.length
+  const scrolledUp = useRef(false)
+  const lastScrollTop = useRef(0)
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastVisibleIndex >= items.length - PREFETCH_ROWS) void fetchNextPage()
-  }, [lastVisibleIndex, items.length, hasNextPage, isFetchingNextPage, fetchNextPage])
+    if (!newestEndHasMore || isFetchingNextPage || oldestEnd.isLoading || isJumpingToOldest) return
+    const gapInView = gapIndex !== null && gapIndex >= firstVisibleRow && gapIndex <= lastVisibleRow
+    if (gapInView && scrolledUp.current) loadAboveOldest()
+    else if (lastVisibleRow >= newestEndRow - PREFETCH_ROWS && firstVisibleRow <= newestEndRow) loadNewest()
+  }, [
+    firstVisibleRow,
+    lastVisibleRow,
+    newestEndRow,
+    gapIndex,
+    newestEndHasMore,
+    isFetchingNextPage,
+    oldestEnd.isLoading,
+    isJumpingToOldest,
+    loadNewest,
+    loadAboveOldest,
+  ])
 
   const select = useCallback(
     (id: string) => {
@@ -115,19 +170,75 @@ export function CaptureList({
     [endpoint, selectedIds, isFiltered, filter, total, countState],
   )
 
+  /**
+   * Opens the capture at index `target` (clamped to the list), coming from `current`: never across
+   * the gap, which would skip the captures not loaded yet; the end beyond it loads instead.
+   */
+  const openAt = useCallback(
+    (current: number, target: number) => {
+      const move = moveWithinLoaded(current, Math.max(0, Math.min(items.length - 1, target)), gapIndex)
+      if (move.crossed === 'down') loadNewest()
+      if (move.crossed === 'up') loadAboveOldest()
+      const item = items[move.index]
+      if (!item) return
+      onSelect(item.id)
+      virtualizer.scrollToIndex(rowOfItem(move.index, gapIndex), { align: 'auto' })
+    },
+    [items, gapIndex, onSelect, virtualizer, loadNewest, loadAboveOldest],
+  )
+
   /** Opens the row `delta` away from the open one (the first row when none is open). */
   const moveSelection = useCallback(
     (delta: number) => {
       if (items.length === 0) return
       const current = selectedId === null ? -1 : items.findIndex((item) => item.id === selectedId)
-      const next = Math.max(0, Math.min(items.length - 1, current === -1 ? 0 : current + delta))
-      const item = items[next]
-      if (!item) return
-      onSelect(item.id)
-      virtualizer.scrollToIndex(next, { align: 'auto' })
+      openAt(current, current === -1 ? 0 : current + delta)
     },
-    [items, selectedId, onSelect, virtualizer],
+    [items, selectedId, openAt],
   )
+
+  /** End: the oldest capture of the whole list, loaded from that end when it is not loaded yet. */
+  const [pendingScrollToId, setPendingScrollToId] = useState<string | null>(null)
+  const { loadOldest } = oldestEnd
+  const openOldest = useCallback(async () => {
+    const newest = newestItems[0]
+    const ceiling = newestItems.at(-1)
+    if (groupedByDelivery || !newestEndHasMore || newest === undefined || ceiling === undefined) {
+      const last = items.at(-1)
+      if (last === undefined) return
+      onSelect(last.id)
+      virtualizer.scrollToIndex(rowCount - 1, { align: 'end' })
+      // A grouped list still paging: the rows loaded are not the end; the next page follows.
+      if (newestEndHasMore) loadNewest()
+      return
+    }
+    if (oldestEnd.rows.length > 0) {
+      const oldest = oldestEnd.rows.at(-1)
+      if (oldest === undefined) return
+      onSelect(oldest.id)
+      setPendingScrollToId(oldest.id)
+      return
+    }
+    setJumpingToOldest(true)
+    try {
+      const rows = await loadOldest(newest.seq, ceiling.seq)
+      const oldest = rows.at(-1)
+      if (oldest === undefined) return
+      onSelect(oldest.id)
+      setPendingScrollToId(oldest.id)
+    } finally {
+      setJumpingToOldest(false)
+    }
+  }, [groupedByDelivery, newestEndHasMore, newestItems, items, oldestEnd.rows, loadOldest, onSelect, virtualizer, rowCount, loadNewest])
+
+  // Scrolls to a capture once it is among the rows (it arrives with the oldest end's rows).
+  useLayoutEffect(() => {
+    if (pendingScrollToId === null) return
+    const index = items.findIndex((item) => item.id === pendingScrollToId)
+    if (index === -1) return
+    setPendingScrollToId(null)
+    virtualizer.scrollToIndex(rowOfItem(index, gapIndex), { align: 'end' })
+  }, [pendingScrollToId, items, gapIndex, virtualizer])
   // j/k also work while focus is elsewhere on the page (not in a field or a dialog).
   useListMoveKeys(scrollRef, moveSelection)
 
@@ -160,11 +271,14 @@ export function CaptureList({
         next = current - pageRows
         break
       case 'Home':
-        next = 0
-        break
+        // The newest capture, whichever end the user is at (from the top: no gap on the way).
+        event.preventDefault()
+        openAt(-1, 0)
+        return
       case 'End':
-        next = items.length - 1
-        break
+        event.preventDefault()
+        void openOldest()
+        return
       case ' ':
         // Space ticks the open row (Shift+Space: every row from the last one ticked).
         if (selectedId !== null) selection.toggle(selectedId, event.shiftKey)
@@ -178,11 +292,7 @@ export function CaptureList({
         return
     }
     event.preventDefault()
-    next = Math.max(0, Math.min(items.length - 1, next))
-    const item = items[next]
-    if (!item) return
-    onSelect(item.id)
-    virtualizer.scrollToIndex(next, { align: 'auto' })
+    openAt(current, next)
   }
 
   function showNewest(): void {
@@ -229,6 +339,11 @@ export function CaptureList({
             ↑ {formatCount(unseenCount)} new {unseenCount === 1 ? 'capture' : 'captures'}
           </button>
         )}
+        {isJumpingToOldest && (
+          <div className="list-jump-status" role="status" data-testid="list-jump-status">
+            Going to the oldest capture…
+          </div>
+        )}
         {error ? (
           <div className="empty-state" role="alert">
             <h2>Could not load captures</h2>
@@ -251,19 +366,31 @@ export function CaptureList({
             onKeyDown={handleKeyDown}
             data-focus-fallback=""
             onScroll={(event) => {
-              if (event.currentTarget.scrollTop <= AT_TOP_PX) setUnseenCount(0)
+              const top = event.currentTarget.scrollTop
+              scrolledUp.current = top < lastScrollTop.current
+              lastScrollTop.current = top
+              if (top <= AT_TOP_PX) setUnseenCount(0)
             }}
             data-testid="capture-scroll"
           >
             <div className="capture-rows" style={{ height: virtualizer.getTotalSize() }}>
               {virtualItems.map((virtualItem) => {
-                const capture = items[virtualItem.index]
+                if (virtualItem.index === gapIndex) {
+                  return (
+                    <CaptureListGap
+                      key={virtualItem.key}
+                      top={virtualItem.start}
+                      hiddenCount={countState === undefined && !isPlaceholderData ? total - items.length : null}
+                    />
+                  )
+                }
+                const capture = captureAtRow(virtualItem.index)
                 if (!capture) return null
                 return (
                   <CaptureRow
                     key={virtualItem.key}
                     capture={capture}
-                    index={virtualItem.index}
+                    position={positionOf(itemAtRow(virtualItem.index, gapIndex))}
                     top={virtualItem.start}
                     isSelected={capture.id === selectedId}
                     onSelect={select}
@@ -275,7 +402,7 @@ export function CaptureList({
                 )
               })}
             </div>
-            {isFetchingNextPage && <div className="list-loading-more">Loading older captures…</div>}
+            {(isFetchingNextPage || oldestEnd.isLoading) && <div className="list-loading-more">Loading more captures…</div>}
           </div>
         )}
       </div>

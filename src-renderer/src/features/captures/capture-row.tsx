@@ -13,7 +13,8 @@ export const CAPTURE_ROW_HEIGHT_PX = 32
 
 interface CaptureRowProps {
   capture: CaptureSummary
-  index: number
+  /** Place in the whole list, 1 for the newest (rows loaded from the oldest end count from there). */
+  position: number
   top: number
   /** The capture open in the detail pane. */
   isSelected: boolean
@@ -30,7 +31,7 @@ interface CaptureRowProps {
 
 export const CaptureRow = memo(function CaptureRow({
   capture,
-  index,
+  position,
   top,
   isSelected,
   onSelect,
@@ -47,7 +48,7 @@ export const CaptureRow = memo(function CaptureRow({
       role="option"
       aria-selected={isSelected}
       aria-checked={isChecked}
-      aria-posinset={index + 1}
+      aria-posinset={position}
       className={`capture-row capture-row-recognised ${isSelected ? 'capture-row-selected' : ''} ${isChecked ? 'capture-row-checked' : ''} ${isRefused ? 'capture-row-refused' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       data-testid="capture-row"
