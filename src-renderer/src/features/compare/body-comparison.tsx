@@ -87,8 +87,8 @@ export function JsonPathChanges({
   if (changeCount === 0) {
     return (
       <p className="muted compare-small" data-testid="json-path-same">
-        Every JSON value is the same ({formatCount(unchangedValues)} values); only the text differs (spacing, key order, escapes or a byte order mark): see the
-        line diff.
+        Every JSON value is the same ({formatCount(unchangedValues)} {unchangedValues === 1 ? 'value' : 'values'}); only the text differs (spacing, key order,
+        escapes or a byte order mark): see the line diff.
       </p>
     )
   }
