@@ -7,7 +7,7 @@ import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH, type TunnelState } from
 import { nodeProbeFetch, type ProbeFetch } from './health-probe'
 import { TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED } from './supervisor-machine'
 import { requestRegistration } from './registration'
-import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorConfig, type TunnelSupervisorDeps } from './tunnel-supervisor'
+import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorConfig, type TunnelSupervisorDeps, type TunnelTimers } from './tunnel-supervisor'
 import { TunnelProblemError } from './tunnel-problem'
 import { EVENTUAL_WAIT_MS, waitFor } from '../../test-support/wait-for'
 
@@ -81,7 +81,34 @@ function waitForState(supervisor: TunnelSupervisor, predicate: (state: TunnelSta
   })
 }
 
-/** Waits until `check` holds, for conditions no event announces (the server forgetting a client, sockets closing). */
+/**
+ * Timers that fire only when the test says so (`fire(delayMs)`, the oldest pending one of that
+ * delay), for checks on what a timeout does without a wall-clock wait. Sockets and requests stay real.
+ */
+function createHeldTimers(): TunnelTimers & { pending(): number[]; fire(delayMs: number): void } {
+  let nextId = 1
+  const held = new Map<number, { delayMs: number; callback: () => void }>()
+  return {
+    setTimeout(callback, delayMs) {
+      const id = nextId++
+      held.set(id, { delayMs, callback })
+      return id
+    },
+    clearTimeout(handle) {
+      held.delete(handle as number)
+    },
+    pending: () => [...held.values()].map((timer) => timer.delayMs),
+    fire(delayMs) {
+      const entry = [...held.entries()].find(([, timer]) => timer.delayMs === delayMs)
+      if (entry === undefined)
+        throw new Error(`no pending timer of ${delayMs} ms; pending: ${JSON.stringify([...held.values()].map((timer) => timer.delayMs))}`)
+      held.delete(entry[0])
+      entry[1].callback()
+    },
+  }
+}
+
+/** Waits until `check` holds, for conditions no event announces (the process's own timers and sockets). */
 async function eventually(check: () => boolean): Promise<void> {
   await waitFor(() => (check() ? true : undefined), { intervalMs: 20 })
 }
@@ -216,7 +243,7 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     // supervisor schedules a try only after the one before missed, so once the third is answered
     // the first two have been handled, and the tunnel must still be the one it had.
     const asksForWanted = (): number => server.registrations().filter((registration) => registration.requested === 'wanted-back').length
-    await eventually(() => asksForWanted() >= 3)
+    await server.until(() => asksForWanted() >= 3, { what: 'a third request for wanted-back' })
     expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: first.subdomain })
     expect(published.filter((state) => state.status !== 'online' || state.subdomain !== first.subdomain)).toEqual([])
 
@@ -225,7 +252,8 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     expect(back).toMatchObject({ subdomainChanged: false, url: `http://wanted-back.localhost:${server.port}` })
     expect((await requestThroughTunnel(server.port, 'wanted-back', { path: '/after-reclaim' })).status).toBe(200)
     // The stand-in's sockets were closed, so the server forgets it after its grace period.
-    await eventually(() => server.clients().every((client) => client.id === 'wanted-back'))
+    await server.released(first.subdomain)
+    expect(server.clients().map((client) => client.id)).toEqual(['wanted-back'])
   })
 
   it('explains that a server addressed by IP cannot build a public URL', async () => {
@@ -243,12 +271,24 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
   it('treats a public URL that stops answering as lost, and takes its subdomain back', async () => {
     let isBroken = false
     const probe: ProbeFetch = (url, init) => (isBroken ? Promise.reject(new Error('simulated 404 for ever')) : nodeProbeFetch(url, init))
-    // The server forgets a client 300 ms after its last socket; reconnecting sooner would find the name taken.
-    const { supervisor, server } = await setUp({ reclaimDelayMs: 600 }, { probe }, { graceMs: 300 })
+    // After a loss the supervisor waits reclaimDelayMs, longer than the server's grace period, so
+    // that the server has forgotten the lost client when it asks for the name again. Both are
+    // timers: a machine that stalls while the server takes in the closed sockets starts the grace
+    // period late, and it can end after the wait (then the name is still taken and a random one
+    // comes back). What the wait stands for is made certain here: a registration goes out only once
+    // the server has let go of the lost client. The wait itself is checked with a manual clock
+    // (supervisor-states.test.ts).
+    let lostClientReleased: Promise<void> = Promise.resolve()
+    const register: TunnelSupervisorDeps['register'] = async (request, signal) => {
+      await lostClientReleased
+      return requestRegistration(request, signal)
+    }
+    const { supervisor, server } = await setUp({ reclaimDelayMs: 600 }, { probe, register }, { graceMs: 300 })
     await supervisor.start()
     const first = await waitForState(supervisor, (state) => state.status === 'online' && state.lastProvedAt !== null)
     if (first.status !== 'online') throw new Error('unreachable')
 
+    lostClientReleased = server.released(first.subdomain)
     isBroken = true
     const lost = await waitForState(supervisor, (state) => state.status === 'reconnecting')
     expect(lost).toMatchObject({ lastError: { code: 'PROBE_FAILED' } })
@@ -276,16 +316,34 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
 
   it('gives up on a silent server after the registration timeout, then retries', async () => {
     const silent = startSilentServer()
+    const connections: net.Socket[] = []
+    const registrationArrived = new Promise<void>((resolve) => silent.on('connection', (socket) => (connections.push(socket), resolve())))
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())))
-    const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, registrationTimeoutMs: 400 })
-    const startedAt = Date.now()
-    // Against a silent server start() settles only when the registration timeout fires (else the
-    // test times out). A lower bound only: a busy machine makes the timer late, never early.
-    await supervisor.start()
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(390)
+    // The supervisor's timers are the test's: the registration timeout fires when the test says,
+    // not after a wall-clock wait that a busy machine stretches.
+    const timers = createHeldTimers()
+    const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, registrationTimeoutMs: 400 }, { timers })
+    let hasSettled = false
+    const starting = supervisor.start().then(() => (hasSettled = true))
+    await registrationArrived
+    // The registration is at the silent server and only the timeout can end it: nothing has settled.
+    expect(timers.pending()).toEqual([400])
+    expect(hasSettled).toBe(false)
+    expect(supervisor.getState()).toMatchObject({ status: 'connecting', attempt: 1 })
+
+    timers.fire(400)
+    await starting
     expect(supervisor.getState()).toMatchObject({ status: 'failed', lastError: { code: 'REGISTRATION_TIMEOUT' } })
     expect(supervisor.getState()).toHaveProperty('reason', expect.stringMatching(/within 0\.4 s/))
+    // The request given up on is aborted, not left open at the server.
+    const [registration] = connections
+    if (registration === undefined) throw new Error('unreachable')
+    if (!registration.closed) await new Promise((resolve) => registration.once('close', resolve))
+    // Then it retries, after its backoff (at most backoff.maxMs).
+    const [retryMs] = timers.pending()
+    expect(retryMs).toBeLessThanOrEqual(400)
+    timers.fire(retryMs!)
     await waitForState(supervisor, (state) => state.status === 'connecting' && state.attempt === 2)
   })
 
@@ -330,7 +388,7 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     await supervisor.start()
     const state = await waitForState(supervisor, (next) => next.lastProvedAt !== null)
     if (state.status !== 'online') throw new Error('unreachable')
-    await eventually(() => server.clients()[0]?.connectedSockets === 10)
+    await server.until(() => server.clients()[0]?.connectedSockets === 10, { what: 'ten connected sockets' })
     await requestThroughTunnel(server.port, state.subdomain)
     expect(count('TCPSocketWrap')).toBeGreaterThanOrEqual(baseline.sockets + 10)
 
@@ -338,7 +396,7 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     const lastProvedAt = supervisor.getState().lastProvedAt
     await supervisor.stop()
     expect(supervisor.getState()).toMatchObject({ status: 'off', lastProvedAt })
-    await eventually(() => server.clients().every((client) => client.connectedSockets === 0))
+    await server.until(() => server.clients().every((client) => client.connectedSockets === 0), { what: 'every socket closed' })
     await eventually(() => count('Timeout') <= baseline.timers && count('TCPSocketWrap') <= baseline.sockets)
   })
 
