@@ -73,7 +73,7 @@ export interface ExchangeService {
 
 export function createExchangeService(deps: ExchangeServiceDeps): ExchangeService {
   async function gather(ids: string[]): Promise<{ captures: ExchangeCapture[]; endpointIds: Set<string> }> {
-    const captures: ExchangeCapture[] = []
+    const gathered: Array<{ seq: number; capture: ExchangeCapture }> = []
     const endpointIds = new Set<string>()
     let totalBytes = 0
     for (const id of ids) {
@@ -84,9 +84,12 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         throw new InspectorError('BAD_REQUEST', `these captures hold more than ${EXCHANGE_LIMITS.maxExportBytes / (1024 * 1024)} MiB: export fewer at once`)
       }
       endpointIds.add(stored.endpointId)
-      captures.push(toExchangeCapture(stored, body, await deps.resendsOf(stored), endpointOrNull(stored.endpointId)))
+      gathered.push({ seq: stored.seq, capture: toExchangeCapture(stored, body, await deps.resendsOf(stored), endpointOrNull(stored.endpointId)) })
     }
-    return { captures, endpointIds }
+    // Oldest first, in the order they were stored, however a selection was listed: the UI lists
+    // (and so selects) newest first, and a file written in that order imported back reversed.
+    gathered.sort((a, b) => a.seq - b.seq)
+    return { captures: gathered.map((item) => item.capture), endpointIds }
   }
 
   function endpointOrNull(id: string): { name: string; slug: string } | null {

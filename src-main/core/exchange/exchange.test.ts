@@ -229,6 +229,19 @@ describe('export and import through the inspector', () => {
     }
   })
 
+  it('writes a selection oldest first, as an endpoint export does, however its ids were listed', async () => {
+    const newestFirst = (await inspector.procedures.listCaptures({ endpointId: source.id, limit: 100 })).items.map((item) => item.id)
+    const targetsOf = async (exported: { dataBase64: string }) =>
+      (JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString('utf8')) as { captures: Array<{ target: string }> }).captures.map(
+        (capture) => capture.target,
+      )
+    const whole = await targetsOf(await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' }))
+    const selection = await targetsOf(await inspector.procedures.exportCaptures({ captureIds: newestFirst, format: 'bundle' }))
+    expect(selection).toEqual(whole)
+    const oldestFirst = (await inspector.procedures.listCaptures({ endpointId: source.id, limit: 100 })).items.map((item) => item.target).reverse()
+    expect(selection).toEqual(oldestFirst)
+  })
+
   it('writes a curl script that bash replays exactly: a 1 MB body, a body starting with @, odd headers', async () => {
     const endpoint = await inspector.procedures.createEndpoint({ name: 'Curl replay' })
     const large = randomBytes(1024 * 1024)
