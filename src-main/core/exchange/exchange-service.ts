@@ -13,6 +13,7 @@ import { type ExportFormat, type ExportResult, type ImportFailure, type ImportFo
 import type { PinnableProviderId } from '../../shared/providers'
 import type { ReplayRecord } from '../../shared/replay'
 import { yieldToEventLoop } from '../event-loop'
+import { DamagedCaptureError } from '../store/capture-reader'
 import type { DeliveryToJudge } from '../recognition'
 import type { NewCapture } from '../store/capture-store'
 import type { StoredCapture } from '../store/persisted-schema'
@@ -72,13 +73,24 @@ export interface ExchangeService {
 }
 
 export function createExchangeService(deps: ExchangeServiceDeps): ExchangeService {
-  async function gather(ids: string[]): Promise<{ captures: ExchangeCapture[]; endpointIds: Set<string> }> {
+  async function gather(ids: string[]): Promise<{ captures: ExchangeCapture[]; endpointIds: Set<string>; leftOut: Redaction[] }> {
     const gathered: Array<{ seq: number; capture: ExchangeCapture }> = []
     const endpointIds = new Set<string>()
+    const damaged: DamagedCaptureError[] = []
     let totalBytes = 0
     for (const id of ids) {
-      const stored = await deps.loadCapture(id)
-      const body = await deps.readBody(id)
+      let stored: StoredCapture
+      let body: Buffer
+      try {
+        stored = await deps.loadCapture(id)
+        body = await deps.readBody(id)
+      } catch (error: unknown) {
+        // A damaged capture's bytes are never exported, but one bad frame must not make every
+        // other capture of an endpoint impossible to export: it is left out and listed.
+        if (!(error instanceof DamagedCaptureError)) throw error
+        damaged.push(error)
+        continue
+      }
       totalBytes += body.length + stored.response.bodyBase64.length
       if (totalBytes > EXCHANGE_LIMITS.maxExportBytes) {
         throw new InspectorError('BAD_REQUEST', `these captures hold more than ${EXCHANGE_LIMITS.maxExportBytes / (1024 * 1024)} MiB: export fewer at once`)
@@ -89,7 +101,14 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     // Oldest first, in the order they were stored, however a selection was listed: the UI lists
     // (and so selects) newest first, and a file written in that order imported back reversed.
     gathered.sort((a, b) => a.seq - b.seq)
-    return { captures: gathered.map((item) => item.capture), endpointIds }
+    // Nothing left to export: say why, as exporting that one capture alone does.
+    if (gathered.length === 0 && damaged[0]) throw damaged[0]
+    const leftOut = damaged.map((error): Redaction => ({
+      capture: null,
+      location: `capture ${error.captureId}`,
+      action: `left out: it is damaged on disk (${error.reason}), and a damaged capture's bytes are never exported`,
+    }))
+    return { captures: gathered.map((item) => item.capture), endpointIds, leftOut }
   }
 
   function endpointOrNull(id: string): { name: string; slug: string } | null {
@@ -104,10 +123,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   return {
     async exportCaptures(request) {
       if (request.ids.length === 0) throw new InspectorError('BAD_REQUEST', 'there are no captures to export')
-      const { captures, endpointIds } = await gather(request.ids)
+      const { captures, endpointIds, leftOut } = await gather(request.ids)
       const secrets = [...endpointIds].flatMap((id) => deps.secretsOf(id))
       const redacted = await redactInSlices(captures, { redact: request.redact, personalData: request.redactPersonalData, secrets })
-      const redactions = request.redact ? redacted.redactions : null
+      const redactions = request.redact ? [...leftOut, ...redacted.redactions] : null
       const slugs = new Set(captures.map((capture) => capture.endpoint?.slug ?? 'captures'))
       const baseName = slugs.size === 1 ? [...slugs][0]! : 'captures'
       const file = writeExport(redacted.captures, request.format, {
@@ -123,7 +142,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         fileName: file.fileName,
         contentType: file.contentType,
         dataBase64: file.data.toString('base64'),
-        ...(request.redact || redacted.redactions.length > 0 ? { redactions: redacted.redactions } : {}),
+        ...(request.redact || redacted.redactions.length > 0 || leftOut.length > 0 ? { redactions: [...leftOut, ...redacted.redactions] } : {}),
       }
     },
 

@@ -169,7 +169,8 @@ function ExportReview({ result, isRedacted, onBack, onSave }: ExportReviewProps)
           ? redactions.length === 0
             ? 'Nothing needed masking. The verdicts in the file were computed before redaction.'
             : `${formatCount(redactions.length)} ${redactions.length === 1 ? 'change' : 'changes'}, also listed in the file. The verdicts in the file were computed before redaction.`
-          : 'Configured secrets were found and removed; everything else is exported as received.'}
+          : // A configured secret removed, or a damaged capture left out: the list says which.
+            'Everything is exported as received, except:'}
       </p>
       {redactions.length > 0 && (
         <CappedList
