@@ -10,7 +10,8 @@
  * read back from the log, so an answered capture survives a kill -9 either way.
  *
  * Deleting a capture zeroes its metadata and body but keeps the 12-byte header, so a scan can
- * still step over it.
+ * still step over it. A log may end in zeros (the space of frames whose write failed, given
+ * back): a scan stops at them, and they are not a torn write.
  */
 import type { FileHandle } from 'node:fs/promises'
 
@@ -36,12 +37,16 @@ export interface ScannedFrame {
   bodyBytes: number
   /** Parsed metadata, or `null` when erased (deleted) or unreadable. */
   metadata: unknown
+  /** Its metadata is zeros: a deleted capture (or a frame whose metadata never reached the disk). */
+  erased: boolean
 }
 
 export interface LogScan {
   frames: ScannedFrame[]
-  /** End of the last complete frame: anything after it is a torn write and may be overwritten. */
+  /** End of the last complete frame: new frames may go here. */
   goodEnd: number
+  /** Bytes after `goodEnd` that are not all zeros: a torn write. Zeros there are not (space given back after a failed write). */
+  tornBytes: number
 }
 
 const SCAN_CHUNK_BYTES = 1024 * 1024
@@ -74,10 +79,12 @@ export async function scanLog(handle: FileHandle, from: number, fileBytes: numbe
       bodyOffset: position + FRAME_HEADER_BYTES + metadataBytes,
       bodyBytes,
       metadata: parseMetadata(metadataBuffer),
+      erased: metadataBytes === 0 || metadataBuffer[0] === 0,
     })
     position = end
   }
-  return { frames, goodEnd: position }
+  const zerosEnd = position < fileBytes ? await skipZeros(handle, position, fileBytes) : fileBytes
+  return { frames, goodEnd: position, tornBytes: zerosEnd < fileBytes ? fileBytes - position : 0 }
 }
 
 /** The first non-zero byte at or after `from` (or `fileBytes`). */

@@ -4,13 +4,13 @@
  * flipped body byte, a delete that could not be written, and a power loss that keeps only what
  * was synced.
  */
-import type { FileHandle } from 'node:fs/promises'
-import { chmod, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { chmod, open as openFile, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
 import { logFileIo, type LogFileIo } from './log-file-io'
+import { writeFileAtomically } from './data-file'
 import { DamagedCaptureError, type CaptureStore } from './capture-store'
 import type { SegmentIndexDocument } from './segment-index'
 
@@ -82,6 +82,47 @@ describe('capture store recovery', () => {
     await expect(reopened.readBody(third!.id)).rejects.toBeInstanceOf(DamagedCaptureError)
   })
 
+  test('reports a torn frame followed by zeros as an unfinished write', async ({ capturesDir, openStore: open, storeIssues }) => {
+    const [, , third] = await storeThree(open)
+    const logFile = join(capturesDir, '000001.log')
+    const indexFile = join(capturesDir, '000001.json')
+    const document = JSON.parse(await readFile(indexFile, 'utf8')) as SegmentIndexDocument
+    document.captures = document.captures.slice(0, 2)
+    document.indexedLogBytes = third!.frame.offset
+    await writeFile(indexFile, JSON.stringify(document))
+    // Half of the third frame reached the disk; the rest of its space (and more) reads as zeros.
+    const log = await readFile(logFile)
+    const half = third!.frame.offset + Math.floor((log.length - third!.frame.offset) / 2)
+    await writeFile(logFile, Buffer.concat([log.subarray(0, half), Buffer.alloc(64 * 1024)]))
+    const reopened = await open()
+    expect(reopened.count()).toBe(2)
+    expect(reopened.has(third!.id)).toBe(false)
+    expect(storeIssues().map((issue) => issue.problem)).toEqual([expect.stringMatching(new RegExp(`unfinished write at byte ${third!.frame.offset} `))])
+    // Kept as they are: the next capture goes to a new segment.
+    const before = await readFile(logFile)
+    const fourth = await reopened.append(testCapture(Buffer.from('fourth')), Buffer.from('fourth'))
+    expect((await readFile(logFile)).equals(before)).toBe(true)
+    expect((await reopened.readBody(fourth.id)).toString()).toBe('fourth')
+  })
+
+  test('writes over zeros after the last frame (the space of a write that failed, given back): no torn write', async ({
+    capturesDir,
+    openStore: open,
+    storeIssues,
+  }) => {
+    const [, , third] = await storeThree(open)
+    const logFile = join(capturesDir, '000001.log')
+    const log = await readFile(logFile)
+    await writeFile(logFile, Buffer.concat([log, Buffer.alloc(4096)]))
+    const reopened = await open()
+    expect(storeIssues()).toEqual([])
+    const fourth = await reopened.append(testCapture(Buffer.from('fourth')), Buffer.from('fourth'))
+    const thirdEnd = third!.frame.offset + 12 + third!.frame.metadataBytes + third!.body.size
+    expect(fourth.frame.offset).toBe(thirdEnd)
+    expect((await stat(logFile)).size).toBe(Math.max(thirdEnd + 4096, fourth.frame.offset + 12 + fourth.frame.metadataBytes + fourth.body.size))
+    expect((await reopened.readBody(fourth.id)).toString()).toBe('fourth')
+  })
+
   test('rebuilds a truncated index from the log', async ({ capturesDir, openStore: open, storeIssues }) => {
     const stored = await storeThree(open)
     const indexFile = join(capturesDir, '000001.json')
@@ -128,31 +169,56 @@ describe('capture store recovery', () => {
   })
 
   test('finds every answered capture after a power loss that keeps only what was synced (durability sync)', async ({ openStore: open }) => {
-    // The test hook: what each log file held at its last fdatasync; a power loss keeps that much.
-    const paths = new Map<FileHandle, string>()
+    // The test hook: what each log file held at its last fdatasync. A power loss keeps that much,
+    // and every write made since is lost (turned back to zeros where the file already had room).
+    const paths = new Map<number, string>()
     const synced = new Map<string, number>()
+    let writes = 0
+    const unsynced = new Map<string, Array<{ write: number; position: number; length: number }>>()
+    // The store that lost power stays in memory here: from then on, it must not touch the disk.
+    let poweredOff = false
+    const off = new Error('the power is off')
     const recording: LogFileIo = {
       ...logFileIo,
+      writeIndex: (file, text) => (poweredOff ? Promise.reject(off) : writeFileAtomically(file, text)),
       async open(path) {
         const handle = await logFileIo.open(path)
-        paths.set(handle, path)
+        paths.set(handle.fd, path)
         synced.set(path, 0)
+        unsynced.set(path, [])
         return handle
       },
+      writev(fd, buffers, position) {
+        if (poweredOff) throw off
+        const written = logFileIo.writev(fd, buffers, position)
+        unsynced.get(paths.get(fd) as string)?.push({ write: ++writes, position, length: written })
+        return written
+      },
       async datasync(handle) {
+        if (poweredOff) throw off
+        const path = paths.get(handle.fd) as string
+        // A sync covers what was written before it started.
+        const coveredUpTo = writes
         const size = (await handle.stat()).size
         await logFileIo.datasync(handle)
         // Syncs run concurrently (capture-writer.ts): one finishing late keeps what a later one synced.
-        const path = paths.get(handle) as string
         synced.set(path, Math.max(synced.get(path) ?? 0, size))
+        unsynced.set(
+          path,
+          (unsynced.get(path) ?? []).filter(({ write }) => write > coveredUpTo),
+        )
       },
     }
     const current = await open({ durability: 'sync', io: recording })
     const bodies = Array.from({ length: 1500 }, (_, index) => Buffer.from(`body ${index} `.repeat(1 + (index % 7))))
     // A burst: many captures in flight at once, answered (resolved) one group commit at a time.
     const answered = await Promise.all(bodies.map((body) => current.append(testCapture(body), body)))
-    // Power loss: no close, and every log is cut back to its last synced length.
+    // Power loss: no close; every write since the last sync is lost, and every log is cut back to its last synced length.
+    poweredOff = true
     for (const [path, length] of synced) {
+      const file = await openFile(path, 'r+')
+      for (const lost of unsynced.get(path) ?? []) await file.write(Buffer.alloc(lost.length), 0, lost.length, lost.position)
+      await file.close()
       const size = (await stat(path)).size
       if (size > length) await truncate(path, length)
     }

@@ -12,14 +12,17 @@
  *   reported, and the captures whose bytes are missing show as damaged;
  * - bytes after the last complete frame (a torn write) are reported and left as they are, and
  *   new captures then go into a new segment: nothing an index entry refers to, and nothing that
- *   may help someone recover a capture, is ever overwritten.
+ *   may help someone recover a capture, is ever overwritten. Zeros there are no torn write (space
+ *   given back after a failed write): new frames go over them;
+ * - a frame past the index's mark whose metadata or body is incomplete (a write the crash cut
+ *   short, followed by zeros) is reported too, and new captures go to a new segment.
  *
  * An index that is missing, unreadable or invalid is moved aside and rebuilt from its whole log.
  */
 import { hash } from 'node:crypto'
 import { readdir, readFile, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { frameEnd, scanLog } from './capture-log'
+import { frameEnd, scanLog, type ScannedFrame } from './capture-log'
 import { segmentPaths } from './capture-segments'
 import type { LogFileIo } from './log-file-io'
 import { entryFromLogged } from './capture-index'
@@ -192,15 +195,22 @@ async function readBack(
   const from = rebuilt ? 0 : Math.min(indexedLogBytes, fileBytes)
   const scan = await scanLog(handle, from, fileBytes)
   let found = entries ?? []
+  /** The first frame found whose bytes are incomplete or damaged. */
+  let unfinished: ScannedFrame | null = null
   // Usually nothing past the mark: the entries become objects, and the set of known ids is built, only when there is something to compare.
   if (scan.frames.length > 0) {
     const known = found instanceof SnapshotRows ? found.entries() : found
     const knownIds = new Set(known.map((entry) => entry.id))
     for (const frame of scan.frames) {
+      if (frame.erased) continue
       const parsed = loggedCaptureSchema.safeParse(frame.metadata)
-      if (!parsed.success || knownIds.has(parsed.data.id)) continue
-      // A frame whose body was still being written at the crash was never answered.
-      if (!(await bodyMatches(handle, frame.bodyOffset, frame.bodyBytes, parsed.data.body.sha256))) continue
+      if (parsed.success && knownIds.has(parsed.data.id)) continue
+      // A frame still being written when the app stopped (with `sync` it was never answered): its
+      // header can be whole while the rest of it is not.
+      if (!parsed.success || !(await bodyMatches(handle, frame.bodyOffset, frame.bodyBytes, parsed.data.body.sha256))) {
+        unfinished ??= frame
+        continue
+      }
       const entry = entryFromLogged(parsed.data, { offset: frame.frameOffset, metadataBytes: frame.metadataBytes })
       known.push(entry)
       knownIds.add(parsed.data.id)
@@ -212,7 +222,7 @@ async function readBack(
   if (!(found instanceof SnapshotRows)) found.sort((a, b) => a.seq - b.seq)
   if (rebuilt) stale = true
 
-  const tornBytes = fileBytes - scan.goodEnd
+  const { tornBytes } = scan
   if (tornBytes > 0) {
     issues.add({
       file: paths.log,
@@ -221,12 +231,22 @@ async function readBack(
       at: now().toISOString(),
     })
   }
+  if (unfinished !== null) {
+    issues.add({
+      file: paths.log,
+      problem: `holds an unfinished write at byte ${unfinished.frameOffset} (a capture still being written when the app stopped, by a crash or power loss; it was never answered with "sync" durability): it is not listed, its bytes are kept as they are and new captures go to a new segment`,
+      movedTo: paths.log,
+      at: now().toISOString(),
+    })
+  }
+  const sealed = tornBytes > 0 || missingFrames.size > 0 || unfinished !== null
+  const appendAt = Math.max(scan.goodEnd, referencedEnd)
   return {
     number: segmentNumber,
-    appendAt: Math.max(scan.goodEnd, referencedEnd),
+    appendAt,
     entries: found,
     missingFrames,
-    sealed: tornBytes > 0 || missingFrames.size > 0,
+    sealed,
     stale,
   }
 }
