@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { CaptureDetail } from '@shared/views'
+import type { CaptureDetail, Endpoint } from '@shared/views'
 import { keepPreparedBodies } from '../../api/capture-detail-loader'
 import { bytesToBase64 } from '../../lib/bytes'
 import { readBodyText } from '../../lib/prepared-body'
-import { bodyTextForCopy } from './capture-copy'
+import { buildCurlCommand } from '../../lib/curl'
+import { bodyTextForCopy, curlForCapture } from './capture-copy'
 
 /** Only what copying reads; the rest of a detail does not matter here. */
 function captureWith(body: Uint8Array, contentType: string): CaptureDetail {
@@ -41,5 +42,20 @@ describe('bodyTextForCopy', () => {
   it('refuses bytes that are not text, and an empty body', () => {
     expect(bodyTextForCopy(captureWith(new Uint8Array([0x63, 0xe9]), 'text/plain'))).toMatchObject({ ok: false })
     expect(bodyTextForCopy(captureWith(new Uint8Array(0), 'text/plain'))).toEqual({ ok: false, problem: 'This capture has no body to copy.' })
+  })
+})
+
+describe('curlForCapture', () => {
+  it('builds the command of a large body from the bytes the capture loader decoded, never from the base64 on the UI thread', async () => {
+    // Over the size built at once: the command goes to the worker (built in place where there is none, as here).
+    const bytes = new TextEncoder().encode(JSON.stringify({ note: 'x'.repeat(200_000), amount: '10.10' }))
+    const capture = withUnreadableBase64(captureWith(bytes, 'application/json'))
+    keepPreparedBodies(capture, {
+      request: { bytes, ...readBodyText(bytes, 'application/json'), json: null },
+      response: { bytes: new Uint8Array(0), ...readBodyText(new Uint8Array(0), null), json: null },
+    })
+    const endpoint = { url: 'http://127.0.0.1:4100/shop' } as Endpoint
+    const command = await curlForCapture(capture, endpoint)
+    expect(command).toBe(buildCurlCommand({ method: 'POST', url: 'http://127.0.0.1:4100/x', headers: [['Content-Type', 'application/json']], body: bytes }))
   })
 })

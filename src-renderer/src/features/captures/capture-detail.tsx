@@ -18,7 +18,7 @@ import { ReplayHistory, ResendButton } from '../replay/entry-points'
 import { ForwardFact } from '../replay/forward-mark'
 import { AnswerFactLabel, AnswerProgressNote } from './answer-progress-note'
 import { BodyViewer } from './body-viewer'
-import { curlForCaptureOffThread } from './capture-copy'
+import { curlForCapture } from './capture-copy'
 import { HeadersTable } from './headers-table'
 import { CaptureNote, PinToggle } from '../exchange/capture-annotations'
 import { ExportCaptureButton } from '../exchange/exchange-buttons'
@@ -67,7 +67,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
   const responseType = headerValue(response.headers, 'content-type') ?? null
   const isRefused = capture.outcome === 'refused'
 
-  const curl = () => curlForCaptureOffThread(capture, endpoint, body)
+  const curl = () => curlForCapture(capture, endpoint, body)
 
   return (
     <article className="capture-detail" data-testid="capture-detail" data-capture-id={capture.id}>

@@ -76,10 +76,13 @@ export function CaptureShortcuts({ selectedId, endpointFor, onDelete, onNotice }
         else setDialog({ kind: 'resend', capture: detail })
         return
       case 'copy-curl':
-        void copyText(curlForCapture(detail, endpointFor(detail.endpointId))).then(
-          () => onNotice('Copied the capture as a curl command.'),
-          () => onNotice('The clipboard is not available.'),
-        )
+        // The same builder as the detail's button: a large body's command is built in a worker.
+        void curlForCapture(detail, endpointFor(detail.endpointId))
+          .then(copyText)
+          .then(
+            () => onNotice('Copied the capture as a curl command.'),
+            () => onNotice('The clipboard is not available.'),
+          )
         return
       case 'copy-body': {
         const body = bodyTextForCopy(detail)
