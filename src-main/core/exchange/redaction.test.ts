@@ -272,7 +272,14 @@ describe('redacted export', () => {
     }
     // Only the span that spelled the secret changes in an unredacted export.
     const query = redactCaptures([exchangeCapture({ target: `/cb?a=%41&s=x${percent}y&b=2` })], { redact: false, personalData: false, secrets: [secret] })
-    expect(query.captures[0]!.target).toBe('/cb?a=%41&s=x[secret removed]y&b=2')
+    // In a target the placeholder is percent-encoded: a target cannot hold a space.
+    expect(query.captures[0]!.target).toBe('/cb?a=%41&s=x%5Bsecret%20removed%5Dy&b=2')
+    for (const redact of [false, true]) {
+      const raw = redactCaptures([exchangeCapture({ target: `/cb?s=${secret}` })], { redact, personalData: false, secrets: [secret] })
+      const target = raw.captures[0]!.target
+      expect(target, `redact=${redact}`).not.toMatch(/\s/)
+      expect(decodeURIComponent(target.replaceAll('+', ' ')), `redact=${redact}`).toBe('/cb?s=[secret removed]')
+    }
     const json = redactCaptures([exchangeCapture({ body: Buffer.from(`{"t":"x\\ny","s":"${escaped}"}`) })], {
       redact: false,
       personalData: false,

@@ -17,7 +17,7 @@ import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeContentCoding } from '../content-coding'
 import { isCredentialHeader } from '../replay/credential-headers'
 import { utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
-import { scrubSecretBody, scrubSecretHeaders, scrubSecretText, scrubSecretValue, type SecretScrub } from './secret-scrub'
+import { scrubSecretBody, scrubSecretHeaders, scrubSecretTarget, scrubSecretText, scrubSecretValue, type SecretScrub } from './secret-scrub'
 import { maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
 import { redactFormText, redactJsonText, redactXmlText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
 
@@ -70,7 +70,7 @@ function scrubSecrets(capture: ExchangeCapture, secrets: string[], list: List): 
   const response = capture.response && scrubAnswer(capture.response, scrub)
   return {
     ...capture,
-    target: scrubSecretText(capture.target, scrub, 'request target'),
+    target: scrubSecretTarget(capture.target, scrub),
     headers: body.headers,
     body: body.body,
     response,

@@ -71,7 +71,7 @@ function isHex(code: number): boolean {
  * text is built with, for each of its characters, where it started in `text`, so a match maps
  * back to exactly the characters that spelled it.
  */
-function replaceDecoded(text: string, secrets: readonly string[], layer: DecodingLayer): { text: string; count: number } {
+function replaceDecoded(text: string, secrets: readonly string[], layer: DecodingLayer, placeholder: string): { text: string; count: number } {
   // Most texts hold no secret in any form: a quick decode without positions tells, so the
   // position map below (a number per character) is built only for a text that needs it.
   if (!text.includes(layer.trigger)) return { text, count: 0 }
@@ -100,7 +100,7 @@ function replaceDecoded(text: string, secrets: readonly string[], layer: Decodin
   let count = 0
   for (const span of spans) {
     if (span.start < copiedUpTo) continue
-    out += text.slice(copiedUpTo, span.start) + SECRET_PLACEHOLDER
+    out += text.slice(copiedUpTo, span.start) + placeholder
     copiedUpTo = span.end
     count++
   }
@@ -120,7 +120,7 @@ export interface SecretScrub {
  * escape that only spells a secret once decoded is found too). Secrets are compared with the
  * text's characters and, for percent-encoded bytes, with their UTF-8 bytes.
  */
-export function scrubSecretText(text: string, scrub: SecretScrub, location: string): string {
+export function scrubSecretText(text: string, scrub: SecretScrub, location: string, placeholder = SECRET_PLACEHOLDER): string {
   if (scrub.secrets.length === 0) return text
   let count = 0
   let out = text
@@ -128,14 +128,26 @@ export function scrubSecretText(text: string, scrub: SecretScrub, location: stri
     if (!out.includes(secret)) continue
     const parts = out.split(secret)
     count += parts.length - 1
-    out = parts.join(SECRET_PLACEHOLDER)
+    out = parts.join(placeholder)
   }
   const utf8Forms = scrub.secrets.map((secret) => Buffer.from(secret, 'utf8').toString('latin1'))
-  const percent = replaceDecoded(out, [...new Set([...scrub.secrets, ...utf8Forms])], PERCENT_LAYER)
-  const escaped = replaceDecoded(percent.text, scrub.secrets, JSON_ESCAPE_LAYER)
+  const percent = replaceDecoded(out, [...new Set([...scrub.secrets, ...utf8Forms])], PERCENT_LAYER, placeholder)
+  const escaped = replaceDecoded(percent.text, scrub.secrets, JSON_ESCAPE_LAYER, placeholder)
   count += percent.count + escaped.count
   if (count > 0) scrub.removed(location, 'configured secret removed')
   return escaped.text
+}
+
+/**
+ * What stands for a removed secret in a request target: `[secret removed]` percent-encoded, since
+ * a target cannot hold a space (a raw HTTP or curl export with one could not be sent or imported
+ * back), and it still reads `[secret removed]` wherever the query is decoded (HAR's queryString).
+ */
+export const TARGET_SECRET_PLACEHOLDER = encodeURIComponent(SECRET_PLACEHOLDER)
+
+/** A request target without the secrets; a placeholder a redaction wrote before is made valid in a target too. */
+export function scrubSecretTarget(target: string, scrub: SecretScrub): string {
+  return scrubSecretText(target.replaceAll(SECRET_PLACEHOLDER, TARGET_SECRET_PLACEHOLDER), scrub, 'request target', TARGET_SECRET_PLACEHOLDER)
 }
 
 /** Header values without the secrets, `Authorization: Basic` credentials decoded to look inside. */
