@@ -1,11 +1,13 @@
 import { useState } from 'react'
 import type { CaptureSummary } from '@shared/views'
+import { inArrivalOrder, type CapturePair } from './arrival-order'
 import { CompareDialog } from './compare-dialog'
+import { useCaptureDiff } from './compare-queries'
 import { ComparePickerDialog } from './compare-picker-dialog'
 
 /**
- * The selection bar's "Compare": enabled when exactly two captures are ticked; the one ticked
- * first is on the left.
+ * The selection bar's "Compare": enabled when exactly two captures are ticked; the one that
+ * arrived first is on the left (see arrival-order.ts).
  */
 export function CompareSelectionButton({ selectedIds }: { selectedIds: readonly string[] }) {
   const [isOpen, setIsOpen] = useState(false)
@@ -23,9 +25,18 @@ export function CompareSelectionButton({ selectedIds }: { selectedIds: readonly 
       >
         Compare
       </button>
-      {isOpen && ready && <CompareDialog target={{ leftId: first, rightId: second }} onClose={() => setIsOpen(false)} />}
+      {isOpen && ready && <SelectionCompareDialog pair={{ leftId: first, rightId: second }} onClose={() => setIsOpen(false)} />}
     </>
   )
+}
+
+/**
+ * Compare of two ticked captures in arrival order. The first answer says when each arrived; when
+ * the later one was ticked first, the view asks for the swapped pair before showing anything.
+ */
+function SelectionCompareDialog({ pair, onClose }: { pair: CapturePair; onClose: () => void }) {
+  const { data } = useCaptureDiff(pair)
+  return <CompareDialog target={data ? inArrivalOrder(pair, data) : pair} onClose={onClose} />
 }
 
 /** The capture detail's "Compare with…": pick another attempt, a resend or a recent capture. */
