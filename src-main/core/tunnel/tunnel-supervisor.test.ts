@@ -81,6 +81,21 @@ function waitForState(supervisor: TunnelSupervisor, predicate: (state: TunnelSta
   })
 }
 
+type OnlineState = Extract<TunnelState, { status: 'online' }>
+
+/**
+ * Starts the supervisor and waits until it is online. Not what start() settled with: the server
+ * forgets a client that has connected no socket within its grace period of registering, so a
+ * machine that stalls that long right after a registration sees that attempt fail and a retry
+ * succeed (reproduced by having the server forget the first client it registers).
+ */
+async function startOnline(supervisor: TunnelSupervisor): Promise<OnlineState> {
+  await supervisor.start()
+  const state = await waitForState(supervisor, (next) => next.status === 'online')
+  if (state.status !== 'online') throw new Error('unreachable')
+  return state
+}
+
 /**
  * Timers that fire only when the test says so (`fire(delayMs)`, the oldest pending one of that
  * delay), for checks on what a timeout does without a wall-clock wait. Sockets and requests stay real.
@@ -158,9 +173,7 @@ async function setUp(
 describe('tunnel supervisor against a loopback localtunnel server', () => {
   it('connects, proves the public URL, and carries requests with the public host intact', async () => {
     const { supervisor, server, receiver } = await setUp()
-    await supervisor.start()
-    const state = supervisor.getState()
-    if (state.status !== 'online') throw new Error(`expected online, got ${JSON.stringify(state)}`)
+    const state = await startOnline(supervisor)
     expect(state.url).toBe(`http://${state.subdomain}.localhost:${server.port}`)
     expect(state.subdomainChanged).toBe(false)
     await waitForState(supervisor, (next) => next.lastProvedAt !== null)
@@ -187,8 +200,8 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
 
   it('detects a server restart and reconnects with the same subdomain', async () => {
     const { supervisor, server, receiver } = await setUp({ subdomain: 'inspector-restart' })
-    await supervisor.start()
-    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'inspector-restart' })
+    expect(await startOnline(supervisor)).toMatchObject({ subdomain: 'inspector-restart' })
+    const registeredBeforeRestart = server.registrations().length
     const seen: TunnelState['status'][] = []
     supervisor.onState((state) => seen.push(state.status))
 
@@ -199,7 +212,12 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     const back = await waitForState(supervisor, (state) => state.status === 'online')
     expect(back).toMatchObject({ subdomain: 'inspector-restart', requestedSubdomain: 'inspector-restart', subdomainChanged: false })
     expect(seen).toContain('connecting')
-    expect(server.registrations().map((registration) => registration.requested)).toEqual(['inspector-restart', 'inspector-restart'])
+    // Every registration, before and after the restart, asked for the name and was given it (a
+    // retried attempt adds one more of the same).
+    expect(server.registrations().length).toBeGreaterThan(registeredBeforeRestart)
+    expect(new Set(server.registrations().map(({ requested, assigned }) => `${requested ?? 'a new name'} -> ${assigned}`))).toEqual(
+      new Set(['inspector-restart -> inspector-restart']),
+    )
 
     const answer = await requestThroughTunnel(server.port, 'inspector-restart', { method: 'POST', path: '/after-restart', body: 'x' })
     expect(answer.status).toBe(200)
@@ -208,8 +226,7 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
 
   it('rides out a server restart of a few failed attempts without showing "failed", and keeps the subdomain', async () => {
     const { supervisor, server } = await setUp({ subdomain: 'inspector-bounce' })
-    await supervisor.start()
-    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'inspector-bounce' })
+    expect(await startOnline(supervisor)).toMatchObject({ subdomain: 'inspector-bounce' })
     const seen: TunnelState[] = []
     supervisor.onState((state) => seen.push(state))
     const refusedAttempts = (): number =>
@@ -225,15 +242,14 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     const back = await waitForState(supervisor, (state) => state.status === 'online')
     expect(back).toMatchObject({ subdomain: 'inspector-bounce', subdomainChanged: false })
     expect(seen.map((state) => state.status)).not.toContain('failed')
-    expect(restarted.registrations()).toEqual([{ requested: 'inspector-bounce', assigned: 'inspector-bounce' }])
+    expect(restarted.registrations().length).toBeGreaterThan(0)
+    for (const registration of restarted.registrations()) expect(registration).toEqual({ requested: 'inspector-bounce', assigned: 'inspector-bounce' })
   })
 
   it('takes the configured subdomain back once whoever held it lets go', async () => {
     const { supervisor, server } = await setUp({ subdomain: 'wanted-back', reclaimDelayMs: 200, reclaimMaxIntervalMs: 400 })
     server.takeSubdomain('wanted-back')
-    await supervisor.start()
-    const first = supervisor.getState()
-    if (first.status !== 'online') throw new Error(`expected online, got ${JSON.stringify(first)}`)
+    const first = await startOnline(supervisor)
     expect(first).toMatchObject({ subdomainChanged: true, requestedSubdomain: 'wanted-back' })
     // The real server's readable random ids: adjective-animal-NN.
     expect(first.subdomain).toMatch(/^[a-z]+-[a-z]+-\d{2}$/)
@@ -375,7 +391,7 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     server.takeSubdomain('taken-name')
     const states: TunnelState[] = []
     supervisor.onState((state) => states.push(state))
-    await supervisor.start()
+    await startOnline(supervisor)
     const firstOnline = states.find((state) => state.status === 'online')
     expect(firstOnline).toMatchObject({ requestedSubdomain: 'taken-name', subdomainChanged: true })
     expect(firstOnline).not.toHaveProperty('subdomain', 'taken-name')
@@ -427,8 +443,8 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
         },
       },
     )
-    await supervisor.start()
-    expect(ports).toEqual([receiver.port])
+    await startOnline(supervisor)
+    expect(new Set(ports)).toEqual(new Set([receiver.port]))
     expect(() => createTunnelSupervisor({ ...baseConfig(), localPort: 0 })).toThrow(/receiver's port/)
   })
 })
