@@ -145,18 +145,40 @@ interface TextBodyProps extends TextRowsViewProps {
 export function TextBody(props: TextBodyProps) {
   const { text, matches, currentMatch, markOffset = -1, testId, label } = props
   const block = useRef<HTMLPreElement>(null)
+  const scroller = useRef<HTMLDivElement>(null)
   const isPlain = text.length <= PLAIN_TEXT_MAX_CHARS && matches.starts.length <= PLAIN_TEXT_MAX_MATCHES
   useEffect(() => {
     if (!isPlain) return
-    block.current?.querySelector('.find-current, .syntax-error-mark')?.scrollIntoView({ block: 'nearest' })
+    // The match the user moved to may scroll the page to it; the syntax error marked when the
+    // capture opens only scrolls the body's own box: scrolling the detail pane down to it hid the
+    // request line and the actions of every capture with a broken JSON body.
+    const current = block.current?.querySelector<HTMLElement>('.find-current')
+    if (current) current.scrollIntoView({ block: 'nearest' })
+    else {
+      // The block scrolls itself, or (expanded) its box does.
+      const mark = block.current?.querySelector<HTMLElement>('.syntax-error-mark') ?? null
+      revealWithin(block.current, mark)
+      revealWithin(scroller.current, mark)
+    }
   }, [isPlain, currentMatch, matches, markOffset])
   if (!isPlain) return <TextRowsView {...props} />
   return (
-    <div className="plain-text-scroller" tabIndex={0} role="region" aria-label={label}>
+    <div ref={scroller} className="plain-text-scroller" tabIndex={0} role="region" aria-label={label}>
       <pre ref={block} className="wire-text" data-testid={testId}>
         {highlighted(text, 0, text.length, matches, currentMatch, markOffset)}
         {markOffset === text.length && markOffset >= 0 && <mark className="syntax-error-mark">␄ end of input</mark>}
       </pre>
     </div>
   )
+}
+
+/** Scrolls `box` (and nothing around it) so that `target`, inside it, is in view. */
+function revealWithin(box: HTMLElement | null, target: HTMLElement | null): void {
+  if (box === null || target === null) return
+  const outer = box.getBoundingClientRect()
+  const inner = target.getBoundingClientRect()
+  if (inner.top < outer.top) box.scrollTop -= outer.top - inner.top
+  else if (inner.bottom > outer.bottom) box.scrollTop += Math.min(inner.bottom - outer.bottom, inner.top - outer.top)
+  if (inner.left < outer.left) box.scrollLeft -= outer.left - inner.left
+  else if (inner.right > outer.right) box.scrollLeft += Math.min(inner.right - outer.right, inner.left - outer.left)
 }
