@@ -1,7 +1,8 @@
 /**
  * The delivery and compare procedures (`getDelivery`, `diffCaptures`, `listCaptures { groupBy:
- * "delivery" }`), built on the store's primitives: `deliveryAttempts(key)` for a delivery's
- * attempts, `page()` for the newest-first list, `load`/`readBody` for what is compared.
+ * "delivery" }`), built on the store's primitives: `deliveryAttemptFacts(key)` and `get` for a
+ * delivery's attempts (delivery-page.ts reads only the records an answer shows), `page()` for the
+ * newest-first list, `load`/`readBody` for what is compared.
  */
 import type { CaptureDiff } from '../../shared/capture-diff'
 import type { CaptureSummary } from '../../shared/views'
@@ -10,14 +11,14 @@ import { InspectorError } from '../../shared/errors'
 import type { ReplayRecord } from '../../shared/replay'
 import { diffRequests, type RequestToCompare } from '../diff/request-diff'
 import type { CapturePageQuery, CaptureStore } from '../store/capture-store'
-import { buildDeliveryView, deliveryGroupInfo } from './delivery-timeline'
+import { readDeliveryGroupInfos, readDeliveryPage } from './delivery-page'
 
 /** Captures one grouped page looks at, at most: past it the page ends early (with a cursor to go on). */
 export const MAX_GROUPED_SCAN = 20_000
 
 /** What the delivery procedures read: the store's primitives and the replay history. */
 export interface DeliveryProcedureDeps {
-  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttempts'>
+  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts'>
   /** The resends of a capture (its replay history). */
   resendsOf(captureId: string): Promise<ReplayRecord[]>
   /** Storage errors reach callers as STORAGE_FAILED. */
@@ -26,7 +27,8 @@ export interface DeliveryProcedureDeps {
 
 /** The handlers `procedures.ts` wires to `getDelivery`, `diffCaptures` and grouped `listCaptures`. */
 export interface DeliveryProcedures {
-  getDelivery(input: { captureId: string }): Promise<DeliveryView>
+  /** The latest `limit` attempts of the capture's delivery, or the latest before `cursor` (a seq: the oldest attempt of the page after). */
+  getDelivery(input: { captureId: string; cursor?: string; limit?: number }): Promise<DeliveryView>
   diffCaptures(input: { leftId: string; rightId?: string; rightReplayId?: string }): Promise<CaptureDiff>
   /**
    * One row per delivery: its latest attempt, with `delivery` facts, paged like `pageOf` (the
@@ -54,12 +56,6 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
     const summary = await store.get(id)
     if (!summary) throw new InspectorError('NOT_FOUND', `no capture with id ${id}`)
     return summary
-  }
-
-  /** The attempts of a delivery on one endpoint (a provider sends to each endpoint URL separately), oldest first. */
-  async function attemptsOf(deliveryKey: string, endpointId: string): Promise<CaptureSummary[]> {
-    const attempts = await store.deliveryAttempts(deliveryKey)
-    return attempts.filter((attempt) => attempt.endpointId === endpointId).sort((a, b) => a.seq - b.seq)
   }
 
   async function captureSide(id: string): Promise<RequestToCompare & { label: string }> {
@@ -120,13 +116,10 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
   }
 
   return {
-    async getDelivery({ captureId }) {
+    async getDelivery({ captureId, cursor, limit }) {
       const capture = await summaryOf(captureId)
-      const attempts = await deps.runStorage(() => attemptsOf(capture.deliveryKey, capture.endpointId))
-      // The capture itself is always an attempt, even if the index has not caught up with it.
-      if (!attempts.some((attempt) => attempt.id === capture.id)) attempts.push(capture)
-      attempts.sort((a, b) => a.seq - b.seq)
-      return buildDeliveryView(capture.deliveryKey, attempts)
+      // A provider sends to each endpoint URL separately: a delivery is its attempts on the capture's endpoint.
+      return deps.runStorage(() => readDeliveryPage(store, capture, { cursor: cursor === undefined ? undefined : Number(cursor), limit }))
     },
 
     async diffCaptures({ leftId, rightId, rightReplayId }) {
@@ -137,25 +130,28 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
 
     async pageByDelivery(query, pageOf) {
       const rows: CaptureSummary[] = []
-      const attemptsByKey = new Map<string, CaptureSummary[]>()
+      /** Deliveries met on this page: an older attempt met later is part of the row (or the non-row) already decided. */
+      const seen = new Set<string>()
       let cursor = query.beforeSeq
       let total: number | null = null
       let scanned = 0
       for (;;) {
         const page = await pageOf({ ...query, beforeSeq: cursor, limit: Math.max(query.limit, 100) })
         total ??= page.total
+        // The first attempt met of each delivery not met before (newest first: older ones belong to its row, or to none).
+        const firsts = page.items.filter((item) => {
+          const seenKey = `${item.endpointId}\u0000${item.deliveryKey}`
+          if (seen.has(seenKey)) return false
+          seen.add(seenKey)
+          return true
+        })
+        // A delivery is listed where its latest attempt is: older attempts are part of that row.
+        const infos = new Map((await readDeliveryGroupInfos(store, firsts)).map((info, index) => [(firsts[index] as CaptureSummary).id, info]))
         for (const item of page.items) {
           scanned++
-          const cacheKey = `${item.endpointId}\u0000${item.deliveryKey}`
-          let attempts = attemptsByKey.get(cacheKey)
-          if (attempts === undefined) {
-            attempts = await attemptsOf(item.deliveryKey, item.endpointId)
-            attemptsByKey.set(cacheKey, attempts)
-          }
-          // A delivery is listed where its latest attempt is: older attempts are part of that row.
-          const latest = attempts.at(-1)
-          if (latest !== undefined && latest.id !== item.id) continue
-          rows.push({ ...item, delivery: deliveryGroupInfo(item.deliveryKey, attempts.length > 0 ? attempts : [item]) })
+          const delivery = infos.get(item.id)
+          if (!delivery) continue
+          rows.push({ ...item, delivery })
           if (rows.length === query.limit) {
             const more = item !== page.items.at(-1) || page.nextBeforeSeq !== null
             return { items: rows, nextBeforeSeq: more ? item.seq : null, total }

@@ -8,7 +8,10 @@ import type { DeliveryView } from '../../shared/views'
 import { describeDeliveryKey } from './delivery-key'
 import { expectedAttemptTimes, retryScheduleFor } from './retry-schedules'
 
-/** Attempts a Delivery view lists at most (the newest are kept); a body-hash delivery of a test payload sent thousands of times stays cheap. */
+/**
+ * Attempts a Delivery view lists at once (the newest first; older ones page in): a body-hash
+ * delivery of a test payload sent thousands of times stays cheap.
+ */
 export const MAX_TIMELINE_ATTEMPTS = 500
 
 /** An attempt counts as delivered when it was answered with a 2xx status. */
@@ -23,47 +26,78 @@ export function scheduleOf(attempts: readonly CaptureSummary[]): RetrySchedule |
   return recognised ? retryScheduleFor(recognised.provider.id, recognised.provider.variant) : null
 }
 
+/** What the timeline needs of every attempt, listed or not: memory knows it without reading the record. */
+export interface AttemptArrival {
+  id: string
+  receivedAtMs: number
+}
+
+/** One page of a delivery's timeline, from what is known of every attempt and the records of the listed ones. */
+export interface DeliveryPageInput {
+  deliveryKey: string
+  /** Every attempt of the delivery, oldest first. */
+  arrivals: readonly AttemptArrival[]
+  /** The records of the listed attempts: `arrivals[start]` onwards, in order. */
+  listed: readonly CaptureSummary[]
+  start: number
+  /** Index in `arrivals` of the first attempt answered with a 2xx, `-1` when none was. */
+  firstSuccess: number
+  schedule: RetrySchedule | null
+}
+
 /**
- * Builds the view from every stored attempt of one delivery, oldest first. `allAttempts` may be
- * longer than what is listed: the duplicate flags still see the earliest 2xx.
+ * The view of one page of a delivery. Attempt numbers, gaps, expected times and duplicate flags
+ * are those of the whole delivery: they come from `arrivals` and `firstSuccess`, not from the
+ * page, so a page costs the records it lists and not the delivery's.
+ */
+export function buildDeliveryPage(input: DeliveryPageInput): DeliveryView {
+  const { arrivals, listed, start, firstSuccess, schedule } = input
+  const times = arrivals.map((arrival) => arrival.receivedAtMs)
+  const expected = schedule ? expectedAttemptTimes(schedule, times) : []
+  const first = times[0] as number
+  const timeline = listed.map((attempt, offset): DeliveryAttemptInfo => {
+    const index = start + offset
+    const arrival = times[index] as number
+    const expectedAt = expected[index] ?? null
+    return {
+      captureId: attempt.id,
+      attempt: index + 1,
+      receivedAt: attempt.receivedAt,
+      sincePreviousMs: index === 0 ? null : arrival - (times[index - 1] as number),
+      sinceFirstMs: arrival - first,
+      answeredStatus: attempt.response.status,
+      succeeded: answeredWith2xx(attempt),
+      afterSuccess: firstSuccess !== -1 && index > firstSuccess,
+      expectedAt: expectedAt === null ? null : new Date(expectedAt).toISOString(),
+    }
+  })
+  const next = expected[arrivals.length] ?? null
+  return {
+    deliveryKey: input.deliveryKey,
+    groupedBy: describeDeliveryKey(input.deliveryKey),
+    attempts: [...listed],
+    timeline,
+    totalAttempts: arrivals.length,
+    schedule,
+    nextExpected: firstSuccess !== -1 || next === null ? null : { attempt: arrivals.length + 1, at: new Date(next).toISOString() },
+  }
+}
+
+/**
+ * Builds the view from every stored attempt of one delivery, oldest first, listing the latest
+ * `MAX_TIMELINE_ATTEMPTS`: the duplicate flags still see the earliest 2xx. (What `getDelivery`
+ * answers page by page without reading every attempt; tests compare the two.)
  */
 export function buildDeliveryView(deliveryKey: string, allAttempts: readonly CaptureSummary[]): DeliveryView {
-  const skipped = Math.max(0, allAttempts.length - MAX_TIMELINE_ATTEMPTS)
-  const schedule = scheduleOf(allAttempts)
-  const arrivals = allAttempts.map((attempt) => Date.parse(attempt.receivedAt))
-  const expected = schedule ? expectedAttemptTimes(schedule, arrivals) : []
-  const timeline: DeliveryAttemptInfo[] = []
-  let succeededBefore = false
-  for (const [index, attempt] of allAttempts.entries()) {
-    const succeeded = answeredWith2xx(attempt)
-    if (index >= skipped) {
-      const arrival = arrivals[index] as number
-      const previous = index === 0 ? null : (arrivals[index - 1] as number)
-      const expectedAt = expected[index] ?? null
-      timeline.push({
-        captureId: attempt.id,
-        attempt: index + 1,
-        receivedAt: attempt.receivedAt,
-        sincePreviousMs: previous === null ? null : arrival - previous,
-        sinceFirstMs: arrival - (arrivals[0] as number),
-        answeredStatus: attempt.response.status,
-        succeeded,
-        afterSuccess: succeededBefore,
-        expectedAt: expectedAt === null ? null : new Date(expectedAt).toISOString(),
-      })
-    }
-    succeededBefore ||= succeeded
-  }
-  const next = expected[allAttempts.length] ?? null
-  return {
+  const start = Math.max(0, allAttempts.length - MAX_TIMELINE_ATTEMPTS)
+  return buildDeliveryPage({
     deliveryKey,
-    groupedBy: describeDeliveryKey(deliveryKey),
-    attempts: allAttempts.slice(skipped),
-    timeline,
-    totalAttempts: allAttempts.length,
-    schedule,
-    nextExpected: succeededBefore || next === null ? null : { attempt: allAttempts.length + 1, at: new Date(next).toISOString() },
-  }
+    arrivals: allAttempts.map((attempt) => ({ id: attempt.id, receivedAtMs: Date.parse(attempt.receivedAt) })),
+    listed: allAttempts.slice(start),
+    start,
+    firstSuccess: allAttempts.findIndex(answeredWith2xx),
+    schedule: scheduleOf(allAttempts),
+  })
 }
 
 /** The list row facts of a delivery (`listCaptures { groupBy: "delivery" }`), from its attempts oldest first. */

@@ -17,13 +17,15 @@
  */
 import { stat } from 'node:fs/promises'
 import type { CaptureFilter } from '../../shared/capture-filter'
+import type { ProviderId } from '../../shared/provider-catalog'
 import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
+import { indexedDeliveryKeysOf } from '../deliveries/delivery-key'
 import { createCaptureChanges, selectEndpoint, selectIds, selectSlots } from './capture-changes'
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
 import { startHeapRelease } from './heap-release'
 import { Segment } from './capture-segments'
-import { FLAG_RECOGNIZED_AGAIN, hashDeliveryKey, SEGMENT_MAX_CAPTURES } from './capture-table'
+import { FLAG_RECOGNIZED_AGAIN, FLAG_REFUSED, hashDeliveryKey, SEGMENT_MAX_CAPTURES } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
 import type { DeletedCaptures } from './deleted-captures'
 import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
@@ -80,6 +82,18 @@ export interface CapturePageQuery {
   filter?: CaptureFilter
 }
 
+/** What memory knows of one stored attempt of a delivery, without reading its record (`deliveryAttemptFacts`). */
+export interface DeliveryAttemptFact {
+  id: string
+  seq: number
+  receivedAtMs: number
+  /** `null` when no HTTP answer was sent. */
+  answerStatus: number | null
+  outcome: 'captured' | 'refused'
+  /** The recognised provider (`unknown` for no known sender), `null` when not recognised (refused). */
+  provider: ProviderId | null
+}
+
 export interface StoreHealth {
   durability: Durability
   captures: number
@@ -113,6 +127,13 @@ export interface CaptureStore {
   brief(id: string): CaptureBrief | undefined
   /** Every stored attempt of one delivery (`CaptureSummary.deliveryKey`), oldest first. */
   deliveryAttempts(deliveryKey: string): Promise<CaptureSummary[]>
+  /**
+   * The attempts of each delivery (on its endpoint) as memory knows them, oldest first, reading no
+   * record, so a delivery's page costs only the records it shows; one pass over memory for all the
+   * deliveries asked (a grouped page asks for its rows together). Memory keeps a 32-bit hash of
+   * each key: a fact may belong to another delivery (its record, once read, says so).
+   */
+  deliveryAttemptFacts(deliveries: ReadonlyArray<{ deliveryKey: string; endpointId: string }>): DeliveryAttemptFact[][]
   /** Ids of an endpoint's captures (or all) matching the filter (`text` and `query` included), oldest first. */
   ids(endpointId?: string, filter?: CaptureFilter): Promise<string[]>
   /** The full record, annotations included (throws `DamagedCaptureError` when it cannot be read). */
@@ -267,9 +288,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     has: (id) => table.locate(id) !== undefined,
     brief: (id) => index.brief(id),
     async deliveryAttempts(deliveryKey) {
-      const wanted = hashDeliveryKey(deliveryKey)
+      const wanted = indexedHashesOf(deliveryKey)
       // Memory keeps a 32-bit hash of each key: the few candidates are confirmed on their records.
-      const candidates = index.slotsOf(undefined, (block, slot) => block.deliveryHash[slot] === wanted)
+      const candidates = index.slotsOf(undefined, (block, slot) => wanted.has(block.deliveryHash[slot] as number))
       // Read a batch at a time: a delivery of thousands of attempts (a monitoring ping's identical
       // bytes every 10 s) read all at once put 9,000 reads in flight together, each with its buffer
       // and promises, and garbage collection took 27% of getDelivery's time (V8 CPU profile).
@@ -279,6 +300,41 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         for (const summary of batch) if (summary.deliveryKey === deliveryKey) attempts.push(summary)
       }
       return attempts
+    },
+    deliveryAttemptFacts(deliveries) {
+      const found: DeliveryAttemptFact[][] = deliveries.map(() => [])
+      /** Each hash asked for: which deliveries (by index) want it, on which endpoint (the table's code). */
+      const wanted = new Map<number, Array<{ delivery: number; endpoint: number }>>()
+      deliveries.forEach(({ deliveryKey, endpointId }, delivery) => {
+        const endpoint = table.endpointCodeOf(endpointId)
+        if (endpoint === -1) return
+        for (const hash of indexedHashesOf(deliveryKey)) {
+          const askers = wanted.get(hash) ?? []
+          askers.push({ delivery, endpoint })
+          wanted.set(hash, askers)
+        }
+      })
+      if (wanted.size === 0) return found
+      // Blocks by segment number, slots in order: oldest first.
+      for (const block of table.blocks) {
+        for (let slot = 0; slot < block.length; slot++) {
+          const askers = wanted.get(block.deliveryHash[slot] as number)
+          if (askers === undefined || !block.isLive(slot)) continue
+          for (const { delivery, endpoint } of askers) {
+            if (block.endpoint[slot] !== endpoint) continue
+            const status = block.answerStatus[slot] as number
+            ;(found[delivery] as DeliveryAttemptFact[]).push({
+              id: table.idOf(block, slot),
+              seq: block.seq[slot] as number,
+              receivedAtMs: block.receivedAtMs[slot] as number,
+              answerStatus: status === 0 ? null : status,
+              outcome: (block.flags[slot] as number) & FLAG_REFUSED ? 'refused' : 'captured',
+              provider: table.providerOf(block, slot),
+            })
+          }
+        }
+      }
+      return found
     },
     async ids(endpointId, filter) {
       return (await search.matching(endpointId, filter)).map(({ block, slot }) => table.idOf(block, slot))
@@ -343,6 +399,14 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       for (const segment of segments.values()) await segment.close()
     },
   }
+}
+
+/**
+ * The hashes a delivery's attempts are indexed under: its key's, and those of the keys earlier
+ * versions gave the same delivery (kept in the index of captures they stored).
+ */
+function indexedHashesOf(deliveryKey: string): Set<number> {
+  return new Set(indexedDeliveryKeysOf(deliveryKey).map(hashDeliveryKey))
 }
 
 /** Candidate attempts of a delivery read at once (`deliveryAttempts`). */

@@ -1,0 +1,205 @@
+/**
+ * getDelivery and the grouped list over the real store: a delivery of hundreds of attempts is
+ * answered page by page, reading the records of the page (and of the first 2xx and the first
+ * recognised attempt), not of every attempt; what it answers is what the whole delivery read at
+ * once gives.
+ */
+import { describe, expect } from 'vitest'
+import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
+import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { testCapture } from '../../test-support/test-capture'
+import type { CaptureStore, NewCapture } from '../store/capture-store'
+import { createDeliveryProcedures, type DeliveryProcedureDeps } from './delivery-procedures'
+import { answeredWith2xx, buildDeliveryPage, buildDeliveryView, MAX_TIMELINE_ATTEMPTS, scheduleOf } from './delivery-timeline'
+
+const T0 = Date.parse('2026-12-06T08:00:00.000Z')
+const test = useCaptureStore({ now: () => new Date(T0) })
+
+/** The store as the procedures use it, counting every record read through its API, and every search of memory for deliveries. */
+function countingReads(store: CaptureStore): { deps: DeliveryProcedureDeps; reads: () => number; memoryPasses: () => number } {
+  let reads = 0
+  let memoryPasses = 0
+  const counted =
+    <A extends unknown[], R>(read: (...args: A) => R) =>
+    (...args: A): R => {
+      reads++
+      return read(...args)
+    }
+  return {
+    deps: {
+      store: {
+        has: (id) => store.has(id),
+        get: counted((id: string) => store.get(id)),
+        load: counted((id: string) => store.load(id)),
+        readBody: counted((id: string) => store.readBody(id)),
+        deliveryAttemptFacts: (deliveries) => {
+          memoryPasses++
+          return store.deliveryAttemptFacts(deliveries)
+        },
+      },
+      resendsOf: async () => [],
+      runStorage: (operation) => operation(),
+    },
+    reads: () => reads,
+    memoryPasses: () => memoryPasses,
+  }
+}
+
+/** A CHIP Collect purchase callback (a published schedule: expected times for every attempt). */
+const chipPaid: CaptureRecognition = {
+  provider: { id: 'chip', name: 'CHIP', variant: 'collect' },
+  verdict: { status: 'valid', reason: null, message: '' },
+  summary: { eventType: 'purchase.paid', status: 'paid', objectId: 'p-1', reference: null, amount: null, paymentMethod: null, signalOnly: false },
+}
+
+/** The connection closed without an answer. */
+const CLOSED: NewCapture['response'] = { kind: 'close', status: null, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } }
+
+/** Attempt `index` of the delivery: answered `status`, `kind` as given, a minute and a second after the one before. */
+function attempt(index: number, status: number, fields: Partial<NewCapture> = {}): [NewCapture, Buffer] {
+  const body = Buffer.from(`{"id":"p-1","n":${index}}`)
+  const base = testCapture(body)
+  return [
+    testCapture(body, {
+      receivedAt: new Date(T0 + index * 61_000).toISOString(),
+      recognition: chipPaid,
+      response: { ...base.response, status },
+      ...fields,
+    }),
+    body,
+  ]
+}
+
+/** What the delivery's attempts on endpoint e1 give when every record is read (the way it was done before paging). */
+async function everyAttemptOf(store: CaptureStore, deliveryKey: string): Promise<CaptureSummary[]> {
+  return (await store.deliveryAttempts(deliveryKey)).filter((each) => each.endpointId === 'e1')
+}
+
+describe('getDelivery on a delivery of hundreds of attempts', () => {
+  test('reads only the page it lists, and answers what reading every attempt answers', async ({ openStore }) => {
+    const store = await openStore()
+    const ids: string[] = []
+    const total = MAX_TIMELINE_ATTEMPTS + 220
+    for (let index = 0; index < total; index++) {
+      // 500s (one closed without an answer), a 200 at attempt 150, then duplicates answered 200 and 500.
+      const status = index < 149 ? 500 : index === 149 ? 200 : index % 3 === 0 ? 200 : 500
+      const [capture, body] = index === 120 ? attempt(index, 0, { response: CLOSED }) : attempt(index, status)
+      ids.push((await store.append(capture, body)).id)
+      // Other deliveries between the attempts, and the same delivery sent to another endpoint.
+      const other = Buffer.from(`{"other":${index}}`)
+      if (index % 50 === 0) await store.append(testCapture(other, { endpointId: 'e2', recognition: chipPaid }), other)
+      await store.append(testCapture(other), other)
+    }
+    const { deps, reads } = countingReads(store)
+    const procedures = createDeliveryProcedures(deps)
+
+    const latest = await procedures.getDelivery({ captureId: ids[0]! })
+
+    // The asked capture, the first 2xx and the first recognised attempt are read besides the page:
+    // a few, not the other 220.
+    expect(reads()).toBeLessThanOrEqual(MAX_TIMELINE_ATTEMPTS + 3)
+    const reference = buildDeliveryView(latest.deliveryKey, await everyAttemptOf(store, latest.deliveryKey))
+    expect(latest).toEqual(reference)
+    expect(latest.totalAttempts).toBe(total)
+    expect(latest.timeline[0]).toMatchObject({ attempt: 221, afterSuccess: true })
+
+    // The older attempts page in before it, numbered and flagged within the whole delivery.
+    const before = reads()
+    // Older attempts: those before the seq of the oldest attempt listed.
+    const older = await procedures.getDelivery({ captureId: ids[0]!, cursor: String(latest.attempts[0]!.seq), limit: 200 })
+    expect(reads() - before).toBeLessThanOrEqual(200 + 3)
+    expect(older.totalAttempts).toBe(total)
+    expect(older.timeline.map((row) => row.attempt)).toEqual(Array.from({ length: 200 }, (_, index) => 21 + index))
+    const oldest = await procedures.getDelivery({ captureId: ids[0]!, cursor: String(older.attempts[0]!.seq), limit: 200 })
+    expect(oldest.timeline.map((row) => row.attempt)).toEqual(Array.from({ length: 20 }, (_, index) => 1 + index))
+
+    const all = await everyAttemptOf(store, latest.deliveryKey)
+    const whole = [...oldest.timeline, ...older.timeline, ...latest.timeline]
+    expect(whole.map((row) => row.captureId)).toEqual(all.map((each) => each.id))
+    // Duplicates start after attempt 150, the first answered 2xx.
+    expect(whole.findIndex((row) => row.afterSuccess)).toBe(150)
+    expect(whole[120]).toMatchObject({ succeeded: false, answeredStatus: null })
+    // Every row as the whole delivery, read at once, gives it (gaps, expected times, flags).
+    const wholeAtOnce = buildDeliveryPage({
+      deliveryKey: latest.deliveryKey,
+      arrivals: all.map((each) => ({ id: each.id, receivedAtMs: Date.parse(each.receivedAt) })),
+      listed: all,
+      start: 0,
+      firstSuccess: all.findIndex(answeredWith2xx),
+      schedule: scheduleOf(all),
+    })
+    expect(whole).toEqual(wholeAtOnce.timeline)
+    expect(whole.slice(1, 8).every((row) => row.expectedAt !== null)).toBe(true)
+  })
+
+  test('lists one row per delivery in the grouped list, reading a few records per row', async ({ openStore }) => {
+    const store = await openStore()
+    for (let index = 0; index < 300; index++) {
+      const [capture, body] = attempt(index, index === 10 ? 200 : 500)
+      await store.append(capture, body)
+    }
+    const lone = Buffer.from('{"lone":true}')
+    await store.append(testCapture(lone, { receivedAt: new Date(T0 + 400 * 61_000).toISOString() }), lone)
+    const { deps, reads, memoryPasses } = countingReads(store)
+    const procedures = createDeliveryProcedures(deps)
+    const pageOf = (query: Parameters<CaptureStore['page']>[0]) => store.page(query)
+
+    const page = await procedures.pageByDelivery({ endpointId: 'e1', limit: 10 }, pageOf)
+
+    expect(page.items.map((row) => [row.delivery?.attemptCount, row.delivery?.succeeded, row.delivery?.duplicateCount])).toEqual([
+      [1, true, 0],
+      [300, true, 289],
+    ])
+    const all = await everyAttemptOf(store, page.items[1]!.deliveryKey)
+    expect(page.items[1]!.delivery).toMatchObject({ firstReceivedAt: all[0]!.receivedAt, latestReceivedAt: all.at(-1)!.receivedAt })
+    // The list's own pages are read through `pageOf`; the deliveries add the first attempt, the
+    // first 2xx and a check of each skipped row's latest attempt, not their 300 attempts.
+    expect(reads()).toBeLessThanOrEqual(4)
+    // Memory is searched once for the deliveries met on a page of the list, not once per delivery
+    // (the later pages, 300 captures in all, hold older attempts of deliveries met already).
+    expect(memoryPasses()).toBe(1)
+  })
+})
+
+describe('a Plexo payment whose attempts straddle the upgrade that named its state', () => {
+  test('is one delivery: the attempts stored with the state as "0" (indexed under that key) and those with "Reserve"', async ({ openStore }) => {
+    const store = await openStore()
+    const legacy = (status: string): CaptureRecognition => ({
+      provider: { id: 'plexo', name: 'Plexo', variant: 'legacy-envelope' },
+      verdict: { status: 'no-key', reason: null, message: '' },
+      summary: { eventType: 'TransactionCallback', status, objectId: 'tx-1', reference: 'INV-1001', amount: null, paymentMethod: null, signalOnly: false },
+    })
+    const body = Buffer.from('{"Object":{"Fingerprint":"07E8","Object":{"TransactionId":"tx-1","CurrentState":0}},"Signature":"c2ln"}')
+    const failing = { ...testCapture(body).response, status: 500 }
+    // An earlier version stored these two, keyed (and indexed) by the number it kept.
+    const before = [
+      await store.append(
+        testCapture(body, { recognition: legacy('0'), response: failing, receivedAt: new Date(T0).toISOString() }),
+        body,
+        'plexo:tx-1:TransactionCallback:0',
+      ),
+      await store.append(
+        testCapture(body, { recognition: legacy('0'), response: failing, receivedAt: new Date(T0 + 60_000).toISOString() }),
+        body,
+        'plexo:tx-1:TransactionCallback:0',
+      ),
+    ]
+    const after = await store.append(testCapture(body, { recognition: legacy('Reserve'), receivedAt: new Date(T0 + 120_000).toISOString() }), body)
+    const procedures = createDeliveryProcedures(countingReads(store).deps)
+
+    const delivery = await procedures.getDelivery({ captureId: after.id })
+
+    expect(delivery.deliveryKey).toBe('plexo:tx-1:TransactionCallback:Reserve')
+    expect(delivery.timeline.map((row) => [row.captureId, row.attempt, row.answeredStatus])).toEqual([
+      [before[0]!.id, 1, 500],
+      [before[1]!.id, 2, 500],
+      [after.id, 3, 200],
+    ])
+    // From an attempt stored before, the same delivery.
+    expect((await procedures.getDelivery({ captureId: before[0]!.id })).timeline.map((row) => row.captureId)).toEqual(
+      delivery.timeline.map((row) => row.captureId),
+    )
+    const grouped = await procedures.pageByDelivery({ endpointId: 'e1', limit: 10 }, (query) => store.page(query))
+    expect(grouped.items.map((row) => [row.id, row.delivery?.attemptCount])).toEqual([[after.id, 3]])
+  })
+})

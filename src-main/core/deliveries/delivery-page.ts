@@ -1,0 +1,181 @@
+/**
+ * A delivery's attempts read as little as its answer needs. Memory knows every attempt's arrival,
+ * answer status and provider (`store.deliveryAttemptFacts`); records are read only for the page
+ * of the Delivery view shown, the first attempt answered with a 2xx and the first recognised one
+ * (the schedule). A delivery of 9,000 attempts (a monitoring ping's identical bytes every 10 s)
+ * read all 9,000 records to list 500 of them.
+ *
+ * Memory keeps a 32-bit hash of each delivery key, so a fact may belong to another delivery: each
+ * record read is confirmed by its key, and a fact whose record names another delivery (or can no
+ * longer be read) is dropped and the answer worked out again. Counts include facts never read,
+ * which are this delivery's unless their 32-bit hashes collide.
+ */
+import type { DeliveryGroupInfo } from '../../shared/deliveries'
+import type { CaptureSummary, DeliveryView } from '../../shared/views'
+import type { CaptureStore, DeliveryAttemptFact } from '../store/capture-store'
+import { answeredWith2xx, buildDeliveryPage, MAX_TIMELINE_ATTEMPTS, scheduleOf } from './delivery-timeline'
+
+/** What reading a delivery takes from the store. */
+export type DeliveryStore = Pick<CaptureStore, 'get' | 'deliveryAttemptFacts'>
+
+/** Records read at once: a page of 500 is read in a few batches, not 500 reads in flight together. */
+const READ_BATCH = 100
+
+/** Which attempts of a delivery one page lists: the latest `limit`, or the latest `limit` before `cursor` (a `seq`). */
+export interface DeliveryPageRequest {
+  cursor?: number
+  limit?: number
+}
+
+/** A fact as memory would give it, for a capture the store's index has not taken in yet. */
+function factOf(summary: CaptureSummary): DeliveryAttemptFact {
+  return {
+    id: summary.id,
+    seq: summary.seq,
+    receivedAtMs: Date.parse(summary.receivedAt),
+    answerStatus: summary.response.status,
+    outcome: summary.outcome,
+    provider: summary.recognition?.provider.id ?? null,
+  }
+}
+
+/** A 2xx answer is what could make an attempt the delivered one (a forwarded answer's status is not: `answeredWith2xx`). */
+function mayHaveSucceeded(fact: DeliveryAttemptFact): boolean {
+  return fact.outcome === 'captured' && fact.answerStatus !== null && fact.answerStatus >= 200 && fact.answerStatus <= 299
+}
+
+/** The attempts of one delivery on one endpoint: every one as memory knows it, and the records read so far. */
+class DeliveryAttempts {
+  readonly deliveryKey: string
+  /** The capture the attempts were asked for. */
+  readonly asked: CaptureSummary
+  /** Oldest first; facts whose records named another delivery are gone. */
+  facts: DeliveryAttemptFact[]
+  private readonly records = new Map<string, CaptureSummary>()
+
+  constructor(
+    private readonly store: DeliveryStore,
+    /** The capture of the delivery asked about (read already). */
+    asked: CaptureSummary,
+    /** What memory knows of the delivery's attempts (`store.deliveryAttemptFacts`). */
+    facts: DeliveryAttemptFact[],
+  ) {
+    this.deliveryKey = asked.deliveryKey
+    this.asked = asked
+    this.facts = [...facts]
+    this.records.set(asked.id, asked)
+    // The capture itself is always an attempt, even if the index has not caught up with it.
+    if (!this.facts.some((fact) => fact.id === asked.id)) {
+      this.facts.push(factOf(asked))
+      this.facts.sort((a, b) => a.seq - b.seq)
+    }
+  }
+
+  /** The record of each fact given (oldest first), reading those not read yet; `null` when a fact was dropped (then start over). */
+  async recordsOf(facts: readonly DeliveryAttemptFact[]): Promise<CaptureSummary[] | null> {
+    const missing = facts.filter((fact) => !this.records.has(fact.id))
+    const dropped = new Set<string>()
+    for (let start = 0; start < missing.length; start += READ_BATCH) {
+      const batch = missing.slice(start, start + READ_BATCH)
+      const read = await Promise.all(batch.map((fact) => this.store.get(fact.id)))
+      batch.forEach((fact, index) => {
+        const record = read[index]
+        if (record === undefined || record.deliveryKey !== this.deliveryKey) dropped.add(fact.id)
+        else this.records.set(fact.id, record)
+      })
+    }
+    if (dropped.size > 0) {
+      this.facts = this.facts.filter((fact) => !dropped.has(fact.id))
+      return null
+    }
+    return facts.map((fact) => this.records.get(fact.id) as CaptureSummary)
+  }
+
+  /** Index of the first attempt answered with a 2xx (`-1`: none), reading only attempts answered 2xx; `null`: start over. */
+  async firstSuccess(): Promise<number | null> {
+    for (const [index, fact] of this.facts.entries()) {
+      if (!mayHaveSucceeded(fact)) continue
+      const records = await this.recordsOf([fact])
+      if (records === null) return null
+      if (answeredWith2xx(records[0] as CaptureSummary)) return index
+    }
+    return -1
+  }
+
+  /** The record of the first recognised attempt (its provider's schedule applies), `undefined` when none is; `null`: start over. */
+  async firstRecognised(): Promise<CaptureSummary | undefined | null> {
+    const fact = this.facts.find((each) => each.provider !== null && each.provider !== 'unknown')
+    if (fact === undefined) return undefined
+    const records = await this.recordsOf([fact])
+    return records === null ? null : records[0]
+  }
+}
+
+/**
+ * One page of a delivery's Delivery view: the latest `limit` attempts (before `cursor` when given),
+ * numbered, timed and flagged within the whole delivery.
+ */
+export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSummary, request: DeliveryPageRequest = {}): Promise<DeliveryView> {
+  const limit = Math.min(request.limit ?? MAX_TIMELINE_ATTEMPTS, MAX_TIMELINE_ATTEMPTS)
+  const [known = []] = store.deliveryAttemptFacts([capture])
+  const attempts = new DeliveryAttempts(store, capture, known)
+  for (;;) {
+    const firstSuccess = await attempts.firstSuccess()
+    if (firstSuccess === null) continue
+    const recognised = await attempts.firstRecognised()
+    if (recognised === null) continue
+    const { facts } = attempts
+    const cursor = request.cursor
+    const end = cursor === undefined ? facts.length : facts.filter((fact) => fact.seq < cursor).length
+    const start = Math.max(0, end - limit)
+    const listed = await attempts.recordsOf(facts.slice(start, end))
+    if (listed === null) continue
+    return buildDeliveryPage({
+      deliveryKey: attempts.deliveryKey,
+      arrivals: facts,
+      listed,
+      start,
+      firstSuccess,
+      schedule: recognised === undefined ? null : scheduleOf([recognised]),
+    })
+  }
+}
+
+/**
+ * The list row facts of the delivery each capture is an attempt of (`listCaptures { groupBy:
+ * "delivery" }`), or `null` where a later attempt of it is stored: the delivery is listed there.
+ * Memory is searched once for all of them.
+ */
+export async function readDeliveryGroupInfos(store: DeliveryStore, captures: readonly CaptureSummary[]): Promise<Array<DeliveryGroupInfo | null>> {
+  if (captures.length === 0) return []
+  const facts = store.deliveryAttemptFacts(captures)
+  const infos: Array<DeliveryGroupInfo | null> = []
+  for (const [index, capture] of captures.entries()) infos.push(await groupInfoOf(new DeliveryAttempts(store, capture, facts[index] ?? [])))
+  return infos
+}
+
+async function groupInfoOf(attempts: DeliveryAttempts): Promise<DeliveryGroupInfo | null> {
+  const latest = attempts.asked
+  for (;;) {
+    const last = attempts.facts.at(-1) as DeliveryAttemptFact
+    if (last.id !== latest.id) {
+      // Confirmed before the row is left out: a colliding hash must not hide a delivery.
+      if ((await attempts.recordsOf([last])) === null) continue
+      return null
+    }
+    const firstSuccess = await attempts.firstSuccess()
+    if (firstSuccess === null) continue
+    // The first attempt's record: its `receivedAt` as stored (an imported capture's need not be an ISO string of ours).
+    const first = await attempts.recordsOf(attempts.facts.slice(0, 1))
+    if (first === null) continue
+    const { facts } = attempts
+    return {
+      deliveryKey: attempts.deliveryKey,
+      attemptCount: facts.length,
+      firstReceivedAt: (first[0] as CaptureSummary).receivedAt,
+      latestReceivedAt: latest.receivedAt,
+      succeeded: firstSuccess !== -1,
+      duplicateCount: firstSuccess === -1 ? 0 : facts.length - 1 - firstSuccess,
+    }
+  }
+}
