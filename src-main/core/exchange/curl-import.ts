@@ -5,7 +5,8 @@
  * -X, -H, -d/--data/--data-ascii/--data-raw/--data-binary/--data-urlencode, --json, -u, -A, -e,
  * -b, -G, -I, --url. A body piped in from `printf '%b' …` (as this app's own curl export and
  * "Copy as curl" write large or binary bodies) is read back byte for byte. Nothing is run and
- * no file is read: a `@file` value fails that command with a clear message.
+ * no file is read: a `@file` value fails that command with a clear message. Commands written for
+ * Windows cmd.exe (`^` continuations and escapes) are split into words by cmd-curl-words.ts.
  *
  * The request gets the headers curl would have sent that say something about it: `Host`, the
  * given headers in order, `Content-Type` for form data when none is given, `Content-Length`.
@@ -17,6 +18,7 @@ import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 import { errorMessage } from '../../shared/errors'
+import { cmdCommands, isCmdSyntax } from './cmd-curl-words'
 
 /** Options that take no value (skipped). */
 const FLAGS = new Set([
@@ -74,7 +76,10 @@ const IGNORED_WITH_VALUE = new Set([
 
 /** Splits pasted text into curl commands and reads each one. */
 export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
-  const commands = splitCommands(text)
+  // Windows cmd.exe syntax (DevTools' "Copy as cURL (cmd)") has its own quoting: see cmd-curl-words.ts.
+  const commands = isCmdSyntax(text)
+    ? { ok: true as const, commands: cmdCommands(text).map((command) => ({ text: '', line: command.line, words: command.words })) }
+    : splitCommands(text)
   if (!commands.ok) return commands
   const entries: EntryResult[] = []
   let stdin: Buffer[] = []
@@ -83,7 +88,7 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
     let words: ParseEntry[]
     try {
       // `$NAME` stays as written: nothing of the user's environment is substituted.
-      words = parse(command.text, (name) => `$${name}`)
+      words = (command as { words?: ParseEntry[] }).words ?? parse(command.text, (name) => `$${name}`)
     } catch (error: unknown) {
       entries.push({ ok: false, message: `line ${command.line}: ${errorMessage(error)}` })
       continue

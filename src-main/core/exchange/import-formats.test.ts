@@ -185,3 +185,33 @@ describe('a file starting with a UTF-8 byte order mark (Windows tools write one)
     })
   }
 })
+
+describe('curl commands written for Windows cmd.exe (DevTools "Copy as cURL (cmd)")', () => {
+  it('reads carets, ^ continuations, escaped quotes and an escaped line end as cmd.exe and the C runtime do', () => {
+    // As Chrome writes one: every special character caret-escaped, \" for a quote, ^ + two line ends for a newline.
+    const text = [
+      'curl ^"https://shop.test/hook?order=1^&x=^%^7B^" ^',
+      '  -H ^"Content-Type: application/json^" ^',
+      '  -H ^"X-Note: 50^% off^" ^',
+      '  --data-raw ^"^{^\\^"amount^\\^":10.10,^\\^"note^\\^":^\\^"a^',
+      '',
+      'b^\\^"^}^" ^',
+      '  --compressed',
+      'curl "https://shop.test/second" -d "a=1"',
+    ].join('\r\n')
+    const [first, second] = captures(readCurlCommands(text, MAX))
+    expect(first).toMatchObject({
+      method: 'POST',
+      target: '/hook?order=1&x=%7B',
+      headers: [
+        ['Host', 'shop.test'],
+        ['Content-Type', 'application/json'],
+        ['X-Note', '50% off'],
+        ['Content-Length', '29'],
+      ],
+    })
+    expect(first!.body.toString()).toBe('{"amount":10.10,"note":"a\nb"}')
+    expect(second).toMatchObject({ method: 'POST', target: '/second' })
+    expect(second!.body.toString()).toBe('a=1')
+  })
+})
