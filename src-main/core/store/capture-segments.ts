@@ -351,10 +351,12 @@ export class Segment {
       clearTimeout(this.flushTimer)
       this.flushTimer = undefined
     }
+    // A write under way ends first: the once-a-second write (no snapshot) must not land after the
+    // check below and be the last one.
+    await this.indexWrites
     // The segment being filled was last written without a snapshot (every second): written once
     // more with one, so the next start reads no JSON. Retired segments got theirs when they filled.
     if (this.dirty || (this.keepOpen && !this.snapshotWritten)) await this.persist().catch(() => undefined)
-    await this.indexWrites
     await this.opening?.catch(() => undefined)
     const handle = this.handle
     this.handle = null

@@ -10,6 +10,8 @@ import { testCapture } from '../../test-support/test-capture'
 import { waitFor } from '../../test-support/wait-for'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import type { CaptureStore } from './capture-store'
+import { writeFileAtomically } from './data-file'
+import { logFileIo, type LogFileIo } from './log-file-io'
 
 const now = () => new Date('2026-12-06T10:00:00Z')
 
@@ -56,6 +58,27 @@ describe('capture store: index snapshots', () => {
     await store.close()
     expect(await readFile(join(capturesDir, '000002.json'), 'utf8')).toContain('"tableSnapshot":')
     expect(await (await openStore()).ids()).toEqual(ids)
+  })
+
+  test('closing while the once-a-second write is under way still leaves the document with its snapshot', async ({ capturesDir, openStore }) => {
+    let periodicWriteStarted!: () => void
+    const started = new Promise<void>((resolve) => (periodicWriteStarted = resolve))
+    const io: LogFileIo = {
+      ...logFileIo,
+      async writeIndex(file, text) {
+        await writeFileAtomically(file, text)
+        // On disk already, but not finished yet (as while the folder is synced): the close is asked for meanwhile.
+        if (file.endsWith('000002.json') && !text.includes('tableSnapshot')) {
+          periodicWriteStarted()
+          await new Promise((resolve) => setTimeout(resolve, 200))
+        }
+      },
+    }
+    const store = await openStore({ io })
+    await fill(store)
+    await started
+    await store.close()
+    expect(await readFile(join(capturesDir, '000002.json'), 'utf8')).toContain('"tableSnapshot":')
   })
 
   test('a snapshot from an earlier write of the document is not used: a deleted capture stays deleted', async ({ capturesDir, openStore }) => {
