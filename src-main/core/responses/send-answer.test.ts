@@ -284,14 +284,22 @@ describe('sendAnswer: connection answers', () => {
 describe('sendAnswer: concurrency and robustness', () => {
   it('delays and hangs do not block a concurrent delivery', async () => {
     harness.answers.set('/hang', chosen({ kind: 'hang' }))
-    harness.answers.set('/slow', chosen({ kind: 'respond', status: 200, delayMs: 2_000 }))
+    // Far longer than the test may take: the fast answer must come while this one still waits.
+    harness.answers.set('/slow', chosen({ kind: 'respond', status: 200, delayMs: 60_000 }))
     harness.answers.set('/fast', chosen({ kind: 'respond', status: 202 }))
-    const hanging = send(harness.port, '/hang').catch(() => null)
-    const slow = send(harness.port, '/slow').catch(() => null)
+    const settled = new Set<string>()
+    const hanging = send(harness.port, '/hang')
+      .catch(() => null)
+      .finally(() => settled.add('/hang'))
+    const slow = send(harness.port, '/slow')
+      .catch(() => null)
+      .finally(() => settled.add('/slow'))
     await waitUntil(async () => (await connectionCount(harness.server)) === 2)
+    // Answered while the hang and the delay are both still pending: they did not hold it back (a
+    // check of order, not of milliseconds, which a loaded machine stretches).
     const fast = await send(harness.port, '/fast')
     expect(fast.status).toBe(202)
-    expect(fast.elapsedMs).toBeLessThan(100)
+    expect(settled).toEqual(new Set())
     harness.controller.abort()
     await Promise.all([hanging, slow])
   })
