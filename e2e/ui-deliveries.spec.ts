@@ -216,3 +216,35 @@ test('a failing CHIP delivery shows the times CHIP’s published schedule expect
   await expect(schedule.locator('.delivery-steps li')).toHaveCount(7)
   await expect(schedule.getByTestId('delivery-schedule-source')).toHaveAttribute('href', 'https://docs.chip-in.asia/chip-collect/overview/delivery-protocol')
 })
+
+test('a delivery of more attempts than a page lists the latest, and shows the earlier ones on request', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'many-attempts')
+  // A monitoring ping's identical bytes: one delivery (the same body), 520 attempts.
+  const ping = '{"ping":"health-check"}'
+  const total = 520
+  for (let sent = 0; sent < total; sent += 20) {
+    const batch = Array.from({ length: 20 }, () =>
+      inspector.sendCallback({ slug: endpoint.slug, path: '/ping', headers: [['Content-Type', 'application/json']], body: ping }),
+    )
+    expect(await Promise.all(batch)).toEqual(Array(20).fill(200))
+  }
+  await expect(page.getByTestId('capture-count')).toContainText('520')
+  await page.getByTestId('capture-row').first().click()
+  await expect(page.getByTestId('detail-delivery')).toContainText('Attempt 520 of 520')
+  await page.getByTestId('view-delivery').click()
+  const dialog = page.getByTestId('delivery-dialog')
+  const attempts = dialog.getByTestId('delivery-attempt')
+  await expect(attempts).toHaveCount(500)
+  await expect(attempts.first()).toContainText('#21')
+  await expect(dialog.getByTestId('delivery-earlier')).toContainText('The 500 latest of 520 attempts are listed.')
+  // Every attempt after the first is a duplicate (all were answered 200): the first is not listed, so at least.
+  await expect(dialog.getByTestId('delivery-duplicate-count')).toContainText('at least 500 after a 2xx')
+
+  await dialog.getByTestId('delivery-show-earlier').click()
+  await expect(attempts).toHaveCount(total)
+  await expect(attempts.first()).toContainText('#1')
+  await expect(attempts.first().getByTestId('delivery-gap')).toHaveText('first')
+  await expect(attempts.nth(20)).toContainText('#21')
+  await expect(dialog.getByTestId('delivery-earlier')).toHaveCount(0)
+  await expect(dialog.getByTestId('delivery-duplicate-count')).toHaveText('519 after a 2xx')
+})

@@ -21,6 +21,7 @@ import {
   type SimulatorTemplateInfo,
 } from './replay'
 import { PREFLIGHT_PROVIDERS, type PreflightCheck, type TunnelState } from './tunnel'
+import { MAX_DELIVERY_PAGE_SIZE } from './deliveries'
 import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN } from './capture-filter'
 import { MAX_SELECTED_CAPTURES } from './capture-selection'
 import { DURABILITY_MODES, retentionPolicySchema, type StorageSettingsView } from './storage-settings'
@@ -110,20 +111,33 @@ export const procedureInputs = {
       groupBy: z.enum(['delivery'], { error: 'groupBy must be "delivery"' }).optional(),
     })
     .strict(),
-  /** A page of `listCaptures` without its total: a search answers as soon as its newest matches fill the page. */
+  /**
+   * A page of `listCaptures` without its total: a search answers as soon as its newest matches fill
+   * the page. `order: "oldest"` reads from the other end: oldest first, `cursor` then meaning "newer than".
+   */
   listCapturePage: z
     .object({
       endpointId: id.optional(),
       cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of a previous page').optional(),
       limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
       filter: captureFilter.optional(),
+      order: z.enum(['newest', 'oldest'], { error: 'order must be "newest" or "oldest"' }).optional(),
     })
     .strict(),
   /** The `total` of `listCaptures`, alone. */
   countCaptures: z.object({ endpointId: id.optional(), filter: captureFilter.optional() }).strict(),
   getCapture: z.object({ id }).strict(),
-  /** The delivery a capture is an attempt of: every attempt, oldest first. */
-  getDelivery: z.object({ captureId: id }).strict(),
+  /**
+   * The delivery a capture is an attempt of, oldest first: its latest `limit` attempts (default and
+   * at most MAX_DELIVERY_PAGE_SIZE), or those before `cursor` (the `nextCursor` of the page before).
+   */
+  getDelivery: z
+    .object({
+      captureId: id,
+      cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of a previous page').optional(),
+      limit: z.number().int().min(1).max(MAX_DELIVERY_PAGE_SIZE).optional(),
+    })
+    .strict(),
   /** Two captures (`leftId`, `rightId`), or a capture and one of its resends (`leftId`, `rightReplayId`). */
   diffCaptures: z
     .object({ leftId: id, rightId: id.optional(), rightReplayId: id.optional() })

@@ -5,6 +5,9 @@
  */
 import type { ProviderId } from './provider-catalog'
 
+/** Attempts of a delivery `getDelivery` lists at once, at most (and by default): older ones page in. */
+export const MAX_DELIVERY_PAGE_SIZE = 500
+
 /** One planned retry: a delay counted from the first attempt, or from the attempt before it. */
 export interface RetryStep {
   delayMs: number

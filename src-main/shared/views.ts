@@ -151,17 +151,19 @@ export interface CapturePage {
   total: number
 }
 
-/** `getDelivery`: every stored attempt of the delivery a capture belongs to. */
+/** `getDelivery`: the stored attempts of the delivery a capture belongs to, the latest page of them. */
 export interface DeliveryView {
   deliveryKey: string
   /** What the attempts have in common, e.g. "the ixopay transaction id, type and result". */
   groupedBy: string
-  /** The attempts, oldest first (the documented shape). */
+  /** The attempts of this page, oldest first (the documented shape). */
   attempts: CaptureSummary[]
-  /** The same attempts with gaps, answers, duplicate flags and expected times. */
+  /** The same attempts with gaps, answers, duplicate flags and expected times (numbered within the whole delivery). */
   timeline: DeliveryAttemptInfo[]
-  /** Attempts stored for this delivery; more than `attempts.length` when the list was capped (the newest are kept). */
+  /** Attempts stored for this delivery; more than `attempts.length` when older ones are on other pages. */
   totalAttempts: number
+  /** Pass as `cursor` to get the attempts before this page; `null` when this page starts at the first attempt. */
+  nextCursor: string | null
   /** The provider's retry policy, `null` when no public policy is known. */
   schedule: RetrySchedule | null
   /** The next attempt the schedule expects after a last attempt that was not answered with a 2xx; `null` otherwise. */

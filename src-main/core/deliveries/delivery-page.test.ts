@@ -102,16 +102,17 @@ describe('getDelivery on a delivery of hundreds of attempts', () => {
     expect(latest).toEqual(reference)
     expect(latest.totalAttempts).toBe(total)
     expect(latest.timeline[0]).toMatchObject({ attempt: 221, afterSuccess: true })
+    expect(latest.nextCursor).toBe(String(latest.attempts[0]!.seq))
 
     // The older attempts page in before it, numbered and flagged within the whole delivery.
     const before = reads()
-    // Older attempts: those before the seq of the oldest attempt listed.
-    const older = await procedures.getDelivery({ captureId: ids[0]!, cursor: String(latest.attempts[0]!.seq), limit: 200 })
+    const older = await procedures.getDelivery({ captureId: ids[0]!, cursor: latest.nextCursor!, limit: 200 })
     expect(reads() - before).toBeLessThanOrEqual(200 + 3)
     expect(older.totalAttempts).toBe(total)
     expect(older.timeline.map((row) => row.attempt)).toEqual(Array.from({ length: 200 }, (_, index) => 21 + index))
-    const oldest = await procedures.getDelivery({ captureId: ids[0]!, cursor: String(older.attempts[0]!.seq), limit: 200 })
+    const oldest = await procedures.getDelivery({ captureId: ids[0]!, cursor: older.nextCursor!, limit: 200 })
     expect(oldest.timeline.map((row) => row.attempt)).toEqual(Array.from({ length: 20 }, (_, index) => 1 + index))
+    expect(oldest.nextCursor).toBeNull()
 
     const all = await everyAttemptOf(store, latest.deliveryKey)
     const whole = [...oldest.timeline, ...older.timeline, ...latest.timeline]
@@ -127,6 +128,7 @@ describe('getDelivery on a delivery of hundreds of attempts', () => {
       start: 0,
       firstSuccess: all.findIndex(answeredWith2xx),
       schedule: scheduleOf(all),
+      nextCursor: null,
     })
     expect(whole).toEqual(wholeAtOnce.timeline)
     expect(whole.slice(1, 8).every((row) => row.expectedAt !== null)).toBe(true)

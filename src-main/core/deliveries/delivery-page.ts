@@ -137,6 +137,7 @@ export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSum
       start,
       firstSuccess,
       schedule: recognised === undefined ? null : scheduleOf([recognised]),
+      nextCursor: start > 0 ? String((facts[start] as DeliveryAttemptFact).seq) : null,
     })
   }
 }

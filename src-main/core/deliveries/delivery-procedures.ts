@@ -27,7 +27,7 @@ export interface DeliveryProcedureDeps {
 
 /** The handlers `procedures.ts` wires to `getDelivery`, `diffCaptures` and grouped `listCaptures`. */
 export interface DeliveryProcedures {
-  /** The latest `limit` attempts of the capture's delivery, or the latest before `cursor` (a seq: the oldest attempt of the page after). */
+  /** The latest `limit` attempts of the capture's delivery, or those before `cursor` (a page's `nextCursor`). */
   getDelivery(input: { captureId: string; cursor?: string; limit?: number }): Promise<DeliveryView>
   diffCaptures(input: { leftId: string; rightId?: string; rightReplayId?: string }): Promise<CaptureDiff>
   /**

@@ -3,7 +3,7 @@
  * came after a 2xx (duplicates), and when the provider's schedule expected them.
  */
 import type { CaptureSummary } from '../../shared/views'
-import type { DeliveryAttemptInfo, DeliveryGroupInfo, RetrySchedule } from '../../shared/deliveries'
+import { MAX_DELIVERY_PAGE_SIZE, type DeliveryAttemptInfo, type DeliveryGroupInfo, type RetrySchedule } from '../../shared/deliveries'
 import type { DeliveryView } from '../../shared/views'
 import { describeDeliveryKey } from './delivery-key'
 import { expectedAttemptTimes, retryScheduleFor } from './retry-schedules'
@@ -12,7 +12,7 @@ import { expectedAttemptTimes, retryScheduleFor } from './retry-schedules'
  * Attempts a Delivery view lists at once (the newest first; older ones page in): a body-hash
  * delivery of a test payload sent thousands of times stays cheap.
  */
-export const MAX_TIMELINE_ATTEMPTS = 500
+export const MAX_TIMELINE_ATTEMPTS = MAX_DELIVERY_PAGE_SIZE
 
 /** An attempt counts as delivered when it was answered with a 2xx status. */
 export function answeredWith2xx(capture: CaptureSummary): boolean {
@@ -43,6 +43,8 @@ export interface DeliveryPageInput {
   /** Index in `arrivals` of the first attempt answered with a 2xx, `-1` when none was. */
   firstSuccess: number
   schedule: RetrySchedule | null
+  /** `seq` of the first listed attempt when older attempts are left out, else `null`. */
+  nextCursor: string | null
 }
 
 /**
@@ -80,6 +82,7 @@ export function buildDeliveryPage(input: DeliveryPageInput): DeliveryView {
     totalAttempts: arrivals.length,
     schedule,
     nextExpected: firstSuccess !== -1 || next === null ? null : { attempt: arrivals.length + 1, at: new Date(next).toISOString() },
+    nextCursor: input.nextCursor,
   }
 }
 
@@ -97,6 +100,7 @@ export function buildDeliveryView(deliveryKey: string, allAttempts: readonly Cap
     start,
     firstSuccess: allAttempts.findIndex(answeredWith2xx),
     schedule: scheduleOf(allAttempts),
+    nextCursor: start > 0 ? String((allAttempts[start] as CaptureSummary).seq) : null,
   })
 }
 

@@ -1,21 +1,23 @@
 import { useEffect, useRef, useState } from 'react'
 import type { CaptureSummary } from '@shared/views'
-import type { DeliveryAttemptInfo, RetrySchedule } from '@shared/deliveries'
+import { MAX_DELIVERY_PAGE_SIZE, type DeliveryAttemptInfo, type RetrySchedule } from '@shared/deliveries'
 import type { DeliveryView as DeliveryData } from '@shared/views'
 import { ApiCallError } from '../../api/api-client'
 import { answerLongLabel, answerStatusClass } from '../../lib/answer'
 import { formatCount, formatFullTime, formatListTime } from '../../lib/format'
 import { CompareView } from '../compare/compare-view'
 import { deliveryOutcome, describeDrift, describeDuplicates, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
-import { useDelivery } from './delivery-queries'
+import { unlistedAttempts } from './delivery-pages'
+import { useDeliveryPages } from './delivery-queries'
 import './delivery-view.css'
 
 /**
  * The Delivery view: every attempt of one delivery, the time between them, what each was
- * answered, and the provider's retry schedule beside them (when it publishes one).
+ * answered, and the provider's retry schedule beside them (when it publishes one). The latest
+ * attempts come first; older ones page in on request.
  */
 export function DeliveryView({ captureId }: { captureId: string }) {
-  const { data, error, isPending } = useDelivery(captureId)
+  const { delivery, error, isPending, fetchNextPage, isFetchingNextPage } = useDeliveryPages(captureId)
   const [comparing, setComparing] = useState<{ leftId: string; rightId: string } | null>(null)
   const viewRef = useRef<HTMLDivElement>(null)
   const lastComparedId = useRef<string | null>(null)
@@ -34,7 +36,7 @@ export function DeliveryView({ captureId }: { captureId: string }) {
       row?.querySelector<HTMLElement>('[data-testid=delivery-compare-previous]')?.focus()
     }
   }, [comparing])
-  if (isPending) return <p className="muted">Loading the delivery…</p>
+  if (isPending || delivery === undefined) return <p className="muted">Loading the delivery…</p>
   if (error) {
     const isGone = error instanceof ApiCallError && error.code === 'NOT_FOUND'
     return (
@@ -55,7 +57,13 @@ export function DeliveryView({ captureId }: { captureId: string }) {
   }
   return (
     <div ref={viewRef}>
-      <LoadedDelivery delivery={data} currentId={captureId} onCompare={setComparing} />
+      <LoadedDelivery
+        delivery={delivery}
+        currentId={captureId}
+        onCompare={setComparing}
+        onShowEarlier={() => void fetchNextPage()}
+        isLoadingEarlier={isFetchingNextPage}
+      />
     </div>
   )
 }
@@ -64,13 +72,16 @@ interface LoadedDeliveryProps {
   delivery: DeliveryData
   currentId: string
   onCompare: (target: { leftId: string; rightId: string }) => void
+  onShowEarlier: () => void
+  isLoadingEarlier: boolean
 }
 
-function LoadedDelivery({ delivery, currentId, onCompare }: LoadedDeliveryProps) {
+function LoadedDelivery({ delivery, currentId, onCompare, onShowEarlier, isLoadingEarlier }: LoadedDeliveryProps) {
   const byId = new Map(delivery.attempts.map((attempt) => [attempt.id, attempt]))
   const first = delivery.attempts[0]
   const summary = first?.recognition?.summary
   const { delivered, duplicates, moreDuplicatesUnlisted } = deliveryOutcome(delivery.timeline, delivery.totalAttempts)
+  const earlier = unlistedAttempts(delivery)
   return (
     <div className="delivery-view" data-testid="delivery-view" data-delivery-key={delivery.deliveryKey}>
       <div className="delivery-summary">
@@ -97,9 +108,12 @@ function LoadedDelivery({ delivery, currentId, onCompare }: LoadedDeliveryProps)
         </div>
       </div>
 
-      {delivery.totalAttempts > delivery.attempts.length && (
-        <p className="notice notice-warning delivery-small">
-          The {formatCount(delivery.attempts.length)} latest of {formatCount(delivery.totalAttempts)} attempts are listed.
+      {earlier > 0 && (
+        <p className="notice notice-warning delivery-small" data-testid="delivery-earlier">
+          The {formatCount(delivery.attempts.length)} latest of {formatCount(delivery.totalAttempts)} attempts are listed.{' '}
+          <button type="button" className="link-button" onClick={onShowEarlier} disabled={isLoadingEarlier} data-testid="delivery-show-earlier">
+            {isLoadingEarlier ? 'Loading earlier attempts…' : `Show ${formatCount(Math.min(earlier, MAX_DELIVERY_PAGE_SIZE))} earlier`}
+          </button>
         </p>
       )}
 
