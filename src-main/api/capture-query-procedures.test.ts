@@ -121,6 +121,40 @@ describe('listCaptures filter.query', () => {
     expect(await call(dispatch, 'countCaptures', {})).toEqual({ total: 5 })
   })
 
+  test('reads pages from the oldest end (listCapturePage order "oldest"): every match, oldest first, whatever the filter', async ({ dispatch, endpoint }) => {
+    const endpointId = endpoint.id
+    await sendSamples(endpoint.url)
+    const filters = [
+      undefined,
+      { method: 'POST' },
+      { query: 'status:2xx' },
+      { query: 'declined OR alex' },
+      { query: 'nosuchword' },
+      { query: '-png' },
+      { text: 'default' },
+    ]
+    for (const filter of filters) {
+      const newestFirst = await call<CapturePage>(dispatch, 'listCaptures', { endpointId, filter, limit: 100 })
+      const read: string[] = []
+      let cursor: string | null | undefined
+      do {
+        const page: Omit<CapturePage, 'total'> = await call(dispatch, 'listCapturePage', {
+          endpointId,
+          filter,
+          limit: 2,
+          order: 'oldest',
+          ...(cursor ? { cursor } : {}),
+        })
+        expect(page.items.length).toBeLessThanOrEqual(2)
+        read.push(...page.items.map((item) => item.id))
+        cursor = page.nextCursor
+      } while (cursor !== null)
+      expect(read).toEqual(newestFirst.items.map((item) => item.id).reverse())
+    }
+    const refused = await dispatch('listCapturePage', { order: 'sideways' })
+    expect(refused.ok ? 'accepted' : refused.error.message).toMatch(/order must be "newest" or "oldest"/)
+  })
+
   test('refuses a malformed query as BAD_REQUEST saying where', async ({ dispatch }) => {
     const refused = async (query: unknown): Promise<string> => {
       const result = await dispatch('listCaptures', { filter: { query } })

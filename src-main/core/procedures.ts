@@ -208,10 +208,15 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         total: page.total,
       }
     },
-    async listCapturePage({ endpointId, cursor, limit, filter }) {
+    async listCapturePage({ endpointId, cursor, limit, filter, order }) {
       if (endpointId !== undefined) requireEndpoint(endpointId)
-      const beforeSeq = cursor === undefined ? undefined : Number(cursor)
-      const page = await runStorage(() => store.pageOnly({ endpointId, beforeSeq, limit: limit ?? DEFAULT_PAGE_SIZE, filter }))
+      const seq = cursor === undefined ? undefined : Number(cursor)
+      const query = { endpointId, limit: limit ?? DEFAULT_PAGE_SIZE, filter }
+      if (order === 'oldest') {
+        const page = await runStorage(() => store.pageOldestFirst({ ...query, afterSeq: seq }))
+        return { items: page.items, nextCursor: page.nextAfterSeq === null ? null : String(page.nextAfterSeq) }
+      }
+      const page = await runStorage(() => store.pageOnly({ ...query, beforeSeq: seq }))
       return { items: page.items, nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq) }
     },
     async countCaptures({ endpointId, filter }) {

@@ -119,6 +119,8 @@ export interface CaptureStore {
   page(query: CapturePageQuery): Promise<{ items: CaptureSummary[]; nextBeforeSeq: number | null; total: number }>
   /** A page without its total: a search answers as soon as the newest matches fill it. */
   pageOnly(query: CapturePageQuery): Promise<{ items: CaptureSummary[]; nextBeforeSeq: number | null }>
+  /** A page read from the oldest end, oldest first, above `afterSeq` (the `nextAfterSeq` of the page before); no total. */
+  pageOldestFirst(query: Omit<CapturePageQuery, 'beforeSeq'> & { afterSeq?: number }): Promise<{ items: CaptureSummary[]; nextAfterSeq: number | null }>
   /** How many captures of an endpoint (or all) match the filter (`text` and `query` included). */
   countMatching(endpointId?: string, filter?: CaptureFilter): Promise<number>
   get(id: string): Promise<CaptureSummary | undefined>
@@ -275,6 +277,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     async page({ endpointId, beforeSeq, limit, filter }) {
       const result = await search.page({ endpointId, beforeSeq, limit, filter })
       return { items: await reader.summariesOf(result.slots), nextBeforeSeq: result.nextBeforeSeq, total: result.total ?? 0 }
+    },
+    async pageOldestFirst(query) {
+      const result = await search.pageOldestFirst(query)
+      return { items: await reader.summariesOf(result.slots), nextAfterSeq: result.nextAfterSeq }
     },
     async pageOnly({ endpointId, beforeSeq, limit, filter }) {
       const result = await search.page({ endpointId, beforeSeq, limit, filter, withTotal: false })

@@ -6,8 +6,9 @@
  * (`filter.query`, shared/capture-query.ts) need the records and bodies: the candidates left by
  * the in-memory fields are handed to the search process (search-scanner.ts), which rules
  * out with each segment's search-text sidecar what cannot match and decides the rest from the log
- * (search-scan.ts), off the event loop, newest segment first. A page without its total stops the
- * scan as soon as it is full; the total is a separate count.
+ * (search-scan.ts), off the event loop, newest segment first (oldest first for a page read from
+ * the oldest end). A page without its total stops the scan as soon as it is full; the total is a
+ * separate count.
  *
  * The sidecars are kept up to date in the background: a few seconds after the store opens, and
  * whenever captures arrived since, the worker is asked to build the missing and the stale ones —
@@ -46,6 +47,16 @@ export interface StoreSearch {
     filter?: CaptureFilter
     withTotal?: boolean
   }): Promise<{ slots: SlotRef[]; nextBeforeSeq: number | null; total: number | null }>
+  /**
+   * A page, oldest first, above `afterSeq` (from the oldest when absent). Answers as soon as the
+   * page is full; `nextAfterSeq` is the cursor of the next (newer) page, `null` on the last one.
+   */
+  pageOldestFirst(query: {
+    endpointId?: string
+    afterSeq?: number
+    limit: number
+    filter?: CaptureFilter
+  }): Promise<{ slots: SlotRef[]; nextAfterSeq: number | null }>
   /** How many captures of the scope match the filter. */
   count(endpointId: string | undefined, filter: CaptureFilter | undefined): Promise<number>
   /** Matching captures, oldest first. */
@@ -102,6 +113,13 @@ interface ScanPlan {
    */
   slots: Int32Array
   columns: ScanColumns
+}
+
+/** Which candidates a scan considers (`seq` strictly between the bounds given), and in which order. */
+interface ScanRange {
+  belowSeq?: number
+  aboveSeq?: number
+  oldestFirst: boolean
 }
 
 interface PreparedFilter {
@@ -175,19 +193,26 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   }
 
   /**
-   * The candidates left by the in-memory fields below `beforeSeq`, one scan segment per log
-   * (newest first), in columns of one buffer (scan-columns.ts), with what the index changed of them.
+   * The candidates left by the in-memory fields within `range`, one scan segment per log (newest
+   * first, or oldest first), in columns of one buffer (scan-columns.ts), with what the index
+   * changed of them.
    */
-  async function scanPlan(prepared: PreparedFilter, beforeSeq: number | undefined): Promise<ScanPlan> {
+  async function scanPlan(prepared: PreparedFilter, range: ScanRange): Promise<ScanPlan> {
     const { endpoint, codes } = prepared
+    const { belowSeq, aboveSeq, oldestFirst } = range
     const found: Array<{ block: SegmentBlock; logPath: string; start: number; count: number }> = []
     // The event loop (the receiver) gets a turn every few segments: 100,000 candidates at once held it for tens of ms.
-    const blocks = [...table.blocks]
+    const blocks = oldestFirst ? [...table.blocks] : [...table.blocks].reverse()
     let slots = new Int32Array(blocks.reduce((sum, block) => sum + block.live, 0))
     let candidateCount = 0
-    for (let position = blocks.length - 1; position >= 0; position--) {
-      if (position % GROUPS_BETWEEN_YIELDS === 0) await new Promise((resolve) => setImmediate(resolve))
-      const block = blocks[position] as SegmentBlock
+    const consider = (block: SegmentBlock, slot: number): void => {
+      if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) return
+      const seq = block.seq[slot] as number
+      if ((belowSeq !== undefined && seq >= belowSeq) || (aboveSeq !== undefined && seq <= aboveSeq)) return
+      if (table.matches(block, slot, codes)) slots[candidateCount++] = slot
+    }
+    for (const [visited, block] of blocks.entries()) {
+      if (visited % GROUPS_BETWEEN_YIELDS === GROUPS_BETWEEN_YIELDS - 1) await new Promise((resolve) => setImmediate(resolve))
       if (block.live === 0) continue
       // Removed meanwhile (the loop yields): nothing of it is a candidate.
       const segment = deps.segmentOf(block.number)
@@ -195,15 +220,12 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       const start = candidateCount
       // Captures that arrived while the loop yielded: room for them too (rare; only the newest block grows).
       if (slots.length - candidateCount < block.live) {
-        const larger = new Int32Array(candidateCount + blocks.slice(0, position + 1).reduce((sum, older) => sum + older.live, 0))
+        const larger = new Int32Array(candidateCount + blocks.slice(visited).reduce((sum, left) => sum + left.live, 0))
         larger.set(slots.subarray(0, candidateCount))
         slots = larger
       }
-      for (let slot = block.length - 1; slot >= 0; slot--) {
-        if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
-        if (beforeSeq !== undefined && (block.seq[slot] as number) >= beforeSeq) continue
-        if (table.matches(block, slot, codes)) slots[candidateCount++] = slot
-      }
+      if (oldestFirst) for (let slot = 0; slot < block.length; slot++) consider(block, slot)
+      else for (let slot = block.length - 1; slot >= 0; slot--) consider(block, slot)
       if (candidateCount > start) found.push({ block, logPath: segment.paths.log, start, count: candidateCount - start })
     }
     // Filled once the count is known (a slot's offset, sizes and id never change while it is stored), with turns between.
@@ -245,13 +267,13 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   }
 
   /**
-   * Scans the candidates below `beforeSeq`, newest segment first; with `enough`, the scan stops
-   * once that many matches are found (the segments after are not read). Calls `onMatch` for
-   * each match still stored (deleted while the scan ran: not a match any more), newest first.
+   * Scans the candidates within `range`, in its order; with `enough`, the scan stops once that
+   * many matches are found (the segments after are not read). Calls `onMatch` for each match
+   * still stored (deleted while the scan ran: not a match any more), in that order.
    */
-  async function scanMatches(prepared: PreparedFilter, beforeSeq: number | undefined, onMatch: (block: SegmentBlock, slot: number) => void, enough?: number) {
+  async function scanMatches(prepared: PreparedFilter, range: ScanRange, onMatch: (block: SegmentBlock, slot: number) => void, enough?: number) {
     scanner.warmUp()
-    const { groups, slots, columns } = await scanPlan(prepared, beforeSeq)
+    const { groups, slots, columns } = await scanPlan(prepared, range)
     let found = 0
     const matched = await scanner.scan(
       scanFilterOf(prepared),
@@ -278,8 +300,26 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   async function allMatches(prepared: PreparedFilter): Promise<SlotRef[]> {
     if (prepared.text === undefined && prepared.query === null) return [...candidates(prepared)]
     const matches: SlotRef[] = []
-    await scanMatches(prepared, undefined, (block, slot) => matches.push({ block, slot }))
+    await scanMatches(prepared, { oldestFirst: false }, (block, slot) => matches.push({ block, slot }))
     return matches
+  }
+
+  /** The first `limit` matches in memory above `afterSeq`, oldest first, and whether a newer one exists. */
+  function pageInMemoryOldestFirst(prepared: PreparedFilter, afterSeq: number | undefined, limit: number): { slots: SlotRef[]; hasNewer: boolean } {
+    const { endpoint, codes } = prepared
+    const unfiltered = Object.keys(codes).length === 0
+    const slots: SlotRef[] = []
+    for (const block of table.blocks) {
+      if (block.live === 0) continue
+      for (let slot = 0; slot < block.length; slot++) {
+        if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
+        if (afterSeq !== undefined && (block.seq[slot] as number) <= afterSeq) continue
+        if (!unfiltered && !table.matches(block, slot, codes)) continue
+        if (slots.length === limit) return { slots, hasNewer: true }
+        slots.push({ block, slot })
+      }
+    }
+    return { slots, hasNewer: false }
   }
 
   // ---- keeping the sidecars up to date ---------------------------------------------------------
@@ -323,7 +363,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       let total = 0
       await scanMatches(
         prepared,
-        withTotal ? undefined : beforeSeq,
+        { belowSeq: withTotal ? undefined : beforeSeq, oldestFirst: false },
         (block, slot) => {
           total++
           if (hasOlder || (beforeSeq !== undefined && (block.seq[slot] as number) >= beforeSeq)) return
@@ -335,12 +375,33 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       const last = slots.at(-1)
       return { slots, nextBeforeSeq: hasOlder && last ? (last.block.seq[last.slot] as number) : null, total: withTotal ? total : null }
     },
+    async pageOldestFirst({ endpointId, afterSeq, limit, filter }) {
+      const prepared = prepare(endpointId, filter)
+      if (prepared === null) return { slots: [], nextAfterSeq: null }
+      let page: { slots: SlotRef[]; hasNewer: boolean } = { slots: [], hasNewer: false }
+      if (prepared.text === undefined && prepared.query === null) page = pageInMemoryOldestFirst(prepared, afterSeq, limit)
+      else {
+        const { slots } = page
+        // One more than the page tells whether a newer page exists; the scan stops there.
+        await scanMatches(
+          prepared,
+          { aboveSeq: afterSeq, oldestFirst: true },
+          (block, slot) => {
+            if (slots.length < limit) slots.push({ block, slot })
+            else page.hasNewer = true
+          },
+          limit + 1,
+        )
+      }
+      const last = page.slots.at(-1)
+      return { slots: page.slots, nextAfterSeq: page.hasNewer && last ? (last.block.seq[last.slot] as number) : null }
+    },
     async count(endpointId, filter) {
       const prepared = prepare(endpointId, filter)
       if (prepared === null) return 0
       if (prepared.text === undefined && prepared.query === null) return pageInMemory(prepared, undefined, 0).total
       let total = 0
-      await scanMatches(prepared, undefined, () => total++)
+      await scanMatches(prepared, { oldestFirst: false }, () => total++)
       return total
     },
     async matching(endpointId, filter) {
