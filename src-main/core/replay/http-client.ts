@@ -235,8 +235,12 @@ function sendOnce(url: URL, method: string, givenHeaders: HeaderPairs, body: Buf
       return
     }
     const request = outgoing
-    timers.push(setTimeout(() => stop('timeout'), remainingMs))
-    const connectTimer = setTimeout(() => stop('connect-timeout'), Math.min(context.connectTimeoutMs, remainingMs))
+    // A timer that comes due lets I/O that has already arrived go first (setImmediate runs after the
+    // loop's I/O): when the process was stalled past the deadline, a refusal or an answer that came
+    // in time is reported as it was, not as a timeout of the target.
+    const stopAfterArrivedIo = (kind: 'connect-timeout' | 'timeout') => () => void setImmediate(() => stop(kind))
+    timers.push(setTimeout(stopAfterArrivedIo('timeout'), remainingMs))
+    const connectTimer = setTimeout(stopAfterArrivedIo('connect-timeout'), Math.min(context.connectTimeoutMs, remainingMs))
     timers.push(connectTimer)
     context.signal?.addEventListener('abort', onAbort, { once: true })
 
