@@ -7,6 +7,8 @@ import { describe, expect } from 'vitest'
 import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } from '../../e2e/fixtures/localtunnel-server'
 import type { TunnelState } from '../shared/tunnel'
 import type { Inspector } from './inspector'
+import { requestRegistration } from './tunnel/registration'
+import type { TunnelSupervisorDeps } from './tunnel/tunnel-supervisor'
 import { useInspector } from '../test-support/inspector-fixture'
 import { waitFor } from '../test-support/wait-for'
 
@@ -27,17 +29,50 @@ const tunnelLog: Array<{ message: string; fields: Record<string, unknown> | unde
 const recordTunnelLog = (message: string, fields?: Record<string, unknown>): void => void tunnelLog.push({ message, fields })
 
 /**
+ * After a stop the app waits RECLAIM_DELAY_MS before asking for the name it held, for the server
+ * to let go of it; the server lets go SERVER_GRACE_MS after it takes in the closed sockets. Both
+ * are timers, and a machine that stalls while the server takes in the sockets starts the grace
+ * late enough to end after the app's wait: the name is still taken and a random one comes back.
+ * A test that restarts the tunnel sets this to the server's release of the name, and no
+ * registration goes out before it: what the app's wait stands for, made certain. That the app
+ * waits, and how long, is read from its log.
+ */
+let previousRunReleased: Promise<void> = Promise.resolve()
+const registerOncePreviousRunReleased: TunnelSupervisorDeps['register'] = async (request, signal) => {
+  await previousRunReleased
+  return requestRegistration(request, signal)
+}
+
+/**
+ * A clock that moves on by a millisecond each time it is read, from the real time: the time
+ * between a stop and the next start's first attempt (which the app's wait is measured from) is
+ * then a few reads, however long a busy machine takes between them.
+ */
+function createSteppingClock(): { now(): number } {
+  let now = Date.now()
+  return { now: () => (now += 1) }
+}
+
+/**
  * `server`: a localtunnel server of the test's own, stopped after it. The tunnel runs with the
  * app's own timeouts otherwise: with a 300 ms probe interval (so a 300 ms probe timeout) and 2 s
  * for a registration, a busy machine made two probes in a row time out, the tunnel was dropped and
  * registered again (an extra registration, or a request through it left hanging).
  */
 const test = useInspector({
-  deps: { tunnel: { reclaimDelayMs: RECLAIM_DELAY_MS, logger: { info: recordTunnelLog, warn: recordTunnelLog, error: recordTunnelLog } } },
+  deps: {
+    tunnel: {
+      reclaimDelayMs: RECLAIM_DELAY_MS,
+      logger: { info: recordTunnelLog, warn: recordTunnelLog, error: recordTunnelLog },
+      register: registerOncePreviousRunReleased,
+      clock: createSteppingClock(),
+    },
+  },
 }).extend<{ server: LocaltunnelServer }>({
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
     tunnelLog.splice(0)
+    previousRunReleased = Promise.resolve()
     const server = await startLocaltunnelServer({ graceMs: SERVER_GRACE_MS })
     try {
       await use(server)
@@ -122,19 +157,22 @@ describe('inspector with the tunnel', () => {
     await procedures.startTunnel({})
     expect(await tunnelOnline(procedures)).toMatchObject({ subdomain: 'kept-across' })
     // The server holds the stopped client's name for a while; asking at once would get a random one.
+    previousRunReleased = server.released('kept-across')
     await procedures.stopTunnel({})
     await procedures.startTunnel({})
     expect(await tunnelOnline(procedures)).toMatchObject({ subdomain: 'kept-across', subdomainChanged: false })
-    // It waited for the server to let go, as long as it was told to (the default would be 1.5 s).
+    // It waited for the server to let go, as long as it was told to (the default would be 1.5 s),
+    // less the few clock readings between the stop and the attempt.
     const waits = tunnelLog.filter(({ message }) => message === 'tunnel: waiting for the server to release the previous run')
     expect(waits).toHaveLength(1)
-    expect(waits[0]!.fields!.waitMs).toBeGreaterThan(0)
+    expect(waits[0]!.fields!.waitMs).toBeGreaterThan(RECLAIM_DELAY_MS - 100)
     expect(waits[0]!.fields!.waitMs).toBeLessThanOrEqual(RECLAIM_DELAY_MS)
 
     // No subdomain configured: the one handed out stays across a restart too.
     await procedures.setTunnelSettings({ subdomain: null })
     const random = await tunnelOnline(procedures)
     // A settings change of the server URL's spelling restarts the tunnel on the same server.
+    previousRunReleased = server.released(random.subdomain)
     await procedures.setTunnelSettings({ serverUrl: `${server.url}/` })
     const restarted = await tunnelOnline(procedures, (state) => state.onlineSince !== random.onlineSince)
     expect(restarted).toMatchObject({ subdomain: random.subdomain, subdomainChanged: false })
