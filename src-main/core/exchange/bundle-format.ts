@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
 import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
+import { mapItems, prettyJsonPieces } from './json-pieces'
 
 export const BUNDLE_FORMAT = 'callback-inspector-bundle'
 export const BUNDLE_VERSION = 1
@@ -20,7 +21,15 @@ export interface BundleHeader {
 
 /** The bundle document as JSON text. */
 export function writeBundle(captures: ExchangeCapture[], header: BundleHeader): string {
-  const document = {
+  return [...bundlePieces(captures, header)].join('')
+}
+
+/**
+ * The bundle's text in pieces, one capture at a time (json-pieces.ts): joined, exactly what
+ * `writeBundle` writes.
+ */
+export function bundlePieces(captures: Iterable<ExchangeCapture>, header: BundleHeader): Generator<string> {
+  return prettyJsonPieces((list) => ({
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
     exportedAt: header.exportedAt,
@@ -28,34 +37,35 @@ export function writeBundle(captures: ExchangeCapture[], header: BundleHeader): 
     redaction:
       header.redactions === null
         ? null
-        : { applied: true, note: 'Values were masked or removed; verdicts were computed before redaction.', items: header.redactions },
-    captures: captures.map((capture) => ({
-      id: capture.id,
-      endpoint: capture.endpoint,
-      receivedAt: capture.receivedAt,
-      durationMs: capture.durationMs,
-      method: capture.method,
-      target: capture.target,
-      httpVersion: capture.httpVersion,
-      headers: capture.headers,
-      body: { base64: capture.body.toString('base64'), size: capture.body.length, sha256: sha256(capture.body) },
-      remoteAddress: capture.remoteAddress,
-      remotePort: capture.remotePort,
-      outcome: capture.outcome,
-      refusal: capture.refusal,
-      recognition: capture.recognition,
-      recognitionComputedBeforeRedaction: header.redactions !== null,
-      response: capture.response,
-      note: capture.note,
-      pinned: capture.pinned,
-      origin: capture.origin,
-      importedFrom: capture.importedFrom,
-      resends: capture.resends,
-      forward: capture.forward ?? null,
-      senderLeftAt: capture.senderLeftAt ?? null,
-    })),
-  }
-  return JSON.stringify(document, null, 1)
+        : { applied: true, note: 'Values were masked or removed; verdicts were computed before redaction.', items: list(header.redactions) },
+    captures: list(
+      mapItems(captures, (capture) => ({
+        id: capture.id,
+        endpoint: capture.endpoint,
+        receivedAt: capture.receivedAt,
+        durationMs: capture.durationMs,
+        method: capture.method,
+        target: capture.target,
+        httpVersion: capture.httpVersion,
+        headers: capture.headers,
+        body: { base64: capture.body.toString('base64'), size: capture.body.length, sha256: sha256(capture.body) },
+        remoteAddress: capture.remoteAddress,
+        remotePort: capture.remotePort,
+        outcome: capture.outcome,
+        refusal: capture.refusal,
+        recognition: capture.recognition,
+        recognitionComputedBeforeRedaction: header.redactions !== null,
+        response: capture.response,
+        note: capture.note,
+        pinned: capture.pinned,
+        origin: capture.origin,
+        importedFrom: capture.importedFrom,
+        resends: capture.resends,
+        forward: capture.forward ?? null,
+        senderLeftAt: capture.senderLeftAt ?? null,
+      })),
+    ),
+  }))
 }
 
 const headerPairs = z.array(z.tuple([z.string().max(65_536), z.string().max(65_536)])).max(10_000)

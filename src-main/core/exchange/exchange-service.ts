@@ -18,9 +18,11 @@ import type { DeliveryToJudge } from '../recognition'
 import type { NewCapture } from '../store/capture-store'
 import type { StoredCapture } from '../store/persisted-schema'
 import { decodeStrictBase64, EXCHANGE_LIMITS, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
-import { writeExport } from './export-file'
+import { exportPieces } from './export-file'
+import { encodeExport } from './export-output'
 import { readImportFile } from './import-file'
 import { redactCaptures, type RedactionRequest } from './redaction'
+import { workSlices } from './work-slices'
 
 /** Captures stored between two yields to the event loop (and between two progress events). */
 const IMPORT_BATCH_SIZE = 100
@@ -129,19 +131,20 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const redactions = request.redact ? [...leftOut, ...redacted.redactions] : null
       const slugs = new Set(captures.map((capture) => capture.endpoint?.slug ?? 'captures'))
       const baseName = slugs.size === 1 ? [...slugs][0]! : 'captures'
-      const file = writeExport(redacted.captures, request.format, {
+      const file = exportPieces(redacted.captures, request.format, {
         appVersion: deps.appVersion,
         origin: originOf(deps.receiverUrl()),
         redactions,
         baseName: captures.length === 1 ? `${baseName}-capture` : baseName,
         now: deps.now(),
       })
-      // The last line of defence: whatever path a secret took, it does not leave in this file.
-      assertNoSecret(file.data, secrets)
+      // Written a slice at a time, and checked as it goes that no configured secret is in it:
+      // whatever path a secret took, it does not leave in this file.
+      const dataBase64 = await encodeExport(file.pieces, secrets)
       return {
         fileName: file.fileName,
         contentType: file.contentType,
-        dataBase64: file.data.toString('base64'),
+        dataBase64,
         ...(request.redact || redacted.redactions.length > 0 || leftOut.length > 0 ? { redactions: [...leftOut, ...redacted.redactions] } : {}),
       }
     },
@@ -244,17 +247,16 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   }
 }
 
-/** Captures redacted between two yields to the event loop. */
-const REDACTION_SLICE = 50
-
-/** Redaction of many captures, yielding between slices so the receiver keeps answering. */
+/** Redaction of many captures, a slice at a time (work-slices.ts) so the receiver keeps answering. */
 async function redactInSlices(captures: ExchangeCapture[], request: RedactionRequest): Promise<{ captures: ExchangeCapture[]; redactions: Redaction[] }> {
   const out: { captures: ExchangeCapture[]; redactions: Redaction[] } = { captures: [], redactions: [] }
-  for (let start = 0; start < captures.length; start += REDACTION_SLICE) {
-    const slice = redactCaptures(captures.slice(start, start + REDACTION_SLICE), request)
-    out.captures.push(...slice.captures)
-    for (const redaction of slice.redactions) out.redactions.push({ ...redaction, capture: redaction.capture === null ? null : redaction.capture + start })
-    await yieldToEventLoop()
+  const slicer = workSlices()
+  for (const [index, capture] of captures.entries()) {
+    // One at a time: a capture is numbered in the list by its place in the file.
+    const one = redactCaptures([capture], request)
+    out.captures.push(...one.captures)
+    for (const redaction of one.redactions) out.redactions.push({ ...redaction, capture: redaction.capture === null ? null : redaction.capture + index })
+    await slicer.afterStep()
   }
   return out
 }
@@ -315,17 +317,5 @@ function originOf(url: string): string {
     return new URL(url).origin
   } catch {
     return 'http://127.0.0.1'
-  }
-}
-
-/** Refuses the export when a configured secret appears in it, in any of the forms it could take. */
-function assertNoSecret(data: Buffer, secrets: string[]): void {
-  for (const secret of secrets) {
-    if (secret.length < 6) continue
-    // As written, as JSON escapes it (HAR and bundle files are JSON), and percent-encoded.
-    const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]
-    if (forms.some((form) => data.includes(form))) {
-      throw new InspectorError('INTERNAL', 'the export still held a configured secret after redaction, so nothing was exported')
-    }
   }
 }

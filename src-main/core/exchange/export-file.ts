@@ -1,13 +1,15 @@
 /**
  * Writing captures as a file in one of the export formats, with its name and content type.
- * Redaction (if any) has already happened; this module labels the file with what it did.
+ * Redaction (if any) has already happened; this module labels the file with what it did. The
+ * file is given as pieces rendered one capture at a time (export-output.ts joins them in slices).
  */
 import { buildCurlCommand } from '../../shared/curl-command'
 import type { ExportFormat } from '../../shared/exchange'
 import type { HeaderPairs } from '../../shared/http-message'
-import { writeBundle } from './bundle-format'
+import { bundlePieces } from './bundle-format'
 import type { ExchangeCapture, Redaction } from './exchange-capture'
-import { writeHar } from './har-format'
+import { harPieces } from './har-format'
+import { mapItems } from './json-pieces'
 import { writeHttpMessage } from './http-message-format'
 import { assertNever } from '../../shared/assert-never'
 
@@ -22,13 +24,15 @@ export interface ExportContext {
   now: Date
 }
 
-export interface ExportFile {
+/** An export file as the pieces it is written in, one capture (or one redaction) at a time. */
+export interface ExportPieces {
   fileName: string
   contentType: string
-  data: Buffer
+  /** Joined, the file's bytes (text pieces are UTF-8). Each is rendered when it is asked for. */
+  pieces: Iterable<string | Buffer>
 }
 
-export function writeExport(captures: ExchangeCapture[], format: ExportFormat, context: ExportContext): ExportFile {
+export function exportPieces(captures: ExchangeCapture[], format: ExportFormat, context: ExportContext): ExportPieces {
   const stamp = context.now
     .toISOString()
     .replace(/[-:]/g, '')
@@ -39,22 +43,26 @@ export function writeExport(captures: ExchangeCapture[], format: ExportFormat, c
       return {
         fileName: `${base}.har`,
         contentType: 'application/json',
-        data: Buffer.from(writeHar(captures, { appVersion: context.appVersion, origin: context.origin, redactions: context.redactions })),
+        pieces: harPieces(captures, { appVersion: context.appVersion, origin: context.origin, redactions: context.redactions }),
       }
     case 'bundle':
       return {
         fileName: `${base}.bundle.json`,
         contentType: 'application/json',
-        data: Buffer.from(writeBundle(captures, { appVersion: context.appVersion, exportedAt: context.now.toISOString(), redactions: context.redactions })),
+        pieces: bundlePieces(captures, { appVersion: context.appVersion, exportedAt: context.now.toISOString(), redactions: context.redactions }),
       }
-    case 'http':
+    case 'http': {
+      const labels = redactionsByCapture(context.redactions)
       return {
         fileName: `${base}.http`,
         contentType: 'message/http',
-        data: Buffer.concat(captures.map((capture, index) => writeHttpMessage(capture, httpLabels(capture, index, context.redactions)))),
+        pieces: mapItems(captures.entries(), ([index, capture]) =>
+          writeHttpMessage(capture, httpLabels(capture, labels === null ? null : (labels.get(index) ?? []))),
+        ),
       }
+    }
     case 'curl':
-      return { fileName: `${base}.sh`, contentType: 'application/x-sh', data: Buffer.from(curlScript(captures, context)) }
+      return { fileName: `${base}.sh`, contentType: 'application/x-sh', pieces: curlScriptPieces(captures, context) }
     default: {
       return assertNever(format)
     }
@@ -62,12 +70,28 @@ export function writeExport(captures: ExchangeCapture[], format: ExportFormat, c
 }
 
 /**
- * A redacted raw message says so in its own headers (a raw message has nowhere else to): what
- * was masked, and the verdict as computed before redaction.
+ * Each capture's redactions, in the list's order (`null` for an unredacted export): looked up
+ * per message, where filtering the whole list for each one was quadratic in the export's size.
  */
-function httpLabels(capture: ExchangeCapture, index: number, redactions: Redaction[] | null): HeaderPairs {
-  if (redactions === null) return []
-  const mine = redactions.filter((redaction) => redaction.capture === index)
+function redactionsByCapture(redactions: Redaction[] | null): Map<number, Redaction[]> | null {
+  if (redactions === null) return null
+  const byCapture = new Map<number, Redaction[]>()
+  for (const redaction of redactions) {
+    if (redaction.capture === null) continue
+    const mine = byCapture.get(redaction.capture)
+    if (mine) mine.push(redaction)
+    else byCapture.set(redaction.capture, [redaction])
+  }
+  return byCapture
+}
+
+/**
+ * A redacted raw message says so in its own headers (a raw message has nowhere else to): what
+ * was masked (`mine`: its redactions, `null` for an unredacted export), and the verdict as
+ * computed before redaction.
+ */
+function httpLabels(capture: ExchangeCapture, mine: Redaction[] | null): HeaderPairs {
+  if (mine === null) return []
   const labels: HeaderPairs = [
     [
       'X-Callback-Inspector-Redacted',
@@ -86,7 +110,8 @@ function headerSafe(text: string): string {
   return text.replace(/[^\x20-\x7e\xa0-\xff]/g, ' ').slice(0, 8000)
 }
 
-function curlScript(captures: ExchangeCapture[], context: ExportContext): string {
+/** The curl script, its header comments first, then one piece per capture; each line ends with \n. */
+function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext): Generator<string> {
   const lines = [
     '#!/bin/sh',
     `# ${captures.length} request${captures.length === 1 ? '' : 's'} exported by Callback Inspector ${context.appVersion} at ${context.now.toISOString()}.`,
@@ -95,13 +120,16 @@ function curlScript(captures: ExchangeCapture[], context: ExportContext): string
   ]
   if (context.redactions !== null) {
     lines.push('# REDACTED: values were masked or removed, so signatures will not verify. Verdicts below were computed before redaction.')
+  }
+  yield linesText(lines)
+  if (context.redactions !== null) {
     for (const redaction of context.redactions)
-      lines.push(
+      yield linesText([
         `#   ${redaction.capture === null ? '' : `capture ${redaction.capture + 1}: `}${commentSafe(redaction.location)}: ${commentSafe(redaction.action)}`,
-      )
+      ])
   }
   for (const [index, capture] of captures.entries()) {
-    lines.push('')
+    const lines = ['']
     lines.push(
       `# ${index + 1}/${captures.length}: ${commentSafe(capture.method)} ${commentSafe(capture.target)}${capture.receivedAt ? `, received ${capture.receivedAt}` : ''}`,
     )
@@ -121,8 +149,13 @@ function curlScript(captures: ExchangeCapture[], context: ExportContext): string
         body: capture.body,
       }),
     )
+    yield linesText(lines)
   }
-  return `${lines.join('\n')}\n`
+}
+
+/** Lines as text, each ended by a line break (as the script's last line is too). */
+function linesText(lines: string[]): string {
+  return lines.map((line) => `${line}\n`).join('')
 }
 
 /** A comment must stay on its line. */

@@ -8,13 +8,14 @@
  * HTTP/2 pseudo-headers (`:authority`…) are dropped, a request body is taken from
  * `postData.text` (base64 when `encoding`/`_encoding` says so), else rebuilt from `params`.
  */
-import type { Content, Entry, Har, Header, Response, Timings } from 'har-format'
+import type { Content, Entry, Header, Response, Timings } from 'har-format'
 import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import type { EntryResult } from './bundle-format'
 import { describeAnswerChoice } from '../../shared/answer-choice'
+import { mapItems, prettyJsonPieces } from './json-pieces'
 
 export interface HarHeader {
   appVersion: string
@@ -27,20 +28,27 @@ type BodyField = { text: string; encoding?: 'base64' }
 
 /** The HAR document as JSON text. */
 export function writeHar(captures: ExchangeCapture[], header: HarHeader): string {
-  const har: Har & { log: { _redaction?: unknown } } = {
+  return [...harPieces(captures, header)].join('')
+}
+
+/**
+ * The HAR document's text in pieces, one entry at a time (json-pieces.ts): joined, exactly what
+ * `writeHar` writes.
+ */
+export function harPieces(captures: Iterable<ExchangeCapture>, header: HarHeader): Generator<string> {
+  return prettyJsonPieces((list) => ({
     log: {
       version: '1.2',
       creator: { name: 'Callback Inspector', version: header.appVersion },
-      entries: captures.map((capture) => harEntry(capture, header)),
+      entries: list(mapItems(captures, (capture) => harEntry(capture, header))),
       ...(header.redactions === null
         ? {}
         : {
             comment: 'Redacted for sharing: values were masked or removed (see _redaction). Verdicts were computed before redaction.',
-            _redaction: header.redactions,
+            _redaction: list(header.redactions),
           }),
     },
-  }
-  return JSON.stringify(har, null, 1)
+  }))
 }
 
 function harEntry(capture: ExchangeCapture, header: HarHeader): Entry {

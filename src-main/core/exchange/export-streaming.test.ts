@@ -1,0 +1,88 @@
+/**
+ * Exports are written a piece at a time with turns of the event loop between slices (the
+ * receiver shares it), and the file is byte for byte what the one-go writer wrote: the files in
+ * testdata/ were rendered by it (JSON.stringify of the whole document, before this change) from
+ * the same sample captures.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ExportFormat } from '../../shared/exchange'
+import { exportPieces } from './export-file'
+import { encodeExport } from './export-output'
+import { SAMPLE_CONTEXT, SAMPLE_SECRET, sampleCaptures } from './export-samples'
+import { prettyJsonPieces, type StreamedList } from './json-pieces'
+import { redactCaptures } from './redaction'
+import { EXPORT_SLICE } from './work-slices'
+
+const FORMATS: ExportFormat[] = ['har', 'bundle', 'http', 'curl']
+
+async function exportSamples(count: number, format: ExportFormat, redact: boolean): Promise<{ fileName: string; data: Buffer }> {
+  const redacted = redactCaptures(sampleCaptures(count), { redact, personalData: redact, secrets: [SAMPLE_SECRET] })
+  const file = exportPieces(redacted.captures, format, { ...SAMPLE_CONTEXT, redactions: redact ? redacted.redactions : null })
+  return { fileName: file.fileName, data: Buffer.from(await encodeExport(file.pieces, [SAMPLE_SECRET]), 'base64') }
+}
+
+describe('export files written in pieces', () => {
+  for (const format of FORMATS) {
+    for (const redact of [false, true]) {
+      it(`${format}${redact ? ', redacted,' : ''} is byte for byte the known-good rendering`, async () => {
+        const known = readFileSync(join(__dirname, 'testdata', `export-24${redact ? '-redacted' : ''}.${format}`))
+        const { data } = await exportSamples(24, format, redact)
+        expect(data.length).toBe(known.length)
+        expect(data.equals(known)).toBe(true)
+      })
+    }
+  }
+
+  it('a JSON document in pieces is what JSON.stringify(document, null, 1) writes, lists at any depth', () => {
+    const documents: Array<(list: StreamedList) => unknown> = [
+      (list) => ({
+        a: 1,
+        items: list([{ x: [1, { y: 'line\nbreak "quoted" \u2028' }], z: {}, e: [] }, [], 's', null, undefined, () => 1, [[1], { '': 2 }]]),
+        nested: { empty: list([]), deeper: [list([1, 2, { q: [3] }]), 'after'] },
+        tail: 'streamed-list:"x"',
+      }),
+      (list) => ({ log: { version: '1.2', entries: list([]), comment: 'c', _redaction: list([{ capture: 0, location: 'x', action: 'y' }]) } }),
+      (list) => [list([1]), list(new Set(['a', 'b']))],
+    ]
+    const whole = (items: Iterable<unknown>) => [...items]
+    for (const build of documents) expect([...prettyJsonPieces(build)].join('')).toBe(JSON.stringify(build(whole), null, 1))
+  })
+
+  for (const format of FORMATS) {
+    it(`${format}: the event loop turns while a large export is written, at least every ${EXPORT_SLICE.maxSteps} captures`, async () => {
+      const count = 1_000
+      const redacted = redactCaptures(sampleCaptures(count), { redact: false, personalData: false, secrets: [] })
+      const file = exportPieces(redacted.captures, format, { ...SAMPLE_CONTEXT, redactions: null })
+      let turns = 0
+      let ticking = true
+      const tick = () => {
+        turns += 1
+        if (ticking) setImmediate(tick)
+      }
+      setImmediate(tick)
+      const turnsBefore = turns
+      const data = await encodeExport(file.pieces, [])
+      ticking = false
+      expect(turnsBefore).toBe(0)
+      expect(turns).toBeGreaterThanOrEqual(count / EXPORT_SLICE.maxSteps)
+      expect(data.length).toBeGreaterThan(0)
+    })
+  }
+
+  it('a configured secret is refused even where it straddles two of the pieces joined between checks', async () => {
+    const secret = 'whsec_straddling_secret'
+    // The first flush happens after 1 MiB: the secret's first half ends it, its second half starts the next.
+    const filler = 'a'.repeat(1024 * 1024 - 10)
+    const pieces = [filler, secret.slice(0, 10), secret.slice(10), 'tail']
+    await expect(encodeExport(pieces, [secret])).rejects.toThrow('still held a configured secret')
+    const clean = [filler, secret.slice(0, 10), 'x', secret.slice(10), 'tail']
+    expect(Buffer.from(await encodeExport(clean, [secret]), 'base64').toString()).toBe(clean.join(''))
+  })
+
+  it('base64 of a file of many pieces of odd sizes is the base64 of the joined bytes', async () => {
+    const pieces = Array.from({ length: 3_000 }, (_, index) => Buffer.alloc((index * 7919) % 1_301, index & 0xff))
+    expect(await encodeExport(pieces, [])).toBe(Buffer.concat(pieces).toString('base64'))
+  })
+})

@@ -1,0 +1,36 @@
+/**
+ * Long export work cut into slices with a turn of the event loop between them: the receiver
+ * shares the main process's one event loop, and a provider's callback arriving during an export
+ * of thousands of captures must still be answered within tens of milliseconds.
+ */
+import { performance } from 'node:perf_hooks'
+import { yieldToEventLoop } from '../event-loop'
+
+export interface SliceLimits {
+  /** Time after which the slice ends (rendering one capture can take long: a 10 MB body). */
+  maxMs: number
+  /** Steps after which the slice ends even when they were quick, so turns come at a known pace too. */
+  maxSteps: number
+}
+
+/** What an export does between two turns of the event loop: about 10 ms, and at most 100 captures. */
+export const EXPORT_SLICE: SliceLimits = { maxMs: 10, maxSteps: 100 }
+
+export interface WorkSlices {
+  /** Call after each step: lets the event loop turn when the slice is used up. */
+  afterStep(): Promise<void>
+}
+
+export function workSlices(limits: SliceLimits = EXPORT_SLICE): WorkSlices {
+  let sliceStart = performance.now()
+  let steps = 0
+  return {
+    async afterStep() {
+      steps += 1
+      if (steps < limits.maxSteps && performance.now() - sliceStart < limits.maxMs) return
+      await yieldToEventLoop()
+      steps = 0
+      sliceStart = performance.now()
+    },
+  }
+}
