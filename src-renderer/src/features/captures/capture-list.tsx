@@ -221,7 +221,7 @@ export function CaptureList({
     }
     setJumpingToOldest(true)
     try {
-      const rows = await loadOldest(newest.seq, ceiling.seq)
+      const rows = await loadOldest(ceiling.seq)
       const oldest = rows.at(-1)
       if (oldest === undefined) return
       onSelect(oldest.id)

@@ -1,84 +1,62 @@
 import { describe, expect, it } from 'vitest'
 import type { CaptureSummary } from '@shared/views'
-import { capturesBetween, findOldestSeq, MAX_ROWS_PER_REQUEST, oldestRows, rowsAbove, type FetchPageBelow } from './oldest-captures'
+import { oldestRows, rowsAbove, type FetchOldestFirst } from './oldest-captures'
 
 /**
- * The API's paging contract over a list of seqs (rows with `seq < cursor`, newest first, at most
- * `limit`), counting requests and rows sent, so the tests can tell a jump from a full read.
+ * The API's oldest-first paging over a list of seqs (`listCapturePage { order: "oldest" }`: rows
+ * with `seq > cursor`, oldest first, at most `limit`), counting requests and rows sent, so the
+ * tests can tell a jump from a full read.
  */
 function listOf(seqs: number[]) {
-  const sorted = [...seqs].sort((a, b) => b - a)
+  const sorted = [...seqs].sort((a, b) => a - b)
   const stats = { requests: 0, rowsSent: 0 }
-  const fetchPage: FetchPageBelow = async (cursor, limit) => {
-    expect(limit).toBeGreaterThanOrEqual(1)
-    expect(limit).toBeLessThanOrEqual(MAX_ROWS_PER_REQUEST)
+  const fetchPage: FetchOldestFirst = async (afterSeq, limit) => {
     stats.requests++
-    const below = sorted.filter((seq) => seq < cursor)
-    const items = below.slice(0, limit).map((seq) => ({ id: `c${seq}`, seq }) as CaptureSummary)
+    const above = sorted.filter((seq) => afterSeq === undefined || seq > afterSeq)
+    const items = above.slice(0, limit).map((seq) => ({ id: `c${seq}`, seq }) as CaptureSummary)
     stats.rowsSent += items.length
-    return { items, hasMore: below.length > limit }
+    return { items, hasMore: above.length > limit }
   }
-  return { fetchPage, stats, newest: sorted[0] ?? 0 }
+  return { fetchPage, stats }
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index)
 const seqsOf = (rows: CaptureSummary[]) => rows.map((row) => row.seq)
 
 describe('reaching the oldest captures', () => {
-  it('finds the oldest of 100,000 captures in a few one-row requests', async () => {
+  it('loads the oldest rows of 100,000 in one request, newest first, without reading the rest', async () => {
     // Retention took the first 5,000; deletions left holes.
-    const list = listOf(range(5_001, 105_001).filter((seq) => seq % 7 !== 0))
-    expect(await findOldestSeq(list.fetchPage, list.newest)).toBe(5_001)
-    expect(list.stats.requests).toBeLessThan(40)
-    expect(list.stats.rowsSent).toBeLessThan(40)
-  })
-
-  it('answers null for an empty list and finds a single capture', async () => {
-    expect(await findOldestSeq(listOf([]).fetchPage, 0)).toBeNull()
-    expect(await findOldestSeq(listOf([42]).fetchPage, 42)).toBe(42)
-    expect(await findOldestSeq(listOf([1]).fetchPage, 1)).toBe(1)
-  })
-
-  it('reads every capture of a seq range, across pages when the range is wider than one', async () => {
-    const seqs = range(1, 5_000)
+    const seqs = range(5_001, 105_001).filter((seq) => seq % 7 !== 0)
     const list = listOf(seqs)
-    expect(seqsOf(await capturesBetween(list.fetchPage, 100, 400))).toEqual(range(100, 400).reverse())
+    const { rows, coveredBelowSeq } = await oldestRows(list.fetchPage, 104_700, 300)
+    expect(seqsOf(rows)).toEqual(seqs.slice(0, 300).reverse())
+    expect(coveredBelowSeq).toBe(seqs[299]! + 1)
     expect(list.stats.requests).toBe(1)
-    expect(seqsOf(await capturesBetween(list.fetchPage, 10, 4_000))).toEqual(range(10, 4_000).reverse())
-    expect(seqsOf(await capturesBetween(list.fetchPage, 4_990, 9_000))).toEqual(range(4_990, 5_000).reverse())
+    expect(list.stats.rowsSent).toBe(300)
   })
 
-  it('loads the oldest rows of a large list, newest first, without reading the rest', async () => {
-    const list = listOf(range(1, 100_001))
-    const { rows, coveredBelowSeq } = await oldestRows(list.fetchPage, list.newest, 99_700, 300)
-    expect(seqsOf(rows)).toEqual(range(1, 301).reverse())
-    expect(coveredBelowSeq).toBe(301)
-    expect(list.stats.rowsSent).toBeLessThan(400)
+  it('answers nothing for an empty list, and the whole of a short one', async () => {
+    expect(await oldestRows(listOf([]).fetchPage, 10, 300)).toEqual({ rows: [], coveredBelowSeq: 10 })
+    const short = await oldestRows(listOf([3, 5, 8]).fetchPage, 9, 300)
+    expect(seqsOf(short.rows)).toEqual([8, 5, 3])
+    expect(short.coveredBelowSeq).toBe(9)
   })
 
-  it('keeps reading wider spans when a filter leaves few matches, up to the rows already loaded', async () => {
-    // A filter matching one capture in 500.
-    const matches = range(1, 100_001).filter((seq) => seq % 500 === 3)
-    const list = listOf(matches)
-    const { rows } = await oldestRows(list.fetchPage, list.newest, 100_001, 20)
-    expect(seqsOf(rows)).toEqual(matches.slice(0, rows.length).reverse())
-    expect(rows.length).toBeGreaterThanOrEqual(20)
-    // Never past the ceiling: the rows above it are already in the list.
-    const capped = await oldestRows(list.fetchPage, list.newest, 2_000, 20)
-    expect(seqsOf(capped.rows)).toEqual([1_503, 1_003, 503, 3])
-    expect(capped.coveredBelowSeq).toBe(2_000)
-  })
-
-  it('extends upwards from the oldest rows without a hole', async () => {
+  it('extends upwards from the rows loaded without a hole, across deletions', async () => {
     const seqs = range(1, 20_000).filter((seq) => seq % 3 !== 0)
     const list = listOf(seqs)
-    const { rows } = await rowsAbove(list.fetchPage, 700, 10_000, 300)
-    expect(seqsOf(rows)).toEqual(
-      seqs
-        .filter((seq) => seq > 700 && seq < 10_000)
-        .slice(0, rows.length)
-        .reverse(),
-    )
-    expect(rows.length).toBeGreaterThanOrEqual(300)
+    const first = await oldestRows(list.fetchPage, 15_000, 300)
+    const next = await rowsAbove(list.fetchPage, first.coveredBelowSeq - 1, 15_000, 300)
+    expect(seqsOf([...next.rows, ...first.rows])).toEqual(seqs.slice(0, 600).reverse())
+  })
+
+  it('stops at the rows already loaded from the newest end, and says the two ends meet', async () => {
+    const list = listOf(range(1, 1_001))
+    const { rows, coveredBelowSeq } = await rowsAbove(list.fetchPage, 700, 751, 300)
+    expect(seqsOf(rows)).toEqual(range(701, 751).reverse())
+    expect(coveredBelowSeq).toBe(751)
+    // A narrow filter: nothing between the oldest rows and the ceiling.
+    const sparse = await rowsAbove(listOf([2, 4, 900]).fetchPage, 4, 900, 300)
+    expect(sparse).toEqual({ rows: [], coveredBelowSeq: 900 })
   })
 })

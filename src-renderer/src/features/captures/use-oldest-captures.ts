@@ -10,7 +10,7 @@ import type { CaptureFilter } from '@shared/capture-filter'
 import type { CaptureSummary } from '@shared/views'
 import { call, subscribe } from '../../api/api-client'
 import type { CaptureScope } from '../../api/query-keys'
-import { oldestRows, rowsAbove, type FetchPageBelow, type RowsRead } from './oldest-captures'
+import { oldestRows, rowsAbove, type FetchOldestFirst, type RowsRead } from './oldest-captures'
 
 /** Rows loaded at a time from the oldest end: a few screens. */
 const OLDEST_ROWS_PER_LOAD = 300
@@ -31,7 +31,7 @@ export interface OldestCaptures {
   coveredBelowSeq: number
   isLoading: boolean
   /** Loads the oldest rows (below `ceilingSeq`, the oldest row loaded from the newest end); resolves with them. */
-  loadOldest: (newestSeq: number, ceilingSeq: number) => Promise<CaptureSummary[]>
+  loadOldest: (ceilingSeq: number) => Promise<CaptureSummary[]>
   /** Loads the rows just above those loaded, up to `ceilingSeq`; resolves with how many were added. */
   loadNewer: (ceilingSeq: number) => Promise<number>
 }
@@ -47,12 +47,13 @@ export function useOldestCaptures(scope: CaptureScope, filter: CaptureFilter | u
   }, [current])
   const busy = useRef(false)
 
-  const fetchPage = useCallback<FetchPageBelow>(
-    async (cursor, limit) => {
+  const fetchPage = useCallback<FetchOldestFirst>(
+    async (afterSeq, limit) => {
       const page = await call('listCapturePage', {
         ...(scope === 'all' ? {} : { endpointId: scope }),
         ...(filter === undefined ? {} : { filter }),
-        cursor: String(cursor),
+        ...(afterSeq === undefined ? {} : { cursor: String(afterSeq) }),
+        order: 'oldest',
         limit,
       })
       return { items: page.items, hasMore: page.nextCursor !== null }
@@ -83,9 +84,9 @@ export function useOldestCaptures(scope: CaptureScope, filter: CaptureFilter | u
   )
 
   const loadOldest = useCallback(
-    (newestSeq: number, ceilingSeq: number) =>
+    (ceilingSeq: number) =>
       runLoad(
-        () => oldestRows(fetchPage, newestSeq, ceilingSeq, OLDEST_ROWS_PER_LOAD),
+        () => oldestRows(fetchPage, ceilingSeq, OLDEST_ROWS_PER_LOAD),
         (_, added) => added,
       ),
     [fetchPage, runLoad],
