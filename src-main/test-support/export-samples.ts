@@ -4,10 +4,10 @@
  * every call, for tests that compare export files byte for byte with a known-good rendering.
  */
 import { gzipSync } from 'node:zlib'
-import type { CaptureRecognition } from '../../shared/views'
-import type { ReplayRecord } from '../../shared/replay'
-import type { ExchangeCapture } from './exchange-capture'
-import type { ExportContext } from './export-file'
+import type { CaptureRecognition } from '../shared/views'
+import type { ReplayRecord } from '../shared/replay'
+import type { ExchangeCapture } from '../core/exchange/exchange-capture'
+import type { ExportContext } from '../core/exchange/export-file'
 
 /** The configured secret some samples carry (removed from every export). */
 export const SAMPLE_SECRET = 'whsec_sample_secret_1234'
