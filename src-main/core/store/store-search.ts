@@ -304,8 +304,8 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
     return matches
   }
 
-  /** The first `limit` matches in memory above `afterSeq`, oldest first, and whether a newer one exists. */
-  function pageInMemoryOldestFirst(prepared: PreparedFilter, afterSeq: number | undefined, limit: number): { slots: SlotRef[]; hasNewer: boolean } {
+  /** The first `count` matches in memory above `afterSeq`, oldest first. */
+  function firstMatchesInMemory(prepared: PreparedFilter, afterSeq: number | undefined, count: number): SlotRef[] {
     const { endpoint, codes } = prepared
     const unfiltered = Object.keys(codes).length === 0
     const slots: SlotRef[] = []
@@ -315,11 +315,11 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
         if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
         if (afterSeq !== undefined && (block.seq[slot] as number) <= afterSeq) continue
         if (!unfiltered && !table.matches(block, slot, codes)) continue
-        if (slots.length === limit) return { slots, hasNewer: true }
         slots.push({ block, slot })
+        if (slots.length === count) return slots
       }
     }
-    return { slots, hasNewer: false }
+    return slots
   }
 
   // ---- keeping the sidecars up to date ---------------------------------------------------------
@@ -378,23 +378,13 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
     async pageOldestFirst({ endpointId, afterSeq, limit, filter }) {
       const prepared = prepare(endpointId, filter)
       if (prepared === null) return { slots: [], nextAfterSeq: null }
-      let page: { slots: SlotRef[]; hasNewer: boolean } = { slots: [], hasNewer: false }
-      if (prepared.text === undefined && prepared.query === null) page = pageInMemoryOldestFirst(prepared, afterSeq, limit)
-      else {
-        const { slots } = page
-        // One more than the page tells whether a newer page exists; the scan stops there.
-        await scanMatches(
-          prepared,
-          { aboveSeq: afterSeq, oldestFirst: true },
-          (block, slot) => {
-            if (slots.length < limit) slots.push({ block, slot })
-            else page.hasNewer = true
-          },
-          limit + 1,
-        )
-      }
-      const last = page.slots.at(-1)
-      return { slots: page.slots, nextAfterSeq: page.hasNewer && last ? (last.block.seq[last.slot] as number) : null }
+      // One more than the page tells whether a newer page exists; the search stops there.
+      let found: SlotRef[] = []
+      if (prepared.text === undefined && prepared.query === null) found = firstMatchesInMemory(prepared, afterSeq, limit + 1)
+      else await scanMatches(prepared, { aboveSeq: afterSeq, oldestFirst: true }, (block, slot) => found.push({ block, slot }), limit + 1)
+      const slots = found.slice(0, limit)
+      const last = slots.at(-1)
+      return { slots, nextAfterSeq: found.length > limit && last ? (last.block.seq[last.slot] as number) : null }
     },
     async count(endpointId, filter) {
       const prepared = prepare(endpointId, filter)
