@@ -5,10 +5,10 @@
  * (the schedule). A delivery of 9,000 attempts (a monitoring ping's identical bytes every 10 s)
  * read all 9,000 records to list 500 of them.
  *
- * Memory keeps a 32-bit hash of each delivery key, so a fact may belong to another delivery: each
- * record read is confirmed by its key, and a fact whose record names another delivery (or can no
- * longer be read) is dropped and the answer worked out again. Counts include facts never read,
- * which are this delivery's unless their 32-bit hashes collide.
+ * The facts are exact (the store confirms each candidate's key, reading a record once, when a
+ * delivery's key shares its 32-bit hash with another's). A record read for the answer is still
+ * checked: a fact whose capture was deleted, or recognised again as another delivery, since the
+ * facts were gathered is dropped and the answer worked out again.
  */
 import type { DeliveryGroupInfo } from '../../shared/deliveries'
 import type { CaptureSummary, DeliveryView } from '../../shared/views'
@@ -117,7 +117,7 @@ class DeliveryAttempts {
  */
 export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSummary, request: DeliveryPageRequest = {}): Promise<DeliveryView> {
   const limit = Math.min(request.limit ?? MAX_TIMELINE_ATTEMPTS, MAX_TIMELINE_ATTEMPTS)
-  const [known = []] = store.deliveryAttemptFacts([capture])
+  const [known = []] = await store.deliveryAttemptFacts([capture])
   const attempts = new DeliveryAttempts(store, capture, known)
   for (;;) {
     const firstSuccess = await attempts.firstSuccess()
@@ -149,7 +149,7 @@ export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSum
  */
 export async function readDeliveryGroupInfos(store: DeliveryStore, captures: readonly CaptureSummary[]): Promise<Array<DeliveryGroupInfo | null>> {
   if (captures.length === 0) return []
-  const facts = store.deliveryAttemptFacts(captures)
+  const facts = await store.deliveryAttemptFacts(captures)
   const infos: Array<DeliveryGroupInfo | null> = []
   for (const [index, capture] of captures.entries()) infos.push(await groupInfoOf(new DeliveryAttempts(store, capture, facts[index] ?? [])))
   return infos

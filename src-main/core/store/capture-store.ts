@@ -25,9 +25,10 @@ import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type 
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
 import { startHeapRelease } from './heap-release'
 import { Segment } from './capture-segments'
-import { FLAG_RECOGNIZED_AGAIN, FLAG_REFUSED, hashDeliveryKey, SEGMENT_MAX_CAPTURES } from './capture-table'
+import { FLAG_RECOGNIZED_AGAIN, FLAG_REFUSED, hashDeliveryKey, SEGMENT_MAX_CAPTURES, type SegmentBlock, type SlotRef } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
 import type { DeletedCaptures } from './deleted-captures'
+import { DeliveryKeyMemory } from './delivery-key-memory'
 import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
 import { MAX_OPEN_LOGS, OpenLogs } from './open-logs'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
@@ -130,12 +131,13 @@ export interface CaptureStore {
   /** Every stored attempt of one delivery (`CaptureSummary.deliveryKey`), oldest first. */
   deliveryAttempts(deliveryKey: string): Promise<CaptureSummary[]>
   /**
-   * The attempts of each delivery (on its endpoint) as memory knows them, oldest first, reading no
-   * record, so a delivery's page costs only the records it shows; one pass over memory for all the
-   * deliveries asked (a grouped page asks for its rows together). Memory keeps a 32-bit hash of
-   * each key: a fact may belong to another delivery (its record, once read, says so).
+   * The attempts of each delivery (on its endpoint), oldest first, with what memory knows of them,
+   * so a delivery's page costs only the records it shows; one pass over memory for all the
+   * deliveries asked (a grouped page asks for its rows together). Exact: memory keeps a 32-bit
+   * hash of each key, and a capture under an asked hash whose key is not known yet has its record
+   * read once (its key is remembered), so another delivery sharing the hash is never counted.
    */
-  deliveryAttemptFacts(deliveries: ReadonlyArray<{ deliveryKey: string; endpointId: string }>): DeliveryAttemptFact[][]
+  deliveryAttemptFacts(deliveries: ReadonlyArray<{ deliveryKey: string; endpointId: string }>): Promise<DeliveryAttemptFact[][]>
   /** Ids of an endpoint's captures (or all) matching the filter (`text` and `query` included), oldest first. */
   ids(endpointId?: string, filter?: CaptureFilter): Promise<string[]>
   /** The full record, annotations included (throws `DamagedCaptureError` when it cannot be read). */
@@ -247,6 +249,24 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     nextSegmentNumber,
   })
   const reader = createCaptureReader({ index, segments, recognitions })
+  /** The delivery keys of the captures read for `deliveryAttemptFacts` (the index has only their hashes). */
+  const deliveryKeys = new DeliveryKeyMemory()
+
+  /** Reads the records of slots whose delivery key is not known yet, a batch at a time, and remembers their keys. */
+  async function confirmDeliveryKeys(slots: readonly SlotRef[]): Promise<void> {
+    const unread = new Map<string, SlotRef>()
+    for (const { block, slot } of slots) unread.set(`${block.number}:${slot}`, { block, slot })
+    const pending = [...unread.values()]
+    for (let start = 0; start < pending.length; start += DELIVERY_READ_BATCH) {
+      const batch = pending.slice(start, start + DELIVERY_READ_BATCH).filter(({ block, slot }) => block.isLive(slot) && segments.has(block.number))
+      const read = await reader.summariesOf(batch)
+      batch.forEach(({ block, slot }, index) => {
+        const key = (read[index] as CaptureSummary).deliveryKey
+        // An unreadable record names no delivery (it is left out, and read again next time).
+        if (block.isLive(slot) && !key.startsWith('damaged:')) deliveryKeys.remember(block, slot, key)
+      })
+    }
+  }
   const snapshots = backfillSnapshots(withoutSnapshot, (segment) => segment !== writer.current && segments.has(segment.number))
   // What a flood of captures, a search or a clear left in V8's heap goes back once the app is quiet.
   const heapRelease = startHeapRelease()
@@ -307,8 +327,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       }
       return attempts
     },
-    deliveryAttemptFacts(deliveries) {
-      const found: DeliveryAttemptFact[][] = deliveries.map(() => [])
+    async deliveryAttemptFacts(deliveries) {
       /** Each hash asked for: which deliveries (by index) want it, on which endpoint (the table's code). */
       const wanted = new Map<number, Array<{ delivery: number; endpoint: number }>>()
       deliveries.forEach(({ deliveryKey, endpointId }, delivery) => {
@@ -320,25 +339,32 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
           wanted.set(hash, askers)
         }
       })
-      if (wanted.size === 0) return found
-      // Blocks by segment number, slots in order: oldest first.
-      for (const block of table.blocks) {
-        for (let slot = 0; slot < block.length; slot++) {
-          const askers = wanted.get(block.deliveryHash[slot] as number)
-          if (askers === undefined || !block.isLive(slot)) continue
-          for (const { delivery, endpoint } of askers) {
-            if (block.endpoint[slot] !== endpoint) continue
-            const status = block.answerStatus[slot] as number
-            ;(found[delivery] as DeliveryAttemptFact[]).push({
-              id: table.idOf(block, slot),
-              seq: block.seq[slot] as number,
-              receivedAtMs: block.receivedAtMs[slot] as number,
-              answerStatus: status === 0 ? null : status,
-              outcome: (block.flags[slot] as number) & FLAG_REFUSED ? 'refused' : 'captured',
-              provider: table.providerOf(block, slot),
-            })
+      /** Slots indexed under an asked hash, oldest first (blocks by segment number, slots in order), with who asked. */
+      const candidates: Array<{ block: SegmentBlock; slot: number; delivery: number }> = []
+      if (wanted.size > 0) {
+        for (const block of table.blocks) {
+          for (let slot = 0; slot < block.length; slot++) {
+            const askers = wanted.get(block.deliveryHash[slot] as number)
+            if (askers === undefined || !block.isLive(slot)) continue
+            for (const { delivery, endpoint } of askers) if (block.endpoint[slot] === endpoint) candidates.push({ block, slot, delivery })
           }
         }
+      }
+      // A hash match is a candidate until its key is known (another delivery's key may share the
+      // hash): the records of those never read are read once, and their keys remembered.
+      await confirmDeliveryKeys(candidates.filter(({ block, slot }) => deliveryKeys.keyOf(block, slot) === undefined))
+      const found: DeliveryAttemptFact[][] = deliveries.map(() => [])
+      for (const { block, slot, delivery } of candidates) {
+        if (!block.isLive(slot) || deliveryKeys.keyOf(block, slot) !== (deliveries[delivery] as { deliveryKey: string }).deliveryKey) continue
+        const status = block.answerStatus[slot] as number
+        ;(found[delivery] as DeliveryAttemptFact[]).push({
+          id: table.idOf(block, slot),
+          seq: block.seq[slot] as number,
+          receivedAtMs: block.receivedAtMs[slot] as number,
+          answerStatus: status === 0 ? null : status,
+          outcome: (block.flags[slot] as number) & FLAG_REFUSED ? 'refused' : 'captured',
+          provider: table.providerOf(block, slot),
+        })
       }
       return found
     },
@@ -377,6 +403,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
             table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
             recognitions.remember(block.number, slot, recognition)
             table.setRecognized(block, slot, fields.provider, fields.verdict)
+            // Its delivery key may have changed with the recognition: read again when asked.
+            deliveryKeys.forget(block, slot)
             block.deliveryHash[slot] = fields.deliveryHash
           },
         })
