@@ -162,6 +162,8 @@ export interface DeliveryView {
   timeline: DeliveryAttemptInfo[]
   /** Attempts stored for this delivery; more than `attempts.length` when older ones are on other pages. */
   totalAttempts: number
+  /** The capture asked about (`getDelivery`'s `captureId`), numbered within the whole delivery, whichever page is listed. */
+  askedAttempt: DeliveryAttemptInfo
   /** Pass as `cursor` to get the attempts before this page; `null` when this page starts at the first attempt. */
   nextCursor: string | null
   /** The provider's retry policy, `null` when no public policy is known. */

@@ -98,9 +98,15 @@ describe('getDelivery on a delivery of hundreds of attempts', () => {
     // The asked capture, the first 2xx and the first recognised attempt are read besides the page:
     // a few, not the other 220.
     expect(reads()).toBeLessThanOrEqual(MAX_TIMELINE_ATTEMPTS + 3)
-    const reference = buildDeliveryView(latest.deliveryKey, await everyAttemptOf(store, latest.deliveryKey))
+    const reference = buildDeliveryView(latest.deliveryKey, await everyAttemptOf(store, latest.deliveryKey), ids[0])
     expect(latest).toEqual(reference)
     expect(latest.totalAttempts).toBe(total)
+    // The capture asked about is attempt 1, on no page listed: still numbered (the detail's "Attempt 1 of 720").
+    expect(latest.timeline.some((row) => row.captureId === ids[0])).toBe(false)
+    expect(latest.askedAttempt).toMatchObject({ captureId: ids[0], attempt: 1, sincePreviousMs: null, afterSuccess: false })
+    const askedLater = await procedures.getDelivery({ captureId: ids[200]! })
+    expect(askedLater.askedAttempt).toMatchObject({ captureId: ids[200], attempt: 201, afterSuccess: true })
+    expect(askedLater.timeline).toEqual(latest.timeline)
     expect(latest.timeline[0]).toMatchObject({ attempt: 221, afterSuccess: true })
     expect(latest.nextCursor).toBe(String(latest.attempts[0]!.seq))
 
@@ -126,6 +132,7 @@ describe('getDelivery on a delivery of hundreds of attempts', () => {
       arrivals: all.map((each) => ({ id: each.id, receivedAtMs: Date.parse(each.receivedAt) })),
       listed: all,
       start: 0,
+      asked: { record: all[0]!, index: 0 },
       firstSuccess: all.findIndex(answeredWith2xx),
       schedule: scheduleOf(all),
       nextCursor: null,

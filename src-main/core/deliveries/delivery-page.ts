@@ -135,6 +135,8 @@ export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSum
       arrivals: facts,
       listed,
       start,
+      // Numbered among every attempt, on whichever page it is: the detail's "Attempt 3 of 9,000".
+      asked: { record: capture, index: facts.findIndex((fact) => fact.id === capture.id) },
       firstSuccess,
       schedule: recognised === undefined ? null : scheduleOf([recognised]),
       nextCursor: start > 0 ? String((facts[start] as DeliveryAttemptFact).seq) : null,

@@ -40,6 +40,8 @@ export interface DeliveryPageInput {
   /** The records of the listed attempts: `arrivals[start]` onwards, in order. */
   listed: readonly CaptureSummary[]
   start: number
+  /** The capture asked about and its index in `arrivals` (listed or not). */
+  asked: { record: CaptureSummary; index: number }
   /** Index in `arrivals` of the first attempt answered with a 2xx, `-1` when none was. */
   firstSuccess: number
   schedule: RetrySchedule | null
@@ -57,8 +59,7 @@ export function buildDeliveryPage(input: DeliveryPageInput): DeliveryView {
   const times = arrivals.map((arrival) => arrival.receivedAtMs)
   const expected = schedule ? expectedAttemptTimes(schedule, times) : []
   const first = times[0] as number
-  const timeline = listed.map((attempt, offset): DeliveryAttemptInfo => {
-    const index = start + offset
+  const infoOf = (attempt: CaptureSummary, index: number): DeliveryAttemptInfo => {
     const arrival = times[index] as number
     const expectedAt = expected[index] ?? null
     return {
@@ -72,14 +73,15 @@ export function buildDeliveryPage(input: DeliveryPageInput): DeliveryView {
       afterSuccess: firstSuccess !== -1 && index > firstSuccess,
       expectedAt: expectedAt === null ? null : new Date(expectedAt).toISOString(),
     }
-  })
+  }
   const next = expected[arrivals.length] ?? null
   return {
     deliveryKey: input.deliveryKey,
     groupedBy: describeDeliveryKey(input.deliveryKey),
     attempts: [...listed],
-    timeline,
+    timeline: listed.map((attempt, offset) => infoOf(attempt, start + offset)),
     totalAttempts: arrivals.length,
+    askedAttempt: infoOf(input.asked.record, input.asked.index),
     schedule,
     nextExpected: firstSuccess !== -1 || next === null ? null : { attempt: arrivals.length + 1, at: new Date(next).toISOString() },
     nextCursor: input.nextCursor,
@@ -89,15 +91,18 @@ export function buildDeliveryPage(input: DeliveryPageInput): DeliveryView {
 /**
  * Builds the view from every stored attempt of one delivery, oldest first, listing the latest
  * `MAX_TIMELINE_ATTEMPTS`: the duplicate flags still see the earliest 2xx. (What `getDelivery`
- * answers page by page without reading every attempt; tests compare the two.)
+ * answers page by page without reading every attempt; tests compare the two.) `askedId`: the
+ * capture asked about (the latest attempt when not given).
  */
-export function buildDeliveryView(deliveryKey: string, allAttempts: readonly CaptureSummary[]): DeliveryView {
+export function buildDeliveryView(deliveryKey: string, allAttempts: readonly CaptureSummary[], askedId?: string): DeliveryView {
   const start = Math.max(0, allAttempts.length - MAX_TIMELINE_ATTEMPTS)
+  const askedIndex = askedId === undefined ? allAttempts.length - 1 : allAttempts.findIndex((attempt) => attempt.id === askedId)
   return buildDeliveryPage({
     deliveryKey,
     arrivals: allAttempts.map((attempt) => ({ id: attempt.id, receivedAtMs: Date.parse(attempt.receivedAt) })),
     listed: allAttempts.slice(start),
     start,
+    asked: { record: allAttempts[askedIndex] as CaptureSummary, index: askedIndex },
     firstSuccess: allAttempts.findIndex(answeredWith2xx),
     schedule: scheduleOf(allAttempts),
     nextCursor: start > 0 ? String((allAttempts[start] as CaptureSummary).seq) : null,

@@ -12,7 +12,8 @@ export function DeliveryFacts({ captureId }: { captureId: string }) {
   const { data } = useDelivery(captureId)
   const [isOpen, setIsOpen] = useState(false)
   if (!data) return null
-  const row = data.timeline.find((entry) => entry.captureId === captureId)
+  // Numbered by the core within the whole delivery, even when it is not on the latest page.
+  const row = data.askedAttempt
   return (
     <>
       <dt>Delivery</dt>
@@ -21,8 +22,8 @@ export function DeliveryFacts({ captureId }: { captureId: string }) {
           <span className="muted">The only attempt so far</span>
         ) : (
           <>
-            Attempt {row ? formatCount(row.attempt) : '?'} of {formatCount(data.totalAttempts)}
-            {row?.afterSuccess && <span className="tag delivery-tag-warn">after a 2xx</span>}
+            Attempt {formatCount(row.attempt)} of {formatCount(data.totalAttempts)}
+            {row.afterSuccess && <span className="tag delivery-tag-warn">after a 2xx</span>}
           </>
         )}
         {' · '}
