@@ -188,9 +188,9 @@ describe('capture store recovery', () => {
         unsynced.set(path, [])
         return handle
       },
-      writev(fd, buffers, position) {
+      async writev(fd, buffers, position) {
         if (poweredOff) throw off
-        const written = logFileIo.writev(fd, buffers, position)
+        const written = await logFileIo.writev(fd, buffers, position)
         unsynced.get(paths.get(fd) as string)?.push({ write: ++writes, position, length: written })
         return written
       },

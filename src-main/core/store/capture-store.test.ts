@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setTimeout } from 'node:timers/promises'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
@@ -164,6 +165,54 @@ describe('capture store', () => {
     failing = false
     await store.close()
     expect((await open()).count()).toBe(1)
+  })
+
+  test('gives a failed write’s space back only after a later batch’s write still running has landed', async ({ openStore: open }) => {
+    // Writes run in the thread pool, so a batch can be written while the one before it is still
+    // writing. When the earlier one fails, the later one fails with it; its bytes must not land
+    // over the frames written into the space given back.
+    const gates: Array<{ release: () => void; fail: boolean }> = []
+    let holding = 0
+    const store = await open({
+      durability: 'sync',
+      io: {
+        ...logFileIo,
+        async writev(fd, buffers, position) {
+          if (holding > 0) {
+            holding--
+            const gate = { release: () => undefined, fail: gates.length === 0 }
+            const released = new Promise<void>((resolve) => (gate.release = resolve))
+            gates.push(gate)
+            await released
+            if (gate.fail) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' })
+          }
+          return logFileIo.writev(fd, buffers, position)
+        },
+      },
+    })
+    const body = (text: string) => Buffer.from(text.repeat(50))
+    await store.append(newCapture('e1', body('a')), body('a'))
+    holding = 2
+    const failing = store.append(newCapture('e1', body('b')), body('b'))
+    await expect.poll(() => gates.length).toBe(1)
+    // The next batch is written once the first has been running for a while.
+    const later = store.append(newCapture('e1', body('c')), body('c'))
+    await expect.poll(() => gates.length).toBe(2)
+    const outcomes = Promise.allSettled([failing, later])
+    gates[0]!.release()
+    // Time for the failure to be handled, and for a capture arriving meanwhile to be written
+    // (into the space given back), while the later batch's write is still running.
+    await setTimeout(50)
+    const next = store.append(newCapture('e1', body('d')), body('d'))
+    await setTimeout(50)
+    gates[1]!.release()
+    expect((await outcomes).map((outcome) => outcome.status)).toEqual(['rejected', 'rejected'])
+    const stored = await next
+    expect((await store.readBody(stored.id)).equals(body('d'))).toBe(true)
+    await store.close()
+    const reopened = await open()
+    expect(reopened.count()).toBe(2)
+    expect((await reopened.readBody(stored.id)).equals(body('d'))).toBe(true)
   })
 
   test('recovers once the disk has room again, even when a new segment could not be created', async ({ openStore: open }) => {

@@ -1,17 +1,18 @@
 /**
  * The capture path: a pipelined group commit. Captures parsed in the same turn of the event loop
- * share one positional write of their frames and, with `sync` durability, one `fdatasync` (off
- * the event loop); each capture's promise resolves only after that, so the receiver answers a
- * request only once it would survive a kill -9 (`flush`) or a power loss (`sync`).
+ * share one positional write of their frames and, with `sync` durability, one `fdatasync`, both in
+ * libuv's thread pool, off the event loop; each capture's promise resolves only after that, so the
+ * receiver answers a request only once it would survive a kill -9 (`flush`) or a power loss
+ * (`sync`).
  *
- * Pipelined when the disk is slow: once the running sync has taken `OVERLAP_SYNC_AFTER_MS`, the
- * next batch is written and its `fdatasync` started without waiting for it (up to
- * `MAX_SYNCS_IN_FLIGHT`). The disk serves concurrent flushes together, so on a busy disk a capture
- * waits for its own sync instead of the one before it and then its own; on a quick one, batches
- * wait and grow, since every sync costs CPU. Batches still finish in the order they were written: a
- * capture enters the index only once it and every capture before it are durable, and when a sync
- * fails, every batch written after the failed one fails with it (their frames lie after its
- * frames, whose space is given back).
+ * Pipelined when the disk is slow: once the running batch's I/O has taken `OVERLAP_SYNC_AFTER_MS`,
+ * the next batch is written and synced without waiting for it (up to `MAX_SYNCS_IN_FLIGHT`). The
+ * disk serves concurrent flushes together, so on a busy disk a capture waits for its own sync
+ * instead of the one before it and then its own; on a quick one, batches wait and grow, since every
+ * write and sync costs CPU. Batches still finish in the order they were written: a capture enters
+ * the index only once it and every capture before it are durable, and when a write or sync fails,
+ * every batch written after the failed one fails with it (their frames lie after its frames, whose
+ * space is given back once no write of them is still running).
  *
  * Segments roll over here: the next one is prepared ahead, so a full segment never makes a
  * capture wait for file creation.
@@ -26,14 +27,14 @@ import type { LoggedCapture, StoredCapture } from './persisted-schema'
 import type { RenderedIndex } from './table-snapshot'
 
 /**
- * How many batches may wait for their `fdatasync` at once. libuv's thread pool has four threads;
- * one stays free for index writes and the API's reads.
+ * How many batches may wait for their write and `fdatasync` at once. libuv's thread pool has four
+ * threads; one stays free for index writes and the API's reads.
  */
 export const MAX_SYNCS_IN_FLIGHT = 3
 /**
- * A sync running longer than this lets the next batch start its own. Each sync costs CPU (about
- * 0.2 ms in the kernel here), so while the disk is quick a batch waits for the running sync and
- * grows (the fewest syncs per capture); once a sync is slow (a busy disk), waiting for it would
+ * A batch's I/O running longer than this lets the next batch start its own. Each sync costs CPU
+ * (about 0.2 ms in the kernel here), so while the disk is quick a batch waits for the running one
+ * and grows (the fewest syncs per capture); once a sync is slow (a busy disk), waiting for it would
  * only add its time to the next batch's.
  */
 export const OVERLAP_SYNC_AFTER_MS = 2
@@ -92,9 +93,10 @@ interface Batch {
   firstOffset: Map<Segment, number>
   /** Slots the batch holds in each segment until its captures enter the table. */
   slots: Map<Segment, number>
-  outcome: { state: 'syncing' } | { state: 'durable' } | { state: 'failed'; error: unknown }
-  /** When its sync started (`performance.now()`). */
-  syncStartedAt: number
+  /** `writing`: its write (and, with `sync`, its fdatasync) is still running in the thread pool. */
+  outcome: { state: 'writing' } | { state: 'durable' } | { state: 'failed'; error: unknown }
+  /** When its I/O started (`performance.now()`). */
+  ioStartedAt: number
 }
 
 export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
@@ -130,10 +132,10 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
     })
   }
 
-  /** Writes batches as they come and finishes them in order as their syncs complete; the only code that moves offsets. */
+  /** Writes batches as they come and finishes them in order as their I/O completes; the only code that moves offsets. */
   async function pump(): Promise<void> {
     for (;;) {
-      finishDurable()
+      await finishDurable()
       const overlapIn = pending.length > 0 ? msUntilWritable() : Number.POSITIVE_INFINITY
       if (overlapIn <= 0) {
         const items = pending
@@ -142,19 +144,20 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
         continue
       }
       if (pending.length === 0 && written.length === 0) return
-      // Woken by a sync completing, new captures, or the running sync becoming slow enough to overlap.
+      // Woken by a batch's I/O completing, new captures, or the running I/O becoming slow enough to overlap.
       const slow = Number.isFinite(overlapIn) ? setTimeout(notify, Math.ceil(overlapIn)) : undefined
       await new Promise<void>((resolve) => (wake = resolve))
       clearTimeout(slow)
     }
   }
 
-  /** How long until the next batch may be written: 0 now, else when the oldest running sync gets slow (or never, at the limit). */
+  /** How long until the next batch may be written: 0 now, else when the oldest running batch gets slow (or never, at the limit). */
   function msUntilWritable(): number {
     const oldest = written[0]
     if (oldest === undefined) return 0
-    if (written.length >= MAX_SYNCS_IN_FLIGHT) return Number.POSITIVE_INFINITY
-    return oldest.syncStartedAt + OVERLAP_SYNC_AFTER_MS - performance.now()
+    // A failed batch fails every later one: nothing more is written until its space is given back.
+    if (written.length >= MAX_SYNCS_IN_FLIGHT || written.some((batch) => batch.outcome.state === 'failed')) return Number.POSITIVE_INFINITY
+    return oldest.ioStartedAt + OVERLAP_SYNC_AFTER_MS - performance.now()
   }
 
   const slotsUsed = (segment: Segment): number => table.block(segment.number).length + (reserved.get(segment) ?? 0)
@@ -186,9 +189,9 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
     spare = preparing
   }
 
-  /** Places and writes a batch's frames, then starts its sync; on a failed write, nothing of it is kept. */
+  /** Places a batch's frames and starts writing (and, with `sync`, syncing) them; on a failed placement, nothing of it is kept. */
   async function write(items: Pending[]): Promise<void> {
-    const batch: Batch = { placed: [], firstOffset: new Map(), slots: new Map(), outcome: { state: 'syncing' }, syncStartedAt: 0 }
+    const batch: Batch = { placed: [], firstOffset: new Map(), slots: new Map(), outcome: { state: 'writing' }, ioStartedAt: 0 }
     const bySegment = new Map<Segment, EncodedFrame[]>()
     try {
       for (const item of items) {
@@ -205,23 +208,24 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
         reserved.set(segment, (reserved.get(segment) ?? 0) + 1)
         batch.placed.push({ item, segment, logged, frame })
       }
-      for (const [segment, frames] of bySegment) segment.writeFrames(frames)
     } catch (error: unknown) {
-      // The batch's senders are told to retry, and its space is reused (no later batch was written yet).
-      for (const [segment, offset] of batch.firstOffset) segment.unreserve(offset)
+      // Nothing of the batch was written yet: its senders are told to retry, and its space is reused.
+      await Promise.all([...batch.firstOffset].map(([segment, offset]) => segment.unreserve(offset)))
       release(batch)
       for (const item of items) item.reject(error)
       retireFinished()
       return
     }
     written.push(batch)
-    if (deps.durability() !== 'sync') {
-      batch.outcome = { state: 'durable' }
-      return
-    }
-    // One fdatasync per segment written (almost always one), in the thread pool.
-    batch.syncStartedAt = performance.now()
-    Promise.all([...bySegment.keys()].map((segment) => segment.sync())).then(
+    batch.ioStartedAt = performance.now()
+    const sync = deps.durability() === 'sync'
+    // One write and, with `sync`, one fdatasync per segment written (almost always one), in the thread pool.
+    Promise.all(
+      [...bySegment].map(async ([segment, frames]) => {
+        await segment.writeFrames(frames)
+        if (sync) await segment.sync()
+      }),
+    ).then(
       () => {
         batch.outcome = { state: 'durable' }
         notify()
@@ -234,12 +238,14 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
   }
 
   /** Finishes written batches from the first, as far as they are durable. */
-  function finishDurable(): void {
+  async function finishDurable(): Promise<void> {
     while (written.length > 0) {
       const first = written[0] as Batch
-      if (first.outcome.state === 'syncing') return
+      if (first.outcome.state === 'writing') return
       if (first.outcome.state === 'failed') {
-        failWritten(first.outcome.error)
+        // The space is given back only once no later batch's write can still land in it.
+        if (written.some((batch) => batch.outcome.state === 'writing')) return
+        await failWritten(first.outcome.error)
         return
       }
       written.shift()
@@ -259,12 +265,12 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
     retireFinished()
   }
 
-  /** A sync failed: that batch and every one written after it (their frames lie after its frames) fail. */
-  function failWritten(error: unknown): void {
+  /** A write or sync failed: that batch and every one written after it (their frames lie after its frames) fail. */
+  async function failWritten(error: unknown): Promise<void> {
     const failed = written.splice(0)
     const giveBackFrom = new Map<Segment, number>()
     for (const batch of failed) for (const [segment, offset] of batch.firstOffset) if (!giveBackFrom.has(segment)) giveBackFrom.set(segment, offset)
-    for (const [segment, offset] of giveBackFrom) segment.unreserve(offset)
+    await Promise.all([...giveBackFrom].map(([segment, offset]) => segment.unreserve(offset)))
     for (const batch of failed) {
       release(batch)
       for (const { item } of batch.placed) item.reject(error)

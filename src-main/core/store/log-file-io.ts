@@ -2,7 +2,7 @@
  * How capture logs reach the disk: the durability modes, and the file operations segments use
  * (injected, so tests can make the disk fail, write short or lose power).
  */
-import { constants, writevSync } from 'node:fs'
+import { constants, writev } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { PRIVATE_FILE_MODE } from './private-files'
 
@@ -18,8 +18,8 @@ export type Durability = 'sync' | 'flush'
 /** How segment logs are opened, written and synced; injected so tests can make the disk fail or lose power. */
 export interface LogFileIo {
   open(path: string): Promise<FileHandle>
-  /** Like `fs.writevSync`: writes at `position`, returns the bytes written. */
-  writev(fd: number, buffers: Buffer[], position: number): number
+  /** `fs.writev` in the thread pool: writes at `position`, resolves the bytes written. */
+  writev(fd: number, buffers: Buffer[], position: number): Promise<number>
   /** `fdatasync` in the thread pool. */
   datasync(handle: FileHandle): Promise<void>
   /** Replaces an index document whole (atomically and durably); tests make it fail like a read-only folder. */
@@ -28,17 +28,18 @@ export interface LogFileIo {
 
 export const logFileIo: LogFileIo = {
   open: (path) => open(path, constants.O_RDWR | constants.O_CREAT, PRIVATE_FILE_MODE),
-  writev: (fd, buffers, position) => writevSync(fd, buffers, position),
+  writev: (fd, buffers, position) =>
+    new Promise((resolve, reject) => writev(fd, buffers, position, (error, written) => (error ? reject(error) : resolve(written)))),
   datasync: (handle) => handle.datasync(),
 }
 
 /** Writes every byte, continuing after a short write. */
-export function writeAll(io: LogFileIo, fd: number, buffers: Buffer[], position: number): void {
+export async function writeAll(io: LogFileIo, fd: number, buffers: Buffer[], position: number): Promise<void> {
   let pending = buffers
   let at = position
   for (;;) {
     const total = pending.reduce((sum, buffer) => sum + buffer.length, 0)
-    const written = io.writev(fd, pending, at)
+    const written = await io.writev(fd, pending, at)
     if (written >= total) return
     at += written
     let skip = written
