@@ -8,9 +8,9 @@
 import type { CaptureDetail } from '@shared/views'
 import type { ApiError, Result } from '@shared/errors'
 import type { LosslessJsonResult } from '@shared/lossless-json'
-import { headerValue } from '@shared/http-message'
-import type { JsonParseJob, PreparedBody } from '../lib/prepared-body'
-import type { BodyRole, BodySource, CaptureDetailMessage, CaptureDetailRequest } from './capture-detail.worker'
+import { contentCodingsOf } from '../lib/content-coding'
+import { bodySourceOf, type JsonParseJob, type PreparedBody } from '../lib/prepared-body'
+import type { BodyRole, CaptureDetailMessage, CaptureDetailRequest } from './capture-detail.worker'
 import { ApiCallError } from './http-invoke'
 
 export type CaptureBodies = Record<BodyRole, PreparedBody>
@@ -61,9 +61,11 @@ export async function fetchCaptureInWorker(
 
 /** A capture that came over IPC: its bodies, when large, are decoded in the worker before it is shown. */
 export async function prepareBodiesInWorker(detail: CaptureDetail, signal?: AbortSignal): Promise<CaptureDetail> {
-  const request: BodySource = { base64: detail.request.bodyBase64, contentType: headerValue(detail.request.headers, 'content-type') ?? null }
-  const response: BodySource = { base64: detail.responseBodyBase64, contentType: headerValue(detail.response.headers, 'content-type') ?? null }
-  if (request.base64.length + response.base64.length <= DECODE_IN_PLACE_MAX_BASE64_CHARS) return detail
+  const request = bodySourceOf(detail.request.bodyBase64, detail.request.headers)
+  const response = bodySourceOf(detail.responseBodyBase64, detail.response.headers)
+  // A compressed body goes to the worker whatever its size: a few KB of gzip can inflate to megabytes.
+  const isCompressed = contentCodingsOf(request.contentEncoding).length > 0 || contentCodingsOf(response.contentEncoding).length > 0
+  if (!isCompressed && request.base64.length + response.base64.length <= DECODE_IN_PLACE_MAX_BASE64_CHARS) return detail
   try {
     const loaded = await runWorker({ kind: 'decode', request, response, isIntact: detail.damage === null }, signal)
     if (loaded.ok) keepPreparedBodies(detail, loaded.bodies)
@@ -131,7 +133,7 @@ function runWorker(request: CaptureDetailRequest, signal?: AbortSignal): Promise
           return
         case 'text': {
           const bodyOf = (role: BodyRole): PreparedBody => {
-            const prepared = { bytes: message.bytes[role], ...message.text[role] }
+            const prepared = { bytes: message.bytes[role], content: message.content[role], ...message.text[role] }
             if (!message.parsesJson[role]) return { ...prepared, json: null }
             const parse = pendingParse(() => {
               parses.delete(role)

@@ -9,11 +9,11 @@
  */
 import type { CaptureDetail } from '@shared/views'
 import { errorMessage, type ApiError } from '@shared/errors'
-import { headerValue } from '@shared/http-message'
 import type { LosslessJsonResult } from '@shared/lossless-json'
 import { base64ToBytes } from '../lib/bytes'
+import { decodeContentCoding, type ContentDecoding } from '../lib/content-coding'
 import { parseForJsonView, transferableParse } from '../lib/json-view-parse'
-import { isJsonParsedInWorker, readBodyText, type BodyText } from '../lib/prepared-body'
+import { bodySourceOf, contentBytes, isJsonParsedInWorker, readBodyText, type BodySource, type BodyText } from '../lib/prepared-body'
 import { ApiCallError, invokeOverHttp, type ClientErrorCode } from './http-invoke'
 
 /**
@@ -23,11 +23,7 @@ import { ApiCallError, invokeOverHttp, type ClientErrorCode } from './http-invok
  */
 const BASE64_PIECE_CHARS = 1 << 20
 
-/** A body as the core sends it, and how it is declared. */
-export interface BodySource {
-  base64: string
-  contentType: string | null
-}
+export type { BodySource }
 
 export type CaptureDetailRequest =
   /** Headless: call `getCapture` from here, so the UI thread never holds the envelope's JSON text. */
@@ -48,8 +44,17 @@ export type CaptureDetailMessage =
   | { kind: 'capture'; detail: CaptureDetail }
   /** The next piece of a body's base64, in order. */
   | { kind: 'base64-piece'; body: BodyRole; piece: string }
-  /** The bodies' bytes (transferred, not copied) and texts: the capture is complete. `parsesJson`: a `json` follows for that body. */
-  | { kind: 'text'; bytes: Record<BodyRole, Uint8Array>; text: Record<BodyRole, BodyText>; parsesJson: Record<BodyRole, boolean> }
+  /**
+   * The bodies' bytes, their content decompressed (both transferred, not copied) and their texts:
+   * the capture is complete. `parsesJson`: a `json` follows for that body.
+   */
+  | {
+      kind: 'text'
+      bytes: Record<BodyRole, Uint8Array>
+      content: Record<BodyRole, ContentDecoding>
+      text: Record<BodyRole, BodyText>
+      parsesJson: Record<BodyRole, boolean>
+    }
   | { kind: 'json'; body: BodyRole; result: LosslessJsonResult }
 
 interface WorkerScope {
@@ -74,8 +79,8 @@ async function load(request: CaptureDetailRequest): Promise<void> {
     const detail = await fetchCapture(request.authorization, request.id)
     if (detail === null) return
     sources = {
-      request: { base64: detail.request.bodyBase64, contentType: headerValue(detail.request.headers, 'content-type') ?? null },
-      response: { base64: detail.responseBodyBase64, contentType: headerValue(detail.response.headers, 'content-type') ?? null },
+      request: bodySourceOf(detail.request.bodyBase64, detail.request.headers),
+      response: bodySourceOf(detail.responseBodyBase64, detail.response.headers),
     }
     isIntact = detail.damage === null
     // Sent before decoding, so the UI thread receives the pieces while this thread decodes.
@@ -92,12 +97,21 @@ async function load(request: CaptureDetailRequest): Promise<void> {
   }
 
   const bytes = { request: base64ToBytes(sources.request.base64), response: base64ToBytes(sources.response.base64) }
-  const texts = { request: readBodyText(bytes.request, sources.request.contentType), response: readBodyText(bytes.response, sources.response.contentType) }
-  const parsesJson = {
-    request: isIntact && isJsonParsedInWorker(bytes.request, sources.request.contentType, texts.request.decoded),
-    response: isIntact && isJsonParsedInWorker(bytes.response, sources.response.contentType, texts.response.decoded),
+  const content = {
+    request: await decodeContentCoding(bytes.request, sources.request.contentEncoding),
+    response: await decodeContentCoding(bytes.response, sources.response.contentEncoding),
   }
-  scope.postMessage({ kind: 'text', bytes, text: texts, parsesJson }, [bytes.request.buffer, bytes.response.buffer])
+  const readable = { request: contentBytes(bytes.request, content.request), response: contentBytes(bytes.response, content.response) }
+  const texts = {
+    request: readBodyText(readable.request, sources.request.contentType),
+    response: readBodyText(readable.response, sources.response.contentType),
+  }
+  const parsesJson = {
+    request: isIntact && isJsonParsedInWorker(readable.request, sources.request.contentType, texts.request.decoded),
+    response: isIntact && isJsonParsedInWorker(readable.response, sources.response.contentType, texts.response.decoded),
+  }
+  const transfer = new Set([bytes.request.buffer, bytes.response.buffer, readable.request.buffer, readable.response.buffer])
+  scope.postMessage({ kind: 'text', bytes, content, text: texts, parsesJson }, [...transfer])
   for (const role of ROLES) {
     const text = texts[role].decoded.text
     if (!parsesJson[role] || text === null) continue

@@ -13,6 +13,11 @@ describe('body file names', () => {
     expect(bodyFileExtension('image/png', false, false)).toBe('png')
   })
 
+  it('names the exact bytes of a compressed body as what they are: JSON under gzip is .json.gz', () => {
+    expect(bodyFileExtension('application/json', true, true, { kind: 'decoded', codings: ['gzip'], bytes: new Uint8Array(0) })).toBe('json.gz')
+    expect(bodyFileExtension('text/plain', false, false, { kind: 'failed', codings: ['deflate', 'br'], reason: '' })).toBe('txt.zz.br')
+  })
+
   it('keeps file names portable', () => {
     expect(safeFileStem('capture-01HX/../request body')).toBe('capture-01HX-..-request-body')
     expect(safeFileStem('../..')).toBe('body')

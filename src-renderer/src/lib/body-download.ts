@@ -1,5 +1,6 @@
 /** Saving a body to a file: the exact bytes, under a name whose extension matches the content. */
 import { mediaType } from './bytes'
+import type { ContentDecoding } from './content-coding'
 
 const EXTENSIONS: Record<string, string> = {
   'application/json': 'json',
@@ -19,8 +20,20 @@ const EXTENSIONS: Record<string, string> = {
   'application/octet-stream': 'bin',
 }
 
-/** `json` for JSON (also `+json` types, or an undeclared body shown as JSON), `bin` when unknown. */
-export function bodyFileExtension(contentType: string | null, isJson: boolean, isText: boolean): string {
+/** Suffixes for a body saved as received under its Content-Encoding: a gzip-encoded JSON body is `.json.gz`. */
+const CODING_EXTENSIONS: Record<string, string> = { gzip: 'gz', 'x-gzip': 'gz', deflate: 'zz', br: 'br' }
+
+/**
+ * `json` for JSON (also `+json` types, or an undeclared body shown as JSON), `bin` when unknown;
+ * `json.gz` when the bytes saved are that JSON gzip-compressed.
+ */
+export function bodyFileExtension(contentType: string | null, isJson: boolean, isText: boolean, content: ContentDecoding = { kind: 'identity' }): string {
+  const extension = contentExtension(contentType, isJson, isText)
+  if (content.kind === 'identity') return extension
+  return [extension, ...content.codings.map((coding) => CODING_EXTENSIONS[coding] ?? 'bin')].join('.')
+}
+
+function contentExtension(contentType: string | null, isJson: boolean, isText: boolean): string {
   const type = mediaType(contentType)
   const known = EXTENSIONS[type]
   if (known !== undefined) return known
@@ -36,9 +49,16 @@ export function safeFileStem(stem: string): string {
   return cleaned.slice(0, 100) || 'body'
 }
 
-/** Starts a browser download of the bytes as they are (no charset conversion, no newline change). */
-export function downloadBytes(bytes: Uint8Array, fileName: string): void {
-  const blob = new Blob([bytes.slice().buffer], { type: 'application/octet-stream' })
+/**
+ * Starts a browser download of the bytes as they are (no charset conversion, no newline change);
+ * given in parts, the file is those parts one after another (never copied into one array).
+ */
+export function downloadBytes(bytes: Uint8Array | readonly Uint8Array[], fileName: string): void {
+  const parts = bytes instanceof Uint8Array ? [bytes] : bytes
+  const blob = new Blob(
+    parts.map((part) => part.slice().buffer),
+    { type: 'application/octet-stream' },
+  )
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url

@@ -4,10 +4,12 @@
  * in a worker (api/capture-detail.worker.ts), so opening a 10 MB capture neither decodes nor
  * parses on the UI thread; the viewer does the same work itself for a body that comes without it.
  */
+import { headerValue, type HeaderPairs } from '@shared/http-message'
 import type { LosslessJsonResult } from '@shared/lossless-json'
 import { decodeBody, type DecodedBody } from './body-charset'
 import { analyseBody } from './body-views'
 import { decodeUtf8Lenient } from './bytes'
+import type { ContentDecoding } from './content-coding'
 import { SYNC_PARSE_MAX_CHARS } from './json-view-parse'
 
 export interface BodyText {
@@ -17,7 +19,10 @@ export interface BodyText {
 }
 
 export interface PreparedBody extends BodyText {
+  /** The bytes received. */
   bytes: Uint8Array
+  /** Its `Content-Encoding` undone (then the text is the decompressed content's), or why it could not be. */
+  content: ContentDecoding
   /** The JSON view's parse of the text, when the body opens as JSON and is too long to parse at once; else `null`. */
   json: JsonParseJob | null
 }
@@ -30,6 +35,23 @@ export interface JsonParseJob {
    * waits any more, the parse stops.
    */
   watch(onDone: (result: LosslessJsonResult | null) => void): () => void
+}
+
+/** A body as the core sends it, and how it is declared: what the capture worker needs to prepare it. */
+export interface BodySource {
+  base64: string
+  contentType: string | null
+  /** Undone (gzip, deflate) before the text is read. */
+  contentEncoding: string | null
+}
+
+export function bodySourceOf(base64: string, headers: HeaderPairs): BodySource {
+  return { base64, contentType: headerValue(headers, 'content-type') ?? null, contentEncoding: headerValue(headers, 'content-encoding') ?? null }
+}
+
+/** The bytes the text is read from: the content decompressed, else the bytes received. */
+export function contentBytes(bytes: Uint8Array, content: ContentDecoding): Uint8Array {
+  return content.kind === 'decoded' ? content.bytes : bytes
 }
 
 /** The text the viewer shows for these bytes: what {@link BodyViewer} would decode itself. */

@@ -5,9 +5,10 @@ import { decodedAsLabel } from '../../lib/body-charset'
 import { bodyFileExtension, downloadBytes, safeFileStem } from '../../lib/body-download'
 import { analyseBody, withoutJsonView, type BodyAnalysis, type BodyViewKind } from '../../lib/body-views'
 import { decodeUtf8Lenient } from '../../lib/bytes'
+import { contentCodingsOf, decodeContentCoding, type ContentDecoding } from '../../lib/content-coding'
 import { NO_MATCHES } from '../../lib/body-find'
-import { formatBytes } from '../../lib/format'
-import type { PreparedBody } from '../../lib/prepared-body'
+import { formatBytes, formatExactBytes } from '../../lib/format'
+import { contentBytes, type PreparedBody } from '../../lib/prepared-body'
 import { prettyXml } from '../../lib/xml-pretty'
 import { BodyFindBar, useBodyFind } from './body-find-bar'
 import './body-viewer.css'
@@ -29,8 +30,11 @@ const VIEW_LABELS: Record<BodyViewKind, string> = {
 }
 
 interface BodyViewerProps {
+  /** The bytes received. */
   bytes: Uint8Array
   contentType: string | null
+  /** Its `Content-Encoding` header: gzip and deflate are undone for every view but Hex. */
+  contentEncoding?: string | null
   testId: string
   /** File name without extension for "Save body", e.g. `capture-1a2b-request`. */
   downloadName?: string
@@ -39,8 +43,49 @@ interface BodyViewerProps {
 }
 
 /** Shows a body as text, never as HTML: bodies are hostile input. */
-export function BodyViewer({ bytes, contentType, testId, downloadName, prepared }: BodyViewerProps) {
-  const analysed = useMemo(() => analyseBody(bytes, contentType, prepared?.decoded), [bytes, contentType, prepared])
+export function BodyViewer({ bytes, contentEncoding = null, ...props }: BodyViewerProps) {
+  const content = useContentDecoding(bytes, contentEncoding, props.prepared)
+  if (content === null) {
+    return (
+      <p className="muted" data-testid={`${props.testId}-decompressing`}>
+        Decompressing ({contentCodingsOf(contentEncoding).join(', ')})…
+      </p>
+    )
+  }
+  return <ContentViewer key={content.kind} bytes={bytes} content={content} {...props} />
+}
+
+/**
+ * The body's content: its Content-Encoding undone (prepared by the capture worker, else here, off
+ * the render), `null` while that is under way.
+ */
+function useContentDecoding(bytes: Uint8Array, contentEncoding: string | null, prepared: PreparedBody | undefined): ContentDecoding | null {
+  const isCoded = contentCodingsOf(contentEncoding).length > 0
+  const [decoded, setDecoded] = useState<{ bytes: Uint8Array; coding: string | null; content: ContentDecoding } | null>(null)
+  useEffect(() => {
+    if (prepared !== undefined || !isCoded) return
+    let isCurrent = true
+    void decodeContentCoding(bytes, contentEncoding).then((content) => {
+      if (isCurrent) setDecoded({ bytes, coding: contentEncoding, content })
+    })
+    return () => {
+      isCurrent = false
+    }
+  }, [bytes, contentEncoding, isCoded, prepared])
+  if (prepared !== undefined) return prepared.content
+  if (!isCoded) return IDENTITY
+  return decoded !== null && decoded.bytes === bytes && decoded.coding === contentEncoding ? decoded.content : null
+}
+
+const IDENTITY: ContentDecoding = { kind: 'identity' }
+
+interface ContentViewerProps extends Omit<BodyViewerProps, 'contentEncoding'> {
+  content: ContentDecoding
+}
+
+function ContentViewer({ bytes, content, contentType, testId, downloadName, prepared }: ContentViewerProps) {
+  const shownBytes = contentBytes(bytes, content)
+  const analysed = useMemo(() => analyseBody(shownBytes, contentType, prepared?.decoded), [shownBytes, contentType, prepared])
   const json = useLosslessJson(analysed.text, analysed.views.includes('json'), prepared?.json)
   // A body that only looked like JSON (no JSON content type) and does not parse is just text.
   const analysis = json?.status === 'error' && json.error.kind === 'syntax' && !analysed.isJsonDeclared ? withoutJsonView(analysed) : analysed
@@ -51,7 +96,10 @@ export function BodyViewer({ bytes, contentType, testId, downloadName, prepared 
 
   // What find searches is the text the view shows: the formatted XML, else the decoded body.
   // Bytes that do not decode are read as UTF-8 with U+FFFD (the Raw view, and find from the Hex view).
-  const lenientText = useMemo(() => (analysis.text === null ? (prepared?.lenientText ?? decodeUtf8Lenient(bytes)) : null), [analysis.text, bytes, prepared])
+  const lenientText = useMemo(
+    () => (analysis.text === null ? (prepared?.lenientText ?? decodeUtf8Lenient(shownBytes)) : null),
+    [analysis.text, shownBytes, prepared],
+  )
   const xmlText = useMemo(() => (view === 'xml' && analysis.text !== null ? prettyXml(analysis.text) : null), [view, analysis.text])
   const shownText = xmlText ?? analysis.text ?? lenientText ?? ''
   const find = useBodyFind(shownText)
@@ -75,8 +123,9 @@ export function BodyViewer({ bytes, contentType, testId, downloadName, prepared 
     }
   }
 
-  const extension = bodyFileExtension(contentType, analysis.views.includes('json'), analysis.text !== null && !analysis.isBinary)
+  const extension = bodyFileExtension(contentType, analysis.views.includes('json'), analysis.text !== null && !analysis.isBinary, content)
   const fileName = `${safeFileStem(downloadName ?? testId)}.${extension}`
+  const notice = content.kind === 'failed' ? `Content-Encoding ${content.codings.join(', ')}: ${content.reason}. Shown as the bytes received.` : analysis.notice
 
   return (
     <div ref={root} className={`body-viewer ${isExpanded ? 'body-viewer-expanded' : ''}`} data-testid={testId} data-expanded={isExpanded} onKeyDown={onKeyDown}>
@@ -106,7 +155,12 @@ export function BodyViewer({ bytes, contentType, testId, downloadName, prepared 
               Copy body
             </button>
           ) : (
-            <CopyButton text={analysis.text} label="Copy body" title="Copy the body text exactly as received" testId="body-copy" />
+            <CopyButton
+              text={analysis.text}
+              label="Copy body"
+              title={content.kind === 'decoded' ? 'Copy the decompressed body text' : 'Copy the body text exactly as received'}
+              testId="body-copy"
+            />
           )}
           <button
             type="button"
@@ -130,9 +184,13 @@ export function BodyViewer({ bytes, contentType, testId, downloadName, prepared 
         </div>
       </div>
       {find.isOpen && <BodyFindBar find={find} />}
-      {analysis.notice && <p className="notice notice-warning">{analysis.notice}</p>}
+      {notice && (
+        <p className="notice notice-warning" data-testid="body-notice">
+          {notice}
+        </p>
+      )}
       <div className="body-view" data-testid={`body-view-${activeView}`}>
-        <BodyView kind={activeView} analysis={analysis} json={json} shownText={shownText} find={find} />
+        <BodyView kind={activeView} analysis={analysis} received={bytes} content={content} json={json} shownText={shownText} find={find} />
       </div>
     </div>
   )
@@ -141,14 +199,18 @@ export function BodyViewer({ bytes, contentType, testId, downloadName, prepared 
 interface BodyViewProps {
   kind: BodyViewKind
   analysis: BodyAnalysis
+  /** The bytes received, which the Hex view shows (compressed, when the body is). */
+  received: Uint8Array
+  content: ContentDecoding
   json: JsonParseState | null
   shownText: string
   find: ReturnType<typeof useBodyFind>
 }
 
-function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
+function BodyView({ kind, analysis, received, content, json, shownText, find }: BodyViewProps) {
   const { matches, current } = find
-  const decodedAs = decodedAsLabel(analysis.decoded)
+  // "decompressed from gzip (97 bytes received) · decoded as UTF-8"
+  const decodedAs = `${content.kind === 'decoded' ? `decompressed from ${content.codings.join(', ')} (${formatExactBytes(received.length)} received) · ` : ''}${decodedAsLabel(analysis.decoded)}`
   switch (kind) {
     case 'json': {
       if (json === null) return null
@@ -213,7 +275,10 @@ function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
     case 'form':
       return (
         <>
-          <Provenance>Decoded form fields, in the order received (percent-decoding applied); the Raw tab has the text as received.</Provenance>
+          <Provenance>
+            Decoded form fields, in the order received (percent-decoding applied); the Raw tab has the text as received
+            {content.kind === 'decoded' ? ` · ${decodedAs}` : ''}.
+          </Provenance>
           <FormBody text={analysis.text ?? ''} />
         </>
       )
@@ -232,7 +297,9 @@ function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
               Not valid {analysis.decoded.encoding}: invalid byte sequences are shown as {'\uFFFD'}. The Hex tab has the exact bytes.
             </p>
           ) : (
-            <Provenance>Raw text as received · {decodedAs}</Provenance>
+            <Provenance>
+              {content.kind === 'decoded' ? 'Raw text' : 'Raw text as received'} · {decodedAs}
+            </Provenance>
           )}
           <TextBody text={shownText} matches={matches} currentMatch={current} testId="text-body" label="Body text" />
         </>
@@ -240,8 +307,8 @@ function BodyView({ kind, analysis, json, shownText, find }: BodyViewProps) {
     case 'hex':
       return (
         <>
-          <Provenance>The exact bytes received.</Provenance>
-          <HexBody bytes={analysis.bytes} />
+          <Provenance>The exact bytes received{content.kind === 'identity' ? '' : ` (${content.codings.join(', ')}-compressed, as sent)`}.</Provenance>
+          <HexBody bytes={received} />
         </>
       )
     default: {

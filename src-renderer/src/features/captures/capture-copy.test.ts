@@ -4,12 +4,21 @@ import { keepPreparedBodies } from '../../api/capture-detail-loader'
 import { bytesToBase64 } from '../../lib/bytes'
 import { readBodyText } from '../../lib/prepared-body'
 import { buildCurlCommand } from '../../lib/curl'
+import type { ContentDecoding } from '../../lib/content-coding'
 import { bodyTextForCopy, curlForCapture } from './capture-copy'
 
+const IDENTITY: ContentDecoding = { kind: 'identity' }
+
+/** The bytes compressed by the platform's CompressionStream (Node's and the browser's alike). */
+async function compressed(bytes: Uint8Array, format: 'gzip' | 'deflate' | 'deflate-raw'): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream(format))).arrayBuffer())
+}
+
 /** Only what copying reads; the rest of a detail does not matter here. */
-function captureWith(body: Uint8Array, contentType: string): CaptureDetail {
+function captureWith(body: Uint8Array, contentType: string, contentEncoding?: string): CaptureDetail {
+  const headers = [['Content-Type', contentType], ...(contentEncoding === undefined ? [] : [['Content-Encoding', contentEncoding]])]
   return {
-    request: { method: 'POST', target: '/x', httpVersion: '1.1', headers: [['Content-Type', contentType]], bodyBase64: bytesToBase64(body), bodySha256: '' },
+    request: { method: 'POST', target: '/x', httpVersion: '1.1', headers, bodyBase64: bytesToBase64(body), bodySha256: '' },
     responseBodyBase64: '',
   } as unknown as CaptureDetail
 }
@@ -26,22 +35,38 @@ function withUnreadableBase64(capture: CaptureDetail): CaptureDetail {
 }
 
 describe('bodyTextForCopy', () => {
-  it('copies the text in its declared charset, exactly', () => {
+  it('copies the text in its declared charset, exactly', async () => {
     const latin1 = new Uint8Array([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72, 0x20, 0x31, 0x30, 0x2e, 0x31, 0x30])
-    expect(bodyTextForCopy(captureWith(latin1, 'text/plain; charset=iso-8859-1'))).toEqual({ ok: true, text: 'Müller 10.10' })
+    expect(await bodyTextForCopy(captureWith(latin1, 'text/plain; charset=iso-8859-1'))).toEqual({ ok: true, text: 'Müller 10.10' })
   })
 
-  it('takes the text the capture loader already decoded instead of decoding the body again', () => {
+  it('copies a gzip-encoded body decompressed, as the body view shows it; a corrupt one is refused', async () => {
+    const latin1 = new Uint8Array([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72, 0x20, 0x31, 0x30, 0x2e, 0x31, 0x30])
+    expect(await bodyTextForCopy(captureWith(await compressed(latin1, 'gzip'), 'text/plain; charset=iso-8859-1', 'gzip'))).toEqual({
+      ok: true,
+      text: 'Müller 10.10',
+    })
+    const cut = (await compressed(latin1, 'gzip')).subarray(0, 15)
+    expect(await bodyTextForCopy(captureWith(cut, 'text/plain', 'gzip'))).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('cannot be decompressed'),
+    })
+  })
+
+  it('takes the text the capture loader already decoded instead of decoding the body again', async () => {
     const bytes = new TextEncoder().encode('{"amount": 12345678901234567891, "note": "café"}')
     const capture = withUnreadableBase64(captureWith(bytes, 'application/json'))
-    const prepared = { bytes, ...readBodyText(bytes, 'application/json'), json: null }
-    keepPreparedBodies(capture, { request: prepared, response: { bytes: new Uint8Array(0), ...readBodyText(new Uint8Array(0), null), json: null } })
-    expect(bodyTextForCopy(capture)).toEqual({ ok: true, text: '{"amount": 12345678901234567891, "note": "café"}' })
+    const prepared = { bytes, content: IDENTITY, ...readBodyText(bytes, 'application/json'), json: null }
+    keepPreparedBodies(capture, {
+      request: prepared,
+      response: { bytes: new Uint8Array(0), content: IDENTITY, ...readBodyText(new Uint8Array(0), null), json: null },
+    })
+    expect(await bodyTextForCopy(capture)).toEqual({ ok: true, text: '{"amount": 12345678901234567891, "note": "café"}' })
   })
 
-  it('refuses bytes that are not text, and an empty body', () => {
-    expect(bodyTextForCopy(captureWith(new Uint8Array([0x63, 0xe9]), 'text/plain'))).toMatchObject({ ok: false })
-    expect(bodyTextForCopy(captureWith(new Uint8Array(0), 'text/plain'))).toEqual({ ok: false, problem: 'This capture has no body to copy.' })
+  it('refuses bytes that are not text, and an empty body', async () => {
+    expect(await bodyTextForCopy(captureWith(new Uint8Array([0x63, 0xe9]), 'text/plain'))).toMatchObject({ ok: false })
+    expect(await bodyTextForCopy(captureWith(new Uint8Array(0), 'text/plain'))).toEqual({ ok: false, problem: 'This capture has no body to copy.' })
   })
 })
 
@@ -51,8 +76,8 @@ describe('curlForCapture', () => {
     const bytes = new TextEncoder().encode(JSON.stringify({ note: 'x'.repeat(200_000), amount: '10.10' }))
     const capture = withUnreadableBase64(captureWith(bytes, 'application/json'))
     keepPreparedBodies(capture, {
-      request: { bytes, ...readBodyText(bytes, 'application/json'), json: null },
-      response: { bytes: new Uint8Array(0), ...readBodyText(new Uint8Array(0), null), json: null },
+      request: { bytes, content: IDENTITY, ...readBodyText(bytes, 'application/json'), json: null },
+      response: { bytes: new Uint8Array(0), content: IDENTITY, ...readBodyText(new Uint8Array(0), null), json: null },
     })
     const endpoint = { url: 'http://127.0.0.1:4100/shop' } as Endpoint
     const command = await curlForCapture(capture, endpoint)

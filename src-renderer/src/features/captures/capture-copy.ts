@@ -4,6 +4,8 @@ import { headerValue } from '@shared/http-message'
 import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { decodeBody } from '../../lib/body-charset'
 import { base64ToBytes } from '../../lib/bytes'
+import { decodeContentCoding } from '../../lib/content-coding'
+import { contentBytes } from '../../lib/prepared-body'
 import { buildCurlCommandOffThread } from '../../api/capture-detail-curl'
 import { captureUrl, type CurlRequest } from '../../lib/curl'
 
@@ -21,14 +23,21 @@ function curlRequestFor(capture: CaptureDetail, endpoint: Endpoint | undefined, 
   return { method: request.method, url: captureUrl(endpoint?.url ?? window.location.origin, request.target), headers: request.headers, body }
 }
 
-/** The body as text in its declared charset, or why it cannot be copied as text. */
-export function bodyTextForCopy(capture: CaptureDetail): { ok: true; text: string } | { ok: false; problem: string } {
+/** The body as text in its declared charset (decompressed, as the body view shows it), or why it cannot be copied as text. */
+export async function bodyTextForCopy(capture: CaptureDetail): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
   const prepared = preparedBodiesOf(capture)?.request
   const bytes = prepared?.bytes ?? base64ToBytes(capture.request.bodyBase64)
   if (bytes.length === 0) return { ok: false, problem: 'This capture has no body to copy.' }
-  // The same decoding as the body view (the declared charset: ISO-8859-1, UTF-16...; else UTF-8),
-  // done off the UI thread when the capture was loaded: decoding a 10 MB body here stalled the `b` key.
-  const { text } = prepared?.decoded ?? decodeBody(bytes, headerValue(capture.request.headers, 'content-type') ?? null)
+  // The same decoding as the body view (Content-Encoding undone, then the declared charset:
+  // ISO-8859-1, UTF-16...; else UTF-8), done off the UI thread when the capture was loaded:
+  // decoding a 10 MB body here stalled the `b` key.
+  if (prepared !== undefined) return copyableText(prepared.decoded.text)
+  const content = await decodeContentCoding(bytes, headerValue(capture.request.headers, 'content-encoding') ?? null)
+  if (content.kind === 'failed') return { ok: false, problem: `The body cannot be decompressed (${content.reason}): save it from the body view instead.` }
+  return copyableText(decodeBody(contentBytes(bytes, content), headerValue(capture.request.headers, 'content-type') ?? null).text)
+}
+
+function copyableText(text: string | null): { ok: true; text: string } | { ok: false; problem: string } {
   if (text === null) return { ok: false, problem: 'The body is not text (binary or not valid in its charset): save it from the body view instead.' }
   return { ok: true, text }
 }

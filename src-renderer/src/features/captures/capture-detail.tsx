@@ -64,6 +64,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
   const body = useMemo(() => prepared?.request.bytes ?? base64ToBytes(request.bodyBase64), [prepared, request.bodyBase64])
   const responseBody = useMemo(() => prepared?.response.bytes ?? base64ToBytes(capture.responseBodyBase64), [prepared, capture.responseBodyBase64])
   const contentType = headerValue(request.headers, 'content-type') ?? null
+  const contentEncoding = headerValue(request.headers, 'content-encoding') ?? null
   const responseType = headerValue(response.headers, 'content-type') ?? null
   const isRefused = capture.outcome === 'refused'
 
@@ -151,7 +152,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
 
       <DetailSection
         title="Request body"
-        aside={`${capture.damage !== null ? `${formatExactBytes(capture.bodySize)} (damaged)` : formatExactBytes(body.length)}${contentType ? ` · ${contentType}` : ''}`}
+        aside={`${capture.damage !== null ? `${formatExactBytes(capture.bodySize)} (damaged)` : formatExactBytes(body.length)}${contentType ? ` · ${contentType}` : ''}${contentEncoding ? ` · ${contentEncoding}` : ''}`}
         testId="detail-body"
       >
         {capture.damage !== null ? (
@@ -168,6 +169,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
               bytes={body}
               prepared={prepared?.request}
               contentType={contentType}
+              contentEncoding={contentEncoding}
               testId="request-body"
               downloadName={`capture-${capture.id}-request`}
             />
@@ -195,6 +197,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
                 bytes={responseBody}
                 prepared={prepared?.response}
                 contentType={responseType}
+                contentEncoding={headerValue(response.headers, 'content-encoding') ?? null}
                 testId="response-body"
                 downloadName={`capture-${capture.id}-response`}
               />

@@ -84,18 +84,18 @@ export function CaptureShortcuts({ selectedId, endpointFor, onDelete, onNotice }
             () => onNotice('The clipboard is not available.'),
           )
         return
-      case 'copy-body': {
-        const body = bodyTextForCopy(detail)
-        if (!body.ok) {
-          onNotice(body.problem)
-          return
-        }
-        void copyText(body.text).then(
-          () => onNotice('Copied the body.'),
-          () => onNotice('The clipboard is not available.'),
-        )
+      case 'copy-body':
+        void bodyTextForCopy(detail).then((body) => {
+          if (!body.ok) {
+            onNotice(body.problem)
+            return
+          }
+          return copyText(body.text).then(
+            () => onNotice('Copied the body.'),
+            () => onNotice('The clipboard is not available.'),
+          )
+        })
         return
-      }
       default: {
         const unknown: never = action
         onNotice(String(unknown))
