@@ -179,3 +179,34 @@ describe('connectLiveEvents', () => {
     expect(listed(queryClient.getQueryData(queryKeys.captureList('ep-a')))).toEqual(['c1'])
   })
 })
+
+describe('a capture updated in a list grouped by delivery', () => {
+  it("keeps its row's delivery facts (×3), and has the list grouped again when it became another delivery", () => {
+    vi.useFakeTimers()
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } })
+    const stream = createEventStream()
+    const disconnect = connectLiveEvents(queryClient, stream)
+    try {
+      const delivery = { deliveryKey: 'sha256:aa', attemptCount: 3, firstReceivedAt: '', latestReceivedAt: '', succeeded: false, duplicateCount: 0 }
+      const row = { ...capture(3), deliveryKey: 'sha256:aa', delivery } as CaptureSummary
+      const key = queryKeys.captureList('ep-a', undefined, true)
+      queryClient.setQueryData(key, listData([row]))
+
+      // A note added: the event carries the capture without `delivery`.
+      stream.emit({ type: 'capture-updated', capture: { ...capture(3), deliveryKey: 'sha256:aa', note: 'seen' } })
+      vi.advanceTimersByTime(100)
+      const [updated] = queryClient.getQueryData<CaptureListData>(key)!.pages[0]!.items
+      expect(updated).toMatchObject({ note: 'seen', delivery: { attemptCount: 3 } })
+      expect(queryClient.getQueryState(key)?.isInvalidated).toBe(false)
+
+      // Recognised again under another key: its row's facts are another delivery's now.
+      stream.emit({ type: 'capture-updated', capture: { ...capture(3), deliveryKey: 'stripe:evt_1' } })
+      vi.advanceTimersByTime(100)
+      expect(queryClient.getQueryState(key)?.isInvalidated).toBe(true)
+    } finally {
+      disconnect()
+      queryClient.clear()
+      vi.useRealTimers()
+    }
+  })
+})

@@ -152,13 +152,22 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
 
 /** A capture's note, pin or sender-left time changed: replace its row wherever it is listed, and its detail's fields. */
 function applyCaptureUpdated(queryClient: QueryClient, capture: CaptureSummary): void {
-  for (const { key, scope, matches } of listQueries(queryClient)) {
+  for (const { key, scope, matches, grouped } of listQueries(queryClient)) {
     let isListed = false
+    let isRegrouped = false
     queryClient.setQueryData<CaptureListData>(key, (data) => {
       if (!data || !data.pages.some((page) => page.items.some((item) => item.id === capture.id))) return data
       isListed = true
-      return { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === capture.id ? capture : item)) })) }
+      // A grouped row keeps its delivery's facts (the event carries the capture alone); recognised
+      // again as another delivery, it is grouped again by the core.
+      const updated = (item: CaptureSummary): CaptureSummary => {
+        if (item.delivery === undefined) return capture
+        if (item.deliveryKey !== capture.deliveryKey) isRegrouped = true
+        return { ...capture, delivery: item.delivery }
+      }
+      return { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === capture.id ? updated(item) : item)) })) }
     })
+    if (grouped && isRegrouped) void queryClient.invalidateQueries({ queryKey: key, exact: true })
     // A new note (`note:`, bare words) or recognition can move a capture into or out of a filtered
     // list: unless it plainly stays where it is, the list is asked for again.
     const inScope = scope === 'all' || capture.endpointId === scope
