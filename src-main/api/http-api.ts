@@ -12,10 +12,9 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { InspectorEvent } from '../shared/contract'
-import type { ApiError, Result } from '../shared/errors'
+import { ERROR_HTTP_STATUS, type ApiError, type Result } from '../shared/errors'
 import { subscribeInBatches } from '../core/event-bus'
 import type { Dispatch } from './dispatch'
-import { sendResult } from './json-answer'
 
 export const API_PREFIX = '/api/'
 export const MAX_API_BODY_BYTES = 32 * 1024 * 1024
@@ -67,13 +66,13 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
     const refusal = refuse(request)
     if (refusal) {
       request.resume()
-      await sendResult(response, { ok: false, error: refusal })
+      sendResult(response, { ok: false, error: refusal })
       return true
     }
     const name = path.slice(API_PREFIX.length)
     if (name === 'events') {
       if (request.method !== 'GET') {
-        await sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: 'subscribe to events with GET' } })
+        sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: 'subscribe to events with GET' } })
       } else {
         streamEvents(request, response, (listener) => deps.subscribe(listener))
       }
@@ -81,21 +80,21 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
     }
     if (request.method !== 'POST') {
       request.resume()
-      await sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: `call procedures with POST ${API_PREFIX}<procedure>` } })
+      sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: `call procedures with POST ${API_PREFIX}<procedure>` } })
       return true
     }
     // Exactly JSON (parameters allowed): not application/json-seq or other look-alikes.
     if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
       request.resume()
-      await sendResult(response, { ok: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the input as Content-Type: application/json' } })
+      sendResult(response, { ok: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the input as Content-Type: application/json' } })
       return true
     }
     const body = await readJson(request)
     if (!body.ok) {
-      await sendResult(response, body)
+      sendResult(response, body)
       return true
     }
-    await sendResult(response, await deps.dispatch(name, body.value))
+    sendResult(response, await deps.dispatch(name, body.value))
     return true
   }
 }
@@ -132,6 +131,19 @@ function readJson(request: IncomingMessage): Promise<Result<unknown>> {
       }
     })
   })
+}
+
+function sendResult(response: ServerResponse, result: Result<unknown>): void {
+  if (response.headersSent || response.destroyed) return
+  const status = result.ok ? 200 : ERROR_HTTP_STATUS[result.error.code]
+  const body = Buffer.from(JSON.stringify(result))
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': body.length,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  })
+  response.end(body)
 }
 
 function streamEvents(request: IncomingMessage, response: ServerResponse, subscribe: HttpApiDeps['subscribe']): void {

@@ -28,15 +28,11 @@ import { yieldToEventLoop } from './event-loop'
 import { applyAnswerConfigChange, parseAnswerConfig, type SequenceState } from './responses'
 import { preflightPublicUrl } from './tunnel/preflight'
 import type { TunnelService } from './tunnel/tunnel-service'
-import type { ExchangeService, ExportAnswer } from './exchange/exchange-service'
+import type { ExchangeService } from './exchange/exchange-service'
 import { DEFAULT_ANSWER_CONFIG } from '../shared/responses'
 
-/**
- * What each handler answers: the contract's output, except that an export's file may be given in
- * pieces (PiecedText), which the transports hand over as the one string callers receive.
- */
 export type ProcedureHandlers = {
-  [P in ProcedureName]: (input: z.output<(typeof procedureInputs)[P]>) => Promise<P extends 'exportCaptures' ? ExportAnswer : ProcedureOutput<P>>
+  [P in ProcedureName]: (input: z.output<(typeof procedureInputs)[P]>) => Promise<ProcedureOutput<P>>
 }
 
 export interface ProcedureContext {
@@ -212,15 +208,19 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         total: page.total,
       }
     },
-    async listCapturePage({ endpointId, cursor, limit, filter, order }) {
+    async listCapturePage({ endpointId, cursor, limit, filter, order, groupBy }) {
       if (endpointId !== undefined) requireEndpoint(endpointId)
       const seq = cursor === undefined ? undefined : Number(cursor)
       const query = { endpointId, limit: limit ?? DEFAULT_PAGE_SIZE, filter }
       if (order === 'oldest') {
-        const page = await runStorage(() => store.pageOldestFirst({ ...query, afterSeq: seq }))
+        const oldestFirst = (request: Parameters<typeof store.pageOldestFirst>[0]) => runStorage(() => store.pageOldestFirst(request))
+        const request = { ...query, afterSeq: seq }
+        const page = groupBy === 'delivery' ? await deliveries.pageByDeliveryOldestFirst(request, oldestFirst) : await oldestFirst(request)
         return { items: page.items, nextCursor: page.nextAfterSeq === null ? null : String(page.nextAfterSeq) }
       }
-      const page = await runStorage(() => store.pageOnly({ ...query, beforeSeq: seq }))
+      const request = { ...query, beforeSeq: seq }
+      const newestFirst = async (page: CapturePageQuery) => ({ ...(await runStorage(() => store.pageOnly(page))), total: 0 })
+      const page = groupBy === 'delivery' ? await deliveries.pageByDelivery(request, newestFirst) : await newestFirst(request)
       return { items: page.items, nextCursor: page.nextBeforeSeq === null ? null : String(page.nextBeforeSeq) }
     },
     async countCaptures({ endpointId, filter }) {
@@ -320,7 +320,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       // The replay service sends them in capture order, however the selection was listed.
       return context.replays.startBulk({ ...options, captures: await Promise.all(ids.map(findCapture)) })
     },
-    async exportCaptures({ captureIds, endpointId, filter, format, redact, redactPersonalData, delivery }) {
+    async exportCaptures({ captureIds, endpointId, filter, format, redact, redactPersonalData }) {
       let ids: string[]
       if (endpointId !== undefined) {
         requireEndpoint(endpointId)
@@ -335,15 +335,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         ids = [...new Set(captureIds)]
         for (const id of ids) await findCapture(id)
       }
-      return context.exchange.exportCaptures({
-        ids,
-        format,
-        redact: redact ?? false,
-        redactPersonalData: redactPersonalData ?? false,
-        delivery: delivery ?? 'inline',
-      })
+      return context.exchange.exportCaptures({ ids, format, redact: redact ?? false, redactPersonalData: redactPersonalData ?? false })
     },
-    readExportPiece: async ({ exportId, index }) => context.exchange.readExportPiece(exportId, index),
     importCaptures: ({ format, ...input }) => context.exchange.importCaptures({ ...input, format: format ?? 'auto' }),
     getBulkReplay: async ({ jobId }) => context.replays.bulkJob(jobId),
     cancelBulkReplay: async ({ jobId }) => context.replays.cancelBulk(jobId),

@@ -25,15 +25,7 @@ import { MAX_DELIVERY_PAGE_SIZE } from './deliveries'
 import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN } from './capture-filter'
 import { MAX_SELECTED_CAPTURES } from './capture-selection'
 import { DURABILITY_MODES, retentionPolicySchema, type StorageSettingsView } from './storage-settings'
-import {
-  EXPORT_DELIVERIES,
-  EXPORT_FORMATS,
-  IMPORT_FORMATS,
-  MAX_IMPORT_FILE_BYTES,
-  type ExportPiecesResult,
-  type ExportResult,
-  type ImportResult,
-} from './exchange'
+import { EXPORT_FORMATS, IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ExportResult, type ImportResult } from './exchange'
 import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
 import type { CaptureDiff } from './capture-diff'
 import type { AnswerWarningsView } from './answer-warnings'
@@ -122,6 +114,7 @@ export const procedureInputs = {
   /**
    * A page of `listCaptures` without its total: a search answers as soon as its newest matches fill
    * the page. `order: "oldest"` reads from the other end: oldest first, `cursor` then meaning "newer than".
+   * `groupBy: "delivery"` lists one row per delivery, as `listCaptures` does.
    */
   listCapturePage: z
     .object({
@@ -130,6 +123,8 @@ export const procedureInputs = {
       limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
       filter: captureFilter.optional(),
       order: z.enum(['newest', 'oldest'], { error: 'order must be "newest" or "oldest"' }).optional(),
+      /** `delivery`: one row per delivery, as in `listCaptures` (from either end). */
+      groupBy: z.enum(['delivery'], { error: 'groupBy must be "delivery"' }).optional(),
     })
     .strict(),
   /** The `total` of `listCaptures`, alone. */
@@ -229,8 +224,6 @@ export const procedureInputs = {
       redact: z.boolean().optional(),
       /** With `redact`: also mask e-mail addresses and cardholder names. */
       redactPersonalData: z.boolean().optional(),
-      /** `pieces`: the answer names the file's pieces, read with readExportPiece, instead of holding it. */
-      delivery: z.enum(EXPORT_DELIVERIES, { error: oneOf('delivery', EXPORT_DELIVERIES) }).optional(),
     })
     .strict()
     .refine((input) => (input.captureIds === undefined) !== (input.endpointId === undefined), 'give either captureIds, or endpointId with an optional filter')
@@ -238,7 +231,6 @@ export const procedureInputs = {
       message: "a filter picks among an endpoint's captures: give endpointId with it, not captureIds",
       path: ['filter'],
     }),
-  readExportPiece: z.object({ exportId: id, index: z.number().int().min(0).max(1_000_000) }).strict(),
   importCaptures: z
     .object({
       endpointId: id,
@@ -300,8 +292,7 @@ export interface ProcedureOutputs {
   startTunnel: TunnelView
   stopTunnel: TunnelView
   checkPublicUrl: { url: string; checks: PreflightCheck[] }
-  exportCaptures: ExportResult | ExportPiecesResult
-  readExportPiece: { dataBase64: string }
+  exportCaptures: ExportResult
   importCaptures: ImportResult
 }
 

@@ -212,3 +212,43 @@ describe('a Plexo payment whose attempts straddle the upgrade that named its sta
     expect(grouped.items.map((row) => [row.id, row.delivery?.attemptCount])).toEqual([[after.id, 3]])
   })
 })
+
+describe('the grouped list read from the oldest end (End)', () => {
+  test('gives the rows the newest-first pages give, in the opposite order, with the same facts', async ({ openStore }) => {
+    const store = await openStore()
+    const ids: string[] = []
+    // Twelve deliveries of 1 to 4 attempts, their attempts interleaved; one delivery's latest attempt deleted.
+    for (let round = 0; round < 4; round++) {
+      for (let delivery = 0; delivery < 12; delivery++) {
+        if (round >= 1 + (delivery % 4)) continue
+        const body = Buffer.from(`{"delivery":${delivery}}`)
+        const status = round === 2 && delivery === 7 ? 200 : 500
+        const capture = testCapture(body, { receivedAt: new Date(T0 + (round * 12 + delivery) * 1_000).toISOString() })
+        ids.push((await store.append({ ...capture, response: { ...capture.response, status } }, body)).id)
+      }
+    }
+    await store.deleteMany([ids.at(-1)!])
+    const procedures = createDeliveryProcedures(countingReads(store).deps)
+    const newestFirst: CaptureSummary[] = []
+    for (let beforeSeq: number | undefined, pages = 0; pages < 20; pages++) {
+      const page = await procedures.pageByDelivery({ endpointId: 'e1', beforeSeq, limit: 5 }, (query) => store.page(query))
+      newestFirst.push(...page.items)
+      if (page.nextBeforeSeq === null) break
+      beforeSeq = page.nextBeforeSeq
+    }
+    const oldestFirst: CaptureSummary[] = []
+    for (let afterSeq: number | undefined, pages = 0; pages < 20; pages++) {
+      const page = await procedures.pageByDeliveryOldestFirst({ endpointId: 'e1', afterSeq, limit: 5 }, (query) => store.pageOldestFirst(query))
+      oldestFirst.push(...page.items)
+      if (page.nextAfterSeq === null) break
+      afterSeq = page.nextAfterSeq
+    }
+
+    expect(newestFirst).toHaveLength(12)
+    expect(oldestFirst).toEqual([...newestFirst].reverse())
+    // The oldest row is the delivery of one attempt sent first; the one of 4 whose last was deleted counts 3.
+    expect(oldestFirst[0]).toMatchObject({ id: ids[0], delivery: { attemptCount: 1 } })
+    expect(oldestFirst.find((row) => row.deliveryKey === newestFirst[0]!.deliveryKey)?.delivery?.attemptCount).toBe(newestFirst[0]!.delivery!.attemptCount)
+    expect(newestFirst.map((row) => row.delivery!.attemptCount).sort()).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4])
+  })
+})

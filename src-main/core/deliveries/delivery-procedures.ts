@@ -36,7 +36,19 @@ export interface DeliveryProcedures {
    * attempt is in what `pageOf` returns.
    */
   pageByDelivery(query: CapturePageQuery, pageOf: PageOf): Promise<CapturePageResult>
+  /**
+   * The same rows read from the oldest end, oldest first (End in a grouped list): a delivery is
+   * listed where its latest attempt is, so a row is a capture that is its delivery's latest attempt,
+   * whichever way the list is read. `pageOf` pages oldest first above `afterSeq`.
+   */
+  pageByDeliveryOldestFirst(query: OldestFirstQuery, pageOf: OldestFirstPageOf): Promise<{ items: CaptureSummary[]; nextAfterSeq: number | null }>
 }
+
+/** A page from the oldest end: above `afterSeq`, oldest first. */
+export type OldestFirstQuery = Omit<CapturePageQuery, 'beforeSeq'> & { afterSeq?: number }
+
+/** Pages the list from the oldest end (the store's `pageOldestFirst`). */
+export type OldestFirstPageOf = (query: OldestFirstQuery) => Promise<{ items: CaptureSummary[]; nextAfterSeq: number | null }>
 
 /** One page of the list, as `store.page()` returns it. */
 export interface CapturePageResult {
@@ -160,6 +172,33 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
         if (page.nextBeforeSeq === null) return { items: rows, nextBeforeSeq: null, total }
         cursor = page.nextBeforeSeq
         if (scanned >= MAX_GROUPED_SCAN) return { items: rows, nextBeforeSeq: cursor, total }
+      }
+    },
+
+    async pageByDeliveryOldestFirst(query, pageOf) {
+      const rows: CaptureSummary[] = []
+      let cursor = query.afterSeq
+      let scanned = 0
+      for (;;) {
+        const page = await pageOf({ ...query, afterSeq: cursor, limit: Math.max(query.limit, 100) })
+        // Only the page's newest attempt of a delivery can be its latest: one look-up per delivery met.
+        const newestOfEach = new Map<string, CaptureSummary>()
+        for (const item of page.items) newestOfEach.set(`${item.endpointId}\u0000${item.deliveryKey}`, item)
+        const candidates = [...newestOfEach.values()]
+        const infos = new Map((await readDeliveryGroupInfos(store, candidates)).map((info, index) => [(candidates[index] as CaptureSummary).id, info]))
+        for (const item of page.items) {
+          scanned++
+          const delivery = infos.get(item.id)
+          if (!delivery) continue
+          rows.push({ ...item, delivery })
+          if (rows.length === query.limit) {
+            const more = item !== page.items.at(-1) || page.nextAfterSeq !== null
+            return { items: rows, nextAfterSeq: more ? item.seq : null }
+          }
+        }
+        if (page.nextAfterSeq === null) return { items: rows, nextAfterSeq: null }
+        cursor = page.nextAfterSeq
+        if (scanned >= MAX_GROUPED_SCAN) return { items: rows, nextAfterSeq: cursor }
       }
     },
   }

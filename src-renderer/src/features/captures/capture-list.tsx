@@ -72,14 +72,11 @@ export function CaptureList({
   const filterKey = JSON.stringify(normalizeCaptureFilter(filter) ?? null)
   // Parsed back from its key so that it changes only when the filter does (the loads depend on it).
   const activeFilter = useMemo(() => (JSON.parse(filterKey) as CaptureFilter | null) ?? undefined, [filterKey])
-  const oldestEnd = useOldestCaptures(scope, activeFilter, `${scope}|${filterKey}|${groupedByDelivery ? 'grouped' : 'flat'}`)
-  // A list grouped by delivery pages by its own cursor; its End stays at the rows loaded.
+  const oldestEnd = useOldestCaptures(scope, activeFilter, groupedByDelivery, `${scope}|${filterKey}|${groupedByDelivery ? 'grouped' : 'flat'}`)
+  // Grouped or not, rows are in `seq` order (a delivery's row is its latest attempt): the two ends join the same way.
   const { items, gapIndex, newestEndHasMore } = useMemo(
-    () =>
-      groupedByDelivery
-        ? { items: newestItems, gapIndex: null, newestEndHasMore: hasNextPage }
-        : joinListEnds(newestItems, hasNextPage, oldestEnd.rows, oldestEnd.coveredBelowSeq),
-    [groupedByDelivery, newestItems, hasNextPage, oldestEnd.rows, oldestEnd.coveredBelowSeq],
+    () => joinListEnds(newestItems, hasNextPage, oldestEnd.rows, oldestEnd.coveredBelowSeq),
+    [newestItems, hasNextPage, oldestEnd.rows, oldestEnd.coveredBelowSeq],
   )
   /** Which end grew last: rows added to the oldest end keep the row under the gap in place. */
   const [growingEnd, setGrowingEnd] = useState<'newest' | 'oldest'>('newest')
@@ -107,6 +104,8 @@ export function CaptureList({
   const rowCount = items.length + (gapIndex === null ? 0 : 1)
   /** A capture's place in the whole list (1 = newest): below the gap, counted from the oldest. */
   const positionOf = (index: number) => (gapIndex !== null && index >= gapIndex && countState === undefined ? total - (items.length - index) + 1 : index + 1)
+  /** The total counts captures, not a grouped list's rows: below the gap a row's place is not known. */
+  const knownPositionOf = (index: number) => (groupedByDelivery && gapIndex !== null && index >= gapIndex ? undefined : positionOf(index))
   const captureAtRow = (row: number) => (row === gapIndex ? undefined : items[itemAtRow(row, gapIndex)])
   const virtualizer = useVirtualizer({
     count: rowCount,
@@ -203,13 +202,11 @@ export function CaptureList({
   const openOldest = useCallback(async () => {
     const newest = newestItems[0]
     const ceiling = newestItems.at(-1)
-    if (groupedByDelivery || !newestEndHasMore || newest === undefined || ceiling === undefined) {
+    if (!newestEndHasMore || newest === undefined || ceiling === undefined) {
       const last = items.at(-1)
       if (last === undefined) return
       onSelect(last.id)
       virtualizer.scrollToIndex(rowCount - 1, { align: 'end' })
-      // A grouped list still paging: the rows loaded are not the end; the next page follows.
-      if (newestEndHasMore) loadNewest()
       return
     }
     if (oldestEnd.rows.length > 0) {
@@ -229,7 +226,7 @@ export function CaptureList({
     } finally {
       setJumpingToOldest(false)
     }
-  }, [groupedByDelivery, newestEndHasMore, newestItems, items, oldestEnd.rows, loadOldest, onSelect, virtualizer, rowCount, loadNewest])
+  }, [newestEndHasMore, newestItems, items, oldestEnd.rows, loadOldest, onSelect, virtualizer, rowCount])
 
   // Scrolls to a capture once it is among the rows (it arrives with the oldest end's rows).
   useLayoutEffect(() => {
@@ -380,7 +377,7 @@ export function CaptureList({
                     <CaptureListGap
                       key={virtualItem.key}
                       top={virtualItem.start}
-                      hiddenCount={countState === undefined && !isPlaceholderData ? total - items.length : null}
+                      hiddenCount={countState === undefined && !isPlaceholderData && !groupedByDelivery ? total - items.length : null}
                     />
                   )
                 }
@@ -390,7 +387,7 @@ export function CaptureList({
                   <CaptureRow
                     key={virtualItem.key}
                     capture={capture}
-                    position={positionOf(itemAtRow(virtualItem.index, gapIndex))}
+                    position={knownPositionOf(itemAtRow(virtualItem.index, gapIndex))}
                     top={virtualItem.start}
                     isSelected={capture.id === selectedId}
                     onSelect={select}

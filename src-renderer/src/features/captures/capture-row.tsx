@@ -13,8 +13,8 @@ export const CAPTURE_ROW_HEIGHT_PX = 32
 
 interface CaptureRowProps {
   capture: CaptureSummary
-  /** Place in the whole list, 1 for the newest (rows loaded from the oldest end count from there). */
-  position: number
+  /** Place in the whole list, 1 for the newest (rows loaded from the oldest end count from there); `undefined` when not known. */
+  position: number | undefined
   top: number
   /** The capture open in the detail pane. */
   isSelected: boolean
