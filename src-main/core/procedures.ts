@@ -28,11 +28,15 @@ import { yieldToEventLoop } from './event-loop'
 import { applyAnswerConfigChange, parseAnswerConfig, type SequenceState } from './responses'
 import { preflightPublicUrl } from './tunnel/preflight'
 import type { TunnelService } from './tunnel/tunnel-service'
-import type { ExchangeService } from './exchange/exchange-service'
+import type { ExchangeService, ExportAnswer } from './exchange/exchange-service'
 import { DEFAULT_ANSWER_CONFIG } from '../shared/responses'
 
+/**
+ * What each handler answers: the contract's output, except that an export's file may be given in
+ * pieces (PiecedText), which the transports hand over as the one string callers receive.
+ */
 export type ProcedureHandlers = {
-  [P in ProcedureName]: (input: z.output<(typeof procedureInputs)[P]>) => Promise<ProcedureOutput<P>>
+  [P in ProcedureName]: (input: z.output<(typeof procedureInputs)[P]>) => Promise<P extends 'exportCaptures' ? ExportAnswer : ProcedureOutput<P>>
 }
 
 export interface ProcedureContext {
@@ -320,7 +324,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       // The replay service sends them in capture order, however the selection was listed.
       return context.replays.startBulk({ ...options, captures: await Promise.all(ids.map(findCapture)) })
     },
-    async exportCaptures({ captureIds, endpointId, filter, format, redact, redactPersonalData }) {
+    async exportCaptures({ captureIds, endpointId, filter, format, redact, redactPersonalData, delivery }) {
       let ids: string[]
       if (endpointId !== undefined) {
         requireEndpoint(endpointId)
@@ -335,8 +339,15 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
         ids = [...new Set(captureIds)]
         for (const id of ids) await findCapture(id)
       }
-      return context.exchange.exportCaptures({ ids, format, redact: redact ?? false, redactPersonalData: redactPersonalData ?? false })
+      return context.exchange.exportCaptures({
+        ids,
+        format,
+        redact: redact ?? false,
+        redactPersonalData: redactPersonalData ?? false,
+        delivery: delivery ?? 'inline',
+      })
     },
+    readExportPiece: async ({ exportId, index }) => context.exchange.readExportPiece(exportId, index),
     importCaptures: ({ format, ...input }) => context.exchange.importCaptures({ ...input, format: format ?? 'auto' }),
     getBulkReplay: async ({ jobId }) => context.replays.bulkJob(jobId),
     cancelBulkReplay: async ({ jobId }) => context.replays.cancelBulk(jobId),

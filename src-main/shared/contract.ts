@@ -25,7 +25,15 @@ import { MAX_DELIVERY_PAGE_SIZE } from './deliveries'
 import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN } from './capture-filter'
 import { MAX_SELECTED_CAPTURES } from './capture-selection'
 import { DURABILITY_MODES, retentionPolicySchema, type StorageSettingsView } from './storage-settings'
-import { EXPORT_FORMATS, IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ExportResult, type ImportResult } from './exchange'
+import {
+  EXPORT_DELIVERIES,
+  EXPORT_FORMATS,
+  IMPORT_FORMATS,
+  MAX_IMPORT_FILE_BYTES,
+  type ExportPiecesResult,
+  type ExportResult,
+  type ImportResult,
+} from './exchange'
 import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
 import type { CaptureDiff } from './capture-diff'
 import type { AnswerWarningsView } from './answer-warnings'
@@ -224,6 +232,8 @@ export const procedureInputs = {
       redact: z.boolean().optional(),
       /** With `redact`: also mask e-mail addresses and cardholder names. */
       redactPersonalData: z.boolean().optional(),
+      /** `pieces`: the answer names the file's pieces, read with readExportPiece, instead of holding it. */
+      delivery: z.enum(EXPORT_DELIVERIES, { error: oneOf('delivery', EXPORT_DELIVERIES) }).optional(),
     })
     .strict()
     .refine((input) => (input.captureIds === undefined) !== (input.endpointId === undefined), 'give either captureIds, or endpointId with an optional filter')
@@ -231,6 +241,7 @@ export const procedureInputs = {
       message: "a filter picks among an endpoint's captures: give endpointId with it, not captureIds",
       path: ['filter'],
     }),
+  readExportPiece: z.object({ exportId: id, index: z.number().int().min(0).max(1_000_000) }).strict(),
   importCaptures: z
     .object({
       endpointId: id,
@@ -292,7 +303,8 @@ export interface ProcedureOutputs {
   startTunnel: TunnelView
   stopTunnel: TunnelView
   checkPublicUrl: { url: string; checks: PreflightCheck[] }
-  exportCaptures: ExportResult
+  exportCaptures: ExportResult | ExportPiecesResult
+  readExportPiece: { dataBase64: string }
   importCaptures: ImportResult
 }
 
