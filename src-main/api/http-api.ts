@@ -12,9 +12,10 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { InspectorEvent } from '../shared/contract'
-import { ERROR_HTTP_STATUS, type ApiError, type Result } from '../shared/errors'
+import type { ApiError, Result } from '../shared/errors'
 import { subscribeInBatches } from '../core/event-bus'
 import type { Dispatch } from './dispatch'
+import { sendResult } from './json-answer'
 
 export const API_PREFIX = '/api/'
 export const MAX_API_BODY_BYTES = 32 * 1024 * 1024
@@ -66,13 +67,13 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
     const refusal = refuse(request)
     if (refusal) {
       request.resume()
-      sendResult(response, { ok: false, error: refusal })
+      await sendResult(response, { ok: false, error: refusal })
       return true
     }
     const name = path.slice(API_PREFIX.length)
     if (name === 'events') {
       if (request.method !== 'GET') {
-        sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: 'subscribe to events with GET' } })
+        await sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: 'subscribe to events with GET' } })
       } else {
         streamEvents(request, response, (listener) => deps.subscribe(listener))
       }
@@ -80,21 +81,21 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
     }
     if (request.method !== 'POST') {
       request.resume()
-      sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: `call procedures with POST ${API_PREFIX}<procedure>` } })
+      await sendResult(response, { ok: false, error: { code: 'BAD_REQUEST', message: `call procedures with POST ${API_PREFIX}<procedure>` } })
       return true
     }
     // Exactly JSON (parameters allowed): not application/json-seq or other look-alikes.
     if (!/^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '')) {
       request.resume()
-      sendResult(response, { ok: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the input as Content-Type: application/json' } })
+      await sendResult(response, { ok: false, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the input as Content-Type: application/json' } })
       return true
     }
     const body = await readJson(request)
     if (!body.ok) {
-      sendResult(response, body)
+      await sendResult(response, body)
       return true
     }
-    sendResult(response, await deps.dispatch(name, body.value))
+    await sendResult(response, await deps.dispatch(name, body.value))
     return true
   }
 }
@@ -131,19 +132,6 @@ function readJson(request: IncomingMessage): Promise<Result<unknown>> {
       }
     })
   })
-}
-
-function sendResult(response: ServerResponse, result: Result<unknown>): void {
-  if (response.headersSent || response.destroyed) return
-  const status = result.ok ? 200 : ERROR_HTTP_STATUS[result.error.code]
-  const body = Buffer.from(JSON.stringify(result))
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': body.length,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  })
-  response.end(body)
 }
 
 function streamEvents(request: IncomingMessage, response: ServerResponse, subscribe: HttpApiDeps['subscribe']): void {

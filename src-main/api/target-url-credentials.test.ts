@@ -14,11 +14,13 @@ import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
 import { waitFor } from '../test-support/wait-for'
 import { createDispatch } from './dispatch'
+import { joinPiecedTexts } from '../core/pieced-text'
 
 const test = useInspector()
 const PASSWORD = 'FWDPASS7'
 
-const decodedExport = (result: { ok: boolean; value?: unknown }) => Buffer.from((result.value as { dataBase64: string }).dataBase64, 'base64').toString('utf8')
+const decodedExport = (result: { ok: boolean; value?: unknown }) =>
+  Buffer.from((joinPiecedTexts(result.value) as { dataBase64: string }).dataBase64, 'base64').toString('utf8')
 
 describe('credentials in a forward target URL', () => {
   test('are neither stored nor exported when set through the API', async ({ app, dataDir, target }) => {

@@ -9,6 +9,7 @@ import { createDispatch } from '../api/dispatch'
 import { startInspector, type Inspector } from '../core/inspector'
 import type { SecretSealer } from '../core/keys/secret-sealer'
 import { subscribeInBatches } from '../core/event-bus'
+import { joinPiecedTexts } from '../core/pieced-text'
 import { createAppLogger, createStderrLogger, type Logger } from '../core/logger'
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc-channels'
 import { APP_VERSION } from '../shared/version'
@@ -63,7 +64,9 @@ async function start(): Promise<void> {
     if (!isTrustedFrame(event.senderFrame, rendererUrl)) {
       return { ok: false, error: { code: 'FORBIDDEN', message: 'calls are only accepted from the app window' } }
     }
-    return dispatch(String(procedure), input)
+    // IPC hands over one value: text given in pieces is joined (in one step; the window reads a
+    // large export with delivery "pieces" instead, a piece per call, so it never comes to that).
+    return dispatch(String(procedure), input).then((result) => (result.ok ? { ok: true, value: joinPiecedTexts(result.value) } : result))
   })
   // One IPC message per batch of events (an array), not per event: see subscribeInBatches.
   subscribeInBatches(inspector.events, (events) => mainWindow?.webContents.send(EVENT_CHANNEL, events))

@@ -24,16 +24,34 @@ export interface Redaction {
   action: string
 }
 
-export interface ExportResult {
+/** How an export's file is handed over: in the answer (`inline`), or read piece by piece (`pieces`). */
+export const EXPORT_DELIVERIES = ['inline', 'pieces'] as const
+export type ExportDelivery = (typeof EXPORT_DELIVERIES)[number]
+
+interface ExportedFile {
   /** A suggested file name, e.g. `default-20261206T081500Z-redacted.har`. */
   fileName: string
   contentType: string
-  dataBase64: string
   /**
    * What was masked or removed: present for a redacted export, and for any export from which a
    * configured secret had to be removed.
    */
   redactions?: Redaction[]
+}
+
+/** An export with the file in the answer (`delivery: "inline"`, the default). */
+export interface ExportResult extends ExportedFile {
+  dataBase64: string
+}
+
+/**
+ * An export whose file is read with `readExportPiece` (`delivery: "pieces"`): piece 0 to
+ * `count - 1`, each the base64 of the next bytes of the file.
+ */
+export interface ExportPiecesResult extends ExportedFile {
+  /** The file's size in bytes. */
+  byteLength: number
+  pieces: { exportId: string; count: number }
 }
 
 export interface ImportFailure {

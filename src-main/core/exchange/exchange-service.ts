@@ -9,7 +9,15 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/views'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import { errorMessage, InspectorError } from '../../shared/errors'
-import { type ExportFormat, type ExportResult, type ImportFailure, type ImportFormat, type ImportResult } from '../../shared/exchange'
+import {
+  type ExportDelivery,
+  type ExportFormat,
+  type ExportPiecesResult,
+  type ExportResult,
+  type ImportFailure,
+  type ImportFormat,
+  type ImportResult,
+} from '../../shared/exchange'
 import type { PinnableProviderId } from '../../shared/providers'
 import type { ReplayRecord } from '../../shared/replay'
 import { yieldToEventLoop } from '../event-loop'
@@ -20,6 +28,8 @@ import type { StoredCapture } from '../store/persisted-schema'
 import { decodeStrictBase64, EXCHANGE_LIMITS, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import { exportPieces } from './export-file'
 import { encodeExport } from './export-output'
+import { createPendingExports } from './pending-exports'
+import type { PiecedText } from '../pieced-text'
 import { readImportFile } from './import-file'
 import { redactCaptures, type RedactionRequest } from './redaction'
 import { workSlices } from './work-slices'
@@ -57,7 +67,14 @@ export interface ExportRequest {
   format: ExportFormat
   redact: boolean
   redactPersonalData: boolean
+  delivery: ExportDelivery
 }
+
+/**
+ * An export as the core answers it: with `delivery: "inline"` the file's base64 in pieces, which
+ * the transports hand over as the one `dataBase64` string callers receive, without joining it.
+ */
+export type ExportAnswer = (Omit<ExportResult, 'dataBase64'> & { dataBase64: PiecedText }) | ExportPiecesResult
 
 export interface ImportRequest {
   endpointId: string
@@ -70,11 +87,14 @@ export interface ImportRequest {
 }
 
 export interface ExchangeService {
-  exportCaptures(request: ExportRequest): Promise<ExportResult>
+  exportCaptures(request: ExportRequest): Promise<ExportAnswer>
+  /** One piece of an export made with `delivery: "pieces"` (pending-exports.ts). */
+  readExportPiece(exportId: string, index: number): { dataBase64: string }
   importCaptures(request: ImportRequest): Promise<ImportResult>
 }
 
 export function createExchangeService(deps: ExchangeServiceDeps): ExchangeService {
+  const pendingExports = createPendingExports(() => deps.now())
   async function gather(ids: string[]): Promise<{ captures: ExchangeCapture[]; endpointIds: Set<string>; leftOut: Redaction[] }> {
     const gathered: Array<{ seq: number; capture: ExchangeCapture }> = []
     const endpointIds = new Set<string>()
@@ -140,14 +160,16 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       })
       // Written a slice at a time, and checked as it goes that no configured secret is in it:
       // whatever path a secret took, it does not leave in this file.
-      const dataBase64 = await encodeExport(file.pieces, secrets)
-      return {
-        fileName: file.fileName,
-        contentType: file.contentType,
-        dataBase64,
-        ...(request.redact || redacted.redactions.length > 0 || leftOut.length > 0 ? { redactions: [...leftOut, ...redacted.redactions] } : {}),
+      const encoded = await encodeExport(file.pieces, secrets)
+      const listed = request.redact || redacted.redactions.length > 0 || leftOut.length > 0 ? { redactions: [...leftOut, ...redacted.redactions] } : {}
+      if (request.delivery === 'pieces') {
+        const pieces = pendingExports.keep(encoded.base64)
+        return { fileName: file.fileName, contentType: file.contentType, byteLength: encoded.byteLength, pieces, ...listed }
       }
+      return { fileName: file.fileName, contentType: file.contentType, dataBase64: encoded.base64, ...listed }
     },
+
+    readExportPiece: (exportId, index) => ({ dataBase64: pendingExports.read(exportId, index) }),
 
     async importCaptures(request) {
       const endpoint = deps.endpoint(request.endpointId)

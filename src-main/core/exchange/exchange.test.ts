@@ -15,6 +15,8 @@ import Ajv from 'ajv'
 import type { InspectorEvent } from '../../shared/contract'
 import type { CaptureDetail, Endpoint } from '../../shared/views'
 import { procedureInputs } from '../../shared/contract'
+import { exportedFile } from '../../test-support/exported-file'
+import type { ExportAnswer } from './exchange-service'
 import { send } from '../../test-support/http-client'
 import { startLoopbackTarget } from '../../test-support/loopback-target'
 import { useInspector } from '../../test-support/inspector-fixture'
@@ -161,7 +163,11 @@ describe('export and import through the inspector', () => {
       const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format })
       expect(exported.redactions).toBeUndefined()
       const target = await inspector.procedures.createEndpoint({ name: `Imported ${format}` })
-      const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: exported.dataBase64, sourceName: exported.fileName })
+      const result = await inspector.procedures.importCaptures({
+        endpointId: target.id,
+        dataBase64: exportedFile(exported).toString('base64'),
+        sourceName: exported.fileName,
+      })
       expect(result.failures).toEqual([])
       expect(result.importedIds).toHaveLength(ROUND_TRIP_REQUESTS.length + 2)
       const originals = await details(source.id)
@@ -181,7 +187,7 @@ describe('export and import through the inspector', () => {
 
   it('writes HAR that validates against the HAR 1.2 schema, with the answer and the verdict', async () => {
     const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'har' })
-    const har = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString('utf8')) as ExportedHar
+    const har = JSON.parse(exportedFile(exported).toString('utf8')) as ExportedHar
     const all = createRequire(import.meta.url)('har-schema') as Record<string, object>
     // The schema's formats: ISO 8601 times as the HAR spec writes them, absolute URLs, IP addresses.
     const ajv = new Ajv({
@@ -200,7 +206,7 @@ describe('export and import through the inspector', () => {
     const validate = ajv.compile(all.har!)
     expect(validate(har), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
     const redacted = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'har', redact: true })
-    const redactedHar = JSON.parse(Buffer.from(redacted.dataBase64, 'base64').toString('utf8')) as ExportedHar
+    const redactedHar = JSON.parse(exportedFile(redacted).toString('utf8')) as ExportedHar
     expect(validate(redactedHar), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
     expect(redactedHar.log._redaction).toEqual(redacted.redactions)
     expect(redactedHar.log.entries[0]?._verdict.computedBeforeRedaction).toBe(true)
@@ -218,7 +224,7 @@ describe('export and import through the inspector', () => {
     for (const format of ['http', 'curl'] as const) {
       const exported = await inspector.procedures.exportCaptures({ captureIds: picked.map((capture) => capture.id), format })
       const target = await inspector.procedures.createEndpoint({ name: `Imported ${format}` })
-      const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: exported.dataBase64, format: 'auto' })
+      const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: exportedFile(exported).toString('base64'), format: 'auto' })
       expect(result.failures).toEqual([])
       const copies = await details(target.id)
       expect(copies.map((copy) => sha256(Buffer.from(copy.request.bodyBase64, 'base64'))).sort()).toEqual(
@@ -231,10 +237,8 @@ describe('export and import through the inspector', () => {
 
   it('writes a selection oldest first, as an endpoint export does, however its ids were listed', async () => {
     const newestFirst = (await inspector.procedures.listCaptures({ endpointId: source.id, limit: 100 })).items.map((item) => item.id)
-    const targetsOf = async (exported: { dataBase64: string }) =>
-      (JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString('utf8')) as { captures: Array<{ target: string }> }).captures.map(
-        (capture) => capture.target,
-      )
+    const targetsOf = async (exported: ExportAnswer) =>
+      (JSON.parse(exportedFile(exported).toString('utf8')) as { captures: Array<{ target: string }> }).captures.map((capture) => capture.target)
     const whole = await targetsOf(await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' }))
     const selection = await targetsOf(await inspector.procedures.exportCaptures({ captureIds: newestFirst, format: 'bundle' }))
     expect(selection).toEqual(whole)
@@ -263,7 +267,7 @@ describe('export and import through the inspector', () => {
     })
     const originals = await details(endpoint.id)
     const exported = await inspector.procedures.exportCaptures({ endpointId: endpoint.id, format: 'curl' })
-    const script = Buffer.from(exported.dataBase64, 'base64').toString('utf8')
+    const script = exportedFile(exported).toString('utf8')
     for (const line of script.split('\n')) expect(line.length).toBeLessThan(128 * 1024)
     const { dir, remove: removeDir } = await makeTempDir()
     try {
@@ -483,7 +487,7 @@ describe('export and import through the inspector', () => {
     for (const format of ['har', 'bundle', 'http', 'curl'] as const) {
       for (const redact of [false, true]) {
         const exported = await inspector.procedures.exportCaptures({ endpointId: target.id, format, redact })
-        const text = Buffer.from(exported.dataBase64, 'base64').toString('latin1')
+        const text = exportedFile(exported).toString('latin1')
         expect(spellsSecret(text), `${format} redact=${redact}`).toBe(false)
         // Bundles and HAR carry bodies as base64 too.
         const decodedBodies = [...text.matchAll(/"(?:bodyBase64|text)": ?"([A-Za-z0-9+/=]{8,})"/g)].map((match) =>
@@ -613,14 +617,14 @@ describe('export and import through the inspector', () => {
     // Faithful: the resend comes along, attached to the imported capture.
     const faithful = await inspector.procedures.exportCaptures({ endpointId: target.id, format: 'bundle' })
     const copyEndpoint = await inspector.procedures.createEndpoint({ name: 'Cards copy' })
-    const copied = await inspector.procedures.importCaptures({ endpointId: copyEndpoint.id, dataBase64: faithful.dataBase64 })
+    const copied = await inspector.procedures.importCaptures({ endpointId: copyEndpoint.id, dataBase64: exportedFile(faithful).toString('base64') })
     const history = await inspector.procedures.listReplays({ captureId: copied.importedIds[0]! })
     expect(history).toHaveLength(1)
     expect(history[0]).toMatchObject({ captureId: copied.importedIds[0], sent: { url: `${developerApp.url}/hooks` } })
     expect((await inspector.procedures.getCapture({ id: copied.importedIds[0]! })).pinned).toBe(true)
 
     const exported = await inspector.procedures.exportCaptures({ endpointId: target.id, format: 'bundle', redact: true, redactPersonalData: true })
-    const bundle = JSON.parse(Buffer.from(exported.dataBase64, 'base64').toString()) as ExportedBundle
+    const bundle = JSON.parse(exportedFile(exported).toString()) as ExportedBundle
     expect(bundle.redaction.items).toEqual(exported.redactions)
     const capture = bundle.captures[0]!
     expect(capture.recognitionComputedBeforeRedaction).toBe(true)

@@ -1,20 +1,29 @@
 /**
- * An export file's pieces joined into the base64 the API answers with, a slice at a time
+ * An export file's pieces encoded into the base64 the API answers with, a slice at a time
  * (work-slices.ts), so that a large export never holds the event loop for long nor keeps the whole
  * file as text, as bytes and as base64 at once: bytes are encoded about a megabyte at a time and
- * only the base64 is kept.
+ * only the base64 is kept, in those pieces. They are never joined here: the transports hand them
+ * over one by one (PiecedText), as the joined text.
  *
  * It is also the last line of defence against a configured secret leaving the app: every byte
  * goes past the check, including where a secret would straddle two flushes.
  */
 import { InspectorError } from '../../shared/errors'
+import { PiecedText } from '../pieced-text'
 import { workSlices, type SliceLimits } from './work-slices'
 
 /** Bytes gathered before they are checked and encoded (a multiple of 3 is taken each time). */
 const FLUSH_BYTES = 1024 * 1024
 
+/** An encoded export: its base64 in pieces, each whole base64 of its bytes but the last (no padding in between). */
+export interface EncodedExport {
+  base64: PiecedText
+  /** The file's size. */
+  byteLength: number
+}
+
 /** The file's bytes as base64, from its pieces; refuses the export when a configured secret is in it. */
-export async function encodeExport(pieces: Iterable<string | Buffer>, secrets: readonly string[], slices?: SliceLimits): Promise<string> {
+export async function encodeExport(pieces: Iterable<string | Buffer>, secrets: readonly string[], slices?: SliceLimits): Promise<EncodedExport> {
   const output = new ExportOutput(secrets)
   const slicer = workSlices(slices)
   for (const piece of pieces) {
@@ -36,6 +45,7 @@ class ExportOutput {
   /** Bytes not yet encoded because base64 takes them three at a time (at most 2). */
   private unencoded = Buffer.alloc(0)
   private readonly base64: string[] = []
+  private byteLength = 0
 
   constructor(secrets: readonly string[]) {
     this.forbidden = secrets
@@ -52,16 +62,17 @@ class ExportOutput {
     if (this.pendingBytes >= FLUSH_BYTES) this.flush()
   }
 
-  finish(): string {
+  finish(): EncodedExport {
     this.flush()
     if (this.unencoded.length > 0) this.base64.push(this.unencoded.toString('base64'))
-    return this.base64.join('')
+    return { base64: new PiecedText(this.base64.filter((piece) => piece.length > 0)), byteLength: this.byteLength }
   }
 
   private flush(): void {
     const bytes = Buffer.concat(this.pending, this.pendingBytes)
     this.pending = []
     this.pendingBytes = 0
+    this.byteLength += bytes.length
     this.check(bytes)
     const toEncode = this.unencoded.length === 0 ? bytes : Buffer.concat([this.unencoded, bytes])
     const whole = toEncode.length - (toEncode.length % 3)

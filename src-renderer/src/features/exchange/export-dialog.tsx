@@ -2,11 +2,13 @@
  * Export: choose what (one capture, the selection, the captures matching the filter, or the whole
  * endpoint), the format and whether to redact; a redacted export lists what was masked before it
  * is saved. Saving is a browser download: the desktop shell shows its native Save dialog for it.
+ * The file is read piece by piece (readExportPiece): one answer holding a large export stalled the
+ * main process, and with it the receiver, while it was serialised.
  */
 import { useState } from 'react'
 import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
 import type { Endpoint } from '@shared/views'
-import { EXPORT_FORMATS, type ExportFormat, type ExportResult, type Redaction } from '@shared/exchange'
+import { EXPORT_FORMATS, type ExportFormat, type ExportPiecesResult, type Redaction } from '@shared/exchange'
 import { call } from '../../api/api-client'
 import { ModalDialog } from '../../components/modal-dialog'
 import { CappedList } from '../../components/capped-list'
@@ -46,7 +48,7 @@ export function ExportDialog({ choices, onClose }: ExportDialogProps) {
   const [format, setFormat] = useState<ExportFormat>('har')
   const [redact, setRedact] = useState(false)
   const [personalData, setPersonalData] = useState(false)
-  const [result, setResult] = useState<ExportResult | null>(null)
+  const [result, setResult] = useState<ExportPiecesResult | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [isWorking, setIsWorking] = useState(false)
   const chosen = scopes.find((option) => option.scope === scope) ?? scopes[0]
@@ -56,10 +58,17 @@ export function ExportDialog({ choices, onClose }: ExportDialogProps) {
     setIsWorking(true)
     setError(null)
     try {
-      const exported = await call('exportCaptures', { ...scopeInput(chosen.scope, choices), format, redact, redactPersonalData: redact && personalData })
+      const exported = await call('exportCaptures', {
+        ...scopeInput(chosen.scope, choices),
+        format,
+        redact,
+        redactPersonalData: redact && personalData,
+        delivery: 'pieces',
+      })
+      if (!('pieces' in exported)) throw new Error('The export was answered whole instead of in pieces.')
       // Nothing to show first: save at once. Anything masked or removed is shown before saving.
       if (exported.redactions === undefined) {
-        save(exported)
+        await save(exported)
         onClose()
       } else setResult(exported)
     } catch (caught: unknown) {
@@ -76,8 +85,8 @@ export function ExportDialog({ choices, onClose }: ExportDialogProps) {
           result={result}
           isRedacted={redact}
           onBack={() => setResult(null)}
-          onSave={() => {
-            save(result)
+          onSave={async () => {
+            await save(result)
             onClose()
           }}
         />
@@ -149,16 +158,18 @@ export function ExportDialog({ choices, onClose }: ExportDialogProps) {
 }
 
 interface ExportReviewProps {
-  result: ExportResult
+  result: ExportPiecesResult
   isRedacted: boolean
   onBack: () => void
-  onSave: () => void
+  onSave: () => Promise<void>
 }
 
 /** What was masked or removed, listed before the file is saved. */
 function ExportReview({ result, isRedacted, onBack, onSave }: ExportReviewProps) {
   const redactions = result.redactions ?? []
-  const size = Math.floor((result.dataBase64.length * 3) / 4)
+  const size = result.byteLength
+  const [isSaving, setIsSaving] = useState(false)
+  const [error, setError] = useState<string | null>(null)
   return (
     <div className="form" data-testid="export-review">
       <p>
@@ -182,12 +193,29 @@ function ExportReview({ result, isRedacted, onBack, onSave }: ExportReviewProps)
           moreNote="(all listed in the file)"
         />
       )}
+      {error && (
+        <p className="form-error" role="alert" data-testid="export-error">
+          {error}
+        </p>
+      )}
       <div className="modal-actions">
         <button type="button" className="button" onClick={onBack}>
           Back
         </button>
-        <button type="button" className="button button-primary" onClick={onSave} data-testid="export-save">
-          Save file…
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={isSaving}
+          onClick={() => {
+            setIsSaving(true)
+            setError(null)
+            onSave()
+              .catch((caught: unknown) => setError(errorMessage(caught)))
+              .finally(() => setIsSaving(false))
+          }}
+          data-testid="export-save"
+        >
+          {isSaving ? 'Saving…' : 'Save file…'}
         </button>
       </div>
     </div>
@@ -199,8 +227,14 @@ function describeRedaction(redaction: Redaction): string {
   return `${capture}${redaction.location}: ${redaction.action}`
 }
 
-function save(result: ExportResult): void {
-  downloadBytes(base64ToBytes(result.dataBase64), result.fileName)
+/** Reads the file's pieces in order (the last read releases it in the app) and saves them as one file. */
+async function save(result: ExportPiecesResult): Promise<void> {
+  const parts: Uint8Array[] = []
+  for (let index = 0; index < result.pieces.count; index++) {
+    const piece = await call('readExportPiece', { exportId: result.pieces.exportId, index })
+    parts.push(base64ToBytes(piece.dataBase64))
+  }
+  downloadBytes(parts, result.fileName)
 }
 
 function scopeOptions({ endpoint, selectedIds, filter }: ExportChoices): Array<{ scope: Scope; label: string }> {
