@@ -247,4 +247,12 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await expect(attempts.nth(20)).toContainText('#21')
   await expect(dialog.getByTestId('delivery-earlier')).toHaveCount(0)
   await expect(dialog.getByTestId('delivery-duplicate-count')).toHaveText('519 after a 2xx')
+
+  // The first attempt, on no page the detail asks for (the latest 500), is still numbered.
+  await page.keyboard.press('Escape')
+  await expect(dialog).toHaveCount(0)
+  await page.getByTestId('capture-row').first().click()
+  await page.keyboard.press('End')
+  await expect(page.locator('.capture-row-selected')).toHaveAttribute('aria-posinset', '520')
+  await expect(page.getByTestId('detail-delivery')).toContainText('Attempt 1 of 520')
 })
