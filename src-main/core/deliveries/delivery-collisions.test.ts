@@ -112,3 +112,35 @@ describe("confirming the keys of a delivery's attempts", () => {
     expect(counted.reads() - fourth).toBe(0)
   })
 })
+
+describe('attempts stored out of the order they arrived in (an import of earlier attempts)', () => {
+  test('are numbered by arrival; the delivery is listed at the capture stored last, with its first and latest arrival', async ({ openStore }) => {
+    const store = await openStore()
+    // Received at 10:02 (answered 200), then an import of the attempts of 10:00 and 10:01 (answered 500).
+    const live = await send(store, PING_A, 2, 200)
+    const first = await send(store, PING_A, 0, 500)
+    const second = await send(store, PING_A, 1, 500)
+    const procedures = proceduresOver(store)
+
+    const delivery = await procedures.getDelivery({ captureId: live })
+    expect(delivery.timeline.map((row) => [row.captureId, row.attempt, row.sincePreviousMs, row.afterSuccess])).toEqual([
+      [first, 1, null, false],
+      [second, 2, 60_000, false],
+      [live, 3, 60_000, false],
+    ])
+    expect(delivery.askedAttempt).toMatchObject({ captureId: live, attempt: 3 })
+    // Paged one at a time, the same order.
+    const pages = [await procedures.getDelivery({ captureId: first, limit: 1 })]
+    while (pages.at(-1)!.nextCursor !== null) pages.push(await procedures.getDelivery({ captureId: first, limit: 1, cursor: pages.at(-1)!.nextCursor! }))
+    expect(pages.map((page) => page.timeline[0]!.captureId)).toEqual([live, second, first])
+
+    const grouped = await procedures.pageByDelivery({ endpointId: 'e1', limit: 10 }, (query) => store.page(query))
+    expect(grouped.items.map((row) => [row.id, row.delivery?.attemptCount, row.delivery?.succeeded, row.delivery?.duplicateCount])).toEqual([
+      [second, 3, true, 0],
+    ])
+    expect(grouped.items[0]!.delivery).toMatchObject({
+      firstReceivedAt: new Date(T0).toISOString(),
+      latestReceivedAt: new Date(T0 + 2 * 60_000).toISOString(),
+    })
+  })
+})

@@ -49,7 +49,7 @@ class DeliveryAttempts {
   readonly deliveryKey: string
   /** The capture the attempts were asked for. */
   readonly asked: CaptureSummary
-  /** Oldest first; facts whose records named another delivery are gone. */
+  /** In the order they arrived (`byArrival`); facts whose records named another delivery are gone. */
   facts: DeliveryAttemptFact[]
   private readonly records = new Map<string, CaptureSummary>()
 
@@ -65,10 +65,9 @@ class DeliveryAttempts {
     this.facts = [...facts]
     this.records.set(asked.id, asked)
     // The capture itself is always an attempt, even if the index has not caught up with it.
-    if (!this.facts.some((fact) => fact.id === asked.id)) {
-      this.facts.push(factOf(asked))
-      this.facts.sort((a, b) => a.seq - b.seq)
-    }
+    if (!this.facts.some((fact) => fact.id === asked.id)) this.facts.push(factOf(asked))
+    // In the order they arrived: an import of earlier attempts is stored after later ones.
+    this.facts.sort(byArrival)
   }
 
   /** The record of each fact given (oldest first), reading those not read yet; `null` when a fact was dropped (then start over). */
@@ -125,8 +124,7 @@ export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSum
     const recognised = await attempts.firstRecognised()
     if (recognised === null) continue
     const { facts } = attempts
-    const cursor = request.cursor
-    const end = cursor === undefined ? facts.length : facts.filter((fact) => fact.seq < cursor).length
+    const end = pageEnd(facts, request.cursor)
     const start = Math.max(0, end - limit)
     const listed = await attempts.recordsOf(facts.slice(start, end))
     if (listed === null) continue
@@ -158,27 +156,40 @@ export async function readDeliveryGroupInfos(store: DeliveryStore, captures: rea
 }
 
 async function groupInfoOf(attempts: DeliveryAttempts): Promise<DeliveryGroupInfo | null> {
-  const latest = attempts.asked
+  const row = attempts.asked
   for (;;) {
-    const last = attempts.facts.at(-1) as DeliveryAttemptFact
-    if (last.id !== latest.id) {
-      // Confirmed before the row is left out: a colliding hash must not hide a delivery.
-      if ((await attempts.recordsOf([last])) === null) continue
-      return null
-    }
+    // Listed at the attempt stored last (the list's order), which need not be the last to arrive.
+    const storedLast = attempts.facts.reduce((last, fact) => (fact.seq > last.seq ? fact : last))
+    if (storedLast.id !== row.id) return null
     const firstSuccess = await attempts.firstSuccess()
     if (firstSuccess === null) continue
-    // The first attempt's record: its `receivedAt` as stored (an imported capture's need not be an ISO string of ours).
-    const first = await attempts.recordsOf(attempts.facts.slice(0, 1))
-    if (first === null) continue
+    // The first and latest arrivals' records: `receivedAt` as stored (an imported capture's need not be an ISO string of ours).
     const { facts } = attempts
+    const ends = await attempts.recordsOf(facts.length === 1 ? facts : [facts[0] as DeliveryAttemptFact, facts.at(-1) as DeliveryAttemptFact])
+    if (ends === null) continue
     return {
       deliveryKey: attempts.deliveryKey,
       attemptCount: facts.length,
-      firstReceivedAt: (first[0] as CaptureSummary).receivedAt,
-      latestReceivedAt: latest.receivedAt,
+      firstReceivedAt: (ends[0] as CaptureSummary).receivedAt,
+      latestReceivedAt: (ends.at(-1) as CaptureSummary).receivedAt,
       succeeded: firstSuccess !== -1,
       duplicateCount: firstSuccess === -1 ? 0 : facts.length - 1 - firstSuccess,
     }
   }
+}
+
+/** Attempts in the order they arrived; attempts of the same millisecond in the order they were stored. */
+function byArrival(a: DeliveryAttemptFact, b: DeliveryAttemptFact): number {
+  return a.receivedAtMs - b.receivedAtMs || a.seq - b.seq
+}
+
+/**
+ * Where a page ends among the facts (arrival order): the latest attempt, or just before the
+ * attempt `cursor` names (the first one of the page after). Should that attempt have gone since,
+ * the attempts stored before it are counted instead, close to where it was.
+ */
+function pageEnd(facts: readonly DeliveryAttemptFact[], cursor: number | undefined): number {
+  if (cursor === undefined) return facts.length
+  const at = facts.findIndex((fact) => fact.seq === cursor)
+  return at !== -1 ? at : facts.filter((fact) => fact.seq < cursor).length
 }
