@@ -287,7 +287,109 @@ describe('redacted export', () => {
     })
     expect(json.captures[0]!.body.toString()).toBe('{"t":"x\\ny","s":"[secret removed]"}')
   })
+
+  it('removes a base64 or base64url value that decodes to text holding a configured secret, however it is written, and keeps other base64', () => {
+    const secret = 'ixopay-test-shared-secret-3f9a2c'
+    const base64 = (text: string) => Buffer.from(text).toString('base64')
+    const base64url = (text: string) => Buffer.from(text).toString('base64url')
+    // A value whose base64 holds '/' (escaped as \/ by PHP's json_encode) and '+' (percent-encoded in a query).
+    let withSlash = base64(`{"key":"${secret}"}`)
+    for (let pad = 1; !withSlash.includes('/'); pad++) withSlash = base64(`${'?'.repeat(pad)}{"key":"${secret}"}`)
+    let withPlus = base64(`k=${secret}`)
+    for (let pad = 1; !withPlus.includes('+'); pad++) withPlus = base64(`${'>'.repeat(pad)}k=${secret}`)
+    const wrapped = (base64(`-----BEGIN-----\n${'x'.repeat(90)} ${secret} ${'y'.repeat(90)}\n`).match(/.{1,76}/g) ?? []).join('\r\n')
+    const kept = base64('{"key":"not the secret at all"}')
+    const cases: Array<{ name: string; capture: Partial<ExchangeCapture>; text: (capture: ExchangeCapture) => string }> = [
+      {
+        name: 'JSON field',
+        capture: { body: Buffer.from(`{"payload":"${base64(`{"merchant":"m","apiKey":"${secret}"}`)}","other":"${kept}"}`) },
+        text: (c) => c.body.toString('latin1'),
+      },
+      { name: 'JSON field, slashes escaped', capture: { body: Buffer.from(`{"p":"${withSlash.replaceAll('/', '\\/')}"}`) }, text: (c) => c.body.toString() },
+      { name: 'base64url without padding in a query', capture: { target: `/cb?state=${base64url(`nonce.${secret}`)}&x=1` }, text: (c) => c.target },
+      { name: 'percent-encoded base64 in a query', capture: { target: `/cb?d=${encodeURIComponent(withPlus)}` }, text: (c) => c.target },
+      { name: 'after a path, not aligned', capture: { target: `/hooks/a/${base64url(`${secret}!`)}` }, text: (c) => c.target },
+      {
+        name: 'line-wrapped text body',
+        capture: { headers: [['Content-Type', 'text/plain']], body: Buffer.from(`attachment:\r\n${wrapped}\r\n`) },
+        text: (c) => c.body.toString('latin1'),
+      },
+      {
+        name: 'header value',
+        capture: { headers: [['X-Context', base64(`{"s":"${secret}"}`)]] },
+        text: (c) => c.headers.map((pair) => pair.join(': ')).join('\n'),
+      },
+      { name: 'note', capture: { note: `token ${base64(`user:${secret}`)} pasted` }, text: (c) => c.note ?? '' },
+    ]
+    for (const { name, capture, text } of cases) {
+      for (const redact of [false, true]) {
+        const original = exchangeCapture(capture)
+        expect(decodedBase64Runs(text(original)), `${name}: the test hides the secret in base64`).toContain(secret)
+        const result = redactCaptures([original], { redact, personalData: false, secrets: [secret] })
+        expect(decodedBase64Runs(text(result.captures[0]!)), `${name}, redact=${redact}`).not.toContain(secret)
+        expect(text(result.captures[0]!), `${name}, redact=${redact}`).not.toContain(secret)
+        if (!redact || name === 'note') {
+          expect(result.redactions, name).toContainEqual(
+            expect.objectContaining({ action: expect.stringContaining('base64 value that decodes to text holding it') }),
+          )
+        }
+      }
+    }
+    // Only that value goes, and base64 that holds no secret stays as it was.
+    const json = redactCaptures([exchangeCapture(cases[0]!.capture)], { redact: false, personalData: false, secrets: [secret] })
+    expect(json.captures[0]!.body.toString()).toBe(`{"payload":"[secret removed]","other":"${kept}"}`)
+    const plain = redactCaptures([exchangeCapture({ body: Buffer.from(`{"other":"${kept}","n":"${base64url('x'.repeat(40))}"}`) })], {
+      redact: false,
+      personalData: false,
+      secrets: [secret],
+    })
+    expect(plain.redactions).toEqual([])
+  })
+
+  it('removes a configured secret from what the app derived or recorded beside the request, and from a query that writes its spaces as +', () => {
+    const secret = 'shared secret with spaces 42'
+    const capture = exchangeCapture({
+      target: `/cb?k=${secret.replaceAll(' ', '+')}&x=1`,
+      body: Buffer.from(`k=${secret.replaceAll(' ', '+')}`),
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      recognition: {
+        provider: { id: 'ixopay', name: 'IXOPAY' },
+        summary: { reference: `ref ${secret}`, objectId: null },
+        verdict: { status: 'invalid', message: `expected a signature over "${secret}"` },
+      } as unknown as ExchangeCapture['recognition'],
+      refusal: { reason: 'too-large', message: `body with ${secret}` } as unknown as ExchangeCapture['refusal'],
+      forward: { state: 'failed', targetUrl: 'http://127.0.0.1:1/', error: `the target answered "${secret}"` } as unknown as ExchangeCapture['forward'],
+      importedFrom: `HAR ${secret}.har, entry 1`,
+      response: {
+        kind: 'respond',
+        status: 200,
+        headers: [],
+        bodyBase64: '',
+        delayMs: 0,
+        chosenBy: { kind: 'rule', ruleId: 'r1', ruleName: `rule for ${secret}` },
+      } as unknown as ExchangeCapture['response'],
+    })
+    for (const redact of [false, true]) {
+      const result = redactCaptures([capture], { redact, personalData: false, secrets: [secret] })
+      const out = result.captures[0]!
+      const text = JSON.stringify({ ...out, body: out.body.toString('latin1') })
+      expect(text, `redact=${redact}`).not.toContain(secret)
+      // As HAR's queryString and postData.params read them.
+      expect(decodeURIComponent(out.target.replaceAll('+', ' ')), `redact=${redact}`).not.toContain(secret)
+      expect(decodeURIComponent(out.body.toString('latin1').replaceAll('+', ' ')), `redact=${redact}`).not.toContain(secret)
+    }
+  })
 })
+
+/** Every run of base64 characters in the text, unescaped and unwrapped, decoded from each of four alignments. */
+function decodedBase64Runs(text: string): string {
+  const unescaped = decodeURIComponent(text.replace(/%(?![0-9a-fA-F]{2})/g, '%25'))
+    .replace(/\\\//g, '/')
+    .replace(/\r?\n/g, '')
+  return (unescaped.match(/[A-Za-z0-9+/_-]{8,}/g) ?? [])
+    .flatMap((run) => [0, 1, 2, 3].map((offset) => Buffer.from(run.slice(offset), 'base64').toString('latin1')))
+    .join('\n')
+}
 
 /** The resend history's sent and answered bodies, decoded. */
 function decodedResendBodies(capture: ExchangeCapture): string {

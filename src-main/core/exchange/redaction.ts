@@ -76,15 +76,24 @@ function scrubSecrets(capture: ExchangeCapture, secrets: string[], list: List): 
     response,
     note: capture.note === null ? null : scrubSecretText(capture.note, scrub, 'note'),
     resends: scrubSecretValue(capture.resends, scrub, 'resend history'),
+    // What the app derived from the request or recorded beside it, and the files write too (HAR
+    // `_summary`, `_verdict`; the bundle's forward, refusal and source): a summary's reference
+    // or a verdict's message can quote the body, a forward's error the target's answer.
+    recognition: scrubSecretValue(capture.recognition, scrub, 'summary and verdict'),
+    refusal: scrubSecretValue(capture.refusal, scrub, 'refusal'),
+    ...(capture.forward ? { forward: scrubSecretValue(capture.forward, scrub, 'forward') } : {}),
+    importedFrom: capture.importedFrom === null ? null : scrubSecretText(capture.importedFrom, scrub, 'imported from'),
   }
 }
 
 function scrubAnswer(answer: StoredAnswer, scrub: SecretScrub): StoredAnswer {
   const headers = scrubSecretHeaders(answer.headers, scrub, 'answer header')
-  if (answer.bodyBase64 === '') return { ...answer, headers }
+  // A rule's name or a forward's target, as the user wrote them.
+  const chosenBy = scrubSecretValue(answer.chosenBy, scrub, 'answer choice')
+  if (answer.bodyBase64 === '') return { ...answer, headers, chosenBy }
   const bytes = Buffer.from(answer.bodyBase64, 'base64')
   const body = scrubSecretBody(bytes, headers, scrub, 'answer body')
-  return { ...answer, headers: body.headers, bodyBase64: body.body === bytes ? answer.bodyBase64 : body.body.toString('base64') }
+  return { ...answer, headers: body.headers, chosenBy, bodyBase64: body.body === bytes ? answer.bodyBase64 : body.body.toString('base64') }
 }
 
 function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: List): ExchangeCapture {

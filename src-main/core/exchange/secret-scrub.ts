@@ -5,7 +5,9 @@
  * compressed body (gzip, deflate, br), and in the base64 bodies of the resend history (what was
  * sent, and the target's answer, which may echo it). A secret found raw only would leave every one
  * of these in an unredacted export, where the file still reads as the secret once decoded; and
- * HAR's `queryString` decodes the query, so a percent-encoded secret came out whole.
+ * HAR's `queryString` decodes the query, so a percent-encoded secret came out whole. A base64
+ * or base64url value (a JSON field, a query parameter, a line-wrapped body) that decodes to text
+ * holding a secret is removed whole (see replaceBase64Runs).
  *
  * Each pass copies the text and changes only the span that spelled a secret, so the rest of an
  * unredacted export stays byte-exact. Every pass is linear in the text's size.
@@ -116,26 +118,81 @@ export interface SecretScrub {
 }
 
 /**
- * A text without the secrets, as written, percent-encoded or JSON-escaped (in that order, so an
- * escape that only spells a secret once decoded is found too). Secrets are compared with the
- * text's characters and, for percent-encoded bytes, with their UTF-8 bytes.
+ * A text without the secrets, as written (a space also as `+`), percent-encoded or JSON-escaped
+ * (in that order, so an escape that only spells a secret once decoded is found too), or inside a
+ * base64 value. Secrets are compared with the text's characters and, for percent-encoded bytes,
+ * with their UTF-8 bytes.
  */
 export function scrubSecretText(text: string, scrub: SecretScrub, location: string, placeholder = SECRET_PLACEHOLDER): string {
   if (scrub.secrets.length === 0) return text
+  // In a query or form a space may be written `+` (HAR's queryString and params decode it so).
+  const utf8Forms = scrub.secrets.map((secret) => Buffer.from(secret, 'utf8').toString('latin1'))
+  const plusForms = [...scrub.secrets, ...utf8Forms].filter((form) => form.includes(' ')).map((form) => form.replaceAll(' ', '+'))
   let count = 0
   let out = text
-  for (const secret of scrub.secrets) {
+  for (const secret of [...scrub.secrets, ...plusForms]) {
     if (!out.includes(secret)) continue
     const parts = out.split(secret)
     count += parts.length - 1
     out = parts.join(placeholder)
   }
-  const utf8Forms = scrub.secrets.map((secret) => Buffer.from(secret, 'utf8').toString('latin1'))
-  const percent = replaceDecoded(out, [...new Set([...scrub.secrets, ...utf8Forms])], PERCENT_LAYER, placeholder)
+  const forms = [...new Set([...scrub.secrets, ...utf8Forms, ...plusForms])]
+  const percent = replaceDecoded(out, forms, PERCENT_LAYER, placeholder)
   const escaped = replaceDecoded(percent.text, scrub.secrets, JSON_ESCAPE_LAYER, placeholder)
   count += percent.count + escaped.count
+  const base64 = replaceBase64Runs(escaped.text, forms, placeholder)
   if (count > 0) scrub.removed(location, 'configured secret removed')
-  return escaped.text
+  if (base64.count > 0) scrub.removed(location, 'configured secret removed (a base64 value that decodes to text holding it, removed whole)')
+  return base64.text
+}
+
+/**
+ * A run of base64 or base64url characters, as it may be written inside other text: `/` escaped
+ * as `\/` (JSON from PHP), `+` and `/` percent-encoded (a query or form value), wrapped over lines
+ * (MIME's 76 columns, or JSON's `\n`); padding, also percent-encoded, at its end. No two of its
+ * alternatives start with the same character, so matching backtracks by two characters at most: linear.
+ */
+const BASE64_RUN = /(?:[A-Za-z0-9+/_-]|\\[/nr]|%2[BbFf]|[\r\n])+(?:=|%3[Dd]){0,2}/g
+/** A secret of 6 characters or more takes at least 8 base64 characters. */
+const MIN_BASE64_SECRET_LENGTH = 8
+
+/**
+ * Replaces each base64 run of `text` that decodes to text holding a secret (as written,
+ * percent-encoded or JSON-escaped, in its characters or its UTF-8 bytes) with the placeholder.
+ * The run is decoded from each of its first four characters, since it may start with characters
+ * that are not its base64 (a path `/hooks/` before it): one of the four is aligned with the value.
+ * The whole run goes: cutting the secret's characters out of encoded text is not possible, and
+ * what is left of a value that held a secret is no use to anyone. Linear: each run is decoded four
+ * times, and runs do not overlap.
+ */
+function replaceBase64Runs(text: string, forms: readonly string[], placeholder: string): { text: string; count: number } {
+  let count = 0
+  const out = text.replace(BASE64_RUN, (run) => {
+    if (run.length < MIN_BASE64_SECRET_LENGTH) return run
+    const cleaned = run
+      .replace(/\\\/|%2[Ff]/g, '/')
+      .replace(/%2[Bb]/g, '+')
+      .replace(/\\[nr]|[\r\n]/g, '')
+      .replace(/(?:=|%3[Dd])+$/, '')
+    if (cleaned.length < MIN_BASE64_SECRET_LENGTH) return run
+    for (let offset = 0; offset < 4; offset++) {
+      const decoded = Buffer.from(cleaned.slice(offset), 'base64').toString('latin1')
+      if (holdsSecret(decoded, forms)) {
+        count++
+        return placeholder
+      }
+    }
+    return run
+  })
+  return { text: count === 0 ? text : out, count }
+}
+
+/** Whether a (latin1) text holds a secret as written, percent-encoded or JSON-escaped. */
+function holdsSecret(text: string, forms: readonly string[]): boolean {
+  const candidates = [text]
+  if (text.includes('%')) candidates.push(text.replace(PERCENT_LAYER.pattern, PERCENT_LAYER.quick))
+  if (text.includes('\\')) candidates.push(text.replace(JSON_ESCAPE_LAYER.pattern, JSON_ESCAPE_LAYER.quick))
+  return candidates.some((candidate) => forms.some((form) => candidate.includes(form)))
 }
 
 /**
