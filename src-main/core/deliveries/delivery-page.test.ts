@@ -2,7 +2,8 @@
  * getDelivery and the grouped list over the real store: a delivery of hundreds of attempts is
  * answered page by page, reading the records of the page (and of the first 2xx and the first
  * recognised attempt), not of every attempt; what it answers is what the whole delivery read at
- * once gives.
+ * once gives. (The reads counted are the procedures'; the store itself reads each attempt once per
+ * run to confirm its delivery key, see delivery-collisions.test.ts.)
  */
 import { describe, expect } from 'vitest'
 import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
@@ -162,7 +163,7 @@ describe('getDelivery on a delivery of hundreds of attempts', () => {
     const all = await everyAttemptOf(store, page.items[1]!.deliveryKey)
     expect(page.items[1]!.delivery).toMatchObject({ firstReceivedAt: all[0]!.receivedAt, latestReceivedAt: all.at(-1)!.receivedAt })
     // The list's own pages are read through `pageOf`; the deliveries add the first attempt, the
-    // first 2xx and a check of each skipped row's latest attempt, not their 300 attempts.
+    // first 2xx and the latest arrival, not their 300 attempts.
     expect(reads()).toBeLessThanOrEqual(4)
     // Memory is searched once for the deliveries met on a page of the list, not once per delivery
     // (the later pages, 300 captures in all, hold older attempts of deliveries met already).
