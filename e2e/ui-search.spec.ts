@@ -111,3 +111,33 @@ test('live captures join a body search once the core has matched them; a reload 
   await expect(rows(page)).toHaveCount(5)
   await expect.poll(() => new URL(page.url()).hash).not.toContain('q=')
 })
+
+test('a header line pasted from raw HTTP or a log finds the capture that carries it', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'header-line')
+  const signed = (path: string, signature: string) =>
+    inspector.sendCallback({
+      slug: endpoint.slug,
+      path,
+      headers: [
+        ['Content-Type', 'application/json; charset=utf-8'],
+        ['X-Signature', signature],
+      ],
+      body: '{"result":"OK"}',
+    })
+  expect(await signed('/first', 'JkTOs48d03OYYiZCagw7NJU5v3sxEw7')).toBe(200)
+  expect(await signed('/second', 'Qm9vdHN0cmFwcGVkU2lnbmF0dXJl')).toBe(200)
+  await expect(rows(page)).toHaveCount(2)
+
+  const search = page.getByTestId('filter-text')
+  // As `curl -v` or the raw request prints it: name, colon, the start of the value.
+  await search.fill('"X-Signature: JkTOs48d03"')
+  await expect(rows(page)).toHaveCount(1)
+  await expect(row(page, '/first')).toHaveCount(1)
+  await search.fill('"content-type: application/json" -"x-signature: jktos"')
+  await expect(rows(page)).toHaveCount(1)
+  await expect(row(page, '/second')).toHaveCount(1)
+  // The name with its colon alone: every capture carrying that header.
+  await search.fill('X-Signature:')
+  await expect(rows(page)).toHaveCount(2)
+  await expect(page.getByTestId('capture-count')).toHaveText('2 of 2 captures')
+})

@@ -266,6 +266,24 @@ describe('matchesCaptureQuery', () => {
     expect(matches('header:order-4711', { headerPairs })).toBe(false)
   })
 
+  it('finds a header line as it is pasted from raw HTTP or a log: name, colon, value', () => {
+    const headerPairs: HeaderPairs = [
+      ['X-Signature', 'JkTOs48d03OYYiZCagw7NJU5v3sxEw7'],
+      ['Content-Type', 'application/json; charset=utf-8'],
+      ['Date', 'Tue, 21 Jul 2020 13:15:03 UTC'],
+    ]
+    expect(matches('"X-Signature: JkTOs48d"', { headerPairs })).toBe(true)
+    expect(matches('"signature: jktos"', { headerPairs })).toBe(true)
+    expect(matches('"content-type: application/json"', { headerPairs })).toBe(true)
+    expect(matches('"Date: Tue, 21 Jul 2020 13:15:03 UTC"', { headerPairs })).toBe(true)
+    expect(matches('X-Signature:', { headerPairs })).toBe(true)
+    expect(matches('header:"content-type: application/json"', { headerPairs })).toBe(true)
+    // Not across two headers, and not a value under another name.
+    expect(matches('"x-signature: application"', { headerPairs })).toBe(false)
+    expect(matches('"utf-8: date"', { headerPairs })).toBe(false)
+    expect(matches('header.date:"date: tue"', { headerPairs })).toBe(false)
+  })
+
   it('finds UTF-8 sent in a header value as the sender meant it', () => {
     // Node gives header values one character per byte: "Müller" in UTF-8 arrives as "MÃ¼ller".
     const headerPairs: HeaderPairs = [['X-Customer', String.fromCharCode(...new TextEncoder().encode('Müller'))]]

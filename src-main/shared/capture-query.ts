@@ -673,7 +673,7 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
     case 'anywhere': {
       if (capture.searchText.includes(term.text) || contains(capture.id, term.text) || contains(capture.note, term.text)) return true
       const headers = context.headers()
-      if (headers !== null && headers.some(([name, value]) => name.includes(term.text) || value.includes(term.text))) return true
+      if (headers !== null && headers.some((header) => headerContains(header, term.text))) return true
       const body = context.bodyText()
       if (body !== undefined && body !== null && body.includes(term.text)) return true
       return headers === null || body === undefined ? null : false
@@ -686,9 +686,7 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
       const headers = context.headers()
       if (headers === null) return null
       const { name, text } = term
-      return headers.some(([headerName, value]) =>
-        name === null ? headerName.includes(text) || value.includes(text) : headerName === name && value.includes(text),
-      )
+      return headers.some((header) => (name === null ? headerContains(header, text) : header[0] === name && header[1].includes(text)))
     }
     case 'query': {
       const { name, text } = term
@@ -727,6 +725,16 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
     default:
       return assertNever(term)
   }
+}
+
+/**
+ * Whether a header (lower-cased) holds the text: in its name, in its value, or across them as the
+ * header line is written (`x-signature: abc`, `content-type: application/json`), which is how a
+ * header is pasted from raw HTTP, curl -v or a log. The search-text sidecar keeps name and value
+ * apart; the prefilter (core/search/query-prefilter.ts) requires the text's pieces around `:`.
+ */
+function headerContains([name, value]: [string, string], text: string): boolean {
+  return name.includes(text) || value.includes(text) || (text.includes(':') && `${name}: ${value}`.includes(text))
 }
 
 /**

@@ -48,6 +48,21 @@ describe('textRequirementOf', () => {
     expect(textRequirementOf(parsed('declined -approved method:post'))).toEqual({ kind: 'text', text: 'declined' })
   })
 
+  it('requires the pieces around the colons of text that may match across a header name and value', () => {
+    expect(textRequirementOf(parsed('"X-Signature: abc"'))).toEqual({
+      kind: 'all',
+      of: [
+        { kind: 'text', text: 'x-signature' },
+        { kind: 'text', text: 'abc' },
+      ],
+    })
+    expect(textRequirementOf(parsed('x-signature:'))).toEqual({ kind: 'text', text: 'x-signature' })
+    expect(textRequirementOf(parsed('":"'))).toBeNull()
+    // A body or a named header's value is held whole: the text itself is required.
+    expect(textRequirementOf(parsed('body:"a: b"'))).toEqual({ kind: 'text', text: 'a: b' })
+    expect(textRequirementOf(parsed('header.x-a:"a: b"'))).toEqual({ kind: 'text', text: 'a: b' })
+  })
+
   it('requires nothing of text with an unpaired surrogate (its UTF-8 is not found where the string is)', () => {
     expect(textRequirementOf(parsed('"\udc00x"'))).toBeNull()
     expect(textRequirementOf(parsed('"😀"'))).toEqual({ kind: 'text', text: '😀' })
@@ -98,6 +113,11 @@ describe('the requirement is necessary', () => {
     'nothing OR jane',
     '(jane OR nobody) status:5xx',
     'method:post "jane doe"',
+    '"x-signature: abc1"',
+    '"Content-Type: application/json"',
+    'header:"x-signature: abc"',
+    'x-signature:',
+    '"signature: abc123" OR nobody',
   ])('a capture matching %s has the text it requires', (source) => {
     const query = parsed(source)
     const searchable = searchableCaptureOf(capture, { headers: () => headers, bodyText: () => body })

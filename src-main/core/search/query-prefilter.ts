@@ -50,12 +50,15 @@ function requirementOf(node: QueryNode): TextRequirement {
 function termRequirement(term: QueryTerm): TextRequirement {
   switch (term.field) {
     case 'anywhere':
-    case 'body':
     case 'header':
+      // These also match across a header's name and value (`x-signature: abc`), which the sidecar
+      // keeps on separate lines: only the pieces around each `:` are sure to be in it.
+      return term.field === 'header' && term.name !== null ? textRequirement(term.text) : headerLineRequirement(term.text)
+    case 'body':
     case 'event':
     case 'ref':
     case 'id':
-      return searchableByBytes(term.text) ? { kind: 'text', text: term.text } : null
+      return textRequirement(term.text)
     // The note lives in the index, not in the sidecar: a capture with a note is always a candidate
     // (see `scanSegment`), so a `note:` term can require nothing here.
     case 'note':
@@ -71,6 +74,22 @@ function termRequirement(term: QueryTerm): TextRequirement {
     default:
       return assertNever(term)
   }
+}
+
+function textRequirement(text: string): TextRequirement {
+  return searchableByBytes(text) ? { kind: 'text', text } : null
+}
+
+/**
+ * What text that may match a header line (`name: value`) requires: itself without a colon, else
+ * every piece between its colons (and the space after one). Each piece lies within the name, the
+ * value or the other places the sidecar holds whole, wherever the text matched.
+ */
+function headerLineRequirement(text: string): TextRequirement {
+  if (!text.includes(':')) return textRequirement(text)
+  const pieces = [...new Set(text.split(/: ?/).filter((piece) => piece !== ''))].map(textRequirement)
+  const required = pieces.filter((piece): piece is NonNullable<TextRequirement> => piece !== null)
+  return required.length === 0 ? null : required.length === 1 ? (required[0] as NonNullable<TextRequirement>) : { kind: 'all', of: required }
 }
 
 /**
