@@ -7,7 +7,9 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
-import { ENTRY_BUFFER_BYTES, entryWriter, READ_WINDOW_BYTES, readSidecarHeader, SIDECAR_VERSION } from './search-text-sidecar'
+import { openCaptureStore } from '../store/capture-store'
+import { testCapture } from '../../test-support/test-capture'
+import { buildSidecar, ENTRY_BUFFER_BYTES, entryWriter, READ_WINDOW_BYTES, readSidecarHeader, SIDECAR_VERSION } from './search-text-sidecar'
 
 let dir: string
 let remove: () => Promise<void>
@@ -86,5 +88,24 @@ describe('sidecar header', () => {
     } finally {
       closeSync(fd)
     }
+  })
+})
+
+describe('sidecar build', () => {
+  it('steps over zeros between frames and megabytes of them after the last frame (a log zero-filled ahead)', async () => {
+    const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now: () => new Date() })
+    const bodies = ['first body', 'second body', 'third body'].map((text) => Buffer.from(text))
+    const stored = []
+    for (const body of bodies) stored.push(await store.append(testCapture(body), body))
+    await store.close()
+    const log = readFileSync(join(dir, 'captures', '000001.log'))
+    const third = stored[2]!.frame.offset
+    // A hole before the last frame (a write a crash left unfinished), and a zero-filled tail.
+    const holey = join(dir, 'holey.log')
+    writeFileSync(holey, Buffer.concat([log.subarray(0, third), Buffer.alloc(100_000), log.subarray(third), Buffer.alloc(READ_WINDOW_BYTES * 2 + 5)]))
+    const built = buildSidecar(holey, join(dir, 'holey.search'))
+    expect(built.header.ids).toEqual(stored.map((capture) => capture.id))
+    expect(built.damaged).toEqual([])
+    expect(built.header.coveredLogBytes).toBe(log.length + 100_000)
   })
 })

@@ -270,6 +270,17 @@ function walkFrames(fd: number, logBytes: number, onFrame: (frameOffset: number,
     window = readWindow(fd, position, Math.min(READ_WINDOW_BYTES, logBytes - position))
     return window.subarray(0, Math.min(length, window.length))
   }
+  /** The first byte at or after `from` that is not zero (or `logBytes`). */
+  const firstNonZero = (from: number): number => {
+    for (let at = from; at < logBytes;) {
+      const chunk = bytesAt(at, Math.min(READ_WINDOW_BYTES, logBytes - at))
+      if (chunk.length === 0) break
+      const found = chunk.findIndex((byte) => byte !== 0)
+      if (found !== -1) return at + found
+      at += chunk.length
+    }
+    return logBytes
+  }
   let position = 0
   let goodEnd = 0
   while (position + FRAME_HEADER_BYTES <= logBytes) {
@@ -277,7 +288,9 @@ function walkFrames(fd: number, logBytes: number, onFrame: (frameOffset: number,
     if (header.length < FRAME_HEADER_BYTES) break
     if (!header.subarray(0, 4).equals(FRAME_MAGIC)) {
       if (header[0] !== 0) break
-      position++
+      // Zeros: a hole a crash left, or the space after the last frame (a log zero-filled ahead of
+      // its captures holds megabytes of them).
+      position = firstNonZero(position)
       continue
     }
     const metadataBytes = header.readUInt32BE(4)

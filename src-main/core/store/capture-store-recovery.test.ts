@@ -12,6 +12,7 @@ import { testCapture } from '../../test-support/test-capture'
 import { logFileIo, type LogFileIo } from './log-file-io'
 import { writeFileAtomically } from './data-file'
 import { DamagedCaptureError, type CaptureStore } from './capture-store'
+import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import type { SegmentIndexDocument } from './segment-index'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
@@ -121,6 +122,38 @@ describe('capture store recovery', () => {
     expect(fourth.frame.offset).toBe(thirdEnd)
     expect((await stat(logFile)).size).toBe(Math.max(thirdEnd + 4096, fourth.frame.offset + 12 + fourth.frame.metadataBytes + fourth.body.size))
     expect((await reopened.readBody(fourth.id)).toString()).toBe('fourth')
+  })
+
+  test('with sync, zero-fills the next segment ahead; start-up steps over the zeros, and a full segment gives them back', async ({
+    capturesDir,
+    openStore: open,
+    storeIssues,
+  }) => {
+    const body = (index: number) => Buffer.from(`body ${index} `.repeat(20))
+    const secondLog = join(capturesDir, '000002.log')
+    const first = await open({ durability: 'sync' })
+    const stored = []
+    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 10; index++) stored.push(await first.append(testCapture(body(index)), body(index)))
+    // The second segment took ten captures into a log zero-filled for about a thousand.
+    const framesEnd = first.health().logBytes - (await stat(join(capturesDir, '000001.log'))).size
+    const zeroFilled = (await stat(secondLog)).size
+    expect(zeroFilled).toBeGreaterThan(framesEnd * 50)
+    const tail = await readFile(secondLog)
+    expect(tail.subarray(framesEnd).every((byte) => byte === 0)).toBe(true)
+    await first.close()
+
+    // As after a crash: start-up reads the zeros after the last frame as free space, not a torn write.
+    const second = await open({ durability: 'sync' })
+    expect(storeIssues()).toEqual([])
+    for (let index = SEGMENT_MAX_CAPTURES + 10; index < SEGMENT_MAX_CAPTURES * 2 + 5; index++)
+      stored.push(await second.append(testCapture(body(index)), body(index)))
+    for (const [index, capture] of stored.entries()) expect((await second.readBody(capture.id)).equals(body(index))).toBe(true)
+    await second.close()
+    // Full, the second segment's log was cut back to its frames.
+    const log = await readFile(secondLog)
+    expect(log.length).toBeLessThan(zeroFilled)
+    expect(log.at(-1)).toBe(' '.charCodeAt(0))
+    expect((await open()).count()).toBe(stored.length)
   })
 
   test('rebuilds a truncated index from the log', async ({ capturesDir, openStore: open, storeIssues }) => {

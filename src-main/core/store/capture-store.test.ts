@@ -180,7 +180,7 @@ describe('capture store', () => {
         async writev(fd, buffers, position) {
           if (holding > 0) {
             holding--
-            const gate = { release: () => undefined, fail: gates.length === 0 }
+            const gate: { release: () => void; fail: boolean } = { release: () => undefined, fail: gates.length === 0 }
             const released = new Promise<void>((resolve) => (gate.release = resolve))
             gates.push(gate)
             await released

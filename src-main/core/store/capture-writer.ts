@@ -181,7 +181,10 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
   }
 
   function prepareSpare(): void {
-    const preparing = createSegment(dir, nextSegmentNumber++, io, renderIndex, openLogs)
+    // Zero-filled ahead only with `sync`: with `flush`, a power loss may lose frames the index lists,
+    // and start-up sees that from a log shorter than its index; zeros would hide it.
+    const preallocate = deps.durability() === 'sync' && current ? current.expectedFullLogBytes(slotsUsed(current), SEGMENT_MAX_CAPTURES) : 0
+    const preparing = createSegment(dir, nextSegmentNumber++, io, renderIndex, openLogs, preallocate)
     // A failed preparation (disk full) is forgotten: the next capture tries again once there is room.
     preparing.catch(() => {
       if (spare === preparing) spare = null
