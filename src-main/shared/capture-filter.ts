@@ -79,22 +79,28 @@ const SHARED_PROVIDER_IDS = new Map<string, ProviderId>(PROVIDER_IDS.map((id) =>
 const SHARED_VERDICTS = new Map<string, VerdictStatus>(VERDICT_STATUSES.map((status) => [status, status]))
 
 export function filterFieldsOf(capture: FilterableCapture): CaptureFilterFields {
-  const recognition = capture.recognition
-  const provider = recognition ? (SHARED_PROVIDER_IDS.get(recognition.provider.id) ?? recognition.provider.id) : null
+  const columns = filterColumnsOf(capture)
   const searched = [capture.method, capture.target]
+  const recognition = capture.recognition
   if (recognition) {
+    const provider = columns.provider
     // "Unknown sender" is what the list shows as a dash: searching "unknown" should find paths, not every stranger.
     if (provider !== 'unknown' && provider !== null) searched.push(PROVIDER_NAMES[provider], provider)
     const { eventType, status, objectId, eventId, reference, amount } = recognition.summary
     for (const value of [eventType, status, objectId, eventId, reference, amount]) if (value) searched.push(value)
   }
+  return { ...columns, searchText: searched.join('\n').toLowerCase() }
+}
+
+/** The filter fields but the search text: what the store's index keeps of every capture it stores. */
+export function filterColumnsOf(capture: FilterableCapture): Omit<CaptureFilterFields, 'searchText'> {
+  const recognition = capture.recognition
   return {
     method: capture.method,
-    provider,
+    provider: recognition ? (SHARED_PROVIDER_IDS.get(recognition.provider.id) ?? recognition.provider.id) : null,
     verdict: recognition ? (SHARED_VERDICTS.get(recognition.verdict.status) ?? recognition.verdict.status) : null,
     answerStatus: capture.response.status,
     outcome: capture.outcome,
-    searchText: searched.join('\n').toLowerCase(),
   }
 }
 

@@ -41,7 +41,10 @@ export interface SendAnswerOptions {
 
 /** Header lines as Node's `writeHead` takes them to keep order and duplicates: `[name1, value1, name2, value2, …]`. */
 function flatHeaderLines(headers: Array<[string, string]>): string[] {
-  return headers.flatMap(([name, value]) => [name, value])
+  // A loop, not flatMap: this runs for every answer, and flatMap made an array per header.
+  const lines: string[] = []
+  for (const [name, value] of headers) lines.push(name, value)
+  return lines
 }
 
 function destroySocket(res: ServerResponse, how: 'close' | 'reset'): void {

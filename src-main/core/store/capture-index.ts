@@ -5,7 +5,7 @@
  * cannot be read. Nothing here touches a file, so it is tested without a disk
  * (capture-index.test.ts); capture-store.ts composes it with the segments on disk.
  */
-import { filterFieldsOf } from '../../shared/capture-filter'
+import { filterColumnsOf } from '../../shared/capture-filter'
 import type { CaptureSummary } from '../../shared/views'
 import type { CaptureForward } from '../../shared/replay'
 import { deliveryKeyOf } from '../deliveries/delivery-key'
@@ -330,7 +330,7 @@ export function fieldsOf(
   logged: LoggedCapture,
   deliveryKey?: string,
 ): Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> {
-  const fields = filterFieldsOf(logged)
+  const fields = filterColumnsOf(logged)
   const entry: Pick<IndexEntry, 'method' | 'provider' | 'verdict' | 'answerStatus' | 'outcome' | 'deliveryHash' | 'imported' | 'pinned' | 'note'> = {
     method: fields.method,
     provider: fields.provider,
