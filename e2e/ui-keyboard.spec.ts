@@ -146,3 +146,36 @@ test('a new token pasted into an open tab takes effect', async ({ page, inspecto
   await expect(page.getByTestId('endpoint-item').first()).toBeVisible()
   expect(page.url()).not.toContain('token=')
 })
+
+test('↓ in the search box goes to the results: the first match opens and the list has the keys', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'search-down')
+  const sent: Array<[path: string, reference: string]> = [
+    ['/a', 'order-1'],
+    ['/b', 'order-2'],
+    ['/c', 'refund-3'],
+    ['/d', 'order-4'],
+  ]
+  for (const [path, reference] of sent) {
+    await inspector.sendCallback({ slug: endpoint.slug, path, headers: [['Content-Type', 'application/json']], body: `{"ref":"${reference}"}` })
+  }
+  await expect(page.getByTestId('capture-row')).toHaveCount(4)
+
+  await page.keyboard.press('/')
+  await expect(page.getByTestId('filter-text')).toBeFocused()
+  await page.keyboard.type('order')
+  await expect(page.getByTestId('capture-row')).toHaveCount(3)
+  await page.keyboard.press('ArrowDown')
+  await expect(page.getByTestId('capture-scroll')).toBeFocused()
+  await expect(selectedPath(page)).toHaveText('/d')
+  await expect(page.getByTestId('detail-request-line')).toContainText('/d')
+  await page.keyboard.press('ArrowDown')
+  await expect(selectedPath(page)).toHaveText('/b')
+
+  // Back to the box with /, a new query: ↓ opens its first match, not the capture open before.
+  await page.keyboard.press('/')
+  await page.getByTestId('filter-text').fill('refund')
+  await expect(page.getByTestId('capture-row')).toHaveCount(1)
+  await page.keyboard.press('ArrowDown')
+  await expect(selectedPath(page)).toHaveText('/c')
+  await expect(page.getByTestId('capture-scroll')).toBeFocused()
+})

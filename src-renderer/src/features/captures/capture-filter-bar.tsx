@@ -28,13 +28,18 @@ interface CaptureFilterBarProps {
    * figures then answer the previous query, and the header must not present them as this one's.
    */
   onDraftPendingChange?: (isPending: boolean) => void
+  /**
+   * ↓ in the search box: go to the results. `isApplied`: the list already answers the box's query
+   * (else it was just sent, and the rows on screen are still the previous query's).
+   */
+  onMoveToResults?: (isApplied: boolean) => void
 }
 
 /**
  * Search box (the capture query language) and selects above the capture list; every change
  * narrows the list on the server. A malformed query is explained under the box and not sent.
  */
-export function CaptureFilterBar({ filter, onChange, onDraftPendingChange }: CaptureFilterBarProps) {
+export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMoveToResults }: CaptureFilterBarProps) {
   const [draft, setDraft] = useSearchDraft(filter, onChange)
   const problem = queryProblem(draft)
   // A malformed query is never applied: the list and its figures stay those of the last good one.
@@ -64,6 +69,14 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange }: Cap
             if (event.key === 'Enter') {
               event.preventDefault()
               setDraft(draft, 'now')
+              return
+            }
+            // ↓ goes from the box to the results, as from a search field to its suggestions.
+            if (event.key === 'ArrowDown' && !event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey && onMoveToResults) {
+              if (problem !== null) return
+              event.preventDefault()
+              if (isDraftPending) setDraft(draft, 'now')
+              onMoveToResults(!isDraftPending)
               return
             }
             if (event.key !== 'Escape' || draft === '') return

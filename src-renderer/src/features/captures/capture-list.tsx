@@ -292,6 +292,12 @@ export function CaptureList({
     openAt(current, next)
   }
 
+  /** From the search box: focus on the list, on its first match when the rows shown are this query's. */
+  function moveToResults(isApplied: boolean): void {
+    scrollRef.current?.focus({ preventScroll: true })
+    if (isApplied && items.length > 0) openAt(-1, 0)
+  }
+
   function showNewest(): void {
     scrollRef.current?.scrollTo({ top: 0 })
     setUnseenCount(0)
@@ -323,7 +329,7 @@ export function CaptureList({
         <GroupByDeliveryToggle grouped={groupedByDelivery} onChange={setGroupedByDelivery} />
         {toolbar}
       </div>
-      <CaptureFilterBar filter={filter} onChange={onFilterChange} onDraftPendingChange={setDraftPending} />
+      <CaptureFilterBar filter={filter} onChange={onFilterChange} onDraftPendingChange={setDraftPending} onMoveToResults={moveToResults} />
       <CaptureColumns
         loadedCount={items.length}
         checkedCount={selection.ids.size}

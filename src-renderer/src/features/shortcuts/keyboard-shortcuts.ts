@@ -37,6 +37,7 @@ export const LIST_KEYS: ReadonlyArray<{ display: readonly string[]; description:
   { display: ['PgUp', 'PgDn', 'Home', 'End'], description: 'Move by a page, to the newest, to the oldest' },
   { display: ['Space'], description: 'Tick the open capture (Shift+Space: a range)' },
   { display: ['Esc'], description: 'Close the capture (in the list); back to the list (in the details)' },
+  { display: ['↓'], description: 'In the search box: to the results, opening the first match' },
 ]
 
 /** The search box's id, which the `/` shortcut focuses. */
