@@ -346,6 +346,22 @@ describe('redacted export', () => {
     expect(plain.redactions).toEqual([])
   })
 
+  it('looks through a 10 MB base64 body (one run) for a secret', () => {
+    const secret = 'ixopay-test-shared-secret-3f9a2c'
+    const noise = Buffer.alloc(7_500_000, 7)
+    for (const hidden of [false, true]) {
+      const bytes = hidden ? Buffer.concat([noise, Buffer.from(`x${secret}`)]) : noise
+      const body = Buffer.from(bytes.toString('base64'))
+      const result = redactCaptures([exchangeCapture({ headers: [['Content-Type', 'text/plain']], body })], {
+        redact: false,
+        personalData: false,
+        secrets: [secret],
+      })
+      expect(result.captures[0]!.body.equals(body), `hidden=${hidden}`).toBe(!hidden)
+      if (hidden) expect(result.captures[0]!.body.toString()).toBe('[secret removed]')
+    }
+  })
+
   it('removes a configured secret from what the app derived or recorded beside the request, and from a query that writes its spaces as +', () => {
     const secret = 'shared secret with spaces 42'
     const capture = exchangeCapture({

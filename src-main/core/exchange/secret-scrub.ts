@@ -148,51 +148,56 @@ export function scrubSecretText(text: string, scrub: SecretScrub, location: stri
 
 /**
  * A run of base64 or base64url characters, as it may be written inside other text: `/` escaped
- * as `\/` (JSON from PHP), `+` and `/` percent-encoded (a query or form value), wrapped over lines
- * (MIME's 76 columns, or JSON's `\n`); padding, also percent-encoded, at its end. No two of its
- * alternatives start with the same character, so matching backtracks by two characters at most: linear.
+ * as `\/` (JSON from PHP), `+`, `/` and `=` percent-encoded (a query or form value), wrapped over
+ * lines (MIME's 76 columns, or JSON's `\n`), and its padding when nothing follows that (a `=`
+ * between a name and its value is not padding). One character class, so matching is one linear
+ * scan (an alternation repeated over a 10 MB run overflowed the regular expression's stack).
  */
-const BASE64_RUN = /(?:[A-Za-z0-9+/_-]|\\[/nr]|%2[BbFf]|[\r\n])+(?:=|%3[Dd]){0,2}/g
-/** A secret of 6 characters or more takes at least 8 base64 characters. */
-const MIN_BASE64_SECRET_LENGTH = 8
-
+const BASE64_RUN = /[A-Za-z0-9+/_\\%\r\n-]+(?:={1,2}(?![A-Za-z0-9+/_-]))?/g
 /**
- * Replaces each base64 run of `text` that decodes to text holding a secret (as written,
- * percent-encoded or JSON-escaped, in its characters or its UTF-8 bytes) with the placeholder.
- * The run is decoded from each of its first four characters, since it may start with characters
- * that are not its base64 (a path `/hooks/` before it): one of the four is aligned with the value.
- * The whole run goes: cutting the secret's characters out of encoded text is not possible, and
- * what is left of a value that held a secret is no use to anyone. Linear: each run is decoded four
- * times, and runs do not overlap.
+ * Replaces each base64 run of `text` whose value encodes bytes holding a secret (its characters as
+ * latin1 or its UTF-8 bytes, a space also as `+`) with the placeholder. Whatever bytes come before
+ * the secret, its encoding holds one of three strings, one per alignment of the secret among the
+ * 3-byte groups base64 encodes (base64Cores): those are searched for in the run once its escapes
+ * are read, so a value is found wherever it starts (after a path `/hooks/` too). The whole run
+ * goes: cutting the secret's characters out of encoded text is not possible, and what is left of
+ * a value that held a secret is no use to anyone. Linear: a few substring searches per run, and
+ * runs do not overlap.
  */
 function replaceBase64Runs(text: string, forms: readonly string[], placeholder: string): { text: string; count: number } {
+  const cores = [...new Set(forms.flatMap((form) => base64Cores(Buffer.from(form, 'latin1'))))]
+  const minLength = Math.min(...cores.map((core) => core.length))
   let count = 0
   const out = text.replace(BASE64_RUN, (run) => {
-    if (run.length < MIN_BASE64_SECRET_LENGTH) return run
-    const cleaned = run
-      .replace(/\\\/|%2[Ff]/g, '/')
-      .replace(/%2[Bb]/g, '+')
-      .replace(/\\[nr]|[\r\n]/g, '')
-      .replace(/(?:=|%3[Dd])+$/, '')
-    if (cleaned.length < MIN_BASE64_SECRET_LENGTH) return run
-    for (let offset = 0; offset < 4; offset++) {
-      const decoded = Buffer.from(cleaned.slice(offset), 'base64').toString('latin1')
-      if (holdsSecret(decoded, forms)) {
-        count++
-        return placeholder
-      }
-    }
-    return run
+    if (run.length < minLength) return run
+    const unescaped = /[\\%\r\n]/.test(run)
+      ? run
+          .replace(/\\\/|%2[Ff]/g, '/')
+          .replace(/%2[Bb]/g, '+')
+          .replace(/%3[Dd]/g, '=')
+          .replace(/\\[nr]|[\r\n]/g, '')
+      : run
+    if (!cores.some((core) => unescaped.includes(core))) return run
+    count++
+    return placeholder
   })
   return { text: count === 0 ? text : out, count }
 }
 
-/** Whether a (latin1) text holds a secret as written, percent-encoded or JSON-escaped. */
-function holdsSecret(text: string, forms: readonly string[]): boolean {
-  const candidates = [text]
-  if (text.includes('%')) candidates.push(text.replace(PERCENT_LAYER.pattern, PERCENT_LAYER.quick))
-  if (text.includes('\\')) candidates.push(text.replace(JSON_ESCAPE_LAYER.pattern, JSON_ESCAPE_LAYER.quick))
-  return candidates.some((candidate) => forms.some((form) => candidate.includes(form)))
+/**
+ * The characters that base64 (and base64url) always writes for these bytes, for each of the three
+ * places they can start in a 3-byte group: characters that also hold bits of the bytes around
+ * them are left out, so the strings do not depend on what surrounds the bytes.
+ */
+function base64Cores(bytes: Buffer): string[] {
+  const cores: string[] = []
+  for (let lead = 0; lead < 3; lead++) {
+    const encoded = Buffer.concat([Buffer.alloc(lead), bytes]).toString('base64')
+    // Character i holds bits 6i to 6i+5; the bytes' bits are 8·lead to 8·(lead+length)-1.
+    const core = encoded.slice(Math.ceil((8 * lead) / 6), Math.floor((8 * (lead + bytes.length)) / 6))
+    cores.push(core, core.replaceAll('+', '-').replaceAll('/', '_'))
+  }
+  return cores
 }
 
 /**
