@@ -10,7 +10,11 @@
  */
 import { InspectorError } from '../../shared/errors'
 import { PiecedText } from '../pieced-text'
+import { base64Cores } from './secret-scrub'
 import { workSlices, type SliceLimits } from './work-slices'
+
+/** The shortest base64 form of a secret the file is checked for (see ExportOutput). */
+const MIN_BASE64_FORM_LENGTH = 12
 
 /** Bytes gathered before they are checked and encoded (a multiple of 3 is taken each time). */
 const FLUSH_BYTES = 1024 * 1024
@@ -50,8 +54,15 @@ class ExportOutput {
   constructor(secrets: readonly string[]) {
     this.forbidden = secrets
       .filter((secret) => secret.length >= 6)
-      // As written, as JSON escapes it (HAR and bundle files are JSON), and percent-encoded.
-      .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])
+      // As written, as JSON escapes it (HAR and bundle files are JSON), and percent-encoded; and
+      // base64-encoded (a bundle's bodies, a HAR's binary ones) where its encoding is long enough
+      // (12 characters, 72 bits) that ordinary base64 in a large file does not spell it by chance.
+      .flatMap((secret) => [
+        secret,
+        JSON.stringify(secret).slice(1, -1),
+        encodeURIComponent(secret),
+        ...base64Cores(Buffer.from(secret, 'utf8')).filter((core) => core.length >= MIN_BASE64_FORM_LENGTH),
+      ])
       .map((form) => Buffer.from(form, 'utf8'))
     this.overlap = Math.max(0, ...this.forbidden.map((form) => form.length - 1))
   }

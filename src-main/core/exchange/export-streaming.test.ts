@@ -81,6 +81,18 @@ describe('export files written in pieces', () => {
     expect(Buffer.from((await encodeExport(clean, [secret])).base64.join(), 'base64').toString()).toBe(clean.join(''))
   })
 
+  it('a configured secret left base64-encoded in the file (a body as a bundle writes it) is refused', async () => {
+    const secret = 'whsec_base64_encoded_secret'
+    for (const lead of ['', 'a', 'ab']) {
+      const encoded = Buffer.from(`${lead}{"key":"${secret}"}`).toString('base64')
+      await expect(encodeExport([`{"bodyBase64":"${encoded}"}`], [secret]), `lead ${lead.length}`).rejects.toThrow('still held a configured secret')
+      const url = Buffer.from(`${lead}${secret}`).toString('base64url')
+      await expect(encodeExport([`{"state":"${url}"}`], [secret]), `lead ${lead.length}, base64url`).rejects.toThrow('still held a configured secret')
+    }
+    const other = Buffer.from('{"key":"another value of the same length"}').toString('base64')
+    expect((await encodeExport([`{"bodyBase64":"${other}"}`], [secret])).byteLength).toBeGreaterThan(0)
+  })
+
   it('base64 of a file of many pieces of odd sizes is the base64 of the joined bytes', async () => {
     const pieces = Array.from({ length: 3_000 }, (_, index) => Buffer.alloc((index * 7919) % 1_301, index & 0xff))
     const encoded = await encodeExport(pieces, [])

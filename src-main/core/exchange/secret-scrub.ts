@@ -189,7 +189,7 @@ function replaceBase64Runs(text: string, forms: readonly string[], placeholder: 
  * places they can start in a 3-byte group: characters that also hold bits of the bytes around
  * them are left out, so the strings do not depend on what surrounds the bytes.
  */
-function base64Cores(bytes: Buffer): string[] {
+export function base64Cores(bytes: Buffer): string[] {
   const cores: string[] = []
   for (let lead = 0; lead < 3; lead++) {
     const encoded = Buffer.concat([Buffer.alloc(lead), bytes]).toString('base64')
