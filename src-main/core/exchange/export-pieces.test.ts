@@ -52,4 +52,16 @@ describe('pending exports', () => {
     expect(empty.count).toBe(1)
     expect(pending.read(empty.exportId, 0)).toBe('')
   })
+
+  it('are released after 30 minutes even when nothing else is exported or read', () => {
+    const timers: Array<{ ms: number; release: () => void }> = []
+    const pending = createPendingExports(
+      () => new Date('2026-12-07T00:00:00Z'),
+      (ms, release) => timers.push({ ms, release }),
+    )
+    const kept = pending.keep(new PiecedText(['a', 'b']))
+    expect(timers.map((timer) => timer.ms)).toEqual([PENDING_EXPORT_TTL_MS])
+    timers[0]!.release()
+    expect(() => pending.read(kept.exportId, 0)).toThrow(/no export/)
+  })
 })

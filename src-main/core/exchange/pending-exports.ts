@@ -21,7 +21,14 @@ export interface PendingExports {
   read(exportId: string, index: number): string
 }
 
-export function createPendingExports(now: () => Date): PendingExports {
+/** Runs `release` after `ms` without keeping the process alive for it. */
+export type ReleaseTimer = (ms: number, release: () => void) => void
+
+const unrefTimer: ReleaseTimer = (ms, release) => {
+  setTimeout(release, ms).unref()
+}
+
+export function createPendingExports(now: () => Date, releaseAfter: ReleaseTimer = unrefTimer): PendingExports {
   const pending = new Map<string, { pieces: readonly string[]; keptAt: number }>()
 
   function dropExpired(): void {
@@ -36,6 +43,8 @@ export function createPendingExports(now: () => Date): PendingExports {
       const pieces = base64.pieces.length === 0 ? [''] : base64.pieces
       const exportId = randomUUID()
       pending.set(exportId, { pieces, keptAt: now().getTime() })
+      // Released on time even when nothing else is exported or read (a review closed without saving).
+      releaseAfter(PENDING_EXPORT_TTL_MS, () => pending.delete(exportId))
       // Maps iterate in insertion order: the first keys are the oldest.
       for (const id of pending.keys()) if (pending.size > MAX_PENDING_EXPORTS) pending.delete(id)
       return { exportId, count: pieces.length }
