@@ -4,7 +4,7 @@
 //
 //   npm run bench        (BENCH_SECONDS=12 per server, BENCH_ROUNDS=4, BENCH_CONNECTIONS=50 by default)
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -123,6 +123,37 @@ async function startApp(durability) {
     answered: 0,
   })
 }
+
+/**
+ * The disk's own flush latency, the floor under `sync`'s latency: a capture is answered only after
+ * an fdatasync. 300 writes of 64 KB, each followed by one, into a zero-filled file (what the app
+ * writes into with `sync`), before the load starts.
+ */
+async function diskFlushLatency() {
+  const dir = await mkdtemp(join(tmpdir(), 'callback-inspector-bench-disk-'))
+  const file = await open(join(dir, 'probe.log'), 'w+')
+  const chunk = Buffer.alloc(64 * 1024, 120)
+  const writes = 300
+  try {
+    await file.write(Buffer.alloc(chunk.length * writes), 0, chunk.length * writes, 0)
+    await file.datasync()
+    const times = []
+    for (let index = 0; index < writes; index++) {
+      const started = performance.now()
+      await file.write(chunk, 0, chunk.length, index * chunk.length)
+      await file.datasync()
+      times.push(performance.now() - started)
+    }
+    times.sort((left, right) => left - right)
+    const at = (share) => times[Math.min(times.length - 1, Math.floor(share * times.length))].toFixed(2)
+    return { p50: at(0.5), p99: at(0.99), max: at(1) }
+  } finally {
+    await file.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+const disk = await diskFlushLatency()
+console.log(`Disk flush latency (64 KB write + fdatasync, idle): p50 ${disk.p50} ms, p99 ${disk.p99} ms, max ${disk.max} ms\n`)
 
 const baselineProcess = await startProcess(['bench/baseline-server.mjs'])
 const baseline = server('plain node:http (baseline)', baselineProcess.ready.url)
