@@ -8,10 +8,11 @@
  * or changing one capture costs the same whether 10 or 1,000,000 are stored, and a segment whose
  * captures were all deleted is removed as two files.
  *
- * Durability: frames are written with one positional `writev` per commit, and with `sync`
- * durability the commit then waits for one `fdatasync` of the log; both run in libuv's thread
+ * Durability: frames are written with one positional `writev` per commit, in libuv's thread
  * pool, off the event loop (the write's copy into the page cache was a tenth of the receiver's
- * event-loop time under load while it ran there).
+ * event-loop time under load while it ran there). With `sync` durability that write goes through
+ * a second descriptor opened with `O_DSYNC`, so it returns only once the frames are on stable
+ * storage: the write and its flush are one trip through the thread pool instead of two.
  */
 import { unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -76,6 +77,8 @@ export class Segment {
   private users = 0
   /** Taking captures: frames are written with the descriptor itself (`openFd`), so the log stays open. */
   private keepOpen = false
+  /** The log opened for synchronous writes (`LogFileIo.openSynced`), while it takes captures with `sync`. */
+  private synced: Promise<FileHandle | null> | null = null
   /** Cutting the zeros after the last frame off the log (`retire`); `close` waits for it. */
   private trimming: Promise<void> = Promise.resolve()
 
@@ -200,9 +203,10 @@ export class Segment {
 
   /**
    * Writes encoded frames in the thread pool, adjacent ones in one `writev` (they are, within a
-   * commit). Rejects on failure; then none of them may be indexed.
+   * commit); with `durable`, resolves only once they are on stable storage. Rejects on failure;
+   * then none of them may be indexed.
    */
-  async writeFrames(frames: readonly EncodedFrame[]): Promise<void> {
+  async writeFrames(frames: readonly EncodedFrame[], durable: boolean): Promise<void> {
     const runs: Array<{ start: number; buffers: Buffer[] }> = []
     let runEnd = -1
     for (const frame of frames) {
@@ -211,8 +215,28 @@ export class Segment {
       else runs.push({ start: frame.offset, buffers: [...frame.buffers] })
       runEnd = frame.offset + frame.length
     }
-    const fd = this.openFd()
+    const synced = durable ? await this.syncedHandle() : null
+    const fd = synced?.fd ?? this.openFd()
     await Promise.all(runs.map(({ start, buffers }) => writeAll(this.io, fd, buffers, start)))
+    if (durable && synced === null) await this.sync()
+  }
+
+  /** The log's `O_DSYNC` descriptor, opened on first use; `null` where there is none. */
+  private syncedHandle(): Promise<FileHandle | null> {
+    this.openFd()
+    // A failed open (too many open files) is tried again by the next commit.
+    this.synced ??= this.io.openSynced(this.paths.log).catch((error: unknown) => {
+      this.synced = null
+      throw error
+    })
+    return this.synced
+  }
+
+  /** Closes the `O_DSYNC` descriptor (no write is running: the segment stopped taking captures). */
+  private closeSynced(): Promise<void> {
+    const synced = this.synced
+    this.synced = null
+    return (synced ?? Promise.resolve(null)).then((handle) => handle?.close()).catch(() => undefined)
   }
 
   /** The descriptor of a segment taking captures (`holdOpen`). */
@@ -352,6 +376,7 @@ export class Segment {
   /** No more captures come to this segment: write its index once more. */
   retire(): void {
     this.keepOpen = false
+    void this.closeSynced()
     // Zeros after the last frame (`preallocate`, or space given back) take no capture any more.
     this.trimming = this.withLog(async (handle) => {
       if ((await handle.stat()).size > this.logBytes) await handle.truncate(this.logBytes)
@@ -394,6 +419,7 @@ export class Segment {
     // check below and be the last one.
     await this.indexWrites
     await this.trimming
+    await this.closeSynced()
     // The segment being filled was last written without a snapshot (every second): written once
     // more with one, so the next start reads no JSON. Retired segments got theirs when they filled.
     if (this.dirty || (this.keepOpen && !this.snapshotWritten)) await this.persist().catch(() => undefined)
@@ -422,6 +448,7 @@ export class Segment {
       }
       this.handle = null
       this.openLogs.closed(this)
+      await this.closeSynced()
       await handle.truncate(0)
       await handle.close()
       await unlink(this.paths.index).catch(ignoreMissing)

@@ -205,6 +205,7 @@ describe('capture store recovery', () => {
     // The test hook: what each log file held at its last fdatasync. A power loss keeps that much,
     // and every write made since is lost (turned back to zeros where the file already had room).
     const paths = new Map<number, string>()
+    const syncedDescriptors = new Set<number>()
     const synced = new Map<string, number>()
     let writes = 0
     const unsynced = new Map<string, Array<{ write: number; position: number; length: number }>>()
@@ -221,10 +222,21 @@ describe('capture store recovery', () => {
         unsynced.set(path, [])
         return handle
       },
+      // Writes through this descriptor (O_DSYNC) are on stable storage once they return.
+      async openSynced(path) {
+        const handle = await logFileIo.openSynced(path)
+        if (handle) {
+          paths.set(handle.fd, path)
+          syncedDescriptors.add(handle.fd)
+        }
+        return handle
+      },
       async writev(fd, buffers, position) {
         if (poweredOff) throw off
         const written = await logFileIo.writev(fd, buffers, position)
-        unsynced.get(paths.get(fd) as string)?.push({ write: ++writes, position, length: written })
+        const path = paths.get(fd) as string
+        if (syncedDescriptors.has(fd)) synced.set(path, Math.max(synced.get(path) ?? 0, position + written))
+        else unsynced.get(path)?.push({ write: ++writes, position, length: written })
         return written
       },
       async datasync(handle) {

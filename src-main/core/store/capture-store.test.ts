@@ -215,6 +215,39 @@ describe('capture store', () => {
     expect((await reopened.readBody(stored.id)).equals(body('d'))).toBe(true)
   })
 
+  test('with sync, commits each batch with one synchronous (O_DSYNC) write, or a write and an fdatasync where there is none', async ({ openStore: open }) => {
+    for (const hasSyncedWrites of [true, false]) {
+      const synced = new Set<number>()
+      const counts = { syncedWrites: 0, plainWrites: 0, datasyncs: 0 }
+      const store = await open({
+        durability: 'sync',
+        io: {
+          ...logFileIo,
+          async openSynced(path) {
+            if (!hasSyncedWrites) return null
+            const handle = await logFileIo.openSynced(path)
+            if (handle) synced.add(handle.fd)
+            return handle
+          },
+          writev(fd, buffers, position) {
+            if (synced.has(fd)) counts.syncedWrites++
+            else counts.plainWrites++
+            return logFileIo.writev(fd, buffers, position)
+          },
+          datasync(handle) {
+            counts.datasyncs++
+            return logFileIo.datasync(handle)
+          },
+        },
+      })
+      // One at a time: one commit each.
+      for (let index = 0; index < 20; index++) await store.append(newCapture('e1', Buffer.from(`body ${index}`)), Buffer.from(`body ${index}`))
+      expect(counts).toEqual(hasSyncedWrites ? { syncedWrites: 20, plainWrites: 0, datasyncs: 0 } : { syncedWrites: 0, plainWrites: 20, datasyncs: 20 })
+      await store.close()
+    }
+    expect((await open()).count()).toBe(40)
+  })
+
   test('recovers once the disk has room again, even when a new segment could not be created', async ({ openStore: open }) => {
     let diskFull = false
     const fail = () => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
@@ -222,6 +255,7 @@ describe('capture store', () => {
       durability: 'sync',
       io: {
         open: (path) => (diskFull ? Promise.reject(fail()) : logFileIo.open(path)),
+        openSynced: (path) => (diskFull ? Promise.reject(fail()) : logFileIo.openSynced(path)),
         writev: (fd, buffers, position) => {
           if (diskFull) throw fail()
           return logFileIo.writev(fd, buffers, position)

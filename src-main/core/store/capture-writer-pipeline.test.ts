@@ -8,12 +8,31 @@ import { MAX_SYNCS_IN_FLIGHT } from './capture-writer'
 import { logFileIo, type LogFileIo } from './log-file-io'
 import type { StoredCapture } from './persisted-schema'
 
-/** A disk whose fdatasyncs complete only when the test says so, in any order. */
+/**
+ * A disk whose syncs complete only when the test says so, in any order: a commit's synchronous
+ * (O_DSYNC) write, or an fdatasync.
+ */
 function heldSyncs(): { io: LogFileIo; syncs: Array<{ done: () => void; fail: (error: Error) => void }>; passThrough: () => void } {
   const syncs: Array<{ done: () => void; fail: (error: Error) => void }> = []
+  const syncedDescriptors = new Set<number>()
   let holding = true
   const io: LogFileIo = {
     ...logFileIo,
+    async openSynced(path) {
+      const handle = await logFileIo.openSynced(path)
+      if (handle) syncedDescriptors.add(handle.fd)
+      return handle
+    },
+    writev(fd, buffers, position) {
+      if (!holding || !syncedDescriptors.has(fd)) return logFileIo.writev(fd, buffers, position)
+      return new Promise<number>((resolve, reject) => {
+        // A failed synchronous write may still have put its bytes in the file (the flush failed).
+        syncs.push({
+          done: () => void logFileIo.writev(fd, buffers, position).then(resolve, reject),
+          fail: (error) => void logFileIo.writev(fd, buffers, position).then(() => reject(error), reject),
+        })
+      })
+    },
     datasync(handle: FileHandle) {
       if (!holding) return logFileIo.datasync(handle)
       return new Promise<void>((resolve, reject) => {

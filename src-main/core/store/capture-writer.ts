@@ -1,7 +1,8 @@
 /**
  * The capture path: a pipelined group commit. Captures parsed in the same turn of the event loop
- * share one positional write of their frames and, with `sync` durability, one `fdatasync`, both in
- * libuv's thread pool, off the event loop; each capture's promise resolves only after that, so the
+ * share one positional write of their frames, in libuv's thread pool, off the event loop; with
+ * `sync` durability it is a synchronous write (`O_DSYNC`: the write and its `fdatasync` in one
+ * call, see capture-segments.ts). Each capture's promise resolves only after that, so the
  * receiver answers a request only once it would survive a kill -9 (`flush`) or a power loss
  * (`sync`).
  *
@@ -27,7 +28,7 @@ import type { LoggedCapture, StoredCapture } from './persisted-schema'
 import type { RenderedIndex } from './table-snapshot'
 
 /**
- * How many batches may wait for their write and `fdatasync` at once. libuv's thread pool has four
+ * How many batches may wait for their (synchronous) write at once. libuv's thread pool has four
  * threads; one stays free for index writes and the API's reads.
  */
 export const MAX_SYNCS_IN_FLIGHT = 3
@@ -93,7 +94,7 @@ interface Batch {
   firstOffset: Map<Segment, number>
   /** Slots the batch holds in each segment until its captures enter the table. */
   slots: Map<Segment, number>
-  /** `writing`: its write (and, with `sync`, its fdatasync) is still running in the thread pool. */
+  /** `writing`: its write (with `sync`, until on stable storage) is still running in the thread pool. */
   outcome: { state: 'writing' } | { state: 'durable' } | { state: 'failed'; error: unknown }
   /** When its I/O started (`performance.now()`). */
   ioStartedAt: number
@@ -222,13 +223,9 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
     written.push(batch)
     batch.ioStartedAt = performance.now()
     const sync = deps.durability() === 'sync'
-    // One write and, with `sync`, one fdatasync per segment written (almost always one), in the thread pool.
-    Promise.all(
-      [...bySegment].map(async ([segment, frames]) => {
-        await segment.writeFrames(frames)
-        if (sync) await segment.sync()
-      }),
-    ).then(
+    // One write per segment written (almost always one), in the thread pool; with `sync`, one that
+    // returns once on stable storage.
+    Promise.all([...bySegment].map(([segment, frames]) => segment.writeFrames(frames, sync))).then(
       () => {
         batch.outcome = { state: 'durable' }
         notify()

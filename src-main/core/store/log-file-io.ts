@@ -8,8 +8,9 @@ import { PRIVATE_FILE_MODE } from './private-files'
 
 /**
  * How captures reach stable storage.
- * - `sync`: a capture is answered only once its frame is on stable storage (one `fdatasync` per
- *   group commit); survives a power loss or kernel crash.
+ * - `sync`: a capture is answered only once its frame is on stable storage (one synchronous write
+ *   per group commit: `O_DSYNC`, or a write and an `fdatasync` where the platform lacks it);
+ *   survives a power loss or kernel crash.
  * - `flush`: answered once its frame is in the OS's page cache; survives a crash or kill -9 of the
  *   app, not a power loss.
  */
@@ -18,6 +19,12 @@ export type Durability = 'sync' | 'flush'
 /** How segment logs are opened, written and synced; injected so tests can make the disk fail or lose power. */
 export interface LogFileIo {
   open(path: string): Promise<FileHandle>
+  /**
+   * Opens an existing log a second time, for writes that return only once their data is on stable
+   * storage (`O_DSYNC`: the write and its `fdatasync` in one call); `null` where the platform has
+   * no such flag (Windows).
+   */
+  openSynced(path: string): Promise<FileHandle | null>
   /** `fs.writev` in the thread pool: writes at `position`, resolves the bytes written. */
   writev(fd: number, buffers: Buffer[], position: number): Promise<number>
   /** `fdatasync` in the thread pool. */
@@ -28,6 +35,7 @@ export interface LogFileIo {
 
 export const logFileIo: LogFileIo = {
   open: (path) => open(path, constants.O_RDWR | constants.O_CREAT, PRIVATE_FILE_MODE),
+  openSynced: (path) => (constants.O_DSYNC === undefined ? Promise.resolve(null) : open(path, constants.O_RDWR | constants.O_DSYNC)),
   writev: (fd, buffers, position) =>
     new Promise((resolve, reject) => writev(fd, buffers, position, (error, written) => (error ? reject(error) : resolve(written)))),
   datasync: (handle) => handle.datasync(),
