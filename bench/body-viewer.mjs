@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { chromium } from '@playwright/test'
 import { findChromium } from '../scripts/chromium-path.mjs'
+import { apiCall } from './app-api.mjs'
 
 const root = new URL('..', import.meta.url).pathname
 const TARGET_VIEW_MS = 1000
@@ -53,24 +54,13 @@ function startApp(dataDir) {
   })
 }
 
-async function call(ready, procedure, input) {
-  const response = await fetch(`${ready.api}/${procedure}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  })
-  const result = await response.json()
-  if (!result.ok) throw new Error(`${procedure}: ${result.error?.message}`)
-  return result.value
-}
-
 const dataDir = await mkdtemp(join(tmpdir(), 'body-viewer-bench-'))
 const { child, ready } = await startApp(dataDir)
 const executablePath = (await findChromium()) ?? undefined
 const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] })
 try {
   const slug = `bench-${Date.now().toString(36)}`
-  await call(ready, 'createEndpoint', { name: 'Body viewer bench', slug })
+  await apiCall(ready, 'createEndpoint', { name: 'Body viewer bench', slug })
   for (const [index, [, contentType, body]] of CASES.entries()) {
     const response = await fetch(`${ready.receiver}/${slug}/case-${index}`, { method: 'POST', headers: { 'content-type': contentType }, body })
     if (!response.ok) throw new Error(`case ${index}: the receiver answered ${response.status}`)

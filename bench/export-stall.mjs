@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
+import { apiCall } from './app-api.mjs'
 
 const TOTAL = Number(process.env.STALL_CAPTURES ?? 10_000)
 const FORMAT = process.env.STALL_FORMAT ?? 'har'
@@ -50,17 +51,6 @@ async function startApp() {
     child.once('exit', (code) => reject(new Error(`the app exited with ${code}: ${stderr}`)))
   })
   return { child, ready, dataDir }
-}
-
-async function apiCall(ready, procedure, input = {}) {
-  const response = await fetch(`${ready.api}/${procedure}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  })
-  const result = await response.json()
-  if (!result.ok) throw new Error(`${procedure}: ${result.error.message}`)
-  return result.value
 }
 
 async function fill(ready) {

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
+import { apiCall } from './app-api.mjs'
 
 /** Seconds of load per server, split into `ROUNDS` slices. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12)
@@ -85,17 +86,6 @@ function load(url, body, seconds) {
     )
     instance.on('error', reject)
   })
-}
-
-async function apiCall(ready, procedure, input = {}) {
-  const response = await fetch(`${ready.api}/${procedure}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  })
-  const result = await response.json()
-  if (!result.ok) throw new Error(`${procedure}: ${result.error.message}`)
-  return result.value
 }
 
 const body = callbackBody()

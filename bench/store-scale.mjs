@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
+import { apiCall } from './app-api.mjs'
 
 const TOTAL = Number(process.env.SCALE_CAPTURES ?? 100_000)
 const DURABILITY = process.env.SCALE_DURABILITY ?? 'sync'
@@ -174,17 +175,6 @@ function backgroundLoad(url, rate = 200) {
   }
 }
 
-async function api(ready, procedure, input = {}) {
-  const response = await fetch(`${ready.api}/${procedure}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(input),
-  })
-  const result = await response.json()
-  if (!result.ok) throw new Error(`${procedure}: ${result.error.message}`)
-  return result.value
-}
-
 async function timed(action) {
   const startedAt = performance.now()
   const value = await action()
@@ -248,25 +238,25 @@ if (rssAt.has(50_000) && TOTAL > 50_000) {
     `<= 10%: ${growth <= 10 ? 'met' : 'missed'}`,
   )
 }
-const total = (await api(app.ready, 'listCaptures', { limit: 1 })).total
+const total = (await apiCall(app.ready, 'listCaptures', { limit: 1 })).total
 figure('captures stored', total, `answered 2xx ${answered}, failed ${failed}: ${total >= answered ? 'none lost' : `${answered - total} LOST`}`)
 
 // Pages.
-const [endpoint] = await api(app.ready, 'listEndpoints')
-const first = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100 }))
+const [endpoint] = await apiCall(app.ready, 'listEndpoints')
+const first = await timed(() => apiCall(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100 }))
 figure('first page (100)', `${first.ms} ms`)
-const deep = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, cursor: String(200) }))
+const deep = await timed(() => apiCall(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, cursor: String(200) }))
 figure('deep page (the oldest 100)', `${deep.ms} ms`)
-const filtered = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { provider: 'stripe' } }))
+const filtered = await timed(() => apiCall(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { provider: 'stripe' } }))
 figure(`filtered page (provider stripe, total ${filtered.value.total})`, `${filtered.ms} ms`)
-const text = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { text: 'payment_intent' } }))
+const text = await timed(() => apiCall(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { text: 'payment_intent' } }))
 figure(`text filter page (total ${text.value.total})`, `${text.ms} ms`)
 const sample = first.value.items[7]
-const delivery = await timed(() => api(app.ready, 'getDelivery', { captureId: sample.id }).catch(() => null))
+const delivery = await timed(() => apiCall(app.ready, 'getDelivery', { captureId: sample.id }).catch(() => null))
 figure('delivery attempts of one capture (getDelivery)', `${delivery.ms} ms`, '<= 100 ms')
 
 // Searches, with the receiver under steady load meanwhile.
-await api(app.ready, 'createEndpoint', { name: 'side', slug: 'side' })
+await apiCall(app.ready, 'createEndpoint', { name: 'side', slug: 'side' })
 const side = backgroundLoad(`${app.ready.receiver}/side/probe`)
 await new Promise((resolve) => setTimeout(resolve, 1000))
 const duringSearches = peakRss(app.child.pid)
@@ -277,15 +267,15 @@ console.log(
 )
 // A search's first page (listCapturePage) and its total (countCaptures) are asked apart: the page does not wait for the count.
 async function search(label, input) {
-  const page = await timed(() => api(app.ready, 'listCapturePage', { limit: 100, ...input }))
-  const count = await timed(() => api(app.ready, 'countCaptures', input))
+  const page = await timed(() => apiCall(app.ready, 'listCapturePage', { limit: 100, ...input }))
+  const count = await timed(() => apiCall(app.ready, 'countCaptures', input))
   figure(`search ${label}: first page (${page.value.items.length} items)`, `${page.ms} ms`, '<= 500 ms')
   figure(`search ${label}: total (${count.value.total})`, `${count.ms} ms`, '<= 2,000 ms')
 }
 await search('body:customer_mail', { endpointId: endpoint.id, filter: { query: 'body:customer_mail' } })
 await search('for a rare word', { endpointId: endpoint.id, filter: { query: `"${sample.id.slice(0, 8)}" OR nosuchvalue` } })
 await search('jane -stripe', { filter: { query: 'jane -stripe' } })
-const together = await timed(() => api(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { query: 'body:customer_mail' } }))
+const together = await timed(() => apiCall(app.ready, 'listCaptures', { endpointId: endpoint.id, limit: 100, filter: { query: 'body:customer_mail' } }))
 figure(`listCaptures body:customer_mail, page and total together (${together.value.total})`, `${together.ms} ms`)
 const duringSearch = await side.stop()
 const peak = await duringSearches.stop()
@@ -312,7 +302,7 @@ figure(
 const rssBefore = await rssMiB(app.child.pid)
 await stopProcess(app.child)
 app = await startProcess(appArgs)
-const firstAfterRestart = await timed(() => api(app.ready, 'listCaptures', { limit: 100 }))
+const firstAfterRestart = await timed(() => apiCall(app.ready, 'listCaptures', { limit: 100 }))
 figure('restart to ready', `${Math.round(app.readyMs)} ms`, '<= 2,000 ms (with the first page)')
 figure('restart to first page', `${Math.round(app.readyMs + firstAfterRestart.ms)} ms`, '<= 2,000 ms')
 await new Promise((resolve) => setTimeout(resolve, 1000))
@@ -321,9 +311,9 @@ figure('RSS after restart', `${(await rssMiB(app.child.pid)).toFixed(0)} MiB (wa
 // Clear the endpoint while another endpoint receives.
 const sideAgain = backgroundLoad(`${app.ready.receiver}/side/probe`)
 await new Promise((resolve) => setTimeout(resolve, 1000))
-const [filledEndpoint] = await api(app.ready, 'listEndpoints')
+const [filledEndpoint] = await apiCall(app.ready, 'listEndpoints')
 const whileClearing = peakRss(app.child.pid)
-const clear = await timed(() => api(app.ready, 'clearEndpoint', { id: filledEndpoint.id }))
+const clear = await timed(() => apiCall(app.ready, 'clearEndpoint', { id: filledEndpoint.id }))
 await new Promise((resolve) => setTimeout(resolve, 500))
 const duringClear = await sideAgain.stop()
 const clearPeak = await whileClearing.stop()
