@@ -10,7 +10,7 @@ import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
 import type { CaptureStore, NewCapture } from '../store/capture-store'
-import { createDeliveryProcedures, type DeliveryProcedureDeps } from './delivery-procedures'
+import { createDeliveryProcedures, MAX_GROUPED_SCAN, type DeliveryProcedureDeps } from './delivery-procedures'
 import { answeredWith2xx, buildDeliveryPage, buildDeliveryView, MAX_TIMELINE_ATTEMPTS, scheduleOf } from './delivery-timeline'
 
 const T0 = Date.parse('2026-12-06T08:00:00.000Z')
@@ -252,4 +252,44 @@ describe('the grouped list read from the oldest end (End)', () => {
     expect(oldestFirst.find((row) => row.deliveryKey === newestFirst[0]!.deliveryKey)?.delivery?.attemptCount).toBe(newestFirst[0]!.delivery!.attemptCount)
     expect(newestFirst.map((row) => row.delivery!.attemptCount).sort()).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4])
   })
+})
+
+describe('the grouped list read either way past the captures a page looks at', () => {
+  test('ends the page early with a cursor, and the pages after it give the rest, newest first and oldest first', async ({ openStore }) => {
+    const store = await openStore()
+    // A lone capture, a monitoring ping sent more times than a page looks at, another lone capture.
+    const lone = async (name: string) => {
+      const body = Buffer.from(`{"lone":"${name}"}`)
+      return (await store.append(testCapture(body), body)).id
+    }
+    const first = await lone('first')
+    const ping = Buffer.from('{"ping":true}')
+    let latestPing = ''
+    for (let index = 0; index < MAX_GROUPED_SCAN + 50; index++) latestPing = (await store.append(testCapture(ping), ping)).id
+    const last = await lone('last')
+    const { deps, memoryPasses } = countingReads(store)
+    const procedures = createDeliveryProcedures(deps)
+
+    const newest = await procedures.pageByDelivery({ endpointId: 'e1', limit: 3 }, (query) => store.page(query))
+    // The ping's older attempts are part of its row, met already: not looked up again.
+    expect(memoryPasses()).toBe(1)
+    expect(newest.items.map((row) => row.id)).toEqual([last, latestPing])
+    expect(newest.nextBeforeSeq).not.toBeNull()
+    expect(newest.total).toBe(MAX_GROUPED_SCAN + 52)
+    const newestRest = await procedures.pageByDelivery({ endpointId: 'e1', beforeSeq: newest.nextBeforeSeq!, limit: 3 }, (query) => store.page(query))
+    expect(newestRest.items.map((row) => row.id)).toEqual([first])
+    expect(newestRest.nextBeforeSeq).toBeNull()
+
+    const oldest = await procedures.pageByDeliveryOldestFirst({ endpointId: 'e1', limit: 3 }, (query) => store.pageOldestFirst(query))
+    expect(oldest.items.map((row) => row.id)).toEqual([first])
+    expect(oldest.nextAfterSeq).not.toBeNull()
+    const oldestRest = await procedures.pageByDeliveryOldestFirst({ endpointId: 'e1', afterSeq: oldest.nextAfterSeq!, limit: 3 }, (query) =>
+      store.pageOldestFirst(query),
+    )
+    expect(oldestRest.items.map((row) => [row.id, row.delivery?.attemptCount])).toEqual([
+      [latestPing, MAX_GROUPED_SCAN + 50],
+      [last, 1],
+    ])
+    expect(oldestRest.nextAfterSeq).toBeNull()
+  }, 60_000)
 })

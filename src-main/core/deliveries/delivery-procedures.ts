@@ -141,65 +141,79 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
     },
 
     async pageByDelivery(query, pageOf) {
-      const rows: CaptureSummary[] = []
-      /** Deliveries met on this page: an older attempt met later is part of the row (or the non-row) already decided. */
-      const seen = new Set<string>()
-      let cursor = query.beforeSeq
+      /** The first page's: the captures the list holds (a page is always read). */
       let total: number | null = null
-      let scanned = 0
-      for (;;) {
-        const page = await pageOf({ ...query, beforeSeq: cursor, limit: Math.max(query.limit, 100) })
+      const { rows, next } = await pageGroupedRows(store, query.beforeSeq, query.limit, async (beforeSeq, limit) => {
+        const page = await pageOf({ ...query, beforeSeq, limit })
         total ??= page.total
-        // The first attempt met of each delivery not met before (newest first: older ones belong to its row, or to none).
-        const firsts = page.items.filter((item) => {
-          const seenKey = `${item.endpointId}\u0000${item.deliveryKey}`
-          if (seen.has(seenKey)) return false
-          seen.add(seenKey)
-          return true
-        })
-        // A delivery is listed where its latest attempt is: older attempts are part of that row.
-        const infos = new Map((await readDeliveryGroupInfos(store, firsts)).map((info, index) => [(firsts[index] as CaptureSummary).id, info]))
-        for (const item of page.items) {
-          scanned++
-          const delivery = infos.get(item.id)
-          if (!delivery) continue
-          rows.push({ ...item, delivery })
-          if (rows.length === query.limit) {
-            const more = item !== page.items.at(-1) || page.nextBeforeSeq !== null
-            return { items: rows, nextBeforeSeq: more ? item.seq : null, total }
-          }
-        }
-        if (page.nextBeforeSeq === null) return { items: rows, nextBeforeSeq: null, total }
-        cursor = page.nextBeforeSeq
-        if (scanned >= MAX_GROUPED_SCAN) return { items: rows, nextBeforeSeq: cursor, total }
-      }
+        return { items: page.items, next: page.nextBeforeSeq }
+      })
+      return { items: rows, nextBeforeSeq: next, total: total ?? 0 }
     },
 
     async pageByDeliveryOldestFirst(query, pageOf) {
-      const rows: CaptureSummary[] = []
-      let cursor = query.afterSeq
-      let scanned = 0
-      for (;;) {
-        const page = await pageOf({ ...query, afterSeq: cursor, limit: Math.max(query.limit, 100) })
-        // Only the page's newest attempt of a delivery can be its latest: one look-up per delivery met.
-        const newestOfEach = new Map<string, CaptureSummary>()
-        for (const item of page.items) newestOfEach.set(`${item.endpointId}\u0000${item.deliveryKey}`, item)
-        const candidates = [...newestOfEach.values()]
-        const infos = new Map((await readDeliveryGroupInfos(store, candidates)).map((info, index) => [(candidates[index] as CaptureSummary).id, info]))
-        for (const item of page.items) {
-          scanned++
-          const delivery = infos.get(item.id)
-          if (!delivery) continue
-          rows.push({ ...item, delivery })
-          if (rows.length === query.limit) {
-            const more = item !== page.items.at(-1) || page.nextAfterSeq !== null
-            return { items: rows, nextAfterSeq: more ? item.seq : null }
-          }
-        }
-        if (page.nextAfterSeq === null) return { items: rows, nextAfterSeq: null }
-        cursor = page.nextAfterSeq
-        if (scanned >= MAX_GROUPED_SCAN) return { items: rows, nextAfterSeq: cursor }
-      }
+      const { rows, next } = await pageGroupedRows(store, query.afterSeq, query.limit, async (afterSeq, limit) => {
+        const page = await pageOf({ ...query, afterSeq, limit })
+        return { items: page.items, next: page.nextAfterSeq }
+      })
+      return { items: rows, nextAfterSeq: next }
     },
+  }
+}
+
+/** One page of the list read one way: its captures in that order, and the cursor of the page after (`null`: none). */
+interface ListPage {
+  items: CaptureSummary[]
+  next: number | null
+}
+
+/**
+ * Up to `limit` rows of the grouped list from `from` on, read one way (newest first, or oldest
+ * first from End): `readPage(cursor, limit)` pages the list that way. A row is a capture that is
+ * its delivery's latest stored attempt, whichever way the list is read; returns the rows and the
+ * cursor to go on from (`null`: the end of the list). Past MAX_GROUPED_SCAN captures looked at,
+ * the rows end early with a cursor.
+ */
+async function pageGroupedRows(
+  store: DeliveryProcedureDeps['store'],
+  from: number | undefined,
+  limit: number,
+  readPage: (cursor: number | undefined, limit: number) => Promise<ListPage>,
+): Promise<{ rows: CaptureSummary[]; next: number | null }> {
+  const rows: CaptureSummary[] = []
+  /**
+   * The latest attempt (highest `seq`) met so far of each delivery: read newest first, an older
+   * attempt met later is part of the row (or the non-row) already decided; read oldest first, a
+   * later page's attempt is newer and is looked up again.
+   */
+  const latestMet = new Map<string, number>()
+  let cursor = from
+  let scanned = 0
+  for (;;) {
+    const page = await readPage(cursor, Math.max(limit, 100))
+    // Only the latest attempt met of a delivery can be its latest stored: one look-up per delivery met.
+    const candidates = new Map<string, CaptureSummary>()
+    for (const item of page.items) {
+      const key = `${item.endpointId}\u0000${item.deliveryKey}`
+      const latest = latestMet.get(key)
+      if (latest !== undefined && latest > item.seq) continue
+      latestMet.set(key, item.seq)
+      candidates.set(key, item)
+    }
+    const looked = [...candidates.values()]
+    const infos = new Map((await readDeliveryGroupInfos(store, looked)).map((info, index) => [(looked[index] as CaptureSummary).id, info]))
+    for (const item of page.items) {
+      scanned++
+      const delivery = infos.get(item.id)
+      if (!delivery) continue
+      rows.push({ ...item, delivery })
+      if (rows.length === limit) {
+        const more = item !== page.items.at(-1) || page.next !== null
+        return { rows, next: more ? item.seq : null }
+      }
+    }
+    if (page.next === null) return { rows, next: null }
+    cursor = page.next
+    if (scanned >= MAX_GROUPED_SCAN) return { rows, next: cursor }
   }
 }
