@@ -216,3 +216,28 @@ describe('openLocaltunnelConnection against a server that drops sockets at once'
     expect(serverDials()).toBe(8)
   })
 })
+
+describe('openLocaltunnelConnection with a receiver that times out idle connections', () => {
+  it('opens no receiver connection for an idle tunnel socket, so a callback after a quiet spell is not answered by a stale 408', async () => {
+    // The app's receiver, like any node:http server, answers a connection that sends no request
+    // within its headers timeout (30 s) with "408 Request Timeout" and closes it. Each tunnel
+    // socket waits, idle, for the server to hand it a public request: when it was paired with a
+    // receiver connection at once, that 408 went to the server unasked, and the next callback
+    // relayed on the socket got it (the app's own probe too: the tunnel reconnected every minute,
+    // each time under a new subdomain). Here the timeout is 300 ms instead of 30 s.
+    let receiverConnections = 0
+    const receiver = http.createServer({ headersTimeout: 300, requestTimeout: 300, connectionsCheckingInterval: 50 }, (_req, res) => res.end('receiver'))
+    receiver.on('connection', () => (receiverConnections += 1))
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => closeServer(receiver))
+    const { server, registration } = await openThrough((receiver.address() as AddressInfo).port)
+    // Idle for several timeouts and checks: a receiver connection opened now would get its 408.
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    const openedWhileIdle = receiverConnections
+    for (let i = 0; i < registration.maxConnCount; i += 1) {
+      const answer = await requestThroughTunnel(server.port, 'socket-half', { path: `/after-quiet-${i}`, timeoutMs: EVENTUAL_WAIT_MS })
+      expect(answer).toMatchObject({ status: 200, body: 'receiver' })
+    }
+    expect(openedWhileIdle).toBe(0)
+  })
+})

@@ -4,8 +4,9 @@
  *
  * The protocol has no handshake and no framing: the client opens `max_conn_count` plain TCP
  * sockets to the port the server named, and the server writes public HTTP requests onto them. Each
- * socket, once connected, is paired with one connection to the receiver and the bytes are piped
- * both ways unchanged, so every request keeps the public `Host` it arrived with.
+ * socket, once the server writes a request onto it, is paired with one connection to the receiver
+ * and the bytes are piped both ways unchanged, so every request keeps the public `Host` it arrived
+ * with.
  *
  * Why not localtunnel 2.0.2's own `TunnelCluster`: it dials the local side as `localhost`, which
  * resolves to `::1` first on many systems, so another program listening on `[::1]:<port>` (the
@@ -178,6 +179,22 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
           signal.removeEventListener('abort', onAbort)
           resolve({ liveSockets: () => liveRemotes.size, close })
         }
+        connectLocalOnFirstBytes(remote)
+      })
+    }
+
+    /**
+     * Dial the receiver only once the server writes a request onto the socket. A socket waits idle
+     * until the server hands it a public request, and a receiver connection opened at once would
+     * sit idle as long: the receiver (node:http) answers a connection that sends no request within
+     * its headers timeout with an unasked "408 Request Timeout", which reached the server and was
+     * relayed as the answer to the next callback on that socket (and to the health probe, so the
+     * tunnel reconnected every minute). Reading meanwhile also notices the server closing the socket.
+     */
+    function connectLocalOnFirstBytes(remote: net.Socket): void {
+      remote.once('data', (firstBytes: Buffer) => {
+        remote.pause()
+        remote.unshift(firstBytes)
         connectLocal(remote)
       })
     }
