@@ -16,7 +16,25 @@ export const BUNDLE_VERSION = 1
 export interface BundleHeader {
   appVersion: string
   exportedAt: string
+  /** What was changed on the way out (written as `redaction`); `null` when nothing was. */
   redactions: Redaction[] | null
+  /**
+   * The export was not redacted for sharing: the list holds only what removing configured secrets
+   * changed (and damaged captures left out), and only the captures it names were changed.
+   */
+  secretsOnly?: boolean
+}
+
+export const REDACTED_NOTE = 'Values were masked or removed; verdicts were computed before redaction.'
+export const SECRETS_ONLY_NOTE =
+  'Not redacted for sharing: only what items lists was changed (configured secrets removed, a compressed body that held one exported decompressed, damaged captures left out); everything else is as captured. Verdicts were computed before.'
+
+/** Whether the capture at `index` was changed on the way out (its verdict then predates its bytes). */
+export function changedOnExport(header: Pick<BundleHeader, 'redactions' | 'secretsOnly'>): (index: number) => boolean {
+  if (header.redactions === null) return () => false
+  if (!header.secretsOnly) return () => true
+  const changed = new Set(header.redactions.map((redaction) => redaction.capture))
+  return (index) => changed.has(index)
 }
 
 /** The bundle document as JSON text. */
@@ -29,6 +47,8 @@ export function writeBundle(captures: ExchangeCapture[], header: BundleHeader): 
  * `writeBundle` writes.
  */
 export function bundlePieces(captures: Iterable<ExchangeCapture>, header: BundleHeader): Generator<string> {
+  const isChanged = changedOnExport(header)
+  let index = 0
   return prettyJsonPieces((list) => ({
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
@@ -37,7 +57,9 @@ export function bundlePieces(captures: Iterable<ExchangeCapture>, header: Bundle
     redaction:
       header.redactions === null
         ? null
-        : { applied: true, note: 'Values were masked or removed; verdicts were computed before redaction.', items: list(header.redactions) },
+        : header.secretsOnly
+          ? { applied: true, secretsOnly: true, note: SECRETS_ONLY_NOTE, items: list(header.redactions) }
+          : { applied: true, note: REDACTED_NOTE, items: list(header.redactions) },
     captures: list(
       mapItems(captures, (capture) => ({
         id: capture.id,
@@ -54,7 +76,7 @@ export function bundlePieces(captures: Iterable<ExchangeCapture>, header: Bundle
         outcome: capture.outcome,
         refusal: capture.refusal,
         recognition: capture.recognition,
-        recognitionComputedBeforeRedaction: header.redactions !== null,
+        recognitionComputedBeforeRedaction: isChanged(index++),
         response: capture.response,
         note: capture.note,
         pinned: capture.pinned,

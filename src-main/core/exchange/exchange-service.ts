@@ -32,6 +32,8 @@ import { createPendingExports } from './pending-exports'
 import type { PiecedText } from '../pieced-text'
 import { readImportFile } from './import-file'
 import { redactCaptures, type RedactionRequest } from './redaction'
+import { checkNoSecretInLabels, checkNoSecretLeft } from './secret-check'
+import { secretForms, type SecretForms } from './secret-presence'
 import { workSlices } from './work-slices'
 
 /** Captures stored between two yields to the event loop (and between two progress events). */
@@ -147,21 +149,28 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       if (request.ids.length === 0) throw new InspectorError('BAD_REQUEST', 'there are no captures to export')
       const { captures, endpointIds, leftOut } = await gather(request.ids)
       const secrets = [...endpointIds].flatMap((id) => deps.secretsOf(id))
-      const redacted = await redactInSlices(captures, { redact: request.redact, personalData: request.redactPersonalData, secrets })
-      const redactions = request.redact ? [...leftOut, ...redacted.redactions] : null
-      const slugs = new Set(captures.map((capture) => capture.endpoint?.slug ?? 'captures'))
+      const forms = secretForms(secrets)
+      const redacted = await redactInSlices(captures, { redact: request.redact, personalData: request.redactPersonalData, secrets }, forms)
+      // Whatever changed on the way out is written into the file, redacted for sharing or not: a
+      // file that said nothing would pass off a scrubbed (or decompressed) body as the one received.
+      const changes = [...leftOut, ...redacted.redactions]
+      const redactions = request.redact || changes.length > 0 ? changes : null
+      // From the scrubbed captures: an endpoint's slug names the file, and the name is shown and saved.
+      const slugs = new Set(redacted.captures.map((capture) => capture.endpoint?.slug ?? 'captures'))
       const baseName = slugs.size === 1 ? [...slugs][0]! : 'captures'
       const file = exportPieces(redacted.captures, request.format, {
         appVersion: deps.appVersion,
         origin: originOf(deps.receiverUrl()),
         redactions,
+        secretsOnly: !request.redact,
         baseName: captures.length === 1 ? `${baseName}-capture` : baseName,
         now: deps.now(),
       })
       // Written a slice at a time, and checked as it goes that no configured secret is in it:
       // whatever path a secret took, it does not leave in this file.
-      const encoded = await encodeExport(file.pieces, secrets)
-      const listed = request.redact || redacted.redactions.length > 0 || leftOut.length > 0 ? { redactions: [...leftOut, ...redacted.redactions] } : {}
+      checkNoSecretInLabels(file.fileName, redactions ?? [], forms)
+      const encoded = await encodeExport(file.pieces, secrets, { json: file.contentType === 'application/json' })
+      const listed = redactions === null ? {} : { redactions }
       if (request.delivery === 'pieces') {
         const pieces = pendingExports.keep(encoded.base64)
         return { fileName: file.fileName, contentType: file.contentType, byteLength: encoded.byteLength, pieces, ...listed }
@@ -270,12 +279,19 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
 }
 
 /** Redaction of many captures, a slice at a time (work-slices.ts) so the receiver keeps answering. */
-async function redactInSlices(captures: ExchangeCapture[], request: RedactionRequest): Promise<{ captures: ExchangeCapture[]; redactions: Redaction[] }> {
+async function redactInSlices(
+  captures: ExchangeCapture[],
+  request: RedactionRequest,
+  forms: SecretForms,
+): Promise<{ captures: ExchangeCapture[]; redactions: Redaction[] }> {
   const out: { captures: ExchangeCapture[]; redactions: Redaction[] } = { captures: [], redactions: [] }
   const slicer = workSlices()
   for (const [index, capture] of captures.entries()) {
     // One at a time: a capture is numbered in the list by its place in the file.
     const one = redactCaptures([capture], request)
+    // Checked as the files will be written from it, where a reader could still decode a secret
+    // the file's own check cannot see (inside a compressed body, a format's base64).
+    for (const redacted of one.captures) checkNoSecretLeft(redacted, index, forms)
     out.captures.push(...one.captures)
     for (const redaction of one.redactions) out.redactions.push({ ...redaction, capture: redaction.capture === null ? null : redaction.capture + index })
     await slicer.afterStep()

@@ -6,7 +6,7 @@
 import { buildCurlCommand } from '../../shared/curl-command'
 import type { ExportFormat } from '../../shared/exchange'
 import type { HeaderPairs } from '../../shared/http-message'
-import { bundlePieces } from './bundle-format'
+import { bundlePieces, changedOnExport } from './bundle-format'
 import type { ExchangeCapture, Redaction } from './exchange-capture'
 import { harPieces } from './har-format'
 import { mapItems } from './json-pieces'
@@ -17,8 +17,16 @@ export interface ExportContext {
   appVersion: string
   /** Origin that makes targets absolute (HAR URLs, curl commands): the receiver's. */
   origin: string
-  /** `null` for an unredacted export. */
+  /**
+   * What was changed on the way out, written into the file: `null` when nothing was (an
+   * unredacted export that held no configured secret and left no capture out).
+   */
   redactions: Redaction[] | null
+  /**
+   * Not redacted for sharing: the list holds only what removing configured secrets changed (and
+   * damaged captures left out), so only the captures it names are labelled as changed.
+   */
+  secretsOnly?: boolean
   /** Base of the file name, e.g. the endpoint's slug. */
   baseName: string
   now: Date
@@ -37,28 +45,38 @@ export function exportPieces(captures: ExchangeCapture[], format: ExportFormat, 
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')
-  const base = `${context.baseName}-${stamp}${context.redactions === null ? '' : '-redacted'}`
+  const base = `${context.baseName}-${stamp}${context.redactions === null || context.secretsOnly ? '' : '-redacted'}`
   switch (format) {
     case 'har':
       return {
         fileName: `${base}.har`,
         contentType: 'application/json',
-        pieces: harPieces(captures, { appVersion: context.appVersion, origin: context.origin, redactions: context.redactions }),
+        pieces: harPieces(captures, {
+          appVersion: context.appVersion,
+          origin: context.origin,
+          redactions: context.redactions,
+          secretsOnly: context.secretsOnly,
+        }),
       }
     case 'bundle':
       return {
         fileName: `${base}.bundle.json`,
         contentType: 'application/json',
-        pieces: bundlePieces(captures, { appVersion: context.appVersion, exportedAt: context.now.toISOString(), redactions: context.redactions }),
+        pieces: bundlePieces(captures, {
+          appVersion: context.appVersion,
+          exportedAt: context.now.toISOString(),
+          redactions: context.redactions,
+          secretsOnly: context.secretsOnly,
+        }),
       }
     case 'http': {
       const labels = redactionsByCapture(context.redactions)
+      // A message that was not changed is labelled only in an export redacted for sharing.
+      const labelsOf = (index: number): Redaction[] | null => (labels === null ? null : (labels.get(index) ?? (context.secretsOnly ? null : [])))
       return {
         fileName: `${base}.http`,
         contentType: 'message/http',
-        pieces: mapItems(captures.entries(), ([index, capture]) =>
-          writeHttpMessage(capture, httpLabels(capture, labels === null ? null : (labels.get(index) ?? []))),
-        ),
+        pieces: mapItems(captures.entries(), ([index, capture]) => writeHttpMessage(capture, httpLabels(capture, labelsOf(index)))),
       }
     }
     case 'curl':
@@ -119,7 +137,11 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     "# Large and binary bodies are written to curl's stdin by printf in small pieces.",
   ]
   if (context.redactions !== null) {
-    lines.push('# REDACTED: values were masked or removed, so signatures will not verify. Verdicts below were computed before redaction.')
+    lines.push(
+      context.secretsOnly
+        ? '# NOT REDACTED for sharing, but changed where listed below (configured secrets removed, damaged captures left out), so those signatures will not verify; everything else is as captured. Verdicts below were computed before.'
+        : '# REDACTED: values were masked or removed, so signatures will not verify. Verdicts below were computed before redaction.',
+    )
   }
   yield linesText(lines)
   if (context.redactions !== null) {
@@ -128,6 +150,7 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
         `#   ${redaction.capture === null ? '' : `capture ${redaction.capture + 1}: `}${commentSafe(redaction.location)}: ${commentSafe(redaction.action)}`,
       ])
   }
+  const isChanged = changedOnExport(context)
   for (const [index, capture] of captures.entries()) {
     const lines = ['']
     lines.push(
@@ -136,7 +159,7 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     if (capture.recognition) {
       const { provider, verdict } = capture.recognition
       lines.push(
-        `# ${commentSafe(provider.name)}; signature ${verdict.status}${context.redactions === null ? '' : ' (before redaction)'}: ${commentSafe(verdict.message)}`,
+        `# ${commentSafe(provider.name)}; signature ${verdict.status}${isChanged(index) ? ' (before redaction)' : ''}: ${commentSafe(verdict.message)}`,
       )
     }
     if (capture.note) lines.push(...capture.note.split('\n').map((line) => `# note: ${commentSafe(line)}`))

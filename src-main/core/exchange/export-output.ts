@@ -8,13 +8,10 @@
  * It is also the last line of defence against a configured secret leaving the app: every byte
  * goes past the check, including where a secret would straddle two flushes.
  */
-import { InspectorError } from '../../shared/errors'
 import { PiecedText } from '../pieced-text'
-import { base64Cores } from './secret-scrub'
+import { secretLeftError } from './secret-check'
+import { holdsSecret, readJsonEscapes, secretForms, type SecretForms } from './secret-presence'
 import { workSlices, type SliceLimits } from './work-slices'
-
-/** The shortest base64 form of a secret the file is checked for (see ExportOutput). */
-const MIN_BASE64_FORM_LENGTH = 12
 
 /** Bytes gathered before they are checked and encoded (a multiple of 3 is taken each time). */
 const FLUSH_BYTES = 1024 * 1024
@@ -26,10 +23,19 @@ export interface EncodedExport {
   byteLength: number
 }
 
+export interface EncodeOptions {
+  /**
+   * The file is JSON (HAR, bundle): its strings are written with JSON's escapes, over whatever
+   * escapes the values held, so the check reads one level of escapes more.
+   */
+  json?: boolean
+  slices?: SliceLimits
+}
+
 /** The file's bytes as base64, from its pieces; refuses the export when a configured secret is in it. */
-export async function encodeExport(pieces: Iterable<string | Buffer>, secrets: readonly string[], slices?: SliceLimits): Promise<EncodedExport> {
-  const output = new ExportOutput(secrets)
-  const slicer = workSlices(slices)
+export async function encodeExport(pieces: Iterable<string | Buffer>, secrets: readonly string[], options: EncodeOptions = {}): Promise<EncodedExport> {
+  const output = new ExportOutput(secrets, options.json ?? false)
+  const slicer = workSlices(options.slices)
   for (const piece of pieces) {
     output.add(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece)
     await slicer.afterStep()
@@ -38,9 +44,13 @@ export async function encodeExport(pieces: Iterable<string | Buffer>, secrets: r
 }
 
 class ExportOutput {
-  /** Each secret in every form it could take in the file's bytes. */
-  private readonly forbidden: Buffer[]
-  /** The longest form less one byte: how much of the bytes already checked a form could still begin in. */
+  /** Each secret in the forms searched for (secret-presence.ts). */
+  private readonly forms: SecretForms
+  /**
+   * How much of the bytes already checked a form could still begin in: the longest form, with
+   * every character written as an escape (`\u0069`, 6 bytes) and that escape escaped once more
+   * by a JSON writer (`\\u0069`, 7), and the bytes of a character split by the flush.
+   */
   private readonly overlap: number
   private pending: Buffer[] = []
   private pendingBytes = 0
@@ -51,20 +61,15 @@ class ExportOutput {
   private readonly base64: string[] = []
   private byteLength = 0
 
-  constructor(secrets: readonly string[]) {
-    this.forbidden = secrets
-      .filter((secret) => secret.length >= 6)
-      // As written, as JSON escapes it (HAR and bundle files are JSON), and percent-encoded; and
-      // base64-encoded (a bundle's bodies, a HAR's binary ones) where its encoding is long enough
-      // (12 characters, 72 bits) that ordinary base64 in a large file does not spell it by chance.
-      .flatMap((secret) => [
-        secret,
-        JSON.stringify(secret).slice(1, -1),
-        encodeURIComponent(secret),
-        ...base64Cores(Buffer.from(secret, 'utf8')).filter((core) => core.length >= MIN_BASE64_FORM_LENGTH),
-      ])
-      .map((form) => Buffer.from(form, 'utf8'))
-    this.overlap = Math.max(0, ...this.forbidden.map((form) => form.length - 1))
+  constructor(
+    secrets: readonly string[],
+    private readonly isJson: boolean,
+  ) {
+    // As written, percent-encoded, JSON-escaped (HAR and bundle files are JSON; a HAR writes a
+    // body's own escapes escaped once more), and base64-encoded (a bundle's bodies, a HAR's binary
+    // ones, a base64 value inside a body, its `/` written `\/` or `\u002F`).
+    this.forms = secretForms(secrets)
+    this.overlap = this.forms.longest * 7 + 4
   }
 
   add(bytes: Buffer): void {
@@ -92,11 +97,12 @@ class ExportOutput {
   }
 
   private check(bytes: Buffer): void {
-    if (this.forbidden.length === 0) return
+    if (this.forms.written.length === 0) return
     const window = this.checkedTail.length === 0 ? bytes : Buffer.concat([this.checkedTail, bytes])
-    if (this.forbidden.some((form) => window.includes(form))) {
-      throw new InspectorError('INTERNAL', 'the export still held a configured secret after redaction, so nothing was exported')
-    }
+    // A JSON file is read with its own escapes read (which leaves what was not escaped as it is):
+    // a value's own escapes are then read by holdsSecret, as in a file that is not JSON.
+    const text = window.toString('latin1')
+    if (holdsSecret(this.isJson ? readJsonEscapes(text) : text, this.forms)) throw secretLeftError('the file')
     this.checkedTail = Buffer.from(window.subarray(Math.max(0, window.length - this.overlap)))
   }
 }

@@ -13,7 +13,7 @@ import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
-import type { EntryResult } from './bundle-format'
+import { changedOnExport, type EntryResult } from './bundle-format'
 import { describeAnswerChoice } from '../../shared/answer-choice'
 import { mapItems, prettyJsonPieces } from './json-pieces'
 
@@ -21,7 +21,10 @@ export interface HarHeader {
   appVersion: string
   /** Origin the targets are made absolute with (HAR wants absolute URLs), e.g. the receiver's. */
   origin: string
+  /** What was changed on the way out (written as `_redaction`); `null` when nothing was. */
   redactions: Redaction[] | null
+  /** Only configured secrets were removed, from the captures the list names (see BundleHeader). */
+  secretsOnly?: boolean
 }
 
 type BodyField = { text: string; encoding?: 'base64' }
@@ -36,22 +39,26 @@ export function writeHar(captures: ExchangeCapture[], header: HarHeader): string
  * `writeHar` writes.
  */
 export function harPieces(captures: Iterable<ExchangeCapture>, header: HarHeader): Generator<string> {
+  const isChanged = changedOnExport(header)
+  let index = 0
   return prettyJsonPieces((list) => ({
     log: {
       version: '1.2',
       creator: { name: 'Callback Inspector', version: header.appVersion },
-      entries: list(mapItems(captures, (capture) => harEntry(capture, header))),
+      entries: list(mapItems(captures, (capture) => harEntry(capture, header, isChanged(index++)))),
       ...(header.redactions === null
         ? {}
         : {
-            comment: 'Redacted for sharing: values were masked or removed (see _redaction). Verdicts were computed before redaction.',
+            comment: header.secretsOnly
+              ? 'Not redacted for sharing: only what _redaction lists was changed (configured secrets removed, a compressed body that held one exported decompressed, damaged captures left out); everything else is as captured. Verdicts were computed before.'
+              : 'Redacted for sharing: values were masked or removed (see _redaction). Verdicts were computed before redaction.',
             _redaction: list(header.redactions),
           }),
     },
   }))
 }
 
-function harEntry(capture: ExchangeCapture, header: HarHeader): Entry {
+function harEntry(capture: ExchangeCapture, header: HarHeader, isChanged: boolean): Entry {
   const url = absoluteUrl(header.origin, capture.target)
   const contentType = headerValue(capture.headers, 'content-type') ?? 'application/octet-stream'
   const requestBody = capture.body.length > 0 ? bodyField(capture.body) : null
@@ -83,7 +90,7 @@ function harEntry(capture: ExchangeCapture, header: HarHeader): Entry {
     _refusal: capture.refusal,
     _provider: capture.recognition?.provider ?? null,
     _summary: capture.recognition?.summary ?? null,
-    _verdict: verdictField(capture.recognition, header.redactions !== null),
+    _verdict: verdictField(capture.recognition, isChanged),
     _answerKind: answer?.kind ?? 'none',
     _answerChosenBy: answer ? { ...answer.chosenBy, description: describeAnswerChoice(answer.chosenBy) } : null,
     _note: capture.note,

@@ -1,10 +1,11 @@
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { deflateRawSync, deflateSync, gunzipSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { ExchangeCapture } from './exchange-capture'
 import { redactCaptures, type RedactionRequest } from './redaction'
 import { maskCardNumbers, maskEmails, noChanges } from './sensitive-text'
 import { passesLuhn } from '../luhn'
 import { exchangeCapture } from '../../test-support/exchange-capture'
+import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 
 const SECRET = 'whsec_c2VjcmV0LWtleS0xMjM0NTY='
 
@@ -394,6 +395,153 @@ describe('redacted export', () => {
       expect(decodeURIComponent(out.target.replaceAll('+', ' ')), `redact=${redact}`).not.toContain(secret)
       expect(decodeURIComponent(out.body.toString('latin1').replaceAll('+', ' ')), `redact=${redact}`).not.toContain(secret)
     }
+  })
+})
+
+describe('configured secrets where the sender or the user named things', () => {
+  const secret = 'ixopay-test-shared-secret-3f9a2c'
+
+  it('are removed from header names, the endpoint name and slug, the method, and the list of changes', () => {
+    const capture = exchangeCapture({
+      method: `POST-${secret}`,
+      endpoint: { name: `Shop (${secret})`, slug: `shop-${secret}` },
+      headers: [
+        [`X-${secret}`, 'first'],
+        [`X-Context-${Buffer.from(secret).toString('base64url')}`, 'second'],
+        // A signature header by its name: a redacted export removes it, and lists it by that name.
+        [`X-Signature-${secret}`, 'sha256=abc'],
+        ['Content-Type', 'text/plain'],
+      ],
+    })
+    for (const redact of [false, true]) {
+      const result = redactCaptures([capture], { redact, personalData: false, secrets: [secret] })
+      const out = result.captures[0]!
+      const text = JSON.stringify({ ...out, body: '' }) + JSON.stringify(result.redactions)
+      expect(text, `redact=${redact}`).not.toContain(secret)
+      expect(decodedBase64Runs(text), `redact=${redact}`).not.toContain(secret)
+      // Still a message that can be written, sent and imported back.
+      for (const [name] of out.headers) expect(name, `redact=${redact}`).toMatch(HTTP_TOKEN_PATTERN)
+      expect(out.method).toMatch(HTTP_TOKEN_PATTERN)
+      expect(out.endpoint).toEqual({ name: 'Shop ([secret removed])', slug: 'shop-secret-removed' })
+      // (A redacted export removes this one: a name with "secret" in it reads as a credential.)
+      if (!redact) {
+        expect(out.headers[0]).toEqual(['X-secret-removed', 'first'])
+        expect(result.redactions).toContainEqual({ capture: 0, location: 'header X-secret-removed', action: 'configured secret removed from the header name' })
+      }
+      expect(result.redactions).toContainEqual({ capture: 0, location: 'endpoint slug', action: 'configured secret removed' })
+    }
+    const redacted = redactCaptures([capture], { redact: true, personalData: false, secrets: [secret] })
+    expect(redacted.redactions).toContainEqual({ capture: 0, location: 'header X-Signature-[secret removed]', action: 'removed (credential or signature)' })
+  })
+
+  it('are removed from base64 whose characters a JSON encoder escaped (\\u002F, \\u002B, \\/), where the escape falls inside the encoded secret', () => {
+    // A secret whose encoding holds both / and + at every alignment: ? is 0x3f, > is 0x3e.
+    const tricky = 'hook-secret-???>>>???-2026'
+    const escapes: Array<[string, (base64: string) => string]> = [
+      ['\\u002F', (base64) => base64.replaceAll('/', '\\u002F')],
+      ['\\u002f', (base64) => base64.replaceAll('/', '\\u002f')],
+      ['\\u002B', (base64) => base64.replaceAll('+', '\\u002B').replaceAll('/', '\\/')],
+      ['every character', (base64) => [...base64].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')],
+    ]
+    for (const lead of ['', 'a', 'ab']) {
+      const base64 = Buffer.from(`${lead}{"key":"${tricky}"}`).toString('base64')
+      expect(base64).toMatch(/\//)
+      expect(base64).toMatch(/\+/)
+      for (const [name, escape] of escapes) {
+        const body = Buffer.from(`{"p":"${escape(base64)}","q":"kept"}`)
+        // The test hides the secret: a JSON reader gets the base64 back.
+        expect(Buffer.from((JSON.parse(body.toString()) as { p: string }).p, 'base64').toString()).toContain(tricky)
+        for (const redact of [false, true]) {
+          const result = redactCaptures([exchangeCapture({ headers: [['Content-Type', 'application/json']], body })], {
+            redact,
+            personalData: false,
+            secrets: [tricky],
+          })
+          const out = result.captures[0]!.body.toString()
+          expect(out, `${name}, lead ${lead.length}, redact=${redact}`).toBe('{"p":"[secret removed]","q":"kept"}')
+        }
+      }
+    }
+  })
+
+  it('are removed from a compressed body (gzip, deflate), base64-encoded inside it too, and the body is exported expanded and listed', () => {
+    const inner = `{"payload":"${Buffer.from(`{"apiKey":"${secret}"}`).toString('base64').replaceAll('/', '\\/')}","kept":"yes"}`
+    const codings: Array<[string, (text: string) => Buffer]> = [
+      ['gzip', (text) => gzipSync(text)],
+      ['deflate', (text) => deflateSync(text)],
+      ['deflate', (text) => deflateRawSync(text)],
+      ['gzip, deflate', (text) => deflateSync(gzipSync(text))],
+    ]
+    for (const [encoding, compress] of codings) {
+      for (const redact of [false, true]) {
+        const body = compress(inner)
+        const result = redactCaptures(
+          [
+            exchangeCapture({
+              headers: [
+                ['Content-Type', 'application/json'],
+                ['Content-Encoding', encoding],
+                ['Content-Length', String(body.length)],
+              ],
+              body,
+            }),
+          ],
+          { redact, personalData: false, secrets: [secret] },
+        )
+        const out = result.captures[0]!
+        expect(out.body.toString(), `${encoding}, redact=${redact}`).toBe('{"payload":"[secret removed]","kept":"yes"}')
+        expect(out.headers, `${encoding}, redact=${redact}`).toEqual([
+          ['Content-Type', 'application/json'],
+          ['Content-Length', String(out.body.length)],
+        ])
+        expect(result.redactions.map((item) => item.action).join('\n'), `${encoding}, redact=${redact}`).toMatch(/decompress/)
+      }
+    }
+  })
+
+  it('leave out a compressed body that cannot be expanded to look inside, and one whose gzip header names a secret is exported expanded', () => {
+    const full = gzipSync(`{"note":"${'x'.repeat(2000)}","apiKey":"${secret}","tail":"${'y'.repeat(2000)}"}`)
+    // Cut off before its end: gunzip refuses it, but a reader that goes as far as it can reads the secret.
+    const truncated = full.subarray(0, full.length - 40)
+    expect(() => gunzipSync(truncated)).toThrow()
+    for (const [name, body] of [
+      ['truncated gzip', truncated],
+      ['zstd the app does not read', Buffer.from(`(zstd frame) ${secret}`)],
+    ] as const) {
+      for (const redact of [false, true]) {
+        const encoding = name.startsWith('zstd') ? 'zstd' : 'gzip'
+        const result = redactCaptures([exchangeCapture({ headers: [['Content-Encoding', encoding]], body })], {
+          redact,
+          personalData: false,
+          secrets: [secret],
+        })
+        const out = result.captures[0]!
+        expect(out.body.length, `${name}, redact=${redact}`).toBe(0)
+        expect(out.headers, `${name}, redact=${redact}`).toEqual([])
+        expect(result.redactions.length, `${name}, redact=${redact}`).toBeGreaterThan(0)
+      }
+    }
+    // With no configured secret there is nothing to look for: an unredacted export keeps it as received.
+    const plain = redactCaptures([exchangeCapture({ headers: [['Content-Encoding', 'gzip']], body: truncated })], {
+      redact: false,
+      personalData: false,
+      secrets: [],
+    })
+    expect(plain.captures[0]!.body.equals(truncated)).toBe(true)
+
+    // gzip's header may carry a file name (FNAME): here, the secret. The expanded body holds none.
+    const named = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3]), Buffer.from(`${secret}.json\0`), gzipSync('{"ok":true}').subarray(10)])
+    expect(gunzipSync(named).toString()).toBe('{"ok":true}')
+    const result = redactCaptures([exchangeCapture({ headers: [['Content-Encoding', 'gzip']], body: named })], {
+      redact: false,
+      personalData: false,
+      secrets: [secret],
+    })
+    expect(result.captures[0]!.body.toString()).toBe('{"ok":true}')
+    expect(result.captures[0]!.headers).toEqual([])
+    expect(result.redactions).toEqual([
+      { capture: 0, location: 'body', action: 'configured secret removed; it was compressed (gzip): exported decompressed, without its Content-Encoding' },
+    ])
   })
 })
 

@@ -17,7 +17,16 @@ import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeContentCoding } from '../content-coding'
 import { isCredentialHeader } from '../replay/credential-headers'
 import { utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
-import { scrubSecretBody, scrubSecretHeaders, scrubSecretTarget, scrubSecretText, scrubSecretValue, type SecretScrub } from './secret-scrub'
+import {
+  scrubbedText,
+  scrubSecretBody,
+  scrubSecretHeaders,
+  scrubSecretTarget,
+  scrubSecretText,
+  scrubSecretValue,
+  TOKEN_SECRET_PLACEHOLDER,
+  type SecretScrub,
+} from './secret-scrub'
 import { maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
 import { redactFormText, redactJsonText, redactXmlText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
 
@@ -36,7 +45,11 @@ export function redactCaptures(captures: ExchangeCapture[], request: RedactionRe
   const secrets = usableSecrets(request.secrets)
   const listed = new Set<string>()
   const redacted = captures.map((capture, index) => {
-    const list = (location: string, action: string) => {
+    const list = (rawLocation: string, rawAction: string) => {
+      // The list is written into the file and shown: a location names what the sender chose (a
+      // header's name, a JSON key), which may spell a secret itself.
+      const location = scrubbedText(rawLocation, secrets).text
+      const action = scrubbedText(rawAction, secrets).text
       // A location is listed once for each thing done to it (a resend history can hold a secret many times).
       const key = JSON.stringify([index, location, action])
       if (listed.has(key)) return
@@ -70,6 +83,13 @@ function scrubSecrets(capture: ExchangeCapture, secrets: string[], list: List): 
   const response = capture.response && scrubAnswer(capture.response, scrub)
   return {
     ...capture,
+    // The endpoint's name and slug are the user's own words, and the slug names the file.
+    endpoint: capture.endpoint && {
+      name: scrubSecretText(capture.endpoint.name, scrub, 'endpoint name'),
+      slug: scrubSecretText(capture.endpoint.slug, scrub, 'endpoint slug', TOKEN_SECRET_PLACEHOLDER),
+    },
+    // A method is any token a sender chose.
+    method: scrubSecretText(capture.method, scrub, 'method', TOKEN_SECRET_PLACEHOLDER),
     target: scrubSecretTarget(capture.target, scrub),
     headers: body.headers,
     body: body.body,

@@ -16,6 +16,7 @@ import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { declaredCharset } from '../../shared/body-charset'
 import { decodeContentCoding } from '../content-coding'
 import { SECRET_PLACEHOLDER } from './sensitive-text'
+import { expandSniffed } from './sniffed-compression'
 
 /** A character decoded from `text` at `index`, and how many characters of `text` spelled it. */
 type Decoder = (text: string, index: number) => { char: string; length: number }
@@ -124,31 +125,68 @@ export interface SecretScrub {
  * with their UTF-8 bytes.
  */
 export function scrubSecretText(text: string, scrub: SecretScrub, location: string, placeholder = SECRET_PLACEHOLDER): string {
-  if (scrub.secrets.length === 0) return text
-  // In a query or form a space may be written `+` (HAR's queryString and params decode it so).
-  const utf8Forms = scrub.secrets.map((secret) => Buffer.from(secret, 'utf8').toString('latin1'))
-  const plusForms = [...scrub.secrets, ...utf8Forms].filter((form) => form.includes(' ')).map((form) => form.replaceAll(' ', '+'))
+  const scrubbed = scrubbedText(text, scrub.secrets, placeholder)
+  for (const action of scrubbed.actions) scrub.removed(location, action)
+  return scrubbed.text
+}
+
+/**
+ * What stands for a removed secret where only an HTTP token fits (a header name, a method) and in
+ * an endpoint's slug (a path segment and the export's file name): `[secret removed]` there would
+ * make the message unreadable, unsendable or not importable.
+ */
+export const TOKEN_SECRET_PLACEHOLDER = 'secret-removed'
+
+/** `scrubSecretText`'s work without reporting: the text, and what was done to it (nothing: `[]`). */
+export function scrubbedText(text: string, secrets: readonly string[], placeholder = SECRET_PLACEHOLDER): { text: string; actions: string[] } {
+  if (secrets.length === 0) return { text, actions: [] }
+  const { plusForms, forms, cores } = scrubFormsOf(secrets)
   let count = 0
   let out = text
-  for (const secret of [...scrub.secrets, ...plusForms]) {
+  for (const secret of [...secrets, ...plusForms]) {
     if (!out.includes(secret)) continue
     const parts = out.split(secret)
     count += parts.length - 1
     out = parts.join(placeholder)
   }
-  const forms = [...new Set([...scrub.secrets, ...utf8Forms, ...plusForms])]
   const percent = replaceDecoded(out, forms, PERCENT_LAYER, placeholder)
-  const escaped = replaceDecoded(percent.text, scrub.secrets, JSON_ESCAPE_LAYER, placeholder)
+  const escaped = replaceDecoded(percent.text, secrets, JSON_ESCAPE_LAYER, placeholder)
   count += percent.count + escaped.count
-  const base64 = replaceBase64Runs(escaped.text, forms, placeholder)
-  if (count > 0) scrub.removed(location, 'configured secret removed')
-  if (base64.count > 0) scrub.removed(location, 'configured secret removed (a base64 value that decodes to text holding it, removed whole)')
-  return base64.text
+  const base64 = replaceBase64Runs(escaped.text, cores, placeholder)
+  const actions: string[] = []
+  if (count > 0) actions.push('configured secret removed')
+  if (base64.count > 0) actions.push('configured secret removed (a base64 value that decodes to text holding it, removed whole)')
+  return { text: base64.text, actions }
+}
+
+interface ScrubForms {
+  /** The secrets and their UTF-8 bytes (as latin1) with spaces written `+`. */
+  plusForms: string[]
+  /** The secrets as characters, as UTF-8 bytes (latin1) and with `+` for spaces. */
+  forms: string[]
+  /** The strings their base64 encodings always hold (base64Cores). */
+  cores: string[]
+}
+
+/** Derived once per list of secrets (an export scrubs thousands of texts with one list): the last list's. */
+let lastForms: { key: string; forms: ScrubForms } | null = null
+
+function scrubFormsOf(secrets: readonly string[]): ScrubForms {
+  const key = secrets.join('\0')
+  if (lastForms?.key === key) return lastForms.forms
+  // In a query or form a space may be written `+` (HAR's queryString and params decode it so).
+  const utf8Forms = secrets.map((secret) => Buffer.from(secret, 'utf8').toString('latin1'))
+  const plusForms = [...secrets, ...utf8Forms].filter((form) => form.includes(' ')).map((form) => form.replaceAll(' ', '+'))
+  const forms = [...new Set([...secrets, ...utf8Forms, ...plusForms])]
+  const cores = [...new Set(forms.flatMap((form) => base64Cores(Buffer.from(form, 'latin1'))))]
+  lastForms = { key, forms: { plusForms, forms, cores } }
+  return lastForms.forms
 }
 
 /**
  * A run of base64 or base64url characters, as it may be written inside other text: `/` escaped
- * as `\/` (JSON from PHP), `+`, `/` and `=` percent-encoded (a query or form value), wrapped over
+ * as `\/` (JSON from PHP), any character as a JSON `\uXXXX` escape (`\u002F`, `\u002B`, as
+ * encoders that escape for HTML write `/` and `+`), `+`, `/` and `=` percent-encoded (a query or form value), wrapped over
  * lines (MIME's 76 columns, or JSON's `\n`), and its padding when nothing follows that (a `=`
  * between a name and its value is not padding). One character class, so matching is one linear
  * scan (an alternation repeated over a 10 MB run overflowed the regular expression's stack).
@@ -164,14 +202,14 @@ const BASE64_RUN = /[A-Za-z0-9+/_\\%\r\n-]+(?:={1,2}(?![A-Za-z0-9+/_-]))?/g
  * a value that held a secret is no use to anyone. Linear: a few substring searches per run, and
  * runs do not overlap.
  */
-function replaceBase64Runs(text: string, forms: readonly string[], placeholder: string): { text: string; count: number } {
-  const cores = [...new Set(forms.flatMap((form) => base64Cores(Buffer.from(form, 'latin1'))))]
+function replaceBase64Runs(text: string, cores: readonly string[], placeholder: string): { text: string; count: number } {
   const minLength = Math.min(...cores.map((core) => core.length))
   let count = 0
   const out = text.replace(BASE64_RUN, (run) => {
     if (run.length < minLength) return run
     const unescaped = /[\\%\r\n]/.test(run)
       ? run
+          .replace(/\\u([0-9a-fA-F]{4})/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)))
           .replace(/\\\/|%2[Ff]/g, '/')
           .replace(/%2[Bb]/g, '+')
           .replace(/%3[Dd]/g, '=')
@@ -212,10 +250,17 @@ export function scrubSecretTarget(target: string, scrub: SecretScrub): string {
   return scrubSecretText(target.replaceAll(SECRET_PLACEHOLDER, TARGET_SECRET_PLACEHOLDER), scrub, 'request target', TARGET_SECRET_PLACEHOLDER)
 }
 
-/** Header values without the secrets, `Authorization: Basic` credentials decoded to look inside. */
+/**
+ * Headers without the secrets, in their names too (a sender can put anything in a name, and a
+ * name is written to every format and named in the list of changes), `Authorization: Basic`
+ * credentials decoded to look inside.
+ */
 export function scrubSecretHeaders(headers: HeaderPairs, scrub: SecretScrub, label: string): HeaderPairs {
-  return headers.map(([name, value]): [string, string] => {
+  return headers.map(([rawName, value]): [string, string] => {
+    const scrubbedName = scrubbedText(rawName, scrub.secrets, TOKEN_SECRET_PLACEHOLDER)
+    const name = scrubbedName.text
     const location = `${label} ${name}`
+    if (scrubbedName.actions.length > 0) scrub.removed(location, 'configured secret removed from the header name')
     const basic = /^(\s*basic\s+)([A-Za-z0-9+/=_-]+)(\s*)$/i.exec(value)
     if (basic) {
       const credentials = Buffer.from(basic[2]!, 'base64').toString('latin1')
@@ -235,22 +280,39 @@ export interface ScrubbedBody {
 /**
  * A body without the secrets. Text in a UTF-16 charset is scrubbed as that text and written back
  * in it; any other body byte by byte (latin1, which keeps every byte and finds an ASCII secret in
- * UTF-8 and single-byte charsets alike). A compressed body that holds a secret once expanded is
- * exported expanded, without its Content-Encoding (a secret cannot be cut out of compressed
- * bytes); one that cannot be expanded is kept as it is.
+ * UTF-8 and single-byte charsets alike).
+ *
+ * A compressed body (`Content-Encoding`) is expanded and searched (its own bytes too: gzip's
+ * header can carry a file name or comment). When a secret is found it is exported expanded and
+ * scrubbed, without its Content-Encoding (a secret cannot be cut out of compressed bytes, and
+ * compressing again would pass off the app's bytes as the sender's), and the change is listed.
+ * One that cannot be expanded (corrupt, truncated, a coding the app does not read, or more than
+ * 16 MiB expanded) cannot be shown to hold no secret: a reader that goes as far as it can, or
+ * that knows the coding, may find one. It is left out (exported empty) and listed. So is a body
+ * that is gzip or zlib data without a Content-Encoding (sniffed-compression.ts) holding a secret.
  */
 export function scrubSecretBody(body: Buffer, headers: HeaderPairs, scrub: SecretScrub, location: string): ScrubbedBody {
   if (scrub.secrets.length === 0 || body.length === 0) return { body, headers }
   const encoding = headerValue(headers, 'content-encoding')
   if (encoding !== undefined && encoding.trim() !== '' && encoding.trim().toLowerCase() !== 'identity') {
-    const expanded = decodeContentCoding(body, encoding)
-    if (expanded === null) return { body, headers }
     const plainHeaders = headers.filter(([name]) => name.toLowerCase() !== 'content-encoding')
-    let didRemove = false
+    const expanded = decodeContentCoding(body, encoding)
+    if (expanded === null) {
+      scrub.removed(location, `left out: compressed (${encoding}) and could not be expanded to look for configured secrets`)
+      return { body: Buffer.alloc(0), headers: withContentLength(plainHeaders, 0) }
+    }
+    let didRemove = scrubbedText(body.toString('latin1'), scrub.secrets).actions.length > 0
     const inner = scrubSecretBody(expanded, plainHeaders, { secrets: scrub.secrets, removed: () => (didRemove = true) }, location)
     if (!didRemove) return { body, headers }
-    scrub.removed(location, `configured secret removed; decompressed (${encoding}) to remove it, Content-Encoding removed`)
+    scrub.removed(location, `configured secret removed; it was compressed (${encoding}): exported decompressed, without its Content-Encoding`)
     return { body: inner.body, headers: withContentLength(inner.headers, inner.body.length) }
+  }
+  const sniffed = expandSniffed(body)
+  if (sniffed !== null && bodyHoldsSecret(sniffed.expanded, headers, scrub.secrets)) {
+    // Compressed data the headers do not describe is the body's content, not a coding the app may
+    // undo on its way out: what it holds cannot be cut out of it, so it goes whole.
+    scrub.removed(location, `left out: its bytes are ${sniffed.coding} data that hold a configured secret once expanded`)
+    return { body: Buffer.alloc(0), headers: withContentLength(headers, 0) }
   }
   const utf16 = utf16Of(body, headerValue(headers, 'content-type') ?? null)
   const source = utf16 === null ? body.toString('latin1') : (utf16.isBigEndian ? swapBytes(body) : body).toString('utf16le', utf16.start)
@@ -263,6 +325,16 @@ export function scrubSecretBody(body: Buffer, headers: HeaderPairs, scrub: Secre
     out = Buffer.concat([body.subarray(0, utf16.start), utf16.isBigEndian ? swapBytes(encoded) : encoded])
   }
   return { body: out, headers: withContentLength(headers, out.length) }
+}
+
+/**
+ * Whether expanded bytes hold a secret the scrub would remove, read as latin1 and as UTF-16 text
+ * where the body is that. Not expanded again: compressed data can expand to itself.
+ */
+function bodyHoldsSecret(body: Buffer, headers: HeaderPairs, secrets: readonly string[]): boolean {
+  const utf16 = utf16Of(body, headerValue(headers, 'content-type') ?? null)
+  const text = utf16 === null ? body.toString('latin1') : (utf16.isBigEndian ? swapBytes(body) : body).toString('utf16le', utf16.start)
+  return scrubbedText(text, secrets).actions.length > 0
 }
 
 /** Where UTF-16 text starts (after its byte order mark) and its byte order, or `null`. */
