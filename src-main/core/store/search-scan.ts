@@ -4,9 +4,10 @@
  * where no built worker exists): see search-worker.ts.
  *
  * First the segment's search-text sidecar (core/search/search-text-sidecar.ts), when it has one,
- * rules out with a byte search the captures whose text lacks what the query requires
- * (core/search/query-prefilter.ts). The captures left are read from the log, in windows of
- * bounded size, and decided by the matcher: on their summary first, then headers and body text.
+ * settles with a byte search the captures whose text alone decides the query
+ * (core/search/search-text-decision.ts): those that lack what it requires, and those a bare word
+ * or its negation settles. The captures left are read from the log, in windows of bounded size,
+ * and decided by the matcher: on their summary first, then headers and body text.
  *
  * A body is searched only if its bytes match the sha256 recorded when it arrived: a damaged body
  * is never matched by its corrupted bytes, and the scan reports it so the store marks it damaged
@@ -17,7 +18,7 @@ import { closeSync, openSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
 import { decideCaptureQuery, matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, type CaptureQuery } from '../../shared/capture-query'
 import type { CaptureRecognition } from '../../shared/views'
-import { meetsRequirement, requiredTexts, textRequirementOf, type TextRequirement } from '../search/query-prefilter'
+import { searchTextDecision, type SearchTextDecision } from '../search/search-text-decision'
 import { findTexts, READ_WINDOW_BYTES, readSidecarHeader, readWindow } from '../search/search-text-sidecar'
 import { searchableBodyText } from '../search/searchable-body'
 import { FRAME_HEADER_BYTES } from './capture-log'
@@ -76,9 +77,8 @@ export interface SegmentScan {
 export interface PreparedScan {
   text: string | undefined
   query: CaptureQuery | null
-  /** What a capture's search text must contain to be worth reading (`null`: nothing). */
-  requirement: TextRequirement
-  requiredTexts: string[]
+  /** What a capture's search text settles of the query (and text filter) without reading it. */
+  decision: SearchTextDecision
   /** The texts of the terms that look in the body text (bare words and `body:`), under a NOT too. */
   bodyTexts: string[]
 }
@@ -90,21 +90,16 @@ export function prepareScan(filter: ScanFilter): PreparedScan {
     // The caller validated it already; an unparsable query matches nothing.
     query = parsed.ok ? parsed.query : null
   }
-  const parts: Array<NonNullable<TextRequirement>> = []
-  // The summary text is part of every sidecar entry, so the text filter can be required of it too.
-  if (filter.text !== undefined && filter.text !== '') parts.push({ kind: 'text', text: filter.text })
-  const fromQuery = query === null ? null : textRequirementOf(query)
-  if (fromQuery !== null) parts.push(fromQuery)
-  const requirement: TextRequirement = parts.length === 0 ? null : parts.length === 1 ? (parts[0] as NonNullable<TextRequirement>) : { kind: 'all', of: parts }
   const bodyTexts = (query?.terms ?? []).flatMap((term) => (term.field === 'anywhere' || term.field === 'body' ? [term.text] : []))
-  return { text: filter.text, query, requirement, requiredTexts: requiredTexts(requirement), bodyTexts }
+  // The summary text is part of every sidecar entry, so the text filter is looked for in it too.
+  return { text: filter.text, query, decision: searchTextDecision(query, filter.text), bodyTexts }
 }
 
 /** The matches of one segment, reading its log with `fd`. */
 export function scanSegment(fd: number, segment: ScanSegment, prepared: PreparedScan): SegmentScan {
   const damaged: DamageFound[] = []
   const positions = positionsOf(segment)
-  const candidates = prefiltered(segment, prepared, damaged, positions)
+  const { matched, candidates } = decidedBySidecar(segment, prepared, damaged, positions)
   const needsBody = prepared.query !== null
   const endOf = (position: number): number =>
     (segment.offsets[position] as number) +
@@ -113,7 +108,6 @@ export function scanSegment(fd: number, segment: ScanSegment, prepared: Prepared
     (needsBody ? (segment.bodySizes[position] as number) : 0)
   // Oldest frame first, so neighbouring frames share one read of at most READ_WINDOW_BYTES.
   candidates.sort((left, right) => (segment.offsets[left] as number) - (segment.offsets[right] as number))
-  const matched: number[] = []
   let window: { start: number; bytes: Buffer } | null = null
   for (const [index, position] of candidates.entries()) {
     const offset = segment.offsets[position] as number
@@ -156,13 +150,20 @@ function positionsOf(segment: ScanSegment): Positions {
 }
 
 /**
- * The positions worth reading: all of them without a usable sidecar or requirement; else those
- * whose sidecar text has what the query requires, plus those the sidecar cannot speak for (not in
+ * What the segment's sidecar settles: the positions it says match (`matched`), and those left to
+ * read (`candidates`): all of them without a usable sidecar or with nothing to look for; else
+ * those whose sidecar text leaves the answer open, plus those the sidecar cannot speak for (not in
  * it yet, annotated since: a note or a recomputed recognition changes what they match).
  */
-function prefiltered(segment: ScanSegment, prepared: PreparedScan, damaged: DamageFound[], positions: Positions): number[] {
-  const all = Array.from({ length: positions.count }, (_unused, position) => position)
-  if (prepared.requirement === null || positions.count === 0) return all
+function decidedBySidecar(
+  segment: ScanSegment,
+  prepared: PreparedScan,
+  damaged: DamageFound[],
+  positions: Positions,
+): { matched: number[]; candidates: number[] } {
+  const all = { matched: [], candidates: Array.from({ length: positions.count }, (_unused, position) => position) }
+  const { decision } = prepared
+  if (decision.texts.length === 0 || positions.count === 0) return all
   let fd: number
   try {
     fd = openSync(segment.sidecarPath, 'r')
@@ -175,17 +176,23 @@ function prefiltered(segment: ScanSegment, prepared: PreparedScan, damaged: Dama
     const entryOf = new Map<number, number>()
     header.frameOffsets.forEach((frameOffset, index) => entryOf.set(frameOffset, index))
     const damage = new Map(header.damaged)
-    const found = findTexts(fd, header, prepared.requiredTexts)
-    const foundIn = (entry: number) => (text: string) => (found[prepared.requiredTexts.indexOf(text)] as Set<number>).has(entry)
-    return all.filter((position) => {
+    const found = findTexts(fd, header, decision.texts)
+    const foundIn = (entry: number) => (text: string) => (found[decision.texts.indexOf(text)] as Set<number>).has(entry)
+    const matched: number[] = []
+    const candidates: number[] = []
+    for (let position = 0; position < positions.count; position++) {
       const entry = entryOf.get(segment.offsets[position] as number)
-      if (entry === undefined || positions.annotationsAt(position) !== undefined) return true
-      const id = positions.idAt(position)
-      if (header.ids[entry] !== id) return true
+      if (entry === undefined || positions.annotationsAt(position) !== undefined || header.ids[entry] !== positions.idAt(position)) {
+        candidates.push(position)
+        continue
+      }
       const reason = damage.get(entry)
-      if (reason !== undefined) damaged.push({ id, reason })
-      return meetsRequirement(prepared.requirement, foundIn(entry))
-    })
+      if (reason !== undefined) damaged.push({ id: positions.idAt(position), reason })
+      const decided = decision.decide(foundIn(entry))
+      if (decided === true) matched.push(position)
+      else if (decided === null) candidates.push(position)
+    }
+    return { matched, candidates }
   } finally {
     closeSync(fd)
   }
