@@ -154,11 +154,19 @@ function formatSkew(seconds: number): string {
   return `${sign}${Math.round(abs / 86_400)} days (${abs} s)`
 }
 
+/** An attempt made without a key computed nothing: it did not fail to match, it was never compared. */
+function attemptResult(attempt: VerificationAttempt): string {
+  if (attempt.matched) return '✓ matched'
+  return attempt.keyFingerprint === null && attempt.computedSignature === null ? '– not checked' : '✗ no match'
+}
+
 function Attempt({ attempt }: { attempt: VerificationAttempt }) {
   return (
     <li className={`attempt ${attempt.matched ? 'attempt-matched' : ''}`} data-testid="signature-attempt" data-matched={attempt.matched}>
       <div className="attempt-head">
-        <span className={`attempt-result ${attempt.matched ? 'text-ok' : 'muted'}`}>{attempt.matched ? '✓ matched' : '✗ no match'}</span>
+        <span className={`attempt-result ${attempt.matched ? 'text-ok' : 'muted'}`} data-testid="signature-attempt-result">
+          {attemptResult(attempt)}
+        </span>
         <span className="attempt-variant">{attempt.variant}</span>
       </div>
       <dl className="facts attempt-facts">
