@@ -9,10 +9,10 @@ import type { DurabilityMode, RetentionPolicySetting, StorageSettingsView } from
 import { call } from '../../api/api-client'
 import { useEndpoints } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
-import { formatBytes } from '../../lib/format'
 import { EndpointRetentionFields, endpointCapTextsOf, perEndpointPolicyOf, type EndpointCapTexts } from './endpoint-retention'
 import { capText, limitsOf, MIB, parseCap } from './retention-caps'
 import { isTightened, retentionImpact, type CountCapChange, type RetentionImpact } from './retention-impact'
+import { storageHealthText } from './storage-health-text'
 
 const STORAGE_SETTINGS_KEY = ['storage-settings'] as const
 
@@ -80,7 +80,7 @@ function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; e
       }}
     >
       <p className="muted" data-testid="storage-health">
-        {health.captures.toLocaleString()} captures in {health.segments.toLocaleString()} segment files, {formatBytes(health.logBytes)} of capture logs.
+        {storageHealthText(health)}
         {health.damaged > 0 && <> {health.damaged.toLocaleString()} found damaged on disk (shown as damaged, never served).</>}
       </p>
       {health.lastRetentionError && (

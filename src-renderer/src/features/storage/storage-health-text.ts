@@ -1,0 +1,14 @@
+/**
+ * The Storage dialog's first line: what the store holds now. Counts of one read as one
+ * ("1 capture in 1 segment file"), as a fresh install or a small endpoint shows them.
+ */
+import type { StorageSettingsView } from '@shared/storage-settings'
+import { formatBytes, formatCount } from '../../lib/format'
+
+function counted(count: number, one: string, many: string): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`
+}
+
+export function storageHealthText(health: Pick<StorageSettingsView['health'], 'captures' | 'segments' | 'logBytes'>): string {
+  return `${counted(health.captures, 'capture', 'captures')} in ${counted(health.segments, 'segment file', 'segment files')}, ${formatBytes(health.logBytes)} of capture logs.`
+}
