@@ -9,13 +9,13 @@ import { createDispatch } from '../api/dispatch'
 import { startInspector, type Inspector } from '../core/inspector'
 import type { SecretSealer } from '../core/keys/secret-sealer'
 import { subscribeInBatches } from '../core/event-bus'
-import { joinPiecedTexts } from '../core/pieced-text'
 import { createAppLogger, createStderrLogger, type Logger } from '../core/logger'
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../shared/ipc-channels'
 import { APP_VERSION } from '../shared/version'
 import { installMenu } from './menu'
 import { planKeySealing, rendererUrlFor } from './shell-policy'
-import { isTrustedFrame, lockDownWebContents } from './window-security'
+import { createInvokeHandler } from './invoke-handler'
+import { lockDownWebContents } from './window-security'
 import { errorMessage } from '../shared/errors'
 
 /** The desktop app prefers a stable receiver port, so provider settings keep working across runs. */
@@ -59,15 +59,9 @@ async function start(): Promise<void> {
     logger.warn(`port ${PREFERRED_RECEIVER_PORT} is in use; the receiver takes a free port instead`)
     inspector = await startInspector({ ...config, receiverPort: 0 }, deps)
   }
-  const dispatch = createDispatch(inspector.procedures, logger)
-  ipcMain.handle(INVOKE_CHANNEL, (event, procedure: unknown, input: unknown) => {
-    if (!isTrustedFrame(event.senderFrame, rendererUrl)) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'calls are only accepted from the app window' } }
-    }
-    // IPC hands over one value: text given in pieces is joined (in one step; the window reads a
-    // large export with delivery "pieces" instead, a piece per call, so it never comes to that).
-    return dispatch(String(procedure), input).then((result) => (result.ok ? { ok: true, value: joinPiecedTexts(result.value) } : result))
-  })
+  // What a call does is in invoke-handler.ts (plain Node, tested there); this only connects it.
+  const handleInvoke = createInvokeHandler(createDispatch(inspector.procedures, logger), rendererUrl)
+  ipcMain.handle(INVOKE_CHANNEL, (event, procedure: unknown, input: unknown) => handleInvoke(event.senderFrame, procedure, input))
   // One IPC message per batch of events (an array), not per event: see subscribeInBatches.
   subscribeInBatches(inspector.events, (events) => mainWindow?.webContents.send(EVENT_CHANNEL, events))
   installMenu(dataDir, app.isPackaged)

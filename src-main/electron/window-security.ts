@@ -2,7 +2,7 @@
  * Security rules for every web contents the app creates: the renderer shows hostile callback
  * bodies, so it must not be able to navigate, open windows, attach webviews or get permissions.
  */
-import { app, session, shell, type WebContents, type WebFrameMain } from 'electron'
+import { app, session, shell, type WebContents } from 'electron'
 import { allowPermission } from './shell-policy'
 
 export function lockDownWebContents(): void {
@@ -19,16 +19,4 @@ export function lockDownWebContents(): void {
       return { action: 'deny' }
     })
   })
-}
-
-/** Only our own top-level renderer may call the core (pattern from httptoolkit-desktop). */
-export function isTrustedFrame(frame: WebFrameMain | null, rendererUrl: string): boolean {
-  if (!frame || frame.parent !== null) return false
-  try {
-    const url = new URL(frame.url)
-    const expected = new URL(rendererUrl)
-    return url.protocol === expected.protocol && url.host === expected.host && url.pathname === expected.pathname
-  } catch {
-    return false
-  }
 }
