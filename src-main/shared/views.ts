@@ -162,6 +162,10 @@ export interface DeliveryView {
   timeline: DeliveryAttemptInfo[]
   /** Attempts stored for this delivery; more than `attempts.length` when older ones are on other pages. */
   totalAttempts: number
+  /** An attempt was answered with a 2xx (on this page or not). */
+  succeeded: boolean
+  /** Attempts that arrived after the first one answered with a 2xx, in the whole delivery (not only this page's). */
+  duplicateCount: number
   /** The capture asked about (`getDelivery`'s `captureId`), numbered within the whole delivery, whichever page is listed. */
   askedAttempt: DeliveryAttemptInfo
   /** Pass as `cursor` to get the attempts before this page; `null` when this page starts at the first attempt. */

@@ -110,6 +110,8 @@ describe('getDelivery on a delivery of hundreds of attempts', () => {
     expect(askedLater.timeline).toEqual(latest.timeline)
     expect(latest.timeline[0]).toMatchObject({ attempt: 221, afterSuccess: true })
     expect(latest.nextCursor).toBe(String(latest.attempts[0]!.seq))
+    // Every attempt after attempt 150 (the first 2xx) came after a 2xx, on this page or not: 570, not the page's 500.
+    expect([latest.succeeded, latest.duplicateCount]).toEqual([true, total - 150])
 
     // The older attempts page in before it, numbered and flagged within the whole delivery.
     const before = reads()
@@ -120,6 +122,8 @@ describe('getDelivery on a delivery of hundreds of attempts', () => {
     const oldest = await procedures.getDelivery({ captureId: ids[0]!, cursor: older.nextCursor!, limit: 200 })
     expect(oldest.timeline.map((row) => row.attempt)).toEqual(Array.from({ length: 20 }, (_, index) => 1 + index))
     expect(oldest.nextCursor).toBeNull()
+    // A page holding no duplicate still counts the delivery's.
+    expect([oldest.succeeded, oldest.duplicateCount]).toEqual([true, total - 150])
 
     const all = await everyAttemptOf(store, latest.deliveryKey)
     const whole = [...oldest.timeline, ...older.timeline, ...latest.timeline]

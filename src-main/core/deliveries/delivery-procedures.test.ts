@@ -57,6 +57,7 @@ test('groups the retries of one IXOPAY transaction (500, 500, 200) into one deli
   expect(delivery.timeline[1]!.sincePreviousMs).toBeGreaterThanOrEqual(0)
   expect(delivery.schedule).toMatchObject({ provider: 'ixopay', kind: 'not-published' })
   expect(delivery.nextExpected).toBeNull()
+  expect([delivery.succeeded, delivery.duplicateCount]).toEqual([true, 1])
 
   const grouped = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery' })
   expect(grouped.items.map((row) => [row.deliveryKey, row.delivery?.attemptCount, row.delivery?.duplicateCount])).toEqual([
@@ -124,6 +125,7 @@ test('puts CHIP Collect’s published schedule beside a failing delivery and exp
   const first = Date.parse(delivery.attempts[0]!.receivedAt)
   expect(delivery.timeline[1]!.expectedAt).toBe(new Date(first + 2 * 60_000).toISOString())
   expect(delivery.nextExpected).toEqual({ attempt: 3, at: new Date(first + 8 * 60_000).toISOString() })
+  expect([delivery.succeeded, delivery.duplicateCount]).toEqual([false, 0])
 })
 
 smallLimitTest('gives a refused request a delivery of its own and compares it by hash, saying why', async ({ inspector }) => {

@@ -81,6 +81,9 @@ export function buildDeliveryPage(input: DeliveryPageInput): DeliveryView {
     attempts: [...listed],
     timeline: listed.map((attempt, offset) => infoOf(attempt, start + offset)),
     totalAttempts: arrivals.length,
+    succeeded: firstSuccess !== -1,
+    // Every attempt after the first 2xx, listed on this page or not: counted from the arrivals alone.
+    duplicateCount: firstSuccess === -1 ? 0 : arrivals.length - 1 - firstSuccess,
     askedAttempt: infoOf(input.asked.record, input.asked.index),
     schedule,
     nextExpected: firstSuccess !== -1 || next === null ? null : { attempt: arrivals.length + 1, at: new Date(next).toISOString() },

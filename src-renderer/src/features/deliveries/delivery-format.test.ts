@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { DeliveryAttemptInfo } from '@shared/deliveries'
-import { deliveryOutcome, describeDrift, describeDuplicates, formatGap, retryStepRuns } from './delivery-format'
+import { describeDrift, describeDuplicates, formatGap, retryStepRuns } from './delivery-format'
 
 describe('formatGap', () => {
   it('reads at the scale of the gap', () => {
@@ -49,37 +48,9 @@ describe('retryStepRuns', () => {
   })
 })
 
-describe('deliveryOutcome', () => {
-  const attempt = (number: number, status: number, afterSuccess: boolean): DeliveryAttemptInfo => ({
-    captureId: `c${number}`,
-    attempt: number,
-    receivedAt: '2026-12-06T08:00:00.000Z',
-    sincePreviousMs: number === 1 ? null : 1000,
-    sinceFirstMs: (number - 1) * 1000,
-    answeredStatus: status,
-    succeeded: status >= 200 && status < 300,
-    afterSuccess,
-    expectedAt: null,
-  })
-
-  it('counts what the listed attempts show when every attempt is listed', () => {
-    const timeline = [attempt(1, 500, false), attempt(2, 200, false), attempt(3, 200, true)]
-    expect(deliveryOutcome(timeline, 3)).toEqual({ delivered: true, duplicates: 1, moreDuplicatesUnlisted: false })
-    expect(deliveryOutcome([attempt(1, 500, false), attempt(2, 503, false)], 2)).toEqual({ delivered: false, duplicates: 0, moreDuplicatesUnlisted: false })
-  })
-
-  it('knows a capped delivery was delivered when its 2xx is among the attempts left out', () => {
-    // Attempts 9,501-10,000 of 10,000: all answered 500, all after the 2xx of attempt 1.
-    const timeline = Array.from({ length: 500 }, (_, index) => attempt(9_501 + index, 500, true))
-    const outcome = deliveryOutcome(timeline, 10_000)
-    expect(outcome).toEqual({ delivered: true, duplicates: 500, moreDuplicatesUnlisted: true })
-    expect(describeDuplicates(outcome.duplicates, outcome.moreDuplicatesUnlisted)).toBe('at least 500 after a 2xx')
-  })
-
-  it('gives an exact count when the oldest listed attempt came before the 2xx', () => {
-    const timeline = [attempt(501, 500, false), attempt(502, 200, false), attempt(503, 200, true)]
-    expect(deliveryOutcome(timeline, 1_000)).toEqual({ delivered: true, duplicates: 1, moreDuplicatesUnlisted: false })
-    expect(describeDuplicates(1, false)).toBe('1 after a 2xx')
-    expect(describeDuplicates(1_200, false)).toBe('1,200 after a 2xx')
+describe('describeDuplicates', () => {
+  it('gives the count with thousands separators', () => {
+    expect(describeDuplicates(1)).toBe('1 after a 2xx')
+    expect(describeDuplicates(9_999)).toBe('9,999 after a 2xx')
   })
 })

@@ -1,5 +1,5 @@
 /** Wording of the Delivery view: gaps between attempts, schedule kinds, how early or late an attempt came. */
-import type { DeliveryAttemptInfo, RetryScheduleKind, RetryStep } from '@shared/deliveries'
+import type { RetryScheduleKind, RetryStep } from '@shared/deliveries'
 import { formatCount } from '../../lib/format'
 
 /** A gap between two attempts: `850 ms`, `12 s`, `2 min 1 s`, `3 h 5 min`, `1 d 12 h`. */
@@ -60,23 +60,7 @@ export function retryStepRuns(retries: readonly RetryStep[]): RetryStepRun[] {
   return runs
 }
 
-/**
- * The Delivery view's outcome tags, from the attempts it lists. Past 500 attempts only the latest
- * are listed, so the listed ones alone do not tell: an attempt flagged as coming after a 2xx means
- * the delivery was delivered even when that 2xx is among the older attempts left out, and the
- * duplicates counted are then only a lower bound when the oldest listed attempt is one of them.
- */
-export function deliveryOutcome(
-  timeline: readonly DeliveryAttemptInfo[],
-  totalAttempts: number,
-): { delivered: boolean; duplicates: number; moreDuplicatesUnlisted: boolean } {
-  const delivered = timeline.some((row) => row.succeeded || row.afterSuccess)
-  const duplicates = timeline.filter((row) => row.afterSuccess).length
-  const isCapped = totalAttempts > timeline.length
-  return { delivered, duplicates, moreDuplicatesUnlisted: isCapped && timeline[0]?.afterSuccess === true }
-}
-
-/** The duplicates tag: `2 after a 2xx`, or `at least 500 after a 2xx` when older ones are not listed. */
-export function describeDuplicates(duplicates: number, moreDuplicatesUnlisted: boolean): string {
-  return `${moreDuplicatesUnlisted ? 'at least ' : ''}${formatCount(duplicates)} after a 2xx`
+/** The duplicates tag: `2 after a 2xx`, counted by the core over the whole delivery (`DeliveryView.duplicateCount`). */
+export function describeDuplicates(duplicates: number): string {
+  return `${formatCount(duplicates)} after a 2xx`
 }

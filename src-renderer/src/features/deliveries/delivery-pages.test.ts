@@ -12,6 +12,8 @@ function page(first: number, last: number, total: number): DeliveryView {
     attempts: numbers.map((attempt) => ({ id: `c${attempt}`, seq: attempt * 2 }) as Partial<CaptureSummary> as CaptureSummary),
     timeline: numbers.map((attempt) => ({ captureId: `c${attempt}`, attempt }) as Partial<DeliveryAttemptInfo> as DeliveryAttemptInfo),
     totalAttempts: total,
+    succeeded: false,
+    duplicateCount: 0,
     askedAttempt: { captureId: `c${last}`, attempt: last } as Partial<DeliveryAttemptInfo> as DeliveryAttemptInfo,
     schedule: null,
     nextExpected: null,

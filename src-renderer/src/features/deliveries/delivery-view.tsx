@@ -6,7 +6,7 @@ import { ApiCallError } from '../../api/api-client'
 import { answerLongLabel, answerStatusClass } from '../../lib/answer'
 import { formatCount, formatFullTime, formatListTime } from '../../lib/format'
 import { CompareView } from '../compare/compare-view'
-import { deliveryOutcome, describeDrift, describeDuplicates, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
+import { describeDrift, describeDuplicates, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
 import { unlistedAttempts } from './delivery-pages'
 import { useDeliveryPages } from './delivery-queries'
 import './delivery-view.css'
@@ -80,7 +80,6 @@ function LoadedDelivery({ delivery, currentId, onCompare, onShowEarlier, isLoadi
   const byId = new Map(delivery.attempts.map((attempt) => [attempt.id, attempt]))
   const first = delivery.attempts[0]
   const summary = first?.recognition?.summary
-  const { delivered, duplicates, moreDuplicatesUnlisted } = deliveryOutcome(delivery.timeline, delivery.totalAttempts)
   const earlier = unlistedAttempts(delivery)
   return (
     <div className="delivery-view" data-testid="delivery-view" data-delivery-key={delivery.deliveryKey}>
@@ -99,10 +98,11 @@ function LoadedDelivery({ delivery, currentId, onCompare, onShowEarlier, isLoadi
           <span className="delivery-count">
             {formatCount(delivery.totalAttempts)} {delivery.totalAttempts === 1 ? 'attempt' : 'attempts'}
           </span>
-          <span className={`tag ${delivered ? 'delivery-tag-ok' : 'tag-danger'}`}>{delivered ? 'delivered (2xx)' : 'not delivered yet'}</span>
-          {duplicates > 0 && (
+          {/* Both from the whole delivery (the core counts them), however few of its attempts are listed. */}
+          <span className={`tag ${delivery.succeeded ? 'delivery-tag-ok' : 'tag-danger'}`}>{delivery.succeeded ? 'delivered (2xx)' : 'not delivered yet'}</span>
+          {delivery.duplicateCount > 0 && (
             <span className="tag delivery-tag-warn" data-testid="delivery-duplicate-count">
-              {describeDuplicates(duplicates, moreDuplicatesUnlisted)}
+              {describeDuplicates(delivery.duplicateCount)}
             </span>
           )}
         </div>
