@@ -14,6 +14,7 @@ import { providerName } from '../../lib/providers'
 import { ASYMMETRIC_PROVIDERS, PrivateKeyField, privateKeyFor, privateKeyProblem, type AsymmetricProvider } from './private-key-field'
 import { BulkProgress } from './bulk-replay-progress'
 import { errorMessage } from '@shared/errors'
+import { bulkOrderHint } from './bulk-order-hint'
 
 /** What the capture list on screen offers to replay. */
 export interface BulkReplayChoices {
@@ -178,7 +179,9 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
             </label>
           ))
         )}
-        <p className="field-hint">Sent to the target in the order they arrived, oldest first.</p>
+        <p className="field-hint" data-testid="bulk-order-hint">
+          {bulkOrderHint(pacing === 'rate' ? BULK_MAX_CONCURRENCY : pacingProblem === null ? concurrencyValue : null)}
+        </p>
       </fieldset>
       <TargetUrlField value={targetUrl} problem={targetProblem} testId="bulk-target" onChange={setTargetDraft} />
       <label className="checkbox">
