@@ -83,6 +83,31 @@ describe('capture store recovery', () => {
     await expect(reopened.readBody(third!.id)).rejects.toBeInstanceOf(DamagedCaptureError)
   })
 
+  test('reports at start-up the captures a power loss left as zeros in a log zero-filled ahead', async ({ capturesDir, openStore: open, storeIssues }) => {
+    const [first, second, third] = await storeThree(open)
+    const logFile = join(capturesDir, '000001.log')
+    // Zero-filled ahead (for `sync`), then written with `flush`: the index lists all three, but the
+    // third frame never reached the disk, so its space still holds the zeros, and the log is not shorter.
+    const log = await readFile(logFile)
+    await writeFile(logFile, Buffer.concat([log.subarray(0, third!.frame.offset), Buffer.alloc(64 * 1024)]))
+    const reopened = await open()
+    expect(reopened.count()).toBe(3)
+    expect(storeIssues().map((issue) => issue.problem)).toEqual([
+      expect.stringMatching(new RegExp(`holds no capture where its index lists 1 \\(from byte ${third!.frame.offset}:`)),
+    ])
+    // Known damaged from the start, before anything reads it.
+    expect(reopened.health().damaged).toBe(1)
+    expect((await reopened.get(third!.id))?.damage).toBeTruthy()
+    await expect(reopened.readBody(third!.id)).rejects.toBeInstanceOf(DamagedCaptureError)
+    expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
+    expect((await reopened.readBody(second!.id)).toString()).toBe('second body')
+    // Its space is never written over: the next capture goes to a new segment.
+    const before = await readFile(logFile)
+    const fourth = await reopened.append(testCapture(Buffer.from('fourth')), Buffer.from('fourth'))
+    expect((await readFile(logFile)).equals(before)).toBe(true)
+    expect((await reopened.readBody(fourth.id)).toString()).toBe('fourth')
+  })
+
   test('reports a torn frame followed by zeros as an unfinished write', async ({ capturesDir, openStore: open, storeIssues }) => {
     const [, , third] = await storeThree(open)
     const logFile = join(capturesDir, '000001.log')

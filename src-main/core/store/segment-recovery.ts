@@ -10,6 +10,9 @@
  *   checked against their hashes, and a frame still being written at the crash is skipped;
  * - a log shorter than its index says (a power loss in `flush` mode, a file cut short) is
  *   reported, and the captures whose bytes are missing show as damaged;
+ * - a log with more bytes than its listed frames reach (zero-filled ahead for `sync`, or space
+ *   given back after a failed write) has each listed frame's header checked: a power loss in
+ *   `flush` mode leaves zeros there, not a shorter log, and those captures are reported too;
  * - bytes after the last complete frame (a torn write) are reported and left as they are, and
  *   new captures then go into a new segment: nothing an index entry refers to, and nothing that
  *   may help someone recover a capture, is ever overwritten. Zeros there are no torn write (space
@@ -22,7 +25,7 @@
 import { hash } from 'node:crypto'
 import { readdir, readFile, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { frameEnd, scanLog, type ScannedFrame } from './capture-log'
+import { FRAME_HEADER_BYTES, FRAME_MAGIC, frameEnd, scanLog, type ScannedFrame } from './capture-log'
 import { segmentPaths } from './capture-segments'
 import type { LogFileIo } from './log-file-io'
 import { entryFromLogged } from './capture-index'
@@ -190,6 +193,20 @@ async function readBack(
       at: now().toISOString(),
     })
   }
+  // Zeros past the listed frames: the log was zero-filled ahead (`sync`), and switching to `flush`
+  // kept it so. A power loss then leaves zeros where unsynced frames were, not a shorter log.
+  if (fileBytes > referencedEnd) {
+    const zeroed = await framesWithoutHeader(handle, frames, fileBytes)
+    for (const offset of zeroed) missingFrames.add(offset)
+    if (zeroed.length > 0) {
+      issues.add({
+        file: paths.log,
+        problem: `holds no capture where its index lists ${zeroed.length} (from byte ${Math.min(...zeroed)}: their bytes never reached the disk, e.g. by a power loss with "flush" durability); they show as damaged`,
+        movedTo: paths.log,
+        at: now().toISOString(),
+      })
+    }
+  }
 
   // Read back what the index had not recorded yet: everything past its mark (the whole log for a rebuilt index).
   const from = rebuilt ? 0 : Math.min(indexedLogBytes, fileBytes)
@@ -262,6 +279,38 @@ function frameSpans(entries: readonly IndexEntry[] | SnapshotRows): { count: num
       return frameEnd(frame.offset, frame.metadataBytes, bodySize)
     },
   }
+}
+
+/** Bytes of the log read at once when checking frame headers. */
+const HEADER_CHECK_WINDOW_BYTES = 1024 * 1024
+
+/**
+ * The listed frames (within the log) whose bytes do not start with a frame header of their
+ * length: zeros a power loss left, or anything else. Reads the log from the first listed frame
+ * in windows, a segment's worth (about 3 MB) at most.
+ */
+async function framesWithoutHeader(handle: FileHandle, frames: ReturnType<typeof frameSpans>, fileBytes: number): Promise<number[]> {
+  const spans = Array.from({ length: frames.count }, (_unused, index) => ({ offset: frames.offset(index), end: frames.end(index) }))
+    .filter(({ end }) => end <= fileBytes)
+    .sort((left, right) => left.offset - right.offset)
+  const absent: number[] = []
+  let window = Buffer.alloc(0)
+  let windowStart = 0
+  for (const { offset, end } of spans) {
+    if (offset < windowStart || offset + FRAME_HEADER_BYTES > windowStart + window.length) {
+      windowStart = offset
+      window = Buffer.alloc(Math.min(HEADER_CHECK_WINDOW_BYTES, fileBytes - offset))
+      const { bytesRead } = await handle.read(window, 0, window.length, offset)
+      window = window.subarray(0, bytesRead)
+    }
+    const header = window.subarray(offset - windowStart, offset - windowStart + FRAME_HEADER_BYTES)
+    const whole =
+      header.length === FRAME_HEADER_BYTES &&
+      header.subarray(0, 4).equals(FRAME_MAGIC) &&
+      FRAME_HEADER_BYTES + header.readUInt32BE(4) + header.readUInt32BE(8) === end - offset
+    if (!whole) absent.push(offset)
+  }
+  return absent
 }
 
 /** The entries of an index file, or why it is unusable. Version 1 documents are converted. */
