@@ -16,6 +16,8 @@ const FORMS = secretForms([SECRET])
 const base64 = (text: string) => Buffer.from(text).toString('base64')
 /** Base64 of a JSON body holding the secret: its encoding holds `/` and `+` (? is 0x3f, > is 0x3e). */
 const ENCODED = base64(`{"apiKey":"${SECRET}"}`)
+/** Base64 wrapped every 8 characters (CRLF), so a line break falls inside the encoded secret. */
+const WRAPPED = (ENCODED.match(/.{1,8}/g) ?? []).join('\r\n')
 
 describe('the check on each capture as the files are written from it', () => {
   const cases: Array<{ name: string; capture: Partial<ExchangeCapture>; where: string }> = [
@@ -46,6 +48,7 @@ describe('the check on each capture as the files are written from it', () => {
       where: 'body',
     },
     { name: 'base64 with \\/', capture: { body: Buffer.from(`{"p":"${ENCODED.replaceAll('/', '\\/')}"}`) }, where: 'body' },
+    { name: 'line-wrapped base64', capture: { headers: [['Content-Type', 'text/plain']], body: Buffer.from(`data:\r\n${WRAPPED}\r\n`) }, where: 'body' },
     { name: 'the secret JSON-escaped', capture: { body: Buffer.from(`{"p":"\\u0068${SECRET.slice(1)}"}`) }, where: 'body' },
     { name: 'the secret percent-encoded', capture: { target: `/cb?k=${encodeURIComponent(SECRET)}` }, where: 'capture.target' },
     {
@@ -108,6 +111,8 @@ describe("the check on the file's bytes", () => {
       JSON.stringify({ text: `{"p":"${ENCODED.replaceAll('/', '\\u002F')}"}` }),
       JSON.stringify({ text: `{"p":"${ENCODED.replaceAll('/', '\\/').replaceAll('+', '\\u002b')}"}` }),
       JSON.stringify({ text: `{"p":"\\u0068${SECRET.slice(1)}"}` }),
+      // A wrapped value in a text body: the file writes its line breaks as \r\n escapes.
+      JSON.stringify({ text: `data:\r\n${WRAPPED}\r\n` }),
       JSON.stringify({ url: `http://x/cb?k=${[...SECRET].map((char) => `%${char.charCodeAt(0).toString(16)}`).join('')}` }),
     ]
     for (const text of refused) await expect(encodeExport([text], [SECRET], { json: true }), text).rejects.toThrow('still held a configured secret')

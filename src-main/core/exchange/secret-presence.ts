@@ -27,6 +27,8 @@ export interface SecretForms {
   base64: readonly string[]
   /** The longest form, in characters. */
   longest: number
+  /** Some secret holds a character JSON writes as a two-character escape (`"`, `\\`, a control character). */
+  hasJsonEscapedCharacter: boolean
 }
 
 export function secretForms(secrets: readonly string[]): SecretForms {
@@ -35,7 +37,12 @@ export function secretForms(secrets: readonly string[]): SecretForms {
   const plus = [...usable, ...utf8].filter((form) => form.includes(' ')).map((form) => form.replaceAll(' ', '+'))
   const written = [...new Set([...usable, ...utf8, ...plus])]
   const base64 = [...new Set(written.flatMap((form) => base64Cores(Buffer.from(form, 'latin1'))).filter((core) => core.length >= MIN_BASE64_FORM_LENGTH))]
-  return { written, base64, longest: Math.max(0, ...written.map((form) => form.length), ...base64.map((form) => form.length)) }
+  return {
+    written,
+    base64,
+    longest: Math.max(0, ...written.map((form) => form.length), ...base64.map((form) => form.length)),
+    hasJsonEscapedCharacter: usable.some((secret) => JSON.stringify(secret).length !== secret.length + 2 || secret.includes('/')),
+  }
 }
 
 /** Whether `text` (characters, or bytes as latin1) holds one of the secrets in a readable form. */
@@ -45,7 +52,9 @@ export function holdsSecret(text: string, forms: SecretForms): boolean {
   // Each further reading only where the text has something for it to read, and only for the
   // secret as written: the escapes a base64 value can hold are read by spellsBase64 already.
   if (text.includes('%') && spellsWritten(readPercentEscapes(text), forms)) return true
-  return text.includes('\\') && spellsWritten(readJsonEscapes(text), forms)
+  // Every JSON text escapes its quotes: the escapes are read only where one could spell a secret's character.
+  const mayBeEscaped = text.includes('\\u') || (forms.hasJsonEscapedCharacter && text.includes('\\'))
+  return mayBeEscaped && spellsWritten(readJsonEscapes(text), forms)
 }
 
 /** `%XX` as the byte it names (a latin1 character). */
@@ -66,8 +75,28 @@ function spellsWritten(reading: string, forms: SecretForms): boolean {
   return forms.written.some((form) => reading.includes(form))
 }
 
-/** A line break (as written, or as a JSON escape) between two base64 characters: a wrapped value. */
-const WRAPPED_BASE64 = /[A-Za-z0-9+/=](?:\\[nr]|[\r\n])+[A-Za-z0-9+/]/
+/**
+ * Whether a line break (as written, or as a JSON escape; CRLF too) stands between two base64
+ * characters: the text may hold a wrapped value. Found by the line breaks, not by trying a pattern
+ * at every character; pretty JSON's breaks are followed by indentation.
+ */
+function mayHoldWrappedBase64(text: string): boolean {
+  for (const lineBreak of ['\n', '\\n', '\r', '\\r']) {
+    for (let at = text.indexOf(lineBreak); at >= 0; at = text.indexOf(lineBreak, at + 1)) {
+      let before = at - 1
+      const isLineFeed = lineBreak === '\n' || lineBreak === '\\n'
+      // CRLF: the character before the line feed's carriage return.
+      if (isLineFeed && text[before] === '\r') before -= 1
+      else if (isLineFeed && text.startsWith('\\r', before - 1)) before -= 2
+      if (before >= 0 && isBase64Character(text.charCodeAt(before)) && isBase64Character(text.charCodeAt(at + lineBreak.length))) return true
+    }
+  }
+  return false
+}
+
+function isBase64Character(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2f || code === 0x3d
+}
 
 /**
  * A base64 value as it may be written inside other text (see BASE64_RUN in secret-scrub.ts), its
@@ -79,7 +108,8 @@ function spellsBase64(reading: string, forms: SecretForms): boolean {
   let base64 = reading
   if (base64.includes('\\u')) base64 = base64.replace(/\\u([0-9a-fA-F]{4})/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)))
   if (base64.includes('\\/')) base64 = base64.replaceAll('\\/', '/')
-  if (base64.includes('%')) base64 = base64.replace(/%(?:2[BbFf]|3[Dd])/g, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)))
-  if (WRAPPED_BASE64.test(base64)) base64 = base64.replace(/\\[nr]|[\r\n]/g, '')
+  if (base64.includes('%2') || base64.includes('%3'))
+    base64 = base64.replace(/%(?:2[BbFf]|3[Dd])/g, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)))
+  if (mayHoldWrappedBase64(base64)) base64 = base64.replace(/\\[nr]|[\r\n]/g, '')
   return forms.base64.some((form) => base64.includes(form))
 }
