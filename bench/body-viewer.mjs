@@ -7,16 +7,13 @@
 // Targets: a usable view within 1 s of the capture loading, and no
 // main-thread task long enough to freeze the window. "capture loaded" is what the rest of the
 // app costs (fetching and decoding the body); it is printed so the two are not confused.
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { chromium } from '@playwright/test'
 import { findChromium } from '../scripts/chromium-path.mjs'
-import { apiCall } from './app-api.mjs'
+import { apiCall, appArgs, startProcess, stopProcess } from './app-api.mjs'
 
-const root = new URL('..', import.meta.url).pathname
 const TARGET_VIEW_MS = 1000
 
 const objects = (count) =>
@@ -43,15 +40,7 @@ const CASES = [
 ]
 
 function startApp(dataDir) {
-  const child = spawn(process.execPath, [join(root, 'out/main/headless.js'), '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', (line) => resolve({ child, ready: JSON.parse(line) }))
-    child.once('exit', (code) => reject(new Error(`headless app exited with ${code}: ${stderr}`)))
-  })
+  return startProcess(appArgs(dataDir))
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'body-viewer-bench-'))
@@ -113,6 +102,6 @@ try {
   )
 } finally {
   await browser.close()
-  child.kill('SIGTERM')
+  await stopProcess(child)
   await rm(dataDir, { recursive: true, force: true })
 }

@@ -6,14 +6,12 @@
 //
 //   node bench/export-stall.mjs     (STALL_CAPTURES=10000 STALL_FORMAT=har STALL_MODE=inline|pieces
 //                                     STALL_REPEAT=2; BENCH_APP_ENTRY=<built headless.js>)
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
-import { apiCall } from './app-api.mjs'
+import { apiCall, APP_ENTRY, appArgs, startProcess, stopProcess } from './app-api.mjs'
 
 const TOTAL = Number(process.env.STALL_CAPTURES ?? 10_000)
 const FORMAT = process.env.STALL_FORMAT ?? 'har'
@@ -21,8 +19,6 @@ const FORMAT = process.env.STALL_FORMAT ?? 'har'
 const MODE = process.env.STALL_MODE ?? 'inline'
 const REPEAT = Number(process.env.STALL_REPEAT ?? 2)
 const PROBE_EVERY_MS = 20
-const root = new URL('..', import.meta.url).pathname
-const APP_ENTRY = resolve(root, process.env.BENCH_APP_ENTRY ?? 'out/main/headless.js')
 
 function callbackBody(id) {
   const base = {
@@ -40,16 +36,7 @@ function callbackBody(id) {
 
 async function startApp() {
   const dataDir = await mkdtemp(join(tmpdir(), 'callback-inspector-stall-'))
-  const child = spawn(process.execPath, [APP_ENTRY, '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', '--durability', 'flush'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  const ready = await new Promise((resolveReady, reject) => {
-    createInterface({ input: child.stdout }).once('line', (line) => resolveReady(JSON.parse(line)))
-    child.once('exit', (code) => reject(new Error(`the app exited with ${code}: ${stderr}`)))
-  })
+  const { child, ready } = await startProcess(appArgs(dataDir, ['--durability', 'flush']))
   return { child, ready, dataDir }
 }
 
@@ -164,9 +151,6 @@ try {
   }
   worker.postMessage('stop')
 } finally {
-  await new Promise((resolveExit) => {
-    app.child.once('exit', resolveExit)
-    app.child.kill('SIGTERM')
-  })
+  await stopProcess(app.child)
   await rm(app.dataDir, { recursive: true, force: true })
 }

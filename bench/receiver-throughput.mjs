@@ -3,14 +3,12 @@
 // and a loss check (captures on disk after a restart vs requests answered 2xx).
 //
 //   npm run bench        (BENCH_SECONDS=12 per server, BENCH_ROUNDS=4, BENCH_CONNECTIONS=50 by default)
-import { spawn } from 'node:child_process'
 import { mkdtemp, open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
-import { apiCall } from './app-api.mjs'
+import { apiCall, appArgs, startProcess, stopProcess } from './app-api.mjs'
 
 /** Seconds of load per server, split into `ROUNDS` slices. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12)
@@ -20,9 +18,6 @@ const SETTLE_MS = 1500
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 /** Per durability mode: `sync` waits for stable storage, so it is allowed a lower ratio (issue 11). */
 const TARGETS = { sync: { ratio: 0.3, p99Ms: 15 }, flush: { ratio: 0.25, p99Ms: 15 } }
-const root = new URL('..', import.meta.url).pathname
-/** The built headless app (`npm run build`); another build can be measured with BENCH_APP_ENTRY. */
-const APP_ENTRY = process.env.BENCH_APP_ENTRY ?? 'out/main/headless.js'
 
 /** A 2 KB IXOPAY-like JSON callback. */
 function callbackBody() {
@@ -49,24 +44,6 @@ function callbackBody() {
   const body = JSON.stringify(base)
   base.extraData.padding = 'x'.repeat(2048 - body.length - 14)
   return JSON.stringify(base)
-}
-
-function startProcess(args) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout })
-    lines.once('line', (line) => resolve({ child, ready: JSON.parse(line) }))
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)))
-  })
-}
-
-function stopProcess(child) {
-  return new Promise((resolve) => {
-    child.once('exit', resolve)
-    child.kill('SIGTERM')
-  })
 }
 
 /** One slice of load; its raw result (latency histogram still encoded) is merged with the others of its server. */
@@ -103,7 +80,7 @@ function server(name, url, extra = {}) {
 /** Starts the app with one durability mode in a fresh data folder. */
 async function startApp(durability) {
   const dataDir = await mkdtemp(join(tmpdir(), 'callback-inspector-bench-'))
-  const args = [APP_ENTRY, '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', '--durability', durability]
+  const args = appArgs(dataDir, ['--durability', durability])
   const { child, ready } = await startProcess(args)
   return server(`Callback Inspector receiver, durability ${durability}`, `${ready.receiver}/default/callbacks/ixopay?orderId=1001`, {
     durability,

@@ -6,21 +6,16 @@
 // run as the reference for the receiver figures.
 //
 //   npm run bench:scale          (SCALE_CAPTURES=100000 SCALE_DURABILITY=sync by default)
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
-import { apiCall } from './app-api.mjs'
+import { apiCall, appArgs, startProcess, stopProcess as stopAppProcess } from './app-api.mjs'
 
 const TOTAL = Number(process.env.SCALE_CAPTURES ?? 100_000)
 const DURABILITY = process.env.SCALE_DURABILITY ?? 'sync'
 const CHECKPOINTS = [10_000, 50_000, 100_000].filter((count) => count < TOTAL).concat(TOTAL)
-const root = new URL('..', import.meta.url).pathname
-/** The built headless app (`npm run build`); another build can be measured with BENCH_APP_ENTRY. */
-const APP_ENTRY = process.env.BENCH_APP_ENTRY ?? 'out/main/headless.js'
 
 function padTo(base, bytes) {
   const body = JSON.stringify(base)
@@ -69,25 +64,10 @@ const requests = templates.map(({ body, ...request }) => ({
   setupRequest: (prepared) => ({ ...prepared, body: body.split('@ID@').join(String(++nextId).padStart(8, '0')) }),
 }))
 
-function startProcess(args) {
-  const startedAt = performance.now()
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout })
-    lines.once('line', (line) => resolve({ child, ready: JSON.parse(line), readyMs: performance.now() - startedAt, startedAt }))
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${stderr}`)))
-  })
-}
-
 /** Stops the app, and says so if a search process it started outlived it (it must not). */
 async function stopProcess(child) {
   const searchPids = await childPids(child.pid)
-  await new Promise((resolve) => {
-    child.once('exit', resolve)
-    child.kill('SIGTERM')
-  })
+  await stopAppProcess(child)
   await new Promise((resolve) => setTimeout(resolve, 1000))
   const left = searchPids.filter((pid) => existsSync(`/proc/${pid}`))
   if (left.length > 0) console.log(`   (a search process outlived the app: ${left.join(', ')})`)
@@ -188,7 +168,7 @@ const figure = (name, value, target = '') => {
 }
 
 const dataDir = await mkdtemp(join(tmpdir(), 'callback-inspector-scale-'))
-const appArgs = [APP_ENTRY, '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', '--durability', DURABILITY]
+const args = appArgs(dataDir, ['--durability', DURABILITY])
 /** Figures from a loaded machine are not comparable: each run says how loaded it was. */
 const loadAverage = () =>
   loadavg()
@@ -196,7 +176,7 @@ const loadAverage = () =>
     .join(' ')
 console.log(`Store at scale: ${TOTAL.toLocaleString('en-US')} captures of about 2 KB (a quarter Stripe), durability ${DURABILITY}`)
 console.log(`load average at start: ${loadAverage()}\n`)
-let app = await startProcess(appArgs)
+let app = await startProcess(args)
 let filled = 0
 /** Fill requests answered 2xx: each must be among the captures stored (nothing answered is lost). */
 let answered = 0
@@ -301,7 +281,7 @@ figure(
 // Restart: to ready, and to the first page.
 const rssBefore = await rssMiB(app.child.pid)
 await stopProcess(app.child)
-app = await startProcess(appArgs)
+app = await startProcess(args)
 const firstAfterRestart = await timed(() => apiCall(app.ready, 'listCaptures', { limit: 100 }))
 figure('restart to ready', `${Math.round(app.readyMs)} ms`, '<= 2,000 ms (with the first page)')
 figure('restart to first page', `${Math.round(app.readyMs + firstAfterRestart.ms)} ms`, '<= 2,000 ms')
