@@ -99,6 +99,23 @@ describe('answerWarningsView', () => {
     expect(view.providerSource).toBe('recent-captures')
   })
 
+  it('tells CHIP Collect from CHIP Send, which retry on different schedules', () => {
+    // An endpoint receiving both got two warnings each beginning "CHIP will treat this as a
+    // failure", one "up to about 8 times over 36 hours", the other "up to 25 times over about 21 days".
+    const view = answerWarningsView(config({ defaultAnswer: { kind: 'respond', status: 500 } }), {
+      source: 'recent-captures',
+      providers: [
+        { id: 'chip', variant: 'collect' },
+        { id: 'chip', variant: 'send' },
+      ],
+    })
+    expect(view.warnings).toEqual([
+      'Default answer: CHIP Collect will treat this as a failure and retry (up to about 8 times over 36 hours): it expects a 2xx answer',
+      'Default answer: CHIP Send will treat this as a failure and retry (up to 25 times over about 21 days): it expects a 2xx answer',
+    ])
+    expect(view.providers.map((provider) => provider.name)).toEqual(['CHIP Collect', 'CHIP Send'])
+  })
+
   it('is empty, and says so, when no provider is known', () => {
     expect(answerWarningsView(answer200Empty, { source: 'none', providers: [] })).toEqual({ warnings: [], providers: [], providerSource: 'none' })
   })

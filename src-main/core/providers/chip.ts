@@ -351,10 +351,12 @@ export const chipProvider: ProviderModule<'chip'> = {
   variantOf: chipVariant,
   parse: parseChip,
   verify: verifyChip,
+  // Named by product: Collect and Send retry on different schedules, and an endpoint that gets
+  // both is warned about each (two "CHIP will …" sentences with different figures read as a contradiction).
   acknowledgement: (variant) =>
     variant === 'send'
-      ? generic2xx('CHIP', 'and retry (up to 25 times over about 21 days)')
-      : generic2xx('CHIP', 'and retry (up to about 8 times over 36 hours)'),
+      ? generic2xx('CHIP Send', 'and retry (up to 25 times over about 21 days)')
+      : generic2xx('CHIP Collect', 'and retry (up to about 8 times over 36 hours)'),
   publicUrl: { rules: COMMON_URL_RULES, senderName: 'CHIP' },
   keyKinds: ['rsa-public-key'],
   deliveryIdentity: {

@@ -47,7 +47,7 @@ describe('assessAnswerForProvider', () => {
       }
     }
     expect(assessAnswerForProvider('chip', answer({ kind: 'close' }))).toBe(
-      'CHIP will treat this as a failure and retry (up to about 8 times over 36 hours): the connection is closed without an answer; it expects a 2xx answer',
+      'CHIP Collect will treat this as a failure and retry (up to about 8 times over 36 hours): the connection is closed without an answer; it expects a 2xx answer',
     )
     expect(assessAnswerForProvider('stripe', answer({ kind: 'reset' }))).toContain('the connection is reset without an answer')
     expect(assessAnswerForProvider('paypal', answer({ kind: 'hang' }))).toContain('nothing is answered, so the delivery times out')
