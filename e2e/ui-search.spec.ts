@@ -141,3 +141,55 @@ test('a header line pasted from raw HTTP or a log finds the capture that carries
   await expect(rows(page)).toHaveCount(2)
   await expect(page.getByTestId('capture-count')).toHaveText('2 of 2 captures')
 })
+
+test('pasted JSON finds a body however it is spaced, either Unicode spelling finds the other, and a pasted URL finds the captures sent to it', async ({
+  page,
+  inspector,
+}) => {
+  test.slow()
+  const endpoint = await inspector.openOwnEndpoint(page, 'pasted')
+  // The URL the app tells a new user to send to, as the empty list shows it.
+  const hintedUrl = (await page.getByTestId('captures-empty').locator('code').first().textContent()) ?? ''
+  expect(hintedUrl).toBe(endpoint.url)
+  const json = (path: string, body: string) => inspector.sendCallback({ slug: endpoint.slug, path, headers: [['Content-Type', 'application/json']], body })
+  expect(await json('/compact', '{"result":"OK","amount":1000}')).toBe(200)
+  expect(await json('/pretty', JSON.stringify({ result: 'FAILED', amount: 1000 }, null, 2))).toBe(200)
+  expect(await json('/accents', '{"shop":"Cafe\u0301 Ole\u0301"}')).toBe(200)
+  expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/return?order=7&status=paid', method: 'GET' })).toBe(200)
+  await expect(rows(page)).toHaveCount(4)
+  const search = page.getByTestId('filter-text')
+
+  // A line of pretty-printed JSON finds the compact body; compact JSON finds the pretty one.
+  await search.fill('"\\"result\\": \\"OK\\""')
+  await expect(row(page, '/compact')).toHaveCount(1)
+  await expect(rows(page)).toHaveCount(1)
+  await search.fill('"\\"result\\":\\"FAILED\\",\\"amount\\":1000"')
+  await expect(row(page, '/pretty')).toHaveCount(1)
+  await expect(rows(page)).toHaveCount(1)
+
+  // Typed with precomposed letters, found in a body that spells them decomposed.
+  await search.fill('"caf\u00e9 ol\u00e9"')
+  await expect(row(page, '/accents')).toHaveCount(1)
+  await expect(rows(page)).toHaveCount(1)
+
+  // The GET request's URL, on the receiver or through the tunnel: its path and query name it.
+  // Each step first waits for its own row: the rows on screen until then are the step before's.
+  await search.fill(`${hintedUrl}/return?order=7`)
+  await expect(row(page, '/return?order=7')).toHaveCount(1)
+  await expect(rows(page)).toHaveCount(1)
+  await search.fill('nothing matches this')
+  await expect(rows(page)).toHaveCount(0)
+  await search.fill(`https://pasted-e2e.loca.lt/${endpoint.slug}/return?order=7&status=paid`)
+  await expect(row(page, '/return?order=7')).toHaveCount(1)
+  await expect(rows(page)).toHaveCount(1)
+  await expect(page.getByTestId('capture-count')).toHaveText('1 of 4 captures')
+  // The endpoint's own URL: every capture sent to it.
+  await search.fill(hintedUrl)
+  await expect(rows(page)).toHaveCount(4)
+
+  // The syntax help says so.
+  await page.getByTestId('query-help-button').click()
+  await expect(page.getByTestId('query-help')).toContainText('a pasted URL')
+  await expect(page.getByTestId('query-help')).toContainText('JSON pasted as a phrase')
+  await expect(page.getByTestId('query-help')).toContainText('nor how an accent is encoded')
+})

@@ -2,11 +2,12 @@
  * The capture filter: which captures a list shows and a bulk replay sends. This is the one
  * matching rule: the core answers `listCaptures` with it, and the renderer uses it to decide
  * whether a live `capture-received` belongs in the filtered list on screen, so the two can never
- * disagree. Plain data and functions with no runtime imports but the provider catalogue (the
+ * disagree. Plain data and functions with no runtime imports but the provider catalogue and the search's text folding (the
  * renderer bundles it); the contract validates filters with schemas built from these lists.
  */
 import type { CaptureSummary } from './views'
 import { PROVIDER_IDS, PROVIDER_NAMES, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from './provider-catalog'
+import { foldForSearch } from './search-text-form'
 
 export const CAPTURE_OUTCOMES = ['captured', 'refused'] as const
 export type CaptureOutcome = (typeof CAPTURE_OUTCOMES)[number]
@@ -62,7 +63,7 @@ export interface CaptureFilterFields {
   /** `null` when no HTTP answer was sent (closed, reset, never answered). */
   answerStatus: number | null
   outcome: CaptureOutcome
-  /** Lower-cased, one field a line: what `text` is searched in. */
+  /** Folded (lower case, NFC: `foldForSearch`), one field a line: what `text` is searched in. */
   searchText: string
 }
 
@@ -89,7 +90,7 @@ export function filterFieldsOf(capture: FilterableCapture): CaptureFilterFields 
     const { eventType, status, objectId, eventId, reference, amount } = recognition.summary
     for (const value of [eventType, status, objectId, eventId, reference, amount]) if (value) searched.push(value)
   }
-  return { ...columns, searchText: searched.join('\n').toLowerCase() }
+  return { ...columns, searchText: foldForSearch(searched.join('\n')) }
 }
 
 /** The filter fields but the search text: what the store's index keeps of every capture it stores. */
@@ -105,14 +106,14 @@ export function filterColumnsOf(capture: FilterableCapture): Omit<CaptureFilterF
 }
 
 /**
- * The filter with only the fields that restrict anything, text trimmed and lower-cased and the
+ * The filter with only the fields that restrict anything, text trimmed and folded and the
  * method upper-cased; `undefined` when it lets every capture through. Equal filters normalise to
  * equal objects, so the renderer can use the result in a query key.
  */
 export function normalizeCaptureFilter(filter: CaptureFilter | undefined): CaptureFilter | undefined {
   if (!filter) return undefined
   const normalized: CaptureFilter = {}
-  const text = filter.text?.trim().toLowerCase()
+  const text = filter.text === undefined ? undefined : foldForSearch(filter.text.trim())
   if (text) normalized.text = text
   // Kept as typed (error positions refer to it); blank means no query.
   if (filter.query !== undefined && filter.query.trim() !== '') normalized.query = filter.query

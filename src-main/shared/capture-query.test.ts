@@ -8,9 +8,12 @@ import {
   matchesCaptureQuery,
   parseCaptureQuery,
   termCost,
+  searchableCaptureOf,
   type CaptureQuery,
   type SearchableCapture,
+  type SearchableSource,
 } from './capture-query'
+import { foldForSearch, withoutJsonSpacing } from './search-text-form'
 
 const NOW = Date.UTC(2026, 11, 6, 8, 0, 0)
 
@@ -395,6 +398,84 @@ describe('matchesCaptureQuery', () => {
     expect(matchesCaptureQuery(query('body:x'), bare)).toBe(false)
     expect(matchesCaptureQuery(query('-body:x'), bare)).toBe(true)
     expect(matchesCaptureQuery(query('header:x'), bare)).toBe(false)
+  })
+})
+
+describe('pasted JSON, Unicode spellings and URLs', () => {
+  /** Body text as the search reads it (core/search/searchable-body.ts): folded, without JSON spacing. */
+  const searched = (raw: string): string => withoutJsonSpacing(foldForSearch(raw))
+
+  it('finds a compact JSON body by a phrase pasted from pretty-printed or escaped JSON, and the other way round', () => {
+    const compact = searched('{"result":"OK","amount":1000,"currency":"EUR"}')
+    const pretty = searched('{\n  "result": "OK",\n  "amount": 1000,\n  "currency": "EUR"\n}')
+    for (const body of [compact, pretty]) {
+      expect(matches('"\\"result\\": \\"OK\\""', { body })).toBe(true)
+      expect(matches('"\\"result\\":\\"OK\\""', { body })).toBe(true)
+      expect(matches('"\\"result\\" : \\"OK\\""', { body })).toBe(true)
+      expect(matches('"\\"amount\\": 1000,\n    \\"currency\\": \\"EUR\\""', { body })).toBe(true)
+      expect(matches('body:"\\"result\\": \\"OK\\""', { body })).toBe(true)
+      expect(matches('-"\\"result\\": \\"OK\\""', { body })).toBe(false)
+      // Other JSON is not found by it: only the whitespace between tokens does not count.
+      expect(matches('"\\"result\\": \\"FAILED\\""', { body })).toBe(false)
+      expect(matches('"\\"result\\": \\"O K\\""', { body })).toBe(false)
+    }
+    // Headers and the summary are matched as they are: a header line keeps its space.
+    expect(matches('"X-Signature: abc"', { headerPairs: [['X-Signature', 'abc']] })).toBe(true)
+  })
+
+  it('matches text whatever its Unicode normalisation, in the body, headers, note and summary', () => {
+    const nfc = 'caf\u00e9'
+    const nfd = 'Cafe\u0301'
+    expect(matches(nfc, { body: searched(`{"shop":"${nfd}"}`) })).toBe(true)
+    expect(matches(nfd, { body: searched(`{"shop":"${nfc}"}`) })).toBe(true)
+    expect(matches(`body:"${nfd} ole\u0301"`, { body: searched('{"shop":"Caf\u00e9 Ol\u00e9"}') })).toBe(true)
+    // A header carrying UTF-8, as header values hold it: one character per byte.
+    const utf8Header = String.fromCharCode(...new TextEncoder().encode(`${nfd} M\u00fcller`))
+    expect(matches(`header.x-customer:"${nfc} mu\u0308ller"`, { headerPairs: [['X-Customer', utf8Header]] })).toBe(true)
+    expect(matches(`note:${nfc}`, { note: nfd })).toBe(true)
+    expect(matches(`ref:${nfd}`, { reference: nfc })).toBe(true)
+    const summary = searchableCaptureOf({
+      id: 'cap-9',
+      method: 'POST',
+      target: '/shop',
+      outcome: 'captured',
+      receivedAt: '2026-12-06T07:00:00Z',
+      response: { status: 200 },
+      recognition: {
+        provider: { id: 'ixopay', name: 'IXOPAY', variant: null },
+        verdict: { status: 'valid', reason: null, message: '' },
+        summary: {
+          eventType: 'DEBIT',
+          status: 'OK',
+          objectId: null,
+          eventId: null,
+          reference: `${nfd}-7`,
+          amount: null,
+          paymentMethod: null,
+          signalOnly: null,
+        },
+      },
+    } as unknown as SearchableSource)
+    expect(decideCaptureQuery(query(`${nfc}-7`), summary)).toBe(true)
+  })
+
+  it('finds the captures sent to the path and query of a pasted URL, whatever its scheme and host', () => {
+    // The fixture's target is /callbacks/ixopay?action=create&name=Alex+Smith&city=M%C3%BCnchen.
+    for (const url of [
+      'http://127.0.0.1:4100/callbacks/ixopay',
+      'https://abc.loca.lt/callbacks/ixopay?action=create',
+      'localhost:4100/callbacks/ixopay?action=create&name=Alex+Smith',
+      '"https://abc.loca.lt/callbacks/ixopay?action=create#fragment"',
+    ])
+      expect(matches(url), url).toBe(true)
+    expect(matches('https://abc.loca.lt/callbacks/chip')).toBe(false)
+    expect(matches('-http://127.0.0.1:4100/callbacks/ixopay')).toBe(false)
+    // Decided from the summary alone: the live list needs no round trip for it.
+    expect(decideCaptureQuery(query('http://127.0.0.1:4100/callbacks/ixopay'), { ...capture(), headers: undefined, bodyText: undefined })).toBe(true)
+    // The URL itself is still text: a body holding it is found.
+    expect(matches('https://merchant.example/return', { target: '/shop', body: '{"return_url":"https://merchant.example/return"}' })).toBe(true)
+    // A URL naming no particular target (only a host) is text only.
+    expect(matches('http://127.0.0.1:4100', { body: 'x' })).toBe(false)
   })
 })
 

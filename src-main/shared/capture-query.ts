@@ -10,9 +10,13 @@
  *     a b  (a AND b)                 every term must match
  *     a OR b  (a OR b) -c            either; OR binds tighter than AND (`a OR b c` = `(a OR b) c`)
  *
- * Everything is case-insensitive. The parser is one pass over the text and a recursive descent
- * whose depth is capped, so it is linear on any input; matching is plain substring search
- * (`String.prototype.includes`): no regular expression is ever built from what the user typed.
+ * Everything is case-insensitive and Unicode-normalisation-insensitive (`café` finds `cafe\u0301`);
+ * in body text, whitespace next to JSON punctuation does not count (`"\"result\": \"OK\""` finds
+ * `{"result":"OK"}`); a pasted URL also finds the captures sent to its path and query, whatever
+ * its host (shared/search-text-form.ts and shared/pasted-url.ts say how). The parser is one pass
+ * over the text and a recursive descent whose depth is capped, so it is linear on any input;
+ * matching is plain substring search (`String.prototype.includes`): no regular expression is ever
+ * built from what the user typed.
  *
  * Zod-free and free of Node APIs: the renderer bundles it to decide whether a live capture belongs
  * in a filtered list, and the core's search engine runs the same matcher.
@@ -22,6 +26,8 @@ import { filterFieldsOf, type CaptureOutcome, type FilterableCapture } from './c
 import type { HeaderPairs } from './http-message'
 import { assertNever } from './assert-never'
 import { PROVIDER_IDS, PROVIDER_NAMES, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from './provider-catalog'
+import { foldForSearch, withoutJsonSpacingNeedle } from './search-text-form'
+import { targetNamedByUrl } from './pasted-url'
 
 /** Longer queries are refused: nothing a person types, and every capture is tested against it. */
 export const MAX_CAPTURE_QUERY_LENGTH = 1000
@@ -52,6 +58,11 @@ export type QueryField = (typeof QUERY_FIELDS)[number]
 export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string }> = [
   { example: 'order-4711', meaning: 'anywhere: body text, headers, target, summary, note' },
   { example: '"Alex Smith"', meaning: 'a phrase' },
+  {
+    example: '"\\"result\\": \\"OK\\""',
+    meaning: 'JSON pasted as a phrase: spaces and line breaks next to { } [ ] : , do not count in the body',
+  },
+  { example: 'https://host/shop/cb?id=7', meaning: 'a pasted URL: also the captures sent to its path and query, whatever the host' },
   { example: 'body:declined', meaning: 'in the body text (binary bodies never match)' },
   { example: 'header.user-agent:ixopay', meaning: 'in a header value (header:x any name or value)' },
   { example: 'query.action:create', meaning: 'in a query parameter of the target' },
@@ -70,10 +81,19 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
   { example: '(a OR b) c', meaning: 'groups' },
 ]
 
-/** A term's value is lower-cased at parse time; `position` is where the term starts (0-based). */
+/**
+ * A term's value is folded at parse time (lower case, NFC: `foldForSearch`); `position` is where
+ * the term starts (0-based).
+ */
 export type QueryTerm = { position: number } & (
   | { field: 'anywhere'; text: string }
+  /** `body:` text is looked for in its `withoutJsonSpacingNeedle` form, as body text is searched without JSON spacing. */
   | { field: 'body' | 'path' | 'event' | 'ref' | 'id' | 'note'; text: string }
+  /**
+   * Never typed: the path and query of a URL given as a word or phrase, looked for in the request
+   * target (see `alternativesOf`).
+   */
+  | { field: 'target'; text: string }
   /** `name` lower-cased; `null` (`header:x`): any header's name or value. */
   | { field: 'header'; name: string | null; text: string }
   /** `name` lower-cased and matched against decoded parameter names; `null` (`query:x`): the decoded query string. */
@@ -103,7 +123,10 @@ export interface CaptureQuery {
   /** The text as given. */
   source: string
   root: QueryNode
-  /** Every term, in the order typed. */
+  /**
+   * Every term, in the order typed; a word or phrase is followed by the alternatives it is also
+   * looked for as (its body form, a URL's target: see `alternativesOf`), at its position.
+   */
   terms: QueryTerm[]
   /** Some term reads the headers (bare words and `header.` terms). */
   needsHeaders: boolean
@@ -154,13 +177,16 @@ export interface SearchableCapture {
   readonly reference: string | null
   readonly note: string | null
   /**
-   * Lower-cased summary text where a bare word is looked for first: `filterFieldsOf(capture).searchText`
+   * Folded summary text (`foldForSearch`) where a bare word is looked for first: `filterFieldsOf(capture).searchText`
    * (method, target, provider name and id, event, status, ids, reference, amount).
    */
   readonly searchText: string
   /** The request headers in arrival order. */
   headers?(): HeaderPairs
-  /** The body as lower-cased searchable text, `null` when binary or empty: `searchableBodyText` (core/search). */
+  /**
+   * The body as folded searchable text without JSON spacing, `null` when binary or empty:
+   * `searchableBodyText` (core/search).
+   */
   bodyText?(): string | null
 }
 
@@ -213,6 +239,7 @@ export function termCost(term: QueryTerm): QueryCost {
       return 'headers'
     case 'query':
     case 'path':
+    case 'target':
     case 'event':
     case 'ref':
     case 'id':
@@ -342,8 +369,8 @@ function readPhrase(source: string, start: number): { text: string; end: number 
 
 /** A field name: letters, or `header.`/`query.` and a header or parameter name. */
 const FIELD_NAME = /^(?:[a-z]+|(?:header|query)\.[^\s:()"]+)$/i
-/** Prefixes of URLs and such, searched as text rather than refused as unknown fields. */
-const TEXT_PREFIXES = new Set(['http', 'https', 'urn', 'mailto', 'tel', 'data'])
+/** Prefixes of URLs and such, searched as text rather than refused as unknown fields (`localhost:4100/shop`). */
+const TEXT_PREFIXES = new Set(['http', 'https', 'urn', 'mailto', 'tel', 'data', 'localhost'])
 
 function wordToken(word: string, position: number, source: string, end: number): { token: Token; end: number } {
   if (word === 'OR' || word === 'AND' || word === 'NOT') {
@@ -475,8 +502,10 @@ class Parser {
     }
     if (token.kind !== 'term') throw new CaptureQueryError('a term is expected', token.position)
     const term = compileTerm(token, this.now)
-    this.terms.push(term)
-    return { kind: 'term', term }
+    const alternatives = alternativesOf(term)
+    this.terms.push(term, ...alternatives)
+    const node: QueryNode = { kind: 'term', term }
+    return alternatives.length === 0 ? node : combine('or', [node, ...alternatives.map((alternative): QueryNode => ({ kind: 'term', term: alternative }))])
   }
 }
 
@@ -517,9 +546,26 @@ const RELATIVE_TIME = /^-?(\d{1,9})(s|m|h|d|w)$/
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
 
+/**
+ * What a word or phrase (an `anywhere` term) is also looked for as, each an alternative it
+ * matches by (an OR of them all): its `withoutJsonSpacingNeedle` form in the body text, when that
+ * differs (a phrase pasted from pretty-printed JSON); the path and query of a URL, in the request
+ * target. Terms of their own, so whatever reads a query's terms (the search-text prefilter, the
+ * search's body check) sees every text it may match by.
+ */
+function alternativesOf(term: QueryTerm): QueryTerm[] {
+  if (term.field !== 'anywhere') return []
+  const alternatives: QueryTerm[] = []
+  const inBody = withoutJsonSpacingNeedle(term.text)
+  if (inBody !== term.text) alternatives.push({ position: term.position, field: 'body', text: inBody })
+  const target = targetNamedByUrl(term.text)
+  if (target !== null) alternatives.push({ position: term.position, field: 'target', text: target })
+  return alternatives
+}
+
 function compileTerm(token: Extract<Token, { kind: 'term' }>, now: number): QueryTerm {
   const { position, field } = token
-  const text = token.value.toLowerCase()
+  const text = foldForSearch(token.value)
   if (field === null) return { position, field: 'anywhere', text }
   if (field.startsWith('header.')) return { position, field: 'header', name: field.slice('header.'.length), text }
   if (field.startsWith('query.')) return { position, field: 'query', name: field.slice('query.'.length), text }
@@ -531,6 +577,7 @@ function compileTerm(token: Extract<Token, { kind: 'term' }>, now: number): Quer
     case 'query':
       return { position, field: 'query', name: null, text }
     case 'body':
+      return { position, field: 'body', text: withoutJsonSpacingNeedle(text) }
     case 'path':
     case 'event':
     case 'ref':
@@ -627,7 +674,7 @@ class MatchContext {
     return this.body
   }
 
-  /** Decoded, lower-cased query parameters of the target. */
+  /** Decoded, folded query parameters of the target. */
   queryParameters(): Array<[string, string]> {
     this.parameters ??= parseQueryParameters(this.capture.target)
     return this.parameters
@@ -665,7 +712,7 @@ function evaluate(node: QueryNode, context: MatchContext): boolean | null {
   }
 }
 
-const contains = (haystack: string | null, needle: string): boolean => haystack !== null && haystack.toLowerCase().includes(needle)
+const contains = (haystack: string | null, needle: string): boolean => haystack !== null && foldForSearch(haystack).includes(needle)
 
 function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
   const capture = context.capture
@@ -690,13 +737,15 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
     }
     case 'query': {
       const { name, text } = term
-      if (name === null) return decodeComponent(queryStringOf(capture.target).replaceAll('+', ' ')).toLowerCase().includes(text)
+      if (name === null) return foldForSearch(decodeComponent(queryStringOf(capture.target).replaceAll('+', ' '))).includes(text)
       return context.queryParameters().some(([parameter, value]) => parameter === name && value.includes(text))
     }
     case 'path': {
       const path = pathOf(capture.target)
       return contains(path, term.text) || contains(decodeComponent(path), term.text)
     }
+    case 'target':
+      return contains(capture.target, term.text)
     case 'event':
       return contains(capture.eventType, term.text)
     case 'ref':
@@ -738,11 +787,12 @@ function headerContains([name, value]: [string, string], text: string): boolean 
 }
 
 /**
- * Headers as the matcher looks in them: names and values lower-cased, a value that holds UTF-8
- * followed by its decoded form. The search-text sidecar (core/search) stores exactly these.
+ * Headers as the matcher looks in them: names lower-cased, values folded (`foldForSearch`), a
+ * value that holds UTF-8 followed by its decoded form. The search-text sidecar (core/search)
+ * stores exactly these.
  */
 export function searchableHeaderPairs(headers: HeaderPairs): Array<[string, string]> {
-  return headers.map(([name, value]) => [name.toLowerCase(), searchableHeaderValue(value).toLowerCase()])
+  return headers.map(([name, value]) => [name.toLowerCase(), foldForSearch(searchableHeaderValue(value))])
 }
 
 const NON_ASCII = /[\u0080-\u00ff]/
@@ -773,7 +823,7 @@ function queryStringOf(target: string): string {
   return question === -1 ? '' : target.slice(question + 1)
 }
 
-/** `name=value` pairs of the target's query, form-decoded (`+` is a space) and lower-cased. */
+/** `name=value` pairs of the target's query, form-decoded (`+` is a space) and folded. */
 function parseQueryParameters(target: string): Array<[string, string]> {
   const query = queryStringOf(target)
   if (query === '') return []
@@ -781,7 +831,7 @@ function parseQueryParameters(target: string): Array<[string, string]> {
     const equals = pair.indexOf('=')
     const name = equals === -1 ? pair : pair.slice(0, equals)
     const value = equals === -1 ? '' : pair.slice(equals + 1)
-    return [decodeComponent(name.replaceAll('+', ' ')).toLowerCase(), decodeComponent(value.replaceAll('+', ' ')).toLowerCase()]
+    return [foldForSearch(decodeComponent(name.replaceAll('+', ' '))), foldForSearch(decodeComponent(value.replaceAll('+', ' ')))]
   })
 }
 

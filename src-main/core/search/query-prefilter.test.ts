@@ -3,6 +3,7 @@ import { matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, searchable
 import { filterFieldsOf } from '../../shared/capture-filter'
 import type { CaptureSummary } from '../../shared/views'
 import { meetsRequirement, requiredTexts, textRequirementOf } from './query-prefilter'
+import { searchableBodyText } from './searchable-body'
 
 function parsed(source: string): CaptureQuery {
   const result = parseCaptureQuery(source, { now: Date.parse('2026-12-01T00:00:00Z') })
@@ -49,18 +50,58 @@ describe('textRequirementOf', () => {
   })
 
   it('requires the pieces around the colons of text that may match across a header name and value', () => {
+    // Or, as its other choice, its form without JSON spacing in the body.
     expect(textRequirementOf(parsed('"X-Signature: abc"'))).toEqual({
-      kind: 'all',
+      kind: 'any',
       of: [
-        { kind: 'text', text: 'x-signature' },
-        { kind: 'text', text: 'abc' },
+        {
+          kind: 'all',
+          of: [
+            { kind: 'text', text: 'x-signature' },
+            { kind: 'text', text: 'abc' },
+          ],
+        },
+        { kind: 'text', text: 'x-signature:abc' },
       ],
     })
     expect(textRequirementOf(parsed('x-signature:'))).toEqual({ kind: 'text', text: 'x-signature' })
     expect(textRequirementOf(parsed('":"'))).toBeNull()
-    // A body or a named header's value is held whole: the text itself is required.
-    expect(textRequirementOf(parsed('body:"a: b"'))).toEqual({ kind: 'text', text: 'a: b' })
+    // A body or a named header's value is held whole: the text itself is required (in the body, without JSON spacing).
+    expect(textRequirementOf(parsed('body:"a: b"'))).toEqual({ kind: 'text', text: 'a:b' })
     expect(textRequirementOf(parsed('header.x-a:"a: b"'))).toEqual({ kind: 'text', text: 'a: b' })
+  })
+
+  it("requires a pasted phrase's body form, or a URL's path and query, as a choice beside the text itself", () => {
+    expect(textRequirementOf(parsed('"\\"result\\": \\"OK\\""'))).toEqual({
+      kind: 'any',
+      of: [
+        {
+          kind: 'all',
+          of: [
+            { kind: 'text', text: '"result"' },
+            { kind: 'text', text: '"ok"' },
+          ],
+        },
+        { kind: 'text', text: '"result":"ok"' },
+      ],
+    })
+    expect(textRequirementOf(parsed('https://abc.loca.lt/shop/cb?id=7'))).toEqual({
+      kind: 'any',
+      of: [
+        { kind: 'text', text: '/shop/cb?id=7' },
+        {
+          kind: 'all',
+          of: [
+            { kind: 'text', text: 'https' },
+            { kind: 'text', text: '//abc.loca.lt/shop/cb?id=7' },
+          ],
+        },
+      ],
+    })
+  })
+
+  it('requires text folded to NFC, as the sidecar holds it', () => {
+    expect(textRequirementOf(parsed('Cafe\u0301'))).toEqual({ kind: 'text', text: 'caf\u00e9' })
   })
 
   it('requires nothing of text with an unpaired surrogate (its UTF-8 is not found where the string is)', () => {
@@ -97,7 +138,8 @@ describe('the requirement is necessary', () => {
     ['Content-Type', 'application/json'],
     ['X-Signature', 'AbC123'],
   ]
-  const body = '{"customer":"jane doe","result":"declined"}'
+  const bodyBytes = Buffer.from(JSON.stringify({ customer: 'Jane Doe', result: 'declined', city: 'Cafe\u0301 Ole\u0301' }, null, 2))
+  const body = searchableBodyText({ headers }, bodyBytes)
   // The sidecar's text for this capture, as search-text-sidecar.ts writes it.
   const text = [capture.id.toLowerCase(), filterFieldsOf(capture).searchText, ...searchableHeaderPairs(headers).flat(), body].join('\n')
 
@@ -118,6 +160,11 @@ describe('the requirement is necessary', () => {
     'header:"x-signature: abc"',
     'x-signature:',
     '"signature: abc123" OR nobody',
+    '"\\"customer\\":\\"jane doe\\",\\"result\\":\\"declined\\""',
+    'body:"\\"result\\" : \\"declined\\""',
+    '"caf\u00e9 ol\u00e9"',
+    'http://127.0.0.1:4100/shop/ixopay?orderId=4711',
+    'localhost:4100/shop/ixopay',
   ])('a capture matching %s has the text it requires', (source) => {
     const query = parsed(source)
     const searchable = searchableCaptureOf(capture, { headers: () => headers, bodyText: () => body })

@@ -5,10 +5,12 @@
  * few that are left. It may let through captures that do not match (the matcher drops them); it
  * must never drop one that does.
  *
- * Sound because the sidecar holds, lower-cased, exactly the strings the matcher looks in for
- * these terms: the summary text, the id, the headers and the body text. Terms the sidecar cannot
- * answer (path and query, which the matcher also percent-decodes; method, status, dates…) and
- * anything under a NOT require nothing.
+ * Sound because the sidecar holds, folded, exactly the strings the matcher looks in for these
+ * terms: the summary text (the request target among it), the id, the headers and the body text
+ * (without JSON spacing, as the matcher reads it). Terms the sidecar cannot answer (path and
+ * query, which the matcher also percent-decodes; method, status, dates…) and anything under a NOT
+ * require nothing. A word's alternatives (a pasted phrase's body form, a URL's target) are OR
+ * nodes of the query, so what one requires is required only as one choice among them.
  */
 import type { CaptureQuery, QueryNode, QueryTerm } from '../../shared/capture-query'
 import { assertNever } from '../../shared/assert-never'
@@ -58,6 +60,8 @@ function termRequirement(term: QueryTerm): TextRequirement {
     case 'event':
     case 'ref':
     case 'id':
+    case 'target':
+      // A URL's path and query is looked for in the target: one line of the summary text.
       return textRequirement(term.text)
     // The note lives in the index, not in the sidecar: a capture with a note is always a candidate
     // (see `scanSegment`), so a `note:` term can require nothing here.

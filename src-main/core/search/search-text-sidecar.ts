@@ -1,5 +1,5 @@
 /**
- * A segment's search-text sidecar: for each capture in its log, the lower-cased text the query
+ * A segment's search-text sidecar: for each capture in its log, the folded text (lower case, NFC) the query
  * matcher looks in (id, summary text, headers, decoded body text), so a search can skip the
  * captures that cannot match with a plain byte search instead of reading, parsing and decoding
  * every frame (query-prefilter.ts says what a query requires).
@@ -22,11 +22,15 @@ import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
 import { searchableHeaderPairs } from '../../shared/capture-query'
+import { foldForSearch } from '../../shared/search-text-form'
 import type { HeaderPairs } from '../../shared/http-message'
 import { searchableBodyText } from './searchable-body'
 
-/** Bumped whenever what an entry's text holds changes: older sidecars are rebuilt. */
-export const SIDECAR_VERSION = 2
+/**
+ * Bumped whenever what an entry's text holds changes: older sidecars are rebuilt. 3: text folded
+ * to NFC, body text without JSON spacing (shared/search-text-form.ts).
+ */
+export const SIDECAR_VERSION = 3
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */
@@ -228,9 +232,9 @@ export function entryWriter(fd: number, digest: { update(bytes: Buffer): void })
   }
 }
 
-/** The text an entry holds: exactly the strings the matcher looks in, already lower-cased. */
+/** The text an entry holds: exactly the strings the matcher looks in, already folded (`foldForSearch`). */
 function entryText(record: FrameRecord, verifiedBody: Buffer | null): string {
-  const parts = [record.id.toLowerCase(), filterFieldsOf(record).searchText]
+  const parts = [foldForSearch(record.id), filterFieldsOf(record).searchText]
   for (const [name, value] of searchableHeaderPairs(record.headers)) parts.push(name, value)
   // A refused request's body is never searched (it was not accepted as a callback).
   const body = verifiedBody === null || record.outcome === 'refused' ? null : searchableBodyText({ headers: record.headers }, verifiedBody)

@@ -75,6 +75,23 @@ describe('searchableBodyText', () => {
     expect(text).toContain('say "hi"')
   })
 
+  it('folds decomposed and precomposed characters to one form (NFC), whatever the charset', () => {
+    expect(searchableBodyText(described('application/json'), Buffer.from('{"shop":"Cafe\u0301"}'))).toBe('{"shop":"caf\u00e9"}')
+    expect(searchableBodyText(described('text/plain; charset=utf-16le'), Buffer.from('Mu\u0308ller', 'utf16le'))).toBe('m\u00fcller')
+    // A JSON escape spelling the combining mark, in the decoded copy.
+    expect(searchableBodyText(described('application/json'), Buffer.from('{"shop":"Cafe\\u0301"}'))).toContain('"shop":"caf\u00e9"')
+  })
+
+  it('drops whitespace next to JSON punctuation, in the text and in its decoded copy apart', () => {
+    const pretty = JSON.stringify({ result: 'OK', items: [1, 2], note: 'a, b' }, null, 2)
+    expect(searchableBodyText(described('application/json'), Buffer.from(pretty))).toBe('{"result":"ok","items":[1,2],"note":"a,b"}')
+    // JSON escaped inside a JSON string (a payload field): its decoded copy is searched the same way.
+    const escaped = searchableBodyText(described('application/json'), Buffer.from(JSON.stringify({ payload: '{\n  "result": "OK"\n}' })))
+    expect(escaped?.split('\n')).toEqual(['{"payload":"{\\n  \\"result\\":\\"ok\\"\\n}"}', '{"payload":"{"result":"ok"}"}'])
+    // In a form field or text too: one rule for any body text.
+    expect(searchableBodyText(described('application/x-www-form-urlencoded'), Buffer.from('payload=%7B%22a%22%3A+1%7D'))).toContain('payload={"a":1}')
+  })
+
   it('decodes XML character references', () => {
     const text = searchableBodyText(described('text/xml'), Buffer.from('<a>Tom &amp; Jerry &#228; &#x00E9; &bogus;</a>'))
     expect(text).toContain('tom & jerry ä é &bogus;')

@@ -4,14 +4,16 @@
  * their declared charset, gzip/deflate/brotli content is inflated with a hard output cap (a gzip
  * bomb must not take the search down), and a second, decoded copy is appended where the wire
  * form hides what a person would type: form fields (`name=Alex+Smith` → `name=alex smith`), JSON
- * string escapes (`M\u00fcller` → `müller`), XML character references. Binary bodies give `null`:
- * they are never matched.
+ * string escapes (`M\u00fcller` → `müller`), XML character references. Each copy is folded (lower
+ * case, NFC) and without JSON spacing (shared/search-text-form.ts), the form phrases are looked
+ * for in. Binary bodies give `null`: they are never matched.
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { bodyEncodingOf, declaredCharset, decodeWithEncoding } from '../../shared/body-charset'
 import { decodeContentCoding, MAX_DECODED_BODY_BYTES } from '../content-coding'
 import { looksLikeText } from '../../shared/text-sniff'
 import { assertNever } from '../../shared/assert-never'
+import { foldForSearch, withoutJsonSpacing } from '../../shared/search-text-form'
 
 /**
  * A compressed body that inflates to more than this is not searched: past it, it is a bomb, not a
@@ -31,8 +33,9 @@ export function bodyDescriptionOf(headers: HeaderPairs): BodyDescription {
 }
 
 /**
- * The body as lower-cased searchable text, or `null` when there is nothing to search: empty,
- * binary, compressed in an unknown way, undecodable, or inflating past MAX_INFLATED_BODY_BYTES.
+ * The body as searchable text (folded, without JSON spacing), or `null` when there is nothing to
+ * search: empty, binary, compressed in an unknown way, undecodable, or inflating past
+ * MAX_INFLATED_BODY_BYTES.
  */
 export function searchableBodyText(described: BodyDescription | { headers: HeaderPairs }, bytes: Uint8Array): string | null {
   const { contentType, contentEncoding } = 'headers' in described ? bodyDescriptionOf(described.headers) : described
@@ -45,7 +48,7 @@ export function searchableBodyText(described: BodyDescription | { headers: Heade
   // Undeclared or some other type: text only if the bytes plainly are.
   const read = declared === 'unknown' ? sniffText(decoded) : { kind: declared, text: decodeText(decoded, type.charset) }
   if (read === null || read.text === null) return null
-  return withDecodedForms(read.text, read.kind, type.charset).toLowerCase()
+  return withDecodedForms(read.text, read.kind, type.charset)
 }
 
 type TextKind = 'json' | 'form' | 'xml' | 'text'
@@ -136,7 +139,10 @@ const bufferOf = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes 
 
 // ---- decoded copies -----------------------------------------------------------------------------
 
-/** The text, and after it the decoded form of whatever escapes it uses, so both spellings match. */
+/**
+ * The text, and after it the decoded form of whatever escapes it uses, so both spellings match;
+ * each in the searched form, apart, so no whitespace between them is dropped.
+ */
 function withDecodedForms(text: string, kind: TextKind, charset: string | null): string {
   let decoded: string | null
   switch (kind) {
@@ -155,8 +161,11 @@ function withDecodedForms(text: string, kind: TextKind, charset: string | null):
     default:
       return assertNever(kind)
   }
-  return decoded === null || decoded === text ? text : `${text}\n${decoded}`
+  const searched = searchedForm(text)
+  return decoded === null || decoded === text ? searched : `${searched}\n${searchedForm(decoded)}`
 }
+
+const searchedForm = (text: string): string => withoutJsonSpacing(foldForSearch(text))
 
 /**
  * `a=Alex+Smith&b=%C3%BC` → `a=Alex Smith\nb=ü`: one field a line. Escapes are ASCII in any

@@ -48,7 +48,7 @@ export function QuerySyntaxHelp() {
       </button>
       {isOpen && (
         <div id={panelId} className="query-help-panel" role="region" aria-label="Search syntax" data-testid="query-help">
-          <p className="query-help-intro">Terms side by side must all match; case does not matter.</p>
+          <p className="query-help-intro">Terms side by side must all match; case does not matter, nor how an accent is encoded (é, or e and a combining ´).</p>
           <table>
             <tbody>
               {QUERY_SYNTAX_HELP.map(({ example, meaning }) => (
