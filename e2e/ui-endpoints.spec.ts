@@ -56,4 +56,8 @@ test('a refused (too large) request is listed and explained', async ({ page, ins
   await refused.click()
   await expect(page.getByTestId('detail-refusal')).toContainText('413')
   await expect(page.getByTestId('detail-refusal')).toContainText(`${(status.maxBodyBytes + 1).toLocaleString('en-US')} bytes`)
+  // No body was stored: the facts said "0 bytes" and showed the SHA-256 of an empty body, beside
+  // "Bytes received: 10,485,761 bytes".
+  await expect(page.getByTestId('detail-body-size')).toHaveText('not stored (refused)')
+  await expect(page.getByTestId('detail-body-sha256')).toHaveCount(0)
 })

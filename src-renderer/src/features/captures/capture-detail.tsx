@@ -125,13 +125,24 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         <dd>{endpoint ? `${endpoint.name} (/${endpoint.slug})` : capture.endpointId}</dd>
         <dt>Body size</dt>
         <dd data-testid="detail-body-size">
-          {formatExactBytes(capture.bodySize)}
-          {capture.bodySize >= 1024 && <span className="muted"> ({formatBytes(capture.bodySize)})</span>}
+          {isRefused ? (
+            // The refusal above says how many bytes came; "0 bytes" and the hash of nothing read as the body's.
+            <span className="muted">not stored (refused)</span>
+          ) : (
+            <>
+              {formatExactBytes(capture.bodySize)}
+              {capture.bodySize >= 1024 && <span className="muted"> ({formatBytes(capture.bodySize)})</span>}
+            </>
+          )}
         </dd>
-        <dt>SHA-256</dt>
-        <dd className="wire hash" data-testid="detail-body-sha256">
-          {request.bodySha256}
-        </dd>
+        {!isRefused && (
+          <>
+            <dt>SHA-256</dt>
+            <dd className="wire hash" data-testid="detail-body-sha256">
+              {request.bodySha256}
+            </dd>
+          </>
+        )}
         <AnswerFactLabel capture={capture} />
         <dd data-testid="detail-answered">
           <span className={`status ${answerStatusClass(response)}`}>{answerLongLabel(response)}</span>
