@@ -3,7 +3,7 @@
  * 500, then 200 by an answer sequence is retried by "the gateway" (same body, a new Date and
  * signature each time); the list groups the three attempts into one delivery and the Delivery view
  * shows their timeline. Two captures that differ in amount are compared and the diff names the
- * amount's JSON path. A delivery of 520 attempts is counted beyond its latest page. The README's Delivery view screenshot is taken here: it lands in
+ * amount's JSON path. A delivery of 520 attempts is counted and compared beyond its latest page. The README's Delivery view screenshot is taken here: it lands in
  * test-results/ on every run, and replaces docs/delivery-view.png with `README_SCREENSHOT=1`.
  */
 import { fileURLToPath } from 'node:url'
@@ -257,4 +257,33 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await page.keyboard.press('End')
   await expect(page.locator('.capture-row-selected')).toHaveAttribute('aria-posinset', '520')
   await expect(page.getByTestId('detail-delivery')).toContainText('Attempt 1 of 520')
+
+  // "Compare with…" offers any attempt, not only the latest page: by its number, or page by page.
+  await page.getByTestId('compare-with').click()
+  const picker = page.getByTestId('compare-dialog')
+  const listed = picker.getByTestId('compare-attempts').getByTestId('compare-candidate')
+  await expect(listed).toHaveCount(500)
+  await expect(listed.first()).toHaveAttribute('data-attempt', '21')
+  await expect(picker.getByTestId('compare-attempts-earlier')).toContainText('The 500 latest of 520 attempts are listed.')
+  const number = picker.getByTestId('compare-attempt-number')
+  await number.fill('521')
+  await number.press('Enter')
+  await expect(picker.getByTestId('compare-attempt-problem')).toHaveText('This delivery has attempts 1 to 520.')
+  await number.fill('#7')
+  await number.press('Enter')
+  await expect(picker.getByTestId('compare-attempt-problem')).toHaveCount(0)
+  const seventh = picker.getByTestId('compare-attempt-found').getByTestId('compare-candidate')
+  await expect(seventh).toHaveAttribute('data-attempt', '7')
+  const seventhId = await seventh.getAttribute('data-capture-id')
+  await seventh.click()
+  // Attempt 1 (the open capture) on the left, attempt 7 on the right.
+  await expect(picker.getByTestId('compare-side-right')).toHaveAttribute('data-id', seventhId!)
+  await expect(picker.getByTestId('compare-pick-another')).toBeFocused()
+  // Back to the list as it was: attempt 7 still looked up, and focused.
+  await page.keyboard.press('Enter')
+  await expect(seventh).toBeFocused()
+  await picker.getByTestId('compare-attempts-show-earlier').click()
+  await expect(listed).toHaveCount(519)
+  await expect(listed.first()).toHaveAttribute('data-attempt', '2')
+  await expect(picker.getByTestId('compare-attempts-earlier')).toHaveCount(0)
 })

@@ -140,15 +140,18 @@ export const procedureInputs = {
   getCapture: z.object({ id }).strict(),
   /**
    * The delivery a capture is an attempt of, oldest first: its latest `limit` attempts (default and
-   * at most MAX_DELIVERY_PAGE_SIZE), or those before `cursor` (the `nextCursor` of the page before).
+   * at most MAX_DELIVERY_PAGE_SIZE), those before `cursor` (the `nextCursor` of the page before),
+   * or those up to attempt number `upToAttempt` (1 = the first to arrive).
    */
   getDelivery: z
     .object({
       captureId: id,
       cursor: z.string().regex(/^\d+$/, 'a cursor is the nextCursor of a previous page').optional(),
+      upToAttempt: z.number().int().min(1).optional(),
       limit: z.number().int().min(1).max(MAX_DELIVERY_PAGE_SIZE).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((input) => input.cursor === undefined || input.upToAttempt === undefined, 'give cursor or upToAttempt, not both'),
   /** Two captures (`leftId`, `rightId`), or a capture and one of its resends (`leftId`, `rightReplayId`). */
   diffCaptures: z
     .object({ leftId: id, rightId: id.optional(), rightReplayId: id.optional() })

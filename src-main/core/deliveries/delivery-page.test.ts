@@ -125,6 +125,19 @@ describe('getDelivery on a delivery of hundreds of attempts', () => {
     // A page holding no duplicate still counts the delivery's.
     expect([oldest.succeeded, oldest.duplicateCount]).toEqual([true, total - 150])
 
+    // Any attempt by its number: the page ends with it, and goes on to the attempts before it.
+    const jumpReads = reads()
+    const jumped = await procedures.getDelivery({ captureId: ids[0]!, upToAttempt: 37, limit: 1 })
+    expect(reads() - jumpReads).toBeLessThanOrEqual(1 + 3)
+    expect(jumped.timeline.map((row) => [row.captureId, row.attempt])).toEqual([[ids[36], 37]])
+    expect(jumped.nextCursor).toBe(String(jumped.attempts[0]!.seq))
+    const beforeJumped = await procedures.getDelivery({ captureId: ids[0]!, cursor: jumped.nextCursor!, limit: 2 })
+    expect(beforeJumped.timeline.map((row) => row.attempt)).toEqual([35, 36])
+    const window = await procedures.getDelivery({ captureId: ids[0]!, upToAttempt: 300, limit: 200 })
+    expect(window.timeline.map((row) => row.attempt)).toEqual(Array.from({ length: 200 }, (_, index) => 101 + index))
+    // Past the last attempt: the latest page.
+    expect((await procedures.getDelivery({ captureId: ids[0]!, upToAttempt: total + 5 })).timeline).toEqual(latest.timeline)
+
     const all = await everyAttemptOf(store, latest.deliveryKey)
     const whole = [...oldest.timeline, ...older.timeline, ...latest.timeline]
     expect(whole.map((row) => row.captureId)).toEqual(all.map((each) => each.id))

@@ -21,9 +21,14 @@ export type DeliveryStore = Pick<CaptureStore, 'get' | 'deliveryAttemptFacts'>
 /** Records read at once: a page of 500 is read in a few batches, not 500 reads in flight together. */
 const READ_BATCH = 100
 
-/** Which attempts of a delivery one page lists: the latest `limit`, or the latest `limit` before `cursor` (a `seq`). */
+/**
+ * Which attempts of a delivery one page lists: the latest `limit`, the latest `limit` before
+ * `cursor` (a `seq`), or the `limit` attempts up to attempt number `upToAttempt` (1 = the first
+ * to arrive; past the last, the latest).
+ */
 export interface DeliveryPageRequest {
   cursor?: number
+  upToAttempt?: number
   limit?: number
 }
 
@@ -124,7 +129,7 @@ export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSum
     const recognised = await attempts.firstRecognised()
     if (recognised === null) continue
     const { facts } = attempts
-    const end = pageEnd(facts, request.cursor)
+    const end = pageEnd(facts, request)
     const start = Math.max(0, end - limit)
     const listed = await attempts.recordsOf(facts.slice(start, end))
     if (listed === null) continue
@@ -184,11 +189,13 @@ function byArrival(a: DeliveryAttemptFact, b: DeliveryAttemptFact): number {
 }
 
 /**
- * Where a page ends among the facts (arrival order): the latest attempt, or just before the
- * attempt `cursor` names (the first one of the page after). Should that attempt have gone since,
- * the attempts stored before it are counted instead, close to where it was.
+ * Where a page ends among the facts (arrival order): the latest attempt, just after attempt
+ * `upToAttempt`, or just before the attempt `cursor` names (the first one of the page after).
+ * Should that attempt have gone since, the attempts stored before it are counted instead, close
+ * to where it was.
  */
-function pageEnd(facts: readonly DeliveryAttemptFact[], cursor: number | undefined): number {
+function pageEnd(facts: readonly DeliveryAttemptFact[], { cursor, upToAttempt }: DeliveryPageRequest): number {
+  if (upToAttempt !== undefined) return Math.min(upToAttempt, facts.length)
   if (cursor === undefined) return facts.length
   const at = facts.findIndex((fact) => fact.seq === cursor)
   return at !== -1 ? at : facts.filter((fact) => fact.seq < cursor).length

@@ -1,6 +1,7 @@
 /** Deliveries and Compare through the real inspector: sequence answers, grouping, timelines and diffs. */
 import { expect } from 'vitest'
 import { describeJsonPathChange } from '../../shared/capture-diff'
+import { procedureInputs } from '../../shared/contract'
 import { FAIL_TWICE_THEN_OK } from '../../test-support/answer-configs'
 import { send } from '../../test-support/http-client'
 import { useInspector } from '../../test-support/inspector-fixture'
@@ -126,6 +127,14 @@ test('puts CHIP Collect’s published schedule beside a failing delivery and exp
   expect(delivery.timeline[1]!.expectedAt).toBe(new Date(first + 2 * 60_000).toISOString())
   expect(delivery.nextExpected).toEqual({ attempt: 3, at: new Date(first + 8 * 60_000).toISOString() })
   expect([delivery.succeeded, delivery.duplicateCount]).toEqual([false, 0])
+})
+
+test('takes a page of a delivery by cursor or by attempt number, not both', () => {
+  const captureId = '7b0c5f0e-3c1a-4d7e-9a59-2f0e6c1d8b11'
+  expect(procedureInputs.getDelivery.safeParse({ captureId, upToAttempt: 9_001, limit: 1 }).success).toBe(true)
+  expect(procedureInputs.getDelivery.safeParse({ captureId, upToAttempt: 0 }).success).toBe(false)
+  const both = procedureInputs.getDelivery.safeParse({ captureId, cursor: '12', upToAttempt: 3 })
+  expect(both.error?.issues.map((issue) => issue.message)).toEqual(['give cursor or upToAttempt, not both'])
 })
 
 smallLimitTest('gives a refused request a delivery of its own and compares it by hash, saying why', async ({ inspector }) => {

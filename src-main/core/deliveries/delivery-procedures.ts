@@ -27,8 +27,11 @@ export interface DeliveryProcedureDeps {
 
 /** The handlers `procedures.ts` wires to `getDelivery`, `diffCaptures` and grouped `listCaptures`. */
 export interface DeliveryProcedures {
-  /** The latest `limit` attempts of the capture's delivery, or those before `cursor` (a page's `nextCursor`). */
-  getDelivery(input: { captureId: string; cursor?: string; limit?: number }): Promise<DeliveryView>
+  /**
+   * The latest `limit` attempts of the capture's delivery, those before `cursor` (a page's
+   * `nextCursor`), or those up to attempt number `upToAttempt` (a jump to any attempt).
+   */
+  getDelivery(input: { captureId: string; cursor?: string; upToAttempt?: number; limit?: number }): Promise<DeliveryView>
   diffCaptures(input: { leftId: string; rightId?: string; rightReplayId?: string }): Promise<CaptureDiff>
   /**
    * One row per delivery: its latest attempt, with `delivery` facts, paged like `pageOf` (the
@@ -128,10 +131,10 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
   }
 
   return {
-    async getDelivery({ captureId, cursor, limit }) {
+    async getDelivery({ captureId, cursor, upToAttempt, limit }) {
       const capture = await summaryOf(captureId)
       // A provider sends to each endpoint URL separately: a delivery is its attempts on the capture's endpoint.
-      return deps.runStorage(() => readDeliveryPage(store, capture, { cursor: cursor === undefined ? undefined : Number(cursor), limit }))
+      return deps.runStorage(() => readDeliveryPage(store, capture, { cursor: cursor === undefined ? undefined : Number(cursor), upToAttempt, limit }))
     },
 
     async diffCaptures({ leftId, rightId, rightReplayId }) {

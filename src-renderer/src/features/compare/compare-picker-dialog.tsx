@@ -5,27 +5,29 @@ import type { ReplayRecord } from '@shared/replay'
 import { call } from '../../api/api-client'
 import { useReplays } from '../../api/queries'
 import { queryKeys } from '../../api/query-keys'
-import { answerShortLabel } from '../../lib/answer'
 import { formatListTime } from '../../lib/format'
 import { ModalDialog } from '../../components/modal-dialog'
-import { useDelivery } from '../deliveries/delivery-queries'
+import { useDeliveryPages } from '../deliveries/delivery-queries'
 import { outcomeLabel } from '../replay/replay-format'
+import { CaptureChoices } from './capture-choices'
 import type { CompareTarget } from './compare-queries'
 import { CompareView } from './compare-view'
+import { DeliveryAttemptChoices } from './delivery-attempt-choices'
 import './compare.css'
 
 /** Captures of the endpoint offered besides the delivery's attempts. */
 const RECENT_CAPTURES = 30
 
 /**
- * "Compare with…": the other attempts of the same delivery first, then this capture's resends,
- * then the endpoint's recent captures; picking one shows the comparison in the same dialog.
+ * "Compare with…": the other attempts of the same delivery first (any of them: older pages and
+ * attempt numbers reach past the latest page), then this capture's resends, then the endpoint's
+ * recent captures; picking one shows the comparison in the same dialog.
  */
 export function ComparePickerDialog({ capture, onClose }: { capture: CaptureSummary; onClose: () => void }) {
   const [target, setTarget] = useState<CompareTarget | null>(null)
   const viewRef = useRef<HTMLDivElement>(null)
   const lastPicked = useRef<string | null>(null)
-  // The candidate pressed goes away with the list: focus follows to "Pick another", and back to that
+  // The candidate pressed is hidden with the list: focus follows to "Pick another", and back to that
   // candidate on return, instead of dropping to the page behind the dialog.
   useEffect(() => {
     const view = viewRef.current
@@ -43,16 +45,18 @@ export function ComparePickerDialog({ capture, onClose }: { capture: CaptureSumm
   return (
     <ModalDialog title={target ? 'Compare' : 'Compare with…'} onClose={onClose} testId="compare-dialog" size="wide" closeLink>
       <div ref={viewRef}>
-        {target ? (
+        {target && (
           <>
             <button type="button" className="link-button compare-small" onClick={() => setTarget(null)} data-testid="compare-pick-another">
               ← Pick another
             </button>
             <CompareView target={target} />
           </>
-        ) : (
-          <Candidates capture={capture} onPick={setTarget} />
         )}
+        {/* Hidden, not gone, while comparing: "Pick another" comes back to the earlier attempts shown and the attempt looked up by number. */}
+        <div hidden={target !== null}>
+          <Candidates capture={capture} onPick={setTarget} />
+        </div>
       </div>
     </ModalDialog>
   )
@@ -64,14 +68,14 @@ function otherSide(target: { leftId: string; rightId: string }, openId: string):
 }
 
 function Candidates({ capture, onPick }: { capture: CaptureSummary; onPick: (target: CompareTarget) => void }) {
-  const delivery = useDelivery(capture.id)
+  const deliveryPages = useDeliveryPages(capture.id)
   const resends = useReplays(capture.id)
   const recent = useQuery({
     queryKey: queryKeys.compareCandidates(capture.endpointId),
     queryFn: () => call('listCaptures', { endpointId: capture.endpointId, limit: RECENT_CAPTURES }),
   })
-  const attempts = (delivery.data?.attempts ?? []).filter((attempt) => attempt.id !== capture.id)
-  const attemptIds = new Set(attempts.map((attempt) => attempt.id))
+  // The attempts listed above are not offered again among the recent captures.
+  const attemptIds = new Set((deliveryPages.delivery?.attempts ?? []).map((attempt) => attempt.id))
   const others = (recent.data?.items ?? []).filter((item) => item.id !== capture.id && !attemptIds.has(item.id))
   const pickCapture = (other: CaptureSummary) =>
     onPick(other.seq < capture.seq ? { leftId: other.id, rightId: capture.id } : { leftId: capture.id, rightId: other.id })
@@ -79,11 +83,7 @@ function Candidates({ capture, onPick }: { capture: CaptureSummary; onPick: (tar
     <div data-testid="compare-candidates">
       <p className="muted compare-small">Compare capture #{capture.seq} with:</p>
       <h3 className="compare-picker-group">Other attempts of this delivery</h3>
-      {delivery.isPending ? (
-        <p className="muted compare-small">Loading…</p>
-      ) : (
-        <CaptureChoices captures={attempts} empty="No other attempt." onPick={pickCapture} testId="compare-attempts" />
-      )}
+      <DeliveryAttemptChoices capture={capture} pages={deliveryPages} onPick={pickCapture} />
       <h3 className="compare-picker-group">Resends of this capture</h3>
       {resends.isPending ? (
         <p className="muted compare-small">Loading…</p>
@@ -94,40 +94,9 @@ function Candidates({ capture, onPick }: { capture: CaptureSummary; onPick: (tar
       {recent.isPending ? (
         <p className="muted compare-small">Loading…</p>
       ) : (
-        <CaptureChoices captures={others} empty="No other capture." onPick={pickCapture} testId="compare-recent" />
+        <CaptureChoices choices={others.map((other) => ({ capture: other }))} empty="No other capture." onPick={pickCapture} testId="compare-recent" />
       )}
     </div>
-  )
-}
-
-function CaptureChoices({
-  captures,
-  empty,
-  onPick,
-  testId,
-}: {
-  captures: CaptureSummary[]
-  empty: string
-  onPick: (capture: CaptureSummary) => void
-  testId: string
-}) {
-  if (captures.length === 0) return <p className="muted compare-small">{empty}</p>
-  return (
-    <ul className="compare-picker-list" data-testid={testId}>
-      {captures.map((capture) => (
-        <li key={capture.id}>
-          <button type="button" className="compare-picker-item" onClick={() => onPick(capture)} data-testid="compare-candidate" data-capture-id={capture.id}>
-            <span className="muted">#{capture.seq}</span>
-            <span>{formatListTime(capture.receivedAt)}</span>
-            <span className="wire">
-              {capture.method} {capture.target}
-            </span>
-            <span className="muted">{capture.recognition?.summary.reference ?? capture.recognition?.summary.objectId ?? ''}</span>
-            <span className="muted">answered {answerShortLabel(capture.response)}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
   )
 }
 

@@ -78,7 +78,7 @@ function LoadedComparison({ diff }: { diff: CaptureDiff }) {
 
 function SideCard({ label, side }: { label: string; side: DiffSide }) {
   return (
-    <div className="compare-side" data-testid={`compare-side-${label.toLowerCase()}`} data-kind={side.kind}>
+    <div className="compare-side" data-testid={`compare-side-${label.toLowerCase()}`} data-kind={side.kind} data-id={side.id}>
       <div className="compare-side-label">
         {label}: {side.kind === 'capture' ? 'capture' : 'resend'}
       </div>

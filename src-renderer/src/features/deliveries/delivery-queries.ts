@@ -26,3 +26,15 @@ export function useDeliveryPages(captureId: string) {
   })
   return { ...query, delivery: query.data === undefined ? undefined : joinDeliveryPages(query.data.pages) }
 }
+
+/**
+ * The page of one attempt, by its number (1 = the first to arrive): what "Compare with…" jumps to,
+ * however old the attempt. Under the delivery's key, so a new attempt refreshes it.
+ */
+export function useDeliveryAttempt(captureId: string, attempt: number | null) {
+  return useQuery({
+    queryKey: [...queryKeys.delivery(captureId), 'attempt', attempt] as const,
+    queryFn: () => call('getDelivery', { captureId, upToAttempt: attempt ?? 1, limit: 1 }),
+    enabled: attempt !== null,
+  })
+}
