@@ -12,10 +12,10 @@ import { createDispatch } from '../api/dispatch'
 import { createHttpApi } from '../api/http-api'
 import { LOOPBACK_HOST, startInspector } from '../core/inspector'
 import { createAppLogger } from '../core/logger'
-import { errorMessage } from '../shared/errors'
 import { parseFlags, USAGE } from './flags'
 import { loopbackAccess } from './loopback-access'
 import { createStaticUi } from './static-ui'
+import { startFailureMessage } from './start-failure'
 import { APP_VERSION } from '../shared/version'
 
 async function main(): Promise<void> {
@@ -94,8 +94,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = errorMessage(error)
-  const code = (error as NodeJS.ErrnoException).code
-  process.stderr.write(`Callback Inspector could not start: ${code === 'EADDRINUSE' ? `a port is already in use (${message})` : message}\n`)
+  process.stderr.write(`${startFailureMessage(error)}\n`)
   process.exit(1)
 })
