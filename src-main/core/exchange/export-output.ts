@@ -6,7 +6,9 @@
  * over one by one (PiecedText), as the joined text.
  *
  * It is also the last line of defence against a configured secret leaving the app: every byte
- * goes past the check, including where a secret would straddle two flushes.
+ * goes past the check, including where a secret would straddle two flushes. Each capture was
+ * checked before it was written (secret-check.ts, which looks inside compressed bodies); this sees
+ * what the formats add: their own escapes, their base64, what joins one capture to the next.
  */
 import { PiecedText } from '../pieced-text'
 import { secretLeftError } from './secret-check'
