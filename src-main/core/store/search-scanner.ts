@@ -5,7 +5,11 @@
  * one segment between two yields to the event loop. Both run the same runner (search-runner.ts).
  *
  * The process is started on demand and stopped once idle for WORKER_IDLE_MS after a search, or as
- * soon as its sidecar upkeep is done when no search ran lately. A process, not a worker thread,
+ * soon as its sidecar upkeep is done when no search ran lately. A scan of at least
+ * PARALLEL_SCAN_SEGMENTS segments is shared with a second process where the machine has a second
+ * core: each takes every other segment, newest first, so a search through everything (a rare word,
+ * a total) takes about half as long on an idle machine; the receiver keeps its priority over both
+ * (search-worker.ts). A process, not a worker thread,
  * because its memory is never the app's and all of it goes back to the system when it exits (see
  * search-worker.ts). The cost: starting Node for it (0.10-0.16 s of CPU measured on the loaded
  * development machine, started while the candidates are gathered: see `warmUp`), and each scan's
@@ -13,6 +17,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createColumnPool, type ScanColumns } from './scan-columns'
 import type { DamageFound, ScanFilter, ScanSegment } from './search-scan'
@@ -33,8 +38,8 @@ export interface Scanner {
     columns: ScanColumns,
     onSegment?: (index: number, matched: number[]) => boolean,
   ): Promise<Array<number[] | undefined>>
-  /** A scan is coming: start what runs it now, while the caller gathers the candidates. */
-  warmUp(): void
+  /** A scan of about `segments` segments is coming: start what runs it now, while the caller gathers the candidates. */
+  warmUp(segments: number): void
   /** Brings the search-text sidecars of these segments (all of the store's) up to date, in the background. */
   maintain(segments: SegmentFiles[]): void
   close(): Promise<void>
@@ -51,9 +56,15 @@ export const WORKER_IDLE_MS = 30_000
 /** What a search process is sent in place of a scan's columns (it gets a copy of the segments' arrays). */
 const NO_COLUMNS = new ArrayBuffer(0)
 
+/**
+ * Scans of at least this many segments (1,000 captures each) are shared between two processes:
+ * below it, starting a second Node (about 0.1 s of CPU) and its memory cost more than it saves.
+ */
+export const PARALLEL_SCAN_SEGMENTS = 8
+
 export function createScanner(options: ScannerOptions): Scanner {
   const workerFile = findWorkerFile()
-  return workerFile === null ? inlineScanner(options) : processScanner(workerFile, options)
+  return workerFile === null ? createInlineScanner(options) : processScanner(workerFile, options, Math.min(2, availableParallelism()))
 }
 
 /** The built search entry beside the bundle (`out/main/search-worker.js`; chunks live one folder down). */
@@ -67,18 +78,66 @@ function findWorkerFile(): string | null {
 
 interface Job {
   results: Array<number[] | undefined>
+  /** Into how many parts the segments were dealt (segment `index` went to part `index % parts`). */
+  parts: number
+  partsDone: number
+  /** The next segment `onSegment` is called for: each is, in order, whichever part scanned it. */
+  nextToReport: number
   onSegment: ((index: number, matched: number[]) => boolean) | undefined
+  /** The buffer the segments' arrays view, while the runners may still read it. */
+  columns: ArrayBuffer | null
   resolve(results: Array<number[] | undefined>): void
   reject(error: Error): void
 }
 
-/** Scan bookkeeping shared by both scanners: `send` delivers a message to the runner. */
-function scanning(options: ScannerOptions, send: (message: SearchMessage) => void) {
+/**
+ * Scan bookkeeping shared by both scanners: `send(message, part)` delivers a message to the runner
+ * of that part (upkeep goes to part 0), and `partsFor(segments)` says among how many runners a
+ * scan is dealt. Each part gets every `parts`-th segment, and its replies are put back in the
+ * scan's order: `onSegment` sees the segments in order, whichever part scanned them.
+ */
+function scanning(
+  options: ScannerOptions,
+  send: (message: SearchMessage, part: number) => void,
+  partsFor: (segments: number) => number,
+  /**
+   * `moved`: the runners read the scan's columns where they are (inline), so these go back to the
+   * pool once the scan is over; `copied`: each part was sent a copy (a process), so they go back as
+   * soon as every part has been sent.
+   */
+  columnsAre: 'moved' | 'copied',
+) {
   let nextJobId = 1
   const jobs = new Map<number, Job>()
   const pool = createColumnPool()
   /** Sidecars verified in this process, by path, with their size then (see the `maintain` message). */
   const verified = new Map<string, number>()
+
+  /** Ends a job: no runner reads its columns after this (a cancel is handled before the runner's next step). */
+  function end(jobId: number, job: Job, cancelled: boolean): void {
+    jobs.delete(jobId)
+    if (cancelled) for (let part = 0; part < job.parts; part++) send({ kind: 'cancel', jobId }, part)
+    if (job.columns !== null) pool.give(job.columns)
+    job.columns = null
+  }
+
+  /** Calls `onSegment` for the segments now known, in order; resolves once all are, or once it had enough. */
+  function report(jobId: number, job: Job): void {
+    for (let matched = job.results[job.nextToReport]; matched !== undefined; matched = job.results[job.nextToReport]) {
+      const index = job.nextToReport++
+      if (job.onSegment && !job.onSegment(index, matched)) {
+        end(jobId, job, true)
+        // The segments after the one that was enough are not the caller's (a part may have scanned some).
+        job.resolve(job.results.map((result, at) => (at <= index ? result : undefined)))
+        return
+      }
+    }
+    if (job.partsDone === job.parts) {
+      end(jobId, job, false)
+      job.resolve(job.results)
+    }
+  }
+
   return {
     jobs,
     pool,
@@ -90,41 +149,53 @@ function scanning(options: ScannerOptions, send: (message: SearchMessage) => voi
     start(filter: ScanFilter, segments: ScanSegment[], columns: ScanColumns, onSegment: Job['onSegment']): Promise<Array<number[] | undefined>> {
       return new Promise((resolve, reject) => {
         const jobId = nextJobId++
-        jobs.set(jobId, { results: segments.map(() => undefined), onSegment, resolve, reject })
-        send({ kind: 'scan', jobId, filter, segments, columns: columns.buffer })
+        const parts = Math.max(1, Math.min(partsFor(segments.length), segments.length))
+        const job: Job = { results: segments.map(() => undefined), parts, partsDone: 0, nextToReport: 0, onSegment, columns: columns.buffer, resolve, reject }
+        jobs.set(jobId, job)
+        for (let part = 0; part < parts; part++) {
+          // Dealt in turn, so every part starts with the newest segments (where a page stops early).
+          const dealt = parts === 1 ? segments : segments.filter((_segment, index) => index % parts === part)
+          send({ kind: 'scan', jobId, filter, segments: dealt, columns: columns.buffer }, part)
+        }
+        if (columnsAre === 'copied') {
+          pool.give(columns.buffer)
+          job.columns = null
+        }
       })
     },
-    receive(reply: SearchReply): void {
+    /** A reply from the runner of `part`. */
+    receive(reply: SearchReply, part: number): void {
       switch (reply.kind) {
         case 'damaged':
           options.onDamaged(reply.damaged)
           return
         case 'idle':
+        case 'release':
+          // The columns go back when the scan ends (see `end`), once for all its parts.
           return
         case 'verified':
           verified.set(reply.path, reply.size)
           return
-        case 'release':
-          pool.give(reply.columns)
-          return
         case 'segment': {
           const job = jobs.get(reply.jobId)
           if (!job) return
-          job.results[reply.segment] = reply.matched
-          if (job.onSegment && !job.onSegment(reply.segment, reply.matched)) {
-            jobs.delete(reply.jobId)
-            send({ kind: 'cancel', jobId: reply.jobId })
-            job.resolve(job.results)
-          }
+          // The part's n-th segment is the scan's (n * parts + part)-th.
+          job.results[reply.segment * job.parts + part] = reply.matched
+          report(reply.jobId, job)
           return
         }
-        case 'done':
+        case 'done': {
+          const job = jobs.get(reply.jobId)
+          if (!job) return
+          job.partsDone++
+          report(reply.jobId, job)
+          return
+        }
         case 'error': {
           const job = jobs.get(reply.jobId)
           if (!job) return
-          jobs.delete(reply.jobId)
-          if (reply.kind === 'error') job.reject(new Error(`search failed: ${reply.error}`))
-          else job.resolve(job.results)
+          end(reply.jobId, job, true)
+          job.reject(new Error(`search failed: ${reply.error}`))
           return
         }
         default: {
@@ -133,58 +204,82 @@ function scanning(options: ScannerOptions, send: (message: SearchMessage) => voi
         }
       }
     },
+    /** Every scan fails with `error` (a search process stopped, or the store closed). */
+    failAll(error: Error): void {
+      for (const [jobId, job] of [...jobs]) {
+        end(jobId, job, false)
+        job.reject(error)
+      }
+    },
   }
 }
 
-function inlineScanner(options: ScannerOptions): Scanner {
-  // The runner answers on later turns of the event loop (setImmediate), never synchronously.
-  const runner = createSearchRunner((reply) => state.receive(reply))
-  const state = scanning(options, (message) => runner.handle(message))
+/**
+ * Scans in this thread, one segment between two yields to the event loop (unit tests, where no
+ * built search entry exists). `parts` runners share each scan as search processes do.
+ */
+export function createInlineScanner(options: ScannerOptions, parts = 1): Scanner {
+  // The runners answer on later turns of the event loop (setImmediate), never synchronously.
+  const runners = Array.from({ length: parts }, (_unused, part) => createSearchRunner((reply) => state.receive(reply, part)))
+  const state = scanning(
+    options,
+    (message, part) => (runners[part] as (typeof runners)[number]).handle(message),
+    () => parts,
+    'moved',
+  )
   return {
     columns: (count) => state.pool.take(count),
     scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
     warmUp: () => undefined,
-    maintain: (segments) => runner.handle(state.maintainMessage(segments)),
+    maintain: (segments) => runners[0]?.handle(state.maintainMessage(segments)),
     close: async () => undefined,
   }
 }
 
-function processScanner(file: string, options: ScannerOptions): Scanner {
-  let child: ChildProcess | null = null
+function processScanner(file: string, options: ScannerOptions, processes: number): Scanner {
+  /** The search processes by part; part 0 also keeps the sidecars up to date. */
+  const children: Array<ChildProcess | null> = Array.from({ length: processes }, () => null)
+  const partsFor = (segments: number): number => (segments >= PARALLEL_SCAN_SEGMENTS ? processes : 1)
   let idleTimer: NodeJS.Timeout | undefined
   let lastScanAt = -Infinity
-  const state = scanning(options, (message) => {
-    if (message.kind !== 'scan') return void started().send(message)
-    lastScanAt = performance.now()
-    // `send` serialises the message before it returns (no handles are ever sent, which would queue
-    // it): the child gets its own copy of the segments' arrays, so the columns go back to the pool
-    // now, and the child is not sent the whole buffer once more beside them.
-    started().send({ ...message, columns: NO_COLUMNS })
-    state.pool.give(message.columns)
-  })
+  const state = scanning(
+    options,
+    (message, part) => {
+      if (message.kind !== 'scan') return void started(part).send(message)
+      lastScanAt = performance.now()
+      // `send` serialises the message before it returns (no handles are ever sent, which would
+      // queue it): the child gets its own copy of its segments' arrays, and is not sent the whole
+      // buffer once more beside them. The buffer goes back to the pool once every part is sent.
+      started(part).send({ ...message, columns: NO_COLUMNS })
+    },
+    partsFor,
+    'copied',
+  )
 
-  /** Stops the process (its memory goes back to the system); `exit` then ends what it still had. */
+  /** Stops a process (its memory goes back to the system); `exit` then ends what it still had. */
   function stop(running: ChildProcess): Promise<void> {
-    if (child === running) child = null
+    const part = children.indexOf(running)
+    if (part !== -1) children[part] = null
     if (running.exitCode !== null || running.signalCode !== null) return Promise.resolve()
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()))
     running.kill()
     return exited
   }
 
-  /** Stops the process once nothing has been asked of it for WORKER_IDLE_MS (upkeep is cut short then, and resumed next time). */
+  /** Stops the processes once nothing has been asked of them for WORKER_IDLE_MS (upkeep is cut short then, and resumed next time). */
   function armIdleTimer(): void {
     clearTimeout(idleTimer)
     idleTimer = setTimeout(() => {
-      if (state.jobs.size > 0 || child === null) return armIdleTimer()
-      void stop(child)
+      if (state.jobs.size > 0) return armIdleTimer()
+      for (const child of children) if (child) void stop(child)
     }, WORKER_IDLE_MS)
     idleTimer.unref()
   }
 
-  function started(): ChildProcess {
+  function started(part: number): ChildProcess {
     armIdleTimer()
-    if (child) return child
+    const running = children[part]
+    if (running) return running
     // Structured clone (not JSON) keeps the typed arrays; stdout stays the app's alone (the
     // headless app's `--json` line), errors go to its stderr. No execArgv: an `--inspect` port
     // or a test runner's loader is the app's, not the search's.
@@ -193,44 +288,41 @@ function processScanner(file: string, options: ScannerOptions): Scanner {
     created.unref()
     created.channel?.unref()
     created.on('message', (reply: SearchReply) => {
-      state.receive(reply)
+      state.receive(reply, part)
       if (reply.kind === 'done' || reply.kind === 'error') armIdleTimer()
       // Upkeep alone (no search lately) does not keep the process, and its memory, around.
-      if (reply.kind === 'idle' && state.jobs.size === 0 && child === created && performance.now() - lastScanAt > WORKER_IDLE_MS) {
-        clearTimeout(idleTimer)
+      if (reply.kind === 'idle' && state.jobs.size === 0 && children[part] === created && performance.now() - lastScanAt > WORKER_IDLE_MS) {
         void stop(created)
       }
     })
     const failAll = (error: Error): void => {
-      if (child === created) child = null
-      for (const job of state.jobs.values()) job.reject(error)
-      state.jobs.clear()
+      if (children[part] === created) children[part] = null
+      state.failAll(error)
     }
     created.on('error', failAll)
     created.on('exit', (code, signal) => {
-      // Stopped on purpose (idle, or closing) it is no longer `child`; jobs sent since went to the next one.
-      if (child === created) failAll(new Error(`the search process stopped (${signal ?? `exit code ${String(code)}`})`))
+      // Stopped on purpose (idle, or closing) it is no longer a child; jobs sent since went to the next one.
+      if (children[part] === created) failAll(new Error(`the search process stopped (${signal ?? `exit code ${String(code)}`})`))
     })
-    child = created
+    children[part] = created
     return created
   }
 
   return {
     columns: (count) => state.pool.take(count),
     scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
-    warmUp() {
+    warmUp(segments) {
       // Node starts while the candidates are gathered (a rare word's first page waited for both, one after the other).
       lastScanAt = performance.now()
-      started()
+      for (let part = 0; part < partsFor(segments); part++) started(part)
     },
     maintain(segments) {
-      started().send(state.maintainMessage(segments))
+      started(0).send(state.maintainMessage(segments))
     },
     async close() {
       clearTimeout(idleTimer)
-      if (child) await stop(child)
-      for (const job of state.jobs.values()) job.reject(new Error('the store closed while searching'))
-      state.jobs.clear()
+      await Promise.all(children.map((child) => (child ? stop(child) : Promise.resolve())))
+      state.failAll(new Error('the store closed while searching'))
     },
   }
 }

@@ -272,7 +272,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
    * still stored (deleted while the scan ran: not a match any more), in that order.
    */
   async function scanMatches(prepared: PreparedFilter, range: ScanRange, onMatch: (block: SegmentBlock, slot: number) => void, enough?: number) {
-    scanner.warmUp()
+    scanner.warmUp(table.blocks.length)
     const { groups, slots, columns } = await scanPlan(prepared, range)
     let found = 0
     const matched = await scanner.scan(
