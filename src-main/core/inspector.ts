@@ -46,6 +46,8 @@ export interface InspectorConfig {
   maxBodyBytes?: number
   /** How long a callback's body may stop arriving before it is refused with 408 (default 30 s). */
   bodyIdleTimeoutMs?: number
+  /** How long a request's headers may take before it is refused with 408 (default 30 s). */
+  headersTimeoutMs?: number
   version: string
   /** `--durability`: overrides the saved setting for this run. */
   durability?: DurabilityMode
@@ -173,6 +175,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         maxBodyBytes,
         healthNonce,
         ...(config.bodyIdleTimeoutMs ? { bodyIdleTimeoutMs: config.bodyIdleTimeoutMs } : {}),
+        ...(config.headersTimeoutMs ? { headersTimeoutMs: config.headersTimeoutMs } : {}),
       },
       {
         logger: deps.logger,

@@ -45,6 +45,8 @@ export interface ReceiverConfig {
   maxBodyBytes: number
   /** How long a body may stop arriving before it is refused (default `BODY_IDLE_TIMEOUT_MS`). */
   bodyIdleTimeoutMs?: number
+  /** How long a request's headers may take from the connection's start or the request's first byte (default `HEADERS_TIMEOUT_MS`). */
+  headersTimeoutMs?: number
   /** Echoed by the health path, so the tunnel's probe knows it reached this very process. */
   healthNonce: string
 }
@@ -73,8 +75,15 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       answerPlain(response, 500, 'Callback Inspector failed to handle this request.')
     })
   }
+  const headersTimeout = config.headersTimeoutMs ?? HEADERS_TIMEOUT_MS
   const server: Server = createServer(
-    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: RECEIVER_KEEP_ALIVE_TIMEOUT_MS },
+    {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout,
+      keepAliveTimeout: RECEIVER_KEEP_ALIVE_TIMEOUT_MS,
+      // Node checks the timeouts every 30 s by default: a headers timeout of 30 s then fired after 30 to 60 s.
+      connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(headersTimeout / 6))),
+    },
     handleRequest,
   )
   // `Expect: 100-continue`: a body that is too large is refused before the sender transmits it;
@@ -89,6 +98,10 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     socket.on('close', () => sockets.delete(socket))
   })
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // A connection that never sent a byte is closed without a word. A "408 Request Timeout" there
+    // answers no request: a relay that keeps idle connections to the receiver (the tunnel, a
+    // reverse proxy) read it as the answer to the next callback it sent on that connection.
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && (socket as Socket).bytesRead === 0) return void socket.destroy()
     // Malformed HTTP from the internet: answer what Node would, and never crash.
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
     if (socket.writable && !(socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
