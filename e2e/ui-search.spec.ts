@@ -61,6 +61,8 @@ test('find captures by a value only in the body or only in a header; malformed q
   // A malformed query is explained where it is typed; the list keeps the last good query.
   await search.fill('declined OR "unclosed')
   await expect(page.getByTestId('filter-query-error')).toHaveText('Unclosed quote at character 13')
+  // The rows on screen are the last valid query's, and the box says so.
+  await expect(page.getByTestId('filter-query-stale')).toHaveText('Until it is fixed, the list shows the last valid search, declined OR "nothing to see".')
   await expect(search).toHaveAttribute('aria-invalid', 'true')
   await expect(rows(page)).toHaveCount(2)
   await saveScreenshot(page, 'search-query-error')

@@ -46,6 +46,8 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
   const isDraftPending = problem === null && draft.trim() !== (filter.query ?? filter.text ?? '').trim()
   useEffect(() => onDraftPendingChange?.(isDraftPending), [isDraftPending, onDraftPendingChange])
   const errorId = useId()
+  const staleId = useId()
+  const applied = (filter.query ?? filter.text ?? '').trim()
   const isActive = isCaptureFilterActive(filter) || draft.trim() !== ''
   const set = (change: Partial<CaptureFilter>) => onChange(withoutEmpty({ ...filter, ...change }))
 
@@ -59,7 +61,7 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
           placeholder='Search everything: words, "phrases", body:, header.name:, status:5xx, -exclude…'
           aria-label="Search captures"
           aria-invalid={problem !== null}
-          aria-describedby={problem !== null ? errorId : undefined}
+          aria-describedby={problem !== null ? `${errorId} ${staleId}` : undefined}
           value={draft}
           spellCheck={false}
           autoComplete="off"
@@ -102,6 +104,19 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
       {problem !== null && (
         <p id={errorId} className="field-error filter-query-error" role="alert" data-testid="filter-query-error">
           {problem}
+        </p>
+      )}
+      {problem !== null && (
+        // The list below still answers the last query that parsed: say which, or its rows and
+        // count read as this text's.
+        <p id={staleId} className="filter-query-stale" data-testid="filter-query-stale">
+          {applied === '' ? (
+            'Until it is fixed, the list shows every capture.'
+          ) : (
+            <>
+              Until it is fixed, the list shows the last valid search, <code className="wire">{applied}</code>.
+            </>
+          )}
         </p>
       )}
       <div className="filter-selects">
