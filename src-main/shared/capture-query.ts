@@ -258,7 +258,8 @@ export function termCost(term: QueryTerm): QueryCost {
 
 /** Whether the capture matches; a capture without `headers()`/`bodyText()` is treated as having none. */
 export function matchesCaptureQuery(query: CaptureQuery, capture: SearchableCapture): boolean {
-  return evaluate(query.root, new MatchContext(capture, false)) === true
+  const context = new MatchContext(capture, false)
+  return evaluateQueryNode(query.root, (term) => evaluateTerm(term, context)) === true
 }
 
 /**
@@ -267,7 +268,8 @@ export function matchesCaptureQuery(query: CaptureQuery, capture: SearchableCapt
  * asks the core again instead of guessing).
  */
 export function decideCaptureQuery(query: CaptureQuery, capture: SearchableCapture): boolean | null {
-  return evaluate(query.root, new MatchContext(capture, true))
+  const context = new MatchContext(capture, true)
+  return evaluateQueryNode(query.root, (term) => evaluateTerm(term, context))
 }
 
 /**
@@ -681,18 +683,24 @@ class MatchContext {
   }
 }
 
-function evaluate(node: QueryNode, context: MatchContext): boolean | null {
+/**
+ * A query's answer in three-valued logic: each term is true, false or `null` (not known from what
+ * is at hand), and NOT, AND and OR combine them so that an answer is `null` only when the unknown
+ * terms could change it. Used with a capture's parts (`evaluateTerm`) and with its search text
+ * alone (core/search/search-text-decision.ts).
+ */
+export function evaluateQueryNode(node: QueryNode, termValue: (term: QueryTerm) => boolean | null): boolean | null {
   switch (node.kind) {
     case 'term':
-      return evaluateTerm(node.term, context)
+      return termValue(node.term)
     case 'not': {
-      const inner = evaluate(node.node, context)
+      const inner = evaluateQueryNode(node.node, termValue)
       return inner === null ? null : !inner
     }
     case 'and': {
       let open = false
       for (const child of node.nodes) {
-        const result = evaluate(child, context)
+        const result = evaluateQueryNode(child, termValue)
         if (result === false) return false
         if (result === null) open = true
       }
@@ -701,7 +709,7 @@ function evaluate(node: QueryNode, context: MatchContext): boolean | null {
     case 'or': {
       let open = false
       for (const child of node.nodes) {
-        const result = evaluate(child, context)
+        const result = evaluateQueryNode(child, termValue)
         if (result === true) return true
         if (result === null) open = true
       }

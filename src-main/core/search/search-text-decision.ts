@@ -16,8 +16,7 @@
  *   text cannot tell apart, so their presence settles nothing.
  * Everything else (method, status, provider, dates, path and query) is left to the matcher.
  */
-import type { CaptureQuery, QueryNode, QueryTerm } from '../../shared/capture-query'
-import { assertNever } from '../../shared/assert-never'
+import { evaluateQueryNode, type CaptureQuery, type QueryNode, type QueryTerm } from '../../shared/capture-query'
 import { meetsRequirement, requiredTexts, textRequirementOf, type TextRequirement } from './query-prefilter'
 
 export interface SearchTextDecision {
@@ -61,46 +60,19 @@ export function searchTextDecision(query: CaptureQuery | null, summaryText: stri
   const summaryRequirement: TextRequirement = summaryText === undefined || summaryText === '' ? null : { kind: 'text', text: summaryText }
   for (const text of requiredTexts(summaryRequirement)) texts.add(text)
 
-  const evaluate = (node: QueryNode, found: (text: string) => boolean): boolean | null => {
-    switch (node.kind) {
-      case 'term': {
-        const rule = rules.get(node.term)
-        if (rule === undefined) return null
-        if (rule.requirement !== null && !meetsRequirement(rule.requirement, found)) return false
-        return rule.trueWhenFound !== null && found(rule.trueWhenFound) ? true : null
-      }
-      case 'not': {
-        const inner = evaluate(node.node, found)
-        return inner === null ? null : !inner
-      }
-      case 'and': {
-        let open = false
-        for (const child of node.nodes) {
-          const result = evaluate(child, found)
-          if (result === false) return false
-          if (result === null) open = true
-        }
-        return open ? null : true
-      }
-      case 'or': {
-        let open = false
-        for (const child of node.nodes) {
-          const result = evaluate(child, found)
-          if (result === true) return true
-          if (result === null) open = true
-        }
-        return open ? null : false
-      }
-      default:
-        return assertNever(node)
-    }
+  /** What the search text says of one term. */
+  const termValue = (term: QueryTerm, found: (text: string) => boolean): boolean | null => {
+    const rule = rules.get(term)
+    if (rule === undefined) return null
+    if (rule.requirement !== null && !meetsRequirement(rule.requirement, found)) return false
+    return rule.trueWhenFound !== null && found(rule.trueWhenFound) ? true : null
   }
 
   return {
     texts: [...texts],
     decide(found) {
       if (summaryRequirement !== null && !meetsRequirement(summaryRequirement, found)) return false
-      const decided = query === null ? true : evaluate(query.root, found)
+      const decided = query === null ? true : evaluateQueryNode(query.root, (term) => termValue(term, found))
       // The summary text filter's presence settles nothing: the text may be in the body, not the summary.
       return decided === true && summaryRequirement !== null ? null : decided
     },
