@@ -1,6 +1,7 @@
 /** The provider an endpoint is about: its pin, and the provider its newest captures come from most. */
 import { useQuery } from '@tanstack/react-query'
 import type { PinnableProviderId, ProviderId } from '@shared/provider-catalog'
+import type { ProviderSettingsView } from '@shared/views'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
 import { mostSeenProvider } from './provider-context'
@@ -13,6 +14,8 @@ export interface EndpointProvider {
   mostSeen: PinnableProviderId | null
   /** Providers the endpoint has a key for. */
   keyProviders: ProviderId[]
+  /** Which path the provider signed (IXOPAY): as received unless the endpoint says otherwise. */
+  signedPath: ProviderSettingsView['signedPath']
   /** False until both are known, so a form does not start on a guess and then jump. */
   isSettled: boolean
 }
@@ -36,6 +39,7 @@ export function useEndpointProvider(endpointId: string | null): EndpointProvider
     pinned: settings.data?.pinnedProvider ?? null,
     mostSeen: recent.data ?? null,
     keyProviders: (settings.data?.keys ?? []).map((key) => key.descriptor.provider),
+    signedPath: settings.data?.signedPath ?? { mode: 'as-received' },
     isSettled: endpointId === null || (!settings.isPending && !recent.isPending),
   }
 }

@@ -9,6 +9,8 @@ import { describeInvalidTimeout, FORWARD_TIMEOUT_MAX_MS, FORWARD_TIMEOUT_MIN_MS,
 import { ModalDialog } from '../../components/modal-dialog'
 import './replay.css'
 import { errorMessage } from '@shared/errors'
+import { useEndpointProvider } from '../providers/use-endpoint-provider'
+import { forwardPathSignatureWarning } from './forward-path-signature'
 
 interface ForwardDialogProps {
   endpoint: Endpoint
@@ -53,6 +55,15 @@ function ForwardForm({
   const timeoutMs = Math.round(Number(timeoutSeconds) * 1000)
   const timeoutProblem = describeInvalidTimeout(timeoutMs, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MAX_MS)
   const isValid = targetProblem === null && timeoutProblem === null
+  const endpointProvider = useEndpointProvider(endpoint.id)
+  const pathSignatureWarning = forwardPathSignatureWarning({
+    providerId: endpointProvider.pinned ?? endpointProvider.mostSeen,
+    endpointSlug: endpoint.slug,
+    signedPath: endpointProvider.signedPath,
+    targetUrl,
+    keepCapturedPath,
+    exampleRest: EXAMPLE_REST,
+  })
 
   function submit(): void {
     if (!isValid) return
@@ -77,6 +88,11 @@ function ForwardForm({
         Keep the captured path and query (after <span className="wire">/{endpoint.slug}</span>)
       </label>
       {targetProblem === null && <ForwardUrlPreview endpoint={endpoint} targetUrl={targetUrl} keepCapturedPath={keepCapturedPath} />}
+      {targetProblem === null && pathSignatureWarning !== null && (
+        <p className="notice notice-warning replay-small" role="note" data-testid="forward-signature-warning">
+          {pathSignatureWarning}
+        </p>
+      )}
       <p className="field-hint" data-testid="forward-loop-note">
         This app’s own receiver cannot be a target. Forwarded requests carry <span className="wire">{FORWARDED_MARK_HEADER}</span>, and a callback that arrives
         with it is captured but not forwarded again, so endpoints forwarding to each other stop after one hop.

@@ -1,0 +1,26 @@
+/**
+ * Forwarding an IXOPAY endpoint: IXOPAY signs the path it calls, and a forward sends the captured
+ * signature to the target's path. Forwarded to http://…/webhooks/ixopay, a server that verifies
+ * the signature rejected every callback (and, passed through, IXOPAY got that 400 and retried);
+ * the dialog said nothing. It now warns, and names the target that keeps the signed path.
+ */
+import { expect, test } from './fixtures/inspector'
+
+test('the forward dialog warns that an IXOPAY signature will not verify at another path', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'forward-ixopay')
+  await inspector.app.call('setProviderSettings', { endpointId: endpoint.id, pinnedProvider: 'ixopay' })
+  const item = page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${endpoint.slug}"]`)
+  await item.getByTestId('forward-endpoint').click()
+  const dialog = page.getByTestId('forward-dialog')
+
+  await dialog.getByTestId('forward-target').fill('http://127.0.0.1:4555/webhooks/ixopay')
+  const warning = dialog.getByTestId('forward-signature-warning')
+  await expect(warning).toContainText(`a callback it signed for /${endpoint.slug}/notify?id=1 reaches your server at /webhooks/ixopay`)
+  await expect(warning).toContainText(`tick “Keep the captured path” and forward to http://127.0.0.1:4555/${endpoint.slug}`)
+
+  // What it advises keeps the signed path: no warning.
+  await dialog.getByTestId('forward-target').fill(`http://127.0.0.1:4555/${endpoint.slug}`)
+  await dialog.getByTestId('forward-keep-path').check()
+  await expect(dialog.getByTestId('forward-url-preview')).toContainText(`http://127.0.0.1:4555/${endpoint.slug}/notify?id=1`)
+  await expect(warning).toHaveCount(0)
+})
