@@ -24,3 +24,18 @@ test('the forward dialog warns that an IXOPAY signature will not verify at anoth
   await expect(dialog.getByTestId('forward-url-preview')).toContainText(`http://127.0.0.1:4555/${endpoint.slug}/notify?id=1`)
   await expect(warning).toHaveCount(0)
 })
+
+test('the bulk replay dialog warns the same way until Re-sign is ticked', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'bulk-ixopay')
+  await inspector.app.call('setProviderSettings', { endpointId: endpoint.id, pinnedProvider: 'ixopay' })
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/notify?id=1', headers: [['Content-Type', 'application/json']], body: '{"result":"OK"}' })
+  await expect(page.getByTestId('capture-row')).toHaveCount(1)
+
+  await page.getByTestId('bulk-replay').click()
+  const dialog = page.getByTestId('bulk-replay-dialog')
+  await dialog.getByTestId('bulk-target').fill('http://127.0.0.1:4555/webhooks/ixopay')
+  const warning = dialog.getByTestId('bulk-signature-warning')
+  await expect(warning).toContainText(`a capture it signed for /${endpoint.slug}/notify?id=1 is replayed to /webhooks/ixopay`)
+  await dialog.getByTestId('bulk-resign').check()
+  await expect(warning).toHaveCount(0)
+})

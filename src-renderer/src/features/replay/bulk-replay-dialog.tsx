@@ -15,6 +15,8 @@ import { ASYMMETRIC_PROVIDERS, PrivateKeyField, privateKeyFor, privateKeyProblem
 import { BulkProgress } from './bulk-replay-progress'
 import { errorMessage } from '@shared/errors'
 import { bulkOrderHint } from './bulk-order-hint'
+import { useEndpointProvider } from '../providers/use-endpoint-provider'
+import { EXAMPLE_CALLBACK_REST, forwardPathSignatureWarning } from './forward-path-signature'
 
 /** What the capture list on screen offers to replay. */
 export interface BulkReplayChoices {
@@ -119,6 +121,19 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
   const [isStarting, setIsStarting] = useState(false)
 
   const targetProblem = describeInvalidTargetUrl(targetUrl)
+  // Captures of one endpoint: IXOPAY's signature covers the path, so another path needs Re-sign.
+  const endpointProvider = useEndpointProvider(choices.endpoint?.id ?? null)
+  const pathSignatureWarning = choices.endpoint
+    ? forwardPathSignatureWarning({
+        providerId: endpointProvider.pinned ?? endpointProvider.mostSeen,
+        endpointSlug: choices.endpoint.slug,
+        signedPath: endpointProvider.signedPath,
+        targetUrl,
+        keepCapturedPath,
+        exampleRest: EXAMPLE_CALLBACK_REST,
+        resign,
+      })
+    : null
   const concurrencyValue = Number(concurrency)
   const rateValue = Number(rate)
   const pacingProblem =
@@ -184,6 +199,11 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
         </p>
       </fieldset>
       <TargetUrlField value={targetUrl} problem={targetProblem} testId="bulk-target" onChange={setTargetDraft} />
+      {targetProblem === null && pathSignatureWarning !== null && (
+        <p className="notice notice-warning replay-small" role="note" data-testid="bulk-signature-warning">
+          {pathSignatureWarning}
+        </p>
+      )}
       <label className="checkbox">
         <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepPathDraft(event.target.checked)} data-testid="bulk-keep-path" />
         Keep each capture’s path and query

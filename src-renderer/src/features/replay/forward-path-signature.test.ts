@@ -35,4 +35,12 @@ describe('forwardPathSignatureWarning', () => {
     expect(forwardPathSignatureWarning({ ...base, providerId: null })).toBeNull()
     expect(forwardPathSignatureWarning({ ...base, targetUrl: 'not a url' })).toBeNull()
   })
+
+  it('tells a bulk replay to re-sign, and is silent once Re-sign is ticked', () => {
+    expect(forwardPathSignatureWarning({ ...base, resign: false })).toBe(
+      'IXOPAY signs the path it calls: a capture it signed for /ixopay-sandbox/notify?id=1 is replayed to /webhooks/ixopay, so your server’s signature check will fail. ' +
+        'Tick “Re-sign” (the endpoint’s key signs the new path), or tick “Keep each capture’s path” and replay to http://127.0.0.1:4555/ixopay-sandbox.',
+    )
+    expect(forwardPathSignatureWarning({ ...base, resign: true })).toBeNull()
+  })
 })
