@@ -13,8 +13,9 @@ function decisionOf(source: string | null, summaryText?: string) {
   return searchTextDecision(parsed.query, summaryText)
 }
 
-/** The decision for a capture whose search text holds exactly `present`. */
-const decide = (source: string | null, present: string[], summaryText?: string) => decisionOf(source, summaryText).decide((text) => present.includes(text))
+/** The decision for a capture whose search text holds exactly `present`, and `inBody` in its body text. */
+const decide = (source: string | null, present: string[], summaryText?: string, inBody: string[] = []) =>
+  decisionOf(source, summaryText).decide({ has: (text) => present.includes(text) || inBody.includes(text), inBody: (text) => inBody.includes(text) })
 
 describe('searchTextDecision', () => {
   it('settles a bare word both ways, and its negation', () => {
@@ -32,11 +33,17 @@ describe('searchTextDecision', () => {
     expect([...decisionOf('Jane -STRIPE OR "Order 17"').texts].sort()).toEqual(['jane', 'order 17', 'stripe'])
   })
 
-  it('settles a field term only by absence: its text may be in another part of the search text', () => {
+  it('settles a body: term by its text in the body text, and by its absence', () => {
+    expect(decide('body:jane', [], undefined, ['jane'])).toBe(true)
+    expect(decide('-body:jane', [], undefined, ['jane'])).toBe(false)
+    // Found, but not in the body text (a header, the summary): the capture is read.
+    expect(decide('body:customer_mail', ['customer_mail'])).toBeNull()
+  })
+
+  it('settles another field term only by absence: its text may be in another part of the search text', () => {
     expect(decide('body:jane', [])).toBe(false)
-    expect(decide('body:jane', ['jane'])).toBeNull()
-    expect(decide('-body:jane', ['jane'])).toBeNull()
     expect(decide('-body:jane', [])).toBe(true)
+    expect(decide('-body:jane', ['jane'])).toBeNull()
     expect(decide('header.x-batch:tenth', ['tenth'])).toBeNull()
     expect(decide('event:payment', ['payment'])).toBeNull()
   })

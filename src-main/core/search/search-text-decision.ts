@@ -11,29 +11,35 @@
  *   prefilter's soundness: the sidecar holds every string the matcher looks in);
  * - true, for a bare word or phrase (`anywhere`) whose text is in the capture's search text and
  *   holds no line feed: an entry's text is its id, summary text, header names, header values and
- *   body text joined by line feeds, and a bare word matches when any one of these holds it. Other
- *   fields look in one part only (`body:` in the body text, not in a header), which the entry's
- *   text cannot tell apart, so their presence settles nothing.
+ *   body text joined by line feeds, and a bare word matches when any one of these holds it;
+ * - true, for a `body:` term whose text is in the entry's body text (its last line, which the
+ *   sidecar locates). Other fields look in one part the entry's text does not locate (`event:`,
+ *   `ref:`, a header), so their presence settles nothing.
  * Everything else (method, status, provider, dates, path and query) is left to the matcher.
  */
 import { evaluateQueryNode, type CaptureQuery, type QueryNode, type QueryTerm } from '../../shared/capture-query'
 import { meetsRequirement, requiredTexts, textRequirementOf, type TextRequirement } from './query-prefilter'
 
+/** What a capture's search text holds of the texts looked for. */
+export interface SearchTextHits {
+  /** Whether the text is anywhere in it. */
+  has(text: string): boolean
+  /** Whether the text is in its body text. */
+  inBody(text: string): boolean
+}
+
 export interface SearchTextDecision {
   /** Every text whose presence in a capture's search text the decision looks at. */
   readonly texts: readonly string[]
-  /**
-   * `true` or `false` when the capture's search text settles whether it matches (`found` says
-   * whether a text is in it); `null` when the capture must be read to know.
-   */
-  decide(found: (text: string) => boolean): boolean | null
+  /** `true` or `false` when the capture's search text settles whether it matches; `null` when the capture must be read to know. */
+  decide(hits: SearchTextHits): boolean | null
 }
 
 /** A term with what its search text says of it. */
 interface TermRule {
   requirement: TextRequirement
-  /** The text whose presence makes the term true, when presence settles it. */
-  trueWhenFound: string | null
+  /** The text whose presence (anywhere, or in the body text) makes the term true, when presence settles it. */
+  trueWhenFound: { text: string; inBody: boolean } | null
 }
 
 /**
@@ -50,9 +56,7 @@ export function searchTextDecision(query: CaptureQuery | null, summaryText: stri
       const { term } = node
       // The prefilter's requirement of this term alone.
       const requirement = textRequirementOf({ ...query, root: node })
-      const trueWhenFound =
-        term.field === 'anywhere' && requirement?.kind === 'text' && requirement.text === term.text && !term.text.includes('\n') ? term.text : null
-      rules.set(term, { requirement, trueWhenFound })
+      rules.set(term, { requirement, trueWhenFound: presenceRule(term, requirement) })
       for (const text of requiredTexts(requirement)) texts.add(text)
     }
   }
@@ -61,20 +65,31 @@ export function searchTextDecision(query: CaptureQuery | null, summaryText: stri
   for (const text of requiredTexts(summaryRequirement)) texts.add(text)
 
   /** What the search text says of one term. */
-  const termValue = (term: QueryTerm, found: (text: string) => boolean): boolean | null => {
+  const termValue = (term: QueryTerm, hits: SearchTextHits): boolean | null => {
     const rule = rules.get(term)
     if (rule === undefined) return null
-    if (rule.requirement !== null && !meetsRequirement(rule.requirement, found)) return false
-    return rule.trueWhenFound !== null && found(rule.trueWhenFound) ? true : null
+    if (rule.requirement !== null && !meetsRequirement(rule.requirement, (text) => hits.has(text))) return false
+    const when = rule.trueWhenFound
+    return when !== null && (when.inBody ? hits.inBody(when.text) : hits.has(when.text)) ? true : null
   }
 
   return {
     texts: [...texts],
-    decide(found) {
-      if (summaryRequirement !== null && !meetsRequirement(summaryRequirement, found)) return false
-      const decided = query === null ? true : evaluateQueryNode(query.root, (term) => termValue(term, found))
+    decide(hits) {
+      if (summaryRequirement !== null && !meetsRequirement(summaryRequirement, (text) => hits.has(text))) return false
+      const decided = query === null ? true : evaluateQueryNode(query.root, (term) => termValue(term, hits))
       // The summary text filter's presence settles nothing: the text may be in the body, not the summary.
       return decided === true && summaryRequirement !== null ? null : decided
     },
   }
+}
+
+/** The text whose presence makes a term true: a bare word's anywhere, a `body:` term's in the body text; `null` for the others. */
+function presenceRule(term: QueryTerm, requirement: TextRequirement): TermRule['trueWhenFound'] {
+  if (term.field !== 'anywhere' && term.field !== 'body') return null
+  // Required whole (not in pieces, as a pasted header line is), so its presence is the term's.
+  if (requirement?.kind !== 'text' || requirement.text !== term.text) return null
+  if (term.field === 'body') return { text: term.text, inBody: true }
+  // A line feed in it could join two lines of the entry, two parts a bare word looks in apart.
+  return term.text.includes('\n') ? null : { text: term.text, inBody: false }
 }

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
 import { openCaptureStore } from '../store/capture-store'
 import { testCapture } from '../../test-support/test-capture'
-import { buildSidecar, ENTRY_BUFFER_BYTES, entryWriter, READ_WINDOW_BYTES, readSidecarHeader, SIDECAR_VERSION } from './search-text-sidecar'
+import { buildSidecar, ENTRY_BUFFER_BYTES, entryWriter, findTexts, READ_WINDOW_BYTES, readSidecarHeader, SIDECAR_VERSION } from './search-text-sidecar'
 
 let dir: string
 let remove: () => Promise<void>
@@ -73,6 +73,7 @@ describe('sidecar header', () => {
       frameOffsets: ids.map((_id, index) => index),
       ids,
       textEnds: ids.map((_id, index) => index + 1),
+      bodyStarts: ids.map((_id, index) => index),
       damaged: [],
     }
     const json = Buffer.from(JSON.stringify(header), 'utf8')
@@ -107,5 +108,35 @@ describe('sidecar build', () => {
     expect(built.header.ids).toEqual(stored.map((capture) => capture.id))
     expect(built.damaged).toEqual([])
     expect(built.header.coveredLogBytes).toBe(log.length + 100_000)
+  })
+})
+
+describe('finding texts in a sidecar', () => {
+  it('says which captures hold a text, and which hold it in their body text, wherever else it is too', async () => {
+    const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now: () => new Date() })
+    const cases: Array<[header: string, body: string]> = [
+      ['Mango', '{"fruit":"mango"}'], // in a header value, then in the body
+      ['Mango', '{"fruit":"apple"}'], // in a header value only
+      ['plain', '{"fruit":"mango"}'], // in the body only
+      ['plain', ''], // nowhere, without a body
+    ]
+    for (const [header, body] of cases) {
+      const bytes = Buffer.from(body)
+      await store.append(testCapture(bytes, { headers: [['X-Fruit', header]] }), bytes)
+    }
+    await store.close()
+    const sidecar = join(dir, 'fruit.search')
+    const { header } = buildSidecar(join(dir, 'captures', '000001.log'), sidecar)
+    const fd = openSync(sidecar, 'r')
+    try {
+      const [mango, fruit] = findTexts(fd, header, ['mango', 'x-fruit'])
+      expect([...mango!.entries].sort()).toEqual([0, 1, 2])
+      expect([...mango!.inBody].sort()).toEqual([0, 2])
+      // A header name, in every capture's text and none's body text.
+      expect([...fruit!.entries].sort()).toEqual([0, 1, 2, 3])
+      expect([...fruit!.inBody]).toEqual([])
+    } finally {
+      closeSync(fd)
+    }
   })
 })

@@ -16,7 +16,8 @@
  *   text of every entry, one after another | header JSON | header length (uint32 BE) | "CIS1"
  *
  * An entry's text is its id, summary text, header names and values and body text joined by line
- * feeds. Appending the header last lets the text be written as it is built, in bounded memory.
+ * feeds, the body text last (an empty line when there is none), and a line feed. Appending the
+ * header last lets the text be written as it is built, in bounded memory.
  */
 import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
@@ -28,9 +29,10 @@ import { searchableBodyText } from './searchable-body'
 
 /**
  * Bumped whenever what an entry's text holds changes: older sidecars are rebuilt. 3: text folded
- * to NFC, body text without JSON spacing (shared/search-text-form.ts).
+ * to NFC, body text without JSON spacing (shared/search-text-form.ts). 4: where each entry's body
+ * text starts (`bodyStarts`).
  */
-export const SIDECAR_VERSION = 3
+export const SIDECAR_VERSION = 4
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */
@@ -68,6 +70,12 @@ export interface SidecarHeader {
   ids: string[]
   /** Where each capture's text ends in the sidecar's text (it starts where the previous one ends). */
   textEnds: number[]
+  /**
+   * Where each capture's body text starts in the sidecar's text: its last line, up to the line
+   * feed ending the entry (at that line feed when it has no body text), so a match there is a
+   * match in the body.
+   */
+  bodyStarts: number[]
   /** Captures whose body is not in the text because its bytes do not match what was received, with why. */
   damaged: Array<[position: number, reason: string]>
 }
@@ -99,6 +107,7 @@ export function readSidecarHeader(fd: number): SidecarHeader | null {
     if (header.version !== SIDECAR_VERSION || header.textBytes !== headerStart || !Array.isArray(header.frameOffsets)) return null
     const count = header.frameOffsets.length
     if (header.ids.length !== count || header.textEnds.length !== count || (count > 0 && header.textEnds[count - 1] !== header.textBytes)) return null
+    if (!Array.isArray(header.bodyStarts) || header.bodyStarts.length !== count) return null
     return header
   } catch {
     return null
@@ -137,6 +146,7 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
     const frameOffsets: number[] = []
     const ids: string[] = []
     const textEnds: number[] = []
+    const bodyStarts: number[] = []
     const damagedPositions: SidecarHeader['damaged'] = []
     const damaged: SidecarBuild['damaged'] = []
     const digest = createHashStream()
@@ -151,7 +161,10 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
         damaged.push({ id: record.id, frameOffset, reason: damage })
         damagedPositions.push([ids.length, damage])
       }
-      output.write(entryText(record, damage === null ? body : null))
+      const { beforeBody, bodyText } = entryText(record, damage === null ? body : null)
+      output.write(beforeBody)
+      bodyStarts.push(output.bytes())
+      output.write(`${bodyText}\n`)
       frameOffsets.push(frameOffset)
       ids.push(record.id)
       textEnds.push(output.bytes())
@@ -167,6 +180,7 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
       frameOffsets,
       ids,
       textEnds,
+      bodyStarts,
       damaged: damagedPositions,
     }
     const headerBuffer = Buffer.from(JSON.stringify(header), 'utf8')
@@ -232,14 +246,16 @@ export function entryWriter(fd: number, digest: { update(bytes: Buffer): void })
   }
 }
 
-/** The text an entry holds: exactly the strings the matcher looks in, already folded (`foldForSearch`). */
-function entryText(record: FrameRecord, verifiedBody: Buffer | null): string {
+/**
+ * The text an entry holds: exactly the strings the matcher looks in, already folded
+ * (`foldForSearch`), one to a line, the body text last (empty when there is none to search).
+ */
+function entryText(record: FrameRecord, verifiedBody: Buffer | null): { beforeBody: string; bodyText: string } {
   const parts = [foldForSearch(record.id), filterFieldsOf(record).searchText]
   for (const [name, value] of searchableHeaderPairs(record.headers)) parts.push(name, value)
   // A refused request's body is never searched (it was not accepted as a callback).
   const body = verifiedBody === null || record.outcome === 'refused' ? null : searchableBodyText({ headers: record.headers }, verifiedBody)
-  if (body !== null) parts.push(body)
-  return `${parts.join('\n')}\n`
+  return { beforeBody: `${parts.join('\n')}\n`, bodyText: body ?? '' }
 }
 
 function parseRecord(metadata: Buffer): FrameRecord | null {
@@ -362,34 +378,47 @@ function createHashStream(): { update(bytes: Buffer): void; digest(): string } {
   return { update: (bytes) => void digest.update(bytes), digest: () => digest.digest('hex') }
 }
 
+/** Which captures' texts (by position in the header) contain a text, and in which of them it is in the body text. */
+export interface TextFound {
+  entries: Set<number>
+  inBody: Set<number>
+}
+
 /**
- * Which captures' texts (by position in the header) contain each of `texts`: one byte search per
- * text over the sidecar's text, read in windows of READ_WINDOW_BYTES (overlapping by the longest
- * text, so a match across two windows is found). A match that runs from one capture's text into
- * the next is none.
+ * Which captures' texts (by position in the header) contain each of `texts`, anywhere and in the
+ * body text: one byte search per text over the sidecar's text, read in windows of
+ * READ_WINDOW_BYTES (overlapping by the longest text, so a match across two windows is found). A
+ * match that runs from one capture's text into the next is none.
  */
-export function findTexts(fd: number, header: SidecarHeader, texts: readonly string[]): Array<Set<number>> {
+export function findTexts(fd: number, header: SidecarHeader, texts: readonly string[]): TextFound[] {
   const needles = texts.map((text) => Buffer.from(text, 'utf8'))
-  const found = needles.map(() => new Set<number>())
+  const found = needles.map((): TextFound => ({ entries: new Set(), inBody: new Set() }))
   const ends = header.textEnds
+  const bodyStarts = header.bodyStarts
   if (needles.length === 0 || ends.length === 0) return found
   const overlap = Math.max(...needles.map((needle) => needle.length)) - 1
   const step = Math.max(READ_WINDOW_BYTES, overlap + 1)
   for (let windowStart = 0; windowStart < header.textBytes; windowStart += step) {
     const window = readWindow(fd, windowStart, Math.min(step + overlap, header.textBytes - windowStart))
     for (const [index, needle] of needles.entries()) {
-      const hits = found[index] as Set<number>
+      const { entries, inBody } = found[index] as TextFound
       let at = window.indexOf(needle)
       while (at !== -1) {
         const position = windowStart + at
         const entry = entryAt(ends, position)
         const entryEnd = ends[entry] as number
-        if (position + needle.length <= entryEnd) {
-          hits.add(entry)
-          // Found in this capture's text: go on from the next one.
-          if (entryEnd - windowStart >= window.length) break
-          at = window.indexOf(needle, entryEnd - windowStart)
-        } else at = window.indexOf(needle, at + 1)
+        if (position + needle.length > entryEnd) {
+          at = window.indexOf(needle, at + 1)
+          continue
+        }
+        entries.add(entry)
+        // The body text is the entry's last line: it ends before the entry's closing line feed.
+        const bodyStart = bodyStarts[entry] as number
+        if (position >= bodyStart && position + needle.length < entryEnd) inBody.add(entry)
+        // Go on from the next capture's text, or from this one's body text when found before it.
+        const next = inBody.has(entry) || bodyStart >= entryEnd - 1 ? entryEnd : Math.max(bodyStart, position + 1)
+        if (next - windowStart >= window.length) break
+        at = window.indexOf(needle, next - windowStart)
       }
     }
   }

@@ -158,8 +158,11 @@ describe('store search', () => {
     flipBodyByte(id, 'Quux', 'Quax')
     expect(await store.ids(undefined, { query: 'zanzibar -tenth' })).toEqual([id])
     expect(store.health().damaged).toBe(0)
-    // A field term's presence settles nothing: that capture is read, and found damaged.
-    expect(await store.ids(undefined, { query: 'body:zanzibar' })).toEqual([])
+    // So is a body: term found in the body text.
+    expect(await store.ids(undefined, { query: 'body:zanzibar' })).toEqual([id])
+    expect(store.health().damaged).toBe(0)
+    // What the sidecar cannot settle (the method) has the capture read, and found damaged.
+    expect(await store.ids(undefined, { query: 'zanzibar method:post' })).toEqual([])
     expect(store.health().damaged).toBe(1)
   })
 

@@ -18,8 +18,8 @@ import { closeSync, openSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
 import { decideCaptureQuery, matchesCaptureQuery, parseCaptureQuery, searchableCaptureOf, type CaptureQuery } from '../../shared/capture-query'
 import type { CaptureRecognition } from '../../shared/views'
-import { searchTextDecision, type SearchTextDecision } from '../search/search-text-decision'
-import { findTexts, READ_WINDOW_BYTES, readSidecarHeader, readWindow } from '../search/search-text-sidecar'
+import { searchTextDecision, type SearchTextDecision, type SearchTextHits } from '../search/search-text-decision'
+import { findTexts, READ_WINDOW_BYTES, readSidecarHeader, readWindow, type TextFound } from '../search/search-text-sidecar'
 import { searchableBodyText } from '../search/searchable-body'
 import { FRAME_HEADER_BYTES } from './capture-log'
 import { formatUuid, ID_BYTES } from './id-index'
@@ -177,7 +177,11 @@ function decidedBySidecar(
     header.frameOffsets.forEach((frameOffset, index) => entryOf.set(frameOffset, index))
     const damage = new Map(header.damaged)
     const found = findTexts(fd, header, decision.texts)
-    const foundIn = (entry: number) => (text: string) => (found[decision.texts.indexOf(text)] as Set<number>).has(entry)
+    const foundOf = (text: string) => found[decision.texts.indexOf(text)] as TextFound
+    const hitsOf = (entry: number): SearchTextHits => ({
+      has: (text) => foundOf(text).entries.has(entry),
+      inBody: (text) => foundOf(text).inBody.has(entry),
+    })
     const matched: number[] = []
     const candidates: number[] = []
     for (let position = 0; position < positions.count; position++) {
@@ -188,7 +192,7 @@ function decidedBySidecar(
       }
       const reason = damage.get(entry)
       if (reason !== undefined) damaged.push({ id: positions.idAt(position), reason })
-      const decided = decision.decide(foundIn(entry))
+      const decided = decision.decide(hitsOf(entry))
       if (decided === true) matched.push(position)
       else if (decided === null) candidates.push(position)
     }
