@@ -143,7 +143,12 @@ export function verifyChip(delivery: Delivery, keys: readonly ProviderKey[], _op
   return result(
     invalidVerdict(
       'wrong-key',
-      `the signature was not made by any configured CHIP key (${chipKeys.length} tried): use the company key for success_callback and the webhook's own public_key for webhooks`,
+      `the signature was not made by any configured CHIP key (${chipKeys.length} tried): ${
+        // A Send (payout) webhook is signed by its own webhook's key; the Collect advice named two channels Send does not have.
+        deliveryProduct === 'send'
+          ? 'this is a CHIP Send webhook: add the public_key of the CHIP Send webhook it came from'
+          : "use the company key for success_callback and the webhook's own public_key for webhooks"
+      }`,
     ),
     explanation,
   )

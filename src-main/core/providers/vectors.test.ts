@@ -176,6 +176,13 @@ describe('vector details', () => {
       )
     const wrong = withKeys(paid, [{ kind: 'rsa-public-key', provider: 'chip', pem: sendKey }])
     expect(wrong.verdict).toMatchObject({ status: 'invalid', reason: 'wrong-key' })
+    expect(wrong.verdict.status === 'invalid' && wrong.verdict.message).toContain("use the company key for success_callback and the webhook's own public_key")
+    // A Send webhook checked with a Collect key is told which key it needs, not Collect's two channels.
+    const sendWithCollectKey = withKeys(send, [{ kind: 'rsa-public-key', provider: 'chip', pem: collectKey }])
+    expect(sendWithCollectKey.verdict).toMatchObject({ status: 'invalid', reason: 'wrong-key' })
+    expect(sendWithCollectKey.verdict.status === 'invalid' && sendWithCollectKey.verdict.message).toMatch(
+      /this is a CHIP Send webhook: add the public_key of the CHIP Send webhook it came from$/,
+    )
     const both = withKeys(paid, [
       { kind: 'rsa-public-key', provider: 'chip', pem: sendKey, label: 'webhook key' },
       { kind: 'rsa-public-key', provider: 'chip', pem: collectKey, label: 'company key' },
