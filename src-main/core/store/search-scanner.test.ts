@@ -26,11 +26,14 @@ let remove: () => Promise<void>
 beforeAll(async () => {
   ;({ dir, remove } = await makeTempDir())
   const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'quarantine'), durability: 'flush' }, { now })
-  for (let index = 0; index < COUNT; index++) {
+  const append = (index: number) => {
     // Every 7th names a customer; one, in the second segment, a rare word.
     const body = Buffer.from(JSON.stringify({ order: index, customer: index === 1500 ? 'Zanzibar' : index % 7 === 0 ? 'Jane' : 'nobody' }))
-    await store.append(testCapture(body, { endpointId: 'shop', target: `/shop/callbacks?n=${index}` }), body)
+    return store.append(testCapture(body, { endpointId: 'shop', target: `/shop/callbacks?n=${index}` }), body)
   }
+  // A hundred at a time, as concurrent callbacks arrive: one commit each.
+  for (let first = 0; first < COUNT; first += 100)
+    await Promise.all(Array.from({ length: Math.min(100, COUNT - first) }, (_unused, offset) => append(first + offset)))
   await store.close()
 })
 
