@@ -112,7 +112,6 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     }
     socket.destroy()
   })
-  server.on('error', (error) => deps.logger.error('receiver server error', { error: String(error) }))
 
   async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const receivedAt = deps.now()
@@ -186,6 +185,8 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       resolve()
     })
   })
+  // Logged once listening: a failure to listen (a taken port) is the caller's to report, once.
+  server.on('error', (error) => deps.logger.error('receiver server error', { error: String(error) }))
   const port = (server.address() as AddressInfo).port
   return {
     url: `http://${config.host}:${port}`,
