@@ -61,3 +61,15 @@ test('a refused (too large) request is listed and explained', async ({ page, ins
   await expect(page.getByTestId('detail-body-size')).toHaveText('not stored (refused)')
   await expect(page.getByTestId('detail-body-sha256')).toHaveCount(0)
 })
+
+test('a new endpoint named like an existing one is offered a free slug, not the existing URL', async ({ page, inspector }) => {
+  const slug = `dup-${Date.now().toString(36)}`
+  await inspector.app.call('createEndpoint', { name: slug, slug })
+  await inspector.openUi(page)
+  await page.getByTestId('new-endpoint').click()
+  await page.getByTestId('endpoint-name-input').fill(slug)
+  // Before: the form proposed "<slug>" with the existing endpoint's URL, and Create failed with a conflict.
+  await expect(page.getByTestId('endpoint-slug-input')).toHaveValue(`${slug}-2`)
+  await page.getByTestId('endpoint-name-input').press('Enter')
+  await expect(page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}-2"]`)).toHaveCount(1)
+})

@@ -1,6 +1,6 @@
 /** Endpoints: named capture inboxes, each owning the URL prefix `/<slug>` on the receiver. */
 import { randomUUID } from 'node:crypto'
-import { MAX_SLUG_LENGTH, SLUG_PATTERN, slugFromName } from '../shared/slug'
+import { SLUG_PATTERN, uniqueSlugFromName } from '../shared/slug'
 import { errorMessage, InspectorError } from '../shared/errors'
 import type { StoredEndpoint } from './store/persisted-schema'
 import type { SettingsStore } from './store/settings-store'
@@ -41,13 +41,9 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
     if (owner && owner.id !== ownId) throw new InspectorError('CONFLICT', `the slug "${slug}" is already used by endpoint "${owner.name}"`)
   }
 
-  /** A slug derived from the name, made unique with a numeric suffix. */
+  /** A slug derived from the name, made unique with a numeric suffix (the endpoint form proposes the same). */
   function slugFor(name: string): string {
-    // Room for a "-NN" suffix within the slug's 64 characters.
-    const base = slugFromName(name, MAX_SLUG_LENGTH - 8)
-    let candidate = base
-    for (let suffix = 2; findBySlug(candidate); suffix++) candidate = `${base}-${suffix}`
-    return candidate
+    return uniqueSlugFromName(name, (candidate) => findBySlug(candidate) !== undefined)
   }
 
   /** Saves, and puts the previous state back if the write fails, so memory never runs ahead of disk. */

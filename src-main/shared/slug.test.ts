@@ -1,6 +1,6 @@
 /** shared/slug.ts: endpoint slugs, and how a capture's target splits into its slug and the path within it. */
 import { describe, expect, it } from 'vitest'
-import { FALLBACK_SLUG, slugFromName, slugProblem, splitTarget } from './slug'
+import { FALLBACK_SLUG, slugFromName, slugProblem, splitTarget, uniqueSlugFromName } from './slug'
 
 describe('splitTarget', () => {
   it('splits off the slug, lower-cased, and keeps the rest as received', () => {
@@ -31,5 +31,20 @@ describe('slugFromName: one rule for the endpoint form and the core', () => {
     const long = slugFromName(`${'a'.repeat(60)} ${'b'.repeat(30)}`, 56)
     expect(long.length).toBeLessThanOrEqual(56)
     expect(slugProblem(long)).toBeNull()
+  })
+})
+
+describe('uniqueSlugFromName: one rule for the endpoint form and the core', () => {
+  it('adds the first free numeric suffix when the derived slug is taken', () => {
+    const taken = new Set(['plexo', 'plexo-2'])
+    expect(uniqueSlugFromName('Plexo', (slug) => taken.has(slug))).toBe('plexo-3')
+    expect(uniqueSlugFromName('Plexo sandbox', (slug) => taken.has(slug))).toBe('plexo-sandbox')
+  })
+
+  it('leaves room for the suffix within 64 characters', () => {
+    const name = 'a'.repeat(80)
+    const first = uniqueSlugFromName(name, () => false)
+    expect(first).toBe('a'.repeat(56))
+    expect(uniqueSlugFromName(name, (slug) => slug === first)).toBe(`${'a'.repeat(56)}-2`)
   })
 })

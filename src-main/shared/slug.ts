@@ -24,6 +24,19 @@ export function slugFromName(name: string, maxLength = MAX_SLUG_LENGTH): string 
   return slug === '' ? FALLBACK_SLUG : slug
 }
 
+/**
+ * The slug a name suggests, made unique among the slugs `isTaken` reports with a numeric suffix
+ * ("plexo" taken: "plexo-2"): what the core gives an endpoint created without a slug, and what the
+ * endpoint form proposes, so a new endpoint named like an existing one is not offered its URL.
+ */
+export function uniqueSlugFromName(name: string, isTaken: (slug: string) => boolean): string {
+  // Room for a "-NN" suffix within the slug's 64 characters.
+  const base = slugFromName(name, MAX_SLUG_LENGTH - 8)
+  let candidate = base
+  for (let suffix = 2; isTaken(candidate); suffix++) candidate = `${base}-${suffix}`
+  return candidate
+}
+
 /** Why a slug cannot be used, in a sentence for the form, or null when it can. */
 export function slugProblem(slug: string): string | null {
   if (slug === '') return 'A slug cannot be empty.'

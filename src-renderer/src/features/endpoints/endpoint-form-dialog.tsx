@@ -1,9 +1,9 @@
 import { useState } from 'react'
 import type { Endpoint } from '@shared/views'
 import { ApiCallError } from '../../api/api-client'
-import { useCreateEndpoint, useUpdateEndpoint } from '../../api/queries'
+import { useCreateEndpoint, useEndpoints, useUpdateEndpoint } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
-import { slugFromName, slugProblem } from '@shared/slug'
+import { slugProblem, uniqueSlugFromName } from '@shared/slug'
 import { asSentence, errorMessage } from '@shared/errors'
 import { describeInvalidEndpointName, MAX_ENDPOINT_NAME_CHARS } from '@shared/endpoint-name'
 
@@ -27,7 +27,10 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
   const updateEndpoint = useUpdateEndpoint()
   const isBusy = createEndpoint.isPending || updateEndpoint.isPending
 
-  const effectiveSlug = isSlugEdited ? slug : slugFromName(name)
+  const endpoints = useEndpoints()
+  // Derived as the core derives it: a name like an existing endpoint's gets a free slug ("plexo-2"),
+  // not the existing endpoint's URL and a conflict on Create.
+  const effectiveSlug = isSlugEdited ? slug : uniqueSlugFromName(name, (candidate) => endpoints.data?.some((other) => other.slug === candidate) ?? false)
   const trimmedName = name.trim()
   const nameProblem = describeInvalidEndpointName(trimmedName)
   const nameError = nameProblem === null ? null : asSentence(nameProblem)
