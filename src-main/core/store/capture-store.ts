@@ -293,7 +293,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     setDurability(mode) {
       durability = mode
     },
-    append: writer.append,
+    append(capture, bodyBytes, deliveryKey) {
+      retention.captured()
+      return writer.append(capture, bodyBytes, deliveryKey)
+    },
     async page({ endpointId, beforeSeq, limit, filter }) {
       const result = await search.page({ endpointId, beforeSeq, limit, filter })
       return { items: await reader.summariesOf(result.slots), nextBeforeSeq: result.nextBeforeSeq, total: result.total ?? 0 }

@@ -41,6 +41,18 @@ describe('retention', () => {
     expect(await current.ids()).toEqual([stored[0]!.id, ...stored.slice(7).map((capture) => capture.id)])
   })
 
+  test('enforces a count cap within about a second of new captures, not at the next minute', async ({ openStore: open }) => {
+    const current = await open()
+    current.retention.setPolicy({ perEndpoint: { busy: { maxCaptures: 3 } } })
+    await current.retention.enforce()
+    const stored = await fill(current, 'busy', 5)
+    await fill(current, 'quiet', 2)
+    // Nobody calls enforce(): the arrivals do.
+    await waitFor(() => (current.count('busy') === 3 ? true : undefined), { timeoutMs: 3_000 })
+    expect(await current.ids('busy')).toEqual(stored.slice(2).map((capture) => capture.id))
+    expect(current.count('quiet')).toBe(2)
+  })
+
   test('applies byte, age and per-endpoint caps, and keeps imported captures from the age cap', async ({ openStore: open }) => {
     const current = await open()
     const day = 24 * 60 * 60 * 1000

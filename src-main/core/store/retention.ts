@@ -3,7 +3,8 @@
  * for the whole store and per endpoint. The oldest captures beyond a cap are deleted first;
  * pinned captures are never deleted by retention. Enforced in the background in bounded steps
  * (at most `STEP_CAPTURES` deletions, then the event loop gets its turn), after every change of
- * the policy and every `CHECK_INTERVAL_MS`.
+ * the policy, every `CHECK_INTERVAL_MS`, and `ARRIVAL_CHECK_MS` after captures arrive while a
+ * count or bytes cap is set (a list capped at 3 showed a fourth capture for up to a minute).
  *
  * Bytes count what captures take on disk: their frames in the log and their share of the search
  * text kept beside each log (`derivedBytes`, about two thirds of the log for text bodies), so a
@@ -39,11 +40,15 @@ export interface Retention {
   setPolicy(policy: RetentionPolicy): void
   /** Enforces the caps now; resolves with how many captures were deleted. */
   enforce(): Promise<number>
+  /** A capture is being stored: with a count or bytes cap, the caps are enforced soon. Cheap: it runs for every capture. */
+  captured(): void
   stop(): void
 }
 
 const STEP_CAPTURES = 2000
 const CHECK_INTERVAL_MS = 60_000
+/** After captures arrive, the caps are enforced this soon (once for every capture in that time). */
+export const ARRIVAL_CHECK_MS = 1_000
 const DAY_MS = 24 * 60 * 60 * 1000
 
 export interface RetentionDeps {
@@ -60,10 +65,12 @@ export interface RetentionDeps {
 
 export function createRetention(deps: RetentionDeps): Retention {
   let policy: RetentionPolicy = deps.policy ?? {}
+  let capsSize = capsCountOrBytes(policy)
   let running: Promise<number> | null = null
   let again = false
   const timer = setInterval(() => void runInBackground(), CHECK_INTERVAL_MS)
   timer.unref()
+  let afterArrival: NodeJS.Timeout | undefined
 
   function runInBackground(): void {
     enforce().catch((error: unknown) => deps.onError?.(error))
@@ -165,16 +172,32 @@ export function createRetention(deps: RetentionDeps): Retention {
     policy: () => policy,
     setPolicy(next) {
       policy = next
+      capsSize = capsCountOrBytes(policy)
       runInBackground()
     },
     enforce,
+    captured() {
+      if (!capsSize || afterArrival !== undefined) return
+      afterArrival = setTimeout(() => {
+        afterArrival = undefined
+        runInBackground()
+      }, ARRIVAL_CHECK_MS)
+      afterArrival.unref()
+    },
     stop() {
       clearInterval(timer)
+      clearTimeout(afterArrival)
     },
   }
 }
 
 const NO_DERIVED_BYTES: ReadonlyMap<number, number> = new Map()
+
+/** Whether a cap that new captures can exceed (count or bytes; age is time's) is set, globally or for an endpoint. */
+function capsCountOrBytes(policy: RetentionPolicy): boolean {
+  const caps = (limits: RetentionLimits): boolean => isSet(limits.maxCaptures) || isSet(limits.maxBytes)
+  return caps(policy) || Object.values(policy.perEndpoint ?? {}).some(caps)
+}
 
 function frameSize(block: SegmentBlock, slot: number): number {
   return FRAME_HEADER_BYTES + (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number)
