@@ -4,7 +4,7 @@ import type { CaptureSummary } from '@shared/views'
 import { formatCount } from '../../lib/format'
 import { unlistedAttempts } from '../deliveries/delivery-pages'
 import { useDeliveryAttempt, type useDeliveryPages } from '../deliveries/delivery-queries'
-import { parseAttemptNumber } from './attempt-number'
+import { parseAttemptNumber } from '../../lib/attempt-number'
 import { CaptureChoices, type CaptureChoice } from './capture-choices'
 
 /**
