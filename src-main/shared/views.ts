@@ -12,6 +12,9 @@ import type { TunnelSettings, TunnelState } from './tunnel'
 import type { BodyDiff } from './capture-diff'
 import type { DeliveryAttemptInfo, DeliveryGroupInfo, RetrySchedule } from './deliveries'
 import type { AnswerWarningsView } from './answer-warnings'
+import type { ChangedBeforeExport } from './changed-before-export'
+
+export type { ChangedBeforeExport } from './changed-before-export'
 
 export interface Endpoint {
   id: string
@@ -107,6 +110,12 @@ export interface CaptureSummary {
   origin: 'received' | 'imported'
   /** Where an imported capture came from, e.g. "HAR file x.har"; `null` for received ones. */
   importedFrom: string | null
+  /**
+   * Only on a capture imported from a bundle whose exporter changed it (redacted, or configured
+   * secrets removed, a compressed body written decompressed): its body and headers are not what the
+   * provider sent, so its signature cannot verify. Absent otherwise.
+   */
+  changedBeforeExport?: ChangedBeforeExport
   /** The user's plain-text note (at most 10,000 characters). */
   note: string | null
   /** Pinned captures are exempt from retention and kept when an endpoint is cleared (unless asked). */

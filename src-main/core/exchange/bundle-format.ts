@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
+import { MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
 import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
 import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
 import { mapItems, prettyJsonPieces } from './json-pieces'
@@ -109,6 +110,7 @@ const bundleCaptureSchema = z.object({
     .object({ status: z.number().int(), reason: z.string(), declaredSize: z.number().int().nullable(), receivedBytes: z.number().int().nonnegative() })
     .nullable(),
   recognition: recognitionSchema.nullable(),
+  recognitionComputedBeforeRedaction: z.boolean().optional(),
   response: z
     .object({
       kind: z.enum(['respond', 'close', 'reset', 'hang', 'none']),
@@ -136,7 +138,53 @@ const bundleHeadSchema = z.object({
   format: z.literal(BUNDLE_FORMAT, { error: `not a Callback Inspector bundle: "format" must be "${BUNDLE_FORMAT}"` }),
   version: z.number().int(),
   captures: z.array(z.unknown(), { error: '"captures" must be a list' }),
+  redaction: z.unknown().optional(),
 })
+
+/** The document's `redaction` as this reader needs it (what a writer of version 1 writes). */
+const bundleRedactionSchema = z
+  .object({
+    applied: z.boolean().optional(),
+    secretsOnly: z.boolean().optional(),
+    items: z.array(z.object({ capture: z.number().int().nullable(), location: z.string(), action: z.string() })).optional(),
+  })
+  .nullable()
+  .optional()
+
+/**
+ * What the exporting app says it changed in each capture, from the document's `redaction` and each
+ * capture's `recognitionComputedBeforeRedaction`: every capture of a redacted bundle, and those a
+ * `secretsOnly` bundle names. `undefined` for a capture exported as received (and for bundles
+ * written before either field existed), so those import as before.
+ */
+function exportChangesReader(
+  redactionField: unknown,
+): (index: number, isMarked: boolean, recognition: BundleCapture['recognition']) => ChangedBeforeExport | undefined {
+  const parsed = bundleRedactionSchema.safeParse(redactionField)
+  // A redaction this reader cannot make out still says the file was changed: it is not passed off as received.
+  const redaction = parsed.success ? parsed.data : { applied: true, items: [] }
+  const isApplied = redaction !== null && redaction !== undefined && redaction.applied !== false
+  const isRedacted = isApplied && redaction.secretsOnly !== true
+  const itemsByCapture = new Map<number, Redaction[]>()
+  for (const item of (isApplied && redaction.items) || []) {
+    if (item.capture === null) continue
+    const items = itemsByCapture.get(item.capture) ?? []
+    items.push(item)
+    itemsByCapture.set(item.capture, items)
+  }
+  return (index, isMarked, recognition) => {
+    const items = itemsByCapture.get(index) ?? []
+    if (!isRedacted && !isMarked && items.length === 0) return undefined
+    return {
+      reason: isRedacted ? 'redacted' : 'secrets-removed',
+      changes: items.slice(0, MAX_KEPT_CHANGES).map(({ location, action }) => ({ location: location.slice(0, 500), action: action.slice(0, 500) })),
+      changesOmitted: Math.max(0, items.length - MAX_KEPT_CHANGES),
+      // Both writers say so in the body's item: "exported decompressed" (secrets) or "decompressed (gzip) so it could be redacted".
+      decompressed: items.some((item) => item.location === 'body' && /\bdecompressed\b/.test(item.action)),
+      exporterVerdict: recognition === null ? null : { status: recognition.verdict.status, message: recognition.verdict.message.slice(0, 2000) },
+    }
+  }
+}
 
 /** Whether a parsed JSON document is a bundle (rather than a HAR file). */
 export function isBundleDocument(document: unknown): boolean {
@@ -155,13 +203,17 @@ export function readBundle(document: unknown): { ok: true; entries: EntryResult[
   if (head.data.version > BUNDLE_VERSION || head.data.version < 1) {
     return { ok: false, message: `bundle version ${head.data.version} is not supported (this app reads version ${BUNDLE_VERSION})` }
   }
-  return { ok: true, entries: head.data.captures.map(readBundleCapture) }
+  const changesOf = exportChangesReader(head.data.redaction)
+  return { ok: true, entries: head.data.captures.map((raw, index) => readBundleCapture(raw, index, changesOf)) }
 }
 
-function readBundleCapture(raw: unknown): EntryResult {
+type BundleCapture = z.infer<typeof bundleCaptureSchema>
+
+function readBundleCapture(raw: unknown, index: number, changesOf: ReturnType<typeof exportChangesReader>): EntryResult {
   const parsed = bundleCaptureSchema.safeParse(raw)
   if (!parsed.success) return { ok: false, message: describeIssue(parsed.error.issues[0]) }
   const capture = parsed.data
+  const changedBeforeExport = changesOf(index, capture.recognitionComputedBeforeRedaction === true, capture.recognition)
   const body = decodeStrictBase64(capture.body.base64)
   if (body === null) return { ok: false, message: 'body.base64 is not valid base64' }
   if (body.length !== capture.body.size) return { ok: false, message: `body.size says ${capture.body.size} bytes, body.base64 holds ${body.length}` }
@@ -192,6 +244,7 @@ function readBundleCapture(raw: unknown): EntryResult {
       resends: (capture.resends ?? []) as unknown as ExchangeCapture['resends'],
       forward: capture.forward ?? null,
       senderLeftAt: capture.senderLeftAt ?? null,
+      ...(changedBeforeExport ? { changedBeforeExport } : {}),
     },
   }
 }

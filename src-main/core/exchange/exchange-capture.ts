@@ -3,6 +3,7 @@
  * capture with its raw bytes and what the app knows about it, independent of the store.
  */
 import type { CaptureRecognition, Refusal } from '../../shared/views'
+import type { ChangedBeforeExport } from '../../shared/changed-before-export'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ReplayRecord } from '../../shared/replay'
 import type { StoredCapture } from '../store/persisted-schema'
@@ -45,6 +46,8 @@ export interface ExchangeCapture {
   forward?: StoredCapture['forward']
   /** When the sender left before the answer (bundles only; informative, not imported). */
   senderLeftAt?: string | null
+  /** What the exporting app changed in it before writing the file (bundles only); absent when nothing. */
+  changedBeforeExport?: ChangedBeforeExport
 }
 
 export type { Redaction } from '../../shared/exchange'

@@ -265,6 +265,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       note: capture.note,
       pinned: capture.pinned,
       ...(capture.forward ? { forward: capture.forward } : {}),
+      // Kept so the capture is never shown as the bytes received, nor its verdict blamed on the sender.
+      ...(capture.changedBeforeExport ? { changedBeforeExport: capture.changedBeforeExport } : {}),
     }
     const stored = await deps.append(newCapture, capture.body)
     deps.imported(stored)

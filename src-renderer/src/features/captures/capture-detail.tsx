@@ -21,6 +21,7 @@ import { BodyViewer } from './body-viewer'
 import { curlForCapture } from './capture-copy'
 import { HeadersTable } from './headers-table'
 import { CaptureNote, PinToggle } from '../exchange/capture-annotations'
+import { ChangedBeforeExportNotice, ChangedBodyLine } from '../exchange/changed-before-export-notice'
 import { ExportCaptureButton } from '../exchange/exchange-buttons'
 
 interface CaptureDetailProps {
@@ -112,6 +113,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         </div>
       )}
 
+      <ChangedBeforeExportNotice capture={capture} />
       <RecognitionPanels analysis={capture.analysis} endpoint={endpoint} />
 
       <dl className="facts" data-testid="detail-facts">
@@ -175,6 +177,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         ) : (
           <>
             {isRefused && <p className="notice notice-warning">Only the bytes read before refusing are shown.</p>}
+            <ChangedBodyLine capture={capture} />
             <BodyViewer
               key={capture.id}
               bytes={body}

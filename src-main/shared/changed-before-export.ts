@@ -1,0 +1,24 @@
+/**
+ * An imported capture whose exporting app changed it before writing the file: a bundle exported
+ * "redacted for sharing", or an unredacted one that had to remove a configured secret (a compressed
+ * body holding one was written decompressed). Its bytes are not the ones the provider sent, so a
+ * signature checked on them now fails for a reason the sender had no part in.
+ */
+import { z } from 'zod'
+import { VERDICT_STATUSES } from './provider-catalog'
+
+/** The most changes kept per capture (a redacted body can list many); `changesOmitted` counts the rest. */
+export const MAX_KEPT_CHANGES = 50
+
+export const changedBeforeExportSchema = z.object({
+  /** `redacted`: exported redacted for sharing; `secrets-removed`: only configured secrets were removed. */
+  reason: z.enum(['redacted', 'secrets-removed']),
+  /** What the file lists as changed in this capture (its `redaction.items`), at most `MAX_KEPT_CHANGES`. */
+  changes: z.array(z.object({ location: z.string().max(500), action: z.string().max(500) })).max(MAX_KEPT_CHANGES),
+  changesOmitted: z.number().int().nonnegative(),
+  /** The body was written decompressed, without its Content-Encoding: not the bytes that were sent. */
+  decompressed: z.boolean(),
+  /** The verdict the exporting app computed on the bytes it received, when the file has one. */
+  exporterVerdict: z.object({ status: z.enum(VERDICT_STATUSES), message: z.string().max(2000) }).nullable(),
+})
+export type ChangedBeforeExport = z.infer<typeof changedBeforeExportSchema>
