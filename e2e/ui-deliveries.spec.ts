@@ -3,7 +3,7 @@
  * 500, then 200 by an answer sequence is retried by "the gateway" (same body, a new Date and
  * signature each time); the list groups the three attempts into one delivery and the Delivery view
  * shows their timeline. Two captures that differ in amount are compared and the diff names the
- * amount's JSON path. A delivery of 520 attempts is counted and compared beyond its latest page. The README's Delivery view screenshot is taken here: it lands in
+ * amount's JSON path. A delivery of 520 attempts is counted, gone to by attempt number and compared beyond its latest page. The README's Delivery view screenshot is taken here: it lands in
  * test-results/ on every run, and replaces docs/delivery-view.png with `README_SCREENSHOT=1`.
  */
 import { fileURLToPath } from 'node:url'
@@ -242,6 +242,45 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await expect(dialog.getByTestId('delivery-duplicate-count')).toHaveText('519 after a 2xx')
   await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (2xx)')
 
+  // "Go to attempt": a number past the last or not a number is explained and nothing moves.
+  const jumpNumber = dialog.getByTestId('delivery-jump-number')
+  await jumpNumber.fill('521')
+  await jumpNumber.press('Enter')
+  await expect(dialog.getByTestId('delivery-jump-problem')).toHaveText('There is no attempt 521. This delivery has attempts 1 to 520.')
+  await expect(jumpNumber).toHaveAttribute('aria-invalid', 'true')
+  await jumpNumber.fill('seven')
+  await jumpNumber.press('Enter')
+  await expect(dialog.getByTestId('delivery-jump-problem')).toHaveText('“seven” is not an attempt number. This delivery has attempts 1 to 520.')
+  await expect(attempts).toHaveCount(500)
+  // An attempt on no page listed (#7): the page holding it (1-20, where "Show 20 earlier" goes),
+  // with #7 marked, in view and focused.
+  await jumpNumber.fill('#7')
+  await jumpNumber.press('Enter')
+  await expect(dialog.getByTestId('delivery-jump-problem')).toHaveCount(0)
+  await expect(attempts).toHaveCount(20)
+  await expect(attempts.first()).toContainText('#1')
+  await expect(attempts.last()).toContainText('#20')
+  await expect(dialog.getByTestId('delivery-earlier')).toContainText('Attempts 1 to 20 of 520 are listed.')
+  const seventhRow = dialog.locator('[data-testid=delivery-attempt][data-target=true]')
+  await expect(seventhRow).toHaveAttribute('data-attempt', '7')
+  await expect(seventhRow).toBeFocused()
+  await expect(seventhRow).toBeInViewport()
+  // Back to the latest attempts: the latest page again, focus on the number box.
+  await dialog.getByTestId('delivery-back-to-latest').click()
+  await expect(attempts).toHaveCount(500)
+  await expect(attempts.first()).toContainText('#21')
+  await expect(dialog.getByTestId('delivery-earlier')).toContainText('The 500 latest of 520 attempts are listed.')
+  await expect(dialog.getByTestId('delivery-back-to-latest')).toHaveCount(0)
+  await expect(jumpNumber).toBeFocused()
+  // An attempt already listed, far down the list: scrolled to and focused in place, nothing fetched.
+  await jumpNumber.fill('300')
+  await jumpNumber.press('Enter')
+  const target = dialog.locator('[data-testid=delivery-attempt][data-target=true]')
+  await expect(target).toHaveAttribute('data-attempt', '300')
+  await expect(target).toBeFocused()
+  await expect(target).toBeInViewport()
+  await expect(attempts).toHaveCount(500)
+
   await dialog.getByTestId('delivery-show-earlier').click()
   await expect(attempts).toHaveCount(total)
   await expect(attempts.first()).toContainText('#1')
@@ -268,7 +307,7 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   const number = picker.getByTestId('compare-attempt-number')
   await number.fill('521')
   await number.press('Enter')
-  await expect(picker.getByTestId('compare-attempt-problem')).toHaveText('This delivery has attempts 1 to 520.')
+  await expect(picker.getByTestId('compare-attempt-problem')).toHaveText('There is no attempt 521. This delivery has attempts 1 to 520.')
   await number.fill('#7')
   await number.press('Enter')
   await expect(picker.getByTestId('compare-attempt-problem')).toHaveCount(0)

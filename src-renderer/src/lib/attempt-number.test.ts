@@ -6,13 +6,22 @@ describe('parseAttemptNumber', () => {
     expect(parseAttemptNumber(' 37 ', 10_000)).toEqual({ attempt: 37 })
     expect(parseAttemptNumber('#37', 10_000)).toEqual({ attempt: 37 })
     expect(parseAttemptNumber('1,234', 10_000)).toEqual({ attempt: 1_234 })
+    expect(parseAttemptNumber('#1 234', 10_000)).toEqual({ attempt: 1_234 })
     expect(parseAttemptNumber('10000', 10_000)).toEqual({ attempt: 10_000 })
   })
 
-  it('says which numbers the delivery has when the text is not one of them', () => {
-    expect(parseAttemptNumber('', 520)).toEqual({ problem: 'Type an attempt number.' })
-    for (const text of ['0', '521', '3.5', '-2', 'abc', '9'.repeat(20)]) {
-      expect(parseAttemptNumber(text, 520)).toEqual({ problem: 'This delivery has attempts 1 to 520.' })
+  it('says there is no such attempt past the last one, and which numbers the delivery has', () => {
+    expect(parseAttemptNumber('521', 520)).toEqual({ problem: 'There is no attempt 521. This delivery has attempts 1 to 520.' })
+    expect(parseAttemptNumber('#1,234', 520)).toEqual({ problem: 'There is no attempt 1,234. This delivery has attempts 1 to 520.' })
+    expect(parseAttemptNumber('9'.repeat(20), 520)).toEqual({
+      problem: 'There is no attempt 100,000,000,000,000,000,000. This delivery has attempts 1 to 520.',
+    })
+  })
+
+  it('says when the text is not an attempt number at all', () => {
+    expect(parseAttemptNumber('  ', 520)).toEqual({ problem: 'Type an attempt number.' })
+    for (const text of ['0', '3.5', '-2', 'abc', '#7a', '1e3']) {
+      expect(parseAttemptNumber(` ${text} `, 520)).toEqual({ problem: `“${text}” is not an attempt number. This delivery has attempts 1 to 520.` })
     }
   })
 })

@@ -1,17 +1,19 @@
 /**
- * The attempt number typed in "Compare with…" to pick any attempt of a delivery, however old: the
- * picker lists the latest page of attempts, and a delivery can have 10,000 and more.
+ * An attempt number typed to reach any attempt of a delivery, however old: the Delivery view's
+ * "Go to attempt" and "Compare with…"'s attempt box read it the same way. Both list the latest
+ * page of attempts, and a delivery can have 10,000 and more.
  */
-import { formatCount } from '../../lib/format'
+import { formatCount } from './format'
 
 /** An attempt number of a delivery of `totalAttempts` (1 = the first to arrive), or why the text is not one. */
 export function parseAttemptNumber(text: string, totalAttempts: number): { attempt: number } | { problem: string } {
   // "#37" as the Delivery view writes it, "1,234" as it counts.
   const digits = text.trim().replace(/^#/, '').replace(/[,\s]/g, '')
   if (digits === '') return { problem: 'Type an attempt number.' }
+  const range = `This delivery has attempts 1 to ${formatCount(totalAttempts)}.`
   const attempt = /^\d+$/.test(digits) ? Number(digits) : NaN
-  if (!Number.isSafeInteger(attempt) || attempt < 1 || attempt > totalAttempts) {
-    return { problem: `This delivery has attempts 1 to ${formatCount(totalAttempts)}.` }
-  }
+  // Past the last one: say there is no such attempt (yet), not only which ones there are.
+  if (attempt > totalAttempts) return { problem: `There is no attempt ${formatCount(attempt)}. ${range}` }
+  if (!Number.isSafeInteger(attempt) || attempt < 1) return { problem: `“${text.trim()}” is not an attempt number. ${range}` }
   return { attempt }
 }

@@ -13,16 +13,25 @@ export function useDelivery(captureId: string | null) {
   })
 }
 
+/** Where a page of `getDelivery` starts counting back from: the latest attempt, a page's `nextCursor`, or an attempt number. */
+type DeliveryPageParam = { cursor?: string; upToAttempt?: number }
+
 /**
- * The delivery with as many older pages as were asked for (`fetchNextPage`), joined oldest first.
- * Kept under the delivery's key, so the live events that refresh it refresh these pages too.
+ * The delivery with as many older pages as were asked for (`fetchNextPage`), joined oldest first:
+ * from the latest attempt, or from the page ending with attempt `upToAttempt` (the Delivery view's
+ * "Go to attempt"; `pageEndFor`). Kept under the delivery's key, so the live events that refresh it
+ * refresh these pages too. `keepPrevious`: while another page is fetched, the pages shown so far
+ * stay (the view keeps its place and focus until the new page is there).
  */
-export function useDeliveryPages(captureId: string) {
+export function useDeliveryPages(captureId: string, { upToAttempt, keepPrevious = false }: { upToAttempt?: number; keepPrevious?: boolean } = {}) {
+  const firstPage: DeliveryPageParam = upToAttempt === undefined ? {} : { upToAttempt }
   const query = useInfiniteQuery({
-    queryKey: [...queryKeys.delivery(captureId), 'pages'] as const,
-    queryFn: ({ pageParam }) => call('getDelivery', { captureId, ...(pageParam === undefined ? {} : { cursor: pageParam }) }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    queryKey: [...queryKeys.delivery(captureId), 'pages', ...(upToAttempt === undefined ? [] : [upToAttempt])] as const,
+    queryFn: ({ pageParam }) => call('getDelivery', { captureId, ...pageParam }),
+    initialPageParam: firstPage,
+    getNextPageParam: (page): DeliveryPageParam | undefined => (page.nextCursor === null ? undefined : { cursor: page.nextCursor }),
+    // Only the same capture's pages: another capture's delivery is not a stand-in for this one.
+    placeholderData: (previous, previousQuery) => (keepPrevious && previousQuery?.queryKey[1] === captureId ? previous : undefined),
   })
   return { ...query, delivery: query.data === undefined ? undefined : joinDeliveryPages(query.data.pages) }
 }

@@ -7,18 +7,30 @@ import { answerLongLabel, answerStatusClass } from '../../lib/answer'
 import { formatCount, formatFullTime, formatListTime } from '../../lib/format'
 import { CompareView } from '../compare/compare-view'
 import { describeDrift, describeDuplicates, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
-import { unlistedAttempts } from './delivery-pages'
+import { DeliveryAttemptJump } from './delivery-attempt-jump'
+import { describeListedAttempts, laterAttempts, pageEndFor, unlistedAttempts } from './delivery-pages'
 import { useDeliveryPages } from './delivery-queries'
 import './delivery-view.css'
 
 /**
  * The Delivery view: every attempt of one delivery, the time between them, what each was
  * answered, and the provider's retry schedule beside them (when it publishes one). The latest
- * attempts come first; older ones page in on request.
+ * attempts come first; older ones page in on request, and "Go to attempt" shows the page holding
+ * any attempt by its number.
  */
 export function DeliveryView({ captureId }: { captureId: string }) {
-  const { delivery, error, isPending, fetchNextPage, isFetchingNextPage } = useDeliveryPages(captureId)
+  // The attempt number the page gone to ends with (`pageEndFor`); none: the latest attempts.
+  const [pageEnd, setPageEnd] = useState<number | undefined>(undefined)
+  const { delivery, error, isPending, isPlaceholderData, fetchNextPage, isFetchingNextPage } = useDeliveryPages(captureId, {
+    upToAttempt: pageEnd,
+    keepPrevious: true,
+  })
   const [comparing, setComparing] = useState<{ leftId: string; rightId: string } | null>(null)
+  // The attempt gone to: highlighted, and focused once (`jump` counts the Go presses, so going to
+  // the same attempt again brings it back into view).
+  const [target, setTarget] = useState<{ attempt: number; jump: number } | null>(null)
+  const jumps = useRef(0)
+  const focusedJump = useRef<number | null>(null)
   const viewRef = useRef<HTMLDivElement>(null)
   const lastComparedId = useRef<string | null>(null)
   // The button pressed goes away with the view it was in: focus follows to the other view (Back,
@@ -36,6 +48,15 @@ export function DeliveryView({ captureId }: { captureId: string }) {
       row?.querySelector<HTMLElement>('[data-testid=delivery-compare-previous]')?.focus()
     }
   }, [comparing])
+  useEffect(() => {
+    const view = viewRef.current
+    if (view === null || target === null || isPlaceholderData || focusedJump.current === target.jump) return
+    const row = view.querySelector<HTMLElement>(`[data-testid=delivery-attempt][data-attempt="${target.attempt}"]`)
+    if (row === null) return
+    focusedJump.current = target.jump
+    row.scrollIntoView({ block: 'center' })
+    row.focus({ preventScroll: true })
+  })
   if (isPending || delivery === undefined) return <p className="muted">Loading the delivery…</p>
   if (error) {
     const isGone = error instanceof ApiCallError && error.code === 'NOT_FOUND'
@@ -60,9 +81,27 @@ export function DeliveryView({ captureId }: { captureId: string }) {
       <LoadedDelivery
         delivery={delivery}
         currentId={captureId}
+        targetAttempt={target?.attempt ?? null}
+        loadingAttempt={isPlaceholderData ? (target?.attempt ?? null) : null}
         onCompare={setComparing}
         onShowEarlier={() => void fetchNextPage()}
         isLoadingEarlier={isFetchingNextPage}
+        onGoToAttempt={(attempt) => {
+          // Already listed (the latest page, or one paged in): no fetch, the view only moves there.
+          if (!delivery.timeline.some((row) => row.attempt === attempt)) {
+            const end = pageEndFor(attempt, delivery.totalAttempts, MAX_DELIVERY_PAGE_SIZE)
+            // On the latest page: that one, which goes on with the attempts still to come.
+            setPageEnd(end === delivery.totalAttempts ? undefined : end)
+          }
+          jumps.current += 1
+          setTarget({ attempt, jump: jumps.current })
+        }}
+        onBackToLatest={() => {
+          setPageEnd(undefined)
+          setTarget(null)
+          // The button goes away with the older page: focus stays in the view, on the number box.
+          viewRef.current?.querySelector<HTMLElement>('[data-testid=delivery-jump-number]')?.focus()
+        }}
       />
     </div>
   )
@@ -71,16 +110,33 @@ export function DeliveryView({ captureId }: { captureId: string }) {
 interface LoadedDeliveryProps {
   delivery: DeliveryData
   currentId: string
+  /** The attempt "Go to attempt" went to (highlighted), if any. */
+  targetAttempt: number | null
+  /** The attempt whose page is being fetched, if any. */
+  loadingAttempt: number | null
   onCompare: (target: { leftId: string; rightId: string }) => void
   onShowEarlier: () => void
   isLoadingEarlier: boolean
+  onGoToAttempt: (attempt: number) => void
+  onBackToLatest: () => void
 }
 
-function LoadedDelivery({ delivery, currentId, onCompare, onShowEarlier, isLoadingEarlier }: LoadedDeliveryProps) {
+function LoadedDelivery({
+  delivery,
+  currentId,
+  targetAttempt,
+  loadingAttempt,
+  onCompare,
+  onShowEarlier,
+  isLoadingEarlier,
+  onGoToAttempt,
+  onBackToLatest,
+}: LoadedDeliveryProps) {
   const byId = new Map(delivery.attempts.map((attempt) => [attempt.id, attempt]))
   const first = delivery.attempts[0]
   const summary = first?.recognition?.summary
   const earlier = unlistedAttempts(delivery)
+  const later = laterAttempts(delivery)
   return (
     <div className="delivery-view" data-testid="delivery-view" data-delivery-key={delivery.deliveryKey}>
       <div className="delivery-summary">
@@ -108,12 +164,22 @@ function LoadedDelivery({ delivery, currentId, onCompare, onShowEarlier, isLoadi
         </div>
       </div>
 
-      {earlier > 0 && (
+      {delivery.totalAttempts > 1 && <DeliveryAttemptJump totalAttempts={delivery.totalAttempts} loadingAttempt={loadingAttempt} onGo={onGoToAttempt} />}
+
+      {(earlier > 0 || later > 0) && (
         <p className="notice notice-warning delivery-small" data-testid="delivery-earlier">
-          The {formatCount(delivery.attempts.length)} latest of {formatCount(delivery.totalAttempts)} attempts are listed.{' '}
-          <button type="button" className="link-button" onClick={onShowEarlier} disabled={isLoadingEarlier} data-testid="delivery-show-earlier">
-            {isLoadingEarlier ? 'Loading earlier attempts…' : `Show ${formatCount(Math.min(earlier, MAX_DELIVERY_PAGE_SIZE))} earlier`}
-          </button>
+          {describeListedAttempts(delivery)}{' '}
+          {earlier > 0 && (
+            <button type="button" className="link-button" onClick={onShowEarlier} disabled={isLoadingEarlier} data-testid="delivery-show-earlier">
+              {isLoadingEarlier ? 'Loading earlier attempts…' : `Show ${formatCount(Math.min(earlier, MAX_DELIVERY_PAGE_SIZE))} earlier`}
+            </button>
+          )}
+          {earlier > 0 && later > 0 && ' · '}
+          {later > 0 && (
+            <button type="button" className="link-button" onClick={onBackToLatest} data-testid="delivery-back-to-latest">
+              Back to the latest attempts
+            </button>
+          )}
         </p>
       )}
 
@@ -137,6 +203,7 @@ function LoadedDelivery({ delivery, currentId, onCompare, onShowEarlier, isLoadi
                 attempt={byId.get(row.captureId)}
                 previousId={delivery.timeline[index - 1]?.captureId ?? null}
                 isCurrent={row.captureId === currentId}
+                isTarget={row.attempt === targetAttempt}
                 showSchedule={delivery.schedule !== null && delivery.schedule.retries.length > 0}
                 onCompare={onCompare}
               />
@@ -166,15 +233,20 @@ interface AttemptRowProps {
   attempt: CaptureSummary | undefined
   previousId: string | null
   isCurrent: boolean
+  /** The attempt "Go to attempt" went to: highlighted, and focusable so focus can land on it. */
+  isTarget: boolean
   showSchedule: boolean
   onCompare: (target: { leftId: string; rightId: string }) => void
 }
 
-function AttemptRow({ row, attempt, previousId, isCurrent, showSchedule, onCompare }: AttemptRowProps) {
+function AttemptRow({ row, attempt, previousId, isCurrent, isTarget, showSchedule, onCompare }: AttemptRowProps) {
   return (
     <tr
-      className={`${isCurrent ? 'delivery-current' : ''} ${row.afterSuccess ? 'delivery-duplicate' : ''}`}
+      className={`${isCurrent ? 'delivery-current' : ''} ${row.afterSuccess ? 'delivery-duplicate' : ''} ${isTarget ? 'delivery-target' : ''}`}
       data-testid="delivery-attempt"
+      data-attempt={row.attempt}
+      data-target={isTarget ? 'true' : undefined}
+      tabIndex={isTarget ? -1 : undefined}
       data-capture-id={row.captureId}
       data-status={row.answeredStatus ?? 'none'}
       data-after-success={row.afterSuccess}
@@ -183,6 +255,7 @@ function AttemptRow({ row, attempt, previousId, isCurrent, showSchedule, onCompa
       <td>
         #{row.attempt}
         {isCurrent && <span className="muted delivery-small"> (open)</span>}
+        {isTarget && <span className="muted delivery-small"> (gone to)</span>}
       </td>
       <td title={formatFullTime(row.receivedAt)}>{formatListTime(row.receivedAt)}</td>
       <td data-testid="delivery-gap">{row.sincePreviousMs === null ? <span className="muted">first</span> : `+${formatGap(row.sincePreviousMs)}`}</td>
