@@ -48,6 +48,8 @@ export function DeliveryView({ captureId }: { captureId: string }) {
       row?.querySelector<HTMLElement>('[data-testid=delivery-compare-previous]')?.focus()
     }
   }, [comparing])
+  // After every render, not on `target` alone: the row gone to appears only once its page is
+  // fetched (the previous pages stand in meanwhile), and is focused the first time it is there.
   useEffect(() => {
     const view = viewRef.current
     if (view === null || target === null || isPlaceholderData || focusedJump.current === target.jump) return
