@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
-import { MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
+import type { VerdictStatus } from '../../shared/providers'
+import { changedBeforeExportSchema, MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
 import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
 import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
 import { mapItems, prettyJsonPieces } from './json-pieces'
@@ -77,7 +78,9 @@ export function bundlePieces(captures: Iterable<ExchangeCapture>, header: Bundle
         outcome: capture.outcome,
         refusal: capture.refusal,
         recognition: capture.recognition,
-        recognitionComputedBeforeRedaction: isChanged(index++),
+        // A capture changed before an earlier export (imported from that file) is still not the bytes received.
+        recognitionComputedBeforeRedaction: isChanged(index++) || capture.changedBeforeExport !== undefined,
+        ...(capture.changedBeforeExport ? { changedBeforeExport: capture.changedBeforeExport } : {}),
         response: capture.response,
         note: capture.note,
         pinned: capture.pinned,
@@ -111,6 +114,8 @@ const bundleCaptureSchema = z.object({
     .nullable(),
   recognition: recognitionSchema.nullable(),
   recognitionComputedBeforeRedaction: z.boolean().optional(),
+  // What an earlier exporter changed, carried by a capture imported from its file; one this reader cannot make out is dropped.
+  changedBeforeExport: changedBeforeExportSchema.optional().catch(undefined),
   response: z
     .object({
       kind: z.enum(['respond', 'close', 'reset', 'hang', 'none']),
@@ -157,9 +162,9 @@ const bundleRedactionSchema = z
  * `secretsOnly` bundle names. `undefined` for a capture exported as received (and for bundles
  * written before either field existed), so those import as before.
  */
-function exportChangesReader(
+export function exportChangesReader(
   redactionField: unknown,
-): (index: number, isMarked: boolean, recognition: BundleCapture['recognition']) => ChangedBeforeExport | undefined {
+): (index: number, isMarked: boolean, verdict: { status: VerdictStatus; message: string } | null) => ChangedBeforeExport | undefined {
   const parsed = bundleRedactionSchema.safeParse(redactionField)
   // A redaction this reader cannot make out still says the file was changed: it is not passed off as received.
   const redaction = parsed.success ? parsed.data : { applied: true, items: [] }
@@ -172,7 +177,7 @@ function exportChangesReader(
     items.push(item)
     itemsByCapture.set(item.capture, items)
   }
-  return (index, isMarked, recognition) => {
+  return (index, isMarked, verdict) => {
     const items = itemsByCapture.get(index) ?? []
     if (!isRedacted && !isMarked && items.length === 0) return undefined
     return {
@@ -181,7 +186,7 @@ function exportChangesReader(
       changesOmitted: Math.max(0, items.length - MAX_KEPT_CHANGES),
       // Both writers say so in the body's item: "exported decompressed" (secrets) or "decompressed (gzip) so it could be redacted".
       decompressed: items.some((item) => item.location === 'body' && /\bdecompressed\b/.test(item.action)),
-      exporterVerdict: recognition === null ? null : { status: recognition.verdict.status, message: recognition.verdict.message.slice(0, 2000) },
+      exporterVerdict: verdict === null ? null : { status: verdict.status, message: verdict.message.slice(0, 2000) },
     }
   }
 }
@@ -207,13 +212,31 @@ export function readBundle(document: unknown): { ok: true; entries: EntryResult[
   return { ok: true, entries: head.data.captures.map((raw, index) => readBundleCapture(raw, index, changesOf)) }
 }
 
-type BundleCapture = z.infer<typeof bundleCaptureSchema>
+/**
+ * A capture changed by an earlier exporter (`earlier`, carried in the file) and perhaps again by
+ * this file's (`now`): the earlier record comes first, and its verdict is the one computed on the
+ * bytes received (the later exporter's was computed on bytes already changed).
+ */
+function withEarlierChanges(earlier: ChangedBeforeExport | undefined, now: ChangedBeforeExport | undefined): ChangedBeforeExport | undefined {
+  if (!earlier || !now) return earlier ?? now
+  const changes = [...earlier.changes, ...now.changes]
+  return {
+    reason: earlier.reason === 'redacted' || now.reason === 'redacted' ? 'redacted' : 'secrets-removed',
+    changes: changes.slice(0, MAX_KEPT_CHANGES),
+    changesOmitted: earlier.changesOmitted + now.changesOmitted + Math.max(0, changes.length - MAX_KEPT_CHANGES),
+    decompressed: earlier.decompressed || now.decompressed,
+    exporterVerdict: earlier.exporterVerdict,
+  }
+}
 
 function readBundleCapture(raw: unknown, index: number, changesOf: ReturnType<typeof exportChangesReader>): EntryResult {
   const parsed = bundleCaptureSchema.safeParse(raw)
   if (!parsed.success) return { ok: false, message: describeIssue(parsed.error.issues[0]) }
   const capture = parsed.data
-  const changedBeforeExport = changesOf(index, capture.recognitionComputedBeforeRedaction === true, capture.recognition)
+  const changedBeforeExport = withEarlierChanges(
+    capture.changedBeforeExport,
+    changesOf(index, capture.recognitionComputedBeforeRedaction === true && !capture.changedBeforeExport, capture.recognition?.verdict ?? null),
+  )
   const body = decodeStrictBase64(capture.body.base64)
   if (body === null) return { ok: false, message: 'body.base64 is not valid base64' }
   if (body.length !== capture.body.size) return { ok: false, message: `body.size says ${capture.body.size} bytes, body.base64 holds ${body.length}` }

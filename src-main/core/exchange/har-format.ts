@@ -13,7 +13,8 @@ import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
-import { changedOnExport, type EntryResult } from './bundle-format'
+import { changedOnExport, exportChangesReader, type EntryResult } from './bundle-format'
+import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { describeAnswerChoice } from '../../shared/answer-choice'
 import { mapItems, prettyJsonPieces } from './json-pieces'
 
@@ -177,7 +178,32 @@ export function readHar(document: unknown): { ok: true; entries: EntryResult[] }
   if (typeof log !== 'object' || log === null) return { ok: false, message: 'not a HAR file: there is no "log" object' }
   const entries = (log as { entries?: unknown }).entries
   if (!Array.isArray(entries)) return { ok: false, message: 'not a HAR file: log.entries is not a list' }
-  return { ok: true, entries: entries.map((entry) => readHarEntry(entry)) }
+  const changesOf = exportChangesReader(harRedaction(log as Record<string, unknown>))
+  return {
+    ok: true,
+    entries: entries.map((entry, index) => {
+      const read = readHarEntry(entry)
+      if (!read.ok) return read
+      const verdict = isObject(entry) && isObject(entry._verdict) ? entry._verdict : null
+      const changedBeforeExport = changesOf(index, verdict?.computedBeforeRedaction === true, exporterVerdictOf(verdict))
+      return changedBeforeExport ? { ok: true, capture: { ...read.capture, changedBeforeExport } } : read
+    }),
+  }
+}
+
+/**
+ * This app's `_redaction` as a bundle's `redaction` reads (the list, and whether the export was
+ * only stripped of configured secrets, which the log's comment says); `null` when it has none.
+ */
+function harRedaction(log: Record<string, unknown>): unknown {
+  if (log._redaction === undefined || log._redaction === null) return null
+  const secretsOnly = typeof log.comment === 'string' && log.comment.startsWith('Not redacted for sharing')
+  return { applied: true, secretsOnly, items: log._redaction }
+}
+
+function exporterVerdictOf(verdict: Record<string, unknown> | null): { status: VerdictStatus; message: string } | null {
+  if (verdict === null || typeof verdict.message !== 'string' || !(VERDICT_STATUSES as readonly unknown[]).includes(verdict.status)) return null
+  return { status: verdict.status as VerdictStatus, message: verdict.message }
 }
 
 function readHarEntry(raw: unknown): EntryResult {
