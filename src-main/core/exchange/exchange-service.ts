@@ -349,6 +349,7 @@ function toExchangeCapture(stored: StoredCapture, body: Buffer, resends: ReplayR
     resends,
     forward: stored.forward ?? null,
     senderLeftAt: stored.senderLeftAt ?? null,
+    ...(stored.changedBeforeExport ? { changedBeforeExport: stored.changedBeforeExport } : {}),
   }
 }
 

@@ -37,6 +37,7 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
     },
     origin: capture.origin ?? 'received',
     importedFrom: capture.importedFrom ?? null,
+    ...(capture.changedBeforeExport ? { changedBeforeExport: capture.changedBeforeExport } : {}),
     note: capture.note ?? null,
     pinned: capture.pinned ?? false,
     senderLeftAt: capture.senderLeftAt ?? null,

@@ -10,6 +10,7 @@ import { answerConfigSchemas } from '../../shared/responses'
 import { CAPTURE_FORWARD_STATES, FORWARD_MODES, forwardConfigSchema } from '../../shared/replay'
 import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS, VERDICT_STATUSES } from '../../shared/providers'
 import { DURABILITY_MODES, retentionPolicySchema } from '../../shared/storage-settings'
+import { changedBeforeExportSchema } from '../../shared/changed-before-export'
 
 export const SCHEMA_VERSION = 1
 
@@ -150,6 +151,8 @@ export const storedCaptureSchema = z.object({
   origin: z.enum(['received', 'imported']).optional(),
   /** Where an imported capture came from, e.g. "HAR file x.har"; absent or `null` for received ones. */
   importedFrom: z.string().max(500).nullable().optional(),
+  /** An imported capture its exporting app changed before writing the bundle (see shared/changed-before-export.ts); absent otherwise. */
+  changedBeforeExport: changedBeforeExportSchema.optional(),
   // Annotations: they change after arrival, so they live in the index document, never in the log frame.
   /** The user's plain-text note. */
   note: z.string().max(MAX_CAPTURE_NOTE_LENGTH).nullable().optional(),
