@@ -46,6 +46,15 @@ test('an imported capture changed before export says so at its body and signatur
   await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 2 captures.')
   await dialog.getByTestId('import-done').click()
 
+  // In the list, its verdict cell says it was changed, not "✗ invalid" (the sender did nothing wrong).
+  const changedBadge = row(page, '/hooks/compressed').getByTestId('verdict-badge')
+  await expect(changedBadge).toHaveAttribute('data-verdict', 'changed-before-export')
+  await expect(changedBadge).toHaveAttribute(
+    'title',
+    /Changed before export \(configured secrets removed, body decompressed\).*the exporting app found it valid/,
+  )
+  await expect(row(page, '/hooks/plain').getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'valid')
+
   await row(page, '/hooks/compressed').click()
   const notice = page.getByTestId('changed-before-export')
   await expect(notice).toHaveAttribute('data-reason', 'secrets-removed')

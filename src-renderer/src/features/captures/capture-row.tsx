@@ -2,7 +2,8 @@ import { memo } from 'react'
 import type { CaptureSummary } from '@shared/views'
 import { mediaType } from '../../lib/bytes'
 import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
-import { ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
+import { ChangedBeforeExportBadge, ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
+import { changedVerdictTitle } from '../exchange/changed-before-export-text'
 import { captureReference } from './capture-reference'
 import { targetWithinEndpoint } from './target-within-endpoint'
 import { DeliveryCountBadge } from '../deliveries/delivery-list-parts'
@@ -106,7 +107,7 @@ export const CaptureRow = memo(function CaptureRow({
       <span className="cell cell-type" title={capture.contentType ?? 'no content type'}>
         {capture.contentType ? mediaType(capture.contentType) : <span className="muted">—</span>}
       </span>
-      <RecognitionCells recognition={capture.recognition} />
+      <RecognitionCells recognition={capture.recognition} changedBeforeExport={capture.changedBeforeExport} />
       <CaptureStatusCell capture={capture} appStartedAtMs={appStartedAtMs} />
     </div>
   )
@@ -118,7 +119,13 @@ function isShiftClick(event: Event): boolean {
 }
 
 /** Provider, verdict and summary, from the list's own data (no per-row queries). */
-function RecognitionCells({ recognition }: { recognition: CaptureSummary['recognition'] }) {
+function RecognitionCells({
+  recognition,
+  changedBeforeExport,
+}: {
+  recognition: CaptureSummary['recognition']
+  changedBeforeExport: CaptureSummary['changedBeforeExport']
+}) {
   if (recognition === null) {
     return (
       <>
@@ -135,7 +142,11 @@ function RecognitionCells({ recognition }: { recognition: CaptureSummary['recogn
         <ProviderBadge provider={recognition.provider} />
       </span>
       <span className="cell cell-verdict">
-        <VerdictBadge status={recognition.verdict.status} title={verdictTitle(recognition.verdict)} />
+        {changedBeforeExport ? (
+          <ChangedBeforeExportBadge title={changedVerdictTitle(changedBeforeExport)} />
+        ) : (
+          <VerdictBadge status={recognition.verdict.status} title={verdictTitle(recognition.verdict)} />
+        )}
       </span>
       <span className="cell cell-summary" title={line} data-testid="capture-summary">
         {line || <span className="muted">—</span>}

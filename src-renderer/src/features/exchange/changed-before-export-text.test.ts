@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ChangedBeforeExport } from '@shared/views'
-import { changeLines, changedBodySentence, changedVerdictSentence } from './changed-before-export-text'
+import { changeLines, changedBodySentence, changedVerdictSentence, changedVerdictTitle } from './changed-before-export-text'
 
 const scrubbed: ChangedBeforeExport = {
   reason: 'secrets-removed',
@@ -23,6 +23,13 @@ describe('the words for a capture changed before export', () => {
       'The signature below was checked on changed bytes, so a failed check comes from the export, not from the sender. The exporting app checked the bytes it received: valid (Signature matches).',
     )
     expect(changedVerdictSentence({ ...scrubbed, exporterVerdict: null })).toMatch(/does not say what the exporting app concluded/)
+  })
+
+  it('gives the list’s verdict cell what changed and the exporter’s verdict, on hover', () => {
+    expect(changedVerdictTitle(scrubbed)).toBe(
+      'Changed before export (configured secrets removed, body decompressed): its signature cannot be checked here; the exporting app found it valid.',
+    )
+    expect(changedVerdictTitle({ ...scrubbed, exporterVerdict: null })).toMatch(/the file does not say what the exporting app concluded\.$/)
   })
 
   it('lists the changes and counts those the record left out', () => {

@@ -33,3 +33,10 @@ export function changeLines(changed: ChangedBeforeExport): string[] {
   const lines = changed.changes.map((change) => `${change.location}: ${change.action}`)
   return changed.changesOmitted > 0 ? [...lines, `and ${changed.changesOmitted} more`] : lines
 }
+
+/** The list's verdict cell, on hover: what changed, and what the exporting app concluded on the bytes it received. */
+export function changedVerdictTitle(changed: ChangedBeforeExport): string {
+  const before =
+    changed.exporterVerdict === null ? 'the file does not say what the exporting app concluded' : `the exporting app found it ${changed.exporterVerdict.status}`
+  return `Changed before export (${changedBeforeExportLabel(changed)}): its signature cannot be checked here; ${before}.`
+}

@@ -38,6 +38,22 @@ export function VerdictBadge({ status, title, testId = 'verdict-badge' }: Verdic
   )
 }
 
+/**
+ * The verdict cell of a capture its exporting app changed before writing the bundle: its signature
+ * was checked on changed bytes, so the verdict is no finding about the sender and is not shown as
+ * one ("✗ invalid"); the title says what changed and what the exporting app concluded.
+ */
+export function ChangedBeforeExportBadge({ title }: { title: string }) {
+  return (
+    <span className="verdict verdict-changed" title={title} data-testid="verdict-badge" data-verdict="changed-before-export">
+      <span className="verdict-icon" aria-hidden="true">
+        ≠
+      </span>
+      changed
+    </span>
+  )
+}
+
 export function verdictTitle(verdict: CaptureRecognition['verdict']): string {
   return verdict.reason ? `${verdict.reason}: ${verdict.message}` : verdict.message
 }
