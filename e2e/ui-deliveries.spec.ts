@@ -296,6 +296,15 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await page.keyboard.press('End')
   await expect(page.locator('.capture-row-selected')).toHaveAttribute('aria-posinset', '520')
   await expect(page.getByTestId('detail-delivery')).toContainText('Attempt 1 of 520')
+  // Opened from it, the Delivery view opens on its page with it marked, not on the latest 500.
+  await page.getByTestId('view-delivery').click()
+  await expect(attempts).toHaveCount(20)
+  await expect(dialog.getByTestId('delivery-earlier')).toContainText('Attempts 1 to 20 of 520 are listed.')
+  const askedRow = dialog.locator('[data-testid=delivery-attempt][data-target=true]')
+  await expect(askedRow).toHaveAttribute('data-attempt', '1')
+  await expect(askedRow).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(dialog).toHaveCount(0)
 
   // "Compare with…" offers any attempt, not only the latest page: by its number, or page by page.
   await page.getByTestId('compare-with').click()

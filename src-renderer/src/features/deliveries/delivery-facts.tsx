@@ -30,7 +30,9 @@ export function DeliveryFacts({ captureId }: { captureId: string }) {
         <button type="button" className="link-button" onClick={() => setIsOpen(true)} data-testid="view-delivery">
           view delivery
         </button>
-        {isOpen && <DeliveryDialog captureId={captureId} onClose={() => setIsOpen(false)} />}
+        {isOpen && (
+          <DeliveryDialog captureId={captureId} openAt={{ attempt: row.attempt, totalAttempts: data.totalAttempts }} onClose={() => setIsOpen(false)} />
+        )}
       </dd>
     </>
   )

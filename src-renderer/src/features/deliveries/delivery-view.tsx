@@ -18,9 +18,17 @@ import './delivery-view.css'
  * attempts come first; older ones page in on request, and "Go to attempt" shows the page holding
  * any attempt by its number.
  */
-export function DeliveryView({ captureId }: { captureId: string }) {
+/**
+ * `openAt`: the attempt the view was opened from and how many the delivery has (the capture
+ * detail's "Attempt 7 of 520"): one older than the latest page opens on its page, marked, as if
+ * gone to, instead of on attempts nobody asked about.
+ */
+export function DeliveryView({ captureId, openAt }: { captureId: string; openAt?: { attempt: number; totalAttempts: number } }) {
+  const olderThanLatest = openAt !== undefined && pageEndFor(openAt.attempt, openAt.totalAttempts, MAX_DELIVERY_PAGE_SIZE) < openAt.totalAttempts
   // The attempt number the page gone to ends with (`pageEndFor`); none: the latest attempts.
-  const [pageEnd, setPageEnd] = useState<number | undefined>(undefined)
+  const [pageEnd, setPageEnd] = useState<number | undefined>(() =>
+    olderThanLatest ? pageEndFor(openAt.attempt, openAt.totalAttempts, MAX_DELIVERY_PAGE_SIZE) : undefined,
+  )
   const { delivery, error, isPending, isPlaceholderData, fetchNextPage, isFetchingNextPage } = useDeliveryPages(captureId, {
     upToAttempt: pageEnd,
     keepPrevious: true,
@@ -28,7 +36,7 @@ export function DeliveryView({ captureId }: { captureId: string }) {
   const [comparing, setComparing] = useState<{ leftId: string; rightId: string } | null>(null)
   // The attempt gone to: highlighted, and focused once (`jump` counts the Go presses, so going to
   // the same attempt again brings it back into view).
-  const [target, setTarget] = useState<{ attempt: number; jump: number } | null>(null)
+  const [target, setTarget] = useState<{ attempt: number; jump: number } | null>(() => (olderThanLatest ? { attempt: openAt.attempt, jump: 0 } : null))
   const jumps = useRef(0)
   const focusedJump = useRef<number | null>(null)
   const viewRef = useRef<HTMLDivElement>(null)
@@ -59,6 +67,17 @@ export function DeliveryView({ captureId }: { captureId: string }) {
     row.scrollIntoView({ block: 'center' })
     row.focus({ preventScroll: true })
   })
+  /** Shows the page holding `attempt` (fetched unless already listed), with that attempt marked and focused. */
+  const goToAttempt = (attempt: number, listed: DeliveryData): void => {
+    // Already listed (the latest page, or one paged in): no fetch, the view only moves there.
+    if (!listed.timeline.some((row) => row.attempt === attempt)) {
+      const end = pageEndFor(attempt, listed.totalAttempts, MAX_DELIVERY_PAGE_SIZE)
+      // On the latest page: that one, which goes on with the attempts still to come.
+      setPageEnd(end === listed.totalAttempts ? undefined : end)
+    }
+    jumps.current += 1
+    setTarget({ attempt, jump: jumps.current })
+  }
   if (isPending || delivery === undefined) return <p className="muted">Loading the delivery…</p>
   if (error) {
     const isGone = error instanceof ApiCallError && error.code === 'NOT_FOUND'
@@ -88,16 +107,7 @@ export function DeliveryView({ captureId }: { captureId: string }) {
         onCompare={setComparing}
         onShowEarlier={() => void fetchNextPage()}
         isLoadingEarlier={isFetchingNextPage}
-        onGoToAttempt={(attempt) => {
-          // Already listed (the latest page, or one paged in): no fetch, the view only moves there.
-          if (!delivery.timeline.some((row) => row.attempt === attempt)) {
-            const end = pageEndFor(attempt, delivery.totalAttempts, MAX_DELIVERY_PAGE_SIZE)
-            // On the latest page: that one, which goes on with the attempts still to come.
-            setPageEnd(end === delivery.totalAttempts ? undefined : end)
-          }
-          jumps.current += 1
-          setTarget({ attempt, jump: jumps.current })
-        }}
+        onGoToAttempt={(attempt) => goToAttempt(attempt, delivery)}
         onBackToLatest={() => {
           setPageEnd(undefined)
           setTarget(null)
