@@ -4,7 +4,7 @@ import type { CaptureSummary } from '@shared/views'
 import { formatCount } from '../../lib/format'
 import { unlistedAttempts } from '../deliveries/delivery-pages'
 import { useDeliveryAttempt, type useDeliveryPages } from '../deliveries/delivery-queries'
-import { parseAttemptNumber } from '../../lib/attempt-number'
+import { AttemptNumberForm } from '../../components/attempt-number-form'
 import { CaptureChoices, type CaptureChoice } from './capture-choices'
 
 /**
@@ -53,50 +53,25 @@ export function DeliveryAttemptChoices({
   )
 }
 
+const JUMP_TEST_IDS = { form: 'compare-attempt-jump', number: 'compare-attempt-number', submit: 'compare-attempt-show', problem: 'compare-attempt-problem' }
+
 /** "Attempt number … Show": any attempt of the delivery, fetched alone (`getDelivery { upToAttempt, limit: 1 }`). */
 function AttemptJump({ capture, totalAttempts, onPick }: { capture: CaptureSummary; totalAttempts: number; onPick: (other: CaptureSummary) => void }) {
-  const [text, setText] = useState('')
-  const [problem, setProblem] = useState<string | null>(null)
   const [asked, setAsked] = useState<number | null>(null)
   const found = useDeliveryAttempt(capture.id, asked)
-  const show = () => {
-    const parsed = parseAttemptNumber(text, totalAttempts)
-    setProblem('problem' in parsed ? parsed.problem : null)
-    setAsked('attempt' in parsed ? parsed.attempt : null)
-  }
   const row = found.data?.timeline[0]
   const attempt = found.data?.attempts[0]
   return (
     <>
-      <form
+      <AttemptNumberForm
+        label="Attempt"
+        submitLabel="Show"
+        totalAttempts={totalAttempts}
+        onAttempt={setAsked}
+        onProblem={() => setAsked(null)}
         className="compare-jump compare-small"
-        onSubmit={(event) => {
-          event.preventDefault()
-          show()
-        }}
-        data-testid="compare-attempt-jump"
-      >
-        <label>
-          Attempt{' '}
-          <input
-            className="input"
-            inputMode="numeric"
-            value={text}
-            onChange={(event) => setText(event.target.value)}
-            aria-invalid={problem !== null}
-            data-testid="compare-attempt-number"
-          />
-        </label>
-        <span className="muted">of {formatCount(totalAttempts)}</span>
-        <button type="submit" className="button button-small" data-testid="compare-attempt-show">
-          Show
-        </button>
-        {problem !== null && (
-          <span className="field-error" role="alert" data-testid="compare-attempt-problem">
-            {problem}
-          </span>
-        )}
-      </form>
+        testIds={JUMP_TEST_IDS}
+      />
       {asked !== null &&
         (found.error ? (
           <p className="notice notice-danger compare-small">
