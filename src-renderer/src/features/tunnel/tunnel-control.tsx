@@ -7,18 +7,19 @@ import {
   type TunnelSettings,
   type TunnelState,
 } from '@shared/tunnel'
-import { useTunnel, useTunnelAction } from '../../api/queries'
+import { useTunnelAction } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'
 import { ModalDialog } from '../../components/modal-dialog'
 import { formatAgo, formatCountdown, hasCountdown, isRunning, tunnelShortLabel, useNow } from './tunnel-format'
+import { useCurrentTunnel } from './use-current-tunnel'
 import './tunnel.css'
 
 /** The top bar's tunnel control: live state at a glance, the public URL, and a dialog for the rest. */
 export function TunnelControl() {
-  const { data, error } = useTunnel()
+  const { data, error, isCurrent } = useCurrentTunnel()
   const [isOpen, setIsOpen] = useState(false)
-  const now = useNow(hasCountdown(data?.state))
+  const now = useNow(isCurrent && hasCountdown(data?.state))
   if (error && !data) {
     return (
       <span className="tunnel-pill tunnel-failed" title={error.message} data-testid="tunnel-control" data-status="unknown">
@@ -28,20 +29,27 @@ export function TunnelControl() {
   }
   if (!data) return null
   const { state } = data
+  // One tree whatever the state, so an open dialog (and its settings draft) lives through a lost connection.
+  const status = isCurrent ? state.status : 'unknown'
+  const title = !isCurrent
+    ? `Not connected to the app, so the tunnel’s state is not known (it was “${tunnelShortLabel(state, now)}” when the connection was lost). It refreshes when the app is reachable again.`
+    : state.status === 'failed'
+      ? state.reason
+      : 'Public URL through a tunnel'
   return (
-    <span className="tunnel-control" data-testid="tunnel-control" data-status={state.status}>
+    <span className="tunnel-control" data-testid="tunnel-control" data-status={status}>
       <button
         type="button"
-        className={`tunnel-pill tunnel-${state.status}`}
+        className={`tunnel-pill tunnel-${status}`}
         onClick={() => setIsOpen(true)}
-        title={state.status === 'failed' ? state.reason : 'Public URL through a tunnel'}
+        title={title}
         aria-haspopup="dialog"
         data-testid="tunnel-toggle"
       >
         <span className="tunnel-dot" aria-hidden="true" />
-        <span data-testid="tunnel-pill-label">{tunnelShortLabel(state, now)}</span>
+        <span data-testid="tunnel-pill-label">{isCurrent ? tunnelShortLabel(state, now) : 'Tunnel state unknown'}</span>
       </button>
-      {state.status === 'online' && (
+      {isCurrent && state.status === 'online' && (
         <>
           <code className="wire tunnel-url-inline" data-testid="tunnel-url-topbar">
             {state.url}
@@ -49,16 +57,16 @@ export function TunnelControl() {
           <CopyButton text={state.url} label="Copy" title="Copy the public base URL" testId="copy-tunnel-url-topbar" />
         </>
       )}
-      {isOpen && <TunnelDialog settings={data.settings} state={state} onClose={() => setIsOpen(false)} />}
+      {isOpen && <TunnelDialog settings={data.settings} state={state} isCurrent={isCurrent} onClose={() => setIsOpen(false)} />}
     </span>
   )
 }
 
 /** Prominent, under the top bar: the server handed out another subdomain than the one asked for. */
 export function TunnelBanner() {
-  const { data } = useTunnel()
+  const { data, isCurrent } = useCurrentTunnel()
   const state = data?.state
-  if (state?.status !== 'online' || !state.subdomainChanged) return null
+  if (!isCurrent || state?.status !== 'online' || !state.subdomainChanged) return null
   return (
     <div className="banner banner-danger" role="alert" data-testid="tunnel-subdomain-warning">
       <div className="banner-content">
@@ -72,7 +80,18 @@ export function TunnelBanner() {
   )
 }
 
-function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; state: TunnelState; onClose: () => void }) {
+function TunnelDialog({
+  settings,
+  state,
+  isCurrent,
+  onClose,
+}: {
+  settings: TunnelSettings
+  state: TunnelState
+  /** False while this tab is not connected to the app: `state` is the last one it heard of. */
+  isCurrent: boolean
+  onClose: () => void
+}) {
   const action = useTunnelAction()
   const now = useNow(true)
   const running = isRunning(state)
@@ -82,10 +101,29 @@ function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; 
         A provider’s sandbox can only call a public URL. The tunnel exposes this app’s receiver (only the receiver: never the UI or the API) at a public
         address.
       </p>
-      <TunnelStateView state={state} now={now} />
+      {isCurrent ? (
+        <TunnelStateView state={state} now={now} />
+      ) : (
+        <p className="notice notice-warning" role="status" data-testid="tunnel-state-unknown">
+          <strong>Not connected to the app: the tunnel’s state is not known.</strong> When the connection was lost it was “{tunnelShortLabel(state, now)}”
+          {state.status === 'online' && (
+            <>
+              {' '}
+              at <span className="wire">{state.url}</span>
+            </>
+          )}
+          . This refreshes when the app is reachable again.
+        </p>
+      )}
       <div className="tunnel-actions">
         {running ? (
-          <button type="button" className="button" onClick={() => action.mutate({ kind: 'stop' })} disabled={action.isPending} data-testid="tunnel-stop">
+          <button
+            type="button"
+            className="button"
+            onClick={() => action.mutate({ kind: 'stop' })}
+            disabled={action.isPending || !isCurrent}
+            data-testid="tunnel-stop"
+          >
             {action.isPending && action.variables?.kind === 'stop' ? 'Stopping…' : 'Stop tunnel'}
           </button>
         ) : (
@@ -93,7 +131,7 @@ function TunnelDialog({ settings, state, onClose }: { settings: TunnelSettings; 
             type="button"
             className="button button-primary"
             onClick={() => action.mutate({ kind: 'start' })}
-            disabled={action.isPending}
+            disabled={action.isPending || !isCurrent}
             autoFocus
             data-testid="tunnel-start"
           >
