@@ -126,7 +126,7 @@ describe('parseCaptureQuery', () => {
       ['a Header.:"x y"', 'Header. needs a header name before the colon, as in header.NAME:text at character 10'],
       ['query.:create', 'query. needs a parameter name before the colon, as in query.NAME:text at character 7'],
       ['status:abc', 'status: must be a status code such as 503, a class such as 5xx, or none at character 8'],
-      ['verdict:good', 'verdict: must be one of valid, invalid, no-key, unsigned, not-applicable at character 9'],
+      ['verdict:good', 'verdict: must be one of valid, invalid, no-key, unsigned, not-applicable, changed at character 9'],
       ['after:yesterday', 'after: must be a time such as -2h, -30m, -7d or 2026-12-01T08:00Z at character 7'],
       ['before:2026-02-31', 'before: must be a time such as -2h, -30m, -7d or 2026-12-01T08:00Z at character 8'],
     ])('%s → %s', (text, message) => {
@@ -334,6 +334,42 @@ describe('matchesCaptureQuery', () => {
     expect(matches('verdict:valid')).toBe(true)
     expect(matches('verdict:invalid')).toBe(false)
     expect(matches('verdict:no-key', { verdict: 'no-key' })).toBe(true)
+  })
+
+  it('verdict: takes a capture changed before export as the list shows it, "changed", never as its recomputed verdict', () => {
+    const summary = (changedBeforeExport?: SearchableSource['changedBeforeExport']) =>
+      searchableCaptureOf({
+        id: 'cap-imported',
+        method: 'POST',
+        target: '/hooks',
+        outcome: 'captured',
+        receivedAt: '2026-12-06T07:00:00Z',
+        response: { status: 200 },
+        recognition: {
+          provider: { id: 'github', name: 'GitHub', variant: null },
+          // Checked here on the scrubbed bytes: it cannot verify.
+          verdict: { status: 'invalid', reason: 'mismatch', message: 'signature does not match' },
+          summary: { eventType: 'push', status: null, objectId: null, eventId: null, reference: null, amount: null, paymentMethod: null, signalOnly: false },
+        },
+        ...(changedBeforeExport ? { changedBeforeExport } : {}),
+      })
+    const changed = summary({
+      reason: 'secrets-removed',
+      changes: [],
+      changesOmitted: 0,
+      decompressed: true,
+      exporterVerdict: { status: 'valid', message: 'ok' },
+    })
+    expect(matchesCaptureQuery(query('verdict:invalid'), changed)).toBe(false)
+    expect(matchesCaptureQuery(query('verdict:valid'), changed)).toBe(false)
+    expect(matchesCaptureQuery(query('verdict:changed'), changed)).toBe(true)
+    expect(matchesCaptureQuery(query('-verdict:invalid'), changed)).toBe(true)
+    // Decided from the summary alone, as the renderer's live list decides it.
+    expect(decideCaptureQuery(query('verdict:CHANGED'), changed)).toBe(true)
+    // A capture exported as received keeps its own verdict.
+    const received = summary()
+    expect(matchesCaptureQuery(query('verdict:invalid'), received)).toBe(true)
+    expect(matchesCaptureQuery(query('verdict:changed'), received)).toBe(false)
   })
 
   it('status: takes a code, a class or none', () => {

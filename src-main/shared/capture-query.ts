@@ -4,7 +4,7 @@
  *     order-4711                     a bare word: anywhere in the request
  *     "Alex Smith"                   a phrase (quotes; `\"` inside one is a quote)
  *     body:declined  header.x-signature:""  query.action:create  path:/ixopay
- *     method:post  provider:stripe  verdict:invalid  status:5xx  status:503
+ *     method:post  provider:stripe  verdict:invalid  verdict:changed  status:5xx  status:503
  *     event:payment_intent  ref:4711  id:evt_1  note:refund  after:-2h  before:2026-12-01
  *     -term  NOT term                excludes
  *     a b  (a AND b)                 every term must match
@@ -25,7 +25,8 @@ import type { CaptureSummary } from './views'
 import { filterFieldsOf, type CaptureOutcome, type FilterableCapture } from './capture-filter'
 import type { HeaderPairs } from './http-message'
 import { assertNever } from './assert-never'
-import { PROVIDER_IDS, PROVIDER_NAMES, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from './provider-catalog'
+import { PROVIDER_IDS, PROVIDER_NAMES, type ProviderId } from './provider-catalog'
+import { LISTED_VERDICTS, listedVerdictOf, type ListedVerdict } from './listed-verdict'
 import { foldForSearch, withoutJsonSpacingNeedle } from './search-text-form'
 import { targetNamedByUrl } from './pasted-url'
 
@@ -69,7 +70,10 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
   { example: 'path:/callbacks', meaning: 'in the path' },
   { example: 'method:post', meaning: 'the HTTP method' },
   { example: 'provider:stripe', meaning: 'the recognised provider' },
-  { example: 'verdict:invalid', meaning: 'valid, invalid, no-key, unsigned, not-applicable' },
+  {
+    example: 'verdict:invalid',
+    meaning: 'valid, invalid, no-key, unsigned, not-applicable; changed: imported, changed by its exporter (no other verdict matches it)',
+  },
   { example: 'status:5xx', meaning: 'the answer sent: 503, 5xx, none' },
   { example: 'event:refund', meaning: 'the event type' },
   { example: 'ref:4711', meaning: "the merchant's reference" },
@@ -101,7 +105,8 @@ export type QueryTerm = { position: number } & (
   | { field: 'method'; method: string }
   /** The providers whose id or name contains what was typed. */
   | { field: 'provider'; providers: ReadonlySet<ProviderId>; text: string }
-  | { field: 'verdict'; verdict: VerdictStatus }
+  /** As the list shows it (`listedVerdictOf`): `changed` for a capture changed before export. */
+  | { field: 'verdict'; verdict: ListedVerdict }
   /** `2xx`…`5xx` (`hundreds`), one `code`, or `none` (no HTTP answer). */
   | { field: 'status'; answer: { hundreds: number } | { code: number } | 'none' }
   /** `after:` includes the instant, `before:` excludes it. */
@@ -164,7 +169,8 @@ export interface SearchableCapture {
   readonly receivedAtMs: number
   /** `null` for a refused request. */
   readonly provider: ProviderId | null
-  readonly verdict: VerdictStatus | null
+  /** As the list shows it: `changed` for a capture changed before export (`listedVerdictOf`). */
+  readonly verdict: ListedVerdict | null
   /** `null` when no HTTP answer was sent. */
   readonly answerStatus: number | null
   readonly outcome: CaptureOutcome
@@ -276,7 +282,7 @@ export function decideCaptureQuery(query: CaptureQuery, capture: SearchableCaptu
  * The fields a `SearchableCapture` is built from: what a list summary (`CaptureSummary`) and a
  * record read back from the log (the store's `LoggedCapture`) both carry under the same names.
  */
-export type SearchableSource = FilterableCapture & Pick<CaptureSummary, 'id' | 'receivedAt'> & { note?: string | null }
+export type SearchableSource = FilterableCapture & Pick<CaptureSummary, 'id' | 'receivedAt' | 'changedBeforeExport'> & { note?: string | null }
 
 /**
  * A `SearchableCapture` from a list summary or a logged record, with whatever else the caller
@@ -291,7 +297,7 @@ export function searchableCaptureOf(capture: SearchableSource, parts: Searchable
     target: capture.target,
     receivedAtMs: Date.parse(capture.receivedAt),
     provider: recognition?.provider.id ?? null,
-    verdict: recognition?.verdict.status ?? null,
+    verdict: listedVerdictOf(capture),
     answerStatus: capture.response.status,
     outcome: capture.outcome,
     eventType: recognition?.summary.eventType ?? null,
@@ -542,7 +548,7 @@ function combine(kind: 'and' | 'or', nodes: QueryNode[]): QueryNode {
 
 // ---- terms --------------------------------------------------------------------------------------
 
-const VERDICT_LIST = VERDICT_STATUSES.join(', ')
+const VERDICT_LIST = LISTED_VERDICTS.join(', ')
 const STATUS_VALUE = /^(?:([1-5])xx|([1-5]\d\d)|none)$/
 const RELATIVE_TIME = /^-?(\d{1,9})(s|m|h|d|w)$/
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/
@@ -594,7 +600,7 @@ function compileTerm(token: Extract<Token, { kind: 'term' }>, now: number): Quer
       return { position, field: 'provider', providers, text }
     }
     case 'verdict': {
-      const verdict = VERDICT_STATUSES.find((status) => status === text)
+      const verdict = LISTED_VERDICTS.find((status) => status === text)
       if (!verdict) throw new CaptureQueryError(`verdict: must be one of ${VERDICT_LIST}`, valueAt)
       return { position, field: 'verdict', verdict }
     }

@@ -84,6 +84,23 @@ describe('importing a bundle whose exporter changed captures', () => {
     expect(listed.find((capture) => capture.id === untouched.id)).not.toHaveProperty('changedBeforeExport')
   })
 
+  test('search agrees with the list: verdict:changed finds the changed capture, verdict:invalid does not', async ({ inspector }) => {
+    const source = await capturedPair(inspector)
+    const { target, byTarget } = await importInto(
+      inspector,
+      exportedFile(await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' })),
+    )
+    const changed = byTarget('/compressed')
+    // Its signature, checked on the scrubbed bytes, fails; the list shows "≠ changed", not "invalid".
+    expect(changed.recognition?.verdict.status).toBe('invalid')
+    const found = async (query: string) =>
+      (await inspector.procedures.listCaptures({ endpointId: target.id, filter: { query } })).items.map((capture) => capture.target)
+    expect(await found('verdict:invalid')).toEqual([])
+    expect(await found('verdict:changed')).toEqual(['/merchant/hooks/compressed'])
+    expect(await found('verdict:valid')).toEqual(['/merchant/hooks/plain'])
+    expect(await found('-verdict:changed')).toEqual(['/merchant/hooks/plain'])
+  })
+
   test('a redacted bundle: every capture is marked redacted, with what was changed in it', async ({ inspector }) => {
     const source = await capturedPair(inspector)
     const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle', redact: true })
