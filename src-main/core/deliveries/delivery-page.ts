@@ -147,32 +147,39 @@ export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSum
   }
 }
 
-/**
- * The list row facts of the delivery each capture is an attempt of (`listCaptures { groupBy:
- * "delivery" }`), or `null` where a later attempt of it is stored: the delivery is listed there.
- * Memory is searched once for all of them.
- */
-export async function readDeliveryGroupInfos(store: DeliveryStore, captures: readonly CaptureSummary[]): Promise<Array<DeliveryGroupInfo | null>> {
-  if (captures.length === 0) return []
-  const facts = await store.deliveryAttemptFacts(captures)
-  const infos: Array<DeliveryGroupInfo | null> = []
-  for (const [index, capture] of captures.entries()) infos.push(await groupInfoOf(new DeliveryAttempts(store, capture, facts[index] ?? [])))
-  return infos
+/** What the grouped list learns of a capture's delivery by looking it up. */
+export interface DeliveryGroupLookup {
+  /** The row's facts when the capture is its delivery's latest stored attempt; `null` where a later attempt is stored (the delivery is listed there). */
+  info: DeliveryGroupInfo | null
+  /** The `seq` of the delivery's latest stored attempt: any attempt below it is not a row either, without looking it up again. */
+  latestSeq: number
 }
 
-async function groupInfoOf(attempts: DeliveryAttempts): Promise<DeliveryGroupInfo | null> {
+/**
+ * The list row facts of the delivery each capture is an attempt of (`listCaptures { groupBy:
+ * "delivery" }`), and where its latest stored attempt is. Memory is searched once for all of them.
+ */
+export async function lookUpDeliveryGroups(store: DeliveryStore, captures: readonly CaptureSummary[]): Promise<DeliveryGroupLookup[]> {
+  if (captures.length === 0) return []
+  const facts = await store.deliveryAttemptFacts(captures)
+  const lookups: DeliveryGroupLookup[] = []
+  for (const [index, capture] of captures.entries()) lookups.push(await groupLookupOf(new DeliveryAttempts(store, capture, facts[index] ?? [])))
+  return lookups
+}
+
+async function groupLookupOf(attempts: DeliveryAttempts): Promise<DeliveryGroupLookup> {
   const row = attempts.asked
   for (;;) {
     // Listed at the attempt stored last (the list's order), which need not be the last to arrive.
     const storedLast = attempts.facts.reduce((last, fact) => (fact.seq > last.seq ? fact : last))
-    if (storedLast.id !== row.id) return null
+    if (storedLast.id !== row.id) return { info: null, latestSeq: storedLast.seq }
     const firstSuccess = await attempts.firstSuccess()
     if (firstSuccess === null) continue
     // The first and latest arrivals' records: `receivedAt` as stored (an imported capture's need not be an ISO string of ours).
     const { facts } = attempts
     const ends = await attempts.recordsOf(facts.length === 1 ? facts : [facts[0] as DeliveryAttemptFact, facts.at(-1) as DeliveryAttemptFact])
     if (ends === null) continue
-    return {
+    const info: DeliveryGroupInfo = {
       deliveryKey: attempts.deliveryKey,
       attemptCount: facts.length,
       firstReceivedAt: (ends[0] as CaptureSummary).receivedAt,
@@ -180,6 +187,7 @@ async function groupInfoOf(attempts: DeliveryAttempts): Promise<DeliveryGroupInf
       succeeded: firstSuccess !== -1,
       duplicateCount: firstSuccess === -1 ? 0 : facts.length - 1 - firstSuccess,
     }
+    return { info, latestSeq: row.seq }
   }
 }
 

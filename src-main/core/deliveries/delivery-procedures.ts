@@ -11,7 +11,7 @@ import { InspectorError } from '../../shared/errors'
 import type { ReplayRecord } from '../../shared/replay'
 import { diffRequests, type RequestToCompare } from '../diff/request-diff'
 import type { CapturePageQuery, CaptureStore } from '../store/capture-store'
-import { readDeliveryGroupInfos, readDeliveryPage } from './delivery-page'
+import { lookUpDeliveryGroups, readDeliveryPage, type DeliveryGroupLookup } from './delivery-page'
 
 /** Captures one grouped page looks at, at most: past it the page ends early (with a cursor to go on). */
 export const MAX_GROUPED_SCAN = 20_000
@@ -164,6 +164,11 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
   }
 }
 
+/** A delivery as the grouped list tells them apart: its key on its endpoint (a provider sends to each endpoint URL separately). */
+function deliveryOf(capture: CaptureSummary): string {
+  return `${capture.endpointId}\u0000${capture.deliveryKey}`
+}
+
 /** One page of the list read one way: its captures in that order, and the cursor of the page after (`null`: none). */
 interface ListPage {
   items: CaptureSummary[]
@@ -185,11 +190,14 @@ async function pageGroupedRows(
 ): Promise<{ rows: CaptureSummary[]; next: number | null }> {
   const rows: CaptureSummary[] = []
   /**
-   * The latest attempt (highest `seq`) met so far of each delivery: read newest first, an older
-   * attempt met later is part of the row (or the non-row) already decided; read oldest first, a
-   * later page's attempt is newer and is looked up again.
+   * The highest `seq` known to be an attempt of each delivery: met on a page, or its latest stored
+   * attempt as a look-up found it. An attempt below it is not its delivery's latest, so it is no row
+   * and is not looked up. Read newest first, the first attempt met of a delivery is the highest met;
+   * read oldest first, each page meets a newer one, and without the look-up's answer a delivery of
+   * 20,000 attempts (a ping retried for ever) was looked up again on each of the 200 pages it
+   * spans: a pass over memory and its 20,000 facts per page.
    */
-  const latestMet = new Map<string, number>()
+  const latestKnown = new Map<string, number>()
   let cursor = from
   let scanned = 0
   for (;;) {
@@ -197,17 +205,23 @@ async function pageGroupedRows(
     // Only the latest attempt met of a delivery can be its latest stored: one look-up per delivery met.
     const candidates = new Map<string, CaptureSummary>()
     for (const item of page.items) {
-      const key = `${item.endpointId}\u0000${item.deliveryKey}`
-      const latest = latestMet.get(key)
+      const key = deliveryOf(item)
+      const latest = latestKnown.get(key)
       if (latest !== undefined && latest > item.seq) continue
-      latestMet.set(key, item.seq)
+      latestKnown.set(key, item.seq)
       candidates.set(key, item)
     }
     const looked = [...candidates.values()]
-    const infos = new Map((await readDeliveryGroupInfos(store, looked)).map((info, index) => [(looked[index] as CaptureSummary).id, info]))
+    const lookups = new Map<string, DeliveryGroupLookup>()
+    for (const [index, lookup] of (await lookUpDeliveryGroups(store, looked)).entries()) {
+      const item = looked[index] as CaptureSummary
+      lookups.set(item.id, lookup)
+      const key = deliveryOf(item)
+      latestKnown.set(key, Math.max(latestKnown.get(key) ?? lookup.latestSeq, lookup.latestSeq))
+    }
     for (const item of page.items) {
       scanned++
-      const delivery = infos.get(item.id)
+      const delivery = lookups.get(item.id)?.info
       if (!delivery) continue
       rows.push({ ...item, delivery })
       if (rows.length === limit) {
