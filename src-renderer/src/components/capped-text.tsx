@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { formatBytes } from '../lib/format'
+import { formatCharacters, formatCount } from '../lib/format'
 
 interface CappedTextProps {
   text: string
@@ -21,10 +21,10 @@ export function CappedText({ text, step, className, testId }: CappedTextProps) {
       {isCapped && (
         <div className="capped-more" data-testid="show-more">
           <span>
-            Showing the first {formatBytes(limit)} of {formatBytes(text.length)} (characters).
+            Showing the first {formatCount(limit)} of {formatCharacters(text.length)}.
           </span>
           <button type="button" className="button button-small" onClick={() => setLimit(limit + step)}>
-            Show {formatBytes(Math.min(step, text.length - limit))} more
+            Show {formatCount(Math.min(step, text.length - limit))} more
           </button>
           <button type="button" className="button button-small" onClick={() => setLimit(text.length)}>
             Show all

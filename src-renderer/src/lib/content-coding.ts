@@ -5,6 +5,7 @@
  * cannot take the window down; the stored bytes are never changed. Brotli (`br`) is not in
  * DecompressionStream: such a body is shown as the bytes received, and the viewer says why.
  */
+import { formatBytes } from './format'
 
 /** A body that inflates to more than this is not decompressed: past it, it is a bomb, not a callback. */
 export const MAX_DECODED_BODY_BYTES = 16 * 1024 * 1024
@@ -75,7 +76,7 @@ async function inflate(bytes: Uint8Array, format: 'gzip' | 'deflate' | 'deflate-
       total += value.byteLength
       if (total > maxBytes) {
         await reader.cancel().catch(() => undefined)
-        return `${TOO_LARGE} ${Math.round(maxBytes / (1024 * 1024))} MiB`
+        return `${TOO_LARGE} ${formatBytes(maxBytes)}`
       }
       chunks.push(value)
     }

@@ -7,7 +7,7 @@ import { analyseBody, withoutJsonView, type BodyAnalysis, type BodyViewKind } fr
 import { decodeUtf8Lenient } from '../../lib/bytes'
 import { contentCodingsOf, decodeContentCoding, type ContentDecoding } from '../../lib/content-coding'
 import { NO_MATCHES } from '../../lib/body-find'
-import { formatBytes, formatExactBytes } from '../../lib/format'
+import { formatCharacters, formatExactBytes } from '../../lib/format'
 import { contentBytes, type PreparedBody } from '../../lib/prepared-body'
 import { prettyXml } from '../../lib/xml-pretty'
 import { BodyFindBar, useBodyFind } from './body-find-bar'
@@ -229,7 +229,8 @@ function BodyView({ kind, analysis, received, content, json, shownText, find }: 
           return (
             <>
               <Provenance>
-                Reading the JSON… meanwhile the first {formatBytes(Math.min(shownText.length, PARSING_PREVIEW_CHARS))} of the raw text as received · {decodedAs}
+                Reading the JSON… meanwhile the first {formatCharacters(Math.min(shownText.length, PARSING_PREVIEW_CHARS))} of the raw text as received ·{' '}
+                {decodedAs}
               </Provenance>
               {/* Rows, even for less than a plain block's limit: a 64 KB line laid out as one block took 60 ms. */}
               <TextRowsView

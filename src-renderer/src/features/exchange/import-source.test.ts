@@ -24,7 +24,7 @@ describe('import sources', () => {
   it('says why a chosen file cannot be imported before reading it', () => {
     expect(importFileProblem({ name: 'export.har', size: 0 })).toBe('“export.har” is empty: there is nothing in it to import.')
     expect(importFileProblem({ name: 'all.bundle.json', size: 21 * 1024 * 1024 })).toBe(
-      '“all.bundle.json” is 21.0 MB: an import reads at most 20.0 MB. Export fewer captures, or gzip the file.',
+      '“all.bundle.json” is 21 MiB: an import reads at most 20 MiB. Export fewer captures, or gzip the file.',
     )
     expect(importFileProblem({ name: 'limit.har', size: 20 * 1024 * 1024 })).toBeNull()
     expect(importFileProblem({ name: 'one.http', size: 1 })).toBeNull()

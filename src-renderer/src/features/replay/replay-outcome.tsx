@@ -4,13 +4,15 @@ import { headerValue } from '@shared/http-message'
 import { CappedText } from '../../components/capped-text'
 import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { hexDump } from '../../lib/hex-dump'
-import { formatDuration, formatExactBytes } from '../../lib/format'
+import { formatBytes, formatDuration, formatExactBytes } from '../../lib/format'
 import { HeadersTable } from '../captures/headers-table'
 import { failureTitle, outcomeClass, outcomeLabel } from './replay-format'
 import './replay.css'
 
 /** Characters of an answer body rendered at first (and per "show more"): always as text, never as HTML. */
 const ANSWER_TEXT_STEP = 16 * 1024
+/** A binary answer is shown as a hex dump of its start. */
+const ANSWER_HEX_BYTES = 4096
 
 interface ReplayOutcomeViewProps {
   outcome: ReplayOutcome
@@ -70,7 +72,7 @@ function AnswerView({ outcome }: { outcome: Extract<ReplayOutcome, { kind: 'resp
   const text = useMemo(() => {
     const strict = decodeUtf8Strict(bytes)
     if (strict !== null && !looksBinary(strict)) return { text: strict, isBinary: false }
-    if (strict === null && bytes.length > 0 && looksBinary(decodeUtf8Lenient(bytes))) return { text: hexDump(bytes, 0, 4096), isBinary: true }
+    if (strict === null && bytes.length > 0 && looksBinary(decodeUtf8Lenient(bytes))) return { text: hexDump(bytes, 0, ANSWER_HEX_BYTES), isBinary: true }
     return { text: decodeUtf8Lenient(bytes), isBinary: strict === null }
   }, [bytes])
   return (
@@ -104,7 +106,11 @@ function AnswerView({ outcome }: { outcome: Extract<ReplayOutcome, { kind: 'resp
               {response.declaredSize !== null && ` of ${formatExactBytes(response.declaredSize)}`}.
             </p>
           )}
-          {text.isBinary && <p className="muted replay-small">Binary body, shown as hex (first 4 KB).</p>}
+          {text.isBinary && (
+            <p className="muted replay-small">
+              Binary body, shown as hex{bytes.length > ANSWER_HEX_BYTES ? ` (the first ${formatBytes(ANSWER_HEX_BYTES)})` : ''}.
+            </p>
+          )}
           <CappedText text={text.text} step={ANSWER_TEXT_STEP} className="replay-answer-body" testId="replay-response-body" />
         </>
       )}

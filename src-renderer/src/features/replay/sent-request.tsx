@@ -3,7 +3,8 @@ import type { ReplayDifference, ResignSummary, SentRequestView, TextDiff } from 
 import type { BodyDiff as BodyComparisonData } from '@shared/capture-diff'
 import { CappedText } from '../../components/capped-text'
 import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict } from '../../lib/bytes'
-import { formatExactBytes } from '../../lib/format'
+import { REPLAY_RECORD_BODY_BYTES } from '@shared/replay-limits'
+import { formatBytes, formatExactBytes } from '../../lib/format'
 import { HeadersTable } from '../captures/headers-table'
 import { JsonPathChanges, UnifiedDiffText } from '../compare/body-comparison'
 import { describeDifferences } from './replay-format'
@@ -55,7 +56,7 @@ export function SentRequest({ sent, showBody = true }: { sent: SentRequestView; 
         <div className="replay-sent-body">
           <p className="muted replay-small">
             Body {formatExactBytes(sent.bodySize)} · SHA-256 <span className="wire">{sent.bodySha256.slice(0, 16)}…</span>
-            {sent.bodyTruncated && ' · only the first 64 KB are kept in the history'}
+            {sent.bodyTruncated && ` · only the first ${formatBytes(REPLAY_RECORD_BODY_BYTES)} are kept in the history`}
           </p>
           {sent.bodySize > 0 && <CappedText text={bodyText} step={SENT_TEXT_STEP} testId="replay-sent-body" />}
         </div>
