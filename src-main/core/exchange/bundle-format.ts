@@ -191,6 +191,21 @@ export function exportChangesReader(
   }
 }
 
+/**
+ * What a file written with this header says each capture's record is (`undefined`: exported as
+ * received): what this export changed, after what an earlier exporter had (a capture imported as
+ * changed), read as `readBundle` reads a bundle written with this header. For the formats that
+ * carry the record per capture (raw HTTP, curl: changed-label.ts), so they say what a bundle says.
+ */
+export function changesWrittenFor(
+  header: Pick<BundleHeader, 'redactions' | 'secretsOnly'>,
+): (index: number, capture: Pick<ExchangeCapture, 'changedBeforeExport' | 'recognition'>) => ChangedBeforeExport | undefined {
+  const changesOf = exportChangesReader(
+    header.redactions === null ? null : { applied: true, secretsOnly: header.secretsOnly === true, items: header.redactions },
+  )
+  return (index, capture) => withEarlierChanges(capture.changedBeforeExport, changesOf(index, false, capture.recognition?.verdict ?? null))
+}
+
 /** Whether a parsed JSON document is a bundle (rather than a HAR file). */
 export function isBundleDocument(document: unknown): boolean {
   return typeof document === 'object' && document !== null && (document as { format?: unknown }).format === BUNDLE_FORMAT
@@ -217,7 +232,7 @@ export function readBundle(document: unknown): { ok: true; entries: EntryResult[
  * this file's (`now`): the earlier record comes first, and its verdict is the one computed on the
  * bytes received (the later exporter's was computed on bytes already changed).
  */
-function withEarlierChanges(earlier: ChangedBeforeExport | undefined, now: ChangedBeforeExport | undefined): ChangedBeforeExport | undefined {
+export function withEarlierChanges(earlier: ChangedBeforeExport | undefined, now: ChangedBeforeExport | undefined): ChangedBeforeExport | undefined {
   if (!earlier || !now) return earlier ?? now
   const changes = [...earlier.changes, ...now.changes]
   return {

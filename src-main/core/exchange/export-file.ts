@@ -6,7 +6,9 @@
 import { buildCurlCommand } from '../../shared/curl-command'
 import type { ExportFormat } from '../../shared/exchange'
 import type { HeaderPairs } from '../../shared/http-message'
-import { bundlePieces, changedOnExport } from './bundle-format'
+import type { ChangedBeforeExport } from '../../shared/changed-before-export'
+import { bundlePieces, changesWrittenFor } from './bundle-format'
+import { CHANGED_COMMENT_PREFIX, CHANGED_HEADER, changedLabelText, REDACTED_HEADER, VERDICT_BEFORE_HEADER } from './changed-label'
 import type { ExchangeCapture, Redaction } from './exchange-capture'
 import { harPieces } from './har-format'
 import { mapItems } from './json-pieces'
@@ -70,13 +72,12 @@ export function exportPieces(captures: ExchangeCapture[], format: ExportFormat, 
         }),
       }
     case 'http': {
-      const labels = redactionsByCapture(context.redactions)
-      // A message that was not changed is labelled only in an export redacted for sharing.
-      const labelsOf = (index: number): Redaction[] | null => (labels === null ? null : (labels.get(index) ?? (context.secretsOnly ? null : [])))
+      // Every message of an export redacted for sharing is labelled, and each one changed otherwise.
+      const changedOf = changesWrittenFor(context)
       return {
         fileName: `${base}.http`,
         contentType: 'message/http',
-        pieces: mapItems(captures.entries(), ([index, capture]) => writeHttpMessage(capture, httpLabels(capture, labelsOf(index)))),
+        pieces: mapItems(captures.entries(), ([index, capture]) => writeHttpMessage(capture, httpLabels(capture, changedOf(index, capture)))),
       }
     }
     case 'curl':
@@ -88,38 +89,20 @@ export function exportPieces(captures: ExchangeCapture[], format: ExportFormat, 
 }
 
 /**
- * Each capture's redactions, in the list's order (`null` for an unredacted export): looked up
- * per message, where filtering the whole list for each one was quadratic in the export's size.
+ * A changed raw message says so in its own headers (a raw message has nowhere else to): for
+ * people, what was changed and the verdict on the bytes received; for the importer, the whole
+ * record (changed-label.ts), which it reads back and drops with the others.
  */
-function redactionsByCapture(redactions: Redaction[] | null): Map<number, Redaction[]> | null {
-  if (redactions === null) return null
-  const byCapture = new Map<number, Redaction[]>()
-  for (const redaction of redactions) {
-    if (redaction.capture === null) continue
-    const mine = byCapture.get(redaction.capture)
-    if (mine) mine.push(redaction)
-    else byCapture.set(redaction.capture, [redaction])
+function httpLabels(capture: ExchangeCapture, changed: ChangedBeforeExport | undefined): HeaderPairs {
+  if (changed === undefined) return []
+  const changes = changed.changes.map((change) => `${change.location}: ${change.action}`)
+  if (changed.changesOmitted > 0) changes.push(`and ${changed.changesOmitted} more`)
+  const labels: HeaderPairs = [[REDACTED_HEADER, headerSafe(changes.length === 0 ? 'nothing needed masking' : changes.join('; '))]]
+  if (capture.recognition && changed.exporterVerdict) {
+    const { status, message } = changed.exporterVerdict
+    labels.push([VERDICT_BEFORE_HEADER, headerSafe(`${capture.recognition.provider.name}: ${status}: ${message}`)])
   }
-  return byCapture
-}
-
-/**
- * A redacted raw message says so in its own headers (a raw message has nowhere else to): what
- * was masked (`mine`: its redactions, `null` for an unredacted export), and the verdict as
- * computed before redaction.
- */
-function httpLabels(capture: ExchangeCapture, mine: Redaction[] | null): HeaderPairs {
-  if (mine === null) return []
-  const labels: HeaderPairs = [
-    [
-      'X-Callback-Inspector-Redacted',
-      headerSafe(mine.length === 0 ? 'nothing needed masking' : mine.map((item) => `${item.location}: ${item.action}`).join('; ')),
-    ],
-  ]
-  if (capture.recognition) {
-    const { provider, verdict } = capture.recognition
-    labels.push(['X-Callback-Inspector-Verdict-Before-Redaction', headerSafe(`${provider.name}: ${verdict.status}: ${verdict.message}`)])
-  }
+  labels.push([CHANGED_HEADER, changedLabelText(changed)])
   return labels
 }
 
@@ -150,18 +133,25 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
         `#   ${redaction.capture === null ? '' : `capture ${redaction.capture + 1}: `}${commentSafe(redaction.location)}: ${commentSafe(redaction.action)}`,
       ])
   }
-  const isChanged = changedOnExport(context)
+  const changedOf = changesWrittenFor(context)
   for (const [index, capture] of captures.entries()) {
+    const changed = changedOf(index, capture)
     const lines = ['']
     lines.push(
       `# ${index + 1}/${captures.length}: ${commentSafe(capture.method)} ${commentSafe(capture.target)}${capture.receivedAt ? `, received ${capture.receivedAt}` : ''}`,
     )
     if (capture.recognition) {
-      const { provider, verdict } = capture.recognition
+      const name = commentSafe(capture.recognition.provider.name)
+      // A changed capture's own verdict was computed on changed bytes (imported so): the one on the bytes received is the record's.
+      const verdict = changed === undefined ? capture.recognition.verdict : changed.exporterVerdict
       lines.push(
-        `# ${commentSafe(provider.name)}; signature ${verdict.status}${isChanged(index) ? ' (before redaction)' : ''}: ${commentSafe(verdict.message)}`,
+        verdict === null
+          ? `# ${name}; changed before export: the verdict on the bytes received is not known`
+          : `# ${name}; signature ${verdict.status}${changed === undefined ? '' : ' (before redaction)'}: ${commentSafe(verdict.message)}`,
       )
     }
+    // For the importer: this command does not send what the provider sent (changed-label.ts).
+    if (changed !== undefined) lines.push(CHANGED_COMMENT_PREFIX + changedLabelText(changed))
     if (capture.note) lines.push(...capture.note.split('\n').map((line) => `# note: ${commentSafe(line)}`))
     if (capture.outcome === 'refused') lines.push('# This request was refused (body over the size limit); its body was not stored, so it is sent without one.')
     lines.push(

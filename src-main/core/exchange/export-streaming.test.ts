@@ -2,7 +2,8 @@
  * Exports are written a piece at a time with turns of the event loop between slices (the
  * receiver shares it), and the file is byte for byte what the one-go writer wrote: the files in
  * testdata/ were rendered by it (JSON.stringify of the whole document, before this change) from
- * the same sample captures.
+ * the same sample captures. The redacted raw HTTP and curl files have since gained one line per
+ * capture, its changed-before-export record (changed-label.ts), and nothing else.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -13,7 +13,8 @@ import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
-import { changedOnExport, exportChangesReader, type EntryResult } from './bundle-format'
+import { changedOnExport, exportChangesReader, withEarlierChanges, type EntryResult } from './bundle-format'
+import { changedBeforeExportSchema } from '../../shared/changed-before-export'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { describeAnswerChoice } from '../../shared/answer-choice'
 import { mapItems, prettyJsonPieces } from './json-pieces'
@@ -91,7 +92,9 @@ function harEntry(capture: ExchangeCapture, header: HarHeader, isChanged: boolea
     _refusal: capture.refusal,
     _provider: capture.recognition?.provider ?? null,
     _summary: capture.recognition?.summary ?? null,
-    _verdict: verdictField(capture.recognition, isChanged),
+    // A capture changed before an earlier export (imported from that file) is still not the bytes received.
+    _verdict: verdictField(capture.recognition, isChanged || capture.changedBeforeExport !== undefined),
+    ...(capture.changedBeforeExport ? { _changedBeforeExport: capture.changedBeforeExport } : {}),
     _answerKind: answer?.kind ?? 'none',
     _answerChosenBy: answer ? { ...answer.chosenBy, description: describeAnswerChoice(answer.chosenBy) } : null,
     _note: capture.note,
@@ -185,7 +188,12 @@ export function readHar(document: unknown): { ok: true; entries: EntryResult[] }
       const read = readHarEntry(entry)
       if (!read.ok) return read
       const verdict = isObject(entry) && isObject(entry._verdict) ? entry._verdict : null
-      const changedBeforeExport = changesOf(index, verdict?.computedBeforeRedaction === true, exporterVerdictOf(verdict))
+      // What an earlier exporter changed, as a bundle carries it; one this reader cannot make out is dropped.
+      const earlier = isObject(entry) ? changedBeforeExportSchema.safeParse(entry._changedBeforeExport).data : undefined
+      const changedBeforeExport = withEarlierChanges(
+        earlier,
+        changesOf(index, verdict?.computedBeforeRedaction === true && !earlier, exporterVerdictOf(verdict)),
+      )
       return changedBeforeExport ? { ok: true, capture: { ...read.capture, changedBeforeExport } } : read
     }),
   }

@@ -7,18 +7,20 @@
  *
  * Import accepts CRLF or bare LF line ends in the head (pasted text), an absolute-form target,
  * and a body framed by Content-Length, chunked, or (for the last message, when another request
- * line does not follow) everything that follows.
+ * line does not follow) everything that follows. A message this app labelled as changed before
+ * export is read back as changed, without its labels (changed-label.ts).
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
+import { withoutChangedLabels } from './changed-label'
 
-/** Header lines that describe what redaction did, added to a redacted message (see redaction.ts). */
+/** Header lines that say what was changed in a message before export (changed-label.ts). */
 export type ExtraHeaders = HeaderPairs
 
-/** One request message; `extraHeaders` are appended (used to label redacted messages). */
+/** One request message; `extraHeaders` are appended (the labels of a changed message). */
 export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHeaders = []): Buffer {
   const headers: HeaderPairs = [...capture.headers, ...extraHeaders]
   const isChunked = /\bchunked\b/i.test(headerValue(headers, 'transfer-encoding') ?? '')
@@ -90,11 +92,10 @@ function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): One
   const bodyStart = headEnd.bodyStart
   const framed = readBody(bytes, bodyStart, headers, maxBodyBytes)
   if (!framed.ok) return { ok: false, message: framed.message, at: bodyStart }
-  return {
-    ok: true,
-    end: framed.end,
-    capture: importedRequest({ method: requestLine[1]!, target, httpVersion: requestLine[3]!, headers, body: framed.body }),
-  }
+  // This app's labels on a changed message are not part of the request: what they say is kept as its record.
+  const labelled = withoutChangedLabels(headers)
+  const capture = importedRequest({ method: requestLine[1]!, target, httpVersion: requestLine[3]!, headers: labelled.headers, body: framed.body })
+  return { ok: true, end: framed.end, capture: labelled.changed ? { ...capture, changedBeforeExport: labelled.changed } : capture }
 }
 
 /** The empty line that ends the head: CRLF CRLF, or LF LF in pasted text. */

@@ -149,6 +149,76 @@ describe('importing a bundle whose exporter changed captures', () => {
     expect(second.byTarget('/plain').changedBeforeExport).toBeUndefined()
   })
 
+  for (const format of ['http', 'curl'] as const) {
+    test(`a ${format} export says what it changed, and imports as changed, without its labels as request headers`, async ({ inspector }) => {
+      const source = await capturedPair(inspector)
+      const unredacted = await importInto(inspector, exportedFile(await inspector.procedures.exportCaptures({ endpointId: source.id, format })))
+      expect(unredacted.byTarget('/compressed').changedBeforeExport).toMatchObject({
+        reason: 'secrets-removed',
+        decompressed: true,
+        exporterVerdict: { status: 'valid' },
+      })
+      expect(unredacted.byTarget('/compressed').changedBeforeExport!.changes).toContainEqual({
+        location: 'body',
+        action: expect.stringMatching(/exported decompressed/),
+      })
+      expect(unredacted.byTarget('/plain').changedBeforeExport).toBeUndefined()
+      expect(unredacted.byTarget('/plain').recognition?.verdict.status).toBe('valid')
+
+      const redacted = await importInto(inspector, exportedFile(await inspector.procedures.exportCaptures({ endpointId: source.id, format, redact: true })))
+      expect(redacted.captures.map((capture) => capture.changedBeforeExport?.reason)).toEqual(['redacted', 'redacted'])
+      expect(redacted.byTarget('/plain').changedBeforeExport!.exporterVerdict).toMatchObject({ status: 'valid' })
+      for (const capture of [...unredacted.captures, ...redacted.captures])
+        expect(capture.request.headers.map(([name]) => name).filter((name) => /^x-callback-inspector-/i.test(name))).toEqual([])
+    })
+
+    test(`a capture imported as changed stays so through a ${format} export, with the first exporter's verdict`, async ({ inspector }) => {
+      const source = await capturedPair(inspector)
+      const first = await importInto(inspector, exportedFile(await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' })))
+      // Nothing is changed by this export: only the earlier change says the capture is not as received.
+      const again = await inspector.procedures.exportCaptures({ endpointId: first.target.id, format })
+      const text = exportedFile(again).toString('latin1')
+      if (format === 'curl') expect(text).toContain('# GitHub; signature valid (before redaction)')
+      else expect(text).toContain('X-Callback-Inspector-Verdict-Before-Redaction: GitHub: valid: ')
+      const second = await importInto(inspector, exportedFile(again))
+      expect(second.byTarget('/compressed').changedBeforeExport).toEqual(first.byTarget('/compressed').changedBeforeExport)
+      expect(second.byTarget('/plain').changedBeforeExport).toBeUndefined()
+    })
+  }
+
+  test('a capture imported as changed stays so through a HAR export', async ({ inspector }) => {
+    const source = await capturedPair(inspector)
+    const first = await importInto(inspector, exportedFile(await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' })))
+    const second = await importInto(inspector, exportedFile(await inspector.procedures.exportCaptures({ endpointId: first.target.id, format: 'har' })))
+    expect(second.byTarget('/compressed').changedBeforeExport).toEqual(first.byTarget('/compressed').changedBeforeExport)
+    expect(second.byTarget('/plain').changedBeforeExport).toBeUndefined()
+  })
+
+  test('a raw HTTP export written before the record existed (readable labels only) imports as changed', async ({ inspector }) => {
+    const body = '{"ref":"refs/heads/main"}'
+    const message = [
+      'POST /hooks/old HTTP/1.1',
+      'Content-Type: application/json',
+      'X-Callback-Inspector-Redacted: header X-Hub-Signature-256: removed (signature); body: nothing needed masking',
+      'X-Callback-Inspector-Verdict-Before-Redaction: GitHub: valid: signature valid',
+      `Content-Length: ${body.length}`,
+      '',
+      body,
+    ].join('\r\n')
+    const { captures } = await importInto(inspector, Buffer.from(message, 'latin1'))
+    expect(captures[0]!.changedBeforeExport).toEqual({
+      reason: 'redacted',
+      changes: [
+        { location: 'header X-Hub-Signature-256', action: 'removed (signature)' },
+        { location: 'body', action: 'nothing needed masking' },
+      ],
+      changesOmitted: 0,
+      decompressed: false,
+      exporterVerdict: { status: 'valid', message: 'signature valid' },
+    })
+    expect(captures[0]!.request.headers.map(([name]) => name)).toEqual(['Content-Type', 'Content-Length'])
+  })
+
   test('a bundle written before the fields existed (no redaction, no per-capture mark) imports as before', async ({ inspector }) => {
     const source = await capturedPair(inspector)
     const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' })
