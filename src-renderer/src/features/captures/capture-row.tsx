@@ -1,5 +1,6 @@
 import { memo } from 'react'
 import type { CaptureSummary } from '@shared/views'
+import { CHANGED_VERDICT, listedVerdictOf } from '@shared/listed-verdict'
 import { mediaType } from '../../lib/bytes'
 import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
 import { ChangedBeforeExportBadge, ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
@@ -136,13 +137,15 @@ function RecognitionCells({
     )
   }
   const line = summaryLine(recognition.summary)
+  // The rule `verdict:` searches by, so the cell and the search agree (shared/listed-verdict.ts).
+  const isChanged = listedVerdictOf({ recognition, changedBeforeExport }) === CHANGED_VERDICT
   return (
     <>
       <span className="cell cell-provider">
         <ProviderBadge provider={recognition.provider} />
       </span>
       <span className="cell cell-verdict">
-        {changedBeforeExport ? (
+        {isChanged && changedBeforeExport ? (
           <ChangedBeforeExportBadge title={changedVerdictTitle(changedBeforeExport)} />
         ) : (
           <VerdictBadge status={recognition.verdict.status} title={verdictTitle(recognition.verdict)} />
