@@ -1,7 +1,7 @@
 /** Command-line flags of the headless entry. */
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DEFAULT_MAX_BODY_BYTES } from '../core/inspector'
 import { DURABILITY_MODES, type DurabilityMode } from '../shared/storage-settings'
 import { errorMessage } from '../shared/errors'
@@ -34,22 +34,21 @@ export function defaultDataDir(): string {
   return join(base, 'callback-inspector')
 }
 
+/** Every flag the headless entry takes (`string`: it takes a value). USAGE, the README and docs/api.md list exactly these. */
+export const FLAG_OPTIONS = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string' },
+  'receiver-port': { type: 'string' },
+  'max-body-bytes': { type: 'string' },
+  durability: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options']
+
 export function parseFlags(argv: string[]): HeadlessFlags | { help: true } | { error: string } {
   let values
   try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        'data-dir': { type: 'string' },
-        port: { type: 'string' },
-        'receiver-port': { type: 'string' },
-        'max-body-bytes': { type: 'string' },
-        durability: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      strict: true,
-    }).values
+    values = parseArgs({ args: argv, options: FLAG_OPTIONS, strict: true }).values
   } catch (error: unknown) {
     return { error: errorMessage(error) }
   }
