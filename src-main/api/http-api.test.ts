@@ -109,6 +109,17 @@ describe('HTTP API', () => {
       body: '{}',
     })
     expect(rebound.status).toBe(403)
+    // Two Host headers, the loopback one first (the one Node keeps): refused, not read as the first.
+    const twoHosts = await send(`${origin}/api/listEndpoints`, {
+      headers: [
+        ['Host', new URL(origin).host],
+        ['Host', 'evil.example'],
+        ['Authorization', `Bearer ${TOKEN}`],
+        ['Content-Type', 'application/json'],
+      ],
+      body: '{}',
+    })
+    expect(twoHosts.status).toBe(403)
     const form = await send(`${origin}/api/listEndpoints`, {
       headers: [
         ['Authorization', `Bearer ${TOKEN}`],

@@ -47,7 +47,10 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
   const expectedToken = Buffer.from(config.token)
 
   function refuse(request: IncomingMessage): ApiError | null {
-    if (!config.allowedHosts().includes((request.headers.host ?? '').toLowerCase())) {
+    // Node keeps the first of several Host headers and drops the rest; a request carrying more than
+    // one is malformed (RFC 9112 §3.2) and may be read by a proxy or another parser by its last one.
+    const hosts = request.headersDistinct.host ?? []
+    if (hosts.length !== 1 || !config.allowedHosts().includes((hosts[0] ?? '').toLowerCase())) {
       return { code: 'FORBIDDEN', message: 'this API only answers requests addressed to its loopback host' }
     }
     const origin = request.headers.origin
