@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { allowPermission, planKeySealing, rendererUrlFor, showDevToolsInMenu } from './shell-policy'
+import { readFileSync } from 'node:fs'
+import { allowPermission, planKeySealing, rendererUrlFor, showDevToolsInMenu, windowOpenAction } from './shell-policy'
 
 describe('Electron shell policy', () => {
   it("reports Linux safeStorage's basic_text backend as file-permissions protection", () => {
@@ -28,5 +29,14 @@ describe('Electron shell policy', () => {
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'serial', 'hid']) expect(allowPermission(permission)).toBe(false)
     expect(showDevToolsInMenu(true)).toBe(false)
     expect(showDevToolsInMenu(false)).toBe(true)
+  })
+
+  it('opens no URL the window asks for, in the app or in the browser', () => {
+    for (const url of ['https://docs.example/', 'http://127.0.0.1:4000/', 'file:///etc/passwd', 'javascript:alert(1)', 'mailto:a@b.example'])
+      expect(windowOpenAction(url)).toEqual({ action: 'deny' })
+    // The window-open handler is this decision and nothing else: no shell.openExternal on the way.
+    const windowSecurity = readFileSync(new URL('./window-security.ts', import.meta.url), 'utf8')
+    expect(windowSecurity).toContain('setWindowOpenHandler(({ url }) => windowOpenAction(url))')
+    expect(windowSecurity).not.toMatch(/openExternal/)
   })
 })

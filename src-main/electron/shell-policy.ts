@@ -61,6 +61,16 @@ export function allowPermission(_permission: string): boolean {
   return false
 }
 
+/**
+ * What happens when the window asks to open a URL (`window.open`, a link with a target): nothing,
+ * whatever the URL. The renderer links nowhere; passing such URLs to `shell.openExternal`, as the
+ * shell once did for any https URL, would let script that a hostile callback body got to run
+ * point the user's browser at any page, or carry data out in a URL.
+ */
+export function windowOpenAction(_url: string): { action: 'deny' } {
+  return { action: 'deny' }
+}
+
 /** DevTools are a development aid: not in a packaged app's menu. */
 export function showDevToolsInMenu(packaged: boolean): boolean {
   return !packaged

@@ -2,8 +2,8 @@
  * Security rules for every web contents the app creates: the renderer shows hostile callback
  * bodies, so it must not be able to navigate, open windows, attach webviews or get permissions.
  */
-import { app, session, shell, type WebContents } from 'electron'
-import { allowPermission } from './shell-policy'
+import { app, session, type WebContents } from 'electron'
+import { allowPermission, windowOpenAction } from './shell-policy'
 
 export function lockDownWebContents(): void {
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(allowPermission(permission)))
@@ -13,10 +13,6 @@ export function lockDownWebContents(): void {
     contents.on('will-navigate', (event) => event.preventDefault())
     contents.on('will-redirect', (event) => event.preventDefault())
     contents.on('will-attach-webview', (event) => event.preventDefault())
-    contents.setWindowOpenHandler(({ url }) => {
-      // Links to documentation open in the user's browser, never inside the app.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url)
-      return { action: 'deny' }
-    })
+    contents.setWindowOpenHandler(({ url }) => windowOpenAction(url))
   })
 }
