@@ -6,8 +6,9 @@
  * renderer bundles it); the contract validates filters with schemas built from these lists.
  */
 import type { CaptureSummary } from './views'
-import { PROVIDER_IDS, PROVIDER_NAMES, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from './provider-catalog'
+import { PROVIDER_IDS, PROVIDER_NAMES, type ProviderId } from './provider-catalog'
 import { foldForSearch } from './search-text-form'
+import { LISTED_VERDICTS, listedVerdictOf, type ListedVerdict } from './listed-verdict'
 
 export const CAPTURE_OUTCOMES = ['captured', 'refused'] as const
 export type CaptureOutcome = (typeof CAPTURE_OUTCOMES)[number]
@@ -42,7 +43,8 @@ export interface CaptureFilter {
   query?: string
   /** A provider id from the catalogue, or `unknown` (recognised as no known sender). */
   provider?: ProviderId
-  verdict?: VerdictStatus
+  /** A signature verdict, or `changed` (imported with changedBeforeExport: listed-verdict.ts). */
+  verdict?: ListedVerdict
   /** Given in any case; captured methods are upper case (the receiver's HTTP parser accepts no other). */
   method?: string
   /** `2xx`, `3xx`, `4xx`, `5xx`, `none` or an exact status code such as `503`. */
@@ -59,7 +61,8 @@ export interface CaptureFilterFields {
   method: string
   /** `null` for a refused request (no body, nothing recognised). */
   provider: ProviderId | null
-  verdict: VerdictStatus | null
+  /** The verdict the list shows (listed-verdict.ts): `changed` for a capture changed before export. */
+  verdict: ListedVerdict | null
   /** `null` when no HTTP answer was sent (closed, reset, never answered). */
   answerStatus: number | null
   outcome: CaptureOutcome
@@ -68,7 +71,7 @@ export interface CaptureFilterFields {
 }
 
 /** What `filterFieldsOf` reads: fields both a stored record and a `CaptureSummary` have. */
-export type FilterableCapture = Pick<CaptureSummary, 'method' | 'target' | 'outcome' | 'recognition'> & {
+export type FilterableCapture = Pick<CaptureSummary, 'method' | 'target' | 'outcome' | 'recognition' | 'changedBeforeExport'> & {
   response: Pick<CaptureSummary['response'], 'status'>
 }
 
@@ -77,7 +80,7 @@ export type FilterableCapture = Pick<CaptureSummary, 'method' | 'target' | 'outc
  * catalogue's keeps 100,000 entries down to a dozen provider and verdict strings.
  */
 const SHARED_PROVIDER_IDS = new Map<string, ProviderId>(PROVIDER_IDS.map((id) => [id, id]))
-const SHARED_VERDICTS = new Map<string, VerdictStatus>(VERDICT_STATUSES.map((status) => [status, status]))
+const SHARED_VERDICTS = new Map<string, ListedVerdict>(LISTED_VERDICTS.map((status) => [status, status]))
 
 export function filterFieldsOf(capture: FilterableCapture): CaptureFilterFields {
   const columns = filterColumnsOf(capture)
@@ -96,10 +99,11 @@ export function filterFieldsOf(capture: FilterableCapture): CaptureFilterFields 
 /** The filter fields but the search text: what the store's index keeps of every capture it stores. */
 export function filterColumnsOf(capture: FilterableCapture): Omit<CaptureFilterFields, 'searchText'> {
   const recognition = capture.recognition
+  const verdict = listedVerdictOf(capture)
   return {
     method: capture.method,
     provider: recognition ? (SHARED_PROVIDER_IDS.get(recognition.provider.id) ?? recognition.provider.id) : null,
-    verdict: recognition ? (SHARED_VERDICTS.get(recognition.verdict.status) ?? recognition.verdict.status) : null,
+    verdict: verdict === null ? null : (SHARED_VERDICTS.get(verdict) ?? verdict),
     answerStatus: capture.response.status,
     outcome: capture.outcome,
   }

@@ -10,7 +10,8 @@
 import { z } from 'zod'
 import { SLUG_PATTERN } from './slug'
 import { describeInvalidEndpointName } from './endpoint-name'
-import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS, VERDICT_STATUSES } from './providers'
+import { PINNABLE_PROVIDER_IDS, PROVIDER_IDS } from './providers'
+import { LISTED_VERDICTS } from './listed-verdict'
 import {
   bulkReplayInputSchema,
   forwardConfigSchema,
@@ -86,7 +87,7 @@ const captureFilter = z
       })
       .optional(),
     provider: z.enum(PROVIDER_IDS, { error: oneOf('provider', PROVIDER_IDS) }).optional(),
-    verdict: z.enum(VERDICT_STATUSES, { error: oneOf('verdict', VERDICT_STATUSES) }).optional(),
+    verdict: z.enum(LISTED_VERDICTS, { error: oneOf('verdict', LISTED_VERDICTS) }).optional(),
     method: z
       .string({ error: 'method must be an HTTP method such as POST' })
       .regex(METHOD_FILTER_PATTERN, 'method must be an HTTP method such as POST')

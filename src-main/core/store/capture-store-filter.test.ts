@@ -124,6 +124,42 @@ describe('capture store: filters', () => {
     expect((await reopened.page({ filter: { text: 'REFUND-77', provider: 'ixopay' }, limit: 10 })).total).toBe(2)
   })
 
+  test('files a capture changed before export under "changed", not under the verdict recomputed on its changed bytes', async ({ openStore: open }) => {
+    const current = await open()
+    // Across a retired segment (read back from its snapshot) and the current one (from its document).
+    const count = SEGMENT_MAX_CAPTURES + 200
+    const invalid: CaptureRecognition = { ...ixopay('x'), verdict: { status: 'invalid', reason: 'mismatch', message: 'the signature does not match' } }
+    const changedBeforeExport: NewCapture['changedBeforeExport'] = {
+      reason: 'redacted',
+      changes: [{ location: 'body', action: 'masked' }],
+      changesOmitted: 0,
+      decompressed: false,
+      exporterVerdict: { status: 'valid', message: 'valid' },
+    }
+    const isChanged = (index: number) => index % 100 === 0
+    const isInvalid = (index: number) => index % 100 === 1
+    await Promise.all(
+      Array.from({ length: count }, (_, index) => {
+        const capture = testCapture(Buffer.from(String(index)), { recognition: isChanged(index) || isInvalid(index) ? invalid : unknownSender })
+        if (isChanged(index)) capture.changedBeforeExport = changedBeforeExport
+        return current.append(capture, Buffer.from(String(index)))
+      }),
+    )
+    const pick = (predicate: (index: number) => boolean) =>
+      Array.from({ length: count }, (_, index) => index)
+        .filter(predicate)
+        .map((index) => index + 1)
+        .reverse()
+    const filtered = async (store: CaptureStore) => ({
+      invalid: (await pageThrough(store, { filter: { verdict: 'invalid' } }, 7)).seqs,
+      changed: (await pageThrough(store, { filter: { verdict: 'changed' } }, 7)).seqs,
+    })
+    const expected = { invalid: pick(isInvalid), changed: pick(isChanged) }
+    expect(await filtered(current)).toEqual(expected)
+    await current.close()
+    expect(await filtered(await open())).toEqual(expected)
+  })
+
   test('deletes a selection across segments, skipping ids it does not have', async ({ openStore: open }) => {
     const current = await fill(open)
     const chosen = [(await current.page({ limit: 1, beforeSeq: 2 })).items[0]!, (await current.page({ limit: 1 })).items[0]!]

@@ -18,7 +18,8 @@
  * placed in seq order by one commit at a time), so newest first is segments and slots backwards.
  */
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
-import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
+import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-catalog'
+import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict'
 import { formatUuid, ID_BYTES, IdIndex, parseUuid } from './id-index'
 
 /** Captures per segment; also the slot capacity of a segment's block. */
@@ -36,7 +37,8 @@ export const FLAG_DAMAGED = 16
 export const FLAG_RECOGNIZED_AGAIN = 32
 
 const PROVIDER_CODES: ReadonlyArray<ProviderId | null> = [null, ...PROVIDER_IDS]
-const VERDICT_CODES: ReadonlyArray<VerdictStatus | null> = [null, ...VERDICT_STATUSES]
+/** The verdict the list shows (listed-verdict.ts): a signature verdict, or `changed`. */
+const VERDICT_CODES: ReadonlyArray<ListedVerdict | null> = [null, ...LISTED_VERDICTS]
 const providerCode = new Map(PROVIDER_CODES.map((id, code) => [id, code]))
 const verdictCode = new Map(VERDICT_CODES.map((status, code) => [status, code]))
 
@@ -57,7 +59,7 @@ export interface SlotFields {
   bodySize: number
   method: string
   provider: ProviderId | null
-  verdict: VerdictStatus | null
+  verdict: ListedVerdict | null
   answerStatus: number | null
   outcome: CaptureOutcome
   deliveryHash: number
@@ -200,7 +202,7 @@ export class CaptureTable {
     return block.otherIds?.get(slot) ?? formatUuid(block.idBytes, slot * ID_BYTES)
   }
 
-  setRecognized(block: SegmentBlock, slot: number, provider: ProviderId | null, verdict: VerdictStatus | null): void {
+  setRecognized(block: SegmentBlock, slot: number, provider: ProviderId | null, verdict: ListedVerdict | null): void {
     block.provider[slot] = providerCode.get(provider) ?? 0
     block.verdict[slot] = verdictCode.get(verdict) ?? 0
   }
@@ -238,7 +240,7 @@ export class CaptureTable {
     return PROVIDER_CODES[block.provider[slot] as number] ?? null
   }
 
-  verdictOf(block: SegmentBlock, slot: number): VerdictStatus | null {
+  verdictOf(block: SegmentBlock, slot: number): ListedVerdict | null {
     return VERDICT_CODES[block.verdict[slot] as number] ?? null
   }
 
@@ -248,7 +250,7 @@ export class CaptureTable {
   }
 
   /** A filter's fields as codes; `null` when a value can match no capture (a method never seen). */
-  codesOf(filter: { provider?: ProviderId; verdict?: VerdictStatus; method?: string; outcome?: CaptureOutcome; answer?: string }): FilterCodes | null {
+  codesOf(filter: { provider?: ProviderId; verdict?: ListedVerdict; method?: string; outcome?: CaptureOutcome; answer?: string }): FilterCodes | null {
     const codes: FilterCodes = {}
     if (filter.provider !== undefined) codes.provider = providerCode.get(filter.provider) ?? -1
     if (filter.verdict !== undefined) codes.verdict = verdictCode.get(filter.verdict) ?? -1

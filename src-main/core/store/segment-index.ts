@@ -13,7 +13,8 @@
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
 import type { CaptureRecognition } from '../../shared/views'
 import type { CaptureForward } from '../../shared/replay'
-import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
+import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-catalog'
+import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict'
 import { yieldToEventLoop } from '../event-loop'
 import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema, storedCaptureSchema } from './persisted-schema'
 
@@ -29,7 +30,8 @@ export interface IndexEntry {
   bodySize: number
   method: string
   provider: ProviderId | null
-  verdict: VerdictStatus | null
+  /** The verdict the list shows (listed-verdict.ts): `changed` for a capture changed before export. */
+  verdict: ListedVerdict | null
   answerStatus: number | null
   outcome: CaptureOutcome
   /** FNV-1a of the capture's delivery key (deliveries/delivery-key.ts), for `deliveryAttempts`. */
@@ -53,7 +55,7 @@ export interface SegmentIndexDocument {
 }
 
 const PROVIDERS = new Set<string>(PROVIDER_IDS)
-const VERDICTS = new Set<string>(VERDICT_STATUSES)
+const VERDICTS = new Set<string>(LISTED_VERDICTS)
 const OUTCOMES = new Set<string>(CAPTURE_OUTCOMES)
 
 export type ReadIndex =

@@ -21,7 +21,8 @@
 import { hash, randomBytes } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filter'
-import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '../../shared/provider-catalog'
+import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-catalog'
+import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict'
 import { frameEnd } from './capture-log'
 import type { IdBytes, SlotFields } from './capture-table'
 import { formatUuid, parseUuid } from './id-index'
@@ -130,7 +131,7 @@ export function encodeTableSnapshot(snapshot: Omit<TableSnapshot, 'rows'> & { en
 }
 
 const PROVIDERS = new Set<string>(PROVIDER_IDS)
-const VERDICTS = new Set<string>(VERDICT_STATUSES)
+const VERDICTS = new Set<string>(LISTED_VERDICTS)
 const OUTCOMES = new Set<string>(CAPTURE_OUTCOMES)
 
 /**
@@ -186,7 +187,7 @@ export class SnapshotRows {
     fields.bodySize = rows.readDoubleLE(at + 64)
     fields.method = this.strings[rows.readUInt16LE(at + 6)] as string
     fields.provider = this.string(rows.readUInt16LE(at + 8)) as ProviderId | null
-    fields.verdict = this.string(rows.readUInt16LE(at + 10)) as VerdictStatus | null
+    fields.verdict = this.string(rows.readUInt16LE(at + 10)) as ListedVerdict | null
     fields.answerStatus = answerStatus === 0 ? null : answerStatus
     fields.outcome = this.strings[rows.readUInt16LE(at + 2)] as CaptureOutcome
     fields.deliveryHash = rows.readInt32LE(at + 60)

@@ -1,7 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import { isCaptureFilterActive, type CaptureFilter } from '@shared/capture-filter'
 import { parseCaptureQuery } from '@shared/capture-query'
-import { VERDICT_WORDS } from '../../lib/providers'
 import { SEARCH_INPUT_ID } from '../shortcuts/keyboard-shortcuts'
 import './capture-filter.css'
 import './capture-search.css'
@@ -12,6 +11,7 @@ import {
   FILTER_METHODS,
   FILTER_PROVIDERS,
   filterProviderLabel,
+  FILTER_VERDICT_WORDS,
   FILTER_VERDICTS,
   OUTCOME_LABELS,
 } from './capture-filter-labels'
@@ -140,7 +140,7 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
         >
           {FILTER_VERDICTS.map((status) => (
             <option key={status} value={status}>
-              {VERDICT_WORDS[status]}
+              {FILTER_VERDICT_WORDS[status]}
             </option>
           ))}
         </FilterSelect>

@@ -1,10 +1,13 @@
 /** The choices of the filter bar and the words for a filter, e.g. in the bulk replay dialog. */
 import { ANSWER_CLASSES, type AnswerClass, type CaptureFilter, type CaptureOutcome } from '@shared/capture-filter'
 import { ANSWER_PRESETS } from '../../lib/answer-presets'
-import { PINNABLE_PROVIDER_IDS, providerName, VERDICT_STATUSES, VERDICT_WORDS } from '../../lib/providers'
+import { CHANGED_VERDICT, LISTED_VERDICTS, type ListedVerdict } from '@shared/listed-verdict'
+import { PINNABLE_PROVIDER_IDS, providerName, VERDICT_WORDS } from '../../lib/providers'
 
 export const FILTER_PROVIDERS = [...PINNABLE_PROVIDER_IDS, 'unknown'] as const
-export const FILTER_VERDICTS = VERDICT_STATUSES
+export const FILTER_VERDICTS = LISTED_VERDICTS
+/** The signature verdicts, and what the list shows as '≠ changed' (a capture changed before export). */
+export const FILTER_VERDICT_WORDS: Record<ListedVerdict, string> = { ...VERDICT_WORDS, [CHANGED_VERDICT]: 'changed before export' }
 
 /** Methods providers call with; the API takes any method. */
 export const FILTER_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
@@ -38,7 +41,8 @@ export function describeCaptureFilter(filter: CaptureFilter): string {
   const text = filter.text?.trim()
   if (text) parts.push(`“${text}”`)
   if (filter.provider) parts.push(filterProviderLabel(filter.provider))
-  if (filter.verdict) parts.push(`signature ${VERDICT_WORDS[filter.verdict]}`)
+  if (filter.verdict)
+    parts.push(filter.verdict === CHANGED_VERDICT ? FILTER_VERDICT_WORDS[filter.verdict] : `signature ${FILTER_VERDICT_WORDS[filter.verdict]}`)
   if (filter.method) parts.push(filter.method.toUpperCase())
   if (filter.answer) parts.push(filter.answer === 'none' ? 'not answered' : `answered ${filter.answer}`)
   if (filter.outcome) parts.push(OUTCOME_LABELS[filter.outcome])

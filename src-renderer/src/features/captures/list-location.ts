@@ -9,7 +9,8 @@
 import { useEffect, useRef } from 'react'
 import { ANSWER_FILTER_PATTERN, CAPTURE_OUTCOMES, MAX_FILTER_TEXT_LENGTH, METHOD_FILTER_PATTERN, type CaptureFilter } from '@shared/capture-filter'
 import { MAX_CAPTURE_QUERY_LENGTH } from '@shared/capture-query'
-import { PROVIDER_IDS, VERDICT_STATUSES, type ProviderId, type VerdictStatus } from '@shared/provider-catalog'
+import { PROVIDER_IDS, type ProviderId } from '@shared/provider-catalog'
+import { LISTED_VERDICTS, type ListedVerdict } from '@shared/listed-verdict'
 import type { CaptureScope } from '../../api/query-keys'
 
 export interface ListLocation {
@@ -46,7 +47,7 @@ export function readListLocation(hash: string): ListLocation {
   const provider = get(PARAMETERS.provider)
   if (provider !== undefined && (PROVIDER_IDS as readonly string[]).includes(provider)) filter.provider = provider as ProviderId
   const verdict = get(PARAMETERS.verdict)
-  if (verdict !== undefined && (VERDICT_STATUSES as readonly string[]).includes(verdict)) filter.verdict = verdict as VerdictStatus
+  if (verdict !== undefined && (LISTED_VERDICTS as readonly string[]).includes(verdict)) filter.verdict = verdict as ListedVerdict
   const method = get(PARAMETERS.method)
   if (method !== undefined && METHOD_FILTER_PATTERN.test(method)) filter.method = method
   const answer = get(PARAMETERS.answer)
