@@ -138,6 +138,26 @@ describe('HTTP API', () => {
     expect(badJson.status).toBe(400)
   })
 
+  test('refuses a callback forwarded to it, token and all: the receiver and the tunnel never reach the API', async ({ inspector, endpoint, origin }) => {
+    // An endpoint forwarding to the API (a mistake, or a pasted URL), keeping the captured path, in
+    // pass-through: whatever reaches the receiver is sent on to /api/<path> and its answer relayed.
+    await inspector.procedures.setForwardConfig({
+      endpointId: endpoint.id,
+      config: { enabled: true, targetUrl: `${origin}/api`, mode: 'pass-through', timeoutMs: 5000, keepCapturedPath: true },
+    })
+    const relayed = await send(`${endpoint.url}/listEndpoints`, {
+      headers: [
+        ['Authorization', `Bearer ${TOKEN}`],
+        ['Content-Type', 'application/json'],
+      ],
+      body: '{}',
+    })
+    expect(relayed.status).toBe(403)
+    expect(JSON.parse(relayed.body.toString())).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    // The same call made directly is answered: it is the forward that is refused.
+    expect((await call(origin, 'listEndpoints', {})).status).toBe(200)
+  })
+
   test('answers an input over the limit with 413, whether its size is declared or chunked', async ({ origin }) => {
     const tooLarge = Buffer.alloc(MAX_API_BODY_BYTES + 1, ' ')
     const withHeaders = (framing: Array<[string, string]>) =>

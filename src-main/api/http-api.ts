@@ -7,12 +7,13 @@
  * cannot read it), a foreign `Origin` is refused (CSRF), POSTs must be `application/json` (not a
  * CORS-simple request, so browsers preflight them and we never answer preflights), and the `Host`
  * must be loopback (DNS rebinding). The receiver port, the only one the tunnel exposes, never
- * serves this API.
+ * serves this API, and a callback an endpoint forwards here is refused whatever it carries.
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { InspectorEvent } from '../shared/contract'
 import type { ApiError, Result } from '../shared/errors'
+import { FORWARDED_MARK_HEADER } from '../shared/replay-types'
 import { subscribeInBatches } from '../core/event-bus'
 import type { Dispatch } from './dispatch'
 import { sendResult } from './json-answer'
@@ -52,6 +53,11 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
     const hosts = request.headersDistinct.host ?? []
     if (hosts.length !== 1 || !config.allowedHosts().includes((hosts[0] ?? '').toLowerCase())) {
       return { code: 'FORBIDDEN', message: 'this API only answers requests addressed to its loopback host' }
+    }
+    // A callback the app forwarded on (a live forward's mark): the receiver, and so the tunnel,
+    // reach this API only if an endpoint forwards to it, and then not past this line.
+    if (request.headers[FORWARDED_MARK_HEADER.toLowerCase()] !== undefined) {
+      return { code: 'FORBIDDEN', message: `a callback forwarded by this app (${FORWARDED_MARK_HEADER}) never reaches its API` }
     }
     const origin = request.headers.origin
     if (origin !== undefined && !config.allowedOrigins().includes(origin)) {
