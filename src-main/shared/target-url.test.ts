@@ -19,6 +19,13 @@ describe('describeInvalidTargetUrl', () => {
     expect(describeInvalidTargetUrl('http//nope')).toMatch(/^Not a URL/)
   })
 
+  it('suggests the example it is given (a form sending a Stripe capture suggests a Stripe route)', () => {
+    const example = 'http://localhost:3000/callbacks/stripe'
+    expect(describeInvalidTargetUrl('', example)).toBe(`Enter the URL to send to, e.g. ${example}`)
+    expect(describeInvalidTargetUrl('http//nope', example)).toBe(`Not a URL: use e.g. ${example}`)
+    expect(describeInvalidTargetUrl('', example)).not.toContain('ixopay')
+  })
+
   it('refuses a URL longer than the API accepts (the form used to accept it and the API refused it)', () => {
     const atLimit = `http://example.test/${'a'.repeat(MAX_TARGET_URL_CHARS - 'http://example.test/'.length)}`
     expect(atLimit).toHaveLength(MAX_TARGET_URL_CHARS)

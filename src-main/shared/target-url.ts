@@ -7,19 +7,22 @@
 /** Longest target URL accepted. */
 export const MAX_TARGET_URL_CHARS = 2048
 
-/** The example the forms and messages show. */
+/** The example the API's messages show; a form shows one for the provider it sends (target-url-example.ts in the renderer). */
 export const TARGET_URL_EXAMPLE = 'http://localhost:3000/callbacks/ixopay'
 
-/** `null` when `value` is an acceptable target URL, else why not, in words a form can show. */
-export function describeInvalidTargetUrl(value: string): string | null {
-  if (value.trim() === '') return `Enter the URL to send to, e.g. ${TARGET_URL_EXAMPLE}`
+/**
+ * `null` when `value` is an acceptable target URL, else why not, in words a form can show. `example`
+ * is the URL the words suggest: a form sending a Stripe capture suggests a Stripe route, not IXOPAY's.
+ */
+export function describeInvalidTargetUrl(value: string, example: string = TARGET_URL_EXAMPLE): string | null {
+  if (value.trim() === '') return `Enter the URL to send to, e.g. ${example}`
   if (value.length > MAX_TARGET_URL_CHARS) return `A URL of at most ${MAX_TARGET_URL_CHARS} characters`
   let url: URL
   try {
     url = new URL(value)
   } catch (error: unknown) {
     // The URL constructor throws a TypeError for text that is not a URL; anything else is a bug.
-    if (error instanceof TypeError) return `Not a URL: use e.g. ${TARGET_URL_EXAMPLE}`
+    if (error instanceof TypeError) return `Not a URL: use e.g. ${example}`
     throw error
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Use an http:// or https:// URL'

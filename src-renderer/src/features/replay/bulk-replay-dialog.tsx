@@ -17,6 +17,7 @@ import { errorMessage } from '@shared/errors'
 import { bulkOrderHint } from './bulk-order-hint'
 import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { EXAMPLE_CALLBACK_REST, forwardPathSignatureWarning } from './forward-path-signature'
+import { targetUrlExample } from './target-url-example'
 
 /** What the capture list on screen offers to replay. */
 export interface BulkReplayChoices {
@@ -120,12 +121,14 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
   const [error, setError] = useState<string | null>(null)
   const [isStarting, setIsStarting] = useState(false)
 
-  const targetProblem = describeInvalidTargetUrl(targetUrl)
   // Captures of one endpoint: IXOPAY's signature covers the path, so another path needs Re-sign.
   const endpointProvider = useEndpointProvider(choices.endpoint?.id ?? null)
+  const endpointProviderId = endpointProvider.pinned ?? endpointProvider.mostSeen
+  const targetExample = targetUrlExample(choices.endpoint ? endpointProviderId : null)
+  const targetProblem = describeInvalidTargetUrl(targetUrl, targetExample)
   const pathSignatureWarning = choices.endpoint
     ? forwardPathSignatureWarning({
-        providerId: endpointProvider.pinned ?? endpointProvider.mostSeen,
+        providerId: endpointProviderId,
         endpointSlug: choices.endpoint.slug,
         signedPath: endpointProvider.signedPath,
         targetUrl,
@@ -198,7 +201,7 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
           {bulkOrderHint(pacing === 'rate' ? BULK_MAX_CONCURRENCY : pacingProblem === null ? concurrencyValue : null)}
         </p>
       </fieldset>
-      <TargetUrlField value={targetUrl} problem={targetProblem} testId="bulk-target" onChange={setTargetDraft} />
+      <TargetUrlField value={targetUrl} problem={targetProblem} example={targetExample} testId="bulk-target" onChange={setTargetDraft} />
       {targetProblem === null && pathSignatureWarning !== null && (
         <p className="notice notice-warning replay-small" role="note" data-testid="bulk-signature-warning">
           {pathSignatureWarning}

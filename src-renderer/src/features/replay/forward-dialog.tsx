@@ -11,6 +11,7 @@ import './replay.css'
 import { errorMessage } from '@shared/errors'
 import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { forwardPathSignatureWarning } from './forward-path-signature'
+import { targetUrlExample } from './target-url-example'
 
 interface ForwardDialogProps {
   endpoint: Endpoint
@@ -51,13 +52,15 @@ function ForwardForm({
   const [timeoutSeconds, setTimeoutSeconds] = useState(String((config?.timeoutMs ?? FORWARD_TIMEOUT_MS) / 1000))
   // Off by default, as in Resend: the target URL is where callbacks go, exactly.
   const [keepCapturedPath, setKeepCapturedPath] = useState(config?.keepCapturedPath ?? false)
-  const targetProblem = describeInvalidTargetUrl(targetUrl)
+  const endpointProvider = useEndpointProvider(endpoint.id)
+  const endpointProviderId = endpointProvider.pinned ?? endpointProvider.mostSeen
+  const targetExample = targetUrlExample(endpointProviderId)
+  const targetProblem = describeInvalidTargetUrl(targetUrl, targetExample)
   const timeoutMs = Math.round(Number(timeoutSeconds) * 1000)
   const timeoutProblem = describeInvalidTimeout(timeoutMs, FORWARD_TIMEOUT_MIN_MS, FORWARD_TIMEOUT_MAX_MS)
   const isValid = targetProblem === null && timeoutProblem === null
-  const endpointProvider = useEndpointProvider(endpoint.id)
   const pathSignatureWarning = forwardPathSignatureWarning({
-    providerId: endpointProvider.pinned ?? endpointProvider.mostSeen,
+    providerId: endpointProviderId,
     endpointSlug: endpoint.slug,
     signedPath: endpointProvider.signedPath,
     targetUrl,
@@ -82,7 +85,7 @@ function ForwardForm({
         <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} data-testid="forward-enabled" />
         Forward every callback this endpoint receives
       </label>
-      <TargetUrlField value={targetUrl} problem={targetProblem} testId="forward-target" onChange={setTargetUrl} />
+      <TargetUrlField value={targetUrl} problem={targetProblem} example={targetExample} testId="forward-target" onChange={setTargetUrl} />
       <label className="checkbox">
         <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepCapturedPath(event.target.checked)} data-testid="forward-keep-path" />
         Keep the captured path and query (after <span className="wire">/{endpoint.slug}</span>)

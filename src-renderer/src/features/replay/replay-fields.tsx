@@ -1,9 +1,18 @@
 /** Form fields the resend, bulk replay and forward dialogs share. */
 import type { ReactNode } from 'react'
-import { TARGET_URL_EXAMPLE } from '@shared/target-url'
 
-/** The URL to send to, with the problem shown once the user has typed something. */
-export function TargetUrlField(props: { value: string; problem: string | null; hint?: ReactNode; testId: string; onChange: (value: string) => void }) {
+/**
+ * The URL to send to, with the problem shown once the user has typed something. `example` is the
+ * placeholder: a route for the provider being sent (see target-url-example.ts).
+ */
+export function TargetUrlField(props: {
+  value: string
+  problem: string | null
+  example: string
+  hint?: ReactNode
+  testId: string
+  onChange: (value: string) => void
+}) {
   const showProblem = props.value !== '' && props.problem !== null
   return (
     <label className="field">
@@ -11,7 +20,7 @@ export function TargetUrlField(props: { value: string; problem: string | null; h
       <input
         className="input wire"
         value={props.value}
-        placeholder={TARGET_URL_EXAMPLE}
+        placeholder={props.example}
         spellCheck={false}
         autoFocus
         aria-invalid={showProblem}

@@ -12,7 +12,8 @@ import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { decodeBody } from '@shared/body-charset'
 import { formatExactBytes } from '../../lib/format'
 import { useDebouncedValue } from '../../lib/use-debounced-value'
-import { describeInvalidTargetUrl, TARGET_URL_EXAMPLE } from '@shared/target-url'
+import { describeInvalidTargetUrl } from '@shared/target-url'
+import { targetUrlExample } from './target-url-example'
 import { describeInvalidTimeout, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '@shared/replay-limits'
 import { HTTP_TOKEN_PATTERN, MAX_METHOD_CHARS } from '@shared/answer-catalog'
 import { ModalDialog } from '../../components/modal-dialog'
@@ -73,7 +74,8 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
 
   const contentType = headerValue(request.headers, 'content-type') ?? null
   const isEditing = mode === 'edit'
-  const targetProblem = describeInvalidTargetUrl(targetUrl)
+  const targetExample = targetUrlExample(provider)
+  const targetProblem = describeInvalidTargetUrl(targetUrl, targetExample)
   const headerProblems = isEditing ? rows.map(rowProblem).filter((problem) => problem !== null) : []
   const methodProblem = isEditing && !(HTTP_TOKEN_PATTERN.test(method) && method.length <= MAX_METHOD_CHARS) ? 'a method is a token like POST' : null
   const bodyJsonProblem = useMemo(
@@ -167,7 +169,8 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
           <TargetUrlField
             value={targetUrl}
             problem={targetProblem}
-            hint={`Remembered for this endpoint. e.g. ${TARGET_URL_EXAMPLE}`}
+            example={targetExample}
+            hint={`Remembered for this endpoint. e.g. ${targetExample}`}
             testId="resend-target"
             onChange={setTargetDraft}
           />

@@ -13,6 +13,7 @@ import { startingProvider } from '../providers/provider-context'
 import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { ReplayOutcomeView } from './replay-outcome'
 import { SentRequest } from './sent-request'
+import { targetUrlExample } from './target-url-example'
 import './replay.css'
 
 /** HMAC providers whose secret a user can type here (the API's `hmac-secret` providers). */
@@ -50,7 +51,8 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
   const keysEndpointProvider = useEndpointProvider(keysEndpoint?.id ?? null)
   const keySource: KeySource = chosenKeySource ?? (template !== null && keysEndpointProvider.keyProviders.includes(template.provider) ? 'endpoint' : 'generate')
   const targetUrl = targetKind === 'endpoint' ? (targetEndpoint?.url ?? '') : customUrl
-  const targetProblem = describeInvalidTargetUrl(targetUrl)
+  const targetExample = targetUrlExample(template?.provider ?? null)
+  const targetProblem = describeInvalidTargetUrl(targetUrl, targetExample)
   const canTypeSecret = template !== null && template.keyKind === 'hmac-secret' && HMAC_PROVIDERS.has(template.provider)
   const effectiveKeySource: KeySource = template?.keyKind === 'none' ? 'generate' : keySource === 'secret' && !canTypeSecret ? 'generate' : keySource
   const secretProblem = effectiveKeySource === 'secret' && secret === '' ? 'Enter the secret to sign with' : null
@@ -143,7 +145,7 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
               <input
                 className="input wire"
                 value={customUrl}
-                placeholder="http://localhost:3000/callbacks/ixopay"
+                placeholder={targetExample}
                 spellCheck={false}
                 aria-label="URL to send to"
                 aria-invalid={customUrl !== '' && targetProblem !== null}
