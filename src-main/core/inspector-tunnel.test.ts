@@ -184,6 +184,30 @@ describe('inspector with the tunnel', () => {
     expect(new Set(askedFor)).toEqual(new Set(['kept-across', random.subdomain]))
   }, 60_000)
 
+  test('a restart while on a stand-in asks for the subdomain it stood in for, and says so until it has it back', async ({ inspector, server }) => {
+    const { procedures } = inspector
+    await procedures.setTunnelSettings({ serverUrl: server.url, subdomain: null })
+    await procedures.startTunnel({})
+    const first = await tunnelOnline(procedures)
+    // Someone else takes the name once this run lets go of it: the next run gets a stand-in.
+    previousRunReleased = server.released(first.subdomain).then(() => server.takeSubdomain(first.subdomain))
+    await procedures.stopTunnel({})
+    await procedures.startTunnel({})
+    const standIn = await tunnelOnline(procedures, (state) => state.onlineSince !== first.onlineSince)
+    expect(standIn).toMatchObject({ requestedSubdomain: first.subdomain, subdomainChanged: true })
+
+    previousRunReleased = server.released(standIn.subdomain)
+    await procedures.stopTunnel({})
+    await procedures.startTunnel({})
+    // Not the stand-in, which would be handed out with no word that the providers' URL is stale.
+    const again = await tunnelOnline(procedures, (state) => state.onlineSince !== standIn.onlineSince)
+    expect(again).toMatchObject({ requestedSubdomain: first.subdomain, subdomainChanged: true })
+    expect(server.registrations().filter(({ requested }) => requested === standIn.subdomain)).toEqual([])
+    server.releaseSubdomain(first.subdomain)
+    const back = await tunnelOnline(procedures, (state) => state.subdomain === first.subdomain)
+    expect(back).toMatchObject({ subdomainChanged: false, url: first.url })
+  }, 60_000)
+
   test('refuses an invalid subdomain or server URL with a clear message', async ({ inspector }) => {
     await expect(inspector.procedures.setTunnelSettings({ subdomain: 'Bad_Name' })).rejects.toThrow(/cannot be a tunnel subdomain/)
     await expect(inspector.procedures.setTunnelSettings({ serverUrl: 'ftp://x' })).rejects.toThrow(/https/)

@@ -249,6 +249,22 @@ describe('supervisor machine: attempts', () => {
     expect(effectOf(transition.effects, 'reclaim')).toBeUndefined()
   })
 
+  it('after losing a stand-in, asks again for the subdomain it stood in for, not for the stand-in', () => {
+    // None configured: the name held before is asked for; the server, still holding it for the
+    // lost connection, hands out a stand-in.
+    const standIn = drive([start, registered('random-1', 'kept-name')], { previousSubdomain: 'kept-name' })
+    expect(standIn.tunnel).toMatchObject({ subdomain: 'random-1', subdomainChanged: true })
+    const lost = step(standIn, connectionLost)
+    expect(lost.state.tunnel).toMatchObject({ status: 'reconnecting', requestedSubdomain: 'kept-name' })
+    expect(effectOf(step(lost.state, { type: 'retry-due' }).effects, 'attempt')?.subdomain).toBe('kept-name')
+    // Given a stand-in again, it goes on taking the name back; given the name, it holds that.
+    const again = step(step(lost.state, { type: 'retry-due' }).state, registered('random-2', 'kept-name'))
+    expect(effectOf(again.effects, 'reclaim')).toMatchObject({ wanted: 'kept-name' })
+    expect(step(again.state, registered('kept-name', 'kept-name')).state.heldSubdomain).toBe('kept-name')
+    // A stop keeps it too: the next start asks for it.
+    expect(step(step(standIn, { type: 'stop' }).state, start).state.tunnel).toMatchObject({ requestedSubdomain: 'kept-name' })
+  })
+
   it('fails an attempt before the tunnel was ever online, backing off with jitter', () => {
     const first = step(FIXTURES.connecting!, refused, { ms: 100 })
     expect(first.state.tunnel).toEqual({

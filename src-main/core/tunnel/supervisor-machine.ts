@@ -34,7 +34,13 @@ export interface SupervisorState {
   hasBeenOnline: boolean
   /** Failed attempts since the start or since the tunnel was last online. */
   failedAttempts: number
-  /** Subdomain the server last gave us; asked for again when none is configured, so the URL survives a reconnect. */
+  /**
+   * The subdomain the public URL was handed out with, asked for again when none is configured so
+   * the URL survives a reconnect: the one the server last gave us, except while online on a stand-in
+   * (the server gave another): then the one asked for, which is being taken back. Asking for the
+   * stand-in after losing it too would get it, and the name the providers were given would be
+   * dropped without a word.
+   */
   heldSubdomain: string | null
   /** Clock time of the loss being reconnected after, for the floor before `failed`. */
   lostAt: number
@@ -239,7 +245,14 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
   if (event.liveSockets === 0) effects.push({ type: 'arm-sockets-gone', delayMs: settings.socketsGoneGraceMs })
   effects.push({ type: 'probe', delayMs: 0, publicUrl: registration.url })
   return {
-    state: { ...state, tunnel, failedAttempts: 0, hasBeenOnline: true, heldSubdomain: registration.id, consecutiveProbeFailures: 0 },
+    state: {
+      ...state,
+      tunnel,
+      failedAttempts: 0,
+      hasBeenOnline: true,
+      heldSubdomain: tunnel.subdomainChanged ? requested : registration.id,
+      consecutiveProbeFailures: 0,
+    },
     effects,
     supersedes: false,
   }

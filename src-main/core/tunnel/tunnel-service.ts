@@ -82,13 +82,23 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
    * the name again, instead of being handed a random one.
    */
   let previousRun: PreviousRun | null = null
+  /** The subdomain the run holds while online (a stand-in, when the server gave another than asked for). */
   let heldSubdomain: string | null = null
+  /**
+   * The subdomain the run's public URL was handed out with: the one held, except on a stand-in,
+   * where it is the one asked for (and being taken back). A restart asks for this one: asking for
+   * the stand-in would get it, and drop the providers' URL without a word.
+   */
+  let wantedSubdomain: string | null = null
   let running: RunSettings | null = null
   const reclaimDelayMs = deps.supervisor?.reclaimDelayMs ?? TUNNEL_RECLAIM_DELAY_MS
 
   function publish(state: TunnelState): void {
     lastState = state
-    if (state.status === 'online') heldSubdomain = state.subdomain
+    if (state.status === 'online') {
+      heldSubdomain = state.subdomain
+      wantedSubdomain = state.subdomainChanged ? state.requestedSubdomain : state.subdomain
+    }
     stateRevision += 1
     deps.events.publish({ type: 'tunnel-changed', state, stateRevision })
   }
@@ -98,6 +108,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
     running = { serverUrl: settings.serverUrl.replace(/\/+$/, ''), configuredSubdomain: settings.subdomain }
     const { previousSubdomain, firstAttemptNotBefore } = planRestart(previousRun, running, reclaimDelayMs)
     heldSubdomain = null
+    wantedSubdomain = null
     supervisor = createTunnelSupervisor(
       {
         localPort: config.receiverPort,
@@ -127,12 +138,13 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
     unsubscribe = undefined
     if (stopping) {
       const held = heldSubdomain
+      const wanted = wantedSubdomain
       const ran = running
       running = null
       await stopping.stop()
       // Measured from when the sockets are closed: the server's grace period starts then.
       const stoppedAt = (deps.supervisor?.clock ?? Date).now()
-      if (ran !== null) previousRun = { ...ran, heldSubdomain: held, stoppedAt }
+      if (ran !== null) previousRun = { ...ran, heldSubdomain: held, wantedSubdomain: wanted, stoppedAt }
     }
     publish({ ...offState(), lastProvedAt: lastState.lastProvedAt })
     return lastState
@@ -167,26 +179,28 @@ interface RunSettings {
   configuredSubdomain: string | null
 }
 
-/** What the last run held when it stopped, and when its sockets were closed. */
+/** What the last run held when it stopped, the name its URL was handed out with, and when its sockets were closed. */
 interface PreviousRun extends RunSettings {
   heldSubdomain: string | null
+  wantedSubdomain: string | null
   stoppedAt: number
 }
 
 /**
  * How a new run follows the previous one. With no subdomain configured (before and now) it asks
- * for the one last held, so the public URL survives a Stop and Start. When it asks for a name the
- * last run held on the same server, it waits until the server has let go of that run.
+ * for the one the last run's URL was handed out with (the one it held, unless that was a stand-in),
+ * so the public URL survives a Stop and Start. When it asks for a name the last run held on the
+ * same server, it waits until the server has let go of that run.
  */
 function planRestart(
   previous: PreviousRun | null,
   next: RunSettings,
   reclaimDelayMs: number,
 ): { previousSubdomain: string | null; firstAttemptNotBefore: number | undefined } {
-  if (previous === null || previous.serverUrl !== next.serverUrl || previous.heldSubdomain === null) {
+  if (previous === null || previous.serverUrl !== next.serverUrl || previous.wantedSubdomain === null) {
     return { previousSubdomain: null, firstAttemptNotBefore: undefined }
   }
-  const previousSubdomain = next.configuredSubdomain === null && previous.configuredSubdomain === null ? previous.heldSubdomain : null
+  const previousSubdomain = next.configuredSubdomain === null && previous.configuredSubdomain === null ? previous.wantedSubdomain : null
   const asksForHeldName = (next.configuredSubdomain ?? previousSubdomain) === previous.heldSubdomain
   return { previousSubdomain, firstAttemptNotBefore: asksForHeldName ? previous.stoppedAt + reclaimDelayMs : undefined }
 }

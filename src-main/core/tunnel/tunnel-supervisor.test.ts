@@ -3,6 +3,7 @@ import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } from '../../../e2e/fixtures/localtunnel-server'
+import { createTunnelNetworkPath, type TunnelNetworkPath } from '../../../e2e/fixtures/tunnel-network-path'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH, type TunnelState } from '../../shared/tunnel'
 import { nodeProbeFetch, type ProbeFetch } from './health-probe'
 import { TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED } from './supervisor-machine'
@@ -461,3 +462,74 @@ function baseConfig(): TunnelSupervisorConfig {
     backoff: { initialMs: 1_000, maxMs: 60_000 },
   }
 }
+
+describe('tunnel supervisor after its sockets die without the server hearing of it', () => {
+  /**
+   * Online with the subdomain the server picked (none configured, as by default), the sockets
+   * through a network path that then dies silently (a machine asleep, a changed network): the
+   * server keeps the lost connection's sockets, and its name, until writes onto them time out.
+   * The probe through the public URL notices; the reconnect asks for the name, and the server hands
+   * out a stand-in, since its own lost connection still holds it.
+   */
+  async function severedAfterOnline(): Promise<{
+    supervisor: TunnelSupervisor
+    server: LocaltunnelServer
+    path: TunnelNetworkPath
+    lost: OnlineState
+    standIn: OnlineState
+  }> {
+    const path = createTunnelNetworkPath()
+    cleanups.push(() => path.close())
+    const register: TunnelSupervisorDeps['register'] = async (request, signal) => {
+      const registration = await requestRegistration(request, signal)
+      return { ...registration, ip: '127.0.0.1', port: await path.portFor(registration.port) }
+    }
+    const { supervisor, server } = await setUp(
+      { probeTimeoutMs: 1_500, probeFailuresBeforeLoss: 1, reclaimDelayMs: 100, reclaimMaxIntervalMs: 200 },
+      { register },
+    )
+    await supervisor.start()
+    const lost = await waitForState(supervisor, (state) => state.status === 'online' && state.lastProvedAt !== null)
+    if (lost.status !== 'online') throw new Error('unreachable')
+    await server.until(() => server.clients()[0]?.connectedSockets === 10, { what: 'ten connected sockets' })
+
+    path.sever()
+    const reconnecting = await waitForState(supervisor, (state) => state.status === 'reconnecting')
+    expect(reconnecting).toMatchObject({ lastError: { code: 'PROBE_FAILED' }, requestedSubdomain: lost.subdomain })
+    const standIn = await waitForState(supervisor, (state) => state.status === 'online')
+    if (standIn.status !== 'online') throw new Error('unreachable')
+    return { supervisor, server, path, lost, standIn }
+  }
+
+  it('says the subdomain changed while the server holds it for the lost connection, and takes it back once the server lets go', async () => {
+    const { supervisor, server, path, lost, standIn } = await severedAfterOnline()
+    expect(standIn).toMatchObject({ requestedSubdomain: lost.subdomain, subdomainChanged: true })
+    expect(standIn.subdomain).not.toBe(lost.subdomain)
+    // The server still counts the lost connection's ten sockets: they never said they closed.
+    expect(server.clients().find((client) => client.id === lost.subdomain)).toMatchObject({ connectedSockets: 10 })
+    const asksForLost = (): number => server.registrations().filter((registration) => registration.requested === lost.subdomain).length
+    const asked = asksForLost()
+    await server.until(() => asksForLost() >= asked + 2, { what: 'two more requests for the lost name' })
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: standIn.subdomain, subdomainChanged: true })
+
+    // Callbacks to the old URL are written onto the dead sockets (one each, they get no answer),
+    // and those writes time out: only then does the server let go of the name.
+    const stranded = Array.from({ length: 10 }, () => requestThroughTunnel(server.port, lost.subdomain, { timeoutMs: 200 }).catch(() => undefined))
+    await waitFor(() => (path.severedWrittenOnto() === 10 ? true : undefined), { intervalMs: 20 })
+    await Promise.all(stranded)
+    path.timeOutSevered()
+    await server.released(lost.subdomain)
+    const back = await waitForState(supervisor, (state) => state.status === 'online' && state.subdomain === lost.subdomain)
+    expect(back).toMatchObject({ subdomainChanged: false, url: lost.url })
+    expect((await requestThroughTunnel(server.port, lost.subdomain, { path: '/after-the-silent-loss' })).status).toBe(200)
+  })
+
+  it('asks for the lost name again, not the stand-in, when the stand-in is lost too', async () => {
+    const { supervisor, server, lost, standIn } = await severedAfterOnline()
+    // The server restarts: every client is dropped, the lost connection's too, so the name is free.
+    await server.restart()
+    const back = await waitForState(supervisor, (state) => state.status === 'online' && state.onlineSince > standIn.onlineSince)
+    expect(back).toMatchObject({ subdomain: lost.subdomain, requestedSubdomain: lost.subdomain, subdomainChanged: false })
+    expect(server.registrations().filter((registration) => registration.requested === standIn.subdomain)).toEqual([])
+  })
+})
