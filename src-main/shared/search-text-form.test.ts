@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { foldForSearch, withoutJsonSpacing, withoutJsonSpacingNeedle } from './search-text-form'
+import { foldForSearch, normalizeForSearch, readInSearchForm, searchFormNeedle, withoutJsonSpacing, withoutJsonSpacingNeedle } from './search-text-form'
 
 describe('foldForSearch', () => {
   it('folds precomposed and decomposed spellings to one string, in lower case', () => {
@@ -66,5 +66,107 @@ describe('withoutJsonSpacingNeedle', () => {
   it('drops whitespace at its ends, and keeps a phrase of whitespace alone as it is', () => {
     expect(withoutJsonSpacingNeedle(' hello ')).toBe('hello')
     expect(withoutJsonSpacingNeedle('  ')).toBe('  ')
+  })
+})
+
+describe('readInSearchForm', () => {
+  /** The pieces of a text's form read `maxChars` at a time, and the reader. */
+  const readAll = (text: string, maxChars: number, keepCase = false) => {
+    const reader = readInSearchForm(text, { keepCase })
+    const pieces: string[] = []
+    for (let piece = reader.next(maxChars); piece !== null; piece = reader.next(maxChars)) pieces.push(piece)
+    return { form: pieces.join(''), pieces, reader }
+  }
+  /** Where each occurrence of `needle` in the form lies in the text. */
+  const rangesOf = (text: string, needle: string, keepCase = false) => {
+    const { form, reader } = readAll(text, 3, keepCase)
+    const ranges: Array<[number, number]> = []
+    for (let at = form.indexOf(needle); at !== -1; at = form.indexOf(needle, at + needle.length)) ranges.push(reader.originalRange(at, at + needle.length))
+    return ranges.map(([start, end]) => text.slice(start, end))
+  }
+
+  it('is, in pieces of any size, the form the search compares in', () => {
+    // Characters each rule treats specially: case, NFC (marks, jamo, singletons), the capital
+    // sigma (ς at a word's end), case-ignorable punctuation, JSON punctuation and whitespace.
+    const alphabet = [
+      'a',
+      'B',
+      'É',
+      'e',
+      '\u0301',
+      '\u0307',
+      '\u0130',
+      'Σ',
+      'σ',
+      'ς',
+      'Ο',
+      "'",
+      '.',
+      ':',
+      ',',
+      '{',
+      '}',
+      ' ',
+      '\n',
+      '\u1100',
+      '\u1161',
+      '\u212b',
+      '\u00a0',
+      '1',
+      '"',
+      '\u{1f600}',
+      '\u{10400}',
+    ]
+    let seed = 7
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % below
+    }
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: 1 + random(40) }, () => alphabet[random(alphabet.length)]).join('')
+      for (const keepCase of [false, true]) {
+        const whole = withoutJsonSpacing(keepCase ? normalizeForSearch(text) : foldForSearch(text))
+        for (const maxChars of [1, 2, 5, 100]) expect(readAll(text, maxChars, keepCase).form, JSON.stringify({ text, maxChars, keepCase })).toBe(whole)
+        // Every character of the form comes from a place in the text, in order.
+        const { form, reader } = readAll(text, 2, keepCase)
+        let lastStart = 0
+        for (let at = 0; at < form.length; at++) {
+          const [start, end] = reader.originalRange(at, at + 1)
+          expect(start).toBeGreaterThanOrEqual(lastStart)
+          expect(end).toBeGreaterThan(start)
+          expect(end).toBeLessThanOrEqual(text.length)
+          lastStart = start
+        }
+      }
+    }
+  })
+
+  it('says where a match lies in the original text', () => {
+    expect(rangesOf('Order: Cafe\u0301 au lait, CAFÉ', searchFormNeedle('café'))).toEqual(['Cafe\u0301', 'CAFÉ'])
+    expect(rangesOf('{\n  "result": "OK",\n  "amount": 100\n}', searchFormNeedle('"result":"ok","amount"'))).toEqual(['"result": "OK",\n  "amount"'])
+    // U+0130 lower-cases to two characters (i and a combining dot): it stands for them both.
+    expect(rangesOf('\u0130stanbul', searchFormNeedle('stanbul'))).toEqual(['stanbul'])
+    expect(rangesOf('\u0130stanbul', searchFormNeedle('i\u0307s'))).toEqual(['\u0130s'])
+    expect(rangesOf('ΟΔΟΣ ΟΔΟΣ', searchFormNeedle('οδος'))).toEqual(['ΟΔΟΣ', 'ΟΔΟΣ'])
+    // Keeping case, NFC still applies.
+    expect(rangesOf('Cafe\u0301 cafe\u0301', searchFormNeedle('café', { keepCase: true }), true)).toEqual(['cafe\u0301'])
+  })
+
+  it('is linear on text made to defeat its cuts', () => {
+    const size = 1_000_000
+    const hostile = [
+      `Σ${'\u0301'.repeat(size)}${'a'.repeat(size)}`,
+      `${"Σ'".repeat(size)}b`,
+      'e\u0301'.repeat(size),
+      ' '.repeat(size) + ': ' + ' '.repeat(size),
+      '\u0130'.repeat(size),
+    ]
+    const started = performance.now()
+    for (const text of hostile) {
+      const { form } = readAll(text, 512 * 1024)
+      expect(form.length).toBe(withoutJsonSpacing(foldForSearch(text)).length)
+    }
+    // Quadratic work on a million characters would take minutes.
+    expect(performance.now() - started).toBeLessThan(10_000)
   })
 })

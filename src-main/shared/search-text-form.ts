@@ -3,8 +3,9 @@
  * header values, the note, the body text and its search-text sidecar) and the text looked for (a
  * query's words and phrases). Each rule here is applied the same way to both sides, so they
  * cannot disagree, and only to text derived for the search: what the viewer shows, and the stored
- * bytes, are never changed (the search answers which captures match, never where in them, so no
- * offset into the original text depends on these forms).
+ * bytes, are never changed. The body viewer's find compares in the same form, and needs to know
+ * where in the shown text a match lies: `readInSearchForm` gives the form of a text a piece at a
+ * time with where each of its characters came from.
  *
  * - `foldForSearch`: lower case, then Unicode NFC. Text pasted from different sources spells
  *   `café` with a precomposed é (U+00E9) or with e and a combining acute (U+0301); both fold to
@@ -27,8 +28,12 @@ const MAY_CHANGE_UNDER_NFC = /[\u0300-\uffff]/
 
 /** Lower case, then NFC: the form every searched text and every looked-for text is compared in. */
 export function foldForSearch(text: string): string {
-  const lower = text.toLowerCase()
-  return MAY_CHANGE_UNDER_NFC.test(lower) ? lower.normalize('NFC') : lower
+  return normalizeForSearch(text.toLowerCase())
+}
+
+/** NFC alone: `foldForSearch` without its lower case (the body viewer's find, when told to match case). */
+export function normalizeForSearch(text: string): string {
+  return MAY_CHANGE_UNDER_NFC.test(text) ? text.normalize('NFC') : text
 }
 
 /** JSON's own whitespace: space, tab, line feed, carriage return. */
@@ -72,6 +77,16 @@ export function withoutJsonSpacing(text: string): string {
   if (!hasSpacedPunctuation(text)) return text
   const kept: string[] = []
   let copiedUpTo = 0
+  forEachDroppedSpacing(text, (start, end) => {
+    kept.push(text.slice(copiedUpTo, start))
+    copiedUpTo = end
+  })
+  kept.push(text.slice(copiedUpTo))
+  return kept.join('')
+}
+
+/** The runs `withoutJsonSpacing` drops, `[start, end)` in order: the one place the rule is applied. */
+function forEachDroppedSpacing(text: string, drop: (start: number, end: number) => void): void {
   let at = 0
   while (at < text.length) {
     if (!isJsonSpace(text.charCodeAt(at))) {
@@ -81,14 +96,9 @@ export function withoutJsonSpacing(text: string): string {
     let end = at + 1
     while (end < text.length && isJsonSpace(text.charCodeAt(end))) end++
     // Runs are maximal, so the characters around one are never whitespace that another run dropped.
-    if ((at > 0 && isJsonPunctuation(text.charCodeAt(at - 1))) || (end < text.length && isJsonPunctuation(text.charCodeAt(end)))) {
-      kept.push(text.slice(copiedUpTo, at))
-      copiedUpTo = end
-    }
+    if ((at > 0 && isJsonPunctuation(text.charCodeAt(at - 1))) || (end < text.length && isJsonPunctuation(text.charCodeAt(end)))) drop(at, end)
     at = end
   }
-  kept.push(text.slice(copiedUpTo))
-  return kept.join('')
 }
 
 /**
@@ -104,4 +114,244 @@ export function withoutJsonSpacingNeedle(text: string): string {
   while (start < end && isJsonSpace(spaced.charCodeAt(start))) start++
   while (end > start && isJsonSpace(spaced.charCodeAt(end - 1))) end--
   return start === end ? text : spaced.slice(start, end)
+}
+
+/** What a phrase looks for in body text: `foldForSearch` (or, keeping case, `normalizeForSearch`), then `withoutJsonSpacingNeedle`. */
+export function searchFormNeedle(text: string, options: { keepCase?: boolean } = {}): string {
+  return withoutJsonSpacingNeedle(options.keepCase ? normalizeForSearch(text) : foldForSearch(text))
+}
+
+// ---- the form of a text with where it came from ------------------------------------------------
+
+/**
+ * A text's form (`withoutJsonSpacing(foldForSearch(text))`, or with `normalizeForSearch` when case
+ * is kept), read a piece at a time, and where each character of the form came from.
+ */
+export interface SearchFormReader {
+  /**
+   * The form of at least `maxChars` more characters of the text (all that is left, at its end);
+   * `null` once the whole text is read. The pieces joined are exactly the form of the whole text.
+   */
+  next(maxChars: number): string | null
+  /** Whether the whole text has been read. */
+  atEnd(): boolean
+  /**
+   * Where the form's characters `[from, to)` (offsets into the pieces read so far, joined) came
+   * from: `[start, end)` in the text. Exact where folding kept one character for one (case, and
+   * most text); a character NFC composed, or the two of U+0130 (İ) lower-cased, stands for the
+   * piece of text it was folded from as a whole.
+   */
+  originalRange(from: number, to: number): [start: number, end: number]
+}
+
+/**
+ * Reads a text in its search form, a piece at a time, in linear time whatever the text holds.
+ *
+ * Folding a text piece by piece gives the form of the whole only where a cut changes neither rule:
+ * - NFC composes a character with marks and some jamo after it, all at U+0300 or above: a cut
+ *   before a code unit below U+0300 (a starter that composes with nothing before it) is safe;
+ * - lower case is the same character by character but for the capital sigma, which becomes `ς`
+ *   at a word's end (Unicode's Final_Sigma: what cased letter follows it, past case-ignorable
+ *   characters): a cut before a case-ignorable character, or before a cased one that follows
+ *   `Σ` with only case-ignorable characters between, could change it, and is not made;
+ * - JSON spacing drops whitespace by the characters around it: pieces never start or end with it.
+ * So each piece is folded by the very functions the search uses (`foldForSearch` or
+ * `normalizeForSearch`, and `withoutJsonSpacing`), and the form is theirs.
+ */
+export function readInSearchForm(text: string, options: { keepCase?: boolean } = {}): SearchFormReader {
+  const keepCase = options.keepCase === true
+  const caseOf = keepCase ? (piece: string) => piece : (piece: string) => piece.toLowerCase()
+  // Runs of the form, in order: where each starts in the form and in the text; a run that is not
+  // one-for-one has its text's length (`EXACT` marks the others).
+  const runFormStarts: number[] = []
+  const runTextStarts: number[] = []
+  const runTextLengths: number[] = []
+  let formLength = 0
+  let read = 0
+  /** The last piece did not fold one for one (see `next`). */
+  let isSlow = false
+
+  const addRun = (length: number, textStart: number, textLength: number): void => {
+    if (length === 0) return
+    const last = runFormStarts.length - 1
+    // A one-for-one run that goes on from the last one is the same run.
+    if (
+      textLength === EXACT &&
+      last >= 0 &&
+      runTextLengths[last] === EXACT &&
+      (runTextStarts[last] as number) + formLength - (runFormStarts[last] as number) === textStart
+    ) {
+      formLength += length
+      return
+    }
+    runFormStarts.push(formLength)
+    runTextStarts.push(textStart)
+    runTextLengths.push(textLength)
+    formLength += length
+  }
+
+  /** `text[start, end)` folded alone, one for one or standing for its text as a whole. */
+  const foldedPart = (start: number, end: number): FoldedPart => {
+    const part = text.slice(start, end)
+    const lower = caseOf(part)
+    const folded = normalizeForSearch(lower)
+    // Case changed one unit for one (a change of length would be U+0130's) and NFC nothing: one for one.
+    return { folded, textStart: start, textLength: folded === lower && lower.length === part.length ? EXACT : part.length }
+  }
+
+  /**
+   * `text[start, end)` folded in parts: itself when it folds one for one (most text); else runs
+   * of code units that fold one for one (below U+0300, but U+0130) and, between cuts around each
+   * other unit, the few characters NFC or U+0130 change, so a match near them is placed exactly.
+   */
+  const foldedParts = (start: number, end: number): FoldedPart[] => {
+    const parts: FoldedPart[] = []
+    let partStart = start
+    let lastCut = start
+    let isComplex = false
+    const close = (to: number) => {
+      if (to > partStart) parts.push(foldedPart(partStart, to))
+      partStart = to
+    }
+    for (let at = start; at < end; at++) {
+      if (at > start && isFoldCut(text, at)) {
+        if (isComplex) close(at)
+        isComplex = false
+        lastCut = at
+      }
+      const unit = text.charCodeAt(at)
+      if (!isComplex && (unit >= 0x300 || unit === 0x130)) {
+        close(lastCut)
+        isComplex = true
+      }
+    }
+    close(end)
+    return parts
+  }
+
+  /** The first place at or after `at` a piece may end (the text's end at the latest). */
+  const pieceEndFrom = (at: number): number => {
+    let end = Math.min(text.length, at)
+    while (end < text.length && !isPieceCut(text, end)) end++
+    return end
+  }
+
+  return {
+    next(maxChars) {
+      if (read >= text.length) return null
+      // Folded in small parts, a character costs several times more: while the text needs that,
+      // pieces are smaller, so a step takes about as long.
+      const size = Math.max(1, Math.floor(maxChars))
+      const smaller = Math.max(1, Math.floor(size / SLOW_PIECE_DIVISOR))
+      let end = pieceEndFrom(read + (isSlow ? smaller : size))
+      let parts = [foldedPart(read, end)]
+      isSlow = (parts[0] as FoldedPart).textLength !== EXACT
+      if (isSlow) {
+        end = Math.min(end, pieceEndFrom(read + smaller))
+        parts = foldedParts(read, end)
+      }
+      const folded = parts.length === 1 ? (parts[0] as { folded: string }).folded : parts.map((part) => part.folded).join('')
+      // The runs JSON spacing drops, in the folded piece's offsets, taken out of the parts they fall in.
+      const dropped: number[] = []
+      if (hasSpacedPunctuation(folded)) forEachDroppedSpacing(folded, (start, stop) => dropped.push(start, stop))
+      let drop = 0
+      let partAt = 0
+      for (const part of parts) {
+        const partEnd = partAt + part.folded.length
+        let at = partAt
+        while (at < partEnd) {
+          while (drop < dropped.length && (dropped[drop + 1] as number) <= at) drop += 2
+          const dropStart = drop < dropped.length ? (dropped[drop] as number) : Infinity
+          if (dropStart <= at) {
+            at = Math.min(partEnd, dropped[drop + 1] as number)
+            continue
+          }
+          const keptEnd = Math.min(partEnd, dropStart)
+          addRun(keptEnd - at, part.textLength === EXACT ? part.textStart + (at - partAt) : part.textStart, part.textLength)
+          at = keptEnd
+        }
+        partAt = partEnd
+      }
+      read = end
+      return dropped.length === 0 ? folded : withoutJsonSpacing(folded)
+    },
+    atEnd: () => read >= text.length,
+    originalRange(from, to) {
+      const first = runAt(runFormStarts, from)
+      const last = runAt(runFormStarts, Math.max(from, to - 1))
+      const start = (runTextStarts[first] as number) + (runTextLengths[first] === EXACT ? from - (runFormStarts[first] as number) : 0)
+      const lastStart = runTextStarts[last] as number
+      const lastLength = runTextLengths[last] as number
+      const end = lastLength === EXACT ? lastStart + Math.max(from, to - 1) - (runFormStarts[last] as number) + 1 : lastStart + lastLength
+      return [start, end]
+    },
+  }
+}
+
+/** How much smaller a piece that does not fold one for one is read (see `next`). */
+const SLOW_PIECE_DIVISOR = 8
+
+/** A piece of the text folded alone: `textLength` is `EXACT` when it maps one for one. */
+interface FoldedPart {
+  folded: string
+  textStart: number
+  textLength: number
+}
+
+/** `runTextLengths` of a run whose characters map one for one. */
+const EXACT = -1
+
+/** The last run starting at or before `offset` (runs start at 0 and ascend). */
+function runAt(starts: number[], offset: number): number {
+  let low = 0
+  let high = starts.length - 1
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1
+    if ((starts[middle] as number) <= offset) low = middle
+    else high = middle - 1
+  }
+  return low
+}
+
+/** Where a piece of a text may end: a cut folding respects, with no JSON whitespace on either side. */
+function isPieceCut(text: string, at: number): boolean {
+  return !isJsonSpace(text.charCodeAt(at)) && !isJsonSpace(text.charCodeAt(at - 1)) && isFoldCut(text, at)
+}
+
+const CASE_IGNORABLE = /\p{Case_Ignorable}/u
+const CASED = /\p{Cased}/u
+const IGNORABLE_UNIT = 1
+const CASED_UNIT = 2
+/** What each code unit below U+0300 is to lower-casing: case-ignorable, cased, or neither (0). */
+const LOW_UNITS = (() => {
+  const kinds = new Uint8Array(0x300)
+  for (let code = 0; code < kinds.length; code++) {
+    const char = String.fromCharCode(code)
+    kinds[code] = CASE_IGNORABLE.test(char) ? IGNORABLE_UNIT : CASED.test(char) ? CASED_UNIT : 0
+  }
+  return kinds
+})()
+const CAPITAL_SIGMA = 0x03a3
+
+/** Whether folding `text` cut before `at` gives, joined, what folding it whole gives (see `readInSearchForm`). */
+function isFoldCut(text: string, at: number): boolean {
+  const code = text.charCodeAt(at)
+  if (code >= 0x300) return false
+  const kind = LOW_UNITS[code] as number
+  if (kind === IGNORABLE_UNIT) return false
+  if (kind !== CASED_UNIT) return true
+  // A cased letter: cut only where no capital sigma before it waits to know what follows it.
+  for (let back = at - 1; back >= 0; back--) {
+    const unit = text.charCodeAt(back)
+    if (unit === CAPITAL_SIGMA) return false
+    if (unit < 0x300) {
+      if (LOW_UNITS[unit] !== IGNORABLE_UNIT) return true
+      continue
+    }
+    const isLowSurrogate = unit >= 0xdc00 && unit <= 0xdfff && back > 0
+    const point = isLowSurrogate ? (text.codePointAt(back - 1) as number) : unit
+    if (!CASE_IGNORABLE.test(String.fromCodePoint(point))) return true
+    if (isLowSurrogate && point > 0xffff) back--
+  }
+  return true
 }

@@ -17,6 +17,41 @@ describe('findAll', () => {
     expect(starts('×', '÷')).toEqual([])
   })
 
+  /** The shown text of each match. */
+  const found = (text: string, needle: string, matchCase = false) => {
+    const matches = findAll(text, needle, { matchCase })
+    return [...matches.starts].map((start, index) => text.slice(start, matches.ends[index]))
+  }
+
+  it('compares as the capture search does: any Unicode normalisation, highlighting what the text holds', () => {
+    // Typed with a precomposed é, shown with e and a combining accent (and the other way round).
+    expect(found('Cafe\u0301 Olé, CAFÉ', 'café')).toEqual(['Cafe\u0301', 'CAFÉ'])
+    expect(found('Caf\u00e9 au lait', 'cafe\u0301')).toEqual(['Caf\u00e9'])
+    // Past Latin-1 too: Greek capitals (a final sigma included) and the dotted capital I.
+    expect(found('ΟΔΟΣ Οδός', 'οδος')).toEqual(['ΟΔΟΣ'])
+    expect(found('\u0130STANBUL', 'stanbul')).toEqual(['STANBUL'])
+    // Matching case still takes either spelling of an accent.
+    expect(found('cafe\u0301 CAFÉ', 'café', true)).toEqual(['cafe\u0301'])
+  })
+
+  it('ignores whitespace next to JSON punctuation, as the search does, and highlights the spaced text', () => {
+    const pretty = '{\n  "result": "OK",\n  "amount": 100\n}'
+    expect(found(pretty, '"result":"OK"')).toEqual(['"result": "OK"'])
+    expect(found(pretty, '"OK", "amount"')).toEqual(['"OK",\n  "amount"'])
+    expect(found('{"result":"OK"}', '"result": "OK"')).toEqual(['"result":"OK"'])
+    // Other spaces count.
+    expect(found('Alex Smith, AlexSmith', 'alex smith')).toEqual(['Alex Smith'])
+  })
+
+  it('stays linear on text made to defeat its folding', () => {
+    const size = 1_000_000
+    const started = performance.now()
+    expect(findAll('e\u0301'.repeat(size), 'é'.repeat(3), { matchCase: false, maxMatches: size }).starts.length).toBe(Math.floor(size / 3))
+    expect(findAll(`Σ${'\u0301'.repeat(size)}${'a'.repeat(size)}x`, 'ax', { matchCase: false }).starts.length).toBe(1)
+    expect(findAll(`${' '.repeat(size)}:${' '.repeat(size)}`, ' : ', { matchCase: false }).starts.length).toBe(1)
+    expect(performance.now() - started).toBeLessThan(10_000)
+  })
+
   it('treats regular expression characters as plain text', () => {
     expect(starts('a.b a+b (a|b) [x]', 'a+b')).toEqual([4])
     expect(starts('(a|b) .*', '.*')).toEqual([6])
@@ -37,7 +72,9 @@ describe('findAll', () => {
 
   it('cuts a needle to the longest allowed', () => {
     const needle = 'y'.repeat(MAX_FIND_NEEDLE_CHARS + 5)
-    expect(findAll('y'.repeat(MAX_FIND_NEEDLE_CHARS), needle, { matchCase: false }).length).toBe(MAX_FIND_NEEDLE_CHARS)
+    const matches = findAll('y'.repeat(MAX_FIND_NEEDLE_CHARS), needle, { matchCase: false })
+    expect([...matches.starts]).toEqual([0])
+    expect([...matches.ends]).toEqual([MAX_FIND_NEEDLE_CHARS])
   })
 
   it('stays linear on the classic worst case for naive search', () => {

@@ -101,7 +101,7 @@ export function highlighted(text: string, start: number, end: number, matches: F
   const cuts: Array<[from: number, to: number, className: string]> = []
   for (let index = firstMatch; index < endMatch; index++) {
     const matchStart = matches.starts[index]!
-    cuts.push([Math.max(start, matchStart), Math.min(end, matchStart + matches.length), index === currentMatch ? 'find-match find-current' : 'find-match'])
+    cuts.push([Math.max(start, matchStart), Math.min(end, matches.ends[index]!), index === currentMatch ? 'find-match find-current' : 'find-match'])
   }
   if (markOffset >= start && markOffset < end) cuts.push([markOffset, markOffset + 1, 'syntax-error-mark'])
   cuts.sort((left, right) => left[0] - right[0])
