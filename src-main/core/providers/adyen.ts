@@ -5,10 +5,10 @@
  * Balance Platform / Management webhooks sign the raw body instead, in the `HmacSignature` header.
  * A batch is valid only when every item is.
  */
-import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, NotificationItemSummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text, type JsonValue } from './body'
 import { bytesEqual, decodeBase64WithPadBits, decodeHexStrict } from '../crypto/bytes'
+import { bodyHmacHeaderExplanation, bodyHmacHeaderTexts, verifyBodyHmacHeader, type BodyHmacHeaderScheme } from './body-hmac-header'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
 import { keyFingerprint } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
@@ -195,26 +195,24 @@ function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenV
   }
 }
 
+/** Balance Platform / Management webhooks: `HmacSignature: base64(HMAC-SHA256(hexDecode(key), rawBody))`. */
+const PLATFORM_SCHEME: BodyHmacHeaderScheme = {
+  scheme: 'adyen-platform-hmac',
+  formula: 'base64(HMAC-SHA256(hexDecode(key), rawBody))',
+  headerName: 'HmacSignature',
+  algorithm: 'sha256',
+  encoding: 'base64',
+  variant: 'platform HmacSignature',
+  decode: (text, notes) => receivedMac(text, 'HmacSignature', notes),
+  malformed: () => 'HmacSignature is not base64 of a 32-byte HMAC-SHA256',
+  noKey: { message: 'no Adyen HMAC key (hex) configured for this endpoint' },
+}
+
 function verifyPlatform(delivery: Delivery, keys: readonly ProviderKey[]): VerifyResult {
-  const explanation = newExplanation('adyen-platform-hmac', 'base64(HMAC-SHA256(hexDecode(key), rawBody))', 'HmacSignature header')
-  const header = headerValue(delivery.headers, 'HmacSignature')
-  if (header === undefined) return result(invalidVerdict('missing-header', 'no HmacSignature header and no classic notificationItems'), explanation)
-  explanation.receivedSignatures.push(header)
-  const received = receivedMac(header.trim(), 'HmacSignature', explanation.notes)
-  if (!received) return result(invalidVerdict('malformed-signature', 'HmacSignature is not base64 of a 32-byte HMAC-SHA256'), explanation)
-  const candidates = usableKeys(keys, explanation.notes)
-  if (candidates.length === 0) return result(noKeyVerdict('no Adyen HMAC key (hex) configured for this endpoint'), explanation)
-  const { matched } = checkHmacCandidates({
-    candidates,
-    algorithm: 'sha256',
-    signed: delivery.body,
-    received: [received],
-    encode: (mac) => mac.toString('base64'),
-    variant: 'platform HmacSignature',
-    explanation,
-  })
-  if (matched) return result(validVerdict('platform HmacSignature', 'HmacSignature matches'), explanation)
-  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+  const explanation = bodyHmacHeaderExplanation(PLATFORM_SCHEME)
+  const texts = bodyHmacHeaderTexts(PLATFORM_SCHEME, delivery)
+  if (texts.length === 0) return result(invalidVerdict('missing-header', 'no HmacSignature header and no classic notificationItems'), explanation)
+  return verifyBodyHmacHeader(PLATFORM_SCHEME, texts, delivery.body, () => usableKeys(keys, explanation.notes), explanation)
 }
 
 /** Used by tests and callers that only need to know whether one item's signature holds. */

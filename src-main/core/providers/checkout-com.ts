@@ -13,35 +13,38 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
 import type { SigningKey } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
-import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
-import { checkHmacCandidates } from './hmac-check'
+import { bytesEqual } from '../crypto/bytes'
+import { bodyHmacHeaderExplanation, bodyHmacHeaderTexts, signBodyHmacHeader, verifyBodyHmacHeader, type BodyHmacHeaderScheme } from './body-hmac-header'
+import type { HmacSecretCandidate } from './hmac-check'
 import { keyFingerprint } from '../keys/describe-key'
 import { COMMON_URL_RULES, HOUR, MINUTE, fromPrevious, generic2xx } from './module-parts'
 import type { ProviderModule, RuleMatch } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacHeaderSimulation } from './simulation'
 import { emptySummary, maskCard, pushField, summariseJsonObject } from './summary'
-import {
-  HMAC_MISMATCH,
-  hmacBytes,
-  invalidVerdict,
-  makeAttempt,
-  newExplanation,
-  noKeyVerdict,
-  result,
-  validVerdict,
-  type Delivery,
-  type VerifyOptions,
-  type VerifyResult,
-} from './verification'
+import { invalidVerdict, result, validVerdict, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
 /** The header Checkout.com puts its HMAC in. */
 export const CKO_SIGNATURE_HEADER = 'Cko-Signature'
-const SHA256_BYTES = 32
 
-/** The `Cko-Signature` value for a body: hex HMAC-SHA256 with the signature key as UTF-8 bytes. */
+/** `Cko-Signature`: hex HMAC-SHA256 with the signature key as UTF-8 bytes; the docs say "hex-encoded (Base16)", so either case is hex. */
+export const CKO_SCHEME: BodyHmacHeaderScheme = {
+  scheme: 'checkout-com-hmac-sha256',
+  formula: 'hex(HMAC-SHA256(signature key, rawBody))',
+  headerName: CKO_SIGNATURE_HEADER,
+  algorithm: 'sha256',
+  encoding: 'hex',
+  variant: 'HMAC-SHA256 hex',
+  malformed: () => 'Cko-Signature is not a 64-character hex HMAC-SHA256',
+  noKey: {
+    message: 'no Checkout.com signature key configured for this endpoint',
+    attempt: { variant: 'HMAC-SHA256 hex', detail: 'no signature key configured: nothing to compute', showSignedBody: false },
+  },
+}
+
+/** The `Cko-Signature` value for a body. */
 export function signCheckoutCom(signatureKey: string, body: Buffer | string): string {
-  return hmacBytes('sha256', signatureKey, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('hex')
+  return signBodyHmacHeader(CKO_SCHEME, signatureKey, body)
 }
 
 type HmacSecretKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
@@ -76,7 +79,7 @@ function checkAuthorization(delivery: Delivery, keys: readonly HmacSecretKey[]):
 }
 
 export function verifyCheckoutCom(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
-  const explanation = newExplanation('checkout-com-hmac-sha256', 'hex(HMAC-SHA256(signature key, rawBody))', 'Cko-Signature header')
+  const explanation = bodyHmacHeaderExplanation(CKO_SCHEME)
   const configured = checkoutComKeys(keys)
   const authorization = checkAuthorization(delivery, configured)
   if (authorization !== null) {
@@ -88,8 +91,8 @@ export function verifyCheckoutCom(delivery: Delivery, keys: readonly ProviderKey
           : 'an authorization header key is configured but the request has no Authorization header',
     )
   }
-  const header = headerValue(delivery.headers, CKO_SIGNATURE_HEADER)
-  if (header === undefined) {
+  const texts = bodyHmacHeaderTexts(CKO_SCHEME, delivery)
+  if (texts.length === 0) {
     if (authorization?.matched) {
       explanation.matchedVariant = 'Authorization header key'
       explanation.keyFingerprint = keyFingerprint(authorization.matched)
@@ -102,34 +105,15 @@ export function verifyCheckoutCom(delivery: Delivery, keys: readonly ProviderKey
       return result(invalidVerdict('signature-mismatch', 'no Cko-Signature, and the Authorization header does not match the configured key'), explanation)
     return result(invalidVerdict('missing-header', 'no Cko-Signature header (Checkout.com signs only when the webhook has a signature key)'), explanation)
   }
-  explanation.receivedSignatures.push(header)
-  const received = decodeHexStrict(header.trim())
-  if (!received || received.length !== SHA256_BYTES)
-    return result(invalidVerdict('malformed-signature', 'Cko-Signature is not a 64-character hex HMAC-SHA256'), explanation)
-  const secrets = configured.filter((key) => key.value !== '')
-  if (secrets.length === 0) {
-    explanation.attempts.push(makeAttempt({ variant: 'HMAC-SHA256 hex', matched: false, detail: 'no signature key configured: nothing to compute' }))
-    return result(noKeyVerdict('no Checkout.com signature key configured for this endpoint'), explanation)
-  }
-  const { matched } = checkHmacCandidates({
-    candidates: secrets.map((key) => ({ key, secret: key.value })),
-    algorithm: 'sha256',
-    signed: delivery.body,
-    received: [received],
-    encode: (mac) => mac.toString('hex'),
-    variant: 'HMAC-SHA256 hex',
-    explanation,
-  })
-  if (!matched) return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+  const candidates = (): HmacSecretCandidate[] => configured.filter((key) => key.value !== '').map((key) => ({ key, secret: key.value }))
+  const checked = verifyBodyHmacHeader(CKO_SCHEME, texts, delivery.body, candidates, explanation)
+  if (checked.verdict.status !== 'valid') return checked
   if (authorization !== null && authorization.matched === null)
     return result(
       invalidVerdict('signature-mismatch', 'Cko-Signature matches, but the Authorization header does not match the configured authorization header key'),
       explanation,
     )
-  return result(
-    validVerdict('HMAC-SHA256 hex', authorization?.matched ? 'Cko-Signature matches, and so does the Authorization header' : 'Cko-Signature matches'),
-    explanation,
-  )
+  return authorization?.matched ? result(validVerdict(CKO_SCHEME.variant, 'Cko-Signature matches, and so does the Authorization header'), explanation) : checked
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,74 +3,65 @@
  * `X-Hub-Signature: sha1=<hex>` is checked only when the SHA-256 header is absent
  * (github/docs `validating-webhook-deliveries.md`).
  */
-import { headerValue, setHeader } from '../../shared/http-message'
-import type { DeliverySummary, ProviderKey } from '../../shared/providers'
-import { at, firstText, isObject, parseJsonBody, prop } from './body'
-import { decodeHexStrict } from '../crypto/bytes'
-import { checkHmacCandidates } from './hmac-check'
-import { keyFingerprint } from '../keys/describe-key'
-import { hmacSecretsFor } from '../keys/key-lookups'
-import { emptySummary, genericSummary, pushField } from './summary'
-import {
-  HMAC_MISMATCH,
-  hmacBytes,
-  invalidVerdict,
-  newExplanation,
-  noKeyVerdict,
-  result,
-  validVerdict,
-  type Delivery,
-  type VerifyOptions,
-  type VerifyResult,
-} from './verification'
-import { createHmac, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey } from '../../shared/providers'
+import { keyFingerprint } from '../keys/describe-key'
+import { at, firstText, isObject, parseJsonBody, prop } from './body'
+import {
+  bodyHmacHeaderExplanation,
+  bodyHmacHeaderSimulation,
+  bodyHmacHeaderTexts,
+  signBodyHmacHeader,
+  utf8SecretCandidates,
+  verifyBodyHmacHeader,
+  type BodyHmacHeaderScheme,
+} from './body-hmac-header'
 import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
-import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
+import { emptySummary, genericSummary, pushField } from './summary'
+import { invalidVerdict, result, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
+
+/** `X-Hub-Signature-256: "sha256=" + hex(HMAC-SHA256(secret, rawBody))`, compared as a whole text by @octokit/webhooks-methods. */
+export const GITHUB_SHA256: BodyHmacHeaderScheme = githubScheme('sha256', 'X-Hub-Signature-256', 'SHA-256')
+/** The legacy `X-Hub-Signature: "sha1=" + hex(HMAC-SHA1(secret, rawBody))`. */
+export const GITHUB_SHA1: BodyHmacHeaderScheme = githubScheme('sha1', 'X-Hub-Signature', 'legacy SHA-1')
+
+function githubScheme(algorithm: 'sha1' | 'sha256', headerName: string, variant: string): BodyHmacHeaderScheme {
+  const prefix = `${algorithm}=`
+  const hexChars = algorithm === 'sha1' ? 40 : 64
+  return {
+    scheme: `github-hmac-${algorithm}`,
+    formula: `"${prefix}" + hex(HMAC-${algorithm.toUpperCase()}(secret, rawBody))`,
+    headerName,
+    algorithm,
+    encoding: 'hex',
+    prefix: { text: prefix, required: true },
+    keepWhitespace: true,
+    variant,
+    malformed: () => `${headerName} is not "${prefix}<${hexChars} hex characters>"`,
+    noKey: { message: 'no GitHub webhook secret configured for this endpoint' },
+  }
+}
 
 /** Value for X-Hub-Signature-256 (what `@octokit/webhooks-methods` `sign` returns). */
 export function signGithub(secret: string, body: Buffer | string): string {
-  return `sha256=${hmacBytes('sha256', secret, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('hex')}`
+  return signBodyHmacHeader(GITHUB_SHA256, secret, body)
 }
 
 export function verifyGithub(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
-  const sha256 = headerValue(delivery.headers, 'X-Hub-Signature-256')
-  const sha1 = headerValue(delivery.headers, 'X-Hub-Signature')
-  const useLegacy = sha256 === undefined && sha1 !== undefined
-  const headerName = useLegacy ? 'X-Hub-Signature' : 'X-Hub-Signature-256'
-  const algorithm = useLegacy ? 'sha1' : 'sha256'
-  const explanation = newExplanation(
-    useLegacy ? 'github-hmac-sha1' : 'github-hmac-sha256',
-    `"${algorithm}=" + hex(HMAC-${algorithm.toUpperCase()}(secret, rawBody))`,
-    `${headerName} header`,
-  )
-  const header = sha256 ?? sha1
-  if (header === undefined)
+  // The legacy SHA-1 header is checked only when the SHA-256 one is absent.
+  const useLegacy = headerValue(delivery.headers, GITHUB_SHA256.headerName) === undefined && headerValue(delivery.headers, GITHUB_SHA1.headerName) !== undefined
+  const scheme = useLegacy ? GITHUB_SHA1 : GITHUB_SHA256
+  const explanation = bodyHmacHeaderExplanation(scheme)
+  const texts = bodyHmacHeaderTexts(scheme, delivery)
+  if (texts.length === 0)
     return result(invalidVerdict('missing-header', 'no X-Hub-Signature-256 header (GitHub signs deliveries only when the webhook has a secret)'), explanation)
-  explanation.receivedSignatures.push(header)
   if (useLegacy) explanation.notes.push('only the legacy SHA-1 header is present; GitHub recommends X-Hub-Signature-256')
-  const prefix = `${algorithm}=`
-  const received = header.startsWith(prefix) ? decodeHexStrict(header.slice(prefix.length)) : null
-  const expectedBytes = algorithm === 'sha1' ? 20 : 32
-  if (!received || received.length !== expectedBytes)
-    return result(invalidVerdict('malformed-signature', `${headerName} is not "${prefix}<${expectedBytes * 2} hex characters>"`), explanation)
-  const secrets = hmacSecretsFor(keys, 'github')
-  if (secrets.length === 0) return result(noKeyVerdict('no GitHub webhook secret configured for this endpoint'), explanation)
-  const variant = useLegacy ? 'legacy SHA-1' : 'SHA-256'
-  const { matched } = checkHmacCandidates({
-    candidates: secrets.map((key) => ({ key, secret: key.value })),
-    algorithm,
-    signed: delivery.body,
-    received: [received],
-    encode: (mac) => `${prefix}${mac.toString('hex')}`,
-    variant,
-    explanation,
-  })
-  if (matched) return result(validVerdict(variant, `${headerName} matches`), explanation)
-  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+  return verifyBodyHmacHeader(scheme, texts, delivery.body, utf8SecretCandidates(keys, 'github'), explanation)
 }
 
 /** Summary of a GitHub delivery: event from the header, action and repository from the body. */
@@ -123,8 +114,7 @@ function resignGithub(draft: SigningDraft, key: HmacKey | undefined): void {
   }
   const change = { scheme: 'github-hmac', provider: 'github' as const, keyFingerprint: keyFingerprint(key) }
   if (has256) draft.setHeader('X-Hub-Signature-256', signGithub(key.value, draft.body), change)
-  // The legacy SHA-1 header: the provider library signs SHA-256 only, so it is computed here.
-  if (has1) draft.setHeader('X-Hub-Signature', `sha1=${createHmac('sha1', key.value).update(draft.body).digest('hex')}`, change)
+  if (has1) draft.setHeader('X-Hub-Signature', signBodyHmacHeader(GITHUB_SHA1, key.value, draft.body), change)
 }
 
 export const githubProvider: ProviderModule<'github'> = {
@@ -149,14 +139,6 @@ export const githubProvider: ProviderModule<'github'> = {
   resign: {
     signatureHeaders: { scheme: 'github-hmac', apply: (draft, keys) => resignGithub(draft, hmacSecretFor(keys, 'github')) },
   },
-  simulate: {
-    keyKinds: ['hmac-secret'],
-    sign: (input) => {
-      const secret = simulationSecret(input.keys, 'github', githubProvider.hmacSecret.generate)
-      const body = input.serialise(input.body)
-      setHeader(input.headers, 'X-Hub-Signature-256', signGithub(secret.key.value, body))
-      return signedWithSecret(secret, body)
-    },
-  },
+  simulate: bodyHmacHeaderSimulation('github', GITHUB_SHA256, () => githubProvider.hmacSecret.generate()),
   retrySchedule: () => GITHUB_RETRIES,
 }

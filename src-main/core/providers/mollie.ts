@@ -5,32 +5,26 @@
  * (mollie-api-php `SignatureValidator.php`) makes the prefix optional, accepts several signatures
  * and several secrets, and treats a missing header as a classic webhook.
  */
-import { headerValue, headerValues, setHeader } from '../../shared/http-message'
-import type { ConfirmHint, DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
-import { at, firstText, isObject, parseFormBody, parseJsonBody } from './body'
-import { decodeHexStrict } from '../crypto/bytes'
-import { checkHmacCandidates } from './hmac-check'
-import { keyFingerprint } from '../keys/describe-key'
-import { hmacSecretsFor } from '../keys/key-lookups'
-import { decimalAmount, emptySummary, flattenFields, pushField } from './summary'
-import {
-  HMAC_MISMATCH,
-  hmacBytes,
-  invalidVerdict,
-  newExplanation,
-  noKeyVerdict,
-  result,
-  validVerdict,
-  type Delivery,
-  type VerifyOptions,
-  type VerifyResult,
-} from './verification'
 import { randomBytes } from 'node:crypto'
+import { headerValue } from '../../shared/http-message'
+import type { ConfirmHint, DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
+import { keyFingerprint } from '../keys/describe-key'
+import { at, firstText, isObject, parseFormBody, parseJsonBody } from './body'
+import {
+  bodyHmacHeaderExplanation,
+  bodyHmacHeaderSimulation,
+  bodyHmacHeaderTexts,
+  signBodyHmacHeader,
+  utf8SecretCandidates,
+  verifyBodyHmacHeader,
+  type BodyHmacHeaderScheme,
+} from './body-hmac-header'
 import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
-import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
+import { decimalAmount, emptySummary, flattenFields, pushField } from './summary'
+import { result, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
 export const MOLLIE_API_URL = 'https://api.mollie.com'
 const CLASSIC_BODY = /^id=([a-z]{1,10})_([A-Za-z0-9]{1,64})$/
@@ -73,22 +67,29 @@ export function mollieConfirmHint(id: string): ConfirmHint {
   }
 }
 
+/** Next-gen webhooks: a list of `sha256=<hex>` (prefix optional) over every X-Mollie-Signature header, as mollie-api-php's validator reads it. */
+export const MOLLIE_SCHEME: BodyHmacHeaderScheme = {
+  scheme: 'mollie-hmac-sha256',
+  formula: '"sha256=" + hex(HMAC-SHA256(signing secret, rawBody)), prefix optional',
+  headerName: 'X-Mollie-Signature',
+  algorithm: 'sha256',
+  encoding: 'hex',
+  prefix: { text: 'sha256=', required: false },
+  list: true,
+  variant: 'next-gen HMAC-SHA256',
+  malformed: () => 'X-Mollie-Signature is not "sha256=<64 hex characters>"',
+  noKey: { message: 'no Mollie webhook signing secret configured for this endpoint' },
+}
+
 /** Value for X-Mollie-Signature. */
 export function signMollie(secret: string, body: Buffer | string): string {
-  return `sha256=${hmacBytes('sha256', secret, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('hex')}`
+  return signBodyHmacHeader(MOLLIE_SCHEME, secret, body)
 }
 
 export function verifyMollie(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
-  const explanation = newExplanation(
-    'mollie-hmac-sha256',
-    '"sha256=" + hex(HMAC-SHA256(signing secret, rawBody)), prefix optional',
-    'X-Mollie-Signature header',
-  )
-  const values = headerValues(delivery.headers, 'X-Mollie-Signature')
-    .flatMap((value) => value.split(','))
-    .map((value) => value.trim())
-    .filter(Boolean)
-  if (values.length === 0) {
+  const explanation = bodyHmacHeaderExplanation(MOLLIE_SCHEME)
+  const texts = bodyHmacHeaderTexts(MOLLIE_SCHEME, delivery)
+  if (texts.length === 0) {
     const form = parseFormBody(delivery.body)
     const id = form?.find(([name]) => name === 'id')?.[1]
     const hint = id ? mollieConfirmHint(id) : null
@@ -98,24 +99,7 @@ export function verifyMollie(delivery: Delivery, keys: readonly ProviderKey[], _
       explanation,
     )
   }
-  explanation.receivedSignatures.push(...values)
-  const received = values
-    .map((value) => decodeHexStrict(value.startsWith('sha256=') ? value.slice('sha256='.length) : value))
-    .filter((bytes): bytes is Buffer => bytes !== null && bytes.length === 32)
-  if (received.length === 0) return result(invalidVerdict('malformed-signature', 'X-Mollie-Signature is not "sha256=<64 hex characters>"'), explanation)
-  const secrets = hmacSecretsFor(keys, 'mollie')
-  if (secrets.length === 0) return result(noKeyVerdict('no Mollie webhook signing secret configured for this endpoint'), explanation)
-  const { matched } = checkHmacCandidates({
-    candidates: secrets.map((key) => ({ key, secret: key.value })),
-    algorithm: 'sha256',
-    signed: delivery.body,
-    received,
-    encode: (mac) => `sha256=${mac.toString('hex')}`,
-    variant: 'next-gen HMAC-SHA256',
-    explanation,
-  })
-  if (matched) return result(validVerdict('next-gen HMAC-SHA256', 'X-Mollie-Signature matches'), explanation)
-  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+  return verifyBodyHmacHeader(MOLLIE_SCHEME, texts, delivery.body, utf8SecretCandidates(keys, 'mollie'), explanation)
 }
 
 /** Summary of a classic (form) or next-gen (JSON event) Mollie webhook. */
@@ -178,15 +162,7 @@ export const mollieProvider: ProviderModule<'mollie'> = {
   resign: {
     signatureHeader: { scheme: 'mollie-hmac-sha256', apply: (draft, keys) => resignMollie(draft, hmacSecretFor(keys, 'mollie')) },
   },
-  simulate: {
-    keyKinds: ['hmac-secret'],
-    sign: (input) => {
-      const secret = simulationSecret(input.keys, 'mollie', mollieProvider.hmacSecret.generate)
-      const body = input.serialise(input.body)
-      setHeader(input.headers, 'X-Mollie-Signature', signMollie(secret.key.value, body))
-      return signedWithSecret(secret, body)
-    },
-  },
+  simulate: bodyHmacHeaderSimulation('mollie', MOLLIE_SCHEME, () => mollieProvider.hmacSecret.generate()),
   // Mollie publishes no retry policy.
   retrySchedule: () => null,
 }

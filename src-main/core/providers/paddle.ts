@@ -13,31 +13,20 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import type { SigningKey } from '../../shared/replay'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
-import { decodeHexStrict } from '../crypto/bytes'
-import { checkHmacCandidates } from './hmac-check'
 import { keyFingerprint } from '../keys/describe-key'
-import { EMPTY_200, is2xx, signatureHeaderParts } from './module-parts'
+import { EMPTY_200, is2xx } from './module-parts'
 import type { AcknowledgementProfile, ProviderModule, ResignContext, RuleMatch } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { ALPHANUMERIC, hmacHeaderSimulation, randomFrom } from './simulation'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
 import {
-  HMAC_MISMATCH,
-  checkTimestamp,
-  concatBytes,
-  describeSkew,
-  hmacBytes,
-  invalidVerdict,
-  makeAttempt,
-  newExplanation,
-  noKeyVerdict,
-  result,
-  signedStringFields,
-  validVerdict,
-  type Delivery,
-  type VerifyOptions,
-  type VerifyResult,
-} from './verification'
+  parseTimestampedHeader,
+  signTimestampedHeader,
+  timestampedSignedBytes,
+  verifyTimestampedHeader,
+  type TimestampedHmacScheme,
+} from './timestamped-hmac-header'
+import type { Delivery, VerifyOptions, VerifyResult } from './verification'
 
 /** The header Paddle signs every webhook in. */
 export const PADDLE_SIGNATURE_HEADER = 'Paddle-Signature'
@@ -45,7 +34,29 @@ export const PADDLE_SIGNATURE_HEADER = 'Paddle-Signature'
 export const PADDLE_DEFAULT_TOLERANCE_SECONDS = 5
 /** Every notification destination's secret key starts with this (`endpoint_secret_key` in the API). */
 export const PADDLE_SECRET_PREFIX = 'pdl_ntfset_'
-const SHA256_BYTES = 32
+
+export const PADDLE_SCHEME: TimestampedHmacScheme = {
+  scheme: 'paddle-h1',
+  formula: 'hex(HMAC-SHA256(secret key "pdl_ntfset_…" as-is, ts + ":" + rawBody)), any h1 matches, now − ts ≤ tolerance',
+  headerName: PADDLE_SIGNATURE_HEADER,
+  separator: ';',
+  timestampName: 'ts',
+  signatureName: 'h1',
+  article: 'an',
+  signedSeparator: ':',
+  defaultToleranceSeconds: PADDLE_DEFAULT_TOLERANCE_SECONDS,
+  ignoredBecause: "as Paddle's SDKs do",
+  notesRotation: true,
+  noKey: {
+    message: "no Paddle secret key (pdl_ntfset_…, the notification destination's) configured for this endpoint",
+    attemptDetail: 'no secret key configured: nothing to compute',
+  },
+  toleranceSource: ", Paddle's SDK default",
+  secretPrefixNote: {
+    prefix: PADDLE_SECRET_PREFIX,
+    note: `a configured key does not start with ${PADDLE_SECRET_PREFIX}: Paddle signs with the whole endpoint secret key, prefix included`,
+  },
+}
 
 export interface PaddleSignatureHeader {
   timestamp: number | null
@@ -56,26 +67,18 @@ export interface PaddleSignatureHeader {
 
 /** Splits on `;` then on the first `=`, as Paddle's SDKs do; every `h1` is kept (rotation). */
 export function parsePaddleSignatureHeader(value: string): PaddleSignatureHeader {
-  const parsed: PaddleSignatureHeader = { timestamp: null, h1: [], ignored: [] }
-  for (const { name, content, raw } of signatureHeaderParts(value, ';')) {
-    if (name === null) continue
-    if (name === 'ts') parsed.timestamp = /^\d{1,12}$/.test(content) ? Number(content) : null
-    else if (name === 'h1') parsed.h1.push(content)
-    else parsed.ignored.push(raw)
-  }
-  return parsed
+  const { timestamp, signatures, ignored } = parseTimestampedHeader(PADDLE_SCHEME, value)
+  return { timestamp, h1: signatures, ignored }
 }
 
 /** The bytes Paddle signs: the timestamp, a colon, then the raw body. */
 export function paddleSignedBytes(timestamp: number, body: Buffer | string): Buffer {
-  return concatBytes([`${timestamp}:`, body])
+  return timestampedSignedBytes(PADDLE_SCHEME, timestamp, body)
 }
 
 /** A `Paddle-Signature` value for a body, as Paddle would send it. */
 export function signPaddle(input: { secret: string; body: Buffer | string; timestamp: number }): { header: string; signature: string; signedMessage: string } {
-  const signed = paddleSignedBytes(input.timestamp, input.body)
-  const signature = hmacBytes('sha256', input.secret, [signed]).toString('hex')
-  return { header: `ts=${input.timestamp};h1=${signature}`, signature, signedMessage: signed.toString('utf8') }
+  return signTimestampedHeader(PADDLE_SCHEME, input)
 }
 
 type HmacSecretKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
@@ -86,67 +89,7 @@ export function paddleSecrets(keys: readonly SigningKey[]): HmacSecretKey[] {
 }
 
 export function verifyPaddle(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
-  const explanation = newExplanation(
-    'paddle-h1',
-    'hex(HMAC-SHA256(secret key "pdl_ntfset_…" as-is, ts + ":" + rawBody)), any h1 matches, now − ts ≤ tolerance',
-    'Paddle-Signature header',
-  )
-  const header = headerValue(delivery.headers, PADDLE_SIGNATURE_HEADER)
-  if (header === undefined) return result(invalidVerdict('missing-header', 'no Paddle-Signature header'), explanation)
-  const parsed = parsePaddleSignatureHeader(header)
-  explanation.receivedSignatures.push(...parsed.h1)
-  if (parsed.ignored.length > 0) explanation.notes.push(`ignored: ${parsed.ignored.join(', ')} (only h1 is checked, as Paddle's SDKs do)`)
-  if (parsed.h1.length > 1) explanation.notes.push(`${parsed.h1.length} h1 signatures (a secret rotation): any one may match`)
-  if (parsed.timestamp === null) return result(invalidVerdict('malformed-signature', 'Paddle-Signature has no valid ts=<unix seconds>'), explanation)
-  const received = parsed.h1.map(decodeHexStrict).filter((bytes): bytes is Buffer => bytes !== null && bytes.length === SHA256_BYTES)
-  if (received.length === 0)
-    return result(
-      invalidVerdict('malformed-signature', parsed.h1.length === 0 ? 'Paddle-Signature has no h1 signature' : 'no h1 value is a 64-character hex HMAC-SHA256'),
-      explanation,
-    )
-
-  const tolerance = options.toleranceSeconds ?? PADDLE_DEFAULT_TOLERANCE_SECONDS
-  // Paddle's SDKs reject only timestamps older than the tolerance, not ones in the future.
-  const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, 'max-age')
-  explanation.timestamp = timestamp
-  const signed = paddleSignedBytes(parsed.timestamp, delivery.body)
-  const secrets = paddleSecrets(keys)
-  if (secrets.length === 0) {
-    explanation.attempts.push(
-      makeAttempt({ variant: 'h1', matched: false, ...signedStringFields(signed), detail: 'no secret key configured: nothing to compute' }),
-    )
-    return result(noKeyVerdict("no Paddle secret key (pdl_ntfset_…, the notification destination's) configured for this endpoint"), explanation)
-  }
-
-  const { matched } = checkHmacCandidates({
-    candidates: secrets.map((key) => ({ key, secret: key.value })),
-    algorithm: 'sha256',
-    signed,
-    received,
-    encode: (mac) => mac.toString('hex'),
-    variant: `h1 (${received.length} signature${received.length === 1 ? '' : 's'} in the header)`,
-    explanation,
-  })
-  const age = describeSkew(timestamp.skewSeconds)
-  if (matched && timestamp.withinTolerance)
-    return result(validVerdict('h1', `an h1 signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
-  if (matched)
-    return result(
-      invalidVerdict(
-        'stale-timestamp',
-        `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s, Paddle's SDK default (the signature itself matches)`,
-      ),
-      explanation,
-    )
-  if (secrets.some((key) => !key.value.startsWith(PADDLE_SECRET_PREFIX)))
-    explanation.notes.push(`a configured key does not start with ${PADDLE_SECRET_PREFIX}: Paddle signs with the whole endpoint secret key, prefix included`)
-  return result(
-    invalidVerdict(
-      'signature-mismatch',
-      `${HMAC_MISMATCH} (no h1 signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`,
-    ),
-    explanation,
-  )
+  return verifyTimestampedHeader(PADDLE_SCHEME, delivery, paddleSecrets(keys), options)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, text, type JsonObject } from './body'
 import {
-  hexBodyHmacCandidates,
-  hexBodyHmacExplanation,
-  hexBodyHmacSimulation,
-  signHexBodyHmac,
-  verifyHexBodyHmac,
-  type HexBodyHmacScheme,
-} from './hex-body-hmac'
+  bodyHmacHeaderExplanation,
+  bodyHmacHeaderSimulation,
+  lowerCaseHexBodyScheme,
+  signBodyHmacHeader,
+  utf8SecretCandidates,
+  verifyBodyHmacHeader,
+  type BodyHmacHeaderScheme,
+} from './body-hmac-header'
 import { COMMON_URL_RULES, EMPTY_200, HOUR, MINUTE, fromPrevious, is2xx } from './module-parts'
 import type { ProviderModule, RecognitionRule } from './provider-module'
 import { resignHmacHeader } from './signing-draft'
@@ -33,7 +34,7 @@ export const PAYSTACK_SIGNATURE_HEADER = 'x-paystack-signature'
 /** Paystack's subunit is a hundredth of the currency, in every currency (see `paystackAmount`). */
 const PAYSTACK_SUBUNIT_DIGITS = 2
 
-export const PAYSTACK_SCHEME: HexBodyHmacScheme = {
+export const PAYSTACK_SCHEME: BodyHmacHeaderScheme = lowerCaseHexBodyScheme({
   scheme: 'paystack-hmac-sha512',
   algorithm: 'sha512',
   headerName: PAYSTACK_SIGNATURE_HEADER,
@@ -43,11 +44,11 @@ export const PAYSTACK_SCHEME: HexBodyHmacScheme = {
     'the key is the secret API key (sk_test_… or sk_live_…) of the mode the event comes from: test events are signed with the test key',
     'after the secret key is rolled, events are signed with the new key',
   ],
-}
+})
 
 /** Value for x-paystack-signature. */
 export function signPaystack(secretKey: string, body: Buffer | string): string {
-  return signHexBodyHmac('sha512', secretKey, body)
+  return signBodyHmacHeader(PAYSTACK_SCHEME, secretKey, body)
 }
 
 /** Recognition rule: the signature header (the body, `{event, data}`, is too common a shape to go by). */
@@ -57,12 +58,12 @@ export const paystackRules: Readonly<Record<string, RecognitionRule>> = {
 }
 
 export function verifyPaystack(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
-  const explanation = hexBodyHmacExplanation(PAYSTACK_SCHEME)
+  const explanation = bodyHmacHeaderExplanation(PAYSTACK_SCHEME)
   const header = headerValue(delivery.headers, PAYSTACK_SIGNATURE_HEADER)
   if (header === undefined) {
     return result(invalidVerdict('missing-header', `no ${PAYSTACK_SIGNATURE_HEADER} header (Paystack signs every event)`), explanation)
   }
-  return verifyHexBodyHmac(PAYSTACK_SCHEME, header, delivery.body, hexBodyHmacCandidates(keys, 'paystack'), explanation)
+  return verifyBodyHmacHeader(PAYSTACK_SCHEME, [header], delivery.body, utf8SecretCandidates(keys, 'paystack'), explanation)
 }
 
 /**
@@ -197,7 +198,7 @@ export const paystackProvider: ProviderModule<'paystack'> = {
       return object === null ? null : [summary.eventType, object, summary.status]
     },
   },
-  simulate: hexBodyHmacSimulation('paystack', PAYSTACK_SCHEME, generatePaystackSecret),
+  simulate: bodyHmacHeaderSimulation('paystack', PAYSTACK_SCHEME, generatePaystackSecret),
   resign: {
     signatureHeader: {
       scheme: PAYSTACK_SCHEME.scheme,

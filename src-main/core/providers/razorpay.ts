@@ -14,13 +14,14 @@ import { headerValue } from '../../shared/http-message'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
 import {
-  hexBodyHmacCandidates,
-  hexBodyHmacExplanation,
-  hexBodyHmacSimulation,
-  signHexBodyHmac,
-  verifyHexBodyHmac,
-  type HexBodyHmacScheme,
-} from './hex-body-hmac'
+  bodyHmacHeaderExplanation,
+  bodyHmacHeaderSimulation,
+  lowerCaseHexBodyScheme,
+  signBodyHmacHeader,
+  utf8SecretCandidates,
+  verifyBodyHmacHeader,
+  type BodyHmacHeaderScheme,
+} from './body-hmac-header'
 import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule, RecognitionRule } from './provider-module'
 import { resignHmacHeader } from './signing-draft'
@@ -32,7 +33,7 @@ export const RAZORPAY_SIGNATURE_HEADER = 'X-Razorpay-Signature'
 export const RAZORPAY_EVENT_ID_HEADER = 'X-Razorpay-Event-Id'
 const RAZORPAY_API_URL = 'https://api.razorpay.com'
 
-export const RAZORPAY_SCHEME: HexBodyHmacScheme = {
+export const RAZORPAY_SCHEME: BodyHmacHeaderScheme = lowerCaseHexBodyScheme({
   scheme: 'razorpay-hmac-sha256',
   algorithm: 'sha256',
   headerName: RAZORPAY_SIGNATURE_HEADER,
@@ -42,11 +43,11 @@ export const RAZORPAY_SCHEME: HexBodyHmacScheme = {
     'the key is the webhook secret entered when the webhook was set up, not the API key secret',
     'after a secret change, events created before it stay signed with the old secret (Razorpay docs): keep both configured while retries drain',
   ],
-}
+})
 
 /** Value for X-Razorpay-Signature (what razorpay-node's `validateWebhookSignature` accepts). */
 export function signRazorpay(secret: string, body: Buffer | string): string {
-  return signHexBodyHmac('sha256', secret, body)
+  return signBodyHmacHeader(RAZORPAY_SCHEME, secret, body)
 }
 
 /** Recognition rules, most specific first: the signature header, the event id header, the event body. */
@@ -74,7 +75,7 @@ export function isRazorpayEvent(json: JsonValue | undefined): boolean {
 }
 
 export function verifyRazorpay(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
-  const explanation = hexBodyHmacExplanation(RAZORPAY_SCHEME)
+  const explanation = bodyHmacHeaderExplanation(RAZORPAY_SCHEME)
   const header = headerValue(delivery.headers, RAZORPAY_SIGNATURE_HEADER)
   if (header === undefined) {
     const hint = confirmHintFor(parseJsonBody(delivery.body))
@@ -88,7 +89,7 @@ export function verifyRazorpay(delivery: Delivery, keys: readonly ProviderKey[],
       explanation,
     )
   }
-  return verifyHexBodyHmac(RAZORPAY_SCHEME, header, delivery.body, hexBodyHmacCandidates(keys, 'razorpay'), explanation)
+  return verifyBodyHmacHeader(RAZORPAY_SCHEME, [header], delivery.body, utf8SecretCandidates(keys, 'razorpay'), explanation)
 }
 
 /** The entity an event is about: `payload[name].entity`, by the event's name (`payment.dispute.created` → `dispute`). */
@@ -267,7 +268,7 @@ export const razorpayProvider: ProviderModule<'razorpay'> = {
       return id ? [id] : null
     },
   },
-  simulate: hexBodyHmacSimulation('razorpay', RAZORPAY_SCHEME, generateRazorpaySecret),
+  simulate: bodyHmacHeaderSimulation('razorpay', RAZORPAY_SCHEME, generateRazorpaySecret),
   resign: {
     signatureHeader: {
       scheme: RAZORPAY_SCHEME.scheme,

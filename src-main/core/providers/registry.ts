@@ -69,6 +69,9 @@ export function findProviderModule(id: string): ProviderModule | null {
   return Object.hasOwn(PROVIDERS, id) ? PROVIDERS[id as PinnableProviderId] : null
 }
 
+/** A provider's named rule or re-signing step, written `<provider id>.<name>`, e.g. `ixopay.xSignature`. */
+type EntryRef = `${PinnableProviderId}.${string}`
+
 /** One entry of the recognition order: a provider's named rule. */
 export interface OrderedRule {
   provider: PinnableProviderId
@@ -77,11 +80,35 @@ export interface OrderedRule {
   match: RecognitionRule
 }
 
-function rule(module: ProviderModule, name: string): OrderedRule {
-  const match = module.rules[name]
-  if (match === undefined) throw new Error(`provider registry: ${module.id} has no recognition rule "${name}"`)
-  return { provider: module.id, name, match }
+/** One entry of the re-signing order: a provider's named re-signing step. */
+export interface OrderedResignStep {
+  provider: PinnableProviderId
+  /** The step's name in its module's `resign`, e.g. `classicItems`. */
+  name: string
+  step: ResignStep
 }
+
+/** The module and entry a reference names, or a throw naming what is missing (`what`: "recognition rule"). */
+function resolve<Entry>(ref: EntryRef, what: string, entriesOf: (module: ProviderModule) => Readonly<Record<string, Entry>> | undefined) {
+  const dot = ref.indexOf('.')
+  const module = findProviderModule(ref.slice(0, dot))
+  const name = ref.slice(dot + 1)
+  const entry = module ? entriesOf(module)?.[name] : undefined
+  if (!module || entry === undefined) throw new Error(`provider registry: ${ref.slice(0, dot)} has no ${what} "${name}"`)
+  return { provider: module.id, name, entry }
+}
+
+const rules = (...refs: EntryRef[]): OrderedRule[] =>
+  refs.map((ref) => {
+    const { provider, name, entry } = resolve(ref, 'recognition rule', (module) => module.rules)
+    return { provider, name, match: entry }
+  })
+
+const resignSteps = (...refs: EntryRef[]): OrderedResignStep[] =>
+  refs.map((ref) => {
+    const { provider, name, entry } = resolve(ref, 're-signing step', (module) => module.resign)
+    return { provider, name, step: entry }
+  })
 
 /**
  * Who sent a delivery: the rules apply in this order and the first match wins. Most specific
@@ -92,52 +119,18 @@ function rule(module: ProviderModule, name: string): OrderedRule {
  * Pinned by registry.test.ts.
  */
 export const RECOGNITION_ORDER: readonly OrderedRule[] = [
-  rule(PROVIDERS.stripe, 'signatureHeader'),
   // GoCardless's Webhook-Signature is Standard Webhooks' header name: its rule (a 64-hex value, no webhook-id/-timestamp) goes first.
-  rule(PROVIDERS.gocardless, 'signatureHeader'),
-  rule(PROVIDERS['standard-webhooks'], 'signatureHeader'),
-  rule(PROVIDERS.github, 'header'),
-  rule(PROVIDERS.shopify, 'header'),
-  rule(PROVIDERS.paypal, 'signatureHeader'),
-  rule(PROVIDERS.square, 'signatureHeader'),
-  rule(PROVIDERS.paddle, 'signatureHeader'),
-  rule(PROVIDERS['checkout-com'], 'signatureHeader'),
-  rule(PROVIDERS.razorpay, 'signatureHeader'),
-  rule(PROVIDERS.razorpay, 'eventIdHeader'),
-  rule(PROVIDERS.paystack, 'signatureHeader'),
-  rule(PROVIDERS.mercadopago, 'signatureHeader'),
-  rule(PROVIDERS.braintree, 'form'),
-  rule(PROVIDERS.mollie, 'signatureHeader'),
-  rule(PROVIDERS.mollie, 'classicForm'),
-  rule(PROVIDERS.adyen, 'classicBody'),
-  rule(PROVIDERS.adyen, 'platformHeader'),
-  rule(PROVIDERS.ixopay, 'xSignature'),
-  rule(PROVIDERS.chip, 'xSignature'),
-  rule(PROVIDERS.ixopay, 'legacyXml'),
-  rule(PROVIDERS.paddle, 'eventBody'),
-  rule(PROVIDERS['checkout-com'], 'eventBody'),
-  rule(PROVIDERS.razorpay, 'eventBody'),
-  rule(PROVIDERS.mercadopago, 'notificationBody'),
-  rule(PROVIDERS.mercadopago, 'ipnQuery'),
-  rule(PROVIDERS.plexo, 'envelope'),
-  rule(PROVIDERS.swedbankpay, 'callback'),
-  rule(PROVIDERS.plexo, 'rest'),
-  rule(PROVIDERS.generic, 'configuredHeader'),
+  ...rules('stripe.signatureHeader', 'gocardless.signatureHeader', 'standard-webhooks.signatureHeader'),
+  ...rules('github.header', 'shopify.header', 'paypal.signatureHeader', 'square.signatureHeader', 'paddle.signatureHeader', 'checkout-com.signatureHeader'),
+  ...rules('razorpay.signatureHeader', 'razorpay.eventIdHeader', 'paystack.signatureHeader', 'mercadopago.signatureHeader', 'braintree.form'),
+  ...rules('mollie.signatureHeader', 'mollie.classicForm', 'adyen.classicBody', 'adyen.platformHeader'),
+  // The shared X-Signature header: IXOPAY's 64-byte HMAC, then CHIP's RSA sizes, then IXOPAY's legacy XML.
+  ...rules('ixopay.xSignature', 'chip.xSignature', 'ixopay.legacyXml'),
+  // Unsigned copies recognised by their bodies or query.
+  ...rules('paddle.eventBody', 'checkout-com.eventBody', 'razorpay.eventBody', 'mercadopago.notificationBody', 'mercadopago.ipnQuery'),
+  ...rules('plexo.envelope', 'swedbankpay.callback', 'plexo.rest'),
+  ...rules('generic.configuredHeader'),
 ]
-
-/** One entry of the re-signing order: a provider's named re-signing step. */
-export interface OrderedResignStep {
-  provider: PinnableProviderId
-  /** The step's name in its module's `resign`, e.g. `classicItems`. */
-  name: string
-  step: ResignStep
-}
-
-function resignStep(module: ProviderModule, name: string): OrderedResignStep {
-  const step = module.resign?.[name]
-  if (step === undefined) throw new Error(`provider registry: ${module.id} has no re-signing step "${name}"`)
-  return { provider: module.id, name, step }
-}
 
 /**
  * The order re-signing applies the steps in: signatures inside the body first (Plexo envelope,
@@ -145,26 +138,18 @@ function resignStep(module: ProviderModule, name: string): OrderedResignStep {
  * generic HMAC last, since its template may cover other headers.
  */
 export const RESIGN_ORDER: readonly OrderedResignStep[] = [
-  resignStep(PROVIDERS.plexo, 'envelope'),
-  resignStep(PROVIDERS.adyen, 'classicItems'),
-  resignStep(PROVIDERS.braintree, 'signatureForm'),
-  resignStep(PROVIDERS.stripe, 'signatureHeader'),
-  resignStep(PROVIDERS['standard-webhooks'], 'signatureHeaders'),
-  resignStep(PROVIDERS.github, 'signatureHeaders'),
-  resignStep(PROVIDERS.shopify, 'hmacHeader'),
-  resignStep(PROVIDERS.mollie, 'signatureHeader'),
-  resignStep(PROVIDERS.adyen, 'platformHeader'),
-  resignStep(PROVIDERS.paypal, 'transmissionSignature'),
-  resignStep(PROVIDERS.square, 'signatureHeaders'),
-  resignStep(PROVIDERS.gocardless, 'signatureHeader'),
-  resignStep(PROVIDERS.mercadopago, 'signatureHeader'),
-  resignStep(PROVIDERS.razorpay, 'signatureHeader'),
-  resignStep(PROVIDERS.paystack, 'signatureHeader'),
-  resignStep(PROVIDERS.paddle, 'signatureHeader'),
-  resignStep(PROVIDERS['checkout-com'], 'signatureHeader'),
-  resignStep(PROVIDERS.ixopay, 'xSignature'),
-  resignStep(PROVIDERS.ixopay, 'legacyXml'),
-  resignStep(PROVIDERS.generic, 'configuredHeader'),
+  ...resignSteps('plexo.envelope', 'adyen.classicItems', 'braintree.signatureForm'),
+  ...resignSteps('stripe.signatureHeader', 'standard-webhooks.signatureHeaders', 'github.signatureHeaders', 'shopify.hmacHeader', 'mollie.signatureHeader'),
+  ...resignSteps(
+    'adyen.platformHeader',
+    'paypal.transmissionSignature',
+    'square.signatureHeaders',
+    'gocardless.signatureHeader',
+    'mercadopago.signatureHeader',
+  ),
+  ...resignSteps('razorpay.signatureHeader', 'paystack.signatureHeader', 'paddle.signatureHeader', 'checkout-com.signatureHeader'),
+  ...resignSteps('ixopay.xSignature', 'ixopay.legacyXml'),
+  ...resignSteps('generic.configuredHeader'),
 ]
 
 /**
@@ -184,26 +169,27 @@ export function checkRegistry(
     seen.add(module)
   }
   for (const id of PINNABLE_PROVIDER_IDS) if (!Object.hasOwn(modules, id)) throw new Error(`provider registry: no module for "${id}"`)
+  checkOrder('recognition rule', 'RECOGNITION_ORDER', order, modules, (module) => module.rules)
+  checkOrder('re-signing step', 'RESIGN_ORDER', resignOrder, modules, (module) => module.resign)
+}
+
+/** Throws when an entry is listed twice in `order`, or a module's entry is never listed. */
+function checkOrder(
+  what: string,
+  orderName: string,
+  order: ReadonlyArray<{ provider: PinnableProviderId; name: string }>,
+  modules: Readonly<Record<string, ProviderModule>>,
+  entriesOf: (module: ProviderModule) => Readonly<Record<string, unknown>> | undefined,
+): void {
   const listed = new Set<string>()
   for (const { provider, name } of order) {
     const key = `${provider}.${name}`
-    if (listed.has(key)) throw new Error(`provider registry: recognition rule ${key} is listed twice`)
+    if (listed.has(key)) throw new Error(`provider registry: ${what} ${key} is listed twice`)
     listed.add(key)
   }
   for (const module of Object.values(modules)) {
-    for (const name of Object.keys(module.rules)) {
-      if (!listed.has(`${module.id}.${name}`)) throw new Error(`provider registry: recognition rule ${module.id}.${name} is not in RECOGNITION_ORDER`)
-    }
-  }
-  const steps = new Set<string>()
-  for (const { provider, name } of resignOrder) {
-    const key = `${provider}.${name}`
-    if (steps.has(key)) throw new Error(`provider registry: re-signing step ${key} is listed twice`)
-    steps.add(key)
-  }
-  for (const module of Object.values(modules)) {
-    for (const name of Object.keys(module.resign ?? {})) {
-      if (!steps.has(`${module.id}.${name}`)) throw new Error(`provider registry: re-signing step ${module.id}.${name} is not in RESIGN_ORDER`)
+    for (const name of Object.keys(entriesOf(module) ?? {})) {
+      if (!listed.has(`${module.id}.${name}`)) throw new Error(`provider registry: ${what} ${module.id}.${name} is not in ${orderName}`)
     }
   }
 }

@@ -2,73 +2,52 @@
  * Shopify: `X-Shopify-Hmac-Sha256: base64(HMAC-SHA256(app client secret, rawBody))`
  * (shopify.dev verify-deliveries). Base64, not hex: a hex-encoded MAC is reported as such.
  */
-import { headerValue, setHeader } from '../../shared/http-message'
-import type { DeliverySummary, ProviderKey } from '../../shared/providers'
-import { firstText, isObject, parseJsonBody } from './body'
-import { bytesEqual, decodeBase64Strict, decodeHexStrict } from '../crypto/bytes'
-import { checkHmacCandidates } from './hmac-check'
-import { hmacSecretsFor } from '../keys/key-lookups'
-import { decimalAmount, emptySummary, genericSummary, pushField } from './summary'
-import {
-  HMAC_MISMATCH,
-  hmacBytes,
-  invalidVerdict,
-  newExplanation,
-  noKeyVerdict,
-  result,
-  validVerdict,
-  type Delivery,
-  type VerifyOptions,
-  type VerifyResult,
-} from './verification'
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
+import { headerValue } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey } from '../../shared/providers'
+import { decodeHexStrict } from '../crypto/bytes'
+import { firstText, isObject, parseJsonBody } from './body'
+import {
+  bodyHmacHeaderExplanation,
+  bodyHmacHeaderSimulation,
+  bodyHmacHeaderTexts,
+  signBodyHmacHeader,
+  utf8SecretCandidates,
+  verifyBodyHmacHeader,
+  type BodyHmacHeaderScheme,
+} from './body-hmac-header'
 import { generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
-import { signedWithSecret, simulationSecret } from './simulation'
 import { resignHmacHeader } from './signing-draft'
 import { hmacSecretFor } from './signing-keys'
+import { decimalAmount, emptySummary, genericSummary, pushField } from './summary'
+import { invalidVerdict, result, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
-const SHA256_BYTES = 32
+export const SHOPIFY_SCHEME: BodyHmacHeaderScheme = {
+  scheme: 'shopify-hmac-sha256',
+  formula: 'base64(HMAC-SHA256(client secret, rawBody))',
+  headerName: 'X-Shopify-Hmac-Sha256',
+  algorithm: 'sha256',
+  encoding: 'base64',
+  variant: 'HMAC-SHA256 base64',
+  // A 64-character hex MAC is valid base64 text too (decoding to 48 bytes): the hex reading is told apart.
+  malformed: (text) => `X-Shopify-Hmac-Sha256 is not base64 of a 32-byte HMAC-SHA256${decodeHexStrict(text) ? ' (it looks hex-encoded)' : ''}`,
+  hexInsteadOfBase64: 'encoding mismatch: the header holds the right HMAC, hex-encoded; Shopify sends base64',
+  noKey: { message: 'no Shopify client secret configured for this endpoint' },
+  mismatchNotes: ['after a secret rotation Shopify can keep signing with the old secret for up to an hour'],
+}
 
 /** Value for X-Shopify-Hmac-Sha256. */
 export function signShopify(secret: string, body: Buffer | string): string {
-  return hmacBytes('sha256', secret, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('base64')
+  return signBodyHmacHeader(SHOPIFY_SCHEME, secret, body)
 }
 
 export function verifyShopify(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
-  const explanation = newExplanation('shopify-hmac-sha256', 'base64(HMAC-SHA256(client secret, rawBody))', 'X-Shopify-Hmac-Sha256 header')
-  const header = headerValue(delivery.headers, 'X-Shopify-Hmac-Sha256')
-  if (header === undefined) return result(invalidVerdict('missing-header', 'no X-Shopify-Hmac-Sha256 header'), explanation)
-  explanation.receivedSignatures.push(header)
-  const secrets = hmacSecretsFor(keys, 'shopify')
-  const base64 = decodeBase64Strict(header.trim())
-  if (!base64 || base64.length !== SHA256_BYTES) {
-    // A 64-character hex MAC is valid base64 text too (decoding to 48 bytes): check the hex reading.
-    const hex = decodeHexStrict(header.trim())
-    if (hex && hex.length === SHA256_BYTES) {
-      const hexMatch = secrets.find((key) => bytesEqual(hmacBytes('sha256', key.value, [delivery.body]), hex))
-      if (hexMatch)
-        return result(invalidVerdict('wrong-encoding', 'encoding mismatch: the header holds the right HMAC, hex-encoded; Shopify sends base64'), explanation)
-    }
-    return result(
-      invalidVerdict('malformed-signature', `X-Shopify-Hmac-Sha256 is not base64 of a 32-byte HMAC-SHA256${hex ? ' (it looks hex-encoded)' : ''}`),
-      explanation,
-    )
-  }
-  if (secrets.length === 0) return result(noKeyVerdict('no Shopify client secret configured for this endpoint'), explanation)
-  const { matched } = checkHmacCandidates({
-    candidates: secrets.map((key) => ({ key, secret: key.value })),
-    algorithm: 'sha256',
-    signed: delivery.body,
-    received: [base64],
-    encode: (mac) => mac.toString('base64'),
-    variant: 'HMAC-SHA256 base64',
-    explanation,
-  })
-  if (matched) return result(validVerdict('HMAC-SHA256 base64', 'X-Shopify-Hmac-Sha256 matches'), explanation)
-  explanation.notes.push('after a secret rotation Shopify can keep signing with the old secret for up to an hour')
-  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+  const explanation = bodyHmacHeaderExplanation(SHOPIFY_SCHEME)
+  const texts = bodyHmacHeaderTexts(SHOPIFY_SCHEME, delivery)
+  if (texts.length === 0) return result(invalidVerdict('missing-header', 'no X-Shopify-Hmac-Sha256 header'), explanation)
+  return verifyBodyHmacHeader(SHOPIFY_SCHEME, texts, delivery.body, utf8SecretCandidates(keys, 'shopify'), explanation)
 }
 
 /** Summary of a Shopify delivery: topic and shop from the headers, order fields from the body. */
@@ -154,14 +133,6 @@ export const shopifyProvider: ProviderModule<'shopify'> = {
         ),
     },
   },
-  simulate: {
-    keyKinds: ['hmac-secret'],
-    sign: (input) => {
-      const secret = simulationSecret(input.keys, 'shopify', shopifyProvider.hmacSecret.generate)
-      const body = input.serialise(input.body)
-      setHeader(input.headers, 'X-Shopify-Hmac-Sha256', signShopify(secret.key.value, body))
-      return signedWithSecret(secret, body)
-    },
-  },
+  simulate: bodyHmacHeaderSimulation('shopify', SHOPIFY_SCHEME, () => shopifyProvider.hmacSecret.generate()),
   retrySchedule: () => SHOPIFY_RETRIES,
 }

@@ -3,42 +3,40 @@
  * v1 = hex(HMAC-SHA256(endpoint secret "whsec_..." as-is, t + "." + rawBody)) (stripe-node
  * `src/Webhooks.ts`). Valid when any v1 matches and the timestamp is at most the tolerance old.
  */
-import { headerValue, setHeader } from '../../shared/http-message'
-import type { DeliverySummary, ProviderKey } from '../../shared/providers'
-import { at, firstText, prop, type JsonObject } from './body'
-import { decodeHexStrict } from '../crypto/bytes'
-import { checkHmacCandidates } from './hmac-check'
-import { keyFingerprint } from '../keys/describe-key'
-import { hmacSecretsFor } from '../keys/key-lookups'
-import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
-import {
-  HMAC_MISMATCH,
-  checkTimestamp,
-  concatBytes,
-  describeSkew,
-  hmacBytes,
-  invalidVerdict,
-  makeAttempt,
-  newExplanation,
-  noKeyVerdict,
-  result,
-  signedStringFields,
-  validVerdict,
-  type Delivery,
-  type VerifyOptions,
-  type VerifyResult,
-} from './verification'
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
-import { generic2xx, hasHeader, signatureHeaderParts } from './module-parts'
+import { setHeader } from '../../shared/http-message'
+import type { DeliverySummary, ProviderKey } from '../../shared/providers'
+import { keyFingerprint } from '../keys/describe-key'
+import { hmacSecretsFor } from '../keys/key-lookups'
+import { at, firstText, prop, type JsonObject } from './body'
+import { generic2xx, hasHeader } from './module-parts'
 import type { ProviderModule } from './provider-module'
-import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
+import { hmacHeaderSimulation } from './simulation'
+import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
+import { parseTimestampedHeader, signTimestampedHeader, verifyTimestampedHeader, type TimestampedHmacScheme } from './timestamped-hmac-header'
+import type { Delivery, VerifyOptions, VerifyResult } from './verification'
 
 /** stripe-node's default tolerance. */
 export const STRIPE_DEFAULT_TOLERANCE_SECONDS = 300
-const SHA256_BYTES = 32
+
+export const STRIPE_SCHEME: TimestampedHmacScheme = {
+  scheme: 'stripe-v1',
+  formula: 'hex(HMAC-SHA256("whsec_..." as-is, t + "." + rawBody)), any v1 matches, now − t ≤ tolerance',
+  headerName: 'Stripe-Signature',
+  separator: ',',
+  timestampName: 't',
+  signatureName: 'v1',
+  article: 'a',
+  signedSeparator: '.',
+  defaultToleranceSeconds: STRIPE_DEFAULT_TOLERANCE_SECONDS,
+  ignoredBecause: 'as Stripe does',
+  notesRotation: false,
+  noKey: { message: 'no Stripe endpoint secret (whsec_...) configured for this endpoint', attemptDetail: 'no secret configured: nothing to compute' },
+  toleranceSource: '',
+}
 
 export interface StripeSignatureHeader {
   timestamp: number | null
@@ -49,76 +47,17 @@ export interface StripeSignatureHeader {
 
 /** Splits on `,` then on the first `=`, as stripe-node does. */
 export function parseStripeSignatureHeader(value: string): StripeSignatureHeader {
-  const parsed: StripeSignatureHeader = { timestamp: null, v1: [], ignored: [] }
-  for (const { name, content, raw } of signatureHeaderParts(value, ',')) {
-    if (name === null) continue
-    if (name === 't') parsed.timestamp = /^\d{1,12}$/.test(content) ? Number(content) : null
-    else if (name === 'v1') parsed.v1.push(content)
-    else parsed.ignored.push(raw)
-  }
-  return parsed
+  const { timestamp, signatures, ignored } = parseTimestampedHeader(STRIPE_SCHEME, value)
+  return { timestamp, v1: signatures, ignored }
 }
 
 /** Builds a Stripe-Signature header value (what `stripe.webhooks.generateTestHeaderString` makes). */
 export function signStripe(input: { secret: string; body: Buffer | string; timestamp: number }): { header: string; signature: string; signedMessage: string } {
-  const signed = concatBytes([`${input.timestamp}.`, input.body])
-  const signature = hmacBytes('sha256', input.secret, [signed]).toString('hex')
-  return { header: `t=${input.timestamp},v1=${signature}`, signature, signedMessage: signed.toString('utf8') }
+  return signTimestampedHeader(STRIPE_SCHEME, input)
 }
 
 export function verifyStripe(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
-  const explanation = newExplanation(
-    'stripe-v1',
-    'hex(HMAC-SHA256("whsec_..." as-is, t + "." + rawBody)), any v1 matches, now − t ≤ tolerance',
-    'Stripe-Signature header',
-  )
-  const header = headerValue(delivery.headers, 'Stripe-Signature')
-  if (header === undefined) return result(invalidVerdict('missing-header', 'no Stripe-Signature header'), explanation)
-  const parsed = parseStripeSignatureHeader(header)
-  explanation.receivedSignatures.push(...parsed.v1)
-  if (parsed.ignored.length > 0) explanation.notes.push(`ignored: ${parsed.ignored.join(', ')} (only v1 is checked, as Stripe does)`)
-  if (parsed.timestamp === null) return result(invalidVerdict('malformed-signature', 'Stripe-Signature has no valid t=<unix seconds>'), explanation)
-  const received = parsed.v1.map(decodeHexStrict).filter((bytes): bytes is Buffer => bytes !== null && bytes.length === SHA256_BYTES)
-  if (received.length === 0)
-    return result(
-      invalidVerdict('malformed-signature', parsed.v1.length === 0 ? 'Stripe-Signature has no v1 signature' : 'no v1 value is a 64-character hex HMAC-SHA256'),
-      explanation,
-    )
-
-  const tolerance = options.toleranceSeconds ?? STRIPE_DEFAULT_TOLERANCE_SECONDS
-  const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, 'max-age')
-  explanation.timestamp = timestamp
-  const signed = concatBytes([`${parsed.timestamp}.`, delivery.body])
-  const secrets = hmacSecretsFor(keys, 'stripe')
-  if (secrets.length === 0) {
-    explanation.attempts.push(makeAttempt({ variant: 'v1', matched: false, ...signedStringFields(signed), detail: 'no secret configured: nothing to compute' }))
-    return result(noKeyVerdict('no Stripe endpoint secret (whsec_...) configured for this endpoint'), explanation)
-  }
-
-  const { matched } = checkHmacCandidates({
-    candidates: secrets.map((key) => ({ key, secret: key.value })),
-    algorithm: 'sha256',
-    signed,
-    received,
-    encode: (mac) => mac.toString('hex'),
-    variant: `v1 (${received.length} signature${received.length === 1 ? '' : 's'} in the header)`,
-    explanation,
-  })
-  const age = describeSkew(timestamp.skewSeconds)
-  if (matched && timestamp.withinTolerance)
-    return result(validVerdict('v1', `a v1 signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
-  if (matched)
-    return result(
-      invalidVerdict('stale-timestamp', `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s (the signature itself matches)`),
-      explanation,
-    )
-  return result(
-    invalidVerdict(
-      'signature-mismatch',
-      `${HMAC_MISMATCH} (no v1 signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`,
-    ),
-    explanation,
-  )
+  return verifyTimestampedHeader(STRIPE_SCHEME, delivery, hmacSecretsFor(keys, 'stripe'), options)
 }
 
 /** Summary of a Stripe event. */
@@ -216,14 +155,13 @@ export const stripeProvider: ProviderModule<'stripe'> = {
   resign: {
     signatureHeader: { scheme: 'stripe-v1', apply: (draft, keys, { nowSeconds }) => resignStripe(draft, hmacSecretFor(keys, 'stripe'), nowSeconds) },
   },
-  simulate: {
-    keyKinds: ['hmac-secret'],
-    sign: (input) => {
-      const secret = simulationSecret(input.keys, 'stripe', stripeProvider.hmacSecret.generate)
-      const body = input.serialise(input.body)
-      setHeader(input.headers, 'Stripe-Signature', signStripe({ secret: secret.key.value, body, timestamp: Math.floor(input.now.getTime() / 1000) }).header)
-      return signedWithSecret(secret, body)
+  simulate: hmacHeaderSimulation({
+    provider: 'stripe',
+    generate: () => stripeProvider.hmacSecret.generate(),
+    signHeaders: (secret, body, input) => {
+      setHeader(input.headers, STRIPE_SCHEME.headerName, signStripe({ secret: secret.value, body, timestamp: Math.floor(input.now.getTime() / 1000) }).header)
+      return undefined
     },
-  },
+  }),
   retrySchedule: () => STRIPE_RETRIES,
 }

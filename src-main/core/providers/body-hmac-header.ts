@@ -1,0 +1,221 @@
+/**
+ * The scheme most providers sign with: one header holding the HMAC of the raw body, hex or base64,
+ * maybe after a prefix ("sha256="), maybe several of them (rotation). GitHub, Shopify, Mollie
+ * next-gen, Razorpay, Paystack, Checkout.com and Adyen's platform webhooks differ only in the
+ * settings of `BodyHmacHeaderScheme`: this module reads the header, compares in constant time with
+ * every configured secret (hmac-check.ts), and says why a delivery fails, in one place.
+ */
+import { headerValue, headerValues, setHeader } from '../../shared/http-message'
+import type { HmacProviderId, ProviderKey } from '../../shared/providers'
+import { bytesEqual, decodeBase64Strict, decodeHexStrict } from '../crypto/bytes'
+import { hmacSecretsFor } from '../keys/key-lookups'
+import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
+import type { ProviderSimulation } from './provider-module'
+import { hmacHeaderSimulation, type GeneratedSecret } from './simulation'
+import {
+  HMAC_MISMATCH,
+  hmacBytes,
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type HmacAlgorithm,
+  type VerifyResult,
+} from './verification'
+
+/** What one provider's body-HMAC header is: everything else is this module's. */
+export interface BodyHmacHeaderScheme {
+  /** Scheme id shown in the Signature panel, e.g. `github-hmac-sha256`. */
+  scheme: string
+  /** The formula shown in the panel, e.g. `base64(HMAC-SHA256(client secret, rawBody))`. */
+  formula: string
+  /** The header as the provider's docs spell it. */
+  headerName: string
+  algorithm: HmacAlgorithm
+  encoding: 'hex' | 'base64'
+  /** A text before the MAC (GitHub's `sha256=`): `required` refuses a value without it, else it is optional (Mollie). */
+  prefix?: { text: string; required: boolean }
+  /** The header holds a comma-separated list, and may come more than once (Mollie's validator). */
+  list?: boolean
+  /** Surrounding whitespace is part of the value (GitHub's libraries compare the whole text). */
+  keepWhitespace?: boolean
+  /** Names the check in the attempts and the valid verdict, e.g. `HMAC-SHA256 base64`. */
+  variant: string
+  /** The verdict's message when no received value is a MAC of the scheme (`text`: the value as read, trimmed unless `keepWhitespace`). */
+  malformed: (text: string) => string
+  /** Said when no secret is configured; `attempt` records a try that computed nothing (the panel still shows what is signed). */
+  noKey: { message: string; attempt?: { variant: string; detail: string; showSignedBody: boolean } }
+  /**
+   * Hex schemes whose verifiers compare the lower-case text (Razorpay, Paystack): the right MAC in
+   * upper case is a wrong encoding, with this message. Absent: hex of either case is the MAC.
+   */
+  upperCaseHex?: string
+  /** Base64 schemes: the right MAC hex-encoded is a wrong encoding, with this message (Shopify). */
+  hexInsteadOfBase64?: string
+  /** Said when no configured secret matches (which secret signs, rotation rules). */
+  mismatchNotes?: readonly string[]
+  /** Decodes one value instead of the strict hex/base64 reading (Adyen notes a non-canonical base64 text). */
+  decode?: (text: string, notes: string[]) => Buffer | null
+}
+
+const MAC_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 }
+
+/** A new explanation for the scheme (before the header is read). */
+export function bodyHmacHeaderExplanation(scheme: BodyHmacHeaderScheme): ReturnType<typeof newExplanation> {
+  return newExplanation(scheme.scheme, scheme.formula, `${scheme.headerName} header`)
+}
+
+/** The received texts: the header's value, or for a list scheme every entry of every such header. Empty when absent. */
+export function bodyHmacHeaderTexts(scheme: BodyHmacHeaderScheme, delivery: Delivery): string[] {
+  if (!scheme.list) {
+    const value = headerValue(delivery.headers, scheme.headerName)
+    return value === undefined ? [] : [value]
+  }
+  return headerValues(delivery.headers, scheme.headerName)
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean)
+}
+
+/** The header value the provider sends for a body: prefix and encoded MAC, with the secret as UTF-8. */
+export function signBodyHmacHeader(scheme: BodyHmacHeaderScheme, secret: string, body: Buffer | string): string {
+  const mac = hmacBytes(scheme.algorithm, secret, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body])
+  return `${scheme.prefix?.text ?? ''}${mac.toString(scheme.encoding)}`
+}
+
+/** The endpoint's `hmac-secret` keys for one provider, as HMAC candidates (the secret as UTF-8). */
+export function utf8SecretCandidates(keys: readonly ProviderKey[], provider: HmacProviderId): () => HmacSecretCandidate[] {
+  return () => hmacSecretsFor(keys, provider).map((key) => ({ key, secret: key.value }))
+}
+
+/** The value as compared: trimmed unless the scheme keeps whitespace. */
+const asRead = (scheme: BodyHmacHeaderScheme, text: string): string => (scheme.keepWhitespace ? text : text.trim())
+
+/** The encoded MAC of a value: after the prefix (`null` when a required one is missing). */
+function encodedPart(scheme: BodyHmacHeaderScheme, text: string): string | null {
+  if (!scheme.prefix) return text
+  if (text.startsWith(scheme.prefix.text)) return text.slice(scheme.prefix.text.length)
+  return scheme.prefix.required ? null : text
+}
+
+/** The MAC in one received value, or `null` when it is not one of the scheme's size and encoding. */
+function receivedMac(scheme: BodyHmacHeaderScheme, text: string, notes: string[]): Buffer | null {
+  const encoded = encodedPart(scheme, text)
+  if (encoded === null) return null
+  const bytes = scheme.decode ? scheme.decode(encoded, notes) : scheme.encoding === 'hex' ? decodeHexStrict(encoded) : decodeBase64Strict(encoded)
+  return bytes !== null && bytes.length === MAC_BYTES[scheme.algorithm] ? bytes : null
+}
+
+/**
+ * The verdict for the received texts (non-empty; from `bodyHmacHeaderTexts`): malformed, wrong
+ * encoding, no key, mismatch or valid. Every configured secret is tried against every received MAC.
+ * `candidatesOf` is asked once, after the header is read (a provider may note unusable keys there).
+ */
+export function verifyBodyHmacHeader(
+  scheme: BodyHmacHeaderScheme,
+  texts: readonly string[],
+  body: Buffer,
+  candidatesOf: () => readonly HmacSecretCandidate[],
+  explanation = bodyHmacHeaderExplanation(scheme),
+): VerifyResult {
+  explanation.receivedSignatures.push(...texts)
+  const read = texts.map((text) => asRead(scheme, text))
+  const received = read.map((text) => receivedMac(scheme, text, explanation.notes)).filter((bytes): bytes is Buffer => bytes !== null)
+  let candidates: readonly HmacSecretCandidate[] | undefined
+  const configured = (): readonly HmacSecretCandidate[] => (candidates ??= candidatesOf())
+  if (received.length === 0) {
+    const wrongEncoding = scheme.hexInsteadOfBase64 !== undefined && hexEncodedRightMac(scheme, read, body, configured())
+    return result(
+      wrongEncoding
+        ? invalidVerdict('wrong-encoding', scheme.hexInsteadOfBase64 ?? '')
+        : invalidVerdict('malformed-signature', scheme.malformed(read[0] ?? '')),
+      explanation,
+    )
+  }
+  if (configured().length === 0) {
+    const attempt = scheme.noKey.attempt
+    if (attempt)
+      explanation.attempts.push(
+        makeAttempt({ variant: attempt.variant, matched: false, ...(attempt.showSignedBody ? signedStringFields(body) : {}), detail: attempt.detail }),
+      )
+    return result(noKeyVerdict(scheme.noKey.message), explanation)
+  }
+  const { matched, computed } = checkHmacCandidates({
+    candidates: [...configured()],
+    algorithm: scheme.algorithm,
+    signed: body,
+    received,
+    encode: (mac) => `${scheme.prefix?.text ?? ''}${mac.toString(scheme.encoding)}`,
+    variant: scheme.variant,
+    explanation,
+  })
+  if (matched && scheme.upperCaseHex !== undefined && !sentInLowerCase(scheme, read, computed[computed.length - 1])) {
+    return result(invalidVerdict('wrong-encoding', scheme.upperCaseHex), explanation)
+  }
+  if (matched) return result(validVerdict(scheme.variant, `${scheme.headerName} matches`), explanation)
+  explanation.notes.push(...(scheme.mismatchNotes ?? []))
+  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+}
+
+/** True when some received value holding the matching MAC is written in lower case, as the provider sends it. */
+function sentInLowerCase(scheme: BodyHmacHeaderScheme, read: readonly string[], mac: Buffer | undefined): boolean {
+  return read.some((text) => {
+    const bytes = receivedMac(scheme, text, [])
+    return bytes !== null && mac !== undefined && bytesEqual(bytes, mac) && text === text.toLowerCase()
+  })
+}
+
+/** True when a value is the hex of the right MAC (a base64 scheme's value written in the wrong encoding). */
+function hexEncodedRightMac(scheme: BodyHmacHeaderScheme, read: readonly string[], body: Buffer, candidates: readonly HmacSecretCandidate[]): boolean {
+  return read.some((text) => {
+    const hex = decodeHexStrict(text)
+    if (!hex || hex.length !== MAC_BYTES[scheme.algorithm]) return false
+    return candidates.some((candidate) => bytesEqual(hmacBytes(scheme.algorithm, candidate.secret, [body]), hex))
+  })
+}
+
+/** The simulator's signer: the header holds the MAC of the body as the template writes it. */
+export function bodyHmacHeaderSimulation(provider: HmacProviderId, scheme: BodyHmacHeaderScheme, generateSecret: () => GeneratedSecret): ProviderSimulation {
+  return hmacHeaderSimulation({
+    provider,
+    generate: generateSecret,
+    signHeaders: (secret, body, input) => {
+      setHeader(input.headers, scheme.headerName, signBodyHmacHeader(scheme, secret.value, body))
+      return undefined
+    },
+  })
+}
+
+/** A scheme of one lower-case hex MAC of the body, compared as text by the provider's verifiers (Razorpay, Paystack). */
+export function lowerCaseHexBodyScheme(spec: {
+  scheme: string
+  algorithm: 'sha256' | 'sha512'
+  headerName: string
+  /** "Razorpay", for messages. */
+  providerName: string
+  /** What the key is called: "webhook secret". */
+  secretName: string
+  mismatchNotes: readonly string[]
+}): BodyHmacHeaderScheme {
+  const name = `HMAC-${spec.algorithm.toUpperCase()}`
+  const hexChars = MAC_BYTES[spec.algorithm] * 2
+  return {
+    scheme: spec.scheme,
+    formula: `lower-case hex(${name}(${spec.secretName}, rawBody))`,
+    headerName: spec.headerName,
+    algorithm: spec.algorithm,
+    encoding: 'hex',
+    variant: `${name} hex`,
+    malformed: (text) => `${spec.headerName} is not ${hexChars} hex characters (hex of an ${name}); it has ${text.length} character(s)`,
+    noKey: {
+      message: `no ${spec.providerName} ${spec.secretName} configured for this endpoint`,
+      attempt: { variant: 'body', detail: 'no secret configured: nothing to compute', showSignedBody: true },
+    },
+    upperCaseHex: `encoding mismatch: ${spec.headerName} holds the right HMAC in upper-case hex; ${spec.providerName} sends lower-case and its verifiers compare the text exactly`,
+    mismatchNotes: spec.mismatchNotes,
+  }
+}

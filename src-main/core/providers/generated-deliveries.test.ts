@@ -1,0 +1,505 @@
+/**
+ * Fresh deliveries, generated here for every HMAC-signed provider, through `analyzeDelivery`: the
+ * valid one, a wrong key, a tampered body, a missing or wrong header, expired and future
+ * timestamps, several signatures, other encodings, no key. Three bodies each (pretty JSON with
+ * non-ASCII text, CRLF text, bytes that are not UTF-8).
+ *
+ * Whether a delivery is valid is computed here, from the algorithms of ../shared/docs/providers.md
+ * (and, for providers that file does not cover, the documented algorithm in the module's header),
+ * with node:crypto and string comparison as the providers' own libraries do. It is never taken from
+ * the code under test. The verdicts' wording is the recorded snapshot: a change to it must be meant.
+ * Every shared and test-support vector runs the same way against its `expected.valid`.
+ */
+import { createHash, createHmac } from 'node:crypto'
+import { readFileSync, readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import type { HeaderPairs } from '../../shared/http-message'
+import type { HmacProviderId, PinnableProviderId, ProviderKey, SignatureVerdict } from '../../shared/providers'
+import { keysForVector, loadVectors, PROVIDER_BY_FILE, vectorFiles, type VectorCase } from '../../test-support/vectors'
+import { analyzeDelivery } from './index'
+
+const NOW = new Date('2026-03-01T12:00:00Z')
+const NOW_SECONDS = NOW.getTime() / 1000
+
+const BODIES: ReadonlyArray<{ name: string; bytes: Buffer }> = [
+  { name: 'pretty JSON', bytes: Buffer.from(JSON.stringify({ id: 'evt_1', type: 'payment.paid', note: 'café ☕ “quoted”' }, null, 2), 'utf8') },
+  { name: 'CRLF text', bytes: Buffer.from('{"a":"b"}\r\n\r\n', 'utf8') },
+  { name: 'not UTF-8', bytes: Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x22, 0xc3, 0x28, 0x7d]) },
+]
+
+// ---------------------------------------------------------------------------------------------
+// The spec, written out independently of the code
+
+const hmac = (algorithm: string, key: Buffer | string, ...parts: Array<Buffer | string>): Buffer => {
+  const mac = createHmac(algorithm, key)
+  for (const part of parts) mac.update(part)
+  return mac.digest()
+}
+
+/** A deterministic secret per provider, round and purpose. */
+const material = (label: string): Buffer => createHash('sha256').update(label).digest()
+
+const headerOf = (headers: HeaderPairs, name: string): string | undefined => headers.find(([each]) => each.toLowerCase() === name.toLowerCase())?.[1]
+
+/** Splits `a=1,b=2` on the separator and then on the first `=` (stripe-node, Paddle's SDKs). */
+function namedParts(value: string, separator: string): Array<[string, string]> {
+  return value.split(separator).flatMap((part) => {
+    const equals = part.indexOf('=')
+    return equals < 0 ? [] : [[part.slice(0, equals).trim(), part.slice(equals + 1).trim()] as [string, string]]
+  })
+}
+
+interface SpecInput {
+  headers: HeaderPairs
+  body: Buffer
+  secrets: readonly string[]
+}
+
+/** providers.md §5.1: any v1 equal to hex(HMAC-SHA256(whsec_… as-is, t + "." + body)), and now − t ≤ 300 s. */
+function stripeSpec({ headers, body, secrets }: SpecInput): boolean {
+  const header = headerOf(headers, 'Stripe-Signature')
+  if (header === undefined) return false
+  const parts = namedParts(header, ',')
+  const t = parts.find(([name]) => name === 't')?.[1]
+  if (t === undefined || !/^\d+$/.test(t)) return false
+  const v1 = parts.filter(([name]) => name === 'v1').map(([, value]) => value)
+  const matches = secrets.some((secret) => v1.includes(hmac('sha256', secret, `${t}.`, body).toString('hex')))
+  return matches && NOW_SECONDS - Number(t) <= 300
+}
+
+/** paddle.ts header (developer.paddle.com): any h1 equal to hex(HMAC-SHA256(pdl_ntfset_… as-is, ts + ":" + body)), now − ts ≤ 5 s. */
+function paddleSpec({ headers, body, secrets }: SpecInput): boolean {
+  const header = headerOf(headers, 'Paddle-Signature')
+  if (header === undefined) return false
+  const parts = namedParts(header, ';')
+  const ts = parts.find(([name]) => name === 'ts')?.[1]
+  if (ts === undefined || !/^\d+$/.test(ts)) return false
+  const h1 = parts.filter(([name]) => name === 'h1').map(([, value]) => value)
+  const matches = secrets.some((secret) => h1.includes(hmac('sha256', secret, `${ts}:`, body).toString('hex')))
+  return matches && NOW_SECONDS - Number(ts) <= 5
+}
+
+/** providers.md §5.3: X-Hub-Signature-256 is "sha256=" + hex(HMAC-SHA256(secret, body)); the legacy SHA-1 header alone counts the same way. */
+function githubSpec({ headers, body, secrets }: SpecInput): boolean {
+  const sha256 = headerOf(headers, 'X-Hub-Signature-256')
+  if (sha256 !== undefined) return secrets.some((secret) => sha256 === `sha256=${hmac('sha256', secret, body).toString('hex')}`)
+  const sha1 = headerOf(headers, 'X-Hub-Signature')
+  return sha1 !== undefined && secrets.some((secret) => sha1 === `sha1=${hmac('sha1', secret, body).toString('hex')}`)
+}
+
+/** providers.md §5.4: X-Shopify-Hmac-Sha256 is base64(HMAC-SHA256(client secret, body)). */
+function shopifySpec({ headers, body, secrets }: SpecInput): boolean {
+  const header = headerOf(headers, 'X-Shopify-Hmac-Sha256')
+  return header !== undefined && secrets.some((secret) => header.trim() === hmac('sha256', secret, body).toString('base64'))
+}
+
+/** providers.md §5.6: a list of "sha256=<hex>" (prefix optional), any equal to hex(HMAC-SHA256(signing secret, body)). */
+function mollieSpec({ headers, body, secrets }: SpecInput): boolean {
+  const values = headers
+    .filter(([name]) => name.toLowerCase() === 'x-mollie-signature')
+    .flatMap(([, value]) => value.split(','))
+    .map((value) => value.trim().replace(/^sha256=/, ''))
+  return secrets.some((secret) => values.includes(hmac('sha256', secret, body).toString('hex')))
+}
+
+/** One header holding the lower-case hex HMAC of the body (Razorpay SHA-256, Paystack SHA-512: their SDKs compare the text). */
+const hexBodySpec =
+  (header: string, algorithm: string) =>
+  ({ headers, body, secrets }: SpecInput): boolean => {
+    const value = headerOf(headers, header)
+    return value !== undefined && secrets.some((secret) => value.trim() === hmac(algorithm, secret, body).toString('hex'))
+  }
+
+/** checkout-com.ts header: Cko-Signature is hex ("Base16", either case) of HMAC-SHA256(signature key, body). */
+function checkoutComSpec({ headers, body, secrets }: SpecInput): boolean {
+  const header = headerOf(headers, 'Cko-Signature')
+  return header !== undefined && secrets.some((secret) => header.trim().toLowerCase() === hmac('sha256', secret, body).toString('hex'))
+}
+
+/** providers.md §5.5 (platform): HmacSignature is base64(HMAC-SHA256(hexDecode(key), body)). */
+function adyenPlatformSpec({ headers, body, secrets }: SpecInput): boolean {
+  const header = headerOf(headers, 'HmacSignature')
+  return header !== undefined && secrets.some((secret) => header.trim() === hmac('sha256', Buffer.from(secret, 'hex'), body).toString('base64'))
+}
+
+/**
+ * providers.md §5.2: webhook-* (or svix-*) headers; key = base64decode(secret without whsec_); any
+ * "v1,<base64>" entry equal to base64(HMAC-SHA256(key, id + "." + ts + "." + body)); |now − ts| ≤ 300 s.
+ */
+function standardWebhooksSpec({ headers, body, secrets }: SpecInput): boolean {
+  const prefix = headerOf(headers, 'webhook-signature') !== undefined ? 'webhook' : 'svix'
+  const id = headerOf(headers, `${prefix}-id`)
+  const ts = headerOf(headers, `${prefix}-timestamp`)
+  const signature = headerOf(headers, `${prefix}-signature`)
+  if (id === undefined || ts === undefined || signature === undefined || !/^\d+$/.test(ts)) return false
+  const entries = signature.split(' ')
+  const matches = secrets.some((secret) => {
+    const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64')
+    return entries.includes(`v1,${hmac('sha256', key, `${id}.${ts}.`, body).toString('base64')}`)
+  })
+  return matches && Math.abs(NOW_SECONDS - Number(ts)) <= 300
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generated deliveries
+
+interface GeneratedCase {
+  name: string
+  headers: HeaderPairs
+  body: Buffer
+  /** Secrets configured on the endpoint. */
+  secrets: string[]
+}
+
+interface ProviderCases {
+  provider: HmacProviderId
+  spec: (input: SpecInput) => boolean
+  cases: (body: Buffer, round: number) => GeneratedCase[]
+}
+
+const tamper = (body: Buffer): Buffer => Buffer.concat([body, Buffer.from(' ')])
+const flipCase = (text: string): string => text.replace(/[a-f]/g, (letter) => letter.toUpperCase())
+
+/** The cases every one-header HMAC scheme gets; `sign(secret, body)` is the header value the provider sends. */
+function oneHeaderCases(
+  header: string,
+  secretOf: (label: string) => string,
+  sign: (secret: string, body: Buffer) => string,
+  otherEncoding: (secret: string, body: Buffer) => string,
+): ProviderCases['cases'] {
+  return (body, round) => {
+    const secret = secretOf(`${header}-${round}`)
+    const other = secretOf(`${header}-${round}-other`)
+    return [
+      { name: 'valid', headers: [[header, sign(secret, body)]], body, secrets: [secret] },
+      { name: 'valid with the second of two keys (rotation)', headers: [[header, sign(secret, body)]], body, secrets: [other, secret] },
+      { name: 'wrong key', headers: [[header, sign(other, body)]], body, secrets: [secret] },
+      { name: 'tampered body', headers: [[header, sign(secret, body)]], body: tamper(body), secrets: [secret] },
+      { name: 'missing header', headers: [['Content-Type', 'application/json']], body, secrets: [secret] },
+      { name: 'garbage header', headers: [[header, 'not-a-signature']], body, secrets: [secret] },
+      { name: 'empty header', headers: [[header, '']], body, secrets: [secret] },
+      { name: 'other encoding of the right MAC', headers: [[header, otherEncoding(secret, body)]], body, secrets: [secret] },
+      { name: 'header name in lower case', headers: [[header.toLowerCase(), sign(secret, body)]], body, secrets: [secret] },
+      { name: 'surrounding spaces', headers: [[header, ` ${sign(secret, body)} `]], body, secrets: [secret] },
+      { name: 'no key configured', headers: [[header, sign(secret, body)]], body, secrets: [] },
+    ]
+  }
+}
+
+const hexSecret = (label: string): string => material(label).toString('hex').slice(0, 40)
+
+/** Stripe (t=,v1=) and Paddle (ts=;h1=): the timestamped cases. */
+function timestampedCases(options: {
+  header: string
+  separator: string
+  timestampName: string
+  signatureName: string
+  signedSeparator: string
+  tolerance: number
+  secretOf: (label: string) => string
+}): ProviderCases['cases'] {
+  const { header, separator, timestampName: t, signatureName: v, signedSeparator, tolerance } = options
+  const mac = (secret: string, timestamp: number, body: Buffer): string => hmac('sha256', secret, `${timestamp}${signedSeparator}`, body).toString('hex')
+  const value = (timestamp: number, ...signatures: string[]): string => [`${t}=${timestamp}`, ...signatures.map((each) => `${v}=${each}`)].join(separator)
+  return (body, round) => {
+    const secret = options.secretOf(`${header}-${round}`)
+    const other = options.secretOf(`${header}-${round}-other`)
+    const now = NOW_SECONDS
+    return [
+      { name: 'valid, signed now', headers: [[header, value(now, mac(secret, now, body))]], body, secrets: [secret] },
+      { name: 'valid, at the edge of the tolerance', headers: [[header, value(now - tolerance, mac(secret, now - tolerance, body))]], body, secrets: [secret] },
+      { name: 'expired by one second', headers: [[header, value(now - tolerance - 1, mac(secret, now - tolerance - 1, body))]], body, secrets: [secret] },
+      { name: 'signed 10 minutes in the future', headers: [[header, value(now + 600, mac(secret, now + 600, body))]], body, secrets: [secret] },
+      { name: 'two signatures, the second right', headers: [[header, value(now, mac(other, now, body), mac(secret, now, body))]], body, secrets: [secret] },
+      { name: 'two signatures, neither right', headers: [[header, value(now, mac(other, now, body), mac(other, now - 1, body))]], body, secrets: [secret] },
+      { name: 'valid with the second of two keys (rotation)', headers: [[header, value(now, mac(secret, now, body))]], body, secrets: [other, secret] },
+      { name: 'wrong key', headers: [[header, value(now, mac(other, now, body))]], body, secrets: [secret] },
+      { name: 'wrong key and expired', headers: [[header, value(now - 3600, mac(other, now - 3600, body))]], body, secrets: [secret] },
+      { name: 'tampered body', headers: [[header, value(now, mac(secret, now, body))]], body: tamper(body), secrets: [secret] },
+      { name: 'timestamp changed', headers: [[header, value(now - 1, mac(secret, now, body))]], body, secrets: [secret] },
+      { name: 'missing header', headers: [['Content-Type', 'application/json']], body, secrets: [secret] },
+      { name: 'no timestamp', headers: [[header, `${v}=${mac(secret, now, body)}`]], body, secrets: [secret] },
+      { name: 'no signature', headers: [[header, `${t}=${now}`]], body, secrets: [secret] },
+      { name: 'signature not hex', headers: [[header, value(now, 'zz')]], body, secrets: [secret] },
+      {
+        name: 'another scheme beside the signature',
+        headers: [[header, `${value(now, mac(secret, now, body))}${separator}v0=${mac(secret, now, body)}`]],
+        body,
+        secrets: [secret],
+      },
+      { name: 'only another scheme', headers: [[header, `${t}=${now}${separator}v0=${mac(secret, now, body)}`]], body, secrets: [secret] },
+      { name: 'secret without its prefix', headers: [[header, value(now, mac(secret, now, body))]], body, secrets: [secret.slice(secret.indexOf('_', 4) + 1)] },
+      { name: 'no key configured', headers: [[header, value(now, mac(secret, now, body))]], body, secrets: [] },
+    ]
+  }
+}
+
+function standardWebhooksCases(body: Buffer, round: number): GeneratedCase[] {
+  const secret = `whsec_${material(`sw-${round}`).subarray(0, 24).toString('base64')}`
+  const other = `whsec_${material(`sw-${round}-other`).subarray(0, 24).toString('base64')}`
+  const id = `msg_${material(`sw-id-${round}`).toString('hex').slice(0, 20)}`
+  const sign = (key: string, timestamp: number, message = id, bytes = body): string =>
+    `v1,${hmac('sha256', Buffer.from(key.slice('whsec_'.length), 'base64'), `${message}.${timestamp}.`, bytes).toString('base64')}`
+  const headers = (timestamp: number, signature: string, prefix = 'webhook'): HeaderPairs => [
+    [`${prefix}-id`, id],
+    [`${prefix}-timestamp`, String(timestamp)],
+    [`${prefix}-signature`, signature],
+  ]
+  const now = NOW_SECONDS
+  return [
+    { name: 'valid', headers: headers(now, sign(secret, now)), body, secrets: [secret] },
+    { name: 'valid, svix headers', headers: headers(now, sign(secret, now), 'svix'), body, secrets: [secret] },
+    { name: 'valid, list of two', headers: headers(now, `${sign(other, now)} ${sign(secret, now)}`), body, secrets: [secret] },
+    { name: 'valid, secret without whsec_', headers: headers(now, sign(secret, now)), body, secrets: [secret.slice('whsec_'.length)] },
+    {
+      name: 'secret as text, not decoded',
+      headers: headers(now, `v1,${hmac('sha256', secret, `${id}.${now}.`, body).toString('base64')}`),
+      body,
+      secrets: [secret],
+    },
+    { name: 'wrong key', headers: headers(now, sign(other, now)), body, secrets: [secret] },
+    { name: 'tampered body', headers: headers(now, sign(secret, now)), body: tamper(body), secrets: [secret] },
+    { name: 'id changed', headers: headers(now, sign(secret, now, `${id}x`)), body, secrets: [secret] },
+    { name: 'expired', headers: headers(now - 301, sign(secret, now - 301)), body, secrets: [secret] },
+    { name: 'too far in the future', headers: headers(now + 301, sign(secret, now + 301)), body, secrets: [secret] },
+    { name: 'at the edge', headers: headers(now - 300, sign(secret, now - 300)), body, secrets: [secret] },
+    { name: 'missing signature header', headers: headers(now, sign(secret, now)).slice(0, 2), body, secrets: [secret] },
+    {
+      name: 'hex instead of base64',
+      headers: headers(now, `v1,${Buffer.from(sign(secret, now).slice(3), 'base64').toString('hex')}`),
+      body,
+      secrets: [secret],
+    },
+    { name: 'no key configured', headers: headers(now, sign(secret, now)), body, secrets: [] },
+  ]
+}
+
+const hexMac = (algorithm: string) => (secret: string, body: Buffer) => hmac(algorithm, secret, body).toString('hex')
+const base64Mac = (secret: string, body: Buffer): string => hmac('sha256', secret, body).toString('base64')
+
+const PROVIDERS: ProviderCases[] = [
+  {
+    provider: 'stripe',
+    spec: stripeSpec,
+    cases: timestampedCases({
+      header: 'Stripe-Signature',
+      separator: ',',
+      timestampName: 't',
+      signatureName: 'v1',
+      signedSeparator: '.',
+      tolerance: 300,
+      secretOf: (label) => `whsec_${hexSecret(label)}`,
+    }),
+  },
+  {
+    provider: 'paddle',
+    spec: paddleSpec,
+    cases: timestampedCases({
+      header: 'Paddle-Signature',
+      separator: ';',
+      timestampName: 'ts',
+      signatureName: 'h1',
+      signedSeparator: ':',
+      tolerance: 5,
+      secretOf: (label) => `pdl_ntfset_01hv8w2m3q4r5s6t7v8w9x0y1z_${hexSecret(label).slice(0, 32)}`,
+    }),
+  },
+  {
+    provider: 'github',
+    spec: githubSpec,
+    cases: (body, round) => [
+      ...oneHeaderCases(
+        'X-Hub-Signature-256',
+        hexSecret,
+        (secret, bytes) => `sha256=${hexMac('sha256')(secret, bytes)}`,
+        (secret, bytes) => `sha256=${base64Mac(secret, bytes)}`,
+      )(body, round),
+      {
+        name: 'no sha256= prefix',
+        headers: [['X-Hub-Signature-256', hexMac('sha256')(hexSecret(`gh-${round}`), body)]],
+        body,
+        secrets: [hexSecret(`gh-${round}`)],
+      },
+      {
+        name: 'legacy SHA-1 only',
+        headers: [['X-Hub-Signature', `sha1=${hexMac('sha1')(hexSecret(`gh-${round}`), body)}`]],
+        body,
+        secrets: [hexSecret(`gh-${round}`)],
+      },
+      {
+        name: 'legacy SHA-1 right, SHA-256 wrong',
+        headers: [
+          ['X-Hub-Signature', `sha1=${hexMac('sha1')(hexSecret(`gh-${round}`), body)}`],
+          ['X-Hub-Signature-256', `sha256=${hexMac('sha256')(hexSecret(`gh-${round}-other`), body)}`],
+        ],
+        body,
+        secrets: [hexSecret(`gh-${round}`)],
+      },
+    ],
+  },
+  {
+    provider: 'shopify',
+    spec: shopifySpec,
+    cases: oneHeaderCases('X-Shopify-Hmac-Sha256', hexSecret, base64Mac, hexMac('sha256')),
+  },
+  {
+    provider: 'mollie',
+    spec: mollieSpec,
+    cases: (body, round) => {
+      const secret = hexSecret(`mollie-${round}`)
+      const other = hexSecret(`mollie-${round}-other`)
+      return [
+        ...oneHeaderCases(
+          'X-Mollie-Signature',
+          hexSecret,
+          (key, bytes) => `sha256=${hexMac('sha256')(key, bytes)}`,
+          (key, bytes) => `sha256=${base64Mac(key, bytes)}`,
+        )(body, round),
+        { name: 'unprefixed', headers: [['X-Mollie-Signature', hexMac('sha256')(secret, body)]], body, secrets: [secret] },
+        {
+          name: 'list, the second right',
+          headers: [['X-Mollie-Signature', `sha256=${hexMac('sha256')(other, body)}, sha256=${hexMac('sha256')(secret, body)}`]],
+          body,
+          secrets: [secret],
+        },
+        {
+          name: 'two headers, the second right',
+          headers: [
+            ['X-Mollie-Signature', `sha256=${hexMac('sha256')(other, body)}`],
+            ['X-Mollie-Signature', `sha256=${hexMac('sha256')(secret, body)}`],
+          ],
+          body,
+          secrets: [secret],
+        },
+      ]
+    },
+  },
+  {
+    provider: 'razorpay',
+    spec: hexBodySpec('X-Razorpay-Signature', 'sha256'),
+    cases: (body, round) => [
+      ...oneHeaderCases('X-Razorpay-Signature', hexSecret, hexMac('sha256'), base64Mac)(body, round),
+      {
+        name: 'upper-case hex',
+        headers: [['X-Razorpay-Signature', flipCase(hexMac('sha256')(hexSecret(`rp-${round}`), body))]],
+        body,
+        secrets: [hexSecret(`rp-${round}`)],
+      },
+    ],
+  },
+  {
+    provider: 'paystack',
+    spec: hexBodySpec('x-paystack-signature', 'sha512'),
+    cases: (body, round) => [
+      ...oneHeaderCases(
+        'x-paystack-signature',
+        (label) => `sk_test_${hexSecret(label)}`,
+        hexMac('sha512'),
+        (secret, bytes) => hmac('sha512', secret, bytes).toString('base64'),
+      )(body, round),
+      {
+        name: 'upper-case hex',
+        headers: [['x-paystack-signature', flipCase(hexMac('sha512')(`sk_test_${hexSecret(`ps-${round}`)}`, body))]],
+        body,
+        secrets: [`sk_test_${hexSecret(`ps-${round}`)}`],
+      },
+    ],
+  },
+  {
+    provider: 'checkout-com',
+    spec: checkoutComSpec,
+    cases: (body, round) => [
+      ...oneHeaderCases('Cko-Signature', hexSecret, hexMac('sha256'), base64Mac)(body, round),
+      {
+        name: 'upper-case hex',
+        headers: [['Cko-Signature', flipCase(hexMac('sha256')(hexSecret(`cko-${round}`), body))]],
+        body,
+        secrets: [hexSecret(`cko-${round}`)],
+      },
+    ],
+  },
+  {
+    provider: 'adyen',
+    spec: adyenPlatformSpec,
+    cases: oneHeaderCases(
+      'HmacSignature',
+      (label) => material(label).toString('hex').toUpperCase(),
+      (secret, bytes) => hmac('sha256', Buffer.from(secret, 'hex'), bytes).toString('base64'),
+      (secret, bytes) => hmac('sha256', Buffer.from(secret, 'hex'), bytes).toString('hex'),
+    ),
+  },
+  { provider: 'standard-webhooks', spec: standardWebhooksSpec, cases: standardWebhooksCases },
+]
+
+function keysOf(provider: HmacProviderId, secrets: readonly string[]): ProviderKey[] {
+  return secrets.map((value, index) => ({ kind: 'hmac-secret', provider, value, label: `key ${index + 1}` }))
+}
+
+/** What the snapshot records of a verdict: all of it, with key fingerprints masked (a secret's fingerprint is keyed per installation). */
+function recorded(verdict: SignatureVerdict): SignatureVerdict {
+  return { ...verdict, message: verdict.message.replace(/\b[0-9a-f]{16}\b/g, '<fingerprint>') }
+}
+
+describe('generated deliveries: verdicts follow the documented algorithms', () => {
+  let total = 0
+  for (const { provider, spec, cases } of PROVIDERS) {
+    describe(provider, () => {
+      BODIES.forEach((body, round) => {
+        for (const generated of cases(body.bytes, round)) {
+          it(`${body.name}: ${generated.name}`, () => {
+            total += 1
+            const analysis = analyzeDelivery(
+              { method: 'POST', target: '/hooks', headers: generated.headers, body: generated.body },
+              { now: NOW, keys: keysOf(provider, generated.secrets), pinnedProvider: provider },
+            )
+            const specValid = spec({ headers: generated.headers, body: generated.body, secrets: generated.secrets })
+            // Never a false "valid", and never an "invalid" the provider's own check would accept.
+            expect(analysis.verdict.status === 'valid').toBe(specValid)
+            if (!specValid && generated.secrets.length > 0 && analysis.verdict.status !== 'unsigned') expect(analysis.verdict.status).toBe('invalid')
+            expect(recorded(analysis.verdict)).toMatchSnapshot()
+          })
+        }
+      })
+    })
+  }
+  it('ran every generated case', () => {
+    expect(total).toBeGreaterThan(300)
+  })
+})
+
+/** Every vector file (shared and test-support), each case's verdict against its `expected.valid`. */
+describe('every vector: the verdict agrees with expected.valid', () => {
+  const supportDirectory = fileURLToPath(new URL('../../test-support/vectors/', import.meta.url))
+  const supportFiles = readdirSync(supportDirectory).filter((file) => file.endsWith('.json'))
+  const sources: Array<{ file: string; provider: PinnableProviderId; vectors: VectorCase[] }> = [
+    ...vectorFiles().flatMap((file) => {
+      const provider = PROVIDER_BY_FILE[file]
+      return provider ? [{ file, provider, vectors: loadVectors(file) }] : []
+    }),
+    ...supportFiles.map((file) => ({
+      file: `test-support/${file}`,
+      provider: file.replace(/\.json$/, '') as PinnableProviderId,
+      vectors: JSON.parse(readFileSync(`${supportDirectory}${file}`, 'utf8')) as VectorCase[],
+    })),
+  ]
+  for (const { file, provider, vectors } of sources) {
+    for (const vector of vectors) {
+      it(`${file}: ${vector.name}`, () => {
+        const now = vector.params?.verifyAt !== undefined ? new Date(vector.params.verifyAt * 1000) : new Date('2025-06-01T00:00:00Z')
+        const analysis = analyzeDelivery(
+          { method: vector.method, target: vector.path, headers: Object.entries(vector.headers), body: Buffer.from(vector.body, 'utf8') },
+          {
+            now,
+            keys: keysForVector(vector, provider),
+            pinnedProvider: provider,
+            ...(vector.params?.toleranceSeconds !== undefined ? { toleranceSeconds: vector.params.toleranceSeconds } : {}),
+          },
+        )
+        if (vector.scheme === 'none') expect(analysis.verdict.status === 'unsigned' || !vector.expected.valid).toBe(true)
+        else expect(analysis.verdict.status === 'valid').toBe(vector.expected.valid)
+        expect(recorded(analysis.verdict)).toMatchSnapshot()
+      })
+    }
+  }
+})

@@ -1,0 +1,172 @@
+/**
+ * The timestamped scheme Stripe and Paddle share: one header `t=<unix seconds>,v1=<hex>[,v1=…]`
+ * (Paddle: `ts=…;h1=…`), where each signature is hex(HMAC-SHA256(secret as-is, t + "." + rawBody))
+ * (Paddle: ":"). Valid when any signature matches and the timestamp is at most the tolerance old;
+ * a timestamp in the future is accepted, as both providers' libraries do. Other parts of the header
+ * (Stripe's v0) are listed and ignored. A provider module only configures `TimestampedHmacScheme`.
+ */
+import { headerValue } from '../../shared/http-message'
+import type { ProviderKey } from '../../shared/providers'
+import { decodeHexStrict } from '../crypto/bytes'
+import { checkHmacCandidates } from './hmac-check'
+import { signatureHeaderParts } from './module-parts'
+import {
+  HMAC_MISMATCH,
+  checkTimestamp,
+  concatBytes,
+  describeSkew,
+  hmacBytes,
+  invalidVerdict,
+  makeAttempt,
+  newExplanation,
+  noKeyVerdict,
+  result,
+  signedStringFields,
+  validVerdict,
+  type Delivery,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verification'
+
+type HmacSecretKey = Extract<ProviderKey, { kind: 'hmac-secret' }>
+
+/** What one provider's timestamped header is. */
+export interface TimestampedHmacScheme {
+  /** Scheme id shown in the Signature panel, e.g. `stripe-v1`. */
+  scheme: string
+  /** The formula shown in the panel. */
+  formula: string
+  headerName: string
+  /** Between the header's parts. */
+  separator: ',' | ';'
+  /** The part holding the Unix timestamp: `t`, `ts`. */
+  timestampName: string
+  /** The parts holding signatures: `v1`, `h1`. */
+  signatureName: string
+  /** The article before the signature's name in messages ("a v1", "an h1"). */
+  article: 'a' | 'an'
+  /** Between the timestamp and the body in the signed bytes: `.`, `:`. */
+  signedSeparator: string
+  /** The provider library's default tolerance, seconds. */
+  defaultToleranceSeconds: number
+  /** Why other parts are ignored, after "only v1 is checked, ": "as Stripe does". */
+  ignoredBecause: string
+  /** Notes several signatures as a secret rotation (Paddle sends one per active secret). */
+  notesRotation: boolean
+  /** Said when no secret is configured; `attemptDetail` is the recorded attempt's detail. */
+  noKey: { message: string; attemptDetail: string }
+  /** Added after "tolerance N s" when a matching signature is too old: ", Paddle's SDK default". */
+  toleranceSource: string
+  /** The secrets' documented prefix, signed as part of the secret: a note when a configured secret lacks it and nothing matches. */
+  secretPrefixNote?: { prefix: string; note: string }
+}
+
+/** A header split into its timestamp, its signatures and the parts ignored. */
+export interface TimestampedHeader {
+  /** `null` when there is no timestamp part of 1 to 12 digits. */
+  timestamp: number | null
+  signatures: string[]
+  /** Other parts (another scheme), whole. */
+  ignored: string[]
+}
+
+/** Splits on the separator, then each part on its first `=`, as stripe-node and Paddle's SDKs do; every signature is kept. */
+export function parseTimestampedHeader(scheme: TimestampedHmacScheme, value: string): TimestampedHeader {
+  const parsed: TimestampedHeader = { timestamp: null, signatures: [], ignored: [] }
+  for (const { name, content, raw } of signatureHeaderParts(value, scheme.separator)) {
+    if (name === null) continue
+    if (name === scheme.timestampName) parsed.timestamp = /^\d{1,12}$/.test(content) ? Number(content) : null
+    else if (name === scheme.signatureName) parsed.signatures.push(content)
+    else parsed.ignored.push(raw)
+  }
+  return parsed
+}
+
+/** The bytes signed: the timestamp, the separator, then the raw body. */
+export function timestampedSignedBytes(scheme: TimestampedHmacScheme, timestamp: number, body: Buffer | string): Buffer {
+  return concatBytes([`${timestamp}${scheme.signedSeparator}`, body])
+}
+
+/** The header a provider sends for a body at `timestamp`, with the signature and the signed text. */
+export function signTimestampedHeader(
+  scheme: TimestampedHmacScheme,
+  input: { secret: string; body: Buffer | string; timestamp: number },
+): { header: string; signature: string; signedMessage: string } {
+  const signed = timestampedSignedBytes(scheme, input.timestamp, input.body)
+  const signature = hmacBytes('sha256', input.secret, [signed]).toString('hex')
+  return {
+    header: `${scheme.timestampName}=${input.timestamp}${scheme.separator}${scheme.signatureName}=${signature}`,
+    signature,
+    signedMessage: signed.toString('utf8'),
+  }
+}
+
+const SHA256_BYTES = 32
+
+/** The verdict on a delivery, checked with `secrets` (the provider's hmac-secret keys, tried in order). */
+export function verifyTimestampedHeader(
+  scheme: TimestampedHmacScheme,
+  delivery: Delivery,
+  secrets: readonly HmacSecretKey[],
+  options: VerifyOptions,
+): VerifyResult {
+  const { headerName, timestampName, signatureName: name } = scheme
+  const explanation = newExplanation(scheme.scheme, scheme.formula, `${headerName} header`)
+  const header = headerValue(delivery.headers, headerName)
+  if (header === undefined) return result(invalidVerdict('missing-header', `no ${headerName} header`), explanation)
+  const parsed = parseTimestampedHeader(scheme, header)
+  explanation.receivedSignatures.push(...parsed.signatures)
+  if (parsed.ignored.length > 0) explanation.notes.push(`ignored: ${parsed.ignored.join(', ')} (only ${name} is checked, ${scheme.ignoredBecause})`)
+  if (scheme.notesRotation && parsed.signatures.length > 1)
+    explanation.notes.push(`${parsed.signatures.length} ${name} signatures (a secret rotation): any one may match`)
+  if (parsed.timestamp === null) return result(invalidVerdict('malformed-signature', `${headerName} has no valid ${timestampName}=<unix seconds>`), explanation)
+  const received = parsed.signatures.map(decodeHexStrict).filter((bytes): bytes is Buffer => bytes !== null && bytes.length === SHA256_BYTES)
+  if (received.length === 0)
+    return result(
+      invalidVerdict(
+        'malformed-signature',
+        parsed.signatures.length === 0 ? `${headerName} has no ${name} signature` : `no ${name} value is a 64-character hex HMAC-SHA256`,
+      ),
+      explanation,
+    )
+
+  const tolerance = options.toleranceSeconds ?? scheme.defaultToleranceSeconds
+  // Both providers' libraries reject only timestamps older than the tolerance, not ones in the future.
+  const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, 'max-age')
+  explanation.timestamp = timestamp
+  const signed = timestampedSignedBytes(scheme, parsed.timestamp, delivery.body)
+  if (secrets.length === 0) {
+    explanation.attempts.push(makeAttempt({ variant: name, matched: false, ...signedStringFields(signed), detail: scheme.noKey.attemptDetail }))
+    return result(noKeyVerdict(scheme.noKey.message), explanation)
+  }
+
+  const { matched } = checkHmacCandidates({
+    candidates: secrets.map((key) => ({ key, secret: key.value })),
+    algorithm: 'sha256',
+    signed,
+    received,
+    encode: (mac) => mac.toString('hex'),
+    variant: `${name} (${received.length} signature${received.length === 1 ? '' : 's'} in the header)`,
+    explanation,
+  })
+  const age = describeSkew(timestamp.skewSeconds)
+  if (matched && timestamp.withinTolerance)
+    return result(validVerdict(name, `${scheme.article} ${name} signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
+  if (matched)
+    return result(
+      invalidVerdict(
+        'stale-timestamp',
+        `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s${scheme.toleranceSource} (the signature itself matches)`,
+      ),
+      explanation,
+    )
+  const prefix = scheme.secretPrefixNote
+  if (prefix && secrets.some((key) => !key.value.startsWith(prefix.prefix))) explanation.notes.push(prefix.note)
+  return result(
+    invalidVerdict(
+      'signature-mismatch',
+      `${HMAC_MISMATCH} (no ${name} signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`,
+    ),
+    explanation,
+  )
+}
