@@ -27,9 +27,9 @@ import {
   describeInvalidRuleName,
   describeOversizedBody,
   describeTooManyHeaders,
-  formatLimitBytes,
   utf8ByteLength,
 } from './answer-rules'
+import { formatByteLimit } from './byte-size'
 
 // Fails to compile when the verifier's verdicts and the ones a rule can name drift apart.
 true satisfies [RuleVerdict] extends [VerdictStatus] ? ([VerdictStatus] extends [RuleVerdict] ? true : false) : false
@@ -234,7 +234,7 @@ export function createAnswerConfigSchemas(limits: Partial<AnswerSchemaLimits> = 
     if (totalBytes > maxConfigBodyBytes) {
       context.addIssue({
         code: 'custom',
-        message: `the answer bodies total ${formatLimitBytes(totalBytes)}, over the limit of ${formatLimitBytes(maxConfigBodyBytes)} per endpoint`,
+        message: `the answer bodies total ${formatByteLimit(totalBytes)}, over the limit of ${formatByteLimit(maxConfigBodyBytes)} per endpoint`,
       })
     }
   })

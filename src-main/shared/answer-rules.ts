@@ -7,6 +7,7 @@
  * The form used to check only part of this (header value characters and lengths, body size, rule
  * name length were the API's alone), so a form that looked clean could still be refused on save.
  */
+import { formatByteLimit } from './byte-size'
 import {
   FRAMING_HEADERS,
   HTTP_TOKEN_PATTERN,
@@ -36,13 +37,6 @@ const utf8Encoder = new TextEncoder()
 /** UTF-8 byte length, without Node's Buffer so the renderer can use it too. */
 export function utf8ByteLength(text: string): number {
   return utf8Encoder.encode(text).byteLength
-}
-
-/** A byte count as the limits are stated: `1 MB`, `8 KB`, or bytes. */
-export function formatLimitBytes(bytes: number): string {
-  if (bytes % 1_048_576 === 0) return `${bytes / 1_048_576} MB`
-  if (bytes % 1024 === 0) return `${bytes / 1024} KB`
-  return `${bytes} bytes`
 }
 
 /** A header an answer sets: a non-empty HTTP token, not too long, and not a framing header Node derives from the body. */
@@ -91,7 +85,7 @@ export function describeInvalidAnswerDelay(delayMs: number): string | null {
 
 /** One answer body's size against the limit (UTF-8 bytes of the text, or of the serialised JSON). */
 export function describeOversizedBody(bytes: number, maxBytes: number): string | null {
-  return bytes > maxBytes ? `the body is ${formatLimitBytes(bytes)}, over the limit of ${formatLimitBytes(maxBytes)}` : null
+  return bytes > maxBytes ? `the body is ${formatByteLimit(bytes)}, over the limit of ${formatByteLimit(maxBytes)}` : null
 }
 
 /** A rule's name, already trimmed: not empty, at most {@link MAX_RULE_NAME_CHARS}. */

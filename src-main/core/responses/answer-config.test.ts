@@ -109,7 +109,7 @@ describe('answer configuration schema', () => {
   it('refuses a body over the size limit, with the limit as a parameter', () => {
     const oversized = 'x'.repeat(MAX_ANSWER_BODY_BYTES + 1)
     expect(refusal(withDefault({ kind: 'respond', status: 200, body: { text: oversized } }))).toBe(
-      'invalid answer configuration: defaultAnswer.body: the body is 1048577 bytes, over the limit of 1 MB',
+      'invalid answer configuration: defaultAnswer.body: the body is 1,048,577 bytes, over the limit of 1 MiB',
     )
     expect(refusal(withDefault({ kind: 'respond', status: 200, body: { text: 'x'.repeat(MAX_ANSWER_BODY_BYTES) } }))).toBeNull()
 
