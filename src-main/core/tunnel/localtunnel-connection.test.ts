@@ -154,6 +154,35 @@ describe('openLocaltunnelConnection when no socket can connect', () => {
   })
 })
 
+describe('openLocaltunnelConnection when a replacement socket cannot connect', () => {
+  it('dials it again shortly, so the tunnel keeps every socket', async () => {
+    // Two callbacks at once take two sockets; after the answers the server keeps one and closes
+    // the other, as the real one does, and the connection dials a replacement. That dial fails
+    // with an error other than a refusal (the broadcast address: ENETUNREACH at once, standing in
+    // for a network blip): the tunnel used to go on with one socket fewer for good.
+    const receiver = http.createServer((_req, res) => setTimeout(() => res.end('receiver'), 200))
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => closeServer(receiver))
+    const { server, registration } = await openThrough((receiver.address() as AddressInfo).port)
+    await server.until(() => server.clients()[0]?.connectedSockets === registration.maxConnCount, { what: 'every socket connected' })
+    const realConnect = net.connect
+    let failedDials = 0
+    vi.spyOn(net, 'connect').mockImplementation(((options: net.NetConnectOpts, listener?: () => void) => {
+      const isServerLeg = (options as net.TcpNetConnectOpts).port === registration.port
+      if (!isServerLeg || failedDials > 0) return realConnect(options, listener)
+      failedDials += 1
+      return realConnect({ ...(options as net.TcpNetConnectOpts), host: '255.255.255.255' }, listener)
+    }) as typeof net.connect)
+
+    const answers = await Promise.all([0, 1].map((i) => requestThroughTunnel(server.port, 'socket-half', { path: `/together-${i}` })))
+    expect(answers.map((answer) => answer.body)).toEqual(['receiver', 'receiver'])
+    await server.until(() => server.clients()[0]?.connectedSockets === registration.maxConnCount - 1, { what: 'one socket closed after the answers' })
+    await server.until(() => failedDials === 1 && server.clients()[0]?.connectedSockets === registration.maxConnCount, {
+      what: 'the socket that failed to connect dialled again',
+    })
+  })
+})
+
 describe('openLocaltunnelConnection against a server that drops sockets at once', () => {
   it('does not redial in a tight loop', async () => {
     // The connection's clock and timers are faked (its sockets stay real): a drop counts as quick

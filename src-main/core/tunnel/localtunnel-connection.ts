@@ -150,7 +150,12 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
           const message = `the tunnel server's port ${registration.port} ${isRefused ? 'refused the tunnel' : 'did not take the tunnel'} (${errorMessage(error)})`
           if (!isSettled) fail(new TunnelProblemError('TUNNEL_CONNECT_FAILED', message))
           else emit({ type: 'error', message })
+          return
         }
+        // Any other failure (a network blip: unreachable, timed out, reset) is this socket's
+        // alone: dial it again shortly. Left alone, the tunnel ran on one socket fewer for good
+        // each time a replacement failed so (the server closes a socket after most answers).
+        redialLater()
       })
       remote.once('connect', () => {
         dialsInFlight -= 1
@@ -163,15 +168,8 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
           emit({ type: 'sockets-changed', live: liveRemotes.size })
           const isQuickDrop = remote.bytesRead === 0 && Date.now() - connectedAt < IDLE_DROP_MS
           quickDropsInARow = isQuickDrop ? quickDropsInARow + 1 : 0
-          if (quickDropsInARow <= 2 * registration.maxConnCount) {
-            openRemote()
-            return
-          }
-          const timer = setTimeout(() => {
-            retryTimers.delete(timer)
-            openRemote()
-          }, LOCAL_RETRY_MS)
-          retryTimers.add(timer)
+          if (quickDropsInARow <= 2 * registration.maxConnCount) openRemote()
+          else redialLater()
         })
         emit({ type: 'sockets-changed', live: liveRemotes.size })
         if (!isSettled) {
@@ -181,6 +179,16 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
         }
         connectLocalOnFirstBytes(remote)
       })
+    }
+
+    /** Open a server-leg socket after {@link LOCAL_RETRY_MS} (never once closed). */
+    function redialLater(): void {
+      if (isClosed) return
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer)
+        openRemote()
+      }, LOCAL_RETRY_MS)
+      retryTimers.add(timer)
     }
 
     /**
