@@ -30,6 +30,7 @@ import {
   EXPORT_DELIVERIES,
   EXPORT_FORMATS,
   IMPORT_FORMATS,
+  PASTED_KINDS,
   MAX_IMPORT_FILE_BYTES,
   type ExportPiecesResult,
   type ExportResult,
@@ -256,6 +257,8 @@ export const procedureInputs = {
         .max(Math.ceil(MAX_IMPORT_FILE_BYTES / 3) * 4, `the file is larger than ${MAX_IMPORT_FILE_BYTES / (1024 * 1024)} MiB`),
       /** Where it came from (a file name), kept with each imported capture. */
       sourceName: z.string().max(200).optional(),
+      /** Pasted rather than read from a file: `text` in one of the formats, or a `body` the app built a request from. */
+      pasted: z.enum(PASTED_KINDS, { error: oneOf('pasted', PASTED_KINDS) }).optional(),
       /** Recognise the imported captures as this provider (a pasted body), not as the endpoint would. */
       asProvider: z.enum(PINNABLE_PROVIDER_IDS, { error: oneOf('asProvider', PINNABLE_PROVIDER_IDS) }).optional(),
     })

@@ -11,6 +11,14 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export const IMPORT_FORMATS = ['har', 'bundle', 'http', 'curl', 'auto'] as const
 export type ImportFormat = (typeof IMPORT_FORMATS)[number]
 
+/**
+ * What an import was pasted as, when it was not a file: `text`, pasted text in one of the formats
+ * (curl commands, raw HTTP…); `body`, a body the user pasted with its method, path and headers,
+ * which the app built a request from. It names where each capture came from (`importedFrom`).
+ */
+export const PASTED_KINDS = ['text', 'body'] as const
+export type PastedKind = (typeof PASTED_KINDS)[number]
+
 /** The largest file an import reads (decoded). A gzip-compressed file may expand to 32 MiB. */
 export const MAX_IMPORT_FILE_BYTES = 20 * 1024 * 1024
 

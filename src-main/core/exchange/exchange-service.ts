@@ -17,6 +17,7 @@ import {
   type ImportFailure,
   type ImportFormat,
   type ImportResult,
+  type PastedKind,
 } from '../../shared/exchange'
 import type { PinnableProviderId } from '../../shared/providers'
 import type { ReplayRecord } from '../../shared/replay'
@@ -84,6 +85,8 @@ export interface ImportRequest {
   dataBase64: string
   /** Shown with each imported capture, e.g. the file name. */
   sourceName?: string
+  /** Pasted, not a file: named so in each capture's `importedFrom` (see `importSourceOf`). */
+  pasted?: PastedKind
   /** Recognise the imported captures as this provider (otherwise as the endpoint does). */
   asProvider?: PinnableProviderId
 }
@@ -193,7 +196,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const importedIds: string[] = []
       const failures: ImportFailure[] = []
       const total = read.entries.length
-      const source = `${FORMAT_LABELS[read.format]}${request.sourceName ? ` ${request.sourceName.slice(0, 200)}` : ''}`
+      const source = importSourceOf(read.format, request)
       for (let start = 0; start < total; start += IMPORT_BATCH_SIZE) {
         const batch = read.entries.slice(start, start + IMPORT_BATCH_SIZE)
         const stored = await Promise.all(
@@ -209,9 +212,9 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
               return null
             }
             try {
-              return await storeImported(entry.capture, endpoint.id, `${source}, entry ${number}`, request.asProvider, (message) =>
-                failures.push({ entry: number, message }),
-              )
+              // A pasted body is one request: no entry number.
+              const from = request.pasted === 'body' && total === 1 ? source : `${source}, entry ${number}`
+              return await storeImported(entry.capture, endpoint.id, from, request.asProvider, (message) => failures.push({ entry: number, message }))
             } catch (error: unknown) {
               failures.push({ entry: number, message: `could not be stored: ${errorMessage(error)}` })
               return null
@@ -302,6 +305,16 @@ async function redactInSlices(
 }
 
 const FORMAT_LABELS: Record<Exclude<ImportFormat, 'auto'>, string> = { har: 'HAR', bundle: 'bundle', http: 'raw HTTP', curl: 'curl' }
+
+/**
+ * Where an import's captures came from, as `importedFrom` says it (before the entry number): the
+ * format and the file's name ("HAR evidence.har"), "pasted curl" for pasted text, "pasted body"
+ * for a body the app built a request from (the raw HTTP it was sent as is no format the user chose).
+ */
+export function importSourceOf(format: Exclude<ImportFormat, 'auto'>, request: Pick<ImportRequest, 'sourceName' | 'pasted'>): string {
+  const what = request.pasted === 'body' ? 'pasted body' : request.pasted === 'text' ? `pasted ${FORMAT_LABELS[format]}` : FORMAT_LABELS[format]
+  return `${what}${request.sourceName ? ` ${request.sourceName.slice(0, 200)}` : ''}`
+}
 
 /** What an imported capture records as its answer when its source recorded none. */
 const NO_ANSWER: StoredAnswer = { kind: 'none', status: null, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'imported' } }

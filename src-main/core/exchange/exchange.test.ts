@@ -437,6 +437,22 @@ describe('export and import through the inspector', () => {
     expect((await inspector.procedures.getCapture({ id: labelled.importedIds[0]! })).recognition?.provider.id).toBe('ixopay')
   })
 
+  it('names a pasted import as pasted: a pasted body without the raw HTTP it was sent as, pasted text with its format', async () => {
+    const target = await inspector.procedures.createEndpoint({ name: 'Pasted' })
+    const message = `POST /x HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"result":"OK"}`
+    const importedFrom = async (input: { format?: 'http' | 'curl'; pasted?: 'text' | 'body'; sourceName?: string; data?: string }) => {
+      const imported = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(input.data ?? message), ...input })
+      return Promise.all(imported.importedIds.map(async (id) => (await inspector.procedures.getCapture({ id })).importedFrom))
+    }
+    expect(await importedFrom({ format: 'http', pasted: 'body' })).toEqual(['pasted body'])
+    expect(await importedFrom({ pasted: 'text', data: `curl -d a=1 http://x/a\ncurl -d b=2 http://x/b` })).toEqual([
+      'pasted curl, entry 1',
+      'pasted curl, entry 2',
+    ])
+    // A file keeps its format and name.
+    expect(await importedFrom({ format: 'http', sourceName: 'request.http' })).toEqual(['raw HTTP request.http, entry 1'])
+  })
+
   it('imports a signed capture without a key as "no key" and verifies it once the key is added', async () => {
     const secret = 'github-webhook-secret-123'
     const body = '{"zen":"Keep it logically awesome.","hook_id":1}'
