@@ -50,8 +50,8 @@ export interface BodyHmacHeaderScheme {
   /** Said when no secret is configured; `attempt` records a try that computed nothing (the panel still shows what is signed). */
   noKey: { message: string; attempt?: { variant: string; detail: string; showSignedBody: boolean } }
   /**
-   * Hex schemes whose verifiers compare the lower-case text (Razorpay, Paystack): the right MAC in
-   * upper case is a wrong encoding, with this message. Absent: hex of either case is the MAC.
+   * Hex schemes whose verifiers compare the lower-case text (`upperCaseHexMessage`): the right MAC
+   * in upper case is a wrong encoding, with this message. Absent: hex of either case is the MAC.
    */
   upperCaseHex?: string
   /** Base64 schemes: the right MAC hex-encoded is a wrong encoding, with this message (Shopify). */
@@ -63,6 +63,16 @@ export interface BodyHmacHeaderScheme {
 }
 
 const MAC_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 }
+
+/**
+ * Said when a header holds the right MAC in upper-case hex for a provider that sends lower case
+ * and whose own verifiers compare the hex text (stripe-node, @octokit/webhooks-methods,
+ * mollie-api-php, Paddle's SDKs, razorpay-node, Paystack's example): the provider's check would
+ * refuse it, so the inspector does not call it valid.
+ */
+export function upperCaseHexMessage(headerName: string, providerName: string): string {
+  return `encoding mismatch: ${headerName} holds the right HMAC in upper-case hex; ${providerName} sends lower-case and its verifiers compare the text exactly`
+}
 
 /** A new explanation for the scheme (before the header is read). */
 export function bodyHmacHeaderExplanation(scheme: BodyHmacHeaderScheme): ReturnType<typeof newExplanation> {
@@ -215,7 +225,7 @@ export function lowerCaseHexBodyScheme(spec: {
       message: `no ${spec.providerName} ${spec.secretName} configured for this endpoint`,
       attempt: { variant: 'body', detail: 'no secret configured: nothing to compute', showSignedBody: true },
     },
-    upperCaseHex: `encoding mismatch: ${spec.headerName} holds the right HMAC in upper-case hex; ${spec.providerName} sends lower-case and its verifiers compare the text exactly`,
+    upperCaseHex: upperCaseHexMessage(spec.headerName, spec.providerName),
     mismatchNotes: spec.mismatchNotes,
   }
 }

@@ -229,6 +229,7 @@ function timestampedCases(options: {
         secrets: [secret],
       },
       { name: 'only another scheme', headers: [[header, `${t}=${now}${separator}v0=${mac(secret, now, body)}`]], body, secrets: [secret] },
+      { name: 'upper-case hex', headers: [[header, value(now, flipCase(mac(secret, now, body)))]], body, secrets: [secret] },
       { name: 'secret without its prefix', headers: [[header, value(now, mac(secret, now, body))]], body, secrets: [secret.slice(secret.indexOf('_', 4) + 1)] },
       { name: 'no key configured', headers: [[header, value(now, mac(secret, now, body))]], body, secrets: [] },
     ]
@@ -322,6 +323,12 @@ const PROVIDERS: ProviderCases[] = [
         secrets: [hexSecret(`gh-${round}`)],
       },
       {
+        name: 'upper-case hex',
+        headers: [['X-Hub-Signature-256', `sha256=${flipCase(hexMac('sha256')(hexSecret(`gh-${round}`), body))}`]],
+        body,
+        secrets: [hexSecret(`gh-${round}`)],
+      },
+      {
         name: 'legacy SHA-1 only',
         headers: [['X-Hub-Signature', `sha1=${hexMac('sha1')(hexSecret(`gh-${round}`), body)}`]],
         body,
@@ -372,6 +379,7 @@ const PROVIDERS: ProviderCases[] = [
           body,
           secrets: [secret],
         },
+        { name: 'upper-case hex', headers: [['X-Mollie-Signature', `sha256=${flipCase(hexMac('sha256')(secret, body))}`]], body, secrets: [secret] },
       ]
     },
   },

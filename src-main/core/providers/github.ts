@@ -14,6 +14,7 @@ import {
   bodyHmacHeaderSimulation,
   bodyHmacHeaderTexts,
   signBodyHmacHeader,
+  upperCaseHexMessage,
   utf8SecretCandidates,
   verifyBodyHmacHeader,
   type BodyHmacHeaderScheme,
@@ -25,7 +26,7 @@ import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, genericSummary, pushField } from './summary'
 import { invalidVerdict, result, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
-/** `X-Hub-Signature-256: "sha256=" + hex(HMAC-SHA256(secret, rawBody))`, compared as a whole text by @octokit/webhooks-methods. */
+/** `X-Hub-Signature-256: "sha256=" + hex(HMAC-SHA256(secret, rawBody))`, compared as a whole text by @octokit/webhooks-methods (so upper-case hex fails). */
 export const GITHUB_SHA256: BodyHmacHeaderScheme = githubScheme('sha256', 'X-Hub-Signature-256', 'SHA-256')
 /** The legacy `X-Hub-Signature: "sha1=" + hex(HMAC-SHA1(secret, rawBody))`. */
 export const GITHUB_SHA1: BodyHmacHeaderScheme = githubScheme('sha1', 'X-Hub-Signature', 'legacy SHA-1')
@@ -44,6 +45,7 @@ function githubScheme(algorithm: 'sha1' | 'sha256', headerName: string, variant:
     variant,
     malformed: () => `${headerName} is not "${prefix}<${hexChars} hex characters>"`,
     noKey: { message: 'no GitHub webhook secret configured for this endpoint' },
+    upperCaseHex: upperCaseHexMessage(headerName, 'GitHub'),
   }
 }
 

@@ -15,6 +15,7 @@ import {
   bodyHmacHeaderSimulation,
   bodyHmacHeaderTexts,
   signBodyHmacHeader,
+  upperCaseHexMessage,
   utf8SecretCandidates,
   verifyBodyHmacHeader,
   type BodyHmacHeaderScheme,
@@ -79,6 +80,8 @@ export const MOLLIE_SCHEME: BodyHmacHeaderScheme = {
   variant: 'next-gen HMAC-SHA256',
   malformed: () => 'X-Mollie-Signature is not "sha256=<64 hex characters>"',
   noKey: { message: 'no Mollie webhook signing secret configured for this endpoint' },
+  // The validator compares hex texts with hash_equals.
+  upperCaseHex: upperCaseHexMessage('X-Mollie-Signature', 'Mollie'),
 }
 
 /** Value for X-Mollie-Signature. */

@@ -39,6 +39,7 @@ export const PADDLE_SCHEME: TimestampedHmacScheme = {
   scheme: 'paddle-h1',
   formula: 'hex(HMAC-SHA256(secret key "pdl_ntfset_…" as-is, ts + ":" + rawBody)), any h1 matches, now − ts ≤ tolerance',
   headerName: PADDLE_SIGNATURE_HEADER,
+  providerName: 'Paddle',
   separator: ';',
   timestampName: 'ts',
   signatureName: 'h1',

@@ -26,6 +26,7 @@ export const STRIPE_SCHEME: TimestampedHmacScheme = {
   scheme: 'stripe-v1',
   formula: 'hex(HMAC-SHA256("whsec_..." as-is, t + "." + rawBody)), any v1 matches, now − t ≤ tolerance',
   headerName: 'Stripe-Signature',
+  providerName: 'Stripe',
   separator: ',',
   timestampName: 't',
   signatureName: 'v1',

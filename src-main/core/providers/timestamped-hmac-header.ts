@@ -2,12 +2,14 @@
  * The timestamped scheme Stripe and Paddle share: one header `t=<unix seconds>,v1=<hex>[,v1=…]`
  * (Paddle: `ts=…;h1=…`), where each signature is hex(HMAC-SHA256(secret as-is, t + "." + rawBody))
  * (Paddle: ":"). Valid when any signature matches and the timestamp is at most the tolerance old;
- * a timestamp in the future is accepted, as both providers' libraries do. Other parts of the header
+ * a timestamp in the future is accepted, as both providers' libraries do. Their libraries compare
+ * the hex text, so the right MAC in upper case is a wrong encoding. Other parts of the header
  * (Stripe's v0) are listed and ignored. A provider module only configures `TimestampedHmacScheme`.
  */
 import { headerValue } from '../../shared/http-message'
 import type { ProviderKey } from '../../shared/providers'
 import { decodeHexStrict } from '../crypto/bytes'
+import { upperCaseHexMessage } from './body-hmac-header'
 import { checkHmacCandidates } from './hmac-check'
 import { signatureHeaderParts } from './module-parts'
 import {
@@ -37,6 +39,8 @@ export interface TimestampedHmacScheme {
   /** The formula shown in the panel. */
   formula: string
   headerName: string
+  /** "Stripe", for messages. */
+  providerName: string
   /** Between the header's parts. */
   separator: ',' | ';'
   /** The part holding the Unix timestamp: `t`, `ts`. */
@@ -140,7 +144,7 @@ export function verifyTimestampedHeader(
     return result(noKeyVerdict(scheme.noKey.message), explanation)
   }
 
-  const { matched } = checkHmacCandidates({
+  const { matched, computed } = checkHmacCandidates({
     candidates: secrets.map((key) => ({ key, secret: key.value })),
     algorithm: 'sha256',
     signed,
@@ -149,6 +153,9 @@ export function verifyTimestampedHeader(
     variant: `${name} (${received.length} signature${received.length === 1 ? '' : 's'} in the header)`,
     explanation,
   })
+  const matchingMac = computed[computed.length - 1]
+  if (matched && matchingMac && !parsed.signatures.some((text) => text === matchingMac.toString('hex')))
+    return result(invalidVerdict('wrong-encoding', upperCaseHexMessage(headerName, scheme.providerName)), explanation)
   const age = describeSkew(timestamp.skewSeconds)
   if (matched && timestamp.withinTolerance)
     return result(validVerdict(name, `${scheme.article} ${name} signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
