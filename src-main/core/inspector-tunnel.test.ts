@@ -208,6 +208,27 @@ describe('inspector with the tunnel', () => {
     expect(back).toMatchObject({ subdomainChanged: false, url: first.url })
   }, 60_000)
 
+  test('a run stopped before it was online leaves the subdomain to the next one', async ({ inspector, server }) => {
+    const { procedures } = inspector
+    await procedures.setTunnelSettings({ serverUrl: server.url, subdomain: null })
+    await procedures.startTunnel({})
+    const first = await tunnelOnline(procedures)
+    previousRunReleased = server.released(first.subdomain)
+    await procedures.stopTunnel({})
+    // Stopped while it waits to ask for the name (or while a server is down): it never held one.
+    const starting = procedures.startTunnel({})
+    await procedures.stopTunnel({})
+    await starting
+    expect(server.registrations().filter(({ requested }) => requested !== null)).toEqual([])
+    await procedures.startTunnel({})
+    // Not a random name, handed out with no word that the providers' URL is stale.
+    const again = await tunnelOnline(procedures, (state) => state.onlineSince !== first.onlineSince)
+    expect(again).toMatchObject({ subdomain: first.subdomain, requestedSubdomain: first.subdomain, subdomainChanged: false })
+    expect(handedAnotherName(server)).toEqual([])
+    // Both runs after the first waited for the server to let go of the first, the run that held the name.
+    expect(tunnelLog.filter(({ message }) => message === 'tunnel: waiting for the server to release the previous run')).toHaveLength(2)
+  }, 60_000)
+
   test('refuses an invalid subdomain or server URL with a clear message', async ({ inspector }) => {
     await expect(inspector.procedures.setTunnelSettings({ subdomain: 'Bad_Name' })).rejects.toThrow(/cannot be a tunnel subdomain/)
     await expect(inspector.procedures.setTunnelSettings({ serverUrl: 'ftp://x' })).rejects.toThrow(/https/)

@@ -77,9 +77,9 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   // run's states as newer (a tunnel changes state a few times a second at most).
   let stateRevision = Date.now()
   /**
-   * What the last run held when it stopped. The server keeps a stopped client's name for about a
-   * second, so a restart (Stop then Start, or a settings change) waits that out before asking for
-   * the name again, instead of being handed a random one.
+   * What the last run that held a name held when it stopped. The server keeps a stopped client's
+   * name for about a second, so a restart (Stop then Start, or a settings change) waits that out
+   * before asking for the name again, instead of being handed a random one.
    */
   let previousRun: PreviousRun | null = null
   /** The subdomain the run holds while online (a stand-in, when the server gave another than asked for). */
@@ -144,7 +144,9 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
       await stopping.stop()
       // Measured from when the sockets are closed: the server's grace period starts then.
       const stoppedAt = (deps.supervisor?.clock ?? Date).now()
-      if (ran !== null) previousRun = { ...ran, heldSubdomain: held, wantedSubdomain: wanted, stoppedAt }
+      // A run that never held a name (stopped while it waited, or while the server was down)
+      // leaves the run before it as the one to follow: else the next start asked for a random name.
+      if (ran !== null && held !== null) previousRun = { ...ran, heldSubdomain: held, wantedSubdomain: wanted, stoppedAt }
     }
     publish({ ...offState(), lastProvedAt: lastState.lastProvedAt })
     return lastState
