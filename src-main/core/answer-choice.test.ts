@@ -12,4 +12,8 @@ describe('describeAnswerChoice', () => {
   it('says which step of a sequence answered', () => {
     expect(describeAnswerChoice({ kind: 'sequence', step: 2, of: 3 })).toBe('Sequence step 2 of 3')
   })
+
+  it('says an imported answer was imported, whatever it was imported from (a file, pasted text)', () => {
+    expect(describeAnswerChoice({ kind: 'imported' })).toBe('Imported')
+  })
 })

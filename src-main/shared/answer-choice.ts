@@ -7,7 +7,7 @@ function providerDisplayName(id: string): string {
   return (PROVIDER_NAMES as Record<string, string>)[id] ?? id
 }
 
-/** e.g. "Rule: IXOPAY OK", "Sequence step 2 of 3", "Imported from a file". */
+/** e.g. "Rule: IXOPAY OK", "Sequence step 2 of 3", "Imported". */
 export function describeAnswerChoice(choice: AnswerChoice): string {
   switch (choice.kind) {
     case 'rule':
@@ -25,7 +25,8 @@ export function describeAnswerChoice(choice: AnswerChoice): string {
     case 'forward':
       return `Forwarded target's answer (${choice.targetUrl})`
     case 'imported':
-      return 'Imported from a file'
+      // Not "from a file": a pasted body or curl command is imported too.
+      return 'Imported'
     default: {
       const unknownChoice: never = choice
       return String(unknownChoice)
