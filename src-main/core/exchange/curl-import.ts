@@ -22,6 +22,7 @@ import { errorMessage } from '../../shared/errors'
 import { cmdCommands, isCmdSyntax } from './cmd-curl-words'
 import type { ChangedBeforeExport } from '../../shared/changed-before-export'
 import { CHANGED_COMMENT_PREFIX, readChangedLabel } from './changed-label'
+import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
 /** Options that take no value (skipped). */
 const FLAGS = new Set([
@@ -392,7 +393,8 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
     target += (target.includes('?') ? '&' : '?') + body.toString('utf8')
     body = Buffer.alloc(0)
   }
-  if (body.length > maxBodyBytes) return { ok: false, message: `the body is larger than the ${maxBodyBytes}-byte limit` }
+  if (body.length > maxBodyBytes)
+    return { ok: false, message: `the body (${formatExactBytes(body.length)}) is larger than the ${formatByteLimit(maxBodyBytes)} limit` }
   const host = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(fullUrl)?.[1] ?? ''
   const has = (name: string) => headers.some(([headerName]) => headerName.toLowerCase() === name)
   const finalHeaders: HeaderPairs = []

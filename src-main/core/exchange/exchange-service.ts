@@ -36,6 +36,7 @@ import { redactCaptures, type RedactionRequest } from './redaction'
 import { checkNoSecretInLabels, checkNoSecretLeft } from './secret-check'
 import { secretForms, type SecretForms } from './secret-presence'
 import { workSlices } from './work-slices'
+import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
 /** Captures stored between two yields to the event loop (and between two progress events). */
 const IMPORT_BATCH_SIZE = 100
@@ -120,7 +121,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       }
       totalBytes += body.length + stored.response.bodyBase64.length
       if (totalBytes > EXCHANGE_LIMITS.maxExportBytes) {
-        throw new InspectorError('BAD_REQUEST', `these captures hold more than ${EXCHANGE_LIMITS.maxExportBytes / (1024 * 1024)} MiB: export fewer at once`)
+        throw new InspectorError('BAD_REQUEST', `these captures hold more than ${formatByteLimit(EXCHANGE_LIMITS.maxExportBytes)}: export fewer at once`)
       }
       endpointIds.add(stored.endpointId)
       gathered.push({ seq: stored.seq, capture: toExchangeCapture(stored, body, await deps.resendsOf(stored), endpointOrNull(stored.endpointId)) })
@@ -187,7 +188,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const endpoint = deps.endpoint(request.endpointId)
       const maxBase64 = Math.ceil(EXCHANGE_LIMITS.maxImportFileBytes / 3) * 4
       if (request.dataBase64.length > maxBase64)
-        throw new InspectorError('BAD_REQUEST', `the file is larger than ${EXCHANGE_LIMITS.maxImportFileBytes / (1024 * 1024)} MiB`)
+        throw new InspectorError('BAD_REQUEST', `the file is larger than ${formatByteLimit(EXCHANGE_LIMITS.maxImportFileBytes)}`)
       const bytes = decodeStrictBase64(request.dataBase64)
       if (bytes === null) throw new InspectorError('BAD_REQUEST', 'dataBase64 is not valid base64')
       const read = readImportFile(bytes, request.format, deps.maxBodyBytes)
@@ -328,7 +329,7 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
   if (/[\s\x00-\x1f\x7f]|[^\x00-\xff]/.test(capture.target))
     return `the target ${JSON.stringify(capture.target.slice(0, 80))} holds spaces, control or multi-byte characters`
   if (!/^\d\.\d$/.test(capture.httpVersion)) return `the HTTP version ${JSON.stringify(capture.httpVersion.slice(0, 10))} is not like 1.1`
-  if (capture.body.length > maxBodyBytes) return `the body (${capture.body.length} bytes) is larger than the ${maxBodyBytes}-byte limit`
+  if (capture.body.length > maxBodyBytes) return `the body (${formatExactBytes(capture.body.length)}) is larger than the ${formatByteLimit(maxBodyBytes)} limit`
   for (const [name, value] of capture.headers) {
     if (!HTTP_TOKEN_PATTERN.test(name)) return `the header name ${JSON.stringify(name.slice(0, 40))} is not valid`
     if (/[\r\n\0]/.test(value)) return `the header ${name} holds a line break or NUL`

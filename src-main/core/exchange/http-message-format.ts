@@ -16,6 +16,7 @@ import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 import { withoutChangedLabels } from './changed-label'
+import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
 /** Header lines that say what was changed in a message before export (changed-label.ts). */
 export type ExtraHeaders = HeaderPairs
@@ -122,14 +123,16 @@ function readBody(
     if (!/^\d{1,15}$/.test(contentLength.trim())) return { ok: false, message: `Content-Length is not a number: ${contentLength.slice(0, 40)}` }
     const declared = Number(contentLength.trim())
     // A huge declared size is refused before anything is allocated for it.
-    if (declared > maxBodyBytes) return { ok: false, message: `Content-Length declares ${declared} bytes, more than the ${maxBodyBytes}-byte limit` }
+    if (declared > maxBodyBytes)
+      return { ok: false, message: `Content-Length declares ${formatExactBytes(declared)}, more than the ${formatByteLimit(maxBodyBytes)} limit` }
     if (start + declared > bytes.length) return { ok: false, message: `Content-Length declares ${declared} bytes but only ${bytes.length - start} follow` }
     return { ok: true, body: Buffer.from(bytes.subarray(start, start + declared)), end: start + declared }
   }
   // No framing: a request followed by another has no body (as HTTP/1.1 says); the last one of a
   // pasted text takes everything that follows, since pasted requests often lack Content-Length.
   if (startsWithRequestLine(bytes, start)) return { ok: true, body: Buffer.alloc(0), end: start }
-  if (bytes.length - start > maxBodyBytes) return { ok: false, message: `the body is larger than the ${maxBodyBytes}-byte limit` }
+  if (bytes.length - start > maxBodyBytes)
+    return { ok: false, message: `the body (${formatExactBytes(bytes.length - start)}) is larger than the ${formatByteLimit(maxBodyBytes)} limit` }
   return { ok: true, body: Buffer.from(bytes.subarray(start)), end: bytes.length }
 }
 
@@ -163,7 +166,7 @@ function readChunked(bytes: Buffer, start: number, maxBodyBytes: number): { ok: 
       }
     }
     total += size
-    if (total > maxBodyBytes) return { ok: false, message: `the chunked body is larger than the ${maxBodyBytes}-byte limit` }
+    if (total > maxBodyBytes) return { ok: false, message: `the chunked body is larger than the ${formatByteLimit(maxBodyBytes)} limit` }
     if (offset + size > bytes.length) return { ok: false, message: `a chunk declares ${size} bytes but only ${bytes.length - offset} follow` }
     chunks.push(bytes.subarray(offset, offset + size))
     offset += size

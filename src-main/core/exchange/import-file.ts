@@ -9,12 +9,14 @@ import { readCurlCommands } from './curl-import'
 import { EXCHANGE_LIMITS } from './exchange-capture'
 import { readHar } from './har-format'
 import { readHttpMessages } from './http-message-format'
+import { formatByteLimit } from '../../shared/byte-size'
 
 export type ReadImport = { ok: true; format: Exclude<ImportFormat, 'auto'>; entries: EntryResult[] } | { ok: false; message: string }
 
 /** Reads a whole import file (already base64-decoded) into entries, each ok or failed. */
 export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: number): ReadImport {
-  if (raw.length > EXCHANGE_LIMITS.maxImportFileBytes) return { ok: false, message: `the file is larger than ${mib(EXCHANGE_LIMITS.maxImportFileBytes)}` }
+  if (raw.length > EXCHANGE_LIMITS.maxImportFileBytes)
+    return { ok: false, message: `the file is larger than ${formatByteLimit(EXCHANGE_LIMITS.maxImportFileBytes)}` }
   let bytes = raw
   if (raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
@@ -25,7 +27,7 @@ export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: 
       return {
         ok: false,
         message: isTooLarge
-          ? `the gzip file expands to more than ${mib(EXCHANGE_LIMITS.maxExpandedImportBytes)}`
+          ? `the gzip file expands to more than ${formatByteLimit(EXCHANGE_LIMITS.maxExpandedImportBytes)}`
           : 'the file looks gzip-compressed but is corrupt',
       }
     }
@@ -240,8 +242,4 @@ function lineAndColumn(text: string, offset: number): string {
     }
   }
   return `line ${line}, column ${offset - lineStart + 1}`
-}
-
-function mib(bytes: number): string {
-  return `${bytes / (1024 * 1024)} MiB`
 }
