@@ -73,7 +73,7 @@ describe('capture filter, bulk delete and bulk replay of a filter or a selection
     expect(await refusal(dispatch, 'listCaptures', { filter: { method: 'PO ST' } })).toContain('filter.method: method must be an HTTP method such as POST')
     expect(await refusal(dispatch, 'listCaptures', { filter: { outcome: 'lost' } })).toContain('filter.outcome: outcome must be one of captured, refused')
     expect(await refusal(dispatch, 'listCaptures', { filter: { text: 'x'.repeat(201) } })).toContain('filter.text: text is at most 200 characters')
-    expect(await refusal(dispatch, 'listCaptures', { filter: { status: 200 } })).toMatch(/filter: Unrecognized key: "status"/)
+    expect(await refusal(dispatch, 'listCaptures', { filter: { status: 200 } })).toMatch(/filter: unknown field "status"; the fields are text, query, /)
   })
 
   test('deletes a selection, publishing a capture-deleted event for each capture', async ({ dispatch, endpoint, events }) => {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createAppLogger, LOG_FILE_NAME } from '../core/logger'
+import { createAppLogger, LOG_FILE_NAME, silentLogger } from '../core/logger'
 import type { ProcedureHandlers } from '../core/procedures'
 import { makeTempDir } from '../test-support/temp-dir'
 import { createDispatch } from './dispatch'
@@ -34,5 +34,31 @@ describe('dispatch', () => {
     const silent = { info() {}, warn() {}, error() {} }
     const result = await createDispatch(procedures, silent)('getStatus', {})
     expect(result).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'getStatus failed unexpectedly; the app log says why' } })
+  })
+
+  it('says which field is missing, what a misspelt field is called, and that the input is an object', async () => {
+    const dispatch = createDispatch({} as ProcedureHandlers, silentLogger)
+    const messageOf = async (procedure: string, input: unknown) => {
+      const result = await dispatch(procedure, input)
+      if (result.ok) throw new Error(`${procedure} accepted ${JSON.stringify(input)}`)
+      expect(result.error.code).toBe('BAD_REQUEST')
+      return result.error.message
+    }
+    expect(await messageOf('getCapture', {})).toBe('invalid input for getCapture: id is missing (a string)')
+    expect(await messageOf('setCaptureNote', { id: 'x' })).toBe('invalid input for setCaptureNote: note is missing (a string)')
+    expect(await messageOf('listCaptures', { limit: 10, endpointID: 'x' })).toBe(
+      'invalid input for listCaptures: unknown field "endpointID"; the fields are endpointId, cursor, limit, filter, groupBy',
+    )
+    // Nested, and through an optional wrapper.
+    expect(await messageOf('listCaptures', { filter: { status: 200, txt: 'a' } })).toBe(
+      'invalid input for listCaptures: filter: unknown fields "status", "txt"; the fields are text, query, provider, verdict, method, answer, outcome',
+    )
+    expect(await messageOf('getStatus', 'x')).toBe(
+      'invalid input for getStatus: the input must be a JSON object, not a string (send {} when there is nothing to give)',
+    )
+    expect(await messageOf('listEndpoints', [])).toMatch(/must be a JSON object, not an array/)
+    // A value that is there but wrong keeps the schema's own words.
+    expect(await messageOf('listCaptures', { limit: 'ten' })).toBe('invalid input for listCaptures: limit: Invalid input: expected number, received string')
+    expect(await messageOf('deleteCaptures', { ids: [] })).toBe('invalid input for deleteCaptures: ids: ids is empty: name at least one capture')
   })
 })

@@ -7,6 +7,7 @@ import { procedureInputs, type ProcedureName } from '../shared/contract'
 import { InspectorError, type Result } from '../shared/errors'
 import type { Logger } from '../core/logger'
 import type { ProcedureHandlers } from '../core/procedures'
+import { describeInputIssues } from './input-issues'
 
 export type Dispatch = (procedure: string, input: unknown) => Promise<Result<unknown>>
 
@@ -15,10 +16,14 @@ export function createDispatch(procedures: ProcedureHandlers, logger: Logger): D
     if (!isProcedureName(procedure)) {
       return { ok: false, error: { code: 'UNKNOWN_PROCEDURE', message: `no procedure named "${String(procedure).slice(0, 80)}"` } }
     }
-    const parsed = procedureInputs[procedure].safeParse(input ?? {})
+    const schema = procedureInputs[procedure]
+    const given = input ?? {}
+    const parsed = schema.safeParse(given)
     if (!parsed.success) {
-      const message = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')
-      return { ok: false, error: { code: 'BAD_REQUEST', message: `invalid input for ${procedure}: ${message}` } }
+      return {
+        ok: false,
+        error: { code: 'BAD_REQUEST', message: `invalid input for ${procedure}: ${describeInputIssues(schema, given, parsed.error.issues)}` },
+      }
     }
     try {
       const handler = procedures[procedure] as (input: unknown) => Promise<unknown>
