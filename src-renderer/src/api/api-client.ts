@@ -11,7 +11,7 @@ import type { InspectorBridge } from '@shared/ipc-channels'
 import { forgetToken, takeTokenFromLocation } from './auth-token'
 import { fetchCaptureInWorker, prepareBodiesInWorker } from './capture-detail-loader'
 import { ApiCallError, invokeOverHttp } from './http-invoke'
-import { createSseParser } from './sse-parser'
+import { startEventStream, type LiveState } from './event-stream'
 
 declare global {
   interface Window {
@@ -21,8 +21,7 @@ declare global {
 
 export { ApiCallError, type ClientErrorCode } from './http-invoke'
 
-/** `open`: events flow; `reconnecting`: the stream dropped and is being re-opened. */
-export type LiveState = 'connecting' | 'open' | 'reconnecting'
+export type { LiveState } from './event-stream'
 
 type EventListener = (event: InspectorEvent) => void
 type LiveStateListener = (state: LiveState) => void
@@ -34,9 +33,6 @@ interface Transport {
   /** Starts delivering events; returns the function that stops it. */
   openEvents(onEvent: EventListener, onState: LiveStateListener): () => void
 }
-
-const RECONNECT_INITIAL_MS = 500
-const RECONNECT_MAX_MS = 10_000
 
 let transport: Transport | null = null
 let isUnauthorized = false
@@ -151,67 +147,7 @@ function createHttpTransport(token: string): Transport {
     invoke: (procedure, input) => invokeOverHttp(authorization, procedure, input),
     loadCapture: (id, signal) => fetchCaptureInWorker(authorization, id, () => invokeOverHttp(authorization, 'getCapture', { id }), signal),
     openEvents(onEvent, onState) {
-      return startEventStream(authorization, onEvent, onState)
+      return startEventStream(authorization, { onEvent, onState, onUnauthorized: markUnauthorized })
     },
-  }
-}
-
-/**
- * Reads `GET /api/events` with fetch (EventSource cannot send headers) and re-opens it with
- * backoff whenever it drops. Every time it (re)opens, listeners get `open`; events sent while it
- * was down are lost, so the caller refetches what it shows.
- */
-function startEventStream(authorization: string, onEvent: EventListener, onState: LiveStateListener): () => void {
-  let isStopped = false
-  let controller: AbortController | null = null
-  let retryTimer: ReturnType<typeof setTimeout> | undefined
-  let delayMs = RECONNECT_INITIAL_MS
-  let hasOpenedBefore = false
-
-  async function connect(): Promise<void> {
-    controller = new AbortController()
-    try {
-      const response = await fetch('/api/events', {
-        headers: { Authorization: authorization, Accept: 'text/event-stream' },
-        cache: 'no-store',
-        signal: controller.signal,
-      })
-      if (response.status === 401) {
-        markUnauthorized()
-        return
-      }
-      if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`)
-      hasOpenedBefore = true
-      delayMs = RECONNECT_INITIAL_MS
-      onState('open')
-      const parser = createSseParser((message) => {
-        let event: InspectorEvent
-        try {
-          event = JSON.parse(message.data) as InspectorEvent
-        } catch {
-          return
-        }
-        if (typeof event === 'object' && event !== null && typeof event.type === 'string') onEvent(event)
-      })
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        parser.push(value)
-      }
-    } catch {
-      // Dropped or refused: retried below.
-    }
-    if (isStopped) return
-    onState(hasOpenedBefore ? 'reconnecting' : 'connecting')
-    retryTimer = setTimeout(() => void connect(), delayMs)
-    delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS)
-  }
-
-  void connect()
-  return () => {
-    isStopped = true
-    clearTimeout(retryTimer)
-    controller?.abort()
   }
 }
