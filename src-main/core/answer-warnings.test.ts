@@ -47,6 +47,13 @@ describe('answerWarnings', () => {
     expect(answerWarnings(quiet, 'ixopay')).toEqual([])
   })
 
+  it("warns of the provider default where the inspector cannot make the provider's acknowledgement (Plexo's legacy signed API)", () => {
+    expect(answerWarnings(config({}), 'plexo', 'legacy')).toEqual([
+      "Default answer (the provider's default): Plexo (legacy signed API) may treat this as a failure: it expects a ClientSignedResponse JSON signed with the merchant's private key, which the inspector cannot sign",
+    ])
+    expect(answerWarnings(config({}), 'plexo')).toEqual([])
+  })
+
   it("leaves out a rule restricted to another provider: it never answers this one's callbacks", () => {
     const stripeOnly = config({
       rules: [{ id: 'r1', name: 'stripe fails', enabled: true, match: { provider: 'stripe' }, answer: { kind: 'respond', status: 500 } }],

@@ -10,7 +10,7 @@
 import type { EndpointAnswerConfig, Rule } from '../shared/responses'
 import type { AnswerWarningProvider, AnswerWarningsView, AnswerWarningsBasis } from '../shared/answer-warnings'
 import { PROVIDER_NAMES, type ProviderId } from '../shared/provider-catalog'
-import { assessAnswerForProvider, describeProviderExpectation } from './responses'
+import { assessAnswerForProvider, describeProviderExpectation, providerAcknowledgement } from './responses'
 
 /** A provider as recognised on a capture (or pinned): its id and, for some, a variant (Adyen `classic`). */
 export interface ProviderRef {
@@ -40,8 +40,8 @@ function ruleApplies(rule: Rule, provider: string): boolean {
 
 /**
  * Every part of `config` that `provider` would not count as success, as "where: why" sentences.
- * `provider-default` is the provider's own acknowledgement, so it is not judged; a failure rate of
- * 0% never answers, so neither is it.
+ * `provider-default` is judged as the acknowledgement it sends (the provider's own, so almost
+ * always fine); a failure rate of 0% never answers, so it is not judged.
  */
 export function answerWarnings(config: EndpointAnswerConfig, provider: string | null, variant?: string): string[] {
   if (provider === null) return []
@@ -50,6 +50,12 @@ export function answerWarnings(config: EndpointAnswerConfig, provider: string | 
     if (warning !== null) warnings.push(`${where}: ${warning}`)
   }
   if (config.defaultAnswer !== 'provider-default') add('Default answer', assessAnswerForProvider(provider, config.defaultAnswer, variant))
+  else {
+    // The provider's own acknowledgement, which it accepts, except where the inspector cannot make
+    // it: Plexo's legacy API wants a response signed with the merchant's key, and gets an empty 200.
+    const acknowledgement = providerAcknowledgement(provider, variant)
+    if (acknowledgement) add("Default answer (the provider's default)", assessAnswerForProvider(provider, acknowledgement, variant))
+  }
   for (const rule of config.rules) if (ruleApplies(rule, provider)) add(`Rule "${rule.name}"`, assessAnswerForProvider(provider, rule.answer, variant))
   if (config.sequence?.enabled) {
     config.sequence.steps.forEach((step, index) => add(`Sequence step ${index + 1}`, assessAnswerForProvider(provider, step, variant)))
