@@ -10,7 +10,7 @@
  * the code under test. The verdicts' wording is the recorded snapshot: a change to it must be meant.
  * Every shared and test-support vector runs the same way against its `expected.valid`.
  */
-import { createHash, createHmac } from 'node:crypto'
+import { createHash, createHmac, generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -53,7 +53,10 @@ function namedParts(value: string, separator: string): Array<[string, string]> {
 interface SpecInput {
   headers: HeaderPairs
   body: Buffer
+  /** Secrets, or for CHIP public keys (PEM). */
   secrets: readonly string[]
+  /** The path and query the delivery was sent to (IXOPAY signs it). */
+  target: string
 }
 
 /** providers.md §5.1: any v1 equal to hex(HMAC-SHA256(whsec_… as-is, t + "." + body)), and now − t ≤ 300 s. */
@@ -141,6 +144,46 @@ function standardWebhooksSpec({ headers, body, secrets }: SpecInput): boolean {
   return matches && Math.abs(NOW_SECONDS - Number(ts)) <= 300
 }
 
+const IXOPAY_JSON_TYPE = 'application/json; charset=utf-8'
+const IXOPAY_XML_TYPE = 'text/xml; charset=utf-8'
+
+/**
+ * providers.md §1.3: base64(HMAC-SHA512(sharedSecret, "POST\n" + hex(SHA512|MD5(body)) + "\n" +
+ * Content-Type + "\n" + Date + "\n" + requestUri)), with the received or the canonical Content-Type,
+ * Date or X-Date. Legacy XML (Authorization "Gateway|IxoPay <apiKey>:<sig>"): an empty line before
+ * the URI, text/xml; "IxoPay" signs the MD5 body hash only, "Gateway" either.
+ */
+function ixopaySpec({ headers, body, secrets, target }: SpecInput): boolean {
+  const authorization = headerOf(headers, 'Authorization') ?? headerOf(headers, 'X-Authorization')
+  const legacy = /^(Gateway|IxoPay) ([^:]*):(.+)$/.exec(authorization ?? '')
+  const received = legacy ? legacy[3] : headerOf(headers, 'X-Signature')?.trim()
+  if (received === undefined) return false
+  const hashes = legacy?.[1] === 'IxoPay' ? ['md5'] : ['sha512', 'md5']
+  const canonical = legacy ? IXOPAY_XML_TYPE : IXOPAY_JSON_TYPE
+  const types = [headerOf(headers, 'Content-Type'), canonical].filter((type): type is string => type !== undefined)
+  const found = [headerOf(headers, 'Date'), headerOf(headers, 'X-Date')].filter((date): date is string => date !== undefined)
+  const dates = found.length > 0 ? found : ['']
+  return secrets.some((secret) =>
+    hashes.some((hash) =>
+      types.some((type) =>
+        dates.some((date) => {
+          const bodyHash = createHash(hash).update(body).digest('hex')
+          const message = ['POST', bodyHash, type, date, ...(legacy ? [''] : []), target].join('\n')
+          return hmac('sha512', secret, message).toString('base64') === received
+        }),
+      ),
+    ),
+  )
+}
+
+/** providers.md §2.3: RSA PKCS#1 v1.5 over the raw body, SHA-256 (Collect), SHA-512 for CHIP Send (its Event-Type header). */
+function chipSpec({ headers, body, secrets }: SpecInput): boolean {
+  const header = headerOf(headers, 'X-Signature')
+  if (header === undefined) return false
+  const digest = headerOf(headers, 'Event-Type') === undefined ? 'sha256' : 'sha512'
+  return secrets.some((pem) => rsaVerify(digest, body, pem, Buffer.from(header, 'base64')))
+}
+
 // ---------------------------------------------------------------------------------------------
 // The generated deliveries
 
@@ -148,12 +191,14 @@ interface GeneratedCase {
   name: string
   headers: HeaderPairs
   body: Buffer
-  /** Secrets configured on the endpoint. */
+  /** Secrets configured on the endpoint (CHIP: public keys). */
   secrets: string[]
+  /** Where it is sent: `/hooks` unless said. */
+  target?: string
 }
 
 interface ProviderCases {
-  provider: HmacProviderId
+  provider: HmacProviderId | 'chip'
   spec: (input: SpecInput) => boolean
   cases: (body: Buffer, round: number) => GeneratedCase[]
 }
@@ -273,6 +318,136 @@ function standardWebhooksCases(body: Buffer, round: number): GeneratedCase[] {
       secrets: [secret],
     },
     { name: 'no key configured', headers: headers(now, sign(secret, now)), body, secrets: [] },
+  ]
+}
+
+function ixopayCases(body: Buffer, round: number): GeneratedCase[] {
+  const secret = `ixopay-${hexSecret(`ixopay-${round}`)}`
+  const other = `ixopay-${hexSecret(`ixopay-${round}-other`)}`
+  const date = 'Sun, 01 Mar 2026 11:59:58 GMT'
+  const target = `/callbacks/ixopay?orderId=${round + 1000}`
+  const message = (parts: { hash?: string; type?: string; date?: string; target?: string; legacy?: boolean; bytes?: Buffer }): string =>
+    [
+      'POST',
+      createHash(parts.hash ?? 'sha512')
+        .update(parts.bytes ?? body)
+        .digest('hex'),
+      parts.type ?? (parts.legacy ? IXOPAY_XML_TYPE : IXOPAY_JSON_TYPE),
+      parts.date ?? date,
+      ...(parts.legacy ? [''] : []),
+      parts.target ?? target,
+    ].join('\n')
+  const sig = (key: string, parts: Parameters<typeof message>[0] = {}): string => hmac('sha512', key, message(parts)).toString('base64')
+  const json = (signature: string, extra: HeaderPairs = [['Date', date]], type = IXOPAY_JSON_TYPE): HeaderPairs => [
+    ['Content-Type', type],
+    ...extra,
+    ['X-Signature', signature],
+  ]
+  const xml = (authorization: string): HeaderPairs => [
+    ['Content-Type', IXOPAY_XML_TYPE],
+    ['Date', date],
+    ['Authorization', authorization],
+  ]
+  const at = { target }
+  return [
+    { name: 'valid, SHA-512 body hash', headers: json(sig(secret)), body, secrets: [secret], ...at },
+    { name: 'valid, MD5 body hash', headers: json(sig(secret, { hash: 'md5' })), body, secrets: [secret], ...at },
+    { name: 'valid, X-Date only', headers: json(sig(secret), [['X-Date', date]]), body, secrets: [secret], ...at },
+    {
+      name: 'valid, Date rewritten, X-Date signed',
+      headers: json(sig(secret), [
+        ['Date', 'Sun, 01 Mar 2026 12:00:00 GMT'],
+        ['X-Date', date],
+      ]),
+      body,
+      secrets: [secret],
+      ...at,
+    },
+    {
+      name: 'valid, received Content-Type differs, canonical signed',
+      headers: json(sig(secret), undefined, 'application/json'),
+      body,
+      secrets: [secret],
+      ...at,
+    },
+    {
+      name: 'valid, received Content-Type signed',
+      headers: json(sig(secret, { type: 'application/json' }), undefined, 'application/json'),
+      body,
+      secrets: [secret],
+      ...at,
+    },
+    { name: 'valid with the second of two keys (rotation)', headers: json(sig(secret)), body, secrets: [other, secret], ...at },
+    { name: 'wrong key', headers: json(sig(other)), body, secrets: [secret], ...at },
+    { name: 'tampered body', headers: json(sig(secret)), body: tamper(body), secrets: [secret], ...at },
+    { name: 'query dropped from the target', headers: json(sig(secret)), body, secrets: [secret], target: '/callbacks/ixopay' },
+    { name: 'Date changed by a second', headers: json(sig(secret, { date: 'Sun, 01 Mar 2026 11:59:59 GMT' })), body, secrets: [secret], ...at },
+    { name: 'no Date header, signed with none', headers: json(sig(secret, { date: '' }), []), body, secrets: [secret], ...at },
+    {
+      name: 'missing X-Signature',
+      headers: [
+        ['Content-Type', IXOPAY_JSON_TYPE],
+        ['Date', date],
+      ],
+      body,
+      secrets: [secret],
+      ...at,
+    },
+    { name: 'X-Signature hex-encoded', headers: json(Buffer.from(sig(secret), 'base64').toString('hex')), body, secrets: [secret], ...at },
+    { name: 'X-Signature of an HMAC-SHA256 size', headers: json(hmac('sha256', secret, message({})).toString('base64')), body, secrets: [secret], ...at },
+    { name: 'no key configured', headers: json(sig(secret)), body, secrets: [], ...at },
+    { name: 'legacy XML, Gateway, MD5', headers: xml(`Gateway api-key:${sig(secret, { legacy: true, hash: 'md5' })}`), body, secrets: [secret], ...at },
+    { name: 'legacy XML, Gateway, SHA-512', headers: xml(`Gateway api-key:${sig(secret, { legacy: true })}`), body, secrets: [secret], ...at },
+    { name: 'legacy XML, IxoPay, MD5', headers: xml(`IxoPay api-key:${sig(secret, { legacy: true, hash: 'md5' })}`), body, secrets: [secret], ...at },
+    {
+      name: 'legacy XML, IxoPay, SHA-512 (only MD5 is signed)',
+      headers: xml(`IxoPay api-key:${sig(secret, { legacy: true })}`),
+      body,
+      secrets: [secret],
+      ...at,
+    },
+    {
+      name: 'legacy XML, no empty line before the URI',
+      headers: xml(`Gateway api-key:${sig(secret, { hash: 'md5', type: IXOPAY_XML_TYPE })}`),
+      body,
+      secrets: [secret],
+      ...at,
+    },
+    {
+      name: 'legacy XML, tampered body',
+      headers: xml(`Gateway api-key:${sig(secret, { legacy: true, hash: 'md5' })}`),
+      body: tamper(body),
+      secrets: [secret],
+      ...at,
+    },
+    { name: 'legacy XML, wrong key', headers: xml(`Gateway api-key:${sig(other, { legacy: true, hash: 'md5' })}`), body, secrets: [secret], ...at },
+  ]
+}
+
+/** RSA pairs made once for the whole file (CHIP's keys are 2048-bit). */
+const CHIP_PAIRS = [0, 1].map(() =>
+  generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }),
+)
+
+function chipCases(body: Buffer): GeneratedCase[] {
+  const [mine, theirs] = CHIP_PAIRS as [(typeof CHIP_PAIRS)[number], (typeof CHIP_PAIRS)[number]]
+  const signWith = (pair: typeof mine, digest: string, bytes = body): string => rsaSign(digest, bytes, pair.privateKey).toString('base64')
+  const collect = (signature: string): HeaderPairs => [['X-Signature', signature]]
+  const send = (signature: string): HeaderPairs => [
+    ['Event-Type', 'send_instruction_status'],
+    ['X-Signature', signature],
+  ]
+  return [
+    { name: 'valid, Collect (SHA-256)', headers: collect(signWith(mine, 'sha256')), body, secrets: [mine.publicKey] },
+    { name: 'valid, Send (SHA-512)', headers: send(signWith(mine, 'sha512')), body, secrets: [mine.publicKey] },
+    { name: 'Send signed with SHA-256', headers: send(signWith(mine, 'sha256')), body, secrets: [mine.publicKey] },
+    { name: 'Collect signed with SHA-512', headers: collect(signWith(mine, 'sha512')), body, secrets: [mine.publicKey] },
+    { name: 'valid with the second of two keys', headers: collect(signWith(mine, 'sha256')), body, secrets: [theirs.publicKey, mine.publicKey] },
+    { name: 'wrong key', headers: collect(signWith(theirs, 'sha256')), body, secrets: [mine.publicKey] },
+    { name: 'tampered body', headers: collect(signWith(mine, 'sha256')), body: tamper(body), secrets: [mine.publicKey] },
+    { name: 'missing X-Signature', headers: [], body, secrets: [mine.publicKey] },
+    { name: 'X-Signature not base64', headers: collect('not base64!'), body, secrets: [mine.publicKey] },
+    { name: 'no key configured', headers: collect(signWith(mine, 'sha256')), body, secrets: [] },
   ]
 }
 
@@ -438,10 +613,16 @@ const PROVIDERS: ProviderCases[] = [
     ),
   },
   { provider: 'standard-webhooks', spec: standardWebhooksSpec, cases: standardWebhooksCases },
+  { provider: 'ixopay', spec: ixopaySpec, cases: ixopayCases },
+  { provider: 'chip', spec: chipSpec, cases: chipCases },
 ]
 
-function keysOf(provider: HmacProviderId, secrets: readonly string[]): ProviderKey[] {
-  return secrets.map((value, index) => ({ kind: 'hmac-secret', provider, value, label: `key ${index + 1}` }))
+function keysOf(provider: ProviderCases['provider'], secrets: readonly string[]): ProviderKey[] {
+  return secrets.map((value, index) =>
+    provider === 'chip'
+      ? { kind: 'rsa-public-key', provider, pem: value, label: `key ${index + 1}` }
+      : { kind: 'hmac-secret', provider, value, label: `key ${index + 1}` },
+  )
 }
 
 /** What the snapshot records of a verdict: all of it, with key fingerprints masked (a secret's fingerprint is keyed per installation). */
@@ -458,10 +639,10 @@ describe('generated deliveries: verdicts follow the documented algorithms', () =
           it(`${body.name}: ${generated.name}`, () => {
             total += 1
             const analysis = analyzeDelivery(
-              { method: 'POST', target: '/hooks', headers: generated.headers, body: generated.body },
+              { method: 'POST', target: generated.target ?? '/hooks', headers: generated.headers, body: generated.body },
               { now: NOW, keys: keysOf(provider, generated.secrets), pinnedProvider: provider },
             )
-            const specValid = spec({ headers: generated.headers, body: generated.body, secrets: generated.secrets })
+            const specValid = spec({ headers: generated.headers, body: generated.body, secrets: generated.secrets, target: generated.target ?? '/hooks' })
             // Never a false "valid", and never an "invalid" the provider's own check would accept.
             expect(analysis.verdict.status === 'valid').toBe(specValid)
             if (!specValid && generated.secrets.length > 0 && analysis.verdict.status !== 'unsigned') expect(analysis.verdict.status).toBe('invalid')
