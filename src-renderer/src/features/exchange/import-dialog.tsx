@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react'
 import type { Endpoint } from '@shared/views'
-import { IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ImportFormat, type ImportResult } from '@shared/exchange'
+import { IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ImportFormat, type ImportResult, type PastedKind } from '@shared/exchange'
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '@shared/providers'
 import { call, subscribe } from '../../api/api-client'
 import { ModalDialog } from '../../components/modal-dialog'
@@ -65,25 +65,27 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
     try {
       let bytes: Uint8Array
       let chosenFormat = format
-      let sourceName: string | undefined
+      // What each capture says it was imported from: the file's name, or what was pasted (the app
+      // words that: "pasted body", not the raw HTTP this dialog builds from it).
+      let origin: { sourceName: string } | { pasted: PastedKind }
       if (source === 'file') {
         bytes = new Uint8Array(await file!.arrayBuffer())
-        sourceName = file!.name
+        origin = { sourceName: file!.name }
       } else if (source === 'paste') {
         bytes = new TextEncoder().encode(pasted)
-        sourceName = 'pasted text'
+        origin = { pasted: 'text' }
       } else {
         const built = rawRequestBytes(body)
         if (typeof built === 'string') throw new Error(built)
         bytes = built
         chosenFormat = 'http'
-        sourceName = 'pasted body'
+        origin = { pasted: 'body' }
       }
       const imported = await call('importCaptures', {
         endpointId: endpoint.id,
         format: chosenFormat,
         dataBase64: bytesToBase64(bytes),
-        sourceName,
+        ...origin,
         ...(source === 'body' && provider !== '' ? { asProvider: provider } : {}),
       })
       setResult(imported)

@@ -39,7 +39,7 @@ export function PinMark({ pinned, imported = false }: { pinned: boolean; importe
         </span>
       )}
       {imported && (
-        <span className="imported-mark" title="Imported from a file, not received" aria-label="Imported" role="img" data-testid="imported-mark">
+        <span className="imported-mark" title="Imported: not received by this app" aria-label="Imported" role="img" data-testid="imported-mark">
           <ImportedIcon />
         </span>
       )}
