@@ -12,6 +12,7 @@ import { createDispatch } from '../api/dispatch'
 import { createHttpApi } from '../api/http-api'
 import { LOOPBACK_HOST, startInspector } from '../core/inspector'
 import { createAppLogger } from '../core/logger'
+import { prepareDataDir } from './data-dir'
 import { parseFlags, USAGE } from './flags'
 import { loopbackAccess } from './loopback-access'
 import { createStaticUi } from './static-ui'
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     process.exitCode = 2
     return
   }
+  // Before the logger and the core: a folder that cannot be made is said so, not waited on forever.
+  await prepareDataDir(flags.dataDir)
   const logger = createAppLogger(flags.dataDir)
   // The tunnel client and hostile peers must never take the app down; log and carry on.
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { reason: String(reason) }))
