@@ -18,3 +18,20 @@ it('gives the core the same slug the form showed', async () => {
     await remove()
   }
 })
+
+it('answers each of many concurrent updates with what that update did, and keeps the last', async () => {
+  const { dir, remove } = await makeTempDir('update-')
+  try {
+    const settings = await openSettingsStore(join(dir, 'inspector.json'), join(dir, 'unreadable'), () => new Date())
+    const endpoints = createEndpointRegistry(settings, () => new Date())
+    const { id } = await endpoints.create({ name: 'Shop' })
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, index) => endpoints.update({ id, name: `Shop ${index}`, slug: `shop-${index}` })))
+    expect(answers.map(({ name, slug }) => `${name} ${slug}`)).toEqual(Array.from({ length: 20 }, (_, index) => `Shop ${index} shop-${index}`))
+    expect(endpoints.get(id)).toMatchObject({ name: 'Shop 19', slug: 'shop-19' })
+    // An answer is a copy: a later update does not change what an earlier caller holds.
+    await endpoints.update({ id, name: 'Later' })
+    expect(answers[0]!.name).toBe('Shop 0')
+  } finally {
+    await remove()
+  }
+})

@@ -71,14 +71,18 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
       return endpoint
     },
     async update({ id, name, slug }) {
-      const current = get(id)
+      get(id)
       if (slug !== undefined) assertSlugFree(slug, id)
+      // The endpoint as this update left it: by the time its save is done, a later update may have
+      // changed it again, and each caller is told what its own update did.
+      let updated: StoredEndpoint | undefined
       await commit(() => {
         const target = get(id)
         if (name !== undefined) target.name = name
         if (slug !== undefined) target.slug = slug
+        updated = structuredClone(target)
       })
-      return { ...current, ...get(id) }
+      return updated as StoredEndpoint
     },
     async delete(id) {
       const endpoint = get(id)
@@ -89,14 +93,17 @@ export function createEndpointRegistry(settings: SettingsStore, now: () => Date)
     },
     async configure(id, change) {
       get(id)
+      // As for `update`: the endpoint as this change left it.
+      let configured: StoredEndpoint | undefined
       await commit(() => {
         const target = get(id)
         for (const [key, value] of Object.entries(change)) {
           if (value === null) delete target[key as keyof EndpointSettingsChange]
           else Object.assign(target, { [key]: value })
         }
+        configured = structuredClone(target)
       })
-      return get(id)
+      return configured as StoredEndpoint
     },
     async adopt({ id, name, slug }) {
       const endpoint: StoredEndpoint = { id, name, slug: findBySlug(slug) ? slugFor(slug) : slug, createdAt: now().toISOString() }
