@@ -169,4 +169,9 @@ describe('capture filter', () => {
     expect(fields).toMatchObject({ method: 'POST', provider: 'standard-webhooks', verdict: 'invalid', answerStatus: 503, outcome: 'captured' })
     expect(filterFieldsOf(refused)).toMatchObject({ provider: null, verdict: null, searchText: 'put\n/shop/upload' })
   })
+
+  it('searches an encoded target as received and as a person reads it', () => {
+    const encoded = filterFieldsOf({ ...refused, target: '/shop/caf%C3%A9?name=Alex+Smith&bad=%zz' })
+    expect(encoded.searchText).toBe('put\n/shop/caf%c3%a9?name=alex+smith&bad=%zz\n/shop/caf\u00e9?name=alex smith&bad=%zz')
+  })
 })

@@ -8,6 +8,7 @@
 import type { CaptureSummary } from './views'
 import { PROVIDER_IDS, PROVIDER_NAMES, type ProviderId } from './provider-catalog'
 import { foldForSearch } from './search-text-form'
+import { decodedTarget } from './target-text'
 import { LISTED_VERDICTS, listedVerdictOf, type ListedVerdict } from './listed-verdict'
 
 export const CAPTURE_OUTCOMES = ['captured', 'refused'] as const
@@ -29,7 +30,7 @@ export const MAX_FILTER_TEXT_LENGTH = 200
 /** Every field is optional; a capture must match all the fields given. */
 export interface CaptureFilter {
   /**
-   * Case-insensitive substring of the method, the request target (path and query), the
+   * Case-insensitive substring of the method, the request target (path and query, also decoded), the
    * recognised provider's name, or a parsed summary field (event type, status, the provider's
    * object id, the merchant reference, the amount). Trimmed; empty means no text filter.
    */
@@ -85,6 +86,9 @@ const SHARED_VERDICTS = new Map<string, ListedVerdict>(LISTED_VERDICTS.map((stat
 export function filterFieldsOf(capture: FilterableCapture): CaptureFilterFields {
   const columns = filterColumnsOf(capture)
   const searched = [capture.method, capture.target]
+  // Decoded too, so `münchen` or "alex smith" finds `?city=M%C3%BCnchen&name=Alex+Smith`, as a form body is searched.
+  const decoded = decodedTarget(capture.target)
+  if (decoded !== capture.target) searched.push(decoded)
   const recognition = capture.recognition
   if (recognition) {
     const provider = columns.provider

@@ -29,6 +29,7 @@ import { PROVIDER_IDS, PROVIDER_NAMES, type ProviderId } from './provider-catalo
 import { LISTED_VERDICTS, listedVerdictOf, type ListedVerdict } from './listed-verdict'
 import { foldForSearch, withoutJsonSpacingNeedle } from './search-text-form'
 import { targetNamedByUrl } from './pasted-url'
+import { decodeComponent, pathOf, queryStringOf } from './target-text'
 
 /** Longer queries are refused: nothing a person types, and every capture is tested against it. */
 export const MAX_CAPTURE_QUERY_LENGTH = 1000
@@ -184,7 +185,7 @@ export interface SearchableCapture {
   readonly note: string | null
   /**
    * Folded summary text (`foldForSearch`) where a bare word is looked for first: `filterFieldsOf(capture).searchText`
-   * (method, target, provider name and id, event, status, ids, reference, amount).
+   * (method, target as received and decoded, provider name and id, event, status, ids, reference, amount).
    */
   readonly searchText: string
   /** The request headers in arrival order. */
@@ -732,6 +733,7 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
   const capture = context.capture
   switch (term.field) {
     case 'anywhere': {
+      // The summary text holds the target as received and decoded (`filterFieldsOf`).
       if (capture.searchText.includes(term.text) || contains(capture.id, term.text) || contains(capture.note, term.text)) return true
       const headers = context.headers()
       if (headers !== null && headers.some((header) => headerContains(header, term.text))) return true
@@ -827,16 +829,6 @@ function searchableHeaderValue(value: string): string {
   }
 }
 
-function pathOf(target: string): string {
-  const question = target.indexOf('?')
-  return question === -1 ? target : target.slice(0, question)
-}
-
-function queryStringOf(target: string): string {
-  const question = target.indexOf('?')
-  return question === -1 ? '' : target.slice(question + 1)
-}
-
 /** `name=value` pairs of the target's query, form-decoded (`+` is a space) and folded. */
 function parseQueryParameters(target: string): Array<[string, string]> {
   const query = queryStringOf(target)
@@ -847,20 +839,4 @@ function parseQueryParameters(target: string): Array<[string, string]> {
     const value = equals === -1 ? '' : pair.slice(equals + 1)
     return [foldForSearch(decodeComponent(name.replaceAll('+', ' '))), foldForSearch(decodeComponent(value.replaceAll('+', ' ')))]
   })
-}
-
-/** Percent-decoding that keeps malformed escapes (`%zz`, a lone `%`) as they are. */
-function decodeComponent(text: string): string {
-  if (!text.includes('%')) return text
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
-      try {
-        return decodeURIComponent(run)
-      } catch {
-        return run
-      }
-    })
-  }
 }

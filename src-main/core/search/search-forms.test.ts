@@ -25,6 +25,7 @@ const CAPTURES: Array<{ name: string; target: string; contentType: string; body:
   { name: 'nfc', target: '/shop/mollie', contentType: 'text/plain; charset=utf-8', body: 'Mu\u0308ller at caf\u00e9 Ol\u00e9' },
   { name: 'get', target: '/shop/hooks/return?order=7&status=paid', contentType: 'text/plain', body: 'nothing else' },
   { name: 'other', target: '/other/hooks/return?order=8', contentType: 'text/plain', body: 'the shop is closed' },
+  { name: 'encoded', target: '/shop/caf%C3%A9/return?name=Alex+Smith&city=M%C3%BCnchen', contentType: 'text/plain', body: 'paid' },
 ]
 
 beforeEach(async () => {
@@ -56,13 +57,19 @@ const SEARCHES: Array<[query: string, names: string[]]> = [
   ['"\\"result\\": \\"OK\\""', ['compact']],
   ['"\\"result\\":\\"FAILED\\",\\"amount\\":1000"', ['pretty']],
   ['body:"\\"amount\\" : 1000"', ['compact', 'pretty']],
-  ['caf\u00e9', ['nfc', 'nfd']],
+  ['caf\u00e9', ['encoded', 'nfc', 'nfd']],
   ['"Cafe\u0301 Ole\u0301"', ['nfc', 'nfd']],
   ['m\u00fcller', ['nfc']],
   ['http://127.0.0.1:4100/shop/stripe', ['compact', 'pretty']],
   ['https://abc.loca.lt/shop/hooks/return?order=7', ['get']],
-  ['localhost:4100/shop', ['compact', 'get', 'nfc', 'nfd', 'pretty']],
+  ['localhost:4100/shop', ['compact', 'encoded', 'get', 'nfc', 'nfd', 'pretty']],
   ['https://abc.loca.lt/shop/hooks/return -status=paid', []],
+  // A target's encoded path and query, found as a person reads them (as a form body is).
+  ['m\u00fcnchen', ['encoded']],
+  ['"alex smith"', ['encoded']],
+  ['"city=m\u00fcnchen"', ['encoded']],
+  ['"/shop/caf\u00e9/"', ['encoded']],
+  ['M%C3%BCnchen', ['encoded']],
 ]
 
 describe('store search of pasted text', () => {
@@ -74,6 +81,7 @@ describe('store search of pasted text', () => {
     const text = readFileSync(join(sidecarFolder(), sidecars()[0] as string), 'utf8')
     expect(text).toContain('"result":"failed","amount":1000')
     expect(text).toContain('caf\u00e9 ol\u00e9')
+    expect(text).toContain('/shop/caf\u00e9/return?name=alex smith&city=m\u00fcnchen')
     for (const [query, names] of SEARCHES) expect(await found(query), `${query} with a sidecar`).toEqual(names)
   })
 })

@@ -30,9 +30,9 @@ import { searchableBodyText } from './searchable-body'
 /**
  * Bumped whenever what an entry's text holds changes: older sidecars are rebuilt. 3: text folded
  * to NFC, body text without JSON spacing (shared/search-text-form.ts). 4: where each entry's body
- * text starts (`bodyStarts`).
+ * text starts (`bodyStarts`). 5: the summary text holds the target decoded too (`filterFieldsOf`).
  */
-export const SIDECAR_VERSION = 4
+export const SIDECAR_VERSION = 5
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */
