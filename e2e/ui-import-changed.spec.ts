@@ -55,6 +55,16 @@ test('an imported capture changed before export says so at its body and signatur
   )
   await expect(row(page, '/hooks/plain').getByTestId('verdict-badge')).toHaveAttribute('data-verdict', 'valid')
 
+  // The filter bar's signature select files it where the list does: under "changed before export", not "invalid".
+  const verdictFilter = page.getByTestId('filter-verdict')
+  await verdictFilter.selectOption('invalid')
+  await expect(page.getByTestId('capture-count')).toHaveText('0 of 2 captures')
+  await verdictFilter.selectOption({ label: 'changed before export' })
+  await expect(page.getByTestId('capture-count')).toHaveText('1 of 2 captures')
+  await expect(row(page, '/hooks/compressed')).toHaveCount(1)
+  await verdictFilter.selectOption('')
+  await expect(page.getByTestId('capture-count')).toHaveText('2 captures')
+
   await row(page, '/hooks/compressed').click()
   const notice = page.getByTestId('changed-before-export')
   await expect(notice).toHaveAttribute('data-reason', 'secrets-removed')
