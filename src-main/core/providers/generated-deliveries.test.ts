@@ -120,6 +120,12 @@ function checkoutComSpec({ headers, body, secrets }: SpecInput): boolean {
   return header !== undefined && secrets.some((secret) => header.trim().toLowerCase() === hmac('sha256', secret, body).toString('hex'))
 }
 
+/** docs/providers/gocardless.md: Webhook-Signature is hex(HMAC-SHA256(endpoint secret, body)); its libraries decode the hex, so either case. */
+function gocardlessSpec({ headers, body, secrets }: SpecInput): boolean {
+  const header = headerOf(headers, 'Webhook-Signature')
+  return header !== undefined && secrets.some((secret) => header.trim().toLowerCase() === hmac('sha256', secret, body).toString('hex'))
+}
+
 /** providers.md §5.5 (platform): HmacSignature is base64(HMAC-SHA256(hexDecode(key), body)). */
 function adyenPlatformSpec({ headers, body, secrets }: SpecInput): boolean {
   const header = headerOf(headers, 'HmacSignature')
@@ -613,6 +619,19 @@ const PROVIDERS: ProviderCases[] = [
     ),
   },
   { provider: 'standard-webhooks', spec: standardWebhooksSpec, cases: standardWebhooksCases },
+  {
+    provider: 'gocardless',
+    spec: gocardlessSpec,
+    cases: (body, round) => [
+      ...oneHeaderCases('Webhook-Signature', hexSecret, hexMac('sha256'), base64Mac)(body, round),
+      {
+        name: 'upper-case hex',
+        headers: [['Webhook-Signature', flipCase(hexMac('sha256')(hexSecret(`gc-${round}`), body))]],
+        body,
+        secrets: [hexSecret(`gc-${round}`)],
+      },
+    ],
+  },
   { provider: 'ixopay', spec: ixopaySpec, cases: ixopayCases },
   { provider: 'chip', spec: chipSpec, cases: chipCases },
 ]

@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs'
 import { parse as sdkParse, parseWithMeta as sdkParseWithMeta } from 'gocardless-nodejs/webhooks'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
+import type { ProviderKey } from '../../shared/providers'
 import { keysForVector, type VectorCase } from '../../test-support/vectors'
 import { analyzeDelivery } from './analyze'
-import { gocardlessProvider, parseGocardless, recogniseGocardless, signGocardless, verifyGocardless, type GocardlessSigningKey } from './gocardless'
+import { gocardlessProvider, parseGocardless, recogniseGocardless, signGocardless, verifyGocardless } from './gocardless'
 import type { Delivery } from './verification'
 
 const ROUNDS = 6
@@ -28,7 +29,7 @@ const sdkAccepts = (body: Buffer, secret: string, signature: string): boolean =>
 
 const independentSignature = (secret: string, body: Buffer): string => createHmac('sha256', secret).update(body).digest('hex')
 
-const key = (secret: string): GocardlessSigningKey => ({ secret, fingerprint: randomBytes(8).toString('hex'), label: null })
+const key = (secret: string): ProviderKey => ({ kind: 'hmac-secret', provider: 'gocardless', value: secret })
 
 const RESOURCES = [
   ['payments', 'payment', 'confirmed'],

@@ -16,28 +16,22 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
-import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
-import { keyFingerprint, keyLabel } from '../keys/describe-key'
-import { hmacSecretsFor } from '../keys/key-lookups'
+import { keyFingerprint } from '../keys/describe-key'
+import {
+  bodyHmacHeaderExplanation,
+  bodyHmacHeaderTexts,
+  signBodyHmacHeader,
+  utf8SecretCandidates,
+  verifyBodyHmacHeader,
+  type BodyHmacHeaderScheme,
+} from './body-hmac-header'
 import { generic2xx, warnAboutSurroundingWhitespace } from './module-parts'
 import type { ProviderModule } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacHeaderSimulation } from './simulation'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, pushField, unreadableSummary } from './summary'
-import {
-  HMAC_MISMATCH,
-  hmacBytes,
-  invalidVerdict,
-  makeAttempt,
-  newExplanation,
-  noKeyVerdict,
-  result,
-  signedStringFields,
-  validVerdict,
-  type Delivery,
-  type VerifyResult,
-} from './verification'
+import { invalidVerdict, result, type Delivery, type VerifyResult } from './verification'
 
 export const GOCARDLESS_SIGNATURE_HEADER = 'Webhook-Signature'
 /** GoCardless says where a webhook comes from in `Origin`: live or sandbox. */
@@ -48,18 +42,27 @@ export const GOCARDLESS_ORIGINS: Readonly<Record<string, 'live' | 'sandbox'>> = 
 /** Events of a batch listed one per field, up to this many (GoCardless batches up to 250 per webhook). */
 const SHOWN_EVENTS = 20
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/
-const SHA256_BYTES = 32
 
 /** A GoCardless webhook endpoint secret as the verifier needs it. */
-export interface GocardlessSigningKey {
-  secret: string
-  fingerprint: string
-  label: string | null
+/**
+ * `Webhook-Signature: hex(HMAC-SHA256(webhook endpoint secret, rawBody))`. GoCardless's libraries
+ * decode the hex before comparing, so either case is the signature.
+ */
+export const GOCARDLESS_SCHEME: BodyHmacHeaderScheme = {
+  scheme: 'gocardless-hmac-sha256',
+  formula: 'hex(HMAC-SHA256(webhook endpoint secret, rawBody))',
+  headerName: GOCARDLESS_SIGNATURE_HEADER,
+  algorithm: 'sha256',
+  encoding: 'hex',
+  variant: 'HMAC-SHA256 hex',
+  malformed: () => 'Webhook-Signature is not 64 hex characters (a hex HMAC-SHA256)',
+  noKey: { message: 'no GoCardless webhook endpoint secret configured for this endpoint' },
+  mismatchNotes: ['GoCardless asks for 498 Token Invalid when a signature does not match'],
 }
 
 /** The `Webhook-Signature` value for a body. */
 export function signGocardless(secret: string, body: Buffer | string): string {
-  return hmacBytes('sha256', secret, [typeof body === 'string' ? Buffer.from(body, 'utf8') : body]).toString('hex')
+  return signBodyHmacHeader(GOCARDLESS_SCHEME, secret, body)
 }
 
 /**
@@ -84,37 +87,11 @@ export function gocardlessVariant(): Extract<ProviderVariant, 'webhook'> {
   return 'webhook'
 }
 
-export function verifyGocardless(delivery: Delivery, keys: readonly GocardlessSigningKey[]): VerifyResult {
-  const explanation = newExplanation('gocardless-hmac-sha256', 'hex(HMAC-SHA256(webhook endpoint secret, rawBody))', 'Webhook-Signature header')
-  const header = headerValue(delivery.headers, GOCARDLESS_SIGNATURE_HEADER)
-  if (header === undefined) return result(invalidVerdict('missing-header', 'no Webhook-Signature header (GoCardless signs every webhook)'), explanation)
-  explanation.receivedSignatures.push(header)
-  const received = decodeHexStrict(header.trim())
-  if (!received || received.length !== SHA256_BYTES)
-    return result(invalidVerdict('malformed-signature', 'Webhook-Signature is not 64 hex characters (a hex HMAC-SHA256)'), explanation)
-  if (keys.length === 0) return result(noKeyVerdict('no GoCardless webhook endpoint secret configured for this endpoint'), explanation)
-  for (const key of keys) {
-    const mac = hmacBytes('sha256', key.secret, [delivery.body])
-    const matched = bytesEqual(mac, received)
-    explanation.attempts.push(
-      makeAttempt({
-        variant: 'HMAC-SHA256 hex',
-        matched,
-        keyFingerprint: key.fingerprint,
-        keyLabel: key.label,
-        ...signedStringFields(delivery.body),
-        computedSignature: mac.toString('hex'),
-      }),
-    )
-    if (matched) {
-      explanation.matchedVariant = 'HMAC-SHA256 hex'
-      explanation.keyFingerprint = key.fingerprint
-      return result(validVerdict('HMAC-SHA256 hex', 'Webhook-Signature matches'), explanation)
-    }
-  }
-  if (keys.length === 1 && keys[0]) explanation.keyFingerprint = keys[0].fingerprint
-  explanation.notes.push('GoCardless asks for 498 Token Invalid when a signature does not match')
-  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+export function verifyGocardless(delivery: Delivery, keys: readonly ProviderKey[]): VerifyResult {
+  const explanation = bodyHmacHeaderExplanation(GOCARDLESS_SCHEME)
+  const texts = bodyHmacHeaderTexts(GOCARDLESS_SCHEME, delivery)
+  if (texts.length === 0) return result(invalidVerdict('missing-header', 'no Webhook-Signature header (GoCardless signs every webhook)'), explanation)
+  return verifyBodyHmacHeader(GOCARDLESS_SCHEME, texts, delivery.body, utf8SecretCandidates(keys, 'gocardless'), explanation)
 }
 
 /** The events of a webhook body: the `events` array (a lone event object is read as one). */
@@ -231,11 +208,6 @@ function describeBatch(names: ReadonlyArray<string | null>): string | null {
 /** GoCardless waits this long for a 2xx (support.gocardless.com "Webhook retries / failures"). */
 const GOCARDLESS_TIMEOUT_MS = 10_000
 
-/** The endpoint's GoCardless webhook endpoint secrets. */
-export function gocardlessKeysOf(keys: readonly ProviderKey[]): GocardlessSigningKey[] {
-  return hmacSecretsFor(keys, 'gocardless').map((key) => ({ secret: key.value, fingerprint: keyFingerprint(key), label: keyLabel(key) }))
-}
-
 // support.gocardless.com/hc/en-nz/articles/360000989989 "Webhook retries / failures": a failed
 // webhook is retried up to 8 times at increasing intervals, "e.g. 1 minute, 2 minutes, 10 minutes
 // etc."; the full list is not published.
@@ -288,7 +260,7 @@ export const gocardlessProvider: ProviderModule<'gocardless'> = {
   },
   variantOf: gocardlessVariant,
   parse: parseGocardless,
-  verify: (delivery, keys) => verifyGocardless(delivery, gocardlessKeysOf(keys)),
+  verify: (delivery, keys) => verifyGocardless(delivery, keys),
   acknowledgement: () => ({
     ...generic2xx('GoCardless', 'and retry (up to 8 times at increasing intervals)', GOCARDLESS_TIMEOUT_MS),
     explainStatus: (status) => {
