@@ -1,5 +1,5 @@
 /**
- * The Summary's "Detected by" line stays inside its card. Plexo's legacy envelope is detected by
+ * The Summary's "Detected by" line stays inside its card, and says "Not recognised" for an unknown sender. Plexo's legacy envelope is detected by
  * `JSON envelope {"Object":{"Fingerprint":…},"Signature":…}`, a run of punctuation with no space
  * to break at: in the detail pane's default width it ran 58 px past the card's right edge.
  */
@@ -21,4 +21,17 @@ test('a detection rule without spaces wraps inside the Summary card', async ({ p
   })
   expect(overflow.ownOverflow).toBeLessThanOrEqual(0)
   expect(overflow.pastCard).toBeLessThanOrEqual(0)
+})
+
+test('an unknown sender is said to be not recognised, not "detected by" a rule that did not match', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'not-recognised')
+  await inspector.sendCallback({
+    slug: endpoint.slug,
+    path: '/hook',
+    headers: [['Content-Type', 'application/json']],
+    body: '{"orderReference":"549213","status":"Paid"}',
+  })
+  await page.getByTestId('capture-row').click()
+  await expect(page.getByTestId('summary-provider')).toContainText('Unknown sender')
+  await expect(page.getByTestId('summary-detected-by')).toHaveText('Not recognised: no recognition rule matched')
 })

@@ -70,7 +70,12 @@ export function SummaryPanel({ analysis }: { analysis: DeliveryAnalysis }) {
           {provider.variant && <span className="tag tag-subtle">{provider.variant}</span>}
           {provider.pinned && <span className="tag tag-accent">pinned</span>}
           <div className="muted summary-detected" data-testid="summary-detected-by">
-            {provider.pinned ? 'Pinned by the endpoint setting' : `Detected by ${provider.detectedBy}`}
+            {provider.pinned
+              ? 'Pinned by the endpoint setting'
+              : // An unknown sender was detected by nothing: "Detected by no recognition rule matched" said the opposite.
+                provider.id === 'unknown'
+                ? `Not recognised: ${provider.detectedBy}`
+                : `Detected by ${provider.detectedBy}`}
           </div>
         </dd>
         {facts.map(([label, value, testId]) =>
