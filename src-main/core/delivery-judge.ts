@@ -30,7 +30,7 @@ export interface DeliveryJudgeDeps {
 }
 
 /** A stored capture, as much of it as judging needs (its body is read separately). */
-export type CaptureToJudge = Pick<StoredCapture, 'endpointId' | 'method' | 'target' | 'headers' | 'receivedAt'>
+export type CaptureToJudge = Pick<StoredCapture, 'endpointId' | 'method' | 'target' | 'headers' | 'receivedAt' | 'importedAs'>
 
 /** Plain functions (no `this`), so the composition root can hand them around on their own. */
 export interface DeliveryJudge {
@@ -79,7 +79,8 @@ export function createDeliveryJudge(deps: DeliveryJudgeDeps): DeliveryJudge {
 
   function judgeCapture(capture: CaptureToJudge, body: Buffer, full = true): DeliveryAnalysis {
     const { method, target, headers } = capture
-    return judge(capture.endpointId, { method, target, headers, body, receivedAt: new Date(capture.receivedAt) }, full)
+    // An imported body the user said came from a provider is judged as that provider again, as its import was.
+    return judge(capture.endpointId, { method, target, headers, body, receivedAt: new Date(capture.receivedAt) }, full, capture.importedAs)
   }
 
   return {

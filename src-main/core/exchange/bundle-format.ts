@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
-import type { VerdictStatus } from '../../shared/providers'
+import { PINNABLE_PROVIDER_IDS, type VerdictStatus } from '../../shared/providers'
 import { changedBeforeExportSchema, MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
 import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
 import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
@@ -81,6 +81,7 @@ export function bundlePieces(captures: Iterable<ExchangeCapture>, header: Bundle
         // A capture changed before an earlier export (imported from that file) is still not the bytes received.
         recognitionComputedBeforeRedaction: isChanged(index++) || capture.changedBeforeExport !== undefined,
         ...(capture.changedBeforeExport ? { changedBeforeExport: capture.changedBeforeExport } : {}),
+        ...(capture.importedAs ? { importedAs: capture.importedAs } : {}),
         response: capture.response,
         note: capture.note,
         pinned: capture.pinned,
@@ -116,6 +117,8 @@ const bundleCaptureSchema = z.object({
   recognitionComputedBeforeRedaction: z.boolean().optional(),
   // What an earlier exporter changed, carried by a capture imported from its file; one this reader cannot make out is dropped.
   changedBeforeExport: changedBeforeExportSchema.optional().catch(undefined),
+  // The provider a user named when the capture was imported; one this reader does not know is dropped.
+  importedAs: z.enum(PINNABLE_PROVIDER_IDS).optional().catch(undefined),
   response: z
     .object({
       kind: z.enum(['respond', 'close', 'reset', 'hang', 'none']),
@@ -283,6 +286,7 @@ function readBundleCapture(raw: unknown, index: number, changesOf: ReturnType<ty
       forward: capture.forward ?? null,
       senderLeftAt: capture.senderLeftAt ?? null,
       ...(changedBeforeExport ? { changedBeforeExport } : {}),
+      ...(capture.importedAs ? { importedAs: capture.importedAs } : {}),
     },
   }
 }

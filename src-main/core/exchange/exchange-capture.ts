@@ -4,6 +4,7 @@
  */
 import type { CaptureRecognition, Refusal } from '../../shared/views'
 import type { ChangedBeforeExport } from '../../shared/changed-before-export'
+import type { PinnableProviderId } from '../../shared/providers'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ReplayRecord } from '../../shared/replay'
 import type { StoredCapture } from '../store/persisted-schema'
@@ -48,6 +49,8 @@ export interface ExchangeCapture {
   senderLeftAt?: string | null
   /** What the exporting app changed in it before writing the file (bundles only); absent when nothing. */
   changedBeforeExport?: ChangedBeforeExport
+  /** The provider the user named when it was imported (`asProvider`), judged as that again (bundles only). */
+  importedAs?: PinnableProviderId
 }
 
 export type { Redaction } from '../../shared/exchange'

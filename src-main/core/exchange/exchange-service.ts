@@ -241,12 +241,14 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   ): Promise<StoredCapture> {
     const receivedAt = capture.receivedAt ?? deps.now().toISOString()
     const isRefused = capture.outcome === 'refused'
+    // Named now, or when it was imported into the app that exported it (a bundle carries it).
+    const importedAs = asProvider ?? capture.importedAs
     const recognition = isRefused
       ? null
       : deps.judge(
           endpointId,
           { method: capture.method, target: capture.target, headers: capture.headers, body: capture.body, receivedAt: new Date(receivedAt) },
-          asProvider,
+          importedAs,
         )
     const newCapture: NewCapture = {
       id: randomUUID(),
@@ -271,6 +273,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       ...(capture.forward ? { forward: capture.forward } : {}),
       // Kept so the capture is never shown as the bytes received, nor its verdict blamed on the sender.
       ...(capture.changedBeforeExport ? { changedBeforeExport: capture.changedBeforeExport } : {}),
+      // Kept so judging it again (the detail, a key change) recognises it as the import did.
+      ...(importedAs ? { importedAs } : {}),
     }
     const stored = await deps.append(newCapture, capture.body)
     deps.imported(stored)
@@ -364,6 +368,7 @@ function toExchangeCapture(stored: StoredCapture, body: Buffer, resends: ReplayR
     forward: stored.forward ?? null,
     senderLeftAt: stored.senderLeftAt ?? null,
     ...(stored.changedBeforeExport ? { changedBeforeExport: stored.changedBeforeExport } : {}),
+    ...(stored.importedAs ? { importedAs: stored.importedAs } : {}),
   }
 }
 

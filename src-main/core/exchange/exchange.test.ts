@@ -434,7 +434,21 @@ describe('export and import through the inspector', () => {
     const plain = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(message), format: 'http' })
     const labelled = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(message), format: 'http', asProvider: 'ixopay' })
     expect((await inspector.procedures.getCapture({ id: plain.importedIds[0]! })).recognition?.provider.id).not.toBe('ixopay')
-    expect((await inspector.procedures.getCapture({ id: labelled.importedIds[0]! })).recognition?.provider.id).toBe('ixopay')
+    const provider = async (id: string) => {
+      const detail = await inspector.procedures.getCapture({ id })
+      return { listed: detail.recognition?.provider.id, analysed: detail.analysis?.provider.id }
+    }
+    const id = labelled.importedIds[0]!
+    // The detail's analysis says what the list says (it judged the body again as an unknown sender).
+    expect(await provider(id)).toEqual({ listed: 'ixopay', analysed: 'ixopay' })
+    // A key change judges every capture of the endpoint again: still as the provider the user named.
+    await inspector.procedures.addKey({ endpointId: target.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: 'ixopay-shared-secret-0001' } })
+    expect(await provider(id)).toEqual({ listed: 'ixopay', analysed: 'ixopay' })
+    // Exported as a bundle and imported elsewhere, it is judged as that provider there too.
+    const copy = await inspector.procedures.createEndpoint({ name: 'Copy' })
+    const bundle = await inspector.procedures.exportCaptures({ captureIds: [id], format: 'bundle' })
+    const again = await inspector.procedures.importCaptures({ endpointId: copy.id, dataBase64: exportedFile(bundle).toString('base64') })
+    expect(await provider(again.importedIds[0]!)).toEqual({ listed: 'ixopay', analysed: 'ixopay' })
   })
 
   it('names a pasted import as pasted: a pasted body without the raw HTTP it was sent as, pasted text with its format', async () => {

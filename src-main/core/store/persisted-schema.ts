@@ -153,6 +153,11 @@ export const storedCaptureSchema = z.object({
   importedFrom: z.string().max(500).nullable().optional(),
   /** An imported capture its exporting app changed before writing the bundle (see shared/changed-before-export.ts); absent otherwise. */
   changedBeforeExport: changedBeforeExportSchema.optional(),
+  /**
+   * The provider the user named for an imported body (`importCaptures` `asProvider`): judging it
+   * again (the detail, a key change) recognises it as that provider, as the import did. Absent otherwise.
+   */
+  importedAs: z.enum(PINNABLE_PROVIDER_IDS).optional(),
   // Annotations: they change after arrival, so they live in the index document, never in the log frame.
   /** The user's plain-text note. */
   note: z.string().max(MAX_CAPTURE_NOTE_LENGTH).nullable().optional(),
