@@ -16,12 +16,20 @@ export interface HeadlessFlags {
   json: boolean
 }
 
+/**
+ * The largest `--max-body-bytes`: a capture is read back (getCapture, the detail view) with its body
+ * as one base64 string, and V8 cannot make a string longer than about 512 Mi characters. With a cap
+ * of 1 GiB a 420 MiB body was stored, answered 200, and could never be opened (INTERNAL).
+ */
+export const MAX_BODY_BYTES_LIMIT = 256 * 1024 * 1024
+
 export const USAGE = `Usage: npm run serve -- [options]
 
   --data-dir DIR        where captures are stored (default: ${defaultDataDir()})
   --port N              UI and API port on 127.0.0.1 (default 4000; 0 picks a free one)
   --receiver-port N     capture receiver port on 127.0.0.1 (default 4100; 0 picks a free one)
-  --max-body-bytes N    largest body stored whole; larger ones get 413 (default ${DEFAULT_MAX_BODY_BYTES})
+  --max-body-bytes N    largest body stored whole; larger ones get 413 (default ${DEFAULT_MAX_BODY_BYTES},
+                        at most ${MAX_BODY_BYTES_LIMIT})
   --durability MODE     sync (default: answer once a capture is on stable storage) or flush
                         (answer once it is in the OS cache: faster, survives a crash of the app
                         but not a power loss); overrides the saved setting for this run
@@ -55,10 +63,14 @@ export function parseFlags(argv: string[]): HeadlessFlags | { help: true } | { e
   if (values.help) return { help: true }
   const port = toInteger(values.port ?? '4000', 0, 65535)
   const receiverPort = toInteger(values['receiver-port'] ?? '4100', 0, 65535)
-  const maxBodyBytes = toInteger(values['max-body-bytes'] ?? String(DEFAULT_MAX_BODY_BYTES), 1, 1024 * 1024 * 1024)
+  const maxBodyBytes = toInteger(values['max-body-bytes'] ?? String(DEFAULT_MAX_BODY_BYTES), 1, MAX_BODY_BYTES_LIMIT)
   if (port === null) return { error: '--port must be a port number (0-65535)' }
   if (receiverPort === null) return { error: '--receiver-port must be a port number (0-65535)' }
-  if (maxBodyBytes === null) return { error: '--max-body-bytes must be a positive number of bytes' }
+  if (maxBodyBytes === null) {
+    return {
+      error: `--max-body-bytes must be a number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT} (256 MiB): a larger body could not be opened again, its base64 outgrows a JavaScript string`,
+    }
+  }
   const durability = values.durability
   if (durability !== undefined && !(DURABILITY_MODES as readonly string[]).includes(durability)) return { error: '--durability must be sync or flush' }
   if (port !== 0 && port === receiverPort) return { error: 'the receiver needs its own port: --port and --receiver-port must differ' }
