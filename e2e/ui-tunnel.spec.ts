@@ -100,7 +100,7 @@ test('a taken subdomain is reported as changed, prominently', async ({ page, ins
   const warning = page.getByTestId('tunnel-subdomain-warning')
   await expect(warning).toBeVisible()
   await expect(warning).toContainText(`You asked for “${wanted}” but got`)
-  await expect(warning).toContainText('update the callback URL at your provider')
+  await expect(warning).toContainText('do not reach this app for now')
   await expect(page.getByTestId('tunnel-dialog-subdomain-warning')).toBeVisible()
   await page.keyboard.press('Escape')
   await saveScreenshot(page, 'tunnel-subdomain-changed')

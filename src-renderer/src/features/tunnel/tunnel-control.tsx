@@ -71,12 +71,27 @@ export function TunnelBanner() {
     <div className="banner banner-danger" role="alert" data-testid="tunnel-subdomain-warning">
       <div className="banner-content">
         <strong>
-          You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: update the callback URL at your provider.
+          You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: callbacks sent to the “{state.requestedSubdomain}” URL do not reach this app
+          for now.
         </strong>{' '}
-        The subdomain was taken. Callbacks sent to the old URL do not reach this app. New public URL: <code className="wire">{state.url}</code>{' '}
+        <StandInExplanation requested={state.requestedSubdomain} /> Until then callbacks reach it only at <code className="wire">{state.url}</code>{' '}
         <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
       </div>
     </div>
+  )
+}
+
+/**
+ * Why the URL changed and that it is not for good: the app keeps asking for the name it wants and
+ * moves back to it (README "Public URL (tunnel)"), so a provider pointed at the stand-in for good
+ * would lose its callbacks when it does.
+ */
+function StandInExplanation({ requested }: { requested: string | null }) {
+  return (
+    <>
+      The tunnel server still holds “{requested}” (usually for this app’s previous connection, until the server notices it is gone). The app keeps asking for it
+      and moves back to it once it is free.
+    </>
   )
 }
 
@@ -178,7 +193,8 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
           </p>
           {state.subdomainChanged && (
             <p className="notice notice-danger" data-testid="tunnel-dialog-subdomain-warning">
-              You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: update the callback URL at your provider.
+              You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: callbacks sent to the “{state.requestedSubdomain}” URL do not reach this
+              app for now. <StandInExplanation requested={state.requestedSubdomain} />
             </p>
           )}
           <p className="muted replay-small">Online since {formatFullTime(state.onlineSince)}</p>

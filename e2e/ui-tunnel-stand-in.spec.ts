@@ -1,0 +1,35 @@
+/**
+ * A stand-in subdomain (the wanted one was taken) is reported as for now, not for good: the app keeps
+ * asking for the wanted name and moves back to it, so the banner and the dialog say so and where
+ * callbacks reach the app meanwhile, instead of telling the user to update the provider's callback
+ * URL to a stand-in that stops working when the app moves back.
+ */
+import { randomBytes } from 'node:crypto'
+import { startLocaltunnelServer } from './fixtures/localtunnel-server'
+import { expect, test } from './fixtures/inspector'
+
+test('a stand-in subdomain is explained as temporary, with where callbacks reach the app meanwhile', async ({ page, inspector }) => {
+  const server = await startLocaltunnelServer()
+  try {
+    const wanted = `standin${randomBytes(4).toString('hex')}`
+    server.takeSubdomain(wanted)
+    await inspector.app.call('setTunnelSettings', { serverUrl: server.url, subdomain: wanted })
+    await inspector.openUi(page)
+    await page.getByTestId('tunnel-toggle').click()
+    const dialog = page.getByTestId('tunnel-dialog')
+    await dialog.getByTestId('tunnel-start').click()
+
+    await expect(dialog.getByTestId('tunnel-public-url')).toHaveText(/^http:\/\/[a-z]+-[a-z]+-\d{2}\.localhost:\d+\/?$/)
+    const standInUrl = ((await dialog.getByTestId('tunnel-public-url').textContent()) ?? '').trim()
+    for (const warning of [page.getByTestId('tunnel-subdomain-warning'), dialog.getByTestId('tunnel-dialog-subdomain-warning')]) {
+      await expect(warning).toContainText(`callbacks sent to the “${wanted}” URL do not reach this app for now`)
+      await expect(warning).toContainText(`The app keeps asking for it and moves back to it once it is free`)
+      await expect(warning).not.toContainText('update the callback URL at your provider')
+    }
+    await expect(page.getByTestId('tunnel-subdomain-warning')).toContainText(`Until then callbacks reach it only at ${standInUrl}`)
+  } finally {
+    await inspector.app.call('stopTunnel', {})
+    await inspector.app.call('setTunnelSettings', { serverUrl: 'https://localtunnel.me', subdomain: null, startWithApp: false })
+    await server.stop()
+  }
+})
