@@ -133,9 +133,22 @@ describe('HTTP API', () => {
         ['Authorization', `Bearer ${TOKEN}`],
         ['Content-Type', 'application/json'],
       ],
-      body: '{',
+      body: '{"limit": 5,}',
     })
     expect(badJson.status).toBe(400)
+    // Where it went wrong, as JSON.parse says it.
+    expect(JSON.parse(badJson.body.toString())).toMatchObject({
+      error: { message: expect.stringMatching(/^the request body is not valid JSON: .*position 12/) },
+    })
+    // A UTF-8 byte order mark before the JSON is not an error.
+    const withBom = await send(`${origin}/api/listEndpoints`, {
+      headers: [
+        ['Authorization', `Bearer ${TOKEN}`],
+        ['Content-Type', 'application/json'],
+      ],
+      body: '\uFEFF{}',
+    })
+    expect(withBom.status).toBe(200)
   })
 
   test('refuses a callback forwarded to it, token and all: the receiver and the tunnel never reach the API', async ({ inspector, endpoint, origin }) => {

@@ -12,7 +12,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { InspectorEvent } from '../shared/contract'
-import type { ApiError, Result } from '../shared/errors'
+import { errorMessage, type ApiError, type Result } from '../shared/errors'
 import { FORWARDED_MARK_HEADER } from '../shared/replay-types'
 import { subscribeInBatches } from '../core/event-bus'
 import type { Dispatch } from './dispatch'
@@ -132,12 +132,16 @@ function readJson(request: IncomingMessage): Promise<Result<unknown>> {
     request.on('error', () => resolve({ ok: false, error: { code: 'BAD_REQUEST', message: 'the request body could not be read' } }))
     request.on('end', () => {
       if (isTooLarge()) return
-      const text = Buffer.concat(chunks).toString('utf8')
+      // A UTF-8 byte order mark (as some Windows tools write files) is not part of the JSON (RFC 8259 §8.1).
+      const text = Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
       if (text.trim() === '') return resolve({ ok: true, value: {} })
       try {
         resolve({ ok: true, value: JSON.parse(text) as unknown })
-      } catch {
-        resolve({ ok: false, error: { code: 'BAD_REQUEST', message: 'the request body is not valid JSON' } })
+      } catch (error: unknown) {
+        // JSON.parse says where ("… in JSON at position 8"): a hand-written call is fixed from that.
+        resolve({ ok: false, error: { code: 'BAD_REQUEST', message: `the request body is not valid JSON: ${errorMessage(error)}` } })
       }
     })
   })
