@@ -126,6 +126,33 @@ function gocardlessSpec({ headers, body, secrets }: SpecInput): boolean {
   return header !== undefined && secrets.some((secret) => header.trim().toLowerCase() === hmac('sha256', secret, body).toString('hex'))
 }
 
+const SQUARE_URL = 'https://hooks.example.test/square?x=1'
+
+/** docs/providers/square.md §4: base64(HMAC-SHA256(signature key, notificationUrl + body)), compared as text by the SDK. */
+function squareSpec({ headers, body, secrets }: SpecInput): boolean {
+  const header = headerOf(headers, 'x-square-hmacsha256-signature')
+  return header !== undefined && secrets.some((secret) => header.trim() === hmac('sha256', secret, SQUARE_URL, body).toString('base64'))
+}
+
+/**
+ * docs/providers/mercadopago.md: x-signature "ts=…,v1=<hex>", v1 = hex(HMAC-SHA256(secret,
+ * "id:" + data.id of the URL + ";request-id:" + x-request-id + ";ts:" + ts + ";")), absent parts
+ * left out; the id lowercased (the docs) or as received (the SDK); the timestamp is not enforced.
+ */
+function mercadoPagoSpec({ headers, body: _body, secrets, target }: SpecInput): boolean {
+  const header = headerOf(headers, 'x-signature')
+  if (header === undefined) return false
+  const parts = namedParts(header, ',')
+  const ts = parts.find(([name]) => name === 'ts')?.[1]
+  const v1 = parts.filter(([name]) => name === 'v1').map(([, value]) => value)
+  if (ts === undefined || !/^\d+$/.test(ts)) return false
+  const dataId = new URLSearchParams(target.split('?')[1] ?? '').get('data.id')
+  const requestId = headerOf(headers, 'x-request-id')
+  const manifest = (id: string | null): string => `${id ? `id:${id};` : ''}${requestId ? `request-id:${requestId};` : ''}ts:${ts};`
+  const ids = dataId === null ? [null] : [dataId.toLowerCase(), dataId]
+  return secrets.some((secret) => ids.some((id) => v1.includes(hmac('sha256', secret, manifest(id)).toString('hex'))))
+}
+
 /** providers.md §5.5 (platform): HmacSignature is base64(HMAC-SHA256(hexDecode(key), body)). */
 function adyenPlatformSpec({ headers, body, secrets }: SpecInput): boolean {
   const header = headerOf(headers, 'HmacSignature')
@@ -457,6 +484,56 @@ function chipCases(body: Buffer): GeneratedCase[] {
   ]
 }
 
+function squareCases(body: Buffer, round: number): GeneratedCase[] {
+  const header = 'x-square-hmacsha256-signature'
+  const secret = hexSecret(`square-${round}`)
+  const sign = (key: string, url = SQUARE_URL, bytes = body): string => hmac('sha256', key, url, bytes).toString('base64')
+  return [
+    { name: 'valid', headers: [[header, sign(secret)]], body, secrets: [secret] },
+    { name: 'signed for another notification URL', headers: [[header, sign(secret, 'https://hooks.example.test/square')]], body, secrets: [secret] },
+    { name: 'wrong key', headers: [[header, sign(hexSecret(`square-${round}-other`))]], body, secrets: [secret] },
+    { name: 'tampered body', headers: [[header, sign(secret)]], body: tamper(body), secrets: [secret] },
+    { name: 'missing header', headers: [], body, secrets: [secret] },
+    { name: 'hex instead of base64', headers: [[header, Buffer.from(sign(secret), 'base64').toString('hex')]], body, secrets: [secret] },
+    { name: 'no key configured', headers: [[header, sign(secret)]], body, secrets: [] },
+  ]
+}
+
+function mercadoPagoCases(body: Buffer, round: number): GeneratedCase[] {
+  const secret = hexSecret(`mp-${round}`)
+  const ts = String(NOW.getTime() - 2000)
+  const requestId = `req-${round}-4c1b`
+  const sign = (key: string, manifest: string): string => `ts=${ts},v1=${hmac('sha256', key, manifest).toString('hex')}`
+  const target = (id: string): string => `/hooks/mp?data.id=${id}&type=payment`
+  const signed = (id: string | null, request: string | null = requestId): string =>
+    `${id ? `id:${id};` : ''}${request ? `request-id:${request};` : ''}ts:${ts};`
+  const headers = (signature: string, request: string | null = requestId): HeaderPairs => [
+    ['x-signature', signature],
+    ...(request ? ([['x-request-id', request]] as HeaderPairs) : []),
+  ]
+  return [
+    { name: 'valid, numeric id', headers: headers(sign(secret, signed('123456'))), body, secrets: [secret], target: target('123456') },
+    { name: 'valid, order id lowercased', headers: headers(sign(secret, signed('ord01jq4s4ky8'))), body, secrets: [secret], target: target('ORD01JQ4S4KY8') },
+    { name: 'valid, order id as received', headers: headers(sign(secret, signed('ORD01JQ4S4KY8'))), body, secrets: [secret], target: target('ORD01JQ4S4KY8') },
+    { name: 'valid, no x-request-id', headers: headers(sign(secret, signed('123456', null)), null), body, secrets: [secret], target: target('123456') },
+    { name: 'data.id changed in the URL', headers: headers(sign(secret, signed('123456'))), body, secrets: [secret], target: target('123457') },
+    {
+      name: 'x-request-id changed',
+      headers: [
+        ['x-signature', sign(secret, signed('123456'))],
+        ['x-request-id', `${requestId}x`],
+      ],
+      body,
+      secrets: [secret],
+      target: target('123456'),
+    },
+    { name: 'body changed (not signed)', headers: headers(sign(secret, signed('123456'))), body: tamper(body), secrets: [secret], target: target('123456') },
+    { name: 'wrong key', headers: headers(sign(hexSecret(`mp-${round}-other`), signed('123456'))), body, secrets: [secret], target: target('123456') },
+    { name: 'no ts', headers: headers(`v1=${hmac('sha256', secret, signed('123456')).toString('hex')}`), body, secrets: [secret], target: target('123456') },
+    { name: 'no key configured', headers: headers(sign(secret, signed('123456'))), body, secrets: [], target: target('123456') },
+  ]
+}
+
 const hexMac = (algorithm: string) => (secret: string, body: Buffer) => hmac(algorithm, secret, body).toString('hex')
 const base64Mac = (secret: string, body: Buffer): string => hmac('sha256', secret, body).toString('base64')
 
@@ -633,15 +710,20 @@ const PROVIDERS: ProviderCases[] = [
     ],
   },
   { provider: 'ixopay', spec: ixopaySpec, cases: ixopayCases },
+  { provider: 'square', spec: squareSpec, cases: squareCases },
+  { provider: 'mercadopago', spec: mercadoPagoSpec, cases: mercadoPagoCases },
   { provider: 'chip', spec: chipSpec, cases: chipCases },
 ]
 
 function keysOf(provider: ProviderCases['provider'], secrets: readonly string[]): ProviderKey[] {
-  return secrets.map((value, index) =>
-    provider === 'chip'
-      ? { kind: 'rsa-public-key', provider, pem: value, label: `key ${index + 1}` }
-      : { kind: 'hmac-secret', provider, value, label: `key ${index + 1}` },
-  )
+  return secrets.map((value, index) => {
+    const label = `key ${index + 1}`
+    if (provider === 'chip') return { kind: 'rsa-public-key', provider, pem: value, label }
+    // A Square key names the subscription's notification URL, which Square signs with the body.
+    return provider === 'square'
+      ? { kind: 'hmac-secret', provider, value, label, notificationUrl: SQUARE_URL }
+      : { kind: 'hmac-secret', provider, value, label }
+  })
 }
 
 /** What the snapshot records of a verdict: all of it, with key fingerprints masked (a secret's fingerprint is keyed per installation). */
