@@ -19,6 +19,10 @@ export const REDACTED_HEADER = 'X-Callback-Inspector-Redacted'
 export const VERDICT_BEFORE_HEADER = 'X-Callback-Inspector-Verdict-Before-Redaction'
 /** The comment before a curl command that carries its record. */
 export const CHANGED_COMMENT_PREFIX = '# callback-inspector-changed-before-export: '
+/** A curl script's header comment when the export was redacted for sharing (every command changed). */
+export const CURL_REDACTED_COMMENT = '# REDACTED: '
+/** A curl script's header comment when only configured secrets were removed (the commands it lists changed). */
+export const CURL_SECRETS_ONLY_COMMENT = '# NOT REDACTED for sharing, but changed'
 
 const LABEL_HEADERS = new Set([CHANGED_HEADER, REDACTED_HEADER, VERDICT_BEFORE_HEADER].map((name) => name.toLowerCase()))
 
@@ -49,29 +53,97 @@ export function withoutChangedLabels(headers: HeaderPairs): { headers: HeaderPai
   const valueOf = (label: string) => headers.find(([name]) => name.toLowerCase() === label.toLowerCase())?.[1]
   const kept = headers.filter(([name]) => !LABEL_HEADERS.has(name.toLowerCase()))
   const record = valueOf(CHANGED_HEADER)
-  const changed = (record === undefined ? null : readChangedLabel(record)) ?? fromReadableLabels(valueOf(REDACTED_HEADER), valueOf(VERDICT_BEFORE_HEADER))
+  const redacted = valueOf(REDACTED_HEADER)
+  // Items joined by '; ' (an action holding one is split too: these labels were written for people).
+  const items = redacted === undefined || redacted === 'nothing needed masking' ? [] : redacted.split('; ')
+  const changed = (record === undefined ? null : readChangedLabel(record)) ?? fromReadableLabels(items, verdictOfLabel(valueOf(VERDICT_BEFORE_HEADER)))
   return { headers: kept, changed }
 }
 
 const VERDICT_LABEL = new RegExp(`^.*?: (${VERDICT_STATUSES.join('|')}): (.*)$`)
 
-/** `location: action; location: action` and `Provider: status: message`, as writers before the record wrote them. */
-function fromReadableLabels(redacted: string | undefined, verdictBefore: string | undefined): ChangedBeforeExport {
-  const changes =
-    redacted === undefined || redacted === 'nothing needed masking'
-      ? []
-      : redacted.split('; ').map((item) => {
-          const colon = item.indexOf(': ')
-          return colon < 0
-            ? { location: '', action: item.slice(0, 500) }
-            : { location: item.slice(0, colon).slice(0, 500), action: item.slice(colon + 2).slice(0, 500) }
-        })
-  const verdict = verdictBefore === undefined ? null : VERDICT_LABEL.exec(verdictBefore)
+/** `Provider: status: message`, as the raw HTTP label writes the verdict computed before redaction. */
+function verdictOfLabel(label: string | undefined): ChangedBeforeExport['exporterVerdict'] {
+  const verdict = label === undefined ? null : VERDICT_LABEL.exec(label)
+  return verdict ? { status: verdict[1] as VerdictStatus, message: (verdict[2] ?? '').slice(0, 2000) } : null
+}
+
+/** A changed capture's record from the `location: action` items writers before the record wrote for people. */
+function fromReadableLabels(
+  items: string[],
+  exporterVerdict: ChangedBeforeExport['exporterVerdict'],
+  reason: ChangedBeforeExport['reason'] = 'redacted',
+): ChangedBeforeExport {
+  const changes = items.map((item) => {
+    const colon = item.indexOf(': ')
+    return colon < 0
+      ? { location: '', action: item.slice(0, 500) }
+      : { location: item.slice(0, colon).slice(0, 500), action: item.slice(colon + 2).slice(0, 500) }
+  })
   return {
-    reason: 'redacted',
+    reason,
     changes: changes.slice(0, MAX_KEPT_CHANGES),
     changesOmitted: Math.max(0, changes.length - MAX_KEPT_CHANGES),
     decompressed: changes.some((change) => change.location === 'body' && /\bdecompressed\b/.test(change.action)),
-    exporterVerdict: verdict ? { status: verdict[1] as VerdictStatus, message: (verdict[2] ?? '').slice(0, 2000) } : null,
+    exporterVerdict,
+  }
+}
+
+/** A comment line of a curl script, where it is. */
+export interface CurlComment {
+  line: number
+  text: string
+}
+
+const LISTED_CHANGE = /^# {3}capture (\d+): (.*)$/
+const VERDICT_BEFORE = new RegExp(`^# .*; signature (${VERDICT_STATUSES.join('|')}) \\(before redaction\\): (.*)$`)
+
+/** Whether a comment says something of what an export changed (the others are not kept). */
+export function isChangeComment(text: string): boolean {
+  return (
+    text.startsWith(CHANGED_COMMENT_PREFIX) ||
+    text.startsWith(CURL_REDACTED_COMMENT) ||
+    text.startsWith(CURL_SECRETS_ONLY_COMMENT) ||
+    LISTED_CHANGE.test(text) ||
+    VERDICT_BEFORE.test(text)
+  )
+}
+
+/**
+ * What a curl script this app exported says it changed in each command: the record before the
+ * command (this version), or, in a script written before the record existed, its header (every
+ * command of a redacted export; the commands listed as `capture N:` otherwise) with the verdict
+ * its comment gives as computed before redaction. `curlIndex` counts curl commands from 0; the
+ * comments between `afterLine` and `line` are the command's own.
+ */
+export function curlChangesReader(comments: CurlComment[]): (curlIndex: number, afterLine: number, line: number) => ChangedBeforeExport | undefined {
+  const hasRecords = comments.some((comment) => comment.text.startsWith(CHANGED_COMMENT_PREFIX))
+  const isRedacted = comments.some((comment) => comment.text.startsWith(CURL_REDACTED_COMMENT))
+  const isSecretsOnly = comments.some((comment) => comment.text.startsWith(CURL_SECRETS_ONLY_COMMENT))
+  const listed = new Map<number, string[]>()
+  for (const comment of comments) {
+    const item = LISTED_CHANGE.exec(comment.text)
+    if (!item) continue
+    const index = Number(item[1]) - 1
+    const items = listed.get(index)
+    if (items) items.push(item[2] as string)
+    else listed.set(index, [item[2] as string])
+  }
+  // Commands are read in order: the comments before each are taken once (linear in the script).
+  let next = 0
+  return (curlIndex, afterLine, line) => {
+    const own: CurlComment[] = []
+    for (; next < comments.length && (comments[next] as CurlComment).line < line; next++) {
+      if ((comments[next] as CurlComment).line > afterLine) own.push(comments[next] as CurlComment)
+    }
+    if (hasRecords) {
+      const record = own.find((comment) => comment.text.startsWith(CHANGED_COMMENT_PREFIX))
+      return (record && readChangedLabel(record.text.slice(CHANGED_COMMENT_PREFIX.length))) ?? undefined
+    }
+    const items = listed.get(curlIndex)
+    if (!isRedacted && !(isSecretsOnly && items)) return undefined
+    const verdict = own.map((comment) => VERDICT_BEFORE.exec(comment.text)).find((match) => match !== null)
+    const exporterVerdict = verdict ? { status: verdict[1] as VerdictStatus, message: (verdict[2] ?? '').slice(0, 2000) } : null
+    return fromReadableLabels(items ?? [], exporterVerdict, isRedacted ? 'redacted' : 'secrets-removed')
   }
 }

@@ -20,8 +20,7 @@ import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 import { errorMessage } from '../../shared/errors'
 import { cmdCommands, isCmdSyntax } from './cmd-curl-words'
-import type { ChangedBeforeExport } from '../../shared/changed-before-export'
-import { CHANGED_COMMENT_PREFIX, readChangedLabel } from './changed-label'
+import { curlChangesReader, isChangeComment, type CurlComment } from './changed-label'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
 /** Options that take no value (skipped). */
@@ -82,17 +81,17 @@ const IGNORED_WITH_VALUE = new Set([
 export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
   // Windows cmd.exe syntax (DevTools' "Copy as cURL (cmd)") has its own quoting: see cmd-curl-words.ts.
   const commands = isCmdSyntax(text)
-    ? { ok: true as const, commands: cmdCommands(text).map((command) => ({ text: '', line: command.line, words: command.words })), labels: [] }
+    ? { ok: true as const, commands: cmdCommands(text).map((command) => ({ text: '', line: command.line, words: command.words })), comments: [] }
     : splitCommands(text)
   if (!commands.ok) return commands
   const entries: EntryResult[] = []
   let stdin: Buffer[] = []
   let isInGroup = false
-  // A label says what was changed in the next curl command after it (this app's export writes it just before).
-  let nextLabel = 0
-  let changed: ChangedBeforeExport | null = null
+  // What this app's export says it changed in each command (its comments).
+  const changesOf = curlChangesReader(commands.comments)
+  let curlCommands = 0
+  let afterLine = 0
   for (const command of commands.commands) {
-    for (; nextLabel < commands.labels.length && commands.labels[nextLabel]!.line < command.line; nextLabel++) changed = commands.labels[nextLabel]!.changed
     let words: ParseEntry[]
     try {
       // `$NAME` stays as written: nothing of the user's environment is substituted.
@@ -127,8 +126,9 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       }
       const result = readCurlArguments(args, Buffer.concat(stdin), maxBodyBytes)
       stdin = []
-      if (result.ok && changed !== null) result.capture.changedBeforeExport = changed
-      changed = null
+      const changed = changesOf(curlCommands++, afterLine, command.line)
+      afterLine = command.line
+      if (result.ok && changed !== undefined) result.capture.changedBeforeExport = changed
       entries.push(result.ok ? result : { ok: false, message: `line ${command.line}: ${result.message}` })
     }
   }
@@ -136,21 +136,15 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
   return { ok: true, entries }
 }
 
-/** A comment line of this app's export that says what was changed in the command after it (changed-label.ts). */
-interface ChangedLabel {
-  line: number
-  changed: ChangedBeforeExport
-}
-
 /**
  * Cuts the text at unquoted line ends and `;`, tracking quotes in one pass (linear), so a JSON
  * body spanning lines inside quotes stays in its command. A backslash before a line end joins
  * the lines (outside single quotes, as the shell does); line numbers still count every line.
- * Comments are dropped, but for the labels this app's export writes before a changed command.
+ * Comments are dropped, but for those this app's export writes about what it changed (changed-label.ts).
  */
-function splitCommands(text: string): { ok: true; commands: Array<{ text: string; line: number }>; labels: ChangedLabel[] } | { ok: false; message: string } {
+function splitCommands(text: string): { ok: true; commands: Array<{ text: string; line: number }>; comments: CurlComment[] } | { ok: false; message: string } {
   const commands: Array<{ text: string; line: number }> = []
-  const labels: ChangedLabel[] = []
+  const comments: CurlComment[] = []
   let quote: "'" | '"' | "$'" | null = null
   let current = ''
   let line = 1
@@ -192,10 +186,8 @@ function splitCommands(text: string): { ok: true; commands: Array<{ text: string
     else if (char === '#' && (index === 0 || /\s/.test(text[index - 1]!))) {
       const end = text.indexOf('\n', index)
       current = current.slice(0, -1)
-      if (text.startsWith(CHANGED_COMMENT_PREFIX, index)) {
-        const changed = readChangedLabel(text.slice(index + CHANGED_COMMENT_PREFIX.length, end < 0 ? text.length : end).trimEnd())
-        if (changed !== null) labels.push({ line, changed })
-      }
+      const comment = text.slice(index, end < 0 ? text.length : end).trimEnd()
+      if (isChangeComment(comment)) comments.push({ line, text: comment })
       index = (end < 0 ? text.length : end) - 1
     } else if (char === '\n' || char === ';') {
       current = current.slice(0, -1)
@@ -204,7 +196,7 @@ function splitCommands(text: string): { ok: true; commands: Array<{ text: string
   }
   if (quote !== null) return { ok: false, message: `line ${startLine}: a ${quote === '"' ? 'double' : 'single'} quote is never closed` }
   finish()
-  return { ok: true, commands, labels }
+  return { ok: true, commands, comments }
 }
 
 function splitPipeline(words: ParseEntry[]): string[][] {

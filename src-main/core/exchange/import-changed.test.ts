@@ -219,6 +219,30 @@ describe('importing a bundle whose exporter changed captures', () => {
     expect(captures[0]!.request.headers.map(([name]) => name)).toEqual(['Content-Type', 'Content-Length'])
   })
 
+  test('a curl script written before the record existed (its comments only) imports as changed', async ({ inspector }) => {
+    const source = await capturedPair(inspector)
+    const withoutRecords = async (redact: boolean) => {
+      const script = exportedFile(await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'curl', redact })).toString('utf8')
+      const older = script
+        .split('\n')
+        .filter((line) => !line.startsWith('# callback-inspector-changed-before-export: '))
+        .join('\n')
+      expect(older).not.toBe(script)
+      return importInto(inspector, Buffer.from(older))
+    }
+    const redacted = await withoutRecords(true)
+    expect(redacted.captures.map((capture) => capture.changedBeforeExport?.reason)).toEqual(['redacted', 'redacted'])
+    expect(redacted.byTarget('/plain').changedBeforeExport).toMatchObject({ exporterVerdict: { status: 'valid' } })
+    expect(redacted.byTarget('/plain').changedBeforeExport!.changes).toContainEqual({ location: 'header X-Hub-Signature-256', action: expect.any(String) })
+    const scrubbed = await withoutRecords(false)
+    expect(scrubbed.byTarget('/compressed').changedBeforeExport).toMatchObject({
+      reason: 'secrets-removed',
+      decompressed: true,
+      exporterVerdict: { status: 'valid' },
+    })
+    expect(scrubbed.byTarget('/plain').changedBeforeExport).toBeUndefined()
+  })
+
   test('a bundle written before the fields existed (no redaction, no per-capture mark) imports as before', async ({ inspector }) => {
     const source = await capturedPair(inspector)
     const exported = await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' })
