@@ -153,6 +153,40 @@ function mercadoPagoSpec({ headers, body: _body, secrets, target }: SpecInput): 
   return secrets.some((secret) => ids.some((id) => v1.includes(hmac('sha256', secret, manifest(id)).toString('hex'))))
 }
 
+interface AdyenItem {
+  pspReference: string
+  originalReference?: string
+  merchantAccountCode: string
+  merchantReference: string
+  amount: { value: number; currency: string }
+  eventCode: string
+  success: string
+  additionalData?: { hmacSignature?: string }
+}
+
+/** providers.md §5.5 (classic): the fields joined by ":" (no escaping), base64(HMAC-SHA256(hexDecode(key), data)). */
+const adyenItemData = (item: AdyenItem): string =>
+  [
+    item.pspReference,
+    item.originalReference ?? '',
+    item.merchantAccountCode,
+    item.merchantReference,
+    String(item.amount.value),
+    item.amount.currency,
+    item.eventCode,
+    item.success,
+  ].join(':')
+
+/** providers.md §5.5 (classic): each item verified on its own; the batch is valid when every item is. */
+function adyenClassicSpec({ body, secrets }: SpecInput): boolean {
+  const items = (JSON.parse(body.toString('utf8')) as { notificationItems: Array<{ NotificationRequestItem: AdyenItem }> }).notificationItems.map(
+    (entry) => entry.NotificationRequestItem,
+  )
+  return secrets.some((secret) =>
+    items.every((item) => item.additionalData?.hmacSignature === hmac('sha256', Buffer.from(secret, 'hex'), adyenItemData(item)).toString('base64')),
+  )
+}
+
 /** providers.md §5.5 (platform): HmacSignature is base64(HMAC-SHA256(hexDecode(key), body)). */
 function adyenPlatformSpec({ headers, body, secrets }: SpecInput): boolean {
   const header = headerOf(headers, 'HmacSignature')
@@ -231,7 +265,9 @@ interface GeneratedCase {
 }
 
 interface ProviderCases {
-  provider: HmacProviderId | 'chip'
+  provider: HmacProviderId | 'chip' | 'plexo' | 'swedbankpay'
+  /** The provider does not sign these deliveries: the verdict must be `unsigned`, whatever headers they carry. */
+  unsigned?: boolean
   spec: (input: SpecInput) => boolean
   cases: (body: Buffer, round: number) => GeneratedCase[]
 }
@@ -534,6 +570,55 @@ function mercadoPagoCases(body: Buffer, round: number): GeneratedCase[] {
   ]
 }
 
+function adyenClassicCases(_body: Buffer, round: number): GeneratedCase[] {
+  const key = material(`adyen-classic-${round}`).toString('hex').toUpperCase()
+  const other = material(`adyen-classic-${round}-other`).toString('hex').toUpperCase()
+  const item = (n: number, overrides: Partial<AdyenItem> = {}): AdyenItem => ({
+    pspReference: `88${round}${n}0000000000${n}`,
+    merchantAccountCode: 'TestMerchant',
+    merchantReference: `order:${round}-${n} “café”`,
+    amount: { value: 1000 * n + round, currency: 'EUR' },
+    eventCode: 'AUTHORISATION',
+    success: 'true',
+    ...overrides,
+  })
+  const signed = (entry: AdyenItem, withKey = key): AdyenItem => ({
+    ...entry,
+    additionalData: { hmacSignature: hmac('sha256', Buffer.from(withKey, 'hex'), adyenItemData(entry)).toString('base64') },
+  })
+  const batch = (...items: AdyenItem[]): Buffer =>
+    Buffer.from(JSON.stringify({ live: 'false', notificationItems: items.map((entry) => ({ NotificationRequestItem: entry })) }), 'utf8')
+  const changed = (entry: AdyenItem): AdyenItem => ({ ...entry, amount: { ...entry.amount, value: entry.amount.value + 1 } })
+  return [
+    { name: 'classic, one item', headers: [], body: batch(signed(item(1))), secrets: [key] },
+    {
+      name: 'classic, two items',
+      headers: [],
+      body: batch(signed(item(1)), signed(item(2, { originalReference: 'ORIG1', eventCode: 'REFUND' }))),
+      secrets: [key],
+    },
+    { name: 'classic, second item amount changed', headers: [], body: batch(signed(item(1)), changed(signed(item(2)))), secrets: [key] },
+    { name: 'classic, second item unsigned', headers: [], body: batch(signed(item(1)), item(2)), secrets: [key] },
+    { name: 'classic, wrong key', headers: [], body: batch(signed(item(1), other)), secrets: [key] },
+    { name: 'classic, second of two keys', headers: [], body: batch(signed(item(1))), secrets: [other, key] },
+    { name: 'classic, no key configured', headers: [], body: batch(signed(item(1))), secrets: [] },
+  ]
+}
+
+/** Unsigned callbacks (providers.md §3.1, §4, §5.6): recognised by their shape, confirmed by fetching; a signature-like header changes nothing. */
+const neverSigned = (): boolean => false
+
+const unsignedCases =
+  (contentType: string, bodyOf: (round: number) => string, extra: HeaderPairs = []): ProviderCases['cases'] =>
+  (_body, round) => {
+    const body = Buffer.from(bodyOf(round), 'utf8')
+    const headers: HeaderPairs = [['Content-Type', contentType], ...extra]
+    return [
+      { name: 'unsigned callback', headers, body, secrets: [] },
+      { name: 'with a stray X-Signature header', headers: [...headers, ['X-Signature', hmac('sha512', 'guess', body).toString('base64')]], body, secrets: [] },
+    ]
+  }
+
 const hexMac = (algorithm: string) => (secret: string, body: Buffer) => hmac(algorithm, secret, body).toString('hex')
 const base64Mac = (secret: string, body: Buffer): string => hmac('sha256', secret, body).toString('base64')
 
@@ -710,6 +795,38 @@ const PROVIDERS: ProviderCases[] = [
     ],
   },
   { provider: 'ixopay', spec: ixopaySpec, cases: ixopayCases },
+  { provider: 'adyen', spec: adyenClassicSpec, cases: adyenClassicCases },
+  {
+    provider: 'plexo',
+    spec: neverSigned,
+    unsigned: true,
+    cases: unsignedCases('application/json', (round) =>
+      JSON.stringify({
+        id: `6305dd2d000d6ed5d1ecf7${round}b`,
+        referenceId: `order-${round}`,
+        status: 'approved',
+        amount: { currency: 'UYU', total: 100 + round },
+        transactions: [],
+      }),
+    ),
+  },
+  {
+    provider: 'swedbankpay',
+    spec: neverSigned,
+    unsigned: true,
+    cases: unsignedCases('application/json', (round) =>
+      JSON.stringify({
+        paymentOrder: { id: `/psp/paymentorders/5adc265f-f87f-4313-577e-08d3dca1a26${round}`, instrument: 'paymentorders' },
+        orderReference: `or-${round}`,
+      }),
+    ),
+  },
+  {
+    provider: 'mollie',
+    spec: neverSigned,
+    unsigned: true,
+    cases: unsignedCases('application/x-www-form-urlencoded', (round) => `id=tr_5B8cwPMGnU6qLbRvo7qEZ${round}`, [['User-Agent', 'Mollie HTTP client/1.0']]),
+  },
   { provider: 'square', spec: squareSpec, cases: squareCases },
   { provider: 'mercadopago', spec: mercadoPagoSpec, cases: mercadoPagoCases },
   { provider: 'chip', spec: chipSpec, cases: chipCases },
@@ -719,6 +836,8 @@ function keysOf(provider: ProviderCases['provider'], secrets: readonly string[])
   return secrets.map((value, index) => {
     const label = `key ${index + 1}`
     if (provider === 'chip') return { kind: 'rsa-public-key', provider, pem: value, label }
+    // Unsigned providers are given no keys.
+    if (provider === 'plexo' || provider === 'swedbankpay') throw new Error(`${provider} takes no secret`)
     // A Square key names the subscription's notification URL, which Square signs with the body.
     return provider === 'square'
       ? { kind: 'hmac-secret', provider, value, label, notificationUrl: SQUARE_URL }
@@ -733,7 +852,7 @@ function recorded(verdict: SignatureVerdict): SignatureVerdict {
 
 describe('generated deliveries: verdicts follow the documented algorithms', () => {
   let total = 0
-  for (const { provider, spec, cases } of PROVIDERS) {
+  for (const { provider, spec, cases, unsigned } of PROVIDERS) {
     describe(provider, () => {
       BODIES.forEach((body, round) => {
         for (const generated of cases(body.bytes, round)) {
@@ -747,6 +866,7 @@ describe('generated deliveries: verdicts follow the documented algorithms', () =
             // Never a false "valid", and never an "invalid" the provider's own check would accept.
             expect(analysis.verdict.status === 'valid').toBe(specValid)
             if (!specValid && generated.secrets.length > 0 && analysis.verdict.status !== 'unsigned') expect(analysis.verdict.status).toBe('invalid')
+            if (unsigned) expect(analysis.verdict.status).toBe('unsigned')
             expect(recorded(analysis.verdict)).toMatchSnapshot()
           })
         }
