@@ -4,7 +4,9 @@
  * the signature rejected every callback (and, passed through, IXOPAY got that 400 and retried);
  * the dialog said nothing. It now warns, and names the target that keeps the signed path.
  */
+import { signIxopayJson } from '../src-main/core/providers/index'
 import { expect, test } from './fixtures/inspector'
+import { row } from './fixtures/capture-rows'
 
 test('the forward dialog warns that an IXOPAY signature will not verify at another path', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'forward-ixopay')
@@ -38,4 +40,42 @@ test('the bulk replay dialog warns the same way until Re-sign is ticked', async 
   await expect(warning).toContainText(`a capture it signed for /${endpoint.slug}/notify?id=1 is replayed to /webhooks/ixopay`)
   await dialog.getByTestId('bulk-resign').check()
   await expect(warning).toHaveCount(0)
+})
+
+test('a replayed selection is judged by its own captures, not by the provider the endpoint sees most', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'bulk-selection')
+  // Mostly IXOPAY (recognised, not pinned), and one capture of an unknown sender.
+  for (const id of ['1', '2']) {
+    const body = JSON.stringify({
+      result: 'OK',
+      uuid: `tx-${id}`,
+      merchantTransactionId: `order-${id}`,
+      transactionType: 'DEBIT',
+      amount: '9.99',
+      currency: 'EUR',
+    })
+    const signed = signIxopayJson({ secret: 'bulk-selection-secret', body, date: new Date().toUTCString(), requestUri: `/${endpoint.slug}/notify?id=${id}` })
+    await inspector.sendCallback({ slug: endpoint.slug, path: `/notify?id=${id}`, headers: signed.headers, body })
+  }
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/other', headers: [['Content-Type', 'application/json']], body: '{"hello":"world"}' })
+  await expect(page.getByTestId('capture-row')).toHaveCount(3)
+
+  await row(page, '/other').locator('input[type=checkbox]').check()
+  await page.getByTestId('selection-replay').click()
+  const dialog = page.getByTestId('bulk-replay-dialog')
+  await expect(dialog.getByTestId('bulk-target')).toHaveAttribute('placeholder', 'http://localhost:3000/callbacks')
+  await dialog.getByTestId('bulk-target').fill('http://127.0.0.1:4555/webhooks/other')
+  await expect(dialog.getByText('The selected capture')).toBeVisible()
+  await expect(dialog.getByTestId('bulk-signature-warning')).toHaveCount(0)
+  // The whole endpoint is mostly IXOPAY's: that scope warns.
+  await dialog.getByTestId('bulk-scope-endpoint').check()
+  await expect(dialog.getByTestId('bulk-signature-warning')).toContainText('IXOPAY signs the path it calls')
+  await page.keyboard.press('Escape')
+
+  // A selection holding one IXOPAY capture warns, though most of it is not IXOPAY's.
+  await row(page, '/notify?id=1').locator('input[type=checkbox]').check()
+  await page.getByTestId('selection-replay').click()
+  await dialog.getByTestId('bulk-target').fill('http://127.0.0.1:4555/webhooks/other')
+  await expect(dialog.getByText('The 2 captures selected')).toBeVisible()
+  await expect(dialog.getByTestId('bulk-signature-warning')).toContainText('IXOPAY signs the path it calls')
 })

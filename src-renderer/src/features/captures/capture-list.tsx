@@ -164,9 +164,14 @@ export function CaptureList({
     [onSelect],
   )
 
+  // Ticked captures are always listed rows (the selection drops rows that leave the list).
+  const selectedProviders = useMemo(
+    () => items.filter((item) => selection.ids.has(item.id)).map((item) => item.recognition?.provider.id ?? null),
+    [items, selection.ids],
+  )
   const replayChoices: BulkReplayChoices = useMemo(
-    () => ({ endpoint, selectedIds, filter: isFiltered && countState === undefined ? { value: filter, matchCount: total } : null }),
-    [endpoint, selectedIds, isFiltered, filter, total, countState],
+    () => ({ endpoint, selectedIds, selectedProviders, filter: isFiltered && countState === undefined ? { value: filter, matchCount: total } : null }),
+    [endpoint, selectedIds, selectedProviders, isFiltered, filter, total, countState],
   )
 
   /**

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
 import type { ProcedureInput } from '@shared/contract'
 import type { BulkJobView, Endpoint } from '@shared/views'
+import type { ProviderId } from '@shared/provider-catalog'
 import { call } from '../../api/api-client'
 import { useForwardConfig } from '../../api/queries'
 import { formatCount } from '../../lib/format'
@@ -18,6 +19,7 @@ import { bulkOrderHint } from './bulk-order-hint'
 import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { EXAMPLE_CALLBACK_REST, forwardPathSignatureWarning } from './forward-path-signature'
 import { targetUrlExample } from './target-url-example'
+import { replayedProvider } from './replayed-provider'
 
 /** What the capture list on screen offers to replay. */
 export interface BulkReplayChoices {
@@ -25,6 +27,8 @@ export interface BulkReplayChoices {
   endpoint: Endpoint | undefined
   /** Ticked captures, in any order: the core replays them oldest first. */
   selectedIds: readonly string[]
+  /** The recognised provider of each ticked capture (absent where nothing is replayed, as in Export). */
+  selectedProviders?: ReadonlyArray<ProviderId | null>
   /** The list's filter while one is active, and how many captures match it. */
   filter: { value: CaptureFilter; matchCount: number } | null
 }
@@ -123,12 +127,12 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
 
   // Captures of one endpoint: IXOPAY's signature covers the path, so another path needs Re-sign.
   const endpointProvider = useEndpointProvider(choices.endpoint?.id ?? null)
-  const endpointProviderId = endpointProvider.pinned ?? endpointProvider.mostSeen
-  const targetExample = targetUrlExample(choices.endpoint ? endpointProviderId : null)
+  const replayed = replayedProvider(chosen?.scope, choices.selectedProviders ?? [], endpointProvider.pinned ?? endpointProvider.mostSeen)
+  const targetExample = targetUrlExample(choices.endpoint || chosen?.scope === 'selection' ? replayed.example : null)
   const targetProblem = describeInvalidTargetUrl(targetUrl, targetExample)
   const pathSignatureWarning = choices.endpoint
     ? forwardPathSignatureWarning({
-        providerId: endpointProviderId,
+        providerId: replayed.signedPath,
         endpointSlug: choices.endpoint.slug,
         signedPath: endpointProvider.signedPath,
         targetUrl,
