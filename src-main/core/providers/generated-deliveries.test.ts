@@ -10,6 +10,7 @@
  * the code under test. The verdicts' wording is the recorded snapshot: a change to it must be meant.
  * Every shared and test-support vector runs the same way against its `expected.valid`.
  */
+import forge from 'node-forge'
 import { createHash, createHmac, generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +18,7 @@ import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, PinnableProviderId, ProviderKey, SignatureVerdict } from '../../shared/providers'
 import { keysForVector, loadVectors, PROVIDER_BY_FILE, vectorFiles, type VectorCase } from '../../test-support/vectors'
+import { issueCertificate } from '../../test-support/certificate-authority'
 import { analyzeDelivery } from './index'
 
 const NOW = new Date('2026-03-01T12:00:00Z')
@@ -187,6 +189,39 @@ function adyenClassicSpec({ body, secrets }: SpecInput): boolean {
   )
 }
 
+/** CRC-32 (IEEE, reflected, polynomial 0xEDB88320) as an unsigned number, written out here rather than taken from the code. */
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff
+  for (const byte of bytes) {
+    crc ^= byte
+    for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1
+  }
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+/** PayPal's certificates for the file, issued once: the one that signs, and another. */
+const PAYPAL_CERTS = [0, 1].map((n) => issueCertificate({ commonName: `messageverificationcerts${n}.sandbox.paypal.com` }))
+
+/**
+ * providers.md §5.7: RSA SHA256withRSA over transmissionId|transmissionTime|webhookId|crc32(body)
+ * as an unsigned decimal, checked with the PayPal certificate (here the file's first). `secrets`
+ * are the configured webhook ids.
+ */
+function paypalSpec({ headers, body, secrets }: SpecInput): boolean {
+  const id = headerOf(headers, 'PAYPAL-TRANSMISSION-ID')
+  const time = headerOf(headers, 'PAYPAL-TRANSMISSION-TIME')
+  const signature = headerOf(headers, 'PAYPAL-TRANSMISSION-SIG')
+  const algorithm = headerOf(headers, 'PAYPAL-AUTH-ALGO') ?? 'SHA256withRSA'
+  if (id === undefined || time === undefined || signature === undefined || algorithm !== 'SHA256withRSA') return false
+  const certificate = PAYPAL_CERTS[0]?.certificate
+  return (
+    certificate !== undefined &&
+    secrets.some((webhookId) =>
+      rsaVerify('sha256', Buffer.from(`${id}|${time}|${webhookId}|${crc32(body)}`), certificate.publicKey, Buffer.from(signature, 'base64')),
+    )
+  )
+}
+
 /** providers.md §5.5 (platform): HmacSignature is base64(HMAC-SHA256(hexDecode(key), body)). */
 function adyenPlatformSpec({ headers, body, secrets }: SpecInput): boolean {
   const header = headerOf(headers, 'HmacSignature')
@@ -265,7 +300,7 @@ interface GeneratedCase {
 }
 
 interface ProviderCases {
-  provider: HmacProviderId | 'chip' | 'plexo' | 'swedbankpay'
+  provider: HmacProviderId | 'chip' | 'plexo' | 'swedbankpay' | 'paypal'
   /** The provider does not sign these deliveries: the verdict must be `unsigned`, whatever headers they carry. */
   unsigned?: boolean
   spec: (input: SpecInput) => boolean
@@ -619,6 +654,39 @@ const unsignedCases =
     ]
   }
 
+function paypalCases(body: Buffer, round: number): GeneratedCase[] {
+  const [signer, stranger] = PAYPAL_CERTS as [(typeof PAYPAL_CERTS)[number], (typeof PAYPAL_CERTS)[number]]
+  const webhookId = `4JH86294D629792${round}G`
+  const id = `dfb3be50-fd74-11e4-8bf3-77339302725${round}`
+  const time = '2026-03-01T11:59:50Z'
+  const sign = (certificate: typeof signer, message: string): string =>
+    rsaSign('sha256', Buffer.from(message), forge.pki.privateKeyToPem(certificate.signer.privateKey)).toString('base64')
+  const message = (hook = webhookId, crc = String(crc32(body))): string => `${id}|${time}|${hook}|${crc}`
+  const headers = (signature: string, algorithm = 'SHA256withRSA'): HeaderPairs => [
+    ['PAYPAL-TRANSMISSION-ID', id],
+    ['PAYPAL-TRANSMISSION-TIME', time],
+    ['PAYPAL-TRANSMISSION-SIG', signature],
+    ['PAYPAL-CERT-URL', 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-a5cafa77'],
+    ['PAYPAL-AUTH-ALGO', algorithm],
+  ]
+  return [
+    { name: 'valid', headers: headers(sign(signer, message())), body, secrets: [webhookId] },
+    { name: 'valid with the second of two webhook ids', headers: headers(sign(signer, message())), body, secrets: ['WH-OTHER', webhookId] },
+    { name: 'another webhook id signed', headers: headers(sign(signer, message('WH-OTHER'))), body, secrets: [webhookId] },
+    { name: 'tampered body', headers: headers(sign(signer, message())), body: tamper(body), secrets: [webhookId] },
+    { name: 'signed by another certificate', headers: headers(sign(stranger, message())), body, secrets: [webhookId] },
+    {
+      name: 'CRC-32 as a signed integer (the Java bug)',
+      headers: headers(sign(signer, message(webhookId, String(crc32(body) | 0)))),
+      body,
+      secrets: [webhookId],
+    },
+    { name: 'missing PAYPAL-TRANSMISSION-SIG', headers: headers('x').filter(([name]) => name !== 'PAYPAL-TRANSMISSION-SIG'), body, secrets: [webhookId] },
+    { name: 'signature not base64', headers: headers('not base64!'), body, secrets: [webhookId] },
+    { name: 'no webhook id configured', headers: headers(sign(signer, message())), body, secrets: [] },
+  ]
+}
+
 const hexMac = (algorithm: string) => (secret: string, body: Buffer) => hmac(algorithm, secret, body).toString('hex')
 const base64Mac = (secret: string, body: Buffer): string => hmac('sha256', secret, body).toString('base64')
 
@@ -796,6 +864,7 @@ const PROVIDERS: ProviderCases[] = [
   },
   { provider: 'ixopay', spec: ixopaySpec, cases: ixopayCases },
   { provider: 'adyen', spec: adyenClassicSpec, cases: adyenClassicCases },
+  { provider: 'paypal', spec: paypalSpec, cases: paypalCases },
   {
     provider: 'plexo',
     spec: neverSigned,
@@ -833,16 +902,23 @@ const PROVIDERS: ProviderCases[] = [
 ]
 
 function keysOf(provider: ProviderCases['provider'], secrets: readonly string[]): ProviderKey[] {
-  return secrets.map((value, index) => {
-    const label = `key ${index + 1}`
-    if (provider === 'chip') return { kind: 'rsa-public-key', provider, pem: value, label }
-    // Unsigned providers are given no keys.
-    if (provider === 'plexo' || provider === 'swedbankpay') throw new Error(`${provider} takes no secret`)
-    // A Square key names the subscription's notification URL, which Square signs with the body.
-    return provider === 'square'
-      ? { kind: 'hmac-secret', provider, value, label, notificationUrl: SQUARE_URL }
-      : { kind: 'hmac-secret', provider, value, label }
-  })
+  // PayPal's certificate (the file's first) is configured beside its webhook ids (the ids are what the cases vary).
+  const certificates: ProviderKey[] =
+    provider === 'paypal' && secrets.length > 0 ? PAYPAL_CERTS.slice(0, 1).map((issued) => ({ kind: 'certificate', provider: 'paypal', pem: issued.pem })) : []
+  return [
+    ...certificates,
+    ...secrets.map((value, index): ProviderKey => {
+      const label = `key ${index + 1}`
+      if (provider === 'chip') return { kind: 'rsa-public-key', provider, pem: value, label }
+      if (provider === 'paypal') return { kind: 'paypal-webhook-id', value, label }
+      // Unsigned providers are given no keys.
+      if (provider === 'plexo' || provider === 'swedbankpay') throw new Error(`${provider} takes no secret`)
+      // A Square key names the subscription's notification URL, which Square signs with the body.
+      return provider === 'square'
+        ? { kind: 'hmac-secret', provider, value, label, notificationUrl: SQUARE_URL }
+        : { kind: 'hmac-secret', provider, value, label }
+    }),
+  ]
 }
 
 /** What the snapshot records of a verdict: all of it, with key fingerprints masked (a secret's fingerprint is keyed per installation). */
