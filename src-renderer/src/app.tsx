@@ -132,7 +132,8 @@ export function App() {
       <StorageBanner lastError={status?.storage.lastError ?? null} />
       <TunnelBanner />
       {status && <StorageIssuesNotice issues={status.storage.issues} />}
-      <div className="workspace">
+      {/* An empty scope has nothing to open: stacked, its first steps get the detail's height (styles.css). */}
+      <div className={`workspace ${unfilteredTotal === 0 && selectedId === null ? 'workspace-nothing-to-open' : ''}`} data-testid="workspace">
         <EndpointSidebar
           endpoints={endpoints}
           error={endpointsQuery.error}
