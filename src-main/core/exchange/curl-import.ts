@@ -132,7 +132,8 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       entries.push(result.ok ? result : { ok: false, message: `line ${command.line}: ${result.message}` })
     }
   }
-  if (entries.length === 0) return { ok: false, message: 'the text holds no curl command' }
+  // Text without a single curl command is not a failed curl import per line (raw HTTP read as curl failed on each header line).
+  if (curlCommands === 0) return { ok: false, message: 'the text holds no curl command' }
   return { ok: true, entries }
 }
 

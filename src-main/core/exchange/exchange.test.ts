@@ -548,6 +548,14 @@ describe('export and import through the inspector', () => {
     expect(await refuse(b64('POST /x HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc'))).toMatch(/declares 10 bytes but only 3 follow/)
     expect(await refuse('not base64!')).toMatch(/not valid base64/)
     expect(await refuse(b64('hello there'))).toMatch(/could not tell what kind of file/)
+    // A file imported as the wrong format says which one it looks like, instead of failing on each line.
+    const message = 'POST /x HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}'
+    expect(await refuse(b64(message), 'curl')).toBe('the text holds no curl command; it looks like raw HTTP: import it as that')
+    expect(await refuse(b64(message), 'har')).toMatch(/^the file is not valid JSON at line 1, column 1: .*; it looks like raw HTTP: import it as that$/)
+    expect(await refuse(b64('{"format":"callback-inspector-bundle","version":1,"captures":[]}'), 'har')).toBe(
+      'this is not a HAR file; it looks like a bundle: import it as that',
+    )
+    expect(await refuse(b64('curl -d a=1 http://x/y'), 'http')).toMatch(/; it looks like curl commands: import it as that$/)
     expect(await refuse(b64('{"format":"callback-inspector-bundle","version":99,"captures":[]}'))).toMatch(/bundle version 99 is not supported/)
     // A 100 MB file is refused before it is decoded (and the API schema refuses it earlier still).
     const huge = 'A'.repeat(136 * 1024 * 1024)

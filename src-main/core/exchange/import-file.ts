@@ -36,11 +36,20 @@ export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: 
   const chosen = format === 'auto' ? detectFormat(bytes) : format
   if (chosen === null) return { ok: false, message: 'could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl' }
   const result = readAs(bytes, chosen, maxBodyBytes)
-  if (!result.ok) return result
+  if (!result.ok) {
+    // Told the wrong format (the dialog's choice, an API caller's), say which one the file looks like.
+    const looksLike = format === 'auto' ? null : detectFormat(bytes)
+    return looksLike === null || looksLike === chosen
+      ? result
+      : { ok: false, message: `${result.message}; it looks like ${FORMAT_NAMES[looksLike]}: import it as that` }
+  }
   if (result.entries.length > EXCHANGE_LIMITS.maxImportEntries)
     return { ok: false, message: `the file has ${result.entries.length} entries; at most ${EXCHANGE_LIMITS.maxImportEntries} are imported at once` }
   return { ok: true, format: chosen, entries: result.entries }
 }
+
+/** Formats as the import dialog names them. */
+const FORMAT_NAMES: Record<Exclude<ImportFormat, 'auto'>, string> = { har: 'a HAR file', bundle: 'a bundle', http: 'raw HTTP', curl: 'curl commands' }
 
 function readAs(
   bytes: Buffer,
@@ -53,7 +62,8 @@ function readAs(
       const document = parseJsonDocument(bytes.toString('utf8'))
       if (!document.ok) return document
       if (format === 'bundle') return readBundle(document.value)
-      if (isBundleDocument(document.value)) return { ok: false, message: 'this is a Callback Inspector bundle, not a HAR file: import it as a bundle' }
+      // readImportFile says it looks like a bundle.
+      if (isBundleDocument(document.value)) return { ok: false, message: 'this is not a HAR file' }
       return readHar(document.value)
     }
     case 'http':
