@@ -8,7 +8,7 @@ import { connect } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHeadless, type HeadlessProcess } from '../test-support/headless-process'
-import { send } from '../test-support/http-client'
+import { send, sendRaw } from '../test-support/http-client'
 import { makeTempDir } from '../test-support/temp-dir'
 
 /** Whether a TCP connection to host:port is accepted. */
@@ -108,5 +108,25 @@ describe('the headless app on the network', () => {
         expect(answer.body.toString()).not.toContain(app.ready.dataDir)
       }
     }
+  })
+
+  it('answers a request it cannot parse with the status Node would send, not a silent reset', async () => {
+    const { host } = new URL(app.ready.api)
+    const statusLine = async (bytes: string) => (await sendRaw(app.ready.api, bytes)).split('\r\n')[0]
+    expect(await statusLine(`GET / HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).toBe('HTTP/1.1 431 Request Header Fields Too Large')
+    expect(await statusLine(`POST /api/getStatus HTTP/1.1\r\nHost: ${host}\r\nX-Bad: a\u0001b\r\n\r\n`)).toBe('HTTP/1.1 400 Bad Request')
+    expect(await statusLine('HELLO\r\n\r\n')).toBe('HTTP/1.1 400 Bad Request')
+    // And it goes on answering.
+    expect(
+      (
+        await send(`${app.ready.api}/getStatus`, {
+          headers: [
+            ['Authorization', `Bearer ${app.ready.token}`],
+            ['Content-Type', 'application/json'],
+          ],
+          body: '{}',
+        })
+      ).status,
+    ).toBe(200)
   })
 })

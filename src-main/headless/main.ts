@@ -5,13 +5,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createDispatch } from '../api/dispatch'
 import { createHttpApi } from '../api/http-api'
 import { LOOPBACK_HOST, startInspector } from '../core/inspector'
 import { createAppLogger } from '../core/logger'
+import { answerClientError } from './client-error'
 import { prepareDataDir } from './data-dir'
 import { parseFlags, USAGE } from './flags'
 import { loopbackAccess } from './loopback-access'
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
         if (!response.headersSent) response.writeHead(500).end()
       })
   })
-  server.on('clientError', (_error, socket) => socket.destroy())
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket as Socket))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(flags.port, LOOPBACK_HOST, () => resolve())
