@@ -105,6 +105,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     const gathered: Array<{ seq: number; capture: ExchangeCapture }> = []
     const endpointIds = new Set<string>()
     const damaged: DamagedCaptureError[] = []
+    let deletedMeanwhile: InspectorError | null = null
     let totalBytes = 0
     for (const id of ids) {
       let stored: StoredCapture
@@ -113,6 +114,12 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         stored = await deps.loadCapture(id)
         body = await deps.readBody(id)
       } catch (error: unknown) {
+        // Deleted since the export was asked for (a clear, a deletion, retention): the export is of
+        // what is still stored, not refused whole for it.
+        if (error instanceof InspectorError && error.code === 'NOT_FOUND') {
+          deletedMeanwhile ??= error
+          continue
+        }
         // A damaged capture's bytes are never exported, but one bad frame must not make every
         // other capture of an endpoint impossible to export: it is left out and listed.
         if (!(error instanceof DamagedCaptureError)) throw error
@@ -131,6 +138,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     gathered.sort((a, b) => a.seq - b.seq)
     // Nothing left to export: say why, as exporting that one capture alone does.
     if (gathered.length === 0 && damaged[0]) throw damaged[0]
+    if (gathered.length === 0 && deletedMeanwhile) throw deletedMeanwhile
     const leftOut = damaged.map((error): Redaction => ({
       capture: null,
       location: `capture ${error.captureId}`,
