@@ -335,3 +335,15 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await expect(listed.first()).toHaveAttribute('data-attempt', '2')
   await expect(picker.getByTestId('compare-attempts-earlier')).toHaveCount(0)
 })
+
+test('a repeat after a 2xx reads as words in the detail, not "of 2after a 2xx"', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'after-2xx')
+  const body =
+    '{"id":"5b4c3d2e-0000-4000-8000-0000000000f3","type":"purchase","event_type":"purchase.paid","status":"paid","reference":"order-78","purchase":{"currency":"MYR","total":100}}'
+  for (let attempt = 0; attempt < 2; attempt++) {
+    expect(await inspector.sendCallback({ slug: endpoint.slug, path: '/chip', headers: [['Content-Type', 'application/json']], body })).toBe(200)
+  }
+  await expect(page.getByTestId('capture-row')).toHaveCount(2)
+  await page.getByTestId('capture-row').first().click()
+  await expect(page.getByTestId('detail-delivery')).toHaveText('Attempt 2 of 2 after a 2xx · view delivery')
+})

@@ -23,7 +23,13 @@ export function DeliveryFacts({ captureId }: { captureId: string }) {
         ) : (
           <>
             Attempt {formatCount(row.attempt)} of {formatCount(data.totalAttempts)}
-            {row.afterSuccess && <span className="tag delivery-tag-warn">after a 2xx</span>}
+            {/* A space in the text, not only the tag's margin: read aloud or copied, it was "of 2after a 2xx". */}
+            {row.afterSuccess && (
+              <>
+                {' '}
+                <span className="tag delivery-tag-warn">after a 2xx</span>
+              </>
+            )}
           </>
         )}
         {' · '}
