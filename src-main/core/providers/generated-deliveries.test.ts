@@ -222,6 +222,38 @@ function paypalSpec({ headers, body, secrets }: SpecInput): boolean {
   )
 }
 
+/** JSON with keys sorted recursively (ordinal), no whitespace, null members left out: providers.md §3.2's base string. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .filter(([, member]) => member !== null)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`)
+      .join(',')}}`
+  return JSON.stringify(value)
+}
+
+/** Plexo's certificates for the file: the one that signs, and another. */
+const PLEXO_CERTS = [0, 1].map((n) => issueCertificate({ commonName: `plexo-signing-${n}.test` }))
+const thumbprint = (der: Buffer): string => createHash('sha1').update(der).digest('hex').toUpperCase()
+
+/**
+ * providers.md §3.2 (legacy signed callbacks): RSA PKCS#1 v1.5 SHA-512 over the canonical JSON of
+ * `Object`, with the certificate whose SHA-1 thumbprint is `Fingerprint`, and now ≤ UTCUnixTimeExpiration.
+ * `secrets` name the configured certificates by index in PLEXO_CERTS.
+ */
+function plexoLegacySpec({ body, secrets }: SpecInput): boolean {
+  const envelope = JSON.parse(body.toString('utf8')) as { Object?: { Fingerprint?: string; UTCUnixTimeExpiration?: number }; Signature?: string }
+  const inner = envelope.Object
+  if (!inner || typeof envelope.Signature !== 'string' || (inner.UTCUnixTimeExpiration ?? 0) < NOW_SECONDS) return false
+  return secrets.some((index) => {
+    const issued = PLEXO_CERTS[Number(index)]
+    if (!issued || thumbprint(issued.der) !== inner.Fingerprint) return false
+    return rsaVerify('sha512', Buffer.from(canonicalJson(inner), 'utf8'), issued.certificate.publicKey, Buffer.from(envelope.Signature ?? '', 'base64'))
+  })
+}
+
 /** providers.md §5.5 (platform): HmacSignature is base64(HMAC-SHA256(hexDecode(key), body)). */
 function adyenPlatformSpec({ headers, body, secrets }: SpecInput): boolean {
   const header = headerOf(headers, 'HmacSignature')
@@ -687,6 +719,48 @@ function paypalCases(body: Buffer, round: number): GeneratedCase[] {
   ]
 }
 
+function plexoLegacyCases(_body: Buffer, round: number): GeneratedCase[] {
+  const [signer, other] = PLEXO_CERTS as [(typeof PLEXO_CERTS)[number], (typeof PLEXO_CERTS)[number]]
+  const transaction = (amount: number): Record<string, unknown> => ({
+    TransactionId: `tx-${round}`,
+    Client: 'Callback Inspector',
+    Amount: amount,
+    Currency: 'UYU',
+    InvoiceNumber: null,
+    CurrentState: 'Approved',
+    InstrumentName: 'VISA “Crédito” / débito',
+    Transactions: [{ Type: 'Purchase', Amount: amount }],
+  })
+  const inner = (options: { amount?: number; expires?: number; fingerprint?: string } = {}): Record<string, unknown> => ({
+    UTCUnixTimeExpiration: options.expires ?? NOW_SECONDS + 600,
+    Object: transaction(options.amount ?? 1500 + round),
+    Fingerprint: options.fingerprint ?? thumbprint(signer.der),
+  })
+  const signWith = (issued: typeof signer, text: string): string =>
+    rsaSign('sha512', Buffer.from(text, 'utf8'), forge.pki.privateKeyToPem(issued.signer.privateKey)).toString('base64')
+  const envelope = (object: Record<string, unknown>, signature: string | null): Buffer =>
+    Buffer.from(JSON.stringify({ Object: object, ...(signature === null ? {} : { Signature: signature }) }), 'utf8')
+  const signed = (object: Record<string, unknown>, issued = signer): Buffer => envelope(object, signWith(issued, canonicalJson(object)))
+  const json: HeaderPairs = [['Content-Type', 'application/json']]
+  const tampered = inner()
+  const changedAmount = { ...tampered, Object: transaction(9999) }
+  return [
+    { name: 'legacy envelope, valid', headers: json, body: signed(inner()), secrets: ['0'] },
+    { name: 'legacy envelope, second of two certificates', headers: json, body: signed(inner()), secrets: ['1', '0'] },
+    { name: 'legacy envelope, Amount changed', headers: json, body: envelope(changedAmount, signWith(signer, canonicalJson(tampered))), secrets: ['0'] },
+    { name: 'legacy envelope, expired', headers: json, body: signed(inner({ expires: NOW_SECONDS - 1 })), secrets: ['0'] },
+    { name: 'legacy envelope, signed by another certificate', headers: json, body: signed(inner(), other), secrets: ['0'] },
+    { name: 'legacy envelope, Fingerprint of another certificate', headers: json, body: signed(inner({ fingerprint: thumbprint(other.der) })), secrets: ['0'] },
+    {
+      name: 'legacy envelope, signed over the JSON as sent (not canonical)',
+      headers: json,
+      body: envelope(inner(), signWith(signer, JSON.stringify(inner()))),
+      secrets: ['0'],
+    },
+    { name: 'legacy envelope, no key configured', headers: json, body: signed(inner()), secrets: [] },
+  ]
+}
+
 const hexMac = (algorithm: string) => (secret: string, body: Buffer) => hmac(algorithm, secret, body).toString('hex')
 const base64Mac = (secret: string, body: Buffer): string => hmac('sha256', secret, body).toString('base64')
 
@@ -865,6 +939,7 @@ const PROVIDERS: ProviderCases[] = [
   { provider: 'ixopay', spec: ixopaySpec, cases: ixopayCases },
   { provider: 'adyen', spec: adyenClassicSpec, cases: adyenClassicCases },
   { provider: 'paypal', spec: paypalSpec, cases: paypalCases },
+  { provider: 'plexo', spec: plexoLegacySpec, cases: plexoLegacyCases },
   {
     provider: 'plexo',
     spec: neverSigned,
@@ -911,8 +986,9 @@ function keysOf(provider: ProviderCases['provider'], secrets: readonly string[])
       const label = `key ${index + 1}`
       if (provider === 'chip') return { kind: 'rsa-public-key', provider, pem: value, label }
       if (provider === 'paypal') return { kind: 'paypal-webhook-id', value, label }
-      // Unsigned providers are given no keys.
-      if (provider === 'plexo' || provider === 'swedbankpay') throw new Error(`${provider} takes no secret`)
+      // Plexo's legacy envelopes name the file's certificates by index; Swedbank Pay takes no key.
+      if (provider === 'plexo') return { kind: 'certificate', provider, pem: PLEXO_CERTS[Number(value)]?.pem ?? '', label }
+      if (provider === 'swedbankpay') throw new Error('Swedbank Pay takes no key')
       // A Square key names the subscription's notification URL, which Square signs with the body.
       return provider === 'square'
         ? { kind: 'hmac-secret', provider, value, label, notificationUrl: SQUARE_URL }
