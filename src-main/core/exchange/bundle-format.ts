@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import { PINNABLE_PROVIDER_IDS, type VerdictStatus } from '../../shared/providers'
+import type { CaptureRecognition } from '../../shared/views'
 import { changedBeforeExportSchema, MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
 import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
 import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
@@ -37,6 +38,18 @@ export function changedOnExport(header: Pick<BundleHeader, 'redactions' | 'secre
   if (!header.secretsOnly) return () => true
   const changed = new Set(header.redactions.map((redaction) => redaction.capture))
   return (index) => changed.has(index)
+}
+
+/**
+ * The recognition a file writes for a capture: as judged, but for a capture imported as changed
+ * before an earlier export, whose verdict was computed here on bytes that exporter changed: its
+ * verdict is the one that exporter computed on the bytes received (when its file said), so the
+ * file never presents the export's failure as the sender's. Raw HTTP and curl labels say the same.
+ */
+export function recognitionAsReceived(capture: Pick<ExchangeCapture, 'recognition' | 'changedBeforeExport'>): CaptureRecognition | null {
+  const before = capture.changedBeforeExport?.exporterVerdict
+  if (!capture.recognition || !before) return capture.recognition
+  return { ...capture.recognition, verdict: { status: before.status, reason: null, message: before.message } }
 }
 
 /** The bundle document as JSON text. */
@@ -77,7 +90,7 @@ export function bundlePieces(captures: Iterable<ExchangeCapture>, header: Bundle
         remotePort: capture.remotePort,
         outcome: capture.outcome,
         refusal: capture.refusal,
-        recognition: capture.recognition,
+        recognition: recognitionAsReceived(capture),
         // A capture changed before an earlier export (imported from that file) is still not the bytes received.
         recognitionComputedBeforeRedaction: isChanged(index++) || capture.changedBeforeExport !== undefined,
         ...(capture.changedBeforeExport ? { changedBeforeExport: capture.changedBeforeExport } : {}),

@@ -13,7 +13,7 @@ import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
-import { changedOnExport, exportChangesReader, withEarlierChanges, type EntryResult } from './bundle-format'
+import { changedOnExport, exportChangesReader, recognitionAsReceived, withEarlierChanges, type EntryResult } from './bundle-format'
 import { changedBeforeExportSchema } from '../../shared/changed-before-export'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { describeAnswerChoice } from '../../shared/answer-choice'
@@ -93,7 +93,7 @@ function harEntry(capture: ExchangeCapture, header: HarHeader, isChanged: boolea
     _provider: capture.recognition?.provider ?? null,
     _summary: capture.recognition?.summary ?? null,
     // A capture changed before an earlier export (imported from that file) is still not the bytes received.
-    _verdict: verdictField(capture.recognition, isChanged || capture.changedBeforeExport !== undefined),
+    _verdict: verdictField(recognitionAsReceived(capture), isChanged || capture.changedBeforeExport !== undefined),
     ...(capture.changedBeforeExport ? { _changedBeforeExport: capture.changedBeforeExport } : {}),
     _answerKind: answer?.kind ?? 'none',
     _answerChosenBy: answer ? { ...answer.chosenBy, description: describeAnswerChoice(answer.chosenBy) } : null,

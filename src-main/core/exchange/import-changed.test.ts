@@ -186,6 +186,22 @@ describe('importing a bundle whose exporter changed captures', () => {
     })
   }
 
+  test('exported again, a capture imported as changed is written with the verdict on the bytes received, not its recomputed one', async ({ inspector }) => {
+    const source = await capturedPair(inspector)
+    const first = await importInto(inspector, exportedFile(await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' })))
+    // Checked here on the scrubbed bytes it is invalid; the first exporter found it valid.
+    expect(first.byTarget('/compressed').recognition?.verdict.status).toBe('invalid')
+    const again = (format: 'bundle' | 'har') => inspector.procedures.exportCaptures({ endpointId: first.target.id, format }).then(exportedFile)
+    const bundle = JSON.parse((await again('bundle')).toString('utf8')) as { captures: Array<{ target: string; recognition: { verdict: unknown } }> }
+    const har = JSON.parse((await again('har')).toString('utf8')) as { log: { entries: Array<{ _target: string; _verdict: unknown }> } }
+    const written = {
+      bundle: bundle.captures.find((capture) => capture.target.endsWith('/compressed'))!.recognition.verdict,
+      har: har.log.entries.find((entry) => entry._target.endsWith('/compressed'))!._verdict,
+    }
+    expect(written.bundle).toMatchObject({ status: 'valid' })
+    expect(written.har).toMatchObject({ status: 'valid', computedBeforeRedaction: true })
+  })
+
   test('a capture imported as changed stays so through a HAR export', async ({ inspector }) => {
     const source = await capturedPair(inspector)
     const first = await importInto(inspector, exportedFile(await inspector.procedures.exportCaptures({ endpointId: source.id, format: 'bundle' })))
