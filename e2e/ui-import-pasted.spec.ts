@@ -21,6 +21,10 @@ test('a pasted body and pasted curl text are labelled as pasted, not as a raw HT
   await expect(pastedBody.getByTestId('imported-mark')).toHaveAttribute('title', 'Imported: not received by this app')
   await pastedBody.click()
   await expect(page.getByTestId('imported-from')).toHaveText('Imported from pasted body: not received by this app.')
+  // A pasted body has no sender address or duration: said so, not "0.00 ms" and a blank.
+  const facts = page.getByTestId('detail-facts')
+  await expect(facts).toContainText('Durationnot recorded (imported)')
+  await expect(facts).toContainText('Fromnot recorded')
 
   await page.getByTestId('open-import').click()
   await dialog.getByTestId('import-source-paste').check()

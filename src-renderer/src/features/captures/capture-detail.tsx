@@ -119,10 +119,17 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
       <dl className="facts" data-testid="detail-facts">
         <dt>Received</dt>
         <dd>{formatFullTime(capture.receivedAt)}</dd>
+        {/* A pasted or curl import records neither: "0.00 ms" and a blank read as measured. */}
         <dt>Duration</dt>
-        <dd>{formatDuration(capture.durationMs)}</dd>
+        <dd>
+          {capture.origin === 'imported' && capture.durationMs === 0 ? (
+            <span className="muted">not recorded (imported)</span>
+          ) : (
+            formatDuration(capture.durationMs)
+          )}
+        </dd>
         <dt>From</dt>
-        <dd className="wire">{capture.remoteAddress}</dd>
+        <dd className="wire">{capture.remoteAddress === '' ? <span className="muted">not recorded</span> : capture.remoteAddress}</dd>
         <dt>Endpoint</dt>
         <dd>{endpoint ? `${endpoint.name} (/${endpoint.slug})` : capture.endpointId}</dd>
         <dt>Body size</dt>
