@@ -92,6 +92,19 @@ describe('deleting captures', () => {
     expect((await reopened.readBody(after.id)).toString()).toBe('<after>')
   })
 
+  test('two clears of one endpoint at once both succeed, and the captures are deleted once', async ({ openStore: open }) => {
+    const store = await open()
+    const stored = await fill(store)
+    const ofA = idsOf(stored.filter((capture) => capture.endpointId === 'a'))
+    const [first, second] = await Promise.all([store.deleteByEndpoint('a'), store.deleteByEndpoint('a')])
+    expect([...idsOf(first), ...idsOf(second)].sort()).toEqual([...ofA].sort())
+    expect(store.count('a')).toBe(0)
+    await store.close()
+    const reopened = await open()
+    expect(reopened.count('a')).toBe(0)
+    expect(reopened.count('b')).toBe(COUNT - ofA.length)
+  })
+
   test('takes only the captures stored when the clear started, not one arriving while it runs', async ({ openStore: open }) => {
     const store = await open()
     await fill(store)

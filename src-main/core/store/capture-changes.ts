@@ -84,23 +84,31 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
     const deleted = new DeletedCaptures(selection.expected)
     let removedAny = false
     /** Started in segment order; their captures join the result in that order once done. */
-    const started: Array<{ done: Promise<void>; block: SegmentBlock; gone: number[] }> = []
+    const started: Array<{ done: Promise<number[]>; block: SegmentBlock }> = []
     const finishFirst = async (): Promise<void> => {
-      const { done, block, gone } = started.shift() as (typeof started)[number]
-      await done
-      for (const slot of gone) deleted.addSlot(table, block, slot)
+      const { done, block } = started.shift() as (typeof started)[number]
+      for (const slot of await done) deleted.addSlot(table, block, slot)
     }
-    const deleteIn = async (segment: Segment, block: SegmentBlock, gone: number[]): Promise<void> => {
-      const exclude = new Set(gone)
-      const emptied = gone.length === block.live && segment !== deps.current()
-      // The index is written without them first (a failed write, e.g. a read-only folder, changes nothing).
+    /** Deletes what is still live of `candidates` when the segment's turn comes; resolves with the slots it deleted. */
+    const deleteIn = async (segment: Segment, block: SegmentBlock, candidates: number[]): Promise<number[]> => {
+      let gone: number[] = []
+      let emptied = false
+      // The index is written without them first (a failed write, e.g. a read-only folder, changes
+      // nothing). Which of them are still live is asked in the segment's turn, once every change
+      // queued before it was applied: two clears of one endpoint at once both took the same
+      // captures, and the second erased a log the first had already removed.
       await segment.persist(
-        () => renderIndex(segment, { exclude }),
+        () => {
+          gone = candidates.filter((slot) => block.isLive(slot))
+          emptied = gone.length > 0 && gone.length === block.live && segment !== deps.current()
+          return renderIndex(segment, { exclude: new Set(gone) })
+        },
         () => {
           for (const slot of gone) index.delete(block, slot)
           recognitions.forget(segment.number, gone)
         },
       )
+      if (gone.length === 0) return gone
       if (emptied) {
         // Then its files go whole (see Segment.destroy); the folder is synced once for the run.
         await removeSegment(segment)
@@ -109,19 +117,20 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
         // The index no longer lists them; a failed erase leaves bytes nobody refers to.
         await segment.erase(erasedRanges(block, gone), deps.durability()).catch(() => undefined)
       }
+      return gone
     }
     try {
       for (const segmentNumber of selection.segments) {
         const segment = segments.get(segmentNumber)
         if (!segment) continue
         const block = table.block(segmentNumber)
-        // Asked in the segment's turn, so a clear takes only the captures stored when it started.
-        const gone = selection.slotsIn(block).filter((slot) => block.isLive(slot))
-        if (gone.length === 0) continue
-        const done = deleteIn(segment, block, gone)
+        // Taken now, so a clear takes only the captures stored when it started.
+        const candidates = selection.slotsIn(block).filter((slot) => block.isLive(slot))
+        if (candidates.length === 0) continue
+        const done = deleteIn(segment, block, candidates)
         // Awaited in turn by finishFirst; until then a failure must not count as unhandled.
         done.catch(() => undefined)
-        started.push({ done, block, gone })
+        started.push({ done, block })
         if (started.length >= SEGMENTS_DELETED_AT_ONCE) await finishFirst()
         await yieldToEventLoop()
       }
