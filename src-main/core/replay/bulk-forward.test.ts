@@ -44,6 +44,26 @@ describe('runBulkReplay', () => {
     expect(target.maxInFlight).toBe(1)
   })
 
+  it('runs 32 sends at once without a MaxListenersExceededWarning (each listens for the cancel)', async () => {
+    target = await startLoopbackTarget(async (_request, response) => {
+      await delay(20)
+      response.end('OK')
+    })
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    try {
+      const result = await runBulkReplay(items(40, target.url), { concurrency: 32 })
+      expect(result.results.every((item) => item.status === 'sent')).toBe(true)
+      expect(target.maxInFlight).toBeGreaterThan(10)
+      // Warnings are emitted on the next tick.
+      await delay(10)
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  })
+
   it('builds each request only when its turn comes, settles each as it finishes, and fails only an item that cannot be built', async () => {
     target = await startLoopbackTarget()
     let built = 0

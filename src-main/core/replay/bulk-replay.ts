@@ -7,6 +7,7 @@
  * so a run over the tens of thousands of captures a filter can match holds only the requests in
  * flight (bodies included), not all of them.
  */
+import { setMaxListeners } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import type { BulkItemResult, BulkProgress, BulkReplayResult, ReplayOutcome } from '../../shared/replay'
 import { failure } from './failure'
@@ -71,6 +72,9 @@ export async function runBulkReplay<P extends { request: OutgoingRequest }>(
   else options.signal?.addEventListener('abort', cancel, { once: true })
   const sender = options.sender ?? sendReplay
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? BULK_DEFAULT_CONCURRENCY))
+  // Every send in flight listens for the cancel, and a pause between sends too: past Node's
+  // default of 10 (a concurrency of 32) it printed a MaxListenersExceededWarning, a leak it is not.
+  setMaxListeners(concurrency + 2, controller.signal)
   const spacingMs = options.ratePerSecond && options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0
   let nextStartMs = performance.now()
   let nextIndex = 0
