@@ -5,7 +5,7 @@ import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { requestThroughTunnel, startLocaltunnelServer } from '../../../e2e/fixtures/localtunnel-server'
-import { openLocaltunnelConnection, type TunnelConnection } from './localtunnel-connection'
+import { openLocaltunnelConnection, type TunnelConnection, type TunnelConnectionEvent } from './localtunnel-connection'
 import { requestRegistration } from './registration'
 import { EVENTUAL_WAIT_MS } from '../../test-support/wait-for'
 
@@ -184,30 +184,37 @@ describe('openLocaltunnelConnection when a replacement socket cannot connect', (
 })
 
 describe('openLocaltunnelConnection against a server that drops sockets at once', () => {
-  it('does not redial in a tight loop', async () => {
-    // The connection's clock and timers are faked (its sockets stay real): a drop counts as quick
-    // however long the machine takes to deliver it, and the redial that waits fires only when the
-    // test moves the clock on. So "nothing happened" is checked at a point where nothing can
-    // happen yet, instead of after a real wait.
+  /**
+   * The connection's clock and timers are faked (its sockets stay real): a drop counts as quick
+   * however long the machine takes to deliver it, and a redial that waits fires only when the test
+   * moves the clock on. So "nothing happened" is checked at a point where nothing can happen yet,
+   * instead of after a real wait. The server accepts each socket and `keep`s it or drops it at once.
+   */
+  async function openAgainstDroppingServer(keep: (acceptedSoFar: number) => boolean) {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     cleanups.push(() => {
       vi.useRealTimers()
     })
     const connectSpy = vi.spyOn(net, 'connect')
     const accepted = createCounter()
+    let acceptedSoFar = 0
     const dropping = net.createServer((socket) => {
-      socket.destroy()
+      socket.on('error', () => undefined)
+      if (!keep(acceptedSoFar)) socket.destroy()
+      acceptedSoFar += 1
       accepted.increment()
     })
     await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve))
-    cleanups.push(() => closeServer(dropping))
     const droppingPort = (dropping.address() as AddressInfo).port
+    cleanups.push(() => (dropping.listening ? closeServer(dropping) : undefined))
     /** Dials of the server leg (the local leg dials the receiver with the same function). */
     const serverDials = (): number => connectSpy.mock.calls.filter(([options]) => (options as unknown as net.TcpNetConnectOpts).port === droppingPort).length
     const socketReports = createCounter()
+    const events: TunnelConnectionEvent[] = []
     // A receiver that is listening: a server socket is read (and its drop seen) only once it is
     // paired with the receiver; against a refusing receiver it would never notice the drop at all.
-    const receiver = net.createServer((socket) => socket.resume())
+    const received: string[] = []
+    const receiver = net.createServer((socket) => socket.on('data', (chunk: Buffer) => received.push(chunk.toString('latin1'))))
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
     cleanups.push(() => closeServer(receiver))
     const connection = await openLocaltunnelConnection({
@@ -224,28 +231,71 @@ describe('openLocaltunnelConnection against a server that drops sockets at once'
       localHost: '127.0.0.1',
       signal: new AbortController().signal,
       onEvent: (event) => {
+        events.push(event)
         if (event.type === 'sockets-changed') socketReports.increment()
       },
     })
     cleanups.push(() => connection.close())
-    // Two sockets, each redialled twice at once: six dials, each connected and dropped (two
-    // 'sockets-changed' apiece). The connection decides on a redial right after reporting the
-    // drop, so once the twelfth report is in, both last drops have been decided on.
+    return { connection, dropping, droppingPort, accepted, socketReports, serverDials, events, received }
+  }
+
+  it('does not redial in a tight loop', async () => {
+    // The server keeps its first socket (it counts it: the registration stays ours) and drops
+    // every other at once, as over its limit.
+    const { connection, accepted, socketReports, serverDials, events } = await openAgainstDroppingServer((acceptedSoFar) => acceptedSoFar === 0)
+    // The kept socket, and the other one redialled four times at once (2 × max_conn_count quick
+    // drops in a row): six dials; the kept one reported once, each dropped one twice. The
+    // connection decides on a redial right after reporting a drop, so once the eleventh report
+    // is in, the last drop has been decided on.
     await accepted.reached(6)
-    await socketReports.reached(12)
+    await socketReports.reached(11)
     expect(serverDials()).toBe(6)
+    // The fifth drop's redial, and the kept socket's second until it counts as steady.
     expect(vi.getTimerCount()).toBe(2)
-    // Then once a second: both replacements wait the full second, and come after it.
+    expect(events.at(-1)).toEqual({ type: 'sockets-changed', live: 1, steady: 0 })
+    // Then once a second: the replacement waits the full second, and comes after it.
     vi.advanceTimersByTime(999)
     expect(serverDials()).toBe(6)
     vi.advanceTimersByTime(1)
-    expect(serverDials()).toBe(8)
-    await accepted.reached(8)
-    await socketReports.reached(16)
+    // The kept socket counts as steady once the reads due meanwhile are in (the next turn of the loop).
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(connection.steadySockets()).toBe(1)
+    expect(events).toContainEqual({ type: 'sockets-changed', live: 1, steady: 1 })
+    expect(serverDials()).toBe(7)
+    await accepted.reached(7)
+    await socketReports.reached(14)
+    expect(serverDials()).toBe(7)
+    vi.advanceTimersByTime(1_000)
     expect(serverDials()).toBe(8)
   })
-})
 
+  it('stops dialling a port the server may have given to another client, and reports the loss', async () => {
+    // Every socket is dropped at once, so none is ever steady: after the quick redials, the
+    // replacements would wait a second, longer than the real server keeps a client with no socket
+    // before closing its port, which the next client to register may get. Here the next owner
+    // writes its own public request onto every socket that reaches it.
+    const { dropping, droppingPort, accepted, socketReports, serverDials, events, received } = await openAgainstDroppingServer(() => false)
+    await accepted.reached(6)
+    await socketReports.reached(12)
+    expect(serverDials()).toBe(6)
+    await closeServer(dropping)
+    const stranger = net.createServer((socket) =>
+      socket.on('error', () => undefined).end('GET /strangers-callback HTTP/1.1\r\nHost: someone-else.localhost\r\n\r\n'),
+    )
+    await new Promise<void>((resolve) => stranger.listen(droppingPort, '127.0.0.1', resolve))
+    cleanups.push(() => closeServer(stranger))
+
+    vi.advanceTimersByTime(1_000)
+    // Before, both replacements were dialled now, and again each second: the stranger's request
+    // reached the receiver.
+    expect(serverDials()).toBe(6)
+    expect(events.at(-1)).toEqual({ type: 'error', message: expect.stringMatching(/port \d+ stayed up for 1\.0 s: the server may have let go of the tunnel/) })
+    expect(events.filter((event) => event.type === 'error')).toHaveLength(1)
+    vi.advanceTimersByTime(5_000)
+    expect(serverDials()).toBe(6)
+    expect(received).toEqual([])
+  })
+})
 describe('openLocaltunnelConnection with a receiver that times out idle connections', () => {
   it('opens no receiver connection for an idle tunnel socket, so a callback after a quiet spell is not answered by a stale 408', async () => {
     // The app's receiver, like any node:http server, answers a connection that sends no request

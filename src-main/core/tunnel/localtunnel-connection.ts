@@ -27,24 +27,49 @@ import { errorCode, TunnelProblemError } from './tunnel-problem'
 const LOCAL_RETRY_MS = 1_000
 
 /**
- * A server socket that closes this soon without carrying a byte is a quick drop. Once every
- * socket has been dropped so twice in a row, replacements wait {@link LOCAL_RETRY_MS}: a server
- * that accepts and drops at once (over its socket limit) would otherwise be redialled in a tight
- * loop. The first drops are replaced at once, so a restarting server is noticed at once.
+ * A server-leg socket is steady once it has stayed connected this long or the server has written
+ * onto it: the server counted it as one of ours (a socket it drops, over its limit, closes at once
+ * without a byte). One that closes sooner without carrying a byte is a quick drop: once every
+ * socket has been dropped so twice in a row, replacements wait {@link LOCAL_RETRY_MS}, as a server
+ * that accepts and drops at once would otherwise be redialled in a tight loop. The first drops are
+ * replaced at once, so a restarting server is noticed at once.
  */
-const IDLE_DROP_MS = 1_000
+const STEADY_SOCKET_MS = 1_000
+
+/**
+ * The real server lets a client go once it has had no socket connected for a second (localtunnel
+ * server 0.8 `lib/Client.js`, its grace timeout after the agent goes offline): the client's port
+ * closes and the system may hand it to the next client that registers. A socket dialled to that
+ * port later reaches a stranger's tunnel, and the stranger's public requests would be captured and
+ * answered here.
+ */
+const SERVER_RELEASE_MS = 1_000
+
+/**
+ * With no steady socket, the server's port is dialled only this soon after the registration was
+ * last surely ours (the open began, or the last steady socket closed): half the server's grace,
+ * the other half left for the server having seen that close before us and for the dial's way
+ * there. Later, the connection reports the loss instead, and the supervisor registers again.
+ */
+const REDIAL_WHILE_SURELY_OURS_MS = SERVER_RELEASE_MS / 2
 
 /** What a live tunnel reports to the supervisor. */
 export type TunnelConnectionEvent =
   /** A socket to the server was refused: usually the server restarted and forgot us. */
   | { type: 'error'; message: string }
-  /** The number of sockets connected to the server changed. */
-  | { type: 'sockets-changed'; live: number }
+  /**
+   * The number of sockets connected to the server, or of those steady among them (connected for a
+   * second, or carried a request), changed. While the server drops every new socket at once, `live`
+   * flips between 0 and 1 and `steady` stays 0.
+   */
+  | { type: 'sockets-changed'; live: number; steady: number }
 
 /** An open tunnel: sockets from the server to the receiver. */
 export interface TunnelConnection {
   /** Sockets currently connected to the server. */
   liveSockets(): number
+  /** Connected sockets that have stayed up for a second or carried a request: the server counts them as ours. */
+  steadySockets(): number
   /** Close every socket; resolves once they are closed. Idempotent. */
   close(): Promise<void>
 }
@@ -78,17 +103,44 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
     const allSockets = new Set<net.Socket>()
     /** Server-leg sockets that are connected. */
     const liveRemotes = new Set<net.Socket>()
+    /** Those of them that are steady (see {@link STEADY_SOCKET_MS}). */
+    const steadyRemotes = new Set<net.Socket>()
     const retryTimers = new Set<NodeJS.Timeout>()
     let quickDropsInARow = 0
     /** Server-leg sockets dialled and neither connected nor failed yet. */
     let dialsInFlight = 0
+    /** Server-leg redials waiting for their timer. */
+    let redialsPending = 0
+    /** Replacements not dialled because the registration might no longer be ours; dialled once a socket is steady again. */
+    let dialsOwed = 0
+    /** Last clock time the registration was surely ours with no steady socket connected (see {@link REDIAL_WHILE_SURELY_OURS_MS}). */
+    let surelyOursAt = Date.now()
+    let lastReported = { live: 0, steady: 0 }
     let isSettled = false
     let isClosed = false
+    let hasLetGo = false
     let closing: Promise<void> | null = null
 
     const emit = (event: TunnelConnectionEvent): void => {
       if (!isClosed) onEvent(event)
     }
+
+    const steadyCount = (): number => steadyRemotes.size
+
+    /** Tell the supervisor when the live or steady count changed since it last heard. */
+    const reportSockets = (): void => {
+      const now = { live: liveRemotes.size, steady: steadyCount() }
+      if (now.live === lastReported.live && now.steady === lastReported.steady) return
+      lastReported = now
+      emit({ type: 'sockets-changed', ...now })
+    }
+
+    /**
+     * Whether the server can have let go of this registration (and handed its port to another
+     * client) in the `withinMs` since it was last surely ours: never while a steady socket is
+     * connected, since the server counts it.
+     */
+    const isSurelyOurs = (withinMs: number): boolean => steadyCount() > 0 || Date.now() - surelyOursAt < withinMs
 
     const close = (): Promise<void> => {
       if (closing !== null) return closing
@@ -129,9 +181,27 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       return socket
     }
 
-    /** One server-leg socket; when a connected one closes, it is replaced, as the protocol expects. */
+    /** Run `callback` after `delayMs` unless closed first; returns the timer. */
+    function later(delayMs: number, callback: () => void): NodeJS.Timeout {
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer)
+        callback()
+      }, delayMs)
+      retryTimers.add(timer)
+      return timer
+    }
+
+    /**
+     * One server-leg socket; when a connected one closes, it is replaced, as the protocol expects,
+     * but only while the server cannot have given the port to someone else.
+     */
     function openRemote(): void {
       if (isClosed) return
+      if (!isSurelyOurs(REDIAL_WHILE_SURELY_OURS_MS)) {
+        dialsOwed += 1
+        letGoOnceNothingIsLeft()
+        return
+      }
       const remote = track(net.connect({ host: remoteHost, port: registration.port }))
       remote.setKeepAlive(true)
       let wasConnected = false
@@ -160,37 +230,76 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       remote.once('connect', () => {
         dialsInFlight -= 1
         if (isClosed) return void remote.destroy()
+        if (!isSurelyOurs(SERVER_RELEASE_MS)) {
+          // A dial that took longer to connect than the server waits for a client with no socket
+          // (a lost SYN, resent a second later) may have reached the port's next owner: unused.
+          remote.destroy()
+          dialsOwed += 1
+          letGoOnceNothingIsLeft()
+          return
+        }
         wasConnected = true
-        const connectedAt = Date.now()
         liveRemotes.add(remote)
+        // Steady after a second without a byte too. Checked once the I/O that was due meanwhile
+        // has been read: after a stall of the process, a timer runs before the reads, and a socket
+        // the server dropped at once would pass for one that stayed up.
+        const steadyTimer = later(STEADY_SOCKET_MS, () => setImmediate(() => markSteady(remote)))
         remote.once('close', () => {
+          clearTimeout(steadyTimer)
+          retryTimers.delete(steadyTimer)
+          const wasSteady = steadyRemotes.delete(remote)
           liveRemotes.delete(remote)
-          emit({ type: 'sockets-changed', live: liveRemotes.size })
-          const isQuickDrop = remote.bytesRead === 0 && Date.now() - connectedAt < IDLE_DROP_MS
-          quickDropsInARow = isQuickDrop ? quickDropsInARow + 1 : 0
+          if (wasSteady && steadyCount() === 0) surelyOursAt = Date.now()
+          reportSockets()
+          quickDropsInARow = wasSteady ? 0 : quickDropsInARow + 1
           if (quickDropsInARow <= 2 * registration.maxConnCount) openRemote()
           else redialLater()
         })
-        emit({ type: 'sockets-changed', live: liveRemotes.size })
+        reportSockets()
         if (!isSettled) {
           isSettled = true
           signal.removeEventListener('abort', onAbort)
-          resolve({ liveSockets: () => liveRemotes.size, close })
+          resolve({ liveSockets: () => liveRemotes.size, steadySockets: steadyCount, close })
         }
         connectLocalOnFirstBytes(remote)
       })
     }
 
+    /** A socket became steady: the registration is ours, so the replacements held back can be dialled. */
+    function markSteady(remote: net.Socket): void {
+      if (isClosed || remote.destroyed || !liveRemotes.has(remote) || steadyRemotes.has(remote)) return
+      steadyRemotes.add(remote)
+      reportSockets()
+      const owed = dialsOwed
+      dialsOwed = 0
+      for (let i = 0; i < owed; i += 1) openRemote()
+    }
+
     /** Open a server-leg socket after {@link LOCAL_RETRY_MS} (never once closed). */
     function redialLater(): void {
       if (isClosed) return
-      const timer = setTimeout(() => {
-        retryTimers.delete(timer)
+      redialsPending += 1
+      later(LOCAL_RETRY_MS, () => {
+        redialsPending -= 1
         openRemote()
-      }, LOCAL_RETRY_MS)
-      retryTimers.add(timer)
+      })
     }
 
+    /**
+     * Once no socket is connected, none is being dialled and none waits to be, and the
+     * registration may no longer be ours, the tunnel is lost: say so once (or fail the open), and
+     * leave the port alone. The supervisor registers again, asking for the same subdomain.
+     */
+    function letGoOnceNothingIsLeft(): void {
+      if (liveRemotes.size > 0 || dialsInFlight > 0 || redialsPending > 0 || hasLetGo) return
+      hasLetGo = true
+      const seconds = (Date.now() - surelyOursAt) / 1_000
+      const message =
+        `no connection to the tunnel server's port ${registration.port} stayed up for ${seconds.toFixed(1)} s: ` +
+        'the server may have let go of the tunnel and given the port to another client, so it is not dialled again'
+      if (!isSettled) fail(new TunnelProblemError('TUNNEL_CONNECT_FAILED', message))
+      else emit({ type: 'error', message })
+    }
     /**
      * Dial the receiver only once the server writes a request onto the socket. A socket waits idle
      * until the server hands it a public request, and a receiver connection opened at once would
@@ -203,6 +312,7 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       remote.once('data', (firstBytes: Buffer) => {
         remote.pause()
         remote.unshift(firstBytes)
+        markSteady(remote)
         connectLocal(remote)
       })
     }
@@ -216,11 +326,7 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
         local.destroy()
         if (errorCode(error) === 'ECONNREFUSED' && !isClosed && !remote.destroyed) {
           // The receiver is not listening (yet): keep the server socket and try again shortly.
-          const timer = setTimeout(() => {
-            retryTimers.delete(timer)
-            connectLocal(remote)
-          }, LOCAL_RETRY_MS)
-          retryTimers.add(timer)
+          later(LOCAL_RETRY_MS, () => connectLocal(remote))
           return
         }
         remote.destroy()

@@ -22,7 +22,11 @@ export const TUNNEL_PROBE_FAILURES_BEFORE_LOSS = 2
  */
 export const TUNNEL_RECLAIM_DELAY_MS = 1_500
 
-/** No socket to the server for this long while online counts as a loss (the client reopens dead sockets at once). */
+/**
+ * No steady socket to the server (one that stayed up for a second or carried a request) for this
+ * long while online counts as a loss: the client reopens closed sockets at once, and the server
+ * keeps idle ones open.
+ */
 export const TUNNEL_SOCKETS_GONE_GRACE_MS = 3_000
 
 /**

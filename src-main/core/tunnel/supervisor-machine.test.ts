@@ -58,11 +58,11 @@ const effectOf = <K extends SupervisorEffect['type']>(effects: SupervisorEffect[
   effects.find((effect): effect is Extract<SupervisorEffect, { type: K }> => effect.type === type)
 
 const start: SupervisorEvent = { type: 'start' }
-const registered = (id: string, requested: string | null = null, liveSockets = 2): SupervisorEvent => ({
+const registered = (id: string, requested: string | null = null, steadySockets = 2): SupervisorEvent => ({
   type: 'registered',
   registration: { id, url: `https://${id}.tunnel.example` },
   requested,
-  liveSockets,
+  steadySockets,
 })
 const refused: SupervisorEvent = { type: 'attempt-failed', problem: { code: 'SERVER_UNREACHABLE', message: 'connection refused' } }
 const connectionLost: SupervisorEvent = { type: 'connection', event: { type: 'error', message: 'socket hang up' } }
@@ -221,7 +221,7 @@ describe('supervisor machine: attempts', () => {
     expect(online.supersedes).toBe(false)
   })
 
-  it('watches for sockets that never come when it goes online without a live one', () => {
+  it('watches for sockets that never settle when it goes online without a steady one', () => {
     const transition = step(FIXTURES.connecting!, registered('abcdef', null, 0))
     expect(types(transition.effects)).toEqual(['publish', 'log', 'arm-sockets-gone', 'probe'])
     expect(effectOf(transition.effects, 'arm-sockets-gone')?.delayMs).toBe(3_000)
@@ -344,19 +344,26 @@ describe('supervisor machine: losing an online tunnel', () => {
     expect(effectOf(transition.effects, 'retry')?.delayMs).toBe(3_600)
   })
 
-  it('arms the sockets-gone timer when the last socket closes and disarms it when one is back', () => {
-    const gone = step(FIXTURES.online!, { type: 'connection', event: { type: 'sockets-changed', live: 0 } })
+  it('arms the sockets-gone timer when the last steady socket closes and disarms it when one is steady again', () => {
+    const gone = step(FIXTURES.online!, { type: 'connection', event: { type: 'sockets-changed', live: 0, steady: 0 } })
     expect(gone.effects).toEqual([{ type: 'arm-sockets-gone', delayMs: 3_000 }])
     expect(gone.state).toBe(FIXTURES.online)
-    const back = step(FIXTURES.online!, { type: 'connection', event: { type: 'sockets-changed', live: 1 } })
+    const back = step(FIXTURES.online!, { type: 'connection', event: { type: 'sockets-changed', live: 1, steady: 1 } })
     expect(back.effects).toEqual([{ type: 'disarm-sockets-gone' }])
+  })
+
+  it('keeps the sockets-gone timer while sockets connect and are dropped at once', () => {
+    // The server drops every new socket (its limit held by a dead connection's sockets): each
+    // connects and closes, none becomes steady. A live socket alone used to disarm the timer.
+    const flapping = [1, 0, 1, 0].map((live) => step(FIXTURES.online!, { type: 'connection', event: { type: 'sockets-changed', live, steady: 0 } }))
+    for (const transition of flapping) expect(transition.effects).toEqual([{ type: 'arm-sockets-gone', delayMs: 3_000 }])
   })
 
   it('counts sockets that never came back as a loss', () => {
     const transition = step(FIXTURES.online!, { type: 'sockets-gone' })
     expect(transition.state.tunnel).toMatchObject({
       status: 'reconnecting',
-      lastError: { code: 'TUNNEL_LOST', message: 'every connection to the tunnel server closed and none came back' },
+      lastError: { code: 'TUNNEL_LOST', message: 'every connection to the tunnel server closed and none came back to stay' },
     })
   })
 })

@@ -59,10 +59,10 @@ export type SupervisorEvent =
   /** The retry timer of a failed attempt or a loss fired. */
   | { type: 'retry-due' }
   /** An attempt, or a reclaim of the requested subdomain, has its sockets open. */
-  | { type: 'registered'; registration: Pick<TunnelRegistration, 'id' | 'url'>; requested: string | null; liveSockets: number }
+  | { type: 'registered'; registration: Pick<TunnelRegistration, 'id' | 'url'>; requested: string | null; steadySockets: number }
   | { type: 'attempt-failed'; problem: ProblemReport }
   | { type: 'connection'; event: TunnelConnectionEvent }
-  /** The sockets-gone timer fired: no socket came back within the grace time. */
+  /** The sockets-gone timer fired: no socket stayed up or carried a request within the grace time. */
   | { type: 'sockets-gone' }
   | { type: 'probed'; outcome: ProbeOutcome }
   /** A reclaim try got another subdomain (`error` null) or failed. */
@@ -136,7 +136,7 @@ export function next(state: SupervisorState, event: SupervisorEvent, context: Tr
       return tunnel.status === 'online' ? onConnectionEvent(state, event.event, context) : unchanged(state)
     case 'sockets-gone':
       return tunnel.status === 'online'
-        ? lose(state, { code: 'TUNNEL_LOST', message: 'every connection to the tunnel server closed and none came back' }, context)
+        ? lose(state, { code: 'TUNNEL_LOST', message: 'every connection to the tunnel server closed and none came back to stay' }, context)
         : unchanged(state)
     case 'probed':
       return tunnel.status === 'online' ? probed(state, tunnel, event.outcome, context) : unchanged(state)
@@ -242,7 +242,7 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
     effects.push(reclaimEffect(requested, 0, settings))
   }
   effects.push({ type: 'log', level: 'info', message: 'tunnel: online', fields: { url: registration.url } })
-  if (event.liveSockets === 0) effects.push({ type: 'arm-sockets-gone', delayMs: settings.socketsGoneGraceMs })
+  if (event.steadySockets === 0) effects.push({ type: 'arm-sockets-gone', delayMs: settings.socketsGoneGraceMs })
   effects.push({ type: 'probe', delayMs: 0, publicUrl: registration.url })
   return {
     state: {
@@ -332,8 +332,13 @@ function onConnectionEvent(state: SupervisorState, event: TunnelConnectionEvent,
     case 'error':
       return lose(state, { code: 'TUNNEL_LOST', message: `the connection to the tunnel server was lost: ${event.message}` }, context)
     case 'sockets-changed': {
+      // Steady sockets, not live ones: a server that drops every new socket at once (its limit
+      // still held by the dead sockets of a connection it never heard close) has the live count
+      // flip between 0 and 1, which never left it at 0 for the whole grace time: the loss waited
+      // for the probe. A socket that stays up, or carries a request, is what shows the tunnel works;
+      // an idle tunnel keeps its sockets open, so they stay steady.
       const effect: SupervisorEffect =
-        event.live === 0 ? { type: 'arm-sockets-gone', delayMs: context.settings.socketsGoneGraceMs } : { type: 'disarm-sockets-gone' }
+        event.steady === 0 ? { type: 'arm-sockets-gone', delayMs: context.settings.socketsGoneGraceMs } : { type: 'disarm-sockets-gone' }
       return { state, effects: [effect], supersedes: false }
     }
     default:

@@ -62,11 +62,12 @@ function fakeConnection(options: OpenTunnelOptions): TunnelConnection & { isClos
   const connection = {
     isClosed: false,
     liveSockets: () => 2,
+    steadySockets: () => 2,
     close: async () => {
       connection.isClosed = true
     },
   }
-  options.onEvent({ type: 'sockets-changed', live: 2 })
+  options.onEvent({ type: 'sockets-changed', live: 2, steady: 2 })
   return connection
 }
 
@@ -219,14 +220,35 @@ describe('supervisor state machine', () => {
     probeStatus = 200
     await time.advance(1_500)
     expect(supervisor.getState().status).toBe('online')
-    opened[1]?.options.onEvent({ type: 'sockets-changed', live: 0 })
+    opened[1]?.options.onEvent({ type: 'sockets-changed', live: 0, steady: 0 })
     await time.advance(2_999)
-    opened[1]?.options.onEvent({ type: 'sockets-changed', live: 1 })
+    opened[1]?.options.onEvent({ type: 'sockets-changed', live: 1, steady: 1 })
     await time.advance(10_000)
     expect(supervisor.getState().status).toBe('online')
-    opened[1]?.options.onEvent({ type: 'sockets-changed', live: 0 })
+    opened[1]?.options.onEvent({ type: 'sockets-changed', live: 0, steady: 0 })
     await time.advance(3_000)
     expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', lastError: { code: 'TUNNEL_LOST' } })
+  })
+
+  it('counts sockets that connect and are dropped at once as a loss within the grace time, not at the next probe', async () => {
+    // The server drops each new socket at once (its 10-socket limit still held by a dead
+    // connection's sockets): the live count flips between 0 and 1 and no socket becomes steady.
+    // The probe is 30 s away; before, a live socket reset the 3 s check every time.
+    const { supervisor, time, opened } = setUp({ register: async () => registration('abcdef') })
+    await supervisor.start()
+    await time.advance(0)
+    expect(supervisor.getState().status).toBe('online')
+    const onEvent = opened[0]!.options.onEvent
+    for (let ms = 0; ms < 3_000; ms += 500) {
+      onEvent({ type: 'sockets-changed', live: 0, steady: 0 })
+      await time.advance(250)
+      onEvent({ type: 'sockets-changed', live: 1, steady: 0 })
+      await time.advance(250)
+    }
+    expect(supervisor.getState()).toMatchObject({
+      status: 'reconnecting',
+      lastError: { code: 'TUNNEL_LOST', message: 'every connection to the tunnel server closed and none came back to stay' },
+    })
   })
 
   it('does not accept a 200 without our nonce as proof', async () => {

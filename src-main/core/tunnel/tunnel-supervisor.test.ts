@@ -533,3 +533,79 @@ describe('tunnel supervisor after its sockets die without the server hearing of 
     expect(server.registrations().filter((registration) => registration.requested === standIn.subdomain)).toEqual([])
   })
 })
+
+/**
+ * A relay to the server's tunnel ports whose connections can be reset on the client's side only:
+ * the client hears of the loss at once, the server keeps counting the sockets (a firewall or NAT on
+ * the client's side resetting its connections, or a laptop waking up on another network).
+ * While nothing is reset, an end or a reset reaches the other side, as on loopback.
+ */
+function createClientSideResettingPath(): { portFor(serverPort: number): Promise<number>; resetClientSides(): void; close(): Promise<void> } {
+  const relays = new Map<number, Promise<net.Server>>()
+  const pairs = new Set<{ client: net.Socket; server: net.Socket }>()
+  function relay(serverPort: number): Promise<net.Server> {
+    const listener = net.createServer((client) => {
+      const server = net.connect({ host: '127.0.0.1', port: serverPort })
+      const pair = { client, server }
+      pairs.add(pair)
+      client.on('error', () => undefined)
+      server.on('error', () => undefined)
+      client.pipe(server, { end: false })
+      server.pipe(client, { end: false })
+      server.once('close', () => {
+        pairs.delete(pair)
+        client.destroy()
+      })
+      client.once('close', () => {
+        if (pairs.delete(pair)) server.destroy()
+      })
+    })
+    return new Promise((resolve) => listener.listen(0, '127.0.0.1', () => resolve(listener)))
+  }
+  return {
+    async portFor(serverPort) {
+      if (!relays.has(serverPort)) relays.set(serverPort, relay(serverPort))
+      const listener = await relays.get(serverPort)!
+      return (listener.address() as AddressInfo).port
+    },
+    resetClientSides() {
+      for (const pair of [...pairs]) {
+        pairs.delete(pair)
+        pair.client.resetAndDestroy()
+      }
+    },
+    async close() {
+      for (const pair of pairs) pair.server.destroy()
+      for (const listener of await Promise.all(relays.values())) {
+        await new Promise<void>((resolve) => listener.close(() => resolve()))
+      }
+    },
+  }
+}
+
+describe('tunnel supervisor after its sockets are reset on its side while the server keeps them', () => {
+  it('reports the loss within seconds, not at the next probe, and asks for its name again instead of redialling the port', async () => {
+    const path = createClientSideResettingPath()
+    cleanups.push(() => path.close())
+    const register: TunnelSupervisorDeps['register'] = async (request, signal) => {
+      const registration = await requestRegistration(request, signal)
+      return { ...registration, ip: '127.0.0.1', port: await path.portFor(registration.port) }
+    }
+    // The probe would see the loss only after a minute: what reports it here is the sockets.
+    const { supervisor, server } = await setUp({ probeIntervalMs: 60_000, reclaimMaxIntervalMs: 200 }, { register })
+    const lost = await startOnline(supervisor)
+    await server.until(() => server.clients()[0]?.connectedSockets === 10, { what: 'ten connected sockets' })
+
+    // The server still counts all ten, so it drops each new socket at once: the client's live
+    // count flips between 0 and 1. Before, it went on redialling the port (each second once the
+    // quick redials were spent) and stayed 'online' until the probe a minute later.
+    path.resetClientSides()
+    const reconnecting = await waitForState(supervisor, (state) => state.status === 'reconnecting')
+    expect(reconnecting).toMatchObject({ lastError: { code: 'TUNNEL_LOST' }, requestedSubdomain: lost.subdomain })
+    expect(server.clients().find((client) => client.id === lost.subdomain)).toMatchObject({ connectedSockets: 10 })
+    // The name is still held by the sockets the server keeps: a stand-in, said so, and the name asked for again.
+    const standIn = await waitForState(supervisor, (state) => state.status === 'online')
+    expect(standIn).toMatchObject({ requestedSubdomain: lost.subdomain, subdomainChanged: true })
+    expect(server.registrations().filter((registration) => registration.requested === lost.subdomain).length).toBeGreaterThanOrEqual(1)
+  })
+})

@@ -209,7 +209,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       deadlineTimer = clearTimer(deadlineTimer)
       attemptAbort = null
       connection = opened
-      dispatch({ type: 'registered', registration, requested, liveSockets: opened.liveSockets() })
+      dispatch({ type: 'registered', registration, requested, steadySockets: opened.steadySockets() })
     } catch (error: unknown) {
       if (myToken !== token) return
       deadlineTimer = clearTimer(deadlineTimer)
@@ -262,7 +262,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       const previous = connection
       connection = opened
       logger.info('tunnel: took the requested subdomain back', { subdomain: wanted })
-      dispatch({ type: 'registered', registration, requested: wanted, liveSockets: opened.liveSockets() })
+      dispatch({ type: 'registered', registration, requested: wanted, steadySockets: opened.steadySockets() })
       await closeQuietly(previous)
     } catch (error: unknown) {
       if (myToken !== token) return
