@@ -16,6 +16,7 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, MoneyAmount, ProviderKey } from '../../shared/providers'
 import type { SigningKey } from '../../shared/replay'
 import { isObject } from './body'
+import { upperCaseHexMessage } from './body-hmac-header'
 import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
 import { parseXmlTree, xmlChild, xmlChildText, type XmlElement } from './braintree-xml'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
@@ -225,6 +226,9 @@ export function verifyBraintree(delivery: Delivery, pairs: readonly BraintreeKey
       if (matched) {
         explanation.matchedVariant = variant
         explanation.keyFingerprint = pair.fingerprint
+        // The SDKs compare the hex text (secureCompare): the right MAC in upper case fails there.
+        if (signed.signature !== signed.signature.toLowerCase())
+          return result(invalidVerdict('wrong-encoding', upperCaseHexMessage('bt_signature', 'Braintree')), explanation)
         return result(validVerdict(variant, `bt_signature matches for public key ${pair.publicKey} (${variant}; key ${pair.fingerprint})`), explanation)
       }
     }

@@ -254,6 +254,30 @@ function plexoLegacySpec({ body, secrets }: SpecInput): boolean {
   })
 }
 
+const braintreePublicKey = (round: number): string => `pubkey${round}x7`
+
+/**
+ * docs/providers/braintree.md §4: a form with bt_signature "<public key>|<hex>" (pairs joined by "&")
+ * and bt_payload (base64 and newlines only); the first pair for the configured public key must equal
+ * hex(HMAC-SHA1(SHA1(private key), payload)), or over payload + "\n", compared as text (secureCompare).
+ */
+function braintreeSpec({ body, secrets }: SpecInput, round: number): boolean {
+  const form = new URLSearchParams(body.toString('latin1'))
+  const signature = form.get('bt_signature')
+  const payload = form.get('bt_payload')
+  if (signature === null || payload === null || !/^[A-Za-z0-9+=/\n]*$/.test(payload)) return false
+  const pair = signature
+    .split('&')
+    .filter((entry) => entry.includes('|'))
+    .map((entry) => entry.split('|'))
+    .find(([publicKey]) => publicKey === braintreePublicKey(round))
+  if (!pair) return false
+  return secrets.some((privateKey) => {
+    const key = createHash('sha1').update(privateKey).digest()
+    return [payload, `${payload}\n`].some((signed) => pair[1] === hmac('sha1', key, Buffer.from(signed, 'latin1')).toString('hex'))
+  })
+}
+
 /** providers.md §5.5 (platform): HmacSignature is base64(HMAC-SHA256(hexDecode(key), body)). */
 function adyenPlatformSpec({ headers, body, secrets }: SpecInput): boolean {
   const header = headerOf(headers, 'HmacSignature')
@@ -335,7 +359,8 @@ interface ProviderCases {
   provider: HmacProviderId | 'chip' | 'plexo' | 'swedbankpay' | 'paypal'
   /** The provider does not sign these deliveries: the verdict must be `unsigned`, whatever headers they carry. */
   unsigned?: boolean
-  spec: (input: SpecInput) => boolean
+  /** Valid or not by the documented algorithm; `round` picks the round's fixed values (Braintree's public key). */
+  spec: (input: SpecInput, round: number) => boolean
   cases: (body: Buffer, round: number) => GeneratedCase[]
 }
 
@@ -761,6 +786,35 @@ function plexoLegacyCases(_body: Buffer, round: number): GeneratedCase[] {
   ]
 }
 
+function braintreeCases(_body: Buffer, round: number): GeneratedCase[] {
+  const privateKey = hexSecret(`bt-${round}`)
+  const publicKey = braintreePublicKey(round)
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<notification><kind>subscription_charged_successfully</kind><timestamp>2026-03-01T11:59:00Z</timestamp><subject><id>sub${round}</id></subject></notification>\n`
+  const payload = `${Buffer.from(xml, 'utf8').toString('base64')}\n`
+  const mac = (key: string, signed: string): string => hmac('sha1', createHash('sha1').update(key).digest(), Buffer.from(signed, 'latin1')).toString('hex')
+  const form = (signature: string, bytes = payload, encode = (text: string): string => encodeURIComponent(text)): Buffer =>
+    Buffer.from(`bt_signature=${encodeURIComponent(signature)}&bt_payload=${encode(bytes)}`, 'latin1')
+  const headers: HeaderPairs = [['Content-Type', 'application/x-www-form-urlencoded']]
+  const tamperedPayload = `${Buffer.from(xml.replace(`sub${round}`, `sub${round}x`), 'utf8').toString('base64')}\n`
+  return [
+    { name: 'valid', headers, body: form(`${publicKey}|${mac(privateKey, payload)}`), secrets: [privateKey] },
+    { name: 'valid, signed with the final newline added', headers, body: form(`${publicKey}|${mac(privateKey, `${payload}\n`)}`), secrets: [privateKey] },
+    { name: 'two pairs, ours second', headers, body: form(`other|${mac('x', payload)}&${publicKey}|${mac(privateKey, payload)}`), secrets: [privateKey] },
+    { name: 'wrong private key', headers, body: form(`${publicKey}|${mac(hexSecret(`bt-${round}-other`), payload)}`), secrets: [privateKey] },
+    { name: 'payload changed', headers, body: form(`${publicKey}|${mac(privateKey, payload)}`, tamperedPayload), secrets: [privateKey] },
+    { name: 'signed for another public key', headers, body: form(`other|${mac(privateKey, payload)}`), secrets: [privateKey] },
+    { name: 'upper-case hex', headers, body: form(`${publicKey}|${flipCase(mac(privateKey, payload))}`), secrets: [privateKey] },
+    {
+      name: "'+' left unencoded",
+      headers,
+      body: form(`${publicKey}|${mac(privateKey, payload)}`, payload, (text) => encodeURIComponent(text).replace(/%2B/g, '+')),
+      secrets: [privateKey],
+    },
+    { name: 'no bt_signature', headers, body: Buffer.from(`bt_payload=${encodeURIComponent(payload)}`, 'latin1'), secrets: [privateKey] },
+    { name: 'no key configured', headers, body: form(`${publicKey}|${mac(privateKey, payload)}`), secrets: [] },
+  ]
+}
+
 const hexMac = (algorithm: string) => (secret: string, body: Buffer) => hmac(algorithm, secret, body).toString('hex')
 const base64Mac = (secret: string, body: Buffer): string => hmac('sha256', secret, body).toString('base64')
 
@@ -939,6 +993,7 @@ const PROVIDERS: ProviderCases[] = [
   { provider: 'ixopay', spec: ixopaySpec, cases: ixopayCases },
   { provider: 'adyen', spec: adyenClassicSpec, cases: adyenClassicCases },
   { provider: 'paypal', spec: paypalSpec, cases: paypalCases },
+  { provider: 'braintree', spec: braintreeSpec, cases: braintreeCases },
   { provider: 'plexo', spec: plexoLegacySpec, cases: plexoLegacyCases },
   {
     provider: 'plexo',
@@ -976,7 +1031,7 @@ const PROVIDERS: ProviderCases[] = [
   { provider: 'chip', spec: chipSpec, cases: chipCases },
 ]
 
-function keysOf(provider: ProviderCases['provider'], secrets: readonly string[]): ProviderKey[] {
+function keysOf(provider: ProviderCases['provider'], secrets: readonly string[], round: number): ProviderKey[] {
   // PayPal's certificate (the file's first) is configured beside its webhook ids (the ids are what the cases vary).
   const certificates: ProviderKey[] =
     provider === 'paypal' && secrets.length > 0 ? PAYPAL_CERTS.slice(0, 1).map((issued) => ({ kind: 'certificate', provider: 'paypal', pem: issued.pem })) : []
@@ -989,6 +1044,8 @@ function keysOf(provider: ProviderCases['provider'], secrets: readonly string[])
       // Plexo's legacy envelopes name the file's certificates by index; Swedbank Pay takes no key.
       if (provider === 'plexo') return { kind: 'certificate', provider, pem: PLEXO_CERTS[Number(value)]?.pem ?? '', label }
       if (provider === 'swedbankpay') throw new Error('Swedbank Pay takes no key')
+      // A Braintree key is a pair: the private key, and the public key the signature names.
+      if (provider === 'braintree') return { kind: 'hmac-secret', provider, value, label, apiKey: braintreePublicKey(round) }
       // A Square key names the subscription's notification URL, which Square signs with the body.
       return provider === 'square'
         ? { kind: 'hmac-secret', provider, value, label, notificationUrl: SQUARE_URL }
@@ -1013,9 +1070,12 @@ describe('generated deliveries: verdicts follow the documented algorithms', () =
             total += 1
             const analysis = analyzeDelivery(
               { method: 'POST', target: generated.target ?? '/hooks', headers: generated.headers, body: generated.body },
-              { now: NOW, keys: keysOf(provider, generated.secrets), pinnedProvider: provider },
+              { now: NOW, keys: keysOf(provider, generated.secrets, round), pinnedProvider: provider },
             )
-            const specValid = spec({ headers: generated.headers, body: generated.body, secrets: generated.secrets, target: generated.target ?? '/hooks' })
+            const specValid = spec(
+              { headers: generated.headers, body: generated.body, secrets: generated.secrets, target: generated.target ?? '/hooks' },
+              round,
+            )
             // Never a false "valid", and never an "invalid" the provider's own check would accept.
             expect(analysis.verdict.status === 'valid').toBe(specValid)
             if (!specValid && generated.secrets.length > 0 && analysis.verdict.status !== 'unsigned') expect(analysis.verdict.status).toBe('invalid')
