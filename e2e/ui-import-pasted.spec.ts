@@ -38,3 +38,26 @@ test('a pasted body and pasted curl text are labelled as pasted, not as a raw HT
   await expect(page.getByTestId('imported-from')).toContainText('Imported from pasted curl')
   await expect(page.getByTestId('imported-from')).not.toContainText('pasted text')
 })
+
+test('a body imported as sent by a provider says so, not that the endpoint is pinned; a real pin still says pinned', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'sent-by')
+  await page.getByTestId('open-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  await dialog.getByTestId('import-source-body').check()
+  await dialog.getByTestId('import-body-path').fill(`/${endpoint.slug}/named`)
+  await dialog.getByTestId('import-body-text').fill('{"transactionId":"T-80","result":"OK","amount":"12.00"}')
+  await dialog.getByTestId('import-body-provider').selectOption('ixopay')
+  await dialog.getByTestId('import-submit').click()
+  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
+  await dialog.getByTestId('import-done').click()
+  await row(page, '/named').click()
+  await expect(page.getByTestId('summary-provider')).toContainText('IXOPAY')
+  await expect(page.getByTestId('summary-detected-by')).toHaveText('Named when it was imported (“Sent by”), not detected')
+  await expect(page.getByTestId('summary-provider')).toContainText('named at import')
+
+  // Pinned on the endpoint itself: the endpoint's setting is what it names.
+  await inspector.app.call('setProviderSettings', { endpointId: endpoint.id, pinnedProvider: 'ixopay' })
+  await page.reload()
+  await row(page, '/named').click()
+  await expect(page.getByTestId('summary-detected-by')).toHaveText('Pinned by the endpoint setting')
+})

@@ -114,7 +114,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
       )}
 
       <ChangedBeforeExportNotice capture={capture} />
-      <RecognitionPanels analysis={capture.analysis} endpoint={endpoint} />
+      <RecognitionPanels analysis={capture.analysis} endpoint={endpoint} isImported={capture.origin === 'imported'} />
 
       <dl className="facts" data-testid="detail-facts">
         <dt>Received</dt>

@@ -5,13 +5,27 @@ import type { DeliveryAnalysis } from '@shared/providers'
 import { ProviderSettingsDialog } from './provider-settings-dialog'
 import { SignaturePanel } from './signature-panel'
 import { SummaryPanel } from './summary-panel'
+import { useEndpointProvider } from './use-endpoint-provider'
 
-export function RecognitionPanels({ analysis, endpoint }: { analysis: DeliveryAnalysis | null; endpoint: Endpoint | undefined }) {
+export function RecognitionPanels({
+  analysis,
+  endpoint,
+  isImported,
+}: {
+  analysis: DeliveryAnalysis | null
+  endpoint: Endpoint | undefined
+  isImported: boolean
+}) {
   const [isKeysOpen, setIsKeysOpen] = useState(false)
+  // A provider is "pinned" in the analysis by the endpoint's setting or, for an import, by its "Sent
+  // by" choice; the capture does not say which, the endpoint's setting does (asked only then).
+  const mayBeNamedAtImport = isImported && analysis?.provider.pinned === true
+  const endpointProvider = useEndpointProvider(mayBeNamedAtImport && endpoint ? endpoint.id : null)
   if (analysis === null) return null
+  const pinnedBy = mayBeNamedAtImport && endpointProvider.isSettled && endpointProvider.pinned !== analysis.provider.id ? 'import' : 'endpoint'
   return (
     <>
-      <SummaryPanel analysis={analysis} />
+      <SummaryPanel analysis={analysis} pinnedBy={pinnedBy} />
       <SignaturePanel analysis={analysis} onOpenKeys={endpoint ? () => setIsKeysOpen(true) : undefined} />
       {isKeysOpen && endpoint && (
         <ProviderSettingsDialog

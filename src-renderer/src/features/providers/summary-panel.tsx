@@ -6,7 +6,8 @@ import { providerName } from '../../lib/providers'
 import { VerdictBadge } from './recognition-badges'
 import './providers.css'
 
-export function SummaryPanel({ analysis }: { analysis: DeliveryAnalysis }) {
+/** `pinnedBy`: what named the provider when the analysis says it was pinned, the endpoint's setting or an import's "Sent by". */
+export function SummaryPanel({ analysis, pinnedBy }: { analysis: DeliveryAnalysis; pinnedBy: 'endpoint' | 'import' }) {
   const { provider, summary } = analysis
   const facts: Array<[string, string | null, string?]> = [
     ['Event / type', summary.eventType, 'summary-event'],
@@ -68,10 +69,12 @@ export function SummaryPanel({ analysis }: { analysis: DeliveryAnalysis }) {
         <dd data-testid="summary-provider">
           <strong>{providerName(provider.id)}</strong>
           {provider.variant && <span className="tag tag-subtle">{provider.variant}</span>}
-          {provider.pinned && <span className="tag tag-accent">pinned</span>}
+          {provider.pinned && <span className="tag tag-accent">{pinnedBy === 'import' ? 'named at import' : 'pinned'}</span>}
           <div className="muted summary-detected" data-testid="summary-detected-by">
             {provider.pinned
-              ? 'Pinned by the endpoint setting'
+              ? pinnedBy === 'import'
+                ? 'Named when it was imported (“Sent by”), not detected'
+                : 'Pinned by the endpoint setting'
               : // An unknown sender was detected by nothing: "Detected by no recognition rule matched" said the opposite.
                 provider.id === 'unknown'
                 ? `Not recognised: ${provider.detectedBy}`
