@@ -54,6 +54,8 @@ export const simulatorTemplateSchema = z
     bodyStyle: z.enum(['json-compact', 'json-pretty', 'json-spaced', 'form']),
     body: jsonValue,
     keyKind: z.enum(['hmac-secret', 'rsa-key-pair', 'ed25519-key-pair', 'none']).optional(),
+    /** The provider's everyday callback (IXOPAY's debit OK, not its chargeback): listed first for its provider, so the simulator starts on it. */
+    everyday: z.literal(true).optional(),
   })
   .strict()
   .refine((template) => template.keyKind === undefined || keyKindsOf(template.provider).includes(template.keyKind), {
@@ -85,7 +87,7 @@ export function templateInfo(template: SimulatorTemplate): SimulatorTemplateInfo
 
 const cache = new Map<string, Promise<SimulatorTemplate[]>>()
 
-/** Every template in `<resourcesDir>/simulator/*.json`, sorted by id. Cached per directory. */
+/** Every template in `<resourcesDir>/simulator/*.json`, by provider, each provider's everyday one first. Cached per directory. */
 export function loadSimulatorTemplates(resourcesDir: string = findResourcesDir()): Promise<SimulatorTemplate[]> {
   const dir = join(resourcesDir, 'simulator')
   let loading = cache.get(dir)
@@ -117,7 +119,7 @@ async function readTemplates(dir: string): Promise<SimulatorTemplate[]> {
     if (ids.has(template.id)) throw new InspectorError('INTERNAL', `two simulator templates share the id ${template.id}`)
     ids.add(template.id)
   }
-  return templates.sort((a, b) => a.id.localeCompare(b.id))
+  return templates.sort((a, b) => a.provider.localeCompare(b.provider) || Number(b.everyday === true) - Number(a.everyday === true) || a.id.localeCompare(b.id))
 }
 
 /** The templates as the UI lists them. */

@@ -47,6 +47,15 @@ describe('simulator', () => {
       expect(templates.some((template) => template.provider === provider)).toBe(true)
   })
 
+  it("lists each provider's everyday callback first, so the simulator starts on it (not IXOPAY's chargeback)", async () => {
+    const firstOf = (provider: string) => templates.find((template) => template.provider === provider)?.id
+    const templates = await listSimulatorTemplates()
+    expect(firstOf('ixopay')).toBe('ixopay-debit-ok')
+    expect(firstOf('standard-webhooks')).toBe('standard-webhooks-invoice-paid')
+    expect(firstOf('mercadopago')).toBe('mercadopago-payment-updated')
+    expect(firstOf('chip')).toBe('chip-purchase-paid')
+  })
+
   it("every template builds, reaches a loopback target and verifies with the app's verifier as the right provider", async () => {
     const templates = await loadSimulatorTemplates()
     const now = new Date()
