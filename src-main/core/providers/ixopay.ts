@@ -191,7 +191,7 @@ function verifyJson(delivery: Delivery, keys: readonly ProviderKey[], options: V
   const timestamp: { check: TimestampCheck | null } = { check: null }
   const candidates = buildCandidates(delivery, options, false, ['sha512', 'md5'], explanation.notes, timestamp)
   explanation.timestamp = timestamp.check
-  return checkCandidates(candidates.list, candidates.missingDate, received, keys, explanation, 'X-Signature')
+  return checkCandidates(candidates, received, keys, explanation, 'X-Signature')
 }
 
 function verifyLegacy(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
@@ -226,7 +226,15 @@ function verifyLegacy(delivery: Delivery, keys: readonly ProviderKey[], options:
   const timestamp: { check: TimestampCheck | null } = { check: null }
   const candidates = buildCandidates(delivery, options, true, hashes, explanation.notes, timestamp)
   explanation.timestamp = timestamp.check
-  return checkCandidates(candidates.list, candidates.missingDate, received, keys, explanation, authorization.headerName)
+  return checkCandidates(candidates, received, keys, explanation, authorization.headerName)
+}
+
+/** The signed strings a delivery could have been signed as, and what they cover in words. */
+interface Candidates {
+  list: Candidate[]
+  missingDate: boolean
+  /** e.g. "SHA-512 and MD5 body hashes, Date, received and canonical Content-Type". */
+  tried: string
 }
 
 function buildCandidates(
@@ -236,7 +244,7 @@ function buildCandidates(
   hashes: IxopayBodyHash[],
   notes: string[],
   timestamp: { check: TimestampCheck | null },
-): { list: Candidate[]; missingDate: boolean } {
+): Candidates {
   const dates: Array<[string, string]> = []
   for (const name of ['Date', 'X-Date']) {
     const value = headerValue(delivery.headers, name)
@@ -273,7 +281,13 @@ function buildCandidates(
       }
     }
   }
-  return { list, missingDate }
+  // What a mismatch says was tried: only what this delivery offered (no X-Date it did not send).
+  const tried = [
+    `${hashes.map((hash) => (hash === 'sha512' ? 'SHA-512' : 'MD5')).join(' and ')} body ${hashes.length > 1 ? 'hashes' : 'hash'}`,
+    dates.map(([name]) => name).join(' and '),
+    `${contentTypes.map(([name]) => name).join(' and ')} Content-Type`,
+  ].join(', ')
+  return { list, missingDate, tried }
 }
 
 /** Skew of the signed Date: shown, never enforced (IXOPAY has no tolerance; a large skew gets a note). */
@@ -288,8 +302,7 @@ function dateSkew(date: string, now: Date, notes: string[]): TimestampCheck | nu
 }
 
 function checkCandidates(
-  candidates: Candidate[],
-  missingDate: boolean,
+  { list: candidates, missingDate, tried }: Candidates,
   received: Buffer,
   keys: readonly ProviderKey[],
   explanation: VerifyResult['explanation'],
@@ -339,7 +352,7 @@ function checkCandidates(
   return result(
     invalidVerdict(
       'signature-mismatch',
-      `${HMAC_MISMATCH} (tried SHA-512 and MD5 body hashes, Date and X-Date, received and canonical Content-Type). IXOPAY also signs the request path and query: if a proxy or endpoint prefix changed them, set the original callback path.`,
+      `${HMAC_MISMATCH} (tried ${tried}). IXOPAY also signs the request path and query: if a proxy or endpoint prefix changed them, set the original callback path.`,
     ),
     explanation,
   )
