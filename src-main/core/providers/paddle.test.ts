@@ -183,6 +183,11 @@ describe('Paddle signatures (@paddle/paddle-node-sdk webhooks.isSignatureValid /
     const late = new Date((timestamp + 60) * 1000)
     expect(verifyPaddle(delivery(header, body), [paddleKey(newSecret)], { now: late }).verdict).toMatchObject({ reason: 'stale-timestamp' })
     expect(verifyPaddle(delivery(header, body), [paddleKey(newSecret)], { now: late, toleranceSeconds: 300 }).verdict.status).toBe('valid')
+    // The stale message names the tolerance applied: the SDK's by default, the endpoint's when set.
+    expect(verifyPaddle(delivery(header, body), [paddleKey(newSecret)], { now: late }).verdict.message).toContain("tolerance 5 s, Paddle's SDK default")
+    expect(verifyPaddle(delivery(header, body), [paddleKey(newSecret)], { now: late, toleranceSeconds: 30 }).verdict.message).toContain(
+      "tolerance 30 s, the endpoint's setting (the signature itself matches)",
+    )
   })
 
   it('parses the header as the SDK does: ";" between parts, the first "=" splits', () => {

@@ -59,7 +59,7 @@ export interface TimestampedHmacScheme {
   notesRotation: boolean
   /** Said when no secret is configured; `attemptDetail` is the recorded attempt's detail. */
   noKey: { message: string; attemptDetail: string }
-  /** Added after "tolerance N s" when a matching signature is too old: ", Paddle's SDK default". */
+  /** Added after "tolerance N s" of the default tolerance when a matching signature is too old: ", Paddle's SDK default" (an endpoint's own tolerance is said as such). */
   toleranceSource: string
   /** The secrets' documented prefix, signed as part of the secret: a note when a configured secret lacks it and nothing matches. */
   secretPrefixNote?: { prefix: string; note: string }
@@ -163,7 +163,7 @@ export function verifyTimestampedHeader(
     return result(
       invalidVerdict(
         'stale-timestamp',
-        `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s${scheme.toleranceSource} (the signature itself matches)`,
+        `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s${tolerance === scheme.defaultToleranceSeconds ? scheme.toleranceSource : ", the endpoint's setting"} (the signature itself matches)`,
       ),
       explanation,
     )
