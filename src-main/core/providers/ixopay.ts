@@ -233,8 +233,8 @@ function verifyLegacy(delivery: Delivery, keys: readonly ProviderKey[], options:
 interface Candidates {
   list: Candidate[]
   missingDate: boolean
-  /** e.g. "SHA-512 and MD5 body hashes, Date, received and canonical Content-Type". */
-  tried: string
+  /** e.g. "SHA-512 and MD5 body hashes, Date, received and canonical Content-Type"; worded only for a mismatch (most deliveries match). */
+  tried: () => string
 }
 
 function buildCandidates(
@@ -282,11 +282,12 @@ function buildCandidates(
     }
   }
   // What a mismatch says was tried: only what this delivery offered (no X-Date it did not send).
-  const tried = [
-    `${hashes.map((hash) => (hash === 'sha512' ? 'SHA-512' : 'MD5')).join(' and ')} body ${hashes.length > 1 ? 'hashes' : 'hash'}`,
-    dates.map(([name]) => name).join(' and '),
-    `${contentTypes.map(([name]) => name).join(' and ')} Content-Type`,
-  ].join(', ')
+  const tried = (): string =>
+    [
+      `${hashes.map((hash) => (hash === 'sha512' ? 'SHA-512' : 'MD5')).join(' and ')} body ${hashes.length > 1 ? 'hashes' : 'hash'}`,
+      dates.map(([name]) => name).join(' and '),
+      `${contentTypes.map(([name]) => name).join(' and ')} Content-Type`,
+    ].join(', ')
   return { list, missingDate, tried }
 }
 
@@ -352,7 +353,7 @@ function checkCandidates(
   return result(
     invalidVerdict(
       'signature-mismatch',
-      `${HMAC_MISMATCH} (tried ${tried}). IXOPAY also signs the request path and query: if a proxy or endpoint prefix changed them, set the original callback path.`,
+      `${HMAC_MISMATCH} (tried ${tried()}). IXOPAY also signs the request path and query: if a proxy or endpoint prefix changed them, set the original callback path.`,
     ),
     explanation,
   )
