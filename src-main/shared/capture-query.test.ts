@@ -293,6 +293,11 @@ describe('matchesCaptureQuery', () => {
     expect(headerPairs[0]?.[1]).toBe('MÃ¼ller')
     expect(matches('header.x-customer:müller', { headerPairs })).toBe(true)
     expect(matches('müller', { headerPairs })).toBe(true)
+    // Also as the header line is pasted from raw HTTP or a log (it missed: the line held both forms).
+    expect(matches('"X-Customer: Müller"', { headerPairs })).toBe(true)
+    expect(matches('header:"x-customer: müller"', { headerPairs })).toBe(true)
+    expect(matches('"x-customer: mã¼ller"', { headerPairs })).toBe(true)
+    expect(matches('"x-other: müller"', { headerPairs })).toBe(false)
     // Bytes that are not UTF-8 are searched as they are.
     expect(matches('header.x-name:"m\u00fcller"', { headerPairs: [['X-Name', 'M\u00fcller']] })).toBe(true)
   })

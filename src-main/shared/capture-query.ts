@@ -799,7 +799,12 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
  * apart; the prefilter (core/search/query-prefilter.ts) requires the text's pieces around `:`.
  */
 function headerContains([name, value]: [string, string], text: string): boolean {
-  return name.includes(text) || value.includes(text) || (text.includes(':') && `${name}: ${value}`.includes(text))
+  if (name.includes(text)) return true
+  // A value that carried UTF-8 is its bytes as received, a line feed, and its decoded form (see
+  // `searchableHeaderPairs`): the header line is written with each form, so the line pasted as the
+  // sender meant it ("x-customer: müller") is found too.
+  if (!value.includes('\n')) return value.includes(text) || (text.includes(':') && `${name}: ${value}`.includes(text))
+  return value.split('\n').some((form) => form.includes(text) || (text.includes(':') && `${name}: ${form}`.includes(text)))
 }
 
 /**
