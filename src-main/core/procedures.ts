@@ -90,6 +90,7 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
     publicUrl: context.tunnel.publicUrl() === null ? null : `${context.tunnel.publicUrl() ?? ''}/${endpoint.slug}`,
     createdAt: endpoint.createdAt,
     captureCount: store.count(endpoint.id),
+    pinnedCount: store.pinnedCount(endpoint.id),
     forward: endpoint.forward ?? null,
   })
 

@@ -26,6 +26,8 @@ export interface Endpoint {
   publicUrl: string | null
   createdAt: string
   captureCount: number
+  /** How many of its captures are pinned: a clear keeps them unless asked, retention never removes them. */
+  pinnedCount: number
   /** The endpoint's forward settings (`getForwardConfig`'s `config`), so a list needs no call per endpoint. */
   forward: ForwardConfig | null
 }

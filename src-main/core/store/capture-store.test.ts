@@ -344,6 +344,31 @@ describe('capture store: annotations, origin and deliveries', () => {
     expect(current.count('e1')).toBe(0)
   })
 
+  test('counts pinned captures per endpoint through pins, unpins, deletions, imports and a reopen', async ({ openStore: open }) => {
+    const current = await open()
+    const stored = []
+    for (let index = 0; index < 4; index++) stored.push(await current.append(newCapture('e1', Buffer.from('x')), Buffer.from('x')))
+    await current.append(newCapture('e2', Buffer.from('y')), Buffer.from('y'))
+    expect([current.pinnedCount('e1'), current.pinnedCount('e2'), current.pinnedCount('none')]).toEqual([0, 0, 0])
+    await current.annotate(stored[0]!.id, { pinned: true })
+    await current.annotate(stored[1]!.id, { pinned: true })
+    // Pinning twice counts once; unpinning an unpinned one changes nothing.
+    await current.annotate(stored[1]!.id, { pinned: true })
+    await current.annotate(stored[2]!.id, { pinned: false })
+    expect([current.pinnedCount('e1'), current.pinnedCount('e2'), current.pinnedCount()]).toEqual([2, 0, 2])
+    await current.annotate(stored[0]!.id, { pinned: false })
+    await current.deleteMany([stored[1]!.id])
+    expect(current.pinnedCount('e1')).toBe(0)
+    // An import can bring a pin along.
+    await current.append({ ...newCapture('e2', Buffer.from('z')), origin: 'imported', pinned: true }, Buffer.from('z'))
+    await current.annotate(stored[3]!.id, { pinned: true })
+    await current.close()
+    const reopened = await open()
+    expect([reopened.pinnedCount('e1'), reopened.pinnedCount('e2'), reopened.pinnedCount()]).toEqual([1, 1, 2])
+    await reopened.deleteByEndpoint('e1', { includePinned: true })
+    expect([reopened.pinnedCount('e1'), reopened.pinnedCount()]).toEqual([0, 1])
+  })
+
   test('stores imported captures with their origin and original time', async ({ openStore: open }) => {
     const current = await open()
     const body = Buffer.from('{"a":1}')

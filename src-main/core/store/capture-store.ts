@@ -145,6 +145,8 @@ export interface CaptureStore {
   /** The body, checked against its sha256 (throws `DamagedCaptureError` on a mismatch). */
   readBody(id: string): Promise<Buffer>
   count(endpointId?: string): number
+  /** How many of those are pinned (kept by a clear unless asked, exempt from retention). */
+  pinnedCount(endpointId?: string): number
   /** Every endpoint id that has captures. */
   endpointIds(): string[]
   /** Replaces the recognition of captures (after their endpoint's keys changed). */
@@ -384,6 +386,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return reader.readVerifiedBody(block, slot)
     },
     count: (endpointId) => table.count(endpointId),
+    pinnedCount: (endpointId) => table.pinnedCount(endpointId),
     endpointIds: () => table.endpointIds(),
     async updateRecognitions(updates) {
       const recognised = []

@@ -125,6 +125,8 @@ export class CaptureTable {
   private readonly endpoints: string[] = []
   private readonly endpointCodes = new Map<string, number>()
   private readonly endpointCounts: number[] = []
+  /** Pinned live captures per endpoint code: the Clear dialog says whether there are any to keep. */
+  private readonly pinnedCounts: number[] = []
   private readonly methods: string[] = []
   private readonly methodCodes = new Map<string, number>()
   private liveCount = 0
@@ -181,15 +183,17 @@ export class CaptureTable {
     block.deliveryHash[slot] = fields.deliveryHash
     block.live++
     this.endpointCounts[endpoint] = (this.endpointCounts[endpoint] ?? 0) + 1
+    if (fields.pinned) this.countPinned(endpoint, 1)
     this.liveCount++
     return slot
   }
 
   delete(block: SegmentBlock, slot: number): void {
     if (!block.isLive(slot)) return
+    const endpoint = block.endpoint[slot] as number
+    if ((block.flags[slot] as number) & FLAG_PINNED) this.countPinned(endpoint, -1)
     block.flags[slot] = (block.flags[slot] as number) | FLAG_DELETED
     block.live--
-    const endpoint = block.endpoint[slot] as number
     this.endpointCounts[endpoint] = (this.endpointCounts[endpoint] ?? 1) - 1
     this.liveCount--
     const other = block.otherIds?.get(slot)
@@ -208,7 +212,14 @@ export class CaptureTable {
   }
 
   setFlag(block: SegmentBlock, slot: number, flag: number, on: boolean): void {
-    block.flags[slot] = on ? (block.flags[slot] as number) | flag : (block.flags[slot] as number) & ~flag
+    const before = block.flags[slot] as number
+    const after = on ? before | flag : before & ~flag
+    block.flags[slot] = after
+    if (flag === FLAG_PINNED && before !== after && block.isLive(slot)) this.countPinned(block.endpoint[slot] as number, on ? 1 : -1)
+  }
+
+  private countPinned(endpoint: number, change: 1 | -1): void {
+    this.pinnedCounts[endpoint] = (this.pinnedCounts[endpoint] ?? 0) + change
   }
 
   locate(id: string): { block: SegmentBlock; slot: number } | undefined {
@@ -222,6 +233,13 @@ export class CaptureTable {
     if (endpointId === undefined) return this.liveCount
     const code = this.endpointCodes.get(endpointId)
     return code === undefined ? 0 : (this.endpointCounts[code] ?? 0)
+  }
+
+  /** Live pinned captures of an endpoint (or of all). */
+  pinnedCount(endpointId?: string): number {
+    if (endpointId === undefined) return this.pinnedCounts.reduce((sum, count) => sum + count, 0)
+    const code = this.endpointCodes.get(endpointId)
+    return code === undefined ? 0 : (this.pinnedCounts[code] ?? 0)
   }
 
   endpointIds(): string[] {
