@@ -11,7 +11,7 @@ import { useTunnelAction } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'
 import { ModalDialog } from '../../components/modal-dialog'
-import { formatAgo, formatCountdown, hasCountdown, isRunning, tunnelShortLabel, useNow } from './tunnel-format'
+import { formatCountdown, hasCountdown, isRunning, tunnelProofLine, tunnelShortLabel, useNow } from './tunnel-format'
 import { useCurrentTunnel } from './use-current-tunnel'
 import './tunnel.css'
 
@@ -217,9 +217,13 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
           )}
         </div>
       )}
-      <p className="muted replay-small" data-testid="tunnel-last-proved">
-        Last proved working: {state.lastProvedAt ? <span title={formatFullTime(state.lastProvedAt)}>{formatAgo(state.lastProvedAt, now)}</span> : 'not yet'}
-        <span> (a probe through the public URL reached this receiver)</span>
+      <p
+        className="muted replay-small"
+        title={state.lastProvedAt ? formatFullTime(state.lastProvedAt) : undefined}
+        data-testid="tunnel-last-proved"
+        data-proved={state.lastProvedAt !== null}
+      >
+        {tunnelProofLine(state.lastProvedAt, state.status, now)}
       </p>
     </div>
   )

@@ -34,6 +34,17 @@ export function formatAgo(iso: string, now: number): string {
   return `${Math.floor(seconds / 3600)} h ago`
 }
 
+/**
+ * Whether the tunnel has been seen to work, in one sentence. The explanation of what "proved"
+ * means reads as a fact either way: the line said "Last proved working: not yet (a probe through
+ * the public URL reached this receiver)", which claims a probe got through when none has.
+ */
+export function tunnelProofLine(lastProvedAt: string | null, status: TunnelState['status'], now: number): string {
+  if (lastProvedAt !== null) return `Last proved working ${formatAgo(lastProvedAt, now)}: a probe through the public URL reached this receiver.`
+  if (status === 'off') return 'Not proved working yet: once the tunnel is online, a probe through its public URL checks that it reaches this receiver.'
+  return 'Not proved working yet: no probe through the public URL has reached this receiver so far.'
+}
+
 /** One short line for the top bar. */
 export function tunnelShortLabel(state: TunnelState, now: number): string {
   switch (state.status) {

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { tunnelProofLine } from './tunnel-format'
+
+const now = Date.parse('2026-12-07T09:00:00.000Z')
+
+describe('tunnelProofLine', () => {
+  it('says when a probe last got through', () => {
+    expect(tunnelProofLine('2026-12-07T08:58:30.000Z', 'online', now)).toBe(
+      'Last proved working 1 min ago: a probe through the public URL reached this receiver.',
+    )
+  })
+
+  it('never says a probe reached the receiver when none has', () => {
+    for (const status of ['off', 'connecting', 'online', 'reconnecting', 'failed'] as const) {
+      const line = tunnelProofLine(null, status, now)
+      expect(line).toMatch(/^Not proved working yet: /)
+      expect(line).not.toMatch(/probe through the public URL reached/)
+    }
+  })
+
+  it('tells a tunnel that is off what the probe will do, and one that is up that it has not got through', () => {
+    expect(tunnelProofLine(null, 'off', now)).toContain('once the tunnel is online, a probe through its public URL checks that it reaches this receiver')
+    expect(tunnelProofLine(null, 'online', now)).toContain('no probe through the public URL has reached this receiver so far')
+  })
+})
