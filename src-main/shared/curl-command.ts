@@ -27,6 +27,14 @@ const SKIPPED_HEADERS = new Set([
   'proxy-authenticate',
 ])
 
+/**
+ * Whether the command sends this header as received. The others are curl's own (framing, `Host`
+ * from the URL, its connection handling) or hop-by-hop: a command cannot send them faithfully.
+ */
+export function curlSendsHeader(name: string): boolean {
+  return !SKIPPED_HEADERS.has(name.toLowerCase())
+}
+
 /** Headers curl adds on its own; an empty `-H 'Name:'` stops it when the request had none. */
 const CURL_DEFAULT_HEADERS = ['User-Agent', 'Accept']
 
@@ -58,7 +66,7 @@ export function buildCurlCommand(request: CurlRequest): string {
   lines.push(quoteLatin1(request.url))
   const sentNames = new Set<string>()
   for (const [name, value] of request.headers) {
-    if (SKIPPED_HEADERS.has(name.toLowerCase())) continue
+    if (!curlSendsHeader(name)) continue
     sentNames.add(name.toLowerCase())
     // `Name;` is curl's way of sending a header with an empty value.
     lines.push(`-H ${quoteLatin1(value === '' ? `${name};` : `${name}: ${value}`)}`)

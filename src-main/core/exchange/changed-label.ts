@@ -11,14 +11,30 @@
 import { changedBeforeExportSchema, MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
 import type { HeaderPairs } from '../../shared/http-message'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
+import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 
 /** The header a raw HTTP message carries its record in. */
 export const CHANGED_HEADER = 'X-Callback-Inspector-Changed-Before-Export'
 /** The headers earlier versions (and this one, for people) label a changed message with. */
 export const REDACTED_HEADER = 'X-Callback-Inspector-Redacted'
 export const VERDICT_BEFORE_HEADER = 'X-Callback-Inspector-Verdict-Before-Redaction'
+/**
+ * The last header line of a raw message whose header lines are not all the sender's: `N` says the
+ * first N lines are the request's as received, and every line after them (labels, a
+ * `Content-Length` the exporter had to add, this one) is this app's. Written whenever the app adds
+ * a line, and whenever the sender's own headers carry a name this app labels with, so that a
+ * sender's `X-Callback-Inspector-Redacted` comes back as a header of the request, not as a label.
+ */
+export const SENDER_HEADERS_HEADER = 'X-Callback-Inspector-Sender-Headers'
 /** The comment before a curl command that carries its record. */
 export const CHANGED_COMMENT_PREFIX = '# callback-inspector-changed-before-export: '
+/**
+ * The comment before a curl command that carries the request's header lines as received (ASCII
+ * JSON `[[name, value], …]`, each value one character per byte): a command cannot send `Host`,
+ * `Content-Length`, `Connection` and the other headers curl sets itself, nor keep their place
+ * among the others, so the importer takes them from here (when the command still sends the rest).
+ */
+export const HEADERS_COMMENT_PREFIX = '# callback-inspector-headers-as-received: '
 /** A curl script's header comment when the export was redacted for sharing (every command changed). */
 export const CURL_REDACTED_COMMENT = '# REDACTED: '
 /** A curl script's header comment when only configured secrets were removed (the commands it lists changed). */
@@ -26,10 +42,50 @@ export const CURL_SECRETS_ONLY_COMMENT = '# NOT REDACTED for sharing, but change
 
 const LABEL_HEADERS = new Set([CHANGED_HEADER, REDACTED_HEADER, VERDICT_BEFORE_HEADER].map((name) => name.toLowerCase()))
 
+/** Whether a header's name is one this app writes into a raw message of its own (a sender's header may carry it too). */
+export function isAppHeaderName(name: string): boolean {
+  const lower = name.toLowerCase()
+  return LABEL_HEADERS.has(lower) || lower === SENDER_HEADERS_HEADER.toLowerCase()
+}
+
 /** The record as one line of ASCII JSON (a header value and a comment line hold it as is). */
 export function changedLabelText(changed: ChangedBeforeExport): string {
-  return JSON.stringify(changed).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return asciiJson(changed)
 }
+
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** Header lines as one line of ASCII JSON (every other character escaped), for {@link HEADERS_COMMENT_PREFIX}. */
+export function headersLabelText(headers: HeaderPairs): string {
+  return asciiJson(headers)
+}
+
+/** At most this many header lines are taken from a record (the receiver keeps no more than 2,000). */
+const MAX_RECORDED_HEADERS = 10_000
+
+/** The header lines a record holds; `null` when it is not one (each name a token, each value single-byte characters). */
+export function readHeadersLabel(text: string): HeaderPairs | null {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (!Array.isArray(value) || value.length > MAX_RECORDED_HEADERS) return null
+  const headers: HeaderPairs = []
+  for (const pair of value as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2) return null
+    const [name, headerValue] = pair as unknown[]
+    if (typeof name !== 'string' || typeof headerValue !== 'string' || !HTTP_TOKEN_PATTERN.test(name) || !SINGLE_BYTE_LINE.test(headerValue)) return null
+    headers.push([name, headerValue])
+  }
+  return headers
+}
+
+/** A header value as stored: single-byte characters, no line break. */
+const SINGLE_BYTE_LINE = /^[^\r\n\u0100-\uffff]*$/
 
 /** The record a label holds; `null` when it is not one this reader can make out. */
 export function readChangedLabel(text: string): ChangedBeforeExport | null {
@@ -44,11 +100,33 @@ export function readChangedLabel(text: string): ChangedBeforeExport | null {
 }
 
 /**
+ * A read message's headers as the sender sent them, and what this app's lines say it changed
+ * (`changed` is absent when nothing). A message ending with {@link SENDER_HEADERS_HEADER} is
+ * split where it says: the lines before are the request's, whatever their names; the lines after
+ * are read as labels (and a `Content-Length` the exporter added is dropped). Without that line (a
+ * file written before it existed, pasted text), every label-named line is taken as a label.
+ */
+export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderPairs; changed?: ChangedBeforeExport } {
+  const last = headers[headers.length - 1]
+  if (last !== undefined && last[0].toLowerCase() === SENDER_HEADERS_HEADER.toLowerCase()) {
+    const count = /^\d{1,6}$/.test(last[1]) ? Number(last[1]) : -1
+    const added = count >= 0 && count < headers.length ? headers.slice(count, -1) : null
+    // Only lines this app writes may follow the sender's: anything else means the split is not this app's.
+    if (added !== null && added.every(([name]) => LABEL_HEADERS.has(name.toLowerCase()) || name.toLowerCase() === 'content-length')) {
+      const labels = withoutChangedLabels(added.filter(([name]) => name.toLowerCase() !== 'content-length'))
+      const sender = headers.slice(0, count)
+      return labels.changed === undefined ? { headers: sender } : { headers: sender, changed: labels.changed }
+    }
+  }
+  return withoutChangedLabels(headers)
+}
+
+/**
  * A read message's headers without this app's labels, and what they say: its record, or (a
  * file written before the record existed) what the human-readable labels say, taken as redacted.
  * `changed` is absent when the message carries no label.
  */
-export function withoutChangedLabels(headers: HeaderPairs): { headers: HeaderPairs; changed?: ChangedBeforeExport } {
+function withoutChangedLabels(headers: HeaderPairs): { headers: HeaderPairs; changed?: ChangedBeforeExport } {
   if (!headers.some(([name]) => LABEL_HEADERS.has(name.toLowerCase()))) return { headers }
   const valueOf = (label: string) => headers.find(([name]) => name.toLowerCase() === label.toLowerCase())?.[1]
   const kept = headers.filter(([name]) => !LABEL_HEADERS.has(name.toLowerCase()))
@@ -98,10 +176,11 @@ export interface CurlComment {
 const LISTED_CHANGE = /^# {3}capture (\d+): (.*)$/
 const VERDICT_BEFORE = new RegExp(`^# .*; signature (${VERDICT_STATUSES.join('|')}) \\(before redaction\\): (.*)$`)
 
-/** Whether a comment says something of what an export changed (the others are not kept). */
+/** Whether a comment says something the importer reads: what an export changed, the headers as received (the others are not kept). */
 export function isChangeComment(text: string): boolean {
   return (
     text.startsWith(CHANGED_COMMENT_PREFIX) ||
+    text.startsWith(HEADERS_COMMENT_PREFIX) ||
     text.startsWith(CURL_REDACTED_COMMENT) ||
     text.startsWith(CURL_SECRETS_ONLY_COMMENT) ||
     LISTED_CHANGE.test(text) ||
@@ -145,5 +224,24 @@ export function curlChangesReader(comments: CurlComment[]): (curlIndex: number, 
     const verdict = own.map((comment) => VERDICT_BEFORE.exec(comment.text)).find((match) => match !== null)
     const exporterVerdict = verdict ? { status: verdict[1] as VerdictStatus, message: (verdict[2] ?? '').slice(0, 2000) } : null
     return fromReadableLabels(items ?? [], exporterVerdict, isRedacted ? 'redacted' : 'secrets-removed')
+  }
+}
+
+/**
+ * The header lines as received that this app's curl export wrote before each command
+ * ({@link HEADERS_COMMENT_PREFIX}), looked up by where the command is: the record among the
+ * comments after the previous command's line and before this one's, or `undefined`. Commands are
+ * asked for in order (linear in the script).
+ */
+export function curlHeadersReader(comments: CurlComment[]): (afterLine: number, line: number) => HeaderPairs | undefined {
+  const records = comments.filter((comment) => comment.text.startsWith(HEADERS_COMMENT_PREFIX))
+  let next = 0
+  return (afterLine, line) => {
+    let found: HeaderPairs | undefined
+    for (; next < records.length && (records[next] as CurlComment).line < line; next++) {
+      const record = records[next] as CurlComment
+      if (record.line > afterLine) found = readHeadersLabel(record.text.slice(HEADERS_COMMENT_PREFIX.length)) ?? undefined
+    }
+    return found
   }
 }

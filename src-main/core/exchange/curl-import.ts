@@ -10,7 +10,9 @@
  * A command this app's export labelled as changed before export is read back as changed.
  *
  * The request gets the headers curl would have sent that say something about it: `Host`, the
- * given headers in order, `Content-Type` for form data when none is given, `Content-Length`.
+ * given headers in order, `Content-Type` for form data when none is given, `Content-Length`;
+ * or, for a command this app's export wrote, the header lines as received that its comment
+ * records (changed-label.ts), as long as the command still sends those it can unchanged.
  */
 import { parse, type ParseEntry } from 'shell-quote'
 import type { HeaderPairs } from '../../shared/http-message'
@@ -20,7 +22,8 @@ import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 import { errorMessage } from '../../shared/errors'
 import { cmdCommands, isCmdSyntax } from './cmd-curl-words'
-import { curlChangesReader, isChangeComment, type CurlComment } from './changed-label'
+import { curlChangesReader, curlHeadersReader, isChangeComment, type CurlComment } from './changed-label'
+import { curlSendsHeader } from '../../shared/curl-command'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
 /** Options that take no value (skipped). */
@@ -89,6 +92,8 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
   let isInGroup = false
   // What this app's export says it changed in each command (its comments).
   const changesOf = curlChangesReader(commands.comments)
+  // The header lines as received, which this app's export writes before each command.
+  const recordedHeadersOf = curlHeadersReader(commands.comments)
   let curlCommands = 0
   let afterLine = 0
   for (const command of commands.commands) {
@@ -127,9 +132,23 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       const result = readCurlArguments(args, Buffer.concat(stdin), maxBodyBytes)
       stdin = []
       const changed = changesOf(curlCommands++, afterLine, command.line)
+      const recorded = recordedHeadersOf(afterLine, command.line)
       afterLine = command.line
-      if (result.ok && changed !== undefined) result.capture.changedBeforeExport = changed
-      entries.push(result.ok ? result : { ok: false, message: `line ${command.line}: ${result.message}` })
+      if (!result.ok) {
+        entries.push({ ok: false, message: `line ${command.line}: ${result.message}` })
+        continue
+      }
+      // Taken only while the command still sends the headers the record says it does (it may have been edited).
+      if (
+        recorded !== undefined &&
+        sameHeaders(
+          recorded.filter(([name]) => curlSendsHeader(name)),
+          result.given,
+        )
+      )
+        result.capture.headers = recorded
+      if (changed !== undefined) result.capture.changedBeforeExport = changed
+      entries.push({ ok: true, capture: result.capture })
     }
   }
   // Text without a single curl command is not a failed curl import per line (raw HTTP read as curl failed on each header line).
@@ -255,7 +274,12 @@ function decodePrintfB(text: string): Buffer {
   return Buffer.from(bytes)
 }
 
-type CurlResult = { ok: true; capture: ExchangeCapture } | { ok: false; message: string }
+/** `given`: the headers the command itself sends (`-H`, `-A`, `-e`, `-b`), in order. */
+type CurlResult = { ok: true; capture: ExchangeCapture; given: HeaderPairs } | { ok: false; message: string }
+
+function sameHeaders(left: HeaderPairs, right: HeaderPairs): boolean {
+  return left.length === right.length && left.every(([name, value], index) => name === right[index]![0] && value === right[index]![1])
+}
 
 function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number): CurlResult {
   let method: string | null = null
@@ -402,6 +426,7 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
   return {
     ok: true,
     capture: importedRequest({ method: finalMethod, target, httpVersion: '1.1', headers: finalHeaders, body }),
+    given: headers,
   }
 }
 

@@ -235,6 +235,45 @@ describe('export and import through the inspector', () => {
     }
   })
 
+  /** A sender whose own headers bear this app's label names, and the headers curl sets itself. */
+  async function senderWithLabelNames(): Promise<CaptureDetail> {
+    const endpoint = await inspector.procedures.createEndpoint({ name: `Sender labels ${Date.now()}` })
+    const sent = await send(`${endpoint.url}/hook?o=1`, {
+      headers: [
+        ['Host', 'shop.example:8443'],
+        ['X-Callback-Inspector-Redacted', 'the sender says so'],
+        ['Content-Type', 'application/json'],
+        ['Connection', 'keep-alive'],
+        ['X-Callback-Inspector-Changed-Before-Export', '{"reason":"redacted"}'],
+        ['Keep-Alive', 'timeout=5'],
+        ['X-Callback-Inspector-Sender-Headers', '1'],
+      ],
+      body: '{"id":1}',
+    })
+    expect(sent.status).toBe(200)
+    const [item] = (await inspector.procedures.listCaptures({ endpointId: endpoint.id })).items
+    return inspector.procedures.getCapture({ id: item!.id })
+  }
+
+  for (const format of ['http', 'curl'] as const) {
+    it(`gives back every header as received through ${format}, the sender's own X-Callback-Inspector-* and Connection too, never as labels`, async () => {
+      const original = await senderWithLabelNames()
+      expect(original.request.headers.map(([name]) => name)).toContain('Connection')
+      for (const redact of [false, true]) {
+        const exported = await inspector.procedures.exportCaptures({ captureIds: [original.id], format, redact })
+        const target = await inspector.procedures.createEndpoint({ name: `Labels ${format} ${redact}` })
+        const result = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: exportedFile(exported).toString('base64') })
+        expect(result.failures).toEqual([])
+        const copy = await inspector.procedures.getCapture({ id: result.importedIds[0]! })
+        expect(copy.request.headers, `redact=${redact}`).toEqual(original.request.headers)
+        expect(copy.request.bodySha256).toBe(original.request.bodySha256)
+        // Unredacted, it is the request as received; redacted, the export's own labels still say so.
+        if (redact) expect(copy.changedBeforeExport?.reason).toBe('redacted')
+        else expect(copy.changedBeforeExport).toBeUndefined()
+      }
+    })
+  }
+
   it('writes a selection oldest first, as an endpoint export does, however its ids were listed', async () => {
     const newestFirst = (await inspector.procedures.listCaptures({ endpointId: source.id, limit: 100 })).items.map((item) => item.id)
     const targetsOf = async (exported: ExportAnswer) =>

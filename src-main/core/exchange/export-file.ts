@@ -3,12 +3,20 @@
  * Redaction (if any) has already happened; this module labels the file with what it did. The
  * file is given as pieces rendered one capture at a time (export-output.ts joins them in slices).
  */
-import { buildCurlCommand } from '../../shared/curl-command'
+import { buildCurlCommand, curlSendsHeader } from '../../shared/curl-command'
 import type { ExportFormat } from '../../shared/exchange'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ChangedBeforeExport } from '../../shared/changed-before-export'
 import { bundlePieces, changesWrittenFor } from './bundle-format'
-import { CHANGED_COMMENT_PREFIX, CHANGED_HEADER, changedLabelText, REDACTED_HEADER, VERDICT_BEFORE_HEADER } from './changed-label'
+import {
+  CHANGED_COMMENT_PREFIX,
+  CHANGED_HEADER,
+  changedLabelText,
+  HEADERS_COMMENT_PREFIX,
+  headersLabelText,
+  REDACTED_HEADER,
+  VERDICT_BEFORE_HEADER,
+} from './changed-label'
 import type { ExchangeCapture, Redaction } from './exchange-capture'
 import { harPieces } from './har-format'
 import { mapItems } from './json-pieces'
@@ -154,6 +162,11 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     if (changed !== undefined) lines.push(CHANGED_COMMENT_PREFIX + changedLabelText(changed))
     if (capture.note) lines.push(...capture.note.split('\n').map((line) => `# note: ${commentSafe(line)}`))
     if (capture.outcome === 'refused') lines.push('# This request was refused (body over the size limit); its body was not stored, so it is sent without one.')
+    // curl sets these itself (or they only concern one connection): said for people, and kept for the importer.
+    const notSent = capture.headers.filter(([name]) => !curlSendsHeader(name))
+    if (notSent.length > 0)
+      lines.push(`# Received but not sent by this command (curl sets its own): ${commentSafe(notSent.map(([name, value]) => `${name}: ${value}`).join('; '))}`)
+    lines.push(HEADERS_COMMENT_PREFIX + headersLabelText(capture.headers))
     lines.push(
       buildCurlCommand({
         method: capture.method,

@@ -3,7 +3,10 @@
  * receiver shares it), and the file is byte for byte what the one-go writer wrote: the files in
  * testdata/ were rendered by it (JSON.stringify of the whole document, before this change) from
  * the same sample captures. The redacted raw HTTP and curl files have since gained one line per
- * capture, its changed-before-export record (changed-label.ts), and nothing else.
+ * capture, its changed-before-export record (changed-label.ts); then each raw HTTP message the app
+ * added a line to its last line, `X-Callback-Inspector-Sender-Headers` (the `Content-Length` it
+ * added now before the labels), and each curl command the headers as received (two comment
+ * lines), and nothing else.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'

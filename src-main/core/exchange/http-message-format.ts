@@ -8,22 +8,28 @@
  * Import accepts CRLF or bare LF line ends in the head (pasted text), an absolute-form target,
  * and a body framed by Content-Length, chunked, or (for the last message, when another request
  * line does not follow) everything that follows. A message this app labelled as changed before
- * export is read back as changed, without its labels (changed-label.ts).
+ * export is read back as changed, without its labels, and a message whose last line says which
+ * header lines are the sender's gets exactly those (changed-label.ts).
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
-import { withoutChangedLabels } from './changed-label'
+import { isAppHeaderName, senderHeadersAndLabels, SENDER_HEADERS_HEADER } from './changed-label'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
 /** Header lines that say what was changed in a message before export (changed-label.ts). */
 export type ExtraHeaders = HeaderPairs
 
-/** One request message; `extraHeaders` are appended (the labels of a changed message). */
+/**
+ * One request message; `extraHeaders` are appended (the labels of a changed message). The
+ * capture's header lines come first, exactly as received; when the app adds any line after them
+ * (a label, a `Content-Length` it lacked) or one of them bears a name the app labels with, a last
+ * line `X-Callback-Inspector-Sender-Headers: N` says which are the sender's (changed-label.ts).
+ */
 export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHeaders = []): Buffer {
-  const headers: HeaderPairs = [...capture.headers, ...extraHeaders]
+  const headers: HeaderPairs = [...capture.headers]
   const isChunked = /\bchunked\b/i.test(headerValue(headers, 'transfer-encoding') ?? '')
   let body = capture.body
   if (isChunked) {
@@ -35,6 +41,9 @@ export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHe
     // Without it the message could not be read back; an HTTP/1.1 request with a body always has one.
     headers.push(['Content-Length', String(capture.body.length)])
   }
+  headers.push(...extraHeaders)
+  if (headers.length > capture.headers.length || capture.headers.some(([name]) => isAppHeaderName(name)))
+    headers.push([SENDER_HEADERS_HEADER, String(capture.headers.length)])
   const head = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`
   return Buffer.concat([Buffer.from(head, 'latin1'), body])
 }
@@ -93,8 +102,8 @@ function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): One
   const bodyStart = headEnd.bodyStart
   const framed = readBody(bytes, bodyStart, headers, maxBodyBytes)
   if (!framed.ok) return { ok: false, message: framed.message, at: bodyStart }
-  // This app's labels on a changed message are not part of the request: what they say is kept as its record.
-  const labelled = withoutChangedLabels(headers)
+  // This app's lines are not part of the request: what its labels say is kept as its record.
+  const labelled = senderHeadersAndLabels(headers)
   const capture = importedRequest({ method: requestLine[1]!, target, httpVersion: requestLine[3]!, headers: labelled.headers, body: framed.body })
   return { ok: true, end: framed.end, capture: labelled.changed ? { ...capture, changedBeforeExport: labelled.changed } : capture }
 }

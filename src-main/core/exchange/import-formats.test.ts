@@ -8,6 +8,8 @@ import { writeBundle } from './bundle-format'
 import { writeHar } from './har-format'
 import { detectFormat, locateJsonSyntaxError, parseJsonDocument, readImportFile } from './import-file'
 import { exchangeCapture } from '../../test-support/exchange-capture'
+import { exportPieces } from './export-file'
+import { SAMPLE_CONTEXT } from '../../test-support/export-samples'
 
 const MAX = 10 * 1024 * 1024
 
@@ -75,6 +77,33 @@ describe('curl commands', () => {
     }
   })
 
+  it("takes the headers as received from the export's record (Host, Connection, their order), unless the command was edited", () => {
+    const received = exchangeCapture({
+      headers: [
+        ['Host', 'shop.example'],
+        ['Connection', 'close'],
+        ['Content-Type', 'text/plain'],
+        ['X-Latin', 'caf\xe9'],
+        ['Content-Length', '2'],
+        ['X-Empty', ''],
+      ],
+      body: Buffer.from('hi'),
+    })
+    const script = [...exportPieces([received], 'curl', { ...SAMPLE_CONTEXT, redactions: null }).pieces].join('')
+    expect(script).toContain('# Received but not sent by this command (curl sets its own): Host: shop.example; Connection: close; Content-Length: 2\n')
+    const [read] = captures(readCurlCommands(script, MAX))
+    expect(read!.headers).toEqual(received.headers)
+    // The command sends another value now: what it sends wins, the record is not used.
+    const [edited] = captures(readCurlCommands(script.replace("-H 'Content-Type: text/plain'", "-H 'Content-Type: text/csv'"), MAX))
+    expect(edited!.headers).toEqual([
+      ['Host', '127.0.0.1:5077'],
+      ['Content-Type', 'text/csv'],
+      ['X-Latin', 'caf\xe9'],
+      ['X-Empty', ''],
+      ['Content-Length', '2'],
+    ])
+  })
+
   it('refuses what it cannot do, per command, saying which line', () => {
     const result = readCurlCommands('curl http://h/a\ncurl -T file http://h/b\nwget http://h/c\ncurl --data-binary @body.json http://h/d', MAX)
     expect(result.ok && result.entries.map((entry) => (entry.ok ? 'ok' : entry.message))).toEqual([
@@ -103,10 +132,50 @@ describe('raw HTTP messages', () => {
     expect(chunked!.body.toString()).toBe('chunked body')
     expect(chunked!.headers).toEqual(base.headers)
     expect(plain!.body).toEqual(Buffer.from([0, 1, 2]))
-    expect(plain!.headers).toEqual([
+    // The Content-Length the message needed is the exporter's, not the sender's: the last line says so.
+    expect(file.toString('latin1')).toContain('Host: h\r\nContent-Length: 3\r\nX-Callback-Inspector-Sender-Headers: 1\r\n\r\n')
+    expect(plain!.headers).toEqual([['Host', 'h']])
+  })
+
+  it("keeps a sender's headers named like this app's labels apart from the labels, and still reads older files' labels", () => {
+    const sender: ExchangeCapture = {
+      ...base,
+      headers: [
+        ['X-Callback-Inspector-Redacted', 'mine'],
+        ['Host', 'h'],
+        ['X-Callback-Inspector-Sender-Headers', '0'],
+      ],
+      body: Buffer.from('x'),
+    }
+    const changed = {
+      reason: 'redacted' as const,
+      changes: [{ location: 'body', action: 'masked' }],
+      changesOmitted: 0,
+      decompressed: false,
+      exporterVerdict: null,
+    }
+    const labels: Array<[string, string]> = [
+      ['X-Callback-Inspector-Redacted', 'body: masked'],
+      ['X-Callback-Inspector-Changed-Before-Export', JSON.stringify(changed)],
+    ]
+    const [plain, labelled] = captures(readHttpMessages(Buffer.concat([writeHttpMessage(sender), writeHttpMessage(sender, labels)]), MAX))
+    expect(plain!.headers).toEqual(sender.headers)
+    expect(plain!.changedBeforeExport).toBeUndefined()
+    expect(labelled!.headers).toEqual(sender.headers)
+    expect(labelled!.changedBeforeExport).toEqual(changed)
+    // A file written before the split line existed: every label-named line is a label.
+    const older = Buffer.from(`POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n${labels.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\nx`)
+    const [old] = captures(readHttpMessages(older, MAX))
+    expect(old!.headers).toEqual([
       ['Host', 'h'],
-      ['Content-Length', '3'],
+      ['Content-Length', '1'],
     ])
+    expect(old!.changedBeforeExport).toEqual(changed)
+    // A split line that does not fit (a count past the lines, a line after it that is not this app's) splits nothing.
+    for (const bogus of ['X-Other: 1\r\nX-Callback-Inspector-Sender-Headers: 1', 'X-Callback-Inspector-Sender-Headers: 9']) {
+      const [read] = captures(readHttpMessages(Buffer.from(`GET /x HTTP/1.1\r\nHost: h\r\n${bogus}\r\n\r\n`), MAX))
+      expect(read!.headers.length).toBe(bogus.split('\r\n').length + 1)
+    }
   })
 
   it('reads pasted text with bare line feeds and an absolute-form target', () => {
