@@ -229,6 +229,51 @@ describe('inspector with the tunnel', () => {
     expect(tunnelLog.filter(({ message }) => message === 'tunnel: waiting for the server to release the previous run')).toHaveLength(2)
   }, 60_000)
 
+  test('asks again after a relaunch for the subdomain the server handed out, and says so when it gets another', async ({ app, server }) => {
+    let inspector = await app.start()
+    await inspector.procedures.setTunnelSettings({ serverUrl: server.url, subdomain: null })
+    await inspector.procedures.startTunnel({})
+    const yesterday = await tunnelOnline(inspector.procedures)
+    // The app quits (the URL was given to a provider) and is launched again later.
+    await app.stop()
+    await server.released(yesterday.subdomain)
+    inspector = await app.start()
+    await inspector.procedures.startTunnel({})
+    // Before, a new launch asked for a random name: the provider's URL was dead without a word.
+    const today = await tunnelOnline(inspector.procedures)
+    expect(today).toMatchObject({ subdomain: yesterday.subdomain, url: yesterday.url, requestedSubdomain: yesterday.subdomain, subdomainChanged: false })
+
+    // Someone else has the name by the next launch: the app says so, and keeps asking for it.
+    await app.stop()
+    await server.released(yesterday.subdomain)
+    server.takeSubdomain(yesterday.subdomain)
+    inspector = await app.start()
+    await inspector.procedures.startTunnel({})
+    const standIn = await tunnelOnline(inspector.procedures)
+    expect(standIn).toMatchObject({ requestedSubdomain: yesterday.subdomain, subdomainChanged: true })
+    expect(standIn.subdomain).not.toBe(yesterday.subdomain)
+    // The stand-in is not what the providers have: the next launch still asks for the old name.
+    await app.stop()
+    server.releaseSubdomain(yesterday.subdomain)
+    await server.released(standIn.subdomain)
+    inspector = await app.start()
+    await inspector.procedures.startTunnel({})
+    expect(await tunnelOnline(inspector.procedures)).toMatchObject({ subdomain: yesterday.subdomain, subdomainChanged: false })
+
+    // A configured subdomain is the one to keep: once it is cleared (the tunnel off), the next
+    // launch asks for a random one, as a restart within a launch does.
+    await inspector.procedures.setTunnelSettings({ subdomain: 'configured-name' })
+    await tunnelOnline(inspector.procedures, (state) => state.subdomain === 'configured-name')
+    await inspector.procedures.stopTunnel({})
+    await inspector.procedures.setTunnelSettings({ subdomain: null })
+    await app.stop()
+    const before = server.registrations().length
+    inspector = await app.start()
+    await inspector.procedures.startTunnel({})
+    await tunnelOnline(inspector.procedures)
+    expect(server.registrations().slice(before)[0]).toMatchObject({ requested: null })
+  }, 60_000)
+
   test('refuses an invalid subdomain or server URL with a clear message', async ({ inspector }) => {
     await expect(inspector.procedures.setTunnelSettings({ subdomain: 'Bad_Name' })).rejects.toThrow(/cannot be a tunnel subdomain/)
     await expect(inspector.procedures.setTunnelSettings({ serverUrl: 'ftp://x' })).rejects.toThrow(/https/)

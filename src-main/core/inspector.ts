@@ -194,6 +194,12 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
           settings.data.tunnel = next
           await settings.save()
         },
+        loadMemory: () => settings.data.tunnelMemory,
+        async saveMemory(memory) {
+          if (memory === null) delete settings.data.tunnelMemory
+          else settings.data.tunnelMemory = memory
+          await settings.save()
+        },
         supervisor: deps.tunnel,
       },
     )

@@ -46,6 +46,11 @@ export const settingsDocumentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   endpoints: z.array(storedEndpointSchema),
   tunnel: z.object({ serverUrl: z.string(), subdomain: z.string().nullable(), startWithApp: z.boolean() }).optional(),
+  /**
+   * With no subdomain configured, the one the tunnel's public URL was last handed out with, and on
+   * which server: asked for again after a relaunch, so the URL given to providers keeps working.
+   */
+  tunnelMemory: z.object({ serverUrl: z.string(), subdomain: z.string() }).optional(),
   /** Durability and retention; absent means `sync` and no caps. */
   storage: z.object({ durability: z.enum(DURABILITY_MODES), retention: retentionPolicySchema }).optional(),
 })

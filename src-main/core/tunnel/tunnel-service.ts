@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { InspectorEvent } from '../../shared/contract'
-import { InspectorError } from '../../shared/errors'
+import { errorMessage, InspectorError } from '../../shared/errors'
 import {
   DEFAULT_TUNNEL_SETTINGS,
   describeInvalidServerUrl,
@@ -34,6 +34,10 @@ export interface TunnelServiceDeps {
   logger: Logger
   loadSettings(): TunnelSettings | undefined
   saveSettings(settings: TunnelSettings): Promise<void>
+  /** What the last run that went online, with no subdomain configured, left to remember (kept across app restarts). */
+  loadMemory?(): TunnelMemory | undefined
+  /** Keeps {@link TunnelMemory} for the next launch; `null` forgets it (a run on a configured subdomain). */
+  saveMemory?(memory: TunnelMemory | null): Promise<void>
   /** Overrides for tests (intervals, timers); production uses the real localtunnel client. */
   supervisor?: TunnelSupervisorDeps & TunnelTimingOverrides
 }
@@ -53,6 +57,17 @@ export interface TunnelTimingOverrides {
    * grace period sets it shorter.
    */
   reclaimDelayMs?: number
+}
+
+/**
+ * With no subdomain configured, the subdomain the public URL was last handed out with (not a
+ * stand-in: on one, the name it stands in for) and the server it is on. The next launch asks for it
+ * again: a provider given the URL yesterday still reaches the app today.
+ */
+export interface TunnelMemory {
+  /** Without a trailing slash. */
+  serverUrl: string
+  subdomain: string
 }
 
 export interface TunnelService {
@@ -81,7 +96,10 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
    * name for about a second, so a restart (Stop then Start, or a settings change) waits that out
    * before asking for the name again, instead of being handed a random one.
    */
-  let previousRun: PreviousRun | null = null
+  let previousRun: PreviousRun | null = rememberedRun(deps.loadMemory?.())
+  /** What was last handed to `saveMemory` (or loaded): saved again only when it changes. */
+  let memory: TunnelMemory | null = deps.loadMemory?.() ?? null
+  let memorySaves: Promise<void> = Promise.resolve()
   /** The subdomain the run holds while online (a stand-in, when the server gave another than asked for). */
   let heldSubdomain: string | null = null
   /**
@@ -98,9 +116,26 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
     if (state.status === 'online') {
       heldSubdomain = state.subdomain
       wantedSubdomain = state.subdomainChanged ? state.requestedSubdomain : state.subdomain
+      remember(wantedSubdomain)
     }
     stateRevision += 1
     deps.events.publish({ type: 'tunnel-changed', state, stateRevision })
+  }
+
+  /**
+   * Keeps the name the public URL was handed out with for the next launch, when none is configured;
+   * a run on a configured name forgets it, as a restart in the same launch would not ask for it.
+   */
+  function remember(wanted: string | null): void {
+    if (running === null || !deps.saveMemory) return
+    const next = running.configuredSubdomain === null && wanted !== null ? { serverUrl: running.serverUrl, subdomain: wanted } : null
+    if (next?.serverUrl === memory?.serverUrl && next?.subdomain === memory?.subdomain) return
+    memory = next
+    const save = deps.saveMemory.bind(deps)
+    // In order, so an older name never overwrites a newer one; a failed save only costs the next launch its URL.
+    memorySaves = memorySaves.then(() =>
+      save(next).catch((error: unknown) => deps.logger.warn('tunnel: could not keep the subdomain for the next launch', { error: errorMessage(error) })),
+    )
   }
 
   async function start(): Promise<TunnelState> {
@@ -205,6 +240,15 @@ function planRestart(
   const previousSubdomain = next.configuredSubdomain === null && previous.configuredSubdomain === null ? previous.wantedSubdomain : null
   const asksForHeldName = (next.configuredSubdomain ?? previousSubdomain) === previous.heldSubdomain
   return { previousSubdomain, firstAttemptNotBefore: asksForHeldName ? previous.stoppedAt + reclaimDelayMs : undefined }
+}
+
+/**
+ * The run of an earlier launch, as far as it matters to this one: the name its URL was handed out
+ * with. Its sockets closed when that process ended, long enough ago for the server to have let go.
+ */
+function rememberedRun(memory: TunnelMemory | undefined): PreviousRun | null {
+  if (memory === undefined) return null
+  return { serverUrl: memory.serverUrl.replace(/\/+$/, ''), configuredSubdomain: null, heldSubdomain: null, wantedSubdomain: memory.subdomain, stoppedAt: 0 }
 }
 
 /** A fresh nonce per run for the health probe. */
