@@ -27,7 +27,8 @@ export interface ProbeResponse {
 /** A fetch-like function. Must honour `signal`. */
 export type ProbeFetch = (url: string, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<ProbeResponse>
 
-export type ProbeOutcome = { ok: true } | { ok: false; detail: string }
+/** `timedOut`: no answer came before `signal` aborted (the caller's timeout), as against a refusal or a wrong answer. */
+export type ProbeOutcome = { ok: true } | { ok: false; detail: string; timedOut: boolean }
 
 /**
  * Probe `url` once. Never rejects: failures, including an abort by `signal`, are outcomes.
@@ -37,12 +38,12 @@ export async function probeHealth(url: string, nonce: string, probe: ProbeFetch,
     // Bypass-Tunnel-Reminder: loca.lt answers browser-like clients with a 401 reminder page without it.
     const response = await probe(url, { signal, headers: { 'bypass-tunnel-reminder': '1', accept: 'application/json' } })
     const body = await response.text()
-    if (response.status !== 200) return { ok: false, detail: `${url} answered HTTP ${response.status}` }
+    if (response.status !== 200) return { ok: false, detail: `${url} answered HTTP ${response.status}`, timedOut: false }
     if (response.headers.get(TUNNEL_HEALTH_NONCE_HEADER) === nonce || bodyCarriesNonce(body, nonce)) return { ok: true }
-    return { ok: false, detail: `${url} answered, but not with this inspector's health answer (another app or server?)` }
+    return { ok: false, detail: `${url} answered, but not with this inspector's health answer (another app or server?)`, timedOut: false }
   } catch (error: unknown) {
-    if (signal.aborted) return { ok: false, detail: `${url} did not answer in time` }
-    return { ok: false, detail: `${url} could not be reached: ${errorMessage(error)}` }
+    if (signal.aborted) return { ok: false, detail: `${url} did not answer in time`, timedOut: true }
+    return { ok: false, detail: `${url} could not be reached: ${errorMessage(error)}`, timedOut: false }
   }
 }
 

@@ -320,3 +320,57 @@ describe('openLocaltunnelConnection with a receiver that times out idle connecti
     expect(openedWhileIdle).toBe(0)
   })
 })
+
+describe('openLocaltunnelConnection while its sockets carry slow answers', () => {
+  it('is saturated while every socket carries a request the receiver has not answered, and counts what the server writes', async () => {
+    // Only the clock is faked, to move it past the limits; sockets and timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    cleanups.push(() => void vi.useRealTimers())
+    const held: http.ServerResponse[] = []
+    const receiver = http.createServer((req, res) => void req.resume().on('end', () => held.push(res)))
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => closeServer(receiver))
+    const { server, connection } = await openThrough((receiver.address() as AddressInfo).port)
+    await server.until(() => server.clients()[0]?.connectedSockets === 10, { what: 'ten connected sockets' })
+    const later = (ms: number): void => void vi.setSystemTime(Date.now() + ms)
+    /** Polls on real timers, so the faked clock stands still meanwhile (vi.waitFor would move it on). */
+    const until = async (check: () => boolean, what: string): Promise<void> => {
+      for (let polls = 0; !check(); polls += 1) {
+        if (polls * 10 > EVENTUAL_WAIT_MS) throw new Error(`never saw ${what}`)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+    }
+
+    // Idle sockets connected for over a second: a request sent now would be written onto one at once.
+    later(1_001)
+    expect(connection.isSaturated()).toBe(false)
+    expect(connection.serverWrites()).toBe(0)
+
+    let answered = 0
+    const slow = Array.from({ length: 10 }, (_, i) =>
+      requestThroughTunnel(server.port, 'socket-half', { path: `/slow/${i}` }).then(
+        (answer) => ((answered += 1), answer),
+        (error: unknown) => error,
+      ),
+    )
+    await until(() => held.length === 10, 'ten requests at the receiver')
+    expect(connection.serverWrites()).toBeGreaterThanOrEqual(10)
+    expect(connection.isSaturated()).toBe(true)
+    // Longer than any answer delay an endpoint can have: a hang, or answers that can no longer leave.
+    later(130_001)
+    expect(connection.isSaturated()).toBe(false)
+    later(-130_001)
+    expect(connection.isSaturated()).toBe(true)
+
+    // One answer out: its socket (or the one that replaces it) is free again. A request waiting at
+    // the server would be written onto it at once, so only once it has stayed free for a second
+    // does the tunnel count as able to take one.
+    held.shift()!.end('OK')
+    await until(() => answered === 1 && connection.liveSockets() === 10, 'the first answer at the caller, and ten sockets connected')
+    expect(connection.isSaturated()).toBe(true)
+    later(1_001)
+    expect(connection.isSaturated()).toBe(false)
+    for (const answer of held.splice(0)) answer.end('OK')
+    expect(await Promise.all(slow)).toEqual(Array(10).fill(expect.objectContaining({ status: 200 })))
+  })
+})

@@ -19,6 +19,7 @@
  * answers cross the internet in clear (README, "Tunnel").
  */
 import net from 'node:net'
+import { MAX_ANSWER_DELAY_MS } from '../../shared/answer-catalog'
 import type { TunnelRegistration } from './registration'
 import { errorMessage } from '../../shared/errors'
 import { errorCode, TunnelProblemError } from './tunnel-problem'
@@ -53,6 +54,20 @@ const SERVER_RELEASE_MS = 1_000
  */
 const REDIAL_WHILE_SURELY_OURS_MS = SERVER_RELEASE_MS / 2
 
+/**
+ * A socket that has carried no request for this long while connected counts as free: the server
+ * hands a waiting request to a socket as soon as the socket connects or its last answer is in, so a
+ * request that waited at the server (the health probe) would have been written onto it by then.
+ */
+const FREE_SOCKET_MS = 1_000
+
+/**
+ * A request the receiver has not answered for this long no longer counts as keeping its socket
+ * busy: longer than the longest answer delay an endpoint can be set to, so only a hang (answered
+ * never) or a socket whose answer can no longer leave (its network gone) outlasts it.
+ */
+const BUSY_SOCKET_LIMIT_MS = MAX_ANSWER_DELAY_MS + 10_000
+
 /** What a live tunnel reports to the supervisor. */
 export type TunnelConnectionEvent =
   /** A socket to the server was refused: usually the server restarted and forgot us. */
@@ -70,6 +85,17 @@ export interface TunnelConnection {
   liveSockets(): number
   /** Connected sockets that have stayed up for a second or carried a request: the server counts them as ours. */
   steadySockets(): number
+  /**
+   * How many times the server has written onto a socket so far. The server writes nothing but the
+   * public requests sent to this tunnel, so a count that grew proves that the public URL reaches us.
+   */
+  serverWrites(): number
+  /**
+   * Every connected socket carries a request the receiver has not answered yet (slow or delayed
+   * answers), and none has sat free for a second: a request sent to the public URL now waits at
+   * the server until an answer frees a socket.
+   */
+  isSaturated(): boolean
   /** Close every socket; resolves once they are closed. Idempotent. */
   close(): Promise<void>
 }
@@ -105,6 +131,12 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
     const liveRemotes = new Set<net.Socket>()
     /** Those of them that are steady (see {@link STEADY_SOCKET_MS}). */
     const steadyRemotes = new Set<net.Socket>()
+    /**
+     * For each connected server-leg socket: since when it carries a request the receiver has not
+     * answered (null while free), and since when it has been free.
+     */
+    const socketUse = new Map<net.Socket, { busySince: number | null; freeSince: number }>()
+    let serverWrites = 0
     const retryTimers = new Set<NodeJS.Timeout>()
     let quickDropsInARow = 0
     /** Server-leg sockets dialled and neither connected nor failed yet. */
@@ -126,6 +158,34 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
     }
 
     const steadyCount = (): number => steadyRemotes.size
+
+    const isSaturated = (): boolean => {
+      if (liveRemotes.size === 0) return false
+      const now = Date.now()
+      let busy = 0
+      for (const remote of liveRemotes) {
+        const use = socketUse.get(remote)
+        if (use === undefined) return false
+        if (use.busySince !== null && now - use.busySince < BUSY_SOCKET_LIMIT_MS) busy += 1
+        else if (use.busySince !== null || now - use.freeSince >= FREE_SOCKET_MS) return false
+      }
+      return busy > 0
+    }
+
+    /** The server wrote onto `remote`: a request (or more of one) the receiver now owes an answer to. */
+    const requestArrived = (remote: net.Socket): void => {
+      serverWrites += 1
+      const use = socketUse.get(remote)
+      if (use !== undefined && use.busySince === null) use.busySince = Date.now()
+    }
+
+    /** The receiver answered on `remote`'s pair: the socket is free for the next request once the answer is out. */
+    const answerLeft = (remote: net.Socket): void => {
+      const use = socketUse.get(remote)
+      if (use === undefined || use.busySince === null) return
+      use.busySince = null
+      use.freeSince = Date.now()
+    }
 
     /** Tell the supervisor when the live or steady count changed since it last heard. */
     const reportSockets = (): void => {
@@ -240,6 +300,7 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
         }
         wasConnected = true
         liveRemotes.add(remote)
+        socketUse.set(remote, { busySince: null, freeSince: Date.now() })
         // Steady after a second without a byte too. Checked once the I/O that was due meanwhile
         // has been read: after a stall of the process, a timer runs before the reads, and a socket
         // the server dropped at once would pass for one that stayed up.
@@ -249,6 +310,7 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
           retryTimers.delete(steadyTimer)
           const wasSteady = steadyRemotes.delete(remote)
           liveRemotes.delete(remote)
+          socketUse.delete(remote)
           if (wasSteady && steadyCount() === 0) surelyOursAt = Date.now()
           reportSockets()
           quickDropsInARow = wasSteady ? 0 : quickDropsInARow + 1
@@ -259,7 +321,7 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
         if (!isSettled) {
           isSettled = true
           signal.removeEventListener('abort', onAbort)
-          resolve({ liveSockets: () => liveRemotes.size, steadySockets: steadyCount, close })
+          resolve({ liveSockets: () => liveRemotes.size, steadySockets: steadyCount, serverWrites: () => serverWrites, isSaturated, close })
         }
         connectLocalOnFirstBytes(remote)
       })
@@ -312,6 +374,7 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       remote.once('data', (firstBytes: Buffer) => {
         remote.pause()
         remote.unshift(firstBytes)
+        requestArrived(remote)
         markSteady(remote)
         connectLocal(remote)
       })
@@ -334,6 +397,10 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       local.once('connect', () => {
         local.on('error', () => remote.destroy())
         remote.on('close', () => local.destroy())
+        // Beside the pipes, to see whether the socket carries a request the receiver owes an
+        // answer to. The first bytes, put back above, come through here again: the same request.
+        remote.on('data', () => requestArrived(remote))
+        local.on('data', () => answerLeft(remote))
         remote.pipe(local).pipe(remote)
         remote.resume()
       })

@@ -66,7 +66,7 @@ const registered = (id: string, requested: string | null = null, steadySockets =
 })
 const refused: SupervisorEvent = { type: 'attempt-failed', problem: { code: 'SERVER_UNREACHABLE', message: 'connection refused' } }
 const connectionLost: SupervisorEvent = { type: 'connection', event: { type: 'error', message: 'socket hang up' } }
-const probeFailed: SupervisorEvent = { type: 'probed', outcome: { ok: false, detail: 'HTTP 404' } }
+const probeFailed: SupervisorEvent = { type: 'probed', outcome: { ok: false, detail: 'HTTP 404', timedOut: false } }
 
 const FIXTURES: Record<string, SupervisorState> = {
   off: drive([]),
@@ -396,6 +396,30 @@ describe('supervisor machine: probes and reclaims', () => {
     })
     expect(types(twice.effects)).toEqual(['log', 'log', 'drop-connection', 'publish', 'log', 'retry'])
     expect(step(FIXTURES.online!, probeFailed, { settings: { probeFailuresBeforeLoss: 1 } }).state.tunnel.status).toBe('reconnecting')
+  })
+
+  it('does not count a probe that timed out behind callbacks as a failure', () => {
+    const timedOut = (busy: 'carried-requests' | 'saturated' | null): SupervisorEvent => ({
+      type: 'probed',
+      outcome: { ok: false, detail: 'did not answer in time', timedOut: true },
+      busy,
+    })
+    const once = step(FIXTURES.online!, probeFailed).state
+    // Every socket carrying an answer not out yet: the probe waited its turn; no verdict either way.
+    const saturated = step(once, timedOut('saturated'))
+    expect(saturated.state.tunnel).toBe(FIXTURES.online!.tunnel)
+    expect(saturated.state.consecutiveProbeFailures).toBe(1)
+    expect(types(saturated.effects)).toEqual(['log', 'probe'])
+    expect(effectOf(saturated.effects, 'probe')?.delayMs).toBe(30_000)
+    expect(step(step(saturated.state, timedOut('saturated')).state, timedOut('saturated')).state.tunnel.status).toBe('online')
+    // A real failure after it is the second in a row.
+    expect(step(saturated.state, probeFailed).state.tunnel.status).toBe('reconnecting')
+    // Callbacks relayed meanwhile prove the public URL works: the count starts afresh.
+    const carried = step(once, timedOut('carried-requests'))
+    expect(carried.state.consecutiveProbeFailures).toBe(0)
+    expect(step(carried.state, probeFailed).state.tunnel.status).toBe('online')
+    // A timeout without such evidence counts.
+    expect(step(once, timedOut(null)).state.tunnel.status).toBe('reconnecting')
   })
 
   it('asks for the requested subdomain again more and more rarely, up to the longest interval', () => {

@@ -47,6 +47,15 @@ export interface SupervisorState {
   consecutiveProbeFailures: number
 }
 
+/**
+ * Why a probe that timed out is no sign of a lost tunnel. `carried-requests`: the server wrote
+ * onto the tunnel's sockets while the probe waited, which it does only with public requests sent to
+ * this tunnel, so the public URL reaches this app. `saturated`: every socket carries a request the
+ * receiver has not answered yet (slow or delayed answers), so the probe waits at the server for
+ * one to come free.
+ */
+export type BusyTunnel = 'carried-requests' | 'saturated'
+
 /** A failed step as the plumbing reports it; the machine stamps the time. */
 export interface ProblemReport {
   code: TunnelProblemCode
@@ -64,7 +73,8 @@ export type SupervisorEvent =
   | { type: 'connection'; event: TunnelConnectionEvent }
   /** The sockets-gone timer fired: no socket stayed up or carried a request within the grace time. */
   | { type: 'sockets-gone' }
-  | { type: 'probed'; outcome: ProbeOutcome }
+  /** `busy`: the probe timed out while the tunnel was demonstrably busy (see {@link BusyTunnel}); null otherwise. */
+  | { type: 'probed'; outcome: ProbeOutcome; busy?: BusyTunnel | null }
   /** A reclaim try got another subdomain (`error` null) or failed. */
   | { type: 'reclaim-missed'; wanted: string; tries: number; error: string | null }
 
@@ -139,7 +149,7 @@ export function next(state: SupervisorState, event: SupervisorEvent, context: Tr
         ? lose(state, { code: 'TUNNEL_LOST', message: 'every connection to the tunnel server closed and none came back to stay' }, context)
         : unchanged(state)
     case 'probed':
-      return tunnel.status === 'online' ? probed(state, tunnel, event.outcome, context) : unchanged(state)
+      return tunnel.status === 'online' ? probed(state, tunnel, event.outcome, event.busy ?? null, context) : unchanged(state)
     case 'reclaim-missed':
       return tunnel.status === 'online' ? reclaimMissed(state, event, context.settings) : unchanged(state)
     default:
@@ -346,8 +356,24 @@ function onConnectionEvent(state: SupervisorState, event: TunnelConnectionEvent,
   }
 }
 
-function probed(state: SupervisorState, online: Online, outcome: ProbeOutcome, context: TransitionContext): Transition {
+function probed(state: SupervisorState, online: Online, outcome: ProbeOutcome, busy: BusyTunnel | null, context: TransitionContext): Transition {
   const { settings } = context
+  if (!outcome.ok && busy !== null) {
+    // Not a failure: dropping the tunnel now would cut every answer in flight and the public URL
+    // with them. Requests seen meanwhile prove the URL works; a saturated tunnel only delays the
+    // verdict to the next probe (a dead network frees the sockets within the answers' delays).
+    const consecutiveProbeFailures = busy === 'carried-requests' ? 0 : state.consecutiveProbeFailures
+    const reason =
+      busy === 'carried-requests' ? 'the server relayed callbacks meanwhile' : 'every connection is carrying a callback whose answer is not out yet'
+    return {
+      state: { ...state, consecutiveProbeFailures },
+      effects: [
+        { type: 'log', level: 'info', message: 'tunnel: health probe waited behind callbacks, not counted as a failure', fields: { reason } },
+        { type: 'probe', delayMs: settings.probeIntervalMs, publicUrl: online.url },
+      ],
+      supersedes: false,
+    }
+  }
   if (outcome.ok) {
     const tunnel: Online = { ...online, lastProvedAt: isoAt(context.now) }
     return {

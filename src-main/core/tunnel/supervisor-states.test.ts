@@ -63,6 +63,8 @@ function fakeConnection(options: OpenTunnelOptions): TunnelConnection & { isClos
     isClosed: false,
     liveSockets: () => 2,
     steadySockets: () => 2,
+    serverWrites: () => 0,
+    isSaturated: () => false,
     close: async () => {
       connection.isClosed = true
     },

@@ -463,6 +463,80 @@ function baseConfig(): TunnelSupervisorConfig {
   }
 }
 
+describe('tunnel supervisor while every socket carries a slow answer', () => {
+  /** Stands in for the receiver with a slow answer configured: the health path at once, everything else once the test releases it. */
+  async function startSlowReceiver(): Promise<{ port: number; held: http.ServerResponse[]; close(): Promise<void> }> {
+    const held: http.ServerResponse[] = []
+    const server = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        if (req.url === TUNNEL_HEALTH_PATH) return void res.writeHead(200, { [TUNNEL_HEALTH_NONCE_HEADER]: NONCE }).end(JSON.stringify({ nonce: NONCE }))
+        held.push(res)
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return {
+      port: (server.address() as AddressInfo).port,
+      held,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          server.closeAllConnections()
+        }),
+    }
+  }
+
+  it('does not take a probe that waits behind the answers for a lost tunnel', async () => {
+    const receiver = await startSlowReceiver()
+    cleanups.push(() => receiver.close())
+    // The probe's interval and timeout fire when the test says (distinct delays name them).
+    const timers = createHeldTimers()
+    const { supervisor, server } = await setUp(
+      {
+        localPort: receiver.port,
+        probeIntervalMs: 200,
+        probeTimeoutMs: 777,
+        probeFailuresBeforeLoss: 2,
+        socketsGoneGraceMs: 3_000,
+        registrationTimeoutMs: 5_000,
+      },
+      { timers },
+    )
+    const seen: TunnelState['status'][] = []
+    supervisor.onState((state) => seen.push(state.status))
+    await supervisor.start()
+    const online = supervisor.getState()
+    if (online.status !== 'online') throw new Error(`not online: ${JSON.stringify(online)}`)
+    timers.fire(0)
+    await waitForState(supervisor, (state) => state.lastProvedAt !== null)
+    await server.until(() => server.clients()[0]?.connectedSockets === 10, { what: 'ten connected sockets' })
+
+    // Ten callbacks whose answers take long (a delay configured on the endpoint): every socket carries one.
+    const slow = Array.from({ length: 10 }, (_, i) =>
+      requestThroughTunnel(server.port, online.subdomain, { method: 'POST', path: `/slow/${i}`, body: 'x' }).catch((error: unknown) => error),
+    )
+    await eventually(() => receiver.held.length === 10)
+    // Two probes in a row wait at the server for a free socket, and time out.
+    const probeSettled = (): boolean => timers.pending().includes(200) || seen.includes('reconnecting')
+    for (let probe = 0; probe < 2; probe += 1) {
+      await eventually(probeSettled)
+      timers.fire(200)
+      timers.fire(777)
+    }
+    await eventually(probeSettled)
+    // Before, the second timeout was a loss: the tunnel was dropped, and the ten answers with it.
+    expect(seen).not.toContain('reconnecting')
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: online.subdomain, onlineSince: online.onlineSince })
+
+    for (const answer of receiver.held.splice(0)) answer.writeHead(200).end('OK')
+    expect(await Promise.all(slow)).toEqual(Array(10).fill(expect.objectContaining({ status: 200, body: 'OK' })))
+    // The answers are out, the sockets free again: the next probe gets through.
+    const provedBefore = supervisor.getState().lastProvedAt
+    timers.fire(200)
+    await waitForState(supervisor, (state) => state.lastProvedAt !== provedBefore)
+  })
+})
+
 describe('tunnel supervisor after its sockets die without the server hearing of it', () => {
   /**
    * Online with the subdomain the server picked (none configured, as by default), the sockets

@@ -21,7 +21,7 @@ import { assertNever } from '../../shared/assert-never'
 import { probeHealth } from './health-probe'
 import type { TunnelConnection, TunnelConnectionEvent } from './localtunnel-connection'
 import type { TunnelRegistration } from './registration'
-import { initialSupervisorState, next, type ProblemReport, type SupervisorEffect, type SupervisorEvent } from './supervisor-machine'
+import { initialSupervisorState, next, type BusyTunnel, type ProblemReport, type SupervisorEffect, type SupervisorEvent } from './supervisor-machine'
 import { resolveDeps, resolveMachineSettings, resolveProbeTimeoutMs, type TunnelSupervisorConfig, type TunnelSupervisorDeps } from './supervisor-config'
 import { TunnelProblemError } from './tunnel-problem'
 
@@ -223,12 +223,25 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     if (myToken !== token) return
     const abort = new AbortController()
     probeAbort = abort
+    const probed = connection
+    const writesBefore = probed?.serverWrites() ?? 0
     const timeout = timers.setTimeout(() => abort.abort(), probeTimeoutMs)
     const target = new URL(config.healthPath, publicUrl).toString()
     const outcome = await probeHealth(target, config.healthNonce, probe, abort.signal)
     timers.clearTimeout(timeout)
     if (probeAbort === abort) probeAbort = null
-    if (myToken === token) dispatch({ type: 'probed', outcome })
+    if (myToken !== token) return
+    // A probe that timed out may only have waited its turn at the server: every socket carrying a
+    // slow answer (a delay configured, a flood of callbacks), the probe queued behind them.
+    const busy = !outcome.ok && outcome.timedOut && probed !== null && probed === connection ? busyEvidence(probed, writesBefore) : null
+    dispatch({ type: 'probed', outcome, busy })
+  }
+
+  /** Why a probe that timed out says nothing about the tunnel, if it does not. */
+  function busyEvidence(probed: TunnelConnection, writesBefore: number): BusyTunnel | null {
+    if (probed.serverWrites() > writesBefore) return 'carried-requests'
+    if (probed.isSaturated()) return 'saturated'
+    return null
   }
 
   /** One try to take `wanted` back (the machine schedules the tries); moves over when the server hands it out. */
