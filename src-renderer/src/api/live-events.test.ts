@@ -142,6 +142,15 @@ describe('connectLiveEvents', () => {
     expect(queryClient.getQueryData<Endpoint[]>(queryKeys.endpoints())?.map((endpoint) => endpoint.captureCount)).toEqual([0, 1])
   })
 
+  it("asks for the endpoints again when a capture is updated (a pin changes the endpoint's pinnedCount, which the Clear dialog reads)", () => {
+    queryClient.setQueryData(queryKeys.endpoints(), [{ id: 'ep-a', captureCount: 1, pinnedCount: 0 } as Endpoint])
+    expect(queryClient.getQueryState(queryKeys.endpoints())?.isInvalidated).toBe(false)
+    stream.emit({ type: 'capture-updated', capture: { ...capture(1), pinned: true } })
+    flush()
+    vi.advanceTimersByTime(1_000)
+    expect(queryClient.getQueryState(queryKeys.endpoints())?.isInvalidated).toBe(true)
+  })
+
   it('puts a recorded resend on top of its capture history once', () => {
     const older = { id: 'r1', captureId: 'c1', kind: 'resend' } as ReplayRecord
     const newer = { id: 'r2', captureId: 'c1', kind: 'resend' } as ReplayRecord

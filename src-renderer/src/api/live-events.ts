@@ -213,8 +213,9 @@ async function applyEndpointsChanged(queryClient: QueryClient): Promise<void> {
  * Endpoint capture counts are refetched rather than patched: a count cannot tell whether a
  * refetch that raced an event already includes it, so adding to it could count a capture twice.
  */
+/** Events that change an endpoint's figures: its capture count, or (a pin, in `capture-updated`) its pinned count. */
 function changesCounts(event: InspectorEvent): boolean {
-  return event.type === 'capture-received' || event.type === 'capture-deleted' || event.type === 'endpoint-cleared'
+  return event.type === 'capture-received' || event.type === 'capture-deleted' || event.type === 'endpoint-cleared' || event.type === 'capture-updated'
 }
 
 /** Runs `action` at most once per `intervalMs`, always once more after the last call. */

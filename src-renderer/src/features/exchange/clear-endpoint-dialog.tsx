@@ -15,32 +15,46 @@ const captures = (count: number) => `${formatCount(count)} ${count === 1 ? 'capt
 
 /**
  * Asks before clearing an endpoint. Pinned captures are kept unless the user ticks to delete them
- * too, and the dialog says so: it never promises to delete captures it keeps.
+ * too, and the dialog says so: it never promises to delete captures it keeps. An endpoint with no
+ * pinned capture gets neither the pinned wording nor the tick box (it said "except pinned ones"
+ * and offered "Also delete pinned captures" where there were none). The clear still keeps pins
+ * then, so one made a moment ago is not deleted unasked.
  */
 export function ClearEndpointDialog({ endpoint, onClose, onCleared }: ClearEndpointDialogProps) {
   const clearEndpoint = useClearEndpoint()
   const [includePinned, setIncludePinned] = useState(false)
+  const pinned = endpoint.pinnedCount
+  const hasPinned = pinned > 0
+  const deletesPinned = hasPinned && includePinned
   return (
     <ConfirmDialog
       title={`Clear “${endpoint.name}”?`}
-      confirmLabel={includePinned ? `Delete ${captures(endpoint.captureCount)}` : 'Delete all but pinned'}
+      confirmLabel={!hasPinned || deletesPinned ? `Delete ${captures(endpoint.captureCount)}` : `Delete all but ${formatCount(pinned)} pinned`}
       onClose={onClose}
       onConfirm={async () => {
-        const { deletedCount } = await clearEndpoint.mutateAsync({ id: endpoint.id, includePinned })
-        const kept = includePinned ? 0 : Math.max(0, endpoint.captureCount - deletedCount)
+        const { deletedCount } = await clearEndpoint.mutateAsync({ id: endpoint.id, includePinned: deletesPinned })
+        const kept = deletesPinned ? 0 : Math.max(0, endpoint.captureCount - deletedCount)
         onCleared(`Deleted ${captures(deletedCount)}${kept > 0 ? `; kept ${formatCount(kept)} pinned` : ''}.`)
       }}
     >
-      <p>
-        {includePinned
-          ? 'Every capture of this endpoint is deleted, pinned ones too.'
-          : 'Every capture of this endpoint is deleted except pinned ones, which are kept.'}{' '}
+      <p data-testid="clear-endpoint-text">
+        {!hasPinned
+          ? 'Every capture of this endpoint is deleted.'
+          : deletesPinned
+            ? `Every capture of this endpoint is deleted, the ${pinnedCaptures(pinned)} too.`
+            : `Every capture of this endpoint is deleted except the ${pinnedCaptures(pinned)}, which ${pinned === 1 ? 'is' : 'are'} kept.`}{' '}
         The endpoint and its URL stay. This cannot be undone.
       </p>
-      <label className="checkbox">
-        <input type="checkbox" checked={includePinned} onChange={(event) => setIncludePinned(event.target.checked)} data-testid="clear-include-pinned" />
-        Also delete pinned captures
-      </label>
+      {hasPinned && (
+        <label className="checkbox">
+          <input type="checkbox" checked={includePinned} onChange={(event) => setIncludePinned(event.target.checked)} data-testid="clear-include-pinned" />
+          Also delete the {pinnedCaptures(pinned)}
+        </label>
+      )}
     </ConfirmDialog>
   )
+}
+
+function pinnedCaptures(count: number): string {
+  return count === 1 ? 'pinned capture' : `${formatCount(count)} pinned captures`
 }
