@@ -5,7 +5,7 @@ import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { requestThroughTunnel, startLocaltunnelServer } from '../../../e2e/fixtures/localtunnel-server'
-import { openLocaltunnelConnection, type TunnelConnection, type TunnelConnectionEvent } from './localtunnel-connection'
+import { openLocaltunnelConnection, redialWindowMs, type TunnelConnection, type TunnelConnectionEvent } from './localtunnel-connection'
 import { requestRegistration } from './registration'
 import { EVENTUAL_WAIT_MS } from '../../test-support/wait-for'
 
@@ -372,5 +372,71 @@ describe('openLocaltunnelConnection while its sockets carry slow answers', () =>
     expect(connection.isSaturated()).toBe(false)
     for (const answer of held.splice(0)) answer.end('OK')
     expect(await Promise.all(slow)).toEqual(Array(10).fill(expect.objectContaining({ status: 200 })))
+  })
+})
+
+describe('openLocaltunnelConnection over a slow path to the server', () => {
+  it('shortens the redial window by the slowest round trip it measured', () => {
+    expect(redialWindowMs(0)).toBe(500)
+    expect(redialWindowMs(400)).toBe(500)
+    expect(redialWindowMs(600)).toBe(300)
+    expect(redialWindowMs(850)).toBe(50)
+    expect(redialWindowMs(950)).toBe(0)
+    expect(redialWindowMs(5_000)).toBe(0)
+  })
+
+  it('does not redial the port once its last steady socket closed when a dial would arrive after the server let go', async () => {
+    // The clock is faked and every server-leg dial connects 950 ms after it went out (one round
+    // trip): a redial even at once reaches the server only just before it lets go, with no margin
+    // for a timer running late. Sockets stay real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    cleanups.push(() => void vi.useRealTimers())
+    const accepted: net.Socket[] = []
+    const server = net.createServer((socket) => void accepted.push(socket.on('error', () => undefined)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => closeServer(server))
+    const serverPort = (server.address() as AddressInfo).port
+    const realConnect = net.connect
+    let serverDials = 0
+    vi.spyOn(net, 'connect').mockImplementation(((options: net.NetConnectOpts) => {
+      const socket = realConnect(options)
+      if ((options as net.TcpNetConnectOpts).port === serverPort) {
+        serverDials += 1
+        const dialledAt = Date.now()
+        socket.prependOnceListener('connect', () => vi.setSystemTime(Math.max(Date.now(), dialledAt + 950)))
+      }
+      return socket
+    }) as typeof net.connect)
+    const receiver = net.createServer((socket) => socket.resume())
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => closeServer(receiver))
+    const events: TunnelConnectionEvent[] = []
+    const connection = await openLocaltunnelConnection({
+      registration: {
+        serverUrl: 'http://localhost',
+        id: 'slow-path',
+        url: 'http://slow-path.localhost',
+        port: serverPort,
+        ip: '127.0.0.1',
+        maxConnCount: 1,
+        cachedUrl: null,
+      },
+      localPort: (receiver.address() as AddressInfo).port,
+      localHost: '127.0.0.1',
+      signal: new AbortController().signal,
+      onEvent: (event) => void events.push(event),
+    })
+    cleanups.push(() => connection.close())
+    // Steady once it has stayed up a second (checked once the reads due meanwhile are in).
+    vi.advanceTimersByTime(1_000)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(connection.steadySockets()).toBe(1)
+
+    // The server closes it (as after an answer).
+    accepted[0]!.destroy()
+    await vi.waitFor(() => expect(events).toContainEqual({ type: 'sockets-changed', live: 0, steady: 0 }), { timeout: EVENTUAL_WAIT_MS })
+    // Before, it was dialled again at once, as over a fast path.
+    expect(serverDials).toBe(1)
+    expect(events.at(-1)).toEqual({ type: 'error', message: expect.stringMatching(/round trip to the server of up to 0\.95 s/) })
   })
 })

@@ -48,11 +48,31 @@ const SERVER_RELEASE_MS = 1_000
 
 /**
  * With no steady socket, the server's port is dialled only this soon after the registration was
- * last surely ours (the open began, or the last steady socket closed): half the server's grace,
- * the other half left for the server having seen that close before us and for the dial's way
- * there. Later, the connection reports the loss instead, and the supervisor registers again.
+ * last surely ours (the open began, or the last steady socket closed): at most half the server's
+ * grace, the other half left for the server having seen that close before us and for the dial's
+ * way there. Later, the connection reports the loss instead, and the supervisor registers again.
+ * Less on a slow path: see {@link redialWindowMs}.
  */
 const REDIAL_WHILE_SURELY_OURS_MS = SERVER_RELEASE_MS / 2
+
+/** Left for a timer that runs late and a dial a little slower than the slowest seen. */
+const REDIAL_MARGIN_MS = 100
+
+/** How many of the last server-leg dials' connect times the round trip is judged by. */
+const CONNECT_TIME_SAMPLES = 10
+
+/**
+ * How long after the registration was last surely ours a dial may still go out, given the slowest
+ * recent connect time to the server (a TCP handshake: one round trip). The server learnt of the
+ * last close about half a round trip before we did, and a dial reaches it half a round trip after
+ * it leaves, so a dial `x` ms after we saw the close arrives in time only while `x` plus a round trip
+ * stays under the server's grace. The fixed half second assumed a round trip well under half a
+ * second; over a slow path (a satellite or congested mobile link: 0.6 s and more) a dial late in it
+ * reached the port after the server had let it go, and maybe another client's tunnel.
+ */
+export function redialWindowMs(slowestConnectMs: number): number {
+  return Math.max(0, Math.min(REDIAL_WHILE_SURELY_OURS_MS, SERVER_RELEASE_MS - slowestConnectMs - REDIAL_MARGIN_MS))
+}
 
 /**
  * A socket that has carried no request for this long while connected counts as free: the server
@@ -137,6 +157,9 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
      */
     const socketUse = new Map<net.Socket, { busySince: number | null; freeSince: number }>()
     let serverWrites = 0
+    /** Connect times of the last server-leg dials (see {@link redialWindowMs}). */
+    const connectTimes: number[] = []
+    const slowestConnectMs = (): number => Math.max(0, ...connectTimes)
     const retryTimers = new Set<NodeJS.Timeout>()
     let quickDropsInARow = 0
     /** Server-leg sockets dialled and neither connected nor failed yet. */
@@ -257,11 +280,12 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
      */
     function openRemote(): void {
       if (isClosed) return
-      if (!isSurelyOurs(REDIAL_WHILE_SURELY_OURS_MS)) {
+      if (!isSurelyOurs(redialWindowMs(slowestConnectMs()))) {
         dialsOwed += 1
         letGoOnceNothingIsLeft()
         return
       }
+      const dialledAt = Date.now()
       const remote = track(net.connect({ host: remoteHost, port: registration.port }))
       remote.setKeepAlive(true)
       let wasConnected = false
@@ -289,6 +313,8 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       })
       remote.once('connect', () => {
         dialsInFlight -= 1
+        connectTimes.push(Date.now() - dialledAt)
+        if (connectTimes.length > CONNECT_TIME_SAMPLES) connectTimes.shift()
         if (isClosed) return void remote.destroy()
         if (!isSurelyOurs(SERVER_RELEASE_MS)) {
           // A dial that took longer to connect than the server waits for a client with no socket
@@ -356,9 +382,14 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       if (liveRemotes.size > 0 || dialsInFlight > 0 || redialsPending > 0 || hasLetGo) return
       hasLetGo = true
       const seconds = (Date.now() - surelyOursAt) / 1_000
+      const slowest = slowestConnectMs()
+      const slowPath =
+        redialWindowMs(slowest) < REDIAL_WHILE_SURELY_OURS_MS
+          ? ` (with a round trip to the server of up to ${(slowest / 1_000).toFixed(2)} s, a dial could arrive too late)`
+          : ''
       const message =
         `no connection to the tunnel server's port ${registration.port} stayed up for ${seconds.toFixed(1)} s: ` +
-        'the server may have let go of the tunnel and given the port to another client, so it is not dialled again'
+        `the server may have let go of the tunnel and given the port to another client, so it is not dialled again${slowPath}`
       if (!isSettled) fail(new TunnelProblemError('TUNNEL_CONNECT_FAILED', message))
       else emit({ type: 'error', message })
     }
