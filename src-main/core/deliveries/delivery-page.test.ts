@@ -6,6 +6,7 @@
  * run to confirm its delivery key, see delivery-collisions.test.ts.)
  */
 import { describe, expect } from 'vitest'
+import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
@@ -43,6 +44,7 @@ function countingReads(store: CaptureStore): { deps: DeliveryProcedureDeps; read
           factsGiven += facts.reduce((sum, each) => sum + each.length, 0)
           return facts
         },
+        matchingSeqs: (endpointId, filter, among) => store.matchingSeqs(endpointId, filter, among),
       },
       resendsOf: async () => [],
       runStorage: (operation) => operation(),
@@ -275,6 +277,79 @@ describe('the grouped list read from the oldest end (End)', () => {
     expect(oldestFirst[0]).toMatchObject({ id: ids[0], delivery: { attemptCount: 1 } })
     expect(oldestFirst.find((row) => row.deliveryKey === newestFirst[0]!.deliveryKey)?.delivery?.attemptCount).toBe(newestFirst[0]!.delivery!.attemptCount)
     expect(newestFirst.map((row) => row.delivery!.attemptCount).sort()).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4])
+  })
+})
+
+describe('the grouped list with a filter', () => {
+  /** Every grouped page, `limit` rows at a time, newest first and oldest first. */
+  async function walkBothWays(procedures: ReturnType<typeof createDeliveryProcedures>, store: CaptureStore, filter: CaptureFilter, limit: number) {
+    const newestFirst: CaptureSummary[] = []
+    for (let beforeSeq: number | undefined, pages = 0; pages < 200; pages++) {
+      const page = await procedures.pageByDelivery({ endpointId: 'e1', beforeSeq, limit, filter }, (query) => store.page(query))
+      newestFirst.push(...page.items)
+      if (page.nextBeforeSeq === null) break
+      beforeSeq = page.nextBeforeSeq
+    }
+    const oldestFirst: CaptureSummary[] = []
+    for (let afterSeq: number | undefined, pages = 0; pages < 200; pages++) {
+      const page = await procedures.pageByDeliveryOldestFirst({ endpointId: 'e1', afterSeq, limit, filter }, (query) => store.pageOldestFirst(query))
+      oldestFirst.push(...page.items)
+      if (page.nextAfterSeq === null) break
+      afterSeq = page.nextAfterSeq
+    }
+    return { newestFirst, oldestFirst }
+  }
+
+  test('lists each delivery with a matching attempt once, at its latest matching attempt, on every page and read either way', async ({ openStore }) => {
+    const store = await openStore()
+    // Twenty deliveries of one to five attempts, interleaved; the answers vary within a delivery
+    // (a 503, then a 200 that ended it, then duplicates), and a note is put on some first attempts.
+    const stored: Array<{ id: string; seq: number }> = []
+    for (let round = 0; round < 5; round++) {
+      for (let delivery = 0; delivery < 20; delivery++) {
+        if (round > delivery % 5) continue
+        const body = Buffer.from(`{"delivery":${delivery}}`)
+        const status = (round + delivery) % 3 === 0 ? 200 : 503
+        const capture = testCapture(body, { receivedAt: new Date(T0 + (round * 20 + delivery) * 1_000).toISOString() })
+        stored.push(await store.append({ ...capture, response: { ...capture.response, status } }, body))
+      }
+    }
+    for (const capture of stored.slice(0, 20)) if (capture.seq % 4 === 1) await store.annotate(capture.id, { note: 'look at this one' })
+    const all = (await store.page({ endpointId: 'e1', limit: 1_000 })).items.reverse()
+    const procedures = createDeliveryProcedures(countingReads(store).deps)
+
+    for (const filter of [
+      { answer: '5xx' },
+      { query: 'status:5xx' },
+      { query: 'note:"look at"' },
+      { query: '-status:200 body:delivery' },
+    ] satisfies CaptureFilter[]) {
+      // What every matching capture says, read at once: a row is a match with no later match in its delivery.
+      const matching = (await store.page({ endpointId: 'e1', limit: 1_000, filter })).items
+      const expectedRows = matching
+        .filter((capture) => !matching.some((other) => other.deliveryKey === capture.deliveryKey && other.seq > capture.seq))
+        .map((capture) => capture.id)
+      const deliveriesMatching = new Set(matching.map((capture) => capture.deliveryKey))
+      // Some deliveries' latest attempt does not match: they were left out of the grouped list.
+      expect(expectedRows.length).toBe(deliveriesMatching.size)
+      const latestMatches = [...deliveriesMatching].filter((key) => {
+        const latest = all.filter((capture) => capture.deliveryKey === key).at(-1)!
+        return matching.some((capture) => capture.id === latest.id)
+      })
+      expect(latestMatches.length).toBeLessThan(deliveriesMatching.size)
+
+      for (const limit of [1, 3, 100]) {
+        const { newestFirst, oldestFirst } = await walkBothWays(procedures, store, filter, limit)
+        expect(newestFirst.map((row) => row.id)).toEqual(expectedRows)
+        expect(oldestFirst.map((row) => row.id)).toEqual([...expectedRows].reverse())
+      }
+      // Each row carries the whole delivery's facts, whichever attempt it is.
+      const { newestFirst } = await walkBothWays(procedures, store, filter, 100)
+      for (const row of newestFirst) {
+        const attempts = all.filter((capture) => capture.deliveryKey === row.deliveryKey)
+        expect(row.delivery).toMatchObject({ attemptCount: attempts.length, latestReceivedAt: attempts.at(-1)!.receivedAt })
+      }
+    }
   })
 })
 

@@ -149,37 +149,37 @@ export async function readDeliveryPage(store: DeliveryStore, capture: CaptureSum
 
 /** What the grouped list learns of a capture's delivery by looking it up. */
 export interface DeliveryGroupLookup {
-  /** The row's facts when the capture is its delivery's latest stored attempt; `null` where a later attempt is stored (the delivery is listed there). */
-  info: DeliveryGroupInfo | null
-  /** The `seq` of the delivery's latest stored attempt: any attempt below it is not a row either, without looking it up again. */
-  latestSeq: number
+  /** The `seq` of the delivery's attempts stored after this capture, ascending: none when it is its delivery's latest stored attempt. */
+  newerSeqs: number[]
+  /** The row facts of the whole delivery (reads the records of its first attempt answered 2xx and of its ends); `null` when it has gone meanwhile. */
+  info(): Promise<DeliveryGroupInfo | null>
 }
 
 /**
- * The list row facts of the delivery each capture is an attempt of (`listCaptures { groupBy:
- * "delivery" }`), and where its latest stored attempt is. Memory is searched once for all of them.
+ * What the grouped list (`listCaptures { groupBy: "delivery" }`) needs to know of the delivery
+ * each capture is an attempt of: which of its attempts were stored after it, and its row facts.
+ * Memory is searched once for all of them.
  */
 export async function lookUpDeliveryGroups(store: DeliveryStore, captures: readonly CaptureSummary[]): Promise<DeliveryGroupLookup[]> {
   if (captures.length === 0) return []
   const facts = await store.deliveryAttemptFacts(captures)
-  const lookups: DeliveryGroupLookup[] = []
-  for (const [index, capture] of captures.entries()) lookups.push(await groupLookupOf(new DeliveryAttempts(store, capture, facts[index] ?? [])))
-  return lookups
+  return captures.map((capture, index) => {
+    const attempts = new DeliveryAttempts(store, capture, facts[index] ?? [])
+    const newerSeqs = attempts.facts.flatMap((fact) => (fact.seq > capture.seq ? [fact.seq] : [])).sort((a, b) => a - b)
+    return { newerSeqs, info: () => groupInfoOf(attempts) }
+  })
 }
 
-async function groupLookupOf(attempts: DeliveryAttempts): Promise<DeliveryGroupLookup> {
-  const row = attempts.asked
+async function groupInfoOf(attempts: DeliveryAttempts): Promise<DeliveryGroupInfo | null> {
   for (;;) {
-    // Listed at the attempt stored last (the list's order), which need not be the last to arrive.
-    const storedLast = attempts.facts.reduce((last, fact) => (fact.seq > last.seq ? fact : last))
-    if (storedLast.id !== row.id) return { info: null, latestSeq: storedLast.seq }
     const firstSuccess = await attempts.firstSuccess()
     if (firstSuccess === null) continue
     // The first and latest arrivals' records: `receivedAt` as stored (an imported capture's need not be an ISO string of ours).
     const { facts } = attempts
+    if (facts.length === 0) return null
     const ends = await attempts.recordsOf(facts.length === 1 ? facts : [facts[0] as DeliveryAttemptFact, facts.at(-1) as DeliveryAttemptFact])
     if (ends === null) continue
-    const info: DeliveryGroupInfo = {
+    return {
       deliveryKey: attempts.deliveryKey,
       attemptCount: facts.length,
       firstReceivedAt: (ends[0] as CaptureSummary).receivedAt,
@@ -187,7 +187,6 @@ async function groupLookupOf(attempts: DeliveryAttempts): Promise<DeliveryGroupL
       succeeded: firstSuccess !== -1,
       duplicateCount: firstSuccess === -1 ? 0 : facts.length - 1 - firstSuccess,
     }
-    return { info, latestSeq: row.seq }
   }
 }
 

@@ -67,9 +67,13 @@ test('groups the retries of one IXOPAY transaction (500, 500, 200) into one deli
   ])
   expect(grouped.items[0]!.id).toBe(newest.id)
 
-  // With a filter, a delivery is listed when its latest attempt matches: tx-1 ended with 200s.
+  // With a filter, a delivery is listed at its latest matching attempt: tx-1's third, answered 500 before its 200s.
   const failing = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery', filter: { answer: '5xx' } })
-  expect(failing.items.map((row) => [row.deliveryKey, row.delivery?.attemptCount])).toEqual([['ixopay:tx-2:DEBIT:OK', 1]])
+  expect(failing.items.map((row) => [row.deliveryKey, row.response.status, row.delivery?.attemptCount, row.delivery?.succeeded])).toEqual([
+    ['ixopay:tx-1:DEBIT:OK', 500, 4, true],
+    ['ixopay:tx-2:DEBIT:OK', 500, 1, false],
+  ])
+  expect(failing.total).toBe(3)
 
   const paged = await inspector.procedures.listCaptures({ endpointId: endpoint!.id, groupBy: 'delivery', limit: 1 })
   expect(paged.items).toHaveLength(1)

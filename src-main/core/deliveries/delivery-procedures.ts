@@ -7,6 +7,7 @@
 import type { CaptureDiff } from '../../shared/capture-diff'
 import type { CaptureSummary } from '../../shared/views'
 import type { DeliveryView } from '../../shared/views'
+import { isCaptureFilterActive, type CaptureFilter } from '../../shared/capture-filter'
 import { InspectorError } from '../../shared/errors'
 import type { ReplayRecord } from '../../shared/replay'
 import { diffRequests, type RequestToCompare } from '../diff/request-diff'
@@ -18,7 +19,7 @@ export const MAX_GROUPED_SCAN = 20_000
 
 /** What the delivery procedures read: the store's primitives and the replay history. */
 export interface DeliveryProcedureDeps {
-  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts'>
+  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts' | 'matchingSeqs'>
   /** The resends of a capture (its replay history). */
   resendsOf(captureId: string): Promise<ReplayRecord[]>
   /** Storage errors reach callers as STORAGE_FAILED. */
@@ -35,14 +36,14 @@ export interface DeliveryProcedures {
   diffCaptures(input: { leftId: string; rightId?: string; rightReplayId?: string }): Promise<CaptureDiff>
   /**
    * One row per delivery: its latest attempt, with `delivery` facts, paged like `pageOf` (the
-   * store's page, or the search engine's for a query): a delivery is listed when its latest
-   * attempt is in what `pageOf` returns.
+   * store's page, or the search engine's for a query). With a filter, a delivery is listed when
+   * any of its attempts matches, at the latest one that does (see `pageGroupedRows`).
    */
   pageByDelivery(query: CapturePageQuery, pageOf: PageOf): Promise<CapturePageResult>
   /**
    * The same rows read from the oldest end, oldest first (End in a grouped list): a delivery is
-   * listed where its latest attempt is, so a row is a capture that is its delivery's latest attempt,
-   * whichever way the list is read. `pageOf` pages oldest first above `afterSeq`.
+   * listed where its latest (matching) attempt is, whichever way the list is read. `pageOf` pages
+   * oldest first above `afterSeq`.
    */
   pageByDeliveryOldestFirst(query: OldestFirstQuery, pageOf: OldestFirstPageOf): Promise<{ items: CaptureSummary[]; nextAfterSeq: number | null }>
 }
@@ -146,7 +147,7 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
     async pageByDelivery(query, pageOf) {
       /** The first page's: the captures the list holds (a page is always read). */
       let total: number | null = null
-      const { rows, next } = await pageGroupedRows(store, query.beforeSeq, query.limit, async (beforeSeq, limit) => {
+      const { rows, next } = await pageGroupedRows(store, query, 'newest-first', query.beforeSeq, query.limit, async (beforeSeq, limit) => {
         const page = await pageOf({ ...query, beforeSeq, limit })
         total ??= page.total
         return { items: page.items, next: page.nextBeforeSeq }
@@ -155,7 +156,7 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
     },
 
     async pageByDeliveryOldestFirst(query, pageOf) {
-      const { rows, next } = await pageGroupedRows(store, query.afterSeq, query.limit, async (afterSeq, limit) => {
+      const { rows, next } = await pageGroupedRows(store, query, 'oldest-first', query.afterSeq, query.limit, async (afterSeq, limit) => {
         const page = await pageOf({ ...query, afterSeq, limit })
         return { items: page.items, next: page.nextAfterSeq }
       })
@@ -177,32 +178,40 @@ interface ListPage {
 
 /**
  * Up to `limit` rows of the grouped list from `from` on, read one way (newest first, or oldest
- * first from End): `readPage(cursor, limit)` pages the list that way. A row is a capture that is
- * its delivery's latest stored attempt, whichever way the list is read; returns the rows and the
- * cursor to go on from (`null`: the end of the list). Past MAX_GROUPED_SCAN captures looked at,
- * the rows end early with a cursor.
+ * first from End): `readPage(cursor, limit)` pages the list that way. A row is a capture that
+ * matches the list's filter while no attempt of its delivery stored after it does: without a
+ * filter, its delivery's latest stored attempt; with one, its latest matching attempt, so a
+ * search never loses a delivery to grouping (a note on a first attempt, `status:5xx` on a delivery
+ * that succeeded later, `before:` a delivery's last retry: these listed no row, under a total that
+ * counted the match). Whichever way the list is read, and wherever a page starts, the rows are the
+ * same. Returns the rows and the cursor to go on from (`null`: the end of the list). Past
+ * MAX_GROUPED_SCAN captures looked at, the rows end early with a cursor.
  */
 async function pageGroupedRows(
   store: DeliveryProcedureDeps['store'],
+  scope: { endpointId?: string | undefined; filter?: CaptureFilter | undefined },
+  direction: 'newest-first' | 'oldest-first',
   from: number | undefined,
   limit: number,
   readPage: (cursor: number | undefined, limit: number) => Promise<ListPage>,
 ): Promise<{ rows: CaptureSummary[]; next: number | null }> {
+  const filtered = isCaptureFilterActive(scope.filter)
   const rows: CaptureSummary[] = []
   /**
-   * The highest `seq` known to be an attempt of each delivery: met on a page, or its latest stored
-   * attempt as a look-up found it. An attempt below it is not its delivery's latest, so it is no row
-   * and is not looked up. Read newest first, the first attempt met of a delivery is the highest met;
-   * read oldest first, each page meets a newer one, and without the look-up's answer a delivery of
-   * 20,000 attempts (a ping retried for ever) was looked up again on each of the 200 pages it
-   * spans: a pass over memory and its 20,000 facts per page.
+   * The highest `seq` known to be an attempt of each delivery that the list holds (any attempt
+   * without a filter, a matching one with): met on a page, or found by a look-up. An attempt below
+   * it is no row, and is not looked up. Read newest first, the first attempt met of a delivery is
+   * the highest met; read oldest first, each page meets a newer one, and without the look-up's
+   * answer a delivery of 20,000 attempts (a ping retried for ever) was looked up again on each of
+   * the 200 pages it spans: a pass over memory and its 20,000 facts per page.
    */
   const latestKnown = new Map<string, number>()
+  const know = (key: string, seq: number) => latestKnown.set(key, Math.max(latestKnown.get(key) ?? seq, seq))
   let cursor = from
   let scanned = 0
   for (;;) {
     const page = await readPage(cursor, Math.max(limit, 100))
-    // Only the latest attempt met of a delivery can be its latest stored: one look-up per delivery met.
+    // Only the latest attempt met of a delivery can be a row: one look-up per delivery met.
     const candidates = new Map<string, CaptureSummary>()
     for (const item of page.items) {
       const key = deliveryOf(item)
@@ -212,16 +221,35 @@ async function pageGroupedRows(
       candidates.set(key, item)
     }
     const looked = [...candidates.values()]
-    const lookups = new Map<string, DeliveryGroupLookup>()
-    for (const [index, lookup] of (await lookUpDeliveryGroups(store, looked)).entries()) {
+    const lookups = await lookUpDeliveryGroups(store, looked)
+    const rowLookups = new Map<string, DeliveryGroupLookup>()
+    /** Attempts stored after a candidate that the list's pages have not shown to match or not: the search is asked. */
+    const unmet = new Map<number, number[]>()
+    for (const [index, lookup] of lookups.entries()) {
       const item = looked[index] as CaptureSummary
-      lookups.set(item.id, lookup)
-      const key = deliveryOf(item)
-      latestKnown.set(key, Math.max(latestKnown.get(key) ?? lookup.latestSeq, lookup.latestSeq))
+      const { newerSeqs } = lookup
+      if (newerSeqs.length === 0) rowLookups.set(item.id, lookup)
+      else if (!filtered) know(deliveryOf(item), newerSeqs.at(-1) as number)
+      else {
+        // Read newest first, every attempt stored after this one and before the first page's cursor
+        // was met on the way here, and did not match (else this one was no candidate).
+        const open = direction === 'oldest-first' ? newerSeqs : from === undefined ? [] : newerSeqs.filter((seq) => seq >= from)
+        if (open.length === 0) rowLookups.set(item.id, lookup)
+        else unmet.set(index, open)
+      }
+    }
+    if (unmet.size > 0) {
+      const matching = new Set(await store.matchingSeqs(scope.endpointId, scope.filter, new Set([...unmet.values()].flat())))
+      for (const [index, open] of unmet) {
+        const item = looked[index] as CaptureSummary
+        const later = open.filter((seq) => matching.has(seq))
+        if (later.length === 0) rowLookups.set(item.id, lookups[index] as DeliveryGroupLookup)
+        else know(deliveryOf(item), later.at(-1) as number)
+      }
     }
     for (const item of page.items) {
       scanned++
-      const delivery = lookups.get(item.id)?.info
+      const delivery = await rowLookups.get(item.id)?.info()
       if (!delivery) continue
       rows.push({ ...item, delivery })
       if (rows.length === limit) {

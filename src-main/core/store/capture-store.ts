@@ -140,6 +140,8 @@ export interface CaptureStore {
   deliveryAttemptFacts(deliveries: ReadonlyArray<{ deliveryKey: string; endpointId: string }>): Promise<DeliveryAttemptFact[][]>
   /** Ids of an endpoint's captures (or all) matching the filter (`text` and `query` included), oldest first. */
   ids(endpointId?: string, filter?: CaptureFilter): Promise<string[]>
+  /** Which of the captures with these `seq` match the filter (`text` and `query` included), as their `seq`, oldest first. */
+  matchingSeqs(endpointId: string | undefined, filter: CaptureFilter | undefined, among: ReadonlySet<number>): Promise<number[]>
   /** The full record, annotations included (throws `DamagedCaptureError` when it cannot be read). */
   load(id: string): Promise<StoredCapture>
   /** The body, checked against its sha256 (throws `DamagedCaptureError` on a mismatch). */
@@ -375,6 +377,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     },
     async ids(endpointId, filter) {
       return (await search.matching(endpointId, filter)).map(({ block, slot }) => table.idOf(block, slot))
+    },
+    async matchingSeqs(endpointId, filter, among) {
+      return (await search.matching(endpointId, filter, among)).map(({ block, slot }) => block.seq[slot] as number)
     },
     async load(id) {
       const { block, slot, segment } = reader.require(id)

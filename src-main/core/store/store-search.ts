@@ -59,8 +59,11 @@ export interface StoreSearch {
   }): Promise<{ slots: SlotRef[]; nextAfterSeq: number | null }>
   /** How many captures of the scope match the filter. */
   count(endpointId: string | undefined, filter: CaptureFilter | undefined): Promise<number>
-  /** Matching captures, oldest first. */
-  matching(endpointId: string | undefined, filter: CaptureFilter | undefined): Promise<SlotRef[]>
+  /**
+   * Matching captures, oldest first; with `among`, only those whose `seq` is in it are looked at
+   * (the grouped list asks whether a delivery's later attempts match: see delivery-procedures.ts).
+   */
+  matching(endpointId: string | undefined, filter: CaptureFilter | undefined, among?: ReadonlySet<number>): Promise<SlotRef[]>
   close(): Promise<void>
 }
 
@@ -127,13 +130,15 @@ interface PreparedFilter {
   codes: FilterCodes
   text: string | undefined
   query: CaptureQuery | null
+  /** Only captures with these `seq` are candidates; `null`: every capture of the scope. */
+  among: ReadonlySet<number> | null
 }
 
 export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   const { table } = deps
   const scanner = createScanner({ onDamaged: (found) => deps.onDamaged(found) })
 
-  function prepare(endpointId: string | undefined, filter: CaptureFilter | undefined): PreparedFilter | null {
+  function prepare(endpointId: string | undefined, filter: CaptureFilter | undefined, among: ReadonlySet<number> | null = null): PreparedFilter | null {
     const active = normalizeCaptureFilter(filter)
     const codes = active ? table.codesOf(active) : {}
     if (codes === null) return null
@@ -145,17 +150,18 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       if (!parsed.ok) throw new InspectorError('BAD_REQUEST', `query: ${parsed.error.message}`)
       query = parsed.query
     }
-    return { endpoint, codes, text: active?.text, query }
+    return { endpoint, codes, text: active?.text, query, among }
   }
 
   /** Live slots of the scope matching the in-memory fields, newest first. */
   function* candidates(prepared: PreparedFilter): Generator<SlotRef> {
-    const { endpoint, codes } = prepared
+    const { endpoint, codes, among } = prepared
     for (let position = table.blocks.length - 1; position >= 0; position--) {
       const block = table.blocks[position] as SegmentBlock
       if (block.live === 0) continue
       for (let slot = block.length - 1; slot >= 0; slot--) {
         if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) continue
+        if (among !== null && !among.has(block.seq[slot] as number)) continue
         if (table.matches(block, slot, codes)) yield { block, slot }
       }
     }
@@ -198,7 +204,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
    * changed of them.
    */
   async function scanPlan(prepared: PreparedFilter, range: ScanRange): Promise<ScanPlan> {
-    const { endpoint, codes } = prepared
+    const { endpoint, codes, among } = prepared
     const { belowSeq, aboveSeq, oldestFirst } = range
     const found: Array<{ block: SegmentBlock; logPath: string; start: number; count: number }> = []
     // The event loop (the receiver) gets a turn every few segments: 100,000 candidates at once held it for tens of ms.
@@ -209,6 +215,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       if (!block.isLive(slot) || (endpoint !== -1 && block.endpoint[slot] !== endpoint)) return
       const seq = block.seq[slot] as number
       if ((belowSeq !== undefined && seq >= belowSeq) || (aboveSeq !== undefined && seq <= aboveSeq)) return
+      if (among !== null && !among.has(seq)) return
       if (table.matches(block, slot, codes)) slots[candidateCount++] = slot
     }
     for (const [visited, block] of blocks.entries()) {
@@ -394,8 +401,8 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       await scanMatches(prepared, { oldestFirst: false }, () => total++)
       return total
     },
-    async matching(endpointId, filter) {
-      const prepared = prepare(endpointId, filter)
+    async matching(endpointId, filter, among) {
+      const prepared = prepare(endpointId, filter, among ?? null)
       return prepared === null ? [] : (await allMatches(prepared)).reverse()
     },
     close: () => {
