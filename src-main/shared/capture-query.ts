@@ -5,7 +5,7 @@
  *     "Alex Smith"                   a phrase (quotes; `\"` inside one is a quote)
  *     body:declined  header.x-signature:""  query.action:create  path:/ixopay
  *     method:post  provider:stripe  verdict:invalid  verdict:changed  status:5xx  status:503
- *     event:payment_intent  ref:4711  id:evt_1  note:refund  after:-2h  before:2026-12-01
+ *     event:payment_intent  ref:4711  id:evt_1  note:refund  from:merchant.har  after:-2h  before:2026-12-01
  *     -term  NOT term                excludes
  *     a b  (a AND b)                 every term must match
  *     a OR b  (a OR b) -c            either; OR binds tighter than AND (`a OR b c` = `(a OR b) c`)
@@ -53,6 +53,7 @@ export const QUERY_FIELDS = [
   'after',
   'before',
   'note',
+  'from',
 ] as const
 export type QueryField = (typeof QUERY_FIELDS)[number]
 
@@ -80,6 +81,7 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
   { example: 'ref:4711', meaning: "the merchant's reference" },
   { example: 'id:evt_1', meaning: "the provider's transaction or event id, or the capture id" },
   { example: 'note:todo', meaning: 'in the note' },
+  { example: 'from:merchant.bundle', meaning: 'imported from that file or source (from:"" any imported capture)' },
   { example: 'after:-2h before:2026-12-01', meaning: 'arrival time (s m h d w ago, or an ISO date, UTC unless an offset is given)' },
   { example: '-term', meaning: 'excludes (also NOT term)' },
   { example: 'a OR b c', meaning: 'a or b, and c: OR binds tighter than the space' },
@@ -93,7 +95,8 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
 export type QueryTerm = { position: number } & (
   | { field: 'anywhere'; text: string }
   /** `body:` text is looked for in its `withoutJsonSpacingNeedle` form, as body text is searched without JSON spacing. */
-  | { field: 'body' | 'path' | 'event' | 'ref' | 'id' | 'note'; text: string }
+  /** `from:`: where an imported capture came from (`importedFrom`); `from:""` any imported capture. */
+  | { field: 'body' | 'path' | 'event' | 'ref' | 'id' | 'note' | 'from'; text: string }
   /**
    * Never typed: the path and query of a URL given as a word or phrase, looked for in the request
    * target (see `alternativesOf`).
@@ -183,6 +186,8 @@ export interface SearchableCapture {
   /** The merchant's reference. */
   readonly reference: string | null
   readonly note: string | null
+  /** Where an imported capture came from (`HAR merchant.har, entry 3`); `null` (or absent) for a received one. */
+  readonly importedFrom?: string | null
   /**
    * Folded summary text (`foldForSearch`) where a bare word is looked for first: `filterFieldsOf(capture).searchText`
    * (method, target as received and decoded, provider name and id, event, status, ids, reference, amount).
@@ -251,6 +256,7 @@ export function termCost(term: QueryTerm): QueryCost {
     case 'ref':
     case 'id':
     case 'note':
+    case 'from':
     case 'method':
     case 'provider':
     case 'verdict':
@@ -283,7 +289,8 @@ export function decideCaptureQuery(query: CaptureQuery, capture: SearchableCaptu
  * The fields a `SearchableCapture` is built from: what a list summary (`CaptureSummary`) and a
  * record read back from the log (the store's `LoggedCapture`) both carry under the same names.
  */
-export type SearchableSource = FilterableCapture & Pick<CaptureSummary, 'id' | 'receivedAt' | 'changedBeforeExport'> & { note?: string | null }
+export type SearchableSource = FilterableCapture &
+  Pick<CaptureSummary, 'id' | 'receivedAt' | 'changedBeforeExport'> & { note?: string | null; importedFrom?: string | null }
 
 /**
  * A `SearchableCapture` from a list summary or a logged record, with whatever else the caller
@@ -306,6 +313,7 @@ export function searchableCaptureOf(capture: SearchableSource, parts: Searchable
     eventId: recognition?.summary.eventId ?? null,
     reference: recognition?.summary.reference ?? null,
     note: parts.note ?? capture.note ?? null,
+    importedFrom: capture.importedFrom ?? null,
     searchText: parts.searchText ?? filterFieldsOf(capture).searchText,
   }
   if (parts.headers) searchable.headers = parts.headers
@@ -592,6 +600,7 @@ function compileTerm(token: Extract<Token, { kind: 'term' }>, now: number): Quer
     case 'ref':
     case 'id':
     case 'note':
+    case 'from':
       return { position, field: named, text }
     case 'method':
       return { position, field: 'method', method: token.value.toUpperCase() }
@@ -770,6 +779,8 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
       return contains(capture.id, term.text) || contains(capture.objectId, term.text) || contains(capture.eventId ?? null, term.text)
     case 'note':
       return contains(capture.note, term.text)
+    case 'from':
+      return contains(capture.importedFrom ?? null, term.text)
     case 'method':
       return capture.method.toUpperCase() === term.method
     case 'provider':

@@ -490,6 +490,31 @@ describe('export and import through the inspector', () => {
     expect(await provider(again.importedIds[0]!)).toEqual({ listed: 'ixopay', analysed: 'ixopay' })
   })
 
+  it("finds a merchant's imported captures by the file they came from (from:), beside the endpoint's received ones", async () => {
+    const endpoint = await inspector.procedures.createEndpoint({ name: 'Support inbox' })
+    for (const order of ['A-1', 'A-2']) await send(`${endpoint.url}/hook?order=${order}`, { body: `{"order":"${order}"}` })
+    const received = (await inspector.procedures.listCaptures({ endpointId: endpoint.id })).items.map((item) => item.id)
+    const bundle = await inspector.procedures.exportCaptures({ captureIds: received, format: 'bundle' })
+    const merchant = await inspector.procedures.importCaptures({
+      endpointId: endpoint.id,
+      dataBase64: exportedFile(bundle).toString('base64'),
+      sourceName: 'Merchant-4711 callbacks.bundle.json',
+    })
+    const pasted = await inspector.procedures.importCaptures({ endpointId: endpoint.id, dataBase64: b64('POST /p HTTP/1.1\r\n\r\n'), pasted: 'body' })
+    const found = async (query: string) =>
+      (await inspector.procedures.listCaptures({ endpointId: endpoint.id, filter: { query } })).items.map((item) => item.id).sort()
+    const sorted = (ids: string[]) => [...ids].sort()
+    // Any case, any part of the source: the file name, the format, a phrase with spaces.
+    expect(await found('from:merchant-4711')).toEqual(sorted(merchant.importedIds))
+    expect(await found('from:"4711 CALLBACKS.bundle"')).toEqual(sorted(merchant.importedIds))
+    expect(await found('from:pasted')).toEqual(sorted(pasted.importedIds))
+    expect(await found('from:""')).toEqual(sorted([...merchant.importedIds, ...pasted.importedIds]))
+    expect(await found('-from:""')).toEqual(sorted(received))
+    // With other terms, and counted as listed.
+    expect(await found('from:merchant "A-2"')).toHaveLength(1)
+    expect((await inspector.procedures.countCaptures({ endpointId: endpoint.id, filter: { query: 'from:merchant' } })).total).toBe(2)
+  })
+
   it('names a pasted import as pasted: a pasted body without the raw HTTP it was sent as, pasted text with its format', async () => {
     const target = await inspector.procedures.createEndpoint({ name: 'Pasted' })
     const message = `POST /x HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"result":"OK"}`

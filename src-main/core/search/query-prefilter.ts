@@ -64,8 +64,10 @@ function termRequirement(term: QueryTerm): TextRequirement {
       // A URL's path and query is looked for in the target: one line of the summary text.
       return textRequirement(term.text)
     // The note lives in the index, not in the sidecar: a capture with a note is always a candidate
-    // (see `scanSegment`), so a `note:` term can require nothing here.
+    // (see `scanSegment`), so a `note:` term can require nothing here. Nor can `from:`: where a
+    // capture was imported from is in its record only.
     case 'note':
+    case 'from':
     case 'query':
     case 'path':
     case 'method':
