@@ -11,7 +11,8 @@ import { EVENTUAL_WAIT_MS } from '../test-support/wait-for'
 import { verifyingIxopayHandler } from '../test-support/verifying-target'
 import type { Inspector } from './inspector'
 import { analyzeDelivery, signChip, signIxopayJson } from './providers'
-import { FORWARD_TIMEOUT_MS } from '../shared/replay'
+import { FORWARD_TIMEOUT_MS, REPLAY_RECORD_BODY_BYTES } from '../shared/replay'
+import { BULK_RESULT_ANSWER_BYTES } from './replay/bulk-replay'
 
 const SECRET = 'ixopay-replay-secret'
 const test = useInspector()
@@ -93,6 +94,38 @@ describe('replay from the app', () => {
     const finished = await finishedBulkReplay(procedures, job.jobId)
     expect(target.received.map((request) => request.body.toString())).toEqual(['0', '1', '2', '3', '4'])
     expect(finished.sent).toBe(5)
+  })
+
+  test('keeps the first 64 KB of a large answer in the history and 4 KB in a bulk job; a resend returns what it read', async ({ inspector, startTarget }) => {
+    const { procedures } = inspector
+    const answer = Buffer.alloc(1024 * 1024)
+    for (let index = 0; index < answer.length; index++) answer[index] = 97 + (index % 26)
+    const target = await startTarget((_request, response) =>
+      response.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': answer.length }).end(answer),
+    )
+    for (let index = 0; index < 3; index++) await send(`${inspector.receiverUrl}/default`, { body: String(index) })
+    const [endpoint] = await procedures.listEndpoints({})
+    const [newest] = (await procedures.listCaptures({})).items
+
+    // A resend shows the whole answer it read; the history keeps its beginning, and says so.
+    const resent = await procedures.replayCapture({ captureId: newest!.id, targetUrl: target.url })
+    expect(resent.outcome.kind === 'response' && Buffer.from(resent.outcome.response.bodyBase64, 'base64').equals(answer)).toBe(true)
+    const [stored] = await procedures.listReplays({ captureId: newest!.id })
+    const storedAnswer = stored!.outcome.kind === 'response' ? stored!.outcome.response : null
+    expect(storedAnswer).toMatchObject({ status: 200, bodySize: answer.length, bodyTruncated: true, declaredSize: answer.length })
+    expect(Buffer.from(storedAnswer!.bodyBase64, 'base64').equals(answer.subarray(0, REPLAY_RECORD_BODY_BYTES))).toBe(true)
+
+    const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, concurrency: 2 })
+    const finished = await finishedBulkReplay(procedures, job.jobId)
+    expect(finished.sent).toBe(3)
+    for (const item of finished.results) {
+      const response = item.outcome?.kind === 'response' ? item.outcome.response : null
+      expect(response).toMatchObject({ status: 200, bodySize: answer.length, bodyTruncated: true })
+      expect(Buffer.from(response!.bodyBase64, 'base64').equals(answer.subarray(0, BULK_RESULT_ANSWER_BYTES))).toBe(true)
+      const [record] = await procedures.listReplays({ captureId: item.captureId })
+      expect(record!.kind).toBe('bulk')
+      expect(record!.outcome.kind === 'response' && Buffer.from(record!.outcome.response.bodyBase64, 'base64').length).toBe(REPLAY_RECORD_BODY_BYTES)
+    }
   })
 
   test('re-signs a bulk replay of CHIP callbacks with a private key given for the run', async ({ inspector, startTarget }) => {

@@ -35,6 +35,7 @@ import {
   runBulkReplay,
   sendReplay,
   sentRequestView,
+  withAnswerBodyKept,
   type ForwardResult,
   type OwnReceiver,
   type ReplayRequest,
@@ -118,9 +119,11 @@ export function createReplayService(deps: ReplayServiceDeps) {
     return settings ? signedPathFor(target, settings) : undefined
   }
 
+  /** Stores and announces the record with the first 64 KB of the answer's body; returns it as read (a resend shows the whole answer). */
   async function record(capture: Pick<CaptureSummary, 'id' | 'seq'> | null, entry: ReplayRecord): Promise<ReplayRecord> {
-    if (capture) await deps.history.add(capture.seq, entry)
-    deps.events.publish({ type: 'replay-recorded', captureId: entry.captureId, record: entry })
+    const kept: ReplayRecord = { ...entry, outcome: withAnswerBodyKept(entry.outcome) }
+    if (capture) await deps.history.add(capture.seq, kept)
+    deps.events.publish({ type: 'replay-recorded', captureId: entry.captureId, record: kept })
     return entry
   }
 

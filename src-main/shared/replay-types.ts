@@ -198,10 +198,14 @@ export interface ReplayResponse {
   statusMessage: string
   httpVersion: string
   headers: HeaderPairs
-  /** The body bytes kept (at most `maxResponseBytes`). */
+  /**
+   * The body bytes kept: what was read (at most `maxResponseBytes`) in a resend's result; the first
+   * 64 KB of it in a stored record (`listReplays`, `replay-recorded`) and 4 KB in a bulk job's result.
+   */
   bodyBase64: string
+  /** The body bytes read. */
   bodySize: number
-  /** True when the answer was longer than `maxResponseBytes` and reading stopped there. */
+  /** True when fewer bytes are kept than the answer had: reading stopped at `maxResponseBytes`, or the record keeps only the beginning. */
   bodyTruncated: boolean
   /** Content-Length as declared, when there was one. */
   declaredSize: number | null

@@ -13,6 +13,7 @@ import type { BulkItemResult, BulkProgress, BulkReplayResult, ReplayOutcome } fr
 import { failure } from './failure'
 import { sendReplay, type OutgoingRequest, type SendOptions } from './http-client'
 import { errorMessage } from '../../shared/errors'
+import { withAnswerBodyKept } from './replay-record'
 
 export interface BulkReplayItem<P extends { request: OutgoingRequest } = { request: OutgoingRequest }> {
   captureId: string
@@ -42,6 +43,13 @@ export interface BulkReplayOptions<P extends { request: OutgoingRequest } = { re
 }
 
 export const BULK_DEFAULT_CONCURRENCY = 1
+
+/**
+ * Answer body bytes an item's result keeps: a job holds every item's result for an hour and
+ * `getBulkReplay` returns them all (10,000 answers of 1 MiB would be 10 GB). The whole record, with
+ * the first 64 KB of the answer, is in the capture's history (`onSettled` gets the outcome as read).
+ */
+export const BULK_RESULT_ANSWER_BYTES = 4 * 1024
 
 /** Waits `ms`, or less when the signal aborts first. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -118,11 +126,11 @@ export async function runBulkReplay<P extends { request: OutgoingRequest }>(
         outcome = unpreparedOutcome(error, options.now?.() ?? new Date())
       }
       inFlight--
-      result.outcome = outcome
+      result.outcome = withAnswerBodyKept(outcome, BULK_RESULT_ANSWER_BYTES)
       result.status = outcome.kind === 'response' ? 'sent' : outcome.failure.kind === 'aborted' ? 'cancelled' : 'failed'
       emit(result)
       try {
-        await options.onSettled?.(result, prepared)
+        await options.onSettled?.({ ...result, outcome }, prepared)
       } catch {
         // Recording is the caller's business; it must not stop the run.
       }

@@ -1,6 +1,6 @@
 /** Assembling the history entry for one replay: what was sent, how it differs, what came back. */
 import { randomUUID } from 'node:crypto'
-import type { ForwardSummary, ReplayKind, ReplayOutcome, ReplayRecord, ResignSummary } from '../../shared/replay'
+import { REPLAY_RECORD_BODY_BYTES, type ForwardSummary, type ReplayKind, type ReplayOutcome, type ReplayRecord, type ResignSummary } from '../../shared/replay'
 import { sentRequestView, type ReplayRequest } from './replay-request'
 
 export interface ReplayRecordInput {
@@ -29,4 +29,19 @@ export function createReplayRecord(input: ReplayRecordInput): ReplayRecord {
     forward: input.forward ?? null,
     templateId: input.templateId ?? null,
   }
+}
+
+/**
+ * The outcome with at most `maxBytes` of the answer's body (default: what a stored record keeps,
+ * as of the body sent). A send reads up to `maxResponseBytes` of the answer (1 MiB by default, up
+ * to 64 MiB), which the single resend shows whole; a record kept in the capture's history, sent in
+ * an event or held in a bulk job keeps only the beginning: the history of 1,000 captures is one
+ * document, rewritten on every record, and 60 bulk replays answered with 1 MB had grown it to
+ * 101 MB and held the receiver up to 7.6 s per write. `bodySize` stays the number of bytes read,
+ * and `bodyTruncated` says that fewer are kept.
+ */
+export function withAnswerBodyKept(outcome: ReplayOutcome, maxBytes: number = REPLAY_RECORD_BODY_BYTES): ReplayOutcome {
+  if (outcome.kind !== 'response' || outcome.response.bodySize <= maxBytes) return outcome
+  const kept = Buffer.from(outcome.response.bodyBase64, 'base64').subarray(0, maxBytes)
+  return { ...outcome, response: { ...outcome.response, bodyBase64: kept.toString('base64'), bodyTruncated: true } }
 }
