@@ -41,3 +41,21 @@ test('a dialog that is still loading leaves focus alone once the user has presse
   await expect(page.getByTestId('durability-sync')).toBeVisible()
   expect(await page.evaluate((before) => document.activeElement === before, focusedBefore)).toBe(true)
 })
+
+test('the simulator opens on its template list once the templates have loaded, not on the target below it', async ({ page, inspector }) => {
+  await inspector.openUi(page)
+  // Hold the templates back: the list is disabled until they arrive (a first open on a slow machine).
+  let release: () => void = () => {}
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/api/listSimulatorTemplates', async (route) => {
+    await released
+    await route.continue()
+  })
+  await page.getByTestId('open-simulator').click()
+  const dialog = page.getByTestId('simulator-dialog')
+  await expect(dialog.getByTestId('simulator-template')).toBeDisabled()
+  await expect(dialog.getByTestId('simulator-target-endpoint')).not.toBeFocused()
+  release()
+  await expect(dialog.getByTestId('simulator-template')).toBeEnabled()
+  await expect(dialog.getByTestId('simulator-template')).toBeFocused()
+})

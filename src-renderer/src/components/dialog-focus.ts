@@ -28,11 +28,12 @@ export function initialFocusTarget(dialog: HTMLElement): HTMLElement | null {
 }
 
 /**
- * A dialog that fetches its content opens on "Loading…", with no field to start on. This moves
- * focus to the first field once it appears, unless focus has been moved meanwhile: by the user (a
- * key or the pointer in the dialog) or by the content itself (the key form opened from a capture
- * focuses its secret). Call it right after the dialog's initial focus. Returns a function that
- * stops waiting.
+ * A dialog that fetches its content opens on "Loading…", with no field to start on, or with its
+ * marked field disabled until its options load (the simulator's template list). This moves focus
+ * to that field once it appears or is enabled, unless focus has been moved meanwhile: by the user
+ * (a key or the pointer in the dialog) or by the content itself (the key form opened from a
+ * capture focuses its secret). Call it right after the dialog's initial focus. Returns a function
+ * that stops waiting.
  */
 export function focusFirstFieldWhenItArrives(dialog: HTMLElement): () => void {
   if (firstField(dialog)) return () => {}
@@ -50,16 +51,21 @@ export function focusFirstFieldWhenItArrives(dialog: HTMLElement): () => void {
     dialog.removeEventListener('keydown', stop, true)
     dialog.removeEventListener('pointerdown', stop, true)
   }
-  observer.observe(dialog, { childList: true, subtree: true })
+  observer.observe(dialog, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] })
   dialog.addEventListener('keydown', stop, true)
   dialog.addEventListener('pointerdown', stop, true)
   return stop
 }
 
-/** The element marked with `data-autofocus`, else the first usable field; null while there is none. */
+/**
+ * The element marked with `data-autofocus`, else the first usable field; null while there is none,
+ * and while the marked element is disabled (it is waited for: the simulator opened on its second
+ * field, the target, because the template list was disabled until the templates had loaded).
+ */
 function firstField(dialog: HTMLElement): HTMLElement | null {
   const marked = dialog.querySelector<HTMLElement>(`[${AUTOFOCUS_ATTRIBUTE}]`)
   if (marked && isUsable(marked)) return marked
+  if (marked && (marked as HTMLInputElement).disabled === true) return null
   for (const field of dialog.querySelectorAll<HTMLElement>(FIELD_SELECTOR)) {
     if (isUsable(field)) return field
   }

@@ -89,7 +89,8 @@ export function SimulatorDialog({ initialEndpointId, onClose }: SimulatorDialogP
               value={template?.id ?? ''}
               onChange={(event) => setTemplateId(event.target.value)}
               disabled={!templates.data}
-              autoFocus
+              // Disabled until the templates load: the dialog waits for it rather than opening on the target.
+              data-autofocus
               data-testid="simulator-template"
             >
               {groups.map(([provider, items]) => (
