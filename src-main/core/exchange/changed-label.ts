@@ -26,6 +26,13 @@ export const VERDICT_BEFORE_HEADER = 'X-Callback-Inspector-Verdict-Before-Redact
  * sender's `X-Callback-Inspector-Redacted` comes back as a header of the request, not as a label.
  */
 export const SENDER_HEADERS_HEADER = 'X-Callback-Inspector-Sender-Headers'
+/**
+ * One of this app's lines after the sender's: the value a sender's `Content-Length` line had when
+ * the stored body is not as long as it says (a refused request keeps its headers, not its body).
+ * The message is framed by the bytes it holds, and the importer puts the values back (one line
+ * for each `Content-Length` line of the sender's, in order).
+ */
+export const RECEIVED_LENGTH_HEADER = 'X-Callback-Inspector-Received-Content-Length'
 /** The comment before a curl command that carries its record. */
 export const CHANGED_COMMENT_PREFIX = '# callback-inspector-changed-before-export: '
 /**
@@ -45,7 +52,7 @@ const LABEL_HEADERS = new Set([CHANGED_HEADER, REDACTED_HEADER, VERDICT_BEFORE_H
 /** Whether a header's name is one this app writes into a raw message of its own (a sender's header may carry it too). */
 export function isAppHeaderName(name: string): boolean {
   const lower = name.toLowerCase()
-  return LABEL_HEADERS.has(lower) || lower === SENDER_HEADERS_HEADER.toLowerCase()
+  return LABEL_HEADERS.has(lower) || lower === SENDER_HEADERS_HEADER.toLowerCase() || lower === RECEIVED_LENGTH_HEADER.toLowerCase()
 }
 
 /** The record as one line of ASCII JSON (a header value and a comment line hold it as is). */
@@ -111,10 +118,17 @@ export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderP
   if (last !== undefined && last[0].toLowerCase() === SENDER_HEADERS_HEADER.toLowerCase()) {
     const count = /^\d{1,6}$/.test(last[1]) ? Number(last[1]) : -1
     const added = count >= 0 && count < headers.length ? headers.slice(count, -1) : null
+    const receivedLength = RECEIVED_LENGTH_HEADER.toLowerCase()
     // Only lines this app writes may follow the sender's: anything else means the split is not this app's.
-    if (added !== null && added.every(([name]) => LABEL_HEADERS.has(name.toLowerCase()) || name.toLowerCase() === 'content-length')) {
-      const labels = withoutChangedLabels(added.filter(([name]) => name.toLowerCase() !== 'content-length'))
-      const sender = headers.slice(0, count)
+    if (added !== null && added.every(([name]) => LABEL_HEADERS.has(name.toLowerCase()) || ['content-length', receivedLength].includes(name.toLowerCase()))) {
+      const labels = withoutChangedLabels(added.filter(([name]) => LABEL_HEADERS.has(name.toLowerCase())))
+      // The values the sender's Content-Length lines had, put back in order.
+      const lengths = added.filter(([name]) => name.toLowerCase() === receivedLength).map(([, value]) => value)
+      const sender = headers
+        .slice(0, count)
+        .map(([name, value]): [string, string] =>
+          name.toLowerCase() === 'content-length' && lengths.length > 0 ? [name, lengths.shift() as string] : [name, value],
+        )
       return labels.changed === undefined ? { headers: sender } : { headers: sender, changed: labels.changed }
     }
   }

@@ -16,7 +16,7 @@ import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
-import { isAppHeaderName, senderHeadersAndLabels, SENDER_HEADERS_HEADER } from './changed-label'
+import { isAppHeaderName, RECEIVED_LENGTH_HEADER, senderHeadersAndLabels, SENDER_HEADERS_HEADER } from './changed-label'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
 /** Header lines that say what was changed in a message before export (changed-label.ts). */
@@ -26,7 +26,9 @@ export type ExtraHeaders = HeaderPairs
  * One request message; `extraHeaders` are appended (the labels of a changed message). The
  * capture's header lines come first, exactly as received; when the app adds any line after them
  * (a label, a `Content-Length` it lacked) or one of them bears a name the app labels with, a last
- * line `X-Callback-Inspector-Sender-Headers: N` says which are the sender's (changed-label.ts).
+ * line `X-Callback-Inspector-Sender-Headers: N` says which are the sender's (changed-label.ts). A
+ * `Content-Length` the stored body does not match (a refused request's) is written as the body's
+ * length, its value as received in a line of the app's.
  */
 export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHeaders = []): Buffer {
   const headers: HeaderPairs = [...capture.headers]
@@ -37,11 +39,23 @@ export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHe
       capture.body.length === 0
         ? Buffer.from('0\r\n\r\n')
         : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n0\r\n\r\n')])
-  } else if (headerValue(headers, 'content-length') === undefined && capture.body.length > 0) {
-    // Without it the message could not be read back; an HTTP/1.1 request with a body always has one.
-    headers.push(['Content-Length', String(capture.body.length)])
   }
-  headers.push(...extraHeaders)
+  const receivedLengths: HeaderPairs = []
+  if (!isChunked) {
+    const length = String(capture.body.length)
+    const declared = headers.flatMap(([name], index) => (name.toLowerCase() === 'content-length' ? [index] : []))
+    // A refused request keeps its headers, not its body: framed by what is written (or the next
+    // message would be read as its body), with every value as received after the sender's lines.
+    if (declared.some((index) => headers[index]![1] !== length)) {
+      for (const index of declared) {
+        receivedLengths.push([RECEIVED_LENGTH_HEADER, headers[index]![1]])
+        headers[index] = [headers[index]![0], length]
+      }
+    }
+    // Without it the message could not be read back; an HTTP/1.1 request with a body always has one.
+    if (declared.length === 0 && capture.body.length > 0) headers.push(['Content-Length', length])
+  }
+  headers.push(...receivedLengths, ...extraHeaders)
   if (headers.length > capture.headers.length || capture.headers.some(([name]) => isAppHeaderName(name)))
     headers.push([SENDER_HEADERS_HEADER, String(capture.headers.length)])
   const head = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`

@@ -178,6 +178,27 @@ describe('raw HTTP messages', () => {
     }
   })
 
+  it('frames a message by the body it holds when its Content-Length says otherwise (a refused request), and gives the value back', () => {
+    const refused: ExchangeCapture = {
+      ...base,
+      headers: [
+        ['Host', 'h'],
+        ['Content-Length', '11534336'],
+        ['content-length', '11534336'],
+      ],
+      body: Buffer.alloc(0),
+      outcome: 'refused',
+    }
+    const next: ExchangeCapture = { ...base, headers: [['Content-Length', '5']], body: Buffer.from('after') }
+    const file = Buffer.concat([writeHttpMessage(refused), writeHttpMessage(next)])
+    expect(file.toString('latin1')).toContain('Content-Length: 0\r\ncontent-length: 0\r\n')
+    const [first, second] = captures(readHttpMessages(file, MAX))
+    expect(first!.headers).toEqual(refused.headers)
+    expect(first!.body.length).toBe(0)
+    expect(second!.headers).toEqual(next.headers)
+    expect(second!.body.toString()).toBe('after')
+  })
+
   it('reads pasted text with bare line feeds and an absolute-form target', () => {
     const [capture] = captures(readHttpMessages(Buffer.from('POST https://shop.example/hook?x=1 HTTP/1.1\nContent-Type: text/plain\n\nhello\n'), MAX))
     expect(capture!.target).toBe('/hook?x=1')
