@@ -37,16 +37,37 @@ export interface JsonPathChange {
   duplicateKey: boolean
 }
 
+/**
+ * How each side's bytes were read into the text compared, where that is not the bytes as received
+ * read as UTF-8 (`null` for such a side): its `Content-Encoding` undone (`gzip decompressed`), a
+ * declared charset or a byte order mark (`decoded as UTF-16LE (from its byte order mark)`). What
+ * is compared is then derived from the bytes, not the bytes themselves, and two bodies whose texts
+ * are the same may still differ in bytes (their `sha256` and `size` say so).
+ */
+export interface BodyReading {
+  left: string | null
+  right: string | null
+}
+
 /** How two bodies differ. */
 export type BodyDiff =
   | { kind: 'identical'; size: number }
   /**
    * Both bodies are JSON: the values that differ, by path (arrays by index), then the line diff
    * of the texts (which also shows formatting and key-order changes the path diff does not).
+   * `readAs`: how the bytes were read, when not as UTF-8 as received on a side (else `null`).
    */
-  | { kind: 'json'; changes: JsonPathChange[]; changeCount: number; changesTruncated: boolean; unchangedValues: number; text: TextDiff | null }
-  /** Text bodies that are not both JSON: a line diff. `jsonError` says why a body that looks like JSON was not read as JSON. */
-  | { kind: 'text'; text: TextDiff; jsonError: string | null }
+  | {
+      kind: 'json'
+      changes: JsonPathChange[]
+      changeCount: number
+      changesTruncated: boolean
+      unchangedValues: number
+      text: TextDiff | null
+      readAs: BodyReading | null
+    }
+  /** Text bodies that are not both JSON: a line diff. `jsonError` says why a body that looks like JSON was not read as JSON; `readAs` as for `json`. */
+  | { kind: 'text'; text: TextDiff; jsonError: string | null; readAs: BodyReading | null }
   /** At least one body is not text: only sizes and hashes are compared. */
   | { kind: 'binary'; left: BodyDigest; right: BodyDigest }
   /** A body is over the diff limit: only sizes and hashes are compared. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { describeJsonPathChange } from '../../shared/capture-diff'
 import { diffHeaders } from './header-diff'
@@ -139,6 +140,59 @@ describe('diffBodies', () => {
     expect(diffBodies(body('a'.repeat(MAX_DIFF_BODY_BYTES + 1)), body('b'), labels).kind).toBe('too-large')
     expect(diffBodies(body('abc'), body('abd', false), labels)).toMatchObject({ kind: 'incomplete', reason: expect.stringContaining('right') })
     expect(diffBodies(body('same'), body('same'), labels)).toEqual({ kind: 'identical', size: 4 })
+  })
+})
+
+describe('compressed bodies, and bodies that differ only in how they are encoded', () => {
+  const json = (value: number) => Buffer.from(`{"amount":${value},"name":"Müller"}`)
+  const diffEncoded = (left: Buffer, right: Buffer, leftEncoding: string | null, rightEncoding = leftEncoding, type = 'application/json') =>
+    diffBodies(body(left), body(right), labels, { left: type, right: type }, { left: leftEncoding, right: rightEncoding })
+
+  it('compares gzip, deflate and br bodies decompressed, and says each side was', () => {
+    for (const [coding, compress] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['deflate', deflateRawSync],
+      ['br', brotliCompressSync],
+    ] as const) {
+      const result = diffEncoded(compress(json(1)), compress(json(2)), coding)
+      expect(result.kind).toBe('json')
+      expect(result.kind === 'json' && result.changes.map(describeJsonPathChange)).toEqual(['$.amount: 1 → 2'])
+      const decompressed = `${coding} decompressed (Content-Encoding)`
+      expect(result.kind === 'json' && result.readAs).toEqual({ left: decompressed, right: decompressed })
+    }
+    // The same JSON sent compressed and not: no value differs, and the diff says one side was decompressed.
+    const mixed = diffEncoded(gzipSync(json(1)), json(1), 'gzip', null)
+    expect(mixed).toMatchObject({ kind: 'json', changes: [], readAs: { left: 'gzip decompressed (Content-Encoding)', right: null } })
+    // Layers are undone in turn, text is decoded in its declared charset after.
+    const layered = diffEncoded(
+      gzipSync(gzipSync(Buffer.from('name=M\xfcller', 'latin1'))),
+      Buffer.from('name=Müller'),
+      'gzip, gzip',
+      null,
+      'text/plain; charset=iso-8859-1',
+    )
+    expect(layered).toMatchObject({
+      kind: 'text',
+      text: { unified: '' },
+      readAs: { left: 'gzip, gzip decompressed (Content-Encoding), decoded as ISO-8859-1 (the declared charset)', right: null },
+    })
+  })
+
+  it('compares a body that inflates past the limit, or does not inflate, by hash', () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_DIFF_BODY_BYTES + 1, 0x20))
+    expect(bomb.length).toBeLessThan(MAX_DIFF_BODY_BYTES)
+    expect(diffEncoded(bomb, gzipSync(json(1)), 'gzip').kind).toBe('too-large')
+    expect(diffEncoded(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]), gzipSync(json(1)), 'gzip').kind).toBe('binary')
+  })
+
+  it('says how each side was read when the texts are the same but the bytes are not', () => {
+    const latin1 = diffEncoded(Buffer.from('name=M\xfcller', 'latin1'), Buffer.from('name=Müller'), null, null, 'text/plain; charset=iso-8859-1')
+    expect(latin1).toMatchObject({ kind: 'text', text: { unified: '' }, readAs: { left: 'decoded as ISO-8859-1 (the declared charset)', right: null } })
+    const utf16 = diffEncoded(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a":1}', 'utf16le')]), Buffer.from('{"a":1}'), null)
+    expect(utf16).toMatchObject({ kind: 'json', changes: [], readAs: { left: 'decoded as UTF-16LE (from its byte order mark)', right: null } })
+    // Bytes read as received in UTF-8 on both sides need no word.
+    expect(diffEncoded(json(1), json(2), null)).toMatchObject({ kind: 'json', readAs: null })
   })
 })
 

@@ -1,11 +1,13 @@
 /**
  * Comparing two requests as received or sent: request line, headers, body. The body diff picks
  * the most useful view the bytes allow: by JSON path when both are JSON, by line for other text,
- * by hash for binary, too large or incompletely recorded bodies.
+ * by hash for binary, too large or incompletely recorded bodies. A compressed body
+ * (`Content-Encoding: gzip`, `deflate`, `br`) is compared decompressed, and the diff says so.
  */
-import type { BodyDiff, CaptureDiff, DiffSide } from '../../shared/capture-diff'
-import { bodyEncodingOf, decodeWithEncoding, declaredCharset } from '../../shared/body-charset'
+import type { BodyDiff, BodyReading, CaptureDiff, DiffSide } from '../../shared/capture-diff'
+import { bodyEncodingOf, decodedAsLabel, decodeWithEncoding, declaredCharset } from '../../shared/body-charset'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { decodeContentCoding } from '../content-coding'
 import { diffHeaders } from './header-diff'
 import { diffJsonPaths, MAX_JSON_DIFF_NODES } from './json-path-diff'
 import { bodyAsText, diffTextBounded, type TextDiffLabels } from './text-diff'
@@ -44,6 +46,9 @@ export interface BodyContentTypes {
   right: string | null
 }
 
+/** The Content-Encoding each side declared, so a compressed body is compared decompressed. */
+export type BodyContentEncodings = BodyContentTypes
+
 const BYTE_ORDER_MARK = '\ufeff'
 /** How a leading byte order mark reads in a line diff: the character itself is invisible. */
 const VISIBLE_BYTE_ORDER_MARK = '<U+FEFF>'
@@ -54,12 +59,39 @@ const VISIBLE_BYTE_ORDER_MARK = '<U+FEFF>'
  * declared ISO-8859-1 'Müller' was compared as binary, by hash, and the view said the body was
  * not text, which is false.
  */
-function bodyText(bytes: Buffer, contentType: string | null): string | null {
+function bodyText(bytes: Buffer, contentType: string | null): { text: string | null; readAs: string | null } {
   const utf8 = bodyAsText(bytes)
-  if (utf8 !== null) return utf8
+  if (utf8 !== null) return { text: utf8, readAs: null }
   // A UTF-16 body is told by its byte order mark even without a declared charset.
-  const text = decodeWithEncoding(bytes, bodyEncodingOf(bytes, declaredCharset(contentType)), { fatal: true })
-  return text === null || text.includes('\0') ? null : text
+  const encoding = bodyEncodingOf(bytes, declaredCharset(contentType))
+  const text = decodeWithEncoding(bytes, encoding, { fatal: true })
+  return text === null || text.includes('\0') ? { text: null, readAs: null } : { text, readAs: decodedAsLabel(encoding) }
+}
+
+/** The codings a `Content-Encoding` lists (`identity` is none). */
+function codingsOf(contentEncoding: string | null): string[] {
+  return (contentEncoding ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity')
+}
+
+/**
+ * A side's body as compared: decompressed when its `Content-Encoding` lists codings this app
+ * undoes (gzip, deflate, br; at most core/content-coding.ts's output cap), as received otherwise
+ * (an unknown coding or corrupt data: then usually binary, compared by hash).
+ */
+function comparedBytes(bytes: Buffer, contentEncoding: string | null): { bytes: Buffer; decompressed: string | null } {
+  const codings = codingsOf(contentEncoding)
+  if (codings.length === 0) return { bytes, decompressed: null }
+  const decoded = decodeContentCoding(bytes, contentEncoding)
+  return decoded === null ? { bytes, decompressed: null } : { bytes: decoded, decompressed: `${codings.join(', ')} decompressed (Content-Encoding)` }
+}
+
+/** How one side was read, in words (`null`: its bytes as received, in UTF-8). */
+function readingOf(decompressed: string | null, charset: string | null): string | null {
+  const parts = [decompressed, charset].filter((part) => part !== null)
+  return parts.length === 0 ? null : parts.join(', ')
 }
 
 /**
@@ -71,7 +103,13 @@ function visibleText(text: string): string {
 }
 
 /** How two bodies differ: by JSON path, by line, or by hash (see `BodyDiff`). */
-export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: TextDiffLabels, contentTypes?: BodyContentTypes): BodyDiff {
+export function diffBodies(
+  left: BodyToCompare,
+  right: BodyToCompare,
+  labels: TextDiffLabels,
+  contentTypes?: BodyContentTypes,
+  contentEncodings?: BodyContentEncodings,
+): BodyDiff {
   const leftDigest = { sha256: left.sha256, size: left.size }
   const rightDigest = { sha256: right.sha256, size: right.size }
   if (left.sha256 === right.sha256 && left.size === right.size) return { kind: 'identical', size: left.size }
@@ -82,9 +120,18 @@ export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: Te
   }
   if (left.size > MAX_DIFF_BODY_BYTES || right.size > MAX_DIFF_BODY_BYTES)
     return { kind: 'too-large', left: leftDigest, right: rightDigest, limitBytes: MAX_DIFF_BODY_BYTES }
-  const leftText = bodyText(left.bytes, contentTypes?.left ?? null)
-  const rightText = bodyText(right.bytes, contentTypes?.right ?? null)
+  const leftBytes = comparedBytes(left.bytes, contentEncodings?.left ?? null)
+  const rightBytes = comparedBytes(right.bytes, contentEncodings?.right ?? null)
+  // Decompressed, a body may be far larger than it came (a few KB of gzip can hold megabytes).
+  if (leftBytes.bytes.length > MAX_DIFF_BODY_BYTES || rightBytes.bytes.length > MAX_DIFF_BODY_BYTES)
+    return { kind: 'too-large', left: leftDigest, right: rightDigest, limitBytes: MAX_DIFF_BODY_BYTES }
+  const leftRead = bodyText(leftBytes.bytes, contentTypes?.left ?? null)
+  const rightRead = bodyText(rightBytes.bytes, contentTypes?.right ?? null)
+  const leftText = leftRead.text
+  const rightText = rightRead.text
   if (leftText === null || rightText === null) return { kind: 'binary', left: leftDigest, right: rightDigest }
+  const reading: BodyReading = { left: readingOf(leftBytes.decompressed, leftRead.readAs), right: readingOf(rightBytes.decompressed, rightRead.readAs) }
+  const readAs = reading.left === null && reading.right === null ? null : reading
   const lines = () => diffTextBounded(visibleText(leftText), visibleText(rightText), labels)
   // JSON allows a reader to ignore a leading byte order mark (RFC 8259 section 8.1), and senders
   // on .NET write one: the values are compared without it, and the line diff shows it.
@@ -101,6 +148,7 @@ export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: Te
         changesTruncated: paths.truncated,
         unchangedValues: paths.unchangedValues,
         text: lines(),
+        readAs,
       }
     }
     const which = paths.side === 'left' ? labels.left : labels.right
@@ -108,7 +156,7 @@ export function diffBodies(left: BodyToCompare, right: BodyToCompare, labels: Te
       ? `the ${which} body has more than ${MAX_JSON_DIFF_NODES.toLocaleString('en-US')} JSON values, more than the path diff reads`
       : `the ${which} body is not valid JSON: ${paths.message}`
   }
-  return { kind: 'text', text: lines(), jsonError }
+  return { kind: 'text', text: lines(), jsonError, readAs }
 }
 
 function withoutByteOrderMark(text: string): string {
@@ -123,9 +171,12 @@ export function diffRequests(left: RequestToCompare, right: RequestToCompare, la
     method: left.side.method === right.side.method ? null : { left: left.side.method, right: right.side.method },
     target: left.side.target === right.side.target ? null : { left: left.side.target, right: right.side.target },
     headers: diffHeaders(left.headers, right.headers),
-    body: diffBodies(left.body, right.body, labels, {
-      left: headerValue(left.headers, 'content-type') ?? null,
-      right: headerValue(right.headers, 'content-type') ?? null,
-    }),
+    body: diffBodies(
+      left.body,
+      right.body,
+      labels,
+      { left: headerValue(left.headers, 'content-type') ?? null, right: headerValue(right.headers, 'content-type') ?? null },
+      { left: headerValue(left.headers, 'content-encoding') ?? null, right: headerValue(right.headers, 'content-encoding') ?? null },
+    ),
   }
 }
