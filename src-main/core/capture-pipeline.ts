@@ -105,11 +105,10 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       void forwarding.done.then((outcome) => recordBackgroundForward(stored, settledBackgroundForward(forward, outcome)))
     deps.afterStored(stored)
     const sent = await sendAnswer(response, chosen, { signal: deps.shutdown })
-    // The sender hung up while its answer was still pending (a delay or a hang): it never got the
-    // answer the capture records, so the capture says so.
-    if (sent.outcome === 'client-gone' && (chosen.answer.kind === 'hang' || chosen.answer.delayMs > 0)) {
-      await recordSenderLeft(stored, (deps.now ?? (() => new Date()))())
-    }
+    // The sender hung up while its answer was still pending (a delay, a hang, or while the capture
+    // was being stored: a slow disk, or a sender that closed its side once its request was sent):
+    // it never got the answer the capture records, so the capture says so.
+    if (sent.outcome === 'client-gone') await recordSenderLeft(stored, (deps.now ?? (() => new Date()))())
   }
 
   /** A background forward settled after the capture was stored: its row shows how it went, live. */
