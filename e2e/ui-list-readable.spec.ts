@@ -230,17 +230,22 @@ test('a delayed answer shows as pending with a countdown, then as answered; a se
   await page.getByTestId('capture-row').first().click()
   await expect(page.getByTestId('detail-answer-progress')).toContainText(/^Answering in ([1-9]|1[0-2]) s \(202 Accepted, delayed\)/)
   await expect(page.getByTestId('detail-answered-label')).toHaveText('Will answer')
+  // The Response section said "202 Accepted · body 0 bytes" as if it had been sent.
+  await expect(page.getByTestId('response-status')).toContainText(/^202 Accepted · not sent yet: due in ([1-9]|1[0-2]) s · body/)
   expect(await answered).toBe(202)
   await expect(status).toHaveText('202')
   await expect(status).toHaveAttribute('data-progress', 'answered')
   await expect(page.getByTestId('detail-answer-progress')).toHaveCount(0)
   await expect(page.getByTestId('detail-answered-label')).toHaveText('Answered')
+  await expect(page.getByTestId('response-progress')).toHaveCount(0)
 
   // A sender that gives up during the delay never got the answer.
   await sendAndMaybeGiveUp(`${inspector.app.ready.receiver}/${endpoint.slug}/impatient`, 700)
   await expect(page.getByTestId('capture-row')).toHaveCount(2)
   await expect(status).toHaveText('sender left')
   await expect(status).toHaveAttribute('data-progress', 'sender-left')
+  await page.getByTestId('capture-row').first().click()
+  await expect(page.getByTestId('response-status')).toContainText('202 Accepted · never received: the sender left before it went out')
 
   // A hang is held (pending) until the sender gives up.
   await setAnswer(inspector, endpoint.id, { kind: 'hang' })

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { AnswerRecord } from '@shared/views'
-import { answerFactLabel, answerProgress, formatWait, formatWaitShort, isLive, progressSentence, progressShortLabel } from './answer-progress'
+import {
+  answerFactLabel,
+  answerProgress,
+  formatWait,
+  formatWaitShort,
+  isLive,
+  progressSentence,
+  progressShortLabel,
+  responseProgressNote,
+} from './answer-progress'
 
 const ARRIVED = Date.parse('2026-12-06T08:00:00.000Z')
 const APP_STARTED = ARRIVED - 60_000
@@ -91,5 +100,22 @@ describe('answerFactLabel', () => {
     expect(answerFactLabel(answerProgress(capture({ delayMs: 8000 }, new Date(ARRIVED + 2000).toISOString()), ARRIVED + 3000, APP_STARTED))).toBe(
       'Never received',
     )
+  })
+})
+
+describe('responseProgressNote', () => {
+  it('says the Response shown has not gone out while it is due, and was never received once the sender left', () => {
+    const delayed = capture({ delayMs: 8000 })
+    expect(responseProgressNote(answerProgress(delayed, ARRIVED + 1500, APP_STARTED))).toBe('not sent yet: due in 7 s')
+    const left = capture({ delayMs: 8000 }, new Date(ARRIVED + 3000).toISOString())
+    expect(responseProgressNote(answerProgress(left, ARRIVED + 9000, APP_STARTED))).toBe('never received: the sender left before it went out')
+  })
+
+  it('says nothing once the answer went out, nor for a hang, whose label already says no answer is sent', () => {
+    expect(responseProgressNote(answerProgress(capture({ delayMs: 8000 }), ARRIVED + 9000, APP_STARTED))).toBeNull()
+    expect(responseProgressNote(answerProgress(capture({}), ARRIVED + 1, APP_STARTED))).toBeNull()
+    expect(responseProgressNote(answerProgress(capture({ kind: 'hang', status: null }), ARRIVED + 1000, APP_STARTED))).toBeNull()
+    const hangLeft = capture({ kind: 'hang', status: null }, new Date(ARRIVED + 3000).toISOString())
+    expect(responseProgressNote(answerProgress(hangLeft, ARRIVED + 9000, APP_STARTED))).toBeNull()
   })
 })

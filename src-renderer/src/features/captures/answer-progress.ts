@@ -85,6 +85,17 @@ export function answerFactLabel(progress: AnswerProgress): string {
   }
 }
 
+/**
+ * A few words beside the detail's Response line while what it shows has not reached the sender:
+ * the section read "200 OK · body 2 bytes", as if sent, during a delay and after the sender left.
+ * Null once it went out, and for a hang (its label already says no answer is sent).
+ */
+export function responseProgressNote(progress: AnswerProgress): string | null {
+  if (progress.state === 'pending') return `not sent yet: due in ${formatWait(progress.remainingMs)}`
+  if (progress.state === 'sender-left' && !progress.wasHang) return 'never received: the sender left before it went out'
+  return null
+}
+
 /** Short words for the list's status cell. */
 export function progressShortLabel(progress: Exclude<AnswerProgress, { state: 'answered' }>): string {
   switch (progress.state) {

@@ -16,7 +16,7 @@ import { BraintreePayload } from '../providers/braintree-payload'
 import { RecognitionPanels } from '../providers/recognition-panels'
 import { ReplayHistory, ResendButton } from '../replay/entry-points'
 import { ForwardFact } from '../replay/forward-mark'
-import { AnswerFactLabel, AnswerProgressNote } from './answer-progress-note'
+import { AnswerFactLabel, AnswerProgressNote, ResponseProgressNote } from './answer-progress-note'
 import { BodyViewer } from './body-viewer'
 import { curlForCapture } from './capture-copy'
 import { HeadersTable } from './headers-table'
@@ -207,6 +207,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
       >
         <p className="response-line wire" data-testid="response-status">
           {answerLongLabel(response)}
+          <ResponseProgressNote capture={capture} />
           <span className="muted"> · body {formatExactBytes(response.bodySize)}</span>
         </p>
         {response.status !== null && (
