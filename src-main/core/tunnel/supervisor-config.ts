@@ -5,6 +5,7 @@
  */
 import type { BackoffConfig } from './backoff'
 import { nodeProbeFetch, type ProbeFetch } from './health-probe'
+import { createNetworkWatch, type WatchNetwork } from './network-watch'
 import { openLocaltunnelConnection, type OpenTunnel } from './localtunnel-connection'
 import { requestRegistration, type RegistrationRequest, type TunnelRegistration } from './registration'
 
@@ -140,6 +141,8 @@ export interface TunnelSupervisorDeps {
   logger?: TunnelLogger
   /** Jitter source in [0, 1). */
   random?: () => number
+  /** Tells of a wake from sleep or a network change; defaults to the machine's clock and interfaces (network-watch.ts). */
+  watchNetwork?: WatchNetwork
 }
 
 const realTimers: TunnelTimers = {
@@ -159,6 +162,7 @@ export function resolveDeps(deps: TunnelSupervisorDeps): Required<TunnelSupervis
     timers: deps.timers ?? realTimers,
     logger: neverThrowing(deps.logger ?? silentLogger),
     random: deps.random ?? Math.random,
+    watchNetwork: deps.watchNetwork ?? createNetworkWatch(),
   }
 }
 

@@ -87,6 +87,7 @@ const EVENTS: Record<SupervisorEvent['type'], SupervisorEvent> = {
   'sockets-gone': { type: 'sockets-gone' },
   probed: { type: 'probed', outcome: { ok: true } },
   'reclaim-missed': { type: 'reclaim-missed', wanted: 'wanted-name', tries: 0, error: null },
+  'network-changed': { type: 'network-changed', reason: 'the machine was asleep (or stalled) for about 3600 s' },
 }
 
 /** Which fixture each event acts in; in every other it must change nothing. */
@@ -100,6 +101,7 @@ const APPLIES_IN: Record<SupervisorEvent['type'], string[]> = {
   'sockets-gone': ['online'],
   probed: ['online'],
   'reclaim-missed': ['online'],
+  'network-changed': ['online', 'reconnecting', 'failed'],
 }
 
 describe('supervisor machine: which events apply in which state', () => {
@@ -420,6 +422,36 @@ describe('supervisor machine: probes and reclaims', () => {
     expect(step(carried.state, probeFailed).state.tunnel.status).toBe('online')
     // A timeout without such evidence counts.
     expect(step(once, timedOut(null)).state.tunnel.status).toBe('reconnecting')
+  })
+
+  it('after a wake or a network change, probes at once and takes one failure as the loss', () => {
+    const changed: SupervisorEvent = { type: 'network-changed', reason: 'the network changed' }
+    const checking = step(FIXTURES.online!, changed)
+    expect(checking.state.tunnel).toBe(FIXTURES.online!.tunnel)
+    expect(checking.effects).toEqual([
+      expect.objectContaining({ type: 'log', level: 'info' }),
+      { type: 'probe', delayMs: 0, publicUrl: 'https://abcdef.tunnel.example', now: true },
+    ])
+    expect(checking.supersedes).toBe(false)
+    expect(step(checking.state, probeFailed).state.tunnel).toMatchObject({ status: 'reconnecting', lastError: { code: 'PROBE_FAILED' } })
+    // A good probe clears it: a later blip needs two failures again.
+    const fine = step(checking.state, { type: 'probed', outcome: { ok: true } }).state
+    expect(step(fine, probeFailed).state.tunnel.status).toBe('online')
+    // A probe stuck behind slow answers is still no verdict.
+    const busy: SupervisorEvent = { type: 'probed', outcome: { ok: false, detail: 'did not answer in time', timedOut: true }, busy: 'saturated' }
+    expect(step(checking.state, busy).state.tunnel.status).toBe('online')
+  })
+
+  it('after a wake or a network change, reconnects at once instead of waiting out the backoff', () => {
+    const changed: SupervisorEvent = { type: 'network-changed', reason: 'the network changed' }
+    for (const name of ['reconnecting', 'failed']) {
+      const transition = step(FIXTURES[name]!, changed, { ms: 500 })
+      expect(transition.state.tunnel).toMatchObject({ status: 'connecting', attempt: FIXTURES[name]!.failedAttempts + 1 })
+      expect(transition.supersedes).toBe(true)
+      expect(effectOf(transition.effects, 'attempt')).toMatchObject({ waitMs: 0 })
+    }
+    // A reconnect asks for the lost subdomain.
+    expect(effectOf(step(FIXTURES.reconnecting!, changed).effects, 'attempt')?.subdomain).toBe('abcdef')
   })
 
   it('asks for the requested subdomain again more and more rarely, up to the longest interval', () => {

@@ -77,6 +77,8 @@ export type SupervisorEvent =
   | { type: 'probed'; outcome: ProbeOutcome; busy?: BusyTunnel | null }
   /** A reclaim try got another subdomain (`error` null) or failed. */
   | { type: 'reclaim-missed'; wanted: string; tries: number; error: string | null }
+  /** The machine woke from sleep or its network changed (network-watch.ts): the sockets may have died without a word. */
+  | { type: 'network-changed'; reason: string }
 
 export type SupervisorEffect =
   | { type: 'publish'; state: TunnelState }
@@ -84,7 +86,8 @@ export type SupervisorEffect =
   /** Register (after `waitMs`, when above 0) and open the sockets, within the registration timeout. */
   | { type: 'attempt'; subdomain: string | null; waitMs: number }
   | { type: 'retry'; delayMs: number }
-  | { type: 'probe'; delayMs: number; publicUrl: string }
+  /** `now`: instead of the probe scheduled, unless one is in flight (its outcome is the answer). */
+  | { type: 'probe'; delayMs: number; publicUrl: string; now?: boolean }
   /** Start the sockets-gone timer unless it runs already. */
   | { type: 'arm-sockets-gone'; delayMs: number }
   | { type: 'disarm-sockets-gone' }
@@ -152,9 +155,39 @@ export function next(state: SupervisorState, event: SupervisorEvent, context: Tr
       return tunnel.status === 'online' ? probed(state, tunnel, event.outcome, event.busy ?? null, context) : unchanged(state)
     case 'reclaim-missed':
       return tunnel.status === 'online' ? reclaimMissed(state, event, context.settings) : unchanged(state)
+    case 'network-changed':
+      return networkChanged(state, event.reason, context)
     default:
       return assertNever(event)
   }
+}
+
+/**
+ * After a wake or a network change the tunnel's sockets may be dead, and nothing but a probe tells:
+ * while online, probe at once and take one failure as the loss (a blip of the public server is
+ * the least likely reason now); while waiting to reconnect, try at once instead of after the
+ * backoff (up to a minute), since the network that was missing may be back.
+ */
+function networkChanged(state: SupervisorState, reason: string, context: TransitionContext): Transition {
+  const tunnel = state.tunnel
+  const log: SupervisorEffect = {
+    type: 'log',
+    level: 'info',
+    message: 'tunnel: the machine woke or its network changed; checking the tunnel now',
+    fields: { reason },
+  }
+  if (tunnel.status === 'online') {
+    const consecutiveProbeFailures = Math.max(state.consecutiveProbeFailures, context.settings.probeFailuresBeforeLoss - 1)
+    return {
+      state: { ...state, consecutiveProbeFailures },
+      effects: [log, { type: 'probe', delayMs: 0, publicUrl: tunnel.url, now: true }],
+      supersedes: false,
+    }
+  }
+  const isWaiting = tunnel.status === 'reconnecting' || (tunnel.status === 'failed' && tunnel.nextAttemptAt !== null)
+  if (!isWaiting) return unchanged(state)
+  const attempt = beginAttempt(state, context)
+  return { ...attempt, effects: [log, ...attempt.effects] }
 }
 
 function unchanged(state: SupervisorState): Transition {

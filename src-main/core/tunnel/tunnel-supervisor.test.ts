@@ -6,6 +6,7 @@ import { requestThroughTunnel, startLocaltunnelServer, type LocaltunnelServer } 
 import { createTunnelNetworkPath, type TunnelNetworkPath } from '../../../e2e/fixtures/tunnel-network-path'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH, type TunnelState } from '../../shared/tunnel'
 import { nodeProbeFetch, type ProbeFetch } from './health-probe'
+import type { WatchNetwork } from './network-watch'
 import { TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED } from './supervisor-machine'
 import { requestRegistration } from './registration'
 import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorConfig, type TunnelSupervisorDeps, type TunnelTimers } from './tunnel-supervisor'
@@ -596,6 +597,62 @@ describe('tunnel supervisor after its sockets die without the server hearing of 
     const back = await waitForState(supervisor, (state) => state.status === 'online' && state.subdomain === lost.subdomain)
     expect(back).toMatchObject({ subdomainChanged: false, url: lost.url })
     expect((await requestThroughTunnel(server.port, lost.subdomain, { path: '/after-the-silent-loss' })).status).toBe(200)
+  })
+
+  it('checks at once after a wake or a network change, and reconnects after the first failed probe', async () => {
+    let networkChanged: (reason: string) => void = () => undefined
+    const watchNetwork: WatchNetwork = (onChange) => {
+      networkChanged = onChange
+      return () => void (networkChanged = () => undefined)
+    }
+    const path = createTunnelNetworkPath()
+    cleanups.push(() => path.close())
+    const register: TunnelSupervisorDeps['register'] = async (request, signal) => {
+      const registration = await requestRegistration(request, signal)
+      return { ...registration, ip: '127.0.0.1', port: await path.portFor(registration.port) }
+    }
+    // No regular probe within the test: only the wake can bring one.
+    const { supervisor, server } = await setUp(
+      { probeIntervalMs: 600_000, probeTimeoutMs: 1_500, reclaimDelayMs: 100, reclaimMaxIntervalMs: 200 },
+      { register, watchNetwork },
+    )
+    await supervisor.start()
+    const before = await waitForState(supervisor, (state) => state.status === 'online' && state.lastProvedAt !== null)
+    if (before.status !== 'online') throw new Error('unreachable')
+    await server.until(() => server.clients()[0]?.connectedSockets === 10, { what: 'ten connected sockets' })
+    const seen: TunnelState[] = []
+    supervisor.onState((state) => seen.push(state))
+
+    // The laptop slept and woke on another network: the sockets are dead, and nobody said so.
+    path.sever()
+    networkChanged('the machine was asleep (or stalled) for about 3600 s')
+    // Before, the tunnel showed online until the next regular probe, and two probes failed.
+    const lost = await waitForState(supervisor, (state) => state.status === 'reconnecting')
+    expect(lost).toMatchObject({ lastError: { code: 'PROBE_FAILED' }, requestedSubdomain: before.subdomain })
+    expect(seen.filter((state) => state.status === 'online')).toEqual([])
+    // Back with a stand-in (the server still holds the name for the dead connection), which it says.
+    expect(await waitForState(supervisor, (state) => state.status === 'online')).toMatchObject({ requestedSubdomain: before.subdomain, subdomainChanged: true })
+  })
+
+  it('tries again at once when the network comes back, instead of waiting out a long backoff', async () => {
+    let networkChanged: (reason: string) => void = () => undefined
+    const watchNetwork: WatchNetwork = (onChange) => {
+      networkChanged = onChange
+      return () => void (networkChanged = () => undefined)
+    }
+    // The backoff after the loss draws its longest delay: ten minutes.
+    const { supervisor, server } = await setUp(
+      { subdomain: 'back-online', backoff: { initialMs: 600_000, maxMs: 600_000 } },
+      { watchNetwork, random: () => 0.99 },
+    )
+    await startOnline(supervisor)
+    await server.restart()
+    const waiting = await waitForState(supervisor, (state) => state.status === 'reconnecting')
+    if (waiting.status !== 'reconnecting') throw new Error('unreachable')
+    expect(Date.parse(waiting.nextAttemptAt) - Date.now()).toBeGreaterThan(500_000)
+
+    networkChanged('the network changed (addresses none -> IPv4 192.0.2.7)')
+    expect(await waitForState(supervisor, (state) => state.status === 'online')).toMatchObject({ subdomain: 'back-online', subdomainChanged: false })
   })
 
   it('asks for the lost name again, not the stand-in, when the stand-in is lost too', async () => {

@@ -43,7 +43,7 @@ export interface TunnelSupervisor {
 
 /** Create the supervisor; nothing happens until `start()`. */
 export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: TunnelSupervisorDeps = {}): TunnelSupervisor {
-  const { register, openTunnel, probe, clock, timers, logger, random } = resolveDeps(deps)
+  const { register, openTunnel, probe, clock, timers, logger, random, watchNetwork } = resolveDeps(deps)
   const settings = resolveMachineSettings(config)
   const { serverUrl } = settings
   const probeTimeoutMs = resolveProbeTimeoutMs(config)
@@ -68,6 +68,8 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   let currentReclaim: Promise<void> | null = null
   /** Everything the last shut-down effect closed and cancelled, settling once all have; what `stop()` waits for. */
   let stopping: Promise<unknown> | null = null
+  /** Ends the watch for a wake or a network change, which runs from start() to stop(). */
+  let stopWatching: (() => void) | null = null
 
   /**
    * Feed one event to the machine and perform its effects in order. The state is taken before any
@@ -100,6 +102,10 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
         }, effect.delayMs)
         return
       case 'probe':
+        if (effect.now === true) {
+          if (probeAbort !== null) return
+          probeTimer = clearTimer(probeTimer)
+        }
         probeTimer = timers.setTimeout(() => void runProbe(myToken, effect.publicUrl).catch(reportUnexpected), effect.delayMs)
         return
       case 'arm-sockets-gone':
@@ -129,6 +135,8 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
         connection = null
         return
       case 'shut-down':
+        stopWatching?.()
+        stopWatching = null
         stopping = shutDown()
         return
       default:
@@ -315,7 +323,13 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   return {
     start() {
       const attemptBefore = currentAttempt
+      const wasOff = machine.tunnel.status === 'off'
       dispatch({ type: 'start' })
+      if (wasOff && machine.tunnel.status !== 'off' && stopWatching === null) {
+        stopWatching = watchNetwork((reason) => {
+          if (machine.tunnel.status !== 'off') dispatch({ type: 'network-changed', reason })
+        })
+      }
       // Only a start that launched an attempt waits for it (not one while running, nor one refused for its settings).
       return currentAttempt !== attemptBefore && currentAttempt !== null ? currentAttempt : Promise.resolve()
     },

@@ -1,0 +1,69 @@
+/** The watch for a wake from sleep or a network change, on a clock, timers and addresses the test moves. */
+import { describe, expect, it } from 'vitest'
+import { createNetworkWatch, NETWORK_CHECK_INTERVAL_MS, SLEEP_GAP_MS } from './network-watch'
+
+function setUp() {
+  let now = 1_000_000
+  let addresses = ['IPv4 192.168.1.20', 'IPv6 fe80::1']
+  const timers = new Map<number, () => void>()
+  let nextId = 1
+  const changes: string[] = []
+  const watch = createNetworkWatch({
+    now: () => now,
+    setTimeout(callback) {
+      timers.set(nextId, callback)
+      return nextId++
+    },
+    clearTimeout: (handle) => void timers.delete(handle as number),
+    addresses: () => addresses,
+  })
+  const stop = watch((reason) => changes.push(reason))
+  return {
+    changes,
+    stop,
+    pendingTimers: () => timers.size,
+    /** The wall clock moves on by `ms`, then the pending tick runs (a suspended process runs it late). */
+    tick(ms = NETWORK_CHECK_INTERVAL_MS) {
+      now += ms
+      const [id, callback] = [...timers.entries()][0]!
+      timers.delete(id)
+      callback()
+    },
+    setAddresses: (next: string[]) => void (addresses = next),
+  }
+}
+
+describe('network watch', () => {
+  it('says nothing while the machine runs and its addresses stay', () => {
+    const watch = setUp()
+    for (let i = 0; i < 5; i += 1) watch.tick(NETWORK_CHECK_INTERVAL_MS + SLEEP_GAP_MS - 1)
+    watch.setAddresses(['IPv6 fe80::1', 'IPv4 192.168.1.20'])
+    watch.tick()
+    expect(watch.changes).toEqual([])
+    expect(watch.pendingTimers()).toBe(1)
+  })
+
+  it('tells of a wake from sleep: a tick far later on the wall clock than due', () => {
+    const watch = setUp()
+    watch.tick(NETWORK_CHECK_INTERVAL_MS + 3_600_000)
+    expect(watch.changes).toEqual(['the machine was asleep (or stalled) for about 3600 s'])
+  })
+
+  it('tells of a network change: addresses gone, then new ones', () => {
+    const watch = setUp()
+    watch.setAddresses([])
+    watch.tick()
+    watch.setAddresses(['IPv4 10.0.0.5'])
+    watch.tick()
+    expect(watch.changes).toEqual([
+      'the network changed (addresses IPv4 192.168.1.20, IPv6 fe80::1 -> none)',
+      'the network changed (addresses none -> IPv4 10.0.0.5)',
+    ])
+  })
+
+  it('stops looking once stopped', () => {
+    const watch = setUp()
+    watch.stop()
+    expect(watch.pendingTimers()).toBe(0)
+  })
+})
