@@ -1,12 +1,19 @@
-/** The resend preview warns when a path change breaks a signature that covers the path (IXOPAY). */
+/**
+ * The resend preview warns when what is sent will fail the target's signature check: a path change
+ * under a signature that covers the path (IXOPAY), an edit the captured signature does not cover,
+ * or a time-bound signature past its tolerance.
+ */
 import { describe, expect, it } from 'vitest'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
-import { signIxopayJson } from './providers'
+import { signIxopayJson, signStripe } from './providers'
 import { pathSignatureWarning } from './replay/path-signature'
 
 const SECRET = 'ixopay-path-secret'
-const test = useInspector()
+const STRIPE_SECRET = 'whsec_resend_warnings'
+/** The app's clock runs this far ahead of the real one (a capture then looks as old as that). */
+let clockAheadMs = 0
+const test = useInspector({ deps: { now: () => new Date(Date.now() + clockAheadMs) } })
 
 describe('resend: a path change that breaks the signature', () => {
   test('is named in the preview for IXOPAY, and gone once re-signed or sent to the captured path', async ({ inspector, endpoint }) => {
@@ -39,5 +46,58 @@ describe('resend: a path change that breaks the signature', () => {
     expect(pathSignatureWarning({ ...input, keys: [generic('{method} {path}\\n{body}')] as never })).toMatch(/HMAC scheme signs the request path/)
     expect(pathSignatureWarning({ ...input, keys: [generic('{body}')] as never })).toBeNull()
     expect(pathSignatureWarning({ ...input, providerId: 'stripe', keys: [] })).toBeNull()
+  })
+})
+
+describe('resend: a captured signature that will not verify as sent', () => {
+  async function captureStripe(
+    inspector: { procedures: { listCaptures: (input: object) => Promise<{ items: Array<{ id: string }> }> } },
+    url: string,
+  ): Promise<string> {
+    const body = JSON.stringify({ id: 'evt_resend_1', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_1', amount: 999 } } })
+    const signed = signStripe({ secret: STRIPE_SECRET, body, timestamp: Math.floor(Date.now() / 1000) })
+    await send(`${url}/stripe`, {
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', signed.header],
+      ],
+      body,
+    })
+    return (await inspector.procedures.listCaptures({})).items[0]!.id
+  }
+
+  test('names an edited body the captured signature does not cover, until re-signed', async ({ inspector, endpoint }) => {
+    clockAheadMs = 0
+    const { procedures } = inspector
+    await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'stripe', value: STRIPE_SECRET } })
+    const captureId = await captureStripe(inspector, endpoint.url)
+    const target = 'http://127.0.0.1:9/webhooks/stripe'
+    expect((await procedures.previewReplay({ captureId, targetUrl: target })).warnings).toEqual([])
+
+    const edits = { body: { encoding: 'utf8' as const, text: '{"id":"evt_resend_1","object":"event","amount":"1999 ü"}' } }
+    const edited = await procedures.previewReplay({ captureId, targetUrl: target, edits })
+    expect(edited.warnings).toHaveLength(1)
+    expect(edited.warnings[0]).toMatch(/^Stripe: the captured signature will not verify at the target: .+\. Re-sign/)
+    expect((await procedures.previewReplay({ captureId, targetUrl: target, edits, resign: true })).warnings).toEqual([])
+  })
+
+  test('names a time-bound signature past its tolerance, with the key or without it', async ({ inspector, endpoint }) => {
+    clockAheadMs = 0
+    const { procedures } = inspector
+    const captureId = await captureStripe(inspector, endpoint.url)
+    const target = 'http://127.0.0.1:9/webhooks/stripe'
+    expect((await procedures.previewReplay({ captureId, targetUrl: target })).warnings).toEqual([])
+
+    clockAheadMs = 10 * 60_000
+    // No key: nothing can be recomputed, but the timestamp can be read.
+    const withoutKey = await procedures.previewReplay({ captureId, targetUrl: target })
+    expect(withoutKey.warnings).toEqual([
+      'Stripe: the captured signature’s timestamp is 10 min old, past the 300 s Stripe’s libraries accept, so the target will reject it. Add the endpoint’s Stripe key and re-sign.',
+    ])
+    await procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'stripe', value: STRIPE_SECRET } })
+    const withKey = await procedures.previewReplay({ captureId, targetUrl: target })
+    expect(withKey.warnings[0]).toMatch(/^Stripe: the captured signature will not verify at the target: .*(old|tolerance).*Re-sign/)
+    expect((await procedures.previewReplay({ captureId, targetUrl: target, resign: true })).warnings).toEqual([])
+    clockAheadMs = 0
   })
 })

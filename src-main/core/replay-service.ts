@@ -20,6 +20,7 @@ import type {
 } from '../shared/replay'
 import type { EventBus } from './event-bus'
 import { pathSignatureWarning } from './replay/path-signature'
+import { sentSignatureWarning } from './replay/sent-signature'
 import type { Logger } from './logger'
 import {
   buildFromTemplate,
@@ -139,13 +140,18 @@ export function createReplayService(deps: ReplayServiceDeps) {
         sentTarget: request.target,
         resign,
       })
+      // A path change is named by the path warning (both paths); otherwise, will the signature as sent verify?
+      const signatureWarning =
+        pathWarning === null
+          ? sentSignatureWarning({ recognition: capture.recognition, request, keys: deps.keysOf(capture.endpointId), settings, resign, now: deps.now() })
+          : null
       return {
         sent: sentRequestView(request),
         differences: request.differences,
         resign,
         bodyDiff: diffBodies(request.captured.body, request.body),
         bodyComparison: compareBodies(request.captured.body, request.body),
-        warnings: pathWarning === null ? [] : [pathWarning],
+        warnings: [pathWarning, signatureWarning].filter((warning): warning is string => warning !== null),
       }
     },
 
