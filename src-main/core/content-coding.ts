@@ -17,6 +17,16 @@ const MAX_ENCODING_LAYERS = 3
  * MAX_DECODED_BODY_BYTES. `null` or an `identity`-only header gives the bytes back unchanged.
  */
 export function decodeContentCoding(bytes: Uint8Array, contentEncoding: string | null): Buffer | null {
+  const decoded = decodeContentCodingWithin(bytes, contentEncoding, MAX_DECODED_BODY_BYTES)
+  return decoded === 'too-large' ? null : decoded
+}
+
+/**
+ * `decodeContentCoding` with a smaller output cap, saying when the output passed it
+ * (`'too-large'`): inflating stops there, so a caller that can use only `maxBytes` (Compare diffs
+ * 1 MB) does not inflate 16 MiB on the event loop first.
+ */
+export function decodeContentCodingWithin(bytes: Uint8Array, contentEncoding: string | null, maxBytes: number): Buffer | 'too-large' | null {
   if (contentEncoding === null) return bufferOf(bytes)
   const layers = contentEncoding
     .split(',')
@@ -26,8 +36,8 @@ export function decodeContentCoding(bytes: Uint8Array, contentEncoding: string |
   let current = bytes
   // Encodings are listed in the order they were applied (RFC 9110 section 8.4): undo the last first.
   for (const layer of layers.reverse()) {
-    const inflated = inflateLayer(current, layer)
-    if (inflated === null) return null
+    const inflated = inflateLayer(current, layer, Math.min(maxBytes, MAX_DECODED_BODY_BYTES))
+    if (inflated === null || inflated === 'too-large') return inflated
     current = inflated
   }
   return bufferOf(current)
@@ -35,8 +45,8 @@ export function decodeContentCoding(bytes: Uint8Array, contentEncoding: string |
 
 const bufferOf = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
 
-function inflateLayer(bytes: Uint8Array, encoding: string): Uint8Array | null {
-  const options = { maxOutputLength: MAX_DECODED_BODY_BYTES }
+function inflateLayer(bytes: Uint8Array, encoding: string, maxBytes: number): Uint8Array | 'too-large' | null {
+  const options = { maxOutputLength: maxBytes }
   try {
     switch (encoding) {
       case 'gzip':
@@ -47,7 +57,7 @@ function inflateLayer(bytes: Uint8Array, encoding: string): Uint8Array | null {
         try {
           return inflateSync(bytes, options)
         } catch (error: unknown) {
-          if (isOverflow(error)) return null
+          if (isOverflow(error)) return 'too-large'
           return inflateRawSync(bytes, options)
         }
       case 'br':
@@ -55,9 +65,9 @@ function inflateLayer(bytes: Uint8Array, encoding: string): Uint8Array | null {
       default:
         return null
     }
-  } catch {
-    // Corrupt, truncated or over the cap.
-    return null
+  } catch (error: unknown) {
+    // Over the cap, or corrupt or truncated.
+    return isOverflow(error) ? 'too-large' : null
   }
 }
 

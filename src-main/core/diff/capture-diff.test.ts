@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { describeJsonPathChange } from '../../shared/capture-diff'
+import { MAX_DECODED_BODY_BYTES } from '../content-coding'
 import { diffHeaders } from './header-diff'
 import { diffJsonPaths, MAX_JSON_DIFF_NODES, MAX_JSON_PATH_CHANGES } from './json-path-diff'
 import { diffBodies, MAX_DIFF_BODY_BYTES, type BodyToCompare } from './request-diff'
@@ -183,6 +184,8 @@ describe('compressed bodies, and bodies that differ only in how they are encoded
     const bomb = gzipSync(Buffer.alloc(MAX_DIFF_BODY_BYTES + 1, 0x20))
     expect(bomb.length).toBeLessThan(MAX_DIFF_BODY_BYTES)
     expect(diffEncoded(bomb, gzipSync(json(1)), 'gzip').kind).toBe('too-large')
+    // Inflating stops just past what is diffed: a bomb past the app's 16 MiB cap too is too large, not binary.
+    expect(diffEncoded(gzipSync(Buffer.alloc(MAX_DECODED_BODY_BYTES + 1, 0x20)), gzipSync(json(1)), 'gzip').kind).toBe('too-large')
     expect(diffEncoded(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]), gzipSync(json(1)), 'gzip').kind).toBe('binary')
   })
 
