@@ -10,7 +10,7 @@ import { finishedBulkReplay } from '../test-support/bulk-replay-job'
 import { EVENTUAL_WAIT_MS } from '../test-support/wait-for'
 import { verifyingIxopayHandler } from '../test-support/verifying-target'
 import type { Inspector } from './inspector'
-import { analyzeDelivery, signChip, signIxopayJson } from './providers'
+import { analyzeDelivery, signChip, signIxopayJson, signStandardWebhook, signStripe } from './providers'
 import { FORWARD_TIMEOUT_MS, REPLAY_RECORD_BODY_BYTES } from '../shared/replay'
 import { BULK_RESULT_ANSWER_BYTES } from './replay/bulk-replay'
 
@@ -160,6 +160,44 @@ describe('replay from the app', () => {
     }
     expect(await run()).toEqual([401, 401, 401])
     expect(await run([{ kind: 'rsa-private-key', provider: 'chip', pem: privatePem }])).toEqual([200, 200, 200])
+  })
+
+  test('names the captures a re-signed bulk replay could not re-sign', async ({ inspector, startTarget }) => {
+    const { procedures } = inspector
+    const target = await startTarget()
+    const [endpoint] = await procedures.listEndpoints({})
+    await procedures.addKey({ endpointId: endpoint!.id, key: { kind: 'hmac-secret', provider: 'stripe', value: 'whsec_bulk' } })
+    const stripeBody = JSON.stringify({ id: 'evt_bulk_1', object: 'event', type: 'charge.succeeded' })
+    const stripe = signStripe({ secret: 'whsec_bulk', body: stripeBody, timestamp: Math.floor(Date.now() / 1000) - 3600 })
+    await send(`${endpoint!.url}/stripe`, {
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', stripe.header],
+      ],
+      body: stripeBody,
+    })
+    // Standard Webhooks, whose secret this endpoint does not have: its signature can only go as captured.
+    const webhookBody = '{"type":"invoice.paid"}'
+    const webhook = signStandardWebhook({
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      id: 'msg_bulk',
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+      body: webhookBody,
+    })
+    await send(`${endpoint!.url}/sw`, { headers: [['Content-Type', 'application/json'], ...webhook.headers], body: webhookBody })
+    await send(`${endpoint!.url}/plain`, { body: 'unsigned' })
+
+    const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, resign: true })
+    const finished = await finishedBulkReplay(procedures, job.jobId)
+    expect(finished.sent).toBe(3)
+    expect(finished.notResigned).toBe(1)
+    expect(finished.results.map((item) => item.resignSkipped?.map((skip) => skip.provider))).toEqual([[], ['standard-webhooks'], []])
+    expect(finished.results[1]!.resignSkipped![0]!.reason).toMatch(/sent unchanged/)
+
+    // Without resign nothing is claimed either way.
+    const plain = await finishedBulkReplay(procedures, (await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url })).jobId)
+    expect(plain.notResigned).toBe(0)
+    expect(plain.results.every((item) => item.resignSkipped === undefined)).toBe(true)
   })
 
   test('simulates a signed callback to its own endpoint, which verifies it with the configured secret', async ({ inspector }) => {

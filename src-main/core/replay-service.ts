@@ -13,6 +13,7 @@ import type {
   ForwardConfig,
   ReplayCaptureInput,
   ReplayRecord,
+  ResignSkip,
   SigningKey,
   SimulateCallbackInput,
   SimulatedKeyInfo,
@@ -183,6 +184,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
       deps.shutdown.addEventListener('abort', cancelOnShutdown, { once: true })
       const results: BulkItemResult[] = replayable.map((capture) => ({ captureId: capture.id, seq: capture.seq, status: 'pending' as const, outcome: null }))
       const positionOf = new Map(replayable.map((capture, position) => [capture.seq, position]))
+      const resignSkippedBySeq = new Map<number, ResignSkip[]>()
       const job: BulkJob = {
         controller,
         view: {
@@ -195,6 +197,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
           cancelled: 0,
           finished: false,
           wasCancelled: false,
+          notResigned: 0,
           results,
         },
       }
@@ -227,6 +230,15 @@ export function createReplayService(deps: ReplayServiceDeps) {
           },
           async onSettled(item, prepared) {
             if (!prepared || !item.outcome) return
+            if (input.resign) {
+              // A signature left as captured is named on the item, never sent as if re-signed.
+              const skipped = prepared.resign?.skipped ?? []
+              resignSkippedBySeq.set(item.seq, skipped)
+              const position = positionOf.get(item.seq)
+              const shown = position === undefined ? undefined : job.view.results[position]
+              if (position !== undefined && shown !== undefined) job.view.results[position] = { ...shown, resignSkipped: skipped }
+              if (skipped.length > 0 && item.status !== 'cancelled') job.view.notResigned++
+            }
             const entry = createReplayRecord({
               captureId: item.captureId,
               kind: 'bulk',
@@ -240,7 +252,10 @@ export function createReplayService(deps: ReplayServiceDeps) {
         },
       ).then(
         (result) => {
-          job.view.results = result.results
+          job.view.results = result.results.map((item) => {
+            const skipped = resignSkippedBySeq.get(item.seq)
+            return skipped === undefined ? item : { ...item, resignSkipped: skipped }
+          })
           job.view.finished = true
           job.view.wasCancelled = result.cancelled
           deps.events.publish({ type: 'bulk-replay-progress', job: summaryOf(job.view) })

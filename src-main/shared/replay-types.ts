@@ -287,6 +287,11 @@ export interface BulkItemResult {
   status: BulkItemStatus
   /** `null` while pending or when cancelled before it was sent. */
   outcome: ReplayOutcome | null
+  /**
+   * With `resign`, once the item was built: the signatures it carries that could not be re-signed
+   * (no key, a key that does not load), sent as captured; empty when every one was re-signed.
+   */
+  resignSkipped?: ResignSkip[]
 }
 
 export interface BulkProgress {

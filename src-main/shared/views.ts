@@ -240,6 +240,8 @@ export interface BulkJobView {
   cancelled: number
   finished: boolean
   wasCancelled: boolean
+  /** With `resign`: items sent (or failed) with a signature that could not be re-signed (see `results[].resignSkipped`). */
+  notResigned: number
   /** In capture order; empty in progress events. */
   results: BulkItemResult[]
 }
