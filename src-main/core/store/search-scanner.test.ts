@@ -3,8 +3,9 @@
  * does: the same matches per segment, reported in the scan's order whichever part scanned them,
  * and a scan stopped early reports nothing after the segment that was enough.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { open, readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
 import { testCapture } from '../../test-support/test-capture'
@@ -14,7 +15,7 @@ import { openCaptureStore } from './capture-store'
 import { ID_BYTES, parseUuid } from './id-index'
 import { sidecarPathOf } from './search-runner'
 import type { ScanFilter, ScanSegment } from './search-scan'
-import { createInlineScanner, type Scanner } from './search-scanner'
+import { createInlineScanner, createProcessScanner, PARALLEL_SCAN_SEGMENTS, type Scanner } from './search-scanner'
 
 const now = () => new Date('2026-12-07T10:00:00Z')
 /** Five segments: the last one partly filled. */
@@ -105,5 +106,43 @@ describe('a scan shared between runners', () => {
     // The scanner takes the next scan as usual (its columns went back once, not twice).
     const again = await scan(scanner, { query: 'zanzibar', nowMs: now().getTime() })
     expect(again.map((matched) => matched?.length)).toEqual([0, 0, 0, 1, 0])
+  })
+})
+
+/** The built search entry, as the app starts it (`npm run build` makes it). */
+const SEARCH_WORKER = resolve(import.meta.dirname, '../../../out/main/search-worker.js')
+
+/** The pids of this process's children running the search entry (exited and reaped ones are gone). */
+function searchProcesses(): number[] {
+  const tasks = readdirSync('/proc/self/task')
+  const pids = tasks.flatMap((task) => readFileSync(`/proc/self/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('search-worker')
+    } catch {
+      return false
+    }
+  })
+}
+
+describe.runIf(process.platform === 'linux')('search processes', () => {
+  it('are all gone once closed, and none is started by what asks for one while or after it closes', async () => {
+    if (!existsSync(SEARCH_WORKER)) throw new Error(`${SEARCH_WORKER} is missing: run "npm run build" first`)
+    const scanner = createProcessScanner(SEARCH_WORKER, options, 2)
+    scanner.warmUp(PARALLEL_SCAN_SEGMENTS)
+    const started = searchProcesses()
+    expect(started).toHaveLength(2)
+    const scanned = await segments()
+
+    const closing = scanner.close()
+    // A page that was gathering its candidates asks for its processes, and upkeep for one, as the store closes.
+    scanner.warmUp(PARALLEL_SCAN_SEGMENTS)
+    scanner.maintain(scanned.map(({ logPath, sidecarPath }) => ({ logPath, sidecarPath })))
+    await closing
+
+    expect(searchProcesses()).toEqual([])
+    for (const pid of started) expect(existsSync(`/proc/${pid}`)).toBe(false)
+    await expect(scanner.scan({ query: 'jane', nowMs: now().getTime() }, scanned, scanner.columns(1))).rejects.toThrow(/closed/)
+    expect(searchProcesses()).toEqual([])
   })
 })

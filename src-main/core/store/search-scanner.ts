@@ -64,11 +64,11 @@ export const PARALLEL_SCAN_SEGMENTS = 8
 
 export function createScanner(options: ScannerOptions): Scanner {
   const workerFile = findWorkerFile()
-  return workerFile === null ? createInlineScanner(options) : processScanner(workerFile, options, Math.min(2, availableParallelism()))
+  return workerFile === null ? createInlineScanner(options) : createProcessScanner(workerFile, options, Math.min(2, availableParallelism()))
 }
 
 /** The built search entry beside the bundle (`out/main/search-worker.js`; chunks live one folder down). */
-function findWorkerFile(): string | null {
+export function findWorkerFile(): string | null {
   for (const candidate of ['./search-worker.js', '../search-worker.js']) {
     const file = fileURLToPath(new URL(candidate, import.meta.url))
     if (existsSync(file)) return file
@@ -236,9 +236,18 @@ export function createInlineScanner(options: ScannerOptions, parts = 1): Scanner
   }
 }
 
-function processScanner(file: string, options: ScannerOptions, processes: number): Scanner {
+/**
+ * Scans in up to `processes` search processes running `file` (the built search entry). Once
+ * `close` is called none is started again, and `close` resolves only when every process this
+ * scanner started has exited (one stopped for being idle included): the app must never leave a
+ * search process behind.
+ */
+export function createProcessScanner(file: string, options: ScannerOptions, processes: number): Scanner {
   /** The search processes by part; part 0 also keeps the sidecars up to date. */
   const children: Array<ChildProcess | null> = Array.from({ length: processes }, () => null)
+  /** Every process started that has not exited yet: in `children`, or stopped and on its way out. */
+  const running = new Set<ChildProcess>()
+  let closed = false
   const partsFor = (segments: number): number => (segments >= PARALLEL_SCAN_SEGMENTS ? processes : 1)
   let idleTimer: NodeJS.Timeout | undefined
   let lastScanAt = -Infinity
@@ -257,12 +266,12 @@ function processScanner(file: string, options: ScannerOptions, processes: number
   )
 
   /** Stops a process (its memory goes back to the system); `exit` then ends what it still had. */
-  function stop(running: ChildProcess): Promise<void> {
-    const part = children.indexOf(running)
+  function stop(child: ChildProcess): Promise<void> {
+    const part = children.indexOf(child)
     if (part !== -1) children[part] = null
-    if (running.exitCode !== null || running.signalCode !== null) return Promise.resolve()
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()))
-    running.kill()
+    if (!running.has(child)) return Promise.resolve()
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill()
     return exited
   }
 
@@ -277,9 +286,11 @@ function processScanner(file: string, options: ScannerOptions, processes: number
   }
 
   function started(part: number): ChildProcess {
+    // A scan or upkeep asked for while the store closes (a page that was gathering its candidates) starts nothing.
+    if (closed) throw new Error('the store closed while searching')
     armIdleTimer()
-    const running = children[part]
-    if (running) return running
+    const current = children[part]
+    if (current) return current
     // Structured clone (not JSON) keeps the typed arrays; stdout stays the app's alone (the
     // headless app's `--json` line), errors go to its stderr. No execArgv: an `--inspect` port
     // or a test runner's loader is the app's, not the search's.
@@ -287,6 +298,7 @@ function processScanner(file: string, options: ScannerOptions, processes: number
     // An idle search process must not keep the app alive.
     created.unref()
     created.channel?.unref()
+    running.add(created)
     created.on('message', (reply: SearchReply) => {
       state.receive(reply, part)
       if (reply.kind === 'done' || reply.kind === 'error') armIdleTimer()
@@ -299,8 +311,13 @@ function processScanner(file: string, options: ScannerOptions, processes: number
       if (children[part] === created) children[part] = null
       state.failAll(error)
     }
-    created.on('error', failAll)
+    created.on('error', (error) => {
+      // A process that could not be started never emits `exit`.
+      if (created.pid === undefined) running.delete(created)
+      failAll(error)
+    })
     created.on('exit', (code, signal) => {
+      running.delete(created)
       // Stopped on purpose (idle, or closing) it is no longer a child; jobs sent since went to the next one.
       if (children[part] === created) failAll(new Error(`the search process stopped (${signal ?? `exit code ${String(code)}`})`))
     })
@@ -312,16 +329,20 @@ function processScanner(file: string, options: ScannerOptions, processes: number
     columns: (count) => state.pool.take(count),
     scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
     warmUp(segments) {
+      if (closed) return
       // Node starts while the candidates are gathered (a rare word's first page waited for both, one after the other).
       lastScanAt = performance.now()
       for (let part = 0; part < partsFor(segments); part++) started(part)
     },
     maintain(segments) {
+      if (closed) return
       started(0).send(state.maintainMessage(segments))
     },
     async close() {
+      closed = true
       clearTimeout(idleTimer)
-      await Promise.all(children.map((child) => (child ? stop(child) : Promise.resolve())))
+      // Those of `children`, and any stopped for being idle that has not exited yet.
+      await Promise.all([...running].map((child) => stop(child)))
       state.failAll(new Error('the store closed while searching'))
     },
   }
