@@ -210,7 +210,7 @@ const PLATFORM_SCHEME: BodyHmacHeaderScheme = {
 
 function verifyPlatform(delivery: Delivery, keys: readonly ProviderKey[]): VerifyResult {
   const explanation = bodyHmacHeaderExplanation(PLATFORM_SCHEME)
-  const texts = bodyHmacHeaderTexts(PLATFORM_SCHEME, delivery)
+  const texts = bodyHmacHeaderTexts(PLATFORM_SCHEME, delivery, explanation.notes)
   if (texts.length === 0) return result(invalidVerdict('missing-header', 'no HmacSignature header and no classic notificationItems'), explanation)
   return verifyBodyHmacHeader(PLATFORM_SCHEME, texts, delivery.body, () => usableKeys(keys, explanation.notes), explanation)
 }

@@ -5,7 +5,7 @@
  * settings of `BodyHmacHeaderScheme`: this module reads the header, compares in constant time with
  * every configured secret (hmac-check.ts), and says why a delivery fails, in one place.
  */
-import { headerValue, headerValues, setHeader } from '../../shared/http-message'
+import { headerValues, setHeader } from '../../shared/http-message'
 import type { HmacProviderId, ProviderKey } from '../../shared/providers'
 import { bytesEqual, decodeBase64Strict, decodeHexStrict } from '../crypto/bytes'
 import { hmacSecretsFor } from '../keys/key-lookups'
@@ -56,6 +56,12 @@ export interface BodyHmacHeaderScheme {
   upperCaseHex?: string
   /** Base64 schemes: the right MAC hex-encoded is a wrong encoding, with this message (Shopify). */
   hexInsteadOfBase64?: string
+  /**
+   * Base64 schemes whose verifiers compare the base64 text (Shopify's examples): the right MAC spelled
+   * otherwise (without its `=` padding) is a wrong encoding, with this message. Absent: any spelling
+   * that decodes to the MAC is the MAC.
+   */
+  paddedBase64?: string
   /** Said when no configured secret matches (which secret signs, rotation rules). */
   mismatchNotes?: readonly string[]
   /** Decodes one value instead of the strict hex/base64 reading (Adyen notes a non-canonical base64 text). */
@@ -79,16 +85,27 @@ export function bodyHmacHeaderExplanation(scheme: BodyHmacHeaderScheme): ReturnT
   return newExplanation(scheme.scheme, scheme.formula, `${scheme.headerName} header`)
 }
 
-/** The received texts: the header's value, or for a list scheme every entry of every such header. Empty when absent. */
-export function bodyHmacHeaderTexts(scheme: BodyHmacHeaderScheme, delivery: Delivery): string[] {
+/**
+ * The received texts: the header's value, or for a list scheme every entry of every such header.
+ * Empty when absent. A single-value header that came more than once is read as Node's http server
+ * (and most servers) hands it to the verifying code: its values joined with ", ", which no single
+ * MAC equals; `notes` gets a line saying so.
+ */
+export function bodyHmacHeaderTexts(scheme: BodyHmacHeaderScheme, delivery: Delivery, notes?: string[]): string[] {
+  const values = headerValues(delivery.headers, scheme.headerName)
   if (!scheme.list) {
-    const value = headerValue(delivery.headers, scheme.headerName)
-    return value === undefined ? [] : [value]
+    if (values.length > 1) notes?.push(repeatedHeaderNote(scheme.headerName, values.length))
+    return values.length === 0 ? [] : [values.join(', ')]
   }
-  return headerValues(delivery.headers, scheme.headerName)
+  return values
     .flatMap((value) => value.split(','))
     .map((value) => value.trim())
     .filter(Boolean)
+}
+
+/** Said when a single-value signature header came more than once. */
+export function repeatedHeaderNote(headerName: string, count: number): string {
+  return `${headerName} came ${count} times: read as one value joined with ", ", as Node's http server (and most others) hands it to the verifying code; the provider sends it once`
 }
 
 /** The header value the provider sends for a body: prefix and encoded MAC, with the secret as UTF-8. */
@@ -166,6 +183,9 @@ export function verifyBodyHmacHeader(
   if (matched && scheme.upperCaseHex !== undefined && !sentInLowerCase(scheme, read, computed[computed.length - 1])) {
     return result(invalidVerdict('wrong-encoding', scheme.upperCaseHex), explanation)
   }
+  if (matched && scheme.paddedBase64 !== undefined && !sentAsEncoded(scheme, read, computed[computed.length - 1])) {
+    return result(invalidVerdict('wrong-encoding', scheme.paddedBase64), explanation)
+  }
   if (matched) return result(validVerdict(scheme.variant, `${scheme.headerName} matches`), explanation)
   explanation.notes.push(...(scheme.mismatchNotes ?? []))
   return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
@@ -177,6 +197,11 @@ function sentInLowerCase(scheme: BodyHmacHeaderScheme, read: readonly string[], 
     const bytes = receivedMac(scheme, text, [])
     return bytes !== null && mac !== undefined && bytesEqual(bytes, mac) && text === text.toLowerCase()
   })
+}
+
+/** True when some received value is the matching MAC exactly as the scheme encodes it (prefix, then the encoder's text). */
+function sentAsEncoded(scheme: BodyHmacHeaderScheme, read: readonly string[], mac: Buffer | undefined): boolean {
+  return mac !== undefined && read.some((text) => encodedPart(scheme, text) === mac.toString(scheme.encoding))
 }
 
 /** True when a value is the hex of the right MAC (a base64 scheme's value written in the wrong encoding). */

@@ -91,7 +91,7 @@ export function verifyCheckoutCom(delivery: Delivery, keys: readonly ProviderKey
           : 'an authorization header key is configured but the request has no Authorization header',
     )
   }
-  const texts = bodyHmacHeaderTexts(CKO_SCHEME, delivery)
+  const texts = bodyHmacHeaderTexts(CKO_SCHEME, delivery, explanation.notes)
   if (texts.length === 0) {
     if (authorization?.matched) {
       explanation.matchedVariant = 'Authorization header key'

@@ -61,8 +61,12 @@ interface SpecInput {
   target: string
 }
 
-/** providers.md §5.1: any v1 equal to hex(HMAC-SHA256(whsec_… as-is, t + "." + body)), and now − t ≤ 300 s. */
-function stripeSpec({ headers, body, secrets }: SpecInput): boolean {
+/**
+ * providers.md §5.1: any v1 equal to hex(HMAC-SHA256(whsec_… as-is, t + "." + body)), and now − t ≤ 300 s.
+ * stripe-node reads the body with TextDecoder first (bytes that are not UTF-8 become U+FFFD), so that is the body signed.
+ */
+function stripeSpec({ headers, body: raw, secrets }: SpecInput): boolean {
+  const body = Buffer.from(new TextDecoder().decode(raw), 'utf8')
   const header = headerOf(headers, 'Stripe-Signature')
   if (header === undefined) return false
   const parts = namedParts(header, ',')

@@ -59,7 +59,7 @@ export function verifyGithub(delivery: Delivery, keys: readonly ProviderKey[], _
   const useLegacy = headerValue(delivery.headers, GITHUB_SHA256.headerName) === undefined && headerValue(delivery.headers, GITHUB_SHA1.headerName) !== undefined
   const scheme = useLegacy ? GITHUB_SHA1 : GITHUB_SHA256
   const explanation = bodyHmacHeaderExplanation(scheme)
-  const texts = bodyHmacHeaderTexts(scheme, delivery)
+  const texts = bodyHmacHeaderTexts(scheme, delivery, explanation.notes)
   if (texts.length === 0)
     return result(invalidVerdict('missing-header', 'no X-Hub-Signature-256 header (GitHub signs deliveries only when the webhook has a secret)'), explanation)
   if (useLegacy) explanation.notes.push('only the legacy SHA-1 header is present; GitHub recommends X-Hub-Signature-256')

@@ -89,7 +89,7 @@ export function gocardlessVariant(): Extract<ProviderVariant, 'webhook'> {
 
 export function verifyGocardless(delivery: Delivery, keys: readonly ProviderKey[]): VerifyResult {
   const explanation = bodyHmacHeaderExplanation(GOCARDLESS_SCHEME)
-  const texts = bodyHmacHeaderTexts(GOCARDLESS_SCHEME, delivery)
+  const texts = bodyHmacHeaderTexts(GOCARDLESS_SCHEME, delivery, explanation.notes)
   if (texts.length === 0) return result(invalidVerdict('missing-header', 'no Webhook-Signature header (GoCardless signs every webhook)'), explanation)
   return verifyBodyHmacHeader(GOCARDLESS_SCHEME, texts, delivery.body, utf8SecretCandidates(keys, 'gocardless'), explanation)
 }

@@ -191,7 +191,7 @@ function verifyJson(delivery: Delivery, keys: readonly ProviderKey[], options: V
   const timestamp: { check: TimestampCheck | null } = { check: null }
   const candidates = buildCandidates(delivery, options, false, ['sha512', 'md5'], explanation.notes, timestamp)
   explanation.timestamp = timestamp.check
-  return checkCandidates(candidates, received, keys, explanation, 'X-Signature')
+  return checkCandidates(candidates, { bytes: received, text: header.trim() }, keys, explanation, 'X-Signature')
 }
 
 function verifyLegacy(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
@@ -226,7 +226,7 @@ function verifyLegacy(delivery: Delivery, keys: readonly ProviderKey[], options:
   const timestamp: { check: TimestampCheck | null } = { check: null }
   const candidates = buildCandidates(delivery, options, true, hashes, explanation.notes, timestamp)
   explanation.timestamp = timestamp.check
-  return checkCandidates(candidates, received, keys, explanation, authorization.headerName)
+  return checkCandidates(candidates, { bytes: received, text: signatureText }, keys, explanation, authorization.headerName)
 }
 
 /** The signed strings a delivery could have been signed as, and what they cover in words. */
@@ -304,7 +304,8 @@ function dateSkew(date: string, now: Date, notes: string[]): TimestampCheck | nu
 
 function checkCandidates(
   { list: candidates, missingDate, tried }: Candidates,
-  received: Buffer,
+  /** The received signature: decoded, and as written (the SDK compares the text). */
+  received: { bytes: Buffer; text: string },
   keys: readonly ProviderKey[],
   explanation: VerifyResult['explanation'],
   headerName: string,
@@ -328,7 +329,7 @@ function checkCandidates(
     const fingerprint = keyFingerprint(key)
     for (const candidate of candidates) {
       const computed = hmacBytes('sha512', key.value, [candidate.message])
-      const matched = bytesEqual(computed, received)
+      const matched = bytesEqual(computed, received.bytes)
       explanation.attempts.push(
         makeAttempt({
           variant: candidate.variant,
@@ -343,6 +344,15 @@ function checkCandidates(
       if (matched) {
         explanation.matchedVariant = candidate.variant
         explanation.keyFingerprint = fingerprint
+        // php-ixopay compares the base64 text: the same bytes written without their padding fail there.
+        if (received.text !== computed.toString('base64'))
+          return result(
+            invalidVerdict(
+              'wrong-encoding',
+              `encoding mismatch: ${headerName} holds the right HMAC but not as IXOPAY writes it (88 base64 characters ending in '=='); the IXOPAY SDK compares the text, so it refuses it`,
+            ),
+            explanation,
+          )
         return result(validVerdict(candidate.variant, `${headerName} matches (${candidate.variant}; key ${fingerprint})`), explanation)
       }
     }

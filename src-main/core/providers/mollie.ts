@@ -91,7 +91,7 @@ export function signMollie(secret: string, body: Buffer | string): string {
 
 export function verifyMollie(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
   const explanation = bodyHmacHeaderExplanation(MOLLIE_SCHEME)
-  const texts = bodyHmacHeaderTexts(MOLLIE_SCHEME, delivery)
+  const texts = bodyHmacHeaderTexts(MOLLIE_SCHEME, delivery, explanation.notes)
   if (texts.length === 0) {
     const form = parseFormBody(delivery.body)
     const id = form?.find(([name]) => name === 'id')?.[1]

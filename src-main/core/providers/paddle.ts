@@ -46,6 +46,8 @@ export const PADDLE_SCHEME: TimestampedHmacScheme = {
   article: 'an',
   signedSeparator: ':',
   defaultToleranceSeconds: PADDLE_DEFAULT_TOLERANCE_SECONDS,
+  clock: 'max-age-exact',
+  library: "Paddle's SDK",
   ignoredBecause: "as Paddle's SDKs do",
   notesRotation: true,
   noKey: {

@@ -16,6 +16,7 @@ import { at, firstText, prop, text, type JsonObject } from './body'
 import {
   bodyHmacHeaderExplanation,
   bodyHmacHeaderSimulation,
+  bodyHmacHeaderTexts,
   lowerCaseHexBodyScheme,
   signBodyHmacHeader,
   utf8SecretCandidates,
@@ -59,7 +60,7 @@ export const paystackRules: Readonly<Record<string, RecognitionRule>> = {
 
 export function verifyPaystack(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
   const explanation = bodyHmacHeaderExplanation(PAYSTACK_SCHEME)
-  const header = headerValue(delivery.headers, PAYSTACK_SIGNATURE_HEADER)
+  const [header] = bodyHmacHeaderTexts(PAYSTACK_SCHEME, delivery, explanation.notes)
   if (header === undefined) {
     return result(invalidVerdict('missing-header', `no ${PAYSTACK_SIGNATURE_HEADER} header (Paystack signs every event)`), explanation)
   }

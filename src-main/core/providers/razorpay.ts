@@ -16,6 +16,7 @@ import { at, firstText, isObject, parseJsonBody, prop, text, type JsonObject, ty
 import {
   bodyHmacHeaderExplanation,
   bodyHmacHeaderSimulation,
+  bodyHmacHeaderTexts,
   lowerCaseHexBodyScheme,
   signBodyHmacHeader,
   utf8SecretCandidates,
@@ -76,7 +77,7 @@ export function isRazorpayEvent(json: JsonValue | undefined): boolean {
 
 export function verifyRazorpay(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
   const explanation = bodyHmacHeaderExplanation(RAZORPAY_SCHEME)
-  const header = headerValue(delivery.headers, RAZORPAY_SIGNATURE_HEADER)
+  const [header] = bodyHmacHeaderTexts(RAZORPAY_SCHEME, delivery, explanation.notes)
   if (header === undefined) {
     const hint = confirmHintFor(parseJsonBody(delivery.body))
     explanation.scheme = null

@@ -34,6 +34,8 @@ export const SHOPIFY_SCHEME: BodyHmacHeaderScheme = {
   // A 64-character hex MAC is valid base64 text too (decoding to 48 bytes): the hex reading is told apart.
   malformed: (text) => `X-Shopify-Hmac-Sha256 is not base64 of a 32-byte HMAC-SHA256${decodeHexStrict(text) ? ' (it looks hex-encoded)' : ''}`,
   hexInsteadOfBase64: 'encoding mismatch: the header holds the right HMAC, hex-encoded; Shopify sends base64',
+  paddedBase64:
+    "encoding mismatch: X-Shopify-Hmac-Sha256 holds the right HMAC but not as Shopify writes it (44 base64 characters ending in '='); Shopify's verification examples compare the text, so they refuse it",
   noKey: { message: 'no Shopify client secret configured for this endpoint' },
   mismatchNotes: ['after a secret rotation Shopify can keep signing with the old secret for up to an hour'],
 }
@@ -45,7 +47,7 @@ export function signShopify(secret: string, body: Buffer | string): string {
 
 export function verifyShopify(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
   const explanation = bodyHmacHeaderExplanation(SHOPIFY_SCHEME)
-  const texts = bodyHmacHeaderTexts(SHOPIFY_SCHEME, delivery)
+  const texts = bodyHmacHeaderTexts(SHOPIFY_SCHEME, delivery, explanation.notes)
   if (texts.length === 0) return result(invalidVerdict('missing-header', 'no X-Shopify-Hmac-Sha256 header'), explanation)
   return verifyBodyHmacHeader(SHOPIFY_SCHEME, texts, delivery.body, utf8SecretCandidates(keys, 'shopify'), explanation)
 }

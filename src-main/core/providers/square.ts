@@ -11,10 +11,11 @@
  * HMAC-SHA1; it is checked only when the SHA-256 header is absent.
  */
 import { randomBytes } from 'node:crypto'
-import { headerValue, setHeader } from '../../shared/http-message'
+import { headerValue, headerValues, setHeader } from '../../shared/http-message'
 import type { RetrySchedule } from '../../shared/deliveries'
 import type { DeliverySummary, ProviderKey, ProviderVariant, VerificationAttempt } from '../../shared/providers'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
+import { repeatedHeaderNote } from './body-hmac-header'
 import { bytesEqual, decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
@@ -121,8 +122,11 @@ export function squareUrlCandidates(configured: readonly string[], delivery: Del
  * `invalid` otherwise, with the configured URLs compared against where the request arrived.
  */
 export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey[]): VerifyResult {
-  const sha256Header = headerValue(delivery.headers, SQUARE_SIGNATURE_HEADER)
-  const sha1Header = headerValue(delivery.headers, SQUARE_LEGACY_SIGNATURE_HEADER)
+  // A header that came more than once reaches the integrator's code joined with ", " (Node's http server).
+  const sha256Values = headerValues(delivery.headers, SQUARE_SIGNATURE_HEADER)
+  const sha1Values = headerValues(delivery.headers, SQUARE_LEGACY_SIGNATURE_HEADER)
+  const sha256Header = sha256Values.length > 0 ? sha256Values.join(', ') : undefined
+  const sha1Header = sha1Values.length > 0 ? sha1Values.join(', ') : undefined
   const useLegacy = sha256Header === undefined && sha1Header !== undefined
   const algorithm: 'sha256' | 'sha1' = useLegacy ? 'sha1' : 'sha256'
   const headerName = useLegacy ? SQUARE_LEGACY_SIGNATURE_HEADER : SQUARE_SIGNATURE_HEADER
@@ -135,6 +139,8 @@ export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey
   if (header === undefined)
     return result(invalidVerdict('missing-header', `no ${SQUARE_SIGNATURE_HEADER} header (Square signs every notification)`), explanation)
   explanation.receivedSignatures.push(header)
+  const count = (useLegacy ? sha1Values : sha256Values).length
+  if (count > 1) explanation.notes.push(repeatedHeaderNote(headerName, count))
   if (useLegacy) explanation.notes.push(`only the older ${SQUARE_LEGACY_SIGNATURE_HEADER} (HMAC-SHA1) is present; Square documents ${SQUARE_SIGNATURE_HEADER}`)
   const received = decodeBase64Strict(header.trim())
   if (!received || received.length !== DIGEST_BYTES[algorithm])
@@ -154,6 +160,15 @@ export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey
     const candidates = squareUrlCandidates(key.notificationUrl ? [key.notificationUrl] : [], delivery)
     const match = tryUrls(delivery.body, key, candidates, algorithm, received, explanation.attempts)
     if (match) {
+      // Square's SDK compares the base64 text: the right MAC spelled otherwise (no padding) fails there.
+      if (header.trim() !== match.mac.toString('base64'))
+        return result(
+          invalidVerdict(
+            'wrong-encoding',
+            `encoding mismatch: ${headerName} holds the right HMAC but not as Square writes it (padded base64); Square's SDK compares the text, so it refuses it`,
+          ),
+          explanation,
+        )
       explanation.matchedVariant = `HMAC-${algorithm.toUpperCase()}, ${describeUrl(match)}`
       explanation.keyFingerprint = key.fingerprint
       if (match.source === 'host-header')
@@ -195,7 +210,7 @@ function tryUrls(
   algorithm: HmacAlgorithm,
   received: Buffer,
   attempts: VerificationAttempt[],
-): SquareUrlCandidate | null {
+): (SquareUrlCandidate & { mac: Buffer }) | null {
   for (const candidate of candidates) {
     const signed = squareSignedBytes(candidate.url, body)
     const mac = hmacBytes(algorithm, key.signatureKey, [signed])
@@ -210,7 +225,7 @@ function tryUrls(
         computedSignature: mac.toString('base64'),
       }),
     )
-    if (matched) return candidate
+    if (matched) return { ...candidate, mac }
   }
   return null
 }

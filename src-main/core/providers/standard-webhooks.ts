@@ -10,7 +10,8 @@
  * more than the tolerance away from the clock, in either direction, fail.
  */
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
-import { headerValue, setHeader } from '../../shared/http-message'
+import { headerValue, headerValues, setHeader } from '../../shared/http-message'
+import { repeatedHeaderNote } from './body-hmac-header'
 import type { DeliverySummary, ProviderKey, ProviderVariant, SignatureExplanation, SignatureVerdict } from '../../shared/providers'
 import { ed25519Fingerprint, parseEd25519PrivateKey, parseEd25519PublicKey, toWhpk, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
 import { decodeBase64Strict } from '../crypto/bytes'
@@ -113,6 +114,8 @@ export function signStandardWebhook(input: StandardWebhookSignInput): { signatur
 export interface StandardWebhookSignatures {
   /** Decoded `v1` HMACs (32 bytes each). */
   v1: Buffer[]
+  /** The `v1` values as written (the reference libraries compare this text). */
+  v1Texts: string[]
   /** Decoded `v1a` ed25519 signatures (64 bytes each). */
   v1a: Buffer[]
   /** `v1` / `v1a` entries whose value is not base64 of the right size. */
@@ -123,17 +126,19 @@ export interface StandardWebhookSignatures {
 
 /** Splits the space-separated header into `version,base64` entries. */
 export function parseStandardWebhookSignatures(header: string): StandardWebhookSignatures {
-  const parsed: StandardWebhookSignatures = { v1: [], v1a: [], malformed: [], ignored: [] }
+  const parsed: StandardWebhookSignatures = { v1: [], v1Texts: [], v1a: [], malformed: [], ignored: [] }
   for (const entry of header.split(' ').filter((each) => each.length > 0)) {
-    const comma = entry.indexOf(',')
-    const version = comma < 0 ? entry : entry.slice(0, comma)
+    // As the reference libraries read an entry: the value lies between its first and second comma.
+    const [version = '', value] = entry.split(',')
     if (version !== 'v1' && version !== 'v1a') {
       parsed.ignored.push(entry)
       continue
     }
-    const bytes = comma < 0 ? null : decodeBase64Strict(entry.slice(comma + 1))
-    if (version === 'v1' && bytes?.length === HMAC_SHA256_BYTES) parsed.v1.push(bytes)
-    else if (version === 'v1a' && bytes?.length === ED25519_SIGNATURE_BYTES) parsed.v1a.push(bytes)
+    const bytes = value === undefined ? null : decodeBase64Strict(value)
+    if (version === 'v1' && bytes?.length === HMAC_SHA256_BYTES) {
+      parsed.v1.push(bytes)
+      parsed.v1Texts.push(value ?? '')
+    } else if (version === 'v1a' && bytes?.length === ED25519_SIGNATURE_BYTES) parsed.v1a.push(bytes)
     else parsed.malformed.push(entry)
   }
   return parsed
@@ -142,9 +147,15 @@ export function parseStandardWebhookSignatures(header: string): StandardWebhookS
 export function verifyStandardWebhooks(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
   const prefix = standardWebhooksVariant(delivery) === 'svix' ? 'svix' : 'webhook'
   const explanation = newExplanation('standard-webhooks', ALGORITHM, `${prefix}-signature header`)
-  const id = headerValue(delivery.headers, `${prefix}-id`)
-  const timestampText = headerValue(delivery.headers, `${prefix}-timestamp`)
-  const signatureHeader = headerValue(delivery.headers, `${prefix}-signature`)
+  // A header that came more than once reaches the libraries as Node's http server joins it: ", " between the values.
+  const read = (name: string): string | undefined => {
+    const values = headerValues(delivery.headers, name)
+    if (values.length > 1) explanation.notes.push(repeatedHeaderNote(name, values.length))
+    return values.length === 0 ? undefined : values.join(', ')
+  }
+  const id = read(`${prefix}-id`)
+  const timestampText = read(`${prefix}-timestamp`)
+  const signatureHeader = read(`${prefix}-signature`)
   const missing = [
     [`${prefix}-id`, id],
     [`${prefix}-timestamp`, timestampText],
@@ -184,6 +195,7 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
 
   // As the reference libraries do, stop at the first entry that verifies.
   let matched: { variant: string; key: ProviderKey } | null = null
+  let misspelled = false
   if (checksV1) {
     const hmac = checkHmacCandidates({
       candidates: secrets.usable,
@@ -194,7 +206,10 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
       variant: V1_VARIANT,
       explanation,
     })
-    if (hmac.matched) matched = { variant: V1_VARIANT, key: hmac.matched }
+    const mac = hmac.computed[hmac.computed.length - 1]
+    // The reference libraries compare the base64 text: the right MAC without its padding fails there.
+    if (hmac.matched && mac && signatures.v1Texts.includes(mac.toString('base64'))) matched = { variant: V1_VARIANT, key: hmac.matched }
+    else if (hmac.matched) misspelled = true
   }
   if (!matched && checksV1a) {
     const ed25519 = checkEd25519Candidates({ candidates: publicKeys.usable, signed, received: signatures.v1a, variant: V1A_VARIANT, explanation })
@@ -211,6 +226,14 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
       )
     return result(invalidVerdict('stale-timestamp', `timestamp outside tolerance: ${age}, tolerance ±${tolerance} s (${signedBy})`), explanation)
   }
+  if (misspelled)
+    return result(
+      invalidVerdict(
+        'wrong-encoding',
+        `encoding mismatch: a v1 entry holds the right HMAC but not as Standard Webhooks writes it (44 base64 characters ending in '='); the standardwebhooks libraries compare the text, so they refuse it`,
+      ),
+      explanation,
+    )
   const checked = [checksV1 ? 'v1' : null, checksV1a ? 'v1a' : null].filter((version) => version !== null).join(' or ')
   return result(
     invalidVerdict(

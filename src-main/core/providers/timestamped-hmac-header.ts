@@ -6,9 +6,10 @@
  * the hex text, so the right MAC in upper case is a wrong encoding. Other parts of the header
  * (Stripe's v0) are listed and ignored. A provider module only configures `TimestampedHmacScheme`.
  */
-import { headerValue } from '../../shared/http-message'
+import { headerValues } from '../../shared/http-message'
 import type { ProviderKey } from '../../shared/providers'
-import { decodeHexStrict } from '../crypto/bytes'
+import { isUtf8 } from 'node:buffer'
+import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
 import { upperCaseHexMessage } from './body-hmac-header'
 import { checkHmacCandidates } from './hmac-check'
 import { signatureHeaderParts } from './module-parts'
@@ -53,6 +54,15 @@ export interface TimestampedHmacScheme {
   signedSeparator: string
   /** The provider library's default tolerance, seconds. */
   defaultToleranceSeconds: number
+  /** How its library compares the timestamp with the clock (verification.ts `checkTimestamp`). */
+  clock: 'max-age' | 'max-age-exact'
+  /** The library whose reading of the header the verdict follows, for messages: "stripe-node". */
+  library: string
+  /**
+   * The library decodes the body as UTF-8 text before computing (stripe-node's TextDecoder: a leading
+   * byte order mark is dropped, bytes that are not UTF-8 become U+FFFD), so that text is what it checks.
+   */
+  decodesBody?: boolean
   /** Why other parts are ignored, after "only v1 is checked, ": "as Stripe does". */
   ignoredBecause: string
   /** Notes several signatures as a secret rotation (Paddle sends one per active secret). */
@@ -74,7 +84,11 @@ export interface TimestampedHeader {
   ignored: string[]
 }
 
-/** Splits on the separator, then each part on its first `=`, as stripe-node and Paddle's SDKs do; every signature is kept. */
+/**
+ * Splits on the separator, then each part on its first `=`, trimming names and values; every
+ * signature is kept. A lenient reading, for re-signing and for explaining a refused header:
+ * `verifyTimestampedHeader` reads the header as the providers' libraries do (`libraryReading`).
+ */
 export function parseTimestampedHeader(scheme: TimestampedHmacScheme, value: string): TimestampedHeader {
   const parsed: TimestampedHeader = { timestamp: null, signatures: [], ignored: [] }
   for (const { name, content, raw } of signatureHeaderParts(value, scheme.separator)) {
@@ -82,6 +96,27 @@ export function parseTimestampedHeader(scheme: TimestampedHmacScheme, value: str
     if (name === scheme.timestampName) parsed.timestamp = /^\d{1,12}$/.test(content) ? Number(content) : null
     else if (name === scheme.signatureName) parsed.signatures.push(content)
     else parsed.ignored.push(raw)
+  }
+  return parsed
+}
+
+/**
+ * The header as stripe-node's `parseHeader` and Paddle's `extractHeader` read it: split on the
+ * separator, each part on every `=` (the value is what lies between the first and the second), names
+ * compared exactly (no trimming: `t=1, v1=…` has no `v1` for them), the timestamp read by `parseInt`
+ * (the last one wins). `spaced` lists the parts they skip only because of whitespace around a name.
+ */
+export function libraryReading(scheme: TimestampedHmacScheme, value: string): TimestampedHeader & { spaced: string[] } {
+  const parsed: TimestampedHeader & { spaced: string[] } = { timestamp: null, signatures: [], ignored: [], spaced: [] }
+  for (const part of value.split(scheme.separator)) {
+    const [name, content = ''] = part.split('=')
+    if (name === undefined || !part.includes('=')) continue
+    if (name === scheme.timestampName) {
+      const digits = /^\s*(\d{1,12})/.exec(content)
+      parsed.timestamp = digits?.[1] !== undefined ? Number(digits[1]) : null
+    } else if (name === scheme.signatureName) parsed.signatures.push(content)
+    else if (name.trim() === scheme.timestampName || name.trim() === scheme.signatureName) parsed.spaced.push(part)
+    else parsed.ignored.push(part.trim())
   }
   return parsed
 }
@@ -106,8 +141,21 @@ export function signTimestampedHeader(
 }
 
 const SHA256_BYTES = 32
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf])
 
-/** The verdict on a delivery, checked with `secrets` (the provider's hmac-secret keys, tried in order). */
+/** The body as a library that decodes it with TextDecoder('utf-8') hashes it: the same buffer when that changes nothing (nearly always). */
+function bodyAsLibraryText(body: Buffer): Buffer {
+  if (isUtf8(body) && !body.subarray(0, 3).equals(BYTE_ORDER_MARK)) return body
+  return Buffer.from(new TextDecoder('utf-8').decode(body), 'utf8')
+}
+
+/**
+ * The verdict on a delivery, checked with `secrets` (the provider's hmac-secret keys, tried in order).
+ * The header is read as the provider's library reads it (`libraryReading`); a header that came more
+ * than once is read as Node's http server hands it to that library, its values joined with ", ". When
+ * that reading fails but a lenient one (spaces trimmed) matches, the verdict says so instead of
+ * calling the delivery valid: the integrator's check would refuse it.
+ */
 export function verifyTimestampedHeader(
   scheme: TimestampedHmacScheme,
   delivery: Delivery,
@@ -115,10 +163,43 @@ export function verifyTimestampedHeader(
   options: VerifyOptions,
 ): VerifyResult {
   const { headerName, timestampName, signatureName: name } = scheme
+  const values = headerValues(delivery.headers, headerName)
+  if (values.length === 0)
+    return result(invalidVerdict('missing-header', `no ${headerName} header`), newExplanation(scheme.scheme, scheme.formula, `${headerName} header`))
+  const header = values.join(', ')
+  const repeated =
+    values.length > 1
+      ? `${headerName} came ${values.length} times: read as one value joined with ", ", as Node's http server hands it to ${scheme.library}`
+      : null
+  const library = libraryReading(scheme, header)
+  const strict = verifyParsed(scheme, library, delivery, secrets, options)
+  if (repeated) strict.explanation.notes.unshift(repeated)
+  for (const part of library.spaced)
+    strict.explanation.notes.push(`${JSON.stringify(part)} is not read: ${scheme.library} compares part names exactly, and this one has spaces around it`)
+  if (strict.verdict.status === 'valid' || library.spaced.length === 0) return strict
+  const lenient = verifyParsed(scheme, parseTimestampedHeader(scheme, header), delivery, secrets, options)
+  const lenientMatches = lenient.verdict.status === 'valid' || (lenient.verdict.status === 'invalid' && lenient.verdict.reason === 'stale-timestamp')
+  if (!lenientMatches) return strict
+  if (repeated) lenient.explanation.notes.unshift(repeated)
+  return result(
+    invalidVerdict(
+      'malformed-signature',
+      `${headerName} has spaces around its ${timestampName} or ${name} part (${library.spaced.map((part) => JSON.stringify(part)).join(', ')}): ${scheme.library} splits on "${scheme.separator}" and "=" without trimming and finds no ${library.timestamp === null ? timestampName : name} to use; the ${name} signature matches once the spaces are removed`,
+    ),
+    lenient.explanation,
+  )
+}
+
+/** The verdict on one reading of the header. */
+function verifyParsed(
+  scheme: TimestampedHmacScheme,
+  parsed: TimestampedHeader,
+  delivery: Delivery,
+  secrets: readonly HmacSecretKey[],
+  options: VerifyOptions,
+): VerifyResult {
+  const { headerName, timestampName, signatureName: name } = scheme
   const explanation = newExplanation(scheme.scheme, scheme.formula, `${headerName} header`)
-  const header = headerValue(delivery.headers, headerName)
-  if (header === undefined) return result(invalidVerdict('missing-header', `no ${headerName} header`), explanation)
-  const parsed = parseTimestampedHeader(scheme, header)
   explanation.receivedSignatures.push(...parsed.signatures)
   if (parsed.ignored.length > 0) explanation.notes.push(`ignored: ${parsed.ignored.join(', ')} (only ${name} is checked, ${scheme.ignoredBecause})`)
   if (scheme.notesRotation && parsed.signatures.length > 1)
@@ -136,9 +217,14 @@ export function verifyTimestampedHeader(
 
   const tolerance = options.toleranceSeconds ?? scheme.defaultToleranceSeconds
   // Both providers' libraries reject only timestamps older than the tolerance, not ones in the future.
-  const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, 'max-age')
+  const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, scheme.clock)
   explanation.timestamp = timestamp
-  const signed = timestampedSignedBytes(scheme, parsed.timestamp, delivery.body)
+  const body = scheme.decodesBody ? bodyAsLibraryText(delivery.body) : delivery.body
+  if (body !== delivery.body)
+    explanation.notes.push(
+      `${scheme.library} decodes the body as UTF-8 text before computing (a leading byte order mark is dropped, bytes that are not UTF-8 become U+FFFD), so that text is what is checked; ${scheme.providerName} sends UTF-8 without a byte order mark`,
+    )
+  const signed = timestampedSignedBytes(scheme, parsed.timestamp, body)
   if (secrets.length === 0) {
     explanation.attempts.push(makeAttempt({ variant: name, matched: false, ...signedStringFields(signed), detail: scheme.noKey.attemptDetail }))
     return result(noKeyVerdict(scheme.noKey.message), explanation)
@@ -167,6 +253,18 @@ export function verifyTimestampedHeader(
       ),
       explanation,
     )
+  if (body !== delivery.body) {
+    const raw = timestampedSignedBytes(scheme, parsed.timestamp, delivery.body)
+    const rawMatches = secrets.some((key) => received.some((mac) => bytesEqual(hmacBytes('sha256', key.value, [raw]), mac)))
+    if (rawMatches)
+      return result(
+        invalidVerdict(
+          'malformed-body',
+          `the ${name} signature matches the raw bytes, but ${scheme.library} checks the body decoded as UTF-8 text (see notes), so it refuses this delivery`,
+        ),
+        explanation,
+      )
+  }
   const prefix = scheme.secretPrefixNote
   if (prefix && secrets.some((key) => !key.value.startsWith(prefix.prefix))) explanation.notes.push(prefix.note)
   return result(

@@ -97,14 +97,23 @@ export function concatBytes(parts: ReadonlyArray<Buffer | string>): Buffer {
 }
 
 /**
- * Compares a signed Unix timestamp with the clock.
- * `max-age` (Stripe): only too-old timestamps fail. `symmetric` (Standard Webhooks): too old or too new.
+ * Compares a signed Unix timestamp with the clock the way the provider's own library does, so a
+ * delivery at the boundary gets the library's verdict (the clock has milliseconds, the timestamp not):
+ * - `max-age` (stripe-node): whole seconds, `floor(now) − t ≤ tolerance`; a timestamp in the future passes.
+ * - `symmetric` (the standardwebhooks libraries): whole seconds, `|floor(now) − t| ≤ tolerance`.
+ * - `max-age-exact` (Paddle's SDKs): `now − t ≤ tolerance` to the millisecond (5.4 s old is past 5 s).
+ * `skewSeconds` is the difference the library compares (to the millisecond for `max-age-exact`).
  */
-export function checkTimestamp(signedAtSeconds: number, now: Date, toleranceSeconds: number | null, mode: 'max-age' | 'symmetric'): TimestampCheck {
-  const skewSeconds = Math.round(now.getTime() / 1000 - signedAtSeconds)
+export function checkTimestamp(
+  signedAtSeconds: number,
+  now: Date,
+  toleranceSeconds: number | null,
+  mode: 'max-age' | 'symmetric' | 'max-age-exact',
+): TimestampCheck {
+  const skewSeconds = mode === 'max-age-exact' ? Math.round(now.getTime() - signedAtSeconds * 1000) / 1000 : Math.floor(now.getTime() / 1000) - signedAtSeconds
   let withinTolerance = true
   if (toleranceSeconds !== null) {
-    withinTolerance = mode === 'max-age' ? skewSeconds <= toleranceSeconds : Math.abs(skewSeconds) <= toleranceSeconds
+    withinTolerance = mode === 'symmetric' ? Math.abs(skewSeconds) <= toleranceSeconds : skewSeconds <= toleranceSeconds
   }
   return { signedAt: isoFromSeconds(signedAtSeconds), skewSeconds, toleranceSeconds, withinTolerance }
 }
