@@ -73,10 +73,17 @@ const storedHttpUrl = z
 
 const headerName = z.string().regex(HTTP_TOKEN_PATTERN, 'a header name is a token like X-Signature')
 // Header values are latin1 strings (one char per wire byte); CR, LF and NUL would split the header.
+// Any other character Node's client refuses to write (a control character, or one past U+00FF such
+// as ✓ typed into the editor) is refused here too: the preview said nothing and the send then
+// failed with "Invalid character in header content".
 const headerValueText = z
   .string()
   .max(65_536)
   .regex(/^[^\r\n\0]*$/, 'a header value cannot contain line breaks')
+  .regex(
+    /^[\t\x20-\x7e\x80-\xff]*$/,
+    'a header value is sent as bytes: only tab, printable ASCII and Latin-1 characters (one byte each) fit, not control characters or characters past U+00FF such as ✓ (percent-encode them)',
+  )
 const headerPairsSchema = z.array(z.tuple([headerName, headerValueText])).max(500)
 
 /** A body as edited: text (sent as UTF-8) or base64 (any bytes). */

@@ -6,6 +6,7 @@ import { diffText } from './body-diff'
 import { sendReplay } from './http-client'
 import { startLoopbackTarget, type LoopbackTarget } from '../../test-support/loopback-target'
 import { buildReplayRequest, sentRequestView, sentTarget } from './replay-request'
+import { replayCaptureInputSchema } from '../../shared/replay'
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
 const endToEnd = (headers: HeaderPairs): HeaderPairs =>
@@ -155,5 +156,28 @@ describe('edit, then resend', () => {
     const lines = (count: number, tag: string) => Array.from({ length: count }, (_, index) => `${tag}${index}`).join('\n')
     const diff = diffText(lines(5000, 'a'), lines(5000, 'b'))
     expect(diff.truncated).toBe(true)
+  })
+})
+
+describe('edited header values', () => {
+  const input = (value: string) => ({ captureId: 'c', targetUrl: 'http://127.0.0.1:9/hook', edits: { headers: [['X-Customer', value]] } })
+
+  it('are refused before sending when the client cannot write them, and the bytes of every other one reach the wire', async () => {
+    // ✓ (U+2713) and a control character cannot be written by the HTTP client: refused with a reason.
+    for (const value of ['Müller ✓', 'a\u0007b']) {
+      const parsed = replayCaptureInputSchema.safeParse(input(value))
+      expect(parsed.success).toBe(false)
+      expect(parsed.error?.issues[0]?.message).toMatch(/sent as bytes/)
+    }
+    // Latin-1 text and UTF-8 bytes written one char per byte (as captured headers are kept) are sent byte for byte.
+    const utf8AsBytes = Buffer.from('Müller ✓', 'utf8').toString('latin1')
+    target = await startLoopbackTarget()
+    for (const value of ['Müller', utf8AsBytes, 'tab\tinside']) {
+      expect(replayCaptureInputSchema.safeParse(input(value)).success).toBe(true)
+      const request = buildReplayRequest(captureOf(Buffer.from('x'), []), { targetUrl: target.url, edits: { headers: [['X-Customer', value]] } })
+      const outcome = await sendReplay(request)
+      expect(outcome.kind).toBe('response')
+      expect(target.received.at(-1)!.headers.find(([name]) => name === 'X-Customer')?.[1]).toBe(value)
+    }
   })
 })
