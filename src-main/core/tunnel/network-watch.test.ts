@@ -4,7 +4,9 @@ import { createNetworkWatch, NETWORK_CHECK_INTERVAL_MS, SLEEP_GAP_MS } from './n
 
 function setUp() {
   let now = 1_000_000
-  let addresses = ['IPv4 192.168.1.20', 'IPv6 fe80::1']
+  /** `null`: listing them throws, as os.networkInterfaces() does in some sandboxes. */
+  let addresses: string[] | null = ['IPv4 192.168.1.20', 'IPv6 fe80::1']
+  let throwOnChange = false
   const timers = new Map<number, () => void>()
   let nextId = 1
   const changes: string[] = []
@@ -15,9 +17,15 @@ function setUp() {
       return nextId++
     },
     clearTimeout: (handle) => void timers.delete(handle as number),
-    addresses: () => addresses,
+    addresses: () => {
+      if (addresses === null) throw new Error('uv_interface_addresses returned Unknown system error 1')
+      return addresses
+    },
   })
-  const stop = watch((reason) => changes.push(reason))
+  const stop = watch((reason) => {
+    if (throwOnChange) throw new Error('a listener that throws')
+    changes.push(reason)
+  })
   return {
     changes,
     stop,
@@ -29,7 +37,8 @@ function setUp() {
       timers.delete(id)
       callback()
     },
-    setAddresses: (next: string[]) => void (addresses = next),
+    setAddresses: (next: string[] | null) => void (addresses = next),
+    throwOnChange: () => void (throwOnChange = true),
   }
 }
 
@@ -59,6 +68,17 @@ describe('network watch', () => {
       'the network changed (addresses IPv4 192.168.1.20, IPv6 fe80::1 -> none)',
       'the network changed (addresses none -> IPv4 10.0.0.5)',
     ])
+  })
+
+  it('keeps going where the system refuses to list the interfaces, and when a listener throws', () => {
+    const watch = setUp()
+    watch.setAddresses(null)
+    watch.tick()
+    expect(watch.changes).toEqual([])
+    watch.setAddresses(['IPv4 10.0.0.5'])
+    watch.throwOnChange()
+    watch.tick(NETWORK_CHECK_INTERVAL_MS + 3_600_000)
+    expect(watch.pendingTimers()).toBe(1)
   })
 
   it('stops looking once stopped', () => {

@@ -55,9 +55,18 @@ const realDeps: NetworkWatchDeps = {
 /** The watch on `deps` (the real clock, timers and interfaces by default). */
 export function createNetworkWatch(deps: NetworkWatchDeps = realDeps, intervalMs = NETWORK_CHECK_INTERVAL_MS): WatchNetwork {
   return (onChange) => {
-    const fingerprint = (): string => [...new Set(deps.addresses())].sort().join(', ')
+    // os.networkInterfaces() throws where the system refuses to list them (some sandboxes): then
+    // the addresses count as unchanged, and only a wake is noticed. A throw here would be uncaught.
+    const fingerprint = (): string => {
+      try {
+        return [...new Set(deps.addresses())].sort().join(', ')
+      } catch {
+        return lastAddresses
+      }
+    }
+    let lastAddresses = ''
     let lastTick = deps.now()
-    let lastAddresses = fingerprint()
+    lastAddresses = fingerprint()
     let isStopped = false
     let timer: unknown = null
 
@@ -74,9 +83,13 @@ export function createNetworkWatch(deps: NetworkWatchDeps = realDeps, intervalMs
         reasons.push(`the network changed (addresses ${lastAddresses === '' ? 'none' : lastAddresses} -> ${addresses === '' ? 'none' : addresses})`)
         lastAddresses = addresses
       }
-      // Listening may throw; the next look is scheduled first so the watch keeps going.
       timer = deps.setTimeout(tick, intervalMs)
-      if (reasons.length > 0) onChange(reasons.join('; '))
+      if (reasons.length === 0) return
+      try {
+        onChange(reasons.join('; '))
+      } catch {
+        // A timer callback has nowhere to report to; the next look is scheduled already.
+      }
     }
 
     timer = deps.setTimeout(tick, intervalMs)
