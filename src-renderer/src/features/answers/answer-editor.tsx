@@ -1,5 +1,6 @@
 /** Edits one answer: a preset, or status, headers, body and delay; or close, reset, never answer. */
 import { useId } from 'react'
+import { atOrBefore, useFocusAfterChange } from '../../components/focus-after-change'
 import { ANSWER_PRESETS, MAX_ANSWER_DELAY_MS } from '../../lib/answer-presets'
 import { reasonPhrase } from '../../lib/http-status'
 import { answerErrors, draftFromAnswer, type AnswerDraft, type AnswerKindDraft, type BodyMode } from './answer-draft'
@@ -170,8 +171,9 @@ interface HeadersEditorProps {
 }
 
 function HeadersEditor({ headers, errors, onChange, testId }: HeadersEditorProps) {
+  const { root, focusAfterChange } = useFocusAfterChange<HTMLDivElement>()
   return (
-    <div className="headers-editor" data-testid={testId}>
+    <div ref={root} className="headers-editor" data-testid={testId}>
       {headers.map(([name, value], index) => (
         <div key={index} className="header-edit-row">
           <input
@@ -196,7 +198,11 @@ function HeadersEditor({ headers, errors, onChange, testId }: HeadersEditorProps
             type="button"
             className="button button-small"
             aria-label={`Remove header ${name || index + 1}`}
-            onClick={() => onChange(headers.filter((_, at) => at !== index))}
+            onClick={() => {
+              // To the header that takes its place (or the one before), else to "+ Header".
+              focusAfterChange((editor) => atOrBefore(editor, `[data-testid="${testId}-name"]`, index, `[data-testid="${testId}-add"]`))
+              onChange(headers.filter((_, at) => at !== index))
+            }}
           >
             ✕
           </button>
@@ -204,7 +210,16 @@ function HeadersEditor({ headers, errors, onChange, testId }: HeadersEditorProps
           {errors[`headers.${index}.value`] && <p className="field-error header-error">{errors[`headers.${index}.value`]}</p>}
         </div>
       ))}
-      <button type="button" className="link-button" onClick={() => onChange([...headers, ['', '']])} data-testid={`${testId}-add`}>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => {
+          const index = headers.length
+          focusAfterChange((editor) => editor.querySelectorAll<HTMLElement>(`[data-testid="${testId}-name"]`)[index])
+          onChange([...headers, ['', '']])
+        }}
+        data-testid={`${testId}-add`}
+      >
         + Header
       </button>
     </div>

@@ -1,19 +1,24 @@
 /** A failure rate: answer a share of deliveries with another answer. */
+import { useFocusAfterChange } from '../../components/focus-after-change'
 import { respondDraft, type ConfigDraft } from './answer-draft'
 import { AnswerEditor } from './answer-editor'
 
 export function FailureRateSection({ draft, onChange }: { draft: ConfigDraft; onChange: (next: ConfigDraft) => void }) {
   const rate = draft.failureRate
+  const { root, focusAfterChange } = useFocusAfterChange<HTMLElement>()
   const percent = Number(rate?.percent)
   const percentInvalid = rate !== null && (rate.percent.trim() === '' || !Number.isFinite(percent) || percent < 0 || percent > 100)
   return (
-    <section className="settings-section" data-testid="failure-rate-section">
+    <section ref={root} className="settings-section" data-testid="failure-rate-section">
       <h3 className="settings-heading">Failure rate</h3>
       {rate === null ? (
         <button
           type="button"
           className="button button-small"
-          onClick={() => onChange({ ...draft, failureRate: { enabled: true, percent: '30', answer: respondDraft(503) } })}
+          onClick={() => {
+            focusAfterChange((section) => section.querySelector<HTMLElement>('[data-testid=failure-rate-percent]'))
+            onChange({ ...draft, failureRate: { enabled: true, percent: '30', answer: respondDraft(503) } })
+          }}
           data-testid="failure-rate-add"
         >
           + Add a failure rate (e.g. 503 to 30% of deliveries)
@@ -46,7 +51,10 @@ export function FailureRateSection({ draft, onChange }: { draft: ConfigDraft; on
             <button
               type="button"
               className="link-button link-danger"
-              onClick={() => onChange({ ...draft, failureRate: null })}
+              onClick={() => {
+                focusAfterChange((section) => section.querySelector<HTMLElement>('[data-testid=failure-rate-add]'))
+                onChange({ ...draft, failureRate: null })
+              }}
               data-testid="failure-rate-remove"
             >
               Remove

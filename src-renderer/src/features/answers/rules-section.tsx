@@ -1,19 +1,28 @@
 /** The ordered rules of an endpoint's answers: each rule's conditions and its answer, moved, disabled or removed. */
+import { atOrBefore, useFocusAfterChange } from '../../components/focus-after-change'
 import { PINNABLE_PROVIDER_IDS, providerName, VERDICT_STATUSES, VERDICT_WORDS } from '../../lib/providers'
 import { newRule, ruleErrors, ruleMatchesEverything, type ConfigDraft, type HeaderOp, type JsonValueType, type RuleDraft } from './answer-draft'
 import { AnswerEditor } from './answer-editor'
 
 export function RulesSection({ draft, onChange }: { draft: ConfigDraft; onChange: (next: ConfigDraft) => void }) {
+  const { root, focusAfterChange } = useFocusAfterChange<HTMLElement>()
   const setRule = (index: number, rule: RuleDraft) => onChange({ ...draft, rules: draft.rules.map((each, at) => (at === index ? rule : each)) })
   const move = (index: number, by: number) => {
     const rules = [...draft.rules]
     const [rule] = rules.splice(index, 1)
     if (!rule) return
     rules.splice(index + by, 0, rule)
+    // Focus follows the rule moved, on the same arrow while it can go further that way.
+    const direction = by < 0 ? 'up' : 'down'
+    focusAfterChange((section) => {
+      const moved = section.querySelectorAll<HTMLElement>('[data-testid=rule]')[index + by]
+      const same = moved?.querySelector<HTMLButtonElement>(`[data-testid=rule-${direction}]`)
+      return same && !same.disabled ? same : moved?.querySelector<HTMLElement>(`[data-testid=rule-${direction === 'up' ? 'down' : 'up'}]`)
+    })
     onChange({ ...draft, rules })
   }
   return (
-    <section className="settings-section" data-testid="rules-section">
+    <section ref={root} className="settings-section" data-testid="rules-section">
       <h3 className="settings-heading">
         Rules <span className="muted">(first enabled match wins; all conditions of a rule must hold)</span>
       </h3>
@@ -27,7 +36,11 @@ export function RulesSection({ draft, onChange }: { draft: ConfigDraft; onChange
               count={draft.rules.length}
               onChange={(next) => setRule(index, next)}
               onMove={(by) => move(index, by)}
-              onRemove={() => onChange({ ...draft, rules: draft.rules.filter((_, at) => at !== index) })}
+              onRemove={() => {
+                // To the rule that takes its place (or the one before), else to "+ Add rule".
+                focusAfterChange((section) => atOrBefore(section, '[data-testid=rule-name]', index, '[data-testid=rule-add]'))
+                onChange({ ...draft, rules: draft.rules.filter((_, at) => at !== index) })
+              }}
             />
           </li>
         ))}
@@ -35,7 +48,11 @@ export function RulesSection({ draft, onChange }: { draft: ConfigDraft; onChange
       <button
         type="button"
         className="button button-small"
-        onClick={() => onChange({ ...draft, rules: [...draft.rules, newRule(draft.rules.length)] })}
+        onClick={() => {
+          const index = draft.rules.length
+          focusAfterChange((section) => section.querySelectorAll<HTMLElement>('[data-testid=rule-name]')[index])
+          onChange({ ...draft, rules: [...draft.rules, newRule(index)] })
+        }}
         data-testid="rule-add"
       >
         + Add rule

@@ -1,5 +1,6 @@
 /** An answer sequence ("500 twice, then 200"), counted per delivery key, with its reset. */
 import { useId } from 'react'
+import { atOrBefore, useFocusAfterChange } from '../../components/focus-after-change'
 import { newKey, newRetrySequence, respondDraft, type ConfigDraft } from './answer-draft'
 import { AnswerEditor } from './answer-editor'
 
@@ -13,14 +14,23 @@ interface SequenceSectionProps {
 
 export function SequenceSection({ draft, onChange, onReset, resetState, isResetting }: SequenceSectionProps) {
   const id = useId()
+  const { root, focusAfterChange } = useFocusAfterChange<HTMLElement>()
   const sequence = draft.sequence
   return (
-    <section className="settings-section" data-testid="sequence-section">
+    <section ref={root} className="settings-section" data-testid="sequence-section">
       <h3 className="settings-heading">
         Sequence <span className="muted">(retry testing, counted per delivery: transaction or event id, else body hash)</span>
       </h3>
       {sequence === null ? (
-        <button type="button" className="button button-small" onClick={() => onChange({ ...draft, sequence: newRetrySequence() })} data-testid="sequence-add">
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => {
+            focusAfterChange((section) => section.querySelector<HTMLElement>('[data-testid=sequence-enabled]'))
+            onChange({ ...draft, sequence: newRetrySequence() })
+          }}
+          data-testid="sequence-add"
+        >
           + Add a sequence: 500 twice, then 200 OK
         </button>
       ) : (
@@ -65,7 +75,14 @@ export function SequenceSection({ draft, onChange, onReset, resetState, isResett
                   <button
                     type="button"
                     className="link-button link-danger"
-                    onClick={() => onChange({ ...draft, sequence: { ...sequence, steps: sequence.steps.filter((_, at) => at !== index) } })}
+                    onClick={() => {
+                      // To the first field of the step that takes its place (or the one before), else to "+ Add step".
+                      focusAfterChange((section) => {
+                        const step = atOrBefore(section, '[data-testid=sequence-step]', index)
+                        return step ? firstStepField(step) : section.querySelector<HTMLElement>('[data-testid=sequence-step-add]')
+                      })
+                      onChange({ ...draft, sequence: { ...sequence, steps: sequence.steps.filter((_, at) => at !== index) } })
+                    }}
                     data-testid="sequence-step-remove"
                   >
                     Remove
@@ -88,6 +105,12 @@ export function SequenceSection({ draft, onChange, onReset, resetState, isResett
               className="button button-small"
               onClick={() => {
                 const last = sequence.steps.at(-1)
+                const index = sequence.steps.length
+                // To the new step's first field.
+                focusAfterChange((section) => {
+                  const step = section.querySelectorAll<HTMLElement>('[data-testid=sequence-step]')[index]
+                  return step ? firstStepField(step) : null
+                })
                 onChange({
                   ...draft,
                   sequence: { ...sequence, steps: [...sequence.steps, { key: newKey(), answer: last ? { ...last.answer } : respondDraft(200, 'OK') }] },
@@ -100,7 +123,15 @@ export function SequenceSection({ draft, onChange, onReset, resetState, isResett
             <button type="button" className="button button-small" onClick={onReset} disabled={isResetting} data-testid="sequence-reset">
               Reset counters
             </button>
-            <button type="button" className="link-button link-danger" onClick={() => onChange({ ...draft, sequence: null })} data-testid="sequence-remove">
+            <button
+              type="button"
+              className="link-button link-danger"
+              onClick={() => {
+                focusAfterChange((section) => section.querySelector<HTMLElement>('[data-testid=sequence-add]'))
+                onChange({ ...draft, sequence: null })
+              }}
+              data-testid="sequence-remove"
+            >
               Remove sequence
             </button>
             {resetState && (
@@ -113,4 +144,9 @@ export function SequenceSection({ draft, onChange, onReset, resetState, isResett
       )}
     </section>
   )
+}
+
+/** A step's first field (its preset), not its Remove link. */
+function firstStepField(step: HTMLElement): HTMLElement | null {
+  return step.querySelector<HTMLElement>('select, input, textarea')
 }

@@ -1,5 +1,6 @@
 import type { HeaderPairs } from '@shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '@shared/answer-catalog'
+import { atOrBefore, useFocusAfterChange } from '../../components/focus-after-change'
 
 export interface HeaderRow {
   id: number
@@ -31,9 +32,10 @@ interface HeadersEditorProps {
 
 /** The header list as it will go out: order and case kept; Host is set for the target anyway. */
 export function HeadersEditor({ rows, onChange }: HeadersEditorProps) {
+  const { root, focusAfterChange } = useFocusAfterChange<HTMLDivElement>()
   const update = (id: number, patch: Partial<HeaderRow>) => onChange(rows.map((row) => (row.id === id ? { ...row, ...patch } : row)))
   return (
-    <div className="headers-editor" data-testid="headers-editor">
+    <div ref={root} className="headers-editor" data-testid="headers-editor">
       <table className="kv-table headers-editor-table">
         <thead>
           <tr>
@@ -45,7 +47,7 @@ export function HeadersEditor({ rows, onChange }: HeadersEditorProps) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => {
+          {rows.map((row, index) => {
             const problem = rowProblem(row)
             return (
               <tr key={row.id} data-testid="header-edit-row">
@@ -75,7 +77,11 @@ export function HeadersEditor({ rows, onChange }: HeadersEditorProps) {
                     type="button"
                     className="link-button link-danger"
                     aria-label={`Remove header ${row.name}`}
-                    onClick={() => onChange(rows.filter((each) => each.id !== row.id))}
+                    onClick={() => {
+                      // To the header that takes its place (or the one before), else to "+ Add header".
+                      focusAfterChange((editor) => atOrBefore(editor, '[data-testid=header-edit-name]', index, '[data-testid=header-edit-add]'))
+                      onChange(rows.filter((each) => each.id !== row.id))
+                    }}
                     data-testid="header-edit-remove"
                   >
                     ✕
@@ -89,7 +95,11 @@ export function HeadersEditor({ rows, onChange }: HeadersEditorProps) {
       <button
         type="button"
         className="button button-small"
-        onClick={() => onChange([...rows, { id: nextRowId++, name: '', value: '' }])}
+        onClick={() => {
+          const index = rows.length
+          focusAfterChange((editor) => editor.querySelectorAll<HTMLElement>('[data-testid=header-edit-name]')[index])
+          onChange([...rows, { id: nextRowId++, name: '', value: '' }])
+        }}
         data-testid="header-edit-add"
       >
         + Add header
