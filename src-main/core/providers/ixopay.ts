@@ -13,13 +13,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import { headerValue, setHeader, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, TimestampCheck } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, text } from './body'
-import { bytesEqual, decodeBase64Strict } from '../crypto/bytes'
+import { decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
+import { checkHmacVariants } from './hmac-check'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
   HMAC_MISMATCH,
-  concatBytes,
   describeSkew,
   hmacBytes,
   invalidVerdict,
@@ -325,39 +325,26 @@ function checkCandidates(
       )
     return result(noKeyVerdict('no IXOPAY shared secret configured for this endpoint'), explanation)
   }
-  for (const key of secrets) {
-    const fingerprint = keyFingerprint(key)
-    for (const candidate of candidates) {
-      const computed = hmacBytes('sha512', key.value, [candidate.message])
-      const matched = bytesEqual(computed, received.bytes)
-      explanation.attempts.push(
-        makeAttempt({
-          variant: candidate.variant,
-          matched,
-          keyFingerprint: fingerprint,
-          keyLabel: keyLabel(key),
-          ...signedStringFields(concatBytes([candidate.message])),
-          bodyHash: candidate.bodyHash,
-          computedSignature: computed.toString('base64'),
-        }),
+  const { match } = checkHmacVariants({
+    keys: secrets.map((key) => ({ secret: key.value, fingerprint: keyFingerprint(key), label: keyLabel(key) })),
+    variants: candidates.map((candidate) => ({ variant: candidate.variant, signed: Buffer.from(candidate.message, 'utf8'), bodyHash: candidate.bodyHash })),
+    algorithm: 'sha512',
+    received: [received.bytes],
+    encode: (mac) => mac.toString('base64'),
+    explanation,
+  })
+  if (match) {
+    // php-ixopay compares the base64 text: the same bytes written without their padding fail there.
+    if (received.text !== match.mac.toString('base64'))
+      return result(
+        invalidVerdict(
+          'wrong-encoding',
+          `encoding mismatch: ${headerName} holds the right HMAC but not as IXOPAY writes it (88 base64 characters ending in '=='); the IXOPAY SDK compares the text, so it refuses it`,
+        ),
+        explanation,
       )
-      if (matched) {
-        explanation.matchedVariant = candidate.variant
-        explanation.keyFingerprint = fingerprint
-        // php-ixopay compares the base64 text: the same bytes written without their padding fail there.
-        if (received.text !== computed.toString('base64'))
-          return result(
-            invalidVerdict(
-              'wrong-encoding',
-              `encoding mismatch: ${headerName} holds the right HMAC but not as IXOPAY writes it (88 base64 characters ending in '=='); the IXOPAY SDK compares the text, so it refuses it`,
-            ),
-            explanation,
-          )
-        return result(validVerdict(candidate.variant, `${headerName} matches (${candidate.variant}; key ${fingerprint})`), explanation)
-      }
-    }
+    return result(validVerdict(match.variant.variant, `${headerName} matches (${match.variant.variant}; key ${match.key.fingerprint})`), explanation)
   }
-  explanation.keyFingerprint = secrets.length === 1 ? keyFingerprint(secrets[0] as ProviderKey) : null
   if (missingDate)
     return result(invalidVerdict('missing-header', 'no Date or X-Date header: IXOPAY signs the Date header, and no variant matched without it'), explanation)
   return result(

@@ -16,7 +16,8 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, isObject, parseJsonBody, prop, type JsonObject, type JsonValue } from './body'
-import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
+import { decodeHexStrict } from '../crypto/bytes'
+import { checkHmacVariants } from './hmac-check'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
 import { EMPTY_200, HOUR, MINUTE, fromFirst, is2xx, signatureHeaderParts, warnAboutSurroundingWhitespace } from './module-parts'
@@ -206,29 +207,15 @@ export function verifyMercadoPago(delivery: Delivery, secrets: readonly MercadoP
       )
     return result(noKeyVerdict('no Mercado Pago secret signature configured for this endpoint'), explanation)
   }
-  for (const key of secrets) {
-    for (const candidate of candidates) {
-      const mac = hmacBytes('sha256', key.secret, [candidate.manifest])
-      let matched = false
-      for (const signature of received) matched = bytesEqual(mac, signature) || matched
-      explanation.attempts.push(
-        makeAttempt({
-          variant: candidate.variant,
-          matched,
-          keyFingerprint: key.fingerprint,
-          keyLabel: key.label,
-          ...signedStringFields(Buffer.from(candidate.manifest, 'utf8')),
-          computedSignature: mac.toString('hex'),
-        }),
-      )
-      if (matched) {
-        explanation.matchedVariant = candidate.variant
-        explanation.keyFingerprint = key.fingerprint
-        return result(validVerdict(candidate.variant, `x-signature v1 matches (${candidate.variant}; key ${key.fingerprint})`), explanation)
-      }
-    }
-  }
-  explanation.keyFingerprint = secrets.length === 1 ? (secrets[0]?.fingerprint ?? null) : null
+  const { match } = checkHmacVariants({
+    keys: secrets,
+    variants: candidates.map((candidate) => ({ variant: candidate.variant, signed: Buffer.from(candidate.manifest, 'utf8') })),
+    algorithm: 'sha256',
+    received,
+    encode: (mac) => mac.toString('hex'),
+    explanation,
+  })
+  if (match) return result(validVerdict(match.variant.variant, `x-signature v1 matches (${match.variant.variant}; key ${match.key.fingerprint})`), explanation)
   return result(
     invalidVerdict(
       'signature-mismatch',

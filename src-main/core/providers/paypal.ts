@@ -13,7 +13,7 @@ import { at, firstText, prop, type JsonObject } from './body'
 import { crc32, decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { certificatesFor } from '../keys/key-lookups'
-import { checkRsaPkcs1, type RsaCheck, type RsaDigest } from './rsa'
+import { certificateCheckDetail, checkRsaPkcs1, telltaleRsaFailure, type RsaCheck, type RsaDigest } from './rsa'
 import { decimalAmount, emptySummary, pushField, summariseJsonObject } from './summary'
 import {
   invalidVerdict,
@@ -183,14 +183,7 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
           keyLabel: keyLabel(certificateKey),
           ...signedStringFields(Buffer.from(signedMessage, 'utf8')),
           bodyHash: { algorithm: 'crc32', hex: crc32(delivery.body).toString(16).padStart(8, '0') },
-          detail:
-            check.outcome === 'valid'
-              ? 'verifies'
-              : check.outcome === 'wrong-key'
-                ? check.detail
-                : check.outcome === 'digest-mismatch'
-                  ? `made with ${check.signedWith}`
-                  : 'opens under this certificate to a digest of another message',
+          detail: certificateCheckDetail(check, 'another message'),
         }),
       )
       if (check.outcome === 'valid') {
@@ -204,9 +197,9 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
       failures.push({ key: certificateKey, check })
     }
   }
-  const opened = failures.find((failure) => failure.check.outcome === 'digest-differs')
-  if (opened) {
-    explanation.keyFingerprint = keyFingerprint(opened.key)
+  const telltale = telltaleRsaFailure(failures)
+  if (telltale?.kind === 'data-changed') {
+    explanation.keyFingerprint = keyFingerprint(telltale.failure.key)
     return result(
       invalidVerdict(
         'signed-data-changed',
@@ -215,12 +208,8 @@ export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], o
       explanation,
     )
   }
-  const otherDigest = failures.find((failure) => failure.check.outcome === 'digest-mismatch')
-  if (otherDigest && otherDigest.check.outcome === 'digest-mismatch')
-    return result(
-      invalidVerdict('digest-mismatch', `the signature was made with ${otherDigest.check.signedWith}, PAYPAL-AUTH-ALGO says ${digest}`),
-      explanation,
-    )
+  if (telltale?.kind === 'other-digest')
+    return result(invalidVerdict('digest-mismatch', `the signature was made with ${telltale.signedWith}, PAYPAL-AUTH-ALGO says ${digest}`), explanation)
   return result(
     invalidVerdict('wrong-key', 'the signature was not made with the configured PayPal certificate (is it the certificate from PAYPAL-CERT-URL?)'),
     explanation,

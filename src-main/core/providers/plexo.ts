@@ -16,7 +16,7 @@ import { at, firstText, isObject, parseJsonBody, parseRawJson, prop, rawMember, 
 import { decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { certificatesFor } from '../keys/key-lookups'
-import { checkRsaPkcs1, type RsaCheck } from './rsa'
+import { certificateCheckDetail, checkRsaPkcs1, telltaleRsaFailure, type RsaCheck } from './rsa'
 import { decimalAmount, emptySummary, maskCard, maskPans, pushField, unreadableSummary } from './summary'
 import {
   invalidVerdict,
@@ -199,14 +199,7 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
         keyFingerprint: keyFingerprint(key),
         keyLabel: keyLabel(key),
         ...signedStringFields(signedMessage),
-        detail:
-          check.outcome === 'valid'
-            ? 'verifies'
-            : check.outcome === 'wrong-key'
-              ? check.detail
-              : check.outcome === 'digest-mismatch'
-                ? `made with ${check.signedWith}`
-                : 'opens under this certificate to a digest of other bytes',
+        detail: certificateCheckDetail(check, 'other bytes'),
       }),
     )
   }
@@ -235,21 +228,19 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
     explanation.matchedVariant = 'RSA SHA-512 over canonical JSON'
     return result(validVerdict('RSA SHA-512 over canonical JSON', `Signature verifies with certificate ${verified.thumbprint}`), explanation)
   }
-  const opened = outcomes.find((outcome) => outcome.check.outcome === 'digest-differs')
-  if (opened) {
-    explanation.keyFingerprint = keyFingerprint(opened.key)
+  const telltale = telltaleRsaFailure(outcomes)
+  if (telltale?.kind === 'data-changed') {
+    explanation.keyFingerprint = keyFingerprint(telltale.failure.key)
     return result(
       invalidVerdict(
         'body-changed',
-        `signature mismatch: certificate ${opened.thumbprint} signed a different object (tampered, or canonicalised differently by the sender's serialiser: .NET dates and PHP floats can differ)`,
+        `signature mismatch: certificate ${telltale.failure.thumbprint} signed a different object (tampered, or canonicalised differently by the sender's serialiser: .NET dates and PHP floats can differ)`,
       ),
       explanation,
     )
   }
-  const otherDigest = outcomes.find((outcome) => outcome.check.outcome === 'digest-mismatch')
-  if (otherDigest && otherDigest.check.outcome === 'digest-mismatch') {
-    return result(invalidVerdict('digest-mismatch', `the signature was made with ${otherDigest.check.signedWith}, Plexo signs with SHA-512`), explanation)
-  }
+  if (telltale?.kind === 'other-digest')
+    return result(invalidVerdict('digest-mismatch', `the signature was made with ${telltale.signedWith}, Plexo signs with SHA-512`), explanation)
   if (!outcomes.some((outcome) => outcome.thumbprint === envelopeFingerprint)) {
     return result(
       invalidVerdict(

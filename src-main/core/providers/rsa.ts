@@ -79,3 +79,36 @@ function unpadPkcs1Type1(block: Buffer): Buffer | null {
   if (index < 10 || block[index] !== 0x00) return null
   return block.subarray(index + 1)
 }
+
+/** An attempt's detail for a certificate's check (PayPal, Plexo); `otherSigned` says what a signature opening to another digest covered. */
+export function certificateCheckDetail(check: RsaCheck, otherSigned: string): string {
+  switch (check.outcome) {
+    case 'valid':
+      return 'verifies'
+    case 'wrong-key':
+      return check.detail
+    case 'digest-mismatch':
+      return `made with ${check.signedWith}`
+    case 'digest-differs':
+      return `opens under this certificate to a digest of ${otherSigned}`
+    default: {
+      const exhaustive: never = check
+      return String(exhaustive)
+    }
+  }
+}
+
+/**
+ * The failed check that explains a failure best (PayPal, Plexo): one that opened to a digest of
+ * other bytes (that certificate is the signer's, the signed data changed), else one made with
+ * another digest; `null` when every check says the key is not the signer's.
+ */
+export function telltaleRsaFailure<Failure extends { check: RsaCheck }>(
+  failures: readonly Failure[],
+): { kind: 'data-changed'; failure: Failure } | { kind: 'other-digest'; failure: Failure; signedWith: RsaDigest } | null {
+  const opened = failures.find((failure) => failure.check.outcome === 'digest-differs')
+  if (opened) return { kind: 'data-changed', failure: opened }
+  for (const failure of failures)
+    if (failure.check.outcome === 'digest-mismatch') return { kind: 'other-digest', failure, signedWith: failure.check.signedWith }
+  return null
+}

@@ -13,10 +13,11 @@
 import { randomBytes } from 'node:crypto'
 import { headerValue, headerValues, setHeader } from '../../shared/http-message'
 import type { RetrySchedule } from '../../shared/deliveries'
-import type { DeliverySummary, ProviderKey, ProviderVariant, VerificationAttempt } from '../../shared/providers'
+import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { at, firstText, isObject, prop, text, type JsonObject, type JsonValue } from './body'
 import { repeatedHeaderNote } from './body-hmac-header'
-import { bytesEqual, decodeBase64Strict } from '../crypto/bytes'
+import { checkHmacVariants } from './hmac-check'
+import { decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
 import { fromPrevious, generic2xx, HOUR, MINUTE, warnAboutSurroundingWhitespace } from './module-parts'
@@ -25,20 +26,7 @@ import type { SigningDraft } from './signing-draft'
 import { hmacHeaderSimulation } from './simulation'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { emptySummary, maskCard, minorAmount, pushField, summariseJsonObject } from './summary'
-import {
-  concatBytes,
-  hmacBytes,
-  invalidVerdict,
-  makeAttempt,
-  newExplanation,
-  noKeyVerdict,
-  result,
-  signedStringFields,
-  validVerdict,
-  type Delivery,
-  type HmacAlgorithm,
-  type VerifyResult,
-} from './verification'
+import { concatBytes, hmacBytes, invalidVerdict, newExplanation, noKeyVerdict, result, validVerdict, type Delivery, type VerifyResult } from './verification'
 
 /** The current signature header (HMAC-SHA256). */
 export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature'
@@ -158,8 +146,18 @@ export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey
   const configured = keys.flatMap((key) => (key.notificationUrl ? [key.notificationUrl] : []))
   for (const key of keys) {
     const candidates = squareUrlCandidates(key.notificationUrl ? [key.notificationUrl] : [], delivery)
-    const match = tryUrls(delivery.body, key, candidates, algorithm, received, explanation.attempts)
-    if (match) {
+    // Each key with its own URLs: one variant per URL (a key is tried only with its subscription's URL).
+    const variants = candidates.map((candidate) => ({ variant: describeUrl(candidate), signed: squareSignedBytes(candidate.url, delivery.body) }))
+    const { match } = checkHmacVariants({
+      keys: [{ secret: key.signatureKey, fingerprint: key.fingerprint, label: key.label }],
+      variants,
+      algorithm,
+      received: [received],
+      encode: (mac) => mac.toString('base64'),
+      explanation,
+    })
+    const url = match ? candidates[variants.indexOf(match.variant)] : undefined
+    if (match && url) {
       // Square's SDK compares the base64 text: the right MAC spelled otherwise (no padding) fails there.
       if (header.trim() !== match.mac.toString('base64'))
         return result(
@@ -169,17 +167,15 @@ export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey
           ),
           explanation,
         )
-      explanation.matchedVariant = `HMAC-${algorithm.toUpperCase()}, ${describeUrl(match)}`
-      explanation.keyFingerprint = key.fingerprint
-      if (match.source === 'host-header')
+      explanation.matchedVariant = `HMAC-${algorithm.toUpperCase()}, ${describeUrl(url)}`
+      if (url.source === 'host-header')
         explanation.notes.push(
-          `the notification URL was rebuilt from the Host header and the request target (${match.url}); enter it in the endpoint's Square settings if a proxy ever rewrites either`,
+          `the notification URL was rebuilt from the Host header and the request target (${url.url}); enter it in the endpoint's Square settings if a proxy ever rewrites either`,
         )
-      return result(validVerdict(explanation.matchedVariant, `${headerName} matches for notification URL ${match.url}`), explanation)
+      return result(validVerdict(explanation.matchedVariant, `${headerName} matches for notification URL ${url.url}`), explanation)
     }
   }
-  const only = keys.length === 1 ? keys[0] : undefined
-  if (only) explanation.keyFingerprint = only.fingerprint
+  explanation.keyFingerprint = keys.length === 1 ? (keys[0]?.fingerprint ?? null) : null
   const tried =
     rebuilt.length > 0 ? ` (tried ${rebuilt.join(' and ')}, rebuilt from the Host header)` : ' (the request has no usable Host header to rebuild it from)'
   if (configured.length === 0)
@@ -201,33 +197,6 @@ export function verifySquare(delivery: Delivery, keys: readonly SquareSigningKey
 
 function describeUrl(candidate: SquareUrlCandidate): string {
   return candidate.source === 'configured' ? `configured notification URL ${candidate.url}` : `notification URL ${candidate.url} (from the Host header)`
-}
-
-function tryUrls(
-  body: Buffer,
-  key: SquareSigningKey,
-  candidates: readonly SquareUrlCandidate[],
-  algorithm: HmacAlgorithm,
-  received: Buffer,
-  attempts: VerificationAttempt[],
-): (SquareUrlCandidate & { mac: Buffer }) | null {
-  for (const candidate of candidates) {
-    const signed = squareSignedBytes(candidate.url, body)
-    const mac = hmacBytes(algorithm, key.signatureKey, [signed])
-    const matched = bytesEqual(mac, received)
-    attempts.push(
-      makeAttempt({
-        variant: describeUrl(candidate),
-        matched,
-        keyFingerprint: key.fingerprint,
-        keyLabel: key.label,
-        ...signedStringFields(signed),
-        computedSignature: mac.toString('base64'),
-      }),
-    )
-    if (matched) return { ...candidate, mac }
-  }
-  return null
 }
 
 /**
