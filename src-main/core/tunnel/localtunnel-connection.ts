@@ -55,23 +55,26 @@ const SERVER_RELEASE_MS = 1_000
  */
 const REDIAL_WHILE_SURELY_OURS_MS = SERVER_RELEASE_MS / 2
 
-/** Left for a timer that runs late and a dial a little slower than the slowest seen. */
+/** Left for a timer that runs late and a dial a little slower than the usual round trip. */
 const REDIAL_MARGIN_MS = 100
 
-/** How many of the last server-leg dials' connect times the round trip is judged by. */
+/**
+ * How many of the last server-leg dials' connect times the round trip is judged by: their median,
+ * so one dial held up by a stall of this process (its connect event read late) does not count.
+ */
 const CONNECT_TIME_SAMPLES = 10
 
 /**
- * How long after the registration was last surely ours a dial may still go out, given the slowest
- * recent connect time to the server (a TCP handshake: one round trip). The server learnt of the
+ * How long after the registration was last surely ours a dial may still go out, given the round
+ * trip to the server (a TCP handshake's connect time, the median of the last dials). The server learnt of the
  * last close about half a round trip before we did, and a dial reaches it half a round trip after
  * it leaves, so a dial `x` ms after we saw the close arrives in time only while `x` plus a round trip
  * stays under the server's grace. The fixed half second assumed a round trip well under half a
  * second; over a slow path (a satellite or congested mobile link: 0.6 s and more) a dial late in it
  * reached the port after the server had let it go, and maybe another client's tunnel.
  */
-export function redialWindowMs(slowestConnectMs: number): number {
-  return Math.max(0, Math.min(REDIAL_WHILE_SURELY_OURS_MS, SERVER_RELEASE_MS - slowestConnectMs - REDIAL_MARGIN_MS))
+export function redialWindowMs(roundTripMs: number): number {
+  return Math.max(0, Math.min(REDIAL_WHILE_SURELY_OURS_MS, SERVER_RELEASE_MS - roundTripMs - REDIAL_MARGIN_MS))
 }
 
 /**
@@ -159,7 +162,11 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
     let serverWrites = 0
     /** Connect times of the last server-leg dials (see {@link redialWindowMs}). */
     const connectTimes: number[] = []
-    const slowestConnectMs = (): number => Math.max(0, ...connectTimes)
+    const roundTripMs = (): number => {
+      if (connectTimes.length === 0) return 0
+      const sorted = [...connectTimes].sort((a, b) => a - b)
+      return sorted[Math.floor(sorted.length / 2)] ?? 0
+    }
     const retryTimers = new Set<NodeJS.Timeout>()
     let quickDropsInARow = 0
     /** Server-leg sockets dialled and neither connected nor failed yet. */
@@ -280,7 +287,7 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
      */
     function openRemote(): void {
       if (isClosed) return
-      if (!isSurelyOurs(redialWindowMs(slowestConnectMs()))) {
+      if (!isSurelyOurs(redialWindowMs(roundTripMs()))) {
         dialsOwed += 1
         letGoOnceNothingIsLeft()
         return
@@ -382,10 +389,10 @@ export const openLocaltunnelConnection: OpenTunnel = (options) =>
       if (liveRemotes.size > 0 || dialsInFlight > 0 || redialsPending > 0 || hasLetGo) return
       hasLetGo = true
       const seconds = (Date.now() - surelyOursAt) / 1_000
-      const slowest = slowestConnectMs()
+      const roundTrip = roundTripMs()
       const slowPath =
-        redialWindowMs(slowest) < REDIAL_WHILE_SURELY_OURS_MS
-          ? ` (with a round trip to the server of up to ${(slowest / 1_000).toFixed(2)} s, a dial could arrive too late)`
+        redialWindowMs(roundTrip) < REDIAL_WHILE_SURELY_OURS_MS
+          ? ` (with a round trip to the server of about ${(roundTrip / 1_000).toFixed(2)} s, a dial could arrive too late)`
           : ''
       const message =
         `no connection to the tunnel server's port ${registration.port} stayed up for ${seconds.toFixed(1)} s: ` +
