@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { answerConfigSchemas, type AnswerSpecInput, type ChosenAnswer } from '../../shared/responses'
@@ -304,6 +304,25 @@ describe('sendAnswer: concurrency and robustness', () => {
     expect(settled).toEqual(new Set())
     harness.controller.abort()
     await Promise.all([hanging, slow])
+  })
+
+  it('answers pipelined requests in order, each as configured, a close after the answers ahead of it', async () => {
+    harness.answers.set('/p1', chosen({ kind: 'respond', status: 201, body: { text: 'one' } }))
+    harness.answers.set('/p2', chosen({ kind: 'respond', status: 202, body: { text: 'two' }, delayMs: 50 }))
+    harness.answers.set('/p3', chosen({ kind: 'respond', status: 203, body: { text: 'three' } }))
+    harness.answers.set('/p4', chosen({ kind: 'close' }))
+    const settled = Promise.all(['/p1', '/p2', '/p3', '/p4'].map((path) => harness.outcomeFor(path)))
+    const socket = net.connect(harness.port, '127.0.0.1')
+    const received: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => received.push(chunk))
+    const closed = once(socket, 'close')
+    // Four requests in one write, as an HTTP/1.1 client that pipelines sends them.
+    socket.write(['/p1', '/p2', '/p3', '/p4'].map((path) => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi`).join(''))
+    await closed
+    const wire = Buffer.concat(received).toString('latin1')
+    expect([...wire.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1])).toEqual(['201', '202', '203'])
+    expect(wire).toMatch(/one[\s\S]*two[\s\S]*three$/)
+    expect((await settled).map((outcome) => outcome.outcome)).toEqual(['answered', 'answered', 'answered', 'closed'])
   })
 
   it('an already aborted signal destroys the connection without waiting', async () => {

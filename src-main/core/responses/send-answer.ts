@@ -47,8 +47,17 @@ function flatHeaderLines(headers: Array<[string, string]>): string[] {
   return lines
 }
 
+/**
+ * The connection of a response. A response to a pipelined request (sent on the connection before
+ * the answer to the one ahead of it) has no socket until that answer is written: Node assigns it
+ * then, and buffers what is written meanwhile; its request has the connection all along.
+ */
+function connectionOf(res: ServerResponse): Socket | null {
+  return res.socket ?? res.req.socket ?? null
+}
+
 function destroySocket(res: ServerResponse, how: 'close' | 'reset'): void {
-  const socket: Socket | null = res.socket
+  const socket: Socket | null = connectionOf(res)
   if (socket === null || socket.destroyed) return
   if (how === 'reset' && typeof socket.resetAndDestroy === 'function') {
     // Sends a TCP RST instead of a FIN: the client sees ECONNRESET, as from a crashed server.
@@ -68,7 +77,14 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
   const answer: ResolvedAnswer = chosen.answer
   // The common case, an immediate answer on a live connection: nothing to wait for, so no
   // listeners to add and remove (this runs for every capture).
-  if (answer.kind === 'respond' && answer.delayMs === 0 && signal?.aborted !== true && !res.headersSent && !res.destroyed && res.socket?.destroyed === false) {
+  if (
+    answer.kind === 'respond' &&
+    answer.delayMs === 0 &&
+    signal?.aborted !== true &&
+    !res.headersSent &&
+    !res.destroyed &&
+    connectionOf(res)?.destroyed === false
+  ) {
     try {
       res.writeHead(answer.status, flatHeaderLines(answer.headers))
       res.end(answer.body === null ? undefined : resolvedBodyBytes(answer.body))
@@ -108,13 +124,17 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
             return
           }
           case 'close':
-            destroySocket(res, 'close')
-            finish('closed')
+          case 'reset': {
+            const how = answer.kind
+            const cut = (): void => {
+              destroySocket(res, how)
+              finish(how === 'close' ? 'closed' : 'reset')
+            }
+            // Pipelined behind an earlier answer: cut the connection when its turn comes, not the answers ahead of it.
+            if (res.socket === null) res.once('socket', cut)
+            else cut()
             return
-          case 'reset':
-            destroySocket(res, 'reset')
-            finish('reset')
-            return
+          }
           case 'hang':
             // Nothing to do: the connection stays open until the client gives up or we abort.
             return
@@ -134,7 +154,10 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
         finish('failed', 'the response was already started')
         return
       }
-      if (res.destroyed || res.socket === null || res.socket.destroyed) {
+      // Not `res.socket === null`: a pipelined request's response has no socket yet, and was left
+      // unanswered as 'client-gone' while its capture said 200 (the client waited for ever).
+      const connection = connectionOf(res)
+      if (res.destroyed || connection === null || connection.destroyed) {
         finish('client-gone')
         return
       }
