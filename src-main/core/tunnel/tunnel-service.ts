@@ -184,6 +184,8 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
       if (ran !== null && held !== null) previousRun = { ...ran, heldSubdomain: held, wantedSubdomain: wanted, stoppedAt }
     }
     publish({ ...offState(), lastProvedAt: lastState.lastProvedAt })
+    // The app's stop releases the data folder after this: no write of the memory may come later.
+    await memorySaves
     return lastState
   }
 
