@@ -66,10 +66,10 @@ const CONNECT_TIME_SAMPLES = 10
 
 /**
  * How long after the registration was last surely ours a dial may still go out, given the round
- * trip to the server (a TCP handshake's connect time, the median of the last dials). The server learnt of the
- * last close about half a round trip before we did, and a dial reaches it half a round trip after
- * it leaves, so a dial `x` ms after we saw the close arrives in time only while `x` plus a round trip
- * stays under the server's grace. The fixed half second assumed a round trip well under half a
+ * trip to the server (a TCP handshake's connect time, the median of the last dials). The server
+ * learnt of the last close about half a round trip before we did, and a dial reaches it half a
+ * round trip after it leaves, so a dial `x` ms after we saw the close arrives in time only while
+ * `x` plus a round trip stays under the server's grace. The fixed half second assumed a round trip well under half a
  * second; over a slow path (a satellite or congested mobile link: 0.6 s and more) a dial late in it
  * reached the port after the server had let it go, and maybe another client's tunnel.
  */
