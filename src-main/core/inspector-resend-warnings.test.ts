@@ -99,5 +99,19 @@ describe('resend: a captured signature that will not verify as sent', () => {
     expect(withKey.warnings[0]).toMatch(/^Stripe: the captured signature will not verify at the target: .*(old|tolerance).*Re-sign/)
     expect((await procedures.previewReplay({ captureId, targetUrl: target, resign: true })).warnings).toEqual([])
     clockAheadMs = 0
+
+    // Captured already past its tolerance (an old event sent again): its signature matched, and the preview says so too.
+    const oldBody = JSON.stringify({ id: 'evt_resend_old', object: 'event', type: 'charge.succeeded' })
+    const old = signStripe({ secret: STRIPE_SECRET, body: oldBody, timestamp: Math.floor(Date.now() / 1000) - 3600 })
+    await send(`${endpoint.url}/stripe`, {
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', old.header],
+      ],
+      body: oldBody,
+    })
+    const [stale] = (await procedures.listCaptures({})).items
+    expect(stale!.recognition?.verdict.reason).toBe('stale-timestamp')
+    expect((await procedures.previewReplay({ captureId: stale!.id, targetUrl: target })).warnings[0]).toMatch(/^Stripe: the captured signature will not verify/)
   })
 })

@@ -42,7 +42,9 @@ function describeAge(seconds: number): string {
 
 /** A warning when the captured signature, sent as it is, will not verify at the target; else `null`. */
 export function sentSignatureWarning(input: SentSignatureInput): string | null {
-  const captured = input.recognition?.verdict.status
+  const verdictAtArrival = input.recognition?.verdict
+  // Already stale when it arrived (an old event sent again): the signature itself matched.
+  const captured = verdictAtArrival?.status === 'invalid' && verdictAtArrival.reason === 'stale-timestamp' ? 'valid' : verdictAtArrival?.status
   // A capture that was unsigned, or already invalid when it arrived, loses nothing by being resent.
   if (captured !== 'valid' && captured !== 'no-key') return null
   // Re-signed: the new signature covers what is sent (schemes it could not sign are listed in `resign.skipped`).
