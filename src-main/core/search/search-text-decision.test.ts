@@ -13,9 +13,13 @@ function decisionOf(source: string | null, summaryText?: string) {
   return searchTextDecision(parsed.query, summaryText)
 }
 
-/** The decision for a capture whose search text holds exactly `present`, and `inBody` in its body text. */
-const decide = (source: string | null, present: string[], summaryText?: string, inBody: string[] = []) =>
-  decisionOf(source, summaryText).decide({ has: (text) => present.includes(text) || inBody.includes(text), inBody: (text) => inBody.includes(text) })
+/** The decision for a capture whose search text holds exactly `present`, `inBody` in its body text and `inSummary` in its summary text. */
+const decide = (source: string | null, present: string[], summaryText?: string, inBody: string[] = [], inSummary: string[] = []) =>
+  decisionOf(source, summaryText).decide({
+    has: (text) => present.includes(text) || inBody.includes(text) || inSummary.includes(text),
+    inBody: (text) => inBody.includes(text),
+    inSummary: (text) => inSummary.includes(text),
+  })
 
 describe('searchTextDecision', () => {
   it('settles a bare word both ways, and its negation', () => {
@@ -64,11 +68,16 @@ describe('searchTextDecision', () => {
     expect(decide('-"x-signature: abc"', ['abc'])).toBe(true)
   })
 
-  it('settles the summary text filter only by its absence (it looks in the summary, not everywhere)', () => {
+  it('settles the summary text filter by its absence, and by its presence in the summary text alone (it looks in the summary, not everywhere)', () => {
     expect(decide(null, [], 'n=12')).toBe(false)
     expect(decide(null, ['n=12'], 'n=12')).toBeNull()
     expect(decide('jane', ['jane', 'n=12'], 'n=12')).toBeNull()
     expect(decide('jane', ['n=12'], 'n=12')).toBe(false)
     expect(decisionOf(null).texts).toEqual([])
+    // In the summary text: the filter matches, and the query decides the rest.
+    expect(decide(null, [], 'n=12', [], ['n=12'])).toBe(true)
+    expect(decide('jane', ['jane'], 'n=12', [], ['n=12'])).toBe(true)
+    expect(decide('-jane', ['jane'], 'n=12', [], ['n=12'])).toBe(false)
+    expect(decide('method:post', [], 'n=12', [], ['n=12'])).toBeNull()
   })
 })

@@ -26,6 +26,8 @@ export interface SearchTextHits {
   has(text: string): boolean
   /** Whether the text is in its body text. */
   inBody(text: string): boolean
+  /** Whether the text is in its summary text (what `CaptureFilter.text` looks in). */
+  inSummary(text: string): boolean
 }
 
 export interface SearchTextDecision {
@@ -78,8 +80,10 @@ export function searchTextDecision(query: CaptureQuery | null, summaryText: stri
     decide(hits) {
       if (summaryRequirement !== null && !meetsRequirement(summaryRequirement, (text) => hits.has(text))) return false
       const decided = query === null ? true : evaluateQueryNode(query.root, (term) => termValue(term, hits))
-      // The summary text filter's presence settles nothing: the text may be in the body, not the summary.
-      return decided === true && summaryRequirement !== null ? null : decided
+      // The summary text filter's presence elsewhere settles nothing (the text may be in the body,
+      // not the summary); in the summary text, it is the filter's match. A text filter matching a
+      // quarter of 1,000,000 captures read every one of them from the logs to confirm it (19 s).
+      return decided === true && summaryText !== undefined && summaryText !== '' && !hits.inSummary(summaryText) ? null : decided
     },
   }
 }

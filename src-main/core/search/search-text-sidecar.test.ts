@@ -74,6 +74,7 @@ describe('sidecar header', () => {
       ids,
       textEnds: ids.map((_id, index) => index + 1),
       bodyStarts: ids.map((_id, index) => index),
+      summaryEnds: ids.map((_id, index) => index),
       damaged: [],
     }
     const json = Buffer.from(JSON.stringify(header), 'utf8')
@@ -129,12 +130,15 @@ describe('finding texts in a sidecar', () => {
     const { header } = buildSidecar(join(dir, 'captures', '000001.log'), sidecar)
     const fd = openSync(sidecar, 'r')
     try {
-      const [mango, fruit] = findTexts(fd, header, ['mango', 'x-fruit'])
+      const [mango, fruit, post] = findTexts(fd, header, ['mango', 'x-fruit', 'post'])
       expect([...mango!.entries].sort()).toEqual([0, 1, 2])
       expect([...mango!.inBody].sort()).toEqual([0, 2])
+      expect([...mango!.inSummary]).toEqual([])
       // A header name, in every capture's text and none's body text.
       expect([...fruit!.entries].sort()).toEqual([0, 1, 2, 3])
       expect([...fruit!.inBody]).toEqual([])
+      // The method, in every capture's summary text.
+      expect([...post!.inSummary].sort()).toEqual([0, 1, 2, 3])
     } finally {
       closeSync(fd)
     }

@@ -15,9 +15,9 @@
  *
  *   text of every entry, one after another | header JSON | header length (uint32 BE) | "CIS1"
  *
- * An entry's text is its id, summary text, header names and values and body text joined by line
- * feeds, the body text last (an empty line when there is none), and a line feed. Appending the
- * header last lets the text be written as it is built, in bounded memory.
+ * An entry's text is its summary text, id, header names and values and body text joined by line
+ * feeds, the summary text first and the body text last (an empty line when there is none), and a
+ * line feed. Appending the header last lets the text be written as it is built, in bounded memory.
  */
 import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
@@ -31,8 +31,9 @@ import { searchableBodyText } from './searchable-body'
  * Bumped whenever what an entry's text holds changes: older sidecars are rebuilt. 3: text folded
  * to NFC, body text without JSON spacing (shared/search-text-form.ts). 4: where each entry's body
  * text starts (`bodyStarts`). 5: the summary text holds the target decoded too (`filterFieldsOf`).
+ * 6: the summary text first in each entry, and where it ends (`summaryEnds`).
  */
-export const SIDECAR_VERSION = 5
+export const SIDECAR_VERSION = 6
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */
@@ -76,6 +77,13 @@ export interface SidecarHeader {
    * match in the body.
    */
   bodyStarts: number[]
+  /**
+   * Where each capture's summary text (`filterFieldsOf`: what `CaptureFilter.text` looks in), the
+   * first part of its text, ends: at the line feed after it. A text filter found there is found in
+   * the summary, and the capture need not be read to know (it was read: the summary lines cannot
+   * be told from the header and body lines after them).
+   */
+  summaryEnds: number[]
   /** Captures whose body is not in the text because its bytes do not match what was received, with why. */
   damaged: Array<[position: number, reason: string]>
 }
@@ -108,6 +116,7 @@ export function readSidecarHeader(fd: number): SidecarHeader | null {
     const count = header.frameOffsets.length
     if (header.ids.length !== count || header.textEnds.length !== count || (count > 0 && header.textEnds[count - 1] !== header.textBytes)) return null
     if (!Array.isArray(header.bodyStarts) || header.bodyStarts.length !== count) return null
+    if (!Array.isArray(header.summaryEnds) || header.summaryEnds.length !== count) return null
     return header
   } catch {
     return null
@@ -147,6 +156,7 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
     const ids: string[] = []
     const textEnds: number[] = []
     const bodyStarts: number[] = []
+    const summaryEnds: number[] = []
     const damagedPositions: SidecarHeader['damaged'] = []
     const damaged: SidecarBuild['damaged'] = []
     const digest = createHashStream()
@@ -161,8 +171,10 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
         damaged.push({ id: record.id, frameOffset, reason: damage })
         damagedPositions.push([ids.length, damage])
       }
-      const { beforeBody, bodyText } = entryText(record, damage === null ? body : null)
-      output.write(beforeBody)
+      const { summary, beforeBody, bodyText } = entryText(record, damage === null ? body : null)
+      output.write(summary)
+      summaryEnds.push(output.bytes())
+      output.write(`\n${beforeBody}`)
       bodyStarts.push(output.bytes())
       output.write(`${bodyText}\n`)
       frameOffsets.push(frameOffset)
@@ -181,6 +193,7 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
       ids,
       textEnds,
       bodyStarts,
+      summaryEnds,
       damaged: damagedPositions,
     }
     const headerBuffer = Buffer.from(JSON.stringify(header), 'utf8')
@@ -250,12 +263,12 @@ export function entryWriter(fd: number, digest: { update(bytes: Buffer): void })
  * The text an entry holds: exactly the strings the matcher looks in, already folded
  * (`foldForSearch`), one to a line, the body text last (empty when there is none to search).
  */
-function entryText(record: FrameRecord, verifiedBody: Buffer | null): { beforeBody: string; bodyText: string } {
-  const parts = [foldForSearch(record.id), filterFieldsOf(record).searchText]
+function entryText(record: FrameRecord, verifiedBody: Buffer | null): { summary: string; beforeBody: string; bodyText: string } {
+  const parts = [foldForSearch(record.id)]
   for (const [name, value] of searchableHeaderPairs(record.headers)) parts.push(name, value)
   // A refused request's body is never searched (it was not accepted as a callback).
   const body = verifiedBody === null || record.outcome === 'refused' ? null : searchableBodyText({ headers: record.headers }, verifiedBody)
-  return { beforeBody: `${parts.join('\n')}\n`, bodyText: body ?? '' }
+  return { summary: filterFieldsOf(record).searchText, beforeBody: `${parts.join('\n')}\n`, bodyText: body ?? '' }
 }
 
 function parseRecord(metadata: Buffer): FrameRecord | null {
@@ -378,10 +391,11 @@ function createHashStream(): { update(bytes: Buffer): void; digest(): string } {
   return { update: (bytes) => void digest.update(bytes), digest: () => digest.digest('hex') }
 }
 
-/** Which captures' texts (by position in the header) contain a text, and in which of them it is in the body text. */
+/** Which captures' texts (by position in the header) contain a text, and in which of them it is in the body text or in the summary text. */
 export interface TextFound {
   entries: Set<number>
   inBody: Set<number>
+  inSummary: Set<number>
 }
 
 /**
@@ -392,16 +406,17 @@ export interface TextFound {
  */
 export function findTexts(fd: number, header: SidecarHeader, texts: readonly string[]): TextFound[] {
   const needles = texts.map((text) => Buffer.from(text, 'utf8'))
-  const found = needles.map((): TextFound => ({ entries: new Set(), inBody: new Set() }))
+  const found = needles.map((): TextFound => ({ entries: new Set(), inBody: new Set(), inSummary: new Set() }))
   const ends = header.textEnds
   const bodyStarts = header.bodyStarts
+  const summaryEnds = header.summaryEnds
   if (needles.length === 0 || ends.length === 0) return found
   const overlap = Math.max(...needles.map((needle) => needle.length)) - 1
   const step = Math.max(READ_WINDOW_BYTES, overlap + 1)
   for (let windowStart = 0; windowStart < header.textBytes; windowStart += step) {
     const window = readWindow(fd, windowStart, Math.min(step + overlap, header.textBytes - windowStart))
     for (const [index, needle] of needles.entries()) {
-      const { entries, inBody } = found[index] as TextFound
+      const { entries, inBody, inSummary } = found[index] as TextFound
       let at = window.indexOf(needle)
       while (at !== -1) {
         const position = windowStart + at
@@ -412,6 +427,9 @@ export function findTexts(fd: number, header: SidecarHeader, texts: readonly str
           continue
         }
         entries.add(entry)
+        // The summary text comes first: the first match of an entry is in it if any is.
+        if (!inSummary.has(entry) && position >= (entry === 0 ? 0 : (ends[entry - 1] as number)) && position + needle.length <= (summaryEnds[entry] as number))
+          inSummary.add(entry)
         // The body text is the entry's last line: it ends before the entry's closing line feed.
         const bodyStart = bodyStarts[entry] as number
         if (position >= bodyStart && position + needle.length < entryEnd) inBody.add(entry)

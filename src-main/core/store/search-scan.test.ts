@@ -166,6 +166,19 @@ describe('store search', () => {
     expect(store.health().damaged).toBe(1)
   })
 
+  it('settles a text filter found in the summary text from the sidecar, without reading the log', async () => {
+    await sidecarsBuilt(3)
+    // The target as logged changed after its sidecar was built: read from the log, the capture no
+    // longer holds the text; settled by the summary text the sidecar holds, it is found. (A text
+    // filter matching a quarter of 1,000,000 captures read every one of them: 19 s.)
+    const id = ids[1234] as string
+    changeLoggedTarget(id, 'n=1234', 'n=1x34')
+    expect(await store.ids(undefined, { text: 'n=1234' })).toEqual([id])
+    expect(await store.ids(undefined, { text: 'n=1234', query: 'zanzibar -tenth' })).toEqual([id])
+    // Found elsewhere than in the summary text (a header value), the capture is still read.
+    expect(await store.ids(undefined, { text: 'plain' })).toEqual([])
+  })
+
   it('finds a capture by its note even where the sidecar was written before the note', async () => {
     await sidecarsBuilt(3)
     await store.annotate(ids[5] as string, { note: 'Refund Requested' })
@@ -228,6 +241,24 @@ describe('store search', () => {
 })
 
 /** Replaces `from` with `to` (same length) inside the capture's body, on disk. */
+/** Writes `to` over the first `from` in the capture's record as logged (its metadata, before the body). */
+function changeLoggedTarget(id: string, from: string, to: string): void {
+  for (const name of readdirSync(join(dir, 'captures')).filter((file) => file.endsWith('.log'))) {
+    const path = join(dir, 'captures', name)
+    const bytes = readFileSync(path)
+    const idAt = bytes.indexOf(`"id":"${id}"`)
+    if (idAt === -1) continue
+    const frameStart = bytes.lastIndexOf('CIF1', idAt)
+    const bodyStart = frameStart + FRAME_HEADER_BYTES + bytes.readUInt32BE(frameStart + 4)
+    const at = bytes.indexOf(from, frameStart)
+    if (at === -1 || at >= bodyStart) throw new Error(`${from} is not in the record of ${id}`)
+    bytes.write(to, at, 'utf8')
+    writeFileSync(path, bytes)
+    return
+  }
+  throw new Error(`capture ${id} not found in any log`)
+}
+
 function flipBodyByte(id: string, from: string, to: string): void {
   const logs = readdirSync(join(dir, 'captures')).filter((name) => name.endsWith('.log'))
   for (const name of logs) {

@@ -181,6 +181,7 @@ function decidedBySidecar(
     const hitsOf = (entry: number): SearchTextHits => ({
       has: (text) => foundOf(text).entries.has(entry),
       inBody: (text) => foundOf(text).inBody.has(entry),
+      inSummary: (text) => foundOf(text).inSummary.has(entry),
     })
     const matched: number[] = []
     const candidates: number[] = []
