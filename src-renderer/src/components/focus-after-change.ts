@@ -6,7 +6,10 @@
  */
 import { useLayoutEffect, useRef, type RefObject } from 'react'
 
-type FindTarget = (root: HTMLElement) => HTMLElement | null | undefined
+/** `WAIT`: the change is not on screen yet (it comes back from the app later): ask again after the next render. */
+export const WAIT = Symbol('wait for the change')
+
+type FindTarget = (root: HTMLElement) => HTMLElement | null | undefined | typeof WAIT
 
 /**
  * `root` goes on the element the form part renders in; `focusAfterChange(find)` is called with the
@@ -19,8 +22,10 @@ export function useFocusAfterChange<T extends HTMLElement>(): { root: RefObject<
   useLayoutEffect(() => {
     const find = pending.current
     if (find === null || root.current === null) return
+    const target = find(root.current)
+    if (target === WAIT) return
     pending.current = null
-    find(root.current)?.focus()
+    target?.focus()
   })
   return { root, focusAfterChange: (find) => (pending.current = find) }
 }

@@ -95,6 +95,8 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
         onClick={() => {
           setDraft('', 'silently')
           onChange({})
+          // The button is disabled once nothing is filtered, which dropped focus to <body>: back to the box.
+          document.getElementById(SEARCH_INPUT_ID)?.focus()
         }}
         disabled={!isActive}
         data-testid="filter-clear"

@@ -303,6 +303,12 @@ export function CaptureList({
     if (isApplied && items.length > 0) openAt(-1, 0)
   }
 
+  /** "Clear selection": its bar goes away with it, so focus goes to the list rather than to <body>. */
+  function clearSelectionFromBar(): void {
+    selection.clear()
+    scrollRef.current?.focus({ preventScroll: true })
+  }
+
   function showNewest(): void {
     scrollRef.current?.scrollTo({ top: 0 })
     setUnseenCount(0)
@@ -339,7 +345,7 @@ export function CaptureList({
         loadedCount={items.length}
         checkedCount={selection.ids.size}
         onCheckAll={selection.setAllLoaded}
-        selectionBar={<CaptureSelectionBar selectedIds={selectedIds} replayChoices={replayChoices} onClear={selection.clear} />}
+        selectionBar={<CaptureSelectionBar selectedIds={selectedIds} replayChoices={replayChoices} onClear={clearSelectionFromBar} />}
       />
       <div className={`capture-body ${isPlaceholderData ? 'capture-body-stale' : ''}`} aria-busy={isPlaceholderData}>
         {unseenCount > 0 && (

@@ -73,6 +73,14 @@ export function EndpointSidebar({ endpoints, error, receiverUrl, scope, onScopeC
           title={`Delete endpoint “${dialog.endpoint.name}”?`}
           confirmLabel="Delete endpoint"
           onClose={() => setDialog(null)}
+          // Its card (and the Delete that opened this) goes away: focus the endpoint selected after it.
+          returnFocusTo={() =>
+            document.querySelector<HTMLElement>(
+              scope === dialog.endpoint.id || scope === 'all'
+                ? '[data-testid=endpoint-all]'
+                : `[data-testid=endpoint-item][data-endpoint-id="${scope}"] [data-testid=endpoint-select]`,
+            )
+          }
           onConfirm={async () => {
             await deleteEndpoint.mutateAsync(dialog.endpoint.id)
             if (scope === dialog.endpoint.id) onScopeChange('all')

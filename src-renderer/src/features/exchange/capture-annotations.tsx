@@ -28,6 +28,7 @@ export function PinToggle({ capture }: { capture: CaptureDetail }) {
   const [error, setError] = useState<string | null>(null)
 
   async function toggle(): Promise<void> {
+    if (isBusy) return
     setIsBusy(true)
     setError(null)
     try {
@@ -46,7 +47,8 @@ export function PinToggle({ capture }: { capture: CaptureDetail }) {
         type="button"
         className={`button button-small ${capture.pinned ? 'exchange-pinned' : ''}`}
         aria-pressed={capture.pinned}
-        disabled={isBusy}
+        // Not `disabled`: disabling the focused button while the pin is saved dropped focus to <body>.
+        aria-disabled={isBusy}
         title={capture.pinned ? 'Pinned: kept by retention and when the endpoint is cleared' : 'Pin: keep it through retention and clearing'}
         onClick={() => void toggle()}
         data-testid="pin-toggle"

@@ -3,6 +3,7 @@ import { useId, useState } from 'react'
 import type { Endpoint, ProviderSettingsView } from '@shared/views'
 import type { PinnableProviderId } from '@shared/providers'
 import { useProviderSettings, useRemoveKey, useSetProviderSettings } from '../../api/queries'
+import { atOrBefore, useFocusAfterChange, WAIT } from '../../components/focus-after-change'
 import { ModalDialog } from '../../components/modal-dialog'
 import { formatFullTime } from '../../lib/format'
 import { PINNABLE_PROVIDER_IDS, providerName } from '../../lib/providers'
@@ -191,10 +192,11 @@ function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: Pro
 
 function KeyList({ endpoint, view }: { endpoint: Endpoint; view: ProviderSettingsView }) {
   const removeKey = useRemoveKey()
+  const { root, focusAfterChange } = useFocusAfterChange<HTMLElement>()
   const [confirming, setConfirming] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   return (
-    <section className="settings-section">
+    <section ref={root} className="settings-section">
       <h3 className="settings-heading">Keys ({view.keys.length})</h3>
       {view.keys.length === 0 ? (
         <p className="muted" data-testid="keys-empty">
@@ -202,8 +204,8 @@ function KeyList({ endpoint, view }: { endpoint: Endpoint; view: ProviderSetting
         </p>
       ) : (
         <ul className="key-list" data-testid="key-list">
-          {view.keys.map(({ id, createdAt, descriptor }) => (
-            <li key={id} className="key-item" data-testid="key-item" data-fingerprint={descriptor.fingerprint}>
+          {view.keys.map(({ id, createdAt, descriptor }, index) => (
+            <li key={id} className="key-item" data-testid="key-item" data-key-id={id} data-fingerprint={descriptor.fingerprint}>
               <div className="key-main">
                 <span className="provider-badge">{providerName(descriptor.provider)}</span>
                 <span className="key-kind">{descriptor.kind}</span>
@@ -236,18 +238,42 @@ function KeyList({ endpoint, view }: { endpoint: Endpoint; view: ProviderSetting
                     <button
                       type="button"
                       className="button button-small button-danger"
-                      disabled={removeKey.isPending}
-                      onClick={() =>
+                      // Not `disabled`: disabling the focused button while the key is removed dropped focus to <body>.
+                      aria-disabled={removeKey.isPending}
+                      onClick={() => {
+                        if (removeKey.isPending) return
+                        // Once the key has left the list: the next key's Remove (or the one before), else the key form.
+                        focusAfterChange((section) =>
+                          section.querySelector(`[data-key-id="${id}"]`)
+                            ? WAIT
+                            : (atOrBefore(section, '[data-testid=key-remove]', index) ??
+                              section.closest('dialog')?.querySelector<HTMLElement>('[data-key-main-field]')),
+                        )
                         removeKey.mutate(
                           { endpointId: endpoint.id, keyId: id },
-                          { onSuccess: () => setConfirming(null), onError: (caught) => setError(caught.message) },
+                          {
+                            onSuccess: () => setConfirming(null),
+                            onError: (caught) => {
+                              focusAfterChange(() => null)
+                              setError(caught.message)
+                            },
+                          },
                         )
-                      }
+                      }}
                       data-testid="key-remove-confirm"
                     >
                       Remove this key
                     </button>
-                    <button type="button" className="button button-small" onClick={() => setConfirming(null)}>
+                    <button
+                      type="button"
+                      className="button button-small"
+                      onClick={() => {
+                        // Back to this key's Remove, which takes the place of these two buttons.
+                        focusAfterChange((section) => section.querySelector<HTMLElement>(`[data-key-id="${id}"] [data-testid=key-remove]`))
+                        setConfirming(null)
+                      }}
+                      data-testid="key-remove-keep"
+                    >
                       Keep
                     </button>
                   </>
