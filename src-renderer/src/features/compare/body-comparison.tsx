@@ -3,6 +3,7 @@ import { describeJsonPathChange, type BodyDiff } from '@shared/capture-diff'
 import type { BodyDigest, TextDiff } from '@shared/replay'
 import { formatCount, formatExactBytes } from '../../lib/format'
 import { diffLines } from '../replay/replay-format'
+import { bodyReadingLine, jsonSameValuesLine } from './body-reading'
 // The diff line colours are the resend editor's (one look for every line diff).
 import '../replay/replay.css'
 import './compare.css'
@@ -23,6 +24,7 @@ export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: Bod
     case 'json':
       return (
         <div data-testid={testId} data-kind="json">
+          <BodyReadingNote diff={diff} />
           <JsonPathChanges diff={diff} />
           {diff.text && diff.text.unified !== '' && <CollapsedLineDiff diff={diff.text} />}
         </div>
@@ -30,6 +32,7 @@ export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: Bod
     case 'text':
       return (
         <div data-testid={testId} data-kind="text">
+          <BodyReadingNote diff={diff} />
           {diff.jsonError && (
             <p className="notice notice-warning compare-small" data-testid="compare-json-error">
               {/* The parser's own message may end in a full stop already. */}
@@ -68,6 +71,17 @@ export function BodyComparison({ diff, testId = 'body-comparison' }: { diff: Bod
   }
 }
 
+/** How each side's bytes were read into the text compared, when that is not the bytes as received. */
+function BodyReadingNote({ diff }: { diff: Extract<BodyDiff, { kind: 'json' | 'text' }> }) {
+  const line = bodyReadingLine(diff.readAs)
+  if (line === null) return null
+  return (
+    <p className="muted compare-small" data-testid="compare-read-as">
+      {line}
+    </p>
+  )
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
@@ -87,8 +101,7 @@ export function JsonPathChanges({
   if (changeCount === 0) {
     return (
       <p className="muted compare-small" data-testid="json-path-same">
-        Every JSON value is the same ({formatCount(unchangedValues)} {unchangedValues === 1 ? 'value' : 'values'}); only the text differs (spacing, key order,
-        escapes or a byte order mark): see the line diff.
+        {jsonSameValuesLine(unchangedValues, diff.text !== null && diff.text.unified === '', diff.readAs)}
       </p>
     )
   }
