@@ -1,6 +1,6 @@
 /**
- * Reads pasted curl commands into requests. Words are split by shell-quote (single, double and
- * `$'…'` quoting, backslashes); this module first cuts the text into commands at unquoted line
+ * Reads pasted curl commands into requests. Words are split as bash would (shell-words.ts:
+ * single, double and `$'…'` quoting, backslashes); this module first cuts the text into commands at unquoted line
  * ends (after joining `\`-continued lines) and understands the options that shape a request:
  * -X, -H, -d/--data/--data-ascii/--data-raw/--data-binary/--data-urlencode, --json, -u, -A, -e,
  * -b, -G, -I, --url. A body piped in from `printf '%b' …` (as this app's own curl export and
@@ -14,7 +14,7 @@
  * or, for a command this app's export wrote, the header lines as received that its comment
  * records (changed-label.ts), as long as the command still sends those it can unchanged.
  */
-import { parse, type ParseEntry } from 'shell-quote'
+import { shellWords, type ShellWord } from './shell-words'
 import type { HeaderPairs } from '../../shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
@@ -97,17 +97,16 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
   let curlCommands = 0
   let afterLine = 0
   for (const command of commands.commands) {
-    let words: ParseEntry[]
+    let words: ShellWord[]
     try {
       // `$NAME` stays as written: nothing of the user's environment is substituted.
-      words = (command as { words?: ParseEntry[] }).words ?? parse(command.text, (name) => `$${name}`)
+      words = (command as { words?: ShellWord[] }).words ?? shellWords(command.text)
     } catch (error: unknown) {
       entries.push({ ok: false, message: `line ${command.line}: ${errorMessage(error)}` })
       continue
     }
-    const words0 = words.filter((word) => !(typeof word === 'object' && 'comment' in word))
-    if (words0.length === 0) continue
-    for (const segment of splitPipeline(words0)) {
+    if (words.length === 0) continue
+    for (const segment of splitPipeline(words)) {
       if (segment.length === 0) continue
       const [program = '', ...args] = segment
       if (program === '{') {
@@ -166,37 +165,47 @@ function splitCommands(text: string): { ok: true; commands: Array<{ text: string
   const commands: Array<{ text: string; line: number }> = []
   const comments: CurlComment[] = []
   let quote: "'" | '"' | "$'" | null = null
-  let current = ''
+  // The current command is `pieces` joined, then the text from `from`: slices, never a character at a time.
+  const pieces: string[] = []
+  let from = 0
   let line = 1
   let startLine = 1
-  const finish = () => {
+  const finish = (end: number, next: number) => {
+    pieces.push(text.slice(from, end))
+    const current = pieces.join('')
+    pieces.length = 0
+    from = next
     if (current.trim() !== '') commands.push({ text: current, line: startLine })
-    current = ''
     startLine = line
   }
   for (let index = 0; index < text.length; index++) {
     const char = text[index]!
     const next = text[index + 1]
-    if (char === '\n') line++
     if (quote === "'") {
-      current += char
-      if (char === "'") quote = null
+      // Nothing is special inside single quotes but the closing one: jump to it, counting lines.
+      const end = text.indexOf("'", index)
+      const stop = end < 0 ? text.length : end
+      for (let at = text.indexOf('\n', index); at >= 0 && at < stop; at = text.indexOf('\n', at + 1)) line++
+      if (end < 0) break
+      index = end
+      quote = null
       continue
     }
+    if (char === '\n') line++
     if (char === '\\' && quote !== "$'" && (next === '\n' || (next === '\r' && text[index + 2] === '\n'))) {
       // A line continuation: the two (or three) characters vanish.
+      pieces.push(text.slice(from, index))
+      if (quote === null) pieces.push(' ')
       index += next === '\r' ? 2 : 1
+      from = index + 1
       line++
-      current += quote === null ? ' ' : ''
       continue
     }
     if (char === '\\') {
-      current += char + (next ?? '')
       index++
       if (next === '\n') line++
       continue
     }
-    current += char
     if (quote !== null) {
       if ((quote === '"' && char === '"') || (quote === "$'" && char === "'")) quote = null
       continue
@@ -205,26 +214,26 @@ function splitCommands(text: string): { ok: true; commands: Array<{ text: string
     else if (char === '"') quote = '"'
     else if (char === '#' && (index === 0 || /\s/.test(text[index - 1]!))) {
       const end = text.indexOf('\n', index)
-      current = current.slice(0, -1)
       const comment = text.slice(index, end < 0 ? text.length : end).trimEnd()
       if (isChangeComment(comment)) comments.push({ line, text: comment })
-      index = (end < 0 ? text.length : end) - 1
+      // The comment is left out of the command; its line end still ends it.
+      pieces.push(text.slice(from, index))
+      from = end < 0 ? text.length : end
+      index = from - 1
     } else if (char === '\n' || char === ';') {
-      current = current.slice(0, -1)
-      finish()
+      finish(index, index + 1)
     }
   }
   if (quote !== null) return { ok: false, message: `line ${startLine}: a ${quote === '"' ? 'double' : 'single'} quote is never closed` }
-  finish()
+  finish(text.length, text.length)
   return { ok: true, commands, comments }
 }
 
-function splitPipeline(words: ParseEntry[]): string[][] {
+function splitPipeline(words: ShellWord[]): string[][] {
   const segments: string[][] = [[]]
   for (const word of words) {
     if (typeof word === 'string') segments[segments.length - 1]!.push(word)
-    else if ('op' in word && (word.op === '|' || word.op === '&&' || word.op === ';')) segments.push([])
-    else if ('op' in word && word.op === 'glob') segments[segments.length - 1]!.push(word.pattern)
+    else if (word.op === '|' || word.op === '&&' || word.op === ';') segments.push([])
   }
   return segments
 }
@@ -243,35 +252,46 @@ function printfOutputs(calls: string[][]): Buffer[] {
 
 /** POSIX `%b` escapes: \\ \n \t \r \a \b \f \v, \0NNN octal, and bash's \xHH. */
 function decodePrintfB(text: string): Buffer {
-  const bytes: number[] = []
-  const pushText = (chunk: string) => {
-    for (const byte of Buffer.from(chunk, 'utf8')) bytes.push(byte)
-  }
+  // Never longer than the text's UTF-8: an escape is shorter than what it stands for.
+  const out = Buffer.allocUnsafe(Buffer.byteLength(text, 'utf8'))
+  let length = 0
   let plainStart = 0
-  for (let index = 0; index < text.length; index++) {
-    if (text[index] !== '\\' || index + 1 >= text.length) continue
-    pushText(text.slice(plainStart, index))
+  for (let index = text.indexOf('\\'); index >= 0 && index + 1 < text.length; index = text.indexOf('\\', index + 1)) {
+    if (plainStart < index) length += out.write(text.slice(plainStart, index), length, 'utf8')
     const next = text[index + 1]!
     let consumed = 2
-    const simple: Record<string, number> = { '\\': 0x5c, n: 0x0a, t: 0x09, r: 0x0d, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b }
-    if (next in simple) bytes.push(simple[next]!)
+    const simple = PRINTF_SIMPLE_ESCAPES[next]
+    if (simple !== undefined) out[length++] = simple
     else if (next === '0') {
-      const octal = /^[0-7]{0,3}/.exec(text.slice(index + 2, index + 5))![0]
-      bytes.push(parseInt(octal || '0', 8) & 0xff)
-      consumed += octal.length
-    } else if (next === 'x' && /^[0-9A-Fa-f]/.test(text[index + 2] ?? '')) {
-      const hex = /^[0-9A-Fa-f]{1,2}/.exec(text.slice(index + 2, index + 4))![0]
-      bytes.push(parseInt(hex, 16))
-      consumed += hex.length
+      // Up to three octal digits after the 0.
+      let value = 0
+      let digits = 0
+      while (digits < 3 && isOctal(text.charCodeAt(index + 2 + digits))) value = value * 8 + text.charCodeAt(index + 2 + digits++) - 0x30
+      out[length++] = value & 0xff
+      consumed += digits
+    } else if (next === 'x' && hexValue(text.charCodeAt(index + 2)) >= 0) {
+      const high = hexValue(text.charCodeAt(index + 2))
+      const low = hexValue(text.charCodeAt(index + 3))
+      out[length++] = low >= 0 ? high * 16 + low : high
+      consumed += low >= 0 ? 2 : 1
     } else {
-      bytes.push(0x5c)
+      out[length++] = 0x5c
       consumed = 1
     }
     index += consumed - 1
     plainStart = index + 1
   }
-  pushText(text.slice(plainStart))
-  return Buffer.from(bytes)
+  if (plainStart < text.length) length += out.write(text.slice(plainStart), length, 'utf8')
+  return out.subarray(0, length)
+}
+
+const PRINTF_SIMPLE_ESCAPES: Record<string, number> = { '\\': 0x5c, n: 0x0a, t: 0x09, r: 0x0d, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b }
+const isOctal = (code: number): boolean => code >= 0x30 && code <= 0x37
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30
+  if (code >= 0x41 && code <= 0x46) return code - 0x37
+  if (code >= 0x61 && code <= 0x66) return code - 0x57
+  return -1
 }
 
 /** `given`: the headers the command itself sends (`-H`, `-A`, `-e`, `-b`), in order. */

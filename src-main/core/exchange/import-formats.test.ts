@@ -104,6 +104,13 @@ describe('curl commands', () => {
     ])
   })
 
+  it('reads a # inside a word as part of it, as the shell does (a URL with a fragment keeps the options after it)', () => {
+    const [capture] = captures(readCurlCommands("curl http://h/cb?x=1#top -H 'X-A: 1' -d a=1", MAX))
+    expect(capture!.target).toBe('/cb?x=1')
+    expect(capture!.headers).toContainEqual(['X-A', '1'])
+    expect(capture!.body.toString()).toBe('a=1')
+  })
+
   it('refuses what it cannot do, per command, saying which line', () => {
     const result = readCurlCommands('curl http://h/a\ncurl -T file http://h/b\nwget http://h/c\ncurl --data-binary @body.json http://h/d', MAX)
     expect(result.ok && result.entries.map((entry) => (entry.ok ? 'ok' : entry.message))).toEqual([
