@@ -1,6 +1,7 @@
 /** The watch for a wake from sleep or a network change, on a clock, timers and addresses the test moves. */
 import { describe, expect, it } from 'vitest'
-import { createNetworkWatch, NETWORK_CHECK_INTERVAL_MS, SLEEP_GAP_MS } from './network-watch'
+import type os from 'node:os'
+import { createNetworkWatch, NETWORK_CHECK_INTERVAL_MS, routableAddresses, SLEEP_GAP_MS } from './network-watch'
 
 function setUp() {
   let now = 1_000_000
@@ -85,5 +86,18 @@ describe('network watch', () => {
     const watch = setUp()
     watch.stop()
     expect(watch.pendingTimers()).toBe(0)
+  })
+
+  it('watches the addresses that can carry the tunnel: not loopback, not link-local (a container’s virtual interface)', () => {
+    const entry = (address: string, family: 'IPv4' | 'IPv6', internal = false): os.NetworkInterfaceInfo =>
+      ({ address, family, internal, netmask: '', mac: '', cidr: null, ...(family === 'IPv6' ? { scopeid: 0 } : {}) }) as os.NetworkInterfaceInfo
+    expect(
+      routableAddresses({
+        lo: [entry('127.0.0.1', 'IPv4', true), entry('::1', 'IPv6', true)],
+        wlan0: [entry('192.168.1.20', 'IPv4'), entry('fe80::1c2b:3aff:fe4d:5e6f', 'IPv6'), entry('2001:db8::7', 'IPv6')],
+        veth1a2b3c: [entry('fe80::a0b1:c2ff:fed3:e4f5', 'IPv6')],
+        eth1: [entry('169.254.10.20', 'IPv4')],
+      }),
+    ).toEqual(['IPv4 192.168.1.20', 'IPv6 2001:db8::7'])
   })
 })

@@ -36,14 +36,23 @@ export interface NetworkWatchDeps {
   addresses(): string[]
 }
 
-/** Non-internal addresses of every interface, as `family address`. */
-export function machineAddresses(): string[] {
+/**
+ * Link-local addresses (IPv6 `fe80::/10`, IPv4 `169.254/16`) never carry the tunnel, and come and
+ * go with every container's virtual interface: watched, each `docker run` would look like a new network.
+ */
+const isLinkLocal = (address: string): boolean => /^fe[89ab][0-9a-f]:/i.test(address) || address.startsWith('169.254.')
+
+/** Addresses in `interfaces` that can carry the tunnel (not internal, not link-local), as `family address`. */
+export function routableAddresses(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string[] {
   const addresses: string[] = []
-  for (const entries of Object.values(os.networkInterfaces())) {
-    for (const entry of entries ?? []) if (!entry.internal) addresses.push(`${entry.family} ${entry.address}`)
+  for (const entries of Object.values(interfaces)) {
+    for (const entry of entries ?? []) if (!entry.internal && !isLinkLocal(entry.address)) addresses.push(`${entry.family} ${entry.address}`)
   }
   return addresses
 }
+
+/** The machine's addresses that can carry the tunnel. */
+export const machineAddresses = (): string[] => routableAddresses(os.networkInterfaces())
 
 const realDeps: NetworkWatchDeps = {
   now: () => Date.now(),
