@@ -19,7 +19,9 @@
 import { hmacValidator as HmacValidator } from '@adyen/api-library'
 import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Paddle } from '@paddle/paddle-node-sdk'
+import { InvalidSignatureError, verifySignature as gocardlessVerify } from 'gocardless-nodejs/webhooks'
 import { createHash, createHmac, generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:crypto'
+import Razorpay from 'razorpay'
 import { WebhooksHelper } from 'square'
 import { Webhook } from 'standardwebhooks'
 import Stripe from 'stripe'
@@ -49,7 +51,10 @@ const BODIES: ReadonlyArray<{ name: string; bytes: Buffer }> = [
   { name: 'byte order mark', bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8('{"id":"evt_3"}')]) },
   { name: 'empty', bytes: Buffer.alloc(0) },
   { name: 'large (3 MB)', bytes: utf8(`{"id":"evt_4","pad":"${'ab'.repeat(1_500_000)}"}`) },
+  { name: 'not UTF-8', bytes: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]) },
 ]
+/** For libraries that take the body as a string the caller decoded (octokit, Paddle, Square, Adyen): the caller's decoding decides, so bytes that are not UTF-8 are left out. */
+const TEXT_BODIES = BODIES.filter((body) => body.name !== 'not UTF-8')
 
 /** What Node's http server hands the application for a header: every occurrence joined with ", ". */
 function asNodeReads(headers: HeaderPairs, name: string): string | undefined {
@@ -175,7 +180,8 @@ describe('Standard Webhooks against the standardwebhooks package', () => {
   const other = `whsec_${otherBytes.toString('base64')}`
   const key = (value: string): ProviderKey => ({ kind: 'hmac-secret', provider: 'standard-webhooks', value })
   const id = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W'
-  const sign = (keyBytes: Buffer, body: Buffer, t = T): string => hmac('sha256', keyBytes, `${id}.${t}.`, body).toString('base64')
+  /** The package hashes payload.toString(): what a sender following the algorithm over UTF-8 text signs. */
+  const sign = (keyBytes: Buffer, body: Buffer, t = T): string => hmac('sha256', keyBytes, `${id}.${t}.`, utf8(body.toString('utf8'))).toString('base64')
 
   const cases = (body: Buffer): Case[] => {
     const good = sign(secretBytes, body)
@@ -198,6 +204,7 @@ describe('Standard Webhooks against the standardwebhooks package', () => {
       { name: 'sent twice, the right one first', headers: headers([`v1,${good}`, `v1,${sign(otherBytes, body)}`]), ...base },
       { name: 'sent twice, the right one second', headers: headers([`v1,${sign(otherBytes, body)}`, `v1,${good}`]), ...base },
       { name: 'key of another endpoint', headers: headers(`v1,${sign(otherBytes, body)}`), ...base, reason: 'signature-mismatch' },
+      { name: 'signed over the raw bytes', headers: headers(`v1,${hmac('sha256', secretBytes, `${id}.${T}.`, body).toString('base64')}`), ...base },
       { name: 'the secret used as text (Stripe-style)', headers: headers(`v1,${hmac('sha256', secret, `${id}.${T}.`, body).toString('base64')}`), ...base },
       { name: '300.999 s old (whole seconds)', headers: headers(`v1,${good}`), ...base, nowMs: AT_T + 300_999 },
       { name: '301 s old', headers: headers(`v1,${good}`), ...base, nowMs: AT_T + 301_000, reason: 'stale-timestamp' },
@@ -271,7 +278,7 @@ describe('GitHub against @octokit/webhooks-methods', () => {
     ]
   }
 
-  for (const body of BODIES.filter((each) => each.bytes.length > 0)) {
+  for (const body of TEXT_BODIES.filter((each) => each.bytes.length > 0)) {
     for (const testCase of cases(body.bytes)) {
       it(`${body.name}: ${testCase.name}`, async () => {
         countCase()
@@ -314,7 +321,7 @@ describe('Paddle against @paddle/paddle-node-sdk', () => {
     ]
   }
 
-  for (const body of BODIES) {
+  for (const body of TEXT_BODIES) {
     for (const testCase of cases(body.bytes)) {
       it(`${body.name}: ${testCase.name}`, async () => {
         countCase()
@@ -362,7 +369,7 @@ describe('Square against the square SDK', () => {
     ]
   }
 
-  for (const body of BODIES) {
+  for (const body of TEXT_BODIES) {
     for (const testCase of cases(body.bytes)) {
       it(`${body.name}: ${testCase.name}`, async () => {
         countCase()
@@ -410,7 +417,7 @@ describe('Adyen platform webhooks against @adyen/api-library', () => {
   }
 
   // The library signs the body as a JavaScript string: bodies that are not their own UTF-8 text are left out.
-  for (const body of BODIES.filter((each) => each.bytes.length > 0)) {
+  for (const body of TEXT_BODIES.filter((each) => each.bytes.length > 0)) {
     for (const testCase of cases(body.bytes)) {
       it(`${body.name}: ${testCase.name}`, () => {
         countCase()
@@ -419,6 +426,91 @@ describe('Adyen platform webhooks against @adyen/api-library', () => {
           (each) => each.kind === 'hmac-secret' && validator.validateHMACSignature(each.value, header, testCase.body.toString('utf8')),
         )
         expectAgreement('adyen', testCase, oracle)
+      })
+    }
+  }
+})
+
+// ---------------------------------------------------------------------------------------------
+// Razorpay: razorpay-node's validateWebhookSignature (it hashes body.toString(), compares the hex text)
+
+describe('Razorpay against razorpay-node', () => {
+  const secret = 'rzp-webhook-secret-2f1c'
+  const other = 'rzp-webhook-secret-of-another-webhook'
+  const key = (value: string): ProviderKey => ({ kind: 'hmac-secret', provider: 'razorpay', value })
+  const mac = (value: string, body: Buffer): string => hmac('sha256', value, utf8(body.toString('utf8'))).toString('hex')
+
+  const cases = (body: Buffer): Case[] => {
+    const good = mac(secret, body)
+    const header = (value: string): HeaderPairs => [['X-Razorpay-Signature', value]]
+    const base = { body, keys: [key(secret)], nowMs: AT_T }
+    return [
+      { name: 'valid', headers: header(good), ...base },
+      { name: 'rotation: the second of two secrets', headers: header(good), ...base, keys: [key(other), key(secret)] },
+      { name: 'signed over the raw bytes', headers: header(hmac('sha256', secret, body).toString('hex')), ...base },
+      { name: 'hex in upper case', headers: header(good.toUpperCase()), ...base, reason: 'wrong-encoding' },
+      { name: 'base64 instead of hex', headers: header(Buffer.from(good, 'hex').toString('base64')), ...base },
+      { name: 'truncated', headers: header(good.slice(0, 60)), ...base },
+      { name: 'sent twice, both right', headers: [...header(good), ...header(good)], ...base },
+      { name: 'key of another webhook', headers: header(mac(other, body)), ...base, reason: 'signature-mismatch' },
+    ]
+  }
+
+  for (const body of BODIES.filter((each) => each.bytes.length > 0)) {
+    for (const testCase of cases(body.bytes)) {
+      it(`${body.name}: ${testCase.name}`, () => {
+        countCase()
+        const header = asNodeReads(testCase.headers, 'X-Razorpay-Signature') ?? ''
+        const oracle = testCase.keys.some(
+          (each) => each.kind === 'hmac-secret' && Razorpay.validateWebhookSignature(testCase.body.toString(), header, each.value),
+        )
+        expectAgreement('razorpay', testCase, oracle)
+      })
+    }
+  }
+})
+
+// ---------------------------------------------------------------------------------------------
+// GoCardless: gocardless-nodejs webhooks.verifySignature (raw bytes; Buffer.from(header, 'hex') reads the hex up to the first other character)
+
+describe('GoCardless against gocardless-nodejs', () => {
+  const secret = 'gc-webhook-endpoint-secret-9b1e'
+  const other = 'gc-secret-of-another-endpoint'
+  const key = (value: string): ProviderKey => ({ kind: 'hmac-secret', provider: 'gocardless', value })
+  const mac = (value: string, body: Buffer): string => hmac('sha256', value, body).toString('hex')
+
+  const cases = (body: Buffer): Case[] => {
+    const good = mac(secret, body)
+    const header = (value: string): HeaderPairs => [['Webhook-Signature', value]]
+    const base = { body, keys: [key(secret)], nowMs: AT_T }
+    return [
+      { name: 'valid', headers: header(good), ...base },
+      { name: 'rotation: the second of two secrets', headers: header(good), ...base, keys: [key(other), key(secret)] },
+      { name: 'hex in upper case (the SDK decodes the hex)', headers: header(good.toUpperCase()), ...base },
+      { name: 'base64 instead of hex', headers: header(Buffer.from(good, 'hex').toString('base64')), ...base },
+      { name: 'truncated', headers: header(good.slice(0, 60)), ...base },
+      { name: 'sent twice, the right one first', headers: [...header(good), ...header(mac(other, body))], ...base },
+      { name: 'sent twice, the right one second', headers: [...header(mac(other, body)), ...header(good)], ...base },
+      { name: 'key of another endpoint', headers: header(mac(other, body)), ...base, reason: 'signature-mismatch' },
+    ]
+  }
+
+  for (const body of BODIES) {
+    for (const testCase of cases(body.bytes)) {
+      it(`${body.name}: ${testCase.name}`, () => {
+        countCase()
+        const header = asNodeReads(testCase.headers, 'Webhook-Signature') ?? ''
+        const oracle = testCase.keys.some((each) => {
+          if (each.kind !== 'hmac-secret') return false
+          try {
+            gocardlessVerify(testCase.body, each.value, header)
+            return true
+          } catch (error: unknown) {
+            if (error instanceof InvalidSignatureError) return false
+            throw error
+          }
+        })
+        expectAgreement('gocardless', testCase, oracle)
       })
     }
   }

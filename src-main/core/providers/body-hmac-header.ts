@@ -14,6 +14,9 @@ import type { ProviderSimulation } from './provider-module'
 import { hmacHeaderSimulation, type GeneratedSecret } from './simulation'
 import {
   HMAC_MISMATCH,
+  bodyAsLibraryText,
+  decodedBodyNote,
+  decodedBodyRefusal,
   hmacBytes,
   invalidVerdict,
   makeAttempt,
@@ -66,6 +69,11 @@ export interface BodyHmacHeaderScheme {
   mismatchNotes?: readonly string[]
   /** Decodes one value instead of the strict hex/base64 reading (Adyen notes a non-canonical base64 text). */
   decode?: (text: string, notes: string[]) => Buffer | null
+  /**
+   * The provider's library decodes the body to a string before hashing it (razorpay-node's
+   * `body.toString()`): that text is what is checked, and a match on the raw bytes alone says why it refuses.
+   */
+  decodesBody?: { library: string; providerName: string }
 }
 
 const MAC_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 }
@@ -145,11 +153,13 @@ function receivedMac(scheme: BodyHmacHeaderScheme, text: string, notes: string[]
 export function verifyBodyHmacHeader(
   scheme: BodyHmacHeaderScheme,
   texts: readonly string[],
-  body: Buffer,
+  raw: Buffer,
   candidatesOf: () => readonly HmacSecretCandidate[],
   explanation = bodyHmacHeaderExplanation(scheme),
 ): VerifyResult {
   explanation.receivedSignatures.push(...texts)
+  const body = scheme.decodesBody ? bodyAsLibraryText(raw, 'to-string') : raw
+  if (body !== raw && scheme.decodesBody) explanation.notes.push(decodedBodyNote(scheme.decodesBody.library, 'to-string', scheme.decodesBody.providerName))
   const read = texts.map((text) => asRead(scheme, text))
   const received = read.map((text) => receivedMac(scheme, text, explanation.notes)).filter((bytes): bytes is Buffer => bytes !== null)
   let candidates: readonly HmacSecretCandidate[] | undefined
@@ -187,6 +197,12 @@ export function verifyBodyHmacHeader(
     return result(invalidVerdict('wrong-encoding', scheme.paddedBase64), explanation)
   }
   if (matched) return result(validVerdict(scheme.variant, `${scheme.headerName} matches`), explanation)
+  if (
+    body !== raw &&
+    scheme.decodesBody &&
+    configured().some((candidate) => received.some((mac) => bytesEqual(hmacBytes(scheme.algorithm, candidate.secret, [raw]), mac)))
+  )
+    return result(decodedBodyRefusal(scheme.variant, scheme.decodesBody.library), explanation)
   explanation.notes.push(...(scheme.mismatchNotes ?? []))
   return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
 }

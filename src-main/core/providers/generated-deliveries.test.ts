@@ -291,8 +291,10 @@ function adyenPlatformSpec({ headers, body, secrets }: SpecInput): boolean {
 /**
  * providers.md §5.2: webhook-* (or svix-*) headers; key = base64decode(secret without whsec_); any
  * "v1,<base64>" entry equal to base64(HMAC-SHA256(key, id + "." + ts + "." + body)); |now − ts| ≤ 300 s.
+ * The standardwebhooks package hashes payload.toString() (bytes that are not UTF-8 become U+FFFD): that is the body signed.
  */
-function standardWebhooksSpec({ headers, body, secrets }: SpecInput): boolean {
+function standardWebhooksSpec({ headers, body: raw, secrets }: SpecInput): boolean {
+  const body = Buffer.from(raw.toString('utf8'), 'utf8')
   const prefix = headerOf(headers, 'webhook-signature') !== undefined ? 'webhook' : 'svix'
   const id = headerOf(headers, `${prefix}-id`)
   const ts = headerOf(headers, `${prefix}-timestamp`)
@@ -928,7 +930,8 @@ const PROVIDERS: ProviderCases[] = [
   },
   {
     provider: 'razorpay',
-    spec: hexBodySpec('X-Razorpay-Signature', 'sha256'),
+    // razorpay-node hashes body.toString(): bytes that are not UTF-8 become U+FFFD.
+    spec: (input) => hexBodySpec('X-Razorpay-Signature', 'sha256')({ ...input, body: Buffer.from(input.body.toString('utf8'), 'utf8') }),
     cases: (body, round) => [
       ...oneHeaderCases('X-Razorpay-Signature', hexSecret, hexMac('sha256'), base64Mac)(body, round),
       {

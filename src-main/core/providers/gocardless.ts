@@ -16,6 +16,7 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue, setHeader } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey, ProviderVariant } from '../../shared/providers'
 import { firstText, isObject, parseJsonBody, prop, text, type JsonObject, type JsonValue } from './body'
+import { decodeHexStrict } from '../crypto/bytes'
 import { keyFingerprint } from '../keys/describe-key'
 import {
   bodyHmacHeaderExplanation,
@@ -55,6 +56,18 @@ export const GOCARDLESS_SCHEME: BodyHmacHeaderScheme = {
   algorithm: 'sha256',
   encoding: 'hex',
   variant: 'HMAC-SHA256 hex',
+  // gocardless-nodejs decodes Buffer.from(header, 'hex'): the hex up to the first other character
+  // (a header sent twice reaches it as "<hex>, <hex>", and the first counts).
+  decode: (text, notes) => {
+    const strict = decodeHexStrict(text)
+    if (strict) return strict
+    const leading = /^(?:[0-9a-fA-F]{2})+/.exec(text)?.[0]
+    if (leading === undefined) return null
+    notes.push(
+      `Webhook-Signature holds more than hex: gocardless-nodejs reads the hex up to the first other character (the first ${leading.length}), as here, and ignores the rest`,
+    )
+    return Buffer.from(leading, 'hex')
+  },
   malformed: () => 'Webhook-Signature is not 64 hex characters (a hex HMAC-SHA256)',
   noKey: { message: 'no GoCardless webhook endpoint secret configured for this endpoint' },
   mismatchNotes: ['GoCardless asks for 498 Token Invalid when a signature does not match'],

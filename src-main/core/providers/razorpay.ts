@@ -34,17 +34,21 @@ export const RAZORPAY_SIGNATURE_HEADER = 'X-Razorpay-Signature'
 export const RAZORPAY_EVENT_ID_HEADER = 'X-Razorpay-Event-Id'
 const RAZORPAY_API_URL = 'https://api.razorpay.com'
 
-export const RAZORPAY_SCHEME: BodyHmacHeaderScheme = lowerCaseHexBodyScheme({
-  scheme: 'razorpay-hmac-sha256',
-  algorithm: 'sha256',
-  headerName: RAZORPAY_SIGNATURE_HEADER,
-  providerName: 'Razorpay',
-  secretName: 'webhook secret',
-  mismatchNotes: [
-    'the key is the webhook secret entered when the webhook was set up, not the API key secret',
-    'after a secret change, events created before it stay signed with the old secret (Razorpay docs): keep both configured while retries drain',
-  ],
-})
+export const RAZORPAY_SCHEME: BodyHmacHeaderScheme = {
+  // razorpay-node's validateWebhookSignature hashes body.toString(): bytes that are not UTF-8 become U+FFFD.
+  decodesBody: { library: 'razorpay-node', providerName: 'Razorpay' },
+  ...lowerCaseHexBodyScheme({
+    scheme: 'razorpay-hmac-sha256',
+    algorithm: 'sha256',
+    headerName: RAZORPAY_SIGNATURE_HEADER,
+    providerName: 'Razorpay',
+    secretName: 'webhook secret',
+    mismatchNotes: [
+      'the key is the webhook secret entered when the webhook was set up, not the API key secret',
+      'after a secret change, events created before it stay signed with the old secret (Razorpay docs): keep both configured while retries drain',
+    ],
+  }),
+}
 
 /** Value for X-Razorpay-Signature (what razorpay-node's `validateWebhookSignature` accepts). */
 export function signRazorpay(secret: string, body: Buffer | string): string {

@@ -14,15 +14,18 @@ import { headerValue, headerValues, setHeader } from '../../shared/http-message'
 import { repeatedHeaderNote } from './body-hmac-header'
 import type { DeliverySummary, ProviderKey, ProviderVariant, SignatureExplanation, SignatureVerdict } from '../../shared/providers'
 import { ed25519Fingerprint, parseEd25519PrivateKey, parseEd25519PublicKey, toWhpk, WHPK_PREFIX, WHSK_PREFIX } from '../keys/ed25519'
-import { decodeBase64Strict } from '../crypto/bytes'
+import { bytesEqual, decodeBase64Strict } from '../crypto/bytes'
 import { checkEd25519Candidates, type Ed25519Candidate } from './ed25519-check'
 import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { ed25519PublicKeysFor, hmacSecretsFor } from '../keys/key-lookups'
 import { genericSummary } from './summary'
 import {
+  bodyAsLibraryText,
   checkTimestamp,
   concatBytes,
+  decodedBodyNote,
+  decodedBodyRefusal,
   describeSkew,
   hmacBytes,
   invalidVerdict,
@@ -196,11 +199,15 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
   // As the reference libraries do, stop at the first entry that verifies.
   let matched: { variant: string; key: ProviderKey } | null = null
   let misspelled = false
+  // The standardwebhooks package hashes the body as payload.toString() reads it (v1a has no JavaScript reference: raw bytes).
+  const v1Body = checksV1 ? bodyAsLibraryText(delivery.body, 'to-string') : delivery.body
+  if (v1Body !== delivery.body) explanation.notes.push(decodedBodyNote('the standardwebhooks package', 'to-string', 'a Standard Webhooks sender'))
+  const v1Signed = v1Body === delivery.body ? signed : standardWebhooksSignedContent(id, timestampText.trim(), v1Body)
   if (checksV1) {
     const hmac = checkHmacCandidates({
       candidates: secrets.usable,
       algorithm: 'sha256',
-      signed,
+      signed: v1Signed,
       received: signatures.v1,
       encode: (mac) => `v1,${mac.toString('base64')}`,
       variant: V1_VARIANT,
@@ -234,6 +241,8 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
       ),
       explanation,
     )
+  if (v1Body !== delivery.body && secrets.usable.some((secret) => signatures.v1.some((mac) => bytesEqual(hmacBytes('sha256', secret.secret, [signed]), mac))))
+    return result(decodedBodyRefusal('v1', 'the standardwebhooks package'), explanation)
   const checked = [checksV1 ? 'v1' : null, checksV1a ? 'v1a' : null].filter((version) => version !== null).join(' or ')
   return result(
     invalidVerdict(

@@ -8,14 +8,16 @@
  */
 import { headerValues } from '../../shared/http-message'
 import type { ProviderKey } from '../../shared/providers'
-import { isUtf8 } from 'node:buffer'
 import { bytesEqual, decodeHexStrict } from '../crypto/bytes'
 import { upperCaseHexMessage } from './body-hmac-header'
 import { checkHmacCandidates } from './hmac-check'
 import { signatureHeaderParts } from './module-parts'
 import {
   HMAC_MISMATCH,
+  bodyAsLibraryText,
   checkTimestamp,
+  decodedBodyNote,
+  decodedBodyRefusal,
   concatBytes,
   describeSkew,
   hmacBytes,
@@ -141,14 +143,6 @@ export function signTimestampedHeader(
 }
 
 const SHA256_BYTES = 32
-const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf])
-
-/** The body as a library that decodes it with TextDecoder('utf-8') hashes it: the same buffer when that changes nothing (nearly always). */
-function bodyAsLibraryText(body: Buffer): Buffer {
-  if (isUtf8(body) && !body.subarray(0, 3).equals(BYTE_ORDER_MARK)) return body
-  return Buffer.from(new TextDecoder('utf-8').decode(body), 'utf8')
-}
-
 /**
  * The verdict on a delivery, checked with `secrets` (the provider's hmac-secret keys, tried in order).
  * The header is read as the provider's library reads it (`libraryReading`); a header that came more
@@ -219,11 +213,8 @@ function verifyParsed(
   // Both providers' libraries reject only timestamps older than the tolerance, not ones in the future.
   const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, scheme.clock)
   explanation.timestamp = timestamp
-  const body = scheme.decodesBody ? bodyAsLibraryText(delivery.body) : delivery.body
-  if (body !== delivery.body)
-    explanation.notes.push(
-      `${scheme.library} decodes the body as UTF-8 text before computing (a leading byte order mark is dropped, bytes that are not UTF-8 become U+FFFD), so that text is what is checked; ${scheme.providerName} sends UTF-8 without a byte order mark`,
-    )
+  const body = scheme.decodesBody ? bodyAsLibraryText(delivery.body, 'text-decoder') : delivery.body
+  if (body !== delivery.body) explanation.notes.push(decodedBodyNote(scheme.library, 'text-decoder', scheme.providerName))
   const signed = timestampedSignedBytes(scheme, parsed.timestamp, body)
   if (secrets.length === 0) {
     explanation.attempts.push(makeAttempt({ variant: name, matched: false, ...signedStringFields(signed), detail: scheme.noKey.attemptDetail }))
@@ -256,14 +247,7 @@ function verifyParsed(
   if (body !== delivery.body) {
     const raw = timestampedSignedBytes(scheme, parsed.timestamp, delivery.body)
     const rawMatches = secrets.some((key) => received.some((mac) => bytesEqual(hmacBytes('sha256', key.value, [raw]), mac)))
-    if (rawMatches)
-      return result(
-        invalidVerdict(
-          'malformed-body',
-          `the ${name} signature matches the raw bytes, but ${scheme.library} checks the body decoded as UTF-8 text (see notes), so it refuses this delivery`,
-        ),
-        explanation,
-      )
+    if (rawMatches) return result(decodedBodyRefusal(name, scheme.library), explanation)
   }
   const prefix = scheme.secretPrefixNote
   if (prefix && secrets.some((key) => !key.value.startsWith(prefix.prefix))) explanation.notes.push(prefix.note)

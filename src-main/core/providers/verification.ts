@@ -2,6 +2,7 @@
  * Shared shapes and helpers for the scheme verifiers: verdict constructors, explanation builders,
  * HMAC computation over raw bytes and timestamp checks.
  */
+import { isUtf8 } from 'node:buffer'
 import { createHmac } from 'node:crypto'
 import type { InvalidReason, SignatureExplanation, SignatureVerdict, TimestampCheck, VerificationAttempt } from '../../shared/providers'
 import type { HeaderPairs } from '../../shared/http-message'
@@ -126,4 +127,32 @@ export function isoFromSeconds(seconds: number): string {
 /** "301 s old" / "12 s in the future" for messages. */
 export function describeSkew(skewSeconds: number): string {
   return skewSeconds >= 0 ? `${skewSeconds} s old` : `${-skewSeconds} s in the future`
+}
+
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf])
+
+/**
+ * The body as a provider's JavaScript library hashes it when it decodes the bytes to a string
+ * first: `text-decoder` (stripe-node's TextDecoder, which also drops a leading byte order mark) or
+ * `to-string` (Buffer#toString: the standardwebhooks package, razorpay-node). Bytes that are not
+ * UTF-8 become U+FFFD either way. The same buffer when decoding changes nothing, which is nearly
+ * always (providers send UTF-8 JSON): one pass over the bytes.
+ */
+export function bodyAsLibraryText(body: Buffer, decoder: 'text-decoder' | 'to-string'): Buffer {
+  const dropsMark = decoder === 'text-decoder' && body.subarray(0, 3).equals(BYTE_ORDER_MARK)
+  if (isUtf8(body) && !dropsMark) return body
+  return Buffer.from(decoder === 'text-decoder' ? new TextDecoder('utf-8').decode(body) : body.toString('utf8'), 'utf8')
+}
+
+/** The note when a library's decoding changed the body checked. */
+export function decodedBodyNote(library: string, decoder: 'text-decoder' | 'to-string', providerName: string): string {
+  return `${library} decodes the body as UTF-8 text before computing (${decoder === 'text-decoder' ? 'a leading byte order mark is dropped, ' : ''}bytes that are not UTF-8 become U+FFFD), so that text is what is checked; ${providerName} sends UTF-8${decoder === 'text-decoder' ? ' without a byte order mark' : ''}`
+}
+
+/** The verdict when the raw bytes match but the library's decoded text does not. */
+export function decodedBodyRefusal(signatureName: string, library: string): SignatureVerdict {
+  return invalidVerdict(
+    'malformed-body',
+    `the ${signatureName} signature matches the raw bytes, but ${library} checks the body decoded as UTF-8 text (see notes), so it refuses this delivery`,
+  )
 }
