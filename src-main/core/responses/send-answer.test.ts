@@ -325,6 +325,20 @@ describe('sendAnswer: concurrency and robustness', () => {
     expect((await settled).map((outcome) => outcome.outcome)).toEqual(['answered', 'answered', 'answered', 'closed'])
   })
 
+  it('a pipelined request whose sender leaves while its answer waits settles as client-gone', async () => {
+    harness.answers.set('/first', chosen({ kind: 'hang' }))
+    harness.answers.set('/second', chosen({ kind: 'respond', status: 200, delayMs: 60_000 }))
+    const second = harness.outcomeFor('/second')
+    const socket = net.connect(harness.port, '127.0.0.1')
+    socket.on('error', () => undefined)
+    socket.write(['/first', '/second'].map((path) => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi`).join(''))
+    await waitUntil(async () => (await connectionCount(harness.server)) === 1)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    socket.destroy()
+    // Its response never had the connection: without listening to the connection it waited for ever.
+    expect((await second).outcome).toBe('client-gone')
+  })
+
   it('an already aborted signal destroys the connection without waiting', async () => {
     harness.controller.abort()
     harness.answers.set('/slow', chosen({ kind: 'respond', status: 200, delayMs: 5_000 }))

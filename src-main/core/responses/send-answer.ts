@@ -100,6 +100,8 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
     let settled = false
     let timer: NodeJS.Timeout | undefined
     let stopWaitingForAbort = (): void => {}
+    // A pipelined request's response gets no 'close' when its connection ends before its turn: the connection's own is heard instead.
+    let queuedOn: Socket | null = null
 
     const finish = (outcome: SendOutcomeKind, error?: string): void => {
       if (settled) return
@@ -107,6 +109,7 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
       if (timer !== undefined) clearTimeout(timer)
       stopWaitingForAbort()
       res.off('close', onClientGone)
+      queuedOn?.off('close', onClientGone)
       const waitedMs = Math.round(performance.now() - startedAt)
       resolve(error === undefined ? { outcome, waitedMs } : { outcome, waitedMs, error })
     }
@@ -167,6 +170,10 @@ export function sendAnswer(res: ServerResponse, chosen: ChosenAnswer, options: S
         return
       }
       res.on('close', onClientGone)
+      if (res.socket === null) {
+        queuedOn = connection
+        connection.once('close', onClientGone)
+      }
       if (signal !== undefined) {
         stopWaitingForAbort = onAbort(signal, () => {
           if (settled) return
