@@ -324,3 +324,30 @@ test('a test callback asked to be signed with the keys of an endpoint that holds
   await expect(dialog.getByTestId('simulator-key')).toContainText('Generated for this callback')
   await expect(dialog.getByTestId('simulator-no-signing-key')).toContainText('a public key verifies but cannot sign')
 })
+
+test('a re-signed bulk replay names the captures it could not re-sign (no key): sent with the signature captured', async ({ page, inspector }) => {
+  const target = await startLoopbackTarget()
+  try {
+    const endpoint = await inspector.openOwnEndpoint(page, 'bulk-nokey')
+    // An IXOPAY callback (recognised by its signature header and body) on an endpoint with no IXOPAY key, and a plain one.
+    const body = '{"result":"OK","uuid":"d94c0d72f3a36e21f16e","merchantTransactionId":"order-1","transactionType":"DEBIT","amount":"9.99","currency":"EUR"}'
+    const signed = signIxopayJson({ secret: 'not-configured-here', body, date: new Date().toUTCString(), requestUri: `/${endpoint.slug}/ixopay` })
+    await inspector.sendCallback({ slug: endpoint.slug, path: '/ixopay', headers: signed.headers, body })
+    await inspector.sendCallback({ slug: endpoint.slug, path: '/plain', body: 'plain' })
+    await expect(page.getByTestId('capture-row')).toHaveCount(2)
+
+    await page.getByTestId('bulk-replay').click()
+    const dialog = page.getByTestId('bulk-replay-dialog')
+    await dialog.getByTestId('bulk-target').fill(target.url)
+    await dialog.getByTestId('bulk-keep-path').check()
+    await dialog.getByTestId('bulk-resign').check()
+    await dialog.getByTestId('bulk-start').click()
+    await expect(dialog.getByTestId('bulk-progress')).toHaveAttribute('data-finished', 'true')
+    await expect(dialog.getByTestId('bulk-not-resigned')).toContainText('1 capture was sent with the signature captured, not re-signed')
+    const rows = dialog.getByTestId('bulk-result-row')
+    await expect(rows.filter({ hasText: '/ixopay' }).getByTestId('bulk-result-not-resigned')).toHaveAttribute('title', /IXOPAY|ixopay/)
+    await expect(rows.filter({ hasText: '/plain' }).getByTestId('bulk-result-not-resigned')).toHaveCount(0)
+  } finally {
+    await target.close()
+  }
+})

@@ -65,6 +65,13 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
         {job.cancelled > 0 && ` · ${formatCount(job.cancelled)} cancelled`}
         {job.finished && (job.wasCancelled ? ' · cancelled' : ' · finished')}
       </p>
+      {job.notResigned > 0 && (
+        // Re-sign was asked for, but these went with the signature they were captured with: the target's check may refuse them.
+        <p className="notice notice-warning replay-small" data-testid="bulk-not-resigned">
+          {formatCount(job.notResigned)} {job.notResigned === 1 ? 'capture was' : 'captures were'} sent with the signature captured, not re-signed (no key for
+          it, or a key that does not load): marked “not re-signed” below.
+        </p>
+      )}
       {cancelError && <p className="form-error">{cancelError}</p>}
       {job.finished && job.results.length > 0 && (
         <div className="bulk-results-scroll">
@@ -110,6 +117,15 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
                         </span>
                       ) : (
                         <span className="muted">{item.status}</span>
+                      )}
+                      {item.resignSkipped && item.resignSkipped.length > 0 && (
+                        <span
+                          className="tag tag-warn"
+                          title={item.resignSkipped.map((skip) => `${skip.scheme} (${skip.provider}): ${skip.reason}`).join('\n')}
+                          data-testid="bulk-result-not-resigned"
+                        >
+                          not re-signed
+                        </span>
                       )}
                     </td>
                     <td className="bulk-col-time">{item.outcome ? formatDuration(item.outcome.timing.durationMs) : ''}</td>
