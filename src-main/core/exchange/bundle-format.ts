@@ -135,7 +135,8 @@ const bundleCaptureSchema = z.object({
   response: z
     .object({
       kind: z.enum(['respond', 'close', 'reset', 'hang', 'none']),
-      status: z.number().int().nullable(),
+      // As a HAR response's: a status the receiver could have sent.
+      status: z.number().int().min(1).max(999).nullable(),
       headers: headerPairs,
       bodyBase64: z.string(),
       delayMs: z.number().nonnegative(),

@@ -247,7 +247,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     asProvider: PinnableProviderId | undefined,
     reportPartial: (message: string) => void,
   ): Promise<StoredCapture> {
-    const receivedAt = capture.receivedAt ?? deps.now().toISOString()
+    // Written as the app writes every time (a file may give another ISO form), so captures sort by it.
+    const receivedAt = capture.receivedAt === null ? deps.now().toISOString() : new Date(Date.parse(capture.receivedAt)).toISOString()
     const isRefused = capture.outcome === 'refused'
     // Named now, or when it was imported into the app that exported it (a bundle carries it).
     const importedAs = asProvider ?? capture.importedAs
@@ -333,6 +334,9 @@ export function importSourceOf(format: Exclude<ImportFormat, 'auto'>, request: P
 const NO_ANSWER: StoredAnswer = { kind: 'none', status: null, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'imported' } }
 
 /** Why an entry cannot become a capture, or `null`. */
+/** The most header bytes (names, values, `: ` and line ends) an imported request may have, as a raw HTTP head may be. */
+const MAX_IMPORTED_HEAD_BYTES = 256 * 1024
+
 function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string | null {
   if (capture.method.length > 64 || !HTTP_TOKEN_PATTERN.test(capture.method))
     return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
@@ -342,6 +346,13 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
     return `the target ${JSON.stringify(capture.target.slice(0, 80))} holds spaces, control or multi-byte characters`
   if (!/^\d\.\d$/.test(capture.httpVersion)) return `the HTTP version ${JSON.stringify(capture.httpVersion.slice(0, 10))} is not like 1.1`
   if (capture.body.length > maxBodyBytes) return `the body (${formatExactBytes(capture.body.length)}) is larger than the ${formatByteLimit(maxBodyBytes)} limit`
+  // An arrival time that is not one would sort, filter and expire the capture nowhere.
+  if (capture.receivedAt !== null && Number.isNaN(Date.parse(capture.receivedAt)))
+    return `receivedAt: ${JSON.stringify(capture.receivedAt.slice(0, 40))} is not a date and time`
+  // The receiver takes 16 KiB of headers; a 15 MB header from a file would be kept, shown and searched whole.
+  const headBytes = capture.headers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
+  if (headBytes > MAX_IMPORTED_HEAD_BYTES)
+    return `the headers (${formatExactBytes(headBytes)}) are larger than the ${formatByteLimit(MAX_IMPORTED_HEAD_BYTES)} a request's head may be`
   for (const [name, value] of capture.headers) {
     if (!HTTP_TOKEN_PATTERN.test(name)) return `the header name ${JSON.stringify(name.slice(0, 40))} is not valid`
     if (/[\r\n\0]/.test(value)) return `the header ${name} holds a line break or NUL`

@@ -682,6 +682,27 @@ describe('export and import through the inspector', () => {
     expect(result.failures[0]!.message).toMatch(/^receivedAt: /)
     expect(result.failures[1]!.message).toBe('body.sha256 does not match the body bytes')
     expect(result.failures[2]!.message).toBe('body.base64 is not valid base64')
+    // An arrival time that is no time, a status no receiver sends, a head no receiver takes: that entry fails, with why.
+    const valid = { ...bundle.captures[1]!, body: { base64: 'QUJD', size: 3, sha256: sha256(Buffer.from('ABC')) } }
+    const odd = [
+      { ...valid, receivedAt: '2026-13-45T99:99:99Z' },
+      { ...valid, response: { kind: 'respond', status: 99999, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } } },
+      { ...valid, headers: Array.from({ length: 5 }, (_, index) => [`X-Big-${index}`, 'a'.repeat(60_000)]) },
+      { ...valid, receivedAt: '2026-12-06T09:00:00+01:00' },
+    ]
+    const oddResult = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(JSON.stringify({ ...bundle, captures: odd })) })
+    expect(oddResult.failures).toEqual([
+      { entry: 1, message: 'receivedAt: "2026-13-45T99:99:99Z" is not a date and time' },
+      { entry: 2, message: expect.stringMatching(/^response\.status: /) },
+      { entry: 3, message: "the headers (300,055 bytes) are larger than the 256 KiB a request's head may be" },
+    ])
+    // Any ISO form is kept as the app writes times, so it sorts among the others.
+    expect((await inspector.procedures.getCapture({ id: oddResult.importedIds[0]! })).receivedAt).toBe('2026-12-06T08:00:00.000Z')
+    const longHeader = await inspector.procedures.importCaptures({
+      endpointId: target.id,
+      dataBase64: b64(`curl http://h/x -H 'X-Long: ${'a'.repeat(15_000_000)}'`),
+    })
+    expect(longHeader.failures).toEqual([{ entry: 1, message: "the headers (15,000,019 bytes) are larger than the 256 KiB a request's head may be" }])
   }, 60_000)
 
   it('imports 10,000 entries in batches with progress while the receiver keeps capturing', async () => {
