@@ -18,10 +18,21 @@ export function toPairs(rows: HeaderRow[]): HeaderPairs {
   return rows.map((row) => [row.name, row.value])
 }
 
-/** The problem with one row, or `null` (the API's rules: a token name, a value without line breaks). */
+/**
+ * The problem with one row, or `null` (the API's rules: a token name; a value without line breaks,
+ * of characters written one byte each). A value typed with ✓ was refused only by the preview, with
+ * a message naming no header, and Send stayed disabled without a word at the row.
+ */
 export function rowProblem(row: HeaderRow): string | null {
   if (!HTTP_TOKEN_PATTERN.test(row.name)) return row.name === '' ? 'a header needs a name' : `“${row.name}” is not a header name`
   if (/[\r\n\0]/.test(row.value)) return `${row.name}: a value cannot contain line breaks`
+  const unsendable = /[^\t\x20-\x7e\x80-\xff]/u.exec(row.value)
+  if (unsendable) {
+    const character = unsendable[0]
+    const codePoint = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+    const shown = /\p{C}/u.test(character) ? codePoint : `“${character}” (${codePoint})`
+    return `${row.name}: ${shown} cannot be sent in a header value, which goes out one byte per character (tab, printable ASCII and Latin-1 only): percent-encode it`
+  }
   return null
 }
 
