@@ -21,10 +21,19 @@ export function DeliveryCountBadge({ delivery }: { delivery: DeliveryGroupInfo |
   )
 }
 
+/**
+ * What Group retries does. It said "with their count and latest answer": under a filter a row is
+ * the latest attempt that matches (not the latest answer), and the figure beside it still counts
+ * captures, not the rows.
+ */
+export const GROUP_RETRIES_TITLE =
+  'One row per delivery: the retries of one notification together, with how many there are. Each row is the delivery’s latest attempt ' +
+  '(under a filter or search, its latest attempt that matches); the figure beside still counts captures.'
+
 /** The list header's switch between one row per capture and one row per delivery. */
 export function GroupByDeliveryToggle({ grouped, onChange }: { grouped: boolean; onChange: (grouped: boolean) => void }) {
   return (
-    <label className="delivery-toggle" title="One row per delivery: retries of one notification together, with their count and latest answer">
+    <label className="delivery-toggle" title={GROUP_RETRIES_TITLE} data-testid="group-by-delivery-label">
       <input type="checkbox" checked={grouped} onChange={(event) => onChange(event.target.checked)} data-testid="group-by-delivery" />
       Group retries
     </label>
