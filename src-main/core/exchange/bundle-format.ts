@@ -10,7 +10,7 @@ import { PINNABLE_PROVIDER_IDS, type VerdictStatus } from '../../shared/provider
 import type { CaptureRecognition } from '../../shared/views'
 import { changedBeforeExportSchema, MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
 import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
-import { decodeStrictBase64, type ExchangeCapture, type Redaction } from './exchange-capture'
+import { decodeStrictBase64, exchangeCaptureOf, type ExchangeCapture, type Redaction } from './exchange-capture'
 import { mapItems, prettyJsonPieces } from './json-pieces'
 
 export const BUNDLE_FORMAT = 'callback-inspector-bundle'
@@ -274,35 +274,13 @@ function readBundleCapture(raw: unknown, index: number, changesOf: ReturnType<ty
   if (body.length !== capture.body.size) return { ok: false, message: `body.size says ${capture.body.size} bytes, body.base64 holds ${body.length}` }
   if (sha256(body) !== capture.body.sha256) return { ok: false, message: 'body.sha256 does not match the body bytes' }
   if (capture.response && decodeStrictBase64(capture.response.bodyBase64) === null) return { ok: false, message: 'response.bodyBase64 is not valid base64' }
-  return {
-    ok: true,
-    capture: {
-      id: capture.id ?? null,
-      endpoint: capture.endpoint ?? null,
-      receivedAt: capture.receivedAt,
-      durationMs: capture.durationMs,
-      method: capture.method,
-      target: capture.target,
-      httpVersion: capture.httpVersion,
-      headers: capture.headers,
-      body,
-      remoteAddress: capture.remoteAddress,
-      remotePort: capture.remotePort,
-      outcome: capture.outcome,
-      refusal: capture.refusal,
-      recognition: capture.recognition,
-      response: capture.response,
-      note: capture.note ?? null,
-      pinned: capture.pinned ?? false,
-      origin: capture.origin ?? 'received',
-      importedFrom: capture.importedFrom ?? null,
-      resends: (capture.resends ?? []) as unknown as ExchangeCapture['resends'],
-      forward: capture.forward ?? null,
-      senderLeftAt: capture.senderLeftAt ?? null,
-      ...(changedBeforeExport ? { changedBeforeExport } : {}),
-      ...(capture.importedAs ? { importedAs: capture.importedAs } : {}),
-    },
+  const parts = {
+    id: capture.id ?? null,
+    endpoint: capture.endpoint ?? null,
+    body,
+    resends: (capture.resends ?? []) as unknown as ExchangeCapture['resends'],
   }
+  return { ok: true, capture: exchangeCaptureOf({ ...capture, changedBeforeExport }, parts) }
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {

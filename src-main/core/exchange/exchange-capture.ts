@@ -55,6 +55,69 @@ export interface ExchangeCapture {
 
 export type { Redaction } from '../../shared/exchange'
 
+/**
+ * What a stored capture and a bundle's capture both carry under the same names, the fields an
+ * older writer may leave out optional.
+ */
+export type CaptureRecordFields = Pick<
+  ExchangeCapture,
+  | 'receivedAt'
+  | 'durationMs'
+  | 'method'
+  | 'target'
+  | 'httpVersion'
+  | 'headers'
+  | 'remoteAddress'
+  | 'remotePort'
+  | 'outcome'
+  | 'refusal'
+  | 'recognition'
+  | 'response'
+> & {
+  note?: string | null | undefined
+  pinned?: boolean | undefined
+  origin?: ExchangeCapture['origin'] | undefined
+  importedFrom?: string | null | undefined
+  forward?: ExchangeCapture['forward'] | undefined
+  senderLeftAt?: string | null | undefined
+  changedBeforeExport?: ChangedBeforeExport | undefined
+  importedAs?: PinnableProviderId | undefined
+}
+
+/**
+ * A capture record (read from the store, or from a bundle) as an export or import carries it,
+ * with the parts that come from elsewhere (its body bytes, resends, endpoint): the one place its
+ * fields and their defaults are mapped, so the two cannot drift apart.
+ */
+export function exchangeCaptureOf(record: CaptureRecordFields, parts: Pick<ExchangeCapture, 'id' | 'endpoint' | 'body' | 'resends'>): ExchangeCapture {
+  return {
+    id: parts.id,
+    endpoint: parts.endpoint,
+    receivedAt: record.receivedAt,
+    durationMs: record.durationMs,
+    method: record.method,
+    target: record.target,
+    httpVersion: record.httpVersion,
+    headers: record.headers,
+    body: parts.body,
+    remoteAddress: record.remoteAddress,
+    remotePort: record.remotePort,
+    outcome: record.outcome,
+    refusal: record.refusal,
+    recognition: record.recognition,
+    response: record.response,
+    note: record.note ?? null,
+    pinned: record.pinned ?? false,
+    origin: record.origin ?? 'received',
+    importedFrom: record.importedFrom ?? null,
+    resends: parts.resends,
+    forward: record.forward ?? null,
+    senderLeftAt: record.senderLeftAt ?? null,
+    ...(record.changedBeforeExport ? { changedBeforeExport: record.changedBeforeExport } : {}),
+    ...(record.importedAs ? { importedAs: record.importedAs } : {}),
+  }
+}
+
 /** Sizes that bound memory whatever a file declares. */
 /**
  * A request read from a text format (curl, raw HTTP): what the format says, and nothing it cannot

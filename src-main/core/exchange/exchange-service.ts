@@ -26,7 +26,7 @@ import { DamagedCaptureError } from '../store/capture-reader'
 import type { DeliveryToJudge } from '../recognition'
 import type { NewCapture } from '../store/capture-store'
 import type { StoredCapture } from '../store/persisted-schema'
-import { decodeStrictBase64, EXCHANGE_LIMITS, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
+import { decodeStrictBase64, EXCHANGE_LIMITS, exchangeCaptureOf, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import { exportPieces } from './export-file'
 import { encodeExport } from './export-output'
 import { createPendingExports } from './pending-exports'
@@ -363,32 +363,7 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
 }
 
 function toExchangeCapture(stored: StoredCapture, body: Buffer, resends: ReplayRecord[], endpoint: { name: string; slug: string } | null): ExchangeCapture {
-  return {
-    id: stored.id,
-    endpoint,
-    receivedAt: stored.receivedAt,
-    durationMs: stored.durationMs,
-    method: stored.method,
-    target: stored.target,
-    httpVersion: stored.httpVersion,
-    headers: stored.headers,
-    body,
-    remoteAddress: stored.remoteAddress,
-    remotePort: stored.remotePort,
-    outcome: stored.outcome,
-    refusal: stored.refusal,
-    recognition: stored.recognition,
-    response: stored.response,
-    note: stored.note ?? null,
-    pinned: stored.pinned ?? false,
-    origin: stored.origin ?? 'received',
-    importedFrom: stored.importedFrom ?? null,
-    resends,
-    forward: stored.forward ?? null,
-    senderLeftAt: stored.senderLeftAt ?? null,
-    ...(stored.changedBeforeExport ? { changedBeforeExport: stored.changedBeforeExport } : {}),
-    ...(stored.importedAs ? { importedAs: stored.importedAs } : {}),
-  }
+  return exchangeCaptureOf(stored, { id: stored.id, endpoint, body, resends })
 }
 
 function originOf(url: string): string {
