@@ -30,16 +30,22 @@ export function withConnectionHeaders(answer: ResolvedAnswer, keepAlive: boolean
   if (answer.kind !== 'respond') return answer
   let hasDate = false
   let hasConnection = false
+  let hasKeepAlive = false
   for (const [name] of answer.headers) {
     const lower = name.toLowerCase()
     if (lower === 'date') hasDate = true
     else if (lower === 'connection') hasConnection = true
+    else if (lower === 'keep-alive') hasKeepAlive = true
   }
   const added: Array<[string, string]> = []
   if (!hasDate) added.push(['Date', httpDate(nowMs)])
   if (!hasConnection) {
-    if (keepAlive) added.push(['Connection', 'keep-alive'], ['Keep-Alive', `timeout=${RECEIVER_KEEP_ALIVE_TIMEOUT_MS / 1000}`])
-    else added.push(['Connection', 'close'])
+    if (!keepAlive) added.push(['Connection', 'close'])
+    else {
+      added.push(['Connection', 'keep-alive'])
+      // An answer that names its own Keep-Alive (to test how a sender reads it) is sent with that one alone.
+      if (!hasKeepAlive) added.push(['Keep-Alive', `timeout=${RECEIVER_KEEP_ALIVE_TIMEOUT_MS / 1000}`])
+    }
   }
   return added.length === 0 ? answer : { ...answer, headers: [...answer.headers, ...added] }
 }
