@@ -141,7 +141,7 @@ test('takes a page of a delivery by cursor or by attempt number, not both', () =
   expect(both.error?.issues.map((issue) => issue.message)).toEqual(['give cursor or upToAttempt, not both'])
 })
 
-smallLimitTest('gives a refused request a delivery of its own and compares it by hash, saying why', async ({ inspector }) => {
+smallLimitTest('gives a refused request a delivery of its own and says why its body cannot be compared', async ({ inspector }) => {
   const deliver = deliveryTo(inspector)
   const big = JSON.stringify({ uuid: 'tx-big', padding: 'x'.repeat(200) })
   expect(await deliver(big)).toBe(413)
@@ -156,6 +156,12 @@ smallLimitTest('gives a refused request a delivery of its own and compares it by
   const diff = await inspector.procedures.diffCaptures({ leftId: refused!.id, rightId: small!.id })
   expect(diff.body).toMatchObject({
     kind: 'incomplete',
-    reason: expect.stringMatching(/was refused: its body was not stored, so the bodies are compared by hash$/),
+    reason: expect.stringMatching(/was refused: its body was not stored, so the bodies cannot be compared$/),
+  })
+  // Two refused requests: neither body was stored, which does not make them the same (it said "identical, 0 bytes").
+  const both = await inspector.procedures.diffCaptures({ leftId: refusedFirst!.id, rightId: refused!.id })
+  expect(both.body).toMatchObject({
+    kind: 'incomplete',
+    reason: `capture #${refusedFirst!.seq} was refused: its body was not stored, so the bodies cannot be compared`,
   })
 })

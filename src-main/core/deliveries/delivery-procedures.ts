@@ -96,6 +96,7 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
         sha256: capture.body.sha256,
         size: capture.body.size,
         complete: capture.outcome === 'captured',
+        notStored: capture.outcome !== 'captured',
         incompleteBecause: capture.outcome === 'captured' ? undefined : `capture #${capture.seq} was refused: its body was not stored`,
       },
     }

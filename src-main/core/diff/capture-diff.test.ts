@@ -141,6 +141,14 @@ describe('diffBodies', () => {
     expect(diffBodies(body('a'.repeat(MAX_DIFF_BODY_BYTES + 1)), body('b'), labels).kind).toBe('too-large')
     expect(diffBodies(body('abc'), body('abd', false), labels)).toMatchObject({ kind: 'incomplete', reason: expect.stringContaining('right') })
     expect(diffBodies(body('same'), body('same'), labels)).toEqual({ kind: 'identical', size: 4 })
+    // Two bodies that were not stored (refused requests) hash alike as no bytes: not the same body.
+    const notStored = { ...body(''), complete: false, notStored: true }
+    expect(diffBodies(notStored, notStored, labels)).toEqual({
+      kind: 'incomplete',
+      left: { sha256: notStored.sha256, size: 0 },
+      right: { sha256: notStored.sha256, size: 0 },
+      reason: 'the left body was not stored, so the bodies cannot be compared',
+    })
   })
 })
 

@@ -25,6 +25,11 @@ export interface BodyToCompare {
   complete: boolean
   /** Why it is incomplete, e.g. "the resend's history keeps only the first 65,536 bytes of its body". */
   incompleteBecause?: string | undefined
+  /**
+   * `true` when none of the body was stored (a refused request): `sha256` and `size` are then those
+   * of no bytes, not of what was received, and say nothing about it.
+   */
+  notStored?: boolean
 }
 
 /** One side of a comparison: who it is, its headers as received or sent, and its body. */
@@ -114,6 +119,12 @@ export function diffBodies(
 ): BodyDiff {
   const leftDigest = { sha256: left.sha256, size: left.size }
   const rightDigest = { sha256: right.sha256, size: right.size }
+  // Two refused requests' bodies both hash as no bytes: they are not the same body, just none stored.
+  if (left.notStored === true || right.notStored === true) {
+    const because =
+      (left.notStored === true ? left : right).incompleteBecause ?? `the ${left.notStored === true ? labels.left : labels.right} body was not stored`
+    return { kind: 'incomplete', left: leftDigest, right: rightDigest, reason: `${because}, so the bodies cannot be compared` }
+  }
   if (left.sha256 === right.sha256 && left.size === right.size) return { kind: 'identical', size: left.size }
   if (!left.complete || !right.complete) {
     const incomplete = !left.complete ? left : right
