@@ -11,7 +11,7 @@ import { useTunnelAction } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'
 import { ModalDialog } from '../../components/modal-dialog'
-import { formatCountdown, hasCountdown, isRunning, tunnelProofLine, tunnelShortLabel, useNow } from './tunnel-format'
+import { formatCountdown, hasCountdown, isRunning, standInExplanation, standInHeadline, tunnelProofLine, tunnelShortLabel, useNow } from './tunnel-format'
 import { useCurrentTunnel } from './use-current-tunnel'
 import './tunnel.css'
 
@@ -70,12 +70,8 @@ export function TunnelBanner() {
   return (
     <div className="banner banner-danger" role="alert" data-testid="tunnel-subdomain-warning">
       <div className="banner-content">
-        <strong>
-          You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: callbacks sent to the “{state.requestedSubdomain}” URL do not reach this app
-          for now.
-        </strong>{' '}
-        <StandInExplanation requested={state.requestedSubdomain} /> Until then callbacks reach it only at <code className="wire">{state.url}</code>{' '}
-        <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
+        <strong>{standInHeadline(state.requestedSubdomain, state.subdomain)}</strong> {standInExplanation(state.requestedSubdomain)} Until then callbacks reach
+        it only at <code className="wire">{state.url}</code> <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
       </div>
     </div>
   )
@@ -86,15 +82,6 @@ export function TunnelBanner() {
  * moves back to it (README "Public URL (tunnel)"), so a provider pointed at the stand-in for good
  * would lose its callbacks when it does.
  */
-function StandInExplanation({ requested }: { requested: string | null }) {
-  return (
-    <>
-      The tunnel server still holds “{requested}” (usually for this app’s previous connection, until the server notices it is gone). The app keeps asking for it
-      and moves back to it once it is free.
-    </>
-  )
-}
-
 function TunnelDialog({
   settings,
   state,
@@ -193,8 +180,7 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
           </p>
           {state.subdomainChanged && (
             <p className="notice notice-danger" data-testid="tunnel-dialog-subdomain-warning">
-              You asked for “{state.requestedSubdomain}” but got “{state.subdomain}”: callbacks sent to the “{state.requestedSubdomain}” URL do not reach this
-              app for now. <StandInExplanation requested={state.requestedSubdomain} />
+              {standInHeadline(state.requestedSubdomain, state.subdomain)} {standInExplanation(state.requestedSubdomain)}
             </p>
           )}
           <p className="muted replay-small">Online since {formatFullTime(state.onlineSince)}</p>

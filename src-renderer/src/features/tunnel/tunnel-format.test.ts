@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { tunnelProofLine } from './tunnel-format'
+import { standInExplanation, standInHeadline, tunnelProofLine } from './tunnel-format'
 
 const now = Date.parse('2026-12-07T09:00:00.000Z')
 
@@ -21,5 +21,21 @@ describe('tunnelProofLine', () => {
   it('tells a tunnel that is off what the probe will do, and one that is up that it has not got through', () => {
     expect(tunnelProofLine(null, 'off', now)).toContain('once the tunnel is online, a probe through its public URL checks that it reaches this receiver')
     expect(tunnelProofLine(null, 'online', now)).toContain('no probe through the public URL has reached this receiver so far')
+  })
+})
+
+describe('stand-in subdomain words', () => {
+  it('say the requested subdomain is taken, not that the user asked for it (after a relaunch they asked for nothing)', () => {
+    const headline = standInHeadline('shop-callbacks', 'brave-otter-42')
+    expect(headline).toBe(
+      '“shop-callbacks” is taken right now, so the tunnel is at “brave-otter-42”: callbacks sent to the “shop-callbacks” URL do not reach this app for now.',
+    )
+    expect(headline).not.toMatch(/asked for/)
+  })
+
+  it('do not put the taken subdomain down to this app alone', () => {
+    expect(standInExplanation('shop-callbacks')).toContain(
+      'often this app’s previous one, until the tunnel server notices it is gone, or, after the app was closed for a while, another client',
+    )
   })
 })

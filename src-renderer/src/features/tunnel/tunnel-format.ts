@@ -45,6 +45,23 @@ export function tunnelProofLine(lastProvedAt: string | null, status: TunnelState
   return 'Not proved working yet: no probe through the public URL has reached this receiver so far.'
 }
 
+/**
+ * The tunnel runs on a stand-in subdomain. "You asked for X" read wrong after a relaunch, when the
+ * app asks again for the subdomain it had (helper-tunnel's d1d0559) and the user asked for nothing;
+ * and a day later X is as likely held by another client as by this app's old connection.
+ */
+export function standInHeadline(requested: string | null, got: string): string {
+  return `“${requested ?? ''}” is taken right now, so the tunnel is at “${got}”: callbacks sent to the “${requested ?? ''}” URL do not reach this app for now.`
+}
+
+/** Why the requested subdomain is taken, and what the app does about it. */
+export function standInExplanation(requested: string | null): string {
+  return (
+    `Another connection holds “${requested ?? ''}”: often this app’s previous one, until the tunnel server notices it is gone, or, after the app ` +
+    'was closed for a while, another client. The app keeps asking for it and moves back to it once it is free.'
+  )
+}
+
 /** One short line for the top bar. */
 export function tunnelShortLabel(state: TunnelState, now: number): string {
   switch (state.status) {
