@@ -79,10 +79,19 @@ test('a retention cap says what Save deletes right away before it is saved', asy
   await expect(save).toHaveText('Save')
 
   await row.getByTestId('endpoint-retention-maxCaptures').fill('1')
+  // Nothing pinned here: nothing said about pins (it said "Pinned captures are kept.").
   await expect(dialog.getByTestId('retention-impact')).toHaveText(
-    'Saving deletes the oldest 2 of the 3 captures of “E2E retention-impact” right away. Pinned captures are kept. This cannot be undone.',
+    'Saving deletes the oldest 2 of the 3 captures of “E2E retention-impact” right away. This cannot be undone.',
   )
   await expect(save).toHaveText('Save and delete')
+  // One pinned (from a script): the notice says it is kept once the endpoint's count comes back.
+  const [newest] = (await inspector.app.call<{ items: Array<{ id: string }> }>('listCaptures', { endpointId: endpoint.id, limit: 1 })).items
+  await inspector.app.call('setCapturePinned', { id: newest!.id, pinned: true })
+  await expect(dialog.getByTestId('retention-impact')).toHaveText(
+    'Saving deletes the oldest 2 of the 3 captures of “E2E retention-impact” right away. The pinned capture is kept. This cannot be undone.',
+  )
+  await inspector.app.call('setCapturePinned', { id: newest!.id, pinned: false })
+  await expect(dialog.getByTestId('retention-impact')).not.toContainText('pinned')
   // A cap the endpoint is within deletes nothing, and says nothing.
   await row.getByTestId('endpoint-retention-maxCaptures').fill('3')
   await expect(dialog.getByTestId('retention-impact')).toHaveCount(0)

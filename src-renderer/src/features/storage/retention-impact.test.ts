@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTightened, retentionImpact } from './retention-impact'
+import { isTightened, pinnedKeptSentence, retentionImpact } from './retention-impact'
 
 describe('retentionImpact', () => {
   it('names what a new or lower count cap deletes at once', () => {
@@ -35,5 +35,13 @@ describe('retentionImpact', () => {
     expect(isTightened(30, 30)).toBe(false)
     expect(isTightened(30, 60)).toBe(false)
     expect(isTightened(30, null)).toBe(false)
+  })
+})
+
+describe('pinnedKeptSentence', () => {
+  it('mentions pinned captures only when some are pinned', () => {
+    expect(pinnedKeptSentence(0)).toBeNull()
+    expect(pinnedKeptSentence(1)).toBe('The pinned capture is kept.')
+    expect(pinnedKeptSentence(1200)).toBe('The 1,200 pinned captures are kept.')
   })
 })

@@ -37,6 +37,15 @@ export function retentionImpact(countCaps: readonly CountCapChange[], sizeOrAgeT
   return { deletions, sizeOrAgeTightened }
 }
 
+/**
+ * The sentence about pinned captures under the notice: said only when some are pinned (it said
+ * "Pinned captures are kept" where nothing was pinned, as the Clear dialog did).
+ */
+export function pinnedKeptSentence(pinnedCount: number): string | null {
+  if (pinnedCount <= 0) return null
+  return pinnedCount === 1 ? 'The pinned capture is kept.' : `The ${formatCount(pinnedCount)} pinned captures are kept.`
+}
+
 /** Whether a typed size or age cap is new or lower than the saved one. */
 export function isTightened(saved: number | null | undefined, typed: number | null): boolean {
   return typed !== null && (saved === null || saved === undefined || typed < saved)

@@ -11,7 +11,7 @@ import { useEndpoints } from '../../api/queries'
 import { ModalDialog } from '../../components/modal-dialog'
 import { EndpointRetentionFields, endpointCapTextsOf, perEndpointPolicyOf, type EndpointCapTexts } from './endpoint-retention'
 import { capText, limitsOf, MIB, parseCap } from './retention-caps'
-import { isTightened, retentionImpact, type CountCapChange, type RetentionImpact } from './retention-impact'
+import { isTightened, pinnedKeptSentence, retentionImpact, type CountCapChange, type RetentionImpact } from './retention-impact'
 import { storageHealthText } from './storage-health-text'
 
 const STORAGE_SETTINGS_KEY = ['storage-settings'] as const
@@ -110,7 +110,7 @@ function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; e
       </fieldset>
       <EndpointRetentionFields endpoints={endpoints} texts={endpointCaps} onChange={setEndpointCaps} />
       {invalid && <p className="form-error">Limits are whole numbers of at least 1, or empty.</p>}
-      {deletesCaptures && !isSaved && <RetentionImpactNotice impact={impact} />}
+      {deletesCaptures && !isSaved && <RetentionImpactNotice impact={impact} pinnedCount={impact.pinnedInScope} />}
       {save.error && (
         <p className="form-error" role="alert" data-testid="storage-settings-error">
           {save.error.message}
@@ -151,18 +151,24 @@ function CapField({ label, value, onChange, testId }: { label: string; value: st
   )
 }
 
-/** What Save would delete at once under the typed caps (see retention-impact.ts). */
+/**
+ * What Save would delete at once under the typed caps (see retention-impact.ts), and how many
+ * pinned captures those caps reach (every endpoint's for a cap on all captures, else the capped
+ * endpoints'), which the notice says are kept.
+ */
 function savingDeletes(
   view: StorageSettingsView,
   endpoints: readonly Endpoint[],
   caps: RetentionPolicySetting,
   endpointCaps: EndpointCapTexts,
-): RetentionImpact {
+): RetentionImpact & { pinnedInScope: number } {
   const saved = view.retention
   const countCaps: CountCapChange[] = [
     { scope: { kind: 'all' }, capturesNow: view.health.captures, savedMaxCaptures: saved.maxCaptures ?? null, typedMaxCaptures: caps.maxCaptures ?? null },
   ]
   let sizeOrAgeTightened = isTightened(saved.maxBytes, caps.maxBytes ?? null) || isTightened(saved.maxAgeDays, caps.maxAgeDays ?? null)
+  const isGlobalTightened = sizeOrAgeTightened || isTightened(saved.maxCaptures, caps.maxCaptures ?? null)
+  let pinnedInScope = isGlobalTightened ? endpoints.reduce((sum, endpoint) => sum + endpoint.pinnedCount, 0) : 0
   for (const endpoint of endpoints) {
     const typed = endpointCaps[endpoint.id]
     const limits = typed ? limitsOf(typed) : null
@@ -174,23 +180,31 @@ function savingDeletes(
       savedMaxCaptures: savedLimits?.maxCaptures ?? null,
       typedMaxCaptures: limits.maxCaptures,
     })
+    const isEndpointTightened =
+      endpoint.captureCount > 0 &&
+      (isTightened(savedLimits?.maxBytes, limits.maxBytes) ||
+        isTightened(savedLimits?.maxAgeDays, limits.maxAgeDays) ||
+        isTightened(savedLimits?.maxCaptures, limits.maxCaptures))
     if (endpoint.captureCount > 0)
       sizeOrAgeTightened ||= isTightened(savedLimits?.maxBytes, limits.maxBytes) || isTightened(savedLimits?.maxAgeDays, limits.maxAgeDays)
+    if (isEndpointTightened && !isGlobalTightened) pinnedInScope += endpoint.pinnedCount
   }
-  return retentionImpact(countCaps, sizeOrAgeTightened)
+  return { ...retentionImpact(countCaps, sizeOrAgeTightened), pinnedInScope }
 }
 
 /** Said before Save: retention deletes at once, oldest first, and nothing brings the captures back. */
-function RetentionImpactNotice({ impact }: { impact: RetentionImpact }) {
+function RetentionImpactNotice({ impact, pinnedCount }: { impact: RetentionImpact; pinnedCount: number }) {
+  const pinned = pinnedKeptSentence(pinnedCount)
+  const kept = pinned === null ? '' : ` ${pinned}`
   return (
     <div className="notice notice-warning" role="status" data-testid="retention-impact">
       {impact.deletions.length > 0 ? (
         <p>
-          Saving deletes {impact.deletions.join('; ')} right away{impact.sizeOrAgeTightened ? ', and any capture beyond the new size or age limit' : ''}. Pinned
-          captures are kept. This cannot be undone.
+          Saving deletes {impact.deletions.join('; ')} right away{impact.sizeOrAgeTightened ? ', and any capture beyond the new size or age limit' : ''}.{kept}{' '}
+          This cannot be undone.
         </p>
       ) : (
-        <p>Saving deletes right away any capture beyond the new size or age limit, oldest first. Pinned captures are kept. This cannot be undone.</p>
+        <p>Saving deletes right away any capture beyond the new size or age limit, oldest first.{kept} This cannot be undone.</p>
       )}
     </div>
   )
