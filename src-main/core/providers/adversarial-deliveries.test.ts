@@ -3,7 +3,7 @@
  * docs/providers/ for Paddle and Square) without reading the verifiers: deliveries at the edges of
  * each algorithm, each judged by the provider's own library where one is a devDependency (stripe,
  * standardwebhooks, @octokit/webhooks-methods, @paddle/paddle-node-sdk, square, @adyen/api-library),
- * else by the algorithm written out here with node:crypto (IXOPAY, Shopify, Mollie, CHIP).
+ * else by the algorithm written out here with node:crypto (IXOPAY, Shopify, Mollie, CHIP, PayPal).
  *
  * The edges: key rotation and several signatures in one header, whitespace and case in the header's
  * syntax, a header sent twice (read as Node's http server hands it to the library: the values joined
@@ -19,8 +19,10 @@
 import { hmacValidator as HmacValidator } from '@adyen/api-library'
 import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Paddle } from '@paddle/paddle-node-sdk'
+import forge from 'node-forge'
 import { InvalidSignatureError, verifySignature as gocardlessVerify } from 'gocardless-nodejs/webhooks'
 import { createHash, createHmac, generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:crypto'
+import { crc32 } from 'node:zlib'
 import Razorpay from 'razorpay'
 import { WebhooksHelper } from 'square'
 import { Webhook } from 'standardwebhooks'
@@ -28,6 +30,7 @@ import Stripe from 'stripe'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { InvalidReason, PinnableProviderId, ProviderKey } from '../../shared/providers'
+import { issueCertificate } from '../../test-support/certificate-authority'
 import { analyzeDelivery } from './index'
 
 afterEach(() => {
@@ -42,6 +45,7 @@ const hmac = (algorithm: string, key: Buffer | string, ...parts: Array<Buffer | 
   for (const part of parts) mac.update(part)
   return mac.digest()
 }
+const forgePrivatePem = (issued: ReturnType<typeof issueCertificate>): string => forge.pki.privateKeyToPem(issued.signer.privateKey)
 const material = (label: string): Buffer => createHash('sha256').update(label).digest()
 const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8')
 
@@ -702,6 +706,78 @@ describe('CHIP by providers.md §2.3', () => {
       it(`${body.name}: ${testCase.name}`, () => {
         countCase()
         expectAgreement('chip', testCase, spec(testCase))
+      })
+  }
+})
+
+// ---------------------------------------------------------------------------------------------
+// PayPal (providers.md §5.7): RSA SHA-256 over "id|time|webhookId|crc32(body)", the CRC unsigned; the SDK decodes base64 leniently
+
+describe('PayPal by providers.md §5.7', () => {
+  const certificate = issueCertificate({ commonName: 'messageverificationcerts.sandbox.paypal.com' })
+  const otherCertificate = issueCertificate({ commonName: 'messageverificationcerts.sandbox.paypal.com' })
+  const privateKeyOf = (issued: typeof certificate): string => forgePrivatePem(issued)
+  const webhookId = '4JH86294D6297924G'
+  const otherWebhookId = '8PT597110X687430LKGECATA'
+  const id = 'dfb3be50-fd74-11e4-8bf3-77339302725b'
+  const time = '2026-03-01T12:00:00Z'
+  const keys: ProviderKey[] = [
+    { kind: 'certificate', provider: 'paypal', pem: certificate.pem },
+    { kind: 'paypal-webhook-id', value: webhookId },
+  ]
+  const message = (body: Buffer, parts: { webhook?: string; transmissionTime?: string; crc?: number } = {}): string =>
+    `${id}|${parts.transmissionTime ?? time}|${parts.webhook ?? webhookId}|${parts.crc ?? crc32(body)}`
+  const sign = (text: string, issued = certificate, digest = 'sha256'): string => rsaSign(digest, utf8(text), privateKeyOf(issued)).toString('base64')
+
+  const cases = (body: Buffer): Case[] => {
+    const good = sign(message(body))
+    const headers = (signature: string, transmissionTime = time): HeaderPairs => [
+      ['PAYPAL-TRANSMISSION-ID', id],
+      ['PAYPAL-TRANSMISSION-TIME', transmissionTime],
+      ['PAYPAL-TRANSMISSION-SIG', signature],
+      ['PAYPAL-AUTH-ALGO', 'SHA256withRSA'],
+      ['PAYPAL-CERT-URL', 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270'],
+    ]
+    const base = { body, keys, nowMs: AT_T }
+    const signedCrc = crc32(body) | 0
+    return [
+      { name: 'valid', headers: headers(good), ...base },
+      { name: 'the webhook id of another app', headers: headers(sign(message(body, { webhook: otherWebhookId }))), ...base },
+      {
+        name: 'two webhook ids configured, the right one second',
+        headers: headers(good),
+        ...base,
+        keys: [{ kind: 'paypal-webhook-id', value: otherWebhookId }, ...keys],
+      },
+      { name: 'the CRC signed as a signed integer (the Java bug)', headers: headers(sign(message(body, { crc: signedCrc }))), ...base },
+      { name: 'transmission time changed', headers: headers(good, '2026-03-01T12:00:01Z'), ...base },
+      { name: 'certificate of another account', headers: headers(sign(message(body), otherCertificate)), ...base },
+      { name: 'signed with SHA-1', headers: headers(sign(message(body), certificate, 'sha1')), ...base },
+      { name: 'padding dropped (the SDK decodes base64 leniently)', headers: headers(good.replace(/=+$/, '')), ...base },
+      { name: 'hex instead of base64', headers: headers(Buffer.from(good, 'base64').toString('hex')), ...base },
+      { name: 'truncated', headers: headers(good.slice(0, 300)), ...base },
+    ]
+  }
+  const spec = (testCase: Case): boolean => {
+    const read = (name: string): string => asNodeReads(testCase.headers, name) ?? ''
+    const signature = Buffer.from(read('PAYPAL-TRANSMISSION-SIG'), 'base64')
+    return testCase.keys.some(
+      (each) =>
+        each.kind === 'paypal-webhook-id' &&
+        rsaVerify(
+          'sha256',
+          utf8(`${read('PAYPAL-TRANSMISSION-ID')}|${read('PAYPAL-TRANSMISSION-TIME')}|${each.value}|${crc32(testCase.body)}`),
+          certificate.certificate.publicKey,
+          signature,
+        ),
+    )
+  }
+
+  for (const body of BODIES) {
+    for (const testCase of cases(body.bytes))
+      it(`${body.name}: ${testCase.name}`, () => {
+        countCase()
+        expectAgreement('paypal', testCase, spec(testCase))
       })
   }
 })
