@@ -21,7 +21,7 @@ import { verify as octokitVerify } from '@octokit/webhooks-methods'
 import { Paddle } from '@paddle/paddle-node-sdk'
 import forge from 'node-forge'
 import { InvalidSignatureError, verifySignature as gocardlessVerify } from 'gocardless-nodejs/webhooks'
-import { createHash, createHmac, generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:crypto'
+import { X509Certificate, createHash, createHmac, generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 import Razorpay from 'razorpay'
 import { WebhooksHelper } from 'square'
@@ -780,6 +780,61 @@ describe('PayPal by providers.md §5.7', () => {
         expectAgreement('paypal', testCase, spec(testCase))
       })
   }
+})
+
+// ---------------------------------------------------------------------------------------------
+// Plexo legacy envelopes (providers.md §3.2): RSA SHA-512 over the canonical JSON of Object, the
+// certificate's SHA-1 thumbprint in Fingerprint, and not expired as plexo-dotnet counts it:
+// (long)(UtcNow - epoch).TotalSeconds > UTCUnixTimeExpiration, whole seconds.
+
+describe('Plexo legacy envelopes by providers.md §3.2', () => {
+  const signer = issueCertificate({ commonName: 'plexo-signing.test' })
+  const other = issueCertificate({ commonName: 'plexo-other.test' })
+  const thumbprintOf = (issued: typeof signer): string => createHash('sha1').update(issued.der).digest('hex').toUpperCase()
+  /** Keys sorted recursively (ordinal), no whitespace, null members left out, slashes and unicode as they are. */
+  const canonical = (value: unknown): string => {
+    if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+    if (value !== null && typeof value === 'object')
+      return `{${Object.entries(value)
+        .filter(([, member]) => member !== null)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, member]) => `${JSON.stringify(name)}:${canonical(member)}`)
+        .join(',')}}`
+    return JSON.stringify(value)
+  }
+  const key = (issued: typeof signer): ProviderKey => ({ kind: 'certificate', provider: 'plexo', pem: issued.pem })
+  const inner = (parts: { amount?: number; expires?: number; issued?: typeof signer } = {}): Record<string, unknown> => ({
+    Fingerprint: thumbprintOf(parts.issued ?? signer),
+    Object: { TransactionId: 'tx-1', Client: 'Callback Inspector', Amount: parts.amount ?? 1500.5, Currency: 'UYU', InvoiceNumber: null, Note: 'café / ☕' },
+    UTCUnixTimeExpiration: parts.expires ?? T + 600,
+  })
+  const envelope = (object: Record<string, unknown>, issued = signer, signedObject = object): Buffer =>
+    utf8(JSON.stringify({ Object: object, Signature: rsaSign('sha512', utf8(canonical(signedObject)), forgePrivatePem(issued)).toString('base64') }))
+  const json: HeaderPairs = [['Content-Type', 'application/json']]
+  const cases: Case[] = [
+    { name: 'valid', headers: json, body: envelope(inner()), keys: [key(signer)], nowMs: AT_T },
+    { name: 'the second of two certificates', headers: json, body: envelope(inner()), keys: [key(other), key(signer)], nowMs: AT_T },
+    { name: 'expiring this second, checked 0.9 s later', headers: json, body: envelope(inner({ expires: T })), keys: [key(signer)], nowMs: AT_T + 900 },
+    { name: 'expired a second ago', headers: json, body: envelope(inner({ expires: T })), keys: [key(signer)], nowMs: AT_T + 1000, reason: 'expired' },
+    { name: 'Amount changed after signing', headers: json, body: envelope(inner({ amount: 9999 }), signer, inner()), keys: [key(signer)], nowMs: AT_T },
+    { name: 'signed by another certificate', headers: json, body: envelope(inner({ issued: other }), other), keys: [key(signer)], nowMs: AT_T },
+    { name: 'Fingerprint of another certificate', headers: json, body: envelope(inner({ issued: other })), keys: [key(signer)], nowMs: AT_T },
+  ]
+  const spec = (testCase: Case): boolean => {
+    const parsed = JSON.parse(testCase.body.toString('utf8')) as { Object: { Fingerprint: string; UTCUnixTimeExpiration: number }; Signature: string }
+    if (Math.floor(testCase.nowMs / 1000) > parsed.Object.UTCUnixTimeExpiration) return false
+    return testCase.keys.some(
+      (each) =>
+        each.kind === 'certificate' &&
+        createHash('sha1').update(new X509Certificate(each.pem).raw).digest('hex').toUpperCase() === parsed.Object.Fingerprint &&
+        rsaVerify('sha512', utf8(canonical(parsed.Object)), new X509Certificate(each.pem).publicKey, Buffer.from(parsed.Signature, 'base64')),
+    )
+  }
+  for (const testCase of cases)
+    it(testCase.name, () => {
+      countCase()
+      expectAgreement('plexo', testCase, spec(testCase))
+    })
 })
 
 describe('coverage', () => {

@@ -154,11 +154,12 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   const envelopeFingerprint = fingerprintNode?.type === 'string' ? fingerprintNode.value.replace(/[:\s]/g, '').toUpperCase() : ''
   const expiryNode = rawMember(inner, 'UTCUnixTimeExpiration')
   const expiresAt = expiryNode?.type === 'number' ? Number(expiryNode.lexeme) : Number.NaN
-  const nowSeconds = options.now.getTime() / 1000
+  // The SDKs compare whole seconds: plexo-dotnet's (long)(UtcNow - epoch).TotalSeconds > expiration.
+  const nowSeconds = Math.floor(options.now.getTime() / 1000)
   if (Number.isFinite(expiresAt)) {
     explanation.timestamp = {
       signedAt: isoFromSeconds(expiresAt),
-      skewSeconds: Math.round(nowSeconds - expiresAt),
+      skewSeconds: nowSeconds - expiresAt,
       toleranceSeconds: 0,
       withinTolerance: nowSeconds <= expiresAt,
     }
@@ -220,7 +221,7 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
       return result(
         invalidVerdict(
           'expired',
-          `the envelope expired at ${isoFromSeconds(expiresAt)} (${Math.round(nowSeconds - expiresAt)} s before the check); the signature itself verifies`,
+          `the envelope expired at ${isoFromSeconds(expiresAt)} (${nowSeconds - expiresAt} s before the check); the signature itself verifies`,
         ),
         explanation,
       )
