@@ -83,7 +83,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
           outcome,
           refusal: request.refusal,
           recognition,
-          response: answerRecord(chosen.answer, choice),
+          response: answerRecord(chosen.answer, choice, request.method),
           forward,
         },
         request.body,
@@ -178,14 +178,15 @@ function relayAnswer(relay: RelayAnswer, targetUrl: string): { chosen: ChosenAns
   return { chosen: { answer, chosenBy: { kind: 'default' } }, choice: { kind: 'forward', targetUrl } }
 }
 
-function answerRecord(answer: ResolvedAnswer, chosenBy: AnswerChoice): StoredCapture['response'] {
+/** What the capture records of its answer: as sent, so no body for a HEAD request (Node drops one written anyway). */
+function answerRecord(answer: ResolvedAnswer, chosenBy: AnswerChoice, method: string): StoredCapture['response'] {
   switch (answer.kind) {
     case 'respond':
       return {
         kind: 'respond',
         status: answer.status,
         headers: answer.headers,
-        bodyBase64: answer.body ? resolvedBodyBytes(answer.body).toString('base64') : '',
+        bodyBase64: answer.body && method !== 'HEAD' ? resolvedBodyBytes(answer.body).toString('base64') : '',
         delayMs: answer.delayMs,
         chosenBy,
       }

@@ -35,3 +35,19 @@ describe('setAnswerConfig', () => {
     expect((await procedures.getAnswerConfig({ endpointId })).config.rules).toHaveLength(1)
   })
 })
+
+describe('the answer a capture records', () => {
+  test('is what went on the wire for a HEAD request: the headers, and no body', async ({ inspector, endpoint }) => {
+    await inspector.procedures.setAnswerConfig({
+      endpointId: endpoint.id,
+      config: { defaultAnswer: { kind: 'respond', status: 200, body: { text: 'OK' } } },
+    })
+    const sent = await fetch(`${inspector.receiverUrl}/${endpoint.slug}/probe`, { method: 'HEAD' })
+    expect(sent.status).toBe(200)
+    expect(await sent.text()).toBe('')
+    const [head] = (await inspector.procedures.listCaptures({ endpointId: endpoint.id })).items
+    expect(head?.response).toMatchObject({ status: 200, bodySize: 0 })
+    // Its Content-Length still names the body a GET would have got, as HTTP wants and as sent.
+    expect(head?.response.headers).toContainEqual(['Content-Length', '2'])
+  })
+})
