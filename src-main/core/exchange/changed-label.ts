@@ -12,6 +12,8 @@ import { changedBeforeExportSchema, MAX_KEPT_CHANGES, type ChangedBeforeExport }
 import type { HeaderPairs } from '../../shared/http-message'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
+import type { Refusal } from '../../shared/views'
+import { refusalOf } from './exchange-capture'
 
 /** The header a raw HTTP message carries its record in. */
 export const CHANGED_HEADER = 'X-Callback-Inspector-Changed-Before-Export'
@@ -33,6 +35,28 @@ export const SENDER_HEADERS_HEADER = 'X-Callback-Inspector-Sender-Headers'
  * for each `Content-Length` line of the sender's, in order).
  */
 export const RECEIVED_LENGTH_HEADER = 'X-Callback-Inspector-Received-Content-Length'
+/**
+ * One of this app's lines after the sender's, on a request the receiver refused (its body over the
+ * limit, not stored): the refusal as ASCII JSON (`{ status, reason, declaredSize, receivedBytes }`),
+ * so the import keeps it refused rather than passing an empty body off as the one sent.
+ */
+export const REFUSED_HEADER = 'X-Callback-Inspector-Refused'
+/** The comment before a curl command that carries the refusal of the request it sends without a body. */
+export const REFUSED_COMMENT_PREFIX = '# callback-inspector-refused: '
+
+/** The refusal as one line of ASCII JSON, for {@link REFUSED_HEADER} and {@link REFUSED_COMMENT_PREFIX}. */
+export function refusalLabelText(refusal: Refusal): string {
+  return asciiJson(refusal)
+}
+
+/** The refusal a label holds, or `null`. */
+export function readRefusalLabel(text: string): Refusal | null {
+  try {
+    return refusalOf(JSON.parse(text))
+  } catch {
+    return null
+  }
+}
 /** The comment before a curl command that carries its record. */
 export const CHANGED_COMMENT_PREFIX = '# callback-inspector-changed-before-export: '
 /**
@@ -52,7 +76,12 @@ const LABEL_HEADERS = new Set([CHANGED_HEADER, REDACTED_HEADER, VERDICT_BEFORE_H
 /** Whether a header's name is one this app writes into a raw message of its own (a sender's header may carry it too). */
 export function isAppHeaderName(name: string): boolean {
   const lower = name.toLowerCase()
-  return LABEL_HEADERS.has(lower) || lower === SENDER_HEADERS_HEADER.toLowerCase() || lower === RECEIVED_LENGTH_HEADER.toLowerCase()
+  return (
+    LABEL_HEADERS.has(lower) ||
+    lower === SENDER_HEADERS_HEADER.toLowerCase() ||
+    lower === RECEIVED_LENGTH_HEADER.toLowerCase() ||
+    lower === REFUSED_HEADER.toLowerCase()
+  )
 }
 
 /** The record as one line of ASCII JSON (a header value and a comment line hold it as is). */
@@ -113,15 +142,21 @@ export function readChangedLabel(text: string): ChangedBeforeExport | null {
  * are read as labels (and a `Content-Length` the exporter added is dropped). Without that line (a
  * file written before it existed, pasted text), every label-named line is taken as a label.
  */
-export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderPairs; changed?: ChangedBeforeExport } {
+export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderPairs; changed?: ChangedBeforeExport; refusal?: Refusal } {
   const last = headers[headers.length - 1]
   if (last !== undefined && last[0].toLowerCase() === SENDER_HEADERS_HEADER.toLowerCase()) {
     const count = /^\d{1,6}$/.test(last[1]) ? Number(last[1]) : -1
     const added = count >= 0 && count < headers.length ? headers.slice(count, -1) : null
     const receivedLength = RECEIVED_LENGTH_HEADER.toLowerCase()
     // Only lines this app writes may follow the sender's: anything else means the split is not this app's.
-    if (added !== null && added.every(([name]) => LABEL_HEADERS.has(name.toLowerCase()) || ['content-length', receivedLength].includes(name.toLowerCase()))) {
+    const refused = REFUSED_HEADER.toLowerCase()
+    if (
+      added !== null &&
+      added.every(([name]) => LABEL_HEADERS.has(name.toLowerCase()) || ['content-length', receivedLength, refused].includes(name.toLowerCase()))
+    ) {
       const labels = withoutChangedLabels(added.filter(([name]) => LABEL_HEADERS.has(name.toLowerCase())))
+      const refusalLine = added.find(([name]) => name.toLowerCase() === refused)
+      const refusal = refusalLine === undefined ? null : readRefusalLabel(refusalLine[1])
       // The values the sender's Content-Length lines had, put back in order.
       const lengths = added.filter(([name]) => name.toLowerCase() === receivedLength).map(([, value]) => value)
       const sender = headers
@@ -129,7 +164,11 @@ export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderP
         .map(([name, value]): [string, string] =>
           name.toLowerCase() === 'content-length' && lengths.length > 0 ? [name, lengths.shift() as string] : [name, value],
         )
-      return labels.changed === undefined ? { headers: sender } : { headers: sender, changed: labels.changed }
+      return {
+        headers: sender,
+        ...(labels.changed === undefined ? {} : { changed: labels.changed }),
+        ...(refusal === null ? {} : { refusal }),
+      }
     }
   }
   return withoutChangedLabels(headers)
@@ -195,6 +234,7 @@ export function isChangeComment(text: string): boolean {
   return (
     text.startsWith(CHANGED_COMMENT_PREFIX) ||
     text.startsWith(HEADERS_COMMENT_PREFIX) ||
+    text.startsWith(REFUSED_COMMENT_PREFIX) ||
     text.startsWith(CURL_REDACTED_COMMENT) ||
     text.startsWith(CURL_SECRETS_ONLY_COMMENT) ||
     LISTED_CHANGE.test(text) ||
@@ -248,13 +288,22 @@ export function curlChangesReader(comments: CurlComment[]): (curlIndex: number, 
  * asked for in order (linear in the script).
  */
 export function curlHeadersReader(comments: CurlComment[]): (afterLine: number, line: number) => HeaderPairs | undefined {
-  const records = comments.filter((comment) => comment.text.startsWith(HEADERS_COMMENT_PREFIX))
+  return curlRecordReader(comments, HEADERS_COMMENT_PREFIX, readHeadersLabel)
+}
+
+/** The refusal this app's curl export wrote before a command ({@link REFUSED_COMMENT_PREFIX}), as `curlHeadersReader` finds its record. */
+export function curlRefusalReader(comments: CurlComment[]): (afterLine: number, line: number) => Refusal | undefined {
+  return curlRecordReader(comments, REFUSED_COMMENT_PREFIX, readRefusalLabel)
+}
+
+function curlRecordReader<T>(comments: CurlComment[], prefix: string, read: (text: string) => T | null): (afterLine: number, line: number) => T | undefined {
+  const records = comments.filter((comment) => comment.text.startsWith(prefix))
   let next = 0
   return (afterLine, line) => {
-    let found: HeaderPairs | undefined
+    let found: T | undefined
     for (; next < records.length && (records[next] as CurlComment).line < line; next++) {
       const record = records[next] as CurlComment
-      if (record.line > afterLine) found = readHeadersLabel(record.text.slice(HEADERS_COMMENT_PREFIX.length)) ?? undefined
+      if (record.line > afterLine) found = read(record.text.slice(prefix.length)) ?? undefined
     }
     return found
   }

@@ -22,7 +22,7 @@ import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 import { errorMessage } from '../../shared/errors'
 import { cmdCommands, isCmdSyntax } from './cmd-curl-words'
-import { curlChangesReader, curlHeadersReader, isChangeComment, type CurlComment } from './changed-label'
+import { curlChangesReader, curlHeadersReader, curlRefusalReader, isChangeComment, type CurlComment } from './changed-label'
 import { curlSendsHeader } from '../../shared/curl-command'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
@@ -94,6 +94,7 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
   const changesOf = curlChangesReader(commands.comments)
   // The header lines as received, which this app's export writes before each command.
   const recordedHeadersOf = curlHeadersReader(commands.comments)
+  const refusalOf = curlRefusalReader(commands.comments)
   let curlCommands = 0
   let afterLine = 0
   for (const command of commands.commands) {
@@ -132,6 +133,7 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       stdin = []
       const changed = changesOf(curlCommands++, afterLine, command.line)
       const recorded = recordedHeadersOf(afterLine, command.line)
+      const refusal = refusalOf(afterLine, command.line)
       afterLine = command.line
       if (!result.ok) {
         entries.push({ ok: false, message: `line ${command.line}: ${result.message}` })
@@ -147,6 +149,9 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       )
         result.capture.headers = recorded
       if (changed !== undefined) result.capture.changedBeforeExport = changed
+      // A refused request is sent without the body it was refused for: it stays refused, never an empty body passed off as sent.
+      if (refusal !== undefined && result.capture.body.length === 0)
+        Object.assign(result.capture, { outcome: 'refused', refusal } satisfies Partial<ExchangeCapture>)
       entries.push({ ok: true, capture: result.capture })
     }
   }

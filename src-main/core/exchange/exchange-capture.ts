@@ -55,6 +55,20 @@ export interface ExchangeCapture {
 
 export type { Redaction } from '../../shared/exchange'
 
+/** A refusal as a file records it (this app's HAR `_refusal`, a raw message's or curl command's record), or `null` when it is not one. */
+export function refusalOf(value: unknown): Refusal | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+  const { status, reason, declaredSize, receivedBytes } = value as Record<string, unknown>
+  if (typeof status !== 'number' || !Number.isInteger(status) || typeof reason !== 'string') return null
+  if (typeof receivedBytes !== 'number' || !Number.isSafeInteger(receivedBytes) || receivedBytes < 0) return null
+  return {
+    status,
+    reason: reason.slice(0, 1000),
+    declaredSize: typeof declaredSize === 'number' && Number.isSafeInteger(declaredSize) ? declaredSize : null,
+    receivedBytes,
+  }
+}
+
 /**
  * What a stored capture and a bundle's capture both carry under the same names, the fields an
  * older writer may leave out optional.

@@ -242,10 +242,21 @@ describe('export and import through the inspector', () => {
     expect(result.failures).toEqual([])
     const originals = await details(source.id)
     const copies = await details(target.id)
-    const request = (capture: CaptureDetail) => ({ method: capture.request.method, target: capture.request.target, headers: capture.request.headers })
+    const request = (capture: CaptureDetail) => ({
+      method: capture.request.method,
+      target: capture.request.target,
+      headers: capture.request.headers,
+      outcome: capture.outcome,
+      refusal: capture.refusal,
+    })
     // Imported ones have no arrival time of their own: compared in the file's order.
     expect(new Set(copies.map((copy) => JSON.stringify(request(copy))))).toEqual(new Set(originals.map((original) => JSON.stringify(request(original)))))
     expect(copies.map((copy) => copy.request.bodySha256).sort()).toEqual(originals.map((original) => original.request.bodySha256).sort())
+    // As curl too: the refused request is sent without a body, and imported as refused, not as an empty body.
+    const refused = originals.find((original) => original.outcome === 'refused')!
+    const script = await inspector.procedures.exportCaptures({ captureIds: [refused.id], format: 'curl' })
+    const fromCurl = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: exportedFile(script).toString('base64') })
+    expect(request(await inspector.procedures.getCapture({ id: fromCurl.importedIds[0]! }))).toEqual(request(refused))
   }, 60_000)
 
   /** A sender whose own headers bear this app's label names, and the headers curl sets itself. */

@@ -15,6 +15,8 @@ import {
   HEADERS_COMMENT_PREFIX,
   headersLabelText,
   REDACTED_HEADER,
+  REFUSED_COMMENT_PREFIX,
+  refusalLabelText,
   VERDICT_BEFORE_HEADER,
 } from './changed-label'
 import type { ExchangeCapture, Redaction } from './exchange-capture'
@@ -162,6 +164,8 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     if (changed !== undefined) lines.push(CHANGED_COMMENT_PREFIX + changedLabelText(changed))
     if (capture.note) lines.push(...capture.note.split('\n').map((line) => `# note: ${commentSafe(line)}`))
     if (capture.outcome === 'refused') lines.push('# This request was refused (body over the size limit); its body was not stored, so it is sent without one.')
+    // For the importer: kept refused, not taken for a request sent with an empty body.
+    if (capture.outcome === 'refused' && capture.refusal) lines.push(REFUSED_COMMENT_PREFIX + refusalLabelText(capture.refusal))
     // curl sets these itself (or they only concern one connection): said for people, and kept for the importer.
     const notSent = capture.headers.filter(([name]) => !curlSendsHeader(name))
     if (notSent.length > 0)

@@ -12,7 +12,7 @@ import type { Content, Entry, Header, Response, Timings } from 'har-format'
 import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
-import { decodeStrictBase64, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
+import { decodeStrictBase64, refusalOf, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import { changedOnExport, exportChangesReader, recognitionAsReceived, withEarlierChanges, type EntryResult } from './bundle-format'
 import { changedBeforeExportSchema } from '../../shared/changed-before-export'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
@@ -262,11 +262,7 @@ function readHarEntry(raw: unknown): EntryResult {
 
 /** This app's `_outcome: "refused"` entries: requests answered 413 without storing their body. */
 function readRefusal(raw: Record<string, unknown>): ExchangeCapture['refusal'] {
-  const refusal = raw._refusal
-  if (raw._outcome !== 'refused' || !isObject(refusal)) return null
-  const { status, reason, declaredSize, receivedBytes } = refusal
-  if (typeof status !== 'number' || typeof reason !== 'string' || typeof receivedBytes !== 'number') return null
-  return { status, reason: reason.slice(0, 1000), declaredSize: typeof declaredSize === 'number' ? declaredSize : null, receivedBytes }
+  return raw._outcome === 'refused' ? refusalOf(raw._refusal) : null
 }
 
 /** HTTP/2 and HTTP/3 DevTools entries carry pseudo-headers; they are not request headers. */

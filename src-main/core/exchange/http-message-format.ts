@@ -16,7 +16,7 @@ import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
-import { isAppHeaderName, RECEIVED_LENGTH_HEADER, senderHeadersAndLabels, SENDER_HEADERS_HEADER } from './changed-label'
+import { isAppHeaderName, RECEIVED_LENGTH_HEADER, REFUSED_HEADER, refusalLabelText, senderHeadersAndLabels, SENDER_HEADERS_HEADER } from './changed-label'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 
 /** Header lines that say what was changed in a message before export (changed-label.ts). */
@@ -56,6 +56,8 @@ export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHe
     if (declared.length === 0 && capture.body.length > 0) headers.push(['Content-Length', length])
   }
   headers.push(...receivedLengths, ...extraHeaders)
+  // Its body was never stored: the import keeps it refused.
+  if (capture.outcome === 'refused' && capture.refusal) headers.push([REFUSED_HEADER, refusalLabelText(capture.refusal)])
   if (headers.length > capture.headers.length || capture.headers.some(([name]) => isAppHeaderName(name)))
     headers.push([SENDER_HEADERS_HEADER, String(capture.headers.length)])
   const head = `${capture.method} ${capture.target} HTTP/${capture.httpVersion}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`
@@ -119,6 +121,7 @@ function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): One
   // This app's lines are not part of the request: what its labels say is kept as its record.
   const labelled = senderHeadersAndLabels(headers)
   const capture = importedRequest({ method: requestLine[1]!, target, httpVersion: requestLine[3]!, headers: labelled.headers, body: framed.body })
+  if (labelled.refusal) Object.assign(capture, { outcome: 'refused', refusal: labelled.refusal } satisfies Partial<ExchangeCapture>)
   return { ok: true, end: framed.end, capture: labelled.changed ? { ...capture, changedBeforeExport: labelled.changed } : capture }
 }
 
