@@ -30,7 +30,7 @@ import {
 import { randomBytes } from 'node:crypto'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, fromFirst, fromPrevious, generic2xx, hasHeader, HOUR, is2xx, MINUTE, SECOND, textAnswer } from './module-parts'
-import type { ProviderModule } from './provider-module'
+import type { ParseOptions, ProviderModule } from './provider-module'
 import { signedWithSecret, simulationSecret } from './simulation'
 import type { ResignChange } from '../../shared/replay'
 import { jsonRecord, parseJsonText, resignHmacHeader, roundTripText, type SigningDraft } from './signing-draft'
@@ -222,7 +222,7 @@ export function isAdyenItemSignatureValid(hexKey: string, item: unknown): boolea
 }
 
 /** Summary of an Adyen classic batch (one entry per item) or a platform webhook. */
-export function parseAdyen(delivery: Delivery): DeliverySummary {
+export function parseAdyen(delivery: Delivery, { genericFields }: ParseOptions = { genericFields: true }): DeliverySummary {
   const json = parseJsonBody(delivery.body)
   const items = adyenNotificationItems(json)
   if (!items) {
@@ -232,7 +232,7 @@ export function parseAdyen(delivery: Delivery): DeliverySummary {
       summary.providerObjectId = firstText(at(json, 'data', 'id'), at(json, 'data', 'merchantId'))
       summary.status = firstText(at(json, 'data', 'status'))
       summary.isTest = json.environment === 'test' ? true : json.environment === 'live' ? false : null
-      summary.fields = flattenFields(json)
+      if (genericFields) summary.fields = flattenFields(delivery.body)
     }
     return summary
   }

@@ -21,7 +21,7 @@ import {
   type BodyHmacHeaderScheme,
 } from './body-hmac-header'
 import { COMMON_URL_RULES, generic2xx, hasHeader, warnAboutSurroundingWhitespace } from './module-parts'
-import type { ProviderModule } from './provider-module'
+import type { ParseOptions, ProviderModule } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, flattenFields, pushField } from './summary'
@@ -106,7 +106,7 @@ export function verifyMollie(delivery: Delivery, keys: readonly ProviderKey[], _
 }
 
 /** Summary of a classic (form) or next-gen (JSON event) Mollie webhook. */
-export function parseMollie(delivery: Delivery): DeliverySummary {
+export function parseMollie(delivery: Delivery, { genericFields }: ParseOptions = { genericFields: true }): DeliverySummary {
   const json = parseJsonBody(delivery.body)
   if (isObject(json)) {
     const summary = emptySummary('json')
@@ -117,7 +117,7 @@ export function parseMollie(delivery: Delivery): DeliverySummary {
     summary.status = firstText(at(entity, 'status'))
     summary.amount = decimalAmount(at(entity, 'amount', 'value'), at(entity, 'amount', 'currency'))
     summary.merchantReference = firstText(at(entity, 'metadata', 'order_id'), at(entity, 'description'))
-    summary.fields = flattenFields(json)
+    if (genericFields) summary.fields = flattenFields(delivery.body)
     return summary
   }
   const form = parseFormBody(delivery.body)

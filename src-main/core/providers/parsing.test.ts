@@ -162,6 +162,21 @@ describe('summaries', () => {
     expect(summary.fields).toContainEqual({ label: 'card', value: '411111******1111' })
     expect(summary.fields).toContainEqual({ label: 'nested.status', value: 'ok' })
   })
+  it('lists numbers as they were written, and a member sent twice twice', () => {
+    const body = '{"amount": 10.50, "big": 12345678901234567890, "huge": 1e400, "zero": -0, "dup": "first", "dup": "second"}'
+    const { summary } = analyze([['Content-Type', 'application/json']], body)
+    expect(summary.fields).toEqual([
+      { label: 'amount', value: '10.50' },
+      { label: 'big', value: '12345678901234567890' },
+      { label: 'huge', value: '1e400' },
+      { label: 'zero', value: '-0' },
+      { label: 'dup', value: 'first' },
+      { label: 'dup', value: 'second' },
+    ])
+    // Mollie and Adyen's platform webhooks list the body's fields the same way.
+    const mollie = analyze([], '{"resource":"event","id":"event_1","type":"payment-link.paid","amount":{"value":10.50}}', { pinned: 'mollie' })
+    expect(mollie.summary.fields).toContainEqual({ label: 'amount.value', value: '10.50' })
+  })
 })
 
 describe('recognition order', () => {

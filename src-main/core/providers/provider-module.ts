@@ -191,7 +191,7 @@ export interface ProviderSimulation {
 
 /** What `parse` may be told. */
 export interface ParseOptions {
-  /** `false` skips the generic field listing (only the generic module lists fields). */
+  /** `false` skips the generic field listing (the generic module, Mollie and Adyen's platform webhooks list fields): the capture path keeps none. */
   genericFields: boolean
 }
 
