@@ -510,7 +510,13 @@ function resignXSignature(draft: SigningDraft, keys: readonly SigningKey[], now:
       contentType: draft.header('Content-Type') ?? IXOPAY_JSON_CONTENT_TYPE,
       bodyHash: 'sha512',
     })
-    if (draft.header('Content-Type') === undefined) draft.notes.push(`no Content-Type header: IXOPAY was signed with ${IXOPAY_JSON_CONTENT_TYPE}`)
+    const contentType = draft.header('Content-Type')
+    if (contentType === undefined) draft.notes.push(`no Content-Type header: IXOPAY was signed with ${IXOPAY_JSON_CONTENT_TYPE}`)
+    // Signed as sent, which an integration that reads the header verifies; IXOPAY's own SDK does not read it.
+    else if (contentType !== IXOPAY_JSON_CONTENT_TYPE)
+      draft.notes.push(
+        `IXOPAY was signed with the Content-Type sent, "${contentType}": IXOPAY's PHP SDK verifies with "${IXOPAY_JSON_CONTENT_TYPE}" whatever was sent, so an integration using it rejects this resend`,
+      )
     draft.setHeader('X-Signature', signed.signature, change)
     return
   }

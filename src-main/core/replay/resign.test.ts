@@ -280,7 +280,22 @@ describe("re-sign, verified by the app's own verifier at the target", () => {
       expect(analysis.provider.id).toBe('ixopay')
       expect(analysis.verdict.status).toBe('valid')
       expect(resigned.summary.changes.map((change) => change.name)).toEqual(['Date', 'X-Signature'])
+      expect(resigned.summary.notes).toEqual([])
     }
+  })
+
+  it('IXOPAY: a resend whose Content-Type is not the one IXOPAY sends says that its SDK will reject it', async () => {
+    const secret = hexSecret(16)
+    const body = JSON.stringify({ result: 'OK', uuid: hexSecret(10), merchantTransactionId: 'o-1', transactionType: 'DEBIT' })
+    const signed = signIxopayJson({ secret, body, date: 'Tue, 21 Jul 2020 13:15:03 UTC', requestUri: '/ep/notify' })
+    const headers: HeaderPairs = signed.headers.map(([name, value]) => [name, name.toLowerCase() === 'content-type' ? 'application/json' : value])
+    const keys: ProviderKey[] = [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }]
+    const { received, resigned } = await resendResigned({ method: 'POST', target: '/ep/notify', headers, body: Buffer.from(body) }, keys)
+    // Signed over the type sent: a verifier that reads the header (as this app does first) accepts it.
+    expect(verdictAt(received, keys).verdict.status).toBe('valid')
+    expect(resigned.summary.notes).toEqual([
+      'IXOPAY was signed with the Content-Type sent, "application/json": IXOPAY\'s PHP SDK verifies with "application/json; charset=utf-8" whatever was sent, so an integration using it rejects this resend',
+    ])
   })
 
   it("CHIP: RSA re-signed with the user's private key verifies with the matching public key", async () => {
