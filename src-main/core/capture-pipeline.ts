@@ -105,10 +105,13 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       void forwarding.done.then((outcome) => recordBackgroundForward(stored, settledBackgroundForward(forward, outcome)))
     deps.afterStored(stored)
     const sent = await sendAnswer(response, chosen, { signal: deps.shutdown })
-    // The sender hung up while its answer was still pending (a delay, a hang, or while the capture
-    // was being stored: a slow disk, or a sender that closed its side once its request was sent):
-    // it never got the answer the capture records, so the capture says so.
-    if (sent.outcome === 'client-gone') await recordSenderLeft(stored, (deps.now ?? (() => new Date()))())
+    // The answer the capture records never went out, so the capture says why and when: the sender
+    // hung up while it was pending (a delay, a hang, or while the capture was being stored: a slow
+    // disk, or a sender that closed its side once its request was sent), or the app stopped first
+    // (a delay or a hang cut short; the store closes only after this is written).
+    const at = (): string => (deps.now ?? (() => new Date()))().toISOString()
+    if (sent.outcome === 'client-gone') await recordUnsent(stored, { senderLeftAt: at() })
+    else if (sent.outcome === 'aborted') await recordUnsent(stored, { appStoppedAt: at() })
   }
 
   /** A background forward settled after the capture was stored: its row shows how it went, live. */
@@ -121,9 +124,9 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     }
   }
 
-  async function recordSenderLeft(stored: StoredCapture, at: Date): Promise<void> {
+  async function recordUnsent(stored: StoredCapture, change: { senderLeftAt: string } | { appStoppedAt: string }): Promise<void> {
     try {
-      const capture = await deps.store.annotate(stored.id, { senderLeftAt: at.toISOString() })
+      const capture = await deps.store.annotate(stored.id, change)
       deps.events.publish({ type: 'capture-updated', capture })
     } catch {
       // Deleted meanwhile, or the index could not be written: the capture itself is unaffected.

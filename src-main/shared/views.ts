@@ -123,10 +123,15 @@ export interface CaptureSummary {
   /** Pinned captures are exempt from retention and kept when an endpoint is cleared (unless asked). */
   pinned: boolean
   /**
-   * When the sender closed the connection while the answer was still pending (a delay or a hang):
-   * it never got the recorded answer. `null` otherwise (also when the app's own shutdown ended it).
+   * When the sender closed the connection while the answer was still pending (a delay, a hang, or
+   * while the capture was being stored): it never got the recorded answer. `null` otherwise.
    */
   senderLeftAt: string | null
+  /**
+   * When the app stopped while the answer was still pending (a delay or a hang): the connection
+   * was closed without it, so the sender never got the recorded answer. `null` otherwise.
+   */
+  appStoppedAt: string | null
   /** How the live forward of this capture went (a failed pass-through shows in the list); `null` when not forwarded. */
   forward: CaptureForward | null
   /** Which delivery this is an attempt of (see core/deliveries/delivery-key.ts): equal for retries. */

@@ -103,6 +103,7 @@ export function bundlePieces(captures: Iterable<ExchangeCapture>, header: Bundle
         resends: capture.resends,
         forward: capture.forward ?? null,
         senderLeftAt: capture.senderLeftAt ?? null,
+        appStoppedAt: capture.appStoppedAt ?? null,
       })),
     ),
   }))
@@ -149,6 +150,7 @@ const bundleCaptureSchema = z.object({
   importedFrom: z.string().max(500).nullable().optional(),
   forward: storedCaptureSchema.shape.forward,
   senderLeftAt: z.string().nullable().optional(),
+  appStoppedAt: z.string().nullable().optional(),
   // Resend records are shown as history only; what identifies one is checked, the rest is kept as written.
   resends: z
     .array(z.looseObject({ id: z.string(), kind: z.string(), at: z.string(), sent: z.looseObject({ method: z.string(), url: z.string() }) }))

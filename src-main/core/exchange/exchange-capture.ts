@@ -47,6 +47,8 @@ export interface ExchangeCapture {
   forward?: StoredCapture['forward']
   /** When the sender left before the answer (bundles only; informative, not imported). */
   senderLeftAt?: string | null
+  /** When the app stopped before the answer was sent (bundles only; informative, not imported). */
+  appStoppedAt?: string | null
   /** What the exporting app changed in it before writing the file (bundles only); absent when nothing. */
   changedBeforeExport?: ChangedBeforeExport
   /** The provider the user named when it was imported (`asProvider`), judged as that again (bundles only). */
@@ -94,6 +96,7 @@ export type CaptureRecordFields = Pick<
   importedFrom?: string | null | undefined
   forward?: ExchangeCapture['forward'] | undefined
   senderLeftAt?: string | null | undefined
+  appStoppedAt?: string | null | undefined
   changedBeforeExport?: ChangedBeforeExport | undefined
   importedAs?: PinnableProviderId | undefined
 }
@@ -127,6 +130,7 @@ export function exchangeCaptureOf(record: CaptureRecordFields, parts: Pick<Excha
     resends: parts.resends,
     forward: record.forward ?? null,
     senderLeftAt: record.senderLeftAt ?? null,
+    appStoppedAt: record.appStoppedAt ?? null,
     ...(record.changedBeforeExport ? { changedBeforeExport: record.changedBeforeExport } : {}),
     ...(record.importedAs ? { importedAs: record.importedAs } : {}),
   }

@@ -6,8 +6,8 @@
  * capture, its changed-before-export record (changed-label.ts); then each raw HTTP message the app
  * added a line to its last line, `X-Callback-Inspector-Sender-Headers` (the `Content-Length` it
  * added now before the labels), and each curl command the headers as received (two comment
- * lines), and each refused request its refusal (a raw message's line, a curl comment), and nothing
- * else.
+ * lines), and each refused request its refusal (a raw message's line, a curl comment), and each
+ * bundle capture its `appStoppedAt`, and nothing else.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'

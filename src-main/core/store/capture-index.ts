@@ -30,6 +30,7 @@ export interface CaptureAnnotations {
   note?: string | null
   pinned?: boolean
   senderLeftAt?: string | null
+  appStoppedAt?: string | null
   /** How a background forward settled (see `settledBackgroundForward`). */
   forward?: CaptureForward
 }
@@ -60,6 +61,7 @@ export interface IndexTweak {
 export interface Overlay {
   note?: string
   senderLeftAt?: string
+  appStoppedAt?: string
   forward?: CaptureForward
 }
 
@@ -99,6 +101,7 @@ export class CaptureIndex {
     const overlay = this.overlays.get(locationOf(block, slot))
     if (overlay?.note !== undefined) entry.note = overlay.note
     if (overlay?.senderLeftAt !== undefined) entry.senderLeftAt = overlay.senderLeftAt
+    if (overlay?.appStoppedAt !== undefined) entry.appStoppedAt = overlay.appStoppedAt
     if (overlay?.forward !== undefined) entry.forward = overlay.forward
     const recognition = flags & FLAG_RECOGNIZED_AGAIN ? recomputed?.get(slot) : undefined
     if (recognition !== undefined) entry.recognition = recognition
@@ -147,10 +150,11 @@ export class CaptureIndex {
       pinned: entry.pinned === true,
       imported: entry.imported === true,
     })
-    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.forward !== undefined) {
+    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.appStoppedAt !== undefined || entry.forward !== undefined) {
       const overlay: Overlay = {}
       if (entry.note !== undefined) overlay.note = entry.note
       if (entry.senderLeftAt !== undefined) overlay.senderLeftAt = entry.senderLeftAt
+      if (entry.appStoppedAt !== undefined) overlay.appStoppedAt = entry.appStoppedAt
       if (entry.forward !== undefined) overlay.forward = entry.forward
       this.overlays.set(locationOf(block, slot), overlay)
     }
@@ -200,6 +204,10 @@ export class CaptureIndex {
       if (change.senderLeftAt === null) delete overlay.senderLeftAt
       else overlay.senderLeftAt = change.senderLeftAt
     }
+    if (change.appStoppedAt !== undefined) {
+      if (change.appStoppedAt === null) delete overlay.appStoppedAt
+      else overlay.appStoppedAt = change.appStoppedAt
+    }
     if (change.forward !== undefined) overlay.forward = change.forward
     if (change.pinned !== undefined) this.table.setFlag(block, slot, FLAG_PINNED, change.pinned)
   }
@@ -222,6 +230,7 @@ export class CaptureIndex {
     logged.pinned = ((block.flags[slot] as number) & FLAG_PINNED) !== 0
     logged.note = overlay?.note ?? null
     logged.senderLeftAt = overlay?.senderLeftAt ?? null
+    logged.appStoppedAt = overlay?.appStoppedAt ?? null
     if (overlay?.forward !== undefined) logged.forward = overlay.forward
     return logged
   }
@@ -291,6 +300,7 @@ export class CaptureIndex {
       note: this.overlays.get(locationOf(block, slot))?.note ?? null,
       pinned: ((block.flags[slot] as number) & FLAG_PINNED) !== 0,
       senderLeftAt: this.overlays.get(locationOf(block, slot))?.senderLeftAt ?? null,
+      appStoppedAt: this.overlays.get(locationOf(block, slot))?.appStoppedAt ?? null,
       forward: null,
       deliveryKey: `damaged:${table.idOf(block, slot)}`,
       damage: reason,
@@ -320,6 +330,10 @@ export function annotationPatch(change: CaptureAnnotations): EntryPatch {
   if (change.senderLeftAt !== undefined) {
     if (change.senderLeftAt === null) patch.clear?.push('senderLeftAt')
     else patch.senderLeftAt = change.senderLeftAt
+  }
+  if (change.appStoppedAt !== undefined) {
+    if (change.appStoppedAt === null) patch.clear?.push('appStoppedAt')
+    else patch.appStoppedAt = change.appStoppedAt
   }
   if (change.forward !== undefined) patch.forward = change.forward
   return patch
@@ -360,5 +374,6 @@ export function entryFromLogged(logged: LoggedCapture, frame: { offset: number; 
     ...fieldsOf(logged, deliveryKey),
   }
   if (typeof logged.senderLeftAt === 'string') entry.senderLeftAt = logged.senderLeftAt
+  if (typeof logged.appStoppedAt === 'string') entry.appStoppedAt = logged.appStoppedAt
   return entry
 }

@@ -41,6 +41,7 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
     note: capture.note ?? null,
     pinned: capture.pinned ?? false,
     senderLeftAt: capture.senderLeftAt ?? null,
+    appStoppedAt: capture.appStoppedAt ?? null,
     forward: capture.forward ?? null,
     deliveryKey: deliveryKey ?? deliveryKeyOf(capture),
     damage: null,

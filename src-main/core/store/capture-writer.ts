@@ -44,7 +44,7 @@ export const OVERLAP_SYNC_AFTER_MS = 2
  * A capture to store: everything but its sequence number and where it lands on disk. Imports set
  * `origin: 'imported'`, `importedFrom` and the original `receivedAt`, and may carry a note and a pin.
  */
-export type NewCapture = Omit<LoggedCapture, 'seq' | 'body' | 'senderLeftAt'> & { body: { sha256: string } }
+export type NewCapture = Omit<LoggedCapture, 'seq' | 'body' | 'senderLeftAt' | 'appStoppedAt'> & { body: { sha256: string } }
 
 export interface CaptureWriterDeps {
   dir: string

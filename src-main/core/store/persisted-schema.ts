@@ -170,6 +170,8 @@ export const storedCaptureSchema = z.object({
   pinned: z.boolean().optional(),
   /** When the sender closed the connection while the answer was still pending (a delay or a hang). */
   senderLeftAt: z.string().nullable().optional(),
+  /** When the app stopped while the answer was still pending (a delay, a hang): the connection was closed without it. */
+  appStoppedAt: z.string().nullable().optional(),
 })
 export type StoredCapture = z.infer<typeof storedCaptureSchema>
 

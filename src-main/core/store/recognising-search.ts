@@ -72,6 +72,7 @@ export function createRecognisingSearch({ index, segments, recognitions, now }: 
         note: overlay?.note ?? null,
         pinned,
         senderLeftAt: overlay?.senderLeftAt ?? null,
+        appStoppedAt: overlay?.appStoppedAt ?? null,
       }
       if (recognition !== undefined) annotations.recognition = recognition
       return annotations

@@ -40,6 +40,7 @@ export interface ScanAnnotations {
   note: string | null
   pinned: boolean
   senderLeftAt: string | null
+  appStoppedAt: string | null
   recognition?: CaptureRecognition | null
 }
 
@@ -226,6 +227,7 @@ function matchesFrame(
     logged.note = annotations.note
     logged.pinned = annotations.pinned
     logged.senderLeftAt = annotations.senderLeftAt
+    logged.appStoppedAt = annotations.appStoppedAt
     if (annotations.recognition !== undefined) logged.recognition = annotations.recognition
   }
   const body = needsBody ? frame.subarray(FRAME_HEADER_BYTES + metadataBytes) : null

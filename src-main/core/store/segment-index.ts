@@ -40,6 +40,7 @@ export interface IndexEntry {
   pinned?: true
   note?: string
   senderLeftAt?: string
+  appStoppedAt?: string
   /** How a background forward settled (set after arrival); the log frame keeps the state it was stored with. */
   forward?: CaptureForward
   /** Set when the recognition changed after arrival (new keys); the log frame keeps the first. */
@@ -120,6 +121,7 @@ function entryProblem(value: unknown): string | null {
   if (entry.pinned !== undefined && entry.pinned !== true) return 'pinned'
   if (entry.note !== undefined && (typeof entry.note !== 'string' || entry.note.length > MAX_CAPTURE_NOTE_LENGTH)) return 'note'
   if (entry.senderLeftAt !== undefined && typeof entry.senderLeftAt !== 'string') return 'senderLeftAt'
+  if (entry.appStoppedAt !== undefined && typeof entry.appStoppedAt !== 'string') return 'appStoppedAt'
   // Rare (only background forwards), so the full schema is affordable here.
   if (entry.forward !== undefined && !storedCaptureSchema.shape.forward.unwrap().unwrap().safeParse(entry.forward).success) return 'forward'
   // Rare (only after keys changed), so the full schema is affordable here.

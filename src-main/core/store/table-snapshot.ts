@@ -69,6 +69,7 @@ function fitsRow(entry: IndexEntry): boolean {
   return (
     entry.note === undefined &&
     entry.senderLeftAt === undefined &&
+    entry.appStoppedAt === undefined &&
     entry.forward === undefined &&
     entry.recognition === undefined &&
     Number.isInteger(entry.answerStatus ?? 0) &&

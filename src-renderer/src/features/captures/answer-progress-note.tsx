@@ -13,7 +13,7 @@ export function AnswerProgressNote({ capture }: { capture: CaptureSummary }) {
   if (progress.state === 'answered') return null
   return (
     <p
-      className={`notice ${progress.state === 'sender-left' ? 'notice-danger' : 'notice-warning'} answer-progress-note`}
+      className={`notice ${progress.state === 'sender-left' || progress.state === 'app-stopped' ? 'notice-danger' : 'notice-warning'} answer-progress-note`}
       role="status"
       data-testid="detail-answer-progress"
       data-progress={progress.state}

@@ -14,11 +14,12 @@ import {
 const ARRIVED = Date.parse('2026-12-06T08:00:00.000Z')
 const APP_STARTED = ARRIVED - 60_000
 
-function capture(response: Partial<AnswerRecord>, senderLeftAt: string | null = null) {
+function capture(response: Partial<AnswerRecord>, senderLeftAt: string | null = null, appStoppedAt: string | null = null) {
   return {
     receivedAt: new Date(ARRIVED).toISOString(),
     durationMs: 500,
     senderLeftAt,
+    appStoppedAt,
     response: { kind: 'respond', status: 200, headers: [], bodySize: 2, delayMs: 0, chosenBy: { kind: 'default' }, ...response } satisfies AnswerRecord,
   }
 }
@@ -50,6 +51,24 @@ describe('answerProgress', () => {
       waitedMs: 3200,
       wasHang: true,
     })
+  })
+
+  it('says the app stopped before the answer went out, for a delay or a hang, and never counts it as still due', () => {
+    const stopped = new Date(ARRIVED + 5100).toISOString()
+    const delayed = capture({ delayMs: 60_000 }, null, stopped)
+    // Still inside the configured delay: without the record it read "due in 55 s", and later "answered".
+    expect(answerProgress(delayed, ARRIVED + 6000, APP_STARTED)).toEqual({ state: 'app-stopped', waitedMs: 5100, wasHang: false })
+    expect(answerProgress(delayed, ARRIVED + 90_000, ARRIVED + 80_000)).toEqual({ state: 'app-stopped', waitedMs: 5100, wasHang: false })
+    const held = capture({ kind: 'hang', status: null }, null, stopped)
+    expect(answerProgress(held, ARRIVED + 90_000, ARRIVED + 80_000)).toEqual({ state: 'app-stopped', waitedMs: 5100, wasHang: true })
+    const progress = answerProgress(delayed, ARRIVED + 90_000, ARRIVED + 80_000)
+    expect(isLive(progress)).toBe(false)
+    expect(answerFactLabel(progress)).toBe('Never received')
+    expect(responseProgressNote(progress)).toBe('never received: the app stopped before it went out')
+    expect(progressShortLabel({ state: 'app-stopped', waitedMs: 5100, wasHang: false })).toBe('app stopped')
+    expect(progressSentence({ state: 'app-stopped', waitedMs: 5100, wasHang: false }, '200 OK')).toBe(
+      'The app stopped after 5 s, before the delayed answer (200 OK) went out: the connection was closed without it',
+    )
   })
 
   it('is live only while something is still due', () => {

@@ -13,8 +13,10 @@ export type AnswerProgress =
   | { state: 'holding'; heldMs: number }
   /** The sender closed the connection before the answer went out (or while a hang held it): it never got one. */
   | { state: 'sender-left'; waitedMs: number; wasHang: boolean }
+  /** The app stopped before the answer went out (or while a hang held it): the connection was closed without one. */
+  | { state: 'app-stopped'; waitedMs: number; wasHang: boolean }
 
-type ProgressFields = Pick<CaptureSummary, 'receivedAt' | 'durationMs' | 'response' | 'senderLeftAt'>
+type ProgressFields = Pick<CaptureSummary, 'receivedAt' | 'durationMs' | 'response' | 'senderLeftAt' | 'appStoppedAt'>
 
 /**
  * `appStartedAtMs`: when the running app started; a hang recorded before then ended with the run
@@ -25,9 +27,14 @@ export function answerProgress(capture: ProgressFields, nowMs: number, appStarte
   if (Number.isNaN(arrivedMs)) return { state: 'answered' }
   // The answer's delay starts once the body has been read.
   const bodyReadMs = arrivedMs + capture.durationMs
-  if (capture.senderLeftAt !== null) {
-    const leftMs = Date.parse(capture.senderLeftAt)
-    return { state: 'sender-left', waitedMs: Number.isNaN(leftMs) ? 0 : Math.max(0, leftMs - arrivedMs), wasHang: capture.response.kind === 'hang' }
+  const cutAt = capture.senderLeftAt ?? capture.appStoppedAt
+  if (cutAt !== null) {
+    const cutMs = Date.parse(cutAt)
+    return {
+      state: capture.senderLeftAt !== null ? 'sender-left' : 'app-stopped',
+      waitedMs: Number.isNaN(cutMs) ? 0 : Math.max(0, cutMs - arrivedMs),
+      wasHang: capture.response.kind === 'hang',
+    }
   }
   const { response } = capture
   if (response.kind === 'hang') {
@@ -77,6 +84,7 @@ export function answerFactLabel(progress: AnswerProgress): string {
     case 'holding':
       return 'Holding'
     case 'sender-left':
+    case 'app-stopped':
       return 'Never received'
     default: {
       const unknown: never = progress
@@ -93,6 +101,7 @@ export function answerFactLabel(progress: AnswerProgress): string {
 export function responseProgressNote(progress: AnswerProgress): string | null {
   if (progress.state === 'pending') return `not sent yet: due in ${formatWait(progress.remainingMs)}`
   if (progress.state === 'sender-left' && !progress.wasHang) return 'never received: the sender left before it went out'
+  if (progress.state === 'app-stopped' && !progress.wasHang) return 'never received: the app stopped before it went out'
   return null
 }
 
@@ -105,6 +114,8 @@ export function progressShortLabel(progress: Exclude<AnswerProgress, { state: 'a
       return 'holding'
     case 'sender-left':
       return 'sender left'
+    case 'app-stopped':
+      return 'app stopped'
     default: {
       const unknown: never = progress
       return String(unknown)
@@ -123,6 +134,10 @@ export function progressSentence(progress: Exclude<AnswerProgress, { state: 'ans
       return progress.wasHang
         ? `Sender left after ${formatWait(progress.waitedMs, 'down')}; the connection was held open without an answer`
         : `Sender left after ${formatWait(progress.waitedMs, 'down')}, before the delayed answer (${answer}) went out: it never got it`
+    case 'app-stopped':
+      return progress.wasHang
+        ? `The app stopped after ${formatWait(progress.waitedMs, 'down')} of holding the connection open; it was closed without an answer`
+        : `The app stopped after ${formatWait(progress.waitedMs, 'down')}, before the delayed answer (${answer}) went out: the connection was closed without it`
     default: {
       const unknown: never = progress
       return String(unknown)
