@@ -65,6 +65,12 @@ export interface Overlay {
   forward?: CaptureForward
 }
 
+/**
+ * When a recorded answer was cut short before it went out, and by whom: the sender hanging up, or
+ * the app stopping. Both are kept, written, read and cleared alike.
+ */
+const UNSENT_ANSWER_TIMES = ['senderLeftAt', 'appStoppedAt'] as const
+
 const locationOf = (block: SegmentBlock, slot: number): number => block.number * 1024 + slot
 
 export class CaptureIndex {
@@ -100,8 +106,7 @@ export class CaptureIndex {
     if (flags & FLAG_PINNED) entry.pinned = true
     const overlay = this.overlays.get(locationOf(block, slot))
     if (overlay?.note !== undefined) entry.note = overlay.note
-    if (overlay?.senderLeftAt !== undefined) entry.senderLeftAt = overlay.senderLeftAt
-    if (overlay?.appStoppedAt !== undefined) entry.appStoppedAt = overlay.appStoppedAt
+    for (const key of UNSENT_ANSWER_TIMES) if (overlay?.[key] !== undefined) entry[key] = overlay[key]
     if (overlay?.forward !== undefined) entry.forward = overlay.forward
     const recognition = flags & FLAG_RECOGNIZED_AGAIN ? recomputed?.get(slot) : undefined
     if (recognition !== undefined) entry.recognition = recognition
@@ -150,11 +155,10 @@ export class CaptureIndex {
       pinned: entry.pinned === true,
       imported: entry.imported === true,
     })
-    if (entry.note !== undefined || entry.senderLeftAt !== undefined || entry.appStoppedAt !== undefined || entry.forward !== undefined) {
+    if (entry.note !== undefined || UNSENT_ANSWER_TIMES.some((key) => entry[key] !== undefined) || entry.forward !== undefined) {
       const overlay: Overlay = {}
       if (entry.note !== undefined) overlay.note = entry.note
-      if (entry.senderLeftAt !== undefined) overlay.senderLeftAt = entry.senderLeftAt
-      if (entry.appStoppedAt !== undefined) overlay.appStoppedAt = entry.appStoppedAt
+      for (const key of UNSENT_ANSWER_TIMES) if (entry[key] !== undefined) overlay[key] = entry[key]
       if (entry.forward !== undefined) overlay.forward = entry.forward
       this.overlays.set(locationOf(block, slot), overlay)
     }
@@ -200,13 +204,10 @@ export class CaptureIndex {
       if (change.note === null || change.note === '') delete overlay.note
       else overlay.note = change.note
     }
-    if (change.senderLeftAt !== undefined) {
-      if (change.senderLeftAt === null) delete overlay.senderLeftAt
-      else overlay.senderLeftAt = change.senderLeftAt
-    }
-    if (change.appStoppedAt !== undefined) {
-      if (change.appStoppedAt === null) delete overlay.appStoppedAt
-      else overlay.appStoppedAt = change.appStoppedAt
+    for (const key of UNSENT_ANSWER_TIMES) {
+      const value = change[key]
+      if (value === null) delete overlay[key]
+      else if (value !== undefined) overlay[key] = value
     }
     if (change.forward !== undefined) overlay.forward = change.forward
     if (change.pinned !== undefined) this.table.setFlag(block, slot, FLAG_PINNED, change.pinned)
@@ -229,8 +230,7 @@ export class CaptureIndex {
     const overlay = this.overlays.get(locationOf(block, slot))
     logged.pinned = ((block.flags[slot] as number) & FLAG_PINNED) !== 0
     logged.note = overlay?.note ?? null
-    logged.senderLeftAt = overlay?.senderLeftAt ?? null
-    logged.appStoppedAt = overlay?.appStoppedAt ?? null
+    for (const key of UNSENT_ANSWER_TIMES) logged[key] = overlay?.[key] ?? null
     if (overlay?.forward !== undefined) logged.forward = overlay.forward
     return logged
   }
@@ -273,6 +273,7 @@ export class CaptureIndex {
   damagedSummary(block: SegmentBlock, slot: number, reason: string): CaptureSummary {
     const table = this.table
     const status = block.answerStatus[slot] as number
+    const overlay = this.overlays.get(locationOf(block, slot))
     return {
       id: table.idOf(block, slot),
       seq: block.seq[slot] as number,
@@ -297,10 +298,10 @@ export class CaptureIndex {
       },
       origin: (block.flags[slot] as number) & FLAG_IMPORTED ? 'imported' : 'received',
       importedFrom: null,
-      note: this.overlays.get(locationOf(block, slot))?.note ?? null,
+      note: overlay?.note ?? null,
       pinned: ((block.flags[slot] as number) & FLAG_PINNED) !== 0,
-      senderLeftAt: this.overlays.get(locationOf(block, slot))?.senderLeftAt ?? null,
-      appStoppedAt: this.overlays.get(locationOf(block, slot))?.appStoppedAt ?? null,
+      senderLeftAt: overlay?.senderLeftAt ?? null,
+      appStoppedAt: overlay?.appStoppedAt ?? null,
       forward: null,
       deliveryKey: `damaged:${table.idOf(block, slot)}`,
       damage: reason,
@@ -327,13 +328,10 @@ export function annotationPatch(change: CaptureAnnotations): EntryPatch {
     if (change.pinned) patch.pinned = true
     else patch.clear?.push('pinned')
   }
-  if (change.senderLeftAt !== undefined) {
-    if (change.senderLeftAt === null) patch.clear?.push('senderLeftAt')
-    else patch.senderLeftAt = change.senderLeftAt
-  }
-  if (change.appStoppedAt !== undefined) {
-    if (change.appStoppedAt === null) patch.clear?.push('appStoppedAt')
-    else patch.appStoppedAt = change.appStoppedAt
+  for (const key of UNSENT_ANSWER_TIMES) {
+    const value = change[key]
+    if (value === null) patch.clear?.push(key)
+    else if (value !== undefined) patch[key] = value
   }
   if (change.forward !== undefined) patch.forward = change.forward
   return patch
@@ -373,7 +371,9 @@ export function entryFromLogged(logged: LoggedCapture, frame: { offset: number; 
     bodySize: logged.body.size,
     ...fieldsOf(logged, deliveryKey),
   }
-  if (typeof logged.senderLeftAt === 'string') entry.senderLeftAt = logged.senderLeftAt
-  if (typeof logged.appStoppedAt === 'string') entry.appStoppedAt = logged.appStoppedAt
+  for (const key of UNSENT_ANSWER_TIMES) {
+    const value = logged[key]
+    if (typeof value === 'string') entry[key] = value
+  }
   return entry
 }
