@@ -143,9 +143,15 @@ export function at(value: unknown, ...path: string[]): JsonValue | undefined {
   return current as JsonValue
 }
 
-/** A scalar as display text (strings as-is, numbers and booleans printed), else `null`. */
+/**
+ * A scalar as display text (strings as-is, numbers and booleans printed), else `null`. An integer
+ * past 2^53 reached us through `JSON.parse` with its last digits lost (12345678901234567890 became
+ * 12345678901234567000), so it is shown as approximate ("≈1.2345678901234567e+19"), never with
+ * digits the sender did not send.
+ */
 export function text(value: unknown): string | null {
   if (typeof value === 'string') return value
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return `≈${value.toExponential()}`
   if (typeof value === 'number' && Number.isFinite(value)) return String(value)
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   return null
