@@ -1,8 +1,9 @@
-import { useState } from 'react'
+import { useState, type KeyboardEvent } from 'react'
 import type { Endpoint } from '@shared/views'
 import { useDeleteEndpoint } from '../../api/queries'
 import type { CaptureScope } from '../../api/query-keys'
 import { ConfirmDialog } from '../../components/confirm-dialog'
+import { rovingListKey } from '../../components/roving-focus'
 import { formatCount } from '../../lib/format'
 import { EndpointFormDialog } from './endpoint-form-dialog'
 import { EndpointItem } from './endpoint-item'
@@ -22,6 +23,17 @@ export function EndpointSidebar({ endpoints, error, receiverUrl, scope, onScopeC
   const [dialog, setDialog] = useState<DialogState>(null)
   const deleteEndpoint = useDeleteEndpoint()
   const totalCount = endpoints?.reduce((sum, endpoint) => sum + endpoint.captureCount, 0) ?? 0
+  const active = useActiveEndpointKey(endpoints, scope)
+
+  /** ↑ ↓ Home End between the endpoints: the list is one Tab stop (roving focus). */
+  const moveAmongEndpoints = (event: KeyboardEvent<HTMLUListElement>): void => {
+    if (!(event.target instanceof HTMLElement) || !event.target.classList.contains('endpoint-select')) return
+    const next = rovingListKey(event, active.keys, active.key)
+    if (next === null) return
+    event.preventDefault()
+    active.setKey(next)
+    event.currentTarget.querySelector<HTMLElement>(`.endpoint-select[data-roving-key="${CSS.escape(next)}"]`)?.focus()
+  }
 
   return (
     <nav className="sidebar" aria-label="Endpoints" data-testid="sidebar">
@@ -32,12 +44,15 @@ export function EndpointSidebar({ endpoints, error, receiverUrl, scope, onScopeC
         </button>
       </div>
       {error && <p className="form-error">Could not load endpoints: {error.message}</p>}
-      <ul className="endpoint-list">
+      <ul className="endpoint-list" onKeyDown={moveAmongEndpoints}>
         <li className={`endpoint-item endpoint-all ${scope === 'all' ? 'endpoint-item-selected' : ''}`}>
           <button
             type="button"
             className="endpoint-select"
             onClick={() => onScopeChange('all')}
+            onFocus={() => active.setKey('all')}
+            tabIndex={active.key === 'all' ? 0 : -1}
+            data-roving-key="all"
             aria-current={scope === 'all' ? 'true' : undefined}
             data-testid="endpoint-all"
           >
@@ -51,6 +66,8 @@ export function EndpointSidebar({ endpoints, error, receiverUrl, scope, onScopeC
             endpoint={endpoint}
             isSelected={scope === endpoint.id}
             onSelect={() => onScopeChange(endpoint.id)}
+            isActive={active.key === endpoint.id}
+            onSelectFocus={() => active.setKey(endpoint.id)}
             onEdit={() => setDialog({ kind: 'edit', endpoint })}
             onDelete={() => setDialog({ kind: 'delete', endpoint })}
           />
@@ -97,4 +114,20 @@ export function EndpointSidebar({ endpoints, error, receiverUrl, scope, onScopeC
       )}
     </nav>
   )
+}
+
+/**
+ * Which endpoint holds the list's one Tab stop: the one focused last, else the one shown. Showing
+ * another endpoint (a click, the address bar) moves it there; a deleted endpoint gives it back.
+ */
+function useActiveEndpointKey(endpoints: Endpoint[] | undefined, scope: CaptureScope) {
+  const keys = ['all', ...(endpoints ?? []).map((endpoint) => endpoint.id)]
+  const [chosen, setChosen] = useState<string>(scope)
+  const [seenScope, setSeenScope] = useState<CaptureScope>(scope)
+  if (scope !== seenScope) {
+    setSeenScope(scope)
+    setChosen(scope)
+  }
+  const key = keys.includes(chosen) ? chosen : keys.includes(scope) ? scope : 'all'
+  return { keys, key, setKey: setChosen }
 }
