@@ -144,6 +144,7 @@ function RuleEditor({ rule, index, count, onChange, onMove, onRemove }: RuleEdit
         )}
         <TextField
           label="JSON field"
+          isWide
           value={rule.jsonPath}
           placeholder="e.g. transactionType"
           invalid={errors.jsonPath !== undefined}
