@@ -9,8 +9,14 @@ import { createNetworkWatch, type WatchNetwork } from './network-watch'
 import { openLocaltunnelConnection, type OpenTunnel } from './localtunnel-connection'
 import { requestRegistration, type RegistrationRequest, type TunnelRegistration } from './registration'
 
-/** Upper bound of one health probe when the config does not set one. */
-export const TUNNEL_PROBE_TIMEOUT_MS = 10_000
+/**
+ * Upper bound of one health probe when the config does not set one. A probe that times out counts
+ * as failed only when the server wrote nothing onto the tunnel's sockets meanwhile, its own request
+ * included, and they are not all busy (supervisor-machine.ts, `BusyTunnel`): so this is how long a
+ * request through the public URL may take to reach this machine, far more than it takes even
+ * through a slow public server. 10 s made a silent loss take 22 s of the 52 s to notice.
+ */
+export const TUNNEL_PROBE_TIMEOUT_MS = 5_000
 
 /** Failed probes in a row that count as a lost tunnel: one can be a blip of the public server. */
 export const TUNNEL_PROBE_FAILURES_BEFORE_LOSS = 2

@@ -7,6 +7,7 @@ import type { RegistrationRequest, TunnelRegistration } from './registration'
 import { TUNNEL_PROBE_RETRY_MS } from './supervisor-machine'
 import { createTunnelSupervisor, type TunnelLogger, type TunnelSupervisorConfig, type TunnelTimers } from './tunnel-supervisor'
 import { TunnelProblemError } from './tunnel-problem'
+import { TUNNEL_PROBE_INTERVAL_MS } from './tunnel-service'
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z')
 const at = (ms: number): string => new Date(T0 + ms).toISOString()
@@ -230,6 +231,31 @@ describe('supervisor state machine', () => {
     opened[1]?.options.onEvent({ type: 'sockets-changed', live: 0, steady: 0 })
     await time.advance(3_000)
     expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', lastError: { code: 'TUNNEL_LOST' } })
+  })
+
+  it('notices a tunnel whose server silently stopped forwarding within 25 s of the last proof, with the app’s timings', async () => {
+    // The sockets stay open, nothing is written onto them, and the probe's request never comes
+    // back: a NAT that dropped its mappings, a server restarted behind a half-open connection.
+    let isSevered = false
+    const probe: ProbeFetch = (_url, init) =>
+      isSevered
+        ? new Promise((_resolve, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))
+        : healthy(_url, init)
+    // The app's interval, and the supervisor's own default probe timeout (none set here).
+    const { supervisor, time } = setUp({ register: async () => registration('abcdef'), probe, config: { probeIntervalMs: TUNNEL_PROBE_INTERVAL_MS } })
+    await supervisor.start()
+    await time.advance(0)
+    expect(supervisor.getState()).toMatchObject({ status: 'online', lastProvedAt: at(0) })
+    // Severed just after a probe got through: the longest wait for the next one.
+    isSevered = true
+    let elapsedMs = 0
+    while (supervisor.getState().status === 'online' && elapsedMs < 120_000) {
+      await time.advance(500)
+      elapsedMs += 500
+    }
+    expect(supervisor.getState()).toMatchObject({ status: 'reconnecting', lastError: { code: 'PROBE_FAILED' } })
+    // Before: a probe every 30 s, each waiting 10 s, two in a row 2 s apart: 52 s, callbacks lost meanwhile.
+    expect(elapsedMs).toBeLessThanOrEqual(25_000)
   })
 
   it('counts sockets that connect and are dropped at once as a loss within the grace time, not at the next probe', async () => {
