@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import { isCaptureFilterActive, type CaptureFilter } from '@shared/capture-filter'
 import { parseCaptureQuery } from '@shared/capture-query'
 import { SEARCH_INPUT_ID } from '../shortcuts/keyboard-shortcuts'
@@ -16,6 +16,7 @@ import {
   OUTCOME_LABELS,
 } from './capture-filter-labels'
 import { QuerySyntaxHelp } from './query-syntax-help'
+import { insertExample, type Insertion } from './query-syntax-insert'
 
 /** Typing pauses this long before the list is asked again. */
 const SEARCH_DEBOUNCE_MS = 250
@@ -50,15 +51,25 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
   const applied = (filter.query ?? filter.text ?? '').trim()
   const isActive = isCaptureFilterActive(filter) || draft.trim() !== ''
   const set = (change: Partial<CaptureFilter>) => onChange(withoutEmpty({ ...filter, ...change }))
+  const inputRef = useRef<HTMLInputElement>(null)
+  // An example taken from the help: once it is in the box, focus it with the sample value selected.
+  const [inserted, setInserted] = useState<Insertion | null>(null)
+  useLayoutEffect(() => {
+    if (inserted === null || inputRef.current === null) return
+    inputRef.current.focus()
+    inputRef.current.setSelectionRange(inserted.selectionStart, inserted.selectionEnd)
+    setInserted(null)
+  }, [inserted])
 
   return (
     <div className="filter-bar" role="search" aria-label="Filter captures" data-testid="filter-bar">
       <div className="filter-search-box">
         <input
+          ref={inputRef}
           id={SEARCH_INPUT_ID}
           type="search"
           className="input filter-search"
-          placeholder='Search everything: words, "phrases", body:, header.name:, status:5xx, -exclude…'
+          placeholder='Search everything: words, "phrases", status:5xx, from:file, -exclude… (? lists every term)'
           aria-label="Search captures"
           aria-invalid={problem !== null}
           aria-describedby={problem !== null ? `${errorId} ${staleId}` : undefined}
@@ -87,7 +98,14 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
           }}
           data-testid="filter-text"
         />
-        <QuerySyntaxHelp />
+        <QuerySyntaxHelp
+          onInsert={(example) => {
+            // Not searched yet: the example's sample value is there to be typed over (Enter searches).
+            const insertion = insertExample(draft, example)
+            setDraft(insertion.text, 'held')
+            setInserted(insertion)
+          }}
+        />
       </div>
       <button
         type="button"
@@ -218,7 +236,8 @@ function queryProblem(text: string): string | null {
 
 /**
  * The search box's query, committed to the filter after a pause in typing (`debounced`), at once
- * (`now`: Enter, Escape), or not at all (`silently`, when the whole filter is being cleared). A
+ * (`now`: Enter, Escape), not yet (`held`: an example put in from the help, its sample value
+ * waiting to be typed over), or not at all (`silently`, when the whole filter is being cleared). A
  * malformed query is never committed: the list keeps the last good one while the box says what is
  * wrong. A filter changed from outside (the empty state's button, the address bar) replaces the box.
  */
@@ -253,9 +272,10 @@ function useSearchDraft(filter: CaptureFilter, onChange: (filter: CaptureFilter)
     latest.onChange(withoutEmpty({ ...latest.filter, text: undefined, query: trimmed === '' ? undefined : trimmed }))
   }
 
-  function setDraft(text: string, when: 'debounced' | 'now' | 'silently'): void {
+  function setDraft(text: string, when: 'debounced' | 'now' | 'held' | 'silently'): void {
     setDraftState(text)
     clearTimeout(timerRef.current)
+    if (when === 'held') return
     if (when === 'silently') {
       setOwnCommit('')
     } else if (when === 'now') {

@@ -1,11 +1,16 @@
 import { useEffect, useId, useRef, useState } from 'react'
 import { QUERY_SYNTAX_HELP } from '@shared/capture-query'
+import { groupSyntaxRows } from './query-syntax-insert'
+
+const GROUPS = groupSyntaxRows(QUERY_SYNTAX_HELP)
 
 /**
- * The `?` beside the search box: a small panel listing the query language's terms. It closes on
- * Escape, on a click elsewhere, or on the button again, and gives focus back to the button.
+ * The `?` beside the search box: a small panel listing the query language's terms, grouped (text,
+ * fields, combining). It closes on Escape, on a click elsewhere, or on the button again, and gives
+ * focus back to the button. Each example is a button that puts it into the box (`onInsert`), which
+ * then has focus: the panel closes.
  */
-export function QuerySyntaxHelp() {
+export function QuerySyntaxHelp({ onInsert }: { onInsert: (example: string) => void }) {
   const [isOpen, setIsOpen] = useState(false)
   const panelId = useId()
   const wrapperRef = useRef<HTMLDivElement>(null)
@@ -48,18 +53,39 @@ export function QuerySyntaxHelp() {
       </button>
       {isOpen && (
         <div id={panelId} className="query-help-panel" role="region" aria-label="Search syntax" data-testid="query-help">
-          <p className="query-help-intro">Terms side by side must all match; case does not matter, nor how an accent is encoded (é, or e and a combining ´).</p>
+          <p className="query-help-intro">
+            Terms side by side must all match; case does not matter, nor how an accent is encoded (é, or e and a combining ´). Click an example to put it into
+            the box.
+          </p>
           <table>
-            <tbody>
-              {QUERY_SYNTAX_HELP.map(({ example, meaning }) => (
-                <tr key={example}>
-                  <th scope="row">
-                    <code className="wire">{example}</code>
+            {GROUPS.map((group) => (
+              <tbody key={group.title}>
+                <tr>
+                  <th colSpan={2} scope="colgroup" className="query-help-group">
+                    {group.title}
                   </th>
-                  <td>{meaning}</td>
                 </tr>
-              ))}
-            </tbody>
+                {group.rows.map(({ example, meaning }) => (
+                  <tr key={example}>
+                    <th scope="row">
+                      <button
+                        type="button"
+                        className="query-help-example wire"
+                        title="Put this into the search box"
+                        onClick={() => {
+                          setIsOpen(false)
+                          onInsert(example)
+                        }}
+                        data-testid="query-help-example"
+                      >
+                        {example}
+                      </button>
+                    </th>
+                    <td>{meaning}</td>
+                  </tr>
+                ))}
+              </tbody>
+            ))}
           </table>
         </div>
       )}
