@@ -89,7 +89,7 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
 ]
 
 /**
- * A term's value is folded at parse time (lower case, NFC: `foldForSearch`); `position` is where
+ * A term's value is folded at parse time (case folded, NFC: `foldForSearch`); `position` is where
  * the term starts (0-based).
  */
 export type QueryTerm = { position: number } & (
@@ -104,7 +104,7 @@ export type QueryTerm = { position: number } & (
   | { field: 'target'; text: string }
   /** `name` lower-cased; `null` (`header:x`): any header's name or value. */
   | { field: 'header'; name: string | null; text: string }
-  /** `name` lower-cased and matched against decoded parameter names; `null` (`query:x`): the decoded query string. */
+  /** `name` folded (`foldForSearch`) and matched against decoded parameter names, folded; `null` (`query:x`): the decoded query string. */
   | { field: 'query'; name: string | null; text: string }
   | { field: 'method'; method: string }
   /** The providers whose id or name contains what was typed. */
@@ -404,7 +404,8 @@ function wordToken(word: string, position: number, source: string, end: number):
   if (colon <= 0 || !FIELD_NAME.test(name) || TEXT_PREFIXES.has(name.toLowerCase())) {
     return { token: { kind: 'term', position, field: null, value: word }, end }
   }
-  const field = name.toLowerCase()
+  // A parameter's name is compared folded, as the names in the target are (`query.STRASSE:` is `query.straße:`).
+  const field = namedField.startsWith('query.') ? `query.${foldForSearch(name.slice('query.'.length))}` : namedField
   const base = field.startsWith('header.') ? 'header' : field.startsWith('query.') ? 'query' : field
   if (!(QUERY_FIELDS as readonly string[]).includes(base)) {
     throw new CaptureQueryError(`unknown field "${name}" (fields: ${QUERY_FIELDS.join(', ')}; put text in quotes to search for it as is)`, position)

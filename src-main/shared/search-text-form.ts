@@ -7,9 +7,15 @@
  * where in the shown text a match lies: `readInSearchForm` gives the form of a text a piece at a
  * time with where each of its characters came from.
  *
- * - `foldForSearch`: lower case, then Unicode NFC. Text pasted from different sources spells
- *   `café` with a precomposed é (U+00E9) or with e and a combining acute (U+0301); both fold to
- *   the same string.
+ * - `foldForSearch`: Unicode full case folding, then NFC. Case folding is what makes case not
+ *   count, and more than lower case: `ß` and `ẞ` are `ss` (so `strasse` finds `Straße` and
+ *   `STRASSE` finds `straße`), the final `ς` is `σ`, `ﬁ` is `fi`, the micro sign is `μ`. One
+ *   change of our own: the Turkish `İ` and `ı` are `i`, so `istanbul` finds `İSTANBUL` and `ISIK`
+ *   finds `ışık` (the fold Unicode gives keeps `ı` apart and makes `İ` an `i` with a combining dot,
+ *   which `i` alone would not find). NFC: text pasted from different sources spells `café` with a
+ *   precomposed é (U+00E9) or with e and a combining acute (U+0301); both fold to the same string.
+ *   Case folding goes character by character (unlike lower-casing, whose `Σ` depends on what
+ *   follows it), so a text folds, in pieces, to the pieces of its fold.
  * - `withoutJsonSpacing` (body text only): whitespace next to JSON punctuation does not count, so a
  *   phrase copied from pretty-printed JSON (`"result": "OK"`) finds a compact body
  *   (`{"result":"OK"}`) and the other way round.
@@ -26,9 +32,70 @@
  */
 const MAY_CHANGE_UNDER_NFC = /[\u0300-\uffff]/
 
-/** Lower case, then NFC: the form every searched text and every looked-for text is compared in. */
+/** Full case folding, then NFC: the form every searched text and every looked-for text is compared in. */
 export function foldForSearch(text: string): string {
-  return normalizeForSearch(text.toLowerCase())
+  return NOT_ASCII.test(text) ? normalizeForSearch(caseFold(text)) : text.toLowerCase()
+}
+
+const NOT_ASCII = /[^\0-\x7f]/
+
+/**
+ * Unicode full case folding (CaseFolding.txt, statuses C and F), with `İ` and `ı` folded to `i`.
+ * Most characters fold to their lower case; the few that fold to something else (`ß` → `ss`, `ς`
+ * → `σ`, `ﬁ` → `fi`) are replaced first, and `Σ` too, so the lower-casing after changes the text
+ * character by character. Linear: one replace and one lower-casing.
+ */
+function caseFold(text: string): string {
+  const apart = foldedApart()
+  return (apart.pattern.test(text) ? text.replace(apart.all, (char) => apart.folds.get(char) as string) : text).toLowerCase()
+}
+
+/**
+ * Where code points that change under case mapping end: none at or past U+20000 does (the cased
+ * scripts end with Adlam, at U+1E943); a test checks every code point past it.
+ */
+export const CASED_CODE_POINTS_END = 0x20000
+
+interface FoldedApart {
+  /** Each character whose fold is not its lower case, to its fold. */
+  folds: Map<string, string>
+  /** Any of them. */
+  pattern: RegExp
+  /** Every one of them (global). */
+  all: RegExp
+}
+
+let foldedApartTable: FoldedApart | null = null
+
+/**
+ * The characters whose fold is not their lower case, derived once (about 10 ms, on the first
+ * text that is not ASCII) from the engine's own case mappings (Unicode's, with their special
+ * casings) rather than a copied table, so it covers every character the engine knows: a
+ * character's full case fold is, up to the form it is written in, the lower case of the upper
+ * case of its lower case (`ẞ` → `ß` → `SS` → `ss`; `ς` → `Σ` → `σ`; `ᾈ` → `ᾀ` → `ἈΙ` → `ἀι`).
+ * Compared once with CaseFolding.txt (Unicode 14, by Python's `str.casefold`) over every code
+ * point: the same characters fold together, but for `ı` (on purpose) and the characters Unicode 14
+ * did not have. The tests check that a fold is its own fold and that a character's cases share it.
+ */
+export function foldedApart(): FoldedApart {
+  if (foldedApartTable !== null) return foldedApartTable
+  const folds = new Map<string, string>()
+  const changes = /\p{Changes_When_Casemapped}/u
+  for (let point = 0; point < CASED_CODE_POINTS_END; point++) {
+    if (point >= 0xd800 && point <= 0xdfff) continue
+    const char = String.fromCodePoint(point)
+    if (!changes.test(char)) continue
+    const lower = char.toLowerCase()
+    const folded = lower.toUpperCase().toLowerCase()
+    if (folded !== lower) folds.set(char, folded)
+  }
+  // Lower-casing `Σ` looks at what follows it (`ς` at a word's end); folded first, it does not.
+  folds.set('\u03a3', '\u03c3')
+  // Turkish: `İ` is an `i` (its fold would be `i` and a combining dot above), as is `ı` already.
+  folds.set('\u0130', 'i')
+  const chars = [...folds.keys()].map((char) => `\\u{${(char.codePointAt(0) as number).toString(16)}}`).join('')
+  foldedApartTable = { folds, pattern: new RegExp(`[${chars}]`, 'u'), all: new RegExp(`[${chars}]`, 'gu') }
+  return foldedApartTable
 }
 
 /** NFC alone: `foldForSearch` without its lower case (the body viewer's find, when told to match case). */
@@ -138,8 +205,8 @@ export interface SearchFormReader {
   /**
    * Where the form's characters `[from, to)` (offsets into the pieces read so far, joined) came
    * from: `[start, end)` in the text. Exact where folding kept one character for one (case, and
-   * most text); a character NFC composed, or the two of U+0130 (İ) lower-cased, stands for the
-   * piece of text it was folded from as a whole.
+   * most text); a character NFC composed, or one folded to another length (`ß` to `ss`), stands
+   * for the piece of text it was folded from as a whole.
    */
   originalRange(from: number, to: number): [start: number, end: number]
 }
@@ -148,19 +215,18 @@ export interface SearchFormReader {
  * Reads a text in its search form, a piece at a time, in linear time whatever the text holds.
  *
  * Folding a text piece by piece gives the form of the whole only where a cut changes neither rule:
+ * - case folding goes character by character: any cut between code points is safe;
  * - NFC composes a character with marks and some jamo after it, all at U+0300 or above: a cut
- *   before a code unit below U+0300 (a starter that composes with nothing before it) is safe;
- * - lower case is the same character by character but for the capital sigma, which becomes `ς`
- *   at a word's end (Unicode's Final_Sigma: what cased letter follows it, past case-ignorable
- *   characters): a cut before a case-ignorable character, or before a cased one that follows
- *   `Σ` with only case-ignorable characters between, could change it, and is not made;
+ *   before a code unit below U+0300 (a starter that composes with nothing before it, and folds
+ *   to one: `µ` to `μ`, `Ⱥ` to `ⱥ`) is safe;
  * - JSON spacing drops whitespace by the characters around it: pieces never start or end with it.
  * So each piece is folded by the very functions the search uses (`foldForSearch` or
  * `normalizeForSearch`, and `withoutJsonSpacing`), and the form is theirs.
  */
 export function readInSearchForm(text: string, options: { keepCase?: boolean } = {}): SearchFormReader {
   const keepCase = options.keepCase === true
-  const caseOf = keepCase ? (piece: string) => piece : (piece: string) => piece.toLowerCase()
+  const caseOf = keepCase ? (piece: string) => piece : (piece: string) => (NOT_ASCII.test(piece) ? caseFold(piece) : piece.toLowerCase())
+  const foldsToOtherLength = keepCase ? null : lowUnitsFoldingToOtherLengths()
   // Runs of the form, in order: where each starts in the form and in the text; a run that is not
   // one-for-one has its text's length (`EXACT` marks the others).
   const runFormStarts: number[] = []
@@ -195,14 +261,15 @@ export function readInSearchForm(text: string, options: { keepCase?: boolean } =
     const part = text.slice(start, end)
     const lower = caseOf(part)
     const folded = normalizeForSearch(lower)
-    // Case changed one unit for one (a change of length would be U+0130's) and NFC nothing: one for one.
+    // Case changed one unit for one (no fold is shorter than its character) and NFC nothing: one for one.
     return { folded, textStart: start, textLength: folded === lower && lower.length === part.length ? EXACT : part.length }
   }
 
   /**
    * `text[start, end)` folded in parts: itself when it folds one for one (most text); else runs
-   * of code units that fold one for one (below U+0300, but U+0130) and, between cuts around each
-   * other unit, the few characters NFC or U+0130 change, so a match near them is placed exactly.
+   * of code units that fold one for one (below U+0300, but `ß`, `ŉ` and `ǰ`) and, between cuts
+   * around each other unit, the few characters NFC or case folding change in length, so a match
+   * near them is placed exactly.
    */
   const foldedParts = (start: number, end: number): FoldedPart[] => {
     const parts: FoldedPart[] = []
@@ -220,7 +287,7 @@ export function readInSearchForm(text: string, options: { keepCase?: boolean } =
         lastCut = at
       }
       const unit = text.charCodeAt(at)
-      if (!isComplex && (unit >= 0x300 || unit === 0x130)) {
+      if (!isComplex && (unit >= 0x300 || foldsToOtherLength?.[unit] === 1)) {
         close(lastCut)
         isComplex = true
       }
@@ -318,40 +385,18 @@ function isPieceCut(text: string, at: number): boolean {
   return !isJsonSpace(text.charCodeAt(at)) && !isJsonSpace(text.charCodeAt(at - 1)) && isFoldCut(text, at)
 }
 
-const CASE_IGNORABLE = /\p{Case_Ignorable}/u
-const CASED = /\p{Cased}/u
-const IGNORABLE_UNIT = 1
-const CASED_UNIT = 2
-/** What each code unit below U+0300 is to lower-casing: case-ignorable, cased, or neither (0). */
-const LOW_UNITS = (() => {
-  const kinds = new Uint8Array(0x300)
-  for (let code = 0; code < kinds.length; code++) {
-    const char = String.fromCharCode(code)
-    kinds[code] = CASE_IGNORABLE.test(char) ? IGNORABLE_UNIT : CASED.test(char) ? CASED_UNIT : 0
-  }
-  return kinds
-})()
-const CAPITAL_SIGMA = 0x03a3
-
 /** Whether folding `text` cut before `at` gives, joined, what folding it whole gives (see `readInSearchForm`). */
 function isFoldCut(text: string, at: number): boolean {
-  const code = text.charCodeAt(at)
-  if (code >= 0x300) return false
-  const kind = LOW_UNITS[code] as number
-  if (kind === IGNORABLE_UNIT) return false
-  if (kind !== CASED_UNIT) return true
-  // A cased letter: cut only where no capital sigma before it waits to know what follows it.
-  for (let back = at - 1; back >= 0; back--) {
-    const unit = text.charCodeAt(back)
-    if (unit === CAPITAL_SIGMA) return false
-    if (unit < 0x300) {
-      if (LOW_UNITS[unit] !== IGNORABLE_UNIT) return true
-      continue
-    }
-    const isLowSurrogate = unit >= 0xdc00 && unit <= 0xdfff && back > 0
-    const point = isLowSurrogate ? (text.codePointAt(back - 1) as number) : unit
-    if (!CASE_IGNORABLE.test(String.fromCodePoint(point))) return true
-    if (isLowSurrogate && point > 0xffff) back--
-  }
-  return true
+  return text.charCodeAt(at) < 0x300
+}
+
+let lowUnitsFoldingToOtherLengthsTable: Uint8Array | null = null
+
+/** 1 for each code unit below U+0300 whose fold is not one code unit (`ß`, `ŉ`, `ǰ`). */
+function lowUnitsFoldingToOtherLengths(): Uint8Array {
+  if (lowUnitsFoldingToOtherLengthsTable !== null) return lowUnitsFoldingToOtherLengthsTable
+  const table = new Uint8Array(0x300)
+  for (let code = 0; code < table.length; code++) table[code] = caseFold(String.fromCharCode(code)).length === 1 ? 0 : 1
+  lowUnitsFoldingToOtherLengthsTable = table
+  return table
 }

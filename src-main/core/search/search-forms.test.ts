@@ -1,6 +1,7 @@
 /**
  * The store's search, with and without search-text sidecars, for what people paste: a phrase
- * from pretty-printed JSON (compact bodies), text in another Unicode normalisation form, and a
+ * from pretty-printed JSON (compact bodies), text in another Unicode normalisation form or case
+ * (`strasse` for `Straße`, `istanbul` for `İSTANBUL`), and a
  * URL of the receiver or the tunnel (the captures sent to its path and query). The sidecar's byte
  * search must let through every capture the matcher finds.
  */
@@ -26,6 +27,9 @@ const CAPTURES: Array<{ name: string; target: string; contentType: string; body:
   { name: 'get', target: '/shop/hooks/return?order=7&status=paid', contentType: 'text/plain', body: 'nothing else' },
   { name: 'other', target: '/other/hooks/return?order=8', contentType: 'text/plain', body: 'the shop is closed' },
   { name: 'encoded', target: '/shop/caf%C3%A9/return?name=Alex+Smith&city=M%C3%BCnchen', contentType: 'text/plain', body: 'paid' },
+  { name: 'german', target: '/de/stra%C3%9Fe', contentType: 'application/json', body: '{"street":"Hauptstraße 5","city":"GIESSEN"}' },
+  { name: 'turkish', target: '/tr/hooks?%C5%9Fehir=%C4%B0ZM%C4%B0R', contentType: 'text/plain; charset=utf-8', body: 'İSTANBUL ışık' },
+  { name: 'greek', target: '/gr/hooks', contentType: 'text/plain; charset=utf-8', body: 'ΟΔΟΣ ΕΡΜΟΥ' },
 ]
 
 beforeEach(async () => {
@@ -70,6 +74,15 @@ const SEARCHES: Array<[query: string, names: string[]]> = [
   ['"city=m\u00fcnchen"', ['encoded']],
   ['"/shop/caf\u00e9/"', ['encoded']],
   ['M%C3%BCnchen', ['encoded']],
+  // Case folded, not lower-cased: ß is ss, the Turkish İ and ı are i, a final ς is σ.
+  ['strasse', ['german']],
+  ['"HAUPTSTRASSE 5"', ['german']],
+  ['gießen', ['german']],
+  ['path:STRASSE', ['german']],
+  ['istanbul', ['turkish']],
+  ['IŞIK', ['turkish']],
+  ['query.ŞEHİR:izmir', ['turkish']],
+  ['οδοσ', ['greek']],
 ]
 
 describe('store search of pasted text', () => {

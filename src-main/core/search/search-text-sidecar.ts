@@ -1,5 +1,5 @@
 /**
- * A segment's search-text sidecar: for each capture in its log, the folded text (lower case, NFC) the query
+ * A segment's search-text sidecar: for each capture in its log, the folded text (case folded, NFC) the query
  * matcher looks in (id, summary text, headers, decoded body text), so a search can skip the
  * captures that cannot match with a plain byte search instead of reading, parsing and decoding
  * every frame (query-prefilter.ts says what a query requires).
@@ -31,9 +31,10 @@ import { searchableBodyText } from './searchable-body'
  * Bumped whenever what an entry's text holds changes: older sidecars are rebuilt. 3: text folded
  * to NFC, body text without JSON spacing (shared/search-text-form.ts). 4: where each entry's body
  * text starts (`bodyStarts`). 5: the summary text holds the target decoded too (`filterFieldsOf`).
- * 6: the summary text first in each entry, and where it ends (`summaryEnds`).
+ * 6: the summary text first in each entry, and where it ends (`summaryEnds`). 7: text case folded
+ * (`ß` is `ss`, `ς` is `σ`, `İ` and `ı` are `i`) rather than lower-cased.
  */
-export const SIDECAR_VERSION = 6
+export const SIDECAR_VERSION = 7
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */

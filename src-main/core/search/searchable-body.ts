@@ -4,8 +4,8 @@
  * their declared charset, gzip/deflate/brotli content is inflated with a hard output cap (a gzip
  * bomb must not take the search down), and a second, decoded copy is appended where the wire
  * form hides what a person would type: form fields (`name=Alex+Smith` → `name=alex smith`), JSON
- * string escapes (`M\u00fcller` → `müller`), XML character references. Each copy is folded (lower
- * case, NFC) and without JSON spacing (shared/search-text-form.ts), the form phrases are looked
+ * string escapes (`M\u00fcller` → `müller`), XML character references. Each copy is folded (case
+ * folded, NFC) and without JSON spacing (shared/search-text-form.ts), the form phrases are looked
  * for in. Binary bodies give `null`: they are never matched.
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
