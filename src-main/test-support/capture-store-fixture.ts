@@ -11,12 +11,15 @@ import { test as base } from 'vitest'
 import type { StorageIssue } from '../shared/views'
 import { openCaptureStore, type CaptureStore, type CaptureStoreConfig, type CaptureStoreDeps } from '../core/store/capture-store'
 import type { LogFileIo } from '../core/store/log-file-io'
+import type { SpaceReserveOptions } from '../core/store/space-reserve'
 import { StorageIssues } from '../core/store/storage-issues'
 import { makeTempDir } from './temp-dir'
 
 export interface OpenStoreOptions extends Partial<Pick<CaptureStoreConfig, 'durability' | 'retention' | 'maxOpenLogs'>> {
   /** The segment logs' file operations (a failing or counting disk). */
   io?: LogFileIo
+  /** The space set aside for deletions (a test pretends a nearly full disk). */
+  spaceReserve?: SpaceReserveOptions
 }
 
 export interface CaptureStoreFixtures {
@@ -54,11 +57,11 @@ export function useCaptureStore(defaults: Pick<CaptureStoreDeps, 'now'> & OpenSt
       let last: { store: CaptureStore; closed: boolean } | undefined
       try {
         await use(async (options = {}) => {
-          const { io, now: _now, ...config } = { ...defaults, ...options }
+          const { io, spaceReserve, now: _now, ...config } = { ...defaults, ...options }
           issues = new StorageIssues()
           const store = await openCaptureStore(
             { dir: capturesDir, quarantineDir: join(dataDir, 'unreadable'), durability: 'flush', ...config },
-            { now: defaults.now, logIo: io, issues },
+            { now: defaults.now, logIo: io, issues, spaceReserve },
           )
           const opened = { store, closed: false }
           const close = store.close.bind(store)

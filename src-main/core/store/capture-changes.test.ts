@@ -3,6 +3,7 @@
  * and return, and that a deletion whose index write fails (a read-only folder) takes effect for
  * no capture it could not write, now or after a restart.
  */
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
@@ -13,6 +14,8 @@ import type { CaptureStore } from './capture-store'
 import { writeFileAtomically } from './data-file'
 import { logFileIo, type LogFileIo } from './log-file-io'
 import type { StoredCapture } from './persisted-schema'
+import { SPACE_RESERVE_FILE } from './space-reserve'
+import { waitFor } from '../../test-support/wait-for'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 /** Two and a half segments, every third capture on endpoint "b", the rest on "a". */
@@ -160,5 +163,76 @@ describe('deleting captures', () => {
     expect(store.count()).toBe(COUNT - 3)
     for (const { id } of chosen) expect(store.has(id)).toBe(false)
     expect(await store.deleteMany([chosen[0]!.id])).toHaveLength(0)
+  })
+
+  test('gives back the log of the segment taking captures once a clear empties it; the next capture opens another', async ({
+    capturesDir,
+    openStore: open,
+  }) => {
+    const store = await open()
+    for (let index = 0; index < 3; index++) await store.append(testCapture(Buffer.from(`<a ${index}>`), { endpointId: 'a' }), Buffer.from(`<a ${index}>`))
+    expect(await readdir(capturesDir)).toContain('000001.log')
+
+    await store.deleteByEndpoint('a')
+
+    // Before, the emptied log stayed, its bytes zeroed: a clear gave none of its space back.
+    expect((await readdir(capturesDir)).filter((name) => name.startsWith('000001.'))).toEqual([])
+    const next = await store.append(testCapture(Buffer.from('<after>'), { endpointId: 'a' }), Buffer.from('<after>'))
+    expect(next.frame).toBeDefined()
+    expect(await readdir(capturesDir)).toContain('000002.log')
+    await store.close()
+
+    const reopened = await open()
+    expect(await reopened.ids()).toEqual([next.id])
+    expect((await reopened.readBody(next.id)).toString()).toBe('<after>')
+  })
+
+  test('keeps every capture that arrives while a clear empties the segment taking captures', async ({ openStore: open }) => {
+    const store = await open()
+    for (let index = 0; index < 20; index++) await store.append(testCapture(Buffer.from(`<a ${index}>`), { endpointId: 'a' }), Buffer.from(`<a ${index}>`))
+
+    const arriving = Array.from({ length: 200 }, (_, index) =>
+      store.append(testCapture(Buffer.from(`<b ${index}>`), { endpointId: 'b' }), Buffer.from(`<b ${index}>`)),
+    )
+    const [, stored] = await Promise.all([store.deleteByEndpoint('a'), Promise.all(arriving)])
+    await store.close()
+
+    const reopened = await open()
+    expect(reopened.count('a')).toBe(0)
+    expect(await reopened.ids('b')).toEqual(idsOf(stored))
+    for (const [index, capture] of stored.entries()) expect((await reopened.readBody(capture.id)).toString()).toBe(`<b ${index}>`)
+  })
+
+  test('clears captures on a full disk with the space set aside for it, and sets it aside again once there is room', async ({
+    capturesDir,
+    openStore: open,
+  }) => {
+    const reserve = join(capturesDir, SPACE_RESERVE_FILE)
+    let diskFull = false
+    // The disk has no free byte while it is "full" and the reserve still takes its space.
+    const io: LogFileIo = {
+      ...logFileIo,
+      writeIndex: (file, text) =>
+        diskFull && existsSync(reserve)
+          ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))
+          : writeFileAtomically(file, text),
+    }
+    const store = await open({ io, spaceReserve: { bytes: 64 * 1024, freeBytes: async () => 0 } })
+    const stored = await fill(store)
+    await waitFor(() => (existsSync(reserve) ? true : undefined))
+
+    diskFull = true
+    const deleted = await store.deleteByEndpoint('a')
+
+    // Before, the clear failed with ENOSPC and freed nothing.
+    expect(deleted).toHaveLength(stored.filter((capture) => capture.endpointId === 'a').length)
+    expect(store.count('a')).toBe(0)
+    expect(existsSync(reserve)).toBe(false)
+
+    diskFull = false
+    await store.deleteByEndpoint('b')
+    await waitFor(() => (existsSync(reserve) ? true : undefined))
+    await store.close()
+    expect((await open()).count()).toBe(0)
   })
 })

@@ -17,6 +17,7 @@ import { syncDirectory } from './data-file'
 import { DeletedCaptures } from './deleted-captures'
 import type { Durability } from './log-file-io'
 import type { RecognitionOverrides } from './recognition-overrides'
+import type { SpaceReserve } from './space-reserve'
 import type { RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
 
@@ -45,8 +46,10 @@ export interface CaptureChangesDeps {
   recognitions: RecognitionOverrides
   renderIndex: (segment: Segment, tweak?: IndexTweak) => Promise<RenderedIndex>
   durability: () => Durability
-  /** The segment taking captures: never removed, even when emptied. */
-  current: () => Segment | undefined
+  /** Lets go of the segment taking captures when a deletion emptied it (see `CaptureWriter.releaseIfEmpty`). */
+  releaseIfEmpty: (segment: Segment) => boolean
+  /** Space set aside for deletions on a full disk. */
+  reserve: SpaceReserve
 }
 
 export interface CaptureChanges {
@@ -94,22 +97,26 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
       let gone: number[] = []
       let emptied = false
       // The index is written without them first (a failed write, e.g. a read-only folder, changes
-      // nothing). Which of them are still live is asked in the segment's turn, once every change
-      // queued before it was applied: two clears of one endpoint at once both took the same
-      // captures, and the second erased a log the first had already removed.
-      await segment.persist(
-        () => {
-          gone = candidates.filter((slot) => block.isLive(slot))
-          emptied = gone.length > 0 && gone.length === block.live && segment !== deps.current()
-          return renderIndex(segment, { exclude: new Set(gone) })
-        },
-        () => {
-          for (const slot of gone) index.delete(block, slot)
-          recognitions.forget(segment.number, gone)
-        },
+      // nothing; on a full disk the space reserve is given back for it). Which of them are still
+      // live is asked in the segment's turn, once every change queued before it was applied: two
+      // clears of one endpoint at once both took the same captures, and the second erased a log
+      // the first had already removed.
+      await deps.reserve.withRoom(() =>
+        segment.persist(
+          () => {
+            gone = candidates.filter((slot) => block.isLive(slot))
+            emptied = gone.length > 0 && gone.length === block.live
+            return renderIndex(segment, { exclude: new Set(gone) })
+          },
+          () => {
+            for (const slot of gone) index.delete(block, slot)
+            recognitions.forget(segment.number, gone)
+          },
+        ),
       )
       if (gone.length === 0) return gone
-      if (emptied) {
+      // The segment taking captures goes too when nothing is on its way to it: the next capture opens another.
+      if (emptied && deps.releaseIfEmpty(segment)) {
         // Then its files go whole (see Segment.destroy); the folder is synced once for the run.
         await removeSegment(segment)
         removedAny = true
@@ -139,7 +146,11 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
       // A failed segment stops the deletion: those already started end before it is reported.
       await Promise.allSettled(started.map(({ done }) => done))
     }
-    if (removedAny) await syncDirectory(deps.dir)
+    if (removedAny) {
+      await syncDirectory(deps.dir)
+      // Space came back: set the reserve aside again if a full disk took it (in the background).
+      void deps.reserve.ensure()
+    }
     return deleted
   }
 

@@ -38,6 +38,7 @@ import { createRecognitionOverrides } from './recognition-overrides'
 import { createRetention, type RetentionPolicy, type Retention } from './retention'
 import { sidecarPathOf } from './search-runner'
 import { listSegments, openSegments } from './segment-recovery'
+import { createSpaceReserve, type SpaceReserveOptions } from './space-reserve'
 import { renderIndexAndSnapshot, type RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
 import { StorageIssues } from './storage-issues'
@@ -72,6 +73,8 @@ export interface CaptureStoreDeps {
    * them goes, the views are told), as callers of `deleteMany` do; retention's next step waits for it.
    */
   retentionDeleted?: (deleted: DeletedCaptures) => Promise<void>
+  /** The space set aside for deletions on a nearly full disk (space-reserve.ts; tests pretend a full disk). */
+  spaceReserve?: SpaceReserveOptions
 }
 
 export interface CapturePageQuery {
@@ -161,6 +164,11 @@ export interface CaptureStore {
   deleteByEndpoint(endpointId: string, options?: { includePinned?: boolean }): Promise<DeletedCaptures>
   /** Caps on count, bytes and age, enforced in the background. */
   readonly retention: Retention
+  /**
+   * Runs a write the user makes to get out of a full disk (saving a retention cap): when it fails
+   * for want of space, the space set aside for that is given back and it runs once more.
+   */
+  withRoom<T>(task: () => Promise<T>): Promise<T>
   health(): StoreHealth
   close(): Promise<void>
 }
@@ -177,6 +185,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const indexedUpTo = new Map<Segment, number>()
   const issues = deps.issues ?? new StorageIssues()
   let lastRetentionError: string | null = null
+  const reserve = createSpaceReserve(config.dir, deps.spaceReserve)
 
   const recognitions = createRecognitionOverrides({
     slotOf(segmentNumber, id) {
@@ -207,7 +216,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     recognitions,
     renderIndex,
     durability: () => durability,
-    current: () => writer.current,
+    releaseIfEmpty: (segment) => writer.releaseIfEmpty(segment),
+    reserve,
   })
 
   // ---- start-up -----------------------------------------------------------------------------
@@ -271,6 +281,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       })
     }
   }
+  void reserve.ensure()
   const snapshots = backfillSnapshots(withoutSnapshot, (segment) => segment !== writer.current && segments.has(segment.number))
   // What a flood of captures, a search or a clear left in V8's heap goes back once the app is quiet.
   const heapRelease = startHeapRelease()
@@ -299,6 +310,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     },
     append(capture, bodyBytes, deliveryKey) {
       retention.captured()
+      // Captures fill the disk: once it runs low, space is set aside for deleting them.
+      reserve.checkSoon()
       return writer.append(capture, bodyBytes, deliveryKey)
     },
     async page({ endpointId, beforeSeq, limit, filter }) {
@@ -430,6 +443,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     deleteMany: async (ids) => changes.deleteSlots(selectIds(table, ids)),
     deleteByEndpoint: async (endpointId, options) => changes.deleteSlots(selectEndpoint(table, endpointId, options?.includePinned === true)),
     retention,
+    withRoom: (task) => reserve.withRoom(task),
     health() {
       let logBytes = 0
       for (const segment of segments.values()) logBytes += segment.logBytes

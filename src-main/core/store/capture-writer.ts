@@ -68,6 +68,12 @@ export interface CaptureWriter {
   readonly append: (capture: NewCapture, bytes: Buffer, deliveryKey: string | undefined) => Promise<StoredCapture>
   /** The segment taking captures (kept even when all its captures are deleted). */
   readonly current: Segment | undefined
+  /**
+   * Lets go of `segment`, which a deletion emptied, when no capture is on its way to it: true when
+   * the caller may remove it. The one taking captures is let go of too (the next capture opens
+   * another), so a Clear gives back its log's space as well. False, changing nothing, otherwise.
+   */
+  releaseIfEmpty(segment: Segment): boolean
   /** Waits until every capture appended so far is committed, and keeps a segment prepared ahead. */
   close(): Promise<void>
 }
@@ -113,6 +119,8 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
   /** Segments that stopped taking captures, retired once no written batch has frames in them. */
   const retiring = new Set<Segment>()
   let pumping: Promise<void> | null = null
+  /** A batch is being placed (across the awaits of `writableSegment`): the current segment must stay. */
+  let placing = false
   let gathering = false
   let wake: (() => void) | null = null
 
@@ -197,6 +205,7 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
   async function write(items: Pending[]): Promise<void> {
     const batch: Batch = { placed: [], firstOffset: new Map(), slots: new Map(), outcome: { state: 'writing' }, ioStartedAt: 0 }
     const bySegment = new Map<Segment, EncodedFrame[]>()
+    placing = true
     try {
       for (const item of items) {
         const segment = await writableSegment()
@@ -212,7 +221,9 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
         reserved.set(segment, (reserved.get(segment) ?? 0) + 1)
         batch.placed.push({ item, segment, logged, frame })
       }
+      placing = false
     } catch (error: unknown) {
+      placing = false
       // Nothing of the batch was written yet: its senders are told to retry, and its space is reused.
       await Promise.all([...batch.firstOffset].map(([segment, offset]) => segment.unreserve(offset)))
       release(batch)
@@ -303,6 +314,12 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
     },
     get current() {
       return current
+    },
+    releaseIfEmpty(segment) {
+      if (table.block(segment.number).live > 0 || (reserved.get(segment) ?? 0) > 0 || (segment === current && placing)) return false
+      if (segment === current) current = undefined
+      retiring.delete(segment)
+      return true
     },
     async close() {
       while (pending.length > 0 || pumping) await (pumping ?? yieldToEventLoop())

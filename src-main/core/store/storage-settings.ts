@@ -22,7 +22,8 @@ export function createStorageSettings(settings: SettingsStore, store: CaptureSto
       const next = { durability: change.durability ?? store.durability, retention: change.retention ?? store.retention.policy() }
       // Saved first: a setting that could not be saved is not applied either.
       settings.data.storage = next
-      await settings.save()
+      // A retention cap is how a user gets out of a full disk: it gets the space set aside for that.
+      await store.withRoom(() => settings.save())
       store.setDurability(next.durability)
       store.retention.setPolicy(next.retention)
       return view()
