@@ -52,7 +52,12 @@ export function adyenVariant(delivery: Delivery): Extract<ProviderVariant, 'clas
 
 /** The string Adyen signs for one classic item (no escaping, missing values as empty strings). */
 export function adyenItemSignedData(item: unknown): string {
-  const value = (...path: string[]): string => text(at(item, ...path)) ?? ''
+  // adyen-node-api-library joins the parsed notification's values: a number as JavaScript prints
+  // it (100.50 signed as "100.5"), not as the body wrote it nor as a summary shows it.
+  const value = (...path: string[]): string => {
+    const found = at(item, ...path)
+    return typeof found === 'number' ? String(found) : (text(found) ?? '')
+  }
   return [
     value('pspReference'),
     value('originalReference'),
@@ -265,7 +270,7 @@ export function parseAdyen(delivery: Delivery, { genericFields }: ParseOptions =
     const summaryDigits = firstText(prop(additional, 'cardSummary'))
     if (summaryDigits) summary.maskedCard = `${firstText(prop(additional, 'cardBin')) ?? ''}******${summaryDigits}`
   }
-  pushField(summary.fields, 'Items', items.length)
+  pushField(summary.fields, 'Items', String(items.length))
   pushField(summary.fields, 'Live', prop(json, 'live'))
   summary.items.forEach((item) => {
     pushField(

@@ -6,7 +6,7 @@
 import { errorMessage } from '../../shared/errors'
 import type { DeliveryAnalysis, DeliverySummary, PinnableProviderId, ProviderKey, ProviderRecognition } from '../../shared/providers'
 import { PROVIDER_NAMES } from '../../shared/providers'
-import { unparsedJsonReason } from './body'
+import { unparsedJsonReason, withWrittenNumbers } from './body'
 import { detectProvider, pinnedRecognition } from './detect'
 import { providerModule } from './registry'
 import { genericSummary, emptySummary } from './summary'
@@ -75,10 +75,12 @@ function safeGenericSummary(body: Buffer): DeliverySummary {
   }
 }
 
+/** The summary, its numbers shown as the body wrote them (`withWrittenNumbers`: 100.50, not 100.5). */
 function parseFor(provider: ProviderRecognition, delivery: Delivery, genericFields: boolean): DeliverySummary {
   // An unknown sender gets the generic field listing.
-  if (provider.id === 'unknown') return genericSummary(delivery.body, genericFields)
-  return providerModule(provider.id).parse(delivery, { genericFields })
+  if (provider.id === 'unknown') return withWrittenNumbers(delivery.body, () => genericSummary(delivery.body, genericFields))
+  const module = providerModule(provider.id)
+  return withWrittenNumbers(delivery.body, () => module.parse(delivery, { genericFields }))
 }
 
 function verifyFor(
@@ -94,5 +96,7 @@ function verifyFor(
       newExplanation(null, null, null),
     )
   }
-  return providerModule(provider.id).verify(delivery, keys, options, { variant: provider.variant, summary })
+  // The explanation's notes name body values too ("the body says 12345678901234567890").
+  const module = providerModule(provider.id)
+  return withWrittenNumbers(delivery.body, () => module.verify(delivery, keys, options, { variant: provider.variant, summary }))
 }

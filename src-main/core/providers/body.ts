@@ -57,9 +57,11 @@ interface ParsedJson {
   body: Buffer | null
   json: JsonValue | undefined
   unparsedReason: string | null
+  /** The text JSON.parse read (kept for `text` to read numbers' spellings without decoding again). */
+  source: string | null
 }
 
-let lastParsed: ParsedJson = { body: null, json: undefined, unparsedReason: null }
+let lastParsed: ParsedJson = { body: null, json: undefined, unparsedReason: null, source: null }
 
 function parsedJson(body: Buffer): ParsedJson {
   if (body !== lastParsed.body) lastParsed = { body, ...parseJsonBodyOnce(body) }
@@ -67,7 +69,7 @@ function parsedJson(body: Buffer): ParsedJson {
 }
 
 function parseJsonBodyOnce(body: Buffer): Omit<ParsedJson, 'body'> {
-  const notJson = { json: undefined, unparsedReason: null }
+  const notJson = { json: undefined, unparsedReason: null, source: null }
   if (body.length === 0) return notJson
   const first = firstNonSpaceByte(body)
   // Only objects and arrays: a bare number or string body is not a JSON callback worth parsing.
@@ -78,11 +80,11 @@ function parseJsonBodyOnce(body: Buffer): Omit<ParsedJson, 'body'> {
       : body.length >= SHAPE_CHECK_FROM_BYTES
         ? jsonShapeProblem(body)
         : null
-  if (unparsedReason !== null) return { json: undefined, unparsedReason }
+  if (unparsedReason !== null) return { json: undefined, unparsedReason, source: null }
   let text = body.toString('utf8')
   if (text.startsWith(UTF8_BOM)) text = text.slice(1)
   try {
-    return { json: JSON.parse(text) as JsonValue, unparsedReason: null }
+    return { json: JSON.parse(text) as JsonValue, unparsedReason: null, source: text }
   } catch (error: unknown) {
     // SyntaxError (not JSON) or RangeError (absurd nesting): both mean "not a JSON body".
     if (error instanceof SyntaxError || error instanceof RangeError) return notJson
@@ -144,17 +146,94 @@ export function at(value: unknown, ...path: string[]): JsonValue | undefined {
 }
 
 /**
- * A scalar as display text (strings as-is, numbers and booleans printed), else `null`. An integer
- * past 2^53 reached us through `JSON.parse` with its last digits lost (12345678901234567890 became
- * 12345678901234567000), so it is shown as approximate ("≈1.2345678901234567e+19"), never with
- * digits the sender did not send.
+ * A scalar as display text (strings as-is, numbers and booleans printed), else `null`.
+ *
+ * A number reached us through `JSON.parse`, which keeps its value, not how it was written: 100.50
+ * became 100.5, 1e2 100, -0 0, 12345678901234567890 12345678901234567000 and 1e400 Infinity. While a
+ * summary is built (`withWrittenNumbers`), a number is shown as the body wrote it. Outside one (or
+ * for a number the body does not hold), an integer past 2^53 is shown as approximate
+ * ("≈1.2345678901234567e+19"), never with digits the sender did not send.
  */
 export function text(value: unknown): string | null {
   if (typeof value === 'string') return value
+  if (typeof value === 'number') {
+    const written = writtenNumber(value)
+    if (written !== null) return written
+  }
   if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return `≈${value.toExponential()}`
   if (typeof value === 'number' && Number.isFinite(value)) return String(value)
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   return null
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers as written. A summary reads the body through `JSON.parse` (one fast parse, shared with
+// recognition and verification), so its numbers carry no spelling. The spelling is read back from
+// the body's text only when a summary shows a number, once per body: one scan of the text for the
+// number literals outside strings (a native regular expression, a few microseconds for a usual
+// callback), which bodies whose summary shows no number never pay.
+
+/** A number's key in the spelling table: `-0` apart from `0`, which `Map` would merge. */
+type NumberKey = number | '-0'
+
+interface NumberSource {
+  body: Buffer
+  /** Each value's distinct spellings in the body, read on the first number shown. */
+  spellings: Map<NumberKey, string[]> | null
+}
+
+let numberSource: NumberSource | null = null
+
+/**
+ * Builds a summary of `body` with its numbers shown as the body wrote them (`text` reads their
+ * spelling back from the text). Every number a summary builder passes to `text` must be a value of
+ * this body's JSON; a count or other computed number is passed as a string.
+ */
+export function withWrittenNumbers<T>(body: Buffer, build: () => T): T {
+  const outer = numberSource
+  numberSource = { body, spellings: null }
+  try {
+    return build()
+  } finally {
+    numberSource = outer
+  }
+}
+
+/** JSON's strings (skipped whole, escapes included) and number literals, in one pass. */
+const STRING_OR_NUMBER = /"[^"\\]*(?:\\[\s\S][^"\\]*)*"|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/g
+
+function numberKey(value: number): NumberKey {
+  return Object.is(value, -0) ? '-0' : value
+}
+
+function spellingsOf(source: NumberSource): Map<NumberKey, string[]> {
+  if (source.spellings !== null) return source.spellings
+  const spellings = new Map<NumberKey, string[]>()
+  source.spellings = spellings
+  // Only a body JSON.parse read holds the numbers a summary shows; its text is kept with the last parse.
+  const bodyText = parsedJson(source.body).source
+  if (bodyText === null) return spellings
+  for (const match of bodyText.matchAll(STRING_OR_NUMBER)) {
+    const literal = match[1]
+    if (literal === undefined) continue
+    const key = numberKey(Number(literal))
+    const known = spellings.get(key)
+    if (known === undefined) spellings.set(key, [literal])
+    else if (!known.includes(literal)) known.push(literal)
+  }
+  return spellings
+}
+
+/**
+ * How the body being summarised wrote `value`, or `null` outside a summary or when the body holds
+ * no such number. The same value written two ways in one body (100.50 here, 100.5 there; two
+ * integers past 2^53 that JSON.parse reads alike) cannot be told apart by value: both spellings
+ * are shown, "100.50 or 100.5", rather than one that may not be this field's.
+ */
+function writtenNumber(value: number): string | null {
+  if (numberSource === null) return null
+  const spellings = spellingsOf(numberSource).get(numberKey(value))
+  return spellings === undefined ? null : spellings.join(' or ')
 }
 
 /** First non-empty scalar among the candidates. */

@@ -21,7 +21,7 @@ import { COMMON_URL_RULES, HOUR, MINUTE, fromPrevious, generic2xx } from './modu
 import type { ProviderModule, RuleMatch } from './provider-module'
 import type { SigningDraft } from './signing-draft'
 import { hmacHeaderSimulation } from './simulation'
-import { emptySummary, maskCard, pushField, summariseJsonObject } from './summary'
+import { emptySummary, maskCard, pushField, summariseJsonObject, wholeMinorUnits } from './summary'
 import { invalidVerdict, result, validVerdict, type Delivery, type VerifyOptions, type VerifyResult } from './verification'
 
 /** The header Checkout.com puts its HMAC in. */
@@ -159,7 +159,7 @@ export function checkoutComAmount(value: unknown, currency: unknown): MoneyAmoun
   if (raw === null || raw === '') return null
   const codeText = text(currency)
   const code = codeText !== null && /^[A-Za-z]{3}$/.test(codeText) ? codeText.toUpperCase() : null
-  const minor = typeof value === 'number' ? value : /^-?\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN
+  const minor = wholeMinorUnits(raw)
   if (!Number.isSafeInteger(minor))
     return { amountMinor: null, amountDisplay: code ? `${code} ${raw} (minor units)` : `${raw} (minor units)`, currency: code, raw, unit: 'minor' }
   const exponent = checkoutComExponent(code)

@@ -174,7 +174,7 @@ export function parseGocardless(delivery: Delivery): DeliverySummary {
 
   const fields = summary.fields
   pushField(fields, 'Webhook id', webhookId)
-  pushField(fields, 'Events', events.length)
+  pushField(fields, 'Events', String(events.length))
   pushField(fields, 'Environment', environment === undefined || origin === undefined ? origin : `${environment} (${origin})`)
   if (events.length === 1 && first) {
     pushField(fields, 'Event id', first.id)

@@ -485,7 +485,7 @@ function parseEnvelope(body: JsonObject, raw: RawJson | null): DeliverySummary {
   pushField(fields, 'Installments', writtenScalar(rawMember(rawObject, 'Installments')))
   pushField(fields, 'Fingerprint', prop(inner, 'Fingerprint'))
   const expiry = prop(inner, 'UTCUnixTimeExpiration')
-  if (typeof expiry === 'number') pushField(fields, 'Expires', `${expiry} (${isoFromSeconds(expiry)})`)
+  if (typeof expiry === 'number') pushField(fields, 'Expires', `${text(expiry) ?? ''} (${isoFromSeconds(expiry)})`)
   fields.push({
     label: 'Response required',
     value: 'a ClientSignedResponse envelope {Object:{Fingerprint,Object:{Client,ResultCode:0},UTCUnixTimeExpiration},Signature} signed with the merchant key',

@@ -112,7 +112,7 @@ export function minorAmount(value: unknown, currency: unknown): MoneyAmount | nu
   const raw = text(value)
   if (raw === null || raw === '') return null
   const code = normaliseCurrency(currency)
-  const minor = typeof value === 'number' ? value : /^-?\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN
+  const minor = wholeMinorUnits(raw)
   if (!Number.isSafeInteger(minor)) {
     return { amountMinor: null, amountDisplay: code ? `${code} ${raw} (minor units)` : `${raw} (minor units)`, currency: code, raw, unit: 'minor' }
   }
@@ -122,6 +122,15 @@ export function minorAmount(value: unknown, currency: unknown): MoneyAmount | nu
   const major = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`
   const formatted = `${sign}${major}`
   return { amountMinor: minor, amountDisplay: code ? `${code} ${formatted}` : formatted, currency: code, raw, unit: 'minor' }
+}
+
+/**
+ * The integer a minor-unit amount was written as (`raw`, as `text` shows it: a JSON number as the
+ * body wrote it), else NaN: only plain digits are converted ("MYR 1.00" for 100), so 1e2, 100.0,
+ * -0 and 12345678901234567890 are shown as written, not as the number JSON.parse made of them.
+ */
+export function wholeMinorUnits(raw: string): number {
+  return /^-?\d{1,15}$/.test(raw) && !/^-0+$/.test(raw) ? Number(raw) : Number.NaN
 }
 
 /** "411111******1111" from BIN and last four; never more than the provider already masked. */
