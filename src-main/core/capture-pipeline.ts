@@ -25,6 +25,8 @@ import type { StorageHealth } from './storage-health'
 
 /** `Retry-After` of the 503 sent when a capture cannot be stored: long enough for a full disk to be dealt with. */
 export const STORE_FAILED_RETRY_AFTER_SECONDS = 30
+/** `Retry-After` of the 503 sent when too many bodies arrive at once: their captures are stored within seconds. */
+export const BUSY_RETRY_AFTER_SECONDS = 5
 
 export interface CapturePipelineDeps {
   store: CaptureStore
@@ -143,6 +145,8 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
           ['Content-Type', 'text/plain; charset=utf-8'],
           ['X-Content-Type-Options', 'nosniff'],
           ['Content-Length', String(body.length)],
+          // Refused for load (the receiver's body budget): a sender that honours it comes back then.
+          ...(request.refusal.status === 503 ? [['Retry-After', String(BUSY_RETRY_AFTER_SECONDS)] as [string, string]] : []),
         ],
         body: { encoding: 'utf8', data: request.refusal.reason, size: body.length },
         delayMs: 0,

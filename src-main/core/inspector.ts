@@ -48,6 +48,8 @@ export interface InspectorConfig {
   bodyIdleTimeoutMs?: number
   /** How long a request's headers may take before it is refused with 408 (default 30 s). */
   headersTimeoutMs?: number
+  /** Body bytes the receiver holds at once before it answers 503 (default from `maxBodyBytes`, see receiver/body-budget.ts). */
+  maxBodyBytesInFlight?: number
   version: string
   /** `--durability`: overrides the saved setting for this run. */
   durability?: DurabilityMode
@@ -176,6 +178,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         healthNonce,
         ...(config.bodyIdleTimeoutMs ? { bodyIdleTimeoutMs: config.bodyIdleTimeoutMs } : {}),
         ...(config.headersTimeoutMs ? { headersTimeoutMs: config.headersTimeoutMs } : {}),
+        ...(config.maxBodyBytesInFlight ? { maxBodyBytesInFlight: config.maxBodyBytesInFlight } : {}),
       },
       {
         logger: deps.logger,

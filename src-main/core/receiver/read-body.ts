@@ -1,10 +1,14 @@
 /** Reading a request body whole, up to a limit, without ever buffering more than the limit. */
 import type { IncomingMessage } from 'node:http'
+import type { BodyBudget } from './body-budget'
 
 export type BodyReadResult =
-  | { kind: 'complete'; body: Buffer }
+  /** `heldBytes` stay taken from the budget until the caller gives them back (once the capture is answered). */
+  | { kind: 'complete'; body: Buffer; heldBytes: number }
   /** The body was larger than allowed; `receivedBytes` were read (and discarded) before answering. */
   | { kind: 'too-large'; receivedBytes: number; declaredSize: number | null }
+  /** The receiver already held as many body bytes as it may (`BodyBudget`); `receivedBytes` were read and discarded. */
+  | { kind: 'busy'; receivedBytes: number; declaredSize: number | null }
   /** No body byte arrived for `idleTimeoutMs`: `receivedBytes` came before it stopped. */
   | { kind: 'stalled'; receivedBytes: number; declaredSize: number | null }
   /** The client went away before the body ended; nothing was answered, so nothing is stored. */
@@ -32,24 +36,31 @@ export function declaredContentLength(request: IncomingMessage): number | null {
   return Number(header)
 }
 
-export function readBody(request: IncomingMessage, maxBytes: number, idleTimeoutMs = BODY_IDLE_TIMEOUT_MS): Promise<BodyReadResult> {
+export function readBody(request: IncomingMessage, maxBytes: number, budget: BodyBudget, idleTimeoutMs = BODY_IDLE_TIMEOUT_MS): Promise<BodyReadResult> {
   const declaredSize = declaredContentLength(request)
   const declaredTooLarge = declaredSize !== null && declaredSize > maxBytes
+  // A declared size is taken from the budget at once; a body of unknown size chunk by chunk.
+  const declaredBusy = !declaredTooLarge && declaredSize !== null && !budget.tryTake(declaredSize)
+  const refusedAtOnce: 'too-large' | 'busy' | null = declaredTooLarge ? 'too-large' : declaredBusy ? 'busy' : null
   // Nothing to wait for: a client expecting 100-continue sends no body until told to, and a
   // declared size beyond the drain limit is not worth reading.
-  if (declaredTooLarge && (/100-continue/i.test(request.headers.expect ?? '') || declaredSize > REFUSED_BODY_DRAIN_BYTES)) {
+  if (refusedAtOnce && (/100-continue/i.test(request.headers.expect ?? '') || (declaredSize ?? 0) > REFUSED_BODY_DRAIN_BYTES)) {
     request.pause()
-    return Promise.resolve({ kind: 'too-large', receivedBytes: 0, declaredSize })
+    return Promise.resolve({ kind: refusedAtOnce, receivedBytes: 0, declaredSize })
   }
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let receivedBytes = 0
-    let tooLarge = false
+    /** Bytes taken from the budget for this body (given back unless it is complete). */
+    let held = declaredSize !== null && refusedAtOnce === null ? declaredSize : 0
+    /** Why the rest of the body is read and thrown away, if it is. */
+    let discarding: 'too-large' | 'busy' | null = null
     let settled = false
     let drainTimer: NodeJS.Timeout | undefined
     const settle = (result: BodyReadResult): void => {
       if (settled) return
       settled = true
+      if (result.kind !== 'complete') budget.give(held)
       clearTimeout(drainTimer)
       request.off('timeout', onIdle)
       // The connection carries the answer next; the server sets its own keep-alive timeout after it.
@@ -62,33 +73,39 @@ export function readBody(request: IncomingMessage, maxBytes: number, idleTimeout
     }
     const refuse = (): void => {
       request.pause()
-      settle({ kind: 'too-large', receivedBytes, declaredSize })
+      settle({ kind: discarding ?? 'too-large', receivedBytes, declaredSize })
     }
-    const startDraining = (): void => {
-      tooLarge = true
+    const startDraining = (reason: 'too-large' | 'busy'): void => {
+      discarding = reason
       chunks.length = 0
+      budget.give(held)
+      held = 0
       drainTimer = setTimeout(refuse, REFUSED_BODY_DRAIN_MS)
     }
     const onData = (chunk: Buffer): void => {
       receivedBytes += chunk.length
-      if (tooLarge) {
+      if (discarding) {
         if (receivedBytes > REFUSED_BODY_DRAIN_BYTES) refuse()
         return
       }
-      if (receivedBytes > maxBytes) startDraining()
-      else chunks.push(chunk)
+      if (receivedBytes > maxBytes) startDraining('too-large')
+      else if (declaredSize === null && !budget.tryTake(chunk.length)) startDraining('busy')
+      else {
+        if (declaredSize === null) held += chunk.length
+        chunks.push(chunk)
+      }
     }
     const onEnd = (): void => {
-      if (tooLarge) settle({ kind: 'too-large', receivedBytes, declaredSize })
+      if (discarding) settle({ kind: discarding, receivedBytes, declaredSize })
       // Most callbacks arrive in one chunk: use it as is rather than copy it.
-      else settle({ kind: 'complete', body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, receivedBytes) })
+      else settle({ kind: 'complete', body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, receivedBytes), heldBytes: held })
     }
     const onIdle = (): void => {
       request.pause()
-      settle(tooLarge ? { kind: 'too-large', receivedBytes, declaredSize } : { kind: 'stalled', receivedBytes, declaredSize })
+      settle(discarding ? { kind: discarding, receivedBytes, declaredSize } : { kind: 'stalled', receivedBytes, declaredSize })
     }
     // A sender that gives up while its refused body drains is still recorded as refused.
-    const onAborted = (): void => (tooLarge ? refuse() : settle({ kind: 'aborted' }))
+    const onAborted = (): void => (discarding ? refuse() : settle({ kind: 'aborted' }))
     const onClose = (): void => {
       if (!request.complete) onAborted()
     }
@@ -100,6 +117,6 @@ export function readBody(request: IncomingMessage, maxBytes: number, idleTimeout
     if (!request.complete) request.setTimeout(idleTimeoutMs, onIdle)
     // A stream error is always followed by 'close'; this listener only keeps it from throwing.
     request.on('error', () => undefined)
-    if (declaredTooLarge) startDraining()
+    if (refusedAtOnce) startDraining(refusedAtOnce)
   })
 }

@@ -12,10 +12,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import type { Refusal } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
+import { formatByteLimit, formatBytes } from '../../shared/byte-size'
 import { splitTarget } from '../../shared/slug'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
 import type { Logger } from '../logger'
 import { RECEIVER_KEEP_ALIVE_TIMEOUT_MS } from '../responses/connection-headers'
+import { BodyBudget, defaultBodyBytesInFlight } from './body-budget'
 import { BODY_IDLE_TIMEOUT_MS, declaredContentLength, readBody } from './read-body'
 
 /** Generous for 10 MB bodies over a slow tunnel, finite against slowloris. */
@@ -43,6 +45,8 @@ export interface ReceiverConfig {
   host: string
   port: number
   maxBodyBytes: number
+  /** Body bytes held at once across requests (default `defaultBodyBytesInFlight(maxBodyBytes)`, see body-budget.ts). */
+  maxBodyBytesInFlight?: number
   /** How long a body may stop arriving before it is refused (default `BODY_IDLE_TIMEOUT_MS`). */
   bodyIdleTimeoutMs?: number
   /** How long a request's headers may take from the connection's start or the request's first byte (default `HEADERS_TIMEOUT_MS`). */
@@ -69,6 +73,7 @@ export interface Receiver {
 
 export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps): Promise<Receiver> {
   const sockets = new Set<Socket>()
+  const bodies = new BodyBudget(config.maxBodyBytesInFlight ?? defaultBodyBytesInFlight(config.maxBodyBytes))
   const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
     void onRequest(request, response).catch((error: unknown) => {
       deps.logger.error('receiver failed on a request', { error: String(error) })
@@ -90,7 +95,7 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
   // any other gets the go-ahead (what Node does when nobody listens).
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     const declared = declaredContentLength(request)
-    if (declared === null || declared <= config.maxBodyBytes) response.writeContinue()
+    if (declared === null || (declared <= config.maxBodyBytes && bodies.canTake(declared))) response.writeContinue()
     handleRequest(request, response)
   })
   server.on('connection', (socket) => {
@@ -136,7 +141,7 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       return
     }
 
-    const body = await readBody(request, config.maxBodyBytes, config.bodyIdleTimeoutMs)
+    const body = await readBody(request, config.maxBodyBytes, bodies, config.bodyIdleTimeoutMs)
     if (body.kind === 'aborted') return
     const headers = pairHeaders(request.rawHeaders)
     const refusal: Refusal | null =
@@ -154,28 +159,40 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
               declaredSize: body.declaredSize,
               receivedBytes: body.receivedBytes,
             }
-          : null
+          : body.kind === 'busy'
+            ? {
+                status: 503,
+                reason: `Too many bodies are arriving at once: this inspector already holds ${formatBytes(bodies.heldBytes)} of other callbacks' bodies (its limit is ${formatByteLimit(bodies.limitBytes)}). Retry later.`,
+                declaredSize: body.declaredSize,
+                receivedBytes: body.receivedBytes,
+              }
+            : null
     if (refusal) {
       // We stop reading mid-body (a body too large, or one that stopped), so the connection cannot carry another request.
       response.shouldKeepAlive = false
     }
-    await deps.handle(
-      {
-        endpointId,
-        method: request.method ?? 'GET',
-        target,
-        pathWithinEndpoint: rest,
-        httpVersion: request.httpVersion,
-        headers,
-        remoteAddress: request.socket.remoteAddress ?? '',
-        remotePort: request.socket.remotePort ?? 0,
-        receivedAt,
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        body: body.kind === 'complete' ? body.body : Buffer.alloc(0),
-        refusal,
-      },
-      response,
-    )
+    try {
+      await deps.handle(
+        {
+          endpointId,
+          method: request.method ?? 'GET',
+          target,
+          pathWithinEndpoint: rest,
+          httpVersion: request.httpVersion,
+          headers,
+          remoteAddress: request.socket.remoteAddress ?? '',
+          remotePort: request.socket.remotePort ?? 0,
+          receivedAt,
+          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+          body: body.kind === 'complete' ? body.body : Buffer.alloc(0),
+          refusal,
+        },
+        response,
+      )
+    } finally {
+      // Held until the capture is stored and answered: the pipeline keeps the body until then.
+      if (body.kind === 'complete') bodies.give(body.heldBytes)
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
