@@ -14,6 +14,7 @@
  * a second descriptor opened with `O_DSYNC`, so it returns only once the frames are on stable
  * storage: the write and its flush are one trip through the thread pool instead of two.
  */
+import { fstat } from 'node:fs'
 import { unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeFrameHeader, FRAME_HEADER_BYTES } from './capture-log'
@@ -217,8 +218,25 @@ export class Segment {
     }
     const synced = durable ? await this.syncedHandle() : null
     const fd = synced?.fd ?? this.openFd()
-    await Promise.all(runs.map(({ start, buffers }) => writeAll(this.io, fd, buffers, start)))
+    // Beside the write, in another thread of the pool: it adds no wait, as a write takes longer.
+    await Promise.all([...runs.map(({ start, buffers }) => writeAll(this.io, fd, buffers, start)), this.checkStillLinked(fd)])
     if (durable && synced === null) await this.sync()
+  }
+
+  /**
+   * Fails when the log is no longer in the folder (its link count is 0): the data folder was
+   * deleted while the app ran (by hand, or by a cleaner of old files in /tmp). Writes to the open
+   * descriptor still succeeded, so every capture was answered 200 and none was there after a
+   * restart; now they are answered 503 and the storage banner says why.
+   */
+  private checkStillLinked(fd: number): Promise<void> {
+    return new Promise((resolve, reject) =>
+      fstat(fd, (error, stats) => {
+        if (error) reject(error)
+        else if (stats.nlink === 0) reject(new LogUnlinkedError(this.paths.log))
+        else resolve()
+      }),
+    )
   }
 
   /** The log's `O_DSYNC` descriptor, opened on first use; `null` where there is none. */
@@ -457,6 +475,17 @@ export class Segment {
     })
     this.indexWrites = run.catch(() => undefined)
     return run
+  }
+}
+
+/** The capture log being written was deleted (see `Segment.checkStillLinked`). */
+export class LogUnlinkedError extends Error {
+  readonly code = 'LOG_UNLINKED'
+
+  constructor(path: string) {
+    super(
+      `the capture log ${path} was deleted while the app was running (was the data folder removed?): captures cannot be kept. Restart the app to start a new data folder`,
+    )
   }
 }
 

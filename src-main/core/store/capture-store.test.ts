@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout } from 'node:timers/promises'
 import { describe, expect } from 'vitest'
@@ -246,6 +246,21 @@ describe('capture store', () => {
       await store.close()
     }
     expect((await open()).count()).toBe(40)
+  })
+
+  test('refuses captures once its log was deleted (the data folder removed while it ran), instead of answering for bytes no restart finds', async ({
+    capturesDir,
+    openStore: open,
+  }) => {
+    for (const durability of ['flush', 'sync'] as const) {
+      const store = await open({ durability })
+      await store.append(newCapture('e1', Buffer.from('kept')), Buffer.from('kept'))
+      for (const name of await readdir(capturesDir)) if (name.endsWith('.log')) await unlink(join(capturesDir, name))
+
+      // Before, the write to the open descriptor succeeded: the capture was "stored" in a file no longer in any folder.
+      await expect(store.append(newCapture('e1', Buffer.from('lost')), Buffer.from('lost'))).rejects.toThrow(/was deleted while the app was running/)
+      await store.close()
+    }
   })
 
   test('recovers once the disk has room again, even when a new segment could not be created', async ({ openStore: open }) => {
