@@ -27,6 +27,8 @@ import {
   type Delivery,
   type VerifyOptions,
   type VerifyResult,
+  judgeRepeatedHeaders,
+  repeatedHeaders,
 } from './verification'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, fromFirst, generic2xx, hasHeader, MINUTE } from './module-parts'
@@ -69,6 +71,15 @@ type ChipKey = Extract<ProviderKey, { kind: 'rsa-public-key' }>
 
 /** Verifies X-Signature with every configured CHIP public key. */
 export function verifyChip(delivery: Delivery, keys: readonly ProviderKey[], _options?: VerifyOptions): VerifyResult {
+  return judgeRepeatedHeaders(
+    verifyChipOnce(delivery, keys),
+    repeatedHeaders(delivery.headers, ['X-Signature']),
+    'X-Signature',
+    'Node joins the copies with ", " and its base64 decoding stops at the first copy\'s "=" padding, so a Node check verifies the first copy; chip-php-sdk\'s openssl_verify gets PHP\'s decoding of the joined text (Apache and nginx join the copies), which is no signature at all; the check here reads the first copy',
+  )
+}
+
+function verifyChipOnce(delivery: Delivery, keys: readonly ProviderKey[]): VerifyResult {
   const deliveryProduct: ChipProduct = chipVariant(delivery)
   const explanation = newExplanation('chip-rsa', 'RSA PKCS#1 v1.5 over the raw body: SHA-256 (CHIP Collect) or SHA-512 (CHIP Send)', 'X-Signature header')
   const header = headerValue(delivery.headers, 'X-Signature')

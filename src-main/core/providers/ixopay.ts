@@ -32,6 +32,8 @@ import {
   type Delivery,
   type VerifyOptions,
   type VerifyResult,
+  judgeRepeatedHeaders,
+  repeatedHeaders,
 } from './verification'
 import { xmlElementText, xmlRootIs } from './xml'
 import type { RetrySchedule } from '../../shared/deliveries'
@@ -160,7 +162,18 @@ export function isIxopayLegacyXml(delivery: Delivery): boolean {
 
 /** Verifies an IXOPAY callback (JSON API or legacy XML), trying every accepted variant. */
 export function verifyIxopay(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
-  return isIxopayLegacyXml(delivery) ? verifyLegacy(delivery, keys, options) : verifyJson(delivery, keys, options)
+  const legacy = isIxopayLegacyXml(delivery)
+  const outcome = legacy ? verifyLegacy(delivery, keys, options) : verifyJson(delivery, keys, options)
+  // The headers the SDK reads: the signature (X-Signature, or Authorization else X-Authorization) and Date, else X-Date.
+  const present = (name: string): boolean => headerValue(delivery.headers, name) !== undefined
+  const signatureHeader = legacy ? (present('Authorization') ? 'Authorization' : 'X-Authorization') : 'X-Signature'
+  const repeated = repeatedHeaders(delivery.headers, [signatureHeader, present('Date') ? 'Date' : 'X-Date'])
+  return judgeRepeatedHeaders(
+    outcome,
+    repeated,
+    signatureHeader,
+    `IXOPAY's PHP SDK reads them from $_SERVER, where Apache and nginx hand the copies over joined with ", ", so it ${repeated.some(({ name }) => name === signatureHeader) ? 'compares the joined text with the one signature it computes' : 'signs the joined text'} and refuses the callback; the check here reads the first copy of each`,
+  )
 }
 
 interface Candidate {

@@ -41,6 +41,8 @@ import {
   type Delivery,
   type VerifyOptions,
   type VerifyResult,
+  judgeRepeatedHeaders,
+  repeatedHeaders,
 } from './verification'
 
 export const MERCADOPAGO_SIGNATURE_HEADER = 'x-signature'
@@ -156,6 +158,15 @@ interface ManifestCandidate {
  * tolerance and its SDK checks one only when the integrator asks for it.
  */
 export function verifyMercadoPago(delivery: Delivery, secrets: readonly MercadoPagoSecret[], options: VerifyOptions): VerifyResult {
+  return judgeRepeatedHeaders(
+    verifyMercadoPagoOnce(delivery, secrets, options),
+    repeatedHeaders(delivery.headers, [MERCADOPAGO_SIGNATURE_HEADER, MERCADOPAGO_REQUEST_ID_HEADER]),
+    MERCADOPAGO_SIGNATURE_HEADER,
+    'Node joins the copies with ", "; Mercado Pago\'s documented check splits x-signature on "," and keeps the last ts and v1 it finds (the last copy\'s), and signs a joined x-request-id as it is; a Java servlet\'s getHeader reads the first copy; the check here reads the first copy of each',
+  )
+}
+
+function verifyMercadoPagoOnce(delivery: Delivery, secrets: readonly MercadoPagoSecret[], options: VerifyOptions): VerifyResult {
   const explanation = newExplanation(
     'mercadopago-v1',
     'hex(HMAC-SHA256(secret signature, "id:" + data.id (URL, lowercased) + ";request-id:" + x-request-id + ";ts:" + ts + ";")), absent parts left out',

@@ -26,6 +26,8 @@ import {
   type Delivery,
   type VerifyOptions,
   type VerifyResult,
+  judgeRepeatedHeaders,
+  repeatedHeaders,
 } from './verification'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, generic2xx, hasHeader } from './module-parts'
@@ -108,6 +110,20 @@ export function signPaypal(input: PaypalSignInput): { signature: string; signedM
 }
 
 export function verifyPaypal(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+  const repeated = repeatedHeaders(delivery.headers, PAYPAL_HEADERS)
+  const signatureOnly = repeated.every(({ name }) => name === 'PAYPAL-TRANSMISSION-SIG')
+  return judgeRepeatedHeaders(
+    verifyPaypalOnce(delivery, keys, options),
+    repeated,
+    'PAYPAL-TRANSMISSION-SIG',
+    `Node joins the copies with ", " (PayPal-node-SDK is handed the joined text${signatureOnly ? ', whose base64 it decodes only up to the first copy\'s "=" padding: it checks the first signature' : ', and signs the joined transmission id, time or certificate URL, which PayPal never signed'}); PHP under Apache or nginx gets the joined text too, a Java servlet's getHeader the first copy; the check here reads the first copy of each`,
+  )
+}
+
+/** The headers PayPal's signature check reads, each sent once. */
+const PAYPAL_HEADERS = ['PAYPAL-TRANSMISSION-ID', 'PAYPAL-TRANSMISSION-TIME', 'PAYPAL-TRANSMISSION-SIG', 'PAYPAL-CERT-URL', 'PAYPAL-AUTH-ALGO']
+
+function verifyPaypalOnce(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
   const explanation = newExplanation(
     'paypal-rsa',
     'RSA PKCS#1 v1.5 (PAYPAL-AUTH-ALGO) over transmissionId|transmissionTime|webhookId|crc32(rawBody), with the certificate at PAYPAL-CERT-URL',

@@ -156,3 +156,45 @@ export function decodedBodyRefusal(signatureName: string, library: string): Sign
     `the ${signatureName} signature matches the raw bytes, but ${library} checks the body decoded as UTF-8 text (see notes), so it refuses this delivery`,
   )
 }
+
+/** A header that came as more than one line. */
+export interface RepeatedHeader {
+  name: string
+  count: number
+}
+
+/** Which of `names` came as more than one header line (names in any case), in the order given. */
+export function repeatedHeaders(headers: HeaderPairs, names: readonly string[]): RepeatedHeader[] {
+  return names.flatMap((name) => {
+    const lower = name.toLowerCase()
+    const count = headers.filter(([candidate]) => candidate.toLowerCase() === lower).length
+    return count > 1 ? [{ name, count }] : []
+  })
+}
+
+/**
+ * The verdict for a delivery whose signature header, or a header its signature covers, came more
+ * than once. The provider sends each once, and which copy a check reads depends on the receiving
+ * code (`howRead` says what the provider's libraries do), so such a delivery is never valid: a
+ * verdict reached on the first copies becomes invalid, saying so; any other verdict stays, and the
+ * notes name the repetition. The attempts still show the first copies' check.
+ */
+export function judgeRepeatedHeaders(outcome: VerifyResult, repeated: readonly RepeatedHeader[], signatureHeader: string, howRead: string): VerifyResult {
+  if (repeated.length === 0) return outcome
+  const which = repeated.map(({ name, count }) => `${name} came ${count} times`).join(', ')
+  outcome.explanation.notes.push(`${which}, as separate header lines: ${howRead}`)
+  const { verdict } = outcome
+  if (verdict.status === 'valid') {
+    outcome.explanation.matchedVariant = null
+    const signatureRepeated = repeated.some(({ name }) => name.toLowerCase() === signatureHeader.toLowerCase())
+    return result(
+      invalidVerdict(
+        signatureRepeated ? 'malformed-signature' : 'signature-mismatch',
+        `${which}: the first copies verify (${verdict.variant}), but the sender sends each once and which copy a check reads depends on the receiving code (see notes), so this delivery is not valid as received`,
+      ),
+      outcome.explanation,
+    )
+  }
+  if (verdict.status === 'invalid') return result(invalidVerdict(verdict.reason, `${verdict.message} (${which}: see notes)`), outcome.explanation)
+  return outcome
+}
