@@ -23,7 +23,8 @@ test('a stand-in subdomain is explained as temporary, with where callbacks reach
     const standInUrl = ((await dialog.getByTestId('tunnel-public-url').textContent()) ?? '').trim()
     for (const warning of [page.getByTestId('tunnel-subdomain-warning'), dialog.getByTestId('tunnel-dialog-subdomain-warning')]) {
       await expect(warning).toContainText(`callbacks sent to the “${wanted}” URL do not reach this app for now`)
-      await expect(warning).toContainText(`The app keeps asking for it and moves back to it once it is free`)
+      // With when it asks next, counting down (the server holds the name for good here).
+      await expect(warning).toContainText(/The app keeps asking for it \(next try (now|in \d+ s)\) and moves back to it once it is free/)
       await expect(warning).not.toContainText('update the callback URL at your provider')
     }
     await expect(page.getByTestId('tunnel-subdomain-warning')).toContainText(`Until then callbacks reach it only at ${standInUrl}`)

@@ -80,6 +80,11 @@ export type TunnelState =
        * callback URL configured at a provider with the old name is now wrong.
        */
       subdomainChanged: boolean
+      /**
+       * With `subdomainChanged`, when the app next asks for `requestedSubdomain` again (it moves
+       * over once the server hands it out); `null` otherwise.
+       */
+      nextReclaimAt: string | null
       onlineSince: string
     })
   | (TunnelStateBase & {

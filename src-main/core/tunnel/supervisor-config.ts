@@ -43,8 +43,30 @@ export const TUNNEL_SOCKETS_GONE_GRACE_MS = 3_000
  */
 export const TUNNEL_RECONNECT_MS_BEFORE_FAILED = 10_000
 
-/** Longest wait between tries to take the requested subdomain back while online with another one. */
+/**
+ * Longest wait between tries to take the requested subdomain back while online with another one,
+ * for the first {@link TUNNEL_RECLAIM_PATIENCE_MS}. The tries start at {@link TUNNEL_RECLAIM_DELAY_MS}
+ * and double: the server frees a name a second after its client's last socket closed (our own
+ * previous connection, the usual holder), so the first tries get it back.
+ */
 export const TUNNEL_RECLAIM_MAX_INTERVAL_MS = 30_000
+
+/**
+ * How long a stand-in is tried back from every {@link TUNNEL_RECLAIM_MAX_INTERVAL_MS} at most. A
+ * connection that died without a word (a sleep, a network change) holds its name on the server until
+ * each of its sockets has been written onto and the write timed out (localtunnel/server 0.0.8
+ * `lib/TunnelAgent.js` watches nothing else; on a Linux server about 15 minutes after a callback
+ * reaches the socket), so the name comes free in the minutes after the loss, if at all.
+ */
+export const TUNNEL_RECLAIM_PATIENCE_MS = 20 * 60_000
+
+/**
+ * Wait between tries after {@link TUNNEL_RECLAIM_PATIENCE_MS} on a stand-in: by then the name is
+ * held by another client, or by a dead connection nothing is sent to (held for good), neither of
+ * which lets go at any time worth watching closely. Each try registers a client on the server that
+ * it drops a second later, so asking every 30 s for good made 120 of those an hour for nothing.
+ */
+export const TUNNEL_RECLAIM_SLOW_INTERVAL_MS = 5 * 60_000
 
 export interface TunnelSupervisorConfig {
   /** The receiver port: the only port the tunnel ever exposes. Never the API's or the UI's. */
@@ -75,6 +97,10 @@ export interface TunnelSupervisorConfig {
   reconnectMsBeforeFailed?: number
   /** Defaults to {@link TUNNEL_RECLAIM_MAX_INTERVAL_MS}. */
   reclaimMaxIntervalMs?: number
+  /** Defaults to {@link TUNNEL_RECLAIM_PATIENCE_MS}. */
+  reclaimPatienceMs?: number
+  /** Defaults to {@link TUNNEL_RECLAIM_SLOW_INTERVAL_MS}. */
+  reclaimSlowIntervalMs?: number
   /**
    * Subdomain held by the run before this one (a stop and start, or a settings change), asked for
    * again when none is configured so the public URL survives the restart.
@@ -99,6 +125,8 @@ export interface MachineSettings {
   probeFailuresBeforeLoss: number
   reclaimDelayMs: number
   reclaimMaxIntervalMs: number
+  reclaimPatienceMs: number
+  reclaimSlowIntervalMs: number
   reconnectMsBeforeFailed: number
   socketsGoneGraceMs: number
 }
@@ -114,6 +142,8 @@ export function resolveMachineSettings(config: TunnelSupervisorConfig): MachineS
     probeFailuresBeforeLoss: config.probeFailuresBeforeLoss ?? TUNNEL_PROBE_FAILURES_BEFORE_LOSS,
     reclaimDelayMs: config.reclaimDelayMs ?? TUNNEL_RECLAIM_DELAY_MS,
     reclaimMaxIntervalMs: config.reclaimMaxIntervalMs ?? TUNNEL_RECLAIM_MAX_INTERVAL_MS,
+    reclaimPatienceMs: config.reclaimPatienceMs ?? TUNNEL_RECLAIM_PATIENCE_MS,
+    reclaimSlowIntervalMs: config.reclaimSlowIntervalMs ?? TUNNEL_RECLAIM_SLOW_INTERVAL_MS,
     reconnectMsBeforeFailed: config.reconnectMsBeforeFailed ?? TUNNEL_RECONNECT_MS_BEFORE_FAILED,
     socketsGoneGraceMs: config.socketsGoneGraceMs ?? TUNNEL_SOCKETS_GONE_GRACE_MS,
   }

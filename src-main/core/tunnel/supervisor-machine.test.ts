@@ -16,6 +16,8 @@ const SETTINGS: MachineSettings = {
   probeFailuresBeforeLoss: 2,
   reclaimDelayMs: 1_500,
   reclaimMaxIntervalMs: 30_000,
+  reclaimPatienceMs: 20 * 60_000,
+  reclaimSlowIntervalMs: 5 * 60_000,
   reconnectMsBeforeFailed: 10_000,
   socketsGoneGraceMs: 3_000,
 }
@@ -215,6 +217,7 @@ describe('supervisor machine: attempts', () => {
       subdomain: 'abcdef',
       requestedSubdomain: null,
       subdomainChanged: false,
+      nextReclaimAt: null,
       onlineSince: at(2_000),
     })
     expect(online.state).toMatchObject({ failedAttempts: 0, hasBeenOnline: true, heldSubdomain: 'abcdef', consecutiveProbeFailures: 0 })
@@ -454,14 +457,47 @@ describe('supervisor machine: probes and reclaims', () => {
     expect(effectOf(step(FIXTURES.reconnecting!, changed).effects, 'attempt')?.subdomain).toBe('abcdef')
   })
 
+  it('says when it asks for the requested subdomain next, and asks every 5 min once it has been taken for 20 min', () => {
+    // On a stand-in for "wanted-name" from T0.
+    const standIn = step(step(FIXTURES.off!, start, { settings: { configuredSubdomain: 'wanted-name' } }).state, registered('random-1', 'wanted-name'))
+    expect(standIn.state.tunnel).toMatchObject({ subdomainChanged: true, nextReclaimAt: at(1_500) })
+    let state = standIn.state
+    let tries = 0
+    const delays: number[] = []
+    for (let ms = 1_500; ms < 60 * 60_000; tries += 1) {
+      const missed = step(state, { type: 'reclaim-missed', wanted: 'wanted-name', tries, error: null }, { ms })
+      const delayMs = effectOf(missed.effects, 'reclaim')!.delayMs
+      // What the dialog shows as the next try is when it goes out.
+      expect(effectOf(missed.effects, 'publish')?.state).toMatchObject({ status: 'online', subdomain: 'random-1', nextReclaimAt: at(ms + delayMs) })
+      delays.push(delayMs)
+      state = missed.state
+      ms += delayMs
+    }
+    // 3 s, 6 s, 12 s, 24 s, then every 30 s for the first 20 minutes; every 5 minutes after. Before:
+    // every 30 s for good, each try a registration the server drops a second later.
+    expect(delays.slice(0, 5)).toEqual([3_000, 6_000, 12_000, 24_000, 30_000])
+    expect(delays.filter((delay) => delay === 30_000).length).toBeGreaterThan(35)
+    expect(delays.slice(-5)).toEqual(Array(5).fill(5 * 60_000))
+    expect(delays.length).toBeLessThan(60)
+    // A reconnect that lands on a stand-in for the same name again keeps counting from the first.
+    const lost = step(state, connectionLost, { ms: 60 * 60_000 }).state
+    const again = step(step(lost, { type: 'retry-due' }, { ms: 60 * 60_000 + 2_000 }).state, registered('random-2', 'wanted-name'), { ms: 60 * 60_000 + 3_000 })
+    expect(effectOf(again.effects, 'reclaim')?.delayMs).toBe(1_500)
+    const afterFirstMiss = step(again.state, { type: 'reclaim-missed', wanted: 'wanted-name', tries: 8, error: null }, { ms: 60 * 60_000 + 4_500 })
+    expect(effectOf(afterFirstMiss.effects, 'reclaim')?.delayMs).toBe(5 * 60_000)
+    // Online on the wanted name: nothing to take back, no next try.
+    expect(step(again.state, registered('wanted-name', 'wanted-name')).state.tunnel).toMatchObject({ subdomainChanged: false, nextReclaimAt: null })
+  })
+
   it('asks for the requested subdomain again more and more rarely, up to the longest interval', () => {
     const missed = (tries: number, error: string | null = null): SupervisorEffect[] =>
       step(FIXTURES.online!, { type: 'reclaim-missed', wanted: 'wanted-name', tries, error }).effects
-    expect(missed(0)).toEqual([{ type: 'reclaim', wanted: 'wanted-name', tries: 1, delayMs: 3_000 }])
+    expect(types(missed(0))).toEqual(['publish', 'reclaim'])
+    expect(effectOf(missed(0), 'reclaim')).toEqual({ type: 'reclaim', wanted: 'wanted-name', tries: 1, delayMs: 3_000 })
     expect(effectOf(missed(3), 'reclaim')?.delayMs).toBe(24_000)
     expect(effectOf(missed(4), 'reclaim')?.delayMs).toBe(30_000)
     expect(effectOf(missed(5_000), 'reclaim')?.delayMs).toBe(30_000)
-    expect(types(missed(0, 'connection refused'))).toEqual(['log', 'reclaim'])
+    expect(types(missed(0, 'connection refused'))).toEqual(['log', 'publish', 'reclaim'])
     // 2 ** 1024 is Infinity, and 0 * Infinity is NaN: a zero delay must stay zero after many tries.
     const immediate = step(FIXTURES.online!, { type: 'reclaim-missed', wanted: 'wanted-name', tries: 5_000, error: null }, { settings: { reclaimDelayMs: 0 } })
     expect(effectOf(immediate.effects, 'reclaim')?.delayMs).toBe(0)

@@ -45,6 +45,11 @@ export interface SupervisorState {
   /** Clock time of the loss being reconnected after, for the floor before `failed`. */
   lostAt: number
   consecutiveProbeFailures: number
+  /**
+   * The subdomain being taken back while online on a stand-in, and since when: kept through a
+   * reconnect that gets a stand-in for it again, so the tries slow down by how long it has been held.
+   */
+  standIn: { wanted: string; since: number } | null
 }
 
 /**
@@ -122,6 +127,7 @@ export function initialSupervisorState(serverUrl: string, previousSubdomain: str
     heldSubdomain: previousSubdomain,
     lostAt: 0,
     consecutiveProbeFailures: 0,
+    standIn: null,
   }
 }
 
@@ -154,7 +160,7 @@ export function next(state: SupervisorState, event: SupervisorEvent, context: Tr
     case 'probed':
       return tunnel.status === 'online' ? probed(state, tunnel, event.outcome, event.busy ?? null, context) : unchanged(state)
     case 'reclaim-missed':
-      return tunnel.status === 'online' ? reclaimMissed(state, event, context.settings) : unchanged(state)
+      return tunnel.status === 'online' ? reclaimMissed(state, tunnel, event, context) : unchanged(state)
     case 'network-changed':
       return networkChanged(state, event.reason, context)
     default:
@@ -202,7 +208,7 @@ function requestedSubdomain(state: SupervisorState, settings: MachineSettings): 
 
 function start(state: SupervisorState, context: TransitionContext): Transition {
   const { settings } = context
-  const started: SupervisorState = { ...state, hasBeenOnline: false, failedAttempts: 0 }
+  const started: SupervisorState = { ...state, hasBeenOnline: false, failedAttempts: 0, standIn: null }
   const invalid = invalidSettings(settings, context.now)
   if (invalid === null) return beginAttempt(started, context)
   // Retrying cannot fix a setting: fail once, with no next attempt, until the settings change.
@@ -262,6 +268,9 @@ function beginAttempt(state: SupervisorState, { settings, now }: TransitionConte
 
 function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type: 'registered' }>, { settings, now }: TransitionContext): Transition {
   const { registration, requested } = event
+  const wanted = requested !== null && requested !== registration.id ? requested : null
+  const standIn = wanted === null ? null : state.standIn?.wanted === wanted ? state.standIn : { wanted, since: now }
+  const reclaim = standIn === null ? null : reclaimEffect(standIn, 0, settings, now)
   const tunnel: Online = {
     status: 'online',
     serverUrl: settings.serverUrl,
@@ -269,11 +278,12 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
     url: registration.url,
     subdomain: registration.id,
     requestedSubdomain: requested,
-    subdomainChanged: requested !== null && requested !== registration.id,
+    subdomainChanged: wanted !== null,
+    nextReclaimAt: reclaim === null ? null : isoAt(now + reclaim.delayMs),
     onlineSince: isoAt(now),
   }
   const effects: SupervisorEffect[] = [{ type: 'publish', state: tunnel }]
-  if (requested !== null && tunnel.subdomainChanged) {
+  if (reclaim !== null) {
     // The server gives a random id when the asked-for one is taken, without saying so
     // (localtunnel/localtunnel#248, #403): callback URLs at providers are now stale.
     effects.push({
@@ -282,7 +292,7 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
       message: 'tunnel: the server gave another subdomain than requested',
       fields: { requestedSubdomain: requested, subdomain: registration.id },
     })
-    effects.push(reclaimEffect(requested, 0, settings))
+    effects.push(reclaim)
   }
   effects.push({ type: 'log', level: 'info', message: 'tunnel: online', fields: { url: registration.url } })
   if (event.steadySockets === 0) effects.push({ type: 'arm-sockets-gone', delayMs: settings.socketsGoneGraceMs })
@@ -295,6 +305,7 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
       hasBeenOnline: true,
       heldSubdomain: tunnel.subdomainChanged ? requested : registration.id,
       consecutiveProbeFailures: 0,
+      standIn,
     },
     effects,
     supersedes: false,
@@ -303,21 +314,36 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
 
 /**
  * Online, but on another subdomain than asked for: the wanted one is usually held by our own
- * previous client for a second or two (or by someone else for longer). Keep asking for it, more
- * and more rarely, and move over once the server hands it out.
+ * previous client for a second or two, or by a connection of ours that died without a word until
+ * the server's writes onto it time out (minutes), or by someone else for longer. Keep asking for it,
+ * more and more rarely, and move over once the server hands it out.
  */
-function reclaimEffect(wanted: string, tries: number, settings: MachineSettings): SupervisorEffect {
-  const delayMs = Math.min(settings.reclaimMaxIntervalMs, settings.reclaimDelayMs * 2 ** Math.min(tries, 20))
-  return { type: 'reclaim', wanted, tries, delayMs }
+function reclaimEffect(
+  standIn: { wanted: string; since: number },
+  tries: number,
+  settings: MachineSettings,
+  now: number,
+): Extract<SupervisorEffect, { type: 'reclaim' }> {
+  const longest = now - standIn.since < settings.reclaimPatienceMs ? settings.reclaimMaxIntervalMs : settings.reclaimSlowIntervalMs
+  const delayMs = Math.min(longest, settings.reclaimDelayMs * 2 ** Math.min(tries, 20))
+  return { type: 'reclaim', wanted: standIn.wanted, tries, delayMs }
 }
 
-function reclaimMissed(state: SupervisorState, missed: Extract<SupervisorEvent, { type: 'reclaim-missed' }>, settings: MachineSettings): Transition {
+function reclaimMissed(
+  state: SupervisorState,
+  online: Online,
+  missed: Extract<SupervisorEvent, { type: 'reclaim-missed' }>,
+  { settings, now }: TransitionContext,
+): Transition {
   const effects: SupervisorEffect[] = []
   if (missed.error !== null) {
     effects.push({ type: 'log', level: 'warn', message: 'tunnel: could not take the requested subdomain back yet', fields: { error: missed.error } })
   }
-  effects.push(reclaimEffect(missed.wanted, missed.tries + 1, settings))
-  return { state, effects, supersedes: false }
+  const standIn = state.standIn?.wanted === missed.wanted ? state.standIn : { wanted: missed.wanted, since: now }
+  const reclaim = reclaimEffect(standIn, missed.tries + 1, settings, now)
+  const tunnel: Online = { ...online, nextReclaimAt: isoAt(now + reclaim.delayMs) }
+  effects.push({ type: 'publish', state: tunnel }, reclaim)
+  return { state: { ...state, tunnel, standIn }, effects, supersedes: false }
 }
 
 function attemptFailed(state: SupervisorState, report: ProblemReport, context: TransitionContext): Transition {

@@ -12,6 +12,7 @@ const online = (lastProvedAt: string | null) =>
     subdomain: 'abcd',
     requestedSubdomain: 'abcd',
     subdomainChanged: false,
+    nextReclaimAt: null,
     onlineSince: '2026-11-21T10:00:00.000Z',
   }) as const
 

@@ -66,12 +66,13 @@ export function TunnelControl() {
 export function TunnelBanner() {
   const { data, isCurrent } = useCurrentTunnel()
   const state = data?.state
+  const now = useNow(isCurrent && state?.status === 'online' && state.subdomainChanged && hasCountdown(state))
   if (!isCurrent || state?.status !== 'online' || !state.subdomainChanged) return null
   return (
     <div className="banner banner-danger" role="alert" data-testid="tunnel-subdomain-warning">
       <div className="banner-content">
-        <strong>{standInHeadline(state.requestedSubdomain, state.subdomain)}</strong> {standInExplanation(state.requestedSubdomain)} Until then callbacks reach
-        it only at <code className="wire">{state.url}</code> <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
+        <strong>{standInHeadline(state.requestedSubdomain, state.subdomain)}</strong> {standInExplanation(state.requestedSubdomain, state.nextReclaimAt, now)}{' '}
+        Until then callbacks reach it only at <code className="wire">{state.url}</code> <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
       </div>
     </div>
   )
@@ -180,7 +181,7 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
           </p>
           {state.subdomainChanged && (
             <p className="notice notice-danger" data-testid="tunnel-dialog-subdomain-warning">
-              {standInHeadline(state.requestedSubdomain, state.subdomain)} {standInExplanation(state.requestedSubdomain)}
+              {standInHeadline(state.requestedSubdomain, state.subdomain)} {standInExplanation(state.requestedSubdomain, state.nextReclaimAt, now)}
             </p>
           )}
           <p className="muted replay-small">Online since {formatFullTime(state.onlineSince)}</p>

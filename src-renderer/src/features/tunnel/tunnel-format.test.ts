@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { standInExplanation, standInHeadline, tunnelProofLine } from './tunnel-format'
+import type { TunnelState } from '@shared/tunnel'
+import { hasCountdown, standInExplanation, standInHeadline, tunnelProofLine } from './tunnel-format'
 
 const now = Date.parse('2026-12-07T09:00:00.000Z')
+
+const standIn = (nextReclaimAt: string | null): TunnelState => ({
+  status: 'online',
+  serverUrl: 'https://localtunnel.me',
+  lastProvedAt: null,
+  url: 'https://brave-otter-42.loca.lt',
+  subdomain: 'brave-otter-42',
+  requestedSubdomain: 'shop-callbacks',
+  subdomainChanged: true,
+  nextReclaimAt,
+  onlineSince: '2026-12-07T08:59:00.000Z',
+})
 
 describe('tunnelProofLine', () => {
   it('says when a probe last got through', () => {
@@ -33,8 +46,16 @@ describe('stand-in subdomain words', () => {
     expect(headline).not.toMatch(/asked for/)
   })
 
+  it('say when the app asks for the taken subdomain next', () => {
+    expect(standInExplanation('shop-callbacks', '2026-12-07T09:04:30.000Z', now)).toContain(
+      'The app keeps asking for it (next try in 4 min 30 s) and moves back to it once it is free.',
+    )
+    expect(hasCountdown(standIn('2026-12-07T09:04:30.000Z'))).toBe(true)
+    expect(hasCountdown(standIn(null))).toBe(false)
+  })
+
   it('do not put the taken subdomain down to this app alone', () => {
-    expect(standInExplanation('shop-callbacks')).toContain(
+    expect(standInExplanation('shop-callbacks', null, now)).toContain(
       'often this app’s previous one, until the tunnel server notices it is gone, or, after the app was closed for a while, another client',
     )
   })

@@ -54,11 +54,15 @@ export function standInHeadline(requested: string | null, got: string): string {
   return `“${requested ?? ''}” is taken right now, so the tunnel is at “${got}”: callbacks sent to the “${requested ?? ''}” URL do not reach this app for now.`
 }
 
-/** Why the requested subdomain is taken, and what the app does about it. */
-export function standInExplanation(requested: string | null): string {
+/**
+ * Why the requested subdomain is taken, and what the app does about it: when it asks next
+ * (`nextReclaimAt`, from 1.5 s up to every 5 minutes), as a countdown from `now`.
+ */
+export function standInExplanation(requested: string | null, nextReclaimAt: string | null, now: number): string {
+  const nextTry = nextReclaimAt === null ? '' : ` (next try ${formatCountdown(nextReclaimAt, now)})`
   return (
     `Another connection holds “${requested ?? ''}”: often this app’s previous one, until the tunnel server notices it is gone, or, after the app ` +
-    'was closed for a while, another client. The app keeps asking for it and moves back to it once it is free.'
+    `was closed for a while, another client. The app keeps asking for it${nextTry} and moves back to it once it is free.`
   )
 }
 
@@ -82,8 +86,9 @@ export function tunnelShortLabel(state: TunnelState, now: number): string {
   }
 }
 
-/** Whether a countdown is on screen (the clock must tick). */
+/** Whether a countdown is on screen (the clock must tick): the next attempt, or the next try for a taken subdomain. */
 export function hasCountdown(state: TunnelState | undefined): boolean {
+  if (state?.status === 'online') return state.nextReclaimAt !== null
   return (state?.status === 'reconnecting' || state?.status === 'failed') && state.nextAttemptAt !== null
 }
 
