@@ -294,6 +294,30 @@ describe('GitHub against @octokit/webhooks-methods', () => {
       })
     }
   }
+
+  it('empty body: octokit refuses the payload before any signature, so no verdict is valid, with or without a key', async () => {
+    countCase()
+    const empty = Buffer.alloc(0)
+    const ofNothing = `sha256=${mac(secret, empty)}`
+    await expect(octokitVerify(secret, '', ofNothing)).rejects.toThrow(/eventPayload/)
+    const cases: Array<[string, HeaderPairs, ProviderKey[], RegExp]> = [
+      ['the HMAC of no bytes', [['X-Hub-Signature-256', ofNothing]], [key(secret)], /the HMAC of no bytes under the configured secret/],
+      ['another key’s HMAC of no bytes', [['X-Hub-Signature-256', `sha256=${mac(other, empty)}`]], [key(secret)], /not the HMAC of no bytes either/],
+      ['no key configured', [['X-Hub-Signature-256', ofNothing]], [], /no secret is configured/],
+      ['the legacy SHA-1 header alone', [['X-Hub-Signature', `sha1=${hmac('sha1', secret, empty).toString('hex')}`]], [key(secret)], /HMAC of no bytes/],
+    ]
+    for (const [name, headers, keys, note] of cases) {
+      const analysis = analyze('github', { name, headers: [['X-GitHub-Event', 'push'], ...headers], body: empty, keys, nowMs: AT_T })
+      expect({ name, status: analysis.verdict.status, reason: analysis.verdict.status === 'invalid' ? analysis.verdict.reason : null }).toEqual({
+        name,
+        status: 'invalid',
+        reason: 'malformed-body',
+      })
+      expect(analysis.verdict.message).toMatch(/the body is empty.*@octokit\/webhooks-methods refuses an empty payload/)
+      expect(analysis.explanation.notes.join('\n')).toMatch(note)
+      expect(analysis.summary.problems).toContain('the body is empty: GitHub sends every event with a JSON (or form-encoded payload=) body')
+    }
+  })
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -63,7 +63,32 @@ export function verifyGithub(delivery: Delivery, keys: readonly ProviderKey[], _
   if (texts.length === 0)
     return result(invalidVerdict('missing-header', 'no X-Hub-Signature-256 header (GitHub signs deliveries only when the webhook has a secret)'), explanation)
   if (useLegacy) explanation.notes.push('only the legacy SHA-1 header is present; GitHub recommends X-Hub-Signature-256')
-  return verifyBodyHmacHeader(scheme, texts, delivery.body, utf8SecretCandidates(keys, 'github'), explanation)
+  const outcome = verifyBodyHmacHeader(scheme, texts, delivery.body, utf8SecretCandidates(keys, 'github'), explanation)
+  return delivery.body.length === 0 ? emptyPayloadResult(outcome, scheme.headerName) : outcome
+}
+
+/**
+ * @octokit/webhooks-methods' verify refuses an empty payload before computing anything (it throws
+ * "secret, eventPayload & signature required"), and GitHub sends every event with a body: an empty
+ * one is never valid, with or without a key, even when the header is the HMAC of no bytes.
+ */
+function emptyPayloadResult(outcome: VerifyResult, headerName: string): VerifyResult {
+  const { verdict, explanation } = outcome
+  const hmacOfNothing =
+    verdict.status === 'valid'
+      ? `${headerName} is the HMAC of no bytes under the configured secret`
+      : verdict.status === 'no-key'
+        ? 'no secret is configured to tell whether it is the HMAC of no bytes'
+        : `${headerName} is not the HMAC of no bytes either (${verdict.message})`
+  explanation.notes.push(`the body is empty: ${hmacOfNothing}`)
+  explanation.matchedVariant = null
+  return result(
+    invalidVerdict(
+      'malformed-body',
+      'the body is empty: GitHub sends every event with a JSON (or form-encoded payload=) body, and @octokit/webhooks-methods refuses an empty payload before checking the signature ("secret, eventPayload & signature required")',
+    ),
+    explanation,
+  )
 }
 
 /** Summary of a GitHub delivery: event from the header, action and repository from the body. */
@@ -80,6 +105,7 @@ export function parseGithub(delivery: Delivery): DeliverySummary {
   pushField(fields, 'Action', action)
   pushField(fields, 'Delivery', summary.providerObjectId)
   pushField(fields, 'Hook id', headerValue(delivery.headers, 'X-GitHub-Hook-ID'))
+  if (delivery.body.length === 0) summary.problems.push('the body is empty: GitHub sends every event with a JSON (or form-encoded payload=) body')
   if (isObject(json)) {
     pushField(fields, 'Repository', at(json, 'repository', 'full_name'))
     pushField(fields, 'Sender', at(json, 'sender', 'login'))
