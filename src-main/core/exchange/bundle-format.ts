@@ -237,13 +237,26 @@ export type EntryResult = { ok: true; capture: ExchangeCapture } | { ok: false; 
  * capture is then checked on its own, so one bad entry fails alone and says where.
  */
 export function readBundle(document: unknown): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+  const read = readBundleEntries(document)
+  return read.ok ? { ok: true, entries: Array.from({ length: read.count }, (_unused, index) => read.entryAt(index)) } : read
+}
+
+/** A file's entries, each read (checked, decoded, hashed) only when asked for: an import reads them a slice at a time. */
+export interface EntrySource {
+  count: number
+  entryAt: (index: number) => EntryResult
+}
+
+/** As `readBundle`, each capture read when asked for. */
+export function readBundleEntries(document: unknown): ({ ok: true } & EntrySource) | { ok: false; message: string } {
   const head = bundleHeadSchema.safeParse(document)
   if (!head.success) return { ok: false, message: describeIssue(head.error.issues[0]) }
   if (head.data.version > BUNDLE_VERSION || head.data.version < 1) {
     return { ok: false, message: `bundle version ${head.data.version} is not supported (this app reads version ${BUNDLE_VERSION})` }
   }
   const changesOf = exportChangesReader(head.data.redaction)
-  return { ok: true, entries: head.data.captures.map((raw, index) => readBundleCapture(raw, index, changesOf)) }
+  const captures = head.data.captures
+  return { ok: true, count: captures.length, entryAt: (index) => readBundleCapture(captures[index], index, changesOf) }
 }
 
 /**

@@ -26,7 +26,7 @@ import { DamagedCaptureError } from '../store/capture-reader'
 import type { DeliveryToJudge } from '../recognition'
 import type { NewCapture } from '../store/capture-store'
 import type { StoredCapture } from '../store/persisted-schema'
-import { decodeStrictBase64, EXCHANGE_LIMITS, exchangeCaptureOf, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
+import { decodeStrictBase64InSlices, EXCHANGE_LIMITS, exchangeCaptureOf, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import { exportPieces } from './export-file'
 import { encodeExport } from './export-output'
 import { createPendingExports } from './pending-exports'
@@ -197,9 +197,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const maxBase64 = Math.ceil(EXCHANGE_LIMITS.maxImportFileBytes / 3) * 4
       if (request.dataBase64.length > maxBase64)
         throw new InspectorError('BAD_REQUEST', `the file is larger than ${formatByteLimit(EXCHANGE_LIMITS.maxImportFileBytes)}`)
-      const bytes = decodeStrictBase64(request.dataBase64)
+      // Decoded and read a slice at a time: the receiver keeps answering meanwhile.
+      const bytes = await decodeStrictBase64InSlices(request.dataBase64)
       if (bytes === null) throw new InspectorError('BAD_REQUEST', 'dataBase64 is not valid base64')
-      const read = readImportFile(bytes, request.format, deps.maxBodyBytes)
+      const read = await readImportFile(bytes, request.format, deps.maxBodyBytes)
       if (!read.ok) throw new InspectorError('BAD_REQUEST', read.message)
 
       const importedIds: string[] = []

@@ -13,7 +13,7 @@ import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, refusalOf, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
-import { changedOnExport, exportChangesReader, recognitionAsReceived, withEarlierChanges, type EntryResult } from './bundle-format'
+import { changedOnExport, exportChangesReader, recognitionAsReceived, withEarlierChanges, type EntryResult, type EntrySource } from './bundle-format'
 import { changedBeforeExportSchema } from '../../shared/changed-before-export'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { describeAnswerChoice } from '../../shared/answer-choice'
@@ -177,6 +177,12 @@ function round(ms: number): number {
 
 /** Reads the entries of a parsed HAR document; each entry fails on its own with a reason. */
 export function readHar(document: unknown): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+  const read = readHarEntries(document)
+  return read.ok ? { ok: true, entries: Array.from({ length: read.count }, (_unused, index) => read.entryAt(index)) } : read
+}
+
+/** As `readHar`, each entry read when asked for (an import reads them a slice at a time). */
+export function readHarEntries(document: unknown): ({ ok: true } & EntrySource) | { ok: false; message: string } {
   const log = (document as { log?: unknown }).log
   if (typeof log !== 'object' || log === null) return { ok: false, message: 'not a HAR file: there is no "log" object' }
   const entries = (log as { entries?: unknown }).entries
@@ -184,7 +190,9 @@ export function readHar(document: unknown): { ok: true; entries: EntryResult[] }
   const changesOf = exportChangesReader(harRedaction(log as Record<string, unknown>))
   return {
     ok: true,
-    entries: entries.map((entry, index) => {
+    count: entries.length,
+    entryAt: (index): EntryResult => {
+      const entry: unknown = entries[index]
       const read = readHarEntry(entry)
       if (!read.ok) return read
       const verdict = isObject(entry) && isObject(entry._verdict) ? entry._verdict : null
@@ -195,7 +203,7 @@ export function readHar(document: unknown): { ok: true; entries: EntryResult[] }
         changesOf(index, verdict?.computedBeforeRedaction === true && !earlier, exporterVerdictOf(verdict)),
       )
       return changedBeforeExport ? { ok: true, capture: { ...read.capture, changedBeforeExport } } : read
-    }),
+    },
   }
 }
 

@@ -1,27 +1,35 @@
 /**
  * Turning an imported file into captures: bounded decompression, format detection, and a JSON
  * read that refuses hostile nesting before parsing. Every refusal says where the problem is.
+ * A HAR file or a bundle is expanded, parsed and read a slice at a time (json-in-slices.ts), so
+ * the receiver, which shares the event loop, keeps answering during a large import.
  */
-import { gunzipSync } from 'node:zlib'
+import { gunzip } from 'node:zlib'
+import { promisify } from 'node:util'
 import type { ImportFormat } from '../../shared/exchange'
-import { isBundleDocument, readBundle, type EntryResult } from './bundle-format'
+import { isBundleDocument, readBundleEntries, type EntryResult, type EntrySource } from './bundle-format'
 import { readCurlCommands } from './curl-import'
 import { EXCHANGE_LIMITS } from './exchange-capture'
-import { readHar } from './har-format'
+import { readHarEntries } from './har-format'
 import { readHttpMessages } from './http-message-format'
+import { parseJsonInSlices, type ListPath } from './json-in-slices'
+import { IMPORT_SLICE, workSlices } from './work-slices'
 import { formatByteLimit } from '../../shared/byte-size'
 
 export type ReadImport = { ok: true; format: Exclude<ImportFormat, 'auto'>; entries: EntryResult[] } | { ok: false; message: string }
 
+const gunzipAsync = promisify(gunzip)
+
 /** Reads a whole import file (already base64-decoded) into entries, each ok or failed. */
-export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: number): ReadImport {
+export async function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: number): Promise<ReadImport> {
   if (raw.length > EXCHANGE_LIMITS.maxImportFileBytes)
     return { ok: false, message: `the file is larger than ${formatByteLimit(EXCHANGE_LIMITS.maxImportFileBytes)}` }
   let bytes = raw
   if (raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
-      // The bound applies while inflating: a gzip bomb stops at the limit, not after it.
-      bytes = gunzipSync(raw, { maxOutputLength: EXCHANGE_LIMITS.maxExpandedImportBytes })
+      // The bound applies while inflating: a gzip bomb stops at the limit, not after it. Inflated
+      // off the event loop (zlib's thread pool).
+      bytes = await gunzipAsync(raw, { maxOutputLength: EXCHANGE_LIMITS.maxExpandedImportBytes })
     } catch (error: unknown) {
       const isTooLarge = error instanceof RangeError || (error instanceof Error && /buffer|output length/i.test(error.message))
       return {
@@ -35,7 +43,7 @@ export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: 
   bytes = withoutUtf8Bom(asUtf8(bytes))
   const chosen = format === 'auto' ? detectFormat(bytes) : format
   if (chosen === null) return { ok: false, message: 'could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl' }
-  const result = readAs(bytes, chosen, maxBodyBytes)
+  const result = await readAs(bytes, chosen, maxBodyBytes)
   if (!result.ok) {
     // Told the wrong format (the dialog's choice, an API caller's), say which one the file looks like.
     const looksLike = format === 'auto' ? null : detectFormat(bytes)
@@ -43,38 +51,57 @@ export function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: 
       ? result
       : { ok: false, message: `${result.message}; it looks like ${FORMAT_NAMES[looksLike]}: import it as that` }
   }
-  if (result.entries.length > EXCHANGE_LIMITS.maxImportEntries)
-    return { ok: false, message: `the file has ${result.entries.length} entries; at most ${EXCHANGE_LIMITS.maxImportEntries} are imported at once` }
-  return { ok: true, format: chosen, entries: result.entries }
+  if (result.count > EXCHANGE_LIMITS.maxImportEntries)
+    return { ok: false, message: `the file has ${result.count} entries; at most ${EXCHANGE_LIMITS.maxImportEntries} are imported at once` }
+  // Each entry checked, decoded and hashed in turn, with the event loop's turns between.
+  const slices = workSlices(IMPORT_SLICE)
+  const entries: EntryResult[] = []
+  for (let index = 0; index < result.count; index++) {
+    entries.push(result.entryAt(index))
+    await slices.afterStep()
+  }
+  return { ok: true, format: chosen, entries }
 }
 
 /** Formats as the import dialog names them. */
 const FORMAT_NAMES: Record<Exclude<ImportFormat, 'auto'>, string> = { har: 'a HAR file', bundle: 'a bundle', http: 'raw HTTP', curl: 'curl commands' }
 
-function readAs(
+/** The lists of a HAR file and of a bundle that hold their entries: parsed one entry at a time. */
+const ENTRY_LISTS: ListPath[] = [['log', 'entries'], ['captures']]
+
+async function readAs(
   bytes: Buffer,
   format: Exclude<ImportFormat, 'auto'>,
   maxBodyBytes: number,
-): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+): Promise<({ ok: true } & EntrySource) | { ok: false; message: string }> {
   switch (format) {
     case 'har':
     case 'bundle': {
-      const document = parseJsonDocument(bytes.toString('utf8'))
+      const document = await parseJsonDocumentInSlices(bytes.toString('utf8'))
       if (!document.ok) return document
-      if (format === 'bundle') return readBundle(document.value)
+      if (format === 'bundle') return readBundleEntries(document.value)
       // readImportFile says it looks like a bundle.
       if (isBundleDocument(document.value)) return { ok: false, message: 'this is not a HAR file' }
-      return readHar(document.value)
+      return readHarEntries(document.value)
     }
     case 'http':
-      return readHttpMessages(bytes, maxBodyBytes)
+      return entrySource(readHttpMessages(bytes, maxBodyBytes))
     case 'curl':
-      return readCurlCommands(bytes.toString('utf8'), maxBodyBytes)
+      return entrySource(readCurlCommands(bytes.toString('utf8'), maxBodyBytes))
     default: {
       const unknownFormat: never = format
       return { ok: false, message: `unknown format ${String(unknownFormat)}` }
     }
   }
+}
+
+/** Entries read already, as a source. */
+function entrySource(
+  read: { ok: true; entries: EntryResult[] } | { ok: false; message: string },
+): ({ ok: true } & EntrySource) | { ok: false; message: string } {
+  if (!read.ok) return read
+  const { entries } = read
+  return { ok: true, count: entries.length, entryAt: (index) => entries[index]! }
 }
 
 /**
@@ -133,6 +160,19 @@ export function parseJsonDocument(text: string): { ok: true; value: unknown } | 
     const problem = locateJsonSyntaxError(text)
     return { ok: false, message: `the file is not valid JSON at ${lineAndColumn(text, problem.at)}: ${problem.message}` }
   }
+}
+
+/**
+ * `parseJsonDocument` a slice at a time, the entries of a HAR file or a bundle each parsed on its
+ * own (json-in-slices.ts): the same value, and the same refusals at the same places.
+ */
+export async function parseJsonDocumentInSlices(text: string): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const parsed = await parseJsonInSlices(text, ENTRY_LISTS, EXCHANGE_LIMITS.maxJsonDepth)
+  if (parsed.ok) return parsed
+  if (parsed.problem === 'too-deep')
+    return { ok: false, message: `the JSON nests deeper than ${EXCHANGE_LIMITS.maxJsonDepth} levels at ${lineAndColumn(text, parsed.at)}` }
+  const problem = locateJsonSyntaxError(text)
+  return { ok: false, message: `the file is not valid JSON at ${lineAndColumn(text, problem.at)}: ${problem.message}` }
 }
 
 /**

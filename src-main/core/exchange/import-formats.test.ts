@@ -258,9 +258,9 @@ describe('a file starting with a UTF-8 byte order mark (Windows tools write one)
   }
 
   for (const [format, file] of Object.entries(files) as Array<[keyof typeof files, Buffer]>) {
-    it(`reads a ${format} file the same with and without it, detected or named`, () => {
-      const plain = readImportFile(file, format, MAX)
-      for (const read of [readImportFile(Buffer.concat([bom, file]), 'auto', MAX), readImportFile(Buffer.concat([bom, file]), format, MAX)]) {
+    it(`reads a ${format} file the same with and without it, detected or named`, async () => {
+      const plain = await readImportFile(file, format, MAX)
+      for (const read of [await readImportFile(Buffer.concat([bom, file]), 'auto', MAX), await readImportFile(Buffer.concat([bom, file]), format, MAX)]) {
         expect(read).toEqual(plain)
         expect(read.ok && read.format).toBe(format)
       }
@@ -269,13 +269,13 @@ describe('a file starting with a UTF-8 byte order mark (Windows tools write one)
 
   // Windows PowerShell writes UTF-16LE with a byte order mark (Out-File, >); some tools UTF-16BE.
   for (const format of ['har', 'bundle', 'curl'] as const) {
-    it(`reads a ${format} file saved as UTF-16 (either byte order) as its UTF-8 text`, () => {
+    it(`reads a ${format} file saved as UTF-16 (either byte order) as its UTF-8 text`, async () => {
       const file = files[format]
-      const plain = readImportFile(file, format, MAX)
+      const plain = await readImportFile(file, format, MAX)
       const littleEndian = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(file.toString('utf8'), 'utf16le')])
       const bigEndian = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(file.toString('utf8'), 'utf16le').swap16()])
       for (const utf16 of [littleEndian, bigEndian]) {
-        const read = readImportFile(utf16, 'auto', MAX)
+        const read = await readImportFile(utf16, 'auto', MAX)
         expect(read).toEqual(plain)
         expect(read.ok && read.format).toBe(format)
       }

@@ -16,6 +16,12 @@ export interface SliceLimits {
 /** What an export does between two turns of the event loop: about 10 ms, and at most 100 captures. */
 export const EXPORT_SLICE: SliceLimits = { maxMs: 10, maxSteps: 100 }
 
+/**
+ * What an import's reading does between two turns (decoding the base64, scanning and parsing the
+ * JSON, reading entries): about 8 ms, each step a megabyte of base64, 128 KiB of JSON or one entry.
+ */
+export const IMPORT_SLICE: SliceLimits = { maxMs: 8, maxSteps: 200 }
+
 export interface WorkSlices {
   /** Call after each step: lets the event loop turn when the slice is used up. */
   afterStep(): Promise<void>
