@@ -140,6 +140,115 @@ describe('redacted export', () => {
     expect(out.body.toString()).toBe('amount=9.99&card_number=411111******1111&expiry=**%2F**&cardholder=J***&email=a***%40b.io')
   })
 
+  it('form fields named as a path, percent-encoded names, malformed escapes, repeated and bare fields, in the body and the query', () => {
+    // Stripe's form: card[exp_month] went out as sent (the whole name matched no rule), and one
+    // malformed escape left a name or value undecoded (card%5Bcvc%5D%ZZ kept, %34111… kept).
+    const { capture: out, redactions } = redactOne({
+      target: '/default/cb?card[cvc]=123&card%5Bexp_year%5D=2030&cvc&x=%34111111111111111%zz',
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      body: Buffer.from(
+        [
+          'card[number]=4111111111111111',
+          'card[cvc]=123',
+          'card[exp_month]=12',
+          'card%5Bexp_year%5D=2030',
+          'card.expiry.month=07',
+          'billing_details[name]=Jane+Doe',
+          'card%5Bcvc%5D%ZZ=999',
+          'cvv%=998',
+          'pan=%34111111111111111%zz',
+          'CVV=1',
+          'Cvc2=2',
+          'cvc=3',
+          'cvc',
+          'cvv=',
+          'cardholder=',
+          'cardholder',
+          '4111111111111111',
+          'name=',
+          'amount=9.99',
+        ].join('&'),
+      ),
+    })
+    expect(out.body.toString()).toBe(
+      [
+        'card[number]=411111******1111',
+        'card[exp_month]=**',
+        'card%5Bexp_year%5D=****',
+        'card.expiry.month=**',
+        'billing_details[name]=J***',
+        'pan=411111******1111%25zz',
+        'cardholder=',
+        'cardholder',
+        '411111******1111',
+        'name=',
+        'amount=9.99',
+      ].join('&'),
+    )
+    expect(out.target).toBe('/default/cb?card%5Bexp_year%5D=****&x=411111******1111%25zz')
+    expect(redactions.map((item) => `${item.location}: ${item.action}`)).toEqual(
+      expect.arrayContaining(['body card[exp_month]: expiry masked', 'body card[cvc]%ZZ: removed', 'query card[cvc]: removed', 'query cvc: removed']),
+    )
+  })
+
+  it("JSON and XML members judged with the member holding them: a card's name and code", () => {
+    const json = redactOne({
+      headers: [['Content-Type', 'application/json']],
+      body: Buffer.from('{"card":{"number":"4111111111111111","code":"123","name":"Jane Doe"},"billing_details":{"name":"Jane Doe"},"product":{"name":"Tea"}}'),
+    }).capture
+    expect(json.body.toString()).toBe('{"card":{"number":"411111******1111","name":"J***"},"billing_details":{"name":"J***"},"product":{"name":"Tea"}}')
+    const xml = redactOne({
+      headers: [['Content-Type', 'text/xml']],
+      body: Buffer.from('<Card><Code>123</Code><Name>Jane Doe</Name></Card><Item><Name>Tea</Name></Item>'),
+    }).capture
+    expect(xml.body.toString()).toBe('<Card><Name>J***</Name></Card><Item><Name>Tea</Name></Item>')
+  })
+
+  it('multipart forms: parts judged by their field name, their content by its type, a file part kept byte for byte', () => {
+    // A multipart body was masked by pattern only: its cvc, expiry and cardholder parts went out as sent.
+    const part = (headers: string, content: Buffer | string) =>
+      Buffer.concat([Buffer.from(`--XyZ\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')])
+    const file = Buffer.from([0xff, 0xfe, 0x00, 0x34, 0x31, 0x0d, 0x0a, 0x2d, 0x2d, 0x58])
+    const body = Buffer.concat([
+      part('Content-Disposition: form-data; name="card_number"', '4111111111111111'),
+      part('Content-Disposition: form-data; name="card[cvc]"', '123'),
+      part('Content-Disposition: form-data; name="exp_month"', '12'),
+      part('Content-Disposition: form-data; name="cardholder"', 'Jane Doe'),
+      part('Content-Disposition: form-data; name="data"\r\nContent-Type: application/json', '{"cvv":"999","pan":"5500000000000004"}'),
+      part('Content-Disposition: form-data; name="receipt"; filename="r.bin"\r\nContent-Type: application/octet-stream', file),
+      Buffer.from('--XyZ--\r\n'),
+    ])
+    const { capture: out, redactions } = redactOne({ headers: [['Content-Type', 'multipart/form-data; boundary="XyZ"']], body })
+    const expected = Buffer.concat([
+      part('Content-Disposition: form-data; name="card_number"', '411111******1111'),
+      part('Content-Disposition: form-data; name="exp_month"', '**'),
+      part('Content-Disposition: form-data; name="cardholder"', 'J***'),
+      part('Content-Disposition: form-data; name="data"\r\nContent-Type: application/json', '{"pan":"550000******0004"}'),
+      part('Content-Disposition: form-data; name="receipt"; filename="r.bin"\r\nContent-Type: application/octet-stream', file),
+      Buffer.from('--XyZ--\r\n'),
+    ])
+    expect(out.body.toString('latin1')).toBe(expected.toString('latin1'))
+    expect(redactions.map((item) => `${item.location}: ${item.action}`)).toEqual(
+      expect.arrayContaining(['body part "card[cvc]": removed', 'body part "exp_month": expiry masked', 'body part "data" $.cvv: removed']),
+    )
+  })
+
+  it('headers judged by their name as body fields are: a security code removed, an expiry and a cardholder masked', () => {
+    const { capture: out } = redactOne({
+      headers: [
+        ['X-Card-CVV', '123'],
+        ['X-Card-Expiry', '12/30'],
+        ['X-Cardholder', 'Jane Doe'],
+        ['Expires', 'Thu, 01 Dec 2026 16:00:00 GMT'],
+      ],
+    })
+    expect(out.headers).toEqual([
+      ['X-Card-Expiry', '**/**'],
+      ['X-Cardholder', 'J***'],
+      ['Expires', 'Thu, 01 Dec 2026 16:00:00 GMT'],
+    ])
+  })
+
   it('XML elements and attributes', () => {
     const body =
       '<?xml version="1.0"?><Callback><Card number="5500000000000004" cvv="999"><Pan>4111 1111 1111 1111</Pan><CVC>123</CVC><ExpiryDate>12/30</ExpiryDate><CardHolder>Jane Doe</CardHolder></Card><Order>4111111111111112</Order><Mail>jane@example.com</Mail></Callback>'

@@ -27,8 +27,8 @@ import {
   TOKEN_SECRET_PLACEHOLDER,
   type SecretScrub,
 } from './secret-scrub'
-import { maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
-import { redactFormText, redactJsonText, redactXmlText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
+import { fieldRuleOf, hideDigits, maskPersonalText, maskSensitiveText, noChanges, type TextChanges } from './sensitive-text'
+import { multipartBoundary, redactFormText, redactMultipartLatin1, redactTypedText, type FieldChange, type FieldRedactionRules } from './structured-redaction'
 
 export interface RedactionRequest {
   /** Mask card data and remove credentials (the "redacted export"). */
@@ -209,6 +209,18 @@ function redactHeaders(
       list(`${label} ${name}`, 'removed (credential or signature)')
       continue
     }
+    // Judged by its name as a body's field is: `X-Card-CVV` went out as sent.
+    const rule = fieldRuleOf(name, rules.personalData)
+    if (rule === 'remove') {
+      list(`${label} ${name}`, 'removed')
+      continue
+    }
+    if (rule === 'expiry' || rule === 'name') {
+      const masked = rule === 'expiry' ? hideDigits(value) : maskPersonalText(value)
+      if (masked !== value) list(`${label} ${name}`, rule === 'expiry' ? 'expiry masked' : 'name masked')
+      kept.push([name, masked])
+      continue
+    }
     const changes = noChanges()
     kept.push([name, maskSensitiveText(value, rules, changes)])
     textChanges(`${label} ${name}`, changes)
@@ -236,7 +248,10 @@ function redactTarget(
   return `${redactedPath}?${query}`
 }
 
-/** A body redacted by its kind: JSON, form, XML, else text (latin1 when not UTF-8, so bytes survive). */
+/**
+ * A body redacted by its kind: JSON, form, XML, multipart, else text (latin1 when not UTF-8, so
+ * bytes survive; a multipart body's parts are read as bytes, so a file part survives too).
+ */
 function redactBody(
   body: Buffer,
   contentType: string | null,
@@ -246,23 +261,27 @@ function redactBody(
   fieldChanges: (prefix: string, fields: FieldChange[]) => void,
 ): Buffer {
   if (body.length === 0) return body
-  const utf8 = utf8Text(body)
-  const type = (contentType ?? '').toLowerCase()
   const changes = noChanges()
   const fields: FieldChange[] = []
-  let out: string | null = null
+  const boundary = multipartBoundary(contentType)
+  if (boundary !== null) {
+    const bytes = body.toString('latin1')
+    const multipart = redactMultipartLatin1(bytes, boundary, rules, changes, fields)
+    if (multipart !== null) {
+      textChanges(location, changes)
+      fieldChanges(location, fields)
+      return multipart === bytes ? body : Buffer.from(multipart, 'latin1')
+    }
+  }
+  const utf8 = utf8Text(body)
   if (utf8 !== null) {
-    const start = utf8.trimStart()[0]
-    if (type.includes('json') || ((start === '{' || start === '[') && !type.includes('xml'))) out = redactJsonText(utf8, rules, changes, fields)
-    else if (type.includes('x-www-form-urlencoded')) out = redactFormText(utf8, rules, changes, fields, '')
-    else if (type.includes('xml') || start === '<') out = redactXmlText(utf8, rules, changes, fields)
-    if (out === null) out = maskSensitiveText(utf8, rules, changes)
+    const out = redactTypedText(utf8, contentType, rules, changes, fields)
     textChanges(location, changes)
     fieldChanges(location, fields)
     return out === utf8 ? body : Buffer.from(out, 'utf8')
   }
   const latin1 = body.toString('latin1')
-  out = maskSensitiveText(latin1, rules, changes)
+  const out = maskSensitiveText(latin1, rules, changes)
   textChanges(location, changes)
   return out === latin1 ? body : Buffer.from(out, 'latin1')
 }

@@ -218,6 +218,7 @@ const NAME_NAMES = new Set([
   'surname',
   'customername',
   'billingname',
+  'billingdetailsname',
   'shippingname',
 ])
 
@@ -228,6 +229,32 @@ export function fieldRuleOf(name: string, personalData: boolean): FieldRule {
   if (EXPIRY_NAMES.has(normalized) || normalized.includes('expiry') || normalized.includes('expiration')) return 'expiry'
   if (personalData && (NAME_NAMES.has(normalized) || normalized.includes('cardholder') || normalized.endsWith('holdername') || normalized.endsWith('holder')))
     return 'name'
+  return null
+}
+
+/**
+ * The rule for a member (a JSON key, an XML element) given the member that holds it: its own
+ * name's, else the two names together, as a form writes them flat (`card` and `name` as
+ * `card_name`, a cardholder's; `card` and `code`, a security code).
+ */
+export function memberFieldRuleOf(parentName: string | null, name: string, personalData: boolean): FieldRule {
+  return fieldRuleOf(name, personalData) ?? (parentName === null ? null : fieldRuleOf(`${parentName}${name}`, personalData))
+}
+
+/**
+ * The rule for a form field's (or multipart part's) name, which may spell a path: `card[exp_month]`,
+ * `card.cvc`, `billing_details[name]`. The whole name's rule, else each part's from the innermost
+ * out, as JSON judges `{"card": {"exp_month": 12}}` (a part under an `expiry` part is an expiry).
+ */
+export function formFieldRuleOf(name: string, personalData: boolean): FieldRule {
+  const whole = fieldRuleOf(name, personalData)
+  if (whole !== null) return whole
+  const parts = name.split(/[[\].]+/).filter((part) => part !== '')
+  if (parts.length < 2) return null
+  for (let index = parts.length - 1; index >= 0; index--) {
+    const rule = memberFieldRuleOf(index > 0 ? parts[index - 1]! : null, parts[index]!, personalData)
+    if (rule !== null) return rule
+  }
   return null
 }
 

@@ -5,7 +5,18 @@
  * what it must, so the rest of the body keeps its exact form. Text that does not parse as the
  * declared kind is masked by pattern as a whole instead.
  */
-import { fieldRuleOf, hideDigits, maskDigits, maskPersonalText, maskSensitiveText, type FieldRule, type TextChanges, type TextRules } from './sensitive-text'
+import {
+  fieldRuleOf,
+  formFieldRuleOf,
+  hideDigits,
+  maskDigits,
+  maskPersonalText,
+  maskSensitiveText,
+  memberFieldRuleOf,
+  type FieldRule,
+  type TextChanges,
+  type TextRules,
+} from './sensitive-text'
 import { passesLuhn } from '../luhn'
 
 export interface FieldRedactionRules extends TextRules {
@@ -47,6 +58,8 @@ interface JsonFrame {
   path: string
   /** Rule inherited from the member holding this container (an `expiry` object…). */
   rule: FieldRule
+  /** The name of the member holding this container (through arrays), for names judged with it (`card` and `name`). */
+  holderKey: string | null
   index: number
   /** Object: the current member's key, its start, and whether a key or a value comes next. */
   key: string | null
@@ -71,7 +84,7 @@ export function redactJsonText(text: string, rules: FieldRedactionRules, changes
   const memberRule = (frame: JsonFrame | undefined): FieldRule => {
     if (!frame) return null
     if (frame.kind === 'array') return frame.rule
-    return fieldRuleOf(frame.key ?? '', rules.personalData) ?? frame.rule
+    return memberFieldRuleOf(frame.holderKey, frame.key ?? '', rules.personalData) ?? frame.rule
   }
   const memberPath = (frame: JsonFrame | undefined): string => {
     if (!frame) return '$'
@@ -82,7 +95,7 @@ export function redactJsonText(text: string, rules: FieldRedactionRules, changes
     const frame = stack[stack.length - 1]
     sawValue = true
     if (!frame || frame.kind !== 'object') return
-    if (fieldRuleOf(frame.key ?? '', rules.personalData) === 'remove') {
+    if (memberFieldRuleOf(frame.holderKey, frame.key ?? '', rules.personalData) === 'remove') {
       frame.pendingRemoval = { start: frame.keyStart, end, text: '' }
       fields.push({ path: memberPath(frame), action: 'removed' })
     }
@@ -101,6 +114,7 @@ export function redactJsonText(text: string, rules: FieldRedactionRules, changes
         kind: char === '{' ? 'object' : 'array',
         path: memberPath(frame),
         rule: memberRule(frame),
+        holderKey: frame?.kind === 'object' ? frame.key : (frame?.holderKey ?? null),
         index: 0,
         key: null,
         keyStart: -1,
@@ -204,7 +218,11 @@ function redactStringValue(value: string, rule: FieldRule, rules: FieldRedaction
 // ---------------------------------------------------------------------------------------------
 // urlencoded forms and query strings
 
-/** Redacts `a=1&b=2` text (a form body or a query string); field order and encoding kept. */
+/**
+ * Redacts `a=1&b=2` text (a form body or a query string); field order and encoding kept. A field's
+ * name is judged as a path (`card[exp_month]`, formFieldRuleOf), name and value are read with
+ * every well-formed percent escape decoded, even beside a malformed one (`%ZZ`, a lone `%`).
+ */
 export function redactFormText(text: string, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[], pathPrefix: string): string {
   const kept: string[] = []
   for (const pair of text.split('&')) {
@@ -212,13 +230,14 @@ export function redactFormText(text: string, rules: FieldRedactionRules, changes
     const rawName = equals < 0 ? pair : pair.slice(0, equals)
     const rawValue = equals < 0 ? null : pair.slice(equals + 1)
     const name = decodeFormPart(rawName)
-    const rule = fieldRuleOf(name, rules.personalData)
+    const rule = formFieldRuleOf(name, rules.personalData)
     if (rule === 'remove') {
       fields.push({ path: `${pathPrefix}${name}`, action: 'removed' })
       continue
     }
     if (rawValue === null) {
-      kept.push(maskSensitiveText(pair, rules, changes))
+      const replaced = maskSensitiveText(name, rules, changes)
+      kept.push(replaced === name ? pair : encodeFormPart(replaced))
       continue
     }
     const value = decodeFormPart(rawValue)
@@ -228,18 +247,26 @@ export function redactFormText(text: string, rules: FieldRedactionRules, changes
       continue
     }
     if (rule === 'expiry' || rule === 'name') fields.push({ path: `${pathPrefix}${name}`, action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
-    // `*` and `[secret removed]` are written percent-encoded where a form needs it.
-    kept.push(`${rawName}=${encodeURIComponent(replaced).replaceAll('%2A', '*').replaceAll('%20', '+')}`)
+    kept.push(`${rawName}=${encodeFormPart(replaced)}`)
   }
   return kept.join('&')
 }
 
+/** `*` and `[secret removed]` are written percent-encoded where a form needs it. */
+function encodeFormPart(text: string): string {
+  return encodeURIComponent(text).replaceAll('%2A', '*').replaceAll('%20', '+')
+}
+
+/**
+ * A form part as text: `+` is a space, and each run of well-formed percent escapes is decoded as
+ * UTF-8 (a malformed sequence as U+FFFD). A malformed escape elsewhere (`%ZZ`, a lone `%`) stays
+ * as written: it once made the whole part stay undecoded, so `card%5Bcvc%5D%ZZ` was not a
+ * security code and `%34111…` not a card number.
+ */
 function decodeFormPart(text: string): string {
-  try {
-    return decodeURIComponent(text.replaceAll('+', ' '))
-  } catch {
-    return text
-  }
+  const spaced = text.replaceAll('+', ' ')
+  if (!spaced.includes('%')) return spaced
+  return spaced.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replaceAll('%', ''), 'hex').toString('utf8'))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,7 +336,10 @@ export function redactXmlText(text: string, rules: FieldRedactionRules, changes:
     while (nameEnd < tag.length && NAME_CHARS.test(tag[nameEnd]!)) nameEnd++
     const name = tag.slice(1, nameEnd)
     const localName = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name
-    const rule = fieldRuleOf(localName, rules.personalData) ?? currentRule()
+    const parent = stack[stack.length - 1]
+    const parentName = parent === undefined ? null : parent.name.slice(parent.name.indexOf(':') + 1)
+    const ownRule = memberFieldRuleOf(parentName, localName, rules.personalData)
+    const rule = ownRule ?? currentRule()
     const isSelfClosing = tag.endsWith('/>')
     if (rule === 'remove' && isSelfClosing) {
       edits.push({ start: open, end: index, text: '' })
@@ -319,7 +349,7 @@ export function redactXmlText(text: string, rules: FieldRedactionRules, changes:
     const redactedTag = redactAttributes(tag, nameEnd, rules, changes, fields, pathOf(name), rule === 'remove' ? null : rule)
     if (redactedTag !== tag) edits.push({ start: open, end: index, text: redactedTag })
     if (!isSelfClosing) {
-      if ((rule === 'expiry' || rule === 'name') && fieldRuleOf(localName, rules.personalData) === rule)
+      if ((rule === 'expiry' || rule === 'name') && ownRule === rule)
         fields.push({ path: pathOf(name), action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
       stack.push({ name, rule, start: open })
     }
@@ -368,4 +398,121 @@ function redactAttributes(
     index = valueEnd + 1
   }
   return out + tag.slice(index)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies by kind, and multipart forms
+
+/**
+ * Redacts a text body by its kind: JSON, form, XML (by Content-Type, or its first character),
+ * else (or when it does not parse as its kind) by pattern as a whole.
+ */
+export function redactTypedText(text: string, contentType: string | null, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[]): string {
+  const type = (contentType ?? '').toLowerCase()
+  const start = text.trimStart()[0]
+  let out: string | null = null
+  if (type.includes('json') || ((start === '{' || start === '[') && !type.includes('xml'))) out = redactJsonText(text, rules, changes, fields)
+  else if (type.includes('x-www-form-urlencoded')) out = redactFormText(text, rules, changes, fields, '')
+  else if (type.includes('xml') || start === '<') out = redactXmlText(text, rules, changes, fields)
+  return out ?? maskSensitiveText(text, rules, changes)
+}
+
+/** The boundary a `multipart/…` Content-Type names, or `null`. */
+export function multipartBoundary(contentType: string | null): string | null {
+  if (contentType === null || !/^\s*multipart\//i.test(contentType)) return null
+  const match = /;\s*boundary\s*=\s*(?:"([^"]{1,200})"|([^\s;]{1,200}))/i.exec(contentType)
+  return match ? (match[1] ?? match[2]!) : null
+}
+
+/**
+ * Redacts a multipart body (bytes as latin1 text, so a file part's bytes survive): each part is
+ * judged by its field name as a form field is (formFieldRuleOf: a security code's part removed
+ * whole, an expiry or a cardholder's name masked), else its content by its own Content-Type
+ * (JSON, form, XML, text by pattern; content that is not UTF-8 by pattern, byte for byte); the
+ * part headers, preamble and epilogue by pattern. `null` when the body holds no part: the
+ * caller masks it as text. A multipart body was masked by pattern only: a `cvc` part was kept.
+ */
+export function redactMultipartLatin1(text: string, boundary: string, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[]): string | null {
+  const delimiter = `--${boundary}`
+  // Delimiter lines: at the start of the body or of a line.
+  const delimiters: number[] = []
+  for (let at = text.indexOf(delimiter); at >= 0; at = text.indexOf(delimiter, at + delimiter.length)) {
+    if (at === 0 || text[at - 1] === '\n') delimiters.push(at)
+  }
+  if (delimiters.length < 2) return null
+  const edits: Edit[] = []
+  const maskLatin1 = (start: number, end: number) => {
+    const segment = text.slice(start, end)
+    const replaced = maskSensitiveText(segment, rules, changes)
+    if (replaced !== segment) edits.push({ start, end, text: replaced })
+  }
+  maskLatin1(0, delimiters[0]!)
+  for (let index = 0; index < delimiters.length; index++) {
+    const at = delimiters[index]!
+    const next = delimiters[index + 1]
+    if (next === undefined || text.startsWith('--', at + delimiter.length)) {
+      // The closing delimiter: what follows is the epilogue.
+      const lineEnd = text.indexOf('\n', at)
+      if (lineEnd >= 0) maskLatin1(lineEnd + 1, text.length)
+      break
+    }
+    const lineEnd = text.indexOf('\n', at)
+    if (lineEnd < 0 || lineEnd >= next) continue
+    // The part's content ends at the line break before the next delimiter.
+    const partEnd = text[next - 2] === '\r' ? next - 2 : next - 1
+    const headersStart = lineEnd + 1
+    const blank = /\r?\n\r?\n/.exec(text.slice(headersStart - 1, partEnd))
+    const headersEnd = blank === null ? partEnd : headersStart - 1 + blank.index
+    const contentStart = blank === null ? partEnd : headersEnd + blank[0].length
+    const headers = text.slice(headersStart, headersEnd)
+    const name = partName(headers)
+    const rule = name === null ? null : formFieldRuleOf(name, rules.personalData)
+    const path = `part ${JSON.stringify(name ?? '')}`
+    if (rule === 'remove') {
+      edits.push({ start: at, end: next, text: '' })
+      fields.push({ path, action: 'removed' })
+      continue
+    }
+    maskLatin1(headersStart, headersEnd)
+    if (contentStart >= partEnd) continue
+    const bytes = Buffer.from(text.slice(contentStart, partEnd), 'latin1')
+    let utf8: string | null
+    try {
+      utf8 = STRICT_UTF8.decode(bytes)
+    } catch {
+      utf8 = null
+    }
+    if (utf8 === null) {
+      maskLatin1(contentStart, partEnd)
+      continue
+    }
+    let replaced: string
+    if (rule === 'expiry' || rule === 'name') {
+      replaced = rule === 'expiry' ? hideDigits(utf8) : maskPersonalText(utf8)
+      if (replaced !== utf8) fields.push({ path, action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
+    } else {
+      const partFields: FieldChange[] = []
+      replaced = redactTypedText(utf8, partContentType(headers), rules, changes, partFields)
+      for (const field of partFields) fields.push({ path: `${path} ${field.path}`, action: field.action })
+    }
+    if (replaced !== utf8) edits.push({ start: contentStart, end: partEnd, text: Buffer.from(replaced, 'utf8').toString('latin1') })
+  }
+  return applyEdits(text, edits)
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** The field name a part's `Content-Disposition: form-data; name="…"` gives. */
+function partName(headers: string): string | null {
+  const disposition = /^content-disposition\s*:(.*)$/im.exec(headers)
+  if (!disposition) return null
+  const match = /;\s*name\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s;]+))/i.exec(disposition[1]!)
+  if (!match) return null
+  const raw = match[1] ?? match[2]!
+  // Browsers write a name's UTF-8 bytes as they are (latin1 here), escaping quotes as %22 or \".
+  return Buffer.from(raw.replace(/\\(.)/g, '$1'), 'latin1').toString('utf8')
+}
+
+function partContentType(headers: string): string | null {
+  return /^content-type\s*:\s*(.*?)\s*$/im.exec(headers)?.[1] ?? null
 }
