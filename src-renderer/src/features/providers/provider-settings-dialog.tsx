@@ -17,13 +17,15 @@ interface ProviderSettingsDialogProps {
   /** Opened from a capture ("Add a key…"): the key form starts on its provider and key kind, in view. */
   fromCapture?: CaptureKeyHint
   onClose: () => void
+  /** Where focus goes on closing when the opener may have gone meanwhile (see ModalDialog). */
+  returnFocusTo?: () => HTMLElement | null
 }
 
-export function ProviderSettingsDialog({ endpoint, fromCapture, onClose }: ProviderSettingsDialogProps) {
+export function ProviderSettingsDialog({ endpoint, fromCapture, onClose, returnFocusTo }: ProviderSettingsDialogProps) {
   const { data, error, isPending } = useProviderSettings(endpoint.id)
   const endpointProvider = useEndpointProvider(endpoint.id)
   return (
-    <ModalDialog title={`Keys & provider: ${endpoint.name}`} onClose={onClose} testId="provider-settings-dialog">
+    <ModalDialog title={`Keys & provider: ${endpoint.name}`} onClose={onClose} returnFocusTo={returnFocusTo} testId="provider-settings-dialog">
       <div className="settings-dialog">
         {isPending || !endpointProvider.isSettled ? (
           <p className="muted">Loading…</p>

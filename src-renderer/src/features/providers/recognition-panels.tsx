@@ -3,7 +3,7 @@ import { useState } from 'react'
 import type { Endpoint } from '@shared/views'
 import type { DeliveryAnalysis } from '@shared/providers'
 import { ProviderSettingsDialog } from './provider-settings-dialog'
-import { SignaturePanel } from './signature-panel'
+import { SignaturePanel, VERDICT_BANNER_ATTRIBUTE } from './signature-panel'
 import { SummaryPanel } from './summary-panel'
 import { useEndpointProvider } from './use-endpoint-provider'
 
@@ -32,6 +32,10 @@ export function RecognitionPanels({
           endpoint={endpoint}
           fromCapture={{ provider: analysis.provider.id, receivedSignatures: analysis.explanation.receivedSignatures }}
           onClose={() => setIsKeysOpen(false)}
+          // The key just added turns "no key" into a verdict, and "Add a key…" goes with it: focus the verdict.
+          returnFocusTo={() =>
+            document.querySelector<HTMLElement>('[data-testid=signature-open-keys]') ?? document.querySelector<HTMLElement>(`[${VERDICT_BANNER_ATTRIBUTE}]`)
+          }
         />
       )}
     </>

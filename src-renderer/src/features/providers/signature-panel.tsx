@@ -1,4 +1,5 @@
 /** Explains a signature verdict the way an integration engineer debugs it. Nothing is rendered as HTML. */
+import { useLayoutEffect, useRef } from 'react'
 import type { DeliveryAnalysis, SignatureVerdict, TimestampCheck, VerificationAttempt } from '@shared/providers'
 import { CopyButton } from '../../components/copy-button'
 import { DetailSection } from '../../components/detail-section'
@@ -12,11 +13,21 @@ interface SignaturePanelProps {
   onOpenKeys?: () => void
 }
 
+/** Marks the verdict banner: where focus goes when "Add a key…" leaves with the verdict it offered to fix. */
+export const VERDICT_BANNER_ATTRIBUTE = 'data-verdict-banner'
+
 export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
   const { verdict, explanation } = analysis
   return (
     <DetailSection title="Signature" aside={<VerdictBadge status={verdict.status} testId="signature-aside-verdict" />} testId="signature-panel">
-      <div className={`verdict-banner verdict-banner-${verdict.status}`} data-testid="signature-verdict" data-verdict={verdict.status}>
+      <div
+        // Focusable from script only: it takes focus when the "Add a key…" in it goes.
+        tabIndex={-1}
+        className={`verdict-banner verdict-banner-${verdict.status}`}
+        {...{ [VERDICT_BANNER_ATTRIBUTE]: '' }}
+        data-testid="signature-verdict"
+        data-verdict={verdict.status}
+      >
         <span className={`verdict verdict-${verdict.status} verdict-banner-icon`} aria-hidden="true">
           {VERDICT_ICONS[verdict.status]}
         </span>
@@ -26,11 +37,7 @@ export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
             {verdict.message}
           </span>
         </span>
-        {verdict.status === 'no-key' && onOpenKeys && (
-          <button type="button" className="button button-small" onClick={onOpenKeys} data-testid="signature-open-keys">
-            Add a key…
-          </button>
-        )}
+        {verdict.status === 'no-key' && onOpenKeys && <AddKeyButton onOpenKeys={onOpenKeys} />}
       </div>
 
       {explanation.scheme === null ? (
@@ -105,6 +112,31 @@ export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
         </ul>
       )}
     </DetailSection>
+  )
+}
+
+/**
+ * "Add a key…" shows only while the verdict is "no key": the key added through it turns the verdict
+ * and removes the button, often just after the dialog gave focus back to it, and focus fell to
+ * <body>. Removed while focused, it hands focus to the verdict banner (the one on screen once the
+ * detail has its new verdict), which says the new verdict.
+ */
+function AddKeyButton({ onOpenKeys }: { onOpenKeys: () => void }) {
+  const ref = useRef<HTMLButtonElement>(null)
+  useLayoutEffect(() => {
+    const button = ref.current
+    return () => {
+      if (button === null || document.activeElement !== button) return
+      queueMicrotask(() => {
+        if (document.activeElement !== null && document.activeElement !== document.body) return
+        document.querySelector<HTMLElement>(`[${VERDICT_BANNER_ATTRIBUTE}]`)?.focus({ preventScroll: true })
+      })
+    }
+  }, [])
+  return (
+    <button ref={ref} type="button" className="button button-small" onClick={onOpenKeys} data-testid="signature-open-keys">
+      Add a key…
+    </button>
   )
 }
 
