@@ -44,6 +44,8 @@ export interface StorageSettingsView {
     segments: number
     /** Bytes of the capture logs on disk. */
     logBytes: number
+    /** Bytes this user may still write on the data folder's disk (`null` where the system does not say). */
+    diskFreeBytes: number | null
     /** Captures found damaged since start (missing bytes, hash mismatch). */
     damaged: number
     /** Why the last background retention run failed, if it did. */

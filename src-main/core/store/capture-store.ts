@@ -169,6 +169,8 @@ export interface CaptureStore {
    * for want of space, the space set aside for that is given back and it runs once more.
    */
   withRoom<T>(task: () => Promise<T>): Promise<T>
+  /** The bytes this user may still write on the store's disk, or `null` where the system does not say. */
+  diskFreeBytes(): Promise<number | null>
   health(): StoreHealth
   close(): Promise<void>
 }
@@ -444,6 +446,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     deleteByEndpoint: async (endpointId, options) => changes.deleteSlots(selectEndpoint(table, endpointId, options?.includePinned === true)),
     retention,
     withRoom: (task) => reserve.withRoom(task),
+    diskFreeBytes: () => reserve.freeBytes(),
     health() {
       let logBytes = 0
       for (const segment of segments.values()) logBytes += segment.logBytes

@@ -129,6 +129,8 @@ describe('retention', () => {
     try {
       const initial = await inspector.procedures.getStorageSettings({})
       expect(initial).toMatchObject({ durability: 'sync', durabilityFromFlag: null, retention: {} })
+      // The data folder's disk, as the system reports it (statfs), beside what captures take.
+      expect(initial.health.diskFreeBytes).toBeGreaterThan(0)
       await inspector.procedures.setStorageSettings({ durability: 'flush', retention: { maxCaptures: 1000, perEndpoint: { e1: { maxAgeDays: 3 } } } })
       await inspector.stop()
       inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })

@@ -35,6 +35,8 @@ export interface SpaceReserveOptions {
 }
 
 export interface SpaceReserve {
+  /** The bytes this user may still write on the folder's disk, or `null` where the system does not say. */
+  freeBytes(): Promise<number | null>
   /** Sets the reserve aside when free space is low and it is not (yet, or again); quietly leaves it for later when that fails. */
   ensure(): Promise<void>
   /** `ensure`, at most once every `SPACE_CHECK_INTERVAL_MS`, in the background: cheap enough to call for every capture. */
@@ -100,6 +102,7 @@ export function createSpaceReserve(dir: string, options: SpaceReserveOptions = {
     })
 
   return {
+    freeBytes: () => freeBytes(dir).catch(() => null),
     ensure,
     checkSoon() {
       const now = performance.now()

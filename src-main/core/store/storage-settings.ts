@@ -7,14 +7,20 @@ import type { CaptureStore } from './capture-store'
 import type { SettingsStore } from './settings-store'
 
 export interface StorageSettings {
-  view(): StorageSettingsView
+  view(): Promise<StorageSettingsView>
   update(change: { durability?: DurabilityMode; retention?: RetentionPolicySetting }): Promise<StorageSettingsView>
 }
 
 export function createStorageSettings(settings: SettingsStore, store: CaptureStore, durabilityFromFlag: DurabilityMode | null): StorageSettings {
-  const view = (): StorageSettingsView => {
+  const view = async (): Promise<StorageSettingsView> => {
+    const diskFreeBytes = await store.diskFreeBytes()
     const { durability, captures, segments, logBytes, damaged, lastRetentionError } = store.health()
-    return { durability, durabilityFromFlag, retention: store.retention.policy(), health: { captures, segments, logBytes, damaged, lastRetentionError } }
+    return {
+      durability,
+      durabilityFromFlag,
+      retention: store.retention.policy(),
+      health: { captures, segments, logBytes, diskFreeBytes, damaged, lastRetentionError },
+    }
   }
   return {
     view,

@@ -3,13 +3,21 @@ import { storageHealthText } from './storage-health-text'
 
 describe('storageHealthText', () => {
   it('reads one capture and one segment file in the singular', () => {
-    expect(storageHealthText({ captures: 1, segments: 1, logBytes: 2048 })).toBe('1 capture in 1 segment file, 2 KiB of capture logs.')
+    expect(storageHealthText({ captures: 1, segments: 1, logBytes: 2048, diskFreeBytes: null })).toBe('1 capture in 1 segment file, 2 KiB of capture logs.')
     // The dialog read "29 captures in 1 segment files" on a new install.
-    expect(storageHealthText({ captures: 29, segments: 1, logBytes: 2048 })).toBe('29 captures in 1 segment file, 2 KiB of capture logs.')
+    expect(storageHealthText({ captures: 29, segments: 1, logBytes: 2048, diskFreeBytes: null })).toBe('29 captures in 1 segment file, 2 KiB of capture logs.')
   })
 
   it('reads other counts in the plural, with thousands separated', () => {
-    expect(storageHealthText({ captures: 0, segments: 0, logBytes: 0 })).toBe('0 captures in 0 segment files, 0 B of capture logs.')
-    expect(storageHealthText({ captures: 100_000, segments: 100, logBytes: 2048 })).toBe('100,000 captures in 100 segment files, 2 KiB of capture logs.')
+    expect(storageHealthText({ captures: 0, segments: 0, logBytes: 0, diskFreeBytes: null })).toBe('0 captures in 0 segment files, 0 B of capture logs.')
+    expect(storageHealthText({ captures: 100_000, segments: 100, logBytes: 2048, diskFreeBytes: null })).toBe(
+      '100,000 captures in 100 segment files, 2 KiB of capture logs.',
+    )
+  })
+
+  it('says how much the disk has free beside what captures take, when the system says', () => {
+    expect(storageHealthText({ captures: 3, segments: 1, logBytes: 2048, diskFreeBytes: 5 * 1024 ** 3 })).toBe(
+      '3 captures in 1 segment file, 2 KiB of capture logs; 5 GiB free on its disk.',
+    )
   })
 })

@@ -9,6 +9,8 @@ function counted(count: number, one: string, many: string): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`
 }
 
-export function storageHealthText(health: Pick<StorageSettingsView['health'], 'captures' | 'segments' | 'logBytes'>): string {
-  return `${counted(health.captures, 'capture', 'captures')} in ${counted(health.segments, 'segment file', 'segment files')}, ${formatBytes(health.logBytes)} of capture logs.`
+export function storageHealthText(health: Pick<StorageSettingsView['health'], 'captures' | 'segments' | 'logBytes' | 'diskFreeBytes'>): string {
+  // The free space beside what captures take, so caps can be chosen against what the disk has left.
+  const free = health.diskFreeBytes === null ? '' : `; ${formatBytes(health.diskFreeBytes)} free on its disk`
+  return `${counted(health.captures, 'capture', 'captures')} in ${counted(health.segments, 'segment file', 'segment files')}, ${formatBytes(health.logBytes)} of capture logs${free}.`
 }
