@@ -52,6 +52,19 @@ export function chipDigest(product: ChipProduct): RsaDigest {
   return product === 'send' ? 'sha512' : 'sha256'
 }
 
+/**
+ * What to change when a signature opens under a key with the other product's digest. The delivery
+ * says which product sent it (CHIP Send adds an Event-Type header): a key marked for the other
+ * product is named as the cause; only for an unmarked key is CHIP Send a guess.
+ */
+function productAdvice(key: ChipKey, deliveryProduct: ChipProduct, signedWith: string): string {
+  if (key.chipProduct !== undefined && key.chipProduct !== deliveryProduct) {
+    const evidence = deliveryProduct === 'send' ? 'it carries the Event-Type header CHIP Send adds' : 'it has no Event-Type header, which CHIP Send adds'
+    return `; this delivery is ${productLabel(deliveryProduct)} (${evidence}), but the key is marked ${productLabel(key.chipProduct)}: mark it ${productLabel(deliveryProduct)}`
+  }
+  return signedWith === 'sha512' ? '; if this is a CHIP Send webhook, mark the key as CHIP Send' : ''
+}
+
 function productLabel(product: ChipProduct): string {
   return product === 'send' ? 'CHIP Send' : 'CHIP Collect'
 }
@@ -136,18 +149,20 @@ function verifyChipOnce(delivery: Delivery, keys: readonly ProviderKey[]): Verif
   if (opened) {
     explanation.keyFingerprint = keyFingerprint(opened.key)
     const { check, product } = opened
+    // A signature is made with a private key: name the public key it opens under, and its fingerprint.
+    const signer = `the private key matching ${keyLabel(opened.key)} (${keyFingerprint(opened.key)})`
     if (check.outcome === 'digest-mismatch') {
       const expected = chipDigest(product)
       return result(
         invalidVerdict(
           'digest-mismatch',
-          `digest mismatch (${check.signedWith} signature verified with ${expected}): the signature was made by ${keyLabel(opened.key)} with ${digestLabel(check.signedWith)}, but ${productLabel(product)} uses ${digestLabel(expected)}${check.signedWith === 'sha512' ? '; if this is a CHIP Send webhook, mark the key as CHIP Send' : ''}`,
+          `digest mismatch (${check.signedWith} signature verified with ${expected}): the signature was made with ${signer} and ${digestLabel(check.signedWith)}, but ${productLabel(product)} uses ${digestLabel(expected)}${productAdvice(opened.key, deliveryProduct, check.signedWith)}`,
         ),
         explanation,
       )
     }
     return result(
-      invalidVerdict('body-changed', `raw body bytes differ: the signature was made by ${keyLabel(opened.key)}, but over other bytes than the body received`),
+      invalidVerdict('body-changed', `raw body bytes differ: the signature was made with ${signer}, but over other bytes than the body received`),
       explanation,
     )
   }
