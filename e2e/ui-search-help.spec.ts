@@ -22,7 +22,20 @@ test('an example from the help goes into the box ready to edit: from: finds what
   })
   await expect(rows(page)).toHaveCount(2)
   const search = page.getByTestId('filter-text')
-  await expect(search).toHaveAttribute('placeholder', /from:file.*\? lists every term/)
+  await expect(search).toHaveAttribute('placeholder', /from:file.*\(\? lists all\)$/)
+  for (const width of [900, 1181]) {
+    await page.setViewportSize({ width, height: 800 })
+    // The placeholder reads whole, up to the pointer to the help, where the list is narrowest beside the detail.
+    const [textWidth, room] = await search.evaluate((input: HTMLInputElement) => {
+      const context = document.createElement('canvas').getContext('2d')
+      const style = getComputedStyle(input)
+      if (context === null) throw new Error('no canvas')
+      context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
+      return [context.measureText(input.placeholder).width, input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)]
+    })
+    expect(textWidth, `at ${width} px`).toBeLessThanOrEqual(room)
+  }
+  await page.setViewportSize({ width: 900, height: 800 })
 
   await page.getByTestId('query-help-button').click()
   const help = page.getByTestId('query-help')

@@ -69,7 +69,7 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
           id={SEARCH_INPUT_ID}
           type="search"
           className="input filter-search"
-          placeholder='Search everything: words, "phrases", status:5xx, from:file, -exclude… (? lists every term)'
+          placeholder='Search: words, "phrases", from:file, status:5xx… (? lists all)'
           aria-label="Search captures"
           aria-invalid={problem !== null}
           aria-describedby={problem !== null ? `${errorId} ${staleId}` : undefined}
