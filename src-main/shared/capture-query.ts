@@ -766,10 +766,8 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
       if (name === null) return foldForSearch(decodeComponent(queryStringOf(capture.target).replaceAll('+', ' '))).includes(text)
       return context.queryParameters().some(([parameter, value]) => parameter === name && value.includes(text))
     }
-    case 'path': {
-      const path = pathOf(capture.target)
-      return contains(path, term.text) || contains(decodeComponent(path), term.text)
-    }
+    case 'path':
+      return searchablePathTexts(capture.target).some((text) => text.includes(term.text))
     case 'target':
       return contains(capture.target, term.text)
     case 'event':
@@ -844,6 +842,17 @@ function searchableHeaderValue(value: string): string {
   } catch {
     return value
   }
+}
+
+/**
+ * What a `path:` term looks in: the target's path as received and percent-decoded, folded (one
+ * when they are the same). The search-text sidecar keeps these apart, so it settles a `path:` term
+ * without reading the capture.
+ */
+export function searchablePathTexts(target: string): string[] {
+  const path = pathOf(target)
+  const decoded = decodeComponent(path)
+  return decoded === path ? [foldForSearch(path)] : [foldForSearch(path), foldForSearch(decoded)]
 }
 
 /** `name=value` pairs of the target's query, form-decoded (`+` is a space) and folded. */

@@ -32,21 +32,15 @@ describe('textRequirementOf', () => {
   })
 
   it('requires nothing for exclusions, terms the sidecar cannot answer, or an OR with such a term', () => {
-    for (const source of [
-      '-declined',
-      'NOT declined',
-      'method:post',
-      'status:5xx',
-      'path:/x',
-      'query.a:b',
-      'note:x',
-      'after:-2h',
-      'a OR method:post',
-      'body:""',
-    ])
+    for (const source of ['-declined', 'NOT declined', 'method:post', 'status:5xx', 'query.a:b', 'note:x', 'after:-2h', 'a OR method:post', 'body:""'])
       expect(textRequirementOf(parsed(source))).toBeNull()
     // An AND keeps what its other terms require.
     expect(textRequirementOf(parsed('declined -approved method:post'))).toEqual({ kind: 'text', text: 'declined' })
+  })
+
+  it('requires the text of a path: term, which the sidecar holds as received and decoded', () => {
+    expect(textRequirementOf(parsed('path:/Shop/CB'))).toEqual({ kind: 'text', text: '/shop/cb' })
+    expect(textRequirementOf(parsed('-path:/x'))).toBeNull()
   })
 
   it('requires the pieces around the colons of text that may match across a header name and value', () => {

@@ -7,9 +7,9 @@
  *
  * Sound because the sidecar holds, folded, exactly the strings the matcher looks in for these
  * terms: the summary text (the request target among it), the id, the headers and the body text
- * (without JSON spacing, as the matcher reads it). Terms the sidecar cannot answer (path and
- * query, which the matcher also percent-decodes; method, status, dates…) and anything under a NOT
- * require nothing. A word's alternatives (a pasted phrase's body form, a URL's target) are OR
+ * (without JSON spacing, as the matcher reads it), and the path as received and decoded. Terms
+ * the sidecar cannot answer (query, which the matcher also form-decodes by parameter; method,
+ * status, dates…) and anything under a NOT require nothing. A word's alternatives (a pasted phrase's body form, a URL's target) are OR
  * nodes of the query, so what one requires is required only as one choice among them.
  */
 import type { CaptureQuery, QueryNode, QueryTerm } from '../../shared/capture-query'
@@ -61,7 +61,9 @@ function termRequirement(term: QueryTerm): TextRequirement {
     case 'ref':
     case 'id':
     case 'target':
-      // A URL's path and query is looked for in the target: one line of the summary text.
+    case 'path':
+      // A URL's path and query is looked for in the target: one line of the summary text. A
+      // `path:` term looks in the path texts (`searchablePathTexts`), which the sidecar holds.
       return textRequirement(term.text)
     // The note lives in the index, not in the sidecar: a capture with a note is always a candidate
     // (see `scanSegment`), so a `note:` term can require nothing here. Nor can `from:`: where a
@@ -69,7 +71,6 @@ function termRequirement(term: QueryTerm): TextRequirement {
     case 'note':
     case 'from':
     case 'query':
-    case 'path':
     case 'method':
     case 'provider':
     case 'verdict':

@@ -13,12 +13,16 @@ function decisionOf(source: string | null, summaryText?: string) {
   return searchTextDecision(parsed.query, summaryText)
 }
 
-/** The decision for a capture whose search text holds exactly `present`, `inBody` in its body text and `inSummary` in its summary text. */
-const decide = (source: string | null, present: string[], summaryText?: string, inBody: string[] = [], inSummary: string[] = []) =>
+/**
+ * The decision for a capture whose search text holds exactly `present`, `inBody` in its body text,
+ * `inSummary` in its summary text and `inPath` in its path texts.
+ */
+const decide = (source: string | null, present: string[], summaryText?: string, inBody: string[] = [], inSummary: string[] = [], inPath: string[] = []) =>
   decisionOf(source, summaryText).decide({
-    has: (text) => present.includes(text) || inBody.includes(text) || inSummary.includes(text),
+    has: (text) => present.includes(text) || inBody.includes(text) || inSummary.includes(text) || inPath.includes(text),
     inBody: (text) => inBody.includes(text),
     inSummary: (text) => inSummary.includes(text),
+    inPath: (text) => inPath.includes(text),
   })
 
 describe('searchTextDecision', () => {
@@ -58,7 +62,20 @@ describe('searchTextDecision', () => {
     expect(decide('provider:stripe jane', [])).toBe(false)
     expect(decide('status:2xx OR jane', ['jane'])).toBe(true)
     expect(decide('note:refund', [])).toBeNull()
-    expect(decide('path:/shop', [])).toBeNull()
+    expect(decide('query.order:7', [])).toBeNull()
+  })
+
+  it('settles a path: term both ways by its text in the path texts, and what it is part of', () => {
+    expect(decide('path:/shop', [], undefined, [], [], ['/shop'])).toBe(true)
+    expect(decide('path:/shop', [])).toBe(false)
+    // Elsewhere only (the query string, a header, the body): not in the path.
+    expect(decide('path:/shop', ['/shop'])).toBe(false)
+    expect(decide('path:/shop', [], undefined, ['/shop'], ['/shop'])).toBe(false)
+    expect(decide('-path:/shop', ['/shop'])).toBe(true)
+    expect(decide('-path:/shop', [], undefined, [], [], ['/shop'])).toBe(false)
+    expect(decide('path:/shop -path:/shop/test jane', ['jane'], undefined, [], [], ['/shop'])).toBe(true)
+    expect(decide('path:/shop method:post', [], undefined, [], [], ['/shop'])).toBeNull()
+    expect(decide('path:/shop method:post', ['/shop'])).toBe(false)
   })
 
   it('settles a header line pasted whole only by the absence of its pieces', () => {

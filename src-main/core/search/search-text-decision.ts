@@ -14,8 +14,11 @@
  *   body text joined by line feeds, and a bare word matches when any one of these holds it;
  * - true, for a `body:` term whose text is in the entry's body text (its last line, which the
  *   sidecar locates). Other fields look in one part the entry's text does not locate (`event:`,
- *   `ref:`, a header), so their presence settles nothing.
- * Everything else (method, status, provider, dates, path and query) is left to the matcher.
+ *   `ref:`, a header), so their presence settles nothing;
+ * - true or false, for a `path:` term: true exactly when its text is in the entry's path texts
+ *   (its path as received and decoded, which the sidecar locates), so a path filter over 100,000
+ *   captures reads none of them.
+ * Everything else (method, status, provider, dates, query) is left to the matcher.
  */
 import { evaluateQueryNode, type CaptureQuery, type QueryNode, type QueryTerm } from '../../shared/capture-query'
 import { meetsRequirement, requiredTexts, textRequirementOf, type TextRequirement } from './query-prefilter'
@@ -28,6 +31,8 @@ export interface SearchTextHits {
   inBody(text: string): boolean
   /** Whether the text is in its summary text (what `CaptureFilter.text` looks in). */
   inSummary(text: string): boolean
+  /** Whether the text is in its path texts (what a `path:` term looks in). */
+  inPath(text: string): boolean
 }
 
 export interface SearchTextDecision {
@@ -40,8 +45,11 @@ export interface SearchTextDecision {
 /** A term with what its search text says of it. */
 interface TermRule {
   requirement: TextRequirement
-  /** The text whose presence (anywhere, or in the body text) makes the term true, when presence settles it. */
-  trueWhenFound: { text: string; inBody: boolean } | null
+  /**
+   * The text whose presence (anywhere, in the body text or in the path texts) makes the term true,
+   * when presence settles it; in the path texts, its absence makes it false too.
+   */
+  trueWhenFound: { text: string; where: 'anywhere' | 'body' | 'path' } | null
 }
 
 /**
@@ -72,7 +80,9 @@ export function searchTextDecision(query: CaptureQuery | null, summaryText: stri
     if (rule === undefined) return null
     if (rule.requirement !== null && !meetsRequirement(rule.requirement, (text) => hits.has(text))) return false
     const when = rule.trueWhenFound
-    return when !== null && (when.inBody ? hits.inBody(when.text) : hits.has(when.text)) ? true : null
+    if (when === null) return null
+    if (when.where === 'path') return hits.inPath(when.text)
+    return (when.where === 'body' ? hits.inBody(when.text) : hits.has(when.text)) ? true : null
   }
 
   return {
@@ -88,12 +98,16 @@ export function searchTextDecision(query: CaptureQuery | null, summaryText: stri
   }
 }
 
-/** The text whose presence makes a term true: a bare word's anywhere, a `body:` term's in the body text; `null` for the others. */
+/**
+ * The text whose presence makes a term true: a bare word's anywhere, a `body:` term's in the body
+ * text, a `path:` term's in the path texts; `null` for the others.
+ */
 function presenceRule(term: QueryTerm, requirement: TextRequirement): TermRule['trueWhenFound'] {
-  if (term.field !== 'anywhere' && term.field !== 'body') return null
+  if (term.field !== 'anywhere' && term.field !== 'body' && term.field !== 'path') return null
   // Required whole (not in pieces, as a pasted header line is), so its presence is the term's.
   if (requirement?.kind !== 'text' || requirement.text !== term.text) return null
-  if (term.field === 'body') return { text: term.text, inBody: true }
-  // A line feed in it could join two lines of the entry, two parts a bare word looks in apart.
-  return term.text.includes('\n') ? null : { text: term.text, inBody: false }
+  if (term.field === 'body') return { text: term.text, where: 'body' }
+  // A line feed in it could join two lines of the entry, two parts a bare word (or the path
+  // received and the path decoded) looks in apart.
+  return term.text.includes('\n') ? null : { text: term.text, where: term.field }
 }

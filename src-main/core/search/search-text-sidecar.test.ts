@@ -75,6 +75,7 @@ describe('sidecar header', () => {
       textEnds: ids.map((_id, index) => index + 1),
       bodyStarts: ids.map((_id, index) => index),
       summaryEnds: ids.map((_id, index) => index),
+      pathEnds: ids.map((_id, index) => index),
       damaged: [],
     }
     const json = Buffer.from(JSON.stringify(header), 'utf8')
@@ -139,6 +140,35 @@ describe('finding texts in a sidecar', () => {
       expect([...fruit!.inBody]).toEqual([])
       // The method, in every capture's summary text.
       expect([...post!.inSummary].sort()).toEqual([0, 1, 2, 3])
+    } finally {
+      closeSync(fd)
+    }
+  })
+
+  it('says which captures hold a text in their path, as received or decoded, wherever else it is too', async () => {
+    const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now: () => new Date() })
+    const cases: Array<[target: string, body: string]> = [
+      ['/shop/mango', '{"fruit":"mango"}'], // in the path (and the summary, and the body)
+      ['/shop?fruit=mango', ''], // in the query only (the summary)
+      ['/shop/caf%C3%A9', '{"fruit":"caf\u00e9"}'], // in the path decoded
+      ['/shop', '{"fruit":"mango"}'], // in the body only
+    ]
+    for (const [target, body] of cases) {
+      const bytes = Buffer.from(body)
+      await store.append(testCapture(bytes, { target }), bytes)
+    }
+    await store.close()
+    const sidecar = join(dir, 'paths.search')
+    const { header } = buildSidecar(join(dir, 'captures', '000001.log'), sidecar)
+    const fd = openSync(sidecar, 'r')
+    try {
+      const [mango, cafe, shop] = findTexts(fd, header, ['mango', 'caf\u00e9', '/shop'])
+      expect([...mango!.entries].sort()).toEqual([0, 1, 3])
+      expect([...mango!.inPath]).toEqual([0])
+      expect([...mango!.inSummary].sort()).toEqual([0, 1])
+      expect([...mango!.inBody].sort()).toEqual([0, 3])
+      expect([...cafe!.inPath]).toEqual([2])
+      expect([...shop!.inPath].sort()).toEqual([0, 1, 2, 3])
     } finally {
       closeSync(fd)
     }

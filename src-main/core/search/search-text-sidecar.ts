@@ -15,14 +15,14 @@
  *
  *   text of every entry, one after another | header JSON | header length (uint32 BE) | "CIS1"
  *
- * An entry's text is its summary text, id, header names and values and body text joined by line
- * feeds, the summary text first and the body text last (an empty line when there is none), and a
- * line feed. Appending the header last lets the text be written as it is built, in bounded memory.
+ * An entry's text is its summary text, its path texts (what a `path:` term looks in), id, header
+ * names and values and body text joined by line feeds, the summary text first, the path texts
+ * second and the body text last (an empty line when there is none), and a line feed. Appending the header last lets the text be written as it is built, in bounded memory.
  */
 import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
-import { searchableHeaderPairs } from '../../shared/capture-query'
+import { searchableHeaderPairs, searchablePathTexts } from '../../shared/capture-query'
 import { foldForSearch } from '../../shared/search-text-form'
 import type { HeaderPairs } from '../../shared/http-message'
 import { searchableBodyText } from './searchable-body'
@@ -32,9 +32,10 @@ import { searchableBodyText } from './searchable-body'
  * to NFC, body text without JSON spacing (shared/search-text-form.ts). 4: where each entry's body
  * text starts (`bodyStarts`). 5: the summary text holds the target decoded too (`filterFieldsOf`).
  * 6: the summary text first in each entry, and where it ends (`summaryEnds`). 7: text case folded
- * (`ß` is `ss`, `ς` is `σ`, `İ` and `ı` are `i`) rather than lower-cased.
+ * (`ß` is `ss`, `ς` is `σ`, `İ` and `ı` are `i`) rather than lower-cased. 8: the path texts after
+ * the summary text, and where they end (`pathEnds`).
  */
-export const SIDECAR_VERSION = 7
+export const SIDECAR_VERSION = 8
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */
@@ -85,6 +86,12 @@ export interface SidecarHeader {
    * be told from the header and body lines after them).
    */
   summaryEnds: number[]
+  /**
+   * Where each capture's path texts (`searchablePathTexts`: its path as received and decoded, a
+   * line each), right after its summary text's line feed, end: at the line feed after them. A
+   * `path:` term is true exactly when its text is there.
+   */
+  pathEnds: number[]
   /** Captures whose body is not in the text because its bytes do not match what was received, with why. */
   damaged: Array<[position: number, reason: string]>
 }
@@ -118,6 +125,7 @@ export function readSidecarHeader(fd: number): SidecarHeader | null {
     if (header.ids.length !== count || header.textEnds.length !== count || (count > 0 && header.textEnds[count - 1] !== header.textBytes)) return null
     if (!Array.isArray(header.bodyStarts) || header.bodyStarts.length !== count) return null
     if (!Array.isArray(header.summaryEnds) || header.summaryEnds.length !== count) return null
+    if (!Array.isArray(header.pathEnds) || header.pathEnds.length !== count) return null
     return header
   } catch {
     return null
@@ -158,6 +166,7 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
     const textEnds: number[] = []
     const bodyStarts: number[] = []
     const summaryEnds: number[] = []
+    const pathEnds: number[] = []
     const damagedPositions: SidecarHeader['damaged'] = []
     const damaged: SidecarBuild['damaged'] = []
     const digest = createHashStream()
@@ -172,9 +181,11 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
         damaged.push({ id: record.id, frameOffset, reason: damage })
         damagedPositions.push([ids.length, damage])
       }
-      const { summary, beforeBody, bodyText } = entryText(record, damage === null ? body : null)
+      const { summary, paths, beforeBody, bodyText } = entryText(record, damage === null ? body : null)
       output.write(summary)
       summaryEnds.push(output.bytes())
+      output.write(`\n${paths}`)
+      pathEnds.push(output.bytes())
       output.write(`\n${beforeBody}`)
       bodyStarts.push(output.bytes())
       output.write(`${bodyText}\n`)
@@ -195,6 +206,7 @@ export function buildSidecar(logPath: string, sidecarPath: string): SidecarBuild
       textEnds,
       bodyStarts,
       summaryEnds,
+      pathEnds,
       damaged: damagedPositions,
     }
     const headerBuffer = Buffer.from(JSON.stringify(header), 'utf8')
@@ -264,12 +276,17 @@ export function entryWriter(fd: number, digest: { update(bytes: Buffer): void })
  * The text an entry holds: exactly the strings the matcher looks in, already folded
  * (`foldForSearch`), one to a line, the body text last (empty when there is none to search).
  */
-function entryText(record: FrameRecord, verifiedBody: Buffer | null): { summary: string; beforeBody: string; bodyText: string } {
+function entryText(record: FrameRecord, verifiedBody: Buffer | null): { summary: string; paths: string; beforeBody: string; bodyText: string } {
   const parts = [foldForSearch(record.id)]
   for (const [name, value] of searchableHeaderPairs(record.headers)) parts.push(name, value)
   // A refused request's body is never searched (it was not accepted as a callback).
   const body = verifiedBody === null || record.outcome === 'refused' ? null : searchableBodyText({ headers: record.headers }, verifiedBody)
-  return { summary: filterFieldsOf(record).searchText, beforeBody: `${parts.join('\n')}\n`, bodyText: body ?? '' }
+  return {
+    summary: filterFieldsOf(record).searchText,
+    paths: searchablePathTexts(record.target).join('\n'),
+    beforeBody: `${parts.join('\n')}\n`,
+    bodyText: body ?? '',
+  }
 }
 
 function parseRecord(metadata: Buffer): FrameRecord | null {
@@ -392,32 +409,34 @@ function createHashStream(): { update(bytes: Buffer): void; digest(): string } {
   return { update: (bytes) => void digest.update(bytes), digest: () => digest.digest('hex') }
 }
 
-/** Which captures' texts (by position in the header) contain a text, and in which of them it is in the body text or in the summary text. */
+/** Which captures' texts (by position in the header) contain a text, and in which of them it is in the body text, the summary text or the path texts. */
 export interface TextFound {
   entries: Set<number>
   inBody: Set<number>
   inSummary: Set<number>
+  inPath: Set<number>
 }
 
 /**
  * Which captures' texts (by position in the header) contain each of `texts`, anywhere and in the
- * body text: one byte search per text over the sidecar's text, read in windows of
+ * summary text, the path texts and the body text: one byte search per text over the sidecar's text, read in windows of
  * READ_WINDOW_BYTES (overlapping by the longest text, so a match across two windows is found). A
  * match that runs from one capture's text into the next is none.
  */
 export function findTexts(fd: number, header: SidecarHeader, texts: readonly string[]): TextFound[] {
   const needles = texts.map((text) => Buffer.from(text, 'utf8'))
-  const found = needles.map((): TextFound => ({ entries: new Set(), inBody: new Set(), inSummary: new Set() }))
+  const found = needles.map((): TextFound => ({ entries: new Set(), inBody: new Set(), inSummary: new Set(), inPath: new Set() }))
   const ends = header.textEnds
   const bodyStarts = header.bodyStarts
   const summaryEnds = header.summaryEnds
+  const pathEnds = header.pathEnds
   if (needles.length === 0 || ends.length === 0) return found
   const overlap = Math.max(...needles.map((needle) => needle.length)) - 1
   const step = Math.max(READ_WINDOW_BYTES, overlap + 1)
   for (let windowStart = 0; windowStart < header.textBytes; windowStart += step) {
     const window = readWindow(fd, windowStart, Math.min(step + overlap, header.textBytes - windowStart))
     for (const [index, needle] of needles.entries()) {
-      const { entries, inBody, inSummary } = found[index] as TextFound
+      const { entries, inBody, inSummary, inPath } = found[index] as TextFound
       let at = window.indexOf(needle)
       while (at !== -1) {
         const position = windowStart + at
@@ -431,11 +450,15 @@ export function findTexts(fd: number, header: SidecarHeader, texts: readonly str
         // The summary text comes first: the first match of an entry is in it if any is.
         if (!inSummary.has(entry) && position >= (entry === 0 ? 0 : (ends[entry - 1] as number)) && position + needle.length <= (summaryEnds[entry] as number))
           inSummary.add(entry)
+        // The path texts follow the summary text's line feed.
+        const pathStart = (summaryEnds[entry] as number) + 1
+        if (position >= pathStart && position + needle.length <= (pathEnds[entry] as number)) inPath.add(entry)
         // The body text is the entry's last line: it ends before the entry's closing line feed.
         const bodyStart = bodyStarts[entry] as number
         if (position >= bodyStart && position + needle.length < entryEnd) inBody.add(entry)
-        // Go on from the next capture's text, or from this one's body text when found before it.
-        const next = inBody.has(entry) || bodyStart >= entryEnd - 1 ? entryEnd : Math.max(bodyStart, position + 1)
+        // Go on from the next capture's text, or from this one's path texts when found in its
+        // summary text, or from its body text when found before it.
+        const next = inBody.has(entry) ? entryEnd : position < pathStart ? pathStart : bodyStart >= entryEnd - 1 ? entryEnd : Math.max(bodyStart, position + 1)
         if (next - windowStart >= window.length) break
         at = window.indexOf(needle, next - windowStart)
       }

@@ -104,6 +104,9 @@ const FILTERS: CaptureFilter[] = [
   { query: 'jane -body:customer' },
   { query: 'provider:stripe OR -jane' },
   { query: 'jane', text: 'n=12' },
+  { query: 'path:/shop/CALLBACKS -jane' },
+  { query: 'path:nowhere OR zanzibar' },
+  { query: '-path:callbacks OR tenth' },
 ]
 
 describe('store search', () => {
@@ -177,6 +180,20 @@ describe('store search', () => {
     expect(await store.ids(undefined, { text: 'n=1234', query: 'zanzibar -tenth' })).toEqual([id])
     // Found elsewhere than in the summary text (a header value), the capture is still read.
     expect(await store.ids(undefined, { text: 'plain' })).toEqual([])
+  })
+
+  it('settles a path: term from the sidecar both ways, without reading the log', async () => {
+    await sidecarsBuilt(3)
+    // The path as logged changed after its sidecar was built: read from the log, the capture has
+    // the new path; settled by the path texts the sidecar holds, it has the old one. (A path
+    // filter read every capture's frame from the logs.)
+    const id = ids[1234] as string
+    changeLoggedTarget(id, '/shop/callbacks', '/shop/callbackz')
+    expect(await store.countMatching(undefined, { query: 'path:/shop/callbacks' })).toBe(COUNT)
+    expect(await store.ids(undefined, { query: 'path:callbackz' })).toEqual([])
+    expect(await store.ids(undefined, { query: 'zanzibar -path:/shop/callbacks' })).toEqual([])
+    // With a term the sidecar cannot settle (the method), the capture is read, and its logged path decides.
+    expect(await store.countMatching(undefined, { query: 'path:/shop/callbacks method:post' })).toBe(COUNT - 1)
   })
 
   it('finds a capture by its note even where the sidecar was written before the note', async () => {

@@ -101,7 +101,8 @@ export function scanSegment(fd: number, segment: ScanSegment, prepared: Prepared
   const damaged: DamageFound[] = []
   const positions = positionsOf(segment)
   const { matched, candidates } = decidedBySidecar(segment, prepared, damaged, positions)
-  const needsBody = prepared.query !== null
+  // A query none of whose terms reads the body text (`path:`, `header.x:`…) reads frames without their bodies.
+  const needsBody = prepared.query?.needsBody === true
   const endOf = (position: number): number =>
     (segment.offsets[position] as number) +
     FRAME_HEADER_BYTES +
@@ -183,6 +184,7 @@ function decidedBySidecar(
       has: (text) => foundOf(text).entries.has(entry),
       inBody: (text) => foundOf(text).inBody.has(entry),
       inSummary: (text) => foundOf(text).inSummary.has(entry),
+      inPath: (text) => foundOf(text).inPath.has(entry),
     })
     const matched: number[] = []
     const candidates: number[] = []
