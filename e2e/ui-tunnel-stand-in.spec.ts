@@ -5,6 +5,9 @@
  * URL to a stand-in that stops working when the app moves back.
  */
 import { randomBytes } from 'node:crypto'
+import type { TunnelState } from '../src-main/shared/tunnel'
+import { startHeadless } from '../src-main/test-support/headless-process'
+import { makeTempDir } from '../src-main/test-support/temp-dir'
 import { startLocaltunnelServer } from './fixtures/localtunnel-server'
 import { expect, test } from './fixtures/inspector'
 
@@ -32,5 +35,49 @@ test('a stand-in subdomain is explained as temporary, with where callbacks reach
     await inspector.app.call('stopTunnel', {})
     await inspector.app.call('setTunnelSettings', { serverUrl: 'https://localtunnel.me', subdomain: null, startWithApp: false })
     await server.stop()
+  }
+})
+
+test('after a relaunch, a taken subdomain is named as the one the tunnel had when the app last ran, not one the user asked for', async ({ page }) => {
+  // Its own app (not the worker's): it stops and starts it on the same data folder.
+  const server = await startLocaltunnelServer()
+  const { dir, remove } = await makeTempDir('callback-inspector-tunnel-relaunch-')
+  try {
+    // Yesterday: no subdomain set, the server picked one, and the app kept it for the next launch.
+    const first = await startHeadless(dir)
+    let yesterday: string
+    try {
+      await first.call('setTunnelSettings', { serverUrl: server.url, subdomain: null })
+      const started = await first.call<{ state: TunnelState }>('startTunnel', {})
+      if (started.state.status !== 'online') throw new Error(`not online: ${JSON.stringify(started.state)}`)
+      yesterday = started.state.subdomain
+    } finally {
+      await first.stop()
+    }
+    // Overnight another client took it.
+    await server.released(yesterday)
+    server.takeSubdomain(yesterday)
+
+    const second = await startHeadless(dir)
+    try {
+      await page.goto(second.ready.ui)
+      await page.getByTestId('tunnel-toggle').click()
+      const dialog = page.getByTestId('tunnel-dialog')
+      await dialog.getByTestId('tunnel-start').click()
+      await expect(dialog.getByTestId('tunnel-public-url')).not.toContainText(yesterday)
+      const standIn = (await second.call<{ state: TunnelState }>('getTunnel', {})).state
+      expect(standIn).toMatchObject({ status: 'online', requestedSubdomain: yesterday, requestedSubdomainSource: 'remembered', subdomainChanged: true })
+      for (const warning of [page.getByTestId('tunnel-subdomain-warning'), dialog.getByTestId('tunnel-dialog-subdomain-warning')]) {
+        await expect(warning).toContainText(`“${yesterday}”, the subdomain the tunnel had when the app last ran, is taken right now`)
+        await expect(warning).toContainText('To stay at')
+        // Before: "You asked for …" and then "… is taken right now", for a name the user never typed.
+        await expect(warning).not.toContainText(/you asked|set in the tunnel settings, “/i)
+      }
+    } finally {
+      await second.stop()
+    }
+  } finally {
+    await server.stop()
+    await remove()
   }
 })

@@ -106,7 +106,7 @@ test('a taken subdomain is reported as changed, prominently', async ({ page, ins
 
   const warning = page.getByTestId('tunnel-subdomain-warning')
   await expect(warning).toBeVisible()
-  await expect(warning).toContainText(`“${wanted}” is taken right now, so the tunnel is at`)
+  await expect(warning).toContainText(`The subdomain set in the tunnel settings, “${wanted}”, is taken right now, so the tunnel is at`)
   await expect(warning).toContainText('do not reach this app for now')
   await expect(page.getByTestId('tunnel-dialog-subdomain-warning')).toBeVisible()
   await page.keyboard.press('Escape')

@@ -52,6 +52,13 @@ export interface TunnelProblem {
   at: string
 }
 
+/**
+ * Why a subdomain is asked for: `configured` in the settings by the user; `held`, this tunnel's
+ * subdomain earlier in this launch (none configured); `remembered`, the tunnel's subdomain when the
+ * app last ran (none configured, kept in `inspector.json`), which the user may never have seen.
+ */
+export type RequestedSubdomainSource = 'configured' | 'held' | 'remembered'
+
 interface TunnelStateBase {
   /** Server in use, e.g. `https://localtunnel.me`. */
   serverUrl: string
@@ -68,6 +75,8 @@ export type TunnelState =
       attempt: number
       /** What is being asked for: the configured subdomain, else the one held before; `null` for a random one. */
       requestedSubdomain: string | null
+      /** Why `requestedSubdomain` is asked for; `null` with it. */
+      requestedSubdomainSource: RequestedSubdomainSource | null
     })
   | (TunnelStateBase & {
       status: 'online'
@@ -75,6 +84,7 @@ export type TunnelState =
       url: string
       subdomain: string
       requestedSubdomain: string | null
+      requestedSubdomainSource: RequestedSubdomainSource | null
       /**
        * The server handed out another subdomain than the one asked for (it was taken): every
        * callback URL configured at a provider with the old name is now wrong.
@@ -93,6 +103,7 @@ export type TunnelState =
       attempt: number
       /** Subdomain the next attempt asks for. */
       requestedSubdomain: string | null
+      requestedSubdomainSource: RequestedSubdomainSource | null
       nextAttemptAt: string
       lastError: TunnelProblem
     })
@@ -105,6 +116,7 @@ export type TunnelState =
       attempt: number
       /** Subdomain the next attempt asks for. */
       requestedSubdomain: string | null
+      requestedSubdomainSource: RequestedSubdomainSource | null
       /** When the next attempt runs; `null` when retrying cannot help (an invalid subdomain): fix the settings. */
       nextAttemptAt: string | null
     })

@@ -107,6 +107,12 @@ export interface TunnelSupervisorConfig {
    */
   previousSubdomain?: string | null
   /**
+   * Whether `previousSubdomain` was held in this launch (the default) or is remembered from the
+   * last one: the state says which (`requestedSubdomainSource`), so the UI does not call it a name
+   * the user asked for, nor one this launch had.
+   */
+  previousSubdomainSource?: 'held' | 'remembered'
+  /**
    * Clock time before which the first registration is not sent: the server still holds the
    * previous run's client (and its subdomain) for about a second after its sockets closed.
    */

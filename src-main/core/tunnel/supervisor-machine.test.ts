@@ -144,6 +144,7 @@ describe('supervisor machine: start and stop', () => {
       lastProvedAt: null,
       attempt: 1,
       requestedSubdomain: null,
+      requestedSubdomainSource: null,
     })
     expect(types(transition.effects)).toEqual(['publish', 'log', 'attempt'])
     expect(effectOf(transition.effects, 'attempt')).toEqual({ type: 'attempt', subdomain: null, waitMs: 0 })
@@ -216,6 +217,7 @@ describe('supervisor machine: attempts', () => {
       url: 'https://abcdef.tunnel.example',
       subdomain: 'abcdef',
       requestedSubdomain: null,
+      requestedSubdomainSource: null,
       subdomainChanged: false,
       nextReclaimAt: null,
       onlineSince: at(2_000),
@@ -280,6 +282,7 @@ describe('supervisor machine: attempts', () => {
       lastError: { code: 'SERVER_UNREACHABLE', message: 'connection refused', at: at(100) },
       attempt: 2,
       requestedSubdomain: null,
+      requestedSubdomainSource: null,
       nextAttemptAt: at(600),
     })
     expect(types(first.effects)).toEqual(['publish', 'log', 'retry'])
@@ -337,6 +340,7 @@ describe('supervisor machine: losing an online tunnel', () => {
       lastError: { code: 'TUNNEL_LOST', message: 'the connection to the tunnel server was lost: socket hang up', at: at(5_000) },
       attempt: 1,
       requestedSubdomain: 'abcdef',
+      requestedSubdomainSource: 'held',
       nextAttemptAt: at(6_500),
     })
     expect(types(transition.effects)).toEqual(['log', 'drop-connection', 'publish', 'log', 'retry'])

@@ -10,7 +10,14 @@
  * stale async step from a live one. The clock reading and the jitter source come in through
  * `context`, so the same inputs give the same transition.
  */
-import { describeInvalidServerUrl, describeInvalidSubdomain, type TunnelProblem, type TunnelProblemCode, type TunnelState } from '../../shared/tunnel'
+import {
+  describeInvalidServerUrl,
+  describeInvalidSubdomain,
+  type RequestedSubdomainSource,
+  type TunnelProblem,
+  type TunnelProblemCode,
+  type TunnelState,
+} from '../../shared/tunnel'
 import { assertNever } from '../../shared/assert-never'
 import { computeBackoffDelayMs } from './backoff'
 import type { ProbeOutcome } from './health-probe'
@@ -42,6 +49,11 @@ export interface SupervisorState {
    * dropped without a word.
    */
   heldSubdomain: string | null
+  /**
+   * Whether `heldSubdomain` was this tunnel's in this launch (`held`) or only when the app last ran
+   * (`remembered`): it stays `remembered` while the server hands out stand-ins for it.
+   */
+  heldSubdomainSource: 'held' | 'remembered'
   /** Clock time of the loss being reconnected after, for the floor before `failed`. */
   lostAt: number
   consecutiveProbeFailures: number
@@ -119,12 +131,17 @@ export interface TransitionContext {
 
 type Online = Extract<TunnelState, { status: 'online' }>
 
-export function initialSupervisorState(serverUrl: string, previousSubdomain: string | null): SupervisorState {
+export function initialSupervisorState(
+  serverUrl: string,
+  previousSubdomain: string | null,
+  previousSubdomainSource: 'held' | 'remembered' = 'held',
+): SupervisorState {
   return {
     tunnel: { status: 'off', serverUrl, lastProvedAt: null },
     hasBeenOnline: false,
     failedAttempts: 0,
     heldSubdomain: previousSubdomain,
+    heldSubdomainSource: previousSubdomainSource,
     lostAt: 0,
     consecutiveProbeFailures: 0,
     standIn: null,
@@ -206,6 +223,12 @@ function requestedSubdomain(state: SupervisorState, settings: MachineSettings): 
   return settings.configuredSubdomain ?? state.heldSubdomain
 }
 
+/** Why {@link requestedSubdomain} is asked for, for the words the UI shows. */
+function requestedSubdomainSource(state: SupervisorState, settings: MachineSettings): RequestedSubdomainSource | null {
+  if (settings.configuredSubdomain !== null) return 'configured'
+  return state.heldSubdomain === null ? null : state.heldSubdomainSource
+}
+
 function start(state: SupervisorState, context: TransitionContext): Transition {
   const { settings } = context
   const started: SupervisorState = { ...state, hasBeenOnline: false, failedAttempts: 0, standIn: null }
@@ -220,6 +243,7 @@ function start(state: SupervisorState, context: TransitionContext): Transition {
     lastError: invalid,
     attempt: 1,
     requestedSubdomain: settings.configuredSubdomain,
+    requestedSubdomainSource: settings.configuredSubdomain === null ? null : 'configured',
     nextAttemptAt: null,
   }
   return {
@@ -253,7 +277,14 @@ function beginAttempt(state: SupervisorState, { settings, now }: TransitionConte
   const attempt = state.failedAttempts + 1
   const requested = requestedSubdomain(state, settings)
   const { serverUrl } = settings
-  const tunnel: TunnelState = { status: 'connecting', serverUrl, lastProvedAt: state.tunnel.lastProvedAt, attempt, requestedSubdomain: requested }
+  const tunnel: TunnelState = {
+    status: 'connecting',
+    serverUrl,
+    lastProvedAt: state.tunnel.lastProvedAt,
+    attempt,
+    requestedSubdomain: requested,
+    requestedSubdomainSource: requestedSubdomainSource(state, settings),
+  }
   const effects: SupervisorEffect[] = [
     { type: 'publish', state: tunnel },
     { type: 'log', level: 'info', message: 'tunnel: connecting', fields: { serverUrl, attempt, requestedSubdomain: requested } },
@@ -278,6 +309,7 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
     url: registration.url,
     subdomain: registration.id,
     requestedSubdomain: requested,
+    requestedSubdomainSource: requested === null ? null : requestedSubdomainSource(state, settings),
     subdomainChanged: wanted !== null,
     nextReclaimAt: reclaim === null ? null : isoAt(now + reclaim.delayMs),
     onlineSince: isoAt(now),
@@ -304,6 +336,8 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
       failedAttempts: 0,
       hasBeenOnline: true,
       heldSubdomain: tunnel.subdomainChanged ? requested : registration.id,
+      // A name asked for again from the last launch is this launch's only once the server hands it out.
+      heldSubdomainSource: tunnel.subdomainChanged ? state.heldSubdomainSource : 'held',
       consecutiveProbeFailures: 0,
       standIn,
     },
@@ -382,6 +416,7 @@ function scheduleRetry(
     lastError: problem,
     attempt: state.failedAttempts + 1,
     requestedSubdomain: requestedSubdomain(state, settings),
+    requestedSubdomainSource: requestedSubdomainSource(state, settings),
     nextAttemptAt: isoAt(now + delayMs),
   }
   const tunnel: TunnelState = status === 'failed' ? { status, reason: problem.message, ...common } : { status, ...common }

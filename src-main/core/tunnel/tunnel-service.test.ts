@@ -6,6 +6,7 @@ import type { TunnelState } from '../../shared/tunnel'
 import { createEventBus } from '../event-bus'
 import { silentLogger } from '../logger'
 import { createTunnelService, type TunnelMemory } from './tunnel-service'
+import { waitFor } from '../../test-support/wait-for'
 import type { WatchNetwork } from './network-watch'
 
 const cleanups: Array<() => Promise<unknown>> = []
@@ -53,5 +54,63 @@ describe('tunnel service', () => {
     saves[0]!.done()
     await stopping
     expect(hasStopped).toBe(true)
+  })
+
+  it('says why it asks for a subdomain: remembered from the last launch until it holds it, then held, or configured', async () => {
+    // The server lets go of a stopped client within 50 ms, so a restart after 100 ms gets the name.
+    const server = await startLocaltunnelServer({ graceMs: 50 })
+    cleanups.push(() => server.stop())
+    const events = createEventBus<InspectorEvent>(() => undefined)
+    const states: TunnelState[] = []
+    events.subscribe((event) => void (event.type === 'tunnel-changed' && states.push(event.state)))
+    const settings = { serverUrl: server.url, subdomain: null as string | null, startWithApp: false }
+    const service = createTunnelService(
+      { receiverPort: 9, healthNonce: 'nonce' },
+      {
+        events,
+        logger: silentLogger,
+        loadSettings: () => settings,
+        saveSettings: async () => undefined,
+        // The app ran yesterday with "lastlaunch1" and nothing configured.
+        loadMemory: () => ({ serverUrl: server.url, subdomain: 'lastlaunch1' }),
+        saveMemory: async () => undefined,
+        supervisor: { watchNetwork: quietNetwork, probeIntervalMs: 600_000, reclaimDelayMs: 100 },
+      },
+    )
+    cleanups.push(() => service.stop())
+    const online = async (): Promise<Extract<TunnelState, { status: 'online' }>> => {
+      const state = await waitFor(() => {
+        const last = service.state()
+        return last.status === 'online' ? last : undefined
+      })
+      return state
+    }
+
+    // Another client took it overnight: the user never typed it, and this launch never held it.
+    server.takeSubdomain('lastlaunch1')
+    await service.start()
+    expect(states.find((state) => state.status === 'connecting')).toMatchObject({ requestedSubdomain: 'lastlaunch1', requestedSubdomainSource: 'remembered' })
+    expect(await online()).toMatchObject({ requestedSubdomain: 'lastlaunch1', requestedSubdomainSource: 'remembered', subdomainChanged: true })
+    // Stopped and started on the stand-in: still the last launch's name, not one this launch had.
+    await service.stop()
+    states.length = 0
+    await service.start()
+    expect(await online()).toMatchObject({ requestedSubdomain: 'lastlaunch1', requestedSubdomainSource: 'remembered', subdomainChanged: true })
+
+    // The other client lets go; the app takes the name back, and from then on it is this launch's.
+    server.releaseSubdomain('lastlaunch1')
+    await waitFor(() => {
+      const state = service.state()
+      return state.status === 'online' && state.subdomain === 'lastlaunch1' ? true : undefined
+    })
+    await service.stop()
+    states.length = 0
+    await service.start()
+    expect(states.find((state) => state.status === 'connecting')).toMatchObject({ requestedSubdomain: 'lastlaunch1', requestedSubdomainSource: 'held' })
+    expect(await online()).toMatchObject({ subdomain: 'lastlaunch1', requestedSubdomainSource: 'held', subdomainChanged: false })
+
+    // A subdomain set in the settings is the user's.
+    await service.updateSettings({ subdomain: 'typedbyuser' })
+    expect(await online()).toMatchObject({ subdomain: 'typedbyuser', requestedSubdomain: 'typedbyuser', requestedSubdomainSource: 'configured' })
   })
 })

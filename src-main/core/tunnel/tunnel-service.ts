@@ -114,6 +114,8 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
    * the stand-in would get it, and drop the providers' URL without a word.
    */
   let wantedSubdomain: string | null = null
+  /** Whether `wantedSubdomain` was held in this launch, or is only remembered from the last one (held in none since). */
+  let wantedSource: 'held' | 'remembered' = 'held'
   let running: RunSettings | null = null
   const reclaimDelayMs = deps.supervisor?.reclaimDelayMs ?? TUNNEL_RECLAIM_DELAY_MS
 
@@ -122,6 +124,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
     if (state.status === 'online') {
       heldSubdomain = state.subdomain
       wantedSubdomain = state.subdomainChanged ? state.requestedSubdomain : state.subdomain
+      wantedSource = state.subdomainChanged && state.requestedSubdomainSource === 'remembered' ? 'remembered' : 'held'
       remember(wantedSubdomain)
     }
     stateRevision += 1
@@ -147,9 +150,10 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   async function start(): Promise<TunnelState> {
     if (supervisor) return lastState
     running = { serverUrl: settings.serverUrl.replace(/\/+$/, ''), configuredSubdomain: settings.subdomain }
-    const { previousSubdomain, firstAttemptNotBefore } = planRestart(previousRun, running, reclaimDelayMs)
+    const { previousSubdomain, previousSubdomainSource, firstAttemptNotBefore } = planRestart(previousRun, running, reclaimDelayMs)
     heldSubdomain = null
     wantedSubdomain = null
+    wantedSource = 'held'
     supervisor = createTunnelSupervisor(
       {
         localPort: config.receiverPort,
@@ -163,6 +167,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
         backoff: TUNNEL_BACKOFF,
         reclaimDelayMs,
         previousSubdomain,
+        previousSubdomainSource,
         firstAttemptNotBefore,
       },
       { logger: deps.logger, ...deps.supervisor },
@@ -180,6 +185,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
     if (stopping) {
       const held = heldSubdomain
       const wanted = wantedSubdomain
+      const source = wantedSource
       const ran = running
       running = null
       await stopping.stop()
@@ -187,7 +193,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
       const stoppedAt = (deps.supervisor?.clock ?? Date).now()
       // A run that never held a name (stopped while it waited, or while the server was down)
       // leaves the run before it as the one to follow: else the next start asked for a random name.
-      if (ran !== null && held !== null) previousRun = { ...ran, heldSubdomain: held, wantedSubdomain: wanted, stoppedAt }
+      if (ran !== null && held !== null) previousRun = { ...ran, heldSubdomain: held, wantedSubdomain: wanted, wantedSource: source, stoppedAt }
     }
     publish({ ...offState(), lastProvedAt: lastState.lastProvedAt })
     // The app's stop releases the data folder after this: no write of the memory may come later.
@@ -228,6 +234,8 @@ interface RunSettings {
 interface PreviousRun extends RunSettings {
   heldSubdomain: string | null
   wantedSubdomain: string | null
+  /** `remembered` while the wanted name is the last launch's and no run of this launch has held it. */
+  wantedSource: 'held' | 'remembered'
   stoppedAt: number
 }
 
@@ -241,13 +249,17 @@ function planRestart(
   previous: PreviousRun | null,
   next: RunSettings,
   reclaimDelayMs: number,
-): { previousSubdomain: string | null; firstAttemptNotBefore: number | undefined } {
+): { previousSubdomain: string | null; previousSubdomainSource: 'held' | 'remembered'; firstAttemptNotBefore: number | undefined } {
   if (previous === null || previous.serverUrl !== next.serverUrl || previous.wantedSubdomain === null) {
-    return { previousSubdomain: null, firstAttemptNotBefore: undefined }
+    return { previousSubdomain: null, previousSubdomainSource: 'held', firstAttemptNotBefore: undefined }
   }
   const previousSubdomain = next.configuredSubdomain === null && previous.configuredSubdomain === null ? previous.wantedSubdomain : null
   const asksForHeldName = (next.configuredSubdomain ?? previousSubdomain) === previous.heldSubdomain
-  return { previousSubdomain, firstAttemptNotBefore: asksForHeldName ? previous.stoppedAt + reclaimDelayMs : undefined }
+  return {
+    previousSubdomain,
+    previousSubdomainSource: previous.wantedSource,
+    firstAttemptNotBefore: asksForHeldName ? previous.stoppedAt + reclaimDelayMs : undefined,
+  }
 }
 
 /**
@@ -256,7 +268,14 @@ function planRestart(
  */
 function rememberedRun(memory: TunnelMemory | undefined): PreviousRun | null {
   if (memory === undefined) return null
-  return { serverUrl: memory.serverUrl.replace(/\/+$/, ''), configuredSubdomain: null, heldSubdomain: null, wantedSubdomain: memory.subdomain, stoppedAt: 0 }
+  return {
+    serverUrl: memory.serverUrl.replace(/\/+$/, ''),
+    configuredSubdomain: null,
+    heldSubdomain: null,
+    wantedSubdomain: memory.subdomain,
+    wantedSource: 'remembered',
+    stoppedAt: 0,
+  }
 }
 
 /** A fresh nonce per run for the health probe. */

@@ -53,7 +53,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   }
 
   const listeners = new Set<(state: TunnelState) => void>()
-  let machine = initialSupervisorState(serverUrl, config.previousSubdomain ?? null)
+  let machine = initialSupervisorState(serverUrl, config.previousSubdomain ?? null, config.previousSubdomainSource)
   let token = 0
   let connection: TunnelConnection | null = null
   let currentAttempt: Promise<void> | null = null

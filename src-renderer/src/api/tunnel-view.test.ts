@@ -11,6 +11,7 @@ const online = (lastProvedAt: string | null) =>
     url: 'http://abcd.localhost:1',
     subdomain: 'abcd',
     requestedSubdomain: 'abcd',
+    requestedSubdomainSource: 'configured',
     subdomainChanged: false,
     nextReclaimAt: null,
     onlineSince: '2026-11-21T10:00:00.000Z',

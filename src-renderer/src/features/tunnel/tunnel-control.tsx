@@ -11,7 +11,18 @@ import { useTunnelAction } from '../../api/queries'
 import { CopyButton } from '../../components/copy-button'
 import { formatFullTime } from '../../lib/format'
 import { ModalDialog } from '../../components/modal-dialog'
-import { formatCountdown, hasCountdown, isRunning, standInExplanation, standInHeadline, tunnelProofLine, tunnelShortLabel, useNow } from './tunnel-format'
+import {
+  askingLine,
+  formatCountdown,
+  hasCountdown,
+  isRunning,
+  standInExplanation,
+  standInHeadline,
+  standInKeepHint,
+  tunnelProofLine,
+  tunnelShortLabel,
+  useNow,
+} from './tunnel-format'
 import { useCurrentTunnel } from './use-current-tunnel'
 import './tunnel.css'
 
@@ -71,8 +82,10 @@ export function TunnelBanner() {
   return (
     <div className="banner banner-danger" role="alert" data-testid="tunnel-subdomain-warning">
       <div className="banner-content">
-        <strong>{standInHeadline(state.requestedSubdomain, state.subdomain)}</strong> {standInExplanation(state.requestedSubdomain, state.nextReclaimAt, now)}{' '}
-        Until then callbacks reach it only at <code className="wire">{state.url}</code> <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />
+        <strong>{standInHeadline(state.requestedSubdomain, state.requestedSubdomainSource, state.subdomain)}</strong>{' '}
+        {standInExplanation(state.requestedSubdomain, state.requestedSubdomainSource, state.nextReclaimAt, now)} Until then callbacks reach it only at{' '}
+        <code className="wire">{state.url}</code> <CopyButton text={state.url} label="Copy" testId="copy-changed-url" />{' '}
+        {standInKeepHint(state.requestedSubdomainSource, state.subdomain)}
       </div>
     </div>
   )
@@ -181,14 +194,18 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
           </p>
           {state.subdomainChanged && (
             <p className="notice notice-danger" data-testid="tunnel-dialog-subdomain-warning">
-              {standInHeadline(state.requestedSubdomain, state.subdomain)} {standInExplanation(state.requestedSubdomain, state.nextReclaimAt, now)}
+              {standInHeadline(state.requestedSubdomain, state.requestedSubdomainSource, state.subdomain)}{' '}
+              {standInExplanation(state.requestedSubdomain, state.requestedSubdomainSource, state.nextReclaimAt, now)}{' '}
+              {standInKeepHint(state.requestedSubdomainSource, state.subdomain)}
             </p>
           )}
           <p className="muted replay-small">Online since {formatFullTime(state.onlineSince)}</p>
         </>
       )}
       {state.status === 'connecting' && (
-        <p className="muted">{state.requestedSubdomain ? `Asking for “${state.requestedSubdomain}”…` : 'Asking for a random subdomain…'}</p>
+        <p className="muted" data-testid="tunnel-asking">
+          {askingLine(state.requestedSubdomain, state.requestedSubdomainSource)}
+        </p>
       )}
       {(state.status === 'reconnecting' || state.status === 'failed') && (
         <div className={`notice ${state.status === 'failed' ? 'notice-danger' : 'notice-warning'}`} data-testid="tunnel-problem">

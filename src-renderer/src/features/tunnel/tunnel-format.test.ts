@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TunnelState } from '@shared/tunnel'
-import { hasCountdown, standInExplanation, standInHeadline, tunnelProofLine } from './tunnel-format'
+import { askingLine, hasCountdown, standInExplanation, standInHeadline, standInKeepHint, tunnelProofLine } from './tunnel-format'
 
 const now = Date.parse('2026-12-07T09:00:00.000Z')
 
@@ -11,6 +11,7 @@ const standIn = (nextReclaimAt: string | null): TunnelState => ({
   url: 'https://brave-otter-42.loca.lt',
   subdomain: 'brave-otter-42',
   requestedSubdomain: 'shop-callbacks',
+  requestedSubdomainSource: 'configured',
   subdomainChanged: true,
   nextReclaimAt,
   onlineSince: '2026-12-07T08:59:00.000Z',
@@ -39,15 +40,34 @@ describe('tunnelProofLine', () => {
 
 describe('stand-in subdomain words', () => {
   it('say the requested subdomain is taken, not that the user asked for it (after a relaunch they asked for nothing)', () => {
-    const headline = standInHeadline('shop-callbacks', 'brave-otter-42')
+    const headline = standInHeadline('shop-callbacks', null, 'brave-otter-42')
     expect(headline).toBe(
       '“shop-callbacks” is taken right now, so the tunnel is at “brave-otter-42”: callbacks sent to the “shop-callbacks” URL do not reach this app for now.',
     )
     expect(headline).not.toMatch(/asked for/)
   })
 
+  it('say why the app asked for the name: set in the settings, this tunnel’s, or only remembered from the last launch', () => {
+    expect(standInHeadline('shop-callbacks', 'configured', 'brave-otter-42')).toMatch(
+      /^The subdomain set in the tunnel settings, “shop-callbacks”, is taken right now, so the tunnel is at “brave-otter-42”/,
+    )
+    expect(standInHeadline('shop-callbacks', 'held', 'brave-otter-42')).toMatch(/^“shop-callbacks”, the subdomain this tunnel had, is taken right now/)
+    const remembered = standInHeadline('shop-callbacks', 'remembered', 'brave-otter-42')
+    expect(remembered).toMatch(/^“shop-callbacks”, the subdomain the tunnel had when the app last ran, is taken right now/)
+    // After a relaunch the user typed nothing: nothing may say they set or asked for it.
+    const rememberedWords = `${remembered} ${standInExplanation('shop-callbacks', 'remembered', null, now)} ${askingLine('shop-callbacks', 'remembered')}`
+    expect(rememberedWords).not.toMatch(/you asked|you set|set in the/i)
+    expect(standInExplanation('shop-callbacks', 'remembered', null, now)).toContain('so that a URL given to a provider before still works')
+    expect(standInKeepHint('remembered', 'brave-otter-42')).toBe('To stay at “brave-otter-42” instead, set it as the subdomain in the tunnel settings.')
+    expect(standInKeepHint('configured', 'brave-otter-42')).toBeNull()
+    expect(standInKeepHint('held', 'brave-otter-42')).toBeNull()
+    expect(askingLine('shop-callbacks', 'configured')).toBe('Asking for “shop-callbacks”, the subdomain set in the settings…')
+    expect(askingLine('shop-callbacks', 'held')).toBe('Asking for “shop-callbacks” again, the subdomain this tunnel had…')
+    expect(askingLine(null, null)).toBe('Asking for a random subdomain…')
+  })
+
   it('say when the app asks for the taken subdomain next', () => {
-    expect(standInExplanation('shop-callbacks', '2026-12-07T09:04:30.000Z', now)).toContain(
+    expect(standInExplanation('shop-callbacks', 'held', '2026-12-07T09:04:30.000Z', now)).toContain(
       'The app keeps asking for it (next try in 4 min 30 s) and moves back to it once it is free.',
     )
     expect(hasCountdown(standIn('2026-12-07T09:04:30.000Z'))).toBe(true)
@@ -55,8 +75,11 @@ describe('stand-in subdomain words', () => {
   })
 
   it('do not put the taken subdomain down to this app alone', () => {
-    expect(standInExplanation('shop-callbacks', null, now)).toContain(
-      'often this app’s previous one, until the tunnel server notices it is gone, or, after the app was closed for a while, another client',
+    expect(standInExplanation('shop-callbacks', 'configured', null, now)).toContain(
+      'often this app’s previous one, until the tunnel server notices it is gone, or another client',
+    )
+    expect(standInExplanation('shop-callbacks', 'remembered', null, now)).toContain(
+      'the app’s old one, until the tunnel server notices it is gone, or, as the app was closed for a while, another client',
     )
   })
 })

@@ -1,6 +1,6 @@
 /** Words and timing for the tunnel's live state. */
 import { useEffect, useState } from 'react'
-import type { TunnelState } from '@shared/tunnel'
+import type { RequestedSubdomainSource, TunnelState } from '@shared/tunnel'
 
 /** The current time, ticking every second while `isTicking`. */
 export function useNow(isTicking: boolean): number {
@@ -46,24 +46,81 @@ export function tunnelProofLine(lastProvedAt: string | null, status: TunnelState
 }
 
 /**
- * The tunnel runs on a stand-in subdomain. "You asked for X" read wrong after a relaunch, when the
- * app asks again for the subdomain it had (helper-tunnel's d1d0559) and the user asked for nothing;
- * and a day later X is as likely held by another client as by this app's old connection.
+ * The subdomain asked for, named by why it is asked for. "You asked for X" read wrong after a
+ * relaunch, when the app asks again for the subdomain it had (helper-tunnel's d1d0559) and the user
+ * asked for nothing; the state says which it is (`requestedSubdomainSource`).
  */
-export function standInHeadline(requested: string | null, got: string): string {
-  return `“${requested ?? ''}” is taken right now, so the tunnel is at “${got}”: callbacks sent to the “${requested ?? ''}” URL do not reach this app for now.`
+function requestedName(requested: string, source: RequestedSubdomainSource | null): string {
+  switch (source) {
+    case 'configured':
+      return `The subdomain set in the tunnel settings, “${requested}”,`
+    case 'held':
+      return `“${requested}”, the subdomain this tunnel had,`
+    case 'remembered':
+      return `“${requested}”, the subdomain the tunnel had when the app last ran,`
+    case null:
+      return `“${requested}”`
+    default: {
+      const unknown: never = source
+      return String(unknown)
+    }
+  }
+}
+
+/** The tunnel runs on a stand-in subdomain: which name is taken, where the tunnel is, and what that means for callbacks. */
+export function standInHeadline(requested: string | null, source: RequestedSubdomainSource | null, got: string): string {
+  const name = requested ?? ''
+  return `${requestedName(name, source)} is taken right now, so the tunnel is at “${got}”: callbacks sent to the “${name}” URL do not reach this app for now.`
 }
 
 /**
- * Why the requested subdomain is taken, and what the app does about it: when it asks next
- * (`nextReclaimAt`, from 1.5 s up to every 5 minutes), as a countdown from `now`.
+ * Who may hold the requested subdomain (a day after the app last ran, as likely another client as
+ * this app's old connection), and what the app does about it: when it asks next (`nextReclaimAt`,
+ * from 1.5 s up to every 5 minutes), as a countdown from `now`.
  */
-export function standInExplanation(requested: string | null, nextReclaimAt: string | null, now: number): string {
+export function standInExplanation(requested: string | null, source: RequestedSubdomainSource | null, nextReclaimAt: string | null, now: number): string {
   const nextTry = nextReclaimAt === null ? '' : ` (next try ${formatCountdown(nextReclaimAt, now)})`
-  return (
-    `Another connection holds “${requested ?? ''}”: often this app’s previous one, until the tunnel server notices it is gone, or, after the app ` +
-    `was closed for a while, another client. The app keeps asking for it${nextTry} and moves back to it once it is free.`
-  )
+  const keepsAsking = `The app keeps asking for it${nextTry} and moves back to it once it is free.`
+  switch (source) {
+    case 'remembered':
+      return (
+        'The app asked for it again so that a URL given to a provider before still works, but another connection holds it: the app’s old one, ' +
+        `until the tunnel server notices it is gone, or, as the app was closed for a while, another client. ${keepsAsking}`
+      )
+    case 'held':
+      return (
+        'Another connection holds it: most likely this app’s previous one, until the tunnel server notices it is gone (after a sleep or a network ' +
+        `change, that can take many minutes). ${keepsAsking}`
+      )
+    default:
+      return (
+        `Another connection holds “${requested ?? ''}”: often this app’s previous one, until the tunnel server notices it is gone, or another ` +
+        `client. ${keepsAsking}`
+      )
+  }
+}
+
+/**
+ * How to stop waiting for a name the user never chose: one the app only remembers from the last
+ * launch may be another client's for good. `null` for a name set in the settings or held this launch.
+ */
+export function standInKeepHint(source: RequestedSubdomainSource | null, standIn: string): string | null {
+  return source === 'remembered' ? `To stay at “${standIn}” instead, set it as the subdomain in the tunnel settings.` : null
+}
+
+/** What a connecting tunnel asks the server for, and why. */
+export function askingLine(requested: string | null, source: RequestedSubdomainSource | null): string {
+  if (requested === null) return 'Asking for a random subdomain…'
+  switch (source) {
+    case 'configured':
+      return `Asking for “${requested}”, the subdomain set in the settings…`
+    case 'held':
+      return `Asking for “${requested}” again, the subdomain this tunnel had…`
+    case 'remembered':
+      return `Asking for “${requested}” again, the subdomain the tunnel had when the app last ran, so that URLs given to providers keep working…`
+    default:
+      return `Asking for “${requested}”…`
+  }
 }
 
 /** One short line for the top bar. */
