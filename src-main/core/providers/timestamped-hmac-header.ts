@@ -234,8 +234,13 @@ function verifyParsed(
   if (matched && matchingMac && !parsed.signatures.some((text) => text === matchingMac.toString('hex')))
     return result(invalidVerdict('wrong-encoding', upperCaseHexMessage(headerName, scheme.providerName)), explanation)
   const age = describeSkew(timestamp.skewSeconds)
+  // A timestamp ahead of the arrival passes: "(tolerance 300 s)" beside "600 s in the future" read as a contradiction.
+  const bound =
+    timestamp.skewSeconds < 0
+      ? `${scheme.library} bounds only its age (at most ${tolerance} s old), so it accepts a timestamp ahead of the arrival: the sender's clock is ahead of this machine's`
+      : `tolerance ${tolerance} s`
   if (matched && timestamp.withinTolerance)
-    return result(validVerdict(name, `${scheme.article} ${name} signature matches; timestamp ${age} (tolerance ${tolerance} s)`), explanation)
+    return result(validVerdict(name, `${scheme.article} ${name} signature matches; timestamp ${age} (${bound})`), explanation)
   if (matched)
     return result(
       invalidVerdict(
