@@ -268,6 +268,41 @@ test('a failed pass-through forward is marked in the list row, not only in the d
   await expect(row.getByTestId('capture-forward-failed')).toHaveAttribute('title', /Forward to http:\/\/127\.0\.0\.1:1\/hooks failed: .*(refused|connect)/i)
 })
 
+test('a pass-through capture is listed while its target is awaited, as on its way, then with the answer relayed', async ({ page, inspector }) => {
+  let release: () => void = () => undefined
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const target = await startLoopbackTarget(async (_request, response) => {
+    await released
+    response.writeHead(201, { 'content-type': 'text/plain' }).end('made')
+  })
+  try {
+    const slug = `fwd-held-${Date.now().toString(36)}`
+    const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E awaited forward', slug })
+    await inspector.app.call('setForwardConfig', {
+      endpointId: endpoint.id,
+      config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: FORWARD_TIMEOUT_MS, keepCapturedPath: false },
+    })
+    await inspector.openUi(page)
+    await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${slug}"] [data-testid=endpoint-select]`).click()
+    const answered = inspector.sendCallback({ slug, path: '/cb', body: '{"id":1}' })
+    // Stored before the target answered: listed at once, holding the sender, the forward on its way.
+    const row = page.getByTestId('capture-row').first()
+    await expect(row.getByTestId('capture-status')).toHaveAttribute('data-progress', 'holding')
+    await expect(row.getByTestId('capture-forward-pending')).toHaveText('fwd …')
+    await row.click()
+    await expect(page.getByTestId('detail-forward')).toHaveAttribute('data-forward-state', 'pending')
+    release()
+    expect(await answered).toBe(201)
+    // Patched live once the answer is recorded (before it was sent).
+    await expect(row.getByTestId('capture-status')).toHaveText('201')
+    await expect(row.getByTestId('capture-forward-pending')).toHaveCount(0)
+    await expect(page.getByTestId('detail-forward')).toHaveAttribute('data-forward-state', 'relayed')
+  } finally {
+    release()
+    await target.close()
+  }
+})
+
 test('a failed background forward is marked in the list row once it settles, and the detail says why', async ({ page, inspector }) => {
   const slug = `fwd-bg-dead-${Date.now().toString(36)}`
   const endpoint = await inspector.app.call<EndpointInfo>('createEndpoint', { name: 'E2E dead background forward', slug })

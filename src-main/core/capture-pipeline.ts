@@ -3,6 +3,11 @@
  * configuration, store the capture together with that answer, and only then send it. A request
  * is never answered before it is on disk; when it cannot be stored the sender gets 503 and
  * retries later.
+ *
+ * A pass-through forward cannot know its answer on arrival (it is the target's), so its capture is
+ * stored first, with the forward `pending` and the connection held, and the answer is recorded on
+ * it (one annotation) once the target answered or failed, before it is sent: a kill -9 while the
+ * target is awaited keeps the capture, and "answered" still always means "recorded".
  */
 import { hash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
@@ -47,6 +52,15 @@ export interface CapturePipelineDeps {
   now?: () => Date
 }
 
+/** What is known of a request on arrival, before its answer. */
+interface Arrival {
+  id: string
+  bodySha256: string
+  outcome: 'captured' | 'refused'
+  recognition: CaptureRecognition | null
+  deliveryKey: string
+}
+
 export function createCapturePipeline(deps: CapturePipelineDeps) {
   return async function handleRequest(request: ReceivedRequest, response: ServerResponse): Promise<void> {
     // One-shot: no Hash object per capture.
@@ -60,18 +74,45 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     // indexes it, and the list view shows it.
     const deliveryKey = deliveryKeyFrom({ id, outcome, headers: request.headers, recognition, bodySha256 })
     const forwardConfig = request.refusal ? undefined : deps.forwardConfigOf(request.endpointId)
+    if (forwardConfig?.enabled && forwardConfig.mode === 'pass-through') {
+      await passThrough(request, response, forwardConfig, { id, bodySha256, outcome, recognition, deliveryKey })
+      return
+    }
+    // Background: the configured answer at once, the forward on its own.
     const forwarding = forwardConfig?.enabled ? await deps.replays.forward(request, forwardConfig) : null
-    // Pass-through: the provider gets the target's real answer, unless it failed or timed out.
-    const decided = forwarding?.relay ? relayAnswer(forwarding.relay, forwardConfig!.targetUrl) : decideAnswer(request, recognition, deliveryKey)
-    // What the list row shows of the forward (a failed pass-through must not look like a normal answer).
+    const decided = decideAnswer(request, recognition, deliveryKey)
+    // What the list row shows of the forward (one that could not be started must not look like a normal answer).
     const forward = forwarding && forwardConfig ? await captureForwardOf(forwarding, forwardConfig.targetUrl) : null
     const choice = decided.choice
     const chosen: ChosenAnswer = { ...decided.chosen, answer: withConnectionHeaders(decided.chosen.answer, response.shouldKeepAlive, Date.now()) }
+    const stored = await store(
+      request,
+      response,
+      { id, bodySha256, outcome, recognition, deliveryKey },
+      answerRecord(chosen.answer, choice, request.method),
+      forward,
+    )
+    if (!stored) return
+    if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
+    if (forwarding && forward?.state === 'background')
+      void forwarding.done.then((outcome) => recordBackgroundForward(stored, settledBackgroundForward(forward, outcome)))
+    deps.afterStored(stored)
+    await send(stored, response, chosen)
+  }
+
+  /** Stores the capture and announces it; `null` when it could not be stored (the sender then got 503). */
+  async function store(
+    request: ReceivedRequest,
+    response: ServerResponse,
+    arrival: Arrival,
+    answer: StoredCapture['response'],
+    forward: CaptureForward | null,
+  ): Promise<StoredCapture | null> {
     let stored: StoredCapture
     try {
       stored = await deps.store.append(
         {
-          id,
+          id: arrival.id,
           endpointId: request.endpointId,
           receivedAt: request.receivedAt.toISOString(),
           durationMs: request.durationMs,
@@ -81,39 +122,86 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
           headers: request.headers,
           remoteAddress: request.remoteAddress,
           remotePort: request.remotePort,
-          body: { sha256: bodySha256 },
-          outcome,
+          body: { sha256: arrival.bodySha256 },
+          outcome: arrival.outcome,
           refusal: request.refusal,
-          recognition,
-          response: answerRecord(chosen.answer, choice, request.method),
+          recognition: arrival.recognition,
+          response: answer,
           forward,
         },
         request.body,
-        deliveryKey,
+        arrival.deliveryKey,
       )
     } catch (error: unknown) {
-      deps.health.failed(error)
-      // Retry-After tells a sender that honours it when to come back, instead of at once or never.
-      answerPlain(response, 503, 'Callback Inspector could not store this callback; retry later.', undefined, {
-        'retry-after': String(STORE_FAILED_RETRY_AFTER_SECONDS),
-      })
-      return
+      storeFailed(response, error)
+      return null
     }
     deps.health.succeeded()
     // Nobody listening (a script run, a benchmark): no list view to build.
-    if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored, deliveryKey) })
-    if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
-    if (forwarding && forward?.state === 'background')
-      void forwarding.done.then((outcome) => recordBackgroundForward(stored, settledBackgroundForward(forward, outcome)))
-    deps.afterStored(stored)
+    if (deps.events.hasSubscribers()) deps.events.publish({ type: 'capture-received', capture: toCaptureSummary(stored, arrival.deliveryKey) })
+    return stored
+  }
+
+  function storeFailed(response: ServerResponse, error: unknown): void {
+    deps.health.failed(error)
+    // Retry-After tells a sender that honours it when to come back, instead of at once or never.
+    answerPlain(response, 503, 'Callback Inspector could not store this callback; retry later.', undefined, {
+      'retry-after': String(STORE_FAILED_RETRY_AFTER_SECONDS),
+    })
+  }
+
+  /** Sends the recorded answer; when it did not go out, the capture says why and when. */
+  async function send(stored: StoredCapture, response: ServerResponse, chosen: ChosenAnswer): Promise<void> {
     const sent = await sendAnswer(response, chosen, { signal: deps.shutdown })
     // The answer the capture records never went out, so the capture says why and when: the sender
-    // hung up while it was pending (a delay, a hang, or while the capture was being stored: a slow
-    // disk, or a sender that closed its side once its request was sent), or the app stopped first
-    // (a delay or a hang cut short; the store closes only after this is written).
-    const at = (): string => (deps.now ?? (() => new Date()))().toISOString()
-    if (sent.outcome === 'client-gone') await recordUnsent(stored, { senderLeftAt: at() })
-    else if (sent.outcome === 'aborted') await recordUnsent(stored, { appStoppedAt: at() })
+    // hung up while it was pending (a delay, a hang, a pass-through forward's target, or while the
+    // capture was being stored: a slow disk, or a sender that closed its side once its request was
+    // sent), or the app stopped first (a delay or a hang cut short; the store closes only after
+    // this is written).
+    if (sent.outcome === 'client-gone') await recordUnsent(stored, { senderLeftAt: now() })
+    else if (sent.outcome === 'aborted') await recordUnsent(stored, { appStoppedAt: now() })
+  }
+
+  function now(): string {
+    return (deps.now ?? (() => new Date()))().toISOString()
+  }
+
+  /**
+   * Pass-through: the capture is stored first, its forward `pending` and its connection held (a
+   * `hang` chosen by the forward: no answer yet), so a kill -9 while the target is awaited (up to
+   * `timeoutMs`) keeps it, and after a restart it reads as cut off. Once the target answered (or
+   * failed: then the configured answer), the answer is recorded on the capture, and only then sent.
+   * When the app stops while the target is awaited, the capture records that no answer went out.
+   */
+  async function passThrough(request: ReceivedRequest, response: ServerResponse, config: ForwardConfig, arrival: Arrival): Promise<void> {
+    const pending: CaptureForward = { mode: 'pass-through', targetUrl: config.targetUrl, state: 'pending', reason: null }
+    const held = answerRecord({ kind: 'hang' }, { kind: 'forward', targetUrl: config.targetUrl }, request.method)
+    const stored = await store(request, response, arrival, held, pending)
+    if (!stored) return
+    deps.afterStored(stored)
+    const forwarding = await deps.replays.forward(request, config)
+    void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
+    if (deps.shutdown.aborted) {
+      // The app is stopping: the target's answer (if any came) is not relayed, and the connection
+      // is closed without an answer. The store closes only after this is written.
+      const reason = `the app stopped while waiting for the target's answer, so the sender got no answer`
+      await recordUnsent(stored, { forward: { ...pending, state: 'failed', reason }, appStoppedAt: now() })
+      destroyConnection(response)
+      return
+    }
+    // The provider gets the target's real answer, unless it failed or timed out.
+    const decided = forwarding.relay ? relayAnswer(forwarding.relay, config.targetUrl) : decideAnswer(request, arrival.recognition, arrival.deliveryKey)
+    const forward = await captureForwardOf(forwarding, config.targetUrl)
+    const chosen: ChosenAnswer = { ...decided.chosen, answer: withConnectionHeaders(decided.chosen.answer, response.shouldKeepAlive, Date.now()) }
+    try {
+      const capture = await deps.store.annotate(stored.id, { forward, response: answerRecord(chosen.answer, decided.choice, request.method) })
+      deps.events.publish({ type: 'capture-updated', capture })
+    } catch (error: unknown) {
+      // The answer could not be recorded, so it is not sent: the sender retries, as for a capture that could not be stored.
+      storeFailed(response, error)
+      return
+    }
+    await send(stored, response, chosen)
   }
 
   /** A background forward settled after the capture was stored: its row shows how it went, live. */
@@ -126,7 +214,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     }
   }
 
-  async function recordUnsent(stored: StoredCapture, change: { senderLeftAt: string } | { appStoppedAt: string }): Promise<void> {
+  async function recordUnsent(stored: StoredCapture, change: { senderLeftAt: string } | { appStoppedAt: string; forward?: CaptureForward }): Promise<void> {
     try {
       const capture = await deps.store.annotate(stored.id, change)
       deps.events.publish({ type: 'capture-updated', capture })
@@ -172,6 +260,12 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     )
     return { chosen, choice: chosen.chosenBy }
   }
+}
+
+/** Closes a connection the app will not answer (it is stopping). */
+function destroyConnection(response: ServerResponse): void {
+  const socket = response.socket ?? response.req.socket
+  if (socket && !socket.destroyed) socket.destroy()
 }
 
 function relayAnswer(relay: RelayAnswer, targetUrl: string): { chosen: ChosenAnswer; choice: AnswerChoice } {

@@ -52,14 +52,16 @@ export const FORWARD_MODES = ['pass-through', 'background'] as const
 export type ForwardMode = (typeof FORWARD_MODES)[number]
 
 /**
- * How a capture's live forward went, as its list row shows it: `relayed` (pass-through: the
- * provider got the target's answer), `failed` (pass-through fell back to the configured answer, or
- * the forward could not be built: `reason` says why), `refused-loop` (not forwarded: it would loop),
- * `background` (sent on its own after the answer, still in flight), `sent` (a background forward
- * got an HTTP answer: `status` says which). A background forward that got no answer (refused,
- * timed out) becomes `failed`.
+ * How a capture's live forward went, as its list row shows it: `pending` (pass-through: stored
+ * while the target is awaited, so the sender has no answer yet; a `pending` capture from an earlier
+ * run of the app was cut off by the app stopping, and its sender never got an answer), `relayed`
+ * (pass-through: the provider got the target's answer), `failed` (pass-through fell back to the
+ * configured answer, or the forward could not be built, or the app stopped while the target was
+ * awaited: `reason` says why), `refused-loop` (not forwarded: it would loop), `background` (sent on
+ * its own after the answer, still in flight), `sent` (a background forward got an HTTP answer:
+ * `status` says which). A background forward that got no answer (refused, timed out) becomes `failed`.
  */
-export const CAPTURE_FORWARD_STATES = ['relayed', 'failed', 'refused-loop', 'background', 'sent'] as const
+export const CAPTURE_FORWARD_STATES = ['pending', 'relayed', 'failed', 'refused-loop', 'background', 'sent'] as const
 export type CaptureForwardState = (typeof CAPTURE_FORWARD_STATES)[number]
 
 export interface CaptureForward {

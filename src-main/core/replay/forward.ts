@@ -47,9 +47,10 @@ export interface ForwardResult {
 }
 
 /**
- * What the capture records of its forward, for its list row. Known when the capture is stored: in
- * pass-through mode the forward has finished; a background forward that could be started is
- * `background` (its outcome goes to the history), one that could not is `failed` or `refused-loop`.
+ * What the capture records of its forward, for its list row: in pass-through mode once the forward
+ * has finished (the capture was stored `pending` before it was sent), recorded with the answer
+ * sent; a background forward that could be started is `background` (its outcome goes to the
+ * history), one that could not is `failed` or `refused-loop`.
  */
 export async function captureForwardOf(result: ForwardResult, targetUrl: string): Promise<CaptureForward> {
   const { mode, reason } = result.summary

@@ -20,7 +20,7 @@ import {
   type SegmentBlock,
   type SlotRef,
 } from './capture-table'
-import type { LoggedCapture } from './persisted-schema'
+import type { LoggedCapture, StoredCapture } from './persisted-schema'
 import type { SegmentRecognitions } from './recognition-overrides'
 import type { IndexEntry } from './segment-index'
 import { emptyRowFields, SnapshotRows } from './table-snapshot'
@@ -31,8 +31,13 @@ export interface CaptureAnnotations {
   pinned?: boolean
   senderLeftAt?: string | null
   appStoppedAt?: string | null
-  /** How a background forward settled (see `settledBackgroundForward`). */
+  /** How a background forward settled (see `settledBackgroundForward`), or how a pass-through forward went. */
   forward?: CaptureForward
+  /**
+   * The answer decided after arrival: a pass-through forward's capture is stored while its target
+   * is awaited, then gets the answer sent (the target's, or the configured one) before it goes out.
+   */
+  response?: StoredCapture['response']
 }
 
 /** What memory knows of a capture without reading its record. */
@@ -63,6 +68,7 @@ export interface Overlay {
   senderLeftAt?: string
   appStoppedAt?: string
   forward?: CaptureForward
+  response?: StoredCapture['response']
 }
 
 /**
@@ -108,6 +114,7 @@ export class CaptureIndex {
     if (overlay?.note !== undefined) entry.note = overlay.note
     for (const key of UNSENT_ANSWER_TIMES) if (overlay?.[key] !== undefined) entry[key] = overlay[key]
     if (overlay?.forward !== undefined) entry.forward = overlay.forward
+    if (overlay?.response !== undefined) entry.response = overlay.response
     const recognition = flags & FLAG_RECOGNIZED_AGAIN ? recomputed?.get(slot) : undefined
     if (recognition !== undefined) entry.recognition = recognition
     return entry
@@ -155,11 +162,17 @@ export class CaptureIndex {
       pinned: entry.pinned === true,
       imported: entry.imported === true,
     })
-    if (entry.note !== undefined || UNSENT_ANSWER_TIMES.some((key) => entry[key] !== undefined) || entry.forward !== undefined) {
+    if (
+      entry.note !== undefined ||
+      UNSENT_ANSWER_TIMES.some((key) => entry[key] !== undefined) ||
+      entry.forward !== undefined ||
+      entry.response !== undefined
+    ) {
       const overlay: Overlay = {}
       if (entry.note !== undefined) overlay.note = entry.note
       for (const key of UNSENT_ANSWER_TIMES) if (entry[key] !== undefined) overlay[key] = entry[key]
       if (entry.forward !== undefined) overlay.forward = entry.forward
+      if (entry.response !== undefined) overlay.response = entry.response
       this.overlays.set(locationOf(block, slot), overlay)
     }
     // Only the mark: the recognition stays in the index document (read on demand).
@@ -210,6 +223,11 @@ export class CaptureIndex {
       else if (value !== undefined) overlay[key] = value
     }
     if (change.forward !== undefined) overlay.forward = change.forward
+    if (change.response !== undefined) {
+      overlay.response = change.response
+      // The answer filter reads the column: it matches the answer sent, not the one stored on arrival.
+      block.answerStatus[slot] = change.response.status ?? 0
+    }
     if (change.pinned !== undefined) this.table.setFlag(block, slot, FLAG_PINNED, change.pinned)
   }
 
@@ -232,6 +250,7 @@ export class CaptureIndex {
     logged.note = overlay?.note ?? null
     for (const key of UNSENT_ANSWER_TIMES) logged[key] = overlay?.[key] ?? null
     if (overlay?.forward !== undefined) logged.forward = overlay.forward
+    if (overlay?.response !== undefined) logged.response = overlay.response
     return logged
   }
 
@@ -334,6 +353,10 @@ export function annotationPatch(change: CaptureAnnotations): EntryPatch {
     else if (value !== undefined) patch[key] = value
   }
   if (change.forward !== undefined) patch.forward = change.forward
+  if (change.response !== undefined) {
+    patch.response = change.response
+    patch.answerStatus = change.response.status
+  }
   return patch
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { readdir, readFile, unlink, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout } from 'node:timers/promises'
 import { describe, expect } from 'vitest'
@@ -346,6 +346,55 @@ describe('capture store: annotations, origin and deliveries', () => {
     expect(await reopened.get(old.id)).toMatchObject({ note: 'refund checked', pinned: true, senderLeftAt: null })
     expect(await reopened.get(recent.id)).toMatchObject({ note: null, pinned: false, senderLeftAt: '2026-11-21T10:00:02.000Z' })
     expect((await reopened.load(old.id)).note).toBe('refund checked')
+  })
+
+  test('keeps an answer recorded after arrival (a pass-through forward) across a reopen, from the snapshot and from the index document', async ({
+    dataDir: dir,
+    openStore: open,
+  }) => {
+    const targetUrl = 'http://127.0.0.1:9/hooks'
+    let current = await open()
+    const plain = await current.append(newCapture('e1', Buffer.from('a')), Buffer.from('a'))
+    const held = await current.append(
+      testCapture(Buffer.from('b'), {
+        endpointId: 'e1',
+        response: { kind: 'hang', status: null, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'forward', targetUrl } },
+        forward: { mode: 'pass-through', targetUrl, state: 'pending', reason: null },
+      }),
+      Buffer.from('b'),
+    )
+    expect((await current.page({ limit: 10, filter: { answer: 'none' } })).items.map(({ id }) => id)).toEqual([held.id])
+    const relayed = {
+      kind: 'respond' as const,
+      status: 201,
+      headers: [['Content-Length', '4']] as Array<[string, string]>,
+      bodyBase64: Buffer.from('made').toString('base64'),
+      delayMs: 0,
+      chosenBy: { kind: 'forward' as const, targetUrl },
+    }
+    // The answer alone (the pipeline sends the forward's state with it): nothing else keeps the row out of the snapshot's fixed rows.
+    const annotated = await current.annotate(held.id, { response: relayed })
+    expect(annotated.response).toMatchObject({ kind: 'respond', status: 201, bodySize: 4 })
+    const expectRecorded = async (): Promise<void> => {
+      expect((await current.get(held.id))?.response).toMatchObject({ kind: 'respond', status: 201, bodySize: 4 })
+      expect((await current.get(held.id))?.forward?.state).toBe('pending')
+      expect((await current.load(held.id)).response).toEqual(relayed)
+      expect((await current.get(plain.id))?.response).toMatchObject({ kind: 'respond', status: 200 })
+      // The answer filter reads the column: it follows the answer recorded.
+      expect((await current.page({ limit: 10, filter: { answer: '201' } })).items.map(({ id }) => id)).toEqual([held.id])
+      expect((await current.page({ limit: 10, filter: { answer: 'none' } })).items).toEqual([])
+    }
+    await expectRecorded()
+    await current.close()
+    const capturesDir = join(dir, 'captures')
+    expect((await readdir(capturesDir)).filter((name) => name.endsWith('.table'))).toEqual(['000001.table'])
+    current = await open()
+    await expectRecorded()
+    await current.close()
+    // Without the snapshot, from the index document.
+    await rm(join(capturesDir, '000001.table'))
+    current = await open()
+    await expectRecorded()
   })
 
   test('keeps pinned captures when an endpoint is cleared, unless asked', async ({ openStore: open }) => {

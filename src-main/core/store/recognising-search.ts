@@ -75,6 +75,7 @@ export function createRecognisingSearch({ index, segments, recognitions, now }: 
         appStoppedAt: overlay?.appStoppedAt ?? null,
       }
       if (recognition !== undefined) annotations.recognition = recognition
+      if (overlay?.response !== undefined) annotations.response = overlay.response
       return annotations
     },
     now,

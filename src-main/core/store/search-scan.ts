@@ -42,6 +42,8 @@ export interface ScanAnnotations {
   senderLeftAt: string | null
   appStoppedAt: string | null
   recognition?: CaptureRecognition | null
+  /** The answer decided after arrival (see `CaptureAnnotations.response`). */
+  response?: LoggedCapture['response']
 }
 
 /**
@@ -231,6 +233,7 @@ function matchesFrame(
     logged.senderLeftAt = annotations.senderLeftAt
     logged.appStoppedAt = annotations.appStoppedAt
     if (annotations.recognition !== undefined) logged.recognition = annotations.recognition
+    if (annotations.response !== undefined) logged.response = annotations.response
   }
   const body = needsBody ? frame.subarray(FRAME_HEADER_BYTES + metadataBytes) : null
   return matchesRecord(logged, body, prepared, damaged)

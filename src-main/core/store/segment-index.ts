@@ -16,7 +16,7 @@ import type { CaptureForward } from '../../shared/replay'
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-catalog'
 import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict'
 import { yieldToEventLoop } from '../event-loop'
-import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema, storedCaptureSchema } from './persisted-schema'
+import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema, storedCaptureSchema, type StoredCapture } from './persisted-schema'
 
 export const SEGMENT_SCHEMA_VERSION = 2
 
@@ -43,6 +43,8 @@ export interface IndexEntry {
   appStoppedAt?: string
   /** How a background forward settled (set after arrival); the log frame keeps the state it was stored with. */
   forward?: CaptureForward
+  /** The answer decided after arrival (a pass-through forward's, set before it was sent); the log frame keeps the one stored on arrival. */
+  response?: StoredCapture['response']
   /** Set when the recognition changed after arrival (new keys); the log frame keeps the first. */
   recognition?: CaptureRecognition | null
 }
@@ -124,6 +126,8 @@ function entryProblem(value: unknown): string | null {
   if (entry.appStoppedAt !== undefined && typeof entry.appStoppedAt !== 'string') return 'appStoppedAt'
   // Rare (only background forwards), so the full schema is affordable here.
   if (entry.forward !== undefined && !storedCaptureSchema.shape.forward.unwrap().unwrap().safeParse(entry.forward).success) return 'forward'
+  // Rare (only pass-through forwards), so the full schema is affordable here.
+  if (entry.response !== undefined && !storedCaptureSchema.shape.response.safeParse(entry.response).success) return 'response'
   // Rare (only after keys changed), so the full schema is affordable here.
   if (entry.recognition !== undefined && entry.recognition !== null && !recognitionSchema.safeParse(entry.recognition).success) return 'recognition'
   return null

@@ -71,6 +71,7 @@ function fitsRow(entry: IndexEntry): boolean {
     entry.senderLeftAt === undefined &&
     entry.appStoppedAt === undefined &&
     entry.forward === undefined &&
+    entry.response === undefined &&
     entry.recognition === undefined &&
     Number.isInteger(entry.answerStatus ?? 0) &&
     (entry.answerStatus ?? 0) <= 0xffff

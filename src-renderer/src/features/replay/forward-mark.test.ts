@@ -24,3 +24,21 @@ describe('background forward marks', () => {
     expect(isForwardMarked({ ...inFlight, state: 'failed', reason: 'refused' }, false)).toBe(true)
   })
 })
+
+describe('pass-through forward marks', () => {
+  const awaited: CaptureForward = { mode: 'pass-through', targetUrl: 'http://127.0.0.1:3000/hooks', state: 'pending', reason: null }
+
+  it('marks a forward this run is awaiting as on its way', () => {
+    const settles = canForwardSettle('2026-12-06T09:00:05.000Z', startedAtMs)
+    expect(isForwardMarked(awaited, settles)).toBe(true)
+    expect(forwardSentence(awaited, settles)).toBe('Forwarding to http://127.0.0.1:3000/hooks: the sender gets its answer once it comes')
+  })
+
+  it('says a forward an earlier run was awaiting when it ended got its sender no answer', () => {
+    const settles = canForwardSettle('2026-12-06T08:59:00.000Z', startedAtMs)
+    expect(isForwardMarked(awaited, settles)).toBe(true)
+    expect(forwardSentence(awaited, settles)).toBe(
+      "The app stopped while waiting for http://127.0.0.1:3000/hooks to answer this forward: the sender got no answer, and the target's answer was not recorded",
+    )
+  })
+})

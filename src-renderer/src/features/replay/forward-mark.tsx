@@ -4,23 +4,26 @@ import { reasonPhrase } from '../../lib/http-status'
 
 /**
  * In a capture's list row: a forward that failed, was refused or got a non-2xx answer, so a
- * forward that went wrong never looks like a normal answer; `fwd …` while a background forward is
- * still on its way. Nothing for a forward that went well (relayed, or sent and answered 2xx).
- * Short, like the row's `fwd`, so the status column never cuts it; the title says it in full.
+ * forward that went wrong never looks like a normal answer; `fwd …` while a forward is still on its
+ * way (a background one, or a pass-through one whose target is awaited); `fwd stopped` for a
+ * pass-through forward an earlier run of the app was awaiting when it ended (a crash, a kill -9):
+ * its sender got no answer. Nothing for a forward that went well (relayed, or sent and answered
+ * 2xx). Short, like the row's `fwd`, so the status column never cuts it; the title says it in full.
  */
 export function ForwardMark({ forward, isSettleExpected }: { forward: CaptureForward | null; isSettleExpected: boolean }) {
   if (!isForwardMarked(forward, isSettleExpected)) return null
-  return <ForwardTag forward={forward} />
+  return <ForwardTag forward={forward} isSettleExpected={isSettleExpected} />
 }
 
 /**
  * Whether the row shows a forward mark (it then takes the answer choice's place). A background
  * forward is "on its way" only while this run of the app can still record how it settled: one
  * received before the app started (stopped mid-flight, or stored before outcomes were recorded)
- * never settles here, and its outcome is in the capture's resend history.
+ * never settles here, and its outcome is in the capture's resend history if it came. A pending
+ * pass-through forward is always marked: on its way in this run, cut off from an earlier one.
  */
 export function isForwardMarked(forward: CaptureForward | null, isSettleExpected: boolean): forward is CaptureForward {
-  return forward !== null && ((forward.state === 'background' && isSettleExpected) || isForwardProblem(forward))
+  return forward !== null && ((forward.state === 'background' && isSettleExpected) || forward.state === 'pending' || isForwardProblem(forward))
 }
 
 /** Whether a background forward of a capture received at `receivedAt` can still settle in this run. */
@@ -38,8 +41,18 @@ function isSuccess(status: number | undefined): boolean {
   return status !== undefined && status >= 200 && status < 300
 }
 
-function ForwardTag({ forward }: { forward: CaptureForward }) {
+function ForwardTag({ forward, isSettleExpected }: { forward: CaptureForward; isSettleExpected: boolean }) {
   switch (forward.state) {
+    case 'pending':
+      return isSettleExpected ? (
+        <span className="tag" title={forwardSentence(forward)} data-testid="capture-forward-pending">
+          fwd …
+        </span>
+      ) : (
+        <span className="tag tag-danger" title={forwardSentence(forward, false)} data-testid="capture-forward-failed">
+          fwd stopped
+        </span>
+      )
     case 'failed':
       return (
         <span className="tag tag-danger" title={forwardSentence(forward)} data-testid="capture-forward-failed">
@@ -76,9 +89,14 @@ function ForwardTag({ forward }: { forward: CaptureForward }) {
 /** What happened to the forward, in one sentence (the row's title and the detail's fact). */
 export function forwardSentence(forward: CaptureForward, isSettleExpected = true): string {
   if (forward.state === 'background' && !isSettleExpected) {
-    return `Forwarded to ${forward.targetUrl} in the background while an earlier run of the app was running: its outcome is in the resend history`
+    return `Forwarded to ${forward.targetUrl} in the background while an earlier run of the app was running: its outcome is in the resend history, unless the app stopped before it came`
+  }
+  if (forward.state === 'pending' && !isSettleExpected) {
+    return `The app stopped while waiting for ${forward.targetUrl} to answer this forward: the sender got no answer, and the target's answer was not recorded`
   }
   switch (forward.state) {
+    case 'pending':
+      return `Forwarding to ${forward.targetUrl}: the sender gets its answer once it comes`
     case 'relayed':
       return `Forwarded to ${forward.targetUrl}; its answer was relayed to the sender`
     case 'failed':
@@ -106,7 +124,11 @@ export function ForwardFact({ forward, receivedAt }: { forward: CaptureForward |
   return (
     <>
       <dt>Forwarded</dt>
-      <dd data-testid="detail-forward" data-forward-state={forward.state} className={isForwardProblem(forward) ? 'status-server-error' : undefined}>
+      <dd
+        data-testid="detail-forward"
+        data-forward-state={forward.state}
+        className={(forward.state === 'pending' && !isSettleExpected) || isForwardProblem(forward) ? 'status-server-error' : undefined}
+      >
         {forwardSentence(forward, isSettleExpected)}
       </dd>
     </>

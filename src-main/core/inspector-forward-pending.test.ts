@@ -1,0 +1,117 @@
+/**
+ * A pass-through forward's capture is stored as soon as it arrives, with its forward pending,
+ * while the target is awaited (up to its timeout, 120 s at most): it used to exist only in memory
+ * until the target answered, so a crash then lost it, and an app stopped meanwhile recorded the
+ * configured answer as if sent. The answer is recorded on the capture before it goes out.
+ * The kill -9 case, with a real process, is in headless/forward-crash.test.ts.
+ */
+import { request } from 'node:http'
+import type { ServerResponse } from 'node:http'
+import { expect } from 'vitest'
+import { useInspector } from '../test-support/inspector-fixture'
+import type { Inspector } from './inspector'
+import type { CaptureSummary } from '../shared/views'
+
+const test = useInspector()
+
+interface Sent {
+  /** The status the sender got, or `closed` when the connection ended without an answer. */
+  answer: Promise<{ status: number; body: string } | 'closed'>
+}
+
+/** Posts to the endpoint and resolves once the capture is stored (before the target answered). */
+async function sendAndWaitUntilStored(app: Inspector, path: string): Promise<Sent & { stored: CaptureSummary }> {
+  let unsubscribe = (): void => undefined
+  const stored = new Promise<CaptureSummary>((resolve) => {
+    unsubscribe = app.events.subscribe((event) => {
+      if (event.type === 'capture-received' && event.capture.target === path) resolve(event.capture)
+    })
+  })
+  const outgoing = request(`${app.receiverUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' } })
+  const answer = new Promise<{ status: number; body: string } | 'closed'>((resolve) => {
+    outgoing.on('response', (incoming) => {
+      const chunks: Buffer[] = []
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk))
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString() }))
+      incoming.on('error', () => resolve('closed'))
+    })
+    outgoing.on('error', () => resolve('closed'))
+  })
+  outgoing.end('{"id":"evt_1"}')
+  try {
+    return { stored: await stored, answer }
+  } finally {
+    unsubscribe()
+  }
+}
+
+test('stores a pass-through capture while the target is awaited, then records the relayed answer before sending it', async ({ app, startTarget }) => {
+  const inspector = await app.start()
+  let release: (response: ServerResponse) => void = () => undefined
+  const held = new Promise<ServerResponse>((resolve) => (release = resolve))
+  const target = await startTarget((_request, response) => release(response))
+  const [endpoint] = await inspector.procedures.listEndpoints({})
+  await inspector.procedures.setForwardConfig({
+    endpointId: endpoint!.id,
+    config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: 120_000, keepCapturedPath: false },
+  })
+  const sent = await sendAndWaitUntilStored(inspector, '/default/hook')
+
+  // On disk while the target has not answered: pending, the connection held, nothing sent.
+  const [pending] = (await inspector.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  expect(pending!.id).toBe(sent.stored.id)
+  expect(pending!.forward).toEqual({ mode: 'pass-through', targetUrl: target.url, state: 'pending', reason: null })
+  expect(pending!.response).toMatchObject({ kind: 'hang', status: null, chosenBy: { kind: 'forward', targetUrl: target.url } })
+  expect((await inspector.procedures.listCaptures({ endpointId: endpoint!.id, filter: { answer: 'none' } })).items).toHaveLength(1)
+
+  const updated = new Promise<CaptureSummary>((resolve) => {
+    const unsubscribe = inspector.events.subscribe((event) => {
+      if (event.type === 'capture-updated' && event.capture.id === sent.stored.id) {
+        unsubscribe()
+        resolve(event.capture)
+      }
+    })
+  })
+  ;(await held).writeHead(201, { 'x-from': 'target' }).end('made')
+  expect(await sent.answer).toEqual({ status: 201, body: 'made' })
+  expect((await updated).response.status).toBe(201)
+
+  // The answer recorded is the one relayed, read back through every view, across a restart.
+  await app.stop()
+  const restarted = await app.start()
+  const [relayed] = (await restarted.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  expect(relayed!.forward).toMatchObject({ state: 'relayed', reason: null })
+  expect(relayed!.response).toMatchObject({ kind: 'respond', status: 201, bodySize: 4, chosenBy: { kind: 'forward', targetUrl: target.url } })
+  expect(relayed!.appStoppedAt).toBeNull()
+  const detail = await restarted.procedures.getCapture({ id: relayed!.id })
+  expect(Buffer.from(detail.responseBodyBase64, 'base64').toString()).toBe('made')
+  expect((await restarted.procedures.listCaptures({ endpointId: endpoint!.id, filter: { answer: '201' } })).items).toHaveLength(1)
+  expect((await restarted.procedures.listCaptures({ endpointId: endpoint!.id, filter: { answer: 'none' } })).items).toHaveLength(0)
+  // A query that reads the record (its body) sees the recorded answer too.
+  expect((await restarted.procedures.listCaptures({ endpointId: endpoint!.id, filter: { query: 'status:201 evt_1' } })).items).toHaveLength(1)
+  expect((await restarted.procedures.listCaptures({ endpointId: endpoint!.id, filter: { query: 'status:none evt_1' } })).items).toHaveLength(0)
+})
+
+test('a pass-through forward the app stopped while awaiting is recorded as not sent, across a restart', async ({ app, startTarget }) => {
+  let inspector = await app.start()
+  const target = await startTarget(() => undefined)
+  const [endpoint] = await inspector.procedures.listEndpoints({})
+  await inspector.procedures.setForwardConfig({
+    endpointId: endpoint!.id,
+    config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: 120_000, keepCapturedPath: false },
+  })
+  const sent = await sendAndWaitUntilStored(inspector, '/default/hook')
+  const stoppingAt = Date.now()
+  await app.stop()
+  expect(await sent.answer).toBe('closed')
+
+  inspector = await app.start()
+  const [capture] = (await inspector.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  expect(capture!.id).toBe(sent.stored.id)
+  // Not "respond 200" (the configured answer it used to record): no answer went out.
+  expect(capture!.response).toMatchObject({ kind: 'hang', status: null })
+  expect(Date.parse(capture!.appStoppedAt ?? '')).toBeGreaterThanOrEqual(stoppingAt - 1_000)
+  expect(capture!.senderLeftAt).toBeNull()
+  expect(capture!.forward).toMatchObject({ state: 'failed', reason: expect.stringContaining('the app stopped') })
+  expect((await inspector.procedures.getCapture({ id: capture!.id })).appStoppedAt).toBe(capture!.appStoppedAt)
+})
