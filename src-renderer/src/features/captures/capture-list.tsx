@@ -336,7 +336,7 @@ export function CaptureList({
         </span>
         <span className="list-scope">{endpoint ? endpoint.name : 'All endpoints'}</span>
         <BulkReplayButton choices={replayChoices} />
-        <ExchangeButtons choices={replayChoices} />
+        <ExchangeButtons choices={replayChoices} onFilterChange={onFilterChange} />
         <GroupByDeliveryToggle grouped={groupedByDelivery} onChange={setGroupedByDelivery} />
         {toolbar}
       </div>

@@ -1,10 +1,14 @@
 /** Entry points of export and import: the list toolbar, the selection bar, a capture's detail. */
 import { useState } from 'react'
+import type { CaptureFilter } from '@shared/capture-filter'
 import { ExportDialog, type ExportChoices } from './export-dialog'
 import { ImportDialog } from './import-dialog'
 
-/** List toolbar: "Export…" (the endpoint, the filter or the selection) and "Import…" into the endpoint. */
-export function ExchangeButtons({ choices }: { choices: ExportChoices }) {
+/**
+ * List toolbar: "Export…" (the endpoint, the filter or the selection) and "Import…" into the
+ * endpoint; `onFilterChange` (the list's) lets an import's outcome show the captures it imported.
+ */
+export function ExchangeButtons({ choices, onFilterChange }: { choices: ExportChoices; onFilterChange?: (filter: CaptureFilter) => void }) {
   const [dialog, setDialog] = useState<'export' | 'import' | null>(null)
   const { endpoint } = choices
   return (
@@ -20,7 +24,9 @@ export function ExchangeButtons({ choices }: { choices: ExportChoices }) {
         </button>
       )}
       {dialog === 'export' && <ExportDialog choices={choices} onClose={() => setDialog(null)} />}
-      {dialog === 'import' && endpoint && <ImportDialog endpoint={endpoint} onClose={() => setDialog(null)} />}
+      {dialog === 'import' && endpoint && (
+        <ImportDialog endpoint={endpoint} onClose={() => setDialog(null)} onShowImported={onFilterChange ? (query) => onFilterChange({ query }) : undefined} />
+      )}
     </>
   )
 }

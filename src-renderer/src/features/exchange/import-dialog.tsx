@@ -15,7 +15,7 @@ import { ProgressBar } from '../../components/progress-bar'
 import { formatBytes, formatCount } from '../../lib/format'
 import { providerName } from '../../lib/providers'
 import { bytesToBase64 } from '../../lib/bytes'
-import { importFileProblem, rawRequestBytes } from './import-source'
+import { importedFromQuery, importFileProblem, rawRequestBytes } from './import-source'
 import './exchange.css'
 import { errorMessage } from '@shared/errors'
 
@@ -32,9 +32,11 @@ const FORMAT_LABELS: Record<ImportFormat, string> = {
 interface ImportDialogProps {
   endpoint: Endpoint
   onClose: () => void
+  /** Narrows the list with this query (`from:"file"`): the outcome offers it after a file's import. */
+  onShowImported?: (query: string) => void
 }
 
-export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
+export function ImportDialog({ endpoint, onClose, onShowImported }: ImportDialogProps) {
   const [source, setSource] = useState<Source>('file')
   const [format, setFormat] = useState<ImportFormat>('auto')
   const [file, setFile] = useState<File | null>(null)
@@ -43,6 +45,8 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
   const [provider, setProvider] = useState<PinnableProviderId | ''>('')
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null)
   const [result, setResult] = useState<ImportResult | null>(null)
+  /** The name of the file imported (what its captures' `importedFrom` holds), for "Show captures imported from…". */
+  const [importedFile, setImportedFile] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [isWorking, setIsWorking] = useState(false)
 
@@ -88,6 +92,7 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
         ...origin,
         ...(source === 'body' && provider !== '' ? { asProvider: provider } : {}),
       })
+      setImportedFile(source === 'file' ? file!.name : null)
       setResult(imported)
     } catch (caught: unknown) {
       setError(errorMessage(caught))
@@ -99,7 +104,21 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
   return (
     <ModalDialog closeLink title={`Import into “${endpoint.name}”`} onClose={onClose} testId="import-dialog" size="medium">
       {result ? (
-        <ImportOutcome result={result} onClose={onClose} />
+        <ImportOutcome
+          result={result}
+          onClose={onClose}
+          onShowImported={
+            onShowImported && importedFile !== null
+              ? {
+                  fileName: importedFile,
+                  show: () => {
+                    onShowImported(importedFromQuery(importedFile))
+                    onClose()
+                  },
+                }
+              : null
+          }
+        />
       ) : (
         <form
           className="form"
@@ -253,7 +272,15 @@ export function ImportDialog({ endpoint, onClose }: ImportDialogProps) {
   )
 }
 
-function ImportOutcome({ result, onClose }: { result: ImportResult; onClose: () => void }) {
+function ImportOutcome({
+  result,
+  onClose,
+  onShowImported,
+}: {
+  result: ImportResult
+  onClose: () => void
+  onShowImported: { fileName: string; show: () => void } | null
+}) {
   const imported = result.importedIds.length
   return (
     <div className="form" data-testid="import-result">
@@ -273,6 +300,12 @@ function ImportOutcome({ result, onClose }: { result: ImportResult; onClose: () 
         />
       )}
       <div className="modal-actions">
+        {/* The list's filter then says how to find them again: `from:"file"`. */}
+        {onShowImported && imported > 0 && (
+          <button type="button" className="button" onClick={onShowImported.show} data-testid="import-show-imported">
+            Show captures imported from “{onShowImported.fileName}”
+          </button>
+        )}
         <button type="button" className="button button-primary" onClick={onClose} data-testid="import-done">
           Done
         </button>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { matchesCaptureQuery, parseCaptureQuery, type SearchableCapture } from '@shared/capture-query'
 import { bytesToBase64 } from '../../lib/bytes'
-import { importFileProblem, rawRequestBytes } from './import-source'
+import { importedFromQuery, importFileProblem, rawRequestBytes } from './import-source'
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
 
@@ -34,5 +35,34 @@ describe('import sources', () => {
     const bytes = new Uint8Array(300_000).map((_, index) => index % 256)
     const text = bytesToBase64(bytes)
     expect(Uint8Array.from(atob(text), (char) => char.charCodeAt(0))).toEqual(bytes)
+  })
+
+  it('finds the captures imported from a file with a from: query, its quotes and backslashes escaped', () => {
+    expect(importedFromQuery('merchant.har')).toBe('from:"merchant.har"')
+    expect(importedFromQuery('x'.repeat(300))).toBe(`from:"${'x'.repeat(200)}"`)
+    const capture = (importedFrom: string | null): SearchableCapture => ({
+      id: 'c',
+      method: 'POST',
+      target: '/cb',
+      receivedAtMs: 0,
+      provider: null,
+      verdict: null,
+      answerStatus: 200,
+      outcome: 'captured',
+      eventType: null,
+      objectId: null,
+      reference: null,
+      note: null,
+      importedFrom,
+      searchText: '',
+    })
+    for (const name of ['merchant.har', 'Shop "Live" (1).bundle.json', 'C:\\exports\\day 2.har', 'x'.repeat(300)]) {
+      const parsed = parseCaptureQuery(importedFromQuery(name))
+      if (!parsed.ok || parsed.query === null) throw new Error(`${name}: ${parsed.ok ? 'empty' : parsed.error.message}`)
+      // As the app words it (exchange-service importSourceOf: the file's first 200 characters).
+      expect(matchesCaptureQuery(parsed.query, capture(`bundle ${name.slice(0, 200)}, entry 2`))).toBe(true)
+      expect(matchesCaptureQuery(parsed.query, capture('HAR other.har, entry 1'))).toBe(false)
+      expect(matchesCaptureQuery(parsed.query, capture(null))).toBe(false)
+    }
   })
 })

@@ -50,3 +50,13 @@ export function rawRequestBytes(body: PastedBody): Uint8Array | string {
   out.set(bodyBytes, headBytes.length)
   return out
 }
+
+/**
+ * The list query that finds the captures imported from a file: `from:"merchant.har"` (the file's
+ * name as the app keeps it in each capture's `importedFrom`, its first 200 characters; a quote or
+ * backslash in it escaped as a phrase needs). The import's outcome offers it, so the `from:` term
+ * is found where it is needed.
+ */
+export function importedFromQuery(sourceName: string): string {
+  return `from:"${sourceName.slice(0, 200).replace(/["\\]/g, '\\$&')}"`
+}
