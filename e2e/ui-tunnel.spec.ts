@@ -57,6 +57,9 @@ test('start the tunnel, see its URL, and capture a callback sent through it', as
 
   const publicBase = `http://${subdomain}.localhost:${server.port}`
   await expect(dialog.getByTestId('tunnel-state')).toHaveAttribute('data-status', 'online')
+  // Saved while off, then started: the note is about the save. It read "Saved; the tunnel restarts
+  // with them." as soon as the tunnel ran.
+  await expect(dialog.getByTestId('tunnel-saved')).toHaveText('Saved.')
   await expect(dialog.getByTestId('tunnel-public-url')).toHaveText(new RegExp(`^${publicBase.replace(/\./g, '\\.')}/?$`))
   await expect(dialog.getByTestId('tunnel-last-proved')).toHaveAttribute('data-proved', 'true')
   await startAnswered

@@ -16,6 +16,7 @@ import {
   formatCountdown,
   hasCountdown,
   isRunning,
+  problemSentence,
   standInExplanation,
   standInHeadline,
   standInKeepHint,
@@ -209,7 +210,7 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
       )}
       {(state.status === 'reconnecting' || state.status === 'failed') && (
         <div className={`notice ${state.status === 'failed' ? 'notice-danger' : 'notice-warning'}`} data-testid="tunnel-problem">
-          <strong>{state.status === 'failed' ? state.reason : `Lost: ${state.lastError.message}`}</strong>
+          <strong>{state.status === 'failed' ? state.reason : problemSentence(state.lastError.message)}</strong>
           <br />
           {state.nextAttemptAt ? (
             <span data-testid="tunnel-next-attempt">
@@ -238,7 +239,8 @@ function TunnelSettingsForm({ settings, isRunning: running }: { settings: Tunnel
   const [subdomain, setSubdomain] = useState(settings.subdomain ?? '')
   const [serverUrl, setServerUrl] = useState(settings.serverUrl)
   const [startWithApp, setStartWithApp] = useState(settings.startWithApp)
-  const [isSaved, setIsSaved] = useState(false)
+  /** After a save: whether it restarted the running tunnel (a new server or subdomain does; "start with the app" does not). */
+  const [saved, setSaved] = useState<{ restarted: boolean } | null>(null)
   const subdomainProblem = subdomain === '' ? null : describeInvalidSubdomain(subdomain)
   const serverProblem = describeInvalidServerUrl(serverUrl)
   const ipAdvice = adviseAgainstIpServerUrl(serverUrl)
@@ -250,10 +252,12 @@ function TunnelSettingsForm({ settings, isRunning: running }: { settings: Tunnel
       onSubmit={(event) => {
         event.preventDefault()
         if (subdomainProblem || serverProblem) return
-        setIsSaved(false)
+        setSaved(null)
+        const nextSubdomain = subdomain === '' ? null : subdomain
+        const restarts = running && (serverUrl !== settings.serverUrl || nextSubdomain !== settings.subdomain)
         action.mutate(
-          { kind: 'settings', input: { subdomain: subdomain === '' ? null : subdomain, serverUrl, startWithApp } },
-          { onSuccess: () => setIsSaved(true) },
+          { kind: 'settings', input: { subdomain: nextSubdomain, serverUrl, startWithApp } },
+          { onSuccess: () => setSaved({ restarted: restarts }) },
         )
       }}
     >
@@ -314,9 +318,11 @@ function TunnelSettingsForm({ settings, isRunning: running }: { settings: Tunnel
         </p>
       )}
       <div className="tunnel-settings-actions">
-        {isSaved && !isDirty && (
-          <span className="muted replay-small" role="status">
-            Saved{running ? '; the tunnel restarts with them' : ''}.
+        {saved && !isDirty && (
+          // Said of the save, not of the state now: "Saved; the tunnel restarts with them" appeared
+          // as soon as the tunnel was started after a save made while it was off.
+          <span className="muted replay-small" role="status" data-testid="tunnel-saved">
+            {saved.restarted ? 'Saved; the tunnel restarted with them.' : 'Saved.'}
           </span>
         )}
         <button

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TunnelState } from '@shared/tunnel'
-import { askingLine, hasCountdown, standInExplanation, standInHeadline, standInKeepHint, tunnelProofLine } from './tunnel-format'
+import { askingLine, hasCountdown, problemSentence, standInExplanation, standInHeadline, standInKeepHint, tunnelProofLine } from './tunnel-format'
 
 const now = Date.parse('2026-12-07T09:00:00.000Z')
 
@@ -80,6 +80,17 @@ describe('stand-in subdomain words', () => {
     )
     expect(standInExplanation('shop-callbacks', 'remembered', null, now)).toContain(
       'the app’s old one, until the tunnel server notices it is gone, or, as the app was closed for a while, another client',
+    )
+  })
+})
+
+describe('problemSentence', () => {
+  it('gives the reason as a sentence, without saying "lost" twice', () => {
+    expect(problemSentence("the connection to the tunnel server was lost: the tunnel server's port 44641 refused the tunnel")).toBe(
+      "The connection to the tunnel server was lost: the tunnel server's port 44641 refused the tunnel",
+    )
+    expect(problemSentence('nothing answers at the tunnel server at http://localhost:39857 (connection refused)')).toBe(
+      'Nothing answers at the tunnel server at http://localhost:39857 (connection refused)',
     )
   })
 })

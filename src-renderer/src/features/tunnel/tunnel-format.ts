@@ -123,6 +123,15 @@ export function askingLine(requested: string | null, source: RequestedSubdomainS
   }
 }
 
+/**
+ * Why a reconnecting tunnel is reconnecting: the problem's own words, as a sentence. A "Lost: "
+ * in front read "Lost: the connection to the tunnel server was lost: …", and the latest error is
+ * as often a failed attempt ("nothing answers at the tunnel server…") as the loss itself.
+ */
+export function problemSentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1)
+}
+
 /** One short line for the top bar. */
 export function tunnelShortLabel(state: TunnelState, now: number): string {
   switch (state.status) {
