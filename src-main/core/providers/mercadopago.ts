@@ -162,7 +162,7 @@ export function verifyMercadoPago(delivery: Delivery, secrets: readonly MercadoP
     verifyMercadoPagoOnce(delivery, secrets, options),
     repeatedHeaders(delivery.headers, [MERCADOPAGO_SIGNATURE_HEADER, MERCADOPAGO_REQUEST_ID_HEADER]),
     MERCADOPAGO_SIGNATURE_HEADER,
-    'Node joins the copies with ", "; Mercado Pago\'s documented check splits x-signature on "," and keeps the last ts and v1 it finds (the last copy\'s), and signs a joined x-request-id as it is; a Java servlet\'s getHeader reads the first copy; the check here reads the first copy of each',
+    'Node joins the copies with ", "; the mercadopago SDK\'s WebhookSignatureValidator (like the documented check) splits x-signature on "," and keeps the last ts and v1 it finds (the last copy\'s), and signs a joined x-request-id as it is; a Java servlet\'s getHeader reads the first copy; the check here reads the first copy of each',
   )
 }
 

@@ -8,6 +8,7 @@
  */
 import { createHash, createHmac, generateKeyPairSync, sign as rsaSign } from 'node:crypto'
 import { crc32 } from 'node:zlib'
+import { WebhookSignatureValidator } from 'mercadopago'
 import forge from 'node-forge'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
@@ -25,7 +26,7 @@ interface Scenario {
   target: string
   body: string
   keys: ProviderKey[]
-  /** The delivery as the provider sends it, with the given signature header value (and others). */
+  /** The delivery as the provider sends it, with the given signature header value, then `extra` lines. */
   headers: (signature: string, extra?: HeaderPairs) => HeaderPairs
   signatureHeader: string
   good: string
@@ -49,7 +50,7 @@ function ixopay(): Scenario {
     target,
     body,
     keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }],
-    headers: (signature, extra = []) => [['Content-Type', type], ['Date', date], ...extra, ['X-Signature', signature]],
+    headers: (signature, extra = []) => [['Content-Type', type], ['Date', date], ['X-Signature', signature], ...extra],
     signatureHeader: 'X-Signature',
     good: sign(secret),
     wrong: sign('another-connector-secret'),
@@ -66,7 +67,7 @@ function chip(): Scenario {
     target: '/in',
     body,
     keys: [{ kind: 'rsa-public-key', provider: 'chip', pem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() }],
-    headers: (signature, extra = []) => [['Content-Type', 'application/json'], ...extra, ['X-Signature', signature]],
+    headers: (signature, extra = []) => [['Content-Type', 'application/json'], ['X-Signature', signature], ...extra],
     signatureHeader: 'X-Signature',
     good: rsaSign('sha256', Buffer.from(body), pair.privateKey).toString('base64'),
     wrong: rsaSign('sha256', Buffer.from(body), other.privateKey).toString('base64'),
@@ -93,10 +94,10 @@ function paypal(): Scenario {
     headers: (signature, extra = []) => [
       ['PAYPAL-TRANSMISSION-ID', id],
       ['PAYPAL-TRANSMISSION-TIME', time],
-      ...extra,
       ['PAYPAL-TRANSMISSION-SIG', signature],
       ['PAYPAL-AUTH-ALGO', 'SHA256withRSA'],
       ['PAYPAL-CERT-URL', 'https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270'],
+      ...extra,
     ],
     signatureHeader: 'PAYPAL-TRANSMISSION-SIG',
     good: sign(webhookId),
@@ -118,7 +119,7 @@ function mercadopago(): Scenario {
     target: '/in?data.id=123&type=payment',
     body: '{"action":"payment.updated","api_version":"v1","type":"payment","data":{"id":"123"},"live_mode":false}',
     keys: [{ kind: 'hmac-secret', provider: 'mercadopago', value: secret }],
-    headers: (signature, extra = []) => [['Content-Type', 'application/json'], ['x-request-id', requestId], ...extra, ['x-signature', signature]],
+    headers: (signature, extra = []) => [['Content-Type', 'application/json'], ['x-request-id', requestId], ['x-signature', signature], ...extra],
     signatureHeader: 'x-signature',
     good: sign(secret),
     wrong: sign('another-application-secret'),
@@ -165,5 +166,29 @@ describe('a signature header sent twice is never valid', () => {
     expect(notesOf(chip())).toContain('a Node check verifies the first copy')
     expect(notesOf(paypal())).toContain('it checks the first signature')
     expect(notesOf(mercadopago())).toContain('keeps the last ts and v1')
+  })
+
+  it('CHIP and PayPal: Node, handed the copies joined, decodes the base64 only up to the first copy’s "=" padding', () => {
+    for (const { provider, good, wrong } of [chip(), paypal()]) {
+      expect({ provider, firstOnly: Buffer.from(`${good}, ${wrong}`, 'base64').equals(Buffer.from(good, 'base64')) }).toEqual({ provider, firstOnly: true })
+    }
+  })
+
+  it('Mercado Pago: the SDK, handed the copies as Node joins them, checks the last one, so the right one first is refused and second accepted', () => {
+    const { keys, headers, signatureHeader, good, wrong } = mercadopago()
+    const secret = keys[0]?.kind === 'hmac-secret' ? keys[0].value : ''
+    const requestId = headers(good).find(([name]) => name === 'x-request-id')?.[1]
+    const sdkAccepts = (pairs: HeaderPairs): boolean => {
+      const joined = pairs.filter(([name]) => name === signatureHeader).map(([, value]) => value)
+      try {
+        WebhookSignatureValidator.validate({ xSignature: joined.join(', '), xRequestId: requestId, dataId: '123', secret })
+        return true
+      } catch {
+        return false
+      }
+    }
+    expect(sdkAccepts(headers(good))).toBe(true)
+    expect(sdkAccepts(headers(good, [[signatureHeader, wrong]]))).toBe(false)
+    expect(sdkAccepts(headers(wrong, [[signatureHeader, good]]))).toBe(true)
   })
 })
