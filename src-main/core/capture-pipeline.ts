@@ -18,7 +18,7 @@ import type { DeliveryAnalysis } from '../shared/providers'
 import { toRecognition } from './recognition'
 import { deliveryKeyFrom } from './deliveries/delivery-key'
 import type { CaptureForward, ForwardConfig } from '../shared/replay'
-import { captureForwardOf, settledBackgroundForward, type RelayAnswer } from './replay'
+import { captureForwardOf, settledBackgroundForward, type ForwardResult, type RelayAnswer } from './replay'
 import type { ReplayService } from './replay-service'
 import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
 import type { EventBus } from './event-bus'
@@ -179,29 +179,51 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     const stored = await store(request, response, arrival, held, pending)
     if (!stored) return
     deps.afterStored(stored)
+    // A sender that gives up while the target is awaited (its own timeout, often shorter) never gets an answer.
+    let senderLeftAt: string | null = null
+    const onSenderGone = (): void => void (senderLeftAt ??= now())
+    response.once('close', onSenderGone)
     const forwarding = await deps.replays.forward(request, config)
-    void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
+    response.off('close', onSenderGone)
     if (deps.shutdown.aborted) {
       // The app is stopping: the target's answer (if any came) is not relayed, and the connection
       // is closed without an answer. The store closes only after this is written.
+      recordForward(stored, forwarding, 'app-stopped')
       const reason = `the app stopped while waiting for the target's answer, so the sender got no answer`
       await recordUnsent(stored, { forward: { ...pending, state: 'failed', reason }, appStoppedAt: now() })
       destroyConnection(response)
       return
     }
+    recordForward(stored, forwarding, senderLeftAt === null ? null : 'sender-left')
     // The provider gets the target's real answer, unless it failed or timed out.
     const decided = forwarding.relay ? relayAnswer(forwarding.relay, config.targetUrl) : decideAnswer(request, arrival.recognition, arrival.deliveryKey)
-    const forward = await captureForwardOf(forwarding, config.targetUrl)
+    let forward = await captureForwardOf(forwarding, config.targetUrl)
+    if (senderLeftAt !== null && forward.state === 'relayed') forward = { ...forward, reason: 'the sender left before it came, so it was not relayed' }
     const chosen: ChosenAnswer = { ...decided.chosen, answer: withConnectionHeaders(decided.chosen.answer, response.shouldKeepAlive, Date.now()) }
     try {
-      const capture = await deps.store.annotate(stored.id, { forward, response: answerRecord(chosen.answer, decided.choice, request.method) })
+      // The sender gone: the answer is recorded as for a delayed one it left before, and not sent.
+      const capture = await deps.store.annotate(stored.id, {
+        forward,
+        response: answerRecord(chosen.answer, decided.choice, request.method),
+        ...(senderLeftAt === null ? {} : { senderLeftAt }),
+      })
       deps.events.publish({ type: 'capture-updated', capture })
+      if (senderLeftAt !== null) return
     } catch (error: unknown) {
       // The answer could not be recorded, so it is not sent: the sender retries, as for a capture that could not be stored.
       storeFailed(response, error)
       return
     }
     await send(stored, response, chosen)
+  }
+
+  /**
+   * Records a pass-through forward in the capture's history; `notSent` when no answer reached the
+   * sender (it left, or the app stopped, while the target was awaited), so the record never says it got one.
+   */
+  function recordForward(stored: StoredCapture, forwarding: ForwardResult, notSent: 'sender-left' | 'app-stopped' | null): void {
+    const recorded = notSent === null ? forwarding : { ...forwarding, summary: { ...forwarding.summary, usedConfiguredAnswer: false, reason: notSent } }
+    void deps.replays.recordForward(stored, recorded).catch(() => undefined)
   }
 
   /** A background forward settled after the capture was stored: its row shows how it went, live. */

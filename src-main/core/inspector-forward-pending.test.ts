@@ -5,12 +5,12 @@
  * configured answer as if sent. The answer is recorded on the capture before it goes out.
  * The kill -9 case, with a real process, is in headless/forward-crash.test.ts.
  */
-import { request } from 'node:http'
-import type { ServerResponse } from 'node:http'
+import { request, type ClientRequest, type ServerResponse } from 'node:http'
 import { expect } from 'vitest'
 import { useInspector } from '../test-support/inspector-fixture'
 import type { Inspector } from './inspector'
 import type { CaptureSummary } from '../shared/views'
+import { waitFor } from '../test-support/wait-for'
 
 const test = useInspector()
 
@@ -114,4 +114,69 @@ test('a pass-through forward the app stopped while awaiting is recorded as not s
   expect(capture!.senderLeftAt).toBeNull()
   expect(capture!.forward).toMatchObject({ state: 'failed', reason: expect.stringContaining('the app stopped') })
   expect((await inspector.procedures.getCapture({ id: capture!.id })).appStoppedAt).toBe(capture!.appStoppedAt)
+  // Its history never says the provider got the configured answer: it got none.
+  const [record] = await inspector.procedures.listReplays({ captureId: capture!.id })
+  expect(record!.forward).toEqual({ mode: 'pass-through', usedConfiguredAnswer: false, reason: 'app-stopped' })
+})
+
+test('a sender that leaves while the target is awaited is recorded as gone then, and the answer as never relayed', async ({ app, startTarget }) => {
+  const inspector = await app.start()
+  let release: (response: ServerResponse) => void = () => undefined
+  const held = new Promise<ServerResponse>((resolve) => (release = resolve))
+  const target = await startTarget((_request, response) => release(response))
+  const [endpoint] = await inspector.procedures.listEndpoints({})
+  await inspector.procedures.setForwardConfig({
+    endpointId: endpoint!.id,
+    config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: 120_000, keepCapturedPath: false },
+  })
+  const stored = new Promise<CaptureSummary>((resolve) => {
+    const unsubscribe = inspector.events.subscribe((event) => {
+      if (event.type === 'capture-received') {
+        unsubscribe()
+        resolve(event.capture)
+      }
+    })
+  })
+  const outgoing: ClientRequest = request(`${inspector.receiverUrl}/default/hook`, { method: 'POST' })
+  outgoing.on('error', () => undefined)
+  outgoing.end('{"id":"evt_2"}')
+  const { id } = await stored
+  const targetAnswer = await held
+  // The sender's own timeout, shorter than the target's answer.
+  outgoing.destroy()
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  const answeredAt = Date.now()
+  const updated = new Promise<CaptureSummary>((resolve) => {
+    const unsubscribe = inspector.events.subscribe((event) => {
+      if (event.type === 'capture-updated' && event.capture.id === id) {
+        unsubscribe()
+        resolve(event.capture)
+      }
+    })
+  })
+  targetAnswer.writeHead(201).end('made')
+  const capture = await updated
+  expect(Date.parse(capture.senderLeftAt ?? '')).toBeLessThan(answeredAt)
+  expect(capture.response).toMatchObject({ kind: 'respond', status: 201 })
+  expect(capture.forward).toMatchObject({ state: 'relayed', reason: expect.stringContaining('the sender left') })
+  const record = await waitFor(async () => (await inspector.procedures.listReplays({ captureId: id }))[0])
+  expect(record.forward).toEqual({ mode: 'pass-through', usedConfiguredAnswer: false, reason: 'sender-left' })
+  expect((await inspector.procedures.getCapture({ id })).senderLeftAt).toBe(capture.senderLeftAt)
+})
+
+test('a background forward the app stopped is recorded as cut off by the stop, not as cancelled', async ({ app, startTarget }) => {
+  let inspector = await app.start()
+  const target = await startTarget(() => undefined)
+  const [endpoint] = await inspector.procedures.listEndpoints({})
+  await inspector.procedures.setForwardConfig({
+    endpointId: endpoint!.id,
+    config: { enabled: true, targetUrl: target.url, mode: 'background', timeoutMs: 120_000, keepCapturedPath: false },
+  })
+  const sent = await sendAndWaitUntilStored(inspector, '/default/hook')
+  expect(await sent.answer).toMatchObject({ status: 200 })
+  await waitFor(() => (target.received.length === 1 ? true : undefined))
+  await app.stop()
+  inspector = await app.start()
+  const [capture] = (await inspector.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  expect(capture!.forward).toMatchObject({ state: 'failed', reason: 'the app stopped before the target answered' })
 })

@@ -258,7 +258,11 @@ export interface ForwardSummary {
   mode: ForwardMode
   /** True when the provider got the endpoint's configured answer instead of the target's. */
   usedConfiguredAnswer: boolean
-  /** Why, when `usedConfiguredAnswer` and the mode is pass-through: `timeout`, `connection-refused`... */
+  /**
+   * Why, when `usedConfiguredAnswer` and the mode is pass-through: `timeout`, `connection-refused`...
+   * Pass-through, no answer reached the provider (`usedConfiguredAnswer` false): `sender-left` (it
+   * gave up while the target was awaited) or `app-stopped` (the app stopped meanwhile).
+   */
   reason: string | null
 }
 

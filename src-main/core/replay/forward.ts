@@ -68,6 +68,9 @@ export async function captureForwardOf(result: ForwardResult, targetUrl: string)
  * connection, timeout, reset).
  */
 export function settledBackgroundForward(started: CaptureForward, outcome: ReplayOutcome): CaptureForward {
+  // Only the app's stop aborts a live forward: say so, rather than "cancelled" as if someone had.
+  if (outcome.kind === 'failure' && outcome.failure.kind === 'aborted')
+    return { ...started, state: 'failed', reason: 'the app stopped before the target answered' }
   if (outcome.kind === 'failure') return { ...started, state: 'failed', reason: outcome.failure.message }
   return { ...started, state: 'sent', reason: null, status: outcome.response.status }
 }

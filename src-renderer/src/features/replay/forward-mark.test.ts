@@ -42,3 +42,13 @@ describe('pass-through forward marks', () => {
     )
   })
 })
+
+describe('a relayed forward whose sender was gone', () => {
+  it('never says the answer was relayed to the sender', () => {
+    const relayed: CaptureForward = { mode: 'pass-through', targetUrl: 'http://127.0.0.1:3000/hooks', state: 'relayed', reason: null }
+    expect(forwardSentence(relayed)).toBe('Forwarded to http://127.0.0.1:3000/hooks; its answer was relayed to the sender')
+    expect(forwardSentence({ ...relayed, reason: 'the sender left before it came, so it was not relayed' })).toBe(
+      'Forwarded to http://127.0.0.1:3000/hooks; its answer was not relayed: the sender left before it came, so it was not relayed',
+    )
+  })
+})

@@ -98,7 +98,10 @@ export function forwardSentence(forward: CaptureForward, isSettleExpected = true
     case 'pending':
       return `Forwarding to ${forward.targetUrl}: the sender gets its answer once it comes`
     case 'relayed':
-      return `Forwarded to ${forward.targetUrl}; its answer was relayed to the sender`
+      // A reason: the target answered, but the sender was gone by then.
+      return forward.reason === null
+        ? `Forwarded to ${forward.targetUrl}; its answer was relayed to the sender`
+        : `Forwarded to ${forward.targetUrl}; its answer was not relayed: ${forward.reason}`
     case 'failed':
       return `Forward to ${forward.targetUrl} failed: ${forward.reason ?? 'no reason recorded'}`
     case 'refused-loop':

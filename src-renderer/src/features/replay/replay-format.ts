@@ -1,5 +1,5 @@
 /** Words for replays: outcomes, failures and how a sent request differs from its capture. */
-import type { ReplayDifference, ReplayFailureKind, ReplayOutcome, ReplayRecord, ResignSummary } from '@shared/replay'
+import type { ForwardSummary, ReplayDifference, ReplayFailureKind, ReplayOutcome, ReplayRecord, ResignSummary } from '@shared/replay'
 import { reasonPhrase } from '../../lib/http-status'
 import { errorMessage } from '@shared/errors'
 
@@ -125,4 +125,14 @@ export function looksLikeJson(contentType: string | null, text: string): boolean
   if (contentType !== null && /[/+]json\b/i.test(contentType)) return true
   const first = text.trimStart()[0]
   return first === '{' || first === '['
+}
+
+/** What the provider got, as the forward's record says: never an answer when none reached it. */
+export function forwardSummarySentence(forward: ForwardSummary): string {
+  if (forward.reason === 'app-stopped') return 'the app stopped while waiting for your server, so the provider got no answer.'
+  if (forward.reason === 'sender-left') return 'the provider gave up waiting before your server answered, so it got no answer.'
+  if (forward.usedConfiguredAnswer) return `the provider got this endpoint's configured answer${forward.reason ? ` (${forward.reason})` : ''}.`
+  return forward.mode === 'pass-through'
+    ? 'the provider got this answer from your server.'
+    : 'the provider got the configured answer; this is the copy your server received.'
 }

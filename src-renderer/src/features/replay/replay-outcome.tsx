@@ -6,7 +6,7 @@ import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict, looksBinary } from 
 import { hexDump } from '../../lib/hex-dump'
 import { formatBytes, formatDuration, formatExactBytes } from '../../lib/format'
 import { HeadersTable } from '../captures/headers-table'
-import { failureTitle, outcomeClass, outcomeLabel } from './replay-format'
+import { failureTitle, forwardSummarySentence, outcomeClass, outcomeLabel } from './replay-format'
 import './replay.css'
 
 /** Characters of an answer body rendered at first (and per "show more"): always as text, never as HTML. */
@@ -53,12 +53,7 @@ export function ReplayOutcomeView({ outcome, forward = null, testId = 'replay-ou
       )}
       {forward && (
         <p className="notice replay-small" data-testid="forward-summary">
-          Forward ({forward.mode}):{' '}
-          {forward.usedConfiguredAnswer
-            ? `the provider got this endpoint's configured answer${forward.reason ? ` (${forward.reason})` : ''}.`
-            : forward.mode === 'pass-through'
-              ? 'the provider got this answer from your server.'
-              : 'the provider got the configured answer; this is the copy your server received.'}
+          Forward ({forward.mode}): {forwardSummarySentence(forward)}
         </p>
       )}
     </div>
