@@ -178,6 +178,8 @@ test('a server addressed by IP: the reason says to use its domain name', async (
   await expect(dialog.getByTestId('tunnel-state')).toHaveAttribute('data-status', 'failed')
   await expect(dialog.getByTestId('tunnel-state')).toContainText(`use the server's domain name instead, e.g. http://localhost:${server.port}`)
   await expect(dialog.getByTestId('tunnel-state')).not.toContainText('not a localtunnel server')
+  // A sentence: it began with a small letter, "the tunnel server at http://127.0.0.1:… answered".
+  await expect(dialog.getByTestId('tunnel-problem')).toHaveText(/^The tunnel server at http:\/\/127\.0\.0\.1:\d+ answered no usable public URL/)
 })
 
 test('through the tunnel: header names arrive lower-cased, a reset answer is a hang for the caller, and a short server restart is not "failed"', async ({

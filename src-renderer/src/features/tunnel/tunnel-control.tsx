@@ -210,7 +210,7 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
       )}
       {(state.status === 'reconnecting' || state.status === 'failed') && (
         <div className={`notice ${state.status === 'failed' ? 'notice-danger' : 'notice-warning'}`} data-testid="tunnel-problem">
-          <strong>{state.status === 'failed' ? state.reason : problemSentence(state.lastError.message)}</strong>
+          <strong>{problemSentence(state.status === 'failed' ? state.reason : state.lastError.message)}</strong>
           <br />
           {state.nextAttemptAt ? (
             <span data-testid="tunnel-next-attempt">
