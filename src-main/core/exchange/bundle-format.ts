@@ -241,7 +241,10 @@ export function readBundle(document: unknown): { ok: true; entries: EntryResult[
   return read.ok ? { ok: true, entries: Array.from({ length: read.count }, (_unused, index) => read.entryAt(index)) } : read
 }
 
-/** A file's entries, each read (checked, decoded, hashed) only when asked for: an import reads them a slice at a time. */
+/**
+ * A file's entries, each read (checked, decoded, hashed) only when asked for: an import reads them
+ * a batch at a time. Each is read at most once (what it was read from is let go).
+ */
 export interface EntrySource {
   count: number
   entryAt: (index: number) => EntryResult
@@ -256,7 +259,16 @@ export function readBundleEntries(document: unknown): ({ ok: true } & EntrySourc
   }
   const changesOf = exportChangesReader(head.data.redaction)
   const captures = head.data.captures
-  return { ok: true, count: captures.length, entryAt: (index) => readBundleCapture(captures[index], index, changesOf) }
+  return {
+    ok: true,
+    count: captures.length,
+    entryAt: (index) => {
+      const raw = captures[index]
+      // Read once: the parsed capture is let go as soon as it is read.
+      captures[index] = undefined
+      return readBundleCapture(raw, index, changesOf)
+    },
+  }
 }
 
 /**

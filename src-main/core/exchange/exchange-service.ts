@@ -31,7 +31,7 @@ import { exportPieces } from './export-file'
 import { encodeExport } from './export-output'
 import { createPendingExports } from './pending-exports'
 import type { PiecedText } from '../pieced-text'
-import { readImportFile } from './import-file'
+import { readImportEntries } from './import-file'
 import { redactCaptures, type RedactionRequest } from './redaction'
 import { checkNoSecretInLabels, checkNoSecretLeft } from './secret-check'
 import { secretForms, type SecretForms } from './secret-presence'
@@ -200,15 +200,16 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       // Decoded and read a slice at a time: the receiver keeps answering meanwhile.
       const bytes = await decodeStrictBase64InSlices(request.dataBase64)
       if (bytes === null) throw new InspectorError('BAD_REQUEST', 'dataBase64 is not valid base64')
-      const read = await readImportFile(bytes, request.format, deps.maxBodyBytes)
+      const read = await readImportEntries(bytes, request.format, deps.maxBodyBytes)
       if (!read.ok) throw new InspectorError('BAD_REQUEST', read.message)
 
       const importedIds: string[] = []
       const failures: ImportFailure[] = []
-      const total = read.entries.length
+      const total = read.count
       const source = importSourceOf(read.format, request)
       for (let start = 0; start < total; start += IMPORT_BATCH_SIZE) {
-        const batch = read.entries.slice(start, start + IMPORT_BATCH_SIZE)
+        // Read (checked, decoded, hashed) a batch at a time: only this batch's bodies are held.
+        const batch = Array.from({ length: Math.min(IMPORT_BATCH_SIZE, total - start) }, (_unused, offset) => read.entryAt(start + offset))
         const stored = await Promise.all(
           batch.map(async (entry, offset) => {
             const number = start + offset + 1

@@ -181,7 +181,7 @@ export function readHar(document: unknown): { ok: true; entries: EntryResult[] }
   return read.ok ? { ok: true, entries: Array.from({ length: read.count }, (_unused, index) => read.entryAt(index)) } : read
 }
 
-/** As `readHar`, each entry read when asked for (an import reads them a slice at a time). */
+/** As `readHar`, each entry read when asked for, once (an import reads them a batch at a time). */
 export function readHarEntries(document: unknown): ({ ok: true } & EntrySource) | { ok: false; message: string } {
   const log = (document as { log?: unknown }).log
   if (typeof log !== 'object' || log === null) return { ok: false, message: 'not a HAR file: there is no "log" object' }
@@ -193,6 +193,8 @@ export function readHarEntries(document: unknown): ({ ok: true } & EntrySource) 
     count: entries.length,
     entryAt: (index): EntryResult => {
       const entry: unknown = entries[index]
+      // Read once: the parsed entry is let go as soon as it is read.
+      entries[index] = undefined
       const read = readHarEntry(entry)
       if (!read.ok) return read
       const verdict = isObject(entry) && isObject(entry._verdict) ? entry._verdict : null

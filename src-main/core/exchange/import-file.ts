@@ -22,6 +22,29 @@ const gunzipAsync = promisify(gunzip)
 
 /** Reads a whole import file (already base64-decoded) into entries, each ok or failed. */
 export async function readImportFile(raw: Buffer, format: ImportFormat, maxBodyBytes: number): Promise<ReadImport> {
+  const read = await readImportEntries(raw, format, maxBodyBytes)
+  if (!read.ok) return read
+  // Each entry checked, decoded and hashed in turn, with the event loop's turns between.
+  const slices = workSlices(IMPORT_SLICE)
+  const entries: EntryResult[] = []
+  for (let index = 0; index < read.count; index++) {
+    entries.push(read.entryAt(index))
+    await slices.afterStep()
+  }
+  return { ok: true, format: read.format, entries }
+}
+
+/**
+ * As `readImportFile`, but the entries are read (checked, decoded, hashed) only when asked for,
+ * each once: an import reads a batch, stores it, then reads the next, so only a batch of decoded
+ * bodies is held at a time (and the parsed entries of a HAR file or bundle are let go as they are
+ * read), which keeps the garbage collector's pauses short during a large import.
+ */
+export async function readImportEntries(
+  raw: Buffer,
+  format: ImportFormat,
+  maxBodyBytes: number,
+): Promise<({ ok: true; format: Exclude<ImportFormat, 'auto'> } & EntrySource) | { ok: false; message: string }> {
   if (raw.length > EXCHANGE_LIMITS.maxImportFileBytes)
     return { ok: false, message: `the file is larger than ${formatByteLimit(EXCHANGE_LIMITS.maxImportFileBytes)}` }
   let bytes = raw
@@ -53,14 +76,7 @@ export async function readImportFile(raw: Buffer, format: ImportFormat, maxBodyB
   }
   if (result.count > EXCHANGE_LIMITS.maxImportEntries)
     return { ok: false, message: `the file has ${result.count} entries; at most ${EXCHANGE_LIMITS.maxImportEntries} are imported at once` }
-  // Each entry checked, decoded and hashed in turn, with the event loop's turns between.
-  const slices = workSlices(IMPORT_SLICE)
-  const entries: EntryResult[] = []
-  for (let index = 0; index < result.count; index++) {
-    entries.push(result.entryAt(index))
-    await slices.afterStep()
-  }
-  return { ok: true, format: chosen, entries }
+  return { ok: true, format: chosen, count: result.count, entryAt: result.entryAt }
 }
 
 /** Formats as the import dialog names them. */
