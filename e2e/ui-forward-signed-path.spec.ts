@@ -17,7 +17,7 @@ test('the forward dialog warns that an IXOPAY signature will not verify at anoth
 
   await dialog.getByTestId('forward-target').fill('http://127.0.0.1:4555/webhooks/ixopay')
   const warning = dialog.getByTestId('forward-signature-warning')
-  await expect(warning).toContainText(`a callback it signed for /${endpoint.slug}/notify?id=1 reaches your server at /webhooks/ixopay`)
+  await expect(warning).toContainText(`a callback it signed for, say, /${endpoint.slug}/notify?id=1 reaches your server at /webhooks/ixopay`)
   await expect(warning).toContainText(`tick “Keep the captured path” and forward to http://127.0.0.1:4555/${endpoint.slug}`)
 
   // What it advises keeps the signed path: no warning.
@@ -37,7 +37,7 @@ test('the bulk replay dialog warns the same way until Re-sign is ticked', async 
   const dialog = page.getByTestId('bulk-replay-dialog')
   await dialog.getByTestId('bulk-target').fill('http://127.0.0.1:4555/webhooks/ixopay')
   const warning = dialog.getByTestId('bulk-signature-warning')
-  await expect(warning).toContainText(`a capture it signed for /${endpoint.slug}/notify?id=1 is replayed to /webhooks/ixopay`)
+  await expect(warning).toContainText(`a capture it signed for, say, /${endpoint.slug}/notify?id=1 is replayed to /webhooks/ixopay`)
   await dialog.getByTestId('bulk-resign').check()
   await expect(warning).toHaveCount(0)
 })

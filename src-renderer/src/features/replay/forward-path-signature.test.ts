@@ -14,7 +14,7 @@ describe('forwardPathSignatureWarning', () => {
   it('warns when IXOPAY callbacks reach the target at another path than the one signed', () => {
     // Forwarded as configured here, a verifying dev server answered 400 "bad signature" to every callback.
     expect(forwardPathSignatureWarning(base)).toBe(
-      'IXOPAY signs the path it calls: a callback it signed for /ixopay-sandbox/notify?id=1 reaches your server at /webhooks/ixopay, so your server’s signature check will fail ' +
+      'IXOPAY signs the path it calls: a callback it signed for, say, /ixopay-sandbox/notify?id=1 reaches your server at /webhooks/ixopay, so your server’s signature check will fail ' +
         '(a forward sends the captured signature; it cannot re-sign). To keep it valid, tick “Keep the captured path” and forward to http://127.0.0.1:4555/ixopay-sandbox.',
     )
     expect(forwardPathSignatureWarning({ ...base, keepCapturedPath: true })).toMatch(/reaches your server at \/webhooks\/ixopay\/notify\?id=1,/)
@@ -38,7 +38,7 @@ describe('forwardPathSignatureWarning', () => {
 
   it('tells a bulk replay to re-sign, and is silent once Re-sign is ticked', () => {
     expect(forwardPathSignatureWarning({ ...base, resign: false })).toBe(
-      'IXOPAY signs the path it calls: a capture it signed for /ixopay-sandbox/notify?id=1 is replayed to /webhooks/ixopay, so your server’s signature check will fail. ' +
+      'IXOPAY signs the path it calls: a capture it signed for, say, /ixopay-sandbox/notify?id=1 is replayed to /webhooks/ixopay, so your server’s signature check will fail. ' +
         'Tick “Re-sign” (the endpoint’s key signs the new path), or tick “Keep each capture’s path” and replay to http://127.0.0.1:4555/ixopay-sandbox.',
     )
     expect(forwardPathSignatureWarning({ ...base, resign: true })).toBeNull()

@@ -13,7 +13,10 @@ import type { ProviderSettingsView } from '@shared/views'
 
 type SignedPath = ProviderSettingsView['signedPath']
 
-/** What a provider typically appends under the endpoint's URL, for a dialog's example. */
+/**
+ * What a provider typically appends under the endpoint's URL, for a dialog's example: the warning
+ * says "say," before it, since the captures replayed or forwarded have paths of their own.
+ */
 export const EXAMPLE_CALLBACK_REST = '/notify?id=1'
 
 export interface ForwardPathSignatureInput {
@@ -57,12 +60,12 @@ export function forwardPathSignatureWarning(input: ForwardPathSignatureInput): s
       : `tick “Keep the captured path” and forward to ${target.origin}${input.signedPath.mode === 'as-received' ? `/${input.endpointSlug}` : ''}`
   if (input.resign === false) {
     return (
-      `IXOPAY signs the path it calls: a capture it signed for ${signed} is replayed to ${forwarded}, so your server’s signature check will fail. ` +
+      `IXOPAY signs the path it calls: a capture it signed for, say, ${signed} is replayed to ${forwarded}, so your server’s signature check will fail. ` +
       `Tick “Re-sign” (the endpoint’s key signs the new path), or ${keepsIt.replace('“Keep the captured path”', '“Keep each capture’s path”').replace('forward to', 'replay to')}.`
     )
   }
   return (
-    `IXOPAY signs the path it calls: a callback it signed for ${signed} reaches your server at ${forwarded}, so your server’s signature check will fail ` +
+    `IXOPAY signs the path it calls: a callback it signed for, say, ${signed} reaches your server at ${forwarded}, so your server’s signature check will fail ` +
     `(a forward sends the captured signature; it cannot re-sign). To keep it valid, ${keepsIt}.`
   )
 }
