@@ -4,6 +4,7 @@ import {
   CaptureQueryError,
   MAX_CAPTURE_QUERY_LENGTH,
   MAX_QUERY_NESTING,
+  MAX_QUERY_TERMS,
   decideCaptureQuery,
   matchesCaptureQuery,
   parseCaptureQuery,
@@ -149,6 +150,17 @@ describe('parseCaptureQuery', () => {
         `the query is longer than ${MAX_CAPTURE_QUERY_LENGTH} characters at character ${MAX_CAPTURE_QUERY_LENGTH + 1}`,
       )
       expect(parseCaptureQuery('a'.repeat(MAX_CAPTURE_QUERY_LENGTH)).ok).toBe(true)
+    })
+
+    it('caps the terms, each of which is looked for over every capture', () => {
+      const words = Array.from({ length: MAX_QUERY_TERMS + 1 }, (_, index) => `w${index}`)
+      const at = words.slice(0, MAX_QUERY_TERMS).join(' ').length + 2
+      expect(errorOf(words.join(' ')).message).toBe(`a query holds at most ${MAX_QUERY_TERMS} terms (a phrase in quotes is one) at character ${at}`)
+      expect(errorOf(words.join(' OR ')).message).toMatch(/^a query holds at most/)
+      const allowed = parseCaptureQuery(words.slice(0, MAX_QUERY_TERMS).join(' OR '))
+      expect(allowed.ok).toBe(true)
+      // A URL's path and a pasted phrase's body form are looked for too, and are not counted.
+      expect(parseCaptureQuery(Array.from({ length: MAX_QUERY_TERMS }, () => '"\\"a\\": 1"').join(' ')).ok).toBe(true)
     })
 
     it('caps nesting instead of recursing without bound', () => {

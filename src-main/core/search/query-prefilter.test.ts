@@ -59,6 +59,9 @@ describe('textRequirementOf', () => {
       ],
     })
     expect(textRequirementOf(parsed('x-signature:'))).toEqual({ kind: 'text', text: 'x-signature' })
+    // Each text required is a search over every capture's text: a phrase of many colons requires its two longest pieces.
+    const pieces = Array.from({ length: 150 }, (_, index) => `p${index}`)
+    expect(requiredTexts(textRequirementOf(parsed(`"${pieces.join(':')}"`))).sort()).toEqual(['p100', 'p101'])
     expect(textRequirementOf(parsed('":"'))).toBeNull()
     // A body or a named header's value is held whole: the text itself is required (in the body, without JSON spacing).
     expect(textRequirementOf(parsed('body:"a: b"'))).toEqual({ kind: 'text', text: 'a:b' })

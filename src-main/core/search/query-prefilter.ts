@@ -87,14 +87,20 @@ function textRequirement(text: string): TextRequirement {
   return searchableByBytes(text) ? { kind: 'text', text } : null
 }
 
+/** Pieces of a header line required at most: the longest (requiring fewer is still sound). */
+const MAX_HEADER_LINE_PIECES = 2
+
 /**
  * What text that may match a header line (`name: value`) requires: itself without a colon, else
- * every piece between its colons (and the space after one). Each piece lies within the name, the
- * value or the other places the sidecar holds whole, wherever the text matched.
+ * the longest pieces between its colons (and the space after one). Each piece lies within the
+ * name, the value or the other places the sidecar holds whole, wherever the text matched. Each
+ * text required is one more search over every capture's text: a phrase of 300 colons asked for 300.
  */
 function headerLineRequirement(text: string): TextRequirement {
   if (!text.includes(':')) return textRequirement(text)
-  const pieces = [...new Set(text.split(/: ?/).filter((piece) => piece !== ''))].map(textRequirement)
+  const distinct = [...new Set(text.split(/: ?/).filter((piece) => piece !== ''))]
+  const longest = new Set([...distinct].sort((a, b) => b.length - a.length).slice(0, MAX_HEADER_LINE_PIECES))
+  const pieces = distinct.filter((piece) => longest.has(piece)).map(textRequirement)
   const required = pieces.filter((piece): piece is NonNullable<TextRequirement> => piece !== null)
   return required.length === 0 ? null : required.length === 1 ? (required[0] as NonNullable<TextRequirement>) : { kind: 'all', of: required }
 }
