@@ -32,7 +32,9 @@ describe('bodies held at once', () => {
     const refused = await send(`${inspector.receiverUrl}/default/second`, { body: 'y'.repeat(300) })
     expect(refused.status).toBe(503)
     expect(refused.headers['retry-after']).toBe('5')
-    expect(refused.body.toString()).toMatch(/^Too many bodies are arriving at once: this inspector already holds 800 B of other callbacks' bodies \(its limit is 1,000 bytes\)\. Retry later\.$/)
+    expect(refused.body.toString()).toMatch(
+      /^Too many bodies are arriving at once: this inspector already holds 800 B of other callbacks' bodies \(its limit is 1,000 bytes\)\. Retry later\.$/,
+    )
 
     const page = await inspector.procedures.listCaptures({ limit: 1 })
     expect(page.items[0]).toMatchObject({ outcome: 'refused', target: '/default/second' })
