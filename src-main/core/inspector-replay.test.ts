@@ -3,6 +3,8 @@
  * HTTP, replays go to loopback targets over HTTP, and the history is read back through procedures.
  */
 import { generateKeyPairSync } from 'node:crypto'
+import { rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { send } from '../test-support/http-client'
 import { useInspector } from '../test-support/inspector-fixture'
@@ -83,6 +85,30 @@ describe('replay from the app', () => {
     ;[capture] = (await procedures.listCaptures({})).items
     expect(capture!.response.chosenBy.kind).toBe('provider-default')
     await expect.poll(async () => (await procedures.listReplays({ captureId: capture!.id }))[0]?.forward?.reason, { timeout: EVENTUAL_WAIT_MS }).toBe('timeout')
+  })
+
+  test('a resend whose history cannot be written still returns what came back, and says it was not kept', async ({ inspector, dataDir, startTarget }) => {
+    const { procedures } = inspector
+    const target = await startTarget((_request, response) => response.writeHead(202).end('queued'))
+    await send(`${inspector.receiverUrl}/default/hook`, { body: '{"a":1}' })
+    const [capture] = (await procedures.listCaptures({})).items
+    // Where the history goes is not a folder: every write of it fails, as on a full disk.
+    await rm(join(dataDir, 'replays'), { recursive: true, force: true })
+    await writeFile(join(dataDir, 'replays'), 'not a folder')
+    const recorded: unknown[] = []
+    const unsubscribe = inspector.events.subscribe((event) => {
+      if (event.type === 'replay-recorded') recorded.push(event)
+    })
+    try {
+      const resent = await procedures.replayCapture({ captureId: capture!.id, targetUrl: target.url })
+      // It went out and was answered: not "could not resend".
+      expect(target.received).toHaveLength(1)
+      expect(resent.outcome.kind === 'response' && resent.outcome.response.status).toBe(202)
+      expect(resent.unrecorded).toMatch(/could not be kept in the capture's history/)
+      expect(recorded).toEqual([])
+    } finally {
+      unsubscribe()
+    }
   })
 
   test('replays an endpoint in bulk, in capture order', async ({ inspector, startTarget }) => {

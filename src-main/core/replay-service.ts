@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { InspectorEvent } from '../shared/contract'
 import type { BulkJobView, CaptureSummary, ReplayPreview } from '../shared/views'
-import { InspectorError } from '../shared/errors'
+import { errorMessage, InspectorError } from '../shared/errors'
 import type {
   BulkItemResult,
   BulkReplayInput,
@@ -121,10 +121,22 @@ export function createReplayService(deps: ReplayServiceDeps) {
     return settings ? signedPathFor(target, settings) : undefined
   }
 
-  /** Stores and announces the record with the first 64 KB of the answer's body; returns it as read (a resend shows the whole answer). */
+  /**
+   * Stores and announces the record with the first 64 KB of the answer's body; returns it as read (a
+   * resend shows the whole answer). The request was sent whatever happens here: a history that
+   * cannot be written (a full disk) is said on the record returned (`unrecorded`), never turned
+   * into an error that reads as if the resend had failed.
+   */
   async function record(capture: Pick<CaptureSummary, 'id' | 'seq'> | null, entry: ReplayRecord): Promise<ReplayRecord> {
     const kept: ReplayRecord = { ...entry, outcome: withAnswerBodyKept(entry.outcome) }
-    if (capture) await deps.history.add(capture.seq, kept)
+    if (capture) {
+      try {
+        await deps.history.add(capture.seq, kept)
+      } catch (error: unknown) {
+        deps.logger.error('could not record a replay in the capture history', { kind: entry.kind, error: String(error) })
+        return { ...entry, unrecorded: `it could not be kept in the capture's history: ${errorMessage(error)}` }
+      }
+    }
     deps.events.publish({ type: 'replay-recorded', captureId: entry.captureId, record: kept })
     return entry
   }

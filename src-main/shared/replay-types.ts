@@ -280,6 +280,11 @@ export interface ReplayRecord {
   forward: ForwardSummary | null
   /** Simulated callbacks: the template used. */
   templateId: string | null
+  /**
+   * Only on the record a resend returns, when it could not be kept in the capture's history (a full
+   * disk, say): why. It was sent all the same, and this is what came back.
+   */
+  unrecorded?: string
 }
 
 // ---------------------------------------------------------------------------------------------

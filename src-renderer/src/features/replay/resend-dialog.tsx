@@ -296,7 +296,16 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
                   Could not resend: {replay.error.message}
                 </p>
               ) : (
-                result && <ReplayOutcomeView outcome={result.outcome} />
+                result && (
+                  <>
+                    {result.unrecorded !== undefined && (
+                      <p className="notice notice-warning replay-small" role="alert" data-testid="resend-result-unrecorded">
+                        Sent, but not in this capture's resend history: {result.unrecorded}.
+                      </p>
+                    )}
+                    <ReplayOutcomeView outcome={result.outcome} />
+                  </>
+                )
               )}
             </div>
           )}
