@@ -62,7 +62,11 @@ describe('deliveryKeyFrom', () => {
   it('keys Stripe and PayPal by their event id, the same on every retry', () => {
     expect(key(recognition('stripe', { objectId: 'pi_1', eventType: 'payment_intent.succeeded', eventId: 'evt_1' }))).toBe('stripe:evt_1')
     expect(key(recognition('paypal', { objectId: 'PAY-1', eventId: 'WH-1' }))).toBe('paypal:WH-1')
-    expect(describeDeliveryKey('stripe:evt_1')).toBe('the stripe event id')
+    expect(describeDeliveryKey('stripe:evt_1')).toBe('the Stripe event id')
+    // The provider as the catalogue names it, not its id.
+    expect(describeDeliveryKey('checkout-com:evt_1')).toMatch(/^the Checkout\.com /)
+    expect(describeDeliveryKey('standard-webhooks:msg_1')).toMatch(/^the Standard Webhooks \/ Svix /)
+    expect(describeDeliveryKey('newpay:x')).toBe('the newpay id')
   })
 
   it('escapes separators so different ids cannot collide', () => {
@@ -82,7 +86,7 @@ describe('deliveryKeyFrom', () => {
   })
 
   it('describes what grouped the attempts', () => {
-    expect(describeDeliveryKey('ixopay:u:DEBIT:OK')).toContain('transaction id')
+    expect(describeDeliveryKey('ixopay:u:DEBIT:OK')).toBe('the IXOPAY transaction id, type and result')
     expect(describeDeliveryKey(`sha256:${SHA}`)).toBe('the same body bytes')
   })
 })

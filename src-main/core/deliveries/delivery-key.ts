@@ -28,7 +28,7 @@
 import { createHash } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
-import type { ProviderId } from '../../shared/providers'
+import { PROVIDER_NAMES, type ProviderId } from '../../shared/providers'
 import { formerPlexoDeliveryParts } from '../providers/plexo'
 import { findProviderModule } from '../providers/registry'
 import type { LoggedCapture } from '../store/persisted-schema'
@@ -102,12 +102,14 @@ export function bodyHashKey(bodySha256: string): string {
   return `sha256:${bodySha256}`
 }
 
-/** The kind of identity a key carries, for the UI's "grouped by …" line. */
+/** The kind of identity a key carries, for the UI's "grouped by …" line: the provider as the catalogue names it ("the IXOPAY transaction id…"). */
 export function describeDeliveryKey(key: string): string {
   if (key.startsWith('refused:')) return 'nothing: a refused request is a delivery of its own'
   if (key.startsWith('sha256:')) return 'the same body bytes'
   const provider = key.slice(0, key.indexOf(':'))
-  return `the ${provider} ${findProviderModule(provider)?.deliveryIdentity?.label ?? 'id'}`
+  // A key stored by another version may name a provider this one does not know: its id, as stored.
+  const name = Object.hasOwn(PROVIDER_NAMES, provider) ? PROVIDER_NAMES[provider as ProviderId] : provider
+  return `the ${name} ${findProviderModule(provider)?.deliveryIdentity?.label ?? 'id'}`
 }
 
 type Identity = [provider: ProviderId, ...parts: Array<string | null>]
