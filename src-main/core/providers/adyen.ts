@@ -195,7 +195,14 @@ function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenV
     }
   }
   return {
-    ...result(validVerdict(`classic, ${items.length} item(s)`, `every item's hmacSignature matches (${items.length})`), explanation),
+    // "(1)" after the message read like a key's number: say how many items it counts.
+    ...result(
+      validVerdict(
+        `classic, ${items.length} item(s)`,
+        items.length === 1 ? "the item's hmacSignature matches" : `all ${items.length} items' hmacSignatures match`,
+      ),
+      explanation,
+    ),
     itemSignatures: statuses,
   }
 }

@@ -165,6 +165,7 @@ describe('numbers in summaries are shown as written', () => {
         { now: new Date(), keys: [{ kind: 'hmac-secret', provider: 'adyen', value: hexKey }], pinnedProvider: 'adyen' },
       )
       expect({ lexeme, status: verdict.status, raw: summary.amount?.raw }).toEqual({ lexeme, status: 'valid', raw: lexeme })
+      expect(verdict.message).toBe("the item's hmacSignature matches")
     }
   })
 
