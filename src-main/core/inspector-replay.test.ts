@@ -111,6 +111,21 @@ describe('replay from the app', () => {
     }
   })
 
+  test('a bulk replay whose history cannot be written counts the results it could not keep', async ({ inspector, dataDir, startTarget }) => {
+    const { procedures } = inspector
+    const target = await startTarget()
+    for (let index = 0; index < 3; index++) await send(`${inspector.receiverUrl}/default`, { body: String(index) })
+    await rm(join(dataDir, 'replays'), { recursive: true, force: true })
+    await writeFile(join(dataDir, 'replays'), 'not a folder')
+    const [endpoint] = await procedures.listEndpoints({})
+    const job = await procedures.startBulkReplay({ endpointId: endpoint!.id, targetUrl: target.url, concurrency: 1 })
+    expect(job.unrecorded).toBe(0)
+    const finished = await finishedBulkReplay(procedures, job.jobId)
+    expect(target.received).toHaveLength(3)
+    expect(finished.sent).toBe(3)
+    expect(finished.unrecorded).toBe(3)
+  })
+
   test('replays an endpoint in bulk, in capture order', async ({ inspector, startTarget }) => {
     const { procedures } = inspector
     const target = await startTarget()

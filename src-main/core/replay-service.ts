@@ -210,6 +210,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
           finished: false,
           wasCancelled: false,
           notResigned: 0,
+          unrecorded: 0,
           results,
         },
       }
@@ -259,7 +260,11 @@ export function createReplayService(deps: ReplayServiceDeps) {
               resign: prepared.resign,
               now: deps.now(),
             })
-            await record(prepared.capture, entry).catch((error: unknown) => deps.logger.error('could not record a bulk replay', { error: String(error) }))
+            const recorded = await record(prepared.capture, entry).catch((error: unknown) => {
+              deps.logger.error('could not record a bulk replay', { error: String(error) })
+              return { unrecorded: String(error) }
+            })
+            if (recorded.unrecorded !== undefined) job.view.unrecorded++
           },
         },
       ).then(

@@ -247,6 +247,8 @@ export interface BulkJobView {
   wasCancelled: boolean
   /** With `resign`: items sent (or failed) with a signature that could not be re-signed (see `results[].resignSkipped`). */
   notResigned: number
+  /** Items whose record could not be kept in their capture's history (it could not be written): their result is only here. */
+  unrecorded: number
   /** In capture order; empty in progress events. */
   results: BulkItemResult[]
 }

@@ -72,13 +72,19 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
           it, or a key that does not load): marked “not re-signed” below.
         </p>
       )}
+      {job.unrecorded > 0 && (
+        <p className="notice notice-warning replay-small" role="alert" data-testid="bulk-unrecorded">
+          {formatCount(job.unrecorded)} {job.unrecorded === 1 ? 'result is' : 'results are'} not in {job.unrecorded === 1 ? 'its capture’s' : 'their captures’'}{' '}
+          resend history: it could not be written. They are only in this table until the job is forgotten (an hour) or the app stops.
+        </p>
+      )}
       {cancelError && <p className="form-error">{cancelError}</p>}
       {job.finished && job.results.length > 0 && (
         <div className="bulk-results-scroll">
           {shown.length < job.results.length && (
             <p className="muted replay-small" data-testid="bulk-results-cut">
-              Showing {formatCount(shown.length)} of {formatCount(job.results.length)} results, those that did not get an answer first. Every result is in its
-              capture’s history.
+              Showing {formatCount(shown.length)} of {formatCount(job.results.length)} results, those that did not get an answer first.
+              {job.unrecorded === 0 ? ' Every result is in its capture’s history.' : ''}
             </p>
           )}
           <table className="kv-table bulk-results" data-testid="bulk-results">
