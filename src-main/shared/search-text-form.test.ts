@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   CASED_CODE_POINTS_END,
+  foldTable,
   foldForSearch,
   normalizeForSearch,
   readInSearchForm,
@@ -59,6 +60,11 @@ describe('foldForSearch', () => {
         expect.fail(`U+${point.toString(16)}: ${JSON.stringify([folded, foldForSearch(folded), foldForSearch(char.toUpperCase())])}`)
       }
     }
+  })
+
+  it('folds further, once lower-cased, only the six characters below U+0300 it looks for', () => {
+    const below = [...foldTable().folds.keys()].filter((char) => (char.codePointAt(0) as number) < 0x300)
+    expect(below.sort()).toEqual(['\u00b5', '\u00df', '\u0131', '\u0149', '\u017f', '\u01f0'].sort())
   })
 
   it('folds a text in pieces to the pieces of its fold (no \u03a3 that depends on what follows)', () => {

@@ -34,20 +34,39 @@ const MAY_CHANGE_UNDER_NFC = /[\u0300-\uffff]/
 
 /** Full case folding, then NFC: the form every searched text and every looked-for text is compared in. */
 export function foldForSearch(text: string): string {
-  return NOT_ASCII.test(text) ? normalizeForSearch(caseFold(text)) : text.toLowerCase()
+  const lower = text.toLowerCase()
+  // Most text is folded once lower-cased: one native scan for a range (a faster test than a
+  // class of several) says so for ASCII, the second only for text past it.
+  return PAST_ASCII_LETTERS.test(lower) && MAY_FOLD_FURTHER.test(lower) ? normalizeForSearch(foldLowerCased(text, lower)) : lower
 }
 
-const NOT_ASCII = /[^\0-\x7f]/
+/** Lower-cased text holding none of these is its own fold (`MAY_FOLD_FURTHER` starts at µ). */
+const PAST_ASCII_LETTERS = /[\u00b5-\uffff]/
 
 /**
- * Unicode full case folding (CaseFolding.txt, statuses C and F), with `İ` and `ı` folded to `i`.
- * Most characters fold to their lower case; the few that fold to something else (`ß` → `ss`, `ς`
- * → `σ`, `ﬁ` → `fi`) are replaced first, and `Σ` too, so the lower-casing after changes the text
- * character by character. Linear: one replace and one lower-casing.
+ * Code units of lower-cased text that case folding or NFC may still change: the six lower-case
+ * characters below U+0300 whose fold is not themselves (`µ`, `ß`, `ı`, `ŉ`, `ſ`, `ǰ`; a test
+ * checks the table has no other), and everything from U+0300 on.
+ */
+const MAY_FOLD_FURTHER = /[\u0300-\uffff\u00b5\u00df\u0131\u0149\u017f\u01f0]/
+
+/**
+ * Unicode full case folding (CaseFolding.txt, statuses C and F), with `İ` and `ı` folded to `i`,
+ * of `text` whose lower case is `lower`. A character's fold is the fold of its lower case, and
+ * lower-casing goes character by character but for `Σ` (`ς` at a word's end: both fold to `σ`)
+ * and `İ` (the one character lower-cased to two, `i` and a combining dot: made an `i` first).
+ * So the few lower-case characters that fold to something else (`ß` → `ss`, `ς` → `σ`, `ﬁ` →
+ * `fi`) are replaced in the lower case. Linear: a lower-casing and one replace.
  */
 function caseFold(text: string): string {
-  const apart = foldedApart()
-  return (apart.pattern.test(text) ? text.replace(apart.all, (char) => apart.folds.get(char) as string) : text).toLowerCase()
+  const lower = text.toLowerCase()
+  return PAST_ASCII_LETTERS.test(lower) && MAY_FOLD_FURTHER.test(lower) ? foldLowerCased(text, lower) : lower
+}
+
+function foldLowerCased(text: string, lower: string): string {
+  const table = foldTable()
+  const lowered = text.includes('\u0130') ? text.replaceAll('\u0130', 'i').toLowerCase() : lower
+  return table.pattern.test(lowered) ? lowered.replace(table.all, (char) => table.folds.get(char) as string) : lowered
 }
 
 /**
@@ -56,8 +75,8 @@ function caseFold(text: string): string {
  */
 export const CASED_CODE_POINTS_END = 0x20000
 
-interface FoldedApart {
-  /** Each character whose fold is not its lower case, to its fold. */
+interface FoldTable {
+  /** Each lower-case character whose fold is not itself, to its fold. */
   folds: Map<string, string>
   /** Any of them. */
   pattern: RegExp
@@ -65,37 +84,32 @@ interface FoldedApart {
   all: RegExp
 }
 
-let foldedApartTable: FoldedApart | null = null
+let foldTableMade: FoldTable | null = null
 
 /**
- * The characters whose fold is not their lower case, derived once (about 10 ms, on the first
- * text that is not ASCII) from the engine's own case mappings (Unicode's, with their special
- * casings) rather than a copied table, so it covers every character the engine knows: a
- * character's full case fold is, up to the form it is written in, the lower case of the upper
- * case of its lower case (`ẞ` → `ß` → `SS` → `ss`; `ς` → `Σ` → `σ`; `ᾈ` → `ᾀ` → `ἈΙ` → `ἀι`).
- * Compared once with CaseFolding.txt (Unicode 14, by Python's `str.casefold`) over every code
- * point: the same characters fold together, but for `ı` (on purpose) and the characters Unicode 14
- * did not have. The tests check that a fold is its own fold and that a character's cases share it.
+ * The lower-case characters whose fold is not themselves, derived once (about 10 ms, on the first
+ * text that needs it) from the engine's own case mappings (Unicode's, with their special casings)
+ * rather than a copied table, so it covers every character the engine knows: a character's full
+ * case fold is, up to the form it is written in, the lower case of the upper case of its lower
+ * case (`ẞ` → `ß` → `SS` → `ss`; `ς` → `Σ` → `σ`; `ᾈ` → `ᾀ` → `ἈΙ` → `ἀι`). Compared once with
+ * CaseFolding.txt (Unicode 14, by Python's `str.casefold`) over every code point: the same
+ * characters fold together, but for `ı` (on purpose) and the characters Unicode 14 did not have.
+ * The tests check that a fold is its own fold and that a character's cases share it.
  */
-export function foldedApart(): FoldedApart {
-  if (foldedApartTable !== null) return foldedApartTable
+export function foldTable(): FoldTable {
+  if (foldTableMade !== null) return foldTableMade
   const folds = new Map<string, string>()
   const changes = /\p{Changes_When_Casemapped}/u
   for (let point = 0; point < CASED_CODE_POINTS_END; point++) {
     if (point >= 0xd800 && point <= 0xdfff) continue
     const char = String.fromCodePoint(point)
-    if (!changes.test(char)) continue
-    const lower = char.toLowerCase()
-    const folded = lower.toUpperCase().toLowerCase()
-    if (folded !== lower) folds.set(char, folded)
+    if (!changes.test(char) || char.toLowerCase() !== char) continue
+    const folded = char.toUpperCase().toLowerCase()
+    if (folded !== char) folds.set(char, folded)
   }
-  // Lower-casing `Σ` looks at what follows it (`ς` at a word's end); folded first, it does not.
-  folds.set('\u03a3', '\u03c3')
-  // Turkish: `İ` is an `i` (its fold would be `i` and a combining dot above), as is `ı` already.
-  folds.set('\u0130', 'i')
   const chars = [...folds.keys()].map((char) => `\\u{${(char.codePointAt(0) as number).toString(16)}}`).join('')
-  foldedApartTable = { folds, pattern: new RegExp(`[${chars}]`, 'u'), all: new RegExp(`[${chars}]`, 'gu') }
-  return foldedApartTable
+  foldTableMade = { folds, pattern: new RegExp(`[${chars}]`, 'u'), all: new RegExp(`[${chars}]`, 'gu') }
+  return foldTableMade
 }
 
 /** NFC alone: `foldForSearch` without its lower case (the body viewer's find, when told to match case). */
@@ -225,7 +239,7 @@ export interface SearchFormReader {
  */
 export function readInSearchForm(text: string, options: { keepCase?: boolean } = {}): SearchFormReader {
   const keepCase = options.keepCase === true
-  const caseOf = keepCase ? (piece: string) => piece : (piece: string) => (NOT_ASCII.test(piece) ? caseFold(piece) : piece.toLowerCase())
+  const caseOf = keepCase ? (piece: string) => piece : caseFold
   const foldsToOtherLength = keepCase ? null : lowUnitsFoldingToOtherLengths()
   // Runs of the form, in order: where each starts in the form and in the text; a run that is not
   // one-for-one has its text's length (`EXACT` marks the others).
