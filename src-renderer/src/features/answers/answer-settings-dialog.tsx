@@ -8,7 +8,7 @@ import type { AnswerWarningProvider, AnswerWarningsView } from '@shared/answer-w
 import { useQueryClient } from '@tanstack/react-query'
 import { useAnswerConfig, useResetAnswerSequence, useSetAnswerConfig } from '../../api/queries'
 import { queryKeys } from '../../api/query-keys'
-import { ConfirmDialog } from '../../components/confirm-dialog'
+import { useDiscardGuard } from '../../components/discard-guard'
 import { ModalDialog } from '../../components/modal-dialog'
 import { ANSWER_PRECEDENCE } from '../../lib/answer-presets'
 import { configFromDraft, configProblems, draftFromConfig, type ConfigDraft } from './answer-draft'
@@ -29,15 +29,10 @@ interface AnswerSettingsDialogProps {
 export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialogProps) {
   const { data, error, isPending } = useAnswerConfig(endpoint.id)
   useWarningsFollowCaptures(endpoint)
-  const [hasUnsavedChanges, setHasUnsavedChanges] = useState(false)
-  const [isConfirmingDiscard, setIsConfirmingDiscard] = useState(false)
-  const requestClose = (): void => {
-    if (hasUnsavedChanges) setIsConfirmingDiscard(true)
-    else onClose()
-  }
+  const discardGuard = useDiscardGuard(onClose, <>The answer settings of “{endpoint.name}” have changes that are not saved. Close without saving them?</>)
   return (
     <>
-      <ModalDialog title={`Answers: ${endpoint.name}`} onClose={requestClose} testId="answer-settings-dialog">
+      <ModalDialog title={`Answers: ${endpoint.name}`} onClose={discardGuard.requestClose} testId="answer-settings-dialog">
         {isPending ? (
           <p className="muted">Loading…</p>
         ) : error ? (
@@ -56,22 +51,12 @@ export function AnswerSettingsDialog({ endpoint, onClose }: AnswerSettingsDialog
             endpoint={endpoint}
             initial={draftFromConfig(data.config)}
             saved={data}
-            onDirtyChange={setHasUnsavedChanges}
-            onClose={requestClose}
+            onDirtyChange={discardGuard.setHasUnsavedChanges}
+            onClose={discardGuard.requestClose}
           />
         )}
       </ModalDialog>
-      {/* Beside the dialog, not inside it: React passes a child's Escape ('cancel') on to its parents' handlers. */}
-      {isConfirmingDiscard && (
-        <ConfirmDialog
-          title="Discard unsaved changes?"
-          confirmLabel="Discard changes"
-          onConfirm={() => Promise.resolve(onClose())}
-          onClose={() => setIsConfirmingDiscard(false)}
-        >
-          <p data-testid="answers-discard-question">The answer settings of “{endpoint.name}” have changes that are not saved. Close without saving them?</p>
-        </ConfirmDialog>
-      )}
+      {discardGuard.question}
     </>
   )
 }

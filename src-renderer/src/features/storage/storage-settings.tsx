@@ -3,11 +3,12 @@
  * and how old captures may get), with what the store holds now. Opened from the top bar.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { Endpoint } from '@shared/views'
 import type { DurabilityMode, RetentionPolicySetting, StorageSettingsView } from '@shared/storage-settings'
 import { call } from '../../api/api-client'
 import { useEndpoints } from '../../api/queries'
+import { useDiscardGuard } from '../../components/discard-guard'
 import { ModalDialog } from '../../components/modal-dialog'
 import { EndpointRetentionFields, endpointCapTextsOf, perEndpointPolicyOf, type EndpointCapTexts } from './endpoint-retention'
 import { capText, limitsOf, MIB, parseCap } from './retention-caps'
@@ -33,18 +34,30 @@ function StorageSettingsDialog({ onClose }: { onClose: () => void }) {
   const settings = useQuery({ queryKey: STORAGE_SETTINGS_KEY, queryFn: () => call('getStorageSettings', {}) })
   const endpoints = useEndpoints()
   const error = settings.error ?? endpoints.error
+  // Typed caps are work too (and a cap typed but not saved deletes nothing): closing asks first.
+  const discardGuard = useDiscardGuard(onClose, 'The storage settings have changes that are not saved. Close without saving them?')
   return (
-    <ModalDialog title="Storage" onClose={onClose} testId="storage-settings" size="medium" closeLink>
-      {settings.data && endpoints.data ? (
-        <StorageSettingsForm view={settings.data} endpoints={endpoints.data} />
-      ) : (
-        <p className="muted">{error ? error.message : 'Loading…'}</p>
-      )}
-    </ModalDialog>
+    <>
+      <ModalDialog title="Storage" onClose={discardGuard.requestClose} testId="storage-settings" size="medium" closeLink>
+        {settings.data && endpoints.data ? (
+          <StorageSettingsForm view={settings.data} endpoints={endpoints.data} onDirtyChange={discardGuard.setHasUnsavedChanges} />
+        ) : (
+          <p className="muted">{error ? error.message : 'Loading…'}</p>
+        )}
+      </ModalDialog>
+      {discardGuard.question}
+    </>
   )
 }
 
-function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; endpoints: readonly Endpoint[] }) {
+interface StorageSettingsFormProps {
+  view: StorageSettingsView
+  endpoints: readonly Endpoint[]
+  /** Told whenever the form gains or loses unsaved edits. */
+  onDirtyChange: (isDirty: boolean) => void
+}
+
+function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettingsFormProps) {
   const queryClient = useQueryClient()
   const [durability, setDurability] = useState<DurabilityMode>(view.durability)
   const [maxCaptures, setMaxCaptures] = useState(capText(view.retention.maxCaptures))
@@ -55,6 +68,10 @@ function StorageSettingsForm({ view, endpoints }: { view: StorageSettingsView; e
   const formKey = JSON.stringify([durability, maxCaptures, maxMiB, maxAgeDays, endpointCaps])
   const [savedFormKey, setSavedFormKey] = useState<string | null>(null)
   const isSaved = savedFormKey === formKey
+  // Unsaved: the form differs from what was last saved here, or from what it opened with.
+  const [openedFormKey] = useState(formKey)
+  const isDirty = formKey !== (savedFormKey ?? openedFormKey)
+  useEffect(() => onDirtyChange(isDirty), [isDirty, onDirtyChange])
   const save = useMutation({
     mutationFn: (input: { durability: DurabilityMode; retention: RetentionPolicySetting; formKey: string }) =>
       call('setStorageSettings', { durability: input.durability, retention: input.retention }),
