@@ -9,6 +9,7 @@ import { nodeProbeFetch, type ProbeFetch } from './health-probe'
 import type { WatchNetwork } from './network-watch'
 import { TUNNEL_RECONNECT_ATTEMPTS_BEFORE_FAILED } from './supervisor-machine'
 import { requestRegistration } from './registration'
+import { TIMEOUT_STEPS } from './stepped-timeout'
 import { createTunnelSupervisor, type TunnelSupervisor, type TunnelSupervisorConfig, type TunnelSupervisorDeps, type TunnelTimers } from './tunnel-supervisor'
 import { TunnelProblemError } from './tunnel-problem'
 import { EVENTUAL_WAIT_MS, waitFor } from '../../test-support/wait-for'
@@ -102,13 +103,17 @@ async function startOnline(supervisor: TunnelSupervisor): Promise<OnlineState> {
  * Timers that fire only when the test says so (`fire(delayMs)`, the oldest pending one of that
  * delay), for checks on what a timeout does without a wall-clock wait. Sockets and requests stay real.
  */
-function createHeldTimers(): TunnelTimers & { pending(): number[]; fire(delayMs: number): void } {
+function createHeldTimers(): TunnelTimers & { pending(): number[]; fire(delayMs: number): void; clock: { now(): number } } {
   let nextId = 1
-  const held = new Map<number, { delayMs: number; callback: () => void }>()
+  // The supervisor's clock, moved to each timer's due time when it fires: a timer fired by the test
+  // is on time, however long the test took to fire it.
+  let now = Date.now()
+  const held = new Map<number, { delayMs: number; due: number; callback: () => void }>()
   return {
+    clock: { now: () => now },
     setTimeout(callback, delayMs) {
       const id = nextId++
-      held.set(id, { delayMs, callback })
+      held.set(id, { delayMs, due: now + delayMs, callback })
       return id
     },
     clearTimeout(handle) {
@@ -120,6 +125,7 @@ function createHeldTimers(): TunnelTimers & { pending(): number[]; fire(delayMs:
       if (entry === undefined)
         throw new Error(`no pending timer of ${delayMs} ms; pending: ${JSON.stringify([...held.values()].map((timer) => timer.delayMs))}`)
       held.delete(entry[0])
+      now = Math.max(now, entry[1].due)
       entry[1].callback()
     },
   }
@@ -490,18 +496,19 @@ describe('tunnel supervisor while every socket carries a slow answer', () => {
   it('does not take a probe that waits behind the answers for a lost tunnel', async () => {
     const receiver = await startSlowReceiver()
     cleanups.push(() => receiver.close())
-    // The probe's interval and timeout fire when the test says (distinct delays name them).
+    // The probe's interval and timeout fire when the test says (distinct delays name them; the
+    // timeout runs in TIMEOUT_STEPS steps of 777 ms).
     const timers = createHeldTimers()
     const { supervisor, server } = await setUp(
       {
         localPort: receiver.port,
         probeIntervalMs: 200,
-        probeTimeoutMs: 777,
+        probeTimeoutMs: 777 * TIMEOUT_STEPS,
         probeFailuresBeforeLoss: 2,
         socketsGoneGraceMs: 3_000,
         registrationTimeoutMs: 5_000,
       },
-      { timers },
+      { timers, clock: timers.clock },
     )
     const seen: TunnelState['status'][] = []
     supervisor.onState((state) => seen.push(state.status))
@@ -522,7 +529,7 @@ describe('tunnel supervisor while every socket carries a slow answer', () => {
     for (let probe = 0; probe < 2; probe += 1) {
       await eventually(probeSettled)
       timers.fire(200)
-      timers.fire(777)
+      for (let step = 0; step < TIMEOUT_STEPS; step += 1) timers.fire(777)
     }
     await eventually(probeSettled)
     // Before, the second timeout was a loss: the tunnel was dropped, and the ten answers with it.
@@ -535,6 +542,55 @@ describe('tunnel supervisor while every socket carries a slow answer', () => {
     const provedBefore = supervisor.getState().lastProvedAt
     timers.fire(200)
     await waitForState(supervisor, (state) => state.lastProvedAt !== provedBefore)
+  })
+})
+
+describe('tunnel supervisor when the app stalls while a probe waits', () => {
+  it('reads the answer that came during a stall longer than the probe timeout, instead of counting the probe as failed', async () => {
+    const probeTimeoutMs = 1_500
+    // The test server, the tunnel client and the receiver share this process, as the app's main
+    // process runs the tunnel client and the receiver: a synchronous busy loop stalls them all. It
+    // starts once the server has handed the probe's request to the tunnel's socket, so the request
+    // waits there, unread, for longer than the probe may take.
+    let stallsLeft = 0
+    const stallEnds: number[] = []
+    const path = createTunnelNetworkPath({
+      afterServerChunk(chunk) {
+        if (stallsLeft === 0 || !chunk.includes(`GET ${TUNNEL_HEALTH_PATH} `)) return
+        stallsLeft -= 1
+        const until = Date.now() + probeTimeoutMs + 300
+        while (Date.now() < until) {
+          // Busy: a long synchronous task of the main process.
+        }
+        stallEnds.push(Date.now())
+      },
+    })
+    cleanups.push(() => path.close())
+    const register: TunnelSupervisorDeps['register'] = async (request, signal) => {
+      const registration = await requestRegistration(request, signal)
+      return { ...registration, ip: '127.0.0.1', port: await path.portFor(registration.port) }
+    }
+    const failures: unknown[] = []
+    const logger = { info: () => undefined, warn: (message: string, fields?: unknown) => void failures.push({ message, fields }), error: () => undefined }
+    const { supervisor } = await setUp({ probeTimeoutMs, probeFailuresBeforeLoss: 2 }, { register, logger })
+    await supervisor.start()
+    const before = await waitForState(supervisor, (state) => state.status === 'online' && state.lastProvedAt !== null)
+    if (before.status !== 'online') throw new Error('unreachable')
+    const seen: TunnelState[] = []
+    supervisor.onState((state) => seen.push(state))
+
+    // Two stalls in a row, each during a probe (the second one's retry, when the first failed):
+    // before, each probe timed out before its answer was read, and the second was a loss.
+    stallsLeft = 2
+    for (let stall = 0; stall < 2; stall += 1) {
+      const provedAfterStall = (state: TunnelState): boolean =>
+        stallEnds.length > stall && state.lastProvedAt !== null && Date.parse(state.lastProvedAt) >= (stallEnds[stall] ?? Infinity)
+      const after = await waitForState(supervisor, (state) => state.status !== 'online' || provedAfterStall(state))
+      expect(after).toMatchObject({ status: 'online', onlineSince: before.onlineSince })
+    }
+    expect(stallEnds).toHaveLength(2)
+    expect(seen.filter((state) => state.status !== 'online')).toEqual([])
+    expect(failures).toEqual([])
   })
 })
 

@@ -23,6 +23,7 @@ import type { TunnelConnection, TunnelConnectionEvent } from './localtunnel-conn
 import type { TunnelRegistration } from './registration'
 import { initialSupervisorState, next, type BusyTunnel, type ProblemReport, type SupervisorEffect, type SupervisorEvent } from './supervisor-machine'
 import { resolveDeps, resolveMachineSettings, resolveProbeTimeoutMs, type TunnelSupervisorConfig, type TunnelSupervisorDeps } from './supervisor-config'
+import { startSteppedTimeout } from './stepped-timeout'
 import { TunnelProblemError } from './tunnel-problem'
 
 // What the supervisor is given lives in supervisor-config.ts; callers name it through this module.
@@ -233,10 +234,21 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     probeAbort = abort
     const probed = connection
     const writesBefore = probed?.serverWrites() ?? 0
-    const timeout = timers.setTimeout(() => abort.abort(), probeTimeoutMs)
+    // Not a plain timer: after a stall of this process it would fire before the answer that came
+    // meanwhile is read (stepped-timeout.ts).
+    const cancelTimeout = startSteppedTimeout({
+      timers,
+      clock,
+      budgetMs: probeTimeoutMs,
+      onExpired: () => abort.abort(),
+      onStall: (lateMs) =>
+        logger.info('tunnel: the app was stalled while the health probe waited; that time does not count against the probe', {
+          stalledMs: Math.round(lateMs),
+        }),
+    })
     const target = new URL(config.healthPath, publicUrl).toString()
     const outcome = await probeHealth(target, config.healthNonce, probe, abort.signal)
-    timers.clearTimeout(timeout)
+    cancelTimeout()
     if (probeAbort === abort) probeAbort = null
     if (myToken !== token) return
     // A probe that timed out may only have waited its turn at the server: every socket carrying a
