@@ -235,4 +235,37 @@ describe('deleting captures', () => {
     await store.close()
     expect((await open()).count()).toBe(0)
   })
+
+  test("changes made while a segment's index is written share its next write, in the order they were made", async ({ openStore: open }) => {
+    let indexWrites = 0
+    const counting: LogFileIo = {
+      ...logFileIo,
+      writeIndex: (file, text) => {
+        indexWrites++
+        return writeFileAtomically(file, text)
+      },
+    }
+    const store = await open({ io: counting })
+    const stored: StoredCapture[] = []
+    for (let index = 0; index < 40; index++)
+      stored.push(await store.append(testCapture(Buffer.from(`<${index}>`), { endpointId: 'a' }), Buffer.from(`<${index}>`)))
+    const first = stored[0]!
+    indexWrites = 0
+
+    await Promise.all([
+      ...stored.map((capture, index) => store.annotate(capture.id, { note: `note ${index}` })),
+      // Two changes of one capture in one write: the later one wins, a clear included.
+      store.annotate(first.id, { pinned: true }),
+      store.annotate(first.id, { note: null }),
+      store.annotate(first.id, { note: 'last word' }),
+    ])
+
+    // Before, one write (a document rewritten and synced) per change: 43.
+    expect(indexWrites).toBeLessThanOrEqual(3)
+    expect(await store.get(first.id)).toMatchObject({ note: 'last word', pinned: true })
+    await store.close()
+    const reopened = await open()
+    expect(await reopened.get(first.id)).toMatchObject({ note: 'last word', pinned: true })
+    for (const [index, capture] of stored.entries()) if (index > 0) expect((await reopened.get(capture.id))?.note).toBe(`note ${index}`)
+  })
 })

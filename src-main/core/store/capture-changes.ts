@@ -154,6 +154,44 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
     return deleted
   }
 
+  /**
+   * Changes waiting for their segment's next index write. A change made while the segment's index
+   * is being written joins the next write with every other change made meanwhile (a group commit):
+   * each pass-through forward records its answer this way, and one write per change (a document
+   * rewritten and synced each time) held twenty concurrent forwards to about 35 a second.
+   */
+  const queuedPatches = new Map<Segment, { patch: Map<number, EntryPatch>; applies: Array<() => void>; written: Promise<void> }>()
+
+  function patchSegment(segment: Segment, group: readonly SlotChange[]): Promise<void> {
+    let queued = queuedPatches.get(segment)
+    if (queued === undefined) {
+      const patch = new Map<number, EntryPatch>()
+      const applies: Array<() => void> = []
+      const written = segment.persist(
+        () => {
+          // Rendered now: a change made from here on waits for the next write.
+          queuedPatches.delete(segment)
+          return renderIndex(segment, { patch })
+        },
+        () => applies.forEach((apply) => apply()),
+      )
+      const batch = { patch, applies, written }
+      queuedPatches.set(segment, batch)
+      // A segment removed meanwhile is never rendered: its batch must not wait there for changes.
+      const forget = (): void => {
+        if (queuedPatches.get(segment) === batch) queuedPatches.delete(segment)
+      }
+      written.then(forget, forget)
+      queued = batch
+    }
+    for (const { slot, patch, apply } of group) {
+      const earlier = queued.patch.get(slot)
+      queued.patch.set(slot, earlier ? mergePatches(earlier, patch) : patch)
+      queued.applies.push(apply)
+    }
+    return queued.written
+  }
+
   async function patchSlots(changes: readonly SlotChange[]): Promise<void> {
     const bySegment = new Map<number, SlotChange[]>()
     for (const change of changes) {
@@ -164,16 +202,20 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
     for (const [segmentNumber, group] of bySegment) {
       const segment = segments.get(segmentNumber)
       if (!segment) continue
-      const patch = new Map(group.map(({ slot, patch: fields }) => [slot, fields]))
-      await segment.persist(
-        () => renderIndex(segment, { patch }),
-        () => group.forEach(({ apply }) => apply()),
-      )
+      await patchSegment(segment, group)
       await yieldToEventLoop()
     }
   }
 
   return { removeSegment, deleteSlots, patchSlots }
+}
+
+/** Two changes of one entry as one: the later one's fields win, and what it clears stays cleared. */
+function mergePatches(earlier: EntryPatch, later: EntryPatch): EntryPatch {
+  const merged: EntryPatch = { ...earlier, ...later }
+  for (const key of later.clear ?? []) delete merged[key]
+  merged.clear = [...new Set([...(earlier.clear ?? []).filter((key) => !(key in later)), ...(later.clear ?? [])])]
+  return merged
 }
 
 /** The metadata and body of each deleted frame (its header stays, so a scan still steps over it). */
