@@ -9,9 +9,52 @@
  * Two passes, each linear: cmd.exe's (carets and line ends), then the C runtime's (words).
  */
 
-/** Text that cmd.exe would read: a `^` that continues a line, or a caret-escaped quote. */
+/**
+ * Text that cmd.exe would read: a `^` that continues a line, or a caret-escaped quote, where a
+ * POSIX shell would not read it as data. In a POSIX script such as this app's curl export, a body
+ * or header value may hold `^"` (a printf argument of binary bytes, a JSON string ending in `^`),
+ * inside single or double quotes or in a comment: that text was read as cmd.exe's and refused
+ * whole ("the text holds no curl command"). So the first marker found outside quotes and
+ * comments decides; a quote that never closes (not POSIX text) leaves it to the markers anywhere.
+ */
 export function isCmdSyntax(text: string): boolean {
-  return /\^\r?\n/.test(text) || /\^"/.test(text)
+  if (!CMD_MARKER.test(text)) return false
+  let index = 0
+  let isLineStart = true
+  while (index < text.length) {
+    const char = text[index]!
+    if (char === '^' && (text[index + 1] === '"' || text[index + 1] === '\n' || (text[index + 1] === '\r' && text[index + 2] === '\n'))) return true
+    if (char === "'" || char === '"') {
+      const end = closingQuote(text, index)
+      if (end < 0) return CMD_MARKER.test(text.slice(index))
+      index = end + 1
+      isLineStart = false
+      continue
+    }
+    if (char === '#' && (isLineStart || text[index - 1] === ' ' || text[index - 1] === '\t')) {
+      const lineEnd = text.indexOf('\n', index)
+      if (lineEnd < 0) return false
+      index = lineEnd
+      continue
+    }
+    // A backslash outside quotes makes the next character a plain one (`\'` is a quote, not an opening one).
+    index += char === '\\' ? 2 : 1
+    isLineStart = char === '\n' || (isLineStart && (char === ' ' || char === '\t'))
+  }
+  return false
+}
+
+const CMD_MARKER = /\^(?:"|\r?\n)/
+
+/** The index of the quote that closes the one at `start` (a backslash escapes inside double quotes only), or -1. */
+function closingQuote(text: string, start: number): number {
+  const quote = text[start]!
+  if (quote === "'") return text.indexOf("'", start + 1)
+  for (let index = start + 1; index < text.length; index++) {
+    if (text[index] === '\\') index++
+    else if (text[index] === '"') return index
+  }
+  return -1
 }
 
 /** The commands of the text, each as its words (the program first), with the line it starts on. */

@@ -284,6 +284,27 @@ describe('a file starting with a UTF-8 byte order mark (Windows tools write one)
 })
 
 describe('curl commands written for Windows cmd.exe (DevTools "Copy as cURL (cmd)")', () => {
+  it('reads a POSIX script as POSIX when ^" or ^ + line end is data: in quotes (a printf argument, a JSON body, a header) or a comment', () => {
+    // A binary body's printf argument holding the bytes ^" made this app's own export read as cmd.exe's: "the text holds no curl command".
+    const body = Buffer.concat([Buffer.from('^"\x00^\n'), Buffer.from([0xff, 0x5e, 0x22])])
+    const binary = buildCurlCommand({ url: 'http://127.0.0.1:5077/default/bin', method: 'POST', headers: [['Content-Type', 'application/octet-stream']], body })
+    const json = buildCurlCommand({
+      url: 'http://127.0.0.1:5077/default/json',
+      method: 'POST',
+      headers: [
+        ['X-Caret', 'a^'],
+        ['Content-Type', 'application/json'],
+      ],
+      body: Buffer.from('{"a":"^"}'),
+    })
+    const text = ['#!/bin/sh', '# headers: [["X-Caret","a^"]]', binary, json, 'curl "http://127.0.0.1:5077/default/dq" -H "X-Q: b^" -d "x^"'].join('\n')
+    const [first, second, third] = captures(readCurlCommands(text, MAX))
+    expect(first!.body).toEqual(body)
+    expect(second!.headers).toContainEqual(['X-Caret', 'a^'])
+    expect(second!.body.toString()).toBe('{"a":"^"}')
+    expect(third!.body.toString()).toBe('x^')
+  })
+
   it('reads carets, ^ continuations, escaped quotes and an escaped line end as cmd.exe and the C runtime do', () => {
     // As Chrome writes one: every special character caret-escaped, \" for a quote, ^ + two line ends for a newline.
     const text = [

@@ -23,7 +23,24 @@ interface Sent {
 }
 
 const hostile: Sent[] = [
-  { name: 'binary', method: 'POST', path: '/bin?x=%00%FF', headers: [['Content-Type', 'application/octet-stream']], body: randomBytes(4096) },
+  // Every byte value, and `^"` and `^` + line end, which made a curl script read as cmd.exe's.
+  {
+    name: 'binary',
+    method: 'POST',
+    path: '/bin?x=%00%FF',
+    headers: [['Content-Type', 'application/octet-stream']],
+    body: Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_unused, byte) => byte)), Buffer.from('^"\x00^\n^\r\n'), randomBytes(4096)]),
+  },
+  {
+    name: 'a caret before a quote in JSON and a header',
+    method: 'POST',
+    path: '/caret',
+    headers: [
+      ['X-Caret', 'a^'],
+      ['Content-Type', 'application/json'],
+    ],
+    body: Buffer.from('{"a":"^","b":"x^"}'),
+  },
   {
     name: 'gzip',
     method: 'POST',
