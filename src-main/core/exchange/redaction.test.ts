@@ -191,6 +191,16 @@ describe('redacted export', () => {
     )
   })
 
+  it('a form sent without a Content-Type, or as text/plain, is read as a form; other text is not', () => {
+    // Masked by pattern only, its cvc and expiry went out as sent.
+    for (const headers of [[], [['Content-Type', 'text/plain; charset=utf-8']]] as Array<Array<[string, string]>>) {
+      const out = redactOne({ headers, body: Buffer.from('card_number=4111111111111111&cvc=123&exp_month=12&note=a+b') }).capture
+      expect(out.body.toString()).toBe('card_number=411111******1111&exp_month=**&note=a+b')
+    }
+    const prose = 'Dear team, cvc=123 & exp_month=12 were sent.'
+    expect(redactOne({ headers: [['Content-Type', 'text/plain']], body: Buffer.from(prose) }).capture.body.toString()).toBe(prose)
+  })
+
   it("JSON and XML members judged with the member holding them: a card's name and code", () => {
     const json = redactOne({
       headers: [['Content-Type', 'application/json']],

@@ -404,17 +404,26 @@ function redactAttributes(
 // Bodies by kind, and multipart forms
 
 /**
- * Redacts a text body by its kind: JSON, form, XML (by Content-Type, or its first character),
- * else (or when it does not parse as its kind) by pattern as a whole.
+ * Redacts a text body by its kind: JSON, form, XML (by Content-Type, or its first character; a
+ * body sent without a Content-Type or as text/plain that is written as a form, `a=1&cvc=123` and
+ * nothing else, as a form), else (or when it does not parse as its kind) by pattern as a whole.
  */
 export function redactTypedText(text: string, contentType: string | null, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[]): string {
   const type = (contentType ?? '').toLowerCase()
   const start = text.trimStart()[0]
   let out: string | null = null
   if (type.includes('json') || ((start === '{' || start === '[') && !type.includes('xml'))) out = redactJsonText(text, rules, changes, fields)
-  else if (type.includes('x-www-form-urlencoded')) out = redactFormText(text, rules, changes, fields, '')
+  else if (type.includes('x-www-form-urlencoded') || ((type.trim() === '' || type.startsWith('text/plain')) && looksLikeForm(text)))
+    out = redactFormText(text, rules, changes, fields, '')
   else if (type.includes('xml') || start === '<') out = redactXmlText(text, rules, changes, fields)
   return out ?? maskSensitiveText(text, rules, changes)
+}
+
+/** `name=value` pairs joined by `&`, with no space or line break: what a form encoder writes. */
+const FORM_TEXT = /^[^=&\s]+=[^&\s]*(?:&[^=&\s]+(?:=[^&\s]*)?)*$/
+
+function looksLikeForm(text: string): boolean {
+  return FORM_TEXT.test(text)
 }
 
 /** The boundary a `multipart/…` Content-Type names, or `null`. */
