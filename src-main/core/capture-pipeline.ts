@@ -12,6 +12,7 @@
 import { hash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import type { InspectorEvent } from '../shared/contract'
+import { InspectorError } from '../shared/errors'
 import type { AnswerChoice, CaptureRecognition } from '../shared/views'
 import { toCaptureSummary } from './store/capture-summary'
 import type { DeliveryAnalysis } from '../shared/providers'
@@ -210,9 +211,16 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       deps.events.publish({ type: 'capture-updated', capture })
       if (senderLeftAt !== null) return
     } catch (error: unknown) {
-      // The answer could not be recorded, so it is not sent: the sender retries, as for a capture that could not be stored.
-      storeFailed(response, error)
-      return
+      // Deleted while the target was awaited (a clear, a delete, retention): the store is fine and
+      // the user let go of the record, so the sender still gets its answer. Before, this read as a
+      // storage failure: the banner said captures could not be written, and the sender got 503.
+      const deleted = error instanceof InspectorError && error.code === 'NOT_FOUND'
+      if (!deleted) {
+        // The answer could not be recorded, so it is not sent: the sender retries, as for a capture that could not be stored.
+        storeFailed(response, error)
+        return
+      }
+      if (senderLeftAt !== null) return
     }
     await send(stored, response, chosen)
   }

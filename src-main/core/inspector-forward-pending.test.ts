@@ -180,3 +180,32 @@ test('a background forward the app stopped is recorded as cut off by the stop, n
   const [capture] = (await inspector.procedures.listCaptures({ endpointId: endpoint!.id })).items
   expect(capture!.forward).toMatchObject({ state: 'failed', reason: 'the app stopped before the target answered' })
 })
+
+test('a pass-through capture deleted while its target is awaited still gets the target answer to its sender, and is no storage failure', async ({
+  app,
+  startTarget,
+}) => {
+  const inspector = await app.start()
+  let release: (response: ServerResponse) => void = () => undefined
+  const held = new Promise<ServerResponse>((resolve) => (release = resolve))
+  const target = await startTarget((_request, response) => release(response))
+  const [endpoint] = await inspector.procedures.listEndpoints({})
+  await inspector.procedures.setForwardConfig({
+    endpointId: endpoint!.id,
+    config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: 120_000, keepCapturedPath: false },
+  })
+  const storageEvents: string[] = []
+  const unsubscribe = inspector.events.subscribe((event) => {
+    if (event.type === 'storage-failed' || event.type === 'storage-recovered') storageEvents.push(event.type)
+  })
+  const sent = await sendAndWaitUntilStored(inspector, '/default/deleted-meanwhile')
+
+  await inspector.procedures.clearEndpoint({ id: endpoint!.id })
+  ;(await held).writeHead(202).end('accepted')
+
+  // Before, the record it could not annotate read as a storage failure: 503 and the storage banner.
+  expect(await sent.answer).toEqual({ status: 202, body: 'accepted' })
+  unsubscribe()
+  expect(storageEvents).toEqual([])
+  expect((await inspector.procedures.getStatus({})).storage.lastError).toBeNull()
+})

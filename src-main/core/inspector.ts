@@ -3,6 +3,7 @@
  * the headless entry both start exactly this and only differ in how callers reach `procedures`
  * and `events` (IPC or HTTP).
  */
+import { setMaxListeners } from 'node:events'
 import { join } from 'node:path'
 import type { InspectorEvent } from '../shared/contract'
 import { createCapturePipeline } from './capture-pipeline'
@@ -125,6 +126,10 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
 
     const shutdown = new AbortController()
+    // Every forward, resend and simulation in flight listens for the app's stop through it (Node's
+    // HTTP client adds one listener per request and removes it when done): more than ten at once is
+    // normal, not a leak, and Node's MaxListenersExceededWarning said otherwise on every busy run.
+    setMaxListeners(0, shutdown.signal)
     const health = createStorageHealth(events, deps.logger, now)
     const replays = createReplayService({
       events,
