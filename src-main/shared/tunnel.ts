@@ -62,8 +62,14 @@ export type RequestedSubdomainSource = 'configured' | 'held' | 'remembered'
 interface TunnelStateBase {
   /** Server in use, e.g. `https://localtunnel.me`. */
   serverUrl: string
-  /** Last time the health probe got our receiver's answer through the public URL; kept across states. */
+  /** Last time the health probe got our receiver's answer through the public URL in this run; kept across states. */
   lastProvedAt: string | null
+  /**
+   * Last time a probe proved an earlier run of the tunnel in this launch (before the last start, or
+   * a restart by a settings change); `null` if none did. A new run starts with `lastProvedAt` `null`:
+   * this one says whether the tunnel worked before it.
+   */
+  earlierRunProvedAt: string | null
 }
 
 /** The tunnel's live state. Switch on `status`. */

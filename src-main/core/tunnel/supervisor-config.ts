@@ -112,6 +112,8 @@ export interface TunnelSupervisorConfig {
    * the user asked for, nor one this launch had.
    */
   previousSubdomainSource?: 'held' | 'remembered'
+  /** The last proof of an earlier run in this launch, carried in every state (`earlierRunProvedAt`). */
+  earlierRunProvedAt?: string | null
   /**
    * Clock time before which the first registration is not sent: the server still holds the
    * previous run's client (and its subdomain) for about a second after its sockets closed.

@@ -142,6 +142,7 @@ describe('supervisor machine: start and stop', () => {
       status: 'connecting',
       serverUrl: 'https://tunnel.example',
       lastProvedAt: null,
+      earlierRunProvedAt: null,
       attempt: 1,
       requestedSubdomain: null,
       requestedSubdomainSource: null,
@@ -199,7 +200,7 @@ describe('supervisor machine: start and stop', () => {
   it('stops into off, shutting everything down first and keeping the last proof', () => {
     const proved = step(FIXTURES.online!, { type: 'probed', outcome: { ok: true } }, { ms: 700 }).state
     const transition = step(proved, { type: 'stop' })
-    expect(transition.state.tunnel).toEqual({ status: 'off', serverUrl: 'https://tunnel.example', lastProvedAt: at(700) })
+    expect(transition.state.tunnel).toEqual({ status: 'off', serverUrl: 'https://tunnel.example', lastProvedAt: at(700), earlierRunProvedAt: null })
     expect(types(transition.effects)).toEqual(['shut-down', 'publish', 'log'])
     expect(transition.supersedes).toBe(true)
   })
@@ -214,6 +215,7 @@ describe('supervisor machine: attempts', () => {
       status: 'online',
       serverUrl: 'https://tunnel.example',
       lastProvedAt: null,
+      earlierRunProvedAt: null,
       url: 'https://abcdef.tunnel.example',
       subdomain: 'abcdef',
       requestedSubdomain: null,
@@ -251,6 +253,7 @@ describe('supervisor machine: attempts', () => {
       subdomain: 'wanted-name',
       subdomainChanged: false,
       lastProvedAt: at(300),
+      earlierRunProvedAt: null,
       onlineSince: at(9_000),
     })
     expect(effectOf(transition.effects, 'reclaim')).toBeUndefined()
@@ -278,6 +281,7 @@ describe('supervisor machine: attempts', () => {
       status: 'failed',
       serverUrl: 'https://tunnel.example',
       lastProvedAt: null,
+      earlierRunProvedAt: null,
       reason: 'connection refused',
       lastError: { code: 'SERVER_UNREACHABLE', message: 'connection refused', at: at(100) },
       attempt: 2,
@@ -337,6 +341,7 @@ describe('supervisor machine: losing an online tunnel', () => {
       status: 'reconnecting',
       serverUrl: 'https://tunnel.example',
       lastProvedAt: null,
+      earlierRunProvedAt: null,
       lastError: { code: 'TUNNEL_LOST', message: 'the connection to the tunnel server was lost: socket hang up', at: at(5_000) },
       attempt: 1,
       requestedSubdomain: 'abcdef',

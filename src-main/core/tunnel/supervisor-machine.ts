@@ -135,9 +135,10 @@ export function initialSupervisorState(
   serverUrl: string,
   previousSubdomain: string | null,
   previousSubdomainSource: 'held' | 'remembered' = 'held',
+  earlierRunProvedAt: string | null = null,
 ): SupervisorState {
   return {
-    tunnel: { status: 'off', serverUrl, lastProvedAt: null },
+    tunnel: { status: 'off', serverUrl, lastProvedAt: null, earlierRunProvedAt },
     hasBeenOnline: false,
     failedAttempts: 0,
     heldSubdomain: previousSubdomain,
@@ -239,6 +240,7 @@ function start(state: SupervisorState, context: TransitionContext): Transition {
     status: 'failed',
     serverUrl: settings.serverUrl,
     lastProvedAt: state.tunnel.lastProvedAt,
+    earlierRunProvedAt: state.tunnel.earlierRunProvedAt,
     reason: invalid.message,
     lastError: invalid,
     attempt: 1,
@@ -265,7 +267,12 @@ function invalidSettings(settings: MachineSettings, now: number): TunnelProblem 
 }
 
 function stop(state: SupervisorState): Transition {
-  const tunnel: TunnelState = { status: 'off', serverUrl: state.tunnel.serverUrl, lastProvedAt: state.tunnel.lastProvedAt }
+  const tunnel: TunnelState = {
+    status: 'off',
+    serverUrl: state.tunnel.serverUrl,
+    lastProvedAt: state.tunnel.lastProvedAt,
+    earlierRunProvedAt: state.tunnel.earlierRunProvedAt,
+  }
   return {
     state: { ...state, tunnel },
     effects: [{ type: 'shut-down' }, { type: 'publish', state: tunnel }, { type: 'log', level: 'info', message: 'tunnel: stopped' }],
@@ -281,6 +288,7 @@ function beginAttempt(state: SupervisorState, { settings, now }: TransitionConte
     status: 'connecting',
     serverUrl,
     lastProvedAt: state.tunnel.lastProvedAt,
+    earlierRunProvedAt: state.tunnel.earlierRunProvedAt,
     attempt,
     requestedSubdomain: requested,
     requestedSubdomainSource: requestedSubdomainSource(state, settings),
@@ -306,6 +314,7 @@ function goOnline(state: SupervisorState, event: Extract<SupervisorEvent, { type
     status: 'online',
     serverUrl: settings.serverUrl,
     lastProvedAt: state.tunnel.lastProvedAt,
+    earlierRunProvedAt: state.tunnel.earlierRunProvedAt,
     url: registration.url,
     subdomain: registration.id,
     requestedSubdomain: requested,
@@ -413,6 +422,7 @@ function scheduleRetry(
   const common = {
     serverUrl: settings.serverUrl,
     lastProvedAt: state.tunnel.lastProvedAt,
+    earlierRunProvedAt: state.tunnel.earlierRunProvedAt,
     lastError: problem,
     attempt: state.failedAttempts + 1,
     requestedSubdomain: requestedSubdomain(state, settings),

@@ -218,6 +218,7 @@ describe('supervisor state machine', () => {
       status: 'reconnecting',
       lastError: { code: 'PROBE_FAILED', message: expect.stringMatching(/HTTP 404/) },
       lastProvedAt: at(0),
+      earlierRunProvedAt: null,
     })
 
     probeStatus = 200
@@ -377,7 +378,7 @@ describe('supervisor state machine', () => {
     expect(time.pending()).toBe(0)
     expect(opened[0]?.connection.isClosed).toBe(true)
     opened[0]?.options.onEvent({ type: 'error', message: 'late' })
-    expect(supervisor.getState()).toEqual({ status: 'off', serverUrl: 'https://tunnel.example', lastProvedAt: at(0) })
+    expect(supervisor.getState()).toEqual({ status: 'off', serverUrl: 'https://tunnel.example', lastProvedAt: at(0), earlierRunProvedAt: null })
 
     const failing = setUp({ register: unreachable })
     await failing.supervisor.start()

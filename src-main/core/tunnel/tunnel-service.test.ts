@@ -1,8 +1,10 @@
 /** The tunnel service's memory of the subdomain across launches, against the loopback localtunnel server. */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startLocaltunnelServer } from '../../../e2e/fixtures/localtunnel-server'
 import type { InspectorEvent } from '../../shared/contract'
-import type { TunnelState } from '../../shared/tunnel'
+import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH, type TunnelState } from '../../shared/tunnel'
 import { createEventBus } from '../event-bus'
 import { silentLogger } from '../logger'
 import { createTunnelService, type TunnelMemory } from './tunnel-service'
@@ -112,5 +114,53 @@ describe('tunnel service', () => {
     // A subdomain set in the settings is the user's.
     await service.updateSettings({ subdomain: 'typedbyuser' })
     expect(await online()).toMatchObject({ subdomain: 'typedbyuser', requestedSubdomain: 'typedbyuser', requestedSubdomainSource: 'configured' })
+  })
+
+  it("keeps the last proof of the run before a Stop and Start apart from the new run's own", async () => {
+    // A receiver that answers the health probe, so each run proves itself.
+    const receiver = http.createServer((req, res) => {
+      if (req.url === TUNNEL_HEALTH_PATH) return void res.writeHead(200, { [TUNNEL_HEALTH_NONCE_HEADER]: 'nonce' }).end('{"nonce":"nonce"}')
+      res.writeHead(404).end()
+    })
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>((resolve) => (receiver.close(() => resolve()), receiver.closeAllConnections())))
+    const server = await startLocaltunnelServer({ graceMs: 50 })
+    cleanups.push(() => server.stop())
+    const events = createEventBus<InspectorEvent>(() => undefined)
+    const states: TunnelState[] = []
+    events.subscribe((event) => void (event.type === 'tunnel-changed' && states.push(event.state)))
+    const service = createTunnelService(
+      { receiverPort: (receiver.address() as AddressInfo).port, healthNonce: 'nonce' },
+      {
+        events,
+        logger: silentLogger,
+        loadSettings: () => ({ serverUrl: server.url, subdomain: 'proofkept', startWithApp: false }),
+        saveSettings: async () => undefined,
+        supervisor: { watchNetwork: quietNetwork, probeIntervalMs: 600_000, reclaimDelayMs: 100 },
+      },
+    )
+    cleanups.push(() => service.stop())
+    const proved = (): Promise<string> => waitFor(() => service.state().lastProvedAt ?? undefined)
+
+    await service.start()
+    const firstProof = await proved()
+    expect(service.state()).toMatchObject({ status: 'online', earlierRunProvedAt: null })
+    await service.stop()
+    expect(service.state()).toEqual({ status: 'off', serverUrl: server.url, lastProvedAt: firstProof, earlierRunProvedAt: null })
+
+    // Before, the new run's states had lastProvedAt null and nothing else: the dialog read "Not
+    // proved working yet … so far", as if the tunnel had never worked.
+    states.length = 0
+    await service.start()
+    const secondProof = await proved()
+    const beforeItsProof = states.filter((state) => state.lastProvedAt === null)
+    expect(beforeItsProof.map((state) => state.status)).toEqual(expect.arrayContaining(['connecting', 'online']))
+    for (const state of beforeItsProof) expect(state.earlierRunProvedAt).toBe(firstProof)
+    expect(service.state()).toMatchObject({ status: 'online', lastProvedAt: secondProof, earlierRunProvedAt: firstProof })
+
+    // A restart by a settings change is a new run too.
+    states.length = 0
+    await service.updateSettings({ subdomain: 'proofkept2' })
+    expect(states.find((state) => state.status === 'connecting')).toMatchObject({ lastProvedAt: null, earlierRunProvedAt: secondProof })
   })
 })

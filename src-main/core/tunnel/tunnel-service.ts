@@ -92,8 +92,14 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   let settings: TunnelSettings = { ...DEFAULT_TUNNEL_SETTINGS, ...deps.loadSettings() }
   let supervisor: TunnelSupervisor | undefined
   let unsubscribe: (() => void) | undefined
-  const offState = (): TunnelState => ({ status: 'off', serverUrl: settings.serverUrl, lastProvedAt: null })
-  let lastState: TunnelState = offState()
+  /** Off, with the proofs of the runs before (a Stop, or settings saved while off, keeps them: they stay true). */
+  const offState = (): TunnelState => ({
+    status: 'off',
+    serverUrl: settings.serverUrl,
+    lastProvedAt: lastState.lastProvedAt,
+    earlierRunProvedAt: lastState.earlierRunProvedAt,
+  })
+  let lastState: TunnelState = { status: 'off', serverUrl: settings.serverUrl, lastProvedAt: null, earlierRunProvedAt: null }
   // Starts at the clock so a renderer that outlives a restart of the core still sees the new
   // run's states as newer (a tunnel changes state a few times a second at most).
   let stateRevision = Date.now()
@@ -169,6 +175,9 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
         previousSubdomain,
         previousSubdomainSource,
         firstAttemptNotBefore,
+        // The run's own proof starts at null; the last proof before it is kept apart, so "not
+        // proved yet" never hides that the tunnel worked before the restart.
+        earlierRunProvedAt: lastState.lastProvedAt ?? lastState.earlierRunProvedAt,
       },
       { logger: deps.logger, ...deps.supervisor },
     )
@@ -195,7 +204,7 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
       // leaves the run before it as the one to follow: else the next start asked for a random name.
       if (ran !== null && held !== null) previousRun = { ...ran, heldSubdomain: held, wantedSubdomain: wanted, wantedSource: source, stoppedAt }
     }
-    publish({ ...offState(), lastProvedAt: lastState.lastProvedAt })
+    publish(offState())
     // The app's stop releases the data folder after this: no write of the memory may come later.
     await memorySaves
     return lastState

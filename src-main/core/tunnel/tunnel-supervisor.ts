@@ -54,7 +54,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   }
 
   const listeners = new Set<(state: TunnelState) => void>()
-  let machine = initialSupervisorState(serverUrl, config.previousSubdomain ?? null, config.previousSubdomainSource)
+  let machine = initialSupervisorState(serverUrl, config.previousSubdomain ?? null, config.previousSubdomainSource, config.earlierRunProvedAt ?? null)
   let token = 0
   let connection: TunnelConnection | null = null
   let currentAttempt: Promise<void> | null = null

@@ -8,6 +8,7 @@ const online = (lastProvedAt: string | null) =>
     status: 'online',
     serverUrl: 'http://127.0.0.1:1',
     lastProvedAt,
+    earlierRunProvedAt: null,
     url: 'http://abcd.localhost:1',
     subdomain: 'abcd',
     requestedSubdomain: 'abcd',

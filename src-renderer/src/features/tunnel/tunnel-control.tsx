@@ -20,6 +20,7 @@ import {
   standInExplanation,
   standInHeadline,
   standInKeepHint,
+  provedAtShown,
   tunnelProofLine,
   tunnelShortLabel,
   useNow,
@@ -176,6 +177,7 @@ function TunnelDialog({
 }
 
 function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
+  const provedAt = provedAtShown(state)
   return (
     <div className={`tunnel-state tunnel-state-${state.status}`} data-testid="tunnel-state" data-status={state.status} aria-live="polite">
       <p className="tunnel-state-line">
@@ -224,11 +226,11 @@ function TunnelStateView({ state, now }: { state: TunnelState; now: number }) {
       )}
       <p
         className="muted replay-small"
-        title={state.lastProvedAt ? formatFullTime(state.lastProvedAt) : undefined}
+        title={provedAt !== null ? formatFullTime(provedAt) : undefined}
         data-testid="tunnel-last-proved"
         data-proved={state.lastProvedAt !== null}
       >
-        {tunnelProofLine(state.lastProvedAt, state.status, now)}
+        {tunnelProofLine(state, now)}
       </p>
     </div>
   )

@@ -8,6 +8,7 @@ const standIn = (nextReclaimAt: string | null): TunnelState => ({
   status: 'online',
   serverUrl: 'https://localtunnel.me',
   lastProvedAt: null,
+  earlierRunProvedAt: null,
   url: 'https://brave-otter-42.loca.lt',
   subdomain: 'brave-otter-42',
   requestedSubdomain: 'shop-callbacks',
@@ -18,23 +19,46 @@ const standIn = (nextReclaimAt: string | null): TunnelState => ({
 })
 
 describe('tunnelProofLine', () => {
+  const statuses = ['off', 'connecting', 'online', 'reconnecting', 'failed'] as const
+
   it('says when a probe last got through', () => {
-    expect(tunnelProofLine('2026-12-07T08:58:30.000Z', 'online', now)).toBe(
+    expect(tunnelProofLine({ status: 'online', lastProvedAt: '2026-12-07T08:58:30.000Z', earlierRunProvedAt: null }, now)).toBe(
       'Last proved working 1 min ago: a probe through the public URL reached this receiver.',
     )
   })
 
   it('never says a probe reached the receiver when none has', () => {
-    for (const status of ['off', 'connecting', 'online', 'reconnecting', 'failed'] as const) {
-      const line = tunnelProofLine(null, status, now)
+    for (const status of statuses) {
+      const line = tunnelProofLine({ status, lastProvedAt: null, earlierRunProvedAt: null }, now)
       expect(line).toMatch(/^Not proved working yet: /)
       expect(line).not.toMatch(/probe through the public URL reached/)
     }
   })
 
   it('tells a tunnel that is off what the probe will do, and one that is up that it has not got through', () => {
-    expect(tunnelProofLine(null, 'off', now)).toContain('once the tunnel is online, a probe through its public URL checks that it reaches this receiver')
-    expect(tunnelProofLine(null, 'online', now)).toContain('no probe through the public URL has reached this receiver so far')
+    expect(tunnelProofLine({ status: 'off', lastProvedAt: null, earlierRunProvedAt: null }, now)).toContain(
+      'once the tunnel is online, a probe through its public URL checks that it reaches this receiver',
+    )
+    expect(tunnelProofLine({ status: 'online', lastProvedAt: null, earlierRunProvedAt: null }, now)).toContain(
+      'no probe through the public URL has reached this receiver so far',
+    )
+  })
+
+  it('after a Stop and Start, says the tunnel was proved before it, and not yet since', () => {
+    for (const status of ['connecting', 'online', 'reconnecting', 'failed'] as const) {
+      const line = tunnelProofLine({ status, lastProvedAt: null, earlierRunProvedAt: '2026-12-07T08:56:00.000Z' }, now)
+      expect(line).toBe(
+        'Proved working 4 min ago, before the tunnel was last started; not yet since: no probe through the public URL has reached this receiver in this run.',
+      )
+    }
+    // This run's own proof is what counts once there is one.
+    expect(tunnelProofLine({ status: 'online', lastProvedAt: '2026-12-07T08:59:50.000Z', earlierRunProvedAt: '2026-12-07T08:56:00.000Z' }, now)).toBe(
+      'Last proved working 10 s ago: a probe through the public URL reached this receiver.',
+    )
+    // Off, the last proof is the last proof, whichever run had it.
+    expect(tunnelProofLine({ status: 'off', lastProvedAt: null, earlierRunProvedAt: '2026-12-07T08:56:00.000Z' }, now)).toBe(
+      'Last proved working 4 min ago: a probe through the public URL reached this receiver.',
+    )
   })
 })
 

@@ -39,10 +39,24 @@ export function formatAgo(iso: string, now: number): string {
  * means reads as a fact either way: the line said "Last proved working: not yet (a probe through
  * the public URL reached this receiver)", which claims a probe got through when none has.
  */
-export function tunnelProofLine(lastProvedAt: string | null, status: TunnelState['status'], now: number): string {
+export function tunnelProofLine(state: Pick<TunnelState, 'status' | 'lastProvedAt' | 'earlierRunProvedAt'>, now: number): string {
+  const { status, lastProvedAt, earlierRunProvedAt } = state
   if (lastProvedAt !== null) return `Last proved working ${formatAgo(lastProvedAt, now)}: a probe through the public URL reached this receiver.`
-  if (status === 'off') return 'Not proved working yet: once the tunnel is online, a probe through its public URL checks that it reaches this receiver.'
+  if (status === 'off') {
+    if (earlierRunProvedAt !== null) return `Last proved working ${formatAgo(earlierRunProvedAt, now)}: a probe through the public URL reached this receiver.`
+    return 'Not proved working yet: once the tunnel is online, a probe through its public URL checks that it reaches this receiver.'
+  }
+  // Each start is a new run whose own proof starts empty: "not proved yet … so far" after a Stop and
+  // Start read as if the tunnel had never worked.
+  if (earlierRunProvedAt !== null) {
+    return `Proved working ${formatAgo(earlierRunProvedAt, now)}, before the tunnel was last started; not yet since: no probe through the public URL has reached this receiver in this run.`
+  }
   return 'Not proved working yet: no probe through the public URL has reached this receiver so far.'
+}
+
+/** The time of the proof {@link tunnelProofLine} speaks of, if any. */
+export function provedAtShown(state: Pick<TunnelState, 'lastProvedAt' | 'earlierRunProvedAt'>): string | null {
+  return state.lastProvedAt ?? state.earlierRunProvedAt
 }
 
 /**
