@@ -334,11 +334,16 @@ export function CaptureList({
         <span className="list-count" data-testid="capture-count" aria-live="polite">
           {count}
         </span>
-        <span className="list-scope">{endpoint ? endpoint.name : 'All endpoints'}</span>
-        <BulkReplayButton choices={replayChoices} />
-        <ExchangeButtons choices={replayChoices} onFilterChange={onFilterChange} />
-        <GroupByDeliveryToggle grouped={groupedByDelivery} onChange={setGroupedByDelivery} />
-        {toolbar}
+        <span className="list-scope" data-testid="list-scope">
+          {endpoint ? endpoint.name : 'All endpoints'}
+        </span>
+        {/* One group: when the name and the actions do not fit on one line, the actions go under it (capture-list.css). */}
+        <div className="list-actions">
+          <BulkReplayButton choices={replayChoices} />
+          <ExchangeButtons choices={replayChoices} onFilterChange={onFilterChange} />
+          <GroupByDeliveryToggle grouped={groupedByDelivery} onChange={setGroupedByDelivery} />
+          {toolbar}
+        </div>
       </div>
       <CaptureFilterBar filter={filter} onChange={onFilterChange} onDraftPendingChange={setDraftPending} onMoveToResults={moveToResults} />
       <CaptureColumns
