@@ -10,7 +10,7 @@ interface CaptureListEmptyProps {
 export function CaptureListEmpty({ endpoint }: CaptureListEmptyProps) {
   if (!endpoint) {
     return (
-      <div className="empty-state" data-testid="captures-empty">
+      <div className="empty-state" tabIndex={-1} data-testid="captures-empty">
         <h2>No endpoints</h2>
         <p>Create an endpoint in the sidebar to get a capture URL.</p>
       </div>
@@ -18,7 +18,7 @@ export function CaptureListEmpty({ endpoint }: CaptureListEmptyProps) {
   }
   const example = `curl -X POST '${endpoint.url}' \\\n  -H 'Content-Type: application/json' \\\n  --data '{"event":"payment.succeeded","amount":1000}'`
   return (
-    <div className="empty-state" data-testid="captures-empty">
+    <div className="empty-state" tabIndex={-1} data-testid="captures-empty">
       <h2>No callbacks yet</h2>
       <p>
         Send one to <code className="wire">{endpoint.url}</code>

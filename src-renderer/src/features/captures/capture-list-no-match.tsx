@@ -12,7 +12,7 @@ interface CaptureListNoMatchProps {
 /** The filter hides every capture: say so, unlike "nothing captured yet", and offer the way back. */
 export function CaptureListNoMatch({ filter, unfilteredTotal, onClearFilter }: CaptureListNoMatchProps) {
   return (
-    <div className="empty-state" data-testid="captures-no-match">
+    <div className="empty-state" tabIndex={-1} data-testid="captures-no-match">
       <h2>No capture matches the filter</h2>
       <p>
         <span className="muted">Filter:</span> {describeCaptureFilter(filter)}

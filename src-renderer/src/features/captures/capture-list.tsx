@@ -86,6 +86,7 @@ export function CaptureList({
   const countState = data?.pages[0]?.countState
   const isFiltered = isCaptureFilterActive(filter)
   const scrollRef = useRef<HTMLDivElement>(null)
+  const { attachRows, listRef } = useFocusKeptWhenRowsGo(scrollRef)
   const [unseenCount, setUnseenCount] = useState(0)
   const [isDraftPending, setDraftPending] = useState(false)
   const selection = useCaptureSelection(items)
@@ -329,7 +330,7 @@ export function CaptureList({
   })
 
   return (
-    <section id={CAPTURES_REGION_ID} className="capture-list" data-testid="capture-list" aria-label="Captures" tabIndex={-1}>
+    <section ref={listRef} id={CAPTURES_REGION_ID} className="capture-list" data-testid="capture-list" aria-label="Captures" tabIndex={-1}>
       <div className="list-toolbar">
         <span className="list-count" data-testid="capture-count" aria-live="polite">
           {count}
@@ -376,7 +377,7 @@ export function CaptureList({
           )
         ) : (
           <div
-            ref={scrollRef}
+            ref={attachRows}
             className="capture-scroll"
             tabIndex={0}
             role="listbox"
@@ -427,4 +428,39 @@ export function CaptureList({
       </div>
     </section>
   )
+}
+
+/**
+ * The rows' container goes away when the list empties (cleared or deleted from another window or
+ * through the API: endpoint-cleared, capture-deleted), and focus on it fell to <body>, where the
+ * next Tab starts again at the top of the page. Focus now goes to what takes its place in the
+ * list (the empty state, else the list itself). `attachRows` is the rows' container's ref.
+ */
+function useFocusKeptWhenRowsGo(scrollRef: React.RefObject<HTMLDivElement | null>): {
+  attachRows: (node: HTMLDivElement | null) => () => void
+  listRef: React.RefObject<HTMLElement | null>
+} {
+  const listRef = useRef<HTMLElement>(null)
+  const rowsHadFocus = useRef(false)
+  const attachRows = useCallback(
+    (node: HTMLDivElement | null) => {
+      scrollRef.current = node
+      return () => {
+        // Called while the node is still in the page, so where focus is can still be asked.
+        if (node?.contains(document.activeElement)) rowsHadFocus.current = true
+        scrollRef.current = null
+      }
+    },
+    [scrollRef],
+  )
+  useLayoutEffect(() => {
+    if (!rowsHadFocus.current) return
+    rowsHadFocus.current = false
+    // Only where focus was dropped: not when something else took it meanwhile.
+    if (document.activeElement !== null && document.activeElement !== document.body) return
+    const list = listRef.current
+    const target = scrollRef.current ?? list?.querySelector<HTMLElement>('.capture-body > .empty-state[tabindex]') ?? list
+    target?.focus({ preventScroll: true })
+  })
+  return { attachRows, listRef }
 }
