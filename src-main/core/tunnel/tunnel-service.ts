@@ -92,14 +92,8 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
   let settings: TunnelSettings = { ...DEFAULT_TUNNEL_SETTINGS, ...deps.loadSettings() }
   let supervisor: TunnelSupervisor | undefined
   let unsubscribe: (() => void) | undefined
-  /** Off, with the proofs of the runs before (a Stop, or settings saved while off, keeps them: they stay true). */
-  const offState = (): TunnelState => ({
-    status: 'off',
-    serverUrl: settings.serverUrl,
-    lastProvedAt: lastState.lastProvedAt,
-    earlierRunProvedAt: lastState.earlierRunProvedAt,
-  })
-  let lastState: TunnelState = { status: 'off', serverUrl: settings.serverUrl, lastProvedAt: null, earlierRunProvedAt: null }
+  const offState = (): TunnelState => ({ status: 'off', serverUrl: settings.serverUrl, lastProvedAt: null, earlierRunProvedAt: null })
+  let lastState: TunnelState = offState()
   // Starts at the clock so a renderer that outlives a restart of the core still sees the new
   // run's states as newer (a tunnel changes state a few times a second at most).
   let stateRevision = Date.now()
@@ -204,7 +198,9 @@ export function createTunnelService(config: TunnelServiceConfig, deps: TunnelSer
       // leaves the run before it as the one to follow: else the next start asked for a random name.
       if (ran !== null && held !== null) previousRun = { ...ran, heldSubdomain: held, wantedSubdomain: wanted, wantedSource: source, stoppedAt }
     }
-    publish(offState())
+    // Off, with the proofs of the runs before: they stay true. (Settings saved while off start
+    // afresh: the proofs were of another server or subdomain.)
+    publish({ ...offState(), lastProvedAt: lastState.lastProvedAt, earlierRunProvedAt: lastState.earlierRunProvedAt })
     // The app's stop releases the data folder after this: no write of the memory may come later.
     await memorySaves
     return lastState
