@@ -160,7 +160,11 @@ describe('capture store recovery', () => {
     const secondLog = join(capturesDir, '000002.log')
     const first = await open({ durability: 'sync' })
     const stored = []
-    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 10; index++) stored.push(await first.append(testCapture(body(index)), body(index)))
+    // Appended together, as a flood arrives: they share commits (one sync each, 2,000 of them, took
+    // most of 30 s on a loaded machine), and still take their sequence numbers in this order.
+    const appendAll = (store: CaptureStore, from: number, to: number) =>
+      Promise.all(Array.from({ length: to - from }, (_, offset) => store.append(testCapture(body(from + offset)), body(from + offset))))
+    stored.push(...(await appendAll(first, 0, SEGMENT_MAX_CAPTURES + 10)))
     // The second segment took ten captures into a log zero-filled for about a thousand.
     const framesEnd = first.health().logBytes - (await stat(join(capturesDir, '000001.log'))).size
     const zeroFilled = (await stat(secondLog)).size
@@ -172,8 +176,7 @@ describe('capture store recovery', () => {
     // As after a crash: start-up reads the zeros after the last frame as free space, not a torn write.
     const second = await open({ durability: 'sync' })
     expect(storeIssues()).toEqual([])
-    for (let index = SEGMENT_MAX_CAPTURES + 10; index < SEGMENT_MAX_CAPTURES * 2 + 5; index++)
-      stored.push(await second.append(testCapture(body(index)), body(index)))
+    stored.push(...(await appendAll(second, SEGMENT_MAX_CAPTURES + 10, SEGMENT_MAX_CAPTURES * 2 + 5)))
     for (const [index, capture] of stored.entries()) expect((await second.readBody(capture.id)).equals(body(index))).toBe(true)
     await second.close()
     // Full, the second segment's log was cut back to its frames.
