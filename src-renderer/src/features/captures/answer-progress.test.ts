@@ -71,6 +71,21 @@ describe('answerProgress', () => {
     )
   })
 
+  it('says the app stopped for a delayed answer due after this run started, left by a run that crashed or was killed', () => {
+    // A kill -9 records nothing: before, a 60 s delay cut by it read "answered" after the restart.
+    const delayed = capture({ delayMs: 60_000 })
+    const restartedAt = ARRIVED + 20_000
+    const progress = answerProgress(delayed, ARRIVED + 90_000, restartedAt)
+    expect(progress).toEqual({ state: 'app-stopped', waitedMs: null, wasHang: false })
+    expect(answerFactLabel(progress)).toBe('Never received')
+    expect(progressSentence(progress as Exclude<typeof progress, { state: 'answered' }>, '200 OK')).toBe(
+      'The app stopped (it crashed or was killed, so it did not record when) before the delayed answer (200 OK) went out: the sender never got it',
+    )
+    // Due before the run started: the earlier run may have sent it; and one of this run counts down as before.
+    expect(answerProgress(delayed, ARRIVED + 90_000, ARRIVED + 61_000)).toEqual({ state: 'answered' })
+    expect(answerProgress(delayed, ARRIVED + 1500, APP_STARTED)).toEqual({ state: 'pending', remainingMs: 59_000 })
+  })
+
   it('is live only while something is still due', () => {
     expect(isLive({ state: 'pending', remainingMs: 1 })).toBe(true)
     expect(isLive({ state: 'holding', heldMs: 1 })).toBe(true)

@@ -13,8 +13,12 @@ export type AnswerProgress =
   | { state: 'holding'; heldMs: number }
   /** The sender closed the connection before the answer went out (or while a hang held it): it never got one. */
   | { state: 'sender-left'; waitedMs: number; wasHang: boolean }
-  /** The app stopped before the answer went out (or while a hang held it): the connection was closed without one. */
-  | { state: 'app-stopped'; waitedMs: number; wasHang: boolean }
+  /**
+   * The app stopped before the answer went out (or while a hang held it): the connection was closed
+   * without one. `waitedMs` is `null` when the app did not record it (a crash or kill -9: known only
+   * because the answer was due after the app started again).
+   */
+  | { state: 'app-stopped'; waitedMs: number | null; wasHang: boolean }
 
 type ProgressFields = Pick<CaptureSummary, 'receivedAt' | 'durationMs' | 'response' | 'senderLeftAt' | 'appStoppedAt'>
 
@@ -41,7 +45,11 @@ export function answerProgress(capture: ProgressFields, nowMs: number, appStarte
     return arrivedMs >= appStartedAtMs ? { state: 'holding', heldMs: Math.max(0, nowMs - arrivedMs) } : { state: 'answered' }
   }
   if (response.delayMs > 0) {
-    const remainingMs = bodyReadMs + response.delayMs - nowMs
+    const dueMs = bodyReadMs + response.delayMs
+    // Due after this run started, from a run before it: that run ended first (a crash or kill -9
+    // records nothing), so it never went out. Read as answered before, after a restart.
+    if (arrivedMs < appStartedAtMs && dueMs > appStartedAtMs) return { state: 'app-stopped', waitedMs: null, wasHang: false }
+    const remainingMs = dueMs - nowMs
     if (remainingMs > 0) return { state: 'pending', remainingMs }
   }
   return { state: 'answered' }
@@ -135,6 +143,8 @@ export function progressSentence(progress: Exclude<AnswerProgress, { state: 'ans
         ? `Sender left after ${formatWait(progress.waitedMs, 'down')}; the connection was held open without an answer`
         : `Sender left after ${formatWait(progress.waitedMs, 'down')}, before the delayed answer (${answer}) went out: it never got it`
     case 'app-stopped':
+      if (progress.waitedMs === null)
+        return `The app stopped (it crashed or was killed, so it did not record when) before the delayed answer (${answer}) went out: the sender never got it`
       return progress.wasHang
         ? `The app stopped after ${formatWait(progress.waitedMs, 'down')} of holding the connection open; it was closed without an answer`
         : `The app stopped after ${formatWait(progress.waitedMs, 'down')}, before the delayed answer (${answer}) went out: the connection was closed without it`
