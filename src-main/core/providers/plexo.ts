@@ -21,6 +21,7 @@ import { decimalAmount, emptySummary, maskCard, maskPans, pushField, unreadableS
 import {
   invalidVerdict,
   isoFromSeconds,
+  roughDuration,
   makeAttempt,
   newExplanation,
   noKeyVerdict,
@@ -218,10 +219,11 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
       )
     }
     if (Number.isFinite(expiresAt) && nowSeconds > expiresAt) {
+      const rough = roughDuration(nowSeconds - expiresAt)
       return result(
         invalidVerdict(
           'expired',
-          `the envelope expired at ${isoFromSeconds(expiresAt)} (${nowSeconds - expiresAt} s before the check); the signature itself verifies`,
+          `the envelope expired at ${isoFromSeconds(expiresAt)} (${nowSeconds - expiresAt} s before the check${rough === null ? '' : `, about ${rough}`}); the signature itself verifies`,
         ),
         explanation,
       )

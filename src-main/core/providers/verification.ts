@@ -124,9 +124,23 @@ export function isoFromSeconds(seconds: number): string {
   return Number.isFinite(date.getTime()) ? date.toISOString() : String(seconds)
 }
 
-/** "301 s old" / "12 s in the future" for messages. */
+/**
+ * "301 s old" / "12 s in the future" for messages; an hour or more also in words, since "signed
+ * 96644058 s old" read as noise: "96644058 s old, about 3.1 years". The exact seconds stay.
+ */
 export function describeSkew(skewSeconds: number): string {
-  return skewSeconds >= 0 ? `${skewSeconds} s old` : `${-skewSeconds} s in the future`
+  const seconds = Math.abs(skewSeconds)
+  const rough = roughDuration(seconds)
+  return `${seconds} s ${skewSeconds >= 0 ? 'old' : 'in the future'}${rough === null ? '' : `, about ${rough}`}`
+}
+
+/** "26 hours", "4.5 days", "3.1 years" for a span of an hour or more; null below (seconds say it well). */
+export function roughDuration(seconds: number): string | null {
+  const hours = seconds / 3600
+  if (!Number.isFinite(hours) || hours < 1) return null
+  const [value, unit] = hours < 48 ? [hours, 'hour'] : hours < 24 * 365 ? [hours / 24, 'day'] : [hours / (24 * 365.25), 'year']
+  const shown = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : String(Math.round(value))
+  return `${shown} ${unit}${shown === '1' ? '' : 's'}`
 }
 
 const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf])
