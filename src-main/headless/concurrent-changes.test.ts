@@ -5,8 +5,9 @@
  * read back the body its own sender sent (never another capture's), none damaged, and after a
  * kill -9 and a restart exactly the same captures must be there.
  */
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import { postJson } from '../test-support/http-client'
 import { startHeadless, type HeadlessProcess } from '../test-support/headless-process'
 import { makeTempDir } from '../test-support/temp-dir'
 
@@ -15,28 +16,6 @@ const CHANGING_MS = 5_000
 
 interface Listed {
   id: string
-}
-
-function post(url: URL, body: string, agent: Agent): Promise<number> {
-  return new Promise((resolve) => {
-    const outgoing = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (incoming) => {
-        incoming.resume()
-        incoming.on('end', () => resolve(incoming.statusCode ?? 0))
-        incoming.on('error', () => resolve(0))
-      },
-    )
-    outgoing.on('error', () => resolve(0))
-    outgoing.end(body)
-  })
 }
 
 /** Every capture listed, each read whole: its sender's marker, and whether it was found damaged. */
@@ -89,7 +68,7 @@ describe('changes while captures arrive', () => {
         const marker = `m${n}`
         const slug = n % 2 === 0 ? 'default' : other.slug
         const body = JSON.stringify({ marker, speed: n % 5 === 0 ? 'slow' : 'fast', amount: `${n}.50`, pad: 'x'.repeat((n % 40) * 25) })
-        sent.set(marker, await post(new URL(`${app.ready.receiver}/${slug}/cb`), body, agent))
+        sent.set(marker, await postJson(new URL(`${app.ready.receiver}/${slug}/cb`), body, agent))
       }
     }
     const changes: string[] = []

@@ -3,35 +3,14 @@
  * middle of it, restart, and every callback that had been answered must be there, byte-exact.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
+import { postJson } from '../test-support/http-client'
 import { startHeadless, type HeadlessProcess } from '../test-support/headless-process'
 import { makeTempDir } from '../test-support/temp-dir'
 
 const CONCURRENCY = 50
 const TOTAL = 3_000
-
-function post(url: URL, body: Buffer, agent: Agent): Promise<number> {
-  return new Promise((resolve) => {
-    const outgoing = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
-      },
-      (incoming) => {
-        incoming.resume()
-        incoming.on('end', () => resolve(incoming.statusCode ?? 0))
-        incoming.on('error', () => resolve(0))
-      },
-    )
-    outgoing.on('error', () => resolve(0))
-    outgoing.end(body)
-  })
-}
 
 describe('crash safety', () => {
   const cleanups: Array<() => Promise<void>> = []
@@ -55,7 +34,7 @@ describe('crash safety', () => {
       while (next < TOTAL && !killed) {
         const index = next++
         const body = Buffer.from(JSON.stringify({ n: index, pad: randomBytes(64 + (index % 700)).toString('base64') }))
-        const status = await post(url, body, agent)
+        const status = await postJson(url, body, agent)
         if (status === 200) answered.set(createHash('sha256').update(body).digest('hex'), body.length)
         // Kill while requests are still in flight, not after a quiet moment.
         if (!killed && answered.size >= TOTAL / 3) {

@@ -1,5 +1,5 @@
 /** Raw HTTP helpers for tests: exact bytes out, exact bytes back, no client-side rewriting. */
-import { request } from 'node:http'
+import { request, type Agent } from 'node:http'
 import { connect } from 'node:net'
 
 export interface RawResponse {
@@ -58,5 +58,31 @@ export function sendRaw(url: string, bytes: string | Buffer, timeoutMs = 5_000):
     })
     socket.on('connect', () => socket.write(bytes))
     socket.on('timeout', () => reject(new Error('timeout')))
+  })
+}
+
+/**
+ * A JSON POST over a keep-alive agent, as a flood of callbacks arrives: resolves the status, or 0
+ * when the connection failed (the app was killed mid-request), never rejects.
+ */
+export function postJson(url: URL, body: string | Buffer, agent: Agent): Promise<number> {
+  return new Promise((resolve) => {
+    const outgoing = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (incoming) => {
+        incoming.resume()
+        incoming.on('end', () => resolve(incoming.statusCode ?? 0))
+        incoming.on('error', () => resolve(0))
+      },
+    )
+    outgoing.on('error', () => resolve(0))
+    outgoing.end(body)
   })
 }
