@@ -7,7 +7,7 @@
  */
 import { request, type ClientRequest, type ServerResponse } from 'node:http'
 import { expect } from 'vitest'
-import { useInspector } from '../test-support/inspector-fixture'
+import { useInspector, type InspectorFixtures } from '../test-support/inspector-fixture'
 import type { Inspector } from './inspector'
 import type { CaptureSummary } from '../shared/views'
 import { waitFor } from '../test-support/wait-for'
@@ -45,24 +45,37 @@ async function sendAndWaitUntilStored(app: Inspector, path: string): Promise<Sen
   }
 }
 
-test('stores a pass-through capture while the target is awaited, then records the relayed answer before sending it', async ({ app, startTarget }) => {
-  const inspector = await app.start()
+/** A target that holds the request it gets until the test answers it: `held` is that request's response. */
+async function holdingTarget(startTarget: InspectorFixtures['startTarget']): Promise<{ url: string; held: Promise<ServerResponse> }> {
   let release: (response: ServerResponse) => void = () => undefined
   const held = new Promise<ServerResponse>((resolve) => (release = resolve))
   const target = await startTarget((_request, response) => release(response))
+  return { url: target.url, held }
+}
+
+/** Forwards the default endpoint's callbacks to `targetUrl`; returns the endpoint. */
+async function forwardDefaultEndpoint(inspector: Inspector, targetUrl: string, mode: 'pass-through' | 'background' = 'pass-through') {
   const [endpoint] = await inspector.procedures.listEndpoints({})
   await inspector.procedures.setForwardConfig({
     endpointId: endpoint!.id,
-    config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: 120_000, keepCapturedPath: false },
+    config: { enabled: true, targetUrl, mode, timeoutMs: 120_000, keepCapturedPath: false },
   })
+  return endpoint!
+}
+
+test('stores a pass-through capture while the target is awaited, then records the relayed answer before sending it', async ({ app, startTarget }) => {
+  const inspector = await app.start()
+  const target = await holdingTarget(startTarget)
+  const held = target.held
+  const endpoint = await forwardDefaultEndpoint(inspector, target.url)
   const sent = await sendAndWaitUntilStored(inspector, '/default/hook')
 
   // On disk while the target has not answered: pending, the connection held, nothing sent.
-  const [pending] = (await inspector.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  const [pending] = (await inspector.procedures.listCaptures({ endpointId: endpoint.id })).items
   expect(pending!.id).toBe(sent.stored.id)
   expect(pending!.forward).toEqual({ mode: 'pass-through', targetUrl: target.url, state: 'pending', reason: null })
   expect(pending!.response).toMatchObject({ kind: 'hang', status: null, chosenBy: { kind: 'forward', targetUrl: target.url } })
-  expect((await inspector.procedures.listCaptures({ endpointId: endpoint!.id, filter: { answer: 'none' } })).items).toHaveLength(1)
+  expect((await inspector.procedures.listCaptures({ endpointId: endpoint.id, filter: { answer: 'none' } })).items).toHaveLength(1)
 
   const updated = new Promise<CaptureSummary>((resolve) => {
     const unsubscribe = inspector.events.subscribe((event) => {
@@ -79,34 +92,30 @@ test('stores a pass-through capture while the target is awaited, then records th
   // The answer recorded is the one relayed, read back through every view, across a restart.
   await app.stop()
   const restarted = await app.start()
-  const [relayed] = (await restarted.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  const [relayed] = (await restarted.procedures.listCaptures({ endpointId: endpoint.id })).items
   expect(relayed!.forward).toMatchObject({ state: 'relayed', reason: null })
   expect(relayed!.response).toMatchObject({ kind: 'respond', status: 201, bodySize: 4, chosenBy: { kind: 'forward', targetUrl: target.url } })
   expect(relayed!.appStoppedAt).toBeNull()
   const detail = await restarted.procedures.getCapture({ id: relayed!.id })
   expect(Buffer.from(detail.responseBodyBase64, 'base64').toString()).toBe('made')
-  expect((await restarted.procedures.listCaptures({ endpointId: endpoint!.id, filter: { answer: '201' } })).items).toHaveLength(1)
-  expect((await restarted.procedures.listCaptures({ endpointId: endpoint!.id, filter: { answer: 'none' } })).items).toHaveLength(0)
+  expect((await restarted.procedures.listCaptures({ endpointId: endpoint.id, filter: { answer: '201' } })).items).toHaveLength(1)
+  expect((await restarted.procedures.listCaptures({ endpointId: endpoint.id, filter: { answer: 'none' } })).items).toHaveLength(0)
   // A query that reads the record (its body) sees the recorded answer too.
-  expect((await restarted.procedures.listCaptures({ endpointId: endpoint!.id, filter: { query: 'status:201 evt_1' } })).items).toHaveLength(1)
-  expect((await restarted.procedures.listCaptures({ endpointId: endpoint!.id, filter: { query: 'status:none evt_1' } })).items).toHaveLength(0)
+  expect((await restarted.procedures.listCaptures({ endpointId: endpoint.id, filter: { query: 'status:201 evt_1' } })).items).toHaveLength(1)
+  expect((await restarted.procedures.listCaptures({ endpointId: endpoint.id, filter: { query: 'status:none evt_1' } })).items).toHaveLength(0)
 })
 
 test('a pass-through forward the app stopped while awaiting is recorded as not sent, across a restart', async ({ app, startTarget }) => {
   let inspector = await app.start()
   const target = await startTarget(() => undefined)
-  const [endpoint] = await inspector.procedures.listEndpoints({})
-  await inspector.procedures.setForwardConfig({
-    endpointId: endpoint!.id,
-    config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: 120_000, keepCapturedPath: false },
-  })
+  const endpoint = await forwardDefaultEndpoint(inspector, target.url, 'pass-through')
   const sent = await sendAndWaitUntilStored(inspector, '/default/hook')
   const stoppingAt = Date.now()
   await app.stop()
   expect(await sent.answer).toBe('closed')
 
   inspector = await app.start()
-  const [capture] = (await inspector.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  const [capture] = (await inspector.procedures.listCaptures({ endpointId: endpoint.id })).items
   expect(capture!.id).toBe(sent.stored.id)
   // Not "respond 200" (the configured answer it used to record): no answer went out.
   expect(capture!.response).toMatchObject({ kind: 'hang', status: null })
@@ -121,14 +130,9 @@ test('a pass-through forward the app stopped while awaiting is recorded as not s
 
 test('a sender that leaves while the target is awaited is recorded as gone then, and the answer as never relayed', async ({ app, startTarget }) => {
   const inspector = await app.start()
-  let release: (response: ServerResponse) => void = () => undefined
-  const held = new Promise<ServerResponse>((resolve) => (release = resolve))
-  const target = await startTarget((_request, response) => release(response))
-  const [endpoint] = await inspector.procedures.listEndpoints({})
-  await inspector.procedures.setForwardConfig({
-    endpointId: endpoint!.id,
-    config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: 120_000, keepCapturedPath: false },
-  })
+  const target = await holdingTarget(startTarget)
+  const held = target.held
+  await forwardDefaultEndpoint(inspector, target.url)
   const stored = new Promise<CaptureSummary>((resolve) => {
     const unsubscribe = inspector.events.subscribe((event) => {
       if (event.type === 'capture-received') {
@@ -167,17 +171,13 @@ test('a sender that leaves while the target is awaited is recorded as gone then,
 test('a background forward the app stopped is recorded as cut off by the stop, not as cancelled', async ({ app, startTarget }) => {
   let inspector = await app.start()
   const target = await startTarget(() => undefined)
-  const [endpoint] = await inspector.procedures.listEndpoints({})
-  await inspector.procedures.setForwardConfig({
-    endpointId: endpoint!.id,
-    config: { enabled: true, targetUrl: target.url, mode: 'background', timeoutMs: 120_000, keepCapturedPath: false },
-  })
+  const endpoint = await forwardDefaultEndpoint(inspector, target.url, 'background')
   const sent = await sendAndWaitUntilStored(inspector, '/default/hook')
   expect(await sent.answer).toMatchObject({ status: 200 })
   await waitFor(() => (target.received.length === 1 ? true : undefined))
   await app.stop()
   inspector = await app.start()
-  const [capture] = (await inspector.procedures.listCaptures({ endpointId: endpoint!.id })).items
+  const [capture] = (await inspector.procedures.listCaptures({ endpointId: endpoint.id })).items
   expect(capture!.forward).toMatchObject({ state: 'failed', reason: 'the app stopped before the target answered' })
 })
 
@@ -186,21 +186,16 @@ test('a pass-through capture deleted while its target is awaited still gets the 
   startTarget,
 }) => {
   const inspector = await app.start()
-  let release: (response: ServerResponse) => void = () => undefined
-  const held = new Promise<ServerResponse>((resolve) => (release = resolve))
-  const target = await startTarget((_request, response) => release(response))
-  const [endpoint] = await inspector.procedures.listEndpoints({})
-  await inspector.procedures.setForwardConfig({
-    endpointId: endpoint!.id,
-    config: { enabled: true, targetUrl: target.url, mode: 'pass-through', timeoutMs: 120_000, keepCapturedPath: false },
-  })
+  const target = await holdingTarget(startTarget)
+  const held = target.held
+  const endpoint = await forwardDefaultEndpoint(inspector, target.url)
   const storageEvents: string[] = []
   const unsubscribe = inspector.events.subscribe((event) => {
     if (event.type === 'storage-failed' || event.type === 'storage-recovered') storageEvents.push(event.type)
   })
   const sent = await sendAndWaitUntilStored(inspector, '/default/deleted-meanwhile')
 
-  await inspector.procedures.clearEndpoint({ id: endpoint!.id })
+  await inspector.procedures.clearEndpoint({ id: endpoint.id })
   ;(await held).writeHead(202).end('accepted')
 
   // Before, the record it could not annotate read as a storage failure: 503 and the storage banner.
