@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
+import { waitFor } from '../../test-support/wait-for'
 import { acquireDataDirLock, systemProbe, type ProcessProbe } from './data-dir-lock'
 
 /** A machine where `processes` run (pid → start time); we are `pid`. */
@@ -95,5 +98,30 @@ describe('data folder lock', () => {
     await (
       await acquireDataDirLock(file, systemProbe)
     )()
+  })
+
+  // Linux only: a zombie is read from /proc, which only Linux has.
+  it.runIf(process.platform === 'linux')('takes over a lock whose process was killed but not yet reaped (a zombie), on the real system', async () => {
+    // A shell starts a child, prints its pid and turns into `sleep`, which never reaps it: once the
+    // child exits it stays a zombie, as a killed app does until its parent (or pid 1) reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))))
+      await waitFor(() => (/\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'utf8')) ? true : undefined))
+      const processStart = await systemProbe.startTime(zombie)
+      expect(processStart).not.toBeNull()
+      await writeFile(
+        file,
+        JSON.stringify({ pid: zombie, processStart, host: systemProbe.host(), boot: systemProbe.bootId(), token: 'killed', lockedAt: 'earlier' }),
+      )
+
+      // Before, its pid and start time still matched: "in use by another Callback Inspector".
+      expect(systemProbe.isAlive(zombie)).toBe(false)
+      await (
+        await acquireDataDirLock(file, systemProbe)
+      )()
+    } finally {
+      parent.kill('SIGKILL')
+    }
   })
 })

@@ -140,11 +140,14 @@ export const systemProbe: ProcessProbe = {
   isAlive(pid) {
     try {
       process.kill(pid, 0)
-      return true
     } catch (error: unknown) {
       // EPERM: it exists but belongs to someone else.
       return (error as NodeJS.ErrnoException).code === 'EPERM'
     }
+    // A killed process keeps its pid and start time until its parent reaps it: seconds here, for
+    // good in a container whose pid 1 reaps nothing. Such a zombie holds no file and never writes
+    // again, yet it wedged the lock: after a kill -9, the app refused to start again.
+    return !isZombie(pid)
   },
   async startTime(pid) {
     if (process.platform === 'linux') return linuxStartTime(pid)
@@ -164,14 +167,28 @@ export const systemProbe: ProcessProbe = {
   host: () => hostname(),
 }
 
+/** The fields of /proc/PID/stat after the command name (field 3, the state, first). */
+function statFields(stat: string): string[] {
+  // The command name (field 2) is in parentheses and may itself contain spaces or parentheses.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
 /** Field 22 of /proc/PID/stat: clock ticks after boot when the process started. */
 async function linuxStartTime(pid: number): Promise<string | null> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    // The command name (field 2) is in parentheses and may itself contain spaces or parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return fields[19] ?? null
+    return statFields(await readFile(`/proc/${pid}/stat`, 'utf8'))[19] ?? null
   } catch {
     return null
+  }
+}
+
+/** Linux: the process has exited and waits to be reaped (state Z, or X while it is). Elsewhere: false. */
+function isZombie(pid: number): boolean {
+  if (process.platform !== 'linux') return false
+  try {
+    const state = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[0]
+    return state === 'Z' || state === 'X'
+  } catch {
+    return false
   }
 }
