@@ -180,7 +180,6 @@ describe('deleting captures', () => {
     // Before, the emptied log stayed, its bytes zeroed: a clear gave none of its space back.
     expect((await readdir(capturesDir)).filter((name) => name.startsWith('000001.'))).toEqual([])
     const next = await store.append(testCapture(Buffer.from('<after>'), { endpointId: 'a' }), Buffer.from('<after>'))
-    expect(next.frame).toBeDefined()
     expect(await readdir(capturesDir)).toContain('000002.log')
     await store.close()
 
