@@ -8,7 +8,7 @@ import type { RetrySchedule } from '../../shared/deliveries'
 import { headerValue } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { keyFingerprint } from '../keys/describe-key'
-import { at, firstText, isObject, parseJsonBody, prop } from './body'
+import { at, firstText, isObject, parseFormBody, parseJsonBody, prop, type JsonValue } from './body'
 import {
   bodyHmacHeaderExplanation,
   bodyHmacHeaderSimulation,
@@ -91,10 +91,22 @@ function emptyPayloadResult(outcome: VerifyResult, headerName: string): VerifyRe
   )
 }
 
-/** Summary of a GitHub delivery: event from the header, action and repository from the body. */
+/**
+ * The event GitHub sent: the JSON body, or, for a webhook whose content type is
+ * `application/x-www-form-urlencoded`, the JSON in the body's `payload` field (GitHub sends
+ * `payload=<the JSON, URL-encoded>` and signs those form bytes, not the JSON).
+ */
+function githubPayload(body: Buffer): { json: JsonValue | undefined; form: boolean } {
+  const json = parseJsonBody(body)
+  if (json !== undefined) return { json, form: false }
+  const payload = parseFormBody(body)?.find(([name]) => name === 'payload')?.[1]
+  return payload === undefined ? { json: undefined, form: false } : { json: parseJsonBody(Buffer.from(payload, 'utf8')), form: true }
+}
+
+/** Summary of a GitHub delivery: event from the header, action and repository from the body (JSON, or the form's payload field). */
 export function parseGithub(delivery: Delivery): DeliverySummary {
-  const json = parseJsonBody(delivery.body)
-  const summary = isObject(json) ? emptySummary('json') : genericSummary(delivery.body)
+  const { json, form } = githubPayload(delivery.body)
+  const summary = form ? emptySummary('form') : isObject(json) ? emptySummary('json') : genericSummary(delivery.body)
   const event = headerValue(delivery.headers, 'X-GitHub-Event') ?? null
   const action = isObject(json) ? firstText(json.action) : null
   summary.eventType = event && action ? `${event}.${action}` : event
@@ -106,6 +118,7 @@ export function parseGithub(delivery: Delivery): DeliverySummary {
   pushField(fields, 'Delivery', summary.providerObjectId)
   pushField(fields, 'Hook id', headerValue(delivery.headers, 'X-GitHub-Hook-ID'))
   if (delivery.body.length === 0) summary.problems.push('the body is empty: GitHub sends every event with a JSON (or form-encoded payload=) body')
+  if (form && !isObject(json)) summary.problems.push("the form's payload field is not a JSON object: GitHub puts the event's JSON there")
   if (isObject(json)) {
     pushField(fields, 'Repository', at(json, 'repository', 'full_name'))
     pushField(fields, 'Sender', at(json, 'sender', 'login'))
