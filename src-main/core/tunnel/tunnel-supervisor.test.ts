@@ -103,7 +103,7 @@ async function startOnline(supervisor: TunnelSupervisor): Promise<OnlineState> {
  * Timers that fire only when the test says so (`fire(delayMs)`, the oldest pending one of that
  * delay), for checks on what a timeout does without a wall-clock wait. Sockets and requests stay real.
  */
-function createHeldTimers(): TunnelTimers & { pending(): number[]; fire(delayMs: number): void; clock: { now(): number } } {
+function createHeldTimers(): TunnelTimers & { pending(): number[]; fire(delayMs: number): void; stall(ms: number): void; clock: { now(): number } } {
   let nextId = 1
   // The supervisor's clock, moved to each timer's due time when it fires: a timer fired by the test
   // is on time, however long the test took to fire it.
@@ -127,6 +127,17 @@ function createHeldTimers(): TunnelTimers & { pending(): number[]; fire(delayMs:
       held.delete(entry[0])
       now = Math.max(now, entry[1].due)
       entry[1].callback()
+    },
+    // The process could not run for `ms` (a long synchronous task, the machine asleep): the clock
+    // moves on, then every timer that came due meanwhile fires, late, in the order they were due,
+    // before anything else (as Node runs due timers before it reads the sockets).
+    stall(ms) {
+      now += ms
+      const due = [...held.entries()].filter(([, timer]) => timer.due <= now).sort(([, a], [, b]) => a.due - b.due)
+      for (const [id, timer] of due) {
+        held.delete(id)
+        timer.callback()
+      }
     },
   }
 }
@@ -346,17 +357,21 @@ describe('tunnel supervisor against a loopback localtunnel server', () => {
     cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())))
     // The supervisor's timers are the test's: the registration timeout fires when the test says,
     // not after a wall-clock wait that a busy machine stretches.
+    // The timeout runs in TIMEOUT_STEPS steps of 80 ms (stepped-timeout.ts).
     const timers = createHeldTimers()
-    const { supervisor } = await setUp({ serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, registrationTimeoutMs: 400 }, { timers })
+    const { supervisor } = await setUp(
+      { serverUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, registrationTimeoutMs: 80 * TIMEOUT_STEPS },
+      { timers, clock: timers.clock },
+    )
     let hasSettled = false
     const starting = supervisor.start().then(() => (hasSettled = true))
     await registrationArrived
     // The registration is at the silent server and only the timeout can end it: nothing has settled.
-    expect(timers.pending()).toEqual([400])
+    expect(timers.pending()).toEqual([80])
     expect(hasSettled).toBe(false)
     expect(supervisor.getState()).toMatchObject({ status: 'connecting', attempt: 1 })
 
-    timers.fire(400)
+    for (let step = 0; step < TIMEOUT_STEPS; step += 1) timers.fire(80)
     await starting
     expect(supervisor.getState()).toMatchObject({ status: 'failed', lastError: { code: 'REGISTRATION_TIMEOUT' } })
     expect(supervisor.getState()).toHaveProperty('reason', expect.stringMatching(/within 0\.4 s/))
@@ -591,6 +606,112 @@ describe('tunnel supervisor when the app stalls while a probe waits', () => {
     expect(stallEnds).toHaveLength(2)
     expect(seen.filter((state) => state.status !== 'online')).toEqual([])
     expect(failures).toEqual([])
+  })
+})
+
+describe('tunnel supervisor when the app stalls while a registration waits', () => {
+  /**
+   * The server's answer to the next registration for `subdomain` is held back once `hold()` is
+   * called, until the test releases it: the answer came during a stall and is read after it. Each
+   * held registration's abort signal is kept, to tell whether the timeout gave up on it.
+   */
+  function holdingRegister(subdomain: string | null): {
+    register: TunnelSupervisorDeps['register']
+    hold(): void
+    held: Promise<AbortSignal>
+    release(): void
+  } {
+    let isHolding = false
+    let onHeld: (signal: AbortSignal) => void = () => undefined
+    let release: () => void = () => undefined
+    const held = new Promise<AbortSignal>((resolve) => (onHeld = resolve))
+    const released = new Promise<void>((resolve) => (release = resolve))
+    return {
+      register: async (request, signal) => {
+        const registration = await requestRegistration(request, signal)
+        if (!isHolding || request.subdomain !== subdomain) return registration
+        isHolding = false
+        onHeld(signal)
+        // Held until released, or until the registration is given up on (a timeout, a stop).
+        await new Promise<void>((resolve) => {
+          void released.then(resolve)
+          signal.addEventListener('abort', () => resolve(), { once: true })
+        })
+        return registration
+      },
+      hold: () => (isHolding = true),
+      held,
+      release: () => release(),
+    }
+  }
+
+  it('opens the tunnel whose registration was answered during a stall longer than the registration timeout', async () => {
+    const timers = createHeldTimers()
+    const holding = holdingRegister('stalled-attempt')
+    holding.hold()
+    const { supervisor } = await setUp(
+      { subdomain: 'stalled-attempt', registrationTimeoutMs: 1_000 * TIMEOUT_STEPS },
+      { timers, clock: timers.clock, register: holding.register },
+    )
+    const seen: TunnelState['status'][] = []
+    supervisor.onState((state) => seen.push(state.status))
+    const starting = supervisor.start()
+    const signal = await holding.held
+    // Stalled for longer than the whole timeout; the answer was there all along.
+    timers.stall(4 * 1_000 * TIMEOUT_STEPS)
+    // Before, the plain 5 s timer fired first and gave up on it: "did not open the tunnel within 5 s".
+    expect(signal.aborted).toBe(false)
+    holding.release()
+    await starting
+    expect(supervisor.getState()).toMatchObject({ status: 'online', subdomain: 'stalled-attempt' })
+    expect(seen).not.toContain('failed')
+    expect(seen).not.toContain('reconnecting')
+  })
+
+  it('still times out a registration that gets no answer after the stall', async () => {
+    const timers = createHeldTimers()
+    const holding = holdingRegister('never-answered')
+    holding.hold()
+    const { supervisor } = await setUp(
+      { subdomain: 'never-answered', registrationTimeoutMs: 1_000 * TIMEOUT_STEPS },
+      { timers, clock: timers.clock, register: holding.register },
+    )
+    const starting = supervisor.start()
+    const signal = await holding.held
+    timers.stall(4 * 1_000 * TIMEOUT_STEPS)
+    // The stall does not count, the steps after it do.
+    for (let step = 0; step < TIMEOUT_STEPS; step += 1) timers.fire(1_000)
+    expect(signal.aborted).toBe(true)
+    holding.release()
+    await starting
+    expect(supervisor.getState()).toMatchObject({ lastError: { code: 'REGISTRATION_TIMEOUT' } })
+  })
+
+  it('takes the subdomain back when the reclaim was answered during a stall longer than the registration timeout', async () => {
+    const timers = createHeldTimers()
+    const holding = holdingRegister('stalled-reclaim')
+    const reclaimDelayMs = 333
+    const socketsGoneGraceMs = 3_333
+    const { supervisor, server } = await setUp(
+      { subdomain: 'stalled-reclaim', registrationTimeoutMs: 1_000 * TIMEOUT_STEPS, reclaimDelayMs, reclaimMaxIntervalMs: 4_444, socketsGoneGraceMs },
+      { timers, clock: timers.clock, register: holding.register },
+    )
+    server.takeSubdomain('stalled-reclaim')
+    const standIn = await startOnline(supervisor)
+    expect(standIn).toMatchObject({ subdomainChanged: true, requestedSubdomain: 'stalled-reclaim' })
+    // The stand-in's sockets steady (on the connection's own timers): the stall below is the reclaim's only.
+    await eventually(() => !timers.pending().includes(socketsGoneGraceMs))
+    server.releaseSubdomain('stalled-reclaim')
+    holding.hold()
+    timers.fire(reclaimDelayMs)
+    const signal = await holding.held
+    timers.stall(4 * 1_000 * TIMEOUT_STEPS)
+    // Before, the plain timer gave up on the reclaim, and the name was asked for again later.
+    expect(signal.aborted).toBe(false)
+    holding.release()
+    expect(await waitForState(supervisor, (state) => state.status === 'online' && state.subdomain === 'stalled-reclaim')).toMatchObject({
+      subdomainChanged: false,
+    })
   })
 })
 

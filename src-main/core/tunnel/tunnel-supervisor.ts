@@ -61,7 +61,8 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   let attemptAbort: AbortController | null = null
   let probeAbort: AbortController | null = null
   let retryTimer: unknown = null
-  let deadlineTimer: unknown = null
+  /** Cancels the registration timeout of the attempt in flight. */
+  let cancelDeadline: (() => void) | null = null
   let probeTimer: unknown = null
   let socketsGoneTimer: unknown = null
   let reclaimTimer: unknown = null
@@ -183,6 +184,23 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
     })
   }
 
+  /**
+   * The registration timeout (of an attempt, or of a reclaim), not counting time the process could
+   * not run (stepped-timeout.ts). A plain timer fired first after a stall or a sleep as long as the
+   * budget (15 s), before the server's answer that came meanwhile was read: a tunnel that opened
+   * failed with "did not open the tunnel within 15 s", or a reclaim was given up on.
+   */
+  function startDeadline(what: string, onExpired: () => void): () => void {
+    return startSteppedTimeout({
+      timers,
+      clock,
+      budgetMs: config.registrationTimeoutMs,
+      onExpired,
+      onStall: (lateMs) =>
+        logger.info(`tunnel: the app was stalled while ${what} waited; that time does not count against its timeout`, { stalledMs: Math.round(lateMs) }),
+    })
+  }
+
   /** Last line of defence: nothing the tunnel does may become an unhandled rejection. */
   function reportUnexpected(error: unknown): void {
     logger.error('tunnel: unexpected error', { error: errorMessage(error) })
@@ -203,10 +221,10 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       await sleep(waitMs, abort.signal)
       if (myToken !== token) return
     }
-    deadlineTimer = timers.setTimeout(() => {
+    cancelDeadline = startDeadline('the registration', () => {
       const seconds = Math.round(config.registrationTimeoutMs / 100) / 10
       abort.abort(new TunnelProblemError('REGISTRATION_TIMEOUT', `the tunnel server at ${serverUrl} did not open the tunnel within ${seconds} s`))
-    }, config.registrationTimeoutMs)
+    })
     try {
       const registration = await register({ serverUrl, subdomain: requested }, abort.signal)
       if (myToken !== token) return
@@ -215,13 +233,15 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
         await closeQuietly(opened)
         return
       }
-      deadlineTimer = clearTimer(deadlineTimer)
+      cancelDeadline?.()
+      cancelDeadline = null
       attemptAbort = null
       connection = opened
       dispatch({ type: 'registered', registration, requested, steadySockets: opened.steadySockets() })
     } catch (error: unknown) {
       if (myToken !== token) return
-      deadlineTimer = clearTimer(deadlineTimer)
+      cancelDeadline?.()
+      cancelDeadline = null
       attemptAbort = null
       dispatch({ type: 'attempt-failed', problem: problemReportOf(error) })
     }
@@ -268,7 +288,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   async function runReclaim(myToken: number, wanted: string, tries: number): Promise<void> {
     const abort = new AbortController()
     reclaimAbort = abort
-    const timeout = timers.setTimeout(() => abort.abort(), config.registrationTimeoutMs)
+    const cancelTimeout = startDeadline('the reclaim', () => abort.abort())
     let eventToken = -1
     try {
       // A registration that hands out another id is simply not used: the server forgets it after
@@ -301,7 +321,7 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
       if (myToken !== token) return
       dispatch({ type: 'reclaim-missed', wanted, tries, error: errorMessage(error) })
     } finally {
-      timers.clearTimeout(timeout)
+      cancelTimeout()
       if (reclaimAbort === abort) reclaimAbort = null
     }
   }
@@ -315,7 +335,8 @@ export function createTunnelSupervisor(config: TunnelSupervisorConfig, deps: Tun
   /** Cancels every timer and step in flight and closes the connection; resolves once all have settled. */
   function shutDown(): Promise<unknown> {
     retryTimer = clearTimer(retryTimer)
-    deadlineTimer = clearTimer(deadlineTimer)
+    cancelDeadline?.()
+    cancelDeadline = null
     probeTimer = clearTimer(probeTimer)
     socketsGoneTimer = clearTimer(socketsGoneTimer)
     cancelReclaim()
