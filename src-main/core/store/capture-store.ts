@@ -17,18 +17,16 @@
  */
 import { stat } from 'node:fs/promises'
 import type { CaptureFilter } from '../../shared/capture-filter'
-import type { ProviderId } from '../../shared/provider-catalog'
 import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
-import { indexedDeliveryKeysOf } from '../deliveries/delivery-key'
 import { createCaptureChanges, selectEndpoint, selectIds, selectSlots } from './capture-changes'
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
 import { startHeapRelease } from './heap-release'
 import { Segment } from './capture-segments'
-import { FLAG_RECOGNIZED_AGAIN, FLAG_REFUSED, hashDeliveryKey, SEGMENT_MAX_CAPTURES, type SegmentBlock, type SlotRef } from './capture-table'
+import { FLAG_RECOGNIZED_AGAIN, SEGMENT_MAX_CAPTURES } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
 import type { DeletedCaptures } from './deleted-captures'
-import { DeliveryKeyMemory } from './delivery-key-memory'
+import { createDeliveryLookups, type DeliveryAttemptFact } from './delivery-lookups'
 import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
 import { MAX_OPEN_LOGS, OpenLogs } from './open-logs'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
@@ -47,6 +45,7 @@ export type { Durability } from './log-file-io'
 export type { CaptureAnnotations, CaptureBrief } from './capture-index'
 export type { DeletedCapture, DeletedCaptures } from './deleted-captures'
 export type { NewCapture } from './capture-writer'
+export type { DeliveryAttemptFact } from './delivery-lookups'
 export { DamagedCaptureError }
 
 export interface CaptureStoreConfig {
@@ -84,18 +83,6 @@ export interface CapturePageQuery {
   limit: number
   /** Only captures matching it are paged and counted. */
   filter?: CaptureFilter
-}
-
-/** What memory knows of one stored attempt of a delivery, without reading its record (`deliveryAttemptFacts`). */
-export interface DeliveryAttemptFact {
-  id: string
-  seq: number
-  receivedAtMs: number
-  /** `null` when no HTTP answer was sent. */
-  answerStatus: number | null
-  outcome: 'captured' | 'refused'
-  /** The recognised provider (`unknown` for no known sender), `null` when not recognised (refused). */
-  provider: ProviderId | null
 }
 
 export interface StoreHealth {
@@ -265,24 +252,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     nextSegmentNumber,
   })
   const reader = createCaptureReader({ index, segments, recognitions })
-  /** The delivery keys of the captures read for `deliveryAttemptFacts` (the index has only their hashes). */
-  const deliveryKeys = new DeliveryKeyMemory()
-
-  /** Reads the records of slots whose delivery key is not known yet, a batch at a time, and remembers their keys. */
-  async function confirmDeliveryKeys(slots: readonly SlotRef[]): Promise<void> {
-    const unread = new Map<string, SlotRef>()
-    for (const { block, slot } of slots) unread.set(`${block.number}:${slot}`, { block, slot })
-    const pending = [...unread.values()]
-    for (let start = 0; start < pending.length; start += DELIVERY_READ_BATCH) {
-      const batch = pending.slice(start, start + DELIVERY_READ_BATCH).filter(({ block, slot }) => block.isLive(slot) && segments.has(block.number))
-      const read = await reader.summariesOf(batch)
-      batch.forEach(({ block, slot }, index) => {
-        const key = (read[index] as CaptureSummary).deliveryKey
-        // An unreadable record names no delivery (it is left out, and read again next time).
-        if (block.isLive(slot) && !key.startsWith('damaged:')) deliveryKeys.remember(block, slot, key)
-      })
-    }
-  }
+  const deliveries = createDeliveryLookups({ index, segments, reader })
   void reserve.ensure()
   const snapshots = backfillSnapshots(withoutSnapshot, (segment) => segment !== writer.current && segments.has(segment.number))
   // What a flood of captures, a search or a clear left in V8's heap goes back once the app is quiet.
@@ -335,61 +305,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     },
     has: (id) => table.locate(id) !== undefined,
     brief: (id) => index.brief(id),
-    async deliveryAttempts(deliveryKey) {
-      const wanted = indexedHashesOf(deliveryKey)
-      // Memory keeps a 32-bit hash of each key: the few candidates are confirmed on their records.
-      const candidates = index.slotsOf(undefined, (block, slot) => wanted.has(block.deliveryHash[slot] as number))
-      // Read a batch at a time: a delivery of thousands of attempts (a monitoring ping's identical
-      // bytes every 10 s) read all at once put 9,000 reads in flight together, each with its buffer
-      // and promises, and garbage collection took 27% of getDelivery's time (V8 CPU profile).
-      const attempts: CaptureSummary[] = []
-      for (let start = 0; start < candidates.length; start += DELIVERY_READ_BATCH) {
-        const batch = await reader.summariesOf(candidates.slice(start, start + DELIVERY_READ_BATCH))
-        for (const summary of batch) if (summary.deliveryKey === deliveryKey) attempts.push(summary)
-      }
-      return attempts
-    },
-    async deliveryAttemptFacts(deliveries) {
-      /** Each hash asked for: which deliveries (by index) want it, on which endpoint (the table's code). */
-      const wanted = new Map<number, Array<{ delivery: number; endpoint: number }>>()
-      deliveries.forEach(({ deliveryKey, endpointId }, delivery) => {
-        const endpoint = table.endpointCodeOf(endpointId)
-        if (endpoint === -1) return
-        for (const hash of indexedHashesOf(deliveryKey)) {
-          const askers = wanted.get(hash) ?? []
-          askers.push({ delivery, endpoint })
-          wanted.set(hash, askers)
-        }
-      })
-      /** Slots indexed under an asked hash, oldest first (blocks by segment number, slots in order), with who asked. */
-      const candidates: Array<{ block: SegmentBlock; slot: number; delivery: number }> = []
-      if (wanted.size > 0) {
-        for (const block of table.blocks) {
-          for (let slot = 0; slot < block.length; slot++) {
-            const askers = wanted.get(block.deliveryHash[slot] as number)
-            if (askers === undefined || !block.isLive(slot)) continue
-            for (const { delivery, endpoint } of askers) if (block.endpoint[slot] === endpoint) candidates.push({ block, slot, delivery })
-          }
-        }
-      }
-      // A hash match is a candidate until its key is known (another delivery's key may share the
-      // hash): the records of those never read are read once, and their keys remembered.
-      await confirmDeliveryKeys(candidates.filter(({ block, slot }) => deliveryKeys.keyOf(block, slot) === undefined))
-      const found: DeliveryAttemptFact[][] = deliveries.map(() => [])
-      for (const { block, slot, delivery } of candidates) {
-        if (!block.isLive(slot) || deliveryKeys.keyOf(block, slot) !== (deliveries[delivery] as { deliveryKey: string }).deliveryKey) continue
-        const status = block.answerStatus[slot] as number
-        ;(found[delivery] as DeliveryAttemptFact[]).push({
-          id: table.idOf(block, slot),
-          seq: block.seq[slot] as number,
-          receivedAtMs: block.receivedAtMs[slot] as number,
-          answerStatus: status === 0 ? null : status,
-          outcome: (block.flags[slot] as number) & FLAG_REFUSED ? 'refused' : 'captured',
-          provider: table.providerOf(block, slot),
-        })
-      }
-      return found
-    },
+    deliveryAttempts: (deliveryKey) => deliveries.attempts(deliveryKey),
+    deliveryAttemptFacts: (asked) => deliveries.attemptFacts(asked),
     async ids(endpointId, filter) {
       return (await search.matching(endpointId, filter)).map(({ block, slot }) => table.idOf(block, slot))
     },
@@ -430,7 +347,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
             recognitions.remember(block.number, slot, recognition)
             table.setRecognized(block, slot, fields.provider, fields.verdict)
             // Its delivery key may have changed with the recognition: read again when asked.
-            deliveryKeys.forget(block, slot)
+            deliveries.forget(block, slot)
             block.deliveryHash[slot] = fields.deliveryHash
           },
         })
@@ -462,17 +379,6 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     },
   }
 }
-
-/**
- * The hashes a delivery's attempts are indexed under: its key's, and those of the keys earlier
- * versions gave the same delivery (kept in the index of captures they stored).
- */
-function indexedHashesOf(deliveryKey: string): Set<number> {
-  return new Set(indexedDeliveryKeysOf(deliveryKey).map(hashDeliveryKey))
-}
-
-/** Candidate attempts of a delivery read at once (`deliveryAttempts`). */
-const DELIVERY_READ_BATCH = 200
 
 /** How long after start-up the segments read from JSON start getting their snapshots: the first page comes first. */
 const SNAPSHOT_BACKFILL_DELAY_MS = 3_000
