@@ -1,7 +1,8 @@
 /**
  * Resending captures from the core (never the renderer): single resends, edited or re-signed,
  * bulk jobs with progress and cancel, live forwarding, and simulated callbacks. Every send is
- * recorded in the capture's history.
+ * recorded in the capture's history; a resend (single or bulk) is noted there before it goes out,
+ * so one in flight when the app is killed still reads as sent, with no answer.
  */
 import { randomUUID } from 'node:crypto'
 import type { InspectorEvent } from '../shared/contract'
@@ -11,7 +12,9 @@ import type {
   BulkItemResult,
   BulkReplayInput,
   ForwardConfig,
+  RecordedOutcome,
   ReplayCaptureInput,
+  ReplayOutcome,
   ReplayRecord,
   ResignSkip,
   SigningKey,
@@ -24,6 +27,7 @@ import { pathSignatureWarning } from './replay/path-signature'
 import { sentSignatureWarning } from './replay/sent-signature'
 import type { Logger } from './logger'
 import {
+  appStoppedOutcome,
   buildFromTemplate,
   buildReplayRequest,
   createReplayRecord,
@@ -43,6 +47,7 @@ import {
   type ReplayRequest,
   type ReplaySource,
 } from './replay'
+import type { ReplayRecordInput } from './replay/replay-record'
 import type { ReplayHistory } from './store/replay-history'
 import type { StoredCapture } from './store/persisted-schema'
 import type { EndpointRegistry } from './endpoints'
@@ -141,6 +146,35 @@ export function createReplayService(deps: ReplayServiceDeps) {
     return entry
   }
 
+  /**
+   * A send cut off because the app is stopping (its requests are aborted) reads as such, not as
+   * cancelled by the user: the request may have reached the target, which may have acted on it.
+   */
+  function unlessAppStopped(outcome: ReplayOutcome, url: string, startedAt: Date): RecordedOutcome {
+    if (deps.shutdown.aborted && outcome.kind === 'failure' && outcome.failure.kind === 'aborted') return appStoppedOutcome(url, startedAt)
+    return outcome
+  }
+
+  /**
+   * Notes a resend in the capture's history before it goes out (see `ReplayHistory.begin`), and
+   * returns the id its finished record takes. A journal that cannot be written does not stop the
+   * send: the finished record is kept as before (or said to be unrecorded).
+   */
+  async function noteSending(
+    capture: Pick<CaptureSummary, 'id' | 'seq'>,
+    entry: Omit<ReplayRecordInput, 'outcome' | 'now' | 'id'>,
+  ): Promise<{ id: string; startedAt: Date }> {
+    const id = randomUUID()
+    const startedAt = deps.now()
+    const noted = createReplayRecord({ ...entry, id, outcome: appStoppedOutcome(entry.request.url, startedAt), now: startedAt })
+    try {
+      await deps.history.begin(capture.seq, { ...noted, outcome: withAnswerBodyKept(noted.outcome) })
+    } catch (error: unknown) {
+      deps.logger.error('could not note a resend in the capture history before sending it', { kind: entry.kind, error: String(error) })
+    }
+    return { id, startedAt }
+  }
+
   return {
     async preview(input: Omit<ReplayCaptureInput, 'send'>): Promise<ReplayPreview> {
       const { capture, request, resign } = await prepare(input)
@@ -171,8 +205,9 @@ export function createReplayService(deps: ReplayServiceDeps) {
     async replay(input: ReplayCaptureInput): Promise<ReplayRecord> {
       const { capture, request, resign } = await prepare(input)
       await deps.rememberTarget(capture.endpointId, { url: input.targetUrl, keepCapturedPath: input.keepCapturedPath ?? false })
-      const outcome = await sendReplay(request, { ...input.send, signal: deps.shutdown, now: deps.now })
-      return record(capture, createReplayRecord({ captureId: capture.id, kind: 'resend', request, outcome, resign, now: deps.now() }))
+      const { id, startedAt } = await noteSending(capture, { captureId: capture.id, kind: 'resend', request, resign })
+      const outcome = unlessAppStopped(await sendReplay(request, { ...input.send, signal: deps.shutdown, now: deps.now }), request.url, startedAt)
+      return record(capture, createReplayRecord({ id, captureId: capture.id, kind: 'resend', request, outcome, resign, now: deps.now() }))
     },
 
     async history(captureId: string): Promise<ReplayRecord[]> {
@@ -220,14 +255,17 @@ export function createReplayService(deps: ReplayServiceDeps) {
         replayable.map((capture) => ({
           captureId: capture.id,
           seq: capture.seq,
-          prepare: () =>
-            prepare({
+          prepare: async () => {
+            const prepared = await prepare({
               captureId: capture.id,
               targetUrl: input.targetUrl,
               keepCapturedPath: input.keepCapturedPath,
               resign: input.resign,
               privateKeys: input.privateKeys,
-            }),
+            })
+            const noted = await noteSending(prepared.capture, { captureId: capture.id, kind: 'bulk', request: prepared.request, resign: prepared.resign })
+            return { ...prepared, recordId: noted.id, startedAt: noted.startedAt }
+          },
         })),
         {
           concurrency: input.concurrency,
@@ -253,10 +291,11 @@ export function createReplayService(deps: ReplayServiceDeps) {
               if (skipped.length > 0 && item.status !== 'cancelled') job.view.notResigned++
             }
             const entry = createReplayRecord({
+              id: prepared.recordId,
               captureId: item.captureId,
               kind: 'bulk',
               request: prepared.request,
-              outcome: item.outcome,
+              outcome: unlessAppStopped(item.outcome, prepared.request.url, prepared.startedAt),
               resign: prepared.resign,
               now: deps.now(),
             })

@@ -228,6 +228,24 @@ export type ReplayOutcome =
   | { kind: 'response'; url: string; response: ReplayResponse; redirects: RedirectHop[]; timing: ReplayTiming }
   | { kind: 'failure'; url: string; failure: ReplayFailure; redirects: RedirectHop[]; timing: ReplayTiming }
 
+/**
+ * A send whose answer was never recorded: the app stopped (a crash, a kill -9, a power loss, or a
+ * quit that cut the send off) after the request went out and before the answer came back, so the
+ * target may have received it. The history keeps every resend and bulk replay as this before it is
+ * sent and replaces it with what came back.
+ */
+export interface ReplayAppStopped {
+  kind: 'app-stopped'
+  url: string
+  /** When the send started. */
+  startedAt: string
+  /** A plain sentence: "the app stopped before the answer arrived; the target may have received it". */
+  message: string
+}
+
+/** What a history record says came back: the answer, the failure, or that the app stopped while it was awaited. */
+export type RecordedOutcome = ReplayOutcome | ReplayAppStopped
+
 // ---------------------------------------------------------------------------------------------
 // Records
 
@@ -276,7 +294,7 @@ export interface ReplayRecord {
   sent: SentRequestView
   differences: ReplayDifference[]
   resign: ResignSummary | null
-  outcome: ReplayOutcome
+  outcome: RecordedOutcome
   forward: ForwardSummary | null
   /** Simulated callbacks: the template used. */
   templateId: string | null

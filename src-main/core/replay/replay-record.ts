@@ -1,13 +1,21 @@
 /** Assembling the history entry for one replay: what was sent, how it differs, what came back. */
 import { randomUUID } from 'node:crypto'
-import { REPLAY_RECORD_BODY_BYTES, type ForwardSummary, type ReplayKind, type ReplayOutcome, type ReplayRecord, type ResignSummary } from '../../shared/replay'
+import {
+  REPLAY_RECORD_BODY_BYTES,
+  type ForwardSummary,
+  type RecordedOutcome,
+  type ReplayAppStopped,
+  type ReplayKind,
+  type ReplayRecord,
+  type ResignSummary,
+} from '../../shared/replay'
 import { sentRequestView, type ReplayRequest } from './replay-request'
 
 export interface ReplayRecordInput {
   captureId: string | null
   kind: ReplayKind
   request: ReplayRequest
-  outcome: ReplayOutcome
+  outcome: RecordedOutcome
   resign?: ResignSummary | null
   forward?: ForwardSummary | null
   templateId?: string | null
@@ -31,6 +39,16 @@ export function createReplayRecord(input: ReplayRecordInput): ReplayRecord {
   }
 }
 
+/** What a send's record says until its answer (or failure) replaces it: all the history has if the app stops first. */
+export function appStoppedOutcome(url: string, startedAt: Date): ReplayAppStopped {
+  return {
+    kind: 'app-stopped',
+    url,
+    startedAt: startedAt.toISOString(),
+    message: 'the app stopped before the answer arrived; the target may have received it',
+  }
+}
+
 /**
  * The outcome with at most `maxBytes` of the answer's body (default: what a stored record keeps,
  * as of the body sent). A send reads up to `maxResponseBytes` of the answer (1 MiB by default, up
@@ -40,7 +58,7 @@ export function createReplayRecord(input: ReplayRecordInput): ReplayRecord {
  * 101 MB and held the receiver up to 7.6 s per write. `bodySize` stays the number of bytes read,
  * and `bodyTruncated` says that fewer are kept.
  */
-export function withAnswerBodyKept(outcome: ReplayOutcome, maxBytes: number = REPLAY_RECORD_BODY_BYTES): ReplayOutcome {
+export function withAnswerBodyKept<O extends RecordedOutcome>(outcome: O, maxBytes: number = REPLAY_RECORD_BODY_BYTES): O {
   if (outcome.kind !== 'response' || outcome.response.bodySize <= maxBytes) return outcome
   const kept = Buffer.from(outcome.response.bodyBase64, 'base64').subarray(0, maxBytes)
   return { ...outcome, response: { ...outcome.response, bodyBase64: kept.toString('base64'), bodyTruncated: true } }

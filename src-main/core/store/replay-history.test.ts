@@ -3,17 +3,23 @@
  * delete returned): their resends are gone, after a reopen too, while other captures' resends
  * and simulated callbacks stay; a group left without records leaves no document behind, and a
  * group that never had one is not created.
+ *
+ * A send noted before it goes out (`begin`) is in the history of a run that opens the folder as a
+ * killed run left it (a copy taken while the send was awaited), reading that the app stopped
+ * before the answer arrived; once finished (`add`) it is there once, with its answer.
  */
-import { existsSync, readdirSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { describe, expect } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { ReplayRecord } from '../../shared/replay'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import type { StoredCapture } from './persisted-schema'
-import { createReplayHistory } from './replay-history'
+import { createReplayHistory, SENDING_JOURNAL } from './replay-history'
+import { appStoppedOutcome } from '../replay/replay-record'
+import { makeTempDir } from '../../test-support/temp-dir'
 
 const now = () => new Date('2026-11-21T10:00:00Z')
 
@@ -68,5 +74,96 @@ describe('replay history of deleted captures', () => {
     expect(await history().list(ofB!.seq, ofB!.id)).toEqual([])
     // Left without records, group 2's document is removed rather than kept empty.
     expect(groupFiles()).toEqual(['000001.json'])
+  })
+})
+
+describe('a send in flight when the app stops', () => {
+  const removals: Array<() => Promise<void>> = []
+  afterEach(async () => {
+    for (const remove of removals.splice(0)) await remove()
+  })
+
+  async function folders(): Promise<{ live: string; killed: string }> {
+    const { dir, remove } = await makeTempDir()
+    removals.push(remove)
+    return { live: join(dir, 'live'), killed: join(dir, 'killed') }
+  }
+  const historyIn = (dir: string) => createReplayHistory(join(dir, 'replays'), join(dir, 'unreadable'), now, () => undefined)
+  /** The folder as a kill -9 at this moment leaves it: what is on disk. */
+  const killedCopy = (from: string, to: string) => cpSync(from, to, { recursive: true })
+
+  function noted(captureId: string): ReplayRecord {
+    return { ...resendOf(captureId), outcome: appStoppedOutcome('http://127.0.0.1:9/x', now()) }
+  }
+
+  it('is in the history of the next run, once, as sent with no answer; finished, it has its answer', async () => {
+    const { live, killed } = await folders()
+    const history = historyIn(live)
+    const earlier = resendOf('capture-1')
+    await history.add(1, earlier)
+    const sending = noted('capture-1')
+    const bulkSending = noted('capture-2500')
+    await history.begin(1, sending)
+    await history.begin(2500, bulkSending)
+    killedCopy(live, killed)
+
+    const next = historyIn(killed)
+    const listed = await next.list(1, 'capture-1')
+    expect(listed.map((record) => record.id)).toEqual([sending.id, earlier.id])
+    expect(listed[0]!.outcome).toEqual({
+      kind: 'app-stopped',
+      url: 'http://127.0.0.1:9/x',
+      startedAt: now().toISOString(),
+      message: 'the app stopped before the answer arrived; the target may have received it',
+    })
+    expect((await next.list(2500, 'capture-2500')).map((record) => record.id)).toEqual([bulkSending.id])
+    // Moved into the documents, the journal is gone; a third run finds each record once.
+    expect(existsSync(join(killed, 'replays', SENDING_JOURNAL))).toBe(false)
+    expect((await historyIn(killed).list(1, 'capture-1')).map((record) => record.id)).toEqual([sending.id, earlier.id])
+
+    // The run that was not killed finishes both: their answers replace nothing twice, and the journal goes.
+    const answered = { ...sending, outcome: { ...earlier.outcome } }
+    await history.add(1, answered)
+    await history.add(2500, { ...bulkSending, outcome: { ...earlier.outcome } })
+    expect(existsSync(join(live, 'replays', SENDING_JOURNAL))).toBe(false)
+    for (const reader of [history, historyIn(live)]) {
+      expect(await reader.list(1, 'capture-1')).toEqual([answered, earlier])
+    }
+  })
+
+  it('a send finished before the kill is not doubled by its journal line', async () => {
+    const { live, killed } = await folders()
+    const history = historyIn(live)
+    const first = noted('capture-1')
+    const second = noted('capture-1')
+    await history.begin(1, first)
+    await history.begin(1, second)
+    const answered = { ...first, outcome: resendOf('capture-1').outcome }
+    // Finished while the other is in flight: the journal still holds both lines.
+    await history.add(1, answered)
+    expect(
+      readFileSync(join(live, 'replays', SENDING_JOURNAL), 'utf8')
+        .split('\n')
+        .filter(Boolean),
+    ).toHaveLength(2)
+    killedCopy(live, killed)
+
+    const listed = await historyIn(killed).list(1, 'capture-1')
+    expect(listed.map((record) => [record.id, record.outcome.kind])).toEqual([
+      [second.id, 'app-stopped'],
+      [first.id, 'failure'],
+    ])
+  })
+
+  it('skips a journal line the kill cut short', async () => {
+    const { live } = await folders()
+    const history = historyIn(live)
+    const sending = noted('capture-1')
+    await history.begin(1, sending)
+    const journal = join(live, 'replays', SENDING_JOURNAL)
+    const whole = readFileSync(journal, 'utf8')
+    writeFileSync(journal, `${whole}${whole.slice(0, 40)}`)
+
+    expect((await historyIn(live).list(1, 'capture-1')).map((record) => record.id)).toEqual([sending.id])
   })
 })

@@ -9,8 +9,15 @@
  * most of which had never held a resend. A document left without records is removed rather than
  * written empty (a write syncs the file and its folder: two fsyncs a group, where removals share
  * one folder sync at the end).
+ *
+ * A resend is noted before it goes out (`begin`): its record, reading "the app stopped before the
+ * answer arrived", is appended to `sending.jsonl` and synced (sends starting together share one
+ * append and one sync). `add` then keeps the finished record in its group's document, and once no
+ * send is in flight the journal is removed. After a crash or a kill -9, the next run moves every
+ * record the journal holds that no document has into its document, so a resend the target may
+ * have received is never missing from the history.
  */
-import { readdir, unlink } from 'node:fs/promises'
+import { open, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
 import { z } from 'zod'
@@ -19,7 +26,7 @@ import type { ReplayRecord } from '../../shared/replay'
 import { createCoalescingWriter } from './coalescing-writer'
 import { createDocument, openDocument, syncDirectory } from './data-file'
 import { SCHEMA_VERSION } from './persisted-schema'
-import { makePrivateDir } from './private-files'
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files'
 import { yieldToEventLoop } from '../event-loop'
 
 const CAPTURES_PER_DOCUMENT = 1000
@@ -32,8 +39,11 @@ const replayRecordSchema = z.looseObject({
   kind: z.enum(['resend', 'bulk', 'forward', 'simulate']),
   at: z.string(),
   sent: z.looseObject({ method: z.string(), url: z.string() }),
-  outcome: z.looseObject({ kind: z.enum(['response', 'failure']) }),
+  outcome: z.looseObject({ kind: z.enum(['response', 'failure', 'app-stopped']) }),
 })
+/** One line of the journal of sends in flight. */
+const sendingEntrySchema = z.object({ seq: z.number().int().nonnegative(), record: replayRecordSchema })
+
 const historyDocumentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   records: z.array(replayRecordSchema),
@@ -48,6 +58,13 @@ export interface CapturesToForget {
 }
 
 export interface ReplayHistory {
+  /**
+   * Notes a send about to go out, before it does: `record` (its outcome `app-stopped`) is what the
+   * history shows should the app stop before `add` gives the finished record (same id). Resolves
+   * once it is on disk. A journal that cannot be written rejects; the send may go out all the same.
+   */
+  begin(seq: number, record: ReplayRecord): Promise<void>
+  /** Keeps a record; a record `begin` noted is finished by it (the same id). */
   add(seq: number, record: ReplayRecord): Promise<void>
   /** Newest first. */
   list(seq: number, captureId: string): Promise<ReplayRecord[]>
@@ -57,11 +74,52 @@ export interface ReplayHistory {
 
 const groupOf = (seq: number): number => Math.floor(seq / CAPTURES_PER_DOCUMENT) + 1
 const GROUP_FILE = /^(\d+)\.json$/
+/** The journal of sends in flight: one JSON line (`{ seq, record }`) per send begun. */
+export const SENDING_JOURNAL = 'sending.jsonl'
 
 export function createReplayHistory(dir: string, quarantineDir: string, now: () => Date, onIssue: (issue: StorageIssue) => void): ReplayHistory {
   const documents = new Map<number, Promise<{ db: Low<HistoryDocument>; save: () => Promise<void> }>>()
   /** A document was removed since the folder was last synced. */
   let removedSinceSync = false
+  const journalFile = join(dir, SENDING_JOURNAL)
+  /** Sends begun and not yet finished by `add`, by record id. */
+  const inFlight = new Set<string>()
+  /** Journal lines not yet written. */
+  let unwritten: string[] = []
+  /** The journal file exists (it is removed once no send is in flight). */
+  let journalExists = true
+  // Every journal write goes through here, one at a time: the lines waiting, in one append and one
+  // sync; or, when nothing waits and no send is in flight, removing the journal.
+  const saveJournal = createCoalescingWriter(async () => {
+    if (unwritten.length > 0) {
+      const text = unwritten.join('')
+      unwritten = []
+      await makePrivateDir(dir)
+      const created = !journalExists
+      const handle = await open(journalFile, 'a', PRIVATE_FILE_MODE)
+      try {
+        await handle.writeFile(text, 'utf8')
+        await handle.datasync()
+      } finally {
+        await handle.close()
+      }
+      journalExists = true
+      if (created) await syncDirectory(dir)
+    } else if (inFlight.size === 0 && journalExists) {
+      // Every record it held is in its document (on disk): a removal lost to a power loss only leaves records found again.
+      await unlink(journalFile).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      })
+      journalExists = false
+    }
+  })
+  /** The journal a previous run left, merged into the documents before any other use of the history. */
+  let recovering: Promise<void> | null = null
+  const recovered = (): Promise<void> =>
+    (recovering ??= recoverJournal().catch((error: unknown) => {
+      recovering = null
+      throw error
+    }))
 
   function documentFor(seq: number) {
     const group = groupOf(seq)
@@ -105,17 +163,70 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
     return groups
   }
 
+  /**
+   * Records of sends a previous run began and never finished (it stopped first) go into their
+   * documents, each once (a record its document already has was finished); then the journal goes.
+   * A last line cut short by the crash is skipped: its send had not started.
+   */
+  async function recoverJournal(): Promise<void> {
+    let text: string
+    try {
+      text = await readFile(journalFile, 'utf8')
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      journalExists = false
+      return
+    }
+    const saves = new Set<() => Promise<void>>()
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue
+      let entry: { seq: number; record: ReplayRecord }
+      try {
+        entry = sendingEntrySchema.parse(JSON.parse(line)) as unknown as { seq: number; record: ReplayRecord }
+      } catch {
+        continue
+      }
+      const { db, save } = await documentFor(entry.seq)
+      if (db.data.records.some((record) => record.id === entry.record.id)) continue
+      db.data.records.push(entry.record)
+      saves.add(save)
+    }
+    for (const save of saves) await save()
+    await saveJournal()
+  }
+
+  /** `add` finished a send `begin` noted: once none is in flight, the journal goes (a removal that fails is tried again next time). */
+  async function finished(id: string): Promise<void> {
+    if (inFlight.delete(id) && inFlight.size === 0) await saveJournal().catch(() => undefined)
+  }
+
   return {
+    async begin(seq, record) {
+      await recovered()
+      inFlight.add(record.id)
+      unwritten.push(`${JSON.stringify({ seq, record })}\n`)
+      try {
+        await saveJournal()
+      } catch (error: unknown) {
+        await finished(record.id)
+        throw error
+      }
+    },
     async add(seq, record) {
+      await recovered()
       const { db, save } = await documentFor(seq)
       db.data.records.push(record)
+      // Not kept (a full disk): its journal line stays, so a later write of the document or the next run still has it.
       await save()
+      await finished(record.id)
     },
     async list(seq, captureId) {
+      await recovered()
       const { db } = await documentFor(seq)
       return db.data.records.filter((record) => record.captureId === captureId).reverse()
     },
     async deleteFor(captures) {
+      await recovered()
       const withHistory = await groupsWithHistory()
       let position = 0
       while (position < captures.length) {

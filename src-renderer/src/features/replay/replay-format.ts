@@ -1,5 +1,5 @@
 /** Words for replays: outcomes, failures and how a sent request differs from its capture. */
-import type { ForwardSummary, ReplayDifference, ReplayFailureKind, ReplayOutcome, ReplayRecord, ResignSummary } from '@shared/replay'
+import type { ForwardSummary, RecordedOutcome, ReplayDifference, ReplayFailureKind, ReplayRecord, ResignSummary } from '@shared/replay'
 import { reasonPhrase } from '../../lib/http-status'
 import { errorMessage } from '@shared/errors'
 
@@ -23,15 +23,19 @@ export function failureTitle(kind: ReplayFailureKind): string {
   return FAILURE_TITLES[kind] ?? kind
 }
 
+/** A history record whose answer never came: the app stopped while it was awaited. */
+export const APP_STOPPED_LABEL = 'No answer: app stopped'
+
 /** `200 OK` or the failure's title: what the history and tables show in one cell. */
-export function outcomeLabel(outcome: ReplayOutcome): string {
+export function outcomeLabel(outcome: RecordedOutcome): string {
+  if (outcome.kind === 'app-stopped') return APP_STOPPED_LABEL
   if (outcome.kind === 'failure') return failureTitle(outcome.failure.kind)
   const { status } = outcome.response
   return `${status} ${outcome.response.statusMessage || reasonPhrase(status)}`.trim()
 }
 
-export function outcomeClass(outcome: ReplayOutcome | null): string {
-  if (outcome === null) return 'status-pending'
+export function outcomeClass(outcome: RecordedOutcome | null): string {
+  if (outcome === null || outcome.kind === 'app-stopped') return 'status-pending'
   if (outcome.kind === 'failure') return 'status-server-error'
   const { status } = outcome.response
   if (status >= 500) return 'status-server-error'

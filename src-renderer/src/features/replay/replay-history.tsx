@@ -36,7 +36,7 @@ export function ReplayHistory({ captureId }: { captureId: string }) {
 
 function HistoryItem({ record, isOpen, onToggle }: { record: ReplayRecord; isOpen: boolean; onToggle: () => void }) {
   const { outcome } = record
-  const status = outcome.kind === 'response' ? String(outcome.response.status) : outcome.failure.kind
+  const status = outcome.kind === 'response' ? String(outcome.response.status) : outcome.kind === 'failure' ? outcome.failure.kind : outcome.kind
   return (
     <li className="replay-history-item" data-testid="replay-record" data-replay-kind={record.kind} data-status={status}>
       <button type="button" className="replay-history-row" aria-expanded={isOpen} onClick={onToggle}>
@@ -56,7 +56,7 @@ function HistoryItem({ record, isOpen, onToggle }: { record: ReplayRecord; isOpe
         <span className={`status ${outcomeClass(outcome)}`} data-testid="replay-record-status">
           {outcomeLabel(outcome)}
         </span>
-        <span className="muted replay-duration">{formatDuration(outcome.timing.durationMs)}</span>
+        <span className="muted replay-duration">{outcome.kind === 'app-stopped' ? '' : formatDuration(outcome.timing.durationMs)}</span>
       </button>
       {isOpen && (
         <div className="replay-history-detail" data-testid="replay-record-detail">

@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import type { ForwardSummary, ReplayOutcome } from '@shared/replay'
+import type { ForwardSummary, RecordedOutcome, ReplayOutcome } from '@shared/replay'
 import { headerValue } from '@shared/http-message'
 import { CappedText } from '../../components/capped-text'
 import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
@@ -15,13 +15,30 @@ const ANSWER_TEXT_STEP = 16 * 1024
 const ANSWER_HEX_BYTES = 4096
 
 interface ReplayOutcomeViewProps {
-  outcome: ReplayOutcome
+  outcome: RecordedOutcome
   forward?: ForwardSummary | null
   testId?: string
 }
 
 /** What came back: the target's answer, or the failure, shown as plainly as an answer. */
 export function ReplayOutcomeView({ outcome, forward = null, testId = 'replay-outcome' }: ReplayOutcomeViewProps) {
+  if (outcome.kind === 'app-stopped') {
+    // Sent, never answered here: say so, rather than a failure (the target may well have acted on it).
+    return (
+      <div className="replay-outcome" data-testid={testId} data-outcome-kind={outcome.kind}>
+        <div className="replay-failure" role="status" data-testid="replay-app-stopped">
+          <p className="replay-failure-title">
+            <span className={`status ${outcomeClass(outcome)}`}>{outcomeLabel(outcome)}</span>
+          </p>
+          <p className="replay-failure-message">
+            {outcome.message.charAt(0).toUpperCase()}
+            {outcome.message.slice(1)}.
+          </p>
+          <p className="muted wire replay-small">{outcome.url}</p>
+        </div>
+      </div>
+    )
+  }
   return (
     <div className="replay-outcome" data-testid={testId} data-outcome-kind={outcome.kind}>
       {outcome.kind === 'failure' ? (
