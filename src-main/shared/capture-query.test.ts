@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from './http-message'
-import {
-  CaptureQueryError,
-  MAX_CAPTURE_QUERY_LENGTH,
-  MAX_QUERY_NESTING,
-  MAX_QUERY_TERMS,
-  decideCaptureQuery,
-  matchesCaptureQuery,
-  parseCaptureQuery,
-  termCost,
-  searchableCaptureOf,
-  type CaptureQuery,
-  type SearchableCapture,
-  type SearchableSource,
-} from './capture-query'
+import { CaptureQueryError, MAX_CAPTURE_QUERY_LENGTH, MAX_QUERY_NESTING, MAX_QUERY_TERMS, termCost, type CaptureQuery } from './capture-query'
+import { decideCaptureQuery, matchesCaptureQuery } from './capture-query-match'
+import { parseCaptureQuery } from './capture-query-parser'
+import { searchableCaptureOf, type SearchableCapture, type SearchableSource } from './searchable-capture'
 import { foldForSearch, withoutJsonSpacing } from './search-text-form'
 
 const NOW = Date.UTC(2026, 11, 6, 8, 0, 0)

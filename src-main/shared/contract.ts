@@ -36,7 +36,8 @@ import {
   type ExportResult,
   type ImportResult,
 } from './exchange'
-import { MAX_CAPTURE_QUERY_LENGTH, parseCaptureQuery } from './capture-query'
+import { MAX_CAPTURE_QUERY_LENGTH } from './capture-query'
+import { parseCaptureQuery } from './capture-query-parser'
 import type { CaptureDiff } from './capture-diff'
 import type { AnswerWarningsView } from './answer-warnings'
 import type {

@@ -1,7 +1,7 @@
 /**
  * What text a capture's searchable text must contain for a query to have any chance of matching
  * it: a necessary condition, used to skip captures by a plain byte search over their search-text
- * sidecar (search-text-sidecar.ts) before the real matcher (shared/capture-query.ts) decides the
+ * sidecar (search-text-sidecar.ts) before the real matcher (shared/capture-query-match.ts) decides the
  * few that are left. It may let through captures that do not match (the matcher drops them); it
  * must never drop one that does.
  *

@@ -3,7 +3,7 @@
  * settles only a bare word true, and everything the search text cannot see is left open.
  */
 import { describe, expect, it } from 'vitest'
-import { parseCaptureQuery } from '../../shared/capture-query'
+import { parseCaptureQuery } from '../../shared/capture-query-parser'
 import { searchTextDecision } from './search-text-decision'
 
 function decisionOf(source: string | null, summaryText?: string) {

@@ -20,7 +20,8 @@
  *   captures reads none of them.
  * Everything else (method, status, provider, dates, query) is left to the matcher.
  */
-import { evaluateQueryNode, type CaptureQuery, type QueryNode, type QueryTerm } from '../../shared/capture-query'
+import type { CaptureQuery, QueryNode, QueryTerm } from '../../shared/capture-query'
+import { evaluateQueryNode } from '../../shared/capture-query-logic'
 import { meetsRequirement, requiredTexts, textRequirementOf, type TextRequirement } from './query-prefilter'
 
 /** What a capture's search text holds of the texts looked for. */

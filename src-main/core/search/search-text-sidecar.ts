@@ -22,7 +22,7 @@
 import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
-import { searchableHeaderPairs, searchablePathTexts } from '../../shared/capture-query'
+import { searchableHeaderPairs, searchablePathTexts } from '../../shared/searchable-capture'
 import { foldForSearch } from '../../shared/search-text-form'
 import type { HeaderPairs } from '../../shared/http-message'
 import { searchableBodyText } from './searchable-body'

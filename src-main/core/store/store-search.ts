@@ -15,7 +15,8 @@
  * but not while the receiver is busy (see BUSY_CAPTURES_PER_SECOND), and soon after it calms down.
  */
 import { normalizeCaptureFilter, type CaptureFilter } from '../../shared/capture-filter'
-import { parseCaptureQuery, type CaptureQuery } from '../../shared/capture-query'
+import type { CaptureQuery } from '../../shared/capture-query'
+import { parseCaptureQuery } from '../../shared/capture-query-parser'
 import { InspectorError } from '../../shared/errors'
 import type { Segment } from './capture-segments'
 import type { CaptureTable, FilterCodes, SegmentBlock, SlotRef } from './capture-table'

@@ -7,7 +7,9 @@
  */
 import type { QueryClient } from '@tanstack/react-query'
 import { compileCaptureFilter, type CaptureFilter, type CaptureFilterFields } from '@shared/capture-filter'
-import { decideCaptureQuery, parseCaptureQuery, searchableCaptureOf } from '@shared/capture-query'
+import { decideCaptureQuery } from '@shared/capture-query-match'
+import { parseCaptureQuery } from '@shared/capture-query-parser'
+import { searchableCaptureOf } from '@shared/searchable-capture'
 import type { CaptureSummary } from '@shared/views'
 
 /** `true`: it belongs in the list; `false`: it does not; `null`: only the core can tell. */

@@ -1,6 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
 import { isCaptureFilterActive, type CaptureFilter } from '@shared/capture-filter'
-import { parseCaptureQuery } from '@shared/capture-query'
+import { parseCaptureQuery } from '@shared/capture-query-parser'
 import { SEARCH_INPUT_ID } from '../shortcuts/keyboard-shortcuts'
 import './capture-filter.css'
 import './capture-search.css'

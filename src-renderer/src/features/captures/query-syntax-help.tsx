@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react'
-import { QUERY_SYNTAX_HELP } from '@shared/capture-query'
+import { QUERY_SYNTAX_HELP } from '@shared/capture-query-help'
 import { groupSyntaxRows } from './query-syntax-insert'
 
 const GROUPS = groupSyntaxRows(QUERY_SYNTAX_HELP)

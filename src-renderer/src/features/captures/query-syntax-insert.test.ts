@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { QUERY_SYNTAX_HELP } from '@shared/capture-query'
+import { QUERY_SYNTAX_HELP } from '@shared/capture-query-help'
 import { groupSyntaxRows, insertExample } from './query-syntax-insert'
 
 describe('insertExample', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { matchesCaptureQuery, parseCaptureQuery, type SearchableCapture } from '@shared/capture-query'
+import { matchesCaptureQuery } from '@shared/capture-query-match'
+import { parseCaptureQuery } from '@shared/capture-query-parser'
+import type { SearchableCapture } from '@shared/searchable-capture'
 import { bytesToBase64 } from '../../lib/bytes'
 import { importedFromQuery, importFileProblem, rawRequestBytes } from './import-source'
 
