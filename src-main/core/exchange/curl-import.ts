@@ -25,6 +25,7 @@ import { cmdCommands, isCmdSyntax } from './cmd-curl-words'
 import { curlChangesReader, curlHeadersReader, curlRefusalReader, isChangeComment, type CurlComment } from './changed-label'
 import { curlSendsHeader } from '../../shared/curl-command'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
+import { runSteps, type Steps } from './work-slices'
 
 /** Options that take no value (skipped). */
 const FLAGS = new Set([
@@ -80,30 +81,103 @@ const IGNORED_WITH_VALUE = new Set([
   '--max-redirs',
 ])
 
-/** Splits pasted text into curl commands and reads each one. */
+/** Splits pasted text into curl commands and reads each one, all at once. */
 export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
+  const scanned = runSteps(scanCurlCommands(text, maxBodyBytes, Number.MAX_SAFE_INTEGER))
+  if (!scanned.ok) return scanned
+  return { ok: true, entries: Array.from({ length: scanned.count }, (_unused, index) => runSteps(scanned.entrySteps(index))) }
+}
+
+/** The commands of a script, each request read (its body decoded) only when asked for, in order. */
+export interface CurlCommandSource {
+  ok: true
+  count: number
+  /** Fastest asked for in order (0, 1, 2…), as an import reads them; any other order reads the script again up to the entry. */
+  entrySteps(index: number): Steps<EntryResult>
+}
+
+/**
+ * Splits the text into commands and counts the requests they make, pausing after each command
+ * (and every so many characters of a long one), without keeping any request: an import then
+ * reads them again one at a time, so a script of 40,000 commands never holds more than the batch
+ * being stored, and a script of more than `maxEntries` is refused as soon as the one over the
+ * limit is found.
+ */
+export function* scanCurlCommands(text: string, maxBodyBytes: number, maxEntries: number): Steps<CurlCommandSource | { ok: false; message: string }> {
   // Windows cmd.exe syntax (DevTools' "Copy as cURL (cmd)") has its own quoting: see cmd-curl-words.ts.
   const commands = isCmdSyntax(text)
     ? { ok: true as const, commands: cmdCommands(text).map((command) => ({ text: '', line: command.line, words: command.words })), comments: [] }
-    : splitCommands(text)
+    : yield* splitCommands(text)
   if (!commands.ok) return commands
-  const entries: EntryResult[] = []
+  let count = 0
+  let curlCommands: number
+  const counting = curlEntries(commands.commands, commands.comments, maxBodyBytes, false)
+  for (;;) {
+    const step = counting.next()
+    if (step.done) {
+      curlCommands = step.value
+      break
+    }
+    if (step.value === undefined) {
+      yield
+      continue
+    }
+    count++
+    if (count > maxEntries) return { ok: false, message: `the text has more than ${maxEntries} requests; at most ${maxEntries} are imported at once` }
+  }
+  // Text without a single curl command is not a failed curl import per line (raw HTTP read as curl failed on each header line).
+  if (curlCommands === 0) return { ok: false, message: 'the text holds no curl command' }
+  let reading: Generator<EntryResult | undefined, number, void> | null = null
+  let next = 0
+  return {
+    ok: true,
+    count,
+    *entrySteps(index: number): Steps<EntryResult> {
+      if (reading === null || index < next) {
+        reading = curlEntries(commands.commands, commands.comments, maxBodyBytes, true)
+        next = 0
+      }
+      for (;;) {
+        const step = reading.next()
+        if (step.done) return { ok: false, message: `no request ${index + 1}` }
+        if (step.value === undefined) {
+          yield
+          continue
+        }
+        if (next++ === index) return step.value
+      }
+    },
+  }
+}
+
+/**
+ * The script's requests in order, `undefined` between commands (a pause); returns how many curl
+ * commands there were. Without `readBodies`, the requests are only counted: what is yielded for
+ * each is a placeholder.
+ */
+function* curlEntries(
+  commands: Array<{ text: string; line: number; words?: ShellWord[] }>,
+  comments: CurlComment[],
+  maxBodyBytes: number,
+  readBodies: boolean,
+): Generator<EntryResult | undefined, number, void> {
   let stdin: Buffer[] = []
   let isInGroup = false
   // What this app's export says it changed in each command (its comments).
-  const changesOf = curlChangesReader(commands.comments)
+  const changesOf = curlChangesReader(comments)
   // The header lines as received, which this app's export writes before each command.
-  const recordedHeadersOf = curlHeadersReader(commands.comments)
-  const refusalOf = curlRefusalReader(commands.comments)
+  const recordedHeadersOf = curlHeadersReader(comments)
+  const refusalOf = curlRefusalReader(comments)
   let curlCommands = 0
   let afterLine = 0
-  for (const command of commands.commands) {
+  for (const command of commands) {
+    yield undefined
     let words: ShellWord[]
     try {
       // `$NAME` stays as written: nothing of the user's environment is substituted.
-      words = (command as { words?: ShellWord[] }).words ?? shellWords(command.text)
+      words = command.words ?? shellWords(command.text)
     } catch (error: unknown) {
-      entries.push({ ok: false, message: `line ${command.line}: ${errorMessage(error)}` })
+      yield { ok: false, message: `line ${command.line}: ${errorMessage(error)}` }
       continue
     }
     if (words.length === 0) continue
@@ -113,7 +187,7 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       if (program === '{') {
         isInGroup = true
         stdin = []
-        if (args.length > 0) stdin.push(...printfOutputs([args]))
+        if (args.length > 0 && readBodies) stdin.push(...printfOutputs([args]))
         continue
       }
       if (program === '}') {
@@ -122,21 +196,29 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       }
       if (program === 'printf') {
         if (!isInGroup) stdin = []
-        stdin.push(...printfOutputs([args]))
+        // Counting needs no bytes: what printf writes is only read with the command it feeds.
+        if (readBodies) stdin.push(...printfOutputs([args]))
         continue
       }
       if (program !== 'curl') {
-        entries.push({ ok: false, message: `line ${command.line}: "${program.slice(0, 40)}" is not a curl command` })
+        yield { ok: false, message: `line ${command.line}: "${program.slice(0, 40)}" is not a curl command` }
+        continue
+      }
+      const index = curlCommands++
+      if (!readBodies) {
+        afterLine = command.line
+        stdin = []
+        yield COUNTED
         continue
       }
       const result = readCurlArguments(args, Buffer.concat(stdin), maxBodyBytes)
       stdin = []
-      const changed = changesOf(curlCommands++, afterLine, command.line)
+      const changed = changesOf(index, afterLine, command.line)
       const recorded = recordedHeadersOf(afterLine, command.line)
       const refusal = refusalOf(afterLine, command.line)
       afterLine = command.line
       if (!result.ok) {
-        entries.push({ ok: false, message: `line ${command.line}: ${result.message}` })
+        yield { ok: false, message: `line ${command.line}: ${result.message}` }
         continue
       }
       // Taken only while the command still sends the headers the record says it does (it may have been edited).
@@ -152,13 +234,17 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
       // A refused request is sent without the body it was refused for: it stays refused, never an empty body passed off as sent.
       if (refusal !== undefined && result.capture.body.length === 0)
         Object.assign(result.capture, { outcome: 'refused', refusal } satisfies Partial<ExchangeCapture>)
-      entries.push({ ok: true, capture: result.capture })
+      yield { ok: true, capture: result.capture }
     }
   }
-  // Text without a single curl command is not a failed curl import per line (raw HTTP read as curl failed on each header line).
-  if (curlCommands === 0) return { ok: false, message: 'the text holds no curl command' }
-  return { ok: true, entries }
+  return curlCommands
 }
+
+/** What counting yields for a curl command. */
+const COUNTED: EntryResult = { ok: false, message: 'counted' }
+
+/** Characters of the text split into commands between two pauses. */
+const SPLIT_STEP_CHARS = 64 * 1024
 
 /**
  * Cuts the text at unquoted line ends and `;`, tracking quotes in one pass (linear), so a JSON
@@ -166,7 +252,9 @@ export function readCurlCommands(text: string, maxBodyBytes: number): { ok: true
  * the lines (outside single quotes, as the shell does); line numbers still count every line.
  * Comments are dropped, but for those this app's export writes about what it changed (changed-label.ts).
  */
-function splitCommands(text: string): { ok: true; commands: Array<{ text: string; line: number }>; comments: CurlComment[] } | { ok: false; message: string } {
+function* splitCommands(
+  text: string,
+): Steps<{ ok: true; commands: Array<{ text: string; line: number }>; comments: CurlComment[] } | { ok: false; message: string }> {
   const commands: Array<{ text: string; line: number }> = []
   const comments: CurlComment[] = []
   let quote: "'" | '"' | "$'" | null = null
@@ -183,7 +271,12 @@ function splitCommands(text: string): { ok: true; commands: Array<{ text: string
     if (current.trim() !== '') commands.push({ text: current, line: startLine })
     startLine = line
   }
+  let pauseAt = SPLIT_STEP_CHARS
   for (let index = 0; index < text.length; index++) {
+    if (index >= pauseAt) {
+      yield
+      pauseAt = index + SPLIT_STEP_CHARS
+    }
     const char = text[index]!
     const next = text[index + 1]
     if (quote === "'") {

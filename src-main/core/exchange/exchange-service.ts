@@ -31,6 +31,7 @@ import { exportPieces } from './export-file'
 import { encodeExport } from './export-output'
 import { createPendingExports } from './pending-exports'
 import type { PiecedText } from '../pieced-text'
+import type { EntryResult } from './bundle-format'
 import { readImportEntries } from './import-file'
 import { redactCaptures, type RedactionRequest } from './redaction'
 import { checkNoSecretInLabels, checkNoSecretLeft } from './secret-check'
@@ -209,7 +210,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const source = importSourceOf(read.format, request)
       for (let start = 0; start < total; start += IMPORT_BATCH_SIZE) {
         // Read (checked, decoded, hashed) a batch at a time: only this batch's bodies are held.
-        const batch = Array.from({ length: Math.min(IMPORT_BATCH_SIZE, total - start) }, (_unused, offset) => read.entryAt(start + offset))
+        const batch: EntryResult[] = []
+        for (let index = start; index < Math.min(start + IMPORT_BATCH_SIZE, total); index++) batch.push(await read.readEntry(index))
         const stored = await Promise.all(
           batch.map(async (entry, offset) => {
             const number = start + offset + 1

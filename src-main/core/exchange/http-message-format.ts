@@ -18,6 +18,7 @@ import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 import { isAppHeaderName, RECEIVED_LENGTH_HEADER, REFUSED_HEADER, refusalLabelText, senderHeadersAndLabels, SENDER_HEADERS_HEADER } from './changed-label'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
+import { runSteps, type Steps } from './work-slices'
 
 /** Header lines that say what was changed in a message before export (changed-label.ts). */
 export type ExtraHeaders = HeaderPairs
@@ -66,32 +67,68 @@ export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHe
 
 const MAX_HEAD_BYTES = 256 * 1024
 
-/** Reads one or more request messages, one after another. */
+/** Chunks read between two pauses of a chunked body's reading. */
+const CHUNKS_PER_STEP = 4096
+
+/** Reads one or more request messages, one after another, all at once. */
 export function readHttpMessages(bytes: Buffer, maxBodyBytes: number): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
-  const entries: EntryResult[] = []
+  const scanned = runSteps(scanHttpMessages(bytes, maxBodyBytes, Number.MAX_SAFE_INTEGER))
+  if (!scanned.ok) return scanned
+  return { ok: true, entries: Array.from({ length: scanned.count }, (_unused, index) => runSteps(scanned.entrySteps(index))) }
+}
+
+/** Messages found in a text, each read (its body copied) only when asked for. */
+export interface HttpMessageSource {
+  ok: true
+  count: number
+  entrySteps(index: number): Steps<EntryResult>
+}
+
+/**
+ * Finds where each message starts, pausing after each (and within a long chunked body), without
+ * copying any body: an import then reads one message at a time, so a file of 40,000 requests
+ * never holds more than the batch being stored, and a file of more than `maxEntries` messages is
+ * refused as soon as the one over the limit is found.
+ */
+export function* scanHttpMessages(bytes: Buffer, maxBodyBytes: number, maxEntries: number): Steps<HttpMessageSource | { ok: false; message: string }> {
+  const starts: number[] = []
+  let tailFailure: string | null = null
   let offset = 0
   while (offset < bytes.length) {
     // Blank lines between messages (pasted text) are skipped, as RFC 9112 §2.2 allows.
     while (offset < bytes.length && (bytes[offset] === 0x0d || bytes[offset] === 0x0a)) offset++
     if (offset >= bytes.length) break
-    const read = readOneMessage(bytes, offset, maxBodyBytes)
+    const read = yield* readOneMessage(bytes, offset, maxBodyBytes, false)
     if (!read.ok) {
-      const where = `message ${entries.length + 1} (byte ${read.at ?? offset})`
+      const where = `message ${starts.length + 1} (byte ${read.at ?? offset})`
       // A broken head leaves no way to find where the next message starts: the rest fails with it.
-      if (entries.length === 0) return { ok: false, message: `${where}: ${read.message}` }
-      entries.push({ ok: false, message: `${where}: ${read.message}; what follows could not be read` })
+      if (starts.length === 0) return { ok: false, message: `${where}: ${read.message}` }
+      tailFailure = `${where}: ${read.message}; what follows could not be read`
       break
     }
-    entries.push({ ok: true, capture: read.capture })
+    starts.push(offset)
+    if (starts.length > maxEntries) return { ok: false, message: `the file has more than ${maxEntries} requests; at most ${maxEntries} are imported at once` }
     offset = read.end
+    yield
   }
-  if (entries.length === 0) return { ok: false, message: 'the text holds no HTTP request' }
-  return { ok: true, entries }
+  if (starts.length === 0) return { ok: false, message: 'the text holds no HTTP request' }
+  return {
+    ok: true,
+    count: starts.length + (tailFailure === null ? 0 : 1),
+    *entrySteps(index: number): Steps<EntryResult> {
+      const start = starts[index]
+      if (start === undefined) return { ok: false, message: tailFailure ?? `no message ${index + 1}` }
+      const read = yield* readOneMessage(bytes, start, maxBodyBytes, true)
+      // Read the same way when it was found: cannot fail now.
+      return read.ok ? { ok: true, capture: read.capture } : { ok: false, message: `message ${index + 1} (byte ${read.at ?? start}): ${read.message}` }
+    },
+  }
 }
 
 type OneMessage = { ok: true; capture: ExchangeCapture; end: number } | { ok: false; message: string; at?: number }
 
-function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): OneMessage {
+/** One message; with `copyBody` false its body is only framed (the capture's body is empty). */
+function* readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number, copyBody: boolean): Steps<OneMessage> {
   const headEnd = findHeadEnd(bytes, start)
   if (headEnd === null)
     return {
@@ -116,7 +153,7 @@ function readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number): One
     headers.push([line.slice(0, colon), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')])
   }
   const bodyStart = headEnd.bodyStart
-  const framed = readBody(bytes, bodyStart, headers, maxBodyBytes)
+  const framed = yield* readBody(bytes, bodyStart, headers, maxBodyBytes, copyBody)
   if (!framed.ok) return { ok: false, message: framed.message, at: bodyStart }
   // This app's lines are not part of the request: what its labels say is kept as its record.
   const labelled = senderHeadersAndLabels(headers)
@@ -136,14 +173,13 @@ function findHeadEnd(bytes: Buffer, start: number): { at: number; bodyStart: num
   return null
 }
 
-function readBody(
-  bytes: Buffer,
-  start: number,
-  headers: HeaderPairs,
-  maxBodyBytes: number,
-): { ok: true; body: Buffer; end: number } | { ok: false; message: string } {
+type FramedBody = { ok: true; body: Buffer; end: number } | { ok: false; message: string }
+
+const NO_BODY = Buffer.alloc(0)
+
+function* readBody(bytes: Buffer, start: number, headers: HeaderPairs, maxBodyBytes: number, copyBody: boolean): Steps<FramedBody> {
   const transferEncoding = headerValue(headers, 'transfer-encoding')
-  if (transferEncoding !== undefined && /\bchunked\b/i.test(transferEncoding)) return readChunked(bytes, start, maxBodyBytes)
+  if (transferEncoding !== undefined && /\bchunked\b/i.test(transferEncoding)) return yield* readChunked(bytes, start, maxBodyBytes, copyBody)
   const contentLength = headerValue(headers, 'content-length')
   if (contentLength !== undefined) {
     if (!/^\d{1,15}$/.test(contentLength.trim())) return { ok: false, message: `Content-Length is not a number: ${contentLength.slice(0, 40)}` }
@@ -152,14 +188,14 @@ function readBody(
     if (declared > maxBodyBytes)
       return { ok: false, message: `Content-Length declares ${formatExactBytes(declared)}, more than the ${formatByteLimit(maxBodyBytes)} limit` }
     if (start + declared > bytes.length) return { ok: false, message: `Content-Length declares ${declared} bytes but only ${bytes.length - start} follow` }
-    return { ok: true, body: Buffer.from(bytes.subarray(start, start + declared)), end: start + declared }
+    return { ok: true, body: copyBody ? Buffer.from(bytes.subarray(start, start + declared)) : NO_BODY, end: start + declared }
   }
   // No framing: a request followed by another has no body (as HTTP/1.1 says); the last one of a
   // pasted text takes everything that follows, since pasted requests often lack Content-Length.
   if (startsWithRequestLine(bytes, start)) return { ok: true, body: Buffer.alloc(0), end: start }
   if (bytes.length - start > maxBodyBytes)
     return { ok: false, message: `the body (${formatExactBytes(bytes.length - start)}) is larger than the ${formatByteLimit(maxBodyBytes)} limit` }
-  return { ok: true, body: Buffer.from(bytes.subarray(start)), end: bytes.length }
+  return { ok: true, body: copyBody ? Buffer.from(bytes.subarray(start)) : NO_BODY, end: bytes.length }
 }
 
 function startsWithRequestLine(bytes: Buffer, start: number): boolean {
@@ -170,13 +206,15 @@ function startsWithRequestLine(bytes: Buffer, start: number): boolean {
   return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/\d\.\d\r?$/.test(line)
 }
 
-function readChunked(bytes: Buffer, start: number, maxBodyBytes: number): { ok: true; body: Buffer; end: number } | { ok: false; message: string } {
+function* readChunked(bytes: Buffer, start: number, maxBodyBytes: number, copyBody: boolean): Steps<FramedBody> {
   // The body is copied into one buffer as the chunks are read: never more than the limit or the
   // bytes that follow (2 million one-byte chunks kept as 2 million views held the receiver 4 s).
-  const body = Buffer.allocUnsafe(Math.min(maxBodyBytes, bytes.length - start))
+  const body = copyBody ? Buffer.allocUnsafe(Math.min(maxBodyBytes, bytes.length - start)) : NO_BODY
   let total = 0
   let offset = start
-  for (;;) {
+  for (let chunks = 1; ; chunks++) {
+    // Two million one-byte chunks are read in pieces, with pauses between.
+    if (chunks % CHUNKS_PER_STEP === 0) yield
     const lineEnd = bytes.indexOf(0x0a, offset)
     if (lineEnd < 0 || lineEnd - offset > 1024) return { ok: false, message: 'a chunk size line is missing or too long' }
     const size = chunkSize(bytes, offset, lineEnd)
@@ -197,7 +235,7 @@ function readChunked(bytes: Buffer, start: number, maxBodyBytes: number): { ok: 
     }
     if (total + size > maxBodyBytes) return { ok: false, message: `the chunked body is larger than the ${formatByteLimit(maxBodyBytes)} limit` }
     if (offset + size > bytes.length) return { ok: false, message: `a chunk declares ${size} bytes but only ${bytes.length - offset} follow` }
-    bytes.copy(body, total, offset, offset + size)
+    if (copyBody) bytes.copy(body, total, offset, offset + size)
     total += size
     offset += size
     if (bytes[offset] === 0x0d) offset++

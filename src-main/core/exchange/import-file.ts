@@ -8,12 +8,12 @@ import { gunzip } from 'node:zlib'
 import { promisify } from 'node:util'
 import type { ImportFormat } from '../../shared/exchange'
 import { isBundleDocument, readBundleEntries, type EntryResult, type EntrySource } from './bundle-format'
-import { readCurlCommands } from './curl-import'
+import { scanCurlCommands } from './curl-import'
 import { EXCHANGE_LIMITS } from './exchange-capture'
 import { readHarEntries } from './har-format'
-import { readHttpMessages } from './http-message-format'
+import { scanHttpMessages } from './http-message-format'
 import { parseJsonInSlices, type ListPath } from './json-in-slices'
-import { IMPORT_SLICE, workSlices } from './work-slices'
+import { IMPORT_SLICE, runStepsInSlices, workSlices, type Steps, type WorkSlices } from './work-slices'
 import { formatByteLimit } from '../../shared/byte-size'
 
 export type ReadImport = { ok: true; format: Exclude<ImportFormat, 'auto'>; entries: EntryResult[] } | { ok: false; message: string }
@@ -28,23 +28,34 @@ export async function readImportFile(raw: Buffer, format: ImportFormat, maxBodyB
   const slices = workSlices(IMPORT_SLICE)
   const entries: EntryResult[] = []
   for (let index = 0; index < read.count; index++) {
-    entries.push(read.entryAt(index))
+    entries.push(await read.readEntry(index))
     await slices.afterStep()
   }
   return { ok: true, format: read.format, entries }
 }
 
 /**
+ * A file's entries, each read (checked, decoded, hashed) when asked for, a slice at a time: an
+ * import asks for them in order, a batch at a time.
+ */
+export interface ImportEntries {
+  count: number
+  readEntry(index: number): Promise<EntryResult>
+}
+
+/**
  * As `readImportFile`, but the entries are read (checked, decoded, hashed) only when asked for,
  * each once: an import reads a batch, stores it, then reads the next, so only a batch of decoded
  * bodies is held at a time (and the parsed entries of a HAR file or bundle are let go as they are
- * read), which keeps the garbage collector's pauses short during a large import.
+ * read), which keeps the garbage collector's pauses short during a large import. Raw HTTP and
+ * curl are first only framed (where each message or command is), then each request is read from
+ * the text when asked for.
  */
 export async function readImportEntries(
   raw: Buffer,
   format: ImportFormat,
   maxBodyBytes: number,
-): Promise<({ ok: true; format: Exclude<ImportFormat, 'auto'> } & EntrySource) | { ok: false; message: string }> {
+): Promise<({ ok: true; format: Exclude<ImportFormat, 'auto'> } & ImportEntries) | { ok: false; message: string }> {
   if (raw.length > EXCHANGE_LIMITS.maxImportFileBytes)
     return { ok: false, message: `the file is larger than ${formatByteLimit(EXCHANGE_LIMITS.maxImportFileBytes)}` }
   let bytes = raw
@@ -66,7 +77,8 @@ export async function readImportEntries(
   bytes = withoutUtf8Bom(asUtf8(bytes))
   const chosen = format === 'auto' ? detectFormat(bytes) : format
   if (chosen === null) return { ok: false, message: 'could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl' }
-  const result = await readAs(bytes, chosen, maxBodyBytes)
+  const slices = workSlices(IMPORT_SLICE)
+  const result = await readAs(bytes, chosen, maxBodyBytes, slices)
   if (!result.ok) {
     // Told the wrong format (the dialog's choice, an API caller's), say which one the file looks like.
     const looksLike = format === 'auto' ? null : detectFormat(bytes)
@@ -76,7 +88,7 @@ export async function readImportEntries(
   }
   if (result.count > EXCHANGE_LIMITS.maxImportEntries)
     return { ok: false, message: `the file has ${result.count} entries; at most ${EXCHANGE_LIMITS.maxImportEntries} are imported at once` }
-  return { ok: true, format: chosen, count: result.count, entryAt: result.entryAt }
+  return { ok: true, format: chosen, count: result.count, readEntry: (index) => result.readEntry(index) }
 }
 
 /** Formats as the import dialog names them. */
@@ -89,21 +101,22 @@ async function readAs(
   bytes: Buffer,
   format: Exclude<ImportFormat, 'auto'>,
   maxBodyBytes: number,
-): Promise<({ ok: true } & EntrySource) | { ok: false; message: string }> {
+  slices: WorkSlices,
+): Promise<({ ok: true } & ImportEntries) | { ok: false; message: string }> {
   switch (format) {
     case 'har':
     case 'bundle': {
       const document = await parseJsonDocumentInSlices(bytes.toString('utf8'))
       if (!document.ok) return document
-      if (format === 'bundle') return readBundleEntries(document.value)
+      if (format === 'bundle') return entriesOf(readBundleEntries(document.value))
       // readImportFile says it looks like a bundle.
       if (isBundleDocument(document.value)) return { ok: false, message: 'this is not a HAR file' }
-      return readHarEntries(document.value)
+      return entriesOf(readHarEntries(document.value))
     }
     case 'http':
-      return entrySource(readHttpMessages(bytes, maxBodyBytes))
+      return steppedEntries(await runStepsInSlices(scanHttpMessages(bytes, maxBodyBytes, EXCHANGE_LIMITS.maxImportEntries), slices), slices)
     case 'curl':
-      return entrySource(readCurlCommands(bytes.toString('utf8'), maxBodyBytes))
+      return steppedEntries(await runStepsInSlices(scanCurlCommands(bytes.toString('utf8'), maxBodyBytes, EXCHANGE_LIMITS.maxImportEntries), slices), slices)
     default: {
       const unknownFormat: never = format
       return { ok: false, message: `unknown format ${String(unknownFormat)}` }
@@ -111,13 +124,19 @@ async function readAs(
   }
 }
 
-/** Entries read already, as a source. */
-function entrySource(
-  read: { ok: true; entries: EntryResult[] } | { ok: false; message: string },
-): ({ ok: true } & EntrySource) | { ok: false; message: string } {
-  if (!read.ok) return read
-  const { entries } = read
-  return { ok: true, count: entries.length, entryAt: (index) => entries[index]! }
+/** A HAR file's or bundle's entries (each read at once: one entry is small work). */
+function entriesOf(source: ({ ok: true } & EntrySource) | { ok: false; message: string }): ({ ok: true } & ImportEntries) | { ok: false; message: string } {
+  if (!source.ok) return source
+  return { ok: true, count: source.count, readEntry: (index) => Promise.resolve(source.entryAt(index)) }
+}
+
+/** Raw HTTP's or curl's entries, each read a slice at a time (a body of two million chunks, a long printf pipe). */
+function steppedEntries(
+  source: { ok: true; count: number; entrySteps(index: number): Steps<EntryResult> } | { ok: false; message: string },
+  slices: WorkSlices,
+): ({ ok: true } & ImportEntries) | { ok: false; message: string } {
+  if (!source.ok) return source
+  return { ok: true, count: source.count, readEntry: (index) => runStepsInSlices(source.entrySteps(index), slices) }
 }
 
 /**

@@ -7,7 +7,9 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { decodeStrictBase64, decodeStrictBase64InSlices } from './exchange-capture'
-import { readImportFile } from './import-file'
+import { readCurlCommands } from './curl-import'
+import { readHttpMessages } from './http-message-format'
+import { readImportEntries, readImportFile } from './import-file'
 import { parseJsonInSlices } from './json-in-slices'
 
 const LISTS = [['log', 'entries'], ['captures']] as const
@@ -184,5 +186,71 @@ describe('decodeStrictBase64InSlices', () => {
       expect(decodeStrictBase64(input)).toBeNull()
       expect(await decodeStrictBase64InSlices(input)).toBeNull()
     }
+  })
+})
+
+describe('reading raw HTTP and curl a slice at a time', () => {
+  const MAX_BODY = 10 * 1024 * 1024
+  const message = (index: number) => {
+    const body = `{"id":"evt_${index}","type":"payment.succeeded"}`
+    return `POST /cb/${index} HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+  }
+
+  it('frames 10,000 raw HTTP messages with turns of the event loop between them, then reads each when asked (it was one call)', async () => {
+    const file = Buffer.from(Array.from({ length: 10_000 }, (_unused, index) => message(index)).join(''))
+    const { result: read, turns } = await turnsDuring(() => readImportEntries(file, 'auto', MAX_BODY))
+    if (!read.ok) throw new Error(read.message)
+    expect(read.format).toBe('http')
+    expect(read.count).toBe(10_000)
+    // At least one turn every 200 messages framed, whatever the machine's speed.
+    expect(turns).toBeGreaterThanOrEqual(50)
+    const whole = readHttpMessages(file, MAX_BODY)
+    if (!whole.ok) throw new Error(whole.message)
+    for (const index of [0, 1, 4_999, 9_999]) expect(await read.readEntry(index)).toStrictEqual(whole.entries[index])
+  })
+
+  it('reads one message of two million one-byte chunks with turns between its chunks', async () => {
+    const file = Buffer.from(`POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n${'1\r\nx\r\n'.repeat(2_000_000)}0\r\n\r\n`)
+    const { result, turns } = await turnsDuring(async () => {
+      const read = await readImportEntries(file, 'http', MAX_BODY)
+      if (!read.ok) throw new Error(read.message)
+      return read.readEntry(0)
+    })
+    expect(result.ok && result.capture.body.equals(Buffer.alloc(2_000_000, 'x'))).toBe(true)
+    // Framed, then read: each 4,096 chunks a step, a turn at least every 200 steps.
+    expect(turns).toBeGreaterThanOrEqual(4)
+  })
+
+  it('splits and counts 10,000 curl commands with turns between them, and reads them in order or not', async () => {
+    const script = Array.from({ length: 10_000 }, (_unused, index) =>
+      index % 1000 === 7
+        ? `printf '%b' 'a\\x00b${index}' | curl http://h/p/${index} --data-binary @-`
+        : `curl -X POST 'http://h/cb/${index}' -H 'Content-Type: application/json' --data-raw '{"id":"evt_${index}"}'`,
+    ).join('\n')
+    const { result: read, turns } = await turnsDuring(() => readImportEntries(Buffer.from(script), 'auto', MAX_BODY))
+    if (!read.ok) throw new Error(read.message)
+    expect(read.format).toBe('curl')
+    expect(read.count).toBe(10_000)
+    expect(turns).toBeGreaterThanOrEqual(50)
+    const whole = readCurlCommands(script, MAX_BODY)
+    if (!whole.ok) throw new Error(whole.message)
+    // In order, as an import asks, then back to an earlier one.
+    for (const index of [0, 1, 7, 8, 9_007, 9_999, 1_007, 3]) expect(await read.readEntry(index)).toStrictEqual(whole.entries[index])
+  })
+
+  it('refuses more requests than one import takes as soon as it finds one too many, whatever follows', async () => {
+    const limit = 50_000
+    const tooMany = Array.from({ length: limit + 1 }, () => 'GET / HTTP/1.1\r\nHost: h\r\n\r\n').join('')
+    // What follows the one too many is never read: neither a broken message nor more of them.
+    for (const tail of ['BROKEN\r\n\r\n', 'GET / HTTP/1.1\r\n\r\n'.repeat(10_000)])
+      expect(await readImportEntries(Buffer.from(tooMany + tail), 'http', MAX_BODY)).toStrictEqual({
+        ok: false,
+        message: `the file has more than ${limit} requests; at most ${limit} are imported at once`,
+      })
+    const commands = Array.from({ length: limit + 1 }, (_unused, index) => `curl http://h/${index}`).join('\n')
+    expect(await readImportEntries(Buffer.from(`${commands}\nwget http://h/`), 'curl', MAX_BODY)).toStrictEqual({
+      ok: false,
+      message: `the text has more than ${limit} requests; at most ${limit} are imported at once`,
+    })
   })
 })

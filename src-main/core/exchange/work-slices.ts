@@ -40,3 +40,25 @@ export function workSlices(limits: SliceLimits = EXPORT_SLICE): WorkSlices {
     },
   }
 }
+
+/**
+ * Work written as a generator that yields between its pieces (a message, a command, some thousands
+ * of chunks): `runSteps` does it all at once, `runStepsInSlices` with the event loop's turns
+ * between slices of it, so the same reader serves both.
+ */
+export type Steps<T> = Generator<void, T, void>
+
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+export async function runStepsInSlices<T>(steps: Steps<T>, slices: WorkSlices): Promise<T> {
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    await slices.afterStep()
+  }
+}
