@@ -83,6 +83,16 @@ export class CaptureIndex {
   readonly table = new CaptureTable()
   private readonly overlays = new Map<number, Overlay>()
   private damagedCount = 0
+  private changes = 0
+
+  /**
+   * Changes whenever what memory knows of any capture changes: a capture added or deleted (a
+   * segment dropped), its answer, pin, note or recognition changed, or found damaged. Whatever is
+   * derived from memory may be kept while it stays the same.
+   */
+  get revision(): number {
+    return this.changes
+  }
 
   /** Captures found damaged (missing bytes, hash mismatch) since start. */
   get damaged(): number {
@@ -145,6 +155,7 @@ export class CaptureIndex {
 
   /** Adds a capture to the block; returns its slot. */
   add(block: SegmentBlock, entry: IndexEntry): number {
+    this.changes++
     const slot = this.table.add(block, {
       id: entry.id,
       seq: entry.seq,
@@ -186,6 +197,7 @@ export class CaptureIndex {
       for (const entry of entries) this.add(block, entry)
       return
     }
+    this.changes++
     const rows = entries
     const fields = emptyRowFields()
     for (let index = 0; index < rows.count; index++) {
@@ -199,12 +211,14 @@ export class CaptureIndex {
 
   /** Forgets a deleted capture (its index was written without it). */
   delete(block: SegmentBlock, slot: number): void {
+    this.changes++
     this.table.delete(block, slot)
     this.overlays.delete(locationOf(block, slot))
   }
 
   /** Forgets a removed segment's block. */
   dropBlock(segmentNumber: number): void {
+    this.changes++
     const block = this.table.block(segmentNumber)
     for (let slot = 0; slot < block.length; slot++) this.overlays.delete(locationOf(block, slot))
     this.table.dropBlock(segmentNumber)
@@ -212,6 +226,7 @@ export class CaptureIndex {
 
   /** Applies a change of annotations (once its index was written with `annotationPatch(change)`). */
   annotate(block: SegmentBlock, slot: number, change: CaptureAnnotations): void {
+    this.changes++
     const overlay = this.writableOverlay(block, slot)
     if (change.note !== undefined) {
       if (change.note === null || change.note === '') delete overlay.note
@@ -254,7 +269,16 @@ export class CaptureIndex {
     return logged
   }
 
+  /** Applies a capture's new recognition (once its index was written with it); its record keeps the one it arrived with. */
+  recognise(block: SegmentBlock, slot: number, fields: Pick<IndexEntry, 'provider' | 'verdict' | 'deliveryHash'>): void {
+    this.changes++
+    this.table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
+    this.table.setRecognized(block, slot, fields.provider, fields.verdict)
+    block.deliveryHash[slot] = fields.deliveryHash
+  }
+
   markDamaged(block: SegmentBlock, slot: number): void {
+    this.changes++
     if (((block.flags[slot] as number) & FLAG_DAMAGED) === 0) this.damagedCount++
     this.table.setFlag(block, slot, FLAG_DAMAGED, true)
   }

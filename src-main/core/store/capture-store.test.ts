@@ -7,6 +7,7 @@ import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import { logFileIo } from './log-file-io'
+import type { CaptureRecognition } from '../../shared/views'
 import type { NewCapture } from './capture-store'
 import type { IndexEntry, SegmentIndexDocument } from './segment-index'
 
@@ -469,5 +470,36 @@ describe('capture store: annotations, origin and deliveries', () => {
     expect(key).toBe(`sha256:${first.body.sha256}`)
     expect((await current.deliveryAttempts(key)).map((capture) => capture.id)).toEqual([first.id, second.id])
     expect(await current.deliveryAttempts('sha256:none')).toEqual([])
+  })
+
+  test('changes its revision with every change of what memory knows of a capture, and only then', async ({ openStore: open }) => {
+    const current = await open()
+    const seen = [current.revision()]
+    const changed = () => {
+      seen.push(current.revision())
+      return seen.at(-1) !== seen.at(-2)
+    }
+    const [first, second] = [
+      await current.append(newCapture('e1', Buffer.from('one')), Buffer.from('one')),
+      await current.append(newCapture('e1', Buffer.from('two')), Buffer.from('two')),
+    ]
+    expect(changed()).toBe(true)
+    await current.page({ limit: 10 })
+    await current.get(first!.id)
+    await current.deliveryAttemptFacts([{ deliveryKey: `sha256:${first!.body.sha256}`, endpointId: 'e1' }])
+    expect(changed()).toBe(false)
+    await current.annotate(first!.id, { pinned: true })
+    expect(changed()).toBe(true)
+    const recognition: CaptureRecognition = {
+      provider: { id: 'stripe', name: 'Stripe', variant: null },
+      verdict: { status: 'valid', reason: null, message: 'signature valid' },
+      summary: { eventType: null, status: null, objectId: null, eventId: 'evt_1', reference: null, amount: null, paymentMethod: null, signalOnly: false },
+    }
+    await current.updateRecognitions([{ id: second!.id, recognition }])
+    expect(changed()).toBe(true)
+    await current.deleteMany([second!.id])
+    expect(changed()).toBe(true)
+    await current.deleteMany([second!.id])
+    expect(changed()).toBe(false)
   })
 })

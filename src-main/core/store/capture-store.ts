@@ -23,7 +23,7 @@ import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type 
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
 import { startHeapRelease } from './heap-release'
 import { Segment } from './capture-segments'
-import { FLAG_RECOGNIZED_AGAIN, SEGMENT_MAX_CAPTURES } from './capture-table'
+import { SEGMENT_MAX_CAPTURES } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
 import type { DeletedCaptures } from './deleted-captures'
 import { createDeliveryLookups, type DeliveryAttemptFact } from './delivery-lookups'
@@ -116,6 +116,11 @@ export interface CaptureStore {
   countMatching(endpointId?: string, filter?: CaptureFilter): Promise<number>
   get(id: string): Promise<CaptureSummary | undefined>
   has(id: string): boolean
+  /**
+   * Changes whenever what memory knows of any capture changes (a capture added, deleted, annotated,
+   * recognised again or found damaged): what is derived from memory may be kept while it is the same.
+   */
+  revision(): number
   /** From memory, without reading the record. */
   brief(id: string): CaptureBrief | undefined
   /** Every stored attempt of one delivery (`CaptureSummary.deliveryKey`), oldest first. */
@@ -304,6 +309,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       return found ? reader.summaryOf(found.block, found.slot, found.segment) : undefined
     },
     has: (id) => table.locate(id) !== undefined,
+    revision: () => index.revision,
     brief: (id) => index.brief(id),
     deliveryAttempts: (deliveryKey) => deliveries.attempts(deliveryKey),
     deliveryAttemptFacts: (asked) => deliveries.attemptFacts(asked),
@@ -343,12 +349,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
           slot,
           patch: { recognition, provider: fields.provider, verdict: fields.verdict, deliveryHash: fields.deliveryHash },
           apply: () => {
-            table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
             recognitions.remember(block.number, slot, recognition)
-            table.setRecognized(block, slot, fields.provider, fields.verdict)
+            index.recognise(block, slot, fields)
             // Its delivery key may have changed with the recognition: read again when asked.
             deliveries.forget(block, slot)
-            block.deliveryHash[slot] = fields.deliveryHash
           },
         })
       }
