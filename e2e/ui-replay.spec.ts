@@ -118,6 +118,27 @@ test('edit the amount of a signed IXOPAY callback, resend it re-signed, and see 
   }
 })
 
+test("the resend header editor's remove buttons sit level with their row's inputs", async ({ page, inspector }) => {
+  await captureSignedIxopay(inspector, page, 'headers-align')
+  await page.getByTestId('resend-capture').click()
+  const dialog = page.getByTestId('resend-dialog')
+  await dialog.getByTestId('resend-mode').getByText('Edit', { exact: true }).click()
+  await expect(dialog.getByTestId('header-edit-row').first()).toBeVisible()
+  // The middle of each row's name input and of its ✕ as drawn (the glyph's box, not the button's).
+  const rows = await dialog.getByTestId('header-edit-row').evaluateAll((elements) =>
+    elements.map((row) => {
+      const input = row.querySelector('[data-testid=header-edit-name]')!.getBoundingClientRect()
+      const glyph = document.createRange()
+      glyph.selectNodeContents(row.querySelector('[data-testid=header-edit-remove]')!)
+      const drawn = glyph.getBoundingClientRect()
+      return { input: input.top + input.height / 2, remove: drawn.top + drawn.height / 2 }
+    }),
+  )
+  expect(rows.length).toBeGreaterThan(1)
+  // It sat 4.7 px above them (top-aligned cell): level now, to within a pixel and a half.
+  for (const row of rows) expect(Math.abs(row.remove - row.input)).toBeLessThanOrEqual(1.5)
+})
+
 test('the resend editor says an ISO-8859-1 body is text it cannot write, not binary', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'latin1')
   const latin1 = Buffer.from('Name=M\xfcller&City=K\xf6ln', 'latin1')
