@@ -18,9 +18,9 @@ import { MAX_API_BODY_BYTES, SSE_HEARTBEAT_MS } from './http-api'
 const reference = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8')
 const procedureNames = Object.keys(procedureInputs) as ProcedureName[]
 
-/** A documented field: whether it is marked optional, and the fields of its object value, if listed. */
+/** A documented field: whether it is marked optional (`null`: a field table, which does not say), and the fields of its object value, if listed. */
 interface DocumentedField {
-  optional: boolean
+  optional: boolean | null
   fields: Map<string, DocumentedField> | null
 }
 
@@ -130,12 +130,20 @@ function compare(where: string, shape: Record<string, z.ZodType>, groups: Array<
     const optional = schema.safeParse(undefined).success
     // `z.unknown()` (a value the core validates, e.g. addKey's key) accepts anything: its optionality is the core's.
     const checkedByCore = schema.safeParse(Symbol('anything')).success
-    const documentedOptional = documented.length < groups.length || documented.some((entry) => entry.optional)
-    if (optional && !documentedOptional && !checkedByCore) problems.push(`${where}.${field} is optional but documented without "?"`)
-    if (!optional && documentedOptional) problems.push(`${where}.${field} is required but documented as optional`)
+    const saysOptional = documented.filter((entry) => entry.optional !== null)
+    if (saysOptional.length > 0) {
+      const documentedOptional = documented.length < groups.length || saysOptional.some((entry) => entry.optional === true)
+      if (optional && !documentedOptional && !checkedByCore) problems.push(`${where}.${field} is optional but documented without "?"`)
+      if (!optional && documentedOptional) problems.push(`${where}.${field} is required but documented as optional`)
+    }
     const nestedShape = objectShape(schema)
-    const nestedGroups = documented.flatMap((entry) => (entry.fields === null ? [] : [entry.fields]))
-    if (nestedShape !== null && nestedGroups.length > 0) problems.push(...compare(`${where}.${field}`, nestedShape, nestedGroups))
+    if (nestedShape === null) continue
+    // An object's fields are listed where the input is (`send: { … }`), or on their own: a line
+    // `- send: { … }` in code spans, or a field table (`filter`). An object whose fields are listed nowhere is a gap.
+    const listedInline = documented.flatMap((entry) => (entry.fields === null ? [] : [entry.fields]))
+    const nestedGroups = listedInline.length > 0 ? listedInline : fieldsListedApart(field)
+    if (nestedGroups.length === 0) problems.push(`${where}.${field}'s fields are not documented`)
+    else problems.push(...compare(`${where}.${field}`, nestedShape, nestedGroups))
   }
   for (const group of groups) {
     for (const field of group.keys()) {
@@ -143,6 +151,25 @@ function compare(where: string, shape: Record<string, z.ZodType>, groups: Array<
     }
   }
   return [...new Set(problems)]
+}
+
+/** The fields of an input object documented apart from the procedure: `- \`name\`: \`{ … }\``, or a field table after a line that begins with \`name\`. */
+function fieldsListedApart(name: string): Array<Map<string, DocumentedField>> {
+  const escaped = name.replace(/[^\w]/g, '')
+  const listed = [...reference.matchAll(new RegExp(`^- \`${escaped}\`: \`(\\{[^\`]*\\})\``, 'gm'))].flatMap((match) => parseInput(match[1] as string))
+  if (listed.length > 0) return listed
+  const lines = reference.split('\n')
+  const introduced = lines.findIndex((line) => line.startsWith(`\`${escaped}\` `))
+  if (introduced === -1) return []
+  const header = lines.findIndex((line, index) => index > introduced && /^\| field \|/.test(line))
+  // The table belongs to that line: only blank or prose lines between them.
+  if (header === -1 || lines.slice(introduced + 1, header).some((line) => line.startsWith('|') || line.startsWith('#'))) return []
+  const fields = new Map<string, DocumentedField>()
+  for (const line of lines.slice(header + 2)) {
+    if (!line.startsWith('|')) break
+    for (const [, field] of (line.split(/(?<!\\)\|/)[1] ?? '').matchAll(/`(\w+)`/g)) fields.set(field as string, { optional: null, fields: null })
+  }
+  return [fields]
 }
 
 describe('docs/api.md against the contract', () => {
@@ -177,7 +204,8 @@ describe('docs/api.md against the contract', () => {
       if (contract === undefined) return [`${name} has no output type in ProcedureOutputs`]
       const documented = outputs.get(name)
       if (documented === undefined) return [`${name}: output not documented`]
-      if (contract.fields === null) return []
+      // Fail closed: a type the compiler could not read (an unresolved import reads as `any`) would check nothing.
+      if (contract.fields === null) return [`${name}: the fields of its output type ${contract.typeText} cannot be read from the contract`]
       const fields = documentedOutputFields(name, documented, contract.typeText)
       return typeof fields === 'string' ? [fields] : compareTrees(`${name} →`, contract.fields, fields)
     })
