@@ -9,6 +9,7 @@ import type { DeliveryAnalysis, ProviderKey } from '../shared/providers'
 import type { ProviderId } from '../shared/provider-catalog'
 import { analyzeDelivery } from './providers'
 import { splitTarget } from '../shared/slug'
+import { originFormOf } from '../shared/target-text'
 import type { StoredEndpoint } from './store/persisted-schema'
 
 export type ProviderSettings = NonNullable<StoredEndpoint['providerSettings']>
@@ -29,13 +30,15 @@ export interface DeliveryToJudge {
 
 /** `full: false` when only the recognition is kept (the capture path); `true` for a capture being opened. */
 export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSettings, keys: ProviderKey[], full = true): DeliveryAnalysis {
+  // The sender signed the path and query: a target received in absolute form is verified by them.
+  const target = originFormOf(delivery.target)
   return analyzeDelivery(
-    { method: delivery.method, target: delivery.target, headers: delivery.headers, body: delivery.body },
+    { method: delivery.method, target, headers: delivery.headers, body: delivery.body },
     {
       now: delivery.receivedAt,
       keys,
       pinnedProvider: settings.pinnedProvider ?? undefined,
-      signedPathOverride: signedPathFor(delivery.target, settings),
+      signedPathOverride: signedPathFor(target, settings),
       toleranceSeconds: settings.toleranceSeconds ?? undefined,
       genericFields: full,
     },

@@ -11,6 +11,7 @@
  * Header values are latin1 strings (one character per wire byte), bodies raw bytes.
  */
 import type { HeaderPairs } from './http-message'
+import { originFormOf } from './target-text'
 
 /** Hop-by-hop headers and those curl computes itself. */
 const SKIPPED_HEADERS = new Set([
@@ -128,10 +129,10 @@ function printfChunks(body: Uint8Array): string {
   return `{\n${commands.join('\n')}\n}`
 }
 
-/** The capture URL's origin plus the target exactly as it arrived. */
+/** The capture URL's origin plus the target's path and query as they arrived (an absolute-form target's, see `originFormOf`). */
 export function captureUrl(endpointUrl: string, target: string): string {
   try {
-    return new URL(endpointUrl).origin + target
+    return new URL(endpointUrl).origin + originFormOf(target)
   } catch {
     return target
   }

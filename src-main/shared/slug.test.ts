@@ -13,6 +13,11 @@ describe('splitTarget', () => {
     expect(splitTarget('/shop?x=1')).toEqual({ slug: 'shop', rest: '/?x=1' })
     expect(splitTarget('/')).toEqual({ slug: '', rest: '/' })
   })
+
+  it('splits an absolute-form target (from a proxy) by its path', () => {
+    expect(splitTarget('http://proxy.example:8080/SHOP/callbacks?x=1')).toEqual({ slug: 'shop', rest: '/callbacks?x=1' })
+    expect(splitTarget('http://proxy.example')).toEqual({ slug: '', rest: '/' })
+  })
 })
 
 describe('slugFromName: one rule for the endpoint form and the core', () => {

@@ -1,4 +1,6 @@
 /** Endpoint slugs: the first path segment of a capture URL. Zod-free, so the renderer can use it. */
+import { originFormOf } from './target-text'
+
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/
 
 export const MAX_SLUG_LENGTH = 64
@@ -47,10 +49,12 @@ export function slugProblem(slug: string): string | null {
 
 /**
  * `/<slug>/rest?query` -> slug (lower-cased, as endpoints are matched) and `/rest?query`, the
- * path within the endpoint. The receiver routes with it; lists show the rest.
+ * path within the endpoint. The receiver routes with it; lists show the rest. A target in absolute
+ * form (`http://host/<slug>/rest?query`) is split by its path (`originFormOf`).
  */
 export function splitTarget(target: string): { slug: string; rest: string } {
-  const path = target.startsWith('/') ? target.slice(1) : target
+  const originForm = originFormOf(target)
+  const path = originForm.startsWith('/') ? originForm.slice(1) : originForm
   const end = path.search(/[/?#]/)
   const slug = end === -1 ? path : path.slice(0, end)
   const rest = end === -1 ? '/' : path.slice(end)

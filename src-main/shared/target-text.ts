@@ -4,9 +4,35 @@
  * escapes kept as they are. Zod-free and Node-free (the renderer's live list runs the same matcher).
  */
 
+/** `http://` or `https://` (any case) and the authority, up to the path, query or end. */
+const ABSOLUTE_FORM_PREFIX = /^https?:\/\/[^/?#]*/i
+
+/**
+ * The origin form (path and query) of a request target: what everything but the capture itself
+ * reads. A target in absolute form (`http://host:4100/shop/x?y=1`, RFC 9112 §3.2.2: sent by some
+ * proxies and clients) is stored as received; routing, signatures, resends, exports and search use
+ * `/shop/x?y=1` (an empty path is `/`). An origin-form target, or one in no form a receiver takes
+ * (`*`, `host:443`), is returned as it is.
+ */
+export function originFormOf(target: string): string {
+  // Nearly every target: one character compare.
+  if (target.charCodeAt(0) === 0x2f) return target
+  const authority = ABSOLUTE_FORM_PREFIX.exec(target)
+  if (authority === null) return target
+  const rest = target.slice(authority[0].length)
+  return rest.startsWith('/') ? rest : `/${rest}`
+}
+
+/** Whether a target is in absolute form (`http://host/path?query`); see `originFormOf`. */
+export function isAbsoluteFormTarget(target: string): boolean {
+  return target.charCodeAt(0) !== 0x2f && ABSOLUTE_FORM_PREFIX.test(target)
+}
+
+/** The path of a target (its origin form's: see `originFormOf`), without the query. */
 export function pathOf(target: string): string {
-  const question = target.indexOf('?')
-  return question === -1 ? target : target.slice(0, question)
+  const originForm = originFormOf(target)
+  const question = originForm.indexOf('?')
+  return question === -1 ? originForm : originForm.slice(0, question)
 }
 
 export function queryStringOf(target: string): string {

@@ -38,6 +38,7 @@ import { checkNoSecretInLabels, checkNoSecretLeft } from './secret-check'
 import { secretForms, type SecretForms } from './secret-presence'
 import { workSlices } from './work-slices'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
+import { originFormOf } from '../../shared/target-text'
 
 /** Captures stored between two yields to the event loop (and between two progress events). */
 const IMPORT_BATCH_SIZE = 100
@@ -344,7 +345,9 @@ const MAX_IMPORTED_HEAD_BYTES = 256 * 1024
 function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string | null {
   if (capture.method.length > 64 || !HTTP_TOKEN_PATTERN.test(capture.method))
     return `the method ${JSON.stringify(capture.method.slice(0, 40))} is not an HTTP method`
-  if (!capture.target.startsWith('/') && capture.target !== '*') return `the target ${JSON.stringify(capture.target.slice(0, 80))} is not a path`
+  // A target received in absolute form (`http://host/<slug>/x`) is kept as it was received.
+  if (!originFormOf(capture.target).startsWith('/') && capture.target !== '*')
+    return `the target ${JSON.stringify(capture.target.slice(0, 80))} is not a path or an absolute http(s) URL`
   // What a receiver could have read off a request line: no spaces or control bytes, single bytes only.
   if (/[\s\x00-\x1f\x7f]|[^\x00-\xff]/.test(capture.target))
     return `the target ${JSON.stringify(capture.target.slice(0, 80))} holds spaces, control or multi-byte characters`

@@ -24,6 +24,7 @@ import { harPieces } from './har-format'
 import { mapItems } from './json-pieces'
 import { writeHttpMessage } from './http-message-format'
 import { assertNever } from '../../shared/assert-never'
+import { originFormOf } from '../../shared/target-text'
 
 export interface ExportContext {
   appVersion: string
@@ -174,7 +175,7 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     lines.push(
       buildCurlCommand({
         method: capture.method,
-        url: capture.target.startsWith('/') ? context.origin + capture.target : capture.target,
+        url: capture.target === '*' ? capture.target : context.origin + originFormOf(capture.target),
         headers: capture.headers,
         body: capture.body,
       }),

@@ -18,6 +18,7 @@ import { changedBeforeExportSchema } from '../../shared/changed-before-export'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { describeAnswerChoice } from '../../shared/answer-choice'
 import { mapItems, prettyJsonPieces } from './json-pieces'
+import { originFormOf } from '../../shared/target-text'
 
 export interface HarHeader {
   appVersion: string
@@ -140,8 +141,10 @@ function toHarHeaders(headers: HeaderPairs): Header[] {
   return headers.map(([name, value]) => ({ name, value }))
 }
 
+/** The origin plus the target's path and query (an absolute-form target's too: `_target` keeps it as received). */
 function absoluteUrl(origin: string, target: string): string {
-  return target.startsWith('/') ? origin + target : target
+  const path = originFormOf(target)
+  return path.startsWith('/') ? origin + path : target
 }
 
 /** Query pairs as they appear, percent-decoded where that is valid. */

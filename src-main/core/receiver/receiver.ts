@@ -14,6 +14,7 @@ import type { Refusal } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import { formatByteLimit, formatBytes } from '../../shared/byte-size'
 import { splitTarget } from '../../shared/slug'
+import { originFormOf } from '../../shared/target-text'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
 import type { Logger } from '../logger'
 import { RECEIVER_KEEP_ALIVE_TIMEOUT_MS } from '../responses/connection-headers'
@@ -24,12 +25,19 @@ import { BODY_IDLE_TIMEOUT_MS, declaredContentLength, readBody } from './read-bo
 export const REQUEST_TIMEOUT_MS = 300_000
 export const HEADERS_TIMEOUT_MS = 30_000
 
+/** What the receiver says to a request whose target is neither a path nor an absolute http(s) URL. */
+export const UNUSABLE_TARGET_MESSAGE =
+  'Send callbacks to a path, /<endpoint-slug>/..., or to an absolute http(s) URL with that path (http://host/<endpoint-slug>/...).'
+
 export interface ReceivedRequest {
   endpointId: string
   method: string
-  /** The request target exactly as received (path and query). */
+  /**
+   * The request target exactly as received: path and query, or an absolute URL
+   * (`http://host/<slug>/x?y=1`) from some proxies and clients. Read its path with `originFormOf`.
+   */
   target: string
-  /** The target with the `/<slug>` prefix removed, always starting with `/`. */
+  /** The target's path and query with the `/<slug>` prefix removed, always starting with `/`. */
   pathWithinEndpoint: string
   httpVersion: string
   headers: HeaderPairs
@@ -98,6 +106,15 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     if (declared === null || (declared <= config.maxBodyBytes && bodies.canTake(declared))) response.writeContinue()
     handleRequest(request, response)
   })
+  // CONNECT (authority form, `host:443`) asks for a proxy tunnel. Node closes the connection
+  // without a word when nobody listens; the sender is told why instead.
+  server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    const message = `CONNECT is refused: Callback Inspector's receiver is not a proxy. ${UNUSABLE_TARGET_MESSAGE}`
+    socket.on('error', () => undefined)
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+    )
+  })
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -122,9 +139,17 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     const receivedAt = deps.now()
     const started = performance.now()
     const target = request.url ?? '/'
-    const { slug, rest } = splitTarget(target)
+    // Stored as received; routed by its path: an absolute-form target (`http://host/<slug>/x`) too.
+    const path = originFormOf(target)
+    if (!path.startsWith('/')) {
+      // `OPTIONS *` (asterisk form), or a URL of another scheme: nothing a callback is sent to.
+      request.resume()
+      answerPlain(response, 400, `${UNUSABLE_TARGET_MESSAGE} This request's target is "${target.slice(0, 64)}".`)
+      return
+    }
+    const { slug, rest } = splitTarget(path)
 
-    if (target === TUNNEL_HEALTH_PATH || target.startsWith(`${TUNNEL_HEALTH_PATH}?`)) {
+    if (path === TUNNEL_HEALTH_PATH || path.startsWith(`${TUNNEL_HEALTH_PATH}?`)) {
       request.resume()
       response.setHeader(TUNNEL_HEALTH_NONCE_HEADER, config.healthNonce)
       answerPlain(response, 200, JSON.stringify({ service: 'callback-inspector', nonce: config.healthNonce }), 'application/json')

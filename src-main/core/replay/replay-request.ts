@@ -20,6 +20,7 @@ import {
   type SentRequestView,
 } from '../../shared/replay'
 import { requestedUrl } from '../../shared/captured-path'
+import { originFormOf } from '../../shared/target-text'
 import { FORWARDED_MARK_HEADER } from './forward-loop'
 import { withoutHopByHop } from './hop-by-hop'
 
@@ -29,7 +30,10 @@ export { sentTarget } from '../../shared/captured-path'
 /** A request as captured: the raw material of every replay. */
 export interface CapturedRequest {
   method: string
-  /** Path and query exactly as received (with the endpoint's `/<slug>` prefix). */
+  /**
+   * Path and query as received (with the endpoint's `/<slug>` prefix); from `capturedRequestOf`,
+   * a target received in absolute form is its origin form (`originFormOf`).
+   */
   target: string
   headers: HeaderPairs
   body: Buffer
@@ -74,9 +78,11 @@ const BODYLESS_BY_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE'
 export function capturedRequestOf(source: ReplaySource): CapturedRequest {
   if ('request' in source) {
     const { method, target, headers, bodyBase64 } = source.request
-    return { method, target, headers, body: Buffer.from(bodyBase64, 'base64') }
+    return { method, target: originFormOf(target), headers, body: Buffer.from(bodyBase64, 'base64') }
   }
-  return source
+  // A target received in absolute form (`http://host/<slug>/x`): its path is what is resent and compared.
+  const target = originFormOf(source.target)
+  return target === source.target ? source : { ...source, target }
 }
 
 export function sha256Hex(bytes: Buffer): string {

@@ -12,6 +12,10 @@ describe('targetWithinEndpoint', () => {
     expect(targetWithinEndpoint('/hooks/chip', 'imported')).toBe('/hooks/chip')
   })
 
+  it('drops the slug from a target received in absolute form (from a proxy)', () => {
+    expect(targetWithinEndpoint('http://proxy.example:8080/shop/callbacks?x=1', 'shop')).toBe('/callbacks?x=1')
+  })
+
   it('shows the whole target outside an endpoint', () => {
     expect(targetWithinEndpoint('/shop/x', null)).toBe('/shop/x')
   })

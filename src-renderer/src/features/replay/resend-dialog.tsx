@@ -13,6 +13,7 @@ import { decodeBody } from '@shared/body-charset'
 import { formatExactBytes } from '../../lib/format'
 import { useDebouncedValue } from '../../lib/use-debounced-value'
 import { describeInvalidTargetUrl } from '@shared/target-url'
+import { originFormOf } from '@shared/target-text'
 import { targetUrlExample } from './target-url-example'
 import { describeInvalidTimeout, REPLAY_TIMEOUT_MS, SEND_TIMEOUT_MAX_MS, SEND_TIMEOUT_MIN_MS } from '@shared/replay-limits'
 import { HTTP_TOKEN_PATTERN, MAX_METHOD_CHARS } from '@shared/answer-catalog'
@@ -367,9 +368,9 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   )
 }
 
-/** The captured target minus the endpoint's `/<slug>` prefix: what "keep the path" appends. */
+/** The captured target's path and query (see `originFormOf`) minus the endpoint's `/<slug>` prefix: what "keep the path" appends. */
 function pathBeyondSlug(target: string): string {
-  const rest = target.replace(/^\/[^/?#]+/, '')
+  const rest = originFormOf(target).replace(/^\/[^/?#]+/, '')
   return rest === '' ? '/' : rest
 }
 
