@@ -50,6 +50,11 @@ export interface CurlRequest {
   url: string
   headers: HeaderPairs
   body: Uint8Array
+  /**
+   * The HTTP version it was received with (`1.1` when not given). curl sends HTTP/1.1 to an
+   * http:// URL unless told otherwise, so a `1.0` request gets `--http1.0`; HTTP/1.1 needs no flag.
+   */
+  httpVersion?: string
 }
 
 /**
@@ -63,6 +68,7 @@ export function buildCurlCommand(request: CurlRequest): string {
   const method = request.method.toUpperCase()
   if (method === 'HEAD') lines.push('--head')
   else if (!(method === 'GET' && !hasBody) && !(method === 'POST' && hasBody)) lines.push(`-X ${quoteLatin1(request.method)}`)
+  if (request.httpVersion === '1.0') lines.push('--http1.0')
   if (needsLiteralUrl(request.url)) lines.push('--globoff --path-as-is')
   lines.push(quoteLatin1(request.url))
   const sentNames = new Set<string>()

@@ -45,8 +45,6 @@ const FLAGS = new Set([
   '-g',
   '--globoff',
   '--path-as-is',
-  '--http1.1',
-  '--http1.0',
   '--http2',
   '-f',
   '--fail',
@@ -409,6 +407,8 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
   let isHead = false
   let isJson = false
   let user: string | null = null
+  // What this app's export writes for a request received as HTTP/1.0; curl sends HTTP/1.1 otherwise.
+  let httpVersion = '1.1'
 
   const take = (index: number, option: string): string | CurlResult => {
     const value = args[index + 1]
@@ -504,6 +504,13 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
         url = value
         break
       }
+      case '-0':
+      case '--http1.0':
+        httpVersion = '1.0'
+        break
+      case '--http1.1':
+        httpVersion = '1.1'
+        break
       case '-G':
       case '--get':
         isGet = true
@@ -543,7 +550,7 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
   const finalMethod = method ?? (isHead ? 'HEAD' : body.length > 0 ? 'POST' : 'GET')
   return {
     ok: true,
-    capture: importedRequest({ method: finalMethod, target, httpVersion: '1.1', headers: finalHeaders, body }),
+    capture: importedRequest({ method: finalMethod, target, httpVersion, headers: finalHeaders, body }),
     given: headers,
   }
 }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCurlCommand, type CurlRequest } from '../../shared/curl-command'
@@ -80,6 +81,37 @@ describe('curl commands replayed by bash', () => {
     }
     const binaryAt = Buffer.from([0x40, 0, 0x73])
     expect((await replay({ method: 'POST', url: `${origin}/at`, headers: [], body: binaryAt })).body).toEqual(binaryAt)
+  })
+
+  it('sends a request received as HTTP/1.0 as HTTP/1.0, and one received as HTTP/1.1 as HTTP/1.1 (curl sent every one as 1.1)', async () => {
+    // The request line as it arrives, which the loopback target does not keep.
+    const lines: string[] = []
+    const server = createServer((socket) => {
+      let head = ''
+      socket.on('data', (chunk: Buffer) => {
+        head += chunk.toString('latin1')
+        if (!head.includes('\r\n\r\n')) return
+        lines.push(head.slice(0, head.indexOf('\r\n')))
+        socket.end('HTTP/1.0 204 No Content\r\n\r\n')
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb?v=1`
+      for (const httpVersion of ['1.0', '1.1', undefined]) {
+        const script = join(dir, `version-${lines.length}.sh`)
+        await writeFile(
+          script,
+          `${buildCurlCommand({ method: 'POST', url, headers: [['Content-Type', 'text/plain']], body: Buffer.from('a'), httpVersion })} -s -o /dev/null\n`,
+        )
+        await new Promise<void>((resolve, reject) =>
+          execFile('bash', [script], { cwd: dir }, (error) => (error ? reject(new Error(error.message)) : resolve())),
+        )
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+    expect(lines).toEqual(['POST /cb?v=1 HTTP/1.0', 'POST /cb?v=1 HTTP/1.1', 'POST /cb?v=1 HTTP/1.1'])
   })
 
   it('adds nothing of its own: no curl User-Agent, Accept or form Content-Type', async () => {

@@ -178,6 +178,7 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
         url: capture.target === '*' ? capture.target : context.origin + originFormOf(capture.target),
         headers: capture.headers,
         body: capture.body,
+        httpVersion: capture.httpVersion,
       }),
     )
     yield linesText(lines)
