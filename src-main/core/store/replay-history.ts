@@ -13,11 +13,12 @@
  * A resend is noted before it goes out (`begin`): its record, reading "the app stopped before the
  * answer arrived", is appended to `sending.jsonl` and synced (sends starting together share one
  * append and one sync). `add` then keeps the finished record in its group's document, and once no
- * send is in flight the journal is removed. After a crash or a kill -9, the next run moves every
+ * send is in flight the journal is emptied (kept as a file: a bulk replay of one at a time would
+ * otherwise create it, and sync its folder, for every send). After a crash or a kill -9, the next run moves every
  * record the journal holds that no document has into its document, so a resend the target may
  * have received is never missing from the history.
  */
-import { open, readdir, readFile, unlink } from 'node:fs/promises'
+import { open, readdir, readFile, truncate, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
 import { z } from 'zod'
@@ -86,16 +87,16 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
   const inFlight = new Set<string>()
   /** Journal lines not yet written. */
   let unwritten: string[] = []
-  /** The journal file exists (it is removed once no send is in flight). */
-  let journalExists = true
+  /** What the journal file holds (set once the previous run's journal is read). */
+  let journal: 'absent' | 'empty' | 'lines' = 'lines'
   // Every journal write goes through here, one at a time: the lines waiting, in one append and one
-  // sync; or, when nothing waits and no send is in flight, removing the journal.
+  // sync; or, when nothing waits and no send is in flight, emptying the journal.
   const saveJournal = createCoalescingWriter(async () => {
     if (unwritten.length > 0) {
       const text = unwritten.join('')
       unwritten = []
       await makePrivateDir(dir)
-      const created = !journalExists
+      const created = journal === 'absent'
       const handle = await open(journalFile, 'a', PRIVATE_FILE_MODE)
       try {
         await handle.writeFile(text, 'utf8')
@@ -103,14 +104,14 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
       } finally {
         await handle.close()
       }
-      journalExists = true
+      journal = 'lines'
       if (created) await syncDirectory(dir)
-    } else if (inFlight.size === 0 && journalExists) {
-      // Every record it held is in its document (on disk): a removal lost to a power loss only leaves records found again.
-      await unlink(journalFile).catch((error: unknown) => {
+    } else if (inFlight.size === 0 && journal === 'lines') {
+      // Every record it held is in its document (on disk): emptying it, unsynced, risks no more than records found again.
+      await truncate(journalFile, 0).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       })
-      journalExists = false
+      journal = 'empty'
     }
   })
   /** The journal a previous run left, merged into the documents before any other use of the history. */
@@ -165,7 +166,7 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
 
   /**
    * Records of sends a previous run began and never finished (it stopped first) go into their
-   * documents, each once (a record its document already has was finished); then the journal goes.
+   * documents, each once (a record its document already has was finished); then the journal is emptied.
    * A last line cut short by the crash is skipped: its send had not started.
    */
   async function recoverJournal(): Promise<void> {
@@ -174,7 +175,11 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
       text = await readFile(journalFile, 'utf8')
     } catch (error: unknown) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      journalExists = false
+      journal = 'absent'
+      return
+    }
+    if (text === '') {
+      journal = 'empty'
       return
     }
     const saves = new Set<() => Promise<void>>()
@@ -195,7 +200,7 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
     await saveJournal()
   }
 
-  /** `add` finished a send `begin` noted: once none is in flight, the journal goes (a removal that fails is tried again next time). */
+  /** `add` finished a send `begin` noted: once none is in flight, the journal is emptied (if that fails, it is tried again next time). */
   async function finished(id: string): Promise<void> {
     if (inFlight.delete(id) && inFlight.size === 0) await saveJournal().catch(() => undefined)
   }
