@@ -54,6 +54,37 @@ describe('requestRegistration', () => {
     const url = await serve(() => ({ status, body }))
     expect(await register(url, 'my-inspector')).toMatchObject({ code, message: expect.stringMatching(message) })
   })
+
+  // A server is whatever URL the settings name: what it answers is shown, logged and kept.
+  it.each([
+    ['a 50 KB id', JSON.stringify({ id: 'i'.repeat(50_000), port: 1, url: 'https://i.example' }), /not a localtunnel server \(its id is not a subdomain/],
+    ['an id with a line break', JSON.stringify({ id: 'ab\ncd', port: 1, url: 'https://abcd.example' }), /its id is not a subdomain/],
+    [
+      'a javascript: URL',
+      JSON.stringify({ id: 'abcd', port: 1, url: 'javascript:alert(1)' }),
+      /not a localtunnel server \(its url is not an http or https URL\)/,
+    ],
+    ['a 5 KB URL', JSON.stringify({ id: 'abcd', port: 1, url: `https://abcd.example/${'p'.repeat(5_000)}` }), /its url is not an http or https URL/],
+  ])('refuses an answer that no localtunnel server sends: %s', async (_label, body, message) => {
+    const url = await serve(() => ({ status: 200, body }))
+    const refusal = await register(url, null)
+    expect(refusal).toMatchObject({ code: 'BAD_SERVER_RESPONSE', message: expect.stringMatching(message) })
+    expect((refusal as Error).message.length).toBeLessThan(200)
+  })
+
+  it("shows the server's message in one short line, whatever it sent", async () => {
+    const sent = `${'M'.repeat(60_000)}\n2026-12-07T00:00:00Z INFO forged log line\u001b[31m red\u2028`
+    for (const status of [403, 500]) {
+      const url = await serve(() => ({ status, body: JSON.stringify({ message: sent }) }))
+      const refusal = (await register(url, 'my-inspector')) as Error
+      expect(refusal.message).toMatch(status === 403 ? /\(the server says: M{300}…\)$/ : /answered HTTP 500: M{300}…$/)
+      expect(refusal.message).not.toMatch(/[\p{Cc}\u2028]/u)
+      await new Promise<void>((resolve) => server?.close(() => resolve()))
+      server = null
+    }
+    const url = await serve(() => ({ status: 403, body: JSON.stringify({ message: 'name\ttaken\r\n' }) }))
+    expect(await register(url, 'my-inspector')).toMatchObject({ message: expect.stringMatching(/\(the server says: name taken\)$/) })
+  })
 })
 
 describe('adviseAgainstIpServerUrl', () => {

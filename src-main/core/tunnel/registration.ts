@@ -20,6 +20,19 @@ import { describeNetworkError, TunnelProblemError } from './tunnel-problem'
 const MAX_REGISTRATION_BODY_BYTES = 64 * 1024
 
 /**
+ * What the app takes from a server's answer is shown in the UI and the log, kept in
+ * `inspector.json` (the id, asked for again on the next launch) and used as the public URL, so it
+ * is held to what a localtunnel server sends: an id that is one DNS label, an http(s) URL, a short
+ * message in one line. A hostile or broken server (any URL can be set as the server) sent a 60 KB
+ * message with line breaks and terminal escapes, which became the tunnel's reason word for word; a
+ * 50 KB id; and a `javascript:` "public URL" the health probe could not even request, so the
+ * tunnel sat online, never proved and never probed again.
+ */
+const TUNNEL_ID_PATTERN = /^[A-Za-z0-9_-]{1,63}$/
+const MAX_PUBLIC_URL_CHARS = 2_000
+export const MAX_SERVER_MESSAGE_CHARS = 300
+
+/**
  * The public server offers 10 sockets. A self-hosted server could ask for thousands; the client
  * would open them all against the receiver, so the count is capped.
  */
@@ -59,12 +72,13 @@ export async function requestRegistration(request: RegistrationRequest, signal: 
   const where = `the tunnel server at ${serverUrl}`
   const { status, body } = await getJson(target, signal, where)
   const payload = parseJsonObject(body)
+  const said = serverSays(payload?.message)
   if (status === 403) {
-    const serverMessage = typeof payload?.message === 'string' ? ` (the server says: ${payload.message})` : ''
+    const serverMessage = said === null ? '' : ` (the server says: ${said})`
     throw new TunnelProblemError('SUBDOMAIN_REFUSED', `${where} refused the subdomain "${request.subdomain ?? '(random)'}"${serverMessage}`)
   }
   if (status < 200 || status > 299) {
-    const serverMessage = typeof payload?.message === 'string' ? `: ${payload.message}` : ''
+    const serverMessage = said === null ? '' : `: ${said}`
     throw new TunnelProblemError('SERVER_ERROR', `${where} answered HTTP ${status}${serverMessage}`)
   }
   return toRegistration(payload, serverUrl, where)
@@ -75,7 +89,10 @@ function toRegistration(payload: Record<string, unknown> | null, serverUrl: stri
   if (payload === null) throw bad('its answer is not a JSON object')
   const { id, url, port, ip, max_conn_count: maxConnCount, cached_url: cachedUrl } = payload
   if (typeof id !== 'string' || id === '') throw bad('no id in its answer')
+  if (!TUNNEL_ID_PATTERN.test(id)) throw bad('its id is not a subdomain: at most 63 letters, digits, - and _')
   if (typeof url !== 'string' || !URL.canParse(url)) throw addressedByIp(serverUrl, where, url) ?? bad('no valid url in its answer')
+  const { protocol } = new URL(url)
+  if ((protocol !== 'http:' && protocol !== 'https:') || url.length > MAX_PUBLIC_URL_CHARS) throw bad('its url is not an http or https URL')
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw bad('no valid port in its answer')
   const sockets = typeof maxConnCount === 'number' && Number.isInteger(maxConnCount) && maxConnCount > 0 ? maxConnCount : 1
   return {
@@ -95,6 +112,14 @@ function addressedByIp(serverUrl: string, where: string, url: unknown): TunnelPr
   if (advice === null) return null
   const answered = typeof url === 'string' ? ` (${JSON.stringify(url.slice(0, 200))})` : ''
   return new TunnelProblemError('BAD_SERVER_RESPONSE', `${where} answered no usable public URL${answered}: ${advice}`)
+}
+
+/** The server's `message`, in one line of at most {@link MAX_SERVER_MESSAGE_CHARS} characters; null when it sent none. */
+function serverSays(message: unknown): string | null {
+  if (typeof message !== 'string') return null
+  const line = message.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, ' ').trim()
+  if (line === '') return null
+  return line.length > MAX_SERVER_MESSAGE_CHARS ? `${line.slice(0, MAX_SERVER_MESSAGE_CHARS)}…` : line
 }
 
 function parseJsonObject(body: string): Record<string, unknown> | null {
