@@ -28,7 +28,8 @@
 import { createHash } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
-import { PROVIDER_NAMES, type ProviderId } from '../../shared/providers'
+import { PROVIDER_NAMES, type DeliverySummary, type ProviderId } from '../../shared/providers'
+import { withWrittenNumbers } from '../providers/body'
 import { formerPlexoDeliveryParts } from '../providers/plexo'
 import { findProviderModule } from '../providers/registry'
 import type { LoggedCapture } from '../store/persisted-schema'
@@ -81,12 +82,11 @@ const FORMER_IDENTITIES: Partial<Record<ProviderId, (parts: readonly string[]) =
 
 /**
  * The keys a delivery's attempts may be indexed under: its own, then those earlier versions gave
- * the same delivery (`FORMER_IDENTITIES`).
+ * the same delivery (`FORMER_IDENTITIES`, and `roundedNumberForms` for an id past 2^53).
  */
 export function indexedDeliveryKeysOf(deliveryKey: string): string[] {
   const [provider = '', ...encoded] = deliveryKey.split(':')
-  const former = FORMER_IDENTITIES[provider as ProviderId]
-  if (former === undefined) return [deliveryKey]
+  if (encoded.length === 0 || provider === 'sha256' || provider === 'refused') return [deliveryKey]
   let parts: string[]
   try {
     parts = encoded.map((part) => decodeURIComponent(part))
@@ -94,7 +94,95 @@ export function indexedDeliveryKeysOf(deliveryKey: string): string[] {
     // Not a key this rule wrote (a hand-made id with a stray %): it has no former form.
     return [deliveryKey]
   }
-  return [deliveryKey, ...former(parts).map((identity) => [provider, ...identity.map((part) => encodeURIComponent(part))].join(':'))]
+  const former = FORMER_IDENTITIES[provider as ProviderId]?.(parts) ?? []
+  const keys = [...former, ...roundedNumberForms(parts)].map((identity) => [provider, ...identity.map((part) => encodeURIComponent(part))].join(':'))
+  return [...new Set([deliveryKey, ...keys])]
+}
+
+/**
+ * An id that is an integer past 2^53 (a Paystack `data.id` or a Mercado Pago notification `id`
+ * sent as a JSON number) is in today's key with every digit the body wrote. Earlier versions kept
+ * what JSON.parse made of it: `String(value)` ("12345678901234567000" for 12345678901234567890,
+ * "1.2345678901234568e+23" past 10^21), then, briefly, "≈1.2345678901234567e+19". The store's index
+ * still holds the hashes of those keys for the captures they stored: these are the keys the same
+ * identity had in each (one form per version, for every such part at once).
+ *
+ * Such a key names every id that rounds to the same value, so a capture found under it is the
+ * delivery's only once its own key is read again from its body (`readsExactKeyFromBody`).
+ */
+function roundedNumberForms(parts: readonly string[]): string[][] {
+  if (!parts.some(isIntegerPastSafeRange)) return []
+  const written = (round: (value: number) => string): string[] => parts.map((part) => (isIntegerPastSafeRange(part) ? round(Number(part)) : part))
+  return [written((value) => String(value)), written((value) => `≈${value.toExponential()}`)]
+}
+
+function isIntegerPastSafeRange(part: string): boolean {
+  return /^-?\d{16,}$/.test(part) && !Number.isSafeInteger(Number(part))
+}
+
+const ROUNDED_ID_HINT = /\d{16}|e%2B/
+
+/**
+ * Whether a key read from a stored record may hold an id past 2^53 as an earlier version rounded
+ * it (`roundedNumberForms`): then the record's key is read again from its body
+ * (`deliveryKeyFromBody`), and the attempts of one delivery stored before and after the change
+ * group together, while two deliveries whose ids round alike stay apart. Digits that are exactly
+ * what `String` prints (a power of two, an id ending in zeros) are read again too: the body says
+ * whether they were exact, at the cost of one body read for such a rare capture.
+ */
+export function readsExactKeyFromBody(deliveryKey: string): boolean {
+  // Runs for every listed capture: a key without 16 digits in a row or an encoded exponent ("e%2B") holds no such id.
+  if (!ROUNDED_ID_HINT.test(deliveryKey)) return false
+  const [provider = '', ...encoded] = deliveryKey.split(':')
+  if (encoded.length === 0 || provider === 'sha256' || provider === 'refused') return false
+  return encoded.some((part) => {
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(part)
+    } catch {
+      return false
+    }
+    if (/^≈-?\d(?:\.\d+)?e\+\d+$/.test(decoded)) return true
+    const value = Number(decoded)
+    return /^-?\d(?:\.\d+)?e\+\d+$|^-?\d{16,}$/.test(decoded) && Number.isInteger(value) && !Number.isSafeInteger(value) && String(value) === decoded
+  })
+}
+
+/**
+ * The key of a stored capture as today's rule gives it, its summary read again from its body with
+ * the provider it was recognised as (the summary alone, no signature check). For a record whose
+ * stored key may hold a rounded id (`readsExactKeyFromBody`); other records' keys are
+ * `deliveryKeyOf` of the record.
+ */
+export function deliveryKeyFromBody(capture: LoggedCapture, body: Buffer): string {
+  const recognition = capture.recognition
+  const module = recognition === null ? null : findProviderModule(recognition.provider.id)
+  if (recognition === null || module === null || capture.outcome === 'refused') return deliveryKeyOf(capture)
+  const delivery = { method: capture.method, target: capture.target, headers: capture.headers, body }
+  let summary: DeliverySummary
+  try {
+    summary = withWrittenNumbers(body, () => module.parse(delivery, { genericFields: false }))
+  } catch {
+    // The parser failed on these bytes (it did not when they were stored, or they were stored without it): as stored.
+    return deliveryKeyOf(capture)
+  }
+  return deliveryKeyFrom({
+    id: capture.id,
+    outcome: capture.outcome,
+    headers: capture.headers,
+    recognition: {
+      ...recognition,
+      summary: {
+        ...recognition.summary,
+        eventType: summary.eventType,
+        status: summary.status,
+        objectId: summary.providerObjectId,
+        eventId: summary.eventId,
+        reference: summary.merchantReference,
+      },
+    },
+    bodySha256: capture.body.sha256,
+  })
 }
 
 /** The key of a delivery identified by its bytes only. */

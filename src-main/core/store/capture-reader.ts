@@ -9,6 +9,7 @@ import { hash } from 'node:crypto'
 import type { CaptureSummary } from '../../shared/views'
 import { InspectorError } from '../../shared/errors'
 import { toCaptureSummary } from './capture-summary'
+import { deliveryKeyFromBody, readsExactKeyFromBody } from '../deliveries/delivery-key'
 import type { CaptureIndex } from './capture-index'
 import type { Segment } from './capture-segments'
 import { FLAG_DAMAGED, FLAG_RECOGNIZED_AGAIN, type SegmentBlock, type SlotRef } from './capture-table'
@@ -72,7 +73,17 @@ export function createCaptureReader({ index, segments, recognitions }: CaptureRe
 
   async function summaryOf(block: SegmentBlock, slot: number, segment: Segment): Promise<CaptureSummary> {
     try {
-      const summary = toCaptureSummary(await readLogged(block, slot, segment))
+      const logged = await readLogged(block, slot, segment)
+      const summary = toCaptureSummary(logged)
+      // An id past 2^53 that an earlier version keyed rounded: the body says which delivery it is
+      // (a damaged body leaves the key as stored; the capture is marked damaged).
+      if (readsExactKeyFromBody(summary.deliveryKey)) {
+        const body = await readVerifiedBody(block, slot).catch((error: unknown) => {
+          if (error instanceof DamagedCaptureError) return null
+          throw error
+        })
+        if (body !== null) summary.deliveryKey = deliveryKeyFromBody(logged, body)
+      }
       if ((block.flags[slot] as number) & FLAG_DAMAGED) summary.damage = 'its bytes on disk do not match what was received'
       return summary
     } catch (error: unknown) {
@@ -93,22 +104,24 @@ export function createCaptureReader({ index, segments, recognitions }: CaptureRe
     summariesOf(found) {
       return Promise.all(found.map(({ block, slot }) => summaryOf(block, slot, segments.get(block.number) as Segment)))
     },
-    async readVerifiedBody(block, slot) {
-      const segment = segments.get(block.number) as Segment
-      const id = table.idOf(block, slot)
-      const bodySize = block.bodySize[slot] as number
-      const { metadata, body } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, bodySize)
-      const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
-      if (body === null || body.length !== bodySize) {
-        index.markDamaged(block, slot)
-        throw new DamagedCaptureError(id, `${bodySize - (body?.length ?? 0)} of its ${bodySize} body bytes are missing`)
-      }
-      if (hash('sha256', body) !== logged.body.sha256) {
-        index.markDamaged(block, slot)
-        throw new DamagedCaptureError(id, 'its body does not match the sha256 recorded when it arrived')
-      }
-      return body
-    },
+    readVerifiedBody,
+  }
+
+  async function readVerifiedBody(block: SegmentBlock, slot: number): Promise<Buffer> {
+    const segment = segments.get(block.number) as Segment
+    const id = table.idOf(block, slot)
+    const bodySize = block.bodySize[slot] as number
+    const { metadata, body } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, bodySize)
+    const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
+    if (body === null || body.length !== bodySize) {
+      index.markDamaged(block, slot)
+      throw new DamagedCaptureError(id, `${bodySize - (body?.length ?? 0)} of its ${bodySize} body bytes are missing`)
+    }
+    if (hash('sha256', body) !== logged.body.sha256) {
+      index.markDamaged(block, slot)
+      throw new DamagedCaptureError(id, 'its body does not match the sha256 recorded when it arrived')
+    }
+    return body
   }
 }
 
