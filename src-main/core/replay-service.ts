@@ -348,7 +348,8 @@ export function createReplayService(deps: ReplayServiceDeps) {
     /** Records a forward once it has finished, in the capture's history. */
     async recordForward(capture: Pick<CaptureSummary, 'id' | 'seq'>, result: ForwardResult): Promise<void> {
       if (!result.request) return
-      const outcome = await result.done
+      const done = await result.done
+      const outcome = unlessAppStopped(done, result.request.url, new Date(done.timing.startedAt))
       await record(
         capture,
         createReplayRecord({ captureId: capture.id, kind: 'forward', request: result.request, outcome, forward: result.summary, now: deps.now() }),

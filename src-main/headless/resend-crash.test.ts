@@ -3,7 +3,8 @@
  * (kill -9) reads, after the restart, as sent with no answer (the target may have received it),
  * rather than leaving no trace. Tested with the built headless app, killed for real while the
  * target holds the requests: a single edited resend, and a bulk replay with two in flight. A stop
- * (SIGTERM) cuts the send off and says the same, not that the user cancelled it.
+ * (SIGTERM) cuts the send off and says the same, not that the user cancelled it; so does the
+ * history of a live forward the stop cut off.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -105,4 +106,29 @@ describe('a resend in flight when the app is killed', () => {
       },
     ])
   }, 60_000)
+
+  for (const mode of ['background', 'pass-through'] as const) {
+    it(`a ${mode} forward a stop cut off reads the same in its history`, async () => {
+      const { dir, remove } = await makeTempDir()
+      cleanups.push(remove)
+      const holding = await startLoopbackTarget(() => undefined)
+      cleanups.push(() => holding.close())
+      const app = await startHeadless(dir)
+      cleanups.push(() => app.stop())
+      const [endpoint] = await app.call<Endpoint[]>('listEndpoints')
+      await app.call('setForwardConfig', { endpointId: endpoint!.id, config: { enabled: true, targetUrl: holding.url, mode, timeoutMs: 60_000 } })
+      const callback = send(`${app.ready.receiver}/default/hook`, { body: '{"n":1}' }).catch(() => 'closed')
+      await waitFor(() => (holding.received.length === 1 ? true : undefined))
+      await app.stop()
+      await callback
+
+      const restarted = await startHeadless(dir)
+      cleanups.push(() => restarted.stop())
+      const [capture] = (await restarted.call<{ items: CaptureSummary[] }>('listCaptures')).items
+      const history = await restarted.call<ReplayRecord[]>('listReplays', { captureId: capture!.id })
+      expect(history.map((record) => [record.kind, record.outcome])).toEqual([
+        ['forward', { kind: 'app-stopped', url: `${holding.url}/`, startedAt: expect.any(String), message: expect.stringContaining('the app stopped') }],
+      ])
+    }, 60_000)
+  }
 })
