@@ -33,6 +33,24 @@ export function perEndpointPolicyOf(
   return policy
 }
 
+/** The three cap columns of a row, with the words that name them in a field's label. */
+const CAP_COLUMNS = [
+  ['maxCaptures', 'keep at most (captures)'],
+  ['maxMiB', 'keep at most (MiB)'],
+  ['maxAgeDays', 'delete after (days)'],
+] as const
+
+/** The typed caps that are not limits, named as their fields are ("Misc: delete after (days)"), in the table's order. */
+export function invalidEndpointCapNames(endpoints: readonly Endpoint[], texts: EndpointCapTexts): string[] {
+  const names: string[] = []
+  for (const endpoint of endpoints) {
+    const typed = texts[endpoint.id]
+    if (!typed) continue
+    for (const [field, column] of CAP_COLUMNS) if (parseCap(typed[field]) === 'invalid') names.push(`${endpoint.name}: ${column}`)
+  }
+  return names
+}
+
 export function EndpointRetentionFields({
   endpoints,
   texts,
@@ -67,13 +85,7 @@ export function EndpointRetentionFields({
                   {endpoint.name} <span className="muted">/{endpoint.slug}</span>
                 </th>
                 <td className="endpoint-retention-count">{endpoint.captureCount.toLocaleString()}</td>
-                {(
-                  [
-                    ['maxCaptures', 'keep at most (captures)'],
-                    ['maxMiB', 'keep at most (MiB)'],
-                    ['maxAgeDays', 'delete after (days)'],
-                  ] as const
-                ).map(([field, column]) => (
+                {CAP_COLUMNS.map(([field, column]) => (
                   <td key={field}>
                     <input
                       className="input"

@@ -3,14 +3,14 @@
  * and how old captures may get), with what the store holds now. Opened from the top bar.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { useEffect, useId, useState } from 'react'
 import type { Endpoint } from '@shared/views'
 import type { DurabilityMode, RetentionPolicySetting, StorageSettingsView } from '@shared/storage-settings'
 import { call } from '../../api/api-client'
 import { useEndpoints } from '../../api/queries'
 import { useDiscardGuard } from '../../components/discard-guard'
 import { ModalDialog } from '../../components/modal-dialog'
-import { EndpointRetentionFields, endpointCapTextsOf, perEndpointPolicyOf, type EndpointCapTexts } from './endpoint-retention'
+import { EndpointRetentionFields, endpointCapTextsOf, invalidEndpointCapNames, perEndpointPolicyOf, type EndpointCapTexts } from './endpoint-retention'
 import { capText, limitsOf, MIB, parseCap } from './retention-caps'
 import { isTightened, pinnedKeptSentence, retentionImpact, type CountCapChange, type RetentionImpact } from './retention-impact'
 import { storageHealthText } from './storage-health-text'
@@ -83,6 +83,14 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
   const caps = { maxCaptures: parseCap(maxCaptures), maxBytes: parseCap(maxMiB, MIB), maxAgeDays: parseCap(maxAgeDays) }
   const perEndpoint = perEndpointPolicyOf(endpointCaps, view.retention.perEndpoint)
   const invalid = Object.values(caps).some((value) => value === 'invalid') || perEndpoint === 'invalid'
+  // Save is disabled while a cap is not a limit: say which ones, beside Save, below a table that
+  // can push the fields above it out of view.
+  const invalidNames = [
+    ...(caps.maxCaptures === 'invalid' ? ['Keep at most (captures)'] : []),
+    ...(caps.maxBytes === 'invalid' ? ['Keep at most (MiB)'] : []),
+    ...(caps.maxAgeDays === 'invalid' ? ['Delete after (days)'] : []),
+    ...invalidEndpointCapNames(endpoints, endpointCaps),
+  ]
   const { health } = view
   const impact = invalid ? null : savingDeletes(view, endpoints, caps as RetentionPolicySetting, endpointCaps)
   const deletesCaptures = impact !== null && (impact.deletions.length > 0 || impact.sizeOrAgeTightened)
@@ -120,13 +128,29 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
       </fieldset>
       <fieldset className="field">
         <legend className="field-label">Retention (oldest captures are deleted first; pinned ones are kept)</legend>
-        <CapField label="Keep at most (captures)" value={maxCaptures} onChange={setMaxCaptures} testId="retention-max-captures" />
-        <CapField label="Keep at most (MiB)" value={maxMiB} onChange={setMaxMiB} testId="retention-max-mib" />
-        <CapField label="Delete after (days)" value={maxAgeDays} onChange={setMaxAgeDays} testId="retention-max-age-days" />
+        <CapField
+          label="Keep at most (captures)"
+          value={maxCaptures}
+          isInvalid={caps.maxCaptures === 'invalid'}
+          onChange={setMaxCaptures}
+          testId="retention-max-captures"
+        />
+        <CapField label="Keep at most (MiB)" value={maxMiB} isInvalid={caps.maxBytes === 'invalid'} onChange={setMaxMiB} testId="retention-max-mib" />
+        <CapField
+          label="Delete after (days)"
+          value={maxAgeDays}
+          isInvalid={caps.maxAgeDays === 'invalid'}
+          onChange={setMaxAgeDays}
+          testId="retention-max-age-days"
+        />
         <span className="field-hint">Empty: no limit. Imported captures keep their original time and are exempt from the age limit.</span>
       </fieldset>
       <EndpointRetentionFields endpoints={endpoints} texts={endpointCaps} onChange={setEndpointCaps} />
-      {invalid && <p className="form-error">Limits are whole numbers of at least 1, or empty.</p>}
+      {invalid && (
+        <p className="form-error" data-testid="storage-settings-invalid">
+          Not saved until fixed: {invalidNames.join(', ')}. Limits are whole numbers of at least 1, or empty.
+        </p>
+      )}
       {deletesCaptures && !isSaved && <RetentionImpactNotice impact={impact} pinnedCount={impact.pinnedInScope} />}
       {save.error && (
         <p className="form-error" role="alert" data-testid="storage-settings-error">
@@ -152,7 +176,17 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
   )
 }
 
-function CapField({ label, value, onChange, testId }: { label: string; value: string; onChange: (value: string) => void; testId: string }) {
+interface CapFieldProps {
+  label: string
+  value: string
+  isInvalid: boolean
+  onChange: (value: string) => void
+  testId: string
+}
+
+/** One global cap; a typed value that is not a limit is marked and explained at the field. */
+function CapField({ label, value, isInvalid, onChange, testId }: CapFieldProps) {
+  const errorId = useId()
   return (
     <label className="field">
       <span className="field-label">{label}</span>
@@ -161,9 +195,16 @@ function CapField({ label, value, onChange, testId }: { label: string; value: st
         inputMode="numeric"
         value={value}
         placeholder="no limit"
+        aria-invalid={isInvalid}
+        aria-describedby={isInvalid ? errorId : undefined}
         onChange={(event) => onChange(event.target.value)}
         data-testid={testId}
       />
+      {isInvalid && (
+        <span id={errorId} className="field-error" data-testid={`${testId}-error`}>
+          Not a limit: a whole number of at least 1, or empty for none.
+        </span>
+      )}
     </label>
   )
 }
