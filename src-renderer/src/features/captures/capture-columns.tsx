@@ -37,7 +37,9 @@ export function CaptureColumns({ loadedCount, checkedCount, onCheckAll, selectio
       ) : (
         <>
           <span aria-hidden="true">Time</span>
-          <span aria-hidden="true">Method</span>
+          <span aria-hidden="true" className="cell-method">
+            Method
+          </span>
           <span aria-hidden="true">Target</span>
           <span aria-hidden="true" title="The merchant's reference, else the provider's id of the transaction or event">
             Reference

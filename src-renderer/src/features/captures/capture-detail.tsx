@@ -76,7 +76,9 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
       <header className="detail-header">
         <div className="request-line wire" data-testid="detail-request-line">
           <span className={`method method-${request.method.toLowerCase()}`}>{request.method}</span> <span className="request-target">{request.target}</span>{' '}
-          <span className="muted">HTTP/{request.httpVersion}</span>
+          <span className="muted" data-testid="detail-http-version">
+            HTTP/{request.httpVersion}
+          </span>
         </div>
         <div className="detail-actions">
           <ResendButton capture={capture} />
