@@ -201,6 +201,59 @@ describe('redacted export', () => {
     expect(redactOne({ headers: [['Content-Type', 'text/plain']], body: Buffer.from(prose) }).capture.body.toString()).toBe(prose)
   })
 
+  it('a form whose fields are separated by ; (as older providers send) is read field by field, in the body, the query and without a Content-Type', () => {
+    // Read as one field (merchant_id) whose value held the rest, its security code and expiry went out as sent.
+    const { capture: out, redactions } = redactOne({
+      target: '/default/legacy?ref=ORD-2026-000482;cvc=737;exp=1227',
+      headers: [['Content-Type', 'application/x-www-form-urlencoded; charset=ISO-8859-1']],
+      body: Buffer.from(
+        'merchant_id=10004711;order_id=ORD-2026-000482;amount=49.90;currency=EUR;card_number=4111111111111111;card_cvv=737;exp_date=12%2F27;cardholder=Jane+Doe;status=APPROVED&auth_code=A1B2C3',
+      ),
+    })
+    expect(out.body.toString()).toBe(
+      'merchant_id=10004711;order_id=ORD-2026-000482;amount=49.90;currency=EUR;card_number=411111******1111;exp_date=**%2F**;cardholder=J***;status=APPROVED&auth_code=A1B2C3',
+    )
+    expect(out.target).toBe('/default/legacy?ref=ORD-2026-000482;exp=****')
+    expect(redactions.map((item) => `${item.location}: ${item.action}`)).toEqual(
+      expect.arrayContaining(['body card_cvv: removed', 'body exp_date: expiry masked', 'body cardholder: name masked', 'query cvc: removed']),
+    )
+    // The first field removed takes no separator with it; a ; kept at the end stays.
+    const bare = redactOne({ headers: [], body: Buffer.from('cvc=123;card_number=4111111111111111;exp_month=12;') }).capture
+    expect(bare.body.toString()).toBe('card_number=411111******1111;exp_month=**;')
+  })
+
+  it('a form inside a JSON string (a forwarded notification) is read field by field', () => {
+    // Masked by pattern only: its cvv2, expiry and holder's name went out as sent.
+    const body = {
+      id: 'evt_1Q2w3E4r5T',
+      type: 'notification.forwarded',
+      data: {
+        content_type: 'application/x-www-form-urlencoded',
+        raw_body:
+          'merchant_id=10004711&order_id=ORD-2026-000482&card_number=4111111111111111&cvv2=737&exp_month=12&exp_year=2027&holder_name=Jane+Doe&amount=49.90',
+        legacy: 'orderID=ORD-2026-000482;CVC=737;EXPDATE=1227;PAYID=3051234567',
+        note: 'paid by card, see order=ORD-2026-000482',
+      },
+    }
+    const { capture: out, redactions } = redactOne({ headers: [['Content-Type', 'application/json']], body: Buffer.from(JSON.stringify(body)) })
+    expect(JSON.parse(out.body.toString())).toEqual({
+      ...body,
+      data: {
+        ...body.data,
+        raw_body: 'merchant_id=10004711&order_id=ORD-2026-000482&card_number=411111******1111&exp_month=**&exp_year=****&holder_name=J***&amount=49.90',
+        legacy: 'orderID=ORD-2026-000482;EXPDATE=****;PAYID=3051234567',
+      },
+    })
+    expect(redactions.map((item) => `${item.location}: ${item.action}`)).toEqual(
+      expect.arrayContaining([
+        'body $.data.raw_body (form) cvv2: removed',
+        'body $.data.raw_body (form) exp_month: expiry masked',
+        'body $.data.raw_body (form) holder_name: name masked',
+        'body $.data.legacy (form) CVC: removed',
+      ]),
+    )
+  })
+
   it("JSON and XML members judged with the member holding them: a card's name and code", () => {
     const json = redactOne({
       headers: [['Content-Type', 'application/json']],

@@ -163,7 +163,7 @@ export function redactJsonText(text: string, rules: FieldRedactionRules, changes
         index = end
       } else {
         const rule = memberRule(frame)
-        const replaced = redactStringValue(value, rule, rules, changes)
+        const replaced = redactStringValue(value, rule, rules, changes, fields, memberPath(frame))
         if (replaced !== value) {
           edits.push({ start: index, end, text: JSON.stringify(replaced) })
           if (rule === 'expiry' || rule === 'name') fields.push({ path: memberPath(frame), action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
@@ -209,9 +209,15 @@ function stringEnd(text: string, start: number): number {
   return -1
 }
 
-function redactStringValue(value: string, rule: FieldRule, rules: FieldRedactionRules, changes: TextChanges): string {
+/**
+ * A JSON string's new value. One that is a whole form (`card_number=…&cvc=123`, as a provider
+ * nests the form it received, or its raw notification, in a JSON field) is redacted as a form, its
+ * fields by name: masked by pattern only, its security code and expiry went out as sent.
+ */
+function redactStringValue(value: string, rule: FieldRule, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[], path: string): string {
   if (rule === 'expiry') return hideDigits(value)
   if (rule === 'name') return maskPersonalText(value)
+  if (looksLikeForm(value)) return redactFormText(value, rules, changes, fields, `${path} (form) `)
   return maskSensitiveText(value, rules, changes)
 }
 
@@ -219,13 +225,18 @@ function redactStringValue(value: string, rule: FieldRule, rules: FieldRedaction
 // urlencoded forms and query strings
 
 /**
- * Redacts `a=1&b=2` text (a form body or a query string); field order and encoding kept. A field's
- * name is judged as a path (`card[exp_month]`, formFieldRuleOf), name and value are read with
- * every well-formed percent escape decoded, even beside a malformed one (`%ZZ`, a lone `%`).
+ * Redacts `a=1&b=2` text (a form body or a query string); field order, separators and encoding
+ * kept. Fields may be separated by `;` too, as HTML 4 allowed and some older providers still send
+ * (`a=1;cvc=123`: read as one field, its cvc went out as sent). A field's name is judged as a path
+ * (`card[exp_month]`, formFieldRuleOf), name and value are read with every well-formed percent
+ * escape decoded, even beside a malformed one (`%ZZ`, a lone `%`).
  */
 export function redactFormText(text: string, rules: FieldRedactionRules, changes: TextChanges, fields: FieldChange[], pathPrefix: string): string {
   const kept: string[] = []
-  for (const pair of text.split('&')) {
+  const separators = text.match(FORM_SEPARATORS) ?? []
+  for (const [index, pair] of text.split(FORM_SEPARATORS).entries()) {
+    // Each kept field with the separator written before it (the first kept one goes without).
+    const keep = (field: string) => kept.push(kept.length > 0 ? separators[index - 1]! + field : field)
     const equals = pair.indexOf('=')
     const rawName = equals < 0 ? pair : pair.slice(0, equals)
     const rawValue = equals < 0 ? null : pair.slice(equals + 1)
@@ -237,20 +248,22 @@ export function redactFormText(text: string, rules: FieldRedactionRules, changes
     }
     if (rawValue === null) {
       const replaced = maskSensitiveText(name, rules, changes)
-      kept.push(replaced === name ? pair : encodeFormPart(replaced))
+      keep(replaced === name ? pair : encodeFormPart(replaced))
       continue
     }
     const value = decodeFormPart(rawValue)
     const replaced = rule === 'expiry' ? hideDigits(value) : rule === 'name' ? maskPersonalText(value) : maskSensitiveText(value, rules, changes)
     if (replaced === value) {
-      kept.push(pair)
+      keep(pair)
       continue
     }
     if (rule === 'expiry' || rule === 'name') fields.push({ path: `${pathPrefix}${name}`, action: rule === 'expiry' ? 'expiry masked' : 'name masked' })
-    kept.push(`${rawName}=${encodeFormPart(replaced)}`)
+    keep(`${rawName}=${encodeFormPart(replaced)}`)
   }
-  return kept.join('&')
+  return kept.join('')
 }
+
+const FORM_SEPARATORS = /[&;]/g
 
 /** `*` and `[secret removed]` are written percent-encoded where a form needs it. */
 function encodeFormPart(text: string): string {
@@ -419,8 +432,8 @@ export function redactTypedText(text: string, contentType: string | null, rules:
   return out ?? maskSensitiveText(text, rules, changes)
 }
 
-/** `name=value` pairs joined by `&`, with no space or line break: what a form encoder writes. */
-const FORM_TEXT = /^[^=&\s]+=[^&\s]*(?:&[^=&\s]+(?:=[^&\s]*)?)*$/
+/** `name=value` pairs joined by `&` (or `;`, one may end the text), with no space or line break: what a form encoder writes. */
+const FORM_TEXT = /^[^=&;\s]+=[^&;\s]*(?:[&;][^=&;\s]+(?:=[^&;\s]*)?)*[&;]?$/
 
 function looksLikeForm(text: string): boolean {
   return FORM_TEXT.test(text)
