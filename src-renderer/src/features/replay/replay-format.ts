@@ -23,8 +23,8 @@ export function failureTitle(kind: ReplayFailureKind): string {
   return FAILURE_TITLES[kind] ?? kind
 }
 
-/** A history record whose answer never came: the app stopped while it was awaited. */
-export const APP_STOPPED_LABEL = 'No answer: app stopped'
+/** A history record whose answer never came: the app stopped while it was awaited (the outcome's message says so). Short, like the other labels, for a history row. */
+export const APP_STOPPED_LABEL = 'No answer'
 
 /** `200 OK` or the failure's title: what the history and tables show in one cell. */
 export function outcomeLabel(outcome: RecordedOutcome): string {

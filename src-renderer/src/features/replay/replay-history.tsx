@@ -53,7 +53,11 @@ function HistoryItem({ record, isOpen, onToggle }: { record: ReplayRecord; isOpe
             differs
           </span>
         )}
-        <span className={`status ${outcomeClass(outcome)}`} data-testid="replay-record-status">
+        <span
+          className={`status ${outcomeClass(outcome)}`}
+          title={outcome.kind === 'app-stopped' ? outcome.message : undefined}
+          data-testid="replay-record-status"
+        >
           {outcomeLabel(outcome)}
         </span>
         <span className="muted replay-duration">{outcome.kind === 'app-stopped' ? '' : formatDuration(outcome.timing.durationMs)}</span>

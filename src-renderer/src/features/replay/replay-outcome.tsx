@@ -26,7 +26,7 @@ export function ReplayOutcomeView({ outcome, forward = null, testId = 'replay-ou
     // Sent, never answered here: say so, rather than a failure (the target may well have acted on it).
     return (
       <div className="replay-outcome" data-testid={testId} data-outcome-kind={outcome.kind}>
-        <div className="replay-failure" role="status" data-testid="replay-app-stopped">
+        <div className="replay-failure replay-app-stopped" role="status" data-testid="replay-app-stopped">
           <p className="replay-failure-title">
             <span className={`status ${outcomeClass(outcome)}`}>{outcomeLabel(outcome)}</span>
           </p>
