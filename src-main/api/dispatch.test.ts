@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createAppLogger, LOG_FILE_NAME, silentLogger } from '../core/logger'
 import type { ProcedureHandlers } from '../core/procedures'
 import { makeTempDir } from '../test-support/temp-dir'
-import { createDispatch } from './dispatch'
+import { createDispatch, MAX_INPUT_VALUES } from './dispatch'
 import { MAX_DESCRIBED_ISSUES, MAX_NAMED_UNKNOWN_FIELDS } from './input-issues'
 
 let dir: string
@@ -61,6 +61,26 @@ describe('dispatch', () => {
     // A value that is there but wrong keeps the schema's own words.
     expect(await messageOf('listCaptures', { limit: 'ten' })).toBe('invalid input for listCaptures: limit: Invalid input: expected number, received string')
     expect(await messageOf('deleteCaptures', { ids: [] })).toBe('invalid input for deleteCaptures: ids: ids is empty: name at least one capture')
+  })
+
+  it('refuses an input holding more values than any procedure takes, before its schema reads each one', async () => {
+    const deleted: string[][] = []
+    const procedures = {
+      deleteCaptures: ({ ids }: { ids: string[] }) => (deleted.push(ids), Promise.resolve({ deletedCount: ids.length })),
+    } as unknown as ProcedureHandlers
+    const dispatch = createDispatch(procedures, silentLogger)
+    // Before, the schema described each wrong entry (1.5 million of them held the app for 25 s).
+    const perEndpoint = Object.fromEntries(Array.from({ length: MAX_INPUT_VALUES }, (_, index) => [`e${index}`, index]))
+    expect(await dispatch('setStorageSettings', { retention: { perEndpoint } })).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: `invalid input for setStorageSettings: it holds more than 100,000 values; no procedure takes that many` },
+    })
+    const deep = { retention: { perEndpoint: { e: { nested: Array.from({ length: MAX_INPUT_VALUES }, () => [0]) } } } }
+    expect(await dispatch('setStorageSettings', deep)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/holds more than 100,000 values/) } })
+    // The largest list a procedure takes is well within it.
+    const ids = Array.from({ length: 10_000 }, (_, index) => `capture-${index}`)
+    expect(await dispatch('deleteCaptures', { ids })).toEqual({ ok: true, value: { deletedCount: 10_000 } })
+    expect(deleted).toEqual([ids])
   })
 
   it('names the first problems of an input with many, and counts the rest, instead of echoing them all', async () => {
