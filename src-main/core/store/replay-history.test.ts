@@ -168,4 +168,19 @@ describe('a send in flight when the app stops', () => {
 
     expect((await historyIn(live).list(1, 'capture-1')).map((record) => record.id)).toEqual([sending.id])
   })
+
+  it('reads the line appended after a fragment an append that failed part way left', async () => {
+    const { live, killed } = await folders()
+    const history = historyIn(live)
+    const first = noted('capture-1')
+    await history.begin(1, first)
+    const journal = join(live, 'replays', SENDING_JOURNAL)
+    // As a write that stopped part way (a full disk) leaves it: no line end; the next send's line follows it.
+    writeFileSync(journal, readFileSync(journal, 'utf8').slice(0, 60))
+    const second = noted('capture-1')
+    await history.begin(1, second)
+    killedCopy(live, killed)
+
+    expect((await historyIn(killed).list(1, 'capture-1')).map((record) => record.id)).toEqual([second.id])
+  })
 })

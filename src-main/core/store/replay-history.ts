@@ -167,7 +167,9 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
   /**
    * Records of sends a previous run began and never finished (it stopped first) go into their
    * documents, each once (a record its document already has was finished); then the journal is emptied.
-   * A last line cut short by the crash is skipped: its send had not started.
+   * A last line cut short by the crash is skipped: its send had not started. An append that failed
+   * part way in a run that went on (a full disk) leaves a fragment the next line was appended to:
+   * each line is read from its last `{"seq":` (inside a record, quotes are escaped).
    */
   async function recoverJournal(): Promise<void> {
     let text: string
@@ -187,7 +189,7 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
       if (line.trim() === '') continue
       let entry: { seq: number; record: ReplayRecord }
       try {
-        entry = sendingEntrySchema.parse(JSON.parse(line)) as unknown as { seq: number; record: ReplayRecord }
+        entry = sendingEntrySchema.parse(JSON.parse(line.slice(Math.max(0, line.lastIndexOf('{"seq":'))))) as unknown as { seq: number; record: ReplayRecord }
       } catch {
         continue
       }
