@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 import { matchCountLabel, MAX_FIND_NEEDLE_CHARS, NO_MATCHES, startFind, type FindMatches } from '../../lib/body-find'
 import { runInSlices } from './run-in-slices'
 
@@ -20,9 +20,14 @@ interface Found {
   matches: FindMatches
 }
 
-/** Find state for one body: the query, its matches in the shown text, and the current match. */
-export function useBodyFind(text: string) {
+/**
+ * Find state for one body: the query, its matches in the shown text, and the current match.
+ * Closing gives focus back to where find was opened from (a row of the body view, the Find
+ * button), else to `fallback`: the bar's input goes away, and focus fell to <body>.
+ */
+export function useBodyFind(text: string, fallback: RefObject<HTMLElement | null>) {
   const [isOpen, setIsOpen] = useState(false)
+  const opener = useRef<HTMLElement | null>(null)
   const [query, setQuery] = useState('')
   const [searched, setSearched] = useState('')
   const [matchCase, setMatchCase] = useState(false)
@@ -67,10 +72,21 @@ export function useBodyFind(text: string) {
     setQuery,
     setMatchCase,
     open: () => {
+      // Where focus was in this body's viewer; a second Ctrl+F from the bar's own input keeps the first.
+      const active = document.activeElement
+      if (!(active instanceof HTMLElement) || !active.closest('[data-testid=body-find]'))
+        opener.current = active instanceof HTMLElement && active.closest('.body-viewer') !== null ? active : null
       setIsOpen(true)
       setFocusRequest((value) => value + 1)
     },
-    close: () => setIsOpen(false),
+    close: () => {
+      const wasInBar = (document.activeElement?.closest('[data-testid=body-find]') ?? null) !== null
+      setIsOpen(false)
+      if (!wasInBar) return
+      // The opener may be gone (a Form or Hex view shows the text while find is active).
+      const target = opener.current?.isConnected ? opener.current : fallback.current
+      target?.focus()
+    },
     next: () => count > 0 && setPosition((value) => ({ matches, index: ((value.matches === matches ? value.index : 0) + 1) % count })),
     previous: () => count > 0 && setPosition((value) => ({ matches, index: ((value.matches === matches ? value.index : 0) - 1 + count) % count })),
   }

@@ -102,7 +102,8 @@ function ContentViewer({ bytes, content, contentType, testId, downloadName, prep
   )
   const xmlText = useMemo(() => (view === 'xml' && analysis.text !== null ? prettyXml(analysis.text) : null), [view, analysis.text])
   const shownText = xmlText ?? analysis.text ?? lenientText ?? ''
-  const find = useBodyFind(shownText)
+  const findButton = useRef<HTMLButtonElement>(null)
+  const find = useBodyFind(shownText, findButton)
   // Find reads text; form and hex views switch to the raw text while a search is active.
   const activeView = find.isActive && (view === 'form' || view === 'hex') ? 'text' : view
 
@@ -146,7 +147,14 @@ function ContentViewer({ bytes, content, contentType, testId, downloadName, prep
           ))}
         </div>
         <div className="body-actions">
-          <button type="button" className="button button-small" onClick={find.open} title="Find in this body (Ctrl+F)" data-testid="body-find-open">
+          <button
+            ref={findButton}
+            type="button"
+            className="button button-small"
+            onClick={find.open}
+            title="Find in this body (Ctrl+F)"
+            data-testid="body-find-open"
+          >
             Find
           </button>
           {analysis.text === null ? (
