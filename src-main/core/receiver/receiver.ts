@@ -219,11 +219,16 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     const endpointId = slug === '' ? undefined : deps.resolveEndpoint(slug)
     if (endpointId === undefined) {
       request.resume()
-      const message =
-        slug === ''
-          ? 'Callback Inspector receiver. Send callbacks to /<endpoint-slug>/...'
+      // The page at the root is for a person: a callback sent there, or to `//<slug>/...` (a base URL
+      // ending in `/` joined to a path starting with one), was answered 200 but captured nowhere, so
+      // its provider took it as delivered.
+      const isRootPage = slug === '' && (path === '/' || path.startsWith('/?')) && (request.method === 'GET' || request.method === 'HEAD')
+      const message = isRootPage
+        ? 'Callback Inspector receiver. Send callbacks to /<endpoint-slug>/...'
+        : slug === ''
+          ? `No endpoint in the path "${path.slice(0, 64)}": send callbacks to /<endpoint-slug>/... Check the callback URL.`
           : `No endpoint "${slug.slice(0, 64)}" on this Callback Inspector. Check the callback URL.`
-      answerPlain(response, slug === '' ? 200 : 404, message)
+      answerPlain(response, isRootPage ? 200 : 404, message)
       return
     }
 
