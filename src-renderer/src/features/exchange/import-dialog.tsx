@@ -4,7 +4,7 @@
  * provider it came from. Progress arrives as `import-progress` events; failures are listed per
  * entry. The imported captures appear in the list like received ones, marked imported.
  */
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import type { Endpoint } from '@shared/views'
 import { IMPORT_FORMATS, MAX_IMPORT_FILE_BYTES, type ImportFormat, type ImportResult, type PastedKind } from '@shared/exchange'
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '@shared/providers'
@@ -15,7 +15,7 @@ import { ProgressBar } from '../../components/progress-bar'
 import { formatBytes, formatCount } from '../../lib/format'
 import { providerName } from '../../lib/providers'
 import { bytesToBase64 } from '../../lib/bytes'
-import { importedFromQuery, importFileProblem, rawRequestBytes } from './import-source'
+import { importedFromQuery, importFileProblem, importPasteProblem, rawRequestBytes } from './import-source'
 import './exchange.css'
 import { errorMessage } from '@shared/errors'
 
@@ -58,8 +58,12 @@ export function ImportDialog({ endpoint, onClose, onShowImported }: ImportDialog
     [endpoint.id],
   )
 
-  const problem = inputProblem(source, file, pasted, body.text)
+  // Counted once per paste, not at each render (a progress event re-renders the dialog).
+  const pasteProblem = useMemo(() => importPasteProblem(pasted), [pasted])
+  const problem = inputProblem(source, file, pasteProblem, body.text)
   const fileProblem = source === 'file' && file !== null ? importFileProblem(file) : null
+  // Said under the field, as a file's: only when something was pasted.
+  const pastedSizeProblem = source === 'paste' && /\S/.test(pasted) ? pasteProblem : null
 
   async function start(): Promise<void> {
     if (problem !== null) return
@@ -163,8 +167,15 @@ export function ImportDialog({ endpoint, onClose, onShowImported }: ImportDialog
                 onChange={(event) => setPasted(event.target.value)}
                 spellCheck={false}
                 placeholder="curl -X POST https://… -H 'Content-Type: application/json' -d '{…}'"
+                aria-invalid={pastedSizeProblem !== null}
+                aria-describedby={pastedSizeProblem !== null ? 'import-text-problem' : undefined}
                 data-testid="import-text"
               />
+              {pastedSizeProblem !== null && (
+                <span id="import-text-problem" className="field-error" role="alert" data-testid="import-text-problem">
+                  {pastedSizeProblem}
+                </span>
+              )}
             </label>
           )}
           {source !== 'body' && (
@@ -314,12 +325,12 @@ function ImportOutcome({
   )
 }
 
-function inputProblem(source: Source, file: File | null, pasted: string, bodyText: string): string | null {
+function inputProblem(source: Source, file: File | null, pasteProblem: string | null, bodyText: string): string | null {
   switch (source) {
     case 'file':
       return file ? importFileProblem(file) : 'Choose a file'
     case 'paste':
-      return pasted.trim() === '' ? 'Paste something to import' : null
+      return pasteProblem
     case 'body':
       return bodyText === '' ? 'Paste the body' : null
     default: {

@@ -3,7 +3,7 @@ import { matchesCaptureQuery } from '@shared/capture-query-match'
 import { parseCaptureQuery } from '@shared/capture-query-parser'
 import type { SearchableCapture } from '@shared/searchable-capture'
 import { bytesToBase64 } from '../../lib/bytes'
-import { importedFromQuery, importFileProblem, rawRequestBytes } from './import-source'
+import { importedFromQuery, importFileProblem, importPasteProblem, rawRequestBytes } from './import-source'
 
 const latin1 = (bytes: Uint8Array) => String.fromCharCode(...bytes)
 
@@ -31,6 +31,24 @@ describe('import sources', () => {
     )
     expect(importFileProblem({ name: 'limit.har', size: 20 * 1024 * 1024 })).toBeNull()
     expect(importFileProblem({ name: 'one.http', size: 1 })).toBeNull()
+  })
+
+  it('refuses pasted text over the import limit in UTF-8 bytes before sending it, and empty text', () => {
+    const limit = 20 * 1024 * 1024
+    const over = 'The pasted text is larger than an import reads (20 MiB as UTF-8). Save it to a file and gzip it, or paste less.'
+    expect(importPasteProblem(' \n\t')).toBe('Paste something to import')
+    expect(importPasteProblem('curl http://h/')).toBeNull()
+    // More characters than the limit: over it whatever they are.
+    expect(importPasteProblem(`curl http://h/ -d '${'x'.repeat(limit)}'`)).toBe(over)
+    // Fewer characters than the limit, as many bytes or one more: é is two, € three, 😀 (two characters) four.
+    expect(importPasteProblem('é'.repeat(limit / 2))).toBeNull()
+    expect(importPasteProblem(`${'é'.repeat(limit / 2)}!`)).toBe(over)
+    expect(importPasteProblem('😀'.repeat(limit / 4))).toBeNull()
+    expect(importPasteProblem(`${'😀'.repeat(limit / 4 - 1)}€!`)).toBeNull()
+    expect(importPasteProblem(`${'😀'.repeat(limit / 4 - 1)}€!!`)).toBe(over)
+    // A lone surrogate is three bytes (U+FFFD), as TextEncoder writes it.
+    expect(importPasteProblem(`${'\ud83d'.repeat((limit - 2) / 3)}é`)).toBeNull()
+    expect(importPasteProblem(`${'\ud83d'.repeat((limit - 2) / 3)}é!`)).toBe(over)
   })
 
   it('encodes large byte arrays as base64', () => {
