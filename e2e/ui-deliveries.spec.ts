@@ -173,7 +173,7 @@ test('comparing two captures names the changed amount path', async ({ page, insp
     await page.keyboard.press('Escape')
     await expect(editorDialog).toBeHidden()
 
-    const [newest] = (await inspector.app.call<{ items: Array<{ id: string }> }>('listCaptures', { endpointId: endpoint.id })).items
+    const [newest] = (await inspector.app.call<{ items: Array<{ id: string; seq: number }> }>('listCaptures', { endpointId: endpoint.id })).items
     await inspector.app.call('replayCapture', {
       captureId: newest!.id,
       targetUrl: `${target.url}/merchant`,
@@ -185,6 +185,9 @@ test('comparing two captures names the changed amount path', async ({ page, insp
     await record.getByTestId('compare-resend').click()
     const resendDiff = page.getByTestId('compare-dialog')
     await expect(resendDiff.getByTestId('compare-side-right')).toHaveAttribute('data-kind', 'resend')
+    // Each side names the capture as the picker and the diff's ---/+++ lines do.
+    await expect(resendDiff.getByTestId('compare-side-left')).toContainText(`Left: capture #${newest!.seq}`)
+    await expect(resendDiff.getByTestId('compare-side-right')).toContainText(`Right: resend of capture #${newest!.seq}`)
     await expect(resendDiff.locator('[data-testid=json-path-changes] tr[data-path="$.amount"]')).toHaveAttribute('title', '$.amount: "19.99" → "29.99"')
   } finally {
     await target.close()

@@ -82,6 +82,8 @@ export interface DiffSide {
   id: string
   /** The capture it is, or the capture it resent. */
   captureId: string | null
+  /** That capture's number (`seq`), as the compare picker and the `---`/`+++` lines name it. */
+  seq: number
   /** When it was received, or sent. */
   at: string
   method: string

@@ -12,6 +12,7 @@ import { InspectorError } from '../../shared/errors'
 import type { ReplayRecord } from '../../shared/replay'
 import { diffRequests, type RequestToCompare } from '../diff/request-diff'
 import type { CapturePageQuery, CaptureStore } from '../store/capture-store'
+import { cachingDeliveryFacts } from './delivery-facts-cache'
 import { lookUpDeliveryGroups, readDeliveryPage, type DeliveryGroupLookup } from './delivery-page'
 
 /** Captures one grouped page looks at, at most: past it the page ends early (with a cursor to go on). */
@@ -19,7 +20,7 @@ export const MAX_GROUPED_SCAN = 20_000
 
 /** What the delivery procedures read: the store's primitives and the replay history. */
 export interface DeliveryProcedureDeps {
-  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts' | 'matchingSeqs'>
+  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts' | 'matchingSeqs' | 'revision'>
   /** The resends of a capture (its replay history). */
   resendsOf(captureId: string): Promise<ReplayRecord[]>
   /** Storage errors reach callers as STORAGE_FAILED. */
@@ -66,7 +67,17 @@ export type PageOf = (query: CapturePageQuery) => Promise<CapturePageResult>
 
 /** Builds the delivery and compare procedures over the store. */
 export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryProcedures {
-  const { store } = deps
+  // Attempt facts kept while nothing in the store changes (delivery-facts-cache.ts): each page of
+  // a delivery, and each page of the grouped list, passed over memory again for them.
+  const store: DeliveryProcedureDeps['store'] = {
+    has: (id) => deps.store.has(id),
+    get: (id) => deps.store.get(id),
+    load: (id) => deps.store.load(id),
+    readBody: (id) => deps.store.readBody(id),
+    matchingSeqs: (endpointId, filter, among) => deps.store.matchingSeqs(endpointId, filter, among),
+    revision: () => deps.store.revision(),
+    deliveryAttemptFacts: cachingDeliveryFacts(deps.store),
+  }
 
   async function summaryOf(id: string): Promise<CaptureSummary> {
     const summary = await store.get(id)
@@ -84,6 +95,7 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
         kind: 'capture',
         id: capture.id,
         captureId: capture.id,
+        seq: capture.seq,
         at: capture.receivedAt,
         method: capture.method,
         target: capture.target,
@@ -102,7 +114,7 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
     }
   }
 
-  async function resendSide(captureId: string, replayId: string): Promise<RequestToCompare & { label: string }> {
+  async function resendSide(captureId: string, captureSeq: number, replayId: string): Promise<RequestToCompare & { label: string }> {
     const records = await deps.resendsOf(captureId)
     const record = records.find((candidate) => candidate.id === replayId)
     if (!record) throw new InspectorError('NOT_FOUND', `capture ${captureId} has no resend with id ${replayId}`)
@@ -113,6 +125,7 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
         kind: 'resend',
         id: record.id,
         captureId: record.captureId,
+        seq: captureSeq,
         at: record.at,
         method: sent.method,
         target: sent.target,
@@ -141,7 +154,7 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
 
     async diffCaptures({ leftId, rightId, rightReplayId }) {
       const left = await captureSide(leftId)
-      const right = rightReplayId !== undefined ? await resendSide(leftId, rightReplayId) : await captureSide(rightId as string)
+      const right = rightReplayId !== undefined ? await resendSide(leftId, left.side.seq, rightReplayId) : await captureSide(rightId as string)
       return diffRequests(left, right, { left: left.label, right: right.label })
     },
 

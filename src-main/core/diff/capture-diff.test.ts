@@ -130,6 +130,16 @@ describe('diffBodies', () => {
     expect(result.kind === 'text' && result.jsonError).toMatch(/^the right body is not valid JSON: /)
   })
 
+  it('compares a JSON body with an XML one by line, without calling the XML invalid JSON', () => {
+    const xml = '<?xml version="1.0"?><callback><result>OK</result></callback>'
+    const result = diffBodies(body('{"result":"OK"}'), body(xml), labels, { left: 'application/json', right: 'text/xml; charset=utf-8' })
+    expect(result).toMatchObject({ kind: 'text', jsonError: null })
+    expect(diffBodies(body(xml), body('{"result":"OK"}'), labels)).toMatchObject({ kind: 'text', jsonError: null })
+    // Said to be JSON, it is reported as not valid JSON, whatever its first character.
+    const mislabelled = diffBodies(body('{"result":"OK"}'), body(xml), labels, { left: 'application/json', right: 'application/vnd.api+json' })
+    expect(mislabelled.kind === 'text' && mislabelled.jsonError).toMatch(/^the right body is not valid JSON: /)
+  })
+
   it('says a JSON body with too many values gets the line diff only, without calling it invalid', () => {
     const many = (value: string) => `[${Array.from({ length: MAX_JSON_DIFF_NODES }, () => value).join(',')}]`
     const result = diffBodies(body(many('1')), body(many('2')), labels)

@@ -45,6 +45,12 @@ function looksLikeJson(text: string): boolean {
   return first === '{' || first === '['
 }
 
+/** The Content-Type says JSON (`application/json`, `text/json`, or a `+json` type such as `application/problem+json`). */
+function declaresJson(contentType: string | null): boolean {
+  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  return mediaType === 'application/json' || mediaType === 'text/json' || mediaType.endsWith('+json')
+}
+
 /** The Content-Type each side declared, so a body in a declared charset is compared as its text. */
 export interface BodyContentTypes {
   left: string | null
@@ -165,9 +171,13 @@ export function diffBodies(
       }
     }
     const which = paths.side === 'left' ? labels.left : labels.right
-    jsonError = paths.tooManyValues
-      ? `the ${which} body has more than ${MAX_JSON_DIFF_NODES.toLocaleString('en-US')} JSON values, more than the path diff reads`
-      : `the ${which} body is not valid JSON: ${paths.message}`
+    const failedText = paths.side === 'left' ? leftJson : rightJson
+    const failedContentType = (paths.side === 'left' ? contentTypes?.left : contentTypes?.right) ?? null
+    if (paths.tooManyValues)
+      jsonError = `the ${which} body has more than ${MAX_JSON_DIFF_NODES.toLocaleString('en-US')} JSON values, more than the path diff reads`
+    // A body that neither looks like JSON nor says it is (XML beside a JSON one) is simply not
+    // compared by path: calling it invalid JSON ("found '<'") was wrong about a valid XML body.
+    else if (looksLikeJson(failedText) || declaresJson(failedContentType)) jsonError = `the ${which} body is not valid JSON: ${paths.message}`
   }
   return { kind: 'text', text: lines(), jsonError, readAs }
 }

@@ -6,6 +6,7 @@ const side = (id: string, at: string): DiffSide => ({
   kind: 'capture',
   id,
   captureId: id,
+  seq: 1,
   at,
   method: 'POST',
   target: '/notify',

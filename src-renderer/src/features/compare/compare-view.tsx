@@ -80,7 +80,7 @@ function SideCard({ label, side }: { label: string; side: DiffSide }) {
   return (
     <div className="compare-side" data-testid={`compare-side-${label.toLowerCase()}`} data-kind={side.kind} data-id={side.id}>
       <div className="compare-side-label">
-        {label}: {side.kind === 'capture' ? 'capture' : 'resend'}
+        {label}: {side.kind === 'capture' ? `capture #${side.seq}` : `resend of capture #${side.seq}`}
       </div>
       <div className="wire compare-side-line">
         {side.method} {side.target}
