@@ -33,7 +33,10 @@ export const BODY_IDLE_TIMEOUT_MS = 30_000
 export function declaredContentLength(request: IncomingMessage): number | null {
   const header = request.headers['content-length']
   if (header === undefined || !/^\d+$/.test(header)) return null
-  return Number(header)
+  // Past 2^53 a number is no longer exact, and a capture records only exact ones: a refusal declaring
+  // 9007199254740993 bytes was stored as a blank capture (no target, no headers). Such a size is
+  // refused all the same; its exact digits stay in the captured Content-Length header.
+  return Math.min(Number(header), Number.MAX_SAFE_INTEGER)
 }
 
 export function readBody(request: IncomingMessage, maxBytes: number, budget: BodyBudget, idleTimeoutMs = BODY_IDLE_TIMEOUT_MS): Promise<BodyReadResult> {
