@@ -10,9 +10,9 @@ test('create (with validation and conflicts), rename, clear and delete an endpoi
 
   await page.getByTestId('endpoint-slug-input').fill('Not A Slug-')
   await expect(page.getByTestId('slug-error')).toBeVisible()
+  // Another endpoint's slug is refused as it is typed (ui-endpoint-slug-taken has the details).
   await page.getByTestId('endpoint-slug-input').fill('default')
-  await page.getByTestId('endpoint-form-submit').click()
-  await expect(page.getByTestId('endpoint-form-error')).toContainText('default')
+  await expect(page.getByTestId('slug-error')).toContainText('"default" is already used')
 
   await page.getByTestId('endpoint-slug-input').fill(slug)
   await page.getByTestId('endpoint-form-submit').click()

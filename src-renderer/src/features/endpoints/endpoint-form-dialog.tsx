@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Endpoint } from '@shared/views'
 import { ApiCallError } from '../../api/api-client'
 import { useCreateEndpoint, useEndpoints, useUpdateEndpoint } from '../../api/queries'
@@ -34,13 +34,29 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
   const trimmedName = name.trim()
   const nameProblem = describeInvalidEndpointName(trimmedName)
   const nameError = nameProblem === null ? null : asSentence(nameProblem)
-  const slugError = slugProblem(effectiveSlug)
+  // Another endpoint's slug is refused by the core (CONFLICT) only after Save: said as it is typed,
+  // in the core's words, from the endpoint list the sidebar shows.
+  const slugOwner = endpoints.data?.find((other) => other.slug === effectiveSlug && other.id !== endpoint?.id)
+  const slugError = slugProblem(effectiveSlug) ?? (slugOwner ? `The slug "${effectiveSlug}" is already used by endpoint "${slugOwner.name}".` : null)
+  const nameInput = useRef<HTMLInputElement>(null)
+  const slugInput = useRef<HTMLInputElement>(null)
+  // Save refused: focus goes to the field at fault, so the next key edits it (it stayed on Save,
+  // or fell to <body> when Save was disabled for a request the core then refused).
+  const [focusRequest, setFocusRequest] = useState<{ field: 'name' | 'slug' } | null>(null)
+  useEffect(() => {
+    if (focusRequest === null) return
+    const input = focusRequest.field === 'slug' ? slugInput.current : nameInput.current
+    input?.focus()
+  }, [focusRequest])
 
   async function submit(event: React.FormEvent): Promise<void> {
     event.preventDefault()
     setIsSubmitted(true)
     setServerError(null)
-    if (nameError || slugError) return
+    if (nameError || slugError) {
+      setFocusRequest({ field: nameError ? 'name' : 'slug' })
+      return
+    }
     try {
       const saved = isEdit
         ? await updateEndpoint.mutateAsync({
@@ -69,6 +85,7 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
             maxLength={MAX_ENDPOINT_NAME_CHARS + 20}
             autoFocus
             placeholder="Stripe test mode"
+            ref={nameInput}
             onChange={(event) => setName(event.target.value)}
             aria-invalid={isSubmitted && nameError !== null}
             data-testid="endpoint-name-input"
@@ -84,6 +101,7 @@ export function EndpointFormDialog({ endpoint, receiverUrl, onDone, onClose }: E
             spellCheck={false}
             autoCapitalize="off"
             placeholder="stripe-test"
+            ref={slugInput}
             onChange={(event) => {
               setIsSlugEdited(true)
               setSlug(event.target.value)
