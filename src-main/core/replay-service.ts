@@ -168,7 +168,8 @@ export function createReplayService(deps: ReplayServiceDeps) {
     const startedAt = deps.now()
     const noted = createReplayRecord({ ...entry, id, outcome: appStoppedOutcome(entry.request.url, startedAt), now: startedAt })
     try {
-      await deps.history.begin(capture.seq, { ...noted, outcome: withAnswerBodyKept(noted.outcome) })
+      // Its sent body is already cut to what a record keeps (`sentRequestView`); there is no answer yet.
+      await deps.history.begin(capture.seq, noted)
     } catch (error: unknown) {
       deps.logger.error('could not note a resend in the capture history before sending it', { kind: entry.kind, error: String(error) })
     }
