@@ -121,6 +121,27 @@ describe('curl commands', () => {
     ])
     expect(readCurlCommands("curl 'http://h/", MAX)).toEqual({ ok: false, message: 'line 1: a single quote is never closed' })
   })
+
+  // Each quote searched the rest of the text for a line end: 500,000 quoted words on one line
+  // (3.5 MB) took minutes (100,000 -H options 3 s); the timeout is far above the linear work's.
+  it('reads a line of 500,000 quoted words in one pass, and still counts the lines quoted text spans', { timeout: 30_000 }, () => {
+    const script = [
+      `curl http://h/many ${"-d 'a' ".repeat(500_000)}`,
+      "curl http://h/m -d 'x",
+      'y',
+      "z'",
+      'wget http://h/c',
+      "curl http://h/last -H 'X: 1'",
+    ].join('\n')
+    const result = readCurlCommands(script, MAX)
+    if (!result.ok) throw new Error(result.message)
+    expect(result.entries.map((entry) => (entry.ok ? `${entry.capture.target} ${entry.capture.body.length}` : entry.message))).toEqual([
+      `/many ${500_000 * 2 - 1}`,
+      '/m 5',
+      'line 5: "wget" is not a curl command',
+      '/last 0',
+    ])
+  })
 })
 
 describe('raw HTTP messages', () => {
