@@ -2,18 +2,21 @@
  * Matching a capture against a parsed query (capture-query.ts): each term looked for, folded, in
  * the fields a `SearchableCapture` gives, with plain substring search (no regular expression is
  * built from what the user typed), and the terms' answers combined in three-valued logic
- * (capture-query-logic.ts).
+ * (capture-query-logic.ts). The body text, the one part that may be megabytes, is read once for
+ * all the terms that look in it (multi-text-search.ts): 32 words over 10 MB of one letter were 32
+ * passes of `includes`, each restarting at every letter.
  */
 import { assertNever } from './assert-never'
 import type { CaptureQuery, QueryTerm } from './capture-query'
 import { evaluateQueryNode } from './capture-query-logic'
+import { MultiTextSearch } from './multi-text-search'
 import { foldForSearch } from './search-text-form'
 import { searchableHeaderPairs, searchablePathTexts, searchableQueryParameters, type SearchableCapture } from './searchable-capture'
 import { decodeComponent, queryStringOf } from './target-text'
 
 /** Whether the capture matches; a capture without `headers()`/`bodyText()` is treated as having none. */
 export function matchesCaptureQuery(query: CaptureQuery, capture: SearchableCapture): boolean {
-  const context = new MatchContext(capture, false)
+  const context = new MatchContext(capture, bodySearchOf(query), false)
   return evaluateQueryNode(query.root, (term) => evaluateTerm(term, context)) === true
 }
 
@@ -23,18 +26,33 @@ export function matchesCaptureQuery(query: CaptureQuery, capture: SearchableCapt
  * asks the core again instead of guessing).
  */
 export function decideCaptureQuery(query: CaptureQuery, capture: SearchableCapture): boolean | null {
-  const context = new MatchContext(capture, true)
+  const context = new MatchContext(capture, bodySearchOf(query), true)
   return evaluateQueryNode(query.root, (term) => evaluateTerm(term, context))
+}
+
+const bodySearches = new WeakMap<CaptureQuery, MultiTextSearch>()
+
+/** The texts the query's terms look for in the body text (bare words, `body:` terms and their alternatives), to be looked for together. */
+export function bodySearchOf(query: CaptureQuery): MultiTextSearch {
+  let search = bodySearches.get(query)
+  if (search === undefined) {
+    search = new MultiTextSearch(query.terms.flatMap((term) => (term.field === 'anywhere' || term.field === 'body' ? [term.text] : [])))
+    bodySearches.set(query, search)
+  }
+  return search
 }
 
 /** The capture under test, with its dear parts computed at most once. */
 class MatchContext {
   private lowerHeaders: Array<[string, string]> | null | undefined = undefined
   private body: string | null | undefined = undefined
+  private bodyHits: ReadonlySet<string> | undefined = undefined
   private parameters: Array<[string, string]> | undefined = undefined
 
   constructor(
     readonly capture: SearchableCapture,
+    /** The query's body texts (`bodySearchOf`). */
+    private readonly bodySearch: MultiTextSearch,
     /** Missing headers or body make a term undecided (`null`) rather than unmatched. */
     private readonly undecidedWithoutParts: boolean,
   ) {}
@@ -49,12 +67,25 @@ class MatchContext {
   }
 
   /** The body text; `undefined` when unknown and that leaves the answer open, `null` when binary or empty. */
-  bodyText(): string | null | undefined {
+  private bodyText(): string | null | undefined {
     if (this.body === undefined) {
       if (this.capture.bodyText === undefined) return this.undecidedWithoutParts ? undefined : (this.body = null)
       this.body = this.capture.bodyText()
     }
     return this.body
+  }
+
+  /**
+   * Whether the body text includes a term's text: every body text of the query is looked for in
+   * one pass, the first time one is asked. `undefined` when the body is unknown and that leaves
+   * the answer open; `false` when there is no body text (binary or empty).
+   */
+  bodyIncludes(text: string): boolean | undefined {
+    const body = this.bodyText()
+    if (body === undefined) return undefined
+    if (body === null) return false
+    this.bodyHits ??= this.bodySearch.foundIn(body)
+    return this.bodyHits.has(text)
   }
 
   /** Decoded, folded query parameters of the target. */
@@ -74,14 +105,12 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
       if (capture.searchText.includes(term.text) || contains(capture.id, term.text) || contains(capture.note, term.text)) return true
       const headers = context.headers()
       if (headers !== null && headers.some((header) => headerContains(header, term.text))) return true
-      const body = context.bodyText()
-      if (body !== undefined && body !== null && body.includes(term.text)) return true
-      return headers === null || body === undefined ? null : false
+      const inBody = context.bodyIncludes(term.text)
+      if (inBody === true) return true
+      return headers === null || inBody === undefined ? null : false
     }
-    case 'body': {
-      const body = context.bodyText()
-      return body === undefined ? null : body !== null && body.includes(term.text)
-    }
+    case 'body':
+      return context.bodyIncludes(term.text) ?? null
     case 'header': {
       const headers = context.headers()
       if (headers === null) return null

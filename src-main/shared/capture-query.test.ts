@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { HeaderPairs } from './http-message'
 import { CaptureQueryError, MAX_CAPTURE_QUERY_LENGTH, MAX_QUERY_NESTING, MAX_QUERY_TERMS, termCost, type CaptureQuery } from './capture-query'
 import { decideCaptureQuery, matchesCaptureQuery } from './capture-query-match'
@@ -441,6 +441,24 @@ describe('matchesCaptureQuery', () => {
     expect(matchesCaptureQuery(query('body:x'), bare)).toBe(false)
     expect(matchesCaptureQuery(query('-body:x'), bare)).toBe(true)
     expect(matchesCaptureQuery(query('header:x'), bare)).toBe(false)
+  })
+
+  it('looks for all the terms that read the body text in one pass over it, with the answers of a search per term', () => {
+    // One letter: a word starting with it made a search per term restart at every letter, 32 times over.
+    const body = `${'a'.repeat(100_000)} she ushers`
+    const words = Array.from({ length: 30 }, (_unused, index) => `a${String.fromCharCode(98 + (index % 25))}${index}`)
+    const searches = vi.spyOn(String.prototype, 'includes')
+    const bodySearches = (): number => searches.mock.contexts.filter((context) => String(context).length === body.length).length
+    try {
+      expect(matches(words.join(' OR '), { body })).toBe(false)
+      expect(matches(words.map((word) => `-${word}`).join(' '), { body })).toBe(true)
+      expect(bodySearches()).toBe(0)
+      expect(matches(`${words.slice(0, 20).join(' OR ')} OR body:hers`, { body })).toBe(true)
+      expect(matches('she he hers "a she" -his body:"e u"', { body })).toBe(true)
+      expect(matches('she he hers -usher', { body })).toBe(false)
+    } finally {
+      searches.mockRestore()
+    }
   })
 })
 

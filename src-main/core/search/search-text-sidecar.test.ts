@@ -5,11 +5,21 @@
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
 import { openCaptureStore } from '../store/capture-store'
 import { testCapture } from '../../test-support/test-capture'
-import { buildSidecar, ENTRY_BUFFER_BYTES, entryWriter, findTexts, READ_WINDOW_BYTES, readSidecarHeader, SIDECAR_VERSION } from './search-text-sidecar'
+import {
+  buildSidecar,
+  ENTRY_BUFFER_BYTES,
+  entryWriter,
+  findTexts,
+  READ_WINDOW_BYTES,
+  readSidecarHeader,
+  SIDECAR_VERSION,
+  type SidecarHeader,
+  type TextFound,
+} from './search-text-sidecar'
 
 let dir: string
 let remove: () => Promise<void>
@@ -170,6 +180,86 @@ describe('finding texts in a sidecar', () => {
       expect([...cafe!.inPath]).toEqual([2])
       expect([...shop!.inPath].sort()).toEqual([0, 1, 2, 3])
     } finally {
+      closeSync(fd)
+    }
+  })
+
+  /** Where each part of each capture's text lies in the sidecar's text, as its header says. */
+  function partsOf(header: SidecarHeader, entry: number): Record<keyof TextFound, [number, number]> {
+    const start = entry === 0 ? 0 : (header.textEnds[entry - 1] as number)
+    const end = header.textEnds[entry] as number
+    const summaryEnd = header.summaryEnds[entry] as number
+    return {
+      entries: [start, end],
+      inSummary: [start, summaryEnd],
+      inPath: [summaryEnd + 1, header.pathEnds[entry] as number],
+      inBody: [header.bodyStarts[entry] as number, end - 1],
+    }
+  }
+
+  it('finds each text exactly where a search of each part alone finds it, across read windows and whatever the others', async () => {
+    const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now: () => new Date() })
+    // A body larger than two read windows, with a word across each window's end; others small,
+    // with the same words in their path, headers and bodies, and words that overlap each other.
+    const big = Buffer.alloc(READ_WINDOW_BYTES * 2 + 1000, 'a')
+    big.write('needle', READ_WINDOW_BYTES - 3)
+    big.write('xyz', READ_WINDOW_BYTES * 2 - 1)
+    const cases: Array<[target: string, header: string, body: Buffer]> = [
+      ['/shop/aab', 'needle', Buffer.from('{"fruit":"aab"}')],
+      ['/big', 'plain', big],
+      ['/shop/needle?q=xyz', 'aaaa', Buffer.from('')],
+      ['/n', 'ee', Buffer.from('needle needle aab')],
+    ]
+    for (const [target, value, body] of cases) await store.append(testCapture(body, { target, headers: [['X-Word', value]] }), body)
+    await store.close()
+    const sidecar = join(dir, 'mixed.search')
+    const { header } = buildSidecar(join(dir, 'captures', '000001.log'), sidecar)
+    const text = readFileSync(sidecar).subarray(0, header.textBytes)
+    // Texts starting with many distinct bytes (read byte by byte), with few (the reader jumps to where one can start), one alone.
+    const textSets = [
+      ['needle', 'aab', 'aa', 'a', 'xyz', 'ee', 'dle\nneed', 'le\nx-word', '"fruit"', 'zzz', 'a'.repeat(600)],
+      ['needle', 'ee', 'xyz', 'aab'],
+      ['needle'],
+    ]
+    const fd = openSync(sidecar, 'r')
+    try {
+      for (const texts of textSets) {
+        const found = findTexts(fd, header, texts)
+        texts.forEach((needle, index) => {
+          const bytes = Buffer.from(needle)
+          for (let entry = 0; entry < header.ids.length; entry++) {
+            for (const [part, [start, end]] of Object.entries(partsOf(header, entry)) as Array<[keyof TextFound, [number, number]]>) {
+              const expected = end > start && text.subarray(start, end).includes(bytes)
+              expect((found[index] as TextFound)[part].has(entry), `${JSON.stringify(needle)} ${part} of capture ${entry}`).toBe(expected)
+            }
+          }
+        })
+      }
+    } finally {
+      closeSync(fd)
+    }
+  })
+
+  it('reads the sidecar text once for all the texts, not with a search of its own for each', async () => {
+    const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now: () => new Date() })
+    // One letter: a two-letter word starting with it made a byte search restart at every byte.
+    const body = Buffer.alloc(READ_WINDOW_BYTES * 3, 'a')
+    await store.append(testCapture(body), body)
+    await store.close()
+    const sidecar = join(dir, 'letters.search')
+    const { header } = buildSidecar(join(dir, 'captures', '000001.log'), sidecar)
+    const words = Array.from({ length: 32 }, (_unused, index) => `a${String.fromCharCode(98 + (index % 25))}${index}`)
+    const fd = openSync(sidecar, 'r')
+    const searches = vi.spyOn(Buffer.prototype, 'indexOf')
+    try {
+      const found = findTexts(fd, header, [...words, 'aaa'])
+      expect(found.slice(0, -1).every((each) => each.entries.size === 0)).toBe(true)
+      expect([...(found.at(-1) as TextFound).inBody]).toEqual([0])
+      // A search per word and window was 132 searches of 1 MiB each; the one pass looks for a
+      // single byte now and then, to jump to where a word can start.
+      expect(searches.mock.calls.length).toBeLessThan(words.length)
+    } finally {
+      searches.mockRestore()
       closeSync(fd)
     }
   })

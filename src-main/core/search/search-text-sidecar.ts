@@ -23,6 +23,7 @@ import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
 import { searchableHeaderPairs, searchablePathTexts } from '../../shared/searchable-capture'
+import { MultiTextAutomaton, ROOT_STATE, RootJumps } from '../../shared/multi-text-search'
 import { foldForSearch } from '../../shared/search-text-form'
 import type { HeaderPairs } from '../../shared/http-message'
 import { searchableBodyText } from './searchable-body'
@@ -381,13 +382,10 @@ let scratch: Buffer | null = null
  * next call); longer reads get a buffer of their own.
  */
 export function readWindow(fd: number, position: number, length: number): Buffer {
-  if (length > READ_WINDOW_BYTES + MAX_WINDOW_OVERLAP) return readExactly(fd, position, length)
-  scratch ??= Buffer.allocUnsafe(READ_WINDOW_BYTES + MAX_WINDOW_OVERLAP)
+  if (length > READ_WINDOW_BYTES) return readExactly(fd, position, length)
+  scratch ??= Buffer.allocUnsafe(READ_WINDOW_BYTES)
   return readFully(fd, scratch.subarray(0, Math.max(0, length)), position)
 }
-
-/** Room past a window for a needle that starts in it (a query is at most 1,000 characters). */
-const MAX_WINDOW_OVERLAP = 4096
 
 function readFully(fd: number, buffer: Buffer, position: number): Buffer {
   let done = 0
@@ -419,52 +417,78 @@ export interface TextFound {
 
 /**
  * Which captures' texts (by position in the header) contain each of `texts`, anywhere and in the
- * summary text, the path texts and the body text: one byte search per text over the sidecar's text, read in windows of
- * READ_WINDOW_BYTES (overlapping by the longest text, so a match across two windows is found). A
- * match that runs from one capture's text into the next is none.
+ * summary text, the path texts and the body text: one pass over the sidecar's text for all of them
+ * (shared/multi-text-search.ts), read in windows of READ_WINDOW_BYTES, the search going on from one
+ * window into the next (a match across two windows is found). A match that runs from one capture's
+ * text into the next is none. The empty text is in every part of every capture's text.
  */
 export function findTexts(fd: number, header: SidecarHeader, texts: readonly string[]): TextFound[] {
-  const needles = texts.map((text) => Buffer.from(text, 'utf8'))
-  const found = needles.map((): TextFound => ({ entries: new Set(), inBody: new Set(), inSummary: new Set(), inPath: new Set() }))
+  const found = texts.map((): TextFound => ({ entries: new Set(), inBody: new Set(), inSummary: new Set(), inPath: new Set() }))
   const ends = header.textEnds
-  const bodyStarts = header.bodyStarts
-  const summaryEnds = header.summaryEnds
-  const pathEnds = header.pathEnds
-  if (needles.length === 0 || ends.length === 0) return found
-  const overlap = Math.max(...needles.map((needle) => needle.length)) - 1
-  const step = Math.max(READ_WINDOW_BYTES, overlap + 1)
-  for (let windowStart = 0; windowStart < header.textBytes; windowStart += step) {
-    const window = readWindow(fd, windowStart, Math.min(step + overlap, header.textBytes - windowStart))
-    for (const [index, needle] of needles.entries()) {
-      const { entries, inBody, inSummary, inPath } = found[index] as TextFound
-      let at = window.indexOf(needle)
-      while (at !== -1) {
-        const position = windowStart + at
-        const entry = entryAt(ends, position)
-        const entryEnd = ends[entry] as number
-        if (position + needle.length > entryEnd) {
-          at = window.indexOf(needle, at + 1)
-          continue
-        }
-        entries.add(entry)
-        // The summary text comes first: the first match of an entry is in it if any is.
-        if (!inSummary.has(entry) && position >= (entry === 0 ? 0 : (ends[entry - 1] as number)) && position + needle.length <= (summaryEnds[entry] as number))
-          inSummary.add(entry)
-        // The path texts follow the summary text's line feed.
-        const pathStart = (summaryEnds[entry] as number) + 1
-        if (position >= pathStart && position + needle.length <= (pathEnds[entry] as number)) inPath.add(entry)
-        // The body text is the entry's last line: it ends before the entry's closing line feed.
-        const bodyStart = bodyStarts[entry] as number
-        if (position >= bodyStart && position + needle.length < entryEnd) inBody.add(entry)
-        // Go on from the next capture's text, or from this one's path texts when found in its
-        // summary text, or from its body text when found before it.
-        const next = inBody.has(entry) ? entryEnd : position < pathStart ? pathStart : bodyStart >= entryEnd - 1 ? entryEnd : Math.max(bodyStart, position + 1)
-        if (next - windowStart >= window.length) break
-        at = window.indexOf(needle, next - windowStart)
+  if (texts.length === 0 || ends.length === 0) return found
+  const automaton = new MultiTextAutomaton(texts.map((text) => Buffer.from(text, 'utf8')))
+  const { classOf, classCount, transitions, outputStarts, outputs, lengths } = automaton
+  for (const index of automaton.emptyTexts) {
+    const { entries, inBody, inSummary, inPath } = found[index] as TextFound
+    for (let entry = 0; entry < ends.length; entry++) for (const part of [entries, inBody, inSummary, inPath]) part.add(entry)
+  }
+  /**
+   * Per text, where a match would have to start to tell anything new (`recordMatch`): a text
+   * found in a capture's body text tells nothing more until the next capture's text, so 10 MB of
+   * one letter holding a word everywhere is recorded once, not at every letter.
+   */
+  const usefulFrom = new Float64Array(texts.length)
+  /** Per state, an end position before which none of the texts ending there tells anything new (`usefulFrom` only grows). */
+  const quietUntil = new Float64Array(outputStarts.length - 1)
+  let state = ROOT_STATE
+  for (let windowStart = 0; windowStart < header.textBytes; windowStart += READ_WINDOW_BYTES) {
+    const window = readWindow(fd, windowStart, Math.min(READ_WINDOW_BYTES, header.textBytes - windowStart))
+    const jumps = RootJumps.over(automaton, window.length, (byte, from) => window.indexOf(byte, from))
+    for (let at = 0; at < window.length; at++) {
+      if (state === ROOT_STATE && jumps !== null && (at = jumps.from(at)) >= window.length) break
+      state = transitions[state * classCount + (classOf[window[at] as number] as number)] as number
+      const firstOutput = outputStarts[state] as number
+      const lastOutput = outputStarts[state + 1] as number
+      if (firstOutput === lastOutput) continue
+      const matchEnd = windowStart + at + 1
+      if (matchEnd < (quietUntil[state] as number)) continue
+      let quiet = Infinity
+      for (let output = firstOutput; output < lastOutput; output++) {
+        const text = outputs[output] as number
+        const length = lengths[text] as number
+        const position = matchEnd - length
+        if (position >= (usefulFrom[text] as number)) usefulFrom[text] = recordMatch(header, found[text] as TextFound, position, length)
+        quiet = Math.min(quiet, (usefulFrom[text] as number) + length)
       }
+      quietUntil[state] = quiet
     }
   }
   return found
+}
+
+/**
+ * Records a match of a text (`length` bytes) at `position` of the sidecar's text: in which
+ * capture's text, and whether within its summary text, path texts or body text. Returns where the
+ * next match of the same text has to start to tell anything more: the next capture's text once
+ * found in the body text, the path texts once found in the summary text, the body text once found
+ * before it (a later match starting in the same part lies in it no more than this one does).
+ */
+function recordMatch(header: SidecarHeader, { entries, inBody, inSummary, inPath }: TextFound, position: number, length: number): number {
+  const ends = header.textEnds
+  const entry = entryAt(ends, position)
+  const entryEnd = ends[entry] as number
+  if (position + length > entryEnd) return position + 1
+  entries.add(entry)
+  const summaryEnd = header.summaryEnds[entry] as number
+  // The summary text comes first: the first match of an entry is in it if any is.
+  if (!inSummary.has(entry) && position >= (entry === 0 ? 0 : (ends[entry - 1] as number)) && position + length <= summaryEnd) inSummary.add(entry)
+  // The path texts follow the summary text's line feed.
+  const pathStart = summaryEnd + 1
+  if (position >= pathStart && position + length <= (header.pathEnds[entry] as number)) inPath.add(entry)
+  // The body text is the entry's last line: it ends before the entry's closing line feed.
+  const bodyStart = header.bodyStarts[entry] as number
+  if (position >= bodyStart && position + length < entryEnd) inBody.add(entry)
+  return inBody.has(entry) ? entryEnd : position < pathStart ? pathStart : bodyStart >= entryEnd - 1 ? entryEnd : Math.max(bodyStart, position + 1)
 }
 
 /** The position of the capture whose text holds byte `position`: the first whose end is past it. */

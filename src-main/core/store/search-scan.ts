@@ -17,9 +17,10 @@ import { hash } from 'node:crypto'
 import { closeSync, openSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
 import type { CaptureQuery } from '../../shared/capture-query'
-import { decideCaptureQuery, matchesCaptureQuery } from '../../shared/capture-query-match'
+import { bodySearchOf, decideCaptureQuery, matchesCaptureQuery } from '../../shared/capture-query-match'
 import { parseCaptureQuery } from '../../shared/capture-query-parser'
 import { searchableCaptureOf } from '../../shared/searchable-capture'
+import { MultiTextSearch } from '../../shared/multi-text-search'
 import type { CaptureRecognition } from '../../shared/views'
 import { searchTextDecision, type SearchTextDecision, type SearchTextHits } from '../search/search-text-decision'
 import { findTexts, READ_WINDOW_BYTES, readSidecarHeader, readWindow, type TextFound } from '../search/search-text-sidecar'
@@ -85,8 +86,8 @@ export interface PreparedScan {
   query: CaptureQuery | null
   /** What a capture's search text settles of the query (and text filter) without reading it. */
   decision: SearchTextDecision
-  /** The texts of the terms that look in the body text (bare words and `body:`), under a NOT too. */
-  bodyTexts: string[]
+  /** The texts of the terms that look in the body text (bare words and `body:`), under a NOT too, looked for together. */
+  bodySearch: MultiTextSearch
 }
 
 export function prepareScan(filter: ScanFilter): PreparedScan {
@@ -96,9 +97,9 @@ export function prepareScan(filter: ScanFilter): PreparedScan {
     // The caller validated it already; an unparsable query matches nothing.
     query = parsed.ok ? parsed.query : null
   }
-  const bodyTexts = (query?.terms ?? []).flatMap((term) => (term.field === 'anywhere' || term.field === 'body' ? [term.text] : []))
+  const bodySearch = query === null ? new MultiTextSearch([]) : bodySearchOf(query)
   // The summary text is part of every sidecar entry, so the text filter is looked for in it too.
-  return { text: filter.text, query, decision: searchTextDecision(query, filter.text), bodyTexts }
+  return { text: filter.text, query, decision: searchTextDecision(query, filter.text), bodySearch }
 }
 
 /** The matches of one segment, reading its log with `fd`. */
@@ -254,10 +255,10 @@ function matchesRecord(logged: LoggedCapture, body: Buffer | null, prepared: Pre
   searchable.bodyText = () => {
     if (body === null || logged.outcome === 'refused') return null
     const text = searchableBodyText({ headers: logged.headers }, body)
-    // Terms read the body text only as `includes(term text)`: a text holding none of them answers
+    // Terms read the body text only for whether it includes their texts: a text holding none of them answers
     // every term as no text (a damaged body) does, so its bytes need no check (a sha256 of every
     // body was a fifth of a search without sidecars). The sidecar build checks every body.
-    if (text === null || !prepared.bodyTexts.some((term) => text.includes(term))) return text
+    if (text === null || !prepared.bodySearch.anyIn(text)) return text
     if (hash('sha256', body) !== logged.body.sha256) {
       damaged.push({ id: logged.id, reason: 'its body does not match the sha256 recorded when it arrived' })
       return null
