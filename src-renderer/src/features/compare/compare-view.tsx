@@ -5,8 +5,12 @@ import { BodyComparison } from './body-comparison'
 import { useCaptureDiff, type CompareTarget } from './compare-queries'
 import './compare.css'
 
-/** Compare: two captures (or a capture and one of its resends), their request line, headers and body. */
-export function CompareView({ target }: { target: CompareTarget }) {
+/**
+ * Compare: two captures (or a capture and one of its resends), their request line, headers and
+ * body. `attempts`: the sides' attempt numbers in their delivery, where the comparison was asked
+ * for by those numbers (the Delivery view), so each side says which attempt it is.
+ */
+export function CompareView({ target, attempts }: { target: CompareTarget; attempts?: { left: number; right: number } }) {
   const { data, error, isPending } = useCaptureDiff(target)
   if (isPending) return <p className="muted">Comparing…</p>
   if (error) {
@@ -17,15 +21,15 @@ export function CompareView({ target }: { target: CompareTarget }) {
       </p>
     )
   }
-  return <LoadedComparison diff={data} />
+  return <LoadedComparison diff={data} attempts={attempts} />
 }
 
-function LoadedComparison({ diff }: { diff: CaptureDiff }) {
+function LoadedComparison({ diff, attempts }: { diff: CaptureDiff; attempts: { left: number; right: number } | undefined }) {
   return (
     <div className="compare-view" data-testid="compare-view">
       <div className="compare-sides">
-        <SideCard label="Left" side={diff.left} />
-        <SideCard label="Right" side={diff.right} />
+        <SideCard label="Left" side={diff.left} attempt={attempts?.left} />
+        <SideCard label="Right" side={diff.right} attempt={attempts?.right} />
       </div>
 
       {(diff.method || diff.target) && (
@@ -76,11 +80,12 @@ function LoadedComparison({ diff }: { diff: CaptureDiff }) {
   )
 }
 
-function SideCard({ label, side }: { label: string; side: DiffSide }) {
+function SideCard({ label, side, attempt }: { label: string; side: DiffSide; attempt: number | undefined }) {
   return (
     <div className="compare-side" data-testid={`compare-side-${label.toLowerCase()}`} data-kind={side.kind} data-id={side.id}>
       <div className="compare-side-label">
-        {label}: {side.kind === 'capture' ? `capture #${side.seq}` : `resend of capture #${side.seq}`}
+        {label}: {attempt !== undefined && `attempt #${formatCount(attempt)} · `}
+        {side.kind === 'capture' ? `capture #${side.seq}` : `resend of capture #${side.seq}`}
       </div>
       <div className="wire compare-side-line">
         {side.method} {side.target}

@@ -23,6 +23,17 @@ import './delivery-view.css'
  * detail's "Attempt 7 of 520"): one older than the latest page opens on its page, marked, as if
  * gone to, instead of on attempts nobody asked about.
  */
+
+/**
+ * Two attempts compared from the list, with their numbers: the comparison names each side by the
+ * attempt number the row's "Compare with #N" used, beside its capture number.
+ */
+interface AttemptComparison {
+  leftId: string
+  rightId: string
+  attempts: { left: number; right: number }
+}
+
 export function DeliveryView({ captureId, openAt }: { captureId: string; openAt?: { attempt: number; totalAttempts: number } }) {
   const olderThanLatest = openAt !== undefined && pageEndFor(openAt.attempt, openAt.totalAttempts, MAX_DELIVERY_PAGE_SIZE) < openAt.totalAttempts
   // The attempt number the page gone to ends with (`pageEndFor`); none: the latest attempts.
@@ -33,7 +44,7 @@ export function DeliveryView({ captureId, openAt }: { captureId: string; openAt?
     upToAttempt: pageEnd,
     keepPrevious: true,
   })
-  const [comparing, setComparing] = useState<{ leftId: string; rightId: string } | null>(null)
+  const [comparing, setComparing] = useState<AttemptComparison | null>(null)
   // The attempt gone to: highlighted, and focused once (`jump` counts the Go presses, so going to
   // the same attempt again brings it back into view).
   const [target, setTarget] = useState<{ attempt: number; jump: number } | null>(() => (olderThanLatest ? { attempt: openAt.attempt, jump: 0 } : null))
@@ -93,7 +104,7 @@ export function DeliveryView({ captureId, openAt }: { captureId: string; openAt?
         <button type="button" className="link-button delivery-small" onClick={() => setComparing(null)} data-testid="delivery-back">
           ← Back to the delivery
         </button>
-        <CompareView target={comparing} />
+        <CompareView target={{ leftId: comparing.leftId, rightId: comparing.rightId }} attempts={comparing.attempts} />
       </div>
     )
   }
@@ -126,7 +137,7 @@ interface LoadedDeliveryProps {
   targetAttempt: number | null
   /** The attempt whose page is being fetched, if any. */
   loadingAttempt: number | null
-  onCompare: (target: { leftId: string; rightId: string }) => void
+  onCompare: (comparison: AttemptComparison) => void
   onShowEarlier: () => void
   isLoadingEarlier: boolean
   onGoToAttempt: (attempt: number) => void
@@ -248,7 +259,7 @@ interface AttemptRowProps {
   /** The attempt "Go to attempt" went to: highlighted, and focusable so focus can land on it. */
   isTarget: boolean
   showSchedule: boolean
-  onCompare: (target: { leftId: string; rightId: string }) => void
+  onCompare: (comparison: AttemptComparison) => void
 }
 
 function AttemptRow({ row, attempt, previousId, isCurrent, isTarget, showSchedule, onCompare }: AttemptRowProps) {
@@ -299,7 +310,7 @@ function AttemptRow({ row, attempt, previousId, isCurrent, isTarget, showSchedul
           <button
             type="button"
             className="link-button delivery-small"
-            onClick={() => onCompare({ leftId: previousId, rightId: row.captureId })}
+            onClick={() => onCompare({ leftId: previousId, rightId: row.captureId, attempts: { left: row.attempt - 1, right: row.attempt } })}
             data-testid="delivery-compare-previous"
           >
             Compare with #{row.attempt - 1}
