@@ -7,7 +7,7 @@
  */
 import { describe, expect } from 'vitest'
 import type { CaptureFilter } from '../../shared/capture-filter'
-import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
+import type { CaptureRecognition, CaptureSummary, DeliveryView } from '../../shared/views'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
 import type { CaptureStore, NewCapture } from '../store/capture-store'
@@ -45,6 +45,7 @@ function countingReads(store: CaptureStore): { deps: DeliveryProcedureDeps; read
           return facts
         },
         matchingSeqs: (endpointId, filter, among) => store.matchingSeqs(endpointId, filter, among),
+        revision: () => store.revision(),
       },
       resendsOf: async () => [],
       runStorage: (operation) => operation(),
@@ -502,10 +503,85 @@ describe('the grouped list read from the oldest end across a delivery of thousan
     // The list is read 100 captures a page: 31 pages, the ping's attempts on every one of them.
     expect(pagesRead).toBe(Math.ceil((pings + 2) / 100))
     // Memory is searched on the first page (the first capture and the ping's first attempt) and on
-    // the last (the ping's latest attempt, its row, and the last capture): not on the 29 between,
-    // which hold only attempts below the ping's latest, known from the first look-up. Before, each
-    // page searched memory again and took the ping's 3,000 facts: 31 passes, 93,000 facts.
+    // the last (the last capture; the ping's facts, asked for its row there, are kept from the
+    // first): not on the 29 between, which hold only attempts below the ping's latest, known from
+    // the first look-up. Before, each page searched memory again and took the ping's 3,000 facts:
+    // 31 passes, 93,000 facts.
     expect(memoryPasses()).toBe(2)
-    expect(factsGiven()).toBe(2 * (pings + 1))
+    expect(factsGiven()).toBe(pings + 2)
   }, 60_000)
+})
+
+describe('a delivery paged while the store changes', () => {
+  /** CHIP's purchase `id`: another one makes another delivery. */
+  const otherPurchase: CaptureRecognition = { ...chipPaid, summary: { ...chipPaid.summary, objectId: 'p-2' } }
+
+  test('searches memory once while nothing changes, again after any change, and each page shows the change', async ({ openStore }) => {
+    const store = await openStore()
+    const ids: string[] = []
+    for (let index = 0; index < 30; index++) {
+      const [capture, body] = attempt(index, index === 5 ? 200 : 500)
+      ids.push((await store.append(capture, body)).id)
+    }
+    const { deps, memoryPasses } = countingReads(store)
+    const procedures = createDeliveryProcedures(deps)
+    const latestOf = async () => procedures.getDelivery({ captureId: ids[0]!, limit: 10 })
+    const attemptIds = (view: DeliveryView) => view.attempts.map((each) => each.id)
+
+    // Three pages and a grouped list of the same delivery: one search of memory.
+    const latest = await latestOf()
+    const before = await procedures.getDelivery({ captureId: ids[0]!, limit: 10, cursor: latest.nextCursor! })
+    await procedures.getDelivery({ captureId: ids[29]!, upToAttempt: 3 })
+    await procedures.pageByDelivery({ endpointId: 'e1', limit: 10 }, (query) => store.page(query))
+    expect(attemptIds(latest)).toEqual(ids.slice(20))
+    expect(attemptIds(before)).toEqual(ids.slice(10, 20))
+    expect(memoryPasses()).toBe(1)
+
+    // A new attempt.
+    const [capture, body] = attempt(30, 500)
+    const added = (await store.append(capture, body)).id
+    expect(attemptIds(await latestOf())).toEqual([...ids.slice(21), added])
+    expect(memoryPasses()).toBe(2)
+
+    // An attempt deleted.
+    await store.deleteMany([added, ids[29]!])
+    expect(attemptIds(await latestOf())).toEqual(ids.slice(19, 29))
+    expect((await latestOf()).totalAttempts).toBe(29)
+    expect(memoryPasses()).toBe(3)
+
+    // An attempt recognised again as another delivery: it leaves this one.
+    await store.updateRecognitions([{ id: ids[28]!, recognition: otherPurchase }])
+    const regrouped = await latestOf()
+    expect(attemptIds(regrouped)).toEqual(ids.slice(18, 28))
+    expect(regrouped.totalAttempts).toBe(28)
+    expect(memoryPasses()).toBe(4)
+  })
+
+  test('keeps no facts gathered while the store changed: a look-up started after the change has the newer ones', async ({ openStore }) => {
+    const store = await openStore()
+    const [capture, body] = attempt(0, 500)
+    const first = (await store.append(capture, body)).id
+    const { deps, memoryPasses } = countingReads(store)
+    const gather = deps.store.deliveryAttemptFacts
+    let later: Promise<DeliveryView> | null = null
+    deps.store.deliveryAttemptFacts = async (deliveries) => {
+      const facts = await gather(deliveries)
+      if (later === null) {
+        // While the first look-up is under way: a new attempt is stored, and a second look-up
+        // starts (and ends) before the first ends, with the facts that include it.
+        const [next, nextBody] = attempt(1, 500)
+        await store.append(next, nextBody)
+        later = procedures.getDelivery({ captureId: first })
+        await later
+      }
+      return facts
+    }
+    const procedures = createDeliveryProcedures(deps)
+
+    expect((await procedures.getDelivery({ captureId: first })).totalAttempts).toBe(1)
+    expect((await later!).totalAttempts).toBe(2)
+    // Nothing changed since the second look-up: its facts, not the first's older ones, are kept.
+    expect((await procedures.getDelivery({ captureId: first })).totalAttempts).toBe(2)
+    expect(memoryPasses()).toBe(2)
+  })
 })

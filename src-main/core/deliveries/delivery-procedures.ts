@@ -12,6 +12,7 @@ import { InspectorError } from '../../shared/errors'
 import type { ReplayRecord } from '../../shared/replay'
 import { diffRequests, type RequestToCompare } from '../diff/request-diff'
 import type { CapturePageQuery, CaptureStore } from '../store/capture-store'
+import { cachingDeliveryFacts } from './delivery-facts-cache'
 import { lookUpDeliveryGroups, readDeliveryPage, type DeliveryGroupLookup } from './delivery-page'
 
 /** Captures one grouped page looks at, at most: past it the page ends early (with a cursor to go on). */
@@ -19,7 +20,7 @@ export const MAX_GROUPED_SCAN = 20_000
 
 /** What the delivery procedures read: the store's primitives and the replay history. */
 export interface DeliveryProcedureDeps {
-  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts' | 'matchingSeqs'>
+  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts' | 'matchingSeqs' | 'revision'>
   /** The resends of a capture (its replay history). */
   resendsOf(captureId: string): Promise<ReplayRecord[]>
   /** Storage errors reach callers as STORAGE_FAILED. */
@@ -66,7 +67,17 @@ export type PageOf = (query: CapturePageQuery) => Promise<CapturePageResult>
 
 /** Builds the delivery and compare procedures over the store. */
 export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryProcedures {
-  const { store } = deps
+  // Attempt facts kept while nothing in the store changes (delivery-facts-cache.ts): each page of
+  // a delivery, and each page of the grouped list, passed over memory again for them.
+  const store: DeliveryProcedureDeps['store'] = {
+    has: (id) => deps.store.has(id),
+    get: (id) => deps.store.get(id),
+    load: (id) => deps.store.load(id),
+    readBody: (id) => deps.store.readBody(id),
+    matchingSeqs: (endpointId, filter, among) => deps.store.matchingSeqs(endpointId, filter, among),
+    revision: () => deps.store.revision(),
+    deliveryAttemptFacts: cachingDeliveryFacts(deps.store),
+  }
 
   async function summaryOf(id: string): Promise<CaptureSummary> {
     const summary = await store.get(id)
