@@ -14,7 +14,7 @@ import { keyFingerprint } from '../keys/describe-key'
 import { hmacSecretsFor } from '../keys/key-lookups'
 import { emptySummary, flattenFields, minorAmount, pushField } from './summary'
 import {
-  HMAC_MISMATCH,
+  hmacMismatch,
   hmacBytes,
   invalidVerdict,
   makeAttempt,
@@ -187,7 +187,7 @@ function verifyClassic(items: JsonValue[], keys: readonly ProviderKey[]): AdyenV
       ...result(
         invalidVerdict(
           'signature-mismatch',
-          `${HMAC_MISMATCH}: item(s) ${numbered('invalid')} of ${items.length} do not match (the signed fields of the item or the key)`,
+          `${hmacMismatch("an item's signed fields (pspReference, originalReference, merchantAccountCode, merchantReference, amount value and currency, eventCode, success)")}: item(s) ${numbered('invalid')} of ${items.length} do not match`,
         ),
         explanation,
       ),

@@ -13,7 +13,7 @@ import { checkHmacCandidates, type HmacSecretCandidate } from './hmac-check'
 import type { ProviderSimulation } from './provider-module'
 import { hmacHeaderSimulation, type GeneratedSecret } from './simulation'
 import {
-  HMAC_MISMATCH,
+  BODY_HMAC_MISMATCH,
   bodyAsLibraryText,
   decodedBodyNote,
   decodedBodyRefusal,
@@ -204,7 +204,7 @@ export function verifyBodyHmacHeader(
   )
     return result(decodedBodyRefusal(scheme.variant, scheme.decodesBody.library), explanation)
   explanation.notes.push(...(scheme.mismatchNotes ?? []))
-  return result(invalidVerdict('signature-mismatch', HMAC_MISMATCH), explanation)
+  return result(invalidVerdict('signature-mismatch', BODY_HMAC_MISMATCH), explanation)
 }
 
 /** True when some received value holding the matching MAC is written in lower case, as the provider sends it. */
@@ -261,7 +261,8 @@ export function lowerCaseHexBodyScheme(spec: {
     algorithm: spec.algorithm,
     encoding: 'hex',
     variant: `${name} hex`,
-    malformed: (text) => `${spec.headerName} is not ${hexChars} hex characters (hex of an ${name}); it has ${text.length} character(s)`,
+    malformed: (text) =>
+      `${spec.headerName} is not ${hexChars} hex characters (hex of an ${name}); ${text.length === 0 ? 'it is empty' : `it has ${text.length} character${text.length === 1 ? '' : 's'}`}`,
     noKey: {
       message: `no ${spec.providerName} ${spec.secretName} configured for this endpoint`,
       attempt: { variant: 'body', detail: 'no secret configured: nothing to compute', showSignedBody: true },

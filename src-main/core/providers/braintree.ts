@@ -28,7 +28,7 @@ import { randomFrom, signedWithSecret, simulationSecret } from './simulation'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
-  HMAC_MISMATCH,
+  hmacMismatch,
   invalidVerdict,
   makeAttempt,
   newExplanation,
@@ -243,7 +243,10 @@ export function verifyBraintree(delivery: Delivery, pairs: readonly BraintreeKey
     )
   }
   explanation.keyFingerprint = pairs.length === 1 ? (pairs[0]?.fingerprint ?? null) : null
-  return result(invalidVerdict('signature-mismatch', `${HMAC_MISMATCH} (the public key matches; the private key or bt_payload differs)`), explanation)
+  return result(
+    invalidVerdict('signature-mismatch', `${hmacMismatch('bt_payload', 'the private key')} (the public key named in bt_signature is the configured one)`),
+    explanation,
+  )
 }
 
 // ---------------------------------------------------------------------------------------------

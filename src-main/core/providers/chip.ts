@@ -156,7 +156,7 @@ function verifyChipOnce(delivery: Delivery, keys: readonly ProviderKey[]): Verif
       return result(
         invalidVerdict(
           'digest-mismatch',
-          `digest mismatch (${check.signedWith} signature verified with ${expected}): the signature was made with ${signer} and ${digestLabel(check.signedWith)}, but ${productLabel(product)} uses ${digestLabel(expected)}${productAdvice(opened.key, deliveryProduct, check.signedWith)}`,
+          `digest mismatch (the hash function the signature was made with): the signature was made with ${signer} and ${digestLabel(check.signedWith)}, but ${productLabel(product)} uses ${digestLabel(expected)}${productAdvice(opened.key, deliveryProduct, check.signedWith)}`,
         ),
         explanation,
       )

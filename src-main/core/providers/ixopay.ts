@@ -19,7 +19,7 @@ import { hmacSecretsFor } from '../keys/key-lookups'
 import { checkHmacVariants } from './hmac-check'
 import { decimalAmount, emptySummary, maskCard, pushField, unreadableSummary } from './summary'
 import {
-  HMAC_MISMATCH,
+  hmacMismatch,
   describeSkew,
   hmacBytes,
   invalidVerdict,
@@ -363,7 +363,7 @@ function checkCandidates(
   return result(
     invalidVerdict(
       'signature-mismatch',
-      `${HMAC_MISMATCH} (tried ${tried()}). IXOPAY also signs the request path and query: if a proxy or endpoint prefix changed them, set the original callback path.`,
+      `${hmacMismatch('the body, the Content-Type and Date headers, the request path (with its query)')} (tried ${tried()}). If a proxy or endpoint prefix changed the path or query, set the original callback path.`,
     ),
     explanation,
   )

@@ -27,7 +27,7 @@ import { hmacHeaderSimulation } from './simulation'
 import { hmacSecretFor, type HmacKey } from './signing-keys'
 import { decimalAmount, emptySummary, pushField, unreadableSummary } from './summary'
 import {
-  HMAC_MISMATCH,
+  hmacMismatch,
   describeSkew,
   hmacBytes,
   invalidVerdict,
@@ -230,7 +230,7 @@ function verifyMercadoPagoOnce(delivery: Delivery, secrets: readonly MercadoPago
   return result(
     invalidVerdict(
       'signature-mismatch',
-      `${HMAC_MISMATCH}. Mercado Pago signs the data.id of the notification URL and the x-request-id header, not the body: if a proxy dropped the query or the header, the signature cannot match.`,
+      `${hmacMismatch("the URL's data.id, the x-request-id header, the ts in x-signature")}. Mercado Pago signs those, not the body: if a proxy dropped the query or the header, the signature cannot match.`,
     ),
     explanation,
   )

@@ -223,7 +223,7 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
       return result(
         invalidVerdict(
           'expired',
-          `the envelope expired at ${isoFromSeconds(expiresAt)} (${nowSeconds - expiresAt} s before the check${rough === null ? '' : `, about ${rough}`}); the signature itself verifies`,
+          `the envelope expired at ${isoFromSeconds(expiresAt)} (UTCUnixTimeExpiration ${expiryNode?.type === 'number' ? expiryNode.lexeme : expiresAt}, ${nowSeconds - expiresAt} s before the check${rough === null ? '' : `, about ${rough}`}); the signature itself verifies`,
         ),
         explanation,
       )

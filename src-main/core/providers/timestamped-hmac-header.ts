@@ -13,7 +13,7 @@ import { upperCaseHexMessage } from './body-hmac-header'
 import { checkHmacCandidates } from './hmac-check'
 import { signatureHeaderParts } from './module-parts'
 import {
-  HMAC_MISMATCH,
+  hmacMismatch,
   bodyAsLibraryText,
   checkTimestamp,
   decodedBodyNote,
@@ -259,7 +259,7 @@ function verifyParsed(
   return result(
     invalidVerdict(
       'signature-mismatch',
-      `${HMAC_MISMATCH} (no ${name} signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`,
+      `${hmacMismatch(`the body, the timestamp (${scheme.timestampName}=${parsed.timestamp})`)} (no ${name} signature matches)${timestamp.withinTolerance ? '' : `; the timestamp is also outside tolerance (${age})`}`,
     ),
     explanation,
   )

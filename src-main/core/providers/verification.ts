@@ -31,8 +31,20 @@ export interface VerifyResult {
   explanation: SignatureExplanation
 }
 
-/** Said whenever an HMAC does not match: an HMAC cannot tell which of its inputs differs. */
-export const HMAC_MISMATCH = 'signature mismatch: the body, signed headers or the key differ'
+/**
+ * Said whenever an HMAC does not match: an HMAC cannot tell which of its inputs differs, so the
+ * message names them all, as the scheme signs them (`signedInputs`: "the body", "the body, the
+ * timestamp (t=)"): never an input the scheme does not sign.
+ */
+export function hmacMismatch(signedInputs: string, key = 'the key'): string {
+  return `signature mismatch: ${signedInputs} or ${key} differ`
+}
+
+/** For a scheme whose signed inputs the user configured (a generic HMAC scheme). */
+export const HMAC_MISMATCH = hmacMismatch('the body, signed headers')
+
+/** A scheme that signs the body's bytes alone (one header holding the HMAC of the body). */
+export const BODY_HMAC_MISMATCH = `${hmacMismatch('the body')} (only the body's bytes are signed: a body changed on the way, or another secret, gives this)`
 
 export function newExplanation(scheme: string | null, algorithm: string | null, signatureLocation: string | null): SignatureExplanation {
   return {
