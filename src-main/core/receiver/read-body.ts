@@ -1,6 +1,7 @@
 /** Reading a request body whole, up to a limit, without ever buffering more than the limit. */
 import type { IncomingMessage } from 'node:http'
 import type { BodyBudget } from './body-budget'
+import { BodyChunks } from './body-chunks'
 
 export type BodyReadResult =
   /** `heldBytes` stay taken from the budget until the caller gives them back (once the capture is answered). */
@@ -52,7 +53,7 @@ export function readBody(request: IncomingMessage, maxBytes: number, budget: Bod
     return Promise.resolve({ kind: refusedAtOnce, receivedBytes: 0, declaredSize })
   }
   return new Promise((resolve) => {
-    const chunks: Buffer[] = []
+    const chunks = new BodyChunks()
     let receivedBytes = 0
     /** Bytes taken from the budget for this body (given back unless it is complete). */
     let held = declaredSize !== null && refusedAtOnce === null ? declaredSize : 0
@@ -80,7 +81,7 @@ export function readBody(request: IncomingMessage, maxBytes: number, budget: Bod
     }
     const startDraining = (reason: 'too-large' | 'busy'): void => {
       discarding = reason
-      chunks.length = 0
+      chunks.clear()
       budget.give(held)
       held = 0
       drainTimer = setTimeout(refuse, REFUSED_BODY_DRAIN_MS)
@@ -95,13 +96,13 @@ export function readBody(request: IncomingMessage, maxBytes: number, budget: Bod
       else if (declaredSize === null && !budget.tryTake(chunk.length)) startDraining('busy')
       else {
         if (declaredSize === null) held += chunk.length
-        chunks.push(chunk)
+        chunks.add(chunk)
       }
     }
     const onEnd = (): void => {
       if (discarding) settle({ kind: discarding, receivedBytes, declaredSize })
-      // Most callbacks arrive in one chunk: use it as is rather than copy it.
-      else settle({ kind: 'complete', body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, receivedBytes), heldBytes: held })
+      // Most callbacks arrive in one chunk: it is used as is rather than copied (BodyChunks).
+      else settle({ kind: 'complete', body: chunks.toBuffer(), heldBytes: held })
     }
     const onIdle = (): void => {
       request.pause()
