@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HMAC_PROVIDER_IDS, PROVIDER_IDS, type ProviderId } from '@shared/provider-catalog'
-import { keyFormStartFor, mostSeenProvider, startingProvider } from './provider-context'
+import { keyFormStartFor, mostSeenProvider, signedPathIrrelevance, startingProvider } from './provider-context'
 
 describe('keyFormStartFor', () => {
   it('starts a Stripe capture on a Stripe secret and a CHIP capture on the RSA public key', () => {
@@ -52,5 +52,17 @@ describe('starting provider', () => {
     expect(startingProvider({ capture: 'unknown', pinned: 'ixopay', mostSeen: 'chip' })).toBe('ixopay')
     expect(startingProvider({ pinned: null, mostSeen: 'chip' })).toBe('chip')
     expect(startingProvider({ pinned: null, mostSeen: null })).toBeNull()
+  })
+})
+
+describe('signedPathIrrelevance', () => {
+  const name = (id: string): string => `<${id}>`
+  it('says the Signed path setting changes nothing on an endpoint pinned to a provider that does not sign the path', () => {
+    expect(signedPathIrrelevance('stripe', name)).toBe(
+      '<stripe> does not sign the request path, so this setting changes nothing while the endpoint is pinned to it.',
+    )
+    // IXOPAY signs it; an endpoint that detects per request may receive IXOPAY.
+    expect(signedPathIrrelevance('ixopay', name)).toBeNull()
+    expect(signedPathIrrelevance(null, name)).toBeNull()
   })
 })

@@ -94,3 +94,20 @@ export function startingProvider(sources: {
   if (sources.capture !== undefined && sources.capture !== null && sources.capture !== 'unknown') return sources.capture
   return sources.pinned ?? sources.mostSeen
 }
+
+/**
+ * The providers whose signature covers the request target, the only ones the endpoint's "Signed
+ * path" setting changes anything for (as core/recognition.ts `PATH_SIGNING_PROVIDERS`: IXOPAY signs
+ * the path and query the gateway requested).
+ */
+export const PATH_SIGNING_PROVIDERS: readonly PinnableProviderId[] = ['ixopay']
+
+/**
+ * What the "Signed path" setting means on an endpoint pinned to `pinned` (`null`: recognised per
+ * request), when it changes nothing there: said so, rather than examples of a provider the endpoint
+ * does not receive. `name` gives a provider's display name.
+ */
+export function signedPathIrrelevance(pinned: PinnableProviderId | null, name: (id: PinnableProviderId) => string): string | null {
+  if (pinned === null || PATH_SIGNING_PROVIDERS.includes(pinned)) return null
+  return `${name(pinned)} does not sign the request path, so this setting changes nothing while the endpoint is pinned to it.`
+}

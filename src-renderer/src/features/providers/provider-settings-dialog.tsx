@@ -8,7 +8,7 @@ import { ModalDialog } from '../../components/modal-dialog'
 import { formatFullTime } from '../../lib/format'
 import { PINNABLE_PROVIDER_IDS, providerName } from '../../lib/providers'
 import { KeyForm } from './key-form'
-import { keyFormStartFor, startingProvider, type CaptureKeyHint } from './provider-context'
+import { keyFormStartFor, signedPathIrrelevance, startingProvider, type CaptureKeyHint } from './provider-context'
 import { useEndpointProvider } from './use-endpoint-provider'
 import './providers.css'
 
@@ -87,6 +87,7 @@ function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: Pro
       ? 'Whole seconds from 1 to 31536000, or empty for the scheme default.'
       : null
   const fixedPathError = pathMode === 'fixed' && !fixedPath.startsWith('/') ? 'A signed path starts with /.' : null
+  const pathIrrelevance = signedPathIrrelevance(pinned === '' ? null : pinned, providerName)
 
   function submit(event: React.FormEvent): void {
     event.preventDefault()
@@ -120,9 +121,14 @@ function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: Pro
       <fieldset className="fieldset">
         <legend>Signed path</legend>
         <p className="field-hint">
-          Some providers sign the request target: IXOPAY signs the path and query the gateway requested, which on this endpoint includes{' '}
-          <code className="wire">/{endpoint.slug}</code> only if the callback URL you gave it does.
+          Only IXOPAY signs the request target: the path and query the gateway requested, which on this endpoint include{' '}
+          <code className="wire">/{endpoint.slug}</code> only if the callback URL you gave it does. Other providers are checked the same whatever this says.
         </p>
+        {pathIrrelevance && (
+          <p className="field-hint" data-testid="signed-path-irrelevant">
+            {pathIrrelevance}
+          </p>
+        )}
         <label className="radio-line">
           <input
             type="radio"
@@ -131,7 +137,7 @@ function RecognitionSettings({ endpoint, view }: { endpoint: Endpoint; view: Pro
             onChange={() => setPathMode('as-received')}
             data-testid="signed-path-as-received"
           />
-          As received <span className="muted">(e.g. /{endpoint.slug}/callbacks/ixopay?orderId=1001)</span>
+          As received <span className="muted">(e.g. an IXOPAY callback at /{endpoint.slug}/callbacks/ixopay?orderId=1001)</span>
         </label>
         <label className="radio-line">
           <input
