@@ -313,6 +313,9 @@ export function CaptureList({
   function showNewest(): void {
     scrollRef.current?.scrollTo({ top: 0 })
     setUnseenCount(0)
+    // The pill goes away with the count: focus moves on to the rows it showed, rather than falling
+    // to <body> (the next Tab started again at the top of the page, and j/k moved nothing).
+    scrollRef.current?.focus({ preventScroll: true })
   }
 
   const count = captureCountLabel({
