@@ -94,7 +94,12 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     // Every data file found unreadable, in one list for the status (settings first, then captures, keys…).
     const issues = new StorageIssues()
     issues.add(settings.issue)
-    const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => issues.add(issue))
+    // The history keeps no record of a capture the store no longer has (a deleted capture's resend
+    // finishing, or its journal line after a crash); not known until the store is open.
+    const opened: { store?: { has(id: string): boolean } } = {}
+    const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => issues.add(issue), {
+      captureExists: (id) => opened.store?.has(id),
+    })
     const store = await openCaptureStore(
       {
         dir: join(config.dataDir, 'captures'),
@@ -114,6 +119,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         },
       },
     )
+    opened.store = store
     const storageSettings = createStorageSettings(settings, store, config.durability ?? null)
     for (const issue of issues.snapshot()) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
 

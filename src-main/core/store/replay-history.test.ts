@@ -75,6 +75,39 @@ describe('replay history of deleted captures', () => {
     // Left without records, group 2's document is removed rather than kept empty.
     expect(groupFiles()).toEqual(['000001.json'])
   })
+
+  test('are not kept again: a resend finished after the deletion, or its journal line after a crash', async ({ dataDir, openStore: open }) => {
+    const replaysDir = join(dataDir, 'replays')
+    const store = await open()
+    const history = () => createReplayHistory(replaysDir, join(dataDir, 'unreadable'), now, () => undefined, { captureExists: (id) => store.has(id) })
+    const stored: StoredCapture[] = []
+    for (let index = 0; index < 3; index++) {
+      const body = Buffer.from(`body ${index}`)
+      stored.push(await store.append(testCapture(body, { endpointId: 'a' }), body))
+    }
+    const [finishedLate, crashed, kept] = stored
+    const live = history()
+    await live.add(kept!.seq, resendOf(kept!.id))
+    // Both resends go out; their captures are deleted (history and all) while they are awaited.
+    const late = { ...resendOf(finishedLate!.id), outcome: appStoppedOutcome('http://127.0.0.1:9/x', now()) }
+    const cutOff = { ...resendOf(crashed!.id), outcome: appStoppedOutcome('http://127.0.0.1:9/x', now()) }
+    await live.begin(finishedLate!.seq, late)
+    await live.begin(crashed!.seq, cutOff)
+    await live.deleteFor(await store.deleteMany([finishedLate!.id, crashed!.id]))
+
+    // The first answer comes: it has no capture to belong to.
+    await live.add(finishedLate!.seq, { ...late, outcome: resendOf(null).outcome })
+    const documentIds = () =>
+      (JSON.parse(readFileSync(join(replaysDir, '000001.json'), 'utf8')) as { records: ReplayRecord[] }).records.map((record) => record.captureId)
+    expect(documentIds()).toEqual([kept!.id])
+    // The app is killed before the other answer comes: the next run finds its journal line.
+    expect(readFileSync(join(replaysDir, SENDING_JOURNAL), 'utf8')).toContain(crashed!.id)
+    const next = history()
+    expect((await next.list(kept!.seq, kept!.id)).map((record) => record.captureId)).toEqual([kept!.id])
+    expect(await next.list(crashed!.seq, crashed!.id)).toEqual([])
+    expect(documentIds()).toEqual([kept!.id])
+    expect(readFileSync(join(replaysDir, SENDING_JOURNAL), 'utf8')).toBe('')
+  })
 })
 
 describe('a send in flight when the app stops', () => {

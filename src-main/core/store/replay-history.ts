@@ -17,6 +17,10 @@
  * otherwise create it, and sync its folder, for every send). After a crash or a kill -9, the next run moves every
  * record the journal holds that no document has into its document, so a resend the target may
  * have received is never missing from the history.
+ *
+ * A record of a capture that is no longer there is not kept: neither a journal line of a capture
+ * deleted before the crash, nor the answer of a resend whose capture was deleted while it was in
+ * flight (its `deleteFor` had run already). Either was kept where nothing would ever show it.
  */
 import { open, readdir, readFile, truncate, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -65,7 +69,7 @@ export interface ReplayHistory {
    * once it is on disk. A journal that cannot be written rejects; the send may go out all the same.
    */
   begin(seq: number, record: ReplayRecord): Promise<void>
-  /** Keeps a record; a record `begin` noted is finished by it (the same id). */
+  /** Keeps a record (unless its capture is gone); a record `begin` noted is finished by it (the same id). */
   add(seq: number, record: ReplayRecord): Promise<void>
   /** Newest first. */
   list(seq: number, captureId: string): Promise<ReplayRecord[]>
@@ -78,7 +82,23 @@ const GROUP_FILE = /^(\d+)\.json$/
 /** The journal of sends in flight: one JSON line (`{ seq, record }`) per send begun. */
 export const SENDING_JOURNAL = 'sending.jsonl'
 
-export function createReplayHistory(dir: string, quarantineDir: string, now: () => Date, onIssue: (issue: StorageIssue) => void): ReplayHistory {
+export interface ReplayHistoryOptions {
+  /**
+   * Whether the store still has this capture (a look-up in its index); `undefined` while that is
+   * not known yet (the store is still opening), when the record is kept.
+   */
+  captureExists?: (captureId: string) => boolean | undefined
+}
+
+export function createReplayHistory(
+  dir: string,
+  quarantineDir: string,
+  now: () => Date,
+  onIssue: (issue: StorageIssue) => void,
+  options: ReplayHistoryOptions = {},
+): ReplayHistory {
+  /** A record whose capture is gone is not kept (a simulated callback has none: never in a document). */
+  const isOfDeletedCapture = (record: ReplayRecord): boolean => record.captureId !== null && options.captureExists?.(record.captureId) === false
   const documents = new Map<number, Promise<{ db: Low<HistoryDocument>; save: () => Promise<void> }>>()
   /** A document was removed since the folder was last synced. */
   let removedSinceSync = false
@@ -166,7 +186,8 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
 
   /**
    * Records of sends a previous run began and never finished (it stopped first) go into their
-   * documents, each once (a record its document already has was finished); then the journal is emptied.
+   * documents, each once (a record its document already has was finished), unless their capture
+   * was deleted meanwhile; then the journal is emptied.
    * A last line cut short by the crash is skipped: its send had not started. An append that failed
    * part way in a run that went on (a full disk) leaves a fragment the next line was appended to:
    * each line is read from its last `{"seq":` (inside a record, quotes are escaped).
@@ -194,7 +215,7 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
         continue
       }
       const { db, save } = await documentFor(entry.seq)
-      if (db.data.records.some((record) => record.id === entry.record.id)) continue
+      if (isOfDeletedCapture(entry.record) || db.data.records.some((record) => record.id === entry.record.id)) continue
       db.data.records.push(entry.record)
       saves.add(save)
     }
@@ -222,6 +243,9 @@ export function createReplayHistory(dir: string, quarantineDir: string, now: () 
     async add(seq, record) {
       await recovered()
       const { db, save } = await documentFor(seq)
+      // Its capture was deleted while it was sent: its history went with it, and so does this record.
+      // (Checked as it is pushed: a deletion removes the capture from the store before its history.)
+      if (isOfDeletedCapture(record)) return finished(record.id)
       db.data.records.push(record)
       // Not kept (a full disk): its journal line stays, so a later write of the document or the next run still has it.
       await save()
