@@ -426,7 +426,7 @@ export function findTexts(fd: number, header: SidecarHeader, texts: readonly str
   const found = texts.map((): TextFound => ({ entries: new Set(), inBody: new Set(), inSummary: new Set(), inPath: new Set() }))
   const ends = header.textEnds
   if (texts.length === 0 || ends.length === 0) return found
-  const automaton = new MultiTextAutomaton(texts.map((text) => Buffer.from(text, 'utf8')))
+  const automaton = automatonOf(texts)
   const { classOf, classCount, transitions, outputStarts, outputs, lengths } = automaton
   for (const index of automaton.emptyTexts) {
     const { entries, inBody, inSummary, inPath } = found[index] as TextFound
@@ -464,6 +464,15 @@ export function findTexts(fd: number, header: SidecarHeader, texts: readonly str
     }
   }
   return found
+}
+
+/** The automaton of the texts looked for last: a scan looks for the same texts in every segment's sidecar. */
+let lastAutomaton: { key: string; automaton: MultiTextAutomaton } | null = null
+
+function automatonOf(texts: readonly string[]): MultiTextAutomaton {
+  const key = JSON.stringify(texts)
+  if (lastAutomaton?.key !== key) lastAutomaton = { key, automaton: new MultiTextAutomaton(texts.map((text) => Buffer.from(text, 'utf8'))) }
+  return lastAutomaton.automaton
 }
 
 /**
