@@ -9,6 +9,7 @@ import {
   formatAnswerConfigIssues,
   type EndpointAnswerConfigInput,
 } from '../../shared/responses'
+import { MAX_LISTED_ANSWER_CONFIG_ISSUES, MAX_NAMED_UNKNOWN_ANSWER_FIELDS } from '../../shared/answer-config-schemas'
 import { parseAnswerConfig, parseAnswerSpec } from './parse-answer-config'
 
 /** The message parseAnswerConfig throws for an input, or null when it is accepted. */
@@ -144,6 +145,30 @@ describe('answer configuration schema', () => {
     expect(refusal({ ...validConfig, extra: 1 })).toContain('unknown field "extra"')
     expect(refusal(withDefault({ kind: 'respond', status: 200, body: { text: 'a', charset: 'x' } }))).toContain('defaultAnswer.body: unknown field "charset"')
     expect(refusal(withDefault({ kind: 'hang', delayMs: 100 }))).toContain('unknown field "delayMs"')
+  })
+
+  it('names the first unknown fields and problems of a config with many, and counts the rest', () => {
+    // Before, every one was echoed: 300,000 misspelt fields made an 18 MB answer to setAnswerConfig.
+    const misspelt = Object.fromEntries(Array.from({ length: 25 }, (_, index) => [`field${index}`, 1]))
+    const named = Array.from({ length: MAX_NAMED_UNKNOWN_ANSWER_FIELDS }, (_, index) => `"field${index}"`).join(', ')
+    expect(refusal({ ...validConfig, ...misspelt })).toBe(
+      `invalid answer configuration: unknown fields ${named}, and ${25 - MAX_NAMED_UNKNOWN_ANSWER_FIELDS} more`,
+    )
+    // A long name is quoted in part.
+    expect(refusal({ ...validConfig, ['x'.repeat(5_000)]: 1 })).toBe(`invalid answer configuration: unknown field "${'x'.repeat(80)}"`)
+    // Many problems: the first ones named (where they are), the rest counted; inside one answer too.
+    const manyRules = Array.from({ length: 30 }, () => ({ ...validConfig.rules[0], enabled: 'yes' }))
+    const rules = refusal({ ...validConfig, rules: manyRules })
+    expect(rules?.split('; ')).toHaveLength(MAX_LISTED_ANSWER_CONFIG_ISSUES + 1)
+    expect(rules).toMatch(/^invalid answer configuration: rules\.0\.enabled: /)
+    expect(rules).toContain(`rules.${MAX_LISTED_ANSWER_CONFIG_ISSUES - 1}.enabled: `)
+    expect(rules).not.toContain(`rules.${MAX_LISTED_ANSWER_CONFIG_ISSUES}.enabled: `)
+    expect(rules).toMatch(new RegExp(`; and ${30 - MAX_LISTED_ANSWER_CONFIG_ISSUES} more problems$`))
+    const headers = Array.from({ length: 30 }, () => ['X-A', 1])
+    const answerHeaders = refusal(withDefault({ kind: 'respond', status: 200, headers }))
+    expect(answerHeaders?.split('; ')).toHaveLength(MAX_LISTED_ANSWER_CONFIG_ISSUES + 1)
+    expect(answerHeaders).toMatch(/^invalid answer configuration: defaultAnswer: headers\.0\.1: /)
+    expect(answerHeaders).toMatch(new RegExp(`; and ${30 - MAX_LISTED_ANSWER_CONFIG_ISSUES} more problems$`))
   })
 
   it('refuses other invalid answers and rules with clear messages', () => {
