@@ -31,12 +31,11 @@ import { exportPieces } from './export-file'
 import { encodeExport } from './export-output'
 import { createPendingExports } from './pending-exports'
 import type { PiecedText } from '../pieced-text'
-import type { EntryResult } from './bundle-format'
 import { readImportEntries } from './import-file'
 import { redactCaptures, type RedactionRequest } from './redaction'
 import { checkNoSecretInLabels, checkNoSecretLeft } from './secret-check'
 import { secretForms, type SecretForms } from './secret-presence'
-import { workSlices } from './work-slices'
+import { IMPORT_SLICE, workSlices } from './work-slices'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 import { originFormOf } from '../../shared/target-text'
 
@@ -209,26 +208,33 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       const failures: ImportFailure[] = []
       const total = read.count
       const source = importSourceOf(read.format, request)
+      const slices = workSlices(IMPORT_SLICE)
       for (let start = 0; start < total; start += IMPORT_BATCH_SIZE) {
-        // Read (checked, decoded, hashed) a batch at a time: only this batch's bodies are held.
-        const batch: EntryResult[] = []
-        for (let index = start; index < Math.min(start + IMPORT_BATCH_SIZE, total); index++) batch.push(await read.readEntry(index))
-        const stored = await Promise.all(
-          batch.map(async (entry, offset) => {
-            const number = start + offset + 1
-            if (!entry.ok) {
-              failures.push({ entry: number, message: entry.message })
-              return null
-            }
-            const problem = checkImportable(entry.capture, deps.maxBodyBytes)
-            if (problem !== null) {
-              failures.push({ entry: number, message: problem })
-              return null
-            }
+        // Read (checked, decoded, hashed) and judged a batch at a time: only this batch's bodies are
+        // held. Judged one at a time with the receiver's turns between: a batch judged in one go
+        // (80 requests of 40,000 header lines) held callbacks for 10 s.
+        const prepared: Array<{ number: number; capture: ExchangeCapture; newCapture: NewCapture }> = []
+        for (let index = start; index < Math.min(start + IMPORT_BATCH_SIZE, total); index++) {
+          const entry = await read.readEntry(index)
+          const number = index + 1
+          const problem = entry.ok ? checkImportable(entry.capture, deps.maxBodyBytes) : entry.message
+          if (!entry.ok || problem !== null) failures.push({ entry: number, message: problem ?? 'could not be read' })
+          else {
             try {
               // A pasted body is one request: no entry number.
               const from = request.pasted === 'body' && total === 1 ? source : `${source}, entry ${number}`
-              return await storeImported(entry.capture, endpoint.id, from, request.asProvider, (message) => failures.push({ entry: number, message }))
+              prepared.push({ number, capture: entry.capture, newCapture: prepareImported(entry.capture, endpoint.id, from, request.asProvider) })
+            } catch (error: unknown) {
+              failures.push({ entry: number, message: `could not be stored: ${errorMessage(error)}` })
+            }
+          }
+          await slices.afterStep()
+        }
+        // Stored together, so their appends share the store's commits.
+        const stored = await Promise.all(
+          prepared.map(async ({ number, capture, newCapture }) => {
+            try {
+              return await storeImported(newCapture, capture, (message) => failures.push({ entry: number, message }))
             } catch (error: unknown) {
               failures.push({ entry: number, message: `could not be stored: ${errorMessage(error)}` })
               return null
@@ -245,13 +251,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     },
   }
 
-  async function storeImported(
-    capture: ExchangeCapture,
-    endpointId: string,
-    importedFrom: string,
-    asProvider: PinnableProviderId | undefined,
-    reportPartial: (message: string) => void,
-  ): Promise<StoredCapture> {
+  /** The capture an imported entry becomes, recognised and verified with the endpoint's settings and keys. */
+  function prepareImported(capture: ExchangeCapture, endpointId: string, importedFrom: string, asProvider: PinnableProviderId | undefined): NewCapture {
     // Written as the app writes every time (a file may give another ISO form), so captures sort by it.
     const receivedAt = capture.receivedAt === null ? deps.now().toISOString() : new Date(Date.parse(capture.receivedAt)).toISOString()
     const isRefused = capture.outcome === 'refused'
@@ -290,6 +291,10 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       // Kept so judging it again (the detail, a key change) recognises it as the import did.
       ...(importedAs ? { importedAs } : {}),
     }
+    return newCapture
+  }
+
+  async function storeImported(newCapture: NewCapture, capture: ExchangeCapture, reportPartial: (message: string) => void): Promise<StoredCapture> {
     const stored = await deps.append(newCapture, capture.body)
     deps.imported(stored)
     try {
@@ -341,6 +346,8 @@ const NO_ANSWER: StoredAnswer = { kind: 'none', status: null, headers: [], bodyB
 /** Why an entry cannot become a capture, or `null`. */
 /** The most header bytes (names, values, `: ` and line ends) an imported request may have, as a raw HTTP head may be. */
 const MAX_IMPORTED_HEAD_BYTES = 256 * 1024
+/** The most header lines an imported request may have. */
+const MAX_IMPORTED_HEADER_LINES = 4096
 
 function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string | null {
   if (capture.method.length > 64 || !HTTP_TOKEN_PATTERN.test(capture.method))
@@ -356,6 +363,10 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
   // An arrival time that is not one would sort, filter and expire the capture nowhere.
   if (capture.receivedAt !== null && Number.isNaN(Date.parse(capture.receivedAt)))
     return `receivedAt: ${JSON.stringify(capture.receivedAt.slice(0, 40))} is not a date and time`
+  // A 16 KiB head, as the receiver takes, holds at most 4,096 lines ("a:" and a line end each); every
+  // line costs each provider's look-ups: 80 requests of 40,000 lines held callbacks for 10 s.
+  if (capture.headers.length > MAX_IMPORTED_HEADER_LINES)
+    return `the request has ${capture.headers.length} header lines; at most ${MAX_IMPORTED_HEADER_LINES} are imported (more would not fit in the 16 KiB head the receiver takes)`
   // The receiver takes 16 KiB of headers; a 15 MB header from a file would be kept, shown and searched whole.
   const headBytes = capture.headers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
   if (headBytes > MAX_IMPORTED_HEAD_BYTES)

@@ -715,6 +715,17 @@ describe('export and import through the inspector', () => {
       dataBase64: b64(`curl http://h/x -H 'X-Long: ${'a'.repeat(15_000_000)}'`),
     })
     expect(longHeader.failures).toEqual([{ entry: 1, message: "the headers (15,000,019 bytes) are larger than the 256 KiB a request's head may be" }])
+    // More header lines than a receiver's head can hold (each costs every provider's look-ups: 80
+    // requests of 40,000 lines held callbacks for 10 s): that entry fails; 4,096 are imported.
+    const lines = (count: number) => `POST /lines/${count} HTTP/1.1\r\n${'X: a\r\n'.repeat(count)}\r\n`
+    const manyLines = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(lines(4096) + lines(4097) + lines(40_000)) })
+    expect((await inspector.procedures.getCapture({ id: manyLines.importedIds[0]! })).request.headers).toHaveLength(4096)
+    expect(manyLines.failures).toEqual(
+      [4097, 40_000].map((count, index) => ({
+        entry: index + 2,
+        message: `the request has ${count} header lines; at most 4096 are imported (more would not fit in the 16 KiB head the receiver takes)`,
+      })),
+    )
   }, 60_000)
 
   it('imports 10,000 entries in batches with progress while the receiver keeps capturing', async () => {
