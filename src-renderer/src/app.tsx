@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react'
+import { useCallback, useLayoutEffect, useRef, useState } from 'react'
 import type { CaptureFilter } from '@shared/capture-filter'
 import { useDeleteCapture, useEndpoints, useStatus } from './api/queries'
 import type { CaptureScope } from './api/query-keys'
@@ -54,6 +54,7 @@ export function App() {
   const hasDeletedRef = useRef(false)
   const detailPaneRef = useRef<HTMLElement>(null)
   const deleteCapture = useDeleteCapture()
+  const { attachClearButton } = useFocusKeptWhenClearGoes()
 
   // A remembered or chosen endpoint that no longer exists falls back to the first one.
   const scope: CaptureScope | null =
@@ -158,7 +159,13 @@ export function App() {
             toolbar={
               scopeEndpoint &&
               scopeEndpoint.captureCount > 0 && (
-                <button type="button" className="button button-small button-danger-quiet" onClick={() => setIsClearing(true)} data-testid="clear-endpoint">
+                <button
+                  ref={attachClearButton}
+                  type="button"
+                  className="button button-small button-danger-quiet"
+                  onClick={() => setIsClearing(true)}
+                  data-testid="clear-endpoint"
+                >
                   Clear
                 </button>
               )
@@ -219,4 +226,30 @@ export function App() {
       {toast && <Toast message={toast} onDismiss={dismissToast} />}
     </div>
   )
+}
+
+/**
+ * Clear is shown only while its endpoint has captures, so a confirmed Clear (or one from another
+ * window) takes the button away once the endpoint's count reaches 0; with focus on it (the confirm
+ * gives focus back to its opener) focus fell to <body>. It goes to the list instead: its rows while
+ * they are still there, else its empty state, else the list's region.
+ */
+function useFocusKeptWhenClearGoes(): { attachClearButton: (node: HTMLButtonElement | null) => () => void } {
+  const hadFocus = useRef(false)
+  const attachClearButton = useCallback((node: HTMLButtonElement | null) => {
+    // Called while the button is still in the page, so where focus is can still be asked.
+    return () => {
+      if (node !== null && node === document.activeElement) hadFocus.current = true
+    }
+  }, [])
+  useLayoutEffect(() => {
+    if (!hadFocus.current) return
+    hadFocus.current = false
+    // Only where focus was dropped: not when something else took it meanwhile.
+    if (document.activeElement !== null && document.activeElement !== document.body) return
+    const region = document.getElementById(CAPTURES_REGION_ID)
+    const target = region?.querySelector<HTMLElement>('[role=listbox], .empty-state[tabindex]') ?? region
+    target?.focus({ preventScroll: true })
+  })
+  return { attachClearButton }
 }
