@@ -771,6 +771,53 @@ const mercadoPago: Family = {
   },
 }
 
+/**
+ * braintree.ts header (docs/providers/braintree.md §4): a form, bt_signature "<public key>|<hex>" and
+ * bt_payload (base64 of the notification XML, with newlines); hex = lower-case hex(HMAC-SHA1(SHA1(private
+ * key), bt_payload)), compared as text.
+ */
+const braintree: Family = {
+  name: 'braintree',
+  provider: 'braintree',
+  round(draw) {
+    const privateKey = draw.text(HEX + ALNUM, 32)
+    const otherPrivateKey = draw.text(HEX + ALNUM, 32)
+    const publicKey = draw.text(ALNUM.toLowerCase(), 16)
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<notification><kind>${draw.pick(['subscription_charged_successfully', 'transaction_settled', 'dispute_opened'])}</kind><timestamp type="datetime">${new Date(drawNow(draw) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}</timestamp><subject><id>${draw.text(ALNUM, 8)}</id><note>${draw.text('abc é日 <>&', 6).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</note></subject></notification>\n`
+    // Base64 in lines of 60 characters, as the SDKs write it, ending in a newline.
+    const payload = `${(
+      Buffer.from(xml, 'utf8')
+        .toString('base64')
+        .match(/.{1,60}/g) ?? []
+    ).join('\n')}\n`
+    const sign = (key: string, signed: string): string => hmac('sha1', createHash('sha1').update(key).digest(), Buffer.from(signed, 'utf8')).toString('hex')
+    const form = (signature: string, bytes = payload): Buffer =>
+      Buffer.from(`bt_signature=${encodeURIComponent(signature)}&bt_payload=${encodeURIComponent(bytes)}`, 'latin1')
+    let signature = sign(privateKey, payload)
+    while (!/[a-f]/.test(signature)) signature = sign(privateKey, payload)
+    const key = (value: string, named = publicKey): ProviderKey[] => [{ kind: 'hmac-secret', provider: 'braintree', value, apiKey: named }]
+    const valid: Delivery = {
+      target: '/braintree',
+      headers: [[spelled(draw, 'Content-Type'), 'application/x-www-form-urlencoded']],
+      body: form(`${publicKey}|${signature}`),
+      keys: key(privateKey),
+      now: new Date(drawNow(draw) * 1000),
+    }
+    const at = draw.int(0, payload.length - 2)
+    const changedPayload = `${payload.slice(0, at)}${payload[at] === 'A' ? 'B' : payload[at] === '\n' ? 'A\n' : 'A'}${payload.slice(at + 1)}`
+    return {
+      valid,
+      changed: [
+        { change: 'a payload character', delivery: { ...valid, body: form(`${publicKey}|${signature}`, changedPayload) } },
+        { change: 'another private key', delivery: { ...valid, keys: key(otherPrivateKey) } },
+        { change: 'another public key configured', delivery: { ...valid, keys: key(privateKey, draw.text(ALNUM.toLowerCase(), 16)) } },
+        { change: 'signature cut short', delivery: { ...valid, body: form(`${publicKey}|${truncate(draw, signature)}`) } },
+        { change: 'hex in upper case', delivery: { ...valid, body: form(`${publicKey}|${upperHex(signature)}`) } },
+      ],
+    }
+  },
+}
+
 const hexOf = (algorithm: string) => (secret: string, body: Buffer) => hmac(algorithm, secret, body).toString('hex')
 const base64Of = (secret: string, body: Buffer) => hmac('sha256', secret, body).toString('base64')
 /** A secret as a user may have typed it: any characters, UTF-8, spaces inside but not around it. */
@@ -893,6 +940,7 @@ const FAMILIES: Family[] = [
   plexoLegacy,
   square,
   mercadoPago,
+  braintree,
 ]
 
 function verdictOf(provider: PinnableProviderId, delivery: Delivery): { status: string; message: string } {
