@@ -537,8 +537,12 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
   }
   if (url === null) return { ok: false, message: 'the command has no URL' }
   const fullUrl = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? url : `http://${url}`
+  // curl would speak another protocol to another scheme (ftp://, file://…), and refuse a host with spaces.
+  if (!/^https?:\/\//i.test(fullUrl)) return { ok: false, message: `the URL is not http or https: ${url.slice(0, 80)}` }
   let target = targetOf(fullUrl)
-  if (target === null) return { ok: false, message: `the URL is not understood: ${url.slice(0, 80)}` }
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(fullUrl)?.[1] ?? ''
+  if (target === null || authority.replace(/^[^@]*@/, '') === '' || /[\s\x00-\x1f\x7f]/.test(authority))
+    return { ok: false, message: `the URL is not understood: ${url.slice(0, 80)}` }
   // curl joins several data options with `&`.
   let body = data.length === 0 ? Buffer.alloc(0) : Buffer.concat(data.flatMap((part, index) => (index === 0 ? [part] : [Buffer.from('&'), part])))
   if (isGet && body.length > 0) {

@@ -363,6 +363,9 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
   // An arrival time that is not one would sort, filter and expire the capture nowhere.
   if (capture.receivedAt !== null && Number.isNaN(Date.parse(capture.receivedAt)))
     return `receivedAt: ${JSON.stringify(capture.receivedAt.slice(0, 40))} is not a date and time`
+  // Kept as an ISO time, which sorts as a time only with a four-digit year: +275760-09-13T… sorted before every other capture.
+  const year = capture.receivedAt === null ? 0 : new Date(Date.parse(capture.receivedAt)).getUTCFullYear()
+  if (year < 0 || year > 9999) return `receivedAt: ${JSON.stringify(capture.receivedAt!.slice(0, 40))} is outside the years 0000-9999`
   // A 16 KiB head, as the receiver takes, holds at most 4,096 lines ("a:" and a line end each); every
   // line costs each provider's look-ups: 80 requests of 40,000 lines held callbacks for 10 s.
   if (capture.headers.length > MAX_IMPORTED_HEADER_LINES)

@@ -701,12 +701,14 @@ describe('export and import through the inspector', () => {
       { ...valid, response: { kind: 'respond', status: 99999, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'default' } } },
       { ...valid, headers: Array.from({ length: 5 }, (_, index) => [`X-Big-${index}`, 'a'.repeat(60_000)]) },
       { ...valid, receivedAt: '2026-12-06T09:00:00+01:00' },
+      { ...valid, receivedAt: '+275760-09-13T00:00:00.000Z' },
     ]
     const oddResult = await inspector.procedures.importCaptures({ endpointId: target.id, dataBase64: b64(JSON.stringify({ ...bundle, captures: odd })) })
     expect(oddResult.failures).toEqual([
       { entry: 1, message: 'receivedAt: "2026-13-45T99:99:99Z" is not a date and time' },
       { entry: 2, message: expect.stringMatching(/^response\.status: /) },
       { entry: 3, message: "the headers (300,055 bytes) are larger than the 256 KiB a request's head may be" },
+      { entry: 5, message: 'receivedAt: "+275760-09-13T00:00:00.000Z" is outside the years 0000-9999' },
     ])
     // Any ISO form is kept as the app writes times, so it sorts among the others.
     expect((await inspector.procedures.getCapture({ id: oddResult.importedIds[0]! })).receivedAt).toBe('2026-12-06T08:00:00.000Z')

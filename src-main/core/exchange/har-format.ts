@@ -317,6 +317,10 @@ function readRequestBody(raw: unknown, headers: HeaderPairs): Buffer | string {
   if (raw === undefined || raw === null) return Buffer.alloc(0)
   if (!isObject(raw)) return 'not an object'
   const encoding = typeof raw.encoding === 'string' ? raw.encoding : typeof raw._encoding === 'string' ? raw._encoding : null
+  // A text or params of another type is a broken file, not a request sent without a body.
+  if (raw.text !== undefined && raw.text !== null && typeof raw.text !== 'string') return `text is ${jsonTypeOf(raw.text)}, not a string`
+  if (raw.params !== undefined && raw.params !== null && raw.text === undefined && !Array.isArray(raw.params))
+    return `params is ${jsonTypeOf(raw.params)}, not a list`
   if (typeof raw.text === 'string') {
     if (encoding !== null && encoding.toLowerCase() === 'base64') {
       const bytes = decodeStrictBase64(raw.text)
@@ -398,10 +402,17 @@ export function targetOf(url: string): string | null {
   return rest.startsWith('?') ? `/${rest}` : rest
 }
 
+/**
+ * HTTP/1.0 stays 1.0; anything else is imported as what the receiver would have seen over
+ * HTTP/1.1: DevTools' `h2`, `h3`, `HTTP/2` and `http/2.0` (which was kept as a version "2.0" an
+ * HTTP/1.1 request line cannot carry), and `HTTP/1` (which failed the entry).
+ */
 function httpVersionOf(text: string): string {
-  const match = /^HTTP\/(\d(?:\.\d)?)$/i.exec(text.trim())
-  // HTTP/2 entries are imported as what the receiver would have seen over HTTP/1.1.
-  return match && match[1] !== '2' && match[1] !== '3' ? match[1]! : '1.1'
+  return /^HTTP\/1\.0$/i.test(text.trim()) ? '1.0' : '1.1'
+}
+
+function jsonTypeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
 function readTime(value: unknown): string | null {

@@ -143,7 +143,8 @@ function* readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number, cop
       message: `the first line is not a request line ("METHOD target HTTP/1.1"): ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`,
       at: start,
     }
-  const target = targetOf(requestLine[2]!)
+  // `OPTIONS *` (asterisk-form) is a request target too: a capture of one, exported, was refused.
+  const target = requestLine[2] === '*' ? '*' : targetOf(requestLine[2]!)
   if (target === null) return { ok: false, message: `the request target is not a path or URL: ${requestLine[2]!.slice(0, 80)}`, at: start }
   const headers: HeaderPairs = []
   for (const [index, line] of lines.slice(1).entries()) {
@@ -181,6 +182,14 @@ function* readBody(bytes: Buffer, start: number, headers: HeaderPairs, maxBodyBy
   const transferEncoding = headerValue(headers, 'transfer-encoding')
   if (transferEncoding !== undefined && /\bchunked\b/i.test(transferEncoding)) return yield* readChunked(bytes, start, maxBodyBytes, copyBody)
   const contentLength = headerValue(headers, 'content-length')
+  // Two lengths that differ leave no way to tell where the body ends (RFC 9112 §6.3): the first one
+  // was taken, and the rest of the body read as the next message.
+  const lengths = new Set(headers.filter(([name]) => name.toLowerCase() === 'content-length').map(([, value]) => value.trim()))
+  if (lengths.size > 1)
+    return {
+      ok: false,
+      message: `Content-Length is given more than once, with different values: ${[...lengths].map((value) => value.slice(0, 20)).join(', ')}`,
+    }
   if (contentLength !== undefined) {
     if (!/^\d{1,15}$/.test(contentLength.trim())) return { ok: false, message: `Content-Length is not a number: ${contentLength.slice(0, 40)}` }
     const declared = Number(contentLength.trim())

@@ -354,3 +354,53 @@ describe('curl commands written for Windows cmd.exe (DevTools "Copy as cURL (cmd
     expect(second!.body.toString()).toBe('a=1')
   })
 })
+
+describe('hostile imports: wrong types, odd versions and targets, conflicting lengths', () => {
+  const har = (request: Record<string, unknown>) =>
+    Buffer.from(JSON.stringify({ log: { version: '1.2', entries: [{ request: { method: 'POST', url: 'http://h/cb', headers: [], ...request } }] } }))
+  const readOne = async (file: Buffer, format: 'har' | 'http' | 'curl') => {
+    const read = await readImportFile(file, format, MAX)
+    if (!read.ok) return read.message
+    const [entry] = read.entries
+    return entry!.ok ? entry!.capture : entry!.message
+  }
+
+  it("reads a HAR entry's HTTP version as 1.0 or 1.1: h2, HTTP/2.0 and HTTP/1 no longer give a version no request line carries, nor fail", async () => {
+    const versions: Record<string, string> = { 'HTTP/1.1': '1.1', 'http/1.0': '1.0', 'HTTP/2.0': '1.1', h2: '1.1', h3: '1.1', 'HTTP/1': '1.1', 'HTTP/2': '1.1' }
+    for (const [written, read] of Object.entries(versions)) expect(await readOne(har({ httpVersion: written }), 'har')).toMatchObject({ httpVersion: read })
+  })
+
+  it('fails a HAR entry whose body text or params are of another type, instead of importing it without a body', async () => {
+    expect(await readOne(har({ postData: { mimeType: 'text/plain', text: 12345 } }), 'har')).toBe('request.postData: text is a number, not a string')
+    expect(await readOne(har({ postData: { mimeType: 'application/json', text: { a: 1 } } }), 'har')).toBe('request.postData: text is an object, not a string')
+    expect(await readOne(har({ postData: { mimeType: 'application/x-www-form-urlencoded', params: 'a=1' } }), 'har')).toBe(
+      'request.postData: params is a string, not a list',
+    )
+    // Absent or null, as tools write for a request without a body: an empty body, as before.
+    expect(await readOne(har({ postData: { mimeType: 'text/plain', text: null } }), 'har')).toMatchObject({ body: Buffer.alloc(0) })
+  })
+
+  it('reads an asterisk-form target (OPTIONS *), as a bundle or HAR of one gives it', async () => {
+    expect(await readOne(Buffer.from('OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n'), 'http')).toMatchObject({ method: 'OPTIONS', target: '*' })
+  })
+
+  it('refuses a message with two different Content-Length values (the first was taken, the rest read as the next message); the same one twice is read', async () => {
+    expect(await readOne(Buffer.from('POST /cb HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 5\r\n\r\nabcde'), 'http')).toBe(
+      'message 1 (byte 59): Content-Length is given more than once, with different values: 1, 5',
+    )
+    expect(await readOne(Buffer.from('POST /cb HTTP/1.1\r\nContent-Length: 5\r\ncontent-length: 5\r\n\r\nabcde'), 'http')).toMatchObject({
+      body: Buffer.from('abcde'),
+    })
+  })
+
+  it('refuses a curl URL of another scheme or without a host, as curl would not send it over HTTP', async () => {
+    const result = readCurlCommands("curl ftp://h/x\ncurl 'ht tp://h/'\ncurl http:///x\ncurl -u a:b http://u@/x\ncurl HTTPS://h/ok", MAX)
+    expect(result.ok && result.entries.map((entry) => (entry.ok ? entry.capture.target : entry.message))).toEqual([
+      'line 1: the URL is not http or https: ftp://h/x',
+      'line 2: the URL is not understood: ht tp://h/',
+      'line 3: the URL is not understood: http:///x',
+      'line 4: the URL is not understood: http://u@/x',
+      '/ok',
+    ])
+  })
+})
