@@ -13,7 +13,7 @@ import { EVENTUAL_WAIT_MS } from '../test-support/wait-for'
 import { verifyingIxopayHandler } from '../test-support/verifying-target'
 import type { Inspector } from './inspector'
 import { analyzeDelivery, signChip, signIxopayJson, signStandardWebhook, signStripe } from './providers'
-import { FORWARD_TIMEOUT_MS, REPLAY_RECORD_BODY_BYTES } from '../shared/replay'
+import { FORWARD_TIMEOUT_MS, REPLAY_RECORD_BODY_BYTES, type ReplayRecord } from '../shared/replay'
 import { BULK_RESULT_ANSWER_BYTES } from './replay/bulk-replay'
 
 const SECRET = 'ixopay-replay-secret'
@@ -95,9 +95,9 @@ describe('replay from the app', () => {
     // Where the history goes is not a folder: every write of it fails, as on a full disk.
     await rm(join(dataDir, 'replays'), { recursive: true, force: true })
     await writeFile(join(dataDir, 'replays'), 'not a folder')
-    const recorded: unknown[] = []
+    const recorded: ReplayRecord[] = []
     const unsubscribe = inspector.events.subscribe((event) => {
-      if (event.type === 'replay-recorded') recorded.push(event)
+      if (event.type === 'replay-recorded') recorded.push(event.record)
     })
     try {
       const resent = await procedures.replayCapture({ captureId: capture!.id, targetUrl: target.url })
@@ -105,7 +105,11 @@ describe('replay from the app', () => {
       expect(target.received).toHaveLength(1)
       expect(resent.outcome.kind === 'response' && resent.outcome.response.status).toBe(202)
       expect(resent.unrecorded).toMatch(/could not be kept in the capture's history/)
-      expect(recorded).toEqual([])
+      // Announced as it went out, it is replaced by what came back, saying it was not kept (never left "sending").
+      expect(recorded.map((record) => [record.id, record.outcome.kind, record.unrecorded])).toEqual([
+        [resent.id, 'sending', undefined],
+        [resent.id, 'response', resent.unrecorded],
+      ])
     } finally {
       unsubscribe()
     }

@@ -2,7 +2,9 @@
  * Resending captures from the core (never the renderer): single resends, edited or re-signed,
  * bulk jobs with progress and cancel, live forwarding, and simulated callbacks. Every send is
  * recorded in the capture's history; a resend (single or bulk) is noted there before it goes out,
- * so one in flight when the app is killed still reads as sent, with no answer.
+ * so one in flight when the app is killed still reads as sent, with no answer. While it awaits its
+ * answer the history lists it as `sending` (a `replay-recorded` event says so as it goes out), and
+ * its finished record, with the same id, replaces it (another `replay-recorded`).
  */
 import { randomUUID } from 'node:crypto'
 import type { InspectorEvent } from '../shared/contract'
@@ -39,6 +41,7 @@ import {
   ownReceiverProblem,
   resignRequest,
   runBulkReplay,
+  sendingOutcome,
   sendReplay,
   sentRequestView,
   withAnswerBodyKept,
@@ -89,6 +92,8 @@ interface BulkJob {
 
 export function createReplayService(deps: ReplayServiceDeps) {
   const jobs = new Map<string, BulkJob>()
+  /** Resends and bulk items gone out and not yet finished, as the history lists them meanwhile: by record id. */
+  const sending = new Map<string, ReplayRecord>()
 
   async function sourceOf(id: string): Promise<ReplaySource> {
     const capture = await deps.load(id)
@@ -139,7 +144,12 @@ export function createReplayService(deps: ReplayServiceDeps) {
         await deps.history.add(capture.seq, kept)
       } catch (error: unknown) {
         deps.logger.error('could not record a replay in the capture history', { kind: entry.kind, error: String(error) })
-        return { ...entry, unrecorded: `it could not be kept in the capture's history: ${errorMessage(error)}` }
+        const unrecorded = `it could not be kept in the capture's history: ${errorMessage(error)}`
+        // Shown in flight, it is replaced by what came back (saying it was not kept), not left "sending".
+        if (sending.delete(entry.id)) deps.events.publish({ type: 'replay-recorded', captureId: entry.captureId, record: { ...kept, unrecorded } })
+        return { ...entry, unrecorded }
+      } finally {
+        sending.delete(entry.id)
       }
     }
     deps.events.publish({ type: 'replay-recorded', captureId: entry.captureId, record: kept })
@@ -156,9 +166,10 @@ export function createReplayService(deps: ReplayServiceDeps) {
   }
 
   /**
-   * Notes a resend in the capture's history before it goes out (see `ReplayHistory.begin`), and
-   * returns the id its finished record takes. A journal that cannot be written does not stop the
-   * send: the finished record is kept as before (or said to be unrecorded).
+   * Notes a resend in the capture's history before it goes out (see `ReplayHistory.begin`), lists
+   * it as `sending` until it is finished and announces it so, and returns the id its finished
+   * record takes. A journal that cannot be written does not stop the send: the finished record is
+   * kept as before (or said to be unrecorded).
    */
   async function noteSending(
     capture: Pick<CaptureSummary, 'id' | 'seq'>,
@@ -173,6 +184,9 @@ export function createReplayService(deps: ReplayServiceDeps) {
     } catch (error: unknown) {
       deps.logger.error('could not note a resend in the capture history before sending it', { kind: entry.kind, error: String(error) })
     }
+    const inFlight: ReplayRecord = { ...noted, outcome: sendingOutcome(entry.request.url, startedAt) }
+    sending.set(id, inFlight)
+    deps.events.publish({ type: 'replay-recorded', captureId: capture.id, record: inFlight })
     return { id, startedAt }
   }
 
@@ -211,9 +225,15 @@ export function createReplayService(deps: ReplayServiceDeps) {
       return record(capture, createReplayRecord({ id, captureId: capture.id, kind: 'resend', request, outcome, resign, now: deps.now() }))
     },
 
+    /** Newest first: the sends awaiting their answer, then the history. */
     async history(captureId: string): Promise<ReplayRecord[]> {
       const capture = await deps.capture(captureId)
-      return deps.history.list(capture.seq, capture.id)
+      // Taken before the history is read: one finished meanwhile is in the history by then (kept before it leaves `sending`).
+      const inFlight = [...sending.values()].filter((record) => record.captureId === capture.id)
+      const records = await deps.history.list(capture.seq, capture.id)
+      if (inFlight.length === 0) return records
+      const finished = new Set(records.map((record) => record.id))
+      return [...inFlight.filter((record) => !finished.has(record.id)).reverse(), ...records]
     },
 
     /**

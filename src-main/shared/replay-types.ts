@@ -243,8 +243,20 @@ export interface ReplayAppStopped {
   message: string
 }
 
-/** What a history record says came back: the answer, the failure, or that the app stopped while it was awaited. */
-export type RecordedOutcome = ReplayOutcome | ReplayAppStopped
+/**
+ * A resend or bulk replay that went out and awaits its answer: the history lists it so
+ * (`listReplays`, and a `replay-recorded` event the moment it goes out), and the finished record,
+ * with the same id, replaces it. Never stored: a send the app stops in the middle of reads `app-stopped`.
+ */
+export interface ReplaySending {
+  kind: 'sending'
+  url: string
+  /** When the send started. */
+  startedAt: string
+}
+
+/** What a history record says came back: the answer, the failure, that the app stopped while it was awaited, or (in flight) nothing yet. */
+export type RecordedOutcome = ReplayOutcome | ReplayAppStopped | ReplaySending
 
 // ---------------------------------------------------------------------------------------------
 // Records

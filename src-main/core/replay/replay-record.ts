@@ -5,6 +5,7 @@ import {
   type ForwardSummary,
   type RecordedOutcome,
   type ReplayAppStopped,
+  type ReplaySending,
   type ReplayKind,
   type ReplayRecord,
   type ResignSummary,
@@ -47,6 +48,11 @@ export function appStoppedOutcome(url: string, startedAt: Date): ReplayAppStoppe
     startedAt: startedAt.toISOString(),
     message: 'the app stopped before the answer arrived; the target may have received it',
   }
+}
+
+/** What a send's record says while it awaits its answer (listed, and announced, in this run only). */
+export function sendingOutcome(url: string, startedAt: Date): ReplaySending {
+  return { kind: 'sending', url, startedAt: startedAt.toISOString() }
 }
 
 /**

@@ -151,14 +151,50 @@ describe('connectLiveEvents', () => {
     expect(queryClient.getQueryState(queryKeys.endpoints())?.isInvalidated).toBe(true)
   })
 
+  const answered = { kind: 'response', url: 'http://127.0.0.1:9/x', response: { status: 200 } } as unknown as ReplayRecord['outcome']
+  const inFlight: ReplayRecord['outcome'] = { kind: 'sending', url: 'http://127.0.0.1:9/x', startedAt: '2026-01-01T00:00:00.000Z' }
+  const historyOf = (captureId: string) =>
+    queryClient.getQueryData<ReplayRecord[]>(queryKeys.replays(captureId))?.map((record) => [record.id, record.outcome.kind])
+
   it('puts a recorded resend on top of its capture history once', () => {
-    const older = { id: 'r1', captureId: 'c1', kind: 'resend' } as ReplayRecord
-    const newer = { id: 'r2', captureId: 'c1', kind: 'resend' } as ReplayRecord
+    const older = { id: 'r1', captureId: 'c1', kind: 'resend', outcome: answered } as ReplayRecord
+    const newer = { id: 'r2', captureId: 'c1', kind: 'resend', outcome: answered } as ReplayRecord
     queryClient.setQueryData(queryKeys.replays('c1'), [older])
     stream.emit({ type: 'replay-recorded', captureId: 'c1', record: newer })
     stream.emit({ type: 'replay-recorded', captureId: 'c1', record: newer })
     flush()
     expect(queryClient.getQueryData<ReplayRecord[]>(queryKeys.replays('c1'))?.map((record) => record.id)).toEqual(['r2', 'r1'])
+  })
+
+  it('shows a resend in flight as it goes out, and replaces it where it is with its answer', () => {
+    const older = { id: 'r1', captureId: 'c1', kind: 'resend', outcome: answered } as ReplayRecord
+    const sending = { id: 'r2', captureId: 'c1', kind: 'resend', outcome: inFlight } as ReplayRecord
+    const other = { id: 'r3', captureId: 'c1', kind: 'bulk', outcome: inFlight } as ReplayRecord
+    queryClient.setQueryData(queryKeys.replays('c1'), [older])
+    stream.emit({ type: 'replay-recorded', captureId: 'c1', record: sending })
+    stream.emit({ type: 'replay-recorded', captureId: 'c1', record: other })
+    flush()
+    expect(historyOf('c1')).toEqual([
+      ['r3', 'sending'],
+      ['r2', 'sending'],
+      ['r1', 'response'],
+    ])
+    stream.emit({ type: 'replay-recorded', captureId: 'c1', record: { ...sending, outcome: answered } })
+    flush()
+    expect(historyOf('c1')).toEqual([
+      ['r3', 'sending'],
+      ['r2', 'response'],
+      ['r1', 'response'],
+    ])
+    // A refetch that had the answer already is not taken back by a late in-flight event.
+    queryClient.setQueryData(queryKeys.replays('c1'), [{ ...other, outcome: answered }, { ...sending, outcome: answered }, older])
+    stream.emit({ type: 'replay-recorded', captureId: 'c1', record: other })
+    flush()
+    expect(historyOf('c1')).toEqual([
+      ['r3', 'response'],
+      ['r2', 'response'],
+      ['r1', 'response'],
+    ])
   })
 
   it('shows a storage failure on the status and clears it on recovery', () => {

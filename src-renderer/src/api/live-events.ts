@@ -177,12 +177,21 @@ function applyCaptureUpdated(queryClient: QueryClient, capture: CaptureSummary):
   queryClient.setQueryData<CaptureSummary>(queryKeys.captureDetail(capture.id), (detail) => (detail ? { ...detail, ...capture } : detail))
 }
 
-/** A new record goes on top of its capture's history, once (the sender may have added it already). */
+/**
+ * A new record goes on top of its capture's history, once; a record it has (a resend shown in
+ * flight, `sending`) is replaced where it is by its newer state: the finished record (same id).
+ * A finished record is never taken back to `sending` (a refetch may have got the answer first).
+ */
 export function applyReplayRecorded(queryClient: QueryClient, record: ReplayRecord): void {
   if (record.captureId === null) return
-  queryClient.setQueryData<ReplayRecord[]>(queryKeys.replays(record.captureId), (records) =>
-    records === undefined || records.some((each) => each.id === record.id) ? records : [record, ...records],
-  )
+  queryClient.setQueryData<ReplayRecord[]>(queryKeys.replays(record.captureId), (records) => {
+    if (records === undefined) return records
+    const position = records.findIndex((each) => each.id === record.id)
+    if (position === -1) return [record, ...records]
+    const known = records[position] as ReplayRecord
+    if (known.outcome.kind !== 'sending' || record.outcome.kind === 'sending') return records
+    return records.map((each, index) => (index === position ? record : each))
+  })
   // A resend remembers its target per endpoint.
   if (record.kind === 'resend') void queryClient.invalidateQueries({ queryKey: queryKeys.forwardConfigs() })
 }

@@ -26,16 +26,20 @@ export function failureTitle(kind: ReplayFailureKind): string {
 /** A history record whose answer never came: the app stopped while it was awaited (the outcome's message says so). Short, like the other labels, for a history row. */
 export const APP_STOPPED_LABEL = 'No answer'
 
+/** A history record of a send still awaiting its answer. */
+export const SENDING_LABEL = 'Sending…'
+
 /** `200 OK` or the failure's title: what the history and tables show in one cell. */
 export function outcomeLabel(outcome: RecordedOutcome): string {
   if (outcome.kind === 'app-stopped') return APP_STOPPED_LABEL
+  if (outcome.kind === 'sending') return SENDING_LABEL
   if (outcome.kind === 'failure') return failureTitle(outcome.failure.kind)
   const { status } = outcome.response
   return `${status} ${outcome.response.statusMessage || reasonPhrase(status)}`.trim()
 }
 
 export function outcomeClass(outcome: RecordedOutcome | null): string {
-  if (outcome === null || outcome.kind === 'app-stopped') return 'status-pending'
+  if (outcome === null || outcome.kind === 'app-stopped' || outcome.kind === 'sending') return 'status-pending'
   if (outcome.kind === 'failure') return 'status-server-error'
   const { status } = outcome.response
   if (status >= 500) return 'status-server-error'

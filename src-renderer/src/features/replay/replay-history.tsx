@@ -55,12 +55,14 @@ function HistoryItem({ record, isOpen, onToggle }: { record: ReplayRecord; isOpe
         )}
         <span
           className={`status ${outcomeClass(outcome)}`}
-          title={outcome.kind === 'app-stopped' ? outcome.message : undefined}
+          title={outcome.kind === 'app-stopped' ? outcome.message : outcome.kind === 'sending' ? 'Sent; waiting for the target’s answer' : undefined}
           data-testid="replay-record-status"
         >
           {outcomeLabel(outcome)}
         </span>
-        <span className="muted replay-duration">{outcome.kind === 'app-stopped' ? '' : formatDuration(outcome.timing.durationMs)}</span>
+        <span className="muted replay-duration">
+          {outcome.kind === 'app-stopped' || outcome.kind === 'sending' ? '' : formatDuration(outcome.timing.durationMs)}
+        </span>
       </button>
       {isOpen && (
         <div className="replay-history-detail" data-testid="replay-record-detail">

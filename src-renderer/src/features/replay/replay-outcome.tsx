@@ -22,6 +22,16 @@ interface ReplayOutcomeViewProps {
 
 /** What came back: the target's answer, or the failure, shown as plainly as an answer. */
 export function ReplayOutcomeView({ outcome, forward = null, testId = 'replay-outcome' }: ReplayOutcomeViewProps) {
+  if (outcome.kind === 'sending') {
+    return (
+      <div className="replay-outcome" data-testid={testId} data-outcome-kind={outcome.kind}>
+        <p className="replay-failure-title" role="status" data-testid="replay-sending">
+          <span className={`status ${outcomeClass(outcome)}`}>{outcomeLabel(outcome)}</span>
+          <span className="muted"> · waiting for the answer of {outcome.url}</span>
+        </p>
+      </div>
+    )
+  }
   if (outcome.kind === 'app-stopped') {
     // Sent, never answered here: say so, rather than a failure (the target may well have acted on it).
     return (

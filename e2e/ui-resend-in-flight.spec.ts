@@ -1,0 +1,43 @@
+/**
+ * A resend shows in the open capture's history the moment it goes out, as sending, and turns into
+ * its answer when the target answers, without a reload. Before, the history showed nothing while
+ * the target held the request (a slow server, a breakpoint in it), then only the answer.
+ */
+import type { ServerResponse } from 'node:http'
+import { startLoopbackTarget } from '../src-main/test-support/loopback-target'
+import { waitFor } from '../src-main/test-support/wait-for'
+import type { ReplayRecord } from '../src-main/shared/replay'
+import type { CaptureSummary } from '../src-main/shared/views'
+import { expect, test } from './fixtures/inspector'
+
+const cleanups: Array<() => Promise<void>> = []
+test.afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+test('a resend is in the open history while its answer is awaited, then replaced by the answer', async ({ page, inspector }) => {
+  const held: ServerResponse[] = []
+  const target = await startLoopbackTarget((_request, response) => held.push(response))
+  cleanups.push(() => target.close())
+  const endpoint = await inspector.openOwnEndpoint(page, 'resend-in-flight')
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/hook', body: '{"id":"evt_in_flight"}' })
+  await page.getByTestId('capture-row').first().click()
+  await expect(page.getByTestId('replay-history-empty')).toBeVisible()
+
+  const [capture] = (await inspector.app.call<{ items: CaptureSummary[] }>('listCaptures', { endpointId: endpoint.id })).items
+  const resend = inspector.app.call<ReplayRecord>('replayCapture', { captureId: capture!.id, targetUrl: `${target.url}/hook` })
+  await waitFor(() => (held.length === 1 ? true : undefined))
+  const record = page.getByTestId('replay-record')
+  await expect(record).toHaveCount(1)
+  await expect(record).toHaveAttribute('data-status', 'sending')
+  await expect(record.getByTestId('replay-record-status')).toHaveText('Sending…')
+  await record.getByRole('button').first().click()
+  await expect(record.getByTestId('replay-sending')).toContainText(`waiting for the answer of ${target.url}/hook`)
+
+  held[0]!.writeHead(202).end('queued')
+  expect((await resend).outcome.kind).toBe('response')
+  await expect(record).toHaveAttribute('data-status', '202')
+  await expect(record.getByTestId('replay-record-status')).toHaveText('202 Accepted')
+  await expect(record.getByTestId('replay-record-detail')).toContainText('queued')
+  await expect(record).toHaveCount(1)
+})
