@@ -195,6 +195,8 @@ export function createProcedureHandlers(context: ProcedureContext): ProcedureHan
       const doomed = await runStorage(() => store.deleteByEndpoint(id, { includePinned: true }))
       await runStorage(() => context.history.deleteFor(doomed))
       await context.keys.removeAll(id)
+      // Its retention caps go with it: a later save naming them would be refused (no such endpoint).
+      await context.storageSettings.forgetEndpoint(id)
       await endpoints.delete(id)
       events.publish({ type: 'endpoint-cleared', endpointId: id })
       events.publish({ type: 'endpoints-changed' })

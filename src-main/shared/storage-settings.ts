@@ -26,6 +26,13 @@ export const retentionLimitsSchema = z
   })
   .strict()
 
+/**
+ * At most this many per-endpoint caps in one policy: far above any real number of endpoints (each
+ * cap must name an endpoint that exists). Checked when the policy is set, not when the settings
+ * file is read, so a file saved before the limit still opens.
+ */
+export const MAX_RETENTION_ENDPOINT_CAPS = 10_000
+
 export const retentionPolicySchema = retentionLimitsSchema
   .extend({ perEndpoint: z.record(z.string().min(1).max(100), retentionLimitsSchema).optional() })
   .strict()

@@ -131,12 +131,16 @@ describe('retention', () => {
       expect(initial).toMatchObject({ durability: 'sync', durabilityFromFlag: null, retention: {} })
       // The data folder's disk, as the system reports it (statfs), beside what captures take.
       expect(initial.health.diskFreeBytes).toBeGreaterThan(0)
-      await inspector.procedures.setStorageSettings({ durability: 'flush', retention: { maxCaptures: 1000, perEndpoint: { e1: { maxAgeDays: 3 } } } })
+      const [endpoint] = await inspector.procedures.listEndpoints({})
+      await inspector.procedures.setStorageSettings({
+        durability: 'flush',
+        retention: { maxCaptures: 1000, perEndpoint: { [endpoint!.id]: { maxAgeDays: 3 } } },
+      })
       await inspector.stop()
       inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test' }, { logger: silentLogger })
       expect(await inspector.procedures.getStorageSettings({})).toMatchObject({
         durability: 'flush',
-        retention: { maxCaptures: 1000, perEndpoint: { e1: { maxAgeDays: 3 } } },
+        retention: { maxCaptures: 1000, perEndpoint: { [endpoint!.id]: { maxAgeDays: 3 } } },
       })
       await inspector.stop()
       inspector = await startInspector({ dataDir: dir, receiverPort: 0, version: 'test', durability: 'sync' }, { logger: silentLogger })
