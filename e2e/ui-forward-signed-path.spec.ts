@@ -79,3 +79,25 @@ test('a replayed selection is judged by its own captures, not by the provider th
   await expect(dialog.getByText('The 2 captures selected')).toBeVisible()
   await expect(dialog.getByTestId('bulk-signature-warning')).toContainText('IXOPAY signs the path it calls')
 })
+
+test('a selection made in All captures warns about its IXOPAY captures, with the path of their endpoint', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'bulk-all')
+  const body = JSON.stringify({ result: 'OK', uuid: 'tx-all', merchantTransactionId: 'order-all', transactionType: 'DEBIT', amount: '9.99', currency: 'EUR' })
+  const path = `/notify?id=${endpoint.slug}`
+  const signed = signIxopayJson({ secret: 'bulk-all-secret', body, date: new Date().toUTCString(), requestUri: `/${endpoint.slug}${path}` })
+  await inspector.sendCallback({ slug: endpoint.slug, path, headers: signed.headers, body })
+  await expect(page.getByTestId('capture-row')).toHaveCount(1)
+
+  // No endpoint selected in the sidebar: the selection spans whatever endpoints its captures came to.
+  await page.getByTestId('endpoint-all').click()
+  await row(page, path).locator('input[type=checkbox]').check()
+  await page.getByTestId('selection-replay').click()
+  const dialog = page.getByTestId('bulk-replay-dialog')
+  await expect(dialog.getByText('The selected capture')).toBeVisible()
+  await dialog.getByTestId('bulk-target').fill('http://127.0.0.1:4555/webhooks/ixopay')
+  const warning = dialog.getByTestId('bulk-signature-warning')
+  await expect(warning).toContainText(`a capture it signed for, say, /${endpoint.slug}/notify?id=1 is replayed to /webhooks/ixopay`)
+  await expect(warning).toContainText(`replay to http://127.0.0.1:4555/${endpoint.slug}`)
+  await dialog.getByTestId('bulk-resign').check()
+  await expect(warning).toHaveCount(0)
+})

@@ -166,13 +166,14 @@ export function CaptureList({
   )
 
   // Ticked captures are always listed rows (the selection drops rows that leave the list).
-  const selectedProviders = useMemo(
-    () => items.filter((item) => selection.ids.has(item.id)).map((item) => item.recognition?.provider.id ?? null),
+  const selectedCaptures = useMemo(
+    () =>
+      items.filter((item) => selection.ids.has(item.id)).map((item) => ({ providerId: item.recognition?.provider.id ?? null, endpointId: item.endpointId })),
     [items, selection.ids],
   )
   const replayChoices: BulkReplayChoices = useMemo(
-    () => ({ endpoint, selectedIds, selectedProviders, filter: isFiltered && countState === undefined ? { value: filter, matchCount: total } : null }),
-    [endpoint, selectedIds, selectedProviders, isFiltered, filter, total, countState],
+    () => ({ endpoint, selectedIds, selectedCaptures, filter: isFiltered && countState === undefined ? { value: filter, matchCount: total } : null }),
+    [endpoint, selectedIds, selectedCaptures, isFiltered, filter, total, countState],
   )
 
   /**

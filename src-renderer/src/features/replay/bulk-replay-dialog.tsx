@@ -3,9 +3,8 @@ import { useState } from 'react'
 import { normalizeCaptureFilter, type CaptureFilter } from '@shared/capture-filter'
 import type { ProcedureInput } from '@shared/contract'
 import type { BulkJobView, Endpoint } from '@shared/views'
-import type { ProviderId } from '@shared/provider-catalog'
 import { call } from '../../api/api-client'
-import { useForwardConfig } from '../../api/queries'
+import { useEndpoints, useForwardConfig } from '../../api/queries'
 import { formatCount } from '../../lib/format'
 import { describeInvalidTargetUrl } from '@shared/target-url'
 import { BULK_MAX_CONCURRENCY, BULK_MAX_RATE_PER_SECOND } from '@shared/replay-limits'
@@ -19,7 +18,7 @@ import { bulkOrderHint } from './bulk-order-hint'
 import { useEndpointProvider } from '../providers/use-endpoint-provider'
 import { EXAMPLE_CALLBACK_REST, forwardPathSignatureWarning } from './forward-path-signature'
 import { targetUrlExample } from './target-url-example'
-import { replayedProvider } from './replayed-provider'
+import { replayedProvider, signedPathEndpointOf, type SelectedCapture } from './replayed-provider'
 
 /** What the capture list on screen offers to replay. */
 export interface BulkReplayChoices {
@@ -27,8 +26,8 @@ export interface BulkReplayChoices {
   endpoint: Endpoint | undefined
   /** Ticked captures, in any order: the core replays them oldest first. */
   selectedIds: readonly string[]
-  /** The recognised provider of each ticked capture (absent where nothing is replayed, as in Export). */
-  selectedProviders?: ReadonlyArray<ProviderId | null>
+  /** The recognised provider and the endpoint of each ticked capture (absent where nothing is replayed, as in Export). */
+  selectedCaptures?: ReadonlyArray<SelectedCapture>
   /** The list's filter while one is active, and how many captures match it. */
   filter: { value: CaptureFilter; matchCount: number } | null
 }
@@ -125,15 +124,24 @@ function BulkForm({ choices, initialScope, onStarted, onClose }: BulkFormProps) 
   const [error, setError] = useState<string | null>(null)
   const [isStarting, setIsStarting] = useState(false)
 
-  // Captures of one endpoint: IXOPAY's signature covers the path, so another path needs Re-sign.
-  const endpointProvider = useEndpointProvider(choices.endpoint?.id ?? null)
-  const replayed = replayedProvider(chosen?.scope, choices.selectedProviders ?? [], endpointProvider.pinned ?? endpointProvider.mostSeen)
+  // IXOPAY's signature covers the path, so another path needs Re-sign. The endpoint on screen, or
+  // (All captures, where only the selection is offered) the one the selected IXOPAY captures came to.
+  const selected = choices.selectedCaptures ?? []
+  const endpointId = choices.endpoint?.id ?? signedPathEndpointOf(selected)
+  const endpointProvider = useEndpointProvider(endpointId)
+  const endpoints = useEndpoints()
+  const signedEndpoint = choices.endpoint ?? endpoints.data?.find((endpoint) => endpoint.id === endpointId)
+  const replayed = replayedProvider(
+    chosen?.scope,
+    selected.map((capture) => capture.providerId),
+    endpointProvider.pinned ?? endpointProvider.mostSeen,
+  )
   const targetExample = targetUrlExample(choices.endpoint || chosen?.scope === 'selection' ? replayed.example : null)
   const targetProblem = describeInvalidTargetUrl(targetUrl, targetExample)
-  const pathSignatureWarning = choices.endpoint
+  const pathSignatureWarning = signedEndpoint
     ? forwardPathSignatureWarning({
         providerId: replayed.signedPath,
-        endpointSlug: choices.endpoint.slug,
+        endpointSlug: signedEndpoint.slug,
         signedPath: endpointProvider.signedPath,
         targetUrl,
         keepCapturedPath,
