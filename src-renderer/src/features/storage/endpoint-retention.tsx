@@ -17,15 +17,21 @@ export function endpointCapTextsOf(perEndpoint: Record<string, RetentionLimitsSe
 
 /**
  * The `perEndpoint` policy to save: the endpoints with at least one cap, and the saved caps of
- * endpoints this list does not show (kept as they are). `'invalid'` when a typed cap is not valid.
+ * endpoints this list does not show (kept as they are), of endpoints that still exist only: caps
+ * of an endpoint deleted while the dialog was open went with it, and the app refuses caps for an
+ * endpoint it does not have (every Save failed until the dialog was reopened). `'invalid'` when a
+ * typed cap is not valid.
  */
 export function perEndpointPolicyOf(
   texts: EndpointCapTexts,
   saved: Record<string, RetentionLimitsSetting> | undefined,
+  endpoints: readonly Endpoint[],
 ): Record<string, RetentionLimitsSetting> | 'invalid' {
+  const existing = new Set(endpoints.map((endpoint) => endpoint.id))
   const policy: Record<string, RetentionLimitsSetting> = {}
-  for (const [endpointId, limits] of Object.entries(saved ?? {})) if (!(endpointId in texts)) policy[endpointId] = limits
+  for (const [endpointId, limits] of Object.entries(saved ?? {})) if (!(endpointId in texts) && existing.has(endpointId)) policy[endpointId] = limits
   for (const [endpointId, typed] of Object.entries(texts)) {
+    if (!existing.has(endpointId)) continue
     const limits = limitsOf(typed)
     if (limits === 'invalid') return 'invalid'
     if (hasAnyCap(limits)) policy[endpointId] = limits

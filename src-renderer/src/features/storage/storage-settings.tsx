@@ -81,7 +81,7 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
     },
   })
   const caps = { maxCaptures: parseCap(maxCaptures), maxBytes: parseCap(maxMiB, MIB), maxAgeDays: parseCap(maxAgeDays) }
-  const perEndpoint = perEndpointPolicyOf(endpointCaps, view.retention.perEndpoint)
+  const perEndpoint = perEndpointPolicyOf(endpointCaps, view.retention.perEndpoint, endpoints)
   const invalid = Object.values(caps).some((value) => value === 'invalid') || perEndpoint === 'invalid'
   // Save is disabled while a cap is not a limit: say which ones, beside Save, below a table that
   // can push the fields above it out of view.
