@@ -231,7 +231,13 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
         validVerdict(`${prefix === 'svix' ? 'svix ' : ''}${matched.variant}`, `${signedBy}; timestamp ${age} (tolerance ±${tolerance} s)`),
         explanation,
       )
-    return result(invalidVerdict('stale-timestamp', `timestamp outside tolerance: ${age}, tolerance ±${tolerance} s (${signedBy})`), explanation)
+    return result(
+      invalidVerdict(
+        'stale-timestamp',
+        `timestamp outside tolerance: ${prefix}-timestamp ${timestampText.trim()}, ${age}, tolerance ±${tolerance} s (${signedBy})`,
+      ),
+      explanation,
+    )
   }
   if (misspelled)
     return result(

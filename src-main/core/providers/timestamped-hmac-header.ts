@@ -245,7 +245,7 @@ function verifyParsed(
     return result(
       invalidVerdict(
         'stale-timestamp',
-        `timestamp outside tolerance: signed ${age}, tolerance ${tolerance} s${tolerance === scheme.defaultToleranceSeconds ? scheme.toleranceSource : ", the endpoint's setting"} (the signature itself matches)`,
+        `timestamp outside tolerance: ${scheme.timestampName}=${parsed.timestamp}, signed ${age}, tolerance ${tolerance} s${tolerance === scheme.defaultToleranceSeconds ? scheme.toleranceSource : ", the endpoint's setting"} (the signature itself matches)`,
       ),
       explanation,
     )

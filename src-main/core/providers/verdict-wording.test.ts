@@ -50,6 +50,24 @@ describe('verdict wording', () => {
     expect(paddle).toMatch(new RegExp(`^signature mismatch: the body, the timestamp \\(ts=${t}\\) or the key differ \\(no h1 signature matches\\)`))
   })
 
+  it('a stale timestamp quotes it as sent', () => {
+    const t = 1772366099
+    const stripe = verdictMessage('stripe', [['Stripe-Signature', `t=${t},v1=${hex('sha256', 'whsec_x', `${t}.${BODY}`)}`]], [secret('stripe', 'whsec_x')])
+    expect(stripe).toBe(`timestamp outside tolerance: t=${t}, signed 301 s old, tolerance 300 s (the signature itself matches)`)
+    const key = Buffer.from('a-standard-webhooks-key').toString('base64')
+    const mac = createHmac('sha256', Buffer.from(key, 'base64')).update(`msg_1.${t}.${BODY}`).digest('base64')
+    const standard = verdictMessage(
+      'standard-webhooks',
+      [
+        ['webhook-id', 'msg_1'],
+        ['webhook-timestamp', String(t)],
+        ['webhook-signature', `v1,${mac}`],
+      ],
+      [secret('standard-webhooks', `whsec_${key}`)],
+    )
+    expect(standard).toMatch(new RegExp(`^timestamp outside tolerance: webhook-timestamp ${t}, 301 s old, tolerance ±300 s \\(a v1`))
+  })
+
   it('IXOPAY, Mercado Pago, Adyen and Braintree name what they sign', () => {
     const ixopay = verdictMessage(
       'ixopay',
