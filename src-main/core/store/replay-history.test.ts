@@ -8,7 +8,7 @@
  * killed run left it (a copy taken while the send was awaited), reading that the app stopped
  * before the answer arrived; once finished (`add`) it is there once, with its answer.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -168,6 +168,37 @@ describe('a send in flight when the app stops', () => {
     for (const reader of [history, historyIn(live)]) {
       expect(await reader.list(1, 'capture-1')).toEqual([answered, earlier])
     }
+  })
+
+  it('keeps the journal small while a send stays in flight: rewritten with the lines in flight only, which a kill still finds', async () => {
+    const { live, killed } = await folders()
+    const limit = 8 * 1024
+    const history = createReplayHistory(join(live, 'replays'), join(live, 'unreadable'), now, () => undefined, { journalRewriteBytes: limit })
+    const journal = join(live, 'replays', SENDING_JOURNAL)
+    // Held all along (a target that never answers), while 200 others go out and are answered one by one.
+    const held = noted('capture-1')
+    await history.begin(1, held)
+    let largest = 0
+    const answeredIds: string[] = []
+    for (let index = 0; index < 200; index++) {
+      const each = noted('capture-2')
+      await history.begin(2, each)
+      largest = Math.max(largest, statSync(journal).size)
+      await history.add(2, { ...each, outcome: resendOf('capture-2').outcome })
+      answeredIds.unshift(each.id)
+    }
+    expect(largest).toBeGreaterThan(limit / 2)
+    expect(largest).toBeLessThanOrEqual(limit)
+    expect(journalLines(live).length).toBeLessThan(limit / 300)
+    const last = noted('capture-2')
+    await history.begin(2, last)
+    killedCopy(live, killed)
+
+    const next = historyIn(killed)
+    expect((await next.list(1, 'capture-1')).map((record) => [record.id, record.outcome.kind])).toEqual([[held.id, 'app-stopped']])
+    const second = await next.list(2, 'capture-2')
+    expect(second.map((record) => record.id)).toEqual([last.id, ...answeredIds])
+    expect(second[0]!.outcome.kind).toBe('app-stopped')
   })
 
   it('a send finished before the kill is not doubled by its journal line', async () => {

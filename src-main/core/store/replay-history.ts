@@ -14,7 +14,9 @@
  * answer arrived", is appended to `sending.jsonl` and synced (sends starting together share one
  * append and one sync). `add` then keeps the finished record in its group's document, and once no
  * send is in flight the journal is emptied (kept as a file: a bulk replay of one at a time would
- * otherwise create it, and sync its folder, for every send). After a crash or a kill -9, the next run moves every
+ * otherwise create it, and sync its folder, for every send). A journal that grows past a few MB
+ * while sends stay in flight (a long bulk replay: each line holds up to 64 KB of body) is rewritten
+ * with the lines of the sends still in flight only. After a crash or a kill -9, the next run moves every
  * record the journal holds that no document has into its document, so a resend the target may
  * have received is never missing from the history.
  *
@@ -29,7 +31,7 @@ import { z } from 'zod'
 import type { StorageIssue } from '../../shared/views'
 import type { ReplayRecord } from '../../shared/replay'
 import { createCoalescingWriter } from './coalescing-writer'
-import { createDocument, openDocument, syncDirectory } from './data-file'
+import { createDocument, openDocument, syncDirectory, writeFileAtomically } from './data-file'
 import { SCHEMA_VERSION } from './persisted-schema'
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files'
 import { yieldToEventLoop } from '../event-loop'
@@ -88,7 +90,16 @@ export interface ReplayHistoryOptions {
    * not known yet (the store is still opening), when the record is kept.
    */
   captureExists?: (captureId: string) => boolean | undefined
+  /** The journal's size past which an append rewrites it with the sends in flight only (default `JOURNAL_REWRITE_BYTES`). */
+  journalRewriteBytes?: number
 }
+
+/**
+ * Past this, the journal is rewritten (temporary file, sync, rename) with the lines of the sends
+ * still in flight: it is otherwise only emptied once none is, and a bulk replay of 10,000 at a
+ * concurrency of 8 always has one, so it grew to hundreds of MB, all of it read back after a crash.
+ */
+export const JOURNAL_REWRITE_BYTES = 4 * 1024 * 1024
 
 export function createReplayHistory(
   dir: string,
@@ -103,8 +114,11 @@ export function createReplayHistory(
   /** A document was removed since the folder was last synced. */
   let removedSinceSync = false
   const journalFile = join(dir, SENDING_JOURNAL)
-  /** Sends begun and not yet finished by `add`, by record id. */
-  const inFlight = new Set<string>()
+  /** Sends begun and not yet finished by `add`: their journal lines, by record id. */
+  const inFlight = new Map<string, string>()
+  const rewriteBytes = options.journalRewriteBytes ?? JOURNAL_REWRITE_BYTES
+  /** Bytes the journal file holds, as this run wrote it. */
+  let journalBytes = 0
   /** Journal lines not yet written. */
   let unwritten: string[] = []
   /** What the journal file holds (set once the previous run's journal is read). */
@@ -116,6 +130,14 @@ export function createReplayHistory(
       const text = unwritten.join('')
       unwritten = []
       await makePrivateDir(dir)
+      if (journal === 'lines' && journalBytes + Buffer.byteLength(text) > rewriteBytes) {
+        // The lines waiting are among those in flight (a line goes only once its send is finished).
+        const kept = [...inFlight.values()].join('')
+        await writeFileAtomically(journalFile, kept)
+        journalBytes = Buffer.byteLength(kept)
+        return
+      }
+      journalBytes += Buffer.byteLength(text)
       const created = journal === 'absent'
       const handle = await open(journalFile, 'a', PRIVATE_FILE_MODE)
       try {
@@ -132,6 +154,7 @@ export function createReplayHistory(
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       })
       journal = 'empty'
+      journalBytes = 0
     }
   })
   /** The journal a previous run left, merged into the documents before any other use of the history. */
@@ -205,6 +228,7 @@ export function createReplayHistory(
       journal = 'empty'
       return
     }
+    journalBytes = Buffer.byteLength(text)
     const saves = new Set<() => Promise<void>>()
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue
@@ -231,8 +255,9 @@ export function createReplayHistory(
   return {
     async begin(seq, record) {
       await recovered()
-      inFlight.add(record.id)
-      unwritten.push(`${JSON.stringify({ seq, record })}\n`)
+      const line = `${JSON.stringify({ seq, record })}\n`
+      inFlight.set(record.id, line)
+      unwritten.push(line)
       try {
         await saveJournal()
       } catch (error: unknown) {
