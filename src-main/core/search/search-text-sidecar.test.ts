@@ -215,9 +215,11 @@ describe('finding texts in a sidecar', () => {
     const sidecar = join(dir, 'mixed.search')
     const { header } = buildSidecar(join(dir, 'captures', '000001.log'), sidecar)
     const text = readFileSync(sidecar).subarray(0, header.textBytes)
-    // Texts starting with many distinct bytes (read byte by byte), with few (the reader jumps to where one can start), one alone.
+    // Many texts starting with many distinct bytes (the automaton reads byte by byte), with few (it
+    // jumps to where one can start); a few texts (one native search each), one alone.
     const textSets = [
       ['needle', 'aab', 'aa', 'a', 'xyz', 'ee', 'dle\nneed', 'le\nx-word', '"fruit"', 'zzz', 'a'.repeat(600)],
+      ['needle', 'ee', 'xyz', 'aab', 'xy', 'nee'],
       ['needle', 'ee', 'xyz', 'aab'],
       ['needle'],
     ]
