@@ -11,14 +11,14 @@
  * Every shared and test-support vector runs the same way against its `expected.valid`.
  */
 import forge from 'node-forge'
-import { createHash, createHmac, generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:crypto'
+import { createHash, generateKeyPairSync, sign as rsaSign, verify as rsaVerify } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, PinnableProviderId, ProviderKey, SignatureVerdict } from '../../shared/providers'
 import { keysForVector, loadVectors, PROVIDER_BY_FILE, vectorFiles, type VectorCase } from '../../test-support/vectors'
-import { issueCertificate } from '../../test-support/certificate-authority'
+import { canonicalJson, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
 import { analyzeDelivery } from './index'
 
 const NOW = new Date('2026-03-01T12:00:00Z')
@@ -32,12 +32,6 @@ const BODIES: ReadonlyArray<{ name: string; bytes: Buffer }> = [
 
 // ---------------------------------------------------------------------------------------------
 // The spec, written out independently of the code
-
-const hmac = (algorithm: string, key: Buffer | string, ...parts: Array<Buffer | string>): Buffer => {
-  const mac = createHmac(algorithm, key)
-  for (const part of parts) mac.update(part)
-  return mac.digest()
-}
 
 /** A deterministic secret per provider, round and purpose. */
 const material = (label: string): Buffer => createHash('sha256').update(label).digest()
@@ -193,19 +187,6 @@ function adyenClassicSpec({ body, secrets }: SpecInput): boolean {
   )
 }
 
-/** CRC-32 (IEEE, reflected, polynomial 0xEDB88320) as an unsigned number, written out here rather than taken from the code. */
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff
-  for (const byte of bytes) {
-    crc ^= byte
-    for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1
-  }
-  return (crc ^ 0xffffffff) >>> 0
-}
-
-/** PayPal's certificates for the file, issued once: the one that signs, and another. */
-const PAYPAL_CERTS = [0, 1].map((n) => issueCertificate({ commonName: `messageverificationcerts${n}.sandbox.paypal.com` }))
-
 /**
  * providers.md §5.7: RSA SHA256withRSA over transmissionId|transmissionTime|webhookId|crc32(body)
  * as an unsigned decimal, checked with the PayPal certificate (here the file's first). `secrets`
@@ -226,20 +207,6 @@ function paypalSpec({ headers, body, secrets }: SpecInput): boolean {
   )
 }
 
-/** JSON with keys sorted recursively (ordinal), no whitespace, null members left out: providers.md §3.2's base string. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object')
-    return `{${Object.entries(value)
-      .filter(([, member]) => member !== null)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`)
-      .join(',')}}`
-  return JSON.stringify(value)
-}
-
-/** Plexo's certificates for the file: the one that signs, and another. */
-const PLEXO_CERTS = [0, 1].map((n) => issueCertificate({ commonName: `plexo-signing-${n}.test` }))
 const thumbprint = (der: Buffer): string => createHash('sha1').update(der).digest('hex').toUpperCase()
 
 /**

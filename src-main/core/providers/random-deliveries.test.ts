@@ -10,11 +10,11 @@
  * be "valid".
  */
 import forge from 'node-forge'
-import { createHash, createHmac, generateKeyPairSync, sign as rsaSign, sign as edSign } from 'node:crypto'
+import { createHash, generateKeyPairSync, sign as rsaSign, sign as edSign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, PinnableProviderId, ProviderKey } from '../../shared/providers'
-import { issueCertificate } from '../../test-support/certificate-authority'
+import { canonicalJson, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
 import { analyzeDelivery } from './index'
 
 /** Rounds per family: each a fresh delivery and every change to it. */
@@ -126,12 +126,6 @@ function twice(headers: HeaderPairs, name: string, second: string): HeaderPairs 
   const at = headers.findIndex(([each]) => each.toLowerCase() === name.toLowerCase())
   const first = headers[at] as [string, string]
   return [...headers.slice(0, at + 1), [first[0], second], ...headers.slice(at + 1)]
-}
-
-const hmac = (algorithm: string, key: Buffer | string, ...parts: Array<Buffer | string>): Buffer => {
-  const mac = createHmac(algorithm, key)
-  for (const part of parts) mac.update(part)
-  return mac.digest()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -562,18 +556,6 @@ const adyenClassic: Family = {
   },
 }
 
-/** CRC-32 (IEEE, reflected, 0xEDB88320), unsigned, written out here. */
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff
-  for (const byte of bytes) {
-    crc ^= byte
-    for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1
-  }
-  return (crc ^ 0xffffffff) >>> 0
-}
-
-const PAYPAL_CERTS = [0, 1].map((n) => issueCertificate({ commonName: `messageverificationcerts${n}.sandbox.paypal.com` }))
-
 /** providers.md §5.7: RSA SHA256withRSA over transmissionId|transmissionTime|webhookId|crc32(body), unsigned decimal. */
 const paypal: Family = {
   name: 'paypal',
@@ -628,20 +610,6 @@ const paypal: Family = {
     }
   },
 }
-
-/** JSON with keys sorted recursively (ordinal), no whitespace, null members left out (providers.md §3.2). */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object')
-    return `{${Object.entries(value)
-      .filter(([, member]) => member !== null)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`)
-      .join(',')}}`
-  return JSON.stringify(value)
-}
-
-const PLEXO_CERTS = [0, 1].map((n) => issueCertificate({ commonName: `plexo-signing-${n}.test` }))
 
 /** providers.md §3.2: RSA PKCS#1 v1.5 SHA-512 over the canonical JSON of `Object`; Fingerprint = the certificate's SHA-1 thumbprint; now ≤ expiry. */
 const plexoLegacy: Family = {
