@@ -485,21 +485,21 @@ describe('capture store: annotations, origin and deliveries', () => {
     ]
     expect(changed()).toBe(true)
     await current.page({ limit: 10 })
-    await current.get(first!.id)
-    await current.deliveryAttemptFacts([{ deliveryKey: `sha256:${first!.body.sha256}`, endpointId: 'e1' }])
+    await current.get(first.id)
+    await current.deliveryAttemptFacts([{ deliveryKey: `sha256:${first.body.sha256}`, endpointId: 'e1' }])
     expect(changed()).toBe(false)
-    await current.annotate(first!.id, { pinned: true })
+    await current.annotate(first.id, { pinned: true })
     expect(changed()).toBe(true)
     const recognition: CaptureRecognition = {
       provider: { id: 'stripe', name: 'Stripe', variant: null },
       verdict: { status: 'valid', reason: null, message: 'signature valid' },
       summary: { eventType: null, status: null, objectId: null, eventId: 'evt_1', reference: null, amount: null, paymentMethod: null, signalOnly: false },
     }
-    await current.updateRecognitions([{ id: second!.id, recognition }])
+    await current.updateRecognitions([{ id: second.id, recognition }])
     expect(changed()).toBe(true)
-    await current.deleteMany([second!.id])
+    await current.deleteMany([second.id])
     expect(changed()).toBe(true)
-    await current.deleteMany([second!.id])
+    await current.deleteMany([second.id])
     expect(changed()).toBe(false)
   })
 })
