@@ -253,6 +253,12 @@ test('send a test callback to an endpoint of the app, and forward an endpoint to
     await forward.getByTestId('forward-keep-path').check()
     await expect(forward.getByTestId('forward-url-preview')).toContainText(`is sent to ${target.url}/stripe/webhook/notify?id=1`)
     await forward.getByTestId('forward-keep-path').uncheck()
+    // Unticked, it says where callbacks would go, not that they go there.
+    await forward.getByTestId('forward-enabled').uncheck()
+    await expect(forward.getByTestId('forward-url-preview')).toContainText(
+      `Forwarding is off. When on: every callback would be sent to exactly ${target.url}/stripe/webhook`,
+    )
+    await forward.getByTestId('forward-enabled').check()
     await forward.getByTestId('forward-mode-background').check()
     await saveScreenshot(page, 'forward-dialog', { bothSchemes: true })
     await forward.getByTestId('forward-save').click()

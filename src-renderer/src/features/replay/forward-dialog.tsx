@@ -90,7 +90,7 @@ function ForwardForm({
         <input type="checkbox" checked={keepCapturedPath} onChange={(event) => setKeepCapturedPath(event.target.checked)} data-testid="forward-keep-path" />
         Keep the captured path and query (after <span className="wire">/{endpoint.slug}</span>)
       </label>
-      {targetProblem === null && <ForwardUrlPreview endpoint={endpoint} targetUrl={targetUrl} keepCapturedPath={keepCapturedPath} />}
+      {targetProblem === null && <ForwardUrlPreview endpoint={endpoint} targetUrl={targetUrl} keepCapturedPath={keepCapturedPath} enabled={enabled} />}
       {targetProblem === null && pathSignatureWarning !== null && (
         <p className="notice notice-warning replay-small" role="note" data-testid="forward-signature-warning">
           {pathSignatureWarning}
@@ -169,19 +169,34 @@ function ForwardForm({
 /** Example captured path for the preview: what a provider typically appends. */
 const EXAMPLE_REST = '/notify?id=1'
 
-/** Where a callback will go, computed by the same code the core sends with. */
-function ForwardUrlPreview({ endpoint, targetUrl, keepCapturedPath }: { endpoint: Endpoint; targetUrl: string; keepCapturedPath: boolean }) {
+/**
+ * Where a callback will go, computed by the same code the core sends with. With forwarding off it
+ * says where callbacks would go: "is sent" read as if they were, while none is.
+ */
+function ForwardUrlPreview({
+  endpoint,
+  targetUrl,
+  keepCapturedPath,
+  enabled,
+}: {
+  endpoint: Endpoint
+  targetUrl: string
+  keepCapturedPath: boolean
+  enabled: boolean
+}) {
   const example = forwardPreview(endpoint, targetUrl, keepCapturedPath)
+  const sent = enabled ? 'is sent' : 'would be sent'
   return (
-    <p className="notice replay-small" data-testid="forward-url-preview">
+    <p className="notice replay-small" data-testid="forward-url-preview" data-enabled={enabled}>
+      {!enabled && <>Forwarding is off. When on: </>}
       {keepCapturedPath ? (
         <>
-          A callback to <span className="wire">{example.from}</span> is sent to <span className="wire">{example.to}</span>
+          {enabled ? 'A' : 'a'} callback to <span className="wire">{example.from}</span> {sent} to <span className="wire">{example.to}</span>
           {example.problem !== null && <> ({example.problem})</>}
         </>
       ) : (
         <>
-          Every callback is sent to exactly <span className="wire">{example.to}</span>, whatever path it arrived on.
+          {enabled ? 'Every' : 'every'} callback {sent} to exactly <span className="wire">{example.to}</span>, whatever path it arrived on.
         </>
       )}
     </p>
