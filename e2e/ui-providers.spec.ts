@@ -55,6 +55,8 @@ test('a signed IXOPAY callback and an unsigned PayEx one: provider, verdict, sum
   await expect(signature.getByTestId('signature-scheme')).toHaveText('ixopay-hmac-sha512')
   await expect(signature.getByTestId('signature-received')).toContainText(IXOPAY.headers['X-Signature'] ?? '')
   await expect(signature.getByTestId('signature-timestamp')).toContainText('2020-07-21T13:15:03.000Z')
+  // Its age in the words the verdict uses ("about 6.4 years"), not in days beside them.
+  await expect(signature.getByTestId('signature-timestamp')).toContainText(/Skew\s*\d+(\.\d)? years \(\d+ s\)/)
   // As received, the signed target still carries the endpoint prefix.
   await expect(signature.getByTestId('signed-string').first()).toContainText(`/${endpoint.slug}/callbacks/ixopay?orderId=1001`)
 

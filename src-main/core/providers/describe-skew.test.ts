@@ -1,6 +1,7 @@
 /** How a timestamp's age reads in verdicts and notes (verification.ts describeSkew). */
 import { describe, expect, it } from 'vitest'
-import { describeSkew, roughDuration } from './verification'
+import { roughDuration } from '../../shared/rough-duration'
+import { describeSkew } from './verification'
 
 describe('describeSkew', () => {
   it('says seconds alone below an hour', () => {

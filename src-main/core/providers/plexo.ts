@@ -15,13 +15,13 @@ import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/pro
 import { at, firstText, isObject, parseJsonBody, parseRawJson, prop, rawMember, text, type JsonObject, type JsonValue, type RawJson } from './body'
 import { decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
+import { roughDuration } from '../../shared/rough-duration'
 import { certificatesFor } from '../keys/key-lookups'
 import { certificateCheckDetail, checkRsaPkcs1, telltaleRsaFailure, type RsaCheck } from './rsa'
 import { decimalAmount, emptySummary, maskCard, maskPans, pushField, unreadableSummary } from './summary'
 import {
   invalidVerdict,
   isoFromSeconds,
-  roughDuration,
   makeAttempt,
   newExplanation,
   noKeyVerdict,

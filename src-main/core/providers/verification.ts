@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto'
 import type { InvalidReason, SignatureExplanation, SignatureVerdict, TimestampCheck, VerificationAttempt } from '../../shared/providers'
 import type { HeaderPairs } from '../../shared/http-message'
 import { displayBytes } from './body'
+import { roughDuration } from '../../shared/rough-duration'
 
 /** A delivery as captured: the raw request the verifier works on. */
 export interface Delivery {
@@ -144,15 +145,6 @@ export function describeSkew(skewSeconds: number): string {
   const seconds = Math.abs(skewSeconds)
   const rough = roughDuration(seconds)
   return `${seconds} s ${skewSeconds >= 0 ? 'old' : 'in the future'}${rough === null ? '' : `, about ${rough}`}`
-}
-
-/** "26 hours", "4.5 days", "3.1 years" for a span of an hour or more; null below (seconds say it well). */
-export function roughDuration(seconds: number): string | null {
-  const hours = seconds / 3600
-  if (!Number.isFinite(hours) || hours < 1) return null
-  const [value, unit] = hours < 48 ? [hours, 'hour'] : hours < 24 * 365 ? [hours / 24, 'day'] : [hours / (24 * 365.25), 'year']
-  const shown = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : String(Math.round(value))
-  return `${shown} ${unit}${shown === '1' ? '' : 's'}`
 }
 
 const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf])

@@ -6,6 +6,7 @@ import { DetailSection } from '../../components/detail-section'
 import { VERDICT_ICONS } from '../../lib/providers'
 import { VerdictBadge } from './recognition-badges'
 import './providers.css'
+import { roughDuration } from '@shared/rough-duration'
 
 interface SignaturePanelProps {
   analysis: DeliveryAnalysis
@@ -177,13 +178,14 @@ function TimestampFacts({ check }: { check: TimestampCheck }) {
   )
 }
 
+/** The span as the verdict's message says it ("about 3.1 years" beside "Skew 1119 days" read as two answers). */
 function formatSkew(seconds: number): string {
   const abs = Math.abs(seconds)
   const sign = seconds < 0 ? '−' : ''
   if (abs < 120) return `${sign}${abs} s`
-  if (abs < 7200) return `${sign}${Math.round(abs / 60)} min (${abs} s)`
-  if (abs < 172_800) return `${sign}${(abs / 3600).toFixed(1)} h (${abs} s)`
-  return `${sign}${Math.round(abs / 86_400)} days (${abs} s)`
+  const rough = roughDuration(abs)
+  if (rough === null) return `${sign}${Math.round(abs / 60)} min (${abs} s)`
+  return `${sign}${rough} (${abs} s)`
 }
 
 /** An attempt made without a key computed nothing: it did not fail to match, it was never compared. */
