@@ -39,3 +39,27 @@ export const PAYPAL_CERTS = [0, 1].map((n) => issueCertificate({ commonName: `me
 
 /** Plexo's certificates for a test file: the one that signs, and another. */
 export const PLEXO_CERTS = [0, 1].map((n) => issueCertificate({ commonName: `plexo-signing-${n}.test` }))
+
+/** The fields of an Adyen classic notification item that its signature covers. */
+export interface AdyenSignedFields {
+  pspReference: string
+  originalReference?: string
+  merchantAccountCode: string
+  merchantReference: string
+  amount: { value: number; currency: string }
+  eventCode: string
+  success: string
+}
+
+/** providers.md §5.5 (classic): the signed fields joined by ":" (no escaping); signed as base64(HMAC-SHA256(hexDecode(key), data)). */
+export const adyenItemData = (item: AdyenSignedFields): string =>
+  [
+    item.pspReference,
+    item.originalReference ?? '',
+    item.merchantAccountCode,
+    item.merchantReference,
+    String(item.amount.value),
+    item.amount.currency,
+    item.eventCode,
+    item.success,
+  ].join(':')

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, PinnableProviderId, ProviderKey, SignatureVerdict } from '../../shared/providers'
 import { keysForVector, loadVectors, PROVIDER_BY_FILE, vectorFiles, type VectorCase } from '../../test-support/vectors'
-import { canonicalJson, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
+import { adyenItemData, canonicalJson, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
 import { analyzeDelivery } from './index'
 
 const NOW = new Date('2026-03-01T12:00:00Z')
@@ -163,19 +163,6 @@ interface AdyenItem {
   success: string
   additionalData?: { hmacSignature?: string }
 }
-
-/** providers.md §5.5 (classic): the fields joined by ":" (no escaping), base64(HMAC-SHA256(hexDecode(key), data)). */
-const adyenItemData = (item: AdyenItem): string =>
-  [
-    item.pspReference,
-    item.originalReference ?? '',
-    item.merchantAccountCode,
-    item.merchantReference,
-    String(item.amount.value),
-    item.amount.currency,
-    item.eventCode,
-    item.success,
-  ].join(':')
 
 /** providers.md §5.5 (classic): each item verified on its own; the batch is valid when every item is. */
 function adyenClassicSpec({ body, secrets }: SpecInput): boolean {

@@ -14,7 +14,7 @@ import { createHash, generateKeyPairSync, sign as rsaSign, sign as edSign } from
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, PinnableProviderId, ProviderKey } from '../../shared/providers'
-import { canonicalJson, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
+import { adyenItemData, canonicalJson, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
 import { analyzeDelivery } from './index'
 
 /** Rounds per family: each a fresh delivery and every change to it. */
@@ -487,20 +487,9 @@ const adyenClassic: Family = {
       success: string
       additionalData?: Record<string, string>
     }
-    const data = (item: Item): string =>
-      [
-        item.pspReference,
-        item.originalReference ?? '',
-        item.merchantAccountCode,
-        item.merchantReference,
-        String(item.amount.value),
-        item.amount.currency,
-        item.eventCode,
-        item.success,
-      ].join(':')
     const signed = (item: Item, withKey = key): Item => ({
       ...item,
-      additionalData: { ...item.additionalData, hmacSignature: hmac('sha256', Buffer.from(withKey, 'hex'), data(item)).toString('base64') },
+      additionalData: { ...item.additionalData, hmacSignature: hmac('sha256', Buffer.from(withKey, 'hex'), adyenItemData(item)).toString('base64') },
     })
     const items: Item[] = Array.from({ length: draw.int(1, 3) }, () => ({
       pspReference: draw.text('0123456789', 16),
