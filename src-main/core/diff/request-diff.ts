@@ -7,6 +7,7 @@
 import type { BodyDiff, BodyReading, CaptureDiff, DiffSide } from '../../shared/capture-diff'
 import { bodyEncodingOf, decodedAsLabel, decodeWithEncoding, declaredCharset } from '../../shared/body-charset'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { declaresJson } from '../../shared/json-media-type'
 import { decodeContentCodingWithin } from '../content-coding'
 import { diffHeaders } from './header-diff'
 import { diffJsonPaths, MAX_JSON_DIFF_NODES } from './json-path-diff'
@@ -43,12 +44,6 @@ export interface RequestToCompare {
 function looksLikeJson(text: string): boolean {
   const first = text.trimStart()[0]
   return first === '{' || first === '['
-}
-
-/** The Content-Type says JSON (`application/json`, `text/json`, or a `+json` type such as `application/problem+json`). */
-function declaresJson(contentType: string | null): boolean {
-  const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
-  return mediaType === 'application/json' || mediaType === 'text/json' || mediaType.endsWith('+json')
 }
 
 /** The Content-Type each side declared, so a body in a declared charset is compared as its text. */

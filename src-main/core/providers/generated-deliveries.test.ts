@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, PinnableProviderId, ProviderKey, SignatureVerdict } from '../../shared/providers'
 import { keysForVector, loadVectors, PROVIDER_BY_FILE, vectorFiles, type VectorCase } from '../../test-support/vectors'
-import { adyenItemData, canonicalJson, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
+import { adyenItemData, canonicalJson, type AdyenSignedFields, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
 import { analyzeDelivery } from './index'
 
 const NOW = new Date('2026-03-01T12:00:00Z')
@@ -153,14 +153,7 @@ function mercadoPagoSpec({ headers, body: _body, secrets, target }: SpecInput): 
   return secrets.some((secret) => ids.some((id) => v1.includes(hmac('sha256', secret, manifest(id)).toString('hex'))))
 }
 
-interface AdyenItem {
-  pspReference: string
-  originalReference?: string
-  merchantAccountCode: string
-  merchantReference: string
-  amount: { value: number; currency: string }
-  eventCode: string
-  success: string
+interface AdyenItem extends AdyenSignedFields {
   additionalData?: { hmacSignature?: string }
 }
 

@@ -14,7 +14,7 @@ import { createHash, generateKeyPairSync, sign as rsaSign, sign as edSign } from
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { HmacProviderId, PinnableProviderId, ProviderKey } from '../../shared/providers'
-import { adyenItemData, canonicalJson, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
+import { adyenItemData, canonicalJson, type AdyenSignedFields, crc32, hmac, PAYPAL_CERTS, PLEXO_CERTS } from '../../test-support/provider-spec'
 import { analyzeDelivery } from './index'
 
 /** Rounds per family: each a fresh delivery and every change to it. */
@@ -477,14 +477,7 @@ const adyenClassic: Family = {
   round(draw) {
     const key = draw.bytes(32).toString('hex').toUpperCase()
     const other = draw.bytes(32).toString('hex').toUpperCase()
-    interface Item {
-      pspReference: string
-      originalReference?: string
-      merchantAccountCode: string
-      merchantReference: string
-      amount: { value: number; currency: string }
-      eventCode: string
-      success: string
+    interface Item extends AdyenSignedFields {
       additionalData?: Record<string, string>
     }
     const signed = (item: Item, withKey = key): Item => ({

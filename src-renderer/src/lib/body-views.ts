@@ -2,6 +2,7 @@
 import { decodeBody, type DecodedBody } from './body-charset'
 import { looksBinary, mediaType } from './bytes'
 import { looksLikeXml, MAX_PRETTY_XML_CHARS } from './xml-pretty'
+import { declaresJson } from '@shared/json-media-type'
 
 export type BodyViewKind = 'json' | 'form' | 'xml' | 'text' | 'hex'
 
@@ -25,7 +26,7 @@ export interface BodyAnalysis {
 /** `decoded`: the bytes already decoded by {@link decodeBody} (off the UI thread, for a large capture). */
 export function analyseBody(bytes: Uint8Array, contentType: string | null, decoded: DecodedBody = decodeBody(bytes, contentType)): BodyAnalysis {
   const type = mediaType(contentType)
-  const isJsonDeclared = type === 'application/json' || type.endsWith('+json') || type === 'text/json'
+  const isJsonDeclared = declaresJson(contentType)
   const base = { bytes, decoded, text: decoded.text, isBinary: false, isJsonDeclared, notice: null }
   if (bytes.length === 0) return { ...base, views: [], preferred: null }
   const { text } = decoded
