@@ -21,11 +21,11 @@ import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
 import { errorMessage } from '../../shared/errors'
-import { cmdCommands, isCmdSyntax } from './cmd-curl-words'
+import { cmdCommands, crtWords, isCmdSyntax } from './cmd-curl-words'
 import { curlChangesReader, curlHeadersReader, curlRefusalReader, isChangeComment, type CurlComment } from './changed-label'
 import { curlSendsHeader } from '../../shared/curl-command'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
-import { runSteps, type Steps } from './work-slices'
+import { runSteps, textPauses, type Steps } from './work-slices'
 
 /** Options that take no value (skipped). */
 const FLAGS = new Set([
@@ -103,13 +103,14 @@ export interface CurlCommandSource {
  */
 export function* scanCurlCommands(text: string, maxBodyBytes: number, maxEntries: number): Steps<CurlCommandSource | { ok: false; message: string }> {
   // Windows cmd.exe syntax (DevTools' "Copy as cURL (cmd)") has its own quoting: see cmd-curl-words.ts.
-  const commands = isCmdSyntax(text)
-    ? { ok: true as const, commands: cmdCommands(text).map((command) => ({ text: '', line: command.line, words: command.words })), comments: [] }
-    : yield* splitCommands(text)
+  // Both are read a slice of text at a time (textPauses): a cmd.exe script was split in one go.
+  const isCmd = yield* isCmdSyntax(text)
+  const commands = isCmd ? { ok: true as const, commands: yield* cmdCommands(text), comments: [] } : yield* splitCommands(text)
   if (!commands.ok) return commands
   let count = 0
   let curlCommands: number
-  const counting = curlEntries(commands.commands, commands.comments, maxBodyBytes, false)
+  const wordsOf = isCmd ? crtWords : shellWords
+  const counting = curlEntries(commands.commands, commands.comments, wordsOf, maxBodyBytes, false)
   for (;;) {
     const step = counting.next()
     if (step.done) {
@@ -132,7 +133,7 @@ export function* scanCurlCommands(text: string, maxBodyBytes: number, maxEntries
     count,
     *entrySteps(index: number): Steps<EntryResult> {
       if (reading === null || index < next) {
-        reading = curlEntries(commands.commands, commands.comments, maxBodyBytes, true)
+        reading = curlEntries(commands.commands, commands.comments, wordsOf, maxBodyBytes, true)
         next = 0
       }
       for (;;) {
@@ -154,8 +155,9 @@ export function* scanCurlCommands(text: string, maxBodyBytes: number, maxEntries
  * each is a placeholder.
  */
 function* curlEntries(
-  commands: Array<{ text: string; line: number; words?: ShellWord[] }>,
+  commands: Array<{ text: string; line: number }>,
   comments: CurlComment[],
+  wordsOf: (command: string) => ShellWord[],
   maxBodyBytes: number,
   readBodies: boolean,
 ): Generator<EntryResult | undefined, number, void> {
@@ -173,7 +175,7 @@ function* curlEntries(
     let words: ShellWord[]
     try {
       // `$NAME` stays as written: nothing of the user's environment is substituted.
-      words = command.words ?? shellWords(command.text)
+      words = wordsOf(command.text)
     } catch (error: unknown) {
       yield { ok: false, message: `line ${command.line}: ${errorMessage(error)}` }
       continue
@@ -241,9 +243,6 @@ function* curlEntries(
 /** What counting yields for a curl command. */
 const COUNTED: EntryResult = { ok: false, message: 'counted' }
 
-/** Characters of the text split into commands between two pauses. */
-const SPLIT_STEP_CHARS = 64 * 1024
-
 /**
  * Cuts the text at unquoted line ends and `;`, tracking quotes in one pass (linear), so a JSON
  * body spanning lines inside quotes stays in its command. A backslash before a line end joins
@@ -279,12 +278,9 @@ function* splitCommands(
     }
     return nextLineEnd
   }
-  let pauseAt = SPLIT_STEP_CHARS
+  const isPauseDue = textPauses()
   for (let index = 0; index < text.length; index++) {
-    if (index >= pauseAt) {
-      yield
-      pauseAt = index + SPLIT_STEP_CHARS
-    }
+    if (isPauseDue(index)) yield
     const char = text[index]!
     const next = text[index + 1]
     if (quote === "'") {

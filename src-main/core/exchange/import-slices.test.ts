@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { decodeStrictBase64, decodeStrictBase64InSlices } from './exchange-capture'
-import { readCurlCommands } from './curl-import'
+import { readCurlCommands, scanCurlCommands } from './curl-import'
 import { readHttpMessages } from './http-message-format'
 import { readImportEntries, readImportFile } from './import-file'
 import { parseJsonInSlices } from './json-in-slices'
+import { runSteps, TEXT_STEP_CHARS, type Steps } from './work-slices'
 
 const LISTS = [['log', 'entries'], ['captures']] as const
 const EVERY_STEP = { maxMs: Number.POSITIVE_INFINITY, maxSteps: 1 }
@@ -236,6 +237,38 @@ describe('reading raw HTTP and curl a slice at a time', () => {
     if (!whole.ok) throw new Error(whole.message)
     // In order, as an import asks, then back to an earlier one.
     for (const index of [0, 1, 7, 8, 9_007, 9_999, 1_007, 3]) expect(await read.readEntry(index)).toStrictEqual(whole.entries[index])
+  })
+
+  /** How many pauses the work makes before it is done, and its result. */
+  function pausesOf<T>(steps: Steps<T>): { pauses: number; result: T } {
+    for (let pauses = 0; ; pauses++) {
+      const step = steps.next()
+      if (step.done) return { pauses, result: step.value }
+    }
+  }
+
+  it('splits a curl script written for cmd.exe a slice of text at a time, as a POSIX one (it was split in one go)', () => {
+    const body = 'x'.repeat(4 * 1024 * 1024)
+    const scripts = {
+      // As DevTools' "Copy as cURL (cmd)" writes it: ^ continuations, caret-escaped quotes.
+      cmd: `curl ^"http://h/cb/big^" ^\r\n  -H ^"Content-Type: text/plain^" ^\r\n  --data-raw ^"${body}^"\r\n`,
+      posix: `curl 'http://h/cb/big' \\\n  -H 'Content-Type: text/plain' \\\n  --data-raw "${body}"\n`,
+    }
+    for (const [syntax, script] of Object.entries(scripts)) {
+      const { pauses, result: scanned } = pausesOf(scanCurlCommands(script, 10 * 1024 * 1024, 10))
+      if (!scanned.ok) throw new Error(scanned.message)
+      expect(scanned.count, syntax).toBe(1)
+      // At least one pause every TEXT_STEP_CHARS characters of the text (the cmd.exe script made 2).
+      expect(pauses, syntax).toBeGreaterThanOrEqual(Math.floor(script.length / TEXT_STEP_CHARS))
+      const entry = runSteps(scanned.entrySteps(0))
+      if (!entry.ok) throw new Error(entry.message)
+      expect(entry.capture.target, syntax).toBe('/cb/big')
+      expect(entry.capture.body.equals(Buffer.from(body)), syntax).toBe(true)
+      expect(entry.capture.headers.slice(0, 2), syntax).toEqual([
+        ['Host', 'h'],
+        ['Content-Type', 'text/plain'],
+      ])
+    }
   })
 
   it('refuses more requests than one import takes as soon as it finds one too many, whatever follows', async () => {

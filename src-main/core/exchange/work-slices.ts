@@ -42,6 +42,25 @@ export function workSlices(limits: SliceLimits = EXPORT_SLICE): WorkSlices {
 }
 
 /**
+ * Characters of a text read between two pauses while it is split into commands: a curl script
+ * in POSIX shell syntax and one written for Windows cmd.exe alike (both splitters use `textPauses`).
+ */
+export const TEXT_STEP_CHARS = 64 * 1024
+
+/**
+ * Whether a pause is due at `index` of a text being read, every `stepChars` characters (call with
+ * rising indexes; a jump over a quoted stretch counts as the characters it skipped).
+ */
+export function textPauses(stepChars = TEXT_STEP_CHARS): (index: number) => boolean {
+  let pauseAt = stepChars
+  return (index) => {
+    if (index < pauseAt) return false
+    pauseAt = index + stepChars
+    return true
+  }
+}
+
+/**
  * Work written as a generator that yields between its pieces (a message, a command, some thousands
  * of chunks): `runSteps` does it all at once, `runStepsInSlices` with the event loop's turns
  * between slices of it, so the same reader serves both.
