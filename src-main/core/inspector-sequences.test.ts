@@ -1,4 +1,6 @@
 /** Answer sequences across a restart: a provider's retries go on for hours, so the counters must too. */
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { expect } from 'vitest'
 import { FAIL_TWICE_THEN_OK } from '../test-support/answer-configs'
 import { send } from '../test-support/http-client'
@@ -32,4 +34,41 @@ test('goes on with "500 twice, then 200" after a restart, per delivery, until re
   await app.stop()
   current = await app.start()
   expect(await deliver(current, 'tx-a')).toBe(500)
+})
+
+test('keeps the counters an earlier version saved under a rounded id past 2^53, for that delivery only', async ({ app, dataDir }) => {
+  // Paystack transaction ids are JSON numbers; these two are different transactions that JSON.parse reads as one value.
+  const exact = '12345678901234567890'
+  const neighbour = '12345678901234567891'
+  const deliverPaystack = async (current: Inspector, id: string): Promise<number> => {
+    const body = `{"event":"charge.success","data":{"id":${id},"status":"success","reference":"ref-${id}","amount":50000,"currency":"NGN"}}`
+    const headers: Array<[string, string]> = [
+      ['content-type', 'application/json'],
+      ['x-paystack-signature', 'a'.repeat(128)],
+    ]
+    return (await send(`${current.receiverUrl}/default/callbacks`, { method: 'POST', headers, body })).status
+  }
+  let current = await app.start()
+  const [endpoint] = await current.procedures.listEndpoints({})
+  await current.procedures.setAnswerConfig({ endpointId: endpoint!.id, config: FAIL_TWICE_THEN_OK })
+  expect(await deliverPaystack(current, exact)).toBe(500)
+  expect(await deliverPaystack(current, exact)).toBe(500)
+  await app.stop()
+
+  // The file as versions before exact-digit keys wrote it: no `deliveryKeys`, the id rounded in the key.
+  const file = join(dataDir, 'answer-sequences.json')
+  const saved = JSON.parse(await readFile(file, 'utf8')) as { deliveryKeys?: string; formerCounters?: unknown; counters: Array<{ deliveryKey: string }> }
+  expect(saved.counters.map((counter) => counter.deliveryKey)).toEqual([`paystack:charge.success:${exact}:success`])
+  const { deliveryKeys: _marker, formerCounters: _former, ...earlier } = saved
+  earlier.counters = saved.counters.map((counter) => ({ ...counter, deliveryKey: counter.deliveryKey.replace(exact, String(Number(exact))) }))
+  await writeFile(file, JSON.stringify(earlier))
+
+  current = await app.start()
+  expect(await deliverPaystack(current, exact)).toBe(200)
+  expect(await deliverPaystack(current, neighbour)).toBe(500)
+  await app.stop()
+  current = await app.start()
+  expect(await deliverPaystack(current, exact)).toBe(200)
+  expect(await deliverPaystack(current, neighbour)).toBe(500)
+  expect(await deliverPaystack(current, neighbour)).toBe(200)
 })

@@ -1,5 +1,6 @@
 import type { Sequence } from '../../shared/responses'
 import { assertNever } from '../../shared/assert-never'
+import { indexedDeliveryKeysOf } from '../deliveries/delivery-key'
 
 /**
  * How many delivery keys the counters remember. Delivery keys come from the network: anyone who
@@ -35,6 +36,15 @@ export interface SequenceSnapshot {
   fingerprints: Array<{ endpointId: string; fingerprint: string }>
   /** Least recently used first. */
   counters: Array<{ endpointId: string; deliveryKey: string; lastStep: number }>
+  /**
+   * Counters saved by a version whose delivery keys were made otherwise: an id past 2^53 as
+   * JSON.parse rounded it (`paystack:charge.success:12345678901234567000:success` for the id
+   * 12345678901234567890), a Plexo state by its number. Each is taken over, once, by the first
+   * delivery whose key today's rule gives that key for (`indexedDeliveryKeysOf`), so a retry test
+   * running across the upgrade goes on where it was; after that it is the delivery's own counter,
+   * and a second delivery whose id rounds alike starts its own.
+   */
+  formerCounters?: Array<{ endpointId: string; deliveryKey: string; lastStep: number }>
 }
 
 interface Counter {
@@ -62,6 +72,10 @@ export function createSequenceState(options: SequenceStateOptions = {}): Sequenc
   const keyOf = (endpointId: string, deliveryKey: string): string => JSON.stringify([endpointId, deliveryKey])
   for (const { endpointId, fingerprint } of options.restored?.fingerprints ?? []) fingerprints.set(endpointId, fingerprint)
   for (const counter of (options.restored?.counters ?? []).slice(-maxKeys)) counters.set(keyOf(counter.endpointId, counter.deliveryKey), { ...counter })
+  // Counters under an earlier version's keys, until a delivery takes one over (see `SequenceSnapshot.formerCounters`).
+  const formerCounters = new Map<string, Counter>()
+  for (const counter of (options.restored?.formerCounters ?? []).slice(-maxKeys))
+    formerCounters.set(keyOf(counter.endpointId, counter.deliveryKey), { ...counter })
   // The same persisted sequence object is passed for every delivery; serialise it once.
   const fingerprintCache = new WeakMap<Sequence, string>()
 
@@ -77,13 +91,31 @@ export function createSequenceState(options: SequenceStateOptions = {}): Sequenc
   function forget(endpointId?: string): void {
     if (endpointId === undefined) {
       counters.clear()
+      formerCounters.clear()
       fingerprints.clear()
       return
     }
     fingerprints.delete(endpointId)
-    for (const [key, counter] of counters) {
-      if (counter.endpointId === endpointId) counters.delete(key)
+    for (const map of [counters, formerCounters]) {
+      for (const [key, counter] of map) {
+        if (counter.endpointId === endpointId) map.delete(key)
+      }
     }
+  }
+
+  /** The counter an earlier version saved for this delivery, removed from those still waiting; `undefined` when none. */
+  function takeFormerCounter(endpointId: string, deliveryKey: string): Counter | undefined {
+    if (formerCounters.size === 0) return undefined
+    // Its own key first (an id that was never rounded kept its key), then the forms earlier versions gave it.
+    for (const former of indexedDeliveryKeysOf(deliveryKey)) {
+      const key = keyOf(endpointId, former)
+      const counter = formerCounters.get(key)
+      if (counter !== undefined) {
+        formerCounters.delete(key)
+        return counter
+      }
+    }
+    return undefined
   }
 
   return {
@@ -95,7 +127,7 @@ export function createSequenceState(options: SequenceStateOptions = {}): Sequenc
       }
       const key = keyOf(endpointId, deliveryKey)
       const stepCount = sequence.steps.length
-      const previous = counters.get(key)
+      const previous = counters.get(key) ?? takeFormerCounter(endpointId, deliveryKey)
       let step: number
       if (previous === undefined) {
         step = 1
@@ -125,12 +157,13 @@ export function createSequenceState(options: SequenceStateOptions = {}): Sequenc
       onChange()
     },
     get size() {
-      return counters.size
+      return counters.size + formerCounters.size
     },
     snapshot() {
       return {
         fingerprints: [...fingerprints].map(([endpointId, fingerprint]) => ({ endpointId, fingerprint })),
         counters: [...counters.values()].map((counter) => ({ ...counter })),
+        formerCounters: [...formerCounters.values()].map((counter) => ({ ...counter })),
       }
     },
   }
