@@ -162,6 +162,8 @@ function* curlEntries(
   readBodies: boolean,
 ): Generator<EntryResult | undefined, number, void> {
   let stdin: Buffer[] = []
+  // Whether a printf (or a group of them) feeds the next curl command: `@-` without one reads nothing the text holds.
+  let isStdinFed = false
   let isInGroup = false
   // What this app's export says it changed in each command (its comments).
   const changesOf = curlChangesReader(comments)
@@ -186,6 +188,7 @@ function* curlEntries(
       const [program = '', ...args] = segment
       if (program === '{') {
         isInGroup = true
+        isStdinFed = true
         stdin = []
         if (args.length > 0 && readBodies) stdin.push(...printfOutputs([args]))
         continue
@@ -196,6 +199,7 @@ function* curlEntries(
       }
       if (program === 'printf') {
         if (!isInGroup) stdin = []
+        isStdinFed = true
         // Counting needs no bytes: what printf writes is only read with the command it feeds.
         if (readBodies) stdin.push(...printfOutputs([args]))
         continue
@@ -208,11 +212,13 @@ function* curlEntries(
       if (!readBodies) {
         afterLine = command.line
         stdin = []
+        isStdinFed = false
         yield COUNTED
         continue
       }
-      const result = readCurlArguments(args, Buffer.concat(stdin), maxBodyBytes)
+      const result = readCurlArguments(args, isStdinFed ? Buffer.concat(stdin) : null, maxBodyBytes)
       stdin = []
+      isStdinFed = false
       const changed = changesOf(index, afterLine, command.line)
       const recorded = recordedHeadersOf(afterLine, command.line)
       const refusal = refusalOf(afterLine, command.line)
@@ -403,12 +409,23 @@ function sameHeaders(left: HeaderPairs, right: HeaderPairs): boolean {
   return left.length === right.length && left.every(([name, value], index) => name === right[index]![0] && value === right[index]![1])
 }
 
-function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number): CurlResult {
+/**
+ * What the imported capture's note says when a command reads its body from standard input
+ * (`--data-binary @-`) and the text pipes nothing into it: curl would send a POST with whatever
+ * stdin held, which the text does not have.
+ */
+export const EMPTY_STDIN_NOTE =
+  'Imported from a curl command that reads its body from standard input (@-) with nothing piped into it in the imported text: the body it was run with is not available, so it is imported as curl sends an empty standard input, a POST with an empty body.'
+
+/** `stdin`: what printf pipes into the command, or `null` when the text pipes nothing into it. */
+function readCurlArguments(args: string[], stdin: Buffer | null, maxBodyBytes: number): CurlResult {
   let method: string | null = null
   let url: string | null = null
   const headers: HeaderPairs = []
   const suppressed = new Set<string>()
   const data: Buffer[] = []
+  // `@-` with nothing piped in: the body curl would read is not in the text.
+  let isStdinMissing = false
   let isGet = false
   let isHead = false
   let isJson = false
@@ -472,8 +489,10 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
         if (typeof value !== 'string') return value
         if (arg === '--json') isJson = true
         if (arg !== '--data-raw' && value.startsWith('@')) {
-          if (value === '@-') data.push(stdin)
-          else return { ok: false, message: `${arg} ${value.slice(0, 60)} reads a file, which an import cannot do: paste the body instead` }
+          if (value === '@-') {
+            data.push(stdin ?? Buffer.alloc(0))
+            if (stdin === null) isStdinMissing = true
+          } else return { ok: false, message: `${arg} ${value.slice(0, 60)} reads a file, which an import cannot do: paste the body instead` }
         } else data.push(Buffer.from(value, 'utf8'))
         break
       }
@@ -553,16 +572,17 @@ function readCurlArguments(args: string[], stdin: Buffer, maxBodyBytes: number):
   if (!suppressed.has('host') && !has('host')) finalHeaders.push(['Host', host.replace(/^[^@]*@/, '')])
   finalHeaders.push(...headers)
   if (user !== null && !has('authorization')) finalHeaders.push(['Authorization', `Basic ${Buffer.from(user, 'utf8').toString('base64')}`])
-  if (body.length > 0 && !has('content-type') && !suppressed.has('content-type'))
+  // Any data option makes curl send a POST with its form Content-Type and a length, an empty body
+  // too (`-d ''`, `--data-binary @-` reading an empty stdin): it was imported as a GET without either.
+  const sendsBody = data.length > 0 && !isGet
+  if (sendsBody && !has('content-type') && !suppressed.has('content-type'))
     finalHeaders.push(['Content-Type', isJson ? 'application/json' : 'application/x-www-form-urlencoded'])
   if (isJson && !has('accept') && !suppressed.has('accept')) finalHeaders.push(['Accept', 'application/json'])
-  if (body.length > 0 && !has('content-length')) finalHeaders.push(['Content-Length', String(body.length)])
-  const finalMethod = method ?? (isHead ? 'HEAD' : body.length > 0 ? 'POST' : 'GET')
-  return {
-    ok: true,
-    capture: importedRequest({ method: finalMethod, target, httpVersion, headers: finalHeaders, body }),
-    given: headers,
-  }
+  if (sendsBody && !has('content-length')) finalHeaders.push(['Content-Length', String(body.length)])
+  const finalMethod = method ?? (isHead ? 'HEAD' : sendsBody ? 'POST' : 'GET')
+  const capture = importedRequest({ method: finalMethod, target, httpVersion, headers: finalHeaders, body })
+  if (isStdinMissing) capture.note = EMPTY_STDIN_NOTE
+  return { ok: true, capture, given: headers }
 }
 
 /** `Name: value`, `Name;` (empty value) or `Name:` (curl's "do not send"). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildCurlCommand } from '../../shared/curl-command'
 import type { EntryResult } from './bundle-format'
-import { readCurlCommands } from './curl-import'
+import { EMPTY_STDIN_NOTE, readCurlCommands } from './curl-import'
 import type { ExchangeCapture } from './exchange-capture'
 import { writeHttpMessage, readHttpMessages } from './http-message-format'
 import { writeBundle } from './bundle-format'
@@ -109,6 +109,35 @@ describe('curl commands', () => {
     expect(capture!.target).toBe('/cb?x=1')
     expect(capture!.headers).toContainEqual(['X-A', '1'])
     expect(capture!.body.toString()).toBe('a=1')
+  })
+
+  it('reads a body option with nothing to send as curl sends it: a POST with an empty body, and says when the body was to come from stdin', () => {
+    const text = [
+      // Nothing piped in: curl would read the terminal's stdin, which the text does not hold.
+      'curl http://h/stdin --data-binary @-',
+      "curl http://h/empty -d ''",
+      "printf '' | curl http://h/piped --data-binary @-",
+      "printf '%b' 'a\\x00' | curl http://h/bytes --data-binary @-",
+      "curl -G http://h/get -d ''",
+    ].join('\n')
+    const [stdin, empty, piped, bytes, get] = captures(readCurlCommands(text, MAX))
+    // As curl 7.88 sends `--data-binary @- </dev/null` and `-d ''` (checked against a listening socket).
+    const emptyPost = [
+      ['Host', 'h'],
+      ['Content-Type', 'application/x-www-form-urlencoded'],
+      ['Content-Length', '0'],
+    ]
+    for (const capture of [stdin, empty, piped]) {
+      expect(capture!.method, capture!.target).toBe('POST')
+      expect(capture!.headers, capture!.target).toEqual(emptyPost)
+      expect(capture!.body.length, capture!.target).toBe(0)
+    }
+    expect(stdin!.note).toBe(EMPTY_STDIN_NOTE)
+    expect(stdin!.note).toMatch(/standard input .*not available/)
+    // An empty body that was piped in is the body: nothing to say.
+    expect([empty!.note, piped!.note, bytes!.note]).toEqual([null, null, null])
+    expect(bytes!.body).toEqual(Buffer.from([0x61, 0]))
+    expect([get!.method, get!.target, get!.headers]).toEqual(['GET', '/get', [['Host', 'h']]])
   })
 
   it('refuses what it cannot do, per command, saying which line', () => {
