@@ -1,13 +1,14 @@
 /**
  * Pipelined requests are answered in order, up to MAX_PIPELINED_REQUESTS unanswered on one
- * connection; past that the connection is closed and the rest are not read. Node hands over every
- * pipelined request at once, so 150,000 of them on one connection took the app to 1 GB while
- * nothing was captured.
+ * connection; one that arrives while that many wait is answered 503 at once, after the answers of
+ * those before it, and not captured. Node hands over every pipelined request at once, so 150,000
+ * of them on one connection took the app to 1 GB while nothing was captured; and closing the
+ * connection there lost the answers of the captures already taken.
  */
 import { describe, expect } from 'vitest'
 import { send, sendRaw } from '../../test-support/http-client'
 import { useInspector } from '../../test-support/inspector-fixture'
-import { MAX_PIPELINED_REQUESTS } from './receiver'
+import { MAX_PIPELINED_REQUESTS, PIPELINING_REFUSAL_MESSAGE } from './receiver'
 
 const test = useInspector()
 
@@ -24,14 +25,35 @@ describe('pipelined requests', () => {
     expect(items.map((capture) => capture.target).reverse()).toEqual([...Array.from({ length: 20 }, (_, index) => `/default/p${index}`), '/default/last'])
   })
 
-  test('past the limit close the connection, and no more than the limit is captured', async ({ inspector }) => {
-    await sendRaw(inspector.receiverUrl, pipelined(MAX_PIPELINED_REQUESTS * 3))
-    // Answered once stored, after the pipelined ones that were taken (the store keeps arrival order).
+  test('past the limit: every capture is answered in order, and each request past it gets 503 and is not captured', async ({ inspector }) => {
+    // One write of 13 KB: read and parsed at once, before any capture is stored.
+    const answers = await sendRaw(inspector.receiverUrl, pipelined(MAX_PIPELINED_REQUESTS * 3))
+    const statuses = [...answers.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1])
+    expect(statuses).toEqual([
+      ...Array.from({ length: MAX_PIPELINED_REQUESTS }, () => '200'),
+      ...Array.from({ length: MAX_PIPELINED_REQUESTS * 2 + 1 }, () => '503'),
+    ])
+    expect(answers.endsWith(PIPELINING_REFUSAL_MESSAGE)).toBe(true)
     expect((await send(`${inspector.receiverUrl}/default/after`, { body: '{}' })).status).toBe(200)
     const { items } = await inspector.procedures.listCaptures({ limit: 500 })
     expect(items.map((capture) => capture.target).reverse()).toEqual([
       ...Array.from({ length: MAX_PIPELINED_REQUESTS }, (_, index) => `/default/p${index}`),
       '/default/after',
     ])
+  })
+
+  test('a flood: every request is answered, and exactly those answered 200 are captured', async ({ inspector }) => {
+    // 5,000 requests (350 KB) in one write, read in several turns while captures are stored: the
+    // requests past the limit at each turn are refused, the others captured.
+    const count = 5_000
+    const answers = await sendRaw(inspector.receiverUrl, pipelined(count), 60_000)
+    const statuses = [...answers.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => match[1])
+    expect(statuses).toHaveLength(count + 1)
+    const targets = [...Array.from({ length: count }, (_, index) => `/default/p${index}`), '/default/last']
+    const answered200 = targets.filter((_, index) => statuses[index] === '200')
+    expect(answered200.length + statuses.filter((status) => status === '503').length).toBe(count + 1)
+    expect(answered200.length).toBeGreaterThanOrEqual(MAX_PIPELINED_REQUESTS)
+    const { items } = await inspector.procedures.listCaptures({ limit: count + 1 })
+    expect(items.map((capture) => capture.target).reverse()).toEqual(answered200)
   })
 })

@@ -63,12 +63,16 @@ export function defaultMaxConnections(limit: number | null = openFileLimit()): n
 
 /**
  * Requests one connection may have sent and not had handled yet. Node parses pipelined requests as
- * fast as they arrive and hands each over at once (it stops reading only once answers back up,
- * and these answers wait for the capture to be stored): 150,000 pipelined requests on one
- * connection (11 MB) took the app to 1 GB while nothing was captured. No provider pipelines; a
- * connection that goes past this is closed.
+ * fast as they arrive and hands each over at once; it stops reading only once answers back up, and
+ * the answer of a capture waits for it to be stored: 150,000 pipelined requests on one connection
+ * (11 MB) took the app to 1 GB while nothing was captured. No provider pipelines. A request that
+ * arrives while this many are being handled is not captured: it is answered 503 at once
+ * (PIPELINING_REFUSAL_MESSAGE), after the answers before it.
  */
 export const MAX_PIPELINED_REQUESTS = 64
+
+/** What a request past MAX_PIPELINED_REQUESTS on one connection is answered (503). */
+export const PIPELINING_REFUSAL_MESSAGE = `Not captured: this connection already had ${MAX_PIPELINED_REQUESTS} requests waiting for their answers (pipelining). Send this one again once they are answered.`
 
 /** Generous for 10 MB bodies over a slow tunnel, finite against slowloris. */
 export const REQUEST_TIMEOUT_MS = 300_000
@@ -135,18 +139,29 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
   const bodies = new BodyBudget(config.maxBodyBytesInFlight ?? defaultBodyBytesInFlight(config.maxBodyBytes))
   /** Requests each connection has sent that are not handled yet (see MAX_PIPELINED_REQUESTS). */
   const unanswered = new WeakMap<Socket, number>()
+  /** Connections the log already named for pipelining past the limit. */
+  const pipeliningLogged = new WeakSet<Socket>()
   const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const socket = request.socket
     const pending = (unanswered.get(socket) ?? 0) + 1
     if (pending > MAX_PIPELINED_REQUESTS) {
-      // Requests Node parsed before the close come here too: they are dropped, unread.
-      if (!socket.destroyed) {
-        deps.logger.warn(`the receiver closed a connection that sent more than ${MAX_PIPELINED_REQUESTS} requests without waiting for their answers`, {
-          remoteAddress: socket.remoteAddress,
-        })
-        socket.destroy()
+      // Answered at once and not captured. Node writes a connection's answers in order, so this one
+      // follows those of the captures before it (each once stored); and answers that wait for
+      // nothing are what make Node stop reading a flood: it pauses a connection whose queued
+      // answers pile up. Closing the connection instead lost the answers of the captures before
+      // it (their providers would retry what was stored), and a close while the sender still
+      // sends is a reset, which loses them too.
+      if (!pipeliningLogged.has(socket)) {
+        pipeliningLogged.add(socket)
+        deps.logger.warn(
+          `the receiver refused requests (503) on a connection that sent more than ${MAX_PIPELINED_REQUESTS} without waiting for their answers`,
+          {
+            remoteAddress: socket.remoteAddress,
+          },
+        )
       }
-      unanswered.set(socket, Number.POSITIVE_INFINITY)
+      request.resume()
+      answerPlain(response, 503, PIPELINING_REFUSAL_MESSAGE)
       return
     }
     unanswered.set(socket, pending)
