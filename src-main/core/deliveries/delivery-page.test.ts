@@ -46,6 +46,7 @@ function countingReads(store: CaptureStore): { deps: DeliveryProcedureDeps; read
         },
         matchingSeqs: (endpointId, filter, among) => store.matchingSeqs(endpointId, filter, among),
         revision: () => store.revision(),
+        deliveryHashesChangedSince: (revision) => store.deliveryHashesChangedSince(revision),
       },
       resendsOf: async () => [],
       runStorage: (operation) => operation(),

@@ -20,7 +20,7 @@ export const MAX_GROUPED_SCAN = 20_000
 
 /** What the delivery procedures read: the store's primitives and the replay history. */
 export interface DeliveryProcedureDeps {
-  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts' | 'matchingSeqs' | 'revision'>
+  store: Pick<CaptureStore, 'has' | 'get' | 'load' | 'readBody' | 'deliveryAttemptFacts' | 'matchingSeqs' | 'revision' | 'deliveryHashesChangedSince'>
   /** The resends of a capture (its replay history). */
   resendsOf(captureId: string): Promise<ReplayRecord[]>
   /** Storage errors reach callers as STORAGE_FAILED. */
@@ -67,7 +67,7 @@ export type PageOf = (query: CapturePageQuery) => Promise<CapturePageResult>
 
 /** Builds the delivery and compare procedures over the store. */
 export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryProcedures {
-  // Attempt facts kept while nothing in the store changes (delivery-facts-cache.ts): each page of
+  // Attempt facts kept until a change touches their delivery (delivery-facts-cache.ts): each page of
   // a delivery, and each page of the grouped list, passed over memory again for them.
   const store: DeliveryProcedureDeps['store'] = {
     has: (id) => deps.store.has(id),
@@ -76,6 +76,7 @@ export function createDeliveryProcedures(deps: DeliveryProcedureDeps): DeliveryP
     readBody: (id) => deps.store.readBody(id),
     matchingSeqs: (endpointId, filter, among) => deps.store.matchingSeqs(endpointId, filter, among),
     revision: () => deps.store.revision(),
+    deliveryHashesChangedSince: (revision) => deps.store.deliveryHashesChangedSince(revision),
     deliveryAttemptFacts: cachingDeliveryFacts(deps.store),
   }
 

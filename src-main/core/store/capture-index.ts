@@ -23,6 +23,7 @@ import {
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
 import type { SegmentRecognitions } from './recognition-overrides'
 import type { IndexEntry } from './segment-index'
+import { DeliveryChangeLog, type DeliveryChanges } from './delivery-change-log'
 import { emptyRowFields, SnapshotRows } from './table-snapshot'
 
 /** What changes on a stored capture after arrival (kept in its index document, not its log frame). */
@@ -84,6 +85,7 @@ export class CaptureIndex {
   private readonly overlays = new Map<number, Overlay>()
   private damagedCount = 0
   private changes = 0
+  private readonly deliveryChanges = new DeliveryChangeLog()
 
   /**
    * Changes whenever what memory knows of any capture changes: a capture added or deleted (a
@@ -92,6 +94,21 @@ export class CaptureIndex {
    */
   get revision(): number {
     return this.changes
+  }
+
+  /**
+   * The deliveries (by the hash of their key) whose attempts, or what memory knows of them, changed
+   * after `revision`: `'all'` when that is not known any more (or a change touched every delivery).
+   */
+  deliveryHashesChangedSince(revision: number): DeliveryChanges {
+    return this.deliveryChanges.since(revision, this.changes)
+  }
+
+  /** A change of what memory knows of the captures of the delivery hashed `hash` (any delivery when `null`). */
+  private changed(hash: number | null): void {
+    this.changes++
+    if (hash === null) this.deliveryChanges.noteAll(this.changes)
+    else this.deliveryChanges.note(this.changes, hash)
   }
 
   /** Captures found damaged (missing bytes, hash mismatch) since start. */
@@ -155,7 +172,7 @@ export class CaptureIndex {
 
   /** Adds a capture to the block; returns its slot. */
   add(block: SegmentBlock, entry: IndexEntry): number {
-    this.changes++
+    this.changed(entry.deliveryHash)
     const slot = this.table.add(block, {
       id: entry.id,
       seq: entry.seq,
@@ -197,7 +214,7 @@ export class CaptureIndex {
       for (const entry of entries) this.add(block, entry)
       return
     }
-    this.changes++
+    this.changed(null)
     const rows = entries
     const fields = emptyRowFields()
     for (let index = 0; index < rows.count; index++) {
@@ -211,14 +228,14 @@ export class CaptureIndex {
 
   /** Forgets a deleted capture (its index was written without it). */
   delete(block: SegmentBlock, slot: number): void {
-    this.changes++
+    this.changed(block.deliveryHash[slot] as number)
     this.table.delete(block, slot)
     this.overlays.delete(locationOf(block, slot))
   }
 
   /** Forgets a removed segment's block. */
   dropBlock(segmentNumber: number): void {
-    this.changes++
+    this.changed(null)
     const block = this.table.block(segmentNumber)
     for (let slot = 0; slot < block.length; slot++) this.overlays.delete(locationOf(block, slot))
     this.table.dropBlock(segmentNumber)
@@ -226,7 +243,7 @@ export class CaptureIndex {
 
   /** Applies a change of annotations (once its index was written with `annotationPatch(change)`). */
   annotate(block: SegmentBlock, slot: number, change: CaptureAnnotations): void {
-    this.changes++
+    this.changed(block.deliveryHash[slot] as number)
     const overlay = this.writableOverlay(block, slot)
     if (change.note !== undefined) {
       if (change.note === null || change.note === '') delete overlay.note
@@ -271,15 +288,20 @@ export class CaptureIndex {
 
   /** Applies a capture's new recognition (once its index was written with it); its record keeps the one it arrived with. */
   recognise(block: SegmentBlock, slot: number, fields: Pick<IndexEntry, 'provider' | 'verdict' | 'deliveryHash'>): void {
-    this.changes++
+    // Both deliveries change: the one it leaves and the one it joins.
+    this.changed(block.deliveryHash[slot] as number)
+    this.changed(fields.deliveryHash)
     this.table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
     this.table.setRecognized(block, slot, fields.provider, fields.verdict)
     block.deliveryHash[slot] = fields.deliveryHash
   }
 
   markDamaged(block: SegmentBlock, slot: number): void {
-    this.changes++
-    if (((block.flags[slot] as number) & FLAG_DAMAGED) === 0) this.damagedCount++
+    // Found damaged again (each read of it finds it so): nothing memory knows changes, so neither
+    // does the revision (a delivery holding it would otherwise never keep its facts).
+    if (((block.flags[slot] as number) & FLAG_DAMAGED) !== 0) return
+    this.changed(block.deliveryHash[slot] as number)
+    this.damagedCount++
     this.table.setFlag(block, slot, FLAG_DAMAGED, true)
   }
 

@@ -26,6 +26,7 @@ import { Segment } from './capture-segments'
 import { SEGMENT_MAX_CAPTURES } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
 import type { DeletedCaptures } from './deleted-captures'
+import type { DeliveryChanges } from './delivery-change-log'
 import { createDeliveryLookups, type DeliveryAttemptFact } from './delivery-lookups'
 import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
 import { MAX_OPEN_LOGS, OpenLogs } from './open-logs'
@@ -46,6 +47,7 @@ export type { CaptureAnnotations, CaptureBrief } from './capture-index'
 export type { DeletedCapture, DeletedCaptures } from './deleted-captures'
 export type { NewCapture } from './capture-writer'
 export type { DeliveryAttemptFact } from './delivery-lookups'
+export type { DeliveryChanges } from './delivery-change-log'
 export { DamagedCaptureError }
 
 export interface CaptureStoreConfig {
@@ -121,6 +123,8 @@ export interface CaptureStore {
    * recognised again or found damaged): what is derived from memory may be kept while it is the same.
    */
   revision(): number
+  /** The deliveries (by the 32-bit hash of their key) changed after `revision`, or `'all'` when that is not known (delivery-change-log.ts). */
+  deliveryHashesChangedSince(revision: number): DeliveryChanges
   /** From memory, without reading the record. */
   brief(id: string): CaptureBrief | undefined
   /** Every stored attempt of one delivery (`CaptureSummary.deliveryKey`), oldest first. */
@@ -310,6 +314,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     },
     has: (id) => table.locate(id) !== undefined,
     revision: () => index.revision,
+    deliveryHashesChangedSince: (revision) => index.deliveryHashesChangedSince(revision),
     brief: (id) => index.brief(id),
     deliveryAttempts: (deliveryKey) => deliveries.attempts(deliveryKey),
     deliveryAttemptFacts: (asked) => deliveries.attemptFacts(asked),

@@ -128,6 +128,6 @@ export function createDeliveryLookups({ index, segments, reader }: DeliveryLooku
  * The hashes a delivery's attempts are indexed under: its key's, and those of the keys earlier
  * versions gave the same delivery (kept in the index of captures they stored).
  */
-function indexedHashesOf(deliveryKey: string): Set<number> {
+export function indexedHashesOf(deliveryKey: string): Set<number> {
   return new Set(indexedDeliveryKeysOf(deliveryKey).map(hashDeliveryKey))
 }
