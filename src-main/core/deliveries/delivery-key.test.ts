@@ -75,6 +75,17 @@ describe('deliveryKeyFrom', () => {
     expect(a).not.toBe(b)
   })
 
+  it('keys an id holding a lone surrogate, each apart, and other ids as before', () => {
+    // encodeURIComponent throws on a lone surrogate: such a callback was answered 500 and never stored.
+    const lone = (objectId: string) => key(recognition('chip', { objectId, eventType: 'purchase.paid', status: 'paid' }))
+    expect(lone('\udfff x \ud83d')).toBe('chip:%uDFFF%20x%20%uD83D:purchase.paid:paid')
+    expect(lone('\ud800')).not.toBe(lone('\udc00'))
+    // What no lone surrogate can collide with: a percent sign and a u in the id, and the same text well formed.
+    expect(lone('%uD800')).toBe('chip:%25uD800:purchase.paid:paid')
+    expect(lone('😀 é:1')).toBe('chip:%F0%9F%98%80%20%C3%A9%3A1:purchase.paid:paid')
+    expect(indexedDeliveryKeysOf(lone('\ud800'))).toEqual([lone('\ud800')])
+  })
+
   it('gives a refused request a key of its own', () => {
     expect(deliveryKeyFrom({ id: 'cap-9', outcome: 'refused', headers: [], recognition: null, bodySha256: SHA })).toBe('refused:cap-9')
   })

@@ -66,8 +66,26 @@ export function deliveryKeyFrom(input: DeliveryKeyInput): string {
   const identity = input.recognition === null ? null : providerIdentity(input.recognition, input.headers)
   if (identity === null) return bodyHashKey(input.bodySha256)
   const [provider, ...parts] = identity
-  const key = [provider, ...parts.map((part) => encodeURIComponent(part ?? ''))].join(':')
+  const key = [provider, ...parts.map((part) => encodeKeyPart(part ?? ''))].join(':')
   return key.length <= MAX_DELIVERY_KEY_LENGTH ? key : `${provider}:sha256-of-id:${createHash('sha256').update(key).digest('hex')}`
+}
+
+const LONE_SURROGATE = /\p{Cs}/u
+
+/**
+ * A part of a key, percent-encoded. A lone surrogate (a hostile id such as Adyen's pspReference
+ * "\udfff") is written `%uDFFF`: `encodeURIComponent` throws on it, so such a callback was answered
+ * 500 and never stored, nor any of its retries. No percent-encoded text holds `%u`, and each lone
+ * surrogate keeps its own code, so two such ids stay two deliveries; other parts encode as before.
+ */
+function encodeKeyPart(part: string): string {
+  if (!LONE_SURROGATE.test(part)) return encodeURIComponent(part)
+  let encoded = ''
+  // Code points: a pair is one (encoded as UTF-8), a lone surrogate is one of its own.
+  for (const char of part) {
+    encoded += LONE_SURROGATE.test(char) ? `%u${char.charCodeAt(0).toString(16).toUpperCase()}` : encodeURIComponent(char)
+  }
+  return encoded
 }
 
 /**
@@ -95,7 +113,7 @@ export function indexedDeliveryKeysOf(deliveryKey: string): string[] {
     return [deliveryKey]
   }
   const former = FORMER_IDENTITIES[provider as ProviderId]?.(parts) ?? []
-  const keys = [...former, ...roundedNumberForms(parts)].map((identity) => [provider, ...identity.map((part) => encodeURIComponent(part))].join(':'))
+  const keys = [...former, ...roundedNumberForms(parts)].map((identity) => [provider, ...identity.map(encodeKeyPart)].join(':'))
   return [...new Set([deliveryKey, ...keys])]
 }
 
