@@ -115,8 +115,10 @@ function entryProblem(value: unknown): string | null {
   if (typeof entry.method !== 'string') return 'method'
   if (entry.provider !== null && !PROVIDERS.has(entry.provider as string)) return 'provider'
   if (entry.verdict !== null && !VERDICTS.has(entry.verdict as string)) return 'verdict'
-  if (entry.answerStatus !== null && !(Number.isInteger(entry.answerStatus) && (entry.answerStatus as number) >= 100 && (entry.answerStatus as number) <= 999))
-    return 'answerStatus'
+  // The record's rule (persisted-schema.ts: any integer), not HTTP's 100-999: an imported answer may
+  // say 42 and Node's client reads a target's "099" as 99. The index refused them, so the whole
+  // document was moved aside at every start and the notes and pins of its captures were lost.
+  if (entry.answerStatus !== null && !Number.isInteger(entry.answerStatus)) return 'answerStatus'
   if (!OUTCOMES.has(entry.outcome as string)) return 'outcome'
   if (!Number.isInteger(entry.deliveryHash)) return 'deliveryHash'
   if (entry.imported !== undefined && entry.imported !== true) return 'imported'

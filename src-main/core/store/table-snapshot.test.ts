@@ -33,12 +33,15 @@ const entries: IndexEntry[] = [
   entry(7, { id: 'imported-7 (not a UUID)' }),
   entry(8, { id: randomUUID().toUpperCase() }),
   entry(9, { method: 'ODD "METHOD" \u00e9' }),
+  entry(10, { answerStatus: 42 }),
 ]
 const snapshot = { token: 'a'.repeat(32), segment: 12, indexedLogBytes: 20_700, documentBytes: 4_321, entries }
 
 describe('table snapshot', () => {
   it('gives back every entry as it was, in order, whatever its fields', () => {
-    for (const written of [snapshot, { ...snapshot, entries: [] }]) {
+    // Any integer status the record allows (persisted-schema.ts): one a 16-bit row cannot hold is kept whole (-1 made the encoder throw, so the index was never written).
+    const oddStatuses = [entry(11, { answerStatus: -1 }), entry(12, { answerStatus: 70_000 })]
+    for (const written of [snapshot, { ...snapshot, entries: [] }, { ...snapshot, entries: [...entries, ...oddStatuses] }]) {
       const decoded = decodeTableSnapshot(encodeTableSnapshot(written))
       if (decoded === null) throw new Error('a snapshot does not decode')
       const { rows, ...header } = decoded

@@ -74,6 +74,7 @@ function fitsRow(entry: IndexEntry): boolean {
     entry.response === undefined &&
     entry.recognition === undefined &&
     Number.isInteger(entry.answerStatus ?? 0) &&
+    (entry.answerStatus ?? 0) >= 0 &&
     (entry.answerStatus ?? 0) <= 0xffff
   )
 }
