@@ -5,7 +5,7 @@
  * needs framing: `Content-Length` as received, or, for a request that came chunked (the store
  * keeps the decoded body), the body re-sent as one chunk.
  *
- * Import accepts CRLF or bare LF line ends in the head (pasted text), an absolute-form target,
+ * Import accepts CRLF or bare LF line ends in the head (pasted text), an absolute-form target (kept as received),
  * and a body framed by Content-Length, chunked, or (for the last message, when another request
  * line does not follow) everything that follows. A message this app labelled as changed before
  * export is read back as changed, without its labels, and a message whose last line says which
@@ -15,7 +15,7 @@ import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
-import { targetOf } from './har-format'
+import { originFormOf } from '../../shared/target-text'
 import { isAppHeaderName, RECEIVED_LENGTH_HEADER, REFUSED_HEADER, refusalLabelText, senderHeadersAndLabels, SENDER_HEADERS_HEADER } from './changed-label'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 import { runSteps, type Steps } from './work-slices'
@@ -143,9 +143,12 @@ function* readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number, cop
       message: `the first line is not a request line ("METHOD target HTTP/1.1"): ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`,
       at: start,
     }
-  // `OPTIONS *` (asterisk-form) is a request target too: a capture of one, exported, was refused.
-  const target = requestLine[2] === '*' ? '*' : targetOf(requestLine[2]!)
-  if (target === null) return { ok: false, message: `the request target is not a path or URL: ${requestLine[2]!.slice(0, 80)}`, at: start }
+  // The target as received, as the receiver stores it: an absolute-form one (`http://host/<slug>/x`)
+  // was turned into its path, so a capture of one came back with another target. `OPTIONS *`
+  // (asterisk-form) is a request target too: a capture of one, exported, was refused.
+  const target = requestLine[2]!
+  if (target !== '*' && !originFormOf(target).startsWith('/'))
+    return { ok: false, message: `the request target is not a path or an absolute http(s) URL: ${target.slice(0, 80)}`, at: start }
   const headers: HeaderPairs = []
   for (const [index, line] of lines.slice(1).entries()) {
     const colon = line.indexOf(':')

@@ -256,10 +256,19 @@ describe('raw HTTP messages', () => {
     expect(second!.body.toString()).toBe('after')
   })
 
-  it('reads pasted text with bare line feeds and an absolute-form target', () => {
+  it('reads pasted text with bare line feeds and an absolute-form target, keeping the target as received (as the receiver stores it)', () => {
     const [capture] = captures(readHttpMessages(Buffer.from('POST https://shop.example/hook?x=1 HTTP/1.1\nContent-Type: text/plain\n\nhello\n'), MAX))
-    expect(capture!.target).toBe('/hook?x=1')
+    // It was read as '/hook?x=1': a capture received in absolute form came back with another target.
+    expect(capture!.target).toBe('https://shop.example/hook?x=1')
     expect(capture!.body.toString()).toBe('hello\n')
+    const absolute = exchangeCapture({ target: 'HTTP://127.0.0.1:4100/shop/x?y=%ZZ', body: Buffer.from('{}') })
+    expect(captures(readHttpMessages(writeHttpMessage(absolute), MAX))[0]!.target).toBe('HTTP://127.0.0.1:4100/shop/x?y=%ZZ')
+    // What the receiver would answer 400 to is no target.
+    for (const target of ['ftp://h/x', 'shop.example/hook', 'h:443'])
+      expect(readHttpMessages(Buffer.from(`POST ${target} HTTP/1.1\r\n\r\n`), MAX)).toEqual({
+        ok: false,
+        message: `message 1 (byte 0): the request target is not a path or an absolute http(s) URL: ${target}`,
+      })
   })
 
   it('says where a message breaks', () => {
