@@ -6,14 +6,26 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { HMAC_PROVIDER_IDS, type HmacProviderId, type PinnableProviderId, type ProviderKey } from '../shared/providers'
+import { HMAC_PROVIDER_IDS, type HmacProviderId, type InvalidReason, type PinnableProviderId, type ProviderKey } from '../shared/providers'
 
 export interface VectorCase {
   name: string
+  description?: string
+  source?: { type: string; ref?: string; algorithmReference?: string; inputsFrom?: string }
   scheme: string
-  /** `publicKey` + `privateKey`: a Braintree API key pair. */
+  /** `publicKey` + `privateKey`: a Braintree API key pair; `certificatePem` + `webhookId`: PayPal's certificate and the webhook id it signs for. */
   secretOrKey:
-    string | null | { publicKeyPem?: string; privateKeyPem?: string; certificatePem?: string; fingerprint?: string; publicKey?: string; privateKey?: string }
+    | string
+    | null
+    | {
+        publicKeyPem?: string
+        privateKeyPem?: string
+        certificatePem?: string
+        fingerprint?: string
+        publicKey?: string
+        privateKey?: string
+        webhookId?: string
+      }
   apiKey?: string
   method: string
   path: string
@@ -29,6 +41,10 @@ export interface VectorCase {
     mustFetch?: string
     mustConfirmVia?: string
     status?: string
+    /** The inspector's reason code for an invalid case (the repository's own vector files). */
+    verdictReason?: InvalidReason
+    /** Words the inspector's verdict message (or valid variant) says (the repository's own vector files). */
+    says?: string
   }
 }
 
@@ -93,6 +109,10 @@ export function keysForVector(vector: VectorCase, provider: PinnableProviderId):
     const chipProduct = vector.scheme.startsWith('chip-send') ? 'send' : 'collect'
     return [{ kind: 'rsa-public-key', provider: 'chip', pem: material.publicKeyPem, chipProduct }]
   }
-  if (material.certificatePem) return [{ kind: 'certificate', provider: provider === 'paypal' ? 'paypal' : 'plexo', pem: material.certificatePem }]
+  if (material.certificatePem && provider === 'paypal') {
+    const certificate: ProviderKey = { kind: 'certificate', provider: 'paypal', pem: material.certificatePem }
+    return material.webhookId === undefined ? [certificate] : [certificate, { kind: 'paypal-webhook-id', value: material.webhookId }]
+  }
+  if (material.certificatePem) return [{ kind: 'certificate', provider: 'plexo', pem: material.certificatePem }]
   throw new Error(`unsupported key material in ${vector.name}`)
 }

@@ -92,12 +92,9 @@ describe('provider registry', () => {
 
 /**
  * Where each provider's vectors live: by default `src-main/test-support/vectors/<id>.json`, or a
- * file of the shared vectors folder; these providers' official vectors are quoted in test files.
+ * file of the shared vectors folder; the generic scheme's are quoted in a test file.
  */
 const VECTORS_IN_TEST_FILES: Partial<Record<PinnableProviderId, string>> = {
-  adyen: 'official-vectors.test.ts',
-  'standard-webhooks': 'official-vectors.test.ts',
-  paypal: 'official-vectors.test.ts',
   generic: 'schemes.test.ts',
 }
 
