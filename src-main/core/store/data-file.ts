@@ -9,7 +9,7 @@
  * document on disk is always either the old one or the new one, whole, even after a power loss.
  */
 import { randomBytes } from 'node:crypto'
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { link, lstat, open, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { Low, type Adapter } from 'lowdb'
 import type { z } from 'zod'
@@ -131,13 +131,39 @@ export async function syncDirectory(dir: string): Promise<void> {
 
 const compactJson = (data: unknown): string => JSON.stringify(data)
 
-/** Moves an unreadable file into the quarantine folder under a unique name and describes it. */
+/**
+ * Moves an unreadable file into the quarantine folder under a name no other file there has, and
+ * describes it. The name is the time and the file's name; a rename onto a name already taken
+ * replaced the file kept there without a word (`captures/000001.json` and `replays/000001.json`
+ * found unreadable in the same millisecond, or one file moved aside twice), so the file is linked
+ * to its new name first, which fails rather than replace, and a number is added until one is free.
+ */
 export async function moveAside(file: string, problem: string, quarantineDir: string, now: () => Date): Promise<StorageIssue> {
   const at = now().toISOString()
   await makePrivateDir(quarantineDir)
-  const movedTo = join(quarantineDir, `${at.replace(/[:.]/g, '-')}-${basename(file)}`)
-  await rename(file, movedTo)
-  return { file, problem, movedTo, at }
+  const name = `${at.replace(/[:.]/g, '-')}-${basename(file)}`
+  for (let attempt = 1; ; attempt++) {
+    const movedTo = join(quarantineDir, attempt === 1 ? name : `${name}.${attempt}`)
+    try {
+      await link(file, movedTo)
+    } catch (error: unknown) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EEXIST') continue
+      // A file system without hard links: a rename, once nothing has that name.
+      if (await pathExists(movedTo)) continue
+      await rename(file, movedTo)
+      return { file, problem, movedTo, at }
+    }
+    await unlink(file)
+    return { file, problem, movedTo, at }
+  }
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  )
 }
 
 function describe(error: unknown): string {
