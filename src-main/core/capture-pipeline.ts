@@ -8,6 +8,12 @@
  * stored first, with the forward `pending` and the connection held, and the answer is recorded on
  * it (one annotation) once the target answered or failed, before it is sent: a kill -9 while the
  * target is awaited keeps the capture, and "answered" still always means "recorded".
+ *
+ * Every forward goes out only once its capture is stored: the capture's history notes it first
+ * (replay-history's journal), so one cut off by a kill -9 still reads as sent. A background
+ * forward is built and checked before the capture is stored (its row shows whether it will go
+ * out) and sent beside the sender's answer, never before it; a capture that is not forwarded
+ * takes none of these steps.
  */
 import { hash, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
@@ -19,8 +25,8 @@ import type { DeliveryAnalysis } from '../shared/providers'
 import { toRecognition } from './recognition'
 import { deliveryKeyFrom } from './deliveries/delivery-key'
 import type { CaptureForward, ForwardConfig } from '../shared/replay'
-import { captureForwardOf, settledBackgroundForward, type ForwardResult, type RelayAnswer } from './replay'
-import type { ReplayService } from './replay-service'
+import { captureForwardOf, settledBackgroundForward, startedForwardOf, type PreparedForward, type RelayAnswer } from './replay'
+import type { NotedForward, ReplayService } from './replay-service'
 import { DEFAULT_ANSWER_CONFIG, type ChosenAnswer, type EndpointAnswerConfig, type ResolvedAnswer } from '../shared/responses'
 import type { EventBus } from './event-bus'
 import { answerPlain, type ReceivedRequest } from './receiver/receiver'
@@ -40,7 +46,7 @@ export interface CapturePipelineDeps {
   health: StorageHealth
   answerConfigOf(endpointId: string): EndpointAnswerConfig | undefined
   forwardConfigOf(endpointId: string): ForwardConfig | undefined
-  replays: Pick<ReplayService, 'forward' | 'recordForward'>
+  replays: Pick<ReplayService, 'prepareForward' | 'forward' | 'recordForward'>
   /** Runs after a capture is stored and answered (follow-up work such as fetching a certificate). */
   afterStored(stored: StoredCapture): void
   /** Recognises and verifies a delivery with its endpoint's settings and keys. */
@@ -79,11 +85,12 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       await passThrough(request, response, forwardConfig, { id, bodySha256, outcome, recognition, deliveryKey })
       return
     }
-    // Background: the configured answer at once, the forward on its own.
-    const forwarding = forwardConfig?.enabled ? await deps.replays.forward(request, forwardConfig) : null
+    // Background: the configured answer at once, the forward on its own once the capture is stored
+    // (noted in its history before it goes out, so it needs the capture's place in the store).
+    const prepared = forwardConfig?.enabled ? deps.replays.prepareForward(request, forwardConfig) : null
     const decided = decideAnswer(request, recognition, deliveryKey)
-    // What the list row shows of the forward (one that could not be started must not look like a normal answer).
-    const forward = forwarding && forwardConfig ? await captureForwardOf(forwarding, forwardConfig.targetUrl) : null
+    // What the list row shows of the forward (one that cannot be sent must not look like a normal answer).
+    const forward = prepared && forwardConfig ? await startedForwardOf(prepared, forwardConfig.targetUrl) : null
     const choice = decided.choice
     const chosen: ChosenAnswer = { ...decided.chosen, answer: withConnectionHeaders(decided.chosen.answer, response.shouldKeepAlive, Date.now()) }
     const stored = await store(
@@ -94,9 +101,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       forward,
     )
     if (!stored) return
-    if (forwarding) void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
-    if (forwarding && forward?.state === 'background')
-      void forwarding.done.then((outcome) => recordBackgroundForward(stored, settledBackgroundForward(forward, outcome)))
+    if (prepared && forwardConfig && forward) void forwardInBackground(stored, prepared, forwardConfig, forward).catch(() => undefined)
     deps.afterStored(stored)
     await send(stored, response, chosen)
   }
@@ -184,7 +189,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
     let senderLeftAt: string | null = null
     const onSenderGone = (): void => void (senderLeftAt ??= now())
     response.once('close', onSenderGone)
-    const forwarding = await deps.replays.forward(request, config)
+    const forwarding = await deps.replays.forward(stored, deps.replays.prepareForward(request, config), config)
     response.off('close', onSenderGone)
     if (deps.shutdown.aborted) {
       // The app is stopping: the target's answer (if any came) is not relayed, and the connection
@@ -229,9 +234,16 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
    * Records a pass-through forward in the capture's history; `notSent` when no answer reached the
    * sender (it left, or the app stopped, while the target was awaited), so the record never says it got one.
    */
-  function recordForward(stored: StoredCapture, forwarding: ForwardResult, notSent: 'sender-left' | 'app-stopped' | null): void {
+  function recordForward(stored: StoredCapture, forwarding: NotedForward, notSent: 'sender-left' | 'app-stopped' | null): void {
     const recorded = notSent === null ? forwarding : { ...forwarding, summary: { ...forwarding.summary, usedConfiguredAnswer: false, reason: notSent } }
     void deps.replays.recordForward(stored, recorded).catch(() => undefined)
+  }
+
+  /** Sends a stored capture's background forward (the sender has its answer meanwhile) and records how it went. */
+  async function forwardInBackground(stored: StoredCapture, prepared: PreparedForward, config: ForwardConfig, forward: CaptureForward): Promise<void> {
+    const forwarding = await deps.replays.forward(stored, prepared, config)
+    void deps.replays.recordForward(stored, forwarding).catch(() => undefined)
+    if (forward.state === 'background') void forwarding.done.then((outcome) => recordBackgroundForward(stored, settledBackgroundForward(forward, outcome)))
   }
 
   /** A background forward settled after the capture was stored: its row shows how it went, live. */

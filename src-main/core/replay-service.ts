@@ -1,8 +1,8 @@
 /**
  * Resending captures from the core (never the renderer): single resends, edited or re-signed,
  * bulk jobs with progress and cancel, live forwarding, and simulated callbacks. Every send is
- * recorded in the capture's history; a resend (single or bulk) is noted there before it goes out,
- * so one in flight when the app is killed still reads as sent, with no answer. While it awaits its
+ * recorded in the capture's history; a resend (single or bulk) or a live forward is noted there
+ * before it goes out, so one in flight when the app is killed still reads as sent, with no answer. While it awaits its
  * answer the history lists it as `sending` (a `replay-recorded` event says so as it goes out), and
  * its finished record, with the same id, replaces it (another `replay-recorded`).
  */
@@ -14,6 +14,7 @@ import type {
   BulkItemResult,
   BulkReplayInput,
   ForwardConfig,
+  ForwardSummary,
   RecordedOutcome,
   ReplayCaptureInput,
   ReplayOutcome,
@@ -35,7 +36,8 @@ import {
   createReplayRecord,
   diffBodies,
   compareBodies,
-  forwardCapture,
+  prepareForward,
+  sendForward,
   listSimulatorTemplates,
   loadSimulatorTemplates,
   ownReceiverProblem,
@@ -47,6 +49,7 @@ import {
   withAnswerBodyKept,
   type ForwardResult,
   type OwnReceiver,
+  type PreparedForward,
   type ReplayRequest,
   type ReplaySource,
 } from './replay'
@@ -84,6 +87,9 @@ export interface ReplayServiceDeps {
    */
   endpoints: Pick<EndpointRegistry, 'find' | 'findBySlug'>
 }
+
+/** A live forward as sent: `recordId` is the id its history record was noted under before it went out (`null`: it did not go out). */
+export type NotedForward = ForwardResult & { recordId: string | null }
 
 interface BulkJob {
   view: BulkJobView
@@ -174,10 +180,17 @@ export function createReplayService(deps: ReplayServiceDeps) {
   async function noteSending(
     capture: Pick<CaptureSummary, 'id' | 'seq'>,
     entry: Omit<ReplayRecordInput, 'outcome' | 'now' | 'id'>,
+    forwardIfStopped?: ForwardSummary,
   ): Promise<{ id: string; startedAt: Date }> {
     const id = randomUUID()
     const startedAt = deps.now()
-    const noted = createReplayRecord({ ...entry, id, outcome: appStoppedOutcome(entry.request.url, startedAt), now: startedAt })
+    const noted = createReplayRecord({
+      ...entry,
+      ...(forwardIfStopped ? { forward: forwardIfStopped } : {}),
+      id,
+      outcome: appStoppedOutcome(entry.request.url, startedAt),
+      now: startedAt,
+    })
     try {
       // Its sent body is already cut to what a record keeps (`sentRequestView`); there is no answer yet.
       await deps.history.begin(capture.seq, noted)
@@ -357,23 +370,59 @@ export function createReplayService(deps: ReplayServiceDeps) {
       return job.view
     },
 
-    /** Sends an incoming capture on to the endpoint's forward target (see the capture pipeline). */
-    forward(source: ReplaySource, config: ForwardConfig): Promise<ForwardResult> {
-      return forwardCapture(
+    /**
+     * Builds an incoming capture's forward to the endpoint's target and checks it (see the capture
+     * pipeline): cheap, nothing is sent, so the capture can be stored with what its row shows first.
+     */
+    prepareForward(source: ReplaySource, config: ForwardConfig): PreparedForward {
+      return prepareForward(
         source,
         { targetUrl: config.targetUrl, keepCapturedPath: config.keepCapturedPath },
-        { mode: config.mode, timeoutMs: config.timeoutMs, signal: deps.shutdown, now: deps.now, ownReceiver: deps.ownReceiver },
+        { mode: config.mode, now: deps.now, ownReceiver: deps.ownReceiver },
       )
     },
 
-    /** Records a forward once it has finished, in the capture's history. */
-    async recordForward(capture: Pick<CaptureSummary, 'id' | 'seq'>, result: ForwardResult): Promise<void> {
+    /**
+     * Sends a stored capture's prepared forward, noted in its history first as a resend is (a kill -9
+     * while it is out leaves a record saying the target may have received it): the record reads as
+     * a stop would leave it, the provider's answer included (a pass-through sender gets none; a
+     * background one had the configured answer). Pass-through resolves with the target's answer;
+     * background once the send has started. `recordForward` finishes the record.
+     */
+    async forward(capture: Pick<CaptureSummary, 'id' | 'seq'>, prepared: PreparedForward, config: ForwardConfig): Promise<NotedForward> {
+      const options = { mode: config.mode, timeoutMs: config.timeoutMs, signal: deps.shutdown, now: deps.now }
+      if (prepared.notSent !== null) return { ...prepared.notSent, recordId: null }
+      const isBackground = config.mode === 'background'
+      const { id } = await noteSending(
+        capture,
+        {
+          captureId: capture.id,
+          kind: 'forward',
+          request: prepared.request,
+          resign: null,
+          forward: { mode: config.mode, usedConfiguredAnswer: isBackground, reason: null },
+        },
+        { mode: config.mode, usedConfiguredAnswer: isBackground, reason: isBackground ? null : 'app-stopped' },
+      )
+      return { ...(await sendForward(prepared, options)), recordId: id }
+    },
+
+    /** Records a forward once it has finished, in the capture's history (finishing the record `forward` noted). */
+    async recordForward(capture: Pick<CaptureSummary, 'id' | 'seq'>, result: NotedForward): Promise<void> {
       if (!result.request) return
       const done = await result.done
       const outcome = unlessAppStopped(done, result.request.url, new Date(done.timing.startedAt))
       await record(
         capture,
-        createReplayRecord({ captureId: capture.id, kind: 'forward', request: result.request, outcome, forward: result.summary, now: deps.now() }),
+        createReplayRecord({
+          ...(result.recordId === null ? {} : { id: result.recordId }),
+          captureId: capture.id,
+          kind: 'forward',
+          request: result.request,
+          outcome,
+          forward: result.summary,
+          now: deps.now(),
+        }),
       )
     },
 

@@ -3,8 +3,8 @@
  * (kill -9) reads, after the restart, as sent with no answer (the target may have received it),
  * rather than leaving no trace. Tested with the built headless app, killed for real while the
  * target holds the requests: a single edited resend, and a bulk replay with two in flight. A stop
- * (SIGTERM) cuts the send off and says the same, not that the user cancelled it; so does the
- * history of a live forward the stop cut off.
+ * (SIGTERM) cuts the send off and says the same, not that the user cancelled it. A live forward
+ * (background or pass-through) reads the same after either.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -106,6 +106,47 @@ describe('a resend in flight when the app is killed', () => {
       },
     ])
   }, 60_000)
+
+  for (const mode of ['background', 'pass-through'] as const) {
+    it(`a ${mode} forward in flight when the app is killed is in its history after the restart, as sent with no answer`, async () => {
+      const { dir, remove } = await makeTempDir()
+      cleanups.push(remove)
+      const holding = await startLoopbackTarget(() => undefined)
+      cleanups.push(() => holding.close())
+      const app = await startHeadless(dir)
+      cleanups.push(() => app.stop())
+      const [endpoint] = await app.call<Endpoint[]>('listEndpoints')
+      await app.call('setForwardConfig', { endpointId: endpoint!.id, config: { enabled: true, targetUrl: `${holding.url}/mine`, mode, timeoutMs: 60_000 } })
+      const callback = send(`${app.ready.receiver}/default/hook`, { body: '{"n":1}' }).catch(() => 'closed')
+      // The target holds the forward: it has received it, and the app waits for its answer.
+      await waitFor(() => (holding.received.length === 1 ? true : undefined))
+      // Listed as on its way meanwhile, as a resend is.
+      const [live] = (await app.call<{ items: CaptureSummary[] }>('listCaptures')).items
+      expect((await app.call<ReplayRecord[]>('listReplays', { captureId: live!.id })).map((record) => [record.kind, record.outcome.kind])).toEqual([
+        ['forward', 'sending'],
+      ])
+      app.child.kill('SIGKILL')
+      await new Promise((resolve) => app.child.once('exit', resolve))
+      // Background: the sender had the configured answer at once; pass-through: none.
+      expect(await callback).toEqual(mode === 'background' ? expect.objectContaining({ status: 200 }) : 'closed')
+
+      const restarted = await startHeadless(dir)
+      cleanups.push(() => restarted.stop())
+      const [capture] = (await restarted.call<{ items: CaptureSummary[] }>('listCaptures')).items
+      const history = await restarted.call<ReplayRecord[]>('listReplays', { captureId: capture!.id })
+      expect(history).toHaveLength(1)
+      expect(history[0]).toMatchObject({
+        kind: 'forward',
+        captureId: capture!.id,
+        sent: { method: 'POST', url: `${holding.url}/mine` },
+        outcome: { kind: 'app-stopped', url: `${holding.url}/mine`, message: 'the app stopped before the answer arrived; the target may have received it' },
+        // What the provider got, as a stop would have left it.
+        forward: mode === 'background' ? { mode, usedConfiguredAnswer: true, reason: null } : { mode, usedConfiguredAnswer: false, reason: 'app-stopped' },
+      })
+      expect(Buffer.from(history[0]!.sent.bodyBase64, 'base64').toString()).toBe('{"n":1}')
+      expect(readFileSync(join(dir, 'replays', 'sending.jsonl'), 'utf8')).toBe('')
+    }, 60_000)
+  }
 
   for (const mode of ['background', 'pass-through'] as const) {
     it(`a ${mode} forward a stop cut off reads the same in its history`, async () => {

@@ -63,6 +63,15 @@ export async function captureForwardOf(result: ForwardResult, targetUrl: string)
 }
 
 /**
+ * What a capture is stored with of its background forward, before it is sent: on its way, or
+ * `failed` / `refused-loop` when it will not go out.
+ */
+export function startedForwardOf(prepared: PreparedForward, targetUrl: string): Promise<CaptureForward> {
+  if (prepared.notSent !== null) return captureForwardOf(prepared.notSent, targetUrl)
+  return Promise.resolve({ mode: 'background', targetUrl, state: 'background', reason: null })
+}
+
+/**
  * What a background forward's capture records once the send settled: `sent` with the target's
  * status for any HTTP answer (a 5xx too: the row shows it), `failed` when no answer came (refused
  * connection, timeout, reset).
@@ -94,11 +103,16 @@ function withForwardMark(request: ReplayRequest): ReplayRequest {
 
 export type ForwardTarget = string | Pick<ForwardConfig, 'targetUrl' | 'keepCapturedPath'>
 
-/** Forwards a capture. Never throws: failures come back as the outcome and a `reason`. */
-export async function forwardCapture(source: ReplaySource, target: ForwardTarget, options: ForwardOptions): Promise<ForwardResult> {
+/**
+ * A forward ready to go out (its request built, marked and checked for loops), or one that will
+ * not go out (`notSent`: a bad target URL, a loop), already settled. Cheap and synchronous, so the
+ * capture can be stored with what its row shows of the forward before anything is sent.
+ */
+export type PreparedForward = { request: ReplayRequest; notSent: null } | { request: ReplayRequest | null; notSent: ForwardResult }
+
+export function prepareForward(source: ReplaySource, target: ForwardTarget, options: Pick<ForwardOptions, 'mode' | 'ownReceiver' | 'now'>): PreparedForward {
   const { targetUrl, keepCapturedPath } = typeof target === 'string' ? { targetUrl: target, keepCapturedPath: false } : target
-  const timeoutMs = options.timeoutMs ?? FORWARD_TIMEOUT_MS
-  const notSent = (request: ReplayRequest | null, url: string, message: string, reason: string): ForwardResult => {
+  const notSent = (request: ReplayRequest | null, url: string, message: string, reason: string): PreparedForward => {
     const outcome: ReplayOutcome = {
       kind: 'failure',
       url,
@@ -106,7 +120,7 @@ export async function forwardCapture(source: ReplaySource, target: ForwardTarget
       redirects: [],
       timing: { startedAt: (options.now?.() ?? new Date()).toISOString(), durationMs: 0, connectMs: null, firstByteMs: null },
     }
-    return { request, relay: null, summary: { mode: options.mode, usedConfiguredAnswer: true, reason }, done: Promise.resolve(outcome) }
+    return { request, notSent: { request, relay: null, summary: { mode: options.mode, usedConfiguredAnswer: true, reason }, done: Promise.resolve(outcome) } }
   }
   let built: ReplayRequest
   try {
@@ -116,8 +130,23 @@ export async function forwardCapture(source: ReplaySource, target: ForwardTarget
   }
   const loop = forwardLoopProblem(new URL(built.url), built.captured.headers, options.ownReceiver)
   if (loop !== null) return notSent(built, built.url, loop, FORWARD_LOOP_REASON)
-  const request = withForwardMark(built)
-  const sending = sendReplay(request, { timeoutMs, maxResponseBytes: options.maxResponseBytes, signal: options.signal, now: options.now })
+  return { request: withForwardMark(built), notSent: null }
+}
+
+/**
+ * Sends a prepared forward. Never throws: failures come back as the outcome and a `reason`.
+ * Pass-through resolves once the target answered (or failed); background resolves at once, its
+ * `done` settling with the send.
+ */
+export async function sendForward(prepared: PreparedForward, options: ForwardOptions): Promise<ForwardResult> {
+  if (prepared.notSent !== null) return prepared.notSent
+  const { request } = prepared
+  const sending = sendReplay(request, {
+    timeoutMs: options.timeoutMs ?? FORWARD_TIMEOUT_MS,
+    maxResponseBytes: options.maxResponseBytes,
+    signal: options.signal,
+    now: options.now,
+  })
   switch (options.mode) {
     case 'background':
       return { request, relay: null, summary: { mode: 'background', usedConfiguredAnswer: true, reason: null }, done: sending }
@@ -141,4 +170,9 @@ export async function forwardCapture(source: ReplaySource, target: ForwardTarget
       return assertNever(options.mode)
     }
   }
+}
+
+/** Forwards a capture: `prepareForward`, then `sendForward`. Never throws. */
+export function forwardCapture(source: ReplaySource, target: ForwardTarget, options: ForwardOptions): Promise<ForwardResult> {
+  return sendForward(prepareForward(source, target, options), options)
 }

@@ -10,7 +10,16 @@ export { diffBodies, compareBodies } from './body-diff'
 export { sendReplay } from './http-client'
 export { resignRequest } from './resign'
 export { runBulkReplay } from './bulk-replay'
-export { captureForwardOf, settledBackgroundForward, forwardCapture, type ForwardResult, type RelayAnswer } from './forward'
+export {
+  captureForwardOf,
+  prepareForward,
+  sendForward,
+  settledBackgroundForward,
+  startedForwardOf,
+  type ForwardResult,
+  type PreparedForward,
+  type RelayAnswer,
+} from './forward'
 export { ownReceiverProblem, type OwnReceiver } from './forward-loop'
 export { appStoppedOutcome, createReplayRecord, sendingOutcome, withAnswerBodyKept } from './replay-record'
 export { listSimulatorTemplates, loadSimulatorTemplates } from './simulator-templates'
