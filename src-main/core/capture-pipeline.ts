@@ -126,6 +126,7 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
           target: request.target,
           httpVersion: request.httpVersion,
           headers: request.headers,
+          ...(request.trailers ? { trailers: request.trailers } : {}),
           remoteAddress: request.remoteAddress,
           remotePort: request.remotePort,
           body: { sha256: arrival.bodySha256 },

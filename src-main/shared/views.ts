@@ -151,6 +151,8 @@ export interface CaptureDetail extends CaptureSummary {
     target: string
     httpVersion: string
     headers: HeaderPairs
+    /** A chunked body's trailer fields (sent after it), raw name/value pairs like `headers`; empty when it had none. */
+    trailers: HeaderPairs
     bodyBase64: string
     bodySha256: string
   }

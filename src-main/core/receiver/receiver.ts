@@ -94,6 +94,11 @@ export interface ReceivedRequest {
   pathWithinEndpoint: string
   httpVersion: string
   headers: HeaderPairs
+  /**
+   * The trailer fields of a chunked body (after its last chunk), as raw name/value pairs like
+   * `headers`; absent when there were none (every callback seen so far).
+   */
+  trailers?: HeaderPairs
   remoteAddress: string
   remotePort: number
   receivedAt: Date
@@ -316,6 +321,8 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
           pathWithinEndpoint: rest,
           httpVersion: request.httpVersion,
           headers,
+          // Read by Node once the body ended: only a complete body has them.
+          ...(body.kind === 'complete' && request.rawTrailers.length > 0 ? { trailers: pairHeaders(request.rawTrailers) } : {}),
           remoteAddress: request.socket.remoteAddress ?? '',
           remotePort: request.socket.remotePort ?? 0,
           receivedAt,

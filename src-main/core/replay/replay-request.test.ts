@@ -13,7 +13,7 @@ const endToEnd = (headers: HeaderPairs): HeaderPairs =>
   headers.filter(([name]) => !/^(host|connection|keep-alive|transfer-encoding|te|trailer|upgrade|proxy-.*|x-hop)$/i.test(name))
 
 function captureOf(body: Buffer, headers: HeaderPairs, target = '/default/notify?orderId=1001'): Pick<CaptureDetail, 'request'> {
-  return { request: { method: 'POST', target, httpVersion: '1.1', headers, bodyBase64: body.toString('base64'), bodySha256: sha256(body) } }
+  return { request: { method: 'POST', target, httpVersion: '1.1', headers, trailers: [], bodyBase64: body.toString('base64'), bodySha256: sha256(body) } }
 }
 
 let target: LoopbackTarget | null = null

@@ -107,6 +107,8 @@ export const storedCaptureSchema = z.object({
   target: z.string(),
   httpVersion: z.string(),
   headers: headerPairs,
+  /** A chunked body's trailer fields, raw name/value pairs like `headers`; absent when it had none (and in records written before they were kept). */
+  trailers: headerPairs.optional(),
   remoteAddress: z.string(),
   remotePort: z.number().int().nonnegative(),
   /** Where the capture's frame sits in the segment's log (see capture-log.ts); its body follows the metadata. */
