@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { formatCharacters, formatCount } from '../lib/format'
+import { revealHidden } from './revealed-text'
 
 interface CappedTextProps {
   text: string
@@ -16,7 +17,7 @@ export function CappedText({ text, step, className, testId }: CappedTextProps) {
   return (
     <div className="capped">
       <pre className={`wire-text ${className ?? ''}`} data-testid={testId}>
-        {isCapped ? text.slice(0, limit) : text}
+        {revealHidden(isCapped ? text.slice(0, limit) : text)}
       </pre>
       {isCapped && (
         <div className="capped-more" data-testid="show-more">

@@ -23,6 +23,7 @@ import { HeadersTable } from './headers-table'
 import { CaptureNote, PinToggle } from '../exchange/capture-annotations'
 import { ChangedBeforeExportNotice, ChangedBodyLine } from '../exchange/changed-before-export-notice'
 import { ExportCaptureButton } from '../exchange/exchange-buttons'
+import { revealHidden } from '../../components/revealed-text'
 
 interface CaptureDetailProps {
   captureId: string
@@ -75,7 +76,8 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
     <article className="capture-detail" data-testid="capture-detail" data-capture-id={capture.id}>
       <header className="detail-header">
         <div className="request-line wire" data-testid="detail-request-line">
-          <span className={`method method-${request.method.toLowerCase()}`}>{request.method}</span> <span className="request-target">{request.target}</span>{' '}
+          <span className={`method method-${request.method.toLowerCase()}`}>{request.method}</span>{' '}
+          <span className="request-target">{revealHidden(request.target)}</span>{' '}
           <span className="muted" data-testid="detail-http-version">
             HTTP/{request.httpVersion}
           </span>

@@ -10,6 +10,7 @@ import { targetWithinEndpoint } from './target-within-endpoint'
 import { DeliveryCountBadge } from '../deliveries/delivery-list-parts'
 import { CaptureStatusCell } from './capture-status-cell'
 import { PinMark } from '../exchange/pin-mark'
+import { revealHidden } from '../../components/revealed-text'
 
 export const CAPTURE_ROW_HEIGHT_PX = 32
 
@@ -90,10 +91,10 @@ export const CaptureRow = memo(function CaptureRow({
           </span>
         )}
         <PinMark pinned={capture.pinned} imported={capture.origin === 'imported'} />
-        {targetWithinEndpoint(capture.target, endpointSlug)}
+        {revealHidden(targetWithinEndpoint(capture.target, endpointSlug))}
       </span>
       <span className="cell cell-reference wire" title={reference?.title} data-testid="capture-reference">
-        {reference ? <span className="cell-reference-text">{reference.text}</span> : <span className="muted">—</span>}
+        {reference ? <span className="cell-reference-text">{revealHidden(reference.text)}</span> : <span className="muted">—</span>}
         <DeliveryCountBadge delivery={capture.delivery} />
       </span>
       {isRefused && typeof capture.refusal?.declaredSize === 'number' ? (
@@ -152,7 +153,7 @@ function RecognitionCells({
         )}
       </span>
       <span className="cell cell-summary" title={line} data-testid="capture-summary">
-        {line || <span className="muted">—</span>}
+        {line ? revealHidden(line) : <span className="muted">—</span>}
       </span>
     </>
   )

@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import { CappedText } from '../../components/capped-text'
 import { parseFormFields } from '../../lib/body-views'
+import { revealHidden } from '../../components/revealed-text'
 
 /** Fields shown as rows; the Raw tab has the rest. 2,000 rows took 270 ms of CPU to create and lay out. */
 const MAX_FORM_ROWS = 500
@@ -26,8 +27,8 @@ export function FormBody({ text }: FormBodyProps) {
         <tbody>
           {shown.map(([name, value], index) => (
             <tr key={index} data-testid="form-field">
-              <td className="kv-name">{name}</td>
-              <td className="kv-value">{value.length > VALUE_STEP_CHARS ? <CappedText text={value} step={VALUE_STEP_CHARS} /> : value}</td>
+              <td className="kv-name">{revealHidden(name)}</td>
+              <td className="kv-value">{value.length > VALUE_STEP_CHARS ? <CappedText text={value} step={VALUE_STEP_CHARS} /> : revealHidden(value)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,6 @@
 import type { HeaderPairs } from '@shared/http-message'
 import { readableHeaderValue } from '../../lib/http-status'
+import { revealHidden } from '../../components/revealed-text'
 
 interface HeadersTableProps {
   headers: HeaderPairs
@@ -16,9 +17,9 @@ export function HeadersTable({ headers, testId }: HeadersTableProps) {
           const readable = readableHeaderValue(value)
           return (
             <tr key={index} data-testid="header-row">
-              <td className="kv-name">{name}</td>
+              <td className="kv-name">{revealHidden(name)}</td>
               <td className="kv-value" title={readable.isDecoded ? `Raw (latin1): ${value}` : undefined}>
-                {readable.text}
+                {revealHidden(readable.text)}
                 {readable.isDecoded && <span className="tag tag-subtle">UTF-8</span>}
               </td>
             </tr>

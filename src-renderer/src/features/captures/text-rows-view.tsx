@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { matchesIn, type FindMatches } from '../../lib/body-find'
 import { rowAtOffset, splitTextRows, type TextRows } from '../../lib/text-rows'
 import { VirtualRows, type ScrollRequest } from './virtual-rows'
+import { revealHidden } from '../../components/revealed-text'
 
 /** Wrapped rows are never narrower than this, so a narrow pane still shows words. */
 const MIN_COLUMNS = 40
@@ -79,7 +80,8 @@ function numberLines(rows: TextRows): Uint32Array {
 
 /**
  * `text[start, end)` with find matches and a marked offset wrapped in `<mark>`. React escapes the
- * text: bodies are hostile input and are never HTML.
+ * text: bodies are hostile input and are never HTML. Characters that would show nothing or reorder
+ * the text (a direction override, a zero-width space) are marked where they are.
  */
 export function highlighted(text: string, start: number, end: number, matches: FindMatches, currentMatch: number, markOffset = -1): ReactNode[] {
   const [firstMatch, endMatch] = matchesIn(matches, start, end)
@@ -87,10 +89,15 @@ export function highlighted(text: string, start: number, end: number, matches: F
   let position = start
   const push = (from: number, to: number, className: string | null) => {
     if (to <= from) return
-    const piece = text.slice(from, to)
+    const piece = revealHidden(text.slice(from, to))
     parts.push(
       className === null ? (
-        piece
+        // A piece cut into marks is a list of its own: keyed by where it starts, as a mark is.
+        typeof piece === 'string' ? (
+          piece
+        ) : (
+          <Fragment key={`text-${from}`}>{piece}</Fragment>
+        )
       ) : (
         <mark key={`${className}-${from}`} className={className}>
           {piece}
