@@ -1,7 +1,7 @@
 /**
  * Matching a capture against a parsed query (capture-query.ts): each term looked for, folded, in
- * the fields a `SearchableCapture` gives, with plain substring search (no regular expression is
- * built from what the user typed), and the terms' answers combined in three-valued logic
+ * the fields a `SearchableCapture` gives, with plain substring search in time linear in the field
+ * however the text is made (`includesText`; no regular expression is built from what the user typed), and the terms' answers combined in three-valued logic
  * (capture-query-logic.ts). The body text, the one part that may be megabytes, is read once for
  * all the terms that look in it (multi-text-search.ts): 32 words over 10 MB of one letter were 32
  * passes of `includes`, each restarting at every letter.
@@ -9,7 +9,7 @@
 import { assertNever } from './assert-never'
 import type { CaptureQuery, QueryTerm } from './capture-query'
 import { evaluateQueryNode } from './capture-query-logic'
-import { MultiTextSearch } from './multi-text-search'
+import { includesText, MultiTextSearch } from './multi-text-search'
 import { foldForSearch } from './search-text-form'
 import { searchableHeaderPairs, searchablePathTexts, searchableQueryParameters, type SearchableCapture } from './searchable-capture'
 import { decodeComponent, queryStringOf } from './target-text'
@@ -95,14 +95,14 @@ class MatchContext {
   }
 }
 
-const contains = (haystack: string | null, needle: string): boolean => haystack !== null && foldForSearch(haystack).includes(needle)
+const contains = (haystack: string | null, needle: string): boolean => haystack !== null && includesText(foldForSearch(haystack), needle)
 
 function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
   const capture = context.capture
   switch (term.field) {
     case 'anywhere': {
       // The summary text holds the target as received and decoded (`filterFieldsOf`).
-      if (capture.searchText.includes(term.text) || contains(capture.id, term.text) || contains(capture.note, term.text)) return true
+      if (includesText(capture.searchText, term.text) || contains(capture.id, term.text) || contains(capture.note, term.text)) return true
       const headers = context.headers()
       if (headers !== null && headers.some((header) => headerContains(header, term.text))) return true
       const inBody = context.bodyIncludes(term.text)
@@ -115,15 +115,15 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
       const headers = context.headers()
       if (headers === null) return null
       const { name, text } = term
-      return headers.some((header) => (name === null ? headerContains(header, text) : header[0] === name && header[1].includes(text)))
+      return headers.some((header) => (name === null ? headerContains(header, text) : header[0] === name && includesText(header[1], text)))
     }
     case 'query': {
       const { name, text } = term
-      if (name === null) return foldForSearch(decodeComponent(queryStringOf(capture.target).replaceAll('+', ' '))).includes(text)
-      return context.queryParameters().some(([parameter, value]) => parameter === name && value.includes(text))
+      if (name === null) return includesText(foldForSearch(decodeComponent(queryStringOf(capture.target).replaceAll('+', ' '))), text)
+      return context.queryParameters().some(([parameter, value]) => parameter === name && includesText(value, text))
     }
     case 'path':
-      return searchablePathTexts(capture.target).some((text) => text.includes(term.text))
+      return searchablePathTexts(capture.target).some((text) => includesText(text, term.text))
     case 'target':
       return contains(capture.target, term.text)
     case 'event':
@@ -165,10 +165,10 @@ function evaluateTerm(term: QueryTerm, context: MatchContext): boolean | null {
  * apart; the prefilter (core/search/query-prefilter.ts) requires the text's pieces around `:`.
  */
 function headerContains([name, value]: [string, string], text: string): boolean {
-  if (name.includes(text)) return true
+  if (includesText(name, text)) return true
   // A value that carried UTF-8 is its bytes as received, a line feed, and its decoded form (see
   // `searchableHeaderPairs`): the header line is written with each form, so the line pasted as the
   // sender meant it ("x-customer: müller") is found too.
-  if (!value.includes('\n')) return value.includes(text) || (text.includes(':') && `${name}: ${value}`.includes(text))
-  return value.split('\n').some((form) => form.includes(text) || (text.includes(':') && `${name}: ${form}`.includes(text)))
+  if (!value.includes('\n')) return includesText(value, text) || (text.includes(':') && includesText(`${name}: ${value}`, text))
+  return value.split('\n').some((form) => includesText(form, text) || (text.includes(':') && includesText(`${name}: ${form}`, text)))
 }

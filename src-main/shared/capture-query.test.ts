@@ -175,6 +175,13 @@ describe('parseCaptureQuery', () => {
       const parsed = parseCaptureQuery(text)
       expect(parsed.ok === true || parsed.error instanceof CaptureQueryError).toBe(true)
     }
+    // Far past the limit (a 100,000-character paste): refused at the limit, before any of it is read.
+    for (const text of ['a'.repeat(100_000), '('.repeat(100_000), '"'.repeat(100_000), `${'-'.repeat(99_999)}a`, 'a OR '.repeat(20_000)]) {
+      const parsed = parseCaptureQuery(text)
+      expect(parsed.ok).toBe(false)
+      if (!parsed.ok)
+        expect(parsed.error.message).toBe(`the query is longer than ${MAX_CAPTURE_QUERY_LENGTH} characters at character ${MAX_CAPTURE_QUERY_LENGTH + 1}`)
+    }
     // Regex metacharacters are plain text.
     expect(matches('"a.*b"', { body: 'xx a.*b yy' })).toBe(true)
     expect(matches('"a.*b"', { body: 'axxb' })).toBe(false)
@@ -459,6 +466,65 @@ describe('matchesCaptureQuery', () => {
     } finally {
       searches.mockRestore()
     }
+  })
+})
+
+describe('hostile queries against hostile captures', () => {
+  /** A phrase of `length` letters `a` with one `b` at `at`: the built-in search compares it back over its whole length at nearly every `a`. */
+  const hostilePhrase = (length: number, at: number): string => `${'a'.repeat(at)}b${'a'.repeat(length - at - 1)}`
+  const run = 'a'.repeat(200_000)
+
+  it('looks for a long phrase in every field a sender fills in one linear pass each, and answers as includes would', () => {
+    const phrase = hostilePhrase(900, 300)
+    const hostile = capture({
+      target: `/${run}?q=${run}&${run}=x`,
+      searchText: run,
+      note: run,
+      reference: run,
+      eventType: run,
+      headerPairs: [
+        [run, run],
+        ['X-Long', `${run}\n${run}`],
+      ],
+      body: run,
+    })
+    const searches = vi.spyOn(String.prototype, 'includes')
+    const longSearches = (): number => searches.mock.calls.filter(([text]) => String(text).length > 250).length
+    try {
+      for (const field of ['', 'header:', 'header.x-long:', 'query:', 'query.q:', 'path:', 'ref:', 'event:', 'note:', 'id:', 'body:']) {
+        expect(matchesCaptureQuery(query(`${field}"${phrase}"`), hostile), field).toBe(false)
+      }
+      // Found where it is, in a header line too.
+      const planted = capture({
+        headerPairs: [
+          ['X-Long', `${run}${phrase}`],
+          ['X-Line', `${phrase}${run}`],
+        ],
+        note: `${run}${phrase}`,
+        body: `${run}${phrase}`,
+      })
+      expect(matchesCaptureQuery(query(`header:"${phrase}"`), planted)).toBe(true)
+      expect(matchesCaptureQuery(query(`note:"${phrase}"`), planted)).toBe(true)
+      expect(matchesCaptureQuery(query(`"x-line: ${phrase.slice(0, 600)}"`), planted)).toBe(true)
+      expect(matchesCaptureQuery(query(`body:"${phrase}" -"${'a'.repeat(20)}c${'a'.repeat(20)}"`), planted)).toBe(true)
+      expect(longSearches()).toBe(0)
+    } finally {
+      searches.mockRestore()
+    }
+  })
+
+  it('answers queries of the most terms, nested negations and escaped quotes over a long hostile body', () => {
+    const terms = Array.from({ length: MAX_QUERY_TERMS }, (_unused, index) => `"${hostilePhrase(25, index % 24)}"`)
+    expect(matches(terms.join(' OR '), { body: run })).toBe(false)
+    expect(matches(terms.map((term) => `-${term}`).join(' '), { body: run })).toBe(true)
+    expect(matches(`${terms.slice(1).join(' OR ')} OR ${'a'.repeat(30)}`, { body: run })).toBe(true)
+    const nested = `${'(-'.repeat(MAX_QUERY_NESTING)}"${hostilePhrase(200, 10)}"${')'.repeat(MAX_QUERY_NESTING)}`
+    // An even number of negations is the phrase itself (not in the body), an odd one its negation.
+    expect(matches(nested, { body: run })).toBe(false)
+    expect(matches(`-${nested}`, { body: run })).toBe(true)
+    const quoted = `"${'\\"'.repeat(300)}"`
+    expect(matches(quoted, { body: `x${'"'.repeat(300)}x` })).toBe(true)
+    expect(matches(quoted, { body: '"'.repeat(299) })).toBe(false)
   })
 })
 

@@ -167,8 +167,80 @@ export class RootJumps {
 }
 
 /**
+ * The longest text (in units: UTF-16 code units, or bytes) the built-in search is trusted with.
+ * V8's `includes`/`indexOf` and Node's `Buffer.indexOf` skip with Boyer-Moore tables built over a
+ * text's last 250 units only: a longer text whose last 250 units say nothing (a 1,000-character
+ * phrase `a…a b a…a` with its `b` before them) is compared back over its whole length at nearly
+ * every position, so one search of it through 10 MB of `a` took 5-6 s (measured here: 4 MB took
+ * 4.5 s for the `b` at 250, 2 ms for it at 750, in the last 250). Longer texts are looked for in
+ * one linear pass instead: the automaton below, or `LinearTextSearch` for one text.
+ */
+export const MAX_NATIVE_SEARCH_UNITS = 250
+
+/** Whether the built-in search of these texts is linear in what it searches (`MAX_NATIVE_SEARCH_UNITS`). */
+export function nativeSearchIsLinear(texts: ReadonlyArray<{ length: number }>): boolean {
+  return texts.every((text) => text.length <= MAX_NATIVE_SEARCH_UNITS)
+}
+
+/**
+ * One text looked for in strings in time linear in the string, however the text is made
+ * (Knuth-Morris-Pratt): for texts too long for the built-in search (`MAX_NATIVE_SEARCH_UNITS`).
+ * `unitsRead` counts the units of the strings read, for the tests.
+ */
+export class LinearTextSearch {
+  /** `border[i]`: the length of the longest proper border of the text's first `i + 1` units. */
+  private readonly border: Int32Array
+  unitsRead = 0
+
+  constructor(readonly text: string) {
+    this.border = new Int32Array(text.length)
+    for (let index = 1, length = 0; index < text.length; index++) {
+      while (length > 0 && text.charCodeAt(index) !== text.charCodeAt(length)) length = this.border[length - 1] as number
+      if (text.charCodeAt(index) === text.charCodeAt(length)) length++
+      this.border[index] = length
+    }
+  }
+
+  /** Whether `haystack` includes the text, as `haystack.includes(text)` says. */
+  in(haystack: string): boolean {
+    const { text, border } = this
+    if (text.length === 0) return true
+    if (haystack.length < text.length) return false
+    let matched = 0
+    for (let at = 0; at < haystack.length; at++) {
+      const unit = haystack.charCodeAt(at)
+      this.unitsRead++
+      while (matched > 0 && unit !== text.charCodeAt(matched)) matched = border[matched - 1] as number
+      if (unit === text.charCodeAt(matched) && ++matched === text.length) return true
+    }
+    return false
+  }
+}
+
+/** The linear searches of the long texts looked for lately (a query's texts, asked for capture after capture). */
+const longTextSearches = new Map<string, LinearTextSearch>()
+const LONG_TEXT_SEARCHES_KEPT = 64
+
+/**
+ * `haystack.includes(text)`, in time linear in the haystack whatever the text: the built-in search
+ * for a text it is linear for, `LinearTextSearch` for a longer one. For the texts a user typed
+ * (a query's words and phrases), looked for in what a sender sent (headers, target, note).
+ */
+export function includesText(haystack: string, text: string): boolean {
+  if (haystack.length < text.length) return false
+  if (text.length <= MAX_NATIVE_SEARCH_UNITS) return haystack.includes(text)
+  let search = longTextSearches.get(text)
+  if (search === undefined) {
+    if (longTextSearches.size >= LONG_TEXT_SEARCHES_KEPT) longTextSearches.clear()
+    search = new LinearTextSearch(text)
+    longTextSearches.set(text, search)
+  }
+  return search.in(haystack)
+}
+
+/**
  * Up to this many texts are looked for one after another with the built-in search, more with the
- * automaton. The built-in search (`indexOf`, `includes`) is native and skips through ordinary text
+ * automaton (and any text longer than `MAX_NATIVE_SEARCH_UNITS` with the automaton too). The built-in search (`indexOf`, `includes`) is native and skips through ordinary text
  * far faster than this automaton steps through it in JavaScript: over 11 MB of JSON callbacks, a
  * rare id and one more word took 11 ms with two searches and 89 ms with the automaton,
  * `customer_mail` 5 ms and 72 ms (its first byte is in every few bytes of JSON, so the automaton
@@ -183,8 +255,12 @@ export class MultiTextSearch {
   readonly texts: readonly string[]
   private automaton: MultiTextAutomaton | null = null
 
+  /** Whether the texts are looked for with the built-in search, one after another; else the automaton reads each unit once. */
+  readonly oneByOne: boolean
+
   constructor(texts: Iterable<string>) {
     this.texts = [...new Set(texts)]
+    this.oneByOne = this.texts.length <= MAX_TEXTS_SEARCHED_ONE_BY_ONE && nativeSearchIsLinear(this.texts)
   }
 
   /** The automaton, built when first needed (a few texts are looked for with `includes`). */
@@ -195,7 +271,7 @@ export class MultiTextSearch {
 
   /** The texts `haystack` includes: one pass, ended as soon as every text is found. */
   foundIn(haystack: string): ReadonlySet<string> {
-    if (this.texts.length <= MAX_TEXTS_SEARCHED_ONE_BY_ONE) return new Set(this.texts.filter((text) => haystack.includes(text)))
+    if (this.oneByOne) return new Set(this.texts.filter((text) => haystack.includes(text)))
     const { classOf, classCount, transitions, outputStarts, outputs, emptyTexts } = this.built()
     const found = new Set<string>()
     for (const index of emptyTexts) found.add(this.texts[index] as string)
@@ -216,7 +292,7 @@ export class MultiTextSearch {
 
   /** Whether `haystack` includes any of the texts: one pass, ended at the first found. */
   anyIn(haystack: string): boolean {
-    if (this.texts.length <= MAX_TEXTS_SEARCHED_ONE_BY_ONE) return this.texts.some((text) => haystack.includes(text))
+    if (this.oneByOne) return this.texts.some((text) => haystack.includes(text))
     const { classOf, classCount, transitions, outputStarts, emptyTexts } = this.built()
     if (emptyTexts.length > 0) return true
     const jumps = RootJumps.over(this.built(), haystack.length, (unit, from) => haystack.indexOf(String.fromCharCode(unit), from))

@@ -16,6 +16,7 @@ import {
   findTexts,
   READ_WINDOW_BYTES,
   readSidecarHeader,
+  searchesEachText,
   SIDECAR_VERSION,
   type SidecarHeader,
   type TextFound,
@@ -260,6 +261,36 @@ describe('finding texts in a sidecar', () => {
       // A search per word and window was 132 searches of 1 MiB each; the one pass looks for a
       // single byte now and then, to jump to where a word can start.
       expect(searches.mock.calls.length).toBeLessThan(words.length)
+    } finally {
+      searches.mockRestore()
+      closeSync(fd)
+    }
+  })
+
+  it('looks for a text longer than the native search is linear for in one pass, and finds it where it is', async () => {
+    const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now: () => new Date() })
+    // The native byte search compares a long text whose last 250 bytes say nothing back over its
+    // whole length at nearly every byte of one letter: seconds per megabyte for this one.
+    const long = `${'a'.repeat(300)}b${'a'.repeat(600)}`
+    const hostile = Buffer.alloc(READ_WINDOW_BYTES * 2, 'a')
+    const planted = Buffer.concat([hostile, Buffer.from(long), hostile])
+    await store.append(testCapture(hostile), hostile)
+    await store.append(testCapture(planted), planted)
+    await store.close()
+    const sidecar = join(dir, 'long.search')
+    const { header } = buildSidecar(join(dir, 'captures', '000001.log'), sidecar)
+    // 301 bytes, 101 characters: it is the bytes that count.
+    expect(searchesEachText([`${'é'.repeat(150)}x`])).toBe(false)
+    expect(searchesEachText(['a'.repeat(250), 'b'])).toBe(true)
+    expect(searchesEachText([long])).toBe(false)
+    const fd = openSync(sidecar, 'r')
+    const searches = vi.spyOn(Buffer.prototype, 'indexOf')
+    try {
+      const [found] = findTexts(fd, header, [long])
+      expect([...found!.entries]).toEqual([1])
+      expect([...found!.inBody]).toEqual([1])
+      // Only single bytes are searched natively (to jump to where the text can start).
+      expect(searches.mock.calls.filter(([needle]) => typeof needle !== 'number' && Buffer.byteLength(needle as string | Buffer) > 1)).toEqual([])
     } finally {
       searches.mockRestore()
       closeSync(fd)

@@ -23,7 +23,7 @@ import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
 import { searchableHeaderPairs, searchablePathTexts } from '../../shared/searchable-capture'
-import { MAX_TEXTS_SEARCHED_ONE_BY_ONE, MultiTextAutomaton, ROOT_STATE, RootJumps } from '../../shared/multi-text-search'
+import { MAX_TEXTS_SEARCHED_ONE_BY_ONE, MultiTextAutomaton, nativeSearchIsLinear, ROOT_STATE, RootJumps } from '../../shared/multi-text-search'
 import { foldForSearch } from '../../shared/search-text-form'
 import type { HeaderPairs } from '../../shared/http-message'
 import { searchableBodyText } from './searchable-body'
@@ -417,7 +417,7 @@ export interface TextFound {
 
 /**
  * Which captures' texts (by position in the header) contain each of `texts`, anywhere and in the
- * summary text, the path texts and the body text: a few texts with a native search each
+ * summary text, the path texts and the body text: a few short texts with a native search each
  * (`findEachText`), more in one pass over the sidecar's text for all of them
  * (shared/multi-text-search.ts), read in windows of READ_WINDOW_BYTES, the search going on from one
  * window into the next (a match across two windows is found). A match that runs from one capture's
@@ -432,7 +432,7 @@ export function findTexts(fd: number, header: SidecarHeader, texts: readonly str
     const { entries, inBody, inSummary, inPath } = found[index] as TextFound
     for (let entry = 0; entry < ends.length; entry++) for (const part of [entries, inBody, inSummary, inPath]) part.add(entry)
   })
-  if (texts.length <= MAX_TEXTS_SEARCHED_ONE_BY_ONE) return findEachText(fd, header, texts, found)
+  if (searchesEachText(texts)) return findEachText(fd, header, texts, found)
   const automaton = automatonOf(texts)
   const { classOf, classCount, transitions, outputStarts, outputs, lengths } = automaton
   /**
@@ -467,6 +467,15 @@ export function findTexts(fd: number, header: SidecarHeader, texts: readonly str
     }
   }
   return found
+}
+
+/**
+ * Whether `findTexts` looks for these texts one by one with the native byte search: a few, none
+ * longer than the native search is linear for (`MAX_NATIVE_SEARCH_UNITS` bytes; a longer one took
+ * seconds over a sidecar of hostile text, see multi-text-search.ts).
+ */
+export function searchesEachText(texts: readonly string[]): boolean {
+  return texts.length <= MAX_TEXTS_SEARCHED_ONE_BY_ONE && nativeSearchIsLinear(texts.map((text) => ({ length: Buffer.byteLength(text, 'utf8') })))
 }
 
 /**
