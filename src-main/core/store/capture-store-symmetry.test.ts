@@ -20,7 +20,7 @@ async function dropSnapshots(capturesDir: string): Promise<void> {
 describe('capture store write/read symmetry', () => {
   const test = useCaptureStore({ now })
 
-  test('keeps an answer status below 100 (imported, or relayed from a target that sent one) and the notes of its segment after a restart', async ({
+  test('keeps an answer status below 100 (imported, or relayed from a target that sent one), a note as long as the API takes, and the notes of their segment after a restart', async ({
     capturesDir,
     openStore,
     storeIssues,
@@ -38,6 +38,9 @@ describe('capture store write/read symmetry', () => {
     const imported = await store.append(testCapture(Buffer.from('a'), { origin: 'imported', response: response(42) }), Buffer.from('a'))
     const neighbour = await store.append(testCapture(Buffer.from('b')), Buffer.from('b'))
     await store.annotate(neighbour.id, { note: 'kept by hand', pinned: true })
+    // The API takes a note of 10,000 characters as zod counts them: code points, so 20,000 UTF-16 units here.
+    const longNote = '😀'.repeat(10_000)
+    await store.annotate(imported.id, { note: longNote })
     // A pass-through forward records the target's answer once it came.
     await store.annotate(neighbour.id, { response: response(99) })
     await store.close()
@@ -45,8 +48,42 @@ describe('capture store write/read symmetry', () => {
 
     const reopened = await openStore()
     expect(storeIssues()).toEqual([])
-    expect((await reopened.get(imported.id))?.response.status).toBe(42)
+    expect(await reopened.get(imported.id)).toMatchObject({ response: { status: 42 }, note: longNote })
     const summary = await reopened.get(neighbour.id)
     expect(summary).toMatchObject({ note: 'kept by hand', pinned: true, response: { status: 99 } })
+  })
+
+  test('refuses, before it is answered, a capture whose record would not read back, and stores the ones around it', async ({
+    capturesDir,
+    openStore,
+    storeIssues,
+  }) => {
+    const store = await openStore()
+    const body = Buffer.from('x')
+    const ok = (n: number) => testCapture(body, { target: `/e1/ok-${n}` })
+    // Values the record's schema refuses on reading: written, they were an answered capture missing after a restart.
+    const unreadable = [
+      // The note's limit counts code points (zod's rule): 10,001 emoji are one too many.
+      testCapture(body, { origin: 'imported', note: '😀'.repeat(10_001) }),
+      testCapture(body, { origin: 'imported', importedFrom: 'HAR '.padEnd(501, 'x') }),
+      testCapture(body, { durationMs: -0.5 }),
+      testCapture(body, { remotePort: 1.5 }),
+      testCapture(body, { id: '' }),
+    ]
+    const stored = [await store.append(ok(1), body)]
+    for (const capture of unreadable) {
+      await expect(store.append(capture, body)).rejects.toThrow(/was not stored: its record would not read back \(/)
+      stored.push(await store.append(ok(stored.length + 1), body))
+    }
+    expect(store.count()).toBe(stored.length)
+    await store.close()
+    await dropSnapshots(capturesDir)
+    for (const name of await readdir(capturesDir)) if (name.endsWith('.json')) await rm(join(capturesDir, name))
+
+    // Every record read back from the log alone.
+    const reopened = await openStore()
+    expect(storeIssues()).toEqual([])
+    expect(reopened.count()).toBe(stored.length)
+    for (const capture of stored) expect((await reopened.load(capture.id)).target).toBe(capture.target)
   })
 })

@@ -24,7 +24,7 @@ import { yieldToEventLoop } from '../event-loop'
 import { SEGMENT_MAX_CAPTURES } from './capture-table'
 import type { Durability, LogFileIo } from './log-file-io'
 import type { OpenLogs } from './open-logs'
-import type { LoggedCapture, StoredCapture } from './persisted-schema'
+import { unreadableCaptureProblem, type LoggedCapture, type StoredCapture } from './persisted-schema'
 import type { RenderedIndex } from './table-snapshot'
 
 /**
@@ -307,6 +307,9 @@ export function createCaptureWriter(deps: CaptureWriterDeps): CaptureWriter {
 
   return {
     append(capture, bytes, deliveryKey) {
+      // Never answered as stored when its record would not read back after a restart.
+      const problem = unreadableCaptureProblem(capture)
+      if (problem !== null) return Promise.reject(new Error(`capture ${capture.id} was not stored: its record would not read back (${problem})`))
       return new Promise((resolve, reject) => {
         pending.push({ capture, bytes, deliveryKey, resolve, reject })
         scheduleCommit()

@@ -181,6 +181,22 @@ export type StoredCapture = z.infer<typeof storedCaptureSchema>
 export const loggedCaptureSchema = storedCaptureSchema.omit({ frame: true })
 export type LoggedCapture = z.infer<typeof loggedCaptureSchema>
 
+/**
+ * A capture handed to the store, before the writer gives it its `seq` and body size (both
+ * counts, always valid): the frame's record less those. The writer checks it with this, so the
+ * store never answers as stored a record its own reader would refuse after a restart (an
+ * answered capture lost); JSON keeps every value this accepts as it is.
+ */
+const newCaptureSchema = loggedCaptureSchema.omit({ seq: true, body: true }).extend({ body: z.object({ sha256: z.string() }) })
+
+/** Why a capture handed to the store would not read back from its log frame, or `null` when it would. */
+export function unreadableCaptureProblem(capture: unknown): string | null {
+  const checked = newCaptureSchema.safeParse(capture)
+  if (checked.success) return null
+  const issue = checked.error.issues[0]
+  return issue ? `${issue.path.length > 0 ? issue.path.join('.') : 'the record'}: ${issue.message}` : 'invalid'
+}
+
 export const segmentDocumentSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   segment: z.number().int().positive(),

@@ -16,7 +16,7 @@ import type { CaptureForward } from '../../shared/replay'
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-catalog'
 import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict'
 import { yieldToEventLoop } from '../event-loop'
-import { MAX_CAPTURE_NOTE_LENGTH, recognitionSchema, storedCaptureSchema, type StoredCapture } from './persisted-schema'
+import { recognitionSchema, storedCaptureSchema, type StoredCapture } from './persisted-schema'
 
 export const SEGMENT_SCHEMA_VERSION = 2
 
@@ -123,7 +123,9 @@ function entryProblem(value: unknown): string | null {
   if (!Number.isInteger(entry.deliveryHash)) return 'deliveryHash'
   if (entry.imported !== undefined && entry.imported !== true) return 'imported'
   if (entry.pinned !== undefined && entry.pinned !== true) return 'pinned'
-  if (entry.note !== undefined && (typeof entry.note !== 'string' || entry.note.length > MAX_CAPTURE_NOTE_LENGTH)) return 'note'
+  // The record's rule itself (zod counts a note's length in code points, not UTF-16 units): a note of
+  // 10,000 emoji, taken by the API, made the whole document unreadable. Rare, so the schema is affordable.
+  if (entry.note !== undefined && (typeof entry.note !== 'string' || !storedCaptureSchema.shape.note.safeParse(entry.note).success)) return 'note'
   if (entry.senderLeftAt !== undefined && typeof entry.senderLeftAt !== 'string') return 'senderLeftAt'
   if (entry.appStoppedAt !== undefined && typeof entry.appStoppedAt !== 'string') return 'appStoppedAt'
   // Rare (only background forwards), so the full schema is affordable here.
