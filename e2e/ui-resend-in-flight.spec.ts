@@ -41,3 +41,40 @@ test('a resend is in the open history while its answer is awaited, then replaced
   await expect(record.getByTestId('replay-record-detail')).toContainText('queued')
   await expect(record).toHaveCount(1)
 })
+
+test('the resend dialog shows its send on the way where its answer will be, and closing it leaves the send in the history', async ({ page, inspector }) => {
+  const held: ServerResponse[] = []
+  const target = await startLoopbackTarget((_request, response) => held.push(response))
+  cleanups.push(() => target.close())
+  const endpoint = await inspector.openOwnEndpoint(page, 'resend-dialog-in-flight')
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/hook', body: '{"id":"evt_dialog"}' })
+  await page.getByTestId('capture-row').first().click()
+  await page.getByTestId('resend-capture').click()
+  const dialog = page.getByTestId('resend-dialog')
+  await dialog.getByTestId('resend-target').fill(`${target.url}/hook`)
+  await expect(dialog.getByTestId('resend-preview')).toBeVisible()
+
+  await dialog.getByTestId('resend-send').click()
+  await waitFor(() => (held.length === 1 ? true : undefined))
+  // The history row saying so is behind the dialog: the dialog itself says the send is out and awaited.
+  const result = dialog.getByTestId('resend-result')
+  await expect(result.getByTestId('replay-sending')).toContainText(`Sending… · waiting for the answer of ${target.url}/hook`)
+  await expect(result.getByTestId('resend-sending-note')).toContainText('so far (gives up after 30 s). Closing this dialog does not stop it')
+  await expect(dialog.getByTestId('resend-send')).toHaveText('Sending…')
+  held[0]!.writeHead(202).end('queued')
+  await expect(result.getByTestId('replay-status')).toContainText('202 Accepted')
+  await expect(result.getByTestId('replay-sending')).toHaveCount(0)
+
+  // Sent again and closed while the target holds it: the history, now in view, shows it on its way, then its answer.
+  await dialog.getByTestId('resend-send').click()
+  await waitFor(() => (held.length === 2 ? true : undefined))
+  await expect(result.getByTestId('replay-sending')).toBeVisible()
+  await dialog.getByTestId('dialog-close').click()
+  await expect(dialog).toHaveCount(0)
+  const records = page.getByTestId('replay-record')
+  await expect(records).toHaveCount(2)
+  await expect(records.first()).toHaveAttribute('data-status', 'sending')
+  held[1]!.writeHead(500).end('broken')
+  await expect(records.first()).toHaveAttribute('data-status', '500')
+  await expect(records.nth(1)).toHaveAttribute('data-status', '202')
+})

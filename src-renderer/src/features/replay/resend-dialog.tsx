@@ -23,6 +23,7 @@ import { HeadersEditor, rowProblem, toPairs, toRows, type HeaderRow } from './he
 import { PrivateKeyField, privateKeyFor } from './private-key-field'
 import { jsonProblem, looksLikeJson } from './replay-format'
 import { ReplayOutcomeView } from './replay-outcome'
+import { useSecondTicks } from '../captures/use-second-ticks'
 import { ChangesView, DifferenceStatement, SentRequest } from './sent-request'
 
 const PREVIEW_DEBOUNCE_MS = 250
@@ -68,6 +69,8 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   const [timeoutSeconds, setTimeoutSeconds] = useState(String(REPLAY_TIMEOUT_MS / 1000))
   const [followRedirects, setFollowRedirects] = useState(false)
   const [result, setResult] = useState<ReplayRecord | null>(null)
+  // The send on its way, shown where its answer will be: the history row saying so is behind this dialog.
+  const [sending, setSending] = useState<{ url: string; startedAt: string; timeoutMs: number } | null>(null)
   // What the last send sent: once the form says otherwise, its answer belongs to another request.
   const [sentRequestKey, setSentRequestKey] = useState<string | null>(null)
   const replay = useReplayCapture()
@@ -133,8 +136,9 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   })
 
   useEffect(() => {
-    if (result) resultRef.current?.scrollIntoView({ block: 'nearest' })
-  }, [result])
+    if (result || sending) resultRef.current?.scrollIntoView({ block: 'nearest' })
+  }, [result, sending])
+  useSecondTicks(sending !== null)
 
   const requestKey = JSON.stringify([input, timeoutMs, followRedirects])
   const isAnswerOfAnEarlierRequest = sentRequestKey !== null && sentRequestKey !== requestKey
@@ -142,7 +146,10 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   function send(): void {
     if (!canBuild || timeoutProblem !== null || replay.isPending) return
     setSentRequestKey(requestKey)
-    replay.mutate({ ...input, send: { timeoutMs, followRedirects } }, { onSuccess: setResult })
+    // The preview's URL is exactly the one requested (the kept path resolved), when it is of this very input.
+    const url = previewInput === input && preview.data ? preview.data.sent.url : targetUrl
+    setSending({ url, startedAt: new Date().toISOString(), timeoutMs })
+    replay.mutate({ ...input, send: { timeoutMs, followRedirects } }, { onSuccess: setResult, onSettled: () => setSending(null) })
   }
 
   function resetEdits(): void {
@@ -284,31 +291,42 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
         </div>
 
         <div className="resend-side">
-          {(result || replay.error) && (
+          {sending ? (
             <div ref={resultRef} className="resend-result" data-testid="resend-result" aria-live="polite">
               <h3 className="replay-heading">What came back</h3>
-              {isAnswerOfAnEarlierRequest && (
-                <p className="notice replay-small" data-testid="resend-result-earlier">
-                  This answered the last send. The request has been changed since: what is below has not been sent yet.
-                </p>
-              )}
-              {replay.error ? (
-                <p className="form-error" role="alert">
-                  Could not resend: {replay.error.message}
-                </p>
-              ) : (
-                result && (
-                  <>
-                    {result.unrecorded !== undefined && (
-                      <p className="notice notice-warning replay-small" role="alert" data-testid="resend-result-unrecorded">
-                        Sent, but not in this capture's resend history: {result.unrecorded}.
-                      </p>
-                    )}
-                    <ReplayOutcomeView outcome={result.outcome} />
-                  </>
-                )
-              )}
+              <ReplayOutcomeView outcome={{ kind: 'sending', url: sending.url, startedAt: sending.startedAt }} />
+              <p className="muted replay-small" data-testid="resend-sending-note">
+                {sendingFor(sending.startedAt, sending.timeoutMs)} Closing this dialog does not stop it: the capture's Resends history shows it, and then its
+                answer.
+              </p>
             </div>
+          ) : (
+            (result || replay.error) && (
+              <div ref={resultRef} className="resend-result" data-testid="resend-result" aria-live="polite">
+                <h3 className="replay-heading">What came back</h3>
+                {isAnswerOfAnEarlierRequest && (
+                  <p className="notice replay-small" data-testid="resend-result-earlier">
+                    This answered the last send. The request has been changed since: what is below has not been sent yet.
+                  </p>
+                )}
+                {replay.error ? (
+                  <p className="form-error" role="alert">
+                    Could not resend: {replay.error.message}
+                  </p>
+                ) : (
+                  result && (
+                    <>
+                      {result.unrecorded !== undefined && (
+                        <p className="notice notice-warning replay-small" role="alert" data-testid="resend-result-unrecorded">
+                          Sent, but not in this capture's resend history: {result.unrecorded}.
+                        </p>
+                      )}
+                      <ReplayOutcomeView outcome={result.outcome} />
+                    </>
+                  )
+                )}
+              </div>
+            )
           )}
           <h3 className="replay-heading">What will be sent {preview.isFetching && <span className="muted replay-small">(updating…)</span>}</h3>
           {!canBuild ? (
@@ -366,6 +384,12 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
       </form>
     </ModalDialog>
   )
+}
+
+/** How long the send has waited for its answer, and how long it will: `Waiting 3 s so far (gives up after 30 s).` */
+function sendingFor(startedAt: string, timeoutMs: number): string {
+  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(startedAt)) / 1000))
+  return `Waiting ${seconds} s so far (gives up after ${Math.round(timeoutMs / 1000)} s).`
 }
 
 /** The captured target's path and query (see `originFormOf`) minus the endpoint's `/<slug>` prefix: what "keep the path" appends. */
