@@ -55,6 +55,12 @@ export interface CurlRequest {
    * http:// URL unless told otherwise, so a `1.0` request gets `--http1.0`; HTTP/1.1 needs no flag.
    */
   httpVersion?: string
+  /**
+   * The request line's target when it is not the URL's path and query: one received in absolute
+   * form (`http://host/<slug>/x`) or `*`. Sent with `--request-target` (curl 7.55 and later), so the
+   * command sends it exactly as received; a curl export sent the URL's path instead.
+   */
+  requestTarget?: string
 }
 
 /**
@@ -70,6 +76,7 @@ export function buildCurlCommand(request: CurlRequest): string {
   else if (!(method === 'GET' && !hasBody) && !(method === 'POST' && hasBody)) lines.push(`-X ${quoteLatin1(request.method)}`)
   if (request.httpVersion === '1.0') lines.push('--http1.0')
   if (needsLiteralUrl(request.url)) lines.push('--globoff --path-as-is')
+  if (request.requestTarget !== undefined) lines.push(`--request-target ${quoteLatin1(request.requestTarget)}`)
   lines.push(quoteLatin1(request.url))
   const sentNames = new Set<string>()
   for (const [name, value] of request.headers) {

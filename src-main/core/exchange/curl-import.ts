@@ -3,7 +3,7 @@
  * single, double and `$'…'` quoting, backslashes); this module first cuts the text into commands at unquoted line
  * ends (after joining `\`-continued lines) and understands the options that shape a request:
  * -X, -H, -d/--data/--data-ascii/--data-raw/--data-binary/--data-urlencode, --json, -u, -A, -e,
- * -b, -G, -I, --url. A body piped in from `printf '%b' …` (as this app's own curl export and
+ * -b, -G, -I, --url, --request-target. A body piped in from `printf '%b' …` (as this app's own curl export and
  * "Copy as curl" write large or binary bodies) is read back byte for byte. Nothing is run and
  * no file is read: a `@file` value fails that command with a clear message. Commands written for
  * Windows cmd.exe (`^` continuations and escapes) are split into words by cmd-curl-words.ts.
@@ -20,6 +20,7 @@ import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { EntryResult } from './bundle-format'
 import { importedRequest, type ExchangeCapture } from './exchange-capture'
 import { targetOf } from './har-format'
+import { originFormOf } from '../../shared/target-text'
 import { errorMessage } from '../../shared/errors'
 import { cmdCommands, crtWords, isCmdSyntax } from './cmd-curl-words'
 import { curlChangesReader, curlHeadersReader, curlRefusalReader, isChangeComment, type CurlComment } from './changed-label'
@@ -430,6 +431,8 @@ function readCurlArguments(args: string[], stdin: Buffer | null, maxBodyBytes: n
   let isHead = false
   let isJson = false
   let user: string | null = null
+  // `--request-target`: the request line's target when it is not the URL's (absolute form, `*`).
+  let requestTarget: string | null = null
   // What this app's export writes for a request received as HTTP/1.0; curl sends HTTP/1.1 otherwise.
   let httpVersion = '1.1'
 
@@ -523,6 +526,14 @@ function readCurlArguments(args: string[], stdin: Buffer | null, maxBodyBytes: n
         headers.push([name, value])
         break
       }
+      case '--request-target': {
+        const value = valueOf()
+        if (typeof value !== 'string') return value
+        if (value !== '*' && !originFormOf(value).startsWith('/'))
+          return { ok: false, message: `--request-target ${value.slice(0, 80)} is not a path, an absolute http(s) URL or *` }
+        requestTarget = value
+        break
+      }
       case '--url': {
         const value = valueOf()
         if (typeof value !== 'string') return value
@@ -564,6 +575,8 @@ function readCurlArguments(args: string[], stdin: Buffer | null, maxBodyBytes: n
     target += (target.includes('?') ? '&' : '?') + body.toString('utf8')
     body = Buffer.alloc(0)
   }
+  // curl sends it in the request line as given (this app's export writes one for an absolute-form target).
+  if (requestTarget !== null) target = requestTarget
   if (body.length > maxBodyBytes)
     return { ok: false, message: `the body (${formatExactBytes(body.length)}) is larger than the ${formatByteLimit(maxBodyBytes)} limit` }
   const host = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(fullUrl)?.[1] ?? ''

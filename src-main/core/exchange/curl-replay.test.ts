@@ -114,6 +114,14 @@ describe('curl commands replayed by bash', () => {
     expect(lines).toEqual(['POST /cb?v=1 HTTP/1.0', 'POST /cb?v=1 HTTP/1.1', 'POST /cb?v=1 HTTP/1.1'])
   })
 
+  it('sends an absolute-form target and * in the request line as received (the URL only says where to)', async () => {
+    const absolute = 'HTTP://shop.example:4100/property/x?q=a+b%20c'
+    const got = await replay({ method: 'POST', url: `${origin}/property/x?q=a+b%20c`, requestTarget: absolute, headers: [], body: Buffer.from('{}') })
+    expect([got.method, got.target, got.body.toString()]).toEqual(['POST', absolute, '{}'])
+    const asterisk = await replay({ method: 'OPTIONS', url: `${origin}/`, requestTarget: '*', headers: [], body: new Uint8Array() })
+    expect([asterisk.method, asterisk.target]).toEqual(['OPTIONS', '*'])
+  })
+
   it('adds nothing of its own: no curl User-Agent, Accept or form Content-Type', async () => {
     const got = await replay({ method: 'DELETE', url: `${origin}/p/../q/[x]`, headers: [['X-Only', '1']], body: new TextEncoder().encode('a=b') })
     expect(got.method).toBe('DELETE')

@@ -175,7 +175,9 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     lines.push(
       buildCurlCommand({
         method: capture.method,
-        url: capture.target === '*' ? capture.target : context.origin + originFormOf(capture.target),
+        // An absolute-form target (or `*`) goes in the request line as received: the URL says where to send it.
+        url: context.origin + (capture.target === '*' ? '/' : originFormOf(capture.target)),
+        ...(capture.target.startsWith('/') ? {} : { requestTarget: capture.target }),
         headers: capture.headers,
         body: capture.body,
         httpVersion: capture.httpVersion,
