@@ -1,4 +1,7 @@
+import { X509Certificate, sign } from 'node:crypto'
+import forge from 'node-forge'
 import { describe, expect, it } from 'vitest'
+import { PLEXO_CERTS, canonicalJson } from '../../test-support/provider-spec'
 import { analyzeDelivery } from './index'
 
 /** A legacy envelope as Plexo sends it, minus its Signature (removed by whoever relayed it). */
@@ -23,5 +26,40 @@ describe('Plexo legacy envelope without its Signature', () => {
     )
     expect(analysis.provider).toMatchObject({ id: 'plexo', variant: 'legacy-envelope' })
     expect(analysis.verdict.status).toBe('invalid')
+  })
+})
+
+describe('Plexo legacy envelope expiry (providers.md §3.2: valid only while now ≤ UTCUnixTimeExpiration)', () => {
+  const certificate = PLEXO_CERTS[0]!
+  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
+  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const now = new Date('2026-06-01T00:00:00Z')
+  /** An envelope signed as providers.md says, over the canonical JSON of `Object`, with `expiry` members. */
+  const analyze = (expiry: Record<string, unknown>) => {
+    const inner = { Fingerprint: fingerprint, Object: { Client: 'Shop', TransactionId: 'tx-1', Amount: 100.5, CurrentState: 0 }, ...expiry }
+    const body = JSON.stringify({ Object: inner, Signature: sign('sha512', Buffer.from(canonicalJson(inner)), privateKey).toString('base64') })
+    return analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+    ).verdict
+  }
+
+  it('is valid before the expiry and expired after it', () => {
+    expect(analyze({ UTCUnixTimeExpiration: now.getTime() / 1000 })).toMatchObject({ status: 'valid' })
+    expect(analyze({ UTCUnixTimeExpiration: now.getTime() / 1000 - 1 })).toMatchObject({ status: 'invalid', reason: 'expired' })
+  })
+
+  it('is not valid without an expiry, however well signed: the SDKs read a missing one as 0', () => {
+    expect(analyze({})).toMatchObject({ status: 'invalid', reason: 'expired', message: expect.stringContaining('no UTCUnixTimeExpiration') })
+  })
+
+  it('is not valid with an expiry that is not a number (null, text)', () => {
+    for (const value of [null, '9999999999', 'never']) {
+      expect(analyze({ UTCUnixTimeExpiration: value }), String(value)).toMatchObject({
+        status: 'invalid',
+        reason: 'malformed-body',
+        message: expect.stringContaining('the expiry cannot be checked'),
+      })
+    }
   })
 })

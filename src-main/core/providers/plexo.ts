@@ -218,7 +218,24 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
         explanation,
       )
     }
-    if (Number.isFinite(expiresAt) && nowSeconds > expiresAt) {
+    // The rule is now ≤ UTCUnixTimeExpiration: an envelope that gives no time cannot pass it.
+    // plexo-dotnet reads a missing member as 0 (long), so the SDKs call it expired.
+    if (expiryNode === undefined) {
+      return result(
+        invalidVerdict('expired', 'the envelope has no UTCUnixTimeExpiration (the SDKs read it as 0: expired); the signature itself verifies'),
+        explanation,
+      )
+    }
+    if (!Number.isFinite(expiresAt)) {
+      return result(
+        invalidVerdict(
+          'malformed-body',
+          `UTCUnixTimeExpiration is ${expiryNode.type === 'string' ? 'a string' : `a JSON ${expiryNode.type}`}, not the number of seconds the SDKs compare with the clock: the expiry cannot be checked; the signature itself verifies`,
+        ),
+        explanation,
+      )
+    }
+    if (nowSeconds > expiresAt) {
       const rough = roughDuration(nowSeconds - expiresAt)
       return result(
         invalidVerdict(
