@@ -30,6 +30,9 @@ test('signature attempts start closed on a valid capture and open on an invalid 
 
   await row(page, '/tampered').click()
   await expect(signature.getByTestId('signature-verdict')).toHaveAttribute('data-verdict', 'invalid')
+  // The reason in words (it read "Invalid: signature-mismatch", the API's code); the code stays for scripts.
+  await expect(signature.getByTestId('signature-verdict')).toContainText('Invalid: signature mismatch')
+  await expect(signature.getByTestId('signature-verdict')).toHaveAttribute('data-reason', 'signature-mismatch')
   await expect(attempts).toHaveJSProperty('open', true)
   await expect(signature.getByTestId('signed-string').first()).toBeVisible()
 })

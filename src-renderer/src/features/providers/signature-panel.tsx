@@ -1,10 +1,11 @@
 /** Explains a signature verdict the way an integration engineer debugs it. Nothing is rendered as HTML. */
 import { useLayoutEffect, useRef } from 'react'
-import type { DeliveryAnalysis, SignatureVerdict, TimestampCheck, VerificationAttempt } from '@shared/providers'
+import type { DeliveryAnalysis, TimestampCheck, VerificationAttempt } from '@shared/providers'
 import { CopyButton } from '../../components/copy-button'
 import { DetailSection } from '../../components/detail-section'
 import { VERDICT_ICONS } from '../../lib/providers'
 import { VerdictBadge } from './recognition-badges'
+import { verdictHeadline } from './verdict-headline'
 import './providers.css'
 import { roughDuration } from '@shared/rough-duration'
 
@@ -28,6 +29,7 @@ export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
         {...{ [VERDICT_BANNER_ATTRIBUTE]: '' }}
         data-testid="signature-verdict"
         data-verdict={verdict.status}
+        data-reason={verdict.status === 'invalid' ? verdict.reason : undefined}
       >
         <span className={`verdict verdict-${verdict.status} verdict-banner-icon`} aria-hidden="true">
           {VERDICT_ICONS[verdict.status]}
@@ -139,25 +141,6 @@ function AddKeyButton({ onOpenKeys }: { onOpenKeys: () => void }) {
       Add a key…
     </button>
   )
-}
-
-function verdictHeadline(verdict: SignatureVerdict): string {
-  switch (verdict.status) {
-    case 'valid':
-      return `Valid (${verdict.variant})`
-    case 'invalid':
-      return `Invalid: ${verdict.reason}`
-    case 'no-key':
-      return 'No key configured'
-    case 'unsigned':
-      return 'Unsigned by design'
-    case 'not-applicable':
-      return 'Not applicable'
-    default: {
-      const unknown: never = verdict
-      return String(unknown)
-    }
-  }
 }
 
 function TimestampFacts({ check }: { check: TimestampCheck }) {
