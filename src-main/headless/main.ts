@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { createDispatch } from '../api/dispatch'
 import { createHttpApi } from '../api/http-api'
 import { LOOPBACK_HOST, startInspector } from '../core/inspector'
+import { capConnections } from '../core/receiver/connection-budget'
 import { createAppLogger } from '../core/logger'
 import { answerClientError } from './client-error'
 import { prepareDataDir } from './data-dir'
@@ -62,6 +63,9 @@ async function main(): Promise<void> {
       })
   })
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket as Socket))
+  // Idle connections to it would otherwise take file descriptors without bound, and the receiver
+  // and the capture files need them (a loopback page or script opening thousands).
+  capConnections(server, 'api', { logger, now: () => new Date(), idleCloseSeconds: server.headersTimeout / 1000 })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(flags.port, LOOPBACK_HOST, () => resolve())

@@ -24,11 +24,14 @@ export interface HeadlessProcess {
 
 export const HEADLESS_ENTRY = resolve(import.meta.dirname, '../../out/main/headless.js')
 
-export async function startHeadless(dataDir: string, extraArgs: string[] = []): Promise<HeadlessProcess> {
+/** `openFileLimit`: started under `ulimit -n` of it (through bash; not on Windows). */
+export async function startHeadless(dataDir: string, extraArgs: string[] = [], options: { openFileLimit?: number } = {}): Promise<HeadlessProcess> {
   if (!existsSync(HEADLESS_ENTRY)) throw new Error(`${HEADLESS_ENTRY} is missing: run "npm run build" first`)
-  const child = spawn(process.execPath, [HEADLESS_ENTRY, '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const args = [HEADLESS_ENTRY, '--data-dir', dataDir, '--port', '0', '--receiver-port', '0', '--json', ...extraArgs]
+  const child =
+    options.openFileLimit === undefined
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('bash', ['-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const ready = await new Promise<HeadlessReady>((resolveReady, reject) => {

@@ -4,15 +4,14 @@
  * under `ulimit -n 256` took every descriptor (EMFILE), and the API stopped answering with the
  * receiver until they closed.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
-import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
-import { HEADLESS_ENTRY, type HeadlessReady } from '../../test-support/headless-process'
+import { HEADLESS_ENTRY, startHeadless, type HeadlessProcess } from '../../test-support/headless-process'
 import { makeTempDir } from '../../test-support/temp-dir'
 import type { Logger } from '../logger'
-import { answerPlain, defaultMaxConnections, MIN_MAX_CONNECTIONS, startReceiver, type Receiver } from './receiver'
+import { maxConnectionsFor, MIN_MAX_CONNECTIONS } from './connection-budget'
+import { answerPlain, startReceiver, type Receiver } from './receiver'
 
 const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
@@ -76,57 +75,71 @@ describe('the receiver at its connection limit', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
   })
 
-  it('is half the open-file limit by default, never fewer than a floor', () => {
-    expect(defaultMaxConnections(256)).toBe(128)
-    expect(defaultMaxConnections(20)).toBe(MIN_MAX_CONNECTIONS)
-    expect(defaultMaxConnections(null)).toBeGreaterThan(MIN_MAX_CONNECTIONS)
+  it('is half the open-file limit by default (the API/UI server an eighth), never fewer than a floor', () => {
+    expect(maxConnectionsFor('receiver', 256)).toBe(128)
+    expect(maxConnectionsFor('receiver', 20)).toBe(MIN_MAX_CONNECTIONS)
+    expect(maxConnectionsFor('receiver', null)).toBeGreaterThan(MIN_MAX_CONNECTIONS)
+    expect(maxConnectionsFor('api', 1024)).toBe(128)
+    expect(maxConnectionsFor('api', 256)).toBe(MIN_MAX_CONNECTIONS)
+    expect(maxConnectionsFor('api', null)).toBeGreaterThan(MIN_MAX_CONNECTIONS)
+    expect(maxConnectionsFor('api', null)).toBeLessThan(maxConnectionsFor('receiver', null))
   })
 })
 
-describe('the built app under `ulimit -n 256`', () => {
-  it.skipIf(process.platform === 'win32' || !existsSync(HEADLESS_ENTRY))(
-    'keeps answering the API with 400 idle connections open to its receiver',
-    { timeout: 30_000 },
-    async () => {
-      const dataDir = await makeTempDir()
-      cleanups.push(dataDir.remove)
-      const child: ChildProcess = spawn(
-        'bash',
-        ['-c', 'ulimit -n 256 && exec "$0" "$@"', process.execPath, HEADLESS_ENTRY, '--data-dir', dataDir.dir, '--port', '0', '--receiver-port', '0', '--json'],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      )
-      let log = ''
-      child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()))
-      cleanups.push(
-        () =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve()
-            child.once('exit', () => resolve())
-            child.kill('SIGTERM')
-          }),
-      )
-      const ready = await new Promise<HeadlessReady>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as HeadlessReady))
-        child.once('exit', (code) => reject(new Error(`the app exited with ${String(code)}: ${log}`)))
-      })
-      const receiverPort = Number(new URL(ready.receiver).port)
-      const idle = Array.from({ length: 400 }, () => {
-        const socket = connect(receiverPort, '127.0.0.1')
-        socket.on('error', () => undefined)
-        cleanups.push(() => void socket.destroy())
-        return new Promise<void>((resolve) => socket.once('connect', () => resolve()))
-      })
-      await Promise.all(idle)
-
-      // Before: no answer until the idle connections closed (30 s later), every accept() failing with EMFILE.
-      const answer = await fetch(`${ready.api}/listEndpoints`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
-        body: '{}',
-        signal: AbortSignal.timeout(10_000),
-      })
-      expect(answer.status).toBe(200)
-      expect(log).toContain('the receiver refused')
-    },
+/**
+ * Opens `count` idle connections to `port`; resolves once they are connected and `closedAtLeast`
+ * of them were closed by the app (it then has accepted that far). Destroyed after the test.
+ */
+async function idleConnections(port: number, count: number, closedAtLeast = 0): Promise<void> {
+  let closed = 0
+  let onClosed = (): void => undefined
+  const enoughClosed = new Promise<void>((resolve) => (onClosed = () => void (++closed >= closedAtLeast && resolve())))
+  await Promise.all(
+    Array.from({ length: count }, () => {
+      const socket = connect(port, '127.0.0.1')
+      socket.on('error', () => undefined)
+      socket.on('close', onClosed)
+      cleanups.push(() => void socket.destroy())
+      return new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    }),
   )
+  if (closedAtLeast > 0) await enoughClosed
+}
+
+async function startUnderLimit(): Promise<HeadlessProcess> {
+  const dataDir = await makeTempDir()
+  cleanups.push(dataDir.remove)
+  const app = await startHeadless(dataDir.dir, [], { openFileLimit: 256 })
+  cleanups.push(() => app.stop())
+  return app
+}
+
+describe('the built app under `ulimit -n 256`', () => {
+  const built = process.platform !== 'win32' && existsSync(HEADLESS_ENTRY)
+
+  it.skipIf(!built)('keeps answering the API with 400 idle connections open to its receiver', { timeout: 30_000 }, async () => {
+    const app = await startUnderLimit()
+    await idleConnections(Number(new URL(app.ready.receiver).port), 400)
+    // Before: no answer until the idle connections closed (30 s later), every accept() failing with EMFILE.
+    const answer = await fetch(`${app.ready.api}/listEndpoints`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${app.ready.token}`, 'content-type': 'application/json' },
+      body: '{}',
+      signal: AbortSignal.timeout(10_000),
+    })
+    expect(answer.status).toBe(200)
+    expect(app.log()).toContain('the receiver refused')
+  })
+
+  it.skipIf(!built)('keeps capturing with 400 idle connections open to its API/UI server', { timeout: 30_000 }, async () => {
+    const app = await startUnderLimit()
+    // 144 closed: past 256 descriptors whatever it holds. Without a cap it closed them only once it
+    // had none left (libuv's EMFILE fallback), and the receiver then accepted nothing either
+    // (every callback failed) until the idle connections closed, 60 s or more.
+    await idleConnections(Number(new URL(app.ready.api).port), 400, 400 - 256)
+    const answer = await fetch(`${app.ready.receiver}/default/notify`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(10_000) })
+    expect(answer.status).toBe(200)
+    expect(app.log()).toContain('the API/UI server refused')
+    expect(app.log()).toContain(`it already holds ${maxConnectionsFor('api', 256)}`)
+  })
 })

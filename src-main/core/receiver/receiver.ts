@@ -10,8 +10,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import type { Refusal } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import { formatByteLimit, formatBytes } from '../../shared/byte-size'
@@ -21,45 +19,8 @@ import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tun
 import type { Logger } from '../logger'
 import { RECEIVER_KEEP_ALIVE_TIMEOUT_MS } from '../responses/connection-headers'
 import { BodyBudget, defaultBodyBytesInFlight } from './body-budget'
+import { capConnections } from './connection-budget'
 import { BODY_IDLE_TIMEOUT_MS, declaredContentLength, readBody } from './read-body'
-
-/**
- * Connections the receiver holds at once when the open-file limit is not known (Windows), and the
- * fewest it ever allows.
- */
-export const FALLBACK_MAX_CONNECTIONS = 4_096
-export const MIN_MAX_CONNECTIONS = 32
-/** How often, at most, the receiver logs that it refused connections for being at its limit. */
-export const CONNECTION_LIMIT_LOG_INTERVAL_MS = 60_000
-
-/**
- * The process's open-file limit (soft, which Node raises to the hard limit at start-up), or null
- * when it cannot be read. Every socket takes one: at the limit, accept() fails (EMFILE), and not
- * only for the receiver but for the API and the UI too, and for the capture files.
- */
-export function openFileLimit(): number | null {
-  try {
-    if (process.platform === 'linux') {
-      const match = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'latin1'))
-      return match === null || match[1] === 'unlimited' ? null : Number(match[1])
-    }
-    if (process.platform === 'win32') return null
-    // macOS and the BSDs: a child inherits the limits and its shell reports them.
-    const text = execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'latin1', timeout: 2_000 }).trim()
-    return /^\d+$/.test(text) ? Number(text) : null
-  } catch {
-    return null
-  }
-}
-
-/**
- * How many connections the receiver holds at once: half the open-file limit, so that idle or slow
- * connections (a flood of them, or many senders at once) never take the descriptors the API, the UI
- * and the capture files need. Past it, a new connection is closed at once (a sender retries).
- */
-export function defaultMaxConnections(limit: number | null = openFileLimit()): number {
-  return limit === null ? FALLBACK_MAX_CONNECTIONS : Math.max(MIN_MAX_CONNECTIONS, Math.floor(limit / 2))
-}
 
 /**
  * Requests one connection may have sent and not had handled yet. Node parses pipelined requests as
@@ -119,7 +80,7 @@ export interface ReceiverConfig {
   headersTimeoutMs?: number
   /** Echoed by the health path, so the tunnel's probe knows it reached this very process. */
   healthNonce: string
-  /** Connections held at once (default `defaultMaxConnections()`); past it a new one is closed at once. */
+  /** Connections held at once (default `maxConnectionsFor('receiver')`, connection-budget.ts); past it a new one is closed at once. */
   maxConnections?: number
 }
 
@@ -211,21 +172,7 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
     )
   })
-  // Node closes a connection past the limit before it is read (no answer can be written without
-  // reading the request, and reading is what the limit saves); the log says why, once a minute.
-  server.maxConnections = config.maxConnections ?? defaultMaxConnections()
-  let refusedConnections = 0
-  let refusalLoggedAt: number | null = null
-  server.on('drop', () => {
-    refusedConnections++
-    const now = deps.now().getTime()
-    if (refusalLoggedAt !== null && now - refusalLoggedAt < CONNECTION_LIMIT_LOG_INTERVAL_MS) return
-    deps.logger.warn(
-      `the receiver refused ${refusedConnections} connection(s): it already holds ${server.maxConnections}, its limit (half the open-file limit, "ulimit -n"). Connections that send nothing are closed after ${headersTimeout / 1000} s; raise the limit to hold more.`,
-    )
-    refusalLoggedAt = now
-    refusedConnections = 0
-  })
+  capConnections(server, 'receiver', { logger: deps.logger, now: deps.now, idleCloseSeconds: headersTimeout / 1000 }, config.maxConnections)
   server.on('connection', (socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
