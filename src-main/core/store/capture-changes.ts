@@ -12,6 +12,7 @@
 import type { CaptureIndex, EntryPatch, IndexTweak } from './capture-index'
 import { FRAME_HEADER_BYTES } from './capture-log'
 import type { Segment } from './capture-segments'
+import type { LogSpaceReclaimer } from './sparse-log'
 import { FLAG_PINNED, type CaptureTable, type SegmentBlock, type SlotRef } from './capture-table'
 import { syncDirectory } from './data-file'
 import { DeletedCaptures } from './deleted-captures'
@@ -50,6 +51,8 @@ export interface CaptureChangesDeps {
   releaseIfEmpty: (segment: Segment) => boolean
   /** Space set aside for deletions on a full disk. */
   reserve: SpaceReserve
+  /** Gives erased log space back to the file system (sparse-log.ts). */
+  reclaimer: LogSpaceReclaimer<Segment>
 }
 
 export interface CaptureChanges {
@@ -74,6 +77,7 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
     indexedUpTo.delete(segment)
     index.dropBlock(segment.number)
     recognitions.forget(segment.number)
+    deps.reclaimer.forget(segment)
     await segment.destroy()
   }
 
@@ -122,7 +126,12 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
         removedAny = true
       } else {
         // The index no longer lists them; a failed erase leaves bytes nobody refers to.
-        await segment.erase(erasedRanges(block, gone), deps.durability()).catch(() => undefined)
+        const ranges = erasedRanges(block, gone)
+        const erased = await segment.erase(ranges, deps.durability()).then(
+          () => true,
+          () => false,
+        )
+        if (erased) deps.reclaimer.erased(segment, ranges)
       }
       return gone
     }
@@ -218,11 +227,15 @@ function mergePatches(earlier: EntryPatch, later: EntryPatch): EntryPatch {
   return merged
 }
 
-/** The metadata and body of each deleted frame (its header stays, so a scan still steps over it). */
+/**
+ * The deleted captures' whole frames, headers included: a scan steps over zeros (capture-log.ts),
+ * and captures deleted side by side then make one run of zeros, which a sparse copy can give back
+ * (a 12-byte header kept every 3 KB left no whole block of 2 KB captures zero).
+ */
 function erasedRanges(block: SegmentBlock, slots: readonly number[]): Array<{ offset: number; length: number }> {
   return slots.map((slot) => ({
-    offset: (block.offset[slot] as number) + FRAME_HEADER_BYTES,
-    length: (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number),
+    offset: block.offset[slot] as number,
+    length: FRAME_HEADER_BYTES + (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number),
   }))
 }
 

@@ -9,8 +9,9 @@
  * index catches up in the background, and on start-up any frames it had not yet recorded are
  * read back from the log, so an answered capture survives a kill -9 either way.
  *
- * Deleting a capture zeroes its metadata and body but keeps the 12-byte header, so a scan can
- * still step over it. A log may end in zeros (the space of frames whose write failed, given
+ * Deleting a capture zeroes its whole frame: a scan steps over zeros to the next frame's header
+ * (frames of earlier versions kept their 12-byte header, and a scan steps over those as frames
+ * whose metadata is zeros). A log may end in zeros (the space of frames whose write failed, given
  * back): a scan stops at them, and they are not a torn write.
  */
 import type { FileHandle } from 'node:fs/promises'

@@ -21,6 +21,7 @@ import { encodeFrameHeader, FRAME_HEADER_BYTES } from './capture-log'
 import { writeCacheFile, writeFileAtomically } from './data-file'
 import { writeAll, type Durability, type LogFileIo } from './log-file-io'
 import { OpenLogs } from './open-logs'
+import { replaceWithSparseCopy } from './sparse-log'
 import type { RenderedIndex } from './table-snapshot'
 
 export { SEGMENT_MAX_CAPTURES } from './capture-table'
@@ -82,6 +83,14 @@ export class Segment {
   private synced: Promise<FileHandle | null> | null = null
   /** Cutting the zeros after the last frame off the log (`retire`); `close` waits for it. */
   private trimming: Promise<void> = Promise.resolve()
+  /**
+   * Erasures and sparse copies of the log, one at a time: a capture erased while the log was being
+   * copied would otherwise be zeroed in the old file only and live on in the copy. Removing and
+   * closing the segment wait for them.
+   */
+  private logRewrites: Promise<unknown> = Promise.resolve()
+  /** Logs replaced by their sparse copy while a read still used them: closed once the last read ends. */
+  private replacedHandles: FileHandle[] = []
 
   constructor(
     readonly dir: string,
@@ -145,8 +154,18 @@ export class Segment {
     } finally {
       this.users--
       this.openLogs.used(this)
-      if (this.users === 0) this.openLogs.idle()
+      if (this.users === 0) {
+        for (const replaced of this.replacedHandles.splice(0)) replaced.close().catch(() => undefined)
+        this.openLogs.idle()
+      }
     }
+  }
+
+  /** Runs `task` once every erasure and sparse copy started before it has ended (see `logRewrites`). */
+  private inRewriteTurn<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.logRewrites.then(task)
+    this.logRewrites = run.catch(() => undefined)
+    return run
   }
 
   /** Reserves the next frame of the log for `metadataJson` and `body`. Synchronous, so offsets never collide. */
@@ -304,14 +323,18 @@ export class Segment {
   }
 
   /**
-   * Overwrites deleted captures' metadata and bodies with zeros (the 12-byte headers stay, so a
-   * scan can still step over them), so deleting really removes the payload. Adjacent ranges are
-   * joined into one write, and up to `ERASE_WRITES_IN_FLIGHT` writes run at once from one shared
-   * buffer of zeros: a segment whose captures alternate with another endpoint's has one range per
-   * deleted capture (their headers sit between them), and writing those one after the other made
+   * Overwrites deleted captures' frames with zeros (a scan steps over zeros), so deleting really
+   * removes the payload. Adjacent ranges are joined into one write, and up to
+   * `ERASE_WRITES_IN_FLIGHT` writes run at once from one shared buffer of zeros: a segment whose
+   * captures alternate with another endpoint's has one range per deleted capture (the kept
+   * captures sit between them), and writing those one after the other made
    * clearing 100,000 such captures wait for 100,000 round trips through the thread pool.
    */
-  async erase(ranges: Array<{ offset: number; length: number }>, durability: Durability): Promise<void> {
+  erase(ranges: Array<{ offset: number; length: number }>, durability: Durability): Promise<void> {
+    return this.inRewriteTurn(() => this.eraseNow(ranges, durability))
+  }
+
+  private async eraseNow(ranges: Array<{ offset: number; length: number }>, durability: Durability): Promise<void> {
     const joined: Array<{ start: number; end: number }> = []
     for (const range of [...ranges].sort((a, b) => a.offset - b.offset)) {
       const last = joined.at(-1)
@@ -333,6 +356,30 @@ export class Segment {
       })
     }
     if (durability === 'sync') await this.sync()
+  }
+
+  /**
+   * Replaces the log with a copy that reads back the same bytes, its runs of zero blocks (erased
+   * captures) left as holes that take no disk space (sparse-log.ts). Only for a segment that no
+   * longer takes captures (its zero-filled tail is kept for `sync`'s sake while it does): resolves
+   * `null` then, or once the segment is closed or removed. Reads running meanwhile finish on the
+   * old file, which is closed after them.
+   */
+  sparsify(): Promise<{ before: number | null; after: number | null } | null> {
+    return this.inRewriteTurn(async () => {
+      if (this.keepOpen || this.closed || this.destroyed) return null
+      await this.trimming
+      const outcome = await this.withLog((handle) => replaceWithSparseCopy(this.paths.log, handle))
+      // From now on reads open the copy; the old file goes once no read uses it.
+      const old = this.handle
+      if (old !== null) {
+        this.handle = null
+        this.openLogs.closed(this)
+        if (this.users === 0) await old.close().catch(() => undefined)
+        else this.replacedHandles.push(old)
+      }
+      return outcome
+    })
   }
 
   /** Writes the index soon (at most once a second); the log already holds everything it will list. */
@@ -437,6 +484,7 @@ export class Segment {
     // check below and be the last one.
     await this.indexWrites
     await this.trimming
+    await this.logRewrites
     await this.closeSynced()
     // The segment being filled was last written without a snapshot (every second): written once
     // more with one, so the next start reads no JSON. Retired segments got theirs when they filled.
@@ -455,6 +503,8 @@ export class Segment {
    */
   destroy(): Promise<void> {
     const run = this.indexWrites.then(async () => {
+      // A sparse copy renamed over the log after it was removed would bring the log back alone.
+      await this.logRewrites
       const handle = await this.fileHandle()
       this.closed = true
       this.destroyed = true

@@ -38,6 +38,7 @@ import { createRetention, type RetentionPolicy, type Retention } from './retenti
 import { sidecarPathOf } from './search-runner'
 import { listSegments, openSegments } from './segment-recovery'
 import { createSpaceReserve, type SpaceReserveOptions } from './space-reserve'
+import { LogSpaceReclaimer, removeLeftoverTemporaries } from './sparse-log'
 import { renderIndexAndSnapshot, type RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
 import { StorageIssues } from './storage-issues'
@@ -184,6 +185,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const issues = deps.issues ?? new StorageIssues()
   let lastRetentionError: string | null = null
   const reserve = createSpaceReserve(config.dir, deps.spaceReserve)
+  // A failed copy leaves its log as it was (sparse-log.ts): nothing is lost, only space not given back yet.
+  const reclaimer = new LogSpaceReclaimer<Segment>()
 
   const recognitions = createRecognitionOverrides({
     slotOf(segmentNumber, id) {
@@ -216,6 +219,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     durability: () => durability,
     releaseIfEmpty: (segment) => writer.releaseIfEmpty(segment),
     reserve,
+    reclaimer,
   })
 
   // ---- start-up -----------------------------------------------------------------------------
@@ -224,6 +228,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const sealed = new Set<Segment>()
   /** Read from their JSON documents (written by an earlier version, or not closed cleanly): given a snapshot in the background. */
   const withoutSnapshot: Segment[] = []
+  await removeLeftoverTemporaries(config.dir)
   const listing = await listSegments(config.dir)
   // Room for every id at once: growing the id table step by step rehashed it some twenty times on the way to 1,000,000 captures.
   table.reserve(listing.numbers.length * SEGMENT_MAX_CAPTURES)
@@ -382,6 +387,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       snapshots.stop()
       heapRelease.stop()
       retention.stop()
+      await reclaimer.stop()
       await search.close()
       await writer.close()
       for (const segment of segments.values()) await segment.close()

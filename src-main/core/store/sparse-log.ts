@@ -1,0 +1,218 @@
+/**
+ * Giving a capture log's erased space back to the file system without moving a byte of it.
+ *
+ * Deleting some of a segment's captures zeroes their bytes (`Segment.erase`), but zeros written
+ * still take disk space, so a segment kept its log's full size until every capture in it was
+ * deleted: one pinned capture held a segment of large bodies (up to 64 MB) on disk, and clearing a
+ * busy endpoint gave back nothing while another endpoint's captures shared its segments.
+ *
+ * The log is copied to a temporary file with its runs of zero blocks skipped: they become holes,
+ * which read back as zeros but take no space (ext4, XFS, Btrfs, APFS). The copy therefore reads
+ * back exactly the bytes of the log: every frame stays at its offset, so the index, its snapshot,
+ * the search sidecars and a search process reading the old file all stay right. The copy is synced
+ * and then renamed over the log: a crash leaves either log, the same bytes either way (a leftover
+ * temporary file is removed at the next start, `removeLeftoverTemporaries`).
+ *
+ * Frames moved closer together would give back more (a 2 KB capture between two kept ones frees
+ * no whole block), but would change every offset the index, snapshot and sidecar hold, with a
+ * commit point across files; holes need none.
+ */
+import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { syncDirectory } from './data-file'
+import { PRIVATE_FILE_MODE } from './private-files'
+
+/** The unit a file system gives back: only a block that is zero from its first to its last byte can become a hole. */
+export const HOLE_BLOCK_BYTES = 4096
+/** The copy reads this much at a time (a multiple of `HOLE_BLOCK_BYTES`, so blocks stay aligned to the file's). */
+const COPY_WINDOW_BYTES = 1024 * 1024
+const ZERO_BLOCK = Buffer.alloc(HOLE_BLOCK_BYTES)
+/** A log is copied once at least this much of it was erased in whole blocks since it was last copied... */
+export const RECLAIM_MIN_BYTES = 1024 * 1024
+/** ...and at least this share of the log: a log is never copied whole to give back less than a quarter of it. */
+const RECLAIM_MIN_SHARE = 1 / 4
+
+/** Bytes of whole blocks within `ranges` (byte ranges of a file): what zeroing them can give back. */
+export function wholeBlockBytes(ranges: ReadonlyArray<{ offset: number; length: number }>): number {
+  let total = 0
+  for (const { offset, length } of ranges) {
+    const first = Math.ceil(offset / HOLE_BLOCK_BYTES)
+    const end = Math.floor((offset + length) / HOLE_BLOCK_BYTES)
+    if (end > first) total += (end - first) * HOLE_BLOCK_BYTES
+  }
+  return total
+}
+
+/**
+ * Writes `source`'s first `size` bytes into `target` (empty, opened for writing), skipping blocks
+ * that are all zeros, and syncs it: `target` then reads back byte for byte as `source` did. Whether
+ * the skipped blocks take no space is up to the file system.
+ */
+export async function writeSparseCopy(source: FileHandle, size: number, target: FileHandle): Promise<void> {
+  const window = Buffer.allocUnsafe(COPY_WINDOW_BYTES)
+  for (let windowStart = 0; windowStart < size; windowStart += COPY_WINDOW_BYTES) {
+    const length = Math.min(COPY_WINDOW_BYTES, size - windowStart)
+    await readExactly(source, window, length, windowStart)
+    /** Where the run of blocks with data being gathered starts (-1: none). */
+    let runStart = -1
+    for (let block = 0; block < length; block += HOLE_BLOCK_BYTES) {
+      const blockEnd = Math.min(block + HOLE_BLOCK_BYTES, length)
+      // One memcmp per block.
+      const zero = window.subarray(block, blockEnd).equals(ZERO_BLOCK.subarray(0, blockEnd - block))
+      if (!zero && runStart < 0) runStart = block
+      else if (zero && runStart >= 0) {
+        await writeExactly(target, window.subarray(runStart, block), windowStart + runStart)
+        runStart = -1
+      }
+    }
+    if (runStart >= 0) await writeExactly(target, window.subarray(runStart, length), windowStart + runStart)
+  }
+  // Trailing zeros are a hole too: the size is set, not written.
+  await target.truncate(size)
+  await target.sync()
+}
+
+async function readExactly(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+  for (let read = 0; read < length;) {
+    const { bytesRead } = await handle.read(buffer, read, length - read, position + read)
+    if (bytesRead === 0) throw new Error(`the log ended at ${position + read} bytes while being copied (${position + length} expected)`)
+    read += bytesRead
+  }
+}
+
+async function writeExactly(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let written = 0; written < bytes.length;) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, position + written)
+    written += bytesWritten
+  }
+}
+
+/** Where a log's copy is written before it replaces the log: a dot file, like every temporary file of the store. */
+function temporaryPathFor(log: string): string {
+  return join(dirname(log), `.${basename(log)}.${randomBytes(4).toString('hex')}.tmp`)
+}
+
+/**
+ * Replaces the log at `path`, open as `source` (nothing else may write to it meanwhile), with its
+ * sparse copy, keeping its modification time (the search sidecars compare it: the bytes did not
+ * change). Resolves the allocated bytes before and after, as `stat` reports them (`null` where it
+ * reports none).
+ */
+export async function replaceWithSparseCopy(path: string, source: FileHandle): Promise<{ before: number | null; after: number | null }> {
+  const stats = await source.stat()
+  const temporary = temporaryPathFor(path)
+  const target = await open(temporary, 'wx', PRIVATE_FILE_MODE)
+  let after: number | null
+  try {
+    await writeSparseCopy(source, stats.size, target)
+    await target.utimes(stats.atime, stats.mtime)
+    after = allocatedBytes(await target.stat())
+    await target.close()
+    await rename(temporary, path)
+  } catch (error: unknown) {
+    await target.close().catch(() => undefined)
+    await unlink(temporary).catch(() => undefined)
+    throw error
+  }
+  await syncDirectory(dirname(path))
+  return { before: allocatedBytes(stats), after }
+}
+
+function allocatedBytes(stats: { blocks?: number }): number | null {
+  // `blocks` counts 512-byte units on every platform that reports it (Windows reports none).
+  return typeof stats.blocks === 'number' && Number.isFinite(stats.blocks) ? stats.blocks * 512 : null
+}
+
+/**
+ * Removes the temporary files a crash left in the captures folder (`.<name>.<random>.tmp`: an
+ * index document or a log copy that was never renamed into place). Only at start-up, before
+ * anything writes there.
+ */
+export async function removeLeftoverTemporaries(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) {
+    if (/^\.\d{6}\.(?:json|log|table)\.[0-9a-f]{8}\.tmp$/.test(name)) await unlink(join(dir, name)).catch(() => undefined)
+  }
+}
+
+/** What the reclaimer asks of a segment (see `Segment.sparsify`). */
+export interface SparsifiableLog {
+  readonly logBytes: number
+  /** Replaces the log with its sparse copy; `null` when it cannot now (it takes captures, or is closed). */
+  sparsify(): Promise<{ before: number | null; after: number | null } | null>
+}
+
+/**
+ * Decides when a segment's log is copied sparse, and copies one at a time in the background.
+ * Erased bytes are counted per segment as deletions report them; a segment whose count reaches
+ * `RECLAIM_MIN_BYTES` and a quarter of its log is queued. If a copy gives nothing back (a file
+ * system without holes, or Windows, where a file has none unless marked), no more are tried.
+ */
+export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
+  private readonly erasedBlocks = new Map<Log, number>()
+  private readonly queue = new Set<Log>()
+  private running: Promise<void> | null = null
+  private stopped = false
+  /** Whether copies can give space back here; turned off by the first copy that did not. */
+  private holesWork = process.platform !== 'win32'
+  /** Bytes the copies gave back, by `stat`'s count (for tests and health). */
+  reclaimedBytes = 0
+
+  constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
+
+  /** `segment` had `ranges` zeroed: queued for a copy once enough of it is zero. */
+  erased(segment: Log, ranges: ReadonlyArray<{ offset: number; length: number }>): void {
+    if (!this.holesWork || this.stopped) return
+    const erased = (this.erasedBlocks.get(segment) ?? 0) + wholeBlockBytes(ranges)
+    this.erasedBlocks.set(segment, erased)
+    if (erased >= RECLAIM_MIN_BYTES && erased >= segment.logBytes * RECLAIM_MIN_SHARE) this.queue.add(segment)
+    // A segment still taking captures is tried again whenever a deletion reports anything.
+    if (this.queue.size > 0) this.running ??= this.drain().finally(() => (this.running = null))
+  }
+
+  /** The segment is gone (every capture in it deleted): nothing to copy. */
+  forget(segment: Log): void {
+    this.erasedBlocks.delete(segment)
+    this.queue.delete(segment)
+  }
+
+  /** Resolves once no copy is running or queued (copies that cannot run now stay queued). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running
+  }
+
+  /** No copy starts from now on; resolves once the running one ended. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    await this.idle()
+  }
+
+  private async drain(): Promise<void> {
+    const waiting: Log[] = []
+    for (let segment = this.next(); segment !== undefined && !this.stopped; segment = this.next()) {
+      try {
+        const outcome = await segment.sparsify()
+        if (outcome === null) {
+          waiting.push(segment)
+          continue
+        }
+        this.erasedBlocks.delete(segment)
+        if (outcome.before !== null && outcome.after !== null) {
+          if (outcome.after < outcome.before) this.reclaimedBytes += outcome.before - outcome.after
+          else this.holesWork = false
+        }
+      } catch (error: unknown) {
+        // The log stays as it was (the copy is removed); counted again from the next deletion.
+        this.erasedBlocks.delete(segment)
+        this.onError(error)
+      }
+    }
+    for (const segment of waiting) this.queue.add(segment)
+  }
+
+  private next(): Log | undefined {
+    const [first] = this.queue
+    if (first !== undefined) this.queue.delete(first)
+    return first
+  }
+}
