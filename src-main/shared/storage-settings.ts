@@ -49,8 +49,13 @@ export interface StorageSettingsView {
   health: {
     captures: number
     segments: number
-    /** Bytes of the capture logs on disk. */
+    /** Bytes of the capture logs: their sizes. */
     logBytes: number
+    /**
+     * The disk space the capture logs take, less than `logBytes` once deleted captures' space was
+     * given back as holes (`null` where the system does not say, as on Windows).
+     */
+    logDiskBytes: number | null
     /** Bytes this user may still write on the data folder's disk (`null` where the system does not say). */
     diskFreeBytes: number | null
     /** Captures found damaged since start (missing bytes, hash mismatch). */

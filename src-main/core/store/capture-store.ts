@@ -38,7 +38,7 @@ import { createRetention, type RetentionPolicy, type Retention } from './retenti
 import { sidecarPathOf } from './search-runner'
 import { listSegments, openSegments } from './segment-recovery'
 import { createSpaceReserve, type SpaceReserveOptions } from './space-reserve'
-import { LogSpaceReclaimer, removeLeftoverTemporaries } from './sparse-log'
+import { allocatedBytesOf, LogSpaceReclaimer, removeLeftoverTemporaries } from './sparse-log'
 import { renderIndexAndSnapshot, type RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
 import { StorageIssues } from './storage-issues'
@@ -168,6 +168,8 @@ export interface CaptureStore {
   withRoom<T>(task: () => Promise<T>): Promise<T>
   /** The bytes this user may still write on the store's disk, or `null` where the system does not say. */
   diskFreeBytes(): Promise<number | null>
+  /** The disk space the capture logs take (holes not counted, see sparse-log.ts), or `null` where the system does not say. */
+  logDiskBytes(): Promise<number | null>
   health(): StoreHealth
   close(): Promise<void>
 }
@@ -378,6 +380,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     retention,
     withRoom: (task) => reserve.withRoom(task),
     diskFreeBytes: () => reserve.freeBytes(),
+    logDiskBytes: () => allocatedBytesOf([...segments.values()].map((segment) => segment.paths.log)),
     health() {
       let logBytes = 0
       for (const segment of segments.values()) logBytes += segment.logBytes

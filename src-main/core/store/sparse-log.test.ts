@@ -17,6 +17,13 @@ import { HOLE_BLOCK_BYTES, removeLeftoverTemporaries, replaceWithSparseCopy, who
 
 const MiB = 1024 * 1024
 
+/** What `stat` says the files take on disk. */
+async function allocatedOf(files: string[]): Promise<number> {
+  let total = 0
+  for (const file of files) total += (await stat(file)).blocks * 512
+  return total
+}
+
 /** Whether files in `dir` can have holes: a file with 8 MiB of unwritten space takes less than 8 MiB. */
 async function holesWorkIn(dir: string): Promise<boolean> {
   const probe = join(dir, 'hole-probe')
@@ -127,6 +134,12 @@ describe('the store gives erased log space back', () => {
 
     const reopened = await openStore()
     expect(storeIssues()).toEqual([])
+    // What the Storage dialog says the logs take on disk.
+    const logsOnDisk = await reopened.logDiskBytes()
+    expect(logsOnDisk).toBe(
+      await allocatedOf(await readdir(capturesDir).then((names) => names.filter((name) => name.endsWith('.log')).map((name) => join(capturesDir, name)))),
+    )
+    if (await holesWorkIn(capturesDir)) expect(logsOnDisk).toBeLessThan(reopened.health().logBytes - 4 * MiB)
     expect(reopened.count('big')).toBe(0)
     expect(reopened.count('small')).toBe(small.length)
     for (const [index, capture] of small.entries()) expect((await reopened.readBody(capture.id)).toString()).toBe(`<small ${index}>`)

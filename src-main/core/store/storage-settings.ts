@@ -77,13 +77,13 @@ export function createStorageSettings(settings: SettingsStore, store: CaptureSto
   }
 
   const view = async (): Promise<StorageSettingsView> => {
-    const diskFreeBytes = await store.diskFreeBytes()
+    const [diskFreeBytes, logDiskBytes] = await Promise.all([store.diskFreeBytes(), store.logDiskBytes()])
     const { durability, captures, segments, logBytes, damaged, lastRetentionError } = store.health()
     return {
       durability,
       durabilityFromFlag,
       retention: withKnownEndpoints(store.retention.policy()),
-      health: { captures, segments, logBytes, diskFreeBytes, damaged, lastRetentionError },
+      health: { captures, segments, logBytes, logDiskBytes, diskFreeBytes, damaged, lastRetentionError },
     }
   }
   return {

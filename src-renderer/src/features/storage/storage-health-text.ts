@@ -9,8 +9,16 @@ function counted(count: number, one: string, many: string): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`
 }
 
-export function storageHealthText(health: Pick<StorageSettingsView['health'], 'captures' | 'segments' | 'logBytes' | 'diskFreeBytes'>): string {
+export function storageHealthText(
+  health: Pick<StorageSettingsView['health'], 'captures' | 'segments' | 'logBytes' | 'logDiskBytes' | 'diskFreeBytes'>,
+): string {
   // The free space beside what captures take, so caps can be chosen against what the disk has left.
   const free = health.diskFreeBytes === null ? '' : `; ${formatBytes(health.diskFreeBytes)} free on its disk`
-  return `${counted(health.captures, 'capture', 'captures')} in ${counted(health.segments, 'segment file', 'segment files')}, ${formatBytes(health.logBytes)} of capture logs${free}.`
+  // Logs whose deleted captures' space was given back take less than their size: said when it is
+  // noticeably less (a log's last block is always whole on disk, so small differences are noise).
+  const onDisk = health.logDiskBytes !== null && health.logDiskBytes < health.logBytes * LESS_ON_DISK ? ` (${formatBytes(health.logDiskBytes)} on disk)` : ''
+  return `${counted(health.captures, 'capture', 'captures')} in ${counted(health.segments, 'segment file', 'segment files')}, ${formatBytes(health.logBytes)} of capture logs${onDisk}${free}.`
 }
+
+/** The logs are said to take less on disk when they take less than this share of their size. */
+const LESS_ON_DISK = 0.9
