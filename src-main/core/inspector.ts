@@ -96,9 +96,11 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     issues.add(settings.issue)
     // The history keeps no record of a capture the store no longer has (a deleted capture's resend
     // finishing, or its journal line after a crash); not known until the store is open.
-    const opened: { store?: { has(id: string): boolean } } = {}
+    const opened: { store?: { has(id: string): boolean; readonly durability: DurabilityMode } } = {}
     const history = createReplayHistory(join(config.dataDir, 'replays'), quarantineDir, now, (issue) => issues.add(issue), {
       captureExists: (id) => opened.store?.has(id),
+      // The journal of sends in flight is synced as the captures are (a durability change applies at once).
+      durability: () => opened.store?.durability ?? config.durability ?? savedStorage?.durability ?? 'sync',
     })
     const store = await openCaptureStore(
       {

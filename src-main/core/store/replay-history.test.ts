@@ -6,7 +6,8 @@
  *
  * A send noted before it goes out (`begin`) is in the history of a run that opens the folder as a
  * killed run left it (a copy taken while the send was awaited), reading that the app stopped
- * before the answer arrived; once finished (`add`) it is there once, with its answer.
+ * before the answer arrived; once finished (`add`) it is there once, with its answer. The journal
+ * is synced only under the store's `sync` durability.
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,7 +18,9 @@ import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import type { StoredCapture } from './persisted-schema'
-import { createReplayHistory, SENDING_JOURNAL } from './replay-history'
+import { createReplayHistory, SENDING_JOURNAL, type JournalSync } from './replay-history'
+import { syncDirectory } from './data-file'
+import type { Durability } from './log-file-io'
 import { appStoppedOutcome } from '../replay/replay-record'
 import { makeTempDir } from '../../test-support/temp-dir'
 
@@ -199,6 +202,44 @@ describe('a send in flight when the app stops', () => {
     const second = await next.list(2, 'capture-2')
     expect(second.map((record) => record.id)).toEqual([last.id, ...answeredIds])
     expect(second[0]!.outcome.kind).toBe('app-stopped')
+  })
+
+  it('syncs the journal as the store syncs captures: each append under sync, none under flush, the setting read at each write', async () => {
+    const { live, killed } = await folders()
+    const other = (await folders()).live
+    let durability: Durability = 'flush'
+    const syncs: string[] = []
+    const journalSync: JournalSync = {
+      async datasync(handle) {
+        syncs.push('journal')
+        await handle.datasync()
+      },
+      async syncDirectory(dir) {
+        syncs.push('folder')
+        await syncDirectory(dir)
+      },
+    }
+    const historyOf = (dir: string) =>
+      createReplayHistory(join(dir, 'replays'), join(dir, 'unreadable'), now, () => undefined, { durability: () => durability, journalSync })
+    const history = historyOf(live)
+    const first = noted('capture-1')
+    await history.begin(1, first)
+    await history.begin(1, noted('capture-1'))
+    expect(syncs).toEqual([])
+    // In the page cache, which a kill -9 of the app does not lose: the next run finds it.
+    killedCopy(live, killed)
+    expect((await historyIn(killed).list(1, 'capture-1')).map((record) => record.outcome.kind)).toEqual(['app-stopped', 'app-stopped'])
+
+    // Switched to sync while the app runs: the next send's line is synced before it goes out.
+    durability = 'sync'
+    await history.begin(1, noted('capture-1'))
+    expect(syncs).toEqual(['journal'])
+    // A journal created under sync syncs its folder too, once.
+    syncs.length = 0
+    const fresh = historyOf(other)
+    await fresh.begin(1, noted('capture-1'))
+    await fresh.begin(1, noted('capture-1'))
+    expect(syncs).toEqual(['journal', 'folder', 'journal'])
   })
 
   it('a send finished before the kill is not doubled by its journal line', async () => {

@@ -10,9 +10,10 @@
  * written empty (a write syncs the file and its folder: two fsyncs a group, where removals share
  * one folder sync at the end).
  *
- * A resend is noted before it goes out (`begin`): its record, reading "the app stopped before the
- * answer arrived", is appended to `sending.jsonl` and synced (sends starting together share one
- * append and one sync). `add` then keeps the finished record in its group's document, and once no
+ * A resend or forward is noted before it goes out (`begin`): its record, reading "the app stopped before the
+ * answer arrived", is appended to `sending.jsonl` and, under the store's `sync` durability, synced
+ * (sends starting together share one append and one sync); under `flush` it is left in the page
+ * cache, as the captures are: the user chose a kill -9, not a power loss, as what writes survive. `add` then keeps the finished record in its group's document, and once no
  * send is in flight the journal is emptied (kept as a file: a bulk replay of one at a time would
  * otherwise create it, and sync its folder, for every send). A journal that grows past a few MB
  * while sends stay in flight (a long bulk replay: each line holds up to 64 KB of body) is rewritten
@@ -24,14 +25,15 @@
  * deleted before the crash, nor the answer of a resend whose capture was deleted while it was in
  * flight (its `deleteFor` had run already). Either was kept where nothing would ever show it.
  */
-import { open, readdir, readFile, truncate, unlink } from 'node:fs/promises'
+import { open, readdir, readFile, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Low } from 'lowdb'
 import { z } from 'zod'
 import type { StorageIssue } from '../../shared/views'
 import type { ReplayRecord } from '../../shared/replay'
 import { createCoalescingWriter } from './coalescing-writer'
-import { createDocument, openDocument, syncDirectory, writeFileAtomically } from './data-file'
+import { createDocument, openDocument, syncDirectory, writeCacheFile, writeFileAtomically } from './data-file'
+import type { Durability } from './log-file-io'
 import { SCHEMA_VERSION } from './persisted-schema'
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files'
 import { yieldToEventLoop } from '../event-loop'
@@ -92,7 +94,23 @@ export interface ReplayHistoryOptions {
   captureExists?: (captureId: string) => boolean | undefined
   /** The journal's size past which an append rewrites it with the sends in flight only (default `JOURNAL_REWRITE_BYTES`). */
   journalRewriteBytes?: number
+  /**
+   * The store's durability, read at each journal write (default `sync`): `sync` syncs each append
+   * (and the folder when the journal is created) before the send goes out; `flush` leaves them in
+   * the page cache, as the captures are, which a crash or kill -9 of the app survives and a power loss may not.
+   */
+  durability?: () => Durability
+  /** How the journal is synced; tests count the syncs through it. */
+  journalSync?: JournalSync
 }
+
+/** The syncs the journal makes under `sync` durability. */
+export interface JournalSync {
+  datasync(handle: FileHandle): Promise<void>
+  syncDirectory(dir: string): Promise<void>
+}
+
+const journalSyncOfDisk: JournalSync = { datasync: (handle) => handle.datasync(), syncDirectory }
 
 /**
  * Past this, the journal is rewritten (temporary file, sync, rename) with the lines of the sends
@@ -117,6 +135,7 @@ export function createReplayHistory(
   /** Sends begun and not yet finished by `add`: their journal lines, by record id. */
   const inFlight = new Map<string, string>()
   const rewriteBytes = options.journalRewriteBytes ?? JOURNAL_REWRITE_BYTES
+  const journalSync = options.journalSync ?? journalSyncOfDisk
   /** Bytes the journal file holds, as this run wrote it. */
   let journalBytes = 0
   /** Journal lines not yet written. */
@@ -130,10 +149,11 @@ export function createReplayHistory(
       const text = unwritten.join('')
       unwritten = []
       await makePrivateDir(dir)
+      const isSynced = (options.durability?.() ?? 'sync') === 'sync'
       if (journal === 'lines' && journalBytes + Buffer.byteLength(text) > rewriteBytes) {
         // The lines waiting are among those in flight (a line goes only once its send is finished).
         const kept = [...inFlight.values()].join('')
-        await writeFileAtomically(journalFile, kept)
+        await (isSynced ? writeFileAtomically(journalFile, kept) : writeCacheFile(journalFile, Buffer.from(kept)))
         journalBytes = Buffer.byteLength(kept)
         return
       }
@@ -142,12 +162,12 @@ export function createReplayHistory(
       const handle = await open(journalFile, 'a', PRIVATE_FILE_MODE)
       try {
         await handle.writeFile(text, 'utf8')
-        await handle.datasync()
+        if (isSynced) await journalSync.datasync(handle)
       } finally {
         await handle.close()
       }
       journal = 'lines'
-      if (created) await syncDirectory(dir)
+      if (created && isSynced) await journalSync.syncDirectory(dir)
     } else if (inFlight.size === 0 && journal === 'lines') {
       // Every record it held is in its document (on disk): emptying it, unsynced, risks no more than records found again.
       await truncate(journalFile, 0).catch((error: unknown) => {
