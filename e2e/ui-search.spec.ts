@@ -195,3 +195,23 @@ test('pasted JSON finds a body however it is spaced, either Unicode spelling fin
   await expect(page.getByTestId('query-help')).toContainText('JSON pasted as a phrase')
   await expect(page.getByTestId('query-help')).toContainText('nor how an accent is encoded')
 })
+
+test('a query pasted longer than the limit is explained, not cut and searched', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'search-long')
+  expect(await sendForm(inspector, endpoint, '/form', 'customer=Alex+Smith')).toBe(200)
+  expect(await sendForm(inspector, endpoint, '/other', 'customer=Jane+Doe')).toBe(200)
+  await expect(rows(page)).toHaveCount(2)
+  const search = page.getByTestId('filter-text')
+  await search.fill('customer')
+  await expect(page.getByTestId('capture-count')).toHaveText('2 of 2 captures')
+
+  // 1,008 characters asking for alex and jane: the box used to keep the first 1,000 (`jane` cut
+  // off) and search those, listing /form as the answer, without a word.
+  const pasted = `alex${' '.repeat(1000)}jane`
+  await search.fill(pasted)
+  await expect(search).toHaveValue(pasted)
+  await expect(page.getByTestId('filter-query-error')).toHaveText('The query is longer than 1000 characters at character 1001')
+  await expect(page.getByTestId('filter-query-stale')).toHaveText('Until it is fixed, the list shows the last valid search, customer.')
+  await expect(rows(page)).toHaveCount(2)
+  await expect(page.getByTestId('capture-count')).toHaveText('2 of 2 captures')
+})

@@ -76,7 +76,9 @@ export function CaptureFilterBar({ filter, onChange, onDraftPendingChange, onMov
           value={draft}
           spellCheck={false}
           autoComplete="off"
-          maxLength={1000}
+          // No maxLength: a longer paste was cut to 1,000 characters without a word and that part
+          // searched (a phrase cut mid-way, or its closing quote lost); now the parser says it is
+          // too long and the list keeps the last valid search.
           onChange={(event) => setDraft(event.target.value, 'debounced')}
           onKeyDown={(event) => {
             if (event.key === 'Enter') {
