@@ -170,8 +170,22 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
         <DeliveryFacts captureId={capture.id} />
       </dl>
 
-      <DetailSection title="Request headers" aside={request.headers.length} testId="detail-headers">
+      <DetailSection
+        title="Request headers"
+        aside={
+          request.trailers.length > 0
+            ? `${request.headers.length} + ${request.trailers.length} trailer${request.trailers.length === 1 ? '' : 's'}`
+            : request.headers.length
+        }
+        testId="detail-headers"
+      >
         <HeadersTable headers={request.headers} testId="request-headers" />
+        {request.trailers.length > 0 && (
+          <>
+            <p className="muted">Trailers, sent after the body:</p>
+            <HeadersTable headers={request.trailers} testId="request-trailers" />
+          </>
+        )}
       </DetailSection>
 
       <DetailSection
