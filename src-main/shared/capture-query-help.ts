@@ -16,7 +16,8 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
   { example: 'provider:stripe', meaning: 'the recognised provider' },
   {
     example: 'verdict:invalid',
-    meaning: 'valid, invalid, no-key, unsigned, not-applicable; changed: imported, changed by its exporter (no other verdict matches it)',
+    meaning:
+      'valid, invalid, no-key, unsigned, not-applicable (n/a and "no key" as the list shows them); changed: imported, changed by its exporter (no other verdict matches it)',
   },
   { example: 'status:5xx', meaning: 'the answer sent: 503, 5xx, none' },
   { example: 'event:refund', meaning: 'the event type' },

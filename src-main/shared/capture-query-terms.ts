@@ -6,12 +6,17 @@
 import { assertNever } from './assert-never'
 import { CaptureQueryError, type QueryField, type QueryTerm } from './capture-query'
 import type { Token } from './capture-query-tokens'
-import { LISTED_VERDICTS } from './listed-verdict'
+import { LISTED_VERDICTS, type ListedVerdict } from './listed-verdict'
 import { targetNamedByUrl } from './pasted-url'
 import { PROVIDER_IDS, PROVIDER_NAMES } from './provider-catalog'
 import { foldForSearch, withoutJsonSpacingNeedle } from './search-text-form'
 
 const VERDICT_LIST = LISTED_VERDICTS.join(', ')
+/**
+ * The verdicts as the list's Signature column writes them (`n/a`, `no key`), so what is read
+ * there can be typed: `verdict:n/a` was refused though every unrecognised capture shows `n/a`.
+ */
+const VERDICT_WORDS_SHOWN: Readonly<Record<string, ListedVerdict>> = { 'n/a': 'not-applicable', 'no key': 'no-key' }
 const STATUS_VALUE = /^(?:([1-5])xx|([1-5]\d\d)|none)$/
 const RELATIVE_TIME = /^-?(\d{1,9})(s|m|h|d|w)$/
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/
@@ -64,8 +69,8 @@ export function compileTerm(token: Extract<Token, { kind: 'term' }>, now: number
       return { position, field: 'provider', providers, text }
     }
     case 'verdict': {
-      const verdict = LISTED_VERDICTS.find((status) => status === text)
-      if (!verdict) throw new CaptureQueryError(`verdict: must be one of ${VERDICT_LIST}`, valueAt)
+      const verdict = LISTED_VERDICTS.find((status) => status === text) ?? (Object.hasOwn(VERDICT_WORDS_SHOWN, text) ? VERDICT_WORDS_SHOWN[text] : undefined)
+      if (!verdict) throw new CaptureQueryError(`verdict: must be one of ${VERDICT_LIST} (or n/a, "no key" as the list shows them)`, valueAt)
       return { position, field: 'verdict', verdict }
     }
     case 'status': {

@@ -117,7 +117,10 @@ describe('parseCaptureQuery', () => {
       ['a Header.:"x y"', 'Header. needs a header name before the colon, as in header.NAME:text at character 10'],
       ['query.:create', 'query. needs a parameter name before the colon, as in query.NAME:text at character 7'],
       ['status:abc', 'status: must be a status code such as 503, a class such as 5xx, or none at character 8'],
-      ['verdict:good', 'verdict: must be one of valid, invalid, no-key, unsigned, not-applicable, changed at character 9'],
+      [
+        'verdict:good',
+        'verdict: must be one of valid, invalid, no-key, unsigned, not-applicable, changed (or n/a, "no key" as the list shows them) at character 9',
+      ],
       ['after:yesterday', 'after: must be a time such as -2h, -30m, -7d or 2026-12-01T08:00Z at character 7'],
       ['before:2026-02-31', 'before: must be a time such as -2h, -30m, -7d or 2026-12-01T08:00Z at character 8'],
     ])('%s → %s', (text, message) => {
@@ -348,6 +351,11 @@ describe('matchesCaptureQuery', () => {
     expect(matches('verdict:valid')).toBe(true)
     expect(matches('verdict:invalid')).toBe(false)
     expect(matches('verdict:no-key', { verdict: 'no-key' })).toBe(true)
+    // As the list's Signature column writes them.
+    expect(matches('verdict:n/a', { verdict: 'not-applicable' })).toBe(true)
+    expect(matches('verdict:N/A', { verdict: 'valid' })).toBe(false)
+    expect(matches('verdict:"no key"', { verdict: 'no-key' })).toBe(true)
+    expect(matches('-verdict:"no key"', { verdict: 'no-key' })).toBe(false)
   })
 
   it('verdict: takes a capture changed before export as the list shows it, "changed", never as its recomputed verdict', () => {
