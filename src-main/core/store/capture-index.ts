@@ -6,6 +6,7 @@
  * (capture-index.test.ts); capture-store.ts composes it with the segments on disk.
  */
 import { filterColumnsOf } from '../../shared/capture-filter'
+import { InspectorError } from '../../shared/errors'
 import type { CaptureSummary } from '../../shared/views'
 import type { CaptureForward } from '../../shared/replay'
 import { deliveryKeyOf } from '../deliveries/delivery-key'
@@ -22,7 +23,7 @@ import {
 } from './capture-table'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
 import type { SegmentRecognitions } from './recognition-overrides'
-import type { IndexEntry } from './segment-index'
+import { annotationsProblem, type IndexEntry } from './segment-index'
 import { DeliveryChangeLog, type DeliveryChanges } from './delivery-change-log'
 import { emptyRowFields, SnapshotRows } from './table-snapshot'
 
@@ -382,7 +383,12 @@ export class CaptureIndex {
   }
 }
 
-/** The index change that writes `change` (applied to memory by `CaptureIndex.annotate` once written). */
+/**
+ * The index change that writes `change` (applied to memory by `CaptureIndex.annotate` once
+ * written). Throws, before anything is written, for a change its index would be refused with at
+ * the next start (segment-index.ts `annotationsProblem`): one such change, grouped with others in
+ * a write, made the whole document unreadable.
+ */
 export function annotationPatch(change: CaptureAnnotations): EntryPatch {
   const patch: EntryPatch = { clear: [] }
   if (change.note !== undefined) {
@@ -403,6 +409,8 @@ export function annotationPatch(change: CaptureAnnotations): EntryPatch {
     patch.response = change.response
     patch.answerStatus = change.response.status
   }
+  const problem = annotationsProblem(patch)
+  if (problem !== null) throw new InspectorError('BAD_REQUEST', `the capture's ${problem} was not changed: its index would not read back`)
   return patch
 }
 

@@ -86,4 +86,26 @@ describe('capture store write/read symmetry', () => {
     expect(reopened.count()).toBe(stored.length)
     for (const capture of stored) expect((await reopened.load(capture.id)).target).toBe(capture.target)
   })
+
+  test('refuses a change its index would not read back, and keeps the changes written with it', async ({ capturesDir, openStore, storeIssues }) => {
+    const store = await openStore()
+    const body = Buffer.from('x')
+    const [first, second] = [await store.append(testCapture(body), body), await store.append(testCapture(body), body)]
+    // Changes made together share one index write: one the index refuses made the whole document unreadable at the next start.
+    const outcomes = await Promise.allSettled([
+      store.annotate(first.id, { note: 'written with the others', pinned: true }),
+      store.annotate(second.id, { forward: { mode: 'sideways', targetUrl: 'http://127.0.0.1:9/', state: 'sent', reason: null } as never }),
+      store.annotate(second.id, { note: '😀'.repeat(10_001) }),
+      store.annotate(second.id, { senderLeftAt: 1_765_000_000 as never }),
+    ])
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected'])
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/forward was not changed: its index would not read back/)
+    await store.close()
+    await dropSnapshots(capturesDir)
+
+    const reopened = await openStore()
+    expect(storeIssues()).toEqual([])
+    expect(await reopened.get(first.id)).toMatchObject({ note: 'written with the others', pinned: true })
+    expect(await reopened.get(second.id)).toMatchObject({ note: null, senderLeftAt: null, forward: null })
+  })
 })

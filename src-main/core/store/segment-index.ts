@@ -122,6 +122,17 @@ function entryProblem(value: unknown): string | null {
   if (!OUTCOMES.has(entry.outcome as string)) return 'outcome'
   if (!Number.isInteger(entry.deliveryHash)) return 'deliveryHash'
   if (entry.imported !== undefined && entry.imported !== true) return 'imported'
+  return annotationsProblem(entry)
+}
+
+/**
+ * What is wrong with the fields a change after arrival sets on an entry (a note, a pin, the times
+ * an answer was cut short, a forward's outcome, an answer decided later, a new recognition), as
+ * start-up checks them; `null` when nothing is. Checked before such a change is written too, so
+ * no change writes an index its next start would refuse (and move aside, with every note and pin
+ * of its segment).
+ */
+export function annotationsProblem(entry: Record<string, unknown>): string | null {
   if (entry.pinned !== undefined && entry.pinned !== true) return 'pinned'
   // The record's rule itself (zod counts a note's length in code points, not UTF-16 units): a note of
   // 10,000 emoji, taken by the API, made the whole document unreadable. Rare, so the schema is affordable.
