@@ -111,6 +111,39 @@ describe('replay history of deleted captures', () => {
     expect(documentIds()).toEqual([kept!.id])
     expect(readFileSync(join(replaysDir, SENDING_JOURNAL), 'utf8')).toBe('')
   })
+
+  test('left by an earlier version that deleted captures without their history, go when their document is next opened, and only then', async ({
+    dataDir,
+    openStore: open,
+  }) => {
+    const replaysDir = join(dataDir, 'replays')
+    const store = await open()
+    const stored: StoredCapture[] = []
+    for (let index = 0; index < SEGMENT_MAX_CAPTURES + 10; index++) {
+      const body = Buffer.from(`body ${index}`)
+      stored.push(await store.append(testCapture(body, { endpointId: 'a' }), body))
+    }
+    const [orphan, kept] = [stored[3]!, stored[4]!]
+    const orphanInGroup2 = stored[SEGMENT_MAX_CAPTURES + 5]!
+    // As an earlier version left them: the resends stay after their captures were deleted.
+    const earlier = createReplayHistory(replaysDir, join(dataDir, 'unreadable'), now, () => undefined)
+    for (const capture of [orphan, kept, orphanInGroup2]) await earlier.add(capture.seq, resendOf(capture.id))
+    await earlier.add(orphan.seq, resendOf(null))
+    await store.deleteMany([orphan.id, orphanInGroup2.id])
+    const documentIds = (group: string) =>
+      (JSON.parse(readFileSync(join(replaysDir, `${group}.json`), 'utf8')) as { records: ReplayRecord[] }).records.map((record) => record.captureId)
+    expect(documentIds('000001')).toEqual([orphan.id, kept.id, null])
+
+    const history = createReplayHistory(replaysDir, join(dataDir, 'unreadable'), now, () => undefined, { captureExists: (id) => store.has(id) })
+    // Looking at a capture of group 1 opens its document: the orphan goes, the rest stays, on disk too.
+    expect(await history.list(kept.seq, kept.id)).toHaveLength(1)
+    expect(documentIds('000001')).toEqual([kept.id, null])
+    // Group 2 was not opened: nothing read it, nothing changed.
+    expect(documentIds('000002')).toEqual([orphanInGroup2.id])
+    // Resent now, a capture of group 2 opens its document: its orphan goes as the new record is kept.
+    await history.add(stored[SEGMENT_MAX_CAPTURES + 6]!.seq, resendOf(stored[SEGMENT_MAX_CAPTURES + 6]!.id))
+    expect(documentIds('000002')).toEqual([stored[SEGMENT_MAX_CAPTURES + 6]!.id])
+  })
 })
 
 describe('a send in flight when the app stops', () => {

@@ -23,7 +23,10 @@
  *
  * A record of a capture that is no longer there is not kept: neither a journal line of a capture
  * deleted before the crash, nor the answer of a resend whose capture was deleted while it was in
- * flight (its `deleteFor` had run already). Either was kept where nothing would ever show it.
+ * flight (its `deleteFor` had run already). Either was kept where nothing would ever show it. Nor
+ * are the records an earlier version left behind when it deleted captures without their history:
+ * a document drops them when it is opened (it is read whole then anyway, and only the documents of
+ * captures the user looks at, resends or deletes are ever opened), never in a scan at start-up.
  */
 import { open, readdir, readFile, truncate, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -198,7 +201,16 @@ export function createReplayHistory(
         const db = opened.db ?? createDocument(file, initial())
         // Every write of the document goes through `save`, one at a time, each showing the records as they are when it starts.
         const write = () => (db.data.records.length === 0 ? removeDocument(file) : db.write())
-        return { db, save: createCoalescingWriter(write) }
+        const save = createCoalescingWriter(write)
+        // Records of captures deleted before deleting a capture deleted its history (earlier versions)
+        // were kept where nothing shows them; read here anyway, they go, one index look-up each.
+        const kept = db.data.records.filter((record) => !isOfDeletedCapture(record))
+        if (kept.length !== db.data.records.length) {
+          db.data.records = kept
+          // Not written (a full disk): the next write of the document drops them.
+          await save().catch(() => undefined)
+        }
+        return { db, save }
       })()
       documents.set(group, opening)
     }
