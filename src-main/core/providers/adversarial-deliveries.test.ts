@@ -185,11 +185,12 @@ describe('Standard Webhooks against the standardwebhooks package', () => {
   const key = (value: string): ProviderKey => ({ kind: 'hmac-secret', provider: 'standard-webhooks', value })
   const id = 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W'
   /** The package hashes payload.toString(): what a sender following the algorithm over UTF-8 text signs. */
-  const sign = (keyBytes: Buffer, body: Buffer, t = T): string => hmac('sha256', keyBytes, `${id}.${t}.`, utf8(body.toString('utf8'))).toString('base64')
+  const sign = (keyBytes: Buffer, body: Buffer, t: number | string = T): string =>
+    hmac('sha256', keyBytes, `${id}.${t}.`, utf8(body.toString('utf8'))).toString('base64')
 
   const cases = (body: Buffer): Case[] => {
     const good = sign(secretBytes, body)
-    const headers = (signature: string | string[], t = T): HeaderPairs => [
+    const headers = (signature: string | string[], t: number | string = T): HeaderPairs => [
       ['webhook-id', id],
       ['webhook-timestamp', String(t)],
       ...(Array.isArray(signature) ? signature : [signature]).map((value): [string, string] => ['webhook-signature', value]),
@@ -208,6 +209,14 @@ describe('Standard Webhooks against the standardwebhooks package', () => {
       { name: 'sent twice, the right one first', headers: headers([`v1,${good}`, `v1,${sign(otherBytes, body)}`]), ...base },
       { name: 'sent twice, the right one second', headers: headers([`v1,${sign(otherBytes, body)}`, `v1,${good}`]), ...base },
       { name: 'key of another endpoint', headers: headers(`v1,${sign(otherBytes, body)}`), ...base, reason: 'signature-mismatch' },
+      // The libraries sign the number they parse from the header, not its text.
+      {
+        name: 'a timestamp with a leading zero, signed as sent',
+        headers: headers(`v1,${sign(secretBytes, body, `0${T}`)}`, `0${T}`),
+        ...base,
+        reason: 'signature-mismatch',
+      },
+      { name: 'a timestamp with a leading zero, signed as the number', headers: headers(`v1,${good}`, `0${T}`), ...base },
       { name: 'signed over the raw bytes', headers: headers(`v1,${hmac('sha256', secretBytes, `${id}.${T}.`, body).toString('base64')}`), ...base },
       { name: 'the secret used as text (Stripe-style)', headers: headers(`v1,${hmac('sha256', secret, `${id}.${T}.`, body).toString('base64')}`), ...base },
       { name: '300.999 s old (whole seconds)', headers: headers(`v1,${good}`), ...base, nowMs: AT_T + 300_999 },

@@ -183,9 +183,13 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
   }
 
   const tolerance = options.toleranceSeconds ?? STANDARD_WEBHOOKS_TOLERANCE_SECONDS
-  const timestamp = checkTimestamp(Number(timestampText.trim()), options.now, tolerance, 'symmetric')
+  const seconds = Number(timestampText.trim())
+  const timestamp = checkTimestamp(seconds, options.now, tolerance, 'symmetric')
   explanation.timestamp = timestamp
-  const signed = standardWebhooksSignedContent(id, timestampText.trim(), delivery.body)
+  // The libraries (JS, Python, Go) parse the header and sign the number they read: "01614265330"
+  // is checked as 1614265330, as they do, not as the text received.
+  const signedTimestamp = String(seconds)
+  const signed = standardWebhooksSignedContent(id, signedTimestamp, delivery.body)
   const secrets = usableSecrets(keys, explanation)
   const publicKeys = usablePublicKeys(keys, explanation)
   const checksV1 = signatures.v1.length > 0 && secrets.usable.length > 0
@@ -202,7 +206,7 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
   // The standardwebhooks package hashes the body as payload.toString() reads it (v1a has no JavaScript reference: raw bytes).
   const v1Body = checksV1 ? bodyAsLibraryText(delivery.body, 'to-string') : delivery.body
   if (v1Body !== delivery.body) explanation.notes.push(decodedBodyNote('the standardwebhooks package', 'to-string', 'a Standard Webhooks sender'))
-  const v1Signed = v1Body === delivery.body ? signed : standardWebhooksSignedContent(id, timestampText.trim(), v1Body)
+  const v1Signed = v1Body === delivery.body ? signed : standardWebhooksSignedContent(id, signedTimestamp, v1Body)
   if (checksV1) {
     const hmac = checkHmacCandidates({
       candidates: secrets.usable,
