@@ -215,3 +215,28 @@ test('a query pasted longer than the limit is explained, not cut and searched', 
   await expect(rows(page)).toHaveCount(2)
   await expect(page.getByTestId('capture-count')).toHaveText('2 of 2 captures')
 })
+
+test('a search whose matches all fit on its first page is not counted again', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'search-one-page')
+  for (const [path, body] of [
+    ['/a', 'code=T-1&kind=needle'],
+    ['/b', 'code=T-2&kind=needle'],
+    ['/c', 'code=T-3&kind=hay'],
+  ])
+    expect(await sendForm(inspector, endpoint, path as string, body as string)).toBe(200)
+  await expect(rows(page)).toHaveCount(3)
+  const counts: string[] = []
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.endsWith('/countCaptures')) counts.push(request.url())
+  })
+  const search = page.getByTestId('filter-text')
+  // The first page holds every match (it names no older page): its rows are the total. It used
+  // to be counted again (every capture read a second time), "2 of 3 captures, counting…" meanwhile.
+  await search.fill('body:needle')
+  await expect(rows(page)).toHaveCount(2)
+  await expect(page.getByTestId('capture-count')).toHaveText('2 of 3 captures')
+  await search.fill('body:nothing-has-this')
+  await expect(rows(page)).toHaveCount(0)
+  await expect(page.getByTestId('capture-count')).toHaveText('0 of 3 captures')
+  expect(counts).toEqual([])
+})

@@ -61,6 +61,10 @@ export function useCaptureList(scope: CaptureScope, filter: CaptureFilter | unde
         // A search shows its newest matches as soon as they fill the page (listCapturePage stops
         // reading there); the total, which may read every capture, follows from countCaptures.
         const page = await call('listCapturePage', input)
+        // Every match is on this page (it names no older one): its rows are the total. Counting
+        // them again read every capture a second time, and the header said "179 of 20,084
+        // captures, counting…" over a list already complete.
+        if (page.nextCursor === null) return { ...page, total: page.items.length } satisfies CaptureListPage
         void countSearchMatches(queryClient, queryKey, { ...(scope === 'all' ? {} : { endpointId: scope }), filter: active })
         return { ...page, total: page.items.length, countState: 'counting' } satisfies CaptureListPage
       }
