@@ -61,3 +61,28 @@ test('a body imported as sent by a provider says so, not that the endpoint is pi
   await row(page, '/named').click()
   await expect(page.getByTestId('summary-detected-by')).toHaveText('Pinned by the endpoint setting')
 })
+
+test('a curl command whose body was to come from stdin is imported as curl sends it, and the outcome says the body is not available', async ({
+  page,
+  inspector,
+}) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'pasted-stdin')
+  await page.getByTestId('open-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  await dialog.getByTestId('import-source-paste').check()
+  // As a merchant pastes it from a script that fed the body from a file or a pipe.
+  await dialog
+    .getByTestId('import-text')
+    .fill(
+      `curl -s https://shop.example/${endpoint.slug}/notify -H 'Content-Type: application/json' --data-binary @-\ncurl https://shop.example/${endpoint.slug}/whole -d 'a=1'`,
+    )
+  await dialog.getByTestId('import-submit').click()
+  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 2 captures.')
+  await expect(dialog.getByTestId('import-notices-summary')).toHaveText('1 capture was imported without part of the request:')
+  await expect(dialog.getByTestId('import-notices')).toHaveText(/^Entry 1: its body was to be read from standard input \(@-\).*not available$/)
+  await dialog.getByTestId('import-done').click()
+  await row(page, '/notify').click()
+  const detail = page.getByTestId('capture-detail')
+  await expect(detail).toContainText(`POST /${endpoint.slug}/notify HTTP/1.1`)
+  await expect(detail).toContainText('the body it was run with is not available')
+})

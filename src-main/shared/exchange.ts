@@ -68,8 +68,17 @@ export interface ImportFailure {
   message: string
 }
 
+/** An entry imported with something its file could not give (a body curl was to read from stdin), said with the result. */
+export interface ImportNotice {
+  /** 1-based, as in `ImportFailure`. */
+  entry: number
+  message: string
+}
+
 export interface ImportResult {
   /** Ids of the new captures, in file order. */
   importedIds: string[]
   failures: ImportFailure[]
+  /** Entries imported, but not wholly (each capture's note says it too). */
+  notices: ImportNotice[]
 }

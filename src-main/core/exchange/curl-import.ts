@@ -418,6 +418,10 @@ function sameHeaders(left: HeaderPairs, right: HeaderPairs): boolean {
 export const EMPTY_STDIN_NOTE =
   'Imported from a curl command that reads its body from standard input (@-) with nothing piped into it in the imported text: the body it was run with is not available, so it is imported as curl sends an empty standard input, a POST with an empty body.'
 
+/** What the import's result says of such a command (the note says it on the capture). */
+export const EMPTY_STDIN_NOTICE =
+  'its body was to be read from standard input (@-), and nothing is piped into it here: imported as curl sends an empty stdin, a POST with an empty body; the body it was run with is not available'
+
 /** `stdin`: what printf pipes into the command, or `null` when the text pipes nothing into it. */
 function readCurlArguments(args: string[], stdin: Buffer | null, maxBodyBytes: number): CurlResult {
   let method: string | null = null
@@ -594,7 +598,10 @@ function readCurlArguments(args: string[], stdin: Buffer | null, maxBodyBytes: n
   if (sendsBody && !has('content-length')) finalHeaders.push(['Content-Length', String(body.length)])
   const finalMethod = method ?? (isHead ? 'HEAD' : sendsBody ? 'POST' : 'GET')
   const capture = importedRequest({ method: finalMethod, target, httpVersion, headers: finalHeaders, body })
-  if (isStdinMissing) capture.note = EMPTY_STDIN_NOTE
+  if (isStdinMissing) {
+    capture.note = EMPTY_STDIN_NOTE
+    capture.importNotice = EMPTY_STDIN_NOTICE
+  }
   return { ok: true, capture, given: headers }
 }
 

@@ -54,6 +54,8 @@ export interface ExchangeCapture {
   changedBeforeExport?: ChangedBeforeExport
   /** The provider the user named when it was imported (`asProvider`), judged as that again (bundles only). */
   importedAs?: PinnableProviderId
+  /** What its file could not give, said to the importer with the result (a curl body from stdin; never stored). */
+  importNotice?: string
 }
 
 export type { Redaction } from '../../shared/exchange'

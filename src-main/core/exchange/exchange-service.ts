@@ -15,6 +15,7 @@ import {
   type ExportPiecesResult,
   type ExportResult,
   type ImportFailure,
+  type ImportNotice,
   type ImportFormat,
   type ImportResult,
   type PastedKind,
@@ -206,6 +207,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
 
       const importedIds: string[] = []
       const failures: ImportFailure[] = []
+      const notices: ImportNotice[] = []
       const total = read.count
       const source = importSourceOf(read.format, request)
       const slices = workSlices(IMPORT_SLICE)
@@ -234,7 +236,9 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         const stored = await Promise.all(
           prepared.map(async ({ number, capture, newCapture }) => {
             try {
-              return await storeImported(newCapture, capture, (message) => failures.push({ entry: number, message }))
+              const stored = await storeImported(newCapture, capture, (message) => failures.push({ entry: number, message }))
+              if (capture.importNotice !== undefined) notices.push({ entry: number, message: capture.importNotice })
+              return stored
             } catch (error: unknown) {
               failures.push({ entry: number, message: `could not be stored: ${errorMessage(error)}` })
               return null
@@ -247,7 +251,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
         await yieldToEventLoop()
       }
       failures.sort((a, b) => a.entry - b.entry)
-      return { importedIds, failures }
+      notices.sort((a, b) => a.entry - b.entry)
+      return { importedIds, failures, notices }
     },
   }
 

@@ -293,6 +293,7 @@ function ImportOutcome({
   onShowImported: { fileName: string; show: () => void } | null
 }) {
   const imported = result.importedIds.length
+  const notices = result.notices
   return (
     <div className="form" data-testid="import-result">
       <p data-testid="import-summary">
@@ -309,6 +310,21 @@ function ImportOutcome({
           itemKey={(failure) => failure.entry}
           renderItem={(failure) => `Entry ${failure.entry}: ${failure.message}`}
         />
+      )}
+      {/* Imported, but not wholly: said here, where the importer looks, as well as in each capture's note. */}
+      {notices.length > 0 && (
+        <>
+          <p data-testid="import-notices-summary">
+            {formatCount(notices.length)} {notices.length === 1 ? 'capture was' : 'captures were'} imported without part of the request:
+          </p>
+          <CappedList
+            items={notices}
+            className="exchange-failures"
+            testId="import-notices"
+            itemKey={(notice) => notice.entry}
+            renderItem={(notice) => `Entry ${notice.entry}: ${notice.message}`}
+          />
+        </>
       )}
       <div className="modal-actions">
         {/* The list's filter then says how to find them again: `from:"file"`. */}
