@@ -396,3 +396,13 @@ export function rawMember(value: RawJson | null | undefined, key: string): RawJs
   if (!value || value.type !== 'object') return undefined
   return value.entries.find(([name]) => name === key)?.[1]
 }
+
+/**
+ * The member as JSON.parse, PHP's json_decode and Newtonsoft read it when the name is written
+ * twice: the last one. For the members a provider's SDK verifies with (a Plexo envelope's
+ * `Signature`), so the verdict is about the value the SDK checks.
+ */
+export function lastRawMember(value: RawJson | null | undefined, key: string): RawJson | undefined {
+  if (!value || value.type !== 'object') return undefined
+  return value.entries.findLast(([name]) => name === key)?.[1]
+}

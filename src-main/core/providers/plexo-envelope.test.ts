@@ -63,3 +63,34 @@ describe('Plexo legacy envelope expiry (providers.md §3.2: valid only while now
     }
   })
 })
+
+describe('Plexo legacy envelope with a member written twice (read as the SDKs decode JSON: the last copy)', () => {
+  const certificate = PLEXO_CERTS[1]!
+  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
+  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const signed = {
+    Fingerprint: fingerprint,
+    Object: { Client: 'Shop', TransactionId: 'tx-1', Amount: 100.5, CurrentState: 0 },
+    UTCUnixTimeExpiration: 1_900_000_000,
+  }
+  const forged = { ...signed, Object: { ...signed.Object, Amount: 1 } }
+  const signature = sign('sha512', Buffer.from(canonicalJson(signed)), privateKey).toString('base64')
+  const analyze = (body: string) =>
+    analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+      { now: new Date('2026-06-01T00:00:00Z'), keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+    )
+
+  it('is not valid when the signed Object comes first and another one last (what JSON.parse and json_decode return)', () => {
+    const analysis = analyze(`{"Object":${JSON.stringify(signed)},"Object":${JSON.stringify(forged)},"Signature":"${signature}"}`)
+    expect(analysis.verdict).toMatchObject({ status: 'invalid', reason: 'body-changed' })
+    // The summary shows the object the SDKs read, not the signed copy before it.
+    expect(analysis.summary.amount?.amountDisplay).toContain('1')
+    expect(analysis.summary.amount?.amountDisplay).not.toContain('100.5')
+  })
+
+  it('is not valid when the good Signature comes first and another one last', () => {
+    const analysis = analyze(`{"Object":${JSON.stringify(signed)},"Signature":"${signature}","Signature":"${Buffer.alloc(256, 1).toString('base64')}"}`)
+    expect(analysis.verdict.status).toBe('invalid')
+  })
+})

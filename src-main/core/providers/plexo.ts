@@ -12,7 +12,20 @@
 import { errorMessage } from '../../shared/errors'
 import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
-import { at, firstText, isObject, parseJsonBody, parseRawJson, prop, rawMember, text, type JsonObject, type JsonValue, type RawJson } from './body'
+import {
+  at,
+  firstText,
+  isObject,
+  parseJsonBody,
+  parseRawJson,
+  lastRawMember,
+  prop,
+  rawMember,
+  text,
+  type JsonObject,
+  type JsonValue,
+  type RawJson,
+} from './body'
 import { decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { roughDuration } from '../../shared/rough-duration'
@@ -141,19 +154,20 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
     'Signature field of the JSON envelope',
   )
   const raw = delivery.body.length > 0 ? parseRawJson(delivery.body.toString('utf8').replace(/^\uFEFF/, '')) : null
-  const inner = rawMember(raw, 'Object')
+  // As the SDKs decode the envelope: a member written twice is its last copy.
+  const inner = lastRawMember(raw, 'Object')
   if (!raw || !inner || inner.type !== 'object')
     return result(invalidVerdict('malformed-body', 'the body is not a Plexo envelope {"Object":{...},"Signature":"..."}'), explanation)
-  const signatureNode = rawMember(raw, 'Signature')
+  const signatureNode = lastRawMember(raw, 'Signature')
   if (!signatureNode) return result(invalidVerdict('missing-header', 'signature missing: the envelope has no Signature field'), explanation)
   if (signatureNode.type !== 'string') return result(invalidVerdict('malformed-signature', 'the envelope Signature is not a string'), explanation)
   explanation.receivedSignatures.push(signatureNode.value)
   const signature = decodeBase64Strict(signatureNode.value)
   if (!signature) return result(invalidVerdict('malformed-signature', 'the envelope Signature is not base64'), explanation)
 
-  const fingerprintNode = rawMember(inner, 'Fingerprint')
+  const fingerprintNode = lastRawMember(inner, 'Fingerprint')
   const envelopeFingerprint = fingerprintNode?.type === 'string' ? fingerprintNode.value.replace(/[:\s]/g, '').toUpperCase() : ''
-  const expiryNode = rawMember(inner, 'UTCUnixTimeExpiration')
+  const expiryNode = lastRawMember(inner, 'UTCUnixTimeExpiration')
   const expiresAt = expiryNode?.type === 'number' ? Number(expiryNode.lexeme) : Number.NaN
   // The SDKs compare whole seconds: plexo-dotnet's (long)(UtcNow - epoch).TotalSeconds > expiration.
   const nowSeconds = Math.floor(options.now.getTime() / 1000)
@@ -476,7 +490,7 @@ function parseEnvelope(body: JsonObject, raw: RawJson | null): DeliverySummary {
   const summary = emptySummary('json')
   const inner = body.Object
   const object = prop(inner, 'Object')
-  const rawObject = rawMember(rawMember(raw, 'Object'), 'Object')
+  const rawObject = lastRawMember(lastRawMember(raw, 'Object'), 'Object')
   summary.providerObjectId = firstText(prop(object, 'TransactionId'), prop(object, 'SessionId'))
   summary.merchantReference = firstText(prop(object, 'InvoiceNumber'))
   const isTransaction = prop(object, 'TransactionId') !== undefined
