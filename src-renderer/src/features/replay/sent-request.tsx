@@ -106,14 +106,16 @@ export function ChangesView({
           <tbody>
             {headerChanges.map((difference, index) => (
               <tr key={index} data-testid="header-diff-row" data-change={difference.kind}>
-                <td>{difference.name}</td>
-                <td className="diff-removed-cell">
+                <td className="replay-header-name">{difference.name}</td>
+                <td className="diff-removed-cell" data-label="Captured">
                   {difference.kind === 'header-added' ? '—' : difference.kind === 'header-changed' ? difference.captured : difference.value}
                 </td>
-                <td className="diff-added-cell">
+                <td className="diff-added-cell" data-label="Sent">
                   {difference.kind === 'header-removed' ? '—' : difference.kind === 'header-changed' ? difference.sent : difference.value}
                 </td>
-                <td className="replay-why">{difference.reason === 'resigned' ? 're-signed' : difference.reason}</td>
+                <td className="replay-why" data-label="Why">
+                  {difference.reason === 'resigned' ? 're-signed' : difference.reason}
+                </td>
               </tr>
             ))}
           </tbody>
