@@ -637,6 +637,10 @@ describe('export and import through the inspector', () => {
     expect(await refuse(b64('POST /x HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc'))).toMatch(/declares 10 bytes but only 3 follow/)
     expect(await refuse('not base64!')).toMatch(/not valid base64/)
     expect(await refuse(b64('hello there'))).toMatch(/could not tell what kind of file/)
+    // A merchant's saved webhook body is the likeliest file of no format: the refusal says how to import one.
+    const bodyAlone = /; if it is a request body alone, import it as "A pasted body", with its method, path and headers$/
+    for (const body of ['{"id":"evt_1","type":"charge.succeeded"}', '[{"eventCode":"AUTHORISATION"}]', 'status=paid&id=tx_1'])
+      expect(await refuse(b64(body))).toMatch(bodyAlone)
     // A file imported as the wrong format says which one it looks like, instead of failing on each line.
     const message = 'POST /x HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}'
     expect(await refuse(b64(message), 'curl')).toBe('the text holds no curl command; it looks like raw HTTP: import it as that')

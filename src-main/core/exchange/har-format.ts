@@ -178,6 +178,13 @@ function round(ms: number): number {
 // ---------------------------------------------------------------------------------------------
 // Import
 
+/**
+ * What a file that is no format the app reads is most often: a request's body alone (a
+ * merchant's saved webhook JSON), which the import dialog's "A pasted body" takes with its request
+ * line and headers; it read only "not a HAR file" or "could not tell what kind of file this is".
+ */
+export const BODY_ALONE_HINT = 'if it is a request body alone, import it as "A pasted body", with its method, path and headers'
+
 /** Reads the entries of a parsed HAR document; each entry fails on its own with a reason. */
 export function readHar(document: unknown): { ok: true; entries: EntryResult[] } | { ok: false; message: string } {
   const read = readHarEntries(document)
@@ -187,7 +194,8 @@ export function readHar(document: unknown): { ok: true; entries: EntryResult[] }
 /** As `readHar`, each entry read when asked for, once (an import reads them a batch at a time). */
 export function readHarEntries(document: unknown): ({ ok: true } & EntrySource) | { ok: false; message: string } {
   const log = (document as { log?: unknown }).log
-  if (typeof log !== 'object' || log === null) return { ok: false, message: 'not a HAR file: there is no "log" object' }
+  // Most often a merchant's webhook body saved as a file: say how that is imported.
+  if (typeof log !== 'object' || log === null) return { ok: false, message: `not a HAR file: there is no "log" object; ${BODY_ALONE_HINT}` }
   const entries = (log as { entries?: unknown }).entries
   if (!Array.isArray(entries)) return { ok: false, message: 'not a HAR file: log.entries is not a list' }
   const changesOf = exportChangesReader(harRedaction(log as Record<string, unknown>))

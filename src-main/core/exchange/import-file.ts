@@ -10,7 +10,7 @@ import type { ImportFormat } from '../../shared/exchange'
 import { isBundleDocument, readBundleEntries, type EntryResult, type EntrySource } from './bundle-format'
 import { scanCurlCommands } from './curl-import'
 import { EXCHANGE_LIMITS } from './exchange-capture'
-import { readHarEntries } from './har-format'
+import { BODY_ALONE_HINT, readHarEntries } from './har-format'
 import { scanHttpMessages } from './http-message-format'
 import { parseJsonInSlices, type ListPath } from './json-in-slices'
 import { IMPORT_SLICE, runStepsInSlices, workSlices, type Steps, type WorkSlices } from './work-slices'
@@ -76,7 +76,7 @@ export async function readImportEntries(
   }
   bytes = withoutUtf8Bom(asUtf8(bytes))
   const chosen = format === 'auto' ? detectFormat(bytes) : format
-  if (chosen === null) return { ok: false, message: 'could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl' }
+  if (chosen === null) return { ok: false, message: `could not tell what kind of file this is: choose HAR, bundle, raw HTTP or curl; ${BODY_ALONE_HINT}` }
   const slices = workSlices(IMPORT_SLICE)
   const result = await readAs(bytes, chosen, maxBodyBytes, slices)
   if (!result.ok) {
