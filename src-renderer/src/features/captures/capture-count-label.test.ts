@@ -3,6 +3,7 @@ import { captureCountLabel, type CaptureCountState } from './capture-count-label
 
 const settled: CaptureCountState = {
   isLoading: false,
+  isFailed: false,
   isPending: false,
   isFiltered: false,
   isSearch: false,
@@ -35,6 +36,16 @@ describe('capture list count label', () => {
     const searching = { ...settled, isFiltered: true, isSearch: true, loadedCount: 300, total: 300 }
     expect(captureCountLabel({ ...searching, countState: 'counting' })).toBe('300+ of 1,234 captures, counting…')
     expect(captureCountLabel({ ...searching, countState: 'unknown', hasMorePages: false })).toBe('300 of 1,234 captures (count failed)')
+  })
+
+  it('states no figure when the list could not be loaded: a failed search found nothing, it did not find 0', () => {
+    // What the failed query leaves behind: no pages, so a total of 0.
+    const failed = { ...settled, isFailed: true, total: 0, loadedCount: 0, hasMorePages: false, unfilteredTotal: 47 }
+    expect(captureCountLabel({ ...failed, isFiltered: true, isSearch: true })).toBe('Could not search 47 captures')
+    expect(captureCountLabel({ ...failed, isFiltered: true, isSearch: false })).toBe('Could not filter 47 captures')
+    expect(captureCountLabel(failed)).toBe('Could not load captures')
+    // A search typed while the app is down is still on its way, then fails the same way.
+    expect(captureCountLabel({ ...failed, isPending: true, isFiltered: true, isSearch: true })).toBe('Could not search 47 captures')
   })
 
   it('says Loading before anything arrived', () => {

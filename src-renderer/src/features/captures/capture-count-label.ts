@@ -10,6 +10,11 @@ export interface CaptureCountState {
   /** Nothing loaded yet for any filter. */
   isLoading: boolean
   /**
+   * The list could not be loaded (the app stopped, a search failed): the list says why, and no
+   * figure is known. Before, the header read "0 of 47 captures" beside "Could not load captures".
+   */
+  isFailed: boolean
+  /**
    * The figures on hand belong to another filter: the search box holds a query not yet applied,
    * or the rows shown are the previous filter's while the new one's first page loads.
    */
@@ -35,6 +40,10 @@ function captures(count: number): string {
 
 export function captureCountLabel(state: CaptureCountState): string {
   const { total, loadedCount, unfilteredTotal } = state
+  if (state.isFailed) {
+    if (!state.isFiltered) return 'Could not load captures'
+    return `Could not ${state.isSearch ? 'search' : 'filter'} ${captures(unfilteredTotal)}`
+  }
   if (state.isLoading) return 'Loading…'
   if (state.isPending) {
     if (!state.isFiltered) return 'Loading…'

@@ -321,6 +321,7 @@ export function CaptureList({
 
   const count = captureCountLabel({
     isLoading: isPending,
+    isFailed: Boolean(error),
     // The rows on screen are the previous filter's until the new one's first page arrives, and
     // the box may hold a query not applied yet: neither's figure answers what the user asked.
     isPending: isPlaceholderData || isDraftPending,
