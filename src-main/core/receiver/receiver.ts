@@ -8,7 +8,7 @@
  * HTTP, oversized headers and bodies, slow senders and floods are refused with a status and a
  * message, never with a crash.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Refusal } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
@@ -103,22 +103,27 @@ export interface Receiver {
 export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps): Promise<Receiver> {
   const sockets = new Set<Socket>()
   const bodies = new BodyBudget(config.maxBodyBytesInFlight ?? defaultBodyBytesInFlight(config.maxBodyBytes))
-  /** Requests each connection has sent that are not handled yet (see MAX_PIPELINED_REQUESTS). */
-  const unanswered = new WeakMap<Socket, number>()
-  /** Connections the log already named for pipelining past the limit. */
-  const pipeliningLogged = new WeakSet<Socket>()
+  /**
+   * Per connection: requests it sent that are not handled yet (see MAX_PIPELINED_REQUESTS), the
+   * answer of the last one Node handed over (a malformed request after it is refused only once
+   * that answer is written), whether it is being refused, and whether the log named it for
+   * pipelining past the limit.
+   */
+  const connections = new WeakMap<Socket, { pending: number; lastResponse: ServerResponse; refusing: boolean; pipeliningLogged: boolean }>()
   const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const socket = request.socket
-    const pending = (unanswered.get(socket) ?? 0) + 1
-    if (pending > MAX_PIPELINED_REQUESTS) {
+    let connection = connections.get(socket)
+    if (connection === undefined) connections.set(socket, (connection = { pending: 0, lastResponse: response, refusing: false, pipeliningLogged: false }))
+    connection.lastResponse = response
+    if (connection.pending >= MAX_PIPELINED_REQUESTS) {
       // Answered at once and not captured. Node writes a connection's answers in order, so this one
       // follows those of the captures before it (each once stored); and answers that wait for
       // nothing are what make Node stop reading a flood: it pauses a connection whose queued
       // answers pile up. Closing the connection instead lost the answers of the captures before
       // it (their providers would retry what was stored), and a close while the sender still
       // sends is a reset, which loses them too.
-      if (!pipeliningLogged.has(socket)) {
-        pipeliningLogged.add(socket)
+      if (!connection.pipeliningLogged) {
+        connection.pipeliningLogged = true
         deps.logger.warn(
           `the receiver refused requests (503) on a connection that sent more than ${MAX_PIPELINED_REQUESTS} without waiting for their answers`,
           {
@@ -130,16 +135,14 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       answerPlain(response, 503, PIPELINING_REFUSAL_MESSAGE)
       return
     }
-    unanswered.set(socket, pending)
+    connection.pending++
+    const handled = connection
     void onRequest(request, response)
       .catch((error: unknown) => {
         deps.logger.error('receiver failed on a request', { error: String(error) })
         answerPlain(response, 500, 'Callback Inspector failed to handle this request.')
       })
-      .finally(() => {
-        const left = unanswered.get(socket)
-        if (left !== undefined) unanswered.set(socket, left - 1)
-      })
+      .finally(() => void handled.pending--)
   }
   const headersTimeout = config.headersTimeoutMs ?? HEADERS_TIMEOUT_MS
   const server: Server = createServer(
@@ -177,20 +180,31 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     // A connection that never sent a byte is closed without a word. A "408 Request Timeout" there
     // answers no request: a relay that keeps idle connections to the receiver (the tunnel, a
     // reverse proxy) read it as the answer to the next callback it sent on that connection.
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && (socket as Socket).bytesRead === 0) return void socket.destroy()
-    // Malformed HTTP from the internet: answer what Node would, and never crash.
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
-    if (socket.writable && !(socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
-      const message = `${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}`
-      socket.end(
-        `HTTP/1.1 ${message}\r\nContent-Type: text/plain\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: ${message.length}\r\n\r\n${message}`,
-      )
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.bytesRead === 0) return void socket.destroy()
+    const connection = connections.get(socket)
+    // Node reports each chunk that arrives after the error again: the refusal is written once.
+    if (connection?.refusing) return
+    const refuse = (): void => {
+      // Malformed HTTP from the internet: refused with why, and never a crash.
+      if (socket.writable) socket.end(clientErrorAnswer(error))
+      socket.destroy()
     }
-    socket.destroy()
+    const last = connection?.lastResponse
+    if (connection === undefined || last === undefined || last.writableFinished || last.destroyed) return refuse()
+    // Requests before the malformed one are still being stored or answered (pipelined, or bytes
+    // that follow a request at once): their answers are written first, in order, and the refusal
+    // after them. Before, the 400 was written at once, in place of their answers, and the
+    // connection closed: a captured callback's sender read 400 (and sent it again).
+    connection.refusing = true
+    socket.pause()
+    let refused = false
+    const once = (): void => void (refused || ((refused = true), refuse()))
+    last.once('finish', once)
+    last.once('close', once)
   })
 
   async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -308,6 +322,30 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       clearTimeout(timer)
     },
   }
+}
+
+/**
+ * The whole answer to a request Node could not parse or that timed out: its status, and a message
+ * saying what was wrong (llhttp's reason: "Transfer-Encoding can't be present with Content-Length",
+ * "Invalid header value char"), where the sender used to read only "400 Bad Request".
+ */
+export function clientErrorAnswer(error: NodeJS.ErrnoException & { reason?: string }): string {
+  const code = error.code ?? ''
+  const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const title = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'
+  const detail =
+    status === 431
+      ? `The request line and header fields (or the trailer fields) are larger than ${maxHeaderSize} bytes.`
+      : status === 408
+        ? 'The request did not arrive in time.'
+        : code === 'HPE_PAUSED_H2_UPGRADE'
+          ? 'HTTP/2 is not spoken here: send HTTP/1.1.'
+          : `Malformed HTTP/1.1: ${(error.reason ?? error.message).slice(0, 200)}.`
+  const framing = /^HPE_(INVALID_TRANSFER_ENCODING|UNEXPECTED_CONTENT_LENGTH|INVALID_CONTENT_LENGTH)$/.test(code)
+    ? ' Where a body ends must be certain (RFC 9112 6.3): one Content-Length, or Transfer-Encoding ending in chunked, not both.'
+    : ''
+  const message = `${status} ${title}\n${detail}${framing} Nothing was captured.\n`
+  return `HTTP/1.1 ${status} ${title}\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`
 }
 
 function pairHeaders(raw: string[]): HeaderPairs {
