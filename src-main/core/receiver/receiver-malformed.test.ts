@@ -57,4 +57,17 @@ describe('malformed requests', () => {
     const answers = await sendRaw(inspector.receiverUrl, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n')
     expect(answers).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*HTTP\/2 is not spoken here: send HTTP\/1\.1\./)
   })
+
+  test('an HTTP/1.1 request without Host, or with an expectation other than 100-continue, is refused saying why', async ({ inspector }) => {
+    const noHost = await sendRaw(inspector.receiverUrl, 'POST /default/x HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}')
+    expect(noHost).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*\r\n\r\nAn HTTP\/1\.1 request needs a Host header/)
+    const expectation = await sendRaw(
+      inspector.receiverUrl,
+      'POST /default/x HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 200-ok\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+    )
+    expect(expectation).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n[^]*Only "Expect: 100-continue" is met here; this request said "Expect: 200-ok"/)
+    expect((await inspector.procedures.listCaptures({})).total).toBe(0)
+    // HTTP/1.0 never needed one.
+    expect(await sendRaw(inspector.receiverUrl, 'POST /default/old HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}')).toMatch(/^HTTP\/1\.1 200 /)
+  })
 })

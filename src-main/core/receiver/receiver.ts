@@ -110,11 +110,16 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
    * pipelining past the limit.
    */
   const connections = new WeakMap<Socket, { pending: number; lastResponse: ServerResponse; refusing: boolean; pipeliningLogged: boolean }>()
-  const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
-    const socket = request.socket
+  /** The record of the request's connection, with `response` noted as its last answer. */
+  const connectionOf = (socket: Socket, response: ServerResponse) => {
     let connection = connections.get(socket)
     if (connection === undefined) connections.set(socket, (connection = { pending: 0, lastResponse: response, refusing: false, pipeliningLogged: false }))
     connection.lastResponse = response
+    return connection
+  }
+  const handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    const socket = request.socket
+    const connection = connectionOf(socket, response)
     if (connection.pending >= MAX_PIPELINED_REQUESTS) {
       // Answered at once and not captured. Node writes a connection's answers in order, so this one
       // follows those of the captures before it (each once stored); and answers that wait for
@@ -152,6 +157,8 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       keepAliveTimeout: RECEIVER_KEEP_ALIVE_TIMEOUT_MS,
       // Node checks the timeouts every 30 s by default: a headers timeout of 30 s then fired after 30 to 60 s.
       connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(headersTimeout / 6))),
+      // Checked in onRequest, to say why (Node's own refusal is a bare 400).
+      requireHostHeader: false,
     },
     handleRequest,
   )
@@ -165,6 +172,16 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     const declared = declaredContentLength(request)
     if (declared === null || (declared <= config.maxBodyBytes && bodies.canTake(declared))) response.writeContinue()
     handleRequest(request, response)
+  })
+  // Any other expectation: Node answered a bare 417; the sender is told which one is met.
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    connectionOf(request.socket, response)
+    request.resume()
+    answerPlain(
+      response,
+      417,
+      `Only "Expect: 100-continue" is met here; this request said "Expect: ${(request.headers.expect ?? '').slice(0, 64)}". Nothing was captured: send it without that header.`,
+    )
   })
   // CONNECT (authority form, `host:443`) asks for a proxy tunnel. Node closes the connection
   // without a word when nobody listens; the sender is told why instead.
@@ -211,6 +228,12 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
     const receivedAt = deps.now()
     const started = performance.now()
     const target = request.url ?? '/'
+    // RFC 9112 3.2: an HTTP/1.1 request without Host is refused (Node did, with a bare 400).
+    if (request.headers.host === undefined && request.httpVersionMajor === 1 && request.httpVersionMinor === 1) {
+      request.resume()
+      answerPlain(response, 400, 'An HTTP/1.1 request needs a Host header (RFC 9112 3.2). Nothing was captured.')
+      return
+    }
     // Stored as received; routed by its path: an absolute-form target (`http://host/<slug>/x`) too.
     const path = originFormOf(target)
     if (!path.startsWith('/')) {
