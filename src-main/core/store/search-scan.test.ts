@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import { makeTempDir } from '../../test-support/temp-dir'
 import { testCapture } from '../../test-support/test-capture'
@@ -167,6 +167,22 @@ describe('store search', () => {
     // What the sidecar cannot settle (the method) has the capture read, and found damaged.
     expect(await store.ids(undefined, { query: 'zanzibar method:post' })).toEqual([])
     expect(store.health().damaged).toBe(1)
+  })
+
+  it('looks up what the sidecar found of each text once per text, not once per capture and term', async () => {
+    await sidecarsBuilt(3)
+    // The most terms, each sharing a long start with the others: each lookup of a text's hits was
+    // an indexOf over all of the query's texts, for every term of every capture.
+    const terms = Array.from({ length: 32 }, (_unused, index) => `"${'order-'.repeat(3)}${index}"`)
+    const lookups = vi.spyOn(Array.prototype, 'indexOf')
+    try {
+      expect(await store.countMatching(undefined, { query: terms.join(' OR ') })).toBe(0)
+      expect(await store.countMatching(undefined, { query: terms.map((term) => `-${term}`).join(' ') })).toBe(COUNT)
+      // Before: 32 lookups per capture and query (about 150,000 here).
+      expect(lookups.mock.calls.length).toBeLessThan(COUNT)
+    } finally {
+      lookups.mockRestore()
+    }
   })
 
   it('settles a text filter found in the summary text from the sidecar, without reading the log', async () => {

@@ -185,7 +185,11 @@ function decidedBySidecar(
     header.frameOffsets.forEach((frameOffset, index) => entryOf.set(frameOffset, index))
     const damage = new Map(header.damaged)
     const found = findTexts(fd, header, decision.texts)
-    const foundOf = (text: string) => found[decision.texts.indexOf(text)] as TextFound
+    // By text: looked up for each term of each capture. An array's indexOf was a pass over every
+    // text of the query each time (comparing texts that share a long start unit by unit): terms
+    // times texts per capture, squared in the query's size.
+    const foundByText = new Map(decision.texts.map((text, index) => [text, found[index] as TextFound]))
+    const foundOf = (text: string) => foundByText.get(text) as TextFound
     const hitsOf = (entry: number): SearchTextHits => ({
       has: (text) => foundOf(text).entries.has(entry),
       inBody: (text) => foundOf(text).inBody.has(entry),
