@@ -3,6 +3,8 @@
  * are shown, survive every rewrite of their segment's index (a note, a deletion) made while
  * nothing of it is cached, and come back after a reopen.
  */
+import { readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import type { CaptureRecognition } from '../../shared/views'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
@@ -33,6 +35,28 @@ const newCapture = (index: number): NewCapture => testCapture(Buffer.from(`{"id"
 
 describe('capture store: recomputed recognitions', () => {
   const test = useCaptureStore({ now })
+
+  test('a recognition its index would refuse is not written: the capture keeps the one it had, and the index stays readable', async ({
+    capturesDir,
+    openStore: open,
+    storeIssues,
+  }) => {
+    const store = await open()
+    const [kept, changed] = [await store.append(newCapture(0), Buffer.from('{"id":"evt_0"}')), await store.append(newCapture(1), Buffer.from('{"id":"evt_1"}'))]
+    const refused = { ...stripe('valid', 'evt_0'), verdict: { status: 'bogus', reason: null, message: 'x' } } as unknown as CaptureRecognition
+    await store.updateRecognitions([
+      { id: kept.id, recognition: refused },
+      { id: changed.id, recognition: stripe('valid', 'evt_1') },
+    ])
+    expect((await store.get(kept.id))?.recognition?.verdict.status).toBe('no-key')
+    await store.close()
+    // Start-up reads the index documents themselves (as after a crash): no snapshot to stand in for them.
+    for (const name of await readdir(capturesDir)) if (name.endsWith('.table')) await rm(join(capturesDir, name))
+    const reopened = await open()
+    expect(storeIssues()).toEqual([])
+    expect((await reopened.get(kept.id))?.recognition?.verdict.status).toBe('no-key')
+    expect((await reopened.get(changed.id))?.recognition?.verdict.status).toBe('valid')
+  })
 
   test('are shown, kept through index rewrites made with nothing cached, and after reopening', async ({ openStore: open }) => {
     const reopen = async (previous: CaptureStore) => {

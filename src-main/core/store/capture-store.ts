@@ -30,7 +30,7 @@ import type { DeliveryChanges } from './delivery-change-log'
 import { createDeliveryLookups, type DeliveryAttemptFact } from './delivery-lookups'
 import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
 import { MAX_OPEN_LOGS, OpenLogs } from './open-logs'
-import type { LoggedCapture, StoredCapture } from './persisted-schema'
+import { recognitionSchema, type LoggedCapture, type StoredCapture } from './persisted-schema'
 import { makePrivateDir } from './private-files'
 import { createRecognisingSearch } from './recognising-search'
 import { createRecognitionOverrides } from './recognition-overrides'
@@ -347,7 +347,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       const recognised = []
       for (const { id, recognition } of updates) {
         const found = reader.locate(id)
-        if (!found) continue
+        // One start-up would refuse would make the segment's whole index unreadable (every note and
+        // pin in it lost): the capture keeps the recognition it has.
+        if (!found || !recognitionSchema.safeParse(recognition).success) continue
         const { block, slot, segment } = found
         let logged: LoggedCapture
         try {
