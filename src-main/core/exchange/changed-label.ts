@@ -14,6 +14,7 @@ import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { Refusal } from '../../shared/views'
 import { refusalOf } from './exchange-capture'
+import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 
 /** The header a raw HTTP message carries its record in. */
 export const CHANGED_HEADER = 'X-Callback-Inspector-Changed-Before-Export'
@@ -66,6 +67,8 @@ export const CHANGED_COMMENT_PREFIX = '# callback-inspector-changed-before-expor
  * among the others, so the importer takes them from here (when the command still sends the rest).
  */
 export const HEADERS_COMMENT_PREFIX = '# callback-inspector-headers-as-received: '
+/** A curl script's record of a capture's note (one line of ASCII JSON), before its command: the `# note:` lines are for people. */
+export const NOTE_COMMENT_PREFIX = '# callback-inspector-note: '
 /** A curl script's header comment when the export was redacted for sharing (every command changed). */
 export const CURL_REDACTED_COMMENT = '# REDACTED: '
 /** A curl script's header comment when only configured secrets were removed (the commands it lists changed). */
@@ -96,6 +99,21 @@ function asciiJson(value: unknown): string {
 /** Header lines as one line of ASCII JSON (every other character escaped), for {@link HEADERS_COMMENT_PREFIX}. */
 export function headersLabelText(headers: HeaderPairs): string {
   return asciiJson(headers)
+}
+
+/** A note as one line of ASCII JSON, for {@link NOTE_COMMENT_PREFIX}. */
+export function noteLabelText(note: string): string {
+  return asciiJson(note)
+}
+
+/** The note a record holds (at most as long as a note may be); `null` when it is not one. */
+export function readNoteLabel(text: string): string | null {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'string' && value !== '' && value.length <= MAX_CAPTURE_NOTE_CHARS ? value : null
+  } catch {
+    return null
+  }
 }
 
 /** At most this many header lines are taken from a record (the receiver keeps no more than 2,000). */
@@ -234,6 +252,7 @@ export function isChangeComment(text: string): boolean {
   return (
     text.startsWith(CHANGED_COMMENT_PREFIX) ||
     text.startsWith(HEADERS_COMMENT_PREFIX) ||
+    text.startsWith(NOTE_COMMENT_PREFIX) ||
     text.startsWith(REFUSED_COMMENT_PREFIX) ||
     text.startsWith(CURL_REDACTED_COMMENT) ||
     text.startsWith(CURL_SECRETS_ONLY_COMMENT) ||
@@ -289,6 +308,11 @@ export function curlChangesReader(comments: CurlComment[]): (curlIndex: number, 
  */
 export function curlHeadersReader(comments: CurlComment[]): (afterLine: number, line: number) => HeaderPairs | undefined {
   return curlRecordReader(comments, HEADERS_COMMENT_PREFIX, readHeadersLabel)
+}
+
+/** The note this app's curl export recorded before a command ({@link NOTE_COMMENT_PREFIX}), as `curlHeadersReader` finds its record. */
+export function curlNoteReader(comments: CurlComment[]): (afterLine: number, line: number) => string | undefined {
+  return curlRecordReader(comments, NOTE_COMMENT_PREFIX, readNoteLabel)
 }
 
 /** The refusal this app's curl export wrote before a command ({@link REFUSED_COMMENT_PREFIX}), as `curlHeadersReader` finds its record. */

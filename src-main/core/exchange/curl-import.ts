@@ -23,7 +23,7 @@ import { targetOf } from './har-format'
 import { originFormOf } from '../../shared/target-text'
 import { errorMessage } from '../../shared/errors'
 import { cmdCommands, crtWords, isCmdSyntax } from './cmd-curl-words'
-import { curlChangesReader, curlHeadersReader, curlRefusalReader, isChangeComment, type CurlComment } from './changed-label'
+import { curlChangesReader, curlHeadersReader, curlNoteReader, curlRefusalReader, isChangeComment, type CurlComment } from './changed-label'
 import { curlSendsHeader } from '../../shared/curl-command'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 import { runSteps, textPauses, type Steps } from './work-slices'
@@ -171,6 +171,7 @@ function* curlEntries(
   // The header lines as received, which this app's export writes before each command.
   const recordedHeadersOf = curlHeadersReader(comments)
   const refusalOf = curlRefusalReader(comments)
+  const noteOf = curlNoteReader(comments)
   let curlCommands = 0
   let afterLine = 0
   for (const command of commands) {
@@ -223,6 +224,7 @@ function* curlEntries(
       const changed = changesOf(index, afterLine, command.line)
       const recorded = recordedHeadersOf(afterLine, command.line)
       const refusal = refusalOf(afterLine, command.line)
+      const note = noteOf(afterLine, command.line)
       afterLine = command.line
       if (!result.ok) {
         yield { ok: false, message: `line ${command.line}: ${result.message}` }
@@ -238,6 +240,8 @@ function* curlEntries(
       )
         result.capture.headers = recorded
       if (changed !== undefined) result.capture.changedBeforeExport = changed
+      // The capture's note as this app's export recorded it (an empty-stdin note is then already in it).
+      if (note !== undefined) result.capture.note = note
       // A refused request is sent without the body it was refused for: it stays refused, never an empty body passed off as sent.
       if (refusal !== undefined && result.capture.body.length === 0)
         Object.assign(result.capture, { outcome: 'refused', refusal } satisfies Partial<ExchangeCapture>)

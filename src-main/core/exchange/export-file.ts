@@ -14,6 +14,8 @@ import {
   changedLabelText,
   HEADERS_COMMENT_PREFIX,
   headersLabelText,
+  NOTE_COMMENT_PREFIX,
+  noteLabelText,
   REDACTED_HEADER,
   REFUSED_COMMENT_PREFIX,
   refusalLabelText,
@@ -163,7 +165,11 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     }
     // For the importer: this command does not send what the provider sent (changed-label.ts).
     if (changed !== undefined) lines.push(CHANGED_COMMENT_PREFIX + changedLabelText(changed))
-    if (capture.note) lines.push(...capture.note.split('\n').map((line) => `# note: ${commentSafe(line)}`))
+    if (capture.note) {
+      lines.push(...capture.note.split('\n').map((line) => `# note: ${commentSafe(line)}`))
+      // For the importer: the note exactly (the lines above are cut and flattened for people).
+      lines.push(NOTE_COMMENT_PREFIX + noteLabelText(capture.note))
+    }
     if (capture.outcome === 'refused') lines.push('# This request was refused (body over the size limit); its body was not stored, so it is sent without one.')
     // For the importer: kept refused, not taken for a request sent with an empty body.
     if (capture.outcome === 'refused' && capture.refusal) lines.push(REFUSED_COMMENT_PREFIX + refusalLabelText(capture.refusal))

@@ -7,8 +7,9 @@
  *
  * - bundle and HAR: method, target, HTTP version, header pairs (order, case, duplicates), body
  *   bytes, note and pin, and the time it arrived;
- * - raw HTTP and curl: method, target, HTTP version, header pairs and body bytes. They cannot
- *   carry a note, a pin or the time (an import takes its own), which is not compared.
+ * - raw HTTP and curl: method, target, HTTP version, header pairs and body bytes, and curl the
+ *   note. They cannot carry a pin or the time (an import takes its own), nor raw HTTP a note,
+ *   which is not compared.
  *
  * The seed is printed with each difference; `ROUND_TRIP_SEED=n` reruns one.
  */
@@ -168,7 +169,9 @@ function generate(seed: number, slug: string, origin: string): Generated[] {
     if (chance(0.3)) headers.reverse()
     if (version === '1.1') headers.push([casing('Connection'), 'close'])
     const head = `${method} ${target} HTTP/${version}\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`
-    const note = chance(0.2) ? `note ${index}: ${pick(['plain', 'multi\nline', 'ünïcödé', '"quoted" \\ ^'])}` : null
+    const note = chance(0.2)
+      ? `note ${index}: ${pick(['plain', 'multi\nline\r\nand CR', 'ünïcödé \u2028 😀', '"quoted" \\ ^ \' $HOME', `long ${'n'.repeat(3000)}`])}`
+      : null
     const pinned = chance(0.15)
     return {
       description: `request ${index} (${method} ${target.slice(0, 80)}; ${traits.join(', ')})`,
@@ -193,7 +196,9 @@ function claimed(format: Format, capture: CaptureDetail): Record<string, unknown
     bodySha256: sha256(capture.request.bodyBase64),
     bodySize: capture.bodySize,
   }
-  if (format === 'http' || format === 'curl') return request
+  if (format === 'http') return request
+  // A curl script records the note before its command (`# callback-inspector-note:`); it was written for people only and lost.
+  if (format === 'curl') return { ...request, note: capture.note }
   return { ...request, note: capture.note, pinned: capture.pinned, receivedAt: capture.receivedAt }
 }
 
