@@ -45,13 +45,24 @@ describe('malformed requests', () => {
       headers: 'Content-Length: 2\r\nContent-Length: 3\r\n',
       reason: 'Malformed HTTP/1.1: Duplicate Content-Length. Where a body ends must be certain',
     },
+    { name: 'a chunk size past 2^64', headers: 'Transfer-Encoding: chunked\r\n\r\nffffffffffffffffff', reason: 'Malformed HTTP/1.1: Chunk size overflow.' },
+    { name: 'an unknown transfer coding', headers: 'Transfer-Encoding: identity\r\n', reason: 'Malformed HTTP/1.1: Request has invalid `Transfer-Encoding`.' },
+    {
+      name: 'trailers past 16 KB',
+      headers: `Transfer-Encoding: chunked\r\n\r\n0\r\nX-T: ${'t'.repeat(20_000)}`,
+      reason: 'The request line and header fields (or the trailer fields) are larger than',
+      status: 'HTTP/1.1 431 Request Header Fields Too Large',
+    },
     { name: 'a folded header line', headers: 'X-A: one\r\n two\r\n', reason: 'Malformed HTTP/1.1: Unexpected whitespace after header value.' },
-  ])('$name: refused with 400 saying why, nothing captured', async ({ headers, reason }, { inspector }) => {
-    const answers = await sendRaw(inspector.receiverUrl, `POST /default/x HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n2\r\n{}\r\n0\r\n\r\n`)
-    expect(statusLines(answers)).toEqual(['HTTP/1.1 400 Bad Request'])
-    expect(answers).toContain(reason)
-    expect((await inspector.procedures.listCaptures({})).total).toBe(0)
-  })
+  ] as Array<{ name: string; headers: string; reason: string; status?: string }>)(
+    '$name: refused saying why, nothing captured',
+    async ({ headers, reason, status }, { inspector }) => {
+      const answers = await sendRaw(inspector.receiverUrl, `POST /default/x HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n2\r\n{}\r\n0\r\n\r\n`)
+      expect(statusLines(answers)).toEqual([status ?? 'HTTP/1.1 400 Bad Request'])
+      expect(answers).toContain(reason)
+      expect((await inspector.procedures.listCaptures({})).total).toBe(0)
+    },
+  )
 
   test('HTTP/2 with prior knowledge is told to speak HTTP/1.1', async ({ inspector }) => {
     const answers = await sendRaw(inspector.receiverUrl, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n')

@@ -211,7 +211,10 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       socket.destroy()
     }
     const last = connection?.lastResponse
-    if (connection === undefined || last === undefined || last.writableFinished || last.destroyed) return refuse()
+    // An error in the body of the last request (a bad chunk, trailers too large) is that request's:
+    // refused at once (its reading ends, nothing is captured). Waiting for its answer would wait
+    // for a body that never ends.
+    if (connection === undefined || last === undefined || last.writableFinished || last.destroyed || !last.req.complete) return refuse()
     // Requests before the malformed one are still being stored or answered (pipelined, or bytes
     // that follow a request at once): their answers are written first, in order, and the refusal
     // after them. Before, the 400 was written at once, in place of their answers, and the
