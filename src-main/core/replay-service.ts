@@ -276,6 +276,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
           sent: 0,
           failed: 0,
           cancelled: 0,
+          inFlight: 0,
           finished: false,
           wasCancelled: false,
           notResigned: 0,
@@ -308,7 +309,13 @@ export function createReplayService(deps: ReplayServiceDeps) {
           send: input.send,
           now: deps.now,
           onProgress: (progress) => {
-            Object.assign(job.view, { done: progress.done, sent: progress.sent, failed: progress.failed, cancelled: progress.cancelled })
+            Object.assign(job.view, {
+              done: progress.done,
+              sent: progress.sent,
+              failed: progress.failed,
+              cancelled: progress.cancelled,
+              inFlight: progress.inFlight,
+            })
             const position = positionOf.get(progress.item.seq)
             if (position !== undefined) job.view.results[position] = progress.item
             deps.events.publish({ type: 'bulk-replay-progress', job: summaryOf(job.view) })
@@ -347,6 +354,7 @@ export function createReplayService(deps: ReplayServiceDeps) {
             return skipped === undefined ? item : { ...item, resignSkipped: skipped }
           })
           job.view.finished = true
+          job.view.inFlight = 0
           job.view.wasCancelled = result.cancelled
           deps.events.publish({ type: 'bulk-replay-progress', job: summaryOf(job.view) })
           deps.shutdown.removeEventListener('abort', cancelOnShutdown)

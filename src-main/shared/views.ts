@@ -245,6 +245,8 @@ export interface BulkJobView {
   sent: number
   failed: number
   cancelled: number
+  /** Gone out (or being built) and awaiting their answer: a run of slow answers is not a run that stalled. */
+  inFlight: number
   finished: boolean
   wasCancelled: boolean
   /** With `resign`: items sent (or failed) with a signature that could not be re-signed (see `results[].resignSkipped`). */

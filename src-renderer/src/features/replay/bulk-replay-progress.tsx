@@ -63,6 +63,10 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
         {formatCount(job.done)} of {formatCount(job.total)} done · <span className="status-ok">{formatCount(job.sent)} answered</span> ·{' '}
         <span className={job.failed > 0 ? 'status-server-error' : ''}>{formatCount(job.failed)} failed</span>
         {job.cancelled > 0 && ` · ${formatCount(job.cancelled)} cancelled`}
+        {!job.finished && job.inFlight > 0 && (
+          // Slow answers are not a stalled run: say how many are out and awaited.
+          <span data-testid="bulk-in-flight"> · {formatCount(job.inFlight)} sent, awaiting the answer</span>
+        )}
         {job.finished && (job.wasCancelled ? ' · cancelled' : ' · finished')}
       </p>
       {job.notResigned > 0 && (
