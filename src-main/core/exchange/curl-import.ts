@@ -503,7 +503,12 @@ function readCurlArguments(args: string[], stdin: Buffer | null, maxBodyBytes: n
           if (value === '@-') {
             data.push(stdin ?? Buffer.alloc(0))
             if (stdin === null) isStdinMissing = true
-          } else return { ok: false, message: `${arg} ${value.slice(0, 60)} reads a file, which an import cannot do: paste the body instead` }
+          } else
+            // Said as what to do with the file that came with the command (a merchant sends both).
+            return {
+              ok: false,
+              message: `${arg} ${value.slice(0, 60)} reads a file, which an import cannot do: put the file's content in the command instead (--data-raw '…'), or import the body as "A pasted body"`,
+            }
         } else data.push(Buffer.from(value, 'utf8'))
         break
       }

@@ -146,7 +146,8 @@ describe('curl commands', () => {
       'ok',
       'line 2: the option -T is not understood',
       'line 3: "wget" is not a curl command',
-      'line 4: --data-binary @body.json reads a file, which an import cannot do: paste the body instead',
+      // It said 'paste the body instead', which told nobody where, for a script imported as a file.
+      `line 4: --data-binary @body.json reads a file, which an import cannot do: put the file's content in the command instead (--data-raw '…'), or import the body as "A pasted body"`,
     ])
     expect(readCurlCommands("curl 'http://h/", MAX)).toEqual({ ok: false, message: 'line 1: a single quote is never closed' })
   })
