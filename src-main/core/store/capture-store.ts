@@ -15,6 +15,7 @@
  * first and applied to memory only once written, so a failed write (a read-only folder) changes
  * nothing, now or after a restart.
  */
+import { join } from 'node:path'
 import { stat } from 'node:fs/promises'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
@@ -38,7 +39,7 @@ import { createRetention, type RetentionPolicy, type Retention } from './retenti
 import { sidecarPathOf } from './search-runner'
 import { listSegments, openSegments } from './segment-recovery'
 import { createSpaceReserve, type SpaceReserveOptions } from './space-reserve'
-import { allocatedBytesOf, LogSpaceReclaimer, removeLeftoverTemporaries } from './sparse-log'
+import { allocatedBytesOf, LogSpaceReclaimer, RECLAIM_FILE, removeLeftoverTemporaries } from './sparse-log'
 import { renderIndexAndSnapshot, type RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
 import { StorageIssues } from './storage-issues'
@@ -188,7 +189,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let lastRetentionError: string | null = null
   const reserve = createSpaceReserve(config.dir, deps.spaceReserve)
   // A failed copy leaves its log as it was (sparse-log.ts): nothing is lost, only space not given back yet.
-  const reclaimer = new LogSpaceReclaimer<Segment>()
+  const reclaimer = new LogSpaceReclaimer<Segment>(join(config.dir, RECLAIM_FILE))
 
   const recognitions = createRecognitionOverrides({
     slotOf(segmentNumber, id) {
@@ -270,6 +271,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const reader = createCaptureReader({ index, segments, recognitions })
   const deliveries = createDeliveryLookups({ index, segments, reader })
   void reserve.ensure()
+  // Copies a quit or crash cut short are made once the first page was answered, as snapshots are.
+  const resumeReclaiming = setTimeout(() => void reclaimer.resume(segments), SNAPSHOT_BACKFILL_DELAY_MS)
   const snapshots = backfillSnapshots(withoutSnapshot, (segment) => segment !== writer.current && segments.has(segment.number))
   // What a flood of captures, a search or a clear left in V8's heap goes back once the app is quiet.
   const heapRelease = startHeapRelease()
@@ -392,6 +395,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       snapshots.stop()
       heapRelease.stop()
       retention.stop()
+      clearTimeout(resumeReclaiming)
       await reclaimer.stop()
       await search.close()
       await writer.close()

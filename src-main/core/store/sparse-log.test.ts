@@ -13,7 +13,7 @@ import { makeTempDir } from '../../test-support/temp-dir'
 import { testCapture } from '../../test-support/test-capture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import type { StoredCapture } from './persisted-schema'
-import { HOLE_BLOCK_BYTES, removeLeftoverTemporaries, replaceWithSparseCopy, wholeBlockBytes } from './sparse-log'
+import { HOLE_BLOCK_BYTES, RECLAIM_FILE, removeLeftoverTemporaries, replaceWithSparseCopy, wholeBlockBytes } from './sparse-log'
 
 const MiB = 1024 * 1024
 
@@ -91,7 +91,7 @@ describe('sparse log copy', () => {
 
   it('removes the temporary files a crash left, and nothing else', async () => {
     const kept = ['000001.log', '000001.json', '.000001.log.x.tmp', 'notes.tmp', '.000001.log.0123abcd.tmp.bak']
-    const leftovers = ['.000001.log.0123abcd.tmp', '.000002.json.deadbeef.tmp', '.000003.table.00ff00ff.tmp']
+    const leftovers = ['.000001.log.0123abcd.tmp', '.000002.json.deadbeef.tmp', '.000003.table.00ff00ff.tmp', '.reclaim.json.01234567.tmp']
     for (const name of [...kept, ...leftovers]) await writeFile(join(temp.dir, name), 'x')
     await removeLeftoverTemporaries(temp.dir)
     expect((await readdir(temp.dir)).sort()).toEqual([...kept].sort())
@@ -145,6 +145,37 @@ describe('the store gives erased log space back', () => {
     for (const [index, capture] of small.entries()) expect((await reopened.readBody(capture.id)).toString()).toBe(`<small ${index}>`)
     for (const id of largeIds) expect(reopened.has(id)).toBe(false)
   })
+
+  test('a copy a quit cut short is made after the next start, once the segment stops taking captures', async ({ capturesDir, openStore }) => {
+    const store = await openStore()
+    const large = Array.from({ length: 10 }, () => randomBytes(512 * 1024))
+    for (const body of large) await store.append(testCapture(body, { endpointId: 'big' }), body)
+    const small = SEGMENT_MAX_CAPTURES - large.length - 10
+    for (let index = 0; index < small; index += 100)
+      await Promise.all(
+        Array.from({ length: Math.min(100, small - index) }, (_unused, offset) =>
+          store.append(testCapture(Buffer.from(`<small ${index + offset}>`), { endpointId: 'small' }), Buffer.from(`<small ${index + offset}>`)),
+        ),
+      )
+    // Still taking captures: no copy yet, and the app quits.
+    await store.deleteByEndpoint('big')
+    await store.close()
+    const log = join(capturesDir, '000001.log')
+    const allocatedBefore = (await stat(log)).blocks * 512
+    expect(JSON.parse(await readFile(join(capturesDir, RECLAIM_FILE), 'utf8'))).toEqual({ '1': expect.any(Number) })
+
+    const reopened = await openStore()
+    // The segment fills and stops taking captures; the copy follows once start-up is over.
+    for (let index = 0; index <= 10; index++)
+      await reopened.append(testCapture(Buffer.from(`<late ${index}>`), { endpointId: 'small' }), Buffer.from(`<late ${index}>`))
+    const pending = async (): Promise<object> => JSON.parse(await readFile(join(capturesDir, RECLAIM_FILE), 'utf8')) as object
+    for (let tries = 0; tries < 800 && Object.keys(await pending()).length > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(await pending()).toEqual({})
+    if (await holesWorkIn(capturesDir)) expect(allocatedBefore - (await stat(log)).blocks * 512).toBeGreaterThanOrEqual(4 * MiB)
+    expect(reopened.count('small')).toBe(small + 11)
+    expect((await reopened.readBody((await reopened.page({ endpointId: 'small', limit: 1 })).items[0]!.id)).toString()).toBe('<late 10>')
+    // Start-up waits 3 s before taking it up; a loaded machine takes longer than the default timeout.
+  }, 60_000)
 
   test('a capture erased while its log is being copied is erased in the copy too', async ({ capturesDir, openStore }) => {
     const store = await openStore()

@@ -17,12 +17,14 @@
  * no whole block), but would change every offset the index, snapshot and sidecar hold, with a
  * commit point across files; holes need none.
  */
-import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
+import { open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { syncDirectory } from './data-file'
+import { syncDirectory, writeCacheFile } from './data-file'
 import { PRIVATE_FILE_MODE } from './private-files'
 
+/** Where the counts of erased bytes not yet given back are kept, in the captures folder (`LogSpaceReclaimer`). */
+export const RECLAIM_FILE = 'reclaim.json'
 /** The unit a file system gives back: only a block that is zero from its first to its last byte can become a hole. */
 export const HOLE_BLOCK_BYTES = 4096
 /** The copy reads this much at a time (a multiple of `HOLE_BLOCK_BYTES`, so blocks stay aligned to the file's). */
@@ -150,17 +152,18 @@ const STATS_AT_ONCE = 64
 
 /**
  * Removes the temporary files a crash left in the captures folder (`.<name>.<random>.tmp`: an
- * index document or a log copy that was never renamed into place). Only at start-up, before
+ * index document, a log copy or the reclaimer's counts that were never renamed into place). Only at start-up, before
  * anything writes there.
  */
 export async function removeLeftoverTemporaries(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
-    if (/^\.\d{6}\.(?:json|log|table)\.[0-9a-f]{8}\.tmp$/.test(name)) await unlink(join(dir, name)).catch(() => undefined)
+    if (/^\.(?:\d{6}\.(?:json|log|table)|reclaim\.json)\.[0-9a-f]{8}\.tmp$/.test(name)) await unlink(join(dir, name)).catch(() => undefined)
   }
 }
 
 /** What the reclaimer asks of a segment (see `Segment.sparsify`). */
 export interface SparsifiableLog {
+  readonly number: number
   readonly logBytes: number
   /** Replaces the log with its sparse copy; `null` when it cannot now (it takes captures, or is closed). */
   sparsify(): Promise<{ before: number | null; after: number | null } | null>
@@ -171,6 +174,11 @@ export interface SparsifiableLog {
  * Erased bytes are counted per segment as deletions report them; a segment whose count reaches
  * `RECLAIM_MIN_BYTES` and a quarter of its log is queued. If a copy gives nothing back (a file
  * system without holes, or Windows, where a file has none unless marked), no more are tried.
+ *
+ * The counts not yet acted on are kept in `pendingFile` (`captures/reclaim.json`), so a copy a quit
+ * or a crash cut short is made after the next start (`resume`): a clear of large captures followed
+ * by a quit otherwise kept their space until the next deletion in each segment. The file is a hint,
+ * written without a sync: one lost or unreadable leaves only space not given back yet.
  */
 export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
   private readonly erasedBlocks = new Map<Log, number>()
@@ -179,16 +187,43 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
   private stopped = false
   /** Whether copies can give space back here; turned off by the first copy that did not. */
   private holesWork = process.platform !== 'win32'
+  private saving: Promise<void> = Promise.resolve()
+  private saveQueued = false
   /** Bytes the copies gave back, by `stat`'s count (for tests and health). */
   reclaimedBytes = 0
 
-  constructor(private readonly onError: (error: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly pendingFile: string | null = null,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
 
-  /** `segment` had `ranges` zeroed: queued for a copy once enough of it is zero. */
-  erased(segment: Log, ranges: ReadonlyArray<{ offset: number; length: number }>): void {
+  /**
+   * Takes up the counts a previous run left in `pendingFile` for these segments (those of others
+   * are dropped: removed meanwhile) and starts the copies they call for.
+   */
+  async resume(segments: ReadonlyMap<number, Log>): Promise<void> {
+    if (this.pendingFile === null || !this.holesWork || this.stopped) return
+    let saved: unknown
+    try {
+      saved = JSON.parse(await readFile(this.pendingFile, 'utf8'))
+    } catch {
+      return
+    }
+    if (typeof saved !== 'object' || saved === null) return
+    for (const [number, bytes] of Object.entries(saved)) {
+      const segment = segments.get(Number(number))
+      if (segment !== undefined && typeof bytes === 'number' && Number.isFinite(bytes) && bytes > 0) this.erased(segment, [], bytes)
+    }
+    this.saveSoon()
+  }
+
+  /** `segment` had `ranges` zeroed (`known`: bytes of whole blocks counted before): queued for a copy once enough of it is zero. */
+  erased(segment: Log, ranges: ReadonlyArray<{ offset: number; length: number }>, known = 0): void {
     if (!this.holesWork || this.stopped) return
-    const erased = (this.erasedBlocks.get(segment) ?? 0) + wholeBlockBytes(ranges)
+    const erased = (this.erasedBlocks.get(segment) ?? 0) + known + wholeBlockBytes(ranges)
+    if (erased === 0) return
     this.erasedBlocks.set(segment, erased)
+    this.saveSoon()
     if (erased >= RECLAIM_MIN_BYTES && erased >= segment.logBytes * RECLAIM_MIN_SHARE) this.queue.add(segment)
     // A segment still taking captures is tried again whenever a deletion reports anything.
     if (this.queue.size > 0) this.running ??= this.drain().finally(() => (this.running = null))
@@ -196,8 +231,9 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
 
   /** The segment is gone (every capture in it deleted): nothing to copy. */
   forget(segment: Log): void {
-    this.erasedBlocks.delete(segment)
+    if (!this.erasedBlocks.delete(segment)) return
     this.queue.delete(segment)
+    this.saveSoon()
   }
 
   /** Resolves once no copy is running or queued (copies that cannot run now stay queued). */
@@ -205,10 +241,23 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
     while (this.running) await this.running
   }
 
-  /** No copy starts from now on; resolves once the running one ended. */
+  /** No copy starts from now on; resolves once the running one ended and the counts left are saved. */
   async stop(): Promise<void> {
     this.stopped = true
     await this.idle()
+    await this.saving
+  }
+
+  /** Writes the counts not yet acted on to `pendingFile`, once the write before has ended. */
+  private saveSoon(): void {
+    if (this.pendingFile === null || this.saveQueued) return
+    const file = this.pendingFile
+    this.saveQueued = true
+    this.saving = this.saving.then(async () => {
+      this.saveQueued = false
+      const pending = Object.fromEntries([...this.erasedBlocks].map(([segment, bytes]) => [segment.number, bytes]))
+      await writeCacheFile(file, Buffer.from(JSON.stringify(pending))).catch(this.onError)
+    })
   }
 
   private async drain(): Promise<void> {
@@ -221,6 +270,7 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
           continue
         }
         this.erasedBlocks.delete(segment)
+        this.saveSoon()
         if (outcome.before !== null && outcome.after !== null) {
           if (outcome.after < outcome.before) this.reclaimedBytes += outcome.before - outcome.after
           else this.holesWork = false
@@ -228,6 +278,7 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
       } catch (error: unknown) {
         // The log stays as it was (the copy is removed); counted again from the next deletion.
         this.erasedBlocks.delete(segment)
+        this.saveSoon()
         this.onError(error)
       }
     }
