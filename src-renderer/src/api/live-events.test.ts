@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { InspectorEvent } from '@shared/contract'
-import type { CaptureSummary, Endpoint, InspectorStatus } from '@shared/views'
+import type { CaptureDetail, CaptureSummary, Endpoint, InspectorStatus } from '@shared/views'
 import type { ReplayRecord } from '@shared/replay'
 import type { LiveState } from './api-client'
 import { connectLiveEvents, type LiveEventSource } from './live-events'
@@ -149,6 +149,25 @@ describe('connectLiveEvents', () => {
     flush()
     vi.advanceTimersByTime(1_000)
     expect(queryClient.getQueryState(queryKeys.endpoints())?.isInvalidated).toBe(true)
+  })
+
+  it('asks for an open capture again when its answer changed (a pass-through forward relayed), keeping its bodies and answer together', () => {
+    const pending = { kind: 'hang', status: null, headers: [], bodySize: 0, delayMs: 0, chosenBy: { kind: 'default' } }
+    const relayed = { kind: 'respond', status: 200, headers: [['content-type', 'text/plain']], bodySize: 11, delayMs: 0, chosenBy: { kind: 'default' } }
+    const open = { ...capture(1), response: pending, responseBodyBase64: '', request: { bodyBase64: '' } } as unknown as CaptureDetail
+    queryClient.setQueryData(queryKeys.captureDetail('c1'), open)
+    // A note changes nothing of the answer: patched in place.
+    stream.emit({ type: 'capture-updated', capture: { ...capture(1), response: pending, note: 'seen' } as unknown as CaptureSummary })
+    flush()
+    expect(queryClient.getQueryData<CaptureDetail>(queryKeys.captureDetail('c1'))?.note).toBe('seen')
+    expect(queryClient.getQueryState(queryKeys.captureDetail('c1'))?.isInvalidated).toBe(false)
+    // The answer came: the detail's answer body (and its prepared bytes) are not in the event, so
+    // patching showed "200 OK · body 11 bytes" over "No body.". It is asked for again whole.
+    stream.emit({ type: 'capture-updated', capture: { ...capture(1), response: relayed, note: 'seen' } as unknown as CaptureSummary })
+    flush()
+    const shown = queryClient.getQueryData<CaptureDetail>(queryKeys.captureDetail('c1'))
+    expect(shown?.response).toEqual(pending)
+    expect(queryClient.getQueryState(queryKeys.captureDetail('c1'))?.isInvalidated).toBe(true)
   })
 
   const answered = { kind: 'response', url: 'http://127.0.0.1:9/x', response: { status: 200 } } as unknown as ReplayRecord['outcome']

@@ -174,7 +174,14 @@ function applyCaptureUpdated(queryClient: QueryClient, capture: CaptureSummary):
     if (matches !== null && inScope && matches(capture, filterFieldsOf(capture)) !== isListed)
       void queryClient.invalidateQueries({ queryKey: key, exact: true })
   }
-  queryClient.setQueryData<CaptureSummary>(queryKeys.captureDetail(capture.id), (detail) => (detail ? { ...detail, ...capture } : detail))
+  const detailKey = queryKeys.captureDetail(capture.id)
+  const detail = queryClient.getQueryData<CaptureSummary>(detailKey)
+  if (detail === undefined) return
+  // The event carries the summary, not the answer's body: an open capture whose answer changed (a
+  // pass-through forward relayed the target's) is asked for again whole, so its answer and body
+  // stay one (patched, it showed "200 OK · body 11 bytes" over the pending answer's "No body.").
+  if (JSON.stringify(detail.response) !== JSON.stringify(capture.response)) void queryClient.invalidateQueries({ queryKey: detailKey, exact: true })
+  else queryClient.setQueryData<CaptureSummary>(detailKey, { ...detail, ...capture })
 }
 
 /**
