@@ -134,7 +134,7 @@ function paddleCase(input: {
       signedMessage: `${PADDLE_TS}:${input.body}`,
       ...(input.expected.reason ? { reason: input.expected.reason } : {}),
     },
-  } as VectorCase
+  }
 }
 
 /** Whether `@paddle/paddle-node-sdk` accepts each case: the SDK differs from the docs on one (it keeps only the last h1). */
@@ -266,7 +266,7 @@ function checkoutCase(input: {
       signedMessage: input.body,
       ...(input.expected.reason ? { reason: input.expected.reason } : {}),
     },
-  } as VectorCase
+  }
 }
 
 function checkoutVectors(): VectorCase[] {
