@@ -63,3 +63,23 @@ export const adyenItemData = (item: AdyenSignedFields): string =>
     item.eventCode,
     item.success,
   ].join(':')
+
+/** Adyen's published platform-webhook example (merchant.created), pretty-printed as Adyen signs it: its official HmacSignature is NiqA5vsd… */
+export const ADYEN_PLATFORM_BODY = [
+  '{',
+  '    "type": "merchant.created",',
+  '    "environment": "test",',
+  '    "createdAt": "01-01-2024",',
+  '    "data": {',
+  '        "capabilities": {',
+  '            "sendToTransferInstrument": {',
+  '                "requested": true,',
+  '                "requestedLevel": "notApplicable"',
+  '            }',
+  '        },',
+  '        "companyId": "YOUR_COMPANY_ID",',
+  '        "merchantId": "YOUR_MERCHANT_ACCOUNT",',
+  '        "status": "PreActive"',
+  '    }',
+  '}',
+].join('\n')

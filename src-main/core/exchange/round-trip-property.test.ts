@@ -20,21 +20,10 @@ import type { CaptureDetail, Endpoint } from '../../shared/views'
 import { exportedFile } from '../../test-support/exported-file'
 import { sendRaw } from '../../test-support/http-client'
 import { useInspector } from '../../test-support/inspector-fixture'
+import { seededRandom as seeded } from '../../test-support/seeded-random'
 
 const SEED = Number(process.env.ROUND_TRIP_SEED ?? 20261207)
 const REQUESTS = 120
-
-/** mulberry32: a small seeded generator, the same sequence for the same seed everywhere. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Generated {
   /** What it is, for a difference's message. */

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { DeliveryAnalysis, ProviderKey } from '../../shared/providers'
 import { PAYPAL_OFFICIAL_BODY, PAYPAL_SANDBOX_CERT_PEM, paypalOfficialHeaders as headers } from '../../test-support/paypal-vector'
+import { ADYEN_PLATFORM_BODY } from '../../test-support/provider-spec'
 import { parseEd25519PrivateKey, toWhpk } from '../keys/ed25519'
 import { adyenItemSignedData, analyzeDelivery, crc32, isTrustedPaypalCertUrl, paypalSignedMessage, signStandardWebhook } from './index'
 
@@ -173,34 +174,19 @@ describe('Adyen official vectors (adyen-node-api-library, adyen-python-api-libra
     expect(analysis.verdict).toMatchObject({ status: 'invalid', reason: 'missing-header' })
     expect(analysis.summary.items[0]?.signature).toBe('missing')
   })
-  const platformBody = [
-    '{',
-    '    "type": "merchant.created",',
-    '    "environment": "test",',
-    '    "createdAt": "01-01-2024",',
-    '    "data": {',
-    '        "capabilities": {',
-    '            "sendToTransferInstrument": {',
-    '                "requested": true,',
-    '                "requestedLevel": "notApplicable"',
-    '            }',
-    '        },',
-    '        "companyId": "YOUR_COMPANY_ID",',
-    '        "merchantId": "YOUR_MERCHANT_ACCOUNT",',
-    '        "status": "PreActive"',
-    '    }',
-    '}',
-  ].join('\n')
   it('valid: platform HmacSignature header NiqA5vsd... over the pretty-printed merchant.created body', () => {
-    const analysis = analyze([['HmacSignature', 'NiqA5vsdV5etZMOaR27+GBSG4i6JeP6j1wkCM6t53vA=']], platformBody, keys)
+    const analysis = analyze([['HmacSignature', 'NiqA5vsdV5etZMOaR27+GBSG4i6JeP6j1wkCM6t53vA=']], ADYEN_PLATFORM_BODY, keys)
     expect(analysis.provider).toMatchObject({ id: 'adyen', variant: 'platform' })
     expect(analysis.verdict).toMatchObject({ status: 'valid', variant: 'platform HmacSignature' })
     expect(analysis.summary).toMatchObject({ eventType: 'merchant.created', status: 'PreActive', isTest: true })
   })
   it('invalid: the official "MismatchingHmacKey=" (malformed) and a tampered body', () => {
-    expect(analyze([['HmacSignature', 'MismatchingHmacKey=']], platformBody, keys).verdict).toMatchObject({ status: 'invalid', reason: 'malformed-signature' })
+    expect(analyze([['HmacSignature', 'MismatchingHmacKey=']], ADYEN_PLATFORM_BODY, keys).verdict).toMatchObject({
+      status: 'invalid',
+      reason: 'malformed-signature',
+    })
     expect(
-      analyze([['HmacSignature', 'NiqA5vsdV5etZMOaR27+GBSG4i6JeP6j1wkCM6t53vA=']], platformBody.replace('PreActive', 'Active'), keys).verdict,
+      analyze([['HmacSignature', 'NiqA5vsdV5etZMOaR27+GBSG4i6JeP6j1wkCM6t53vA=']], ADYEN_PLATFORM_BODY.replace('PreActive', 'Active'), keys).verdict,
     ).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' })
   })
 })

@@ -11,6 +11,7 @@ import type { AnswerContext } from './answer-context'
 import { chooseAnswer } from './choose-answer'
 import { matchesPathPattern } from './path-pattern'
 import { createSequenceState } from './sequence-state'
+import { seededRandom } from '../../test-support/seeded-random'
 
 function config(input: Partial<EndpointAnswerConfigInput>): EndpointAnswerConfig {
   return answerConfigSchemas.config.parse({ ...DEFAULT_ANSWER_CONFIG, ...input })
@@ -271,18 +272,6 @@ describe('chooseAnswer: sequences', () => {
     expect(chooseAnswer(withRule, context(), state, noRandom).chosenBy).toEqual({ kind: 'sequence', step: 1, of: 3 })
   })
 })
-
-/** Deterministic [0, 1) numbers (mulberry32), so the failure-rate test never flakes. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('chooseAnswer: failure rate and default', () => {
   it('answers the failure to about the configured share of 2000 deliveries', () => {

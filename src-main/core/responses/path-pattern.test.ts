@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { matchesPathPattern, matchesPreparedPathPattern, preparePathPattern } from './path-pattern'
 import { escapeRegex } from '../../shared/escape-regex'
+import { seededRandom as random } from '../../test-support/seeded-random'
 
 /**
  * The regex the matcher replaced, kept here only as the reference for the semantics: on short
@@ -25,17 +26,6 @@ function referenceRegex(pattern: string): RegExp {
     }
   }
   return new RegExp(`^${source === '' ? '/' : source}$`)
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 describe('path pattern matcher', () => {

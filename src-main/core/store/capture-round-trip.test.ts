@@ -15,21 +15,10 @@ import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useInspector } from '../../test-support/inspector-fixture'
 import type { Inspector } from '../inspector'
+import { seededRandom as seeded } from '../../test-support/seeded-random'
 
 // Bodies past 16 KiB are refused (413) and stored without their bytes: refusals are captures too.
 const test = useInspector({ config: { maxBodyBytes: 16_384 } })
-
-/** A small seeded generator (mulberry32): the same seed sends the same requests. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let value = state
-    value = Math.imul(value ^ (value >>> 15), value | 1)
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61)
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Sent {
   bytes: Buffer

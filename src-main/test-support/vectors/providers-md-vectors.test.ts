@@ -36,7 +36,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { PinnableProviderId } from '../../shared/providers'
 import { analyzeDelivery } from '../../core/providers/analyze'
 import { PAYPAL_OFFICIAL_BODY, PAYPAL_SANDBOX_CERT_PEM, paypalOfficialHeaders } from '../paypal-vector'
-import { canonicalJson, crc32, hmac } from '../provider-spec'
+import { ADYEN_PLATFORM_BODY, canonicalJson, crc32, hmac } from '../provider-spec'
 import { keysForVector, loadVectors, type VectorCase } from '../vectors'
 
 const directory = new URL('./', import.meta.url)
@@ -154,24 +154,6 @@ const adyenData = (item: Record<string, unknown>): string => {
     field('success'),
   ].join(':')
 }
-const ADYEN_PLATFORM_BODY = [
-  '{',
-  '    "type": "merchant.created",',
-  '    "environment": "test",',
-  '    "createdAt": "01-01-2024",',
-  '    "data": {',
-  '        "capabilities": {',
-  '            "sendToTransferInstrument": {',
-  '                "requested": true,',
-  '                "requestedLevel": "notApplicable"',
-  '            }',
-  '        },',
-  '        "companyId": "YOUR_COMPANY_ID",',
-  '        "merchantId": "YOUR_MERCHANT_ACCOUNT",',
-  '        "status": "PreActive"',
-  '    }',
-  '}',
-].join('\n')
 
 function adyenClassicItem(key: string, fields: Record<string, unknown>): Record<string, unknown> {
   return { ...fields, additionalData: { hmacSignature: adyenSign(key, adyenData(fields)) } }
