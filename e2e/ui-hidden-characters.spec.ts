@@ -2,10 +2,12 @@
  * Characters that show nothing or reorder the text around them are marked where they are: a
  * right-to-left override made `"\u202E00.001"` read `100.00` (and `"\u202Eevil"` read `live`), a
  * zero-width space made `a\u200Bb` read `ab`, in the JSON and Raw views, the headers, the form
- * fields and the list. Copy body still copies the text exactly.
+ * fields and the list, the Summary panel (its facts, batch items and All fields) and a capture's note.
+ * Copy body still copies the text exactly.
  */
 import type { Locator } from '@playwright/test'
 import { sendRaw } from '../src-main/test-support/http-client'
+import { loadVectors, type VectorCase } from '../src-main/test-support/vectors'
 import { expect, test } from './fixtures/inspector'
 
 /** Whether `text`'s characters, inside `element`, are laid out left to right in the order written. */
@@ -65,4 +67,28 @@ test('a direction override or a zero-width space is marked in every view, and co
   const form = page.getByTestId('form-body')
   await expect(form.locator('.hidden-char')).toHaveAttribute('data-code-point', 'U+202E')
   expect(await readsLeftToRight(form, 'evil')).toBe(true)
+})
+
+test("the Summary's facts and All fields, and a capture's note, mark them too", async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'hidden-summary')
+  const vector = loadVectors('ixopay.json')[0] as VectorCase
+  // Recognised by its X-Signature header (the signature no longer matches: that is beside the point).
+  const body = vector.body.replace('"merchantTransactionId":"', '"merchantTransactionId":"\u202E').replace('"uuid":"', '"uuid":"a\u200B')
+  expect(body).not.toBe(vector.body)
+  await inspector.sendCallback({ slug: endpoint.slug, path: vector.path, method: vector.method, headers: Object.entries(vector.headers), body })
+  await page.getByTestId('capture-row').first().click()
+
+  const reference = page.getByTestId('summary-reference')
+  await expect(reference.locator('.hidden-char')).toHaveAttribute('data-code-point', 'U+202E')
+  await page.getByTestId('summary-panel').getByText(/^All fields/).click()
+  const fields = page.getByTestId('summary-fields')
+  await expect(fields.locator('.hidden-char[data-code-point="U+202E"]')).toHaveCount(1)
+  await expect(fields.locator('.hidden-char[data-code-point="U+200B"]')).toHaveCount(1)
+
+  await page.getByTestId('note-add').click()
+  await page.getByTestId('note-editor').fill('refund \u202Eevil and a\u200Bb')
+  await page.getByTestId('note-save').click()
+  const note = page.getByTestId('note-text')
+  await expect(note.locator('.hidden-char')).toHaveCount(2)
+  expect(await readsLeftToRight(note, 'evil')).toBe(true)
 })

@@ -9,6 +9,7 @@ import type { CaptureDetail, CaptureSummary } from '@shared/views'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
 import { formatCount } from '../../lib/format'
+import { revealHidden } from '../../components/revealed-text'
 import { PinIcon } from './pin-mark'
 import './exchange.css'
 import { errorMessage } from '@shared/errors'
@@ -118,7 +119,7 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
     <section className="capture-note" data-testid="capture-note">
       {capture.origin === 'imported' && (
         <p className="exchange-imported" data-testid="imported-from">
-          Imported{capture.importedFrom ? ` from ${capture.importedFrom}` : ''}: not received by this app.
+          Imported{capture.importedFrom ? <> from {revealHidden(capture.importedFrom)}</> : ''}: not received by this app.
         </p>
       )}
       {isEditing ? (
@@ -159,7 +160,7 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
       ) : capture.note ? (
         <div className="capture-note-view">
           <p className="capture-note-text" data-testid="note-text">
-            {capture.note}
+            {revealHidden(capture.note)}
           </p>
           <button type="button" ref={openerRef} className="link-button" onClick={() => setDraft(capture.note ?? '')} data-testid="note-edit">
             Edit note

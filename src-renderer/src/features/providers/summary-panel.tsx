@@ -1,6 +1,7 @@
 /** The parsed summary at the top of the detail view: who sent it and what it says about which payment. */
 import type { DeliveryAnalysis, NotificationItemSummary } from '@shared/providers'
 import { CopyButton } from '../../components/copy-button'
+import { revealHidden } from '../../components/revealed-text'
 import { DetailSection } from '../../components/detail-section'
 import { providerName } from '../../lib/providers'
 import { VerdictBadge } from './recognition-badges'
@@ -115,9 +116,9 @@ export function SummaryPanel({ analysis, pinnedBy }: { analysis: DeliveryAnalysi
 function Fact({ label, value, testId, isError }: { label: string; value: string; testId?: string; isError?: boolean }) {
   return (
     <>
-      <dt>{label}</dt>
+      <dt>{revealHidden(label)}</dt>
       <dd className={`wire-value ${isError ? 'summary-error' : ''}`} data-testid={testId}>
-        {value}
+        {revealHidden(value)}
       </dd>
     </>
   )
@@ -151,17 +152,17 @@ function BatchItems({ items }: { items: NotificationItemSummary[] }) {
           {items.map((item) => (
             <tr key={item.index} data-testid="summary-item">
               <td>{item.index + 1}</td>
-              <td>{item.eventCode ?? '—'}</td>
-              <td>{item.success ?? '—'}</td>
+              <td>{item.eventCode !== null ? revealHidden(item.eventCode) : '—'}</td>
+              <td>{item.success !== null ? revealHidden(item.success) : '—'}</td>
               <td className="wire">
-                {item.pspReference ?? '—'}
-                {item.originalReference && <div className="muted">orig. {item.originalReference}</div>}
+                {item.pspReference !== null ? revealHidden(item.pspReference) : '—'}
+                {item.originalReference && <div className="muted">orig. {revealHidden(item.originalReference)}</div>}
               </td>
-              <td className="wire">{item.merchantReference ?? '—'}</td>
+              <td className="wire">{item.merchantReference !== null ? revealHidden(item.merchantReference) : '—'}</td>
               <td>
                 {item.amount?.amountDisplay ?? '—'}
-                {item.paymentMethod && <div className="muted">{item.paymentMethod}</div>}
-                {item.reason && <div className="muted">{item.reason}</div>}
+                {item.paymentMethod && <div className="muted">{revealHidden(item.paymentMethod)}</div>}
+                {item.reason && <div className="muted">{revealHidden(item.reason)}</div>}
               </td>
               <td>
                 <VerdictBadge
