@@ -5,6 +5,7 @@ describe('captureUrl', () => {
   it("is the endpoint's origin plus the target's path and query, an absolute-form target's too", () => {
     expect(captureUrl('http://127.0.0.1:4100/shop', '/shop/x?y=1')).toBe('http://127.0.0.1:4100/shop/x?y=1')
     expect(captureUrl('http://127.0.0.1:4100/shop', 'http://proxy.example:8080/shop/x?y=1')).toBe('http://127.0.0.1:4100/shop/x?y=1')
+    expect(captureUrl('http://127.0.0.1:4100/shop', '*')).toBe('http://127.0.0.1:4100/')
   })
 })
 

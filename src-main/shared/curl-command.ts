@@ -142,12 +142,39 @@ function printfChunks(body: Uint8Array): string {
   return `{\n${commands.join('\n')}\n}`
 }
 
-/** The capture URL's origin plus the target's path and query as they arrived (an absolute-form target's, see `originFormOf`). */
+/** The capture URL's origin plus the target's path and query as they arrived (an absolute-form target's, see `originFormOf`; `/` for `*`). */
 export function captureUrl(endpointUrl: string, target: string): string {
   try {
-    return new URL(endpointUrl).origin + originFormOf(target)
+    return new URL(endpointUrl).origin + (target === '*' ? '/' : originFormOf(target))
   } catch {
     return target
+  }
+}
+
+/** What of a captured request a curl command sends (the body is given apart: the caller may hold it decoded already). */
+export interface CapturedCurlRequest {
+  method: string
+  /** The request target as received. */
+  target: string
+  httpVersion: string
+  headers: HeaderPairs
+}
+
+/**
+ * The curl request that resends a capture as received to `endpointUrl`'s origin: the single home
+ * of this rule, for "Copy as curl" and the curl export alike. The URL says where to send it; a
+ * target that is not its path and query (absolute form, `*`) goes in the request line as received
+ * with `--request-target`, and an HTTP/1.0 request stays 1.0. "Copy as curl" sent the URL's path
+ * and HTTP/1.1 for such captures while the export kept them.
+ */
+export function capturedCurlRequest(endpointUrl: string, request: CapturedCurlRequest, body: Uint8Array): CurlRequest {
+  return {
+    method: request.method,
+    url: captureUrl(endpointUrl, request.target),
+    ...(request.target.startsWith('/') ? {} : { requestTarget: request.target }),
+    headers: request.headers,
+    body,
+    httpVersion: request.httpVersion,
   }
 }
 

@@ -3,7 +3,7 @@
  * Redaction (if any) has already happened; this module labels the file with what it did. The
  * file is given as pieces rendered one capture at a time (export-output.ts joins them in slices).
  */
-import { buildCurlCommand, curlSendsHeader } from '../../shared/curl-command'
+import { buildCurlCommand, capturedCurlRequest, curlSendsHeader } from '../../shared/curl-command'
 import type { ExportFormat } from '../../shared/exchange'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ChangedBeforeExport } from '../../shared/changed-before-export'
@@ -26,7 +26,6 @@ import { harPieces } from './har-format'
 import { mapItems } from './json-pieces'
 import { writeHttpMessage } from './http-message-format'
 import { assertNever } from '../../shared/assert-never'
-import { originFormOf } from '../../shared/target-text'
 
 export interface ExportContext {
   appVersion: string
@@ -179,15 +178,7 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
       lines.push(`# Received but not sent by this command (curl sets its own): ${commentSafe(notSent.map(([name, value]) => `${name}: ${value}`).join('; '))}`)
     lines.push(HEADERS_COMMENT_PREFIX + headersLabelText(capture.headers))
     lines.push(
-      buildCurlCommand({
-        method: capture.method,
-        // An absolute-form target (or `*`) goes in the request line as received: the URL says where to send it.
-        url: context.origin + (capture.target === '*' ? '/' : originFormOf(capture.target)),
-        ...(capture.target.startsWith('/') ? {} : { requestTarget: capture.target }),
-        headers: capture.headers,
-        body: capture.body,
-        httpVersion: capture.httpVersion,
-      }),
+      buildCurlCommand(capturedCurlRequest(context.origin, capture, capture.body)),
     )
     yield linesText(lines)
   }

@@ -9,13 +9,16 @@
  *   bytes, note and pin, and the time it arrived;
  * - raw HTTP and curl: method, target, HTTP version, header pairs and body bytes, and curl the
  *   note. They cannot carry a pin or the time (an import takes its own), nor raw HTTP a note,
- *   which is not compared.
+ *   which is not compared;
+ * - "Copy as curl" (one command per capture, without the script's records): method, target, HTTP
+ *   version, the headers the command sends and body bytes.
  *
  * The seed is printed with each difference; `ROUND_TRIP_SEED=n` reruns one.
  */
 import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import { describe, expect } from 'vitest'
+import { buildCurlCommand, capturedCurlRequest, curlSendsHeader } from '../../shared/curl-command'
 import type { CaptureDetail, Endpoint } from '../../shared/views'
 import { exportedFile } from '../../test-support/exported-file'
 import { sendRaw } from '../../test-support/http-client'
@@ -258,4 +261,30 @@ describe(`round trip of ${REQUESTS} seeded requests (seed ${SEED})`, () => {
       expect(differences, `seed ${SEED}: ${format}`).toEqual([])
     })
   }
+
+  // "Copy as curl" builds one command per capture with the same rule as the export (shared/curl-command.ts),
+  // without the script's records: what it claims is what the command sends (curl sets framing and Host itself).
+  test('Copy as curl: each command sends the method, target, HTTP version, headers and body as captured', { timeout: 120_000 }, async ({ inspector }) => {
+    const commands = originals.map((capture) => buildCurlCommand(capturedCurlRequest(source.url, capture.request, Buffer.from(capture.request.bodyBase64, 'base64'))))
+    const copyEndpoint = await inspector.procedures.createEndpoint({ name: 'Property copied curl' })
+    const result = await inspector.procedures.importCaptures({
+      endpointId: copyEndpoint.id,
+      dataBase64: Buffer.from(commands.join('\n\n')).toString('base64'),
+      format: 'curl',
+    })
+    expect(result.failures, `seed ${SEED}`).toEqual([])
+    const copies = await Promise.all(result.importedIds.map((id) => inspector.procedures.getCapture({ id })))
+    const sent = (capture: CaptureDetail) => ({
+      ...claimed('http', capture),
+      headers: capture.request.headers.filter(([name]) => curlSendsHeader(name)),
+    })
+    const differences = originals.flatMap((original, index) => {
+      const want = sent(original)
+      const got = copies[index] === undefined ? {} : sent(copies[index])
+      return Object.keys(want)
+        .filter((field) => JSON.stringify(want[field as keyof typeof want]) !== JSON.stringify(got[field as keyof typeof got]))
+        .map((field) => ({ request: generated[index]!.description, field }))
+    })
+    expect(differences, `seed ${SEED}: copy as curl`).toEqual([])
+  })
 })

@@ -3,4 +3,4 @@
  * in shared/ so the core's curl export and this copy button follow one rule (large bodies on
  * stdin, a body starting with `@` never read as a file name).
  */
-export { buildCurlCommand, captureUrl, type CurlRequest } from '@shared/curl-command'
+export { buildCurlCommand, capturedCurlRequest, type CurlRequest } from '@shared/curl-command'

@@ -7,7 +7,7 @@ import { base64ToBytes } from '../../lib/bytes'
 import { decodeContentCoding } from '../../lib/content-coding'
 import { contentBytes } from '../../lib/prepared-body'
 import { buildCurlCommandOffThread } from '../../api/capture-detail-curl'
-import { captureUrl, type CurlRequest } from '../../lib/curl'
+import { capturedCurlRequest } from '../../lib/curl'
 
 /**
  * A curl command resending the capture's exact bytes to its endpoint's capture URL, for the
@@ -15,12 +15,7 @@ import { captureUrl, type CurlRequest } from '../../lib/curl'
  * (10-40 MB of shell text for a 10 MB body), at once when it is small.
  */
 export function curlForCapture(capture: CaptureDetail, endpoint: Endpoint | undefined, body: Uint8Array = requestBodyBytes(capture)): Promise<string> {
-  return buildCurlCommandOffThread(curlRequestFor(capture, endpoint, body))
-}
-
-function curlRequestFor(capture: CaptureDetail, endpoint: Endpoint | undefined, body: Uint8Array): CurlRequest {
-  const { request } = capture
-  return { method: request.method, url: captureUrl(endpoint?.url ?? window.location.origin, request.target), headers: request.headers, body }
+  return buildCurlCommandOffThread(capturedCurlRequest(endpoint?.url ?? window.location.origin, capture.request, body))
 }
 
 /** The body as text in its declared charset (decompressed, as the body view shows it), or why it cannot be copied as text. */
