@@ -314,16 +314,26 @@ test('a pass-through capture is listed while its target is awaited, as on its wa
     const answered = inspector.sendCallback({ slug, path: '/cb', body: '{"id":1}' })
     // Stored before the target answered: listed at once, holding the sender, the forward on its way.
     const row = page.getByTestId('capture-row').first()
-    await expect(row.getByTestId('capture-status')).toHaveAttribute('data-progress', 'holding')
+    await expect(row.getByTestId('capture-status')).toHaveAttribute('data-progress', 'awaiting-upstream')
+    await expect(row.getByTestId('capture-status')).toHaveText('waiting')
     await expect(row.getByTestId('capture-forward-pending')).toHaveText('fwd …')
     await row.click()
     await expect(page.getByTestId('detail-forward')).toHaveAttribute('data-forward-state', 'pending')
+    // Waiting for the upstream answer, which is on its way: not "Never answered".
+    await expect(page.getByTestId('detail-answered-label')).toHaveText('Waiting')
+    await expect(page.getByTestId('detail-answer-progress')).toContainText('Waiting for the upstream answer')
+    await expect(page.getByTestId('response-status')).toContainText('nothing sent yet: waiting for the upstream answer')
+    await expect(page.getByTestId('capture-detail')).not.toContainText('Never answered')
     release()
     expect(await answered).toBe(201)
     // Patched live once the answer is recorded (before it was sent).
     await expect(row.getByTestId('capture-status')).toHaveText('201')
     await expect(row.getByTestId('capture-forward-pending')).toHaveCount(0)
     await expect(page.getByTestId('detail-forward')).toHaveAttribute('data-forward-state', 'relayed')
+    await expect(page.getByTestId('detail-answered-label')).toHaveText('Answered')
+    await expect(page.getByTestId('detail-answered')).toContainText('201 Created')
+    await expect(page.getByTestId('detail-answer-progress')).toHaveCount(0)
+    await expect(page.getByTestId('response-status')).toContainText('201 Created')
   } finally {
     release()
     await target.close()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AnswerRecord } from '@shared/views'
-import { answerStatusClass } from './answer'
+import { answerLongLabel, answerStatusClass } from './answer'
 
 const answer = (fields: Partial<AnswerRecord>): AnswerRecord => ({
   kind: 'respond',
@@ -18,5 +18,14 @@ describe('answerStatusClass', () => {
     expect(answerStatusClass(answer({ kind: 'reset', status: null }))).toBe('status-server-error')
     expect(answerStatusClass(answer({ status: 503 }))).toBe('status-server-error')
     expect(answerStatusClass(answer({ status: 200 }))).toBe('status-ok')
+  })
+})
+
+describe('answerLongLabel', () => {
+  it('says a hang chosen by a pass-through forward held the sender for the upstream answer, not that it was never answered', () => {
+    expect(answerLongLabel(answer({ kind: 'hang', status: null, chosenBy: { kind: 'forward', targetUrl: 'http://127.0.0.1:9/hooks' } }))).toBe(
+      'Held for the upstream answer',
+    )
+    expect(answerLongLabel(answer({ kind: 'hang', status: null }))).toBe('Never answered (connection held open)')
   })
 })

@@ -25,7 +25,9 @@ export function answerLongLabel(answer: AnswerRecord): string {
     case 'reset':
       return 'Connection reset without an answer'
     case 'hang':
-      return 'Never answered (connection held open)'
+      // A pass-through forward holds the sender for its target's answer: while awaited this is its
+      // record, and it stays only when the app stopped first. "Never answered" read as if nothing would come.
+      return answer.chosenBy.kind === 'forward' ? 'Held for the upstream answer' : 'Never answered (connection held open)'
     case 'none':
       return 'Imported: no answer was recorded'
     case 'respond':

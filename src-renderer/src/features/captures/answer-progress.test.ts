@@ -43,6 +43,20 @@ describe('answerProgress', () => {
     expect(answerProgress(hang, ARRIVED + 12_300, ARRIVED + 1)).toEqual({ state: 'answered' })
   })
 
+  it('says a pass-through capture waits for the upstream answer, not that it was never answered', () => {
+    const awaited = capture({ kind: 'hang', status: null, chosenBy: { kind: 'forward', targetUrl: 'http://127.0.0.1:9/hooks' } })
+    const progress = answerProgress(awaited, ARRIVED + 4200, APP_STARTED)
+    expect(progress).toEqual({ state: 'awaiting-upstream', waitedMs: 4200 })
+    expect(isLive(progress)).toBe(true)
+    expect(answerFactLabel(progress)).toBe('Waiting')
+    if (progress.state === 'answered') throw new Error('awaited')
+    expect(progressShortLabel(progress)).toBe('waiting')
+    expect(progressSentence(progress, 'unused')).toMatch(/^Waiting for the upstream answer \(4 s so far\)/)
+    expect(responseProgressNote(progress)).toBe('nothing sent yet: waiting for the upstream answer')
+    // An earlier run's wait ended with it: nothing is pending any more.
+    expect(answerProgress(awaited, ARRIVED + 4200, ARRIVED + 1)).toEqual({ state: 'answered' })
+  })
+
   it('says the sender left, for a delay or a hang', () => {
     const left = new Date(ARRIVED + 3200).toISOString()
     expect(answerProgress(capture({ delayMs: 8000 }, left), ARRIVED + 4000, APP_STARTED)).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: false })

@@ -11,6 +11,11 @@ export type AnswerProgress =
   | { state: 'pending'; remainingMs: number }
   /** A hang this run of the app still holds open. */
   | { state: 'holding'; heldMs: number }
+  /**
+   * A pass-through forward's target not answered yet: the sender is held until its answer is
+   * relayed (the capture is stored first, its answer a hang chosen by the forward, until then).
+   */
+  | { state: 'awaiting-upstream'; waitedMs: number }
   /** The sender closed the connection before the answer went out (or while a hang held it): it never got one. */
   | { state: 'sender-left'; waitedMs: number; wasHang: boolean }
   /**
@@ -42,7 +47,10 @@ export function answerProgress(capture: ProgressFields, nowMs: number, appStarte
   }
   const { response } = capture
   if (response.kind === 'hang') {
-    return arrivedMs >= appStartedAtMs ? { state: 'holding', heldMs: Math.max(0, nowMs - arrivedMs) } : { state: 'answered' }
+    if (arrivedMs < appStartedAtMs) return { state: 'answered' }
+    const heldMs = Math.max(0, nowMs - arrivedMs)
+    // "Never answered" misreported a forward whose answer was still on its way (then relayed).
+    return response.chosenBy.kind === 'forward' ? { state: 'awaiting-upstream', waitedMs: heldMs } : { state: 'holding', heldMs }
   }
   if (response.delayMs > 0) {
     const dueMs = bodyReadMs + response.delayMs
@@ -57,7 +65,7 @@ export function answerProgress(capture: ProgressFields, nowMs: number, appStarte
 
 /** Whether the progress changes with time, so a view showing it needs a clock. */
 export function isLive(progress: AnswerProgress): boolean {
-  return progress.state === 'pending' || progress.state === 'holding'
+  return progress.state === 'pending' || progress.state === 'holding' || progress.state === 'awaiting-upstream'
 }
 
 /** Whole seconds, rounded up: "7 s" while 6.2 s remain, so it never says 0 before the answer went out. */
@@ -91,6 +99,8 @@ export function answerFactLabel(progress: AnswerProgress): string {
       return 'Will answer'
     case 'holding':
       return 'Holding'
+    case 'awaiting-upstream':
+      return 'Waiting'
     case 'sender-left':
     case 'app-stopped':
       return 'Never received'
@@ -108,6 +118,7 @@ export function answerFactLabel(progress: AnswerProgress): string {
  */
 export function responseProgressNote(progress: AnswerProgress): string | null {
   if (progress.state === 'pending') return `not sent yet: due in ${formatWait(progress.remainingMs)}`
+  if (progress.state === 'awaiting-upstream') return 'nothing sent yet: waiting for the upstream answer'
   if (progress.state === 'sender-left' && !progress.wasHang) return 'never received: the sender left before it went out'
   if (progress.state === 'app-stopped' && !progress.wasHang) return 'never received: the app stopped before it went out'
   return null
@@ -120,6 +131,8 @@ export function progressShortLabel(progress: Exclude<AnswerProgress, { state: 'a
       return `in ${formatWaitShort(progress.remainingMs)}`
     case 'holding':
       return 'holding'
+    case 'awaiting-upstream':
+      return 'waiting'
     case 'sender-left':
       return 'sender left'
     case 'app-stopped':
@@ -138,6 +151,8 @@ export function progressSentence(progress: Exclude<AnswerProgress, { state: 'ans
       return `Answering in ${formatWait(progress.remainingMs)} (${answer}, delayed): the sender is still waiting`
     case 'holding':
       return `Holding the connection open without answering (${formatWait(progress.heldMs, 'down')} so far): the sender is still waiting`
+    case 'awaiting-upstream':
+      return `Waiting for the upstream answer (${formatWait(progress.waitedMs, 'down')} so far), which is relayed to the sender when it comes: the sender is still waiting`
     case 'sender-left':
       return progress.wasHang
         ? `Sender left after ${formatWait(progress.waitedMs, 'down')}; the connection was held open without an answer`
