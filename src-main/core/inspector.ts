@@ -122,6 +122,9 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       },
     )
     opened.store = store
+    // The journal of sends a crash left in flight is read now, not at the first resend, so a damaged
+    // one is in the status the UI reads once; failing here, it is tried again at the history's first use.
+    await history.recover().catch((error: unknown) => deps.logger.error('could not read the journal of sends in flight', { error: String(error) }))
     const storageSettings = createStorageSettings(settings, store, config.durability ?? null)
     for (const issue of issues.snapshot()) deps.logger.warn('a data file was unreadable and was moved aside', { ...issue })
 

@@ -12,6 +12,10 @@ import { expect } from 'vitest'
 import { send } from '../../test-support/http-client'
 import { useInspector } from '../../test-support/inspector-fixture'
 import { FAIL_TWICE_THEN_OK } from '../../test-support/answer-configs'
+import { randomUUID } from 'node:crypto'
+import type { ReplayRecord } from '../../shared/replay'
+import { appStoppedOutcome } from '../replay/replay-record'
+import { createReplayHistory, SENDING_JOURNAL } from './replay-history'
 
 const test = useInspector()
 
@@ -80,4 +84,38 @@ test('reports each damaged data file, keeps it aside as it was, and loses no cap
   inspector = await app.start()
   expect((await inspector.procedures.getStatus({})).storage.issues).toEqual([])
   expect((await inspector.procedures.listCaptures({})).total).toBe(ids.length + 1)
+})
+
+test('a damaged line of the journal of sends in flight is in the status at start-up; the records beside it are kept', async ({ app, dataDir }) => {
+  let inspector = await app.start()
+  await send(`${inspector.receiverUrl}/default/cb`, { body: '{"n":1}' })
+  const [capture] = (await inspector.procedures.listCaptures({})).items
+  await app.stop()
+  // As a killed run leaves it: two sends noted, still out; then the first line's bytes damaged in place.
+  const journal = join(dataDir, 'replays', SENDING_JOURNAL)
+  const killedRun = createReplayHistory(join(dataDir, 'replays'), join(dataDir, 'unreadable'), () => new Date(), () => undefined)
+  const noted = (): ReplayRecord => ({
+    id: randomUUID(),
+    captureId: capture!.id,
+    kind: 'resend',
+    at: new Date().toISOString(),
+    sent: { method: 'POST', url: 'http://127.0.0.1:9/x', headers: [], bodyBase64: '', differsFromCapture: false },
+    differences: [],
+    resign: null,
+    outcome: appStoppedOutcome('http://127.0.0.1:9/x', new Date()),
+  }) as unknown as ReplayRecord
+  const [lost, kept] = [noted(), noted()]
+  await killedRun.begin(capture!.seq, lost)
+  await killedRun.begin(capture!.seq, kept)
+  const lines = (await readFile(journal, 'utf8')).split('\n')
+  lines[0] = lines[0]!.replace(lost.id, `${lost.id}"`)
+  await writeFile(journal, lines.join('\n'))
+
+  inspector = await app.start()
+  const issues = (await inspector.procedures.getStatus({})).storage.issues
+  expect(issues).toHaveLength(1)
+  expect(issues[0]!.file).toBe(journal)
+  expect(issues[0]!.problem).toMatch(/^1 replay record at line 1 could not be read \(not valid JSON/)
+  expect(await readFile(issues[0]!.movedTo, 'utf8')).toBe(lines.join('\n'))
+  expect((await inspector.procedures.listReplays({ captureId: capture!.id })).map((record) => record.id)).toEqual([kept.id])
 })

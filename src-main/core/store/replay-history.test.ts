@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ReplayRecord } from '../../shared/replay'
+import type { StorageIssue } from '../../shared/views'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
@@ -295,16 +296,58 @@ describe('a send in flight when the app stops', () => {
     ])
   })
 
-  it('skips a journal line the kill cut short', async () => {
+  it('keeps the records before a journal line the kill cut short, reports it, and keeps the journal aside as it was', async () => {
     const { live } = await folders()
     const history = historyIn(live)
     const sending = noted('capture-1')
     await history.begin(1, sending)
     const journal = join(live, 'replays', SENDING_JOURNAL)
     const whole = readFileSync(journal, 'utf8')
-    writeFileSync(journal, `${whole}${whole.slice(0, 40)}`)
+    const damaged = `${whole}${whole.slice(0, 40)}`
+    writeFileSync(journal, damaged)
 
-    expect((await historyIn(live).list(1, 'capture-1')).map((record) => record.id)).toEqual([sending.id])
+    const issues: StorageIssue[] = []
+    const next = createReplayHistory(join(live, 'replays'), join(live, 'unreadable'), now, (issue) => issues.push(issue))
+    expect((await next.list(1, 'capture-1')).map((record) => record.id)).toEqual([sending.id])
+    expect(issues).toHaveLength(1)
+    expect(issues[0]!.file).toBe(journal)
+    expect(issues[0]!.problem).toMatch(/^its last line \(40 bytes\) was cut short/)
+    expect(readFileSync(issues[0]!.movedTo, 'utf8')).toBe(damaged)
+    expect(existsSync(journal)).toBe(false)
+  })
+
+  it('keeps every readable record around a damaged line, reports the line, and keeps the journal aside as it was', async () => {
+    const { live, killed } = await folders()
+    const history = historyIn(live)
+    const sends = [noted('capture-1'), noted('capture-1'), noted('capture-2'), noted('capture-1')]
+    for (const [index, record] of sends.entries()) await history.begin(index === 2 ? 2 : 1, record)
+    killedCopy(live, killed)
+    const journal = join(killed, 'replays', SENDING_JOURNAL)
+    // The second line's bytes overwritten in place (a disk error, a hand edit): its line end stays.
+    const lines = readFileSync(journal, 'utf8').split('\n')
+    lines[1] = `${lines[1]!.slice(0, 30)}${'\u0000'.repeat(lines[1]!.length - 30)}`
+    const damaged = lines.join('\n')
+    writeFileSync(journal, damaged)
+
+    const issues: StorageIssue[] = []
+    const next = createReplayHistory(join(killed, 'replays'), join(killed, 'unreadable'), now, (issue) => issues.push(issue))
+    await next.recover()
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({ file: journal, at: now().toISOString() })
+    expect(issues[0]!.problem).toMatch(/^1 replay record at line 2 could not be read \(not valid JSON: .+\); every other record was kept/)
+    expect(issues[0]!.movedTo.startsWith(join(killed, 'unreadable'))).toBe(true)
+    expect(readFileSync(issues[0]!.movedTo, 'utf8')).toBe(damaged)
+    expect((await next.list(1, 'capture-1')).map((record) => record.id)).toEqual([sends[3]!.id, sends[0]!.id])
+    expect((await next.list(2, 'capture-2')).map((record) => record.id)).toEqual([sends[2]!.id])
+
+    // A send noted now goes to a new journal; the next run finds it, and nothing to report.
+    const later = noted('capture-1')
+    await next.begin(1, later)
+    expect(journalLines(killed)).toHaveLength(1)
+    const third: StorageIssue[] = []
+    const reopened = createReplayHistory(join(killed, 'replays'), join(killed, 'unreadable'), now, (issue) => third.push(issue))
+    expect((await reopened.list(1, 'capture-1')).map((record) => record.id)).toEqual([later.id, sends[3]!.id, sends[0]!.id])
+    expect(third).toEqual([])
   })
 
   it('reads the line appended after a fragment an append that failed part way left', async () => {

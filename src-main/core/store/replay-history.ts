@@ -19,7 +19,8 @@
  * while sends stay in flight (a long bulk replay: each line holds up to 64 KB of body) is rewritten
  * with the lines of the sends still in flight only. After a crash or a kill -9, the next run moves every
  * record the journal holds that no document has into its document, so a resend the target may
- * have received is never missing from the history.
+ * have received is never missing from the history; a line it cannot read is reported, and the
+ * journal kept aside as it was (see `recoverJournal`).
  *
  * A record of a capture that is no longer there is not kept: neither a journal line of a capture
  * deleted before the crash, nor the answer of a resend whose capture was deleted while it was in
@@ -35,7 +36,7 @@ import { z } from 'zod'
 import type { StorageIssue } from '../../shared/views'
 import type { ReplayRecord } from '../../shared/replay'
 import { createCoalescingWriter } from './coalescing-writer'
-import { createDocument, openDocument, syncDirectory, writeCacheFile, writeFileAtomically } from './data-file'
+import { createDocument, moveAside, openDocument, syncDirectory, writeCacheFile, writeFileAtomically } from './data-file'
 import type { Durability } from './log-file-io'
 import { SCHEMA_VERSION } from './persisted-schema'
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files'
@@ -82,6 +83,11 @@ export interface ReplayHistory {
   list(seq: number, captureId: string): Promise<ReplayRecord[]>
   /** Deletes every record of these captures. */
   deleteFor(captures: CapturesToForget): Promise<void>
+  /**
+   * Takes in the journal a previous run left (every other use does so first): called at start-up,
+   * once the store can say which captures exist, so a journal found damaged is in the first status.
+   */
+  recover(): Promise<void>
 }
 
 const groupOf = (seq: number): number => Math.floor(seq / CAPTURES_PER_DOCUMENT) + 1
@@ -243,9 +249,12 @@ export function createReplayHistory(
    * Records of sends a previous run began and never finished (it stopped first) go into their
    * documents, each once (a record its document already has was finished), unless their capture
    * was deleted meanwhile; then the journal is emptied.
-   * A last line cut short by the crash is skipped: its send had not started. An append that failed
-   * part way in a run that went on (a full disk) leaves a fragment the next line was appended to:
-   * each line is read from its last `{"seq":` (inside a record, quotes are escaped).
+   * An append that failed part way in a run that went on (a full disk) leaves a fragment the next
+   * line was appended to: each line is read from its last `{"seq":` (inside a record, quotes are
+   * escaped). A line that still cannot be read, or a last line cut short (a crash or power loss
+   * while it was written), is a record lost: every readable one is kept first, then the journal
+   * is moved aside to `unreadable/` as it was, never emptied over it, and the lines lost are
+   * reported as a storage issue, as a capture log's unfinished write is.
    */
   async function recoverJournal(): Promise<void> {
     let text: string
@@ -262,20 +271,33 @@ export function createReplayHistory(
     }
     journalBytes = Buffer.byteLength(text)
     const saves = new Set<() => Promise<void>>()
-    for (const line of text.split('\n')) {
+    const lines = text.split('\n')
+    const unreadable: JournalDamage = { lines: [], firstProblem: null, tornBytes: 0 }
+    for (const [index, line] of lines.entries()) {
       if (line.trim() === '') continue
-      let entry: { seq: number; record: ReplayRecord }
-      try {
-        entry = sendingEntrySchema.parse(JSON.parse(line.slice(Math.max(0, line.lastIndexOf('{"seq":'))))) as unknown as { seq: number; record: ReplayRecord }
-      } catch {
+      const read = readJournalLine(line)
+      if (typeof read === 'string') {
+        // No line end after it: the write the app (or the power) stopped in.
+        if (index === lines.length - 1) unreadable.tornBytes = Buffer.byteLength(line)
+        else {
+          unreadable.lines.push(index + 1)
+          unreadable.firstProblem ??= read
+        }
         continue
       }
-      const { db, save } = await documentFor(entry.seq)
-      if (isOfDeletedCapture(entry.record) || db.data.records.some((record) => record.id === entry.record.id)) continue
-      db.data.records.push(entry.record)
+      const { db, save } = await documentFor(read.seq)
+      if (isOfDeletedCapture(read.record) || db.data.records.some((record) => record.id === read.record.id)) continue
+      db.data.records.push(read.record)
       saves.add(save)
     }
     for (const save of saves) await save()
+    if (unreadable.lines.length > 0 || unreadable.tornBytes > 0) {
+      // Its readable records are in their documents (on disk): the file goes aside whole, and the next send starts a new one.
+      onIssue(await moveAside(journalFile, describeJournalDamage(unreadable), quarantineDir, now))
+      journal = 'absent'
+      journalBytes = 0
+      return
+    }
     await saveJournal()
   }
 
@@ -313,6 +335,7 @@ export function createReplayHistory(
       const { db } = await documentFor(seq)
       return db.data.records.filter((record) => record.captureId === captureId).reverse()
     },
+    recover: recovered,
     async deleteFor(captures) {
       await recovered()
       const withHistory = await groupsWithHistory()
@@ -336,4 +359,50 @@ export function createReplayHistory(
       }
     },
   }
+}
+
+/** What a journal read at start-up held that could not be read. */
+interface JournalDamage {
+  /** Line numbers (from 1) of whole lines that hold no readable record. */
+  lines: number[]
+  /** Why the first of them could not be read. */
+  firstProblem: string | null
+  /** Bytes of a last line without its line end that holds no readable record (0: none). */
+  tornBytes: number
+}
+
+/** A journal line's record, or why there is none. */
+function readJournalLine(line: string): { seq: number; record: ReplayRecord } | string {
+  let data: unknown
+  try {
+    data = JSON.parse(line.slice(Math.max(0, line.lastIndexOf('{"seq":'))))
+  } catch (error: unknown) {
+    return `not valid JSON: ${error instanceof Error ? error.message : String(error)}`
+  }
+  const parsed = sendingEntrySchema.safeParse(data)
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]
+    return `not a replay record: ${first ? `${first.path.join('.') || 'the line'}: ${first.message}` : 'invalid'}`
+  }
+  return parsed.data as unknown as { seq: number; record: ReplayRecord }
+}
+
+/** Lines listed by number in an issue; past this many, only how many more. */
+const DAMAGED_LINES_LISTED = 5
+
+/** The issue's problem: which records were lost, and what became of the rest. */
+function describeJournalDamage({ lines, firstProblem, tornBytes }: JournalDamage): string {
+  const parts: string[] = []
+  if (lines.length > 0) {
+    const listed = lines.slice(0, DAMAGED_LINES_LISTED).join(', ')
+    const more = lines.length > DAMAGED_LINES_LISTED ? ` and ${lines.length - DAMAGED_LINES_LISTED} more` : ''
+    const where = lines.length === 1 ? `at line ${listed}` : `at lines ${listed}${more}`
+    parts.push(`${lines.length} replay record${lines.length === 1 ? '' : 's'} ${where} could not be read (${firstProblem ?? 'unreadable'})`)
+  }
+  if (tornBytes > 0) {
+    parts.push(
+      `its last line (${tornBytes} byte${tornBytes === 1 ? '' : 's'}) was cut short: a send being noted as the app or the power stopped, which with "sync" durability had not gone out yet`,
+    )
+  }
+  return `${parts.join('; ')}; every other record was kept in its capture's history, and the sends noted from now on go to a new journal`
 }
