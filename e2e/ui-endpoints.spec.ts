@@ -55,6 +55,10 @@ test('a refused (too large) request is listed and explained', async ({ page, ins
   await expect(refused).toContainText('refused')
   await refused.click()
   await expect(page.getByTestId('detail-refusal')).toContainText('413')
+  // The limit in words a user reads ("10485760 bytes" before); getStatus keeps the exact figure.
+  expect(status.maxBodyBytes).toBe(10 * 1024 * 1024)
+  await expect(page.getByTestId('detail-refusal')).toContainText('The body is larger than this inspector accepts (10 MiB).')
+  await expect(page.getByTestId('detail-refusal')).not.toContainText(String(status.maxBodyBytes))
   await expect(page.getByTestId('detail-refusal')).toContainText(`${(status.maxBodyBytes + 1).toLocaleString('en-US')} bytes`)
   // No body was stored: the facts said "0 bytes" and showed the SHA-256 of an empty body, beside
   // "Bytes received: 10,485,761 bytes".

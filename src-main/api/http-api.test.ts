@@ -181,7 +181,8 @@ describe('HTTP API', () => {
     // The caller reads the refusal (the connection used to be cut, so it got a reset instead).
     for (const response of [await withHeaders([]), await withHeaders([['Transfer-Encoding', 'chunked']])]) {
       expect(response.status).toBe(413)
-      expect(JSON.parse(response.body.toString())).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } })
+      // In words a person reads: '33554432 bytes' before.
+      expect(JSON.parse(response.body.toString())).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'API input is limited to 32 MiB' } })
     }
     // The app still answers afterwards.
     expect((await call(origin, 'listEndpoints', {})).status).toBe(200)

@@ -12,6 +12,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { InspectorEvent } from '../shared/contract'
+import { formatByteLimit } from '../shared/byte-size'
 import { errorMessage, type ApiError, type Result } from '../shared/errors'
 import { FORWARDED_MARK_HEADER } from '../shared/replay-types'
 import { subscribeInBatches } from '../core/event-bus'
@@ -111,7 +112,7 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
 
 function readJson(request: IncomingMessage): Promise<Result<unknown>> {
   return new Promise((resolve) => {
-    const tooLarge: Result<unknown> = { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `API input is limited to ${MAX_API_BODY_BYTES} bytes` } }
+    const tooLarge: Result<unknown> = { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `API input is limited to ${formatByteLimit(MAX_API_BODY_BYTES)}` } }
     const declared = Number(request.headers['content-length'] ?? 0)
     const chunks: Buffer[] = []
     let size = 0

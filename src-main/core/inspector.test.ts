@@ -131,6 +131,9 @@ describe('inspector: receiver + store + procedures', () => {
     expect(declared.status).toBe(413)
     expect(declared.body.toString()).toMatch(/larger than this inspector accepts/)
     let capture = await latest()
+    // The limit in words ('1024 bytes' before); getStatus keeps the exact figure.
+    expect(capture.refusal?.reason).toBe('The body is larger than this inspector accepts (1 KiB).')
+    expect((await app.procedures.getStatus({})).maxBodyBytes).toBe(1024)
     expect(capture.outcome).toBe('refused')
     // The rest of the body was read and thrown away, so the sender could read the 413.
     expect(capture.refusal).toMatchObject({ status: 413, declaredSize: 2048, receivedBytes: 2048 })

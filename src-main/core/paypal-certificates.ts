@@ -22,6 +22,7 @@ import type { Logger } from './logger'
 import { bundledRootCertificates, checkPaypalCertificate } from './paypal-certificate-trust'
 import { isTrustedPaypalCertUrl } from './providers'
 import { errorMessage } from '../shared/errors'
+import { formatByteLimit } from '../shared/byte-size'
 
 /** Total time for one fetch (connect, answer and body), not an idle timeout. */
 export const PAYPAL_CERT_FETCH_TIMEOUT_MS = 10_000
@@ -170,7 +171,7 @@ function fetchOverHttp(url: string): Promise<Buffer> {
       let size = 0
       response.on('data', (chunk: Buffer) => {
         size += chunk.length
-        if (size > PAYPAL_CERT_MAX_BYTES) request.destroy(new Error(`${url} sent more than ${PAYPAL_CERT_MAX_BYTES} bytes`))
+        if (size > PAYPAL_CERT_MAX_BYTES) request.destroy(new Error(`${url} sent more than ${formatByteLimit(PAYPAL_CERT_MAX_BYTES)}`))
         else chunks.push(chunk)
       })
       response.on('end', () => resolve(Buffer.concat(chunks)))

@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { DEFAULT_MAX_BODY_BYTES } from '../core/inspector'
 import { DURABILITY_MODES, type DurabilityMode } from '../shared/storage-settings'
 import { errorMessage } from '../shared/errors'
+import { formatByteLimit } from '../shared/byte-size'
 
 export interface HeadlessFlags {
   dataDir: string
@@ -28,8 +29,8 @@ export const USAGE = `Usage: npm run serve -- [options]
   --data-dir DIR        where captures are stored (default: ${defaultDataDir()})
   --port N              UI and API port on 127.0.0.1 (default 4000; 0 picks a free one)
   --receiver-port N     capture receiver port on 127.0.0.1 (default 4100; 0 picks a free one)
-  --max-body-bytes N    largest body stored whole; larger ones get 413 (default ${DEFAULT_MAX_BODY_BYTES},
-                        at most ${MAX_BODY_BYTES_LIMIT})
+  --max-body-bytes N    largest body stored whole; larger ones get 413 (default ${DEFAULT_MAX_BODY_BYTES}
+                        bytes = ${formatByteLimit(DEFAULT_MAX_BODY_BYTES)}, at most ${MAX_BODY_BYTES_LIMIT} = ${formatByteLimit(MAX_BODY_BYTES_LIMIT)})
   --durability MODE     sync (default: answer once a capture is on stable storage) or flush
                         (answer once it is in the OS cache: faster, survives a crash of the app
                         but not a power loss); overrides the saved setting for this run

@@ -17,13 +17,13 @@ describe('a body that stops arriving', () => {
     )
     expect(answer).toMatch(/^HTTP\/1\.1 408 /)
     expect(answer).toMatch(/Connection: close/i)
-    expect(answer).toContain('The body stopped arriving: no byte for 1.5 s after 10 byte(s).')
+    expect(answer).toContain('The body stopped arriving: no byte for 1.5 s after 10 bytes.')
     const page = await inspector.procedures.listCaptures({ limit: 1 })
     expect(page.items[0]).toMatchObject({ outcome: 'refused', target: '/default/stalled' })
     const detail = await inspector.procedures.getCapture({ id: page.items[0]!.id })
     expect(detail.refusal).toEqual({
       status: 408,
-      reason: 'The body stopped arriving: no byte for 1.5 s after 10 byte(s).',
+      reason: 'The body stopped arriving: no byte for 1.5 s after 10 bytes.',
       declaredSize: 100,
       receivedBytes: 10,
     })

@@ -12,7 +12,7 @@ import { createServer, maxHeaderSize, type IncomingMessage, type Server, type Se
 import type { AddressInfo, Socket } from 'node:net'
 import type { Refusal } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
-import { formatByteLimit, formatBytes } from '../../shared/byte-size'
+import { formatByteLimit, formatBytes, formatExactBytes } from '../../shared/byte-size'
 import { splitTarget } from '../../shared/slug'
 import { originFormOf } from '../../shared/target-text'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
@@ -276,14 +276,15 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
       body.kind === 'too-large'
         ? {
             status: 413,
-            reason: `The body is larger than this inspector accepts (${config.maxBodyBytes} bytes).`,
+            // In words a person reads ("10 MiB"); the exact figure is getStatus's maxBodyBytes.
+            reason: `The body is larger than this inspector accepts (${formatByteLimit(config.maxBodyBytes)}).`,
             declaredSize: body.declaredSize,
             receivedBytes: body.receivedBytes,
           }
         : body.kind === 'stalled'
           ? {
               status: 408,
-              reason: `The body stopped arriving: no byte for ${(config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS) / 1000} s after ${body.receivedBytes} byte(s).`,
+              reason: `The body stopped arriving: no byte for ${(config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS) / 1000} s after ${formatExactBytes(body.receivedBytes)}.`,
               declaredSize: body.declaredSize,
               receivedBytes: body.receivedBytes,
             }
@@ -361,7 +362,7 @@ export function clientErrorAnswer(error: NodeJS.ErrnoException & { reason?: stri
   const title = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'
   const detail =
     status === 431
-      ? `The request line and header fields (or the trailer fields) are larger than ${maxHeaderSize} bytes.`
+      ? `The request line and header fields (or the trailer fields) are larger than ${formatByteLimit(maxHeaderSize)}.`
       : status === 408
         ? 'The request did not arrive in time.'
         : code === 'HPE_PAUSED_H2_UPGRADE'

@@ -15,6 +15,7 @@ import { withoutHopByHop } from './hop-by-hop'
 import { FORWARDED_MARK_HEADER, forwardLoopProblem, type OwnReceiver } from './forward-loop'
 import { buildReplayRequest, compareWithCapture, type ReplayRequest, type ReplaySource } from './replay-request'
 import { errorMessage } from '../../shared/errors'
+import { formatByteLimit } from '../../shared/byte-size'
 import { assertNever } from '../../shared/assert-never'
 
 export interface ForwardOptions {
@@ -88,7 +89,7 @@ export function settledBackgroundForward(started: CaptureForward, outcome: Repla
 async function failureMessage(result: ForwardResult): Promise<string | null> {
   const outcome = await result.done
   if (outcome.kind === 'failure') return outcome.failure.message
-  return outcome.response.bodyTruncated ? `the target's answer was larger than the relay limit (${outcome.response.bodySize} bytes kept)` : null
+  return outcome.response.bodyTruncated ? `the target's answer was larger than the relay limit (${formatByteLimit(outcome.response.bodySize)} kept)` : null
 }
 
 /** `ForwardSummary.reason` when a forward was refused because it would loop. */

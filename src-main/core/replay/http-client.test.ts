@@ -1,6 +1,7 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { REPLAY_MAX_REQUEST_BYTES } from '../../shared/replay-limits'
 import { sendReplay, type OutgoingRequest } from './http-client'
 import { startLoopbackTarget, type LoopbackTarget } from '../../test-support/loopback-target'
 
@@ -59,6 +60,15 @@ describe('sendReplay: answers', () => {
     ])
     expect(outcome.timing.durationMs).toBeGreaterThanOrEqual(0)
     expect(outcome.timing.connectMs).not.toBeNull()
+  })
+
+  it('refuses a body over what a replay sends, saying both sizes in words', async () => {
+    const outcome = await sendReplay({ ...post('http://127.0.0.1:9/'), body: Buffer.alloc(REPLAY_MAX_REQUEST_BYTES + 1024) }, {})
+    expect(outcome.kind === 'failure' && outcome.failure).toMatchObject({
+      kind: 'too-large',
+      // '67109888 bytes; replays send at most 67108864' before: a count nobody reads, the limit without a unit.
+      message: 'the body is 65,537 KiB; a replay sends at most 64 MiB',
+    })
   })
 
   it('truncates an answer over the size limit and says so', async () => {

@@ -26,6 +26,7 @@ import { classifyError, failure } from './failure'
 import { withoutHopByHop } from './hop-by-hop'
 import { frameHeaders } from './replay-request'
 import { errorMessage } from '../../shared/errors'
+import { formatByteLimit } from '../../shared/byte-size'
 
 /** The part of a `ReplayRequest` the client needs. */
 export interface OutgoingRequest {
@@ -95,7 +96,7 @@ export async function sendReplay(request: OutgoingRequest, options: SendOptions 
     return failed(request.url, failure('invalid-request', `not a URL: ${request.url} (${errorMessage(error)})`))
   }
   if (request.body.length > REPLAY_MAX_REQUEST_BYTES) {
-    return failed(url.href, failure('too-large', `the body is ${request.body.length} bytes; replays send at most ${REPLAY_MAX_REQUEST_BYTES}`))
+    return failed(url.href, failure('too-large', `the body is ${formatByteLimit(request.body.length)}; a replay sends at most ${formatByteLimit(REPLAY_MAX_REQUEST_BYTES)}`))
   }
   const firstOrigin = url.origin
   let method = request.method
