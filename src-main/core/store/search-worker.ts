@@ -19,9 +19,19 @@ import { createSearchRunner, type SearchMessage } from './search-runner'
 
 lowerThisProcessPriority()
 
+/**
+ * A reply that cannot be sent means the app is gone: it died (a crash, a force quit) while a scan
+ * step ran, before the channel's close was seen. Sent without a callback, that failure (EPIPE, or
+ * the channel closed) is an 'error' event on the process that nothing handles: the process crashed
+ * with a stack trace on the app's stderr instead of leaving quietly.
+ */
+function exitIfAppGone(error: Error | null): void {
+  if (error) process.exit(0)
+}
+
 // The app keeps its scan columns (it sent a copy of them): nothing to hand back.
 const runner = createSearchRunner((reply) => {
-  if (reply.kind !== 'release') process.send?.(reply)
+  if (reply.kind !== 'release') process.send?.(reply, undefined, undefined, exitIfAppGone)
 })
 process.on('message', (message: SearchMessage) => runner.handle(message))
 // The app stopped or died (the channel closed): a search process never outlives it.
