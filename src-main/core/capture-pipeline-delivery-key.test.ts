@@ -42,3 +42,32 @@ test('the live view, the stored record and the delivery index agree on each capt
   }
   expect((await inspector.procedures.getDelivery({ captureId: live[3]!.id })).attempts.map((attempt) => attempt.id)).toEqual([live[3]!.id])
 })
+
+test('two CHIP events of one purchase with one event type are two deliveries unless they share updated_on', async ({ inspector, events }) => {
+  // CHIP dedupes on (id, event_type, updated_on) (providers.md §2.4): a retry resends the same
+  // snapshot; a second failed payment of the same purchase is a new event with a new updated_on.
+  const deliver = async (updatedOn: number) =>
+    (
+      await send(`${inspector.receiverUrl}/default/callbacks`, {
+        method: 'POST',
+        // An RSA-2048-sized X-Signature: recognised as CHIP (no key is configured, so not verified).
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['X-Signature', Buffer.alloc(256, 7).toString('base64')],
+        ],
+        body: `{"id":"5a1b","type":"purchase","event_type":"purchase.payment_failure","status":"error","updated_on":${updatedOn}}`,
+      })
+    ).status
+  expect(await deliver(1700000000)).toBe(200)
+  expect(await deliver(1700000000)).toBe(200)
+  expect(await deliver(1700000090)).toBe(200)
+  const live = events.flatMap((event) => (event.type === 'capture-received' ? [event.capture] : []))
+  expect(live.map((capture) => capture.recognition?.provider.id)).toEqual(['chip', 'chip', 'chip'])
+  expect(live[0]!.deliveryKey).toBe('chip:5a1b:purchase.payment_failure:error:1700000000')
+  expect(live[1]!.deliveryKey).toBe(live[0]!.deliveryKey)
+  expect(live[2]!.deliveryKey).toBe('chip:5a1b:purchase.payment_failure:error:1700000090')
+  const stored = new Map((await inspector.procedures.listCaptures({})).items.map((capture) => [capture.id, capture.deliveryKey]))
+  for (const capture of live) expect(stored.get(capture.id)).toBe(capture.deliveryKey)
+  expect((await inspector.procedures.getDelivery({ captureId: live[2]!.id })).attempts.map((attempt) => attempt.id)).toEqual([live[2]!.id])
+  expect((await inspector.procedures.getDelivery({ captureId: live[0]!.id })).attempts.map((attempt) => attempt.id)).toEqual([live[0]!.id, live[1]!.id])
+})

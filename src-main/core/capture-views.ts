@@ -5,12 +5,16 @@
  */
 import type { CaptureDetail, CaptureSummary } from '../shared/views'
 import type { DeliveryAnalysis } from '../shared/providers'
+import { deliveryKeyFromBody, readsKeyFromBody } from './deliveries/delivery-key'
 import { toCaptureSummary } from './store/capture-summary'
 import type { StoredCapture } from './store/persisted-schema'
 
 export function toCaptureDetail(capture: StoredCapture, body: Buffer, analysis: DeliveryAnalysis | null): CaptureDetail {
+  const summary = toCaptureSummary(capture)
   return {
-    ...toCaptureSummary(capture),
+    ...summary,
+    // A key of an earlier form is read again from the body, as the list and the Delivery view read it.
+    deliveryKey: readsKeyFromBody(capture, summary.deliveryKey) ? deliveryKeyFromBody(capture, body) : summary.deliveryKey,
     request: {
       method: capture.method,
       target: capture.target,

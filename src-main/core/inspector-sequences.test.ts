@@ -72,3 +72,38 @@ test('keeps the counters an earlier version saved under a rounded id past 2^53, 
   expect(await deliverPaystack(current, neighbour)).toBe(500)
   expect(await deliverPaystack(current, neighbour)).toBe(200)
 })
+
+test('keeps the counters the version before saved under a CHIP key without updated_on, for that event only', async ({ app, dataDir }) => {
+  // Two failed payment attempts on one purchase: one event type and status, told apart by updated_on.
+  const deliverChip = async (current: Inspector, updatedOn: number): Promise<number> => {
+    const body = `{"id":"p-1","type":"purchase","event_type":"purchase.payment_failure","status":"error","updated_on":${updatedOn}}`
+    const headers: Array<[string, string]> = [
+      ['content-type', 'application/json'],
+      ['x-signature', Buffer.alloc(256, 7).toString('base64')],
+    ]
+    return (await send(`${current.receiverUrl}/default/callbacks`, { method: 'POST', headers, body })).status
+  }
+  let current = await app.start()
+  const [endpoint] = await current.procedures.listEndpoints({})
+  await current.procedures.setAnswerConfig({ endpointId: endpoint!.id, config: FAIL_TWICE_THEN_OK })
+  expect(await deliverChip(current, 1700000000)).toBe(500)
+  expect(await deliverChip(current, 1700000000)).toBe(500)
+  await app.stop()
+
+  // The file as the version before wrote it: `exact-digits`, the CHIP key without updated_on.
+  const file = join(dataDir, 'answer-sequences.json')
+  const saved = JSON.parse(await readFile(file, 'utf8')) as { deliveryKeys?: string; counters: Array<{ deliveryKey: string }> }
+  expect(saved.counters.map((counter) => counter.deliveryKey)).toEqual(['chip:p-1:purchase.payment_failure:error:1700000000'])
+  saved.deliveryKeys = 'exact-digits'
+  saved.counters = saved.counters.map((counter) => ({ ...counter, deliveryKey: counter.deliveryKey.replace(/:1700000000$/, '') }))
+  await writeFile(file, JSON.stringify(saved))
+
+  current = await app.start()
+  expect(await deliverChip(current, 1700000000)).toBe(200)
+  expect(await deliverChip(current, 1700000090)).toBe(500)
+  await app.stop()
+  current = await app.start()
+  expect(await deliverChip(current, 1700000000)).toBe(200)
+  expect(await deliverChip(current, 1700000090)).toBe(500)
+  expect(await deliverChip(current, 1700000090)).toBe(200)
+})

@@ -79,6 +79,7 @@ export function toRecognition(analysis: DeliveryAnalysis): CaptureRecognition {
       status: summary.status,
       objectId: summary.providerObjectId,
       eventId: summary.eventId,
+      revision: summary.revision,
       reference: summary.merchantReference,
       amount: summary.amount?.amountDisplay ?? null,
       paymentMethod: summary.paymentMethod,

@@ -145,6 +145,12 @@ export interface DeliverySummary {
    * (Stripe `evt_…`, PayPal `WH-…`): the same on every retry, so deliveries group by it.
    */
   eventId: string | null
+  /**
+   * The provider's stamp of this version of the object, where a notification carries one and no
+   * event id (CHIP's `updated_on`, as the body wrote it): the same on every retry, different
+   * between two events of one object, so deliveries tell those apart by it.
+   */
+  revision: string | null
   /** The merchant's own reference (IXOPAY merchantTransactionId, CHIP reference...). */
   merchantReference: string | null
   amount: MoneyAmount | null

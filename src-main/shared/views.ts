@@ -77,6 +77,8 @@ export interface CaptureRecognition {
     objectId: string | null
     /** The provider's id of this notification (Stripe `evt_…`, PayPal `WH-…`); absent in captures stored before it was kept. */
     eventId?: string | null
+    /** The provider's stamp of the object's version (CHIP `updated_on`); absent in captures stored before it was kept. */
+    revision?: string | null
     /** The merchant's reference. */
     reference: string | null
     /** Formatted for the provider, e.g. "9.99 EUR". */

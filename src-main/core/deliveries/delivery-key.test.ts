@@ -36,7 +36,11 @@ describe('deliveryKeyFrom', () => {
     expect(key(recognition('ixopay', {}))).toBe(`sha256:${SHA}`)
   })
 
-  it('keys CHIP by object id, event type and status', () => {
+  it('keys CHIP by object id, event type, status and updated_on (a record stored before it was kept: without)', () => {
+    expect(key(recognition('chip', { objectId: 'p-1', eventType: 'purchase.paid', status: 'paid', revision: '1700000000' }))).toBe(
+      'chip:p-1:purchase.paid:paid:1700000000',
+    )
+    expect(key(recognition('chip', { objectId: 'p-1', eventType: 'purchase.paid', status: 'paid', revision: null }))).toBe('chip:p-1:purchase.paid:paid')
     expect(key(recognition('chip', { objectId: 'p-1', eventType: 'purchase.paid', status: 'paid' }))).toBe('chip:p-1:purchase.paid:paid')
   })
 

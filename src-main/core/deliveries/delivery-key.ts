@@ -12,7 +12,7 @@
  * | provider | key | why |
  * |---|---|---|
  * | IXOPAY | `ixopay:<uuid, else merchantTransactionId>:<transactionType>:<result>` | the gateway's transaction id; one transaction can report PENDING then OK |
- * | CHIP | `chip:<purchase or payment id>:<event_type>:<status>` | CHIP retries carry "the same payload and event"; CHIP suggests dedupe on id and event type |
+ * | CHIP | `chip:<purchase or payment id>:<event_type>:<status>:<updated_on>` (no last part when the body has none, as CHIP Send's) | CHIP retries carry "the same payload and event"; CHIP dedupes on id, event type and updated_on, so two events of one purchase with one type and status are two deliveries |
  * | Adyen classic | `adyen:<pspReference>:<eventCode>:<success>` (first item) | Adyen's own notification identity |
  * | Plexo | `plexo:<id>:<event>:<status>` (a legacy state by its SDK name, `Reserve`, however it was sent or stored) | the payment id; a new status is a new callback |
  * | Mollie classic | `mollie:<resource id>` | the body is only the id; a retry and a new status signal look the same |
@@ -30,6 +30,7 @@ import type { CaptureRecognition } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
 import { PROVIDER_NAMES, type DeliverySummary, type ProviderId } from '../../shared/providers'
 import { withWrittenNumbers } from '../providers/body'
+import { formerChipDeliveryParts } from '../providers/chip'
 import { formerPlexoDeliveryParts } from '../providers/plexo'
 import { findProviderModule } from '../providers/registry'
 import type { LoggedCapture } from '../store/persisted-schema'
@@ -96,6 +97,8 @@ function encodeKeyPart(part: string): string {
 const FORMER_IDENTITIES: Partial<Record<ProviderId, (parts: readonly string[]) => string[][]>> = {
   // Before the legacy state was named, a payment's key held its number: `plexo:<id>:TransactionCallback:0`.
   plexo: formerPlexoDeliveryParts,
+  // Before updated_on was in the key: `chip:<id>:<event_type>:<status>`.
+  chip: formerChipDeliveryParts,
 }
 
 /**
@@ -167,10 +170,27 @@ export function readsExactKeyFromBody(deliveryKey: string): boolean {
 }
 
 /**
+ * Whether a stored record's key is read again from its body (`deliveryKeyFromBody`) before it is
+ * listed or compared: its key may hold an id past 2^53 rounded (`readsExactKeyFromBody`), or it is
+ * a CHIP Collect record stored before the summary kept `updated_on` (`revision` absent), whose key
+ * then lacks it and would name every event of its purchase with its event type and status. Found
+ * under that former key (`formerChipDeliveryParts`), it joins the delivery its body says.
+ */
+export function readsKeyFromBody(capture: LoggedCapture, storedKey: string): boolean {
+  return readsExactKeyFromBody(storedKey) || keyedBeforeRevisionWasKept(capture)
+}
+
+function keyedBeforeRevisionWasKept(capture: LoggedCapture): boolean {
+  const recognition = capture.recognition
+  // CHIP Send bodies carry no updated_on: their keys did not change.
+  return recognition !== null && recognition.provider.id === 'chip' && recognition.provider.variant !== 'send' && recognition.summary.revision === undefined
+}
+
+/**
  * The key of a stored capture as today's rule gives it, its summary read again from its body with
  * the provider it was recognised as (the summary alone, no signature check). For a record whose
- * stored key may hold a rounded id (`readsExactKeyFromBody`); other records' keys are
- * `deliveryKeyOf` of the record.
+ * stored key is of an earlier form (`readsKeyFromBody`); other records' keys are `deliveryKeyOf`
+ * of the record.
  */
 export function deliveryKeyFromBody(capture: LoggedCapture, body: Buffer): string {
   const recognition = capture.recognition
@@ -196,6 +216,7 @@ export function deliveryKeyFromBody(capture: LoggedCapture, body: Buffer): strin
         status: summary.status,
         objectId: summary.providerObjectId,
         eventId: summary.eventId,
+        revision: summary.revision,
         reference: summary.merchantReference,
       },
     },

@@ -61,7 +61,17 @@ function countingReads(store: CaptureStore): { deps: DeliveryProcedureDeps; read
 const chipPaid: CaptureRecognition = {
   provider: { id: 'chip', name: 'CHIP', variant: 'collect' },
   verdict: { status: 'valid', reason: null, message: '' },
-  summary: { eventType: 'purchase.paid', status: 'paid', objectId: 'p-1', reference: null, amount: null, paymentMethod: null, signalOnly: false },
+  // `revision` kept (null: no updated_on), as this version stores it: a record without it is read again from its body.
+  summary: {
+    eventType: 'purchase.paid',
+    status: 'paid',
+    objectId: 'p-1',
+    revision: null,
+    reference: null,
+    amount: null,
+    paymentMethod: null,
+    signalOnly: false,
+  },
 }
 
 /** The connection closed without an answer. */

@@ -32,7 +32,7 @@ import {
 } from './verification'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { COMMON_URL_RULES, fromFirst, generic2xx, hasHeader, MINUTE } from './module-parts'
-import type { ProviderModule } from './provider-module'
+import type { DeliveryIdentityInput, ProviderModule } from './provider-module'
 import type { GeneratedKeyPair, SimulationInput, SimulationResult } from './provider-module'
 import { generateRsaKeyPair } from './simulation'
 import type { RsaPrivateKey } from '../../shared/replay'
@@ -213,6 +213,9 @@ function parseCollect(body: JsonObject): DeliverySummary {
   summary.eventType = firstText(body.event_type, object.event_type)
   summary.status = firstText(object.status)
   summary.providerObjectId = firstText(object.id)
+  // Unix seconds as the body wrote them: two events of one purchase with one event type (two failed
+  // payments) differ only here, and a retry resends the same snapshot (see `chipDeliveryParts`).
+  summary.revision = firstText(object.updated_on)
   summary.merchantReference = firstText(object.reference, at(object, 'related_to', 'reference'))
   const payment = object.payment
   summary.amount =
@@ -313,6 +316,29 @@ const CHIP_SEND_RETRIES: RetrySchedule = {
   caveat: null,
 }
 
+/**
+ * A CHIP notification's identity. CHIP retries carry "the same payload and event", and its delivery
+ * protocol says to dedupe on (id, event_type, updated_on): two events of one purchase with one
+ * event type and status (two failed payment attempts) are two deliveries, told apart by
+ * `updated_on`. The status stays in the key (a retry resends it unchanged). A body without
+ * `updated_on` (CHIP Send, which has none), and a record stored before it was kept (`revision`
+ * absent: delivery-key.ts reads its key again from its body), keep the key without it.
+ */
+function chipDeliveryParts(summary: DeliveryIdentityInput['summary']): Array<string | null> | null {
+  if (summary.objectId === null) return null
+  const identity = [summary.objectId, summary.eventType, summary.status]
+  return summary.revision === undefined || summary.revision === null ? identity : [...identity, summary.revision]
+}
+
+/**
+ * The identity versions before `updated_on` was in the key gave a CHIP delivery: the store's
+ * index holds their keys' hashes for the captures they stored, and saved answer-sequence counters
+ * are keyed by them, so a delivery's attempts and counter are looked up under both.
+ */
+export function formerChipDeliveryParts(parts: readonly string[]): string[][] {
+  return parts.length === 4 ? [parts.slice(0, 3)] : []
+}
+
 function isChipBody(json: JsonValue | undefined): boolean {
   if (!isObject(json)) return false
   if (json.event_type !== undefined) return true
@@ -391,9 +417,8 @@ export const chipProvider: ProviderModule<'chip'> = {
   publicUrl: { rules: COMMON_URL_RULES, senderName: 'CHIP' },
   keyKinds: ['rsa-public-key'],
   deliveryIdentity: {
-    label: 'object id, event type and status',
-    // CHIP retries carry "the same payload and event"; CHIP suggests dedupe on id and event type.
-    parts: ({ summary }) => (summary.objectId === null ? null : [summary.objectId, summary.eventType, summary.status]),
+    label: 'object id, event type, status and updated_on',
+    parts: ({ summary }) => chipDeliveryParts(summary),
   },
   simulate: { keyKinds: ['rsa-key-pair'], sign: simulateChip },
   retrySchedule: (variant) => (variant === 'send' ? CHIP_SEND_RETRIES : CHIP_COLLECT_RETRIES),

@@ -101,7 +101,15 @@ export interface HmacSecretRules {
 /** The parts of a stored capture a delivery-identity rule reads. */
 export interface DeliveryIdentityInput {
   variant: string | null
-  summary: { eventType: string | null; status: string | null; objectId: string | null; reference: string | null; eventId?: string | null }
+  summary: {
+    eventType: string | null
+    status: string | null
+    objectId: string | null
+    reference: string | null
+    eventId?: string | null
+    /** `undefined` in a record stored before it was kept. */
+    revision?: string | null
+  }
   headers: HeaderPairs
 }
 

@@ -28,6 +28,7 @@ export function emptySummary(bodyFormat: DeliverySummary['bodyFormat']): Deliver
     status: null,
     providerObjectId: null,
     eventId: null,
+    revision: null,
     merchantReference: null,
     amount: null,
     paymentMethod: null,

@@ -9,7 +9,7 @@ import { hash } from 'node:crypto'
 import type { CaptureSummary } from '../../shared/views'
 import { InspectorError } from '../../shared/errors'
 import { toCaptureSummary } from './capture-summary'
-import { deliveryKeyFromBody, readsExactKeyFromBody } from '../deliveries/delivery-key'
+import { deliveryKeyFromBody, readsKeyFromBody } from '../deliveries/delivery-key'
 import type { CaptureIndex } from './capture-index'
 import type { Segment } from './capture-segments'
 import { FLAG_DAMAGED, FLAG_RECOGNIZED_AGAIN, type SegmentBlock, type SlotRef } from './capture-table'
@@ -75,9 +75,9 @@ export function createCaptureReader({ index, segments, recognitions }: CaptureRe
     try {
       const logged = await readLogged(block, slot, segment)
       const summary = toCaptureSummary(logged)
-      // An id past 2^53 that an earlier version keyed rounded: the body says which delivery it is
-      // (a damaged body leaves the key as stored; the capture is marked damaged).
-      if (readsExactKeyFromBody(summary.deliveryKey)) {
+      // A key of an earlier form (an id past 2^53 keyed rounded, CHIP without updated_on): the body
+      // says which delivery it is (a damaged body leaves the key as stored; the capture is marked damaged).
+      if (readsKeyFromBody(logged, summary.deliveryKey)) {
         const body = await readVerifiedBody(block, slot).catch((error: unknown) => {
           if (error instanceof DamagedCaptureError) return null
           throw error

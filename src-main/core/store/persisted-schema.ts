@@ -74,6 +74,8 @@ export const recognitionSchema = z.object({
     objectId: z.string().nullable(),
     /** Stripe's or PayPal's event id; absent in records written before it was kept (deliveries/delivery-key.ts). */
     eventId: z.string().nullable().optional(),
+    /** CHIP's `updated_on`; absent in records written before it was kept (deliveries/delivery-key.ts). */
+    revision: z.string().nullable().optional(),
     reference: z.string().nullable(),
     amount: z.string().nullable(),
     paymentMethod: z.string().nullable(),

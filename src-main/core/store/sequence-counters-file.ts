@@ -5,10 +5,12 @@
  * Counting happens on the capture path, so the file is written at most once a second (coalesced)
  * and once more on stop; a crash forgets at most the last second of counting.
  *
- * The counters are keyed by delivery key. Files this version writes say so with
- * `deliveryKeys: 'exact-digits'`; a file without it was written by a version whose keys held an
- * id past 2^53 rounded, so its counters are restored as `formerCounters`, each taken over by the
- * first delivery whose key they stand for (responses/sequence-state.ts).
+ * The counters are keyed by delivery key. Files this version writes say which keys with
+ * `deliveryKeys: 'chip-updated-on'` (this version's rule). A file without it was written by a
+ * version whose keys held an id past 2^53 rounded, one with `'exact-digits'` by a version whose
+ * CHIP keys lacked `updated_on`: their counters are restored as `formerCounters`, each taken over
+ * by the first delivery whose key they stand for (responses/sequence-state.ts; a key that did not
+ * change is its own delivery's).
  */
 import { access } from 'node:fs/promises'
 import type { Low } from 'lowdb'
@@ -22,10 +24,16 @@ import { SCHEMA_VERSION, sequenceCountersDocumentSchema, type SequenceCountersDo
 
 export const SEQUENCE_SAVE_DELAY_MS = 1_000
 
+/** The delivery keys this version counts under (see the top of this file). */
+const CURRENT_KEYS = 'chip-updated-on'
+
 /** What this version writes; the fields beyond the schema are read here only (an earlier version drops them). */
 const countersFileSchema = sequenceCountersDocumentSchema.extend({
-  /** Absent in files from versions whose delivery keys held an id past 2^53 as JSON.parse rounded it. */
-  deliveryKeys: z.literal('exact-digits').optional(),
+  /**
+   * Absent in files from versions whose delivery keys held an id past 2^53 as JSON.parse rounded
+   * it; `exact-digits` from versions whose CHIP keys lacked updated_on.
+   */
+  deliveryKeys: z.enum(['exact-digits', CURRENT_KEYS]).optional(),
   formerCounters: sequenceCountersDocumentSchema.shape.counters.optional(),
 })
 type CountersFile = z.infer<typeof countersFileSchema>
@@ -41,7 +49,7 @@ export interface SequenceCountersFile {
 }
 
 export async function openSequenceCountersFile(file: string, quarantineDir: string, now: () => Date, logger: Logger): Promise<SequenceCountersFile> {
-  const initial = (): CountersFile => ({ schemaVersion: SCHEMA_VERSION, deliveryKeys: 'exact-digits', fingerprints: [], counters: [], formerCounters: [] })
+  const initial = (): CountersFile => ({ schemaVersion: SCHEMA_VERSION, deliveryKeys: CURRENT_KEYS, fingerprints: [], counters: [], formerCounters: [] })
   const exists = await access(file).then(
     () => true,
     () => false,
@@ -61,7 +69,7 @@ export async function openSequenceCountersFile(file: string, quarantineDir: stri
     const { fingerprints, counters, formerCounters = [] } = snapshot()
     const document: SequenceCountersDocument & CountersFile = {
       schemaVersion: SCHEMA_VERSION,
-      deliveryKeys: 'exact-digits',
+      deliveryKeys: CURRENT_KEYS,
       fingerprints,
       counters,
       formerCounters,
@@ -84,6 +92,8 @@ export async function openSequenceCountersFile(file: string, quarantineDir: stri
 
 /** The snapshot a saved file holds: an earlier version's counters are all former ones (see the top of this file). */
 function restoredFrom(saved: CountersFile): SequenceSnapshot {
-  if (saved.deliveryKeys === 'exact-digits') return { fingerprints: saved.fingerprints, counters: saved.counters, formerCounters: saved.formerCounters ?? [] }
-  return { fingerprints: saved.fingerprints, counters: [], formerCounters: saved.counters }
+  const former = saved.formerCounters ?? []
+  if (saved.deliveryKeys === CURRENT_KEYS) return { fingerprints: saved.fingerprints, counters: saved.counters, formerCounters: former }
+  // Least recently used first: the counters still waiting from a version before, then that version's own.
+  return { fingerprints: saved.fingerprints, counters: [], formerCounters: [...former, ...saved.counters] }
 }
