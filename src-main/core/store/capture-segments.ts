@@ -14,7 +14,7 @@
  * a second descriptor opened with `O_DSYNC`, so it returns only once the frames are on stable
  * storage: the write and its flush are one trip through the thread pool instead of two.
  */
-import { fstat } from 'node:fs'
+import { fstatSync } from 'node:fs'
 import { unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeFrameHeader, FRAME_HEADER_BYTES } from './capture-log'
@@ -237,8 +237,8 @@ export class Segment {
     }
     const synced = durable ? await this.syncedHandle() : null
     const fd = synced?.fd ?? this.openFd()
-    // Beside the write, in another thread of the pool: it adds no wait, as a write takes longer.
-    await Promise.all([...runs.map(({ start, buffers }) => writeAll(this.io, fd, buffers, start)), this.checkStillLinked(fd)])
+    await Promise.all(runs.map(({ start, buffers }) => writeAll(this.io, fd, buffers, start)))
+    this.checkStillLinked(fd)
     if (durable && synced === null) await this.sync()
   }
 
@@ -247,15 +247,15 @@ export class Segment {
    * deleted while the app ran (by hand, or by a cleaner of old files in /tmp). Writes to the open
    * descriptor still succeeded, so every capture was answered 200 and none was there after a
    * restart; now they are answered 503 and the storage banner says why.
+   *
+   * Checked after the write, so a deletion during it counts too, and on the event loop: `fstat` of
+   * an open descriptor reads the inode the kernel holds, with no disk I/O. A trip through the
+   * thread pool for it cost more event-loop time than the call: a submission, a thread woken, a
+   * callback and a promise per batch (6.6% of the event loop's samples in a profile of the receiver
+   * under `npm run bench`'s load on a busy machine, against 0.4% for the call on the event loop).
    */
-  private checkStillLinked(fd: number): Promise<void> {
-    return new Promise((resolve, reject) =>
-      fstat(fd, (error, stats) => {
-        if (error) reject(error)
-        else if (stats.nlink === 0) reject(new LogUnlinkedError(this.paths.log))
-        else resolve()
-      }),
-    )
+  private checkStillLinked(fd: number): void {
+    if (fstatSync(fd).nlink === 0) throw new LogUnlinkedError(this.paths.log)
   }
 
   /** The log's `O_DSYNC` descriptor, opened on first use; `null` where there is none. */
