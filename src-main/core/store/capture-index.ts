@@ -121,7 +121,6 @@ export class CaptureIndex {
   entryOf(block: SegmentBlock, slot: number, recomputed: SegmentRecognitions | null): IndexEntry {
     const table = this.table
     const flags = block.flags[slot] as number
-    const status = block.answerStatus[slot] as number
     const entry: IndexEntry = {
       id: table.idOf(block, slot),
       seq: block.seq[slot] as number,
@@ -132,7 +131,7 @@ export class CaptureIndex {
       method: table.methodOf(block, slot),
       provider: table.providerOf(block, slot),
       verdict: table.verdictOf(block, slot),
-      answerStatus: status === 0 ? null : status,
+      answerStatus: block.answerStatusOf(slot),
       outcome: flags & FLAG_REFUSED ? 'refused' : 'captured',
       deliveryHash: block.deliveryHash[slot] as number,
     }
@@ -259,7 +258,7 @@ export class CaptureIndex {
     if (change.response !== undefined) {
       overlay.response = change.response
       // The answer filter reads the column: it matches the answer sent, not the one stored on arrival.
-      block.answerStatus[slot] = change.response.status ?? 0
+      block.setAnswerStatus(slot, change.response.status)
     }
     if (change.pinned !== undefined) this.table.setFlag(block, slot, FLAG_PINNED, change.pinned)
   }
@@ -338,7 +337,7 @@ export class CaptureIndex {
   /** The list view of a capture whose record cannot be read: what memory knows, saying why. */
   damagedSummary(block: SegmentBlock, slot: number, reason: string): CaptureSummary {
     const table = this.table
-    const status = block.answerStatus[slot] as number
+    const status = block.answerStatusOf(slot)
     const overlay = this.overlays.get(locationOf(block, slot))
     return {
       id: table.idOf(block, slot),
@@ -355,8 +354,8 @@ export class CaptureIndex {
       refusal: null,
       recognition: null,
       response: {
-        kind: status === 0 ? 'none' : 'respond',
-        status: status === 0 ? null : status,
+        kind: status === null ? 'none' : 'respond',
+        status,
         headers: [],
         bodySize: 0,
         delayMs: 0,

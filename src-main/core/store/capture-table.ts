@@ -36,6 +36,21 @@ export const FLAG_DAMAGED = 16
 /** Recognised again after arrival: its index entry holds the recomputed recognition (recognition-overrides.ts). */
 export const FLAG_RECOGNIZED_AGAIN = 32
 
+/** The answer status column's code for no HTTP answer (close, reset, hang, refused-then-none). */
+const NO_STATUS_CODE = 0
+/** The column's code for a status it cannot hold itself: the block keeps it in `otherStatuses`. */
+const OTHER_STATUS_CODE = 0xffff
+
+/**
+ * Whether the 16-bit answer status column (and a snapshot's row) holds `status` itself: no answer,
+ * or 1-65534. A record may hold any integer (an import's 42, a target's "099", a hand-made 70000 or
+ * -1); cut to 16 bits, 70000 was listed, filtered and written back to the index as 4464, -1 as
+ * 65535, and 0 read as no answer at all.
+ */
+export function isColumnStatus(status: number | null): boolean {
+  return status === null || (Number.isInteger(status) && status > NO_STATUS_CODE && status < OTHER_STATUS_CODE)
+}
+
 const PROVIDER_CODES: ReadonlyArray<ProviderId | null> = [null, ...PROVIDER_IDS]
 /** The verdict the list shows (listed-verdict.ts): a signature verdict, or `changed`. */
 const VERDICT_CODES: ReadonlyArray<ListedVerdict | null> = [null, ...LISTED_VERDICTS]
@@ -84,8 +99,10 @@ export class SegmentBlock {
   readonly method = new Uint16Array(SEGMENT_MAX_CAPTURES)
   readonly provider = new Uint8Array(SEGMENT_MAX_CAPTURES)
   readonly verdict = new Uint8Array(SEGMENT_MAX_CAPTURES)
-  /** 0: no HTTP answer. */
-  readonly answerStatus = new Uint16Array(SEGMENT_MAX_CAPTURES)
+  /** Read and written through `answerStatusOf`/`setAnswerStatus` only: see {@link isColumnStatus}. */
+  private readonly answerStatusCodes = new Uint16Array(SEGMENT_MAX_CAPTURES)
+  /** Statuses the column cannot hold (0, negative, 65535 and up), by slot. */
+  private otherStatuses: Map<number, number> | null = null
   readonly flags = new Uint8Array(SEGMENT_MAX_CAPTURES)
   readonly deliveryHash = new Int32Array(SEGMENT_MAX_CAPTURES)
 
@@ -93,6 +110,23 @@ export class SegmentBlock {
 
   isLive(slot: number): boolean {
     return ((this.flags[slot] as number) & FLAG_DELETED) === 0
+  }
+
+  /** The slot's answer status exactly as stored; `null` when no HTTP answer was sent. */
+  answerStatusOf(slot: number): number | null {
+    const code = this.answerStatusCodes[slot] as number
+    if (code === NO_STATUS_CODE) return null
+    return code === OTHER_STATUS_CODE ? (this.otherStatuses?.get(slot) ?? null) : code
+  }
+
+  setAnswerStatus(slot: number, status: number | null): void {
+    if (status !== null && !isColumnStatus(status)) {
+      this.answerStatusCodes[slot] = OTHER_STATUS_CODE
+      ;(this.otherStatuses ??= new Map()).set(slot, status)
+      return
+    }
+    this.answerStatusCodes[slot] = status ?? NO_STATUS_CODE
+    this.otherStatuses?.delete(slot)
   }
 }
 
@@ -178,7 +212,7 @@ export class CaptureTable {
     block.endpoint[slot] = endpoint
     block.method[slot] = this.methodCode(fields.method)
     this.setRecognized(block, slot, fields.provider, fields.verdict)
-    block.answerStatus[slot] = fields.answerStatus ?? 0
+    block.setAnswerStatus(slot, fields.answerStatus)
     block.flags[slot] = (fields.outcome === 'refused' ? FLAG_REFUSED : 0) | (fields.pinned ? FLAG_PINNED : 0) | (fields.imported ? FLAG_IMPORTED : 0)
     block.deliveryHash[slot] = fields.deliveryHash
     block.live++
@@ -288,10 +322,7 @@ export class CaptureTable {
     if (codes.verdict !== undefined && block.verdict[slot] !== codes.verdict) return false
     if (codes.method !== undefined && block.method[slot] !== codes.method) return false
     if (codes.outcome !== undefined && ((block.flags[slot] as number) & FLAG_REFUSED) !== (codes.outcome === 'refused' ? FLAG_REFUSED : 0)) return false
-    if (codes.answer !== undefined) {
-      const status = block.answerStatus[slot] as number
-      if (!codes.answer(status === 0 ? null : status)) return false
-    }
+    if (codes.answer !== undefined && !codes.answer(block.answerStatusOf(slot))) return false
     return true
   }
 

@@ -107,12 +107,11 @@ export function createDeliveryLookups({ index, segments, reader }: DeliveryLooku
       const found: DeliveryAttemptFact[][] = deliveries.map(() => [])
       for (const { block, slot, delivery } of candidates) {
         if (!block.isLive(slot) || deliveryKeys.keyOf(block, slot) !== (deliveries[delivery] as { deliveryKey: string }).deliveryKey) continue
-        const status = block.answerStatus[slot] as number
         ;(found[delivery] as DeliveryAttemptFact[]).push({
           id: table.idOf(block, slot),
           seq: block.seq[slot] as number,
           receivedAtMs: block.receivedAtMs[slot] as number,
-          answerStatus: status === 0 ? null : status,
+          answerStatus: block.answerStatusOf(slot),
           outcome: (block.flags[slot] as number) & FLAG_REFUSED ? 'refused' : 'captured',
           provider: table.providerOf(block, slot),
         })

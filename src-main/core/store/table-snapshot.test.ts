@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { CaptureIndex } from './capture-index'
 import { hashDeliveryKey } from './capture-table'
 import type { IndexEntry } from './segment-index'
+import type { StoredCapture } from './persisted-schema'
 import { decodeTableSnapshot, encodeTableSnapshot, renderIndexAndSnapshot } from './table-snapshot'
 
 function entry(seq: number, fields: Partial<IndexEntry> = {}): IndexEntry {
@@ -35,6 +36,8 @@ const entries: IndexEntry[] = [
   entry(9, { method: 'ODD "METHOD" \u00e9' }),
   entry(10, { answerStatus: 42 }),
 ]
+const RELAYED: StoredCapture['response'] = { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'forward', targetUrl: 'http://127.0.0.1:9/x' } }
+
 const snapshot = { token: 'a'.repeat(32), segment: 12, indexedLogBytes: 20_700, documentBytes: 4_321, entries }
 
 describe('table snapshot', () => {
@@ -64,6 +67,32 @@ describe('table snapshot', () => {
     expect(fromEntries.entries(fromEntries.table.block(12), recomputed)).toEqual(stored)
     for (const { id } of stored)
       expect(fromRows.table.locate(id), id).toEqual({ block: fromRows.table.block(12), slot: stored.findIndex((entry) => entry.id === id) })
+  })
+
+  it('holds every answer status a record allows exactly, in the table and through a row: listed, filtered and written back as stored', () => {
+    // 100-999 on the wire; a record holds any integer (an import's 42, a target's "099"). The 16-bit
+    // column listed 70,000 as 4464 and -1 as 65535, and 0 (in the table or a row) as no answer.
+    const edges = [null, 0, 1, 99, 100, 999, 1000, 65_534, 65_535, 65_536, 70_000, -1, -65_536, 2 ** 31, Number.MAX_SAFE_INTEGER]
+    const stored = edges.map((answerStatus, index) => entry(20 + index, { answerStatus, bodySize: 100 }))
+    const decoded = decodeTableSnapshot(encodeTableSnapshot({ ...snapshot, entries: stored }))
+    if (decoded === null) throw new Error('the snapshot does not decode')
+    expect(decoded.rows.entries().map((each) => each.answerStatus)).toEqual(edges)
+    for (const source of [stored, decoded.rows]) {
+      const index = new CaptureIndex()
+      const block = index.table.block(12)
+      index.addAll(block, source)
+      expect(index.entries(block, null).map((each) => each.answerStatus)).toEqual(edges)
+      for (const [slot, status] of edges.entries()) {
+        const codes = index.table.codesOf({ answer: status === null ? 'none' : String(status) })
+        if (codes === null) throw new Error(`no codes for ${String(status)}`)
+        const matching = edges.flatMap((_, each) => (index.table.matches(block, each, codes) ? [each] : []))
+        expect(matching, String(status)).toEqual([slot])
+      }
+      // A changed answer (a relayed one) moves a status in and out of what the column holds itself.
+      index.annotate(block, 1, { response: { ...RELAYED, status: 200 } })
+      index.annotate(block, 2, { response: { ...RELAYED, status: 70_000 } })
+      expect(index.entries(block, null).slice(1, 3).map((each) => each.answerStatus)).toEqual([200, 70_000])
+    }
   })
 
   it('is refused when any byte changed, when it is cut short, or in another format version', () => {

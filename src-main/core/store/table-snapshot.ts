@@ -24,7 +24,7 @@ import { CAPTURE_OUTCOMES, type CaptureOutcome } from '../../shared/capture-filt
 import { PROVIDER_IDS, type ProviderId } from '../../shared/provider-catalog'
 import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict'
 import { frameEnd } from './capture-log'
-import type { IdBytes, SlotFields } from './capture-table'
+import { isColumnStatus, type IdBytes, type SlotFields } from './capture-table'
 import { formatUuid, parseUuid } from './id-index'
 import { renderSegmentIndex, snapshotHeaderOf, type IndexEntry } from './segment-index'
 
@@ -73,9 +73,8 @@ function fitsRow(entry: IndexEntry): boolean {
     entry.forward === undefined &&
     entry.response === undefined &&
     entry.recognition === undefined &&
-    Number.isInteger(entry.answerStatus ?? 0) &&
-    (entry.answerStatus ?? 0) >= 0 &&
-    (entry.answerStatus ?? 0) <= 0xffff
+    // A row's 16 bits hold what the table's column holds; 0 written there read back as no answer.
+    isColumnStatus(entry.answerStatus)
   )
 }
 
