@@ -55,6 +55,7 @@ function sampleCapture(index: number): ExchangeCapture {
       ['Stripe-Signature', `t=1,v1=${index}`],
       ['X-Latin', 'caf\xe9'],
     ],
+    trailers: [],
     body: Buffer.from(JSON.stringify({ id: `evt_${index}`, card: '4111 1111 1111 1111', email: 'jane@example.com', text: 'é ✓ 😀 "q" \\ \u2028' })),
     remoteAddress: '127.0.0.1',
     remotePort: 50_000 + index,

@@ -85,6 +85,8 @@ export function bundlePieces(captures: Iterable<ExchangeCapture>, header: Bundle
         target: capture.target,
         httpVersion: capture.httpVersion,
         headers: capture.headers,
+        // Only when there are some: a capture without trailers is written as before.
+        ...(capture.trailers.length > 0 ? { trailers: capture.trailers } : {}),
         body: { base64: capture.body.toString('base64'), size: capture.body.length, sha256: sha256(capture.body) },
         remoteAddress: capture.remoteAddress,
         remotePort: capture.remotePort,
@@ -120,6 +122,7 @@ const bundleCaptureSchema = z.object({
   target: z.string().max(65_536),
   httpVersion: z.string().max(8),
   headers: headerPairs,
+  trailers: headerPairs.optional(),
   body: z.object({ base64: z.string(), size: z.number().int().nonnegative(), sha256: z.string() }),
   remoteAddress: z.string().max(100),
   remotePort: z.number().int().nonnegative(),

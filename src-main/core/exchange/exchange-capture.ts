@@ -29,6 +29,8 @@ export interface ExchangeCapture {
   target: string
   httpVersion: string
   headers: HeaderPairs
+  /** A chunked body's trailer fields as received (raw pairs like `headers`); `[]` when it had none. */
+  trailers: HeaderPairs
   body: Buffer
   remoteAddress: string
   remotePort: number
@@ -93,6 +95,7 @@ export type CaptureRecordFields = Pick<
   | 'recognition'
   | 'response'
 > & {
+  trailers?: HeaderPairs | undefined
   note?: string | null | undefined
   pinned?: boolean | undefined
   origin?: ExchangeCapture['origin'] | undefined
@@ -119,6 +122,7 @@ export function exchangeCaptureOf(record: CaptureRecordFields, parts: Pick<Excha
     target: record.target,
     httpVersion: record.httpVersion,
     headers: record.headers,
+    trailers: record.trailers ?? [],
     body: parts.body,
     remoteAddress: record.remoteAddress,
     remotePort: record.remotePort,
@@ -144,12 +148,15 @@ export function exchangeCaptureOf(record: CaptureRecordFields, parts: Pick<Excha
  * A request read from a text format (curl, raw HTTP): what the format says, and nothing it cannot
  * say (no id, endpoint, time, peer, answer or resends), marked as imported.
  */
-export function importedRequest(request: Pick<ExchangeCapture, 'method' | 'target' | 'httpVersion' | 'headers' | 'body'>): ExchangeCapture {
+export function importedRequest(
+  request: Pick<ExchangeCapture, 'method' | 'target' | 'httpVersion' | 'headers' | 'body'> & Partial<Pick<ExchangeCapture, 'trailers'>>,
+): ExchangeCapture {
   return {
     id: null,
     endpoint: null,
     receivedAt: null,
     durationMs: 0,
+    trailers: [],
     ...request,
     remoteAddress: '',
     remotePort: 0,

@@ -279,6 +279,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       target: capture.target,
       httpVersion: capture.httpVersion,
       headers: capture.headers,
+      ...(capture.trailers.length > 0 ? { trailers: capture.trailers } : {}),
       remoteAddress: capture.remoteAddress,
       remotePort: capture.remotePort,
       body: { sha256: createHash('sha256').update(capture.body).digest('hex') },
@@ -380,11 +381,26 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
   if (headBytes > MAX_IMPORTED_HEAD_BYTES)
     return `the headers (${formatExactBytes(headBytes)}) are larger than the ${formatByteLimit(MAX_IMPORTED_HEAD_BYTES)} a request's head may be`
   for (const [name, value] of capture.headers) {
-    if (!HTTP_TOKEN_PATTERN.test(name)) return `the header name ${JSON.stringify(name.slice(0, 40))} is not valid`
-    if (/[\r\n\0]/.test(value)) return `the header ${name} holds a line break or NUL`
-    // Header values are kept as latin1 wire bytes; a character beyond one byte cannot have arrived.
-    if (/[^\x00-\xff]/.test(value)) return `the header ${name} holds characters that are not single bytes (as HTTP/1.1 sends them)`
+    const problem = headerLineProblem('header', name, value)
+    if (problem !== null) return problem
   }
+  // Trailer lines are header lines sent after a chunked body, and held to the same rules and room.
+  if (capture.trailers.length > MAX_IMPORTED_HEADER_LINES) return `the request has ${capture.trailers.length} trailer lines; at most ${MAX_IMPORTED_HEADER_LINES} are imported`
+  const trailerBytes = capture.trailers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
+  if (trailerBytes > MAX_IMPORTED_HEAD_BYTES)
+    return `the trailers (${formatExactBytes(trailerBytes)}) are larger than the ${formatByteLimit(MAX_IMPORTED_HEAD_BYTES)} a request's head may be`
+  for (const [name, value] of capture.trailers) {
+    const problem = headerLineProblem('trailer', name, value)
+    if (problem !== null) return problem
+  }
+  return null
+}
+
+function headerLineProblem(kind: 'header' | 'trailer', name: string, value: string): string | null {
+  if (!HTTP_TOKEN_PATTERN.test(name)) return `the ${kind} name ${JSON.stringify(name.slice(0, 40))} is not valid`
+  if (/[\r\n\0]/.test(value)) return `the ${kind} ${name} holds a line break or NUL`
+  // Header values are kept as latin1 wire bytes; a character beyond one byte cannot have arrived.
+  if (/[^\x00-\xff]/.test(value)) return `the ${kind} ${name} holds characters that are not single bytes (as HTTP/1.1 sends them)`
   return null
 }
 

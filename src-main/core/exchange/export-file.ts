@@ -176,6 +176,11 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     const notSent = capture.headers.filter(([name]) => !curlSendsHeader(name))
     if (notSent.length > 0)
       lines.push(`# Received but not sent by this command (curl sets its own): ${commentSafe(notSent.map(([name, value]) => `${name}: ${value}`).join('; '))}`)
+    // curl sends a body whole (or chunked without trailers): said for people rather than dropped unsaid.
+    if (capture.trailers.length > 0)
+      lines.push(
+        `# Trailer fields received after the body, not sent by this command (curl cannot send them): ${commentSafe(capture.trailers.map(([name, value]) => `${name}: ${value}`).join('; '))}`,
+      )
     lines.push(HEADERS_COMMENT_PREFIX + headersLabelText(capture.headers))
     lines.push(
       buildCurlCommand(capturedCurlRequest(context.origin, capture, capture.body)),

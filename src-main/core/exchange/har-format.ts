@@ -87,6 +87,8 @@ function harEntry(capture: ExchangeCapture, header: HarHeader, isChanged: boolea
     cache: {},
     timings,
     _target: capture.target,
+    // HAR has no place for a chunked body's trailer fields: this app's own, as headers are written.
+    ...(capture.trailers.length > 0 ? { _trailers: toHarHeaders(capture.trailers) } : {}),
     _receivedAt: capture.receivedAt,
     _remoteAddress: capture.remoteAddress,
     _outcome: capture.outcome,
@@ -246,6 +248,8 @@ function readHarEntry(raw: unknown): EntryResult {
   if (target === null) return { ok: false, message: `request.url is not a URL: ${request.url.slice(0, 100)}` }
   const headers = readHeaders(request.headers)
   if (typeof headers === 'string') return { ok: false, message: `request.headers: ${headers}` }
+  const trailers = readHeaders(raw._trailers)
+  if (typeof trailers === 'string') return { ok: false, message: `_trailers: ${trailers}` }
   const body = readRequestBodyOf(request, headers)
   if (typeof body === 'string') return { ok: false, message: body }
   const receivedAt = readTime(raw._receivedAt) ?? readTime(raw.startedDateTime)
@@ -265,6 +269,7 @@ function readHarEntry(raw: unknown): EntryResult {
       target,
       httpVersion,
       headers,
+      trailers,
       body,
       remoteAddress: typeof raw._remoteAddress === 'string' ? raw._remoteAddress.slice(0, 100) : '',
       remotePort: 0,

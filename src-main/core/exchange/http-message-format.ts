@@ -3,7 +3,7 @@
  * (latin1, one character per byte), an empty line and the body bytes. Several captures are
  * written one after another, as a client pipelining them would send them, so each message
  * needs framing: `Content-Length` as received, or, for a request that came chunked (the store
- * keeps the decoded body), the body re-sent as one chunk.
+ * keeps the decoded body), the body re-sent as one chunk, followed by its trailer fields as received.
  *
  * Import accepts CRLF or bare LF line ends in the head (pasted text), an absolute-form target (kept as received),
  * and a body framed by Content-Length, chunked, or (for the last message, when another request
@@ -36,10 +36,9 @@ export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHe
   const isChunked = /\bchunked\b/i.test(headerValue(headers, 'transfer-encoding') ?? '')
   let body = capture.body
   if (isChunked) {
-    body =
-      capture.body.length === 0
-        ? Buffer.from('0\r\n\r\n')
-        : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n0\r\n\r\n')])
+    // The trailer fields go where they came, after the last chunk (an import reads them back).
+    const lastChunk = Buffer.from(`0\r\n${capture.trailers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`, 'latin1')
+    body = capture.body.length === 0 ? lastChunk : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n'), lastChunk])
   }
   const receivedLengths: HeaderPairs = []
   if (!isChunked) {
@@ -161,7 +160,14 @@ function* readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number, cop
   if (!framed.ok) return { ok: false, message: framed.message, at: bodyStart }
   // This app's lines are not part of the request: what its labels say is kept as its record.
   const labelled = senderHeadersAndLabels(headers)
-  const capture = importedRequest({ method: requestLine[1]!, target, httpVersion: requestLine[3]!, headers: labelled.headers, body: framed.body })
+  const capture = importedRequest({
+    method: requestLine[1]!,
+    target,
+    httpVersion: requestLine[3]!,
+    headers: labelled.headers,
+    trailers: framed.trailers ?? [],
+    body: framed.body,
+  })
   if (labelled.refusal) Object.assign(capture, { outcome: 'refused', refusal: labelled.refusal } satisfies Partial<ExchangeCapture>)
   return { ok: true, end: framed.end, capture: labelled.changed ? { ...capture, changedBeforeExport: labelled.changed } : capture }
 }
@@ -177,7 +183,8 @@ function findHeadEnd(bytes: Buffer, start: number): { at: number; bodyStart: num
   return null
 }
 
-type FramedBody = { ok: true; body: Buffer; end: number } | { ok: false; message: string }
+/** A chunked body's `trailers` as `headers` are read (they are header lines after the last chunk). */
+type FramedBody = { ok: true; body: Buffer; end: number; trailers?: HeaderPairs } | { ok: false; message: string }
 
 const NO_BODY = Buffer.alloc(0)
 
@@ -236,13 +243,19 @@ function* readChunked(bytes: Buffer, start: number, maxBodyBytes: number, copyBo
     }
     offset = lineEnd + 1
     if (size === 0) {
-      // Trailers (ignored) up to the empty line.
+      // Trailer fields up to the empty line, read as header lines are.
+      const trailers: HeaderPairs = []
       for (;;) {
         const end = bytes.indexOf(0x0a, offset)
-        if (end < 0) return { ok: true, body: Buffer.from(body.subarray(0, total)), end: bytes.length }
+        if (end < 0) return { ok: true, body: Buffer.from(body.subarray(0, total)), end: bytes.length, trailers }
         const isEmpty = end === offset || (end === offset + 1 && bytes[offset] === 0x0d)
+        const line = bytes.subarray(offset, end).toString('latin1').replace(/\r$/, '')
         offset = end + 1
-        if (isEmpty) return { ok: true, body: Buffer.from(body.subarray(0, total)), end: offset }
+        if (isEmpty) return { ok: true, body: Buffer.from(body.subarray(0, total)), end: offset, trailers }
+        const colon = line.indexOf(':')
+        if (colon <= 0 || !HTTP_TOKEN_PATTERN.test(line.slice(0, colon)))
+          return { ok: false, message: `a trailer line after the chunked body is not "Name: value": ${JSON.stringify(line.slice(0, 80))}` }
+        trailers.push([line.slice(0, colon), line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')])
       }
     }
     if (total + size > maxBodyBytes) return { ok: false, message: `the chunked body is larger than the ${formatByteLimit(maxBodyBytes)} limit` }

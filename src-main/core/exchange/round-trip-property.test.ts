@@ -5,10 +5,10 @@
  * written byte by byte on sockets to the receiver, exported in each format and imported into
  * another endpoint. What each format claims to keep must come back exactly (README "Round trip"):
  *
- * - bundle and HAR: method, target, HTTP version, header pairs (order, case, duplicates), body
- *   bytes, note and pin, and the time it arrived;
- * - raw HTTP and curl: method, target, HTTP version, header pairs and body bytes, and curl the
- *   note. They cannot carry a pin or the time (an import takes its own), nor raw HTTP a note,
+ * - bundle and HAR: method, target, HTTP version, header pairs (order, case, duplicates), trailer
+ *   fields, body bytes, note and pin, and the time it arrived;
+ * - raw HTTP and curl: method, target, HTTP version, header pairs and body bytes, raw HTTP the
+ *   trailer fields and curl the note. They cannot carry a pin or the time (an import takes its own), nor raw HTTP a note,
  *   which is not compared;
  * - "Copy as curl" (one command per capture, without the script's records): method, target, HTTP
  *   version, the headers the command sends and body bytes.
@@ -153,7 +153,10 @@ function generate(seed: number, slug: string, origin: string): Generated[] {
         chunks.push(Buffer.from(`${size.toString(16)}${chance(0.1) ? ';ext=1' : ''}\r\n`), body.subarray(at, at + size), Buffer.from('\r\n'))
         at += size
       }
-      framedBody = Buffer.concat([...chunks, Buffer.from('0\r\n\r\n')])
+      // Trailer fields after the last chunk on some: kept as received, like headers (order, case, repeats).
+      const trailers: Array<[string, string]> = chance(0.5) ? [['X-Digest', `sha-256=:${index}:`], [casing('x-signature'), 't=1,v1=ab'], ['X-Digest', 'caf\xe9']] : []
+      if (trailers.length > 0) traits.push('trailers')
+      framedBody = Buffer.concat([...chunks, Buffer.from(`0\r\n${trailers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`, 'latin1')])
     } else if (body.length > 0 || chance(0.5)) {
       headers.push([casing('Content-Length'), String(body.length)])
     }
@@ -188,10 +191,11 @@ function claimed(format: Format, capture: CaptureDetail): Record<string, unknown
     bodySha256: sha256(capture.request.bodyBase64),
     bodySize: capture.bodySize,
   }
-  if (format === 'http') return request
-  // A curl script records the note before its command (`# callback-inspector-note:`); it was written for people only and lost.
+  // A curl command cannot send trailer fields (its comment lists them for people).
   if (format === 'curl') return { ...request, note: capture.note }
-  return { ...request, note: capture.note, pinned: capture.pinned, receivedAt: capture.receivedAt }
+  const withTrailers = { ...request, trailers: capture.request.trailers }
+  if (format === 'http') return withTrailers
+  return { ...withTrailers, note: capture.note, pinned: capture.pinned, receivedAt: capture.receivedAt }
 }
 
 const test = useInspector({ scope: 'file' })
@@ -274,10 +278,11 @@ describe(`round trip of ${REQUESTS} seeded requests (seed ${SEED})`, () => {
     })
     expect(result.failures, `seed ${SEED}`).toEqual([])
     const copies = await Promise.all(result.importedIds.map((id) => inspector.procedures.getCapture({ id })))
-    const sent = (capture: CaptureDetail) => ({
-      ...claimed('http', capture),
-      headers: capture.request.headers.filter(([name]) => curlSendsHeader(name)),
-    })
+    // What a curl export claims but the note, which only the script's record carries.
+    const sent = (capture: CaptureDetail) => {
+      const { note: _note, ...request } = claimed('curl', capture)
+      return { ...request, headers: capture.request.headers.filter(([name]) => curlSendsHeader(name)) }
+    }
     const differences = originals.flatMap((original, index) => {
       const want = sent(original)
       const got = copies[index] === undefined ? {} : sent(copies[index])
