@@ -63,3 +63,32 @@ test('a trailer line a receiver could not have read is refused, saying which', a
   ])
   expect(result.importedIds).toHaveLength(1)
 })
+
+test('trailer fields are redacted as headers are, and a configured secret in one is removed from every export', async ({ inspector }) => {
+  const secret = 'trailer-shared-secret-5d1e7a'
+  const endpoint = await inspector.procedures.createEndpoint({ name: 'Trailer secrets' })
+  await inspector.procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'github', value: secret } })
+  const trailers: Array<[string, string]> = [
+    ['X-Signature', 't=1,v1=deadbeef'],
+    ['X-Card', '4111 1111 1111 1111'],
+    ['X-Echo', `key=${secret}`],
+  ]
+  const wire =
+    `POST /${endpoint.slug}/t HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n` +
+    `${trailers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`
+  expect(await sendRaw(endpoint.url, wire)).toMatch(/^HTTP\/1\.1 200 /)
+
+  const redacted = await inspector.procedures.exportCaptures({ endpointId: endpoint.id, format: 'bundle', redact: true })
+  const bundle = JSON.parse(exportedFile(redacted).toString()) as { captures: Array<{ trailers: Array<[string, string]> }> }
+  expect(bundle.captures[0]!.trailers).toEqual([
+    ['X-Card', '4111 11** **** 1111'],
+    ['X-Echo', 'key=[secret removed]'],
+  ])
+  expect(redacted.redactions).toEqual(expect.arrayContaining([{ capture: 0, location: 'trailer X-Signature', action: 'removed (credential or signature)' }]))
+
+  for (const format of ['bundle', 'har', 'http', 'curl'] as const) {
+    const file = exportedFile(await inspector.procedures.exportCaptures({ endpointId: endpoint.id, format })).toString('latin1')
+    expect(file, format).not.toContain(secret)
+    expect(file, format).toContain('t=1,v1=deadbeef')
+  }
+})

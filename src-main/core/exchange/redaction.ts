@@ -4,7 +4,7 @@
  * Always (every export, redacted or not): the endpoint's configured secrets are removed wherever
  * they appear. On request (`redact`): card numbers that pass Luhn are masked to their first 6 and
  * last 4 digits in the body, query, path and header values; security codes are removed; expiry
- * dates masked; credential, cookie, API-key and signature headers removed; compressed bodies are
+ * dates masked; credential, cookie, API-key and signature headers (and trailer fields) removed; compressed bodies are
  * decompressed (bounded) so they can be searched; resend history is left out; e-mail addresses and
  * cardholder names are masked when `personalData` is asked too. What changed is returned as a
  * list the exported file carries and the UI shows before saving.
@@ -92,6 +92,8 @@ function scrubSecrets(capture: ExchangeCapture, secrets: string[], list: List): 
     method: scrubSecretText(capture.method, scrub, 'method', TOKEN_SECRET_PLACEHOLDER),
     target: scrubSecretTarget(capture.target, scrub),
     headers: body.headers,
+    // Trailer fields are header lines sent after the body (a digest, a signature): scrubbed as headers are.
+    trailers: scrubSecretHeaders(capture.trailers, scrub, 'trailer'),
     body: body.body,
     response,
     note: capture.note === null ? null : scrubSecretText(capture.note, scrub, 'note'),
@@ -128,6 +130,8 @@ function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: Li
   }
 
   const headers = redactHeaders(capture.headers, rules, list, 'header', textChanges)
+  // Trailer fields are header lines sent after the body, and may carry a signature or a token: the same rules.
+  const trailers = redactHeaders(capture.trailers, rules, list, 'trailer', textChanges)
   const target = redactTarget(capture.target, rules, textChanges, fieldChanges)
   let body = capture.body
   const encoding = headerValue(headers, 'content-encoding')
@@ -183,6 +187,7 @@ function redactOne(capture: ExchangeCapture, request: RedactionRequest, list: Li
     ...capture,
     target,
     headers: finalHeaders,
+    trailers,
     body: redactedBody,
     remoteAddress: capture.remoteAddress,
     response,
