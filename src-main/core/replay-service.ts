@@ -103,7 +103,13 @@ export function createReplayService(deps: ReplayServiceDeps) {
 
   async function sourceOf(id: string): Promise<ReplaySource> {
     const capture = await deps.load(id)
-    return { method: capture.method, target: capture.target, headers: capture.headers, body: await deps.readBody(id) }
+    return {
+      method: capture.method,
+      target: capture.target,
+      headers: capture.headers,
+      ...(capture.trailers ? { trailers: capture.trailers } : {}),
+      body: await deps.readBody(id),
+    }
   }
 
   /** The request a resend would send: built from the capture, edited, and re-signed if asked. */

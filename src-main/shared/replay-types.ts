@@ -104,6 +104,11 @@ export type ReplayDifference =
   | { kind: 'header-changed'; name: string; captured: string; sent: string; reason: HeaderChangeReason }
   | { kind: 'header-order'; captured: string[]; sent: string[] }
   | { kind: 'body'; captured: BodyDigest; sent: BodyDigest; reason: 'edited' | 'resigned' }
+  /**
+   * The capture's trailer fields (sent after its chunked body) are not sent: a replay sends the
+   * body whole with `Content-Length`, which has no place for them.
+   */
+  | { kind: 'trailers-not-sent'; trailers: HeaderPairs }
 
 export type ReplayDifferenceKind = ReplayDifference['kind']
 

@@ -22,6 +22,30 @@ afterEach(async () => {
   target = null
 })
 
+describe('buildReplayRequest: trailer fields', () => {
+  it('does not send a chunked body\'s trailer fields, and says so instead of calling the request the captured bytes', () => {
+    const body = Buffer.from('{}')
+    const capture = captureOf(body, [['Transfer-Encoding', 'chunked']])
+    const trailers: HeaderPairs = [
+      ['X-Digest', 'sha-256=:abc=:'],
+      ['x-signature', 't=1,v1=ff'],
+    ]
+    const request = buildReplayRequest({ request: { ...capture.request, trailers } }, { targetUrl: 'http://127.0.0.1:9/hook' })
+    expect(request.differences.filter((difference) => difference.kind !== 'path')).toEqual([
+      { kind: 'header-added', name: 'Content-Length', value: '2', reason: 'recomputed' },
+      { kind: 'trailers-not-sent', trailers },
+    ])
+    expect(request.headers).toEqual([
+      ['Host', '127.0.0.1:9'],
+      ['Content-Length', '2'],
+    ])
+    // Even where nothing else differs (a body sent with Content-Length), it is not the captured bytes.
+    const framed = captureOf(body, [['Content-Length', '2']])
+    expect(sentRequestView(buildReplayRequest({ request: { ...framed.request, trailers } }, { targetUrl: 'http://127.0.0.1:9/hook' })).differsFromCapture).toBe(true)
+    expect(sentRequestView(buildReplayRequest(framed, { targetUrl: 'http://127.0.0.1:9/hook' })).differsFromCapture).toBe(false)
+  })
+})
+
 describe('buildReplayRequest + sendReplay: resend as captured', () => {
   it('delivers the captured body byte for byte and the headers in order and case, minus hop-by-hop and Host', async () => {
     target = await startLoopbackTarget()

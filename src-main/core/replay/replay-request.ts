@@ -37,6 +37,8 @@ export interface CapturedRequest {
   target: string
   headers: HeaderPairs
   body: Buffer
+  /** A chunked body's trailer fields as received (absent or `[]`: none); never sent, see `compareWithCapture`. */
+  trailers?: HeaderPairs
 }
 
 /** A capture as the contract returns it, or the raw request itself. */
@@ -77,8 +79,8 @@ const BODYLESS_BY_DEFAULT = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE'
 
 export function capturedRequestOf(source: ReplaySource): CapturedRequest {
   if ('request' in source) {
-    const { method, target, headers, bodyBase64 } = source.request
-    return { method, target: originFormOf(target), headers, body: Buffer.from(bodyBase64, 'base64') }
+    const { method, target, headers, trailers, bodyBase64 } = source.request
+    return { method, target: originFormOf(target), headers, trailers, body: Buffer.from(bodyBase64, 'base64') }
   }
   // A target received in absolute form (`http://host/<slug>/x`): its path is what is resent and compared.
   const target = originFormOf(source.target)
@@ -233,6 +235,10 @@ export function compareWithCapture(request: ReplayRequest): ReplayDifference[] {
       reason: request.edited.body || !request.resigned.body ? 'edited' : 'resigned',
     })
   }
+  // A replay frames the body itself, whole with Content-Length (frameHeaders): sending it chunked
+  // with trailer fields is not supported, so a capture that had some is said to differ, never
+  // passed off as the captured bytes with its digest or signature trailer silently gone.
+  if (captured.trailers !== undefined && captured.trailers.length > 0) differences.push({ kind: 'trailers-not-sent', trailers: captured.trailers })
   return differences
 }
 

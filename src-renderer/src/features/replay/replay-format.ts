@@ -81,6 +81,9 @@ export function describeDifferences(differences: ReplayDifference[], resign: Res
       case 'header-order':
         add('header order changed')
         break
+      case 'trailers-not-sent':
+        add(`trailer fields not sent (${[...new Set(difference.trailers.map(([name]) => name))].join(', ')}): the body goes whole, with Content-Length`)
+        break
       case 'header-added':
       case 'header-removed':
       case 'header-changed': {

@@ -81,14 +81,18 @@ export function ChangesView({
   const headerChanges = differences.filter(
     (difference) => difference.kind === 'header-added' || difference.kind === 'header-removed' || difference.kind === 'header-changed',
   )
-  const other = differences.filter((difference) => difference.kind === 'method' || difference.kind === 'header-order')
+  const other = differences.filter((difference) => difference.kind === 'method' || difference.kind === 'header-order' || difference.kind === 'trailers-not-sent')
   return (
     <div className="replay-changes" data-testid="replay-changes">
       {other.length > 0 && (
         <ul className="replay-change-list">
           {other.map((difference, index) => (
             <li key={index} className="wire">
-              {difference.kind === 'header-order' ? 'Header order differs from the capture' : `Method: ${difference.captured} → ${difference.sent}`}
+              {difference.kind === 'header-order'
+                ? 'Header order differs from the capture'
+                : difference.kind === 'trailers-not-sent'
+                  ? `Trailer fields received after the body, not sent: ${difference.trailers.map(([name, value]) => `${name}: ${value}`).join('; ')}`
+                  : `Method: ${difference.captured} → ${difference.sent}`}
             </li>
           ))}
         </ul>
