@@ -201,7 +201,6 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
       destroyConnection(response)
       return
     }
-    recordForward(stored, forwarding, senderLeftAt === null ? null : 'sender-left')
     // The provider gets the target's real answer, unless it failed or timed out.
     const decided = forwarding.relay ? relayAnswer(forwarding.relay, config.targetUrl) : decideAnswer(request, arrival.recognition, arrival.deliveryKey)
     let forward = await captureForwardOf(forwarding, config.targetUrl)
@@ -215,27 +214,32 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
         ...(senderLeftAt === null ? {} : { senderLeftAt }),
       })
       deps.events.publish({ type: 'capture-updated', capture })
-      if (senderLeftAt !== null) return
     } catch (error: unknown) {
       // Deleted while the target was awaited (a clear, a delete, retention): the store is fine and
       // the user let go of the record, so the sender still gets its answer. Before, this read as a
       // storage failure: the banner said captures could not be written, and the sender got 503.
       const deleted = error instanceof InspectorError && error.code === 'NOT_FOUND'
       if (!deleted) {
-        // The answer could not be recorded, so it is not sent: the sender retries, as for a capture that could not be stored.
+        // The answer could not be recorded, so it is not sent: the sender retries, as for a capture
+        // that could not be stored. The history says so rather than that it got the answer.
+        recordForward(stored, forwarding, 'store-failed')
         storeFailed(response, error)
         return
       }
-      if (senderLeftAt !== null) return
     }
+    // Recorded once the answer's fate is known: before, a 503 for an answer that could not be
+    // recorded read in the history as the target's answer relayed (or the configured one).
+    recordForward(stored, forwarding, senderLeftAt === null ? null : 'sender-left')
+    if (senderLeftAt !== null) return
     await send(stored, response, chosen)
   }
 
   /**
    * Records a pass-through forward in the capture's history; `notSent` when no answer reached the
-   * sender (it left, or the app stopped, while the target was awaited), so the record never says it got one.
+   * sender (it left, or the app stopped, while the target was awaited; or it got 503 because the
+   * answer could not be recorded), so the record never says it got one.
    */
-  function recordForward(stored: StoredCapture, forwarding: NotedForward, notSent: 'sender-left' | 'app-stopped' | null): void {
+  function recordForward(stored: StoredCapture, forwarding: NotedForward, notSent: 'sender-left' | 'app-stopped' | 'store-failed' | null): void {
     const recorded = notSent === null ? forwarding : { ...forwarding, summary: { ...forwarding.summary, usedConfiguredAnswer: false, reason: notSent } }
     void deps.replays.recordForward(stored, recorded).catch(() => undefined)
   }

@@ -11,8 +11,24 @@ import { useInspector, type InspectorFixtures } from '../test-support/inspector-
 import type { Inspector } from './inspector'
 import type { CaptureSummary } from '../shared/views'
 import { waitFor } from '../test-support/wait-for'
+import { logFileIo } from './store/log-file-io'
+import { writeFileAtomically } from './store/data-file'
 
 const test = useInspector()
+
+/** While set, a capture index cannot be written (as in a folder turned read-only). */
+let indexWritesFail = false
+const withFailingIndex = useInspector({
+  deps: {
+    logIo: {
+      ...logFileIo,
+      writeIndex: (file, text) =>
+        indexWritesFail
+          ? Promise.reject(Object.assign(new Error(`EROFS: read-only file system, open '${file}'`), { code: 'EROFS' }))
+          : (logFileIo.writeIndex ?? writeFileAtomically)(file, text),
+    },
+  },
+})
 
 interface Sent {
   /** The status the sender got, or `closed` when the connection ended without an answer. */
@@ -204,3 +220,25 @@ test('a pass-through capture deleted while its target is awaited still gets the 
   expect(storageEvents).toEqual([])
   expect((await inspector.procedures.getStatus({})).storage.lastError).toBeNull()
 })
+
+withFailingIndex(
+  'a pass-through answer that cannot be recorded is not said in the history to have reached the provider, which got 503',
+  async ({ app, startTarget }) => {
+    indexWritesFail = false
+    const inspector = await app.start()
+    const target = await holdingTarget(startTarget)
+    await forwardDefaultEndpoint(inspector, target.url)
+    const sent = await sendAndWaitUntilStored(inspector, '/default/hook')
+    indexWritesFail = true
+    try {
+      ;(await target.held).writeHead(201).end('made')
+      expect(await sent.answer).toMatchObject({ status: 503 })
+      const record = await waitFor(async () => (await inspector.procedures.listReplays({ captureId: sent.stored.id })).find((item) => item.outcome.kind !== 'sending'))
+      expect(record.outcome).toMatchObject({ kind: 'response', response: { status: 201 } })
+      // Before: { usedConfiguredAnswer: false, reason: null }, "the provider got this answer from your server".
+      expect(record.forward).toEqual({ mode: 'pass-through', usedConfiguredAnswer: false, reason: 'store-failed' })
+    } finally {
+      indexWritesFail = false
+    }
+  },
+)

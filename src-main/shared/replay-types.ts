@@ -296,7 +296,8 @@ export interface ForwardSummary {
   /**
    * Why, when `usedConfiguredAnswer` and the mode is pass-through: `timeout`, `connection-refused`...
    * Pass-through, no answer reached the provider (`usedConfiguredAnswer` false): `sender-left` (it
-   * gave up while the target was awaited) or `app-stopped` (the app stopped meanwhile).
+   * gave up while the target was awaited) or `app-stopped` (the app stopped meanwhile); or it got
+   * 503 instead: `store-failed` (the answer could not be recorded on the capture).
    */
   reason: string | null
 }

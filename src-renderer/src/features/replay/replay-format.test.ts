@@ -10,6 +10,9 @@ describe('forwardSummarySentence', () => {
     expect(forwardSummarySentence({ mode: 'pass-through', usedConfiguredAnswer: false, reason: 'sender-left' })).toBe(
       'the provider gave up waiting before your server answered, so it got no answer.',
     )
+    expect(forwardSummarySentence({ mode: 'pass-through', usedConfiguredAnswer: false, reason: 'store-failed' })).toBe(
+      'the app could not record the answer, so the provider got 503 (retry later) instead.',
+    )
   })
 
   it('names the answer the provider got otherwise', () => {

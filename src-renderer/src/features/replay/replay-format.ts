@@ -142,6 +142,7 @@ export function looksLikeJson(contentType: string | null, text: string): boolean
 export function forwardSummarySentence(forward: ForwardSummary): string {
   if (forward.reason === 'app-stopped') return 'the app stopped while waiting for your server, so the provider got no answer.'
   if (forward.reason === 'sender-left') return 'the provider gave up waiting before your server answered, so it got no answer.'
+  if (forward.reason === 'store-failed') return 'the app could not record the answer, so the provider got 503 (retry later) instead.'
   if (forward.usedConfiguredAnswer) return `the provider got this endpoint's configured answer${forward.reason ? ` (${forward.reason})` : ''}.`
   return forward.mode === 'pass-through'
     ? 'the provider got this answer from your server.'
