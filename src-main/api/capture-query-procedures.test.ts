@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect } from 'vitest'
 import type { Dispatch } from './dispatch'
 import type { CapturePage } from '../shared/views'
-import { send } from '../test-support/http-client'
+import { send, sendRaw } from '../test-support/http-client'
 import { call, useDispatch } from '../test-support/dispatch-fixture'
 import { finishedBulkReplay } from '../test-support/bulk-replay-job'
 
@@ -65,6 +65,18 @@ describe('listCaptures filter.query', () => {
     expect(await targetsOf('-body:declined -path:png -method:put')).toEqual(['/default/gzip', '/default/form'])
     expect(await targetsOf('status:2xx after:-1h')).toHaveLength(5)
     expect(await targetsOf('before:-1h')).toEqual([])
+  })
+
+  test('finds a trailer field by name and value, as a header is found', async ({ dispatch, endpoint }) => {
+    const targetsOf = targetsIn(dispatch, endpoint.id)
+    const chunked = (path: string, trailers: string) =>
+      `POST /${endpoint.slug}${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n${trailers}\r\n`
+    expect(await sendRaw(endpoint.url, chunked('/signed', 'X-Body-Digest: sha-256=:Q2F0:\r\nX-Trailer-Sig: t=9,v1=f00d\r\n'))).toMatch(/ 200 /)
+    expect(await sendRaw(endpoint.url, chunked('/plain', ''))).toMatch(/ 200 /)
+    expect(await targetsOf('header.x-body-digest:q2f0')).toEqual(['/default/signed'])
+    expect(await targetsOf('header:x-trailer-sig')).toEqual(['/default/signed'])
+    expect(await targetsOf('f00d')).toEqual(['/default/signed'])
+    expect(await targetsOf('-header:x-body-digest path:/plain')).toEqual(['/default/plain'])
   })
 
   test("id: finds a provider's event id kept in the recognition (the store's scan path)", async ({ dispatch, endpoint }) => {

@@ -9,7 +9,7 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
   },
   { example: 'https://host/shop/cb?id=7', meaning: 'a pasted URL: also the captures sent to its path and query, whatever the host' },
   { example: 'body:declined', meaning: 'in the body text (binary bodies never match)' },
-  { example: 'header.user-agent:ixopay', meaning: 'in a header value (header:x any name or value)' },
+  { example: 'header.user-agent:ixopay', meaning: 'in a header or trailer value (header:x any name or value)' },
   { example: 'query.action:create', meaning: 'in a query parameter of the target' },
   { example: 'path:/callbacks', meaning: 'in the path' },
   { example: 'method:post', meaning: 'the HTTP method' },

@@ -102,6 +102,16 @@ export function searchableCaptureOf(capture: SearchableSource, parts: Searchable
 }
 
 /**
+ * The header lines a search looks in: the headers, then the trailer fields a chunked body ended
+ * with (header lines sent after the body: a digest, a signature), so `header:` terms and bare words
+ * find a trailer as they find a header. The one home of this rule: the store's scan and the
+ * search-text sidecar both read it.
+ */
+export function searchedHeaderLines(record: { headers: HeaderPairs; trailers?: HeaderPairs | undefined }): HeaderPairs {
+  return record.trailers === undefined || record.trailers.length === 0 ? record.headers : [...record.headers, ...record.trailers]
+}
+
+/**
  * Headers as the matcher looks in them: names lower-cased, values folded (`foldForSearch`), a
  * value that holds UTF-8 followed by its decoded form. The search-text sidecar (core/search)
  * stores exactly these.

@@ -156,6 +156,25 @@ describe('finding texts in a sidecar', () => {
     }
   })
 
+  it("holds a capture's trailer fields beside its headers, outside its body text", async () => {
+    const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now: () => new Date() })
+    const body = Buffer.from('{}')
+    await store.append(testCapture(body, { trailers: [['X-Body-Digest', 'sha-256=:Q2F0:']] }), body)
+    await store.append(testCapture(body), body)
+    await store.close()
+    const sidecar = join(dir, 'trailers.search')
+    const { header } = buildSidecar(join(dir, 'captures', '000001.log'), sidecar)
+    const fd = openSync(sidecar, 'r')
+    try {
+      const [name, value] = findTexts(fd, header, ['x-body-digest', 'sha-256=:q2f0:'])
+      expect([...name!.entries]).toEqual([0])
+      expect([...value!.entries]).toEqual([0])
+      expect([...value!.inBody]).toEqual([])
+    } finally {
+      closeSync(fd)
+    }
+  })
+
   it('says which captures hold a text in their path, as received or decoded, wherever else it is too', async () => {
     const store = await openCaptureStore({ dir: join(dir, 'captures'), quarantineDir: join(dir, 'unreadable'), durability: 'flush' }, { now: () => new Date() })
     const cases: Array<[target: string, body: string]> = [

@@ -16,13 +16,13 @@
  *   text of every entry, one after another | header JSON | header length (uint32 BE) | "CIS1"
  *
  * An entry's text is its summary text, its path texts (what a `path:` term looks in), id, header
- * names and values and body text joined by line feeds, the summary text first, the path texts
+ * (and trailer) names and values and body text joined by line feeds, the summary text first, the path texts
  * second and the body text last (an empty line when there is none), and a line feed. Appending the header last lets the text be written as it is built, in bounded memory.
  */
 import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { filterFieldsOf } from '../../shared/capture-filter'
-import { searchableHeaderPairs, searchablePathTexts } from '../../shared/searchable-capture'
+import { searchableHeaderPairs, searchablePathTexts, searchedHeaderLines } from '../../shared/searchable-capture'
 import { MAX_TEXTS_SEARCHED_ONE_BY_ONE, MultiTextAutomaton, nativeSearchIsLinear, ROOT_STATE, RootJumps } from '../../shared/multi-text-search'
 import { foldForSearch } from '../../shared/search-text-form'
 import type { HeaderPairs } from '../../shared/http-message'
@@ -34,9 +34,9 @@ import { searchableBodyText } from './searchable-body'
  * text starts (`bodyStarts`). 5: the summary text holds the target decoded too (`filterFieldsOf`).
  * 6: the summary text first in each entry, and where it ends (`summaryEnds`). 7: text case folded
  * (`ß` is `ss`, `ς` is `σ`, `İ` and `ı` are `i`) rather than lower-cased. 8: the path texts after
- * the summary text, and where they end (`pathEnds`).
+ * the summary text, and where they end (`pathEnds`). 9: trailer fields after the headers (`searchedHeaderLines`).
  */
-export const SIDECAR_VERSION = 8
+export const SIDECAR_VERSION = 9
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */
@@ -104,6 +104,7 @@ interface FrameRecord {
   target: string
   outcome: 'captured' | 'refused'
   headers: HeaderPairs
+  trailers?: HeaderPairs
   body: { sha256: string }
   recognition: Parameters<typeof filterFieldsOf>[0]['recognition']
   response: { status: number | null }
@@ -279,7 +280,7 @@ export function entryWriter(fd: number, digest: { update(bytes: Buffer): void })
  */
 function entryText(record: FrameRecord, verifiedBody: Buffer | null): { summary: string; paths: string; beforeBody: string; bodyText: string } {
   const parts = [foldForSearch(record.id)]
-  for (const [name, value] of searchableHeaderPairs(record.headers)) parts.push(name, value)
+  for (const [name, value] of searchableHeaderPairs(searchedHeaderLines(record))) parts.push(name, value)
   // A refused request's body is never searched (it was not accepted as a callback).
   const body = verifiedBody === null || record.outcome === 'refused' ? null : searchableBodyText({ headers: record.headers }, verifiedBody)
   return {

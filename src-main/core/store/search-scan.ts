@@ -19,7 +19,7 @@ import { filterFieldsOf } from '../../shared/capture-filter'
 import type { CaptureQuery } from '../../shared/capture-query'
 import { bodySearchOf, decideCaptureQuery, matchesCaptureQuery } from '../../shared/capture-query-match'
 import { parseCaptureQuery } from '../../shared/capture-query-parser'
-import { searchableCaptureOf } from '../../shared/searchable-capture'
+import { searchableCaptureOf, searchedHeaderLines } from '../../shared/searchable-capture'
 import { MultiTextSearch } from '../../shared/multi-text-search'
 import type { CaptureRecognition } from '../../shared/views'
 import { searchTextDecision, type SearchTextDecision, type SearchTextHits } from '../search/search-text-decision'
@@ -255,7 +255,7 @@ function matchesRecord(logged: LoggedCapture, body: Buffer | null, prepared: Pre
   const searchable = searchableCaptureOf(logged, { searchText })
   const decided = decideCaptureQuery(prepared.query, searchable)
   if (decided !== null) return decided
-  searchable.headers = () => logged.headers
+  searchable.headers = () => searchedHeaderLines(logged)
   searchable.bodyText = () => {
     if (body === null || logged.outcome === 'refused') return null
     const text = searchableBodyText({ headers: logged.headers }, body)
