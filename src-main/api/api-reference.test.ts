@@ -13,6 +13,7 @@ import type { z } from 'zod'
 import { procedureInputs, type ProcedureName } from '../shared/contract'
 import { ERROR_HTTP_STATUS } from '../shared/errors'
 import { readContractTypeFields, type FieldTree } from '../test-support/contract-type-fields'
+import { formatByteLimit } from '../shared/byte-size'
 import { MAX_API_BODY_BYTES, SSE_HEARTBEAT_MS } from './http-api'
 
 const reference = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8')
@@ -232,7 +233,7 @@ describe('docs/api.md against the contract', () => {
   it('documents the event stream and the limits as the HTTP API sets them', () => {
     expect(reference).toContain('`GET {api}/events`')
     expect(reference).toContain(`heartbeats (every ${SSE_HEARTBEAT_MS / 1000} s)`)
-    expect(reference).toContain(`API input over ${MAX_API_BODY_BYTES / (1024 * 1024)} MB`)
+    expect(reference).toContain(`API input over ${formatByteLimit(MAX_API_BODY_BYTES)} (${MAX_API_BODY_BYTES.toLocaleString('en-US')} bytes;`)
   })
 
   it('lists every error code with its HTTP status, and no other', () => {
