@@ -566,16 +566,36 @@ function resignIxopayLegacy(draft: SigningDraft, key: HmacKey | undefined, now: 
   draft.setHeader(headerName, signed.authorization, change)
 }
 
+/** A JSON API callback body beyond doubt: a `result` IXOPAY sends, its `uuid`, and its transaction fields. */
+function isIxopayResultBody(json: unknown): boolean {
+  return (
+    isObject(json) &&
+    typeof json.result === 'string' &&
+    ['OK', 'PENDING', 'ERROR'].includes(json.result) &&
+    typeof json.uuid === 'string' &&
+    typeof json.transactionType === 'string' &&
+    typeof json.merchantTransactionId === 'string'
+  )
+}
+
 export const ixopayProvider: ProviderModule<'ixopay'> = {
   id: 'ixopay',
   rules: {
     // X-Signature is CHIP's header too: IXOPAY's is 64 bytes (HMAC-SHA512) beside a Date and a result/uuid body.
     xSignature: ({ delivery, json }) => {
       const signature = headerValue(delivery.headers, 'X-Signature')
-      if (signature === undefined || (decodeBase64Strict(signature.trim())?.length ?? 0) !== IXOPAY_SIGNATURE_BYTES) return null
+      if (signature === undefined) return null
       if (!hasHeader(delivery, 'Date') && !hasHeader(delivery, 'X-Date')) return null
-      if (!isObject(json) || !['result', 'uuid'].some((key) => Object.hasOwn(json, key))) return null
-      return { variant: 'json-api', detectedBy: 'X-Signature of 64 bytes (HMAC-SHA512), Date header, result/uuid in the body' }
+      const bytes = decodeBase64Strict(signature.trim())?.length ?? 0
+      if (bytes === IXOPAY_SIGNATURE_BYTES) {
+        if (!isObject(json) || !['result', 'uuid'].some((key) => Object.hasOwn(json, key))) return null
+        return { variant: 'json-api', detectedBy: 'X-Signature of 64 bytes (HMAC-SHA512), Date header, result/uuid in the body' }
+      }
+      // A signature of another size (hex, cut short, an HMAC-SHA256) beside a whole IXOPAY body is
+      // IXOPAY's, signed wrongly: recognised, so the verdict says what is wrong with it ("not base64
+      // of a 64-byte HMAC-SHA512"), where "unknown sender" said nothing. CHIP's RSA sizes stay CHIP's.
+      if (CHIP_SIGNATURE_BYTES.has(bytes) || !isIxopayResultBody(json)) return null
+      return { variant: 'json-api', detectedBy: 'X-Signature (not the 88 characters IXOPAY writes), Date header, an IXOPAY result body' }
     },
     legacyXml: ({ delivery }) => {
       const authorization = ixopayAuthorizationHeader(delivery.headers)

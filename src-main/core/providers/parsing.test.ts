@@ -256,6 +256,46 @@ describe('recognition order', () => {
     ).toBe('chip')
     expect(at([['X-Signature', chipSig]], '{"result":"OK","uuid":"u"}')).toBe('unknown')
   })
+  it('X-Signature of another size beside a whole IXOPAY body is IXOPAY signed wrongly, and the verdict says how', () => {
+    const body = JSON.stringify({ result: 'OK', uuid: 'abc123', merchantTransactionId: 'order-1001', transactionType: 'DEBIT', amount: '9.99' })
+    const hex = Buffer.alloc(64, 3).toString('hex')
+    const sha256 = Buffer.alloc(32, 4).toString('base64')
+    for (const signature of [hex, sha256, 'bad', Buffer.alloc(64, 5).toString('base64').slice(0, 80)]) {
+      const headers: HeaderPairs = [
+        ['Date', 'Sun, 01 Mar 2026 12:00:00 GMT'],
+        ['X-Signature', signature],
+      ]
+      // Before, "unknown sender: no recognition rule matched", with nothing said of the signature.
+      expect(at(headers, body), signature).toBe('ixopay')
+      const analysis = analyzeDelivery(
+        { method: 'POST', target: '/', headers, body: Buffer.from(body) },
+        { now: new Date(), keys: [{ kind: 'hmac-secret', provider: 'ixopay', value: 'secret' }] },
+      )
+      expect(analysis.verdict, signature).toMatchObject({ status: 'invalid', reason: 'malformed-signature' })
+      expect(analysis.verdict.message).toMatch(/not base64 of a 64-byte HMAC-SHA512 \(88 characters\)/)
+    }
+    // Not without a Date, nor beside a body that is not plainly IXOPAY's, nor with CHIP's RSA sizes.
+    expect(at([['X-Signature', hex]], body)).toBe('unknown')
+    expect(
+      at(
+        [
+          ['Date', 'x'],
+          ['X-Signature', hex],
+        ],
+        '{"result":"OK","uuid":"u"}',
+      ),
+    ).toBe('unknown')
+    const chipSig = Buffer.alloc(384, 1).toString('base64')
+    expect(
+      at(
+        [
+          ['Date', 'x'],
+          ['X-Signature', chipSig],
+        ],
+        body,
+      ),
+    ).toBe('unknown')
+  })
   it('IXOPAY legacy XML needs the Gateway/IxoPay Authorization and a <callback> body', () => {
     const sig = Buffer.alloc(64, 2).toString('base64')
     expect(at([['Authorization', `Gateway k:${sig}`]], '<?xml version="1.0"?><callback><result>OK</result></callback>')).toBe('ixopay')
