@@ -12,6 +12,10 @@ test('storage settings: durability and retention are saved', async ({ page, insp
   const dialog = page.getByTestId('storage-settings')
   // "1 capture in 1 segment file" when this worker's app holds one capture so far.
   await expect(dialog.getByTestId('storage-health')).toContainText(/\d captures? in \d+ segment files?, /)
+  // Each figure named: the logs' size (and, once less, their disk use), and what the size cap counts instead.
+  await expect(dialog.getByTestId('storage-health')).toContainText(/whose logs are [\d.]+ [KMG]?i?B in size/)
+  await expect(dialog.getByTestId('retention-hint')).toContainText('The MiB limit counts the captures kept: their records, bodies and search text')
+  await expect(dialog.getByTestId('retention-hint')).toContainText("It is neither the logs' size nor their disk use")
   await expect(dialog.getByTestId('durability-sync')).toBeChecked()
   await dialog.getByTestId('durability-flush').check()
   await dialog.getByTestId('retention-max-captures').fill('250000')

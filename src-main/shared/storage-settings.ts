@@ -49,7 +49,10 @@ export interface StorageSettingsView {
   health: {
     captures: number
     segments: number
-    /** Bytes of the capture logs: their sizes. */
+    /**
+     * The capture logs' size (their length; deleted captures' zeroed bytes count until their
+     * segment is removed). Not what retention's `maxBytes` counts: the captures kept, with their search text.
+     */
     logBytes: number
     /**
      * The disk space the capture logs take, less than `logBytes` once deleted captures' space was

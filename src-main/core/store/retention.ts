@@ -6,10 +6,11 @@
  * the policy, every `CHECK_INTERVAL_MS`, and `ARRIVAL_CHECK_MS` after captures arrive while a
  * count or bytes cap is set (a list capped at 3 showed a fourth capture for up to a minute).
  *
- * Bytes count what captures take on disk: their frames in the log and their share of the search
- * text kept beside each log (`derivedBytes`, about two thirds of the log for text bodies), so a
- * cap of 1 GB keeps the capture folder near 1 GB. A segment's derived bytes are shared among all
- * the captures it was built from, in proportion to their frames (not only among those still live:
+ * Bytes count the captures kept: their frames in the log and their share of the search text kept
+ * beside each log (`derivedBytes`, about two thirds of the log for text bodies), so a cap of 1 GB
+ * keeps the capture folder near 1 GB. Neither the logs' size (`health.logBytes`, which still
+ * counts deleted captures' zeroed frames) nor their disk use (`health.logDiskBytes`).
+ * A segment's derived bytes are shared among all the captures it was built from, in proportion to their frames (not only among those still live:
  * it is rebuilt without the deleted ones later, so until then they keep their share, and deleting
  * a capture takes off exactly its own).
  *

@@ -17,7 +17,9 @@ export function storageHealthText(
   // Logs whose deleted captures' space was given back take less than their size: said when it is
   // noticeably less (a log's last block is always whole on disk, so small differences are noise).
   const onDisk = health.logDiskBytes !== null && health.logDiskBytes < health.logBytes * LESS_ON_DISK ? ` (${formatBytes(health.logDiskBytes)} on disk)` : ''
-  return `${counted(health.captures, 'capture', 'captures')} in ${counted(health.segments, 'segment file', 'segment files')}, ${formatBytes(health.logBytes)} of capture logs${onDisk}${free}.`
+  // Named as their size: "64 MiB of capture logs (2 MiB on disk)" left open which of the two the
+  // first figure was, and the retention cap below counts neither (its hint says what it counts).
+  return `${counted(health.captures, 'capture', 'captures')} in ${counted(health.segments, 'segment file', 'segment files')}, whose logs are ${formatBytes(health.logBytes)} in size${onDisk}${free}.`
 }
 
 /** The logs are said to take less on disk when they take less than this share of their size. */
