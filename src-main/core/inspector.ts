@@ -92,7 +92,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     const settings = await openSettingsStore(join(config.dataDir, 'inspector.json'), quarantineDir, now)
     const savedStorage = settings.data.storage
     // Every data file found unreadable, in one list for the status (settings first, then captures, keys…).
-    const issues = new StorageIssues()
+    // Announced as found, so a view that read the status at start-up learns of a file found damaged since.
+    const issues = new StorageIssues((issue) => events.publish({ type: 'storage-issue-found', issue }))
     issues.add(settings.issue)
     // The history keeps no record of a capture the store no longer has (a deleted capture's resend
     // finishing, or its journal line after a crash); not known until the store is open.

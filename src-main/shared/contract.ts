@@ -52,6 +52,7 @@ import type {
   InspectorStatus,
   ProviderSettingsView,
   ReplayPreview,
+  StorageIssue,
   TunnelView,
 } from './views'
 
@@ -328,6 +329,8 @@ export type InspectorEvent =
   | { type: 'endpoints-changed' }
   | { type: 'storage-failed'; message: string; at: string }
   | { type: 'storage-recovered'; at: string }
+  /** A data file was found unreadable and moved aside (or reported in place) after the status was read: add it to `storage.issues`. */
+  | { type: 'storage-issue-found'; issue: StorageIssue }
   | { type: 'tunnel-changed'; state: TunnelState; stateRevision: number }
   | { type: 'replay-recorded'; captureId: string | null; record: ReplayRecord }
   | { type: 'bulk-replay-progress'; job: BulkJobView }

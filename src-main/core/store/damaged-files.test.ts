@@ -14,6 +14,7 @@ import { useInspector } from '../../test-support/inspector-fixture'
 import { FAIL_TWICE_THEN_OK } from '../../test-support/answer-configs'
 import { randomUUID } from 'node:crypto'
 import type { ReplayRecord } from '../../shared/replay'
+import type { StorageIssue } from '../../shared/views'
 import { appStoppedOutcome } from '../replay/replay-record'
 import { createReplayHistory, SENDING_JOURNAL } from './replay-history'
 
@@ -63,9 +64,17 @@ test('reports each damaged data file, keeps it aside as it was, and loses no cap
   // Start-up reads what it must: a replay history document is read (and found damaged) when a capture's history is asked for.
   const atStart = (await inspector.procedures.getStatus({})).storage.issues
   expect(atStart.map((issue) => relative(dataDir, issue.file)).sort()).toEqual(records.filter((file) => !replayDocuments.includes(file)).sort())
+  const announced: StorageIssue[] = []
+  const unsubscribe = inspector.events.subscribe((event) => {
+    if (event.type === 'storage-issue-found') announced.push(event.issue)
+  })
   expect(await inspector.procedures.listReplays({ captureId: ids[0]! })).toEqual([])
+  unsubscribe()
   const issues = (await inspector.procedures.getStatus({})).storage.issues
   expect(issues.map((issue) => relative(dataDir, issue.file)).sort()).toEqual([...records].sort())
+  // Found after the status was read: the views are told, as the status now lists it.
+  expect(announced).toEqual(issues.filter((issue) => replayDocuments.includes(relative(dataDir, issue.file))))
+  expect(announced).toHaveLength(replayDocuments.length)
   for (const issue of issues) {
     expect(issue.movedTo.startsWith(join(dataDir, 'unreadable'))).toBe(true)
     expect((await readFile(issue.movedTo)).equals(damaged.get(relative(dataDir, issue.file))!), issue.file).toBe(true)

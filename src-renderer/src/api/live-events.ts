@@ -10,7 +10,7 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { ReplayRecord } from '@shared/replay'
 import type { InspectorEvent } from '@shared/contract'
-import type { BulkJobView, CaptureSummary, Endpoint, InspectorStatus, TunnelView } from '@shared/views'
+import type { BulkJobView, CaptureSummary, Endpoint, InspectorStatus, StorageIssue, TunnelView } from '@shared/views'
 import { filterFieldsOf } from '@shared/capture-filter'
 import { createListRefetcher } from './live-list-admission'
 import { subscribe, subscribeLiveState, type LiveState } from './api-client'
@@ -115,6 +115,9 @@ function applyEvent(queryClient: QueryClient, event: Exclude<InspectorEvent, { t
       return
     case 'storage-recovered':
       patchStorageError(queryClient, null)
+      return
+    case 'storage-issue-found':
+      addStorageIssue(queryClient, event.issue)
       return
     case 'captures-reanalyzed':
       // Derived fields (provider verdicts) changed for every capture of the endpoint: refetch its views.
@@ -252,6 +255,20 @@ function createThrottle(intervalMs: number, action: () => void): { run(): void; 
       clearTimeout(timer)
     },
   }
+}
+
+/**
+ * A data file found damaged after the status was read (a capture's replay history, read when first
+ * shown): listed with the others, once (an issue the status fetched meanwhile already has is not added twice).
+ */
+function addStorageIssue(queryClient: QueryClient, issue: StorageIssue): void {
+  const status = queryClient.getQueryData<InspectorStatus>(queryKeys.status())
+  if (!status) {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.status() })
+    return
+  }
+  if (status.storage.issues.some((known) => known.movedTo === issue.movedTo && known.at === issue.at && known.file === issue.file)) return
+  queryClient.setQueryData<InspectorStatus>(queryKeys.status(), { ...status, storage: { ...status.storage, issues: [...status.storage.issues, issue] } })
 }
 
 function patchStorageError(queryClient: QueryClient, lastError: InspectorStatus['storage']['lastError']): void {

@@ -13,7 +13,7 @@ function issueKey(issue: StorageIssue): string {
   return `${issue.movedTo}@${issue.at}`
 }
 
-/** Files found unreadable at start-up were moved aside, never overwritten; say where. */
+/** Files found unreadable (at start-up, or a replay history when first read) were moved aside, never overwritten; say where. */
 export function StorageIssuesNotice({ issues }: StorageIssuesNoticeProps) {
   const [dismissed, setDismissed] = useState<string[]>(() => {
     try {
@@ -38,7 +38,7 @@ export function StorageIssuesNotice({ issues }: StorageIssuesNoticeProps) {
     <div className="banner banner-warning" role="status" data-testid="storage-issues">
       <div className="banner-content">
         <strong>
-          {visible.length === 1 ? 'A data file had a problem' : `${visible.length} data files had problems`} at start-up (nothing was overwritten):
+          {visible.length === 1 ? 'A data file had a problem' : `${visible.length} data files had problems`} (nothing was overwritten):
         </strong>
         <ul className="issue-list">
           {listed.map((issue) => (
