@@ -115,6 +115,12 @@ export interface CaptureSummary {
   /** Where an imported capture came from, e.g. "HAR file x.har"; `null` for received ones. */
   importedFrom: string | null
   /**
+   * True for a capture imported from a source that did not say when it arrived (a curl command, a
+   * raw HTTP message, a pasted body, a HAR or bundle entry without a time): its `receivedAt` is when
+   * it was imported, kept so it sorts, filters (`after:`) and expires by that time. False otherwise.
+   */
+  receivedAtIsImportTime: boolean
+  /**
    * Only on a capture imported from a bundle whose exporter changed it (redacted, or configured
    * secrets removed, a compressed body written decompressed): its body and headers are not what the
    * provider sent, so its signature cannot verify. Absent otherwise.

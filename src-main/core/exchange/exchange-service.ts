@@ -289,6 +289,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       response: capture.response ?? NO_ANSWER,
       origin: 'imported',
       importedFrom: importedFrom.slice(0, 500),
+      // The import time stands in for the arrival the source does not record (so it sorts by it); said so.
+      ...(capture.receivedAt === null ? { receivedAtIsImportTime: true as const } : {}),
       note: capture.note,
       pinned: capture.pinned,
       ...(capture.forward ? { forward: capture.forward } : {}),

@@ -363,6 +363,7 @@ export class CaptureIndex {
       },
       origin: (block.flags[slot] as number) & FLAG_IMPORTED ? 'imported' : 'received',
       importedFrom: null,
+      receivedAtIsImportTime: false,
       note: overlay?.note ?? null,
       pinned: ((block.flags[slot] as number) & FLAG_PINNED) !== 0,
       senderLeftAt: overlay?.senderLeftAt ?? null,

@@ -37,6 +37,7 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
     },
     origin: capture.origin ?? 'received',
     importedFrom: capture.importedFrom ?? null,
+    receivedAtIsImportTime: capture.receivedAtIsImportTime === true || isTimelessImport(capture),
     ...(capture.changedBeforeExport ? { changedBeforeExport: capture.changedBeforeExport } : {}),
     note: capture.note ?? null,
     pinned: capture.pinned ?? false,
@@ -46,4 +47,14 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
     deliveryKey: deliveryKey ?? deliveryKeyOf(capture),
     damage: null,
   }
+}
+
+/**
+ * A capture imported before `receivedAtIsImportTime` was kept, from a format that never records
+ * when a request arrived (curl, raw HTTP, a pasted body: `importSourceOf` names them first in
+ * `importedFrom`): its `receivedAt` is the import time too. HAR and bundle entries usually carry
+ * their time, so those are not guessed.
+ */
+function isTimelessImport(capture: Pick<LoggedCapture, 'origin' | 'importedFrom'>): boolean {
+  return capture.origin === 'imported' && typeof capture.importedFrom === 'string' && /^(?:pasted )?(?:curl|raw HTTP|body)\b/.test(capture.importedFrom)
 }

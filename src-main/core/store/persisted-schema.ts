@@ -160,6 +160,12 @@ export const storedCaptureSchema = z.object({
   origin: z.enum(['received', 'imported']).optional(),
   /** Where an imported capture came from, e.g. "HAR file x.har"; absent or `null` for received ones. */
   importedFrom: z.string().max(500).nullable().optional(),
+  /**
+   * An imported capture whose source did not say when it arrived (a curl command, a raw HTTP
+   * message, a pasted body, a HAR or bundle entry without a time): `receivedAt` is when it was
+   * imported. Absent otherwise (and on captures imported before it was kept: see `toCaptureSummary`).
+   */
+  receivedAtIsImportTime: z.literal(true).optional(),
   /** An imported capture its exporting app changed before writing the bundle (see shared/changed-before-export.ts); absent otherwise. */
   changedBeforeExport: changedBeforeExportSchema.optional(),
   /**

@@ -121,8 +121,22 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
       <RecognitionPanels analysis={capture.analysis} endpoint={endpoint} isImported={capture.origin === 'imported'} />
 
       <dl className="facts" data-testid="detail-facts">
-        <dt>Received</dt>
-        <dd>{formatFullTime(capture.receivedAt)}</dd>
+        {capture.receivedAtIsImportTime ? (
+          // Its source (a curl command, a pasted message) does not say when it was received: the time is the import's.
+          <>
+            <dt>Imported</dt>
+            <dd data-testid="detail-imported-time">
+              {formatFullTime(capture.receivedAt)}
+              {capture.importedFrom ? <> from {revealHidden(capture.importedFrom)}</> : ''}
+              <span className="muted"> · when it was received is not known</span>
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Received</dt>
+            <dd>{formatFullTime(capture.receivedAt)}</dd>
+          </>
+        )}
         {/* A pasted or curl import records neither: "0.00 ms" and a blank read as measured. */}
         <dt>Duration</dt>
         <dd>

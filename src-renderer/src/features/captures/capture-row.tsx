@@ -79,9 +79,21 @@ export const CaptureRow = memo(function CaptureRow({
           data-testid="row-check"
         />
       </span>
-      <span className="cell cell-time wire" title={capture.receivedAt}>
-        {formatListTime(capture.receivedAt)}
-      </span>
+      {capture.receivedAtIsImportTime ? (
+        // Not when it was received (its source does not say): when it was imported, said so.
+        <span
+          className="cell cell-time cell-time-imported wire"
+          title={`Imported ${capture.receivedAt}${capture.importedFrom ? ` from ${capture.importedFrom}` : ''}: when it was received is not known`}
+          aria-label={`Imported ${formatListTime(capture.receivedAt)}`}
+          data-testid="row-time-imported"
+        >
+          {formatListTime(capture.receivedAt)}
+        </span>
+      ) : (
+        <span className="cell cell-time wire" title={capture.receivedAt}>
+          {formatListTime(capture.receivedAt)}
+        </span>
+      )}
       <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
       <span className="cell cell-target wire" title={capture.target} data-testid="capture-target">
         {capture.damage !== null && (

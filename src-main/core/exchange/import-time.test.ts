@@ -1,0 +1,60 @@
+/**
+ * An imported capture whose source does not say when it arrived (curl, raw HTTP, a pasted body)
+ * takes the import time as its `receivedAt`, so `after:`/`before:` and retention go by it, and says so
+ * (`receivedAtIsImportTime`); a HAR entry with its time and a received capture do not. A capture
+ * imported from curl before the flag was kept is read so too.
+ */
+import { expect } from 'vitest'
+import { toCaptureSummary } from '../store/capture-summary'
+import { testCapture } from '../../test-support/test-capture'
+import { send } from '../../test-support/http-client'
+import { useInspector } from '../../test-support/inspector-fixture'
+
+const test = useInspector()
+
+test('a curl import shows its time as the import time, a HAR entry with a time and a received capture do not', async ({ inspector }) => {
+  const endpoint = await inspector.procedures.createEndpoint({ name: 'Import time' })
+  expect((await send(`${endpoint.url}/received`, { body: '{}' })).status).toBe(200)
+  const before = Date.now()
+  const curl = `curl 'https://shop.example/${endpoint.slug}/pasted' --data-raw '{"a":1}'`
+  const fromCurl = await inspector.procedures.importCaptures({ endpointId: endpoint.id, dataBase64: Buffer.from(curl).toString('base64'), format: 'curl' })
+  const har = {
+    log: {
+      version: '1.2',
+      entries: [{ startedDateTime: '2026-01-02T03:04:05.000Z', request: { method: 'POST', url: `https://shop.example/${endpoint.slug}/har`, headers: [] }, response: {} }],
+    },
+  }
+  const fromHar = await inspector.procedures.importCaptures({ endpointId: endpoint.id, dataBase64: Buffer.from(JSON.stringify(har)).toString('base64'), format: 'har' })
+
+  const pasted = await inspector.procedures.getCapture({ id: fromCurl.importedIds[0]! })
+  expect(pasted.receivedAtIsImportTime).toBe(true)
+  expect(Date.parse(pasted.receivedAt)).toBeGreaterThanOrEqual(before)
+  const fromFile = await inspector.procedures.getCapture({ id: fromHar.importedIds[0]! })
+  expect([fromFile.receivedAtIsImportTime, fromFile.receivedAt]).toEqual([false, '2026-01-02T03:04:05.000Z'])
+  const items = (await inspector.procedures.listCaptures({ endpointId: endpoint.id })).items
+  // The list is in the order the app stored them, newest first, whatever time each shows.
+  expect(items.map((item) => [item.target.replace(`/${endpoint.slug}`, ''), item.receivedAtIsImportTime])).toEqual([
+    ['/har', false],
+    ['/pasted', true],
+    ['/received', false],
+  ])
+  // after:/before: go by the time shown: the paste is found among what came in since the import started.
+  const since = new Date(before).toISOString()
+  const after = await inspector.procedures.listCaptures({ endpointId: endpoint.id, filter: { query: `after:${since}` } })
+  expect(after.items.map((item) => item.target)).toContain(`/${endpoint.slug}/pasted`)
+})
+
+test('a capture imported from curl, raw HTTP or a pasted body before the flag was kept is read as timed by its import', () => {
+  const logged = (importedFrom: string | null, origin: 'received' | 'imported' = 'imported') => ({
+    ...testCapture(Buffer.alloc(0), { origin, importedFrom }),
+    seq: 1,
+    body: { sha256: '', size: 0 },
+  })
+  expect(toCaptureSummary(logged('pasted curl, entry 1')).receivedAtIsImportTime).toBe(true)
+  expect(toCaptureSummary(logged('curl payments.sh, entry 2')).receivedAtIsImportTime).toBe(true)
+  expect(toCaptureSummary(logged('raw HTTP hook.http, entry 1')).receivedAtIsImportTime).toBe(true)
+  expect(toCaptureSummary(logged('pasted body')).receivedAtIsImportTime).toBe(true)
+  expect(toCaptureSummary(logged('HAR evidence.har, entry 1')).receivedAtIsImportTime).toBe(false)
+  expect(toCaptureSummary(logged('bundle x.bundle.json, entry 1')).receivedAtIsImportTime).toBe(false)
+  expect(toCaptureSummary(logged(null, 'received')).receivedAtIsImportTime).toBe(false)
+})
