@@ -9,7 +9,7 @@
  * before the answer arrived; once finished (`add`) it is there once, with its answer. The journal
  * is synced only under the store's `sync` durability.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -348,6 +348,25 @@ describe('a send in flight when the app stops', () => {
     const reopened = createReplayHistory(join(killed, 'replays'), join(killed, 'unreadable'), now, (issue) => third.push(issue))
     expect((await reopened.list(1, 'capture-1')).map((record) => record.id)).toEqual([later.id, sends[3]!.id, sends[0]!.id])
     expect(third).toEqual([])
+  })
+
+  it('a send whose answer could not be kept in its document reads, after a kill, with that answer, not as cut off by the stop', async () => {
+    const { live, killed } = await folders()
+    const history = historyIn(live)
+    // The document is opened (empty); then its file cannot be replaced: a folder has its name.
+    expect(await history.list(1, 'capture-1')).toEqual([])
+    mkdirSync(join(live, 'replays', '000001.json', 'in-the-way'), { recursive: true })
+    const sending = noted('capture-1')
+    await history.begin(1, sending)
+    const answered = { ...sending, outcome: resendOf('capture-1').outcome }
+    await expect(history.add(1, answered)).rejects.toThrow()
+    killedCopy(live, killed)
+    rmSync(join(killed, 'replays', '000001.json'), { recursive: true })
+
+    // Before: the journal's only line, [sending.id, 'app-stopped'] ("the app stopped before the answer arrived").
+    const listed = await historyIn(killed).list(1, 'capture-1')
+    expect(listed.map((record) => [record.id, record.outcome.kind])).toEqual([[sending.id, 'failure']])
+    expect(listed[0]).toEqual(answered)
   })
 
   it('reads the line appended after a fragment an append that failed part way left', async () => {

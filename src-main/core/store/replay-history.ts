@@ -247,8 +247,9 @@ export function createReplayHistory(
 
   /**
    * Records of sends a previous run began and never finished (it stopped first) go into their
-   * documents, each once (a record its document already has was finished), unless their capture
-   * was deleted meanwhile; then the journal is emptied.
+   * documents, each once (a record its document already has was finished; of two lines of one send,
+   * the later is its finished record, which `add` could not keep), unless their capture was deleted
+   * meanwhile; then the journal is emptied.
    * An append that failed part way in a run that went on (a full disk) leaves a fragment the next
    * line was appended to: each line is read from its last `{"seq":` (inside a record, quotes are
    * escaped). A line that still cannot be read, or a last line cut short (a crash or power loss
@@ -271,6 +272,8 @@ export function createReplayHistory(
     }
     journalBytes = Buffer.byteLength(text)
     const saves = new Set<() => Promise<void>>()
+    /** Records this recovery added, by id: a later line of the same send (its finished record, see `add`) replaces it. */
+    const added = new Map<string, ReplayRecord>()
     const lines = text.split('\n')
     const unreadable: JournalDamage = { lines: [], firstProblem: null, tornBytes: 0 }
     for (const [index, line] of lines.entries()) {
@@ -286,8 +289,16 @@ export function createReplayHistory(
         continue
       }
       const { db, save } = await documentFor(read.seq)
-      if (isOfDeletedCapture(read.record) || db.data.records.some((record) => record.id === read.record.id)) continue
-      db.data.records.push(read.record)
+      if (isOfDeletedCapture(read.record)) continue
+      const earlier = added.get(read.record.id)
+      if (earlier !== undefined) {
+        db.data.records[db.data.records.indexOf(earlier)] = read.record
+      } else if (db.data.records.some((record) => record.id === read.record.id)) {
+        continue
+      } else {
+        db.data.records.push(read.record)
+      }
+      added.set(read.record.id, read.record)
       saves.add(save)
     }
     for (const save of saves) await save()
@@ -326,8 +337,22 @@ export function createReplayHistory(
       // (Checked as it is pushed: a deletion removes the capture from the store before its history.)
       if (isOfDeletedCapture(record)) return finished(record.id)
       db.data.records.push(record)
-      // Not kept (a full disk): its journal line stays, so a later write of the document or the next run still has it.
-      await save()
+      try {
+        await save()
+      } catch (error: unknown) {
+        // Not kept (a full disk): a later write of the document still has it. Should none come before
+        // the app stops, the next run would read only the journal's line, "the app stopped before the
+        // answer arrived", where an answer did arrive: the finished record is appended to the journal
+        // after that line (a small append may succeed where rewriting the document did not), and the
+        // next run takes a send's last line.
+        if (inFlight.has(record.id)) {
+          const line = `${JSON.stringify({ seq, record })}\n`
+          inFlight.set(record.id, line)
+          unwritten.push(line)
+          await saveJournal().catch(() => undefined)
+        }
+        throw error
+      }
       await finished(record.id)
     },
     async list(seq, captureId) {
