@@ -311,7 +311,9 @@ describe('a send in flight when the app stops', () => {
     expect((await next.list(1, 'capture-1')).map((record) => record.id)).toEqual([sending.id])
     expect(issues).toHaveLength(1)
     expect(issues[0]!.file).toBe(journal)
-    expect(issues[0]!.problem).toMatch(/^its last line \(40 bytes\) was cut short/)
+    expect(issues[0]!.problem).toBe(
+      "its last line (40 bytes) was cut short (a crash, a power loss or a full disk while a send was being noted): its record could not be read, so a send begun then may be missing from its capture's history; every other record was kept in its capture's history, and the sends noted from now on go to a new journal",
+    )
     expect(readFileSync(issues[0]!.movedTo, 'utf8')).toBe(damaged)
     expect(existsSync(journal)).toBe(false)
   })

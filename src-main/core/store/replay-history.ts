@@ -426,7 +426,8 @@ function describeJournalDamage({ lines, firstProblem, tornBytes }: JournalDamage
   }
   if (tornBytes > 0) {
     parts.push(
-      `its last line (${tornBytes} byte${tornBytes === 1 ? '' : 's'}) was cut short: a send being noted as the app or the power stopped, which with "sync" durability had not gone out yet`,
+      // Not "it had not gone out": a journal append that failed (a full disk) does not stop the send.
+      `its last line (${tornBytes} byte${tornBytes === 1 ? '' : 's'}) was cut short (a crash, a power loss or a full disk while a send was being noted): its record could not be read, so a send begun then may be missing from its capture's history`,
     )
   }
   return `${parts.join('; ')}; every other record was kept in its capture's history, and the sends noted from now on go to a new journal`
