@@ -80,6 +80,8 @@ export function bundlePieces(captures: Iterable<ExchangeCapture>, header: Bundle
         id: capture.id,
         endpoint: capture.endpoint,
         receivedAt: capture.receivedAt,
+        // Only when it is so: every other capture is written as before.
+        ...(capture.receivedAtIsImportTime === true ? { receivedAtIsImportTime: true } : {}),
         durationMs: capture.durationMs,
         method: capture.method,
         target: capture.target,
@@ -117,6 +119,7 @@ const bundleCaptureSchema = z.object({
   id: z.string().nullable().optional(),
   endpoint: z.object({ name: z.string(), slug: z.string() }).nullable().optional(),
   receivedAt: z.string().nullable(),
+  receivedAtIsImportTime: z.boolean().optional(),
   durationMs: z.number().nonnegative(),
   method: z.string().min(1).max(64),
   target: z.string().max(65_536),

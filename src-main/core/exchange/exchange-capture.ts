@@ -8,6 +8,7 @@ import type { PinnableProviderId } from '../../shared/providers'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ReplayRecord } from '../../shared/replay'
 import type { StoredCapture } from '../store/persisted-schema'
+import { isTimelessImport } from '../store/capture-summary'
 import { MAX_IMPORT_FILE_BYTES } from '../../shared/exchange'
 import { decodeBase64Strict } from '../crypto/bytes'
 import { IMPORT_SLICE, workSlices } from './work-slices'
@@ -23,6 +24,11 @@ export interface ExchangeCapture {
   endpoint: { name: string; slug: string } | null
   /** When it arrived (ISO 8601); `null` when the source does not say. */
   receivedAt: string | null
+  /**
+   * `receivedAt` is when it was imported (into the app that exported it), not when it arrived: an
+   * import keeps it so (the record's `receivedAtIsImportTime`), rather than presenting it as received.
+   */
+  receivedAtIsImportTime?: boolean
   durationMs: number
   method: string
   /** The request target exactly as received: path and query. */
@@ -96,6 +102,7 @@ export type CaptureRecordFields = Pick<
   | 'response'
 > & {
   trailers?: HeaderPairs | undefined
+  receivedAtIsImportTime?: boolean | undefined
   note?: string | null | undefined
   pinned?: boolean | undefined
   origin?: ExchangeCapture['origin'] | undefined
@@ -117,6 +124,7 @@ export function exchangeCaptureOf(record: CaptureRecordFields, parts: Pick<Excha
     id: parts.id,
     endpoint: parts.endpoint,
     receivedAt: record.receivedAt,
+    ...(record.receivedAtIsImportTime === true || isTimelessImport(record) ? { receivedAtIsImportTime: true } : {}),
     durationMs: record.durationMs,
     method: record.method,
     target: record.target,

@@ -290,7 +290,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       origin: 'imported',
       importedFrom: importedFrom.slice(0, 500),
       // The import time stands in for the arrival the source does not record (so it sorts by it); said so.
-      ...(capture.receivedAt === null ? { receivedAtIsImportTime: true as const } : {}),
+      // A file's own import time (`receivedAtIsImportTime`) is no more a time of arrival than this one.
+      ...(capture.receivedAt === null || capture.receivedAtIsImportTime === true ? { receivedAtIsImportTime: true as const } : {}),
       note: capture.note,
       pinned: capture.pinned,
       ...(capture.forward ? { forward: capture.forward } : {}),

@@ -150,7 +150,7 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     const changed = changedOf(index, capture)
     const lines = ['']
     lines.push(
-      `# ${index + 1}/${captures.length}: ${commentSafe(capture.method)} ${commentSafe(capture.target)}${capture.receivedAt ? `, received ${capture.receivedAt}` : ''}`,
+      `# ${index + 1}/${captures.length}: ${commentSafe(capture.method)} ${commentSafe(capture.target)}${capture.receivedAt ? `, ${capture.receivedAtIsImportTime === true ? 'imported' : 'received'} ${capture.receivedAt}` : ''}`,
     )
     if (capture.recognition) {
       const name = commentSafe(capture.recognition.provider.name)

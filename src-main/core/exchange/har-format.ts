@@ -90,6 +90,7 @@ function harEntry(capture: ExchangeCapture, header: HarHeader, isChanged: boolea
     // HAR has no place for a chunked body's trailer fields: this app's own, as headers are written.
     ...(capture.trailers.length > 0 ? { _trailers: toHarHeaders(capture.trailers) } : {}),
     _receivedAt: capture.receivedAt,
+    ...(capture.receivedAtIsImportTime === true ? { _receivedAtIsImportTime: true } : {}),
     _remoteAddress: capture.remoteAddress,
     _outcome: capture.outcome,
     _refusal: capture.refusal,
@@ -264,6 +265,7 @@ function readHarEntry(raw: unknown): EntryResult {
       id: null,
       endpoint: null,
       receivedAt,
+      ...(raw._receivedAtIsImportTime === true ? { receivedAtIsImportTime: true } : {}),
       durationMs: typeof timings.send === 'number' && timings.send >= 0 ? timings.send : 0,
       method: request.method,
       target,

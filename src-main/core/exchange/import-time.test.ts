@@ -7,6 +7,7 @@
 import { expect } from 'vitest'
 import { toCaptureSummary } from '../store/capture-summary'
 import { testCapture } from '../../test-support/test-capture'
+import { exportedFile } from '../../test-support/exported-file'
 import { send } from '../../test-support/http-client'
 import { useInspector } from '../../test-support/inspector-fixture'
 
@@ -42,6 +43,22 @@ test('a curl import shows its time as the import time, a HAR entry with a time a
   const since = new Date(before).toISOString()
   const after = await inspector.procedures.listCaptures({ endpointId: endpoint.id, filter: { query: `after:${since}` } })
   expect(after.items.map((item) => item.target)).toContain(`/${endpoint.slug}/pasted`)
+})
+
+test('an import time stays an import time through a bundle or HAR export and import', async ({ inspector }) => {
+  const endpoint = await inspector.procedures.createEndpoint({ name: 'Import time export' })
+  const curl = `curl 'https://shop.example/${endpoint.slug}/pasted' --data-raw '{"a":1}'`
+  const fromCurl = await inspector.procedures.importCaptures({ endpointId: endpoint.id, dataBase64: Buffer.from(curl).toString('base64'), format: 'curl' })
+  const original = await inspector.procedures.getCapture({ id: fromCurl.importedIds[0]! })
+  for (const format of ['bundle', 'har'] as const) {
+    const exported = await inspector.procedures.exportCaptures({ endpointId: endpoint.id, format })
+    const copy = await inspector.procedures.createEndpoint({ name: `Import time ${format}` })
+    const result = await inspector.procedures.importCaptures({ endpointId: copy.id, dataBase64: exportedFile(exported).toString('base64'), format })
+    const again = await inspector.procedures.getCapture({ id: result.importedIds[0]! })
+    expect([again.receivedAtIsImportTime, again.receivedAt], format).toEqual([true, original.receivedAt])
+  }
+  const script = exportedFile(await inspector.procedures.exportCaptures({ endpointId: endpoint.id, format: 'curl' })).toString()
+  expect(script).toContain(`/pasted, imported ${original.receivedAt}`)
 })
 
 test('a capture imported from curl, raw HTTP or a pasted body before the flag was kept is read as timed by its import', () => {

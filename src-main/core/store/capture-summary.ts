@@ -55,6 +55,6 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
  * `importedFrom`): its `receivedAt` is the import time too. HAR and bundle entries usually carry
  * their time, so those are not guessed.
  */
-function isTimelessImport(capture: Pick<LoggedCapture, 'origin' | 'importedFrom'>): boolean {
+export function isTimelessImport(capture: { origin?: LoggedCapture['origin'] | undefined; importedFrom?: string | null | undefined }): boolean {
   return capture.origin === 'imported' && typeof capture.importedFrom === 'string' && /^(?:pasted )?(?:curl|raw HTTP|body)\b/.test(capture.importedFrom)
 }
