@@ -324,6 +324,9 @@ test('a pass-through capture is listed while its target is awaited, as on its wa
     await expect(page.getByTestId('detail-answer-progress')).toContainText('Waiting for the upstream answer')
     await expect(page.getByTestId('response-status')).toContainText('nothing sent yet: waiting for the upstream answer')
     await expect(page.getByTestId('capture-detail')).not.toContainText('Never answered')
+    // Drawn as an answer on its way, as the list row is, not in the error red.
+    await expect(page.getByTestId('detail-answered').locator('.status')).toHaveClass(/status-pending/)
+    await expect(page.getByTestId('detail-response').locator('.status').first()).toHaveClass(/status-pending/)
     release()
     expect(await answered).toBe(201)
     // Patched live once the answer is recorded (before it was sent).

@@ -19,6 +19,13 @@ describe('answerStatusClass', () => {
     expect(answerStatusClass(answer({ status: 503 }))).toBe('status-server-error')
     expect(answerStatusClass(answer({ status: 200 }))).toBe('status-ok')
   })
+
+  it('draws a pass-through capture awaiting its upstream answer as pending, not as an error', () => {
+    const forward = { kind: 'forward', targetUrl: 'http://127.0.0.1:9/hooks' } as const
+    expect(answerStatusClass(answer({ kind: 'hang', status: null, chosenBy: forward }))).toBe('status-pending')
+    // A hang the endpoint chose is an answer withheld on purpose: still drawn as a failure.
+    expect(answerStatusClass(answer({ kind: 'hang', status: null }))).toBe('status-server-error')
+  })
 })
 
 describe('answerLongLabel', () => {

@@ -64,7 +64,11 @@ export function answerChoiceShort(answer: AnswerRecord): string {
 export function answerStatusClass(answer: AnswerRecord): string {
   const status = answer.status
   // An imported capture simply has no recorded answer: neutral, not an error's red.
-  if (status === null) return answer.kind === 'none' ? 'status-imported' : 'status-server-error'
+  if (status === null && answer.kind === 'none') return 'status-imported'
+  // A pass-through forward's hang is its record while the target's answer is awaited (relayed when it
+  // comes): drawn as the list draws an answer still on its way, not as a failure.
+  if (status === null && answer.kind === 'hang' && answer.chosenBy.kind === 'forward') return 'status-pending'
+  if (status === null) return 'status-server-error'
   if (status >= 500) return 'status-server-error'
   if (status >= 400) return 'status-client-error'
   if (status >= 300) return 'status-redirect'
