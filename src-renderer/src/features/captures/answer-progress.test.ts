@@ -59,12 +59,24 @@ describe('answerProgress', () => {
 
   it('says the sender left, for a delay or a hang', () => {
     const left = new Date(ARRIVED + 3200).toISOString()
-    expect(answerProgress(capture({ delayMs: 8000 }, left), ARRIVED + 4000, APP_STARTED)).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: false })
+    expect(answerProgress(capture({ delayMs: 8000 }, left), ARRIVED + 4000, APP_STARTED)).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: false, wasRelay: false })
     expect(answerProgress(capture({ kind: 'hang', status: null }, left), ARRIVED + 4000, APP_STARTED)).toEqual({
       state: 'sender-left',
       waitedMs: 3200,
       wasHang: true,
+      wasRelay: false,
     })
+  })
+
+  it('says the sender left before a relayed answer came from upstream, not before a delayed answer went out', () => {
+    const left = new Date(ARRIVED + 3200).toISOString()
+    const relayed = capture({ status: 201, chosenBy: { kind: 'forward', targetUrl: 'http://127.0.0.1:9/hooks' } }, left)
+    const progress = answerProgress(relayed, ARRIVED + 9000, APP_STARTED)
+    expect(progress).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: false, wasRelay: true })
+    if (progress.state === 'answered') throw new Error('left')
+    const sentence = progressSentence(progress, '201 Created')
+    expect(sentence).toBe('Sender left after 3 s, before the upstream answer (201 Created) came, so it was not relayed: it never got it')
+    expect(sentence).not.toContain('delayed')
   })
 
   it('says the app stopped before the answer went out, for a delay or a hang, and never counts it as still due', () => {
@@ -104,7 +116,7 @@ describe('answerProgress', () => {
     expect(isLive({ state: 'pending', remainingMs: 1 })).toBe(true)
     expect(isLive({ state: 'holding', heldMs: 1 })).toBe(true)
     expect(isLive({ state: 'answered' })).toBe(false)
-    expect(isLive({ state: 'sender-left', waitedMs: 1, wasHang: false })).toBe(false)
+    expect(isLive({ state: 'sender-left', waitedMs: 1, wasHang: false, wasRelay: false })).toBe(false)
   })
 })
 
@@ -128,12 +140,12 @@ describe('countdown words', () => {
     expect(formatWaitShort(3_600_001)).toBe('2 h')
     expect(progressShortLabel({ state: 'pending', remainingMs: 6500 })).toBe('in 7 s')
     expect(progressShortLabel({ state: 'holding', heldMs: 1 })).toBe('holding')
-    expect(progressShortLabel({ state: 'sender-left', waitedMs: 1, wasHang: false })).toBe('sender left')
+    expect(progressShortLabel({ state: 'sender-left', waitedMs: 1, wasHang: false, wasRelay: false })).toBe('sender left')
   })
 
   it('says in a sentence what is pending', () => {
     expect(progressSentence({ state: 'pending', remainingMs: 6500 }, '200 OK')).toBe('Answering in 7 s (200 OK, delayed): the sender is still waiting')
-    expect(progressSentence({ state: 'sender-left', waitedMs: 3200, wasHang: false }, '200 OK')).toBe(
+    expect(progressSentence({ state: 'sender-left', waitedMs: 3200, wasHang: false, wasRelay: false }, '200 OK')).toBe(
       'Sender left after 3 s, before the delayed answer (200 OK) went out: it never got it',
     )
   })

@@ -16,8 +16,12 @@ export type AnswerProgress =
    * relayed (the capture is stored first, its answer a hang chosen by the forward, until then).
    */
   | { state: 'awaiting-upstream'; waitedMs: number }
-  /** The sender closed the connection before the answer went out (or while a hang held it): it never got one. */
-  | { state: 'sender-left'; waitedMs: number; wasHang: boolean }
+  /**
+   * The sender closed the connection before the answer went out (or while a hang held it): it never got one.
+   * `wasRelay`: the answer was a pass-through forward's, so it left before the target's answer came, not
+   * before a delay was over.
+   */
+  | { state: 'sender-left'; waitedMs: number; wasHang: boolean; wasRelay: boolean }
   /**
    * The app stopped before the answer went out (or while a hang held it): the connection was closed
    * without one. `waitedMs` is `null` when the app did not record it (a crash or kill -9: known only
@@ -39,11 +43,10 @@ export function answerProgress(capture: ProgressFields, nowMs: number, appStarte
   const cutAt = capture.senderLeftAt ?? capture.appStoppedAt
   if (cutAt !== null) {
     const cutMs = Date.parse(cutAt)
-    return {
-      state: capture.senderLeftAt !== null ? 'sender-left' : 'app-stopped',
-      waitedMs: Number.isNaN(cutMs) ? 0 : Math.max(0, cutMs - arrivedMs),
-      wasHang: capture.response.kind === 'hang',
-    }
+    const waitedMs = Number.isNaN(cutMs) ? 0 : Math.max(0, cutMs - arrivedMs)
+    const wasHang = capture.response.kind === 'hang'
+    if (capture.senderLeftAt === null) return { state: 'app-stopped', waitedMs, wasHang }
+    return { state: 'sender-left', waitedMs, wasHang, wasRelay: capture.response.chosenBy.kind === 'forward' }
   }
   const { response } = capture
   if (response.kind === 'hang') {
@@ -154,6 +157,10 @@ export function progressSentence(progress: Exclude<AnswerProgress, { state: 'ans
     case 'awaiting-upstream':
       return `Waiting for the upstream answer (${formatWait(progress.waitedMs, 'down')} so far), which is relayed to the sender when it comes: the sender is still waiting`
     case 'sender-left':
+      if (progress.wasRelay)
+        return progress.wasHang
+          ? `Sender left after ${formatWait(progress.waitedMs, 'down')}, while the upstream answer was awaited: it got no answer`
+          : `Sender left after ${formatWait(progress.waitedMs, 'down')}, before the upstream answer (${answer}) came, so it was not relayed: it never got it`
       return progress.wasHang
         ? `Sender left after ${formatWait(progress.waitedMs, 'down')}; the connection was held open without an answer`
         : `Sender left after ${formatWait(progress.waitedMs, 'down')}, before the delayed answer (${answer}) went out: it never got it`
