@@ -35,7 +35,7 @@ export function SummaryPanel({ analysis, pinnedBy }: { analysis: DeliveryAnalysi
       aside={
         <span className="summary-aside">
           <span data-testid="summary-provider-name">{provider.name}</span>
-          {provider.variant && <span className="muted"> · {provider.variant}</span>}
+          {provider.variant && <span className="muted"> · {revealHidden(provider.variant)}</span>}
         </span>
       }
       testId="summary-panel"
@@ -46,8 +46,9 @@ export function SummaryPanel({ analysis, pinnedBy }: { analysis: DeliveryAnalysi
             <strong>This callback is only a signal: confirm the state with</strong>
           </p>
           <div className="signal-request">
+            {/* Built from the body's ids: marked as every value received is, the copy stays exact. */}
             <code className="wire" data-testid="signal-only-request">
-              {summary.signalOnly.display}
+              {revealHidden(summary.signalOnly.display)}
             </code>
             <CopyButton text={summary.signalOnly.display} label="Copy" testId="copy-signal-request" />
           </div>
@@ -58,7 +59,7 @@ export function SummaryPanel({ analysis, pinnedBy }: { analysis: DeliveryAnalysi
               {summary.signalOnly.alternativeUrls.map((url, index) => (
                 <span key={url}>
                   {index > 0 && ', '}
-                  <code className="wire">{url}</code>
+                  <code className="wire">{revealHidden(url)}</code>
                 </span>
               ))}
             </p>
@@ -69,7 +70,7 @@ export function SummaryPanel({ analysis, pinnedBy }: { analysis: DeliveryAnalysi
         <dt>Provider</dt>
         <dd data-testid="summary-provider">
           <strong>{providerName(provider.id)}</strong>
-          {provider.variant && <span className="tag tag-subtle">{provider.variant}</span>}
+          {provider.variant && <span className="tag tag-subtle">{revealHidden(provider.variant)}</span>}
           {provider.pinned && <span className="tag tag-accent">{pinnedBy === 'import' ? 'named at import' : 'pinned'}</span>}
           <div className="muted summary-detected" data-testid="summary-detected-by">
             {provider.pinned
