@@ -42,7 +42,11 @@ export interface BodyHmacHeaderScheme {
   encoding: 'hex' | 'base64'
   /** A text before the MAC (GitHub's `sha256=`): `required` refuses a value without it, else it is optional (Mollie). */
   prefix?: { text: string; required: boolean }
-  /** The header holds a comma-separated list, and may come more than once (Mollie's validator). */
+  /**
+   * The header may come more than once, each copy one signature (Mollie's validator takes the
+   * PSR-7 request's values of the header, one per header line). A value is not split on commas:
+   * no PSR-7 implementation splits one, so `sha256=<a>, sha256=<b>` is one text that no MAC equals.
+   */
   list?: boolean
   /** Surrounding whitespace is part of the value (GitHub's libraries compare the whole text). */
   keepWhitespace?: boolean
@@ -94,7 +98,7 @@ export function bodyHmacHeaderExplanation(scheme: BodyHmacHeaderScheme): ReturnT
 }
 
 /**
- * The received texts: the header's value, or for a list scheme every entry of every such header.
+ * The received texts: the header's value, or for a list scheme the value of every such header.
  * Empty when absent. A single-value header that came more than once is read as Node's http server
  * (and most servers) hands it to the verifying code: its values joined with ", ", which no single
  * MAC equals; `notes` gets a line saying so.
@@ -105,10 +109,7 @@ export function bodyHmacHeaderTexts(scheme: BodyHmacHeaderScheme, delivery: Deli
     if (values.length > 1) notes?.push(repeatedHeaderNote(scheme.headerName, values.length))
     return values.length === 0 ? [] : [values.join(', ')]
   }
-  return values
-    .flatMap((value) => value.split(','))
-    .map((value) => value.trim())
-    .filter(Boolean)
+  return values.map((value) => value.trim()).filter(Boolean)
 }
 
 /** Said when a single-value signature header came more than once. */

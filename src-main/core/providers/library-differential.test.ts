@@ -407,6 +407,31 @@ const adyen = new AdyenHmacValidator()
         })
       }
     }
+    // A rotation: mollie-api-php's validateRequest takes the request's values of the header, one per
+    // header line (PSR-7 getHeader); one value holding a comma-separated list is compared whole.
+    const retiredHex = hmac('sha256', retired, body).toString('hex')
+    for (const [label, headers, valid] of [
+      ['a comma-separated list in one header', [['X-Mollie-Signature', `sha256=${retiredHex}, sha256=${hex}`]], false],
+      ['a comma-separated list without spaces', [['X-Mollie-Signature', `sha256=${retiredHex},sha256=${hex}`]], false],
+      [
+        'two header lines, the second right',
+        [
+          ['X-Mollie-Signature', `sha256=${retiredHex}`],
+          ['x-mollie-signature', `sha256=${hex}`],
+        ],
+        true,
+      ],
+    ] as const) {
+      cases.push({
+        name: `mollie ${label}`,
+        provider: 'mollie',
+        headers: [...headers.map(([name, value]): [string, string] => [name, value]), ['Content-Type', 'application/json']],
+        body: Buffer.from(body),
+        keys: [{ kind: 'hmac-secret', provider: 'mollie', value: secret }],
+        now: NOW,
+        reference: valid,
+      })
+    }
   }
 }
 

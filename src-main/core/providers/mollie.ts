@@ -68,7 +68,12 @@ export function mollieConfirmHint(id: string): ConfirmHint {
   }
 }
 
-/** Next-gen webhooks: a list of `sha256=<hex>` (prefix optional) over every X-Mollie-Signature header, as mollie-api-php's validator reads it. */
+/**
+ * Next-gen webhooks: `sha256=<hex>` (prefix optional) in each X-Mollie-Signature header, as
+ * mollie-api-php's `SignatureValidator::validateRequest` reads them: every value of the header
+ * (`getHeader`, one per header line) is a candidate; a value holding a comma-separated list is one
+ * text, compared whole after the prefix is stripped, so it never verifies.
+ */
 export const MOLLIE_SCHEME: BodyHmacHeaderScheme = {
   scheme: 'mollie-hmac-sha256',
   formula: '"sha256=" + hex(HMAC-SHA256(signing secret, rawBody)), prefix optional',
@@ -78,7 +83,10 @@ export const MOLLIE_SCHEME: BodyHmacHeaderScheme = {
   prefix: { text: 'sha256=', required: false },
   list: true,
   variant: 'next-gen HMAC-SHA256',
-  malformed: () => 'X-Mollie-Signature is not "sha256=<64 hex characters>"',
+  malformed: (text) =>
+    text.includes(',')
+      ? 'X-Mollie-Signature holds a comma-separated list: mollie-api-php compares the value of each X-Mollie-Signature header whole (after "sha256="), so a list in one header never verifies; each signature comes in a header of its own'
+      : 'X-Mollie-Signature is not "sha256=<64 hex characters>"',
   noKey: { message: 'no Mollie webhook signing secret configured for this endpoint' },
   // The validator compares hex texts with hash_equals.
   upperCaseHex: upperCaseHexMessage('X-Mollie-Signature', 'Mollie'),

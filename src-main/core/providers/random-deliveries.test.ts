@@ -827,10 +827,11 @@ const FAMILIES: Family[] = [
     caseMatters: 'hex',
     // The official validator reads a list of signatures: a second copy is one more candidate.
     twiceRefused: false,
-    // Sometimes a list, the signature of a secret being rotated out first.
+    // Sometimes a second header line first, the signature of a secret being rotated out (a
+    // comma-separated list in one value is one text for the validator: not sent here).
     beside: (draw, signature, _secret, retired, body) => ({
-      value: draw.int(0, 1) === 1 ? `sha256=${hexOf('sha256')(retired, body)}${draw.pick([',', ', '])}${signature}` : signature,
-      extra: [],
+      value: signature,
+      extra: draw.int(0, 1) === 1 ? [['X-Mollie-Signature', `sha256=${hexOf('sha256')(retired, body)}`]] : [],
     }),
   }),
   bodyHmacFamily({
