@@ -20,6 +20,8 @@ export interface OpenStoreOptions extends Partial<Pick<CaptureStoreConfig, 'dura
   io?: LogFileIo
   /** The space set aside for deletions (a test pretends a nearly full disk). */
   spaceReserve?: SpaceReserveOptions
+  /** Called after each step of a compaction (a test stops it there as a crash would). */
+  compactionStep?: CaptureStoreDeps['compactionStep']
 }
 
 export interface CaptureStoreFixtures {
@@ -57,11 +59,11 @@ export function useCaptureStore(defaults: Pick<CaptureStoreDeps, 'now'> & OpenSt
       let last: { store: CaptureStore; closed: boolean } | undefined
       try {
         await use(async (options = {}) => {
-          const { io, spaceReserve, now: _now, ...config } = { ...defaults, ...options }
+          const { io, spaceReserve, compactionStep, now: _now, ...config } = { ...defaults, ...options }
           issues = new StorageIssues()
           const store = await openCaptureStore(
             { dir: capturesDir, quarantineDir: join(dataDir, 'unreadable'), durability: 'flush', ...config },
-            { now: defaults.now, logIo: io, issues, spaceReserve },
+            { now: defaults.now, logIo: io, issues, spaceReserve, compactionStep },
           )
           const opened = { store, closed: false }
           const close = store.close.bind(store)

@@ -13,7 +13,7 @@ import type { CaptureIndex, EntryPatch, IndexTweak } from './capture-index'
 import { FRAME_HEADER_BYTES } from './capture-log'
 import type { Segment } from './capture-segments'
 import type { LogSpaceReclaimer } from './sparse-log'
-import { FLAG_PINNED, type CaptureTable, type SegmentBlock, type SlotRef } from './capture-table'
+import { FLAG_PINNED, FRAME_NOT_IN_LOG, type CaptureTable, type SegmentBlock, type SlotRef } from './capture-table'
 import { syncDirectory } from './data-file'
 import { DeletedCaptures } from './deleted-captures'
 import type { Durability } from './log-file-io'
@@ -126,12 +126,9 @@ export function createCaptureChanges(deps: CaptureChangesDeps): CaptureChanges {
         removedAny = true
       } else {
         // The index no longer lists them; a failed erase leaves bytes nobody refers to.
-        const ranges = erasedRanges(block, gone)
-        const erased = await segment.erase(ranges, deps.durability()).then(
-          () => true,
-          () => false,
-        )
-        if (erased) deps.reclaimer.erased(segment, ranges)
+        // Located in the log's turn: a compaction running now moves the frames (log-compaction.ts).
+        const erased = await segment.erase(() => erasedRanges(block, gone), deps.durability()).catch(() => null)
+        if (erased) deps.reclaimer.erased(segment, erased)
       }
       return gone
     }
@@ -230,13 +227,16 @@ function mergePatches(earlier: EntryPatch, later: EntryPatch): EntryPatch {
 /**
  * The deleted captures' whole frames, headers included: a scan steps over zeros (capture-log.ts),
  * and captures deleted side by side then make one run of zeros, which a sparse copy can give back
- * (a 12-byte header kept every 3 KB left no whole block of 2 KB captures zero).
+ * (a 12-byte header kept every 3 KB left no whole block of 2 KB captures zero). A capture deleted
+ * before a compaction copied the log has no frame in the new one (`FRAME_NOT_IN_LOG`): nothing to zero.
  */
 function erasedRanges(block: SegmentBlock, slots: readonly number[]): Array<{ offset: number; length: number }> {
-  return slots.map((slot) => ({
-    offset: block.offset[slot] as number,
-    length: FRAME_HEADER_BYTES + (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number),
-  }))
+  return slots
+    .filter((slot) => (block.offset[slot] as number) !== FRAME_NOT_IN_LOG)
+    .map((slot) => ({
+      offset: block.offset[slot] as number,
+      length: FRAME_HEADER_BYTES + (block.metadataBytes[slot] as number) + (block.bodySize[slot] as number),
+    }))
 }
 
 /** These slots (retention's step: at most a few thousand). */

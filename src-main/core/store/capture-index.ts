@@ -58,6 +58,8 @@ export type EntryPatch = Partial<IndexEntry> & { clear?: Array<keyof IndexEntry>
 export interface IndexTweak {
   exclude?: ReadonlySet<number>
   patch?: ReadonlyMap<number, EntryPatch>
+  /** A compaction's new log (log-compaction.ts): its generation, its size, and where every live slot's frame now starts. */
+  compacted?: { generation: number; logBytes: number; offsets: ReadonlyMap<number, number> }
 }
 
 /**
@@ -159,6 +161,12 @@ export class CaptureIndex {
     for (let slot = 0; slot < block.length; slot++) {
       if (!block.isLive(slot) || tweak?.exclude?.has(slot)) continue
       const entry = this.entryOf(block, slot, recomputed)
+      if (tweak?.compacted) {
+        const offset = tweak.compacted.offsets.get(slot)
+        // Retired segments take no new captures: one the copy did not see would be listed at a wrong offset.
+        if (offset === undefined) throw new Error(`capture ${entry.id} is not in the compacted log of segment ${block.number}`)
+        entry.frame = { offset, metadataBytes: entry.frame.metadataBytes }
+      }
       const patch = tweak?.patch?.get(slot)
       if (patch) {
         const { clear, ...fields } = patch

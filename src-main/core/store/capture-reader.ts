@@ -61,7 +61,7 @@ export function createCaptureReader({ index, segments, recognitions }: CaptureRe
 
   async function readLogged(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture> {
     const id = table.idOf(block, slot)
-    const { metadata } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, null)
+    const { metadata } = await segment.readFrame(() => ({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }), null)
     const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
     index.withAnnotations(logged, block, slot)
     if ((block.flags[slot] as number) & FLAG_RECOGNIZED_AGAIN) {
@@ -111,7 +111,7 @@ export function createCaptureReader({ index, segments, recognitions }: CaptureRe
     const segment = segments.get(block.number) as Segment
     const id = table.idOf(block, slot)
     const bodySize = block.bodySize[slot] as number
-    const { metadata, body } = await segment.readFrame({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }, bodySize)
+    const { metadata, body } = await segment.readFrame(() => ({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }), bodySize)
     const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
     if (body === null || body.length !== bodySize) {
       index.markDamaged(block, slot)

@@ -21,7 +21,7 @@ import { encodeFrameHeader, FRAME_HEADER_BYTES } from './capture-log'
 import { writeCacheFile, writeFileAtomically } from './data-file'
 import { writeAll, type Durability, type LogFileIo } from './log-file-io'
 import { OpenLogs } from './open-logs'
-import { replaceWithSparseCopy } from './sparse-log'
+import { allocatedBytes, replaceWithSparseCopy } from './sparse-log'
 import type { RenderedIndex } from './table-snapshot'
 
 export { SEGMENT_MAX_CAPTURES } from './capture-table'
@@ -50,9 +50,20 @@ export interface FrameLocation {
   metadataBytes: number
 }
 
+/** A segment's files; `log` is its generation 0 log (see `logPathOf`). */
 export function segmentPaths(dir: string, segmentNumber: number): { index: string; log: string; table: string } {
   const base = join(dir, String(segmentNumber).padStart(6, '0'))
   return { index: `${base}.json`, log: `${base}.log`, table: `${base}.table` }
+}
+
+/**
+ * The log of one generation of a segment: `NNNNNN.log` for 0 (every log before compaction
+ * existed, and every new segment), `NNNNNN.gG.log` once compaction moved its live frames into
+ * generation G (log-compaction.ts). The index document names the generation it lists offsets of.
+ */
+export function logPathOf(dir: string, segmentNumber: number, generation: number): string {
+  const base = join(dir, String(segmentNumber).padStart(6, '0'))
+  return generation === 0 ? `${base}.log` : `${base}.g${generation}.log`
 }
 
 /** A frame ready to write: where it goes and its bytes. */
@@ -64,7 +75,22 @@ export interface EncodedFrame {
 }
 
 export class Segment {
+  /** `log` changes when compaction commits a new generation (`adoptCompactedLog`): read it each time. */
   readonly paths: { index: string; log: string; table: string }
+  /** Which generation of the log `paths.log` is (`logPathOf`). */
+  logGeneration: number
+  /** Its log has a torn tail or lost bytes (segment-recovery.ts): kept byte for byte, never compacted. */
+  sealed = false
+  /** `destroy` was called: a compaction must not queue an index write behind it (see log-compaction.ts). */
+  destroying = false
+  private markRetired: () => void = () => undefined
+  private readonly retiredPromise = new Promise<void>((resolve) => (this.markRetired = resolve))
+  /** The highest generation a compaction wrote since start (one whose index write failed is not used again). */
+  generationsTried = 0
+  /** Logs given to searches that open them later (`leaseLog`), with how many scans hold each. */
+  private readonly leases = new Map<string, number>()
+  /** Older generations to remove once no scan reads them. */
+  private readonly supersededLogs = new Set<string>()
   private flushTimer: NodeJS.Timeout | undefined
   private indexWrites: Promise<unknown> = Promise.resolve()
   private dirty = false
@@ -89,7 +115,7 @@ export class Segment {
    * closing the segment wait for them.
    */
   private logRewrites: Promise<unknown> = Promise.resolve()
-  /** Logs replaced by their sparse copy while a read still used them: closed once the last read ends. */
+  /** Logs replaced (by their sparse copy or a compacted generation) while a read still used them: closed once the last read ends. */
   private replacedHandles: FileHandle[] = []
 
   constructor(
@@ -106,8 +132,10 @@ export class Segment {
      */
     private readonly renderIndex: (segment: Segment, withSnapshot: boolean) => Promise<RenderedIndex>,
     private readonly openLogs: OpenLogs = new OpenLogs(Number.POSITIVE_INFINITY),
+    logGeneration = 0,
   ) {
-    this.paths = segmentPaths(dir, number)
+    this.paths = { ...segmentPaths(dir, number), log: logPathOf(dir, number, logGeneration) }
+    this.logGeneration = logGeneration
     this.handle = handle
     if (handle) openLogs.used(this)
   }
@@ -135,7 +163,16 @@ export class Segment {
     if (this.destroyed || this.closed) return Promise.reject(new Error(`capture log ${this.paths.log} is closed`))
     this.opening ??= this.openLogs
       .open(async () => {
-        const handle = await this.io.open(this.paths.log)
+        const path = this.paths.log
+        const handle = await this.io.open(path)
+        if (path !== this.paths.log && this.handle !== null) {
+          // A compaction switched to its new log (open already) while this opened the old one,
+          // which its open may have made again, empty, after the compaction removed it.
+          await handle.close().catch(() => undefined)
+          this.supersededLogs.add(path)
+          this.removeSupersededLogs()
+          return this.handle
+        }
         this.handle = handle
         this.openLogs.used(this)
         return handle
@@ -146,11 +183,17 @@ export class Segment {
     return this.opening
   }
 
-  /** Runs `task` with the open log (opening it if it was closed); it is not closed meanwhile. */
+  /**
+   * Runs `task` with the open log (opening it if it was closed); it is not closed meanwhile. `task`
+   * starts in the same turn as it is checked to be the segment's current log: a caller that reads
+   * offsets at its start reads those of that log, even if compaction switched logs while it waited.
+   */
   private async withLog<T>(task: (handle: FileHandle) => Promise<T>): Promise<T> {
     this.users++
     try {
-      return await task(await this.fileHandle())
+      let handle = await this.fileHandle()
+      while (handle !== this.handle) handle = await this.fileHandle()
+      return await task(handle)
     } finally {
       this.users--
       this.openLogs.used(this)
@@ -161,8 +204,8 @@ export class Segment {
     }
   }
 
-  /** Runs `task` once every erasure and sparse copy started before it has ended (see `logRewrites`). */
-  private inRewriteTurn<T>(task: () => Promise<T>): Promise<T> {
+  /** Runs `task` once every erasure, sparse copy and compaction started before it has ended (see `logRewrites`). */
+  inRewriteTurn<T>(task: () => Promise<T>): Promise<T> {
     const run = this.logRewrites.then(task)
     this.logRewrites = run.catch(() => undefined)
     return run
@@ -287,11 +330,18 @@ export class Segment {
     return this.withLog((handle) => this.io.datasync(handle))
   }
 
-  /** A frame's metadata bytes, and its body when `bodySize` is given. Short reads come back short. */
-  async readFrame(frame: FrameLocation, bodySize: number | null): Promise<{ metadata: Buffer; body: Buffer | null }> {
-    const size = frame.metadataBytes + (bodySize ?? 0)
-    const buffer = Buffer.allocUnsafe(size)
+  /**
+   * A frame's metadata bytes, and its body when `bodySize` is given. Short reads come back short.
+   * `locate` is asked once the log is at hand, so the offset is that log's (compaction moves frames).
+   */
+  async readFrame(locate: () => FrameLocation, bodySize: number | null): Promise<{ metadata: Buffer; body: Buffer | null }> {
+    let frame: FrameLocation = { offset: 0, metadataBytes: 0 }
+    let size = 0
+    let buffer = Buffer.alloc(0)
     const done = await this.withLog(async (handle) => {
+      frame = locate()
+      size = frame.metadataBytes + (bodySize ?? 0)
+      buffer = Buffer.allocUnsafe(size)
       let read = 0
       while (read < size) {
         const { bytesRead } = await handle.read(buffer, read, size - read, frame.offset + FRAME_HEADER_BYTES + read)
@@ -307,7 +357,7 @@ export class Segment {
     }
   }
 
-  /** Bytes `start` to `end` of the log (fewer when the file is shorter). */
+  /** Bytes `start` to `end` of the log (fewer when the file is shorter). Only in the rewrite turn (`inRewriteTurn`) when compaction may run: offsets are the current log's. */
   async readRange(start: number, end: number): Promise<Buffer> {
     const buffer = Buffer.allocUnsafe(Math.max(0, end - start))
     const done = await this.withLog(async (handle) => {
@@ -330,8 +380,16 @@ export class Segment {
    * captures sit between them), and writing those one after the other made
    * clearing 100,000 such captures wait for 100,000 round trips through the thread pool.
    */
-  erase(ranges: Array<{ offset: number; length: number }>, durability: Durability): Promise<void> {
-    return this.inRewriteTurn(() => this.eraseNow(ranges, durability))
+  erase(
+    ranges: () => Array<{ offset: number; length: number }>,
+    durability: Durability,
+  ): Promise<Array<{ offset: number; length: number }>> {
+    // Located in the turn: a compaction before it moved the frames (log-compaction.ts).
+    return this.inRewriteTurn(async () => {
+      const located = ranges()
+      await this.eraseNow(located, durability)
+      return located
+    })
   }
 
   private async eraseNow(ranges: Array<{ offset: number; length: number }>, durability: Durability): Promise<void> {
@@ -367,7 +425,7 @@ export class Segment {
    */
   sparsify(): Promise<{ before: number | null; after: number | null } | null> {
     return this.inRewriteTurn(async () => {
-      if (this.keepOpen || this.closed || this.destroyed) return null
+      if (!this.rewritable()) return null
       await this.trimming
       const outcome = await this.withLog((handle) => replaceWithSparseCopy(this.paths.log, handle))
       // From now on reads open the copy; the old file goes once no read uses it.
@@ -380,6 +438,72 @@ export class Segment {
       }
       return outcome
     })
+  }
+
+  /** Whether the log may be copied now: it takes no captures and is neither closed nor being removed. */
+  rewritable(): boolean {
+    return !this.keepOpen && !this.closed && !this.destroyed && !this.destroying
+  }
+
+  /** The disk space the log takes, as `stat` reports it (`null` where it reports none). */
+  allocatedLogBytes(): Promise<number | null> {
+    return this.withLog(async (handle) => allocatedBytes(await handle.stat()))
+  }
+
+  /** Resolves once the zeros after the last frame were cut off (`retire`). */
+  trimmed(): Promise<void> {
+    return this.trimming
+  }
+
+  /**
+   * Switches to the compacted generation (log-compaction.ts), once the index naming it is on disk:
+   * in one turn, so a read that locates its frame after this reads the new log. Reads running on
+   * the old one finish there (it is closed after them); its file goes once no scan reads it.
+   */
+  adoptCompactedLog(generation: number, handle: FileHandle, logBytes: number): void {
+    const old = this.handle
+    const oldPath = this.paths.log
+    this.paths.log = logPathOf(this.dir, this.number, generation)
+    this.logGeneration = generation
+    this.logBytes = logBytes
+    this.handle = handle
+    this.openLogs.used(this)
+    if (old !== null) {
+      if (this.users === 0) old.close().catch(() => undefined)
+      else this.replacedHandles.push(old)
+    }
+    this.supersededLogs.add(oldPath)
+    this.removeSupersededLogs()
+  }
+
+  /**
+   * The current log's path for a search that opens it later, in another thread; `release` once it
+   * is done. A compaction meanwhile keeps the leased generation's file until then.
+   */
+  leaseLog(): { path: string; release: () => void } {
+    const path = this.paths.log
+    this.leases.set(path, (this.leases.get(path) ?? 0) + 1)
+    let released = false
+    return {
+      path,
+      release: () => {
+        if (released) return
+        released = true
+        const left = (this.leases.get(path) ?? 1) - 1
+        if (left > 0) this.leases.set(path, left)
+        else this.leases.delete(path)
+        this.removeSupersededLogs()
+      },
+    }
+  }
+
+  private removeSupersededLogs(): void {
+    for (const path of this.supersededLogs) {
+      if (this.leases.has(path)) continue
+      this.supersededLogs.delete(path)
+      // A crash first leaves it for start-up, which removes every generation the index does not name.
+      unlink(path).catch(() => undefined)
+    }
   }
 
   /** Writes the index soon (at most once a second); the log already holds everything it will list. */
@@ -438,9 +562,15 @@ export class Segment {
     return run
   }
 
+  /** Resolves once the segment stopped taking captures (`retire`): its log may be rewritten from then on. */
+  whenRetired(): Promise<void> {
+    return this.retiredPromise
+  }
+
   /** No more captures come to this segment: write its index once more. */
   retire(): void {
     this.keepOpen = false
+    this.markRetired()
     void this.closeSynced()
     // Zeros after the last frame (`preallocate`, or space given back) take no capture any more.
     this.trimming = this.withLog(async (handle) => {
@@ -502,6 +632,7 @@ export class Segment {
    * captures back), then both files go. The caller syncs the folder once for a run of removals.
    */
   destroy(): Promise<void> {
+    this.destroying = true
     const run = this.indexWrites.then(async () => {
       // A sparse copy renamed over the log after it was removed would bring the log back alone.
       await this.logRewrites

@@ -39,6 +39,7 @@ import { createRetention, type RetentionPolicy, type Retention } from './retenti
 import { sidecarPathOf } from './search-runner'
 import { listSegments, openSegments } from './segment-recovery'
 import { createSpaceReserve, type SpaceReserveOptions } from './space-reserve'
+import { compactSegment, type CompactionDeps } from './log-compaction'
 import { allocatedBytesOf, LogSpaceReclaimer, RECLAIM_FILE, removeLeftoverTemporaries } from './sparse-log'
 import { renderIndexAndSnapshot, type RenderedIndex } from './table-snapshot'
 import { yieldToEventLoop } from '../event-loop'
@@ -78,6 +79,8 @@ export interface CaptureStoreDeps {
   retentionDeleted?: (deleted: DeletedCaptures) => Promise<void>
   /** The space set aside for deletions on a nearly full disk (space-reserve.ts; tests pretend a full disk). */
   spaceReserve?: SpaceReserveOptions
+  /** Called after each step of a compaction (log-compaction.ts); tests stop it there as a crash would. */
+  compactionStep?: CompactionDeps['atStep']
 }
 
 export interface CapturePageQuery {
@@ -188,8 +191,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const issues = deps.issues ?? new StorageIssues()
   let lastRetentionError: string | null = null
   const reserve = createSpaceReserve(config.dir, deps.spaceReserve)
-  // A failed copy leaves its log as it was (sparse-log.ts): nothing is lost, only space not given back yet.
-  const reclaimer = new LogSpaceReclaimer<Segment>(join(config.dir, RECLAIM_FILE))
+  // A failed copy or compaction leaves its log as it was (sparse-log.ts, log-compaction.ts): nothing
+  // is lost, only space not given back yet.
+  const reclaimer = new LogSpaceReclaimer<Segment>(join(config.dir, RECLAIM_FILE), undefined, (segment) =>
+    compactSegment(segment, { table, io, renderIndex, indexedUpTo, atStep: deps.compactionStep }),
+  )
 
   const recognitions = createRecognitionOverrides({
     slotOf(segmentNumber, id) {
@@ -208,7 +214,10 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   async function renderIndex(segment: Segment, tweak?: IndexTweak, withSnapshot = true): Promise<RenderedIndex> {
     const block = table.block(segment.number)
     const recomputed = index.hasRecomputed(block) ? await recognitions.ofSegmentInTurn(segment) : null
-    return renderIndexAndSnapshot(segment.number, indexedUpTo.get(segment) ?? segment.logBytes, index.entries(block, recomputed, tweak), withSnapshot)
+    const log = tweak?.compacted
+      ? { generation: tweak.compacted.generation, indexedBytes: tweak.compacted.logBytes }
+      : { generation: segment.logGeneration, indexedBytes: indexedUpTo.get(segment) ?? segment.logBytes }
+    return renderIndexAndSnapshot(segment.number, log, index.entries(block, recomputed, tweak), withSnapshot)
   }
   const renderSegment = (segment: Segment, withSnapshot: boolean): Promise<RenderedIndex> => renderIndex(segment, undefined, withSnapshot)
 
@@ -236,7 +245,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   // Room for every id at once: growing the id table step by step rehashed it some twenty times on the way to 1,000,000 captures.
   table.reserve(listing.numbers.length * SEGMENT_MAX_CAPTURES)
   for await (const segmentFiles of openSegments(config.dir, listing, config.quarantineDir, deps.now, io, issues)) {
-    const segment = new Segment(config.dir, segmentFiles.number, null, segmentFiles.appendAt, io, renderSegment, openLogs)
+    const segment = new Segment(config.dir, segmentFiles.number, null, segmentFiles.appendAt, io, renderSegment, openLogs, segmentFiles.logGeneration)
+    segment.sealed = segmentFiles.sealed
     segments.set(segment.number, segment)
     const block = table.block(segment.number)
     index.addAll(block, segmentFiles.entries)

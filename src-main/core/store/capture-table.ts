@@ -82,6 +82,12 @@ export interface SlotFields {
   imported: boolean
 }
 
+/**
+ * The offset of a deleted capture whose frame a compaction did not copy (log-compaction.ts): its
+ * bytes are in no log any more, and an erase still queued for it must zero nothing.
+ */
+export const FRAME_NOT_IN_LOG = -1
+
 /** One segment's captures, as columns. */
 export class SegmentBlock {
   length = 0

@@ -1,10 +1,15 @@
 /**
- * A segment's index document (lowdb JSON, `captures/NNNNNN.json`, schema version 2): per capture,
+ * A segment's index document (lowdb JSON, `captures/NNNNNN.json`, schema version 3): per capture,
  * exactly what memory keeps (capture-table.ts) plus its annotations, so start-up reads about 250
  * bytes per capture instead of its whole record, and never parses headers, answers or bodies.
  * The full record stays in the capture log's frame, the only copy of what was received.
  *
- * Version 1 documents (the whole record per capture) are read once and rewritten as version 2.
+ * Version 1 documents (the whole record per capture) are read once and rewritten as entries.
+ * Version 3 added `logGeneration`: which file holds the segment's frames (log-compaction.ts moves
+ * the live ones into a new generation, and this document, renamed into place, is what switches to
+ * it). A version 2 document is read as generation 0 (`NNNNNN.log`, the only file it knew) and is
+ * written as version 3 by its segment's next index write; a build that reads version 2 only
+ * refuses version 3 instead of reading offsets against the wrong file.
  *
  * Entries are checked by hand rather than with zod: start-up reads every entry, and a schema
  * parse of 100,000 entries cost about a second; the checks below are the same rules, at the cost
@@ -18,7 +23,7 @@ import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict
 import { yieldToEventLoop } from '../event-loop'
 import { recognitionSchema, storedCaptureSchema, type StoredCapture } from './persisted-schema'
 
-export const SEGMENT_SCHEMA_VERSION = 2
+export const SEGMENT_SCHEMA_VERSION = 3
 
 /** One capture in a segment's index. */
 export interface IndexEntry {
@@ -52,6 +57,8 @@ export interface IndexEntry {
 export interface SegmentIndexDocument {
   schemaVersion: typeof SEGMENT_SCHEMA_VERSION
   segment: number
+  /** Which file holds the frames (`logPathOf`): 0 is `NNNNNN.log`, a compacted log is `NNNNNN.gG.log`. */
+  logGeneration: number
   /** Every frame of the log below this offset is listed in `captures` (or was deleted). */
   indexedLogBytes: number
   captures: IndexEntry[]
@@ -62,7 +69,8 @@ const VERDICTS = new Set<string>(LISTED_VERDICTS)
 const OUTCOMES = new Set<string>(CAPTURE_OUTCOMES)
 
 export type ReadIndex =
-  | { kind: 'v2'; document: SegmentIndexDocument }
+  /** The current version, or version 2 read as generation 0 (its entries are the same). */
+  | { kind: 'entries'; document: SegmentIndexDocument }
   | { kind: 'v1'; document: { segment: number; indexedLogBytes: number; captures: unknown[] } }
   | { kind: 'invalid'; problem: string }
 
@@ -89,7 +97,10 @@ export function readSegmentIndex(data: unknown): ReadIndex {
   const indexedLogBytes = header.indexedLogBytes as number
   const captures = header.captures as unknown[]
   if (schemaVersion === 1) return { kind: 'v1', document: { segment, indexedLogBytes, captures } }
-  if (schemaVersion !== SEGMENT_SCHEMA_VERSION) {
+  const logGeneration = schemaVersion === 2 ? 0 : header.logGeneration
+  if (schemaVersion === SEGMENT_SCHEMA_VERSION && !isCount(logGeneration))
+    return { kind: 'invalid', problem: 'does not match the expected format: logGeneration: missing or not valid' }
+  if (schemaVersion !== SEGMENT_SCHEMA_VERSION && schemaVersion !== 2) {
     return {
       kind: 'invalid',
       problem: `does not match the expected format: schemaVersion: ${schemaVersion} is not a version this build reads (it may be from a newer version)`,
@@ -99,7 +110,10 @@ export function readSegmentIndex(data: unknown): ReadIndex {
     const problem = entryProblem(entry)
     if (problem !== null) return { kind: 'invalid', problem: `does not match the expected format: captures.${position}: ${problem}` }
   }
-  return { kind: 'v2', document: { schemaVersion, segment, indexedLogBytes, captures: captures as IndexEntry[] } }
+  return {
+    kind: 'entries',
+    document: { schemaVersion: SEGMENT_SCHEMA_VERSION, segment, logGeneration: logGeneration as number, indexedLogBytes, captures: captures as IndexEntry[] },
+  }
 }
 
 function entryProblem(value: unknown): string | null {
@@ -165,8 +179,14 @@ const ENTRIES_PER_SLICE = 250
  * `snapshotToken` ties the document to the binary snapshot of the same entries written with it
  * (table-snapshot.ts).
  */
-export async function renderSegmentIndex(segment: number, indexedLogBytes: number, entries: readonly IndexEntry[], snapshotToken?: string): Promise<string> {
-  const header = JSON.stringify({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment, indexedLogBytes, tableSnapshot: snapshotToken })
+export async function renderSegmentIndex(
+  segment: number,
+  logGeneration: number,
+  indexedLogBytes: number,
+  entries: readonly IndexEntry[],
+  snapshotToken?: string,
+): Promise<string> {
+  const header = JSON.stringify({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment, logGeneration, indexedLogBytes, tableSnapshot: snapshotToken })
   const rendered: string[] = []
   for (let start = 0; start < entries.length; start += ENTRIES_PER_SLICE) {
     if (start > 0) await yieldToEventLoop()
@@ -175,11 +195,12 @@ export async function renderSegmentIndex(segment: number, indexedLogBytes: numbe
   return `${header.slice(0, -1)},"captures":[${rendered.join(',')}]}`
 }
 
-/** The start of a document written with a snapshot: the header renderSegmentIndex writes. */
-const SNAPSHOT_HEADER = /^\{"schemaVersion":2,"segment":(\d+),"indexedLogBytes":(\d+),"tableSnapshot":"([0-9a-f]{32})",/
+/** The start of a document written with a snapshot: the header renderSegmentIndex writes (version 2's had no generation). */
+const SNAPSHOT_HEADER = /^\{"schemaVersion":(?:3,"segment":(\d+),"logGeneration":(\d+)|2,"segment":(\d+)),"indexedLogBytes":(\d+),"tableSnapshot":"([0-9a-f]{32})",/
 
 /** What the first bytes of a document say of its snapshot; `null` when it was written without one. */
-export function snapshotHeaderOf(documentStart: string): { segment: number; indexedLogBytes: number; token: string } | null {
+export function snapshotHeaderOf(documentStart: string): { segment: number; logGeneration: number; indexedLogBytes: number; token: string } | null {
   const match = SNAPSHOT_HEADER.exec(documentStart)
-  return match ? { segment: Number(match[1]), indexedLogBytes: Number(match[2]), token: match[3] as string } : null
+  if (!match) return null
+  return { segment: Number(match[1] ?? match[3]), logGeneration: Number(match[2] ?? 0), indexedLogBytes: Number(match[4]), token: match[5] as string }
 }

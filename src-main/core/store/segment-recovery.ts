@@ -21,12 +21,18 @@
  *   short, followed by zeros) is reported too, and new captures go to a new segment.
  *
  * An index that is missing, unreadable or invalid is moved aside and rebuilt from its whole log.
+ *
+ * A segment's log has a generation (log-compaction.ts): the index names the one it lists offsets
+ * of, and any other generation of that segment (left by a crash during or just after a compaction)
+ * is removed. Rebuilding an index takes the highest generation found: a compacted generation is
+ * only renamed into place once synced whole, and no erase reaches an older one after its index
+ * names the newer one.
  */
 import { hash } from 'node:crypto'
-import { readdir, readFile, type FileHandle } from 'node:fs/promises'
+import { readdir, readFile, unlink, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { FRAME_HEADER_BYTES, FRAME_MAGIC, frameEnd, scanLog, type ScannedFrame } from './capture-log'
-import { segmentPaths } from './capture-segments'
+import { logPathOf, segmentPaths } from './capture-segments'
 import type { LogFileIo } from './log-file-io'
 import { entryFromLogged } from './capture-index'
 import { moveAside } from './data-file'
@@ -36,10 +42,13 @@ import { StorageIssues } from './storage-issues'
 import { readMatchingSnapshot, SnapshotRows } from './table-snapshot'
 
 const INDEX_FILE = /^(\d{6,})\.json$/
-const LOG_FILE = /^(\d{6,})\.log$/
+/** A log of any generation: `NNNNNN.log` (0) or `NNNNNN.gG.log`. */
+const LOG_FILE = /^(\d{6,})(?:\.g(\d+))?\.log$/
 
 export interface OpenedSegment {
   number: number
+  /** The generation of its log the index names (`logPathOf`). */
+  logGeneration: number
   /** Where new frames may go, if any may go here at all (see `sealed`). */
   appendAt: number
   /** Entries in seq order: the index's (still as rows when read from its snapshot), then frames read back from the log's tail. */
@@ -65,6 +74,16 @@ export const SEGMENTS_READ_AHEAD = 4
 export interface SegmentListing {
   names: string[]
   numbers: number[]
+}
+
+/** The generations of `segmentNumber`'s log present in the folder. */
+function logGenerationsIn(names: readonly string[], segmentNumber: number): number[] {
+  const generations: number[] = []
+  for (const name of names) {
+    const match = LOG_FILE.exec(name)
+    if (match && Number(match[1]) === segmentNumber) generations.push(Number(match[2] ?? 0))
+  }
+  return generations
 }
 
 export async function listSegments(dir: string): Promise<SegmentListing> {
@@ -127,18 +146,21 @@ async function openSegment(
   const paths = segmentPaths(dir, segmentNumber)
   let entries: IndexEntry[] | SnapshotRows | null = null
   let indexedLogBytes = 0
+  let logGeneration: number | null = null
   let stale = false
   const hasIndex = names.includes(basename(paths.index))
   const snapshot = hasIndex && names.includes(basename(paths.table)) ? await readMatchingSnapshot(paths, segmentNumber) : null
   if (snapshot !== null) {
     entries = snapshot.rows
     indexedLogBytes = snapshot.indexedLogBytes
+    logGeneration = snapshot.logGeneration
   } else if (hasIndex) {
     const problem = await readIndexFile(paths.index).then(
       (result) => {
         if (typeof result === 'string') return result
         entries = result.entries
         indexedLogBytes = result.indexedLogBytes
+        logGeneration = result.logGeneration
         stale = result.migrated
         return null
       },
@@ -151,11 +173,20 @@ async function openSegment(
       issues.add(issue)
     }
   }
+  const generations = logGenerationsIn(names, segmentNumber)
+  // Without an index, the highest generation: see the file comment.
+  const generation = logGeneration ?? Math.max(0, ...generations)
+  const log = logPathOf(dir, segmentNumber, generation)
+  for (const other of generations) if (other !== generation) await unlink(logPathOf(dir, segmentNumber, other)).catch(() => undefined)
   // Closed again before the next segment is opened: a store of 1,000 segments must not hold 1,000
   // descriptors at start-up (the store opens a log again when it reads or writes it).
-  const handle = await io.open(paths.log)
+  const handle = await io.open(log)
   try {
-    return { ...(await readBack(segmentNumber, paths, handle, entries, indexedLogBytes, stale, now, issues)), withoutSnapshot: snapshot === null }
+    return {
+      ...(await readBack(segmentNumber, { index: paths.index, log }, handle, entries, indexedLogBytes, stale, now, issues)),
+      logGeneration: generation,
+      withoutSnapshot: snapshot === null,
+    }
   } finally {
     await handle.close()
   }
@@ -171,7 +202,7 @@ async function readBack(
   indexStale: boolean,
   now: () => Date,
   issues: StorageIssues,
-): Promise<Omit<OpenedSegment, 'withoutSnapshot'>> {
+): Promise<Omit<OpenedSegment, 'withoutSnapshot' | 'logGeneration'>> {
   let stale = indexStale
   const rebuilt = entries === null
   const fileBytes = (await handle.stat()).size
@@ -314,14 +345,15 @@ async function framesWithoutHeader(handle: FileHandle, frames: ReturnType<typeof
 }
 
 /** The entries of an index file, or why it is unusable. Version 1 documents are converted. */
-async function readIndexFile(file: string): Promise<string | { entries: IndexEntry[]; indexedLogBytes: number; migrated: boolean }> {
+async function readIndexFile(file: string): Promise<string | { entries: IndexEntry[]; indexedLogBytes: number; logGeneration: number; migrated: boolean }> {
   const data: unknown = JSON.parse(await readFile(file, 'utf8'))
   const read = readSegmentIndex(data)
   switch (read.kind) {
     case 'invalid':
       return read.problem
-    case 'v2':
-      return { entries: read.document.captures, indexedLogBytes: read.document.indexedLogBytes, migrated: false }
+    case 'entries':
+      // A version 2 document is read as generation 0 and written as version 3 with the next change.
+      return { entries: read.document.captures, indexedLogBytes: read.document.indexedLogBytes, logGeneration: read.document.logGeneration, migrated: false }
     case 'v1': {
       // Written by an earlier version: whole records. Read once, validated, and rewritten as entries.
       const entries: IndexEntry[] = []
@@ -332,7 +364,7 @@ async function readIndexFile(file: string): Promise<string | { entries: IndexEnt
         // Version 1 kept a recomputed recognition (new keys) in the record itself; the frame has the first one.
         entries.push({ ...entryFromLogged(logged, frame), recognition: logged.recognition })
       }
-      return { entries, indexedLogBytes: read.document.indexedLogBytes, migrated: true }
+      return { entries, indexedLogBytes: read.document.indexedLogBytes, logGeneration: 0, migrated: true }
     }
   }
 }

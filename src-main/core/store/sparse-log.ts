@@ -13,9 +13,10 @@
  * and then renamed over the log: a crash leaves either log, the same bytes either way (a leftover
  * temporary file is removed at the next start, `removeLeftoverTemporaries`).
  *
- * Frames moved closer together would give back more (a 2 KB capture between two kept ones frees
- * no whole block), but would change every offset the index, snapshot and sidecar hold, with a
- * commit point across files; holes need none.
+ * Holes give back whole zero blocks only: a 2 KB capture deleted between two kept ones frees
+ * none. That is what compaction is for (log-compaction.ts: the live frames moved into a new
+ * generation of the log, committed by the index naming it); the reclaimer below does that for
+ * every log it may rewrite, and copies sparse only a sealed log, which is kept byte for byte.
  */
 import { open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
@@ -75,7 +76,7 @@ export async function writeSparseCopy(source: FileHandle, size: number, target: 
   await target.sync()
 }
 
-async function readExactly(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+export async function readExactly(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
   for (let read = 0; read < length;) {
     const { bytesRead } = await handle.read(buffer, read, length - read, position + read)
     if (bytesRead === 0) throw new Error(`the log ended at ${position + read} bytes while being copied (${position + length} expected)`)
@@ -83,7 +84,7 @@ async function readExactly(handle: FileHandle, buffer: Buffer, length: number, p
   }
 }
 
-async function writeExactly(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+export async function writeExactly(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
   for (let written = 0; written < bytes.length;) {
     const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, position + written)
     written += bytesWritten
@@ -91,7 +92,7 @@ async function writeExactly(handle: FileHandle, bytes: Buffer, position: number)
 }
 
 /** Where a log's copy is written before it replaces the log: a dot file, like every temporary file of the store. */
-function temporaryPathFor(log: string): string {
+export function temporaryPathFor(log: string): string {
   return join(dirname(log), `.${basename(log)}.${randomBytes(4).toString('hex')}.tmp`)
 }
 
@@ -101,7 +102,7 @@ function temporaryPathFor(log: string): string {
  * change). Resolves the allocated bytes before and after, as `stat` reports them (`null` where it
  * reports none).
  */
-export async function replaceWithSparseCopy(path: string, source: FileHandle): Promise<{ before: number | null; after: number | null }> {
+export async function replaceWithSparseCopy(path: string, source: FileHandle): Promise<ReclaimOutcome> {
   const stats = await source.stat()
   const temporary = temporaryPathFor(path)
   const target = await open(temporary, 'wx', PRIVATE_FILE_MODE)
@@ -121,7 +122,7 @@ export async function replaceWithSparseCopy(path: string, source: FileHandle): P
   return { before: allocatedBytes(stats), after }
 }
 
-function allocatedBytes(stats: { blocks?: number }): number | null {
+export function allocatedBytes(stats: { blocks?: number }): number | null {
   // `blocks` counts 512-byte units on every platform that reports it (Windows reports none).
   return typeof stats.blocks === 'number' && Number.isFinite(stats.blocks) ? stats.blocks * 512 : null
 }
@@ -152,13 +153,19 @@ const STATS_AT_ONCE = 64
 
 /**
  * Removes the temporary files a crash left in the captures folder (`.<name>.<random>.tmp`: an
- * index document, a log copy or the reclaimer's counts that were never renamed into place). Only at start-up, before
- * anything writes there.
+ * index document, a log copy, a compacted log generation or the reclaimer's counts that were never
+ * renamed into place). Only at start-up, before anything writes there.
  */
 export async function removeLeftoverTemporaries(dir: string): Promise<void> {
   for (const name of await readdir(dir)) {
-    if (/^\.(?:\d{6}\.(?:json|log|table)|reclaim\.json)\.[0-9a-f]{8}\.tmp$/.test(name)) await unlink(join(dir, name)).catch(() => undefined)
+    if (/^\.(?:\d{6,}(?:\.json|\.table|(?:\.g\d+)?\.log)|reclaim\.json)\.[0-9a-f]{8}\.tmp$/.test(name)) await unlink(join(dir, name)).catch(() => undefined)
   }
+}
+
+/** Disk space a log took before and after it was rewritten, as `stat` reports it (`null` where it reports none). */
+export interface ReclaimOutcome {
+  before: number | null
+  after: number | null
 }
 
 /** What the reclaimer asks of a segment (see `Segment.sparsify`). */
@@ -166,43 +173,83 @@ export interface SparsifiableLog {
   readonly number: number
   readonly logBytes: number
   /** Replaces the log with its sparse copy; `null` when it cannot now (it takes captures, or is closed). */
-  sparsify(): Promise<{ before: number | null; after: number | null } | null>
+  sparsify(): Promise<ReclaimOutcome | null>
+  /** Resolves once it stopped taking captures: what could not be done while it did is tried then. */
+  whenRetired?(): Promise<void>
 }
 
 /**
- * Decides when a segment's log is copied sparse, and copies one at a time in the background.
- * Erased bytes are counted per segment as deletions report them; a segment whose count reaches
- * `RECLAIM_MIN_BYTES` and a quarter of its log is queued. If a copy gives nothing back (a file
- * system without holes, or Windows, where a file has none unless marked), no more are tried.
+ * Moves a segment's live frames into a new generation of its log (log-compaction.ts): `null` when
+ * it cannot now (it takes captures, or is closed), `'unsuitable'` when it never may (a sealed log,
+ * kept byte for byte).
+ */
+export type Compactor<Log> = (segment: Log) => Promise<ReclaimOutcome | null | 'unsuitable'>
+
+/**
+ * A log is compacted once this share of it was erased since it was last rewritten: the copy moves
+ * at most three live bytes for each byte it gives back, and a log never stays above 4/3 of what
+ * its live captures take, so retention's cap on total bytes bounds the disk too (to a third more,
+ * plus the segment taking captures).
+ */
+export const COMPACT_MIN_SHARE = 1 / 4
+/** ...and at least this many bytes: a small segment is not rewritten (its index with it) to give back a few kilobytes. */
+export const COMPACT_MIN_BYTES = 128 * 1024
+
+/** What a segment had erased since its log was last rewritten: frame bytes, and bytes of whole blocks among them. */
+interface Erased {
+  bytes: number
+  blocks: number
+}
+
+/**
+ * Decides when a segment's erased space is given back, and gives it back one segment at a time
+ * in the background. Erased bytes are counted per segment as deletions report them:
  *
- * The counts not yet acted on are kept in `pendingFile` (`captures/reclaim.json`), so a copy a quit
- * or a crash cut short is made after the next start (`resume`): a clear of large captures followed
+ * - once they are `COMPACT_MIN_SHARE` of its log (and `COMPACT_MIN_BYTES`), its live frames are
+ *   copied into a new generation of the log and the old one goes (`compact`, log-compaction.ts):
+ *   every erased byte comes back, also those of small captures between kept ones, where no whole
+ *   block is zero;
+ * - a log that may not be compacted (sealed: a torn tail kept as it is) is copied sparse instead,
+ *   once `RECLAIM_MIN_BYTES` and a quarter of it were erased in whole blocks. If a sparse copy
+ *   gives nothing back (a file system without holes, or Windows, where a file has none unless
+ *   marked), no more are tried.
+ *
+ * The counts not yet acted on are kept in `pendingFile` (`captures/reclaim.json`), so work a quit
+ * or a crash cut short is done after the next start (`resume`): a clear of large captures followed
  * by a quit otherwise kept their space until the next deletion in each segment. The file is a hint,
  * written without a sync: one lost or unreadable leaves only space not given back yet.
  */
 export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
-  private readonly erasedBlocks = new Map<Log, number>()
+  private readonly erasedOf = new Map<Log, Erased>()
   private readonly queue = new Set<Log>()
+  /** Segments compaction refused (sealed logs): their counts go on growing towards a sparse copy. */
+  private readonly notCompacted = new WeakSet<Log>()
+  /** Segments waiting to stop taking captures before they can be worked on. */
+  private readonly awaitingRetirement = new Set<Log>()
   private running: Promise<void> | null = null
   private stopped = false
   /** Whether copies can give space back here; turned off by the first copy that did not. */
   private holesWork = process.platform !== 'win32'
   private saving: Promise<void> = Promise.resolve()
   private saveQueued = false
-  /** Bytes the copies gave back, by `stat`'s count (for tests and health). */
+  /** Bytes the copies and compactions gave back, by `stat`'s count (for tests and health). */
   reclaimedBytes = 0
+  /** Segments compacted since start (for tests and health). */
+  compactions = 0
 
   constructor(
     private readonly pendingFile: string | null = null,
     private readonly onError: (error: unknown) => void = () => undefined,
+    private readonly compact: Compactor<Log> | null = null,
   ) {}
 
   /**
    * Takes up the counts a previous run left in `pendingFile` for these segments (those of others
-   * are dropped: removed meanwhile) and starts the copies they call for.
+   * are dropped: removed meanwhile) and starts the work they call for. A count is `[bytes, whole
+   * block bytes]`; a plain number (written before compaction existed) counted whole blocks only.
    */
   async resume(segments: ReadonlyMap<number, Log>): Promise<void> {
-    if (this.pendingFile === null || !this.holesWork || this.stopped) return
+    if (this.pendingFile === null || this.stopped) return
     let saved: unknown
     try {
       saved = JSON.parse(await readFile(this.pendingFile, 'utf8'))
@@ -210,28 +257,41 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
       return
     }
     if (typeof saved !== 'object' || saved === null) return
-    for (const [number, bytes] of Object.entries(saved)) {
+    for (const [number, count] of Object.entries(saved)) {
       const segment = segments.get(Number(number))
-      if (segment !== undefined && typeof bytes === 'number' && Number.isFinite(bytes) && bytes > 0) this.erased(segment, [], bytes)
+      const [bytes, blocks] = Array.isArray(count) ? (count as unknown[]) : [count, count]
+      if (segment !== undefined && isCount(bytes) && isCount(blocks) && bytes > 0) this.erased(segment, [], { bytes, blocks: Math.min(blocks, bytes) })
     }
     this.saveSoon()
   }
 
-  /** `segment` had `ranges` zeroed (`known`: bytes of whole blocks counted before): queued for a copy once enough of it is zero. */
-  erased(segment: Log, ranges: ReadonlyArray<{ offset: number; length: number }>, known = 0): void {
-    if (!this.holesWork || this.stopped) return
-    const erased = (this.erasedBlocks.get(segment) ?? 0) + known + wholeBlockBytes(ranges)
-    if (erased === 0) return
-    this.erasedBlocks.set(segment, erased)
+  /** `segment` had `ranges` zeroed (`known`: counted before): queued once enough of it is zero. */
+  erased(segment: Log, ranges: ReadonlyArray<{ offset: number; length: number }>, known: Erased = { bytes: 0, blocks: 0 }): void {
+    if (this.stopped) return
+    const before = this.erasedOf.get(segment) ?? { bytes: 0, blocks: 0 }
+    const erased = {
+      bytes: before.bytes + known.bytes + ranges.reduce((sum, range) => sum + range.length, 0),
+      blocks: before.blocks + known.blocks + wholeBlockBytes(ranges),
+    }
+    if (erased.bytes === 0) return
+    this.erasedOf.set(segment, erased)
     this.saveSoon()
-    if (erased >= RECLAIM_MIN_BYTES && erased >= segment.logBytes * RECLAIM_MIN_SHARE) this.queue.add(segment)
+    if (this.wantsCompaction(segment, erased) || this.wantsSparseCopy(segment, erased)) this.queue.add(segment)
     // A segment still taking captures is tried again whenever a deletion reports anything.
     if (this.queue.size > 0) this.running ??= this.drain().finally(() => (this.running = null))
   }
 
+  private wantsCompaction(segment: Log, erased: Erased): boolean {
+    return this.compact !== null && !this.notCompacted.has(segment) && erased.bytes >= COMPACT_MIN_BYTES && erased.bytes >= segment.logBytes * COMPACT_MIN_SHARE
+  }
+
+  private wantsSparseCopy(segment: Log, erased: Erased): boolean {
+    return this.holesWork && erased.blocks >= RECLAIM_MIN_BYTES && erased.blocks >= segment.logBytes * RECLAIM_MIN_SHARE
+  }
+
   /** The segment is gone (every capture in it deleted): nothing to copy. */
   forget(segment: Log): void {
-    if (!this.erasedBlocks.delete(segment)) return
+    if (!this.erasedOf.delete(segment)) return
     this.queue.delete(segment)
     this.saveSoon()
   }
@@ -255,7 +315,7 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
     this.saveQueued = true
     this.saving = this.saving.then(async () => {
       this.saveQueued = false
-      const pending = Object.fromEntries([...this.erasedBlocks].map(([segment, bytes]) => [segment.number, bytes]))
+      const pending = Object.fromEntries([...this.erasedOf].map(([segment, { bytes, blocks }]) => [segment.number, [bytes, blocks]]))
       await writeCacheFile(file, Buffer.from(JSON.stringify(pending))).catch(this.onError)
     })
   }
@@ -263,26 +323,47 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
   private async drain(): Promise<void> {
     const waiting: Log[] = []
     for (let segment = this.next(); segment !== undefined && !this.stopped; segment = this.next()) {
+      const erased = this.erasedOf.get(segment)
+      if (erased === undefined) continue
       try {
-        const outcome = await segment.sparsify()
+        let outcome: ReclaimOutcome | null | 'unsuitable' = 'unsuitable'
+        if (this.compact !== null && this.wantsCompaction(segment, erased)) outcome = await this.compact(segment)
+        if (outcome === 'unsuitable') this.notCompacted.add(segment)
+        const sparse = outcome === 'unsuitable' && this.wantsSparseCopy(segment, erased)
+        if (sparse) outcome = await segment.sparsify()
+        // Not enough whole blocks for a sparse copy yet: counted on until there are.
+        else if (outcome === 'unsuitable') continue
         if (outcome === null) {
           waiting.push(segment)
           continue
         }
-        this.erasedBlocks.delete(segment)
+        // Erases run in the segment's turn, as the rewrite does: one reported while it ran was made
+        // before it (its bytes were left out or zeroed in the copy); one after it reports after this.
+        this.erasedOf.delete(segment)
         this.saveSoon()
+        if (!sparse) this.compactions++
         if (outcome.before !== null && outcome.after !== null) {
           if (outcome.after < outcome.before) this.reclaimedBytes += outcome.before - outcome.after
-          else this.holesWork = false
+          else if (sparse) this.holesWork = false
         }
       } catch (error: unknown) {
         // The log stays as it was (the copy is removed); counted again from the next deletion.
-        this.erasedBlocks.delete(segment)
+        this.erasedOf.delete(segment)
         this.saveSoon()
         this.onError(error)
       }
     }
-    for (const segment of waiting) this.queue.add(segment)
+    for (const segment of waiting) {
+      this.queue.add(segment)
+      // Tried again once it stops taking captures, without waiting for another deletion.
+      if (segment.whenRetired && !this.awaitingRetirement.has(segment)) {
+        this.awaitingRetirement.add(segment)
+        void segment.whenRetired().then(() => {
+          this.awaitingRetirement.delete(segment)
+          if (this.queue.has(segment) && !this.stopped) this.running ??= this.drain().finally(() => (this.running = null))
+        })
+      }
+    }
   }
 
   private next(): Log | undefined {
@@ -290,4 +371,8 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
     if (first !== undefined) this.queue.delete(first)
     return first
   }
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
 }

@@ -117,6 +117,8 @@ interface ScanPlan {
    */
   slots: Int32Array
   columns: ScanColumns
+  /** The logs the groups name, kept by a compaction until the scan is over (`Segment.leaseLog`). */
+  leases: Array<{ release: () => void }>
 }
 
 /** Which candidates a scan considers (`seq` strictly between the bounds given), and in which order. */
@@ -207,7 +209,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   async function scanPlan(prepared: PreparedFilter, range: ScanRange): Promise<ScanPlan> {
     const { endpoint, codes, among } = prepared
     const { belowSeq, aboveSeq, oldestFirst } = range
-    const found: Array<{ block: SegmentBlock; logPath: string; start: number; count: number }> = []
+    const found: Array<{ block: SegmentBlock; segment: Segment; start: number; count: number }> = []
     // The event loop (the receiver) gets a turn every few segments: 100,000 candidates at once held it for tens of ms.
     const blocks = oldestFirst ? [...table.blocks] : [...table.blocks].reverse()
     let slots = new Int32Array(blocks.reduce((sum, block) => sum + block.live, 0))
@@ -234,13 +236,19 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       }
       if (oldestFirst) for (let slot = 0; slot < block.length; slot++) consider(block, slot)
       else for (let slot = block.length - 1; slot >= 0; slot--) consider(block, slot)
-      if (candidateCount > start) found.push({ block, logPath: segment.paths.log, start, count: candidateCount - start })
+      if (candidateCount > start) found.push({ block, segment, start, count: candidateCount - start })
     }
     // Filled once the count is known (a slot's offset, sizes and id never change while it is stored), with turns between.
     const columns = scanner.columns(candidateCount)
     const groups: ScanGroup[] = []
-    for (const [number, { block, logPath, start, count }] of found.entries()) {
+    const leases: ScanPlan['leases'] = []
+    for (const [number, { block, segment, start, count }] of found.entries()) {
       if (number % GROUPS_BETWEEN_YIELDS === GROUPS_BETWEEN_YIELDS - 1) await new Promise((resolve) => setImmediate(resolve))
+      // The log and its offsets in one turn: a compaction moves frames into a new log (log-compaction.ts),
+      // and the old one is kept until the scan, which opens it later in the search process, is over.
+      const lease = segment.leaseLog()
+      leases.push(lease)
+      const logPath = lease.path
       const scan: ScanSegment = {
         logPath,
         sidecarPath: sidecarPathOf(logPath),
@@ -264,7 +272,7 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
       }
       groups.push({ block, start, scan })
     }
-    return { groups, slots, columns }
+    return { groups, slots, columns, leases }
   }
 
   function scanFilterOf(prepared: PreparedFilter): ScanFilter {
@@ -281,19 +289,21 @@ export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
    */
   async function scanMatches(prepared: PreparedFilter, range: ScanRange, onMatch: (block: SegmentBlock, slot: number) => void, enough?: number) {
     scanner.warmUp(table.blocks.length)
-    const { groups, slots, columns } = await scanPlan(prepared, range)
+    const { groups, slots, columns, leases } = await scanPlan(prepared, range)
     let found = 0
-    const matched = await scanner.scan(
-      scanFilterOf(prepared),
-      groups.map((group) => group.scan),
-      columns,
-      enough === undefined
-        ? undefined
-        : (_index, positions) => {
-            found += positions.length
-            return found < enough
-          },
-    )
+    const matched = await scanner
+      .scan(
+        scanFilterOf(prepared),
+        groups.map((group) => group.scan),
+        columns,
+        enough === undefined
+          ? undefined
+          : (_index, positions) => {
+              found += positions.length
+              return found < enough
+            },
+      )
+      .finally(() => leases.forEach((lease) => lease.release()))
     scheduleUpkeep()
     for (const [index, positions] of matched.entries()) {
       const { block, start } = groups[index] as ScanGroup

@@ -110,13 +110,13 @@ describe('table snapshot', () => {
   })
 
   it('ties the snapshot to its document by a token in the header and the document size', async () => {
-    const rendered = await renderIndexAndSnapshot(12, 20_700, entries, true)
+    const rendered = await renderIndexAndSnapshot(12, { generation: 4, indexedBytes: 20_700 }, entries, true)
     const decoded = decodeTableSnapshot(rendered.snapshot as Buffer)
     if (decoded === null) throw new Error('the snapshot written with the document does not decode')
     expect(decoded.documentBytes).toBe(Buffer.byteLength(rendered.document))
-    expect(rendered.document.startsWith(`{"schemaVersion":2,"segment":12,"indexedLogBytes":20700,"tableSnapshot":"${decoded.token}",`)).toBe(true)
+    expect(rendered.document.startsWith(`{"schemaVersion":3,"segment":12,"logGeneration":4,"indexedLogBytes":20700,"tableSnapshot":"${decoded.token}",`)).toBe(true)
     expect(JSON.parse(rendered.document)).toMatchObject({ captures: entries })
-    const periodic = await renderIndexAndSnapshot(12, 20_700, entries, false)
+    const periodic = await renderIndexAndSnapshot(12, { generation: 4, indexedBytes: 20_700 }, entries, false)
     expect(periodic.snapshot).toBeNull()
     expect(periodic.document).not.toContain('tableSnapshot')
   })

@@ -320,25 +320,29 @@ export interface RenderedIndex {
  */
 export async function renderIndexAndSnapshot(
   segment: number,
-  indexedLogBytes: number,
+  log: { generation: number; indexedBytes: number },
   entries: readonly IndexEntry[],
   withSnapshot: boolean,
 ): Promise<RenderedIndex> {
-  if (!withSnapshot) return { document: await renderSegmentIndex(segment, indexedLogBytes, entries), snapshot: null }
+  const indexedLogBytes = log.indexedBytes
+  if (!withSnapshot) return { document: await renderSegmentIndex(segment, log.generation, indexedLogBytes, entries), snapshot: null }
   const token = randomBytes(16).toString('hex')
-  const document = await renderSegmentIndex(segment, indexedLogBytes, entries, token)
+  const document = await renderSegmentIndex(segment, log.generation, indexedLogBytes, entries, token)
   return { document, snapshot: encodeTableSnapshot({ token, segment, indexedLogBytes, documentBytes: Buffer.byteLength(document), entries }) }
 }
 
-/** Enough of a document's start for its header (a segment number and a log size at most 16 digits each). */
-const DOCUMENT_HEADER_BYTES = 160
+/** Enough of a document's start for its header (a segment number, a generation and a log size at most 16 digits each). */
+const DOCUMENT_HEADER_BYTES = 200
 
 /**
  * The snapshot at `tablePath` when it was written with the document at `indexPath` as it is now
- * (same token, segment, mark and size); `null` otherwise, and when either cannot be read. Reads
+ * (same token, segment, mark and size), with the log generation the document names; `null` otherwise, and when either cannot be read. Reads
  * the snapshot and the document's first bytes only.
  */
-export async function readMatchingSnapshot(paths: { index: string; table: string }, segment: number): Promise<TableSnapshot | null> {
+export async function readMatchingSnapshot(
+  paths: { index: string; table: string },
+  segment: number,
+): Promise<(TableSnapshot & { logGeneration: number }) | null> {
   try {
     const snapshot = decodeTableSnapshot(await readFile(paths.table))
     if (snapshot === null || snapshot.segment !== segment) return null
@@ -354,7 +358,8 @@ export async function readMatchingSnapshot(paths: { index: string; table: string
         header.segment === segment &&
         header.indexedLogBytes === snapshot.indexedLogBytes &&
         size === snapshot.documentBytes
-      return matches ? snapshot : null
+      // The generation is the document's (the snapshot is only a cache of its entries).
+      return matches ? { ...snapshot, logGeneration: header.logGeneration } : null
     } finally {
       await handle.close()
     }
