@@ -139,6 +139,28 @@ describe('log compaction', () => {
     for (const { id } of removed) expect(third.has(id)).toBe(false)
   })
 
+  test("a byte cap on one endpoint bounds the logs on disk while another endpoint's captures sit between its own", async ({ capturesDir, openStore }) => {
+    const commits = commitCounter()
+    const store = await openStore({ compactionStep: commits.compactionStep })
+    // 'drop' may keep 64 KiB; 'keep' has no cap. Their captures alternate, so retention's
+    // deletions leave no whole zero block: only compaction gives their space back.
+    store.retention.setPolicy({ perEndpoint: { drop: { maxBytes: 64 * 1024 } } })
+    const { keep, drop } = await storeInterleaved(store, 4 * SEGMENT_MAX_CAPTURES + 1)
+    const full = await logsIn(capturesDir)
+    await store.retention.enforce()
+    await commits.until(4)
+    const kept = drop.filter(({ id }) => store.has(id))
+    expect(kept.length).toBeLessThan(drop.length / 10)
+    const after = await logsIn(capturesDir)
+    expect(after.names).toEqual(['000001.g1.log', '000002.g1.log', '000003.g1.log', '000004.g1.log', '000005.log'])
+    // About half: what 'keep' takes, and the few 'drop' captures the cap keeps.
+    expect(after.bytes).toBeLessThan(full.bytes * 0.55)
+    await store.close()
+    const reopened = await openStore()
+    expect(reopened.count()).toBe(keep.length + kept.length)
+    for (const { id, body } of [...keep, ...kept]) expect((await reopened.readBody(id)).equals(body)).toBe(true)
+  })
+
   test('a segment that was still taking captures when deleted from is compacted once it is full', async ({ capturesDir, openStore }) => {
     let compacted: () => void = () => undefined
     const done = new Promise<void>((resolve) => (compacted = resolve))

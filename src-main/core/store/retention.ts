@@ -8,8 +8,10 @@
  *
  * Bytes count the captures kept: their frames in the log and their share of the search text kept
  * beside each log (`derivedBytes`, about two thirds of the log for text bodies), so a cap of 1 GB
- * keeps the capture folder near 1 GB. Neither the logs' size (`health.logBytes`, which still
- * counts deleted captures' zeroed frames) nor their disk use (`health.logDiskBytes`).
+ * keeps the capture folder near 1 GB (their logs take at most about a third more: a segment's log
+ * is compacted once a quarter of it was deleted, log-compaction.ts). Neither the logs' size
+ * (`health.logBytes`, which counts deleted captures' zeroed frames until then) nor their disk use
+ * (`health.logDiskBytes`).
  * A segment's derived bytes are shared among all the captures it was built from, in proportion to their frames (not only among those still live:
  * it is rebuilt without the deleted ones later, so until then they keep their share, and deleting
  * a capture takes off exactly its own).

@@ -234,8 +234,6 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
   private saveQueued = false
   /** Bytes the copies and compactions gave back, by `stat`'s count (for tests and health). */
   reclaimedBytes = 0
-  /** Segments compacted since start (for tests and health). */
-  compactions = 0
 
   constructor(
     private readonly pendingFile: string | null = null,
@@ -341,7 +339,6 @@ export class LogSpaceReclaimer<Log extends SparsifiableLog = SparsifiableLog> {
         // before it (its bytes were left out or zeroed in the copy); one after it reports after this.
         this.erasedOf.delete(segment)
         this.saveSoon()
-        if (!sparse) this.compactions++
         if (outcome.before !== null && outcome.after !== null) {
           if (outcome.after < outcome.before) this.reclaimedBytes += outcome.before - outcome.after
           else if (sparse) this.holesWork = false
