@@ -18,7 +18,9 @@ test('copy as curl sends an absolute-form target and HTTP/1.0 as captured', asyn
   const host = new URL(inspector.app.ready.receiver).host
   const target = `http://${host}/${endpoint.slug}/abs?x=1`
   const body = '{"id":"evt_1"}'
-  expect(await sendRaw(inspector.app.ready.receiver, `PUT ${target} HTTP/1.0\r\nHost: ${host}\r\nContent-Length: ${body.length}\r\n\r\n${body}`)).toMatch(/^HTTP\/1\.[01] 200 /)
+  expect(await sendRaw(inspector.app.ready.receiver, `PUT ${target} HTTP/1.0\r\nHost: ${host}\r\nContent-Length: ${body.length}\r\n\r\n${body}`)).toMatch(
+    /^HTTP\/1\.[01] 200 /,
+  )
 
   await rows(page).first().click()
   await expect(page.getByTestId('detail-request-line')).toHaveText(`PUT ${target} HTTP/1.0`)

@@ -80,7 +80,10 @@ test("the Summary's facts and All fields, and a capture's note, mark them too", 
 
   const reference = page.getByTestId('summary-reference')
   await expect(reference.locator('.hidden-char')).toHaveAttribute('data-code-point', 'U+202E')
-  await page.getByTestId('summary-panel').getByText(/^All fields/).click()
+  await page
+    .getByTestId('summary-panel')
+    .getByText(/^All fields/)
+    .click()
   const fields = page.getByTestId('summary-fields')
   await expect(fields.locator('.hidden-char[data-code-point="U+202E"]')).toHaveCount(1)
   await expect(fields.locator('.hidden-char[data-code-point="U+200B"]')).toHaveCount(1)

@@ -18,7 +18,10 @@ test('a capture imported from a curl command shows when it was imported, not as 
   await dialog.getByTestId('import-done').click()
 
   const pasted = row(page, '/pasted')
-  await expect(pasted.getByTestId('row-time-imported')).toHaveAttribute('title', /^Imported \d{4}-\d\d-\d\dT.* from pasted curl, entry 1: when it was received is not known$/)
+  await expect(pasted.getByTestId('row-time-imported')).toHaveAttribute(
+    'title',
+    /^Imported \d{4}-\d\d-\d\dT.* from pasted curl, entry 1: when it was received is not known$/,
+  )
   await expect(row(page, '/received').getByTestId('row-time-imported')).toHaveCount(0)
 
   await pasted.click()

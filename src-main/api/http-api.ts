@@ -112,7 +112,10 @@ export function createHttpApi(config: HttpApiConfig, deps: HttpApiDeps) {
 
 function readJson(request: IncomingMessage): Promise<Result<unknown>> {
   return new Promise((resolve) => {
-    const tooLarge: Result<unknown> = { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: `API input is limited to ${formatByteLimit(MAX_API_BODY_BYTES)}` } }
+    const tooLarge: Result<unknown> = {
+      ok: false,
+      error: { code: 'PAYLOAD_TOO_LARGE', message: `API input is limited to ${formatByteLimit(MAX_API_BODY_BYTES)}` },
+    }
     const declared = Number(request.headers['content-length'] ?? 0)
     const chunks: Buffer[] = []
     let size = 0

@@ -233,7 +233,9 @@ withFailingIndex(
     try {
       ;(await target.held).writeHead(201).end('made')
       expect(await sent.answer).toMatchObject({ status: 503 })
-      const record = await waitFor(async () => (await inspector.procedures.listReplays({ captureId: sent.stored.id })).find((item) => item.outcome.kind !== 'sending'))
+      const record = await waitFor(async () =>
+        (await inspector.procedures.listReplays({ captureId: sent.stored.id })).find((item) => item.outcome.kind !== 'sending'),
+      )
       expect(record.outcome).toMatchObject({ kind: 'response', response: { status: 201 } })
       // Before: { usedConfiguredAnswer: false, reason: null }, "the provider got this answer from your server".
       expect(record.forward).toEqual({ mode: 'pass-through', usedConfiguredAnswer: false, reason: 'store-failed' })

@@ -388,7 +388,8 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
     if (problem !== null) return problem
   }
   // Trailer lines are header lines sent after a chunked body, and held to the same rules and room.
-  if (capture.trailers.length > MAX_IMPORTED_HEADER_LINES) return `the request has ${capture.trailers.length} trailer lines; at most ${MAX_IMPORTED_HEADER_LINES} are imported`
+  if (capture.trailers.length > MAX_IMPORTED_HEADER_LINES)
+    return `the request has ${capture.trailers.length} trailer lines; at most ${MAX_IMPORTED_HEADER_LINES} are imported`
   const trailerBytes = capture.trailers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
   if (trailerBytes > MAX_IMPORTED_HEAD_BYTES)
     return `the trailers (${formatExactBytes(trailerBytes)}) are larger than the ${formatByteLimit(MAX_IMPORTED_HEAD_BYTES)} a request's head may be`

@@ -182,9 +182,7 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
         `# Trailer fields received after the body, not sent by this command (curl cannot send them): ${commentSafe(capture.trailers.map(([name, value]) => `${name}: ${value}`).join('; '))}`,
       )
     lines.push(HEADERS_COMMENT_PREFIX + headersLabelText(capture.headers))
-    lines.push(
-      buildCurlCommand(capturedCurlRequest(context.origin, capture, capture.body)),
-    )
+    lines.push(buildCurlCommand(capturedCurlRequest(context.origin, capture, capture.body)))
     yield linesText(lines)
   }
 }

@@ -55,8 +55,16 @@ test('a trailer line a receiver could not have read is refused, saying which', a
     recognition: null,
     response: null,
   })
-  const bundle = { format: 'callback-inspector-bundle', version: 1, captures: [capture([['X-Sig', 'a\r\nb']]), capture([['Bad Name', 'x']]), capture([['X-Ok', 'y']])] }
-  const result = await inspector.procedures.importCaptures({ endpointId: endpoint.id, dataBase64: Buffer.from(JSON.stringify(bundle)).toString('base64'), format: 'bundle' })
+  const bundle = {
+    format: 'callback-inspector-bundle',
+    version: 1,
+    captures: [capture([['X-Sig', 'a\r\nb']]), capture([['Bad Name', 'x']]), capture([['X-Ok', 'y']])],
+  }
+  const result = await inspector.procedures.importCaptures({
+    endpointId: endpoint.id,
+    dataBase64: Buffer.from(JSON.stringify(bundle)).toString('base64'),
+    format: 'bundle',
+  })
   expect(result.failures).toEqual([
     { entry: 1, message: 'the trailer X-Sig holds a line break or NUL' },
     { entry: 2, message: 'the trailer name "Bad Name" is not valid' },

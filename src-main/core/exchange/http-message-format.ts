@@ -38,7 +38,10 @@ export function writeHttpMessage(capture: ExchangeCapture, extraHeaders: ExtraHe
   if (isChunked) {
     // The trailer fields go where they came, after the last chunk (an import reads them back).
     const lastChunk = Buffer.from(`0\r\n${capture.trailers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`, 'latin1')
-    body = capture.body.length === 0 ? lastChunk : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n'), lastChunk])
+    body =
+      capture.body.length === 0
+        ? lastChunk
+        : Buffer.concat([Buffer.from(`${capture.body.length.toString(16)}\r\n`), capture.body, Buffer.from('\r\n'), lastChunk])
   }
   const receivedLengths: HeaderPairs = []
   if (!isChunked) {

@@ -22,10 +22,20 @@ test('a curl import shows its time as the import time, a HAR entry with a time a
   const har = {
     log: {
       version: '1.2',
-      entries: [{ startedDateTime: '2026-01-02T03:04:05.000Z', request: { method: 'POST', url: `https://shop.example/${endpoint.slug}/har`, headers: [] }, response: {} }],
+      entries: [
+        {
+          startedDateTime: '2026-01-02T03:04:05.000Z',
+          request: { method: 'POST', url: `https://shop.example/${endpoint.slug}/har`, headers: [] },
+          response: {},
+        },
+      ],
     },
   }
-  const fromHar = await inspector.procedures.importCaptures({ endpointId: endpoint.id, dataBase64: Buffer.from(JSON.stringify(har)).toString('base64'), format: 'har' })
+  const fromHar = await inspector.procedures.importCaptures({
+    endpointId: endpoint.id,
+    dataBase64: Buffer.from(JSON.stringify(har)).toString('base64'),
+    format: 'har',
+  })
 
   const pasted = await inspector.procedures.getCapture({ id: fromCurl.importedIds[0]! })
   expect(pasted.receivedAtIsImportTime).toBe(true)

@@ -154,7 +154,13 @@ function generate(seed: number, slug: string, origin: string): Generated[] {
         at += size
       }
       // Trailer fields after the last chunk on some: kept as received, like headers (order, case, repeats).
-      const trailers: Array<[string, string]> = chance(0.5) ? [['X-Digest', `sha-256=:${index}:`], [casing('x-signature'), 't=1,v1=ab'], ['X-Digest', 'caf\xe9']] : []
+      const trailers: Array<[string, string]> = chance(0.5)
+        ? [
+            ['X-Digest', `sha-256=:${index}:`],
+            [casing('x-signature'), 't=1,v1=ab'],
+            ['X-Digest', 'caf\xe9'],
+          ]
+        : []
       if (trailers.length > 0) traits.push('trailers')
       framedBody = Buffer.concat([...chunks, Buffer.from(`0\r\n${trailers.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`, 'latin1')])
     } else if (body.length > 0 || chance(0.5)) {
@@ -269,7 +275,9 @@ describe(`round trip of ${REQUESTS} seeded requests (seed ${SEED})`, () => {
   // "Copy as curl" builds one command per capture with the same rule as the export (shared/curl-command.ts),
   // without the script's records: what it claims is what the command sends (curl sets framing and Host itself).
   test('Copy as curl: each command sends the method, target, HTTP version, headers and body as captured', { timeout: 120_000 }, async ({ inspector }) => {
-    const commands = originals.map((capture) => buildCurlCommand(capturedCurlRequest(source.url, capture.request, Buffer.from(capture.request.bodyBase64, 'base64'))))
+    const commands = originals.map((capture) =>
+      buildCurlCommand(capturedCurlRequest(source.url, capture.request, Buffer.from(capture.request.bodyBase64, 'base64'))),
+    )
     const copyEndpoint = await inspector.procedures.createEndpoint({ name: 'Property copied curl' })
     const result = await inspector.procedures.importCaptures({
       endpointId: copyEndpoint.id,

@@ -96,7 +96,10 @@ export async function sendReplay(request: OutgoingRequest, options: SendOptions 
     return failed(request.url, failure('invalid-request', `not a URL: ${request.url} (${errorMessage(error)})`))
   }
   if (request.body.length > REPLAY_MAX_REQUEST_BYTES) {
-    return failed(url.href, failure('too-large', `the body is ${formatByteLimit(request.body.length)}; a replay sends at most ${formatByteLimit(REPLAY_MAX_REQUEST_BYTES)}`))
+    return failed(
+      url.href,
+      failure('too-large', `the body is ${formatByteLimit(request.body.length)}; a replay sends at most ${formatByteLimit(REPLAY_MAX_REQUEST_BYTES)}`),
+    )
   }
   const firstOrigin = url.origin
   let method = request.method

@@ -23,7 +23,7 @@ afterEach(async () => {
 })
 
 describe('buildReplayRequest: trailer fields', () => {
-  it('does not send a chunked body\'s trailer fields, and says so instead of calling the request the captured bytes', () => {
+  it("does not send a chunked body's trailer fields, and says so instead of calling the request the captured bytes", () => {
     const body = Buffer.from('{}')
     const capture = captureOf(body, [['Transfer-Encoding', 'chunked']])
     const trailers: HeaderPairs = [
@@ -41,7 +41,9 @@ describe('buildReplayRequest: trailer fields', () => {
     ])
     // Even where nothing else differs (a body sent with Content-Length), it is not the captured bytes.
     const framed = captureOf(body, [['Content-Length', '2']])
-    expect(sentRequestView(buildReplayRequest({ request: { ...framed.request, trailers } }, { targetUrl: 'http://127.0.0.1:9/hook' })).differsFromCapture).toBe(true)
+    expect(sentRequestView(buildReplayRequest({ request: { ...framed.request, trailers } }, { targetUrl: 'http://127.0.0.1:9/hook' })).differsFromCapture).toBe(
+      true,
+    )
     expect(sentRequestView(buildReplayRequest(framed, { targetUrl: 'http://127.0.0.1:9/hook' })).differsFromCapture).toBe(false)
   })
 })

@@ -111,7 +111,10 @@ export function createCaptureReader({ index, segments, recognitions }: CaptureRe
     const segment = segments.get(block.number) as Segment
     const id = table.idOf(block, slot)
     const bodySize = block.bodySize[slot] as number
-    const { metadata, body } = await segment.readFrame(() => ({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }), bodySize)
+    const { metadata, body } = await segment.readFrame(
+      () => ({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }),
+      bodySize,
+    )
     const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
     if (body === null || body.length !== bodySize) {
       index.markDamaged(block, slot)

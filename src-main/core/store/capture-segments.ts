@@ -380,10 +380,7 @@ export class Segment {
    * captures sit between them), and writing those one after the other made
    * clearing 100,000 such captures wait for 100,000 round trips through the thread pool.
    */
-  erase(
-    ranges: () => Array<{ offset: number; length: number }>,
-    durability: Durability,
-  ): Promise<Array<{ offset: number; length: number }>> {
+  erase(ranges: () => Array<{ offset: number; length: number }>, durability: Durability): Promise<Array<{ offset: number; length: number }>> {
     // Located in the turn: a compaction before it moved the frames (log-compaction.ts).
     return this.inRewriteTurn(async () => {
       const located = ranges()

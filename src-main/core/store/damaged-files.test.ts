@@ -102,17 +102,23 @@ test('a damaged line of the journal of sends in flight is in the status at start
   await app.stop()
   // As a killed run leaves it: two sends noted, still out; then the first line's bytes damaged in place.
   const journal = join(dataDir, 'replays', SENDING_JOURNAL)
-  const killedRun = createReplayHistory(join(dataDir, 'replays'), join(dataDir, 'unreadable'), () => new Date(), () => undefined)
-  const noted = (): ReplayRecord => ({
-    id: randomUUID(),
-    captureId: capture!.id,
-    kind: 'resend',
-    at: new Date().toISOString(),
-    sent: { method: 'POST', url: 'http://127.0.0.1:9/x', headers: [], bodyBase64: '', differsFromCapture: false },
-    differences: [],
-    resign: null,
-    outcome: appStoppedOutcome('http://127.0.0.1:9/x', new Date()),
-  }) as unknown as ReplayRecord
+  const killedRun = createReplayHistory(
+    join(dataDir, 'replays'),
+    join(dataDir, 'unreadable'),
+    () => new Date(),
+    () => undefined,
+  )
+  const noted = (): ReplayRecord =>
+    ({
+      id: randomUUID(),
+      captureId: capture!.id,
+      kind: 'resend',
+      at: new Date().toISOString(),
+      sent: { method: 'POST', url: 'http://127.0.0.1:9/x', headers: [], bodyBase64: '', differsFromCapture: false },
+      differences: [],
+      resign: null,
+      outcome: appStoppedOutcome('http://127.0.0.1:9/x', new Date()),
+    }) as unknown as ReplayRecord
   const [lost, kept] = [noted(), noted()]
   await killedRun.begin(capture!.seq, lost)
   await killedRun.begin(capture!.seq, kept)

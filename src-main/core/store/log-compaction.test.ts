@@ -478,12 +478,7 @@ describe('log compaction', () => {
 
     const reopened = await openStore()
     const deleted = [...drop, ...goneLater]
-    await expectIntact(
-      reopened,
-      capturesDir,
-      [...stillKept, ...storedLate.map(({ id }, index) => ({ id, body: late[index]! }))],
-      deleted,
-    )
+    await expectIntact(reopened, capturesDir, [...stillKept, ...storedLate.map(({ id }, index) => ({ id, body: late[index]! }))], deleted)
     for (const { body } of goneLater) {
       for (const { names } of [await logsIn(capturesDir)]) {
         for (const name of names) expect((await readFile(join(capturesDir, name))).includes(body.subarray(0, 40))).toBe(false)

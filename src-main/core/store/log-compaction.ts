@@ -82,7 +82,7 @@ export function compactSegment(segment: Segment, deps: CompactionDeps): Promise<
     try {
       const offsets = new Map<number, number>()
       let written = 0
-      for (let first = 0; first < frames.length; ) {
+      for (let first = 0; first < frames.length;) {
         // A run of frames whose span in the old log is at most COPY_SPAN_BYTES (at least one frame).
         let last = first
         const spanStart = (frames[first] as (typeof frames)[number]).from
@@ -100,7 +100,11 @@ export function compactSegment(segment: Segment, deps: CompactionDeps): Promise<
           const bytes = span.subarray(from - spanStart, from - spanStart + length)
           // A frame that is not whole where the index says (damage found since start-up) is not
           // moved: the log is kept as it is, for whoever wants to look.
-          if (bytes.length !== length || !bytes.subarray(0, 4).equals(FRAME_MAGIC) || FRAME_HEADER_BYTES + bytes.readUInt32BE(4) + bytes.readUInt32BE(8) !== length) {
+          if (
+            bytes.length !== length ||
+            !bytes.subarray(0, 4).equals(FRAME_MAGIC) ||
+            FRAME_HEADER_BYTES + bytes.readUInt32BE(4) + bytes.readUInt32BE(8) !== length
+          ) {
             segment.sealed = true
             return 'unsuitable'
           }

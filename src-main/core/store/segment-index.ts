@@ -196,7 +196,8 @@ export async function renderSegmentIndex(
 }
 
 /** The start of a document written with a snapshot: the header renderSegmentIndex writes (version 2's had no generation). */
-const SNAPSHOT_HEADER = /^\{"schemaVersion":(?:3,"segment":(\d+),"logGeneration":(\d+)|2,"segment":(\d+)),"indexedLogBytes":(\d+),"tableSnapshot":"([0-9a-f]{32})",/
+const SNAPSHOT_HEADER =
+  /^\{"schemaVersion":(?:3,"segment":(\d+),"logGeneration":(\d+)|2,"segment":(\d+)),"indexedLogBytes":(\d+),"tableSnapshot":"([0-9a-f]{32})",/
 
 /** What the first bytes of a document say of its snapshot; `null` when it was written without one. */
 export function snapshotHeaderOf(documentStart: string): { segment: number; logGeneration: number; indexedLogBytes: number; token: string } | null {

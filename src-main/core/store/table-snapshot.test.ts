@@ -36,7 +36,14 @@ const entries: IndexEntry[] = [
   entry(9, { method: 'ODD "METHOD" \u00e9' }),
   entry(10, { answerStatus: 42 }),
 ]
-const RELAYED: StoredCapture['response'] = { kind: 'respond', status: 200, headers: [], bodyBase64: '', delayMs: 0, chosenBy: { kind: 'forward', targetUrl: 'http://127.0.0.1:9/x' } }
+const RELAYED: StoredCapture['response'] = {
+  kind: 'respond',
+  status: 200,
+  headers: [],
+  bodyBase64: '',
+  delayMs: 0,
+  chosenBy: { kind: 'forward', targetUrl: 'http://127.0.0.1:9/x' },
+}
 
 const snapshot = { token: 'a'.repeat(32), segment: 12, indexedLogBytes: 20_700, documentBytes: 4_321, entries }
 
@@ -91,7 +98,12 @@ describe('table snapshot', () => {
       // A changed answer (a relayed one) moves a status in and out of what the column holds itself.
       index.annotate(block, 1, { response: { ...RELAYED, status: 200 } })
       index.annotate(block, 2, { response: { ...RELAYED, status: 70_000 } })
-      expect(index.entries(block, null).slice(1, 3).map((each) => each.answerStatus)).toEqual([200, 70_000])
+      expect(
+        index
+          .entries(block, null)
+          .slice(1, 3)
+          .map((each) => each.answerStatus),
+      ).toEqual([200, 70_000])
     }
   })
 
@@ -114,7 +126,9 @@ describe('table snapshot', () => {
     const decoded = decodeTableSnapshot(rendered.snapshot as Buffer)
     if (decoded === null) throw new Error('the snapshot written with the document does not decode')
     expect(decoded.documentBytes).toBe(Buffer.byteLength(rendered.document))
-    expect(rendered.document.startsWith(`{"schemaVersion":3,"segment":12,"logGeneration":4,"indexedLogBytes":20700,"tableSnapshot":"${decoded.token}",`)).toBe(true)
+    expect(rendered.document.startsWith(`{"schemaVersion":3,"segment":12,"logGeneration":4,"indexedLogBytes":20700,"tableSnapshot":"${decoded.token}",`)).toBe(
+      true,
+    )
     expect(JSON.parse(rendered.document)).toMatchObject({ captures: entries })
     const periodic = await renderIndexAndSnapshot(12, { generation: 4, indexedBytes: 20_700 }, entries, false)
     expect(periodic.snapshot).toBeNull()

@@ -59,7 +59,12 @@ describe('answerProgress', () => {
 
   it('says the sender left, for a delay or a hang', () => {
     const left = new Date(ARRIVED + 3200).toISOString()
-    expect(answerProgress(capture({ delayMs: 8000 }, left), ARRIVED + 4000, APP_STARTED)).toEqual({ state: 'sender-left', waitedMs: 3200, wasHang: false, wasRelay: false })
+    expect(answerProgress(capture({ delayMs: 8000 }, left), ARRIVED + 4000, APP_STARTED)).toEqual({
+      state: 'sender-left',
+      waitedMs: 3200,
+      wasHang: false,
+      wasRelay: false,
+    })
     expect(answerProgress(capture({ kind: 'hang', status: null }, left), ARRIVED + 4000, APP_STARTED)).toEqual({
       state: 'sender-left',
       waitedMs: 3200,

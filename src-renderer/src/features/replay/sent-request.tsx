@@ -81,7 +81,9 @@ export function ChangesView({
   const headerChanges = differences.filter(
     (difference) => difference.kind === 'header-added' || difference.kind === 'header-removed' || difference.kind === 'header-changed',
   )
-  const other = differences.filter((difference) => difference.kind === 'method' || difference.kind === 'header-order' || difference.kind === 'trailers-not-sent')
+  const other = differences.filter(
+    (difference) => difference.kind === 'method' || difference.kind === 'header-order' || difference.kind === 'trailers-not-sent',
+  )
   return (
     <div className="replay-changes" data-testid="replay-changes">
       {other.length > 0 && (

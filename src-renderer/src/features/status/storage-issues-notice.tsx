@@ -37,9 +37,7 @@ export function StorageIssuesNotice({ issues }: StorageIssuesNoticeProps) {
   return (
     <div className="banner banner-warning" role="status" data-testid="storage-issues">
       <div className="banner-content">
-        <strong>
-          {visible.length === 1 ? 'A data file had a problem' : `${visible.length} data files had problems`} (nothing was overwritten):
-        </strong>
+        <strong>{visible.length === 1 ? 'A data file had a problem' : `${visible.length} data files had problems`} (nothing was overwritten):</strong>
         <ul className="issue-list">
           {listed.map((issue) => (
             <li key={issueKey(issue)}>

@@ -144,9 +144,8 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
           testId="retention-max-age-days"
         />
         <span className="field-hint" data-testid="retention-hint">
-          Empty: no limit. The MiB limit counts the captures kept: their records, bodies and search text. It is neither the logs' size nor their disk use
-          above, which count no search text and can still count deleted captures' bytes. Imported captures keep their original time and are exempt from
-          the age limit.
+          Empty: no limit. The MiB limit counts the captures kept: their records, bodies and search text. It is neither the logs' size nor their disk use above,
+          which count no search text and can still count deleted captures' bytes. Imported captures keep their original time and are exempt from the age limit.
         </span>
       </fieldset>
       <EndpointRetentionFields endpoints={endpoints} texts={endpointCaps} onChange={setEndpointCaps} />
