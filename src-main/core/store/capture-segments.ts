@@ -170,7 +170,7 @@ export class Segment {
           // which its open may have made again, empty, after the compaction removed it.
           await handle.close().catch(() => undefined)
           this.supersededLogs.add(path)
-          this.removeSupersededLogs()
+          void this.removeSupersededLogs()
           return this.handle
         }
         this.handle = handle
@@ -456,8 +456,9 @@ export class Segment {
    * Switches to the compacted generation (log-compaction.ts), once the index naming it is on disk:
    * in one turn, so a read that locates its frame after this reads the new log. Reads running on
    * the old one finish there (it is closed after them); its file goes once no scan reads it.
+   * Resolves once it went (at once when no scan holds it).
    */
-  adoptCompactedLog(generation: number, handle: FileHandle, logBytes: number): void {
+  adoptCompactedLog(generation: number, handle: FileHandle, logBytes: number): Promise<void> {
     const old = this.handle
     const oldPath = this.paths.log
     this.paths.log = logPathOf(this.dir, this.number, generation)
@@ -470,7 +471,7 @@ export class Segment {
       else this.replacedHandles.push(old)
     }
     this.supersededLogs.add(oldPath)
-    this.removeSupersededLogs()
+    return this.removeSupersededLogs()
   }
 
   /**
@@ -489,18 +490,20 @@ export class Segment {
         const left = (this.leases.get(path) ?? 1) - 1
         if (left > 0) this.leases.set(path, left)
         else this.leases.delete(path)
-        this.removeSupersededLogs()
+        void this.removeSupersededLogs()
       },
     }
   }
 
-  private removeSupersededLogs(): void {
+  private removeSupersededLogs(): Promise<void> {
+    const removals: Array<Promise<void>> = []
     for (const path of this.supersededLogs) {
       if (this.leases.has(path)) continue
       this.supersededLogs.delete(path)
       // A crash first leaves it for start-up, which removes every generation the index does not name.
-      unlink(path).catch(() => undefined)
+      removals.push(unlink(path).catch(() => undefined))
     }
+    return Promise.all(removals).then(() => undefined)
   }
 
   /** Writes the index soon (at most once a second); the log already holds everything it will list. */

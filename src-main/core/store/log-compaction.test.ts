@@ -144,9 +144,10 @@ describe('log compaction', () => {
     const store = await openStore({ compactionStep: commits.compactionStep })
     // 'drop' may keep 64 KiB; 'keep' has no cap. Their captures alternate, so retention's
     // deletions leave no whole zero block: only compaction gives their space back.
-    store.retention.setPolicy({ perEndpoint: { drop: { maxBytes: 64 * 1024 } } })
+    // Set once they are stored, so one step of retention deletes them and each segment is compacted once.
     const { keep, drop } = await storeInterleaved(store, 4 * SEGMENT_MAX_CAPTURES + 1)
     const full = await logsIn(capturesDir)
+    store.retention.setPolicy({ perEndpoint: { drop: { maxBytes: 64 * 1024 } } })
     await store.retention.enforce()
     await commits.until(4)
     const kept = drop.filter(({ id }) => store.has(id))

@@ -49,7 +49,7 @@ export interface CompactionDeps {
   indexedUpTo: Map<Segment, number>
   /**
    * Called after each step: `copied` (before the new file's sync), `synced` (before its rename),
-   * `placed` (before the index is written), `committed` (before the old file goes). For tests.
+   * `placed` (before the index is written), `committed` (the old file gone unless a search holds it). For tests.
    */
   atStep?: (step: CompactionStep, segment: Segment) => Promise<void>
 }
@@ -125,6 +125,7 @@ export function compactSegment(segment: Segment, deps: CompactionDeps): Promise<
       // Being removed or closed meanwhile: its index write must not queue behind the removal's (which waits for this turn).
       if (!segment.rewritable()) return null
       named = true
+      let oldRemoved: Promise<void> = Promise.resolve()
       await segment.persist(
         () => deps.renderIndex(segment, { compacted: { generation, logBytes: written, offsets } }),
         () => {
@@ -132,10 +133,11 @@ export function compactSegment(segment: Segment, deps: CompactionDeps): Promise<
           for (const [slot, offset] of offsets) block.offset[slot] = offset
           for (let slot = 0; slot < block.length; slot++) if (!block.isLive(slot) && !offsets.has(slot)) block.offset[slot] = FRAME_NOT_IN_LOG
           deps.indexedUpTo.set(segment, written)
-          segment.adoptCompactedLog(generation, handle, written)
+          oldRemoved = segment.adoptCompactedLog(generation, handle, written)
           adopted = true
         },
       )
+      await oldRemoved
       await deps.atStep?.('committed', segment)
       const after = allocatedBytes(await handle.stat())
       return { before: oldBytesOnDisk, after }
