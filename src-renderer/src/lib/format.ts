@@ -27,12 +27,21 @@ const fullFormat = new Intl.DateTimeFormat(undefined, {
   timeStyle: 'medium',
 })
 
-/** Time of day with milliseconds; the date only when it is not today. */
+/** Time of day to the second; the date only when it is not today. */
 export function formatListTime(iso: string, now: Date = new Date()): string {
+  const { date, time } = listTimeParts(iso, now)
+  return date === null ? time : `${date} ${time}`
+}
+
+/**
+ * formatListTime's two parts, for a cell too narrow for both on one line (the capture list's): the
+ * date (`null` today) and the time of day (the whole text when `iso` is not a time).
+ */
+export function listTimeParts(iso: string, now: Date = new Date()): { date: string | null; time: string } {
   const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
+  if (Number.isNaN(date.getTime())) return { date: null, time: iso }
   const isToday = date.toDateString() === now.toDateString()
-  return isToday ? timeFormat.format(date) : `${shortDateFormat.format(date)} ${timeFormat.format(date)}`
+  return { date: isToday ? null : shortDateFormat.format(date), time: timeFormat.format(date) }
 }
 
 export function formatFullTime(iso: string): string {

@@ -2,7 +2,7 @@ import { memo } from 'react'
 import type { CaptureSummary } from '@shared/views'
 import { CHANGED_VERDICT, listedVerdictOf } from '@shared/listed-verdict'
 import { mediaType } from '../../lib/bytes'
-import { formatBytes, formatExactBytes, formatListTime } from '../../lib/format'
+import { formatBytes, formatExactBytes, formatListTime, listTimeParts } from '../../lib/format'
 import { ChangedBeforeExportBadge, ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
 import { changedVerdictTitle } from '../exchange/changed-before-export-text'
 import { captureReference } from './capture-reference'
@@ -45,6 +45,7 @@ export const CaptureRow = memo(function CaptureRow({
 }: CaptureRowProps) {
   const isRefused = capture.outcome === 'refused'
   const reference = captureReference(capture.recognition)
+  const time = listTimeParts(capture.receivedAt)
   return (
     <div
       id={`capture-row-${capture.id}`}
@@ -82,16 +83,16 @@ export const CaptureRow = memo(function CaptureRow({
       {capture.receivedAtIsImportTime ? (
         // Not when it was received (its source does not say): when it was imported, said so.
         <span
-          className="cell cell-time cell-time-imported wire"
+          className={`cell cell-time cell-time-imported wire${time.date === null ? '' : ' cell-time-dated'}`}
           title={`Imported ${capture.receivedAt}${capture.importedFrom ? ` from ${capture.importedFrom}` : ''}: when it was received is not known`}
           aria-label={`Imported ${formatListTime(capture.receivedAt)}`}
           data-testid="row-time-imported"
         >
-          {formatListTime(capture.receivedAt)}
+          <ListTime parts={time} />
         </span>
       ) : (
-        <span className="cell cell-time wire" title={capture.receivedAt}>
-          {formatListTime(capture.receivedAt)}
+        <span className={`cell cell-time wire${time.date === null ? '' : ' cell-time-dated'}`} title={capture.receivedAt} data-testid="row-time">
+          <ListTime parts={time} />
         </span>
       )}
       <span className={`cell cell-method wire method-${capture.method.toLowerCase()}`}>{capture.method}</span>
@@ -128,6 +129,20 @@ export const CaptureRow = memo(function CaptureRow({
 })
 
 /** React reports a checkbox's change from the click that caused it, which knows whether Shift was held. */
+/**
+ * The time cell's text. Another day's date goes on a line of its own above the time: on one line
+ * ("Dec 6 09:14:00") the narrow column cut off the time of day, so retries minutes apart (an
+ * import's, a day old) all read "Dec 6 09…".
+ */
+function ListTime({ parts }: { parts: { date: string | null; time: string } }) {
+  if (parts.date === null) return parts.time
+  return (
+    <>
+      <span className="cell-time-date">{parts.date}</span> <span className="cell-time-clock">{parts.time}</span>
+    </>
+  )
+}
+
 function isShiftClick(event: Event): boolean {
   return event instanceof MouseEvent && event.shiftKey
 }

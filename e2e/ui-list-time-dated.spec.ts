@@ -1,0 +1,72 @@
+/**
+ * Another day's time in the capture list: the date goes on a line of its own, so the time of day
+ * stays whole. On one line ("Dec 6 09:14:00") the column cut it to "Dec 6 09…": a merchant's
+ * evidence imported a day later read the same on every retry, minutes apart.
+ */
+import type { Locator } from '@playwright/test'
+import { expect, test } from './fixtures/inspector'
+
+/** A HAR file of POSTs, one per time. */
+function har(slug: string, times: string[]): Buffer {
+  const entries = times.map((startedDateTime, index) => ({
+    startedDateTime,
+    time: 1,
+    request: {
+      method: 'POST',
+      url: `https://shop.example/${slug}/hook`,
+      httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'Content-Type', value: 'application/json' }],
+      queryString: [],
+      cookies: [],
+      headersSize: -1,
+      bodySize: 8,
+      postData: { mimeType: 'application/json', text: `{"i":${index}}` },
+    },
+    response: {
+      status: 500,
+      statusText: '',
+      httpVersion: 'HTTP/1.1',
+      headers: [],
+      cookies: [],
+      content: { size: 0, mimeType: '' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: 0,
+    },
+    cache: {},
+    timings: { send: 0, wait: 0, receive: 0 },
+  }))
+  return Buffer.from(JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } }))
+}
+
+/** Whether the element's text is cut by its box. */
+function isClipped(element: Locator): Promise<boolean> {
+  return element.evaluate((node) => node.scrollWidth > node.clientWidth)
+}
+
+test("another day's captures show their time of day whole in the list, the date above it", async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'time-dated')
+  await page.getByTestId('open-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  // Long ago, so never today: two retries two minutes apart.
+  await dialog
+    .getByTestId('import-file')
+    .setInputFiles({ name: 'evidence.har', mimeType: 'application/json', buffer: har(endpoint.slug, ['2025-03-14T09:14:00.000Z', '2025-03-14T09:16:00.000Z']) })
+  await dialog.getByTestId('import-submit').click()
+  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 2 captures.')
+  await dialog.getByTestId('import-done').click()
+
+  const times = page.getByTestId('capture-row').locator('.cell-time')
+  await expect(times).toHaveCount(2)
+  const clocks: string[] = []
+  for (const time of await times.all()) {
+    // The time of day is there whole: neither the cell nor a line of it is cut.
+    await expect(time).toContainText(/\d\d:\d\d:\d\d/)
+    expect(await isClipped(time)).toBe(false)
+    for (const line of await time.locator('span').all()) expect(await isClipped(line)).toBe(false)
+    await expect(time.locator('.cell-time-clock')).toHaveText(/^\d\d:\d\d:\d\d$/)
+    clocks.push(await time.locator('.cell-time-clock').innerText())
+  }
+  // The two retries are told apart by the list alone.
+  expect(clocks[0]).not.toBe(clocks[1])
+})
