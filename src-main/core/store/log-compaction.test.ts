@@ -432,6 +432,90 @@ describe('log compaction', () => {
     await expectIntact(reopened, capturesDir, keep, drop)
   })
 
+  test('a capture deleted before a compaction copied its segment, but erased after it, erases nothing in the new log', async ({ capturesDir, openStore }) => {
+    // Erases end with a sync under durability sync: the test holds one there, keeping the
+    // segment's log turn, so the compaction and the next erase queue behind it in that order.
+    const pathOf = new Map<number, string>()
+    let holdSyncOf: string | null = null
+    let releaseSync: () => void = () => undefined
+    const syncHeld = new Promise<void>((resolve) => (releaseSync = resolve))
+    let syncReached: () => void = () => undefined
+    const reachedSync = new Promise<void>((resolve) => (syncReached = resolve))
+    let indexWatch: { file: string; written: () => void } | null = null
+    const io: LogFileIo = {
+      ...logFileIo,
+      async open(path) {
+        const handle = await logFileIo.open(path)
+        pathOf.set(handle.fd, path)
+        return handle
+      },
+      async datasync(handle) {
+        if (holdSyncOf !== null && pathOf.get(handle.fd) === holdSyncOf) {
+          holdSyncOf = null
+          syncReached()
+          await syncHeld
+        }
+        return logFileIo.datasync(handle)
+      },
+      async writeIndex(file, text) {
+        await writeFileAtomically(file, text)
+        if (file === indexWatch?.file) indexWatch.written()
+      },
+    }
+    let resumeSecond: () => void = () => undefined
+    const secondResumed = new Promise<void>((resolve) => (resumeSecond = resolve))
+    let secondPaused: () => void = () => undefined
+    const reachedSecondPause = new Promise<void>((resolve) => (secondPaused = resolve))
+    let secondCommitted: () => void = () => undefined
+    const reachedSecondCommit = new Promise<void>((resolve) => (secondCommitted = resolve))
+    const commits = commitCounter()
+    const store = await openStore({
+      io,
+      async compactionStep(step, segment) {
+        await commits.compactionStep(step)
+        if (segment.number !== 2) return
+        if (step === 'copied') {
+          secondPaused()
+          await secondResumed
+        }
+        if (step === 'committed') secondCommitted()
+      },
+    })
+    const { keep, drop } = await storeInterleaved(store, 2 * SEGMENT_MAX_CAPTURES + 1)
+    const half = SEGMENT_MAX_CAPTURES / 2
+    const inFirst = drop.slice(0, half)
+    // The second segment's compaction starts and waits: the reclaimer works on nothing else meanwhile.
+    await store.deleteMany(drop.slice(half).map(({ id }) => id))
+    await reachedSecondPause
+    // Enough of the first segment erased for a compaction, which waits for the reclaimer.
+    await store.deleteMany(inFirst.slice(200).map(({ id }) => id))
+    // An erase of the first segment held at its sync: it keeps that segment's log turn.
+    store.setDurability('sync')
+    holdSyncOf = join(capturesDir, '000001.log')
+    const held = store.deleteMany([inFirst[199]!.id])
+    await reachedSync
+    // The second compaction ends; the reclaimer queues the first one behind the held erase.
+    resumeSecond()
+    await reachedSecondCommit
+    await new Promise((resolve) => setImmediate(resolve))
+    // The first captures are deleted now: gone from memory before the compaction looks, erased
+    // after it, at offsets the new log's kept captures have taken.
+    let indexWritten: () => void = () => undefined
+    const written = new Promise<void>((resolve) => (indexWritten = resolve))
+    indexWatch = { file: join(capturesDir, '000001.json'), written: indexWritten }
+    const late = store.deleteMany(inFirst.slice(0, 199).map(({ id }) => id))
+    await written
+    await new Promise((resolve) => setImmediate(resolve))
+    releaseSync()
+    await held
+    await late
+    await commits.until(2)
+    for (const { id, body } of keep) expect((await store.readBody(id)).equals(body)).toBe(true)
+    await store.close()
+    const reopened = await openStore()
+    await expectIntact(reopened, capturesDir, keep, drop)
+  })
+
   test('appends, reads, searches and deletions during a compaction see the right bytes, before and after it commits', async ({ capturesDir, openStore }) => {
     let pausedAt: (() => void) | null = null
     let paused: () => void = () => undefined
@@ -503,7 +587,8 @@ describe('a compacted segment', () => {
       const search = segment.leaseLog()
       expect(search.path).toBe(old)
       const compacted = await openFile(join(temp.dir, '000001.g1.log'), 'w+')
-      segment.adoptCompactedLog(1, compacted, 0)
+      // Resolves at once: nothing it may remove now (the old log is leased).
+      await segment.adoptCompactedLog(1, compacted, 0)
       expect(segment.paths.log).toBe(join(temp.dir, '000001.g1.log'))
       // A scan leased after the switch is given the new log.
       const later = segment.leaseLog()

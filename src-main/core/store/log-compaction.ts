@@ -138,8 +138,8 @@ export function compactSegment(segment: Segment, deps: CompactionDeps): Promise<
         },
       )
       await oldRemoved
-      await deps.atStep?.('committed', segment)
       const after = allocatedBytes(await handle.stat())
+      await deps.atStep?.('committed', segment)
       return { before: oldBytesOnDisk, after }
     } finally {
       if (!adopted) {
