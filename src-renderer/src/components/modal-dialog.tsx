@@ -55,6 +55,9 @@ export function ModalDialog({ title, onClose, children, testId, size, closeLink 
       data-testid={testId}
       aria-label={title}
       onCancel={(event) => {
+        // React passes a dialog's cancel on to the dialogs it was rendered in (an Export opened from
+        // the Delivery view): Escape closed them all. Each closes only on its own.
+        if (event.target !== event.currentTarget) return
         event.preventDefault()
         onClose()
       }}

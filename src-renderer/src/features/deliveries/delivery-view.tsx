@@ -8,6 +8,7 @@ import { formatCount, formatFullTime, formatListTime } from '../../lib/format'
 import { CompareView } from '../compare/compare-view'
 import { describeDrift, describeDuplicates, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
 import { DeliveryAttemptJump } from './delivery-attempt-jump'
+import { ExportDeliveryButton } from '../exchange/exchange-buttons'
 import { describeListedAttempts, laterAttempts, pageEndFor, unlistedAttempts } from './delivery-pages'
 import { useDeliveryPages } from './delivery-queries'
 import './delivery-view.css'
@@ -184,6 +185,7 @@ function LoadedDelivery({
               {describeDuplicates(delivery.duplicateCount)}
             </span>
           )}
+          <ExportDeliveryButton captureIds={delivery.attempts.map((attempt) => attempt.id)} total={delivery.totalAttempts} />
         </div>
       </div>
 

@@ -1,8 +1,10 @@
 /** Entry points of export and import: the list toolbar, the selection bar, a capture's detail. */
 import { useState } from 'react'
+import { createPortal } from 'react-dom'
 import type { CaptureFilter } from '@shared/capture-filter'
 import { ExportDialog, type ExportChoices } from './export-dialog'
 import { ImportDialog } from './import-dialog'
+import { formatCount } from '../../lib/format'
 
 /**
  * List toolbar: "Export…" (the endpoint, the filter or the selection) and "Import…" into the
@@ -53,6 +55,35 @@ export function ExportCaptureButton({ captureId }: { captureId: string }) {
         Export…
       </button>
       {isOpen && <ExportDialog choices={{ endpoint: undefined, selectedIds: [captureId], filter: null }} onClose={() => setIsOpen(false)} />}
+    </>
+  )
+}
+
+/**
+ * Delivery view: "Export…" its attempts, the evidence of one notification in one file. Before, a
+ * delivery could only be exported a capture at a time, or by building a filter that matched it.
+ * `total`: how many attempts the delivery has, when more than the `captureIds` listed.
+ */
+export function ExportDeliveryButton({ captureIds, total }: { captureIds: readonly string[]; total: number }) {
+  const [isOpen, setIsOpen] = useState(false)
+  const listed = captureIds.length
+  const selectionLabel =
+    listed < total
+      ? `The ${formatCount(listed)} attempts listed (of ${formatCount(total)})`
+      : listed === 1
+        ? 'This delivery (1 attempt)'
+        : `This delivery (${formatCount(listed)} attempts)`
+  return (
+    <>
+      <button type="button" className="button button-small" onClick={() => setIsOpen(true)} data-testid="delivery-export">
+        Export…
+      </button>
+      {/* Out of the Delivery view's DOM: inside its summary line the dialog inherited `nowrap`, and its text ran out of it. */}
+      {isOpen &&
+        createPortal(
+          <ExportDialog choices={{ endpoint: undefined, selectedIds: captureIds, selectionLabel, filter: null }} onClose={() => setIsOpen(false)} />,
+          document.body,
+        )}
     </>
   )
 }

@@ -22,8 +22,10 @@ import { errorMessage } from '@shared/errors'
 export interface ExportChoices {
   /** The endpoint on screen, if any. */
   endpoint: Endpoint | undefined
-  /** Ticked captures (or the one capture of a detail view). */
+  /** Ticked captures (or the one capture of a detail view, or the attempts of a delivery). */
   selectedIds: readonly string[]
+  /** What `selectedIds` are, when more than "the selected captures" (a delivery's attempts). */
+  selectionLabel?: string
   /** The list's filter while one is active, and how many captures match it. */
   filter: { value: CaptureFilter; matchCount: number } | null
 }
@@ -237,10 +239,13 @@ async function save(result: ExportPiecesResult): Promise<void> {
   downloadBytes(parts, result.fileName)
 }
 
-function scopeOptions({ endpoint, selectedIds, filter }: ExportChoices): Array<{ scope: Scope; label: string }> {
+function scopeOptions({ endpoint, selectedIds, selectionLabel, filter }: ExportChoices): Array<{ scope: Scope; label: string }> {
   const options: Array<{ scope: Scope; label: string }> = []
   if (selectedIds.length > 0)
-    options.push({ scope: 'selection', label: selectedIds.length === 1 ? 'This capture' : `The ${formatCount(selectedIds.length)} selected captures` })
+    options.push({
+      scope: 'selection',
+      label: selectionLabel ?? (selectedIds.length === 1 ? 'This capture' : `The ${formatCount(selectedIds.length)} selected captures`),
+    })
   if (endpoint && filter) options.push({ scope: 'filter', label: `The ${formatCount(filter.matchCount)} captures matching the filter` })
   if (endpoint && endpoint.captureCount > 0)
     options.push({ scope: 'endpoint', label: `Every capture of “${endpoint.name}” (${formatCount(endpoint.captureCount)})` })
