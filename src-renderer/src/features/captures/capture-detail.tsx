@@ -118,7 +118,12 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
       )}
 
       <ChangedBeforeExportNotice capture={capture} />
-      <RecognitionPanels analysis={capture.analysis} endpoint={endpoint} isImported={capture.origin === 'imported'} />
+      <RecognitionPanels
+        analysis={capture.analysis}
+        endpoint={endpoint}
+        isImported={capture.origin === 'imported'}
+        isArrivalUnknown={capture.receivedAtIsImportTime === true}
+      />
 
       <dl className="facts" data-testid="detail-facts">
         {capture.receivedAtIsImportTime ? (

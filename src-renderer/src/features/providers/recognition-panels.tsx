@@ -11,10 +11,13 @@ export function RecognitionPanels({
   analysis,
   endpoint,
   isImported,
+  isArrivalUnknown = false,
 }: {
   analysis: DeliveryAnalysis | null
   endpoint: Endpoint | undefined
   isImported: boolean
+  /** Imported from a source that records no time of arrival: its time is the import's. */
+  isArrivalUnknown?: boolean
 }) {
   const [isKeysOpen, setIsKeysOpen] = useState(false)
   // A provider is "pinned" in the analysis by the endpoint's setting or, for an import, by its "Sent
@@ -26,7 +29,7 @@ export function RecognitionPanels({
   return (
     <>
       <SummaryPanel analysis={analysis} pinnedBy={pinnedBy} />
-      <SignaturePanel analysis={analysis} onOpenKeys={endpoint ? () => setIsKeysOpen(true) : undefined} />
+      <SignaturePanel analysis={analysis} isArrivalUnknown={isArrivalUnknown} onOpenKeys={endpoint ? () => setIsKeysOpen(true) : undefined} />
       {isKeysOpen && endpoint && (
         <ProviderSettingsDialog
           endpoint={endpoint}

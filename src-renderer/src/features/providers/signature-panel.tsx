@@ -13,12 +13,14 @@ interface SignaturePanelProps {
   analysis: DeliveryAnalysis
   /** Opens the endpoint's keys, e.g. from "no key configured". */
   onOpenKeys?: () => void
+  /** The capture's time is when it was imported (its source records none): a timestamp's age is counted from it. */
+  isArrivalUnknown?: boolean
 }
 
 /** Marks the verdict banner: where focus goes when "Add a key…" leaves with the verdict it offered to fix. */
 export const VERDICT_BANNER_ATTRIBUTE = 'data-verdict-banner'
 
-export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
+export function SignaturePanel({ analysis, onOpenKeys, isArrivalUnknown = false }: SignaturePanelProps) {
   const { verdict, explanation } = analysis
   return (
     <DetailSection title="Signature" aside={<VerdictBadge status={verdict.status} testId="signature-aside-verdict" />} testId="signature-panel">
@@ -42,6 +44,14 @@ export function SignaturePanel({ analysis, onOpenKeys }: SignaturePanelProps) {
         </span>
         {verdict.status === 'no-key' && onOpenKeys && <AddKeyButton onOpenKeys={onOpenKeys} />}
       </div>
+      {isArrivalUnknown && verdict.status === 'invalid' && verdict.reason === 'stale-timestamp' && (
+        // A curl command or raw HTTP records no arrival: the age above was counted from the import, so
+        // "signed 34 hours old" blamed the sender for how long the evidence took to reach this app.
+        <p className="notice notice-warning" data-testid="signature-arrival-unknown">
+          When it was received is not known (its source records no time), so the timestamp's age is counted from when it was imported: it says nothing about the
+          sender. Import it from a HAR or bundle that keeps its time to check the timestamp.
+        </p>
+      )}
 
       {explanation.scheme === null ? (
         <p className="muted">No signature scheme was checked for this capture.</p>

@@ -1,0 +1,45 @@
+/**
+ * A time-bound signature on a capture imported from a source that records no arrival (a curl
+ * script): its age is counted from the import, so "outside tolerance" says nothing about the sender.
+ * The Signature panel says so, and what to import instead; a received capture never says it.
+ */
+import { signStripe } from '../src-main/core/providers/index'
+import { expect, test } from './fixtures/inspector'
+
+const SECRET = 'whsec_e2e_arrival_unknown'
+
+test('a stale Stripe timestamp on a curl import says its age is counted from the import', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'arrival-unknown')
+  await inspector.app.call('addKey', { endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'stripe', value: SECRET } })
+  const body = '{"id":"evt_e2e_arrival","object":"event","type":"charge.refunded"}'
+  // Signed a day before it is imported (as evidence is).
+  const signed = signStripe({ secret: SECRET, body, timestamp: Math.floor(Date.now() / 1000) - 86_400 })
+  const script = `curl -X POST 'https://shop.example/${endpoint.slug}/stripe' -H 'Content-Type: application/json' -H 'Stripe-Signature: ${signed.header}' --data-raw '${body}'\n`
+  await page.getByTestId('open-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  await dialog.getByTestId('import-file').setInputFiles({ name: 'evidence.sh', mimeType: 'text/plain', buffer: Buffer.from(script) })
+  await dialog.getByTestId('import-submit').click()
+  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
+  await dialog.getByTestId('import-done').click()
+  await page.getByTestId('capture-row').first().click()
+  await expect(page.getByTestId('signature-verdict')).toHaveAttribute('data-reason', 'stale-timestamp')
+  await expect(page.getByTestId('signature-arrival-unknown')).toContainText('counted from when it was imported')
+
+  // Received live a day late, the same verdict is the sender's: no such note.
+  expect(
+    await inspector.sendCallback({
+      slug: endpoint.slug,
+      path: '/stripe',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Stripe-Signature', signed.header],
+      ],
+      body,
+    }),
+  ).toBe(200)
+  await expect(page.getByTestId('capture-row')).toHaveCount(2)
+  await page.getByTestId('capture-row').first().click()
+  await expect(page.getByTestId('capture-detail')).not.toContainText('Imported from')
+  await expect(page.getByTestId('signature-verdict')).toHaveAttribute('data-reason', 'stale-timestamp')
+  await expect(page.getByTestId('signature-arrival-unknown')).toHaveCount(0)
+})
