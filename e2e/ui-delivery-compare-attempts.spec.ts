@@ -6,6 +6,7 @@
  */
 import { expect, test } from './fixtures/inspector'
 import { row } from './fixtures/capture-rows'
+import { FAIL_TWICE_THEN_OK } from '../src-main/test-support/answer-configs'
 
 test('a comparison asked for from the Delivery view names each side by its attempt number', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'deliverycmp')
@@ -33,4 +34,22 @@ test('a comparison asked for from the Delivery view names each side by its attem
 
   await expect(dialog.getByTestId('compare-side-left')).toContainText(`Left: attempt #2 · capture #${second!.seq}`)
   await expect(dialog.getByTestId('compare-side-right')).toContainText(`Right: attempt #3 · capture #${third!.seq}`)
+})
+
+test('comparing two attempts says what each was answered, often what differs between them', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'deliverycmp-answers')
+  await inspector.app.call('setAnswerConfig', { endpointId: endpoint.id, config: FAIL_TWICE_THEN_OK })
+  const retried = '{"order":"ORD-79","status":"paid"}'
+  const send = () => inspector.sendCallback({ slug: endpoint.slug, path: '/hook', headers: [['Content-Type', 'application/json']], body: retried })
+  // The same bytes three times: the comparison's request sides are identical, only the answers differ.
+  for (const status of [500, 500, 200]) expect(await send()).toBe(status)
+
+  await expect(page.getByTestId('capture-row')).toHaveCount(3)
+  await page.getByTestId('capture-row').first().click()
+  await page.getByTestId('view-delivery').click()
+  const dialog = page.getByTestId('delivery-dialog')
+  await dialog.getByTestId('delivery-attempt').nth(2).getByTestId('delivery-compare-previous').click()
+  await expect(dialog.getByTestId('compare-side-left').getByTestId('compare-side-answer')).toHaveText('Answered 500 Internal Server Error')
+  await expect(dialog.getByTestId('compare-side-right').getByTestId('compare-side-answer')).toHaveText('Answered 200 OK')
+  await expect(dialog.getByTestId('compare-side-right').locator('.status')).toHaveClass(/status-ok/)
 })

@@ -1,4 +1,6 @@
 import type { CaptureDiff, DiffSide, HeaderChange } from '@shared/capture-diff'
+import type { AnswerRecord } from '@shared/views'
+import { answerLongLabel, answerStatusClass } from '../../lib/answer'
 import { ApiCallError } from '../../api/api-client'
 import { formatCount, formatExactBytes, formatFullTime } from '../../lib/format'
 import { BodyComparison } from './body-comparison'
@@ -8,9 +10,18 @@ import './compare.css'
 /**
  * Compare: two captures (or a capture and one of its resends), their request line, headers and
  * body. `attempts`: the sides' attempt numbers in their delivery, where the comparison was asked
- * for by those numbers (the Delivery view), so each side says which attempt it is.
+ * for by those numbers (the Delivery view), so each side says which attempt it is; `answers`: what
+ * each was answered, there, since that is often what differs between two attempts.
  */
-export function CompareView({ target, attempts }: { target: CompareTarget; attempts?: { left: number; right: number } }) {
+export function CompareView({
+  target,
+  attempts,
+  answers,
+}: {
+  target: CompareTarget
+  attempts?: { left: number; right: number }
+  answers?: { left: AnswerRecord | undefined; right: AnswerRecord | undefined }
+}) {
   const { data, error, isPending } = useCaptureDiff(target)
   if (isPending) return <p className="muted">Comparing…</p>
   if (error) {
@@ -21,15 +32,23 @@ export function CompareView({ target, attempts }: { target: CompareTarget; attem
       </p>
     )
   }
-  return <LoadedComparison diff={data} attempts={attempts} />
+  return <LoadedComparison diff={data} attempts={attempts} answers={answers} />
 }
 
-function LoadedComparison({ diff, attempts }: { diff: CaptureDiff; attempts: { left: number; right: number } | undefined }) {
+function LoadedComparison({
+  diff,
+  attempts,
+  answers,
+}: {
+  diff: CaptureDiff
+  attempts: { left: number; right: number } | undefined
+  answers: { left: AnswerRecord | undefined; right: AnswerRecord | undefined } | undefined
+}) {
   return (
     <div className="compare-view" data-testid="compare-view">
       <div className="compare-sides">
-        <SideCard label="Left" side={diff.left} attempt={attempts?.left} />
-        <SideCard label="Right" side={diff.right} attempt={attempts?.right} />
+        <SideCard label="Left" side={diff.left} attempt={attempts?.left} answer={answers?.left} />
+        <SideCard label="Right" side={diff.right} attempt={attempts?.right} answer={answers?.right} />
       </div>
 
       {(diff.method || diff.target) && (
@@ -80,7 +99,7 @@ function LoadedComparison({ diff, attempts }: { diff: CaptureDiff; attempts: { l
   )
 }
 
-function SideCard({ label, side, attempt }: { label: string; side: DiffSide; attempt: number | undefined }) {
+function SideCard({ label, side, attempt, answer }: { label: string; side: DiffSide; attempt: number | undefined; answer?: AnswerRecord }) {
   return (
     <div className="compare-side" data-testid={`compare-side-${label.toLowerCase()}`} data-kind={side.kind} data-id={side.id}>
       <div className="compare-side-label">
@@ -94,6 +113,11 @@ function SideCard({ label, side, attempt }: { label: string; side: DiffSide; att
       <div className="muted compare-small">
         {side.kind === 'capture' ? 'Received' : 'Sent'} {formatFullTime(side.at)} · {formatExactBytes(side.body.size)}
       </div>
+      {answer && (
+        <div className="compare-small" data-testid="compare-side-answer">
+          Answered <span className={`status ${answerStatusClass(answer)}`}>{answerLongLabel(answer)}</span>
+        </div>
+      )}
     </div>
   )
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
-import type { CaptureSummary } from '@shared/views'
+import type { AnswerRecord, CaptureSummary } from '@shared/views'
 import { MAX_DELIVERY_PAGE_SIZE, type DeliveryAttemptInfo, type RetrySchedule } from '@shared/deliveries'
 import type { DeliveryView as DeliveryData } from '@shared/views'
 import { ApiCallError } from '../../api/api-client'
@@ -105,7 +105,11 @@ export function DeliveryView({ captureId, openAt }: { captureId: string; openAt?
         <button type="button" className="link-button delivery-small" onClick={() => setComparing(null)} data-testid="delivery-back">
           ← Back to the delivery
         </button>
-        <CompareView target={{ leftId: comparing.leftId, rightId: comparing.rightId }} attempts={comparing.attempts} />
+        <CompareView
+          target={{ leftId: comparing.leftId, rightId: comparing.rightId }}
+          attempts={comparing.attempts}
+          answers={{ left: answerOf(delivery, comparing.leftId), right: answerOf(delivery, comparing.rightId) }}
+        />
       </div>
     )
   }
@@ -129,6 +133,11 @@ export function DeliveryView({ captureId, openAt }: { captureId: string; openAt?
       />
     </div>
   )
+}
+
+/** What a listed attempt was answered (the comparison shows it beside each side); none for one not listed. */
+function answerOf(delivery: DeliveryData, captureId: string): AnswerRecord | undefined {
+  return delivery.attempts.find((attempt) => attempt.id === captureId)?.response
 }
 
 interface LoadedDeliveryProps {
