@@ -7,6 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { CaptureRecognition } from '../../shared/views'
+import type { HeaderPairs } from '../../shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import { errorMessage, InspectorError } from '../../shared/errors'
 import {
@@ -375,26 +376,22 @@ function checkImportable(capture: ExchangeCapture, maxBodyBytes: number): string
   // Kept as an ISO time, which sorts as a time only with a four-digit year: +275760-09-13T… sorted before every other capture.
   const year = capture.receivedAt === null ? 0 : new Date(Date.parse(capture.receivedAt)).getUTCFullYear()
   if (year < 0 || year > 9999) return `receivedAt: ${JSON.stringify(capture.receivedAt!.slice(0, 40))} is outside the years 0000-9999`
+  // Trailer lines are header lines sent after a chunked body, and held to the same rules and room.
+  return headLinesProblem('header', capture.headers) ?? headLinesProblem('trailer', capture.trailers)
+}
+
+/** Why a request's header (or trailer) lines would not be imported: too many, too large, or one malformed; `null` when they would. */
+function headLinesProblem(kind: 'header' | 'trailer', lines: HeaderPairs): string | null {
   // A 16 KiB head, as the receiver takes, holds at most 4,096 lines ("a:" and a line end each); every
   // line costs each provider's look-ups: 80 requests of 40,000 lines held callbacks for 10 s.
-  if (capture.headers.length > MAX_IMPORTED_HEADER_LINES)
-    return `the request has ${capture.headers.length} header lines; at most ${MAX_IMPORTED_HEADER_LINES} are imported (more would not fit in the 16 KiB head the receiver takes)`
+  if (lines.length > MAX_IMPORTED_HEADER_LINES)
+    return `the request has ${lines.length} ${kind} lines; at most ${MAX_IMPORTED_HEADER_LINES} are imported${kind === 'header' ? ' (more would not fit in the 16 KiB head the receiver takes)' : ''}`
   // The receiver takes 16 KiB of headers; a 15 MB header from a file would be kept, shown and searched whole.
-  const headBytes = capture.headers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
-  if (headBytes > MAX_IMPORTED_HEAD_BYTES)
-    return `the headers (${formatExactBytes(headBytes)}) are larger than the ${formatByteLimit(MAX_IMPORTED_HEAD_BYTES)} a request's head may be`
-  for (const [name, value] of capture.headers) {
-    const problem = headerLineProblem('header', name, value)
-    if (problem !== null) return problem
-  }
-  // Trailer lines are header lines sent after a chunked body, and held to the same rules and room.
-  if (capture.trailers.length > MAX_IMPORTED_HEADER_LINES)
-    return `the request has ${capture.trailers.length} trailer lines; at most ${MAX_IMPORTED_HEADER_LINES} are imported`
-  const trailerBytes = capture.trailers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
-  if (trailerBytes > MAX_IMPORTED_HEAD_BYTES)
-    return `the trailers (${formatExactBytes(trailerBytes)}) are larger than the ${formatByteLimit(MAX_IMPORTED_HEAD_BYTES)} a request's head may be`
-  for (const [name, value] of capture.trailers) {
-    const problem = headerLineProblem('trailer', name, value)
+  const bytes = lines.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
+  if (bytes > MAX_IMPORTED_HEAD_BYTES)
+    return `the ${kind}s (${formatExactBytes(bytes)}) are larger than the ${formatByteLimit(MAX_IMPORTED_HEAD_BYTES)} a request's head may be`
+  for (const [name, value] of lines) {
+    const problem = headerLineProblem(kind, name, value)
     if (problem !== null) return problem
   }
   return null
