@@ -4,13 +4,13 @@
  * flipped body byte, a delete that could not be written, and a power loss that keeps only what
  * was synced.
  */
-import { chmod, open as openFile, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { chmod, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { powerLossIo } from '../../test-support/power-loss-io'
 import { testCapture } from '../../test-support/test-capture'
 import { logFileIo, type LogFileIo } from './log-file-io'
-import { writeFileAtomically } from './data-file'
 import { DamagedCaptureError, type CaptureStore } from './capture-store'
 import { SEGMENT_MAX_CAPTURES } from './capture-segments'
 import type { SegmentIndexDocument } from './segment-index'
@@ -231,72 +231,16 @@ describe('capture store recovery', () => {
     expect((await reopened.readBody(first!.id)).toString()).toBe('first body')
   })
 
-  test('finds every answered capture after a power loss that keeps only what was synced (durability sync)', async ({ openStore: open }) => {
-    // The test hook: what each log file held at its last fdatasync. A power loss keeps that much,
-    // and every write made since is lost (turned back to zeros where the file already had room).
-    const paths = new Map<number, string>()
-    const syncedDescriptors = new Set<number>()
-    const synced = new Map<string, number>()
-    let writes = 0
-    const unsynced = new Map<string, Array<{ write: number; position: number; length: number }>>()
-    // The store that lost power stays in memory here: from then on, it must not touch the disk.
-    let poweredOff = false
-    const off = new Error('the power is off')
-    const recording: LogFileIo = {
-      ...logFileIo,
-      writeIndex: (file, text) => (poweredOff ? Promise.reject(off) : writeFileAtomically(file, text)),
-      async open(path) {
-        const handle = await logFileIo.open(path)
-        paths.set(handle.fd, path)
-        synced.set(path, 0)
-        unsynced.set(path, [])
-        return handle
-      },
-      // Writes through this descriptor (O_DSYNC) are on stable storage once they return.
-      async openSynced(path) {
-        const handle = await logFileIo.openSynced(path)
-        if (handle) {
-          paths.set(handle.fd, path)
-          syncedDescriptors.add(handle.fd)
-        }
-        return handle
-      },
-      async writev(fd, buffers, position) {
-        if (poweredOff) throw off
-        const written = await logFileIo.writev(fd, buffers, position)
-        const path = paths.get(fd) as string
-        if (syncedDescriptors.has(fd)) synced.set(path, Math.max(synced.get(path) ?? 0, position + written))
-        else unsynced.get(path)?.push({ write: ++writes, position, length: written })
-        return written
-      },
-      async datasync(handle) {
-        if (poweredOff) throw off
-        const path = paths.get(handle.fd) as string
-        // A sync covers what was written before it started.
-        const coveredUpTo = writes
-        const size = (await handle.stat()).size
-        await logFileIo.datasync(handle)
-        // Syncs run concurrently (capture-writer.ts): one finishing late keeps what a later one synced.
-        synced.set(path, Math.max(synced.get(path) ?? 0, size))
-        unsynced.set(
-          path,
-          (unsynced.get(path) ?? []).filter(({ write }) => write > coveredUpTo),
-        )
-      },
-    }
-    const current = await open({ durability: 'sync', io: recording })
+  test('finds every answered capture after a power loss that keeps only what was synced (durability sync)', async ({ capturesDir, openStore: open }) => {
+    // The test hook (test-support/power-loss-io.ts): what each log file held at its last fdatasync.
+    const power = powerLossIo()
+    const current = await open({ durability: 'sync', io: power.io })
     const bodies = Array.from({ length: 1500 }, (_, index) => Buffer.from(`body ${index} `.repeat(1 + (index % 7))))
     // A burst: many captures in flight at once, answered (resolved) one group commit at a time.
     const answered = await Promise.all(bodies.map((body) => current.append(testCapture(body), body)))
     // Power loss: no close; every write since the last sync is lost, and every log is cut back to its last synced length.
-    poweredOff = true
-    for (const [path, length] of synced) {
-      const file = await openFile(path, 'r+')
-      for (const lost of unsynced.get(path) ?? []) await file.write(Buffer.alloc(lost.length), 0, lost.length, lost.position)
-      await file.close()
-      const size = (await stat(path)).size
-      if (size > length) await truncate(path, length)
-    }
+    power.powerOff()
+    await power.cutBack(capturesDir)
     const reopened = await open()
     for (const [index, capture] of answered.entries()) expect((await reopened.readBody(capture.id)).equals(bodies[index]!)).toBe(true)
     expect(reopened.count()).toBe(bodies.length)

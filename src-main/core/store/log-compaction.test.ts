@@ -7,10 +7,11 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, open as openFile, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { mkdir, open as openFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { powerLossIo } from '../../test-support/power-loss-io'
 import { testCapture } from '../../test-support/test-capture'
 import type { CaptureStore } from './capture-store'
 import { createSegment, SEGMENT_MAX_CAPTURES } from './capture-segments'
@@ -291,62 +292,13 @@ describe('log compaction', () => {
   }
 
   test('a power loss after compactions keeps every answered capture (durability sync)', async ({ capturesDir, openStore }) => {
-    // The power-loss test's hook (capture-store-recovery.test.ts), with files told apart by inode
-    // rather than path: a compacted log is written under a temporary name and renamed.
-    const inodes = new Map<number, number>()
-    const synced = new Map<number, number>()
-    const syncedDescriptors = new Set<number>()
-    let writes = 0
-    const unsynced = new Map<number, Array<{ write: number; position: number; length: number }>>()
-    let poweredOff = false
-    const off = new Error('the power is off')
-    const track = async (handle: { fd: number; stat(): Promise<{ ino: number }> }): Promise<void> => {
-      const { ino } = await handle.stat()
-      inodes.set(handle.fd, ino)
-      if (!synced.has(ino)) synced.set(ino, 0)
-      if (!unsynced.has(ino)) unsynced.set(ino, [])
-    }
-    const recording: LogFileIo = {
-      ...logFileIo,
-      writeIndex: (file, text) => (poweredOff ? Promise.reject(off) : writeFileAtomically(file, text)),
-      async open(path) {
-        const handle = await logFileIo.open(path)
-        await track(handle)
-        return handle
-      },
-      async openSynced(path) {
-        const handle = await logFileIo.openSynced(path)
-        if (handle) {
-          await track(handle)
-          syncedDescriptors.add(handle.fd)
-        }
-        return handle
-      },
-      async writev(fd, buffers, position) {
-        if (poweredOff) throw off
-        const written = await logFileIo.writev(fd, buffers, position)
-        const ino = inodes.get(fd) as number
-        if (syncedDescriptors.has(fd)) synced.set(ino, Math.max(synced.get(ino) ?? 0, position + written))
-        else unsynced.get(ino)?.push({ write: ++writes, position, length: written })
-        return written
-      },
-      async datasync(handle) {
-        if (poweredOff) throw off
-        const ino = inodes.get(handle.fd) as number
-        const coveredUpTo = writes
-        const size = (await handle.stat()).size
-        await logFileIo.datasync(handle)
-        synced.set(ino, Math.max(synced.get(ino) ?? 0, size))
-        unsynced.set(
-          ino,
-          (unsynced.get(ino) ?? []).filter(({ write }) => write > coveredUpTo),
-        )
-      },
-    }
+    // The power-loss test's hook (test-support/power-loss-io.ts) follows a compacted log, written
+    // under a temporary name and renamed, by its inode.
+    const power = powerLossIo()
     let compacted = 0
     const store = await openStore({
       durability: 'sync',
-      io: recording,
+      io: power.io,
       async compactionStep(step) {
         if (step === 'committed') compacted++
       },
@@ -357,18 +309,8 @@ describe('log compaction', () => {
     // More captures answered after the compactions, some of them in a burst.
     const bodies = Array.from({ length: 300 }, (_unused, index) => bodyOf('late', index))
     const answered = await Promise.all(bodies.map((body) => store.append(testCapture(body, { endpointId: 'late' }), body)))
-    poweredOff = true
-    for (const name of await readdir(capturesDir)) {
-      if (!name.endsWith('.log')) continue
-      const path = join(capturesDir, name)
-      const { ino, size } = await stat(path)
-      const length = synced.get(ino)
-      if (length === undefined) continue
-      const file = await openFile(path, 'r+')
-      for (const lost of unsynced.get(ino) ?? []) await file.write(Buffer.alloc(lost.length), 0, lost.length, lost.position)
-      await file.close()
-      if (size > length) await truncate(path, length)
-    }
+    power.powerOff()
+    await power.cutBack(capturesDir)
     const reopened = await openStore()
     for (const { id, body } of keep) expect((await reopened.readBody(id)).equals(body)).toBe(true)
     for (const [index, capture] of answered.entries()) expect((await reopened.readBody(capture.id)).equals(bodies[index]!)).toBe(true)
