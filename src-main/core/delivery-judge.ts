@@ -17,6 +17,7 @@ import type { Logger } from './logger'
 import type { PaypalCertificates } from './paypal-certificates'
 import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, toRecognition, type DeliveryToJudge } from './recognition'
 import type { CaptureStore } from './store/capture-store'
+import { isArrivalUnknown } from './store/capture-summary'
 import type { StoredCapture } from './store/persisted-schema'
 
 export interface DeliveryJudgeDeps {
@@ -30,7 +31,10 @@ export interface DeliveryJudgeDeps {
 }
 
 /** A stored capture, as much of it as judging needs (its body is read separately). */
-export type CaptureToJudge = Pick<StoredCapture, 'endpointId' | 'method' | 'target' | 'headers' | 'receivedAt' | 'importedAs'>
+export type CaptureToJudge = Pick<
+  StoredCapture,
+  'endpointId' | 'method' | 'target' | 'headers' | 'receivedAt' | 'importedAs' | 'receivedAtIsImportTime' | 'origin' | 'importedFrom'
+>
 
 /** Plain functions (no `this`), so the composition root can hand them around on their own. */
 export interface DeliveryJudge {
@@ -80,7 +84,8 @@ export function createDeliveryJudge(deps: DeliveryJudgeDeps): DeliveryJudge {
   function judgeCapture(capture: CaptureToJudge, body: Buffer, full = true): DeliveryAnalysis {
     const { method, target, headers } = capture
     // An imported body the user said came from a provider is judged as that provider again, as its import was.
-    return judge(capture.endpointId, { method, target, headers, body, receivedAt: new Date(capture.receivedAt) }, full, capture.importedAs)
+    const delivery = { method, target, headers, body, receivedAt: new Date(capture.receivedAt), arrivalUnknown: isArrivalUnknown(capture) }
+    return judge(capture.endpointId, delivery, full, capture.importedAs)
   }
 
   return {

@@ -26,6 +26,8 @@ export interface DeliveryToJudge {
   headers: HeaderPairs
   body: Buffer
   receivedAt: Date
+  /** `receivedAt` is when it was imported, not when it arrived: time-bound signatures check no tolerance. */
+  arrivalUnknown?: boolean
 }
 
 /** `full: false` when only the recognition is kept (the capture path); `true` for a capture being opened. */
@@ -40,6 +42,7 @@ export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSetti
       pinnedProvider: settings.pinnedProvider ?? undefined,
       signedPathOverride: signedPathFor(target, settings),
       toleranceSeconds: settings.toleranceSeconds ?? undefined,
+      arrivalUnknown: delivery.arrivalUnknown === true,
       genericFields: full,
     },
   )

@@ -8,7 +8,7 @@ import type { PinnableProviderId } from '../../shared/providers'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ReplayRecord } from '../../shared/replay'
 import type { StoredCapture } from '../store/persisted-schema'
-import { isTimelessImport } from '../store/capture-summary'
+import { isArrivalUnknown } from '../store/capture-summary'
 import { MAX_IMPORT_FILE_BYTES } from '../../shared/exchange'
 import { decodeBase64Strict } from '../crypto/bytes'
 import { IMPORT_SLICE, workSlices } from './work-slices'
@@ -124,7 +124,7 @@ export function exchangeCaptureOf(record: CaptureRecordFields, parts: Pick<Excha
     id: parts.id,
     endpoint: parts.endpoint,
     receivedAt: record.receivedAt,
-    ...(record.receivedAtIsImportTime === true || isTimelessImport(record) ? { receivedAtIsImportTime: true } : {}),
+    ...(isArrivalUnknown(record) ? { receivedAtIsImportTime: true } : {}),
     durationMs: record.durationMs,
     method: record.method,
     target: record.target,

@@ -261,6 +261,8 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
   function prepareImported(capture: ExchangeCapture, endpointId: string, importedFrom: string, asProvider: PinnableProviderId | undefined): NewCapture {
     // Written as the app writes every time (a file may give another ISO form), so captures sort by it.
     const receivedAt = capture.receivedAt === null ? deps.now().toISOString() : new Date(Date.parse(capture.receivedAt)).toISOString()
+    // A file's own import time (`receivedAtIsImportTime`) is no more a time of arrival than this one.
+    const arrivalUnknown = capture.receivedAt === null || capture.receivedAtIsImportTime === true
     const isRefused = capture.outcome === 'refused'
     // Named now, or when it was imported into the app that exported it (a bundle carries it).
     const importedAs = asProvider ?? capture.importedAs
@@ -268,7 +270,14 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       ? null
       : deps.judge(
           endpointId,
-          { method: capture.method, target: capture.target, headers: capture.headers, body: capture.body, receivedAt: new Date(receivedAt) },
+          {
+            method: capture.method,
+            target: capture.target,
+            headers: capture.headers,
+            body: capture.body,
+            receivedAt: new Date(receivedAt),
+            arrivalUnknown,
+          },
           importedAs,
         )
     const newCapture: NewCapture = {
@@ -291,8 +300,7 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
       origin: 'imported',
       importedFrom: importedFrom.slice(0, 500),
       // The import time stands in for the arrival the source does not record (so it sorts by it); said so.
-      // A file's own import time (`receivedAtIsImportTime`) is no more a time of arrival than this one.
-      ...(capture.receivedAt === null || capture.receivedAtIsImportTime === true ? { receivedAtIsImportTime: true as const } : {}),
+      ...(arrivalUnknown ? { receivedAtIsImportTime: true as const } : {}),
       note: capture.note,
       pinned: capture.pinned,
       ...(capture.forward ? { forward: capture.forward } : {}),

@@ -5,6 +5,8 @@
  * imported from curl before the flag was kept is read so too.
  */
 import { expect } from 'vitest'
+import { signStripe } from '../providers/stripe'
+import { ARRIVAL_UNKNOWN_TIMING } from '../providers/verification'
 import { toCaptureSummary } from '../store/capture-summary'
 import { testCapture } from '../../test-support/test-capture'
 import { exportedFile } from '../../test-support/exported-file'
@@ -84,4 +86,57 @@ test('a capture imported from curl, raw HTTP or a pasted body before the flag wa
   expect(toCaptureSummary(logged('HAR evidence.har, entry 1')).receivedAtIsImportTime).toBe(false)
   expect(toCaptureSummary(logged('bundle x.bundle.json, entry 1')).receivedAtIsImportTime).toBe(false)
   expect(toCaptureSummary(logged(null, 'received')).receivedAtIsImportTime).toBe(false)
+})
+
+test('a time-bound signature on a capture whose arrival is unknown is judged with no tolerance, one with its time against that time', async ({ inspector }) => {
+  const endpoint = await inspector.procedures.createEndpoint({ name: 'Import time signatures' })
+  const secret = 'whsec_import_time_signature'
+  await inspector.procedures.addKey({ endpointId: endpoint.id, key: { kind: 'hmac-secret', provider: 'stripe', value: secret } })
+  const body = '{"id":"evt_import_time","object":"event","type":"charge.refunded"}'
+  // Signed a day before it is imported, as evidence sent by a merchant is.
+  const dayOld = Math.floor(Date.now() / 1000) - 86_400
+  const header = signStripe({ secret, body, timestamp: dayOld }).header
+  const curl = `curl 'https://shop.example/${endpoint.slug}/stripe' -H 'Content-Type: application/json' -H 'Stripe-Signature: ${header}' --data-raw '${body}'`
+  const fromCurl = await inspector.procedures.importCaptures({ endpointId: endpoint.id, dataBase64: Buffer.from(curl).toString('base64'), format: 'curl' })
+  const har = (startedDateTime: string) => ({
+    log: {
+      version: '1.2',
+      entries: [
+        {
+          startedDateTime,
+          request: {
+            method: 'POST',
+            url: `https://shop.example/${endpoint.slug}/stripe`,
+            headers: [
+              { name: 'Content-Type', value: 'application/json' },
+              { name: 'Stripe-Signature', value: header },
+            ],
+            postData: { mimeType: 'application/json', text: body },
+          },
+          response: {},
+        },
+      ],
+    },
+  })
+  const importHar = (startedDateTime: string) =>
+    inspector.procedures.importCaptures({
+      endpointId: endpoint.id,
+      dataBase64: Buffer.from(JSON.stringify(har(startedDateTime))).toString('base64'),
+      format: 'har',
+    })
+  // Received 10 s after it was signed, and a day after it.
+  const onTime = await importHar(new Date((dayOld + 10) * 1000).toISOString())
+  const late = await importHar(new Date().toISOString())
+
+  const verdictOf = async (id: string) => {
+    const listed = (await inspector.procedures.listCaptures({ endpointId: endpoint.id })).items.find((item) => item.id === id)
+    const opened = await inspector.procedures.getCapture({ id })
+    const verdict = opened.analysis?.verdict
+    return { listed: listed?.recognition?.verdict.status, opened: verdict?.status, reason: verdict?.status === 'invalid' ? verdict.reason : null }
+  }
+  // Before, the curl import read "timestamp outside tolerance ... signed 86400 s old", counted from the import.
+  expect(await verdictOf(fromCurl.importedIds[0]!)).toEqual({ listed: 'valid', opened: 'valid', reason: null })
+  expect((await inspector.procedures.getCapture({ id: fromCurl.importedIds[0]! })).analysis?.verdict.message).toContain(ARRIVAL_UNKNOWN_TIMING)
+  expect(await verdictOf(onTime.importedIds[0]!)).toEqual({ listed: 'valid', opened: 'valid', reason: null })
+  expect(await verdictOf(late.importedIds[0]!)).toEqual({ listed: 'invalid', opened: 'invalid', reason: 'stale-timestamp' })
 })

@@ -23,6 +23,8 @@ export interface AnalyzeOptions {
   signedPathOverride?: string
   /** Overrides the default tolerance of time-bound schemes. */
   toleranceSeconds?: number
+  /** `now` is not when the delivery arrived (see VerifyOptions.arrivalUnknown). */
+  arrivalUnknown?: boolean
   /**
    * `false` skips the generic field listing of unknown senders: the receiver only keeps the
    * recognition with each capture, and the full view is computed when a capture is opened.
@@ -54,6 +56,7 @@ export function analyzeDelivery(delivery: Delivery, options: AnalyzeOptions): De
   const verifyOptions: VerifyOptions = { now: options.now }
   if (options.toleranceSeconds !== undefined) verifyOptions.toleranceSeconds = options.toleranceSeconds
   if (options.signedPathOverride !== undefined) verifyOptions.signedPathOverride = options.signedPathOverride
+  if (options.arrivalUnknown === true) verifyOptions.arrivalUnknown = true
   let verification: VerifyResult
   try {
     verification = verifyFor(provider, delivery, keys, verifyOptions, summary)

@@ -21,6 +21,7 @@ import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { ed25519PublicKeysFor, hmacSecretsFor } from '../keys/key-lookups'
 import { genericSummary } from './summary'
 import {
+  ARRIVAL_UNKNOWN_TIMING,
   bodyAsLibraryText,
   checkTimestamp,
   concatBytes,
@@ -184,7 +185,7 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
 
   const tolerance = options.toleranceSeconds ?? STANDARD_WEBHOOKS_TOLERANCE_SECONDS
   const seconds = Number(timestampText.trim())
-  const timestamp = checkTimestamp(seconds, options.now, tolerance, 'symmetric')
+  const timestamp = checkTimestamp(seconds, options.now, options.arrivalUnknown ? null : tolerance, 'symmetric')
   explanation.timestamp = timestamp
   // The libraries (JS, Python, Go) parse the header and sign the number they read: "01614265330"
   // is checked as 1614265330, as they do, not as the text received.
@@ -230,11 +231,8 @@ export function verifyStandardWebhooks(delivery: Delivery, keys: readonly Provid
   const age = describeSkew(timestamp.skewSeconds)
   if (matched) {
     const signedBy = `a ${matched.variant} signature verifies with ${keyLabel(matched.key)} (fingerprint ${keyFingerprint(matched.key)})`
-    if (timestamp.withinTolerance)
-      return result(
-        validVerdict(`${prefix === 'svix' ? 'svix ' : ''}${matched.variant}`, `${signedBy}; timestamp ${age} (tolerance ±${tolerance} s)`),
-        explanation,
-      )
+    const timing = options.arrivalUnknown ? ARRIVAL_UNKNOWN_TIMING : `timestamp ${age} (tolerance ±${tolerance} s)`
+    if (timestamp.withinTolerance) return result(validVerdict(`${prefix === 'svix' ? 'svix ' : ''}${matched.variant}`, `${signedBy}; ${timing}`), explanation)
     return result(
       invalidVerdict(
         'stale-timestamp',

@@ -13,6 +13,7 @@ import { upperCaseHexMessage } from './body-hmac-header'
 import { checkHmacCandidates } from './hmac-check'
 import { signatureHeaderParts } from './module-parts'
 import {
+  ARRIVAL_UNKNOWN_TIMING,
   hmacMismatch,
   bodyAsLibraryText,
   checkTimestamp,
@@ -211,7 +212,7 @@ function verifyParsed(
 
   const tolerance = options.toleranceSeconds ?? scheme.defaultToleranceSeconds
   // Both providers' libraries reject only timestamps older than the tolerance, not ones in the future.
-  const timestamp = checkTimestamp(parsed.timestamp, options.now, tolerance, scheme.clock)
+  const timestamp = checkTimestamp(parsed.timestamp, options.now, options.arrivalUnknown ? null : tolerance, scheme.clock)
   explanation.timestamp = timestamp
   const body = scheme.decodesBody ? bodyAsLibraryText(delivery.body, 'text-decoder') : delivery.body
   if (body !== delivery.body) explanation.notes.push(decodedBodyNote(scheme.library, 'text-decoder', scheme.providerName))
@@ -239,6 +240,8 @@ function verifyParsed(
     timestamp.skewSeconds < 0
       ? `${scheme.library} bounds only its age (at most ${tolerance} s old), so it accepts a timestamp ahead of the arrival: the sender's clock is ahead of this machine's`
       : `tolerance ${tolerance} s`
+  if (matched && options.arrivalUnknown)
+    return result(validVerdict(name, `${scheme.article} ${name} signature matches; ${ARRIVAL_UNKNOWN_TIMING}`), explanation)
   if (matched && timestamp.withinTolerance)
     return result(validVerdict(name, `${scheme.article} ${name} signature matches; timestamp ${age} (${bound})`), explanation)
   if (matched)

@@ -23,6 +23,11 @@ export interface VerifyOptions {
   now: Date
   /** Overrides a scheme's default tolerance (Stripe, Standard Webhooks). */
   toleranceSeconds?: number
+  /**
+   * `now` is not when the delivery arrived (an import whose source records no time: curl, raw
+   * HTTP, a pasted body): a time-bound scheme then checks no tolerance (ARRIVAL_UNKNOWN_TIMING).
+   */
+  arrivalUnknown?: boolean
   /** IXOPAY: the original callback path and query when a proxy or endpoint prefix changed it. */
   signedPathOverride?: string
 }
@@ -131,6 +136,12 @@ export function checkTimestamp(
   }
   return { signedAt: isoFromSeconds(signedAtSeconds), skewSeconds, toleranceSeconds, withinTolerance }
 }
+
+/**
+ * What a time-bound verdict says of its timestamp when the arrival is unknown: an import's age
+ * (counted from the import) would blame the sender for how long the evidence took to reach the app.
+ */
+export const ARRIVAL_UNKNOWN_TIMING = 'timestamp not checked: when it arrived is not known (its source records no time), so no tolerance applies'
 
 export function isoFromSeconds(seconds: number): string {
   const date = new Date(seconds * 1000)

@@ -37,7 +37,7 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
     },
     origin: capture.origin ?? 'received',
     importedFrom: capture.importedFrom ?? null,
-    receivedAtIsImportTime: capture.receivedAtIsImportTime === true || isTimelessImport(capture),
+    receivedAtIsImportTime: isArrivalUnknown(capture),
     ...(capture.changedBeforeExport ? { changedBeforeExport: capture.changedBeforeExport } : {}),
     note: capture.note ?? null,
     pinned: capture.pinned ?? false,
@@ -57,4 +57,13 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
  */
 export function isTimelessImport(capture: { origin?: LoggedCapture['origin'] | undefined; importedFrom?: string | null | undefined }): boolean {
   return capture.origin === 'imported' && typeof capture.importedFrom === 'string' && /^(?:pasted )?(?:curl|raw HTTP|body)\b/.test(capture.importedFrom)
+}
+
+/** Whether a capture's `receivedAt` is when it was imported, not when it arrived (its source recorded no time). */
+export function isArrivalUnknown(capture: {
+  receivedAtIsImportTime?: boolean | undefined
+  origin?: LoggedCapture['origin'] | undefined
+  importedFrom?: string | null | undefined
+}): boolean {
+  return capture.receivedAtIsImportTime === true || isTimelessImport(capture)
 }

@@ -13,7 +13,7 @@ interface SignaturePanelProps {
   analysis: DeliveryAnalysis
   /** Opens the endpoint's keys, e.g. from "no key configured". */
   onOpenKeys?: () => void
-  /** The capture's time is when it was imported (its source records none): a timestamp's age is counted from it. */
+  /** The capture's time is when it was imported (its source records none): its timestamp was not checked against a tolerance. */
   isArrivalUnknown?: boolean
 }
 
@@ -44,15 +44,6 @@ export function SignaturePanel({ analysis, onOpenKeys, isArrivalUnknown = false 
         </span>
         {verdict.status === 'no-key' && onOpenKeys && <AddKeyButton onOpenKeys={onOpenKeys} />}
       </div>
-      {isArrivalUnknown && verdict.status === 'invalid' && verdict.reason === 'stale-timestamp' && (
-        // A curl command or raw HTTP records no arrival: the age above was counted from the import, so
-        // "signed 34 hours old" blamed the sender for how long the evidence took to reach this app.
-        <p className="notice notice-warning" data-testid="signature-arrival-unknown">
-          When it was received is not known (its source records no time), so the timestamp's age is counted from when it was imported: it says nothing about the
-          sender. Import it from a HAR or bundle that keeps its time to check the timestamp.
-        </p>
-      )}
-
       {explanation.scheme === null ? (
         <p className="muted">No signature scheme was checked for this capture.</p>
       ) : (
@@ -100,7 +91,7 @@ export function SignaturePanel({ analysis, onOpenKeys, isArrivalUnknown = false 
         </dl>
       )}
 
-      {explanation.timestamp && <TimestampFacts check={explanation.timestamp} />}
+      {explanation.timestamp && <TimestampFacts check={explanation.timestamp} isArrivalUnknown={isArrivalUnknown} />}
 
       {explanation.attempts.length > 0 && (
         // A valid verdict is explained by the facts above (matched variant, key); the attempts, each
@@ -153,7 +144,20 @@ function AddKeyButton({ onOpenKeys }: { onOpenKeys: () => void }) {
   )
 }
 
-function TimestampFacts({ check }: { check: TimestampCheck }) {
+function TimestampFacts({ check, isArrivalUnknown }: { check: TimestampCheck; isArrivalUnknown: boolean }) {
+  if (isArrivalUnknown)
+    // A curl command or raw HTTP records no arrival: an age counted from the import ("34 hours old")
+    // would blame the sender for how long the evidence took to reach this app.
+    return (
+      <dl className="facts timestamp-facts" data-testid="signature-timestamp" data-within="unknown">
+        <dt>Signed at</dt>
+        <dd className="wire">{check.signedAt}</dd>
+        <dt>Tolerance</dt>
+        <dd data-testid="signature-arrival-unknown">
+          not checked: when it was received is not known (its source records no time). Import it from a HAR or bundle that keeps its time to check it.
+        </dd>
+      </dl>
+    )
   return (
     <dl className="facts timestamp-facts" data-testid="signature-timestamp" data-within={check.withinTolerance}>
       <dt>Signed at</dt>
