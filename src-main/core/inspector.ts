@@ -276,6 +276,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         await receiver.stop()
         await sequenceFile.flush()
         await store.close()
+        // A resend's or forward's record is listed before its document is written: it lands before the folder is let go of.
+        await history.close()
         await releaseLock()
       },
     }

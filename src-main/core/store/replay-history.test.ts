@@ -207,6 +207,21 @@ describe('a send in flight when the app stops', () => {
     }
   })
 
+  it('is written by the time close resolves: a record listed before its document was on disk lands before the app lets go of its folder', async () => {
+    const { live, killed } = await folders()
+    const history = historyIn(live)
+    const sending = noted('capture-1')
+    await history.begin(1, sending)
+    const answered = { ...resendOf('capture-1'), id: sending.id }
+    // Not awaited, as a forward's record is not: the app stops while its document is being written.
+    void history.add(1, answered)
+    await history.close()
+    // Before, the inspector's stop did not wait: a test removing the folder then met a file written into it (ENOTEMPTY).
+    killedCopy(live, killed)
+    expect(await historyIn(killed).list(1, 'capture-1')).toEqual([answered])
+    expect(journalLines(killed)).toEqual([])
+  })
+
   it('keeps the journal small while a send stays in flight: rewritten with the lines in flight only, which a kill still finds', async () => {
     const { live, killed } = await folders()
     const limit = 8 * 1024

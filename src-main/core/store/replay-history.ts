@@ -88,6 +88,12 @@ export interface ReplayHistory {
    * once the store can say which captures exist, so a journal found damaged is in the first status.
    */
   recover(): Promise<void>
+  /**
+   * Waits until every note, record and deletion begun has been written (or failed): the app is
+   * stopping, and nothing may land in its folder once it lets go of it. A record is listed as soon
+   * as it is added, before its document is on disk, so a stop right after could race its write.
+   */
+  close(): Promise<void>
 }
 
 const groupOf = (seq: number): number => Math.floor(seq / CAPTURES_PER_DOCUMENT) + 1
@@ -312,13 +318,22 @@ export function createReplayHistory(
     await saveJournal()
   }
 
+  /** Notes, records and deletions begun and not yet written: `close` waits for them. */
+  const running = new Set<Promise<unknown>>()
+  function tracked<T>(operation: Promise<T>): Promise<T> {
+    running.add(operation)
+    const done = (): void => void running.delete(operation)
+    operation.then(done, done)
+    return operation
+  }
+
   /** `add` finished a send `begin` noted: once none is in flight, the journal is emptied (if that fails, it is tried again next time). */
   async function finished(id: string): Promise<void> {
     if (inFlight.delete(id) && inFlight.size === 0) await saveJournal().catch(() => undefined)
   }
 
-  return {
-    async begin(seq, record) {
+  const history = {
+    async begin(seq: number, record: ReplayRecord): Promise<void> {
       await recovered()
       const line = `${JSON.stringify({ seq, record })}\n`
       inFlight.set(record.id, line)
@@ -330,7 +345,7 @@ export function createReplayHistory(
         throw error
       }
     },
-    async add(seq, record) {
+    async add(seq: number, record: ReplayRecord): Promise<void> {
       await recovered()
       const { db, save } = await documentFor(seq)
       // Its capture was deleted while it was sent: its history went with it, and so does this record.
@@ -355,13 +370,13 @@ export function createReplayHistory(
       }
       await finished(record.id)
     },
-    async list(seq, captureId) {
+    async list(seq: number, captureId: string): Promise<ReplayRecord[]> {
       await recovered()
       const { db } = await documentFor(seq)
       return db.data.records.filter((record) => record.captureId === captureId).reverse()
     },
     recover: recovered,
-    async deleteFor(captures) {
+    async deleteFor(captures: CapturesToForget): Promise<void> {
       await recovered()
       const withHistory = await groupsWithHistory()
       let position = 0
@@ -382,6 +397,16 @@ export function createReplayHistory(
         removedSinceSync = false
         await syncDirectory(dir)
       }
+    },
+  }
+  return {
+    begin: (seq, record) => tracked(history.begin(seq, record)),
+    add: (seq, record) => tracked(history.add(seq, record)),
+    list: (seq, captureId) => history.list(seq, captureId),
+    deleteFor: (captures) => tracked(history.deleteFor(captures)),
+    recover: history.recover,
+    async close() {
+      while (running.size > 0) await Promise.allSettled([...running])
     },
   }
 }
