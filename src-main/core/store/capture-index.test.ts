@@ -4,26 +4,9 @@ import { annotationPatch, CaptureIndex, entryFromLogged } from './capture-index'
 import { hashDeliveryKey, type SegmentBlock, type SlotRef } from './capture-table'
 import type { LoggedCapture } from './persisted-schema'
 import type { IndexEntry } from './segment-index'
+import { indexEntry } from '../../test-support/index-entry'
 
 // The store's memory alone: no file is opened by any test here.
-
-function entry(seq: number, fields: Partial<IndexEntry> = {}): IndexEntry {
-  return {
-    id: randomUUID(),
-    seq,
-    endpointId: 'e1',
-    receivedAtMs: Date.parse('2026-11-21T10:00:00Z') + seq,
-    frame: { offset: seq * 100, metadataBytes: 80 },
-    bodySize: 8,
-    method: 'POST',
-    provider: 'stripe',
-    verdict: 'valid',
-    answerStatus: 200,
-    outcome: 'captured',
-    deliveryHash: hashDeliveryKey(`key-${seq}`),
-    ...fields,
-  }
-}
 
 /** An index with `entries` added to segment 1, in order; their slots are their positions. */
 function indexOf(...entries: IndexEntry[]): { index: CaptureIndex; block: SegmentBlock } {
@@ -35,7 +18,7 @@ function indexOf(...entries: IndexEntry[]): { index: CaptureIndex; block: Segmen
 
 describe('capture index', () => {
   it('gives back every field of an added entry, annotations and a recomputed recognition included', () => {
-    const full = entry(7, {
+    const full = indexEntry(7, {
       provider: null,
       verdict: null,
       answerStatus: null,
@@ -56,7 +39,7 @@ describe('capture index', () => {
   })
 
   it('renders a change not yet applied: deleted slots left out, patched fields set and cleared', () => {
-    const [a, b, c] = [entry(1, { note: 'old' }), entry(2), entry(3)]
+    const [a, b, c] = [indexEntry(1, { note: 'old' }), indexEntry(2), indexEntry(3)]
     const { index, block } = indexOf(a, b, c)
     const rendered = index.entries(block, null, { exclude: new Set([1]), patch: new Map([[0, { pinned: true, clear: ['note'] }]]) })
     expect(rendered.map((item) => item.seq)).toEqual([1, 3])
@@ -68,8 +51,8 @@ describe('capture index', () => {
   })
 
   it('forgets a deleted capture: count, lookup, scopes, entries and its annotations', () => {
-    const doomed = entry(1, { note: 'bye' })
-    const { index, block } = indexOf(doomed, entry(2))
+    const doomed = indexEntry(1, { note: 'bye' })
+    const { index, block } = indexOf(doomed, indexEntry(2))
     index.delete(block, 0)
     expect(index.table.count()).toBe(1)
     expect(index.brief(doomed.id)).toBeUndefined()
@@ -84,9 +67,9 @@ describe('capture index', () => {
     const index = new CaptureIndex()
     const second = index.table.block(2)
     const first = index.table.block(1)
-    index.add(first, entry(1, { endpointId: 'a' }))
-    index.add(first, entry(2, { endpointId: 'b', pinned: true }))
-    index.add(second, entry(3, { endpointId: 'a', pinned: true }))
+    index.add(first, indexEntry(1, { endpointId: 'a' }))
+    index.add(first, indexEntry(2, { endpointId: 'b', pinned: true }))
+    index.add(second, indexEntry(3, { endpointId: 'a', pinned: true }))
     const seqs = (found: SlotRef[]) => found.map(({ block, slot }) => block.seq[slot])
     expect(seqs(index.slotsOf(undefined))).toEqual([1, 2, 3])
     expect(seqs(index.slotsOf('a'))).toEqual([1, 3])
@@ -95,14 +78,14 @@ describe('capture index', () => {
   })
 
   it('briefs a capture from memory', () => {
-    const refused = entry(4, { endpointId: 'e2', outcome: 'refused', pinned: true })
+    const refused = indexEntry(4, { endpointId: 'e2', outcome: 'refused', pinned: true })
     const { index } = indexOf(refused)
     expect(index.brief(refused.id)).toEqual({ id: refused.id, seq: 4, endpointId: 'e2', outcome: 'refused', pinned: true })
     expect(index.brief(randomUUID())).toBeUndefined()
   })
 
   it('applies annotations as their index patch describes them, and lays them over a record', () => {
-    const { index, block } = indexOf(entry(1, { note: 'first' }))
+    const { index, block } = indexOf(indexEntry(1, { note: 'first' }))
     const change = { note: '', pinned: true, senderLeftAt: '2026-11-21T10:00:02.000Z' }
     expect(annotationPatch(change)).toEqual({ clear: ['note'], pinned: true, senderLeftAt: change.senderLeftAt })
     index.annotate(block, 0, change)
@@ -120,7 +103,7 @@ describe('capture index', () => {
   })
 
   it('counts a damaged capture once, and describes it from memory', () => {
-    const damaged = entry(9, { method: 'PUT', answerStatus: null, note: 'kept', imported: true })
+    const damaged = indexEntry(9, { method: 'PUT', answerStatus: null, note: 'kept', imported: true })
     const { index, block } = indexOf(damaged)
     index.markDamaged(block, 0)
     index.markDamaged(block, 0)
@@ -145,8 +128,8 @@ describe('capture index', () => {
     const index = new CaptureIndex()
     const kept = index.table.block(1)
     const removed = index.table.block(2)
-    index.add(kept, entry(1))
-    const gone = entry(2, { note: 'in a removed segment' })
+    index.add(kept, indexEntry(1))
+    const gone = indexEntry(2, { note: 'in a removed segment' })
     index.add(removed, gone)
     index.dropBlock(2)
     expect(index.table.blocks.map((block) => block.number)).toEqual([1])

@@ -1,28 +1,16 @@
-import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { CaptureIndex } from './capture-index'
 import { hashDeliveryKey } from './capture-table'
 import { DeliveryChangeLog } from './delivery-change-log'
 import { decodeTableSnapshot, encodeTableSnapshot } from './table-snapshot'
 import type { IndexEntry } from './segment-index'
+import { indexEntry } from '../../test-support/index-entry'
 
 // Which deliveries each change of the store's memory touched (CaptureIndex.deliveryHashesChangedSince).
 
+/** A capture of the delivery `key`. */
 function entry(seq: number, key: string): IndexEntry {
-  return {
-    id: randomUUID(),
-    seq,
-    endpointId: 'e1',
-    receivedAtMs: Date.parse('2026-11-21T10:00:00Z') + seq,
-    frame: { offset: seq * 100, metadataBytes: 80 },
-    bodySize: 8,
-    method: 'POST',
-    provider: 'stripe',
-    verdict: 'valid',
-    answerStatus: 200,
-    outcome: 'captured',
-    deliveryHash: hashDeliveryKey(key),
-  }
+  return indexEntry(seq, { deliveryHash: hashDeliveryKey(key) })
 }
 
 const [A, B, C] = ['key-a', 'key-b', 'key-c'].map(hashDeliveryKey) as [number, number, number]
