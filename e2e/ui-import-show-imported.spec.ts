@@ -3,40 +3,13 @@
  * puts `from:"file"` in the list's search box, so the `from:` term is met where it is needed (the
  * search language had it, yet nothing in the window led to it).
  */
+import { harOfPosts } from './fixtures/har-file'
 import { expect, test } from './fixtures/inspector'
 import { rows } from './fixtures/capture-rows'
 
 /** A HAR file of POSTs to these paths. */
 function har(paths: string[]): Buffer {
-  const entries = paths.map((path, index) => ({
-    startedDateTime: `2026-12-06T10:00:0${index}.000Z`,
-    time: 1,
-    request: {
-      method: 'POST',
-      url: `https://shop.example${path}`,
-      httpVersion: 'HTTP/1.1',
-      headers: [{ name: 'Content-Type', value: 'application/json' }],
-      queryString: [],
-      cookies: [],
-      headersSize: -1,
-      bodySize: 8,
-      postData: { mimeType: 'application/json', text: `{"i":${index}}` },
-    },
-    response: {
-      status: 200,
-      statusText: 'OK',
-      httpVersion: 'HTTP/1.1',
-      headers: [],
-      cookies: [],
-      content: { size: 0, mimeType: '' },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: 0,
-    },
-    cache: {},
-    timings: { send: 0, wait: 0, receive: 0 },
-  }))
-  return Buffer.from(JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } }))
+  return harOfPosts(paths.map((path, index) => ({ url: `https://shop.example${path}`, startedDateTime: `2026-12-06T10:00:0${index}.000Z` })))
 }
 
 test('the import outcome shows the captures imported from the file, through a from: search', async ({ page, inspector }) => {

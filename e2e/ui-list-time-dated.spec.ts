@@ -4,39 +4,12 @@
  * evidence imported a day later read the same on every retry, minutes apart.
  */
 import type { Locator } from '@playwright/test'
+import { harOfPosts } from './fixtures/har-file'
 import { expect, test } from './fixtures/inspector'
 
-/** A HAR file of POSTs, one per time. */
+/** A HAR file of POSTs, one per time, answered 500. */
 function har(slug: string, times: string[]): Buffer {
-  const entries = times.map((startedDateTime, index) => ({
-    startedDateTime,
-    time: 1,
-    request: {
-      method: 'POST',
-      url: `https://shop.example/${slug}/hook`,
-      httpVersion: 'HTTP/1.1',
-      headers: [{ name: 'Content-Type', value: 'application/json' }],
-      queryString: [],
-      cookies: [],
-      headersSize: -1,
-      bodySize: 8,
-      postData: { mimeType: 'application/json', text: `{"i":${index}}` },
-    },
-    response: {
-      status: 500,
-      statusText: '',
-      httpVersion: 'HTTP/1.1',
-      headers: [],
-      cookies: [],
-      content: { size: 0, mimeType: '' },
-      redirectURL: '',
-      headersSize: -1,
-      bodySize: 0,
-    },
-    cache: {},
-    timings: { send: 0, wait: 0, receive: 0 },
-  }))
-  return Buffer.from(JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries } }))
+  return harOfPosts(times.map((startedDateTime) => ({ url: `https://shop.example/${slug}/hook`, startedDateTime, status: 500 })))
 }
 
 /** Whether the element's text is cut by its box. */
