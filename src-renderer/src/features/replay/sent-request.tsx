@@ -5,6 +5,7 @@ import { CappedText } from '../../components/capped-text'
 import { base64ToBytes, decodeUtf8Lenient, decodeUtf8Strict } from '../../lib/bytes'
 import { REPLAY_RECORD_BODY_BYTES } from '@shared/replay-limits'
 import { formatBytes, formatExactBytes } from '../../lib/format'
+import { providerName } from '../../lib/providers'
 import { HeadersTable } from '../captures/headers-table'
 import { JsonPathChanges, UnifiedDiffText } from '../compare/body-comparison'
 import { describeDifferences } from './replay-format'
@@ -133,15 +134,17 @@ export function ChangesView({
             <ul className="replay-change-list">
               {resign.changes.map((change, index) => (
                 <li key={index} data-testid="resign-change">
-                  <span className="tag tag-subtle">{change.provider}</span> <span className="wire">{change.name}</span> re-signed ({change.scheme}) with key{' '}
-                  <span className="wire">{change.keyFingerprint}</span>
+                  <span className="tag tag-subtle" data-testid="resign-provider">
+                    {providerName(change.provider)}
+                  </span>{' '}
+                  <span className="wire">{change.name}</span> re-signed ({change.scheme}) with key <span className="wire">{change.keyFingerprint}</span>
                 </li>
               ))}
             </ul>
           )}
           {resign.skipped.map((skip, index) => (
             <p key={index} className="notice notice-warning replay-small" data-testid="resign-skipped">
-              Not re-signed: {skip.scheme} ({skip.provider}): {skip.reason}
+              Not re-signed: {skip.scheme} ({providerName(skip.provider)}): {skip.reason}
             </p>
           ))}
           {resign.notes.map((note, index) => (
