@@ -1,7 +1,8 @@
 /**
  * A capture imported from a curl command has no time of arrival: its time is the import's, and the
  * list and the detail say so ("Imported … from pasted curl") rather than "Received" at the moment
- * it was pasted. A received capture still reads "Received".
+ * it was pasted. A received capture still reads "Received". The list's italic time describes
+ * itself to assistive technology too (its title is no help to a screen reader).
  */
 import { expect, test } from './fixtures/inspector'
 import { row } from './fixtures/capture-rows'
@@ -22,6 +23,13 @@ test('a capture imported from a curl command shows when it was imported, not as 
     'title',
     /^Imported \d{4}-\d\d-\d\dT.* from pasted curl, entry 1: when it was received is not known$/,
   )
+  // The italics are no legend to a screen reader: the time says what it is and what it is not.
+  // (The row is what is announced while moving through the list: its cells' titles are not read.)
+  const explained = 'Imported from pasted curl, entry 1: when it was received is not known'
+  await expect(pasted).toHaveAccessibleDescription(explained)
+  await expect(pasted.getByTestId('row-time-imported')).toHaveAccessibleName(/^Imported \d/)
+  await expect(pasted.getByTestId('row-time-imported')).toHaveAccessibleDescription(explained)
+  await expect(row(page, '/received')).toHaveAccessibleDescription('')
   await expect(row(page, '/received').getByTestId('row-time-imported')).toHaveCount(0)
 
   await pasted.click()

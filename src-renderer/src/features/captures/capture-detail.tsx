@@ -20,6 +20,7 @@ import { AnswerFactLabel, AnswerProgressNote, ResponseProgressNote } from './ans
 import { BodyViewer } from './body-viewer'
 import { curlForCapture } from './capture-copy'
 import { HeadersTable } from './headers-table'
+import { ARRIVAL_NOT_KNOWN } from './import-time-text'
 import { CaptureNote, PinToggle } from '../exchange/capture-annotations'
 import { ChangedBeforeExportNotice, ChangedBodyLine } from '../exchange/changed-before-export-notice'
 import { ExportCaptureButton } from '../exchange/exchange-buttons'
@@ -133,7 +134,7 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
             <dd data-testid="detail-imported-time">
               {formatFullTime(capture.receivedAt)}
               {capture.importedFrom ? <> from {revealHidden(capture.importedFrom)}</> : ''}
-              <span className="muted"> · when it was received is not known</span>
+              <span className="muted"> · {ARRIVAL_NOT_KNOWN}</span>
             </dd>
           </>
         ) : (

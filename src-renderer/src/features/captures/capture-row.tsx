@@ -6,6 +6,7 @@ import { formatBytes, formatExactBytes, formatListTime, listTimeParts } from '..
 import { ChangedBeforeExportBadge, ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
 import { changedVerdictTitle } from '../exchange/changed-before-export-text'
 import { captureReference } from './capture-reference'
+import { importedTimeText } from './import-time-text'
 import { targetWithinEndpoint } from './target-within-endpoint'
 import { DeliveryCountBadge } from '../deliveries/delivery-list-parts'
 import { CaptureStatusCell } from './capture-status-cell'
@@ -53,6 +54,9 @@ export const CaptureRow = memo(function CaptureRow({
       aria-selected={isSelected}
       aria-checked={isChecked}
       aria-posinset={position}
+      // The option is what a screen reader announces while moving through the list (its cells'
+      // titles and descriptions are not read): the italic time's meaning goes with it.
+      aria-description={capture.receivedAtIsImportTime ? importedTimeText(null, capture.importedFrom) : undefined}
       className={`capture-row capture-row-recognised ${isSelected ? 'capture-row-selected' : ''} ${isChecked ? 'capture-row-checked' : ''} ${isRefused ? 'capture-row-refused' : ''}`}
       style={{ transform: `translateY(${top}px)` }}
       data-testid="capture-row"
@@ -81,11 +85,13 @@ export const CaptureRow = memo(function CaptureRow({
         />
       </span>
       {capture.receivedAtIsImportTime ? (
-        // Not when it was received (its source does not say): when it was imported, said so.
+        // Not when it was received (its source does not say): when it was imported, said so. The
+        // italics alone had no legend for a screen reader: the description says what they mean.
         <span
           className={`cell cell-time cell-time-imported wire${time.date === null ? '' : ' cell-time-dated'}`}
-          title={`Imported ${capture.receivedAt}${capture.importedFrom ? ` from ${capture.importedFrom}` : ''}: when it was received is not known`}
+          title={importedTimeText(capture.receivedAt, capture.importedFrom)}
           aria-label={`Imported ${formatListTime(capture.receivedAt)}`}
+          aria-description={importedTimeText(null, capture.importedFrom)}
           data-testid="row-time-imported"
         >
           <ListTime parts={time} />

@@ -6,6 +6,7 @@ import { DetailSection } from '../../components/detail-section'
 import { VERDICT_ICONS } from '../../lib/providers'
 import { VerdictBadge } from './recognition-badges'
 import { verdictHeadline } from './verdict-headline'
+import { ARRIVAL_NOT_KNOWN } from '../captures/import-time-text'
 import './providers.css'
 import { roughDuration } from '@shared/rough-duration'
 
@@ -154,7 +155,7 @@ function TimestampFacts({ check, isArrivalUnknown }: { check: TimestampCheck; is
         <dd className="wire">{check.signedAt}</dd>
         <dt>Tolerance</dt>
         <dd data-testid="signature-arrival-unknown">
-          not checked: when it was received is not known (its source records no time). Import it from a HAR or bundle that keeps its time to check it.
+          not checked: {ARRIVAL_NOT_KNOWN} (its source records no time). Import it from a HAR or bundle that keeps its time to check it.
         </dd>
       </dl>
     )
