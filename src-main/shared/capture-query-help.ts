@@ -22,7 +22,7 @@ export const QUERY_SYNTAX_HELP: ReadonlyArray<{ example: string; meaning: string
   { example: 'status:5xx', meaning: 'the answer sent: 503, 5xx, none' },
   { example: 'event:refund', meaning: 'the event type' },
   { example: 'ref:4711', meaning: "the merchant's reference" },
-  { example: 'id:evt_1', meaning: "the provider's transaction or event id, or the capture id" },
+  { example: 'id:evt_1', meaning: "the provider's transaction or event id, or the capture id (whole, or its first 8 characters)" },
   { example: 'note:todo', meaning: 'in the note' },
   { example: 'from:merchant.bundle', meaning: 'imported from that file or source (from:"" any imported capture)' },
   { example: 'after:-2h before:2026-12-01', meaning: 'arrival time (s m h d w ago, or an ISO date, UTC unless an offset is given)' },

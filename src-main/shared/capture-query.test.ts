@@ -419,6 +419,13 @@ describe('matchesCaptureQuery', () => {
     expect(matches('event:debit', { eventType: null })).toBe(false)
   })
 
+  it('finds a capture id whole or by its start, never by a piece of it', () => {
+    const id = { id: '3535dffb-5b63-4361-a815-a7d1b51b2ab3' }
+    for (const text of ['3535dffb-5b63-4361-a815-a7d1b51b2ab3', '3535DFFB', '3535dffb-5b63', 'id:3535dffb']) expect(matches(text, id)).toBe(true)
+    // A word that is only somewhere inside the id (a fee, an amount in minor units) does not find it.
+    for (const text of ['ab', '5b63', '2ab3', '3535', 'id:a815', 'id:b51b2ab3']) expect(matches(text, id)).toBe(false)
+  })
+
   it('after:/before: take relative times and ISO dates (UTC unless an offset is given)', () => {
     // The capture arrived at 07:00Z; "now" is 08:00Z.
     expect(matches('after:-2h')).toBe(true)

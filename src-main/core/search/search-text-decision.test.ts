@@ -17,12 +17,21 @@ function decisionOf(source: string | null, summaryText?: string) {
  * The decision for a capture whose search text holds exactly `present`, `inBody` in its body text,
  * `inSummary` in its summary text and `inPath` in its path texts.
  */
-const decide = (source: string | null, present: string[], summaryText?: string, inBody: string[] = [], inSummary: string[] = [], inPath: string[] = []) =>
+const decide = (
+  source: string | null,
+  present: string[],
+  summaryText?: string,
+  inBody: string[] = [],
+  inSummary: string[] = [],
+  inPath: string[] = [],
+  inId: string[] = [],
+) =>
   decisionOf(source, summaryText).decide({
-    has: (text) => present.includes(text) || inBody.includes(text) || inSummary.includes(text) || inPath.includes(text),
+    has: (text) => present.includes(text) || inBody.includes(text) || inSummary.includes(text) || inPath.includes(text) || inId.includes(text),
     inBody: (text) => inBody.includes(text),
     inSummary: (text) => inSummary.includes(text),
     inPath: (text) => inPath.includes(text),
+    inId: (text) => inId.includes(text),
   })
 
 describe('searchTextDecision', () => {
@@ -35,6 +44,12 @@ describe('searchTextDecision', () => {
     expect(decide('jane -stripe', ['jane', 'stripe'])).toBe(false)
     expect(decide('jane OR zanzibar', ['zanzibar'])).toBe(true)
     expect(decide('jane OR zanzibar', [])).toBe(false)
+  })
+
+  it('leaves a bare word found in the capture id to the matcher, which finds an id only whole or by its start', () => {
+    expect(decide('ab12', [], undefined, [], [], [], ['ab12'])).toBeNull()
+    expect(decide('-ab12', [], undefined, [], [], [], ['ab12'])).toBeNull()
+    expect(decide('ab12', ['ab12'])).toBe(true)
   })
 
   it('looks for every text a term under a NOT or an OR needs, folded as the query is', () => {

@@ -11,7 +11,8 @@
  *   prefilter's soundness: the sidecar holds every string the matcher looks in);
  * - true, for a bare word or phrase (`anywhere`) whose text is in the capture's search text and
  *   holds no line feed: an entry's text is its id, summary text, header names, header values and
- *   body text joined by line feeds, and a bare word matches when any one of these holds it;
+ *   body text joined by line feeds, and a bare word matches when any one of these holds it (the
+ *   id only whole or by its start: a text the id holds is left to the matcher);
  * - true, for a `body:` term whose text is in the entry's body text (its last line, which the
  *   sidecar locates). Other fields look in one part the entry's text does not locate (`event:`,
  *   `ref:`, a header), so their presence settles nothing;
@@ -34,6 +35,11 @@ export interface SearchTextHits {
   inSummary(text: string): boolean
   /** Whether the text is in its path texts (what a `path:` term looks in). */
   inPath(text: string): boolean
+  /**
+   * Whether the text is in its capture id (the entry's first line): a bare word finds an id only
+   * whole or by its start (capture-query-match.ts), so a text found there may be found nowhere else.
+   */
+  inId(text: string): boolean
 }
 
 export interface SearchTextDecision {
@@ -83,7 +89,8 @@ export function searchTextDecision(query: CaptureQuery | null, summaryText: stri
     const when = rule.trueWhenFound
     if (when === null) return null
     if (when.where === 'path') return hits.inPath(when.text)
-    return (when.where === 'body' ? hits.inBody(when.text) : hits.has(when.text)) ? true : null
+    if (when.where === 'body') return hits.inBody(when.text) ? true : null
+    return hits.has(when.text) && !hits.inId(when.text) ? true : null
   }
 
   return {

@@ -19,6 +19,7 @@ import { filterFieldsOf } from '../../shared/capture-filter'
 import type { CaptureQuery } from '../../shared/capture-query'
 import { bodySearchOf, decideCaptureQuery, matchesCaptureQuery } from '../../shared/capture-query-match'
 import { parseCaptureQuery } from '../../shared/capture-query-parser'
+import { foldForSearch } from '../../shared/search-text-form'
 import { searchableCaptureOf, searchedHeaderLines } from '../../shared/searchable-capture'
 import { MultiTextSearch } from '../../shared/multi-text-search'
 import type { CaptureRecognition } from '../../shared/views'
@@ -195,6 +196,7 @@ function decidedBySidecar(
       inBody: (text) => foundOf(text).inBody.has(entry),
       inSummary: (text) => foundOf(text).inSummary.has(entry),
       inPath: (text) => foundOf(text).inPath.has(entry),
+      inId: (text) => foldForSearch(header.ids[entry] as string).includes(text),
     })
     const matched: number[] = []
     const candidates: number[] = []
