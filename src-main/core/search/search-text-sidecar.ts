@@ -21,6 +21,7 @@
  */
 import { createHash, hash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { filterFieldsOf } from '../../shared/capture-filter'
 import { searchableHeaderPairs, searchablePathTexts, searchedHeaderLines } from '../../shared/searchable-capture'
 import { MAX_TEXTS_SEARCHED_ONE_BY_ONE, MultiTextAutomaton, nativeSearchIsLinear, ROOT_STATE, RootJumps } from '../../shared/multi-text-search'
@@ -143,6 +144,33 @@ export function sidecarTextIntact(fd: number, header: SidecarHeader): boolean {
     digest.update(window)
   }
   return digest.digest() === header.textSha256
+}
+
+/**
+ * How many bytes of its log a sidecar was built from (`coveredLogBytes`), read without blocking
+ * the event loop (retention asks it of a sidecar kept from an earlier generation of its log);
+ * `null` when it is missing or unreadable. Any version: only the sizes are wanted.
+ */
+export async function sidecarCoveredLogBytes(sidecarPath: string): Promise<number | null> {
+  let handle: FileHandle | undefined
+  try {
+    handle = await open(sidecarPath, 'r')
+    const { size } = await handle.stat()
+    if (size < TRAILER_BYTES) return null
+    const trailer = Buffer.alloc(TRAILER_BYTES)
+    await handle.read(trailer, 0, TRAILER_BYTES, size - TRAILER_BYTES)
+    if (!trailer.subarray(4).equals(SIDECAR_MAGIC)) return null
+    const headerBytes = trailer.readUInt32BE(0)
+    if (headerBytes > size - TRAILER_BYTES) return null
+    const bytes = Buffer.alloc(headerBytes)
+    const { bytesRead } = await handle.read(bytes, 0, headerBytes, size - TRAILER_BYTES - headerBytes)
+    const { coveredLogBytes } = JSON.parse(bytes.toString('utf8', 0, bytesRead)) as Partial<SidecarHeader>
+    return typeof coveredLogBytes === 'number' && coveredLogBytes > 0 ? coveredLogBytes : null
+  } catch {
+    return null
+  } finally {
+    await handle?.close().catch(() => undefined)
+  }
 }
 
 export interface SidecarBuild {

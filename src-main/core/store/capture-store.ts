@@ -23,7 +23,7 @@ import { createCaptureChanges, selectEndpoint, selectIds, selectSlots } from './
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
 import { startHeapRelease } from './heap-release'
-import { Segment } from './capture-segments'
+import { logPathOf, Segment } from './capture-segments'
 import { SEGMENT_MAX_CAPTURES } from './capture-table'
 import { createCaptureWriter, type NewCapture } from './capture-writer'
 import type { DeletedCaptures } from './deleted-captures'
@@ -35,7 +35,8 @@ import { recognitionSchema, type LoggedCapture, type StoredCapture } from './per
 import { makePrivateDir } from './private-files'
 import { createRecognisingSearch } from './recognising-search'
 import { createRecognitionOverrides } from './recognition-overrides'
-import { createRetention, type RetentionPolicy, type Retention } from './retention'
+import { createRetention, type DerivedBytes, type RetentionPolicy, type Retention } from './retention'
+import { sidecarCoveredLogBytes } from '../search/search-text-sidecar'
 import { sidecarPathOf } from './search-runner'
 import { listSegments, openSegments } from './segment-recovery'
 import { createSpaceReserve, type SpaceReserveOptions } from './space-reserve'
@@ -443,15 +444,30 @@ function backfillSnapshots(segments: readonly Segment[], stillWanted: (segment: 
   }
 }
 
-/** The size of each segment's search-text sidecar, by segment number (segments without one are left out). */
-async function searchTextBytes(segments: ReadonlyMap<number, Segment>): Promise<Map<number, number>> {
-  const sizes = new Map<number, number>()
+/**
+ * The size of each segment's search-text sidecar, by segment number (segments without one are left
+ * out). A compacted segment's sidecar is rebuilt for its new generation in the background; until
+ * then the one built from an earlier generation is still on disk (search-runner.ts keeps it until
+ * the new one is written), and counts with the log bytes it was built from (retention.ts says why).
+ */
+async function searchTextBytes(segments: ReadonlyMap<number, Segment>): Promise<Map<number, DerivedBytes>> {
+  const sizes = new Map<number, DerivedBytes>()
   for (const [number, segment] of segments) {
-    const size = await stat(sidecarPathOf(segment.paths.log)).then(
-      (stats) => stats.size,
-      () => 0,
-    )
-    if (size > 0) sizes.set(number, size)
+    for (let generation = segment.logGeneration; generation >= 0; generation--) {
+      const path = sidecarPathOf(logPathOf(segment.dir, number, generation))
+      const size = await stat(path).then(
+        (stats) => stats.size,
+        () => 0,
+      )
+      if (size === 0) continue
+      if (generation === segment.logGeneration) sizes.set(number, { bytes: size, builtFromLogBytes: null })
+      else {
+        // Unreadable: not counted; it is replaced at the next upkeep anyway.
+        const builtFrom = await sidecarCoveredLogBytes(path)
+        if (builtFrom !== null) sizes.set(number, { bytes: size, builtFromLogBytes: builtFrom })
+      }
+      break
+    }
   }
   return sizes
 }

@@ -1,10 +1,10 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
-import { describe, expect } from 'vitest'
+import { basename, join } from 'node:path'
+import { afterEach, describe, expect, vi } from 'vitest'
 import type { InspectorEvent } from '../../shared/contract'
-import { useCaptureStore } from '../../test-support/capture-store-fixture'
+import { useCaptureStore, type OpenStoreOptions } from '../../test-support/capture-store-fixture'
 import { send } from '../../test-support/http-client'
 import { waitFor } from '../../test-support/wait-for'
 import { testCapture } from '../../test-support/test-capture'
@@ -12,6 +12,8 @@ import type { CaptureStore, NewCapture } from './capture-store'
 import { startInspector, type Inspector } from '../inspector'
 import { silentLogger } from '../logger'
 import { sidecarPathOf } from './search-runner'
+import { buildSidecar } from '../search/search-text-sidecar'
+import { SEGMENT_MAX_CAPTURES } from './capture-table'
 
 const clock = Date.parse('2026-11-21T10:00:00Z')
 const now = () => new Date(clock)
@@ -22,6 +24,9 @@ const newCapture = (endpointId: string, receivedAtMs: number, body: Buffer, orig
 
 describe('retention', () => {
   const test = useCaptureStore({ now })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 
   async function fill(current: CaptureStore, endpointId: string, count: number, startMs = clock) {
     const stored = []
@@ -89,6 +94,82 @@ describe('retention', () => {
     expect(current.count()).toBeGreaterThanOrEqual(4)
     expect(current.count()).toBeLessThanOrEqual(5)
     expect(await current.ids()).toEqual(newest.slice(-current.count()).map((capture) => capture.id))
+  })
+
+  /**
+   * Two full segments (no longer taking captures) of alternating kept and deleted captures, their
+   * search text built, then the deleted ones' and compacted: returns the kept captures' ids.
+   */
+  async function storeCompacted(open: (options?: OpenStoreOptions) => Promise<CaptureStore>, capturesDir: string) {
+    // The store's background checks (sidecar upkeep every few seconds, retention every minute) are
+    // held: on a busy machine the upkeep built the new generations' own sidecars mid-test.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    let committed = 0
+    let bothCompacted: () => void = () => undefined
+    const compacted = new Promise<void>((resolve) => (bothCompacted = resolve))
+    const current = await open({
+      async compactionStep(step) {
+        if (step === 'committed' && ++committed === 2) bothCompacted()
+      },
+    })
+    const kept: string[] = []
+    for (let index = 0; index <= 2 * SEGMENT_MAX_CAPTURES; index++) {
+      const endpoint = index % 2 === 0 ? 'keep' : 'drop'
+      const body = Buffer.from(`${endpoint} ${index} ${'searchable text '.repeat(20)}`)
+      const stored = await current.append(newCapture(endpoint, clock + index, body), body)
+      if (endpoint === 'keep') kept.push(stored.id)
+    }
+    await mkdir(join(capturesDir, 'search'), { recursive: true })
+    for (const log of ['000001.log', '000002.log']) buildSidecar(join(capturesDir, log), sidecarPathOf(join(capturesDir, log)))
+    await current.deleteByEndpoint('drop')
+    await compacted
+    return { current, kept }
+  }
+
+  test('counts the search text a compacted segment keeps until its own is built, also after a restart', async ({ openStore: open, capturesDir }) => {
+    const { current, kept } = await storeCompacted(open, capturesDir)
+    // The logs are new generations; the search text beside them is the one built before.
+    expect((await readdir(capturesDir)).filter((name) => name.endsWith('.log')).sort()).toEqual(['000001.g1.log', '000002.g1.log', '000003.log'])
+    expect((await readdir(join(capturesDir, 'search'))).sort()).toEqual(['000001.search', '000002.search'])
+
+    // Under the cap by their frames alone, over it with their search text (about as big as a frame): the oldest go.
+    const cap = Math.round(current.health().logBytes * 1.2)
+    current.retention.setPolicy({ maxBytes: cap })
+    await current.retention.enforce()
+    const afterCompaction = current.count()
+    expect(afterCompaction).toBeLessThan(kept.length * 0.8)
+    expect(afterCompaction).toBeGreaterThan(kept.length * 0.5)
+    expect(await current.ids()).toEqual(kept.slice(-afterCompaction))
+
+    // Counted alike after a restart (which forgets the deleted captures): the same cap deletes
+    // nothing more, and one under what is left by its frames alone deletes again.
+    await current.close()
+    const reopened = await open()
+    reopened.retention.setPolicy({ maxBytes: cap })
+    await reopened.retention.enforce()
+    expect(reopened.count()).toBe(afterCompaction)
+    reopened.retention.setPolicy({ maxBytes: Math.round(reopened.health().logBytes * 1.2) })
+    await reopened.retention.enforce()
+    expect(reopened.count()).toBeLessThan(afterCompaction)
+  })
+
+  test("counts a compacted segment's own search text among the captures left in its log", async ({ openStore: open, capturesDir }) => {
+    const { current } = await storeCompacted(open, capturesDir)
+    // Upkeep builds the new generations' search text and removes the one built before.
+    const sidecars = ['000001.g1.log', '000002.g1.log'].map((log) => sidecarPathOf(join(capturesDir, log)))
+    for (const sidecar of sidecars) buildSidecar(join(capturesDir, basename(sidecar, '.search') + '.log'), sidecar)
+    for (const log of ['000001.log', '000002.log']) await rm(sidecarPathOf(join(capturesDir, log)))
+    // What the kept captures take: their frames and all of their search text (the last segment has none yet).
+    let sidecarBytes = 0
+    for (const sidecar of sidecars) sidecarBytes += (await stat(sidecar)).size
+    const taken = current.health().logBytes + sidecarBytes
+    current.retention.setPolicy({ maxBytes: taken })
+    await current.retention.enforce()
+    expect(current.count()).toBe(SEGMENT_MAX_CAPTURES + 1)
+    // A capture's worth less: the oldest goes (counted among the deleted captures, the text counted half, nothing went).
+    current.retention.setPolicy({ maxBytes: taken - 1000 })
+    await current.retention.enforce()
+    expect(current.count()).toBe(SEGMENT_MAX_CAPTURES)
   })
 
   test('tells the views what it deleted and deletes the resends of those captures too', async ({ dataDir: dir }) => {

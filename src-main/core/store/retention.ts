@@ -14,13 +14,19 @@
  * (`health.logDiskBytes`).
  * A segment's derived bytes are shared among all the captures it was built from, in proportion to their frames (not only among those still live:
  * it is rebuilt without the deleted ones later, so until then they keep their share, and deleting
- * a capture takes off exactly its own).
+ * a capture takes off exactly its own). A compaction (log-compaction.ts) moves the kept captures
+ * into a new generation of the log, whose search text is built afresh: until it is, the text built
+ * from the generation before is still kept beside the log and counts, at its own bytes per byte of
+ * the log it was built from (`builtFromLogBytes`, from its header: the same before and after a
+ * restart, which forgets the captures deleted before it). Once it is, the captures compacted out
+ * of the log are in none of the text and take no share (counted among, they took half of a
+ * half-deleted segment's text off its kept captures, and the byte cap was exceeded by that much).
  *
  * Age counts from when a capture was received; imported captures keep their original time, so
  * they are exempt from the age cap (an import of last month's deliveries is not deleted at once).
  */
 import type { CaptureTable, SegmentBlock } from './capture-table'
-import { FLAG_IMPORTED, FLAG_PINNED } from './capture-table'
+import { FLAG_IMPORTED, FLAG_PINNED, FRAME_NOT_IN_LOG } from './capture-table'
 import { FRAME_HEADER_BYTES } from './capture-log'
 
 export interface RetentionLimits {
@@ -54,6 +60,17 @@ const CHECK_INTERVAL_MS = 60_000
 export const ARRIVAL_CHECK_MS = 1_000
 const DAY_MS = 24 * 60 * 60 * 1000
 
+/** What is kept beside one segment's log that derives from its captures. */
+export interface DerivedBytes {
+  bytes: number
+  /**
+   * The log bytes they were built from, when not the log's current generation (an earlier one, a
+   * compaction ago): its captures take their share in proportion to their frames. `null`: built
+   * from the current generation, shared among the captures whose frames are in it.
+   */
+  builtFromLogBytes: number | null
+}
+
 export interface RetentionDeps {
   table: CaptureTable
   policy: RetentionPolicy | undefined
@@ -61,7 +78,7 @@ export interface RetentionDeps {
   /** Deletes these captures; resolves with those deleted (`length`: how many). */
   deleteSlots(slots: Array<{ block: SegmentBlock; slot: number }>): Promise<{ length: number }>
   /** Bytes kept beside each segment's log that derive from its captures (search text), by segment number. */
-  derivedBytes?(): Promise<ReadonlyMap<number, number>>
+  derivedBytes?(): Promise<ReadonlyMap<number, DerivedBytes>>
   /** A background run failed (the disk): reported, retried at the next check. */
   onError?(error: unknown): void
 }
@@ -106,7 +123,7 @@ export function createRetention(deps: RetentionDeps): Retention {
   }
 
   /** Up to `limit` captures beyond a cap, oldest first. */
-  function doomed(limit: number, derived: ReadonlyMap<number, number>): Array<{ block: SegmentBlock; slot: number }> {
+  function doomed(limit: number, derived: ReadonlyMap<number, DerivedBytes>): Array<{ block: SegmentBlock; slot: number }> {
     const { table } = deps
     const sizeOf = diskSizes(table, derived)
     const perEndpoint = policy.perEndpoint ?? {}
@@ -194,7 +211,7 @@ export function createRetention(deps: RetentionDeps): Retention {
   }
 }
 
-const NO_DERIVED_BYTES: ReadonlyMap<number, number> = new Map()
+const NO_DERIVED_BYTES: ReadonlyMap<number, DerivedBytes> = new Map()
 
 /** Whether a cap that new captures can exceed (count or bytes; age is time's) is set, globally or for an endpoint. */
 function capsCountOrBytes(policy: RetentionPolicy): boolean {
@@ -207,14 +224,16 @@ function frameSize(block: SegmentBlock, slot: number): number {
 }
 
 /** What a capture takes on disk: its frame, plus its share of its segment's derived bytes. */
-function diskSizes(table: CaptureTable, derived: ReadonlyMap<number, number>): (block: SegmentBlock, slot: number) => number {
+function diskSizes(table: CaptureTable, derived: ReadonlyMap<number, DerivedBytes>): (block: SegmentBlock, slot: number) => number {
   const scale = new Map<SegmentBlock, number>()
   for (const block of table.blocks) {
-    const extra = derived.get(block.number) ?? 0
-    if (extra === 0) continue
-    let framesBytes = 0
-    for (let slot = 0; slot < block.length; slot++) framesBytes += frameSize(block, slot)
-    if (framesBytes > 0) scale.set(block, 1 + extra / framesBytes)
+    const extra = derived.get(block.number)
+    if (extra === undefined || extra.bytes === 0) continue
+    let framesBytes = extra.builtFromLogBytes ?? 0
+    if (extra.builtFromLogBytes === null) {
+      for (let slot = 0; slot < block.length; slot++) if ((block.offset[slot] as number) !== FRAME_NOT_IN_LOG) framesBytes += frameSize(block, slot)
+    }
+    if (framesBytes > 0) scale.set(block, 1 + extra.bytes / framesBytes)
   }
   return (block, slot) => frameSize(block, slot) * (scale.get(block) ?? 1)
 }

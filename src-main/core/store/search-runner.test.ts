@@ -3,7 +3,7 @@
  * does not hash again the sidecars this process verified already (a worker started afresh).
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
@@ -116,6 +116,37 @@ describe('sidecar upkeep', () => {
       // ... one not told verifies it, finds it changed and builds it again.
       await upkeep({ kind: 'maintain', segments: [files], verified: [] })
       expect(readFileSync(files.sidecarPath).equals(sidecar)).toBe(true)
+    } finally {
+      await remove()
+    }
+  })
+
+  it("keeps a compacted log's earlier sidecar until its own is built, then removes it", async () => {
+    const { dir, remove } = await makeTempDir()
+    try {
+      const search = join(dir, 'search')
+      mkdirSync(search)
+      // Segment 1 was compacted (generation 1) after its sidecar was built; segment 2 has none yet; segment 3 is gone.
+      const compacted = { logPath: join(dir, '000001.g1.log'), sidecarPath: sidecarPathOf(join(dir, '000001.g1.log')) }
+      const fresh = { logPath: join(dir, '000002.log'), sidecarPath: sidecarPathOf(join(dir, '000002.log')) }
+      writeLog(compacted.logPath, 'zanzibar')
+      writeLog(fresh.logPath, 'zanzibar')
+      writeFileSync(join(search, '000001.search'), 'built from generation 0')
+      writeFileSync(join(search, '000003.search'), 'of a removed segment')
+      const seen: string[][] = []
+      const runner = createSearchRunner((reply) => {
+        // Retention counts the earlier sidecar while the compacted log has none of its own.
+        if (reply.kind === 'verified') seen.push(readdirSync(search).sort())
+      })
+      runner.handle({ kind: 'maintain', segments: [fresh, compacted], verified: [] })
+      await new Promise<void>((resolve) => {
+        const check = () => (seen.length === 2 ? resolve() : setImmediate(check))
+        check()
+      })
+      expect(seen).toEqual([
+        ['000001.search', '000002.search'],
+        ['000001.g1.search', '000002.search'],
+      ])
     } finally {
       await remove()
     }

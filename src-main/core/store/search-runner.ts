@@ -4,7 +4,7 @@
  * loop so a `cancel` (the page is full) is seen between segments, and in between, upkeep of the
  * search-text sidecars (build the missing and the stale, verify each once, remove orphans).
  */
-import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { buildSidecar, readSidecarHeader, sidecarTextIntact, type SidecarHeader } from '../search/search-text-sidecar'
 import { prepareScan, scanSegment, type DamageFound, type PreparedScan, type ScanFilter, type ScanSegment } from './search-scan'
@@ -135,6 +135,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
     if (header === null || header.logModifiedMs < logModifiedMs) {
       mkdirSync(dirname(files.sidecarPath), { recursive: true, mode: 0o700 })
       const built = buildSidecar(files.logPath, files.sidecarPath)
+      removeEarlierGenerations(files.sidecarPath)
       markVerified(files.sidecarPath, statSync(files.sidecarPath).size)
       header = built.header
     }
@@ -144,9 +145,15 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
     if (damaged.length > 0) post({ kind: 'damaged', damaged })
   }
 
-  /** Sidecars (and unfinished temporary files) of segments that no longer exist. */
+  /**
+   * Sidecars (and unfinished temporary files) of segments that no longer exist, and of earlier
+   * generations of a log (log-compaction.ts) whose current generation has its own sidecar. One
+   * without its own keeps its earlier ones until it is built: retention counts them as the search
+   * text its captures take meanwhile (capture-store.ts, `searchTextBytes`).
+   */
   function removeOrphans(segments: SegmentFiles[]): void {
     const wanted = new Set(segments.map((files) => basename(files.sidecarPath)))
+    const awaitingOwn = new Set(segments.filter((files) => !existsSync(files.sidecarPath)).map((files) => segmentOfSidecar(basename(files.sidecarPath))))
     for (const folder of new Set(segments.map((files) => dirname(files.sidecarPath)))) {
       let names: string[]
       try {
@@ -155,7 +162,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
         continue
       }
       for (const name of names) {
-        if (wanted.has(name)) continue
+        if (wanted.has(name) || (isSidecarName(name) && awaitingOwn.has(segmentOfSidecar(name)))) continue
         try {
           unlinkSync(join(folder, name))
         } catch {
@@ -192,6 +199,34 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
       }
       schedule()
     },
+  }
+}
+
+/** A finished sidecar's name, of any generation of its log: `NNNNNN.search` or `NNNNNN.gG.search`. */
+const SIDECAR_NAME = /^(\d{6})(?:\.g\d+)?\.search$/
+
+function isSidecarName(name: string): boolean {
+  return SIDECAR_NAME.test(name)
+}
+
+/** The segment a sidecar's name is of (its first six digits). */
+function segmentOfSidecar(name: string): string {
+  return name.slice(0, 6)
+}
+
+/** The sidecars of earlier generations of the log `sidecarPath` was just built from: replaced by it. */
+function removeEarlierGenerations(sidecarPath: string): void {
+  const own = basename(sidecarPath)
+  // Generation 0 (`NNNNNN.search`) has none before it.
+  if (!own.includes('.g')) return
+  const folder = dirname(sidecarPath)
+  for (const name of readdirSync(folder)) {
+    if (name === own || !isSidecarName(name) || segmentOfSidecar(name) !== segmentOfSidecar(own)) continue
+    try {
+      unlinkSync(join(folder, name))
+    } catch {
+      // Gone already.
+    }
   }
 }
 
