@@ -1,4 +1,4 @@
-import { X509Certificate, sign } from 'node:crypto'
+import { X509Certificate, createHash, sign } from 'node:crypto'
 import forge from 'node-forge'
 import { describe, expect, it } from 'vitest'
 import { PLEXO_CERTS, canonicalJson } from '../../test-support/provider-spec'
@@ -92,5 +92,65 @@ describe('Plexo legacy envelope with a member written twice (read as the SDKs de
   it('is not valid when the good Signature comes first and another one last', () => {
     const analysis = analyze(`{"Object":${JSON.stringify(signed)},"Signature":"${signature}","Signature":"${Buffer.alloc(256, 1).toString('base64')}"}`)
     expect(analysis.verdict.status).toBe('invalid')
+  })
+})
+
+/**
+ * plexo-dotnet's SignatureHelper (Sign and Verify) serialises the object, parses it again with
+ * JObject.Parse (numbers with a decimal point or exponent become doubles) and serialises that: a
+ * decimal Amount sent as 1500.00 is signed as 1500.0, 100.50 as 100.5. PHPClient's
+ * getSignatureBaseString does the same through json_decode/json_encode. So the signed text holds
+ * each such number as the shortest double, with ".0" when it is whole, whatever the body wrote.
+ * Written out here from that description (not from plexo.ts), over amounts drawn from a seed.
+ */
+describe('Plexo legacy envelope whose numbers are written with trailing zeros (decimal amounts)', () => {
+  const certificate = PLEXO_CERTS[0]!
+  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
+  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const now = new Date('2026-06-01T00:00:00Z')
+  const expiry = now.getTime() / 1000 + 600
+  /** How the SDKs write a number that has a decimal point or exponent: the double, ".0" when whole. */
+  const asDouble = (written: string): string => {
+    const text = String(Number(written))
+    return /[.e]/.test(text) ? text : `${text}.0`
+  }
+  /** The envelope as sent: `Amount` written `written`; signed over the SDKs' reading of `signedAmount`. */
+  const envelope = (written: string, signedAmount: string): string => {
+    const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":${asDouble(signedAmount)},"Client":"Shop","Installments":1,"TransactionId":"tx-1"},"UTCUnixTimeExpiration":${expiry}}`
+    const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
+    return `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":"Shop","TransactionId":"tx-1","Amount":${written},"Installments":1},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
+  }
+  const verdictOf = (body: string) =>
+    analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+    ).verdict
+
+  /** Amounts of a seeded draw (SHA-256 in counter mode: the same 60 on every run), as a decimal(18,2) prints them. */
+  const amounts = Array.from({ length: 60 }, (_, index) => {
+    const cents = createHash('sha256').update(`plexo-amounts/${index}`).digest().readUInt32BE(0) % 10_000_000
+    return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`
+  })
+
+  it('is valid when the body writes 1500.00 or 100.50 and Plexo signed 1500.0 or 100.5', () => {
+    expect(verdictOf(envelope('1500.00', '1500.00'))).toMatchObject({ status: 'valid' })
+    expect(verdictOf(envelope('100.50', '100.50'))).toMatchObject({ status: 'valid' })
+    expect(verdictOf(envelope('1E3', '1E3'))).toMatchObject({ status: 'valid' })
+    const wrong = amounts.filter((amount) => verdictOf(envelope(amount, amount)).status !== 'valid')
+    expect(wrong).toEqual([])
+  })
+
+  it('is still not valid when the amount itself changed', () => {
+    const wrong = amounts.filter((amount) => verdictOf(envelope(amount, (Number(amount) + 0.01).toFixed(2))).status === 'valid')
+    expect(wrong).toEqual([])
+    expect(verdictOf(envelope('1500.00', '1500.01'))).toMatchObject({ status: 'invalid', reason: 'body-changed' })
+  })
+
+  it('stays valid when the signer wrote the number as the body does', () => {
+    // A signer that kept the text (the lexeme) as written: 100.50 signed as 100.50.
+    const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":100.50,"Client":"Shop"},"UTCUnixTimeExpiration":${expiry}}`
+    const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
+    const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":"Shop","Amount":100.50},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
+    expect(verdictOf(body)).toMatchObject({ status: 'valid' })
   })
 })

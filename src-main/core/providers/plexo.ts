@@ -6,8 +6,8 @@
  *   {"Object": {"Fingerprint": <SHA-1 thumbprint of Plexo's cert>, "Object": {...}, "UTCUnixTimeExpiration": n},
  *    "Signature": base64(RSA PKCS#1 v1.5 SHA-512 over canonicalJson(Object))}
  * canonicalJson: keys sorted recursively (ordinal), no whitespace, null members omitted, slashes
- * and non-ASCII not escaped. Number lexemes are kept as received: going through JS numbers would
- * rewrite "1.0" as "1" and break signatures made by other serialisers.
+ * and non-ASCII not escaped. Numbers are written as the SDKs read them (`PlexoNumbers`), never
+ * through JS numbers alone, which would rewrite "1.0" as "1".
  */
 import { errorMessage } from '../../shared/errors'
 import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
@@ -69,25 +69,50 @@ export const PLEXO_PAYMENT_STATUSES = [
 export const PLEXO_API_URL = 'https://api.plexo.com.uy'
 export const PLEXO_TESTING_API_URL = 'https://api.testing.plexo.com.uy'
 
+/**
+ * How the signed text writes a number. plexo-dotnet's SignatureHelper (Sign and Verify alike)
+ * serialises the object, parses that again with JObject.Parse, where a number with a decimal point
+ * or an exponent becomes a double, and serialises the result; PHPClient's getSignatureBaseString
+ * goes through json_decode and json_encode. Both write such a number as the shortest double, with
+ * ".0" when it is whole: a decimal Amount the body writes 1500.00 (a decimal(18,2)) is signed as
+ * 1500.0, and 100.50 as 100.5 (`as-sdks-read`). `as-written` keeps the body's own digits, for a
+ * signer that did not read them back.
+ */
+export type PlexoNumbers = 'as-sdks-read' | 'as-written'
+
+/** A number as the SDKs write it after reading it back (see `PlexoNumbers`). */
+function numberAsSdksRead(lexeme: string): string {
+  // Integers are read as integers (Int64, BigInteger): their digits stay.
+  if (/^-?\d+$/.test(lexeme)) return lexeme
+  const value = Number(lexeme)
+  if (Object.is(value, -0)) return '-0.0'
+  // Below 1e-4 and from 1e15 on, Newtonsoft writes 1E-05 / 1E+15 and PHP 1.0e-5 / 1.0e+15: no one
+  // spelling to sign, and no amount gets there, so the body's own digits are kept.
+  if (value !== 0 && !(Math.abs(value) >= 1e-4 && Math.abs(value) < 1e15)) return lexeme
+  // In this range JS writes the shortest double in plain digits, as both SDKs do.
+  const text = String(value)
+  return text.includes('.') ? text : `${text}.0`
+}
+
 /** Canonical JSON of a parsed value, as Plexo signs it. */
-export function plexoCanonicalJson(value: RawJson): string {
+export function plexoCanonicalJson(value: RawJson, numbers: PlexoNumbers = 'as-sdks-read'): string {
   switch (value.type) {
     case 'null':
       return 'null'
     case 'boolean':
       return value.value ? 'true' : 'false'
     case 'number':
-      return value.lexeme
+      return numbers === 'as-sdks-read' ? numberAsSdksRead(value.lexeme) : value.lexeme
     case 'string':
       return JSON.stringify(value.value)
     case 'array':
-      return `[${value.items.map(plexoCanonicalJson).join(',')}]`
+      return `[${value.items.map((item) => plexoCanonicalJson(item, numbers)).join(',')}]`
     case 'object': {
       const members = value.entries
         .filter(([, member]) => member.type !== 'null')
         // Ordinal order: compare UTF-16 code units, as .NET's StringComparer.Ordinal does.
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      return `{${members.map(([key, member]) => `${JSON.stringify(key)}:${plexoCanonicalJson(member)}`).join(',')}}`
+      return `{${members.map(([key, member]) => `${JSON.stringify(key)}:${plexoCanonicalJson(member, numbers)}`).join(',')}}`
     }
     default: {
       const exhaustive: never = value
@@ -95,6 +120,8 @@ export function plexoCanonicalJson(value: RawJson): string {
     }
   }
 }
+
+const PLEXO_VARIANT = 'RSA SHA-512 over canonical JSON'
 
 /** SHA-1 thumbprint of a certificate, upper-case hex without separators (Plexo's `Fingerprint`). */
 export function certificateThumbprint(pem: string): string {
@@ -182,42 +209,52 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   } else explanation.notes.push('the envelope has no numeric UTCUnixTimeExpiration')
   explanation.notes.push(`envelope Fingerprint: ${envelopeFingerprint || '(none)'}`)
 
-  const signedMessage = Buffer.from(plexoCanonicalJson(inner), 'utf8')
+  // The text the SDKs sign and check; then, when it differs, the body's own digits (a signer that kept them).
+  const asRead = plexoCanonicalJson(inner, 'as-sdks-read')
+  const asWritten = plexoCanonicalJson(inner, 'as-written')
+  const variants = [{ name: PLEXO_VARIANT, signed: Buffer.from(asRead, 'utf8') }]
+  if (asWritten !== asRead) variants.push({ name: `${PLEXO_VARIANT}, numbers as the body writes them`, signed: Buffer.from(asWritten, 'utf8') })
   const certificates = certificatesFor(keys, 'plexo')
   if (certificates.length === 0) {
     explanation.attempts.push(
       makeAttempt({
-        variant: 'RSA SHA-512 over canonical JSON',
+        variant: PLEXO_VARIANT,
         matched: false,
-        ...signedStringFields(signedMessage),
+        ...signedStringFields(variants[0]!.signed),
         detail: 'no Plexo certificate configured',
       }),
     )
     return result(noKeyVerdict(`no Plexo certificate configured (the envelope names thumbprint ${envelopeFingerprint || '(none)'})`), explanation)
   }
 
-  const outcomes: Array<{ key: ProviderKey; thumbprint: string; check: RsaCheck }> = []
+  const outcomes: Array<{ key: ProviderKey; thumbprint: string; check: RsaCheck; variant: string }> = []
   for (const key of certificates) {
     let thumbprint = '(unparseable)'
-    let check: RsaCheck
+    let publicKey: KeyObject | null = null
+    let loadError = ''
     try {
       const certificate = new X509Certificate(key.pem)
       thumbprint = certificate.fingerprint.replace(/:/g, '').toUpperCase()
-      check = checkRsaPkcs1(certificate.publicKey, 'sha512', signedMessage, signature)
+      publicKey = certificate.publicKey
     } catch (error: unknown) {
-      check = { outcome: 'wrong-key', detail: `the certificate does not load: ${errorMessage(error)}` }
+      loadError = `the certificate does not load: ${errorMessage(error)}`
     }
-    outcomes.push({ key, thumbprint, check })
-    explanation.attempts.push(
-      makeAttempt({
-        variant: `RSA SHA-512 over canonical JSON, certificate ${thumbprint}`,
-        matched: check.outcome === 'valid',
-        keyFingerprint: keyFingerprint(key),
-        keyLabel: keyLabel(key),
-        ...signedStringFields(signedMessage),
-        detail: certificateCheckDetail(check, 'other bytes'),
-      }),
-    )
+    for (const variant of variants) {
+      const check: RsaCheck = publicKey === null ? { outcome: 'wrong-key', detail: loadError } : checkRsaPkcs1(publicKey, 'sha512', variant.signed, signature)
+      outcomes.push({ key, thumbprint, check, variant: variant.name })
+      explanation.attempts.push(
+        makeAttempt({
+          variant: `${variant.name}, certificate ${thumbprint}`,
+          matched: check.outcome === 'valid',
+          keyFingerprint: keyFingerprint(key),
+          keyLabel: keyLabel(key),
+          ...signedStringFields(variant.signed),
+          detail: certificateCheckDetail(check, 'other bytes'),
+        }),
+      )
+      // One attempt for a certificate that does not load: no reading of the numbers changes that.
+      if (check.outcome === 'valid' || publicKey === null) break
+    }
   }
 
   const verified = outcomes.find((outcome) => outcome.check.outcome === 'valid')
@@ -259,8 +296,8 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
         explanation,
       )
     }
-    explanation.matchedVariant = 'RSA SHA-512 over canonical JSON'
-    return result(validVerdict('RSA SHA-512 over canonical JSON', `Signature verifies with certificate ${verified.thumbprint}`), explanation)
+    explanation.matchedVariant = verified.variant
+    return result(validVerdict(verified.variant, `Signature verifies with certificate ${verified.thumbprint}`), explanation)
   }
   const telltale = telltaleRsaFailure(outcomes)
   if (telltale?.kind === 'data-changed') {
