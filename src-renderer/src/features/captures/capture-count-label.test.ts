@@ -48,6 +48,18 @@ describe('capture list count label', () => {
     expect(captureCountLabel({ ...failed, isPending: true, isFiltered: true, isSearch: true })).toBe('Could not search 47 captures')
   })
 
+  it('grouped by delivery, counts the rows as deliveries and the captures apart', () => {
+    const grouped = { ...settled, total: 31, unfilteredTotal: 31, loadedCount: 12, hasMorePages: false }
+    expect(captureCountLabel({ ...grouped, deliveries: { loaded: 12, hasMore: false } })).toBe('12 deliveries (31 captures)')
+    expect(captureCountLabel({ ...grouped, total: 1, unfilteredTotal: 1, deliveries: { loaded: 1, hasMore: false } })).toBe('1 delivery (1 capture)')
+    // More rows to load: no count of the whole list's deliveries is known.
+    expect(captureCountLabel({ ...grouped, deliveries: { loaded: 100, hasMore: true } })).toBe('100+ deliveries (31 captures)')
+    expect(captureCountLabel({ ...grouped, isFiltered: true, total: 4, deliveries: { loaded: 3, hasMore: false } })).toBe('3 deliveries (4 of 31 captures)')
+    // No figure yet: no rows to count either.
+    expect(captureCountLabel({ ...grouped, isLoading: true, deliveries: { loaded: 0, hasMore: false } })).toBe('Loading…')
+    expect(captureCountLabel({ ...grouped, isFailed: true, deliveries: { loaded: 0, hasMore: false } })).toBe('Could not load captures')
+  })
+
   it('says Loading before anything arrived', () => {
     expect(captureCountLabel({ ...settled, isLoading: true, isPending: true })).toBe('Loading…')
   })

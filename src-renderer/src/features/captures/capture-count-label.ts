@@ -32,13 +32,31 @@ export interface CaptureCountState {
   countState: 'counting' | 'unknown' | undefined
   /** Captures in this view before filtering (the M of "N of M"). */
   unfilteredTotal: number
+  /**
+   * Only in a list grouped by delivery, whose rows are deliveries while `total` counts captures:
+   * the rows loaded (both ends), and whether more are still to load (then "100+ deliveries").
+   */
+  deliveries?: { loaded: number; hasMore: boolean } | undefined
 }
 
 function captures(count: number): string {
   return `${formatCount(count)} ${count === 1 ? 'capture' : 'captures'}`
 }
 
+/**
+ * The header's figure. Grouped by delivery, it says what each figure counts: "12 deliveries (31
+ * captures)", "3 deliveries (4 of 31 captures)". It read "31 captures" over 12 rows, as if rows were
+ * missing. Nothing counts the deliveries of the whole list: until every row is loaded, "100+".
+ */
 export function captureCountLabel(state: CaptureCountState): string {
+  const figure = captureFigure(state)
+  const { deliveries } = state
+  if (deliveries === undefined || state.isFailed || state.isLoading || state.isPending) return figure
+  const rows = `${formatCount(deliveries.loaded)}${deliveries.hasMore ? '+' : ''}`
+  return `${rows} ${deliveries.loaded === 1 && !deliveries.hasMore ? 'delivery' : 'deliveries'} (${figure})`
+}
+
+function captureFigure(state: CaptureCountState): string {
   const { total, loadedCount, unfilteredTotal } = state
   if (state.isFailed) {
     if (!state.isFiltered) return 'Could not load captures'

@@ -332,6 +332,7 @@ export function CaptureList({
     hasMorePages: hasNextPage,
     countState,
     unfilteredTotal,
+    deliveries: groupedByDelivery ? { loaded: items.length, hasMore: newestEndHasMore } : undefined,
   })
 
   return (

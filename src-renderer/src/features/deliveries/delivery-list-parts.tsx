@@ -23,12 +23,13 @@ export function DeliveryCountBadge({ delivery }: { delivery: DeliveryGroupInfo |
 
 /**
  * What Group retries does. It said "with their count and latest answer": under a filter a row is
- * the latest attempt that matches (not the latest answer), and the figure beside it still counts
- * captures, not the rows.
+ * the latest attempt that matches (not the latest answer). The figure beside counts both the rows
+ * (deliveries) and the captures (capture-count-label.ts).
  */
 export const GROUP_RETRIES_TITLE =
   'One row per delivery: the retries of one notification together, with how many there are. Each row is the delivery’s latest attempt ' +
-  '(under a filter or search, its latest attempt that matches); the figure beside still counts captures.'
+  '(under a filter or search, its latest attempt that matches). ' +
+  'The figure beside counts deliveries, and in brackets their captures.'
 
 /** The list header's switch between one row per capture and one row per delivery. */
 export function GroupByDeliveryToggle({ grouped, onChange }: { grouped: boolean; onChange: (grouped: boolean) => void }) {
