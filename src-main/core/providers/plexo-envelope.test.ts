@@ -154,3 +154,35 @@ describe('Plexo legacy envelope whose numbers are written with trailing zeros (d
     expect(verdictOf(body)).toMatchObject({ status: 'valid' })
   })
 })
+
+/**
+ * Both plexouy SDKs write U+2028 and U+2029 escaped in the signed text: Newtonsoft's string writer
+ * always escapes them, and PHPClient's json_encode does unless JSON_UNESCAPED_LINE_TERMINATORS,
+ * which it does not pass. JSON.stringify leaves them raw.
+ */
+describe('Plexo legacy envelope with a line or paragraph separator in a string', () => {
+  const certificate = PLEXO_CERTS[1]!
+  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
+  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const now = new Date('2026-06-01T00:00:00Z')
+  const expiry = now.getTime() / 1000 + 600
+  const verdictOf = (client: string, signedClient: string) => {
+    const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":10,"Client":${signedClient}},"UTCUnixTimeExpiration":${expiry}}`
+    const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
+    const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":${client},"Amount":10},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
+    return analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+    ).verdict
+  }
+
+  it('is valid when the SDKs signed it escaped, however the body writes it', () => {
+    // The body writes the separators raw, or escaped (JSON allows both); the SDKs sign "\u2028".
+    expect(verdictOf('"Shop\u2028Line\u2029End"', '"Shop\\u2028Line\\u2029End"')).toMatchObject({ status: 'valid' })
+    expect(verdictOf('"Shop\\u2028Line\\u2029End"', '"Shop\\u2028Line\\u2029End"')).toMatchObject({ status: 'valid' })
+  })
+
+  it('is not valid when the text itself differs', () => {
+    expect(verdictOf('"Shop\u2028Lime"', '"Shop\\u2028Line"')).toMatchObject({ status: 'invalid' })
+  })
+})

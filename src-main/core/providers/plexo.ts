@@ -6,8 +6,8 @@
  *   {"Object": {"Fingerprint": <SHA-1 thumbprint of Plexo's cert>, "Object": {...}, "UTCUnixTimeExpiration": n},
  *    "Signature": base64(RSA PKCS#1 v1.5 SHA-512 over canonicalJson(Object))}
  * canonicalJson: keys sorted recursively (ordinal), no whitespace, null members omitted, slashes
- * and non-ASCII not escaped. Numbers are written as the SDKs read them (`PlexoNumbers`), never
- * through JS numbers alone, which would rewrite "1.0" as "1".
+ * and non-ASCII not escaped (but U+2028 and U+2029 are). Numbers are written as the SDKs read
+ * them (`PlexoReading`), never through JS numbers alone, which would rewrite "1.0" as "1".
  */
 import { errorMessage } from '../../shared/errors'
 import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
@@ -70,17 +70,25 @@ export const PLEXO_API_URL = 'https://api.plexo.com.uy'
 export const PLEXO_TESTING_API_URL = 'https://api.testing.plexo.com.uy'
 
 /**
- * How the signed text writes a number. plexo-dotnet's SignatureHelper (Sign and Verify alike)
+ * How the signed text writes numbers and strings. plexo-dotnet's SignatureHelper (Sign and Verify alike)
  * serialises the object, parses that again with JObject.Parse, where a number with a decimal point
  * or an exponent becomes a double, and serialises the result; PHPClient's getSignatureBaseString
  * goes through json_decode and json_encode. Both write such a number as the shortest double, with
  * ".0" when it is whole: a decimal Amount the body writes 1500.00 (a decimal(18,2)) is signed as
- * 1500.0, and 100.50 as 100.5 (`as-sdks-read`). `as-written` keeps the body's own digits, for a
- * signer that did not read them back.
+ * 1500.0, and 100.50 as 100.5 (`as-sdks-read`). Both also escape U+2028 and U+2029 in strings
+ * (Newtonsoft always does; json_encode does without JSON_UNESCAPED_LINE_TERMINATORS, which
+ * PHPClient does not pass), where JSON.stringify leaves them raw. `as-written` keeps the body's own
+ * digits and those characters raw, for a signer that did neither.
  */
-export type PlexoNumbers = 'as-sdks-read' | 'as-written'
+export type PlexoReading = 'as-sdks-read' | 'as-written'
 
-/** A number as the SDKs write it after reading it back (see `PlexoNumbers`). */
+/** A string or member name as the signed text writes it (see `PlexoReading`). */
+function plexoString(text: string, reading: PlexoReading): string {
+  const json = JSON.stringify(text)
+  return reading === 'as-written' ? json : json.replace(/[\u2028\u2029]/g, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029'))
+}
+
+/** A number as the SDKs write it after reading it back (see `PlexoReading`). */
 function numberAsSdksRead(lexeme: string): string {
   // Integers are read as integers (Int64, BigInteger): their digits stay.
   if (/^-?\d+$/.test(lexeme)) return lexeme
@@ -95,24 +103,24 @@ function numberAsSdksRead(lexeme: string): string {
 }
 
 /** Canonical JSON of a parsed value, as Plexo signs it. */
-export function plexoCanonicalJson(value: RawJson, numbers: PlexoNumbers = 'as-sdks-read'): string {
+export function plexoCanonicalJson(value: RawJson, reading: PlexoReading = 'as-sdks-read'): string {
   switch (value.type) {
     case 'null':
       return 'null'
     case 'boolean':
       return value.value ? 'true' : 'false'
     case 'number':
-      return numbers === 'as-sdks-read' ? numberAsSdksRead(value.lexeme) : value.lexeme
+      return reading === 'as-sdks-read' ? numberAsSdksRead(value.lexeme) : value.lexeme
     case 'string':
-      return JSON.stringify(value.value)
+      return plexoString(value.value, reading)
     case 'array':
-      return `[${value.items.map((item) => plexoCanonicalJson(item, numbers)).join(',')}]`
+      return `[${value.items.map((item) => plexoCanonicalJson(item, reading)).join(',')}]`
     case 'object': {
       const members = value.entries
         .filter(([, member]) => member.type !== 'null')
         // Ordinal order: compare UTF-16 code units, as .NET's StringComparer.Ordinal does.
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      return `{${members.map(([key, member]) => `${JSON.stringify(key)}:${plexoCanonicalJson(member, numbers)}`).join(',')}}`
+      return `{${members.map(([key, member]) => `${plexoString(key, reading)}:${plexoCanonicalJson(member, reading)}`).join(',')}}`
     }
     default: {
       const exhaustive: never = value
@@ -209,11 +217,12 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   } else explanation.notes.push('the envelope has no numeric UTCUnixTimeExpiration')
   explanation.notes.push(`envelope Fingerprint: ${envelopeFingerprint || '(none)'}`)
 
-  // The text the SDKs sign and check; then, when it differs, the body's own digits (a signer that kept them).
+  // The text the SDKs sign and check; then, when it differs, the body's own digits and separators (a signer that kept them).
   const asRead = plexoCanonicalJson(inner, 'as-sdks-read')
   const asWritten = plexoCanonicalJson(inner, 'as-written')
   const variants = [{ name: PLEXO_VARIANT, signed: Buffer.from(asRead, 'utf8') }]
-  if (asWritten !== asRead) variants.push({ name: `${PLEXO_VARIANT}, numbers as the body writes them`, signed: Buffer.from(asWritten, 'utf8') })
+  if (asWritten !== asRead)
+    variants.push({ name: `${PLEXO_VARIANT}, numbers and line separators as the body writes them`, signed: Buffer.from(asWritten, 'utf8') })
   const certificates = certificatesFor(keys, 'plexo')
   if (certificates.length === 0) {
     explanation.attempts.push(
