@@ -168,6 +168,48 @@ test('the resend editor says an ISO-8859-1 body is text it cannot write, not bin
   }
 })
 
+test('an edit to a body with CRLF line breaks keeps them: only the edited line changes', async ({ page, inspector }) => {
+  const target = await startLoopbackTarget()
+  try {
+    const endpoint = await inspector.openOwnEndpoint(page, 'crlf')
+    const body = '--XX\r\nContent-Disposition: form-data; name="amount"\r\n\r\n9.99\r\n--XX--\r\n'
+    const mixed = 'amount=9.99\r\ncurrency=EUR\n'
+    for (const [path, sent] of [
+      ['/multipart', body],
+      ['/mixed', mixed],
+    ] as const) {
+      expect(await inspector.sendCallback({ slug: endpoint.slug, path, headers: [['Content-Type', 'multipart/form-data; boundary=XX']], body: sent })).toBe(200)
+    }
+
+    await page.getByTestId('capture-row').filter({ hasText: '/multipart' }).click()
+    await page.getByTestId('resend-capture').click()
+    const dialog = page.getByTestId('resend-dialog')
+    await dialog.getByTestId('resend-target').fill(`${target.url}/hook`)
+    await dialog.getByTestId('resend-mode').getByText('Edit', { exact: true }).click()
+    // The textarea holds LF only (the browser's doing); the request sent has the CRLF back.
+    await dialog.getByTestId('resend-body').fill(body.replaceAll('\r\n', '\n').replace('9.99', '19.99'))
+    await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=remove]')).toHaveCount(1)
+    await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=add]')).toHaveCount(1)
+    await expect(dialog.getByTestId('replay-body-diff').locator('[data-diff=add]')).toContainText('19.99')
+    await dialog.getByTestId('resend-send').click()
+    await expect(dialog.getByTestId('resend-result').getByTestId('replay-status')).toContainText('200 OK')
+    // Before, every line went out with LF: 9 bytes shorter, and a multipart body no parser reads.
+    expect(target.received[0]?.body.toString('latin1')).toBe(body.replace('9.99', '19.99'))
+    await dialog.getByTestId('dialog-close').click()
+    await expect(dialog).toBeHidden()
+
+    // Mixed line breaks cannot survive the textarea: the body is sent as captured, and it says so.
+    await page.getByTestId('capture-row').filter({ hasText: '/mixed' }).click()
+    await page.getByTestId('resend-capture').click()
+    await dialog.getByTestId('resend-mode').getByText('Edit', { exact: true }).click()
+    await expect(dialog.getByTestId('resend-body-not-editable')).toHaveText(
+      'The body mixes line breaks (CRLF, LF or a lone CR), which the editor would all make LF: it is sent as captured. Method and headers can still be edited.',
+    )
+  } finally {
+    await target.close()
+  }
+})
+
 test('a target that refuses connections is shown as a failure, in the dialog and in the history', async ({ page, inspector }) => {
   const closed = await startLoopbackTarget()
   const closedUrl = closed.url

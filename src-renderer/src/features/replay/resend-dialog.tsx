@@ -10,6 +10,7 @@ import { useForwardConfig, useReplayCapture } from '../../api/queries'
 import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { decodeBody } from '@shared/body-charset'
+import { lineBreaksOf, withLineBreaks } from './line-breaks'
 import { formatExactBytes } from '../../lib/format'
 import { useDebouncedValue } from '../../lib/use-debounced-value'
 import { describeInvalidTargetUrl } from '@shared/target-url'
@@ -57,13 +58,16 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   const original = useMemo(() => {
     // The bytes the capture loader decoded off the UI thread; decoded here only when it did not (a small body).
     const bytes = preparedBodiesOf(capture)?.request.bytes ?? base64ToBytes(request.bodyBase64)
-    if (bytes.length > MAX_EDITABLE_BODY_BYTES) return { text: null, size: bytes.length, isTooLarge: true, otherCharset: null }
+    if (bytes.length > MAX_EDITABLE_BODY_BYTES) return { text: null, size: bytes.length, isTooLarge: true, otherCharset: null, lineBreaks: 'lf' as const }
     const utf8 = decodeUtf8Strict(bytes)
     const text = utf8 !== null && !looksBinary(utf8) ? utf8 : null
     // Text in another charset (ISO-8859-1, UTF-16…) is not binary: the editor only cannot write it.
     const decoded = text === null ? decodeBody(bytes, headerValue(request.headers, 'content-type') ?? null) : null
     const otherCharset = decoded && decoded.encoding !== 'UTF-8' && decoded.text !== null && !looksBinary(decoded.text) ? decoded.encoding : null
-    return { text, size: bytes.length, isTooLarge: false, otherCharset }
+    const lineBreaks = text === null ? 'lf' : lineBreaksOf(text)
+    // Mixed line breaks: the textarea would make them all LF, so the body is sent as captured.
+    if (lineBreaks === 'mixed') return { text: null, size: bytes.length, isTooLarge: false, otherCharset: null, lineBreaks }
+    return { text, size: bytes.length, isTooLarge: false, otherCharset, lineBreaks }
   }, [capture, request.bodyBase64, request.headers])
   const [bodyText, setBodyText] = useState(original.text ?? '')
   const [timeoutSeconds, setTimeoutSeconds] = useState(String(REPLAY_TIMEOUT_MS / 1000))
@@ -96,7 +100,9 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
       if (method !== request.method) edits.method = method
       const pairs = toPairs(rows)
       if (JSON.stringify(pairs) !== JSON.stringify(request.headers)) edits.headers = pairs
-      if (original.text !== null && bodyText !== original.text) edits.body = { encoding: 'utf8', text: bodyText }
+      // The textarea gives LF line breaks only: a CRLF body gets its own back.
+      const sentText = original.lineBreaks === 'mixed' ? bodyText : withLineBreaks(bodyText, original.lineBreaks)
+      if (original.text !== null && sentText !== original.text) edits.body = { encoding: 'utf8', text: sentText }
     }
     const privateKey = resign ? privateKeyFor(provider, privateKeyText) : null
     return {
@@ -113,6 +119,7 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
     rows,
     bodyText,
     original.text,
+    original.lineBreaks,
     request.method,
     request.headers,
     capture.id,
@@ -259,7 +266,9 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
                   <span className="notice replay-small" data-testid="resend-body-not-editable">
                     {original.otherCharset !== null
                       ? `The body is ${original.otherCharset} text (${formatExactBytes(original.size)}) and the editor writes UTF-8: it is sent as captured. Method and headers can still be edited.`
-                      : `The body is binary (${formatExactBytes(original.size)}): it is sent as captured. Method and headers can still be edited.`}
+                      : original.lineBreaks === 'mixed'
+                        ? `The body mixes line breaks (CRLF, LF or a lone CR), which the editor would all make LF: it is sent as captured. Method and headers can still be edited.`
+                        : `The body is binary (${formatExactBytes(original.size)}): it is sent as captured. Method and headers can still be edited.`}
                   </span>
                 ) : (
                   <>
