@@ -48,6 +48,12 @@ export interface AnswerRecord {
   bodySize: number
   delayMs: number
   chosenBy: AnswerChoice
+  /**
+   * How the recognised provider takes this HTTP answer, by its documented acknowledgement (IXOPAY:
+   * 200 with the body OK; a delay at or past its timeout is a failure): `failure` means it retries.
+   * Absent when no answer was sent or the sender has no documented acknowledgement.
+   */
+  providerTakesItAs?: 'success' | 'failure' | 'uncertain'
 }
 
 /** An endpoint's saved answer configuration, with its warnings (`AnswerWarningsView`: which providers would count which part as a failure). */

@@ -14,10 +14,15 @@ import { expectedAttemptTimes, retryScheduleFor } from './retry-schedules'
  */
 export const MAX_TIMELINE_ATTEMPTS = MAX_DELIVERY_PAGE_SIZE
 
-/** An attempt counts as delivered when it was answered with a 2xx status. */
+/**
+ * An attempt counts as delivered when it was answered with a 2xx status that its provider does not
+ * document as a failure (`AnswerRecord.providerTakesItAs`): IXOPAY retries a 200 without the body
+ * OK, and a provider retries an answer sent past its timeout, so the attempts after those are
+ * retries, not duplicates. A 2xx the provider only may refuse (Swedbank Pay's 204) still counts.
+ */
 export function answeredWith2xx(capture: CaptureSummary): boolean {
-  const { kind, status } = capture.response
-  return capture.outcome === 'captured' && kind === 'respond' && status !== null && status >= 200 && status <= 299
+  const { kind, status, providerTakesItAs } = capture.response
+  return capture.outcome === 'captured' && kind === 'respond' && status !== null && status >= 200 && status <= 299 && providerTakesItAs !== 'failure'
 }
 
 /** The schedule of the provider that sent the attempts: the first recognised attempt decides. */

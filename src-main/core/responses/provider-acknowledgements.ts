@@ -9,7 +9,7 @@
 import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../shared/provider-catalog'
 import { answerBodyText, type AnswerSpec, type RespondAnswerSpec, type ResolvedAnswer } from '../../shared/responses'
 import { assertNever } from '../../shared/assert-never'
-import type { AcknowledgementProfile } from '../providers/provider-module'
+import type { AcknowledgementProfile, Judgement } from '../providers/provider-module'
 import { findProviderModule, providerModule } from '../providers/registry'
 import { resolvedBodyBytes } from './resolve-answer'
 
@@ -62,6 +62,27 @@ function bodyTextOf(answer: AnswerSpec | ResolvedAnswer): string {
   return answerBodyText(body) ?? ''
 }
 
+/** A delay at or past the provider's documented timeout: it has given up before the answer comes. */
+function pastTimeout(profile: AcknowledgementProfile, delayMs: number): boolean {
+  return profile.timeoutMs !== null && delayMs >= profile.timeoutMs
+}
+
+/**
+ * How the provider takes an HTTP answer it was sent (status, body text, delay): its documented
+ * acknowledgement (`judge`), a delay past its timeout being a failure. `null` when the provider has
+ * no documented acknowledgement (an unknown sender, the generic scheme).
+ */
+export function providerJudgement(
+  provider: string | null,
+  variant: string | null | undefined,
+  answer: { status: number; bodyText: string; delayMs: number },
+): Judgement | null {
+  if (provider === null) return null
+  const profile = profileFor(provider, variant ?? undefined)
+  if (profile === null) return null
+  return pastTimeout(profile, answer.delayMs) ? 'failure' : profile.judge(answer.status, answer.bodyText)
+}
+
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`
 }
@@ -90,7 +111,7 @@ export function assessAnswerForProvider(provider: string | null, answer: AnswerS
     case 'hang':
       return failure('nothing is answered, so the delivery times out')
     case 'respond': {
-      if (profile.timeoutMs !== null && answer.delayMs >= profile.timeoutMs) {
+      if (profile.timeoutMs !== null && pastTimeout(profile, answer.delayMs)) {
         return failure(`the answer comes after ${seconds(answer.delayMs)}, past its ${seconds(profile.timeoutMs)} timeout`)
       }
       const judgement = profile.judge(answer.status, bodyTextOf(answer))

@@ -7,6 +7,27 @@ import type { CaptureSummary } from '../../shared/views'
 import { headerValue } from '../../shared/http-message'
 import { deliveryKeyOf } from '../deliveries/delivery-key'
 import type { LoggedCapture } from './persisted-schema'
+import { providerJudgement } from '../responses/provider-acknowledgements'
+
+/**
+ * An acknowledgement is a short text (IXOPAY's `OK`, Adyen's `[accepted]`, a Plexo signed
+ * response): the provider's judge reads at most this much of the answer's body (base64
+ * characters), so a large configured answer is not decoded for every listed capture.
+ */
+const JUDGED_BODY_BASE64 = 64 * 1024
+
+/** How the recognised provider takes the HTTP answer this capture was given (`AnswerRecord.providerTakesItAs`). */
+function providerTakesItAs(capture: LoggedCapture): { providerTakesItAs?: 'success' | 'failure' | 'uncertain' } {
+  const { response, recognition } = capture
+  // Only an answer the receiver sent itself: a relayed forward answer is the target's, not ours to judge here.
+  if (response.kind !== 'respond' || response.status === null || recognition === null || response.chosenBy.kind === 'forward') return {}
+  const judgement = providerJudgement(recognition.provider.id, recognition.provider.variant, {
+    status: response.status,
+    bodyText: Buffer.from(response.bodyBase64.slice(0, JUDGED_BODY_BASE64), 'base64').toString('utf8'),
+    delayMs: response.delayMs,
+  })
+  return judgement === null ? {} : { providerTakesItAs: judgement }
+}
 
 /**
  * Works on the record as logged (the frame location is not part of the list view). `deliveryKey`:
@@ -34,6 +55,7 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
       bodySize: Buffer.byteLength(capture.response.bodyBase64, 'base64'),
       delayMs: capture.response.delayMs,
       chosenBy: capture.response.chosenBy,
+      ...providerTakesItAs(capture),
     },
     origin: capture.origin ?? 'received',
     importedFrom: capture.importedFrom ?? null,
