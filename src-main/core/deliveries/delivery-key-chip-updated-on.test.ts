@@ -5,6 +5,7 @@
  * and the store still holds captures keyed (and indexed) that way: a delivery's attempts stored
  * before and after group together, and the other events its old key named do not join it.
  */
+import type { FileHandle } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { CaptureRecognition } from '../../shared/views'
@@ -14,6 +15,9 @@ import { toRecognition } from '../recognition'
 import type { LoggedCapture, StoredCapture } from '../store/persisted-schema'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
 import { testCapture } from '../../test-support/test-capture'
+import { waitFor } from '../../test-support/wait-for'
+import { FRAME_HEADER_BYTES } from '../store/capture-log'
+import { logFileIo, type LogFileIo } from '../store/log-file-io'
 import { deliveryKeyFrom, deliveryKeyFromBody, deliveryKeyOf, indexedDeliveryKeysOf, readsKeyFromBody } from './delivery-key'
 
 /** An RSA-2048-sized X-Signature: recognised as CHIP (not verified: no key is configured). */
@@ -130,4 +134,83 @@ describe('a CHIP delivery whose attempts straddle the change', () => {
     expect(facts?.map((fact) => fact.id).sort()).toEqual([before.id, beforeAgain.id, after.id].sort())
     expect(others?.map((fact) => fact.id)).toEqual([otherEvent.id])
   })
+
+  test('a listing reads their bodies once: what they say is kept in the index, and no listing after reads one, nor after a restart', async ({ openStore }) => {
+    const disk = bodyReadsCounted()
+    const store = await openStore({ io: disk.io })
+    const stored = []
+    for (const [updatedOn, at] of [
+      ['1700000000', 0],
+      ['1700000000', 120_000],
+      ['1700000090', 130_000],
+    ] as const) {
+      const body = failure(updatedOn)
+      const capture = testCapture(body, { headers: HEADERS, recognition: recognitionStored(body), receivedAt: new Date(T0 + at).toISOString() })
+      stored.push(await store.append(capture, body, deliveryKeyFrom({ ...capture, bodySha256: capture.body.sha256 })))
+    }
+    for (const { id } of stored) disk.bodyAt((await store.load(id)).frame, failure('1700000000').length)
+    const keys = [SECOND, FIRST, FIRST]
+
+    const first = await store.page({ limit: 10 })
+    expect(first.items.map((item) => item.deliveryKey)).toEqual(keys)
+    expect(disk.bodyReads()).toBe(3)
+    // Kept once written: the next listing reads none.
+    await waitFor(async () => {
+      disk.reset()
+      await store.page({ limit: 10 })
+      return disk.bodyReads() === 0 ? true : undefined
+    })
+    await store.close()
+
+    const reopened = await openStore({ io: disk.io })
+    disk.reset()
+    const again = await reopened.page({ limit: 10 })
+    expect(again.items.map((item) => item.deliveryKey)).toEqual(keys)
+    // What is kept is what today's version recognises in the bytes (its verdict as it was).
+    expect(again.items.map((item) => item.recognition)).toEqual(
+      ['1700000090', '1700000000', '1700000000'].map((updatedOn) => recognitionToday(failure(updatedOn))),
+    )
+    expect((await reopened.deliveryAttempts(FIRST)).map((attempt) => attempt.id).sort()).toEqual([stored[0]!.id, stored[1]!.id].sort())
+    expect((await reopened.deliveryAttempts(SECOND)).map((attempt) => attempt.id)).toEqual([stored[2]!.id])
+    expect(disk.bodyReads()).toBe(0)
+    // The body is still there, byte for byte, for whoever opens the capture.
+    expect((await reopened.readBody(stored[2]!.id)).equals(failure('1700000090'))).toBe(true)
+  })
 })
+
+/**
+ * The real file system, counting the reads of capture logs that reach into a body registered
+ * with `bodyAt` (a frame's place, as `load` gives it, and the body's size).
+ */
+function bodyReadsCounted(): {
+  io: LogFileIo
+  bodyAt(frame: { offset: number; metadataBytes: number }, size: number): void
+  bodyReads(): number
+  reset(): void
+} {
+  const bodies: Array<{ start: number; end: number }> = []
+  let count = 0
+  const io: LogFileIo = {
+    ...logFileIo,
+    async open(path) {
+      const handle = await logFileIo.open(path)
+      const read = handle.read.bind(handle) as (buffer: Buffer, offset: number, length: number, position: number) => ReturnType<FileHandle['read']>
+      handle.read = ((buffer: Buffer, offset: number, length: number, position: number) => {
+        if (bodies.some(({ start, end }) => position < end && position + length > start)) count++
+        return read(buffer, offset, length, position)
+      }) as FileHandle['read']
+      return handle
+    },
+  }
+  return {
+    io,
+    bodyAt(frame, size) {
+      const start = frame.offset + FRAME_HEADER_BYTES + frame.metadataBytes
+      bodies.push({ start, end: start + size })
+    },
+    bodyReads: () => count,
+    reset() {
+      count = 0
+    },
+  }
+}

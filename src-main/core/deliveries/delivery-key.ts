@@ -193,35 +193,40 @@ function keyedBeforeRevisionWasKept(capture: LoggedCapture): boolean {
  * of the record.
  */
 export function deliveryKeyFromBody(capture: LoggedCapture, body: Buffer): string {
+  const recognition = recognitionFromBody(capture, body)
+  if (recognition === null) return deliveryKeyOf(capture)
+  return deliveryKeyFrom({ id: capture.id, outcome: capture.outcome, headers: capture.headers, recognition, bodySha256: capture.body.sha256 })
+}
+
+/**
+ * The capture's recognition with its summary read again from its body as `deliveryKeyFromBody`
+ * reads it (the verdict as it was), or `null` when the body gives none (not recognised, refused,
+ * or the parser fails on it): what the store keeps so the body is not read for the key again.
+ */
+export function recognitionFromBody(capture: LoggedCapture, body: Buffer): CaptureRecognition | null {
   const recognition = capture.recognition
   const module = recognition === null ? null : findProviderModule(recognition.provider.id)
-  if (recognition === null || module === null || capture.outcome === 'refused') return deliveryKeyOf(capture)
+  if (recognition === null || module === null || capture.outcome === 'refused') return null
   const delivery = { method: capture.method, target: capture.target, headers: capture.headers, body }
   let summary: DeliverySummary
   try {
     summary = withWrittenNumbers(body, () => module.parse(delivery, { genericFields: false }))
   } catch {
     // The parser failed on these bytes (it did not when they were stored, or they were stored without it): as stored.
-    return deliveryKeyOf(capture)
+    return null
   }
-  return deliveryKeyFrom({
-    id: capture.id,
-    outcome: capture.outcome,
-    headers: capture.headers,
-    recognition: {
-      ...recognition,
-      summary: {
-        ...recognition.summary,
-        eventType: summary.eventType,
-        status: summary.status,
-        objectId: summary.providerObjectId,
-        eventId: summary.eventId,
-        revision: summary.revision,
-        reference: summary.merchantReference,
-      },
+  return {
+    ...recognition,
+    summary: {
+      ...recognition.summary,
+      eventType: summary.eventType,
+      status: summary.status,
+      objectId: summary.providerObjectId,
+      eventId: summary.eventId,
+      revision: summary.revision,
+      reference: summary.merchantReference,
     },
-    bodySha256: capture.body.sha256,
-  })
+  }
 }
 
 /** The key of a delivery identified by its bytes only. */

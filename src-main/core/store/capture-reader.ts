@@ -6,10 +6,10 @@
  * either check is marked damaged and its bytes are never served.
  */
 import { hash } from 'node:crypto'
-import type { CaptureSummary } from '../../shared/views'
+import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
 import { InspectorError } from '../../shared/errors'
 import { toCaptureSummary } from './capture-summary'
-import { deliveryKeyFromBody, readsKeyFromBody } from '../deliveries/delivery-key'
+import { deliveryKeyOf, readsKeyFromBody, recognitionFromBody } from '../deliveries/delivery-key'
 import type { CaptureIndex } from './capture-index'
 import type { Segment } from './capture-segments'
 import { FLAG_DAMAGED, FLAG_RECOGNIZED_AGAIN, type SegmentBlock, type SlotRef } from './capture-table'
@@ -35,6 +35,8 @@ export interface CaptureReaderDeps {
   index: CaptureIndex
   segments: ReadonlyMap<number, Segment>
   recognitions: RecognitionOverrides
+  /** A key read from the body (`readsKeyFromBody`) that the recognition the body gave settles: to be kept (carried-delivery-keys.ts). */
+  carryKey?: (block: SegmentBlock, slot: number, logged: LoggedCapture, recognition: CaptureRecognition) => void
 }
 
 export interface CaptureReader {
@@ -50,7 +52,7 @@ export interface CaptureReader {
   readVerifiedBody(block: SegmentBlock, slot: number): Promise<Buffer>
 }
 
-export function createCaptureReader({ index, segments, recognitions }: CaptureReaderDeps): CaptureReader {
+export function createCaptureReader({ index, segments, recognitions, carryKey }: CaptureReaderDeps): CaptureReader {
   const table = index.table
 
   function locate(id: string): LocatedCapture | undefined {
@@ -82,7 +84,13 @@ export function createCaptureReader({ index, segments, recognitions }: CaptureRe
           if (error instanceof DamagedCaptureError) return null
           throw error
         })
-        if (body !== null) summary.deliveryKey = deliveryKeyFromBody(logged, body)
+        const recognition = body === null ? null : recognitionFromBody(logged, body)
+        if (recognition !== null) {
+          const readAgain = { ...logged, recognition }
+          summary.deliveryKey = deliveryKeyOf(readAgain)
+          // Kept in the index once it gives today's key by itself, so the body is read for it only this once.
+          if (!readsKeyFromBody(readAgain, summary.deliveryKey)) carryKey?.(block, slot, logged, recognition)
+        }
       }
       if ((block.flags[slot] as number) & FLAG_DAMAGED) summary.damage = 'its bytes on disk do not match what was received'
       return summary

@@ -22,6 +22,7 @@ import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
 import { createCaptureChanges, selectEndpoint, selectIds, selectSlots } from './capture-changes'
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
+import { createCarriedDeliveryKeys } from './carried-delivery-keys'
 import { startHeapRelease } from './heap-release'
 import { logPathOf, Segment } from './capture-segments'
 import { SEGMENT_MAX_CAPTURES } from './capture-table'
@@ -279,7 +280,14 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     nextSeq: index.nextSeq(),
     nextSegmentNumber,
   })
-  const reader = createCaptureReader({ index, segments, recognitions })
+  const carriedKeys = createCarriedDeliveryKeys({
+    index,
+    segments,
+    recognitions,
+    patchSlots: (slotChanges) => changes.patchSlots(slotChanges),
+    forgetKey: (block, slot) => deliveries.forget(block, slot),
+  })
+  const reader = createCaptureReader({ index, segments, recognitions, carryKey: carriedKeys.carry })
   const deliveries = createDeliveryLookups({ index, segments, reader })
   void reserve.ensure()
   // Copies a quit or crash cut short are made once the first page was answered, as snapshots are.
@@ -409,6 +417,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       clearTimeout(resumeReclaiming)
       await reclaimer.stop()
       await search.close()
+      await carriedKeys.settled()
       await writer.close()
       for (const segment of segments.values()) await segment.close()
     },
