@@ -341,6 +341,14 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await expect(listed).toHaveCount(519)
   await expect(listed.first()).toHaveAttribute('data-attempt', '2')
   await expect(picker.getByTestId('compare-attempts-earlier')).toHaveCount(0)
+  await page.keyboard.press('Escape')
+  await expect(picker).toHaveCount(0)
+
+  // Grouped, ticking the delivery's row selects all 520 attempts: more than one page of getDelivery.
+  await page.getByTestId('group-by-delivery').check()
+  await expect(page.getByTestId('capture-row')).toHaveCount(1)
+  await page.getByTestId('capture-row').first().getByTestId('row-check').check()
+  await expect(page.getByTestId('selection-count')).toHaveText('520 captures in 1 delivery selected')
 })
 
 test('a repeat after a 2xx reads as words in the detail, not "of 2after a 2xx"', async ({ page, inspector }) => {

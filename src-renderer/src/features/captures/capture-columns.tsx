@@ -4,12 +4,15 @@ interface CaptureColumnsProps {
   loadedCount: number
   checkedCount: number
   onCheckAll: (isChecked: boolean) => void
+  /** Rows are deliveries: checking them all selects every attempt of each. */
+  isGrouped: boolean
   /** Shown instead of the column labels while rows are ticked. */
   selectionBar: ReactNode
 }
 
 /** The list's header row: a checkbox for every loaded row, then the column labels or the selection's actions. */
-export function CaptureColumns({ loadedCount, checkedCount, onCheckAll, selectionBar }: CaptureColumnsProps) {
+export function CaptureColumns({ loadedCount, checkedCount, onCheckAll, isGrouped, selectionBar }: CaptureColumnsProps) {
+  const everyLoaded = isGrouped ? 'Select every loaded delivery (all their attempts)' : 'Select every loaded capture'
   const checkboxRef = useRef<HTMLInputElement>(null)
   const isAllChecked = loadedCount > 0 && checkedCount >= loadedCount
   const isSomeChecked = checkedCount > 0 && !isAllChecked
@@ -27,8 +30,8 @@ export function CaptureColumns({ loadedCount, checkedCount, onCheckAll, selectio
           checked={isAllChecked}
           disabled={loadedCount === 0}
           onChange={() => onCheckAll(!isAllChecked)}
-          aria-label={isAllChecked ? 'Unselect every capture' : 'Select every loaded capture'}
-          title={isAllChecked ? 'Unselect all' : 'Select every loaded capture'}
+          aria-label={isAllChecked ? 'Unselect every capture' : everyLoaded}
+          title={isAllChecked ? 'Unselect all' : everyLoaded}
           data-testid="check-all"
         />
       </span>

@@ -8,6 +8,7 @@ import { formatCount } from '../../lib/format'
 import type { BulkReplayChoices } from '../replay/bulk-replay-dialog'
 import { BulkReplayButton } from '../replay/entry-points'
 import { ExchangeButtons } from '../exchange/exchange-buttons'
+import type { ExportChoices } from '../exchange/export-dialog'
 import { GroupByDeliveryToggle, useGroupByDelivery } from '../deliveries/delivery-list-parts'
 import { CaptureColumns } from './capture-columns'
 import { captureCountLabel } from './capture-count-label'
@@ -15,8 +16,9 @@ import { CaptureFilterBar } from './capture-filter-bar'
 import { CaptureListEmpty } from './capture-list-empty'
 import { CaptureListNoMatch } from './capture-list-no-match'
 import { CAPTURE_ROW_HEIGHT_PX, CaptureRow } from './capture-row'
-import { CaptureSelectionBar } from './capture-selection-bar'
+import { CaptureSelectionBar, selectionCountText } from './capture-selection-bar'
 import { useCaptureSelection } from './use-capture-selection'
+import { useSelectedCaptures } from './use-selected-captures'
 import { AT_TOP_PX, itemAtRow, rowOfItem, useKeepScrollAnchor } from './use-keep-scroll-anchor'
 import { joinListEnds, moveWithinLoaded } from './list-ends'
 import { useOldestCaptures } from './use-oldest-captures'
@@ -49,7 +51,8 @@ interface CaptureListProps {
  * Newest first, virtualised, paged by cursor while scrolling, narrowed by the filter bar. New
  * captures are patched in by the live events (a filtered list only takes those that match); when
  * the user has scrolled down, the rows under their eyes stay put and a pill counts what arrived
- * above. Rows can be ticked for a bulk replay or delete.
+ * above. Rows can be ticked for a bulk replay, export, compare or delete; grouped by delivery, a
+ * ticked row stands for every attempt of its delivery (use-selected-captures.ts).
  */
 export function CaptureList({
   scope,
@@ -90,7 +93,10 @@ export function CaptureList({
   const [unseenCount, setUnseenCount] = useState(0)
   const [isDraftPending, setDraftPending] = useState(false)
   const selection = useCaptureSelection(items)
-  const selectedIds = useMemo(() => [...selection.ids], [selection.ids])
+  // Ticked rows, in list order; grouped by delivery, each stands for every attempt of its delivery.
+  const checkedRows = useMemo(() => items.filter((item) => selection.ids.has(item.id)), [items, selection.ids])
+  const selected = useSelectedCaptures(checkedRows, groupedByDelivery)
+  const selectedIds = selected.ids
 
   // Ticks are made on what the filter shows: a new filter starts a new selection, at the top of
   // its list (the old scroll offset means nothing in a different list).
@@ -100,6 +106,11 @@ export function CaptureList({
     scrollRef.current?.scrollTo({ top: 0 })
     setUnseenCount(0)
   }, [filterKey, clearSelection])
+  // Grouping on or off starts a new selection too: a ticked capture that is its delivery's latest
+  // attempt became a row standing for the whole delivery, and the selection grew without a word.
+  useEffect(() => {
+    clearSelection()
+  }, [groupedByDelivery, clearSelection])
 
   // The gap between the two loaded ends is a row of its own (rows below it sit one lower).
   const rowCount = items.length + (gapIndex === null ? 0 : 1)
@@ -165,15 +176,18 @@ export function CaptureList({
     [onSelect],
   )
 
-  // Ticked captures are always listed rows (the selection drops rows that leave the list).
-  const selectedCaptures = useMemo(
-    () =>
-      items.filter((item) => selection.ids.has(item.id)).map((item) => ({ providerId: item.recognition?.provider.id ?? null, endpointId: item.endpointId })),
-    [items, selection.ids],
-  )
+  const selectedCaptures = selected.captures
   const replayChoices: BulkReplayChoices = useMemo(
     () => ({ endpoint, selectedIds, selectedCaptures, filter: isFiltered && countState === undefined ? { value: filter, matchCount: total } : null }),
     [endpoint, selectedIds, selectedCaptures, isFiltered, filter, total, countState],
+  )
+  const exportChoices: ExportChoices = useMemo(
+    () => ({
+      ...replayChoices,
+      // "The 3 captures in 1 delivery selected" rather than "The 3 selected captures" over one ticked row.
+      ...(selected.deliveryCount === null || selectedIds.length === 0 ? {} : { selectionLabel: `The ${selectionCountText(selected)}` }),
+    }),
+    [replayChoices, selected, selectedIds],
   )
 
   /**
@@ -347,7 +361,7 @@ export function CaptureList({
         {/* One group: when the name and the actions do not fit on one line, the actions go under it (capture-list.css). */}
         <div className="list-actions">
           <BulkReplayButton choices={replayChoices} />
-          <ExchangeButtons choices={replayChoices} onFilterChange={onFilterChange} />
+          <ExchangeButtons choices={exportChoices} onFilterChange={onFilterChange} />
           <GroupByDeliveryToggle grouped={groupedByDelivery} onChange={setGroupedByDelivery} />
           {toolbar}
         </div>
@@ -357,7 +371,8 @@ export function CaptureList({
         loadedCount={items.length}
         checkedCount={selection.ids.size}
         onCheckAll={selection.setAllLoaded}
-        selectionBar={<CaptureSelectionBar selectedIds={selectedIds} replayChoices={replayChoices} onClear={clearSelectionFromBar} />}
+        isGrouped={groupedByDelivery}
+        selectionBar={<CaptureSelectionBar selected={selected} replayChoices={replayChoices} exportChoices={exportChoices} onClear={clearSelectionFromBar} />}
       />
       <div className={`capture-body ${isPlaceholderData ? 'capture-body-stale' : ''}`} aria-busy={isPlaceholderData}>
         {unseenCount > 0 && (

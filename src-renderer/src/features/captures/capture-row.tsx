@@ -2,7 +2,7 @@ import { memo } from 'react'
 import type { CaptureSummary } from '@shared/views'
 import { CHANGED_VERDICT, listedVerdictOf } from '@shared/listed-verdict'
 import { mediaType } from '../../lib/bytes'
-import { formatBytes, formatExactBytes, formatListTime, listTimeParts } from '../../lib/format'
+import { formatBytes, formatCount, formatExactBytes, formatListTime, listTimeParts } from '../../lib/format'
 import { ChangedBeforeExportBadge, ProviderBadge, summaryLine, VerdictBadge, verdictTitle } from '../providers/recognition-badges'
 import { changedVerdictTitle } from '../exchange/changed-before-export-text'
 import { captureReference } from './capture-reference'
@@ -74,7 +74,8 @@ export const CaptureRow = memo(function CaptureRow({
           checked={isChecked}
           // The list is one tab stop; Space ticks the open row from the keyboard (see capture-list.tsx).
           tabIndex={-1}
-          aria-label={`Select ${capture.method} ${capture.target}`}
+          // A grouped row's tick takes its whole delivery: the label says so ("all 3 attempts").
+          aria-label={`Select ${capture.method} ${capture.target}${capture.delivery && capture.delivery.attemptCount > 1 ? ` (all ${formatCount(capture.delivery.attemptCount)} attempts)` : ''}`}
           onMouseDown={(event) => {
             // A tick is not a click on the row: it neither opens the capture nor moves focus.
             event.stopPropagation()

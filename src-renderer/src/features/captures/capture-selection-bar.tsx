@@ -5,37 +5,72 @@ import { ConfirmDialog } from '../../components/confirm-dialog'
 import { formatCount } from '../../lib/format'
 import { BulkReplayDialog, type BulkReplayChoices } from '../replay/bulk-replay-dialog'
 import { ExportSelectionButton } from '../exchange/exchange-buttons'
+import type { ExportChoices } from '../exchange/export-dialog'
+import type { SelectedCaptures } from './use-selected-captures'
 import { CompareSelectionButton } from '../compare/compare-buttons'
 
 interface CaptureSelectionBarProps {
-  /** The ticked rows; `replayChoices.selectedIds` is the same list. */
-  selectedIds: readonly string[]
+  /** The captures the ticked rows stand for (a grouped row: every attempt of its delivery); `replayChoices.selectedIds` is `selected.ids`. */
+  selected: SelectedCaptures
   replayChoices: BulkReplayChoices
+  /** `replayChoices` with what the selection is, in the export dialog's words. */
+  exportChoices: ExportChoices
   onClear: () => void
+}
+
+function captures(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? 'capture' : 'captures'}`
+}
+
+function deliveries(count: number): string {
+  return `${formatCount(count)} ${count === 1 ? 'delivery' : 'deliveries'}`
+}
+
+/**
+ * What the bar says is selected: "2 selected" in a list of captures; in a grouped list, where a
+ * row is a delivery, the captures and the deliveries ("3 captures in 1 delivery selected"), so a
+ * ticked "×3" row reads as three captures before anything is done to them.
+ */
+export function selectionCountText(selected: SelectedCaptures): string {
+  const { count, deliveryCount, state } = selected
+  if (deliveryCount === null) return `${formatCount(count)} selected`
+  if (state === 'finding') return `Finding the attempts of ${deliveries(deliveryCount)}…`
+  if (state === 'failed') return `Could not list the attempts of ${deliveries(deliveryCount)}: ${selected.error ?? 'unknown error'}`
+  return `${captures(count)} in ${deliveries(deliveryCount)} selected`
 }
 
 /**
  * What can be done with the ticked rows. It takes the place of the column labels while rows are
- * ticked, so the rows never move under the pointer between a click and a shift-click.
+ * ticked, so the rows never move under the pointer between a click and a shift-click. Its actions
+ * wait until every capture the rows stand for is known (a delivery's attempts are listed first):
+ * acting on part of them would leave the rest out without a word.
  */
-export function CaptureSelectionBar({ selectedIds, replayChoices, onClear }: CaptureSelectionBarProps) {
+export function CaptureSelectionBar({ selected, replayChoices, exportChoices, onClear }: CaptureSelectionBarProps) {
   const [dialog, setDialog] = useState<'replay' | 'delete' | null>(null)
   const deleteCaptures = useDeleteCaptures()
-  const count = selectedIds.length
+  const { ids: selectedIds, count, deliveryCount } = selected
   const isTooMany = count > MAX_SELECTED_CAPTURES
-  const captures = `${formatCount(count)} ${count === 1 ? 'capture' : 'captures'}`
+  const isUnready = selected.state !== 'ready'
+  const countText = captures(count)
   const limitNote = isTooMany ? `At most ${formatCount(MAX_SELECTED_CAPTURES)} captures at once: select fewer, or use a filter` : undefined
+  const whose = deliveryCount === null ? '' : ` (every attempt of ${deliveryCount === 1 ? 'the delivery' : `the ${deliveries(deliveryCount)}`} ticked)`
 
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selected captures" data-testid="selection-bar">
-      <span className="selection-count" aria-live="polite" data-testid="selection-count">
-        {formatCount(count)} selected
+      <span
+        className="selection-count"
+        aria-live="polite"
+        data-testid="selection-count"
+        data-state={selected.state}
+        data-selected-captures={selected.state === 'ready' ? count : undefined}
+      >
+        {selectionCountText(selected)}
       </span>
       <button
         type="button"
         className="button button-small"
         onClick={() => setDialog('replay')}
-        disabled={isTooMany}
+        disabled={isTooMany || isUnready}
         title={limitNote}
         data-testid="selection-replay"
       >
@@ -45,22 +80,22 @@ export function CaptureSelectionBar({ selectedIds, replayChoices, onClear }: Cap
         type="button"
         className="button button-small button-danger-quiet"
         onClick={() => setDialog('delete')}
-        disabled={isTooMany}
+        disabled={isTooMany || isUnready}
         title={limitNote}
         data-testid="selection-delete"
       >
         Delete selected…
       </button>
       <CompareSelectionButton selectedIds={selectedIds} />
-      <ExportSelectionButton choices={replayChoices} />
+      <ExportSelectionButton choices={exportChoices} disabled={isUnready} />
       <button type="button" className="link-button" onClick={onClear} data-testid="selection-clear">
         Clear selection
       </button>
       {dialog === 'replay' && <BulkReplayDialog choices={replayChoices} initialScope="selection" onClose={() => setDialog(null)} />}
       {dialog === 'delete' && (
         <ConfirmDialog
-          title={`Delete ${captures}?`}
-          confirmLabel={`Delete ${captures}`}
+          title={`Delete ${countText}?`}
+          confirmLabel={`Delete ${countText}`}
           onClose={() => setDialog(null)}
           onConfirm={async () => {
             await deleteCaptures.mutateAsync([...selectedIds])
@@ -68,8 +103,9 @@ export function CaptureSelectionBar({ selectedIds, replayChoices, onClear }: Cap
           }}
         >
           <p>
-            The selected {count === 1 ? 'capture is' : 'captures are'} deleted and {count === 1 ? 'its' : 'their'} bytes erased on disk, with{' '}
-            {count === 1 ? 'its' : 'their'} replay history. This cannot be undone.
+            The selected {count === 1 ? 'capture' : 'captures'}
+            {whose} {count === 1 ? 'is' : 'are'} deleted and {count === 1 ? 'its' : 'their'} bytes erased on disk, with {count === 1 ? 'its' : 'their'} replay
+            history. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

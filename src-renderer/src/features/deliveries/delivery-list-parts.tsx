@@ -28,7 +28,7 @@ export function DeliveryCountBadge({ delivery }: { delivery: DeliveryGroupInfo |
  */
 export const GROUP_RETRIES_TITLE =
   'One row per delivery: the retries of one notification together, with how many there are. Each row is the delivery’s latest attempt ' +
-  '(under a filter or search, its latest attempt that matches). ' +
+  '(under a filter or search, its latest attempt that matches); ticking a row selects every attempt of its delivery. ' +
   'The figure beside counts deliveries, and in brackets their captures.'
 
 /** The list header's switch between one row per capture and one row per delivery. */

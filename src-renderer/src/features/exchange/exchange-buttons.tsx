@@ -33,12 +33,12 @@ export function ExchangeButtons({ choices, onFilterChange }: { choices: ExportCh
   )
 }
 
-/** Selection bar: "Export selected…". */
-export function ExportSelectionButton({ choices }: { choices: ExportChoices }) {
+/** Selection bar: "Export selected…"; `disabled` while the selection is not known whole (a delivery's attempts being listed). */
+export function ExportSelectionButton({ choices, disabled = false }: { choices: ExportChoices; disabled?: boolean }) {
   const [isOpen, setIsOpen] = useState(false)
   return (
     <>
-      <button type="button" className="button button-small" onClick={() => setIsOpen(true)} data-testid="selection-export">
+      <button type="button" className="button button-small" onClick={() => setIsOpen(true)} disabled={disabled} data-testid="selection-export">
         Export selected…
       </button>
       {isOpen && <ExportDialog choices={{ ...choices, filter: null }} onClose={() => setIsOpen(false)} />}
