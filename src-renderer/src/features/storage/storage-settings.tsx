@@ -11,7 +11,7 @@ import { useEndpoints } from '../../api/queries'
 import { useDiscardGuard } from '../../components/discard-guard'
 import { ModalDialog } from '../../components/modal-dialog'
 import { EndpointRetentionFields, endpointCapTextsOf, invalidEndpointCapNames, perEndpointPolicyOf, type EndpointCapTexts } from './endpoint-retention'
-import { capText, limitsOf, MIB, parseCap } from './retention-caps'
+import { capProblem, capText, limitsOf, MIB, parseCap } from './retention-caps'
 import { isTightened, pinnedKeptSentence, retentionImpact, type CountCapChange, type RetentionImpact } from './retention-impact'
 import { storageHealthText } from './storage-health-text'
 
@@ -135,7 +135,14 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
           onChange={setMaxCaptures}
           testId="retention-max-captures"
         />
-        <CapField label="Keep at most (MiB)" value={maxMiB} isInvalid={caps.maxBytes === 'invalid'} onChange={setMaxMiB} testId="retention-max-mib" />
+        <CapField
+          label="Keep at most (MiB)"
+          value={maxMiB}
+          isInvalid={caps.maxBytes === 'invalid'}
+          onChange={setMaxMiB}
+          testId="retention-max-mib"
+          unit={MIB}
+        />
         <CapField
           label="Delete after (days)"
           value={maxAgeDays}
@@ -151,7 +158,7 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
       <EndpointRetentionFields endpoints={endpoints} texts={endpointCaps} onChange={setEndpointCaps} />
       {invalid && (
         <p className="form-error" data-testid="storage-settings-invalid">
-          Not saved until fixed: {invalidNames.join(', ')}. Limits are whole numbers of at least 1, or empty.
+          Not saved until fixed: {invalidNames.join(', ')}. Limits are whole numbers of at least 1 (MiB: any number above 0), or empty.
         </p>
       )}
       {deletesCaptures && !isSaved && <RetentionImpactNotice impact={impact} pinnedCount={impact.pinnedInScope} />}
@@ -185,17 +192,19 @@ interface CapFieldProps {
   isInvalid: boolean
   onChange: (value: string) => void
   testId: string
+  /** What the typed number counts in (`parseCap`): `MIB` for bytes. */
+  unit?: number
 }
 
 /** One global cap; a typed value that is not a limit is marked and explained at the field. */
-function CapField({ label, value, isInvalid, onChange, testId }: CapFieldProps) {
+function CapField({ label, value, isInvalid, onChange, testId, unit = 1 }: CapFieldProps) {
   const errorId = useId()
   return (
     <label className="field">
       <span className="field-label">{label}</span>
       <input
         className="input"
-        inputMode="numeric"
+        inputMode={unit === 1 ? 'numeric' : 'decimal'}
         value={value}
         placeholder="no limit"
         aria-invalid={isInvalid}
@@ -205,7 +214,7 @@ function CapField({ label, value, isInvalid, onChange, testId }: CapFieldProps) 
       />
       {isInvalid && (
         <span id={errorId} className="field-error" data-testid={`${testId}-error`}>
-          Not a limit: a whole number of at least 1, or empty for none.
+          {capProblem(unit)}
         </span>
       )}
     </label>
