@@ -55,7 +55,10 @@ test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', asy
   // Two rows of four captures: the figure says what it counts (it read "4 captures" over two
   // rows), and the switch's title which attempt a row is.
   await expect(page.getByTestId('capture-count')).toHaveText('2 deliveries (4 captures)')
-  await expect(page.getByTestId('group-by-delivery-label')).toHaveAttribute('title', /latest attempt that matches\)\. The figure beside counts deliveries/)
+  await expect(page.getByTestId('group-by-delivery-label')).toHaveAttribute(
+    'title',
+    /latest attempt that matches\); ticking a row selects every attempt of its delivery\. The figure beside counts deliveries/,
+  )
   const group = page.getByTestId('capture-row').first()
   await expect(group.getByTestId('capture-reference')).toContainText('order-4711')
   await expect(group.getByTestId('delivery-attempt-count')).toHaveText('×3')
