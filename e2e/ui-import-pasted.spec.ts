@@ -52,7 +52,9 @@ test('a body imported as sent by a provider says so, not that the endpoint is pi
   await dialog.getByTestId('import-done').click()
   await row(page, '/named').click()
   await expect(page.getByTestId('summary-provider')).toContainText('IXOPAY')
-  await expect(page.getByTestId('summary-detected-by')).toHaveText('Named when it was imported (“Sent by”), not detected')
+  await expect(page.getByTestId('summary-detected-by')).toHaveText(
+    'Named when it was imported (its “Sent by”, or the provider its exporting app recognised), not detected',
+  )
   await expect(page.getByTestId('summary-provider')).toContainText('named at import')
 
   // Pinned on the endpoint itself: the endpoint's setting is what it names.

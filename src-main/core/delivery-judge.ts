@@ -18,6 +18,7 @@ import type { PaypalCertificates } from './paypal-certificates'
 import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, toRecognition, type DeliveryToJudge } from './recognition'
 import type { CaptureStore } from './store/capture-store'
 import { isArrivalUnknown } from './store/capture-summary'
+import { headersRemovedOnExport } from '../shared/changed-before-export'
 import type { StoredCapture } from './store/persisted-schema'
 
 export interface DeliveryJudgeDeps {
@@ -33,7 +34,7 @@ export interface DeliveryJudgeDeps {
 /** A stored capture, as much of it as judging needs (its body is read separately). */
 export type CaptureToJudge = Pick<
   StoredCapture,
-  'endpointId' | 'method' | 'target' | 'headers' | 'receivedAt' | 'importedAs' | 'receivedAtIsImportTime' | 'origin' | 'importedFrom'
+  'endpointId' | 'method' | 'target' | 'headers' | 'receivedAt' | 'importedAs' | 'receivedAtIsImportTime' | 'origin' | 'importedFrom' | 'changedBeforeExport'
 >
 
 /** Plain functions (no `this`), so the composition root can hand them around on their own. */
@@ -84,7 +85,15 @@ export function createDeliveryJudge(deps: DeliveryJudgeDeps): DeliveryJudge {
   function judgeCapture(capture: CaptureToJudge, body: Buffer, full = true): DeliveryAnalysis {
     const { method, target, headers } = capture
     // An imported body the user said came from a provider is judged as that provider again, as its import was.
-    const delivery = { method, target, headers, body, receivedAt: new Date(capture.receivedAt), arrivalUnknown: isArrivalUnknown(capture) }
+    const delivery = {
+      method,
+      target,
+      headers,
+      body,
+      receivedAt: new Date(capture.receivedAt),
+      arrivalUnknown: isArrivalUnknown(capture),
+      removedOnExport: headersRemovedOnExport(capture.changedBeforeExport),
+    }
     return judge(capture.endpointId, delivery, full, capture.importedAs)
   }
 

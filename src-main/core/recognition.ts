@@ -28,13 +28,15 @@ export interface DeliveryToJudge {
   receivedAt: Date
   /** `receivedAt` is when it was imported, not when it arrived: time-bound signatures check no tolerance. */
   arrivalUnknown?: boolean
+  /** Headers the exporting app of an imported capture removed (a redacted export: `headersRemovedOnExport`); the verdict says so. */
+  removedOnExport?: readonly string[]
 }
 
 /** `full: false` when only the recognition is kept (the capture path); `true` for a capture being opened. */
 export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSettings, keys: ProviderKey[], full = true): DeliveryAnalysis {
   // The sender signed the path and query: a target received in absolute form is verified by them.
   const target = originFormOf(delivery.target)
-  return analyzeDelivery(
+  const analysis = analyzeDelivery(
     { method: delivery.method, target, headers: delivery.headers, body: delivery.body },
     {
       now: delivery.receivedAt,
@@ -46,6 +48,29 @@ export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSetti
       genericFields: full,
     },
   )
+  return withRemovalSaid(analysis, delivery.removedOnExport ?? [])
+}
+
+/** A signature header's name (a credential header may be a plain `Authorization`). */
+const SIGNATURE_HEADER_NAME = /signature|hmac|(?:^|[-_])sig(?:$|[-_])/i
+
+/**
+ * The verdict on an imported capture whose exporting app removed its signature header (a redacted
+ * export): "no X-Signature header" or "unsigned by design" (a classic Mollie webhook, a Razorpay
+ * webhook without a secret: what is left looks like one) would blame the sender, or name a
+ * variant it did not send. It says the export removed it. Only a header the verdict names (or,
+ * for "unsigned", a signature header): a removed `X-Api-Key` is not why GitHub found no
+ * signature. A valid verdict stands: it was found on what the file kept, never on what it removed.
+ */
+function withRemovalSaid(analysis: DeliveryAnalysis, removed: readonly string[]): DeliveryAnalysis {
+  const { verdict } = analysis
+  if (removed.length === 0 || !((verdict.status === 'invalid' && verdict.reason === 'missing-header') || verdict.status === 'unsigned')) return analysis
+  const said = verdict.message.toLowerCase()
+  const named = removed.filter((name) => said.includes(name.toLowerCase()))
+  const why = named.length > 0 || verdict.status !== 'unsigned' ? named : removed.filter((name) => SIGNATURE_HEADER_NAME.test(name))
+  if (why.length === 0) return analysis
+  const message = `the exporting app removed ${why.join(', ')} when it redacted the file, so there is no signature to check (without it: ${verdict.message})`
+  return { ...analysis, verdict: { status: 'invalid', reason: 'missing-header', message } }
 }
 
 /**

@@ -22,3 +22,18 @@ export const changedBeforeExportSchema = z.object({
   exporterVerdict: z.object({ status: z.enum(VERDICT_STATUSES), message: z.string().max(2000) }).nullable(),
 })
 export type ChangedBeforeExport = z.infer<typeof changedBeforeExportSchema>
+
+/** What a redacted export lists for a request header it removed as a credential or a signature (core/exchange/redaction.ts). */
+export const CREDENTIAL_REMOVED_ACTION = 'removed (credential or signature)'
+
+/**
+ * The request headers the exporting app removed as credentials or signatures, by name, as its
+ * file lists them (`header X-Signature`: this app's wording); `[]` when it removed none. A
+ * signature checked on the imported bytes is missing because of them, not because of the sender.
+ */
+export function headersRemovedOnExport(changed: ChangedBeforeExport | undefined): string[] {
+  if (!changed) return []
+  return changed.changes.flatMap(({ location, action }) =>
+    action === CREDENTIAL_REMOVED_ACTION && location.startsWith('header ') ? [location.slice('header '.length)] : [],
+  )
+}

@@ -10,7 +10,7 @@ import { PINNABLE_PROVIDER_IDS, type VerdictStatus } from '../../shared/provider
 import type { CaptureRecognition } from '../../shared/views'
 import { changedBeforeExportSchema, MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
 import { recognitionSchema, storedCaptureSchema } from '../store/persisted-schema'
-import { decodeStrictBase64, exchangeCaptureOf, type ExchangeCapture, type Redaction } from './exchange-capture'
+import { decodeStrictBase64, exchangeCaptureOf, exporterProviderOf, type ExchangeCapture, type Redaction } from './exchange-capture'
 import { mapItems, prettyJsonPieces } from './json-pieces'
 
 export const BUNDLE_FORMAT = 'callback-inspector-bundle'
@@ -313,7 +313,8 @@ function readBundleCapture(raw: unknown, index: number, changesOf: ReturnType<ty
     body,
     resends: (capture.resends ?? []) as unknown as ExchangeCapture['resends'],
   }
-  return { ok: true, capture: exchangeCaptureOf({ ...capture, changedBeforeExport }, parts) }
+  const exporterProvider = exporterProviderOf(capture.recognition?.provider)
+  return { ok: true, capture: { ...exchangeCaptureOf({ ...capture, changedBeforeExport }, parts), ...(exporterProvider ? { exporterProvider } : {}) } }
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {

@@ -4,7 +4,7 @@
  */
 import type { CaptureRecognition, Refusal } from '../../shared/views'
 import type { ChangedBeforeExport } from '../../shared/changed-before-export'
-import type { PinnableProviderId } from '../../shared/providers'
+import { PINNABLE_PROVIDER_IDS, type PinnableProviderId } from '../../shared/providers'
 import type { HeaderPairs } from '../../shared/http-message'
 import type { ReplayRecord } from '../../shared/replay'
 import type { StoredCapture } from '../store/persisted-schema'
@@ -60,8 +60,17 @@ export interface ExchangeCapture {
   appStoppedAt?: string | null
   /** What the exporting app changed in it before writing the file (bundles only); absent when nothing. */
   changedBeforeExport?: ChangedBeforeExport
-  /** The provider the user named when it was imported (`asProvider`), judged as that again (bundles only). */
+  /**
+   * The provider it is judged as whatever detection says (bundles only): the one the user named
+   * when it was imported (`asProvider`), or the exporter's when the import took it (`exporterProvider`).
+   */
   importedAs?: PinnableProviderId
+  /**
+   * The provider the exporting app recognised (HAR `_provider.id`, bundle `recognition.provider.id`;
+   * imports only): what an import judges it as when its own detection finds no provider, as for a
+   * redacted export, which removed the signature header recognition reads (exchange-service.ts).
+   */
+  exporterProvider?: PinnableProviderId
   /** What its file could not give, said to the importer with the result (a curl body from stdin; never stored). */
   importNotice?: string
 }
@@ -80,6 +89,16 @@ export function refusalOf(value: unknown): Refusal | null {
     declaredSize: typeof declaredSize === 'number' && Number.isSafeInteger(declaredSize) ? declaredSize : null,
     receivedBytes,
   }
+}
+
+/**
+ * The provider an exporting app's recognition names (HAR `_provider`, bundle `recognition.provider`),
+ * when it is one this app knows; `undefined` for "unknown", an id it does not know, or no object.
+ */
+export function exporterProviderOf(provider: unknown): PinnableProviderId | undefined {
+  if (typeof provider !== 'object' || provider === null) return undefined
+  const id = (provider as { id?: unknown }).id
+  return (PINNABLE_PROVIDER_IDS as readonly unknown[]).includes(id) ? (id as PinnableProviderId) : undefined
 }
 
 /**

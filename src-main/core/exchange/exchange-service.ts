@@ -40,6 +40,7 @@ import { secretForms, type SecretForms } from './secret-presence'
 import { IMPORT_SLICE, workSlices } from './work-slices'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 import { originFormOf } from '../../shared/target-text'
+import { headersRemovedOnExport } from '../../shared/changed-before-export'
 
 /** Captures stored between two yields to the event loop (and between two progress events). */
 const IMPORT_BATCH_SIZE = 100
@@ -264,22 +265,28 @@ export function createExchangeService(deps: ExchangeServiceDeps): ExchangeServic
     // A file's own import time (`receivedAtIsImportTime`) is no more a time of arrival than this one.
     const arrivalUnknown = capture.receivedAt === null || capture.receivedAtIsImportTime === true
     const isRefused = capture.outcome === 'refused'
+    const delivery = {
+      method: capture.method,
+      target: capture.target,
+      headers: capture.headers,
+      body: capture.body,
+      receivedAt: new Date(receivedAt),
+      arrivalUnknown,
+      removedOnExport: headersRemovedOnExport(capture.changedBeforeExport),
+    }
     // Named now, or when it was imported into the app that exported it (a bundle carries it).
-    const importedAs = asProvider ?? capture.importedAs
-    const recognition = isRefused
-      ? null
-      : deps.judge(
-          endpointId,
-          {
-            method: capture.method,
-            target: capture.target,
-            headers: capture.headers,
-            body: capture.body,
-            receivedAt: new Date(receivedAt),
-            arrivalUnknown,
-          },
-          importedAs,
-        )
+    let importedAs = asProvider ?? capture.importedAs
+    let recognition = isRefused ? null : deps.judge(endpointId, delivery, importedAs)
+    // Detection found no provider, but the exporting app recognised one: a redacted export removed
+    // the signature header its rule reads (IXOPAY's X-Signature, Stripe-Signature…), and support
+    // staff saw "Unknown sender". Judged as that provider, as a user's `asProvider` would be, and
+    // kept as `importedAs` so judging it again agrees. Only then: a provider detection finds in
+    // the bytes (or the endpoint pins) wins over the file's word. Never a valid verdict out of
+    // nothing: the signature is verified on the bytes imported, where a removed one is missing.
+    if (recognition?.provider.id === 'unknown' && importedAs === undefined && capture.exporterProvider !== undefined) {
+      importedAs = capture.exporterProvider
+      recognition = deps.judge(endpointId, delivery, importedAs)
+    }
     const newCapture: NewCapture = {
       id: randomUUID(),
       endpointId,

@@ -12,7 +12,7 @@ import type { Content, Entry, Header, Response, Timings } from 'har-format'
 import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
-import { decodeStrictBase64, refusalOf, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
+import { decodeStrictBase64, exporterProviderOf, refusalOf, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
 import { changedOnExport, exportChangesReader, recognitionAsReceived, withEarlierChanges, type EntryResult, type EntrySource } from './bundle-format'
 import { changedBeforeExportSchema } from '../../shared/changed-before-export'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
@@ -259,6 +259,7 @@ function readHarEntry(raw: unknown): EntryResult {
   if (typeof response === 'string') return { ok: false, message: `response: ${response}` }
   const timings = isObject(raw.timings) ? raw.timings : {}
   const refusal = readRefusal(raw)
+  const exporterProvider = exporterProviderOf(raw._provider)
   return {
     ok: true,
     capture: {
@@ -284,6 +285,7 @@ function readHarEntry(raw: unknown): EntryResult {
       origin: 'imported',
       importedFrom: null,
       resends: [],
+      ...(exporterProvider ? { exporterProvider } : {}),
     },
   }
 }

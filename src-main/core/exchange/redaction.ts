@@ -14,6 +14,7 @@
  * field name it does not know, is kept.
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
+import { CREDENTIAL_REMOVED_ACTION } from '../../shared/changed-before-export'
 import { decodeContentCoding } from '../content-coding'
 import { isCredentialHeader } from '../replay/credential-headers'
 import { utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
@@ -211,7 +212,7 @@ function redactHeaders(
   const kept: HeaderPairs = []
   for (const [name, value] of headers) {
     if (isCredentialHeader(name)) {
-      list(`${label} ${name}`, 'removed (credential or signature)')
+      list(`${label} ${name}`, CREDENTIAL_REMOVED_ACTION)
       continue
     }
     // Judged by its name as a body's field is: `X-Card-CVV` went out as sent.

@@ -169,7 +169,8 @@ export const storedCaptureSchema = z.object({
   /** An imported capture its exporting app changed before writing the bundle (see shared/changed-before-export.ts); absent otherwise. */
   changedBeforeExport: changedBeforeExportSchema.optional(),
   /**
-   * The provider the user named for an imported body (`importCaptures` `asProvider`): judging it
+   * The provider the user named for an imported body (`importCaptures` `asProvider`), or the one its
+   * file named where detection found none (a redacted export's: exchange-service.ts): judging it
    * again (the detail, a key change) recognises it as that provider, as the import did. Absent otherwise.
    */
   importedAs: z.enum(PINNABLE_PROVIDER_IDS).optional(),

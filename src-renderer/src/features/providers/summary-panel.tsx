@@ -75,7 +75,8 @@ export function SummaryPanel({ analysis, pinnedBy }: { analysis: DeliveryAnalysi
           <div className="muted summary-detected" data-testid="summary-detected-by">
             {provider.pinned
               ? pinnedBy === 'import'
-                ? 'Named when it was imported (“Sent by”), not detected'
+                ? // The importer's "Sent by", or the provider a file's exporting app recognised where the file removed what detection reads.
+                  'Named when it was imported (its “Sent by”, or the provider its exporting app recognised), not detected'
                 : 'Pinned by the endpoint setting'
               : // An unknown sender was detected by nothing: "Detected by no recognition rule matched" said the opposite.
                 provider.id === 'unknown'
