@@ -6,6 +6,7 @@
 import { buildCurlCommand, capturedCurlRequest, curlSendsHeader } from '../../shared/curl-command'
 import type { ExportFormat } from '../../shared/exchange'
 import type { HeaderPairs } from '../../shared/http-message'
+import { TRAILERS_LEFT_OUT_BECAUSE } from '../../shared/trailers-not-sent'
 import type { ChangedBeforeExport } from '../../shared/changed-before-export'
 import { bundlePieces, changesWrittenFor } from './bundle-format'
 import {
@@ -179,7 +180,7 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     // curl sends a body whole (or chunked without trailers): said for people rather than dropped unsaid.
     if (capture.trailers.length > 0)
       lines.push(
-        `# Trailer fields received after the body, not sent by this command (curl cannot send them): ${commentSafe(capture.trailers.map(([name, value]) => `${name}: ${value}`).join('; '))}`,
+        `# Trailer fields received after the body, not sent by this command (${TRAILERS_LEFT_OUT_BECAUSE.curl}): ${commentSafe(capture.trailers.map(([name, value]) => `${name}: ${value}`).join('; '))}`,
       )
     lines.push(HEADERS_COMMENT_PREFIX + headersLabelText(capture.headers))
     lines.push(buildCurlCommand(capturedCurlRequest(context.origin, capture, capture.body)))

@@ -8,9 +8,11 @@ interface CopyButtonProps {
   title?: string
   className?: string
   testId?: string
+  /** After the text is on the clipboard (e.g. to say what it leaves out). */
+  onCopied?: () => void
 }
 
-export function CopyButton({ text, label = 'Copy', title, className, testId }: CopyButtonProps) {
+export function CopyButton({ text, label = 'Copy', title, className, testId, onCopied }: CopyButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
   useEffect(() => () => clearTimeout(timer.current), [])
@@ -21,6 +23,7 @@ export function CopyButton({ text, label = 'Copy', title, className, testId }: C
     try {
       await copyText(typeof text === 'function' ? await text() : text)
       setState('copied')
+      onCopied?.()
     } catch {
       setState('failed')
     }

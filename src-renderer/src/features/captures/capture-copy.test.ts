@@ -5,7 +5,7 @@ import { bytesToBase64 } from '../../lib/bytes'
 import { readBodyText } from '../../lib/prepared-body'
 import { buildCurlCommand } from '../../lib/curl'
 import type { ContentDecoding } from '../../lib/content-coding'
-import { bodyTextForCopy, curlForCapture } from './capture-copy'
+import { bodyTextForCopy, curlForCapture, curlLeavesOut } from './capture-copy'
 
 const IDENTITY: ContentDecoding = { kind: 'identity' }
 
@@ -82,5 +82,22 @@ describe('curlForCapture', () => {
     const endpoint = { url: 'http://127.0.0.1:4100/shop' } as Endpoint
     const command = await curlForCapture(capture, endpoint)
     expect(command).toBe(buildCurlCommand({ method: 'POST', url: 'http://127.0.0.1:4100/x', headers: [['Content-Type', 'application/json']], body: bytes }))
+  })
+})
+
+describe('curlLeavesOut', () => {
+  it("says a capture's trailer fields are not in the command, in the words a resend uses; nothing when it has none", () => {
+    const capture = captureWith(new TextEncoder().encode('{}'), 'application/json')
+    const withTrailers = (trailers: Array<[string, string]>) => ({ ...capture, request: { ...capture.request, trailers } })
+    expect(curlLeavesOut(withTrailers([]))).toBeNull()
+    expect(
+      curlLeavesOut(
+        withTrailers([
+          ['X-Digest', 'sha-256=:abc=:'],
+          ['x-digest', 'second'],
+          ['X-Digest', 'third'],
+        ]),
+      ),
+    ).toBe('trailer fields not sent (X-Digest, x-digest): curl cannot send them')
   })
 })

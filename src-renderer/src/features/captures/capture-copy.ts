@@ -1,6 +1,7 @@
 /** What "Copy as curl" and "Copy body" put on the clipboard, for the detail's buttons and the `c`/`b` keys alike. */
 import type { CaptureDetail, Endpoint } from '@shared/views'
 import { headerValue } from '@shared/http-message'
+import { trailersNotSent } from '@shared/trailers-not-sent'
 import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { decodeBody } from '../../lib/body-charset'
 import { base64ToBytes } from '../../lib/bytes'
@@ -16,6 +17,14 @@ import { capturedCurlRequest } from '../../lib/curl'
  */
 export function curlForCapture(capture: CaptureDetail, endpoint: Endpoint | undefined, body: Uint8Array = requestBodyBytes(capture)): Promise<string> {
   return buildCurlCommandOffThread(capturedCurlRequest(endpoint?.url ?? window.location.origin, capture.request, body))
+}
+
+/**
+ * What a curl command of the capture leaves out, said where it is copied (the detail's button, the
+ * `c` key) in the words a resend uses for the same loss; `null` when it sends everything.
+ */
+export function curlLeavesOut(capture: CaptureDetail): string | null {
+  return capture.request.trailers.length > 0 ? trailersNotSent(capture.request.trailers, 'curl') : null
 }
 
 /** The body as text in its declared charset (decompressed, as the body view shows it), or why it cannot be copied as text. */

@@ -1,4 +1,4 @@
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import type { CaptureDetail as CaptureDetailData, Endpoint } from '@shared/views'
 import { headerValue } from '@shared/http-message'
 import { ApiCallError } from '../../api/api-client'
@@ -18,7 +18,7 @@ import { ReplayHistory, ResendButton } from '../replay/entry-points'
 import { ForwardFact } from '../replay/forward-mark'
 import { AnswerFactLabel, AnswerProgressNote, ResponseProgressNote } from './answer-progress-note'
 import { BodyViewer } from './body-viewer'
-import { curlForCapture } from './capture-copy'
+import { curlForCapture, curlLeavesOut } from './capture-copy'
 import { HeadersTable } from './headers-table'
 import { ARRIVAL_NOT_KNOWN } from './import-time-text'
 import { CaptureNote, PinToggle } from '../exchange/capture-annotations'
@@ -72,6 +72,9 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
   const isRefused = capture.outcome === 'refused'
 
   const curl = () => curlForCapture(capture, endpoint, body)
+  // Said once copied, as a resend says it before sending: the command does not send the trailer fields.
+  const curlLeftOut = curlLeavesOut(capture)
+  const [copiedCurlOf, setCopiedCurlOf] = useState<string | null>(null)
 
   return (
     <article className="capture-detail" data-testid="capture-detail" data-capture-id={capture.id}>
@@ -88,7 +91,13 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           <CompareWithButton capture={capture} />
           <PinToggle capture={capture} />
           <ExportCaptureButton captureId={capture.id} />
-          <CopyButton text={curl} label="Copy as curl" testId="copy-curl" />
+          <CopyButton
+            text={curl}
+            label="Copy as curl"
+            title={curlLeftOut === null ? undefined : `Copy as curl: ${curlLeftOut}`}
+            testId="copy-curl"
+            onCopied={() => setCopiedCurlOf(capture.id)}
+          />
           <button
             type="button"
             className="button button-small button-danger-quiet"
@@ -100,6 +109,11 @@ function LoadedCapture({ capture, endpoint, onDelete, isDeleting }: LoadedCaptur
           </button>
         </div>
       </header>
+      {curlLeftOut !== null && copiedCurlOf === capture.id && (
+        <p className="notice notice-warning" role="status" data-testid="copy-curl-left-out">
+          Copied as curl: {curlLeftOut}.
+        </p>
+      )}
 
       <CaptureNote capture={capture} />
 

@@ -2,6 +2,7 @@
 import type { ForwardSummary, RecordedOutcome, ReplayDifference, ReplayFailureKind, ReplayRecord, ResignSummary } from '@shared/replay'
 import { reasonPhrase } from '../../lib/http-status'
 import { errorMessage } from '@shared/errors'
+import { trailersNotSent } from '@shared/trailers-not-sent'
 
 const FAILURE_TITLES: Record<ReplayFailureKind, string> = {
   'invalid-request': 'Request could not be built',
@@ -82,7 +83,7 @@ export function describeDifferences(differences: ReplayDifference[], resign: Res
         add('header order changed')
         break
       case 'trailers-not-sent':
-        add(`trailer fields not sent (${[...new Set(difference.trailers.map(([name]) => name))].join(', ')}): the body goes whole, with Content-Length`)
+        add(trailersNotSent(difference.trailers, 'resend'))
         break
       case 'header-added':
       case 'header-removed':

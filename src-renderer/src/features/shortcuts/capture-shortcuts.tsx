@@ -2,7 +2,7 @@ import { useEffect, useEffectEvent, useState } from 'react'
 import type { CaptureDetail, Endpoint } from '@shared/views'
 import { useCaptureDetail } from '../../api/queries'
 import { copyText } from '../../lib/clipboard'
-import { bodyTextForCopy, curlForCapture } from '../captures/capture-copy'
+import { bodyTextForCopy, curlForCapture, curlLeavesOut } from '../captures/capture-copy'
 import { ResendDialog } from '../replay/resend-dialog'
 import { describeKeyTarget, SEARCH_INPUT_ID, shortcutFor, type ShortcutAction } from './keyboard-shortcuts'
 import { ShortcutsDialog } from './shortcuts-dialog'
@@ -80,7 +80,10 @@ export function CaptureShortcuts({ selectedId, endpointFor, onDelete, onNotice }
         void curlForCapture(detail, endpointFor(detail.endpointId))
           .then(copyText)
           .then(
-            () => onNotice('Copied the capture as a curl command.'),
+            () => {
+              const leftOut = curlLeavesOut(detail)
+              onNotice(leftOut === null ? 'Copied the capture as a curl command.' : `Copied the capture as a curl command; ${leftOut}.`)
+            },
             () => onNotice('The clipboard is not available.'),
           )
         return
