@@ -186,3 +186,38 @@ describe('Plexo legacy envelope with a line or paragraph separator in a string',
     expect(verdictOf('"Shop\u2028Lime"', '"Shop\\u2028Line"')).toMatchObject({ status: 'invalid' })
   })
 })
+
+/**
+ * plexo-dotnet's SignatureHelper sorts members with `OrderBy(p => p.Name)`: .NET's default string
+ * comparison is the culture's, not ordinal, so letters compare without regard to case. For
+ * FieldInformation's names (plexo-dotnet-models FieldType) "CommerceRUT" then comes after
+ * "CommerceReferenceId" (u after e), where ordinal order puts it first (U before e).
+ */
+describe('Plexo legacy envelope whose member names sort differently by culture and ordinal', () => {
+  const certificate = PLEXO_CERTS[0]!
+  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
+  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const now = new Date('2026-06-01T00:00:00Z')
+  const expiry = now.getTime() / 1000 + 600
+  const fields = '{"CommerceRUT":"211234560019","CommerceReferenceId":"ref-1","CVC":"x","City":"Montevideo"}'
+  const verdictOf = (signedFields: string, sentFields = fields) => {
+    const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":10,"FieldInformation":${signedFields}},"UTCUnixTimeExpiration":${expiry}}`
+    const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
+    const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"FieldInformation":${sentFields},"Amount":10},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
+    return analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+    ).verdict
+  }
+
+  it('is valid signed in .NET culture order (case-blind), and in ordinal order', () => {
+    expect(verdictOf('{"City":"Montevideo","CommerceReferenceId":"ref-1","CommerceRUT":"211234560019","CVC":"x"}')).toMatchObject({ status: 'valid' })
+    expect(verdictOf('{"CVC":"x","City":"Montevideo","CommerceRUT":"211234560019","CommerceReferenceId":"ref-1"}')).toMatchObject({ status: 'valid' })
+  })
+
+  it('is not valid when a value differs, in either order', () => {
+    const changed = '{"CommerceRUT":"211234560019","CommerceReferenceId":"ref-2","CVC":"x","City":"Montevideo"}'
+    expect(verdictOf('{"City":"Montevideo","CommerceReferenceId":"ref-1","CommerceRUT":"211234560019","CVC":"x"}', changed).status).toBe('invalid')
+    expect(verdictOf('{"CVC":"x","City":"Montevideo","CommerceRUT":"211234560019","CommerceReferenceId":"ref-1"}', changed).status).toBe('invalid')
+  })
+})

@@ -5,7 +5,7 @@
  * Legacy envelope (plexouy/plexo-dotnet `SignatureHelper.cs`, plexouy/PHPClient `SignedMessage.php`):
  *   {"Object": {"Fingerprint": <SHA-1 thumbprint of Plexo's cert>, "Object": {...}, "UTCUnixTimeExpiration": n},
  *    "Signature": base64(RSA PKCS#1 v1.5 SHA-512 over canonicalJson(Object))}
- * canonicalJson: keys sorted recursively (ordinal), no whitespace, null members omitted, slashes
+ * canonicalJson: keys sorted recursively (ordinal, or .NET's culture order: `PlexoMemberOrder`), no whitespace, null members omitted, slashes
  * and non-ASCII not escaped (but U+2028 and U+2029 are). Numbers are written as the SDKs read
  * them (`PlexoReading`), never through JS numbers alone, which would rewrite "1.0" as "1".
  */
@@ -102,8 +102,38 @@ function numberAsSdksRead(lexeme: string): string {
   return text.includes('.') ? text : `${text}.0`
 }
 
+/**
+ * The order of an object's members in the signed text. `ordinal` compares UTF-16 code units
+ * (providers.md §3.2; PHPClient's ksort). plexo-dotnet's SignatureHelper sorts with
+ * `OrderBy(p => p.Name)`, whose default comparison is the culture's: letters compare without
+ * regard to case, so FieldType's "CommerceRUT" comes after "CommerceReferenceId" there and before
+ * it in ordinal order (`dotnet-culture`).
+ */
+export type PlexoMemberOrder = 'ordinal' | 'dotnet-culture'
+
+const ORDINAL = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * .NET's culture comparison of two names of ASCII letters and digits (where the cultures .NET runs
+ * under agree): case-blind first, then a lower-case letter before its capital.
+ */
+function dotnetCultureCompare(a: string, b: string): number {
+  const lowerA = a.toLowerCase()
+  const lowerB = b.toLowerCase()
+  if (lowerA !== lowerB) return ORDINAL(lowerA, lowerB)
+  for (let index = 0; index < a.length; index++) {
+    if (a[index] !== b[index]) return a[index] === lowerA[index] ? -1 : 1
+  }
+  return 0
+}
+
+/** The comparison for one object's names: the culture's only for names of ASCII letters and digits (others: their order there is not certain). */
+function memberComparison(names: readonly string[], order: PlexoMemberOrder): (a: string, b: string) => number {
+  return order === 'dotnet-culture' && names.every((name) => /^[A-Za-z0-9]+$/.test(name)) ? dotnetCultureCompare : ORDINAL
+}
+
 /** Canonical JSON of a parsed value, as Plexo signs it. */
-export function plexoCanonicalJson(value: RawJson, reading: PlexoReading = 'as-sdks-read'): string {
+export function plexoCanonicalJson(value: RawJson, reading: PlexoReading = 'as-sdks-read', order: PlexoMemberOrder = 'ordinal'): string {
   switch (value.type) {
     case 'null':
       return 'null'
@@ -114,13 +144,15 @@ export function plexoCanonicalJson(value: RawJson, reading: PlexoReading = 'as-s
     case 'string':
       return plexoString(value.value, reading)
     case 'array':
-      return `[${value.items.map((item) => plexoCanonicalJson(item, reading)).join(',')}]`
+      return `[${value.items.map((item) => plexoCanonicalJson(item, reading, order)).join(',')}]`
     case 'object': {
-      const members = value.entries
-        .filter(([, member]) => member.type !== 'null')
-        // Ordinal order: compare UTF-16 code units, as .NET's StringComparer.Ordinal does.
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      return `{${members.map(([key, member]) => `${plexoString(key, reading)}:${plexoCanonicalJson(member, reading)}`).join(',')}}`
+      const present = value.entries.filter(([, member]) => member.type !== 'null')
+      const compare = memberComparison(
+        present.map(([key]) => key),
+        order,
+      )
+      const members = present.sort(([a], [b]) => compare(a, b))
+      return `{${members.map(([key, member]) => `${plexoString(key, reading)}:${plexoCanonicalJson(member, reading, order)}`).join(',')}}`
     }
     default: {
       const exhaustive: never = value
@@ -217,10 +249,13 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   } else explanation.notes.push('the envelope has no numeric UTCUnixTimeExpiration')
   explanation.notes.push(`envelope Fingerprint: ${envelopeFingerprint || '(none)'}`)
 
-  // The text the SDKs sign and check; then, when it differs, the body's own digits and separators (a signer that kept them).
+  // The text the SDKs sign and check; then, when they differ, the same members in .NET's order, and the body's own digits and separators (a signer that kept them).
   const asRead = plexoCanonicalJson(inner, 'as-sdks-read')
   const asWritten = plexoCanonicalJson(inner, 'as-written')
+  // Members in the order plexo-dotnet sorts them (its culture's), when that differs from ordinal.
+  const cultureOrder = plexoCanonicalJson(inner, 'as-sdks-read', 'dotnet-culture')
   const variants = [{ name: PLEXO_VARIANT, signed: Buffer.from(asRead, 'utf8') }]
+  if (cultureOrder !== asRead) variants.push({ name: `${PLEXO_VARIANT}, member names in .NET's culture order`, signed: Buffer.from(cultureOrder, 'utf8') })
   if (asWritten !== asRead)
     variants.push({ name: `${PLEXO_VARIANT}, numbers and line separators as the body writes them`, signed: Buffer.from(asWritten, 'utf8') })
   const certificates = certificatesFor(keys, 'plexo')
