@@ -107,6 +107,47 @@ test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', asy
   await expect(page.getByTestId('capture-row')).toHaveCount(5)
 })
 
+test('an IXOPAY attempt answered 200 without OK is not delivered, and its retry is no duplicate', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'ixopay-no-ok')
+  // 200 with an empty body, then IXOPAY's acknowledgement (200 OK).
+  await inspector.app.call('setAnswerConfig', {
+    endpointId: endpoint.id,
+    config: {
+      defaultAnswer: 'provider-default',
+      rules: [],
+      sequence: {
+        enabled: true,
+        afterLast: 'repeat-last',
+        steps: [
+          { kind: 'respond', status: 200 },
+          { kind: 'respond', status: 200, body: { text: 'OK' } },
+        ],
+      },
+      failureRate: null,
+    },
+  })
+  const path = '/callbacks/ixopay?orderId=4800'
+  const body = ixopayCallback('f00dfeedf00dfeedf00d', 'order-4800', '10.00')
+  const send = () => {
+    const signed = signIxopayJson({ secret: SECRET, body, date: new Date().toUTCString(), requestUri: `/${endpoint.slug}${path}` })
+    return inspector.sendCallback({ slug: endpoint.slug, path, headers: signed.headers, body })
+  }
+  expect(await send()).toBe(200)
+  await page.getByTestId('capture-row').first().click()
+  await page.getByTestId('view-delivery').click()
+  const dialog = page.getByTestId('delivery-dialog')
+  // IXOPAY retries a 200 without OK: not delivered, and the row says why.
+  await expect(dialog.getByTestId('delivery-outcome')).toContainText('not delivered yet')
+  await expect(dialog.getByTestId('delivery-attempt').first().getByTestId('delivery-not-acknowledged')).toBeVisible()
+  expect(await send()).toBe(200)
+  const attempts = dialog.getByTestId('delivery-attempt')
+  await expect(attempts).toHaveCount(2)
+  await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (2xx)')
+  // The second attempt is IXOPAY's retry of an answer it refused, not a duplicate.
+  await expect(dialog.getByTestId('delivery-duplicate')).toHaveCount(0)
+  await expect(attempts.nth(1).getByTestId('delivery-not-acknowledged')).toHaveCount(0)
+})
+
 test('comparing two captures names the changed amount path', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'compare')
   const body = (amount: string) => ixopayCallback('c0ffee00c0ffee00c0ff', 'order-5000', amount)

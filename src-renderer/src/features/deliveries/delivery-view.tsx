@@ -306,10 +306,19 @@ function AttemptRow({ row, attempt, previousId, isCurrent, isTarget, showSchedul
       )}
       <td data-testid="delivery-answer">
         {attempt ? <span className={`status ${answerStatusClass(attempt.response)}`}>{answerLongLabel(attempt.response)}</span> : row.answeredStatus}
+        {attempt?.response.providerTakesItAs === 'failure' && (
+          <span
+            className="tag tag-danger"
+            title="Its provider documents this answer as a failure (IXOPAY wants 200 with the body OK; an answer past the provider's timeout fails too): it retries, so this attempt is not delivered."
+            data-testid="delivery-not-acknowledged"
+          >
+            not an acknowledgement
+          </span>
+        )}
         {row.afterSuccess && (
           <span
             className="tag delivery-tag-warn"
-            title="An earlier attempt was already answered with a 2xx: the provider sent it again."
+            title="An earlier attempt was already answered with a 2xx its provider accepts: the provider sent it again."
             data-testid="delivery-duplicate"
           >
             duplicate
