@@ -2,7 +2,8 @@
  * Grouped by delivery, a ticked row stands for its whole delivery. Ticking a "×3" row selected its
  * latest attempt alone, so "Delete selected…" left the two others behind without a word. The
  * delivery's first attempt here is older than the 300 captures the list's first page holds: it is
- * on no loaded page, and is selected (and deleted) all the same. Space and Shift (click or Space)
+ * on no loaded page, and is selected (and deleted) all the same; a fourth attempt arriving after
+ * the tick joins it (the tick is on the delivery, not on the row's capture). Space and Shift (click or Space)
  * select rows as before, each standing for its delivery; turning grouping off starts a new selection.
  */
 import { expect, test } from './fixtures/inspector'
@@ -13,7 +14,7 @@ interface Row {
   target: string
 }
 
-test('ticking a ×3 row selects, exports and deletes all three attempts, one of them on no loaded page', async ({ page, inspector }) => {
+test('ticking a ×3 row selects, exports and deletes every attempt, one of them on no loaded page, one arriving after the tick', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'grouped-select')
   const send = (path: string, body: string) => inspector.sendCallback({ slug: endpoint.slug, path, headers: [['Content-Type', 'application/json']], body })
   // An unknown sender's retries resend the same bytes: one delivery (its body's hash).
@@ -55,14 +56,20 @@ test('ticking a ×3 row selects, exports and deletes all three attempts, one of 
   await page.getByTestId('group-by-delivery').check()
   await expect(delivery.getByTestId('delivery-attempt-count')).toHaveText('×3')
 
-  // A tick by mouse: the three attempts, in the bar, the export and the delete.
+  // A tick by mouse: the three attempts. A retry arriving makes it the delivery's row: the tick
+  // stays on the delivery, now four attempts (keyed by capture, it went with the old row).
   await delivery.getByTestId('row-check').check()
   await expect(count).toHaveText('3 captures in 1 delivery selected')
+  expect(await send('/retried?attempt=4', retried)).toBe(200)
+  await expect(delivery.getByTestId('delivery-attempt-count')).toHaveText('×4')
+  await expect(delivery.getByTestId('row-check')).toBeChecked()
+  await expect(count).toHaveText('4 captures in 1 delivery selected')
+  // The bar, the export and the delete say the same.
   await page.getByTestId('selection-export').click()
-  await expect(page.getByTestId('export-scope')).toContainText('The 3 captures in 1 delivery selected')
+  await expect(page.getByTestId('export-scope')).toContainText('The 4 captures in 1 delivery selected')
   await page.getByTestId('dialog-close').click()
   await page.getByTestId('selection-delete').click()
-  await expect(page.getByTestId('confirm-button')).toHaveText('Delete 3 captures')
+  await expect(page.getByTestId('confirm-button')).toHaveText('Delete 4 captures')
   await page.getByTestId('confirm-button').click()
   await expect(count).toHaveCount(0)
 

@@ -18,7 +18,7 @@ import { CaptureListNoMatch } from './capture-list-no-match'
 import { CAPTURE_ROW_HEIGHT_PX, CaptureRow } from './capture-row'
 import { CaptureSelectionBar } from './capture-selection-bar'
 import { selectionCountText } from './selection-count-text'
-import { useCaptureSelection } from './use-capture-selection'
+import { captureRowKey, deliveryRowKey, useCaptureSelection } from './use-capture-selection'
 import { useSelectedCaptures } from './use-selected-captures'
 import { AT_TOP_PX, itemAtRow, rowOfItem, useKeepScrollAnchor } from './use-keep-scroll-anchor'
 import { joinListEnds, moveWithinLoaded } from './list-ends'
@@ -93,9 +93,11 @@ export function CaptureList({
   const { attachRows, listRef } = useFocusKeptWhenRowsGo(scrollRef)
   const [unseenCount, setUnseenCount] = useState(0)
   const [isDraftPending, setDraftPending] = useState(false)
-  const selection = useCaptureSelection(items)
+  // Grouped, a tick is on the delivery, so it stays when a retry becomes the delivery's row.
+  const rowKey = groupedByDelivery ? deliveryRowKey : captureRowKey
+  const selection = useCaptureSelection(items, rowKey)
   // Ticked rows, in list order; grouped by delivery, each stands for every attempt of its delivery.
-  const checkedRows = useMemo(() => items.filter((item) => selection.ids.has(item.id)), [items, selection.ids])
+  const checkedRows = useMemo(() => items.filter((item) => selection.ids.has(rowKey(item))), [items, selection.ids, rowKey])
   const selected = useSelectedCaptures(checkedRows, groupedByDelivery)
   const selectedIds = selected.ids
 
@@ -436,7 +438,7 @@ export function CaptureList({
                     top={virtualItem.start}
                     isSelected={capture.id === selectedId}
                     onSelect={select}
-                    isChecked={selection.ids.has(capture.id)}
+                    isChecked={selection.ids.has(rowKey(capture))}
                     onCheck={selection.toggle}
                     endpointSlug={endpoint?.slug ?? null}
                     appStartedAtMs={appStartedAtMs}

@@ -78,6 +78,8 @@ export function CaptureSelectionBar({ selected, replayChoices, exportChoices, on
           confirmLabel={`Delete ${countText}`}
           onClose={() => setDialog(null)}
           onConfirm={async () => {
+            // A retry arrived while the dialog was open: its delivery's attempts are being listed again.
+            if (selected.state !== 'ready') throw new Error('The selection is still being listed (a delivery got a new attempt): try again in a moment.')
             await deleteCaptures.mutateAsync([...selectedIds])
             onClear()
           }}
