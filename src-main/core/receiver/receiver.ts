@@ -12,7 +12,8 @@ import { createServer, maxHeaderSize, type IncomingMessage, type Server, type Se
 import type { AddressInfo, Socket } from 'node:net'
 import type { Refusal } from '../../shared/views'
 import type { HeaderPairs } from '../../shared/http-message'
-import { formatByteLimit, formatBytes, formatExactBytes } from '../../shared/byte-size'
+import { formatByteLimit, formatBytes } from '../../shared/byte-size'
+import { bodyStalledReason, bodyTooLargeReason } from '../../shared/refusal-reasons'
 import { splitTarget } from '../../shared/slug'
 import { originFormOf } from '../../shared/target-text'
 import { TUNNEL_HEALTH_NONCE_HEADER, TUNNEL_HEALTH_PATH } from '../../shared/tunnel'
@@ -277,14 +278,14 @@ export async function startReceiver(config: ReceiverConfig, deps: ReceiverDeps):
         ? {
             status: 413,
             // In words a person reads ("10 MiB"); the exact figure is getStatus's maxBodyBytes.
-            reason: `The body is larger than this inspector accepts (${formatByteLimit(config.maxBodyBytes)}).`,
+            reason: bodyTooLargeReason(config.maxBodyBytes),
             declaredSize: body.declaredSize,
             receivedBytes: body.receivedBytes,
           }
         : body.kind === 'stalled'
           ? {
               status: 408,
-              reason: `The body stopped arriving: no byte for ${(config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS) / 1000} s after ${formatExactBytes(body.receivedBytes)}.`,
+              reason: bodyStalledReason((config.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS) / 1000, body.receivedBytes),
               declaredSize: body.declaredSize,
               receivedBytes: body.receivedBytes,
             }

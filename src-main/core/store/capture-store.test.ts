@@ -332,6 +332,17 @@ describe('capture store', () => {
 describe('capture store: annotations, origin and deliveries', () => {
   const test = useCaptureStore({ now })
 
+  test("a refusal an earlier version stored with a raw byte count is listed in today's words; the record keeps what it says", async ({ openStore }) => {
+    const store = await openStore()
+    const stored = 'The body is larger than this inspector accepts (10485760 bytes).'
+    const refusal = { status: 413, reason: stored, declaredSize: 20_000_000, receivedBytes: 0 }
+    const { id } = await store.append(testCapture(Buffer.alloc(0), { outcome: 'refused', refusal }), Buffer.alloc(0))
+    const shown = { ...refusal, reason: 'The body is larger than this inspector accepts (10 MiB).' }
+    expect((await store.page({ limit: 10 })).items.map((item) => item.refusal)).toEqual([shown])
+    expect((await store.get(id))?.refusal).toEqual(shown)
+    expect((await store.load(id)).refusal).toEqual(refusal)
+  })
+
   test('keeps notes, pins and sender-left times across a reopen, in retired segments too', async ({ openStore: open }) => {
     const current = await open()
     const stored = []

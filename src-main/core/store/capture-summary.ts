@@ -5,6 +5,7 @@
  */
 import type { CaptureSummary } from '../../shared/views'
 import { headerValue } from '../../shared/http-message'
+import { refusalReasonToShow } from '../../shared/refusal-reasons'
 import { deliveryKeyOf } from '../deliveries/delivery-key'
 import type { LoggedCapture } from './persisted-schema'
 import { providerJudgement } from '../responses/provider-acknowledgements'
@@ -46,7 +47,8 @@ export function toCaptureSummary(capture: LoggedCapture, deliveryKey?: string): 
     contentType: headerValue(capture.headers, 'content-type') ?? null,
     bodySize: capture.body.size,
     outcome: capture.outcome,
-    refusal: capture.refusal,
+    // An earlier version's raw byte count in today's words; the record keeps what it says.
+    refusal: capture.refusal === null ? null : { ...capture.refusal, reason: refusalReasonToShow(capture.refusal.reason) },
     recognition: capture.recognition,
     response: {
       kind: capture.response.kind,
