@@ -77,6 +77,19 @@ test('malformed JSON shows where the syntax error is', async ({ page, inspector 
   await expect(mark).toBeVisible()
 })
 
+test("a form's escapes are read in its declared charset, as the search reads them", async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'form-latin1')
+  const headers: Array<[string, string]> = [['Content-Type', 'application/x-www-form-urlencoded; charset=iso-8859-1']]
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/notify', headers, body: 'name=M%FCller&city=K%F6ln' })
+  await row(page, '/notify').click()
+  const body$ = requestBody(page)
+  await expect(body$.getByTestId('body-tab-form')).toHaveAttribute('aria-selected', 'true')
+  // Before: "M�ller" and "K�ln" (the escapes read as UTF-8), while a search for müller found it.
+  await expect(body$.getByTestId('form-field')).toHaveText([/^name\s*Müller$/, /^city\s*Köln$/])
+  await page.getByTestId('filter-text').fill('müller köln')
+  await expect(page.getByTestId('capture-row')).toHaveCount(1)
+})
+
 test('a declared ISO-8859-1 body is decoded as such and opens as text', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'latin1')
   await inspector.sendCallback({

@@ -54,6 +54,22 @@ describe('parseFormFields', () => {
     })
   })
 
+  it("decodes escapes in the form's declared charset, as the search does", () => {
+    const latin1 = analyseBody(new TextEncoder().encode('name=M%FCller&city=K%F6ln+%80&flag'), 'application/x-www-form-urlencoded; charset=iso-8859-1').decoded
+    expect(parseFormFields('name=M%FCller&city=K%F6ln+%80&flag&bad=%ZZ', 10, latin1).fields).toEqual([
+      ['name', 'Müller'],
+      ['city', 'Köln \u0080'],
+      ['flag', ''],
+      ['bad', '%ZZ'],
+    ])
+    const windows1252 = analyseBody(new Uint8Array(0), 'application/x-www-form-urlencoded; charset=windows-1252').decoded
+    expect(parseFormFields('price=%8010', 10, windows1252).fields).toEqual([['price', '€10']])
+    // UTF-8 (declared, or no charset) as before.
+    expect(parseFormFields('name=M%C3%BCller', 10, analyseBody(new Uint8Array(0), 'application/x-www-form-urlencoded').decoded).fields).toEqual([
+      ['name', 'Müller'],
+    ])
+  })
+
   it('keeps a ? that starts the body as part of the first name', () => {
     expect(parseFormFields('?a=1&b=2').fields).toEqual([
       ['?a', '1'],

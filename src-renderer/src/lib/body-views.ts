@@ -1,5 +1,5 @@
 /** Chooses how a body can be shown, from its content type and its bytes. */
-import { decodeBody, type DecodedBody } from './body-charset'
+import { decodeBody, decodeWithEncoding, type BodyEncoding, type DecodedBody } from './body-charset'
 import { looksBinary, mediaType } from './bytes'
 import { looksLikeXml, MAX_PRETTY_XML_CHARS } from './xml-pretty'
 import { declaresJson } from '@shared/json-media-type'
@@ -87,7 +87,7 @@ export interface FormFields {
  * The first `maxFields` form fields and how many there are. Only those are decoded: decoding every
  * field of an 8 MB body (190,000 of them) held the UI thread for over a second to show 2,000.
  */
-export function parseFormFields(text: string, maxFields: number = Number.POSITIVE_INFINITY): FormFields {
+export function parseFormFields(text: string, maxFields: number = Number.POSITIVE_INFINITY, encoding: BodyEncoding | null = null): FormFields {
   let total = 0
   let shownEnd = 0
   for (let start = 0; start <= text.length;) {
@@ -97,7 +97,30 @@ export function parseFormFields(text: string, maxFields: number = Number.POSITIV
     if (end > start && ++total <= maxFields) shownEnd = end
     start = end + 1
   }
-  // URLSearchParams drops a `?` that starts its input (a query string's); in a form body that `?`
-  // belongs to the first name, and the leading `&` keeps it.
-  return { fields: [...new URLSearchParams(`&${text.slice(0, shownEnd)}`)], total }
+  const shown = text.slice(0, shownEnd)
+  // Escapes are bytes in the form's charset: URLSearchParams reads them as UTF-8 only, so a form
+  // sent as ISO-8859-1 (`name=M%FCller`) showed "M�ller". A UTF-16 form's escapes are UTF-8, as
+  // browsers write them (the search decodes them the same way: core/search/searchable-body.ts).
+  if (encoding === null || encoding.decoderLabel === 'utf-8' || encoding.decoderLabel.startsWith('utf-16')) {
+    // URLSearchParams drops a `?` that starts its input (a query string's); in a form body that `?`
+    // belongs to the first name, and the leading `&` keeps it.
+    return { fields: [...new URLSearchParams(`&${shown}`)], total }
+  }
+  const fields: FormFields['fields'] = []
+  for (const piece of shown.split('&')) {
+    if (piece === '') continue
+    const equals = piece.indexOf('=')
+    const name = equals === -1 ? piece : piece.slice(0, equals)
+    fields.push([decodeFormComponent(name, encoding), equals === -1 ? '' : decodeFormComponent(piece.slice(equals + 1), encoding)])
+  }
+  return { fields, total }
+}
+
+/** `+` as a space and each run of escapes as bytes in the encoding; a `%` without two hex digits stays. */
+function decodeFormComponent(text: string, encoding: BodyEncoding): string {
+  return text.replaceAll('+', ' ').replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.length / 3)
+    for (let index = 0; index < bytes.length; index++) bytes[index] = Number.parseInt(run.slice(index * 3 + 1, index * 3 + 3), 16)
+    return decodeWithEncoding(bytes, encoding, { fatal: false }) ?? run
+  })
 }

@@ -288,7 +288,7 @@ function BodyView({ kind, analysis, received, content, json, shownText, find }: 
             Decoded form fields, in the order received (percent-decoding applied); the Raw tab has the text as received
             {content.kind === 'decoded' ? ` · ${decodedAs}` : ''}.
           </Provenance>
-          <FormBody text={analysis.text ?? ''} />
+          <FormBody text={analysis.text ?? ''} encoding={analysis.decoded} />
         </>
       )
     case 'xml':

@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import { CappedText } from '../../components/capped-text'
 import { parseFormFields } from '../../lib/body-views'
+import type { BodyEncoding } from '../../lib/body-charset'
 import { revealHidden } from '../../components/revealed-text'
 
 /** Fields shown as rows; the Raw tab has the rest. 2,000 rows took 270 ms of CPU to create and lay out. */
@@ -10,10 +11,12 @@ const VALUE_STEP_CHARS = 16 * 1024
 
 interface FormBodyProps {
   text: string
+  /** The body's encoding: its escapes are bytes in it (ISO-8859-1 `%FC` is ü). */
+  encoding: BodyEncoding
 }
 
-export function FormBody({ text }: FormBodyProps) {
-  const { fields: shown, total } = useMemo(() => parseFormFields(text, MAX_FORM_ROWS), [text])
+export function FormBody({ text, encoding }: FormBodyProps) {
+  const { fields: shown, total } = useMemo(() => parseFormFields(text, MAX_FORM_ROWS, encoding), [text, encoding])
   if (total === 0) return <p className="muted">No form fields.</p>
   return (
     <div data-testid="form-body">
