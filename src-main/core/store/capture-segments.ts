@@ -567,15 +567,24 @@ export class Segment {
     return this.retiredPromise
   }
 
+  /**
+   * Cuts the zeros after the last frame (`preallocate`, or space given back) off the log of a
+   * segment that takes no captures any more, in the background: at `retire`, and at start-up for a
+   * log a crash or a failed cut left with them (start-up reads such a tail, and checks the header
+   * of every listed frame, at every start until it is gone).
+   */
+  trimTail(): void {
+    this.trimming = this.withLog(async (handle) => {
+      if ((await handle.stat()).size > this.logBytes) await handle.truncate(this.logBytes)
+    }).catch(() => undefined)
+  }
+
   /** No more captures come to this segment: write its index once more. */
   retire(): void {
     this.keepOpen = false
     this.markRetired()
     void this.closeSynced()
-    // Zeros after the last frame (`preallocate`, or space given back) take no capture any more.
-    this.trimming = this.withLog(async (handle) => {
-      if ((await handle.stat()).size > this.logBytes) await handle.truncate(this.logBytes)
-    }).catch(() => undefined)
+    this.trimTail()
     this.openLogs.used(this)
     this.openLogs.idle()
     if (this.flushTimer) {

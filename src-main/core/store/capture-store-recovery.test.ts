@@ -4,7 +4,7 @@
  * flipped body byte, a delete that could not be written, and a power loss that keeps only what
  * was synced.
  */
-import { chmod, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
+import { appendFile, chmod, readdir, readFile, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import { useCaptureStore } from '../../test-support/capture-store-fixture'
@@ -27,6 +27,33 @@ describe('capture store recovery', () => {
     await current.close()
     return stored
   }
+
+  test("cuts off the zeros a crash left after a full segment's last frame, so later starts read none of its log", async ({ capturesDir, openStore: open }) => {
+    const first = await open()
+    const stored = []
+    for (let index = 0; index <= SEGMENT_MAX_CAPTURES; index++) {
+      const body = Buffer.from(`body ${index}`)
+      stored.push(await first.append(testCapture(body), body))
+    }
+    await first.close()
+    // As a crash leaves a segment zero-filled ahead (`sync`) before its retirement cut the zeros off.
+    const logFile = join(capturesDir, '000001.log')
+    const framesEnd = (await stat(logFile)).size
+    await appendFile(logFile, Buffer.alloc(256 * 1024))
+
+    const reads = logReadsCounted(logFile)
+    const second = await open({ io: reads.io })
+    // This start read the zeros, and the header of every frame before them.
+    expect(reads.bytes()).toBeGreaterThan(256 * 1024)
+    await second.close()
+    expect((await stat(logFile)).size).toBe(framesEnd)
+
+    reads.reset()
+    const third = await open({ io: reads.io })
+    expect(reads.bytes()).toBe(0)
+    expect(third.count()).toBe(SEGMENT_MAX_CAPTURES + 1)
+    for (const capture of [stored[0]!, stored[SEGMENT_MAX_CAPTURES - 1]!]) expect((await third.readBody(capture.id)).toString()).toMatch(/^body \d+$/)
+  })
 
   test('survives a torn last frame at every offset: earlier captures intact, the torn bytes kept, new captures elsewhere', async ({
     capturesDir,
@@ -246,3 +273,29 @@ describe('capture store recovery', () => {
     expect(reopened.count()).toBe(bodies.length)
   })
 })
+
+/** The real file system, counting the bytes read from one log (start-up reads it through its own descriptor). */
+function logReadsCounted(path: string): { io: LogFileIo; bytes(): number; reset(): void } {
+  let bytes = 0
+  const io: LogFileIo = {
+    ...logFileIo,
+    async open(opened) {
+      const handle = await logFileIo.open(opened)
+      if (opened !== path) return handle
+      const read = handle.read.bind(handle) as (buffer: Buffer, offset: number, length: number, position: number) => ReturnType<FileHandle['read']>
+      handle.read = (async (buffer: Buffer, offset: number, length: number, position: number) => {
+        const result = await read(buffer, offset, length, position)
+        bytes += result.bytesRead
+        return result
+      }) as FileHandle['read']
+      return handle
+    },
+  }
+  return {
+    io,
+    bytes: () => bytes,
+    reset() {
+      bytes = 0
+    },
+  }
+}

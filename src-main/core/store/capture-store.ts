@@ -240,6 +240,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   let current: Segment | undefined
   /** Logs with a torn tail or lost bytes: kept as they are, even when no capture is left in them. */
   const sealed = new Set<Segment>()
+  /** Logs with zeros after their last frame: cut off unless the segment is the one taking captures. */
+  const zeroTails = new Set<Segment>()
   /** Read from their JSON documents (written by an earlier version, or not closed cleanly): given a snapshot in the background. */
   const withoutSnapshot: Segment[] = []
   await removeLeftoverTemporaries(config.dir)
@@ -259,11 +261,13 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     else if (segmentFiles.withoutSnapshot) withoutSnapshot.push(segment)
     current = segmentFiles.sealed ? undefined : segment
     if (segmentFiles.sealed) sealed.add(segment)
+    if (segmentFiles.zeroTail) zeroTails.add(segment)
   }
   // Emptied segments (all their captures deleted before a crash) are removed; the last one is kept to write into.
   for (const segment of [...segments.values()]) {
     if (segment !== current && !sealed.has(segment) && table.block(segment.number).live === 0) await changes.removeSegment(segment)
   }
+  for (const segment of zeroTails) if (segment !== current && segments.has(segment.number)) segment.trimTail()
   const nextSegmentNumber = Math.max(0, ...segments.keys()) + 1
   if (current) await current.holdOpen()
 

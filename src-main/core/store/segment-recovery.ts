@@ -57,6 +57,8 @@ export interface OpenedSegment {
   missingFrames: Set<number>
   /** The log has a torn tail or lost bytes: no new frame is written into it. */
   sealed: boolean
+  /** The log goes on past `appendAt` with zeros only (zero-filled ahead, or space given back, and not cut off since). */
+  zeroTail: boolean
   /** The index on disk is behind `entries` (rebuilt, migrated or caught up): write it. */
   stale: boolean
   /** The entries were read from the JSON document: writing it again (with a snapshot) makes the next start faster. */
@@ -295,6 +297,7 @@ async function readBack(
     entries: found,
     missingFrames,
     sealed,
+    zeroTail: !sealed && fileBytes > appendAt,
     stale,
   }
 }
