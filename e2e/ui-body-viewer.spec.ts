@@ -90,6 +90,20 @@ test("a form's escapes are read in its declared charset, as the search reads the
   await expect(page.getByTestId('capture-row')).toHaveCount(1)
 })
 
+test("an XML body is read in its declaration's encoding when the Content-Type names no charset", async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'xml-latin1')
+  const body = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><notification><name>Jos\xe9 M\xfcller</name></notification>', 'latin1')
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/notify', headers: [['Content-Type', 'application/xml']], body })
+  await row(page, '/notify').click()
+  const body$ = requestBody(page)
+  // Before: the Hex tab, "Declared as application/xml, but the bytes are not valid UTF-8."
+  await expect(body$.getByTestId('body-tab-xml')).toHaveAttribute('aria-selected', 'true')
+  await expect(body$.getByTestId('xml-body')).toContainText('<name>José Müller</name>')
+  await expect(body$.getByTestId('body-provenance')).toContainText('decoded as ISO-8859-1')
+  await page.getByTestId('filter-text').fill('"josé müller"')
+  await expect(page.getByTestId('capture-row')).toHaveCount(1)
+})
+
 test('a declared ISO-8859-1 body is decoded as such and opens as text', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'latin1')
   await inspector.sendCallback({

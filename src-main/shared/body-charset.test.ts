@@ -32,6 +32,17 @@ describe('decodeBody', () => {
     expect(decodedAsLabel(decoded)).toContain('"x-made-up" is not one this viewer knows')
   })
 
+  it("reads an XML declaration's encoding when the Content-Type names no charset", () => {
+    const xml = (declaration: string, body: string) => Uint8Array.from(`<?xml version="1.0"${declaration}?><n>${body}</n>`, (char) => char.charCodeAt(0))
+    const decoded = decodeBody(xml(' encoding="ISO-8859-1"', 'M\xfcller'), 'application/xml')
+    expect(decoded).toMatchObject({ text: '<?xml version="1.0" encoding="ISO-8859-1"?><n>Müller</n>', encoding: 'ISO-8859-1', source: 'declared' })
+    expect(decodeBody(xml(" encoding='windows-1252' standalone='yes'", '\x80'), 'text/xml').text).toContain('<n>€</n>')
+    // The Content-Type's charset wins; an ASCII-readable declaration saying UTF-16 is not believed.
+    expect(decodeBody(xml(' encoding="ISO-8859-1"', 'x'), 'application/xml; charset=utf-8')).toMatchObject({ encoding: 'UTF-8', source: 'declared' })
+    expect(decodeBody(xml(' encoding="UTF-16"', 'x'), 'application/xml')).toMatchObject({ encoding: 'UTF-8', source: 'default' })
+    expect(decodeBody(xml('', 'M\xfcller'), 'application/xml').text).toBeNull()
+  })
+
   it('decodes long Latin-1 bodies in chunks', () => {
     const long = new Uint8Array(100_000).fill(0xe9)
     expect(decodeLatin1(long)).toBe('é'.repeat(100_000))

@@ -38,6 +38,29 @@ export function declaredCharset(contentType: string | null | undefined): string 
   return match?.[1]?.toLowerCase() ?? null
 }
 
+/**
+ * The charset a body declares: its Content-Type's `charset`, else the `encoding` of an XML
+ * declaration the body starts with (`<?xml version="1.0" encoding="ISO-8859-1"?>`: RFC 7303 §4.3
+ * reads it when the media type names no charset, and older XML senders rely on it). Before, such a
+ * body opened in Hex as "not valid UTF-8", and its text was searched as UTF-8.
+ */
+export function bodyCharset(contentType: string | null | undefined, bytes: Uint8Array): string | null {
+  return declaredCharset(contentType) ?? xmlDeclaredEncoding(bytes)
+}
+
+/** Read in the first bytes only, as ASCII: a declaration is short, and its pattern bounded. */
+const XML_DECLARATION_BYTES = 256
+const XML_DECLARATION = /^<\?xml\s[^>]{0,200}?\bencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]{0,39})["']/
+
+function xmlDeclaredEncoding(bytes: Uint8Array): string | null {
+  if (bytes[0] !== 0x3c || bytes[1] !== 0x3f) return null
+  let head = ''
+  for (let index = 0; index < Math.min(bytes.length, XML_DECLARATION_BYTES); index++) head += String.fromCharCode(bytes[index] as number)
+  const encoding = XML_DECLARATION.exec(head)?.[1]?.toLowerCase() ?? null
+  // Readable as ASCII, the declaration cannot be in UTF-16 or UTF-32, whatever it says.
+  return encoding !== null && /^utf-?(16|32)/.test(encoding) ? null : encoding
+}
+
 /** The UTF-16 byte order of a BOM, if the body starts with one. */
 function utf16Bom(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | null {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16LE'
@@ -102,7 +125,7 @@ export function decodeWithEncoding(bytes: Uint8Array, choice: BodyEncoding, opti
 
 /** The viewer's decoding: strict, and says which encoding and why. */
 export function decodeBody(bytes: Uint8Array, contentType: string | null): DecodedBody {
-  const choice = bodyEncodingOf(bytes, declaredCharset(contentType))
+  const choice = bodyEncodingOf(bytes, bodyCharset(contentType, bytes))
   return { ...choice, text: decodeWithEncoding(bytes, choice, { fatal: true }) }
 }
 

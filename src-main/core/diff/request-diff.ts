@@ -5,7 +5,7 @@
  * (`Content-Encoding: gzip`, `deflate`, `br`) is compared decompressed, and the diff says so.
  */
 import type { BodyDiff, BodyReading, CaptureDiff, DiffSide } from '../../shared/capture-diff'
-import { bodyEncodingOf, decodedAsLabel, decodeWithEncoding, declaredCharset } from '../../shared/body-charset'
+import { bodyCharset, bodyEncodingOf, decodedAsLabel, decodeWithEncoding } from '../../shared/body-charset'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { declaresJson } from '../../shared/json-media-type'
 import { decodeContentCodingWithin } from '../content-coding'
@@ -69,7 +69,7 @@ function bodyText(bytes: Buffer, contentType: string | null): { text: string | n
   const utf8 = bodyAsText(bytes)
   if (utf8 !== null) return { text: utf8, readAs: null }
   // A UTF-16 body is told by its byte order mark even without a declared charset.
-  const encoding = bodyEncodingOf(bytes, declaredCharset(contentType))
+  const encoding = bodyEncodingOf(bytes, bodyCharset(contentType, bytes))
   const text = decodeWithEncoding(bytes, encoding, { fatal: true })
   return text === null || text.includes('\0') ? { text: null, readAs: null } : { text, readAs: decodedAsLabel(encoding) }
 }

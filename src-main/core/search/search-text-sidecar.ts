@@ -36,8 +36,9 @@ import { searchableBodyText } from './searchable-body'
  * 6: the summary text first in each entry, and where it ends (`summaryEnds`). 7: text case folded
  * (`ß` is `ss`, `ς` is `σ`, `İ` and `ı` are `i`) rather than lower-cased. 8: the path texts after
  * the summary text, and where they end (`pathEnds`). 9: trailer fields after the headers (`searchedHeaderLines`).
+ * 10: an XML body without a charset in its Content-Type read in its declaration's encoding (`bodyCharset`).
  */
-export const SIDECAR_VERSION = 9
+export const SIDECAR_VERSION = 10
 const SIDECAR_MAGIC = Buffer.from('CIS1')
 const TRAILER_BYTES = 8
 /** The capture log's frame layout (core/store/capture-log.ts): magic, metadata length, body length. */

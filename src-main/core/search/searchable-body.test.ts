@@ -35,6 +35,9 @@ describe('searchableBodyText', () => {
     expect(searchableBodyText(described('text/plain; charset="windows-1252"'), Buffer.from([0x80, 0x20, 0x41]))).toBe('€ a')
     // ISO-8859-1 is byte for byte, as the body view shows it: 0x80 is a C1 control, not "€".
     expect(searchableBodyText(described('text/plain; charset=iso-8859-1'), Buffer.from([0x37, 0x80]))).toBe('7\u0080')
+    // No charset in the Content-Type, one in the XML declaration: read as the viewer reads it.
+    const declared = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><name>Jos\xe9</name>', 'latin1')
+    expect(searchableBodyText(described('application/xml'), declared)).toContain('<name>josé</name>')
     expect(searchableBodyText(described('text/plain; charset=utf-16le'), Buffer.from('Grüße', 'utf16le'))).toBe('grüsse')
     const bigEndian = Buffer.from('Hi', 'utf16le').swap16()
     expect(searchableBodyText(described('text/plain; charset=utf-16be'), bigEndian)).toBe('hi')

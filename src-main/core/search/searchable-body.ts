@@ -9,7 +9,7 @@
  * for in. Binary bodies give `null`: they are never matched.
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
-import { bodyEncodingOf, declaredCharset, decodeWithEncoding } from '../../shared/body-charset'
+import { bodyCharset, bodyEncodingOf, declaredCharset, decodeWithEncoding } from '../../shared/body-charset'
 import { decodeContentCoding, MAX_DECODED_BODY_BYTES } from '../content-coding'
 import { looksLikeText } from '../../shared/text-sniff'
 import { assertNever } from '../../shared/assert-never'
@@ -46,9 +46,11 @@ export function searchableBodyText(described: BodyDescription | { headers: Heade
   const declared = declaredKind(type.mediaType)
   if (declared === 'binary') return null
   // Undeclared or some other type: text only if the bytes plainly are.
-  const read = declared === 'unknown' ? sniffText(decoded) : { kind: declared, text: decodeText(decoded, type.charset) }
+  // As the body viewer reads it (shared/body-charset.ts): the declared charset, or an XML declaration's.
+  const charset = bodyCharset(contentType, decoded)
+  const read = declared === 'unknown' ? sniffText(decoded) : { kind: declared, text: decodeText(decoded, charset) }
   if (read === null || read.text === null) return null
-  return withDecodedForms(read.text, read.kind, type.charset)
+  return withDecodedForms(read.text, read.kind, charset)
 }
 
 type TextKind = 'json' | 'form' | 'xml' | 'text'
