@@ -86,8 +86,22 @@ test("a form's escapes are read in its declared charset, as the search reads the
   await expect(body$.getByTestId('body-tab-form')).toHaveAttribute('aria-selected', 'true')
   // Before: "M�ller" and "K�ln" (the escapes read as UTF-8), while a search for müller found it.
   await expect(body$.getByTestId('form-field')).toHaveText([/^name\s*Müller$/, /^city\s*Köln$/])
+  await expect(body$.getByTestId('form-invalid-escapes')).toHaveCount(0)
   await page.getByTestId('filter-text').fill('müller köln')
   await expect(page.getByTestId('capture-row')).toHaveCount(1)
+})
+
+test('a form without a charset whose escapes are no UTF-8 says they show as �', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'form-no-charset')
+  const headers: Array<[string, string]> = [['Content-Type', 'application/x-www-form-urlencoded']]
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/notify', headers, body: 'name=M%FCller' })
+  await row(page, '/notify').click()
+  const body$ = requestBody(page)
+  await expect(body$.getByTestId('form-field')).toHaveText([/^name\s*M\ufffdller$/])
+  // Before, "M�ller" stood there as if the sender had written it.
+  await expect(body$.getByTestId('form-invalid-escapes')).toHaveText(
+    'Some escapes are not valid UTF-8 (the form names no charset): their bytes show as �. The Raw tab has the text as received.',
+  )
 })
 
 test("an XML body is read in its declaration's encoding when the Content-Type names no charset", async ({ page, inspector }) => {

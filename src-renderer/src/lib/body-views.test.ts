@@ -64,6 +64,9 @@ describe('parseFormFields', () => {
     ])
     const windows1252 = analyseBody(new Uint8Array(0), 'application/x-www-form-urlencoded; charset=windows-1252').decoded
     expect(parseFormFields('price=%8010', 10, windows1252).fields).toEqual([['price', '€10']])
+    // Escapes that are no UTF-8 in a form without a charset: said, not passed off as sent.
+    expect(parseFormFields('name=M%FCller', 10)).toEqual({ fields: [['name', 'M\ufffdller']], total: 1, invalidUtf8Escapes: true })
+    expect(parseFormFields('name=M\ufffdller', 10)).toEqual({ fields: [['name', 'M\ufffdller']], total: 1 })
     // UTF-8 (declared, or no charset) as before.
     expect(parseFormFields('name=M%C3%BCller', 10, analyseBody(new Uint8Array(0), 'application/x-www-form-urlencoded').decoded).fields).toEqual([
       ['name', 'Müller'],

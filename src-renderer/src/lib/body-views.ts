@@ -81,6 +81,11 @@ export interface FormFields {
   fields: Array<[name: string, value: string]>
   /** How many fields the body holds in all. */
   total: number
+  /**
+   * Escapes read as UTF-8 that are not UTF-8 (`%FC` in a form sent without a charset): their
+   * bytes show as U+FFFD, which the Form view says rather than passing it off as what was sent.
+   */
+  invalidUtf8Escapes?: true
 }
 
 /**
@@ -104,7 +109,10 @@ export function parseFormFields(text: string, maxFields: number = Number.POSITIV
   if (encoding === null || encoding.decoderLabel === 'utf-8' || encoding.decoderLabel.startsWith('utf-16')) {
     // URLSearchParams drops a `?` that starts its input (a query string's); in a form body that `?`
     // belongs to the first name, and the leading `&` keeps it.
-    return { fields: [...new URLSearchParams(`&${shown}`)], total }
+    const fields = [...new URLSearchParams(`&${shown}`)]
+    // U+FFFD where the text has none: escapes that are no UTF-8.
+    const replaced = !shown.includes('\ufffd') && fields.some(([name, value]) => name.includes('\ufffd') || value.includes('\ufffd'))
+    return replaced ? { fields, total, invalidUtf8Escapes: true } : { fields, total }
   }
   const fields: FormFields['fields'] = []
   for (const piece of shown.split('&')) {

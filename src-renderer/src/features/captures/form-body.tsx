@@ -16,10 +16,15 @@ interface FormBodyProps {
 }
 
 export function FormBody({ text, encoding }: FormBodyProps) {
-  const { fields: shown, total } = useMemo(() => parseFormFields(text, MAX_FORM_ROWS, encoding), [text, encoding])
+  const { fields: shown, total, invalidUtf8Escapes } = useMemo(() => parseFormFields(text, MAX_FORM_ROWS, encoding), [text, encoding])
   if (total === 0) return <p className="muted">No form fields.</p>
   return (
     <div data-testid="form-body">
+      {invalidUtf8Escapes && (
+        <p className="notice notice-warning" data-testid="form-invalid-escapes">
+          Some escapes are not valid UTF-8 (the form names no charset): their bytes show as �. The Raw tab has the text as received.
+        </p>
+      )}
       <table className="kv-table">
         <thead>
           <tr>
