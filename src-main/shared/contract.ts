@@ -71,6 +71,18 @@ export const MAX_PAGE_SIZE = 1000
 /** The longest note a capture can carry (plain text): the API, the note editor and imports all hold to it. */
 export const MAX_CAPTURE_NOTE_CHARS = 10_000
 
+/**
+ * A note cut to MAX_CAPTURE_NOTE_CHARS characters (code points, as the API's schema counts them).
+ * Counted in UTF-16 units, a note of 5,001 emoji the API took came back from a HAR file cut by one,
+ * and from a curl script not at all.
+ */
+export function noteWithinLimit(note: string): string {
+  if (note.length <= MAX_CAPTURE_NOTE_CHARS) return note
+  let end = 0
+  for (let count = 0; count < MAX_CAPTURE_NOTE_CHARS && end < note.length; count++) end += (note.codePointAt(end) as number) > 0xffff ? 2 : 1
+  return note.slice(0, end)
+}
+
 const ANSWER_FILTER_MESSAGE = 'answer must be "2xx", "3xx", "4xx", "5xx", "none" (closed, reset or never answered) or a status code such as "503"'
 const oneOf = (field: string, values: readonly string[]) => `${field} must be one of ${values.join(', ')}`
 

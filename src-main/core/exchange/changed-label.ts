@@ -14,7 +14,7 @@ import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
 import type { Refusal } from '../../shared/views'
 import { refusalOf } from './exchange-capture'
-import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
+import { noteWithinLimit } from '../../shared/contract'
 
 /** The header a raw HTTP message carries its record in. */
 export const CHANGED_HEADER = 'X-Callback-Inspector-Changed-Before-Export'
@@ -110,7 +110,7 @@ export function noteLabelText(note: string): string {
 export function readNoteLabel(text: string): string | null {
   try {
     const value: unknown = JSON.parse(text)
-    return typeof value === 'string' && value !== '' && value.length <= MAX_CAPTURE_NOTE_CHARS ? value : null
+    return typeof value === 'string' && value !== '' && noteWithinLimit(value) === value ? value : null
   } catch {
     return null
   }

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest'
 import Ajv from 'ajv'
 import type { InspectorEvent } from '../../shared/contract'
 import type { CaptureDetail, Endpoint } from '../../shared/views'
-import { procedureInputs } from '../../shared/contract'
+import { MAX_CAPTURE_NOTE_CHARS, procedureInputs } from '../../shared/contract'
 import { exportedFile } from '../../test-support/exported-file'
 import type { ExportAnswer } from './exchange-service'
 import { send } from '../../test-support/http-client'
@@ -140,6 +140,9 @@ describe('export and import through the inspector', () => {
     const page = await inspector.procedures.listCaptures({ endpointId: source.id })
     await inspector.procedures.setCaptureNote({ id: page.items[0]!.id, note: 'the large one\nline two <b>not html</b>' })
     await inspector.procedures.setCapturePinned({ id: page.items[1]!.id, pinned: true })
+    // As long as a note may be, in characters the API counts as one each and UTF-16 as two: a HAR
+    // import cut it to half (UTF-16 units), a curl script's record was not read at all.
+    await inspector.procedures.setCaptureNote({ id: page.items[2]!.id, note: '😀'.repeat(MAX_CAPTURE_NOTE_CHARS) })
   }, 60_000)
 
   async function details(endpointId: string): Promise<CaptureDetail[]> {

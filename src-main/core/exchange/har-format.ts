@@ -9,7 +9,7 @@
  * `postData.text` (base64 when `encoding`/`_encoding` says so), else rebuilt from `params`.
  */
 import type { Content, Entry, Header, Response, Timings } from 'har-format'
-import { MAX_CAPTURE_NOTE_CHARS } from '../../shared/contract'
+import { noteWithinLimit } from '../../shared/contract'
 import type { CaptureRecognition } from '../../shared/views'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { decodeStrictBase64, exporterProviderOf, refusalOf, utf8Text, type ExchangeCapture, type Redaction, type StoredAnswer } from './exchange-capture'
@@ -280,7 +280,7 @@ function readHarEntry(raw: unknown): EntryResult {
       refusal,
       recognition: null,
       response,
-      note: typeof raw._note === 'string' ? raw._note.slice(0, MAX_CAPTURE_NOTE_CHARS) : null,
+      note: typeof raw._note === 'string' ? noteWithinLimit(raw._note) : null,
       pinned: raw._pinned === true,
       origin: 'imported',
       importedFrom: null,
