@@ -171,13 +171,32 @@ export function detectFormat(bytes: Buffer): Exclude<ImportFormat, 'auto'> | nul
     return /"format"\s*:\s*"callback-inspector-bundle"/.test(head) ? 'bundle' : 'har'
   }
   if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/\d\.\d\r?\n/.test(trimmed)) return 'http'
-  const firstCommand = trimmed
-    .split('\n')
-    .map((line) => line.trim())
-    .find((line) => line !== '' && !line.startsWith('#'))
-  if (firstCommand !== undefined && /^(curl|printf|\{)(\s|$)/.test(firstCommand)) return 'curl'
+  const firstCommand = firstLineOutsideComments(bytes)
+  if (firstCommand !== null && /^(curl|printf|\{)(\s|$)/.test(firstCommand)) return 'curl'
   // A bundle or HAR whose first key is not quoted yet (whitespace-only head): try JSON.
   if (trimmed.startsWith('{')) return /"format"\s*:\s*"callback-inspector-bundle"/.test(head) ? 'bundle' : 'har'
+  return null
+}
+
+/**
+ * The first line that is neither blank nor a `#` comment, trimmed (its first 64 bytes), or `null`.
+ * Read past the first 4 KiB: this app's curl export puts a capture's note and its headers as
+ * received in comments before its command, and a support note of 4,000 characters made the
+ * script one its own import could not tell from any other text. One pass, stopping there.
+ */
+function firstLineOutsideComments(bytes: Buffer): string | null {
+  for (let start = 0; start < bytes.length;) {
+    const newline = bytes.indexOf(0x0a, start)
+    const end = newline === -1 ? bytes.length : newline
+    let first = start
+    while (first < end && (bytes[first] === 0x20 || bytes[first] === 0x09 || bytes[first] === 0x0d)) first++
+    if (first < end && bytes[first] !== 0x23)
+      return bytes
+        .subarray(first, Math.min(end, first + 64))
+        .toString('latin1')
+        .trim()
+    start = end + 1
+  }
   return null
 }
 

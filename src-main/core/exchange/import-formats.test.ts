@@ -291,6 +291,9 @@ describe('format detection and JSON errors', () => {
     expect(detectFormat(Buffer.from('{"format": "callback-inspector-bundle"}'))).toBe('bundle')
     expect(detectFormat(Buffer.from('POST /x HTTP/1.1\r\n'))).toBe('http')
     expect(detectFormat(Buffer.from('#!/bin/sh\n# comment\n{\nprintf x\n} | curl x'))).toBe('curl')
+    // This app's export writes a capture's note in comments before its command: 7 KB of them.
+    expect(detectFormat(Buffer.from(`# callback-inspector export\n${'# note: charged twice, refund\n'.repeat(250)}\r\n  curl -X POST x`))).toBe('curl')
+    expect(detectFormat(Buffer.from(`${'# only comments\n'.repeat(300)}hello there`))).toBeNull()
     expect(detectFormat(Buffer.from('hello'))).toBeNull()
   })
 
