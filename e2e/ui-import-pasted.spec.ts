@@ -88,3 +88,41 @@ test('a curl command whose body was to come from stdin is imported as curl sends
   await expect(detail).toContainText(`POST /${endpoint.slug}/notify HTTP/1.1`)
   await expect(detail).toContainText('the body it was run with is not available')
 })
+
+test('a raw HTTP message or a body pasted with CRLF line breaks is imported with them', async ({ page, context, inspector }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(inspector.app.ready.ui).origin })
+  const endpoint = await inspector.openOwnEndpoint(page, 'pasted-crlf')
+  const body = '--XX\r\nContent-Disposition: form-data; name="amount"\r\n\r\n9.99\r\n--XX--\r\n'
+  const message = `POST /${endpoint.slug}/raw HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XX\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+  const paste = async (text: string) => {
+    await page.evaluate((clip) => navigator.clipboard.writeText(clip), text)
+    await page.keyboard.press('ControlOrMeta+V')
+  }
+
+  await page.getByTestId('open-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  await dialog.getByTestId('import-source-paste').check()
+  await dialog.getByTestId('import-text').focus()
+  await paste(message)
+  await dialog.getByTestId('import-submit').click()
+  // Before: "message 1 (byte 117): Content-Length declares 73 bytes but only 68 follow".
+  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
+  await dialog.getByTestId('import-done').click()
+
+  await page.getByTestId('open-import').click()
+  await dialog.getByTestId('import-source-body').check()
+  await dialog.getByTestId('import-body-path').fill(`/${endpoint.slug}/body`)
+  await dialog.getByTestId('import-body-headers').fill('Content-Type: multipart/form-data; boundary=XX')
+  await dialog.getByTestId('import-body-text').focus()
+  await paste(body)
+  await dialog.getByTestId('import-submit').click()
+  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
+  await dialog.getByTestId('import-done').click()
+
+  const page1 = await inspector.app.call<{ items: Array<{ id: string; target: string }> }>('listCaptures', { endpointId: endpoint.id })
+  for (const item of page1.items) {
+    const detail = await inspector.app.call<{ request: { bodyBase64: string } }>('getCapture', { id: item.id })
+    expect(Buffer.from(detail.request.bodyBase64, 'base64').toString('latin1'), item.target).toBe(body)
+  }
+  expect(page1.items).toHaveLength(2)
+})

@@ -18,6 +18,7 @@ import { bytesToBase64 } from '../../lib/bytes'
 import { importedFromQuery, importFileProblem, importPasteProblem, rawRequestBytes } from './import-source'
 import './exchange.css'
 import { errorMessage } from '@shared/errors'
+import { exactPasteOf, withPastedLineBreaks, type ExactPaste } from '../../lib/exact-paste'
 
 type Source = 'file' | 'paste' | 'body'
 
@@ -42,6 +43,9 @@ export function ImportDialog({ endpoint, onClose, onShowImported }: ImportDialog
   const [file, setFile] = useState<File | null>(null)
   const [pasted, setPasted] = useState('')
   const [body, setBody] = useState({ method: 'POST', path: `/${endpoint.slug}/`, headers: 'Content-Type: application/json', text: '' })
+  // The clipboard's own line breaks, which the textareas turn into LF (lib/exact-paste.ts).
+  const [pastedExactly, setPastedExactly] = useState<ExactPaste | null>(null)
+  const [bodyPastedExactly, setBodyPastedExactly] = useState<ExactPaste | null>(null)
   const [provider, setProvider] = useState<PinnableProviderId | ''>('')
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null)
   const [result, setResult] = useState<ImportResult | null>(null)
@@ -80,10 +84,10 @@ export function ImportDialog({ endpoint, onClose, onShowImported }: ImportDialog
         bytes = new Uint8Array(await file!.arrayBuffer())
         origin = { sourceName: file!.name }
       } else if (source === 'paste') {
-        bytes = new TextEncoder().encode(pasted)
+        bytes = new TextEncoder().encode(withPastedLineBreaks(pasted, pastedExactly))
         origin = { pasted: 'text' }
       } else {
-        const built = rawRequestBytes(body)
+        const built = rawRequestBytes({ ...body, text: withPastedLineBreaks(body.text, bodyPastedExactly) })
         if (typeof built === 'string') throw new Error(built)
         bytes = built
         chosenFormat = 'http'
@@ -165,6 +169,7 @@ export function ImportDialog({ endpoint, onClose, onShowImported }: ImportDialog
                 className="input exchange-paste"
                 value={pasted}
                 onChange={(event) => setPasted(event.target.value)}
+                onPaste={(event) => setPastedExactly(exactPasteOf(event.currentTarget, event.clipboardData.getData('text/plain')))}
                 spellCheck={false}
                 placeholder="curl -X POST https://… -H 'Content-Type: application/json' -d '{…}'"
                 aria-invalid={pastedSizeProblem !== null}
@@ -228,6 +233,7 @@ export function ImportDialog({ endpoint, onClose, onShowImported }: ImportDialog
                   className="input exchange-paste"
                   value={body.text}
                   onChange={(event) => setBody({ ...body, text: event.target.value })}
+                  onPaste={(event) => setBodyPastedExactly(exactPasteOf(event.currentTarget, event.clipboardData.getData('text/plain')))}
                   spellCheck={false}
                   data-testid="import-body-text"
                 />
