@@ -5,6 +5,7 @@
  * shown as clearly as an answer.
  */
 import { generateKeyPairSync } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import type { Page } from '@playwright/test'
 import { signIxopayJson } from '../src-main/core/providers/index'
 import { FORWARD_TIMEOUT_MS } from '../src-main/shared/replay-limits'
@@ -139,7 +140,7 @@ test("the resend header editor's remove buttons sit level with their row's input
   for (const row of rows) expect(Math.abs(row.remove - row.input)).toBeLessThanOrEqual(1.5)
 })
 
-test('the resend editor says an ISO-8859-1 body is text it cannot write, not binary', async ({ page, inspector }) => {
+test('the resend editor says an ISO-8859-1 or compressed body is text it cannot write, not binary', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'latin1')
   const latin1 = Buffer.from('Name=M\xfcller&City=K\xf6ln', 'latin1')
   expect(
@@ -153,10 +154,27 @@ test('the resend editor says an ISO-8859-1 body is text it cannot write, not bin
       body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0xff]),
     }),
   ).toBe(200)
+  const gzip = gzipSync('{"result":"OK"}')
+  expect(
+    await inspector.sendCallback({
+      slug: endpoint.slug,
+      path: '/gzip',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      body: gzip,
+    }),
+  ).toBe(200)
 
   for (const [path, statement] of [
     ['/notify', 'The body is ISO-8859-1 text (21 bytes) and the editor writes UTF-8: it is sent as captured. Method and headers can still be edited.'],
     ['/png', 'The body is binary (7 bytes): it is sent as captured. Method and headers can still be edited.'],
+    // Compressed JSON is not binary: it read "The body is binary (35 bytes)".
+    [
+      '/gzip',
+      `The body is gzip-compressed (${gzip.length} bytes), which the editor cannot write: it is sent as captured. Method and headers can still be edited.`,
+    ],
   ] as const) {
     await page.getByTestId('capture-row').filter({ hasText: path }).click()
     await page.getByTestId('resend-capture').click()

@@ -11,6 +11,7 @@ import { preparedBodiesOf } from '../../api/capture-detail-loader'
 import { base64ToBytes, decodeUtf8Strict, looksBinary } from '../../lib/bytes'
 import { decodeBody } from '@shared/body-charset'
 import { lineBreaksOf, withLineBreaks } from './line-breaks'
+import { contentCodingsOf } from '../../lib/content-coding'
 import { formatExactBytes } from '../../lib/format'
 import { useDebouncedValue } from '../../lib/use-debounced-value'
 import { describeInvalidTargetUrl } from '@shared/target-url'
@@ -58,16 +59,20 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
   const original = useMemo(() => {
     // The bytes the capture loader decoded off the UI thread; decoded here only when it did not (a small body).
     const bytes = preparedBodiesOf(capture)?.request.bytes ?? base64ToBytes(request.bodyBase64)
-    if (bytes.length > MAX_EDITABLE_BODY_BYTES) return { text: null, size: bytes.length, isTooLarge: true, otherCharset: null, lineBreaks: 'lf' as const }
+    const none = { text: null, size: bytes.length, isTooLarge: false, otherCharset: null, compressed: null, lineBreaks: 'lf' as const }
+    if (bytes.length > MAX_EDITABLE_BODY_BYTES) return { ...none, isTooLarge: true }
     const utf8 = decodeUtf8Strict(bytes)
     const text = utf8 !== null && !looksBinary(utf8) ? utf8 : null
+    // Compressed (gzip JSON, say) is not binary: the editor only cannot compress what it writes.
+    const codings = text === null ? contentCodingsOf(headerValue(request.headers, 'content-encoding') ?? null) : []
+    if (codings.length > 0) return { ...none, compressed: codings.join(', ') }
     // Text in another charset (ISO-8859-1, UTF-16…) is not binary: the editor only cannot write it.
     const decoded = text === null ? decodeBody(bytes, headerValue(request.headers, 'content-type') ?? null) : null
     const otherCharset = decoded && decoded.encoding !== 'UTF-8' && decoded.text !== null && !looksBinary(decoded.text) ? decoded.encoding : null
     const lineBreaks = text === null ? 'lf' : lineBreaksOf(text)
     // Mixed line breaks: the textarea would make them all LF, so the body is sent as captured.
-    if (lineBreaks === 'mixed') return { text: null, size: bytes.length, isTooLarge: false, otherCharset: null, lineBreaks }
-    return { text, size: bytes.length, isTooLarge: false, otherCharset, lineBreaks }
+    if (lineBreaks === 'mixed') return { ...none, lineBreaks }
+    return { ...none, text, otherCharset, lineBreaks }
   }, [capture, request.bodyBase64, request.headers])
   const [bodyText, setBodyText] = useState(original.text ?? '')
   const [timeoutSeconds, setTimeoutSeconds] = useState(String(REPLAY_TIMEOUT_MS / 1000))
@@ -264,11 +269,13 @@ export function ResendDialog({ capture, onClose }: ResendDialogProps) {
                   </span>
                 ) : original.text === null ? (
                   <span className="notice replay-small" data-testid="resend-body-not-editable">
-                    {original.otherCharset !== null
-                      ? `The body is ${original.otherCharset} text (${formatExactBytes(original.size)}) and the editor writes UTF-8: it is sent as captured. Method and headers can still be edited.`
-                      : original.lineBreaks === 'mixed'
-                        ? `The body mixes line breaks (CRLF, LF or a lone CR), which the editor would all make LF: it is sent as captured. Method and headers can still be edited.`
-                        : `The body is binary (${formatExactBytes(original.size)}): it is sent as captured. Method and headers can still be edited.`}
+                    {original.compressed !== null
+                      ? `The body is ${original.compressed}-compressed (${formatExactBytes(original.size)}), which the editor cannot write: it is sent as captured. Method and headers can still be edited.`
+                      : original.otherCharset !== null
+                        ? `The body is ${original.otherCharset} text (${formatExactBytes(original.size)}) and the editor writes UTF-8: it is sent as captured. Method and headers can still be edited.`
+                        : original.lineBreaks === 'mixed'
+                          ? `The body mixes line breaks (CRLF, LF or a lone CR), which the editor would all make LF: it is sent as captured. Method and headers can still be edited.`
+                          : `The body is binary (${formatExactBytes(original.size)}): it is sent as captured. Method and headers can still be edited.`}
                   </span>
                 ) : (
                   <>
