@@ -12,6 +12,7 @@ import { call } from '../../api/api-client'
 import { queryKeys, type CaptureListData } from '../../api/query-keys'
 import { useBulkJob } from '../../api/queries'
 import { formatCount, formatDuration, formatListTime } from '../../lib/format'
+import { providerName } from '../../lib/providers'
 import { ProgressBar } from '../../components/progress-bar'
 import { outcomeClass, outcomeLabel } from './replay-format'
 import { errorMessage } from '@shared/errors'
@@ -131,7 +132,7 @@ export function BulkProgress({ initial, onClose }: { initial: BulkJobView; onClo
                       {item.resignSkipped && item.resignSkipped.length > 0 && (
                         <span
                           className="tag tag-warn"
-                          title={item.resignSkipped.map((skip) => `${skip.scheme} (${skip.provider}): ${skip.reason}`).join('\n')}
+                          title={item.resignSkipped.map((skip) => `${skip.scheme} (${providerName(skip.provider)}): ${skip.reason}`).join('\n')}
                           data-testid="bulk-result-not-resigned"
                         >
                           not re-signed
