@@ -78,7 +78,7 @@ test('a 500, 500, 200 IXOPAY delivery shows as one group with its timeline', asy
   await expect(attempts.nth(0).getByTestId('delivery-gap')).toHaveText('first')
   await expect(attempts.nth(1).getByTestId('delivery-gap')).toHaveText(/^\+\d/)
   await expect(dialog.getByTestId('delivery-duplicate')).toHaveCount(0)
-  await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (2xx)')
+  await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (acknowledged)')
   // IXOPAY publishes no intervals: the view says so and links its page instead of guessing.
   const schedule = dialog.getByTestId('delivery-schedule')
   await expect(schedule).toContainText('IXOPAY')
@@ -138,11 +138,14 @@ test('an IXOPAY attempt answered 200 without OK is not delivered, and its retry 
   const dialog = page.getByTestId('delivery-dialog')
   // IXOPAY retries a 200 without OK: not delivered, and the row says why.
   await expect(dialog.getByTestId('delivery-outcome')).toContainText('not delivered yet')
-  await expect(dialog.getByTestId('delivery-attempt').first().getByTestId('delivery-not-acknowledged')).toBeVisible()
+  const refusedTag = dialog.getByTestId('delivery-attempt').first().getByTestId('delivery-not-acknowledged')
+  await expect(refusedTag).toBeVisible()
   expect(await send()).toBe(200)
   const attempts = dialog.getByTestId('delivery-attempt')
   await expect(attempts).toHaveCount(2)
-  await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (2xx)')
+  // The headline says what decides, not "2xx": IXOPAY's first 200 was a 2xx and did not count.
+  await expect(dialog.getByTestId('delivery-outcome-tag')).toHaveText('delivered (acknowledged)')
+  await expect(dialog.getByTestId('delivery-outcome-tag')).toHaveAttribute('title', /documents as an acknowledgement .*IXOPAY: 200 with the body OK.*any 2xx/)
   // The second attempt is IXOPAY's retry of an answer it refused, not a duplicate.
   await expect(dialog.getByTestId('delivery-duplicate')).toHaveCount(0)
   await expect(attempts.nth(1).getByTestId('delivery-not-acknowledged')).toHaveCount(0)
@@ -291,7 +294,7 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   // Every attempt after the first is a duplicate (all were answered 200), counted by the core over
   // the whole delivery: the first attempt is on no page fetched, yet the count is exact.
   await expect(dialog.getByTestId('delivery-duplicate-count')).toHaveText('519 after a 2xx')
-  await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (2xx)')
+  await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (acknowledged)')
 
   // "Go to attempt": a number past the last or not a number is explained and nothing moves.
   const jumpNumber = dialog.getByTestId('delivery-jump-number')

@@ -64,3 +64,17 @@ export function retryStepRuns(retries: readonly RetryStep[]): RetryStepRun[] {
 export function describeDuplicates(duplicates: number): string {
   return `${formatCount(duplicates)} after a 2xx`
 }
+
+/**
+ * The delivery's outcome, for the Delivery view's headline and the grouped list's badge. Since
+ * b31266c delivered means acknowledged as its provider documents it, not any 2xx: IXOPAY retries a
+ * 200 without the body OK, so "delivered (2xx)" beside it read as a contradiction.
+ */
+export function describeDeliveryOutcome(succeeded: boolean): string {
+  return succeeded ? 'delivered (acknowledged)' : 'not delivered yet'
+}
+
+/** What "delivered" is judged by (`DeliveryView.succeeded`), for the headline's tooltip. */
+export const DELIVERED_RULE =
+  'Delivered: an attempt got the answer its provider documents as an acknowledgement (IXOPAY: 200 with the body OK; ' +
+  'any provider: in time, before its timeout). For a sender with no documented acknowledgement, any 2xx.'

@@ -6,7 +6,7 @@ import { ApiCallError } from '../../api/api-client'
 import { answerLongLabel, answerStatusClass } from '../../lib/answer'
 import { formatCount, formatFullTime, formatListTime } from '../../lib/format'
 import { CompareView } from '../compare/compare-view'
-import { describeDrift, describeDuplicates, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
+import { DELIVERED_RULE, describeDeliveryOutcome, describeDrift, describeDuplicates, formatGap, retryStepRuns, SCHEDULE_KIND_LABELS } from './delivery-format'
 import { DeliveryAttemptJump } from './delivery-attempt-jump'
 import { ExportDeliveryButton } from '../exchange/exchange-buttons'
 import { describeListedAttempts, laterAttempts, pageEndFor, unlistedAttempts } from './delivery-pages'
@@ -188,7 +188,9 @@ function LoadedDelivery({
             {formatCount(delivery.totalAttempts)} {delivery.totalAttempts === 1 ? 'attempt' : 'attempts'}
           </span>
           {/* Both from the whole delivery (the core counts them), however few of its attempts are listed. */}
-          <span className={`tag ${delivery.succeeded ? 'delivery-tag-ok' : 'tag-danger'}`}>{delivery.succeeded ? 'delivered (2xx)' : 'not delivered yet'}</span>
+          <span className={`tag ${delivery.succeeded ? 'delivery-tag-ok' : 'tag-danger'}`} title={DELIVERED_RULE} data-testid="delivery-outcome-tag">
+            {describeDeliveryOutcome(delivery.succeeded)}
+          </span>
           {delivery.duplicateCount > 0 && (
             <span className="tag delivery-tag-warn" data-testid="delivery-duplicate-count">
               {describeDuplicates(delivery.duplicateCount)}
