@@ -140,6 +140,7 @@ test('an IXOPAY attempt answered 200 without OK is not delivered, and its retry 
   await expect(dialog.getByTestId('delivery-outcome')).toContainText('not delivered yet')
   const refusedTag = dialog.getByTestId('delivery-attempt').first().getByTestId('delivery-not-acknowledged')
   await expect(refusedTag).toBeVisible()
+  await expect(refusedTag).toHaveAttribute('title', /^IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK\./)
   expect(await send()).toBe(200)
   const attempts = dialog.getByTestId('delivery-attempt')
   await expect(attempts).toHaveCount(2)
@@ -149,6 +150,20 @@ test('an IXOPAY attempt answered 200 without OK is not delivered, and its retry 
   // The second attempt is IXOPAY's retry of an answer it refused, not a duplicate.
   await expect(dialog.getByTestId('delivery-duplicate')).toHaveCount(0)
   await expect(attempts.nth(1).getByTestId('delivery-not-acknowledged')).toHaveCount(0)
+  await dialog.getByTestId('dialog-close').click()
+  await expect(dialog).toHaveCount(0)
+
+  // In the list, the green 200 IXOPAY retries is marked, with why; its acknowledged retry is not.
+  const rows = page.getByTestId('capture-row')
+  await expect(rows).toHaveCount(2)
+  const why = 'IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK'
+  const emptyOk = rows.nth(1)
+  await expect(emptyOk.getByTestId('capture-status')).toHaveText('200')
+  await expect(emptyOk.getByTestId('capture-not-acknowledged')).toBeVisible()
+  await expect(emptyOk.getByTestId('capture-not-acknowledged')).toHaveAttribute('title', why)
+  await expect(emptyOk.getByTestId('capture-status')).toHaveAccessibleDescription(why)
+  await expect(emptyOk.getByTestId('capture-status')).toHaveAttribute('title', new RegExp(`\\n${why}$`))
+  await expect(rows.nth(0).getByTestId('capture-not-acknowledged')).toHaveCount(0)
 })
 
 test('comparing two captures names the changed amount path', async ({ page, inspector }) => {

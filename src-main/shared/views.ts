@@ -54,6 +54,11 @@ export interface AnswerRecord {
    * Absent when no answer was sent or the sender has no documented acknowledgement.
    */
   providerTakesItAs?: 'success' | 'failure' | 'uncertain'
+  /**
+   * With `providerTakesItAs` `failure` or `uncertain`: the sentence the Answers warnings give for
+   * such an answer ("IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK").
+   */
+  providerExplains?: string
 }
 
 /** An endpoint's saved answer configuration, with its warnings (`AnswerWarningsView`: which providers would count which part as a failure). */

@@ -11,6 +11,7 @@ import { testCapture } from '../../test-support/test-capture'
 import type { LoggedCapture } from '../store/persisted-schema'
 import { toCaptureSummary } from '../store/capture-summary'
 import { buildDeliveryView, deliveryGroupInfo } from './delivery-timeline'
+import { assessAnswerForProvider } from '../responses/provider-acknowledgements'
 
 const T0 = Date.parse('2026-12-06T08:00:00.000Z')
 
@@ -68,5 +69,23 @@ describe('delivered: the provider takes the answer as its acknowledgement', () =
     ] as const) {
       expect(buildDeliveryView('k', [toCaptureSummary(stored(1, 0, provider, variant, status, ''))]).succeeded, provider).toBe(true)
     }
+  })
+
+  it("says why in the Answers warnings' words, unless the provider takes the answer as a success", () => {
+    const response = (provider: ProviderId, variant: string | null, status: number, body: string, delayMs = 0) =>
+      toCaptureSummary(stored(1, 0, provider, variant, status, body, delayMs)).response
+    const ixopayEmpty = response('ixopay', 'json-api', 200, '')
+    expect(ixopayEmpty.providerTakesItAs).toBe('failure')
+    expect(ixopayEmpty.providerExplains).toBe('IXOPAY will treat this as a failure and retry: it expects HTTP 200 with body OK')
+    expect(ixopayEmpty.providerExplains).toBe(
+      assessAnswerForProvider('ixopay', { kind: 'respond', status: 200, headers: [], body: null, delayMs: 0 }, 'json-api'),
+    )
+    expect(response('shopify', 'webhook', 200, '', 6_000).providerExplains).toMatch(/after 6 s, past its 5 s timeout/)
+    expect(response('swedbankpay', 'payex-v1', 204, '')).toMatchObject({
+      providerTakesItAs: 'uncertain',
+      providerExplains: expect.stringMatching(/ may treat this as a failure/),
+    })
+    expect(response('ixopay', 'json-api', 200, 'OK')).not.toHaveProperty('providerExplains')
+    expect(response('unknown', null, 200, '')).not.toHaveProperty('providerExplains')
   })
 })

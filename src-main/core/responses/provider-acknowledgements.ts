@@ -69,18 +69,52 @@ function pastTimeout(profile: AcknowledgementProfile, delayMs: number): boolean 
 
 /**
  * How the provider takes an HTTP answer it was sent (status, body text, delay): its documented
- * acknowledgement (`judge`), a delay past its timeout being a failure. `null` when the provider has
- * no documented acknowledgement (an unknown sender, the generic scheme).
+ * acknowledgement (`judge`), a delay past its timeout being a failure, and, unless it is a
+ * success, the Answers warning's sentence saying why (one wording for a configured answer and a
+ * sent one). `null` when the provider has no documented acknowledgement (an unknown sender, the
+ * generic scheme).
  */
 export function providerJudgement(
   provider: string | null,
   variant: string | null | undefined,
-  answer: { status: number; bodyText: string; delayMs: number },
-): Judgement | null {
+  answer: HttpAnswer,
+): { judgement: Judgement; explanation: string | null } | null {
   if (provider === null) return null
   const profile = profileFor(provider, variant ?? undefined)
-  if (profile === null) return null
-  return pastTimeout(profile, answer.delayMs) ? 'failure' : profile.judge(answer.status, answer.bodyText)
+  return profile === null ? null : judgeHttpAnswer(profile, answer)
+}
+
+interface HttpAnswer {
+  status: number
+  bodyText: string
+  delayMs: number
+}
+
+function judgeHttpAnswer(profile: AcknowledgementProfile, answer: HttpAnswer): { judgement: Judgement; explanation: string | null } {
+  if (profile.timeoutMs !== null && pastTimeout(profile, answer.delayMs)) {
+    return {
+      judgement: 'failure',
+      explanation: failureSentence(profile, `the answer comes after ${seconds(answer.delayMs)}, past its ${seconds(profile.timeoutMs)} timeout`),
+    }
+  }
+  const judgement = profile.judge(answer.status, answer.bodyText)
+  switch (judgement) {
+    case 'success':
+      return { judgement, explanation: null }
+    case 'failure':
+      return { judgement, explanation: profile.explainStatus?.(answer.status) ?? failureSentence(profile, null) }
+    case 'uncertain':
+      return { judgement, explanation: failureSentence(profile, null, 'may') }
+    default:
+      return assertNever(judgement)
+  }
+}
+
+/** "IXOPAY will treat this as a failure and retry: <reason>; it expects HTTP 200 with body OK". */
+function failureSentence(profile: AcknowledgementProfile, reason: string | null, verb: 'will' | 'may' = 'will'): string {
+  const consequence = profile.consequence === '' ? '' : ` ${profile.consequence}`
+  const because = reason === null ? '' : `${reason}; `
+  return `${profile.subject} ${verb} treat this as a failure${consequence}: ${because}it expects ${profile.expects}`
 }
 
 function seconds(ms: number): string {
@@ -98,11 +132,7 @@ export function assessAnswerForProvider(provider: string | null, answer: AnswerS
   if (provider === null) return null
   const profile = profileFor(provider, variant)
   if (profile === null) return null
-  const failure = (reason: string | null, verb: 'will' | 'may' = 'will'): string => {
-    const consequence = profile.consequence === '' ? '' : ` ${profile.consequence}`
-    const because = reason === null ? '' : `${reason}; `
-    return `${profile.subject} ${verb} treat this as a failure${consequence}: ${because}it expects ${profile.expects}`
-  }
+  const failure = (reason: string): string => failureSentence(profile, reason)
   switch (answer.kind) {
     case 'close':
       return failure('the connection is closed without an answer')
@@ -110,22 +140,8 @@ export function assessAnswerForProvider(provider: string | null, answer: AnswerS
       return failure('the connection is reset without an answer')
     case 'hang':
       return failure('nothing is answered, so the delivery times out')
-    case 'respond': {
-      if (profile.timeoutMs !== null && pastTimeout(profile, answer.delayMs)) {
-        return failure(`the answer comes after ${seconds(answer.delayMs)}, past its ${seconds(profile.timeoutMs)} timeout`)
-      }
-      const judgement = profile.judge(answer.status, bodyTextOf(answer))
-      switch (judgement) {
-        case 'success':
-          return null
-        case 'failure':
-          return profile.explainStatus?.(answer.status) ?? failure(null)
-        case 'uncertain':
-          return failure(null, 'may')
-        default:
-          return assertNever(judgement)
-      }
-    }
+    case 'respond':
+      return judgeHttpAnswer(profile, { status: answer.status, bodyText: bodyTextOf(answer), delayMs: answer.delayMs }).explanation
     default:
       return assertNever(answer)
   }

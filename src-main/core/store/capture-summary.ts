@@ -17,8 +17,8 @@ import { providerJudgement } from '../responses/provider-acknowledgements'
  */
 const JUDGED_BODY_BASE64 = 64 * 1024
 
-/** How the recognised provider takes the HTTP answer this capture was given (`AnswerRecord.providerTakesItAs`). */
-function providerTakesItAs(capture: LoggedCapture): { providerTakesItAs?: 'success' | 'failure' | 'uncertain' } {
+/** How the recognised provider takes the HTTP answer this capture was given, and why unless it is a success (`AnswerRecord.providerTakesItAs`, `providerExplains`). */
+function providerTakesItAs(capture: LoggedCapture): Pick<CaptureSummary['response'], 'providerTakesItAs' | 'providerExplains'> {
   const { response, recognition } = capture
   // Only an answer the receiver sent itself: a relayed forward answer is the target's, not ours to judge here.
   if (response.kind !== 'respond' || response.status === null || recognition === null || response.chosenBy.kind === 'forward') return {}
@@ -27,7 +27,10 @@ function providerTakesItAs(capture: LoggedCapture): { providerTakesItAs?: 'succe
     bodyText: Buffer.from(response.bodyBase64.slice(0, JUDGED_BODY_BASE64), 'base64').toString('utf8'),
     delayMs: response.delayMs,
   })
-  return judgement === null ? {} : { providerTakesItAs: judgement }
+  if (judgement === null) return {}
+  return judgement.explanation === null
+    ? { providerTakesItAs: judgement.judgement }
+    : { providerTakesItAs: judgement.judgement, providerExplains: judgement.explanation }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { useId } from 'react'
 import type { CaptureSummary } from '@shared/views'
 import { answerChoiceShort, answerLongLabel, answerReason, answerShortLabel, answerStatusClass } from '../../lib/answer'
 import { answerProgress, isLive, progressSentence, progressShortLabel } from './answer-progress'
@@ -22,7 +23,13 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
   useSecondTicks(isLive(progress))
   const choice = answerChoiceShort(response)
   const delay = response.delayMs > 0 ? ` · delayed ${response.delayMs} ms` : ''
-  const answered = `${answerLongLabel(response)} · ${answerReason(response)}${delay}`
+  // Why the provider takes this answer as a failure (or may): the Answers warnings' sentence, from the core.
+  const explains = response.providerExplains
+  const answered = `${answerLongLabel(response)} · ${answerReason(response)}${delay}${explains === undefined ? '' : `\n${explains}`}`
+  // A green 200 IXOPAY retries (no body OK) or one sent past Shopify's timeout is marked; a 2xx the
+  // provider only may refuse (Swedbank Pay's 204) counts as delivered, so it is told in the title only.
+  const isRefusedByProvider = response.providerTakesItAs === 'failure'
+  const explainsId = useId()
   const isRefused = capture.outcome === 'refused'
   const isForwardSettleExpected = canForwardSettle(capture.receivedAt, appStartedAtMs)
   const hasForwardMark = isForwardMarked(capture.forward, isForwardSettleExpected)
@@ -30,7 +37,13 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
   return (
     <span className="cell cell-status">
       {progress.state === 'answered' ? (
-        <span className={`status ${answerStatusClass(response)}`} title={answered} data-testid="capture-status" data-progress="answered">
+        <span
+          className={`status ${answerStatusClass(response)}`}
+          title={answered}
+          aria-describedby={isRefusedByProvider ? explainsId : undefined}
+          data-testid="capture-status"
+          data-progress="answered"
+        >
           {answerShortLabel(response)}
         </span>
       ) : (
@@ -41,6 +54,14 @@ export function CaptureStatusCell({ capture, appStartedAtMs }: CaptureStatusCell
           data-progress={progress.state}
         >
           {progressShortLabel(progress)}
+        </span>
+      )}
+      {isRefusedByProvider && progress.state === 'answered' && (
+        <span className="tag tag-danger" title={explains} data-testid="capture-not-acknowledged">
+          not ack
+          <span id={explainsId} hidden>
+            {explains}
+          </span>
         </span>
       )}
       {/* A forward's mark (failed, non-2xx, pending) takes the choice's place (the title still names the choice). */}

@@ -311,7 +311,7 @@ function AttemptRow({ row, attempt, previousId, isCurrent, isTarget, showSchedul
         {attempt?.response.providerTakesItAs === 'failure' && (
           <span
             className="tag tag-danger"
-            title="Its provider documents this answer as a failure (IXOPAY wants 200 with the body OK; an answer past the provider's timeout fails too): it retries, so this attempt is not delivered."
+            title={`${attempt.response.providerExplains ?? 'Its provider documents this answer as a failure'}. So this attempt is not delivered.`}
             data-testid="delivery-not-acknowledged"
           >
             not an acknowledgement
