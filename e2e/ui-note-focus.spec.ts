@@ -44,3 +44,26 @@ test('a note is saved with Ctrl+Enter, and focus stays on the note, not on the p
   await expect(page.getByTestId('note-edit')).toBeFocused()
   await expect(page.getByTestId('note-text')).toHaveText('refund pending')
 })
+
+test('the note editor counts characters as the API does, so an emoji note is not "too long"', async ({ page, inspector }) => {
+  const endpoint = await inspector.openOwnEndpoint(page, 'note-count')
+  await inspector.sendCallback({ slug: endpoint.slug, path: '/emoji', headers: [['Content-Type', 'application/json']], body: '{"n":1}' })
+  const [capture] = (await inspector.app.call<{ items: Array<{ id: string }> }>('listCaptures', { endpointId: endpoint.id })).items
+  // 5,001 characters, 10,002 UTF-16 units: the API takes it (a note is at most 10,000 characters).
+  await inspector.app.call('setCaptureNote', { id: capture!.id, note: '😀'.repeat(5001) })
+  await page.getByTestId('capture-row').filter({ hasText: '/emoji' }).click()
+
+  await page.getByTestId('note-edit').click()
+  // Before: "10,002 / 10,000", and the editor's maxLength (in UTF-16 units) refused any more.
+  await expect(page.getByTestId('note-editor-count')).toContainText('5,001 / 10,000 characters')
+  await page.keyboard.type(' ok')
+  await expect(page.getByTestId('note-editor')).toHaveValue(`${'😀'.repeat(5001)} ok`)
+  await page.getByTestId('note-save').click()
+  await expect(page.getByTestId('note-text')).toContainText('😀 ok')
+
+  // Past the limit: said at the count, and not sent.
+  await page.getByTestId('note-edit').click()
+  await page.getByTestId('note-editor').fill('x'.repeat(10_001))
+  await expect(page.getByTestId('note-editor-count')).toContainText('10,001 / 10,000 characters: too long to save')
+  await expect(page.getByTestId('note-save')).toBeDisabled()
+})

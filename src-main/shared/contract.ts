@@ -72,10 +72,17 @@ export const MAX_PAGE_SIZE = 1000
 export const MAX_CAPTURE_NOTE_CHARS = 10_000
 
 /**
- * A note cut to MAX_CAPTURE_NOTE_CHARS characters (code points, as the API's schema counts them).
+ * A note's length in characters (code points), as MAX_CAPTURE_NOTE_CHARS and the API's schema count them.
  * Counted in UTF-16 units, a note of 5,001 emoji the API took came back from a HAR file cut by one,
  * and from a curl script not at all.
  */
+export function noteCharacterCount(note: string): number {
+  let count = 0
+  for (let index = 0; index < note.length; index += (note.codePointAt(index) as number) > 0xffff ? 2 : 1) count++
+  return count
+}
+
+/** The note cut to MAX_CAPTURE_NOTE_CHARS characters, counted as {@link noteCharacterCount} counts them. */
 export function noteWithinLimit(note: string): string {
   if (note.length <= MAX_CAPTURE_NOTE_CHARS) return note
   let end = 0

@@ -4,7 +4,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
-import { MAX_CAPTURE_NOTE_CHARS } from '@shared/contract'
+import { MAX_CAPTURE_NOTE_CHARS, noteCharacterCount } from '@shared/contract'
 import type { CaptureDetail, CaptureSummary } from '@shared/views'
 import { call } from '../../api/api-client'
 import { queryKeys } from '../../api/query-keys'
@@ -101,8 +101,13 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
     editor.setSelectionRange(editor.value.length, editor.value.length)
   }, [isEditing])
 
+  // Counted as the API counts a note (characters, not UTF-16 units): a textarea's maxLength counts
+  // units, so a note of 5,001 emoji the API took read "10,002 / 10,000" and could not be typed here.
+  const noteLength = draft === null ? 0 : noteCharacterCount(draft)
+  const isTooLong = noteLength > MAX_CAPTURE_NOTE_CHARS
+
   async function save(): Promise<void> {
-    if (draft === null) return
+    if (draft === null || isTooLong) return
     setIsSaving(true)
     setError(null)
     try {
@@ -128,7 +133,7 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
             ref={editorRef}
             className="input capture-note-editor"
             value={draft}
-            maxLength={MAX_CAPTURE_NOTE_CHARS}
+            aria-invalid={isTooLong}
             onChange={(event) => setDraft(event.target.value)}
             onKeyDown={(event) => {
               if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -141,13 +146,19 @@ export function CaptureNote({ capture }: { capture: CaptureDetail }) {
             data-testid="note-editor"
           />
           <div className="capture-note-actions">
-            <span className="muted" id="note-editor-keys">
-              {formatCount(draft.length)} / {formatCount(MAX_CAPTURE_NOTE_CHARS)} · Ctrl+Enter saves
+            <span className={isTooLong ? 'field-error' : 'muted'} id="note-editor-keys" data-testid="note-editor-count">
+              {formatCount(noteLength)} / {formatCount(MAX_CAPTURE_NOTE_CHARS)} characters{isTooLong ? ': too long to save' : ''} · Ctrl+Enter saves
             </span>
             <button type="button" className="button button-small" onClick={close} data-testid="note-cancel">
               Cancel
             </button>
-            <button type="button" className="button button-small button-primary" onClick={() => void save()} disabled={isSaving} data-testid="note-save">
+            <button
+              type="button"
+              className="button button-small button-primary"
+              onClick={() => void save()}
+              disabled={isSaving || isTooLong}
+              data-testid="note-save"
+            >
               Save note
             </button>
           </div>
