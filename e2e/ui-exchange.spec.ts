@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { expect, test } from './fixtures/inspector'
 import { row } from './fixtures/capture-rows'
+import { importFile, openImport } from './fixtures/import-dialog'
 
 test('export a redacted capture from its detail and import the file into another endpoint', async ({ page, inspector }) => {
   const source = await inspector.openOwnEndpoint(page, 'redact')
@@ -57,12 +58,7 @@ test('export a redacted capture from its detail and import the file into another
   // Import the saved file into another endpoint through the Import dialog.
   const target = await inspector.app.call<{ id: string; slug: string }>('createEndpoint', { name: 'E2E imported', slug: `imported-${Date.now().toString(36)}` })
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${target.slug}"] [data-testid=endpoint-select]`).click()
-  await page.getByTestId('open-import').click()
-  const importDialog = page.getByTestId('import-dialog')
-  await importDialog.getByTestId('import-file').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: file })
-  await importDialog.getByTestId('import-submit').click()
-  await expect(importDialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
-  await importDialog.getByTestId('import-done').click()
+  await importFile(page, { name: download.suggestedFilename(), mimeType: 'application/json', buffer: file }, 'Imported 1 capture.')
 
   const imported = row(page, '/pay')
   await expect(imported).toHaveCount(1)
@@ -76,8 +72,7 @@ test('export a redacted capture from its detail and import the file into another
 
 test('import a pasted curl command, and see why a bad entry failed', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'paste')
-  await page.getByTestId('open-import').click()
-  const dialog = page.getByTestId('import-dialog')
+  const dialog = await openImport(page)
   await dialog.getByTestId('import-source-paste').check()
   await dialog
     .getByTestId('import-text')
@@ -94,8 +89,7 @@ test('import a pasted curl command, and see why a bad entry failed', async ({ pa
 
 test('a file the import cannot take says why under the field, not only in a disabled button', async ({ page, inspector }) => {
   await inspector.openOwnEndpoint(page, 'file-problem')
-  await page.getByTestId('open-import').click()
-  const dialog = page.getByTestId('import-dialog')
+  const dialog = await openImport(page)
   const field = dialog.getByTestId('import-file')
 
   await field.setInputFiles({ name: 'empty.har', mimeType: 'application/json', buffer: Buffer.alloc(0) })

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { expect, test } from './fixtures/inspector'
 import { row } from './fixtures/capture-rows'
+import { importFile } from './fixtures/import-dialog'
 import { sendRaw } from '../src-main/test-support/http-client'
 
 test('trailer fields go through a redacted HAR export and come back on import', async ({ page, inspector }) => {
@@ -30,12 +31,7 @@ test('trailer fields go through a redacted HAR export and come back on import', 
 
   const target = await inspector.app.call<{ slug: string }>('createEndpoint', { name: 'E2E trailers imported', slug: `trailers-in-${Date.now().toString(36)}` })
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${target.slug}"] [data-testid=endpoint-select]`).click()
-  await page.getByTestId('open-import').click()
-  const importDialog = page.getByTestId('import-dialog')
-  await importDialog.getByTestId('import-file').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: file })
-  await importDialog.getByTestId('import-submit').click()
-  await expect(importDialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
-  await importDialog.getByTestId('import-done').click()
+  await importFile(page, { name: download.suggestedFilename(), mimeType: 'application/json', buffer: file }, 'Imported 1 capture.')
 
   await row(page, '/chunked').click()
   await expect(page.getByTestId('imported-from')).toContainText(download.suggestedFilename())

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import { expect, test } from './fixtures/inspector'
 import { row } from './fixtures/capture-rows'
+import { importFile } from './fixtures/import-dialog'
 
 const SECRET = 'github-webhook-secret-e2e-41b7'
 
@@ -37,14 +38,7 @@ test('an imported capture changed before export says so at its body and signatur
   const support = await inspector.app.call<{ id: string; slug: string }>('createEndpoint', { name: 'E2E support', slug: `support-${Date.now().toString(36)}` })
   await inspector.app.call('addKey', { endpointId: support.id, key: { kind: 'hmac-secret', provider: 'github', value: SECRET } })
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${support.slug}"] [data-testid=endpoint-select]`).click()
-  await page.getByTestId('open-import').click()
-  const dialog = page.getByTestId('import-dialog')
-  await dialog
-    .getByTestId('import-file')
-    .setInputFiles({ name: exported.fileName, mimeType: 'application/json', buffer: Buffer.from(exported.dataBase64, 'base64') })
-  await dialog.getByTestId('import-submit').click()
-  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 2 captures.')
-  await dialog.getByTestId('import-done').click()
+  await importFile(page, { name: exported.fileName, mimeType: 'application/json', buffer: Buffer.from(exported.dataBase64, 'base64') }, 'Imported 2 captures.')
 
   // In the list, its verdict cell says it was changed, not "✗ invalid" (the sender did nothing wrong).
   const changedBadge = row(page, '/hooks/compressed').getByTestId('verdict-badge')

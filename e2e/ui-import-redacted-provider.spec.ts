@@ -7,6 +7,7 @@
 import { loadVectors, type VectorCase } from '../src-main/test-support/vectors'
 import { expect, test } from './fixtures/inspector'
 import { row } from './fixtures/capture-rows'
+import { importFile } from './fixtures/import-dialog'
 
 const IXOPAY = loadVectors('ixopay.json')[0] as VectorCase
 
@@ -28,14 +29,7 @@ test('a redacted HAR of an IXOPAY callback is imported as IXOPAY, its verdict sa
 
   const support = await inspector.app.call<{ id: string; slug: string }>('createEndpoint', { name: 'E2E support', slug: `support-${Date.now().toString(36)}` })
   await page.locator(`[data-testid=endpoint-item][data-endpoint-slug="${support.slug}"] [data-testid=endpoint-select]`).click()
-  await page.getByTestId('open-import').click()
-  const dialog = page.getByTestId('import-dialog')
-  await dialog
-    .getByTestId('import-file')
-    .setInputFiles({ name: exported.fileName, mimeType: 'application/json', buffer: Buffer.from(exported.dataBase64, 'base64') })
-  await dialog.getByTestId('import-submit').click()
-  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
-  await dialog.getByTestId('import-done').click()
+  await importFile(page, { name: exported.fileName, mimeType: 'application/json', buffer: Buffer.from(exported.dataBase64, 'base64') }, 'Imported 1 capture.')
 
   const imported = row(page, '/callbacks/ixopay')
   await expect(imported.getByTestId('provider-badge')).toHaveText('IXOPAY')

@@ -6,6 +6,7 @@
 import { harOfPosts } from './fixtures/har-file'
 import { expect, test } from './fixtures/inspector'
 import { rows } from './fixtures/capture-rows'
+import { importFile, openImport, submitImport } from './fixtures/import-dialog'
 
 /** A HAR file of POSTs to these paths. */
 function har(paths: string[]): Buffer {
@@ -14,19 +15,14 @@ function har(paths: string[]): Buffer {
 
 test('the import outcome shows the captures imported from the file, through a from: search', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'show-imported')
-  const dialog = page.getByTestId('import-dialog')
-  const importFile = async (name: string, paths: string[]) => {
-    await page.getByTestId('open-import').click()
-    await dialog.getByTestId('import-file').setInputFiles({ name, mimeType: 'application/json', buffer: har(paths) })
-    await dialog.getByTestId('import-submit').click()
-    await expect(dialog.getByTestId('import-summary')).toHaveText(`Imported ${paths.length} ${paths.length === 1 ? 'capture' : 'captures'}.`)
-  }
+  const harFile = (name: string, paths: string[]) => ({ name, mimeType: 'application/json', buffer: har(paths) })
 
-  await importFile('other.har', [`/${endpoint.slug}/other`])
-  await dialog.getByTestId('import-done').click()
+  await importFile(page, harFile('other.har', [`/${endpoint.slug}/other`]), 'Imported 1 capture.')
   await expect(rows(page)).toHaveCount(1)
 
-  await importFile('Shop "live" (2).har', [`/${endpoint.slug}/first`, `/${endpoint.slug}/second`])
+  const dialog = await openImport(page)
+  await dialog.getByTestId('import-file').setInputFiles(harFile('Shop "live" (2).har', [`/${endpoint.slug}/first`, `/${endpoint.slug}/second`]))
+  await submitImport(dialog, 'Imported 2 captures.')
   const show = dialog.getByTestId('import-show-imported')
   await expect(show).toHaveText('Show captures imported from “Shop "live" (2).har”')
   await show.click()
@@ -37,10 +33,9 @@ test('the import outcome shows the captures imported from the file, through a fr
   await expect(rows(page).filter({ hasText: '/other' })).toHaveCount(0)
 
   // Pasted text has no file to find it by: no such button.
-  await page.getByTestId('open-import').click()
+  await openImport(page)
   await dialog.getByTestId('import-source-paste').check()
   await dialog.getByTestId('import-text').fill(`curl -X POST 'https://shop.example/${endpoint.slug}/pasted' -d 'a=1'`)
-  await dialog.getByTestId('import-submit').click()
-  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
+  await submitImport(dialog, 'Imported 1 capture.')
   await expect(dialog.getByTestId('import-show-imported')).toHaveCount(0)
 })

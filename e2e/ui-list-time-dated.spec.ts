@@ -6,6 +6,7 @@
 import type { Locator } from '@playwright/test'
 import { harOfPosts } from './fixtures/har-file'
 import { expect, test } from './fixtures/inspector'
+import { importFile } from './fixtures/import-dialog'
 
 /** A HAR file of POSTs, one per time, answered 500. */
 function har(slug: string, times: string[]): Buffer {
@@ -19,15 +20,9 @@ function isClipped(element: Locator): Promise<boolean> {
 
 test("another day's captures show their time of day whole in the list, the date above it", async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'time-dated')
-  await page.getByTestId('open-import').click()
-  const dialog = page.getByTestId('import-dialog')
   // Long ago, so never today: two retries two minutes apart.
-  await dialog
-    .getByTestId('import-file')
-    .setInputFiles({ name: 'evidence.har', mimeType: 'application/json', buffer: har(endpoint.slug, ['2025-03-14T09:14:00.000Z', '2025-03-14T09:16:00.000Z']) })
-  await dialog.getByTestId('import-submit').click()
-  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 2 captures.')
-  await dialog.getByTestId('import-done').click()
+  const evidence = har(endpoint.slug, ['2025-03-14T09:14:00.000Z', '2025-03-14T09:16:00.000Z'])
+  await importFile(page, { name: 'evidence.har', mimeType: 'application/json', buffer: evidence }, 'Imported 2 captures.')
 
   const times = page.getByTestId('capture-row').locator('.cell-time')
   await expect(times).toHaveCount(2)

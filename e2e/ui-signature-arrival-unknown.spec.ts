@@ -6,6 +6,7 @@
  */
 import { signStripe } from '../src-main/core/providers/index'
 import { expect, test } from './fixtures/inspector'
+import { importFile } from './fixtures/import-dialog'
 
 const SECRET = 'whsec_e2e_arrival_unknown'
 
@@ -16,12 +17,7 @@ test('a day-old Stripe signature imported from curl is valid with its timestamp 
   // Signed a day before it is imported (as evidence is).
   const signed = signStripe({ secret: SECRET, body, timestamp: Math.floor(Date.now() / 1000) - 86_400 })
   const script = `curl -X POST 'https://shop.example/${endpoint.slug}/stripe' -H 'Content-Type: application/json' -H 'Stripe-Signature: ${signed.header}' --data-raw '${body}'\n`
-  await page.getByTestId('open-import').click()
-  const dialog = page.getByTestId('import-dialog')
-  await dialog.getByTestId('import-file').setInputFiles({ name: 'evidence.sh', mimeType: 'text/plain', buffer: Buffer.from(script) })
-  await dialog.getByTestId('import-submit').click()
-  await expect(dialog.getByTestId('import-summary')).toHaveText('Imported 1 capture.')
-  await dialog.getByTestId('import-done').click()
+  await importFile(page, { name: 'evidence.sh', mimeType: 'text/plain', buffer: Buffer.from(script) }, 'Imported 1 capture.')
   // Before: "Invalid: timestamp outside tolerance ... signed 86400 s old", counted from the import.
   await expect(page.getByTestId('capture-row').first()).toContainText('✓valid')
   await page.getByTestId('capture-row').first().click()

@@ -4,6 +4,7 @@
  */
 import { expect, test } from './fixtures/inspector'
 import { row } from './fixtures/capture-rows'
+import { openImport } from './fixtures/import-dialog'
 
 const MIB = 1024 * 1024
 
@@ -16,8 +17,7 @@ test('sizes use binary units: the list, the detail and the Import dialog', async
   await row(page, '/big').click()
   await expect(page.getByTestId('detail-body-size')).toHaveText('1,572,864 bytes (1.5 MiB)')
 
-  await page.getByTestId('open-import').click()
-  const dialog = page.getByTestId('import-dialog')
+  const dialog = await openImport(page)
   await expect(dialog.getByText(/at most 20 MiB\)$/)).toBeVisible()
   await dialog.getByTestId('import-file').setInputFiles({ name: 'all.bundle.json', mimeType: 'application/json', buffer: Buffer.alloc(21 * MIB, ' ') })
   await expect(dialog.getByTestId('import-file-problem')).toHaveText(
