@@ -320,6 +320,12 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await jumpNumber.fill('seven')
   await jumpNumber.press('Enter')
   await expect(dialog.getByTestId('delivery-jump-problem')).toHaveText('“seven” is not an attempt number. This delivery has attempts 1 to 520.')
+  // Read without its spaces, "1 2" went to attempt 12: it is refused and says why.
+  await jumpNumber.fill(' 1 2 ')
+  await jumpNumber.press('Enter')
+  await expect(dialog.getByTestId('delivery-jump-problem')).toHaveText(
+    '“1 2” is not one attempt number: it has a space inside. This delivery has attempts 1 to 520.',
+  )
   await expect(attempts).toHaveCount(500)
   // An attempt on no page listed (#7): the page holding it (1-20, where "Show 20 earlier" goes),
   // with #7 marked, in view and focused.
