@@ -308,7 +308,7 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await expect(dialog.getByTestId('delivery-earlier')).toContainText('The 500 latest of 520 attempts are listed.')
   // Every attempt after the first is a duplicate (all were answered 200), counted by the core over
   // the whole delivery: the first attempt is on no page fetched, yet the count is exact.
-  await expect(dialog.getByTestId('delivery-duplicate-count')).toHaveText('519 after a 2xx')
+  await expect(dialog.getByTestId('delivery-duplicate-count')).toHaveText('519 after an acknowledged attempt')
   await expect(dialog.getByTestId('delivery-outcome')).toContainText('delivered (acknowledged)')
 
   // "Go to attempt": a number past the last or not a number is explained and nothing moves.
@@ -362,7 +362,7 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   await expect(attempts.first().getByTestId('delivery-gap')).toHaveText('first')
   await expect(attempts.nth(20)).toContainText('#21')
   await expect(dialog.getByTestId('delivery-earlier')).toHaveCount(0)
-  await expect(dialog.getByTestId('delivery-duplicate-count')).toHaveText('519 after a 2xx')
+  await expect(dialog.getByTestId('delivery-duplicate-count')).toHaveText('519 after an acknowledged attempt')
 
   // The first attempt, on no page the detail asks for (the latest 500), is still numbered.
   await page.keyboard.press('Escape')
@@ -415,11 +415,12 @@ test('a delivery of more attempts than a page lists the latest, and shows the ea
   // Grouped, ticking the delivery's row selects all 520 attempts: more than one page of getDelivery.
   await page.getByTestId('group-by-delivery').check()
   await expect(page.getByTestId('capture-row')).toHaveCount(1)
+  await expect(page.getByTestId('delivery-attempt-count')).toHaveAttribute('title', '520 attempts, delivered (acknowledged), 519 after an acknowledged attempt')
   await page.getByTestId('capture-row').first().getByTestId('row-check').check()
   await expect(page.getByTestId('selection-count')).toHaveText('520 captures in 1 delivery selected')
 })
 
-test('a repeat after a 2xx reads as words in the detail, not "of 2after a 2xx"', async ({ page, inspector }) => {
+test('a repeat after an acknowledged attempt reads as words in the detail, not "of 2after a 2xx"', async ({ page, inspector }) => {
   const endpoint = await inspector.openOwnEndpoint(page, 'after-2xx')
   const body =
     '{"id":"5b4c3d2e-0000-4000-8000-0000000000f3","type":"purchase","event_type":"purchase.paid","status":"paid","reference":"order-78","purchase":{"currency":"MYR","total":100}}'
@@ -428,5 +429,5 @@ test('a repeat after a 2xx reads as words in the detail, not "of 2after a 2xx"',
   }
   await expect(page.getByTestId('capture-row')).toHaveCount(2)
   await page.getByTestId('capture-row').first().click()
-  await expect(page.getByTestId('detail-delivery')).toHaveText('Attempt 2 of 2 after a 2xx · view delivery')
+  await expect(page.getByTestId('detail-delivery')).toHaveText('Attempt 2 of 2 after an acknowledged attempt · view delivery')
 })

@@ -66,8 +66,8 @@ export interface DeliveryGroupInfo {
   attemptCount: number
   firstReceivedAt: string
   latestReceivedAt: string
-  /** Some attempt was answered with a 2xx. */
+  /** Some attempt was acknowledged: answered 2xx, and not taken as a failure by its provider (`providerTakesItAs`). */
   succeeded: boolean
-  /** Attempts that arrived after a 2xx had been answered. */
+  /** Attempts that arrived after an acknowledged one. */
   duplicateCount: number
 }

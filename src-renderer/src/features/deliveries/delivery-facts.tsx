@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { formatCount } from '../../lib/format'
 import { DeliveryDialog } from './delivery-dialog'
+import { AFTER_ACKNOWLEDGED } from './delivery-format'
 import { useDelivery } from './delivery-queries'
 import './delivery-view.css'
 
@@ -27,7 +28,7 @@ export function DeliveryFacts({ captureId }: { captureId: string }) {
             {row.afterSuccess && (
               <>
                 {' '}
-                <span className="tag delivery-tag-warn">after a 2xx</span>
+                <span className="tag delivery-tag-warn">{AFTER_ACKNOWLEDGED}</span>
               </>
             )}
           </>

@@ -50,7 +50,7 @@ describe('retryStepRuns', () => {
 
 describe('describeDuplicates', () => {
   it('gives the count with thousands separators', () => {
-    expect(describeDuplicates(1)).toBe('1 after a 2xx')
-    expect(describeDuplicates(9_999)).toBe('9,999 after a 2xx')
+    expect(describeDuplicates(1)).toBe('1 after an acknowledged attempt')
+    expect(describeDuplicates(9_999)).toBe('9,999 after an acknowledged attempt')
   })
 })

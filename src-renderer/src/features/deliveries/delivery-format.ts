@@ -60,9 +60,17 @@ export function retryStepRuns(retries: readonly RetryStep[]): RetryStepRun[] {
   return runs
 }
 
-/** The duplicates tag: `2 after a 2xx`, counted by the core over the whole delivery (`DeliveryView.duplicateCount`). */
+/**
+ * What an attempt that came after an acknowledged one (a duplicate) is tagged with, in the
+ * Delivery view, the detail and the grouped list's badge. It said "after a 2xx": since b31266c an
+ * attempt is judged by its provider's acknowledgement (`providerTakesItAs`), and IXOPAY's retry of
+ * a 200 without `OK` follows a 2xx without being a duplicate.
+ */
+export const AFTER_ACKNOWLEDGED = 'after an acknowledged attempt'
+
+/** The duplicates tag: `2 after an acknowledged attempt`, counted by the core over the whole delivery (`DeliveryView.duplicateCount`). */
 export function describeDuplicates(duplicates: number): string {
-  return `${formatCount(duplicates)} after a 2xx`
+  return `${formatCount(duplicates)} ${AFTER_ACKNOWLEDGED}`
 }
 
 /**

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react'
 import type { DeliveryGroupInfo } from '@shared/deliveries'
 import { formatCount } from '../../lib/format'
-import { describeDeliveryOutcome } from './delivery-format'
+import { describeDeliveryOutcome, describeDuplicates } from './delivery-format'
 import './delivery-view.css'
 
 /**
@@ -13,7 +13,7 @@ export function DeliveryCountBadge({ delivery }: { delivery: DeliveryGroupInfo |
   return (
     <span
       className={`delivery-badge ${delivery.duplicateCount > 0 ? 'delivery-badge-dup' : ''}`}
-      title={`${formatCount(delivery.attemptCount)} ${delivery.attemptCount === 1 ? 'attempt' : 'attempts'}, ${describeDeliveryOutcome(delivery.succeeded)}${delivery.duplicateCount > 0 ? `, ${delivery.duplicateCount} after a 2xx` : ''}`}
+      title={`${formatCount(delivery.attemptCount)} ${delivery.attemptCount === 1 ? 'attempt' : 'attempts'}, ${describeDeliveryOutcome(delivery.succeeded)}${delivery.duplicateCount > 0 ? `, ${describeDuplicates(delivery.duplicateCount)}` : ''}`}
       data-testid="delivery-attempt-count"
       data-attempts={delivery.attemptCount}
     >

@@ -320,7 +320,7 @@ function AttemptRow({ row, attempt, previousId, isCurrent, isTarget, showSchedul
         {row.afterSuccess && (
           <span
             className="tag delivery-tag-warn"
-            title="An earlier attempt was already answered with a 2xx its provider accepts: the provider sent it again."
+            title="An earlier attempt was already acknowledged (answered as its provider documents an acknowledgement): the provider sent it again."
             data-testid="delivery-duplicate"
           >
             duplicate
