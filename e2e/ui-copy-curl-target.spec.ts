@@ -26,7 +26,9 @@ test('copy as curl sends an absolute-form target and HTTP/1.0 as captured', asyn
   await expect(page.getByTestId('detail-request-line')).toHaveText(`PUT ${target} HTTP/1.0`)
   await page.getByTestId('copy-curl').click()
   const command = String(await page.evaluate('navigator.clipboard.readText()'))
-  await run('bash', ['-c', `${command} -s -o /dev/null`])
+  // Quiet (-sS) as the export's commands: pasted into a script with its output redirected, no progress meter.
+  expect(command).toMatch(/^curl -sS /)
+  await run('bash', ['-c', `${command} -o /dev/null`])
 
   await expect(rows(page)).toHaveCount(2)
   await rows(page).first().click()

@@ -14,7 +14,7 @@ describe('buildCurlCommand, a body on stdin', () => {
     // 4,095 printable bytes, then a quote, a backslash, a newline, NUL and 0xff across the 4,096-byte chunk edge.
     const body = new Uint8Array([...new TextEncoder().encode('a'.repeat(4095)), 0x27, 0x5c, 0x0a, 0x00, 0xff, 0x41])
     const command = buildCurlCommand({ method: 'POST', url: 'http://h/p', headers: [], body })
-    expect(command.startsWith(`{\nprintf '%b' '${'a'.repeat(4095)}\\0047'\nprintf '%b' '\\\\\\n\\0000\\0377A'\n} | curl http://h/p`)).toBe(true)
+    expect(command.startsWith(`{\nprintf '%b' '${'a'.repeat(4095)}\\0047'\nprintf '%b' '\\\\\\n\\0000\\0377A'\n} | curl -sS http://h/p`)).toBe(true)
   })
 
   it('builds the command of a 10 MB body, one printf argument per 4 KB', () => {

@@ -90,16 +90,16 @@ export function buildCurlCommand(request: CurlRequest): string {
   if (hasBody && !sentNames.has('content-type')) lines.push(`-H 'Content-Type:'`)
   // Without an explicit empty Expect, curl may wait for 100-continue on large bodies.
   if (hasBody && !sentNames.has('expect')) lines.push(`-H 'Expect:'`)
-  if (!hasBody) return `curl ${lines.join(' \\\n  ')}`
+  if (!hasBody) return `curl -sS ${lines.join(' \\\n  ')}`
 
   const inline = inlineBodyArgument(request.body)
   if (inline !== null) {
     // --data-raw, unlike --data-binary, never reads a file for a value starting with `@`.
     lines.push(`--data-raw ${inline}`)
-    return `curl ${lines.join(' \\\n  ')}`
+    return `curl -sS ${lines.join(' \\\n  ')}`
   }
   lines.push('--data-binary @-')
-  return `${printfChunks(request.body)} | curl ${lines.join(' \\\n  ')}`
+  return `${printfChunks(request.body)} | curl -sS ${lines.join(' \\\n  ')}`
 }
 
 /** The URL as given, when curl would otherwise expand `[]{}` globs or squash `/../` segments. */

@@ -129,4 +129,29 @@ describe('curl commands replayed by bash', () => {
     expect(withoutHost(got.headers)).toEqual([['X-Only', '1']])
     expect(got.body.toString()).toBe('a=b')
   })
+
+  it('runs quietly with its output redirected, yet still says why a command failed', async () => {
+    // Without -sS an exported script run as `sh payments.sh > out` printed curl's progress meter
+    // (stderr) for every command.
+    let scripts = 0
+    const run = async (command: string) => {
+      const script = join(dir, `quiet-${scripts++}.sh`)
+      await writeFile(script, `${command} > /dev/null\n`)
+      return new Promise<{ failed: boolean; stderr: string }>((resolve) =>
+        execFile('bash', [script], { cwd: dir }, (error, _stdout, stderr) => resolve({ failed: error !== null, stderr })),
+      )
+    }
+    const before = target.received.length
+    const body = Buffer.from('{"quiet":true}')
+    expect(await run(buildCurlCommand({ method: 'POST', url: `${origin}/quiet`, headers: [], body }))).toEqual({ failed: false, stderr: '' })
+    expect(await run(buildCurlCommand({ method: 'POST', url: `${origin}/quiet`, headers: [], body: randomBytes(200_000) }))).toEqual({
+      failed: false,
+      stderr: '',
+    })
+    expect(target.received.length).toBe(before + 2)
+    // Port 1 on loopback: nothing listens there, so the connection is refused and curl says so.
+    const refused = await run(buildCurlCommand({ method: 'GET', url: 'http://127.0.0.1:1/x', headers: [], body: new Uint8Array() }))
+    expect(refused.failed).toBe(true)
+    expect(refused.stderr).toMatch(/^curl: \(7\) /)
+  })
 })

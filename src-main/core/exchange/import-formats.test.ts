@@ -65,6 +65,8 @@ describe('curl commands', () => {
         ],
         body,
       })
+      // Run quietly (-sS): read as an option that changes nothing sent.
+      expect(command).toMatch(/(^|\| )curl -sS -X PUT/)
       const [capture] = captures(readCurlCommands(command, MAX))
       expect(capture!.method).toBe('PUT')
       expect(capture!.target).toBe('/p/q?z=%20')

@@ -85,7 +85,7 @@ describe('an absolute-form request target', () => {
 
     const curl = exportedFile(await procedures.exportCaptures({ captureIds, format: 'curl' })).toString()
     // The command sends to the receiver, as for any capture, with the target as received (curl --request-target).
-    expect(curl).toContain(`curl --request-target '${ABSOLUTE_TARGET}' \\\n  '${receiverUrl}'`)
+    expect(curl).toContain(`curl -sS --request-target '${ABSOLUTE_TARGET}' \\\n  '${receiverUrl}'`)
 
     const harFile = exportedFile(await procedures.exportCaptures({ captureIds, format: 'har' }))
     const har = JSON.parse(harFile.toString()) as { log: { entries: Array<{ request: { url: string; queryString: unknown }; _target: string }> } }

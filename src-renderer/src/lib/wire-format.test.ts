@@ -33,7 +33,7 @@ describe('buildCurlCommand', () => {
     })
     expect(command).toBe(
       [
-        'curl -X PUT',
+        'curl -sS -X PUT',
         "'http://127.0.0.1:4100/default/x?a=1&b=2'",
         `-H 'X-Q: it'\\''s'`,
         "-H 'User-Agent:'",
@@ -47,7 +47,7 @@ describe('buildCurlCommand', () => {
 
   it('pipes bodies with NUL bytes through printf', () => {
     const command = buildCurlCommand({ method: 'POST', url: 'http://h/p', headers: [], body: new Uint8Array([0, 0x27, 0xff]) })
-    expect(command.startsWith(`printf '%b' '\\0000\\0047\\0377' | curl http://h/p`)).toBe(true)
+    expect(command.startsWith(`printf '%b' '\\0000\\0047\\0377' | curl -sS http://h/p`)).toBe(true)
   })
 
   it('never passes a body starting with @ to an option that reads files (SEC-8)', () => {
