@@ -101,5 +101,5 @@ function verifyFor(
   }
   // The explanation's notes name body values too ("the body says 12345678901234567890").
   const module = providerModule(provider.id)
-  return withWrittenNumbers(delivery.body, () => module.verify(delivery, keys, options, { variant: provider.variant, summary }))
+  return withWrittenNumbers(delivery.body, () => module.verify(delivery, keys, options, { variant: provider.variant, pinned: provider.pinned, summary }))
 }

@@ -38,7 +38,7 @@ import {
 import { xmlElementText, xmlRootIs } from './xml'
 import type { RetrySchedule } from '../../shared/deliveries'
 import { hasHeader, textAnswer, warnAboutSurroundingWhitespace } from './module-parts'
-import type { ProviderModule } from './provider-module'
+import type { ProviderModule, VerifyContext } from './provider-module'
 import { signedWithSecret, simulationSecret } from './simulation'
 import type { SigningKey } from '../../shared/replay'
 import { CHIP_SIGNATURE_BYTES, resignChipSignature } from './chip'
@@ -161,9 +161,9 @@ export function isIxopayLegacyXml(delivery: Delivery): boolean {
 }
 
 /** Verifies an IXOPAY callback (JSON API or legacy XML), trying every accepted variant. */
-export function verifyIxopay(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+export function verifyIxopay(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions, context: Pick<VerifyContext, 'pinned'>): VerifyResult {
   const legacy = isIxopayLegacyXml(delivery)
-  const outcome = legacy ? verifyLegacy(delivery, keys, options) : verifyJson(delivery, keys, options)
+  const outcome = legacy ? verifyLegacy(delivery, keys, options) : verifyJson(delivery, keys, options, context.pinned)
   // The headers the SDK reads: the signature (X-Signature, or Authorization else X-Authorization) and Date, else X-Date.
   const present = (name: string): boolean => headerValue(delivery.headers, name) !== undefined
   const signatureHeader = legacy ? (present('Authorization') ? 'Authorization' : 'X-Authorization') : 'X-Signature'
@@ -182,7 +182,7 @@ interface Candidate {
   bodyHash: { algorithm: string; hex: string }
 }
 
-function verifyJson(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
+function verifyJson(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions, pinned: boolean): VerifyResult {
   const explanation = newExplanation(
     'ixopay-hmac-sha512',
     'base64(HMAC-SHA512(sharedSecret, "POST\\n" + hex(SHA512|MD5(body)) + "\\n" + Content-Type + "\\n" + Date + "\\n" + requestUri))',
@@ -192,15 +192,22 @@ function verifyJson(delivery: Delivery, keys: readonly ProviderKey[], options: V
   if (header === undefined) return result(invalidVerdict('missing-header', 'no X-Signature header'), explanation)
   explanation.receivedSignatures.push(header)
   const received = decodeBase64Strict(header.trim())
-  if (!received || received.length !== IXOPAY_SIGNATURE_BYTES) {
+  const malformed = (): string =>
+    `X-Signature is not base64 of a 64-byte HMAC-SHA512 (88 characters); got ${header.length} characters${received ? ` decoding to ${received.length} bytes` : ' that are not base64'}`
+  // Recognised (not pinned) without a Date, the delivery is IXOPAY's by its body alone (the
+  // xSignature rule): IXOPAY always sends the Date it signs, so the missing Date is the finding
+  // (a proxy removed it), and it is never called valid. Pinned, it is checked as the SDK checks
+  // it, with an empty Date.
+  if (!pinned && !hasHeader(delivery, 'Date') && !hasHeader(delivery, 'X-Date')) {
     return result(
       invalidVerdict(
-        'malformed-signature',
-        `X-Signature is not base64 of a 64-byte HMAC-SHA512 (88 characters); got ${header.length} characters${received ? ` decoding to ${received.length} bytes` : ' that are not base64'}`,
+        'missing-header',
+        `no Date or X-Date header: IXOPAY signs the Date header it sends, and this callback came without one (a proxy may have removed it)${received?.length === IXOPAY_SIGNATURE_BYTES ? '' : `; also, ${malformed()}`}`,
       ),
       explanation,
     )
   }
+  if (!received || received.length !== IXOPAY_SIGNATURE_BYTES) return result(invalidVerdict('malformed-signature', malformed()), explanation)
   const timestamp: { check: TimestampCheck | null } = { check: null }
   const candidates = buildCandidates(delivery, options, false, ['sha512', 'md5'], explanation.notes, timestamp)
   explanation.timestamp = timestamp.check
@@ -585,16 +592,18 @@ export const ixopayProvider: ProviderModule<'ixopay'> = {
     xSignature: ({ delivery, json }) => {
       const signature = headerValue(delivery.headers, 'X-Signature')
       if (signature === undefined) return null
-      if (!hasHeader(delivery, 'Date') && !hasHeader(delivery, 'X-Date')) return null
+      const dated = hasHeader(delivery, 'Date') || hasHeader(delivery, 'X-Date')
       const bytes = decodeBase64Strict(signature.trim())?.length ?? 0
-      if (bytes === IXOPAY_SIGNATURE_BYTES) {
+      if (dated && bytes === IXOPAY_SIGNATURE_BYTES) {
         if (!isObject(json) || !['result', 'uuid'].some((key) => Object.hasOwn(json, key))) return null
         return { variant: 'json-api', detectedBy: 'X-Signature of 64 bytes (HMAC-SHA512), Date header, result/uuid in the body' }
       }
-      // A signature of another size (hex, cut short, an HMAC-SHA256) beside a whole IXOPAY body is
-      // IXOPAY's, signed wrongly: recognised, so the verdict says what is wrong with it ("not base64
-      // of a 64-byte HMAC-SHA512"), where "unknown sender" said nothing. CHIP's RSA sizes stay CHIP's.
+      // A signature of another size (hex, cut short, an HMAC-SHA256), or one whose Date a proxy
+      // removed, beside a whole IXOPAY body is IXOPAY's: recognised, so the verdict says what is
+      // wrong ("not base64 of a 64-byte HMAC-SHA512", "no Date or X-Date header"), where "unknown
+      // sender" said nothing. CHIP's RSA sizes stay CHIP's; a body that is not plainly IXOPAY's stays unknown.
       if (CHIP_SIGNATURE_BYTES.has(bytes) || !isIxopayResultBody(json)) return null
+      if (!dated) return { variant: 'json-api', detectedBy: 'X-Signature and an IXOPAY result body, without the Date header IXOPAY signs' }
       return { variant: 'json-api', detectedBy: 'X-Signature (not the 88 characters IXOPAY writes), Date header, an IXOPAY result body' }
     },
     legacyXml: ({ delivery }) => {

@@ -2,6 +2,7 @@
  * Summaries per provider (amount rules, batch items, confirm requests), recognition order, and
  * hostile input: binary, truncated, huge, deeply nested bodies and odd headers never throw.
  */
+import { createHash, createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -274,8 +275,7 @@ describe('recognition order', () => {
       expect(analysis.verdict, signature).toMatchObject({ status: 'invalid', reason: 'malformed-signature' })
       expect(analysis.verdict.message).toMatch(/not base64 of a 64-byte HMAC-SHA512 \(88 characters\)/)
     }
-    // Not without a Date, nor beside a body that is not plainly IXOPAY's, nor with CHIP's RSA sizes.
-    expect(at([['X-Signature', hex]], body)).toBe('unknown')
+    // Not beside a body that is not plainly IXOPAY's, nor with CHIP's RSA sizes (without a Date: the next test).
     expect(
       at(
         [
@@ -295,6 +295,59 @@ describe('recognition order', () => {
         body,
       ),
     ).toBe('unknown')
+  })
+  it('an IXOPAY callback whose Date a proxy removed is IXOPAY, invalid for the missing Date, never valid', () => {
+    const sent = vector('ixopay.json', 'ixopay-json-sha512-ok-valid')
+    const secret = 'ixopay-test-shared-secret-3f9a2c'
+    const keys: ProviderKey[] = [{ kind: 'hmac-secret', provider: 'ixopay', value: secret }]
+    // Signed as IXOPAY's SDK would check it with no Date at all (an empty Date in the signed string).
+    const bodyHash = createHash('sha512').update(sent.body).digest('hex')
+    const signedWithoutDate = createHmac('sha512', secret)
+      .update(['POST', bodyHash, 'application/json; charset=utf-8', '', sent.path].join('\n'))
+      .digest('base64')
+    const sentSignature = sent.headers['X-Signature'] ?? ''
+    const signatures = [sentSignature, signedWithoutDate, Buffer.from(sentSignature, 'base64').toString('hex'), Buffer.alloc(32, 4).toString('base64'), 'bad']
+    const analyse = (signature: string, options: { keys: ProviderKey[]; pinned?: boolean }): DeliveryAnalysis =>
+      analyzeDelivery(
+        {
+          method: 'POST',
+          target: sent.path,
+          headers: [
+            ['Content-Type', 'application/json; charset=utf-8'],
+            ['X-Signature', signature],
+          ],
+          body: Buffer.from(sent.body),
+        },
+        { now: new Date('2020-07-21T13:15:03Z'), keys: options.keys, ...(options.pinned ? { pinnedProvider: 'ixopay' as const } : {}) },
+      )
+    for (const signature of signatures) {
+      for (const withKeys of [keys, []]) {
+        const analysis = analyse(signature, { keys: withKeys })
+        // Before: "Unknown sender", not applicable.
+        expect(analysis.provider.id, signature).toBe('ixopay')
+        expect(analysis.provider.detectedBy).toBe('X-Signature and an IXOPAY result body, without the Date header IXOPAY signs')
+        expect(analysis.verdict, signature).toMatchObject({ status: 'invalid', reason: 'missing-header' })
+        expect(analysis.verdict.message).toMatch(/^no Date or X-Date header: IXOPAY signs the Date header it sends/)
+      }
+    }
+    // A wrong form is said as well; the 88 characters IXOPAY writes need no more.
+    expect(analyse('bad', { keys }).verdict.message).toMatch(/; also, X-Signature is not base64 of a 64-byte HMAC-SHA512/)
+    expect(analyse(sentSignature, { keys }).verdict.message).not.toMatch(/also/)
+    // Pinned, the endpoint vouches for IXOPAY and the delivery is checked as the SDK checks it (an empty Date).
+    expect(analyse(signedWithoutDate, { keys, pinned: true }).verdict.status).toBe('valid')
+    expect(analyse(sentSignature, { keys, pinned: true }).verdict).toMatchObject({ status: 'invalid', reason: 'missing-header' })
+    // Without a Date, a body that is not plainly IXOPAY's, or CHIP's RSA sizes, are not IXOPAY's.
+    expect(at([['X-Signature', sentSignature]], '{"result":"OK","uuid":"u"}')).toBe('unknown')
+    expect(at([['X-Signature', Buffer.alloc(256, 1).toString('base64')]], sent.body)).toBe('unknown')
+    expect(
+      at(
+        [
+          ['Event-Type', 'send_instruction_status'],
+          ['X-Signature', Buffer.alloc(256, 1).toString('base64')],
+        ],
+        sent.body,
+      ),
+    ).toBe('chip')
   })
   it('IXOPAY legacy XML needs the Gateway/IxoPay Authorization and a <callback> body', () => {
     const sig = Buffer.alloc(64, 2).toString('base64')

@@ -206,6 +206,8 @@ export interface ParseOptions {
 /** What `verify` may read besides the delivery: the recognition's variant and the parsed summary (Adyen marks its items). */
 export interface VerifyContext {
   variant: ProviderVariant | null
+  /** The endpoint chose the provider (pinned); else recognition did, from the delivery alone. */
+  pinned: boolean
   summary: DeliverySummary
 }
 
