@@ -68,3 +68,31 @@ test('a byte cap set through the API shows its exact MiB, and saving the dialog 
     await inspector.app.call('setStorageSettings', { durability: 'sync', retention: {} })
   }
 })
+
+test('a MiB cap above what the API takes is refused as it is typed, in MiB', async ({ page, inspector }) => {
+  // It was offered to Save, and only the API's refusal said why, in bytes ("maxBytes is at most 9007199254740991").
+  const endpoint = await inspector.openOwnEndpoint(page, 'storage-too-large')
+  await page.getByTestId('open-storage-settings').click()
+  const dialog = page.getByTestId('storage-settings')
+  const mib = dialog.getByTestId('retention-max-mib')
+  await mib.fill('10000000000')
+  await expect(mib).toHaveAttribute('aria-invalid', 'true')
+  await expect(dialog.getByTestId('retention-max-mib-error')).toHaveText('Too large: at most 8589934591.99999904632568359375 MiB, or empty for none.')
+  await expect(dialog.getByTestId('save-storage-settings')).toBeDisabled()
+
+  const row = dialog.locator(`[data-testid=endpoint-retention-row][data-endpoint-slug="${endpoint.slug}"]`)
+  const endpointMiB = row.getByTestId('endpoint-retention-maxMiB')
+  await endpointMiB.fill('8589934592')
+  await expect(endpointMiB).toHaveAttribute('aria-invalid', 'true')
+  await expect(endpointMiB).toHaveAttribute('title', 'Too large: at most 8589934591.99999904632568359375 MiB, or empty for none.')
+  await expect(dialog.getByTestId('storage-settings-invalid')).toHaveText(
+    'Not saved until fixed: Keep at most (MiB) (at most 8589934591.99999904632568359375 MiB), E2E storage-too-large: keep at most (MiB) (at most 8589934591.99999904632568359375 MiB). Limits are whole numbers of at least 1 (MiB: any number above 0), or empty.',
+  )
+
+  // The most the API takes is offered to Save.
+  await mib.fill('8589934591.99999904632568359375')
+  await endpointMiB.fill('')
+  await expect(mib).toHaveAttribute('aria-invalid', 'false')
+  await expect(dialog.getByTestId('storage-settings-invalid')).toHaveCount(0)
+  await expect(dialog.getByTestId('save-storage-settings')).toBeEnabled()
+})

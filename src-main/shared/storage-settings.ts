@@ -8,21 +8,27 @@ import { z } from 'zod'
 export const DURABILITY_MODES = ['sync', 'flush'] as const
 export type DurabilityMode = (typeof DURABILITY_MODES)[number]
 
-const limit = (what: string, max: number) =>
+/**
+ * The most each retention cap takes. The one home of these limits: the contract and the settings
+ * file check them here, and the Storage dialog checks what is typed against them (in MiB for bytes).
+ */
+export const RETENTION_LIMIT_MAX = { maxCaptures: 100_000_000, maxBytes: Number.MAX_SAFE_INTEGER, maxAgeDays: 36_500 } as const
+
+const limit = (what: keyof typeof RETENTION_LIMIT_MAX) =>
   z
     .number({ error: `${what} must be a number` })
     .int(`${what} must be a whole number`)
     .min(1, `${what} must be at least 1`)
-    .max(max, `${what} is at most ${max}`)
+    .max(RETENTION_LIMIT_MAX[what], `${what} is at most ${RETENTION_LIMIT_MAX[what]}`)
     .nullable()
     .optional()
 
 /** Caps; `null` or absent means no cap. */
 export const retentionLimitsSchema = z
   .object({
-    maxCaptures: limit('maxCaptures', 100_000_000),
-    maxBytes: limit('maxBytes', Number.MAX_SAFE_INTEGER),
-    maxAgeDays: limit('maxAgeDays', 36_500),
+    maxCaptures: limit('maxCaptures'),
+    maxBytes: limit('maxBytes'),
+    maxAgeDays: limit('maxAgeDays'),
   })
   .strict()
 

@@ -5,7 +5,7 @@
  */
 import type { Endpoint } from '@shared/views'
 import type { RetentionLimitsSetting } from '@shared/storage-settings'
-import { capTextsOf, hasAnyCap, limitsOf, MIB, parseCap, type CapTexts } from './retention-caps'
+import { capProblem, capTextsOf, hasAnyCap, invalidCapName, limitsOf, parseCap, type CapTexts } from './retention-caps'
 import './storage.css'
 
 /** The typed caps of each endpoint, by endpoint id. */
@@ -46,16 +46,15 @@ const CAP_COLUMNS = [
   ['maxAgeDays', 'delete after (days)'],
 ] as const
 
-/** What a typed cap of a column counts in (`parseCap`): the MiB column's bytes, else ones. */
-const unitOf = (field: keyof CapTexts): number => (field === 'maxMiB' ? MIB : 1)
-
 /** The typed caps that are not limits, named as their fields are ("Misc: delete after (days)"), in the table's order. */
 export function invalidEndpointCapNames(endpoints: readonly Endpoint[], texts: EndpointCapTexts): string[] {
   const names: string[] = []
   for (const endpoint of endpoints) {
     const typed = texts[endpoint.id]
     if (!typed) continue
-    for (const [field, column] of CAP_COLUMNS) if (parseCap(typed[field], unitOf(field)) === 'invalid') names.push(`${endpoint.name}: ${column}`)
+    for (const [field, column] of CAP_COLUMNS) {
+      if (parseCap(typed[field], field) === 'invalid') names.push(invalidCapName(`${endpoint.name}: ${column}`, typed[field], field))
+    }
   }
   return names
 }
@@ -102,7 +101,8 @@ export function EndpointRetentionFields({
                       value={typed[field]}
                       placeholder="no limit"
                       aria-label={`${endpoint.name}: ${column}`}
-                      aria-invalid={parseCap(typed[field], unitOf(field)) === 'invalid'}
+                      aria-invalid={parseCap(typed[field], field) === 'invalid'}
+                      title={capProblem(typed[field], field) ?? undefined}
                       onChange={(event) => set(endpoint.id, field, event.target.value)}
                       data-testid={`endpoint-retention-${field}`}
                     />

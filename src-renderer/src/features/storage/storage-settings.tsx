@@ -11,7 +11,7 @@ import { useEndpoints } from '../../api/queries'
 import { useDiscardGuard } from '../../components/discard-guard'
 import { ModalDialog } from '../../components/modal-dialog'
 import { EndpointRetentionFields, endpointCapTextsOf, invalidEndpointCapNames, perEndpointPolicyOf, type EndpointCapTexts } from './endpoint-retention'
-import { capProblem, capText, limitsOf, MIB, parseCap } from './retention-caps'
+import { capProblem, capText, invalidCapName, limitsOf, MIB, parseCap, unitOf, type CapField } from './retention-caps'
 import { isTightened, pinnedKeptSentence, retentionImpact, type CountCapChange, type RetentionImpact } from './retention-impact'
 import { storageHealthText } from './storage-health-text'
 
@@ -80,15 +80,15 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
       setSavedFormKey(input.formKey)
     },
   })
-  const caps = { maxCaptures: parseCap(maxCaptures), maxBytes: parseCap(maxMiB, MIB), maxAgeDays: parseCap(maxAgeDays) }
+  const caps = { maxCaptures: parseCap(maxCaptures, 'maxCaptures'), maxBytes: parseCap(maxMiB, 'maxMiB'), maxAgeDays: parseCap(maxAgeDays, 'maxAgeDays') }
   const perEndpoint = perEndpointPolicyOf(endpointCaps, view.retention.perEndpoint, endpoints)
   const invalid = Object.values(caps).some((value) => value === 'invalid') || perEndpoint === 'invalid'
   // Save is disabled while a cap is not a limit: say which ones, beside Save, below a table that
   // can push the fields above it out of view.
   const invalidNames = [
-    ...(caps.maxCaptures === 'invalid' ? ['Keep at most (captures)'] : []),
-    ...(caps.maxBytes === 'invalid' ? ['Keep at most (MiB)'] : []),
-    ...(caps.maxAgeDays === 'invalid' ? ['Delete after (days)'] : []),
+    ...(caps.maxCaptures === 'invalid' ? [invalidCapName('Keep at most (captures)', maxCaptures, 'maxCaptures')] : []),
+    ...(caps.maxBytes === 'invalid' ? [invalidCapName('Keep at most (MiB)', maxMiB, 'maxMiB')] : []),
+    ...(caps.maxAgeDays === 'invalid' ? [invalidCapName('Delete after (days)', maxAgeDays, 'maxAgeDays')] : []),
     ...invalidEndpointCapNames(endpoints, endpointCaps),
   ]
   const { health } = view
@@ -134,6 +134,7 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
           isInvalid={caps.maxCaptures === 'invalid'}
           onChange={setMaxCaptures}
           testId="retention-max-captures"
+          field="maxCaptures"
         />
         <CapField
           label="Keep at most (MiB)"
@@ -141,7 +142,7 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
           isInvalid={caps.maxBytes === 'invalid'}
           onChange={setMaxMiB}
           testId="retention-max-mib"
-          unit={MIB}
+          field="maxMiB"
         />
         <CapField
           label="Delete after (days)"
@@ -149,6 +150,7 @@ function StorageSettingsForm({ view, endpoints, onDirtyChange }: StorageSettings
           isInvalid={caps.maxAgeDays === 'invalid'}
           onChange={setMaxAgeDays}
           testId="retention-max-age-days"
+          field="maxAgeDays"
         />
         <span className="field-hint" data-testid="retention-hint">
           Empty: no limit. The MiB limit counts the captures kept: their records, bodies and search text. It is neither the logs' size nor their disk use above,
@@ -192,19 +194,19 @@ interface CapFieldProps {
   isInvalid: boolean
   onChange: (value: string) => void
   testId: string
-  /** What the typed number counts in (`parseCap`): `MIB` for bytes. */
-  unit?: number
+  /** Which cap it is: what the typed number counts in and the most it takes (`parseCap`). */
+  field: CapField
 }
 
 /** One global cap; a typed value that is not a limit is marked and explained at the field. */
-function CapField({ label, value, isInvalid, onChange, testId, unit = 1 }: CapFieldProps) {
+function CapField({ label, value, isInvalid, onChange, testId, field }: CapFieldProps) {
   const errorId = useId()
   return (
     <label className="field">
       <span className="field-label">{label}</span>
       <input
         className="input"
-        inputMode={unit === 1 ? 'numeric' : 'decimal'}
+        inputMode={unitOf(field) === 1 ? 'numeric' : 'decimal'}
         value={value}
         placeholder="no limit"
         aria-invalid={isInvalid}
@@ -214,7 +216,7 @@ function CapField({ label, value, isInvalid, onChange, testId, unit = 1 }: CapFi
       />
       {isInvalid && (
         <span id={errorId} className="field-error" data-testid={`${testId}-error`}>
-          {capProblem(unit)}
+          {capProblem(value, field)}
         </span>
       )}
     </label>
