@@ -36,6 +36,9 @@ test('the Delivery view exports its attempts as one redacted file, and gives foc
   expect(await send(body)).toBe(500)
   expect(await send(body)).toBe(200)
 
+  // The list shows a capture a moment after its answer: clicking before the last one is listed
+  // opened the other transaction's row (failed once in CI).
+  await expect(page.getByTestId('capture-row')).toHaveCount(4)
   await page.getByTestId('capture-row').first().click()
   await page.getByTestId('view-delivery').click()
   const delivery = page.getByTestId('delivery-dialog')
