@@ -77,16 +77,16 @@ test('a MiB cap above what the API takes is refused as it is typed, in MiB', asy
   const mib = dialog.getByTestId('retention-max-mib')
   await mib.fill('10000000000')
   await expect(mib).toHaveAttribute('aria-invalid', 'true')
-  await expect(dialog.getByTestId('retention-max-mib-error')).toHaveText('Too large: at most 8589934591.99999904632568359375 MiB, or empty for none.')
+  await expect(dialog.getByTestId('retention-max-mib-error')).toHaveText('Too large: at most 8589934591 MiB, or empty for none.')
   await expect(dialog.getByTestId('save-storage-settings')).toBeDisabled()
 
   const row = dialog.locator(`[data-testid=endpoint-retention-row][data-endpoint-slug="${endpoint.slug}"]`)
   const endpointMiB = row.getByTestId('endpoint-retention-maxMiB')
   await endpointMiB.fill('8589934592')
   await expect(endpointMiB).toHaveAttribute('aria-invalid', 'true')
-  await expect(endpointMiB).toHaveAttribute('title', 'Too large: at most 8589934591.99999904632568359375 MiB, or empty for none.')
+  await expect(endpointMiB).toHaveAttribute('title', 'Too large: at most 8589934591 MiB, or empty for none.')
   await expect(dialog.getByTestId('storage-settings-invalid')).toHaveText(
-    'Not saved until fixed: Keep at most (MiB) (at most 8589934591.99999904632568359375 MiB), E2E storage-too-large: keep at most (MiB) (at most 8589934591.99999904632568359375 MiB). Limits are whole numbers of at least 1 (MiB: any number above 0), or empty.',
+    'Not saved until fixed: Keep at most (MiB) (at most 8589934591 MiB), E2E storage-too-large: keep at most (MiB) (at most 8589934591 MiB). Limits are whole numbers of at least 1 (MiB: any number above 0), or empty.',
   )
 
   // The most the API takes is offered to Save.

@@ -28,13 +28,15 @@ describe('retention caps as typed', () => {
 
   it('refuses as typed, in MiB, a cap the API refuses; the most it takes is accepted', () => {
     // 10,000,000,000 MiB was offered to Save, and the API's refusal said "maxBytes is at most 9007199254740991".
-    const tooLarge = 'Too large: at most 8589934591.99999904632568359375 MiB, or empty for none.'
+    const tooLarge = 'Too large: at most 8589934591 MiB, or empty for none.'
     for (const text of ['10000000000', '8589934592', '9'.repeat(400)]) {
       expect(parseCap(text, 'maxMiB')).toBe('invalid')
       expect(capProblem(text, 'maxMiB')).toBe(tooLarge)
     }
-    expect(invalidCapName('Keep at most (MiB)', '10000000000', 'maxMiB')).toBe('Keep at most (MiB) (at most 8589934591.99999904632568359375 MiB)')
+    expect(invalidCapName('Keep at most (MiB)', '10000000000', 'maxMiB')).toBe('Keep at most (MiB) (at most 8589934591 MiB)')
     expect(invalidCapName('Keep at most (MiB)', '-1', 'maxMiB')).toBe('Keep at most (MiB)')
+    // The most the message names can be typed back as it reads.
+    expect(capProblem('8589934591', 'maxMiB')).toBeNull()
     expect(capProblem('100000001', 'maxCaptures')).toBe('Too large: at most 100000000 captures, or empty for none.')
     expect(capProblem('36501', 'maxAgeDays')).toBe('Too large: at most 36500 days, or empty for none.')
     // The dialog and the API agree at each limit: what one takes the other takes.

@@ -61,10 +61,14 @@ export function parseCap(text: string, field: CapField): number | null | 'invali
   return value === 'not-a-limit' || value === 'too-large' ? 'invalid' : value
 }
 
-/** The most a field takes, as it is typed: `100000000 captures`, `8589934591.99999904632568359375 MiB` (2^53 - 1 bytes). */
+/**
+ * The most a field takes, in whole units as it can be typed back: `100000000 captures`,
+ * `8589934591 MiB`. The exact most, 2^53 - 1 bytes, is 8589934591.99999904632568359375 MiB, which
+ * nobody reads; a value typed between the two is still taken.
+ */
 export function capMaxText(field: CapField): string {
   const { unit, max, noun } = CAP_FIELDS[field]
-  return `${capText(max, unit)} ${noun}`
+  return `${Math.floor(max / unit)} ${noun}`
 }
 
 /** Why a typed cap is not a limit (`null` when it is one, or empty): MiB take fractions, the other caps whole numbers; none more than its maximum. */
