@@ -5,7 +5,7 @@
  */
 import type { CaptureRecognition } from '../shared/views'
 import type { HeaderPairs } from '../shared/http-message'
-import type { DeliveryAnalysis, ProviderKey } from '../shared/providers'
+import type { DeliveryAnalysis, DeliverySummary, ProviderKey } from '../shared/providers'
 import type { ProviderId } from '../shared/provider-catalog'
 import { analyzeDelivery } from './providers'
 import { splitTarget } from '../shared/slug'
@@ -96,6 +96,24 @@ export function signedPathFor(target: string, settings: ProviderSettings): strin
   }
 }
 
+/**
+ * The summary fields a stored recognition keeps that identify a delivery (its key is built from
+ * them, deliveries/delivery-key.ts), named as the record names them: one home for the mapping,
+ * shared by `toRecognition` and the key read again from an old capture's body.
+ */
+export function identifyingFields(
+  summary: DeliverySummary,
+): Pick<CaptureRecognition['summary'], 'eventType' | 'status' | 'objectId' | 'eventId' | 'revision' | 'reference'> {
+  return {
+    eventType: summary.eventType,
+    status: summary.status,
+    objectId: summary.providerObjectId,
+    eventId: summary.eventId,
+    revision: summary.revision,
+    reference: summary.merchantReference,
+  }
+}
+
 /** The part of an analysis kept with the capture and shown in lists. */
 export function toRecognition(analysis: DeliveryAnalysis): CaptureRecognition {
   const { provider, summary, verdict } = analysis
@@ -103,12 +121,7 @@ export function toRecognition(analysis: DeliveryAnalysis): CaptureRecognition {
     provider: { id: provider.id, name: provider.name, variant: provider.variant },
     verdict: { status: verdict.status, reason: verdict.status === 'invalid' ? verdict.reason : null, message: verdict.message },
     summary: {
-      eventType: summary.eventType,
-      status: summary.status,
-      objectId: summary.providerObjectId,
-      eventId: summary.eventId,
-      revision: summary.revision,
-      reference: summary.merchantReference,
+      ...identifyingFields(summary),
       amount: summary.amount?.amountDisplay ?? null,
       paymentMethod: summary.paymentMethod,
       signalOnly: summary.signalOnly !== null,

@@ -33,6 +33,7 @@ import { withWrittenNumbers } from '../providers/body'
 import { formerChipDeliveryParts } from '../providers/chip'
 import { formerPlexoDeliveryParts } from '../providers/plexo'
 import { findProviderModule } from '../providers/registry'
+import { identifyingFields } from '../recognition'
 import type { LoggedCapture } from '../store/persisted-schema'
 
 /** Keys longer than this (an id header of kilobytes) are replaced by their hash, so indexes stay small. */
@@ -215,18 +216,7 @@ export function recognitionFromBody(capture: LoggedCapture, body: Buffer): Captu
     // The parser failed on these bytes (it did not when they were stored, or they were stored without it): as stored.
     return null
   }
-  return {
-    ...recognition,
-    summary: {
-      ...recognition.summary,
-      eventType: summary.eventType,
-      status: summary.status,
-      objectId: summary.providerObjectId,
-      eventId: summary.eventId,
-      revision: summary.revision,
-      reference: summary.merchantReference,
-    },
-  }
+  return { ...recognition, summary: { ...recognition.summary, ...identifyingFields(summary) } }
 }
 
 /** The key of a delivery identified by its bytes only. */
