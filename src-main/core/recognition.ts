@@ -46,6 +46,7 @@ export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSetti
       toleranceSeconds: settings.toleranceSeconds ?? undefined,
       arrivalUnknown: delivery.arrivalUnknown === true,
       genericFields: full,
+      removedHeaders: delivery.removedOnExport ?? [],
     },
   )
   return withRemovalSaid(analysis, delivery.removedOnExport ?? [])

@@ -1,7 +1,8 @@
 /**
  * A redacted export loses the signature header a provider is recognised by (IXOPAY's X-Signature,
  * Stripe-Signature, X-Mollie-Signature): imported again, the capture is judged as the provider the
- * exporting app recognised (HAR `_provider`, bundle `recognition.provider`), never as valid, with a
+ * exporting app recognised (HAR `_provider`, bundle `recognition.provider`), as the variant the
+ * removed header told (a next-gen Mollie webhook is no classic one), never as valid, with a
  * verdict that says the export removed the signature. Detection on the bytes wins over the file's
  * word, and the importer's `asProvider` over both. Through the real receiver, export and import.
  */
@@ -62,6 +63,8 @@ async function judged(inspector: Inspector, id: string) {
   return {
     provider: detail.recognition?.provider.id,
     analysed: detail.analysis?.provider.id,
+    variant: detail.recognition?.provider.variant,
+    analysedVariant: detail.analysis?.provider.variant,
     status: detail.recognition?.verdict.status,
     analysedStatus: detail.analysis?.verdict.status,
     message: detail.recognition?.verdict.message,
@@ -86,13 +89,18 @@ describe('a redacted export imported again', () => {
         analysedStatus: 'invalid',
         message: expect.stringMatching(new RegExp(`^the exporting app removed ${header} when it redacted the file, so there is no signature to check`)),
       })
-      expect(ixopay).toEqual({ provider: 'ixopay', analysed: 'ixopay', ...removed('X-Signature') })
-      expect(stripe).toEqual({ provider: 'stripe', analysed: 'stripe', ...removed('Stripe-Signature') })
+      const as = (provider: string, variant: string) => ({ provider, analysed: provider, variant, analysedVariant: variant })
+      expect(ixopay).toEqual({ ...as('ixopay', 'json-api'), ...removed('X-Signature') })
+      expect(stripe).toEqual({ ...as('stripe', 'v1'), ...removed('Stripe-Signature') })
       // Without its header a next-gen Mollie webhook looks like a classic one, "unsigned by design": not what it was.
-      expect(mollie).toEqual({ provider: 'mollie', analysed: 'mollie', ...removed('X-Mollie-Signature') })
-      // A key change judges the endpoint's captures again: still IXOPAY, still not valid.
+      expect(mollie).toEqual({ ...as('mollie', 'next-gen'), ...removed('X-Mollie-Signature') })
+      expect(mollie?.message).not.toMatch(/classic/)
+      // A key change judges the endpoint's captures again: still what they were, still not valid.
       await procedures.addKey({ endpointId: inbox.id, key: { kind: 'hmac-secret', provider: 'ixopay', value: 'another-ixopay-secret-02' } })
-      expect(await judged(inspector, imported.importedIds[0]!)).toEqual({ provider: 'ixopay', analysed: 'ixopay', ...removed('X-Signature') })
+      await procedures.addKey({ endpointId: inbox.id, key: { kind: 'hmac-secret', provider: 'mollie', value: 'another-mollie-secret-02' } })
+      const [ixopayAgain, , mollieAgain] = await Promise.all(imported.importedIds.map((id) => judged(inspector, id)))
+      expect(ixopayAgain).toEqual({ ...as('ixopay', 'json-api'), ...removed('X-Signature') })
+      expect(mollieAgain).toEqual({ ...as('mollie', 'next-gen'), ...removed('X-Mollie-Signature') })
     })
   }
 

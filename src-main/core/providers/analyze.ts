@@ -30,6 +30,12 @@ export interface AnalyzeOptions {
    * recognition with each capture, and the full view is computed when a capture is opened.
    */
   genericFields?: boolean
+  /**
+   * Headers the delivery had before an export removed them (a redacted export's signature header):
+   * a pinned provider's variant is read as though they were still there, since it is told by them
+   * (a next-gen Mollie webhook without X-Mollie-Signature is no classic one).
+   */
+  removedHeaders?: readonly string[]
 }
 
 /** Recognises, parses and verifies a delivery. Never throws, whatever the body. */
@@ -37,7 +43,7 @@ export function analyzeDelivery(delivery: Delivery, options: AnalyzeOptions): De
   const keys = Array.isArray(options.keys) ? options.keys : []
   let provider: ProviderRecognition
   try {
-    provider = options.pinnedProvider ? pinnedRecognition(options.pinnedProvider, delivery) : detectProvider(delivery, keys)
+    provider = options.pinnedProvider ? pinnedRecognition(options.pinnedProvider, delivery, options.removedHeaders) : detectProvider(delivery, keys)
   } catch (error: unknown) {
     provider = { id: 'unknown', name: PROVIDER_NAMES.unknown, variant: null, detectedBy: `recognition failed: ${errorMessage(error)}`, pinned: false }
   }

@@ -51,7 +51,13 @@ export function detectProvider(delivery: Delivery, keys: readonly ProviderKey[] 
   return { id: 'unknown', name: PROVIDER_NAMES.unknown, variant: null, detectedBy: 'no recognition rule matched', pinned: false }
 }
 
-/** The recognition for a pinned provider: the endpoint decides who, the delivery decides the variant. */
-export function pinnedRecognition(id: PinnableProviderId, delivery: Delivery): ProviderRecognition {
-  return { id, name: PROVIDER_NAMES[id], variant: providerModule(id).variantOf(delivery), detectedBy: 'pinned by the endpoint setting', pinned: true }
+/**
+ * The recognition for a pinned provider: the endpoint decides who, the delivery decides the
+ * variant. `removedHeaders` (named by an export that removed them) count as present for the
+ * variant only: their values are gone, but that the sender sent them is what tells a variant.
+ */
+export function pinnedRecognition(id: PinnableProviderId, delivery: Delivery, removedHeaders: readonly string[] = []): ProviderRecognition {
+  const asSent =
+    removedHeaders.length === 0 ? delivery : { ...delivery, headers: [...delivery.headers, ...removedHeaders.map((name): [string, string] => [name, ''])] }
+  return { id, name: PROVIDER_NAMES[id], variant: providerModule(id).variantOf(asSent), detectedBy: 'pinned by the endpoint setting', pinned: true }
 }
