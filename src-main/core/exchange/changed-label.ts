@@ -6,14 +6,17 @@
  * every other character escaped): a header of the message, a comment before the command. The
  * importer reads it back and drops the labels, which were never part of the request: a capture
  * exported redacted (or scrubbed of a configured secret) and imported again is still shown as
- * changed, its failing signature never blamed on the sender.
+ * changed, its failing signature never blamed on the sender. Beside it goes the provider the
+ * exporting app recognised (HAR `_provider`), which a redacted export's removed signature header
+ * no longer lets the importer find.
  */
 import { changedBeforeExportSchema, MAX_KEPT_CHANGES, type ChangedBeforeExport } from '../../shared/changed-before-export'
 import type { HeaderPairs } from '../../shared/http-message'
 import { VERDICT_STATUSES, type VerdictStatus } from '../../shared/providers'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
-import type { Refusal } from '../../shared/views'
-import { refusalOf } from './exchange-capture'
+import type { CaptureRecognition, Refusal } from '../../shared/views'
+import { exporterProviderOf, refusalOf } from './exchange-capture'
+import type { PinnableProviderId } from '../../shared/provider-catalog'
 import { noteWithinLimit } from '../../shared/contract'
 
 /** The header a raw HTTP message carries its record in. */
@@ -61,6 +64,31 @@ export function readRefusalLabel(text: string): Refusal | null {
 /** The comment before a curl command that carries its record. */
 export const CHANGED_COMMENT_PREFIX = '# callback-inspector-changed-before-export: '
 /**
+ * One of this app's lines after the sender's, only on a changed message (with its record): the
+ * provider the exporting app recognised, as ASCII JSON `{ id, name, variant }` (HAR's
+ * `_provider`). A redacted export removes the signature header most providers are recognised
+ * by; the importer judges the capture as this provider when its own detection finds none
+ * (exchange-service.ts). Read only beside a changed record: it names who sent it, never vouches
+ * for the bytes.
+ */
+export const RECOGNISED_AS_HEADER = 'X-Callback-Inspector-Recognised-As'
+/** The comment before a curl command that carries what {@link RECOGNISED_AS_HEADER} carries. */
+export const RECOGNISED_AS_COMMENT_PREFIX = '# callback-inspector-recognised-as: '
+
+/** The exporting app's recognition as one line of ASCII JSON; `null` when it names no provider this app knows. */
+export function recognisedAsLabelText(provider: CaptureRecognition['provider']): string | null {
+  return exporterProviderOf(provider) === undefined ? null : asciiJson({ id: provider.id, name: provider.name, variant: provider.variant })
+}
+
+/** The provider a {@link RECOGNISED_AS_HEADER} line or comment names, or `null` (not JSON, an id this app does not know). */
+export function readRecognisedAsLabel(text: string): PinnableProviderId | null {
+  try {
+    return exporterProviderOf(JSON.parse(text)) ?? null
+  } catch {
+    return null
+  }
+}
+/**
  * The comment before a curl command that carries the request's header lines as received (ASCII
  * JSON `[[name, value], …]`, each value one character per byte): a command cannot send `Host`,
  * `Content-Length`, `Connection` and the other headers curl sets itself, nor keep their place
@@ -83,7 +111,8 @@ export function isAppHeaderName(name: string): boolean {
     LABEL_HEADERS.has(lower) ||
     lower === SENDER_HEADERS_HEADER.toLowerCase() ||
     lower === RECEIVED_LENGTH_HEADER.toLowerCase() ||
-    lower === REFUSED_HEADER.toLowerCase()
+    lower === REFUSED_HEADER.toLowerCase() ||
+    lower === RECOGNISED_AS_HEADER.toLowerCase()
   )
 }
 
@@ -160,7 +189,12 @@ export function readChangedLabel(text: string): ChangedBeforeExport | null {
  * are read as labels (and a `Content-Length` the exporter added is dropped). Without that line (a
  * file written before it existed, pasted text), every label-named line is taken as a label.
  */
-export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderPairs; changed?: ChangedBeforeExport; refusal?: Refusal } {
+export function senderHeadersAndLabels(headers: HeaderPairs): {
+  headers: HeaderPairs
+  changed?: ChangedBeforeExport
+  refusal?: Refusal
+  exporterProvider?: PinnableProviderId
+} {
   const last = headers[headers.length - 1]
   if (last !== undefined && last[0].toLowerCase() === SENDER_HEADERS_HEADER.toLowerCase()) {
     const count = /^\d{1,6}$/.test(last[1]) ? Number(last[1]) : -1
@@ -168,11 +202,12 @@ export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderP
     const receivedLength = RECEIVED_LENGTH_HEADER.toLowerCase()
     // Only lines this app writes may follow the sender's: anything else means the split is not this app's.
     const refused = REFUSED_HEADER.toLowerCase()
+    const recognisedAs = RECOGNISED_AS_HEADER.toLowerCase()
     if (
       added !== null &&
-      added.every(([name]) => LABEL_HEADERS.has(name.toLowerCase()) || ['content-length', receivedLength, refused].includes(name.toLowerCase()))
+      added.every(([name]) => LABEL_HEADERS.has(name.toLowerCase()) || ['content-length', receivedLength, refused, recognisedAs].includes(name.toLowerCase()))
     ) {
-      const labels = withoutChangedLabels(added.filter(([name]) => LABEL_HEADERS.has(name.toLowerCase())))
+      const labels = withoutChangedLabels(added.filter(([name]) => LABEL_HEADERS.has(name.toLowerCase()) || name.toLowerCase() === recognisedAs))
       const refusalLine = added.find(([name]) => name.toLowerCase() === refused)
       const refusal = refusalLine === undefined ? null : readRefusalLabel(refusalLine[1])
       // The values the sender's Content-Length lines had, put back in order.
@@ -186,6 +221,7 @@ export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderP
         headers: sender,
         ...(labels.changed === undefined ? {} : { changed: labels.changed }),
         ...(refusal === null ? {} : { refusal }),
+        ...(labels.exporterProvider === undefined ? {} : { exporterProvider: labels.exporterProvider }),
       }
     }
   }
@@ -194,19 +230,22 @@ export function senderHeadersAndLabels(headers: HeaderPairs): { headers: HeaderP
 
 /**
  * A read message's headers without this app's labels, and what they say: its record, or (a
- * file written before the record existed) what the human-readable labels say, taken as redacted.
- * `changed` is absent when the message carries no label.
+ * file written before the record existed) what the human-readable labels say, taken as redacted;
+ * and the provider the exporting app recognised ({@link RECOGNISED_AS_HEADER}), taken only beside
+ * them. `changed` is absent when the message carries no label, and its headers are then as read.
  */
-function withoutChangedLabels(headers: HeaderPairs): { headers: HeaderPairs; changed?: ChangedBeforeExport } {
+function withoutChangedLabels(headers: HeaderPairs): { headers: HeaderPairs; changed?: ChangedBeforeExport; exporterProvider?: PinnableProviderId } {
   if (!headers.some(([name]) => LABEL_HEADERS.has(name.toLowerCase()))) return { headers }
   const valueOf = (label: string) => headers.find(([name]) => name.toLowerCase() === label.toLowerCase())?.[1]
-  const kept = headers.filter(([name]) => !LABEL_HEADERS.has(name.toLowerCase()))
+  const recognisedAs = valueOf(RECOGNISED_AS_HEADER)
+  const exporterProvider = recognisedAs === undefined ? null : readRecognisedAsLabel(recognisedAs)
+  const kept = headers.filter(([name]) => !LABEL_HEADERS.has(name.toLowerCase()) && name.toLowerCase() !== RECOGNISED_AS_HEADER.toLowerCase())
   const record = valueOf(CHANGED_HEADER)
   const redacted = valueOf(REDACTED_HEADER)
   // Items joined by '; ' (an action holding one is split too: these labels were written for people).
   const items = redacted === undefined || redacted === 'nothing needed masking' ? [] : redacted.split('; ')
   const changed = (record === undefined ? null : readChangedLabel(record)) ?? fromReadableLabels(items, verdictOfLabel(valueOf(VERDICT_BEFORE_HEADER)))
-  return { headers: kept, changed }
+  return { headers: kept, changed, ...(exporterProvider === null ? {} : { exporterProvider }) }
 }
 
 const VERDICT_LABEL = new RegExp(`^.*?: (${VERDICT_STATUSES.join('|')}): (.*)$`)
@@ -254,6 +293,7 @@ export function isChangeComment(text: string): boolean {
     text.startsWith(HEADERS_COMMENT_PREFIX) ||
     text.startsWith(NOTE_COMMENT_PREFIX) ||
     text.startsWith(REFUSED_COMMENT_PREFIX) ||
+    text.startsWith(RECOGNISED_AS_COMMENT_PREFIX) ||
     text.startsWith(CURL_REDACTED_COMMENT) ||
     text.startsWith(CURL_SECRETS_ONLY_COMMENT) ||
     LISTED_CHANGE.test(text) ||
@@ -318,6 +358,14 @@ export function curlNoteReader(comments: CurlComment[]): (afterLine: number, lin
 /** The refusal this app's curl export wrote before a command ({@link REFUSED_COMMENT_PREFIX}), as `curlHeadersReader` finds its record. */
 export function curlRefusalReader(comments: CurlComment[]): (afterLine: number, line: number) => Refusal | undefined {
   return curlRecordReader(comments, REFUSED_COMMENT_PREFIX, readRefusalLabel)
+}
+
+/**
+ * The provider this app's curl export named before a command ({@link RECOGNISED_AS_COMMENT_PREFIX}),
+ * as `curlHeadersReader` finds its record; the importer takes it only for a changed command.
+ */
+export function curlRecognisedAsReader(comments: CurlComment[]): (afterLine: number, line: number) => PinnableProviderId | undefined {
+  return curlRecordReader(comments, RECOGNISED_AS_COMMENT_PREFIX, readRecognisedAsLabel)
 }
 
 function curlRecordReader<T>(comments: CurlComment[], prefix: string, read: (text: string) => T | null): (afterLine: number, line: number) => T | undefined {

@@ -23,7 +23,15 @@ import { targetOf } from './har-format'
 import { originFormOf } from '../../shared/target-text'
 import { errorMessage } from '../../shared/errors'
 import { cmdCommands, crtWords, isCmdSyntax } from './cmd-curl-words'
-import { curlChangesReader, curlHeadersReader, curlNoteReader, curlRefusalReader, isChangeComment, type CurlComment } from './changed-label'
+import {
+  curlChangesReader,
+  curlHeadersReader,
+  curlNoteReader,
+  curlRecognisedAsReader,
+  curlRefusalReader,
+  isChangeComment,
+  type CurlComment,
+} from './changed-label'
 import { curlSendsHeader } from '../../shared/curl-command'
 import { formatByteLimit, formatExactBytes } from '../../shared/byte-size'
 import { runSteps, textPauses, type Steps } from './work-slices'
@@ -172,6 +180,7 @@ function* curlEntries(
   const recordedHeadersOf = curlHeadersReader(comments)
   const refusalOf = curlRefusalReader(comments)
   const noteOf = curlNoteReader(comments)
+  const recognisedAsOf = curlRecognisedAsReader(comments)
   let curlCommands = 0
   let afterLine = 0
   for (const command of commands) {
@@ -225,6 +234,7 @@ function* curlEntries(
       const recorded = recordedHeadersOf(afterLine, command.line)
       const refusal = refusalOf(afterLine, command.line)
       const note = noteOf(afterLine, command.line)
+      const recognisedAs = recognisedAsOf(afterLine, command.line)
       afterLine = command.line
       if (!result.ok) {
         yield { ok: false, message: `line ${command.line}: ${result.message}` }
@@ -240,6 +250,8 @@ function* curlEntries(
       )
         result.capture.headers = recorded
       if (changed !== undefined) result.capture.changedBeforeExport = changed
+      // The exporting app's provider, for a command it changed only (changed-label.ts).
+      if (changed !== undefined && recognisedAs !== undefined) result.capture.exporterProvider = recognisedAs
       // The capture's note as this app's export recorded it (an empty-stdin note is then already in it).
       if (note !== undefined) result.capture.note = note
       // A refused request is sent without the body it was refused for: it stays refused, never an empty body passed off as sent.

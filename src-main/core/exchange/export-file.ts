@@ -17,6 +17,9 @@ import {
   headersLabelText,
   NOTE_COMMENT_PREFIX,
   noteLabelText,
+  RECOGNISED_AS_COMMENT_PREFIX,
+  RECOGNISED_AS_HEADER,
+  recognisedAsLabelText,
   REDACTED_HEADER,
   REFUSED_COMMENT_PREFIX,
   refusalLabelText,
@@ -104,7 +107,8 @@ export function exportPieces(captures: ExchangeCapture[], format: ExportFormat, 
 /**
  * A changed raw message says so in its own headers (a raw message has nowhere else to): for
  * people, what was changed and the verdict on the bytes received; for the importer, the whole
- * record (changed-label.ts), which it reads back and drops with the others.
+ * record and the provider the exporting app recognised (changed-label.ts), which it reads back
+ * and drops with the others.
  */
 function httpLabels(capture: ExchangeCapture, changed: ChangedBeforeExport | undefined): HeaderPairs {
   if (changed === undefined) return []
@@ -116,6 +120,9 @@ function httpLabels(capture: ExchangeCapture, changed: ChangedBeforeExport | und
     labels.push([VERDICT_BEFORE_HEADER, headerSafe(`${capture.recognition.provider.name}: ${status}: ${message}`)])
   }
   labels.push([CHANGED_HEADER, changedLabelText(changed)])
+  // The signature header recognition reads may be gone: who the exporting app judged it as.
+  const recognisedAs = capture.recognition && recognisedAsLabelText(capture.recognition.provider)
+  if (recognisedAs) labels.push([RECOGNISED_AS_HEADER, recognisedAs])
   return labels
 }
 
@@ -165,6 +172,9 @@ function* curlScriptPieces(captures: ExchangeCapture[], context: ExportContext):
     }
     // For the importer: this command does not send what the provider sent (changed-label.ts).
     if (changed !== undefined) lines.push(CHANGED_COMMENT_PREFIX + changedLabelText(changed))
+    // …and who the exporting app judged it as: the signature header recognition reads may be gone.
+    const recognisedAs = changed !== undefined && capture.recognition ? recognisedAsLabelText(capture.recognition.provider) : null
+    if (recognisedAs) lines.push(RECOGNISED_AS_COMMENT_PREFIX + recognisedAs)
     if (capture.note) {
       lines.push(...capture.note.split('\n').map((line) => `# note: ${commentSafe(line)}`))
       // For the importer: the note exactly (the lines above are cut and flattened for people).

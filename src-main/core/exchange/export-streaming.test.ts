@@ -7,7 +7,9 @@
  * added a line to its last line, `X-Callback-Inspector-Sender-Headers` (the `Content-Length` it
  * added now before the labels), and each curl command the headers as received (two comment
  * lines), and each refused request its refusal (a raw message's line, a curl comment), and each
- * bundle capture its `appStoppedAt`, and each curl command `-sS` (502a010), and nothing else.
+ * bundle capture its `appStoppedAt`, and each curl command `-sS` (502a010), and each redacted raw
+ * message and curl command whose capture has a provider the provider the exporting app recognised
+ * (a raw message's `X-Callback-Inspector-Recognised-As` line, a curl comment), and nothing else.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -8,8 +8,9 @@
  * Import accepts CRLF or bare LF line ends in the head (pasted text), an absolute-form target (kept as received),
  * and a body framed by Content-Length, chunked, or (for the last message, when another request
  * line does not follow) everything that follows. A message this app labelled as changed before
- * export is read back as changed, without its labels, and a message whose last line says which
- * header lines are the sender's gets exactly those (changed-label.ts).
+ * export is read back as changed, without its labels (and with the provider the exporting app
+ * recognised, when a label names it), and a message whose last line says which header lines are
+ * the sender's gets exactly those (changed-label.ts).
  */
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import { HTTP_TOKEN_PATTERN } from '../../shared/answer-catalog'
@@ -172,7 +173,11 @@ function* readOneMessage(bytes: Buffer, start: number, maxBodyBytes: number, cop
     body: framed.body,
   })
   if (labelled.refusal) Object.assign(capture, { outcome: 'refused', refusal: labelled.refusal } satisfies Partial<ExchangeCapture>)
-  return { ok: true, end: framed.end, capture: labelled.changed ? { ...capture, changedBeforeExport: labelled.changed } : capture }
+  // The exporting app's provider comes only with a changed record (changed-label.ts).
+  const changed = labelled.changed
+    ? { changedBeforeExport: labelled.changed, ...(labelled.exporterProvider ? { exporterProvider: labelled.exporterProvider } : {}) }
+    : {}
+  return { ok: true, end: framed.end, capture: { ...capture, ...changed } }
 }
 
 /** The empty line that ends the head: CRLF CRLF, or LF LF in pasted text. */

@@ -1,12 +1,15 @@
 /**
  * A redacted export loses the signature header a provider is recognised by (IXOPAY's X-Signature,
  * Stripe-Signature, X-Mollie-Signature): imported again, the capture is judged as the provider the
- * exporting app recognised (HAR `_provider`, bundle `recognition.provider`), as the variant the
- * removed header told (a next-gen Mollie webhook is no classic one), never as valid, with a
- * verdict that says the export removed the signature. Detection on the bytes wins over the file's
- * word, and the importer's `asProvider` over both. Through the real receiver, export and import.
+ * exporting app recognised (HAR `_provider`, bundle `recognition.provider`, a raw message's
+ * `X-Callback-Inspector-Recognised-As` line, a curl command's `# callback-inspector-recognised-as:`
+ * comment), as the variant the removed header told (a next-gen Mollie webhook is no classic one),
+ * never as valid, with a verdict that says the export removed the signature. Detection on the
+ * bytes wins over the file's word, and the importer's `asProvider` over both. Through the real
+ * receiver, export and import.
  */
 import { describe, expect } from 'vitest'
+import { EXPORT_FORMATS } from '../../shared/exchange'
 import type { Endpoint } from '../../shared/views'
 import { exportedFile } from '../../test-support/exported-file'
 import { send } from '../../test-support/http-client'
@@ -72,7 +75,7 @@ async function judged(inspector: Inspector, id: string) {
 }
 
 describe('a redacted export imported again', () => {
-  for (const format of ['har', 'bundle'] as const) {
+  for (const format of EXPORT_FORMATS) {
     test(`${format}: keeps the provider the exporting app recognised, and says the signature was removed`, async ({ inspector }) => {
       const { procedures } = inspector
       const source = await procedures.createEndpoint({ name: 'Merchant' })
@@ -103,6 +106,54 @@ describe('a redacted export imported again', () => {
       expect(mollieAgain).toEqual({ ...as('mollie', 'next-gen'), ...removed('X-Mollie-Signature') })
     })
   }
+
+  test("raw HTTP and curl: the exporter's provider is read only beside a changed record; a file without it imports as before", async ({ inspector }) => {
+    const { procedures } = inspector
+    const source = await procedures.createEndpoint({ name: 'Merchant' })
+    const ids = await sendSigned(inspector, source)
+    const inbox = await procedures.createEndpoint({ name: 'Support inbox' })
+    const importText = async (text: string) => {
+      const imported = await procedures.importCaptures({ endpointId: inbox.id, dataBase64: Buffer.from(text, 'latin1').toString('base64') })
+      expect(imported.failures).toEqual([])
+      return Promise.all(
+        imported.importedIds.map(async (id) => ({ ...(await judged(inspector, id)), headers: (await procedures.getCapture({ id })).request.headers })),
+      )
+    }
+    const unknown = { provider: 'unknown', analysed: 'unknown', status: 'not-applicable' }
+
+    const http = exportedFile(await procedures.exportCaptures({ captureIds: [ids.ixopay], format: 'http', redact: true })).toString('latin1')
+    const marker = /^X-Callback-Inspector-Recognised-As: (.*)\r\n/m
+    expect(marker.exec(http)?.[1]).toBe('{"id":"ixopay","name":"IXOPAY","variant":"json-api"}')
+    expect((await importText(http))[0]).toMatchObject({ provider: 'ixopay', status: 'invalid' })
+    // Without the line (a file written before it existed): "Unknown sender", as before.
+    const withoutMarker = http.replace(marker, '')
+    expect((await importText(withoutMarker))[0]).toMatchObject(unknown)
+    // On a message no label marks as changed it is no label of this app's: a header of the request, not a provider.
+    const unchanged = exportedFile(await procedures.exportCaptures({ captureIds: [ids.ixopay], format: 'http' }))
+      .toString('latin1')
+      .replace('X-Signature: ', 'X-Was-Signature: ')
+      .replace('\r\n\r\n', '\r\nX-Callback-Inspector-Recognised-As: {"id":"ixopay","name":"IXOPAY","variant":"json-api"}\r\n\r\n')
+    const [lone] = await importText(unchanged)
+    expect(lone).toMatchObject(unknown)
+    expect(lone?.headers).toContainEqual(['X-Callback-Inspector-Recognised-As', '{"id":"ixopay","name":"IXOPAY","variant":"json-api"}'])
+
+    const curl = exportedFile(await procedures.exportCaptures({ captureIds: [ids.stripe, ids.mollie], format: 'curl', redact: true })).toString('latin1')
+    const comment = /^# callback-inspector-recognised-as: .*\n/gm
+    expect(curl.match(comment)).toEqual([
+      '# callback-inspector-recognised-as: {"id":"stripe","name":"Stripe","variant":"v1"}\n',
+      '# callback-inspector-recognised-as: {"id":"mollie","name":"Mollie","variant":"next-gen"}\n',
+    ])
+    expect((await importText(curl)).map(({ provider, variant }) => [provider, variant])).toEqual([
+      ['stripe', 'v1'],
+      ['mollie', 'next-gen'],
+    ])
+    expect((await importText(curl.replace(comment, ''))).map(({ provider }) => provider)).toEqual(['unknown', 'unknown'])
+    // An id this app does not know names no provider; and in a script that marks nothing as changed the comment is not read.
+    expect((await importText(curl.replace(/"id":"stripe"/, '"id":"acme-pay"')))[0]).toMatchObject(unknown)
+    const unmarked = curl.replace(/^# (callback-inspector-changed-before-export: |REDACTED: | {3}capture \d+: ).*\n/gm, '')
+    expect(unmarked.match(comment)).toHaveLength(2)
+    expect((await importText(unmarked)).map(({ provider }) => provider)).toEqual(['unknown', 'unknown'])
+  })
 
   test('a removed header the verdict does not name is not blamed for a signature the sender never sent', async ({ inspector }) => {
     const { procedures } = inspector
