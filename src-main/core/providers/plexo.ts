@@ -5,9 +5,9 @@
  * Legacy envelope (plexouy/plexo-dotnet `SignatureHelper.cs`, plexouy/PHPClient `SignedMessage.php`):
  *   {"Object": {"Fingerprint": <SHA-1 thumbprint of Plexo's cert>, "Object": {...}, "UTCUnixTimeExpiration": n},
  *    "Signature": base64(RSA PKCS#1 v1.5 SHA-512 over canonicalJson(Object))}
- * canonicalJson: keys sorted recursively (ordinal, or .NET's culture order: `PlexoMemberOrder`), no whitespace, null members omitted, slashes
- * and non-ASCII not escaped (but U+2028 and U+2029 are). Numbers are written as the SDKs read
- * them (`PlexoReading`), never through JS numbers alone, which would rewrite "1.0" as "1".
+ * canonicalJson: keys sorted recursively, no whitespace, null members omitted, slashes and non-ASCII
+ * not escaped (but U+2028 and U+2029 are): plexo-signed-text.ts, with each SDK's own way of writing
+ * numbers, member order and dates (plexo-local-dates.ts).
  */
 import { errorMessage } from '../../shared/errors'
 import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
@@ -51,6 +51,8 @@ import { UNSIGNED_SIMULATION } from './simulation'
 import type { RsaPrivateKey } from '../../shared/replay'
 import { jsonRecord, parseJsonText, roundTripText, scalarText, type SigningDraft } from './signing-draft'
 import { privateKeyFingerprint, privateKeyFor } from './signing-keys'
+import { plexoCanonicalJson } from './plexo-signed-text'
+import { MAX_LOCAL_DATE_FORMS, localDateForms, type LocalDateForm } from './plexo-local-dates'
 
 /** PaymentDto.status values (plexo.gitbook.io/rest-api/core-concepts/transaction-lifecycle). */
 export const PLEXO_PAYMENT_STATUSES = [
@@ -68,98 +70,6 @@ export const PLEXO_PAYMENT_STATUSES = [
 
 export const PLEXO_API_URL = 'https://api.plexo.com.uy'
 export const PLEXO_TESTING_API_URL = 'https://api.testing.plexo.com.uy'
-
-/**
- * How the signed text writes numbers and strings. plexo-dotnet's SignatureHelper (Sign and Verify alike)
- * serialises the object, parses that again with JObject.Parse, where a number with a decimal point
- * or an exponent becomes a double, and serialises the result; PHPClient's getSignatureBaseString
- * goes through json_decode and json_encode. Both write such a number as the shortest double, with
- * ".0" when it is whole: a decimal Amount the body writes 1500.00 (a decimal(18,2)) is signed as
- * 1500.0, and 100.50 as 100.5 (`as-sdks-read`). Both also escape U+2028 and U+2029 in strings
- * (Newtonsoft always does; json_encode does without JSON_UNESCAPED_LINE_TERMINATORS, which
- * PHPClient does not pass), where JSON.stringify leaves them raw. `as-written` keeps the body's own
- * digits and those characters raw, for a signer that did neither.
- */
-export type PlexoReading = 'as-sdks-read' | 'as-written'
-
-/** A string or member name as the signed text writes it (see `PlexoReading`). */
-function plexoString(text: string, reading: PlexoReading): string {
-  const json = JSON.stringify(text)
-  return reading === 'as-written' ? json : json.replace(/[\u2028\u2029]/g, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029'))
-}
-
-/** A number as the SDKs write it after reading it back (see `PlexoReading`). */
-function numberAsSdksRead(lexeme: string): string {
-  // Integers are read as integers (Int64, BigInteger): their digits stay.
-  if (/^-?\d+$/.test(lexeme)) return lexeme
-  const value = Number(lexeme)
-  if (Object.is(value, -0)) return '-0.0'
-  // Below 1e-4 and from 1e15 on, Newtonsoft writes 1E-05 / 1E+15 and PHP 1.0e-5 / 1.0e+15: no one
-  // spelling to sign, and no amount gets there, so the body's own digits are kept.
-  if (value !== 0 && !(Math.abs(value) >= 1e-4 && Math.abs(value) < 1e15)) return lexeme
-  // In this range JS writes the shortest double in plain digits, as both SDKs do.
-  const text = String(value)
-  return text.includes('.') ? text : `${text}.0`
-}
-
-/**
- * The order of an object's members in the signed text. `ordinal` compares UTF-16 code units
- * (providers.md §3.2; PHPClient's ksort). plexo-dotnet's SignatureHelper sorts with
- * `OrderBy(p => p.Name)`, whose default comparison is the culture's: letters compare without
- * regard to case, so FieldType's "CommerceRUT" comes after "CommerceReferenceId" there and before
- * it in ordinal order (`dotnet-culture`).
- */
-export type PlexoMemberOrder = 'ordinal' | 'dotnet-culture'
-
-const ORDINAL = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-
-/**
- * .NET's culture comparison of two names of ASCII letters and digits (where the cultures .NET runs
- * under agree): case-blind first, then a lower-case letter before its capital.
- */
-function dotnetCultureCompare(a: string, b: string): number {
-  const lowerA = a.toLowerCase()
-  const lowerB = b.toLowerCase()
-  if (lowerA !== lowerB) return ORDINAL(lowerA, lowerB)
-  for (let index = 0; index < a.length; index++) {
-    if (a[index] !== b[index]) return a[index] === lowerA[index] ? -1 : 1
-  }
-  return 0
-}
-
-/** The comparison for one object's names: the culture's only for names of ASCII letters and digits (others: their order there is not certain). */
-function memberComparison(names: readonly string[], order: PlexoMemberOrder): (a: string, b: string) => number {
-  return order === 'dotnet-culture' && names.every((name) => /^[A-Za-z0-9]+$/.test(name)) ? dotnetCultureCompare : ORDINAL
-}
-
-/** Canonical JSON of a parsed value, as Plexo signs it. */
-export function plexoCanonicalJson(value: RawJson, reading: PlexoReading = 'as-sdks-read', order: PlexoMemberOrder = 'ordinal'): string {
-  switch (value.type) {
-    case 'null':
-      return 'null'
-    case 'boolean':
-      return value.value ? 'true' : 'false'
-    case 'number':
-      return reading === 'as-sdks-read' ? numberAsSdksRead(value.lexeme) : value.lexeme
-    case 'string':
-      return plexoString(value.value, reading)
-    case 'array':
-      return `[${value.items.map((item) => plexoCanonicalJson(item, reading, order)).join(',')}]`
-    case 'object': {
-      const present = value.entries.filter(([, member]) => member.type !== 'null')
-      const compare = memberComparison(
-        present.map(([key]) => key),
-        order,
-      )
-      const members = present.sort(([a], [b]) => compare(a, b))
-      return `{${members.map(([key, member]) => `${plexoString(key, reading)}:${plexoCanonicalJson(member, reading, order)}`).join(',')}}`
-    }
-    default: {
-      const exhaustive: never = value
-      return String(exhaustive)
-    }
-  }
-}
 
 const PLEXO_VARIANT = 'RSA SHA-512 over canonical JSON'
 
@@ -213,6 +123,111 @@ export function isPlexoPaymentDto(json: JsonValue | undefined): boolean {
   )
 }
 
+/** One text the envelope's Object may have been signed as. */
+interface PlexoForm {
+  name: string
+  signed: Buffer
+  /** The local-time dates this text carries (plexo-dotnet's), if it rewrote any. */
+  localDates?: LocalDateForm
+}
+
+interface LoadedCertificate {
+  key: ProviderKey
+  thumbprint: string
+  publicKey: KeyObject | null
+  loadError: string
+}
+
+interface PlexoOutcome {
+  key: ProviderKey
+  thumbprint: string
+  check: RsaCheck
+  variant: string
+  localDates?: LocalDateForm
+}
+
+function loadCertificate(key: Extract<ProviderKey, { kind: 'certificate' }>): LoadedCertificate {
+  try {
+    const certificate = new X509Certificate(key.pem)
+    return { key, thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(), publicKey: certificate.publicKey, loadError: '' }
+  } catch (error: unknown) {
+    return { key, thumbprint: '(unparseable)', publicKey: null, loadError: `the certificate does not load: ${errorMessage(error)}` }
+  }
+}
+
+/**
+ * Checks the signature over each form with one certificate, up to the first that verifies. Records
+ * an attempt for each form (`each`), or, for the many local-time forms, only the one that verifies
+ * or else one for them all (`matched-or-summary`), so the list stays readable.
+ */
+function checkForms(
+  certificate: LoadedCertificate,
+  forms: readonly PlexoForm[],
+  signature: Buffer,
+  explanation: VerifyResult['explanation'],
+  record: 'each' | 'matched-or-summary',
+): PlexoOutcome[] {
+  const { key, thumbprint, publicKey, loadError } = certificate
+  const outcomes: PlexoOutcome[] = []
+  const attempt = (form: PlexoForm, check: RsaCheck, variant: string, detail: string) =>
+    explanation.attempts.push(
+      makeAttempt({
+        variant: `${variant}, certificate ${thumbprint}`,
+        matched: check.outcome === 'valid',
+        keyFingerprint: keyFingerprint(key),
+        keyLabel: keyLabel(key),
+        ...signedStringFields(form.signed),
+        detail,
+      }),
+    )
+  for (const form of forms) {
+    const check: RsaCheck = publicKey === null ? { outcome: 'wrong-key', detail: loadError } : checkRsaPkcs1(publicKey, 'sha512', form.signed, signature)
+    outcomes.push({ key, thumbprint, check, variant: form.name, localDates: form.localDates })
+    if (record === 'each' || check.outcome === 'valid') attempt(form, check, form.name, certificateCheckDetail(check, 'other bytes'))
+    // One attempt for a certificate that does not load: no reading of the numbers changes that.
+    if (check.outcome === 'valid' || publicKey === null) break
+  }
+  const first = forms[0]
+  if (record === 'matched-or-summary' && first && !outcomes.some((outcome) => outcome.check.outcome === 'valid')) {
+    const check = outcomes[0]!.check
+    attempt(
+      first,
+      check,
+      `${PLEXO_VARIANT}, dates in the signer's local time (${forms.length} UTC offset form(s); shown: ${first.localDates ? describeLocalDates(first.localDates) : ''})`,
+      publicKey === null ? loadError : `none of the ${forms.length} local-time form(s) verifies: ${certificateCheckDetail(check, 'other bytes')}`,
+    )
+  }
+  return outcomes
+}
+
+/** Every string value in a parsed body (not member names): where dates can be. */
+function stringValues(value: RawJson): string[] {
+  switch (value.type) {
+    case 'string':
+      return [value.value]
+    case 'array':
+      return value.items.flatMap(stringValues)
+    case 'object':
+      return value.entries.flatMap(([, member]) => stringValues(member))
+    default:
+      return []
+  }
+}
+
+/** "UTC-03:00, as in America/Montevideo and 3 other zones". */
+function describeLocalDates(form: LocalDateForm): string {
+  const offsets = [...new Set(form.offsets)].map((offset) => `UTC${offset}`).join(' and ')
+  const others = form.zoneCount - 1
+  return `${offsets}, as in ${form.zone}${others > 0 ? ` and ${others} other zone${others === 1 ? '' : 's'}` : ''}`
+}
+
+/** What a verdict says of dates that verified in local time: which form, with one date as the body and the signed text write it. */
+function localDatesSentence(form: LocalDateForm): string {
+  const [example] = [...form.written].filter(([body, signed]) => body !== signed)
+  const shown = example ? `: the body's "${example[0]}" was signed as "${example[1]}"` : ''
+  return `plexo-dotnet signed the dates in its machine's local time (${describeLocalDates(form)})${shown}`
+}
+
 /** Verifies a legacy envelope with the configured Plexo certificate(s). */
 export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey[], options: VerifyOptions): VerifyResult {
   const explanation = newExplanation(
@@ -250,11 +265,11 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   explanation.notes.push(`envelope Fingerprint: ${envelopeFingerprint || '(none)'}`)
 
   // The text the SDKs sign and check; then, when they differ, the same members in .NET's order, and the body's own digits and separators (a signer that kept them).
-  const asRead = plexoCanonicalJson(inner, 'as-sdks-read')
-  const asWritten = plexoCanonicalJson(inner, 'as-written')
+  const asRead = plexoCanonicalJson(inner)
+  const asWritten = plexoCanonicalJson(inner, { reading: 'as-written' })
   // Members in the order plexo-dotnet sorts them (its culture's), when that differs from ordinal.
-  const cultureOrder = plexoCanonicalJson(inner, 'as-sdks-read', 'dotnet-culture')
-  const variants = [{ name: PLEXO_VARIANT, signed: Buffer.from(asRead, 'utf8') }]
+  const cultureOrder = plexoCanonicalJson(inner, { order: 'dotnet-culture' })
+  const variants: PlexoForm[] = [{ name: PLEXO_VARIANT, signed: Buffer.from(asRead, 'utf8') }]
   if (cultureOrder !== asRead) variants.push({ name: `${PLEXO_VARIANT}, member names in .NET's culture order`, signed: Buffer.from(cultureOrder, 'utf8') })
   if (asWritten !== asRead)
     variants.push({ name: `${PLEXO_VARIANT}, numbers and line separators as the body writes them`, signed: Buffer.from(asWritten, 'utf8') })
@@ -271,34 +286,22 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
     return result(noKeyVerdict(`no Plexo certificate configured (the envelope names thumbprint ${envelopeFingerprint || '(none)'})`), explanation)
   }
 
-  const outcomes: Array<{ key: ProviderKey; thumbprint: string; check: RsaCheck; variant: string }> = []
-  for (const key of certificates) {
-    let thumbprint = '(unparseable)'
-    let publicKey: KeyObject | null = null
-    let loadError = ''
-    try {
-      const certificate = new X509Certificate(key.pem)
-      thumbprint = certificate.fingerprint.replace(/:/g, '').toUpperCase()
-      publicKey = certificate.publicKey
-    } catch (error: unknown) {
-      loadError = `the certificate does not load: ${errorMessage(error)}`
-    }
-    for (const variant of variants) {
-      const check: RsaCheck = publicKey === null ? { outcome: 'wrong-key', detail: loadError } : checkRsaPkcs1(publicKey, 'sha512', variant.signed, signature)
-      outcomes.push({ key, thumbprint, check, variant: variant.name })
-      explanation.attempts.push(
-        makeAttempt({
-          variant: `${variant.name}, certificate ${thumbprint}`,
-          matched: check.outcome === 'valid',
-          keyFingerprint: keyFingerprint(key),
-          keyLabel: keyLabel(key),
-          ...signedStringFields(variant.signed),
-          detail: certificateCheckDetail(check, 'other bytes'),
-        }),
+  const loaded = certificates.map(loadCertificate)
+  const outcomes: PlexoOutcome[] = []
+  for (const certificate of loaded) outcomes.push(...checkForms(certificate, variants, signature, explanation, 'each'))
+  if (!outcomes.some((outcome) => outcome.check.outcome === 'valid')) {
+    // Only now, as it costs a pass over every time zone: the dates as plexo-dotnet writes them in its machine's local time.
+    const { forms, truncated } = localDateForms(stringValues(inner))
+    const dateVariants = forms.map((form) => ({
+      name: `${PLEXO_VARIANT}, member names in .NET's culture order, dates in the signer's local time (${describeLocalDates(form)})`,
+      signed: Buffer.from(plexoCanonicalJson(inner, { order: 'dotnet-culture', rewriteString: (text) => form.written.get(text) ?? null }), 'utf8'),
+      localDates: form,
+    }))
+    for (const certificate of loaded) outcomes.push(...checkForms(certificate, dateVariants, signature, explanation, 'matched-or-summary'))
+    if (forms.length > 0)
+      explanation.notes.push(
+        `the dates were also tried as plexo-dotnet writes them in local time: ${forms.length} form(s), one per UTC offset a time zone gives them${truncated ? ` (the first ${MAX_LOCAL_DATE_FORMS}; more zones write them otherwise)` : ''}`,
       )
-      // One attempt for a certificate that does not load: no reading of the numbers changes that.
-      if (check.outcome === 'valid' || publicKey === null) break
-    }
   }
 
   const verified = outcomes.find((outcome) => outcome.check.outcome === 'valid')
@@ -341,7 +344,8 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
       )
     }
     explanation.matchedVariant = verified.variant
-    return result(validVerdict(verified.variant, `Signature verifies with certificate ${verified.thumbprint}`), explanation)
+    const dates = verified.localDates ? `; ${localDatesSentence(verified.localDates)}` : ''
+    return result(validVerdict(verified.variant, `Signature verifies with certificate ${verified.thumbprint}${dates}`), explanation)
   }
   const telltale = telltaleRsaFailure(outcomes)
   if (telltale?.kind === 'data-changed') {

@@ -1,0 +1,71 @@
+import { X509Certificate, sign } from 'node:crypto'
+import forge from 'node-forge'
+import { describe, expect, it } from 'vitest'
+import { PLEXO_CERTS } from '../../test-support/provider-spec'
+import { analyzeDelivery } from './index'
+
+/**
+ * plexo-dotnet's SignatureHelper (Sign and Verify) serialises with DateTimeZoneHandling.Local, reads
+ * its text back with JObject.Parse (a string shaped yyyy-MM-ddTHH:mm:ss[.fffffff][Z|±hh:mm] becomes
+ * a DateTime), turns each DateTime into local time (UTC or offset times to the same instant, times
+ * without a zone taken as local) and writes it with the machine's offset, trailing zeros of the
+ * fraction dropped. The signed texts below are written out by hand from that description, for
+ * machines in Montevideo (UTC-03:00 all year), Madrid (UTC+01:00 in winter, +02:00 in summer) and
+ * Kathmandu (UTC+05:45), not from plexo-local-dates.ts.
+ */
+describe('Plexo legacy envelope whose dates plexo-dotnet signed in its local time', () => {
+  const certificate = PLEXO_CERTS[0]!
+  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
+  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const now = new Date('2026-06-01T00:00:00Z')
+  const expiry = now.getTime() / 1000 + 600
+  /** An envelope whose body carries the dates `bodyFields` (Created, then a TransactionDateTime field) and whose signature covers `signedFields`. */
+  const verdictOf = (bodyFields: [string, string], signedFields: [string, string], amount = '10') => {
+    // Members in .NET's order (its culture's; here the same as ordinal).
+    const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":10,"Client":"Shop","Created":"${signedFields[0]}","FieldInformation":{"TransactionDateTime":"${signedFields[1]}"}},"UTCUnixTimeExpiration":${expiry}}`
+    const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
+    const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":"Shop","Created":"${bodyFields[0]}","Amount":${amount},"FieldInformation":{"TransactionDateTime":"${bodyFields[1]}"}},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
+    return analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+    ).verdict
+  }
+
+  it('is valid when the body writes UTC, another offset or no zone, and a Montevideo server signed local time', () => {
+    const verdict = verdictOf(['2024-05-01T12:00:00Z', '2024-05-01T17:30:00+05:30'], ['2024-05-01T09:00:00-03:00', '2024-05-01T09:00:00-03:00'])
+    expect(verdict).toMatchObject({ status: 'valid', message: expect.stringContaining('UTC-03:00, as in America/Montevideo') })
+    expect(verdict.status === 'valid' && verdict.message).toContain(`the body's "2024-05-01T12:00:00Z" was signed as "2024-05-01T09:00:00-03:00"`)
+    // A time without a zone is taken as the machine's wall time; a fraction loses its trailing zeros.
+    expect(verdictOf(['2024-05-01T12:00:00.1200000', '2024-05-01T12:00:00Z'], ['2024-05-01T12:00:00.12-03:00', '2024-05-01T09:00:00-03:00'])).toMatchObject({
+      status: 'valid',
+    })
+  })
+
+  it('is valid for a server in a zone with summer time (two offsets in one envelope) or a quarter-hour offset', () => {
+    const madrid = verdictOf(['2024-01-15T10:00:00Z', '2024-07-15T10:00:00Z'], ['2024-01-15T11:00:00+01:00', '2024-07-15T12:00:00+02:00'])
+    expect(madrid).toMatchObject({ status: 'valid', message: expect.stringContaining('UTC+01:00 and UTC+02:00') })
+    const kathmandu = verdictOf(['2024-05-01T12:00:00Z', '2024-05-01T00:00:00-03:00'], ['2024-05-01T17:45:00+05:45', '2024-05-01T08:45:00+05:45'])
+    expect(kathmandu).toMatchObject({ status: 'valid', message: expect.stringContaining('UTC+05:45') })
+  })
+
+  it('is not valid when a date names another instant, in whatever form, or another member changed', () => {
+    const signed: [string, string] = ['2024-05-01T09:00:00-03:00', '2024-05-01T09:00:00-03:00']
+    // The same wall time in UTC is another instant; so is any whole or half hour away, in any offset.
+    expect(verdictOf(['2024-05-01T09:00:00Z', '2024-05-01T12:00:00Z'], signed).status).toBe('invalid')
+    const shifted = []
+    for (let minutes = -14 * 60; minutes <= 14 * 60; minutes += 30) {
+      if (minutes === 0) continue
+      const moved = new Date(Date.parse('2024-05-01T12:00:00Z') + minutes * 60_000).toISOString().replace('.000Z', 'Z')
+      if (verdictOf([moved, '2024-05-01T12:00:00Z'], signed).status !== 'invalid') shifted.push(moved)
+      // Without a zone, 09:00 is the wall time the Montevideo signer wrote (valid, as the SDK reads it); every other one is not.
+      const wallTime = moved.replace('Z', '')
+      if (wallTime !== '2024-05-01T09:00:00' && verdictOf(['2024-05-01T12:00:00Z', wallTime], signed).status !== 'invalid')
+        shifted.push(`${wallTime} without a zone`)
+    }
+    expect(shifted).toEqual([])
+    // A time without a zone is a wall time: signed as 09:00-03:00, a body's 12:00 without a zone is not it.
+    expect(verdictOf(['2024-05-01T12:00:00', '2024-05-01T12:00:00Z'], signed).status).toBe('invalid')
+    expect(verdictOf(['2024-05-01T09:00:00', '2024-05-01T12:00:00Z'], signed).status).toBe('valid')
+    expect(verdictOf(['2024-05-01T12:00:00Z', '2024-05-01T12:00:00Z'], signed, '11')).toMatchObject({ status: 'invalid', reason: 'body-changed' })
+  })
+})
