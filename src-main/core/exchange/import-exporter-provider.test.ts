@@ -155,6 +155,27 @@ describe('a redacted export imported again', () => {
     expect((await importText(unmarked)).map(({ provider }) => provider)).toEqual(['unknown', 'unknown'])
   })
 
+  test('every simulator template, exported redacted in every format, comes back as the provider and variant it was', async ({ inspector }) => {
+    const { procedures } = inspector
+    const source = await procedures.createEndpoint({ name: 'Merchant' })
+    const templates = await procedures.listSimulatorTemplates({})
+    for (const template of templates) await procedures.simulateCallback({ templateId: template.id, targetUrl: `${source.url}/simulated` })
+    const sent = (await procedures.listCaptures({ endpointId: source.id })).items
+    expect(sent).toHaveLength(templates.length)
+    const inbox = await procedures.createEndpoint({ name: 'Support inbox' })
+    for (const format of EXPORT_FORMATS) {
+      const file = await procedures.exportCaptures({ captureIds: sent.map(({ id }) => id), format, redact: true })
+      const imported = await procedures.importCaptures({ endpointId: inbox.id, dataBase64: exportedFile(file).toString('base64') })
+      expect(imported.failures).toEqual([])
+      const back = await Promise.all(imported.importedIds.map((id) => judged(inspector, id)))
+      const recognised = (provider: string | undefined, variant: string | null | undefined) => [provider, variant].join('/')
+      expect(back.map(({ provider, variant }) => recognised(provider, variant)).sort(), format).toEqual(
+        sent.map(({ recognition }) => recognised(recognition?.provider.id, recognition?.provider.variant)).sort(),
+      )
+      expect(back.filter(({ status }) => status === 'valid')).toEqual([])
+    }
+  })
+
   test('a removed header the verdict does not name is not blamed for a signature the sender never sent', async ({ inspector }) => {
     const { procedures } = inspector
     const source = await procedures.createEndpoint({ name: 'Merchant' })
