@@ -9,9 +9,9 @@ import type { RawJson } from './body'
 /**
  * How the signed text writes numbers and strings. plexo-dotnet's SignatureHelper (Sign and Verify alike)
  * serialises the object, parses that again with JObject.Parse, where a number with a decimal point
- * or an exponent becomes a double, and serialises the result (Newtonsoft `JsonConvert.ToString(double)`):
- * a decimal Amount the body writes 1500.00 (a decimal(18,2)) is signed as 1500.0, 100.50 as 100.5,
- * 1000000000000000.0 as 1E+15 (`as-sdks-read`). Newtonsoft also escapes U+2028 and U+2029 in
+ * or an exponent becomes a double, and serialises the result (`numberAsNewtonsoftWrites`): a decimal
+ * Amount the body writes 1500.00 (a decimal(18,2)) is signed as 1500.0, 100.50 as 100.5, 1e-5 as
+ * 1E-05 (`as-sdks-read`). Newtonsoft also escapes U+2028 and U+2029 in
  * strings, where JSON.stringify leaves them raw. `as-written` keeps the body's own digits and those
  * characters raw, for a signer that did neither.
  */
@@ -28,6 +28,8 @@ export type PlexoMemberOrder = 'ordinal' | 'dotnet-culture'
 
 export interface PlexoTextOptions {
   reading?: PlexoReading
+  /** How `as-sdks-read` writes doubles. */
+  runtime?: DotnetRuntime
   order?: PlexoMemberOrder
   /** A string value as the signer rewrote it (plexo-dotnet's dates), or `null` to keep it. */
   rewriteString?: (value: string) => string | null
@@ -43,18 +45,51 @@ function plexoString(text: string, reading: PlexoReading): string {
   return reading === 'as-written' ? JSON.stringify(text) : jsonStringEscapingSeparators(text)
 }
 
-/** A number as the SDKs write it after reading it back (see `PlexoReading`). */
-function numberAsNewtonsoftWrites(lexeme: string): string {
-  // Integers are read as integers (Int64, BigInteger): their digits stay.
-  if (/^-?\d+$/.test(lexeme)) return lexeme
+/**
+ * The runtime under Newtonsoft, which writes a double through `double.ToString("R")`: .NET Core
+ * 3.0 and later give the shortest digits that read back the same and switch to E notation only
+ * when the first digit's place passes 17 (`DoublePrecision`); .NET Framework tries 15 digits, else
+ * 17 (not always the shortest), and switches from the 15-digit form's place 16 on: 1e15 is
+ * 1000000000000000.0 on the first and 1E+15 on the second.
+ */
+export type DotnetRuntime = 'dotnet' | 'dotnet-framework'
+
+/** Significant digits (no trailing zeros) and the place of the first one, as `ToString("R")` chooses them, with the place past which it writes E notation. */
+function roundTripDigits(value: number, runtime: DotnetRuntime): { digits: string; place: number; widest: number } {
+  const magnitude = Math.abs(value)
+  const written = (significant: number) => {
+    const [mantissa = '', exponent = '0'] = (significant === 0 ? magnitude.toExponential() : magnitude.toExponential(significant - 1)).split('e')
+    return { digits: mantissa.replace('.', '').replace(/0+$/, '') || '0', place: Number(exponent) + 1 }
+  }
+  if (runtime === 'dotnet') return { ...written(0), widest: 17 }
+  const fifteen = magnitude.toExponential(14)
+  return Number(fifteen) === magnitude ? { ...written(15), widest: 15 } : { ...written(17), widest: 17 }
+}
+
+/**
+ * A number as Newtonsoft writes it after JObject.Parse read it: an integer (Int64, else BigInteger)
+ * by its digits, so -0 as 0; any other number as a double (`JsonConvert.ToString(double)`): its
+ * `ToString("R")` digits (`DotnetRuntime`), in E notation with at least two exponent digits past the
+ * runtime's place and below 1E-04 (place -3), with ".0" added when the text has neither a point nor
+ * an exponent.
+ */
+export function numberAsNewtonsoftWrites(lexeme: string, runtime: DotnetRuntime = 'dotnet'): string {
+  if (/^-?\d+$/.test(lexeme)) return lexeme === '-0' ? '0' : lexeme
   const value = Number(lexeme)
-  if (Object.is(value, -0)) return '-0.0'
-  // Below 1e-4 and from 1e15 on, Newtonsoft writes 1E-05 / 1E+15 and PHP 1.0e-5 / 1.0e+15: no one
-  // spelling to sign, and no amount gets there, so the body's own digits are kept.
-  if (value !== 0 && !(Math.abs(value) >= 1e-4 && Math.abs(value) < 1e15)) return lexeme
-  // In this range JS writes the shortest double in plain digits, as both SDKs do.
-  const text = String(value)
-  return text.includes('.') ? text : `${text}.0`
+  // Past the double range .NET reads an infinity, which Newtonsoft writes as a string: not a number to sign.
+  if (!Number.isFinite(value)) return lexeme
+  // .NET Core 3.0 and later write a negative zero's sign, .NET Framework does not.
+  if (value === 0) return Object.is(value, -0) && runtime === 'dotnet' ? '-0.0' : '0.0'
+  const sign = value < 0 ? '-' : ''
+  const { digits, place, widest } = roundTripDigits(value, runtime)
+  if (place > widest || place < -3) {
+    const exponent = place - 1
+    return `${sign}${digits.slice(0, 1)}${digits.length > 1 ? `.${digits.slice(1)}` : ''}E${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`
+  }
+  if (place <= 0) return `${sign}0.${'0'.repeat(-place)}${digits}`
+  const whole = digits.slice(0, place).padEnd(place, '0')
+  const fraction = digits.slice(place)
+  return `${sign}${whole}.${fraction || '0'}`
 }
 
 const ORDINAL = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
@@ -87,7 +122,7 @@ export function plexoCanonicalJson(value: RawJson, options: PlexoTextOptions = {
     case 'boolean':
       return value.value ? 'true' : 'false'
     case 'number':
-      return reading === 'as-sdks-read' ? numberAsNewtonsoftWrites(value.lexeme) : value.lexeme
+      return reading === 'as-sdks-read' ? numberAsNewtonsoftWrites(value.lexeme, options.runtime) : value.lexeme
     case 'string': {
       const rewritten = options.rewriteString?.(value.value) ?? null
       return plexoString(rewritten ?? value.value, reading)

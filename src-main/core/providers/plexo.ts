@@ -271,6 +271,13 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   const cultureOrder = plexoCanonicalJson(inner, { order: 'dotnet-culture' })
   const variants: PlexoForm[] = [{ name: PLEXO_VARIANT, signed: Buffer.from(asRead, 'utf8') }]
   if (cultureOrder !== asRead) variants.push({ name: `${PLEXO_VARIANT}, member names in .NET's culture order`, signed: Buffer.from(cultureOrder, 'utf8') })
+  // Doubles as Newtonsoft writes them on .NET Framework (1E+15 where .NET Core writes 1000000000000000.0).
+  const framework = plexoCanonicalJson(inner, { order: 'dotnet-culture', runtime: 'dotnet-framework' })
+  if (framework !== cultureOrder)
+    variants.push({
+      name: `${PLEXO_VARIANT}, member names in .NET's culture order, numbers as .NET Framework writes them`,
+      signed: Buffer.from(framework, 'utf8'),
+    })
   if (asWritten !== asRead)
     variants.push({ name: `${PLEXO_VARIANT}, numbers and line separators as the body writes them`, signed: Buffer.from(asWritten, 'utf8') })
   const certificates = certificatesFor(keys, 'plexo')
