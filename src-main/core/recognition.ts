@@ -97,14 +97,16 @@ export function signedPathFor(target: string, settings: ProviderSettings): strin
   }
 }
 
+/** The names of the fields `identifyingFields` gives. */
+export const IDENTIFYING_FIELDS = ['eventType', 'status', 'objectId', 'eventId', 'revision', 'reference'] as const
+export type IdentifyingField = (typeof IDENTIFYING_FIELDS)[number]
+
 /**
  * The summary fields a stored recognition keeps that identify a delivery (its key is built from
  * them, deliveries/delivery-key.ts), named as the record names them: one home for the mapping,
  * shared by `toRecognition` and the key read again from an old capture's body.
  */
-export function identifyingFields(
-  summary: DeliverySummary,
-): Pick<CaptureRecognition['summary'], 'eventType' | 'status' | 'objectId' | 'eventId' | 'revision' | 'reference'> {
+export function identifyingFields(summary: DeliverySummary): Pick<CaptureRecognition['summary'], IdentifyingField> {
   return {
     eventType: summary.eventType,
     status: summary.status,

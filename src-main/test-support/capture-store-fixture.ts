@@ -22,6 +22,8 @@ export interface OpenStoreOptions extends Partial<Pick<CaptureStoreConfig, 'dura
   spaceReserve?: SpaceReserveOptions
   /** Called after each step of a compaction (a test stops it there as a crash would). */
   compactionStep?: CaptureStoreDeps['compactionStep']
+  /** Counts what searches read beyond the sidecars. */
+  searchReads?: CaptureStoreDeps['searchReads']
 }
 
 export interface CaptureStoreFixtures {
@@ -59,11 +61,11 @@ export function useCaptureStore(defaults: Pick<CaptureStoreDeps, 'now'> & OpenSt
       let last: { store: CaptureStore; closed: boolean } | undefined
       try {
         await use(async (options = {}) => {
-          const { io, spaceReserve, compactionStep, now: _now, ...config } = { ...defaults, ...options }
+          const { io, spaceReserve, compactionStep, searchReads, now: _now, ...config } = { ...defaults, ...options }
           issues = new StorageIssues()
           const store = await openCaptureStore(
             { dir: capturesDir, quarantineDir: join(dataDir, 'unreadable'), durability: 'flush', ...config },
-            { now: defaults.now, logIo: io, issues, spaceReserve, compactionStep },
+            { now: defaults.now, logIo: io, issues, spaceReserve, compactionStep, searchReads },
           )
           const opened = { store, closed: false }
           const close = store.close.bind(store)

@@ -31,7 +31,7 @@ describe('capture index', () => {
       recognition: null,
     })
     const { index, block } = indexOf(full)
-    expect(index.entryOf(block, 0, new Map([[0, null]]))).toEqual(full)
+    expect(index.entryOf(block, 0, { recomputed: new Map([[0, null]]), carried: new Map() })).toEqual(full)
     // Without the segment's recomputed recognitions, memory has only the mark.
     const { recognition: _recognition, ...withoutRecognition } = full
     expect(index.entryOf(block, 0, null)).toEqual(withoutRecognition)

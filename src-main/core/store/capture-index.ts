@@ -14,6 +14,7 @@ import {
   CaptureTable,
   FLAG_DAMAGED,
   FLAG_IMPORTED,
+  FLAG_KEY_CARRIED,
   FLAG_PINNED,
   FLAG_RECOGNIZED_AGAIN,
   FLAG_REFUSED,
@@ -22,7 +23,7 @@ import {
   type SlotRef,
 } from './capture-table'
 import type { LoggedCapture, StoredCapture } from './persisted-schema'
-import type { SegmentRecognitions } from './recognition-overrides'
+import type { SegmentOverrides } from './recognition-overrides'
 import { annotationsProblem, type IndexEntry } from './segment-index'
 import { DeliveryChangeLog, type DeliveryChanges } from './delivery-change-log'
 import { emptyRowFields, SnapshotRows } from './table-snapshot'
@@ -119,8 +120,8 @@ export class CaptureIndex {
     return this.damagedCount
   }
 
-  /** `recomputed`: the segment's recomputed recognitions (needed when a slot is flagged). */
-  entryOf(block: SegmentBlock, slot: number, recomputed: SegmentRecognitions | null): IndexEntry {
+  /** `overrides`: the segment's recomputed and carried recognitions (needed when a slot is flagged). */
+  entryOf(block: SegmentBlock, slot: number, overrides: SegmentOverrides | null): IndexEntry {
     const table = this.table
     const flags = block.flags[slot] as number
     const entry: IndexEntry = {
@@ -144,23 +145,35 @@ export class CaptureIndex {
     for (const key of UNSENT_ANSWER_TIMES) if (overlay?.[key] !== undefined) entry[key] = overlay[key]
     if (overlay?.forward !== undefined) entry.forward = overlay.forward
     if (overlay?.response !== undefined) entry.response = overlay.response
-    const recognition = flags & FLAG_RECOGNIZED_AGAIN ? recomputed?.get(slot) : undefined
+    const recognition = flags & FLAG_RECOGNIZED_AGAIN ? overrides?.recomputed.get(slot) : undefined
     if (recognition !== undefined) entry.recognition = recognition
+    // A recognition recomputed since supersedes it.
+    const carried = flags & FLAG_KEY_CARRIED && recognition === undefined ? overrides?.carried.get(slot) : undefined
+    if (carried !== undefined) entry.carriedRecognition = carried
     return entry
   }
 
   /** Whether a live capture of the block was recognised again (its index document then holds a recomputed recognition). */
   hasRecomputed(block: SegmentBlock): boolean {
-    for (let slot = 0; slot < block.length; slot++) if ((block.flags[slot] as number) & FLAG_RECOGNIZED_AGAIN && block.isLive(slot)) return true
+    return this.hasFlagged(block, FLAG_RECOGNIZED_AGAIN)
+  }
+
+  /** Whether a live capture of the block has a recomputed or a carried recognition (its index document holds it). */
+  hasOverrides(block: SegmentBlock): boolean {
+    return this.hasFlagged(block, FLAG_RECOGNIZED_AGAIN | FLAG_KEY_CARRIED)
+  }
+
+  private hasFlagged(block: SegmentBlock, mask: number): boolean {
+    for (let slot = 0; slot < block.length; slot++) if ((block.flags[slot] as number) & mask && block.isLive(slot)) return true
     return false
   }
 
   /** The entries of a segment's index document, with a change not yet applied (`tweak`) rendered in. */
-  entries(block: SegmentBlock, recomputed: SegmentRecognitions | null, tweak?: IndexTweak): IndexEntry[] {
+  entries(block: SegmentBlock, overrides: SegmentOverrides | null, tweak?: IndexTweak): IndexEntry[] {
     const entries: IndexEntry[] = []
     for (let slot = 0; slot < block.length; slot++) {
       if (!block.isLive(slot) || tweak?.exclude?.has(slot)) continue
-      const entry = this.entryOf(block, slot, recomputed)
+      const entry = this.entryOf(block, slot, overrides)
       if (tweak?.compacted) {
         const offset = tweak.compacted.offsets.get(slot)
         // Retired segments take no new captures: one the copy did not see would be listed at a wrong offset.
@@ -213,6 +226,7 @@ export class CaptureIndex {
     }
     // Only the mark: the recognition stays in the index document (read on demand).
     if (entry.recognition !== undefined) this.table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
+    if (entry.carriedRecognition !== undefined) this.table.setFlag(block, slot, FLAG_KEY_CARRIED, true)
     return slot
   }
 
@@ -300,8 +314,30 @@ export class CaptureIndex {
     this.changed(block.deliveryHash[slot] as number)
     this.changed(fields.deliveryHash)
     this.table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, true)
+    // A key carried before is superseded: the new recognition was read from the bytes as they are today.
+    this.table.setFlag(block, slot, FLAG_KEY_CARRIED, false)
     this.table.setRecognized(block, slot, fields.provider, fields.verdict)
     block.deliveryHash[slot] = fields.deliveryHash
+  }
+
+  /**
+   * Applies a delivery key read again from the capture's body (once its index was written with the
+   * recognition the body gave as `carriedRecognition`): only its delivery changes.
+   */
+  carryKey(block: SegmentBlock, slot: number, deliveryHash: number): void {
+    this.changed(block.deliveryHash[slot] as number)
+    this.changed(deliveryHash)
+    this.table.setFlag(block, slot, FLAG_KEY_CARRIED, true)
+    block.deliveryHash[slot] = deliveryHash
+  }
+
+  /**
+   * A recomputed recognition found to be a carried key an earlier version kept with them (once its
+   * index was written so): nothing it matches or shows changes, only where it is kept.
+   */
+  carriedNotRecomputed(block: SegmentBlock, slot: number): void {
+    this.table.setFlag(block, slot, FLAG_RECOGNIZED_AGAIN, false)
+    this.table.setFlag(block, slot, FLAG_KEY_CARRIED, true)
   }
 
   markDamaged(block: SegmentBlock, slot: number): void {

@@ -12,7 +12,7 @@ import { toCaptureSummary } from './capture-summary'
 import { deliveryKeyOf, readsKeyFromBody, recognitionFromBody } from '../deliveries/delivery-key'
 import type { CaptureIndex } from './capture-index'
 import type { Segment } from './capture-segments'
-import { FLAG_DAMAGED, FLAG_RECOGNIZED_AGAIN, type SegmentBlock, type SlotRef } from './capture-table'
+import { FLAG_DAMAGED, FLAG_KEY_CARRIED, FLAG_RECOGNIZED_AGAIN, type SegmentBlock, type SlotRef } from './capture-table'
 import { loggedCaptureSchema, type LoggedCapture } from './persisted-schema'
 import type { RecognitionOverrides } from './recognition-overrides'
 
@@ -43,8 +43,13 @@ export interface CaptureReader {
   locate(id: string): LocatedCapture | undefined
   /** Like `locate`; a NOT_FOUND error when the capture is not stored (any more). */
   require(id: string): LocatedCapture
-  /** The record as logged, with its annotations; a `DamagedCaptureError` when the frame is not this capture's. */
+  /**
+   * The record as logged, with its annotations and the recognition its index keeps (recomputed, or
+   * carried); a `DamagedCaptureError` when the frame is not this capture's.
+   */
   readLogged(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture>
+  /** The record as logged, with the recognition it arrived with (and no annotations). */
+  readArrived(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture>
   /** The list view; a damaged capture gets a view from what memory knows, saying it is damaged. */
   summaryOf(block: SegmentBlock, slot: number, segment: Segment): Promise<CaptureSummary>
   summariesOf(found: readonly SlotRef[]): Promise<CaptureSummary[]>
@@ -61,15 +66,19 @@ export function createCaptureReader({ index, segments, recognitions, carryKey }:
     return found && segment ? { ...found, segment } : undefined
   }
 
-  async function readLogged(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture> {
+  async function readArrived(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture> {
     const id = table.idOf(block, slot)
     const { metadata } = await segment.readFrame(() => ({ offset: block.offset[slot] as number, metadataBytes: block.metadataBytes[slot] as number }), null)
-    const logged = parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
+    return parseMetadata(id, metadata, block.metadataBytes[slot] as number, () => index.markDamaged(block, slot))
+  }
+
+  async function readLogged(block: SegmentBlock, slot: number, segment: Segment): Promise<LoggedCapture> {
+    const logged = await readArrived(block, slot, segment)
     index.withAnnotations(logged, block, slot)
-    if ((block.flags[slot] as number) & FLAG_RECOGNIZED_AGAIN) {
-      const recognition = await recognitions.get(segment, slot)
-      if (recognition !== undefined) logged.recognition = recognition
-    }
+    const flags = block.flags[slot] as number
+    const recomputed = flags & FLAG_RECOGNIZED_AGAIN ? await recognitions.get(segment, slot) : undefined
+    if (recomputed !== undefined) logged.recognition = recomputed
+    else if (flags & FLAG_KEY_CARRIED) logged.recognition = (await recognitions.carried(segment, slot)) ?? logged.recognition
     return logged
   }
 
@@ -108,6 +117,7 @@ export function createCaptureReader({ index, segments, recognitions, carryKey }:
       return found
     },
     readLogged,
+    readArrived,
     summaryOf,
     summariesOf(found) {
       return Promise.all(found.map(({ block, slot }) => summaryOf(block, slot, segments.get(block.number) as Segment)))

@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import { stat } from 'node:fs/promises'
 import type { CaptureFilter } from '../../shared/capture-filter'
 import type { CaptureRecognition, CaptureSummary } from '../../shared/views'
-import { createCaptureChanges, selectEndpoint, selectIds, selectSlots } from './capture-changes'
+import { createCaptureChanges, selectEndpoint, selectIds, selectSlots, type SlotChange } from './capture-changes'
 import { annotationPatch, CaptureIndex, fieldsOf, type CaptureAnnotations, type CaptureBrief, type IndexTweak } from './capture-index'
 import { createCaptureReader, DamagedCaptureError } from './capture-reader'
 import { createCarriedDeliveryKeys } from './carried-delivery-keys'
@@ -35,6 +35,7 @@ import { MAX_OPEN_LOGS, OpenLogs } from './open-logs'
 import { recognitionSchema, type LoggedCapture, type StoredCapture } from './persisted-schema'
 import { makePrivateDir } from './private-files'
 import { createRecognisingSearch } from './recognising-search'
+import type { SearchReadCounts } from './store-search'
 import { createRecognitionOverrides } from './recognition-overrides'
 import { createRetention, type DerivedBytes, type RetentionPolicy, type Retention } from './retention'
 import { sidecarCoveredLogBytes } from '../search/search-text-sidecar'
@@ -44,6 +45,7 @@ import { createSpaceReserve, type SpaceReserveOptions } from './space-reserve'
 import { compactSegment, type CompactionDeps } from './log-compaction'
 import { allocatedBytesOf, LogSpaceReclaimer, RECLAIM_FILE, removeLeftoverTemporaries } from './sparse-log'
 import { renderIndexAndSnapshot, type RenderedIndex } from './table-snapshot'
+import { MIXED_RECOGNITIONS_VERSION, SEGMENT_SCHEMA_VERSION } from './segment-index'
 import { yieldToEventLoop } from '../event-loop'
 import { StorageIssues } from './storage-issues'
 
@@ -83,6 +85,8 @@ export interface CaptureStoreDeps {
   spaceReserve?: SpaceReserveOptions
   /** Called after each step of a compaction (log-compaction.ts); tests stop it there as a crash would. */
   compactionStep?: CompactionDeps['atStep']
+  /** Counts what searches read beyond the sidecars (tests). */
+  searchReads?: SearchReadCounts
 }
 
 export interface CapturePageQuery {
@@ -199,6 +203,11 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     compactSegment(segment, { table, io, renderIndex, indexedUpTo, atStep: deps.compactionStep }),
   )
 
+  /**
+   * Segments whose version 3 index may keep carried keys as recomputed recognitions: sorted out in
+   * the background after start-up (carried-delivery-keys.ts `sortOut`).
+   */
+  const mixedRecognitions = new Set<Segment>()
   const recognitions = createRecognitionOverrides({
     slotOf(segmentNumber, id) {
       const found = table.locate(id)
@@ -215,11 +224,13 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
    */
   async function renderIndex(segment: Segment, tweak?: IndexTweak, withSnapshot = true): Promise<RenderedIndex> {
     const block = table.block(segment.number)
-    const recomputed = index.hasRecomputed(block) ? await recognitions.ofSegmentInTurn(segment) : null
+    const overrides = index.hasOverrides(block) ? await recognitions.ofSegmentInTurn(segment) : null
     const log = tweak?.compacted
       ? { generation: tweak.compacted.generation, indexedBytes: tweak.compacted.logBytes }
       : { generation: segment.logGeneration, indexedBytes: indexedUpTo.get(segment) ?? segment.logBytes }
-    return renderIndexAndSnapshot(segment.number, log, index.entries(block, recomputed, tweak), withSnapshot)
+    // Until its carried keys are sorted out, a version 3 index says so (a quit before then leaves them for the next start).
+    const version = mixedRecognitions.has(segment) ? MIXED_RECOGNITIONS_VERSION : SEGMENT_SCHEMA_VERSION
+    return renderIndexAndSnapshot(segment.number, log, index.entries(block, overrides, tweak), withSnapshot, version)
   }
   const renderSegment = (segment: Segment, withSnapshot: boolean): Promise<RenderedIndex> => renderIndex(segment, undefined, withSnapshot)
 
@@ -254,6 +265,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     segments.set(segment.number, segment)
     const block = table.block(segment.number)
     index.addAll(block, segmentFiles.entries)
+    if (segmentFiles.schemaVersion === MIXED_RECOGNITIONS_VERSION && index.hasRecomputed(block)) mixedRecognitions.add(segment)
     if (segmentFiles.missingFrames.size > 0)
       for (let slot = 0; slot < block.length; slot++) if (segmentFiles.missingFrames.has(block.offset[slot] as number)) index.markDamaged(block, slot)
     indexedUpTo.set(segment, segment.logBytes)
@@ -290,16 +302,31 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     recognitions,
     patchSlots: (slotChanges) => changes.patchSlots(slotChanges),
     forgetKey: (block, slot) => deliveries.forget(block, slot),
+    readArrived: (block, slot, segment) => reader.readArrived(block, slot, segment),
+    persist: (segment) => segment.persist(),
   })
   const reader = createCaptureReader({ index, segments, recognitions, carryKey: carriedKeys.carry })
   const deliveries = createDeliveryLookups({ index, segments, reader })
   void reserve.ensure()
   // Copies a quit or crash cut short are made once the first page was answered, as snapshots are.
   const resumeReclaiming = setTimeout(() => void reclaimer.resume(segments), SNAPSHOT_BACKFILL_DELAY_MS)
+  // Likewise the carried keys of version 3 indexes, one segment after another (start-up reads no record for them).
+  let sortingOut: Promise<void> = Promise.resolve()
+  let stopSortingOut = false
+  const sortOutCarriedKeys = setTimeout(() => {
+    sortingOut = (async () => {
+      for (const segment of [...mixedRecognitions]) {
+        // Closing: the rest keep version 3 and are sorted out after the next start.
+        if (stopSortingOut) return
+        if (!segments.has(segment.number)) continue
+        await carriedKeys.sortOut(segment, () => mixedRecognitions.delete(segment)).catch(() => undefined)
+      }
+    })()
+  }, SNAPSHOT_BACKFILL_DELAY_MS)
   const snapshots = backfillSnapshots(withoutSnapshot, (segment) => segment !== writer.current && segments.has(segment.number))
   // What a flood of captures, a search or a clear left in V8's heap goes back once the app is quiet.
   const heapRelease = startHeapRelease()
-  const search = createRecognisingSearch({ index, segments, recognitions, now: deps.now })
+  const search = createRecognisingSearch({ index, segments, recognitions, now: deps.now, reads: deps.searchReads })
   const retention = createRetention({
     table,
     policy: config.retention,
@@ -370,7 +397,7 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
     pinnedCount: (endpointId) => table.pinnedCount(endpointId),
     endpointIds: () => table.endpointIds(),
     async updateRecognitions(updates) {
-      const recognised = []
+      const recognised: SlotChange[] = []
       for (const { id, recognition } of updates) {
         const found = reader.locate(id)
         // One start-up would refuse would make the segment's whole index unreadable (every note and
@@ -387,7 +414,8 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
         recognised.push({
           block,
           slot,
-          patch: { recognition, provider: fields.provider, verdict: fields.verdict, deliveryHash: fields.deliveryHash },
+          // A key carried before is superseded (capture-index.ts `recognise`).
+          patch: { recognition, provider: fields.provider, verdict: fields.verdict, deliveryHash: fields.deliveryHash, clear: ['carriedRecognition'] },
           apply: () => {
             recognitions.remember(block.number, slot, recognition)
             index.recognise(block, slot, fields)
@@ -419,6 +447,9 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
       heapRelease.stop()
       retention.stop()
       clearTimeout(resumeReclaiming)
+      clearTimeout(sortOutCarriedKeys)
+      stopSortingOut = true
+      await sortingOut
       await reclaimer.stop()
       await search.close()
       await carriedKeys.settled()

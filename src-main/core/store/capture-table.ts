@@ -35,6 +35,12 @@ export const FLAG_IMPORTED = 8
 export const FLAG_DAMAGED = 16
 /** Recognised again after arrival: its index entry holds the recomputed recognition (recognition-overrides.ts). */
 export const FLAG_RECOGNIZED_AGAIN = 32
+/**
+ * Its delivery key was read again from its body and kept: its index entry holds the recognition the
+ * body gave (`carriedRecognition`, carried-delivery-keys.ts). Unlike a recomputed recognition, a
+ * search does not read it: the capture is matched as logged.
+ */
+export const FLAG_KEY_CARRIED = 64
 
 /** The answer status column's code for no HTTP answer (close, reset, hang, refused-then-none). */
 const NO_STATUS_CODE = 0

@@ -121,9 +121,9 @@ describe('log compaction', () => {
 
     const reopened = await openStore()
     await expectIntact(reopened, capturesDir, keep, drop)
-    // The index names the new generation in version 3; the log it names is the one there.
+    // The index names the new generation (versions 3 and on); the log it names is the one there.
     const document = JSON.parse(await readFile(join(capturesDir, '000001.json'), 'utf8')) as { schemaVersion: number; logGeneration: number }
-    expect(document).toMatchObject({ schemaVersion: 3, logGeneration: 1 })
+    expect(document).toMatchObject({ schemaVersion: 4, logGeneration: 1 })
     await reopened.close()
     const again = commitCounter()
     const compactedAgain = await openStore({ compactionStep: again.compactionStep })

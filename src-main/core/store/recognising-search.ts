@@ -12,13 +12,15 @@ import type { Segment } from './capture-segments'
 import { FLAG_RECOGNIZED_AGAIN, FLAG_PINNED } from './capture-table'
 import type { RecognitionOverrides, SegmentRecognitions } from './recognition-overrides'
 import type { ScanAnnotations } from './search-scan'
-import { createStoreSearch, type StoreSearch } from './store-search'
+import { createStoreSearch, type SearchReadCounts, type StoreSearch } from './store-search'
 
 export interface RecognisingSearchDeps {
   index: CaptureIndex
   segments: ReadonlyMap<number, Segment>
   recognitions: RecognitionOverrides
   now: () => Date
+  /** Counted in place when given (tests). */
+  reads?: SearchReadCounts
 }
 
 /** A segment's recomputed recognitions, read for the searches running (`withSearchRecognitions`). */
@@ -30,7 +32,7 @@ interface SearchRecognitions {
   read?: SegmentRecognitions
 }
 
-export function createRecognisingSearch({ index, segments, recognitions, now }: RecognisingSearchDeps): StoreSearch {
+export function createRecognisingSearch({ index, segments, recognitions, now, reads }: RecognisingSearchDeps): StoreSearch {
   const table = index.table
   const searchRecognitions = new Map<number, SearchRecognitions>()
 
@@ -38,6 +40,7 @@ export function createRecognisingSearch({ index, segments, recognitions, now }: 
     const active = normalizeCaptureFilter(filter)
     if (active?.text === undefined && active?.query === undefined) return run()
     const used = table.blocks.filter((block) => index.hasRecomputed(block)).flatMap((block) => segments.get(block.number) ?? [])
+    if (reads) reads.recognitionSegments += used.length
     for (const segment of used) {
       const entry = searchRecognitions.get(segment.number)
       if (entry) entry.searches++
@@ -79,6 +82,7 @@ export function createRecognisingSearch({ index, segments, recognitions, now }: 
       return annotations
     },
     now,
+    reads,
     onDamaged(found) {
       // The search found a body that no longer matches its sha256: the list and health say so now.
       for (const { id } of found) {

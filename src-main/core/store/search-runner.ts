@@ -33,7 +33,8 @@ export type SearchMessage =
     }
 
 export type SearchReply =
-  | { kind: 'segment'; jobId: number; segment: number; matched: number[] }
+  /** `framesRead`: how many of the segment's candidates were read from its log. */
+  | { kind: 'segment'; jobId: number; segment: number; matched: number[]; framesRead: number }
   | { kind: 'done'; jobId: number }
   | { kind: 'error'; jobId: number; error: string }
   /** A scan is over (done, cancelled or failed): its columns' buffer goes back, to be used again. */
@@ -82,7 +83,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
         } else {
           const result = scanOne(segment, job.prepared)
           if (result.damaged.length > 0) post({ kind: 'damaged', damaged: result.damaged })
-          post({ kind: 'segment', jobId: job.jobId, segment: index, matched: result.matched })
+          post({ kind: 'segment', jobId: job.jobId, segment: index, matched: result.matched, framesRead: result.framesRead })
         }
       } catch (error: unknown) {
         jobs.shift()
@@ -230,13 +231,13 @@ function removeEarlierGenerations(sidecarPath: string): void {
   }
 }
 
-function scanOne(segment: ScanSegment, prepared: PreparedScan): { matched: number[]; damaged: DamageFound[] } {
+function scanOne(segment: ScanSegment, prepared: PreparedScan): { matched: number[]; damaged: DamageFound[]; framesRead: number } {
   let fd: number
   try {
     fd = openSync(segment.logPath, 'r')
   } catch {
     // Removed meanwhile (all its captures deleted): nothing of it matches.
-    return { matched: [], damaged: [] }
+    return { matched: [], damaged: [], framesRead: 0 }
   }
   try {
     return scanSegment(fd, segment, prepared)

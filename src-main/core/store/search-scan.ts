@@ -80,6 +80,8 @@ export interface SegmentScan {
   /** Positions (into the segment's arrays) of the matches, ascending (newest first). */
   matched: number[]
   damaged: DamageFound[]
+  /** How many of its captures were read from the log (the sidecar settled the others). */
+  framesRead: number
 }
 
 export interface PreparedScan {
@@ -118,6 +120,7 @@ export function scanSegment(fd: number, segment: ScanSegment, prepared: Prepared
   // Oldest frame first, so neighbouring frames share one read of at most READ_WINDOW_BYTES.
   candidates.sort((left, right) => (segment.offsets[left] as number) - (segment.offsets[right] as number))
   let window: { start: number; bytes: Buffer } | null = null
+  let framesRead = 0
   for (const [index, position] of candidates.entries()) {
     const offset = segment.offsets[position] as number
     const end = endOf(position)
@@ -133,12 +136,13 @@ export function scanSegment(fd: number, segment: ScanSegment, prepared: Prepared
     }
     const frame = window.bytes.subarray(offset - window.start, end - window.start)
     if (frame.length !== end - offset) continue
+    framesRead++
     if (matchesFrame(frame, segment, positions, position, prepared, needsBody, damaged)) matched.push(position)
     // A frame larger than a window was read alone: do not keep it for the next one.
     if (window.bytes.length > READ_WINDOW_BYTES) window = null
   }
   matched.sort((left, right) => left - right)
-  return { matched, damaged }
+  return { matched, damaged, framesRead }
 }
 
 /** A segment's lookups by position: its ids (made on demand) and annotations. */

@@ -48,6 +48,8 @@ export interface Scanner {
 export interface ScannerOptions {
   /** Captures a scan or a sidecar build found damaged. */
   onDamaged(damaged: DamageFound[]): void
+  /** Captures a scan read from a log (those its sidecar could not settle). */
+  onFramesRead?(count: number): void
 }
 
 /** An idle search process is stopped after this long (its memory is given back). */
@@ -177,6 +179,7 @@ function scanning(
           verified.set(reply.path, reply.size)
           return
         case 'segment': {
+          if (reply.framesRead > 0) options.onFramesRead?.(reply.framesRead)
           const job = jobs.get(reply.jobId)
           if (!job) return
           // The part's n-th segment is the scan's (n * parts + part)-th.

@@ -1,5 +1,5 @@
 /**
- * A segment's index document (lowdb JSON, `captures/NNNNNN.json`, schema version 3): per capture,
+ * A segment's index document (lowdb JSON, `captures/NNNNNN.json`, schema version 4): per capture,
  * exactly what memory keeps (capture-table.ts) plus its annotations, so start-up reads about 250
  * bytes per capture instead of its whole record, and never parses headers, answers or bodies.
  * The full record stays in the capture log's frame, the only copy of what was received.
@@ -10,6 +10,10 @@
  * it). A version 2 document is read as generation 0 (`NNNNNN.log`, the only file it knew) and is
  * written as version 3 by its segment's next index write; a build that reads version 2 only
  * refuses version 3 instead of reading offsets against the wrong file.
+ * Version 4 keeps a delivery key read again from an old capture's body (carried-delivery-keys.ts)
+ * in `carriedRecognition`; version 3 kept it in `recognition`, with the recognitions recomputed
+ * after arrival, so a search read every such capture from its log. A version 3 document is read
+ * as it is and written as version 3 until the store sorted its carried keys out (capture-store.ts).
  *
  * Entries are checked by hand rather than with zod: start-up reads every entry, and a schema
  * parse of 100,000 entries cost about a second; the checks below are the same rules, at the cost
@@ -23,7 +27,10 @@ import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict
 import { yieldToEventLoop } from '../event-loop'
 import { recognitionSchema, storedCaptureSchema, type StoredCapture } from './persisted-schema'
 
-export const SEGMENT_SCHEMA_VERSION = 3
+export const SEGMENT_SCHEMA_VERSION = 4
+
+/** The version before carried keys had their own field: its `recognition` entries may be carried keys. */
+export const MIXED_RECOGNITIONS_VERSION = 3
 
 /** One capture in a segment's index. */
 export interface IndexEntry {
@@ -52,10 +59,17 @@ export interface IndexEntry {
   response?: StoredCapture['response']
   /** Set when the recognition changed after arrival (new keys); the log frame keeps the first. */
   recognition?: CaptureRecognition | null
+  /**
+   * The recognition its body gave when its delivery key was read again from it (an earlier form of
+   * key: carried-delivery-keys.ts): its key and summary come from it. Not a new verdict, so a
+   * search matches the record as logged, as its sidecar holds it. `recognition` wins when both are set.
+   */
+  carriedRecognition?: CaptureRecognition
 }
 
 export interface SegmentIndexDocument {
-  schemaVersion: typeof SEGMENT_SCHEMA_VERSION
+  /** As read: a version 2 document is read as version 3 (generation 0). */
+  schemaVersion: typeof SEGMENT_SCHEMA_VERSION | typeof MIXED_RECOGNITIONS_VERSION
   segment: number
   /** Which file holds the frames (`logPathOf`): 0 is `NNNNNN.log`, a compacted log is `NNNNNN.gG.log`. */
   logGeneration: number
@@ -98,21 +112,26 @@ export function readSegmentIndex(data: unknown): ReadIndex {
   const captures = header.captures as unknown[]
   if (schemaVersion === 1) return { kind: 'v1', document: { segment, indexedLogBytes, captures } }
   const logGeneration = schemaVersion === 2 ? 0 : header.logGeneration
-  if (schemaVersion === SEGMENT_SCHEMA_VERSION && !isCount(logGeneration))
-    return { kind: 'invalid', problem: 'does not match the expected format: logGeneration: missing or not valid' }
-  if (schemaVersion !== SEGMENT_SCHEMA_VERSION && schemaVersion !== 2) {
+  if (schemaVersion !== SEGMENT_SCHEMA_VERSION && schemaVersion !== MIXED_RECOGNITIONS_VERSION && schemaVersion !== 2) {
     return {
       kind: 'invalid',
       problem: `does not match the expected format: schemaVersion: ${schemaVersion} is not a version this build reads (it may be from a newer version)`,
     }
   }
+  if (!isCount(logGeneration)) return { kind: 'invalid', problem: 'does not match the expected format: logGeneration: missing or not valid' }
   for (const [position, entry] of captures.entries()) {
     const problem = entryProblem(entry)
     if (problem !== null) return { kind: 'invalid', problem: `does not match the expected format: captures.${position}: ${problem}` }
   }
   return {
     kind: 'entries',
-    document: { schemaVersion: SEGMENT_SCHEMA_VERSION, segment, logGeneration: logGeneration as number, indexedLogBytes, captures: captures as IndexEntry[] },
+    document: {
+      schemaVersion: schemaVersion === SEGMENT_SCHEMA_VERSION ? SEGMENT_SCHEMA_VERSION : MIXED_RECOGNITIONS_VERSION,
+      segment,
+      logGeneration,
+      indexedLogBytes,
+      captures: captures as IndexEntry[],
+    },
   }
 }
 
@@ -159,6 +178,8 @@ export function annotationsProblem(entry: Record<string, unknown>): string | nul
   if (entry.response !== undefined && !storedCaptureSchema.shape.response.safeParse(entry.response).success) return 'response'
   // Rare (only after keys changed), so the full schema is affordable here.
   if (entry.recognition !== undefined && entry.recognition !== null && !recognitionSchema.safeParse(entry.recognition).success) return 'recognition'
+  // Rare (only old captures whose key was read again from their body).
+  if (entry.carriedRecognition !== undefined && !recognitionSchema.safeParse(entry.carriedRecognition).success) return 'carriedRecognition'
   return null
 }
 
@@ -177,7 +198,7 @@ const ENTRIES_PER_SLICE = 250
  * The document's text: a header and one JSON entry per capture, joined. `entries` is a snapshot
  * taken before the first slice, so what arrives meanwhile is left for the next write.
  * `snapshotToken` ties the document to the binary snapshot of the same entries written with it
- * (table-snapshot.ts).
+ * (table-snapshot.ts). `schemaVersion`: see the file comment.
  */
 export async function renderSegmentIndex(
   segment: number,
@@ -185,8 +206,9 @@ export async function renderSegmentIndex(
   indexedLogBytes: number,
   entries: readonly IndexEntry[],
   snapshotToken?: string,
+  schemaVersion: SegmentIndexDocument['schemaVersion'] = SEGMENT_SCHEMA_VERSION,
 ): Promise<string> {
-  const header = JSON.stringify({ schemaVersion: SEGMENT_SCHEMA_VERSION, segment, logGeneration, indexedLogBytes, tableSnapshot: snapshotToken })
+  const header = JSON.stringify({ schemaVersion, segment, logGeneration, indexedLogBytes, tableSnapshot: snapshotToken })
   const rendered: string[] = []
   for (let start = 0; start < entries.length; start += ENTRIES_PER_SLICE) {
     if (start > 0) await yieldToEventLoop()
@@ -197,11 +219,20 @@ export async function renderSegmentIndex(
 
 /** The start of a document written with a snapshot: the header renderSegmentIndex writes (version 2's had no generation). */
 const SNAPSHOT_HEADER =
-  /^\{"schemaVersion":(?:3,"segment":(\d+),"logGeneration":(\d+)|2,"segment":(\d+)),"indexedLogBytes":(\d+),"tableSnapshot":"([0-9a-f]{32})",/
+  /^\{"schemaVersion":(?:([34]),"segment":(\d+),"logGeneration":(\d+)|2,"segment":(\d+)),"indexedLogBytes":(\d+),"tableSnapshot":"([0-9a-f]{32})",/
 
 /** What the first bytes of a document say of its snapshot; `null` when it was written without one. */
-export function snapshotHeaderOf(documentStart: string): { segment: number; logGeneration: number; indexedLogBytes: number; token: string } | null {
+export function snapshotHeaderOf(
+  documentStart: string,
+): { schemaVersion: SegmentIndexDocument['schemaVersion']; segment: number; logGeneration: number; indexedLogBytes: number; token: string } | null {
   const match = SNAPSHOT_HEADER.exec(documentStart)
   if (!match) return null
-  return { segment: Number(match[1] ?? match[3]), logGeneration: Number(match[2] ?? 0), indexedLogBytes: Number(match[4]), token: match[5] as string }
+  return {
+    // Version 2 is read as 3 (generation 0).
+    schemaVersion: match[1] === '4' ? SEGMENT_SCHEMA_VERSION : MIXED_RECOGNITIONS_VERSION,
+    segment: Number(match[2] ?? match[4]),
+    logGeneration: Number(match[3] ?? 0),
+    indexedLogBytes: Number(match[5]),
+    token: match[6] as string,
+  }
 }

@@ -37,7 +37,7 @@ import type { LogFileIo } from './log-file-io'
 import { entryFromLogged } from './capture-index'
 import { moveAside } from './data-file'
 import { loggedCaptureSchema, storedCaptureSchema } from './persisted-schema'
-import { readSegmentIndex, type IndexEntry } from './segment-index'
+import { readSegmentIndex, SEGMENT_SCHEMA_VERSION, type IndexEntry, type SegmentIndexDocument } from './segment-index'
 import { StorageIssues } from './storage-issues'
 import { readMatchingSnapshot, SnapshotRows } from './table-snapshot'
 
@@ -63,6 +63,8 @@ export interface OpenedSegment {
   stale: boolean
   /** The entries were read from the JSON document: writing it again (with a snapshot) makes the next start faster. */
   withoutSnapshot: boolean
+  /** The index document's version (segment-index.ts); the current one for a document rebuilt or converted. */
+  schemaVersion: SegmentIndexDocument['schemaVersion']
 }
 
 /**
@@ -149,6 +151,7 @@ async function openSegment(
   let entries: IndexEntry[] | SnapshotRows | null = null
   let indexedLogBytes = 0
   let logGeneration: number | null = null
+  let schemaVersion: SegmentIndexDocument['schemaVersion'] = SEGMENT_SCHEMA_VERSION
   let stale = false
   const hasIndex = names.includes(basename(paths.index))
   const snapshot = hasIndex && names.includes(basename(paths.table)) ? await readMatchingSnapshot(paths, segmentNumber) : null
@@ -156,6 +159,7 @@ async function openSegment(
     entries = snapshot.rows
     indexedLogBytes = snapshot.indexedLogBytes
     logGeneration = snapshot.logGeneration
+    schemaVersion = snapshot.schemaVersion
   } else if (hasIndex) {
     const problem = await readIndexFile(paths.index).then(
       (result) => {
@@ -163,6 +167,7 @@ async function openSegment(
         entries = result.entries
         indexedLogBytes = result.indexedLogBytes
         logGeneration = result.logGeneration
+        schemaVersion = result.schemaVersion
         stale = result.migrated
         return null
       },
@@ -188,6 +193,7 @@ async function openSegment(
       ...(await readBack(segmentNumber, { index: paths.index, log }, handle, entries, indexedLogBytes, stale, now, issues)),
       logGeneration: generation,
       withoutSnapshot: snapshot === null,
+      schemaVersion,
     }
   } finally {
     await handle.close()
@@ -204,7 +210,7 @@ async function readBack(
   indexStale: boolean,
   now: () => Date,
   issues: StorageIssues,
-): Promise<Omit<OpenedSegment, 'withoutSnapshot' | 'logGeneration'>> {
+): Promise<Omit<OpenedSegment, 'withoutSnapshot' | 'logGeneration' | 'schemaVersion'>> {
   let stale = indexStale
   const rebuilt = entries === null
   const fileBytes = (await handle.stat()).size
@@ -348,7 +354,11 @@ async function framesWithoutHeader(handle: FileHandle, frames: ReturnType<typeof
 }
 
 /** The entries of an index file, or why it is unusable. Version 1 documents are converted. */
-async function readIndexFile(file: string): Promise<string | { entries: IndexEntry[]; indexedLogBytes: number; logGeneration: number; migrated: boolean }> {
+async function readIndexFile(
+  file: string,
+): Promise<
+  string | { entries: IndexEntry[]; indexedLogBytes: number; logGeneration: number; migrated: boolean; schemaVersion: SegmentIndexDocument['schemaVersion'] }
+> {
   const data: unknown = JSON.parse(await readFile(file, 'utf8'))
   const read = readSegmentIndex(data)
   switch (read.kind) {
@@ -356,7 +366,13 @@ async function readIndexFile(file: string): Promise<string | { entries: IndexEnt
       return read.problem
     case 'entries':
       // A version 2 document is read as generation 0 and written as version 3 with the next change.
-      return { entries: read.document.captures, indexedLogBytes: read.document.indexedLogBytes, logGeneration: read.document.logGeneration, migrated: false }
+      return {
+        entries: read.document.captures,
+        indexedLogBytes: read.document.indexedLogBytes,
+        logGeneration: read.document.logGeneration,
+        migrated: false,
+        schemaVersion: read.document.schemaVersion,
+      }
     case 'v1': {
       // Written by an earlier version: whole records. Read once, validated, and rewritten as entries.
       const entries: IndexEntry[] = []
@@ -367,7 +383,8 @@ async function readIndexFile(file: string): Promise<string | { entries: IndexEnt
         // Version 1 kept a recomputed recognition (new keys) in the record itself; the frame has the first one.
         entries.push({ ...entryFromLogged(logged, frame), recognition: logged.recognition })
       }
-      return { entries, indexedLogBytes: read.document.indexedLogBytes, logGeneration: 0, migrated: true }
+      // Version 1 predates carried keys: its recognitions are all recomputed ones.
+      return { entries, indexedLogBytes: read.document.indexedLogBytes, logGeneration: 0, migrated: true, schemaVersion: SEGMENT_SCHEMA_VERSION }
     }
   }
 }

@@ -26,6 +26,15 @@ import { ID_BYTES } from './id-index'
 import type { DamageFound, ScanAnnotations, ScanFilter, ScanSegment } from './search-scan'
 import { sidecarPathOf } from './search-runner'
 
+/**
+ * What searches read beyond the sidecars, counted as they go (tests, diagnostics): captures read
+ * from the logs, and segments whose recomputed recognitions a search read from their index.
+ */
+export interface SearchReadCounts {
+  framesRead: number
+  recognitionSegments: number
+}
+
 export interface StoreSearchDeps {
   table: CaptureTable
   segmentOf(segmentNumber: number): Segment | undefined
@@ -34,6 +43,8 @@ export interface StoreSearchDeps {
   now(): Date
   /** Captures the search found damaged (a body that no longer matches its sha256). */
   onDamaged(found: DamageFound[]): void
+  /** Counted in place when given. */
+  reads?: SearchReadCounts
 }
 
 export interface StoreSearch {
@@ -139,7 +150,12 @@ interface PreparedFilter {
 
 export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   const { table } = deps
-  const scanner = createScanner({ onDamaged: (found) => deps.onDamaged(found) })
+  const scanner = createScanner({
+    onDamaged: (found) => deps.onDamaged(found),
+    onFramesRead(count) {
+      if (deps.reads) deps.reads.framesRead += count
+    },
+  })
 
   function prepare(endpointId: string | undefined, filter: CaptureFilter | undefined, among: ReadonlySet<number> | null = null): PreparedFilter | null {
     const active = normalizeCaptureFilter(filter)

@@ -26,7 +26,7 @@ import { LISTED_VERDICTS, type ListedVerdict } from '../../shared/listed-verdict
 import { frameEnd } from './capture-log'
 import { isColumnStatus, type IdBytes, type SlotFields } from './capture-table'
 import { formatUuid, parseUuid } from './id-index'
-import { renderSegmentIndex, snapshotHeaderOf, type IndexEntry } from './segment-index'
+import { renderSegmentIndex, snapshotHeaderOf, type IndexEntry, type SegmentIndexDocument } from './segment-index'
 
 const MAGIC = Buffer.from('CITS', 'latin1')
 const FORMAT_VERSION = 1
@@ -73,6 +73,7 @@ function fitsRow(entry: IndexEntry): boolean {
     entry.forward === undefined &&
     entry.response === undefined &&
     entry.recognition === undefined &&
+    entry.carriedRecognition === undefined &&
     // A row's 16 bits hold what the table's column holds; 0 written there read back as no answer.
     isColumnStatus(entry.answerStatus)
   )
@@ -316,18 +317,19 @@ export interface RenderedIndex {
 
 /**
  * Renders a segment's index document and, with `withSnapshot`, the snapshot of the same entries
- * (a random token in the document's header names it).
+ * (a random token in the document's header names it). `schemaVersion`: see segment-index.ts.
  */
 export async function renderIndexAndSnapshot(
   segment: number,
   log: { generation: number; indexedBytes: number },
   entries: readonly IndexEntry[],
   withSnapshot: boolean,
+  schemaVersion?: SegmentIndexDocument['schemaVersion'],
 ): Promise<RenderedIndex> {
   const indexedLogBytes = log.indexedBytes
-  if (!withSnapshot) return { document: await renderSegmentIndex(segment, log.generation, indexedLogBytes, entries), snapshot: null }
+  if (!withSnapshot) return { document: await renderSegmentIndex(segment, log.generation, indexedLogBytes, entries, undefined, schemaVersion), snapshot: null }
   const token = randomBytes(16).toString('hex')
-  const document = await renderSegmentIndex(segment, log.generation, indexedLogBytes, entries, token)
+  const document = await renderSegmentIndex(segment, log.generation, indexedLogBytes, entries, token, schemaVersion)
   return { document, snapshot: encodeTableSnapshot({ token, segment, indexedLogBytes, documentBytes: Buffer.byteLength(document), entries }) }
 }
 
@@ -336,13 +338,13 @@ const DOCUMENT_HEADER_BYTES = 200
 
 /**
  * The snapshot at `tablePath` when it was written with the document at `indexPath` as it is now
- * (same token, segment, mark and size), with the log generation the document names; `null` otherwise, and when either cannot be read. Reads
+ * (same token, segment, mark and size), with the log generation and schema version the document names; `null` otherwise, and when either cannot be read. Reads
  * the snapshot and the document's first bytes only.
  */
 export async function readMatchingSnapshot(
   paths: { index: string; table: string },
   segment: number,
-): Promise<(TableSnapshot & { logGeneration: number }) | null> {
+): Promise<(TableSnapshot & { logGeneration: number; schemaVersion: SegmentIndexDocument['schemaVersion'] }) | null> {
   try {
     const snapshot = decodeTableSnapshot(await readFile(paths.table))
     if (snapshot === null || snapshot.segment !== segment) return null
@@ -359,7 +361,7 @@ export async function readMatchingSnapshot(
         header.indexedLogBytes === snapshot.indexedLogBytes &&
         size === snapshot.documentBytes
       // The generation is the document's (the snapshot is only a cache of its entries).
-      return matches ? { ...snapshot, logGeneration: header.logGeneration } : null
+      return matches ? { ...snapshot, logGeneration: header.logGeneration, schemaVersion: header.schemaVersion } : null
     } finally {
       await handle.close()
     }
