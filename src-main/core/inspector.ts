@@ -22,6 +22,8 @@ import { openKeyStore } from './keys/key-store'
 import { filePermissionSealer, type SecretSealer } from './keys/secret-sealer'
 import { toRecognition } from './recognition'
 import { createDeliveryJudge } from './delivery-judge'
+import { createRecognitionThread } from './recognition-thread'
+import { findBuiltEntry } from './built-entry'
 import { createPaypalCertificates, type PaypalCertificateDeps } from './paypal-certificates'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
@@ -133,7 +135,15 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     issues.add(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
     const paypalCertificates = createPaypalCertificates({ logger: deps.logger, now, ...deps.paypalCertificates })
-    const { judge, judgeCapture, recheckPaypalCapture } = createDeliveryJudge({ endpoints, keys, paypalCertificates, store, events, logger: deps.logger })
+    const { judge, judgeCapture, recognitionJob, recheckPaypalCapture } = createDeliveryJudge({
+      endpoints,
+      keys,
+      paypalCertificates,
+      store,
+      events,
+      logger: deps.logger,
+    })
+    const recognition = createRecognitionThread({ entry: findBuiltEntry('recognition-worker.js'), logger: deps.logger })
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
 
@@ -176,7 +186,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       events,
       health,
       answerConfigOf: (endpointId) => endpoints.find(endpointId)?.answerConfig,
-      judge: (request) => judge(request.endpointId, request, false),
+      recognize: (request) => recognition.recognize(recognitionJob(request.endpointId, request)),
       // Not awaited: the capture is answered without waiting for a certificate fetch.
       afterStored: (stored) => void recheckPaypalCapture(stored),
       forwardConfigOf: (endpointId) => endpoints.find(endpointId)?.forward,
@@ -274,6 +284,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         shutdown.abort()
         await tunnel.stop()
         await receiver.stop()
+        await recognition.close()
         await sequenceFile.flush()
         await store.close()
         // A resend's or forward's record is listed before its document is written: it lands before the folder is let go of.

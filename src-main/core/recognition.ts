@@ -32,6 +32,22 @@ export interface DeliveryToJudge {
   removedOnExport?: readonly string[]
 }
 
+/**
+ * What recognising a delivery as it arrives needs: the delivery and its endpoint's provider settings
+ * and keys (delivery-judge.ts `recognitionJob`). Plain data, so recognition-thread.ts can hand it to
+ * another thread.
+ */
+export interface RecognitionJob {
+  delivery: DeliveryToJudge
+  settings: ProviderSettings
+  keys: ProviderKey[]
+}
+
+/** The recognition a capture is stored with: judged without the generic field listing only an opened capture shows. */
+export function recognizeDelivery(job: RecognitionJob): CaptureRecognition {
+  return toRecognition(judgeDelivery(job.delivery, job.settings, job.keys, false))
+}
+
 /** `full: false` when only the recognition is kept (the capture path); `true` for a capture being opened. */
 export function judgeDelivery(delivery: DeliveryToJudge, settings: ProviderSettings, keys: ProviderKey[], full = true): DeliveryAnalysis {
   // The sender signed the path and query: a target received in absolute form is verified by them.

@@ -16,9 +16,8 @@
  * candidates are copied to it (3 MiB for 100,000 candidates) instead of moved.
  */
 import { fork, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { findBuiltEntry } from '../built-entry'
 import { createColumnPool, type ScanColumns } from './scan-columns'
 import type { DamageFound, ScanFilter, ScanSegment } from './search-scan'
 import { createSearchRunner, type SearchMessage, type SearchReply, type SegmentFiles } from './search-runner'
@@ -69,13 +68,9 @@ export function createScanner(options: ScannerOptions): Scanner {
   return workerFile === null ? createInlineScanner(options) : createProcessScanner(workerFile, options, Math.min(2, availableParallelism()))
 }
 
-/** The built search entry beside the bundle (`out/main/search-worker.js`; chunks live one folder down). */
+/** The built search entry beside the bundle (`out/main/search-worker.js`). */
 export function findWorkerFile(): string | null {
-  for (const candidate of ['./search-worker.js', '../search-worker.js']) {
-    const file = fileURLToPath(new URL(candidate, import.meta.url))
-    if (existsSync(file)) return file
-  }
-  return null
+  return findBuiltEntry('search-worker.js')
 }
 
 interface Job {
