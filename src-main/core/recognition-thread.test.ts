@@ -27,21 +27,20 @@ function unsignedJob(body: Buffer): RecognitionJob {
  */
 function vectorJobs(): RecognitionJob[] {
   const others = [Buffer.alloc(0), Buffer.from([0x7b, 0xff, 0xfe, 0x00]), Buffer.from('{"result":"OK","uuid":"u-1","amount":100.50}')].map(unsignedJob)
-  return vectorFiles()
-    .flatMap((file) =>
-      loadVectors(file).map((vector) => ({
-        delivery: {
-          method: vector.method,
-          target: vector.path,
-          headers: Object.entries(vector.headers),
-          body: Buffer.from(vector.body),
-          receivedAt: new Date((vector.params?.verifyAt ?? Date.now() / 1000) * 1000),
-        },
-        settings: DEFAULT_PROVIDER_SETTINGS,
-        keys: keysForVector(vector, PROVIDER_BY_FILE[file] ?? 'stripe'),
-      })),
-    )
-    .concat(others)
+  const vectors = vectorFiles().flatMap((file) =>
+    loadVectors(file).map((vector): RecognitionJob => ({
+      delivery: {
+        method: vector.method,
+        target: vector.path,
+        headers: Object.entries(vector.headers),
+        body: Buffer.from(vector.body),
+        receivedAt: new Date((vector.params?.verifyAt ?? Date.now() / 1000) * 1000),
+      },
+      settings: DEFAULT_PROVIDER_SETTINGS,
+      keys: keysForVector(vector, PROVIDER_BY_FILE[file] ?? 'stripe'),
+    })),
+  )
+  return [...vectors, ...others]
 }
 
 /** A worker entry that dies at its first message, as a thread that crashed would. */

@@ -25,6 +25,8 @@ import { recognizeDelivery, type RecognitionJob } from './recognition'
 
 /** Failures in a row after which recognition stays inline (a thread that cannot start would otherwise be retried at every turn). */
 export const MAX_THREAD_FAILURES = 3
+/** Messages the thread holds at once; the deliveries received meanwhile wait for the next one. */
+export const MAX_BATCHES_IN_FLIGHT = 1
 /** Without a delivery for this long, the thread stops (the next one starts it again, in tens of milliseconds). */
 export const IDLE_STOP_MS = 60_000
 
@@ -112,6 +114,7 @@ export function createRecognitionThread(options: RecognitionThreadOptions): Reco
       // The thread could not recognise it: inline, the same code says why (or rejects the same way).
       else recognizeInline(waiting)
     })
+    flush()
     whenIdle()
   }
 
@@ -129,19 +132,26 @@ export function createRecognitionThread(options: RecognitionThreadOptions): Reco
     const held = [...sent.values()].flat()
     sent.clear()
     for (const waiting of held) recognizeInline(waiting)
+    flush()
     whenIdle()
   }
 
   function flush(): void {
     flushScheduled = false
-    const batch = queued
-    queued = []
-    if (batch.length === 0) return
+    if (queued.length === 0) return
     if (inlineOnly || options.entry === null) {
+      const batch = queued
+      queued = []
       for (const waiting of batch) recognizeInline(waiting)
       whenIdle()
       return
     }
+    // One message at a time: while the thread works, the deliveries of the next turns gather into
+    // the next one. A message costs the event loop more than a delivery in it does, so under load
+    // the messages grow instead of multiplying.
+    if (sent.size >= MAX_BATCHES_IN_FLIGHT) return
+    const batch = queued
+    queued = []
     worker ??= start(options.entry)
     const number = nextBatch++
     sent.set(number, batch)
