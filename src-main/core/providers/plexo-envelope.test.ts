@@ -98,8 +98,8 @@ describe('Plexo legacy envelope with a member written twice (read as the SDKs de
 /**
  * plexo-dotnet's SignatureHelper (Sign and Verify) serialises the object, parses it again with
  * JObject.Parse (numbers with a decimal point or exponent become doubles) and serialises that: a
- * decimal Amount sent as 1500.00 is signed as 1500.0, 100.50 as 100.5. PHPClient's
- * getSignatureBaseString does the same through json_decode/json_encode. So the signed text holds
+ * decimal Amount sent as 1500.00 is signed as 1500.0, 100.50 as 100.5 (PHPClient writes the
+ * double 1500 as 1500: plexo-php.test.ts). So plexo-dotnet's signed text holds
  * each such number as the shortest double, with ".0" when it is whole, whatever the body wrote.
  * Written out here from that description (not from plexo.ts), over amounts drawn from a seed.
  */

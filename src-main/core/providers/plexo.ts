@@ -52,6 +52,7 @@ import type { RsaPrivateKey } from '../../shared/replay'
 import { jsonRecord, parseJsonText, roundTripText, scalarText, type SigningDraft } from './signing-draft'
 import { privateKeyFingerprint, privateKeyFor } from './signing-keys'
 import { plexoCanonicalJson } from './plexo-signed-text'
+import { plexoPhpSignedTexts } from './plexo-php-text'
 import { MAX_LOCAL_DATE_FORMS, localDateForms, type LocalDateForm } from './plexo-local-dates'
 
 /** PaymentDto.status values (plexo.gitbook.io/rest-api/core-concepts/transaction-lifecycle). */
@@ -280,6 +281,12 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
     })
   if (asWritten !== asRead)
     variants.push({ name: `${PLEXO_VARIANT}, numbers and line separators as the body writes them`, signed: Buffer.from(asWritten, 'utf8') })
+  // As plexouy/PHPClient writes it: PHP's key order and lists, its doubles, null members kept.
+  for (const { comparison, text } of plexoPhpSignedTexts(inner)) {
+    if (variants.some((variant) => variant.signed.toString('utf8') === text)) continue
+    const order = comparison === 'php-8' ? "PHP 8's" : "PHP 7's"
+    variants.push({ name: `${PLEXO_VARIANT} as PHPClient writes it (${order} key order)`, signed: Buffer.from(text, 'utf8') })
+  }
   const certificates = certificatesFor(keys, 'plexo')
   if (certificates.length === 0) {
     explanation.attempts.push(
