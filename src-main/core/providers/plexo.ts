@@ -625,14 +625,28 @@ function parseEnvelope(body: JsonObject, raw: RawJson | null): DeliverySummary {
   return summary
 }
 
-function looksLikeSignedEnvelope(body: string): boolean {
+/**
+ * How Plexo takes a 2xx answer to a legacy callback, by its shape: a ClientSignedResponse
+ * `{"Object":{"Fingerprint","Object":{"Client","ResultCode":0},"UTCUnixTimeExpiration"},"Signature"}`
+ * acknowledges it; one with another ResultCode reports an error (PHPClient's callback example
+ * answers an exception so); anything else is not what Plexo asked for. Its signature and expiry
+ * cannot be checked here: that needs the merchant's certificate and the time Plexo reads it.
+ */
+function judgeClientSignedResponse(body: string): 'success' | 'failure' | 'uncertain' {
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(body)
-    return typeof parsed === 'object' && parsed !== null && 'Object' in parsed && 'Signature' in parsed
+    parsed = JSON.parse(body)
   } catch {
     // Not JSON, so not the envelope.
-    return false
+    return 'uncertain'
   }
+  const envelope = jsonRecord(parsed)
+  const inner = jsonRecord(envelope?.Object)
+  const response = jsonRecord(inner?.Object)
+  if (typeof envelope?.Signature !== 'string' || typeof inner?.Fingerprint !== 'string' || typeof inner.UTCUnixTimeExpiration !== 'number' || !response)
+    return 'uncertain'
+  if (typeof response.ResultCode !== 'number') return 'uncertain'
+  return response.ResultCode === 0 ? 'success' : 'failure'
 }
 
 /** How long a re-signed Plexo envelope stays valid: the plexouy SDKs' default. */
@@ -700,11 +714,15 @@ export const plexoProvider: ProviderModule<'plexo'> = {
     variant === 'legacy-envelope' || variant === 'legacy'
       ? {
           subject: 'Plexo (legacy signed API)',
-          expects: "a ClientSignedResponse JSON signed with the merchant's private key, which the inspector cannot sign",
+          expects:
+            'a ClientSignedResponse {"Object":{"Fingerprint","Object":{"Client","ResultCode":0},"UTCUnixTimeExpiration"},"Signature"}, ' +
+            "signed for each callback with the merchant's private key (it expires, so a fixed answer body goes stale); " +
+            'the inspector holds no merchant private key (a Plexo certificate only verifies), so it cannot sign one and answers 200 with an empty body: ' +
+            'test the signed acknowledgement from your own server',
           consequence: '',
           acknowledgement: EMPTY_200,
           timeoutMs: null,
-          judge: (status, body) => (!is2xx(status) ? 'failure' : looksLikeSignedEnvelope(body) ? 'success' : 'uncertain'),
+          judge: (status, body) => (!is2xx(status) ? 'failure' : judgeClientSignedResponse(body)),
         }
       : // The REST API's acknowledgement and retries are undocumented; 2xx is the usual contract.
         { ...generic2xx('Plexo', ''), judge: (status) => (is2xx(status) ? 'success' : 'uncertain') },
