@@ -157,7 +157,7 @@ describe('Plexo legacy envelope whose numbers are written with trailing zeros (d
 
 /**
  * Both plexouy SDKs write U+2028 and U+2029 escaped in the signed text: Newtonsoft's string writer
- * always escapes them, and PHPClient's json_encode does unless JSON_UNESCAPED_LINE_TERMINATORS,
+ * always escapes them (and U+0085), and PHPClient's json_encode does unless JSON_UNESCAPED_LINE_TERMINATORS,
  * which it does not pass. JSON.stringify leaves them raw.
  */
 describe('Plexo legacy envelope with a line or paragraph separator in a string', () => {
@@ -184,6 +184,13 @@ describe('Plexo legacy envelope with a line or paragraph separator in a string',
 
   it('is not valid when the text itself differs', () => {
     expect(verdictOf('"Shop\u2028Lime"', '"Shop\\u2028Line"')).toMatchObject({ status: 'invalid' })
+  })
+
+  // Newtonsoft also escapes U+0085 (next line); PHP's json_encode leaves it raw.
+  it('is valid with a next-line character escaped as plexo-dotnet writes it, or raw as PHPClient does', () => {
+    expect(verdictOf('"Shop\u0085Line"', '"Shop\\u0085Line"')).toMatchObject({ status: 'valid' })
+    expect(verdictOf('"Shop\\u0085Line"', '"Shop\u0085Line"')).toMatchObject({ status: 'valid' })
+    expect(verdictOf('"Shop\u0085Lime"', '"Shop\\u0085Line"')).toMatchObject({ status: 'invalid' })
   })
 })
 

@@ -11,7 +11,7 @@ import type { RawJson } from './body'
  * serialises the object, parses that again with JObject.Parse, where a number with a decimal point
  * or an exponent becomes a double, and serialises the result (`numberAsNewtonsoftWrites`): a decimal
  * Amount the body writes 1500.00 (a decimal(18,2)) is signed as 1500.0, 100.50 as 100.5, 1e-5 as
- * 1E-05 (`as-sdks-read`). Newtonsoft also escapes U+2028 and U+2029 in
+ * 1E-05 (`as-sdks-read`). Newtonsoft also escapes U+0085, U+2028 and U+2029 in
  * strings, where JSON.stringify leaves them raw. `as-written` keeps the body's own digits and those
  * characters raw, for a signer that did neither.
  */
@@ -35,14 +35,19 @@ export interface PlexoTextOptions {
   rewriteString?: (value: string) => string | null
 }
 
-/** A string or member name as JSON with U+2028 and U+2029 escaped, as Newtonsoft and json_encode write them. */
+/** A string or member name as JSON with U+2028 and U+2029 escaped, as PHP's json_encode writes them. */
 export function jsonStringEscapingSeparators(text: string): string {
-  return JSON.stringify(text).replace(/[\u2028\u2029]/g, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029'))
+  return JSON.stringify(text).replace(/[\u2028\u2029]/g, (separator) => `\\u${separator.charCodeAt(0).toString(16)}`)
+}
+
+/** A string or member name as Newtonsoft writes it: U+0085 (next line), U+2028 and U+2029 escaped too (JavaScriptUtils). */
+function newtonsoftString(text: string): string {
+  return JSON.stringify(text).replace(/[\u0085\u2028\u2029]/g, (separator) => `\\u${separator.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** A string or member name as the signed text writes it (see `PlexoReading`). */
 function plexoString(text: string, reading: PlexoReading): string {
-  return reading === 'as-written' ? JSON.stringify(text) : jsonStringEscapingSeparators(text)
+  return reading === 'as-written' ? JSON.stringify(text) : newtonsoftString(text)
 }
 
 /**
