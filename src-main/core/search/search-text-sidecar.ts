@@ -5,9 +5,10 @@
  * every frame (query-prefilter.ts says what a query requires).
  *
  * Derived, never the truth: built from the log in the background by the search process, never at
- * start-up; rebuilt when missing, unreadable, of another version, older than its log's last
- * write (new frames, or a deleted capture's bytes erased), or when its recorded hash does not
- * match its text. A body is put in it only after its bytes matched the
+ * start-up; rebuilt when missing, of another version, or older than its log's last write (new
+ * frames, or a deleted capture's bytes erased). One that cannot be read or is damaged (its
+ * recorded hash does not match its text, a header that does not parse) is reported and kept aside
+ * by the store first (search-runner.ts), then rebuilt. A body is put in it only after its bytes matched the
  * sha256 recorded when it arrived: a damaged body is recorded as damaged (the store is told) and
  * is never searchable by its corrupted bytes.
  *
@@ -112,27 +113,44 @@ interface FrameRecord {
   response: { status: number | null }
 }
 
-/** The sidecar's header, or `null` when the file is missing, unreadable or of another version. */
+/** The sidecar's header, or `null` when the file is unreadable, damaged or of another version. */
 export function readSidecarHeader(fd: number): SidecarHeader | null {
+  const inspected = inspectSidecar(fd)
+  return 'header' in inspected ? inspected.header : null
+}
+
+/**
+ * What a sidecar's end says: its header; that it is of another version (rebuilt, as expected
+ * after an update); or what is wrong with it (damaged: kept aside and reported, see
+ * search-runner.ts), phrased to follow its file name ("… is cut short").
+ */
+export function inspectSidecar(fd: number): { header: SidecarHeader } | { otherVersion: true } | { problem: string } {
   try {
     const size = fstatSync(fd).size
-    if (size < TRAILER_BYTES) return null
+    if (size < TRAILER_BYTES) return { problem: `is cut short (${size} bytes)` }
     const trailer = readExactly(fd, size - TRAILER_BYTES, TRAILER_BYTES)
-    if (!trailer.subarray(4).equals(SIDECAR_MAGIC)) return null
+    if (!trailer.subarray(4).equals(SIDECAR_MAGIC)) return { problem: 'does not end as a search-text file does' }
     const headerBytes = trailer.readUInt32BE(0)
     const headerStart = size - TRAILER_BYTES - headerBytes
-    if (headerStart < 0) return null
+    if (headerStart < 0) return { problem: 'is cut short (its header is larger than the file)' }
     // Through the thread's read window (parsed before the window is used again): a buffer per header per search was garbage outside the heap.
     const header = JSON.parse(readWindow(fd, headerStart, headerBytes).toString('utf8')) as SidecarHeader
-    if (header.version !== SIDECAR_VERSION || header.textBytes !== headerStart || !Array.isArray(header.frameOffsets)) return null
+    if (typeof header !== 'object' || header === null) return { problem: 'has a header that is not valid' }
+    if (header.version !== SIDECAR_VERSION) return { otherVersion: true }
+    if (header.textBytes !== headerStart || !Array.isArray(header.frameOffsets)) return { problem: 'has a header that does not match its text' }
     const count = header.frameOffsets.length
-    if (header.ids.length !== count || header.textEnds.length !== count || (count > 0 && header.textEnds[count - 1] !== header.textBytes)) return null
-    if (!Array.isArray(header.bodyStarts) || header.bodyStarts.length !== count) return null
-    if (!Array.isArray(header.summaryEnds) || header.summaryEnds.length !== count) return null
-    if (!Array.isArray(header.pathEnds) || header.pathEnds.length !== count) return null
-    return header
-  } catch {
-    return null
+    if (!Array.isArray(header.ids) || header.ids.length !== count || !Array.isArray(header.textEnds) || header.textEnds.length !== count)
+      return { problem: 'has a header that is not valid' }
+    if (count > 0 && header.textEnds[count - 1] !== header.textBytes) return { problem: 'has a header that does not match its text' }
+    if (!Array.isArray(header.bodyStarts) || header.bodyStarts.length !== count) return { problem: 'has a header that is not valid' }
+    if (!Array.isArray(header.summaryEnds) || header.summaryEnds.length !== count) return { problem: 'has a header that is not valid' }
+    if (!Array.isArray(header.pathEnds) || header.pathEnds.length !== count) return { problem: 'has a header that is not valid' }
+    return { header }
+  } catch (error: unknown) {
+    return {
+      problem:
+        error instanceof SyntaxError ? 'has a header that is not valid JSON' : `cannot be read (${error instanceof Error ? error.message : String(error)})`,
+    }
   }
 }
 

@@ -34,12 +34,13 @@ import { logFileIo, type Durability, type LogFileIo } from './log-file-io'
 import { MAX_OPEN_LOGS, OpenLogs } from './open-logs'
 import { recognitionSchema, type LoggedCapture, type StoredCapture } from './persisted-schema'
 import { makePrivateDir } from './private-files'
+import { moveAside } from './data-file'
 import { createRecognisingSearch } from './recognising-search'
 import type { SearchReadCounts } from './store-search'
 import { createRecognitionOverrides } from './recognition-overrides'
 import { createRetention, type DerivedBytes, type RetentionPolicy, type Retention } from './retention'
 import { sidecarCoveredLogBytes } from '../search/search-text-sidecar'
-import { sidecarPathOf } from './search-runner'
+import { sidecarPathOf, VERIFIED_SIDECARS_FILE } from './search-runner'
 import { listSegments, openSegments } from './segment-recovery'
 import { createSpaceReserve, type SpaceReserveOptions } from './space-reserve'
 import { compactSegment, type CompactionDeps } from './log-compaction'
@@ -326,7 +327,16 @@ export async function openCaptureStore(config: CaptureStoreConfig, deps: Capture
   const snapshots = backfillSnapshots(withoutSnapshot, (segment) => segment !== writer.current && segments.has(segment.number))
   // What a flood of captures, a search or a clear left in V8's heap goes back once the app is quiet.
   const heapRelease = startHeapRelease()
-  const search = createRecognisingSearch({ index, segments, recognitions, now: deps.now, reads: deps.searchReads })
+  const search = createRecognisingSearch({
+    index,
+    segments,
+    recognitions,
+    now: deps.now,
+    reads: deps.searchReads,
+    verifiedSidecarsFile: join(config.dir, 'search', VERIFIED_SIDECARS_FILE),
+    // Derived, but never replaced without a word: what damaged it may be damaging other files too.
+    setAside: async (path, problem) => issues.add(await moveAside(path, `${problem}; it is built again from its capture log`, config.quarantineDir, deps.now)),
+  })
   const retention = createRetention({
     table,
     policy: config.retention,

@@ -65,21 +65,21 @@ async function searchWithSidecar(store: CaptureStore, capturesDir: string, reads
 }
 
 test('a search reads no record of a capture whose key was carried, nor its index document', async ({ openStore, capturesDir }) => {
-  const reads: SearchReadCounts = { framesRead: 0, recognitionSegments: 0 }
+  const reads: SearchReadCounts = { framesRead: 0, recognitionSegments: 0, sidecarsHashed: 0, idle: 0 }
   const store = await openStore()
   await storeOldChipCaptures(store)
   // Closing waits for the carried keys to be written.
   await store.close()
   const reopened = await openStore({ searchReads: reads })
   expect(await searchWithSidecar(reopened, capturesDir, reads)).toBe(3)
-  expect(reads).toEqual({ framesRead: 0, recognitionSegments: 0 })
+  expect(reads).toMatchObject({ framesRead: 0, recognitionSegments: 0 })
   // The keys and the summaries their bodies gave are still what the list shows, without a body read.
   const page = await reopened.page({ limit: 10 })
   expect(page.items.map((item) => item.recognition)).toEqual([...UPDATES].reverse().map((updatedOn) => recognitionToday(failure(updatedOn))))
 })
 
 test('a store whose index kept carried keys as recomputed recognitions (version 3) is sorted out after start-up', async ({ openStore, capturesDir }) => {
-  const reads: SearchReadCounts = { framesRead: 0, recognitionSegments: 0 }
+  const reads: SearchReadCounts = { framesRead: 0, recognitionSegments: 0, sidecarsHashed: 0, idle: 0 }
   const store = await openStore()
   const ids = await storeOldChipCaptures(store)
   const recomputed = await store.load(ids[0] as string)
@@ -112,7 +112,7 @@ test('a store whose index kept carried keys as recomputed recognitions (version 
   ])
   expect(await searchWithSidecar(reopened, capturesDir, reads)).toBe(3)
   // Only the capture recognised again is read, with its segment's recomputed recognitions.
-  expect(reads).toEqual({ framesRead: 1, recognitionSegments: 1 })
+  expect(reads).toMatchObject({ framesRead: 1, recognitionSegments: 1 })
   const page = await reopened.page({ limit: 10 })
   expect(page.items.map((item) => item.recognition)).toEqual([recognitionToday(failure('1700000090')), recognitionToday(failure('1700000000')), keyChanged])
 })

@@ -21,6 +21,9 @@ export interface RecognisingSearchDeps {
   now: () => Date
   /** Counted in place when given (tests). */
   reads?: SearchReadCounts
+  /** See `StoreSearchDeps`. */
+  verifiedSidecarsFile?: string
+  setAside?: (path: string, problem: string) => Promise<void>
 }
 
 /** A segment's recomputed recognitions, read for the searches running (`withSearchRecognitions`). */
@@ -32,7 +35,7 @@ interface SearchRecognitions {
   read?: SegmentRecognitions
 }
 
-export function createRecognisingSearch({ index, segments, recognitions, now, reads }: RecognisingSearchDeps): StoreSearch {
+export function createRecognisingSearch({ index, segments, recognitions, now, reads, verifiedSidecarsFile, setAside }: RecognisingSearchDeps): StoreSearch {
   const table = index.table
   const searchRecognitions = new Map<number, SearchRecognitions>()
 
@@ -83,6 +86,8 @@ export function createRecognisingSearch({ index, segments, recognitions, now, re
     },
     now,
     reads,
+    verifiedSidecarsFile,
+    setAside,
     onDamaged(found) {
       // The search found a body that no longer matches its sha256: the list and health say so now.
       for (const { id } of found) {

@@ -1,15 +1,17 @@
 /**
  * The search runner hands a scan's columns back whether the scan ends, is cancelled or fails, and
- * does not hash again the sidecars this process verified already (a worker started afresh).
+ * does not hash again the sidecars verified already (a worker started afresh), and never builds
+ * over a sidecar it found damaged.
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { makeTempDir } from '../../test-support/temp-dir'
 import { FRAME_HEADER_BYTES } from './capture-log'
 import { columnsOver, COLUMN_BYTES_PER_CANDIDATE } from './scan-columns'
-import { createSearchRunner, sidecarPathOf, type SearchMessage, type SearchReply } from './search-runner'
+import { SIDECAR_VERSION } from '../search/search-text-sidecar'
+import { createSearchRunner, sidecarPathOf, sidecarStamp, type SearchMessage, type SearchReply } from './search-runner'
 import type { ScanSegment } from './search-scan'
 
 function segmentsOver(buffer: ArrayBuffer, count: number): ScanSegment[] {
@@ -105,16 +107,59 @@ describe('sidecar upkeep', () => {
       mkdirSync(join(dir, 'search'))
       const built = await upkeep({ kind: 'maintain', segments: [files], verified: [] })
       const sidecar = readFileSync(files.sidecarPath)
-      expect(built).toContainEqual({ kind: 'verified', path: files.sidecarPath, size: sidecar.length })
+      const stamp = sidecarStamp(statSync(files.sidecarPath))
+      expect(built).toContainEqual({ kind: 'verified', path: files.sidecarPath, stamp, hashed: false })
+      // Told it was verified as it is, a worker does not hash it again; not told, it does.
+      expect((await upkeep({ kind: 'maintain', segments: [files], verified: [[files.sidecarPath, stamp]] })).map((reply) => reply.kind)).toEqual(['idle'])
+      expect(await upkeep({ kind: 'maintain', segments: [files], verified: [] })).toContainEqual({
+        kind: 'verified',
+        path: files.sidecarPath,
+        stamp,
+        hashed: true,
+      })
 
-      // Its text changed (same size): a worker told it was verified at this size leaves it alone ...
+      // Its text changed (same size): a worker told it was verified leaves it alone only while it is as it was then ...
       const changed = Buffer.from(sidecar)
       changed.write('zanzibur', changed.indexOf('zanzibar'))
       writeFileSync(files.sidecarPath, changed)
-      await upkeep({ kind: 'maintain', segments: [files], verified: [[files.sidecarPath, sidecar.length]] })
+      // As a change made later than the build would (a write in the same clock tick can keep its time).
+      utimesSync(files.sidecarPath, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000))
+      const changedStamp = sidecarStamp(statSync(files.sidecarPath))
+      expect(changedStamp).not.toBe(stamp)
+      await upkeep({ kind: 'maintain', segments: [files], verified: [[files.sidecarPath, changedStamp]] })
       expect(readFileSync(files.sidecarPath).equals(changed)).toBe(true)
-      // ... one not told verifies it, finds it changed and builds it again.
+      // ... one told of it as it was hashes it, finds it damaged, says so and leaves it for the store to move aside.
+      const replies = await upkeep({ kind: 'maintain', segments: [files], verified: [[files.sidecarPath, stamp]] })
+      expect(replies).toContainEqual({ kind: 'sidecar-damaged', path: files.sidecarPath, problem: 'does not match the sha256 recorded in it' })
+      expect(readFileSync(files.sidecarPath).equals(changed)).toBe(true)
+      // Once it is gone, it is built afresh.
+      unlinkSync(files.sidecarPath)
       await upkeep({ kind: 'maintain', segments: [files], verified: [] })
+      expect(readFileSync(files.sidecarPath).equals(sidecar)).toBe(true)
+    } finally {
+      await remove()
+    }
+  })
+
+  it('says a sidecar cut short or without its end is damaged, and rebuilds one of another version', async () => {
+    const { dir, remove } = await makeTempDir()
+    try {
+      const logPath = join(dir, '000001.log')
+      writeLog(logPath, 'zanzibar')
+      const files = { logPath, sidecarPath: sidecarPathOf(logPath) }
+      mkdirSync(join(dir, 'search'))
+      await upkeep({ kind: 'maintain', segments: [files], verified: [] })
+      const sidecar = readFileSync(files.sidecarPath)
+      writeFileSync(files.sidecarPath, sidecar.subarray(0, sidecar.length - 3))
+      expect(await upkeep({ kind: 'maintain', segments: [files], verified: [] })).toContainEqual({
+        kind: 'sidecar-damaged',
+        path: files.sidecarPath,
+        problem: 'does not end as a search-text file does',
+      })
+      const older = Buffer.from(sidecar.toString('latin1').replace(`"version":${SIDECAR_VERSION},`, `"version":${SIDECAR_VERSION - 1},`), 'latin1')
+      writeFileSync(files.sidecarPath, older)
+      const replies = await upkeep({ kind: 'maintain', segments: [files], verified: [] })
+      expect(replies.filter((reply) => reply.kind === 'sidecar-damaged')).toEqual([])
       expect(readFileSync(files.sidecarPath).equals(sidecar)).toBe(true)
     } finally {
       await remove()

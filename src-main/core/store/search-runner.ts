@@ -3,10 +3,15 @@
  * inline scanner (unit tests) runs exactly the same: scan jobs, one segment per turn of the event
  * loop so a `cancel` (the page is full) is seen between segments, and in between, upkeep of the
  * search-text sidecars (build the missing and the stale, verify each once, remove orphans).
+ *
+ * A sidecar found damaged (its text does not match its recorded hash, its header does not parse)
+ * or unreadable is not rebuilt over: it is reported (`sidecar-damaged`), the store moves it aside
+ * and reports it, and the next upkeep builds it afresh. One of another version, or older than its
+ * log, is simply rebuilt.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, type Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { buildSidecar, readSidecarHeader, sidecarTextIntact, type SidecarHeader } from '../search/search-text-sidecar'
+import { buildSidecar, inspectSidecar, sidecarTextIntact, type SidecarHeader } from '../search/search-text-sidecar'
 import { prepareScan, scanSegment, type DamageFound, type PreparedScan, type ScanFilter, type ScanSegment } from './search-scan'
 
 /** A segment's log and where its sidecar goes. */
@@ -25,11 +30,12 @@ export type SearchMessage =
       kind: 'maintain'
       segments: SegmentFiles[]
       /**
-       * Sidecars already verified in this process (path and size then), as `verified` replies said:
-       * a worker started afresh does not hash them all again (it is stopped when idle, and upkeep
-       * under a steady stream of captures starts one every few seconds).
+       * Sidecars already verified (path and `sidecarStamp` then), as `verified` replies said, in
+       * this run or before the last clean stop (search-scanner.ts): a worker started afresh does not
+       * hash them all again (it is stopped when idle, and upkeep under a steady stream of captures
+       * starts one every few seconds).
        */
-      verified: Array<[path: string, size: number]>
+      verified: Array<[path: string, stamp: string]>
     }
 
 export type SearchReply =
@@ -41,14 +47,28 @@ export type SearchReply =
   | { kind: 'release'; columns: ArrayBuffer }
   /** Captures found damaged (by a scan or a sidecar build), for the store to mark. */
   | { kind: 'damaged'; damaged: DamageFound[] }
-  /** A sidecar's text was verified, or written, at this size. */
-  | { kind: 'verified'; path: string; size: number }
+  /** A sidecar's text was verified (`hashed`), or written, as it is at this `sidecarStamp`. */
+  | { kind: 'verified'; path: string; stamp: string; hashed: boolean }
+  /** A sidecar is damaged or unreadable (`problem` follows its name): left as it is, for the store to move aside. */
+  | { kind: 'sidecar-damaged'; path: string; problem: string }
   /** Nothing left to do: no scan and no upkeep pending. */
   | { kind: 'idle' }
 
 /** Where a segment's sidecar lives: `search/NNNNNN.search` beside the segment files. */
 export function sidecarPathOf(logPath: string): string {
   return join(dirname(logPath), 'search', `${basename(logPath, '.log')}.search`)
+}
+
+/** The sidecars verified when the app last stopped cleanly, in the sidecars' folder (search-scanner.ts). */
+export const VERIFIED_SIDECARS_FILE = 'verified.json'
+
+/**
+ * What identifies a sidecar's bytes as they were verified: its size, modification time and inode.
+ * A sidecar is only ever replaced whole (a rename) or changed by something else than this app,
+ * and either changes one of them; its size alone let a same-sized change through.
+ */
+export function sidecarStamp(stats: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>): string {
+  return `${stats.size}:${stats.mtimeMs}:${stats.ino}`
 }
 
 export interface SearchRunner {
@@ -58,8 +78,8 @@ export interface SearchRunner {
 export function createSearchRunner(post: (reply: SearchReply) => void): SearchRunner {
   const jobs: Array<{ jobId: number; prepared: PreparedScan; segments: ScanSegment[]; columns: ArrayBuffer; next: number }> = []
   let upkeep: SegmentFiles[] = []
-  /** Sidecars whose text was verified, by path, with the size they had then. */
-  const verified = new Map<string, number>()
+  /** Sidecars whose text was verified, by path, with their `sidecarStamp` then. */
+  const verified = new Map<string, string>()
   let scheduled = false
 
   function schedule(): void {
@@ -106,9 +126,44 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
     post({ kind: 'idle' })
   }
 
-  function markVerified(path: string, size: number): void {
-    verified.set(path, size)
-    post({ kind: 'verified', path, size })
+  function markVerified(path: string, stamp: string, hashed: boolean): void {
+    verified.set(path, stamp)
+    post({ kind: 'verified', path, stamp, hashed })
+  }
+
+  /**
+   * The sidecar's header once it is known good (`null`: missing, or of another version), or
+   * `'damaged'` (reported; it stays as it is).
+   */
+  function checkedSidecar(path: string): SidecarHeader | null | 'damaged' {
+    let fd: number
+    try {
+      fd = openSync(path, 'r')
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      // Unreadable: building would rename a new one over it.
+      post({ kind: 'sidecar-damaged', path, problem: `cannot be read (${error instanceof Error ? error.message : String(error)})` })
+      return 'damaged'
+    }
+    try {
+      const inspected = inspectSidecar(fd)
+      if ('otherVersion' in inspected) return null
+      if ('problem' in inspected) {
+        post({ kind: 'sidecar-damaged', path, problem: inspected.problem })
+        return 'damaged'
+      }
+      const stamp = sidecarStamp(fstatSync(fd))
+      if (verified.get(path) !== stamp) {
+        if (!sidecarTextIntact(fd, inspected.header)) {
+          post({ kind: 'sidecar-damaged', path, problem: 'does not match the sha256 recorded in it' })
+          return 'damaged'
+        }
+        markVerified(path, stamp, true)
+      }
+      return inspected.header
+    } finally {
+      closeSync(fd)
+    }
   }
 
   function upkeepOf(files: SegmentFiles): void {
@@ -118,26 +173,14 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
     } catch {
       return
     }
-    let header: SidecarHeader | null
-    let fd: number | null = null
-    try {
-      fd = openSync(files.sidecarPath, 'r')
-      header = readSidecarHeader(fd)
-      const size = statSync(files.sidecarPath).size
-      if (header !== null && verified.get(files.sidecarPath) !== size) {
-        if (sidecarTextIntact(fd, header)) markVerified(files.sidecarPath, size)
-        else header = null
-      }
-    } catch {
-      header = null
-    } finally {
-      if (fd !== null) closeSync(fd)
-    }
+    let header = checkedSidecar(files.sidecarPath)
+    // Kept as it is until the store moved it aside; the log is searched meanwhile (scans check the header only).
+    if (header === 'damaged') return
     if (header === null || header.logModifiedMs < logModifiedMs) {
       mkdirSync(dirname(files.sidecarPath), { recursive: true, mode: 0o700 })
       const built = buildSidecar(files.logPath, files.sidecarPath)
       removeEarlierGenerations(files.sidecarPath)
-      markVerified(files.sidecarPath, statSync(files.sidecarPath).size)
+      markVerified(files.sidecarPath, sidecarStamp(statSync(files.sidecarPath)), false)
       header = built.header
     }
     // Reported on every upkeep, so damage found before a restart is marked again after it.
@@ -163,7 +206,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
         continue
       }
       for (const name of names) {
-        if (wanted.has(name) || (isSidecarName(name) && awaitingOwn.has(segmentOfSidecar(name)))) continue
+        if (wanted.has(name) || name === VERIFIED_SIDECARS_FILE || (isSidecarName(name) && awaitingOwn.has(segmentOfSidecar(name)))) continue
         try {
           unlinkSync(join(folder, name))
         } catch {
@@ -189,7 +232,7 @@ export function createSearchRunner(post: (reply: SearchReply) => void): SearchRu
           break
         }
         case 'maintain':
-          for (const [path, size] of message.verified) verified.set(path, size)
+          for (const [path, stamp] of message.verified) verified.set(path, stamp)
           removeOrphans(message.segments)
           upkeep = [...message.segments]
           break

@@ -16,6 +16,8 @@
  * candidates are copied to it (3 MiB for 100,000 candidates) instead of moved.
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { readFile, unlink } from 'node:fs/promises'
+import { writeCacheFile } from './data-file'
 import { availableParallelism } from 'node:os'
 import { findBuiltEntry } from '../built-entry'
 import { createColumnPool, type ScanColumns } from './scan-columns'
@@ -49,6 +51,19 @@ export interface ScannerOptions {
   onDamaged(damaged: DamageFound[]): void
   /** Captures a scan read from a log (those its sidecar could not settle). */
   onFramesRead?(count: number): void
+  /** A sidecar is damaged or unreadable (`problem` follows its name): it stays until moved aside, then upkeep builds it afresh. */
+  onSidecarDamaged?(path: string, problem: string): void
+  /** A sidecar's text was hashed to verify it (not one just built). */
+  onSidecarHashed?(): void
+  /** The search process (part 0) has nothing left to do: no scan, no upkeep. */
+  onIdle?(): void
+  /**
+   * Where the sidecars verified are recorded when the scanner closes (a clean stop), to be trusted
+   * by the next scanner as they are (`sidecarStamp`) instead of hashed again: every sidecar's text
+   * was hashed after every start. Taken (read and removed) when the scanner is created, so a crash
+   * leaves none and the start after it verifies every sidecar.
+   */
+  verifiedFile?: string
 }
 
 /** An idle search process is stopped after this long (its memory is given back). */
@@ -107,8 +122,16 @@ function scanning(
   let nextJobId = 1
   const jobs = new Map<number, Job>()
   const pool = createColumnPool()
-  /** Sidecars verified in this process, by path, with their size then (see the `maintain` message). */
-  const verified = new Map<string, number>()
+  /** Sidecars verified, by path, with their `sidecarStamp` then (see the `maintain` message). */
+  const verified = new Map<string, string>()
+  const { verifiedFile } = options
+  /** Those verified before the last clean stop, once read (upkeep waits for them). */
+  const trusted: Promise<void> =
+    verifiedFile === undefined
+      ? Promise.resolve()
+      : takeVerified(verifiedFile).then((entries) => {
+          for (const [path, stamp] of entries) if (!verified.has(path)) verified.set(path, stamp)
+        })
 
   /** Ends a job: no runner reads its columns after this (a cancel is handled before the runner's next step). */
   function end(jobId: number, job: Job, cancelled: boolean): void {
@@ -138,10 +161,20 @@ function scanning(
   return {
     jobs,
     pool,
-    maintainMessage(segments: SegmentFiles[]): SearchMessage {
-      const current = new Set(segments.map((files) => files.sidecarPath))
-      for (const path of verified.keys()) if (!current.has(path)) verified.delete(path)
-      return { kind: 'maintain', segments, verified: [...verified] }
+    /** Sends the `maintain` message for `segments` once the sidecars verified before are known. */
+    maintain(segments: SegmentFiles[], sendMaintain: (message: SearchMessage) => void): void {
+      void trusted.then(() => {
+        const current = new Set(segments.map((files) => files.sidecarPath))
+        for (const path of verified.keys()) if (!current.has(path)) verified.delete(path)
+        sendMaintain({ kind: 'maintain', segments, verified: [...verified] })
+      })
+    },
+    /** Records the sidecars verified, for the next scanner (`verifiedFile`); a failure only costs their hashing again. */
+    async saveVerified(): Promise<void> {
+      if (verifiedFile === undefined) return
+      await trusted
+      const record: VerifiedRecord = { version: VERIFIED_RECORD_VERSION, sidecars: [...verified] }
+      await writeCacheFile(verifiedFile, Buffer.from(JSON.stringify(record))).catch(() => undefined)
     },
     start(filter: ScanFilter, segments: ScanSegment[], columns: ScanColumns, onSegment: Job['onSegment']): Promise<Array<number[] | undefined>> {
       return new Promise((resolve, reject) => {
@@ -166,12 +199,18 @@ function scanning(
         case 'damaged':
           options.onDamaged(reply.damaged)
           return
+        case 'sidecar-damaged':
+          options.onSidecarDamaged?.(reply.path, reply.problem)
+          return
         case 'idle':
+          if (part === 0) options.onIdle?.()
+          return
         case 'release':
           // The columns go back when the scan ends (see `end`), once for all its parts.
           return
         case 'verified':
-          verified.set(reply.path, reply.size)
+          verified.set(reply.path, reply.stamp)
+          if (reply.hashed) options.onSidecarHashed?.()
           return
         case 'segment': {
           if (reply.framesRead > 0) options.onFramesRead?.(reply.framesRead)
@@ -229,8 +268,8 @@ export function createInlineScanner(options: ScannerOptions, parts = 1): Scanner
     columns: (count) => state.pool.take(count),
     scan: (filter, segments, columns, onSegment) => state.start(filter, segments, columns, onSegment),
     warmUp: () => undefined,
-    maintain: (segments) => runners[0]?.handle(state.maintainMessage(segments)),
-    close: async () => undefined,
+    maintain: (segments) => state.maintain(segments, (message) => runners[0]?.handle(message)),
+    close: () => state.saveVerified(),
   }
 }
 
@@ -334,7 +373,10 @@ export function createProcessScanner(file: string, options: ScannerOptions, proc
     },
     maintain(segments) {
       if (closed) return
-      started(0).send(state.maintainMessage(segments))
+      state.maintain(segments, (message) => {
+        // Closed while the sidecars verified before were read.
+        if (!closed) started(0).send(message)
+      })
     },
     async close() {
       closed = true
@@ -342,6 +384,36 @@ export function createProcessScanner(file: string, options: ScannerOptions, proc
       // Those of `children`, and any stopped for being idle that has not exited yet.
       await Promise.all([...running].map((child) => stop(child)))
       state.failAll(new Error('the store closed while searching'))
+      // Once no process can report another.
+      await state.saveVerified()
     },
+  }
+}
+
+/** The record of the sidecars verified (`verifiedFile`): read back only in this version. */
+const VERIFIED_RECORD_VERSION = 1
+
+interface VerifiedRecord {
+  version: typeof VERIFIED_RECORD_VERSION
+  sidecars: Array<[path: string, stamp: string]>
+}
+
+/** The sidecars a clean stop recorded as verified, removing the record; none when it is missing, unreadable or of another version. */
+async function takeVerified(file: string): Promise<Array<[path: string, stamp: string]>> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    return []
+  }
+  await unlink(file).catch(() => undefined)
+  try {
+    const record = JSON.parse(text) as Partial<VerifiedRecord> | null
+    if (record?.version !== VERIFIED_RECORD_VERSION || !Array.isArray(record.sidecars)) return []
+    return record.sidecars.filter(
+      (entry): entry is [string, string] => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && typeof entry[1] === 'string',
+    )
+  } catch {
+    return []
   }
 }

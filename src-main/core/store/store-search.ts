@@ -28,11 +28,14 @@ import { sidecarPathOf } from './search-runner'
 
 /**
  * What searches read beyond the sidecars, counted as they go (tests, diagnostics): captures read
- * from the logs, and segments whose recomputed recognitions a search read from their index.
+ * from the logs, segments whose recomputed recognitions a search read from their index, sidecars
+ * whose whole text was hashed to verify it, and how often the search process ran out of work.
  */
 export interface SearchReadCounts {
   framesRead: number
   recognitionSegments: number
+  sidecarsHashed: number
+  idle: number
 }
 
 export interface StoreSearchDeps {
@@ -45,6 +48,13 @@ export interface StoreSearchDeps {
   onDamaged(found: DamageFound[]): void
   /** Counted in place when given. */
   reads?: SearchReadCounts
+  /** Where the sidecars verified are recorded at a clean stop (search-scanner.ts `verifiedFile`). */
+  verifiedSidecarsFile?: string
+  /**
+   * Moves a damaged or unreadable sidecar aside and reports it (`problem` follows its name);
+   * resolves once it is gone, and the sidecar is then built afresh.
+   */
+  setAside?: (path: string, problem: string) => Promise<void>
 }
 
 export interface StoreSearch {
@@ -150,11 +160,34 @@ interface PreparedFilter {
 
 export function createStoreSearch(deps: StoreSearchDeps): StoreSearch {
   const { table } = deps
+  /** Damaged sidecars being moved aside (or that could not be: those are left as they are until the next start). */
+  const settingAside = new Set<string>()
   const scanner = createScanner({
     onDamaged: (found) => deps.onDamaged(found),
     onFramesRead(count) {
       if (deps.reads) deps.reads.framesRead += count
     },
+    onSidecarHashed() {
+      if (deps.reads) deps.reads.sidecarsHashed++
+    },
+    onIdle() {
+      if (deps.reads) deps.reads.idle++
+    },
+    onSidecarDamaged(path, problem) {
+      const { setAside } = deps
+      if (setAside === undefined || settingAside.has(path)) return
+      settingAside.add(path)
+      void setAside(path, problem).then(
+        () => {
+          settingAside.delete(path)
+          // Built afresh by the next upkeep.
+          upkeptAt = ''
+          scheduleUpkeep()
+        },
+        () => undefined,
+      )
+    },
+    verifiedFile: deps.verifiedSidecarsFile,
   })
 
   function prepare(endpointId: string | undefined, filter: CaptureFilter | undefined, among: ReadonlySet<number> | null = null): PreparedFilter | null {
