@@ -228,3 +228,43 @@ describe('Plexo legacy envelope whose member names sort differently by culture a
     expect(verdictOf('{"CVC":"x","City":"Montevideo","CommerceRUT":"211234560019","CommerceReferenceId":"ref-1"}', changed).status).toBe('invalid')
   })
 })
+
+/**
+ * Newtonsoft leaves out a null property of a class (NullValueHandling.Ignore) but writes a
+ * dictionary's null value (JsonSerializerInternalWriter.SerializeDictionary has no null check),
+ * and the JObject it re-reads keeps it: a FieldInformation entry sent as null is signed as null.
+ */
+describe('Plexo legacy envelope with a null dictionary value plexo-dotnet signed', () => {
+  const certificate = PLEXO_CERTS[1]!
+  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
+  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const now = new Date('2026-06-01T00:00:00Z')
+  const expiry = now.getTime() / 1000 + 600
+  const verdictOf = (sentFields: string, signedFields: string) => {
+    // .NET's culture order (CommerceReferenceId before CommerceRUT) and its double 1500.0.
+    const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":1500.0,"FieldInformation":${signedFields}},"UTCUnixTimeExpiration":${expiry}}`
+    const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
+    const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"FieldInformation":${sentFields},"Amount":1500.00},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
+    return analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+    ).verdict
+  }
+
+  it('is valid with the null value kept in the signed text', () => {
+    expect(verdictOf('{"CommerceRUT":null,"CommerceReferenceId":"ref-1"}', '{"CommerceReferenceId":"ref-1","CommerceRUT":null}')).toMatchObject({
+      status: 'valid',
+      variant: expect.stringContaining('null members kept'),
+    })
+  })
+
+  it('is not valid when the null replaced a value, or a value the null', () => {
+    expect(verdictOf('{"CommerceRUT":null,"CommerceReferenceId":"ref-1"}', '{"CommerceReferenceId":"ref-1","CommerceRUT":"211234560019"}').status).toBe(
+      'invalid',
+    )
+    expect(verdictOf('{"CommerceRUT":"211234560019","CommerceReferenceId":"ref-1"}', '{"CommerceReferenceId":"ref-1","CommerceRUT":null}').status).toBe(
+      'invalid',
+    )
+    expect(verdictOf('{"CommerceRUT":null,"CommerceReferenceId":null}', '{"CommerceReferenceId":"ref-1","CommerceRUT":null}').status).toBe('invalid')
+  })
+})

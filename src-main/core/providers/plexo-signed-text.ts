@@ -31,6 +31,11 @@ export interface PlexoTextOptions {
   /** How `as-sdks-read` writes doubles. */
   runtime?: DotnetRuntime
   order?: PlexoMemberOrder
+  /**
+   * Keep null members. Newtonsoft leaves out a class's null properties (NullValueHandling.Ignore)
+   * but writes a dictionary's null values (SerializeDictionary has no null check).
+   */
+  keepNulls?: boolean
   /** A string value as the signer rewrote it (plexo-dotnet's dates), or `null` to keep it. */
   rewriteString?: (value: string) => string | null
 }
@@ -135,7 +140,7 @@ export function plexoCanonicalJson(value: RawJson, options: PlexoTextOptions = {
     case 'array':
       return `[${value.items.map((item) => plexoCanonicalJson(item, options)).join(',')}]`
     case 'object': {
-      const present = value.entries.filter(([, member]) => member.type !== 'null')
+      const present = options.keepNulls ? [...value.entries] : value.entries.filter(([, member]) => member.type !== 'null')
       const compare = memberComparison(
         present.map(([key]) => key),
         options.order ?? 'ordinal',

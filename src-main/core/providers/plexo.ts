@@ -272,6 +272,13 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   const cultureOrder = plexoCanonicalJson(inner, { order: 'dotnet-culture' })
   const variants: PlexoForm[] = [{ name: PLEXO_VARIANT, signed: Buffer.from(asRead, 'utf8') }]
   if (cultureOrder !== asRead) variants.push({ name: `${PLEXO_VARIANT}, member names in .NET's culture order`, signed: Buffer.from(cultureOrder, 'utf8') })
+  // A dictionary's null values, which Newtonsoft writes (a class's null properties it leaves out).
+  const nullsKept = plexoCanonicalJson(inner, { order: 'dotnet-culture', keepNulls: true })
+  if (nullsKept !== cultureOrder)
+    variants.push({
+      name: `${PLEXO_VARIANT}, member names in .NET's culture order, null members kept (a dictionary's)`,
+      signed: Buffer.from(nullsKept, 'utf8'),
+    })
   // Doubles as Newtonsoft writes them on .NET Framework (1E+15 where .NET Core writes 1000000000000000.0).
   const framework = plexoCanonicalJson(inner, { order: 'dotnet-culture', runtime: 'dotnet-framework' })
   if (framework !== cultureOrder)
