@@ -172,3 +172,18 @@ describe('capture store: filters', () => {
     expect((await open()).count()).toBe(COUNT - 2)
   })
 })
+
+describe('capture store: matching among some captures', () => {
+  const test = useCaptureStore({ now })
+
+  test('looks only at the captures asked about (the grouped list asks of a few later attempts)', async ({ openStore }) => {
+    const reads = { framesRead: 0, recognitionSegments: 0, sidecarsHashed: 0, idle: 0 }
+    const store = await openStore({ searchReads: reads })
+    const seqs: number[] = []
+    for (let index = 0; index < 6; index++) seqs.push((await store.append(newCapture(7 * index), Buffer.from(String(7 * index)))).seq)
+    // `method:` is decided from the record (no sidecar is built yet either): each capture looked at is read from its log.
+    const among = new Set([seqs[1] as number, seqs[4] as number])
+    expect(await store.matchingSeqs(undefined, { query: 'method:POST' }, among)).toEqual([seqs[1], seqs[4]])
+    expect(reads.framesRead).toBe(2)
+  })
+})

@@ -88,4 +88,13 @@ describe('capture store: recomputed recognitions', () => {
     expect((await fourth.load(stored[1]!.id)).recognition?.verdict.message).toBe('signature valid for evt_1')
     expect((await fourth.get(stored[5]!.id))?.note).toBe('checked')
   })
+
+  test('a search from the oldest end matches the recomputed recognition, as one from the newest does', async ({ openStore: open }) => {
+    const store = await open()
+    const stored = [await store.append(newCapture(0), Buffer.from('{"id":"evt_0"}')), await store.append(newCapture(1), Buffer.from('{"id":"evt_1"}'))]
+    await store.updateRecognitions([{ id: stored[1]!.id, recognition: stripe('valid', 'evt_1') }])
+    const filter = { query: 'verdict:valid' }
+    expect((await store.page({ limit: 10, filter })).items.map((item) => item.id)).toEqual([stored[1]!.id])
+    expect((await store.pageOldestFirst({ limit: 10, filter })).items.map((item) => item.id)).toEqual([stored[1]!.id])
+  })
 })

@@ -97,11 +97,15 @@ export function createRecognisingSearch({ index, segments, recognitions, now, re
     },
   })
 
-  // Searches that read records see the recomputed recognitions (see `withSearchRecognitions`).
+  // Searches that read records see the recomputed recognitions (see `withSearchRecognitions`). Every
+  // method is named here, not spread from `inner`, so a search added to StoreSearch does not compile
+  // until it is wrapped: the spread let the oldest-first page bypass it (it matched the recognitions
+  // captures arrived with), and `matching` lost its `among` on the way (it scanned every capture).
   return {
-    ...inner,
+    close: () => inner.close(),
     page: (query) => withSearchRecognitions(query.filter, () => inner.page(query)),
+    pageOldestFirst: (query) => withSearchRecognitions(query.filter, () => inner.pageOldestFirst(query)),
     count: (endpointId, filter) => withSearchRecognitions(filter, () => inner.count(endpointId, filter)),
-    matching: (endpointId, filter) => withSearchRecognitions(filter, () => inner.matching(endpointId, filter)),
+    matching: (endpointId, filter, among) => withSearchRecognitions(filter, () => inner.matching(endpointId, filter, among)),
   }
 }
