@@ -69,3 +69,30 @@ describe('Plexo legacy envelope whose dates plexo-dotnet signed in its local tim
     expect(verdictOf(['2024-05-01T12:00:00Z', '2024-05-01T12:00:00Z'], signed, '11')).toMatchObject({ status: 'invalid', reason: 'body-changed' })
   })
 })
+
+describe('Plexo legacy envelope with local-time dates and a null dictionary value', () => {
+  const certificate = PLEXO_CERTS[1]!
+  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
+  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const now = new Date('2026-06-01T00:00:00Z')
+  const expiry = now.getTime() / 1000 + 600
+  /** Signed in Montevideo: the date in local time, the dictionary's null kept (Newtonsoft writes it), 1500.00 as 1500.0. */
+  const verdictOf = (sentDate: string, sentReference: string) => {
+    const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":1500.0,"FieldInformation":{"CommerceReferenceId":null,"TransactionDateTime":"2024-05-01T09:00:00-03:00"}},"UTCUnixTimeExpiration":${expiry}}`
+    const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
+    const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Amount":1500.00,"FieldInformation":{"TransactionDateTime":"${sentDate}","CommerceReferenceId":${sentReference}}},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
+    return analyzeDelivery(
+      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+    ).verdict
+  }
+
+  it('is valid, and not when the date or the null changed', () => {
+    expect(verdictOf('2024-05-01T12:00:00Z', 'null')).toMatchObject({
+      status: 'valid',
+      variant: expect.stringContaining('null members kept, dates in the signer'),
+    })
+    expect(verdictOf('2024-05-01T12:00:01Z', 'null').status).toBe('invalid')
+    expect(verdictOf('2024-05-01T12:00:00Z', '"ref-1"').status).toBe('invalid')
+  })
+})

@@ -51,7 +51,7 @@ import { UNSIGNED_SIMULATION } from './simulation'
 import type { RsaPrivateKey } from '../../shared/replay'
 import { jsonRecord, parseJsonText, roundTripText, scalarText, type SigningDraft } from './signing-draft'
 import { privateKeyFingerprint, privateKeyFor } from './signing-keys'
-import { plexoCanonicalJson } from './plexo-signed-text'
+import { plexoCanonicalJson, type PlexoTextOptions } from './plexo-signed-text'
 import { plexoPhpSignedTexts } from './plexo-php-text'
 import { MAX_LOCAL_DATE_FORMS, localDateForms, type LocalDateForm } from './plexo-local-dates'
 
@@ -194,7 +194,7 @@ function checkForms(
     attempt(
       first,
       check,
-      `${PLEXO_VARIANT}, dates in the signer's local time (${forms.length} UTC offset form(s); shown: ${first.localDates ? describeLocalDates(first.localDates) : ''})`,
+      `${PLEXO_VARIANT}, dates in the signer's local time (${forms.length} form(s); shown: ${first.localDates ? describeLocalDates(first.localDates) : ''})`,
       publicKey === null ? loadError : `none of the ${forms.length} local-time form(s) verifies: ${certificateCheckDetail(check, 'other bytes')}`,
     )
   }
@@ -313,11 +313,20 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   if (!outcomes.some((outcome) => outcome.check.outcome === 'valid')) {
     // Only now, as it costs a pass over every time zone: the dates as plexo-dotnet writes them in its machine's local time.
     const { forms, truncated } = localDateForms(stringValues(inner))
-    const dateVariants = forms.map((form) => ({
-      name: `${PLEXO_VARIANT}, member names in .NET's culture order, dates in the signer's local time (${describeLocalDates(form)})`,
-      signed: Buffer.from(plexoCanonicalJson(inner, { order: 'dotnet-culture', rewriteString: (text) => form.written.get(text) ?? null }), 'utf8'),
-      localDates: form,
-    }))
+    // With each of plexo-dotnet's other choices the body leaves open (a dictionary's nulls, .NET Framework's doubles), where they change the text.
+    const dotnetChoices: Array<{ label: string; options: PlexoTextOptions }> = [{ label: '', options: {} }]
+    if (nullsKept !== cultureOrder) dotnetChoices.push({ label: ', null members kept', options: { keepNulls: true } })
+    if (framework !== cultureOrder) dotnetChoices.push({ label: ', numbers as .NET Framework writes them', options: { runtime: 'dotnet-framework' } })
+    const dateVariants = dotnetChoices.flatMap(({ label, options }) =>
+      forms.map((form) => ({
+        name: `${PLEXO_VARIANT}, member names in .NET's culture order${label}, dates in the signer's local time (${describeLocalDates(form)})`,
+        signed: Buffer.from(
+          plexoCanonicalJson(inner, { ...options, order: 'dotnet-culture', rewriteString: (text) => form.written.get(text) ?? null }),
+          'utf8',
+        ),
+        localDates: form,
+      })),
+    )
     for (const certificate of loaded) outcomes.push(...checkForms(certificate, dateVariants, signature, explanation, 'matched-or-summary'))
     if (forms.length > 0)
       explanation.notes.push(
