@@ -3,8 +3,9 @@
  * certificate was fetched): kept in the segment's index document only (`recognition` of an index
  * entry; the log frame keeps the first one), and read from it when a capture is shown, searched or
  * its index rewritten. Beside them, the recognitions old captures' bodies gave when their keys
- * were read again (`carriedRecognition`, carried-delivery-keys.ts): shown, never searched. Memory keeps one flag bit per capture (`FLAG_RECOGNIZED_AGAIN`) and the
- * recognitions of the last few segments read.
+ * were read again (`carriedRecognition`, carried-delivery-keys.ts): shown, never searched.
+ * Memory keeps a flag bit per capture for each (`FLAG_RECOGNIZED_AGAIN`, `FLAG_KEY_CARRIED`) and
+ * the recognitions of the last few segments read.
  *
  * Why not in memory: a key change recomputes the verdict of every capture of the endpoint, about
  * 300 bytes each, so 100,000 captures held 30 MB more on the heap until the next restart.
