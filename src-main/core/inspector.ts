@@ -196,6 +196,8 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       shutdown: shutdown.signal,
       now,
     })
+    // Started with the receiver: the first callbacks do not wait for the thread to load.
+    recognition.warmUp()
     const healthNonce = createHealthNonce()
     const receiver = await startReceiver(
       {

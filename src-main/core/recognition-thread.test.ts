@@ -116,8 +116,11 @@ describe('the recognition thread', () => {
     expect(recognizing.running).toBe(false)
   })
 
-  it('stops when idle, starts again for the next delivery, and closes only once what it holds is recognised', async () => {
+  it('starts when warmed up, stops when idle, starts again for the next delivery, and closes only once what it holds is recognised', async () => {
     const recognizing = thread(WORKER_ENTRY, { idleStopMs: 50 })
+    recognizing.warmUp()
+    expect(recognizing.running).toBe(true)
+    await waitFor(() => !recognizing.running)
     const [job] = vectorJobs() as [RecognitionJob]
     await recognizing.recognize(job)
     expect(recognizing.running).toBe(true)
