@@ -105,9 +105,12 @@ export function verifyMollie(
 ): VerifyResult {
   const explanation = bodyHmacHeaderExplanation(MOLLIE_SCHEME)
   const texts = bodyHmacHeaderTexts(MOLLIE_SCHEME, delivery, explanation.notes)
-  // Next-gen without its header: only an import whose export removed it (recognition.ts) is told so.
-  if (texts.length === 0 && context?.variant === 'next-gen')
-    return result(invalidVerdict('missing-header', 'no X-Mollie-Signature header (Mollie signs every next-gen webhook)'), explanation)
+  // Next-gen without a signature: an import whose export removed the header (recognition.ts), or a
+  // received delivery whose header is there but empty.
+  if (texts.length === 0 && context?.variant === 'next-gen') {
+    const missing = hasHeader(delivery, 'X-Mollie-Signature') ? 'the X-Mollie-Signature header is empty' : 'no X-Mollie-Signature header'
+    return result(invalidVerdict('missing-header', `${missing} (Mollie signs every next-gen webhook)`), explanation)
+  }
   if (texts.length === 0) {
     const form = parseFormBody(delivery.body)
     const id = form?.find(([name]) => name === 'id')?.[1]
