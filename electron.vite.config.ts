@@ -13,8 +13,6 @@ export default defineConfig({
           headless: resolve('src-main/headless/main.ts'),
           // The store's search runs in this worker thread (core/store/search-scanner.ts finds it beside the bundle).
           'search-worker': resolve('src-main/core/store/search-worker.ts'),
-          // The receiver's recognitions run in this worker thread (core/recognition-thread.ts).
-          'recognition-worker': resolve('src-main/core/recognition-worker.ts'),
         },
       },
     },

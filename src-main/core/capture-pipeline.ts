@@ -21,6 +21,8 @@ import type { InspectorEvent } from '../shared/contract'
 import { InspectorError } from '../shared/errors'
 import type { AnswerChoice, CaptureRecognition } from '../shared/views'
 import { toCaptureSummary } from './store/capture-summary'
+import type { DeliveryAnalysis } from '../shared/providers'
+import { toRecognition } from './recognition'
 import { deliveryKeyFrom } from './deliveries/delivery-key'
 import type { CaptureForward, ForwardConfig } from '../shared/replay'
 import { captureForwardOf, settledBackgroundForward, startedForwardOf, type PreparedForward, type RelayAnswer } from './replay'
@@ -47,8 +49,8 @@ export interface CapturePipelineDeps {
   replays: Pick<ReplayService, 'prepareForward' | 'forward' | 'recordForward'>
   /** Runs after a capture is stored and answered (follow-up work such as fetching a certificate). */
   afterStored(stored: StoredCapture): void
-  /** Recognises and verifies a delivery with its endpoint's settings and keys (off the event loop: recognition-thread.ts). */
-  recognize(request: ReceivedRequest): Promise<CaptureRecognition>
+  /** Recognises and verifies a delivery with its endpoint's settings and keys. */
+  judge(request: ReceivedRequest): DeliveryAnalysis
   sequences: SequenceState
   random: () => number
   /** Aborted when the app stops: pending delays and hangs end at once. */
@@ -70,7 +72,8 @@ export function createCapturePipeline(deps: CapturePipelineDeps) {
   return async function handleRequest(request: ReceivedRequest, response: ServerResponse): Promise<void> {
     // One-shot: no Hash object per capture.
     const bodySha256 = hash('sha256', request.body)
-    const recognition = request.refusal ? null : await deps.recognize(request)
+    const analysis = request.refusal ? null : deps.judge(request)
+    const recognition = analysis ? toRecognition(analysis) : null
     const id = randomUUID()
     const outcome = request.refusal ? 'refused' : 'captured'
     // Computed once here and passed along: the answer sequence counts per delivery with the same

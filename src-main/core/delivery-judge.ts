@@ -15,7 +15,7 @@ import type { EventBus } from './event-bus'
 import type { KeyStore } from './keys/key-store'
 import type { Logger } from './logger'
 import type { PaypalCertificates } from './paypal-certificates'
-import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, toRecognition, type DeliveryToJudge, type RecognitionJob } from './recognition'
+import { DEFAULT_PROVIDER_SETTINGS, judgeDelivery, toRecognition, type DeliveryToJudge } from './recognition'
 import type { CaptureStore } from './store/capture-store'
 import { isArrivalUnknown } from './store/capture-summary'
 import { headersRemovedOnExport } from '../shared/changed-before-export'
@@ -51,11 +51,6 @@ export interface DeliveryJudge {
    * keys: `full` as for `judge` (`false` to re-analyse after a key or setting change, `true` to
    * open it). Hand this function itself to a caller, so `full` always reaches it.
    */
-  /**
-   * What recognising a delivery just received takes (recognition.ts `recognizeDelivery`): exactly
-   * what `judge` uses, as plain data another thread can be given (recognition-thread.ts).
-   */
-  recognitionJob: (endpointId: string, delivery: DeliveryToJudge) => RecognitionJob
   judgeCapture: (capture: CaptureToJudge, body: Buffer, full?: boolean) => DeliveryAnalysis
   /**
    * For a capture just stored: when it is a PayPal callback judged `no-key`, fetches the certificate
@@ -70,21 +65,17 @@ export interface DeliveryJudge {
 export function createDeliveryJudge(deps: DeliveryJudgeDeps): DeliveryJudge {
   const { endpoints, keys, paypalCertificates } = deps
 
-  /** The endpoint's settings and keys, and the PayPal certificate fetched for this delivery, if any. */
-  function recognitionJob(endpointId: string, delivery: DeliveryToJudge, asProvider?: PinnableProviderId): RecognitionJob {
+  function judge(endpointId: string, delivery: DeliveryToJudge, full = true, asProvider?: PinnableProviderId): DeliveryAnalysis {
+    const endpoint = endpoints.find(endpointId)
     const fetched = paypalCertificates.keyFor(delivery.headers)
     const endpointKeys = keys.keysFor(endpointId)
-    const settings = endpoints.find(endpointId)?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS
-    return {
+    const settings = endpoint?.providerSettings ?? DEFAULT_PROVIDER_SETTINGS
+    const analysis = judgeDelivery(
       delivery,
-      settings: asProvider ? { ...settings, pinnedProvider: asProvider } : settings,
-      keys: fetched ? [...endpointKeys, fetched] : endpointKeys,
-    }
-  }
-
-  function judge(endpointId: string, delivery: DeliveryToJudge, full = true, asProvider?: PinnableProviderId): DeliveryAnalysis {
-    const job = recognitionJob(endpointId, delivery, asProvider)
-    const analysis = judgeDelivery(job.delivery, job.settings, job.keys, full)
+      asProvider ? { ...settings, pinnedProvider: asProvider } : settings,
+      fetched ? [...endpointKeys, fetched] : endpointKeys,
+      full,
+    )
     const certificateProblem =
       analysis.provider.id === 'paypal' && analysis.verdict.status === 'no-key' ? paypalCertificates.problemFor(delivery.headers) : null
     if (certificateProblem) analysis.explanation.notes.push(`The certificate at PAYPAL-CERT-URL was not used: ${certificateProblem}.`)
@@ -108,10 +99,6 @@ export function createDeliveryJudge(deps: DeliveryJudgeDeps): DeliveryJudge {
 
   return {
     judge,
-    recognitionJob(endpointId, request) {
-      const { method, target, headers, body, receivedAt } = request
-      return recognitionJob(endpointId, { method, target, headers, body, receivedAt })
-    },
     judgeCapture,
     recheckPaypalCapture(stored) {
       if (stored.recognition?.provider.id !== 'paypal' || stored.recognition.verdict.status !== 'no-key') return Promise.resolve()

@@ -22,8 +22,6 @@ import { openKeyStore } from './keys/key-store'
 import { filePermissionSealer, type SecretSealer } from './keys/secret-sealer'
 import { toRecognition } from './recognition'
 import { createDeliveryJudge } from './delivery-judge'
-import { createRecognitionThread } from './recognition-thread'
-import { findBuiltEntry } from './built-entry'
 import { createPaypalCertificates, type PaypalCertificateDeps } from './paypal-certificates'
 import { openCaptureStore } from './store/capture-store'
 import { acquireDataDirLock } from './store/data-dir-lock'
@@ -135,15 +133,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
     issues.add(keys.issue)
     const endpoints = createEndpointRegistry(settings, now)
     const paypalCertificates = createPaypalCertificates({ logger: deps.logger, now, ...deps.paypalCertificates })
-    const { judge, judgeCapture, recognitionJob, recheckPaypalCapture } = createDeliveryJudge({
-      endpoints,
-      keys,
-      paypalCertificates,
-      store,
-      events,
-      logger: deps.logger,
-    })
-    const recognition = createRecognitionThread({ entry: findBuiltEntry('recognition-worker.js'), logger: deps.logger })
+    const { judge, judgeCapture, recheckPaypalCapture } = createDeliveryJudge({ endpoints, keys, paypalCertificates, store, events, logger: deps.logger })
     if (settings.isFresh) await endpoints.create({ ...DEFAULT_ENDPOINT })
     await recoverOrphanEndpoints(endpoints, store.endpointIds())
 
@@ -186,7 +176,7 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       events,
       health,
       answerConfigOf: (endpointId) => endpoints.find(endpointId)?.answerConfig,
-      recognize: (request) => recognition.recognize(recognitionJob(request.endpointId, request)),
+      judge: (request) => judge(request.endpointId, request, false),
       // Not awaited: the capture is answered without waiting for a certificate fetch.
       afterStored: (stored) => void recheckPaypalCapture(stored),
       forwardConfigOf: (endpointId) => endpoints.find(endpointId)?.forward,
@@ -196,8 +186,6 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
       shutdown: shutdown.signal,
       now,
     })
-    // Started with the receiver: the first callbacks do not wait for the thread to load.
-    recognition.warmUp()
     const healthNonce = createHealthNonce()
     const receiver = await startReceiver(
       {
@@ -286,7 +274,6 @@ export async function startInspector(config: InspectorConfig, deps: InspectorDep
         shutdown.abort()
         await tunnel.stop()
         await receiver.stop()
-        await recognition.close()
         await sequenceFile.flush()
         await store.close()
         // A resend's or forward's record is listed before its document is written: it lands before the folder is let go of.

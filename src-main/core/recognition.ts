@@ -7,8 +7,7 @@ import type { CaptureRecognition } from '../shared/views'
 import type { HeaderPairs } from '../shared/http-message'
 import type { DeliveryAnalysis, DeliverySummary, ProviderKey } from '../shared/providers'
 import type { ProviderId } from '../shared/provider-catalog'
-// Not the providers' index, which brings key validation and with it zod into the recognition thread.
-import { analyzeDelivery } from './providers/analyze'
+import { analyzeDelivery } from './providers'
 import { splitTarget } from '../shared/slug'
 import { originFormOf } from '../shared/target-text'
 import type { StoredEndpoint } from './store/persisted-schema'
@@ -31,22 +30,6 @@ export interface DeliveryToJudge {
   arrivalUnknown?: boolean
   /** Headers the exporting app of an imported capture removed (a redacted export: `headersRemovedOnExport`); the verdict says so. */
   removedOnExport?: readonly string[]
-}
-
-/**
- * What recognising a delivery as it arrives needs: the delivery and its endpoint's provider settings
- * and keys (delivery-judge.ts `recognitionJob`). Plain data, so recognition-thread.ts can hand it to
- * another thread.
- */
-export interface RecognitionJob {
-  delivery: DeliveryToJudge
-  settings: ProviderSettings
-  keys: ProviderKey[]
-}
-
-/** The recognition a capture is stored with: judged without the generic field listing only an opened capture shows. */
-export function recognizeDelivery(job: RecognitionJob): CaptureRecognition {
-  return toRecognition(judgeDelivery(job.delivery, job.settings, job.keys, false))
 }
 
 /** `full: false` when only the recognition is kept (the capture path); `true` for a capture being opened. */

@@ -48,10 +48,6 @@ export const MAX_METHOD_CHARS = 32
  */
 export const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding'])
 
-/** The `Content-Type` of a text answer body that names none (a JSON body's is `DEFAULT_JSON_CONTENT_TYPE`). */
-export const DEFAULT_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8'
-export const DEFAULT_JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
-
 /** Statuses that never carry a body (RFC 9110 §15.3.5, §15.4.5); Node silently drops one. */
 export const STATUSES_WITHOUT_BODY: ReadonlySet<number> = new Set([204, 304])
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { HTTP_TOKEN_PATTERN, MAX_METHOD_CHARS } from './answer-catalog'
-import { providerKeySchema } from './provider-key-schema'
+import { providerKeySchema } from './providers'
 import {
   BULK_MAX_CONCURRENCY,
   BULK_MAX_RATE_PER_SECOND,

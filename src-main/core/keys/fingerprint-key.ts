@@ -26,19 +26,6 @@ export function secretFingerprint(secret: string | Uint8Array): string {
 }
 
 /**
- * A copy of the key every fingerprint uses now, for a worker thread that must name keys as this
- * thread does (recognition-thread.ts): it never leaves the process.
- */
-export function fingerprintKeyCopy(): Uint8Array {
-  return new Uint8Array(installationKey)
-}
-
-/** Makes `key` (the app's, from `fingerprintKeyCopy`) the one every later fingerprint in this thread uses. */
-export function useFingerprintKey(key: Uint8Array): void {
-  installationKey = Buffer.from(key)
-}
-
-/**
  * Loads the installation's fingerprint key from `secretsDir`, creating it (0600) on first use, and
  * makes it the key every later fingerprint uses. An unreadable or malformed key file is replaced:
  * only fingerprints change, no secret is lost.

@@ -8,8 +8,7 @@ import type { RetryStep } from '../../shared/deliveries'
 import { headerValue } from '../../shared/http-message'
 import type { ConfirmHint } from '../../shared/providers'
 import type { RespondAnswerSpec } from '../../shared/responses'
-// From the zod-free catalog, not the answers' module: the recognition thread loads this file, and no zod (recognition-thread.ts).
-import { DEFAULT_TEXT_CONTENT_TYPE } from '../../shared/answer-catalog'
+import { DEFAULT_TEXT_CONTENT_TYPE } from '../responses/resolve-answer'
 import type { AcknowledgementProfile, Judgement, UrlRules } from './provider-module'
 import { newExplanation, result, type Delivery, type VerifyResult } from './verification'
 

@@ -1,9 +1,9 @@
 import { headerValue } from '../../shared/http-message'
 import { STATUSES_WITHOUT_BODY, answerBodyText, type AnswerSpec, type ResolvedAnswer, type ResolvedBody } from '../../shared/responses'
 import { assertNever } from '../../shared/assert-never'
-import { DEFAULT_JSON_CONTENT_TYPE, DEFAULT_TEXT_CONTENT_TYPE } from '../../shared/answer-catalog'
 
-export { DEFAULT_JSON_CONTENT_TYPE, DEFAULT_TEXT_CONTENT_TYPE }
+export const DEFAULT_TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8'
+export const DEFAULT_JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 /**
  * Computes exactly what an answer sends (shared: callers must not change the result): the user's header lines in their order, then

@@ -16,10 +16,11 @@
  * candidates are copied to it (3 MiB for 100,000 candidates) instead of moved.
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile, unlink } from 'node:fs/promises'
 import { writeCacheFile } from './data-file'
 import { availableParallelism } from 'node:os'
-import { findBuiltEntry } from '../built-entry'
+import { fileURLToPath } from 'node:url'
 import { createColumnPool, type ScanColumns } from './scan-columns'
 import type { DamageFound, ScanFilter, ScanSegment } from './search-scan'
 import { createSearchRunner, type SearchMessage, type SearchReply, type SegmentFiles } from './search-runner'
@@ -83,9 +84,13 @@ export function createScanner(options: ScannerOptions): Scanner {
   return workerFile === null ? createInlineScanner(options) : createProcessScanner(workerFile, options, Math.min(2, availableParallelism()))
 }
 
-/** The built search entry beside the bundle (`out/main/search-worker.js`). */
+/** The built search entry beside the bundle (`out/main/search-worker.js`; chunks live one folder down). */
 export function findWorkerFile(): string | null {
-  return findBuiltEntry('search-worker.js')
+  for (const candidate of ['./search-worker.js', '../search-worker.js']) {
+    const file = fileURLToPath(new URL(candidate, import.meta.url))
+    if (existsSync(file)) return file
+  }
+  return null
 }
 
 interface Job {
