@@ -1,4 +1,4 @@
-import { X509Certificate, sign } from 'node:crypto'
+import { X509Certificate, randomBytes, sign } from 'node:crypto'
 import forge from 'node-forge'
 import { describe, expect, it } from 'vitest'
 import { PLEXO_CERTS } from '../../test-support/provider-spec'
@@ -67,6 +67,24 @@ describe('Plexo legacy envelope whose dates plexo-dotnet signed in its local tim
     expect(verdictOf(['2024-05-01T12:00:00', '2024-05-01T12:00:00Z'], signed).status).toBe('invalid')
     expect(verdictOf(['2024-05-01T09:00:00', '2024-05-01T12:00:00Z'], signed).status).toBe('valid')
     expect(verdictOf(['2024-05-01T12:00:00Z', '2024-05-01T12:00:00Z'], signed, '11')).toMatchObject({ status: 'invalid', reason: 'body-changed' })
+  })
+
+  it('does not try the dates in every time zone for a signature no certificate made (a flood of forged ones stays cheap)', () => {
+    const analysisOf = (signature: Buffer) => {
+      const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":"Shop","Created":"2024-05-01T12:00:00Z","Amount":10},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature.toString('base64')}"}`
+      return analyzeDelivery(
+        { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
+        { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
+      )
+    }
+    const forged = analysisOf(randomBytes(256))
+    expect(forged.verdict.status).toBe('invalid')
+    expect(forged.explanation.notes.join('\n')).toContain("the dates were not tried in the signer's local time")
+    expect(forged.explanation.notes.join('\n')).not.toContain('the dates were also tried')
+    // Made by the certificate's key over other bytes: the dates are tried, as a changed date may be all that differs.
+    const otherBytes = analysisOf(sign('sha512', Buffer.from('{"other":1}'), privateKey))
+    expect(otherBytes.verdict.status).toBe('invalid')
+    expect(otherBytes.explanation.notes.join('\n')).toContain('the dates were also tried')
   })
 })
 

@@ -30,7 +30,7 @@ import { decodeBase64Strict } from '../crypto/bytes'
 import { keyFingerprint, keyLabel } from '../keys/describe-key'
 import { roughDuration } from '../../shared/rough-duration'
 import { certificatesFor } from '../keys/key-lookups'
-import { certificateCheckDetail, checkRsaPkcs1, telltaleRsaFailure, type RsaCheck } from './rsa'
+import { certificateCheckDetail, openRsaPkcs1, rsaPkcs1Checker, telltaleRsaFailure, type RsaCheck } from './rsa'
 import { decimalAmount, emptySummary, maskCard, maskPans, pushField, unreadableSummary } from './summary'
 import {
   invalidVerdict,
@@ -156,6 +156,11 @@ function loadCertificate(key: Extract<ProviderKey, { kind: 'certificate' }>): Lo
   }
 }
 
+function opensToSha512(publicKey: KeyObject, signature: Buffer): boolean {
+  const opened = openRsaPkcs1(publicKey, signature)
+  return opened.outcome === 'opened' && opened.signedWith === 'sha512'
+}
+
 /**
  * Checks the signature over each form with one certificate, up to the first that verifies. Records
  * an attempt for each form (`each`), or, for the many local-time forms, only the one that verifies
@@ -181,8 +186,10 @@ function checkForms(
         detail,
       }),
     )
+  // Opened once for every form: a form costs a hash, and only one whose digest was signed an RSA check.
+  const checkForm = publicKey === null ? null : rsaPkcs1Checker(publicKey, 'sha512', signature)
   for (const form of forms) {
-    const check: RsaCheck = publicKey === null ? { outcome: 'wrong-key', detail: loadError } : checkRsaPkcs1(publicKey, 'sha512', form.signed, signature)
+    const check: RsaCheck = checkForm === null ? { outcome: 'wrong-key', detail: loadError } : checkForm(form.signed)
     outcomes.push({ key, thumbprint, check, variant: form.name, localDates: form.localDates })
     if (record === 'each' || check.outcome === 'valid') attempt(form, check, form.name, certificateCheckDetail(check, 'other bytes'))
     // One attempt for a certificate that does not load: no reading of the numbers changes that.
@@ -310,7 +317,16 @@ export function verifyPlexoLegacy(delivery: Delivery, keys: readonly ProviderKey
   const loaded = certificates.map(loadCertificate)
   const outcomes: PlexoOutcome[] = []
   for (const certificate of loaded) outcomes.push(...checkForms(certificate, variants, signature, explanation, 'each'))
-  if (!outcomes.some((outcome) => outcome.check.outcome === 'valid')) {
+  // Only a signature a certificate's key made over SHA-512 (it opens to that digest) can verify once
+  // the dates are rewritten: a forged one (random bytes, another key) is not worth a pass over
+  // every time zone, which took 7-12 ms a delivery, so a flood of them cannot hold the receiver.
+  const signedByACertificate = loaded.some(({ publicKey }) => publicKey !== null && opensToSha512(publicKey, signature))
+  const verifiedAlready = outcomes.some((outcome) => outcome.check.outcome === 'valid')
+  if (!verifiedAlready && !signedByACertificate)
+    explanation.notes.push(
+      "the dates were not tried in the signer's local time: the signature does not open under any certificate to a SHA-512 digest, so no way of writing them can make it verify",
+    )
+  if (!verifiedAlready && signedByACertificate) {
     // Only now, as it costs a pass over every time zone: the dates as plexo-dotnet writes them in its machine's local time.
     const { forms, truncated } = localDateForms(stringValues(inner))
     // With each of plexo-dotnet's other choices the body leaves open (a dictionary's nulls, .NET Framework's doubles), where they change the text.

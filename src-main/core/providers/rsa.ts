@@ -39,7 +39,31 @@ export function checkRsaPkcs1(publicKey: KeyObject, digest: RsaDigest, message: 
     return { outcome: 'wrong-key', detail: `the signature cannot be checked with this key: ${errorMessage(error)}` }
   }
   if (isValid) return { outcome: 'valid' }
+  return diagnosis(openRsaPkcs1(publicKey, signature), digest, message)
+}
 
+/**
+ * `checkRsaPkcs1` for many candidate messages under one signature and key (Plexo's forms: a few
+ * hundred when the dates are tried in every time zone's offsets). The signature is opened once,
+ * and `crypto.verify`, still the authority, runs only for a candidate whose digest is the one
+ * signed: any other candidate costs a hash instead of two RSA operations. A flood of forged
+ * deliveries then costs a hash per form, not milliseconds each. The verdict for each candidate
+ * is `checkRsaPkcs1`'s.
+ */
+export function rsaPkcs1Checker(publicKey: KeyObject, digest: RsaDigest, signature: Buffer): (message: Buffer) => RsaCheck {
+  let opened: OpenedSignature | undefined
+  return (message) => {
+    opened ??= openRsaPkcs1(publicKey, signature)
+    const signedThis =
+      opened.outcome === 'opened' && opened.signedWith === digest && createHash(digest).update(message).digest('hex') === opened.signedDigestHex
+    return signedThis ? checkRsaPkcs1(publicKey, digest, message, signature) : diagnosis(opened, digest, message)
+  }
+}
+
+/** What a signature opens to under a public key, whatever message it is checked against. */
+export type OpenedSignature = { outcome: 'opened'; signedWith: RsaDigest; signedDigestHex: string } | { outcome: 'wrong-key'; detail: string }
+
+export function openRsaPkcs1(publicKey: KeyObject, signature: Buffer): OpenedSignature {
   const modulusBytes = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
   if (modulusBytes > 0 && signature.length !== modulusBytes) {
     return {
@@ -60,15 +84,16 @@ export function checkRsaPkcs1(publicKey: KeyObject, digest: RsaDigest, message: 
   const hex = digestInfo.toString('hex')
   for (const candidate of Object.keys(DIGEST_INFO_PREFIXES) as RsaDigest[]) {
     const prefix = DIGEST_INFO_PREFIXES[candidate]
-    if (!hex.startsWith(prefix)) continue
-    if (candidate !== digest) return { outcome: 'digest-mismatch', signedWith: candidate }
-    return {
-      outcome: 'digest-differs',
-      signedDigestHex: hex.slice(prefix.length),
-      computedDigestHex: createHash(digest).update(message).digest('hex'),
-    }
+    if (hex.startsWith(prefix)) return { outcome: 'opened', signedWith: candidate, signedDigestHex: hex.slice(prefix.length) }
   }
   return { outcome: 'wrong-key', detail: 'the signature opens to an unknown DigestInfo' }
+}
+
+/** Why a signature that `crypto.verify` refused does not cover `message`. */
+function diagnosis(opened: OpenedSignature, digest: RsaDigest, message: Buffer): Exclude<RsaCheck, { outcome: 'valid' }> {
+  if (opened.outcome === 'wrong-key') return opened
+  if (opened.signedWith !== digest) return { outcome: 'digest-mismatch', signedWith: opened.signedWith }
+  return { outcome: 'digest-differs', signedDigestHex: opened.signedDigestHex, computedDigestHex: createHash(digest).update(message).digest('hex') }
 }
 
 /** EMSA-PKCS1-v1_5: 0x00 0x01 0xFF... 0x00 DigestInfo. Returns the DigestInfo or `null`. */
