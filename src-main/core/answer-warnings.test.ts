@@ -49,8 +49,8 @@ describe('answerWarnings', () => {
 
   it("warns of the provider default where the inspector cannot make the provider's acknowledgement (Plexo's legacy signed API)", () => {
     expect(answerWarnings(config({}), 'plexo', 'legacy')).toEqual([
-      'Default answer (the provider\'s default): Plexo (legacy signed API) may treat this as a failure: it expects a ClientSignedResponse {"Object":{"Fingerprint","Object":{"Client","ResultCode":0},"UTCUnixTimeExpiration"},"Signature"}, ' +
-        "signed for each callback with the merchant's private key (it expires, so a fixed answer body goes stale); the inspector holds no merchant private key (a Plexo certificate only verifies), so it cannot sign one and answers 200 with an empty body: test the signed acknowledgement from your own server",
+      "Default answer (the provider's default): Plexo (legacy signed API) may treat this as a failure: it expects a ClientSignedResponse (ResultCode 0) " +
+        "signed for each callback with the merchant's private key, which the inspector does not hold: it answers 200 with an empty body; test the signed answer from your own server",
     ])
     expect(answerWarnings(config({}), 'plexo')).toEqual([])
   })

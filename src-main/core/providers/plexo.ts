@@ -746,11 +746,11 @@ export const plexoProvider: ProviderModule<'plexo'> = {
     variant === 'legacy-envelope' || variant === 'legacy'
       ? {
           subject: 'Plexo (legacy signed API)',
+          // Short: it is one entry of the provider-default list, which a short window must still fit
+          // above the form (e2e/ui-answers-short-window.spec.ts). docs/providers/plexo.md has the shape.
           expects:
-            'a ClientSignedResponse {"Object":{"Fingerprint","Object":{"Client","ResultCode":0},"UTCUnixTimeExpiration"},"Signature"}, ' +
-            "signed for each callback with the merchant's private key (it expires, so a fixed answer body goes stale); " +
-            'the inspector holds no merchant private key (a Plexo certificate only verifies), so it cannot sign one and answers 200 with an empty body: ' +
-            'test the signed acknowledgement from your own server',
+            "a ClientSignedResponse (ResultCode 0) signed for each callback with the merchant's private key, which the inspector does not hold: " +
+            'it answers 200 with an empty body; test the signed answer from your own server',
           consequence: '',
           acknowledgement: EMPTY_200,
           timeoutMs: null,
