@@ -54,15 +54,17 @@ export function rsaPkcs1Checker(publicKey: KeyObject, digest: RsaDigest, signatu
   let opened: OpenedSignature | undefined
   return (message) => {
     opened ??= openRsaPkcs1(publicKey, signature)
-    const signedThis =
-      opened.outcome === 'opened' && opened.signedWith === digest && createHash(digest).update(message).digest('hex') === opened.signedDigestHex
-    return signedThis ? checkRsaPkcs1(publicKey, digest, message, signature) : diagnosis(opened, digest, message)
+    if (opened.outcome !== 'opened' || opened.signedWith !== digest) return diagnosis(opened, digest, message)
+    const computedDigestHex = createHash(digest).update(message).digest('hex')
+    if (computedDigestHex === opened.signedDigestHex) return checkRsaPkcs1(publicKey, digest, message, signature)
+    return { outcome: 'digest-differs', signedDigestHex: opened.signedDigestHex, computedDigestHex }
   }
 }
 
 /** What a signature opens to under a public key, whatever message it is checked against. */
 export type OpenedSignature = { outcome: 'opened'; signedWith: RsaDigest; signedDigestHex: string } | { outcome: 'wrong-key'; detail: string }
 
+/** Opens `signature` under `publicKey` (RSA without padding, then the PKCS#1 v1.5 block): the DigestInfo the signer hashed, or why it does not open. */
 export function openRsaPkcs1(publicKey: KeyObject, signature: Buffer): OpenedSignature {
   const modulusBytes = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
   if (modulusBytes > 0 && signature.length !== modulusBytes) {
