@@ -6,7 +6,8 @@
  * the user provides it, and `isTrustedPaypalCertUrl` lets the caller decide whether to fetch.
  */
 import { errorMessage } from '../../shared/errors'
-import { X509Certificate, randomBytes, sign as rsaSign, type KeyObject } from 'node:crypto'
+import { randomBytes, sign as rsaSign, type KeyObject } from 'node:crypto'
+import { parsedCertificate } from './parsed-certificates'
 import { headerValue, type HeaderPairs } from '../../shared/http-message'
 import type { DeliverySummary, ProviderKey } from '../../shared/providers'
 import { at, firstText, prop, type JsonObject } from './body'
@@ -175,7 +176,7 @@ function verifyPaypalOnce(delivery: Delivery, keys: readonly ProviderKey[], opti
   for (const certificateKey of certificates) {
     let publicKey: KeyObject
     try {
-      const certificate = new X509Certificate(certificateKey.pem)
+      const certificate = parsedCertificate(certificateKey.pem)
       publicKey = certificate.publicKey
       const now = options.now.getTime()
       if (now > Date.parse(certificate.validTo) || now < Date.parse(certificate.validFrom)) {

@@ -10,7 +10,8 @@
  * numbers, member order and dates (plexo-local-dates.ts).
  */
 import { errorMessage } from '../../shared/errors'
-import { X509Certificate, sign as rsaSign, type KeyObject } from 'node:crypto'
+import { sign as rsaSign, type KeyObject } from 'node:crypto'
+import { parsedCertificate } from './parsed-certificates'
 import type { ConfirmHint, DeliverySummary, ProviderKey } from '../../shared/providers'
 import {
   at,
@@ -76,7 +77,7 @@ const PLEXO_VARIANT = 'RSA SHA-512 over canonical JSON'
 
 /** SHA-1 thumbprint of a certificate, upper-case hex without separators (Plexo's `Fingerprint`). */
 export function certificateThumbprint(pem: string): string {
-  return new X509Certificate(pem).fingerprint.replace(/:/g, '').toUpperCase()
+  return parsedCertificate(pem).fingerprint.replace(/:/g, '').toUpperCase()
 }
 
 export interface PlexoEnvelopeInput {
@@ -149,7 +150,7 @@ interface PlexoOutcome {
 
 function loadCertificate(key: Extract<ProviderKey, { kind: 'certificate' }>): LoadedCertificate {
   try {
-    const certificate = new X509Certificate(key.pem)
+    const certificate = parsedCertificate(key.pem)
     return { key, thumbprint: certificate.fingerprint.replace(/:/g, '').toUpperCase(), publicKey: certificate.publicKey, loadError: '' }
   } catch (error: unknown) {
     return { key, thumbprint: '(unparseable)', publicKey: null, loadError: `the certificate does not load: ${errorMessage(error)}` }
