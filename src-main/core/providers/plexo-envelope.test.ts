@@ -1,8 +1,8 @@
-import { X509Certificate, createHash, sign } from 'node:crypto'
-import forge from 'node-forge'
+import { createHash, sign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { PLEXO_CERTS, canonicalJson } from '../../test-support/provider-spec'
 import { analyzeDelivery } from './index'
+import { plexoSigningKey, analyzePlexoBody } from '../../test-support/plexo-envelope'
 
 /** A legacy envelope as Plexo sends it, minus its Signature (removed by whoever relayed it). */
 const stripped = JSON.stringify({
@@ -31,17 +31,13 @@ describe('Plexo legacy envelope without its Signature', () => {
 
 describe('Plexo legacy envelope expiry (providers.md §3.2: valid only while now ≤ UTCUnixTimeExpiration)', () => {
   const certificate = PLEXO_CERTS[0]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   /** An envelope signed as providers.md says, over the canonical JSON of `Object`, with `expiry` members. */
   const analyze = (expiry: Record<string, unknown>) => {
     const inner = { Fingerprint: fingerprint, Object: { Client: 'Shop', TransactionId: 'tx-1', Amount: 100.5, CurrentState: 0 }, ...expiry }
     const body = JSON.stringify({ Object: inner, Signature: sign('sha512', Buffer.from(canonicalJson(inner)), privateKey).toString('base64') })
-    return analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+    return analyzePlexoBody(body, certificate, now).verdict
   }
 
   it('is valid before the expiry and expired after it', () => {
@@ -66,8 +62,7 @@ describe('Plexo legacy envelope expiry (providers.md §3.2: valid only while now
 
 describe('Plexo legacy envelope with a member written twice (read as the SDKs decode JSON: the last copy)', () => {
   const certificate = PLEXO_CERTS[1]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const signed = {
     Fingerprint: fingerprint,
     Object: { Client: 'Shop', TransactionId: 'tx-1', Amount: 100.5, CurrentState: 0 },
@@ -105,8 +100,7 @@ describe('Plexo legacy envelope with a member written twice (read as the SDKs de
  */
 describe('Plexo legacy envelope whose numbers are written with trailing zeros (decimal amounts)', () => {
   const certificate = PLEXO_CERTS[0]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   const expiry = now.getTime() / 1000 + 600
   /** How the SDKs write a number that has a decimal point or exponent: the double, ".0" when whole. */
@@ -120,11 +114,7 @@ describe('Plexo legacy envelope whose numbers are written with trailing zeros (d
     const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
     return `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":"Shop","TransactionId":"tx-1","Amount":${written},"Installments":1},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
   }
-  const verdictOf = (body: string) =>
-    analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+  const verdictOf = (body: string) => analyzePlexoBody(body, certificate, now).verdict
 
   /** Amounts of a seeded draw (SHA-256 in counter mode: the same 60 on every run), as a decimal(18,2) prints them. */
   const amounts = Array.from({ length: 60 }, (_, index) => {
@@ -162,18 +152,14 @@ describe('Plexo legacy envelope whose numbers are written with trailing zeros (d
  */
 describe('Plexo legacy envelope with a line or paragraph separator in a string', () => {
   const certificate = PLEXO_CERTS[1]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   const expiry = now.getTime() / 1000 + 600
   const verdictOf = (client: string, signedClient: string) => {
     const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":10,"Client":${signedClient}},"UTCUnixTimeExpiration":${expiry}}`
     const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
     const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":${client},"Amount":10},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
-    return analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+    return analyzePlexoBody(body, certificate, now).verdict
   }
 
   it('is valid when the SDKs signed it escaped, however the body writes it', () => {
@@ -202,8 +188,7 @@ describe('Plexo legacy envelope with a line or paragraph separator in a string',
  */
 describe('Plexo legacy envelope whose member names sort differently by culture and ordinal', () => {
   const certificate = PLEXO_CERTS[0]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   const expiry = now.getTime() / 1000 + 600
   const fields = '{"CommerceRUT":"211234560019","CommerceReferenceId":"ref-1","CVC":"x","City":"Montevideo"}'
@@ -211,10 +196,7 @@ describe('Plexo legacy envelope whose member names sort differently by culture a
     const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":10,"FieldInformation":${signedFields}},"UTCUnixTimeExpiration":${expiry}}`
     const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
     const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"FieldInformation":${sentFields},"Amount":10},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
-    return analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+    return analyzePlexoBody(body, certificate, now).verdict
   }
 
   it('is valid signed in .NET culture order (case-blind), and in ordinal order', () => {
@@ -236,8 +218,7 @@ describe('Plexo legacy envelope whose member names sort differently by culture a
  */
 describe('Plexo legacy envelope with a null dictionary value plexo-dotnet signed', () => {
   const certificate = PLEXO_CERTS[1]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   const expiry = now.getTime() / 1000 + 600
   const verdictOf = (sentFields: string, signedFields: string) => {
@@ -245,10 +226,7 @@ describe('Plexo legacy envelope with a null dictionary value plexo-dotnet signed
     const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":1500.0,"FieldInformation":${signedFields}},"UTCUnixTimeExpiration":${expiry}}`
     const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
     const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"FieldInformation":${sentFields},"Amount":1500.00},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
-    return analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+    return analyzePlexoBody(body, certificate, now).verdict
   }
 
   it('is valid with the null value kept in the signed text', () => {

@@ -1,8 +1,7 @@
-import { X509Certificate, randomBytes, sign } from 'node:crypto'
-import forge from 'node-forge'
+import { randomBytes, sign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { PLEXO_CERTS } from '../../test-support/provider-spec'
-import { analyzeDelivery } from './index'
+import { plexoSigningKey, analyzePlexoBody } from '../../test-support/plexo-envelope'
 
 /**
  * plexo-dotnet's SignatureHelper (Sign and Verify) serialises with DateTimeZoneHandling.Local, reads
@@ -15,8 +14,7 @@ import { analyzeDelivery } from './index'
  */
 describe('Plexo legacy envelope whose dates plexo-dotnet signed in its local time', () => {
   const certificate = PLEXO_CERTS[0]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   const expiry = now.getTime() / 1000 + 600
   /** An envelope whose body carries the dates `bodyFields` (Created, then a TransactionDateTime field) and whose signature covers `signedFields`. */
@@ -25,10 +23,7 @@ describe('Plexo legacy envelope whose dates plexo-dotnet signed in its local tim
     const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":10,"Client":"Shop","Created":"${signedFields[0]}","FieldInformation":{"TransactionDateTime":"${signedFields[1]}"}},"UTCUnixTimeExpiration":${expiry}}`
     const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
     const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":"Shop","Created":"${bodyFields[0]}","Amount":${amount},"FieldInformation":{"TransactionDateTime":"${bodyFields[1]}"}},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
-    return analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+    return analyzePlexoBody(body, certificate, now).verdict
   }
 
   it('is valid when the body writes UTC, another offset or no zone, and a Montevideo server signed local time', () => {
@@ -72,10 +67,7 @@ describe('Plexo legacy envelope whose dates plexo-dotnet signed in its local tim
   it('does not try the dates in every time zone for a signature no certificate made (a flood of forged ones stays cheap)', () => {
     const analysisOf = (signature: Buffer) => {
       const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":"Shop","Created":"2024-05-01T12:00:00Z","Amount":10},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature.toString('base64')}"}`
-      return analyzeDelivery(
-        { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-        { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-      )
+      return analyzePlexoBody(body, certificate, now)
     }
     const forged = analysisOf(randomBytes(256))
     expect(forged.verdict.status).toBe('invalid')
@@ -90,8 +82,7 @@ describe('Plexo legacy envelope whose dates plexo-dotnet signed in its local tim
 
 describe('Plexo legacy envelope with local-time dates and a null dictionary value', () => {
   const certificate = PLEXO_CERTS[1]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   const expiry = now.getTime() / 1000 + 600
   /** Signed in Montevideo: the date in local time, the dictionary's null kept (Newtonsoft writes it), 1500.00 as 1500.0. */
@@ -99,10 +90,7 @@ describe('Plexo legacy envelope with local-time dates and a null dictionary valu
     const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":1500.0,"FieldInformation":{"CommerceReferenceId":null,"TransactionDateTime":"2024-05-01T09:00:00-03:00"}},"UTCUnixTimeExpiration":${expiry}}`
     const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
     const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Amount":1500.00,"FieldInformation":{"TransactionDateTime":"${sentDate}","CommerceReferenceId":${sentReference}}},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
-    return analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+    return analyzePlexoBody(body, certificate, now).verdict
   }
 
   it('is valid, and not when the date or the null changed', () => {

@@ -1,8 +1,7 @@
-import { X509Certificate, sign } from 'node:crypto'
-import forge from 'node-forge'
+import { sign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { PLEXO_CERTS } from '../../test-support/provider-spec'
-import { analyzeDelivery } from './index'
+import { plexoSigningKey, analyzePlexoBody } from '../../test-support/plexo-envelope'
 
 /**
  * plexo-dotnet reads its own text back with JObject.Parse (a number with a point or an exponent
@@ -15,8 +14,7 @@ import { analyzeDelivery } from './index'
  */
 describe('Plexo legacy envelope with numbers from 1e15 on, below 1e-4, or -0', () => {
   const certificate = PLEXO_CERTS[1]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   const expiry = now.getTime() / 1000 + 600
   /** The body writes `Amount` as `written`; the signature covers `signedAmount` (the text after "Amount":). */
@@ -24,10 +22,7 @@ describe('Plexo legacy envelope with numbers from 1e15 on, below 1e-4, or -0', (
     const canonical = `{"Fingerprint":"${fingerprint}","Object":{"Amount":${signedAmount},"Client":"Shop"},"UTCUnixTimeExpiration":${expiry}}`
     const signature = sign('sha512', Buffer.from(canonical), privateKey).toString('base64')
     const body = `{"Object":{"Fingerprint":"${fingerprint}","Object":{"Client":"Shop","Amount":${written}},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
-    return analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+    return analyzePlexoBody(body, certificate, now).verdict
   }
 
   // [as the body writes it, as .NET Core signs it, as .NET Framework signs it]

@@ -1,8 +1,7 @@
-import { X509Certificate, sign } from 'node:crypto'
-import forge from 'node-forge'
+import { sign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { PLEXO_CERTS } from '../../test-support/provider-spec'
-import { analyzeDelivery } from './index'
+import { plexoSigningKey, analyzePlexoBody } from '../../test-support/plexo-envelope'
 
 /**
  * plexouy/PHPClient's SignedMessage::getSignatureBaseString: json_decode($body, true), the inner
@@ -15,8 +14,7 @@ import { analyzeDelivery } from './index'
  */
 describe('Plexo legacy envelope signed by PHPClient', () => {
   const certificate = PLEXO_CERTS[0]!
-  const privateKey = forge.pki.privateKeyToPem(certificate.signer.privateKey)
-  const fingerprint = new X509Certificate(certificate.pem).fingerprint.replaceAll(':', '')
+  const { privateKey, fingerprint } = plexoSigningKey(certificate)
   const now = new Date('2026-06-01T00:00:00Z')
   const expiry = now.getTime() / 1000 + 600
   /** The body's inner Object is `object`; the signature covers `signedObject` in PHPClient's text. */
@@ -25,10 +23,7 @@ describe('Plexo legacy envelope signed by PHPClient', () => {
     const signature = sign('sha512', Buffer.from(signedText), privateKey).toString('base64')
     // PHPClient sends the Fingerprint as it has it; it signs it upper-case.
     const body = `{"Object":{"Fingerprint":"${fingerprint.toLowerCase()}","Object":${object},"UTCUnixTimeExpiration":${expiry}},"Signature":"${signature}"}`
-    return analyzeDelivery(
-      { method: 'POST', target: '/plexo', headers: [['Content-Type', 'application/json']], body: Buffer.from(body) },
-      { now, keys: [{ kind: 'certificate', provider: 'plexo', pem: certificate.pem }] },
-    ).verdict
+    return analyzePlexoBody(body, certificate, now).verdict
   }
 
   const sent =
