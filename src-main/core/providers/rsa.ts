@@ -62,10 +62,10 @@ export function rsaPkcs1Checker(publicKey: KeyObject, digest: RsaDigest, signatu
 }
 
 /** What a signature opens to under a public key, whatever message it is checked against. */
-export type OpenedSignature = { outcome: 'opened'; signedWith: RsaDigest; signedDigestHex: string } | { outcome: 'wrong-key'; detail: string }
+type OpenedSignature = { outcome: 'opened'; signedWith: RsaDigest; signedDigestHex: string } | { outcome: 'wrong-key'; detail: string }
 
 /** Opens `signature` under `publicKey` (RSA without padding, then the PKCS#1 v1.5 block): the DigestInfo the signer hashed, or why it does not open. */
-export function openRsaPkcs1(publicKey: KeyObject, signature: Buffer): OpenedSignature {
+function openRsaPkcs1(publicKey: KeyObject, signature: Buffer): OpenedSignature {
   const modulusBytes = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8)
   if (modulusBytes > 0 && signature.length !== modulusBytes) {
     return {
